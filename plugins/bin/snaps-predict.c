@@ -1,0 +1,124 @@
+static const char help[] = "snaps-predict: evaluates a saved SNA model at the inputs of an HDF5 dataset.\n\n"
+                           "  -model <m.h5>       model written by snaps-fit\n"
+                           "  -data <in.h5>       inputs /X (N x d); if /Y is present too, the test error is reported\n"
+                           "  -data_group <path>  group holding X (and Y), default /\n"
+                           "  -out <pred.h5>      predictions: /X (copied) and /Y (N x q), written atomically\n"
+                           "  -results <r.json>   JSON report: n_samples, test_mse (if /Y given), wall_time_s, ns_per_sample, ranks\n";
+
+#include <snaps.h>
+#include <hdf5.h>
+
+/* Whether group/Y exists in the file (rank 0 looks, everyone learns). */
+static PetscErrorCode HasTargets(MPI_Comm comm, const char file[], const char group[], PetscBool *has)
+{
+  PetscMPIInt rank;
+  int         flag = 0;
+  char        path[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscSNPrintf(path, sizeof(path), "%s/Y", group[0] && !(group[0] == '/' && !group[1]) ? group : ""));
+  if (!rank) {
+    H5E_auto2_t func;
+    void       *data;
+    hid_t       f;
+    H5Eget_auto2(H5E_DEFAULT, &func, &data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f >= 0) {
+      flag = H5Lexists(f, path, H5P_DEFAULT) > 0;
+      H5Fclose(f);
+    }
+    H5Eset_auto2(H5E_DEFAULT, func, data);
+  }
+  PetscCallMPI(MPI_Bcast(&flag, 1, MPI_INT, 0, comm));
+  *has = flag ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  char        model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], group[256] = "/", xpath[PETSC_MAX_PATH_LEN];
+  PetscBool   hasmodel, hasdata, hasout, hasresults, hastargets = PETSC_FALSE;
+  SNA         sna;
+  Vec         X, Y, U;
+  PetscInt    d, q, bs, N;
+  PetscReal   t0, t1, mse = -1;
+  PetscMPIInt size;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(SNAInitializePackage());
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-predict options", "SNA");
+  PetscCall(PetscOptionsString("-model", "Model file (HDF5)", NULL, NULL, model, sizeof(model), &hasmodel));
+  PetscCall(PetscOptionsString("-data", "Inputs (HDF5 with /X)", NULL, NULL, data, sizeof(data), &hasdata));
+  PetscCall(PetscOptionsString("-data_group", "Group holding X", NULL, group, group, sizeof(group), NULL));
+  PetscCall(PetscOptionsString("-out", "Predictions file (HDF5)", NULL, NULL, out, sizeof(out), &hasout));
+  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, results, sizeof(results), &hasresults));
+  PetscOptionsEnd();
+  PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: the model to evaluate (run with -help for all options)");
+  PetscCheck(hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the inputs /X to evaluate at");
+  PetscCheck(hasout, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -out <pred.h5>: where to write the predictions");
+
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNALoad(sna, model));
+  PetscCall(SNAGetSizes(sna, &d, &q));
+  PetscCall(HasTargets(PETSC_COMM_WORLD, data, group, &hastargets));
+  if (hastargets) {
+    PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, data, group, &X, &Y));
+    PetscCall(VecGetBlockSize(Y, &bs));
+    PetscCheck(bs == q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The data '%s' have %" PetscInt_FMT " outputs (Y columns) but the model '%s' predicts %" PetscInt_FMT, data, bs, model, q);
+  } else {
+    PetscCall(PetscSNPrintf(xpath, sizeof(xpath), "%s/X", !(group[0] == '/' && !group[1]) ? group : ""));
+    PetscCall(SNADatasetLoadArray(PETSC_COMM_WORLD, data, xpath, &X));
+    Y = NULL;
+  }
+  PetscCall(VecGetBlockSize(X, &bs));
+  PetscCheck(bs == d, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The data '%s' have %" PetscInt_FMT " inputs (X columns) but the model '%s' was trained on %" PetscInt_FMT, data, bs, model, d);
+  PetscCall(VecGetSize(X, &N));
+  N /= d;
+
+  PetscCall(VecCreate(PETSC_COMM_WORLD, &U));
+  {
+    PetscInt n;
+    PetscCall(VecGetLocalSize(X, &n));
+    PetscCall(VecSetSizes(U, (n / d) * q, PETSC_DETERMINE));
+  }
+  PetscCall(VecSetBlockSize(U, q));
+  PetscCall(VecSetFromOptions(U));
+  PetscCall(PetscTime(&t0));
+  PetscCall(SNAEvaluate(sna, X, U));
+  PetscCall(PetscTime(&t1));
+  if (Y) {
+    PetscReal nrm;
+    PetscCall(VecAXPY(Y, -1.0, U));
+    PetscCall(VecNorm(Y, NORM_2, &nrm));
+    mse = nrm * nrm / (PetscReal)(N * q);
+  }
+  {
+    const char *names[2] = {"X", "Y"};
+    Vec         vecs[2]  = {X, U};
+    PetscCall(SNADatasetSave(PETSC_COMM_WORLD, out, 2, names, vecs));
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-predict: %" PetscInt_FMT " samples in %.3e s (%.1f ns per sample per rank) on %d ranks; predictions in %s\n", N, (double)(t1 - t0), (double)((t1 - t0) * 1e9 * size / N), size, out));
+  if (Y) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-predict: test MSE %.6e\n", (double)mse));
+  if (hasresults) {
+    SNAPSReport report;
+    PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
+    PetscCall(SNAPSReportSetString(report, "program", "snaps-predict"));
+    PetscCall(SNAPSReportSetString(report, "model", model));
+    PetscCall(SNAPSReportSetString(report, "data", data));
+    PetscCall(SNAPSReportSetInt(report, "n_samples", N));
+    if (Y) PetscCall(SNAPSReportSetReal(report, "test_mse", mse));
+    PetscCall(SNAPSReportSetReal(report, "wall_time_s", t1 - t0));
+    PetscCall(SNAPSReportSetReal(report, "ns_per_sample_per_rank", (t1 - t0) * 1e9 * size / N));
+    PetscCall(SNAPSReportWrite(report, results));
+    PetscCall(SNAPSReportDestroy(&report));
+  }
+  PetscCall(VecDestroy(&U));
+  PetscCall(VecDestroy(&Y));
+  PetscCall(VecDestroy(&X));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscFinalize());
+  return 0;
+}

@@ -1,0 +1,11 @@
+/* SNAPS: the Separable Neural Architecture Plugin Suite. Umbrella header. */
+#pragma once
+
+#include <snaps/version.h>
+#include <snaps/sna.h>
+#include <snaps/bspline.h>
+#include <snaps/dataset.h>
+#include <snaps/report.h>
+
+/* Registers every SNAPS class and type with PETSc; what -dll_append libsnaps.so calls. */
+PETSC_EXTERN PetscErrorCode PetscDLLibraryRegister_snaps(void);

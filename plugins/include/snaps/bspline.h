@@ -1,0 +1,107 @@
+/* One-dimensional B-spline bases on clamped knot vectors.
+
+   A basis of n functions of degree k on [a, b] has n + k + 1 knots; the first
+   and last k + 1 knots equal a and b (clamped), so the first and last basis
+   functions are the only ones nonzero at the ends. At any t exactly k + 1
+   consecutive functions are nonzero, starting at index "first". The struct is
+   public so hot loops can call the inline evaluator without a function call. */
+#pragma once
+
+#include <petscsys.h>
+
+/* A 1-D B-spline basis. Fields are read-only for users. */
+typedef struct {
+  PetscInt   degree;  /* k >= 0 */
+  PetscInt   n;       /* number of basis functions, n >= k + 1 */
+  PetscInt   nknots;  /* n + k + 1 */
+  PetscReal *knots;   /* nondecreasing, clamped */
+  PetscReal  a, b;    /* support [a, b] */
+  PetscBool  uniform; /* interior knots equally spaced: span found in O(1) */
+  PetscReal  inv_h;   /* (n - k) / (b - a) when uniform */
+} SNABSpline;
+
+/* Largest degree supported by the fixed-size work arrays. */
+#define SNA_BSPLINE_MAX_DEGREE 7
+
+/* Creates the clamped basis of n functions of degree k with uniformly spaced knots on [a, b]. */
+PETSC_EXTERN PetscErrorCode SNABSplineCreateUniform(PetscInt, PetscInt, PetscReal, PetscReal, SNABSpline *);
+/* Creates a clamped basis from its full knot vector (length nknots, clamped, nondecreasing). */
+PETSC_EXTERN PetscErrorCode SNABSplineCreateFromKnots(PetscInt, PetscInt, const PetscReal[], SNABSpline *);
+/* Frees the knots and zeroes the struct. */
+PETSC_EXTERN PetscErrorCode SNABSplineDestroy(SNABSpline *);
+/* Copies a basis (deep copy of the knots). */
+PETSC_EXTERN PetscErrorCode SNABSplineDuplicate(const SNABSpline *, SNABSpline *);
+
+/* Values of the k + 1 nonzero basis functions at t (clamped into [a, b]); *first is the index of
+   the first. Checked wrapper around SNABSplineEvalInline(). */
+PETSC_EXTERN PetscErrorCode SNABSplineEvaluate(const SNABSpline *, PetscReal, PetscInt *, PetscReal[]);
+/* Values and derivatives up to order nder (<= k) of the k + 1 nonzero functions at t:
+   ders[j*(k+1) + i] is the j-th derivative of basis function first + i. */
+PETSC_EXTERN PetscErrorCode SNABSplineEvaluateDerivatives(const SNABSpline *, PetscReal, PetscInt, PetscInt *, PetscReal[]);
+/* Value at t of the spline sum_g coef[g] B_g(t). */
+PETSC_EXTERN PetscErrorCode SNABSplineEvaluateSpline(const SNABSpline *, const PetscReal[], PetscReal, PetscReal *);
+
+/* Refines by inserting the midpoint of every nonempty knot interval (exact: the fine space
+   contains the coarse one). Creates the fine basis and, if R is not NULL, the dense refinement
+   matrix R (fine->n rows x coarse->n columns, row-major, caller frees with PetscFree) with
+   coarse spline coef c equal to the fine spline with coef R c. */
+PETSC_EXTERN PetscErrorCode SNABSplineRefine(const SNABSpline *, SNABSpline *, PetscReal **);
+
+/* Dense n x n (row-major) mass matrix M_ij = int B_i B_j and stiffness matrix
+   K_ij = int B_i' B_j' over [a, b], exact (Gauss-Legendre with k + 1 points per interval).
+   Either output may be NULL. */
+PETSC_EXTERN PetscErrorCode SNABSplineMassStiffness(const SNABSpline *, PetscReal[], PetscReal[]);
+
+/* Knot span of t: the index s with knots[s] <= t < knots[s+1], k <= s <= n - 1
+   (t is clamped into [a, b]; t == b gives s = n - 1). */
+static inline PetscInt SNABSplineFindSpan(const SNABSpline *bs, PetscReal t)
+{
+  const PetscInt k = bs->degree, n = bs->n;
+  PetscInt       s;
+
+  if (!(t > bs->a)) return k; /* also catches NaN */
+  if (t >= bs->b) return n - 1;
+  if (bs->uniform) {
+    s = k + (PetscInt)((t - bs->a) * bs->inv_h);
+    if (s > n - 1) s = n - 1;
+    /* guard against rounding at interval ends */
+    if (t < bs->knots[s]) s--;
+    else if (t >= bs->knots[s + 1] && s < n - 1) s++;
+    return s;
+  } else {
+    PetscInt lo = k, hi = n; /* binary search: knots[lo] <= t < knots[hi] */
+    while (hi - lo > 1) {
+      PetscInt mid = (lo + hi) / 2;
+      if (t < bs->knots[mid]) hi = mid;
+      else lo = mid;
+    }
+    return lo;
+  }
+}
+
+/* Values of the k + 1 nonzero basis functions at t (Cox-de Boor, numerically stable form);
+   returns the index of the first. No error checking: for hot loops. */
+static inline PetscInt SNABSplineEvalInline(const SNABSpline *bs, PetscReal t, PetscReal *values)
+{
+  const PetscInt   k = bs->degree;
+  const PetscReal *U = bs->knots;
+  PetscReal        left[SNA_BSPLINE_MAX_DEGREE + 1], right[SNA_BSPLINE_MAX_DEGREE + 1];
+  PetscInt         s;
+
+  if (t < bs->a) t = bs->a;
+  if (t > bs->b) t = bs->b;
+  s         = SNABSplineFindSpan(bs, t);
+  values[0] = 1.0;
+  for (PetscInt j = 1; j <= k; j++) {
+    PetscReal saved = 0.0;
+    left[j]         = t - U[s + 1 - j];
+    right[j]        = U[s + j] - t;
+    for (PetscInt r = 0; r < j; r++) {
+      const PetscReal tmp = values[r] / (right[r + 1] + left[j - r]);
+      values[r]           = saved + right[r + 1] * tmp;
+      saved               = left[j - r] * tmp;
+    }
+    values[j] = saved;
+  }
+  return s - k;
+}

@@ -1,0 +1,28 @@
+/* Results reports: flat JSON files of named figures, written by every program's -results option.
+   Each report records the machine it ran on (host, CPU model, cores, MPI ranks) and the SNAPS version. */
+#pragma once
+
+#include <petscsys.h>
+
+/* A report under construction. */
+typedef struct _n_SNAPSReport *SNAPSReport;
+
+/* Creates an empty report on a communicator; only rank 0 writes. Adds ranks and machine fields. */
+PETSC_EXTERN PetscErrorCode SNAPSReportCreate(MPI_Comm, SNAPSReport *);
+/* Adds or replaces a real-valued figure (NaN and Inf are written as null). */
+PETSC_EXTERN PetscErrorCode SNAPSReportSetReal(SNAPSReport, const char[], PetscReal);
+/* Adds or replaces an integer figure. */
+PETSC_EXTERN PetscErrorCode SNAPSReportSetInt(SNAPSReport, const char[], PetscInt);
+/* Adds or replaces a string field. */
+PETSC_EXTERN PetscErrorCode SNAPSReportSetString(SNAPSReport, const char[], const char[]);
+/* Adds or replaces an array of reals. */
+PETSC_EXTERN PetscErrorCode SNAPSReportSetRealArray(SNAPSReport, const char[], PetscInt, const PetscReal[]);
+/* Writes the report as JSON, atomically (temporary file, then rename). Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSReportWrite(SNAPSReport, const char[]);
+/* Frees the report. */
+PETSC_EXTERN PetscErrorCode SNAPSReportDestroy(SNAPSReport *);
+
+/* Writes a file atomically from rank 0's buffer: temporary name in the same directory, fsync, rename. */
+PETSC_EXTERN PetscErrorCode SNAPSWriteFileAtomic(MPI_Comm, const char[], const char[], size_t);
+/* Builds "<dir>/.<base>.tmp.<pid>" for filename, the temporary name used by atomic writes. */
+PETSC_EXTERN PetscErrorCode SNAPSTemporaryName(const char[], char[], size_t);

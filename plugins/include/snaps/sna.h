@@ -1,0 +1,127 @@
+/* The SNA class: separable neural architectures as PETSc objects.
+
+   An SNA maps d inputs to q outputs. Training data are PETSc Vecs distributed
+   by samples: X has block size d (sample i is entries [i*d, (i+1)*d)), Y has
+   block size q. Each rank owns the samples in its local part; fitting sums
+   the rank-local contributions with MPI reductions, so the fitted model is
+   the same on every rank and for any number of ranks. */
+#pragma once
+
+#include <petscvec.h>
+#include <petscviewer.h>
+
+/* An SNA object. */
+typedef struct _p_SNA *SNA;
+
+/* SNA implementation names, for SNASetType() and -sna_type. */
+typedef const char *SNAType;
+#define SNAKHRONOS "khronos"
+#define SNAAION    "aion"
+
+/* Fitting algorithm names, for SNASetFitType() and -sna_fit_type. */
+typedef const char *SNAFitType;
+#define SNAFITALS "als"
+#define SNAFITTAO "tao"
+
+/* Why SNAFit() stopped. Positive: converged; negative: diverged or failed. */
+typedef enum {
+  SNA_CONVERGED_ITERATING = 0,
+  SNA_CONVERGED_ATOL      = 2, /* training loss below -sna_fit_atol */
+  SNA_CONVERGED_RTOL      = 3, /* relative loss decrease below -sna_fit_rtol */
+  SNA_CONVERGED_TAO       = 4, /* TAO reported convergence */
+  SNA_CONVERGED_ITS       = 5, /* -sna_fit_max_it sweeps done (the normal end of a fixed budget) */
+  SNA_DIVERGED_NANORINF   = -1,
+  SNA_DIVERGED_TAO        = -2
+} SNAConvergedReason;
+PETSC_EXTERN const char *const *SNAConvergedReasons;
+
+PETSC_EXTERN PetscClassId SNA_CLASSID;
+PETSC_EXTERN PetscLogEvent SNA_SetUp, SNA_Fit, SNA_Evaluate, SNA_EvaluateGrid, SNA_Load, SNA_Save;
+PETSC_EXTERN PetscFunctionList SNAList;
+
+/* Registers the class, its log events and the built-in types; called on first use. */
+PETSC_EXTERN PetscErrorCode SNAInitializePackage(void);
+/* Frees the registry; called from PetscFinalize(). */
+PETSC_EXTERN PetscErrorCode SNAFinalizePackage(void);
+/* Adds an SNA type: name and the function that fills in its ops table. */
+PETSC_EXTERN PetscErrorCode SNARegister(const char[], PetscErrorCode (*)(SNA));
+
+/* Creates an SNA on a communicator (every rank holds the whole model). */
+PETSC_EXTERN PetscErrorCode SNACreate(MPI_Comm, SNA *);
+/* Destroys an SNA and sets the pointer to NULL. */
+PETSC_EXTERN PetscErrorCode SNADestroy(SNA *);
+/* Chooses the implementation (SNAKHRONOS, ...). */
+PETSC_EXTERN PetscErrorCode SNASetType(SNA, SNAType);
+/* Returns the implementation name. */
+PETSC_EXTERN PetscErrorCode SNAGetType(SNA, SNAType *);
+/* Reads -sna_type, -sna_fit_*, -sna_monitor, the type's own options. */
+PETSC_EXTERN PetscErrorCode SNASetFromOptions(SNA);
+/* Allocates the parameters for the current sizes; called by SNAFit() if needed. */
+PETSC_EXTERN PetscErrorCode SNASetUp(SNA);
+/* Prints or stores a description; supports ASCII viewers. */
+PETSC_EXTERN PetscErrorCode SNAView(SNA, PetscViewer);
+/* Views according to an option such as -sna_view. */
+PETSC_EXTERN PetscErrorCode SNAViewFromOptions(SNA, PetscObject, const char[]);
+/* Sets the options prefix (prepended after the dash, before sna_). */
+PETSC_EXTERN PetscErrorCode SNASetOptionsPrefix(SNA, const char[]);
+/* Appends to the options prefix. */
+PETSC_EXTERN PetscErrorCode SNAAppendOptionsPrefix(SNA, const char[]);
+
+/* Sets the number of inputs d and outputs q. */
+PETSC_EXTERN PetscErrorCode SNASetSizes(SNA, PetscInt, PetscInt);
+/* Returns the number of inputs d and outputs q (either pointer may be NULL). */
+PETSC_EXTERN PetscErrorCode SNAGetSizes(SNA, PetscInt *, PetscInt *);
+/* Declares the input box [lower_p, upper_p] for each input p; inputs are mapped affinely onto it.
+   If never called (nor -sna_bounds given), SNAFit() takes the box from the data's range. */
+PETSC_EXTERN PetscErrorCode SNASetBounds(SNA, const PetscReal[], const PetscReal[]);
+/* Returns the input box (arrays of length d, owned by the SNA; NULL before it is known). */
+PETSC_EXTERN PetscErrorCode SNAGetBounds(SNA, const PetscReal *[], const PetscReal *[]);
+/* Number of trainable parameters (valid after SNASetUp()). */
+PETSC_EXTERN PetscErrorCode SNAGetNumParameters(SNA, PetscInt *);
+
+/* Chooses the fitting algorithm (SNAFITALS, SNAFITTAO). */
+PETSC_EXTERN PetscErrorCode SNASetFitType(SNA, SNAFitType);
+/* Returns the fitting algorithm. */
+PETSC_EXTERN PetscErrorCode SNAGetFitType(SNA, SNAFitType *);
+/* Tikhonov weight lambda of the loss (1/2N) sum |y - u|^2 + (lambda/2) |theta|^2. */
+PETSC_EXTERN PetscErrorCode SNASetRegularization(SNA, PetscReal);
+/* Stopping tolerances on the mean squared error: absolute, relative decrease, and the sweep budget. */
+PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt);
+/* Fits the model to samples X (block size d) and targets Y (block size q). */
+PETSC_EXTERN PetscErrorCode SNAFit(SNA, Vec, Vec);
+/* Why the last fit stopped. */
+PETSC_EXTERN PetscErrorCode SNAGetConvergedReason(SNA, SNAConvergedReason *);
+/* Number of sweeps (ALS) or iterations (TAO) of the last fit, all levels together. */
+PETSC_EXTERN PetscErrorCode SNAGetIterationNumber(SNA, PetscInt *);
+/* Mean squared error over all samples and outputs: (1/(N q)) sum |y - u|^2. */
+PETSC_EXTERN PetscErrorCode SNAComputeMSE(SNA, Vec, Vec, PetscReal *);
+
+/* Evaluates the model at scattered points: X (block size d) to Y (block size q), same layout. */
+PETSC_EXTERN PetscErrorCode SNAEvaluate(SNA, Vec, Vec);
+/* Evaluates on the tensor grid coords[0] x ... x coords[d-1] (n[p] points each).
+   Y has prod(n) * q entries in row-major order (last input fastest, then output),
+   any parallel layout; each rank computes its own entries. */
+PETSC_EXTERN PetscErrorCode SNAEvaluateGrid(SNA, const PetscInt[], const PetscReal *const[], Vec);
+/* Creates a Vec on the SNA's communicator for prod(n) grid values of each output (block size q). */
+PETSC_EXTERN PetscErrorCode SNACreateGridVec(SNA, const PetscInt[], Vec *);
+
+/* Writes the model to an HDF5 file, atomically (temporary file, then rename). */
+PETSC_EXTERN PetscErrorCode SNASave(SNA, const char[]);
+/* Reads a model from an HDF5 file written by SNASave(): sets type, sizes and parameters. */
+PETSC_EXTERN PetscErrorCode SNALoad(SNA, const char[]);
+
+/* Monitoring: called after every sweep/iteration with the iteration number and the training MSE. */
+PETSC_EXTERN PetscErrorCode SNAMonitorSet(SNA, PetscErrorCode (*)(SNA, PetscInt, PetscReal, void *), void *, PetscErrorCode (*)(void **));
+/* Removes all monitors. */
+PETSC_EXTERN PetscErrorCode SNAMonitorCancel(SNA);
+/* The default monitor behind -sna_monitor: prints "  it SNA loss mse" lines. */
+PETSC_EXTERN PetscErrorCode SNAMonitorDefault(SNA, PetscInt, PetscReal, void *);
+
+/* ---- Type khronos: per-input B-spline expansions multiplied into M modes (SCIENCE.md section 1) ---- */
+/* Sets the spline degree k (1..5), nodes G per input (>= k + 1) and modes M (>= 1) before set-up. */
+PETSC_EXTERN PetscErrorCode SNAKhronosSetBasis(SNA, PetscInt, PetscInt, PetscInt);
+/* Returns degree, nodes and current modes (any pointer may be NULL). */
+PETSC_EXTERN PetscErrorCode SNAKhronosGetBasis(SNA, PetscInt *, PetscInt *, PetscInt *);
+/* Sets the knot-refinement levels of each fit (nodes doubled by exact knot insertion, warm start)
+   and whether the rank grows greedily from 1 to M. */
+PETSC_EXTERN PetscErrorCode SNAKhronosSetRefinement(SNA, PetscInt, PetscBool);

@@ -1,0 +1,498 @@
+/* Datasets in HDF5: parallel reading and atomic writing of /X and /Y (see snaps/dataset.h).
+
+   Every rank reads or writes its contiguous block of rows (PETSc's default layout, computed with
+   PetscSplitOwnership()) through MPI-IO with collective transfers. HDF5's own error printing is
+   silenced while we work; every failure is agreed on by all ranks (MPI_Allreduce) and reported as
+   a PETSc error that names the file and the dataset, after all HDF5 handles are closed. */
+#if !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include <snaps/dataset.h>
+#include <snaps/report.h>
+#include <petsc/private/petscimpl.h> /* PetscValid...() argument checks */
+
+#include <hdf5.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#if defined(PETSC_USE_COMPLEX) || !defined(PETSC_USE_REAL_DOUBLE)
+#error "SNAPS datasets need PETSc configured with real, double-precision scalars"
+#endif
+
+/* HDF5's automatic error printing, saved while it is silenced. */
+typedef struct {
+  H5E_auto2_t func;
+  void       *data;
+} H5ErrorState;
+
+/* Silences HDF5's error stack printing, saving the previous handler. */
+static void H5Quiet(H5ErrorState *s)
+{
+  s->func = NULL;
+  s->data = NULL;
+  (void)H5Eget_auto2(H5E_DEFAULT, &s->func, &s->data);
+  (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+/* Restores the handler saved by H5Quiet(). */
+static void H5Restore(const H5ErrorState *s)
+{
+  (void)H5Eset_auto2(H5E_DEFAULT, s->func, s->data);
+}
+
+/* Makes *flg true on every rank only if it is true on all ranks. */
+static PetscErrorCode AllTrue(MPI_Comm comm, PetscBool *flg)
+{
+  int local = *flg ? 1 : 0, global = 0;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_LAND, comm));
+  *flg = global ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0 checks that filename exists, is a readable regular file, and carries the HDF5 signature;
+   the outcome is broadcast so that every rank raises the same error. */
+static PetscErrorCode CheckFile_Private(MPI_Comm comm, const char filename[])
+{
+  enum { FILE_OK,
+         FILE_MISSING,
+         FILE_UNREADABLE,
+         FILE_DIRECTORY,
+         FILE_NOT_HDF5 };
+  int         state[2] = {FILE_OK, 0}; /* outcome, errno */
+  PetscMPIInt rank;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    struct stat st;
+
+    if (stat(filename, &st)) {
+      state[1] = errno;
+      state[0] = state[1] == ENOENT ? FILE_MISSING : FILE_UNREADABLE;
+    } else if (S_ISDIR(st.st_mode)) {
+      state[0] = FILE_DIRECTORY;
+    } else {
+      FILE *fp = fopen(filename, "rb");
+
+      if (!fp) {
+        state[1] = errno;
+        state[0] = FILE_UNREADABLE;
+      } else {
+        H5ErrorState es;
+        htri_t       is;
+
+        (void)fclose(fp);
+        H5Quiet(&es);
+        is = H5Fis_hdf5(filename);
+        H5Restore(&es);
+        if (is <= 0) state[0] = FILE_NOT_HDF5;
+      }
+    }
+  }
+  PetscCallMPI(MPI_Bcast(state, 2, MPI_INT, 0, comm));
+  PetscCheck(state[0] != FILE_MISSING, comm, PETSC_ERR_FILE_OPEN, "Cannot open dataset file '%s': no such file", filename);
+  PetscCheck(state[0] != FILE_UNREADABLE, comm, PETSC_ERR_FILE_OPEN, "Cannot open dataset file '%s': %s", filename, strerror(state[1]));
+  PetscCheck(state[0] != FILE_DIRECTORY, comm, PETSC_ERR_FILE_OPEN, "Cannot open dataset file '%s': it is a directory", filename);
+  PetscCheck(state[0] != FILE_NOT_HDF5, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not an HDF5 file or is corrupt", filename);
+  PetscFunctionReturn(0);
+}
+
+/* Opens filename read-only with MPI-IO on comm. On success HDF5 error printing stays silenced
+   (saved in *es) until CloseFile_Private(). */
+static PetscErrorCode OpenFile_Private(MPI_Comm comm, const char filename[], hid_t *file, H5ErrorState *es)
+{
+  hid_t     fapl;
+  PetscBool ok;
+
+  PetscFunctionBegin;
+  *file = H5I_INVALID_HID;
+  PetscCall(CheckFile_Private(comm, filename));
+  H5Quiet(es);
+  fapl = H5Pcreate(H5P_FILE_ACCESS);
+  if (fapl >= 0 && H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL) >= 0) *file = H5Fopen(filename, H5F_ACC_RDONLY, fapl);
+  if (fapl >= 0) (void)H5Pclose(fapl);
+  ok = *file >= 0 ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(AllTrue(comm, &ok));
+  if (!ok) {
+    if (*file >= 0) (void)H5Fclose(*file);
+    *file = H5I_INVALID_HID;
+    H5Restore(es);
+  }
+  PetscCheck(ok, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not an HDF5 file or is corrupt (HDF5 cannot open it)", filename);
+  PetscFunctionReturn(0);
+}
+
+/* Closes a file opened by OpenFile_Private() and restores HDF5 error printing. */
+static void CloseFile_Private(hid_t *file, const H5ErrorState *es)
+{
+  if (*file >= 0) (void)H5Fclose(*file);
+  *file = H5I_INVALID_HID;
+  H5Restore(es);
+}
+
+/* The HDF5 handles of one dataset transfer. */
+typedef struct {
+  hid_t dset, type, fspace, mspace, dxpl, lcpl;
+} H5Handles;
+
+static void H5HandlesInit(H5Handles *h)
+{
+  h->dset = h->type = h->fspace = h->mspace = h->dxpl = h->lcpl = H5I_INVALID_HID;
+}
+
+static void H5HandlesClose(H5Handles *h)
+{
+  if (h->lcpl >= 0) (void)H5Pclose(h->lcpl);
+  if (h->dxpl >= 0) (void)H5Pclose(h->dxpl);
+  if (h->mspace >= 0) (void)H5Sclose(h->mspace);
+  if (h->fspace >= 0) (void)H5Sclose(h->fspace);
+  if (h->type >= 0) (void)H5Tclose(h->type);
+  if (h->dset >= 0) (void)H5Dclose(h->dset);
+  H5HandlesInit(h);
+}
+
+/* Collective check: if cond is false on any rank, close the handles h, destroy the Vec v, and raise
+   the error on comm. Used inside ReadArray_Private() and WriteArray_Private(). */
+#define DatasetCheck(comm, h, v, cond, code, ...)      \
+  do {                                                 \
+    PetscBool ok_ = (cond) ? PETSC_TRUE : PETSC_FALSE; \
+    PetscCall(AllTrue(comm, &ok_));                    \
+    if (!ok_) {                                        \
+      H5HandlesClose(h);                               \
+      PetscCall(VecDestroy(v));                        \
+      SETERRQ(comm, code, __VA_ARGS__);                \
+    }                                                  \
+  } while (0)
+
+/* A name for an HDF5 type class, for error messages. */
+static const char *TypeClassName(H5T_class_t c)
+{
+  switch (c) {
+  case H5T_INTEGER:
+    return "integer";
+  case H5T_FLOAT:
+    return "floating-point";
+  case H5T_STRING:
+    return "string";
+  case H5T_BITFIELD:
+    return "bitfield";
+  case H5T_OPAQUE:
+    return "opaque";
+  case H5T_COMPOUND:
+    return "compound";
+  case H5T_REFERENCE:
+    return "reference";
+  case H5T_ENUM:
+    return "enum";
+  case H5T_VLEN:
+    return "variable-length";
+  case H5T_ARRAY:
+    return "array";
+  default:
+    return "unknown";
+  }
+}
+
+/* Contiguous block of rows [*rstart, *rstart + *nlocal) of N rows owned by this rank, as PETSc's default layout. */
+static PetscErrorCode RowRange_Private(MPI_Comm comm, PetscInt N, PetscInt *rstart, PetscInt *nlocal)
+{
+  PetscInt    n = PETSC_DECIDE, start = 0;
+  PetscMPIInt rank;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSplitOwnership(comm, &n, &N));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Exscan(&n, &start, 1, MPIU_INT, MPI_SUM, comm));
+  if (rank == 0) start = 0;
+  *rstart = start;
+  *nlocal = n;
+  PetscFunctionReturn(0);
+}
+
+/* Reads the dataset path of an open file into a new row-distributed Vec (block size = columns).
+   If other is not NULL, the dataset must have otherN rows, like the dataset named other. */
+static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hid_t file, const char path[], const char other[], PetscInt otherN, Vec *vec, PetscInt *Nrows)
+{
+  H5Handles    h;
+  Vec          v       = NULL;
+  H5T_class_t  cls     = H5T_NO_CLASS;
+  int          ndims   = -1;
+  hsize_t      dims[2] = {0, 0}, start[2], count[2];
+  PetscInt     N, cols, rstart = 0, n = 0, bad, badlocal = PETSC_MAX_INT;
+  PetscScalar *a, dummy = 0;
+  herr_t       status;
+
+  PetscFunctionBegin;
+  *vec = NULL;
+  H5HandlesInit(&h);
+  h.dset = H5Dopen2(file, path, H5P_DEFAULT);
+  DatasetCheck(comm, &h, &v, h.dset >= 0, PETSC_ERR_FILE_UNEXPECTED, "dataset '%s' not found in '%s'", path, filename);
+  h.type = H5Dget_type(h.dset);
+  if (h.type >= 0) cls = H5Tget_class(h.type);
+  DatasetCheck(comm, &h, &v, cls == H5T_FLOAT, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s is not floating point (it holds %s data); expected float64", filename, path, TypeClassName(cls));
+  h.fspace = H5Dget_space(h.dset);
+  if (h.fspace >= 0) ndims = H5Sget_simple_extent_ndims(h.fspace);
+  DatasetCheck(comm, &h, &v, ndims == 1 || ndims == 2, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has rank %d; expected 1 (N) or 2 (N x d)", filename, path, ndims);
+  status = H5Sget_simple_extent_dims(h.fspace, dims, NULL);
+  DatasetCheck(comm, &h, &v, status >= 0, PETSC_ERR_FILE_READ, "Cannot read the shape of dataset %s in '%s'", path, filename);
+  if (ndims == 1) dims[1] = 1;
+  DatasetCheck(comm, &h, &v, dims[0] > 0, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has no rows (N = 0)", filename, path);
+  DatasetCheck(comm, &h, &v, dims[1] > 0, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has no columns", filename, path);
+  DatasetCheck(comm, &h, &v, dims[0] <= (hsize_t)PETSC_MAX_INT / dims[1], PETSC_ERR_SUP, "'%s' dataset %s is too large (%llu x %llu) for PETSc's integer size", filename, path, (unsigned long long)dims[0], (unsigned long long)dims[1]);
+  N    = (PetscInt)dims[0];
+  cols = (PetscInt)dims[1];
+  DatasetCheck(comm, &h, &v, !other || N == otherN, PETSC_ERR_FILE_UNEXPECTED, "'%s' datasets %s and %s have different numbers of rows (%" PetscInt_FMT " and %" PetscInt_FMT ")", filename, other, path, otherN, N);
+
+  PetscCall(RowRange_Private(comm, N, &rstart, &n));
+  PetscCall(VecCreate(comm, &v));
+  PetscCall(VecSetSizes(v, n * cols, PETSC_DETERMINE));
+  PetscCall(VecSetBlockSize(v, cols));
+  PetscCall(VecSetFromOptions(v));
+
+  /* Select this rank's rows in the file and the matching (n x cols) block in memory; ranks
+     without rows still take part in the collective read with empty selections. */
+  start[0] = (hsize_t)rstart;
+  start[1] = 0;
+  count[0] = (hsize_t)n;
+  count[1] = (hsize_t)cols;
+  if (n > 0) {
+    status   = H5Sselect_hyperslab(h.fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+    h.mspace = H5Screate_simple(ndims, count, NULL);
+  } else {
+    hsize_t one = 1;
+
+    status   = H5Sselect_none(h.fspace);
+    h.mspace = H5Screate_simple(1, &one, NULL);
+    if (h.mspace >= 0 && H5Sselect_none(h.mspace) < 0) status = -1;
+  }
+  h.dxpl = H5Pcreate(H5P_DATASET_XFER);
+  if (h.dxpl >= 0 && H5Pset_dxpl_mpio(h.dxpl, H5FD_MPIO_COLLECTIVE) < 0) status = -1;
+  DatasetCheck(comm, &h, &v, status >= 0 && h.mspace >= 0 && h.dxpl >= 0, PETSC_ERR_LIB, "Cannot select rows of dataset %s in '%s' (HDF5 error)", path, filename);
+  PetscCall(VecGetArrayWrite(v, &a));
+  status = H5Dread(h.dset, H5T_NATIVE_DOUBLE, h.mspace, h.fspace, h.dxpl, n > 0 ? a : &dummy);
+  if (status >= 0) {
+    for (PetscInt i = 0; i < n && badlocal == PETSC_MAX_INT; i++) {
+      for (PetscInt j = 0; j < cols; j++) {
+        if (PetscIsInfOrNanReal(a[i * cols + j])) {
+          badlocal = rstart + i;
+          break;
+        }
+      }
+    }
+  }
+  PetscCall(VecRestoreArrayWrite(v, &a));
+  DatasetCheck(comm, &h, &v, status >= 0, PETSC_ERR_FILE_READ, "Cannot read dataset %s from '%s' (file truncated or corrupt?)", path, filename);
+  PetscCallMPI(MPI_Allreduce(&badlocal, &bad, 1, MPIU_INT, MPI_MIN, comm));
+  DatasetCheck(comm, &h, &v, bad == PETSC_MAX_INT, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s contains NaN or Inf at row %" PetscInt_FMT " (0-based)", filename, path, bad);
+  H5HandlesClose(&h);
+  *vec = v;
+  if (Nrows) *Nrows = N;
+  PetscFunctionReturn(0);
+}
+
+/* Joins group and name ("X") into an absolute dataset path: NULL, "" or "/" give "/X", "/hf" gives "/hf/X". */
+static PetscErrorCode DatasetPath_Private(const char group[], const char name[], char path[], size_t len)
+{
+  size_t glen = group ? strlen(group) : 0;
+  int    w;
+
+  PetscFunctionBegin;
+  while (glen > 0 && group[glen - 1] == '/') glen--;
+  if (glen == 0)
+    w = snprintf(path, len, "/%s", name);
+  else
+    w = snprintf(path, len, "%s%.*s/%s", group[0] == '/' ? "" : "/", (int)glen, group, name);
+  PetscCheck(w >= 0 && (size_t)w < len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "Dataset group name '%s' is too long", group);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNADatasetLoad - Reads group/X (N x d) and group/Y (N x q, or N as N x 1) from an HDF5 file into
+  new Vecs with block sizes d and q, each rank holding a contiguous block of rows. Collective.
+
+  The file, both datasets, their types (floating point), ranks (1 or 2), shared row count N > 0 and
+  values (no NaN or Inf) are checked, and failures are reported by file and dataset name.
+@*/
+PetscErrorCode SNADatasetLoad(MPI_Comm comm, const char filename[], const char group[], Vec *X, Vec *Y)
+{
+  char           xpath[PETSC_MAX_PATH_LEN], ypath[PETSC_MAX_PATH_LEN];
+  hid_t          file;
+  H5ErrorState   es;
+  PetscInt       N = 0;
+  Vec            x = NULL, y = NULL;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(filename, 2);
+  PetscValidPointer(X, 4);
+  PetscValidPointer(Y, 5);
+  *X = NULL;
+  *Y = NULL;
+  PetscCall(DatasetPath_Private(group, "X", xpath, sizeof(xpath)));
+  PetscCall(DatasetPath_Private(group, "Y", ypath, sizeof(ypath)));
+  PetscCall(OpenFile_Private(comm, filename, &file, &es));
+  ierr = ReadArray_Private(comm, filename, file, xpath, NULL, 0, &x, &N);
+  if (!ierr) ierr = ReadArray_Private(comm, filename, file, ypath, xpath, N, &y, NULL);
+  CloseFile_Private(&file, &es);
+  if (ierr) {
+    PetscCall(VecDestroy(&x));
+    PetscCall(VecDestroy(&y));
+  }
+  PetscCall(ierr);
+  *X = x;
+  *Y = y;
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNADatasetLoadArray - Reads one float64 dataset (2-D, or 1-D as N x 1), e.g. "/X" or "/hf/Y", into a
+  new row-distributed Vec with block size = columns, with the same checks as SNADatasetLoad(). Collective.
+@*/
+PetscErrorCode SNADatasetLoadArray(MPI_Comm comm, const char filename[], const char path[], Vec *V)
+{
+  hid_t          file;
+  H5ErrorState   es;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(filename, 2);
+  PetscValidCharPointer(path, 3);
+  PetscValidPointer(V, 4);
+  *V = NULL;
+  PetscCall(OpenFile_Private(comm, filename, &file, &es));
+  ierr = ReadArray_Private(comm, filename, file, path, NULL, 0, V, NULL);
+  CloseFile_Private(&file, &es);
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/* Writes Vec v (rows of block-size columns) as the (N x bs) float64 dataset name of an open file. */
+static PetscErrorCode WriteArray_Private(MPI_Comm comm, const char filename[], hid_t file, const char name[], Vec v)
+{
+  H5Handles          h;
+  Vec                none = NULL;
+  PetscInt           bs, N, lo, hi;
+  hsize_t            dims[2], start[2], count[2];
+  const PetscScalar *a;
+  PetscScalar        dummy  = 0;
+  herr_t             status = 0;
+  PetscMPIInt        cmp;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_compare(PetscObjectComm((PetscObject)v), comm, &cmp));
+  PetscCheck(cmp == MPI_IDENT || cmp == MPI_CONGRUENT, comm, PETSC_ERR_ARG_NOTSAMECOMM, "Cannot save dataset %s to '%s': its Vec lives on a different communicator", name, filename);
+  PetscCall(VecGetBlockSize(v, &bs));
+  PetscCall(VecGetSize(v, &N));
+  PetscCall(VecGetOwnershipRange(v, &lo, &hi));
+  PetscCheck(N > 0, comm, PETSC_ERR_ARG_SIZ, "Cannot save dataset %s to '%s': the Vec is empty", name, filename);
+  dims[0]  = (hsize_t)(N / bs);
+  dims[1]  = (hsize_t)bs;
+  start[0] = (hsize_t)(lo / bs);
+  start[1] = 0;
+  count[0] = (hsize_t)((hi - lo) / bs);
+  count[1] = (hsize_t)bs;
+
+  H5HandlesInit(&h);
+  h.lcpl   = H5Pcreate(H5P_LINK_CREATE);
+  h.fspace = H5Screate_simple(2, dims, NULL);
+  h.dxpl   = H5Pcreate(H5P_DATASET_XFER);
+  if (h.lcpl < 0 || H5Pset_create_intermediate_group(h.lcpl, 1) < 0) status = -1;
+  if (h.dxpl < 0 || H5Pset_dxpl_mpio(h.dxpl, H5FD_MPIO_COLLECTIVE) < 0) status = -1;
+  DatasetCheck(comm, &h, &none, status >= 0 && h.fspace >= 0, PETSC_ERR_LIB, "Cannot set up dataset %s for '%s' (HDF5 error)", name, filename);
+  h.dset = H5Dcreate2(file, name, H5T_IEEE_F64LE, h.fspace, h.lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  DatasetCheck(comm, &h, &none, h.dset >= 0, PETSC_ERR_FILE_WRITE, "Cannot create dataset %s in '%s' (invalid name, or it already exists?)", name, filename);
+  if (count[0] > 0) {
+    status   = H5Sselect_hyperslab(h.fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+    h.mspace = H5Screate_simple(2, count, NULL);
+  } else {
+    hsize_t one = 1;
+
+    status   = H5Sselect_none(h.fspace);
+    h.mspace = H5Screate_simple(1, &one, NULL);
+    if (h.mspace >= 0 && H5Sselect_none(h.mspace) < 0) status = -1;
+  }
+  DatasetCheck(comm, &h, &none, status >= 0 && h.mspace >= 0, PETSC_ERR_LIB, "Cannot select rows of dataset %s for '%s' (HDF5 error)", name, filename);
+  PetscCall(VecGetArrayRead(v, &a));
+  status = H5Dwrite(h.dset, H5T_NATIVE_DOUBLE, h.mspace, h.fspace, h.dxpl, count[0] > 0 ? a : &dummy);
+  PetscCall(VecRestoreArrayRead(v, &a));
+  DatasetCheck(comm, &h, &none, status >= 0, PETSC_ERR_FILE_WRITE, "Cannot write dataset %s to '%s' (disk full?)", name, filename);
+  H5HandlesClose(&h);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNADatasetSave - Writes n Vecs (rows of block-size columns) as (N x bs) float64 datasets names[i]
+  (e.g. "/X", "/hf/Y"; groups are created as needed) into a new HDF5 file, atomically: the data goes
+  to a temporary file in the same directory, renamed over filename only when complete. On failure
+  the temporary file is removed and an existing filename is left untouched. Collective.
+@*/
+PetscErrorCode SNADatasetSave(MPI_Comm comm, const char filename[], PetscInt n, const char *const names[], const Vec vecs[])
+{
+  char           tmp[PETSC_MAX_PATH_LEN];
+  PetscMPIInt    rank;
+  hid_t          fapl, file = H5I_INVALID_HID;
+  H5ErrorState   es;
+  PetscBool      ok;
+  PetscErrorCode ierr = 0;
+  int            err;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(filename, 2);
+  PetscCheck(n >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "Number of datasets %" PetscInt_FMT " must be nonnegative", n);
+  if (n) {
+    PetscValidPointer(names, 4);
+    PetscValidPointer(vecs, 5);
+  }
+  for (PetscInt i = 0; i < n; i++) {
+    PetscCheck(names[i] && names[i][0], comm, PETSC_ERR_ARG_NULL, "Dataset name %" PetscInt_FMT " for '%s' is missing or empty", i, filename);
+    PetscValidHeaderSpecific(vecs[i], VEC_CLASSID, 5);
+  }
+  /* The temporary name carries a pid, so every rank uses rank 0's. Every rank builds one first so
+     that a bad filename fails everywhere; the length check covers pids of any length. */
+  PetscCheck(strlen(filename) + 64 < sizeof(tmp), comm, PETSC_ERR_ARG_SIZ, "Dataset file name '%s' is too long", filename);
+  PetscCall(SNAPSTemporaryName(filename, tmp, sizeof(tmp)));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Bcast(tmp, (PetscMPIInt)sizeof(tmp), MPI_CHAR, 0, comm));
+
+  H5Quiet(&es);
+  fapl = H5Pcreate(H5P_FILE_ACCESS);
+  if (fapl >= 0 && H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL) >= 0) file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  if (fapl >= 0) (void)H5Pclose(fapl);
+  ok  = file >= 0 ? PETSC_TRUE : PETSC_FALSE;
+  err = AllTrue(comm, &ok);
+  if (err || !ok) {
+    if (file >= 0) (void)H5Fclose(file);
+    H5Restore(&es);
+    if (rank == 0) (void)unlink(tmp);
+  }
+  PetscCall(err);
+  PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "Cannot create dataset file '%s' (temporary '%s'): does the directory exist and is it writable?", filename, tmp);
+
+  for (PetscInt i = 0; i < n && !ierr; i++) ierr = WriteArray_Private(comm, filename, file, names[i], vecs[i]);
+  ok = H5Fclose(file) >= 0 ? PETSC_TRUE : PETSC_FALSE;
+  H5Restore(&es);
+  if (!ierr) ierr = AllTrue(comm, &ok);
+  if (ierr || !ok) {
+    PetscCallMPI(MPI_Barrier(comm));
+    if (rank == 0) (void)unlink(tmp);
+  }
+  PetscCall(ierr);
+  PetscCheck(ok, comm, PETSC_ERR_FILE_WRITE, "Cannot write dataset file '%s': closing temporary '%s' failed (disk full?)", filename, tmp);
+
+  /* Every rank has closed the file: rank 0 moves it into place. */
+  PetscCallMPI(MPI_Barrier(comm));
+  err = 0;
+  if (rank == 0 && rename(tmp, filename)) {
+    err = errno;
+    (void)unlink(tmp);
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
+  PetscCheck(!err, comm, PETSC_ERR_FILE_WRITE, "Cannot write dataset file '%s': renaming '%s' failed: %s", filename, tmp, strerror(err));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,315 @@
+/* Results reports: flat JSON files of named figures (see snaps/report.h), and atomic file writing.
+
+   Every rank keeps the JSON tree (setting a value is cheap and needs no communication); only rank
+   0's tree is written. Files are written atomically: a temporary file in the same directory,
+   flushed to disk, then renamed over the target. */
+#if !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L /* gethostname, gmtime_r, fsync, O_DIRECTORY */
+#endif
+#include <snaps/report.h>
+#include <snaps/version.h>
+#include <petsc/private/petscimpl.h> /* PetscValid...() argument checks */
+
+#include <cjson/cJSON.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct _n_SNAPSReport {
+  MPI_Comm comm;
+  cJSON   *root;
+};
+
+/* Adds item under key of object, replacing an existing item of that key (keeping its position). */
+static PetscErrorCode ReportPut_Private(cJSON *object, const char key[], cJSON *item)
+{
+  cJSON_bool ok;
+
+  PetscFunctionBegin;
+  PetscCheck(item, PETSC_COMM_SELF, PETSC_ERR_MEM, "Out of memory building report entry '%s'", key);
+  if (cJSON_GetObjectItemCaseSensitive(object, key))
+    ok = cJSON_ReplaceItemInObjectCaseSensitive(object, key, item);
+  else
+    ok = cJSON_AddItemToObject(object, key, item);
+  if (!ok) cJSON_Delete(item);
+  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_MEM, "Cannot add report entry '%s'", key);
+  PetscFunctionReturn(0);
+}
+
+/* A JSON number, or null for NaN and Inf (which JSON cannot represent). */
+static cJSON *ReportReal_Private(PetscReal v)
+{
+  return PetscIsInfOrNanReal(v) ? cJSON_CreateNull() : cJSON_CreateNumber((double)v);
+}
+
+/* The first "model name" of /proc/cpuinfo into model, or "unknown". */
+static void CPUModel_Private(char model[], size_t len)
+{
+  FILE *fp = fopen("/proc/cpuinfo", "r");
+  char  line[512];
+
+  (void)snprintf(model, len, "unknown");
+  if (!fp) return;
+  while (fgets(line, sizeof(line), fp)) {
+    if (!strncmp(line, "model name", 10)) {
+      char  *v = strchr(line, ':');
+      size_t n;
+
+      if (!v) continue;
+      for (v++; *v == ' ' || *v == '\t'; v++) {}
+      n = strcspn(v, "\r\n");
+      if (n) (void)snprintf(model, len, "%.*s", (int)n, v);
+      break;
+    }
+  }
+  (void)fclose(fp);
+}
+
+/*@C
+  SNAPSReportCreate - Creates an empty report on a communicator, with "snaps_version", "date" (ISO 8601
+  UTC), "ranks" (MPI size) and "machine" {"host", "cpu_model", "cores"} of rank 0. Collective; only
+  rank 0 writes.
+@*/
+PetscErrorCode SNAPSReportCreate(MPI_Comm comm, SNAPSReport *report)
+{
+  SNAPSReport r;
+  PetscMPIInt size;
+  char        host[256], model[256], date[32];
+  time_t      now = time(NULL);
+  struct tm   tm;
+  long        cores = sysconf(_SC_NPROCESSORS_ONLN);
+  cJSON      *machine;
+
+  PetscFunctionBegin;
+  PetscValidPointer(report, 2);
+  *report = NULL;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  if (gethostname(host, sizeof(host))) (void)snprintf(host, sizeof(host), "unknown");
+  host[sizeof(host) - 1] = 0;
+  CPUModel_Private(model, sizeof(model));
+  if (!gmtime_r(&now, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm)) (void)snprintf(date, sizeof(date), "unknown");
+
+  PetscCall(PetscNew(&r));
+  r->root = cJSON_CreateObject();
+  if (!r->root) PetscCall(PetscFree(r));
+  PetscCheck(r, PETSC_COMM_SELF, PETSC_ERR_MEM, "Out of memory creating a report");
+  PetscCall(PetscCommDuplicate(comm, &r->comm, NULL));
+  *report = r;
+  PetscCall(ReportPut_Private(r->root, "snaps_version", cJSON_CreateString(SNAPS_VERSION)));
+  PetscCall(ReportPut_Private(r->root, "date", cJSON_CreateString(date)));
+  PetscCall(ReportPut_Private(r->root, "ranks", cJSON_CreateNumber(size)));
+  machine = cJSON_CreateObject();
+  PetscCall(ReportPut_Private(r->root, "machine", machine));
+  PetscCall(ReportPut_Private(machine, "host", cJSON_CreateString(host)));
+  PetscCall(ReportPut_Private(machine, "cpu_model", cJSON_CreateString(model)));
+  PetscCall(ReportPut_Private(machine, "cores", cJSON_CreateNumber((double)cores)));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSReportSetReal - Adds or replaces a real-valued figure; NaN and Inf are written as null. Not collective.
+@*/
+PetscErrorCode SNAPSReportSetReal(SNAPSReport r, const char key[], PetscReal value)
+{
+  PetscFunctionBegin;
+  PetscValidPointer(r, 1);
+  PetscValidCharPointer(key, 2);
+  PetscCall(ReportPut_Private(r->root, key, ReportReal_Private(value)));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSReportSetInt - Adds or replaces an integer figure. Not collective.
+@*/
+PetscErrorCode SNAPSReportSetInt(SNAPSReport r, const char key[], PetscInt value)
+{
+  PetscFunctionBegin;
+  PetscValidPointer(r, 1);
+  PetscValidCharPointer(key, 2);
+  PetscCall(ReportPut_Private(r->root, key, cJSON_CreateNumber((double)value)));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSReportSetString - Adds or replaces a string field. Not collective.
+@*/
+PetscErrorCode SNAPSReportSetString(SNAPSReport r, const char key[], const char value[])
+{
+  PetscFunctionBegin;
+  PetscValidPointer(r, 1);
+  PetscValidCharPointer(key, 2);
+  PetscValidCharPointer(value, 3);
+  PetscCall(ReportPut_Private(r->root, key, cJSON_CreateString(value)));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSReportSetRealArray - Adds or replaces an array of n reals (NaN and Inf as null). Not collective.
+@*/
+PetscErrorCode SNAPSReportSetRealArray(SNAPSReport r, const char key[], PetscInt n, const PetscReal values[])
+{
+  cJSON *array;
+
+  PetscFunctionBegin;
+  PetscValidPointer(r, 1);
+  PetscValidCharPointer(key, 2);
+  PetscCheck(n >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Report array '%s' has negative length %" PetscInt_FMT, key, n);
+  if (n) PetscValidRealPointer(values, 4);
+  array = cJSON_CreateArray();
+  PetscCheck(array, PETSC_COMM_SELF, PETSC_ERR_MEM, "Out of memory building report entry '%s'", key);
+  for (PetscInt i = 0; i < n; i++) {
+    cJSON *item = ReportReal_Private(values[i]);
+
+    if (!item) cJSON_Delete(array);
+    PetscCheck(item, PETSC_COMM_SELF, PETSC_ERR_MEM, "Out of memory building report entry '%s'", key);
+    cJSON_AddItemToArray(array, item);
+  }
+  PetscCall(ReportPut_Private(r->root, key, array));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSReportWrite - Writes rank 0's report as JSON to filename, atomically (temporary file, then
+  rename). Collective: every rank returns the same error.
+@*/
+PetscErrorCode SNAPSReportWrite(SNAPSReport r, const char filename[])
+{
+  PetscMPIInt    rank;
+  PetscErrorCode ierr;
+  char          *json = NULL, *buf = NULL;
+  size_t         len = 0;
+  int            ok  = 1;
+
+  PetscFunctionBegin;
+  PetscValidPointer(r, 1);
+  PetscValidCharPointer(filename, 2);
+  PetscCallMPI(MPI_Comm_rank(r->comm, &rank));
+  if (rank == 0) {
+    json = cJSON_Print(r->root);
+    ok   = json != NULL;
+    if (ok) {
+      len = strlen(json);
+      PetscCall(PetscMalloc1(len + 2, &buf));
+      PetscCall(PetscMemcpy(buf, json, len));
+      buf[len++] = '\n';
+      buf[len]   = 0;
+      cJSON_free(json);
+    }
+  }
+  PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, r->comm));
+  PetscCheck(ok, r->comm, PETSC_ERR_MEM, "Out of memory formatting report for '%s'", filename);
+  ierr = SNAPSWriteFileAtomic(r->comm, filename, buf, len);
+  PetscCall(PetscFree(buf));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSReportDestroy - Frees a report. Not collective.
+@*/
+PetscErrorCode SNAPSReportDestroy(SNAPSReport *r)
+{
+  PetscFunctionBegin;
+  if (!r || !*r) PetscFunctionReturn(0);
+  cJSON_Delete((*r)->root);
+  PetscCall(PetscCommDestroy(&(*r)->comm));
+  PetscCall(PetscFree(*r));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSWriteFileAtomic - Writes rank 0's buffer (len bytes; other ranks may pass NULL, 0) to filename
+  atomically: a temporary file in the same directory, flushed and fsync'ed, then renamed over filename.
+  On failure the temporary file is removed and an existing filename is untouched. Collective: the
+  outcome is broadcast so every rank returns the same error.
+@*/
+PetscErrorCode SNAPSWriteFileAtomic(MPI_Comm comm, const char filename[], const char buffer[], size_t len)
+{
+  enum { STEP_OK,
+         STEP_ARG,
+         STEP_OPEN,
+         STEP_WRITE,
+         STEP_SYNC,
+         STEP_CLOSE,
+         STEP_RENAME };
+  static const char *what[] = {"", "no buffer given on rank 0", "cannot create temporary file", "cannot write", "cannot flush to disk", "cannot close", "cannot rename temporary file"};
+  PetscMPIInt        rank;
+  int                state[2] = {STEP_OK, 0}; /* failed step, errno */
+  char               tmp[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(filename, 2);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  /* Every rank builds the name so that a bad filename fails everywhere; the margin covers any pid. */
+  PetscCheck(strlen(filename) + 64 < sizeof(tmp), comm, PETSC_ERR_ARG_SIZ, "Cannot write '%s': file name too long", filename);
+  PetscCall(SNAPSTemporaryName(filename, tmp, sizeof(tmp)));
+  if (rank == 0) {
+    FILE *fp = NULL;
+
+    if (len && !buffer) state[0] = STEP_ARG;
+    if (!state[0] && !(fp = fopen(tmp, "wb"))) {
+      state[0] = STEP_OPEN;
+      state[1] = errno;
+    }
+    if (!state[0] && len && fwrite(buffer, 1, len, fp) != len) {
+      state[0] = STEP_WRITE;
+      state[1] = errno;
+    }
+    if (!state[0] && (fflush(fp) || fsync(fileno(fp)))) {
+      state[0] = STEP_SYNC;
+      state[1] = errno;
+    }
+    if (fp && fclose(fp) && !state[0]) {
+      state[0] = STEP_CLOSE;
+      state[1] = errno;
+    }
+    if (!state[0] && rename(tmp, filename)) {
+      state[0] = STEP_RENAME;
+      state[1] = errno;
+    }
+    if (state[0] > STEP_OPEN) (void)unlink(tmp);
+    if (!state[0]) {
+      /* Best effort: make the rename itself durable by syncing the directory. */
+      char *slash = strrchr(tmp, '/');
+      int   fd;
+
+      if (slash)
+        *(slash == tmp ? slash + 1 : slash) = 0;
+      else
+        (void)snprintf(tmp, sizeof(tmp), ".");
+      fd = open(tmp, O_RDONLY | O_DIRECTORY);
+      if (fd >= 0) {
+        (void)fsync(fd);
+        (void)close(fd);
+      }
+    }
+  }
+  PetscCallMPI(MPI_Bcast(state, 2, MPI_INT, 0, comm));
+  PetscCheck(state[0] != STEP_ARG, comm, PETSC_ERR_ARG_NULL, "Cannot write '%s': %s", filename, what[STEP_ARG]);
+  PetscCheck(!state[0], comm, PETSC_ERR_FILE_WRITE, "Cannot write '%s': %s: %s", filename, what[state[0]], strerror(state[1]));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSTemporaryName - Builds "<dir>/.<base>.tmp.<pid>" for filename "<dir>/<base>" (".<base>.tmp.<pid>"
+  when filename has no directory): the temporary name used by atomic writes. Not collective.
+@*/
+PetscErrorCode SNAPSTemporaryName(const char filename[], char out[], size_t outlen)
+{
+  const char *slash, *base;
+  int         w;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(filename, 1);
+  PetscValidCharPointer(out, 2);
+  slash = strrchr(filename, '/');
+  base  = slash ? slash + 1 : filename;
+  PetscCheck(base[0], PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "'%s' is not a file name (it names a directory)", filename);
+  w = snprintf(out, outlen, "%.*s.%s.tmp.%ld", (int)(base - filename), filename, base, (long)getpid());
+  PetscCheck(w >= 0 && (size_t)w < outlen, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "Temporary name for '%s' does not fit in %zu characters", filename, outlen);
+  PetscFunctionReturn(0);
+}

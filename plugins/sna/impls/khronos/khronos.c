@@ -1,0 +1,369 @@
+/* KHRONOS: a CP (canonical polyadic) low-rank expansion over per-input B-splines.
+   Evaluation touches k + 1 basis functions per input, so a sample costs O(d k M). */
+#include <snaps/private/khronosimpl.h>
+
+/* Reallocates W (d x G x M) and C (M x q); contents undefined. */
+PetscErrorCode SNAKhronosAllocate(SNA sna, PetscInt G, PetscInt M)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscFree(kh->W));
+  PetscCall(PetscFree(kh->C));
+  PetscCall(PetscCalloc1(sna->dim_in * G * M, &kh->W));
+  PetscCall(PetscCalloc1(M * sna->dim_out, &kh->C));
+  kh->nodes    = G;
+  kh->modes    = M;
+  sna->nparams = sna->dim_in * G * M + M * sna->dim_out;
+  PetscFunctionReturn(0);
+}
+
+/* Pseudo-random mode m (uniform in [-1, 1]) from a seed that depends only on (seed, m), so every
+   rank and every run starts from the same model. */
+PetscErrorCode SNAKhronosInitializeMode(SNA sna, PetscInt m)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  const PetscInt G = kh->nodes, M = kh->modes;
+  PetscRandom  rnd;
+
+  PetscFunctionBegin;
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetType(rnd, PETSCRANDER48));
+  PetscCall(PetscRandomSetInterval(rnd, -1.0, 1.0));
+  PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(kh->seed + 7919 * m)));
+  PetscCall(PetscRandomSeed(rnd));
+  for (PetscInt p = 0; p < sna->dim_in; p++)
+    for (PetscInt g = 0; g < G; g++) PetscCall(PetscRandomGetValueReal(rnd, &kh->W[(p * G + g) * M + m]));
+  for (PetscInt j = 0; j < sna->dim_out; j++) kh->C[m * sna->dim_out + j] = 0.0;
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNASetUp_Khronos(SNA sna)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  const PetscInt M = kh->enrich ? 1 : kh->max_modes;
+
+  PetscFunctionBegin;
+  PetscCheck(kh->nodes >= kh->degree + 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least degree + 1 = %" PetscInt_FMT " nodes per input, not %" PetscInt_FMT " (-sna_khronos_nodes)", kh->degree + 1, kh->nodes);
+  if (!kh->basis) PetscCall(PetscCalloc1(sna->dim_in, &kh->basis));
+  for (PetscInt p = 0; p < sna->dim_in; p++) {
+    PetscCall(SNABSplineDestroy(&kh->basis[p]));
+    PetscCall(SNABSplineCreateUniform(kh->degree, kh->nodes, 0.0, 1.0, &kh->basis[p]));
+  }
+  PetscCall(SNAKhronosAllocate(sna, kh->nodes, M));
+  for (PetscInt m = 0; m < M; m++) PetscCall(SNAKhronosInitializeMode(sna, m));
+  /* equal weights so that gradient-based fits start with a nonzero output */
+  for (PetscInt i = 0; i < M * sna->dim_out; i++) kh->C[i] = 1.0 / M;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNADestroy_Khronos(SNA sna)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+
+  PetscFunctionBegin;
+  if (kh->basis)
+    for (PetscInt p = 0; p < sna->dim_in; p++) PetscCall(SNABSplineDestroy(&kh->basis[p]));
+  PetscCall(PetscFree(kh->basis));
+  PetscCall(PetscFree(kh->W));
+  PetscCall(PetscFree(kh->C));
+  PetscCall(PetscFree(sna->data));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", NULL));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *PetscOptionsObject)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  PetscInt     degree = kh->degree, nodes = kh->nodes, modes = kh->max_modes, refine = kh->refine;
+  PetscBool    enrich = kh->enrich;
+
+  PetscFunctionBegin;
+  PetscOptionsHeadBegin(PetscOptionsObject, "KHRONOS options");
+  PetscCall(PetscOptionsInt("-sna_khronos_degree", "B-spline degree (1 to 5)", "SNAKhronosSetBasis", degree, &degree, NULL));
+  PetscCall(PetscOptionsInt("-sna_khronos_nodes", "B-spline basis functions (nodes) per input", "SNAKhronosSetBasis", nodes, &nodes, NULL));
+  PetscCall(PetscOptionsInt("-sna_khronos_modes", "Rank M: number of separable modes", "SNAKhronosSetBasis", modes, &modes, NULL));
+  PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start)", "SNAKhronosSetRefinement", refine, &refine, NULL));
+  PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
+  PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation", "", kh->seed, &kh->seed, NULL));
+  PetscOptionsHeadEnd();
+  if (degree != kh->degree || nodes != kh->nodes || modes != kh->max_modes) PetscCall(SNAKhronosSetBasis(sna, degree, nodes, modes));
+  PetscCall(SNAKhronosSetRefinement(sna, refine, enrich));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAView_Khronos(SNA sna, PetscViewer viewer)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscViewerASCIIPrintf(viewer, "KHRONOS: B-spline degree %" PetscInt_FMT ", %" PetscInt_FMT " nodes per input, %" PetscInt_FMT " modes", kh->degree, kh->nodes, kh->modes));
+  PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_FALSE));
+  if (kh->enrich) PetscCall(PetscViewerASCIIPrintf(viewer, " (greedy enrichment up to %" PetscInt_FMT ")", kh->max_modes));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
+  PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
+  if (kh->refine) PetscCall(PetscViewerASCIIPrintf(viewer, "knot refinement: %" PetscInt_FMT " levels per fit\n", kh->refine));
+  PetscFunctionReturn(0);
+}
+
+/* f[m] = f_{p,m}(t) for all modes, from the k + 1 nonzero basis values (left in vals);
+   returns the index of the first nonzero basis function. */
+static inline PetscInt KhronosFactor(const SNA_Khronos *kh, PetscInt p, PetscReal t, PetscReal *vals, PetscReal *f)
+{
+  const PetscInt   M = kh->modes, k = kh->degree;
+  const PetscInt   first = SNABSplineEvalInline(&kh->basis[p], t, vals);
+  const PetscReal *w     = kh->W + (p * kh->nodes + first) * M;
+
+  for (PetscInt m = 0; m < M; m++) f[m] = vals[0] * w[m];
+  for (PetscInt a = 1; a <= k; a++)
+    for (PetscInt m = 0; m < M; m++) f[m] += vals[a] * w[a * M + m];
+  return first;
+}
+
+static PetscErrorCode SNAEvaluateLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[])
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes;
+  PetscReal     *z, *f, vals[SNA_BSPLINE_MAX_DEGREE + 1];
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(M, &z, M, &f));
+  for (PetscInt i = 0; i < n; i++) {
+    (void)KhronosFactor(kh, 0, SNAUnitCoordinate(sna, 0, x[i * d]), vals, z);
+    for (PetscInt p = 1; p < d; p++) {
+      (void)KhronosFactor(kh, p, SNAUnitCoordinate(sna, p, x[i * d + p]), vals, f);
+      for (PetscInt m = 0; m < M; m++) z[m] *= f[m];
+    }
+    for (PetscInt j = 0; j < q; j++) {
+      PetscReal u = 0;
+      for (PetscInt m = 0; m < M; m++) u += kh->C[m * q + j] * z[m];
+      y[i * q + j] = u;
+    }
+  }
+  PetscCall(PetscFree2(z, f));
+  PetscFunctionReturn(0);
+}
+
+/* Grid evaluation: per-input factor tables F_p[i][m], then lines along the last input, where each
+   point costs M*q multiply-adds. */
+static PetscErrorCode SNAEvaluateGridLocal_Khronos(SNA sna, const PetscInt n[], const PetscReal *const coords[], PetscInt start, PetscInt end, PetscReal y[])
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes;
+  PetscReal    **F, *w, *a, vals[SNA_BSPLINE_MAX_DEGREE + 1];
+  PetscInt      *idx;
+
+  PetscFunctionBegin;
+  if (end <= start) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc4(d, &F, d, &idx, M, &w, M * q, &a));
+  for (PetscInt p = 0; p < d; p++) {
+    PetscCall(PetscMalloc1(n[p] * M, &F[p]));
+    for (PetscInt i = 0; i < n[p]; i++) (void)KhronosFactor(kh, p, SNAUnitCoordinate(sna, p, coords[p][i]), vals, F[p] + i * M);
+  }
+  /* multi-index of the first local point (last input fastest) */
+  for (PetscInt p = d - 1, r = start; p >= 0; p--) {
+    idx[p] = r % n[p];
+    r /= n[p];
+  }
+  for (PetscInt P = start; P < end;) {
+    const PetscInt   len  = PetscMin(n[d - 1] - idx[d - 1], end - P);
+    const PetscReal *last = F[d - 1] + idx[d - 1] * M;
+    PetscReal       *yl   = y + (P - start) * q;
+
+    for (PetscInt m = 0; m < M; m++) w[m] = 1.0;
+    for (PetscInt p = 0; p < d - 1; p++)
+      for (PetscInt m = 0; m < M; m++) w[m] *= F[p][idx[p] * M + m];
+    for (PetscInt m = 0; m < M; m++)
+      for (PetscInt j = 0; j < q; j++) a[j * M + m] = w[m] * kh->C[m * q + j];
+    for (PetscInt l = 0; l < len; l++) {
+      for (PetscInt j = 0; j < q; j++) {
+        const PetscReal *aj = a + j * M, *fl = last + l * M;
+        PetscReal        u  = 0;
+        for (PetscInt m = 0; m < M; m++) u += aj[m] * fl[m];
+        yl[l * q + j] = u;
+      }
+    }
+    P += len;
+    idx[d - 1] = 0;
+    for (PetscInt p = d - 2; p >= 0; p--) { /* odometer carry into the slower inputs */
+      if (++idx[p] < n[p]) break;
+      idx[p] = 0;
+    }
+  }
+  for (PetscInt p = 0; p < d; p++) PetscCall(PetscFree(F[p]));
+  PetscCall(PetscFree4(F, idx, w, a));
+  PetscFunctionReturn(0);
+}
+
+/* theta = [W (d*G*M), C (M*q)] */
+static PetscErrorCode SNAGetParameters_Khronos(SNA sna, PetscReal theta[])
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  const PetscInt nW = sna->dim_in * kh->nodes * kh->modes;
+
+  PetscFunctionBegin;
+  PetscCall(PetscArraycpy(theta, kh->W, nW));
+  PetscCall(PetscArraycpy(theta + nW, kh->C, kh->modes * sna->dim_out));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNASetParameters_Khronos(SNA sna, const PetscReal theta[])
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  const PetscInt nW = sna->dim_in * kh->nodes * kh->modes;
+
+  PetscFunctionBegin;
+  PetscCall(PetscArraycpy(kh->W, theta, nW));
+  PetscCall(PetscArraycpy(kh->C, theta + nW, kh->modes * sna->dim_out));
+  PetscFunctionReturn(0);
+}
+
+/* Loss 1/2 sum |u - y|^2 over local samples and its exact gradient in theta = [W, C]. The product
+   of all factors but p comes from prefix/suffix products (no division, safe at zeros). */
+static PetscErrorCode SNALossGradientLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse, PetscReal grad[])
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, G = kh->nodes, k = kh->degree;
+  PetscReal     *F, *pre, *suf, *vals, *r, *s, *gW = grad, *gC = grad + d * G * M, loss = 0;
+  PetscInt      *first;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc6(d * M, &F, (d + 1) * M, &pre, (d + 1) * M, &suf, d * (k + 1), &vals, q, &r, M, &s));
+  PetscCall(PetscMalloc1(d, &first));
+  for (PetscInt i = 0; i < n; i++) {
+    for (PetscInt p = 0; p < d; p++) {
+      first[p] = KhronosFactor(kh, p, SNAUnitCoordinate(sna, p, x[i * d + p]), vals + p * (k + 1), F + p * M);
+    }
+    for (PetscInt m = 0; m < M; m++) {
+      pre[m]         = 1.0; /* pre[p] = prod_{r<p} F_r */
+      suf[d * M + m] = 1.0; /* suf[p] = prod_{r>=p} F_r */
+    }
+    for (PetscInt p = 0; p < d; p++)
+      for (PetscInt m = 0; m < M; m++) pre[(p + 1) * M + m] = pre[p * M + m] * F[p * M + m];
+    for (PetscInt p = d - 1; p >= 0; p--)
+      for (PetscInt m = 0; m < M; m++) suf[p * M + m] = suf[(p + 1) * M + m] * F[p * M + m];
+    for (PetscInt j = 0; j < q; j++) {
+      PetscReal u = 0;
+      for (PetscInt m = 0; m < M; m++) u += kh->C[m * q + j] * pre[d * M + m];
+      r[j] = u - y[i * q + j];
+      loss += 0.5 * r[j] * r[j];
+    }
+    for (PetscInt m = 0; m < M; m++) {
+      s[m] = 0;
+      for (PetscInt j = 0; j < q; j++) {
+        gC[m * q + j] += r[j] * pre[d * M + m];
+        s[m] += r[j] * kh->C[m * q + j];
+      }
+    }
+    for (PetscInt p = 0; p < d; p++)
+      for (PetscInt a = 0; a <= k; a++) {
+        PetscReal *g = gW + (p * G + first[p] + a) * M;
+        for (PetscInt m = 0; m < M; m++) g[m] += s[m] * vals[p * (k + 1) + a] * pre[p * M + m] * suf[(p + 1) * M + m];
+      }
+  }
+  *sse = loss;
+  PetscCall(PetscFree6(F, pre, suf, vals, r, s));
+  PetscCall(PetscFree(first));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAKhronosSetBasis_Khronos(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes)
+{
+  SNA_Khronos *kh   = (SNA_Khronos *)sna->data;
+  MPI_Comm     comm = PetscObjectComm((PetscObject)sna);
+
+  PetscFunctionBegin;
+  PetscCheck(degree >= 1 && degree <= 5, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS spline degree (-sna_khronos_degree) must be 1 to 5, not %" PetscInt_FMT, degree);
+  PetscCheck(nodes >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least degree + 1 = %" PetscInt_FMT " nodes per input (-sna_khronos_nodes), not %" PetscInt_FMT, degree + 1, nodes);
+  PetscCheck(modes >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least one mode (-sna_khronos_modes), not %" PetscInt_FMT, modes);
+  PetscCheck(!sna->setupcalled || (degree == kh->degree && nodes == kh->nodes && modes == kh->max_modes), comm, PETSC_ERR_ARG_WRONGSTATE, "Cannot change the KHRONOS basis of a model that is already set up, fitted or loaded");
+  kh->degree    = degree;
+  kh->nodes     = nodes;
+  kh->max_modes = modes;
+  kh->modes     = modes;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAKhronosGetBasis_Khronos(SNA sna, PetscInt *degree, PetscInt *nodes, PetscInt *modes)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+
+  PetscFunctionBegin;
+  if (degree) *degree = kh->degree;
+  if (nodes) *nodes = kh->nodes;
+  if (modes) *modes = kh->modes;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAKhronosSetRefinement_Khronos(SNA sna, PetscInt refine, PetscBool enrich)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCheck(refine >= 0 && refine <= 12, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_refine must be 0 to 12 levels, not %" PetscInt_FMT, refine);
+  kh->refine = refine;
+  kh->enrich = enrich;
+  PetscFunctionReturn(0);
+}
+
+/* Sets degree, nodes per input and modes (rank target) of a khronos SNA. */
+PetscErrorCode SNAKhronosSetBasis(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscTryMethod(sna, "SNAKhronosSetBasis_C", (SNA, PetscInt, PetscInt, PetscInt), (sna, degree, nodes, modes));
+  PetscFunctionReturn(0);
+}
+
+/* Returns degree, nodes per input and current modes of a khronos SNA. */
+PetscErrorCode SNAKhronosGetBasis(SNA sna, PetscInt *degree, PetscInt *nodes, PetscInt *modes)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscUseMethod(sna, "SNAKhronosGetBasis_C", (SNA, PetscInt *, PetscInt *, PetscInt *), (sna, degree, nodes, modes));
+  PetscFunctionReturn(0);
+}
+
+/* Sets the refinement levels and greedy enrichment of a khronos SNA. */
+PetscErrorCode SNAKhronosSetRefinement(SNA sna, PetscInt refine, PetscBool enrich)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscTryMethod(sna, "SNAKhronosSetRefinement_C", (SNA, PetscInt, PetscBool), (sna, refine, enrich));
+  PetscFunctionReturn(0);
+}
+
+/* Creates the khronos type: degree 2, 16 nodes, 4 modes by default. */
+PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
+{
+  SNA_Khronos *kh;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&kh));
+  kh->degree    = 2;
+  kh->nodes     = 16;
+  kh->modes     = 4;
+  kh->max_modes = 4;
+  kh->seed      = 42;
+  sna->data     = kh;
+
+  sna->ops->setup             = SNASetUp_Khronos;
+  sna->ops->destroy           = SNADestroy_Khronos;
+  sna->ops->setfromoptions    = SNASetFromOptions_Khronos;
+  sna->ops->view              = SNAView_Khronos;
+  sna->ops->fit               = SNAFit_Khronos_ALS;
+  sna->ops->evaluatelocal     = SNAEvaluateLocal_Khronos;
+  sna->ops->evaluategridlocal = SNAEvaluateGridLocal_Khronos;
+  sna->ops->save              = SNASave_Khronos;
+  sna->ops->load              = SNALoad_Khronos;
+  sna->ops->getparameters     = SNAGetParameters_Khronos;
+  sna->ops->setparameters     = SNASetParameters_Khronos;
+  sna->ops->lossgradientlocal = SNALossGradientLocal_Khronos;
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", SNAKhronosSetBasis_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", SNAKhronosGetBasis_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", SNAKhronosSetRefinement_Khronos));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,289 @@
+/* Exact block alternating least squares for KHRONOS.
+
+   With every block but one frozen, u is linear in that block, so each update is the exact optimum
+   of a regularised least-squares problem: W[p] (G*M unknowns) or the output head C (M x q).
+   Rank-local normal equations are summed with one MPI reduction per block. A fit runs in stages:
+   rank enrichment (1 -> M modes, if enabled) and then knot refinement levels (G -> 2(G-k)+k). */
+#include <snaps/private/khronosimpl.h>
+
+/* Per-fit cache of basis values and per-input factors of the local samples. */
+typedef struct {
+  PetscInt   n;     /* local samples */
+  PetscInt   N;     /* global samples */
+  PetscInt  *first; /* first[i*d + p] */
+  PetscReal *vals;  /* vals[(i*d + p)*(k+1) + a] */
+  PetscReal *F;     /* F[(p*n + i)*M + m] = f_{p,m}(x_ip) */
+} KhronosALSCache;
+
+static PetscErrorCode CacheBasis(SNA sna, const PetscReal x[], KhronosALSCache *c)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, k1 = kh->degree + 1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscFree(c->first));
+  PetscCall(PetscFree(c->vals));
+  PetscCall(PetscMalloc1(c->n * d, &c->first));
+  PetscCall(PetscMalloc1(c->n * d * k1, &c->vals));
+  for (PetscInt i = 0; i < c->n; i++)
+    for (PetscInt p = 0; p < d; p++) c->first[i * d + p] = SNABSplineEvalInline(&kh->basis[p], SNAUnitCoordinate(sna, p, x[i * d + p]), c->vals + (i * d + p) * k1);
+  PetscFunctionReturn(0);
+}
+
+/* Recomputes the factors of input p from W[p]. */
+static void CacheFactor(SNA sna, KhronosALSCache *c, PetscInt p)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, k1 = kh->degree + 1, M = kh->modes, G = kh->nodes;
+
+  for (PetscInt i = 0; i < c->n; i++) {
+    const PetscReal *v = c->vals + (i * d + p) * k1, *w = kh->W + (p * G + c->first[i * d + p]) * M;
+    PetscReal       *f = c->F + (p * c->n + i) * M;
+    for (PetscInt m = 0; m < M; m++) f[m] = 0;
+    for (PetscInt a = 0; a < k1; a++)
+      for (PetscInt m = 0; m < M; m++) f[m] += v[a] * w[a * M + m];
+  }
+}
+
+static PetscErrorCode CacheAllFactors(SNA sna, KhronosALSCache *c)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscFree(c->F));
+  PetscCall(PetscMalloc1(sna->dim_in * c->n * kh->modes, &c->F));
+  for (PetscInt p = 0; p < sna->dim_in; p++) CacheFactor(sna, c, p);
+  PetscFunctionReturn(0);
+}
+
+/* P[m] = prod_{r != skip} f_{r,m}(x_i); skip = -1 gives the full mode values z_m. */
+static inline void ModeProduct(const KhronosALSCache *c, PetscInt d, PetscInt M, PetscInt i, PetscInt skip, PetscReal *P)
+{
+  for (PetscInt m = 0; m < M; m++) P[m] = 1.0;
+  for (PetscInt r = 0; r < d; r++) {
+    if (r == skip) continue;
+    const PetscReal *f = c->F + (r * c->n + i) * M;
+    for (PetscInt m = 0; m < M; m++) P[m] *= f[m];
+  }
+}
+
+/* Training MSE (1/(N q)) sum |u - y|^2 from the cached factors. */
+static PetscErrorCode CacheMSE(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscReal *mse)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes;
+  PetscReal     *z, local = 0, sum;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(M, &z));
+  for (PetscInt i = 0; i < c->n; i++) {
+    ModeProduct(c, d, M, i, -1, z);
+    for (PetscInt j = 0; j < q; j++) {
+      PetscReal u = 0;
+      for (PetscInt m = 0; m < M; m++) u += kh->C[m * q + j] * z[m];
+      local += PetscSqr(u - y[i * q + j]);
+    }
+  }
+  PetscCall(PetscFree(z));
+  PetscCall(MPIU_Allreduce(&local, &sum, 1, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)sna)));
+  *mse = sum / ((PetscReal)c->N * q);
+  PetscFunctionReturn(0);
+}
+
+/* Exact optimum of the output head C given all W: (Z^T Z / N + lambda I) C = Z^T Y / N. */
+static PetscErrorCode SolveHead(SNA sna, const KhronosALSCache *c, const PetscReal y[])
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes;
+  PetscReal     *A, *B, *z;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc3(M * M, &A, M * q, &B, M, &z));
+  for (PetscInt i = 0; i < c->n; i++) {
+    ModeProduct(c, d, M, i, -1, z);
+    for (PetscInt m = 0; m < M; m++) {
+      for (PetscInt l = 0; l < M; l++) A[m * M + l] += z[m] * z[l];
+      for (PetscInt j = 0; j < q; j++) B[m * q + j] += z[m] * y[i * q + j];
+    }
+  }
+  PetscCall(SNALeastSquaresSolve(PetscObjectComm((PetscObject)sna), M, q, (PetscReal)c->N, sna->lambda, A, B));
+  PetscCall(PetscArraycpy(kh->C, B, M * q));
+  PetscCall(PetscFree3(A, B, z));
+  PetscFunctionReturn(0);
+}
+
+/* Exact optimum of block W[p]: the features of sample i, output j, are
+   B_g(x_ip) P_m C[m,j] with P_m = prod_{r != p} f_{r,m}; summing over j gives the Gram matrix
+   sum_i B_g B_g' P_m P_m' (C C^T)_{m m'} and right-hand side sum_i B_g P_m (C y_i)_m.
+   Afterwards each mode of W[p] is scaled to unit norm and the scale moved into C (u unchanged),
+   which keeps the blocks well conditioned. */
+static PetscErrorCode SolveBlock(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscInt p)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, G = kh->nodes, k1 = kh->degree + 1;
+  const PetscInt nb = G * M, nl = k1 * M;
+  PetscReal     *A, *b, *S, *P, *cy, *u;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc2(nb * nb, &A, nb, &b));
+  PetscCall(PetscMalloc4(M * M, &S, M, &P, M, &cy, nl, &u));
+  for (PetscInt m = 0; m < M; m++)
+    for (PetscInt l = 0; l < M; l++) {
+      S[m * M + l] = 0;
+      for (PetscInt j = 0; j < q; j++) S[m * M + l] += kh->C[m * q + j] * kh->C[l * q + j];
+    }
+  for (PetscInt i = 0; i < c->n; i++) {
+    const PetscReal *v     = c->vals + (i * d + p) * k1;
+    const PetscInt   first = c->first[i * d + p];
+
+    ModeProduct(c, d, M, i, p, P);
+    for (PetscInt m = 0; m < M; m++) {
+      cy[m] = 0;
+      for (PetscInt j = 0; j < q; j++) cy[m] += kh->C[m * q + j] * y[i * q + j];
+    }
+    for (PetscInt a = 0; a < k1; a++)
+      for (PetscInt m = 0; m < M; m++) u[a * M + m] = v[a] * P[m];
+    /* local (k+1)M x (k+1)M block of the Gram matrix at rows/columns first*M ... */
+    for (PetscInt r = 0; r < nl; r++) {
+      PetscReal       *Arow = A + (first * M + r) * nb + first * M;
+      const PetscReal *Srow = S + (r % M) * M;
+      const PetscReal  ur   = u[r];
+      for (PetscInt s = 0; s < nl; s++) Arow[s] += ur * u[s] * Srow[s % M];
+      b[first * M + r] += ur * cy[r % M];
+    }
+  }
+  PetscCall(SNALeastSquaresSolve(PetscObjectComm((PetscObject)sna), nb, 1, (PetscReal)c->N, sna->lambda, A, b));
+  for (PetscInt m = 0; m < M; m++) {
+    PetscReal norm = 0;
+    for (PetscInt g = 0; g < G; g++) norm += PetscSqr(b[g * M + m]);
+    norm = PetscSqrtReal(norm);
+    if (norm == 0) norm = 1.0;
+    for (PetscInt g = 0; g < G; g++) kh->W[(p * G + g) * M + m] = b[g * M + m] / norm;
+    for (PetscInt j = 0; j < q; j++) kh->C[m * q + j] *= norm;
+  }
+  CacheFactor(sna, c, p);
+  PetscCall(PetscFree4(S, P, cy, u));
+  PetscCall(PetscFree2(A, b));
+  PetscFunctionReturn(0);
+}
+
+/* Adds one mode: W and C grow from M to M + 1, the new mode is pseudo-random with zero output weight. */
+static PetscErrorCode AddMode(SNA sna)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, G = kh->nodes, M = kh->modes;
+  PetscReal     *W = kh->W, *C = kh->C;
+
+  PetscFunctionBegin;
+  kh->W = kh->C = NULL;
+  PetscCall(SNAKhronosAllocate(sna, G, M + 1));
+  for (PetscInt pg = 0; pg < d * G; pg++)
+    for (PetscInt m = 0; m < M; m++) kh->W[pg * (M + 1) + m] = W[pg * M + m];
+  PetscCall(PetscArraycpy(kh->C, C, M * q));
+  PetscCall(SNAKhronosInitializeMode(sna, M));
+  PetscCall(PetscFree(W));
+  PetscCall(PetscFree(C));
+  PetscFunctionReturn(0);
+}
+
+/* Doubles the knot intervals of every input by exact knot insertion: W[p] <- R_p W[p]. */
+static PetscErrorCode RefineKnots(SNA sna)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, M = kh->modes, Gc = kh->nodes;
+  PetscReal     *Wc = kh->W, *C, *R = NULL;
+  PetscInt       Gf;
+  SNABSpline     fine;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(M * sna->dim_out, &C));
+  PetscCall(PetscArraycpy(C, kh->C, M * sna->dim_out));
+  kh->W = NULL;
+  for (PetscInt p = 0; p < d; p++) {
+    PetscCall(SNABSplineRefine(&kh->basis[p], &fine, &R));
+    Gf = fine.n;
+    if (!kh->W) PetscCall(SNAKhronosAllocate(sna, Gf, M));
+    for (PetscInt h = 0; h < Gf; h++)
+      for (PetscInt g = 0; g < Gc; g++) {
+        const PetscReal r = R[h * Gc + g];
+        if (r == 0) continue;
+        for (PetscInt m = 0; m < M; m++) kh->W[(p * Gf + h) * M + m] += r * Wc[(p * Gc + g) * M + m];
+      }
+    PetscCall(PetscFree(R));
+    PetscCall(SNABSplineDestroy(&kh->basis[p]));
+    kh->basis[p] = fine;
+  }
+  PetscCall(PetscArraycpy(kh->C, C, M * sna->dim_out));
+  PetscCall(PetscFree(C));
+  PetscCall(PetscFree(Wc));
+  PetscFunctionReturn(0);
+}
+
+/* Runs ALS sweeps (head, then each input block) until a stopping test holds. Returns in *done
+   whether the absolute tolerance was met (no further stages needed). */
+static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscBool *done)
+{
+  PetscReal prev, mse;
+
+  PetscFunctionBegin;
+  *done = PETSC_FALSE;
+  PetscCall(CacheMSE(sna, c, y, &prev));
+  if (sna->iterations == 0) PetscCall(SNAMonitor(sna, 0, prev));
+  for (PetscInt it = 0; it < sna->max_it; it++) {
+    PetscCall(SolveHead(sna, c, y));
+    for (PetscInt p = 0; p < sna->dim_in; p++) PetscCall(SolveBlock(sna, c, y, p));
+    PetscCall(CacheMSE(sna, c, y, &mse));
+    sna->iterations++;
+    PetscCall(SNAMonitor(sna, sna->iterations, mse));
+    if (PetscIsInfOrNanReal(mse)) {
+      sna->reason = SNA_DIVERGED_NANORINF;
+      *done       = PETSC_TRUE;
+      PetscFunctionReturn(0);
+    }
+    if (mse <= sna->atol) {
+      sna->reason = SNA_CONVERGED_ATOL;
+      *done       = PETSC_TRUE;
+      PetscFunctionReturn(0);
+    }
+    if (prev - mse <= sna->rtol * prev) {
+      sna->reason = SNA_CONVERGED_RTOL;
+      PetscFunctionReturn(0);
+    }
+    prev = mse;
+  }
+  sna->reason = SNA_CONVERGED_ITS;
+  PetscFunctionReturn(0);
+}
+
+/* The ALS fit: for each refinement level, sweep (growing the rank first if enrichment is on). */
+PetscErrorCode SNAFit_Khronos_ALS(SNA sna, Vec X, Vec Y)
+{
+  SNA_Khronos     *kh = (SNA_Khronos *)sna->data;
+  KhronosALSCache  c  = {0};
+  const PetscReal *x, *y;
+  PetscBool        done = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &c.n, &x));
+  PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &c.n, &y));
+  PetscCall(SNAGlobalCount(sna, c.n, &c.N));
+  for (PetscInt level = 0; level <= kh->refine && !done; level++) {
+    if (level > 0) PetscCall(RefineKnots(sna));
+    PetscCall(CacheBasis(sna, x, &c));
+    PetscCall(CacheAllFactors(sna, &c));
+    PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": %" PetscInt_FMT " nodes, %" PetscInt_FMT " modes\n", level, kh->nodes, kh->modes));
+    PetscCall(SweepStage(sna, &c, y, &done));
+    while (!done && kh->enrich && kh->modes < kh->max_modes) {
+      PetscCall(AddMode(sna));
+      PetscCall(CacheAllFactors(sna, &c));
+      PetscCall(PetscInfo(sna, "KHRONOS rank enrichment: %" PetscInt_FMT " modes\n", kh->modes));
+      PetscCall(SweepStage(sna, &c, y, &done));
+    }
+  }
+  PetscCall(VecRestoreArrayRead(Y, &y));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(PetscFree(c.first));
+  PetscCall(PetscFree(c.vals));
+  PetscCall(PetscFree(c.F));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,536 @@
+/* The SNA class interface: create, configure, fit, evaluate, view, destroy. */
+#include <snaps/private/snaimpl.h>
+
+static const char *const SNAFitTypes[] = {SNAFITALS, SNAFITTAO};
+
+/* Creates an SNA on comm; every rank holds the whole (small) model. */
+PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
+{
+  SNA s;
+
+  PetscFunctionBegin;
+  PetscValidPointer(sna, 2);
+  PetscCall(SNAInitializePackage());
+  PetscCall(PetscHeaderCreate(s, SNA_CLASSID, "SNA", "Separable Neural Architecture", "SNA", comm, SNADestroy, SNAView));
+  s->dim_in  = -1;
+  s->dim_out = -1;
+  s->lambda  = 1e-12;
+  s->atol    = 0.0;
+  s->rtol    = 1e-10;
+  s->max_it  = 100;
+  s->reason  = SNA_CONVERGED_ITERATING;
+  PetscCall(PetscStrallocpy(SNAFITALS, &s->fittype));
+  *sna = s;
+  PetscFunctionReturn(0);
+}
+
+/* Destroys an SNA and its type's data. */
+PetscErrorCode SNADestroy(SNA *sna)
+{
+  PetscFunctionBegin;
+  if (!*sna) PetscFunctionReturn(0);
+  PetscValidHeaderSpecific(*sna, SNA_CLASSID, 1);
+  if (--((PetscObject)(*sna))->refct > 0) {
+    *sna = NULL;
+    PetscFunctionReturn(0);
+  }
+  if ((*sna)->ops->destroy) PetscCall((*(*sna)->ops->destroy)(*sna));
+  PetscCall(SNAMonitorCancel(*sna));
+  PetscCall(PetscFree2((*sna)->lower, (*sna)->upper));
+  PetscCall(PetscFree((*sna)->fittype));
+  PetscCall(PetscHeaderDestroy(sna));
+  PetscFunctionReturn(0);
+}
+
+/* Sets the implementation; a change of type discards the previous type's parameters. */
+PetscErrorCode SNASetType(SNA sna, SNAType type)
+{
+  PetscBool match;
+  PetscErrorCode (*create)(SNA);
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidCharPointer(type, 2);
+  PetscCall(PetscObjectTypeCompare((PetscObject)sna, type, &match));
+  if (match) PetscFunctionReturn(0);
+  PetscCall(PetscFunctionListFind(SNAList, type, &create));
+  PetscCheck(create, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown SNA type '%s' (known types: khronos)", type);
+  if (sna->ops->destroy) PetscCall((*sna->ops->destroy)(sna));
+  PetscCall(PetscMemzero(sna->ops, sizeof(struct _SNAOps)));
+  sna->data        = NULL;
+  sna->setupcalled = PETSC_FALSE;
+  sna->nparams     = 0;
+  PetscCall(PetscObjectChangeTypeName((PetscObject)sna, type));
+  PetscCall((*create)(sna));
+  PetscFunctionReturn(0);
+}
+
+/* Returns the type name (NULL before SNASetType()). */
+PetscErrorCode SNAGetType(SNA sna, SNAType *type)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  *type = ((PetscObject)sna)->type_name;
+  PetscFunctionReturn(0);
+}
+
+/* Sets the options prefix used to look up -<prefix>sna_... options. */
+PetscErrorCode SNASetOptionsPrefix(SNA sna, const char prefix[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCall(PetscObjectSetOptionsPrefix((PetscObject)sna, prefix));
+  PetscFunctionReturn(0);
+}
+
+/* Appends to the options prefix. */
+PetscErrorCode SNAAppendOptionsPrefix(SNA sna, const char prefix[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCall(PetscObjectAppendOptionsPrefix((PetscObject)sna, prefix));
+  PetscFunctionReturn(0);
+}
+
+/* Reads the class options, then the type's. */
+PetscErrorCode SNASetFromOptions(SNA sna)
+{
+  char      type[256];
+  PetscBool flg, monitor = PETSC_FALSE;
+  PetscInt  fitindex = 0, nb = 2 * 64;
+  PetscReal bounds[2 * 64];
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCall(SNAInitializePackage());
+  for (fitindex = 0; fitindex < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(SNAFitTypes); fitindex++) {
+    PetscCall(PetscStrcmp(sna->fittype, SNAFitTypes[fitindex], &flg));
+    if (flg) break;
+  }
+  PetscObjectOptionsBegin((PetscObject)sna);
+  PetscCall(PetscOptionsFList("-sna_type", "Separable neural architecture", "SNASetType", SNAList, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : SNAKHRONOS, type, sizeof(type), &flg));
+  if (flg || !((PetscObject)sna)->type_name) PetscCall(SNASetType(sna, flg ? type : SNAKHRONOS));
+  PetscCall(PetscOptionsEList("-sna_fit_type", "Fitting algorithm", "SNASetFitType", SNAFitTypes, (PetscInt)PETSC_STATIC_ARRAY_LENGTH(SNAFitTypes), SNAFitTypes[fitindex < 2 ? fitindex : 0], &fitindex, &flg));
+  if (flg) PetscCall(SNASetFitType(sna, SNAFitTypes[fitindex]));
+  PetscCall(PetscOptionsReal("-sna_fit_lambda", "Tikhonov weight lambda of the loss (1/2N)|y-u|^2 + (lambda/2)|theta|^2", "SNASetRegularization", sna->lambda, &sna->lambda, NULL));
+  PetscCall(PetscOptionsReal("-sna_fit_atol", "Stop when the training MSE falls below this", "SNASetTolerances", sna->atol, &sna->atol, NULL));
+  PetscCall(PetscOptionsReal("-sna_fit_rtol", "Stop when the relative MSE decrease of a sweep falls below this", "SNASetTolerances", sna->rtol, &sna->rtol, NULL));
+  PetscCall(PetscOptionsInt("-sna_fit_max_it", "Maximum sweeps (ALS) or iterations (TAO) per level", "SNASetTolerances", sna->max_it, &sna->max_it, NULL));
+  PetscCall(SNASetTolerances(sna, sna->atol, sna->rtol, sna->max_it));
+  PetscCall(SNASetRegularization(sna, sna->lambda));
+  PetscCall(PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg));
+  if (flg) {
+    PetscReal lo[64], hi[64];
+
+    PetscCheck(nb % 2 == 0 && nb > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "-sna_bounds needs pairs lo,hi for each input; got %" PetscInt_FMT " numbers", nb);
+    if (sna->dim_in < 0) sna->dim_in = nb / 2;
+    PetscCheck(nb == 2 * sna->dim_in, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_SIZ, "-sna_bounds has %" PetscInt_FMT " numbers, but the model has %" PetscInt_FMT " inputs (needs %" PetscInt_FMT ")", nb, sna->dim_in, 2 * sna->dim_in);
+    for (PetscInt p = 0; p < nb / 2; p++) {
+      lo[p] = bounds[2 * p];
+      hi[p] = bounds[2 * p + 1];
+    }
+    PetscCall(SNASetBounds(sna, lo, hi));
+  }
+  PetscCall(PetscOptionsBool("-sna_monitor", "Print the training loss of every sweep", "SNAMonitorSet", monitor, &monitor, &flg));
+  if (flg && monitor) {
+    PetscViewerAndFormat *vf;
+    PetscCall(PetscViewerAndFormatCreate(PETSC_VIEWER_STDOUT_(PetscObjectComm((PetscObject)sna)), PETSC_VIEWER_DEFAULT, &vf));
+    PetscCall(SNAMonitorSet(sna, SNAMonitorDefault, vf, (PetscErrorCode(*)(void **))PetscViewerAndFormatDestroy));
+  }
+  if (sna->ops->setfromoptions) PetscCall((*sna->ops->setfromoptions)(sna, PetscOptionsObject));
+  PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)sna, PetscOptionsObject));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+/* Sets the input and output dimensions (d >= 1, q >= 1). */
+PetscErrorCode SNASetSizes(SNA sna, PetscInt d, PetscInt q)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCheck(d >= 1 && q >= 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "An SNA needs at least one input and one output, not d = %" PetscInt_FMT ", q = %" PetscInt_FMT, d, q);
+  PetscCheck(!sna->setupcalled || (d == sna->dim_in && q == sna->dim_out), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Cannot change the sizes of an SNA that is set up (%" PetscInt_FMT " -> %" PetscInt_FMT " inputs, %" PetscInt_FMT " -> %" PetscInt_FMT " outputs)", sna->dim_in, d, sna->dim_out, q);
+  if (sna->lower && d != sna->dim_in) PetscCall(PetscFree2(sna->lower, sna->upper));
+  sna->dim_in  = d;
+  sna->dim_out = q;
+  PetscFunctionReturn(0);
+}
+
+/* Returns d and q (-1 while unknown). */
+PetscErrorCode SNAGetSizes(SNA sna, PetscInt *d, PetscInt *q)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  if (d) *d = sna->dim_in;
+  if (q) *q = sna->dim_out;
+  PetscFunctionReturn(0);
+}
+
+/* Declares the input box; every lower[p] < upper[p], finite. */
+PetscErrorCode SNASetBounds(SNA sna, const PetscReal lower[], const PetscReal upper[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCheck(sna->dim_in > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Call SNASetSizes() before SNASetBounds()");
+  for (PetscInt p = 0; p < sna->dim_in; p++) {
+    PetscCheck(PetscIsNormalReal(upper[p] - lower[p]) && lower[p] < upper[p], PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Input %" PetscInt_FMT " has an empty or invalid box [%g, %g]: need lower < upper, both finite", p, (double)lower[p], (double)upper[p]);
+  }
+  if (!sna->lower) PetscCall(PetscMalloc2(sna->dim_in, &sna->lower, sna->dim_in, &sna->upper));
+  PetscCall(PetscArraycpy(sna->lower, lower, sna->dim_in));
+  PetscCall(PetscArraycpy(sna->upper, upper, sna->dim_in));
+  sna->bounds_from_user = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/* Returns the input box (NULL until known). */
+PetscErrorCode SNAGetBounds(SNA sna, const PetscReal *lower[], const PetscReal *upper[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  if (lower) *lower = sna->lower;
+  if (upper) *upper = sna->upper;
+  PetscFunctionReturn(0);
+}
+
+/* Number of trainable parameters. */
+PetscErrorCode SNAGetNumParameters(SNA sna, PetscInt *n)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCall(SNASetUp(sna));
+  *n = sna->nparams;
+  PetscFunctionReturn(0);
+}
+
+/* Chooses the fitting algorithm by name. */
+PetscErrorCode SNASetFitType(SNA sna, SNAFitType type)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCall(PetscFree(sna->fittype));
+  PetscCall(PetscStrallocpy(type, &sna->fittype));
+  PetscFunctionReturn(0);
+}
+
+/* Returns the fitting algorithm's name. */
+PetscErrorCode SNAGetFitType(SNA sna, SNAFitType *type)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  *type = sna->fittype;
+  PetscFunctionReturn(0);
+}
+
+/* Sets the Tikhonov weight lambda >= 0. */
+PetscErrorCode SNASetRegularization(SNA sna, PetscReal lambda)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCheck(lambda >= 0 && PetscIsNormalReal(lambda + 1.0), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The regularisation weight (-sna_fit_lambda) must be finite and >= 0, not %g", (double)lambda);
+  sna->lambda = lambda;
+  PetscFunctionReturn(0);
+}
+
+/* Sets the stopping tests: MSE <= atol, relative decrease <= rtol, at most max_it sweeps per level. */
+PetscErrorCode SNASetTolerances(SNA sna, PetscReal atol, PetscReal rtol, PetscInt max_it)
+{
+  MPI_Comm comm = PetscObjectComm((PetscObject)sna);
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCheck(atol >= 0 && PetscIsNormalReal(atol + 1.0), comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_atol must be finite and >= 0, not %g", (double)atol);
+  PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_rtol must be in [0, 1), not %g", (double)rtol);
+  PetscCheck(max_it >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_max_it must be >= 0, not %" PetscInt_FMT, max_it);
+  sna->atol   = atol;
+  sna->rtol   = rtol;
+  sna->max_it = max_it;
+  PetscFunctionReturn(0);
+}
+
+/* Allocates and initialises the parameters (deterministically: the same on every rank and run). */
+PetscErrorCode SNASetUp(SNA sna)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  if (sna->setupcalled) PetscFunctionReturn(0);
+  if (!((PetscObject)sna)->type_name) PetscCall(SNASetType(sna, SNAKHRONOS));
+  PetscCheck(sna->dim_in > 0 && sna->dim_out > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Set the SNA's sizes (SNASetSizes(), or fit it to data) before setting it up");
+  PetscCall(PetscLogEventBegin(SNA_SetUp, sna, 0, 0, 0));
+  if (sna->ops->setup) PetscCall((*sna->ops->setup)(sna));
+  PetscCall(PetscLogEventEnd(SNA_SetUp, sna, 0, 0, 0));
+  sna->setupcalled = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/* Checks that v holds rows of `cols` values and returns the local row count and array. */
+PetscErrorCode SNAGetLocalRows(SNA sna, Vec v, PetscInt cols, const char name[], PetscInt *nrows, const PetscReal **a)
+{
+  PetscInt n, bs;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(v, &n));
+  PetscCall(VecGetBlockSize(v, &bs));
+  PetscCheck(bs == cols, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_SIZ, "%s has %" PetscInt_FMT " columns (Vec block size) but the model expects %" PetscInt_FMT, name, bs, cols);
+  *nrows = n / cols;
+  if (a) PetscCall(VecGetArrayRead(v, a));
+  PetscFunctionReturn(0);
+}
+
+/* Sum of a local count over the SNA's communicator. */
+PetscErrorCode SNAGlobalCount(SNA sna, PetscInt nlocal, PetscInt *nglobal)
+{
+  PetscFunctionBegin;
+  PetscCall(MPIU_Allreduce(&nlocal, nglobal, 1, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)sna)));
+  PetscFunctionReturn(0);
+}
+
+/* Rejects NaN or Inf anywhere in v, naming it. */
+static PetscErrorCode SNACheckFinite(SNA sna, Vec v, const char name[])
+{
+  PetscReal norm;
+
+  PetscFunctionBegin;
+  PetscCall(VecNorm(v, NORM_INFINITY, &norm));
+  PetscCheck(!PetscIsInfOrNanReal(norm), PetscObjectComm((PetscObject)sna), PETSC_ERR_FP, "%s contains NaN or Inf values", name);
+  PetscFunctionReturn(0);
+}
+
+/* Takes the input box from the data's range (all ranks); a constant input gets a unit box. */
+static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
+{
+  const PetscInt   d = sna->dim_in;
+  const PetscReal *x;
+  PetscReal       *mn, *mx;
+  PetscInt         n;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(2 * d, &mn, 2 * d, &mx));
+  for (PetscInt p = 0; p < d; p++) {
+    mn[p]     = PETSC_MAX_REAL; /* min of x in mn[0..d), min of -x (i.e. -max) in mn[d..2d) */
+    mn[d + p] = PETSC_MAX_REAL;
+  }
+  PetscCall(SNAGetLocalRows(sna, X, d, "X", &n, &x));
+  for (PetscInt i = 0; i < n; i++) {
+    for (PetscInt p = 0; p < d; p++) {
+      mn[p]     = PetscMin(mn[p], x[i * d + p]);
+      mn[d + p] = PetscMin(mn[d + p], -x[i * d + p]);
+    }
+  }
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(MPIU_Allreduce(mn, mx, 2 * d, MPIU_REAL, MPIU_MIN, PetscObjectComm((PetscObject)sna)));
+  for (PetscInt p = 0; p < d; p++) {
+    mn[p] = mx[p];
+    mx[p] = -mx[d + p];
+    if (!(mx[p] > mn[p])) { /* constant input: any box holding it will do */
+      mn[p] -= 0.5;
+      mx[p] += 0.5;
+    }
+  }
+  PetscCall(SNASetBounds(sna, mn, mx));
+  sna->bounds_from_user = PETSC_FALSE;
+  PetscCall(PetscFree2(mn, mx));
+  PetscFunctionReturn(0);
+}
+
+/* Fits the model to (X, Y), warm-starting from the current parameters if already set up. */
+PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
+{
+  PetscInt  nx, ny, bsx, bsy, N;
+  PetscBool istao;
+  MPI_Comm  comm;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
+  PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
+  comm = PetscObjectComm((PetscObject)sna);
+  PetscCall(VecGetBlockSize(X, &bsx));
+  PetscCall(VecGetBlockSize(Y, &bsy));
+  if (sna->dim_in < 0) PetscCall(SNASetSizes(sna, bsx, bsy));
+  PetscCheck(bsx == sna->dim_in, comm, PETSC_ERR_ARG_SIZ, "The data have %" PetscInt_FMT " inputs (X columns) but the model has %" PetscInt_FMT, bsx, sna->dim_in);
+  PetscCheck(bsy == sna->dim_out, comm, PETSC_ERR_ARG_SIZ, "The data have %" PetscInt_FMT " outputs (Y columns) but the model has %" PetscInt_FMT, bsy, sna->dim_out);
+  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &nx, NULL));
+  PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &ny, NULL));
+  PetscCheck(nx == ny, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "X and Y hold different numbers of samples on this rank (%" PetscInt_FMT " and %" PetscInt_FMT ")", nx, ny);
+  PetscCall(SNAGlobalCount(sna, nx, &N));
+  PetscCheck(N > 0, comm, PETSC_ERR_ARG_SIZ, "Cannot fit to an empty dataset");
+  PetscCall(SNACheckFinite(sna, X, "The training inputs X"));
+  PetscCall(SNACheckFinite(sna, Y, "The training targets Y"));
+  if (!sna->lower) PetscCall(SNABoundsFromData(sna, X));
+  PetscCall(SNASetUp(sna));
+
+  PetscCall(PetscLogEventBegin(SNA_Fit, sna, X, Y, 0));
+  sna->iterations = 0;
+  sna->reason     = SNA_CONVERGED_ITERATING;
+  PetscCall(PetscStrcmp(sna->fittype, SNAFITTAO, &istao));
+  if (istao) {
+    PetscCheck(sna->ops->lossgradientlocal, comm, PETSC_ERR_SUP, "SNA type %s has no gradient, so it cannot be fitted with -sna_fit_type tao", ((PetscObject)sna)->type_name);
+    PetscCall(SNAFit_TAO(sna, X, Y));
+  } else {
+    PetscCheck(sna->ops->fit, comm, PETSC_ERR_SUP, "SNA type %s cannot be fitted with -sna_fit_type %s", ((PetscObject)sna)->type_name, sna->fittype);
+    PetscCall((*sna->ops->fit)(sna, X, Y));
+  }
+  PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
+  PetscCall(SNAComputeMSE(sna, X, Y, &sna->fit_mse));
+  if (PetscIsInfOrNanReal(sna->fit_mse)) sna->reason = SNA_DIVERGED_NANORINF;
+  PetscCall(SNAViewFromOptions(sna, NULL, "-sna_view"));
+  PetscFunctionReturn(0);
+}
+
+/* Why the last fit stopped. */
+PetscErrorCode SNAGetConvergedReason(SNA sna, SNAConvergedReason *reason)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  *reason = sna->reason;
+  PetscFunctionReturn(0);
+}
+
+/* Sweeps or iterations of the last fit. */
+PetscErrorCode SNAGetIterationNumber(SNA sna, PetscInt *its)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  *its = sna->iterations;
+  PetscFunctionReturn(0);
+}
+
+/* Evaluates at scattered points; X and Y must have matching local sample counts. */
+PetscErrorCode SNAEvaluate(SNA sna, Vec X, Vec Y)
+{
+  const PetscReal *x;
+  PetscReal       *y;
+  PetscInt         nx, ny;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
+  PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
+  PetscCheck(sna->setupcalled && sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Fit or load the SNA before evaluating it");
+  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "The input X", &nx, NULL));
+  PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "The output Y", &ny, NULL));
+  PetscCheck(nx == ny, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "X and Y hold different numbers of samples on this rank (%" PetscInt_FMT " and %" PetscInt_FMT ")", nx, ny);
+  PetscCall(PetscLogEventBegin(SNA_Evaluate, sna, X, Y, 0));
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArrayWrite(Y, &y));
+  PetscCall((*sna->ops->evaluatelocal)(sna, nx, x, y));
+  PetscCall(VecRestoreArrayWrite(Y, &y));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(PetscLogEventEnd(SNA_Evaluate, sna, X, Y, 0));
+  PetscFunctionReturn(0);
+}
+
+/* Number of grid points prod(n), checked for overflow. */
+static PetscErrorCode SNAGridSize(SNA sna, const PetscInt n[], PetscInt *npoints)
+{
+  PetscInt64 total = 1;
+
+  PetscFunctionBegin;
+  for (PetscInt p = 0; p < sna->dim_in; p++) {
+    PetscCheck(n[p] >= 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Grid dimension %" PetscInt_FMT " has %" PetscInt_FMT " points; need at least 1", p, n[p]);
+    total *= n[p];
+    PetscCheck(total * sna->dim_out <= PETSC_MAX_INT, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The grid is too large for PetscInt (build PETSc with 64-bit indices)");
+  }
+  *npoints = (PetscInt)total;
+  PetscFunctionReturn(0);
+}
+
+/* Creates a Vec for grid values: prod(n) points, q values each, PETSc's default parallel layout. */
+PetscErrorCode SNACreateGridVec(SNA sna, const PetscInt n[], Vec *Y)
+{
+  PetscInt npoints;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCheck(sna->dim_in > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Set the SNA's sizes first");
+  PetscCall(SNAGridSize(sna, n, &npoints));
+  PetscCall(VecCreate(PetscObjectComm((PetscObject)sna), Y));
+  PetscCall(VecSetSizes(*Y, PETSC_DECIDE, npoints * sna->dim_out));
+  PetscCall(VecSetBlockSize(*Y, sna->dim_out));
+  PetscCall(VecSetFromOptions(*Y));
+  PetscFunctionReturn(0);
+}
+
+/* Evaluates on a tensor grid, exploiting separability: each rank computes its own rows of Y. */
+PetscErrorCode SNAEvaluateGrid(SNA sna, const PetscInt n[], const PetscReal *const coords[], Vec Y)
+{
+  PetscInt   npoints, N, rstart, rend;
+  PetscReal *y;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidHeaderSpecific(Y, VEC_CLASSID, 4);
+  PetscCheck(sna->setupcalled && sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Fit or load the SNA before evaluating it");
+  PetscCall(SNAGridSize(sna, n, &npoints));
+  PetscCall(VecGetSize(Y, &N));
+  PetscCheck(N == npoints * sna->dim_out, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_SIZ, "The grid has %" PetscInt_FMT " points x %" PetscInt_FMT " outputs but Y has %" PetscInt_FMT " entries", npoints, sna->dim_out, N);
+  PetscCall(VecGetOwnershipRange(Y, &rstart, &rend));
+  PetscCheck(rstart % sna->dim_out == 0 && rend % sna->dim_out == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Y's parallel layout splits a grid point's outputs; create it with SNACreateGridVec()");
+  PetscCall(PetscLogEventBegin(SNA_EvaluateGrid, sna, Y, 0, 0));
+  PetscCall(VecGetArrayWrite(Y, &y));
+  PetscCall((*sna->ops->evaluategridlocal)(sna, n, coords, rstart / sna->dim_out, rend / sna->dim_out, y));
+  PetscCall(VecRestoreArrayWrite(Y, &y));
+  PetscCall(PetscLogEventEnd(SNA_EvaluateGrid, sna, Y, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+/* Mean squared error (1/(N q)) sum |y - u|^2 over all ranks' samples. */
+PetscErrorCode SNAComputeMSE(SNA sna, Vec X, Vec Y, PetscReal *mse)
+{
+  Vec              U;
+  const PetscReal *u, *y;
+  PetscReal        local = 0, sum;
+  PetscInt         n, N;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCall(VecDuplicate(Y, &U));
+  PetscCall(SNAEvaluate(sna, X, U));
+  PetscCall(VecGetLocalSize(Y, &n));
+  PetscCall(VecGetArrayRead(U, &u));
+  PetscCall(VecGetArrayRead(Y, &y));
+  for (PetscInt i = 0; i < n; i++) local += PetscSqr(u[i] - y[i]);
+  PetscCall(VecRestoreArrayRead(Y, &y));
+  PetscCall(VecRestoreArrayRead(U, &u));
+  PetscCall(VecDestroy(&U));
+  PetscCall(MPIU_Allreduce(&local, &sum, 1, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)sna)));
+  PetscCall(VecGetSize(Y, &N));
+  *mse = sum / (PetscReal)N;
+  PetscFunctionReturn(0);
+}
+
+/* Views the SNA: sizes, bounds, fit settings and outcome, then the type's details. */
+PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
+{
+  PetscBool isascii;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  if (!viewer) PetscCall(PetscViewerASCIIGetStdout(PetscObjectComm((PetscObject)sna), &viewer));
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
+  if (!isascii) PetscFunctionReturn(0);
+  PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)sna, viewer));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "inputs %" PetscInt_FMT ", outputs %" PetscInt_FMT ", trainable parameters %" PetscInt_FMT "\n", sna->dim_in, sna->dim_out, sna->nparams));
+  if (sna->lower) {
+    PetscCall(PetscViewerASCIIPrintf(viewer, "input box (%s):", sna->bounds_from_user ? "declared" : "from the training data"));
+    PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_FALSE));
+    for (PetscInt p = 0; p < sna->dim_in; p++) PetscCall(PetscViewerASCIIPrintf(viewer, " [%g, %g]", (double)sna->lower[p], (double)sna->upper[p]));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
+    PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
+  }
+  PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s, lambda %g, atol %g, rtol %g, max_it %" PetscInt_FMT "\n", sna->fittype, (double)sna->lambda, (double)sna->atol, (double)sna->rtol, sna->max_it));
+  if (sna->reason != SNA_CONVERGED_ITERATING) PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, training MSE %g\n", SNAConvergedReasons[sna->reason], sna->iterations, (double)sna->fit_mse));
+  if (sna->ops->view) PetscCall((*sna->ops->view)(sna, viewer));
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(0);
+}
+
+/* Views the SNA if the option (e.g. -sna_view) is given. */
+PetscErrorCode SNAViewFromOptions(SNA sna, PetscObject obj, const char name[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCall(PetscObjectViewFromOptions((PetscObject)sna, obj, name));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,284 @@
+/* HDF5 model files. Layout (readable with h5py, no SNAPS needed):
+     /sna                 group; attributes snaps_format_version, snaps_version, type,
+                          dim_in, dim_out, n_params
+     /sna/lower, /upper   input box, float64 (d)
+     /sna/...             the type's own attributes and datasets (see impls/<type>/)
+   Saving writes a temporary file next to the target and renames it, so an existing model is
+   never left half-written. Loading validates every size, and rejects NaN/Inf coefficients. */
+#include <snaps/private/snaimpl.h>
+#include <snaps/version.h>
+#include <snaps/report.h>
+#include <unistd.h>
+#include <errno.h>
+#include <string.h>
+
+#define SNA_MODEL_GROUP "/sna"
+
+/* Writes a scalar integer attribute. */
+PetscErrorCode SNAHDF5WriteAttributeInt(hid_t loc, const char name[], PetscInt value)
+{
+  long long v     = (long long)value;
+  hid_t     space = H5Screate(H5S_SCALAR), attr;
+  herr_t    err;
+
+  PetscFunctionBegin;
+  attr = H5Acreate2(loc, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  err  = attr < 0 ? -1 : H5Awrite(attr, H5T_NATIVE_LLONG, &v);
+  if (attr >= 0) H5Aclose(attr);
+  H5Sclose(space);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not write attribute '%s'", name);
+  PetscFunctionReturn(0);
+}
+
+/* Writes a fixed-length ASCII string attribute (h5py reads it as bytes). */
+PetscErrorCode SNAHDF5WriteAttributeString(hid_t loc, const char name[], const char value[])
+{
+  hid_t  space = H5Screate(H5S_SCALAR), type = H5Tcopy(H5T_C_S1), attr;
+  herr_t err;
+
+  PetscFunctionBegin;
+  H5Tset_size(type, strlen(value) + 1);
+  H5Tset_strpad(type, H5T_STR_NULLTERM);
+  attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  err  = attr < 0 ? -1 : H5Awrite(attr, type, value);
+  if (attr >= 0) H5Aclose(attr);
+  H5Tclose(type);
+  H5Sclose(space);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not write attribute '%s'", name);
+  PetscFunctionReturn(0);
+}
+
+/* Reads a scalar integer attribute; missing or non-integer attributes are errors. */
+PetscErrorCode SNAHDF5ReadAttributeInt(hid_t loc, const char name[], PetscInt *value)
+{
+  long long v = 0;
+  hid_t     attr, type;
+  herr_t    err = -1;
+
+  PetscFunctionBegin;
+  PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no attribute '%s'", name);
+  attr = H5Aopen(loc, name, H5P_DEFAULT);
+  type = attr >= 0 ? H5Aget_type(attr) : -1;
+  if (type >= 0 && H5Tget_class(type) == H5T_INTEGER && H5Sget_simple_extent_npoints(H5Aget_space(attr)) == 1) err = H5Aread(attr, H5T_NATIVE_LLONG, &v);
+  if (type >= 0) H5Tclose(type);
+  if (attr >= 0) H5Aclose(attr);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's attribute '%s' is not a readable integer", name);
+  PetscCheck(v >= PETSC_MIN_INT && v <= PETSC_MAX_INT, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's attribute '%s' = %lld is out of range", name, v);
+  *value = (PetscInt)v;
+  PetscFunctionReturn(0);
+}
+
+/* Reads a string attribute (fixed-length) into value[len]. */
+PetscErrorCode SNAHDF5ReadAttributeString(hid_t loc, const char name[], char value[], size_t len)
+{
+  hid_t  attr, type, mem;
+  herr_t err = -1;
+
+  PetscFunctionBegin;
+  PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no attribute '%s'", name);
+  attr = H5Aopen(loc, name, H5P_DEFAULT);
+  type = attr >= 0 ? H5Aget_type(attr) : -1;
+  if (type >= 0 && H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) && H5Tget_size(type) < len) {
+    mem = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mem, len);
+    H5Tset_strpad(mem, H5T_STR_NULLTERM);
+    memset(value, 0, len);
+    err = H5Aread(attr, mem, value);
+    H5Tclose(mem);
+  }
+  if (type >= 0) H5Tclose(type);
+  if (attr >= 0) H5Aclose(attr);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's attribute '%s' is not a readable string", name);
+  PetscFunctionReturn(0);
+}
+
+/* Writes a float64 dataset of the given rank and shape. */
+PetscErrorCode SNAHDF5WriteArray(hid_t loc, const char name[], PetscInt rank, const hsize_t dims[], const PetscReal data[])
+{
+  hid_t  space = H5Screate_simple((int)rank, dims, NULL), dset;
+  herr_t err;
+
+  PetscFunctionBegin;
+  dset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  err  = dset < 0 ? -1 : H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+  if (dset >= 0) H5Dclose(dset);
+  H5Sclose(space);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not write dataset '%s'", name);
+  PetscFunctionReturn(0);
+}
+
+/* Reads a float64 dataset that must have exactly the expected shape and finite values. */
+PetscErrorCode SNAHDF5ReadArray(hid_t loc, const char name[], PetscInt rank, const hsize_t dims[], PetscReal data[])
+{
+  hid_t   dset, space, type;
+  hsize_t fdims[8] = {0}, count = 1;
+  int     frank    = -1;
+  herr_t  err      = -1;
+
+  PetscFunctionBegin;
+  PetscCheck(H5Lexists(loc, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no dataset '%s'", name);
+  dset  = H5Dopen2(loc, name, H5P_DEFAULT);
+  space = dset >= 0 ? H5Dget_space(dset) : -1;
+  type  = dset >= 0 ? H5Dget_type(dset) : -1;
+  if (space >= 0) frank = H5Sget_simple_extent_dims(space, fdims, NULL);
+  if (frank == rank && type >= 0 && H5Tget_class(type) == H5T_FLOAT) {
+    PetscBool same = PETSC_TRUE;
+    for (PetscInt r = 0; r < rank; r++) {
+      same = (PetscBool)(same && fdims[r] == dims[r]);
+      count *= dims[r];
+    }
+    if (same) err = H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+    else err = -2;
+  }
+  if (type >= 0) H5Tclose(type);
+  if (space >= 0) H5Sclose(space);
+  if (dset >= 0) H5Dclose(dset);
+  PetscCheck(err != -2, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' has the wrong shape for the sizes in its attributes", name);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' is not a readable rank-%" PetscInt_FMT " floating-point array", name, rank);
+  for (hsize_t i = 0; i < count; i++) PetscCheck(!PetscIsInfOrNanReal(data[i]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' contains NaN or Inf (entry %llu): the file is corrupt", name, (unsigned long long)i);
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0's part of SNASave: the whole file under a temporary name, then rename. */
+static PetscErrorCode SNASave_Local(SNA sna, const char filename[])
+{
+  char    tmp[PETSC_MAX_PATH_LEN];
+  hid_t   file, group;
+  hsize_t d = (hsize_t)sna->dim_in;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSTemporaryName(filename, tmp, sizeof(tmp)));
+  file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the model file '%s' (temporary '%s'): check the directory exists and is writable", filename, tmp);
+  group = H5Gcreate2(file, SNA_MODEL_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  ierr  = group < 0 ? PETSC_ERR_FILE_WRITE : 0;
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "snaps_format_version", SNAPS_FORMAT_VERSION);
+  if (!ierr) ierr = SNAHDF5WriteAttributeString(group, "snaps_version", SNAPS_VERSION);
+  if (!ierr) ierr = SNAHDF5WriteAttributeString(group, "type", ((PetscObject)sna)->type_name);
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "dim_in", sna->dim_in);
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "dim_out", sna->dim_out);
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "n_params", sna->nparams);
+  if (!ierr) ierr = SNAHDF5WriteArray(group, "lower", 1, &d, sna->lower);
+  if (!ierr) ierr = SNAHDF5WriteArray(group, "upper", 1, &d, sna->upper);
+  if (!ierr) ierr = (*sna->ops->save)(sna, group);
+  if (group >= 0) H5Gclose(group);
+  if (H5Fclose(file) < 0 && !ierr) ierr = PETSC_ERR_FILE_WRITE;
+  if (!ierr && rename(tmp, filename)) ierr = PETSC_ERR_FILE_WRITE;
+  if (ierr) {
+    (void)unlink(tmp);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not write the model file '%s'%s%s; any existing file is unchanged", filename, errno ? ": " : "", errno ? strerror(errno) : "");
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Saves the model to an HDF5 file atomically. Collective; rank 0 writes. */
+PetscErrorCode SNASave(SNA sna, const char filename[])
+{
+  PetscMPIInt    rank;
+  PetscErrorCode ierr = 0;
+  H5E_auto2_t    func;
+  void          *data;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCheck(sna->setupcalled && sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Fit or load the SNA before saving it");
+  PetscCheck(sna->ops->save, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s cannot be saved", ((PetscObject)sna)->type_name);
+  PetscCall(PetscLogEventBegin(SNA_Save, sna, 0, 0, 0));
+  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)sna), &rank));
+  if (rank == 0) {
+    H5Eget_auto2(H5E_DEFAULT, &func, &data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    errno = 0;
+    ierr  = SNASave_Local(sna, filename); /* not PetscCall: every rank must learn the outcome */
+    H5Eset_auto2(H5E_DEFAULT, func, data);
+  }
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, PetscObjectComm((PetscObject)sna)));
+  PetscCheck(!ierr, PetscObjectComm((PetscObject)sna), PETSC_ERR_FILE_WRITE, "Saving the model to '%s' failed (see the message above)", filename);
+  PetscCall(PetscLogEventEnd(SNA_Save, sna, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+/* Discards the type's data and recreates it empty, so a model can be loaded into any SNA. */
+static PetscErrorCode SNAResetType(SNA sna, const char type[])
+{
+  PetscFunctionBegin;
+  if (sna->ops->destroy) PetscCall((*sna->ops->destroy)(sna));
+  PetscCall(PetscMemzero(sna->ops, sizeof(struct _SNAOps)));
+  PetscCall(PetscFree(((PetscObject)sna)->type_name));
+  sna->data        = NULL;
+  sna->setupcalled = PETSC_FALSE;
+  sna->nparams     = 0;
+  sna->reason      = SNA_CONVERGED_ITERATING;
+  PetscCall(PetscFree2(sna->lower, sna->upper));
+  sna->dim_in = sna->dim_out = -1;
+  PetscCall(SNASetType(sna, type));
+  PetscFunctionReturn(0);
+}
+
+/* Every rank's part of SNALoad. */
+static PetscErrorCode SNALoad_Local(SNA sna, const char filename[])
+{
+  hid_t     file, group;
+  htri_t    ishdf5;
+  PetscInt  version, d, q, nparams;
+  char      type[64];
+  PetscReal *lo, *hi;
+  hsize_t   dd;
+
+  PetscFunctionBegin;
+  PetscCheck(access(filename, R_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the model file '%s': %s", filename, strerror(errno));
+  ishdf5 = H5Fis_hdf5(filename);
+  PetscCheck(ishdf5 > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model file '%s' is not an HDF5 file, or it is corrupt", filename);
+  file = H5Fopen(filename, H5F_ACC_RDONLY, H5P_DEFAULT);
+  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the model file '%s': it is corrupt or truncated", filename);
+  if (H5Lexists(file, SNA_MODEL_GROUP, H5P_DEFAULT) <= 0) {
+    H5Fclose(file);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' holds no SNAPS model (no group %s): is it a dataset rather than a model?", filename, SNA_MODEL_GROUP);
+  }
+  group = H5Gopen2(file, SNA_MODEL_GROUP, H5P_DEFAULT);
+  /* from here on errors return through the traceback; the handles are closed by process exit */
+  PetscCall(SNAHDF5ReadAttributeInt(group, "snaps_format_version", &version));
+  PetscCheck(version >= 1 && version <= SNAPS_FORMAT_VERSION, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has model format version %" PetscInt_FMT "; this SNAPS (%s) reads versions 1 to %d", filename, version, SNAPS_VERSION, SNAPS_FORMAT_VERSION);
+  PetscCall(SNAHDF5ReadAttributeString(group, "type", type, sizeof(type)));
+  PetscCall(SNAHDF5ReadAttributeInt(group, "dim_in", &d));
+  PetscCall(SNAHDF5ReadAttributeInt(group, "dim_out", &q));
+  PetscCall(SNAHDF5ReadAttributeInt(group, "n_params", &nparams));
+  PetscCheck(d >= 1 && d <= 4096 && q >= 1 && q <= 1 << 20, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (%" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs): corrupt model", filename, d, q);
+  PetscCall(SNAResetType(sna, type));
+  PetscCheck(sna->ops->load, PETSC_COMM_SELF, PETSC_ERR_SUP, "SNA type %s cannot be loaded", type);
+  PetscCall(SNASetSizes(sna, d, q));
+  PetscCall(PetscMalloc2(d, &lo, d, &hi));
+  dd = (hsize_t)d;
+  PetscCall(SNAHDF5ReadArray(group, "lower", 1, &dd, lo));
+  PetscCall(SNAHDF5ReadArray(group, "upper", 1, &dd, hi));
+  PetscCall(SNASetBounds(sna, lo, hi));
+  PetscCall(PetscFree2(lo, hi));
+  PetscCall((*sna->ops->load)(sna, group));
+  PetscCheck(sna->nparams == nparams, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' says it has %" PetscInt_FMT " parameters but its arrays hold %" PetscInt_FMT ": corrupt model", filename, nparams, sna->nparams);
+  sna->setupcalled = PETSC_TRUE;
+  H5Gclose(group);
+  H5Fclose(file);
+  PetscFunctionReturn(0);
+}
+
+/* Loads a model saved by SNASave(): type, sizes, bounds and parameters. Collective. */
+PetscErrorCode SNALoad(SNA sna, const char filename[])
+{
+  PetscErrorCode ierr, worst;
+  H5E_auto2_t    func;
+  void          *data;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidCharPointer(filename, 2);
+  PetscCall(PetscLogEventBegin(SNA_Load, sna, 0, 0, 0));
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  ierr = SNALoad_Local(sna, filename); /* not PetscCall: all ranks must agree on failure */
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)sna)));
+  PetscCheck(!worst, PetscObjectComm((PetscObject)sna), PETSC_ERR_FILE_UNEXPECTED, "Loading the model '%s' failed (see the message above)", filename);
+  PetscCall(PetscLogEventEnd(SNA_Load, sna, 0, 0, 0));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,10 @@
+# Runs CMD (a ;-list) and passes only if it exits non-zero and its output matches REGEX.
+execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(all "${out}${err}")
+if(rc EQUAL 0)
+  message(FATAL_ERROR "expected a failure, but the command succeeded:\n${CMD}\n${all}")
+endif()
+if(NOT all MATCHES "${REGEX}")
+  message(FATAL_ERROR "the command failed (${rc}) but its message does not match '${REGEX}':\n${all}")
+endif()
+message(STATUS "failed as expected (exit ${rc}) with: ${CMAKE_MATCH_0}")

@@ -1,0 +1,242 @@
+/* Unit test of snaps/report.h: reports written as JSON and read back, atomic writes and their failures.
+   Usage: test_report <scratch directory>. Runs on any number of MPI ranks with the same results. */
+#if !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include <snaps/report.h>
+#include <snaps/version.h>
+
+#include <cjson/cJSON.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char        scratch[PETSC_MAX_PATH_LEN];
+static PetscMPIInt rank, size;
+
+/* Rank 0 reads a whole file into a new string (NULL if it cannot). */
+static char *ReadFile(const char path[])
+{
+  FILE *fp = fopen(path, "rb");
+  char *s  = NULL;
+  long  n;
+
+  if (!fp) return NULL;
+  if (!fseek(fp, 0, SEEK_END) && (n = ftell(fp)) >= 0 && !fseek(fp, 0, SEEK_SET) && (s = malloc((size_t)n + 1))) {
+    if (fread(s, 1, (size_t)n, fp) != (size_t)n) {
+      free(s);
+      s = NULL;
+    } else
+      s[n] = 0;
+  }
+  fclose(fp);
+  return s;
+}
+
+/* Counts files in directory dir whose names start with prefix and contain ".tmp." (-1 if dir is missing). */
+static int CountTemporaries(const char dir[], const char prefix[])
+{
+  DIR           *d = opendir(dir);
+  struct dirent *e;
+  int            count = 0;
+
+  if (!d) return -1;
+  while ((e = readdir(d)))
+    if (!strncmp(e->d_name, prefix, strlen(prefix)) && strstr(e->d_name, ".tmp.")) count++;
+  closedir(d);
+  return count;
+}
+
+/* Rank 0's result of a check, shared with every rank and turned into an error if it failed. */
+static PetscErrorCode Agree(int ok, const char what[])
+{
+  char msg[256] = "";
+
+  PetscFunctionBegin;
+  if (rank == 0 && !ok) PetscCall(PetscStrncpy(msg, what ? what : "?", sizeof(msg)));
+  PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Bcast(msg, (PetscMPIInt)sizeof(msg), MPI_CHAR, 0, PETSC_COMM_WORLD));
+  PetscCheck(ok, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "check failed: %s", msg);
+  PetscFunctionReturn(0);
+}
+
+/* The first failed check on rank 0, if any (checks on parsed files run on rank 0 only). */
+static const char *failed = NULL;
+#define Check(cond, what)                    \
+  do {                                       \
+    if (!failed && !(cond)) failed = (what); \
+  } while (0)
+
+/* The number named key of object equals want exactly. */
+static int IsNumber(const cJSON *object, const char key[], double want)
+{
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
+  return cJSON_IsNumber(item) && item->valuedouble == want;
+}
+
+/* Builds a report with every kind of value, replaces keys, writes it, and checks the file on rank 0. */
+static PetscErrorCode TestWriteAndRead(void)
+{
+  SNAPSReport     r;
+  char            file[PETSC_MAX_PATH_LEN], prefix[64];
+  const PetscReal arr[4] = {1.0, -2.5, NAN, 1e-300};
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/report_np%d.json", scratch, size));
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), ".report_np%d.json", size));
+  PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &r));
+  PetscCall(SNAPSReportSetReal(r, "rmse", 0.125));
+  PetscCall(SNAPSReportSetReal(r, "nan", NAN));
+  PetscCall(SNAPSReportSetReal(r, "inf", -INFINITY));
+  PetscCall(SNAPSReportSetInt(r, "iterations", 42));
+  PetscCall(SNAPSReportSetString(r, "solver", "tao \"blmvm\"\n"));
+  PetscCall(SNAPSReportSetRealArray(r, "history", 4, arr));
+  PetscCall(SNAPSReportSetRealArray(r, "empty", 0, NULL));
+  PetscCall(SNAPSReportSetReal(r, "rmse", 0.0625));         /* replaced */
+  PetscCall(SNAPSReportSetString(r, "iterations", "many")); /* replaced, with another type */
+  PetscCall(SNAPSReportSetInt(r, "iterations", 43));        /* and back */
+  PetscCall(SNAPSReportWrite(r, file));
+  PetscCall(SNAPSReportSetReal(r, "rmse", 0.03125));
+  PetscCall(SNAPSReportWrite(r, file)); /* overwrites */
+  PetscCall(SNAPSReportDestroy(&r));
+  PetscCall(SNAPSReportDestroy(&r)); /* destroying NULL is fine */
+
+  if (rank == 0) {
+    char        *text = ReadFile(file);
+    cJSON       *root = text ? cJSON_Parse(text) : NULL;
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(root, "history"), *m = cJSON_GetObjectItemCaseSensitive(root, "machine"), *item;
+    const cJSON *date = cJSON_GetObjectItemCaseSensitive(root, "date"), *s = cJSON_GetObjectItemCaseSensitive(root, "solver");
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "empty"), *v = cJSON_GetObjectItemCaseSensitive(root, "snaps_version");
+    int          rmse = 0;
+
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s", text ? text : "(no file)\n"));
+    cJSON_ArrayForEach(item, root) if (item->string && !strcmp(item->string, "rmse")) rmse++;
+    Check(root, "file parses as JSON");
+    Check(rmse == 1 && IsNumber(root, "rmse", 0.03125) && IsNumber(root, "iterations", 43), "rmse and iterations replaced, once each");
+    Check(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root, "nan")) && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root, "inf")), "NaN and Inf written as null");
+    Check(cJSON_IsString(s) && !strcmp(s->valuestring, "tao \"blmvm\"\n"), "string with quotes and newline");
+    Check(cJSON_IsArray(h) && cJSON_GetArraySize(h) == 4 && cJSON_GetArrayItem(h, 0)->valuedouble == 1.0 && cJSON_GetArrayItem(h, 1)->valuedouble == -2.5 && cJSON_IsNull(cJSON_GetArrayItem(h, 2)) && cJSON_GetArrayItem(h, 3)->valuedouble == 1e-300, "real array, with NaN as null");
+    Check(cJSON_IsArray(e) && cJSON_GetArraySize(e) == 0, "empty array");
+    Check(IsNumber(root, "ranks", size), "ranks");
+    Check(cJSON_IsString(v) && !strcmp(v->valuestring, SNAPS_VERSION), "snaps_version");
+    Check(cJSON_IsString(date) && strlen(date->valuestring) == 20 && date->valuestring[10] == 'T' && date->valuestring[19] == 'Z', "ISO 8601 UTC date");
+    Check(cJSON_IsObject(m) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "host")) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "cpu_model")) && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(m, "cores")) && cJSON_GetObjectItemCaseSensitive(m, "cores")->valuedouble >= 1, "machine host, cpu_model, cores");
+    Check(CountTemporaries(scratch, prefix) == 0, "no temporary file left after writing");
+    cJSON_Delete(root);
+    free(text);
+  }
+  PetscCall(Agree(!failed, failed));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "write and read back: ok\n"));
+  PetscFunctionReturn(0);
+}
+
+/* Checks that ierr is code and that PETSc's message contains expect, on every rank. */
+static PetscErrorCode ExpectError(PetscErrorCode ierr, PetscErrorCode code, const char expect[], const char what[])
+{
+  char *msg = NULL;
+
+  PetscFunctionBegin;
+  PetscCheck(ierr == code, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: expected error code %d, got %d", what, (int)code, (int)ierr);
+  PetscCall(PetscErrorMessage(ierr, NULL, &msg));
+  PetscCheck(msg && strstr(msg, expect), PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: message '%s' does not contain '%s'", what, msg ? msg : "(none)", expect);
+  if (rank == 0) PetscCall(PetscPrintf(PETSC_COMM_SELF, "  rejected %s [%d] %s\n", what, (int)ierr, msg));
+  PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+  PetscFunctionReturn(0);
+}
+
+/* Failed writes: a missing directory, and a target that is a directory (the temporary file is created,
+   the rename fails, and the temporary file must be removed). Every rank returns the error. */
+static PetscErrorCode TestFailures(void)
+{
+  SNAPSReport    r;
+  char           file[PETSC_MAX_PATH_LEN], dir[PETSC_MAX_PATH_LEN], prefix[64];
+  PetscErrorCode ierr;
+  int            ok = 1;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &r));
+  PetscCall(SNAPSReportSetInt(r, "n", 1));
+
+  PetscCall(PetscSNPrintf(dir, sizeof(dir), "%s/report_no_such_dir_np%d", scratch, size));
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/r.json", dir));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = SNAPSReportWrite(r, file);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(ExpectError(ierr, PETSC_ERR_FILE_WRITE, "cannot create temporary file: No such file or directory", "missing directory"));
+  if (rank == 0) ok = access(dir, F_OK) != 0 && access(file, F_OK) != 0;
+  PetscCall(Agree(ok, "nothing created for a missing directory"));
+
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/report_isdir_np%d", scratch, size));
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), ".report_isdir_np%d", size));
+  if (rank == 0) ok = (mkdir(file, 0755) == 0 || errno == EEXIST);
+  PetscCall(Agree(ok, "mkdir"));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = SNAPSReportWrite(r, file);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(ExpectError(ierr, PETSC_ERR_FILE_WRITE, "cannot rename temporary file", "target is a directory"));
+  if (rank == 0) ok = CountTemporaries(scratch, prefix) == 0;
+  PetscCall(Agree(ok, "temporary file removed after a failed rename"));
+  PetscCall(SNAPSReportDestroy(&r));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "failed writes: ok\n"));
+  PetscFunctionReturn(0);
+}
+
+/* SNAPSTemporaryName() and SNAPSWriteFileAtomic() directly. */
+static PetscErrorCode TestAtomicHelpers(void)
+{
+  char           tmp[PETSC_MAX_PATH_LEN], want[PETSC_MAX_PATH_LEN], file[PETSC_MAX_PATH_LEN], small[8];
+  const char     text[] = "hello, atomic world\n";
+  PetscErrorCode ierr;
+  int            ok = 1;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSTemporaryName("a/b/c.json", tmp, sizeof(tmp)));
+  PetscCall(PetscSNPrintf(want, sizeof(want), "a/b/.c.json.tmp.%ld", (long)getpid()));
+  PetscCheck(!strcmp(tmp, want), PETSC_COMM_SELF, PETSC_ERR_PLIB, "temporary name '%s', expected '%s'", tmp, want);
+  PetscCall(SNAPSTemporaryName("c.json", tmp, sizeof(tmp)));
+  PetscCall(PetscSNPrintf(want, sizeof(want), ".c.json.tmp.%ld", (long)getpid()));
+  PetscCheck(!strcmp(tmp, want), PETSC_COMM_SELF, PETSC_ERR_PLIB, "temporary name '%s', expected '%s'", tmp, want);
+  PetscCall(SNAPSTemporaryName("/c", tmp, sizeof(tmp)));
+  PetscCall(PetscSNPrintf(want, sizeof(want), "/.c.tmp.%ld", (long)getpid()));
+  PetscCheck(!strcmp(tmp, want), PETSC_COMM_SELF, PETSC_ERR_PLIB, "temporary name '%s', expected '%s'", tmp, want);
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = SNAPSTemporaryName("a/b/c.json", small, sizeof(small));
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(ExpectError(ierr, PETSC_ERR_ARG_SIZ, "does not fit", "temporary name too long for its buffer"));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = SNAPSTemporaryName("a/b/", tmp, sizeof(tmp));
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(ExpectError(ierr, PETSC_ERR_ARG_WRONG, "names a directory", "temporary name of a directory"));
+
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/report_atomic_np%d.txt", scratch, size));
+  PetscCall(SNAPSWriteFileAtomic(PETSC_COMM_WORLD, file, rank ? NULL : "old", rank ? 0 : 3));
+  PetscCall(SNAPSWriteFileAtomic(PETSC_COMM_WORLD, file, rank ? NULL : text, rank ? 0 : strlen(text)));
+  if (rank == 0) {
+    char *s = ReadFile(file);
+    ok      = s && !strcmp(s, text);
+    free(s);
+  }
+  PetscCall(Agree(ok, "SNAPSWriteFileAtomic() content"));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "atomic helpers: ok\n"));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  PetscCall(PetscInitialize(&argc, &argv, NULL, "Unit test of SNAPS reports. Usage: test_report <scratch directory>\n"));
+  PetscCheck(argc >= 2 && argv[1][0] != '-', PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Usage: test_report <scratch directory>");
+  PetscCall(PetscStrncpy(scratch, argv[1], sizeof(scratch)));
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(TestWriteAndRead());
+  PetscCall(TestFailures());
+  PetscCall(TestAtomicHelpers());
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "test_report: all tests passed on %d rank(s)\n", size));
+  PetscCall(PetscFinalize());
+  return 0;
+}

@@ -46,7 +46,7 @@ PETSC_EXTERN PetscErrorCode SNAFinalizePackage(void);
 /* Adds an SNA type: name and the function that fills in its ops table. */
 PETSC_EXTERN PetscErrorCode SNARegister(const char[], PetscErrorCode (*)(SNA));
 
-/* Creates an SNA on a communicator (every rank holds the whole model). */
+/* Creates an SNA (type khronos until SNASetType()) on a communicator; every rank holds the whole model. */
 PETSC_EXTERN PetscErrorCode SNACreate(MPI_Comm, SNA *);
 /* Destroys an SNA and sets the pointer to NULL. */
 PETSC_EXTERN PetscErrorCode SNADestroy(SNA *);

@@ -3,7 +3,7 @@
 
 static const char *const SNAFitTypes[] = {SNAFITALS, SNAFITTAO};
 
-/* Creates an SNA on comm; every rank holds the whole (small) model. */
+/* Creates an SNA of type khronos on comm; every rank holds the whole (small) model. */
 PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
 {
   SNA s;
@@ -20,6 +20,8 @@ PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
   s->max_it  = 100;
   s->reason  = SNA_CONVERGED_ITERATING;
   PetscCall(PetscStrallocpy(SNAFITALS, &s->fittype));
+  /* a default type, so that type-specific setters such as SNAKhronosSetBasis() always apply */
+  PetscCall(SNASetType(s, SNAKHRONOS));
   *sna = s;
   PetscFunctionReturn(0);
 }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Separable-fit case: fit KHRONOS to 20000 scattered samples on 2 MPI ranks, predict on a grid,
+# plot truth / prediction / error and the training curve.
+# Usage: run.sh <output directory>   (programs from build/bin; MPI environment from scripts/env.sh)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out=${1:-$root/results/separable-fit}
+bin=$root/build/bin
+np=${SNAPS_NP:-2}
+mkdir -p "$out"
+/usr/bin/python3 "$here/make_data.py" "$out"
+mpirun -n "$np" "$bin/snaps-fit" -options_file "$here/fit.opts" -data "$out/train.h5" -model "$out/model.h5" \
+  -results "$out/fit.json" | tee "$out/fit.log"
+mpirun -n "$np" "$bin/snaps-predict" -model "$out/model.h5" -data "$out/grid.h5" -out "$out/prediction.h5" \
+  -results "$out/predict.json" | tee "$out/predict.log"
+/usr/bin/python3 "$root/postprocess/plot_fit.py" "$out"

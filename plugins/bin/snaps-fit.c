@@ -56,7 +56,8 @@ int main(int argc, char **argv)
     PetscCall(SNALoad(sna, init));
     PetscCall(SNAGetSizes(sna, &md, &mq));
     PetscCheck(md == d && mq == q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The data '%s' have %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs but the model '%s' has %" PetscInt_FMT " and %" PetscInt_FMT, data, d, q, init, md, mq);
-  } else PetscCall(SNASetSizes(sna, d, q));
+  } else
+    PetscCall(SNASetSizes(sna, d, q));
   PetscCall(SNASetFromOptions(sna));
 
   PetscCall(PetscTime(&t0));

@@ -39,7 +39,7 @@ static PetscErrorCode HasTargets(MPI_Comm comm, const char file[], const char gr
 int main(int argc, char **argv)
 {
   char        model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], group[256] = "/", xpath[PETSC_MAX_PATH_LEN];
-  PetscBool   hasmodel, hasdata, hasout, hasresults, hastargets = PETSC_FALSE;
+  PetscBool   hasmodel, hasdata, hasout, hasresults, hastargets                                                                     = PETSC_FALSE;
   SNA         sna;
   Vec         X, Y, U;
   PetscInt    d, q, bs, N;

@@ -55,12 +55,12 @@ static PetscReal RelDiff(PetscInt n, const PetscReal *a, const PetscReal *b)
 
 int main(int argc, char **argv)
 {
-  PetscMPIInt rank, size;
-  PetscInt    N = 3000, n, start, itsP, itsS = -1;
-  Vec         X, Y, Xs = NULL, Ys = NULL, G, Gs = NULL, G0;
-  SNA         par, ser = NULL;
-  VecScatter  tozero;
-  PetscReal   diff[3] = {0, 0, 0}, cx[64], cy[48];
+  PetscMPIInt      rank, size;
+  PetscInt         N = 3000, n, start, itsP, itsS = -1;
+  Vec              X, Y, Xs = NULL, Ys = NULL, G, Gs = NULL, G0;
+  SNA              par, ser = NULL;
+  VecScatter       tozero;
+  PetscReal        diff[3]   = {0, 0, 0}, cx[64], cy[48];
   const PetscInt   ng[2]     = {64, 48};
   const PetscReal *coords[2] = {cx, cy};
 

@@ -83,8 +83,10 @@ static PetscErrorCode Fit(const char *label, PetscInt q, PetscInt nodes, PetscIn
   PetscCall(VecDestroy(&Y));
   PetscCall(VecDestroy(&Xt));
   PetscCall(VecDestroy(&Yt));
-  if (out) *out = sna;
-  else PetscCall(SNADestroy(&sna));
+  if (out)
+    *out = sna;
+  else
+    PetscCall(SNADestroy(&sna));
   PetscFunctionReturn(0);
 }
 

@@ -8,9 +8,9 @@ static const char help[] = "KHRONOS HDF5 model files: bitwise round trip, atomic
 /* A small fitted 3-input, 2-output model (refined once, so knots are not the default ones). */
 static PetscErrorCode MakeModel(SNA *sna)
 {
-  Vec         X, Y;
-  PetscReal  *x, *y;
-  PetscRandom rnd;
+  Vec            X, Y;
+  PetscReal     *x, *y;
+  PetscRandom    rnd;
   const PetscInt N = 400;
 
   PetscFunctionBegin;
@@ -42,9 +42,9 @@ static PetscErrorCode MakeModel(SNA *sna)
 /* Every stored number must come back bit for bit. */
 static PetscErrorCode CompareBitwise(SNA a, SNA b)
 {
-  SNA_Khronos *ka = (SNA_Khronos *)a->data, *kb = (SNA_Khronos *)b->data;
+  SNA_Khronos   *ka = (SNA_Khronos *)a->data, *kb = (SNA_Khronos *)b->data;
   const PetscInt d = a->dim_in, q = a->dim_out;
-  PetscBool    same;
+  PetscBool      same;
 
   PetscFunctionBegin;
   PetscCall(PetscObjectTypeCompare((PetscObject)b, SNAKHRONOS, &same));
@@ -109,9 +109,9 @@ int main(int argc, char **argv)
   fclose(fp);
   PetscCall(ExpectLoadFailure(junk, "text file"));
   { /* the first 600 bytes of a good model */
-    char  buf[600];
-    FILE *in = fopen(file, "rb");
-    size_t n = fread(buf, 1, sizeof(buf), in);
+    char   buf[600];
+    FILE  *in = fopen(file, "rb");
+    size_t n  = fread(buf, 1, sizeof(buf), in);
     fclose(in);
     fp = fopen(trunc, "wb");
     fwrite(buf, 1, n, fp);

@@ -5,11 +5,11 @@ static const char help[] = "KHRONOS gradient against finite differences, and a T
 
 int main(int argc, char **argv)
 {
-  SNA         sna;
-  Vec         X, Y;
-  PetscReal  *x, *y, *theta, *grad, f0, fp, fm, mse0, mse1, worst = 0;
-  PetscRandom rnd;
-  PetscInt    np, its;
+  SNA            sna;
+  Vec            X, Y;
+  PetscReal     *x, *y, *theta, *grad, f0, fp, fm, mse0, mse1, worst = 0;
+  PetscRandom    rnd;
+  PetscInt       np, its;
   const PetscInt N = 300, d = 3, q = 2;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));

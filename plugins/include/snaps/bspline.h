@@ -65,15 +65,19 @@ static inline PetscInt SNABSplineFindSpan(const SNABSpline *bs, PetscReal t)
     s = k + (PetscInt)((t - bs->a) * bs->inv_h);
     if (s > n - 1) s = n - 1;
     /* guard against rounding at interval ends */
-    if (t < bs->knots[s]) s--;
-    else if (t >= bs->knots[s + 1] && s < n - 1) s++;
+    if (t < bs->knots[s])
+      s--;
+    else if (t >= bs->knots[s + 1] && s < n - 1)
+      s++;
     return s;
   } else {
     PetscInt lo = k, hi = n; /* binary search: knots[lo] <= t < knots[hi] */
     while (hi - lo > 1) {
       PetscInt mid = (lo + hi) / 2;
-      if (t < bs->knots[mid]) hi = mid;
-      else lo = mid;
+      if (t < bs->knots[mid])
+        hi = mid;
+      else
+        lo = mid;
     }
     return lo;
   }

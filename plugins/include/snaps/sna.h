@@ -35,8 +35,8 @@ typedef enum {
 } SNAConvergedReason;
 PETSC_EXTERN const char *const *SNAConvergedReasons;
 
-PETSC_EXTERN PetscClassId SNA_CLASSID;
-PETSC_EXTERN PetscLogEvent SNA_SetUp, SNA_Fit, SNA_Evaluate, SNA_EvaluateGrid, SNA_Load, SNA_Save;
+PETSC_EXTERN PetscClassId      SNA_CLASSID;
+PETSC_EXTERN PetscLogEvent     SNA_SetUp, SNA_Fit, SNA_Evaluate, SNA_EvaluateGrid, SNA_Load, SNA_Save;
 PETSC_EXTERN PetscFunctionList SNAList;
 
 /* Registers the class, its log events and the built-in types; called on first use. */

@@ -112,8 +112,8 @@ PetscErrorCode SNAHDF5ReadArray(hid_t loc, const char name[], PetscInt rank, con
 {
   hid_t   dset, space, type;
   hsize_t fdims[8] = {0}, count = 1;
-  int     frank    = -1;
-  herr_t  err      = -1;
+  int     frank = -1;
+  herr_t  err   = -1;
 
   PetscFunctionBegin;
   PetscCheck(H5Lexists(loc, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no dataset '%s'", name);
@@ -127,8 +127,10 @@ PetscErrorCode SNAHDF5ReadArray(hid_t loc, const char name[], PetscInt rank, con
       same = (PetscBool)(same && fdims[r] == dims[r]);
       count *= dims[r];
     }
-    if (same) err = H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
-    else err = -2;
+    if (same)
+      err = H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+    else
+      err = -2;
   }
   if (type >= 0) H5Tclose(type);
   if (space >= 0) H5Sclose(space);
@@ -142,9 +144,9 @@ PetscErrorCode SNAHDF5ReadArray(hid_t loc, const char name[], PetscInt rank, con
 /* Rank 0's part of SNASave: the whole file under a temporary name, then rename. */
 static PetscErrorCode SNASave_Local(SNA sna, const char filename[])
 {
-  char    tmp[PETSC_MAX_PATH_LEN];
-  hid_t   file, group;
-  hsize_t d = (hsize_t)sna->dim_in;
+  char           tmp[PETSC_MAX_PATH_LEN];
+  hid_t          file, group;
+  hsize_t        d = (hsize_t)sna->dim_in;
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
@@ -219,12 +221,12 @@ static PetscErrorCode SNAResetType(SNA sna, const char type[])
 /* Every rank's part of SNALoad. */
 static PetscErrorCode SNALoad_Local(SNA sna, const char filename[])
 {
-  hid_t     file, group;
-  htri_t    ishdf5;
-  PetscInt  version, d, q, nparams;
-  char      type[64];
+  hid_t      file, group;
+  htri_t     ishdf5;
+  PetscInt   version, d, q, nparams;
+  char       type[64];
   PetscReal *lo, *hi;
-  hsize_t   dd;
+  hsize_t    dd;
 
   PetscFunctionBegin;
   PetscCheck(access(filename, R_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the model file '%s': %s", filename, strerror(errno));

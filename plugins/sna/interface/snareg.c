@@ -8,8 +8,8 @@ PetscFunctionList SNAList = NULL;
 static PetscBool SNAPackageInitialized = PETSC_FALSE;
 static PetscBool SNARegisterAllCalled  = PETSC_FALSE;
 
-const char *const SNAConvergedReasons_Shifted[] = {"DIVERGED_TAO", "DIVERGED_NANORINF", "CONVERGED_ITERATING", "", "CONVERGED_ATOL", "CONVERGED_RTOL", "CONVERGED_TAO", "CONVERGED_ITS", "SNAConvergedReason", "SNA_", NULL};
-const char *const *SNAConvergedReasons        = SNAConvergedReasons_Shifted + 2;
+const char *const  SNAConvergedReasons_Shifted[] = {"DIVERGED_TAO", "DIVERGED_NANORINF", "CONVERGED_ITERATING", "", "CONVERGED_ATOL", "CONVERGED_RTOL", "CONVERGED_TAO", "CONVERGED_ITS", "SNAConvergedReason", "SNA_", NULL};
+const char *const *SNAConvergedReasons           = SNAConvergedReasons_Shifted + 2;
 
 PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA);
 

@@ -11,7 +11,7 @@
 typedef struct _SNAOps *SNAOps;
 struct _SNAOps {
   PetscErrorCode (*setfromoptions)(SNA, PetscOptionItems *);
-  PetscErrorCode (*setup)(SNA);    /* allocate and initialise parameters for dim_in, dim_out, bounds */
+  PetscErrorCode (*setup)(SNA);         /* allocate and initialise parameters for dim_in, dim_out, bounds */
   PetscErrorCode (*fit)(SNA, Vec, Vec); /* the type's own fit for fit types it implements (ALS, ...) */
   PetscErrorCode (*view)(SNA, PetscViewer);
   PetscErrorCode (*destroy)(SNA);

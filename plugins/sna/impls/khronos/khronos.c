@@ -22,9 +22,9 @@ PetscErrorCode SNAKhronosAllocate(SNA sna, PetscInt G, PetscInt M)
    rank and every run starts from the same model. */
 PetscErrorCode SNAKhronosInitializeMode(SNA sna, PetscInt m)
 {
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt G = kh->nodes, M = kh->modes;
-  PetscRandom  rnd;
+  PetscRandom    rnd;
 
   PetscFunctionBegin;
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
@@ -41,8 +41,8 @@ PetscErrorCode SNAKhronosInitializeMode(SNA sna, PetscInt m)
 
 static PetscErrorCode SNASetUp_Khronos(SNA sna)
 {
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
-  const PetscInt M = kh->enrich ? 1 : kh->max_modes;
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt M  = kh->enrich ? 1 : kh->max_modes;
 
   PetscFunctionBegin;
   PetscCheck(kh->nodes >= kh->degree + 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least degree + 1 = %" PetscInt_FMT " nodes per input, not %" PetscInt_FMT " (-sna_khronos_nodes)", kh->degree + 1, kh->nodes);
@@ -77,7 +77,7 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
 
 static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *PetscOptionsObject)
 {
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  SNA_Khronos *kh     = (SNA_Khronos *)sna->data;
   PetscInt     degree = kh->degree, nodes = kh->nodes, modes = kh->max_modes, refine = kh->refine;
   PetscBool    enrich = kh->enrich;
 
@@ -125,7 +125,7 @@ static inline PetscInt KhronosFactor(const SNA_Khronos *kh, PetscInt p, PetscRea
 
 static PetscErrorCode SNAEvaluateLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[])
 {
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes;
   PetscReal     *z, *f, vals[SNA_BSPLINE_MAX_DEGREE + 1];
 
@@ -151,7 +151,7 @@ static PetscErrorCode SNAEvaluateLocal_Khronos(SNA sna, PetscInt n, const PetscR
    point costs M*q multiply-adds. */
 static PetscErrorCode SNAEvaluateGridLocal_Khronos(SNA sna, const PetscInt n[], const PetscReal *const coords[], PetscInt start, PetscInt end, PetscReal y[])
 {
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes;
   PetscReal    **F, *w, *a, vals[SNA_BSPLINE_MAX_DEGREE + 1];
   PetscInt      *idx;
@@ -181,7 +181,7 @@ static PetscErrorCode SNAEvaluateGridLocal_Khronos(SNA sna, const PetscInt n[], 
     for (PetscInt l = 0; l < len; l++) {
       for (PetscInt j = 0; j < q; j++) {
         const PetscReal *aj = a + j * M, *fl = last + l * M;
-        PetscReal        u  = 0;
+        PetscReal        u = 0;
         for (PetscInt m = 0; m < M; m++) u += aj[m] * fl[m];
         yl[l * q + j] = u;
       }
@@ -201,7 +201,7 @@ static PetscErrorCode SNAEvaluateGridLocal_Khronos(SNA sna, const PetscInt n[], 
 /* theta = [W (d*G*M), C (M*q)] */
 static PetscErrorCode SNAGetParameters_Khronos(SNA sna, PetscReal theta[])
 {
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt nW = sna->dim_in * kh->nodes * kh->modes;
 
   PetscFunctionBegin;
@@ -212,7 +212,7 @@ static PetscErrorCode SNAGetParameters_Khronos(SNA sna, PetscReal theta[])
 
 static PetscErrorCode SNASetParameters_Khronos(SNA sna, const PetscReal theta[])
 {
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt nW = sna->dim_in * kh->nodes * kh->modes;
 
   PetscFunctionBegin;
@@ -225,7 +225,7 @@ static PetscErrorCode SNASetParameters_Khronos(SNA sna, const PetscReal theta[])
    of all factors but p comes from prefix/suffix products (no division, safe at zeros). */
 static PetscErrorCode SNALossGradientLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse, PetscReal grad[])
 {
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, G = kh->nodes, k = kh->degree;
   PetscReal     *F, *pre, *suf, *vals, *r, *s, *gW = grad, *gC = grad + d * G * M, loss = 0;
   PetscInt      *first;

@@ -1,0 +1,214 @@
+/* Manufactured solutions on libmatheval: u parsed once, gradient and Laplacian derived symbolically. */
+#include "exact.h"
+#include <petscviewer.h>
+#include <matheval.h>
+
+#define MAX_NAMES (POISSON_EXACT_MAX_DIM + 3)
+
+struct _n_PoissonExact {
+  MPI_Comm comm;
+  PetscInt dim;
+  char    *expr;                         /* as given by the user */
+  void    *u;                            /* evaluator of u */
+  PetscInt nd1[POISSON_EXACT_MAX_DIM];   /* evaluators summed into du/dx_i (one per alias of x_i used) */
+  void    *d1[POISSON_EXACT_MAX_DIM][2]; /* first derivatives */
+  PetscInt nd2[POISSON_EXACT_MAX_DIM];   /* evaluators summed into d2u/dx_i^2 */
+  void    *d2[POISSON_EXACT_MAX_DIM][4]; /* second derivatives */
+  int      nnames;                       /* variable names passed to libmatheval */
+  char    *names[MAX_NAMES];             /* x, y, z (dim <= 3) and x1..x<dim> */
+  PetscInt coord[MAX_NAMES];             /* coordinate of each name */
+  double   values[MAX_NAMES];            /* work array */
+  char    *source;                       /* text of f = -Laplace(u) */
+};
+
+static const char *const xyz[3] = {"x", "y", "z"};
+
+/* Explains why variable name is not accepted for a dim-D problem. */
+static PetscErrorCode PoissonExactRejectVariable(MPI_Comm comm, const char name[], PetscInt dim)
+{
+  PetscInt k = -1;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < 3; i++) {
+    PetscBool same;
+    PetscCall(PetscStrcmp(name, xyz[i], &same));
+    if (same) k = i;
+  }
+  if (k >= 0 && dim > 3) SETERRQ(comm, PETSC_ERR_USER_INPUT, "-exact uses '%s' but a %" PetscInt_FMT "-D problem names its variables x1..x%" PetscInt_FMT, name, dim, dim);
+  if (k >= 0) SETERRQ(comm, PETSC_ERR_USER_INPUT, "-exact uses '%s' but the problem is %" PetscInt_FMT "-D", name, dim);
+  if (name[0] == 'x' && name[1] >= '1' && name[1] <= '9' && name[2] == 0) SETERRQ(comm, PETSC_ERR_USER_INPUT, "-exact uses '%s' but the problem is %" PetscInt_FMT "-D", name, dim);
+  SETERRQ(comm, PETSC_ERR_USER_INPUT, "-exact uses '%s', which is not a variable of a %" PetscInt_FMT "-D problem (use %s%s%s%s x1..x%" PetscInt_FMT ")", name, dim, dim <= 3 ? "x" : "", dim >= 2 && dim <= 3 ? ", y" : "", dim == 3 ? ", z" : "", dim <= 3 ? " or" : "", dim);
+}
+
+/* Appends text to a growing string (*s may be NULL). */
+static PetscErrorCode AppendString(char **s, const char text[])
+{
+  size_t n0 = 0, n1;
+  char  *t;
+
+  PetscFunctionBegin;
+  if (*s) PetscCall(PetscStrlen(*s, &n0));
+  PetscCall(PetscStrlen(text, &n1));
+  PetscCall(PetscMalloc1(n0 + n1 + 1, &t));
+  if (*s) PetscCall(PetscMemcpy(t, *s, n0));
+  PetscCall(PetscMemcpy(t + n0, text, n1));
+  t[n0 + n1] = 0;
+  PetscCall(PetscFree(*s));
+  *s = t;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonExactCreate(MPI_Comm comm, const char expr[], PetscInt dim, PoissonExact *exact)
+{
+  PoissonExact ex;
+  char       **vars, *copy;
+  int          nvars;
+  size_t       len;
+
+  PetscFunctionBegin;
+  *exact = NULL;
+  PetscCheck(dim >= 1 && dim <= POISSON_EXACT_MAX_DIM, comm, PETSC_ERR_ARG_OUTOFRANGE, "The dimension must be between 1 and %d, not %" PetscInt_FMT, POISSON_EXACT_MAX_DIM, dim);
+  PetscCall(PetscStrlen(expr, &len));
+  PetscCheck(len > 0, comm, PETSC_ERR_USER_INPUT, "-exact is empty: give an expression such as 'sin(pi*x)*sin(pi*y)'");
+  PetscCall(PetscNew(&ex));
+  ex->comm = comm;
+  ex->dim  = dim;
+  PetscCall(PetscStrallocpy(expr, &ex->expr));
+  PetscCall(PetscStrallocpy(expr, &copy)); /* libmatheval takes a non-const string */
+  ex->u = evaluator_create(copy);
+  PetscCall(PetscFree(copy));
+  if (!ex->u) {
+    PetscCall(PoissonExactDestroy(&ex));
+    SETERRQ(comm, PETSC_ERR_USER_INPUT, "Cannot parse -exact '%s': not a valid expression (check parentheses, operators such as * and ^, and function names: sin, cos, exp, log, sqrt, ...; constants pi, e)", expr);
+  }
+  /* the names libmatheval is given, and the coordinate each stands for */
+  for (PetscInt i = 0; i < dim && dim <= 3; i++) {
+    PetscCall(PetscStrallocpy(xyz[i], &ex->names[ex->nnames]));
+    ex->coord[ex->nnames++] = i;
+  }
+  for (PetscInt i = 0; i < dim; i++) {
+    char name[8];
+    PetscCall(PetscSNPrintf(name, sizeof(name), "x%" PetscInt_FMT, i + 1));
+    PetscCall(PetscStrallocpy(name, &ex->names[ex->nnames]));
+    ex->coord[ex->nnames++] = i;
+  }
+  /* every variable of the expression must be one of them */
+  evaluator_get_variables(ex->u, &vars, &nvars);
+  for (int v = 0; v < nvars; v++) {
+    PetscBool known = PETSC_FALSE;
+    for (int k = 0; k < ex->nnames && !known; k++) PetscCall(PetscStrcmp(vars[v], ex->names[k], &known));
+    if (!known) {
+      char name[256];
+      PetscCall(PetscStrncpy(name, vars[v], sizeof(name)));
+      PetscCall(PoissonExactDestroy(&ex));
+      PetscCall(PoissonExactRejectVariable(comm, name, dim));
+    }
+  }
+  /* symbolic derivatives: du/dx_i = sum over the aliases of x_i used (x and x1 may both appear) */
+  for (int v = 0; v < nvars; v++) {
+    PetscInt i = -1;
+    for (int k = 0; k < ex->nnames; k++) {
+      PetscBool same;
+      PetscCall(PetscStrcmp(vars[v], ex->names[k], &same));
+      if (same) i = ex->coord[k];
+    }
+    ex->d1[i][ex->nd1[i]] = evaluator_derivative(ex->u, vars[v]);
+    PetscCheck(ex->d1[i][ex->nd1[i]], comm, PETSC_ERR_LIB, "libmatheval cannot differentiate -exact '%s' with respect to %s", expr, vars[v]);
+    ex->nd1[i]++;
+  }
+  for (int v = 0; v < nvars; v++) {
+    PetscInt i = -1;
+    for (int k = 0; k < ex->nnames; k++) {
+      PetscBool same;
+      PetscCall(PetscStrcmp(vars[v], ex->names[k], &same));
+      if (same) i = ex->coord[k];
+    }
+    for (PetscInt j = 0; j < ex->nd1[i]; j++) {
+      ex->d2[i][ex->nd2[i]] = evaluator_derivative(ex->d1[i][j], vars[v]);
+      PetscCheck(ex->d2[i][ex->nd2[i]], comm, PETSC_ERR_LIB, "libmatheval cannot differentiate -exact '%s' twice with respect to %s", expr, vars[v]);
+      ex->nd2[i]++;
+    }
+  }
+  /* text of the source, for -help and -view only (libmatheval prints constants with 6 digits, so the
+     evaluators above, not this string, are what is evaluated) */
+  {
+    PetscBool first = PETSC_TRUE;
+    for (PetscInt i = 0; i < dim; i++) {
+      for (PetscInt j = 0; j < ex->nd2[i]; j++) {
+        PetscCall(AppendString(&ex->source, first ? "-(" : " + "));
+        PetscCall(AppendString(&ex->source, evaluator_get_string(ex->d2[i][j])));
+        first = PETSC_FALSE;
+      }
+    }
+    PetscCall(AppendString(&ex->source, first ? "0" : ")"));
+  }
+  *exact = ex;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonExactEvaluate(PoissonExact ex, const PetscReal x[], PetscReal *u, PetscReal grad[], PetscReal *f)
+{
+  PetscFunctionBegin;
+  for (int k = 0; k < ex->nnames; k++) ex->values[k] = (double)x[ex->coord[k]];
+  if (u) *u = (PetscReal)evaluator_evaluate(ex->u, ex->nnames, ex->names, ex->values);
+  if (grad) {
+    for (PetscInt i = 0; i < ex->dim; i++) {
+      grad[i] = 0;
+      for (PetscInt j = 0; j < ex->nd1[i]; j++) grad[i] += (PetscReal)evaluator_evaluate(ex->d1[i][j], ex->nnames, ex->names, ex->values);
+    }
+  }
+  if (f) {
+    PetscReal lap = 0;
+    for (PetscInt i = 0; i < ex->dim; i++)
+      for (PetscInt j = 0; j < ex->nd2[i]; j++) lap += (PetscReal)evaluator_evaluate(ex->d2[i][j], ex->nnames, ex->names, ex->values);
+    *f = -lap;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonExactGetInfo(PoissonExact ex, PetscInt *dim, const char *expr[])
+{
+  PetscFunctionBegin;
+  if (dim) *dim = ex->dim;
+  if (expr) *expr = ex->expr;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonExactGetSourceString(PoissonExact ex, const char *source[])
+{
+  PetscFunctionBegin;
+  *source = ex->source;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonExactView(PoissonExact ex, PetscViewer viewer)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscViewerASCIIPrintf(viewer, "Manufactured solution (%" PetscInt_FMT "-D):\n", ex->dim));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "u = %s\n", ex->expr));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "parsed as %s\n", evaluator_get_string(ex->u)));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "f = -Laplace(u) = %s\n", ex->source));
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonExactDestroy(PoissonExact *exact)
+{
+  PoissonExact ex;
+
+  PetscFunctionBegin;
+  if (!exact || !*exact) PetscFunctionReturn(0);
+  ex = *exact;
+  for (PetscInt i = 0; i < POISSON_EXACT_MAX_DIM; i++) {
+    for (PetscInt j = 0; j < ex->nd1[i]; j++) evaluator_destroy(ex->d1[i][j]);
+    for (PetscInt j = 0; j < ex->nd2[i]; j++) evaluator_destroy(ex->d2[i][j]);
+  }
+  if (ex->u) evaluator_destroy(ex->u);
+  for (int k = 0; k < ex->nnames; k++) PetscCall(PetscFree(ex->names[k]));
+  PetscCall(PetscFree(ex->source));
+  PetscCall(PetscFree(ex->expr));
+  PetscCall(PetscFree(ex));
+  *exact = NULL;
+  PetscFunctionReturn(0);
+}

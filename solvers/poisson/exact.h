@@ -1,0 +1,29 @@
+/* Manufactured solutions for -Laplace(u) = f: an expression u(x) parsed with libmatheval, its gradient
+   and the source f = -Laplace(u) derived symbolically. Thread-unsafe (libmatheval evaluators are not
+   reentrant); one object may be shared by every caller of one process. */
+#pragma once
+
+#include <petscsys.h>
+
+/* A parsed manufactured solution u and its symbolic derivatives. */
+typedef struct _n_PoissonExact *PoissonExact;
+
+/* The largest dimension an expression may use (variables x1..x6). */
+#define POISSON_EXACT_MAX_DIM 6
+
+/* Parses expr for a dim-D problem (1 <= dim <= 6). Variables: x, y, z (coordinates 0, 1, 2, for dim <= 3)
+   and x1..x<dim> (x1 = coordinate 0); constants as in libmatheval (pi, e, ...). Fails with a message
+   naming the problem when expr does not parse, uses a variable that does not exist in dim dimensions,
+   or has a source that cannot be derived. Collective only in the sense that every rank parses the same
+   string; comm is used for error messages. */
+PETSC_EXTERN PetscErrorCode PoissonExactCreate(MPI_Comm, const char[], PetscInt, PoissonExact *);
+/* Evaluates at one point x[dim]: u, grad[dim] and f = -Laplace(u); any output may be NULL. Not collective. */
+PETSC_EXTERN PetscErrorCode PoissonExactEvaluate(PoissonExact, const PetscReal[], PetscReal *, PetscReal[], PetscReal *);
+/* Returns the dimension and the expression as given. */
+PETSC_EXTERN PetscErrorCode PoissonExactGetInfo(PoissonExact, PetscInt *, const char *[]);
+/* Returns the derived source f = -Laplace(u) as text (libmatheval's unsimplified form); valid until destroy. */
+PETSC_EXTERN PetscErrorCode PoissonExactGetSourceString(PoissonExact, const char *[]);
+/* Prints u, the variables and the derived source to an ASCII viewer. */
+PETSC_EXTERN PetscErrorCode PoissonExactView(PoissonExact, PetscViewer);
+/* Frees the evaluators. */
+PETSC_EXTERN PetscErrorCode PoissonExactDestroy(PoissonExact *);

@@ -1,0 +1,297 @@
+/* snaps-poisson -method fem: DMPlex + PetscFE + SNES (KSPONLY), after PETSc's SNES tutorials ex12/ex13. */
+#include "fem.h"
+#include "errors.h"
+#include <petscds.h>
+#include <petscsnes.h>
+#include <petscviewerhdf5.h>
+#include <petscsf.h>
+
+/* The manufactured solution seen by the pointwise functions, which get no user context in PETSc 3.18:
+   one FEM problem per process at a time. */
+static PoissonExact fem_exact = NULL;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+/* Residual, point part: -f(x), with f = -Laplace(u_exact) evaluated exactly at the quadrature point. */
+static void f0_u(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar f0[])
+{
+  PetscReal f = 0;
+  PetscCallVoid(PoissonExactEvaluate(fem_exact, x, NULL, NULL, &f));
+  f0[0] = -f;
+}
+
+/* Residual, gradient part: grad u. */
+static void f1_u(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar f1[])
+{
+  for (PetscInt d = 0; d < dim; d++) f1[d] = u_x[d];
+}
+
+/* Jacobian: the identity between gradients (stiffness matrix). */
+static void g3_uu(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, PetscReal u_tShift, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar g3[])
+{
+  for (PetscInt d = 0; d < dim; d++) g3[d * dim + d] = 1.0;
+}
+
+/* Dirichlet data and exact solution in PETSc's function signature; ctx is the PoissonExact. */
+static PetscErrorCode exact_u(PetscInt dim, PetscReal time, const PetscReal x[], PetscInt Nc, PetscScalar *u, void *ctx)
+{
+  PetscReal v;
+
+  PetscFunctionBegin;
+  PetscCall(PoissonExactEvaluate((PoissonExact)ctx, x, &v, NULL, NULL));
+  u[0] = v;
+  PetscFunctionReturn(0);
+}
+#pragma GCC diagnostic pop
+
+/* Creates the serial mesh (box or file), marks its whole boundary in label "boundary", then distributes
+   it and applies the remaining -dm_ options (refinement, views, ...). */
+static PetscErrorCode CreateMesh(MPI_Comm comm, PetscInt dim, PetscReal a, PetscReal b, PoissonFEM *fem, DM *dm)
+{
+  PetscBool hasfile, hasfaces, simplex = PETSC_FALSE;
+  PetscInt  nfaces = 3, faces[3] = {16, 16, 16};
+  DMLabel   label;
+
+  PetscFunctionBegin;
+  PetscOptionsBegin(comm, NULL, "FEM mesh", "DMPLEX");
+  PetscCall(PetscOptionsString("-dm_plex_filename", "Mesh file (gmsh .msh) instead of the box mesh", "DMPlexCreateFromFile", fem->mesh, fem->mesh, sizeof(fem->mesh), &hasfile));
+  PetscCall(PetscOptionsIntArray("-dm_plex_box_faces", "Box mesh cells per direction", "DMPlexCreateBoxMesh", faces, &nfaces, &hasfaces));
+  PetscCall(PetscOptionsBool("-dm_plex_simplex", "Box mesh of simplices instead of quadrilaterals/hexahedra", "DMPlexCreateBoxMesh", simplex, &simplex, NULL));
+  PetscOptionsEnd();
+  if (hasfile) {
+    PetscInt mdim;
+    PetscCall(DMPlexCreateFromFile(comm, fem->mesh, "snaps-poisson", PETSC_TRUE, dm));
+    PetscCall(DMGetDimension(*dm, &mdim));
+    PetscCheck(mdim == dim, comm, PETSC_ERR_USER_INPUT, "The mesh '%s' is %" PetscInt_FMT "-D but the problem is %" PetscInt_FMT "-D (set -dim)", fem->mesh, mdim, dim);
+  } else {
+    PetscReal lower[3], upper[3];
+    PetscCheck(dim >= 1 && dim <= 3, comm, PETSC_ERR_SUP, "-method fem solves 1-D, 2-D and 3-D problems, not %" PetscInt_FMT "-D", dim);
+    if (!hasfaces) nfaces = dim;
+    if (nfaces == 1)
+      for (PetscInt d = 1; d < dim; d++) faces[d] = faces[0]; /* -dm_plex_box_faces n means n in every direction */
+    else
+      PetscCheck(nfaces >= dim, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces needs one count per direction (%" PetscInt_FMT ") or a single one", dim);
+    for (PetscInt d = 0; d < dim; d++) {
+      PetscCheck(faces[d] >= 1, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces: %" PetscInt_FMT " cells in direction %" PetscInt_FMT, faces[d], d);
+      lower[d]      = a;
+      upper[d]      = b;
+      fem->faces[d] = faces[d];
+    }
+    fem->mesh[0] = 0;
+    PetscCall(DMPlexCreateBoxMesh(comm, dim, simplex, faces, lower, upper, NULL, PETSC_TRUE, dm));
+  }
+  PetscCall(PetscObjectSetName((PetscObject)*dm, "mesh"));
+  /* boundary faces, marked before distribution (on a distributed mesh, faces on partition boundaries
+     would look like boundary faces) */
+  PetscCall(DMCreateLabel(*dm, "boundary"));
+  PetscCall(DMGetLabel(*dm, "boundary", &label));
+  PetscCall(DMPlexMarkBoundaryFaces(*dm, 1, label));
+  PetscCall(DMPlexLabelComplete(*dm, label));
+  PetscCall(DMSetFromOptions(*dm)); /* distributes (-dm_distribute, default on), refines, ... */
+  PetscCall(DMViewFromOptions(*dm, NULL, "-dm_view"));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonFEM *fem)
+{
+  DM                  dm;
+  PetscFE             fe;
+  PetscDS             ds;
+  DMLabel             label;
+  SNES                snes;
+  KSP                 ksp;
+  PC                  pc;
+  PetscInt            cStart, cEnd, ncells, edim;
+  const PetscInt      id = 1;
+  PetscLogDouble      t0, t1, t2;
+  PetscReal           times[2];
+  SNESConvergedReason sreason;
+  KSPConvergedReason  kreason;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(fem, sizeof(*fem)));
+  PetscCall(PoissonExactGetInfo(exact, &edim, NULL));
+  PetscCheck(edim == dim, comm, PETSC_ERR_ARG_INCOMP, "The exact solution is %" PetscInt_FMT "-D but the problem is %" PetscInt_FMT "-D", edim, dim);
+  PetscCheck(!fem_exact, comm, PETSC_ERR_ORDER, "Only one FEM problem per process at a time");
+  PetscCallMPI(MPI_Barrier(comm));
+  PetscCall(PetscTime(&t0));
+  PetscCall(CreateMesh(comm, dim, a, b, fem, &dm));
+  PetscCall(DMPlexIsSimplex(dm, &fem->simplex));
+  PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
+  ncells = cEnd - cStart;
+  PetscCallMPI(MPI_Allreduce(&ncells, &fem->cells, 1, MPIU_INT, MPI_SUM, comm));
+  /* Lagrange element of -petscspace_degree (default 1; PETSc's own default would be 0) */
+  fem->degree = 1;
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-petscspace_degree", &fem->degree, NULL));
+  PetscCheck(fem->degree >= 1 && fem->degree <= 8, comm, PETSC_ERR_USER_INPUT, "-petscspace_degree must be between 1 and 8, not %" PetscInt_FMT, fem->degree);
+  PetscCall(PetscFECreateLagrange(PETSC_COMM_SELF, dim, 1, fem->simplex, fem->degree, PETSC_DETERMINE, &fe));
+  PetscCall(PetscObjectSetName((PetscObject)fe, "u"));
+  PetscCall(DMSetField(dm, 0, NULL, (PetscObject)fe));
+  PetscCall(DMCreateDS(dm));
+  PetscCall(PetscFEDestroy(&fe));
+  fem_exact = exact;
+  PetscCall(DMGetDS(dm, &ds));
+  PetscCall(PetscDSSetResidual(ds, 0, f0_u, f1_u));
+  PetscCall(PetscDSSetJacobian(ds, 0, 0, NULL, NULL, NULL, g3_uu));
+  PetscCall(PetscDSSetExactSolution(ds, 0, exact_u, exact));
+  PetscCall(DMGetLabel(dm, "boundary", &label));
+  PetscCall(DMAddBoundary(dm, DM_BC_ESSENTIAL, "wall", label, 1, &id, 0, 0, NULL, (void (*)(void))exact_u, NULL, exact, NULL));
+  PetscCall(DMCreateGlobalVector(dm, &fem->u));
+  PetscCall(PetscObjectSetName((PetscObject)fem->u, "u"));
+  PetscCall(VecSet(fem->u, 0.0));
+  PetscCall(VecGetSize(fem->u, &fem->dofs));
+  /* linear solver: one Newton step on a linear problem */
+  PetscCall(SNESCreate(comm, &snes));
+  PetscCall(SNESSetDM(snes, dm));
+  PetscCall(DMPlexSetSNESLocalFEM(dm, NULL, NULL, NULL));
+  PetscCall(SNESSetType(snes, SNESKSPONLY));
+  PetscCall(SNESGetKSP(snes, &ksp));
+  PetscCall(KSPSetType(ksp, KSPCG));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, PCGAMG));
+  PetscCall(KSPSetTolerances(ksp, 1e-12, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
+  PetscCall(SNESSetFromOptions(snes));
+  PetscCallMPI(MPI_Barrier(comm));
+  PetscCall(PetscTime(&t1));
+  PetscCall(SNESSolve(snes, NULL, fem->u));
+  PetscCall(PetscTime(&t2));
+  PetscCall(SNESGetConvergedReason(snes, &sreason));
+  PetscCall(KSPGetConvergedReason(ksp, &kreason));
+  PetscCall(KSPGetIterationNumber(ksp, &fem->iterations));
+  PetscCheck(sreason >= 0 && kreason >= 0, comm, PETSC_ERR_NOT_CONVERGED, "The linear solve failed: %s after %" PetscInt_FMT " iterations (try another -pc_type or a larger -ksp_max_it)", KSPConvergedReasons[kreason], fem->iterations);
+  PetscCall(SNESDestroy(&snes));
+  times[0] = (PetscReal)(t1 - t0);
+  times[1] = (PetscReal)(t2 - t1);
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, times, 2, MPIU_REAL, MPIU_MAX, comm));
+  fem->setup_time = times[0];
+  fem->solve_time = times[1];
+  fem->dm         = dm;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonFEMComputeErrors(PoissonFEM *fem, PoissonExact exact, PetscInt cells, PetscInt order, PetscReal *l2sq, PetscReal *h1)
+{
+  DM               dm = fem->dm;
+  MPI_Comm         comm;
+  PetscFE          fe;
+  PetscQuadrature  quad;
+  PetscTabulation  T;
+  Vec              loc;
+  PetscSF          sf;
+  const PetscInt  *leaves = NULL;
+  const PetscReal *qpoints;
+  PetscReal       *v, *J, *invJ, *detJ, *w, *uh, *gh, sums[2]     = {0, 0};
+  PetscInt         dim, cdim, Nq, Nb, cStart, cEnd, nleaves, nsub = 1;
+  PetscBool       *ghost;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetComm((PetscObject)dm, &comm));
+  PetscCall(DMGetDimension(dm, &dim));
+  PetscCall(DMGetCoordinateDim(dm, &cdim));
+  PetscCheck(cdim == dim, comm, PETSC_ERR_SUP, "Meshes embedded in a higher dimension are not supported");
+  PetscCall(DMGetField(dm, 0, NULL, (PetscObject *)&fe));
+  if (fem->simplex)
+    PetscCall(PetscDTStroudConicalQuadrature(dim, 1, fem->degree + order, -1.0, 1.0, &quad));
+  else {
+    PetscInt fmin = PETSC_MAX_INT;
+    for (PetscInt d = 0; d < dim; d++) fmin = PetscMin(fmin, fem->faces[d] > 0 ? fem->faces[d] : PETSC_MAX_INT);
+    if (fmin < PETSC_MAX_INT) nsub = (cells + fmin - 1) / fmin;
+    PetscCall(PoissonErrorsCreateCellQuadrature(dim, nsub, order, &quad));
+  }
+  PetscCall(PetscQuadratureGetData(quad, NULL, NULL, &Nq, &qpoints, NULL));
+  PetscCall(PetscFECreateTabulation(fe, 1, Nq, qpoints, 1, &T));
+  Nb = T->Nb;
+  PetscCall(PetscMalloc4(Nq * dim, &v, Nq * dim * dim, &J, Nq * dim * dim, &invJ, Nq, &detJ));
+  PetscCall(PetscMalloc3(Nq, &w, Nq, &uh, Nq * dim, &gh));
+  /* the solution with its Dirichlet values */
+  PetscCall(DMGetLocalVector(dm, &loc));
+  PetscCall(DMGlobalToLocal(dm, fem->u, INSERT_VALUES, loc));
+  PetscCall(DMPlexInsertBoundaryValues(dm, PETSC_TRUE, loc, 0.0, NULL, NULL, NULL));
+  /* cells owned by this rank: not leaves of the point SF (overlap cells are leaves) */
+  PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
+  PetscCall(PetscCalloc1(cEnd - cStart, &ghost));
+  PetscCall(DMGetPointSF(dm, &sf));
+  PetscCall(PetscSFGetGraph(sf, NULL, &nleaves, &leaves, NULL));
+  for (PetscInt l = 0; l < nleaves && nleaves > 0; l++) {
+    const PetscInt p = leaves ? leaves[l] : l;
+    if (p >= cStart && p < cEnd) ghost[p - cStart] = PETSC_TRUE;
+  }
+  for (PetscInt c = cStart; c < cEnd; c++) {
+    PetscScalar     *coeffs = NULL;
+    PetscInt         csize;
+    const PetscReal *qw;
+
+    if (ghost[c - cStart]) continue;
+    PetscCall(DMPlexComputeCellGeometryFEM(dm, c, quad, v, J, invJ, detJ));
+    PetscCall(DMPlexVecGetClosure(dm, NULL, loc, c, &csize, &coeffs));
+    PetscCheck(csize == Nb, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Cell %" PetscInt_FMT " has %" PetscInt_FMT " coefficients, the element %" PetscInt_FMT, c, csize, Nb);
+    PetscCall(PetscQuadratureGetData(quad, NULL, NULL, NULL, NULL, &qw));
+    for (PetscInt q = 0; q < Nq; q++) {
+      PetscReal gref[3] = {0, 0, 0};
+      PetscCheck(detJ[q] > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Cell %" PetscInt_FMT " is inverted (det J = %g)", c, (double)detJ[q]);
+      w[q]  = qw[q] * detJ[q];
+      uh[q] = 0;
+      for (PetscInt k = 0; k < Nb; k++) {
+        const PetscReal ck = PetscRealPart(coeffs[k]);
+        uh[q] += ck * T->T[0][q * Nb + k];
+        for (PetscInt e = 0; e < dim; e++) gref[e] += ck * T->T[1][(q * Nb + k) * dim + e];
+      }
+      for (PetscInt d = 0; d < dim; d++) { /* d/dx_d = sum_e d/dxi_e dxi_e/dx_d */
+        gh[q * dim + d] = 0;
+        for (PetscInt e = 0; e < dim; e++) gh[q * dim + d] += gref[e] * invJ[q * dim * dim + e * dim + d];
+      }
+    }
+    PetscCall(DMPlexVecRestoreClosure(dm, NULL, loc, c, &csize, &coeffs));
+    PetscCall(PoissonErrorsAccumulate(exact, Nq, v, w, uh, gh, &sums[0], &sums[1]));
+  }
+  PetscCall(PetscFree(ghost));
+  PetscCall(DMRestoreLocalVector(dm, &loc));
+  PetscCall(PetscFree4(v, J, invJ, detJ));
+  PetscCall(PetscFree3(w, uh, gh));
+  PetscCall(PetscTabulationDestroy(&T));
+  PetscCall(PetscQuadratureDestroy(&quad));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, comm));
+  *l2sq = sums[0];
+  *h1   = PetscSqrtReal(sums[1]);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonFEMViewSolution(PoissonFEM *fem, const char file[])
+{
+  PetscViewer viewer;
+  MPI_Comm    comm;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetComm((PetscObject)fem->dm, &comm));
+  PetscCall(PetscViewerHDF5Open(comm, file, FILE_MODE_WRITE, &viewer));
+  PetscCall(PetscViewerPushFormat(viewer, PETSC_VIEWER_HDF5_XDMF));
+  PetscCall(DMView(fem->dm, viewer));
+  PetscCall(VecView(fem->u, viewer));
+  PetscCall(PetscViewerPopFormat(viewer));
+  PetscCall(PetscViewerDestroy(&viewer));
+#if defined(POISSON_GEN_XDMF)
+  { /* PETSc's own script writes <file without .h5>.xmf next to it */
+    char  cmd[3 * PETSC_MAX_PATH_LEN];
+    FILE *fp = NULL;
+    PetscCall(PetscSNPrintf(cmd, sizeof(cmd), "\"%s\" \"%s\" \"%s\" 2>&1", POISSON_PYTHON, POISSON_GEN_XDMF, file));
+    PetscCall(PetscPOpen(comm, NULL, cmd, "r", &fp));
+    if (fp) {
+      char line[256];
+      while (fgets(line, sizeof(line), fp)) PetscCall(PetscPrintf(PETSC_COMM_SELF, "petsc_gen_xdmf: %s", line));
+    }
+    PetscCall(PetscPClose(comm, fp));
+  }
+#else
+  PetscCall(PetscPrintf(comm, "snaps-poisson: run PETSc's lib/petsc/bin/petsc_gen_xdmf.py %s to make the XDMF file for ParaView\n", file));
+#endif
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonFEMDestroy(PoissonFEM *fem)
+{
+  PetscFunctionBegin;
+  PetscCall(VecDestroy(&fem->u));
+  PetscCall(DMDestroy(&fem->dm));
+  fem_exact = NULL;
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,104 @@
+static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (or a gmsh mesh) with a manufactured solution.\n\n"
+                           "  -method fem|khronos     discretisation (fem: DMPlex + PetscFE; khronos: not yet available)\n"
+                           "  -exact <expr>           exact solution u, e.g. 'sin(pi*x)*sin(pi*y^2)'; variables x, y, z (d <= 3) or\n"
+                           "                          x1..xd; f = -Laplace(u) and the Dirichlet data are derived from it (default sin(pi*x)*sin(pi*y))\n"
+                           "  -dim <d>                dimension (2)\n"
+                           "  -domain a,b             the box [a,b]^d (-1,1)\n"
+                           "  -results <r.json>       JSON report: method, dim, dofs, l2_error_squared, h1_error, wall_time_s, ...\n"
+                           "  -view_solution <u.h5>   mesh and solution as HDF5, plus u.xmf for ParaView\n"
+                           "  -exact_view             print u and the derived source f\n"
+                           "  -error_cells <n>        cells per direction of the error-quadrature grid (2-D: 256, 3-D: 48)\n"
+                           "  -error_order <q>        Gauss points per direction of the error quadrature (2-D: 5, 3-D: 4)\n"
+                           "FEM: -dm_plex_box_faces n[,n[,n]] (16), -petscspace_degree k (1), -dm_plex_filename meshes/square.msh,\n"
+                           "  -dm_plex_simplex, -dm_refine, -ksp_type (cg), -pc_type (gamg; hypre), -ksp_rtol (1e-12), -ksp_monitor.\n";
+
+#include <snaps.h>
+#include "exact.h"
+#include "errors.h"
+#include "fem.h"
+
+/* Reads -domain a,b and checks that it is a non-empty finite interval. */
+static PetscErrorCode GetDomain(MPI_Comm comm, PetscReal *a, PetscReal *b)
+{
+  PetscReal dom[2] = {-1.0, 1.0};
+  PetscInt  n      = 2;
+  PetscBool set;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-domain", dom, &n, &set));
+  PetscCheck(!set || n == 2, comm, PETSC_ERR_USER_INPUT, "-domain needs two numbers a,b (the box [a,b]^d), got %" PetscInt_FMT, n);
+  PetscCheck(!PetscIsInfOrNanReal(dom[0]) && !PetscIsInfOrNanReal(dom[1]), comm, PETSC_ERR_USER_INPUT, "-domain %g,%g: the bounds must be finite", (double)dom[0], (double)dom[1]);
+  PetscCheck(dom[0] < dom[1], comm, PETSC_ERR_USER_INPUT, "-domain %g,%g is empty: need a < b", (double)dom[0], (double)dom[1]);
+  *a = dom[0];
+  *b = dom[1];
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  const char  *methods[]                 = {"fem", "khronos"};
+  char         exprs[PETSC_MAX_PATH_LEN] = "sin(pi*x)*sin(pi*y)", results[PETSC_MAX_PATH_LEN] = "", viewfile[PETSC_MAX_PATH_LEN] = "";
+  PetscInt     method = 0, dim = 2, ecells, eorder;
+  PetscBool    hasresults, hasview, exactview = PETSC_FALSE;
+  PetscReal    a = -1, b = 1, l2sq, h1;
+  PetscMPIInt  size;
+  PoissonExact exact;
+  PoissonFEM   fem;
+  const char  *source;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-poisson options", NULL);
+  PetscCall(PetscOptionsEList("-method", "Discretisation", NULL, methods, 2, methods[method], &method, NULL));
+  PetscCall(PetscOptionsString("-exact", "Exact solution u(x)", NULL, exprs, exprs, sizeof(exprs), NULL));
+  PetscCall(PetscOptionsInt("-dim", "Dimension", NULL, dim, &dim, NULL));
+  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
+  PetscCall(PetscOptionsString("-view_solution", "HDF5 file for mesh and solution (+ .xmf)", NULL, viewfile, viewfile, sizeof(viewfile), &hasview));
+  PetscCall(PetscOptionsBool("-exact_view", "Print u and the derived source", NULL, exactview, &exactview, NULL));
+  PetscOptionsEnd();
+  PetscCheck(dim >= 1 && dim <= POISSON_EXACT_MAX_DIM, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-dim must be between 1 and %d, not %" PetscInt_FMT, POISSON_EXACT_MAX_DIM, dim);
+  PetscCall(GetDomain(PETSC_COMM_WORLD, &a, &b));
+  PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact));
+  if (exactview) PetscCall(PoissonExactView(exact, PETSC_VIEWER_STDOUT_WORLD));
+  PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
+  PetscCheck(method == 0, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-method khronos is not yet available");
+
+  PetscCall(PoissonFEMSolve(PETSC_COMM_WORLD, exact, dim, a, b, &fem));
+  PetscCall(PoissonFEMComputeErrors(&fem, exact, ecells, eorder, &l2sq, &h1));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: fem %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " cells, %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e, H1 error %.6e, %" PetscInt_FMT " iterations, %.3f s\n", fem.simplex ? "P" : "Q",
+                        fem.degree, dim, fem.cells, fem.dofs, size, (double)l2sq, (double)h1, fem.iterations, (double)(fem.setup_time + fem.solve_time)));
+  if (hasview) PetscCall(PoissonFEMViewSolution(&fem, viewfile));
+  if (hasresults) {
+    SNAPSReport report;
+    PetscCall(PoissonExactGetSourceString(exact, &source));
+    PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
+    PetscCall(SNAPSReportSetString(report, "program", "snaps-poisson"));
+    PetscCall(SNAPSReportSetString(report, "method", methods[method]));
+    PetscCall(SNAPSReportSetString(report, "exact", exprs));
+    PetscCall(SNAPSReportSetInt(report, "dim", dim));
+    PetscCall(SNAPSReportSetReal(report, "domain_lower", a));
+    PetscCall(SNAPSReportSetReal(report, "domain_upper", b));
+    PetscCall(SNAPSReportSetInt(report, "dofs", fem.dofs));
+    PetscCall(SNAPSReportSetInt(report, "degree", fem.degree));
+    PetscCall(SNAPSReportSetString(report, "cell_type", fem.simplex ? "simplex" : "tensor"));
+    PetscCall(SNAPSReportSetInt(report, "cells", fem.cells));
+    if (!fem.mesh[0])
+      PetscCall(SNAPSReportSetInt(report, "cells_per_direction", fem.faces[0]));
+    else
+      PetscCall(SNAPSReportSetString(report, "mesh", fem.mesh));
+    PetscCall(SNAPSReportSetReal(report, "l2_error_squared", l2sq));
+    PetscCall(SNAPSReportSetReal(report, "h1_error", h1));
+    PetscCall(SNAPSReportSetInt(report, "error_cells", ecells));
+    PetscCall(SNAPSReportSetInt(report, "error_order", eorder));
+    PetscCall(SNAPSReportSetInt(report, "ksp_iterations", fem.iterations));
+    PetscCall(SNAPSReportSetReal(report, "setup_time_s", fem.setup_time));
+    PetscCall(SNAPSReportSetReal(report, "solve_time_s", fem.solve_time));
+    PetscCall(SNAPSReportSetReal(report, "wall_time_s", fem.setup_time + fem.solve_time));
+    PetscCall(SNAPSReportWrite(report, results));
+    PetscCall(SNAPSReportDestroy(&report));
+  }
+  PetscCall(PoissonFEMDestroy(&fem));
+  PetscCall(PoissonExactDestroy(&exact));
+  PetscCall(PetscFinalize());
+  return 0;
+}

@@ -157,18 +157,30 @@ static void H5HandlesClose(H5Handles *h)
   H5HandlesInit(h);
 }
 
-/* Collective check: if cond is false on any rank, close the handles h, destroy the Vec v, and raise
-   the error on comm. Used inside ReadArray_Private() and WriteArray_Private(). */
-#define DatasetCheck(comm, h, v, cond, code, ...)      \
-  do {                                                 \
-    PetscBool ok_ = (cond) ? PETSC_TRUE : PETSC_FALSE; \
-    PetscCall(AllTrue(comm, &ok_));                    \
-    if (!ok_) {                                        \
-      H5HandlesClose(h);                               \
-      PetscCall(VecDestroy(v));                        \
-      SETERRQ(comm, code, __VA_ARGS__);                \
-    }                                                  \
+/* A failure found inside a transfer, raised by the caller only after the file is closed: raising
+   on a parallel communicator while a collective H5Fclose is pending stalls the other ranks. */
+typedef struct {
+  PetscErrorCode code;
+  char           msg[1024];
+} DatasetError;
+
+/* Collective check: if cond is false on any rank, close the handles h, destroy the Vec v, record the
+   error in err and return; the caller closes the file and then raises it (DatasetErrorRaise). */
+#define DatasetCheck(comm, err, h, v, cond, code_, ...)                      \
+  do {                                                                       \
+    PetscBool ok_ = (cond) ? PETSC_TRUE : PETSC_FALSE;                       \
+    PetscCall(AllTrue(comm, &ok_));                                          \
+    if (!ok_) {                                                              \
+      H5HandlesClose(h);                                                     \
+      PetscCall(VecDestroy(v));                                              \
+      (err)->code = code_;                                                   \
+      PetscCall(PetscSNPrintf((err)->msg, sizeof((err)->msg), __VA_ARGS__)); \
+      PetscFunctionReturn(0);                                                \
+    }                                                                        \
   } while (0)
+
+/* Raises a recorded transfer failure on comm (every rank holds the same record). */
+#define DatasetErrorRaise(comm, err) PetscCheck(!(err)->code, comm, (err)->code, "%s", (err)->msg)
 
 /* A name for an HDF5 type class, for error messages. */
 static const char *TypeClassName(H5T_class_t c)
@@ -217,7 +229,7 @@ static PetscErrorCode RowRange_Private(MPI_Comm comm, PetscInt N, PetscInt *rsta
 
 /* Reads the dataset path of an open file into a new row-distributed Vec (block size = columns).
    If other is not NULL, the dataset must have otherN rows, like the dataset named other. */
-static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hid_t file, const char path[], const char other[], PetscInt otherN, Vec *vec, PetscInt *Nrows)
+static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hid_t file, const char path[], const char other[], PetscInt otherN, Vec *vec, PetscInt *Nrows, DatasetError *err)
 {
   H5Handles    h;
   Vec          v       = NULL;
@@ -232,22 +244,22 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
   *vec = NULL;
   H5HandlesInit(&h);
   h.dset = H5Dopen2(file, path, H5P_DEFAULT);
-  DatasetCheck(comm, &h, &v, h.dset >= 0, PETSC_ERR_FILE_UNEXPECTED, "dataset '%s' not found in '%s'", path, filename);
+  DatasetCheck(comm, err, &h, &v, h.dset >= 0, PETSC_ERR_FILE_UNEXPECTED, "dataset '%s' not found in '%s'", path, filename);
   h.type = H5Dget_type(h.dset);
   if (h.type >= 0) cls = H5Tget_class(h.type);
-  DatasetCheck(comm, &h, &v, cls == H5T_FLOAT, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s is not floating point (it holds %s data); expected float64", filename, path, TypeClassName(cls));
+  DatasetCheck(comm, err, &h, &v, cls == H5T_FLOAT, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s is not floating point (it holds %s data); expected float64", filename, path, TypeClassName(cls));
   h.fspace = H5Dget_space(h.dset);
   if (h.fspace >= 0) ndims = H5Sget_simple_extent_ndims(h.fspace);
-  DatasetCheck(comm, &h, &v, ndims == 1 || ndims == 2, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has rank %d; expected 1 (N) or 2 (N x d)", filename, path, ndims);
+  DatasetCheck(comm, err, &h, &v, ndims == 1 || ndims == 2, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has rank %d; expected 1 (N) or 2 (N x d)", filename, path, ndims);
   status = H5Sget_simple_extent_dims(h.fspace, dims, NULL);
-  DatasetCheck(comm, &h, &v, status >= 0, PETSC_ERR_FILE_READ, "Cannot read the shape of dataset %s in '%s'", path, filename);
+  DatasetCheck(comm, err, &h, &v, status >= 0, PETSC_ERR_FILE_READ, "Cannot read the shape of dataset %s in '%s'", path, filename);
   if (ndims == 1) dims[1] = 1;
-  DatasetCheck(comm, &h, &v, dims[0] > 0, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has no rows (N = 0)", filename, path);
-  DatasetCheck(comm, &h, &v, dims[1] > 0, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has no columns", filename, path);
-  DatasetCheck(comm, &h, &v, dims[0] <= (hsize_t)PETSC_MAX_INT / dims[1], PETSC_ERR_SUP, "'%s' dataset %s is too large (%llu x %llu) for PETSc's integer size", filename, path, (unsigned long long)dims[0], (unsigned long long)dims[1]);
+  DatasetCheck(comm, err, &h, &v, dims[0] > 0, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has no rows (N = 0)", filename, path);
+  DatasetCheck(comm, err, &h, &v, dims[1] > 0, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has no columns", filename, path);
+  DatasetCheck(comm, err, &h, &v, dims[0] <= (hsize_t)PETSC_MAX_INT / dims[1], PETSC_ERR_SUP, "'%s' dataset %s is too large (%llu x %llu) for PETSc's integer size", filename, path, (unsigned long long)dims[0], (unsigned long long)dims[1]);
   N    = (PetscInt)dims[0];
   cols = (PetscInt)dims[1];
-  DatasetCheck(comm, &h, &v, !other || N == otherN, PETSC_ERR_FILE_UNEXPECTED, "'%s' datasets %s and %s have different numbers of rows (%" PetscInt_FMT " and %" PetscInt_FMT ")", filename, other, path, otherN, N);
+  DatasetCheck(comm, err, &h, &v, !other || N == otherN, PETSC_ERR_FILE_UNEXPECTED, "'%s' datasets %s and %s have different numbers of rows (%" PetscInt_FMT " and %" PetscInt_FMT ")", filename, other, path, otherN, N);
 
   PetscCall(RowRange_Private(comm, N, &rstart, &n));
   PetscCall(VecCreate(comm, &v));
@@ -273,7 +285,7 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
   }
   h.dxpl = H5Pcreate(H5P_DATASET_XFER);
   if (h.dxpl >= 0 && H5Pset_dxpl_mpio(h.dxpl, H5FD_MPIO_COLLECTIVE) < 0) status = -1;
-  DatasetCheck(comm, &h, &v, status >= 0 && h.mspace >= 0 && h.dxpl >= 0, PETSC_ERR_LIB, "Cannot select rows of dataset %s in '%s' (HDF5 error)", path, filename);
+  DatasetCheck(comm, err, &h, &v, status >= 0 && h.mspace >= 0 && h.dxpl >= 0, PETSC_ERR_LIB, "Cannot select rows of dataset %s in '%s' (HDF5 error)", path, filename);
   PetscCall(VecGetArrayWrite(v, &a));
   status = H5Dread(h.dset, H5T_NATIVE_DOUBLE, h.mspace, h.fspace, h.dxpl, n > 0 ? a : &dummy);
   if (status >= 0) {
@@ -287,9 +299,9 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
     }
   }
   PetscCall(VecRestoreArrayWrite(v, &a));
-  DatasetCheck(comm, &h, &v, status >= 0, PETSC_ERR_FILE_READ, "Cannot read dataset %s from '%s' (file truncated or corrupt?)", path, filename);
+  DatasetCheck(comm, err, &h, &v, status >= 0, PETSC_ERR_FILE_READ, "Cannot read dataset %s from '%s' (file truncated or corrupt?)", path, filename);
   PetscCallMPI(MPI_Allreduce(&badlocal, &bad, 1, MPIU_INT, MPI_MIN, comm));
-  DatasetCheck(comm, &h, &v, bad == PETSC_MAX_INT, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s contains NaN or Inf at row %" PetscInt_FMT " (0-based)", filename, path, bad);
+  DatasetCheck(comm, err, &h, &v, bad == PETSC_MAX_INT, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s contains NaN or Inf at row %" PetscInt_FMT " (0-based)", filename, path, bad);
   H5HandlesClose(&h);
   *vec = v;
   if (Nrows) *Nrows = N;
@@ -327,6 +339,7 @@ PetscErrorCode SNADatasetLoad(MPI_Comm comm, const char filename[], const char g
   PetscInt       N = 0;
   Vec            x = NULL, y = NULL;
   PetscErrorCode ierr;
+  DatasetError   derr = {0, ""};
 
   PetscFunctionBegin;
   PetscValidCharPointer(filename, 2);
@@ -337,14 +350,15 @@ PetscErrorCode SNADatasetLoad(MPI_Comm comm, const char filename[], const char g
   PetscCall(DatasetPath_Private(group, "X", xpath, sizeof(xpath)));
   PetscCall(DatasetPath_Private(group, "Y", ypath, sizeof(ypath)));
   PetscCall(OpenFile_Private(comm, filename, &file, &es));
-  ierr = ReadArray_Private(comm, filename, file, xpath, NULL, 0, &x, &N);
-  if (!ierr) ierr = ReadArray_Private(comm, filename, file, ypath, xpath, N, &y, NULL);
+  ierr = ReadArray_Private(comm, filename, file, xpath, NULL, 0, &x, &N, &derr);
+  if (!ierr && !derr.code) ierr = ReadArray_Private(comm, filename, file, ypath, xpath, N, &y, NULL, &derr);
   CloseFile_Private(&file, &es);
-  if (ierr) {
+  if (ierr || derr.code) {
     PetscCall(VecDestroy(&x));
     PetscCall(VecDestroy(&y));
   }
   PetscCall(ierr);
+  DatasetErrorRaise(comm, &derr);
   *X = x;
   *Y = y;
   PetscFunctionReturn(0);
@@ -359,6 +373,7 @@ PetscErrorCode SNADatasetLoadArray(MPI_Comm comm, const char filename[], const c
   hid_t          file;
   H5ErrorState   es;
   PetscErrorCode ierr;
+  DatasetError   derr = {0, ""};
 
   PetscFunctionBegin;
   PetscValidCharPointer(filename, 2);
@@ -366,14 +381,15 @@ PetscErrorCode SNADatasetLoadArray(MPI_Comm comm, const char filename[], const c
   PetscValidPointer(V, 4);
   *V = NULL;
   PetscCall(OpenFile_Private(comm, filename, &file, &es));
-  ierr = ReadArray_Private(comm, filename, file, path, NULL, 0, V, NULL);
+  ierr = ReadArray_Private(comm, filename, file, path, NULL, 0, V, NULL, &derr);
   CloseFile_Private(&file, &es);
   PetscCall(ierr);
+  DatasetErrorRaise(comm, &derr);
   PetscFunctionReturn(0);
 }
 
 /* Writes Vec v (rows of block-size columns) as the (N x bs) float64 dataset name of an open file. */
-static PetscErrorCode WriteArray_Private(MPI_Comm comm, const char filename[], hid_t file, const char name[], Vec v)
+static PetscErrorCode WriteArray_Private(MPI_Comm comm, const char filename[], hid_t file, const char name[], Vec v, DatasetError *err)
 {
   H5Handles          h;
   Vec                none = NULL;
@@ -404,9 +420,9 @@ static PetscErrorCode WriteArray_Private(MPI_Comm comm, const char filename[], h
   h.dxpl   = H5Pcreate(H5P_DATASET_XFER);
   if (h.lcpl < 0 || H5Pset_create_intermediate_group(h.lcpl, 1) < 0) status = -1;
   if (h.dxpl < 0 || H5Pset_dxpl_mpio(h.dxpl, H5FD_MPIO_COLLECTIVE) < 0) status = -1;
-  DatasetCheck(comm, &h, &none, status >= 0 && h.fspace >= 0, PETSC_ERR_LIB, "Cannot set up dataset %s for '%s' (HDF5 error)", name, filename);
+  DatasetCheck(comm, err, &h, &none, status >= 0 && h.fspace >= 0, PETSC_ERR_LIB, "Cannot set up dataset %s for '%s' (HDF5 error)", name, filename);
   h.dset = H5Dcreate2(file, name, H5T_IEEE_F64LE, h.fspace, h.lcpl, H5P_DEFAULT, H5P_DEFAULT);
-  DatasetCheck(comm, &h, &none, h.dset >= 0, PETSC_ERR_FILE_WRITE, "Cannot create dataset %s in '%s' (invalid name, or it already exists?)", name, filename);
+  DatasetCheck(comm, err, &h, &none, h.dset >= 0, PETSC_ERR_FILE_WRITE, "Cannot create dataset %s in '%s' (invalid name, or it already exists?)", name, filename);
   if (count[0] > 0) {
     status   = H5Sselect_hyperslab(h.fspace, H5S_SELECT_SET, start, NULL, count, NULL);
     h.mspace = H5Screate_simple(2, count, NULL);
@@ -417,11 +433,11 @@ static PetscErrorCode WriteArray_Private(MPI_Comm comm, const char filename[], h
     h.mspace = H5Screate_simple(1, &one, NULL);
     if (h.mspace >= 0 && H5Sselect_none(h.mspace) < 0) status = -1;
   }
-  DatasetCheck(comm, &h, &none, status >= 0 && h.mspace >= 0, PETSC_ERR_LIB, "Cannot select rows of dataset %s for '%s' (HDF5 error)", name, filename);
+  DatasetCheck(comm, err, &h, &none, status >= 0 && h.mspace >= 0, PETSC_ERR_LIB, "Cannot select rows of dataset %s for '%s' (HDF5 error)", name, filename);
   PetscCall(VecGetArrayRead(v, &a));
   status = H5Dwrite(h.dset, H5T_NATIVE_DOUBLE, h.mspace, h.fspace, h.dxpl, count[0] > 0 ? a : &dummy);
   PetscCall(VecRestoreArrayRead(v, &a));
-  DatasetCheck(comm, &h, &none, status >= 0, PETSC_ERR_FILE_WRITE, "Cannot write dataset %s to '%s' (disk full?)", name, filename);
+  DatasetCheck(comm, err, &h, &none, status >= 0, PETSC_ERR_FILE_WRITE, "Cannot write dataset %s to '%s' (disk full?)", name, filename);
   H5HandlesClose(&h);
   PetscFunctionReturn(0);
 }
@@ -440,6 +456,7 @@ PetscErrorCode SNADatasetSave(MPI_Comm comm, const char filename[], PetscInt n, 
   H5ErrorState   es;
   PetscBool      ok;
   PetscErrorCode ierr = 0;
+  DatasetError   derr = {0, ""};
   int            err;
 
   PetscFunctionBegin;
@@ -474,15 +491,16 @@ PetscErrorCode SNADatasetSave(MPI_Comm comm, const char filename[], PetscInt n, 
   PetscCall(err);
   PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "Cannot create dataset file '%s' (temporary '%s'): does the directory exist and is it writable?", filename, tmp);
 
-  for (PetscInt i = 0; i < n && !ierr; i++) ierr = WriteArray_Private(comm, filename, file, names[i], vecs[i]);
+  for (PetscInt i = 0; i < n && !ierr && !derr.code; i++) ierr = WriteArray_Private(comm, filename, file, names[i], vecs[i], &derr);
   ok = H5Fclose(file) >= 0 ? PETSC_TRUE : PETSC_FALSE;
   H5Restore(&es);
   if (!ierr) ierr = AllTrue(comm, &ok);
-  if (ierr || !ok) {
+  if (ierr || derr.code || !ok) {
     PetscCallMPI(MPI_Barrier(comm));
     if (rank == 0) (void)unlink(tmp);
   }
   PetscCall(ierr);
+  DatasetErrorRaise(comm, &derr);
   PetscCheck(ok, comm, PETSC_ERR_FILE_WRITE, "Cannot write dataset file '%s': closing temporary '%s' failed (disk full?)", filename, tmp);
 
   /* Every rank has closed the file: rank 0 moves it into place. */

@@ -334,6 +334,27 @@ static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
   PetscFunctionReturn(0);
 }
 
+/* Declared bounds narrower than the data are legal (the model is clamped outside its box) but
+   almost always a mistake, so say how many samples fall outside. */
+static PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X)
+{
+  const PetscReal *x;
+  PetscInt         n, outside = 0, total;
+
+  PetscFunctionBegin;
+  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &n, &x));
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt p = 0; p < sna->dim_in; p++)
+      if (x[i * sna->dim_in + p] < sna->lower[p] || x[i * sna->dim_in + p] > sna->upper[p]) {
+        outside++;
+        break;
+      }
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(SNAGlobalCount(sna, outside, &total));
+  if (total) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: %" PetscInt_FMT " training samples lie outside the declared input box (-sna_bounds); the model is constant beyond its box\n", total));
+  PetscFunctionReturn(0);
+}
+
 /* Fits the model to (X, Y), warm-starting from the current parameters if already set up. */
 PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
 {
@@ -358,7 +379,10 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCheck(N > 0, comm, PETSC_ERR_ARG_SIZ, "Cannot fit to an empty dataset");
   PetscCall(SNACheckFinite(sna, X, "The training inputs X"));
   PetscCall(SNACheckFinite(sna, Y, "The training targets Y"));
-  if (!sna->lower) PetscCall(SNABoundsFromData(sna, X));
+  if (!sna->lower)
+    PetscCall(SNABoundsFromData(sna, X));
+  else
+    PetscCall(SNAWarnOutsideBounds(sna, X));
   PetscCall(SNASetUp(sna));
 
   PetscCall(PetscLogEventBegin(SNA_Fit, sna, X, Y, 0));

@@ -218,28 +218,15 @@ static PetscErrorCode SNAResetType(SNA sna, const char type[])
   PetscFunctionReturn(0);
 }
 
-/* Every rank's part of SNALoad. */
-static PetscErrorCode SNALoad_Local(SNA sna, const char filename[])
+/* Reads the model group: attributes, bounds and the type's data. */
+static PetscErrorCode SNALoad_Group(SNA sna, const char filename[], hid_t group)
 {
-  hid_t      file, group;
-  htri_t     ishdf5;
   PetscInt   version, d, q, nparams;
   char       type[64];
   PetscReal *lo, *hi;
   hsize_t    dd;
 
   PetscFunctionBegin;
-  PetscCheck(access(filename, R_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the model file '%s': %s", filename, strerror(errno));
-  ishdf5 = H5Fis_hdf5(filename);
-  PetscCheck(ishdf5 > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model file '%s' is not an HDF5 file, or it is corrupt", filename);
-  file = H5Fopen(filename, H5F_ACC_RDONLY, H5P_DEFAULT);
-  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the model file '%s': it is corrupt or truncated", filename);
-  if (H5Lexists(file, SNA_MODEL_GROUP, H5P_DEFAULT) <= 0) {
-    H5Fclose(file);
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' holds no SNAPS model (no group %s): is it a dataset rather than a model?", filename, SNA_MODEL_GROUP);
-  }
-  group = H5Gopen2(file, SNA_MODEL_GROUP, H5P_DEFAULT);
-  /* from here on errors return through the traceback; the handles are closed by process exit */
   PetscCall(SNAHDF5ReadAttributeInt(group, "snaps_format_version", &version));
   PetscCheck(version >= 1 && version <= SNAPS_FORMAT_VERSION, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has model format version %" PetscInt_FMT "; this SNAPS (%s) reads versions 1 to %d", filename, version, SNAPS_VERSION, SNAPS_FORMAT_VERSION);
   PetscCall(SNAHDF5ReadAttributeString(group, "type", type, sizeof(type)));
@@ -259,8 +246,33 @@ static PetscErrorCode SNALoad_Local(SNA sna, const char filename[])
   PetscCall((*sna->ops->load)(sna, group));
   PetscCheck(sna->nparams == nparams, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' says it has %" PetscInt_FMT " parameters but its arrays hold %" PetscInt_FMT ": corrupt model", filename, nparams, sna->nparams);
   sna->setupcalled = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/* Every rank's part of SNALoad: opens the file, reads the group, and always closes the handles. */
+static PetscErrorCode SNALoad_Local(SNA sna, const char filename[])
+{
+  hid_t          file, group;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCheck(access(filename, R_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the model file '%s': %s", filename, strerror(errno));
+  PetscCheck(H5Fis_hdf5(filename) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model file '%s' is not an HDF5 file, or it is corrupt", filename);
+  file = H5Fopen(filename, H5F_ACC_RDONLY, H5P_DEFAULT);
+  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the model file '%s': it is corrupt or truncated", filename);
+  if (H5Lexists(file, SNA_MODEL_GROUP, H5P_DEFAULT) <= 0) {
+    H5Fclose(file);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' holds no SNAPS model (no group %s): is it a dataset rather than a model?", filename, SNA_MODEL_GROUP);
+  }
+  group = H5Gopen2(file, SNA_MODEL_GROUP, H5P_DEFAULT);
+  if (group < 0) {
+    H5Fclose(file);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", SNA_MODEL_GROUP, filename);
+  }
+  ierr = SNALoad_Group(sna, filename, group); /* not PetscCall: close the handles first */
   H5Gclose(group);
   H5Fclose(file);
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Deterministic inputs for the SNAPS regression tests (tests/regression/CMakeLists.txt).
+
+    make_data.py OUTDIR                  datasets: good.h5, good3.h5 and the bad ones
+    make_data.py --models MODEL OUTDIR   damaged copies of a model written by snaps-fit:
+                                         model_truncated.h5, model_badW.h5, model_nanC.h5,
+                                         model_v99.h5
+
+Everything is a pure function of fixed seeds, so repeated runs write the same numbers.
+"""
+import os
+import shutil
+import sys
+
+import h5py
+import numpy as np
+
+
+def smooth(X):
+    """A smooth, nearly separable target on [-1, 1]^d."""
+    y = np.ones(X.shape[0])
+    for j in range(X.shape[1]):
+        y *= np.cos(0.5 * np.pi * X[:, j] * (1.0 + 0.25 * j))
+    return y + 0.1 * X.sum(axis=1)
+
+
+def write(path, **arrays):
+    with h5py.File(path, "w") as f:
+        for name, a in arrays.items():
+            f.create_dataset(name, data=a)
+
+
+def datasets(out):
+    os.makedirs(out, exist_ok=True)
+    # out/: outputs of runs that must fail; emptied so that a stale file cannot hide a write
+    shutil.rmtree(os.path.join(out, "out"), ignore_errors=True)
+    os.makedirs(os.path.join(out, "out"))
+    rng = np.random.default_rng(20240601)
+    X = rng.uniform(-1.0, 1.0, size=(500, 2))
+    Y = smooth(X)[:, None]
+    write(os.path.join(out, "good.h5"), X=X, Y=Y)
+    # inputs only (snaps-predict accepts /X alone)
+    write(os.path.join(out, "good_xonly.h5"), X=X)
+
+    X3 = rng.uniform(-1.0, 1.0, size=(500, 3))
+    write(os.path.join(out, "good3.h5"), X=X3, Y=smooth(X3)[:, None])
+
+    Xn = X.copy()
+    Xn[123, 1] = np.nan
+    write(os.path.join(out, "nan.h5"), X=Xn, Y=Y)
+
+    Yi = Y.copy()
+    Yi[321, 0] = np.inf
+    write(os.path.join(out, "inf_y.h5"), X=X, Y=Yi)
+
+    write(os.path.join(out, "rows.h5"), X=X, Y=Y[:499])
+    write(os.path.join(out, "int.h5"), X=np.round(10 * X).astype(np.int64), Y=Y)
+    write(os.path.join(out, "noy.h5"), X=X)
+
+    with open(os.path.join(out, "text.h5"), "w") as f:
+        f.write("this is a plain text file, not HDF5\n1,2,3\n")
+
+    with open(os.path.join(out, "good.h5"), "rb") as f:
+        head = f.read(200)
+    with open(os.path.join(out, "truncated.h5"), "wb") as f:
+        f.write(head)
+
+
+def models(model, out):
+    os.makedirs(out, exist_ok=True)
+    size = os.path.getsize(model)
+
+    # truncated: the superblock survives, the rest is cut off
+    with open(model, "rb") as f:
+        data = f.read(size // 2)
+    with open(os.path.join(out, "model_truncated.h5"), "wb") as f:
+        f.write(data)
+
+    # /sna/W with the wrong shape (one node too many)
+    p = os.path.join(out, "model_badW.h5")
+    shutil.copyfile(model, p)
+    with h5py.File(p, "r+") as f:
+        W = f["/sna/W"][...]
+        del f["/sna/W"]
+        f.create_dataset("/sna/W", data=np.zeros((W.shape[0], W.shape[1] + 1, W.shape[2])))
+
+    # NaN in the output head /sna/C
+    p = os.path.join(out, "model_nanC.h5")
+    shutil.copyfile(model, p)
+    with h5py.File(p, "r+") as f:
+        C = f["/sna/C"]
+        c = C[...]
+        c.flat[0] = np.nan
+        C[...] = c
+
+    # a format version from the future
+    p = os.path.join(out, "model_v99.h5")
+    shutil.copyfile(model, p)
+    with h5py.File(p, "r+") as f:
+        g = f["/sna"]
+        del g.attrs["snaps_format_version"]
+        g.attrs.create("snaps_format_version", 99, dtype="<i8")
+
+
+def main(argv):
+    if len(argv) == 2:
+        datasets(argv[1])
+    elif len(argv) == 4 and argv[1] == "--models":
+        models(argv[2], argv[3])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -147,13 +147,16 @@ static PetscErrorCode SNAEvaluateLocal_Khronos(SNA sna, PetscInt n, const PetscR
   PetscFunctionReturn(0);
 }
 
-/* Grid evaluation: per-input factor tables F_p[i][m], then lines along the last input, where each
-   point costs M*q multiply-adds. */
+/* Grid evaluation: per-input factor tables F_p[i][m] (the last input's also transposed, FT[m][i]), then
+   lines along the last input, where each point costs M*q multiply-adds. They run mode by mode along the
+   line, so they vectorise across points; every value is still summed over m in the same order (from 0),
+   so the results are identical to a per-point sum. */
 static PetscErrorCode SNAEvaluateGridLocal_Khronos(SNA sna, const PetscInt n[], const PetscReal *const coords[], PetscInt start, PetscInt end, PetscReal y[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes;
-  PetscReal    **F, *w, *a, vals[SNA_BSPLINE_MAX_DEGREE + 1];
+  const PetscInt nl = n[d - 1];
+  PetscReal    **F, *FT, *w, *a, vals[SNA_BSPLINE_MAX_DEGREE + 1];
   PetscInt      *idx;
 
   PetscFunctionBegin;
@@ -163,27 +166,39 @@ static PetscErrorCode SNAEvaluateGridLocal_Khronos(SNA sna, const PetscInt n[], 
     PetscCall(PetscMalloc1(n[p] * M, &F[p]));
     for (PetscInt i = 0; i < n[p]; i++) (void)KhronosFactor(kh, p, SNAUnitCoordinate(sna, p, coords[p][i]), vals, F[p] + i * M);
   }
+  PetscCall(PetscMalloc1(M * nl, &FT));
+  for (PetscInt i = 0; i < nl; i++)
+    for (PetscInt m = 0; m < M; m++) FT[m * nl + i] = F[d - 1][i * M + m];
   /* multi-index of the first local point (last input fastest) */
   for (PetscInt p = d - 1, r = start; p >= 0; p--) {
     idx[p] = r % n[p];
     r /= n[p];
   }
   for (PetscInt P = start; P < end;) {
-    const PetscInt   len  = PetscMin(n[d - 1] - idx[d - 1], end - P);
-    const PetscReal *last = F[d - 1] + idx[d - 1] * M;
-    PetscReal       *yl   = y + (P - start) * q;
+    const PetscInt len = PetscMin(nl - idx[d - 1], end - P);
+    PetscReal     *yl  = y + (P - start) * q;
 
     for (PetscInt m = 0; m < M; m++) w[m] = 1.0;
     for (PetscInt p = 0; p < d - 1; p++)
       for (PetscInt m = 0; m < M; m++) w[m] *= F[p][idx[p] * M + m];
     for (PetscInt m = 0; m < M; m++)
       for (PetscInt j = 0; j < q; j++) a[j * M + m] = w[m] * kh->C[m * q + j];
-    for (PetscInt l = 0; l < len; l++) {
+    if (q == 1) { /* contiguous output: the common case, vectorised */
+      PetscReal *PETSC_RESTRICT yv = yl;
+      for (PetscInt l = 0; l < len; l++) yv[l] = 0;
+      for (PetscInt m = 0; m < M; m++) {
+        const PetscReal *PETSC_RESTRICT ft = FT + m * nl + idx[d - 1];
+        const PetscReal                 am = a[m];
+        for (PetscInt l = 0; l < len; l++) yv[l] += am * ft[l];
+      }
+    } else {
       for (PetscInt j = 0; j < q; j++) {
-        const PetscReal *aj = a + j * M, *fl = last + l * M;
-        PetscReal        u = 0;
-        for (PetscInt m = 0; m < M; m++) u += aj[m] * fl[m];
-        yl[l * q + j] = u;
+        for (PetscInt l = 0; l < len; l++) yl[l * q + j] = 0;
+        for (PetscInt m = 0; m < M; m++) {
+          const PetscReal *ft = FT + m * nl + idx[d - 1];
+          const PetscReal  am = a[j * M + m];
+          for (PetscInt l = 0; l < len; l++) yl[l * q + j] += am * ft[l];
+        }
       }
     }
     P += len;
@@ -194,6 +209,7 @@ static PetscErrorCode SNAEvaluateGridLocal_Khronos(SNA sna, const PetscInt n[], 
     }
   }
   for (PetscInt p = 0; p < d; p++) PetscCall(PetscFree(F[p]));
+  PetscCall(PetscFree(FT));
   PetscCall(PetscFree4(F, idx, w, a));
   PetscFunctionReturn(0);
 }

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Builds bench_sna if needed and runs the SNAPS benchmark alone on this machine:
+#   (a) scattered evaluation and (b) grid evaluation on 1 rank, (c) ALS fit on 1 and 2 ranks.
+# Writes bench/results/{eval,grid,fit_1rank,fit_2ranks}.json and the merged bench/results/summary.json.
+# Extra arguments are passed to every run (e.g. -reps 5 -n_samples 100000 for a quick check).
+# Environment: BUILD_DIR (default <repo>/build), MPIEXEC (default mpiexec), PYTHON (default /usr/bin/python3).
+set -euo pipefail
+
+bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$bench")
+build=${BUILD_DIR:-$root/build}
+mpiexec=${MPIEXEC:-mpiexec}
+python=${PYTHON:-/usr/bin/python3}
+out=$bench/results
+
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build"
+cmake --build "$build" -j2 --target bench_sna
+mkdir -p "$out"
+
+# Open MPI as root, and shared-memory transport without CMA (as in the test suite).
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+run() { local n=$1; shift; "$mpiexec" --oversubscribe -n "$n" "$build/bin/bench_sna" "$@"; }
+
+echo "== machine: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1), $(nproc) cores"
+# The figures are only meaningful on an otherwise idle machine: record the load when starting.
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "== load average at start: $load (should be well below 1; other jobs inflate every figure)"
+run 1 -which eval -results "$out/eval.json" "$@"
+run 1 -which grid -results "$out/grid.json" "$@"
+run 1 -which fit -results "$out/fit_1rank.json" "$@"
+run 2 -which fit -results "$out/fit_2ranks.json" "$@"
+
+"$python" - "$out" "$load" <<'PY'
+import json, os, sys
+out, loadavg = sys.argv[1], sys.argv[2]
+load = lambda name: json.load(open(os.path.join(out, name)))
+ev, gr, f1, f2 = load("eval.json"), load("grid.json"), load("fit_1rank.json"), load("fit_2ranks.json")
+t1, t2 = f1["fit_samples_per_s_per_rank_median"], f2["fit_samples_per_s_per_rank_median"]
+s = {
+    "program": "bench/run.sh",
+    "date": ev["date"],
+    "snaps_version": ev["snaps_version"],
+    "machine": ev["machine"],
+    "load_average_at_start": [float(v) for v in loadavg.split()],
+    "eval_ns_per_sample_median": ev["eval_ns_per_sample_median"],
+    "eval_target_ns_per_sample": ev["eval_target_ns_per_sample"],
+    "eval_pass": ev["eval_pass"],
+    "eval_baseline_ns_per_sample_median": ev["eval_baseline_ns_per_sample_median"],
+    "eval_speedup_vs_baseline": ev["eval_speedup_vs_baseline"],
+    "grid_ms_median": gr["grid_ms_median"],
+    "grid_target_ms": gr["grid_target_ms"],
+    "grid_pass": gr["grid_pass"],
+    "grid_baseline_ms_median": gr["grid_baseline_ms_median"],
+    "grid_speedup_vs_scattered": gr["grid_speedup_vs_scattered"],
+    "fit_n_samples": f1["fit_n_samples"],
+    "fit_sweeps": f1["fit_sweeps"],
+    "fit_1rank_samples_per_s_per_rank_median": t1,
+    "fit_2ranks_samples_per_s_per_rank_median": t2,
+    "fit_1rank_time_s_median": f1["fit_time_s_median"],
+    "fit_2ranks_time_s_median": f2["fit_time_s_median"],
+    "fit_parallel_efficiency_2_vs_1": t2 / t1,
+    "fit_speedup_2_vs_1": f1["fit_time_s_median"] / f2["fit_time_s_median"],
+}
+tmp = os.path.join(out, ".summary.json.tmp")
+with open(tmp, "w") as fp:
+    json.dump(s, fp, indent=2)
+    fp.write("\n")
+os.replace(tmp, os.path.join(out, "summary.json"))
+print("== summary (%s, %s cores)" % (s["machine"]["cpu_model"], s["machine"]["cores"]))
+print("  (a) eval  %8.2f ns/sample (target <= %g, %s), naive baseline %.1f ns, speed-up %.1fx"
+      % (s["eval_ns_per_sample_median"], s["eval_target_ns_per_sample"], "PASS" if s["eval_pass"] else "FAIL",
+         s["eval_baseline_ns_per_sample_median"], s["eval_speedup_vs_baseline"]))
+print("  (b) grid  %8.4f ms (target <= %g, %s), scattered %.3f ms, speed-up %.1fx"
+      % (s["grid_ms_median"], s["grid_target_ms"], "PASS" if s["grid_pass"] else "FAIL",
+         s["grid_baseline_ms_median"], s["grid_speedup_vs_scattered"]))
+print("  (c) fit   %.3e samples*sweeps/s/rank on 1 rank, %.3e on 2 ranks: efficiency %.2f, speed-up %.2fx"
+      % (t1, t2, s["fit_parallel_efficiency_2_vs_1"], s["fit_speedup_2_vs_1"]))
+print("written %s" % os.path.join(out, "summary.json"))
+PY

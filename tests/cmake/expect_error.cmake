@@ -1,10 +1,22 @@
-# Runs CMD (a ;-list) and passes only if it exits non-zero and its output matches REGEX.
-execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+# Runs CMD (a ;-list) and passes only if it exits non-zero, with output matching REGEX, within
+# MAXTIME seconds (default 120). The time limit matters for MPI runs: a rank that does not stop
+# promptly (stuck in a collective call, or parked in PETSc's error handler) shows up as a failure.
+if(NOT DEFINED MAXTIME)
+  set(MAXTIME 120)
+endif()
+string(TIMESTAMP t0 "%s")
+execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT ${MAXTIME})
+string(TIMESTAMP t1 "%s")
+math(EXPR dt "${t1} - ${t0}")
 set(all "${out}${err}")
+string(JOIN " " cmdline ${CMD})
+if(rc MATCHES "timeout")
+  message(FATAL_ERROR "the command did not finish within ${MAXTIME} s (a rank hangs or waits):\n${cmdline}\n${all}")
+endif()
 if(rc EQUAL 0)
-  message(FATAL_ERROR "expected a failure, but the command succeeded:\n${CMD}\n${all}")
+  message(FATAL_ERROR "expected a failure, but the command succeeded:\n${cmdline}\n${all}")
 endif()
 if(NOT all MATCHES "${REGEX}")
   message(FATAL_ERROR "the command failed (${rc}) but its message does not match '${REGEX}':\n${all}")
 endif()
-message(STATUS "failed as expected (exit ${rc}) with: ${CMAKE_MATCH_0}")
+message(STATUS "failed as expected (exit ${rc}, ~${dt} s) with: ${CMAKE_MATCH_0}")

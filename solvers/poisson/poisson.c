@@ -1,5 +1,5 @@
 static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (or a gmsh mesh) with a manufactured solution.\n\n"
-                           "  -method fem|khronos     discretisation (fem: DMPlex + PetscFE; khronos: not yet available)\n"
+                           "  -method fem|khronos     discretisation (fem: DMPlex + PetscFE; khronos: separable B-spline Ritz/Galerkin by ALS)\n"
                            "  -exact <expr>           exact solution u, e.g. 'sin(pi*x)*sin(pi*y^2)'; variables x, y, z (d <= 3) or\n"
                            "                          x1..xd; f = -Laplace(u) and the Dirichlet data are derived from it (default sin(pi*x)*sin(pi*y))\n"
                            "  -dim <d>                dimension (2)\n"
@@ -10,12 +10,15 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -error_cells <n>        cells per direction of the error-quadrature grid (2-D: 256, 3-D: 48)\n"
                            "  -error_order <q>        Gauss points per direction of the error quadrature (2-D: 5, 3-D: 4)\n"
                            "FEM: -dm_plex_box_faces n[,n[,n]] (16), -petscspace_degree k (1), -dm_plex_filename meshes/square.msh,\n"
-                           "  -dm_plex_simplex, -dm_refine, -ksp_type (cg), -pc_type (gamg; hypre), -ksp_rtol (1e-12), -ksp_monitor.\n";
+                           "  -dm_plex_simplex, -dm_refine, -ksp_type (cg), -pc_type (gamg; hypre), -ksp_rtol (1e-12), -ksp_monitor.\n"
+                           "KHRONOS: -khronos_degree k (3), -khronos_nodes G (10, incl. the 2 boundary functions), -khronos_modes M (4),\n"
+                           "  -khronos_sweeps (50), -khronos_tol (1e-10), -khronos_source_tol (1e-12), -khronos_source_rank (16), -khronos_monitor.\n";
 
 #include <snaps.h>
 #include "exact.h"
 #include "errors.h"
 #include "fem.h"
+#include "galerkin.h"
 
 /* Reads -domain a,b and checks that it is a non-empty finite interval. */
 static PetscErrorCode GetDomain(MPI_Comm comm, PetscReal *a, PetscReal *b)
@@ -31,6 +34,64 @@ static PetscErrorCode GetDomain(MPI_Comm comm, PetscReal *a, PetscReal *b)
   PetscCheck(dom[0] < dom[1], comm, PETSC_ERR_USER_INPUT, "-domain %g,%g is empty: need a < b", (double)dom[0], (double)dom[1]);
   *a = dom[0];
   *b = dom[1];
+  PetscFunctionReturn(0);
+}
+
+/* -method khronos: solves, prints one line and writes the -results report (same fields as FEM, plus the
+   KHRONOS figures). For d >= 4 the reported l2_error_squared is the separable one (error_method). */
+static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscInt dim, PetscReal a, PetscReal b, PetscInt ecells, PetscInt eorder, const char results[])
+{
+  PoissonKhronos kh;
+  PetscReal      l2grid, l2sep, h1, l2sq, uerr;
+  PetscInt       urank;
+  PetscMPIInt    size;
+  const char    *source, *emethod;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(PoissonKhronosSolve(PETSC_COMM_WORLD, exact, dim, a, b, &kh));
+  PetscCall(PoissonKhronosComputeErrors(&kh, exact, ecells, eorder, &l2grid, &h1, &l2sep, &urank, &uerr));
+  emethod = dim >= 4 ? "separable" : "grid";
+  l2sq    = dim >= 4 ? l2sep : l2grid;
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: khronos degree %" PetscInt_FMT " %" PetscInt_FMT "-D, G %" PetscInt_FMT ", rank %" PetscInt_FMT ", %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e (%s; grid %.6e, separable %.6e), H1 error %.6e, source rank %" PetscInt_FMT " (rel. error %.1e), %" PetscInt_FMT " lifting terms, %.3f s\n", kh.degree, dim,
+                        kh.nodes, kh.modes, kh.dofs, size, (double)l2sq, emethod, (double)l2grid, (double)l2sep, (double)h1, kh.source_rank, (double)kh.source_error, kh.lift_terms, (double)(kh.setup_time + kh.solve_time)));
+  if (results) {
+    SNAPSReport report;
+    PetscCall(PoissonExactGetSourceString(exact, &source));
+    PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
+    PetscCall(SNAPSReportSetString(report, "program", "snaps-poisson"));
+    PetscCall(SNAPSReportSetString(report, "method", "khronos"));
+    PetscCall(SNAPSReportSetString(report, "exact", exprs));
+    PetscCall(SNAPSReportSetInt(report, "dim", dim));
+    PetscCall(SNAPSReportSetReal(report, "domain_lower", a));
+    PetscCall(SNAPSReportSetReal(report, "domain_upper", b));
+    PetscCall(SNAPSReportSetInt(report, "dofs", kh.dofs));
+    PetscCall(SNAPSReportSetInt(report, "degree", kh.degree));
+    PetscCall(SNAPSReportSetInt(report, "nodes", kh.nodes));
+    PetscCall(SNAPSReportSetInt(report, "modes", kh.modes));
+    PetscCall(SNAPSReportSetInt(report, "modes_max", kh.modes_max));
+    PetscCall(SNAPSReportSetInt(report, "als_sweeps", kh.total_sweeps));
+    PetscCall(SNAPSReportSetReal(report, "energy", kh.energy));
+    PetscCall(SNAPSReportSetInt(report, "source_rank", kh.source_rank));
+    PetscCall(SNAPSReportSetReal(report, "source_rel_error", kh.source_error));
+    PetscCall(SNAPSReportSetString(report, "source_fit", kh.source_sampled ? "sampled" : "grid"));
+    PetscCall(SNAPSReportSetInt(report, "lifting_terms", kh.lift_terms));
+    PetscCall(SNAPSReportSetReal(report, "l2_error_squared", l2sq));
+    PetscCall(SNAPSReportSetString(report, "error_method", emethod));
+    PetscCall(SNAPSReportSetReal(report, "l2_error_squared_grid", l2grid));
+    PetscCall(SNAPSReportSetReal(report, "l2_error_squared_separable", l2sep));
+    PetscCall(SNAPSReportSetInt(report, "exact_rank", urank));
+    PetscCall(SNAPSReportSetReal(report, "exact_rel_error", uerr));
+    PetscCall(SNAPSReportSetReal(report, "h1_error", h1));
+    PetscCall(SNAPSReportSetInt(report, "error_cells", ecells));
+    PetscCall(SNAPSReportSetInt(report, "error_order", eorder));
+    PetscCall(SNAPSReportSetReal(report, "setup_time_s", kh.setup_time));
+    PetscCall(SNAPSReportSetReal(report, "solve_time_s", kh.solve_time));
+    PetscCall(SNAPSReportSetReal(report, "wall_time_s", kh.setup_time + kh.solve_time));
+    PetscCall(SNAPSReportWrite(report, results));
+    PetscCall(SNAPSReportDestroy(&report));
+  }
+  PetscCall(PoissonKhronosDestroy(&kh));
   PetscFunctionReturn(0);
 }
 
@@ -61,7 +122,12 @@ int main(int argc, char **argv)
   PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact));
   if (exactview) PetscCall(PoissonExactView(exact, PETSC_VIEWER_STDOUT_WORLD));
   PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
-  PetscCheck(method == 0, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-method khronos is not yet available");
+  if (method == 1) {
+    PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL));
+    PetscCall(PoissonExactDestroy(&exact));
+    PetscCall(PetscFinalize());
+    return 0;
+  }
 
   PetscCall(PoissonFEMSolve(PETSC_COMM_WORLD, exact, dim, a, b, &fem));
   PetscCall(PoissonFEMComputeErrors(&fem, exact, ecells, eorder, &l2sq, &h1));

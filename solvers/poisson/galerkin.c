@@ -1,0 +1,837 @@
+/* snaps-poisson -method khronos: separable Ritz/Galerkin solver (see galerkin.h). */
+#include "galerkin.h"
+#include "errors.h"
+#include <petscblaslapack.h>
+#include <petsctime.h>
+
+/* Largest tensor grid fitted in full by the CP compression; larger ones are sampled. */
+#define KH_FULL_GRID_CAP 65536
+/* Samples per 1-D grid point (and direction) when the grid is sampled. */
+#define KH_SAMPLE_REPS 48
+
+/* A function sampled on the tensor grid of the 1-D quadrature points, compressed to the CP form
+   sum_s prod_p H[(s*nd + p)*nq + i_p]. */
+typedef struct {
+  PetscInt   nd, R, nq;
+  PetscReal *H;
+  PetscReal  relerr;  /* weighted relative L2 error on the samples */
+  PetscBool  sampled; /* fitted on a Latin-hypercube sample of the grid instead of the full grid */
+} CPGrid;
+
+/* What CP compression samples: u or f of exact, with the coordinates in `fixed` (bitmask) pinned to a
+   (bit clear in corner) or b (bit set) and the others taken from the free coordinates. */
+typedef struct {
+  PoissonExact exact;
+  PetscInt     dim, which; /* 0: u, 1: f = -Laplace(u) */
+  PetscInt     fixed, corner;
+  PetscReal    a, b;
+} EvalCtx;
+
+/* Evaluates the sampled function at the free coordinates xf. */
+static PetscErrorCode EvalPoint(const EvalCtx *c, const PetscReal xf[], PetscReal *v)
+{
+  PetscReal x[POISSON_EXACT_MAX_DIM];
+  PetscInt  j = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt p = 0; p < c->dim; p++) x[p] = ((c->fixed >> p) & 1) ? (((c->corner >> p) & 1) ? c->b : c->a) : xf[j++];
+  if (c->which == 0)
+    PetscCall(PoissonExactEvaluate(c->exact, x, v, NULL, NULL));
+  else
+    PetscCall(PoissonExactEvaluate(c->exact, x, NULL, NULL, v));
+  PetscFunctionReturn(0);
+}
+
+/* Deterministic xorshift generator, so every rank draws the same samples. */
+static inline PetscReal KhRandom(unsigned long long *s)
+{
+  *s ^= *s << 13;
+  *s ^= *s >> 7;
+  *s ^= *s << 17;
+  return (PetscReal)((*s >> 11) * (1.0 / 9007199254740992.0));
+}
+
+/* Solves the SPD system A X = B (n x n, nrhs columns, column-major; A is overwritten by its factor)
+   by Cholesky, adding a growing Tikhonov shift if A is singular. work holds n*n reals. */
+static PetscErrorCode SPDSolve(PetscInt n, PetscInt nrhs, PetscReal A[], PetscReal B[], PetscReal work[])
+{
+  PetscBLASInt bn, bnrhs, info;
+  PetscReal    dmax = 0, shift = 0;
+
+  PetscFunctionBegin;
+  if (!n) PetscFunctionReturn(0);
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCall(PetscBLASIntCast(nrhs, &bnrhs));
+  for (PetscInt i = 0; i < n; i++) dmax = PetscMax(dmax, PetscAbsReal(A[i * n + i]));
+  if (dmax == 0) {
+    PetscCall(PetscArrayzero(B, n * nrhs));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscArraycpy(work, A, n * n));
+  for (PetscInt tries = 0;; tries++) {
+    PetscCallBLAS("LAPACKpotrf", LAPACKpotrf_("L", &bn, A, &bn, &info));
+    if (!info) break;
+    PetscCheck(tries < 10, PETSC_COMM_SELF, PETSC_ERR_LIB, "Cholesky of a %" PetscInt_FMT " x %" PetscInt_FMT " ALS system failed even with a Tikhonov shift of %g", n, n, (double)shift);
+    shift = shift > 0 ? 100 * shift : 1e-14 * dmax;
+    PetscCall(PetscArraycpy(A, work, n * n));
+    for (PetscInt i = 0; i < n; i++) A[i * n + i] += shift;
+  }
+  PetscCallBLAS("LAPACKpotrs", LAPACKpotrs_("L", &bn, &bnrhs, A, &bn, B, &bn, &info));
+  PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK potrs failed with info %d", (int)info);
+  PetscFunctionReturn(0);
+}
+
+/* Draws S = reps * nq multi-indices of the nd-dimensional grid (Latin hypercube: in every direction
+   each 1-D index occurs reps times), or the whole grid when full. */
+static PetscErrorCode GridSample(PetscBool full, PetscInt nd, PetscInt nq, PetscInt reps, unsigned long long seed, PetscInt S, PetscInt idx[])
+{
+  PetscInt *perm;
+
+  PetscFunctionBegin;
+  if (full) {
+    for (PetscInt i = 0; i < S; i++) {
+      PetscInt r = i;
+      for (PetscInt p = 0; p < nd; p++, r /= nq) idx[i * nd + p] = r % nq;
+    }
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscMalloc1(nq, &perm));
+  for (PetscInt rep = 0; rep < reps; rep++) {
+    for (PetscInt p = 0; p < nd; p++) {
+      for (PetscInt i = 0; i < nq; i++) perm[i] = i;
+      for (PetscInt i = nq - 1; i > 0; i--) { /* Fisher-Yates */
+        PetscInt j = (PetscInt)(KhRandom(&seed) * (i + 1)), t;
+        if (j > i) j = i;
+        t       = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+      }
+      for (PetscInt i = 0; i < nq; i++) idx[(rep * nq + i) * nd + p] = perm[i];
+    }
+  }
+  PetscCall(PetscFree(perm));
+  PetscFunctionReturn(0);
+}
+
+/* Value of the first R terms of cp at the grid multi-index ix. */
+static inline PetscReal CPGridValue(const CPGrid *cp, PetscInt R, const PetscInt ix[])
+{
+  PetscReal v = 0;
+  for (PetscInt t = 0; t < R; t++) {
+    PetscReal z = 1;
+    for (PetscInt r = 0; r < cp->nd; r++) z *= cp->H[(t * cp->nd + r) * cp->nq + ix[r]];
+    v += z;
+  }
+  return v;
+}
+
+/* Compresses the function of ec on the nd-dimensional tensor grid of the 1-D points xq (weights wq) to
+   CP rank <= rmax with rank growth, until the weighted relative L2 error is <= tol. Each new term starts
+   as the cross (skeleton) approximation of the residual through its largest sample (exact for rank-1
+   residuals), then all terms are refined by ALS. The full grid is used when it has at most
+   KH_FULL_GRID_CAP points; else a Latin-hypercube sample (KH_SAMPLE_REPS per 1-D point and direction),
+   with the error measured on an independent validation sample and the rank growth stopped when it no
+   longer improves. Same result on every rank. */
+static PetscErrorCode CPGridCompress(MPI_Comm comm, const EvalCtx *ec, PetscInt nd, PetscInt nq, const PetscReal xq[], const PetscReal wq[], PetscReal tol, PetscInt rmax, PetscBool monitor, const char name[], CPGrid *cp)
+{
+  PetscInt64 total = 1;
+  PetscInt   S, Sv = 0, R = 0, *idx, *vidx = NULL, Rbest = 0;
+  PetscReal *val, *wt, *app, *vval = NULL, *vwt = NULL, *A, *rhs, *work, norm2 = 0, vnorm2 = 0, sumw = 0, err2, verr2 = 0, best = PETSC_MAX_REAL;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(cp, sizeof(*cp)));
+  cp->nd = nd;
+  cp->nq = nq;
+  for (PetscInt p = 0; p < nd; p++) total *= nq;
+  cp->sampled = total > KH_FULL_GRID_CAP ? PETSC_TRUE : PETSC_FALSE;
+  S           = cp->sampled ? KH_SAMPLE_REPS * nq : (PetscInt)total;
+  PetscCall(PetscMalloc4(S * nd, &idx, S, &val, S, &wt, S, &app));
+  PetscCall(GridSample((PetscBool)!cp->sampled, nd, nq, KH_SAMPLE_REPS, 0x9E3779B97F4A7C15ULL, S, idx));
+  if (cp->sampled) {
+    Sv = 16 * nq;
+    PetscCall(PetscMalloc3(Sv * nd, &vidx, Sv, &vval, Sv, &vwt));
+    PetscCall(GridSample(PETSC_FALSE, nd, nq, 16, 0xD1B54A32D192ED03ULL, Sv, vidx));
+  }
+  for (PetscInt set = 0; set < (cp->sampled ? 2 : 1); set++) {
+    const PetscInt Ns = set ? Sv : S, *ix = set ? vidx : idx;
+    PetscReal     *v = set ? vval : val, *w = set ? vwt : wt, *n2 = set ? &vnorm2 : &norm2;
+    for (PetscInt i = 0; i < Ns; i++) {
+      PetscReal xf[POISSON_EXACT_MAX_DIM];
+      w[i] = 1;
+      for (PetscInt p = 0; p < nd; p++) {
+        xf[p] = xq[ix[i * nd + p]];
+        w[i] *= wq[ix[i * nd + p]];
+      }
+      PetscCall(EvalPoint(ec, xf, &v[i]));
+      PetscCheck(!PetscIsInfOrNanReal(v[i]), comm, PETSC_ERR_FP, "The %s is not finite at a quadrature point", name);
+      *n2 += w[i] * v[i] * v[i];
+      if (!set) sumw += w[i];
+    }
+  }
+  PetscCall(PetscArrayzero(app, S));
+  PetscCall(PetscCalloc1(rmax * nd * nq, &cp->H));
+  err2 = norm2;
+  if (norm2 > 1e-26 * sumw) {
+    PetscReal *Hbest;
+    PetscCall(PetscMalloc3(nq * rmax * rmax, &A, nq * rmax, &rhs, rmax * rmax, &work));
+    PetscCall(PetscMalloc1(rmax * nd * nq, &Hbest));
+    for (R = 1; R <= rmax; R++) {
+      const PetscInt s    = R - 1;
+      PetscReal      prev = PETSC_MAX_REAL, rmaxv = -1, rpiv, xf[POISSON_EXACT_MAX_DIM];
+      PetscInt       it, ipiv                     = 0, ix[POISSON_EXACT_MAX_DIM];
+
+      /* cross approximation of the residual through its largest sample */
+      for (PetscInt i = 0; i < S; i++)
+        if (PetscAbsReal(val[i] - app[i]) > rmaxv) {
+          rmaxv = PetscAbsReal(val[i] - app[i]);
+          ipiv  = i;
+        }
+      rpiv = val[ipiv] - app[ipiv];
+      if (!(PetscAbsReal(rpiv) > 0)) break;
+      for (PetscInt p = 0; p < nd; p++) {
+        for (PetscInt r = 0; r < nd; r++) {
+          ix[r] = idx[ipiv * nd + r];
+          xf[r] = xq[ix[r]];
+        }
+        for (PetscInt j = 0; j < nq; j++) {
+          PetscReal v;
+          ix[p] = j;
+          xf[p] = xq[j];
+          PetscCall(EvalPoint(ec, xf, &v));
+          cp->H[(s * nd + p) * nq + j] = (v - CPGridValue(cp, s, ix)) / (p ? rpiv : 1.0);
+        }
+      }
+      /* joint ALS over all R terms */
+      for (it = 0; it < 100; it++) {
+        err2 = 0;
+        for (PetscInt i = 0; i < S; i++) {
+          app[i] = CPGridValue(cp, R, &idx[i * nd]);
+          err2 += wt[i] * PetscSqr(val[i] - app[i]);
+        }
+        if (err2 <= tol * tol * norm2 || prev - err2 <= 1e-3 * prev) break;
+        prev = err2;
+        for (PetscInt p = 0; p < nd; p++) {
+          PetscCall(PetscArrayzero(A, nq * R * R));
+          PetscCall(PetscArrayzero(rhs, nq * R));
+          for (PetscInt i = 0; i < S; i++) {
+            PetscReal      z[64];
+            const PetscInt j = idx[i * nd + p];
+            for (PetscInt t = 0; t < R; t++) {
+              z[t] = 1;
+              for (PetscInt r = 0; r < nd; r++)
+                if (r != p) z[t] *= cp->H[(t * nd + r) * nq + idx[i * nd + r]];
+            }
+            for (PetscInt t = 0; t < R; t++) {
+              rhs[j * R + t] += wt[i] * val[i] * z[t];
+              for (PetscInt t2 = 0; t2 < R; t2++) A[(j * R + t) * R + t2] += wt[i] * z[t] * z[t2];
+            }
+          }
+          for (PetscInt j = 0; j < nq; j++) {
+            PetscCall(SPDSolve(R, 1, &A[j * R * R], &rhs[j * R], work));
+            for (PetscInt t = 0; t < R; t++) cp->H[(t * nd + p) * nq + j] = rhs[j * R + t];
+          }
+        }
+      }
+      if (cp->sampled) {
+        verr2 = 0;
+        for (PetscInt i = 0; i < Sv; i++) verr2 += vwt[i] * PetscSqr(vval[i] - CPGridValue(cp, R, &vidx[i * nd]));
+        verr2 *= norm2 / vnorm2; /* relative to the training norm */
+      } else
+        verr2 = err2;
+      if (monitor) PetscCall(PetscPrintf(comm, "  khronos: %s rank %" PetscInt_FMT ": relative error %.3e%s (%" PetscInt_FMT " ALS sweeps, %" PetscInt_FMT " %s points)\n", name, R, (double)PetscSqrtReal(verr2 / norm2), cp->sampled ? " on validation points" : "", it, S, cp->sampled ? "sampled" : "grid"));
+      if (verr2 < best) {
+        best  = verr2;
+        Rbest = R;
+        PetscCall(PetscArraycpy(Hbest, cp->H, R * nd * nq));
+      } else if (cp->sampled)
+        break; /* no better on unseen points: stop growing */
+      if (verr2 <= tol * tol * norm2 || R == rmax) break;
+    }
+    PetscCall(PetscArrayzero(cp->H, rmax * nd * nq));
+    PetscCall(PetscArraycpy(cp->H, Hbest, Rbest * nd * nq));
+    PetscCall(PetscFree(Hbest));
+    PetscCall(PetscFree3(A, rhs, work));
+    R    = Rbest;
+    err2 = best;
+  }
+  cp->R      = R;
+  cp->relerr = norm2 > 0 ? PetscSqrtReal(err2 / norm2) : 0;
+  PetscCall(PetscFree4(idx, val, wt, app));
+  if (cp->sampled) PetscCall(PetscFree3(vidx, vval, vwt));
+  PetscFunctionReturn(0);
+}
+
+/* Working data of the Galerkin ALS: interior 1-D matrices, per-direction mode integrals and the
+   projections of the source and of the lifting. */
+typedef struct {
+  PoissonKhronos *kh;
+  PetscInt        M;         /* modes now */
+  PetscReal      *Mi, *Ki;   /* interior n x n mass and stiffness */
+  PetscReal      *MiW, *KiW; /* [(p*Mmax + m)*n + g] = (Mi W_{p,m})_g */
+  PetscReal      *Mr, *Kr;   /* [(p*Mmax + m)*Mmax + m'] = W_{p,m}^T Mi W_{p,m'} */
+  PetscInt        R;         /* source rank */
+  PetscReal      *Fb;        /* [(s*d + p)*n + g] = int h_{p,s} B_{g+1} */
+  PetscReal      *Fr;        /* [(p*R + s)*Mmax + m] = Fb_{s,p} . W_{p,m} */
+  PetscInt        T;         /* lifting terms */
+  PetscReal      *LMv, *LKv; /* [(t*d + p)*n + g] = (Mf l_{t,p})_{g+1}, (Kf l_{t,p})_{g+1} */
+  PetscReal      *LM, *LK;   /* [(p*T + t)*Mmax + m] = LMv_{t,p} . W_{p,m} */
+  PetscReal      *A, *rhs, *sol, *work, *al, *be;
+} ALSCtx;
+
+/* Recomputes the integrals of direction p after W[p] changed. */
+static PetscErrorCode ALSUpdateDirection(ALSCtx *c, PetscInt p)
+{
+  PoissonKhronos *kh = c->kh;
+  const PetscInt  n = kh->n, Mx = kh->modes_max, d = kh->dim;
+
+  PetscFunctionBegin;
+  for (PetscInt m = 0; m < c->M; m++) {
+    const PetscReal *w  = &kh->W[(p * Mx + m) * n];
+    PetscReal       *mw = &c->MiW[(p * Mx + m) * n], *kw = &c->KiW[(p * Mx + m) * n];
+    for (PetscInt g = 0; g < n; g++) {
+      PetscReal sm = 0, sk = 0;
+      for (PetscInt h = 0; h < n; h++) {
+        sm += c->Mi[g * n + h] * w[h];
+        sk += c->Ki[g * n + h] * w[h];
+      }
+      mw[g] = sm;
+      kw[g] = sk;
+    }
+  }
+  for (PetscInt m = 0; m < c->M; m++) {
+    const PetscReal *w = &kh->W[(p * Mx + m) * n];
+    for (PetscInt m2 = 0; m2 < c->M; m2++) {
+      PetscReal sm = 0, sk = 0;
+      for (PetscInt g = 0; g < n; g++) {
+        sm += w[g] * c->MiW[(p * Mx + m2) * n + g];
+        sk += w[g] * c->KiW[(p * Mx + m2) * n + g];
+      }
+      c->Mr[(p * Mx + m) * Mx + m2] = sm;
+      c->Kr[(p * Mx + m) * Mx + m2] = sk;
+    }
+    for (PetscInt s = 0; s < c->R; s++) {
+      PetscReal v = 0;
+      for (PetscInt g = 0; g < n; g++) v += c->Fb[(s * d + p) * n + g] * w[g];
+      c->Fr[(p * c->R + s) * Mx + m] = v;
+    }
+    for (PetscInt t = 0; t < c->T; t++) {
+      PetscReal vm = 0, vk = 0;
+      for (PetscInt g = 0; g < n; g++) {
+        vm += c->LMv[(t * d + p) * n + g] * w[g];
+        vk += c->LKv[(t * d + p) * n + g] * w[g];
+      }
+      c->LM[(p * c->T + t) * Mx + m] = vm;
+      c->LK[(p * c->T + t) * Mx + m] = vk;
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Optimal W[p, :, m0..M-1] with all other directions and the modes below m0 frozen: one SPD solve of
+   size (M - m0) n. Returns the energy of the active part, -1/2 b.w (the full energy when m0 = 0). */
+static PetscErrorCode ALSBlockUpdate(ALSCtx *c, PetscInt p, PetscInt m0, PetscReal *J)
+{
+  PoissonKhronos *kh = c->kh;
+  const PetscInt  n = kh->n, Mx = kh->modes_max, d = kh->dim, M = c->M, na = M - m0, N = na * n;
+  PetscReal       e = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt m = 0; m < M; m++) {
+    for (PetscInt m2 = 0; m2 < M; m2++) {
+      PetscReal al = 1, be = 0;
+      for (PetscInt r = 0; r < d; r++)
+        if (r != p) al *= c->Mr[(r * Mx + m) * Mx + m2];
+      for (PetscInt q = 0; q < d; q++) {
+        PetscReal t;
+        if (q == p) continue;
+        t = c->Kr[(q * Mx + m) * Mx + m2];
+        for (PetscInt r = 0; r < d; r++)
+          if (r != p && r != q) t *= c->Mr[(r * Mx + m) * Mx + m2];
+        be += t;
+      }
+      c->al[m * Mx + m2] = al;
+      c->be[m * Mx + m2] = be;
+    }
+  }
+  for (PetscInt i = 0; i < na; i++) {
+    const PetscInt m = m0 + i;
+    for (PetscInt i2 = 0; i2 < na; i2++) {
+      const PetscReal al = c->al[m * Mx + m0 + i2], be = c->be[m * Mx + m0 + i2];
+      for (PetscInt g = 0; g < n; g++)
+        for (PetscInt h = 0; h < n; h++) c->A[(i * n + g) * N + i2 * n + h] = al * c->Ki[g * n + h] + be * c->Mi[g * n + h];
+    }
+    for (PetscInt g = 0; g < n; g++) {
+      PetscReal v = 0;
+      for (PetscInt s = 0; s < c->R; s++) {
+        PetscReal pr = c->Fb[(s * d + p) * n + g];
+        for (PetscInt r = 0; r < d; r++)
+          if (r != p) pr *= c->Fr[(r * c->R + s) * Mx + m];
+        v += pr;
+      }
+      for (PetscInt t = 0; t < c->T; t++) {
+        PetscReal pm = 1, pk = 0;
+        for (PetscInt r = 0; r < d; r++)
+          if (r != p) pm *= c->LM[(r * c->T + t) * Mx + m];
+        for (PetscInt q = 0; q < d; q++) {
+          PetscReal tq;
+          if (q == p) continue;
+          tq = c->LK[(q * c->T + t) * Mx + m];
+          for (PetscInt r = 0; r < d; r++)
+            if (r != p && r != q) tq *= c->LM[(r * c->T + t) * Mx + m];
+          pk += tq;
+        }
+        v -= c->LKv[(t * d + p) * n + g] * pm + c->LMv[(t * d + p) * n + g] * pk;
+      }
+      for (PetscInt m2 = 0; m2 < m0; m2++) v -= c->al[m * Mx + m2] * c->KiW[(p * Mx + m2) * n + g] + c->be[m * Mx + m2] * c->MiW[(p * Mx + m2) * n + g];
+      c->rhs[i * n + g] = v;
+      c->sol[i * n + g] = v;
+    }
+  }
+  PetscCall(SPDSolve(N, 1, c->A, c->sol, c->work));
+  for (PetscInt i = 0; i < N; i++) e += c->rhs[i] * c->sol[i];
+  for (PetscInt i = 0; i < na; i++) PetscCall(PetscArraycpy(&kh->W[(p * Mx + m0 + i) * n], &c->sol[i * n], n));
+  PetscCall(ALSUpdateDirection(c, p));
+  *J = -0.5 * e;
+  PetscFunctionReturn(0);
+}
+
+/* Rescales the directions of every mode to equal mass norms (the product is unchanged). */
+static PetscErrorCode ALSBalance(ALSCtx *c)
+{
+  PoissonKhronos *kh = c->kh;
+  const PetscInt  n = kh->n, Mx = kh->modes_max, d = kh->dim;
+
+  PetscFunctionBegin;
+  for (PetscInt m = 0; m < c->M; m++) {
+    PetscReal nrm[POISSON_EXACT_MAX_DIM], lg = 0;
+    PetscBool ok = PETSC_TRUE;
+    for (PetscInt p = 0; p < d; p++) {
+      nrm[p] = PetscSqrtReal(PetscMax(c->Mr[(p * Mx + m) * Mx + m], 0));
+      if (!(nrm[p] > 0))
+        ok = PETSC_FALSE;
+      else
+        lg += PetscLogReal(nrm[p]);
+    }
+    if (!ok) continue;
+    lg = PetscExpReal(lg / d);
+    for (PetscInt p = 0; p < d; p++)
+      for (PetscInt g = 0; g < n; g++) kh->W[(p * Mx + m) * n + g] *= lg / nrm[p];
+  }
+  for (PetscInt p = 0; p < d; p++) PetscCall(ALSUpdateDirection(c, p));
+  PetscFunctionReturn(0);
+}
+
+/* Appends one separable term (d full-basis coefficient vectors) to the lifting, growing the array. */
+static PetscErrorCode LiftAppend(PoissonKhronos *kh, PetscInt *cap, const PetscReal term[])
+{
+  const PetscInt G = kh->nodes, d = kh->dim;
+
+  PetscFunctionBegin;
+  if (kh->lift_terms == *cap) {
+    PetscReal *nl;
+    *cap = PetscMax(16, 2 * *cap);
+    PetscCall(PetscMalloc1(*cap * d * G, &nl));
+    if (kh->lift) PetscCall(PetscArraycpy(nl, kh->lift, kh->lift_terms * d * G));
+    PetscCall(PetscFree(kh->lift));
+    kh->lift = nl;
+  }
+  PetscCall(PetscArraycpy(&kh->lift[kh->lift_terms * d * G], term, d * G));
+  kh->lift_terms++;
+  PetscFunctionReturn(0);
+}
+
+/* Builds the lifting from the Dirichlet data only, as the Boolean sum of the 1-D boundary blends
+   P_p g = g|_{x_p=a} B_0(x_p) + g|_{x_p=b} B_{G-1}(x_p):  L = sum_{S nonempty} (-1)^{|S|+1} prod_{p in S} P_p g.
+   The term for S needs g on the faces of codimension |S| (corners, edges, faces); each face function is
+   compressed to low rank on the quadrature grid and its 1-D factors are L2-projected onto the full
+   spline basis. Nothing is built when g vanishes at sample points of every face. */
+static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, PetscReal tol, PetscInt rmax, PetscBool monitor)
+{
+  const PetscInt     d = kh->dim, G = kh->nodes, nq = kh->nq;
+  PetscReal          gmax = 0, *Mchol, *term, *work;
+  PetscInt           cap = 0, nfaces = 0;
+  unsigned long long seed = 0x2545F4914F6CDD1DULL;
+  EvalCtx            ec   = {exact, d, 0, 0, 0, kh->a, kh->b};
+  PetscBLASInt       bG, info, one = 1;
+
+  PetscFunctionBegin;
+  /* is g = 0 on the boundary? (64 random points on each face plus the corners) */
+  for (PetscInt p = 0; p < d; p++) {
+    for (PetscInt side = 0; side < 2; side++) {
+      for (PetscInt i = 0; i < 64; i++) {
+        PetscReal x[POISSON_EXACT_MAX_DIM], u;
+        for (PetscInt r = 0; r < d; r++) x[r] = i == 0 ? kh->a : kh->a + (kh->b - kh->a) * KhRandom(&seed);
+        x[p] = side ? kh->b : kh->a;
+        PetscCall(PoissonExactEvaluate(exact, x, &u, NULL, NULL));
+        gmax = PetscMax(gmax, PetscAbsReal(u));
+      }
+    }
+  }
+  kh->lift_terms = 0;
+  if (gmax <= 1e-12) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc3(G * G, &Mchol, d * G, &term, G * G, &work));
+  PetscCall(PetscArraycpy(Mchol, kh->Mf, G * G));
+  PetscCall(PetscBLASIntCast(G, &bG));
+  PetscCallBLAS("LAPACKpotrf", LAPACKpotrf_("L", &bG, Mchol, &bG, &info));
+  PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "Cholesky of the spline mass matrix failed (info %d)", (int)info);
+  for (PetscInt S = 1; S < (1 << d); S++) {
+    PetscInt ns = 0, nf;
+    for (PetscInt p = 0; p < d; p++) ns += (S >> p) & 1;
+    nf = d - ns;
+    for (PetscInt c = S;; c = (c - 1) & S) { /* every corner of the face family S */
+      const PetscReal sign = (ns % 2) ? 1.0 : -1.0;
+      ec.fixed             = S;
+      ec.corner            = c;
+      nfaces++;
+      if (nf == 0) {
+        PetscReal v;
+        PetscCall(EvalPoint(&ec, NULL, &v));
+        if (PetscAbsReal(v) > 1e-14) {
+          PetscCall(PetscArrayzero(term, d * G));
+          for (PetscInt p = 0; p < d; p++) term[p * G + (((c >> p) & 1) ? G - 1 : 0)] = 1.0;
+          for (PetscInt g = 0; g < G; g++) term[g] *= sign * v;
+          PetscCall(LiftAppend(kh, &cap, term));
+        }
+      } else {
+        CPGrid cp;
+        PetscCall(CPGridCompress(kh->comm, &ec, nf, nq, kh->xq, kh->wq, tol, rmax, PETSC_FALSE, "face data", &cp));
+        if (monitor) PetscCall(PetscPrintf(kh->comm, "  khronos: lifting face (fixed mask %" PetscInt_FMT ", corner %" PetscInt_FMT "): rank %" PetscInt_FMT ", relative error %.3e\n", S, c, cp.R, (double)cp.relerr));
+        for (PetscInt s = 0; s < cp.R; s++) {
+          PetscInt j = 0;
+          PetscCall(PetscArrayzero(term, d * G));
+          for (PetscInt p = 0; p < d; p++) {
+            if ((S >> p) & 1)
+              term[p * G + (((c >> p) & 1) ? G - 1 : 0)] = 1.0;
+            else { /* L2 projection of the factor onto the full basis */
+              const PetscReal *h = &cp.H[(s * nf + j) * nq];
+              for (PetscInt q = 0; q < nq; q++)
+                for (PetscInt g = 0; g < G; g++) term[p * G + g] += kh->wq[q] * h[q] * kh->Bq[q * G + g];
+              PetscCallBLAS("LAPACKpotrs", LAPACKpotrs_("L", &bG, &one, Mchol, &bG, &term[p * G], &bG, &info));
+              j++;
+            }
+          }
+          for (PetscInt g = 0; g < G; g++) term[g] *= sign;
+          PetscCall(LiftAppend(kh, &cap, term));
+        }
+        PetscCall(PetscFree(cp.H));
+      }
+      if (c == 0) break;
+    }
+  }
+  if (monitor) PetscCall(PetscPrintf(kh->comm, "  khronos: lifting of the Dirichlet data: %" PetscInt_FMT " separable terms from %" PetscInt_FMT " faces\n", kh->lift_terms, nfaces));
+  PetscCall(PetscFree3(Mchol, term, work));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonKhronos *kh)
+{
+  PetscInt       edim, G, n, k, Mx, srank = 16, qper, nint, sweeps_done = 0;
+  PetscReal      stol = 1e-12, *gx, *gw, *Wsave, Jprev = 0, Jstage = 0, times[2];
+  PetscBool      monitor = PETSC_FALSE;
+  PetscLogDouble t0, t1, t2;
+  CPGrid         fcp;
+  ALSCtx         c;
+  EvalCtx        ec = {exact, dim, 1, 0, 0, a, b};
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(kh, sizeof(*kh)));
+  PetscCall(PetscMemzero(&c, sizeof(c)));
+  PetscCall(PoissonExactGetInfo(exact, &edim, NULL));
+  PetscCheck(edim == dim, comm, PETSC_ERR_ARG_INCOMP, "The exact solution is %" PetscInt_FMT "-D but the problem is %" PetscInt_FMT "-D", edim, dim);
+  kh->comm      = comm;
+  kh->dim       = dim;
+  kh->a         = a;
+  kh->b         = b;
+  kh->degree    = 3;
+  kh->nodes     = 10;
+  kh->modes_max = 4;
+  kh->sweeps    = 50;
+  kh->tol       = 1e-10;
+  PetscOptionsBegin(comm, NULL, "KHRONOS Galerkin solver (-method khronos)", NULL);
+  PetscCall(PetscOptionsInt("-khronos_degree", "B-spline degree k", NULL, kh->degree, &kh->degree, NULL));
+  PetscCall(PetscOptionsInt("-khronos_nodes", "Basis functions G per direction, incl. the 2 boundary ones", NULL, kh->nodes, &kh->nodes, NULL));
+  PetscCall(PetscOptionsInt("-khronos_modes", "Largest rank M (greedy enrichment)", NULL, kh->modes_max, &kh->modes_max, NULL));
+  PetscCall(PetscOptionsInt("-khronos_sweeps", "Largest number of ALS sweeps per rank stage", NULL, kh->sweeps, &kh->sweeps, NULL));
+  PetscCall(PetscOptionsReal("-khronos_tol", "Stop enrichment when a new mode lowers the energy by less than tol |J|", NULL, kh->tol, &kh->tol, NULL));
+  PetscCall(PetscOptionsReal("-khronos_source_tol", "Relative L2 tolerance of the low-rank source (and face data) compression", NULL, stol, &stol, NULL));
+  PetscCall(PetscOptionsInt("-khronos_source_rank", "Largest rank of the source (and face data) compression", NULL, srank, &srank, NULL));
+  PetscCall(PetscOptionsBool("-khronos_monitor", "Print the energy per sweep and each added mode", NULL, monitor, &monitor, NULL));
+  PetscOptionsEnd();
+  PetscCheck(kh->degree >= 1 && kh->degree <= SNA_BSPLINE_MAX_DEGREE, comm, PETSC_ERR_USER_INPUT, "-khronos_degree must be between 1 and %d, not %" PetscInt_FMT, SNA_BSPLINE_MAX_DEGREE, kh->degree);
+  PetscCheck(kh->nodes >= kh->degree + 1 && kh->nodes >= 3, comm, PETSC_ERR_USER_INPUT, "-khronos_nodes must be at least max(degree + 1, 3) = %" PetscInt_FMT ", not %" PetscInt_FMT, PetscMax(kh->degree + 1, 3), kh->nodes);
+  PetscCheck(kh->modes_max >= 1, comm, PETSC_ERR_USER_INPUT, "-khronos_modes must be at least 1, not %" PetscInt_FMT, kh->modes_max);
+  PetscCheck(kh->sweeps >= 1, comm, PETSC_ERR_USER_INPUT, "-khronos_sweeps must be at least 1, not %" PetscInt_FMT, kh->sweeps);
+  PetscCheck(srank >= 1 && srank <= 64, comm, PETSC_ERR_USER_INPUT, "-khronos_source_rank must be between 1 and 64, not %" PetscInt_FMT, srank);
+  PetscCheck(stol > 0 && kh->tol >= 0, comm, PETSC_ERR_USER_INPUT, "-khronos_source_tol must be positive and -khronos_tol non-negative");
+  G = kh->nodes;
+  n = kh->n = G - 2;
+  k         = kh->degree;
+  Mx        = kh->modes_max;
+
+  PetscCallMPI(MPI_Barrier(comm));
+  PetscCall(PetscTime(&t0));
+  /* basis, 1-D matrices, quadrature aligned with the knot intervals */
+  PetscCall(SNABSplineCreateUniform(k, G, a, b, &kh->bs));
+  PetscCall(PetscMalloc2(G * G, &kh->Mf, G * G, &kh->Kf));
+  PetscCall(SNABSplineMassStiffness(&kh->bs, kh->Mf, kh->Kf));
+  nint   = G - k;
+  qper   = k + 1 + (nint < 32 ? 3 : 0);
+  kh->nq = nint * qper;
+  PetscCall(PetscMalloc2(qper, &gx, qper, &gw));
+  PetscCall(PetscDTGaussQuadrature(qper, 0.0, 1.0, gx, gw));
+  PetscCall(PetscMalloc3(kh->nq, &kh->xq, kh->nq, &kh->wq, kh->nq * G, &kh->Bq));
+  PetscCall(PetscArrayzero(kh->Bq, kh->nq * G));
+  for (PetscInt e = 0; e < nint; e++) {
+    const PetscReal lo = kh->bs.knots[k + e], h = kh->bs.knots[k + e + 1] - lo;
+    for (PetscInt i = 0; i < qper; i++) {
+      const PetscInt q = e * qper + i;
+      PetscReal      vals[SNA_BSPLINE_MAX_DEGREE + 1];
+      PetscInt       first;
+      kh->xq[q] = lo + h * gx[i];
+      kh->wq[q] = h * gw[i];
+      first     = SNABSplineEvalInline(&kh->bs, kh->xq[q], vals);
+      for (PetscInt j = 0; j <= k; j++) kh->Bq[q * G + first + j] = vals[j];
+    }
+  }
+  PetscCall(PetscFree2(gx, gw));
+  /* low-rank source */
+  PetscCall(CPGridCompress(comm, &ec, dim, kh->nq, kh->xq, kh->wq, stol, srank, monitor, "source f", &fcp));
+  kh->source_rank    = fcp.R;
+  kh->source_error   = fcp.relerr;
+  kh->source_sampled = fcp.sampled;
+  /* lifting of the Dirichlet data */
+  PetscCall(BuildLifting(kh, exact, stol, srank, monitor));
+
+  /* ALS context */
+  c.kh = kh;
+  c.R  = fcp.R;
+  c.T  = kh->lift_terms;
+  PetscCall(PetscMalloc6(n * n, &c.Mi, n * n, &c.Ki, dim * Mx * n, &c.MiW, dim * Mx * n, &c.KiW, dim * Mx * Mx, &c.Mr, dim * Mx * Mx, &c.Kr));
+  PetscCall(PetscMalloc5(PetscMax(1, c.R * dim * n), &c.Fb, PetscMax(1, dim * c.R * Mx), &c.Fr, PetscMax(1, c.T * dim * n), &c.LMv, PetscMax(1, c.T * dim * n), &c.LKv, PetscMax(1, dim * c.T * Mx), &c.LM));
+  PetscCall(PetscMalloc6(PetscMax(1, dim * c.T * Mx), &c.LK, Mx * n * Mx * n, &c.A, Mx * n, &c.rhs, Mx * n, &c.sol, Mx * n * Mx * n, &c.work, Mx * Mx, &c.al));
+  PetscCall(PetscMalloc1(Mx * Mx, &c.be));
+  for (PetscInt g = 0; g < n; g++)
+    for (PetscInt h = 0; h < n; h++) {
+      c.Mi[g * n + h] = kh->Mf[(g + 1) * G + h + 1];
+      c.Ki[g * n + h] = kh->Kf[(g + 1) * G + h + 1];
+    }
+  for (PetscInt s = 0; s < c.R; s++)
+    for (PetscInt p = 0; p < dim; p++)
+      for (PetscInt g = 0; g < n; g++) {
+        PetscReal v = 0;
+        for (PetscInt q = 0; q < kh->nq; q++) v += kh->wq[q] * kh->Bq[q * G + g + 1] * fcp.H[(s * dim + p) * kh->nq + q];
+        c.Fb[(s * dim + p) * n + g] = v;
+      }
+  for (PetscInt t = 0; t < c.T; t++)
+    for (PetscInt p = 0; p < dim; p++) {
+      const PetscReal *l = &kh->lift[(t * dim + p) * G];
+      for (PetscInt g = 0; g < n; g++) {
+        PetscReal vm = 0, vk = 0;
+        for (PetscInt h = 0; h < G; h++) {
+          vm += kh->Mf[(g + 1) * G + h] * l[h];
+          vk += kh->Kf[(g + 1) * G + h] * l[h];
+        }
+        c.LMv[(t * dim + p) * n + g] = vm;
+        c.LKv[(t * dim + p) * n + g] = vk;
+      }
+    }
+  PetscCall(PetscFree(fcp.H));
+  PetscCall(PetscCalloc1(dim * Mx * n, &kh->W));
+  PetscCall(PetscMalloc1(dim * Mx * n, &Wsave));
+  PetscCall(PetscTime(&t1));
+
+  /* greedy rank enrichment with ALS sweeps */
+  for (PetscInt M = 1; M <= Mx; M++) {
+    PetscReal J = 0, Jold;
+    PetscInt  it;
+
+    PetscCall(PetscArraycpy(Wsave, kh->W, dim * Mx * n));
+    for (PetscInt p = 0; p < dim; p++) /* start from a smooth, mode-dependent bump */
+      for (PetscInt g = 0; g < n; g++) kh->W[(p * Mx + M - 1) * n + g] = 1.0 + 0.5 * PetscSinReal(0.7 * (g + 1) * M + p + 1.0);
+    c.M = M;
+    for (PetscInt p = 0; p < dim; p++) PetscCall(ALSUpdateDirection(&c, p));
+    if (M > 1) { /* the new mode alone, the others frozen: rank-1 fit of the residual */
+      Jold = PETSC_MAX_REAL;
+      for (it = 0; it < kh->sweeps; it++) {
+        for (PetscInt p = 0; p < dim; p++) PetscCall(ALSBlockUpdate(&c, p, M - 1, &J));
+        sweeps_done++;
+        if (monitor) PetscCall(PetscPrintf(comm, "  khronos: mode %" PetscInt_FMT " alone, sweep %" PetscInt_FMT ": partial energy %.12e\n", M, it + 1, (double)J));
+        if (PetscAbsReal(Jold - J) <= 1e-10 * PetscAbsReal(J)) break;
+        Jold = J;
+      }
+    }
+    Jold = PETSC_MAX_REAL;
+    for (it = 0; it < kh->sweeps; it++) { /* joint sweeps over all modes */
+      for (PetscInt p = 0; p < dim; p++) PetscCall(ALSBlockUpdate(&c, p, 0, &J));
+      PetscCall(ALSBalance(&c));
+      sweeps_done++;
+      if (monitor) PetscCall(PetscPrintf(comm, "  khronos: rank %" PetscInt_FMT ", sweep %" PetscInt_FMT ": energy %.15e\n", M, it + 1, (double)J));
+      if (PetscAbsReal(Jold - J) <= 1e-13 * PetscAbsReal(J)) break;
+      Jold = J;
+    }
+    if (M > 1 && Jprev - J <= kh->tol * PetscAbsReal(J)) { /* the new mode did not pay: drop it */
+      if (monitor) PetscCall(PetscPrintf(comm, "  khronos: mode %" PetscInt_FMT " lowered the energy by %.3e only (< tol %g |J|): dropped\n", M, (double)(Jprev - J), (double)kh->tol));
+      PetscCall(PetscArraycpy(kh->W, Wsave, dim * Mx * n));
+      c.M = M - 1;
+      break;
+    }
+    if (monitor) PetscCall(PetscPrintf(comm, "  khronos: rank %" PetscInt_FMT " done: energy %.15e (decrease %.3e)\n", M, (double)J, (double)(Jprev - J)));
+    Jprev = Jstage = J;
+  }
+  PetscCall(PetscTime(&t2));
+  kh->modes        = c.M;
+  kh->dofs         = dim * n * kh->modes;
+  kh->energy       = Jstage;
+  kh->total_sweeps = sweeps_done;
+  times[0]         = (PetscReal)(t1 - t0);
+  times[1]         = (PetscReal)(t2 - t1);
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, times, 2, MPIU_REAL, MPIU_MAX, comm));
+  kh->setup_time = times[0];
+  kh->solve_time = times[1];
+  PetscCall(PetscFree(Wsave));
+  PetscCall(PetscFree6(c.Mi, c.Ki, c.MiW, c.KiW, c.Mr, c.Kr));
+  PetscCall(PetscFree5(c.Fb, c.Fr, c.LMv, c.LKv, c.LM));
+  PetscCall(PetscFree6(c.LK, c.A, c.rhs, c.sol, c.work, c.al));
+  PetscCall(PetscFree(c.be));
+  PetscFunctionReturn(0);
+}
+
+/* The solution as a list of separable terms with full-basis coefficient vectors: the modes (zero
+   boundary coefficients) and the lifting terms; C[(i*d + p)*G + g]. */
+typedef struct {
+  PoissonKhronos *kh;
+  PetscInt        nt;
+  PetscReal      *C, *v, *dv;
+} KhTerms;
+
+/* Gathers the terms of the solution. */
+static PetscErrorCode KhTermsCreate(PoissonKhronos *kh, KhTerms *t)
+{
+  const PetscInt d = kh->dim, G = kh->nodes, n = kh->n;
+
+  PetscFunctionBegin;
+  t->kh = kh;
+  t->nt = kh->modes + kh->lift_terms;
+  PetscCall(PetscCalloc3(PetscMax(1, t->nt * d * G), &t->C, PetscMax(1, t->nt * d), &t->v, PetscMax(1, t->nt * d), &t->dv));
+  for (PetscInt m = 0; m < kh->modes; m++)
+    for (PetscInt p = 0; p < d; p++) PetscCall(PetscArraycpy(&t->C[(m * d + p) * G + 1], &kh->W[(p * kh->modes_max + m) * n], n));
+  if (kh->lift_terms) PetscCall(PetscArraycpy(&t->C[kh->modes * d * G], kh->lift, kh->lift_terms * d * G));
+  PetscFunctionReturn(0);
+}
+
+/* PoissonApproxFn: u_h and grad u_h at npoints points. */
+static PetscErrorCode KhEvaluate(void *ctx, PetscInt npoints, const PetscReal x[], PetscReal u[], PetscReal grad[])
+{
+  KhTerms        *t  = (KhTerms *)ctx;
+  PoissonKhronos *kh = t->kh;
+  const PetscInt  d = kh->dim, G = kh->nodes, k = kh->degree;
+  PetscReal       ders[2 * (SNA_BSPLINE_MAX_DEGREE + 1)];
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < npoints; i++) {
+    for (PetscInt p = 0; p < d; p++) {
+      PetscInt first;
+      PetscCall(SNABSplineEvaluateDerivatives(&kh->bs, x[i * d + p], 1, &first, ders));
+      for (PetscInt s = 0; s < t->nt; s++) {
+        const PetscReal *cc = &t->C[(s * d + p) * G + first];
+        PetscReal        v = 0, dv = 0;
+        for (PetscInt j = 0; j <= k; j++) {
+          v += ders[j] * cc[j];
+          dv += ders[k + 1 + j] * cc[j];
+        }
+        t->v[s * d + p]  = v;
+        t->dv[s * d + p] = dv;
+      }
+    }
+    u[i] = 0;
+    for (PetscInt p = 0; p < d; p++) grad[i * d + p] = 0;
+    for (PetscInt s = 0; s < t->nt; s++) {
+      PetscReal pr = 1;
+      for (PetscInt p = 0; p < d; p++) pr *= t->v[s * d + p];
+      u[i] += pr;
+      for (PetscInt p = 0; p < d; p++) {
+        PetscReal g = t->dv[s * d + p];
+        for (PetscInt r = 0; r < d; r++)
+          if (r != p) g *= t->v[s * d + r];
+        grad[i * d + p] += g;
+      }
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonKhronosComputeErrors(PoissonKhronos *kh, PoissonExact exact, PetscInt cells, PetscInt order, PetscReal *l2grid, PetscReal *h1, PetscReal *l2sep, PetscInt *urank, PetscReal *uerr)
+{
+  const PetscInt d = kh->dim, G = kh->nodes, nq = kh->nq;
+  KhTerms        t;
+  CPGrid         ucp;
+  EvalCtx        ec  = {exact, d, 0, 0, 0, kh->a, kh->b};
+  PetscReal      uh2 = 0, cross = 0, u2 = 0, *MC, *V;
+
+  PetscFunctionBegin;
+  PetscCall(KhTermsCreate(kh, &t));
+  PetscCall(PoissonErrorsComputeGrid(kh->comm, exact, kh->a, kh->b, cells, order, KhEvaluate, &t, l2grid, h1));
+  /* separable: ||u_h||^2 - 2 (u_h, u~) + ||u~||^2 with u~ the low-rank compression of u */
+  PetscCall(CPGridCompress(kh->comm, &ec, d, nq, kh->xq, kh->wq, 1e-13, 16, PETSC_FALSE, "exact u", &ucp));
+  PetscCall(PetscCalloc2(PetscMax(1, t.nt * d * G), &MC, PetscMax(1, t.nt * d * nq), &V));
+  for (PetscInt i = 0; i < t.nt * d; i++)
+    for (PetscInt g = 0; g < G; g++) {
+      PetscReal s = 0;
+      for (PetscInt h = 0; h < G; h++) s += kh->Mf[g * G + h] * t.C[i * G + h];
+      MC[i * G + g] = s;
+    }
+  for (PetscInt i = 0; i < t.nt * d; i++)
+    for (PetscInt q = 0; q < nq; q++) {
+      PetscReal s = 0;
+      for (PetscInt g = 0; g < G; g++) s += kh->Bq[q * G + g] * t.C[i * G + g];
+      V[i * nq + q] = s;
+    }
+  for (PetscInt i = 0; i < t.nt; i++)
+    for (PetscInt j = 0; j < t.nt; j++) {
+      PetscReal pr = 1;
+      for (PetscInt p = 0; p < d; p++) {
+        PetscReal s = 0;
+        for (PetscInt g = 0; g < G; g++) s += t.C[(i * d + p) * G + g] * MC[(j * d + p) * G + g];
+        pr *= s;
+      }
+      uh2 += pr;
+    }
+  for (PetscInt i = 0; i < t.nt; i++)
+    for (PetscInt s = 0; s < ucp.R; s++) {
+      PetscReal pr = 1;
+      for (PetscInt p = 0; p < d; p++) {
+        PetscReal v = 0;
+        for (PetscInt q = 0; q < nq; q++) v += kh->wq[q] * V[(i * d + p) * nq + q] * ucp.H[(s * d + p) * nq + q];
+        pr *= v;
+      }
+      cross += pr;
+    }
+  for (PetscInt s = 0; s < ucp.R; s++)
+    for (PetscInt s2 = 0; s2 < ucp.R; s2++) {
+      PetscReal pr = 1;
+      for (PetscInt p = 0; p < d; p++) {
+        PetscReal v = 0;
+        for (PetscInt q = 0; q < nq; q++) v += kh->wq[q] * ucp.H[(s * d + p) * nq + q] * ucp.H[(s2 * d + p) * nq + q];
+        pr *= v;
+      }
+      u2 += pr;
+    }
+  *l2sep = PetscMax(uh2 - 2 * cross + u2, 0);
+  *urank = ucp.R;
+  *uerr  = ucp.relerr;
+  PetscCall(PetscFree2(MC, V));
+  PetscCall(PetscFree(ucp.H));
+  PetscCall(PetscFree3(t.C, t.v, t.dv));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonKhronosDestroy(PoissonKhronos *kh)
+{
+  PetscFunctionBegin;
+  PetscCall(SNABSplineDestroy(&kh->bs));
+  PetscCall(PetscFree2(kh->Mf, kh->Kf));
+  PetscCall(PetscFree3(kh->xq, kh->wq, kh->Bq));
+  PetscCall(PetscFree(kh->W));
+  PetscCall(PetscFree(kh->lift));
+  PetscFunctionReturn(0);
+}

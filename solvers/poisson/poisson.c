@@ -37,6 +37,29 @@ static PetscErrorCode GetDomain(MPI_Comm comm, PetscReal *a, PetscReal *b)
   PetscFunctionReturn(0);
 }
 
+/* A -results report holding the fields every method writes; the caller adds its own and writes it. */
+static PetscErrorCode PoissonReportCreate(const char method[], const char exprs[], PetscInt dim, PetscReal a, PetscReal b, PetscInt dofs, PetscInt degree, PetscReal l2sq, PetscReal h1, PetscInt ecells, PetscInt eorder, PetscReal setup, PetscReal solve, SNAPSReport *report)
+{
+  PetscFunctionBegin;
+  PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, report));
+  PetscCall(SNAPSReportSetString(*report, "program", "snaps-poisson"));
+  PetscCall(SNAPSReportSetString(*report, "method", method));
+  PetscCall(SNAPSReportSetString(*report, "exact", exprs));
+  PetscCall(SNAPSReportSetInt(*report, "dim", dim));
+  PetscCall(SNAPSReportSetReal(*report, "domain_lower", a));
+  PetscCall(SNAPSReportSetReal(*report, "domain_upper", b));
+  PetscCall(SNAPSReportSetInt(*report, "dofs", dofs));
+  PetscCall(SNAPSReportSetInt(*report, "degree", degree));
+  PetscCall(SNAPSReportSetReal(*report, "l2_error_squared", l2sq));
+  PetscCall(SNAPSReportSetReal(*report, "h1_error", h1));
+  PetscCall(SNAPSReportSetInt(*report, "error_cells", ecells));
+  PetscCall(SNAPSReportSetInt(*report, "error_order", eorder));
+  PetscCall(SNAPSReportSetReal(*report, "setup_time_s", setup));
+  PetscCall(SNAPSReportSetReal(*report, "solve_time_s", solve));
+  PetscCall(SNAPSReportSetReal(*report, "wall_time_s", setup + solve));
+  PetscFunctionReturn(0);
+}
+
 /* -method khronos: solves, prints one line and writes the -results report (same fields as FEM, plus the
    KHRONOS figures). For d >= 4 the reported l2_error_squared is the separable one (error_method). */
 static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscInt dim, PetscReal a, PetscReal b, PetscInt ecells, PetscInt eorder, const char results[])
@@ -58,15 +81,7 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
   if (results) {
     SNAPSReport report;
     PetscCall(PoissonExactGetSourceString(exact, &source));
-    PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
-    PetscCall(SNAPSReportSetString(report, "program", "snaps-poisson"));
-    PetscCall(SNAPSReportSetString(report, "method", "khronos"));
-    PetscCall(SNAPSReportSetString(report, "exact", exprs));
-    PetscCall(SNAPSReportSetInt(report, "dim", dim));
-    PetscCall(SNAPSReportSetReal(report, "domain_lower", a));
-    PetscCall(SNAPSReportSetReal(report, "domain_upper", b));
-    PetscCall(SNAPSReportSetInt(report, "dofs", kh.dofs));
-    PetscCall(SNAPSReportSetInt(report, "degree", kh.degree));
+    PetscCall(PoissonReportCreate("khronos", exprs, dim, a, b, kh.dofs, kh.degree, l2sq, h1, ecells, eorder, kh.setup_time, kh.solve_time, &report));
     PetscCall(SNAPSReportSetInt(report, "nodes", kh.nodes));
     PetscCall(SNAPSReportSetInt(report, "modes", kh.modes));
     PetscCall(SNAPSReportSetInt(report, "modes_max", kh.modes_max));
@@ -76,18 +91,11 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     PetscCall(SNAPSReportSetReal(report, "source_rel_error", kh.source_error));
     PetscCall(SNAPSReportSetString(report, "source_fit", kh.source_sampled ? "sampled" : "grid"));
     PetscCall(SNAPSReportSetInt(report, "lifting_terms", kh.lift_terms));
-    PetscCall(SNAPSReportSetReal(report, "l2_error_squared", l2sq));
     PetscCall(SNAPSReportSetString(report, "error_method", emethod));
     PetscCall(SNAPSReportSetReal(report, "l2_error_squared_grid", l2grid));
     PetscCall(SNAPSReportSetReal(report, "l2_error_squared_separable", l2sep));
     PetscCall(SNAPSReportSetInt(report, "exact_rank", urank));
     PetscCall(SNAPSReportSetReal(report, "exact_rel_error", uerr));
-    PetscCall(SNAPSReportSetReal(report, "h1_error", h1));
-    PetscCall(SNAPSReportSetInt(report, "error_cells", ecells));
-    PetscCall(SNAPSReportSetInt(report, "error_order", eorder));
-    PetscCall(SNAPSReportSetReal(report, "setup_time_s", kh.setup_time));
-    PetscCall(SNAPSReportSetReal(report, "solve_time_s", kh.solve_time));
-    PetscCall(SNAPSReportSetReal(report, "wall_time_s", kh.setup_time + kh.solve_time));
     PetscCall(SNAPSReportWrite(report, results));
     PetscCall(SNAPSReportDestroy(&report));
   }
@@ -137,29 +145,14 @@ int main(int argc, char **argv)
   if (hasresults) {
     SNAPSReport report;
     PetscCall(PoissonExactGetSourceString(exact, &source));
-    PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
-    PetscCall(SNAPSReportSetString(report, "program", "snaps-poisson"));
-    PetscCall(SNAPSReportSetString(report, "method", methods[method]));
-    PetscCall(SNAPSReportSetString(report, "exact", exprs));
-    PetscCall(SNAPSReportSetInt(report, "dim", dim));
-    PetscCall(SNAPSReportSetReal(report, "domain_lower", a));
-    PetscCall(SNAPSReportSetReal(report, "domain_upper", b));
-    PetscCall(SNAPSReportSetInt(report, "dofs", fem.dofs));
-    PetscCall(SNAPSReportSetInt(report, "degree", fem.degree));
+    PetscCall(PoissonReportCreate(methods[method], exprs, dim, a, b, fem.dofs, fem.degree, l2sq, h1, ecells, eorder, fem.setup_time, fem.solve_time, &report));
     PetscCall(SNAPSReportSetString(report, "cell_type", fem.simplex ? "simplex" : "tensor"));
     PetscCall(SNAPSReportSetInt(report, "cells", fem.cells));
     if (!fem.mesh[0])
       PetscCall(SNAPSReportSetInt(report, "cells_per_direction", fem.faces[0]));
     else
       PetscCall(SNAPSReportSetString(report, "mesh", fem.mesh));
-    PetscCall(SNAPSReportSetReal(report, "l2_error_squared", l2sq));
-    PetscCall(SNAPSReportSetReal(report, "h1_error", h1));
-    PetscCall(SNAPSReportSetInt(report, "error_cells", ecells));
-    PetscCall(SNAPSReportSetInt(report, "error_order", eorder));
     PetscCall(SNAPSReportSetInt(report, "ksp_iterations", fem.iterations));
-    PetscCall(SNAPSReportSetReal(report, "setup_time_s", fem.setup_time));
-    PetscCall(SNAPSReportSetReal(report, "solve_time_s", fem.solve_time));
-    PetscCall(SNAPSReportSetReal(report, "wall_time_s", fem.setup_time + fem.solve_time));
     PetscCall(SNAPSReportWrite(report, results));
     PetscCall(SNAPSReportDestroy(&report));
   }

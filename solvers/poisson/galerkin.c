@@ -760,6 +760,29 @@ static PetscErrorCode KhEvaluate(void *ctx, PetscInt npoints, const PetscReal x[
   PetscFunctionReturn(0);
 }
 
+/* Inner product of two sums of separable terms given by their 1-D factors A[(a*d + p)*n + k] and
+   B[(b*d + p)*n + k]: sum_a sum_b prod_p sum_k w_k A_{a,p,k} B_{b,p,k} (w = NULL: unit weights). */
+static PetscReal SeparableInner(PetscInt na, const PetscReal A[], PetscInt nb, const PetscReal B[], PetscInt d, PetscInt n, const PetscReal w[])
+{
+  PetscReal sum = 0;
+
+  for (PetscInt a = 0; a < na; a++)
+    for (PetscInt b = 0; b < nb; b++) {
+      PetscReal pr = 1;
+      for (PetscInt p = 0; p < d; p++) {
+        const PetscReal *fa = A + (a * d + p) * n, *fb = B + (b * d + p) * n;
+        PetscReal        v = 0;
+        if (w)
+          for (PetscInt k = 0; k < n; k++) v += w[k] * fa[k] * fb[k];
+        else
+          for (PetscInt k = 0; k < n; k++) v += fa[k] * fb[k];
+        pr *= v;
+      }
+      sum += pr;
+    }
+  return sum;
+}
+
 PetscErrorCode PoissonKhronosComputeErrors(PoissonKhronos *kh, PoissonExact exact, PetscInt cells, PetscInt order, PetscReal *l2grid, PetscReal *h1, PetscReal *l2sep, PetscInt *urank, PetscReal *uerr)
 {
   const PetscInt d = kh->dim, G = kh->nodes, nq = kh->nq;
@@ -786,36 +809,9 @@ PetscErrorCode PoissonKhronosComputeErrors(PoissonKhronos *kh, PoissonExact exac
       for (PetscInt g = 0; g < G; g++) s += kh->Bq[q * G + g] * t.C[i * G + g];
       V[i * nq + q] = s;
     }
-  for (PetscInt i = 0; i < t.nt; i++)
-    for (PetscInt j = 0; j < t.nt; j++) {
-      PetscReal pr = 1;
-      for (PetscInt p = 0; p < d; p++) {
-        PetscReal s = 0;
-        for (PetscInt g = 0; g < G; g++) s += t.C[(i * d + p) * G + g] * MC[(j * d + p) * G + g];
-        pr *= s;
-      }
-      uh2 += pr;
-    }
-  for (PetscInt i = 0; i < t.nt; i++)
-    for (PetscInt s = 0; s < ucp.R; s++) {
-      PetscReal pr = 1;
-      for (PetscInt p = 0; p < d; p++) {
-        PetscReal v = 0;
-        for (PetscInt q = 0; q < nq; q++) v += kh->wq[q] * V[(i * d + p) * nq + q] * ucp.H[(s * d + p) * nq + q];
-        pr *= v;
-      }
-      cross += pr;
-    }
-  for (PetscInt s = 0; s < ucp.R; s++)
-    for (PetscInt s2 = 0; s2 < ucp.R; s2++) {
-      PetscReal pr = 1;
-      for (PetscInt p = 0; p < d; p++) {
-        PetscReal v = 0;
-        for (PetscInt q = 0; q < nq; q++) v += kh->wq[q] * ucp.H[(s * d + p) * nq + q] * ucp.H[(s2 * d + p) * nq + q];
-        pr *= v;
-      }
-      u2 += pr;
-    }
+  uh2    = SeparableInner(t.nt, t.C, t.nt, MC, d, G, NULL);
+  cross  = SeparableInner(t.nt, V, ucp.R, ucp.H, d, nq, kh->wq);
+  u2     = SeparableInner(ucp.R, ucp.H, ucp.R, ucp.H, d, nq, kh->wq);
   *l2sep = PetscMax(uh2 - 2 * cross + u2, 0);
   *urank = ucp.R;
   *uerr  = ucp.relerr;

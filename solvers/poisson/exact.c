@@ -41,6 +41,19 @@ static PetscErrorCode PoissonExactRejectVariable(MPI_Comm comm, const char name[
 }
 
 /* Appends text to a growing string (*s may be NULL). */
+/* The coordinate index a variable name stands for (x and x1 are both coordinate 0); -1 if none. */
+static PetscErrorCode VariableCoordinate(PoissonExact ex, const char name[], PetscInt *coord)
+{
+  PetscFunctionBegin;
+  *coord = -1;
+  for (int k = 0; k < ex->nnames; k++) {
+    PetscBool same;
+    PetscCall(PetscStrcmp(name, ex->names[k], &same));
+    if (same) *coord = ex->coord[k];
+  }
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode AppendString(char **s, const char text[])
 {
   size_t n0 = 0, n1;
@@ -106,23 +119,15 @@ PetscErrorCode PoissonExactCreate(MPI_Comm comm, const char expr[], PetscInt dim
   }
   /* symbolic derivatives: du/dx_i = sum over the aliases of x_i used (x and x1 may both appear) */
   for (int v = 0; v < nvars; v++) {
-    PetscInt i = -1;
-    for (int k = 0; k < ex->nnames; k++) {
-      PetscBool same;
-      PetscCall(PetscStrcmp(vars[v], ex->names[k], &same));
-      if (same) i = ex->coord[k];
-    }
+    PetscInt i;
+    PetscCall(VariableCoordinate(ex, vars[v], &i));
     ex->d1[i][ex->nd1[i]] = evaluator_derivative(ex->u, vars[v]);
     PetscCheck(ex->d1[i][ex->nd1[i]], comm, PETSC_ERR_LIB, "libmatheval cannot differentiate -exact '%s' with respect to %s", expr, vars[v]);
     ex->nd1[i]++;
   }
   for (int v = 0; v < nvars; v++) {
-    PetscInt i = -1;
-    for (int k = 0; k < ex->nnames; k++) {
-      PetscBool same;
-      PetscCall(PetscStrcmp(vars[v], ex->names[k], &same));
-      if (same) i = ex->coord[k];
-    }
+    PetscInt i;
+    PetscCall(VariableCoordinate(ex, vars[v], &i));
     for (PetscInt j = 0; j < ex->nd1[i]; j++) {
       ex->d2[i][ex->nd2[i]] = evaluator_derivative(ex->d1[i][j], vars[v]);
       PetscCheck(ex->d2[i][ex->nd2[i]], comm, PETSC_ERR_LIB, "libmatheval cannot differentiate -exact '%s' twice with respect to %s", expr, vars[v]);

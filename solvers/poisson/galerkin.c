@@ -8,14 +8,17 @@
 #define KH_FULL_GRID_CAP 65536
 /* Samples per 1-D grid point (and direction) when the grid is sampled. */
 #define KH_SAMPLE_REPS 48
+/* Validation samples per 1-D grid point (and direction) of the rank-1 cross probe. */
+#define KH_PROBE_REPS 8
 
 /* A function sampled on the tensor grid of the 1-D quadrature points, compressed to the CP form
    sum_s prod_p H[(s*nd + p)*nq + i_p]. */
 typedef struct {
-  PetscInt   nd, R, nq;
-  PetscReal *H;
-  PetscReal  relerr;  /* weighted relative L2 error on the samples */
-  PetscBool  sampled; /* fitted on a Latin-hypercube sample of the grid instead of the full grid */
+  PetscInt    nd, R, nq;
+  PetscReal  *H;
+  PetscReal   relerr;  /* weighted relative L2 error on the samples */
+  PetscBool   sampled; /* fitted on a Latin-hypercube sample of the grid instead of the full grid */
+  const char *method;  /* how it was found and checked, for reports */
 } CPGrid;
 
 /* What CP compression samples: u or f of exact, with the coordinates in `fixed` (bitmask) pinned to a
@@ -125,14 +128,82 @@ static inline PetscReal CPGridValue(const CPGrid *cp, PetscInt R, const PetscInt
   return v;
 }
 
+/* Values v[i] and tensor quadrature weights w[i] of the function of ec at the Ns grid multi-indices ix. */
+static PetscErrorCode EvalGridPoints(MPI_Comm comm, const EvalCtx *ec, PetscInt nd, const PetscReal xq[], const PetscReal wq[], PetscInt Ns, const PetscInt ix[], const char name[], PetscReal v[], PetscReal w[])
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < Ns; i++) {
+    PetscReal xf[POISSON_EXACT_MAX_DIM];
+    w[i] = 1;
+    for (PetscInt p = 0; p < nd; p++) {
+      xf[p] = xq[ix[i * nd + p]];
+      w[i] *= wq[ix[i * nd + p]];
+    }
+    PetscCall(EvalPoint(ec, xf, &v[i]));
+    PetscCheck(!PetscIsInfOrNanReal(v[i]), comm, PETSC_ERR_FP, "The %s is not finite at a quadrature point", name);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Rank-1 cross probe: a separable f = prod_p g_p(x_p) is fixed by its d fibres through one pivot,
+   f = prod_p fibre_p / f(pivot)^(d-1). That costs d*nq evaluations plus a Latin-hypercube validation
+   sample (KH_PROBE_REPS per 1-D point and direction) instead of the whole grid. *accepted when the cross
+   reproduces f on the validation sample to the relative tolerance tol; otherwise cp is left empty. */
+static PetscErrorCode CPGridProbeRankOne(MPI_Comm comm, const EvalCtx *ec, PetscInt nd, PetscInt nq, const PetscReal xq[], const PetscReal wq[], PetscReal tol, PetscInt rmax, const char name[], CPGrid *cp, PetscBool *accepted)
+{
+  const PetscInt Sv = KH_PROBE_REPS * nq;
+  PetscInt      *vidx, ipiv = 0;
+  PetscReal     *vval, *vwt, fpiv = 0, err2 = 0, norm2 = 0;
+
+  PetscFunctionBegin;
+  *accepted = PETSC_FALSE;
+  PetscCall(PetscMalloc3(Sv * nd, &vidx, Sv, &vval, Sv, &vwt));
+  PetscCall(GridSample(PETSC_FALSE, nd, nq, KH_PROBE_REPS, 0x94D049BB133111EBULL, Sv, vidx));
+  PetscCall(EvalGridPoints(comm, ec, nd, xq, wq, Sv, vidx, name, vval, vwt));
+  for (PetscInt i = 0; i < Sv; i++) {
+    if (PetscAbsReal(vval[i]) > PetscAbsReal(fpiv)) {
+      fpiv = vval[i];
+      ipiv = i;
+    }
+  }
+  if (fpiv != 0) {
+    PetscCall(PetscCalloc1(rmax * nd * nq, &cp->H));
+    for (PetscInt p = 0; p < nd; p++) { /* the fibre of direction p through the pivot */
+      PetscReal xf[POISSON_EXACT_MAX_DIM];
+      for (PetscInt r = 0; r < nd; r++) xf[r] = xq[vidx[ipiv * nd + r]];
+      for (PetscInt j = 0; j < nq; j++) {
+        PetscReal v;
+        xf[p] = xq[j];
+        PetscCall(EvalPoint(ec, xf, &v));
+        PetscCheck(!PetscIsInfOrNanReal(v), comm, PETSC_ERR_FP, "The %s is not finite at a quadrature point", name);
+        cp->H[p * nq + j] = p ? v / fpiv : v;
+      }
+    }
+    for (PetscInt i = 0; i < Sv; i++) {
+      err2 += vwt[i] * PetscSqr(vval[i] - CPGridValue(cp, 1, &vidx[i * nd]));
+      norm2 += vwt[i] * PetscSqr(vval[i]);
+    }
+    if (err2 <= tol * tol * norm2) {
+      *accepted  = PETSC_TRUE;
+      cp->R      = 1;
+      cp->relerr = PetscSqrtReal(err2 / norm2);
+      cp->method = "rank-1 cross, checked on a sample";
+    } else
+      PetscCall(PetscFree(cp->H));
+  }
+  PetscCall(PetscFree3(vidx, vval, vwt));
+  PetscFunctionReturn(0);
+}
+
 /* Compresses the function of ec on the nd-dimensional tensor grid of the 1-D points xq (weights wq) to
    CP rank <= rmax with rank growth, until the weighted relative L2 error is <= tol. Each new term starts
    as the cross (skeleton) approximation of the residual through its largest sample (exact for rank-1
    residuals), then all terms are refined by ALS. The full grid is used when it has at most
    KH_FULL_GRID_CAP points; else a Latin-hypercube sample (KH_SAMPLE_REPS per 1-D point and direction),
    with the error measured on an independent validation sample and the rank growth stopped when it no
-   longer improves. Same result on every rank. */
-static PetscErrorCode CPGridCompress(MPI_Comm comm, const EvalCtx *ec, PetscInt nd, PetscInt nq, const PetscReal xq[], const PetscReal wq[], PetscReal tol, PetscInt rmax, PetscBool monitor, const char name[], CPGrid *cp)
+   longer improves. With cross, a rank-1 cross probe (CPGridProbeRankOne) is tried first and kept when it
+   passes its check. Same result on every rank. */
+static PetscErrorCode CPGridCompress(MPI_Comm comm, const EvalCtx *ec, PetscInt nd, PetscInt nq, const PetscReal xq[], const PetscReal wq[], PetscReal tol, PetscInt rmax, PetscBool cross, PetscBool monitor, const char name[], CPGrid *cp)
 {
   PetscInt64 total = 1;
   PetscInt   S, Sv = 0, R = 0, *idx, *vidx = NULL, Rbest = 0;
@@ -142,8 +213,15 @@ static PetscErrorCode CPGridCompress(MPI_Comm comm, const EvalCtx *ec, PetscInt 
   PetscCall(PetscMemzero(cp, sizeof(*cp)));
   cp->nd = nd;
   cp->nq = nq;
+  if (cross && nd > 1) {
+    PetscBool accepted;
+    PetscCall(CPGridProbeRankOne(comm, ec, nd, nq, xq, wq, tol, rmax, name, cp, &accepted));
+    if (monitor) PetscCall(PetscPrintf(comm, "  khronos: %s rank-1 cross probe %s\n", name, accepted ? "passed its check: separable" : "failed its check: full compression"));
+    if (accepted) PetscFunctionReturn(0);
+  }
   for (PetscInt p = 0; p < nd; p++) total *= nq;
   cp->sampled = total > KH_FULL_GRID_CAP ? PETSC_TRUE : PETSC_FALSE;
+  cp->method  = cp->sampled ? "sampled" : "grid";
   S           = cp->sampled ? KH_SAMPLE_REPS * nq : (PetscInt)total;
   PetscCall(PetscMalloc4(S * nd, &idx, S, &val, S, &wt, S, &app));
   PetscCall(GridSample((PetscBool)!cp->sampled, nd, nq, KH_SAMPLE_REPS, 0x9E3779B97F4A7C15ULL, S, idx));
@@ -155,15 +233,8 @@ static PetscErrorCode CPGridCompress(MPI_Comm comm, const EvalCtx *ec, PetscInt 
   for (PetscInt set = 0; set < (cp->sampled ? 2 : 1); set++) {
     const PetscInt Ns = set ? Sv : S, *ix = set ? vidx : idx;
     PetscReal     *v = set ? vval : val, *w = set ? vwt : wt, *n2 = set ? &vnorm2 : &norm2;
+    PetscCall(EvalGridPoints(comm, ec, nd, xq, wq, Ns, ix, name, v, w));
     for (PetscInt i = 0; i < Ns; i++) {
-      PetscReal xf[POISSON_EXACT_MAX_DIM];
-      w[i] = 1;
-      for (PetscInt p = 0; p < nd; p++) {
-        xf[p] = xq[ix[i * nd + p]];
-        w[i] *= wq[ix[i * nd + p]];
-      }
-      PetscCall(EvalPoint(ec, xf, &v[i]));
-      PetscCheck(!PetscIsInfOrNanReal(v[i]), comm, PETSC_ERR_FP, "The %s is not finite at a quadrature point", name);
       *n2 += w[i] * v[i] * v[i];
       if (!set) sumw += w[i];
     }
@@ -445,7 +516,7 @@ static PetscErrorCode LiftAppend(PoissonKhronos *kh, PetscInt *cap, const PetscR
    The term for S needs g on the faces of codimension |S| (corners, edges, faces); each face function is
    compressed to low rank on the quadrature grid and its 1-D factors are L2-projected onto the full
    spline basis. Nothing is built when g vanishes at sample points of every face. */
-static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, PetscReal tol, PetscInt rmax, PetscBool monitor)
+static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, PetscReal tol, PetscInt rmax, PetscBool cross, PetscBool monitor)
 {
   const PetscInt     d = kh->dim, G = kh->nodes, nq = kh->nq;
   PetscReal          gmax = 0, *Mchol, *term, *work;
@@ -494,7 +565,7 @@ static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, Petsc
         }
       } else {
         CPGrid cp;
-        PetscCall(CPGridCompress(kh->comm, &ec, nf, nq, kh->xq, kh->wq, tol, rmax, PETSC_FALSE, "face data", &cp));
+        PetscCall(CPGridCompress(kh->comm, &ec, nf, nq, kh->xq, kh->wq, tol, rmax, cross, PETSC_FALSE, "face data", &cp));
         if (monitor) PetscCall(PetscPrintf(kh->comm, "  khronos: lifting face (fixed mask %" PetscInt_FMT ", corner %" PetscInt_FMT "): rank %" PetscInt_FMT ", relative error %.3e\n", S, c, cp.R, (double)cp.relerr));
         for (PetscInt s = 0; s < cp.R; s++) {
           PetscInt j = 0;
@@ -527,7 +598,7 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
 {
   PetscInt       edim, G, n, k, Mx, srank = 16, qper, nint, sweeps_done = 0;
   PetscReal      stol = 1e-12, *gx, *gw, *Wsave, Jprev = 0, Jstage = 0, times[2];
-  PetscBool      monitor = PETSC_FALSE;
+  PetscBool      monitor = PETSC_FALSE, cross = PETSC_TRUE;
   PetscLogDouble t0, t1, t2;
   CPGrid         fcp;
   ALSCtx         c;
@@ -555,6 +626,7 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
   PetscCall(PetscOptionsReal("-khronos_tol", "Stop enrichment when a new mode lowers the energy by less than tol |J|", NULL, kh->tol, &kh->tol, NULL));
   PetscCall(PetscOptionsReal("-khronos_source_tol", "Relative L2 tolerance of the low-rank source (and face data) compression", NULL, stol, &stol, NULL));
   PetscCall(PetscOptionsInt("-khronos_source_rank", "Largest rank of the source (and face data) compression", NULL, srank, &srank, NULL));
+  PetscCall(PetscOptionsBool("-khronos_source_cross", "Try a rank-1 cross of the source (d fibres, checked on a sample) before compressing it on the grid", NULL, cross, &cross, NULL));
   PetscCall(PetscOptionsBool("-khronos_monitor", "Print the energy per sweep and each added mode", NULL, monitor, &monitor, NULL));
   PetscOptionsEnd();
   PetscCheck(kh->degree >= 1 && kh->degree <= SNA_BSPLINE_MAX_DEGREE, comm, PETSC_ERR_USER_INPUT, "-khronos_degree must be between 1 and %d, not %" PetscInt_FMT, SNA_BSPLINE_MAX_DEGREE, kh->degree);
@@ -595,12 +667,12 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
   }
   PetscCall(PetscFree2(gx, gw));
   /* low-rank source */
-  PetscCall(CPGridCompress(comm, &ec, dim, kh->nq, kh->xq, kh->wq, stol, srank, monitor, "source f", &fcp));
-  kh->source_rank    = fcp.R;
-  kh->source_error   = fcp.relerr;
-  kh->source_sampled = fcp.sampled;
+  PetscCall(CPGridCompress(comm, &ec, dim, kh->nq, kh->xq, kh->wq, stol, srank, cross, monitor, "source f", &fcp));
+  kh->source_rank   = fcp.R;
+  kh->source_error  = fcp.relerr;
+  kh->source_method = fcp.method;
   /* lifting of the Dirichlet data */
-  PetscCall(BuildLifting(kh, exact, stol, srank, monitor));
+  PetscCall(BuildLifting(kh, exact, stol, srank, cross, monitor));
 
   /* ALS context */
   c.kh = kh;
@@ -795,7 +867,7 @@ PetscErrorCode PoissonKhronosComputeErrors(PoissonKhronos *kh, PoissonExact exac
   PetscCall(KhTermsCreate(kh, &t));
   PetscCall(PoissonErrorsComputeGrid(kh->comm, exact, kh->a, kh->b, cells, order, KhEvaluate, &t, l2grid, h1));
   /* separable: ||u_h||^2 - 2 (u_h, u~) + ||u~||^2 with u~ the low-rank compression of u */
-  PetscCall(CPGridCompress(kh->comm, &ec, d, nq, kh->xq, kh->wq, 1e-13, 16, PETSC_FALSE, "exact u", &ucp));
+  PetscCall(CPGridCompress(kh->comm, &ec, d, nq, kh->xq, kh->wq, 1e-13, 16, PETSC_FALSE, PETSC_FALSE, "exact u", &ucp));
   PetscCall(PetscCalloc2(PetscMax(1, t.nt * d * G), &MC, PetscMax(1, t.nt * d * nq), &V));
   for (PetscInt i = 0; i < t.nt * d; i++)
     for (PetscInt g = 0; g < G; g++) {

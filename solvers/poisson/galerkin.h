@@ -15,31 +15,31 @@
 
 /* A solved KHRONOS problem: its basis, coefficients and figures (read-only for users). */
 typedef struct {
-  PetscInt   dim;            /* d */
-  PetscReal  a, b;           /* the box [a,b]^d */
-  PetscInt   degree;         /* spline degree k (-khronos_degree) */
-  PetscInt   nodes;          /* G: basis functions per direction incl. the two boundary ones (-khronos_nodes) */
-  PetscInt   n;              /* G - 2 interior functions per direction */
-  PetscInt   modes_max;      /* largest rank (-khronos_modes) */
-  PetscInt   modes;          /* rank used */
-  PetscInt   dofs;           /* trainable parameters d * (G-2) * modes */
-  PetscInt   sweeps;         /* largest number of ALS sweeps per stage (-khronos_sweeps) */
-  PetscInt   total_sweeps;   /* ALS sweeps done */
-  PetscReal  tol;            /* relative energy decrease below which enrichment stops (-khronos_tol) */
-  PetscReal  energy;         /* final energy 1/2 a(u0,u0) - (f,u0) + a(L,u0) of the homogeneous part */
-  PetscInt   source_rank;    /* rank of the compressed source */
-  PetscReal  source_error;   /* relative weighted L2 error of the compressed source */
-  PetscBool  source_sampled; /* the source was fitted on a sample of the quadrature grid */
-  PetscInt   lift_terms;     /* separable terms of the lifting (0: homogeneous Dirichlet data) */
-  PetscReal  setup_time;     /* basis, source compression, lifting (s, max over ranks) */
-  PetscReal  solve_time;     /* ALS (s, max over ranks) */
-  SNABSpline bs;             /* full clamped basis, G functions */
-  PetscReal *W;              /* W[(p*modes_max + m)*n + g] */
-  PetscReal *lift;           /* lift[(t*d + p)*G + g]: full-basis coefficients of the lifting terms */
-  PetscReal *Mf, *Kf;        /* full G x G mass and stiffness */
-  PetscInt   nq;             /* 1-D quadrature points (Gauss per knot interval) */
-  PetscReal *xq, *wq, *Bq;   /* points, weights, basis values Bq[q*G + g] */
-  MPI_Comm   comm;
+  PetscInt    dim;           /* d */
+  PetscReal   a, b;          /* the box [a,b]^d */
+  PetscInt    degree;        /* spline degree k (-khronos_degree) */
+  PetscInt    nodes;         /* G: basis functions per direction incl. the two boundary ones (-khronos_nodes) */
+  PetscInt    n;             /* G - 2 interior functions per direction */
+  PetscInt    modes_max;     /* largest rank (-khronos_modes) */
+  PetscInt    modes;         /* rank used */
+  PetscInt    dofs;          /* trainable parameters d * (G-2) * modes */
+  PetscInt    sweeps;        /* largest number of ALS sweeps per stage (-khronos_sweeps) */
+  PetscInt    total_sweeps;  /* ALS sweeps done */
+  PetscReal   tol;           /* relative energy decrease below which enrichment stops (-khronos_tol) */
+  PetscReal   energy;        /* final energy 1/2 a(u0,u0) - (f,u0) + a(L,u0) of the homogeneous part */
+  PetscInt    source_rank;   /* rank of the compressed source */
+  PetscReal   source_error;  /* relative weighted L2 error of the compressed source */
+  const char *source_method; /* how the source was compressed and checked: grid, sampled, rank-1 cross */
+  PetscInt    lift_terms;    /* separable terms of the lifting (0: homogeneous Dirichlet data) */
+  PetscReal   setup_time;    /* basis, source compression, lifting (s, max over ranks) */
+  PetscReal   solve_time;    /* ALS (s, max over ranks) */
+  SNABSpline  bs;            /* full clamped basis, G functions */
+  PetscReal  *W;             /* W[(p*modes_max + m)*n + g] */
+  PetscReal  *lift;          /* lift[(t*d + p)*G + g]: full-basis coefficients of the lifting terms */
+  PetscReal  *Mf, *Kf;       /* full G x G mass and stiffness */
+  PetscInt    nq;            /* 1-D quadrature points (Gauss per knot interval) */
+  PetscReal  *xq, *wq, *Bq;  /* points, weights, basis values Bq[q*G + g] */
+  MPI_Comm    comm;
 } PoissonKhronos;
 
 /* Reads the -khronos_* options, compresses the source, builds the lifting from the Dirichlet data of

@@ -12,7 +12,8 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "FEM: -dm_plex_box_faces n[,n[,n]] (16), -petscspace_degree k (1), -dm_plex_filename meshes/square.msh,\n"
                            "  -dm_plex_simplex, -dm_refine, -ksp_type (cg), -pc_type (gamg; hypre), -ksp_rtol (1e-12), -ksp_monitor.\n"
                            "KHRONOS: -khronos_degree k (3), -khronos_nodes G (10, incl. the 2 boundary functions), -khronos_modes M (4),\n"
-                           "  -khronos_sweeps (50), -khronos_tol (1e-10), -khronos_source_tol (1e-12), -khronos_source_rank (16), -khronos_monitor.\n";
+                           "  -khronos_sweeps (50), -khronos_tol (1e-10), -khronos_source_tol (1e-12), -khronos_source_rank (16),\n"
+                           "  -khronos_source_cross (true: try a rank-1 cross of f first), -khronos_monitor.\n";
 
 #include <snaps.h>
 #include "exact.h"
@@ -89,7 +90,7 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     PetscCall(SNAPSReportSetReal(report, "energy", kh.energy));
     PetscCall(SNAPSReportSetInt(report, "source_rank", kh.source_rank));
     PetscCall(SNAPSReportSetReal(report, "source_rel_error", kh.source_error));
-    PetscCall(SNAPSReportSetString(report, "source_fit", kh.source_sampled ? "sampled" : "grid"));
+    PetscCall(SNAPSReportSetString(report, "source_fit", kh.source_method));
     PetscCall(SNAPSReportSetInt(report, "lifting_terms", kh.lift_terms));
     PetscCall(SNAPSReportSetString(report, "error_method", emethod));
     PetscCall(SNAPSReportSetReal(report, "l2_error_squared_grid", l2grid));

@@ -3,11 +3,12 @@
 
 Runs build/bin/snaps-poisson with mpirun for every method and size, collects the -results JSON files,
 checks the issue's targets in this one run, and writes results.json, table.md and poisson.png.
-Usage: sweep.py <output dir> [--size small|full] [--np 2]
+Usage: sweep.py <output dir> [--size small|full] [--np 2] [--repeat N]
 """
 import argparse
 import json
 import math
+import statistics
 import os
 import subprocess
 import sys
@@ -25,15 +26,24 @@ ERR = ["-error_cells", "256", "-error_order", "5"]
 KDEG = 4
 
 
+REPEAT = 1  # runs per configuration; wall_time_s is their median (set by --repeat)
+
+
 def run(out, tag, np, args):
+    """Runs one configuration REPEAT times; the errors are deterministic, the wall time is the median."""
     path = os.path.join(out, "runs", tag + ".json")
     cmd = ["mpirun", "-n", str(np), BIN] + args + ["-results", path]
-    t0 = time.time()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.exit("failed: %s\n%s%s" % (" ".join(cmd), proc.stdout, proc.stderr))
-    res = json.load(open(path))
-    res["tag"], res["process_time_s"] = tag, time.time() - t0
+    walls, procs = [], []
+    for _ in range(REPEAT):
+        t0 = time.time()
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit("failed: %s\n%s%s" % (" ".join(cmd), proc.stdout, proc.stderr))
+        procs.append(time.time() - t0)
+        res = json.load(open(path))
+        walls.append(res["wall_time_s"])
+    res["tag"], res["process_time_s"] = tag, statistics.median(procs)
+    res["wall_time_s"], res["wall_times_s"] = statistics.median(walls), walls
     print("  %-28s dofs %7d  L2^2 %.3e  wall %.4f s" % (tag, res["dofs"], res["l2_error_squared"], res["wall_time_s"]), flush=True)
     return res
 
@@ -53,7 +63,10 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--size", choices=["small", "full"], default="small")
     ap.add_argument("--np", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=None, help="runs per configuration (default 1 small, 5 full); median wall time")
     a = ap.parse_args()
+    global REPEAT
+    REPEAT = a.repeat or (5 if a.size == "full" else 1)
     os.makedirs(os.path.join(a.out, "runs"), exist_ok=True)
     full = a.size == "full"
     khronos_nodes = [10, 18, 34, 66, 130, 258] if full else [10, 14, 18, 26, 34, 66, 258]
@@ -116,11 +129,11 @@ def main():
         "rank2_l2sq": extra["khronos_rank2"]["l2_error_squared"],
     }
     machine = kan["khronos"][0]["machine"]
-    json.dump({"size": a.size, "ranks": a.np, "machine": machine, "targets": targets, "runs": runs, "extra": extra},
+    json.dump({"size": a.size, "ranks": a.np, "repeat": REPEAT, "machine": machine, "targets": targets, "runs": runs, "extra": extra},
               open(os.path.join(a.out, "results.json"), "w"), indent=1)
 
     # ---- table ----
-    lines = ["# Poisson: KHRONOS vs FEM (%s sizes, %d ranks, %s, %d cores)\n" % (a.size, a.np, machine["cpu_model"], machine["cores"])]
+    lines = ["# Poisson: KHRONOS vs FEM (%s sizes, %d ranks, %s, %d cores; wall times: median of %d runs)\n" % (a.size, a.np, machine["cpu_model"], machine["cores"], REPEAT)]
     for key, (_, title) in PROBLEMS.items():
         lines += ["## %s on [-1,1]^2\n" % title, "| method | size | DoFs | squared L2 error | H1 error | wall time [s] |", "|---|---|---|---|---|---|"]
         for m, label in (("khronos", "KHRONOS k=%d, rank 1" % KDEG), ("fem_q1", "FEM Q1"), ("fem_q2", "FEM Q2")):

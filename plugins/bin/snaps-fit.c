@@ -4,9 +4,11 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  -model <out.h5>      fitted model, written atomically (an existing file is replaced only on success)\n"
                            "  -init_model <m.h5>   warm start from a saved model instead of a fresh initialisation\n"
                            "  -results <r.json>    JSON report: n_samples, n_params, train_mse, wall_time_s, ranks, machine, ...\n"
-                           "Class options: -sna_type khronos, -sna_fit_type als|tao, -sna_fit_lambda, -sna_fit_max_it, -sna_fit_rtol,\n"
-                           "  -sna_fit_atol, -sna_bounds, -sna_monitor, -sna_view; KHRONOS: -sna_khronos_nodes, -sna_khronos_degree,\n"
-                           "  -sna_khronos_modes, -sna_khronos_refine, -sna_khronos_enrich; TAO: -sna_fit_tao_type, -sna_fit_tao_monitor.\n";
+                           "Class options: -sna_type khronos|aion, -sna_fit_type als|tao|infinite_descent, -sna_fit_lambda, -sna_fit_max_it,\n"
+                           "  -sna_fit_rtol, -sna_fit_atol, -sna_bounds, -sna_monitor, -sna_view; KHRONOS: -sna_khronos_nodes, -sna_khronos_degree,\n"
+                           "  -sna_khronos_modes, -sna_khronos_refine, -sna_khronos_enrich; AION (one output): -sna_aion_rank, -sna_aion_terms,\n"
+                           "  -sna_aion_pencil auto|always|never, -sna_aion_init; TAO: -sna_fit_tao_type (lmvm, bncg, nls, brgn, ...),\n"
+                           "  -sna_fit_tao_monitor.\n";
 
 #include <snaps.h>
 

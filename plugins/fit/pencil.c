@@ -3,10 +3,10 @@
    The rows of each channel's Hankel matrix H_c[i][j] = y_c(i + j) (j = 0 .. L) lie in the span of the
    K vectors (1, z_k, ..., z_k^L), so the K dominant right singular vectors V of the stacked Hankel
    matrices span that space, and it is shift-invariant: with V1 = V without its last row and V2 = V
-   without its first, V1 Z = V2 has the eigenvalues z_k. The right singular vectors come from the
-   (L+1) x (L+1) Gram matrix sum_c H_c^T H_c, built in O(n L) per channel by sliding the window (so a
-   long record costs little); the algebraic answer is exact for exact data, and a least-squares
-   estimate (refined by the caller) for noisy data. */
+   without its first, V1 Z = V2 has the eigenvalues z_k. The right singular vectors are the dominant
+   eigenvectors of the (L+1) x (L+1) Gram matrix sum_c H_c^T H_c, built in O(n L) per channel by sliding
+   the window (so a long record costs little); the algebraic answer is exact for exact data, and a
+   least-squares estimate (refined by the caller) for noisy data. */
 #include <snaps/private/snaimpl.h>
 #include <petscblaslapack.h>
 
@@ -28,6 +28,69 @@ static void AddHankelGram(PetscInt n, PetscInt L, const PetscReal y[], PetscReal
   }
 }
 
+/* Orthonormalises the b columns of the column-major n x b matrix Q (modified Gram-Schmidt, twice). */
+static void Orthonormalize(PetscInt n, PetscInt b, PetscReal Q[])
+{
+  for (PetscInt pass = 0; pass < 2; pass++)
+    for (PetscInt j = 0; j < b; j++) {
+      PetscReal *q = Q + j * n, nrm = 0;
+      for (PetscInt l = 0; l < j; l++) {
+        const PetscReal *p   = Q + l * n;
+        PetscReal        dot = 0;
+        for (PetscInt i = 0; i < n; i++) dot += p[i] * q[i];
+        for (PetscInt i = 0; i < n; i++) q[i] -= dot * p[i];
+      }
+      for (PetscInt i = 0; i < n; i++) nrm += q[i] * q[i];
+      nrm = nrm > 0 ? 1.0 / PetscSqrtReal(nrm) : 0.0;
+      for (PetscInt i = 0; i < n; i++) q[i] *= nrm;
+    }
+}
+
+/* The K dominant eigenvectors of the symmetric n x n matrix G as the columns of V (n x K). The signal
+   eigenvalues of a pencil's Gram matrix stand far above the noise ones, so a few steps of subspace
+   iteration with K + 6 vectors (from a fixed pseudo-random start, the same on every rank) and a
+   Rayleigh-Ritz step give them to rounding at O(n^2 K) cost instead of a full O(n^3) decomposition. */
+static PetscErrorCode DominantEigenvectors(PetscInt n, const PetscReal G[], PetscInt K, PetscReal V[])
+{
+  const PetscInt b = PetscMin(n, K + 6);
+  PetscReal     *Q, *Y, *B, *w, one = 1.0, zero = 0.0;
+  PetscBLASInt   bn, bb;
+  uint64_t       state = 0x9E3779B97F4A7C15ULL;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc4(n * b, &Q, n * b, &Y, b * b, &B, b, &w));
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCall(PetscBLASIntCast(b, &bb));
+  for (PetscInt i = 0; i < n * b; i++) { /* xorshift: deterministic start */
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    Q[i] = (PetscReal)(state >> 11) * 0x1.0p-53 - 0.5;
+  }
+  Orthonormalize(n, b, Q);
+  for (PetscInt it = 0; it < (b < n ? 4 : 0); it++) {
+    PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bb, &bn, &one, G, &bn, Q, &bn, &zero, Y, &bn));
+    PetscCall(PetscArraycpy(Q, Y, n * b));
+    Orthonormalize(n, b, Q);
+  }
+  /* Rayleigh-Ritz: B = Q^T G Q, eigenvectors ascending as rows of B */
+  PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bb, &bn, &one, G, &bn, Q, &bn, &zero, Y, &bn));
+  PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bb, &bb, &bn, &one, Q, &bn, Y, &bn, &zero, B, &bb));
+  for (PetscInt i = 0; i < b; i++)
+    for (PetscInt j = 0; j < i; j++) B[i * b + j] = B[j * b + i] = 0.5 * (B[i * b + j] + B[j * b + i]);
+  PetscCall(SNASymmetricEigen(b, B, w));
+  for (PetscInt k = 0; k < K; k++) {
+    const PetscReal *c = B + (b - 1 - k) * b;
+    for (PetscInt i = 0; i < n; i++) {
+      PetscReal s = 0;
+      for (PetscInt j = 0; j < b; j++) s += Q[j * n + i] * c[j];
+      V[k * n + i] = s;
+    }
+  }
+  PetscCall(PetscFree4(Q, Y, B, w));
+  PetscFunctionReturn(0);
+}
+
 /* The K eigenvalues z_k shared by the channels; see the file comment. */
 PetscErrorCode SNAMatrixPencil(PetscInt nchan, PetscInt n, const PetscReal data[], PetscInt K, PetscInt L, PetscReal zre[], PetscReal zim[])
 {
@@ -37,13 +100,13 @@ PetscErrorCode SNAMatrixPencil(PetscInt nchan, PetscInt n, const PetscReal data[
 
   PetscFunctionBegin;
   PetscCheck(K >= 1 && L >= K && n - L >= 1 && K <= nchan * (n - L), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Matrix pencil: %" PetscInt_FMT " exponentials need a pencil parameter L with K <= L <= n - K; got L = %" PetscInt_FMT " for n = %" PetscInt_FMT " samples", K, L, n);
-  PetscCall(PetscCalloc3(L1 * L1, &G, L1, &w, L * K, &V1));
+  PetscCall(PetscCalloc3(L1 * L1, &G, L1 * K, &w, L * K, &V1));
   PetscCall(PetscMalloc1(L * K, &V2));
   for (PetscInt c = 0; c < nchan; c++) AddHankelGram(n, L, data + c * n, G);
-  PetscCall(SNASymmetricEigen(L1, G, w));
-  /* the K largest eigenvalues are last; row L1 - 1 - k of G is eigenvector k; V is (L+1) x K, column-major */
+  PetscCall(DominantEigenvectors(L1, G, K, w));
+  /* V = w is (L+1) x K, column-major: split it into V1 (rows 0..L-1) and V2 (rows 1..L) */
   for (PetscInt k = 0; k < K; k++) {
-    const PetscReal *v = G + (L1 - 1 - k) * L1;
+    const PetscReal *v = w + k * L1;
     for (PetscInt i = 0; i < L; i++) {
       V1[k * L + i] = v[i];
       V2[k * L + i] = v[i + 1];

@@ -14,11 +14,34 @@ typedef struct {
   const PetscReal *x, *y;
   VecScatter       toall; /* the distributed TAO vector to every rank's full copy */
   Vec              full;
-  PetscReal       *grad; /* local gradient, then its sum (one reduction with the loss) */
-  PetscReal       *hess; /* nparams x nparams Hessian (types with ops->hessianlocal) */
-  PetscReal       *jac;  /* local residual Jacobian rows (types with ops->residualjacobianlocal) */
-  PetscBool        brgn; /* BRGN reports 1/2 |R|^2 (plus its own regularisation) as the objective */
+  PetscReal       *grad;      /* local gradient, then its sum (one reduction with the loss) */
+  PetscReal       *hess;      /* nparams x nparams Hessian (types with ops->hessianlocal) */
+  PetscReal       *jac;       /* local residual Jacobian rows (types with ops->residualjacobianlocal) */
+  PetscBool        brgn;      /* BRGN reports 1/2 |R|^2 (plus its own regularisation) as the objective */
+  PetscBool        nonfinite; /* a callback met NaN or Inf: the iterates diverged */
 } SNATaoCtx;
+
+/* The first error raised inside TaoSolve, kept so that a solve stopped by non-finite values can end the
+   fit as diverged, while any other error is raised again with its message. */
+typedef struct {
+  PetscErrorCode code;
+  char           message[512];
+} SNATaoFailure;
+
+static PetscErrorCode SNATaoErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ptr)
+{
+  SNATaoFailure *failure = (SNATaoFailure *)ptr;
+
+  (void)comm;
+  (void)line;
+  (void)fun;
+  (void)file;
+  if (p == PETSC_ERROR_INITIAL && !failure->code) {
+    failure->code = n;
+    (void)PetscStrncpy(failure->message, mess ? mess : "", sizeof(failure->message));
+  }
+  return n;
+}
 
 /* Scatters TAO's distributed theta to every rank and sets it as the model's parameters. */
 static PetscErrorCode SNATaoSetModelParameters(SNATaoCtx *ctx, Vec theta)
@@ -53,9 +76,12 @@ static PetscErrorCode SNATaoObjectiveGradient(Tao tao, Vec theta, PetscReal *f, 
   PetscCall(VecGetArrayRead(ctx->full, &th));
   for (PetscInt i = 0; i < np; i++) reg += th[i] * th[i];
   *f = ctx->grad[np] / ctx->N + 0.5 * sna->lambda * reg;
+  if (PetscIsInfOrNanReal(*f)) ctx->nonfinite = PETSC_TRUE;
   PetscCall(VecGetOwnershipRange(G, &rstart, &rend));
   PetscCall(VecGetArray(G, &g));
   for (PetscInt i = rstart; i < rend; i++) g[i - rstart] = ctx->grad[i] / ctx->N + sna->lambda * th[i];
+  for (PetscInt i = 0; i < np; i++)
+    if (PetscIsInfOrNanReal(ctx->grad[i])) ctx->nonfinite = PETSC_TRUE;
   PetscCall(VecRestoreArray(G, &g));
   PetscCall(VecRestoreArrayRead(ctx->full, &th));
   sna->stats.function++;
@@ -79,6 +105,8 @@ static PetscErrorCode SNATaoHessian(Tao tao, Vec theta, Mat H, Mat Hpre, void *p
   PetscCall(PetscArrayzero(ctx->hess, np * np));
   PetscCall((*sna->ops->hessianlocal)(sna, ctx->n, ctx->x, ctx->y, ctx->hess));
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, ctx->hess, np * np, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)sna)));
+  for (PetscInt i = 0; i < np * np; i++)
+    if (PetscIsInfOrNanReal(ctx->hess[i])) ctx->nonfinite = PETSC_TRUE;
   PetscCall(MatGetOwnershipRange(H, &rstart, &rend));
   PetscCall(MatDenseGetLDA(H, &lda));
   PetscCall(MatDenseGetArrayWrite(H, &a)); /* local rows, all columns, column-major */
@@ -106,7 +134,10 @@ static PetscErrorCode SNATaoResidual(Tao tao, Vec theta, Vec R, void *ptr)
   PetscCall(VecGetLocalSize(R, &nr));
   PetscCall(VecGetArrayWrite(R, &r));
   PetscCall((*sna->ops->residualjacobianlocal)(sna, ctx->n, ctx->x, ctx->y, r, NULL));
-  for (PetscInt i = 0; i < nr; i++) r[i] *= scale;
+  for (PetscInt i = 0; i < nr; i++) {
+    r[i] *= scale;
+    if (PetscIsInfOrNanReal(r[i])) ctx->nonfinite = PETSC_TRUE;
+  }
   PetscCall(VecRestoreArrayWrite(R, &r));
   sna->stats.function++;
   PetscFunctionReturn(0);
@@ -130,7 +161,10 @@ static PetscErrorCode SNATaoJacobian(Tao tao, Vec theta, Mat J, Mat Jpre, void *
   PetscCall(MatDenseGetLDA(J, &lda));
   PetscCall(MatDenseGetArrayWrite(J, &a));
   for (PetscInt i = 0; i < nr; i++)
-    for (PetscInt j = 0; j < np; j++) a[j * lda + i] = scale * ctx->jac[i * np + j];
+    for (PetscInt j = 0; j < np; j++) {
+      a[j * lda + i] = scale * ctx->jac[i * np + j];
+      if (PetscIsInfOrNanReal(a[j * lda + i])) ctx->nonfinite = PETSC_TRUE;
+    }
   PetscCall(MatDenseRestoreArrayWrite(J, &a));
   PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
@@ -195,6 +229,8 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
   const char        *prefix;
   PetscInt           rstart, rend, its, nlocal, lits = 0;
   TaoConvergedReason reason;
+  SNATaoFailure      failure = {0};
+  PetscErrorCode     ierr;
   MPI_Comm           comm = PetscObjectComm((PetscObject)sna);
 
   PetscFunctionBegin;
@@ -245,7 +281,15 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
   PetscCall(TaoSetFromOptions(tao));
   PetscCall(SNATaoCheckType(sna, tao));
   PetscCall(PetscObjectTypeCompare((PetscObject)tao, TAOBRGN, &ctx.brgn));
-  PetscCall(TaoSolve(tao));
+  PetscCall(PetscPushErrorHandler(SNATaoErrorHandler, &failure));
+  ierr = TaoSolve(tao); /* not PetscCall: TAO raises an error when the objective becomes NaN or Inf */
+  PetscCall(PetscPopErrorHandler());
+  if (ierr && !ctx.nonfinite) { /* TAO's own arithmetic (|R|^2, H v) can overflow from finite values */
+    char *found;
+    PetscCall(PetscStrstr(failure.message, "Inf or NaN", &found));
+    ctx.nonfinite = (PetscBool)(found != NULL);
+  }
+  PetscCheck(!ierr || ctx.nonfinite, comm, ierr, "TAO failed: %s", failure.message);
   PetscCall(TaoGetConvergedReason(tao, &reason));
   PetscCall(TaoGetIterationNumber(tao, &its));
   if (ctx.brgn) {
@@ -257,7 +301,11 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
   sna->stats.outer = its;
   sna->stats.inner = lits;
   sna->reason      = reason == TAO_DIVERGED_MAXITS ? SNA_CONVERGED_ITS : (reason > 0 ? SNA_CONVERGED_TAO : SNA_DIVERGED_TAO);
-  PetscCall(PetscInfo(sna, "TAO stopped after %" PetscInt_FMT " iterations: %s\n", its, TaoConvergedReasons[reason]));
+  if (ierr) {
+    sna->reason = SNA_DIVERGED_NANORINF;
+    PetscCall(PetscInfo(sna, "TAO stopped on NaN or Inf: %s\n", failure.message));
+  } else
+    PetscCall(PetscInfo(sna, "TAO stopped after %" PetscInt_FMT " iterations: %s\n", its, TaoConvergedReasons[reason]));
 
   /* the final solution, not the last line-search trial point */
   PetscCall(VecScatterBegin(ctx.toall, theta, ctx.full, INSERT_VALUES, SCATTER_FORWARD));

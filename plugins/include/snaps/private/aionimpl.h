@@ -53,6 +53,11 @@ PETSC_EXTERN void SNAAionLinearToPolar(PetscInt, const PetscReal[], PetscReal[])
    benchmark's independent variable-projection baseline. */
 PETSC_EXTERN PetscErrorCode SNAAionAssemble(SNA, SNAAionParametrization, const PetscReal[], PetscInt, const PetscReal[], const PetscReal[], PetscInt, const PetscInt[], PetscBool, PetscReal *, PetscReal[], PetscReal[], PetscReal[], PetscReal[]);
 
+/* The separable split of theta (linear parametrisation): cols[0..nL) are the amplitudes (a, b) of input 0,
+   on which u is linear given the rest, cols[nL..nparams) everything else; nL = 2 r P. cols has nparams
+   entries. Exported for the benchmark's variable-projection baseline. */
+PETSC_EXTERN PetscErrorCode SNAAionSplitParameters(SNA, PetscInt *, PetscInt[]);
+
 /* Loss-gradient, exact Hessian and residual-Jacobian ops (polar parameters, all of them). */
 PETSC_INTERN PetscErrorCode SNALossGradientLocal_Aion(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal *, PetscReal[]);
 PETSC_INTERN PetscErrorCode SNAHessianLocal_Aion(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal[]);

@@ -48,8 +48,12 @@ static PetscErrorCode FindAxis(PetscInt N, const PetscReal t[], PetscInt stride,
   PetscFunctionBegin;
   why[0] = 0;
   PetscCall(PetscMalloc1(N, &u));
-  for (PetscInt i = 0; i < N; i++) u[i] = t[i * stride];
-  qsort(u, (size_t)N, sizeof(PetscReal), CompareReal);
+  PetscBool sorted = PETSC_TRUE;
+  for (PetscInt i = 0; i < N; i++) {
+    u[i]   = t[i * stride];
+    sorted = (PetscBool)(sorted && (i == 0 || u[i] >= u[i - 1]));
+  }
+  if (!sorted) qsort(u, (size_t)N, sizeof(PetscReal), CompareReal); /* records usually come in order */
   range = u[N - 1] - u[0];
   for (PetscInt i = 0; i < N; i++)
     if (!n || u[i] - u[n - 1] > 1e-9 * range) u[n++] = u[i];

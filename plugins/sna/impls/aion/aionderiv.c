@@ -182,6 +182,24 @@ PetscErrorCode SNAAionAssemble(SNA sna, SNAAionParametrization kind, const Petsc
   PetscFunctionReturn(0);
 }
 
+/* See aionimpl.h. */
+PetscErrorCode SNAAionSplitParameters(SNA sna, PetscInt *nL, PetscInt cols[])
+{
+  SNA_Aion      *ai = (SNA_Aion *)sna->data;
+  const PetscInt T0 = ai->rank * ai->terms; /* terms of input 0 come first in theta */
+
+  PetscFunctionBegin;
+  *nL = 2 * T0;
+  for (PetscInt j = 0, l = 0, v = 2 * T0; j < sna->dim_in * T0; j++)
+    for (PetscInt c = 0; c < 4; c++) {
+      if (j < T0 && c < 2)
+        cols[l++] = 4 * j + c;
+      else
+        cols[v++] = 4 * j + c;
+    }
+  PetscFunctionReturn(0);
+}
+
 /* SNAAionAssemble over all polar parameters (none if !derivs) at the model's current theta. */
 static PetscErrorCode AssemblePolar(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscBool derivs, PetscBool exact, PetscReal *sse, PetscReal g[], PetscReal H[], PetscReal r[], PetscReal J[])
 {

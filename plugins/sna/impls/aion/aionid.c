@@ -15,7 +15,8 @@
       (J^T J + sum r d^2u) on the amplitude block is the exact Hessian of f. On exact data the algebraic
       solution already satisfies the condition and this only confirms it; on noisy data it moves the
       algebraic estimate to the least-squares optimum. Indefinite curvature is replaced by its absolute
-      value and steps that do not lower f are damped (Levenberg-Marquardt); every trial step is an inner
+      value and steps that do not lower f are damped (Levenberg-Marquardt, the damping dropped again as soon
+   as the Newton model predicts the decrease well); every trial step is an inner
       iteration, every reduced-loss evaluation a function evaluation, and each is reported to the monitors. */
 #include <snaps/private/aionimpl.h>
 
@@ -202,10 +203,10 @@ static void NewtonModelStep(const AionNewtonModel *nm, PetscReal mu, PetscReal d
 PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
 {
   SNA_Aion       *ai = (SNA_Aion *)sna->data;
-  const PetscInt  np = sna->nparams, d = sna->dim_in, r = ai->rank, P = ai->terms;
+  const PetscInt  np = sna->nparams, d = sna->dim_in;
   AionIDCtx       ctx = {0};
   AionNewtonModel nm  = {0};
-  PetscReal      *th, *trial, *alg, *g, *S, *delta, f, fa, ftrial, pred, mu = 0, gnorm;
+  PetscReal      *th, *trial, *alg, *g, *S, *delta, f, fa, ftrial, pred, mu = 0, gnorm, rho;
   PetscBool       found;
   PetscInt        inner = 0;
   const char     *start;
@@ -215,16 +216,9 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
   PetscCall(SNAGetLocalRows(sna, X, d, "X", &ctx.n, &ctx.x));
   PetscCall(SNAGetLocalRows(sna, Y, 1, "Y", &ctx.n, &ctx.y));
   PetscCall(SNAGlobalCount(sna, ctx.n, &ctx.N));
-  ctx.nL = 2 * r * P;
-  ctx.nV = np - ctx.nL;
   PetscCall(PetscMalloc1(np, &ctx.cols));
-  for (PetscInt j = 0, l = 0, v = ctx.nL; j < d * r * P; j++)
-    for (PetscInt c = 0; c < 4; c++) {
-      if (j < r * P && c < 2)
-        ctx.cols[l++] = 4 * j + c; /* input 0's (a, b) */
-      else
-        ctx.cols[v++] = 4 * j + c;
-    }
+  PetscCall(SNAAionSplitParameters(sna, &ctx.nL, ctx.cols));
+  ctx.nV    = np - ctx.nL;
   ctx.fzero = 0;
   for (PetscInt i = 0; i < ctx.n; i++) ctx.fzero += 0.5 * ctx.y[i] * ctx.y[i];
   PetscCall(Reduce(&ctx, 1, &ctx.fzero));
@@ -234,15 +228,22 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
   nm.nV = ctx.nV;
   PetscCall(PetscMalloc4(ctx.nV, &nm.D, ctx.nV * ctx.nV, &nm.Q, ctx.nV, &nm.lam, ctx.nV, &nm.qg));
 
-  /* the outer step: the initialisation, the algebraic solution, and the better of the two */
+  /* the outer step: the algebraic solution or the initialisation, whichever has the lower loss (the
+     initialisation is not evaluated when the algebraic solution already fits to rounding) */
   SNAAionPolarToLinear(np / 4, ai->theta, th);
   NormalizeGauge(sna, th);
-  PetscCall(ReducedLoss(&ctx, th, &f));
   start = "start: initialisation, amplitudes eliminated";
   PetscCall(SNAAionAlgebraicSolve(sna, ctx.n, ctx.x, ctx.y, alg, &found));
+  fa = PETSC_MAX_REAL;
   if (found) {
     NormalizeGauge(sna, alg);
     PetscCall(ReducedLoss(&ctx, alg, &fa));
+  }
+  if (!found || fa > 1e-24 * ctx.fzero)
+    PetscCall(ReducedLoss(&ctx, th, &f));
+  else
+    f = PETSC_MAX_REAL;
+  if (found) {
     PetscCall(PetscInfo(sna, "AION infinite descent: algebraic solution loss %g, initialisation %g\n", (double)fa, (double)f));
     if (fa <= f) {
       PetscCall(PetscArraycpy(th, alg, np));
@@ -258,7 +259,7 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
 
   /* part 3: Newton on the reduced condition */
   sna->reason = SNA_CONVERGED_ITS;
-  PetscCall(NewtonSystem(&ctx, th, &f, g, S));
+  if (f > 1e-24 * ctx.fzero) PetscCall(NewtonSystem(&ctx, th, &f, g, S));
   while (inner < sna->max_it) {
     gnorm = 0;
     for (PetscInt a = 0; a < ctx.nV; a++) gnorm += g[a] * g[a];
@@ -291,9 +292,9 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
       PetscCall(ReducedLoss(&ctx, trial, &ftrial));
       inner++;
       sna->stats.inner = inner;
-      PetscCall(PetscInfo(sna, "AION inner %" PetscInt_FMT ": loss %.6e -> %.6e (predicted decrease %.3e), |grad| %.3e, damping %.3e\n", inner, (double)f, (double)ftrial, (double)pred, (double)gnorm, (double)mu));
+      PetscCall(PetscInfo(sna, "AION inner %" PetscInt_FMT ": loss %.6e -> %.6e (predicted decrease %.3e), |grad| %.3e, damping %.3e, curvature %.2e .. %.2e\n", inner, (double)f, (double)ftrial, (double)pred, (double)gnorm, (double)mu, (double)nm.lam[0], (double)nm.lam[ctx.nV - 1]));
       if (ftrial < f || inner >= sna->max_it) break;
-      mu = PetscMax(10 * mu, 1e-6 * nm.lmax);
+      mu = mu > 0 ? 10 * mu : 1e-3 * nm.lmax;
       if (mu > 1e10 * nm.lmax) break;
       NewtonModelStep(&nm, mu, delta, &pred);
     }
@@ -302,8 +303,10 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
       sna->reason = inner >= sna->max_it ? SNA_CONVERGED_ITS : SNA_CONVERGED_STATIONARY;
       break;
     }
+    /* trust the Newton model again as far as it predicted this decrease */
+    rho = (f - ftrial) / pred;
+    mu  = rho > 0.9 ? 0.0 : (rho > 0.25 ? mu / 3 : 2 * mu);
     PetscCall(PetscArraycpy(th, trial, np));
-    mu = mu > 1e-12 * nm.lmax ? mu / 10 : 0;
     PetscCall(NewtonSystem(&ctx, th, &f, g, S));
     SNAAionLinearToPolar(np / 4, th, ai->theta);
     PetscCall(SNAMonitor(sna, inner, 2.0 * (f - Penalty(&ctx, th))));

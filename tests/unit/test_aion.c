@@ -86,7 +86,8 @@ static PetscErrorCode MakeData(const Target *tg, PetscInt n, PetscBool scattered
   PetscFunctionReturn(0);
 }
 
-/* An AION model for tg (r ranks, P terms) fitted by infinite descent from its default start. */
+/* An AION model for tg (r ranks, P terms) fitted (by infinite descent unless the options say otherwise)
+   from its default start or from init. */
 static PetscErrorCode FitID(const Target *tg, PetscInt r, PetscInt P, SNAAionPencilMode mode, const PetscReal *init, Vec X, Vec Y, SNA *sna)
 {
   const PetscReal lo[2] = {tg->lo, tg->lo}, hi[2] = {tg->hi, tg->hi};
@@ -273,6 +274,22 @@ int main(int argc, char **argv)
     PetscCheck(mse_id - mse_nls <= 1e-10 * mse_id, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "Infinite descent stopped short of the least-squares optimum: TAO NLS lowered the MSE from %.12e to %.12e", (double)mse_id, (double)mse_nls);
     /* the noisy optimum is not the truth: the slow term's exponent is weakly determined (28% off here) */
     PetscCheck(worst < 0.5 && st.inner <= 10, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "Noisy three-atom fit: parameter error %g, %" PetscInt_FMT " inner iterations", (double)worst, st.inner);
+  }
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+
+  /* a TAO fit whose loss overflows (alpha = 800 on [0, 1]) ends as diverged, it does not abort the program */
+  PetscCall(MakeData(&tone, 50, PETSC_TRUE, 0.0, &X, &Y));
+  {
+    const PetscReal    wild[4] = {1.0, 800.0, 8.0, 0.0};
+    SNAConvergedReason reason;
+    PetscCall(PetscOptionsSetValue(NULL, "-sna_fit_type", "tao"));
+    PetscCall(FitID(&tone, 1, 1, SNA_AION_PENCIL_NEVER, wild, X, Y, &sna));
+    PetscCall(PetscOptionsClearValue(NULL, "-sna_fit_type"));
+    PetscCall(SNAGetConvergedReason(sna, &reason));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "TAO fit from an overflowing start: %s\n", SNAConvergedReasons[reason]));
+    PetscCheck(reason == SNA_DIVERGED_NANORINF, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "An overflowing TAO fit must end as DIVERGED_NANORINF, not %s", SNAConvergedReasons[reason]);
   }
   PetscCall(SNADestroy(&sna));
   PetscCall(VecDestroy(&X));

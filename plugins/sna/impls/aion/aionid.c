@@ -46,36 +46,47 @@ static PetscReal Penalty(AionIDCtx *ctx, const PetscReal th[])
 }
 
 /* Part 1: the amplitudes of input 0 in closed form. With them zeroed u vanishes (every product has an
-   input-0 factor), so one assembly gives the normal equations J_L^T J_L c = J_L^T y. */
-static PetscErrorCode EliminateAmplitudes(AionIDCtx *ctx, PetscReal th[])
+   input-0 factor), so one assembly gives the normal equations J_L^T J_L c = J_L^T y. *ok is false (on
+   every rank) if the basis overflows, e.g. at a trial step with a huge exponent. */
+static PetscErrorCode EliminateAmplitudes(AionIDCtx *ctx, PetscReal th[], PetscBool *ok)
 {
   SNA            sna = ctx->sna;
   const PetscInt nL  = ctx->nL;
   PetscReal     *H, *b;
+  PetscMPIInt    bad = 0, anybad;
 
   PetscFunctionBegin;
   PetscCall(PetscCalloc2(nL * nL, &H, nL, &b));
   for (PetscInt j = 0; j < nL; j++) th[ctx->cols[j]] = 0;
   PetscCall(SNAAionAssemble(sna, SNA_AION_LINEAR, th, ctx->n, ctx->x, ctx->y, nL, ctx->cols, PETSC_FALSE, NULL, b, H, NULL, NULL));
-  for (PetscInt j = 0; j < nL; j++) b[j] = -b[j]; /* the gradient at c = 0 is -J_L^T y */
-  PetscCall(SNALeastSquaresSolve(PetscObjectComm((PetscObject)sna), nL, 1, (PetscReal)ctx->N, sna->lambda, H, b));
-  for (PetscInt j = 0; j < nL; j++) th[ctx->cols[j]] = b[j];
+  for (PetscInt j = 0; j < nL * nL; j++) bad = bad || PetscIsInfOrNanReal(H[j]);
+  PetscCall(MPIU_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)sna)));
+  *ok = (PetscBool)!anybad;
+  if (*ok) {
+    for (PetscInt j = 0; j < nL; j++) b[j] = -b[j]; /* the gradient at c = 0 is -J_L^T y */
+    PetscCall(SNALeastSquaresSolve(PetscObjectComm((PetscObject)sna), nL, 1, (PetscReal)ctx->N, sna->lambda, H, b));
+    for (PetscInt j = 0; j < nL; j++) th[ctx->cols[j]] = b[j];
+  }
   PetscCall(PetscFree2(H, b));
   PetscFunctionReturn(0);
 }
 
-/* The reduced loss f(eta): amplitudes eliminated (in place), then the loss. One function evaluation. */
+/* The reduced loss f(eta): amplitudes eliminated (in place), then the loss; +Inf where the model
+   overflows. One function evaluation. */
 static PetscErrorCode ReducedLoss(AionIDCtx *ctx, PetscReal th[], PetscReal *f)
 {
   SNA       sna = ctx->sna;
   PetscReal sse = 0;
+  PetscBool ok;
 
   PetscFunctionBegin;
-  PetscCall(EliminateAmplitudes(ctx, th));
+  sna->stats.function++;
+  PetscCall(EliminateAmplitudes(ctx, th, &ok));
+  *f = PETSC_INFINITY;
+  if (!ok) PetscFunctionReturn(0);
   PetscCall(SNAAionAssemble(sna, SNA_AION_LINEAR, th, ctx->n, ctx->x, ctx->y, 0, ctx->cols, PETSC_FALSE, &sse, NULL, NULL, NULL, NULL));
   PetscCall(Reduce(ctx, 1, &sse));
-  *f = sse / ctx->N + Penalty(ctx, th);
-  sna->stats.function++;
+  if (!PetscIsInfOrNanReal(sse)) *f = sse / ctx->N + Penalty(ctx, th);
   PetscFunctionReturn(0);
 }
 
@@ -259,8 +270,11 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
 
   /* part 3: Newton on the reduced condition */
   sna->reason = SNA_CONVERGED_ITS;
-  if (f > 1e-24 * ctx.fzero) PetscCall(NewtonSystem(&ctx, th, &f, g, S));
-  while (inner < sna->max_it) {
+  if (PetscIsInfOrNanReal(f))
+    sna->reason = SNA_DIVERGED_NANORINF; /* the start overflows: nothing to solve from */
+  else if (f > 1e-24 * ctx.fzero)
+    PetscCall(NewtonSystem(&ctx, th, &f, g, S));
+  while (sna->reason != SNA_DIVERGED_NANORINF && inner < sna->max_it) {
     gnorm = 0;
     for (PetscInt a = 0; a < ctx.nV; a++) gnorm += g[a] * g[a];
     gnorm = PetscSqrtReal(gnorm);

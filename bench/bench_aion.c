@@ -494,6 +494,7 @@ int main(int argc, char **argv)
   PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &rep));
   PetscCall(SNAPSReportSetString(rep, "program", "bench_aion"));
   PetscCall(SNAPSReportSetInt(rep, "starts_per_box", starts));
+  PetscCall(SNAPSReportSetString(rep, "path_problem", path_problem));
   PetscCall(SNAPSReportSetInt(rep, "max_it", max_it));
   PetscCall(SNAPSReportSetInt(rep, "sd_max_it", sd_max_it));
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "bench_aion: %" PetscInt_FMT " starts per box; medians over all starts\n", starts));

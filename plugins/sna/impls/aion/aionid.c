@@ -255,7 +255,10 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
   else
     f = PETSC_MAX_REAL;
   if (found) {
-    PetscCall(PetscInfo(sna, "AION infinite descent: algebraic solution loss %g, initialisation %g\n", (double)fa, (double)f));
+    if (f < PETSC_MAX_REAL)
+      PetscCall(PetscInfo(sna, "AION infinite descent: algebraic solution loss %g, initialisation %g\n", (double)fa, (double)f));
+    else
+      PetscCall(PetscInfo(sna, "AION infinite descent: algebraic solution loss %g (exact to rounding: the initialisation is not evaluated)\n", (double)fa));
     if (fa <= f) {
       PetscCall(PetscArraycpy(th, alg, np));
       f     = fa;

@@ -594,7 +594,10 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
     PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   }
   PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s, lambda %g, atol %g, rtol %g, max_it %" PetscInt_FMT "\n", sna->fittype, (double)sna->lambda, (double)sna->atol, (double)sna->rtol, sna->max_it));
-  if (sna->reason != SNA_CONVERGED_ITERATING) PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, training MSE %g\n", SNAConvergedReasons[sna->reason], sna->iterations, (double)sna->fit_mse));
+  if (sna->reason != SNA_CONVERGED_ITERATING) {
+    PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, training MSE %g\n", SNAConvergedReasons[sna->reason], sna->iterations, (double)sna->fit_mse));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "work: %" PetscInt_FMT " outer, %" PetscInt_FMT " inner iterations; %" PetscInt_FMT " loss, %" PetscInt_FMT " gradient, %" PetscInt_FMT " Hessian evaluations\n", sna->stats.outer, sna->stats.inner, sna->stats.function, sna->stats.gradient, sna->stats.hessian));
+  }
   if (sna->ops->view) PetscCall((*sna->ops->view)(sna, viewer));
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);

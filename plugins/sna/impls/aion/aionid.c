@@ -278,9 +278,6 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
   else if (f > 1e-24 * ctx.fzero)
     PetscCall(NewtonSystem(&ctx, th, &f, g, S));
   while (sna->reason != SNA_DIVERGED_NANORINF && inner < sna->max_it) {
-    gnorm = 0;
-    for (PetscInt a = 0; a < ctx.nV; a++) gnorm += g[a] * g[a];
-    gnorm = PetscSqrtReal(gnorm);
     if (2.0 * f <= sna->atol) {
       sna->reason = SNA_CONVERGED_ATOL;
       break;
@@ -291,6 +288,9 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
       sna->reason = SNA_CONVERGED_STATIONARY;
       break;
     }
+    gnorm = 0;
+    for (PetscInt a = 0; a < ctx.nV; a++) gnorm += g[a] * g[a];
+    gnorm = PetscSqrtReal(gnorm);
     PetscCall(NewtonModelSetUp(&nm, g, S));
     NewtonModelStep(&nm, mu, delta, &pred);
     /* converged when the best possible decrease is rounding (absolute floor) or below rtol (relative) */
@@ -316,7 +316,7 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
       NewtonModelStep(&nm, mu, delta, &pred);
     }
     if (!(ftrial < f)) {
-      /* no decrease even with heavy damping: the loss is flat to rounding here, so the condition holds */
+      /* not even a tiny, gradient-like step lowers the loss: stationary to rounding */
       sna->reason = inner >= sna->max_it ? SNA_CONVERGED_ITS : SNA_CONVERGED_STATIONARY;
       break;
     }

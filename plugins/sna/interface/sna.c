@@ -105,13 +105,14 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCall(SNAInitializePackage());
+  PetscObjectOptionsBegin((PetscObject)sna);
+  PetscCall(PetscOptionsFList("-sna_type", "Separable neural architecture", "SNASetType", SNAList, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : SNAKHRONOS, type, sizeof(type), &flg));
+  if (flg || !((PetscObject)sna)->type_name) PetscCall(SNASetType(sna, flg ? type : SNAKHRONOS));
+  /* the current fit type, after the type has picked its natural one */
   for (fitindex = 0; fitindex < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(SNAFitTypes); fitindex++) {
     PetscCall(PetscStrcmp(sna->fittype, SNAFitTypes[fitindex], &flg));
     if (flg) break;
   }
-  PetscObjectOptionsBegin((PetscObject)sna);
-  PetscCall(PetscOptionsFList("-sna_type", "Separable neural architecture", "SNASetType", SNAList, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : SNAKHRONOS, type, sizeof(type), &flg));
-  if (flg || !((PetscObject)sna)->type_name) PetscCall(SNASetType(sna, flg ? type : SNAKHRONOS));
   PetscCall(PetscOptionsEList("-sna_fit_type", "Fitting algorithm", "SNASetFitType", SNAFitTypes, (PetscInt)PETSC_STATIC_ARRAY_LENGTH(SNAFitTypes), SNAFitTypes[fitindex < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(SNAFitTypes) ? fitindex : 0], &fitindex, &flg));
   if (flg) PetscCall(SNASetFitType(sna, SNAFitTypes[fitindex]));
   PetscCall(PetscOptionsReal("-sna_fit_lambda", "Tikhonov weight lambda of the loss (1/2N)|y-u|^2 + (lambda/2)|theta|^2", "SNASetRegularization", sna->lambda, &sna->lambda, NULL));

@@ -3,10 +3,13 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  -data_group <path>   group holding X and Y (default /; e.g. /hf)\n"
                            "  -model <out.h5>      fitted model, written atomically (an existing file is replaced only on success)\n"
                            "  -init_model <m.h5>   warm start from a saved model instead of a fresh initialisation\n"
-                           "  -results <r.json>    JSON report: n_samples, n_params, train_mse, wall_time_s, ranks, machine, ...\n"
-                           "Class options: -sna_type khronos, -sna_fit_type als|tao, -sna_fit_lambda, -sna_fit_max_it, -sna_fit_rtol,\n"
-                           "  -sna_fit_atol, -sna_bounds, -sna_monitor, -sna_view; KHRONOS: -sna_khronos_nodes, -sna_khronos_degree,\n"
-                           "  -sna_khronos_modes, -sna_khronos_refine, -sna_khronos_enrich; TAO: -sna_fit_tao_type, -sna_fit_tao_monitor.\n";
+                           "  -results <r.json>    JSON report: n_samples, n_params, train_mse, wall_time_s, iterations (outer, inner),\n"
+                           "                       evaluations, ranks, machine, ...\n"
+                           "Class options: -sna_type khronos|aion, -sna_fit_type als|tao|infinite_descent, -sna_fit_lambda, -sna_fit_max_it,\n"
+                           "  -sna_fit_rtol, -sna_fit_atol, -sna_bounds, -sna_monitor, -sna_view; KHRONOS: -sna_khronos_nodes, -sna_khronos_degree,\n"
+                           "  -sna_khronos_modes, -sna_khronos_refine, -sna_khronos_enrich; AION (one output): -sna_aion_rank, -sna_aion_terms,\n"
+                           "  -sna_aion_pencil auto|always|never, -sna_aion_init; TAO: -sna_fit_tao_type (lmvm, bncg, nls, brgn, ...),\n"
+                           "  -sna_fit_tao_monitor.\n";
 
 #include <snaps.h>
 
@@ -97,6 +100,15 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportSetReal(report, "train_mse", mse));
     PetscCall(SNAPSReportSetReal(report, "train_relative_mse", var > 0 ? mse / var : mse));
     PetscCall(SNAPSReportSetInt(report, "iterations", its));
+    {
+      SNAFitStatistics st;
+      PetscCall(SNAGetFitStatistics(sna, &st));
+      PetscCall(SNAPSReportSetInt(report, "outer_iterations", st.outer));
+      PetscCall(SNAPSReportSetInt(report, "inner_iterations", st.inner));
+      PetscCall(SNAPSReportSetInt(report, "function_evaluations", st.function));
+      PetscCall(SNAPSReportSetInt(report, "gradient_evaluations", st.gradient));
+      PetscCall(SNAPSReportSetInt(report, "hessian_evaluations", st.hessian));
+    }
     PetscCall(SNAPSReportSetString(report, "converged_reason", SNAConvergedReasons[reason]));
     PetscCall(SNAPSReportSetReal(report, "wall_time_s", t1 - t0));
     PetscCall(SNAPSReportSetReal(report, "samples_per_second_per_rank", (PetscReal)N * (its > 0 ? its : 1) / ((t1 - t0) * size)));

@@ -55,3 +55,24 @@ PetscErrorCode SNALeastSquaresSolve(MPI_Comm comm, PetscInt n, PetscInt nrhs, Pe
   PetscCall(PetscFree3(buf, Acopy, Bcol));
   PetscFunctionReturn(0);
 }
+
+/* Eigen-decomposition of a symmetric matrix (LAPACK syev). A is symmetric, so its row-major and
+   column-major forms agree; LAPACK's column eigenvectors come back as rows of A. */
+PetscErrorCode SNASymmetricEigen(PetscInt n, PetscReal A[], PetscReal w[])
+{
+  PetscBLASInt bn, lwork = -1, info = 0;
+  PetscReal    wq, *work;
+
+  PetscFunctionBegin;
+  if (n == 0) PetscFunctionReturn(0);
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCall(PetscFPTrapPush(PETSC_FP_TRAP_OFF));
+  PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "U", &bn, A, &bn, w, &wq, &lwork, &info));
+  PetscCall(PetscBLASIntCast((PetscInt)wq, &lwork));
+  PetscCall(PetscMalloc1(lwork, &work));
+  PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "U", &bn, A, &bn, w, work, &lwork, &info));
+  PetscCall(PetscFree(work));
+  PetscCall(PetscFPTrapPop());
+  PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK syev (symmetric eigenvalues) failed with info %d", (int)info);
+  PetscFunctionReturn(0);
+}

@@ -57,6 +57,18 @@ def datasets(out):
     write(os.path.join(out, "int.h5"), X=np.round(10 * X).astype(np.int64), Y=Y)
     write(os.path.join(out, "noy.h5"), X=X)
 
+    # AION: one damped cosine 1.5 e^{-1.2 t} cos(8 t + 0.6) in one input
+    def atom(t):
+        return 1.5 * np.exp(-1.2 * t) * np.cos(8.0 * t + 0.6)
+
+    t200 = np.linspace(0.0, 1.0, 200)
+    write(os.path.join(out, "atom.h5"), X=t200[:, None], Y=atom(t200)[:, None])
+    t30 = np.linspace(0.0, 1.0, 30)
+    write(os.path.join(out, "atom30.h5"), X=t30[:, None], Y=atom(t30)[:, None])
+    ts = np.sort(rng.uniform(0.0, 1.0, 200))
+    write(os.path.join(out, "atom_scattered.h5"), X=ts[:, None], Y=atom(ts)[:, None])
+    write(os.path.join(out, "atom_2outputs.h5"), X=t200[:, None], Y=np.stack([atom(t200), -atom(t200)], axis=1))
+
     with open(os.path.join(out, "text.h5"), "w") as f:
         f.write("this is a plain text file, not HDF5\n1,2,3\n")
 

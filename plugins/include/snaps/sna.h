@@ -20,18 +20,20 @@ typedef const char *SNAType;
 
 /* Fitting algorithm names, for SNASetFitType() and -sna_fit_type. */
 typedef const char *SNAFitType;
-#define SNAFITALS "als"
-#define SNAFITTAO "tao"
+#define SNAFITALS             "als"
+#define SNAFITTAO             "tao"
+#define SNAFITINFINITEDESCENT "infinite_descent" /* single outer step solving grad L(theta + delta) = 0 (SCIENCE.md 5) */
 
 /* Why SNAFit() stopped. Positive: converged; negative: diverged or failed. */
 typedef enum {
-  SNA_CONVERGED_ITERATING = 0,
-  SNA_CONVERGED_ATOL      = 2, /* training loss below -sna_fit_atol */
-  SNA_CONVERGED_RTOL      = 3, /* relative loss decrease below -sna_fit_rtol */
-  SNA_CONVERGED_TAO       = 4, /* TAO reported convergence */
-  SNA_CONVERGED_ITS       = 5, /* -sna_fit_max_it sweeps done (the normal end of a fixed budget) */
-  SNA_DIVERGED_NANORINF   = -1,
-  SNA_DIVERGED_TAO        = -2
+  SNA_CONVERGED_ITERATING  = 0,
+  SNA_CONVERGED_ATOL       = 2, /* training loss below -sna_fit_atol */
+  SNA_CONVERGED_RTOL       = 3, /* relative loss decrease below -sna_fit_rtol */
+  SNA_CONVERGED_TAO        = 4, /* TAO reported convergence */
+  SNA_CONVERGED_ITS        = 5, /* -sna_fit_max_it sweeps done (the normal end of a fixed budget) */
+  SNA_CONVERGED_STATIONARY = 6, /* grad L = 0 solved: the Newton decrement fell to rounding level */
+  SNA_DIVERGED_NANORINF    = -1,
+  SNA_DIVERGED_TAO         = -2
 } SNAConvergedReason;
 PETSC_EXTERN const char *const *SNAConvergedReasons;
 
@@ -79,7 +81,7 @@ PETSC_EXTERN PetscErrorCode SNAGetBounds(SNA, const PetscReal *[], const PetscRe
 /* Number of trainable parameters (valid after SNASetUp()). */
 PETSC_EXTERN PetscErrorCode SNAGetNumParameters(SNA, PetscInt *);
 
-/* Chooses the fitting algorithm (SNAFITALS, SNAFITTAO). */
+/* Chooses the fitting algorithm (SNAFITALS, SNAFITTAO, SNAFITINFINITEDESCENT). */
 PETSC_EXTERN PetscErrorCode SNASetFitType(SNA, SNAFitType);
 /* Returns the fitting algorithm. */
 PETSC_EXTERN PetscErrorCode SNAGetFitType(SNA, SNAFitType *);
@@ -93,6 +95,23 @@ PETSC_EXTERN PetscErrorCode SNAFit(SNA, Vec, Vec);
 PETSC_EXTERN PetscErrorCode SNAGetConvergedReason(SNA, SNAConvergedReason *);
 /* Number of sweeps (ALS) or iterations (TAO) of the last fit, all levels together. */
 PETSC_EXTERN PetscErrorCode SNAGetIterationNumber(SNA, PetscInt *);
+
+/* Work counts of the last fit, so that fitting methods can be compared honestly. */
+typedef struct {
+  PetscInt outer;    /* outer iterations: ALS sweeps, TAO iterations, infinite-descent steps */
+  PetscInt inner;    /* inner iterations: Newton/linear systems solved inside the outer steps (trial steps
+                        included), or Krylov iterations of TAO's Newton-type solvers */
+  PetscInt function; /* loss or residual evaluations over all samples */
+  PetscInt gradient; /* gradient or Jacobian evaluations over all samples */
+  PetscInt hessian;  /* Hessian evaluations over all samples */
+} SNAFitStatistics;
+/* Returns the work counts of the last fit (all zero before a fit). */
+PETSC_EXTERN PetscErrorCode SNAGetFitStatistics(SNA, SNAFitStatistics *);
+
+/* Copies the flat trainable parameter vector theta (length SNAGetNumParameters()) out of the model. */
+PETSC_EXTERN PetscErrorCode SNAGetParameters(SNA, PetscReal[]);
+/* Sets the flat parameter vector theta, e.g. a chosen initialisation before SNAFit(); rejects NaN/Inf. */
+PETSC_EXTERN PetscErrorCode SNASetParameters(SNA, const PetscReal[]);
 /* Mean squared error over all samples and outputs: (1/(N q)) sum |y - u|^2. */
 PETSC_EXTERN PetscErrorCode SNAComputeMSE(SNA, Vec, Vec, PetscReal *);
 
@@ -114,8 +133,10 @@ PETSC_EXTERN PetscErrorCode SNALoad(SNA, const char[]);
 PETSC_EXTERN PetscErrorCode SNAMonitorSet(SNA, PetscErrorCode (*)(SNA, PetscInt, PetscReal, void *), void *, PetscErrorCode (*)(void **));
 /* Removes all monitors. */
 PETSC_EXTERN PetscErrorCode SNAMonitorCancel(SNA);
-/* The default monitor behind -sna_monitor: prints "  it SNA loss mse" lines. */
+/* The default monitor behind -sna_monitor: prints "  it SNA loss mse" lines (plus the fit's stage, if it names one). */
 PETSC_EXTERN PetscErrorCode SNAMonitorDefault(SNA, PetscInt, PetscReal, void *);
+/* What the fit is doing at the current monitor call (e.g. "algebraic start"), or NULL; owned by the SNA. */
+PETSC_EXTERN PetscErrorCode SNAMonitorGetStage(SNA, const char **);
 
 /* ---- Type khronos: per-input B-spline expansions multiplied into M modes (SCIENCE.md section 1) ---- */
 /* Sets the spline degree k (1..5), nodes G per input (>= k + 1) and modes M (>= 1) before set-up. */
@@ -125,3 +146,21 @@ PETSC_EXTERN PetscErrorCode SNAKhronosGetBasis(SNA, PetscInt *, PetscInt *, Pets
 /* Sets the knot-refinement levels of each fit (nodes doubled by exact knot insertion, warm start)
    and whether the rank grows greedily from 1 to M. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetRefinement(SNA, PetscInt, PetscBool);
+
+/* ---- Type aion: rank-r separable sum of products of 1-D atoms (SCIENCE.md section 5) ----
+     u(x) = sum_{m<r} prod_{p<d} psi_{p,m}(t_p),  psi_{p,m}(t) = sum_{k<P} A exp(alpha t) cos(omega t + phi)
+   with t_p in [0, 1] from the input box. theta holds (A, alpha, omega, phi) of term k of factor (p, m) at
+   4 * ((p * r + m) * P + k). One output. */
+/* How infinite descent finds exponents and frequencies: algebraically (matrix pencil) when the data allow. */
+typedef enum {
+  SNA_AION_PENCIL_AUTO,   /* the pencil on uniform 1-D data or a uniform 2-D tensor grid, else root finding */
+  SNA_AION_PENCIL_ALWAYS, /* the pencil, or an error naming why the data do not allow it */
+  SNA_AION_PENCIL_NEVER   /* root finding from the current parameters only */
+} SNAAionPencilMode;
+PETSC_EXTERN const char *const SNAAionPencilModes[];
+/* Sets the rank r (>= 1) and the terms P (>= 1) of every 1-D factor, before set-up. */
+PETSC_EXTERN PetscErrorCode SNAAionSetAtoms(SNA, PetscInt, PetscInt);
+/* Returns the rank r and terms P (either pointer may be NULL). */
+PETSC_EXTERN PetscErrorCode SNAAionGetAtoms(SNA, PetscInt *, PetscInt *);
+/* Chooses when infinite descent uses the matrix pencil. */
+PETSC_EXTERN PetscErrorCode SNAAionSetPencilMode(SNA, SNAAionPencilMode);

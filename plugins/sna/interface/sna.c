@@ -1,7 +1,7 @@
 /* The SNA class interface: create, configure, fit, evaluate, view, destroy. */
 #include <snaps/private/snaimpl.h>
 
-static const char *const SNAFitTypes[] = {SNAFITALS, SNAFITTAO};
+static const char *const SNAFitTypes[] = {SNAFITALS, SNAFITTAO, SNAFITINFINITEDESCENT};
 
 /* Creates an SNA of type khronos on comm; every rank holds the whole (small) model. */
 PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
@@ -56,7 +56,7 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   PetscCall(PetscObjectTypeCompare((PetscObject)sna, type, &match));
   if (match) PetscFunctionReturn(0);
   PetscCall(PetscFunctionListFind(SNAList, type, &create));
-  PetscCheck(create, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown SNA type '%s' (known types: khronos)", type);
+  PetscCheck(create, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown SNA type '%s' (known types: khronos, aion)", type);
   if (sna->ops->destroy) PetscCall((*sna->ops->destroy)(sna));
   PetscCall(PetscMemzero(sna->ops, sizeof(struct _SNAOps)));
   sna->data        = NULL;
@@ -105,14 +105,15 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCall(SNAInitializePackage());
+  PetscObjectOptionsBegin((PetscObject)sna);
+  PetscCall(PetscOptionsFList("-sna_type", "Separable neural architecture", "SNASetType", SNAList, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : SNAKHRONOS, type, sizeof(type), &flg));
+  if (flg || !((PetscObject)sna)->type_name) PetscCall(SNASetType(sna, flg ? type : SNAKHRONOS));
+  /* the current fit type, after the type has picked its natural one */
   for (fitindex = 0; fitindex < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(SNAFitTypes); fitindex++) {
     PetscCall(PetscStrcmp(sna->fittype, SNAFitTypes[fitindex], &flg));
     if (flg) break;
   }
-  PetscObjectOptionsBegin((PetscObject)sna);
-  PetscCall(PetscOptionsFList("-sna_type", "Separable neural architecture", "SNASetType", SNAList, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : SNAKHRONOS, type, sizeof(type), &flg));
-  if (flg || !((PetscObject)sna)->type_name) PetscCall(SNASetType(sna, flg ? type : SNAKHRONOS));
-  PetscCall(PetscOptionsEList("-sna_fit_type", "Fitting algorithm", "SNASetFitType", SNAFitTypes, (PetscInt)PETSC_STATIC_ARRAY_LENGTH(SNAFitTypes), SNAFitTypes[fitindex < 2 ? fitindex : 0], &fitindex, &flg));
+  PetscCall(PetscOptionsEList("-sna_fit_type", "Fitting algorithm", "SNASetFitType", SNAFitTypes, (PetscInt)PETSC_STATIC_ARRAY_LENGTH(SNAFitTypes), SNAFitTypes[fitindex < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(SNAFitTypes) ? fitindex : 0], &fitindex, &flg));
   if (flg) PetscCall(SNASetFitType(sna, SNAFitTypes[fitindex]));
   PetscCall(PetscOptionsReal("-sna_fit_lambda", "Tikhonov weight lambda of the loss (1/2N)|y-u|^2 + (lambda/2)|theta|^2", "SNASetRegularization", sna->lambda, &sna->lambda, NULL));
   PetscCall(PetscOptionsReal("-sna_fit_atol", "Stop when the training MSE falls below this", "SNASetTolerances", sna->atol, &sna->atol, NULL));
@@ -209,6 +210,18 @@ PetscErrorCode SNASetFitType(SNA sna, SNAFitType type)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidCharPointer(type, 2);
+  PetscCall(PetscFree(sna->fittype));
+  PetscCall(PetscStrallocpy(type, &sna->fittype));
+  sna->fittype_set = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/* A type's natural fit (called by its create routine); a choice the user made is kept. */
+PetscErrorCode SNASetDefaultFitType(SNA sna, SNAFitType type)
+{
+  PetscFunctionBegin;
+  if (sna->fittype_set) PetscFunctionReturn(0);
   PetscCall(PetscFree(sna->fittype));
   PetscCall(PetscStrallocpy(type, &sna->fittype));
   PetscFunctionReturn(0);
@@ -388,6 +401,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCall(PetscLogEventBegin(SNA_Fit, sna, X, Y, 0));
   sna->iterations = 0;
   sna->reason     = SNA_CONVERGED_ITERATING;
+  PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
   PetscCall(PetscStrcmp(sna->fittype, SNAFITTAO, &istao));
   if (istao) {
     PetscCheck(sna->ops->lossgradientlocal, comm, PETSC_ERR_SUP, "SNA type %s has no gradient, so it cannot be fitted with -sna_fit_type tao", ((PetscObject)sna)->type_name);
@@ -397,6 +411,8 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
     PetscCall((*sna->ops->fit)(sna, X, Y));
   }
   PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
+  sna->monitorstage = NULL;
+  if (!sna->stats.outer) sna->stats.outer = sna->iterations;
   PetscCall(SNAComputeMSE(sna, X, Y, &sna->fit_mse));
   if (PetscIsInfOrNanReal(sna->fit_mse)) sna->reason = SNA_DIVERGED_NANORINF;
   PetscCall(SNAViewFromOptions(sna, NULL, "-sna_view"));
@@ -418,6 +434,39 @@ PetscErrorCode SNAGetIterationNumber(SNA sna, PetscInt *its)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   *its = sna->iterations;
+  PetscFunctionReturn(0);
+}
+
+/* Work counts of the last fit. */
+PetscErrorCode SNAGetFitStatistics(SNA sna, SNAFitStatistics *stats)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidPointer(stats, 2);
+  *stats = sna->stats;
+  PetscFunctionReturn(0);
+}
+
+/* Copies theta out of the model (sets the model up first if needed). */
+PetscErrorCode SNAGetParameters(SNA sna, PetscReal theta[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCall(SNASetUp(sna));
+  PetscCheck(sna->ops->getparameters, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s does not expose its parameters", ((PetscObject)sna)->type_name);
+  PetscCall((*sna->ops->getparameters)(sna, theta));
+  PetscFunctionReturn(0);
+}
+
+/* Sets theta (sets the model up first if needed); every entry must be finite. */
+PetscErrorCode SNASetParameters(SNA sna, const PetscReal theta[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCall(SNASetUp(sna));
+  PetscCheck(sna->ops->setparameters, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s does not accept parameters", ((PetscObject)sna)->type_name);
+  for (PetscInt i = 0; i < sna->nparams; i++) PetscCheck(!PetscIsInfOrNanReal(theta[i]), PETSC_COMM_SELF, PETSC_ERR_FP, "Parameter %" PetscInt_FMT " given to SNASetParameters() is NaN or Inf", i);
+  PetscCall((*sna->ops->setparameters)(sna, theta));
   PetscFunctionReturn(0);
 }
 
@@ -546,7 +595,10 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
     PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   }
   PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s, lambda %g, atol %g, rtol %g, max_it %" PetscInt_FMT "\n", sna->fittype, (double)sna->lambda, (double)sna->atol, (double)sna->rtol, sna->max_it));
-  if (sna->reason != SNA_CONVERGED_ITERATING) PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, training MSE %g\n", SNAConvergedReasons[sna->reason], sna->iterations, (double)sna->fit_mse));
+  if (sna->reason != SNA_CONVERGED_ITERATING) {
+    PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, training MSE %g\n", SNAConvergedReasons[sna->reason], sna->iterations, (double)sna->fit_mse));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "work: %" PetscInt_FMT " outer, %" PetscInt_FMT " inner iterations; %" PetscInt_FMT " loss, %" PetscInt_FMT " gradient, %" PetscInt_FMT " Hessian evaluations\n", sna->stats.outer, sna->stats.inner, sna->stats.function, sna->stats.gradient, sna->stats.hessian));
+  }
   if (sna->ops->view) PetscCall((*sna->ops->view)(sna, viewer));
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);

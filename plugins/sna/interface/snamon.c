@@ -47,7 +47,19 @@ PetscErrorCode SNAMonitorDefault(SNA sna, PetscInt it, PetscReal mse, void *ctx)
 
   PetscFunctionBegin;
   PetscCall(PetscViewerASCIIAddTab(viewer, ((PetscObject)sna)->tablevel));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " SNA loss (training MSE) %14.12e\n", it, (double)mse));
+  if (sna->monitorstage)
+    PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " SNA loss (training MSE) %14.12e  [%s]\n", it, (double)mse, sna->monitorstage));
+  else
+    PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " SNA loss (training MSE) %14.12e\n", it, (double)mse));
   PetscCall(PetscViewerASCIISubtractTab(viewer, ((PetscObject)sna)->tablevel));
+  PetscFunctionReturn(0);
+}
+
+/* The fit's current stage, for monitors that want to say more than the loss. */
+PetscErrorCode SNAMonitorGetStage(SNA sna, const char **stage)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  *stage = sna->monitorstage;
   PetscFunctionReturn(0);
 }

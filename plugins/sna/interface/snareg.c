@@ -8,10 +8,11 @@ PetscFunctionList SNAList = NULL;
 static PetscBool SNAPackageInitialized = PETSC_FALSE;
 static PetscBool SNARegisterAllCalled  = PETSC_FALSE;
 
-const char *const  SNAConvergedReasons_Shifted[] = {"DIVERGED_TAO", "DIVERGED_NANORINF", "CONVERGED_ITERATING", "", "CONVERGED_ATOL", "CONVERGED_RTOL", "CONVERGED_TAO", "CONVERGED_ITS", "SNAConvergedReason", "SNA_", NULL};
+const char *const  SNAConvergedReasons_Shifted[] = {"DIVERGED_TAO", "DIVERGED_NANORINF", "CONVERGED_ITERATING", "", "CONVERGED_ATOL", "CONVERGED_RTOL", "CONVERGED_TAO", "CONVERGED_ITS", "CONVERGED_STATIONARY", "SNAConvergedReason", "SNA_", NULL};
 const char *const *SNAConvergedReasons           = SNAConvergedReasons_Shifted + 2;
 
 PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA);
+PETSC_EXTERN PetscErrorCode SNACreate_Aion(SNA);
 
 /* Registers the built-in SNA types. */
 static PetscErrorCode SNARegisterAll(void)
@@ -20,6 +21,7 @@ static PetscErrorCode SNARegisterAll(void)
   if (SNARegisterAllCalled) PetscFunctionReturn(0);
   SNARegisterAllCalled = PETSC_TRUE;
   PetscCall(SNARegister(SNAKHRONOS, SNACreate_Khronos));
+  PetscCall(SNARegister(SNAAION, SNACreate_Aion));
   PetscFunctionReturn(0);
 }
 

@@ -23,7 +23,8 @@ typedef struct {
 PETSC_INTERN PetscErrorCode SNAKhronosAllocate(SNA, PetscInt, PetscInt);
 /* Sets mode m of every input to deterministic pseudo-random values and its output weights to zero. */
 PETSC_INTERN PetscErrorCode SNAKhronosInitializeMode(SNA, PetscInt);
-/* Fits by alternating least squares with optional knot refinement and rank enrichment. */
+/* Fits by alternating least squares (or single-step block Newton, fit type infinite_descent) with
+   optional knot refinement and rank enrichment. */
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_ALS(SNA, Vec, Vec);
 /* HDF5 model-group I/O. */
 PETSC_INTERN PetscErrorCode SNASave_Khronos(SNA, hid_t);

@@ -27,6 +27,12 @@ struct _SNAOps {
   PetscErrorCode (*setparameters)(SNA, const PetscReal[]);
   /* for n local samples: *sse = 1/2 sum |u - y|^2 and grad += d sse / d theta (no MPI reduction) */
   PetscErrorCode (*lossgradientlocal)(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal *, PetscReal[]);
+  /* optional, for Newton-type fits: H += d^2 sse / d theta^2 over n local samples, the exact Hessian
+     (nparams x nparams, row-major, both triangles) */
+  PetscErrorCode (*hessianlocal)(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal[]);
+  /* optional, for Gauss-Newton fits: residuals r[i*q + j] = u_j(x_i) - y_ij of n local samples and their
+     Jacobian J (n*q rows of nparams, row-major) */
+  PetscErrorCode (*residualjacobianlocal)(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal[], PetscReal[]);
 };
 
 struct _p_SNA {
@@ -39,23 +45,28 @@ struct _p_SNA {
 
   /* fitting */
   char              *fittype;
+  PetscBool          fittype_set; /* chosen by the user; otherwise a type may pick its natural fit */
   PetscReal          lambda, atol, rtol;
   PetscInt           max_it;
   PetscInt           iterations;
   PetscReal          fit_mse;
   SNAConvergedReason reason;
+  SNAFitStatistics   stats;
 
   /* monitors */
   PetscErrorCode (*monitor[SNA_MAX_MONITORS])(SNA, PetscInt, PetscReal, void *);
   void *monitorcontext[SNA_MAX_MONITORS];
   PetscErrorCode (*monitordestroy[SNA_MAX_MONITORS])(void **);
-  PetscInt numbermonitors;
+  PetscInt    numbermonitors;
+  const char *monitorstage; /* static string naming the fit's current stage for monitors, or NULL */
 
   void *data; /* the type's own struct */
 };
 
 /* Calls every monitor set on the SNA. */
 PETSC_INTERN PetscErrorCode SNAMonitor(SNA, PetscInt, PetscReal);
+/* Sets the fit's default type unless the user chose one (a type's natural fit, e.g. AION's infinite descent). */
+PETSC_INTERN PetscErrorCode SNASetDefaultFitType(SNA, SNAFitType);
 /* Maps input x (length d) to the unit box [0,1]^d using the SNA's bounds (no clamping). */
 static inline PetscReal SNAUnitCoordinate(SNA sna, PetscInt p, PetscReal x)
 {
@@ -67,7 +78,8 @@ PETSC_INTERN PetscErrorCode SNAGetLocalRows(SNA, Vec, PetscInt, const char[], Pe
 /* Global number of samples behind local counts. */
 PETSC_INTERN PetscErrorCode SNAGlobalCount(SNA, PetscInt, PetscInt *);
 
-/* Gradient-based fitting through PETSc TAO, for any type that has the parameter ops. */
+/* Gradient-based fitting through PETSc TAO, for any type that has the parameter ops (Hessian and
+   residual-Jacobian ops, where a type has them, enable TAO NLS and BRGN). */
 PETSC_INTERN PetscErrorCode SNAFit_TAO(SNA, Vec, Vec);
 
 /* Distributed regularised least squares: given the rank-local normal equations A (n x n,
@@ -75,6 +87,14 @@ PETSC_INTERN PetscErrorCode SNAFit_TAO(SNA, Vec, Vec);
    reduction, adds lambda*I to A/scale, and solves (A/scale + lambda I) Z = B/scale in place of B
    (Cholesky; minimum-norm SVD least squares if A is singular). A is overwritten. */
 PETSC_INTERN PetscErrorCode SNALeastSquaresSolve(MPI_Comm, PetscInt, PetscInt, PetscReal, PetscReal, PetscReal[], PetscReal[]);
+
+/* Matrix pencil (Hua-Sarkar) for sums of complex exponentials: nchan channels of n uniformly spaced samples
+   (data[c*n + i]) share K exponentials z_k; with pencil parameter L (K <= L <= n - K) returns the K
+   eigenvalues z_k (zre, zim), conjugate pairs adjacent. Serial (every rank calls it on the same data). */
+PETSC_INTERN PetscErrorCode SNAMatrixPencil(PetscInt, PetscInt, const PetscReal[], PetscInt, PetscInt, PetscReal[], PetscReal[]);
+/* Symmetric eigen-decomposition of the n x n matrix A (row-major): eigenvalues ascending in w, and
+   eigenvectors as the rows of A (row i belongs to w[i]). */
+PETSC_INTERN PetscErrorCode SNASymmetricEigen(PetscInt, PetscReal[], PetscReal[]);
 
 /* HDF5 helpers for model files; each returns a PETSc error naming the file and object. */
 PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeInt(hid_t, const char[], PetscInt);

@@ -378,6 +378,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   sna->ops->getparameters     = SNAGetParameters_Khronos;
   sna->ops->setparameters     = SNASetParameters_Khronos;
   sna->ops->lossgradientlocal = SNALossGradientLocal_Khronos;
+  PetscCall(SNASetDefaultFitType(sna, SNAFITALS));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", SNAKhronosSetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", SNAKhronosGetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", SNAKhronosSetRefinement_Khronos));

@@ -3,16 +3,23 @@
    With every block but one frozen, u is linear in that block, so each update is the exact optimum
    of a regularised least-squares problem: W[p] (G*M unknowns) or the output head C (M x q).
    Rank-local normal equations are summed with one MPI reduction per block. A fit runs in stages:
-   rank enrichment (1 -> M modes, if enabled) and then knot refinement levels (G -> 2(G-k)+k). */
+   rank enrichment (1 -> M modes, if enabled) and then knot refinement levels (G -> 2(G-k)+k).
+
+   Fit type infinite_descent takes the same sweeps through a different path: each block update is one
+   Newton step delta = -H_b^{-1} grad_b L on the block's optimality condition, with the gradient of the
+   whole loss from the type's gradient op and H_b the block Hessian (Gauss-Newton is exact: the loss is
+   quadratic in the block). Since the loss is quadratic in the block, the one step lands on the block's
+   exact optimum, the ALS solution, which the unit test checks to rounding. */
 #include <snaps/private/khronosimpl.h>
 
 /* Per-fit cache of basis values and per-input factors of the local samples. */
 typedef struct {
-  PetscInt   n;     /* local samples */
-  PetscInt   N;     /* global samples */
-  PetscInt  *first; /* first[i*d + p] */
-  PetscReal *vals;  /* vals[(i*d + p)*(k+1) + a] */
-  PetscReal *F;     /* F[(p*n + i)*M + m] = f_{p,m}(x_ip) */
+  PetscInt         n;     /* local samples */
+  PetscInt         N;     /* global samples */
+  const PetscReal *x;     /* local inputs, for the gradient of the single-step updates */
+  PetscInt        *first; /* first[i*d + p] */
+  PetscReal       *vals;  /* vals[(i*d + p)*(k+1) + a] */
+  PetscReal       *F;     /* F[(p*n + i)*M + m] = f_{p,m}(x_ip) */
 } KhronosALSCache;
 
 static PetscErrorCode CacheBasis(SNA sna, const PetscReal x[], KhronosALSCache *c)
@@ -90,42 +97,55 @@ static PetscErrorCode CacheMSE(SNA sna, const KhronosALSCache *c, const PetscRea
   PetscFunctionReturn(0);
 }
 
-/* Exact optimum of the output head C given all W: (Z^T Z / N + lambda I) C = Z^T Y / N. */
-static PetscErrorCode SolveHead(SNA sna, const KhronosALSCache *c, const PetscReal y[])
+/* Normal equations of the output head C given all W: A = Z^T Z (M x M, rank-local) and, if B,
+   B = Z^T Y (M x q); A is also the Hessian of the head's block (the same for every output). */
+static PetscErrorCode AssembleHead(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscReal A[], PetscReal B[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes;
-  PetscReal     *A, *B, *z;
+  PetscReal     *z;
 
   PetscFunctionBegin;
-  PetscCall(PetscCalloc3(M * M, &A, M * q, &B, M, &z));
+  PetscCall(PetscMalloc1(M, &z));
   for (PetscInt i = 0; i < c->n; i++) {
     ModeProduct(c, d, M, i, -1, z);
     for (PetscInt m = 0; m < M; m++) {
       for (PetscInt l = 0; l < M; l++) A[m * M + l] += z[m] * z[l];
-      for (PetscInt j = 0; j < q; j++) B[m * q + j] += z[m] * y[i * q + j];
+      if (B)
+        for (PetscInt j = 0; j < q; j++) B[m * q + j] += z[m] * y[i * q + j];
     }
   }
-  PetscCall(SNALeastSquaresSolve(PetscObjectComm((PetscObject)sna), M, q, (PetscReal)c->N, sna->lambda, A, B));
-  PetscCall(PetscArraycpy(kh->C, B, M * q));
-  PetscCall(PetscFree3(A, B, z));
+  PetscCall(PetscFree(z));
   PetscFunctionReturn(0);
 }
 
-/* Exact optimum of block W[p]: the features of sample i, output j, are
-   B_g(x_ip) P_m C[m,j] with P_m = prod_{r != p} f_{r,m}; summing over j gives the Gram matrix
-   sum_i B_g B_g' P_m P_m' (C C^T)_{m m'} and right-hand side sum_i B_g P_m (C y_i)_m.
-   Afterwards each mode of W[p] is scaled to unit norm and the scale moved into C (u unchanged),
-   which keeps the blocks well conditioned. */
-static PetscErrorCode SolveBlock(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscInt p)
+/* Exact optimum of the output head C given all W: (Z^T Z / N + lambda I) C = Z^T Y / N. */
+static PetscErrorCode SolveHead(SNA sna, const KhronosALSCache *c, const PetscReal y[])
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt q = sna->dim_out, M = kh->modes;
+  PetscReal     *A, *B;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc2(M * M, &A, M * q, &B));
+  PetscCall(AssembleHead(sna, c, y, A, B));
+  PetscCall(SNALeastSquaresSolve(PetscObjectComm((PetscObject)sna), M, q, (PetscReal)c->N, sna->lambda, A, B));
+  PetscCall(PetscArraycpy(kh->C, B, M * q));
+  PetscCall(PetscFree2(A, B));
+  PetscFunctionReturn(0);
+}
+
+/* Normal equations of block W[p]: the features of sample i, output j, are B_g(x_ip) P_m C[m,j] with
+   P_m = prod_{r != p} f_{r,m}; summing over j gives the Gram matrix (also the block's Hessian)
+   sum_i B_g B_g' P_m P_m' (C C^T)_{m m'} and, if b, the right-hand side sum_i B_g P_m (C y_i)_m. */
+static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, PetscReal A[], PetscReal b[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, G = kh->nodes, k1 = kh->degree + 1;
   const PetscInt nb = G * M, nl = k1 * M;
-  PetscReal     *A, *b, *S, *P, *cy, *u;
+  PetscReal     *S, *P, *cy, *u;
 
   PetscFunctionBegin;
-  PetscCall(PetscCalloc2(nb * nb, &A, nb, &b));
   PetscCall(PetscMalloc4(M * M, &S, M, &P, M, &cy, nl, &u));
   for (PetscInt m = 0; m < M; m++)
     for (PetscInt l = 0; l < M; l++) {
@@ -149,21 +169,77 @@ static PetscErrorCode SolveBlock(SNA sna, KhronosALSCache *c, const PetscReal y[
       const PetscReal *Srow = S + (r % M) * M;
       const PetscReal  ur   = u[r];
       for (PetscInt s = 0; s < nl; s++) Arow[s] += ur * u[s] * Srow[s % M];
-      b[first * M + r] += ur * cy[r % M];
+      if (b) b[first * M + r] += ur * cy[r % M];
     }
   }
-  PetscCall(SNALeastSquaresSolve(PetscObjectComm((PetscObject)sna), nb, 1, (PetscReal)c->N, sna->lambda, A, b));
+  PetscCall(PetscFree4(S, P, cy, u));
+  PetscFunctionReturn(0);
+}
+
+/* Stores a new block W[p] (nb = G*M values): each mode is scaled to unit norm and the scale moved into
+   C (u unchanged), which keeps the blocks well conditioned; then the cached factors are refreshed. */
+static void StoreBlock(SNA sna, KhronosALSCache *c, PetscInt p, const PetscReal w[])
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt q = sna->dim_out, M = kh->modes, G = kh->nodes;
+
   for (PetscInt m = 0; m < M; m++) {
     PetscReal norm = 0;
-    for (PetscInt g = 0; g < G; g++) norm += PetscSqr(b[g * M + m]);
+    for (PetscInt g = 0; g < G; g++) norm += PetscSqr(w[g * M + m]);
     norm = PetscSqrtReal(norm);
     if (norm == 0) norm = 1.0;
-    for (PetscInt g = 0; g < G; g++) kh->W[(p * G + g) * M + m] = b[g * M + m] / norm;
+    for (PetscInt g = 0; g < G; g++) kh->W[(p * G + g) * M + m] = w[g * M + m] / norm;
     for (PetscInt j = 0; j < q; j++) kh->C[m * q + j] *= norm;
   }
   CacheFactor(sna, c, p);
-  PetscCall(PetscFree4(S, P, cy, u));
+}
+
+/* Exact optimum of block W[p] by its normal equations (ALS). */
+static PetscErrorCode SolveBlock(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscInt p)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt nb = kh->nodes * kh->modes;
+  PetscReal     *A, *b;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc2(nb * nb, &A, nb, &b));
+  PetscCall(AssembleBlock(sna, c, y, p, A, b));
+  PetscCall(SNALeastSquaresSolve(PetscObjectComm((PetscObject)sna), nb, 1, (PetscReal)c->N, sna->lambda, A, b));
+  StoreBlock(sna, c, p, b);
   PetscCall(PetscFree2(A, b));
+  PetscFunctionReturn(0);
+}
+
+/* One Newton step on the optimality condition of a block (p = -1: the head C, else W[p]):
+   (H_b / N + lambda I) delta = -(grad_b / N + lambda theta_b) with grad from the type's gradient op.
+   The rank-local gradient is the right-hand side's rank-local part; lambda theta_b enters once (rank 0). */
+static PetscErrorCode NewtonBlockStep(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscInt p)
+{
+  SNA_Khronos     *kh = (SNA_Khronos *)sna->data;
+  const PetscInt   q = sna->dim_out, M = kh->modes, nW = sna->dim_in * kh->nodes * M;
+  const PetscInt   nb = p < 0 ? M : kh->nodes * M, nrhs = p < 0 ? q : 1;
+  PetscReal       *A, *grad, *rhs, *block = p < 0 ? kh->C : kh->W + p * nb, sse;
+  const PetscReal *gb;
+  PetscMPIInt      rank;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)sna), &rank));
+  PetscCall(PetscCalloc3(nb * nb, &A, sna->nparams, &grad, nb * nrhs, &rhs));
+  if (p < 0)
+    PetscCall(AssembleHead(sna, c, y, A, NULL));
+  else
+    PetscCall(AssembleBlock(sna, c, y, p, A, NULL));
+  PetscCall((*sna->ops->lossgradientlocal)(sna, c->n, c->x, y, &sse, grad));
+  gb = p < 0 ? grad + nW : grad + p * nb; /* theta = [W, C]; C is M x q row-major, like the head's B */
+  for (PetscInt i = 0; i < nb * nrhs; i++) rhs[i] = -gb[i] - (rank == 0 ? c->N * sna->lambda * block[i] : 0.0);
+  PetscCall(SNALeastSquaresSolve(PetscObjectComm((PetscObject)sna), nb, nrhs, (PetscReal)c->N, sna->lambda, A, rhs));
+  for (PetscInt i = 0; i < nb * nrhs; i++) rhs[i] += block[i]; /* theta_b + delta */
+  if (p < 0)
+    PetscCall(PetscArraycpy(kh->C, rhs, M * q));
+  else
+    StoreBlock(sna, c, p, rhs);
+  sna->stats.gradient++;
+  PetscCall(PetscFree3(A, grad, rhs));
   PetscFunctionReturn(0);
 }
 
@@ -219,9 +295,9 @@ static PetscErrorCode RefineKnots(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* Runs ALS sweeps (head, then each input block) until a stopping test holds. Returns in *done
-   whether the absolute tolerance was met (no further stages needed). */
-static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscBool *done)
+/* Runs sweeps (head, then each input block; ALS solves or single Newton steps) until a stopping test
+   holds. Returns in *done whether the absolute tolerance was met (no further stages needed). */
+static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscBool newton, PetscBool *done)
 {
   PetscReal prev, mse;
 
@@ -230,8 +306,15 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
   PetscCall(CacheMSE(sna, c, y, &prev));
   if (sna->iterations == 0) PetscCall(SNAMonitor(sna, 0, prev));
   for (PetscInt it = 0; it < sna->max_it; it++) {
-    PetscCall(SolveHead(sna, c, y));
-    for (PetscInt p = 0; p < sna->dim_in; p++) PetscCall(SolveBlock(sna, c, y, p));
+    for (PetscInt p = -1; p < sna->dim_in; p++) {
+      if (newton)
+        PetscCall(NewtonBlockStep(sna, c, y, p));
+      else if (p < 0)
+        PetscCall(SolveHead(sna, c, y));
+      else
+        PetscCall(SolveBlock(sna, c, y, p));
+      sna->stats.inner++;
+    }
     PetscCall(CacheMSE(sna, c, y, &mse));
     sna->iterations++;
     PetscCall(SNAMonitor(sna, sna->iterations, mse));
@@ -255,29 +338,34 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
   PetscFunctionReturn(0);
 }
 
-/* The ALS fit: for each refinement level, sweep (growing the rank first if enrichment is on). */
+/* The ALS fit (or, with fit type infinite_descent, the single-step block fit): for each refinement
+   level, sweep (growing the rank first if enrichment is on). */
 PetscErrorCode SNAFit_Khronos_ALS(SNA sna, Vec X, Vec Y)
 {
   SNA_Khronos     *kh = (SNA_Khronos *)sna->data;
   KhronosALSCache  c  = {0};
   const PetscReal *x, *y;
-  PetscBool        done = PETSC_FALSE;
+  PetscBool        done = PETSC_FALSE, newton, als;
 
   PetscFunctionBegin;
+  PetscCall(PetscStrcmp(sna->fittype, SNAFITINFINITEDESCENT, &newton));
+  PetscCall(PetscStrcmp(sna->fittype, SNAFITALS, &als));
+  PetscCheck(newton || als, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type khronos is fitted with -sna_fit_type als, infinite_descent or tao, not %s", sna->fittype);
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &c.n, &x));
   PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &c.n, &y));
   PetscCall(SNAGlobalCount(sna, c.n, &c.N));
+  c.x = x;
   for (PetscInt level = 0; level <= kh->refine && !done; level++) {
     if (level > 0) PetscCall(RefineKnots(sna));
     PetscCall(CacheBasis(sna, x, &c));
     PetscCall(CacheAllFactors(sna, &c));
     PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": %" PetscInt_FMT " nodes, %" PetscInt_FMT " modes\n", level, kh->nodes, kh->modes));
-    PetscCall(SweepStage(sna, &c, y, &done));
+    PetscCall(SweepStage(sna, &c, y, newton, &done));
     while (!done && kh->enrich && kh->modes < kh->max_modes) {
       PetscCall(AddMode(sna));
       PetscCall(CacheAllFactors(sna, &c));
       PetscCall(PetscInfo(sna, "KHRONOS rank enrichment: %" PetscInt_FMT " modes\n", kh->modes));
-      PetscCall(SweepStage(sna, &c, y, &done));
+      PetscCall(SweepStage(sna, &c, y, newton, &done));
     }
   }
   PetscCall(VecRestoreArrayRead(Y, &y));

@@ -1,0 +1,334 @@
+/* AION: a rank-r separable sum of products of 1-D atoms, each a sum of P damped cosines
+   (SCIENCE.md section 5). The type's basics: options, set-up, evaluation, parameters. */
+#include <snaps/private/aionimpl.h>
+
+const char *const SNAAionPencilModes[] = {"auto", "always", "never", "SNAAionPencilMode", "SNA_AION_PENCIL_", NULL};
+
+/* Converts n terms (a, b) <-> (A, phi) with alpha and omega unchanged: a = A cos(phi), b = -A sin(phi). */
+void SNAAionPolarToLinear(PetscInt n, const PetscReal in[], PetscReal out[])
+{
+  for (PetscInt j = 0; j < n; j++) {
+    const PetscReal A = in[4 * j], alpha = in[4 * j + 1], omega = in[4 * j + 2], phi = in[4 * j + 3];
+    out[4 * j]     = A * PetscCosReal(phi);
+    out[4 * j + 1] = -A * PetscSinReal(phi);
+    out[4 * j + 2] = alpha;
+    out[4 * j + 3] = omega;
+  }
+}
+
+/* The inverse of SNAAionPolarToLinear(), giving A >= 0 and phi in (-pi, pi]. */
+void SNAAionLinearToPolar(PetscInt n, const PetscReal in[], PetscReal out[])
+{
+  for (PetscInt j = 0; j < n; j++) {
+    const PetscReal a = in[4 * j], b = in[4 * j + 1], alpha = in[4 * j + 2], omega = in[4 * j + 3];
+    out[4 * j]     = PetscSqrtReal(a * a + b * b);
+    out[4 * j + 1] = alpha;
+    out[4 * j + 2] = omega;
+    out[4 * j + 3] = PetscAtan2Real(-b, a);
+  }
+}
+
+/* Allocates theta (zeroed) for the current d, r, P. */
+PetscErrorCode SNAAionAllocate(SNA sna)
+{
+  SNA_Aion *ai = (SNA_Aion *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscFree(ai->theta));
+  sna->nparams = SNAAionNumParameters(sna);
+  PetscCall(PetscCalloc1(sna->nparams, &ai->theta));
+  PetscFunctionReturn(0);
+}
+
+/* psi(t) = sum_k A e^{alpha t} cos(omega t + phi) for the P polar terms at th. */
+static inline PetscReal AionFactor(const PetscReal *th, PetscInt P, PetscReal t)
+{
+  PetscReal psi = 0;
+  for (PetscInt k = 0; k < P; k++, th += 4) psi += th[0] * PetscExpReal(th[1] * t) * PetscCosReal(th[2] * t + th[3]);
+  return psi;
+}
+
+/* Default start: input 0 carries amplitude 1/(r P), the others 1; frequencies spread over
+   pi, 2 pi, ..., r P pi (jittered by the seed), small exponents, zero phases. The same on every rank. */
+static PetscErrorCode SNAAionInitializeDefault(SNA sna)
+{
+  SNA_Aion      *ai = (SNA_Aion *)sna->data;
+  const PetscInt r = ai->rank, P = ai->terms;
+  PetscRandom    rnd;
+
+  PetscFunctionBegin;
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetType(rnd, PETSCRANDER48));
+  PetscCall(PetscRandomSetInterval(rnd, -1.0, 1.0));
+  PetscCall(PetscRandomSetSeed(rnd, (unsigned long)ai->seed));
+  PetscCall(PetscRandomSeed(rnd));
+  for (PetscInt p = 0; p < sna->dim_in; p++)
+    for (PetscInt m = 0; m < r; m++)
+      for (PetscInt k = 0; k < P; k++) {
+        PetscReal *th = ai->theta + 4 * ((p * r + m) * P + k), u1, u2;
+        PetscCall(PetscRandomGetValueReal(rnd, &u1));
+        PetscCall(PetscRandomGetValueReal(rnd, &u2));
+        th[0] = p == 0 ? 1.0 / (r * P) : 1.0;
+        th[1] = 0.1 * u1;
+        th[2] = PETSC_PI * (m * P + k + 1) * (1.0 + 0.1 * u2);
+        th[3] = 0.0;
+      }
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNASetUp_Aion(SNA sna)
+{
+  SNA_Aion *ai   = (SNA_Aion *)sna->data;
+  MPI_Comm  comm = PetscObjectComm((PetscObject)sna);
+
+  PetscFunctionBegin;
+  PetscCheck(sna->dim_out == 1, comm, PETSC_ERR_SUP, "AION fits one output, but the model has %" PetscInt_FMT ": fit one AION model per output", sna->dim_out);
+  PetscCall(SNAAionAllocate(sna));
+  if (ai->ninit) {
+    PetscCheck(ai->ninit == sna->nparams, comm, PETSC_ERR_ARG_SIZ, "-sna_aion_init has %" PetscInt_FMT " numbers but the model has 4 d r P = %" PetscInt_FMT " parameters (A, alpha, omega, phi for each of P = %" PetscInt_FMT " terms, rank %" PetscInt_FMT ", %" PetscInt_FMT " inputs)", ai->ninit, sna->nparams, ai->terms, ai->rank, sna->dim_in);
+    PetscCall(PetscArraycpy(ai->theta, ai->init, sna->nparams));
+  } else
+    PetscCall(SNAAionInitializeDefault(sna));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNADestroy_Aion(SNA sna)
+{
+  SNA_Aion *ai = (SNA_Aion *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscFree(ai->theta));
+  PetscCall(PetscFree(ai->init));
+  PetscCall(PetscFree(sna->data));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetAtoms_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionGetAtoms_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetPencilMode_C", NULL));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNASetFromOptions_Aion(SNA sna, PetscOptionItems *PetscOptionsObject)
+{
+  SNA_Aion *ai   = (SNA_Aion *)sna->data;
+  PetscInt  rank = ai->rank, terms = ai->terms, ninit = 4096;
+  PetscReal init[4096];
+  PetscBool flg;
+
+  PetscFunctionBegin;
+  PetscOptionsHeadBegin(PetscOptionsObject, "AION options");
+  PetscCall(PetscOptionsInt("-sna_aion_rank", "Rank r: number of separable products", "SNAAionSetAtoms", rank, &rank, NULL));
+  PetscCall(PetscOptionsInt("-sna_aion_terms", "Damped cosines P in every 1-D factor", "SNAAionSetAtoms", terms, &terms, NULL));
+  PetscCall(PetscOptionsEnum("-sna_aion_pencil", "Infinite descent: solve exponents and frequencies algebraically (matrix pencil)", "SNAAionSetPencilMode", SNAAionPencilModes, (PetscEnum)ai->pencil, (PetscEnum *)&ai->pencil, NULL));
+  PetscCall(PetscOptionsInt("-sna_aion_pencil_rows", "Pencil parameter L (0: from the sizes)", "", ai->pencil_L, &ai->pencil_L, NULL));
+  PetscCall(PetscOptionsInt("-sna_aion_seed", "Seed of the default initialisation", "", ai->seed, &ai->seed, NULL));
+  PetscCall(PetscOptionsRealArray("-sna_aion_init", "Initial parameters A,alpha,omega,phi of every term (input, rank, term order)", "SNASetParameters", init, &ninit, &flg));
+  PetscOptionsHeadEnd();
+  PetscCheck(ai->pencil_L >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_aion_pencil_rows must be >= 0 (0 chooses), not %" PetscInt_FMT, ai->pencil_L);
+  if (rank != ai->rank || terms != ai->terms) PetscCall(SNAAionSetAtoms(sna, rank, terms));
+  if (flg) {
+    PetscCheck(!sna->setupcalled, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-sna_aion_init applies before set-up; this model is already set up, fitted or loaded");
+    PetscCall(PetscFree(ai->init));
+    PetscCall(PetscMalloc1(ninit, &ai->init));
+    PetscCall(PetscArraycpy(ai->init, init, ninit));
+    ai->ninit = ninit;
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAView_Aion(SNA sna, PetscViewer viewer)
+{
+  SNA_Aion      *ai = (SNA_Aion *)sna->data;
+  const PetscInt r = ai->rank, P = ai->terms;
+
+  PetscFunctionBegin;
+  PetscCall(PetscViewerASCIIPrintf(viewer, "AION: rank %" PetscInt_FMT ", %" PetscInt_FMT " damped cosines per 1-D factor; infinite descent pencil: %s\n", r, P, SNAAionPencilModes[ai->pencil]));
+  if (!ai->theta || sna->dim_in * r * P > 64) PetscFunctionReturn(0);
+  PetscCall(PetscViewerASCIIPrintf(viewer, "input rank term             A         alpha         omega           phi\n"));
+  for (PetscInt p = 0; p < sna->dim_in; p++)
+    for (PetscInt m = 0; m < r; m++)
+      for (PetscInt k = 0; k < P; k++) {
+        const PetscReal *th = ai->theta + 4 * ((p * r + m) * P + k);
+        PetscCall(PetscViewerASCIIPrintf(viewer, "%5" PetscInt_FMT " %4" PetscInt_FMT " %4" PetscInt_FMT " %13.6e %13.6e %13.6e %13.6e\n", p, m, k, (double)th[0], (double)th[1], (double)th[2], (double)th[3]));
+      }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAEvaluateLocal_Aion(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[])
+{
+  SNA_Aion      *ai = (SNA_Aion *)sna->data;
+  const PetscInt d = sna->dim_in, r = ai->rank, P = ai->terms;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal u = 0;
+    for (PetscInt m = 0; m < r; m++) {
+      PetscReal prod = 1;
+      for (PetscInt p = 0; p < d; p++) prod *= AionFactor(ai->theta + 4 * (p * r + m) * P, P, SNAUnitCoordinate(sna, p, x[i * d + p]));
+      u += prod;
+    }
+    y[i] = u;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Grid evaluation: factor tables F_p[i*r + m] = psi_{p,m}(coords[p][i]), then one r-term sum of
+   products per grid point (last input fastest). */
+static PetscErrorCode SNAEvaluateGridLocal_Aion(SNA sna, const PetscInt n[], const PetscReal *const coords[], PetscInt start, PetscInt end, PetscReal y[])
+{
+  SNA_Aion      *ai = (SNA_Aion *)sna->data;
+  const PetscInt d = sna->dim_in, r = ai->rank, P = ai->terms;
+  PetscReal    **F;
+  PetscInt      *idx;
+
+  PetscFunctionBegin;
+  if (end <= start) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc2(d, &F, d, &idx));
+  for (PetscInt p = 0; p < d; p++) {
+    PetscCall(PetscMalloc1(n[p] * r, &F[p]));
+    for (PetscInt i = 0; i < n[p]; i++)
+      for (PetscInt m = 0; m < r; m++) F[p][i * r + m] = AionFactor(ai->theta + 4 * (p * r + m) * P, P, SNAUnitCoordinate(sna, p, coords[p][i]));
+  }
+  for (PetscInt p = d - 1, rem = start; p >= 0; p--) {
+    idx[p] = rem % n[p];
+    rem /= n[p];
+  }
+  for (PetscInt pt = start; pt < end; pt++) {
+    PetscReal u = 0;
+    for (PetscInt m = 0; m < r; m++) {
+      PetscReal prod = 1;
+      for (PetscInt p = 0; p < d; p++) prod *= F[p][idx[p] * r + m];
+      u += prod;
+    }
+    y[pt - start] = u;
+    for (PetscInt p = d - 1; p >= 0; p--) { /* odometer */
+      if (++idx[p] < n[p]) break;
+      idx[p] = 0;
+    }
+  }
+  for (PetscInt p = 0; p < d; p++) PetscCall(PetscFree(F[p]));
+  PetscCall(PetscFree2(F, idx));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAGetParameters_Aion(SNA sna, PetscReal theta[])
+{
+  SNA_Aion *ai = (SNA_Aion *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscArraycpy(theta, ai->theta, sna->nparams));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNASetParameters_Aion(SNA sna, const PetscReal theta[])
+{
+  SNA_Aion *ai = (SNA_Aion *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscArraycpy(ai->theta, theta, sna->nparams));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAFit_Aion(SNA sna, Vec X, Vec Y)
+{
+  PetscBool id;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(sna->fittype, SNAFITINFINITEDESCENT, &id));
+  PetscCheck(id, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type aion is fitted with -sna_fit_type infinite_descent or tao, not %s", sna->fittype);
+  PetscCall(SNAFit_Aion_InfiniteDescent(sna, X, Y));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAAionSetAtoms_Aion(SNA sna, PetscInt rank, PetscInt terms)
+{
+  SNA_Aion *ai   = (SNA_Aion *)sna->data;
+  MPI_Comm  comm = PetscObjectComm((PetscObject)sna);
+
+  PetscFunctionBegin;
+  PetscCheck(rank >= 1 && rank <= 1024, comm, PETSC_ERR_ARG_OUTOFRANGE, "AION rank (-sna_aion_rank) must be 1 to 1024, not %" PetscInt_FMT, rank);
+  PetscCheck(terms >= 1 && terms <= 1024, comm, PETSC_ERR_ARG_OUTOFRANGE, "AION terms per factor (-sna_aion_terms) must be 1 to 1024, not %" PetscInt_FMT, terms);
+  PetscCheck(!sna->setupcalled || (rank == ai->rank && terms == ai->terms), comm, PETSC_ERR_ARG_WRONGSTATE, "Cannot change the rank or terms of an AION model that is already set up, fitted or loaded");
+  ai->rank  = rank;
+  ai->terms = terms;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAAionGetAtoms_Aion(SNA sna, PetscInt *rank, PetscInt *terms)
+{
+  SNA_Aion *ai = (SNA_Aion *)sna->data;
+
+  PetscFunctionBegin;
+  if (rank) *rank = ai->rank;
+  if (terms) *terms = ai->terms;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAAionSetPencilMode_Aion(SNA sna, SNAAionPencilMode mode)
+{
+  SNA_Aion *ai = (SNA_Aion *)sna->data;
+
+  PetscFunctionBegin;
+  ai->pencil = mode;
+  PetscFunctionReturn(0);
+}
+
+/* Sets the rank r and terms P of an aion SNA. */
+PetscErrorCode SNAAionSetAtoms(SNA sna, PetscInt rank, PetscInt terms)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscTryMethod(sna, "SNAAionSetAtoms_C", (SNA, PetscInt, PetscInt), (sna, rank, terms));
+  PetscFunctionReturn(0);
+}
+
+/* Returns the rank r and terms P of an aion SNA. */
+PetscErrorCode SNAAionGetAtoms(SNA sna, PetscInt *rank, PetscInt *terms)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscUseMethod(sna, "SNAAionGetAtoms_C", (SNA, PetscInt *, PetscInt *), (sna, rank, terms));
+  PetscFunctionReturn(0);
+}
+
+/* Chooses when infinite descent uses the matrix pencil (aion SNAs). */
+PetscErrorCode SNAAionSetPencilMode(SNA sna, SNAAionPencilMode mode)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscTryMethod(sna, "SNAAionSetPencilMode_C", (SNA, SNAAionPencilMode), (sna, mode));
+  PetscFunctionReturn(0);
+}
+
+/* Creates the aion type: rank 1, one term per factor, pencil auto; its natural fit is infinite descent. */
+PETSC_EXTERN PetscErrorCode SNACreate_Aion(SNA sna)
+{
+  SNA_Aion *ai;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&ai));
+  ai->rank   = 1;
+  ai->terms  = 1;
+  ai->seed   = 42;
+  ai->pencil = SNA_AION_PENCIL_AUTO;
+  sna->data  = ai;
+
+  sna->ops->setup                 = SNASetUp_Aion;
+  sna->ops->destroy               = SNADestroy_Aion;
+  sna->ops->setfromoptions        = SNASetFromOptions_Aion;
+  sna->ops->view                  = SNAView_Aion;
+  sna->ops->fit                   = SNAFit_Aion;
+  sna->ops->evaluatelocal         = SNAEvaluateLocal_Aion;
+  sna->ops->evaluategridlocal     = SNAEvaluateGridLocal_Aion;
+  sna->ops->save                  = SNASave_Aion;
+  sna->ops->load                  = SNALoad_Aion;
+  sna->ops->getparameters         = SNAGetParameters_Aion;
+  sna->ops->setparameters         = SNASetParameters_Aion;
+  sna->ops->lossgradientlocal     = SNALossGradientLocal_Aion;
+  sna->ops->hessianlocal          = SNAHessianLocal_Aion;
+  sna->ops->residualjacobianlocal = SNAResidualJacobianLocal_Aion;
+  PetscCall(SNASetDefaultFitType(sna, SNAFITINFINITEDESCENT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetAtoms_C", SNAAionSetAtoms_Aion));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionGetAtoms_C", SNAAionGetAtoms_Aion));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetPencilMode_C", SNAAionSetPencilMode_Aion));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,40 @@
+/* AION model-group contents:
+     attributes rank, terms, atom_columns ("A,alpha,omega,phi")
+     atoms  (dim_in x rank x terms x 4)  every term's A, alpha, omega, phi, for inputs mapped to [0, 1] */
+#include <snaps/private/aionimpl.h>
+
+/* Writes the AION attributes and the atoms into an open model group. */
+PetscErrorCode SNASave_Aion(SNA sna, hid_t group)
+{
+  SNA_Aion *ai      = (SNA_Aion *)sna->data;
+  hsize_t   dims[4] = {(hsize_t)sna->dim_in, (hsize_t)ai->rank, (hsize_t)ai->terms, 4};
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5WriteAttributeInt(group, "rank", ai->rank));
+  PetscCall(SNAHDF5WriteAttributeInt(group, "terms", ai->terms));
+  PetscCall(SNAHDF5WriteAttributeString(group, "atom_columns", "A,alpha,omega,phi"));
+  PetscCall(SNAHDF5WriteArray(group, "atoms", 4, dims, ai->theta));
+  PetscFunctionReturn(0);
+}
+
+/* Reads the AION attributes and atoms; the array's shape must match the attributes. */
+PetscErrorCode SNALoad_Aion(SNA sna, hid_t group)
+{
+  SNA_Aion *ai = (SNA_Aion *)sna->data;
+  PetscInt  rank, terms;
+  hsize_t   dims[4];
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5ReadAttributeInt(group, "rank", &rank));
+  PetscCall(SNAHDF5ReadAttributeInt(group, "terms", &terms));
+  PetscCheck(rank >= 1 && rank <= 1024 && terms >= 1 && terms <= 1024, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "Implausible AION sizes in the model (rank %" PetscInt_FMT ", terms %" PetscInt_FMT "): corrupt file", rank, terms);
+  PetscCheck(sna->dim_out == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "An AION model has one output, but the file declares %" PetscInt_FMT ": corrupt file", sna->dim_out);
+  PetscCall(SNAAionSetAtoms(sna, rank, terms));
+  PetscCall(SNAAionAllocate(sna));
+  dims[0] = (hsize_t)sna->dim_in;
+  dims[1] = (hsize_t)rank;
+  dims[2] = (hsize_t)terms;
+  dims[3] = 4;
+  PetscCall(SNAHDF5ReadArray(group, "atoms", 4, dims, ai->theta));
+  PetscFunctionReturn(0);
+}

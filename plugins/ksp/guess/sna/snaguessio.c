@@ -344,6 +344,7 @@ PetscErrorCode SNAGuessModelLoad(MPI_Comm comm, const char filename[], SNAPSNatu
 {
   PetscErrorCode ierr   = 0;
   PetscBool      hasrhs = PETSC_FALSE, linear = PETSC_FALSE, natural;
+  PetscMPIInt    rank;
   H5Printing     printing;
   hid_t          file = -1;
 
@@ -361,11 +362,26 @@ PetscErrorCode SNAGuessModelLoad(MPI_Comm comm, const char filename[], SNAPSNatu
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &ierr, 1, MPI_INT, MPI_MAX, comm));
   if (file >= 0 && ierr) H5Fclose(file);
   PetscCheck(ierr != PETSC_ERR_FILE_UNEXPECTED, comm, PETSC_ERR_FILE_UNEXPECTED, "The initial-guess model '%s' is not an HDF5 file, or it is corrupt", filename);
+  /* rank 0 reads the attributes (so that a wrong file gives one message, not one per rank) */
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   H5Silence(&printing);
-  ierr = ReadMetadata_Local(file, filename, m, &hasrhs, &linear); /* not PetscCall: close first */
+  if (rank == 0) ierr = ReadMetadata_Local(file, filename, m, &hasrhs, &linear); /* not PetscCall: close first */
   H5Fclose(file);
   H5Restore(&printing);
   PetscCall(AgreeOnFailure(comm, ierr, filename, "group " POD_GROUP));
+  {
+    PetscInt sizes[7] = {m->n, m->q, m->k, m->N, m->r, hasrhs, linear};
+    PetscCallMPI(MPI_Bcast(sizes, 7, MPIU_INT, 0, comm));
+    PetscCallMPI(MPI_Bcast(m->fingerprint, sizeof(m->fingerprint), MPI_CHAR, 0, comm));
+    PetscCallMPI(MPI_Bcast(m->ordering, sizeof(m->ordering), MPI_CHAR, 0, comm));
+    m->n   = sizes[0];
+    m->q   = sizes[1];
+    m->k   = sizes[2];
+    m->N   = sizes[3];
+    m->r   = sizes[4];
+    hasrhs = sizes[5] ? PETSC_TRUE : PETSC_FALSE;
+    linear = sizes[6] ? PETSC_TRUE : PETSC_FALSE;
+  }
   PetscCheck(m->n == n, comm, PETSC_ERR_ARG_SIZ, "The initial-guess model '%s' was trained for vectors of size %" PetscInt_FMT " but the linear system has size %" PetscInt_FMT " (another mesh or discretisation?)", filename, m->n, n);
   PetscCheck(m->k >= 1 && m->k <= PetscMax(m->N, 1) && m->q >= 1 && (!hasrhs || m->r >= 1), comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (%" PetscInt_FMT " modes of %" PetscInt_FMT " snapshots, %" PetscInt_FMT " parameters, %" PetscInt_FMT " right-hand-side modes): corrupt model", filename, m->k, m->N, m->q, m->r);
   PetscCall(PetscStrcmp(m->ordering, "natural", &natural));

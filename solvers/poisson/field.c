@@ -5,11 +5,12 @@
 #define FIELD_MAX_NAMES (2 * 3 + POISSON_FIELD_MAX_PARAMS)
 
 struct _n_PoissonField {
-  void  *eval;
-  int    nnames;
-  char  *names[FIELD_MAX_NAMES];
-  int    slot[FIELD_MAX_NAMES]; /* 0..2: coordinate; 3 + p: parameter p */
-  double values[FIELD_MAX_NAMES];
+  void     *eval;
+  int       nnames;
+  char     *names[FIELD_MAX_NAMES];
+  int       slot[FIELD_MAX_NAMES]; /* 0..2: coordinate; 3 + p: parameter p */
+  double    values[FIELD_MAX_NAMES];
+  PetscBool uses_params;
 };
 
 /* Adds a variable name and what it stands for. */
@@ -52,7 +53,10 @@ PetscErrorCode PoissonFieldCreate(MPI_Comm comm, const char option[], const char
   evaluator_get_variables(f->eval, &vars, &nvars);
   for (int v = 0; v < nvars; v++) {
     PetscBool known = PETSC_FALSE;
-    for (int k = 0; k < f->nnames && !known; k++) PetscCall(PetscStrcmp(vars[v], f->names[k], &known));
+    for (int k = 0; k < f->nnames && !known; k++) {
+      PetscCall(PetscStrcmp(vars[v], f->names[k], &known));
+      if (known && f->slot[k] >= 3) f->uses_params = PETSC_TRUE;
+    }
     if (!known) {
       PetscCall(PetscStrncpy(name, vars[v], sizeof(name)));
       PetscCall(PoissonFieldDestroy(&f));
@@ -67,6 +71,11 @@ PetscReal PoissonFieldEvaluate(PoissonField f, const PetscReal x[], const PetscR
 {
   for (int k = 0; k < f->nnames; k++) f->values[k] = f->slot[k] < 3 ? (double)x[f->slot[k]] : (double)mu[f->slot[k] - 3];
   return (PetscReal)evaluator_evaluate(f->eval, f->nnames, f->names, f->values);
+}
+
+PetscBool PoissonFieldUsesParameters(PoissonField f)
+{
+  return f->uses_params;
 }
 
 PetscErrorCode PoissonFieldDestroy(PoissonField *field)

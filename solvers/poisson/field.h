@@ -18,5 +18,7 @@ typedef struct _n_PoissonField *PoissonField;
 PETSC_EXTERN PetscErrorCode PoissonFieldCreate(MPI_Comm, const char[], const char[], PetscInt, PetscInt, PoissonField *);
 /* Evaluates at the point x[dim] for the parameters mu[q]. Not collective. */
 PETSC_EXTERN PetscReal PoissonFieldEvaluate(PoissonField, const PetscReal[], const PetscReal[]);
+/* Whether the expression uses any of the parameters mu1..muq. */
+PETSC_EXTERN PetscBool PoissonFieldUsesParameters(PoissonField);
 /* Frees the evaluator. */
 PETSC_EXTERN PetscErrorCode PoissonFieldDestroy(PoissonField *);

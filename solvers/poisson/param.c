@@ -7,8 +7,10 @@ static const char help[] = "snaps-poisson-param: -div(kappa(x; mu) grad u) = f(x
                            "  -params mu1,mu2,...    one sample; or\n"
                            "  -samples <X.h5>        the samples /X (N x q) of an HDF5 dataset, solved in order\n"
                            "  -snapshots <s.h5>      write the solutions and right-hand sides (natural ordering) for snaps-pod\n"
-                           "  -results <r.json>      per solve: iterations, KSPSolve time (guess included), guess time, relative L2 error\n"
-                           "                         of the initial guess, initial relative residual; medians; the machine\n"
+                           "  -results <r.json>      per solve: iterations, KSPSolve time (guess included), assembly time, relative L2\n"
+                           "                         error and relative residual of the initial guess, and for -ksp_guess_type sna the\n"
+                           "                         times of the guess, of the surrogate's field prediction and of its coordinates;\n"
+                           "                         medians; the machine (times: max over ranks)\n"
                            "FEM: -dm_plex_box_faces n[,n[,n]] (32), -petscspace_degree k (1), -dm_plex_simplex, -dm_plex_filename, -dm_refine.\n"
                            "Solver: -ksp_type (cg), -pc_type (gamg), -ksp_rtol (1e-10), and any initial guess: -ksp_guess_type fischer|pod|sna\n"
                            "  (sna: -ksp_guess_sna_model m.h5; the parameters reach it through SNAGuessSetParameters()).\n";
@@ -94,7 +96,7 @@ int main(int argc, char **argv)
 {
   char           kappa[PETSC_MAX_PATH_LEN] = "1", source[PETSC_MAX_PATH_LEN] = "1", snapfile[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
   PetscInt       dim = 2, N = 0, q = 0, nd = 2;
-  PetscReal      dom[2] = {0, 1}, *X, *its, *tsolve, *tguess, *tassem, *gerr, *res0;
+  PetscReal      dom[2] = {0, 1}, *X, *its, *tsolve, *tguess, *tfield, *tcoord, *tassem, *gerr, *res0;
   PetscBool      hassnap, hasresults, hasdomain;
   PoissonParam   pp;
   KSP            ksp;
@@ -138,12 +140,13 @@ int main(int argc, char **argv)
   PetscCall(SNAPSNaturalCreateVec(pp.nat, &un));
   PetscCall(VecDuplicate(un, &bn));
   PetscCall(PetscMalloc6(N, &its, N, &tsolve, N, &tguess, N, &tassem, N, &gerr, N, &res0));
+  PetscCall(PetscMalloc2(N, &tfield, N, &tcoord));
 
   for (PetscInt i = 0; i < N; i++) {
     const PetscReal   *mu = X + i * q;
     PetscLogDouble     t0, t1, t2;
     PetscInt           n;
-    PetscReal          unorm, enorm, bnorm, rnorm, tg;
+    PetscReal          unorm, enorm, bnorm, rnorm, tg[3];
     KSPConvergedReason reason;
 
     PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
@@ -159,12 +162,14 @@ int main(int argc, char **argv)
     PetscCall(KSPGetConvergedReason(ksp, &reason));
     PetscCall(KSPGetIterationNumber(ksp, &n));
     PetscCheck(reason > 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "Sample %" PetscInt_FMT ": the linear solve failed (%s after %" PetscInt_FMT " iterations)", i, KSPConvergedReasons[reason], n);
-    PetscCall(SNAGuessGetLastTime(ksp, &tg));
-    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &tg, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+    PetscCall(SNAGuessGetLastTimes(ksp, &tg[0], &tg[1], &tg[2]));
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, tg, 3, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
     its[i]    = (PetscReal)n;
     tassem[i] = (PetscReal)(t1 - t0);
     tsolve[i] = (PetscReal)(t2 - t1);
-    tguess[i] = tg;
+    tguess[i] = tg[0];
+    tfield[i] = tg[1];
+    tcoord[i] = tg[2];
     /* the initial guess against the converged solution: relative L2 error and relative residual */
     PetscCall(PoissonParamL2Norm(&pp, u, work, &unorm));
     PetscCall(VecAYPX(cap.x0, -1.0, u));
@@ -223,6 +228,8 @@ int main(int argc, char **argv)
       PetscCall(SNAPSReportSetRealArray(report, "iterations", N, its));
       PetscCall(SNAPSReportSetRealArray(report, "solve_time_s", N, tsolve));
       PetscCall(SNAPSReportSetRealArray(report, "guess_time_s", N, tguess));
+      PetscCall(SNAPSReportSetRealArray(report, "prediction_time_s", N, tfield));
+      PetscCall(SNAPSReportSetRealArray(report, "coordinates_time_s", N, tcoord));
       PetscCall(SNAPSReportSetRealArray(report, "assembly_time_s", N, tassem));
       PetscCall(SNAPSReportSetRealArray(report, "guess_rel_l2_error", N, gerr));
       PetscCall(SNAPSReportSetRealArray(report, "guess_rel_residual", N, res0));
@@ -237,6 +244,7 @@ int main(int argc, char **argv)
   }
 
   PetscCall(PetscFree6(its, tsolve, tguess, tassem, gerr, res0));
+  PetscCall(PetscFree2(tfield, tcoord));
   PetscCall(PetscFree(X));
   PetscCall(VecDestroy(&un));
   PetscCall(VecDestroy(&bn));

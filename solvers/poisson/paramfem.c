@@ -32,7 +32,10 @@ static inline PetscReal Kappa(const PetscReal x[], const PetscScalar mu[], Petsc
 /* Residual, gradient part: kappa grad u. */
 static void f1_u(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar f1[])
 {
-  const PetscReal k = Kappa(x, constants, dim);
+  PetscBool zero = PETSC_TRUE;
+  PetscReal k;
+  for (PetscInt d = 0; d < dim; d++) zero = (PetscBool)(zero && u_x[d] == 0.0);
+  k = zero ? 0.0 : Kappa(x, constants, dim); /* the right-hand side is F(0): no conductivity needed there */
   for (PetscInt d = 0; d < dim; d++) f1[d] = k * u_x[d];
 }
 
@@ -201,7 +204,9 @@ PetscErrorCode PoissonParamAssemble(PoissonParam *pp, const PetscReal mu[])
   PetscCall(DMGetLocalVector(pp->dm, &locF));
   PetscCall(VecSet(loc, 0.0));
   PetscCall(VecSet(locF, 0.0));
-  PetscCall(DMPlexSNESComputeJacobianFEM(pp->dm, loc, pp->A, pp->A, NULL));
+  /* a conductivity without parameters gives one operator for all samples: assemble it once, so that
+     its state stays the same (PETSc's fischer and pod guesses restart whenever the operator changes) */
+  if (!pp->assembled || PoissonFieldUsesParameters(pp->kappa)) PetscCall(DMPlexSNESComputeJacobianFEM(pp->dm, loc, pp->A, pp->A, NULL));
   PetscCall(DMPlexSNESComputeResidualFEM(pp->dm, loc, locF, NULL)); /* local residual F(0) */
   PetscCall(VecSet(pp->b, 0.0));
   PetscCall(DMLocalToGlobal(pp->dm, locF, ADD_VALUES, pp->b));
@@ -214,7 +219,8 @@ PetscErrorCode PoissonParamAssemble(PoissonParam *pp, const PetscReal mu[])
   PetscCheck(bad[0] == 0, comm, PETSC_ERR_USER_INPUT, "-kappa is not positive everywhere for these parameters (for example near x = (%g, %g, %g)): the problem is not elliptic", (double)bad[1], (double)bad[2], (double)bad[3]);
   /* b = -F(0); u = 0 on the boundary by identity rows and columns (keeps A symmetric) */
   PetscCall(VecScale(pp->b, -1.0));
-  PetscCall(MatZeroRowsColumns(pp->A, pp->nbc, pp->bcrows, 1.0, NULL, NULL));
+  if (!pp->assembled || PoissonFieldUsesParameters(pp->kappa)) PetscCall(MatZeroRowsColumns(pp->A, pp->nbc, pp->bcrows, 1.0, NULL, NULL));
+  pp->assembled = PETSC_TRUE;
   PetscCall(VecGetOwnershipRange(pp->b, &lo, NULL));
   PetscCall(VecGetArray(pp->b, &bb));
   for (PetscInt i = 0; i < pp->nbc; i++) bb[pp->bcrows[i] - lo] = 0.0;

@@ -25,6 +25,7 @@ typedef struct {
   PetscInt     dim, q, degree, dofs, cells;
   PetscInt     faces[3]; /* box mesh cells per direction (0 for a mesh file) */
   PetscBool    simplex;
+  PetscBool    assembled; /* A holds an operator (kept when kappa has no parameters) */
   PoissonField kappa, source;
   char         mesh[PETSC_MAX_PATH_LEN]; /* mesh file or "" */
 } PoissonParam;
@@ -34,7 +35,8 @@ typedef struct {
    conductivity and source expressions with q parameters. Only one problem per process at a time (the
    pointwise functions read it through a file-scope pointer). Collective. */
 PETSC_EXTERN PetscErrorCode PoissonParamCreate(MPI_Comm, PetscInt, PetscReal, PetscReal, const char[], const char[], PetscInt, PoissonParam *);
-/* Assembles A(mu) and b(mu); fails naming the point when kappa(x; mu) <= 0 somewhere. Collective. */
+/* Assembles A(mu) and b(mu); fails naming the point when kappa(x; mu) <= 0 somewhere. A conductivity
+   without parameters is assembled only once (the operator, and its PETSc state, stay the same). Collective. */
 PETSC_EXTERN PetscErrorCode PoissonParamAssemble(PoissonParam *, const PetscReal[]);
 /* The L2 norm sqrt(v^T M v) of a field given by its global vector. Collective. */
 PETSC_EXTERN PetscErrorCode PoissonParamL2Norm(PoissonParam *, Vec, Vec, PetscReal *);

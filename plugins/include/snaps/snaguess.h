@@ -58,9 +58,10 @@ PETSC_EXTERN PetscErrorCode KSPGuessCreate_SNA(KSPGuess);
    clears them, so the right-hand side is used). Does nothing when the KSP has no "sna" guess, so an
    application may always call it. Not collective, but every rank must pass the same values. */
 PETSC_EXTERN PetscErrorCode SNAGuessSetParameters(KSP, PetscInt, const PetscReal[]);
-/* Wall time (s, this rank) the "sna" guess of ksp spent forming its last guess, correction included;
-   0 when the KSP has no "sna" guess or none was formed yet. */
-PETSC_EXTERN PetscErrorCode SNAGuessGetLastTime(KSP, PetscReal *);
+/* Wall times (s, this rank) of the last guess of ksp: all of it (correction included), the surrogate's
+   prediction of the field x0 = V c, and of its coordinates c alone (any pointer may be NULL); zeros
+   when the KSP has no "sna" guess or none was formed yet. */
+PETSC_EXTERN PetscErrorCode SNAGuessGetLastTimes(KSP, PetscReal *, PetscReal *, PetscReal *);
 
 /* What a model file holds: see the contract above. Vectors are in the natural ordering. */
 typedef struct {

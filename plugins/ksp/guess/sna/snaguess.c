@@ -45,7 +45,7 @@ typedef struct {
   /* what the last guess did */
   ParameterSource source;
   PetscBool       rebuilt;
-  PetscReal       alpha, cnorm, last_time, total_time;
+  PetscReal       alpha, cnorm, last_time, total_time, last_predict_time, last_coord_time;
   PetscInt        count;
 } KSPGuess_SNA;
 
@@ -207,19 +207,21 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
 {
   KSPGuess_SNA    *g = (KSPGuess_SNA *)guess->data;
   const PetscInt   k = g->model.k;
-  PetscLogDouble   t0, t1;
+  PetscLogDouble   t0, tc, tx, t1;
   const PetscReal *c;
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(KSPGUESS_SNA_Form, guess, b, x, 0));
   PetscCall(PetscTime(&t0));
   PetscCall(KSPGuessSNAPredict(guess, b));
+  PetscCall(PetscTime(&tc));
   /* x = V c */
   PetscCall(VecGetArrayRead(g->c, &c));
   for (PetscInt j = 0; j < k; j++) g->coef[j] = c[j];
   PetscCall(VecRestoreArrayRead(g->c, &c));
   PetscCall(VecSet(x, 0.0));
   PetscCall(VecMAXPY(x, k, g->coef, g->model.V));
+  PetscCall(PetscTime(&tx));
   g->alpha   = 1.0;
   g->rebuilt = PETSC_FALSE;
   if (g->galerkin) {
@@ -251,7 +253,9 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
   }
   PetscCall(PetscTime(&t1));
   PetscCall(PetscLogEventEnd(KSPGUESS_SNA_Form, guess, b, x, 0));
-  g->last_time = (PetscReal)(t1 - t0);
+  g->last_time         = (PetscReal)(t1 - t0);
+  g->last_predict_time = (PetscReal)(tx - t0); /* the surrogate alone: coordinates and the field V c */
+  g->last_coord_time   = (PetscReal)(tc - t0);
   g->total_time += g->last_time;
   g->count++;
   if (g->monitor) {
@@ -348,12 +352,14 @@ static PetscErrorCode SNAGuessSetParameters_SNA(KSPGuess guess, PetscInt q, cons
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode SNAGuessGetLastTime_SNA(KSPGuess guess, PetscReal *t)
+static PetscErrorCode SNAGuessGetLastTimes_SNA(KSPGuess guess, PetscReal *total, PetscReal *field, PetscReal *coordinates)
 {
   KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
 
   PetscFunctionBegin;
-  *t = g->last_time;
+  if (total) *total = g->last_time;
+  if (field) *field = g->last_predict_time;
+  if (coordinates) *coordinates = g->last_coord_time;
   PetscFunctionReturn(0);
 }
 
@@ -365,7 +371,7 @@ static PetscErrorCode KSPGuessDestroy_SNA(KSPGuess guess)
   PetscCall(KSPGuessSNAFreeModel(g));
   PetscCall(PetscFree(guess->data));
   PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessSetParameters_C", NULL));
-  PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessGetLastTime_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessGetLastTimes_C", NULL));
   PetscFunctionReturn(0);
 }
 
@@ -388,7 +394,7 @@ PetscErrorCode KSPGuessCreate_SNA(KSPGuess guess)
   guess->ops->view           = KSPGuessView_SNA;
   guess->ops->destroy        = KSPGuessDestroy_SNA;
   PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessSetParameters_C", SNAGuessSetParameters_SNA));
-  PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessGetLastTime_C", SNAGuessGetLastTime_SNA));
+  PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessGetLastTimes_C", SNAGuessGetLastTimes_SNA));
   PetscFunctionReturn(0);
 }
 
@@ -403,13 +409,14 @@ PetscErrorCode SNAGuessSetParameters(KSP ksp, PetscInt q, const PetscReal mu[])
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode SNAGuessGetLastTime(KSP ksp, PetscReal *t)
+PetscErrorCode SNAGuessGetLastTimes(KSP ksp, PetscReal *total, PetscReal *field, PetscReal *coordinates)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(ksp, KSP_CLASSID, 1);
-  PetscValidRealPointer(t, 2);
-  *t = 0;
-  if (ksp->guess) PetscTryMethod(ksp->guess, "SNAGuessGetLastTime_C", (KSPGuess, PetscReal *), (ksp->guess, t));
+  if (total) *total = 0;
+  if (field) *field = 0;
+  if (coordinates) *coordinates = 0;
+  if (ksp->guess) PetscTryMethod(ksp->guess, "SNAGuessGetLastTimes_C", (KSPGuess, PetscReal *, PetscReal *, PetscReal *), (ksp->guess, total, field, coordinates));
   PetscFunctionReturn(0);
 }
 

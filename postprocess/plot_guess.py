@@ -12,7 +12,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 STYLE = {"zero": ("zero guess", "k"), "fischer": ("fischer", "tab:orange"), "pod": ("pod", "tab:green"),
-         "sna": ("sna (surrogate alone)", "tab:blue"), "sna_galerkin": ("sna + Galerkin", "tab:red")}
+         "sna": ("sna (surrogate alone)", "tab:blue"), "sna_galerkin10": ("sna + Galerkin, 10 modes", "tab:purple"),
+         "sna_galerkin": ("sna, Galerkin all modes", "tab:red")}
 
 
 def main():

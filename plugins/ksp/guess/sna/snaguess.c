@@ -13,7 +13,7 @@ typedef enum {
   SOURCE_OPTIONS,
   SOURCE_RHS
 } ParameterSource;
-static const char *const ParameterSources[] = {"none yet", "the application (SNAGuessSetParameters)", "-ksp_guess_sna_params", "the right-hand side"};
+static const char *const ParameterSources[] = {"nowhere (not needed)", "the application (SNAGuessSetParameters)", "-ksp_guess_sna_params", "the right-hand side"};
 
 typedef struct {
   /* options */
@@ -209,46 +209,55 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
   const PetscInt   k = g->model.k;
   PetscLogDouble   t0, tc, tx, t1;
   const PetscReal *c;
+  PetscBLASInt     bk, one = 1, info;
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(KSPGUESS_SNA_Form, guess, b, x, 0));
   PetscCall(PetscTime(&t0));
-  PetscCall(KSPGuessSNAPredict(guess, b));
-  PetscCall(PetscTime(&tc));
-  /* x = V c */
-  PetscCall(VecGetArrayRead(g->c, &c));
-  for (PetscInt j = 0; j < k; j++) g->coef[j] = c[j];
-  PetscCall(VecRestoreArrayRead(g->c, &c));
-  PetscCall(VecSet(x, 0.0));
-  PetscCall(VecMAXPY(x, k, g->coef, g->model.V));
-  PetscCall(PetscTime(&tx));
   g->alpha   = 1.0;
   g->rebuilt = PETSC_FALSE;
-  if (g->galerkin) {
-    PetscBLASInt bk, one = 1, info;
-    /* y = (V^T A V)^{-1} V^T (b - A x); when all modes are corrected V^T A x = G c needs no product with A */
+  PetscCall(PetscBLASIntCast(g->kg, &bk));
+  if (g->galerkin && g->kg == k) {
+    /* every mode corrected: the Galerkin solution x = V (V^T A V)^{-1} V^T b does not depend on the
+       prediction, which is therefore not computed (this is PETSc's pod guess with an offline basis) */
+    g->source = SOURCE_NONE;
+    g->cnorm  = 0;
+    tc = tx = t0;
     PetscCall(KSPGuessSNAGalerkinOperator(guess));
-    if (g->kg == k) {
-      PetscCall(VecSet(g->Ax, 0.0));
-      PetscCall(VecMAXPY(g->Ax, k, g->coef, g->AV));
-    } else
-      PetscCall(MatMult(guess->A, x, g->Ax));
-    PetscCall(VecWAXPY(g->res, -1.0, g->Ax, b));
-    PetscCall(VecMDot(g->res, g->kg, g->model.V, g->rhs));
-    PetscCall(PetscBLASIntCast(g->kg, &bk));
+    PetscCall(VecMDot(b, k, g->model.V, g->rhs));
     PetscCallBLAS("LAPACKgetrs", LAPACKgetrs_("N", &bk, &one, g->G, &bk, g->pivots, g->rhs, &bk, &info));
     PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK getrs failed (info %d)", (int)info);
-    PetscCall(VecMAXPY(x, g->kg, g->rhs, g->model.V));
-  } else if (g->scale) { /* alpha = <A x, b> / <A x, A x> minimises |b - alpha A x| */
-    PetscScalar ab, aa;
-    PetscCall(MatMult(guess->A, x, g->Ax));
-    PetscCall(VecDotBegin(g->Ax, b, &ab));
-    PetscCall(VecDotBegin(g->Ax, g->Ax, &aa));
-    PetscCall(VecDotEnd(g->Ax, b, &ab));
-    PetscCall(VecDotEnd(g->Ax, g->Ax, &aa));
-    if (PetscRealPart(aa) > 0) {
-      g->alpha = PetscRealPart(ab) / PetscRealPart(aa);
-      PetscCall(VecScale(x, g->alpha));
+    PetscCall(VecSet(x, 0.0));
+    PetscCall(VecMAXPY(x, k, g->rhs, g->model.V));
+  } else {
+    PetscCall(KSPGuessSNAPredict(guess, b));
+    PetscCall(PetscTime(&tc));
+    /* x = V c */
+    PetscCall(VecGetArrayRead(g->c, &c));
+    for (PetscInt j = 0; j < k; j++) g->coef[j] = c[j];
+    PetscCall(VecRestoreArrayRead(g->c, &c));
+    PetscCall(VecSet(x, 0.0));
+    PetscCall(VecMAXPY(x, k, g->coef, g->model.V));
+    PetscCall(PetscTime(&tx));
+    if (g->galerkin) { /* x += V_g y with (V_g^T A V_g) y = V_g^T (b - A x): the leading kg modes corrected */
+      PetscCall(KSPGuessSNAGalerkinOperator(guess));
+      PetscCall(MatMult(guess->A, x, g->Ax));
+      PetscCall(VecWAXPY(g->res, -1.0, g->Ax, b));
+      PetscCall(VecMDot(g->res, g->kg, g->model.V, g->rhs));
+      PetscCallBLAS("LAPACKgetrs", LAPACKgetrs_("N", &bk, &one, g->G, &bk, g->pivots, g->rhs, &bk, &info));
+      PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK getrs failed (info %d)", (int)info);
+      PetscCall(VecMAXPY(x, g->kg, g->rhs, g->model.V));
+    } else if (g->scale) { /* alpha = <A x, b> / <A x, A x> minimises |b - alpha A x| */
+      PetscScalar ab, aa;
+      PetscCall(MatMult(guess->A, x, g->Ax));
+      PetscCall(VecDotBegin(g->Ax, b, &ab));
+      PetscCall(VecDotBegin(g->Ax, g->Ax, &aa));
+      PetscCall(VecDotEnd(g->Ax, b, &ab));
+      PetscCall(VecDotEnd(g->Ax, g->Ax, &aa));
+      if (PetscRealPart(aa) > 0) {
+        g->alpha = PetscRealPart(ab) / PetscRealPart(aa);
+        PetscCall(VecScale(x, g->alpha));
+      }
     }
   }
   PetscCall(PetscTime(&t1));
@@ -261,14 +270,16 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
   if (g->monitor) {
     MPI_Comm comm = PetscObjectComm((PetscObject)guess);
     PetscCall(PetscPrintf(comm, "  KSPGuess sna: parameters from %s", ParameterSources[g->source]));
-    if (g->source != SOURCE_RHS) {
+    if (g->source == SOURCE_APPLICATION || g->source == SOURCE_OPTIONS) {
       const PetscReal *mu = g->napp ? g->app_params : g->opt_params;
       for (PetscInt p = 0; p < g->model.q; p++) PetscCall(PetscPrintf(comm, "%s%g", p ? ", " : " (", (double)mu[p]));
       PetscCall(PetscPrintf(comm, ")"));
     }
-    PetscCall(PetscPrintf(comm, ", |c| %.6e", (double)g->cnorm));
-    if (g->galerkin)
-      PetscCall(PetscPrintf(comm, ", Galerkin correction in %" PetscInt_FMT " modes%s", g->kg, g->rebuilt ? " (reduced operator rebuilt)" : ""));
+    if (g->source != SOURCE_NONE) PetscCall(PetscPrintf(comm, ", |c| %.6e", (double)g->cnorm));
+    if (g->galerkin && g->kg == k)
+      PetscCall(PetscPrintf(comm, ", Galerkin projection on all %" PetscInt_FMT " POD modes%s", k, g->rebuilt ? " (reduced operator rebuilt)" : ""));
+    else if (g->galerkin)
+      PetscCall(PetscPrintf(comm, ", Galerkin correction in the first %" PetscInt_FMT " POD modes%s", g->kg, g->rebuilt ? " (reduced operator rebuilt)" : ""));
     else if (g->scale)
       PetscCall(PetscPrintf(comm, ", scaled by %.9g", (double)g->alpha));
     PetscCall(PetscPrintf(comm, ", %.3e s\n", (double)g->last_time));
@@ -331,11 +342,15 @@ static PetscErrorCode KSPGuessView_SNA(KSPGuess guess, PetscViewer viewer)
     PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " POD modes of %" PetscInt_FMT " snapshots, %" PetscInt_FMT " parameters, %" PetscInt_FMT " right-hand-side modes, vector size %" PetscInt_FMT " (natural ordering: %s)\n", g->model.k, g->model.N, g->model.q, g->model.r, g->model.n, kind));
     PetscCall(PetscViewerASCIIPrintf(viewer, "operator fingerprint %s (%s)\n", g->model.fingerprint, g->check_fingerprint ? (g->printed_mat ? "checked" : "not checked yet") : "check switched off"));
   }
-  if (g->galerkin)
-    PetscCall(PetscViewerASCIIPrintf(viewer, "correction: Galerkin in the first %" PetscInt_FMT " POD modes\n", g->loaded[0] ? g->kg : g->galerkin_modes));
-  else
-    PetscCall(PetscViewerASCIIPrintf(viewer, "correction: %s\n", g->scale ? "least-squares scaling" : "none (the surrogate's prediction as it is)"));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "parameters from %s\n", g->count ? ParameterSources[g->source] : (g->napp ? ParameterSources[SOURCE_APPLICATION] : (g->nopt ? ParameterSources[SOURCE_OPTIONS] : ParameterSources[SOURCE_RHS]))));
+  if (g->galerkin && (g->galerkin_modes == PETSC_DEFAULT || (g->loaded[0] && g->kg == g->model.k))) {
+    PetscCall(PetscViewerASCIIPrintf(viewer, "Galerkin projection on all POD modes: the surrogate's prediction is not needed\n"));
+  } else {
+    if (g->galerkin)
+      PetscCall(PetscViewerASCIIPrintf(viewer, "correction: Galerkin in the first %" PetscInt_FMT " POD modes\n", g->loaded[0] ? g->kg : g->galerkin_modes));
+    else
+      PetscCall(PetscViewerASCIIPrintf(viewer, "correction: %s\n", g->scale ? "least-squares scaling" : "none (the surrogate's prediction as it is)"));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "parameters from %s\n", g->count ? ParameterSources[g->source] : (g->napp ? ParameterSources[SOURCE_APPLICATION] : (g->nopt ? ParameterSources[SOURCE_OPTIONS] : ParameterSources[SOURCE_RHS]))));
+  }
   if (g->count) PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " guesses, last %.3e s, mean %.3e s (rank 0)\n", g->count, (double)g->last_time, (double)(g->total_time / g->count)));
   PetscFunctionReturn(0);
 }

@@ -105,7 +105,7 @@ def family(out, name, fam, size, np_, pcs, repeat):
             os.path.join(d, "train.log"))
     print("  %d training solves: %.1f s" % (size["n_train"], t), flush=True)
     bounds = ",".join(["0,1"] * fam["q"])
-    t = run(["mpirun", "-n", str(np_), os.path.join(BIN, "snaps-pod"), "-snapshots", snaps, "-model", model, "-pod_tol", "1e-10",
+    t = run(["mpirun", "-n", str(np_), os.path.join(BIN, "snaps-pod"), "-snapshots", snaps, "-model", model, "-pod_tol", "1e-8",
              "-sna_bounds", bounds, "-results", os.path.join(d, "pod.json")] + KHRONOS, os.path.join(d, "pod.log"))
     pod = json.load(open(os.path.join(d, "pod.json")))
     print("  model: %d POD modes, SNA training error %.2e (%.1f s)" % (pod["n_modes"], pod["fit_rel_error_mean"], t), flush=True)

@@ -60,9 +60,11 @@ PetscErrorCode SNAPSPODCompute(PetscInt N, const Vec snap[], PetscReal tol, Pets
   }
   PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK dgesvd failed (info %d) on the %" PetscInt_FMT " x %" PetscInt_FMT " factor of the snapshots", (int)info, m, N);
   for (PetscInt j = 0; j < m; j++) total += sig[j] * sig[j];
-  tail = total;
-  while (nkeep < PetscMin(maxk, m) && sig[nkeep] > POD_DEPENDENT * sig[0] && PetscSqrtReal(PetscMax(tail, 0.0) / total) > tol) {
-    tail -= sig[nkeep] * sig[nkeep];
+  /* the tail sum_{j >= k} sigma_j^2 summed from the small end (total minus the head would cancel) */
+  while (nkeep < PetscMin(maxk, m) && sig[nkeep] > POD_DEPENDENT * sig[0]) {
+    tail = 0;
+    for (PetscInt j = m - 1; j >= nkeep; j--) tail += sig[j] * sig[j];
+    if (PetscSqrtReal(tail / total) <= tol) break;
     nkeep++;
   }
   if (nkeep == 0) nkeep = 1;

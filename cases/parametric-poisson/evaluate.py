@@ -54,7 +54,7 @@ PCS = {
     "icc": ["-pc_type", "bjacobi", "-sub_pc_type", "icc"],
     "jacobi": ["-pc_type", "jacobi"],
 }
-KHRONOS = ["-sna_khronos_degree", "3", "-sna_khronos_nodes", "10", "-sna_khronos_modes", "40", "-sna_khronos_enrich",
+KHRONOS = ["-sna_khronos_degree", "3", "-sna_khronos_nodes", "8", "-sna_khronos_modes", "40", "-sna_khronos_enrich",
            "-sna_fit_max_it", "10"]
 GUESSES = ["zero", "fischer", "pod", "sna", "sna_galerkin10", "sna_galerkin"]
 TARGETS = {"iterations_ratio": 3.0, "time_ratio": 2.0, "surrogate_error": 1e-3, "surrogate_speedup": 1000.0}

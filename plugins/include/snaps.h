@@ -6,6 +6,10 @@
 #include <snaps/bspline.h>
 #include <snaps/dataset.h>
 #include <snaps/report.h>
+#include <snaps/ordering.h>
+#include <snaps/pod.h>
+#include <snaps/snapshots.h>
+#include <snaps/snaguess.h>
 
 /* Registers every SNAPS class and type with PETSc; what -dll_append libsnaps.so calls. */
 PETSC_EXTERN PetscErrorCode PetscDLLibraryRegister_snaps(void);

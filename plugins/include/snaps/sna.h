@@ -128,6 +128,12 @@ PETSC_EXTERN PetscErrorCode SNACreateGridVec(SNA, const PetscInt[], Vec *);
 PETSC_EXTERN PetscErrorCode SNASave(SNA, const char[]);
 /* Reads a model from an HDF5 file written by SNASave(): sets type, sizes and parameters. */
 PETSC_EXTERN PetscErrorCode SNALoad(SNA, const char[]);
+/* Writes the model into the named group (e.g. "/rhs/sna"; parents are created) of a new file written
+   atomically, or with append = PETSC_TRUE into an existing file, changed in place (write a temporary
+   file and rename it yourself when several groups make one file). */
+PETSC_EXTERN PetscErrorCode SNASaveGroup(SNA, const char[], const char[], PetscBool);
+/* Reads a model from the named group of an HDF5 file. */
+PETSC_EXTERN PetscErrorCode SNALoadGroup(SNA, const char[], const char[]);
 
 /* Monitoring: called after every sweep/iteration with the iteration number and the training MSE. */
 PETSC_EXTERN PetscErrorCode SNAMonitorSet(SNA, PetscErrorCode (*)(SNA, PetscInt, PetscReal, void *), void *, PetscErrorCode (*)(void **));

@@ -1,5 +1,5 @@
 /* HDF5 model files. Layout (readable with h5py, no SNAPS needed):
-     /sna                 group; attributes snaps_format_version, snaps_version, type,
+     /sna                 group (or any group given to SNASaveGroup()/SNALoadGroup()); attributes snaps_format_version, snaps_version, type,
                           dim_in, dim_out, n_params
      /sna/lower, /upper   input box, float64 (d)
      /sna/...             the type's own attributes and datasets (see impls/<type>/)
@@ -141,20 +141,34 @@ PetscErrorCode SNAHDF5ReadArray(hid_t loc, const char name[], PetscInt rank, con
   PetscFunctionReturn(0);
 }
 
-/* Rank 0's part of SNASave: the whole file under a temporary name, then rename. */
-static PetscErrorCode SNASave_Local(SNA sna, const char filename[])
+/* Rank 0's part of SNASaveGroup: a new file under a temporary name, then rename; or, with append, the
+   group added to an existing file in place. */
+static PetscErrorCode SNASave_Local(SNA sna, const char filename[], const char groupname[], PetscBool append)
 {
   char           tmp[PETSC_MAX_PATH_LEN];
-  hid_t          file, group;
+  hid_t          file, group, lcpl;
   hsize_t        d = (hsize_t)sna->dim_in;
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  PetscCall(SNAPSTemporaryName(filename, tmp, sizeof(tmp)));
-  file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the model file '%s' (temporary '%s'): check the directory exists and is writable", filename, tmp);
-  group = H5Gcreate2(file, SNA_MODEL_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  ierr  = group < 0 ? PETSC_ERR_FILE_WRITE : 0;
+  if (append) {
+    PetscCall(PetscStrncpy(tmp, filename, sizeof(tmp)));
+    file = H5Fopen(filename, H5F_ACC_RDWR, H5P_DEFAULT);
+    PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the model file '%s' to add the group %s: it must exist and be a writable HDF5 file", filename, groupname);
+    if (H5Lexists(file, groupname, H5P_DEFAULT) > 0) {
+      H5Fclose(file);
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "The model file '%s' already has a group %s", filename, groupname);
+    }
+  } else {
+    PetscCall(SNAPSTemporaryName(filename, tmp, sizeof(tmp)));
+    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the model file '%s' (temporary '%s'): check the directory exists and is writable", filename, tmp);
+  }
+  lcpl = H5Pcreate(H5P_LINK_CREATE); /* parent groups such as /rhs of /rhs/sna are created as needed */
+  H5Pset_create_intermediate_group(lcpl, 1);
+  group = H5Gcreate2(file, groupname, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  H5Pclose(lcpl);
+  ierr = group < 0 ? PETSC_ERR_FILE_WRITE : 0;
   if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "snaps_format_version", SNAPS_FORMAT_VERSION);
   if (!ierr) ierr = SNAHDF5WriteAttributeString(group, "snaps_version", SNAPS_VERSION);
   if (!ierr) ierr = SNAHDF5WriteAttributeString(group, "type", ((PetscObject)sna)->type_name);
@@ -166,7 +180,8 @@ static PetscErrorCode SNASave_Local(SNA sna, const char filename[])
   if (!ierr) ierr = (*sna->ops->save)(sna, group);
   if (group >= 0) H5Gclose(group);
   if (H5Fclose(file) < 0 && !ierr) ierr = PETSC_ERR_FILE_WRITE;
-  if (!ierr && rename(tmp, filename)) ierr = PETSC_ERR_FILE_WRITE;
+  if (!ierr && !append && rename(tmp, filename)) ierr = PETSC_ERR_FILE_WRITE;
+  if (ierr && append) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not add the group %s to the model file '%s'", groupname, filename);
   if (ierr) {
     (void)unlink(tmp);
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not write the model file '%s'%s%s; any existing file is unchanged", filename, errno ? ": " : "", errno ? strerror(errno) : "");
@@ -174,8 +189,17 @@ static PetscErrorCode SNASave_Local(SNA sna, const char filename[])
   PetscFunctionReturn(0);
 }
 
-/* Saves the model to an HDF5 file atomically. Collective; rank 0 writes. */
+/* Saves the model to an HDF5 file atomically, in the group /sna. Collective; rank 0 writes. */
 PetscErrorCode SNASave(SNA sna, const char filename[])
+{
+  PetscFunctionBegin;
+  PetscCall(SNASaveGroup(sna, filename, SNA_MODEL_GROUP, PETSC_FALSE));
+  PetscFunctionReturn(0);
+}
+
+/* Saves the model into group groupname (e.g. "/rhs/sna") of a new file written atomically, or, with
+   append, of an existing file that is changed in place. Collective; rank 0 writes. */
+PetscErrorCode SNASaveGroup(SNA sna, const char filename[], const char groupname[], PetscBool append)
 {
   PetscMPIInt    rank;
   PetscErrorCode ierr = 0;
@@ -192,7 +216,7 @@ PetscErrorCode SNASave(SNA sna, const char filename[])
     H5Eget_auto2(H5E_DEFAULT, &func, &data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     errno = 0;
-    ierr  = SNASave_Local(sna, filename); /* not PetscCall: every rank must learn the outcome */
+    ierr  = SNASave_Local(sna, filename, groupname, append); /* not PetscCall: every rank must learn the outcome */
     H5Eset_auto2(H5E_DEFAULT, func, data);
   }
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, PetscObjectComm((PetscObject)sna)));
@@ -249,8 +273,8 @@ static PetscErrorCode SNALoad_Group(SNA sna, const char filename[], hid_t group)
   PetscFunctionReturn(0);
 }
 
-/* Every rank's part of SNALoad: opens the file, reads the group, and always closes the handles. */
-static PetscErrorCode SNALoad_Local(SNA sna, const char filename[])
+/* Every rank's part of SNALoadGroup: opens the file, reads the group, and always closes the handles. */
+static PetscErrorCode SNALoad_Local(SNA sna, const char filename[], const char groupname[])
 {
   hid_t          file, group;
   PetscErrorCode ierr;
@@ -260,14 +284,14 @@ static PetscErrorCode SNALoad_Local(SNA sna, const char filename[])
   PetscCheck(H5Fis_hdf5(filename) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model file '%s' is not an HDF5 file, or it is corrupt", filename);
   file = H5Fopen(filename, H5F_ACC_RDONLY, H5P_DEFAULT);
   PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the model file '%s': it is corrupt or truncated", filename);
-  if (H5Lexists(file, SNA_MODEL_GROUP, H5P_DEFAULT) <= 0) {
+  if (H5Lexists(file, groupname, H5P_DEFAULT) <= 0) {
     H5Fclose(file);
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' holds no SNAPS model (no group %s): is it a dataset rather than a model?", filename, SNA_MODEL_GROUP);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' holds no SNAPS model (no group %s): is it a dataset rather than a model?", filename, groupname);
   }
-  group = H5Gopen2(file, SNA_MODEL_GROUP, H5P_DEFAULT);
+  group = H5Gopen2(file, groupname, H5P_DEFAULT);
   if (group < 0) {
     H5Fclose(file);
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", SNA_MODEL_GROUP, filename);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", groupname, filename);
   }
   ierr = SNALoad_Group(sna, filename, group); /* not PetscCall: close the handles first */
   H5Gclose(group);
@@ -279,6 +303,14 @@ static PetscErrorCode SNALoad_Local(SNA sna, const char filename[])
 /* Loads a model saved by SNASave(): type, sizes, bounds and parameters. Collective. */
 PetscErrorCode SNALoad(SNA sna, const char filename[])
 {
+  PetscFunctionBegin;
+  PetscCall(SNALoadGroup(sna, filename, SNA_MODEL_GROUP));
+  PetscFunctionReturn(0);
+}
+
+/* Loads a model saved by SNASaveGroup() from group groupname. Collective. */
+PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname[])
+{
   PetscErrorCode ierr, worst;
   H5E_auto2_t    func;
   void          *data;
@@ -286,10 +318,11 @@ PetscErrorCode SNALoad(SNA sna, const char filename[])
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscValidCharPointer(filename, 2);
+  PetscValidCharPointer(groupname, 3);
   PetscCall(PetscLogEventBegin(SNA_Load, sna, 0, 0, 0));
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  ierr = SNALoad_Local(sna, filename); /* not PetscCall: all ranks must agree on failure */
+  ierr = SNALoad_Local(sna, filename, groupname); /* not PetscCall: all ranks must agree on failure */
   H5Eset_auto2(H5E_DEFAULT, func, data);
   PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)sna)));
   PetscCheck(!worst, PetscObjectComm((PetscObject)sna), PETSC_ERR_FILE_UNEXPECTED, "Loading the model '%s' failed (see the message above)", filename);

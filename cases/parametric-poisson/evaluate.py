@@ -1,0 +1,212 @@
+#!/usr/bin/python3
+"""Surrogate-in-the-loop on a parametrised Poisson family: train, build the model, compare initial guesses.
+
+For each problem family (see FAMILIES) this script
+  1. draws N_train training and N_test unseen parameter samples (Latin hypercube, fixed seeds),
+  2. solves the training samples with snaps-poisson-param on --np ranks and writes the snapshots,
+  3. builds the model with snaps-pod (QR-based POD + KHRONOS fit mu -> POD coordinates),
+  4. solves the unseen samples in one process per guess type with the KSP kept across solves:
+     zero guess, PETSc's fischer and pod guesses (history size N_train), the surrogate alone (sna,
+     no correction), the surrogate with a Galerkin correction in its 10 leading POD modes
+     (sna_galerkin10) and the Galerkin projection on all POD modes (sna_galerkin),
+  5. checks the issue's targets and writes results.json (with the machine) and a plot.
+Usage: evaluate.py <output dir> [--size small|full] [--np 2] [--pc gamg,jacobi] [--repeat R] [--families load,design]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import h5py
+import numpy as np
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.path.join(ROOT, "build", "bin")
+
+# Two smooth inclusions of higher conductivity (tanh-like logistic edges: piecewise smooth).
+INCLUSION_1 = "1/(1+exp(-(0.0225-(x-0.3)^2-(y-0.35)^2)/0.002))"
+INCLUSION_2 = "1/(1+exp(-(0.0225-(x-0.7)^2-(y-0.6)^2)/0.002))"
+FAMILIES = {
+    # the operator is fixed, the load moves: PETSc's fischer and pod keep their history across solves
+    "load": {
+        "title": "fixed inclusions, moving source (mu1, mu2: position, mu3: width)",
+        "kappa": "1+9*%s+4*%s" % (INCLUSION_1, INCLUSION_2),
+        "source": "10*exp(-((x-0.25-0.5*mu1)^2+(y-0.25-0.5*mu2)^2)/(0.03+0.05*mu3))",
+        "q": 3,
+    },
+    # the inclusions' conductivities are parameters: the operator changes with every solve
+    "design": {
+        "title": "inclusion conductivities (mu1, mu2) and source position (mu3)",
+        "kappa": "1+9*mu1*%s+9*mu2*%s" % (INCLUSION_1, INCLUSION_2),
+        "source": "10*exp(-((x-0.25-0.5*mu3)^2+(y-0.5)^2)/0.05)",
+        "q": 3,
+    },
+}
+SIZES = {
+    "small": {"faces": 64, "n_train": 200, "n_test": 100},
+    "full": {"faces": 128, "n_train": 400, "n_test": 100},
+}
+PCS = {
+    "gamg": ["-pc_type", "gamg"],
+    "icc": ["-pc_type", "bjacobi", "-sub_pc_type", "icc"],
+    "jacobi": ["-pc_type", "jacobi"],
+}
+KHRONOS = ["-sna_khronos_degree", "3", "-sna_khronos_nodes", "8", "-sna_khronos_modes", "40", "-sna_khronos_enrich",
+           "-sna_fit_max_it", "10"]
+GUESSES = ["zero", "fischer", "pod", "sna", "sna_galerkin10", "sna_galerkin"]
+TARGETS = {"iterations_ratio": 3.0, "time_ratio": 2.0, "surrogate_error": 1e-3, "surrogate_speedup": 1000.0}
+
+
+def lhs(n, q, seed):
+    """Latin hypercube sample of n points in [0,1]^q."""
+    rng = np.random.default_rng(seed)
+    x = np.empty((n, q))
+    for j in range(q):
+        x[:, j] = (rng.permutation(n) + rng.random(n)) / n
+    return x
+
+
+def run(cmd, log):
+    t0 = time.time()
+    with open(log, "w") as f:
+        proc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        sys.exit("failed (see %s): %s" % (log, " ".join(cmd)))
+    return time.time() - t0
+
+
+def guess_options(guess, n_train, model):
+    return {
+        "zero": [],
+        "fischer": ["-ksp_guess_type", "fischer", "-ksp_guess_fischer_model", "2,%d" % n_train],
+        "pod": ["-ksp_guess_type", "pod", "-ksp_guess_pod_size", str(n_train)],
+        "sna": ["-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_scale", "0"],
+        "sna_galerkin10": ["-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin", "-ksp_guess_sna_galerkin_modes", "10"],
+        "sna_galerkin": ["-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin"],
+    }[guess]
+
+
+def family(out, name, fam, size, np_, pcs, repeat):
+    d = os.path.join(out, name)
+    os.makedirs(d, exist_ok=True)
+    mpi = ["mpirun", "-n", str(np_), os.path.join(BIN, "snaps-poisson-param")]
+    common = ["-kappa", fam["kappa"], "-source", fam["source"], "-dm_plex_box_faces", str(size["faces"])]
+    train, test = os.path.join(d, "train.h5"), os.path.join(d, "test.h5")
+    with h5py.File(train, "w") as f:
+        f["X"] = lhs(size["n_train"], fam["q"], 1)
+    with h5py.File(test, "w") as f:
+        f["X"] = lhs(size["n_test"], fam["q"], 2)
+    snaps, model = os.path.join(d, "snapshots.h5"), os.path.join(d, "model.h5")
+    print("== %s: %s" % (name, fam["title"]), flush=True)
+    t = run(mpi + common + ["-samples", train, "-snapshots", snaps, "-ksp_rtol", "1e-12", "-results", os.path.join(d, "train.json")],
+            os.path.join(d, "train.log"))
+    print("  %d training solves: %.1f s" % (size["n_train"], t), flush=True)
+    bounds = ",".join(["0,1"] * fam["q"])
+    t = run(["mpirun", "-n", str(np_), os.path.join(BIN, "snaps-pod"), "-snapshots", snaps, "-model", model, "-pod_tol", "1e-8",
+             "-sna_bounds", bounds, "-results", os.path.join(d, "pod.json")] + KHRONOS, os.path.join(d, "pod.log"))
+    pod = json.load(open(os.path.join(d, "pod.json")))
+    print("  model: %d POD modes, SNA training error %.2e (%.1f s)" % (pod["n_modes"], pod["fit_rel_error_mean"], t), flush=True)
+    results = {}
+    for p in pcs:
+        evals = {g: [] for g in GUESSES}
+        for rep in range(repeat):  # guess types interleaved, so that a busy spell of the machine hits them alike
+            for g in GUESSES:
+                path = os.path.join(d, "eval_%s_%s_%d.json" % (g, p, rep))
+                run(mpi + common + PCS[p] + ["-samples", test, "-results", path] + guess_options(g, size["n_train"], model),
+                    os.path.join(d, "eval_%s_%s_%d.log" % (g, p, rep)))
+                evals[g].append(json.load(open(path)))
+        print("  pc %s, %d run(s) of %d solves per guess:" % (p, repeat, size["n_test"]), flush=True)
+        for g in GUESSES:
+            e = evals[g][0]
+            print("  %-13s median %5.1f iterations, KSPSolve %.3e s, initial guess L2 error %.2e" %
+                  (g, e["median_iterations"], med([r["median_solve_time_s"] for r in evals[g]]), e["median_guess_rel_l2_error"]), flush=True)
+        results[p] = summarize(fam, size, p, pod, evals)
+    return results
+
+
+def med(v):
+    return statistics.median(v)
+
+
+def summarize(fam, size, pc, pod, runs):
+    """Figures of one family and preconditioner; times are medians over the runs of per-solve medians."""
+    evals = {g: r[0] for g, r in runs.items()}
+    mtime = {g: med([e["median_solve_time_s"] for e in r]) for g, r in runs.items()}
+    zero, sg, sna, podg = evals["zero"], evals["sna_galerkin"], evals["sna"], evals["pod"]
+    fem_solve = med([med([a + s for a, s in zip(e["assembly_time_s"], e["solve_time_s"])]) for e in runs["zero"]])
+    r = {
+        "title": fam["title"], "kappa": fam["kappa"], "source": fam["source"], "n_params": fam["q"],
+        "dofs": zero["dofs"], "n_train": size["n_train"], "n_test": size["n_test"], "pc": pc, "ksp_rtol": zero["ksp_rtol"],
+        "runs": len(runs["zero"]), "pod_modes": pod["n_modes"], "sna_training_error": pod["fit_rel_error_mean"],
+        "guesses": {g: {"median_iterations": e["median_iterations"], "mean_iterations": statistics.mean(e["iterations"]),
+                        "median_solve_time_s": mtime[g], "run_median_solve_times_s": [x["median_solve_time_s"] for x in runs[g]],
+                        "median_guess_rel_l2_error": e["median_guess_rel_l2_error"],
+                        "median_guess_rel_residual": med(e["guess_rel_residual"]), "iterations": e["iterations"]}
+                    for g, e in evals.items()},
+        "surrogate": {
+            "median_rel_l2_error": med(sna["guess_rel_l2_error"]), "max_rel_l2_error": max(sna["guess_rel_l2_error"]),
+            "median_prediction_time_s": med([med(e["prediction_time_s"]) for e in runs["sna"]]),
+            "median_coordinates_time_s": med([med(e["coordinates_time_s"]) for e in runs["sna"]]),
+            "median_fem_solve_time_s": fem_solve,
+        },
+    }
+    s = r["surrogate"]
+    s["speedup_field"] = s["median_fem_solve_time_s"] / s["median_prediction_time_s"]
+    s["speedup_coordinates"] = s["median_fem_solve_time_s"] / s["median_coordinates_time_s"]
+    iters_ratio = zero["median_iterations"] / max(sg["median_iterations"], 1e-300)
+    time_ratio = mtime["zero"] / mtime["sna_galerkin"]
+    r["targets"] = {
+        "iterations_ratio": {"value": iters_ratio, "target": ">= %g (zero / sna_galerkin, median iterations)" % TARGETS["iterations_ratio"],
+                             "met": iters_ratio >= TARGETS["iterations_ratio"]},
+        "fewer_than_pod": {"value": [sg["median_iterations"], podg["median_iterations"]], "target": "sna_galerkin < pod (median iterations)",
+                           "met": sg["median_iterations"] < podg["median_iterations"]},
+        "time_ratio": {"value": time_ratio, "target": ">= %g (zero / sna_galerkin, median KSPSolve time, guess included)" % TARGETS["time_ratio"],
+                       "met": time_ratio >= TARGETS["time_ratio"]},
+        "surrogate_error": {"value": s["median_rel_l2_error"], "target": "<= %g (median relative L2 error)" % TARGETS["surrogate_error"],
+                            "met": s["median_rel_l2_error"] <= TARGETS["surrogate_error"]},
+        "surrogate_speedup_field": {"value": s["speedup_field"], "target": ">= %g (FEM assembly + solve / field prediction)" % TARGETS["surrogate_speedup"],
+                                    "met": s["speedup_field"] >= TARGETS["surrogate_speedup"]},
+        "surrogate_speedup_coordinates": {"value": s["speedup_coordinates"], "target": ">= %g (FEM assembly + solve / POD coordinates)" % TARGETS["surrogate_speedup"],
+                                          "met": s["speedup_coordinates"] >= TARGETS["surrogate_speedup"]},
+    }
+    for k, t in r["targets"].items():
+        print("  target %-30s %-8s %s" % (k, "MET" if t["met"] else "MISSED", t["value"]), flush=True)
+    return r
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--size", choices=list(SIZES), default="small")
+    ap.add_argument("--np", type=int, default=2)
+    ap.add_argument("--pc", default="gamg,jacobi", help="comma-separated list of: " + ", ".join(PCS))
+    ap.add_argument("--families", default=",".join(FAMILIES))
+    ap.add_argument("--repeat", type=int, default=None, help="runs of each evaluation (default: 1 small, 3 full)")
+    a = ap.parse_args()
+    pcs = a.pc.split(",")
+    for p in pcs:
+        if p not in PCS:
+            sys.exit("unknown --pc %s (choose from %s)" % (p, ", ".join(PCS)))
+    repeat = a.repeat or (3 if a.size == "full" else 1)
+    os.makedirs(a.out, exist_ok=True)
+    t0 = time.time()
+    results = {"size": a.size, "ranks": a.np, "repeat": repeat, "families": {}}
+    for name in a.families.split(","):
+        for p, r in family(a.out, name, FAMILIES[name], SIZES[a.size], a.np, pcs, repeat).items():
+            results["families"]["%s/%s" % (name, p)] = r
+    first = json.load(open(os.path.join(a.out, name, "eval_zero_%s_0.json" % pcs[0])))
+    results["machine"], results["snaps_version"], results["date"] = first["machine"], first["snaps_version"], first["date"]
+    results["wall_time_s"] = time.time() - t0
+    path = os.path.join(a.out, "results.json")
+    with open(path + ".tmp", "w") as f:
+        json.dump(results, f, indent=1)
+    os.replace(path + ".tmp", path)
+    subprocess.run([sys.executable, os.path.join(ROOT, "postprocess", "plot_guess.py"), path, os.path.join(a.out, "guess_iterations.png")], check=True)
+    print("results: %s (%.0f s)" % (path, results["wall_time_s"]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,295 @@
+static const char help[] = "snaps-pod: builds a surrogate initial-guess model (for -ksp_guess_type sna) from training snapshots.\n\n"
+                           "  -snapshots <s.h5>     snapshot file: /X (N x q parameters), /U (N x n solutions), optional /B (right-hand\n"
+                           "                        sides), natural ordering, operator fingerprint (see snaps/snapshots.h)\n"
+                           "  -model <m.h5>         the model, written atomically (contract in snaps/snaguess.h)\n"
+                           "  -pod_tol <t>          keep the fewest POD modes whose relative projection error over the snapshots is <= t (1e-8)\n"
+                           "  -pod_max_modes <k>    at most k modes (default: N)\n"
+                           "  -rhs_tol <t>, -rhs_max_modes <r>  the same for the right-hand-side basis (1e-8, 8)\n"
+                           "  -rhs_map linear|sna   right-hand-side coordinates -> solution coordinates: least-squares affine map\n"
+                           "                        (exact when the operator is fixed; default) or an SNA (rhs_ options below)\n"
+                           "  -no_rhs               no /rhs group (guesses then need the parameters)\n"
+                           "  -results <r.json>     JSON report: sizes, singular values, fit errors, times, machine\n"
+                           "The SNA mu -> POD coordinates takes the -sna_ options (-sna_khronos_degree, -sna_khronos_nodes,\n"
+                           "  -sna_khronos_modes, -sna_fit_max_it, -sna_bounds, -sna_monitor, ...); the SNA right-hand-side\n"
+                           "  coordinates -> POD coordinates the same options prefixed by rhs_ (-rhs_sna_khronos_modes, ...).\n";
+
+#include <snaps.h>
+#include <petscblaslapack.h>
+
+/* Coordinates C[i*k + j] = <v_j, s_i> of N snapshots in k orthonormal modes (all ranks get all). */
+static PetscErrorCode Coordinates(PetscInt N, const Vec S[], PetscInt k, const Vec V[], PetscScalar C[])
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < N; i++) PetscCall(VecMDot(S[i], k, (Vec *)V, C + i * k));
+  PetscFunctionReturn(0);
+}
+
+/* A sample Vec with the row distribution of X (block size k), filled from the global array C (N x k). */
+static PetscErrorCode RowsLike(Vec X, PetscInt k, const PetscScalar C[], Vec *Y)
+{
+  PetscInt     bs, lo, hi;
+  PetscScalar *y;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetBlockSize(X, &bs));
+  PetscCall(VecGetOwnershipRange(X, &lo, &hi));
+  lo /= bs;
+  hi /= bs;
+  PetscCall(VecCreate(PetscObjectComm((PetscObject)X), Y));
+  PetscCall(VecSetSizes(*Y, (hi - lo) * k, PETSC_DETERMINE));
+  PetscCall(VecSetBlockSize(*Y, k));
+  PetscCall(VecSetFromOptions(*Y));
+  PetscCall(VecGetArray(*Y, &y));
+  PetscCall(PetscArraycpy(y, C + lo * k, (hi - lo) * k));
+  PetscCall(VecRestoreArray(*Y, &y));
+  PetscFunctionReturn(0);
+}
+
+/* Relative errors |c_pred - c| / |c| of predictions P against C (N x k, every rank), mean and max. */
+static void RelativeErrors(PetscInt N, PetscInt k, const PetscScalar P[], const PetscScalar C[], PetscReal *mean_err, PetscReal *max_err)
+{
+  *mean_err = *max_err = 0;
+  for (PetscInt i = 0; i < N; i++) {
+    PetscReal num = 0, den = 0, e;
+    for (PetscInt j = 0; j < k; j++) {
+      num += PetscSqr(PetscRealPart(P[i * k + j] - C[i * k + j]));
+      den += PetscSqr(PetscRealPart(C[i * k + j]));
+    }
+    e = den > 0 ? PetscSqrtReal(num / den) : PetscSqrtReal(num);
+    *mean_err += e / N;
+    *max_err = PetscMax(*max_err, e);
+  }
+}
+
+/* Fits an SNA inputs -> C; returns the relative errors |c_pred - c| / |c| over the samples (mean and
+   max), which equal the relative field errors of the prediction within the POD space. */
+static PetscErrorCode FitCoordinates(const char prefix[], Vec inputs, PetscInt k, const PetscScalar C[], SNA *sna, PetscReal *mean_err, PetscReal *max_err, PetscReal *seconds)
+{
+  MPI_Comm           comm = PetscObjectComm((PetscObject)inputs);
+  Vec                Y, P;
+  PetscInt           d, n;
+  const PetscScalar *y, *p;
+  PetscReal          sums[2] = {0, 0}, local_max = 0;
+  PetscLogDouble     t0, t1;
+  SNAConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetBlockSize(inputs, &d));
+  PetscCall(RowsLike(inputs, k, C, &Y));
+  PetscCall(SNACreate(comm, sna));
+  if (prefix) PetscCall(SNASetOptionsPrefix(*sna, prefix));
+  PetscCall(SNASetSizes(*sna, d, k));
+  PetscCall(SNASetFromOptions(*sna));
+  PetscCall(PetscTime(&t0));
+  PetscCall(SNAFit(*sna, inputs, Y));
+  PetscCall(PetscTime(&t1));
+  *seconds = (PetscReal)(t1 - t0);
+  PetscCall(SNAGetConvergedReason(*sna, &reason));
+  PetscCheck(reason >= 0, comm, PETSC_ERR_NOT_CONVERGED, "The %sSNA fit diverged (%s); no model was written", prefix ? prefix : "", SNAConvergedReasons[reason]);
+  PetscCall(VecDuplicate(Y, &P));
+  PetscCall(SNAEvaluate(*sna, inputs, P));
+  PetscCall(VecGetLocalSize(Y, &n));
+  PetscCall(VecGetArrayRead(Y, &y));
+  PetscCall(VecGetArrayRead(P, &p));
+  RelativeErrors(n / k, k, p, y, &sums[0], &local_max);
+  sums[0] *= n / k; /* sum of the local errors */
+  sums[1] = n / k;
+  PetscCall(VecRestoreArrayRead(P, &p));
+  PetscCall(VecRestoreArrayRead(Y, &y));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, comm));
+  PetscCall(MPIU_Allreduce(&local_max, max_err, 1, MPIU_REAL, MPIU_MAX, comm));
+  *mean_err = sums[1] > 0 ? sums[0] / sums[1] : 0;
+  PetscCall(VecDestroy(&P));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* Least-squares affine map z -> c (map: k x (r + 1), row j = (L_j, offset_j)) from N pairs, by LAPACK
+   dgelss (minimum-norm SVD solution, so dependent inputs are harmless). Every rank computes the same. */
+static PetscErrorCode FitAffineMap(PetscInt N, PetscInt r, const PetscScalar Z[], PetscInt k, const PetscScalar C[], PetscReal map[], PetscReal *mean_err, PetscReal *max_err)
+{
+  PetscScalar   *A, *Bm, *P, *work;
+  PetscReal     *sv, rcond = 1e-13;
+  PetscBLASInt   bN, bc, bk, ldb, rank, lwork, info;
+  const PetscInt nc = r + 1, ld = PetscMax(N, nc);
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(N, &bN));
+  PetscCall(PetscBLASIntCast(nc, &bc));
+  PetscCall(PetscBLASIntCast(k, &bk));
+  PetscCall(PetscBLASIntCast(ld, &ldb));
+  lwork = 5 * (bN + bc + bk) + 3 * bc * bk + 64 * (bN + bc);
+  PetscCall(PetscMalloc5(N * nc, &A, ld * k, &Bm, N * k, &P, lwork, &work, nc, &sv));
+  for (PetscInt i = 0; i < N; i++) { /* column-major N x (r + 1): [Z 1] */
+    for (PetscInt c = 0; c < r; c++) A[c * N + i] = Z[i * r + c];
+    A[r * N + i] = 1.0;
+  }
+  for (PetscInt j = 0; j < k; j++)
+    for (PetscInt i = 0; i < N; i++) Bm[j * ld + i] = C[i * k + j];
+  PetscCallBLAS("LAPACKgelss", LAPACKgelss_(&bN, &bc, &bk, A, &bN, Bm, &ldb, sv, &rcond, &rank, work, &lwork, &info));
+  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK dgelss failed (info %d) fitting the right-hand-side map", (int)info);
+  for (PetscInt j = 0; j < k; j++)
+    for (PetscInt c = 0; c < nc; c++) map[j * nc + c] = PetscRealPart(Bm[j * ld + c]);
+  for (PetscInt i = 0; i < N; i++)
+    for (PetscInt j = 0; j < k; j++) {
+      P[i * k + j] = map[j * nc + r];
+      for (PetscInt c = 0; c < r; c++) P[i * k + j] += map[j * nc + c] * Z[i * r + c];
+    }
+  RelativeErrors(N, k, P, C, mean_err, max_err);
+  PetscCall(PetscFree5(A, Bm, P, work, sv));
+  PetscFunctionReturn(0);
+}
+
+/* Relative projection error sqrt(sum_{j>=k} sigma_j^2 / sum sigma_j^2) of the snapshots on k modes. */
+static PetscReal ProjectionError(PetscInt N, const PetscReal sigma[], PetscInt k)
+{
+  PetscReal total = 0, tail = 0;
+  for (PetscInt j = 0; j < N; j++) {
+    total += sigma[j] * sigma[j];
+    if (j >= k) tail += sigma[j] * sigma[j];
+  }
+  return total > 0 ? PetscSqrtReal(tail / total) : 0;
+}
+
+int main(int argc, char **argv)
+{
+  char              snapfile[PETSC_MAX_PATH_LEN] = "", modelfile[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
+  char              fingerprint[SNAPS_FINGERPRINT_LEN];
+  PetscBool         hassnap, hasmodel, hasresults, norhs = PETSC_FALSE, helpflg;
+  const char       *maps[] = {"linear", "sna"};
+  PetscInt          rhsmap = 0;
+  PetscReal        *affine = NULL;
+  PetscReal         podtol = 1e-8, rhstol = 1e-8, *sigma = NULL, *rsigma = NULL, fit_mean, fit_max, rfit_mean = 0, rfit_max = 0, fit_s, rfit_s = 0;
+  PetscInt          maxk = PETSC_DETERMINE, maxr = 8, N, q, n, k, r = 0;
+  Vec               X, Z = NULL, *U, *B = NULL, *V, *W = NULL;
+  PetscScalar      *C, *ZC    = NULL;
+  SNA               sna, rsna = NULL;
+  SNAGuessModelData data;
+  PetscLogDouble    t0, t1;
+  PetscMPIInt       size;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(SNAInitializePackage());
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-pod options", NULL);
+  PetscCall(PetscOptionsString("-snapshots", "Snapshot file (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
+  PetscCall(PetscOptionsString("-model", "Model file to write (HDF5)", NULL, modelfile, modelfile, sizeof(modelfile), &hasmodel));
+  PetscCall(PetscOptionsReal("-pod_tol", "Relative projection error of the kept POD modes", NULL, podtol, &podtol, NULL));
+  PetscCall(PetscOptionsInt("-pod_max_modes", "Largest number of POD modes", NULL, maxk, &maxk, NULL));
+  PetscCall(PetscOptionsReal("-rhs_tol", "Relative projection error of the kept right-hand-side modes", NULL, rhstol, &rhstol, NULL));
+  PetscCall(PetscOptionsInt("-rhs_max_modes", "Largest number of right-hand-side modes", NULL, maxr, &maxr, NULL));
+  PetscCall(PetscOptionsEList("-rhs_map", "Map from right-hand-side coordinates to solution coordinates", NULL, maps, 2, maps[rhsmap], &rhsmap, NULL));
+  PetscCall(PetscOptionsBool("-no_rhs", "Build no /rhs group", NULL, norhs, &norhs, NULL));
+  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
+  PetscOptionsEnd();
+  PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
+  if (helpflg && !hassnap) { /* show the options of both SNAs, then stop */
+    PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+    PetscCall(SNASetFromOptions(sna));
+    PetscCall(SNASetOptionsPrefix(sna, "rhs_"));
+    PetscCall(SNASetFromOptions(sna));
+    PetscCall(SNADestroy(&sna));
+    PetscCall(PetscFinalize());
+    return 0;
+  }
+  PetscCheck(hassnap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -snapshots <s.h5>: the training snapshots (run with -help for all options)");
+  PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: where to write the model");
+  PetscCheck(podtol >= 0 && podtol < 1 && rhstol >= 0 && rhstol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_tol and -rhs_tol must be in [0, 1)");
+  PetscCheck(maxk == PETSC_DETERMINE || maxk >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_max_modes must be at least 1, not %" PetscInt_FMT, maxk);
+  PetscCheck(maxr >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-rhs_max_modes must be at least 1, not %" PetscInt_FMT, maxr);
+
+  PetscCall(PetscTime(&t0));
+  PetscCall(SNAPSSnapshotsLoad(PETSC_COMM_WORLD, snapfile, &N, &X, &U, norhs ? NULL : &B, fingerprint));
+  PetscCall(VecGetBlockSize(X, &q));
+  PetscCall(VecGetSize(U[0], &n));
+
+  /* solutions: POD basis and coordinates, then the SNA mu -> coordinates */
+  PetscCall(SNAPSPODCompute(N, U, podtol, maxk, &k, &V, &sigma));
+  PetscCall(PetscMalloc1(N * k, &C));
+  PetscCall(Coordinates(N, U, k, V, C));
+  PetscCall(FitCoordinates(NULL, X, k, C, &sna, &fit_mean, &fit_max, &fit_s));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " snapshots of size %" PetscInt_FMT ", %" PetscInt_FMT " parameters, %d ranks\n", N, n, q, size));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " POD modes (sigma %.3e .. %.3e), projection error %.3e; SNA mu -> coordinates: training error mean %.3e, max %.3e (%.2f s)\n", k, (double)sigma[0], (double)sigma[k - 1], (double)ProjectionError(N, sigma, k), (double)fit_mean, (double)fit_max, (double)fit_s));
+
+  /* right-hand sides: basis, their coordinates as inputs, the SNA z -> solution coordinates */
+  if (B) {
+    PetscCall(SNAPSPODCompute(N, B, rhstol, maxr, &r, &W, &rsigma));
+    PetscCall(PetscMalloc1(N * r, &ZC));
+    PetscCall(Coordinates(N, B, r, W, ZC));
+    if (rhsmap == 1) {
+      PetscCall(RowsLike(X, r, ZC, &Z));
+      PetscCall(FitCoordinates("rhs_", Z, k, C, &rsna, &rfit_mean, &rfit_max, &rfit_s));
+    } else {
+      PetscLogDouble ta, tb;
+      PetscCall(PetscTime(&ta));
+      PetscCall(PetscMalloc1(k * (r + 1), &affine));
+      PetscCall(FitAffineMap(N, r, ZC, k, C, affine, &rfit_mean, &rfit_max));
+      PetscCall(PetscTime(&tb));
+      rfit_s = (PetscReal)(tb - ta);
+    }
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " right-hand-side modes, projection error %.3e; %s map rhs -> coordinates: training error mean %.3e, max %.3e (%.2f s)\n", r, (double)ProjectionError(N, rsigma, r), rhsmap ? "SNA" : "affine", (double)rfit_mean, (double)rfit_max, (double)rfit_s));
+  }
+
+  PetscCall(PetscMemzero(&data, sizeof(data)));
+  data.fingerprint     = fingerprint;
+  data.n_snapshots     = N;
+  data.k               = k;
+  data.basis           = V;
+  data.sigma           = sigma;
+  data.sna             = sna;
+  data.r               = r;
+  data.rhs_basis       = W;
+  data.rhs_n_snapshots = N;
+  data.rhs_sigma       = rsigma;
+  data.rhs_sna         = rsna;
+  data.rhs_map         = affine;
+  PetscCall(SNAGuessModelWrite(modelfile, &data));
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: model written to %s (%.2f s in all)\n", modelfile, (double)(t1 - t0)));
+
+  if (hasresults) {
+    SNAPSReport report;
+    PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
+    PetscCall(SNAPSReportSetString(report, "program", "snaps-pod"));
+    PetscCall(SNAPSReportSetString(report, "snapshots", snapfile));
+    PetscCall(SNAPSReportSetString(report, "model", modelfile));
+    PetscCall(SNAPSReportSetString(report, "fingerprint", fingerprint));
+    PetscCall(SNAPSReportSetInt(report, "n_snapshots", N));
+    PetscCall(SNAPSReportSetInt(report, "vector_size", n));
+    PetscCall(SNAPSReportSetInt(report, "n_params", q));
+    PetscCall(SNAPSReportSetInt(report, "n_modes", k));
+    PetscCall(SNAPSReportSetRealArray(report, "singular_values", N, sigma));
+    PetscCall(SNAPSReportSetReal(report, "projection_error", ProjectionError(N, sigma, k)));
+    PetscCall(SNAPSReportSetReal(report, "fit_rel_error_mean", fit_mean));
+    PetscCall(SNAPSReportSetReal(report, "fit_rel_error_max", fit_max));
+    PetscCall(SNAPSReportSetReal(report, "fit_time_s", fit_s));
+    PetscCall(SNAPSReportSetInt(report, "rhs_n_modes", r));
+    if (B) {
+      PetscCall(SNAPSReportSetString(report, "rhs_map", maps[rhsmap]));
+      PetscCall(SNAPSReportSetRealArray(report, "rhs_singular_values", N, rsigma));
+      PetscCall(SNAPSReportSetReal(report, "rhs_projection_error", ProjectionError(N, rsigma, r)));
+      PetscCall(SNAPSReportSetReal(report, "rhs_fit_rel_error_mean", rfit_mean));
+      PetscCall(SNAPSReportSetReal(report, "rhs_fit_rel_error_max", rfit_max));
+      PetscCall(SNAPSReportSetReal(report, "rhs_fit_time_s", rfit_s));
+    }
+    PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(t1 - t0)));
+    PetscCall(SNAPSReportWrite(report, results));
+    PetscCall(SNAPSReportDestroy(&report));
+  }
+
+  PetscCall(SNADestroy(&sna));
+  PetscCall(SNADestroy(&rsna));
+  PetscCall(VecDestroyVecs(k, &V));
+  PetscCall(VecDestroyVecs(N, &U));
+  if (B) PetscCall(VecDestroyVecs(N, &B));
+  if (W) PetscCall(VecDestroyVecs(r, &W));
+  PetscCall(VecDestroy(&Z));
+  PetscCall(VecDestroy(&X));
+  PetscCall(PetscFree(C));
+  PetscCall(PetscFree(ZC));
+  PetscCall(PetscFree(affine));
+  PetscCall(PetscFree(sigma));
+  PetscCall(PetscFree(rsigma));
+  PetscCall(PetscFinalize());
+  return 0;
+}

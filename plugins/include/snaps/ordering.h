@@ -1,0 +1,51 @@
+/* Rank-independent ("natural") vector ordering and operator fingerprints.
+
+   A model trained from solution snapshots must not depend on how many ranks produced them. SNAPS
+   stores every field vector in a natural ordering that is the same for any number of ranks:
+   - a KSP or program without a DM (a matrix assembled by global row, like PETSc's KSP ex2): the
+     global ordering of the Vec, which PETSc numbers independently of the rank count already;
+   - a DMDA: its natural (lexicographic) ordering (DMDAGlobalToNaturalBegin/End);
+   - a DMPlex with a natural SF (DMSetUseNatural() before DMPlexDistribute()): the ordering of the
+     serial mesh. PETSc 3.18 builds a correct natural SF only for sections without constrained
+     dofs, so Dirichlet conditions must be assembled into the matrix (see solvers/poisson/paramfem.c);
+     a natural vector of another size than the global one is rejected.
+   On one rank a DMPlex that was never distributed has no natural SF; its global ordering is then the
+   serial one, which is the natural ordering.
+
+   The fingerprint identifies the discrete problem a model was trained for: a 64-bit hash of the
+   operator's sparsity pattern (every stored entry as a pair of natural row and column indices) and
+   of its size. It does not depend on the matrix values (parameters may change them), on the number
+   of ranks, or on the order in which entries are stored, but it changes with the mesh, the element,
+   the boundary treatment and the ordering. */
+#pragma once
+
+#include <petscdm.h>
+#include <petscmat.h>
+
+/* Characters of a fingerprint as text: 16 hexadecimal digits and the terminating zero. */
+#define SNAPS_FINGERPRINT_LEN 17
+
+/* A map between a global vector layout and the natural ordering. */
+typedef struct _n_SNAPSNatural *SNAPSNatural;
+
+/* Creates the map for global vectors like v (same layout), through dm when it is a DMDA or a DMPlex
+   with a natural SF, otherwise the identity (dm may be NULL). Fails with a message when dm describes
+   vectors of another size than v, or when the DMPlex natural vector has another size. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSNaturalCreate(DM, Vec, SNAPSNatural *);
+/* Creates a vector in the natural layout (contiguous blocks of natural indices per rank). Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSNaturalCreateVec(SNAPSNatural, Vec *);
+/* Creates a vector in the global layout the map was made for. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSNaturalCreateGlobalVec(SNAPSNatural, Vec *);
+/* Copies a global vector into a natural one. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSNaturalGlobalToNatural(SNAPSNatural, Vec, Vec);
+/* Copies a natural vector into a global one. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSNaturalNaturalToGlobal(SNAPSNatural, Vec, Vec);
+/* Describes the map: "global" (identity), "dmda" or "dmplex". */
+PETSC_EXTERN PetscErrorCode SNAPSNaturalGetKind(SNAPSNatural, const char *[]);
+/* Frees the map. */
+PETSC_EXTERN PetscErrorCode SNAPSNaturalDestroy(SNAPSNatural *);
+
+/* The fingerprint of operator A as 16 hexadecimal digits, with row and column indices taken in the
+   natural ordering of nat (which must describe A's row layout). A must support MatGetRow() (AIJ and
+   BAIJ formats do; SBAIJ, shell and MATIS matrices do not). Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSOperatorFingerprint(Mat, SNAPSNatural, char[SNAPS_FINGERPRINT_LEN]);

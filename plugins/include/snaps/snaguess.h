@@ -1,0 +1,84 @@
+/* The KSPGuess type "sna": a trained surrogate gives the initial guess of a PETSc linear solve.
+
+   Any PETSc program, unmodified, started with
+       -dll_append <prefix>/lib/libsnaps.so -ksp_guess_type sna -ksp_guess_sna_model model.h5
+   starts each KSPSolve() from the surrogate's prediction; the Krylov method then converges to the
+   usual tolerance, so the answer keeps full accuracy. The prediction is x0 = sum_j c_j v_j in a
+   POD basis v_j of training solutions, with coordinates c from
+   - the problem's parameters mu (SNAGuessSetParameters() or -ksp_guess_sna_params 0.3,0.7) through
+     the model's SNA mu -> c, or, when none are given,
+   - features of the right-hand side b: its coordinates z_i = <w_i, b> in a POD basis w_i of
+     training right-hand sides, mapped to c by a least-squares affine map (or a second SNA) z -> c,
+   followed by one of two corrections (options below): the least-squares scaling x0 <- alpha x0 that
+   minimises |b - alpha A x0| (default; it also makes the guess right for programs that solve for
+   -u, such as Newton steps), or a Galerkin projection in the POD basis, as PETSc's "pod" guess does
+   with its history: x0 <- x0 + V y with (V^T A V) y = V^T (b - A x0).
+
+   Options (prefix of the KSP, then -ksp_guess_sna_):
+     -ksp_guess_sna_model <file.h5>        the model file (required)
+     -ksp_guess_sna_params <mu1,mu2,...>   parameters for every solve (overridden by SNAGuessSetParameters())
+     -ksp_guess_sna_galerkin <bool>        Galerkin correction in the POD basis (default false)
+     -ksp_guess_sna_galerkin_modes <m>     correct in the first m modes only (default: all)
+     -ksp_guess_sna_scale <bool>           least-squares scaling when there is no Galerkin correction (default true)
+     -ksp_guess_sna_check_fingerprint <bool>  compare the operator with the model's fingerprint (default true)
+     -ksp_guess_sna_monitor                one line per guess: where mu came from, |c|, correction, time
+   -ksp_view shows the model and what the guess did.
+
+   Model file contract (HDF5, readable with h5py; written by snaps-pod through SNAGuessModelWrite()):
+     /pod                group; attributes snaps_format_version (1), vector_size n, n_params q,
+                         n_modes k, n_snapshots N, fingerprint (16 hex digits, see snaps/ordering.h),
+                         ordering ("natural")
+     /pod/basis          k x n float64: the POD modes, rows in the natural ordering (orthonormal)
+     /pod/singular_values  N float64: all singular values of the training snapshots
+     /sna                the SNA (KHRONOS) mapping mu (q inputs) to the k coordinates
+     /rhs                optional group, for guesses without parameters; attributes n_modes r and
+                         map ("linear" or "sna")
+     /rhs/basis          r x n float64: POD modes of the training right-hand sides (natural ordering)
+     /rhs/singular_values
+     /rhs/map            k x (r + 1) float64, when map is "linear": c = L z + l0, row j = (L_j1..L_jr, l0_j),
+                         the least-squares affine map (exact when the operator is fixed: u = A^{-1} b)
+     /rhs/sna            when map is "sna": an SNA mapping the r coordinates z to the k coordinates c
+   A model is rejected, with a message naming both values, when n differs from the linear system's
+   size, when the fingerprint differs from the operator's, when the number of parameters given is not
+   q, and when parameters are needed but absent and the model has no /rhs group. */
+#pragma once
+
+#include <petscksp.h>
+#include <snaps/sna.h>
+
+/* The KSPGuess type name, for KSPGuessSetType() and -ksp_guess_type. */
+#define KSPGUESSSNA "sna"
+
+/* Registers the "sna" KSPGuess type with PETSc; idempotent. PetscDLLibraryRegister_snaps() calls it. */
+PETSC_EXTERN PetscErrorCode SNAGuessInitializePackage(void);
+/* The KSPGuess constructor behind KSPGuessSetType(guess, "sna"). */
+PETSC_EXTERN PetscErrorCode KSPGuessCreate_SNA(KSPGuess);
+
+/* Gives the guess of ksp the parameters mu[q] of the next solves (they stay until changed; q = 0
+   clears them, so the right-hand side is used). Does nothing when the KSP has no "sna" guess, so an
+   application may always call it. Not collective, but every rank must pass the same values. */
+PETSC_EXTERN PetscErrorCode SNAGuessSetParameters(KSP, PetscInt, const PetscReal[]);
+/* Wall times (s, this rank) of the last guess of ksp: all of it (correction included), the surrogate's
+   prediction of the field x0 = V c, and of its coordinates c alone (any pointer may be NULL); zeros
+   when the KSP has no "sna" guess or none was formed yet. */
+PETSC_EXTERN PetscErrorCode SNAGuessGetLastTimes(KSP, PetscReal *, PetscReal *, PetscReal *);
+
+/* What a model file holds: see the contract above. Vectors are in the natural ordering. */
+typedef struct {
+  const char      *fingerprint;     /* SNAPSOperatorFingerprint() of the training operator */
+  PetscInt         n_snapshots;     /* N */
+  PetscInt         k;               /* POD modes */
+  const Vec       *basis;           /* k modes, all of size n */
+  const PetscReal *sigma;           /* N singular values */
+  SNA              sna;             /* q inputs -> k outputs */
+  PetscInt         r;               /* right-hand-side modes; 0 for a model without /rhs */
+  const Vec       *rhs_basis;       /* r modes of size n */
+  PetscInt         rhs_n_snapshots; /* number of rhs singular values */
+  const PetscReal *rhs_sigma;
+  const PetscReal *rhs_map; /* k x (r + 1), row-major: the affine map z -> c; or NULL and ... */
+  SNA              rhs_sna; /* ... an SNA with r inputs and k outputs */
+} SNAGuessModelData;
+
+/* Writes a model file atomically (temporary file, then rename): /pod, /sna and, when r > 0, /rhs.
+   Collective on the vectors' communicator; rank 0 writes. */
+PETSC_EXTERN PetscErrorCode SNAGuessModelWrite(const char[], const SNAGuessModelData *);

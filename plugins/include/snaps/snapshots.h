@@ -1,0 +1,31 @@
+/* Snapshot files: training solutions of a parametrised linear problem, the input of snaps-pod.
+
+   HDF5 layout (readable with h5py):
+     /X   N x q float64: the parameters of each sample (the dataset contract of snaps/dataset.h)
+     /U   N x n float64: the solutions, one row per sample, in the natural ordering (snaps/ordering.h)
+     /B   N x n float64: the right-hand sides the linear solver saw (optional)
+     attributes of /: fingerprint (the operator's, 16 hex digits), vector_size n, n_params q,
+                      n_samples N, ordering ("natural")
+   /U and /B are written with PETSc's HDF5 viewer, one timestep per sample (attribute timestepping),
+   so each row is written and read in parallel. The file is written under a temporary name and renamed
+   when it is complete. */
+#pragma once
+
+#include <petscvec.h>
+
+/* A snapshot file being written. */
+typedef struct _n_SNAPSSnapshots *SNAPSSnapshots;
+
+/* Starts a snapshot file for q parameters and an operator fingerprint. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm, const char[], PetscInt, const char[], SNAPSSnapshots *);
+/* Appends one sample: parameters mu[q] (same on every rank), solution u and right-hand side b (may be
+   NULL if no sample has one), both in the natural ordering and of one size n. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSSnapshotsAdd(SNAPSSnapshots, const PetscReal[], Vec, Vec);
+/* Writes /X and the attributes, closes the file and renames it into place; frees the writer. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *);
+
+/* Reads a snapshot file: N, the parameters X (Vec of N rows with block size q, distributed by rows),
+   the solutions U[N] and, when present and hasB is not NULL, the right-hand sides B[N] (Vecs of size n,
+   default layout; NULL when absent), and the fingerprint. Checks the sizes against the attributes.
+   Free with VecDestroyVecs(N, ...). Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSSnapshotsLoad(MPI_Comm, const char[], PetscInt *, Vec *, Vec **, Vec **, char[17]);

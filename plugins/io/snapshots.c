@@ -1,0 +1,223 @@
+/* Snapshot files (see snaps/snapshots.h): PETSc's HDF5 viewer for the rows, plain HDF5 for /X and the
+   attributes, atomic rename at the end. */
+#include <snaps/snapshots.h>
+#include <snaps/dataset.h>
+#include <snaps/report.h>
+#include <snaps/private/snaimpl.h>
+#include <petscviewerhdf5.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+struct _n_SNAPSSnapshots {
+  MPI_Comm    comm;
+  char        file[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN];
+  char        fingerprint[17];
+  PetscViewer viewer;
+  PetscInt    q, n, N, cap;
+  PetscBool   hasB;
+  PetscReal  *X; /* N x q, every rank */
+};
+
+PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm comm, const char file[], PetscInt q, const char fingerprint[], SNAPSSnapshots *snap)
+{
+  SNAPSSnapshots s;
+  size_t         len;
+
+  PetscFunctionBegin;
+  PetscCheck(q >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "Snapshots need at least one parameter, not %" PetscInt_FMT, q);
+  PetscCall(PetscStrlen(fingerprint, &len));
+  PetscCheck(len == 16, comm, PETSC_ERR_ARG_WRONG, "The fingerprint '%s' is not 16 hexadecimal digits", fingerprint);
+  PetscCall(PetscNew(&s));
+  s->comm = comm;
+  s->q    = q;
+  s->n    = -1;
+  PetscCall(PetscStrncpy(s->file, file, sizeof(s->file)));
+  PetscCall(PetscStrncpy(s->fingerprint, fingerprint, sizeof(s->fingerprint)));
+  PetscCall(SNAPSTemporaryName(file, s->tmp, sizeof(s->tmp)));
+  PetscCallMPI(MPI_Bcast(s->tmp, (PetscMPIInt)sizeof(s->tmp), MPI_CHAR, 0, comm)); /* the name holds rank 0's pid */
+  PetscCall(PetscViewerHDF5Open(comm, s->tmp, FILE_MODE_WRITE, &s->viewer));
+  PetscCall(PetscViewerHDF5PushTimestepping(s->viewer));
+  *snap = s;
+  PetscFunctionReturn(0);
+}
+
+/* Writes one row of dataset name (vector v) at timestep N. */
+static PetscErrorCode WriteRow(SNAPSSnapshots s, const char name[], Vec v)
+{
+  const char *old;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetName((PetscObject)v, &old));
+  PetscCall(PetscObjectSetName((PetscObject)v, name));
+  PetscCall(VecView(v, s->viewer));
+  PetscCall(PetscObjectSetName((PetscObject)v, old));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSnapshotsAdd(SNAPSSnapshots s, const PetscReal mu[], Vec u, Vec b)
+{
+  PetscInt n;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetSize(u, &n));
+  if (s->n < 0) {
+    s->n    = n;
+    s->hasB = b ? PETSC_TRUE : PETSC_FALSE;
+  }
+  PetscCheck(n == s->n, s->comm, PETSC_ERR_ARG_SIZ, "Snapshot %" PetscInt_FMT " has size %" PetscInt_FMT ", the first one %" PetscInt_FMT, s->N, n, s->n);
+  PetscCheck((b != NULL) == s->hasB, s->comm, PETSC_ERR_ARG_WRONG, "Either every snapshot has a right-hand side or none has");
+  if (s->N == s->cap) {
+    PetscReal *X;
+    s->cap = PetscMax(16, 2 * s->cap);
+    PetscCall(PetscMalloc1(s->cap * s->q, &X));
+    if (s->N) PetscCall(PetscArraycpy(X, s->X, s->N * s->q));
+    PetscCall(PetscFree(s->X));
+    s->X = X;
+  }
+  PetscCall(PetscArraycpy(s->X + s->N * s->q, mu, s->q));
+  PetscCall(PetscViewerHDF5SetTimestep(s->viewer, s->N));
+  PetscCall(WriteRow(s, "U", u));
+  if (b) PetscCall(WriteRow(s, "B", b));
+  s->N++;
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: /X and the attributes into the finished temporary file. */
+static PetscErrorCode WriteParameters_Rank0(SNAPSSnapshots s)
+{
+  hid_t          file, root;
+  hsize_t        dims[2] = {(hsize_t)s->N, (hsize_t)s->q};
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  file = H5Fopen(s->tmp, H5F_ACC_RDWR, H5P_DEFAULT);
+  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot reopen the snapshot file '%s'", s->tmp);
+  root = H5Gopen2(file, "/", H5P_DEFAULT);
+  ierr = SNAHDF5WriteArray(root, "X", 2, dims, s->X);
+  if (!ierr) ierr = SNAHDF5WriteAttributeString(root, "fingerprint", s->fingerprint);
+  if (!ierr) ierr = SNAHDF5WriteAttributeString(root, "ordering", "natural");
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(root, "vector_size", s->n);
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(root, "n_params", s->q);
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(root, "n_samples", s->N);
+  H5Gclose(root);
+  if (H5Fclose(file) < 0 && !ierr) ierr = PETSC_ERR_FILE_WRITE;
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *snap)
+{
+  SNAPSSnapshots s = *snap;
+  PetscMPIInt    rank;
+  PetscErrorCode ierr = 0;
+  int            err  = 0;
+
+  PetscFunctionBegin;
+  if (!s) PetscFunctionReturn(0);
+  PetscCall(PetscViewerHDF5PopTimestepping(s->viewer));
+  PetscCall(PetscViewerDestroy(&s->viewer));
+  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
+  if (rank == 0) {
+    if (s->N == 0) ierr = PETSC_ERR_ARG_WRONG;
+    if (!ierr) ierr = WriteParameters_Rank0(s);
+    if (!ierr && rename(s->tmp, s->file)) {
+      ierr = PETSC_ERR_FILE_WRITE;
+      err  = errno;
+    }
+    if (ierr) (void)unlink(s->tmp);
+  }
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, s->comm));
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, s->comm));
+  PetscCheck(s->N > 0, s->comm, PETSC_ERR_ARG_WRONG, "No snapshots were added: '%s' was not written", s->file);
+  PetscCheck(!ierr, s->comm, PETSC_ERR_FILE_WRITE, "Could not write the snapshot file '%s'%s%s", s->file, err ? ": " : "", err ? strerror(err) : "");
+  PetscCall(PetscFree(s->X));
+  PetscCall(PetscFree(*snap));
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0 reads the attributes; the outcome and values are broadcast. */
+static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt sizes[3], char fingerprint[17], PetscBool *hasB)
+{
+  PetscMPIInt    rank;
+  PetscErrorCode ierr   = 0;
+  PetscInt       buf[5] = {0, 0, 0, 0, 0};
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    H5E_auto2_t func;
+    void       *data;
+    hid_t       f, root;
+    char        text[64];
+    H5Eget_auto2(H5E_DEFAULT, &func, &data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+      ierr = PETSC_ERR_FILE_OPEN;
+    else {
+      root = H5Gopen2(f, "/", H5P_DEFAULT);
+      ierr = SNAHDF5ReadAttributeInt(root, "vector_size", &buf[0]);
+      if (!ierr) ierr = SNAHDF5ReadAttributeInt(root, "n_params", &buf[1]);
+      if (!ierr) ierr = SNAHDF5ReadAttributeInt(root, "n_samples", &buf[2]);
+      if (!ierr) ierr = SNAHDF5ReadAttributeString(root, "fingerprint", text, sizeof(text));
+      if (!ierr) ierr = PetscStrncpy(fingerprint, text, 17);
+      buf[3] = H5Lexists(f, "U", H5P_DEFAULT) > 0;
+      buf[4] = H5Lexists(f, "B", H5P_DEFAULT) > 0;
+      H5Gclose(root);
+      H5Fclose(f);
+    }
+    H5Eset_auto2(H5E_DEFAULT, func, data);
+  }
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
+  PetscCheck(ierr != PETSC_ERR_FILE_OPEN, comm, PETSC_ERR_FILE_OPEN, "Cannot open the snapshot file '%s' (missing, or not HDF5)", file);
+  PetscCheck(!ierr, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not a snapshot file (see the message above)", file);
+  PetscCallMPI(MPI_Bcast(buf, 5, MPIU_INT, 0, comm));
+  PetscCallMPI(MPI_Bcast(fingerprint, 17, MPI_CHAR, 0, comm));
+  PetscCheck(buf[3], comm, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s' has no dataset /U", file);
+  PetscCheck(buf[0] >= 1 && buf[1] >= 1 && buf[2] >= 1, comm, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s' declares implausible sizes", file);
+  for (PetscInt i = 0; i < 3; i++) sizes[i] = buf[i];
+  *hasB = buf[4] ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+/* Reads rows 0..N-1 of dataset name into N new Vecs of size n. */
+static PetscErrorCode ReadRows(PetscViewer viewer, const char name[], PetscInt N, PetscInt n, Vec **rows)
+{
+  MPI_Comm comm;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetComm((PetscObject)viewer, &comm));
+  PetscCall(PetscMalloc1(N, rows));
+  for (PetscInt t = 0; t < N; t++) {
+    PetscCall(VecCreateMPI(comm, PETSC_DECIDE, n, &(*rows)[t]));
+    PetscCall(PetscObjectSetName((PetscObject)(*rows)[t], name));
+    PetscCall(PetscViewerHDF5SetTimestep(viewer, t));
+    PetscCall(VecLoad((*rows)[t], viewer));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSnapshotsLoad(MPI_Comm comm, const char file[], PetscInt *N, Vec *X, Vec **U, Vec **B, char fingerprint[17])
+{
+  PetscInt    sizes[3], NX, q;
+  PetscBool   hasB;
+  PetscViewer viewer;
+
+  PetscFunctionBegin;
+  PetscCall(ReadAttributes(comm, file, sizes, fingerprint, &hasB));
+  PetscCall(SNADatasetLoadArray(comm, file, "/X", X));
+  PetscCall(VecGetBlockSize(*X, &q));
+  PetscCall(VecGetSize(*X, &NX));
+  NX /= q;
+  PetscCheck(q == sizes[1] && NX == sizes[2], comm, PETSC_ERR_FILE_UNEXPECTED, "'%s': /X is %" PetscInt_FMT " x %" PetscInt_FMT " but the attributes say %" PetscInt_FMT " samples of %" PetscInt_FMT " parameters", file, NX, q, sizes[2], sizes[1]);
+  *N = NX;
+  PetscCall(PetscViewerHDF5Open(comm, file, FILE_MODE_READ, &viewer));
+  PetscCall(PetscViewerHDF5PushTimestepping(viewer));
+  PetscCall(ReadRows(viewer, "U", NX, sizes[0], U));
+  if (B) *B = NULL;
+  if (B && hasB) PetscCall(ReadRows(viewer, "B", NX, sizes[0], B));
+  PetscCall(PetscViewerHDF5PopTimestepping(viewer));
+  PetscCall(PetscViewerDestroy(&viewer));
+  PetscFunctionReturn(0);
+}

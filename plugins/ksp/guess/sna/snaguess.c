@@ -1,0 +1,458 @@
+/* The "sna" KSPGuess: the initial guess of a linear solve from a trained surrogate (snaps/snaguess.h).
+   Structure after PETSc's own guesses (src/ksp/ksp/guess/impls/pod): options, set-up when the
+   operator is known, the guess itself, a view, and no update (the model is trained offline). */
+#include <snaps/private/snaguessimpl.h>
+#include <petsc/private/kspimpl.h>
+#include <petscblaslapack.h>
+
+#define SNAGUESS_MAX_PARAMS 64
+
+typedef enum {
+  SOURCE_NONE,
+  SOURCE_APPLICATION,
+  SOURCE_OPTIONS,
+  SOURCE_RHS
+} ParameterSource;
+static const char *const ParameterSources[] = {"nowhere (not needed)", "the application (SNAGuessSetParameters)", "-ksp_guess_sna_params", "the right-hand side"};
+
+typedef struct {
+  /* options */
+  char      file[PETSC_MAX_PATH_LEN];
+  PetscBool galerkin, scale, monitor, check_fingerprint;
+  PetscInt  galerkin_modes; /* requested; PETSC_DEFAULT: all */
+  PetscInt  nopt, napp;     /* parameters from the options and from the application */
+  PetscReal opt_params[SNAGUESS_MAX_PARAMS], app_params[SNAGUESS_MAX_PARAMS];
+
+  /* the model, loaded for the current operator size */
+  char             loaded[PETSC_MAX_PATH_LEN]; /* file it came from; "" if none */
+  SNAGuessModel    model;
+  SNAPSNatural     nat;
+  Mat              printed_mat; /* operator and nonzero state whose fingerprint was checked */
+  PetscObjectState printed_state;
+  char             fingerprint[SNAPS_FINGERPRINT_LEN];
+  Vec              mu, z, c; /* sequential SNA inputs (q and r) and outputs (k) */
+  Vec              Ax, res;  /* work vectors of the operator's layout */
+
+  /* Galerkin correction in the first kg modes: AV = A V, G = V^T A V (LU factors) for one operator state */
+  PetscInt         kg;
+  Vec             *AV;
+  PetscScalar     *G, *rhs, *coef;
+  PetscBLASInt    *pivots;
+  Mat              gmat;
+  PetscObjectState gstate;
+  PetscBool        gvalid;
+
+  /* what the last guess did */
+  ParameterSource source;
+  PetscBool       rebuilt;
+  PetscReal       alpha, cnorm, last_time, total_time, last_predict_time, last_coord_time;
+  PetscInt        count;
+} KSPGuess_SNA;
+
+static PetscLogEvent KSPGUESS_SNA_Form;
+
+/* Frees the model and everything sized by it. */
+static PetscErrorCode KSPGuessSNAFreeModel(KSPGuess_SNA *g)
+{
+  PetscFunctionBegin;
+  if (g->AV) PetscCall(VecDestroyVecs(g->kg, &g->AV));
+  PetscCall(PetscFree4(g->G, g->rhs, g->coef, g->pivots));
+  PetscCall(VecDestroy(&g->mu));
+  PetscCall(VecDestroy(&g->z));
+  PetscCall(VecDestroy(&g->c));
+  PetscCall(VecDestroy(&g->Ax));
+  PetscCall(VecDestroy(&g->res));
+  PetscCall(SNAGuessModelDestroy(&g->model));
+  PetscCall(SNAPSNaturalDestroy(&g->nat));
+  g->loaded[0]     = 0;
+  g->printed_mat   = NULL;
+  g->printed_state = 0;
+  g->gvalid        = PETSC_FALSE;
+  g->kg            = 0;
+  PetscFunctionReturn(0);
+}
+
+/* Loads the model for the current operator: natural ordering from the KSP's DM, if it has one. */
+static PetscErrorCode KSPGuessSNALoadModel(KSPGuess guess)
+{
+  KSPGuess_SNA *g    = (KSPGuess_SNA *)guess->data;
+  MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
+  Vec           x;
+  PetscInt      n, k;
+
+  PetscFunctionBegin;
+  PetscCall(KSPGuessSNAFreeModel(g));
+  PetscCall(MatCreateVecs(guess->A, &x, NULL));
+  PetscCall(VecGetSize(x, &n));
+  PetscCall(SNAPSNaturalCreate(guess->ksp->dm, x, &g->nat)); /* ksp->dm directly: KSPGetDM() would create a DMShell */
+  PetscCall(VecDestroy(&x));
+  PetscCall(SNAGuessModelLoad(comm, g->file, g->nat, n, &g->model));
+  k = g->model.k;
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, g->model.q, &g->mu));
+  PetscCall(VecSetBlockSize(g->mu, g->model.q));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, k, &g->c));
+  PetscCall(VecSetBlockSize(g->c, k));
+  if (g->model.r > 0) {
+    PetscCall(VecCreateSeq(PETSC_COMM_SELF, g->model.r, &g->z));
+    PetscCall(VecSetBlockSize(g->z, g->model.r));
+  }
+  PetscCall(MatCreateVecs(guess->A, &g->Ax, &g->res));
+  g->kg = g->galerkin_modes == PETSC_DEFAULT || g->galerkin_modes > k ? k : g->galerkin_modes;
+  PetscCall(PetscMalloc4(g->kg * g->kg, &g->G, PetscMax(k, g->model.r), &g->rhs, k, &g->coef, g->kg, &g->pivots));
+  PetscCall(PetscStrncpy(g->loaded, g->file, sizeof(g->loaded)));
+  PetscCall(PetscInfo(guess, "Loaded initial-guess model %s: n %" PetscInt_FMT ", q %" PetscInt_FMT ", k %" PetscInt_FMT ", r %" PetscInt_FMT "\n", g->file, n, g->model.q, k, g->model.r));
+  PetscFunctionReturn(0);
+}
+
+/* Compares the operator's fingerprint with the model's whenever the operator's sparsity pattern is new. */
+static PetscErrorCode KSPGuessSNACheckFingerprint(KSPGuess guess)
+{
+  KSPGuess_SNA    *g = (KSPGuess_SNA *)guess->data;
+  PetscObjectState state;
+  PetscBool        same;
+
+  PetscFunctionBegin;
+  PetscCall(MatGetNonzeroState(guess->A, &state));
+  if (guess->A == g->printed_mat && state == g->printed_state) PetscFunctionReturn(0);
+  PetscCall(SNAPSOperatorFingerprint(guess->A, g->nat, g->fingerprint));
+  PetscCall(PetscStrcmp(g->fingerprint, g->model.fingerprint, &same));
+  PetscCheck(same, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP,
+             "The initial-guess model '%s' was trained for the operator with fingerprint %s but this operator's fingerprint is %s: same size (%" PetscInt_FMT "), but another mesh, element, boundary treatment or ordering. Train a model for this problem (or, at your own risk, -ksp_guess_sna_check_fingerprint false)", g->file, g->model.fingerprint, g->fingerprint, g->model.n);
+  g->printed_mat   = guess->A;
+  g->printed_state = state;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+  PetscBool     same;
+  PetscInt      n;
+
+  PetscFunctionBegin;
+  PetscCheck(g->file[0], PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "The sna initial guess needs a model file: -ksp_guess_sna_model <model.h5> (build one with snaps-pod)");
+  PetscCall(MatGetSize(guess->A, &n, NULL));
+  PetscCall(PetscStrcmp(g->file, g->loaded, &same));
+  if (!same || g->model.n != n) PetscCall(KSPGuessSNALoadModel(guess));
+  if (g->check_fingerprint) PetscCall(KSPGuessSNACheckFingerprint(guess));
+  PetscFunctionReturn(0);
+}
+
+/* Builds A V and the LU factors of V^T A V for the first kg modes when the operator changed. */
+static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
+{
+  KSPGuess_SNA    *g = (KSPGuess_SNA *)guess->data;
+  PetscObjectState state;
+  PetscBLASInt     bk, info;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectStateGet((PetscObject)guess->A, &state));
+  g->rebuilt = PETSC_FALSE;
+  if (g->gvalid && g->gmat == guess->A && g->gstate == state) PetscFunctionReturn(0);
+  if (!g->AV) PetscCall(VecDuplicateVecs(g->Ax, g->kg, &g->AV));
+  for (PetscInt j = 0; j < g->kg; j++) {
+    PetscCall(MatMult(guess->A, g->model.V[j], g->AV[j]));
+    PetscCall(VecMDot(g->AV[j], g->kg, g->model.V, g->G + j * g->kg)); /* column j: <A v_j, v_i> */
+  }
+  PetscCall(PetscBLASIntCast(g->kg, &bk));
+  PetscCallBLAS("LAPACKgetrf", LAPACKgetrf_(&bk, &bk, g->G, &bk, g->pivots, &info));
+  PetscCheck(info == 0, PetscObjectComm((PetscObject)guess), PETSC_ERR_MAT_LU_ZRPVT, "The reduced operator V^T A V of the sna initial guess (%" PetscInt_FMT " modes) is singular (LAPACK getrf info %d): fewer -ksp_guess_sna_galerkin_modes", g->kg, (int)info);
+  g->gmat    = guess->A;
+  g->gstate  = state;
+  g->gvalid  = PETSC_TRUE;
+  g->rebuilt = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/* The surrogate's coordinates c of the solution, from the parameters or the right-hand side. */
+static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
+{
+  KSPGuess_SNA *g    = (KSPGuess_SNA *)guess->data;
+  MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
+  PetscScalar  *a;
+  PetscInt      np = g->napp ? g->napp : g->nopt;
+
+  PetscFunctionBegin;
+  g->source = g->napp ? SOURCE_APPLICATION : (g->nopt ? SOURCE_OPTIONS : SOURCE_RHS);
+  if (g->source == SOURCE_RHS) {
+    PetscCheck(g->model.r > 0, comm, PETSC_ERR_USER_INPUT, "The sna initial guess needs the problem's parameters (SNAGuessSetParameters() or -ksp_guess_sna_params mu1,...,mu%" PetscInt_FMT "), or a model with a /rhs group to read them from the right-hand side; '%s' has none", g->model.q, g->file);
+    const PetscInt r = g->model.r;
+    PetscCall(VecGetArray(g->z, &a));
+    PetscCall(VecMDot(b, r, g->model.W, a)); /* coordinates of b in the training right-hand sides' basis */
+    if (g->model.rhs_map) {
+      PetscScalar *c;
+      PetscCall(VecGetArray(g->c, &c));
+      for (PetscInt j = 0; j < g->model.k; j++) {
+        const PetscReal *row = g->model.rhs_map + j * (r + 1);
+        c[j]                 = row[r];
+        for (PetscInt i = 0; i < r; i++) c[j] += row[i] * a[i];
+      }
+      PetscCall(VecRestoreArray(g->c, &c));
+    }
+    PetscCall(VecRestoreArray(g->z, &a));
+    if (!g->model.rhs_map) PetscCall(SNAEvaluate(g->model.rhs_sna, g->z, g->c));
+  } else {
+    const PetscReal *mu = g->napp ? g->app_params : g->opt_params;
+    PetscCheck(np == g->model.q, comm, PETSC_ERR_ARG_SIZ, "The initial-guess model '%s' takes %" PetscInt_FMT " parameters but %" PetscInt_FMT " were given by %s", g->file, g->model.q, np, ParameterSources[g->source]);
+    PetscCall(VecGetArray(g->mu, &a));
+    for (PetscInt p = 0; p < np; p++) a[p] = mu[p];
+    PetscCall(VecRestoreArray(g->mu, &a));
+    PetscCall(SNAEvaluate(g->model.sna, g->mu, g->c));
+  }
+  PetscCall(VecNorm(g->c, NORM_2, &g->cnorm));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
+{
+  KSPGuess_SNA    *g = (KSPGuess_SNA *)guess->data;
+  const PetscInt   k = g->model.k;
+  PetscLogDouble   t0, tc, tx, t1;
+  const PetscReal *c;
+  PetscBLASInt     bk, one = 1, info;
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(KSPGUESS_SNA_Form, guess, b, x, 0));
+  PetscCall(PetscTime(&t0));
+  g->alpha   = 1.0;
+  g->rebuilt = PETSC_FALSE;
+  PetscCall(PetscBLASIntCast(g->kg, &bk));
+  if (g->galerkin && g->kg == k) {
+    /* every mode corrected: the Galerkin solution x = V (V^T A V)^{-1} V^T b does not depend on the
+       prediction, which is therefore not computed (this is PETSc's pod guess with an offline basis) */
+    g->source = SOURCE_NONE;
+    g->cnorm  = 0;
+    tc = tx = t0;
+    PetscCall(KSPGuessSNAGalerkinOperator(guess));
+    PetscCall(VecMDot(b, k, g->model.V, g->rhs));
+    PetscCallBLAS("LAPACKgetrs", LAPACKgetrs_("N", &bk, &one, g->G, &bk, g->pivots, g->rhs, &bk, &info));
+    PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK getrs failed (info %d)", (int)info);
+    PetscCall(VecSet(x, 0.0));
+    PetscCall(VecMAXPY(x, k, g->rhs, g->model.V));
+  } else {
+    PetscCall(KSPGuessSNAPredict(guess, b));
+    PetscCall(PetscTime(&tc));
+    /* x = V c */
+    PetscCall(VecGetArrayRead(g->c, &c));
+    for (PetscInt j = 0; j < k; j++) g->coef[j] = c[j];
+    PetscCall(VecRestoreArrayRead(g->c, &c));
+    PetscCall(VecSet(x, 0.0));
+    PetscCall(VecMAXPY(x, k, g->coef, g->model.V));
+    PetscCall(PetscTime(&tx));
+    if (g->galerkin) { /* x += V_g y with (V_g^T A V_g) y = V_g^T (b - A x): the leading kg modes corrected */
+      PetscCall(KSPGuessSNAGalerkinOperator(guess));
+      PetscCall(MatMult(guess->A, x, g->Ax));
+      PetscCall(VecWAXPY(g->res, -1.0, g->Ax, b));
+      PetscCall(VecMDot(g->res, g->kg, g->model.V, g->rhs));
+      PetscCallBLAS("LAPACKgetrs", LAPACKgetrs_("N", &bk, &one, g->G, &bk, g->pivots, g->rhs, &bk, &info));
+      PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK getrs failed (info %d)", (int)info);
+      PetscCall(VecMAXPY(x, g->kg, g->rhs, g->model.V));
+    } else if (g->scale) { /* alpha = <A x, b> / <A x, A x> minimises |b - alpha A x| */
+      PetscScalar ab, aa;
+      PetscCall(MatMult(guess->A, x, g->Ax));
+      PetscCall(VecDotBegin(g->Ax, b, &ab));
+      PetscCall(VecDotBegin(g->Ax, g->Ax, &aa));
+      PetscCall(VecDotEnd(g->Ax, b, &ab));
+      PetscCall(VecDotEnd(g->Ax, g->Ax, &aa));
+      if (PetscRealPart(aa) > 0) {
+        g->alpha = PetscRealPart(ab) / PetscRealPart(aa);
+        PetscCall(VecScale(x, g->alpha));
+      }
+    }
+  }
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscLogEventEnd(KSPGUESS_SNA_Form, guess, b, x, 0));
+  g->last_time         = (PetscReal)(t1 - t0);
+  g->last_predict_time = (PetscReal)(tx - t0); /* the surrogate alone: coordinates and the field V c */
+  g->last_coord_time   = (PetscReal)(tc - t0);
+  g->total_time += g->last_time;
+  g->count++;
+  if (g->monitor) {
+    MPI_Comm comm = PetscObjectComm((PetscObject)guess);
+    PetscCall(PetscPrintf(comm, "  KSPGuess sna: parameters from %s", ParameterSources[g->source]));
+    if (g->source == SOURCE_APPLICATION || g->source == SOURCE_OPTIONS) {
+      const PetscReal *mu = g->napp ? g->app_params : g->opt_params;
+      for (PetscInt p = 0; p < g->model.q; p++) PetscCall(PetscPrintf(comm, "%s%g", p ? ", " : " (", (double)mu[p]));
+      PetscCall(PetscPrintf(comm, ")"));
+    }
+    if (g->source != SOURCE_NONE) PetscCall(PetscPrintf(comm, ", |c| %.6e", (double)g->cnorm));
+    if (g->galerkin && g->kg == k)
+      PetscCall(PetscPrintf(comm, ", Galerkin projection on all %" PetscInt_FMT " POD modes%s", k, g->rebuilt ? " (reduced operator rebuilt)" : ""));
+    else if (g->galerkin)
+      PetscCall(PetscPrintf(comm, ", Galerkin correction in the first %" PetscInt_FMT " POD modes%s", g->kg, g->rebuilt ? " (reduced operator rebuilt)" : ""));
+    else if (g->scale)
+      PetscCall(PetscPrintf(comm, ", scaled by %.9g", (double)g->alpha));
+    PetscCall(PetscPrintf(comm, ", %.3e s\n", (double)g->last_time));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The operator changed: the Galerkin factors are stale (also checked by state in the guess). */
+static PetscErrorCode KSPGuessReset_SNA(KSPGuess guess)
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+
+  PetscFunctionBegin;
+  g->gvalid = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+  PetscInt      n = SNAGUESS_MAX_PARAMS, modes = g->galerkin_modes == PETSC_DEFAULT ? -1 : g->galerkin_modes;
+  PetscReal     params[SNAGUESS_MAX_PARAMS];
+  PetscBool     set;
+
+  PetscFunctionBegin;
+  PetscOptionsBegin(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->prefix, "SNA initial guess options", "KSPGuess");
+  PetscCall(PetscOptionsString("-ksp_guess_sna_model", "Model file (HDF5, from snaps-pod)", "KSPGuessSNA", g->file, g->file, sizeof(g->file), NULL));
+  PetscCall(PetscOptionsRealArray("-ksp_guess_sna_params", "Problem parameters mu1,mu2,... for every solve (SNAGuessSetParameters() overrides)", "SNAGuessSetParameters", params, &n, &set));
+  if (set) {
+    for (PetscInt p = 0; p < n; p++) PetscCheck(!PetscIsInfOrNanReal(params[p]), PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-ksp_guess_sna_params: parameter %" PetscInt_FMT " is not a finite number", p + 1);
+    PetscCall(PetscArraycpy(g->opt_params, params, n));
+    g->nopt = n;
+  }
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_galerkin", "Galerkin correction of the prediction in the POD basis", "KSPGuessSNA", g->galerkin, &g->galerkin, NULL));
+  PetscCall(PetscOptionsInt("-ksp_guess_sna_galerkin_modes", "Number of leading POD modes of the Galerkin correction (-1: all)", "KSPGuessSNA", modes, &modes, &set));
+  if (set) {
+    PetscCheck(modes == -1 || modes >= 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-ksp_guess_sna_galerkin_modes must be -1 (all) or at least 1, not %" PetscInt_FMT, modes);
+    g->galerkin_modes = modes == -1 ? PETSC_DEFAULT : modes;
+    g->loaded[0]      = 0; /* work arrays are sized by it: reload */
+  }
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_scale", "Scale the prediction by the least-squares factor alpha minimising |b - alpha A x| (without Galerkin correction)", "KSPGuessSNA", g->scale, &g->scale, NULL));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGuessSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_monitor", "Print one line per guess", "KSPGuessSNA", g->monitor, &g->monitor, NULL));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode KSPGuessView_SNA(KSPGuess guess, PetscViewer viewer)
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+  PetscBool     ascii;
+  const char   *kind = "not loaded yet";
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &ascii));
+  if (!ascii) PetscFunctionReturn(0);
+  PetscCall(PetscViewerASCIIPrintf(viewer, "model %s\n", g->file[0] ? g->file : "(none: set -ksp_guess_sna_model)"));
+  if (g->nat) PetscCall(SNAPSNaturalGetKind(g->nat, &kind));
+  if (g->loaded[0]) {
+    PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " POD modes of %" PetscInt_FMT " snapshots, %" PetscInt_FMT " parameters, %" PetscInt_FMT " right-hand-side modes, vector size %" PetscInt_FMT " (natural ordering: %s)\n", g->model.k, g->model.N, g->model.q, g->model.r, g->model.n, kind));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "operator fingerprint %s (%s)\n", g->model.fingerprint, g->check_fingerprint ? (g->printed_mat ? "checked" : "not checked yet") : "check switched off"));
+  }
+  if (g->galerkin && (g->galerkin_modes == PETSC_DEFAULT || (g->loaded[0] && g->kg == g->model.k))) {
+    PetscCall(PetscViewerASCIIPrintf(viewer, "Galerkin projection on all POD modes: the surrogate's prediction is not needed\n"));
+  } else {
+    if (g->galerkin)
+      PetscCall(PetscViewerASCIIPrintf(viewer, "correction: Galerkin in the first %" PetscInt_FMT " POD modes\n", g->loaded[0] ? g->kg : g->galerkin_modes));
+    else
+      PetscCall(PetscViewerASCIIPrintf(viewer, "correction: %s\n", g->scale ? "least-squares scaling" : "none (the surrogate's prediction as it is)"));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "parameters from %s\n", g->count ? ParameterSources[g->source] : (g->napp ? ParameterSources[SOURCE_APPLICATION] : (g->nopt ? ParameterSources[SOURCE_OPTIONS] : ParameterSources[SOURCE_RHS]))));
+  }
+  if (g->count) PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " guesses, last %.3e s, mean %.3e s (rank 0)\n", g->count, (double)g->last_time, (double)(g->total_time / g->count)));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAGuessSetParameters_SNA(KSPGuess guess, PetscInt q, const PetscReal mu[])
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+
+  PetscFunctionBegin;
+  PetscCheck(q >= 0 && q <= SNAGUESS_MAX_PARAMS, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "SNAGuessSetParameters: %" PetscInt_FMT " parameters; between 0 and %d are supported", q, SNAGUESS_MAX_PARAMS);
+  for (PetscInt p = 0; p < q; p++) PetscCheck(!PetscIsInfOrNanReal(mu[p]), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "SNAGuessSetParameters: parameter %" PetscInt_FMT " is not a finite number", p + 1);
+  PetscCall(PetscArraycpy(g->app_params, mu, q));
+  g->napp = q;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAGuessGetLastTimes_SNA(KSPGuess guess, PetscReal *total, PetscReal *field, PetscReal *coordinates)
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+
+  PetscFunctionBegin;
+  if (total) *total = g->last_time;
+  if (field) *field = g->last_predict_time;
+  if (coordinates) *coordinates = g->last_coord_time;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode KSPGuessDestroy_SNA(KSPGuess guess)
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+
+  PetscFunctionBegin;
+  PetscCall(KSPGuessSNAFreeModel(g));
+  PetscCall(PetscFree(guess->data));
+  PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessSetParameters_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessGetLastTimes_C", NULL));
+  PetscFunctionReturn(0);
+}
+
+/* KSPGUESSSNA: see snaps/snaguess.h. */
+PetscErrorCode KSPGuessCreate_SNA(KSPGuess guess)
+{
+  KSPGuess_SNA *g;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&g));
+  g->scale             = PETSC_TRUE;
+  g->check_fingerprint = PETSC_TRUE;
+  g->galerkin_modes    = PETSC_DEFAULT;
+  guess->data          = g;
+
+  guess->ops->setfromoptions = KSPGuessSetFromOptions_SNA;
+  guess->ops->setup          = KSPGuessSetUp_SNA;
+  guess->ops->formguess      = KSPGuessFormGuess_SNA;
+  guess->ops->reset          = KSPGuessReset_SNA;
+  guess->ops->view           = KSPGuessView_SNA;
+  guess->ops->destroy        = KSPGuessDestroy_SNA;
+  PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessSetParameters_C", SNAGuessSetParameters_SNA));
+  PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessGetLastTimes_C", SNAGuessGetLastTimes_SNA));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAGuessSetParameters(KSP ksp, PetscInt q, const PetscReal mu[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ksp, KSP_CLASSID, 1);
+  if (q) PetscValidRealPointer(mu, 3);
+  /* ksp->guess directly: KSPGetGuess() would create a guess of no type, which would make KSPSolve()
+     start from zero even where the application asked for a nonzero initial guess */
+  if (ksp->guess) PetscTryMethod(ksp->guess, "SNAGuessSetParameters_C", (KSPGuess, PetscInt, const PetscReal[]), (ksp->guess, q, mu));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAGuessGetLastTimes(KSP ksp, PetscReal *total, PetscReal *field, PetscReal *coordinates)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ksp, KSP_CLASSID, 1);
+  if (total) *total = 0;
+  if (field) *field = 0;
+  if (coordinates) *coordinates = 0;
+  if (ksp->guess) PetscTryMethod(ksp->guess, "SNAGuessGetLastTimes_C", (KSPGuess, PetscReal *, PetscReal *, PetscReal *), (ksp->guess, total, field, coordinates));
+  PetscFunctionReturn(0);
+}
+
+static PetscBool SNAGuessPackageInitialized = PETSC_FALSE;
+
+static PetscErrorCode SNAGuessFinalizePackage(void)
+{
+  PetscFunctionBegin;
+  SNAGuessPackageInitialized = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAGuessInitializePackage(void)
+{
+  PetscFunctionBegin;
+  if (SNAGuessPackageInitialized) PetscFunctionReturn(0);
+  SNAGuessPackageInitialized = PETSC_TRUE;
+  PetscCall(SNAInitializePackage());
+  PetscCall(KSPInitializePackage());
+  PetscCall(KSPGuessRegister(KSPGUESSSNA, KSPGuessCreate_SNA));
+  PetscCall(PetscLogEventRegister("KSPGuessSNAForm", KSPGUESS_CLASSID, &KSPGUESS_SNA_Form));
+  PetscCall(PetscRegisterFinalize(SNAGuessFinalizePackage));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,151 @@
+/* The natural (rank-independent) ordering of global vectors: identity, DMDA or DMPlex (see snaps/ordering.h). */
+#include <snaps/ordering.h>
+#include <petsc/private/petscimpl.h>
+#include <petscdmda.h>
+#include <petscdmplex.h>
+
+typedef enum {
+  NATURAL_GLOBAL,
+  NATURAL_DMDA,
+  NATURAL_DMPLEX
+} NaturalKind;
+
+static const char *const NaturalKindNames[] = {"global", "dmda", "dmplex"};
+
+struct _n_SNAPSNatural {
+  NaturalKind kind;
+  DM          dm; /* referenced; NULL for the identity */
+  Vec template;   /* a global vector of the layout the map was made for */
+};
+
+/* The global vector size of dm (from a cached work vector, so nothing is allocated twice). */
+static PetscErrorCode DMGlobalSize(DM dm, PetscInt *n)
+{
+  Vec g;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetGlobalVector(dm, &g));
+  PetscCall(VecGetSize(g, n));
+  PetscCall(DMRestoreGlobalVector(dm, &g));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSNaturalCreate(DM dm, Vec v, SNAPSNatural *natural)
+{
+  SNAPSNatural nat;
+  PetscBool    isda = PETSC_FALSE, isplex = PETSC_FALSE;
+  PetscInt     n, ndm, nnat;
+  MPI_Comm     comm;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(v, VEC_CLASSID, 2);
+  PetscValidPointer(natural, 3);
+  PetscCall(PetscObjectGetComm((PetscObject)v, &comm));
+  PetscCall(VecGetSize(v, &n));
+  if (dm) {
+    PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMDA, &isda));
+    PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMPLEX, &isplex));
+  }
+  if (isda || isplex) {
+    PetscCall(DMGlobalSize(dm, &ndm));
+    PetscCheck(ndm == n, comm, PETSC_ERR_ARG_SIZ, "The %s attached to the solver describes vectors of size %" PetscInt_FMT " but the operator has size %" PetscInt_FMT ": cannot map the vectors to a natural ordering", isda ? "DMDA" : "DMPlex", ndm, n);
+  }
+  if (isplex) {
+    PetscSF sf;
+    PetscCall(DMGetNaturalSF(dm, &sf));
+    if (!sf) isplex = PETSC_FALSE; /* never distributed, or distributed without DMSetUseNatural(): global ordering */
+  }
+  PetscCall(PetscNew(&nat));
+  nat->kind = isda ? NATURAL_DMDA : (isplex ? NATURAL_DMPLEX : NATURAL_GLOBAL);
+  if (nat->kind != NATURAL_GLOBAL) {
+    nat->dm = dm;
+    PetscCall(PetscObjectReference((PetscObject)dm));
+  }
+  PetscCall(VecDuplicate(v, &nat->template));
+  *natural = nat;
+  if (nat->kind == NATURAL_DMPLEX) { /* PETSc 3.18 includes constrained dofs in DMPlex natural vectors and maps them wrongly */
+    Vec nv;
+    PetscCall(SNAPSNaturalCreateVec(nat, &nv));
+    PetscCall(VecGetSize(nv, &nnat));
+    PetscCall(VecDestroy(&nv));
+    if (nnat != n) PetscCall(SNAPSNaturalDestroy(natural));
+    PetscCheck(nnat == n, comm, PETSC_ERR_SUP, "The DMPlex natural vector has %" PetscInt_FMT " entries but the global vector %" PetscInt_FMT ": the section has constrained (Dirichlet) dofs, which PETSc 3.18 cannot map to the natural ordering; assemble the boundary conditions into the matrix instead", nnat, n);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSNaturalCreateVec(SNAPSNatural nat, Vec *v)
+{
+  PetscFunctionBegin;
+  switch (nat->kind) {
+  case NATURAL_DMDA:
+    PetscCall(DMDACreateNaturalVector(nat->dm, v));
+    break;
+  case NATURAL_DMPLEX:
+    PetscCall(DMPlexCreateNaturalVector(nat->dm, v));
+    break;
+  default:
+    PetscCall(VecDuplicate(nat->template, v));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSNaturalCreateGlobalVec(SNAPSNatural nat, Vec *v)
+{
+  PetscFunctionBegin;
+  PetscCall(VecDuplicate(nat->template, v));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSNaturalGlobalToNatural(SNAPSNatural nat, Vec g, Vec n)
+{
+  PetscFunctionBegin;
+  switch (nat->kind) {
+  case NATURAL_DMDA:
+    PetscCall(DMDAGlobalToNaturalBegin(nat->dm, g, INSERT_VALUES, n));
+    PetscCall(DMDAGlobalToNaturalEnd(nat->dm, g, INSERT_VALUES, n));
+    break;
+  case NATURAL_DMPLEX:
+    PetscCall(DMPlexGlobalToNaturalBegin(nat->dm, g, n));
+    PetscCall(DMPlexGlobalToNaturalEnd(nat->dm, g, n));
+    break;
+  default:
+    PetscCall(VecCopy(g, n));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSNaturalNaturalToGlobal(SNAPSNatural nat, Vec n, Vec g)
+{
+  PetscFunctionBegin;
+  switch (nat->kind) {
+  case NATURAL_DMDA:
+    PetscCall(DMDANaturalToGlobalBegin(nat->dm, n, INSERT_VALUES, g));
+    PetscCall(DMDANaturalToGlobalEnd(nat->dm, n, INSERT_VALUES, g));
+    break;
+  case NATURAL_DMPLEX:
+    PetscCall(DMPlexNaturalToGlobalBegin(nat->dm, n, g));
+    PetscCall(DMPlexNaturalToGlobalEnd(nat->dm, n, g));
+    break;
+  default:
+    PetscCall(VecCopy(n, g));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSNaturalGetKind(SNAPSNatural nat, const char *kind[])
+{
+  PetscFunctionBegin;
+  *kind = NaturalKindNames[nat->kind];
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSNaturalDestroy(SNAPSNatural *nat)
+{
+  PetscFunctionBegin;
+  if (!*nat) PetscFunctionReturn(0);
+  PetscCall(DMDestroy(&(*nat)->dm));
+  PetscCall(VecDestroy(&(*nat)->template));
+  PetscCall(PetscFree(*nat));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/python3
+"""Plot of cases/parametric-poisson: iterations per solve for each initial guess (left) and the relative L2
+error of each initial guess (right), one row per problem family, from the case's results.json.
+Usage: plot_guess.py results.json out.png
+"""
+import json
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+STYLE = {"zero": ("zero guess", "k"), "fischer": ("fischer", "tab:orange"), "pod": ("pod", "tab:green"),
+         "sna": ("sna (surrogate alone)", "tab:blue"), "sna_galerkin10": ("sna + Galerkin, 10 modes", "tab:purple"),
+         "sna_galerkin": ("sna, Galerkin all modes", "tab:red")}
+
+
+def main():
+    res = json.load(open(sys.argv[1]))
+    fams = res["families"]
+    fig, axes = plt.subplots(len(fams), 2, figsize=(12, 4 * len(fams)), squeeze=False)
+    for row, (name, f) in enumerate(fams.items()):
+        ax_it, ax_err = axes[row]
+        for g, (label, color) in STYLE.items():
+            if g not in f["guesses"]:
+                continue
+            its = f["guesses"][g]["iterations"]
+            ax_it.plot(range(1, len(its) + 1), its, ".-", color=color, lw=0.8, ms=3,
+                       label="%s (median %g)" % (label, f["guesses"][g]["median_iterations"]))
+        ax_it.set_xlabel("solve (unseen parameter sample)")
+        ax_it.set_ylabel("Krylov iterations to rtol %g" % f["ksp_rtol"])
+        ax_it.set_title("%s: %s\n%d dofs, %d training samples, %d POD modes" %
+                        (name, f["title"], f["dofs"], f["n_train"], f["pod_modes"]), fontsize=9)
+        ax_it.set_ylim(bottom=0)
+        ax_it.legend(fontsize=8)
+        names = [g for g in STYLE if g in f["guesses"]]
+        errs = [f["guesses"][g]["median_guess_rel_l2_error"] for g in names]
+        ax_err.bar(range(len(names)), errs, color=[STYLE[g][1] for g in names])
+        ax_err.set_xticks(range(len(names)))
+        ax_err.set_xticklabels([STYLE[g][0] for g in names], rotation=15, fontsize=8)
+        ax_err.set_yscale("log")
+        ax_err.set_ylabel("median relative L2 error of the initial guess")
+        s = f["surrogate"]
+        ax_err.set_title("surrogate alone: error %.1e, prediction %.1e s (coordinates %.1e s)\nFEM assembly + solve %.1e s: %.0fx (field), %.0fx (coordinates)" %
+                         (s["median_rel_l2_error"], s["median_prediction_time_s"], s["median_coordinates_time_s"],
+                          s["median_fem_solve_time_s"], s["speedup_field"], s["speedup_coordinates"]), fontsize=9)
+    fig.suptitle("Initial guesses for -div(kappa grad u) = f, %d ranks, %s (%s)" % (res["ranks"], res["machine"]["cpu_model"], res["date"]), fontsize=10)
+    fig.tight_layout()
+    fig.savefig(sys.argv[2], dpi=110)
+
+
+if __name__ == "__main__":
+    main()

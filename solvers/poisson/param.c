@@ -1,0 +1,258 @@
+static const char help[] = "snaps-poisson-param: -div(kappa(x; mu) grad u) = f(x; mu) on [a,b]^d, u = 0 on the boundary, for one or many\n"
+                           "parameter samples mu, solved one after the other with one KSP (as in a design sweep).\n\n"
+                           "  -kappa <expr>          conductivity kappa(x; mu) > 0 (default 1); variables x, y, z (or x1..xd) and mu1..muq\n"
+                           "  -source <expr>         source f(x; mu) (default 1)\n"
+                           "  -dim <d>               dimension, 1 to 3 (2)\n"
+                           "  -domain a,b            the box [a,b]^d (0,1)\n"
+                           "  -params mu1,mu2,...    one sample; or\n"
+                           "  -samples <X.h5>        the samples /X (N x q) of an HDF5 dataset, solved in order\n"
+                           "  -snapshots <s.h5>      write the solutions and right-hand sides (natural ordering) for snaps-pod\n"
+                           "  -results <r.json>      per solve: iterations, KSPSolve time (guess included), assembly time, relative L2\n"
+                           "                         error and relative residual of the initial guess, and for -ksp_guess_type sna the\n"
+                           "                         times of the guess, of the surrogate's field prediction and of its coordinates;\n"
+                           "                         medians; the machine (times: max over ranks)\n"
+                           "FEM: -dm_plex_box_faces n[,n[,n]] (32), -petscspace_degree k (1), -dm_plex_simplex, -dm_plex_filename, -dm_refine.\n"
+                           "Solver: -ksp_type (cg), -pc_type (gamg), -ksp_rtol (1e-10), and any initial guess: -ksp_guess_type fischer|pod|sna\n"
+                           "  (sna: -ksp_guess_sna_model m.h5; the parameters reach it through SNAGuessSetParameters()).\n";
+
+#include <snaps.h>
+#include "paramfem.h"
+
+/* Captures the initial guess: the KSP's solution at iteration 0. */
+typedef struct {
+  Vec x0;
+} GuessCapture;
+
+static PetscErrorCode CaptureInitialGuess(KSP ksp, PetscInt it, PetscReal rnorm, void *ctx)
+{
+  GuessCapture *cap = (GuessCapture *)ctx;
+  Vec           x;
+
+  PetscFunctionBegin;
+  (void)rnorm;
+  if (it) PetscFunctionReturn(0);
+  PetscCall(KSPBuildSolution(ksp, NULL, &x));
+  PetscCall(VecCopy(x, cap->x0));
+  PetscFunctionReturn(0);
+}
+
+/* The parameter samples: -params (one) or /X of -samples (N x q); every rank gets all. */
+static PetscErrorCode ReadSamples(MPI_Comm comm, PetscInt *N, PetscInt *q, PetscReal **X)
+{
+  char      file[PETSC_MAX_PATH_LEN];
+  PetscReal params[POISSON_FIELD_MAX_PARAMS + 1];
+  PetscInt  np = POISSON_FIELD_MAX_PARAMS + 1;
+  PetscBool hasparams, hassamples;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-params", params, &np, &hasparams));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-samples", file, sizeof(file), &hassamples));
+  PetscCheck(hasparams != hassamples, comm, PETSC_ERR_USER_INPUT, "Give either -params mu1,mu2,... or -samples X.h5 (run with -help)");
+  if (hasparams) {
+    PetscCheck(np >= 1 && np <= POISSON_FIELD_MAX_PARAMS, comm, PETSC_ERR_USER_INPUT, "-params takes 1 to %d values, not %" PetscInt_FMT, POISSON_FIELD_MAX_PARAMS, np);
+    *N = 1;
+    *q = np;
+    PetscCall(PetscMalloc1(np, X));
+    PetscCall(PetscArraycpy(*X, params, np));
+  } else {
+    Vec                Xv, all;
+    VecScatter         gather;
+    PetscInt           n;
+    const PetscScalar *a;
+    PetscCall(SNADatasetLoadArray(comm, file, "/X", &Xv));
+    PetscCall(VecGetBlockSize(Xv, q));
+    PetscCall(VecGetSize(Xv, &n));
+    PetscCheck(*q >= 1 && *q <= POISSON_FIELD_MAX_PARAMS, comm, PETSC_ERR_USER_INPUT, "'%s': /X has %" PetscInt_FMT " columns; 1 to %d parameters are supported", file, *q, POISSON_FIELD_MAX_PARAMS);
+    *N = n / *q;
+    PetscCall(VecScatterCreateToAll(Xv, &gather, &all));
+    PetscCall(VecScatterBegin(gather, Xv, all, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecScatterEnd(gather, Xv, all, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(PetscMalloc1(n, X));
+    PetscCall(VecGetArrayRead(all, &a));
+    for (PetscInt i = 0; i < n; i++) (*X)[i] = PetscRealPart(a[i]);
+    PetscCall(VecRestoreArrayRead(all, &a));
+    PetscCall(VecScatterDestroy(&gather));
+    PetscCall(VecDestroy(&all));
+    PetscCall(VecDestroy(&Xv));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Median of n values (n >= 1); sorts a copy. */
+static PetscErrorCode Median(PetscInt n, const PetscReal v[], PetscReal *med)
+{
+  PetscReal *w;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(n, &w));
+  PetscCall(PetscArraycpy(w, v, n));
+  PetscCall(PetscSortReal(n, w));
+  *med = n % 2 ? w[n / 2] : 0.5 * (w[n / 2 - 1] + w[n / 2]);
+  PetscCall(PetscFree(w));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  char           kappa[PETSC_MAX_PATH_LEN] = "1", source[PETSC_MAX_PATH_LEN] = "1", snapfile[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
+  PetscInt       dim = 2, N = 0, q = 0, nd = 2;
+  PetscReal      dom[2] = {0, 1}, *X, *its, *tsolve, *tguess, *tfield, *tcoord, *tassem, *gerr, *res0;
+  PetscBool      hassnap, hasresults, hasdomain;
+  PoissonParam   pp;
+  KSP            ksp;
+  PC             pc;
+  Vec            u, un, bn, work;
+  GuessCapture   cap;
+  SNAPSSnapshots snaps         = NULL;
+  char           guesstype[64] = "none";
+  PetscMPIInt    size;
+  char           fingerprint[SNAPS_FINGERPRINT_LEN];
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(SNAGuessInitializePackage()); /* -ksp_guess_type sna without -dll_append */
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-poisson-param options", NULL);
+  PetscCall(PetscOptionsString("-kappa", "Conductivity kappa(x; mu)", NULL, kappa, kappa, sizeof(kappa), NULL));
+  PetscCall(PetscOptionsString("-source", "Source f(x; mu)", NULL, source, source, sizeof(source), NULL));
+  PetscCall(PetscOptionsInt("-dim", "Dimension", NULL, dim, &dim, NULL));
+  PetscCall(PetscOptionsRealArray("-domain", "The box [a,b]^d", NULL, dom, &nd, &hasdomain));
+  PetscCall(PetscOptionsString("-snapshots", "Snapshot file to write (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
+  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
+  PetscOptionsEnd();
+  PetscCheck((!hasdomain || nd == 2) && dom[0] < dom[1], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-domain needs a,b with a < b");
+  PetscCall(ReadSamples(PETSC_COMM_WORLD, &N, &q, &X));
+  PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, dom[0], dom[1], kappa, source, q, &pp));
+
+  PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
+  PetscCall(KSPSetDM(ksp, pp.dm)); /* the guess finds the natural ordering through the KSP's DM */
+  PetscCall(KSPSetDMActive(ksp, PETSC_FALSE));
+  PetscCall(KSPSetOperators(ksp, pp.A, pp.A));
+  PetscCall(KSPSetType(ksp, KSPCG));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, PCGAMG));
+  PetscCall(KSPSetTolerances(ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
+  PetscCall(KSPSetFromOptions(ksp));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_type", guesstype, sizeof(guesstype), NULL)); /* KSPGetGuess() would create one */
+  PetscCall(DMCreateGlobalVector(pp.dm, &u));
+  PetscCall(VecDuplicate(u, &cap.x0));
+  PetscCall(VecDuplicate(u, &work));
+  PetscCall(KSPMonitorSet(ksp, CaptureInitialGuess, &cap, NULL));
+  PetscCall(SNAPSNaturalCreateVec(pp.nat, &un));
+  PetscCall(VecDuplicate(un, &bn));
+  PetscCall(PetscMalloc6(N, &its, N, &tsolve, N, &tguess, N, &tassem, N, &gerr, N, &res0));
+  PetscCall(PetscMalloc2(N, &tfield, N, &tcoord));
+
+  for (PetscInt i = 0; i < N; i++) {
+    const PetscReal   *mu = X + i * q;
+    PetscLogDouble     t0, t1, t2;
+    PetscInt           n;
+    PetscReal          unorm, enorm, bnorm, rnorm, tg[3];
+    KSPConvergedReason reason;
+
+    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+    PetscCall(PetscTime(&t0));
+    PetscCall(PoissonParamAssemble(&pp, mu));
+    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+    PetscCall(PetscTime(&t1));
+    PetscCall(SNAGuessSetParameters(ksp, q, mu)); /* no-op unless the guess is "sna" */
+    PetscCall(VecSet(u, 0.0));
+    PetscCall(KSPSolve(ksp, pp.b, u));
+    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+    PetscCall(PetscTime(&t2));
+    PetscCall(KSPGetConvergedReason(ksp, &reason));
+    PetscCall(KSPGetIterationNumber(ksp, &n));
+    PetscCheck(reason > 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "Sample %" PetscInt_FMT ": the linear solve failed (%s after %" PetscInt_FMT " iterations)", i, KSPConvergedReasons[reason], n);
+    PetscCall(SNAGuessGetLastTimes(ksp, &tg[0], &tg[1], &tg[2]));
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, tg, 3, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+    its[i]    = (PetscReal)n;
+    tassem[i] = (PetscReal)(t1 - t0);
+    tsolve[i] = (PetscReal)(t2 - t1);
+    tguess[i] = tg[0];
+    tfield[i] = tg[1];
+    tcoord[i] = tg[2];
+    /* the initial guess against the converged solution: relative L2 error and relative residual */
+    PetscCall(PoissonParamL2Norm(&pp, u, work, &unorm));
+    PetscCall(VecAYPX(cap.x0, -1.0, u));
+    PetscCall(PoissonParamL2Norm(&pp, cap.x0, work, &enorm));
+    gerr[i] = unorm > 0 ? enorm / unorm : enorm;
+    PetscCall(VecAYPX(cap.x0, -1.0, u)); /* x0 again */
+    PetscCall(MatMult(pp.A, cap.x0, work));
+    PetscCall(VecAYPX(work, -1.0, pp.b));
+    PetscCall(VecNorm(work, NORM_2, &rnorm));
+    PetscCall(VecNorm(pp.b, NORM_2, &bnorm));
+    res0[i] = bnorm > 0 ? rnorm / bnorm : rnorm;
+    if (hassnap) {
+      if (!snaps) {
+        PetscCall(SNAPSOperatorFingerprint(pp.A, pp.nat, fingerprint));
+        PetscCall(SNAPSSnapshotsCreate(PETSC_COMM_WORLD, snapfile, q, fingerprint, &snaps));
+      }
+      PetscCall(SNAPSNaturalGlobalToNatural(pp.nat, u, un));
+      PetscCall(SNAPSNaturalGlobalToNatural(pp.nat, pp.b, bn));
+      PetscCall(SNAPSSnapshotsAdd(snaps, mu, un, bn));
+    }
+  }
+  if (snaps) PetscCall(SNAPSSnapshotsClose(&snaps));
+
+  {
+    PetscReal mits, msolve, mguess, massem, merr, mres;
+    PetscCall(Median(N, its, &mits));
+    PetscCall(Median(N, tsolve, &msolve));
+    PetscCall(Median(N, tguess, &mguess));
+    PetscCall(Median(N, tassem, &massem));
+    PetscCall(Median(N, gerr, &merr));
+    PetscCall(Median(N, res0, &mres));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " dofs, %d ranks, guess %s: %" PetscInt_FMT " solves, median %g iterations, KSPSolve %.3e s (guess %.3e s), assembly %.3e s, initial guess L2 error %.3e, residual %.3e\n", pp.simplex ? "P" : "Q", pp.degree, dim, pp.dofs, size, guesstype, N, (double)mits,
+                          (double)msolve, (double)mguess, (double)massem, (double)merr, (double)mres));
+    if (hasresults) {
+      SNAPSReport report;
+      KSPType     ktype;
+      PCType      ptype;
+      PetscReal   rtol;
+      PetscCall(KSPGetType(ksp, &ktype));
+      PetscCall(PCGetType(pc, &ptype));
+      PetscCall(KSPGetTolerances(ksp, &rtol, NULL, NULL, NULL));
+      PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
+      PetscCall(SNAPSReportSetString(report, "program", "snaps-poisson-param"));
+      PetscCall(SNAPSReportSetString(report, "kappa", kappa));
+      PetscCall(SNAPSReportSetString(report, "source", source));
+      PetscCall(SNAPSReportSetInt(report, "dim", dim));
+      PetscCall(SNAPSReportSetInt(report, "n_params", q));
+      PetscCall(SNAPSReportSetInt(report, "n_samples", N));
+      PetscCall(SNAPSReportSetInt(report, "dofs", pp.dofs));
+      PetscCall(SNAPSReportSetInt(report, "cells", pp.cells));
+      PetscCall(SNAPSReportSetInt(report, "degree", pp.degree));
+      PetscCall(SNAPSReportSetString(report, "ksp_type", ktype));
+      PetscCall(SNAPSReportSetString(report, "pc_type", ptype));
+      PetscCall(SNAPSReportSetReal(report, "ksp_rtol", rtol));
+      PetscCall(SNAPSReportSetString(report, "guess_type", guesstype));
+      PetscCall(SNAPSReportSetRealArray(report, "iterations", N, its));
+      PetscCall(SNAPSReportSetRealArray(report, "solve_time_s", N, tsolve));
+      PetscCall(SNAPSReportSetRealArray(report, "guess_time_s", N, tguess));
+      PetscCall(SNAPSReportSetRealArray(report, "prediction_time_s", N, tfield));
+      PetscCall(SNAPSReportSetRealArray(report, "coordinates_time_s", N, tcoord));
+      PetscCall(SNAPSReportSetRealArray(report, "assembly_time_s", N, tassem));
+      PetscCall(SNAPSReportSetRealArray(report, "guess_rel_l2_error", N, gerr));
+      PetscCall(SNAPSReportSetRealArray(report, "guess_rel_residual", N, res0));
+      PetscCall(SNAPSReportSetReal(report, "median_iterations", mits));
+      PetscCall(SNAPSReportSetReal(report, "median_solve_time_s", msolve));
+      PetscCall(SNAPSReportSetReal(report, "median_guess_time_s", mguess));
+      PetscCall(SNAPSReportSetReal(report, "median_assembly_time_s", massem));
+      PetscCall(SNAPSReportSetReal(report, "median_guess_rel_l2_error", merr));
+      PetscCall(SNAPSReportWrite(report, results));
+      PetscCall(SNAPSReportDestroy(&report));
+    }
+  }
+
+  PetscCall(PetscFree6(its, tsolve, tguess, tassem, gerr, res0));
+  PetscCall(PetscFree2(tfield, tcoord));
+  PetscCall(PetscFree(X));
+  PetscCall(VecDestroy(&un));
+  PetscCall(VecDestroy(&bn));
+  PetscCall(VecDestroy(&u));
+  PetscCall(VecDestroy(&work));
+  PetscCall(VecDestroy(&cap.x0));
+  PetscCall(KSPDestroy(&ksp));
+  PetscCall(PoissonParamDestroy(&pp));
+  PetscCall(PetscFinalize());
+  return 0;
+}

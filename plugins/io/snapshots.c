@@ -157,7 +157,8 @@ static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt 
       ierr = PETSC_ERR_FILE_OPEN;
     else {
       root = H5Gopen2(f, "/", H5P_DEFAULT);
-      ierr = SNAHDF5ReadAttributeInt(root, "vector_size", &buf[0]);
+      if (H5Aexists(root, "vector_size") <= 0 || H5Aexists(root, "fingerprint") <= 0) ierr = PETSC_ERR_FILE_READ; /* not ours: no message yet */
+      if (!ierr) ierr = SNAHDF5ReadAttributeInt(root, "vector_size", &buf[0]);
       if (!ierr) ierr = SNAHDF5ReadAttributeInt(root, "n_params", &buf[1]);
       if (!ierr) ierr = SNAHDF5ReadAttributeInt(root, "n_samples", &buf[2]);
       if (!ierr) ierr = SNAHDF5ReadAttributeString(root, "fingerprint", text, sizeof(text));
@@ -171,6 +172,7 @@ static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt 
   }
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
   PetscCheck(ierr != PETSC_ERR_FILE_OPEN, comm, PETSC_ERR_FILE_OPEN, "Cannot open the snapshot file '%s' (missing, or not HDF5)", file);
+  PetscCheck(ierr != PETSC_ERR_FILE_READ, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not a snapshot file: it has no attributes vector_size and fingerprint (write snapshots with snaps-poisson-param -snapshots or SNAPSSnapshotsCreate())", file);
   PetscCheck(!ierr, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not a snapshot file (see the message above)", file);
   PetscCallMPI(MPI_Bcast(buf, 5, MPIU_INT, 0, comm));
   PetscCallMPI(MPI_Bcast(fingerprint, 17, MPI_CHAR, 0, comm));

@@ -60,7 +60,7 @@ PetscErrorCode PoissonFieldCreate(MPI_Comm comm, const char option[], const char
     if (!known) {
       PetscCall(PetscStrncpy(name, vars[v], sizeof(name)));
       PetscCall(PoissonFieldDestroy(&f));
-      SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s '%s' uses '%s', which is not a variable of this %" PetscInt_FMT "-D problem with %" PetscInt_FMT " parameters (coordinates x, y, z or x1..x%" PetscInt_FMT "; parameters mu1..mu%" PetscInt_FMT ")", option, expr, name, dim, q, dim, q);
+      SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s '%s' uses '%s', which is not a variable of this %" PetscInt_FMT "-D problem with %" PetscInt_FMT " parameters (coordinates %s or x1..x%" PetscInt_FMT "%s%" PetscInt_FMT ")", option, expr, name, dim, q, dim == 1 ? "x" : (dim == 2 ? "x, y" : "x, y, z"), dim, q ? "; parameters mu1..mu" : "; no parameters: ", q);
     }
   }
   *field = f;

@@ -216,7 +216,11 @@ PetscErrorCode PoissonParamAssemble(PoissonParam *pp, const PetscReal mu[])
   bad[0] = param_kappa_bad ? 1.0 : 0.0;
   for (PetscInt d = 0; d < 3; d++) bad[d + 1] = param_kappa_bad ? param_kappa_at[d] : -PETSC_MAX_REAL;
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, bad, 4, MPIU_REAL, MPIU_MAX, comm));
-  PetscCheck(bad[0] == 0, comm, PETSC_ERR_USER_INPUT, "-kappa is not positive everywhere for these parameters (for example near x = (%g, %g, %g)): the problem is not elliptic", (double)bad[1], (double)bad[2], (double)bad[3]);
+  if (bad[0] != 0) {
+    char where[128];
+    PetscCall(PetscSNPrintf(where, sizeof(where), pp->dim == 1 ? "%g" : (pp->dim == 2 ? "%g, %g" : "%g, %g, %g"), (double)bad[1], (double)bad[2], (double)bad[3]));
+    SETERRQ(comm, PETSC_ERR_USER_INPUT, "-kappa is not positive everywhere for these parameters (for example near x = (%s)): the problem is not elliptic", where);
+  }
   /* b = -F(0); u = 0 on the boundary by identity rows and columns (keeps A symmetric) */
   PetscCall(VecScale(pp->b, -1.0));
   if (!pp->assembled || PoissonFieldUsesParameters(pp->kappa)) PetscCall(MatZeroRowsColumns(pp->A, pp->nbc, pp->bcrows, 1.0, NULL, NULL));

@@ -305,6 +305,7 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscBool     set;
 
   PetscFunctionBegin;
+  PetscCall(PetscArraycpy(params, g->opt_params, SNAGUESS_MAX_PARAMS)); /* what -help shows */
   PetscOptionsBegin(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->prefix, "SNA initial guess options", "KSPGuess");
   PetscCall(PetscOptionsString("-ksp_guess_sna_model", "Model file (HDF5, from snaps-pod)", "KSPGuessSNA", g->file, g->file, sizeof(g->file), NULL));
   PetscCall(PetscOptionsRealArray("-ksp_guess_sna_params", "Problem parameters mu1,mu2,... for every solve (SNAGuessSetParameters() overrides)", "SNAGuessSetParameters", params, &n, &set));

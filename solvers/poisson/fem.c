@@ -1,6 +1,7 @@
 /* snaps-poisson -method fem: DMPlex + PetscFE + SNES (KSPONLY), after PETSc's SNES tutorials ex12/ex13. */
 #include "fem.h"
 #include "errors.h"
+#include "mesh.h"
 #include <petscds.h>
 #include <petscsnes.h>
 #include <petscviewerhdf5.h>
@@ -44,54 +45,6 @@ static PetscErrorCode exact_u(PetscInt dim, PetscReal time, const PetscReal x[],
 }
 #pragma GCC diagnostic pop
 
-/* Creates the serial mesh (box or file), marks its whole boundary in label "boundary", then distributes
-   it and applies the remaining -dm_ options (refinement, views, ...). */
-static PetscErrorCode CreateMesh(MPI_Comm comm, PetscInt dim, PetscReal a, PetscReal b, PoissonFEM *fem, DM *dm)
-{
-  PetscBool hasfile, hasfaces, simplex = PETSC_FALSE;
-  PetscInt  nfaces = 3, faces[3] = {16, 16, 16};
-  DMLabel   label;
-
-  PetscFunctionBegin;
-  PetscOptionsBegin(comm, NULL, "FEM mesh", "DMPLEX");
-  PetscCall(PetscOptionsString("-dm_plex_filename", "Mesh file (gmsh .msh) instead of the box mesh", "DMPlexCreateFromFile", fem->mesh, fem->mesh, sizeof(fem->mesh), &hasfile));
-  PetscCall(PetscOptionsIntArray("-dm_plex_box_faces", "Box mesh cells per direction", "DMPlexCreateBoxMesh", faces, &nfaces, &hasfaces));
-  PetscCall(PetscOptionsBool("-dm_plex_simplex", "Box mesh of simplices instead of quadrilaterals/hexahedra", "DMPlexCreateBoxMesh", simplex, &simplex, NULL));
-  PetscOptionsEnd();
-  if (hasfile) {
-    PetscInt mdim;
-    PetscCall(DMPlexCreateFromFile(comm, fem->mesh, "snaps-poisson", PETSC_TRUE, dm));
-    PetscCall(DMGetDimension(*dm, &mdim));
-    PetscCheck(mdim == dim, comm, PETSC_ERR_USER_INPUT, "The mesh '%s' is %" PetscInt_FMT "-D but the problem is %" PetscInt_FMT "-D (set -dim)", fem->mesh, mdim, dim);
-  } else {
-    PetscReal lower[3], upper[3];
-    PetscCheck(dim >= 1 && dim <= 3, comm, PETSC_ERR_SUP, "-method fem solves 1-D, 2-D and 3-D problems, not %" PetscInt_FMT "-D", dim);
-    if (!hasfaces) nfaces = dim;
-    if (nfaces == 1)
-      for (PetscInt d = 1; d < dim; d++) faces[d] = faces[0]; /* -dm_plex_box_faces n means n in every direction */
-    else
-      PetscCheck(nfaces >= dim, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces needs one count per direction (%" PetscInt_FMT ") or a single one", dim);
-    for (PetscInt d = 0; d < dim; d++) {
-      PetscCheck(faces[d] >= 1, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces: %" PetscInt_FMT " cells in direction %" PetscInt_FMT, faces[d], d);
-      lower[d]      = a;
-      upper[d]      = b;
-      fem->faces[d] = faces[d];
-    }
-    fem->mesh[0] = 0;
-    PetscCall(DMPlexCreateBoxMesh(comm, dim, simplex, faces, lower, upper, NULL, PETSC_TRUE, dm));
-  }
-  PetscCall(PetscObjectSetName((PetscObject)*dm, "mesh"));
-  /* boundary faces, marked before distribution (on a distributed mesh, faces on partition boundaries
-     would look like boundary faces) */
-  PetscCall(DMCreateLabel(*dm, "boundary"));
-  PetscCall(DMGetLabel(*dm, "boundary", &label));
-  PetscCall(DMPlexMarkBoundaryFaces(*dm, 1, label));
-  PetscCall(DMPlexLabelComplete(*dm, label));
-  PetscCall(DMSetFromOptions(*dm)); /* distributes (-dm_distribute, default on), refines, ... */
-  PetscCall(DMViewFromOptions(*dm, NULL, "-dm_view"));
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonFEM *fem)
 {
   DM                  dm;
@@ -115,7 +68,9 @@ PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, 
   PetscCheck(!fem_exact, comm, PETSC_ERR_ORDER, "Only one FEM problem per process at a time");
   PetscCallMPI(MPI_Barrier(comm));
   PetscCall(PetscTime(&t0));
-  PetscCall(CreateMesh(comm, dim, a, b, fem, &dm));
+  PetscCall(PoissonMeshCreateSerial(comm, "snaps-poisson", dim, a, b, 16, fem->mesh, sizeof(fem->mesh), fem->faces, &dm));
+  PetscCall(DMSetFromOptions(dm)); /* distributes (-dm_distribute, default on), refines, ... */
+  PetscCall(DMViewFromOptions(dm, NULL, "-dm_view"));
   PetscCall(DMPlexIsSimplex(dm, &fem->simplex));
   PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
   ncells = cEnd - cStart;

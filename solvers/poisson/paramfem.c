@@ -1,6 +1,7 @@
 /* snaps-poisson-param's FEM problem (see paramfem.h): DMPlex + PetscFE, assembled with PETSc's FEM
    residual and Jacobian routines (as in SNES tutorial ex12) but solved by the caller's KSP. */
 #include "paramfem.h"
+#include "mesh.h"
 #include <petscds.h>
 #include <petscsnes.h>
 
@@ -46,45 +47,6 @@ static void g3_uu(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff
   for (PetscInt d = 0; d < dim; d++) g3[d * dim + d] = k;
 }
 #pragma GCC diagnostic pop
-
-/* The serial mesh (box or file) with its boundary marked in label "boundary". */
-static PetscErrorCode CreateSerialMesh(MPI_Comm comm, PetscReal a, PetscReal b, PoissonParam *pp, DM *dm)
-{
-  PetscBool hasfile, hasfaces;
-  PetscInt  nfaces = 3, faces[3] = {32, 32, 32};
-  DMLabel   label;
-
-  PetscFunctionBegin;
-  PetscOptionsBegin(comm, NULL, "Parametrised FEM mesh", "DMPLEX");
-  PetscCall(PetscOptionsString("-dm_plex_filename", "Mesh file (gmsh .msh) instead of the box mesh", "DMPlexCreateFromFile", pp->mesh, pp->mesh, sizeof(pp->mesh), &hasfile));
-  PetscCall(PetscOptionsIntArray("-dm_plex_box_faces", "Box mesh cells per direction", "DMPlexCreateBoxMesh", faces, &nfaces, &hasfaces));
-  PetscCall(PetscOptionsBool("-dm_plex_simplex", "Simplices instead of quadrilaterals/hexahedra", "DMPlexCreateBoxMesh", pp->simplex, &pp->simplex, NULL));
-  PetscOptionsEnd();
-  if (hasfile) {
-    PetscInt mdim;
-    PetscCall(DMPlexCreateFromFile(comm, pp->mesh, "snaps-poisson-param", PETSC_TRUE, dm));
-    PetscCall(DMGetDimension(*dm, &mdim));
-    PetscCheck(mdim == pp->dim, comm, PETSC_ERR_USER_INPUT, "The mesh '%s' is %" PetscInt_FMT "-D but the problem is %" PetscInt_FMT "-D (set -dim)", pp->mesh, mdim, pp->dim);
-  } else {
-    PetscReal lower[3] = {a, a, a}, upper[3] = {b, b, b};
-    if (!hasfaces || nfaces == 1)
-      for (PetscInt d = 1; d < 3; d++) faces[d] = faces[0];
-    for (PetscInt d = 0; d < pp->dim; d++) {
-      PetscCheck(faces[d] >= 1, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces: %" PetscInt_FMT " cells in direction %" PetscInt_FMT, faces[d], d);
-      pp->faces[d] = faces[d];
-    }
-    PetscCall(DMPlexCreateBoxMesh(comm, pp->dim, pp->simplex, faces, lower, upper, NULL, PETSC_TRUE, dm));
-  }
-  PetscCall(PetscObjectSetName((PetscObject)*dm, "mesh"));
-  PetscCall(DMCreateLabel(*dm, "boundary"));
-  PetscCall(DMGetLabel(*dm, "boundary", &label));
-  PetscCall(DMPlexMarkBoundaryFaces(*dm, 1, label));
-  PetscCall(DMPlexLabelComplete(*dm, label));
-  PetscCall(DMPlexDistributeSetDefault(*dm, PETSC_FALSE)); /* refine serially: natural = serial ordering */
-  PetscCall(DMSetFromOptions(*dm));
-  PetscCall(DMViewFromOptions(*dm, NULL, "-dm_view"));
-  PetscFunctionReturn(0);
-}
 
 /* The owned global rows of the dofs on the boundary label. */
 static PetscErrorCode BoundaryRows(PoissonParam *pp)
@@ -137,7 +99,10 @@ PetscErrorCode PoissonParamCreate(MPI_Comm comm, PetscInt dim, PetscReal a, Pets
   pp->q   = q;
   PetscCall(PoissonFieldCreate(comm, "-kappa", kappa, dim, q, &pp->kappa));
   PetscCall(PoissonFieldCreate(comm, "-source", source, dim, q, &pp->source));
-  PetscCall(CreateSerialMesh(comm, a, b, pp, &dm));
+  PetscCall(PoissonMeshCreateSerial(comm, "snaps-poisson-param", dim, a, b, 32, pp->mesh, sizeof(pp->mesh), pp->faces, &dm));
+  PetscCall(DMPlexDistributeSetDefault(dm, PETSC_FALSE)); /* refine serially: natural = serial ordering */
+  PetscCall(DMSetFromOptions(dm));
+  PetscCall(DMViewFromOptions(dm, NULL, "-dm_view"));
   PetscCall(DMPlexIsSimplex(dm, &pp->simplex));
   pp->degree = 1;
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-petscspace_degree", &pp->degree, NULL));

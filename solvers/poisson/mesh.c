@@ -1,0 +1,44 @@
+/* The serial Poisson mesh (see mesh.h). */
+#include "mesh.h"
+
+PetscErrorCode PoissonMeshCreateSerial(MPI_Comm comm, const char program[], PetscInt dim, PetscReal a, PetscReal b, PetscInt default_faces, char mesh[], size_t meshlen, PetscInt faces[], DM *dm)
+{
+  PetscBool hasfile, hasfaces, simplex = PETSC_FALSE;
+  PetscInt  nfaces = 3, box[3] = {default_faces, default_faces, default_faces};
+  DMLabel   label;
+
+  PetscFunctionBegin;
+  PetscOptionsBegin(comm, NULL, "FEM mesh", "DMPLEX");
+  PetscCall(PetscOptionsString("-dm_plex_filename", "Mesh file (gmsh .msh) instead of the box mesh", "DMPlexCreateFromFile", mesh, mesh, meshlen, &hasfile));
+  PetscCall(PetscOptionsIntArray("-dm_plex_box_faces", "Box mesh cells per direction", "DMPlexCreateBoxMesh", box, &nfaces, &hasfaces));
+  PetscCall(PetscOptionsBool("-dm_plex_simplex", "Box mesh of simplices instead of quadrilaterals/hexahedra", "DMPlexCreateBoxMesh", simplex, &simplex, NULL));
+  PetscOptionsEnd();
+  if (hasfile) {
+    PetscInt mdim;
+    PetscCall(DMPlexCreateFromFile(comm, mesh, program, PETSC_TRUE, dm));
+    PetscCall(DMGetDimension(*dm, &mdim));
+    PetscCheck(mdim == dim, comm, PETSC_ERR_USER_INPUT, "The mesh '%s' is %" PetscInt_FMT "-D but the problem is %" PetscInt_FMT "-D (set -dim)", mesh, mdim, dim);
+  } else {
+    PetscReal lower[3], upper[3];
+    PetscCheck(dim >= 1 && dim <= 3, comm, PETSC_ERR_SUP, "%s solves 1-D, 2-D and 3-D FEM problems, not %" PetscInt_FMT "-D", program, dim);
+    if (!hasfaces) nfaces = dim;
+    if (nfaces == 1)
+      for (PetscInt d = 1; d < dim; d++) box[d] = box[0]; /* -dm_plex_box_faces n means n in every direction */
+    else
+      PetscCheck(nfaces >= dim, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces needs one count per direction (%" PetscInt_FMT ") or a single one", dim);
+    for (PetscInt d = 0; d < dim; d++) {
+      PetscCheck(box[d] >= 1, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces: %" PetscInt_FMT " cells in direction %" PetscInt_FMT, box[d], d);
+      lower[d] = a;
+      upper[d] = b;
+      faces[d] = box[d];
+    }
+    mesh[0] = 0;
+    PetscCall(DMPlexCreateBoxMesh(comm, dim, simplex, box, lower, upper, NULL, PETSC_TRUE, dm));
+  }
+  PetscCall(PetscObjectSetName((PetscObject)*dm, "mesh"));
+  PetscCall(DMCreateLabel(*dm, "boundary"));
+  PetscCall(DMGetLabel(*dm, "boundary", &label));
+  PetscCall(DMPlexMarkBoundaryFaces(*dm, 1, label));
+  PetscCall(DMPlexLabelComplete(*dm, label));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,12 @@
+/* The serial DMPlex mesh both Poisson programs start from: a gmsh file or a box, with its boundary marked. */
+#pragma once
+
+#include <petscdmplex.h>
+
+/* Creates the serial mesh from -dm_plex_filename (a gmsh file whose dimension must be dim; mesh gets its
+   name) or else the [a,b]^dim box of -dm_plex_box_faces cells (one count for every direction, or one per
+   direction; default_faces when not given) and -dm_plex_simplex (mesh gets ""). faces[0..dim-1] get the box
+   cells (left alone for a file). Marks every boundary face in the label "boundary" before any
+   distribution: on a distributed mesh, faces on partition boundaries would look like boundary faces. The
+   caller distributes and applies the other -dm_ options. program names the options section and the mesh. */
+PETSC_EXTERN PetscErrorCode PoissonMeshCreateSerial(MPI_Comm, const char[], PetscInt, PetscReal, PetscReal, PetscInt, char[], size_t, PetscInt[], DM *);

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Plot of cases/parametric-poisson: iterations per solve for each initial guess (left) and the relative L2
-error of each initial guess (right), one row per problem family, from the case's results.json.
+"""Plot of cases/parametric-poisson: iterations per solve for each initial guess (left) and the relative
+residual |b - A x0| / |b| of each initial guess (right; a guess that already meets the tolerance needs 0
+iterations), one row per problem family, from the case's results.json.
 Usage: plot_guess.py results.json out.png
 """
 import json
@@ -12,8 +13,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 STYLE = {"zero": ("zero guess", "k"), "fischer": ("fischer", "tab:orange"), "pod": ("pod", "tab:green"),
-         "sna": ("sna (surrogate alone)", "tab:blue"), "sna_galerkin10": ("sna + Galerkin, 10 modes", "tab:purple"),
-         "sna_galerkin": ("sna, Galerkin all modes", "tab:red")}
+         "sna": ("sna (surrogate alone)", "tab:blue"), "sna_galerkin": ("sna, Galerkin all modes", "tab:red"),
+         "sna_galerkin_rebuild": ("sna, Galerkin, V^T A V rebuilt", "tab:purple")}
 
 
 def main():
@@ -30,17 +31,17 @@ def main():
                        label="%s (median %g)" % (label, f["guesses"][g]["median_iterations"]))
         ax_it.set_xlabel("solve (unseen parameter sample)")
         ax_it.set_ylabel("Krylov iterations to rtol %g" % f["ksp_rtol"])
-        ax_it.set_title("%s: %s\n%d dofs, %d training samples, %d POD modes" %
-                        (name, f["title"], f["dofs"], f["n_train"], f["pod_modes"]), fontsize=9)
+        ax_it.set_title("%s: %s\n%d dofs, %d training samples, %d POD modes (SNA: %d)" %
+                        (name, f["title"], f["dofs"], f["n_train"], f["pod_modes"], f.get("sna_modes", f["pod_modes"])), fontsize=9)
         ax_it.set_ylim(bottom=0)
         ax_it.legend(fontsize=8)
         names = [g for g in STYLE if g in f["guesses"]]
-        errs = [f["guesses"][g]["median_guess_rel_l2_error"] for g in names]
+        errs = [f["guesses"][g]["median_guess_rel_residual"] for g in names]
         ax_err.bar(range(len(names)), errs, color=[STYLE[g][1] for g in names])
         ax_err.set_xticks(range(len(names)))
         ax_err.set_xticklabels([STYLE[g][0] for g in names], rotation=15, fontsize=8)
         ax_err.set_yscale("log")
-        ax_err.set_ylabel("median relative L2 error of the initial guess")
+        ax_err.set_ylabel("median relative residual of the initial guess")
         s = f["surrogate"]
         ax_err.set_title("surrogate alone: error %.1e, prediction %.1e s (coordinates %.1e s)\nFEM assembly + solve %.1e s: %.0fx (field), %.0fx (coordinates)" %
                          (s["median_rel_l2_error"], s["median_prediction_time_s"], s["median_coordinates_time_s"],

@@ -4,11 +4,13 @@
 For each problem family (see FAMILIES) this script
   1. draws N_train training and N_test unseen parameter samples (Latin hypercube, fixed seeds),
   2. solves the training samples with snaps-poisson-param on --np ranks and writes the snapshots,
-  3. builds the model with snaps-pod (QR-based POD + KHRONOS fit mu -> POD coordinates),
+  3. builds the model with snaps-pod (QR-based POD to 1e-12 + KHRONOS fit mu -> the POD coordinates
+     down to projection error 1e-4) and, where the operator depends on mu, records V^T A(mu) V at
+     N_OPERATOR_RECORDS training samples and fits it as a polynomial in mu (the model's /operator),
   4. solves the unseen samples in one process per guess type with the KSP kept across solves:
      zero guess, PETSc's fischer and pod guesses (history size N_train), the surrogate alone (sna,
-     no correction), the surrogate with a Galerkin correction in its 10 leading POD modes
-     (sna_galerkin10) and the Galerkin projection on all POD modes (sna_galerkin),
+     no correction), the Galerkin projection on all POD modes with the model's reduced operator
+     (sna_galerkin) and, where the operator changes, with V^T A V rebuilt from A (sna_galerkin_rebuild),
   5. checks the issue's targets and writes results.json (with the machine) and a plot.
 Usage: evaluate.py <output dir> [--size small|full] [--np 2] [--pc gamg,jacobi] [--repeat R] [--families load,design]
 """
@@ -43,8 +45,11 @@ FAMILIES = {
         "kappa": "1+9*mu1*%s+9*mu2*%s" % (INCLUSION_1, INCLUSION_2),
         "source": "10*exp(-((x-0.25-0.5*mu3)^2+(y-0.5)^2)/0.05)",
         "q": 3,
+        "operator_degree": 1,  # kappa, hence A, is affine in mu: the reduced operator is fitted exactly
     },
 }
+N_OPERATOR_RECORDS = 12  # operators recorded for the fit (degree 1 in 3 parameters has 4 terms)
+POD = ["-pod_tol", "1e-12", "-pod_sna_tol", "1e-4"]
 SIZES = {
     "small": {"faces": 64, "n_train": 200, "n_test": 100},
     "full": {"faces": 128, "n_train": 400, "n_test": 100},
@@ -53,10 +58,12 @@ PCS = {
     "gamg": ["-pc_type", "gamg"],
     "icc": ["-pc_type", "bjacobi", "-sub_pc_type", "icc"],
     "jacobi": ["-pc_type", "jacobi"],
+    # GAMG built for the first operator and kept: a common choice for a sweep of similar operators
+    "gamg_reuse": ["-pc_type", "gamg", "-ksp_reuse_preconditioner"],
 }
 KHRONOS = ["-sna_khronos_degree", "3", "-sna_khronos_nodes", "8", "-sna_khronos_modes", "40", "-sna_khronos_enrich",
            "-sna_fit_max_it", "10"]
-GUESSES = ["zero", "fischer", "pod", "sna", "sna_galerkin10", "sna_galerkin"]
+GUESSES = ["zero", "fischer", "pod", "sna", "sna_galerkin", "sna_galerkin_rebuild"]
 TARGETS = {"iterations_ratio": 3.0, "time_ratio": 2.0, "surrogate_error": 1e-3, "surrogate_speedup": 1000.0}
 
 
@@ -84,8 +91,9 @@ def guess_options(guess, n_train, model):
         "fischer": ["-ksp_guess_type", "fischer", "-ksp_guess_fischer_model", "2,%d" % n_train],
         "pod": ["-ksp_guess_type", "pod", "-ksp_guess_pod_size", str(n_train)],
         "sna": ["-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_scale", "0"],
-        "sna_galerkin10": ["-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin", "-ksp_guess_sna_galerkin_modes", "10"],
         "sna_galerkin": ["-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin"],
+        "sna_galerkin_rebuild": ["-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin",
+                                 "-ksp_guess_sna_operator_model", "false"],
     }[guess]
 
 
@@ -105,24 +113,37 @@ def family(out, name, fam, size, np_, pcs, repeat):
             os.path.join(d, "train.log"))
     print("  %d training solves: %.1f s" % (size["n_train"], t), flush=True)
     bounds = ",".join(["0,1"] * fam["q"])
-    t = run(["mpirun", "-n", str(np_), os.path.join(BIN, "snaps-pod"), "-snapshots", snaps, "-model", model, "-pod_tol", "1e-8",
-             "-sna_bounds", bounds, "-results", os.path.join(d, "pod.json")] + KHRONOS, os.path.join(d, "pod.log"))
+    t = run(["mpirun", "-n", str(np_), os.path.join(BIN, "snaps-pod"), "-snapshots", snaps, "-model", model] + POD +
+            ["-sna_bounds", bounds, "-results", os.path.join(d, "pod.json")] + KHRONOS, os.path.join(d, "pod.log"))
     pod = json.load(open(os.path.join(d, "pod.json")))
-    print("  model: %d POD modes, SNA training error %.2e (%.1f s)" % (pod["n_modes"], pod["fit_rel_error_mean"], t), flush=True)
+    print("  model: %d POD modes, the SNA predicts %d (training error %.2e, %.1f s)" %
+          (pod["n_modes"], pod["sna_modes"], pod["fit_rel_error_mean"], t), flush=True)
+    guesses = [g for g in GUESSES if g != "sna_galerkin_rebuild" or "operator_degree" in fam]
+    if "operator_degree" in fam:  # the reduced operator V^T A(mu) V as a polynomial in mu: record, then fit
+        recx, recs = os.path.join(d, "operator_samples.h5"), os.path.join(d, "operators.h5")
+        with h5py.File(train) as f, h5py.File(recx, "w") as g:
+            g["X"] = f["X"][:N_OPERATOR_RECORDS]
+        t = run(mpi + common + ["-samples", recx, "-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin",
+                                "-ksp_guess_sna_record_operators", recs], os.path.join(d, "operators.log"))
+        run(["mpirun", "-n", str(np_), os.path.join(BIN, "snaps-pod"), "-model", model, "-operators", recs, "-operator_degree",
+             str(fam["operator_degree"]), "-results", os.path.join(d, "operator.json")], os.path.join(d, "operator_fit.log"))
+        pod["operator"] = json.load(open(os.path.join(d, "operator.json")))
+        print("  reduced operator: %d records (%.1f s), degree %d, fit misfit %.1e" %
+              (N_OPERATOR_RECORDS, t, fam["operator_degree"], pod["operator"]["operator_fit_rel_error"]), flush=True)
     results = {}
     for p in pcs:
-        evals = {g: [] for g in GUESSES}
+        evals = {g: [] for g in guesses}
         for rep in range(repeat):  # guess types interleaved, so that a busy spell of the machine hits them alike
-            for g in GUESSES:
+            for g in guesses:
                 path = os.path.join(d, "eval_%s_%s_%d.json" % (g, p, rep))
                 run(mpi + common + PCS[p] + ["-samples", test, "-results", path] + guess_options(g, size["n_train"], model),
                     os.path.join(d, "eval_%s_%s_%d.log" % (g, p, rep)))
                 evals[g].append(json.load(open(path)))
         print("  pc %s, %d run(s) of %d solves per guess:" % (p, repeat, size["n_test"]), flush=True)
-        for g in GUESSES:
+        for g in guesses:
             e = evals[g][0]
-            print("  %-13s median %5.1f iterations, KSPSolve %.3e s, initial guess L2 error %.2e" %
-                  (g, e["median_iterations"], med([r["median_solve_time_s"] for r in evals[g]]), e["median_guess_rel_l2_error"]), flush=True)
+            print("  %-20s median %5.1f iterations, KSPSolve %.3e s, initial guess L2 error %.2e, residual %.2e" %
+                  (g, e["median_iterations"], med([r["median_solve_time_s"] for r in evals[g]]), e["median_guess_rel_l2_error"], med(e["guess_rel_residual"])), flush=True)
         results[p] = summarize(fam, size, p, pod, evals)
     return results
 
@@ -140,7 +161,9 @@ def summarize(fam, size, pc, pod, runs):
     r = {
         "title": fam["title"], "kappa": fam["kappa"], "source": fam["source"], "n_params": fam["q"],
         "dofs": zero["dofs"], "n_train": size["n_train"], "n_test": size["n_test"], "pc": pc, "ksp_rtol": zero["ksp_rtol"],
-        "runs": len(runs["zero"]), "pod_modes": pod["n_modes"], "sna_training_error": pod["fit_rel_error_mean"],
+        "runs": len(runs["zero"]), "pod_modes": pod["n_modes"], "sna_modes": pod["sna_modes"],
+        "sna_projection_error": pod["sna_projection_error"], "sna_training_error": pod["fit_rel_error_mean"],
+        "operator_model": pod.get("operator"),
         "guesses": {g: {"median_iterations": e["median_iterations"], "mean_iterations": statistics.mean(e["iterations"]),
                         "median_solve_time_s": mtime[g], "run_median_solve_times_s": [x["median_solve_time_s"] for x in runs[g]],
                         "median_guess_rel_l2_error": e["median_guess_rel_l2_error"],
@@ -156,10 +179,10 @@ def summarize(fam, size, pc, pod, runs):
     s = r["surrogate"]
     s["speedup_field"] = s["median_fem_solve_time_s"] / s["median_prediction_time_s"]
     s["speedup_coordinates"] = s["median_fem_solve_time_s"] / s["median_coordinates_time_s"]
-    iters_ratio = zero["median_iterations"] / max(sg["median_iterations"], 1e-300)
+    iters_ratio = zero["median_iterations"] / max(sg["median_iterations"], 1)  # 0 iterations (the guess passes the test) counts as 1
     time_ratio = mtime["zero"] / mtime["sna_galerkin"]
     r["targets"] = {
-        "iterations_ratio": {"value": iters_ratio, "target": ">= %g (zero / sna_galerkin, median iterations)" % TARGETS["iterations_ratio"],
+        "iterations_ratio": {"value": iters_ratio, "target": ">= %g (zero / sna_galerkin, median iterations, 0 counted as 1)" % TARGETS["iterations_ratio"],
                              "met": iters_ratio >= TARGETS["iterations_ratio"]},
         "fewer_than_pod": {"value": [sg["median_iterations"], podg["median_iterations"]], "target": "sna_galerkin < pod (median iterations)",
                            "met": sg["median_iterations"] < podg["median_iterations"]},

@@ -8,6 +8,13 @@ static const char help[] = "snaps-pod: builds a surrogate initial-guess model (f
                            "  -rhs_map linear|sna   right-hand-side coordinates -> solution coordinates: least-squares affine map\n"
                            "                        (exact when the operator is fixed; default) or an SNA (rhs_ options below)\n"
                            "  -no_rhs               no /rhs group (guesses then need the parameters)\n"
+                           "  -pod_sna_tol <t>      the SNA predicts only the leading ks coordinates, the fewest whose projection error\n"
+                           "                        is <= t (default: all k); the Galerkin correction still has all k modes\n"
+                           "  -pod_sna_max_modes <ks>  at most ks coordinates for the SNA\n"
+                           "  -operators <rec.h5>   with -model and without -snapshots: fit the reduced operator V^T A(mu) V of the\n"
+                           "                        model from the records of -ksp_guess_sna_record_operators and add it to the model\n"
+                           "                        (group /operator), so that the Galerkin correction of a new operator costs no work\n"
+                           "                        of size n; -operator_degree <p>: polynomial degree in mu (1: affine)\n"
                            "  -results <r.json>     JSON report: sizes, singular values, fit errors, times, machine\n"
                            "The SNA mu -> POD coordinates takes the -sna_ options (-sna_khronos_degree, -sna_khronos_nodes,\n"
                            "  -sna_khronos_modes, -sna_fit_max_it, -sna_bounds, -sna_monitor, ...); the SNA right-hand-side\n"
@@ -153,16 +160,17 @@ static PetscReal ProjectionError(PetscInt N, const PetscReal sigma[], PetscInt k
 
 int main(int argc, char **argv)
 {
-  char              snapfile[PETSC_MAX_PATH_LEN] = "", modelfile[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
+  char              snapfile[PETSC_MAX_PATH_LEN] = "", modelfile[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "", opfile[PETSC_MAX_PATH_LEN] = "";
   char              fingerprint[SNAPS_FINGERPRINT_LEN];
-  PetscBool         hassnap, hasmodel, hasresults, norhs = PETSC_FALSE, helpflg;
+  PetscBool         hassnap, hasmodel, hasresults, norhs = PETSC_FALSE, helpflg, hasop;
   const char       *maps[] = {"linear", "sna"};
   PetscInt          rhsmap = 0;
   PetscReal        *affine = NULL;
   PetscReal         podtol = 1e-8, rhstol = 1e-8, *sigma = NULL, *rsigma = NULL, fit_mean, fit_max, rfit_mean = 0, rfit_max = 0, fit_s, rfit_s = 0;
-  PetscInt          maxk = PETSC_DETERMINE, maxr = 8, N, q, n, k, r = 0;
+  PetscInt          maxk = PETSC_DETERMINE, maxr = 8, N, q, n, k, r = 0, ks, maxks = PETSC_DETERMINE, opdegree = 1;
+  PetscReal         snatol = 0;
   Vec               X, Z = NULL, *U, *B = NULL, *V, *W = NULL;
-  PetscScalar      *C, *ZC    = NULL;
+  PetscScalar      *C, *Cs, *ZC = NULL;
   SNA               sna, rsna = NULL;
   SNAGuessModelData data;
   PetscLogDouble    t0, t1;
@@ -180,6 +188,10 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsInt("-rhs_max_modes", "Largest number of right-hand-side modes", NULL, maxr, &maxr, NULL));
   PetscCall(PetscOptionsEList("-rhs_map", "Map from right-hand-side coordinates to solution coordinates", NULL, maps, 2, maps[rhsmap], &rhsmap, NULL));
   PetscCall(PetscOptionsBool("-no_rhs", "Build no /rhs group", NULL, norhs, &norhs, NULL));
+  PetscCall(PetscOptionsReal("-pod_sna_tol", "The SNA predicts the fewest leading coordinates whose projection error is <= this", NULL, snatol, &snatol, NULL));
+  PetscCall(PetscOptionsInt("-pod_sna_max_modes", "Largest number of coordinates the SNA predicts", NULL, maxks, &maxks, NULL));
+  PetscCall(PetscOptionsString("-operators", "Reduced-operator records (from -ksp_guess_sna_record_operators) to fit into the -model", NULL, opfile, opfile, sizeof(opfile), &hasop));
+  PetscCall(PetscOptionsInt("-operator_degree", "Polynomial degree in the parameters of the reduced-operator model", NULL, opdegree, &opdegree, NULL));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
@@ -192,11 +204,41 @@ int main(int argc, char **argv)
     PetscCall(PetscFinalize());
     return 0;
   }
+  if (hasop) { /* second step: the reduced operator of an existing model */
+    PetscReal misfit;
+    PetscInt  T, nrec, kop;
+    PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operators needs -model <m.h5>: the model the operators were recorded with");
+    PetscCheck(!hassnap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operators and -snapshots do not go together: the records belong to the basis of an existing model, which new snapshots would replace. Build the model first, record, then run snaps-pod -model m.h5 -operators rec.h5");
+    PetscCall(PetscTime(&t0));
+    PetscCall(SNAGuessModelFitOperator(PETSC_COMM_WORLD, modelfile, opfile, opdegree, &misfit, &T, &nrec, &kop));
+    PetscCall(PetscTime(&t1));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: reduced operator of %" PetscInt_FMT " modes, polynomial of degree %" PetscInt_FMT " in the parameters (%" PetscInt_FMT " terms), fitted to %" PetscInt_FMT " records: misfit %.3e (%.2f s); added to %s\n", kop, opdegree, T, nrec, (double)misfit, (double)(t1 - t0), modelfile));
+    if (misfit > 1e-8) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: WARNING the misfit is large: the operator is not a polynomial of degree %" PetscInt_FMT " in the parameters; the Galerkin correction will be less accurate (a higher -operator_degree and more records may help)\n", opdegree));
+    if (hasresults) {
+      SNAPSReport report;
+      PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
+      PetscCall(SNAPSReportSetString(report, "program", "snaps-pod"));
+      PetscCall(SNAPSReportSetString(report, "model", modelfile));
+      PetscCall(SNAPSReportSetString(report, "operators", opfile));
+      PetscCall(SNAPSReportSetInt(report, "operator_modes", kop));
+      PetscCall(SNAPSReportSetInt(report, "operator_degree", opdegree));
+      PetscCall(SNAPSReportSetInt(report, "operator_terms", T));
+      PetscCall(SNAPSReportSetInt(report, "operator_records", nrec));
+      PetscCall(SNAPSReportSetReal(report, "operator_fit_rel_error", misfit));
+      PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(t1 - t0)));
+      PetscCall(SNAPSReportWrite(report, results));
+      PetscCall(SNAPSReportDestroy(&report));
+    }
+    PetscCall(PetscFinalize());
+    return 0;
+  }
   PetscCheck(hassnap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -snapshots <s.h5>: the training snapshots (run with -help for all options)");
   PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: where to write the model");
   PetscCheck(podtol >= 0 && podtol < 1 && rhstol >= 0 && rhstol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_tol and -rhs_tol must be in [0, 1)");
   PetscCheck(maxk == PETSC_DETERMINE || maxk >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_max_modes must be at least 1, not %" PetscInt_FMT, maxk);
   PetscCheck(maxr >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-rhs_max_modes must be at least 1, not %" PetscInt_FMT, maxr);
+  PetscCheck(snatol >= 0 && snatol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_sna_tol must be in [0, 1), not %g", (double)snatol);
+  PetscCheck(maxks == PETSC_DETERMINE || maxks >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_sna_max_modes must be at least 1, not %" PetscInt_FMT, maxks);
 
   PetscCall(PetscTime(&t0));
   PetscCall(SNAPSSnapshotsLoad(PETSC_COMM_WORLD, snapfile, &N, &X, &U, norhs ? NULL : &B, fingerprint));
@@ -207,9 +249,15 @@ int main(int argc, char **argv)
   PetscCall(SNAPSPODCompute(N, U, podtol, maxk, &k, &V, &sigma));
   PetscCall(PetscMalloc1(N * k, &C));
   PetscCall(Coordinates(N, U, k, V, C));
-  PetscCall(FitCoordinates(NULL, X, k, C, &sna, &fit_mean, &fit_max, &fit_s));
+  /* the SNA predicts the leading ks coordinates: the fewest with projection error <= -pod_sna_tol */
+  for (ks = 1; ks < k && ProjectionError(N, sigma, ks) > snatol; ks++) {}
+  if (maxks != PETSC_DETERMINE) ks = PetscMin(ks, maxks);
+  PetscCall(PetscMalloc1(N * ks, &Cs));
+  for (PetscInt i = 0; i < N; i++)
+    for (PetscInt j = 0; j < ks; j++) Cs[i * ks + j] = C[i * k + j];
+  PetscCall(FitCoordinates(NULL, X, ks, Cs, &sna, &fit_mean, &fit_max, &fit_s));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " snapshots of size %" PetscInt_FMT ", %" PetscInt_FMT " parameters, %d ranks\n", N, n, q, size));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " POD modes (sigma %.3e .. %.3e), projection error %.3e; SNA mu -> coordinates: training error mean %.3e, max %.3e (%.2f s)\n", k, (double)sigma[0], (double)sigma[k - 1], (double)ProjectionError(N, sigma, k), (double)fit_mean, (double)fit_max, (double)fit_s));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " POD modes (sigma %.3e .. %.3e), projection error %.3e; SNA mu -> the first %" PetscInt_FMT " coordinates (projection error %.3e): training error mean %.3e, max %.3e (%.2f s)\n", k, (double)sigma[0], (double)sigma[k - 1], (double)ProjectionError(N, sigma, k), ks, (double)ProjectionError(N, sigma, ks), (double)fit_mean, (double)fit_max, (double)fit_s));
 
   /* right-hand sides: basis, their coordinates as inputs, the SNA z -> solution coordinates */
   if (B) {
@@ -258,6 +306,8 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportSetInt(report, "vector_size", n));
     PetscCall(SNAPSReportSetInt(report, "n_params", q));
     PetscCall(SNAPSReportSetInt(report, "n_modes", k));
+    PetscCall(SNAPSReportSetInt(report, "sna_modes", ks));
+    PetscCall(SNAPSReportSetReal(report, "sna_projection_error", ProjectionError(N, sigma, ks)));
     PetscCall(SNAPSReportSetRealArray(report, "singular_values", N, sigma));
     PetscCall(SNAPSReportSetReal(report, "projection_error", ProjectionError(N, sigma, k)));
     PetscCall(SNAPSReportSetReal(report, "fit_rel_error_mean", fit_mean));
@@ -286,6 +336,7 @@ int main(int argc, char **argv)
   PetscCall(VecDestroy(&Z));
   PetscCall(VecDestroy(&X));
   PetscCall(PetscFree(C));
+  PetscCall(PetscFree(Cs));
   PetscCall(PetscFree(ZC));
   PetscCall(PetscFree(affine));
   PetscCall(PetscFree(sigma));

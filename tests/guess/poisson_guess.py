@@ -10,7 +10,14 @@
   poisson_guess.py unseen DIR MPIEXEC... -- PROGRAM-OPTIONS...
       on the unseen samples, on 1 and 2 ranks: the guesses agree between rank counts (the model was
       trained on 2 ranks), and sna + Galerkin needs fewer iterations than the zero guess.
+  poisson_guess.py operator DIR MPIEXEC... -- PROGRAM-OPTIONS...
+      the reduced-operator model (kappa is affine in mu1): V^T A V recorded at 6 training samples on 2
+      ranks, fitted by snaps-pod (misfit ~1e-15), then on the unseen samples on 1 and 2 ranks the
+      Galerkin guess from the model's operator equals the one from A (relative residuals agree to 1e-8);
+      a model whose SNA predicts only the first 3 coordinates gives the surrogate's field in those.
 """
+import hashlib
+import shutil
 import json
 import os
 import subprocess
@@ -99,6 +106,68 @@ def main():
             print("%s rank(s): iterations zero guess %s, sna + Galerkin %s" % (np_, z, g))
             if not all(b < a for a, b in zip(z, g)):
                 sys.exit("sna + Galerkin did not reduce the iterations of every solve")
+        return
+    if mode == "operator":
+        mpiexec, opts = split(sys.argv[3:])
+        model, recs, recx = os.path.join(d, "model_op.h5"), os.path.join(d, "operators.h5"), os.path.join(d, "operator_samples.h5")
+        shutil.copy(os.path.join(d, "model.h5"), model)  # the other tests keep model.h5 as it is
+        with h5py.File(os.path.join(d, "train.h5")) as f, h5py.File(recx, "w") as g:
+            g["X"] = f["X"][:6]
+        gal = ["-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin"]
+        run(mpiexec + ["-n", "2", prog] + opts + ["-samples", recx, "-ksp_guess_sna_record_operators", recs] + gal)
+        with h5py.File(recs) as f, h5py.File(model) as m:
+            k = m["pod"].attrs["n_modes"]
+            G = f["G"][:]
+            print("records: X %s, G %s, model %d modes" % (f["X"].shape, G.shape, k))
+            if f["X"].shape != (6, 2) or G.shape != (6, k, k):
+                sys.exit("the records have the wrong shapes")
+            if np.max(np.abs(G - G.transpose(0, 2, 1))) > 1e-10 * np.max(np.abs(G)):
+                sys.exit("a recorded V^T A V of the symmetric operator is not symmetric")
+        before = hashlib.sha256(open(model, "rb").read()).hexdigest()
+        # too many terms for the records: rejected, and the model is unchanged
+        p = subprocess.run(mpiexec + ["-n", "2", os.path.join(bindir, "snaps-pod"), "-model", model, "-operators", recs, "-operator_degree", "3"],
+                           capture_output=True, text=True, timeout=120)
+        if p.returncode == 0 or "has 10 terms but" not in p.stdout + p.stderr:
+            sys.exit("a degree-3 fit from 6 records was not rejected:\n" + p.stdout + p.stderr)
+        if hashlib.sha256(open(model, "rb").read()).hexdigest() != before:
+            sys.exit("a failed fit changed the model")
+        out = os.path.join(d, "operator.json")
+        run(mpiexec + ["-n", "2", os.path.join(bindir, "snaps-pod"), "-model", model, "-operators", recs, "-operator_degree", "1", "-results", out])
+        fit = json.load(open(out))
+        print("fit: %d terms from %d records, misfit %.3e" % (fit["operator_terms"], fit["operator_records"], fit["operator_fit_rel_error"]))
+        if fit["operator_terms"] != 3 or fit["operator_fit_rel_error"] > 1e-12:
+            sys.exit("the affine operator was not fitted exactly")
+        for np_ in ("1", "2"):
+            res = {}
+            for tag, extra in (("model", []), ("exact", ["-ksp_guess_sna_operator_model", "false"])):
+                out = os.path.join(d, "operator_%s_%s.json" % (tag, np_))
+                log = run(mpiexec + ["-n", np_, prog] + opts + ["-samples", os.path.join(d, "unseen.h5"), "-results", out, "-ksp_view"] + gal + extra)
+                res[tag] = json.load(open(out))
+                want = "reduced operator: the model's, polynomial of degree 1" if tag == "model" else "reduced operator: computed from A"
+                if want not in log:
+                    sys.exit("-ksp_view does not say '%s':\n%s" % (want, log))
+            rm, re_ = np.array(res["model"]["guess_rel_residual"]), np.array(res["exact"]["guess_rel_residual"])
+            print("%s rank(s): relative residual of the Galerkin guess, operator from the model %s, from A %s" % (np_, rm, re_))
+            if np.max(np.abs(rm - re_)) > 1e-8 * np.max(re_) + 1e-14:
+                sys.exit("the Galerkin guess with the model's operator differs from the one with V^T A V")
+            if res["model"]["iterations"] != res["exact"]["iterations"]:
+                sys.exit("the iterations differ: %s vs %s" % (res["model"]["iterations"], res["exact"]["iterations"]))
+        # the SNA may predict only the leading coordinates: its field lives in those modes
+        small, out = os.path.join(d, "model_ks3.h5"), os.path.join(d, "pod_ks3.json")
+        run(mpiexec + ["-n", "2", os.path.join(bindir, "snaps-pod"), "-snapshots", os.path.join(d, "snapshots.h5"), "-model", small,
+                       "-pod_tol", "0", "-pod_sna_max_modes", "3", "-results", out,
+                       "-sna_khronos_degree", "2", "-sna_khronos_nodes", "4", "-sna_khronos_modes", "4", "-sna_bounds", "0,1,0,1"])
+        pod = json.load(open(out))
+        res_out = os.path.join(d, "operator_ks3.json")
+        log = run(mpiexec + ["-n", "2", prog] + opts + ["-samples", os.path.join(d, "train.h5"), "-results", res_out, "-ksp_view",
+                                                       "-ksp_guess_type", "sna", "-ksp_guess_sna_model", small, "-ksp_guess_sna_scale", "0"])
+        err = json.load(open(res_out))["guess_rel_l2_error"]
+        print("SNA of %d of %d coordinates (projection error %.3e): surrogate alone at the training samples, relative L2 error %s" %
+              (pod["sna_modes"], pod["n_modes"], pod["sna_projection_error"], np.array(err)))
+        if pod["sna_modes"] != 3 or "the SNA predicts the first 3 coordinates" not in log:
+            sys.exit("the model's SNA does not predict 3 coordinates")
+        if not (np.sqrt(np.mean(np.square(err))) >= 0.2 * pod["sna_projection_error"] and max(err) < 1):
+            sys.exit("the surrogate's error does not reflect the 3-mode truncation")
         return
     sys.exit("unknown mode " + mode)
 

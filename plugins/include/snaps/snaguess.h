@@ -14,12 +14,23 @@
    -u, such as Newton steps), or a Galerkin projection in the POD basis, as PETSc's "pod" guess does
    with its history: x0 <- x0 + V y with (V^T A V) y = V^T (b - A x0).
 
+   The Galerkin correction needs the reduced operator V^T A V: k products with A and k^2 dot products
+   whenever the operator changes. When A depends polynomially on mu (affinely, for a conductivity
+   kappa_0 + sum mu_i kappa_i), a model may carry it as G(mu) = sum_t theta_t(mu) G_t (group /operator),
+   so that a new operator costs T k^2 + O(k^3) operations, independent of n: record V^T A V at a few
+   parameters with -ksp_guess_sna_record_operators, fit with snaps-pod -model m.h5 -operators rec.h5
+   (SNAGuessModelFitOperator()). The model then describes A(mu): a program whose operator changes for
+   other reasons (a Newton iteration) should switch it off with -ksp_guess_sna_operator_model false.
+
    Options (prefix of the KSP, then -ksp_guess_sna_):
      -ksp_guess_sna_model <file.h5>        the model file (required)
      -ksp_guess_sna_params <mu1,mu2,...>   parameters for every solve (overridden by SNAGuessSetParameters())
      -ksp_guess_sna_galerkin <bool>        Galerkin correction in the POD basis (default false)
      -ksp_guess_sna_galerkin_modes <m>     correct in the first m modes only (default: all)
      -ksp_guess_sna_scale <bool>           least-squares scaling when there is no Galerkin correction (default true)
+     -ksp_guess_sna_operator_model <bool>  reduced operator from the model's /operator, when it has one and the
+                                           parameters are known (default true); else computed from A
+     -ksp_guess_sna_record_operators <f.h5>  append mu and the computed V^T A V of every new operator to f.h5
      -ksp_guess_sna_check_fingerprint <bool>  compare the operator with the model's fingerprint (default true)
      -ksp_guess_sna_monitor                one line per guess: where mu came from, |c|, correction, time
    -ksp_view shows the model and what the guess did.
@@ -30,7 +41,13 @@
                          ordering ("natural")
      /pod/basis          k x n float64: the POD modes, rows in the natural ordering (orthonormal)
      /pod/singular_values  N float64: all singular values of the training snapshots
-     /sna                the SNA (KHRONOS) mapping mu (q inputs) to the k coordinates
+     /sna                the SNA (KHRONOS) mapping mu (q inputs) to the first ks <= k coordinates (the
+                         surrogate's field is x0 = sum_{j<ks} c_j v_j; the Galerkin correction may use all k)
+     /operator           optional group: attributes n_modes ko (<= k), n_params q, degree p, n_terms T,
+                         n_records; /operator/exponents T x q (float64 holding integers: theta_t(mu) =
+                         prod_i mu_i^e_ti), /operator/terms T x ko x ko (row-major G_t, G_t[i][j] belongs to
+                         <v_i, A v_j>), /operator/fit_rel_error (1): largest relative Frobenius misfit on
+                         the records (about 1e-15 when A is polynomial of degree p in mu)
      /rhs                optional group, for guesses without parameters; attributes n_modes r and
                          map ("linear" or "sna")
      /rhs/basis          r x n float64: POD modes of the training right-hand sides (natural ordering)
@@ -82,3 +99,11 @@ typedef struct {
 /* Writes a model file atomically (temporary file, then rename): /pod, /sna and, when r > 0, /rhs.
    Collective on the vectors' communicator; rank 0 writes. */
 PETSC_EXTERN PetscErrorCode SNAGuessModelWrite(const char[], const SNAGuessModelData *);
+
+/* Fits the reduced operator of the model file model from the records written by
+   -ksp_guess_sna_record_operators (same model, same basis: checked) as a polynomial of degree p in
+   the parameters, by least squares, and adds it to the model as /operator (atomically: the model is
+   rewritten through a temporary copy; on failure it is unchanged). Returns the largest relative
+   misfit on the records, the number of terms, of records and of modes (any pointer may be NULL).
+   Collective; rank 0 does the work. */
+PETSC_EXTERN PetscErrorCode SNAGuessModelFitOperator(MPI_Comm, const char[], const char[], PetscInt, PetscReal *, PetscInt *, PetscInt *, PetscInt *);

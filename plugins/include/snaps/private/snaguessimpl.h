@@ -8,15 +8,32 @@
 /* Version of the /pod and /rhs layout (see snaps/snaguess.h). */
 #define SNAGUESS_FORMAT_VERSION 1
 
+/* The reduced operator as a function of the parameters: G(mu) = sum_t theta_t(mu) G_t (group /operator). */
+typedef struct {
+  PetscInt   k, q, degree, T, nrecords; /* k x k blocks, q parameters, monomials of degree <= degree, T of them */
+  PetscInt  *exponents;                 /* T x q */
+  PetscReal *terms;                     /* T blocks k x k, column-major */
+  PetscReal  misfit;                    /* largest relative Frobenius misfit of the fit on its records */
+} SNAGuessOperatorModel;
+
+/* Reduced operators recorded by the guess (-ksp_guess_sna_record_operators), for the fit. */
+typedef struct {
+  PetscInt   k, q, n, count, cap;
+  char       fingerprint[SNAPS_FINGERPRINT_LEN];
+  PetscReal *X, *G; /* count x q parameters, count x k x k operators (row-major) */
+  PetscReal *l1;    /* k: the 1-norm of each mode, which ties the records to their basis */
+} SNAGuessOperatorRecords;
+
 /* A model file, loaded for vectors of one global layout. */
 typedef struct {
-  PetscInt   n, q, k, r, N;                      /* vector size, parameters, POD modes, rhs modes, snapshots */
-  char       fingerprint[SNAPS_FINGERPRINT_LEN]; /* of the training operator */
-  char       ordering[32];                       /* "natural" */
-  Vec       *V;                                  /* k POD modes in the global layout */
-  Vec       *W;                                  /* r right-hand-side modes in the global layout */
-  PetscReal *rhs_map;                            /* k x (r + 1) affine map z -> c, or NULL when ... */
-  SNA        sna, rhs_sna;                       /* ... rhs_sna does it; on PETSC_COMM_SELF: every rank evaluates itself */
+  PetscInt               n, q, k, ks, r, N;                  /* vector size, parameters, POD modes, SNA outputs (ks <= k), rhs modes, snapshots */
+  SNAGuessOperatorModel *op;                                 /* NULL when the model has no /operator */
+  char                   fingerprint[SNAPS_FINGERPRINT_LEN]; /* of the training operator */
+  char                   ordering[32];                       /* "natural" */
+  Vec                   *V;                                  /* k POD modes in the global layout */
+  Vec                   *W;                                  /* r right-hand-side modes in the global layout */
+  PetscReal             *rhs_map;                            /* k x (r + 1) affine map z -> c, or NULL when ... */
+  SNA                    sna, rhs_sna;                       /* ... rhs_sna does it; on PETSC_COMM_SELF: every rank evaluates itself */
 } SNAGuessModel;
 
 /* Loads file for global vectors of size n ordered as nat describes; checks that the file is a model,
@@ -24,3 +41,15 @@ typedef struct {
 PETSC_INTERN PetscErrorCode SNAGuessModelLoad(MPI_Comm, const char[], SNAPSNatural, PetscInt, SNAGuessModel *);
 /* Frees what SNAGuessModelLoad() allocated and zeroes the struct. */
 PETSC_INTERN PetscErrorCode SNAGuessModelDestroy(SNAGuessModel *);
+
+/* Rank 0 renames the temporary file tmp to filename when *outcome is 0 (else removes tmp); every rank
+   then gets the outcome and errno (*err). Collective: the last step of every atomic write here. */
+PETSC_INTERN PetscErrorCode SNAGuessCommitFile(MPI_Comm, const char[], const char[], PetscErrorCode *, int *);
+/* Appends mu[q] and the column-major k x k reduced operator G to rec and rewrites file atomically. Collective. */
+PETSC_INTERN PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm, const char[], SNAGuessOperatorRecords *, const PetscReal[], const PetscScalar[]);
+PETSC_INTERN PetscErrorCode SNAGuessOperatorRecordsDestroy(SNAGuessOperatorRecords *);
+/* Loads /operator of a model with q parameters and k modes, if it has one (else *op = NULL). Collective. */
+PETSC_INTERN PetscErrorCode SNAGuessOperatorLoad(MPI_Comm, const char[], PetscInt, PetscInt, SNAGuessOperatorModel **);
+/* G (kg x kg, column-major) = the leading block of the modelled reduced operator at mu. Not collective. */
+PETSC_INTERN PetscErrorCode SNAGuessOperatorEvaluate(const SNAGuessOperatorModel *, const PetscReal[], PetscInt, PetscScalar[]);
+PETSC_INTERN PetscErrorCode SNAGuessOperatorDestroy(SNAGuessOperatorModel **);

@@ -18,9 +18,10 @@ static const char *const ParameterSources[] = {"nowhere (not needed)", "the appl
 typedef struct {
   /* options */
   char      file[PETSC_MAX_PATH_LEN];
-  PetscBool galerkin, scale, monitor, check_fingerprint;
-  PetscInt  galerkin_modes; /* requested; PETSC_DEFAULT: all */
-  PetscInt  nopt, napp;     /* parameters from the options and from the application */
+  PetscBool galerkin, scale, monitor, check_fingerprint, use_opmodel;
+  char      record[PETSC_MAX_PATH_LEN]; /* -ksp_guess_sna_record_operators; "" if not recording */
+  PetscInt  galerkin_modes;             /* requested; PETSC_DEFAULT: all */
+  PetscInt  nopt, napp;                 /* parameters from the options and from the application */
   PetscReal opt_params[SNAGUESS_MAX_PARAMS], app_params[SNAGUESS_MAX_PARAMS];
 
   /* the model, loaded for the current operator size */
@@ -30,17 +31,19 @@ typedef struct {
   Mat              printed_mat; /* operator and nonzero state whose fingerprint was checked */
   PetscObjectState printed_state;
   char             fingerprint[SNAPS_FINGERPRINT_LEN];
-  Vec              mu, z, c; /* sequential SNA inputs (q and r) and outputs (k) */
-  Vec              Ax, res;  /* work vectors of the operator's layout */
+  Vec              mu, z, c, cs; /* sequential SNA inputs (q and r) and outputs (k from the rhs, ks from mu) */
+  Vec              Ax, res;      /* work vectors of the operator's layout */
 
   /* Galerkin correction in the first kg modes: AV = A V, G = V^T A V (LU factors) for one operator state */
-  PetscInt         kg;
-  Vec             *AV;
-  PetscScalar     *G, *rhs, *coef;
-  PetscBLASInt    *pivots;
-  Mat              gmat;
-  PetscObjectState gstate;
-  PetscBool        gvalid;
+  PetscInt                kg;
+  Vec                    *AV;
+  PetscScalar            *G, *rhs, *coef, *Gcopy;
+  PetscBLASInt           *pivots;
+  Mat                     gmat;
+  PetscObjectState        gstate;
+  PetscBool               gvalid, from_model; /* from_model: G came from the model's /operator, not from A */
+  PetscBool               cholesky;           /* G symmetric positive definite: Cholesky factors, else LU */
+  SNAGuessOperatorRecords rec;
 
   /* what the last guess did */
   ParameterSource source;
@@ -56,10 +59,12 @@ static PetscErrorCode KSPGuessSNAFreeModel(KSPGuess_SNA *g)
 {
   PetscFunctionBegin;
   if (g->AV) PetscCall(VecDestroyVecs(g->kg, &g->AV));
-  PetscCall(PetscFree4(g->G, g->rhs, g->coef, g->pivots));
+  PetscCall(PetscFree5(g->G, g->rhs, g->coef, g->pivots, g->Gcopy));
   PetscCall(VecDestroy(&g->mu));
   PetscCall(VecDestroy(&g->z));
   PetscCall(VecDestroy(&g->c));
+  PetscCall(VecDestroy(&g->cs));
+  PetscCall(SNAGuessOperatorRecordsDestroy(&g->rec));
   PetscCall(VecDestroy(&g->Ax));
   PetscCall(VecDestroy(&g->res));
   PetscCall(SNAGuessModelDestroy(&g->model));
@@ -92,15 +97,17 @@ static PetscErrorCode KSPGuessSNALoadModel(KSPGuess guess)
   PetscCall(VecSetBlockSize(g->mu, g->model.q));
   PetscCall(VecCreateSeq(PETSC_COMM_SELF, k, &g->c));
   PetscCall(VecSetBlockSize(g->c, k));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, g->model.ks, &g->cs));
+  PetscCall(VecSetBlockSize(g->cs, g->model.ks));
   if (g->model.r > 0) {
     PetscCall(VecCreateSeq(PETSC_COMM_SELF, g->model.r, &g->z));
     PetscCall(VecSetBlockSize(g->z, g->model.r));
   }
   PetscCall(MatCreateVecs(guess->A, &g->Ax, &g->res));
   g->kg = g->galerkin_modes == PETSC_DEFAULT || g->galerkin_modes > k ? k : g->galerkin_modes;
-  PetscCall(PetscMalloc4(g->kg * g->kg, &g->G, PetscMax(k, g->model.r), &g->rhs, k, &g->coef, g->kg, &g->pivots));
+  PetscCall(PetscMalloc5(g->kg * g->kg, &g->G, PetscMax(k, g->model.r), &g->rhs, k, &g->coef, g->kg, &g->pivots, g->kg * g->kg, &g->Gcopy));
   PetscCall(PetscStrncpy(g->loaded, g->file, sizeof(g->loaded)));
-  PetscCall(PetscInfo(guess, "Loaded initial-guess model %s: n %" PetscInt_FMT ", q %" PetscInt_FMT ", k %" PetscInt_FMT ", r %" PetscInt_FMT "\n", g->file, n, g->model.q, k, g->model.r));
+  PetscCall(PetscInfo(guess, "Loaded initial-guess model %s: n %" PetscInt_FMT ", q %" PetscInt_FMT ", k %" PetscInt_FMT " (SNA: %" PetscInt_FMT "), r %" PetscInt_FMT ", reduced-operator model: %s\n", g->file, n, g->model.q, k, g->model.ks, g->model.r, g->model.op ? "yes" : "no"));
   PetscFunctionReturn(0);
 }
 
@@ -138,29 +145,90 @@ static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
   PetscFunctionReturn(0);
 }
 
-/* Builds A V and the LU factors of V^T A V for the first kg modes when the operator changed. */
+/* The parameters of this solve (from the application, else the options); np = 0 if none. */
+static void KSPGuessSNAGetParameters(KSPGuess_SNA *g, PetscInt *np, const PetscReal **mu)
+{
+  *np = g->napp ? g->napp : g->nopt;
+  *mu = g->napp ? g->app_params : g->opt_params;
+}
+
+/* The LU factors of V^T A V for the first kg modes, when the operator changed: from the model's
+   /operator at the parameters when it has one (no work of size n), else from A V (and recorded). */
 static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
 {
-  KSPGuess_SNA    *g = (KSPGuess_SNA *)guess->data;
+  KSPGuess_SNA    *g    = (KSPGuess_SNA *)guess->data;
+  MPI_Comm         comm = PetscObjectComm((PetscObject)guess);
   PetscObjectState state;
   PetscBLASInt     bk, info;
+  PetscInt         np;
+  const PetscReal *mu;
 
   PetscFunctionBegin;
   PetscCall(PetscObjectStateGet((PetscObject)guess->A, &state));
   g->rebuilt = PETSC_FALSE;
   if (g->gvalid && g->gmat == guess->A && g->gstate == state) PetscFunctionReturn(0);
-  if (!g->AV) PetscCall(VecDuplicateVecs(g->Ax, g->kg, &g->AV));
-  for (PetscInt j = 0; j < g->kg; j++) {
-    PetscCall(MatMult(guess->A, g->model.V[j], g->AV[j]));
-    PetscCall(VecMDot(g->AV[j], g->kg, g->model.V, g->G + j * g->kg)); /* column j: <A v_j, v_i> */
+  KSPGuessSNAGetParameters(g, &np, &mu);
+  g->from_model = (PetscBool)(g->model.op && g->use_opmodel && !g->record[0] && np == g->model.q && g->kg <= g->model.op->k);
+  if (g->from_model) {
+    PetscCall(SNAGuessOperatorEvaluate(g->model.op, mu, g->kg, g->G));
+  } else {
+    if (!g->AV) PetscCall(VecDuplicateVecs(g->Ax, g->kg, &g->AV));
+    for (PetscInt j = 0; j < g->kg; j++) {
+      PetscCall(MatMult(guess->A, g->model.V[j], g->AV[j]));
+      PetscCall(VecMDot(g->AV[j], g->kg, g->model.V, g->G + j * g->kg)); /* column j: <A v_j, v_i> */
+    }
+    if (g->record[0]) {
+      PetscCheck(np == g->model.q, comm, PETSC_ERR_USER_INPUT, "Recording reduced operators (-ksp_guess_sna_record_operators) needs the parameters of every solve: SNAGuessSetParameters() or -ksp_guess_sna_params with %" PetscInt_FMT " values", g->model.q);
+      if (!g->rec.count) {
+        g->rec.k = g->kg;
+        g->rec.q = g->model.q;
+        g->rec.n = g->model.n;
+        PetscCall(PetscStrncpy(g->rec.fingerprint, g->model.fingerprint, sizeof(g->rec.fingerprint)));
+        PetscCall(PetscFree(g->rec.l1));
+        PetscCall(PetscMalloc1(g->kg, &g->rec.l1));
+        for (PetscInt j = 0; j < g->kg; j++) PetscCall(VecNorm(g->model.V[j], NORM_1, &g->rec.l1[j]));
+      }
+      PetscCall(SNAGuessOperatorRecordsAdd(comm, g->record, &g->rec, mu, g->G));
+    }
   }
   PetscCall(PetscBLASIntCast(g->kg, &bk));
-  PetscCallBLAS("LAPACKgetrf", LAPACKgetrf_(&bk, &bk, g->G, &bk, g->pivots, &info));
-  PetscCheck(info == 0, PetscObjectComm((PetscObject)guess), PETSC_ERR_MAT_LU_ZRPVT, "The reduced operator V^T A V of the sna initial guess (%" PetscInt_FMT " modes) is singular (LAPACK getrf info %d): fewer -ksp_guess_sna_galerkin_modes", g->kg, (int)info);
+  /* symmetric (A is, for CG): Cholesky, half the work of LU; if it fails G is not SPD and LU decides */
+  g->cholesky = PETSC_TRUE;
+  for (PetscInt j = 0; j < g->kg && g->cholesky; j++)
+    for (PetscInt i = 0; i < j; i++)
+      if (PetscAbsScalar(g->G[j * g->kg + i] - g->G[i * g->kg + j]) > 1e-13 * (PetscAbsScalar(g->G[i * g->kg + i]) + PetscAbsScalar(g->G[j * g->kg + j]))) {
+        g->cholesky = PETSC_FALSE;
+        break;
+      }
+  if (g->cholesky) {
+    PetscCall(PetscArraycpy(g->Gcopy, g->G, g->kg * g->kg));
+    PetscCallBLAS("LAPACKpotrf", LAPACKpotrf_("L", &bk, g->G, &bk, &info));
+    if (info) { /* not positive definite */
+      g->cholesky = PETSC_FALSE;
+      PetscCall(PetscArraycpy(g->G, g->Gcopy, g->kg * g->kg));
+    }
+  }
+  if (!g->cholesky) PetscCallBLAS("LAPACKgetrf", LAPACKgetrf_(&bk, &bk, g->G, &bk, g->pivots, &info));
+  PetscCheck(info == 0, comm, PETSC_ERR_MAT_LU_ZRPVT, "The reduced operator V^T A V of the sna initial guess (%" PetscInt_FMT " modes%s) is singular (LAPACK getrf info %d): fewer -ksp_guess_sna_galerkin_modes%s", g->kg, g->from_model ? ", from the model's /operator" : "", (int)info, g->from_model ? ", or -ksp_guess_sna_operator_model false" : "");
   g->gmat    = guess->A;
   g->gstate  = state;
   g->gvalid  = PETSC_TRUE;
   g->rebuilt = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/* rhs <- G^{-1} rhs with the factors of KSPGuessSNAGalerkinOperator(). */
+static PetscErrorCode KSPGuessSNAReducedSolve(KSPGuess_SNA *g)
+{
+  PetscBLASInt bk, one = 1, info;
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(g->kg, &bk));
+  if (g->cholesky)
+    PetscCallBLAS("LAPACKpotrs", LAPACKpotrs_("L", &bk, &one, g->G, &bk, g->rhs, &bk, &info));
+  else
+    PetscCallBLAS("LAPACKgetrs", LAPACKgetrs_("N", &bk, &one, g->G, &bk, g->pivots, g->rhs, &bk, &info));
+  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK %s failed (info %d)", g->cholesky ? "potrs" : "getrs", (int)info);
   PetscFunctionReturn(0);
 }
 
@@ -197,9 +265,9 @@ static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
     PetscCall(VecGetArray(g->mu, &a));
     for (PetscInt p = 0; p < np; p++) a[p] = mu[p];
     PetscCall(VecRestoreArray(g->mu, &a));
-    PetscCall(SNAEvaluate(g->model.sna, g->mu, g->c));
+    PetscCall(SNAEvaluate(g->model.sna, g->mu, g->cs));
   }
-  PetscCall(VecNorm(g->c, NORM_2, &g->cnorm));
+  PetscCall(VecNorm(g->source == SOURCE_RHS ? g->c : g->cs, NORM_2, &g->cnorm));
   PetscFunctionReturn(0);
 }
 
@@ -209,14 +277,13 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
   const PetscInt   k = g->model.k;
   PetscLogDouble   t0, tc, tx, t1;
   const PetscReal *c;
-  PetscBLASInt     bk, one = 1, info;
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(KSPGUESS_SNA_Form, guess, b, x, 0));
   PetscCall(PetscTime(&t0));
-  g->alpha   = 1.0;
-  g->rebuilt = PETSC_FALSE;
-  PetscCall(PetscBLASIntCast(g->kg, &bk));
+  g->alpha      = 1.0;
+  g->rebuilt    = PETSC_FALSE;
+  g->from_model = PETSC_FALSE;
   if (g->galerkin && g->kg == k) {
     /* every mode corrected: the Galerkin solution x = V (V^T A V)^{-1} V^T b does not depend on the
        prediction, which is therefore not computed (this is PETSc's pod guess with an offline basis) */
@@ -225,27 +292,27 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
     tc = tx = t0;
     PetscCall(KSPGuessSNAGalerkinOperator(guess));
     PetscCall(VecMDot(b, k, g->model.V, g->rhs));
-    PetscCallBLAS("LAPACKgetrs", LAPACKgetrs_("N", &bk, &one, g->G, &bk, g->pivots, g->rhs, &bk, &info));
-    PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK getrs failed (info %d)", (int)info);
+    PetscCall(KSPGuessSNAReducedSolve(g));
     PetscCall(VecSet(x, 0.0));
     PetscCall(VecMAXPY(x, k, g->rhs, g->model.V));
   } else {
+    PetscInt m; /* coordinates predicted: k from the right-hand side, ks from the parameters */
     PetscCall(KSPGuessSNAPredict(guess, b));
     PetscCall(PetscTime(&tc));
     /* x = V c */
-    PetscCall(VecGetArrayRead(g->c, &c));
-    for (PetscInt j = 0; j < k; j++) g->coef[j] = c[j];
-    PetscCall(VecRestoreArrayRead(g->c, &c));
+    m = g->source == SOURCE_RHS ? k : g->model.ks;
+    PetscCall(VecGetArrayRead(g->source == SOURCE_RHS ? g->c : g->cs, &c));
+    for (PetscInt j = 0; j < m; j++) g->coef[j] = c[j];
+    PetscCall(VecRestoreArrayRead(g->source == SOURCE_RHS ? g->c : g->cs, &c));
     PetscCall(VecSet(x, 0.0));
-    PetscCall(VecMAXPY(x, k, g->coef, g->model.V));
+    PetscCall(VecMAXPY(x, m, g->coef, g->model.V));
     PetscCall(PetscTime(&tx));
     if (g->galerkin) { /* x += V_g y with (V_g^T A V_g) y = V_g^T (b - A x): the leading kg modes corrected */
       PetscCall(KSPGuessSNAGalerkinOperator(guess));
       PetscCall(MatMult(guess->A, x, g->Ax));
       PetscCall(VecWAXPY(g->res, -1.0, g->Ax, b));
       PetscCall(VecMDot(g->res, g->kg, g->model.V, g->rhs));
-      PetscCallBLAS("LAPACKgetrs", LAPACKgetrs_("N", &bk, &one, g->G, &bk, g->pivots, g->rhs, &bk, &info));
-      PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK getrs failed (info %d)", (int)info);
+      PetscCall(KSPGuessSNAReducedSolve(g));
       PetscCall(VecMAXPY(x, g->kg, g->rhs, g->model.V));
     } else if (g->scale) { /* alpha = <A x, b> / <A x, A x> minimises |b - alpha A x| */
       PetscScalar ab, aa;
@@ -277,9 +344,9 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
     }
     if (g->source != SOURCE_NONE) PetscCall(PetscPrintf(comm, ", |c| %.6e", (double)g->cnorm));
     if (g->galerkin && g->kg == k)
-      PetscCall(PetscPrintf(comm, ", Galerkin projection on all %" PetscInt_FMT " POD modes%s", k, g->rebuilt ? " (reduced operator rebuilt)" : ""));
+      PetscCall(PetscPrintf(comm, ", Galerkin projection on all %" PetscInt_FMT " POD modes%s", k, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
     else if (g->galerkin)
-      PetscCall(PetscPrintf(comm, ", Galerkin correction in the first %" PetscInt_FMT " POD modes%s", g->kg, g->rebuilt ? " (reduced operator rebuilt)" : ""));
+      PetscCall(PetscPrintf(comm, ", Galerkin correction in the first %" PetscInt_FMT " POD modes%s", g->kg, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
     else if (g->scale)
       PetscCall(PetscPrintf(comm, ", scaled by %.9g", (double)g->alpha));
     PetscCall(PetscPrintf(comm, ", %.3e s\n", (double)g->last_time));
@@ -322,9 +389,12 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
     g->loaded[0]      = 0; /* work arrays are sized by it: reload */
   }
   PetscCall(PetscOptionsBool("-ksp_guess_sna_scale", "Scale the prediction by the least-squares factor alpha minimising |b - alpha A x| (without Galerkin correction)", "KSPGuessSNA", g->scale, &g->scale, NULL));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_operator_model", "With the Galerkin correction: the reduced operator from the model's /operator at the parameters (when it has one) instead of from A", "KSPGuessSNA", g->use_opmodel, &g->use_opmodel, NULL));
+  PetscCall(PetscOptionsString("-ksp_guess_sna_record_operators", "Write the parameters and V^T A V of every new operator to this HDF5 file (for snaps-pod -operators)", "KSPGuessSNA", g->record, g->record, sizeof(g->record), NULL));
   PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGuessSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
   PetscCall(PetscOptionsBool("-ksp_guess_sna_monitor", "Print one line per guess", "KSPGuessSNA", g->monitor, &g->monitor, NULL));
   PetscOptionsEnd();
+  PetscCheck(!g->record[0] || g->galerkin, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-ksp_guess_sna_record_operators records the reduced operators of the Galerkin correction: add -ksp_guess_sna_galerkin");
   PetscFunctionReturn(0);
 }
 
@@ -342,7 +412,13 @@ static PetscErrorCode KSPGuessView_SNA(KSPGuess guess, PetscViewer viewer)
   if (g->loaded[0]) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " POD modes of %" PetscInt_FMT " snapshots, %" PetscInt_FMT " parameters, %" PetscInt_FMT " right-hand-side modes, vector size %" PetscInt_FMT " (natural ordering: %s)\n", g->model.k, g->model.N, g->model.q, g->model.r, g->model.n, kind));
     PetscCall(PetscViewerASCIIPrintf(viewer, "operator fingerprint %s (%s)\n", g->model.fingerprint, g->check_fingerprint ? (g->printed_mat ? "checked" : "not checked yet") : "check switched off"));
+    if (g->model.ks < g->model.k) PetscCall(PetscViewerASCIIPrintf(viewer, "the SNA predicts the first %" PetscInt_FMT " coordinates\n", g->model.ks));
+    if (g->galerkin && g->model.op && g->use_opmodel && !g->record[0])
+      PetscCall(PetscViewerASCIIPrintf(viewer, "reduced operator: the model's, polynomial of degree %" PetscInt_FMT " in the parameters (%" PetscInt_FMT " terms, %" PetscInt_FMT " modes, fitted to %" PetscInt_FMT " records, misfit %.2e)\n", g->model.op->degree, g->model.op->T, g->model.op->k, g->model.op->nrecords, (double)g->model.op->misfit));
+    else if (g->galerkin)
+      PetscCall(PetscViewerASCIIPrintf(viewer, "reduced operator: computed from A when it changes (%" PetscInt_FMT " products with A)\n", g->kg));
   }
+  if (g->record[0]) PetscCall(PetscViewerASCIIPrintf(viewer, "recording reduced operators to %s (%" PetscInt_FMT " so far)\n", g->record, g->rec.count));
   if (g->galerkin && (g->galerkin_modes == PETSC_DEFAULT || (g->loaded[0] && g->kg == g->model.k))) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "Galerkin projection on all POD modes: the surrogate's prediction is not needed\n"));
   } else {
@@ -400,6 +476,7 @@ PetscErrorCode KSPGuessCreate_SNA(KSPGuess guess)
   PetscCall(PetscNew(&g));
   g->scale             = PETSC_TRUE;
   g->check_fingerprint = PETSC_TRUE;
+  g->use_opmodel       = PETSC_TRUE;
   g->galerkin_modes    = PETSC_DEFAULT;
   guess->data          = g;
 

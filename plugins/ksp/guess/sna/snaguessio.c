@@ -121,7 +121,7 @@ static PetscErrorCode CheckModelData(MPI_Comm comm, const SNAGuessModelData *m, 
     PetscCheck(nj == *n, comm, PETSC_ERR_ARG_SIZ, "POD mode %" PetscInt_FMT " has size %" PetscInt_FMT ", mode 0 %" PetscInt_FMT, j, nj, *n);
   }
   PetscCall(SNAGetSizes(m->sna, &din, &dout));
-  PetscCheck(dout == m->k, comm, PETSC_ERR_ARG_SIZ, "The SNA has %" PetscInt_FMT " outputs but there are %" PetscInt_FMT " POD modes", dout, m->k);
+  PetscCheck(dout >= 1 && dout <= m->k, comm, PETSC_ERR_ARG_SIZ, "The SNA has %" PetscInt_FMT " outputs but there are %" PetscInt_FMT " POD modes (it may predict the leading ones only, not more)", dout, m->k);
   if (m->r > 0) {
     PetscCheck(m->rhs_basis && (m->rhs_map || m->rhs_sna) && !(m->rhs_map && m->rhs_sna), comm, PETSC_ERR_ARG_WRONG, "A model with right-hand-side modes needs their basis and either an affine map or an SNA");
     for (PetscInt j = 0; j < m->r; j++) {
@@ -133,6 +133,24 @@ static PetscErrorCode CheckModelData(MPI_Comm comm, const SNAGuessModelData *m, 
       PetscCheck(din == m->r && dout == m->k, comm, PETSC_ERR_ARG_SIZ, "The right-hand-side SNA maps %" PetscInt_FMT " to %" PetscInt_FMT " values, not %" PetscInt_FMT " to %" PetscInt_FMT, din, dout, m->r, m->k);
     }
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAGuessCommitFile(MPI_Comm comm, const char tmp[], const char filename[], PetscErrorCode *outcome, int *err)
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    if (!*outcome && rename(tmp, filename)) {
+      *outcome = PETSC_ERR_FILE_WRITE;
+      *err     = errno;
+    }
+    if (*outcome) (void)unlink(tmp);
+  }
+  PetscCallMPI(MPI_Bcast(outcome, 1, MPI_INT, 0, comm));
+  PetscCallMPI(MPI_Bcast(err, 1, MPI_INT, 0, comm));
   PetscFunctionReturn(0);
 }
 
@@ -177,15 +195,7 @@ PetscErrorCode SNAGuessModelWrite(const char filename[], const SNAGuessModelData
   /* the SNAs go into the same temporary file; their own writers are collective with rank 0 writing */
   if (!ierr) ierr = SNASaveGroup(m->sna, tmp, "/sna", PETSC_TRUE);
   if (!ierr && m->rhs_sna) ierr = SNASaveGroup(m->rhs_sna, tmp, RHS_GROUP "/sna", PETSC_TRUE);
-  if (rank == 0) {
-    if (!ierr && rename(tmp, filename)) {
-      ierr = PETSC_ERR_FILE_WRITE;
-      err  = errno;
-    }
-    if (ierr) (void)unlink(tmp);
-  }
-  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
-  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
+  PetscCall(SNAGuessCommitFile(comm, tmp, filename, &ierr, &err));
   PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "Could not write the model file '%s'%s%s; any existing file is unchanged", filename, err ? ": " : "", err ? strerror(err) : "");
   PetscFunctionReturn(0);
 }
@@ -304,8 +314,9 @@ static PetscErrorCode LoadBasis(MPI_Comm comm, const char filename[], const char
   PetscFunctionReturn(0);
 }
 
-/* Loads an SNA from group on PETSC_COMM_SELF (every rank evaluates it alone) and checks its sizes. */
-static PetscErrorCode LoadSNA(MPI_Comm comm, const char filename[], const char group[], PetscInt din, PetscInt dout, SNA *sna)
+/* Loads an SNA from group on PETSC_COMM_SELF (every rank evaluates it alone) and checks its sizes:
+   din inputs and between doutmin and doutmax outputs (returned in dout, which may be NULL). */
+static PetscErrorCode LoadSNA(MPI_Comm comm, const char filename[], const char group[], PetscInt din, PetscInt doutmin, PetscInt doutmax, SNA *sna, PetscInt *dout)
 {
   PetscErrorCode ierr;
   PetscInt       d, q;
@@ -315,7 +326,8 @@ static PetscErrorCode LoadSNA(MPI_Comm comm, const char filename[], const char g
   ierr = SNALoadGroup(*sna, filename, group); /* not PetscCall: agree with the other ranks first */
   PetscCall(AgreeOnFailure(comm, ierr, filename, group));
   PetscCall(SNAGetSizes(*sna, &d, &q));
-  PetscCheck(d == din && q == dout, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s': the SNA %s maps %" PetscInt_FMT " inputs to %" PetscInt_FMT " outputs but the model needs %" PetscInt_FMT " to %" PetscInt_FMT ": corrupt model", filename, group, d, q, din, dout);
+  PetscCheck(d == din && q >= doutmin && q <= doutmax, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s': the SNA %s maps %" PetscInt_FMT " inputs to %" PetscInt_FMT " outputs but the model needs %" PetscInt_FMT " inputs and %s%" PetscInt_FMT " outputs: corrupt model", filename, group, d, q, din, doutmin == doutmax ? "" : "at most ", doutmax);
+  if (dout) *dout = q;
   PetscFunctionReturn(0);
 }
 
@@ -387,13 +399,14 @@ PetscErrorCode SNAGuessModelLoad(MPI_Comm comm, const char filename[], SNAPSNatu
   PetscCall(PetscStrcmp(m->ordering, "natural", &natural));
   PetscCheck(natural, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' stores its vectors in the ordering '%s'; this SNAPS reads 'natural'", filename, m->ordering);
   PetscCall(LoadBasis(comm, filename, POD_GROUP, m->k, n, nat, &m->V));
-  PetscCall(LoadSNA(comm, filename, "/sna", m->q, m->k, &m->sna));
+  PetscCall(LoadSNA(comm, filename, "/sna", m->q, 1, m->k, &m->sna, &m->ks));
+  PetscCall(SNAGuessOperatorLoad(comm, filename, m->q, m->k, &m->op));
   if (hasrhs) {
     PetscCall(LoadBasis(comm, filename, RHS_GROUP, m->r, n, nat, &m->W));
     if (linear)
       PetscCall(LoadMap(comm, filename, m));
     else
-      PetscCall(LoadSNA(comm, filename, RHS_GROUP "/sna", m->r, m->k, &m->rhs_sna));
+      PetscCall(LoadSNA(comm, filename, RHS_GROUP "/sna", m->r, m->k, m->k, &m->rhs_sna, NULL));
   }
   PetscFunctionReturn(0);
 }
@@ -406,6 +419,7 @@ PetscErrorCode SNAGuessModelDestroy(SNAGuessModel *m)
   PetscCall(PetscFree(m->rhs_map));
   PetscCall(SNADestroy(&m->sna));
   PetscCall(SNADestroy(&m->rhs_sna));
+  PetscCall(SNAGuessOperatorDestroy(&m->op));
   PetscCall(PetscMemzero(m, sizeof(*m)));
   PetscFunctionReturn(0);
 }

@@ -1,0 +1,419 @@
+/* The reduced operator of the "sna" guess as a function of the parameters (snaps/snaguess.h):
+       G(mu) = V^T A(mu) V  ~  sum_t theta_t(mu) G_t,   theta_t the monomials of mu of degree <= p.
+   When A depends affinely (polynomially) on mu, as for a conductivity kappa = kappa_0 + sum mu_i kappa_i,
+   the fit is exact and the Galerkin correction of a new operator costs T k^2 + O(k^3) instead of k
+   products with A and k^2 dot products of length n. Here: recording (by the guess, offline), fitting
+   (SNAGuessModelFitOperator, for snaps-pod), loading and evaluation (online). */
+#include <snaps/private/snaguessimpl.h>
+#include <snaps/report.h>
+#include <petscblaslapack.h>
+#include <errno.h>
+#include <string.h>
+
+#define OP_GROUP "/operator"
+
+/* Exponents of the monomials of q variables of total degree <= left (from variable j on); returns the
+   count so far. out (T x q) may be NULL to count. */
+static PetscInt Monomials(PetscInt q, PetscInt j, PetscInt left, PetscInt e[], PetscInt T, PetscInt *out)
+{
+  if (j == q) {
+    if (out)
+      for (PetscInt i = 0; i < q; i++) out[T * q + i] = e[i];
+    return T + 1;
+  }
+  for (PetscInt a = 0; a <= left; a++) {
+    e[j] = a;
+    T    = Monomials(q, j + 1, left - a, e, T, out);
+  }
+  return T;
+}
+
+/* theta_t(mu) for the T monomials. */
+static void MonomialValues(PetscInt q, PetscInt T, const PetscInt exps[], const PetscReal mu[], PetscReal theta[])
+{
+  for (PetscInt t = 0; t < T; t++) {
+    theta[t] = 1.0;
+    for (PetscInt i = 0; i < q; i++)
+      for (PetscInt a = 0; a < exps[t * q + i]; a++) theta[t] *= mu[i];
+  }
+}
+
+/* ---------------------------------------------------------------- recording */
+
+/* Rank 0: writes every record into tmp (HDF5). */
+static PetscErrorCode WriteRecords_Rank0(const char tmp[], const SNAGuessOperatorRecords *rec)
+{
+  hid_t          file;
+  hsize_t        dx[2] = {(hsize_t)rec->count, (hsize_t)rec->q}, dg[3] = {(hsize_t)rec->count, (hsize_t)rec->k, (hsize_t)rec->k}, dl = (hsize_t)rec->k;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create '%s'", tmp);
+  ierr = SNAHDF5WriteAttributeInt(file, "snaps_format_version", SNAGUESS_FORMAT_VERSION);
+  if (!ierr) ierr = SNAHDF5WriteAttributeString(file, "content", "snaps reduced-operator records");
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(file, "n_modes", rec->k);
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(file, "n_params", rec->q);
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(file, "vector_size", rec->n);
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(file, "n_records", rec->count);
+  if (!ierr) ierr = SNAHDF5WriteAttributeString(file, "fingerprint", rec->fingerprint);
+  if (!ierr) ierr = SNAHDF5WriteArray(file, "X", 2, dx, rec->X);
+  if (!ierr) ierr = SNAHDF5WriteArray(file, "G", 3, dg, rec->G);
+  if (!ierr) ierr = SNAHDF5WriteArray(file, "basis_l1", 1, &dl, rec->l1);
+  if (H5Fclose(file) < 0 && !ierr) ierr = PETSC_ERR_FILE_WRITE;
+  PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not write the operator records to '%s'", tmp);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm comm, const char file[], SNAGuessOperatorRecords *rec, const PetscReal mu[], const PetscScalar G[])
+{
+  PetscMPIInt    rank;
+  PetscErrorCode ierr = 0;
+  char           tmp[PETSC_MAX_PATH_LEN];
+  int            err = 0;
+
+  PetscFunctionBegin;
+  if (rec->count == rec->cap) {
+    PetscInt   cap = PetscMax(8, 2 * rec->cap);
+    PetscReal *X, *Gs;
+    PetscCall(PetscMalloc2(cap * rec->q, &X, cap * rec->k * rec->k, &Gs));
+    PetscCall(PetscArraycpy(X, rec->X, rec->count * rec->q));
+    PetscCall(PetscArraycpy(Gs, rec->G, rec->count * rec->k * rec->k));
+    PetscCall(PetscFree2(rec->X, rec->G));
+    rec->X   = X;
+    rec->G   = Gs;
+    rec->cap = cap;
+  }
+  PetscCall(PetscArraycpy(rec->X + rec->count * rec->q, mu, rec->q));
+  /* row-major k x k in the file (h5py shows G[i, j] = <v_i, A v_j>); G is column-major */
+  for (PetscInt i = 0; i < rec->k; i++)
+    for (PetscInt j = 0; j < rec->k; j++) rec->G[rec->count * rec->k * rec->k + i * rec->k + j] = PetscRealPart(G[j * rec->k + i]);
+  rec->count++;
+  /* the whole file again, atomically: a run that stops early leaves every record so far */
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(SNAPSTemporaryName(file, tmp, sizeof(tmp)));
+  if (rank == 0) ierr = WriteRecords_Rank0(tmp, rec); /* not PetscCall: agree with the other ranks first */
+  PetscCall(SNAGuessCommitFile(comm, tmp, file, &ierr, &err));
+  PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "Could not write the reduced-operator records '%s'%s%s (-ksp_guess_sna_record_operators)", file, err ? ": " : "", err ? strerror(err) : "");
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAGuessOperatorRecordsDestroy(SNAGuessOperatorRecords *rec)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree2(rec->X, rec->G));
+  PetscCall(PetscFree(rec->l1));
+  PetscCall(PetscMemzero(rec, sizeof(*rec)));
+  PetscFunctionReturn(0);
+}
+
+/* ---------------------------------------------------------------- fitting (snaps-pod) */
+
+/* What the fit needs from the model and the records, read on rank 0. */
+typedef struct {
+  PetscInt   k, q, n, nrec, kmodel;
+  char       fp_model[64], fp_rec[64];
+  PetscReal *X, *G, *l1_rec, *l1_model;
+} FitInput;
+
+static PetscErrorCode FitInputFree(FitInput *in)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree4(in->X, in->G, in->l1_rec, in->l1_model));
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: the records and the model's identity and mode norms; every mismatch is an error naming both. */
+static PetscErrorCode ReadFitInput_Rank0(const char model[], const char records[], FitInput *in)
+{
+  hid_t    rf = -1, mf = -1, pod;
+  PetscInt version, n_model, q_model;
+  char     content[64] = "";
+
+  PetscFunctionBegin;
+  PetscCheck(H5Fis_hdf5(records) > 0 && (rf = H5Fopen(records, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the operator records '%s' as HDF5 (write them with -ksp_guess_sna_record_operators)", records);
+  if (H5Aexists(rf, "content") > 0) PetscCall(SNAHDF5ReadAttributeString(rf, "content", content, sizeof(content)));
+  PetscCheck(!strcmp(content, "snaps reduced-operator records"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not a file of reduced-operator records (write one with -ksp_guess_sna_record_operators)", records);
+  PetscCall(SNAHDF5ReadAttributeInt(rf, "snaps_format_version", &version));
+  PetscCall(SNAHDF5ReadAttributeInt(rf, "n_modes", &in->k));
+  PetscCall(SNAHDF5ReadAttributeInt(rf, "n_params", &in->q));
+  PetscCall(SNAHDF5ReadAttributeInt(rf, "vector_size", &in->n));
+  PetscCall(SNAHDF5ReadAttributeInt(rf, "n_records", &in->nrec));
+  PetscCall(SNAHDF5ReadAttributeString(rf, "fingerprint", in->fp_rec, sizeof(in->fp_rec)));
+  PetscCheck(in->k >= 1 && in->q >= 1 && in->nrec >= 1 && in->k <= 100000 && in->q <= 64, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (%" PetscInt_FMT " modes, %" PetscInt_FMT " parameters, %" PetscInt_FMT " records)", records, in->k, in->q, in->nrec);
+  PetscCall(PetscMalloc4(in->nrec * in->q, &in->X, in->nrec * in->k * in->k, &in->G, in->k, &in->l1_rec, in->k, &in->l1_model));
+  {
+    hsize_t dx[2] = {(hsize_t)in->nrec, (hsize_t)in->q}, dg[3] = {(hsize_t)in->nrec, (hsize_t)in->k, (hsize_t)in->k}, dl = (hsize_t)in->k;
+    PetscCall(SNAHDF5ReadArray(rf, "X", 2, dx, in->X));
+    PetscCall(SNAHDF5ReadArray(rf, "G", 3, dg, in->G));
+    PetscCall(SNAHDF5ReadArray(rf, "basis_l1", 1, &dl, in->l1_rec));
+  }
+  H5Fclose(rf);
+
+  PetscCheck(H5Fis_hdf5(model) > 0 && (mf = H5Fopen(model, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the model '%s' as HDF5", model);
+  PetscCheck(H5Lexists(mf, "/pod", H5P_DEFAULT) > 0 && (pod = H5Gopen2(mf, "/pod", H5P_DEFAULT)) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no group /pod: it is not an initial-guess model", model);
+  PetscCall(SNAHDF5ReadAttributeInt(pod, "vector_size", &n_model));
+  PetscCall(SNAHDF5ReadAttributeInt(pod, "n_params", &q_model));
+  PetscCall(SNAHDF5ReadAttributeInt(pod, "n_modes", &in->kmodel));
+  PetscCall(SNAHDF5ReadAttributeString(pod, "fingerprint", in->fp_model, sizeof(in->fp_model)));
+  PetscCheck(n_model == in->n && q_model == in->q && !strcmp(in->fp_model, in->fp_rec), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "The operator records '%s' (vector size %" PetscInt_FMT ", %" PetscInt_FMT " parameters, fingerprint %s) do not belong to the model '%s' (vector size %" PetscInt_FMT ", %" PetscInt_FMT " parameters, fingerprint %s)", records, in->n, in->q, in->fp_rec, model, n_model, q_model, in->fp_model);
+  PetscCheck(in->k <= in->kmodel, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "The operator records '%s' have %" PetscInt_FMT " modes but the model '%s' only %" PetscInt_FMT, records, in->k, model, in->kmodel);
+  {
+    /* the 1-norms of the model's leading k modes must be those the records were made with */
+    hid_t      dset = H5Dopen2(pod, "basis", H5P_DEFAULT), fspace = dset >= 0 ? H5Dget_space(dset) : -1, mspace;
+    hsize_t    start[2] = {0, 0}, count[2] = {1, (hsize_t)in->n};
+    PetscReal *row;
+    herr_t     err = dset >= 0 && fspace >= 0 ? 0 : -1;
+    PetscCall(PetscMalloc1(in->n, &row));
+    mspace = H5Screate_simple(2, count, NULL);
+    for (PetscInt j = 0; j < in->k && err >= 0; j++) {
+      start[0] = (hsize_t)j;
+      err      = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+      if (err >= 0) err = H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, row);
+      in->l1_model[j] = 0;
+      for (PetscInt i = 0; i < in->n; i++) in->l1_model[j] += PetscAbsReal(row[i]);
+    }
+    H5Sclose(mspace);
+    if (fspace >= 0) H5Sclose(fspace);
+    if (dset >= 0) H5Dclose(dset);
+    PetscCall(PetscFree(row));
+    PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': cannot read /pod/basis", model);
+  }
+  H5Gclose(pod);
+  H5Fclose(mf);
+  for (PetscInt j = 0; j < in->k; j++)
+    PetscCheck(PetscAbsReal(in->l1_model[j] - in->l1_rec[j]) <= 1e-8 * in->l1_model[j], PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "The operator records '%s' were made with another POD basis than the model '%s' (mode %" PetscInt_FMT ": 1-norm %.12g, the model's %.12g): record them again with this model", records, model, j, (double)in->l1_rec[j], (double)in->l1_model[j]);
+  PetscFunctionReturn(0);
+}
+
+/* Least squares over the records: terms (T x k x k, row-major blocks) and the largest relative
+   Frobenius misfit of the fitted G on the records. */
+static PetscErrorCode FitTerms(const FitInput *in, PetscInt T, const PetscInt exps[], PetscReal terms[], PetscReal *misfit)
+{
+  const PetscInt N = in->nrec, kk = in->k * in->k, ld = PetscMax(N, T);
+  PetscReal     *A, *B, *sv, *work, *theta, rcond = 1e-13;
+  PetscBLASInt   bN, bT, bkk, bld, rank, lwork, info;
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(N, &bN));
+  PetscCall(PetscBLASIntCast(T, &bT));
+  PetscCall(PetscBLASIntCast(kk, &bkk));
+  PetscCall(PetscBLASIntCast(ld, &bld));
+  lwork = 5 * (bN + bT) + 3 * bT + 64 * (bN + bT) + bkk;
+  PetscCall(PetscMalloc5(N * T, &A, ld * kk, &B, T, &sv, lwork, &work, T, &theta));
+  for (PetscInt i = 0; i < N; i++) {
+    MonomialValues(in->q, T, exps, in->X + i * in->q, theta);
+    for (PetscInt t = 0; t < T; t++) A[t * N + i] = theta[t];
+  }
+  for (PetscInt e = 0; e < kk; e++)
+    for (PetscInt i = 0; i < N; i++) B[e * ld + i] = in->G[i * kk + e];
+  PetscCallBLAS("LAPACKgelss", LAPACKgelss_(&bN, &bT, &bkk, A, &bN, B, &bld, sv, &rcond, &rank, work, &lwork, &info));
+  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK dgelss failed (info %d) fitting the reduced operator", (int)info);
+  for (PetscInt t = 0; t < T; t++)
+    for (PetscInt e = 0; e < kk; e++) terms[t * kk + e] = B[e * ld + t];
+  *misfit = 0;
+  for (PetscInt i = 0; i < N; i++) {
+    PetscReal num = 0, den = 0;
+    MonomialValues(in->q, T, exps, in->X + i * in->q, theta);
+    for (PetscInt e = 0; e < kk; e++) {
+      PetscReal g = 0;
+      for (PetscInt t = 0; t < T; t++) g += theta[t] * terms[t * kk + e];
+      num += PetscSqr(g - in->G[i * kk + e]);
+      den += PetscSqr(in->G[i * kk + e]);
+    }
+    *misfit = PetscMax(*misfit, den > 0 ? PetscSqrtReal(num / den) : PetscSqrtReal(num));
+  }
+  PetscCall(PetscFree5(A, B, sv, work, theta));
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: copies model into tmp and replaces its /operator group. */
+static PetscErrorCode WriteOperator_Rank0(const char model[], const char tmp[], const FitInput *in, PetscInt degree, PetscInt T, const PetscInt exps[], const PetscReal terms[], PetscReal misfit)
+{
+  FILE          *src, *dst;
+  char           buf[1 << 16];
+  size_t         got;
+  PetscBool      ok = PETSC_TRUE;
+  hid_t          file, group;
+  PetscReal     *e;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  src = fopen(model, "rb");
+  PetscCheck(src, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot read '%s': %s", model, strerror(errno));
+  dst = fopen(tmp, "wb");
+  if (!dst) fclose(src);
+  PetscCheck(dst, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create '%s': %s", tmp, strerror(errno));
+  while (ok && (got = fread(buf, 1, sizeof(buf), src)) > 0) ok = (PetscBool)(fwrite(buf, 1, got, dst) == got);
+  ok = (PetscBool)(ok && !ferror(src));
+  fclose(src);
+  ok = (PetscBool)(!fclose(dst) && ok);
+  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not copy '%s' to '%s'", model, tmp);
+  file = H5Fopen(tmp, H5F_ACC_RDWR, H5P_DEFAULT);
+  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "HDF5 cannot open '%s' for writing", tmp);
+  if (H5Lexists(file, OP_GROUP, H5P_DEFAULT) > 0) H5Ldelete(file, OP_GROUP, H5P_DEFAULT);
+  group = H5Gcreate2(file, OP_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  ierr  = group < 0 ? PETSC_ERR_FILE_WRITE : 0;
+  PetscCall(PetscMalloc1(T * in->q, &e));
+  for (PetscInt i = 0; i < T * in->q; i++) e[i] = (PetscReal)exps[i];
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "n_modes", in->k);
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "n_params", in->q);
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "degree", degree);
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "n_terms", T);
+  if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "n_records", in->nrec);
+  if (!ierr) {
+    hsize_t de[2] = {(hsize_t)T, (hsize_t)in->q}, dt[3] = {(hsize_t)T, (hsize_t)in->k, (hsize_t)in->k}, one = 1;
+    ierr = SNAHDF5WriteArray(group, "exponents", 2, de, e);
+    if (!ierr) ierr = SNAHDF5WriteArray(group, "terms", 3, dt, terms);
+    if (!ierr) ierr = SNAHDF5WriteArray(group, "fit_rel_error", 1, &one, &misfit);
+  }
+  PetscCall(PetscFree(e));
+  if (group >= 0) H5Gclose(group);
+  if (H5Fclose(file) < 0 && !ierr) ierr = PETSC_ERR_FILE_WRITE;
+  PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not write %s into '%s'", OP_GROUP, tmp);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAGuessModelFitOperator(MPI_Comm comm, const char model[], const char records[], PetscInt degree, PetscReal *misfit, PetscInt *nterms, PetscInt *nrecords, PetscInt *nmodes)
+{
+  PetscMPIInt    rank;
+  PetscErrorCode ierr = 0;
+  FitInput       in;
+  PetscInt      *exps = NULL, T = 0, e[64], sizes[3] = {0, 0, 0};
+  PetscReal     *terms = NULL, fit = 0;
+  char           tmp[PETSC_MAX_PATH_LEN];
+  int            err = 0;
+
+  PetscFunctionBegin;
+  PetscCheck(degree >= 0 && degree <= 6, comm, PETSC_ERR_USER_INPUT, "The degree of the reduced-operator model must be 0 to 6, not %" PetscInt_FMT, degree);
+  PetscCall(PetscMemzero(&in, sizeof(in)));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(SNAPSTemporaryName(model, tmp, sizeof(tmp)));
+  if (rank == 0) {
+    H5E_auto2_t func;
+    void       *data;
+    H5Eget_auto2(H5E_DEFAULT, &func, &data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    ierr = ReadFitInput_Rank0(model, records, &in); /* not PetscCall: agree with the other ranks first */
+    if (!ierr) {
+      T = Monomials(in.q, 0, degree, e, 0, NULL);
+      if (T > in.nrec) ierr = PetscError(PETSC_COMM_SELF, __LINE__, PETSC_FUNCTION_NAME, __FILE__, PETSC_ERR_USER_INPUT, PETSC_ERROR_INITIAL, "A reduced-operator model of degree %" PetscInt_FMT " in %" PetscInt_FMT " parameters has %" PetscInt_FMT " terms but '%s' holds only %" PetscInt_FMT " records: record more operators (more than %" PetscInt_FMT ", so that the misfit means something) or lower -operator_degree", degree, in.q, T, records, in.nrec, T);
+    }
+    if (!ierr) ierr = PetscMalloc2(T * in.q, &exps, T * in.k * in.k, &terms);
+    if (!ierr) {
+      (void)Monomials(in.q, 0, degree, e, 0, exps);
+      ierr = FitTerms(&in, T, exps, terms, &fit);
+    }
+    if (!ierr) ierr = WriteOperator_Rank0(model, tmp, &in, degree, T, exps, terms, fit);
+    H5Eset_auto2(H5E_DEFAULT, func, data);
+    sizes[0] = T;
+    sizes[1] = in.nrec;
+    sizes[2] = in.k;
+    PetscCall(PetscFree2(exps, terms));
+    PetscCall(FitInputFree(&in));
+  }
+  PetscCall(SNAGuessCommitFile(comm, tmp, model, &ierr, &err));
+  PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "Fitting the reduced operator of '%s' from '%s' failed%s%s (see above); the model is unchanged", model, records, err ? ": " : "", err ? strerror(err) : "");
+  PetscCallMPI(MPI_Bcast(&fit, 1, MPIU_REAL, 0, comm));
+  PetscCallMPI(MPI_Bcast(sizes, 3, MPIU_INT, 0, comm));
+  if (misfit) *misfit = fit;
+  if (nterms) *nterms = sizes[0];
+  if (nrecords) *nrecords = sizes[1];
+  if (nmodes) *nmodes = sizes[2];
+  PetscFunctionReturn(0);
+}
+
+/* ---------------------------------------------------------------- loading and evaluation */
+
+/* Every rank: /operator of an open model file, checked against the model's q and k. */
+static PetscErrorCode ReadOperator_Local(hid_t file, const char filename[], PetscInt q, PetscInt kmodel, SNAGuessOperatorModel *op)
+{
+  hid_t      group;
+  PetscInt   qop;
+  PetscReal *e, *rows;
+
+  PetscFunctionBegin;
+  group = H5Gopen2(file, OP_GROUP, H5P_DEFAULT);
+  PetscCheck(group >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", OP_GROUP, filename);
+  PetscCall(SNAHDF5ReadAttributeInt(group, "n_modes", &op->k));
+  PetscCall(SNAHDF5ReadAttributeInt(group, "n_params", &qop));
+  PetscCall(SNAHDF5ReadAttributeInt(group, "degree", &op->degree));
+  PetscCall(SNAHDF5ReadAttributeInt(group, "n_terms", &op->T));
+  PetscCall(SNAHDF5ReadAttributeInt(group, "n_records", &op->nrecords));
+  PetscCheck(qop == q && op->k >= 1 && op->k <= kmodel && op->T >= 1 && op->T <= 100000, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': %s declares %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters and %" PetscInt_FMT " terms for a model of %" PetscInt_FMT " modes and %" PetscInt_FMT " parameters: corrupt model", filename, OP_GROUP, op->k, qop, op->T, kmodel, q);
+  op->q = q;
+  PetscCall(PetscMalloc2(op->T * q, &op->exponents, op->T * op->k * op->k, &op->terms));
+  PetscCall(PetscMalloc2(op->T * q, &e, op->T * op->k * op->k, &rows));
+  {
+    hsize_t de[2] = {(hsize_t)op->T, (hsize_t)q}, dt[3] = {(hsize_t)op->T, (hsize_t)op->k, (hsize_t)op->k}, one = 1;
+    PetscCall(SNAHDF5ReadArray(group, "exponents", 2, de, e));
+    PetscCall(SNAHDF5ReadArray(group, "terms", 3, dt, rows));
+    PetscCall(SNAHDF5ReadArray(group, "fit_rel_error", 1, &one, &op->misfit));
+  }
+  H5Gclose(group);
+  for (PetscInt i = 0; i < op->T * q; i++) {
+    op->exponents[i] = (PetscInt)e[i];
+    PetscCheck(e[i] >= 0 && e[i] <= 64 && e[i] == (PetscReal)op->exponents[i], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': %s/exponents holds %g, not a small non-negative integer: corrupt model", filename, OP_GROUP, (double)e[i]);
+  }
+  /* column-major blocks in memory, so that evaluation runs down contiguous columns */
+  for (PetscInt t = 0; t < op->T; t++)
+    for (PetscInt i = 0; i < op->k; i++)
+      for (PetscInt j = 0; j < op->k; j++) op->terms[t * op->k * op->k + j * op->k + i] = rows[t * op->k * op->k + i * op->k + j];
+  PetscCall(PetscFree2(e, rows));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAGuessOperatorLoad(MPI_Comm comm, const char filename[], PetscInt q, PetscInt kmodel, SNAGuessOperatorModel **op)
+{
+  hid_t          file;
+  PetscErrorCode ierr = 0, worst;
+  H5E_auto2_t    func;
+  void          *data;
+  PetscBool      has = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  *op = NULL;
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  file = H5Fopen(filename, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file >= 0) has = H5Lexists(file, OP_GROUP, H5P_DEFAULT) > 0 ? PETSC_TRUE : PETSC_FALSE;
+  if (has) {
+    PetscCall(PetscNew(op));
+    ierr = ReadOperator_Local(file, filename, q, kmodel, *op); /* not PetscCall: close first */
+  }
+  if (file >= 0) H5Fclose(file);
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, comm));
+  PetscCheck(!worst, comm, PETSC_ERR_FILE_UNEXPECTED, "Loading the reduced operator %s of the initial-guess model '%s' failed (see the message above)", OP_GROUP, filename);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAGuessOperatorEvaluate(const SNAGuessOperatorModel *op, const PetscReal mu[], PetscInt kg, PetscScalar G[])
+{
+  PetscReal theta[1024];
+  PetscInt  kk = op->k * op->k;
+
+  PetscFunctionBegin;
+  PetscCheck(kg <= op->k, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The reduced-operator model has %" PetscInt_FMT " modes, %" PetscInt_FMT " requested", op->k, kg);
+  PetscCheck(op->T <= 1024, PETSC_COMM_SELF, PETSC_ERR_SUP, "Reduced-operator models of more than 1024 terms are not supported");
+  MonomialValues(op->q, op->T, op->exponents, mu, theta);
+  /* the leading kg x kg block, column-major for LAPACK */
+  for (PetscInt j = 0; j < kg; j++) {
+    PetscScalar *g = G + j * kg;
+    for (PetscInt i = 0; i < kg; i++) g[i] = 0;
+    for (PetscInt t = 0; t < op->T; t++) {
+      const PetscReal *col = op->terms + t * kk + j * op->k, th = theta[t];
+      for (PetscInt i = 0; i < kg; i++) g[i] += th * col[i];
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAGuessOperatorDestroy(SNAGuessOperatorModel **op)
+{
+  PetscFunctionBegin;
+  if (!*op) PetscFunctionReturn(0);
+  PetscCall(PetscFree2((*op)->exponents, (*op)->terms));
+  PetscCall(PetscFree(*op));
+  PetscFunctionReturn(0);
+}

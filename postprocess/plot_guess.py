@@ -47,7 +47,7 @@ def main():
                          (s["median_rel_l2_error"], s["median_prediction_time_s"], s["median_coordinates_time_s"],
                           s["median_fem_solve_time_s"], s["speedup_field"], s["speedup_coordinates"]), fontsize=9)
     fig.suptitle("Initial guesses for -div(kappa grad u) = f, %d ranks, %s (%s)" % (res["ranks"], res["machine"]["cpu_model"], res["date"]), fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.985))  # room for the suptitle
     fig.savefig(sys.argv[2], dpi=110)
 
 

@@ -235,12 +235,14 @@ static PetscErrorCode KSPGuessSNAReducedSolve(KSPGuess_SNA *g)
 /* The surrogate's coordinates c of the solution, from the parameters or the right-hand side. */
 static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
 {
-  KSPGuess_SNA *g    = (KSPGuess_SNA *)guess->data;
-  MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
-  PetscScalar  *a;
-  PetscInt      np = g->napp ? g->napp : g->nopt;
+  KSPGuess_SNA    *g    = (KSPGuess_SNA *)guess->data;
+  MPI_Comm         comm = PetscObjectComm((PetscObject)guess);
+  PetscScalar     *a;
+  PetscInt         np;
+  const PetscReal *mu;
 
   PetscFunctionBegin;
+  KSPGuessSNAGetParameters(g, &np, &mu);
   g->source = g->napp ? SOURCE_APPLICATION : (g->nopt ? SOURCE_OPTIONS : SOURCE_RHS);
   if (g->source == SOURCE_RHS) {
     PetscCheck(g->model.r > 0, comm, PETSC_ERR_USER_INPUT, "The sna initial guess needs the problem's parameters (SNAGuessSetParameters() or -ksp_guess_sna_params mu1,...,mu%" PetscInt_FMT "), or a model with a /rhs group to read them from the right-hand side; '%s' has none", g->model.q, g->file);
@@ -260,7 +262,6 @@ static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
     PetscCall(VecRestoreArray(g->z, &a));
     if (!g->model.rhs_map) PetscCall(SNAEvaluate(g->model.rhs_sna, g->z, g->c));
   } else {
-    const PetscReal *mu = g->napp ? g->app_params : g->opt_params;
     PetscCheck(np == g->model.q, comm, PETSC_ERR_ARG_SIZ, "The initial-guess model '%s' takes %" PetscInt_FMT " parameters but %" PetscInt_FMT " were given by %s", g->file, g->model.q, np, ParameterSources[g->source]);
     PetscCall(VecGetArray(g->mu, &a));
     for (PetscInt p = 0; p < np; p++) a[p] = mu[p];
@@ -338,7 +339,9 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
     MPI_Comm comm = PetscObjectComm((PetscObject)guess);
     PetscCall(PetscPrintf(comm, "  KSPGuess sna: parameters from %s", ParameterSources[g->source]));
     if (g->source == SOURCE_APPLICATION || g->source == SOURCE_OPTIONS) {
-      const PetscReal *mu = g->napp ? g->app_params : g->opt_params;
+      PetscInt         np;
+      const PetscReal *mu;
+      KSPGuessSNAGetParameters(g, &np, &mu);
       for (PetscInt p = 0; p < g->model.q; p++) PetscCall(PetscPrintf(comm, "%s%g", p ? ", " : " (", (double)mu[p]));
       PetscCall(PetscPrintf(comm, ")"));
     }

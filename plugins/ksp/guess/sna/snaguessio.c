@@ -237,8 +237,8 @@ static PetscErrorCode ReadMetadata_Local(hid_t file, const char filename[], SNAG
   PetscFunctionReturn(0);
 }
 
-/* Every rank: columns [lo, hi) of the k x n dataset group/basis into rows[k * (hi - lo)]. */
-static PetscErrorCode ReadBasisColumns_Local(hid_t file, const char filename[], const char group[], PetscInt k, PetscInt n, PetscInt lo, PetscInt hi, PetscScalar rows[])
+/* Columns [lo, hi) of the k x n dataset group/basis into rows[k * (hi - lo)] (see snaguessimpl.h). */
+PetscErrorCode SNAGuessReadBasisColumns_Local(hid_t file, const char filename[], const char group[], PetscInt k, PetscInt n, PetscInt lo, PetscInt hi, PetscScalar rows[])
 {
   char    name[64];
   hid_t   dset, fspace, mspace, type;
@@ -295,7 +295,7 @@ static PetscErrorCode LoadBasis(MPI_Comm comm, const char filename[], const char
   H5Silence(&printing);
   file = H5Fopen(filename, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0) ierr = PETSC_ERR_FILE_OPEN;
-  if (!ierr) ierr = ReadBasisColumns_Local(file, filename, group, k, n, lo, hi, rows); /* not PetscCall: close first */
+  if (!ierr) ierr = SNAGuessReadBasisColumns_Local(file, filename, group, k, n, lo, hi, rows); /* not PetscCall: close first */
   if (file >= 0) H5Fclose(file);
   H5Restore(&printing);
   if (ierr) PetscCall(PetscFree(rows));

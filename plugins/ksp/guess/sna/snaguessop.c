@@ -158,28 +158,18 @@ static PetscErrorCode ReadFitInput_Rank0(const char model[], const char records[
   PetscCall(SNAHDF5ReadAttributeString(pod, "fingerprint", in->fp_model, sizeof(in->fp_model)));
   PetscCheck(n_model == in->n && q_model == in->q && !strcmp(in->fp_model, in->fp_rec), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "The operator records '%s' (vector size %" PetscInt_FMT ", %" PetscInt_FMT " parameters, fingerprint %s) do not belong to the model '%s' (vector size %" PetscInt_FMT ", %" PetscInt_FMT " parameters, fingerprint %s)", records, in->n, in->q, in->fp_rec, model, n_model, q_model, in->fp_model);
   PetscCheck(in->k <= in->kmodel, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "The operator records '%s' have %" PetscInt_FMT " modes but the model '%s' only %" PetscInt_FMT, records, in->k, model, in->kmodel);
-  {
-    /* the 1-norms of the model's leading k modes must be those the records were made with */
-    hid_t      dset = H5Dopen2(pod, "basis", H5P_DEFAULT), fspace = dset >= 0 ? H5Dget_space(dset) : -1, mspace;
-    hsize_t    start[2] = {0, 0}, count[2] = {1, (hsize_t)in->n};
-    PetscReal *row;
-    herr_t     err = dset >= 0 && fspace >= 0 ? 0 : -1;
-    PetscCall(PetscMalloc1(in->n, &row));
-    mspace = H5Screate_simple(2, count, NULL);
-    for (PetscInt j = 0; j < in->k && err >= 0; j++) {
-      start[0] = (hsize_t)j;
-      err      = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
-      if (err >= 0) err = H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, row);
-      in->l1_model[j] = 0;
-      for (PetscInt i = 0; i < in->n; i++) in->l1_model[j] += PetscAbsReal(row[i]);
-    }
-    H5Sclose(mspace);
-    if (fspace >= 0) H5Sclose(fspace);
-    if (dset >= 0) H5Dclose(dset);
-    PetscCall(PetscFree(row));
-    PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': cannot read /pod/basis", model);
-  }
   H5Gclose(pod);
+  {
+    /* the 1-norms of the model's modes must be those the records were made with (the leading k) */
+    PetscScalar *rows;
+    PetscCall(PetscMalloc1(in->kmodel * in->n, &rows));
+    PetscCall(SNAGuessReadBasisColumns_Local(mf, model, "/pod", in->kmodel, in->n, 0, in->n, rows));
+    for (PetscInt j = 0; j < in->k; j++) {
+      in->l1_model[j] = 0;
+      for (PetscInt i = 0; i < in->n; i++) in->l1_model[j] += PetscAbsScalar(rows[j * in->n + i]);
+    }
+    PetscCall(PetscFree(rows));
+  }
   H5Fclose(mf);
   for (PetscInt j = 0; j < in->k; j++)
     PetscCheck(PetscAbsReal(in->l1_model[j] - in->l1_rec[j]) <= 1e-8 * in->l1_model[j], PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "The operator records '%s' were made with another POD basis than the model '%s' (mode %" PetscInt_FMT ": 1-norm %.12g, the model's %.12g): record them again with this model", records, model, j, (double)in->l1_rec[j], (double)in->l1_model[j]);

@@ -10,6 +10,7 @@ packages=(
   libhdf5-openmpi-dev hdf5-tools
   libsundials-dev
   libcjson-dev libmatheval-dev
+  libopenblas0-serial
   python3 python3-h5py python3-matplotlib python3-numpy
   gmsh
 )

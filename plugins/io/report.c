@@ -3,17 +3,21 @@
    Every rank keeps the JSON tree (setting a value is cheap and needs no communication); only rank
    0's tree is written. Files are written atomically: a temporary file in the same directory,
    flushed to disk, then renamed over the target. */
-#if !defined(_POSIX_C_SOURCE)
-#define _POSIX_C_SOURCE 200809L /* gethostname, gmtime_r, fsync, O_DIRECTORY */
+#if !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* dladdr; also gethostname, gmtime_r, fsync, O_DIRECTORY */
 #endif
 #include <snaps/report.h>
 #include <snaps/version.h>
 #include <petsc/private/petscimpl.h> /* PetscValid...() argument checks */
 
+#include <petscblaslapack.h>
 #include <cjson/cJSON.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -69,16 +73,29 @@ static void CPUModel_Private(char model[], size_t len)
   (void)fclose(fp);
 }
 
+/* The file of the shared library that provides symbol in this process, links resolved (Debian's
+   libblas.so.3 is an alternatives link: reference BLAS, OpenBLAS, BLIS...); "unknown" if not found. */
+static void LibraryOf_Private(const void *symbol, char path[], size_t len)
+{
+  Dl_info info;
+  char    real[PATH_MAX];
+
+  (void)snprintf(path, len, "unknown");
+  if (!dladdr(symbol, &info) || !info.dli_fname) return;
+  (void)snprintf(path, len, "%s", realpath(info.dli_fname, real) ? real : info.dli_fname);
+}
+
 /*@C
   SNAPSReportCreate - Creates an empty report on a communicator, with "snaps_version", "date" (ISO 8601
-  UTC), "ranks" (MPI size) and "machine" {"host", "cpu_model", "cores"} of rank 0. Collective; only
+  UTC), "ranks" (MPI size) and "machine" {"host", "cpu_model", "cores", "blas", "lapack"} of rank 0 (the last two: the
+  libraries this process runs, which decide the speed of dense kernels). Collective; only
   rank 0 writes.
 @*/
 PetscErrorCode SNAPSReportCreate(MPI_Comm comm, SNAPSReport *report)
 {
   SNAPSReport r;
   PetscMPIInt size;
-  char        host[256], model[256], date[32];
+  char        host[256], model[256], date[32], blas[PATH_MAX], lapack[PATH_MAX];
   time_t      now = time(NULL);
   struct tm   tm;
   long        cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -91,6 +108,8 @@ PetscErrorCode SNAPSReportCreate(MPI_Comm comm, SNAPSReport *report)
   if (gethostname(host, sizeof(host))) (void)snprintf(host, sizeof(host), "unknown");
   host[sizeof(host) - 1] = 0;
   CPUModel_Private(model, sizeof(model));
+  LibraryOf_Private((const void *)&BLASgemv_, blas, sizeof(blas));
+  LibraryOf_Private((const void *)&LAPACKpotrf_, lapack, sizeof(lapack));
   if (!gmtime_r(&now, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm)) (void)snprintf(date, sizeof(date), "unknown");
 
   PetscCall(PetscNew(&r));
@@ -107,6 +126,8 @@ PetscErrorCode SNAPSReportCreate(MPI_Comm comm, SNAPSReport *report)
   PetscCall(ReportPut_Private(machine, "host", cJSON_CreateString(host)));
   PetscCall(ReportPut_Private(machine, "cpu_model", cJSON_CreateString(model)));
   PetscCall(ReportPut_Private(machine, "cores", cJSON_CreateNumber((double)cores)));
+  PetscCall(ReportPut_Private(machine, "blas", cJSON_CreateString(blas)));
+  PetscCall(ReportPut_Private(machine, "lapack", cJSON_CreateString(lapack)));
   PetscFunctionReturn(0);
 }
 

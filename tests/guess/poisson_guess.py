@@ -169,6 +169,33 @@ def main():
         if not (np.sqrt(np.mean(np.square(err))) >= 0.2 * pod["sna_projection_error"] and max(err) < 1):
             sys.exit("the surrogate's error does not reflect the 3-mode truncation")
         return
+    if mode == "kernels":
+        # the passes over the basis by BLAS gemv on the contiguous basis and by VecMDot/VecMAXPY give the same
+        # guesses (to rounding) and iterations, on 1 and 2 ranks; -ksp_view says which kernel ran and why
+        mpiexec, opts = split(sys.argv[3:])
+        for np_ in ("1", "2"):
+            for tag, extra in (("galerkin", ["-ksp_guess_sna_galerkin"]), ("alone", ["-ksp_guess_sna_scale", "0"]),
+                               ("partial", ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_galerkin_modes", "5"])):
+                res = {}
+                for kernel, want in (("blas", "passes over the basis: BLAS gemv (-ksp_guess_sna_basis_kernel blas)"),
+                                     ("vec", "passes over the basis: VecMDot/VecMAXPY (-ksp_guess_sna_basis_kernel vec)"),
+                                     ("auto", "(the faster at load, V^T b + V c: BLAS gemv ")):
+                    out = os.path.join(d, "kernel_%s_%s_%s.json" % (tag, kernel, np_))
+                    log = run(mpiexec + ["-n", np_, prog] + opts + ["-samples", os.path.join(d, "unseen.h5"), "-results", out, "-ksp_view"] +
+                              sna + extra + ["-ksp_guess_sna_basis_kernel", kernel])
+                    if want not in log:
+                        sys.exit("-ksp_view with -ksp_guess_sna_basis_kernel %s does not say '%s'" % (kernel, want))
+                    res[kernel] = json.load(open(out))
+                for q in ("guess_rel_residual", "guess_rel_l2_error"):
+                    a_, b_ = np.array(res["blas"][q]), np.array(res["vec"][q])
+                    if np.max(np.abs(a_ - b_)) > 1e-8 * np.max(np.abs(b_)) + 1e-14:
+                        sys.exit("%s guess, %s rank(s): %s with BLAS %s, with VecMDot/VecMAXPY %s" % (tag, np_, q, a_, b_))
+                its = [res[k]["iterations"] for k in ("blas", "vec", "auto")]
+                print("%s guess, %s rank(s): relative residuals %s (BLAS), iterations blas/vec/auto %s" %
+                      (tag, np_, np.array(res["blas"]["guess_rel_residual"]), its))
+                if not (its[0] == its[1] == its[2]):
+                    sys.exit("the iterations depend on the basis kernel: %s" % its)
+        return
     sys.exit("unknown mode " + mode)
 
 

@@ -24,14 +24,22 @@ typedef struct {
   PetscReal *l1;    /* k: the 1-norm of each mode, which ties the records to their basis */
 } SNAGuessOperatorRecords;
 
+/* k vectors of the operator's layout. For the standard host vector types they are stored contiguously,
+   column j at data + j * nloc, so that a pass over all of them is one BLAS gemv (snaguessbasis.c). */
+typedef struct {
+  PetscInt     k, nloc;
+  Vec         *v;    /* the k vectors (sharing data when it is not NULL) */
+  PetscScalar *data; /* nloc x k column-major; NULL for other vector types (then only PETSc's kernels) */
+} SNAGuessBasis;
+
 /* A model file, loaded for vectors of one global layout. */
 typedef struct {
   PetscInt               n, q, k, ks, r, N;                  /* vector size, parameters, POD modes, SNA outputs (ks <= k), rhs modes, snapshots */
   SNAGuessOperatorModel *op;                                 /* NULL when the model has no /operator */
   char                   fingerprint[SNAPS_FINGERPRINT_LEN]; /* of the training operator */
   char                   ordering[32];                       /* "natural" */
-  Vec                   *V;                                  /* k POD modes in the global layout */
-  Vec                   *W;                                  /* r right-hand-side modes in the global layout */
+  SNAGuessBasis          V;                                  /* k POD modes in the global layout */
+  SNAGuessBasis          W;                                  /* r right-hand-side modes in the global layout */
   PetscReal             *rhs_map;                            /* k x (r + 1) affine map z -> c, or NULL when ... */
   SNA                    sna, rhs_sna;                       /* ... rhs_sna does it; on PETSC_COMM_SELF: every rank evaluates itself */
 } SNAGuessModel;
@@ -41,6 +49,19 @@ typedef struct {
 PETSC_INTERN PetscErrorCode SNAGuessModelLoad(MPI_Comm, const char[], SNAPSNatural, PetscInt, SNAGuessModel *);
 /* Frees what SNAGuessModelLoad() allocated and zeroes the struct. */
 PETSC_INTERN PetscErrorCode SNAGuessModelDestroy(SNAGuessModel *);
+
+/* Allocates a basis of k zero vectors laid out as nat's global vectors. Collective. */
+PETSC_INTERN PetscErrorCode SNAGuessBasisCreate(SNAPSNatural, PetscInt, SNAGuessBasis *);
+PETSC_INTERN PetscErrorCode SNAGuessBasisDestroy(SNAGuessBasis *);
+/* out[i] = <b, v_i> for i < m: one BLAS gemv on the contiguous block and a reduction when blas (and
+   the basis is contiguous), else VecMDot. Collective. */
+PETSC_INTERN PetscErrorCode SNAGuessBasisDot(const SNAGuessBasis *, PetscBool, Vec, PetscInt, PetscScalar[]);
+/* x = sum_{i<m} c_i v_i (add: x += ...), by BLAS gemv when blas, else VecMAXPY. Not collective. */
+PETSC_INTERN PetscErrorCode SNAGuessBasisCombine(const SNAGuessBasis *, PetscBool, PetscInt, const PetscScalar[], PetscBool, Vec);
+/* The time of one pass V^T w plus one pass V c over all modes with BLAS (PETSC_MAX_REAL if the basis is
+   not contiguous) and with VecMDot/VecMAXPY: the best of 3, the slowest rank's. Collective. */
+PETSC_INTERN PetscErrorCode SNAGuessBasisTimeKernels(const SNAGuessBasis *, PetscReal *, PetscReal *);
+PETSC_INTERN PetscLogEvent  KSPGUESS_SNA_BasisDot, KSPGUESS_SNA_BasisCombine;
 
 /* Not collective: columns [lo, hi) of the k x n dataset <group>/basis of an open model file into
    rows[k * (hi - lo)], row-major; rejects a wrong shape and NaN or Inf. */

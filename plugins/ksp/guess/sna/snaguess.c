@@ -8,6 +8,13 @@
 #define SNAGUESS_MAX_PARAMS 64
 
 typedef enum {
+  KERNEL_AUTO,
+  KERNEL_BLAS,
+  KERNEL_VEC
+} BasisKernel;
+static const char *const BasisKernels[] = {"auto", "blas", "vec"};
+
+typedef enum {
   SOURCE_NONE,
   SOURCE_APPLICATION,
   SOURCE_OPTIONS,
@@ -17,12 +24,13 @@ static const char *const ParameterSources[] = {"nowhere (not needed)", "the appl
 
 typedef struct {
   /* options */
-  char      file[PETSC_MAX_PATH_LEN];
-  PetscBool galerkin, scale, monitor, check_fingerprint, use_opmodel;
-  char      record[PETSC_MAX_PATH_LEN]; /* -ksp_guess_sna_record_operators; "" if not recording */
-  PetscInt  galerkin_modes;             /* requested; PETSC_DEFAULT: all */
-  PetscInt  nopt, napp;                 /* parameters from the options and from the application */
-  PetscReal opt_params[SNAGUESS_MAX_PARAMS], app_params[SNAGUESS_MAX_PARAMS];
+  char        file[PETSC_MAX_PATH_LEN];
+  PetscBool   galerkin, scale, monitor, check_fingerprint, use_opmodel;
+  char        record[PETSC_MAX_PATH_LEN]; /* -ksp_guess_sna_record_operators; "" if not recording */
+  PetscInt    galerkin_modes;             /* requested; PETSC_DEFAULT: all */
+  BasisKernel kernel;                     /* -ksp_guess_sna_basis_kernel */
+  PetscInt    nopt, napp;                 /* parameters from the options and from the application */
+  PetscReal   opt_params[SNAGUESS_MAX_PARAMS], app_params[SNAGUESS_MAX_PARAMS];
 
   /* the model, loaded for the current operator size */
   char             loaded[PETSC_MAX_PATH_LEN]; /* file it came from; "" if none */
@@ -33,6 +41,8 @@ typedef struct {
   char             fingerprint[SNAPS_FINGERPRINT_LEN];
   Vec              mu, z, c, cs; /* sequential SNA inputs (q and r) and outputs (k from the rhs, ks from mu) */
   Vec              Ax, res;      /* work vectors of the operator's layout */
+  PetscBool        blas;         /* passes over the bases by BLAS gemv (else VecMDot/VecMAXPY) */
+  PetscReal        tblas, tvec;  /* their measured times (auto), or 0 */
 
   /* Galerkin correction in the first kg modes: AV = A V, G = V^T A V (LU factors) for one operator state */
   PetscInt                kg;
@@ -104,7 +114,10 @@ static PetscErrorCode KSPGuessSNALoadModel(KSPGuess guess)
     PetscCall(VecSetBlockSize(g->z, g->model.r));
   }
   PetscCall(MatCreateVecs(guess->A, &g->Ax, &g->res));
-  g->kg = g->galerkin_modes == PETSC_DEFAULT || g->galerkin_modes > k ? k : g->galerkin_modes;
+  g->tblas = g->tvec = 0;
+  if (g->kernel == KERNEL_AUTO) PetscCall(SNAGuessBasisTimeKernels(&g->model.V, &g->tblas, &g->tvec));
+  g->blas = (PetscBool)(g->model.V.data && (g->kernel == KERNEL_BLAS || (g->kernel == KERNEL_AUTO && g->tblas <= g->tvec)));
+  g->kg   = g->galerkin_modes == PETSC_DEFAULT || g->galerkin_modes > k ? k : g->galerkin_modes;
   PetscCall(PetscMalloc5(g->kg * g->kg, &g->G, PetscMax(k, g->model.r), &g->rhs, k, &g->coef, g->kg, &g->pivots, g->kg * g->kg, &g->Gcopy));
   PetscCall(PetscStrncpy(g->loaded, g->file, sizeof(g->loaded)));
   PetscCall(PetscInfo(guess, "Loaded initial-guess model %s: n %" PetscInt_FMT ", q %" PetscInt_FMT ", k %" PetscInt_FMT " (SNA: %" PetscInt_FMT "), r %" PetscInt_FMT ", reduced-operator model: %s\n", g->file, n, g->model.q, k, g->model.ks, g->model.r, g->model.op ? "yes" : "no"));
@@ -174,8 +187,8 @@ static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
   } else {
     if (!g->AV) PetscCall(VecDuplicateVecs(g->Ax, g->kg, &g->AV));
     for (PetscInt j = 0; j < g->kg; j++) {
-      PetscCall(MatMult(guess->A, g->model.V[j], g->AV[j]));
-      PetscCall(VecMDot(g->AV[j], g->kg, g->model.V, g->G + j * g->kg)); /* column j: <A v_j, v_i> */
+      PetscCall(MatMult(guess->A, g->model.V.v[j], g->AV[j]));
+      PetscCall(SNAGuessBasisDot(&g->model.V, g->blas, g->AV[j], g->kg, g->G + j * g->kg)); /* column j: <A v_j, v_i> */
     }
     if (g->record[0]) {
       PetscCheck(np == g->model.q, comm, PETSC_ERR_USER_INPUT, "Recording reduced operators (-ksp_guess_sna_record_operators) needs the parameters of every solve: SNAGuessSetParameters() or -ksp_guess_sna_params with %" PetscInt_FMT " values", g->model.q);
@@ -186,7 +199,7 @@ static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
         PetscCall(PetscStrncpy(g->rec.fingerprint, g->model.fingerprint, sizeof(g->rec.fingerprint)));
         PetscCall(PetscFree(g->rec.l1));
         PetscCall(PetscMalloc1(g->kg, &g->rec.l1));
-        for (PetscInt j = 0; j < g->kg; j++) PetscCall(VecNorm(g->model.V[j], NORM_1, &g->rec.l1[j]));
+        for (PetscInt j = 0; j < g->kg; j++) PetscCall(VecNorm(g->model.V.v[j], NORM_1, &g->rec.l1[j]));
       }
       PetscCall(SNAGuessOperatorRecordsAdd(comm, g->record, &g->rec, mu, g->G));
     }
@@ -248,7 +261,7 @@ static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
     PetscCheck(g->model.r > 0, comm, PETSC_ERR_USER_INPUT, "The sna initial guess needs the problem's parameters (SNAGuessSetParameters() or -ksp_guess_sna_params mu1,...,mu%" PetscInt_FMT "), or a model with a /rhs group to read them from the right-hand side; '%s' has none", g->model.q, g->file);
     const PetscInt r = g->model.r;
     PetscCall(VecGetArray(g->z, &a));
-    PetscCall(VecMDot(b, r, g->model.W, a)); /* coordinates of b in the training right-hand sides' basis */
+    PetscCall(SNAGuessBasisDot(&g->model.W, g->blas, b, r, a)); /* coordinates of b in the training right-hand sides' basis */
     if (g->model.rhs_map) {
       PetscScalar *c;
       PetscCall(VecGetArray(g->c, &c));
@@ -292,10 +305,9 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
     g->cnorm  = 0;
     tc = tx = t0;
     PetscCall(KSPGuessSNAGalerkinOperator(guess));
-    PetscCall(VecMDot(b, k, g->model.V, g->rhs));
+    PetscCall(SNAGuessBasisDot(&g->model.V, g->blas, b, k, g->rhs));
     PetscCall(KSPGuessSNAReducedSolve(g));
-    PetscCall(VecSet(x, 0.0));
-    PetscCall(VecMAXPY(x, k, g->rhs, g->model.V));
+    PetscCall(SNAGuessBasisCombine(&g->model.V, g->blas, k, g->rhs, PETSC_FALSE, x));
   } else {
     PetscInt m; /* coordinates predicted: k from the right-hand side, ks from the parameters */
     PetscCall(KSPGuessSNAPredict(guess, b));
@@ -305,16 +317,15 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
     PetscCall(VecGetArrayRead(g->source == SOURCE_RHS ? g->c : g->cs, &c));
     for (PetscInt j = 0; j < m; j++) g->coef[j] = c[j];
     PetscCall(VecRestoreArrayRead(g->source == SOURCE_RHS ? g->c : g->cs, &c));
-    PetscCall(VecSet(x, 0.0));
-    PetscCall(VecMAXPY(x, m, g->coef, g->model.V));
+    PetscCall(SNAGuessBasisCombine(&g->model.V, g->blas, m, g->coef, PETSC_FALSE, x));
     PetscCall(PetscTime(&tx));
     if (g->galerkin) { /* x += V_g y with (V_g^T A V_g) y = V_g^T (b - A x): the leading kg modes corrected */
       PetscCall(KSPGuessSNAGalerkinOperator(guess));
       PetscCall(MatMult(guess->A, x, g->Ax));
       PetscCall(VecWAXPY(g->res, -1.0, g->Ax, b));
-      PetscCall(VecMDot(g->res, g->kg, g->model.V, g->rhs));
+      PetscCall(SNAGuessBasisDot(&g->model.V, g->blas, g->res, g->kg, g->rhs));
       PetscCall(KSPGuessSNAReducedSolve(g));
-      PetscCall(VecMAXPY(x, g->kg, g->rhs, g->model.V));
+      PetscCall(SNAGuessBasisCombine(&g->model.V, g->blas, g->kg, g->rhs, PETSC_TRUE, x));
     } else if (g->scale) { /* alpha = <A x, b> / <A x, A x> minimises |b - alpha A x| */
       PetscScalar ab, aa;
       PetscCall(MatMult(guess->A, x, g->Ax));
@@ -394,6 +405,14 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCall(PetscOptionsBool("-ksp_guess_sna_scale", "Scale the prediction by the least-squares factor alpha minimising |b - alpha A x| (without Galerkin correction)", "KSPGuessSNA", g->scale, &g->scale, NULL));
   PetscCall(PetscOptionsBool("-ksp_guess_sna_operator_model", "With the Galerkin correction: the reduced operator from the model's /operator at the parameters (when it has one) instead of from A", "KSPGuessSNA", g->use_opmodel, &g->use_opmodel, NULL));
   PetscCall(PetscOptionsString("-ksp_guess_sna_record_operators", "Write the parameters and V^T A V of every new operator to this HDF5 file (for snaps-pod -operators)", "KSPGuessSNA", g->record, g->record, sizeof(g->record), NULL));
+  {
+    PetscInt kernel = (PetscInt)g->kernel;
+    PetscCall(PetscOptionsEList("-ksp_guess_sna_basis_kernel", "Passes over the POD basis: BLAS gemv on contiguous storage, PETSc's VecMDot/VecMAXPY, or the faster of the two timed at load", "KSPGuessSNA", BasisKernels, 3, BasisKernels[g->kernel], &kernel, &set));
+    if (set && (BasisKernel)kernel != g->kernel) {
+      g->kernel    = (BasisKernel)kernel;
+      g->loaded[0] = 0; /* chosen at load: reload */
+    }
+  }
   PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGuessSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
   PetscCall(PetscOptionsBool("-ksp_guess_sna_monitor", "Print one line per guess", "KSPGuessSNA", g->monitor, &g->monitor, NULL));
   PetscOptionsEnd();
@@ -415,6 +434,12 @@ static PetscErrorCode KSPGuessView_SNA(KSPGuess guess, PetscViewer viewer)
   if (g->loaded[0]) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " POD modes of %" PetscInt_FMT " snapshots, %" PetscInt_FMT " parameters, %" PetscInt_FMT " right-hand-side modes, vector size %" PetscInt_FMT " (natural ordering: %s)\n", g->model.k, g->model.N, g->model.q, g->model.r, g->model.n, kind));
     PetscCall(PetscViewerASCIIPrintf(viewer, "operator fingerprint %s (%s)\n", g->model.fingerprint, g->check_fingerprint ? (g->printed_mat ? "checked" : "not checked yet") : "check switched off"));
+    if (!g->model.V.data)
+      PetscCall(PetscViewerASCIIPrintf(viewer, "passes over the basis: VecMDot/VecMAXPY (the vector type has no contiguous host storage for BLAS)\n"));
+    else if (g->kernel == KERNEL_AUTO)
+      PetscCall(PetscViewerASCIIPrintf(viewer, "passes over the basis: %s (the faster at load, V^T b + V c: BLAS gemv %.3e s, VecMDot/VecMAXPY %.3e s)\n", g->blas ? "BLAS gemv" : "VecMDot/VecMAXPY", (double)g->tblas, (double)g->tvec));
+    else
+      PetscCall(PetscViewerASCIIPrintf(viewer, "passes over the basis: %s (-ksp_guess_sna_basis_kernel %s)\n", g->blas ? "BLAS gemv" : "VecMDot/VecMAXPY", BasisKernels[g->kernel]));
     if (g->model.ks < g->model.k) PetscCall(PetscViewerASCIIPrintf(viewer, "the SNA predicts the first %" PetscInt_FMT " coordinates\n", g->model.ks));
     if (g->galerkin && g->model.op && g->use_opmodel && !g->record[0])
       PetscCall(PetscViewerASCIIPrintf(viewer, "reduced operator: the model's, polynomial of degree %" PetscInt_FMT " in the parameters (%" PetscInt_FMT " terms, %" PetscInt_FMT " modes, fitted to %" PetscInt_FMT " records, misfit %.2e)\n", g->model.op->degree, g->model.op->T, g->model.op->k, g->model.op->nrecords, (double)g->model.op->misfit));
@@ -534,6 +559,8 @@ PetscErrorCode SNAGuessInitializePackage(void)
   PetscCall(KSPInitializePackage());
   PetscCall(KSPGuessRegister(KSPGUESSSNA, KSPGuessCreate_SNA));
   PetscCall(PetscLogEventRegister("KSPGuessSNAForm", KSPGUESS_CLASSID, &KSPGUESS_SNA_Form));
+  PetscCall(PetscLogEventRegister("KSPGuessSNAVtb", KSPGUESS_CLASSID, &KSPGUESS_SNA_BasisDot));
+  PetscCall(PetscLogEventRegister("KSPGuessSNAVc", KSPGUESS_CLASSID, &KSPGUESS_SNA_BasisCombine));
   PetscCall(PetscRegisterFinalize(SNAGuessFinalizePackage));
   PetscFunctionReturn(0);
 }

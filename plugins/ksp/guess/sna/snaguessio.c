@@ -278,8 +278,8 @@ static PetscErrorCode AgreeOnFailure(MPI_Comm comm, PetscErrorCode ierr, const c
   PetscFunctionReturn(0);
 }
 
-/* Reads the k modes of group into global vectors through the natural ordering. Collective. */
-static PetscErrorCode LoadBasis(MPI_Comm comm, const char filename[], const char group[], PetscInt k, PetscInt n, SNAPSNatural nat, Vec **V)
+/* Reads the k modes of group into a basis of global vectors, through the natural ordering. Collective. */
+static PetscErrorCode LoadBasis(MPI_Comm comm, const char filename[], const char group[], PetscInt k, PetscInt n, SNAPSNatural nat, SNAGuessBasis *B)
 {
   Vec            nv;
   PetscInt       lo, hi;
@@ -301,13 +301,12 @@ static PetscErrorCode LoadBasis(MPI_Comm comm, const char filename[], const char
   if (ierr) PetscCall(PetscFree(rows));
   if (ierr) PetscCall(VecDestroy(&nv));
   PetscCall(AgreeOnFailure(comm, ierr, filename, group));
-  PetscCall(PetscMalloc1(k, V));
+  PetscCall(SNAGuessBasisCreate(nat, k, B));
   for (PetscInt j = 0; j < k; j++) {
     PetscCall(VecGetArray(nv, &a));
     PetscCall(PetscArraycpy(a, rows + j * (hi - lo), hi - lo));
     PetscCall(VecRestoreArray(nv, &a));
-    PetscCall(SNAPSNaturalCreateGlobalVec(nat, &(*V)[j]));
-    PetscCall(SNAPSNaturalNaturalToGlobal(nat, nv, (*V)[j]));
+    PetscCall(SNAPSNaturalNaturalToGlobal(nat, nv, B->v[j]));
   }
   PetscCall(PetscFree(rows));
   PetscCall(VecDestroy(&nv));
@@ -414,8 +413,8 @@ PetscErrorCode SNAGuessModelLoad(MPI_Comm comm, const char filename[], SNAPSNatu
 PetscErrorCode SNAGuessModelDestroy(SNAGuessModel *m)
 {
   PetscFunctionBegin;
-  if (m->V) PetscCall(VecDestroyVecs(m->k, &m->V));
-  if (m->W) PetscCall(VecDestroyVecs(m->r, &m->W));
+  PetscCall(SNAGuessBasisDestroy(&m->V));
+  PetscCall(SNAGuessBasisDestroy(&m->W));
   PetscCall(PetscFree(m->rhs_map));
   PetscCall(SNADestroy(&m->sna));
   PetscCall(SNADestroy(&m->rhs_sna));

@@ -31,6 +31,9 @@
      -ksp_guess_sna_operator_model <bool>  reduced operator from the model's /operator, when it has one and the
                                            parameters are known (default true); else computed from A
      -ksp_guess_sna_record_operators <f.h5>  append mu and the computed V^T A V of every new operator to f.h5
+     -ksp_guess_sna_basis_kernel <auto|blas|vec>  passes over the basis (V^T b, V c): one BLAS gemv per rank on
+                                           the contiguous basis, or PETSc's VecMDot/VecMAXPY; auto (default)
+                                           times both when the model is loaded and keeps the faster
      -ksp_guess_sna_check_fingerprint <bool>  compare the operator with the model's fingerprint (default true)
      -ksp_guess_sna_monitor                one line per guess: where mu came from, |c|, correction, time
    -ksp_view shows the model and what the guess did.

@@ -12,11 +12,10 @@ PetscLogEvent KSPGUESS_SNA_BasisDot, KSPGUESS_SNA_BasisCombine;
 
 PetscErrorCode SNAGuessBasisCreate(SNAPSNatural nat, PetscInt k, SNAGuessBasis *B)
 {
-  Vec         tmpl;
-  PetscBool   host;
-  PetscInt    N, bs;
-  PetscMPIInt size;
-  MPI_Comm    comm;
+  Vec       tmpl;
+  PetscBool host, mpi;
+  PetscInt  N, bs;
+  MPI_Comm  comm;
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(B, sizeof(*B)));
@@ -30,16 +29,16 @@ PetscErrorCode SNAGuessBasisCreate(SNAPSNatural nat, PetscInt k, SNAGuessBasis *
     PetscFunctionReturn(0);
   }
   PetscCall(PetscObjectGetComm((PetscObject)tmpl, &comm));
-  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(PetscObjectTypeCompare((PetscObject)tmpl, VECMPI, &mpi)); /* the operator's vector type, also on one rank */
   PetscCall(VecGetSize(tmpl, &N));
   PetscCall(VecGetBlockSize(tmpl, &bs));
   PetscCall(PetscCalloc1(PetscMax(B->nloc * k, 1), &B->data));
   PetscCall(PetscMalloc1(k, &B->v));
   for (PetscInt j = 0; j < k; j++) {
-    if (size == 1)
-      PetscCall(VecCreateSeqWithArray(comm, bs, B->nloc, B->data + j * B->nloc, &B->v[j]));
-    else
+    if (mpi)
       PetscCall(VecCreateMPIWithArray(comm, bs, B->nloc, N, B->data + j * B->nloc, &B->v[j]));
+    else
+      PetscCall(VecCreateSeqWithArray(comm, bs, B->nloc, B->data + j * B->nloc, &B->v[j]));
   }
   PetscCall(VecDestroy(&tmpl));
   PetscFunctionReturn(0);

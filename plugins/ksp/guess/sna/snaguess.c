@@ -25,7 +25,8 @@ static const char *const ParameterSources[] = {"nowhere (not needed)", "the appl
 typedef struct {
   /* options */
   char        file[PETSC_MAX_PATH_LEN];
-  PetscBool   galerkin, scale, monitor, check_fingerprint, use_opmodel;
+  PetscBool   galerkin, scale, monitor, check_fingerprint, use_opmodel, reduced_rhs;
+  PetscReal   reduced_rhs_tol;            /* largest |b - W W^T b| / |b| for which V^T b is taken as (V^T W)(W^T b) */
   char        record[PETSC_MAX_PATH_LEN]; /* -ksp_guess_sna_record_operators; "" if not recording */
   PetscInt    galerkin_modes;             /* requested; PETSC_DEFAULT: all */
   BasisKernel kernel;                     /* -ksp_guess_sna_basis_kernel */
@@ -43,6 +44,12 @@ typedef struct {
   Vec              Ax, res;      /* work vectors of the operator's layout */
   PetscBool        blas;         /* passes over the bases by BLAS gemv (else VecMDot/VecMAXPY) */
   PetscReal        tblas, tvec;  /* their measured times (auto), or 0 */
+
+  /* V^T b from the right-hand-side basis W (r << k modes): VW = V^T W (k x r, column-major), s = b - W W^T b */
+  PetscScalar *VW, *zr;
+  Vec          s;
+  PetscReal    last_rhs_error;              /* |s| / |b| of the last guess, or -1 if not computed */
+  PetscInt     reduced_count, direct_count; /* guesses that took V^T b from W, and that needed the pass over V */
 
   /* Galerkin correction in the first kg modes: AV = A V, G = V^T A V (LU factors) for one operator state */
   PetscInt                kg;
@@ -70,6 +77,8 @@ static PetscErrorCode KSPGuessSNAFreeModel(KSPGuess_SNA *g)
   PetscFunctionBegin;
   if (g->AV) PetscCall(VecDestroyVecs(g->kg, &g->AV));
   PetscCall(PetscFree5(g->G, g->rhs, g->coef, g->pivots, g->Gcopy));
+  PetscCall(PetscFree2(g->VW, g->zr));
+  PetscCall(VecDestroy(&g->s));
   PetscCall(VecDestroy(&g->mu));
   PetscCall(VecDestroy(&g->z));
   PetscCall(VecDestroy(&g->c));
@@ -119,6 +128,14 @@ static PetscErrorCode KSPGuessSNALoadModel(KSPGuess guess)
   g->blas = (PetscBool)(g->model.V.data && (g->kernel == KERNEL_BLAS || (g->kernel == KERNEL_AUTO && g->tblas <= g->tvec)));
   g->kg   = g->galerkin_modes == PETSC_DEFAULT || g->galerkin_modes > k ? k : g->galerkin_modes;
   PetscCall(PetscMalloc5(g->kg * g->kg, &g->G, PetscMax(k, g->model.r), &g->rhs, k, &g->coef, g->kg, &g->pivots, g->kg * g->kg, &g->Gcopy));
+  /* V^T b through W costs 2 r n (z = W^T b, then s = b - W z to check it) instead of k n: worth it for r < k / 2 */
+  g->reduced_count = g->direct_count = 0;
+  g->last_rhs_error                  = -1;
+  if (g->galerkin && g->reduced_rhs && g->kg == k && g->model.r > 0 && 2 * g->model.r < k) {
+    PetscCall(PetscMalloc2(k * g->model.r, &g->VW, g->model.r, &g->zr));
+    for (PetscInt j = 0; j < g->model.r; j++) PetscCall(SNAGuessBasisDot(&g->model.V, g->blas, g->model.W.v[j], k, g->VW + j * k));
+    PetscCall(VecDuplicate(g->Ax, &g->s));
+  }
   PetscCall(PetscStrncpy(g->loaded, g->file, sizeof(g->loaded)));
   PetscCall(PetscInfo(guess, "Loaded initial-guess model %s: n %" PetscInt_FMT ", q %" PetscInt_FMT ", k %" PetscInt_FMT " (SNA: %" PetscInt_FMT "), r %" PetscInt_FMT ", reduced-operator model: %s\n", g->file, n, g->model.q, k, g->model.ks, g->model.r, g->model.op ? "yes" : "no"));
   PetscFunctionReturn(0);
@@ -245,6 +262,42 @@ static PetscErrorCode KSPGuessSNAReducedSolve(KSPGuess_SNA *g)
   PetscFunctionReturn(0);
 }
 
+/* g->rhs = V^T b. When the right-hand side lies in the span of the training right-hand sides W to
+   within reduced_rhs_tol (checked exactly on s = b - W W^T b), V^T b = (V^T W)(W^T b) + V^T s with the
+   last term dropped: two passes over the r vectors of W instead of one over the k of V. Else the pass over V,
+   and only that once the first 3 right-hand sides missed the span. */
+static PetscErrorCode KSPGuessSNAProjectRHS(KSPGuess_SNA *g, Vec b)
+{
+  const PetscInt k = g->model.k, r = g->model.r;
+  PetscReal      norms[2];
+
+  PetscFunctionBegin;
+  g->last_rhs_error = -1;
+  /* right-hand sides outside the span of W: after 3 misses and no hit, stop paying for the check */
+  if (g->VW && !(g->reduced_count == 0 && g->direct_count >= 3)) {
+    PetscCall(SNAGuessBasisDot(&g->model.W, g->blas, b, r, g->zr));
+    for (PetscInt j = 0; j < r; j++) g->zr[j] = -g->zr[j];
+    PetscCall(VecCopy(b, g->s));
+    PetscCall(SNAGuessBasisCombine(&g->model.W, g->blas, r, g->zr, PETSC_TRUE, g->s)); /* s = b - W z */
+    PetscCall(VecNormBegin(g->s, NORM_2, &norms[0]));
+    PetscCall(VecNormBegin(b, NORM_2, &norms[1]));
+    PetscCall(VecNormEnd(g->s, NORM_2, &norms[0]));
+    PetscCall(VecNormEnd(b, NORM_2, &norms[1]));
+    g->last_rhs_error = norms[1] > 0 ? norms[0] / norms[1] : 0;
+    if (g->last_rhs_error <= g->reduced_rhs_tol) {
+      for (PetscInt i = 0; i < k; i++) g->rhs[i] = 0;
+      for (PetscInt j = 0; j < r; j++) /* rhs = V^T W z, z = -zr */
+        for (PetscInt i = 0; i < k; i++) g->rhs[i] -= g->VW[j * k + i] * g->zr[j];
+      PetscCall(PetscLogFlops(2.0 * k * r));
+      g->reduced_count++;
+      PetscFunctionReturn(0);
+    }
+  }
+  PetscCall(SNAGuessBasisDot(&g->model.V, g->blas, b, k, g->rhs));
+  g->direct_count++;
+  PetscFunctionReturn(0);
+}
+
 /* The surrogate's coordinates c of the solution, from the parameters or the right-hand side. */
 static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
 {
@@ -305,7 +358,7 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
     g->cnorm  = 0;
     tc = tx = t0;
     PetscCall(KSPGuessSNAGalerkinOperator(guess));
-    PetscCall(SNAGuessBasisDot(&g->model.V, g->blas, b, k, g->rhs));
+    PetscCall(KSPGuessSNAProjectRHS(g, b));
     PetscCall(KSPGuessSNAReducedSolve(g));
     PetscCall(SNAGuessBasisCombine(&g->model.V, g->blas, k, g->rhs, PETSC_FALSE, x));
   } else {
@@ -359,6 +412,8 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
     if (g->source != SOURCE_NONE) PetscCall(PetscPrintf(comm, ", |c| %.6e", (double)g->cnorm));
     if (g->galerkin && g->kg == k)
       PetscCall(PetscPrintf(comm, ", Galerkin projection on all %" PetscInt_FMT " POD modes%s", k, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
+    if (g->galerkin && g->kg == k && g->last_rhs_error >= 0)
+      PetscCall(PetscPrintf(comm, ", |b - W W^T b| / |b| %.2e: V^T b %s", (double)g->last_rhs_error, g->last_rhs_error <= g->reduced_rhs_tol ? "from W" : "by a pass over V"));
     else if (g->galerkin)
       PetscCall(PetscPrintf(comm, ", Galerkin correction in the first %" PetscInt_FMT " POD modes%s", g->kg, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
     else if (g->scale)
@@ -413,6 +468,16 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
       g->loaded[0] = 0; /* chosen at load: reload */
     }
   }
+  {
+    PetscBool reduced = g->reduced_rhs;
+    PetscCall(PetscOptionsBool("-ksp_guess_sna_reduced_rhs", "With Galerkin projection on all modes: V^T b from the model's right-hand-side basis W when b lies in its span (checked every solve), two passes over r vectors instead of one over k", "KSPGuessSNA", reduced, &reduced, NULL));
+    if (reduced != g->reduced_rhs) {
+      g->reduced_rhs = reduced;
+      g->loaded[0]   = 0; /* V^T W is prepared at load: reload */
+    }
+  }
+  PetscCall(PetscOptionsReal("-ksp_guess_sna_reduced_rhs_tol", "Largest |b - W W^T b| / |b| for which -ksp_guess_sna_reduced_rhs drops the rest of b", "KSPGuessSNA", g->reduced_rhs_tol, &g->reduced_rhs_tol, NULL));
+  PetscCheck(g->reduced_rhs_tol >= 0 && g->reduced_rhs_tol < 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-ksp_guess_sna_reduced_rhs_tol must be in [0, 1), not %g", (double)g->reduced_rhs_tol);
   PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGuessSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
   PetscCall(PetscOptionsBool("-ksp_guess_sna_monitor", "Print one line per guess", "KSPGuessSNA", g->monitor, &g->monitor, NULL));
   PetscOptionsEnd();
@@ -449,6 +514,10 @@ static PetscErrorCode KSPGuessView_SNA(KSPGuess guess, PetscViewer viewer)
   if (g->record[0]) PetscCall(PetscViewerASCIIPrintf(viewer, "recording reduced operators to %s (%" PetscInt_FMT " so far)\n", g->record, g->rec.count));
   if (g->galerkin && (g->galerkin_modes == PETSC_DEFAULT || (g->loaded[0] && g->kg == g->model.k))) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "Galerkin projection on all POD modes: the surrogate's prediction is not needed\n"));
+    if (g->VW)
+      PetscCall(PetscViewerASCIIPrintf(viewer, "V^T b from the %" PetscInt_FMT " right-hand-side modes W when |b - W W^T b| / |b| <= %g: so in %" PetscInt_FMT " guesses, by a pass over V in %" PetscInt_FMT "%s\n", g->model.r, (double)g->reduced_rhs_tol, g->reduced_count, g->direct_count, !g->reduced_count && g->direct_count >= 3 ? " (no longer tried: the first 3 missed)" : ""));
+    else if (g->loaded[0] && g->reduced_rhs && g->model.r > 0)
+      PetscCall(PetscViewerASCIIPrintf(viewer, "V^T b by a pass over V (%" PetscInt_FMT " right-hand-side modes: too many to save work)\n", g->model.r));
   } else {
     if (g->galerkin)
       PetscCall(PetscViewerASCIIPrintf(viewer, "correction: Galerkin in the first %" PetscInt_FMT " POD modes\n", g->loaded[0] ? g->kg : g->galerkin_modes));
@@ -505,6 +574,8 @@ PetscErrorCode KSPGuessCreate_SNA(KSPGuess guess)
   g->scale             = PETSC_TRUE;
   g->check_fingerprint = PETSC_TRUE;
   g->use_opmodel       = PETSC_TRUE;
+  g->reduced_rhs       = PETSC_TRUE;
+  g->reduced_rhs_tol   = 1e-13;
   g->galerkin_modes    = PETSC_DEFAULT;
   guess->data          = g;
 

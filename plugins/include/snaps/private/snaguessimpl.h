@@ -14,6 +14,7 @@ typedef struct {
   PetscInt  *exponents;                 /* T x q */
   PetscReal *terms;                     /* T blocks k x k, column-major */
   PetscReal  misfit;                    /* largest relative Frobenius misfit of the fit on its records */
+  PetscBool  symmetric;                 /* every G_t symmetric (to 1e-13, then made exactly so): so is G(mu) */
 } SNAGuessOperatorModel;
 
 /* Reduced operators recorded by the guess (-ksp_guess_sna_record_operators), for the fit. */

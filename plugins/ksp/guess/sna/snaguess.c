@@ -222,20 +222,24 @@ static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
     }
   }
   PetscCall(PetscBLASIntCast(g->kg, &bk));
-  /* symmetric (A is, for CG): Cholesky, half the work of LU; if it fails G is not SPD and LU decides */
+  /* symmetric (A is, for CG): Cholesky, half the work of LU; if it fails G is not SPD and LU decides.
+     From a model of symmetric terms G is symmetric by construction: no check, no copy (re-evaluated on failure) */
   g->cholesky = PETSC_TRUE;
-  for (PetscInt j = 0; j < g->kg && g->cholesky; j++)
+  for (PetscInt j = 0; j < g->kg && g->cholesky && !(g->from_model && g->model.op->symmetric); j++)
     for (PetscInt i = 0; i < j; i++)
       if (PetscAbsScalar(g->G[j * g->kg + i] - g->G[i * g->kg + j]) > 1e-13 * (PetscAbsScalar(g->G[i * g->kg + i]) + PetscAbsScalar(g->G[j * g->kg + j]))) {
         g->cholesky = PETSC_FALSE;
         break;
       }
   if (g->cholesky) {
-    PetscCall(PetscArraycpy(g->Gcopy, g->G, g->kg * g->kg));
+    if (!g->from_model) PetscCall(PetscArraycpy(g->Gcopy, g->G, g->kg * g->kg));
     PetscCallBLAS("LAPACKpotrf", LAPACKpotrf_("L", &bk, g->G, &bk, &info));
     if (info) { /* not positive definite */
       g->cholesky = PETSC_FALSE;
-      PetscCall(PetscArraycpy(g->G, g->Gcopy, g->kg * g->kg));
+      if (g->from_model)
+        PetscCall(SNAGuessOperatorEvaluate(g->model.op, mu, g->kg, g->G));
+      else
+        PetscCall(PetscArraycpy(g->G, g->Gcopy, g->kg * g->kg));
     }
   }
   if (!g->cholesky) PetscCallBLAS("LAPACKgetrf", LAPACKgetrf_(&bk, &bk, g->G, &bk, g->pivots, &info));

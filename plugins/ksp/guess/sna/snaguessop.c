@@ -349,6 +349,24 @@ static PetscErrorCode ReadOperator_Local(hid_t file, const char filename[], Pets
   for (PetscInt t = 0; t < op->T; t++)
     for (PetscInt i = 0; i < op->k; i++)
       for (PetscInt j = 0; j < op->k; j++) op->terms[t * op->k * op->k + j * op->k + i] = rows[t * op->k * op->k + i * op->k + j];
+  /* terms fitted to symmetric records are symmetric to rounding: made exactly so, G(mu) is symmetric
+     by construction and the guess need not check it at every solve */
+  op->symmetric = PETSC_TRUE;
+  for (PetscInt t = 0; t < op->T && op->symmetric; t++) {
+    const PetscReal *g = op->terms + t * op->k * op->k;
+    for (PetscInt j = 0; j < op->k && op->symmetric; j++)
+      for (PetscInt i = 0; i < j; i++)
+        if (PetscAbsReal(g[j * op->k + i] - g[i * op->k + j]) > 1e-13 * (PetscAbsReal(g[i * op->k + i]) + PetscAbsReal(g[j * op->k + j]))) {
+          op->symmetric = PETSC_FALSE;
+          break;
+        }
+  }
+  if (op->symmetric)
+    for (PetscInt t = 0; t < op->T; t++) {
+      PetscReal *g = op->terms + t * op->k * op->k;
+      for (PetscInt j = 0; j < op->k; j++)
+        for (PetscInt i = 0; i < j; i++) g[j * op->k + i] = g[i * op->k + j] = 0.5 * (g[j * op->k + i] + g[i * op->k + j]);
+    }
   PetscCall(PetscFree2(e, rows));
   PetscFunctionReturn(0);
 }

@@ -11,6 +11,9 @@ static const char help[] = "snaps-poisson-param: -div(kappa(x; mu) grad u) = f(x
                            "                         error and relative residual of the initial guess, and for -ksp_guess_type sna the\n"
                            "                         times of the guess, of the surrogate's field prediction and of its coordinates;\n"
                            "                         medians; the machine (times: max over ranks)\n"
+                           "  -batch_repeat <r>      with -ksp_guess_type sna, after the solves: the surrogate alone predicts all N\n"
+                           "                         fields at once (SNAGuessPredictFields), r times (5; 0: not done); its median time\n"
+                           "                         per field and each field's relative L2 error against the FEM solution\n"
                            "FEM: -dm_plex_box_faces n[,n[,n]] (32), -petscspace_degree k (1), -dm_plex_simplex, -dm_plex_filename, -dm_refine.\n"
                            "Solver: -ksp_type (cg), -pc_type (gamg), -ksp_rtol (1e-10), and any initial guess: -ksp_guess_type fischer|pod|sna\n"
                            "  (sna: -ksp_guess_sna_model m.h5; the parameters reach it through SNAGuessSetParameters()).\n";
@@ -92,12 +95,55 @@ static PetscErrorCode Median(PetscInt n, const PetscReal v[], PetscReal *med)
   PetscFunctionReturn(0);
 }
 
+/* The surrogate alone for all N samples at once (SNAGuessPredictFields): the median over reps batches of the
+   wall time per field (the slowest rank's), and each field's relative L2 error against the FEM solution U[:, i]. */
+static PetscErrorCode BatchPrediction(PoissonParam *pp, KSP ksp, PetscInt N, const PetscReal X[], Mat U, PetscInt reps, PetscReal times[], PetscReal *tfield, PetscReal err[])
+{
+  Mat P;
+  Vec d, work;
+
+  PetscFunctionBegin;
+  PetscCall(MatDuplicate(U, MAT_DO_NOT_COPY_VALUES, &P));
+  for (PetscInt r = 0; r < reps; r++) {
+    PetscLogDouble t0, t1;
+    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+    PetscCall(PetscTime(&t0));
+    PetscCall(SNAGuessPredictFields(ksp, N, X, P));
+    PetscCall(PetscTime(&t1));
+    times[r] = (PetscReal)(t1 - t0);
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, times, (PetscMPIInt)reps, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+  PetscCall(Median(reps, times, tfield));
+  *tfield /= (PetscReal)N;
+  PetscCall(DMCreateGlobalVector(pp->dm, &d));
+  PetscCall(VecDuplicate(d, &work));
+  for (PetscInt i = 0; i < N; i++) {
+    Vec       p, u;
+    PetscReal enorm, unorm;
+    PetscCall(MatDenseGetColumnVecRead(U, i, &u));
+    PetscCall(VecCopy(u, d));
+    PetscCall(MatDenseRestoreColumnVecRead(U, i, &u));
+    PetscCall(PoissonParamL2Norm(pp, d, work, &unorm));
+    PetscCall(MatDenseGetColumnVecRead(P, i, &p));
+    PetscCall(VecAXPY(d, -1.0, p));
+    PetscCall(MatDenseRestoreColumnVecRead(P, i, &p));
+    PetscCall(PoissonParamL2Norm(pp, d, work, &enorm));
+    err[i] = unorm > 0 ? enorm / unorm : enorm;
+  }
+  PetscCall(VecDestroy(&work));
+  PetscCall(VecDestroy(&d));
+  PetscCall(MatDestroy(&P));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   char           kappa[PETSC_MAX_PATH_LEN] = "1", source[PETSC_MAX_PATH_LEN] = "1", snapfile[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
-  PetscInt       dim = 2, N = 0, q = 0, nd = 2;
+  PetscInt       dim = 2, N = 0, q = 0, nd = 2, batch_reps = 5;
   PetscReal      dom[2] = {0, 1}, *X, *its, *tsolve, *tguess, *tfield, *tcoord, *tassem, *gerr, *res0;
-  PetscBool      hassnap, hasresults, hasdomain;
+  PetscBool      hassnap, hasresults, hasdomain, batch;
+  Mat            U      = NULL; /* the FEM solutions, one column each, for the batch prediction's errors */
+  PetscReal     *tbatch = NULL, *berr = NULL, mbatch = 0;
   PoissonParam   pp;
   KSP            ksp;
   PC             pc;
@@ -118,7 +164,9 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsRealArray("-domain", "The box [a,b]^d", NULL, dom, &nd, &hasdomain));
   PetscCall(PetscOptionsString("-snapshots", "Snapshot file to write (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
+  PetscCall(PetscOptionsInt("-batch_repeat", "With -ksp_guess_type sna: batches of surrogate-alone predictions of all fields (0: none)", "SNAGuessPredictFields", batch_reps, &batch_reps, NULL));
   PetscOptionsEnd();
+  PetscCheck(batch_reps >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat must be 0 or more, not %" PetscInt_FMT, batch_reps);
   PetscCheck((!hasdomain || nd == 2) && dom[0] < dom[1], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-domain needs a,b with a < b");
   PetscCall(ReadSamples(PETSC_COMM_WORLD, &N, &q, &X));
   PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, dom[0], dom[1], kappa, source, q, &pp));
@@ -133,6 +181,8 @@ int main(int argc, char **argv)
   PetscCall(KSPSetTolerances(ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
   PetscCall(KSPSetFromOptions(ksp));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_type", guesstype, sizeof(guesstype), NULL)); /* KSPGetGuess() would create one */
+  PetscCall(PetscStrcmp(guesstype, KSPGUESSSNA, &batch));
+  if (!batch_reps) batch = PETSC_FALSE;
   PetscCall(DMCreateGlobalVector(pp.dm, &u));
   PetscCall(VecDuplicate(u, &cap.x0));
   PetscCall(VecDuplicate(u, &work));
@@ -141,6 +191,12 @@ int main(int argc, char **argv)
   PetscCall(VecDuplicate(un, &bn));
   PetscCall(PetscMalloc6(N, &its, N, &tsolve, N, &tguess, N, &tassem, N, &gerr, N, &res0));
   PetscCall(PetscMalloc2(N, &tfield, N, &tcoord));
+  if (batch) {
+    PetscInt nloc;
+    PetscCall(VecGetLocalSize(u, &nloc));
+    PetscCall(MatCreateDense(PETSC_COMM_WORLD, nloc, PETSC_DECIDE, PETSC_DETERMINE, N, NULL, &U));
+    PetscCall(PetscMalloc2(batch_reps, &tbatch, N, &berr));
+  }
 
   for (PetscInt i = 0; i < N; i++) {
     const PetscReal   *mu = X + i * q;
@@ -175,6 +231,12 @@ int main(int argc, char **argv)
     PetscCall(VecAYPX(cap.x0, -1.0, u));
     PetscCall(PoissonParamL2Norm(&pp, cap.x0, work, &enorm));
     gerr[i] = unorm > 0 ? enorm / unorm : enorm;
+    if (U) {
+      Vec col;
+      PetscCall(MatDenseGetColumnVecWrite(U, i, &col));
+      PetscCall(VecCopy(u, col));
+      PetscCall(MatDenseRestoreColumnVecWrite(U, i, &col));
+    }
     PetscCall(VecAYPX(cap.x0, -1.0, u)); /* x0 again */
     PetscCall(MatMult(pp.A, cap.x0, work));
     PetscCall(VecAYPX(work, -1.0, pp.b));
@@ -192,6 +254,12 @@ int main(int argc, char **argv)
     }
   }
   if (snaps) PetscCall(SNAPSSnapshotsClose(&snaps));
+  if (batch) {
+    PetscReal merr;
+    PetscCall(BatchPrediction(&pp, ksp, N, X, U, batch_reps, tbatch, &mbatch, berr));
+    PetscCall(Median(N, berr, &merr));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: surrogate alone, all %" PetscInt_FMT " fields at once (%" PetscInt_FMT " batches): median %.3e s per field, relative L2 error median %.3e\n", N, batch_reps, (double)mbatch, (double)merr));
+  }
 
   {
     PetscReal mits, msolve, mguess, massem, merr, mres;
@@ -238,6 +306,11 @@ int main(int argc, char **argv)
       PetscCall(SNAPSReportSetReal(report, "median_guess_time_s", mguess));
       PetscCall(SNAPSReportSetReal(report, "median_assembly_time_s", massem));
       PetscCall(SNAPSReportSetReal(report, "median_guess_rel_l2_error", merr));
+      if (batch) {
+        PetscCall(SNAPSReportSetRealArray(report, "batch_times_s", batch_reps, tbatch));
+        PetscCall(SNAPSReportSetReal(report, "batch_prediction_time_s", mbatch));
+        PetscCall(SNAPSReportSetRealArray(report, "batch_prediction_rel_l2_error", N, berr));
+      }
       PetscCall(SNAPSReportWrite(report, results));
       PetscCall(SNAPSReportDestroy(&report));
     }
@@ -245,6 +318,8 @@ int main(int argc, char **argv)
 
   PetscCall(PetscFree6(its, tsolve, tguess, tassem, gerr, res0));
   PetscCall(PetscFree2(tfield, tcoord));
+  PetscCall(PetscFree2(tbatch, berr));
+  PetscCall(MatDestroy(&U));
   PetscCall(PetscFree(X));
   PetscCall(VecDestroy(&un));
   PetscCall(VecDestroy(&bn));

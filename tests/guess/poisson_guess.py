@@ -9,12 +9,14 @@
       below 1e-10), and the surrogate alone has the training error snaps-pod reported.
   poisson_guess.py unseen DIR MPIEXEC... -- PROGRAM-OPTIONS...
       on the unseen samples, on 1 and 2 ranks: the guesses agree between rank counts (the model was
-      trained on 2 ranks), and sna + Galerkin needs fewer iterations than the zero guess.
+      trained on 2 ranks), sna + Galerkin needs fewer iterations than the zero guess, and the surrogate's
+      fields predicted all at once (SNAGuessPredictFields) are its one-at-a-time guesses.
   poisson_guess.py operator DIR MPIEXEC... -- PROGRAM-OPTIONS...
       the reduced-operator model (kappa is affine in mu1): V^T A V recorded at 6 training samples on 2
       ranks, fitted by snaps-pod (misfit ~1e-15), then on the unseen samples on 1 and 2 ranks the
       Galerkin guess from the model's operator equals the one from A (relative residuals agree to 1e-8);
-      a model whose SNA predicts only the first 3 coordinates gives the surrogate's field in those.
+      a model whose SNA predicts only the first 3 coordinates gives the surrogate's field in those (also
+      when all fields are predicted at once).
 """
 import hashlib
 import shutil
@@ -101,6 +103,16 @@ def main():
             print("%s guess on unseen samples: relative L2 errors %s (1 rank) %s (2 ranks)" % (tag, e1, e2))
             if np.max(np.abs(e1 - e2) / e1) > 1e-6:
                 sys.exit("the %s guess depends on the number of ranks" % tag)
+        # the surrogate alone for all samples at once (SNAGuessPredictFields, one gemm) gives the fields of the
+        # one-at-a-time guesses (-ksp_guess_sna_scale 0: x0 = V c), on 1 and 2 ranks
+        for np_ in ("1", "2"):
+            r = res["alone", np_]
+            single, batch = np.array(r["guess_rel_l2_error"]), np.array(r.get("batch_prediction_rel_l2_error", []))
+            print("%s rank(s): surrogate alone, one at a time %s, all at once %s (%.2e s per field)" % (np_, single, batch, r.get("batch_prediction_time_s", 0)))
+            if batch.shape != single.shape or np.max(np.abs(batch - single)) > 1e-10 * np.max(single):
+                sys.exit("the batch prediction differs from the single predictions")
+            if not (len(r["batch_times_s"]) == 5 and r["batch_prediction_time_s"] > 0):
+                sys.exit("the batch prediction's times are missing")
         for np_ in ("1", "2"):
             z, g = res["zero", np_]["iterations"], res["galerkin", np_]["iterations"]
             print("%s rank(s): iterations zero guess %s, sna + Galerkin %s" % (np_, z, g))
@@ -168,6 +180,9 @@ def main():
             sys.exit("the model's SNA does not predict 3 coordinates")
         if not (np.sqrt(np.mean(np.square(err))) >= 0.2 * pod["sna_projection_error"] and max(err) < 1):
             sys.exit("the surrogate's error does not reflect the 3-mode truncation")
+        batch = json.load(open(res_out))["batch_prediction_rel_l2_error"]
+        if np.max(np.abs(np.array(batch) - np.array(err))) > 1e-10 * max(err):
+            sys.exit("the batch prediction of the 3 predicted coordinates differs from the single ones: %s vs %s" % (batch, err))
         return
     if mode == "kernels":
         # the passes over the basis by BLAS gemv on the contiguous basis and by VecMDot/VecMAXPY give the same

@@ -88,6 +88,13 @@ PETSC_EXTERN PetscErrorCode SNAGuessSetParameters(KSP, PetscInt, const PetscReal
    when the KSP has no "sna" guess or none was formed yet. */
 PETSC_EXTERN PetscErrorCode SNAGuessGetLastTimes(KSP, PetscReal *, PetscReal *, PetscReal *);
 
+/* The surrogate alone, without solves: the fields x_j = V_ks c(mu_j) the model of ksp's "sna" guess
+   predicts at N parameter points mu[j q .. j q + q - 1], written to the columns of X, a dense matrix with
+   the operator's row layout and N columns (MatCreateDense()), in the operator's ordering. The model is
+   loaded and checked against the operator first if no solve did it yet. One SNA evaluation for all
+   points and one BLAS gemm for all fields: much faster per field than N single predictions. Collective. */
+PETSC_EXTERN PetscErrorCode SNAGuessPredictFields(KSP, PetscInt, const PetscReal[], Mat);
+
 /* What a model file holds: see the contract above. Vectors are in the natural ordering. */
 typedef struct {
   const char      *fingerprint;     /* SNAPSOperatorFingerprint() of the training operator */

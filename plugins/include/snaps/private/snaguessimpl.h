@@ -59,6 +59,9 @@ PETSC_INTERN PetscErrorCode SNAGuessBasisDestroy(SNAGuessBasis *);
 PETSC_INTERN PetscErrorCode SNAGuessBasisDot(const SNAGuessBasis *, PetscBool, Vec, PetscInt, PetscScalar[]);
 /* x = sum_{i<m} c_i v_i (add: x += ...), by BLAS gemv when blas, else VecMAXPY. Not collective. */
 PETSC_INTERN PetscErrorCode SNAGuessBasisCombine(const SNAGuessBasis *, PetscBool, PetscInt, const PetscScalar[], PetscBool, Vec);
+/* X[:, j] = sum_{i<m} C[i + j m] v_i for j < N: N fields at once, X column-major (leading dimension
+   ldx >= nloc, local rows). One BLAS gemm when the basis is contiguous, else VecMAXPY per field. Not collective. */
+PETSC_INTERN PetscErrorCode SNAGuessBasisCombineMany(const SNAGuessBasis *, PetscInt, PetscInt, const PetscScalar[], PetscScalar[], PetscInt);
 /* The time of one pass V^T w plus one pass V c over all modes with BLAS (PETSC_MAX_REAL if the basis is
    not contiguous) and with VecMDot/VecMAXPY: the best of 3, the slowest rank's. Collective. */
 PETSC_INTERN PetscErrorCode SNAGuessBasisTimeKernels(const SNAGuessBasis *, PetscReal *, PetscReal *);

@@ -42,6 +42,7 @@ typedef struct {
   char             fingerprint[SNAPS_FINGERPRINT_LEN];
   Vec              mu, z, c, cs; /* sequential SNA inputs (q and r) and outputs (k from the rhs, ks from mu) */
   Vec              Ax, res;      /* work vectors of the operator's layout */
+  Vec              bmu, bc;      /* SNAGuessPredictFields(): N x q parameters, N x ks coordinates */
   PetscBool        blas;         /* passes over the bases by BLAS gemv (else VecMDot/VecMAXPY) */
   PetscReal        tblas, tvec;  /* their measured times (auto), or 0 */
 
@@ -69,7 +70,7 @@ typedef struct {
   PetscInt        count;
 } KSPGuess_SNA;
 
-static PetscLogEvent KSPGUESS_SNA_Form;
+static PetscLogEvent KSPGUESS_SNA_Form, KSPGUESS_SNA_Predict;
 
 /* Frees the model and everything sized by it. */
 static PetscErrorCode KSPGuessSNAFreeModel(KSPGuess_SNA *g)
@@ -83,6 +84,8 @@ static PetscErrorCode KSPGuessSNAFreeModel(KSPGuess_SNA *g)
   PetscCall(VecDestroy(&g->z));
   PetscCall(VecDestroy(&g->c));
   PetscCall(VecDestroy(&g->cs));
+  PetscCall(VecDestroy(&g->bmu));
+  PetscCall(VecDestroy(&g->bc));
   PetscCall(SNAGuessOperatorRecordsDestroy(&g->rec));
   PetscCall(VecDestroy(&g->Ax));
   PetscCall(VecDestroy(&g->res));
@@ -556,6 +559,53 @@ static PetscErrorCode SNAGuessGetLastTimes_SNA(KSPGuess guess, PetscReal *total,
   PetscFunctionReturn(0);
 }
 
+/* The surrogate alone at N parameter points: one SNA evaluation for all coordinates, one BLAS gemm
+   for all fields, so the basis is read once per batch instead of once per field. */
+static PetscErrorCode SNAGuessPredictFields_SNA(KSPGuess guess, PetscInt N, const PetscReal mu[], Mat X)
+{
+  KSPGuess_SNA      *g    = (KSPGuess_SNA *)guess->data;
+  MPI_Comm           comm = PetscObjectComm((PetscObject)guess);
+  PetscBool          set, dense;
+  PetscInt           m, cols, len = 0, ldx, q, ks;
+  PetscScalar       *x, *a;
+  const PetscScalar *c;
+
+  PetscFunctionBegin;
+  PetscCall(KSPGetOperatorsSet(guess->ksp, &set, NULL));
+  PetscCheck(set, comm, PETSC_ERR_ARG_WRONGSTATE, "SNAGuessPredictFields: set the KSP's operators first (KSPSetOperators()): the model is loaded for their size and ordering");
+  PetscCall(KSPGuessSetUp(guess)); /* loads the model (once) and checks it against the operator */
+  q  = g->model.q;
+  ks = g->model.ks;
+  PetscCheck(g->model.sna, comm, PETSC_ERR_ARG_WRONGSTATE, "SNAGuessPredictFields: the model '%s' has no SNA mapping parameters to coordinates", g->file);
+  PetscCall(PetscObjectTypeCompareAny((PetscObject)X, &dense, MATSEQDENSE, MATMPIDENSE, ""));
+  PetscCheck(dense, comm, PETSC_ERR_ARG_WRONG, "SNAGuessPredictFields: the fields matrix must be dense (MatCreateDense()), one column per parameter point");
+  PetscCall(MatGetLocalSize(X, &m, NULL));
+  PetscCall(MatGetSize(X, NULL, &cols));
+  PetscCheck(m == g->model.V.nloc, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "SNAGuessPredictFields: the fields matrix has %" PetscInt_FMT " local rows on this rank but the operator's vectors have %" PetscInt_FMT, m, g->model.V.nloc);
+  PetscCheck(cols == N, comm, PETSC_ERR_ARG_SIZ, "SNAGuessPredictFields: the fields matrix has %" PetscInt_FMT " columns for %" PetscInt_FMT " parameter points", cols, N);
+  for (PetscInt i = 0; i < N * q; i++) PetscCheck(!PetscIsInfOrNanReal(mu[i]), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "SNAGuessPredictFields: parameter %" PetscInt_FMT " of point %" PetscInt_FMT " is not a finite number", i % q + 1, i / q);
+  if (g->bmu) PetscCall(VecGetSize(g->bmu, &len));
+  if (len != N * q) {
+    PetscCall(VecDestroy(&g->bmu));
+    PetscCall(VecDestroy(&g->bc));
+    PetscCall(VecCreateSeq(PETSC_COMM_SELF, N * q, &g->bmu));
+    PetscCall(VecSetBlockSize(g->bmu, q));
+    PetscCall(VecCreateSeq(PETSC_COMM_SELF, N * ks, &g->bc));
+    PetscCall(VecSetBlockSize(g->bc, ks));
+  }
+  PetscCall(VecGetArrayWrite(g->bmu, &a));
+  for (PetscInt i = 0; i < N * q; i++) a[i] = mu[i];
+  PetscCall(VecRestoreArrayWrite(g->bmu, &a));
+  PetscCall(SNAEvaluate(g->model.sna, g->bmu, g->bc)); /* every rank the same coordinates: the SNA lives on PETSC_COMM_SELF */
+  PetscCall(VecGetArrayRead(g->bc, &c));               /* ks x N column-major: point j's coordinates are contiguous */
+  PetscCall(MatDenseGetLDA(X, &ldx));
+  PetscCall(MatDenseGetArrayWrite(X, &x));
+  PetscCall(SNAGuessBasisCombineMany(&g->model.V, ks, N, c, x, ldx));
+  PetscCall(MatDenseRestoreArrayWrite(X, &x));
+  PetscCall(VecRestoreArrayRead(g->bc, &c));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode KSPGuessDestroy_SNA(KSPGuess guess)
 {
   KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
@@ -565,6 +615,7 @@ static PetscErrorCode KSPGuessDestroy_SNA(KSPGuess guess)
   PetscCall(PetscFree(guess->data));
   PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessSetParameters_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessGetLastTimes_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessPredictFields_C", NULL));
   PetscFunctionReturn(0);
 }
 
@@ -591,6 +642,7 @@ PetscErrorCode KSPGuessCreate_SNA(KSPGuess guess)
   guess->ops->destroy        = KSPGuessDestroy_SNA;
   PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessSetParameters_C", SNAGuessSetParameters_SNA));
   PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessGetLastTimes_C", SNAGuessGetLastTimes_SNA));
+  PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessPredictFields_C", SNAGuessPredictFields_SNA));
   PetscFunctionReturn(0);
 }
 
@@ -616,6 +668,23 @@ PetscErrorCode SNAGuessGetLastTimes(KSP ksp, PetscReal *total, PetscReal *field,
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SNAGuessPredictFields(KSP ksp, PetscInt N, const PetscReal mu[], Mat X)
+{
+  PetscBool sna = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ksp, KSP_CLASSID, 1);
+  PetscValidHeaderSpecific(X, MAT_CLASSID, 4);
+  PetscCheck(N >= 0, PetscObjectComm((PetscObject)ksp), PETSC_ERR_ARG_OUTOFRANGE, "SNAGuessPredictFields: %" PetscInt_FMT " parameter points", N);
+  if (N) PetscValidRealPointer(mu, 3);
+  if (ksp->guess) PetscCall(PetscObjectTypeCompare((PetscObject)ksp->guess, KSPGUESSSNA, &sna));
+  PetscCheck(sna, PetscObjectComm((PetscObject)ksp), PETSC_ERR_ARG_WRONGSTATE, "SNAGuessPredictFields: the KSP has no sna initial guess (-ksp_guess_type sna -ksp_guess_sna_model <model.h5>, then KSPSetFromOptions())");
+  PetscCall(PetscLogEventBegin(KSPGUESS_SNA_Predict, ksp, X, 0, 0));
+  PetscUseMethod(ksp->guess, "SNAGuessPredictFields_C", (KSPGuess, PetscInt, const PetscReal[], Mat), (ksp->guess, N, mu, X));
+  PetscCall(PetscLogEventEnd(KSPGUESS_SNA_Predict, ksp, X, 0, 0));
+  PetscFunctionReturn(0);
+}
+
 static PetscBool SNAGuessPackageInitialized = PETSC_FALSE;
 
 static PetscErrorCode SNAGuessFinalizePackage(void)
@@ -634,6 +703,7 @@ PetscErrorCode SNAGuessInitializePackage(void)
   PetscCall(KSPInitializePackage());
   PetscCall(KSPGuessRegister(KSPGUESSSNA, KSPGuessCreate_SNA));
   PetscCall(PetscLogEventRegister("KSPGuessSNAForm", KSPGUESS_CLASSID, &KSPGUESS_SNA_Form));
+  PetscCall(PetscLogEventRegister("KSPGuessSNAPredict", KSPGUESS_CLASSID, &KSPGUESS_SNA_Predict));
   PetscCall(PetscLogEventRegister("KSPGuessSNAVtb", KSPGUESS_CLASSID, &KSPGUESS_SNA_BasisDot));
   PetscCall(PetscLogEventRegister("KSPGuessSNAVc", KSPGUESS_CLASSID, &KSPGUESS_SNA_BasisCombine));
   PetscCall(PetscRegisterFinalize(SNAGuessFinalizePackage));

@@ -114,6 +114,43 @@ PetscErrorCode SNAGuessBasisCombine(const SNAGuessBasis *B, PetscBool blas, Pets
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SNAGuessBasisCombineMany(const SNAGuessBasis *B, PetscInt m, PetscInt N, const PetscScalar C[], PetscScalar X[], PetscInt ldx)
+{
+  PetscFunctionBegin;
+  PetscCheck(m >= 0 && m <= B->k, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " basis vectors requested of %" PetscInt_FMT, m, B->k);
+  PetscCheck(ldx >= B->nloc, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "Leading dimension %" PetscInt_FMT " below the %" PetscInt_FMT " local rows", ldx, B->nloc);
+  if (!N || !B->nloc) PetscFunctionReturn(0);
+  PetscCall(PetscLogEventBegin(KSPGUESS_SNA_BasisCombine, 0, 0, 0, 0));
+  if (!m) {
+    for (PetscInt j = 0; j < N; j++) PetscCall(PetscArrayzero(X + j * ldx, B->nloc));
+  } else if (B->data) { /* one matrix-matrix product: the basis is read once for all N fields */
+    const PetscScalar one = 1, zero = 0;
+    PetscBLASInt      bn, bm, bN, lda, bldx;
+
+    PetscCall(PetscBLASIntCast(B->nloc, &bn));
+    PetscCall(PetscBLASIntCast(m, &bm));
+    PetscCall(PetscBLASIntCast(N, &bN));
+    PetscCall(PetscBLASIntCast(B->nloc, &lda));
+    PetscCall(PetscBLASIntCast(ldx, &bldx));
+    PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bN, &bm, &one, B->data, &lda, C, &bm, &zero, X, &bldx));
+  } else { /* separate vectors: one VecMAXPY per field, copied out */
+    Vec w;
+    PetscCall(VecDuplicate(B->v[0], &w));
+    for (PetscInt j = 0; j < N; j++) {
+      const PetscScalar *a;
+      PetscCall(VecSet(w, 0.0));
+      PetscCall(VecMAXPY(w, m, C + j * m, B->v));
+      PetscCall(VecGetArrayRead(w, &a));
+      PetscCall(PetscArraycpy(X + j * ldx, a, B->nloc));
+      PetscCall(VecRestoreArrayRead(w, &a));
+    }
+    PetscCall(VecDestroy(&w));
+  }
+  PetscCall(PetscLogFlops(2.0 * B->nloc * m * N));
+  PetscCall(PetscLogEventEnd(KSPGUESS_SNA_BasisCombine, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
 /* The fastest of reps passes V^T w then V c over all k vectors, in seconds, with one kernel. */
 static PetscErrorCode TimePasses(const SNAGuessBasis *B, PetscBool blas, Vec w, PetscScalar c[], PetscInt reps, PetscReal *best)
 {

@@ -4,13 +4,14 @@
 For each problem family (see FAMILIES) this script
   1. draws N_train training and N_test unseen parameter samples (Latin hypercube, fixed seeds),
   2. solves the training samples with snaps-poisson-param on --np ranks and writes the snapshots,
-  3. builds the model with snaps-pod (QR-based POD to 1e-12 + KHRONOS fit mu -> the POD coordinates
+  3. builds the model with snaps-pod (QR-based POD to 1e-12, or the family's own tolerance, + KHRONOS fit mu -> the POD coordinates
      down to projection error 1e-4) and, where the operator depends on mu, records V^T A(mu) V at
      N_OPERATOR_RECORDS training samples and fits it as a polynomial in mu (the model's /operator),
   4. solves the unseen samples in one process per guess type with the KSP kept across solves:
      zero guess, PETSc's fischer and pod guesses (history size N_train), the surrogate alone (sna,
      no correction), the Galerkin projection on all POD modes with the model's reduced operator
-     (sna_galerkin) and, where the operator changes, with V^T A V rebuilt from A (sna_galerkin_rebuild),
+     (sna_galerkin) and, where the operator changes, with V^T A V rebuilt from A (sna_galerkin_rebuild);
+     the sna run also predicts all unseen fields at once (SNAGuessPredictFields) for the surrogate-alone timing,
   5. checks the issue's targets and writes results.json (with the machine) and a plot.
 Usage: evaluate.py <output dir> [--size small|full] [--np 2] [--pc gamg,jacobi] [--repeat R] [--families load,design]
 """
@@ -48,7 +49,9 @@ FAMILIES = {
         "operator_degree": 1,  # kappa, hence A, is affine in mu: the reduced operator is fitted exactly
         # the source moves along one line: its load vectors span a few modes to rounding (17 at 1e-14), so the
         # Galerkin guess takes V^T b = (V^T W)(W^T b) from them (checked every solve) instead of a pass over V
-        "pod_extra": ["-rhs_tol", "1e-14", "-rhs_max_modes", "60"],
+        # POD truncated at 1e-11 (171 modes) instead of 1e-12 (203): the Galerkin guess's passes over the basis,
+        # most of its cost, are 16 % shorter, and 85 of 100 unseen solves still pass at iteration 0 with GAMG
+        "pod_extra": ["-rhs_tol", "1e-14", "-rhs_max_modes", "60", "-pod_tol", "1e-11"],
     },
 }
 N_OPERATOR_RECORDS = 12  # operators recorded for the fit (degree 1 in 3 parameters has 4 terms)
@@ -94,9 +97,9 @@ def guess_options(guess, n_train, model):
         "fischer": ["-ksp_guess_type", "fischer", "-ksp_guess_fischer_model", "2,%d" % n_train],
         "pod": ["-ksp_guess_type", "pod", "-ksp_guess_pod_size", str(n_train)],
         "sna": ["-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_scale", "0"],
-        "sna_galerkin": ["-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin"],
+        "sna_galerkin": ["-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin", "-batch_repeat", "0"],
         "sna_galerkin_rebuild": ["-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin",
-                                 "-ksp_guess_sna_operator_model", "false"],
+                                 "-ksp_guess_sna_operator_model", "false", "-batch_repeat", "0"],
     }[guess]
 
 
@@ -127,7 +130,7 @@ def family(out, name, fam, size, np_, pcs, repeat):
         with h5py.File(train) as f, h5py.File(recx, "w") as g:
             g["X"] = f["X"][:N_OPERATOR_RECORDS]
         t = run(mpi + common + ["-samples", recx, "-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin",
-                                "-ksp_guess_sna_record_operators", recs], os.path.join(d, "operators.log"))
+                                "-ksp_guess_sna_record_operators", recs, "-batch_repeat", "0"], os.path.join(d, "operators.log"))
         run(["mpirun", "-n", str(np_), os.path.join(BIN, "snaps-pod"), "-model", model, "-operators", recs, "-operator_degree",
              str(fam["operator_degree"]), "-results", os.path.join(d, "operator.json")], os.path.join(d, "operator_fit.log"))
         pod["operator"] = json.load(open(os.path.join(d, "operator.json")))
@@ -176,12 +179,16 @@ def summarize(fam, size, pc, pod, runs):
             "median_rel_l2_error": med(sna["guess_rel_l2_error"]), "max_rel_l2_error": max(sna["guess_rel_l2_error"]),
             "median_prediction_time_s": med([med(e["prediction_time_s"]) for e in runs["sna"]]),
             "median_coordinates_time_s": med([med(e["coordinates_time_s"]) for e in runs["sna"]]),
+            # all unseen samples at once (SNAGuessPredictFields: one SNA evaluation, one gemm), after the solves
+            "median_batch_prediction_time_s": med([e["batch_prediction_time_s"] for e in runs["sna"]]),
+            "median_batch_rel_l2_error": med(sna["batch_prediction_rel_l2_error"]),
             "median_fem_solve_time_s": fem_solve,
         },
     }
     s = r["surrogate"]
     s["speedup_field"] = s["median_fem_solve_time_s"] / s["median_prediction_time_s"]
     s["speedup_coordinates"] = s["median_fem_solve_time_s"] / s["median_coordinates_time_s"]
+    s["speedup_field_batch"] = s["median_fem_solve_time_s"] / s["median_batch_prediction_time_s"]
     iters_ratio = zero["median_iterations"] / max(sg["median_iterations"], 1)  # 0 iterations (the guess passes the test) counts as 1
     time_ratio = mtime["zero"] / mtime["sna_galerkin"]
     r["targets"] = {
@@ -193,8 +200,11 @@ def summarize(fam, size, pc, pod, runs):
                        "met": time_ratio >= TARGETS["time_ratio"]},
         "surrogate_error": {"value": s["median_rel_l2_error"], "target": "<= %g (median relative L2 error)" % TARGETS["surrogate_error"],
                             "met": s["median_rel_l2_error"] <= TARGETS["surrogate_error"]},
-        "surrogate_speedup_field": {"value": s["speedup_field"], "target": ">= %g (FEM assembly + solve / field prediction)" % TARGETS["surrogate_speedup"],
+        "surrogate_speedup_field": {"value": s["speedup_field"], "target": ">= %g (FEM assembly + solve / one field predicted alone, as the guess does)" % TARGETS["surrogate_speedup"],
                                     "met": s["speedup_field"] >= TARGETS["surrogate_speedup"]},
+        "surrogate_speedup_field_batch": {"value": s["speedup_field_batch"],
+                                          "target": ">= %g (FEM assembly + solve / time per field, the %d unseen samples' fields predicted at once)" % (TARGETS["surrogate_speedup"], size["n_test"]),
+                                          "met": s["speedup_field_batch"] >= TARGETS["surrogate_speedup"] and s["median_batch_rel_l2_error"] <= TARGETS["surrogate_error"]},
         "surrogate_speedup_coordinates": {"value": s["speedup_coordinates"], "target": ">= %g (FEM assembly + solve / POD coordinates)" % TARGETS["surrogate_speedup"],
                                           "met": s["speedup_coordinates"] >= TARGETS["surrogate_speedup"]},
     }

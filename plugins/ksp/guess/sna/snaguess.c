@@ -581,7 +581,11 @@ static PetscErrorCode SNAGuessPredictFields_SNA(KSPGuess guess, PetscInt N, cons
   PetscCheck(dense, comm, PETSC_ERR_ARG_WRONG, "SNAGuessPredictFields: the fields matrix must be dense (MatCreateDense()), one column per parameter point");
   PetscCall(MatGetLocalSize(X, &m, NULL));
   PetscCall(MatGetSize(X, NULL, &cols));
-  PetscCheck(m == g->model.V.nloc, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "SNAGuessPredictFields: the fields matrix has %" PetscInt_FMT " local rows on this rank but the operator's vectors have %" PetscInt_FMT, m, g->model.V.nloc);
+  {
+    PetscMPIInt bad = m != g->model.V.nloc, anybad; /* collective, so that no rank goes on alone */
+    PetscCallMPI(MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, comm));
+    PetscCheck(!anybad, comm, PETSC_ERR_ARG_SIZ, "SNAGuessPredictFields: the fields matrix's rows are not laid out as the operator's vectors (here %" PetscInt_FMT " local rows against %" PetscInt_FMT "): create it with MatCreateDense(comm, nlocal, PETSC_DECIDE, PETSC_DETERMINE, N, NULL, &X)", m, g->model.V.nloc);
+  }
   PetscCheck(cols == N, comm, PETSC_ERR_ARG_SIZ, "SNAGuessPredictFields: the fields matrix has %" PetscInt_FMT " columns for %" PetscInt_FMT " parameter points", cols, N);
   for (PetscInt i = 0; i < N * q; i++) PetscCheck(!PetscIsInfOrNanReal(mu[i]), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "SNAGuessPredictFields: parameter %" PetscInt_FMT " of point %" PetscInt_FMT " is not a finite number", i % q + 1, i / q);
   if (g->bmu) PetscCall(VecGetSize(g->bmu, &len));

@@ -1,0 +1,64 @@
+static const char help[] = "SNAGuessPredictFields() on PETSc's KSP tutorial ex2 matrix and its model (see ex2_snapshots.c).\n\n"
+                           "  -matrix <A.bin>  the matrix ex2 wrote with -ksp_view_mat binary:A.bin\n"
+                           "  -m <m> -n <n>    ex2's grid\n"
+                           "  -case ok|columns|rows|nan  ok: the fields at 3 points are the family's exact solutions;\n"
+                           "                   the others give the function a bad argument, which it must reject\n"
+                           "The model comes through -ksp_guess_type sna -ksp_guess_sna_model <model.h5>.\n";
+
+#include <snaps.h>
+
+int main(int argc, char **argv)
+{
+  const char *const cases[]                     = {"ok", "columns", "rows", "nan"};
+  char              matfile[PETSC_MAX_PATH_LEN] = "";
+  PetscInt          m = 24, n = 20, which = 0, N = 3, rows, lo, hi;
+  PetscReal         mu[6] = {0, 0, 0.5, 0.25, 1, 1}, worst = 0;
+  PetscViewer       viewer;
+  Mat               A, X;
+  KSP               ksp;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(SNAGuessInitializePackage());
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-matrix", matfile, sizeof(matfile), NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-m", &m, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-n", &n, NULL));
+  PetscCall(PetscOptionsGetEList(NULL, NULL, "-case", cases, 4, &which, NULL));
+  PetscCheck(matfile[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Give -matrix");
+  PetscCall(PetscViewerBinaryOpen(PETSC_COMM_WORLD, matfile, FILE_MODE_READ, &viewer));
+  PetscCall(MatCreate(PETSC_COMM_WORLD, &A));
+  PetscCall(MatLoad(A, viewer));
+  PetscCall(PetscViewerDestroy(&viewer));
+  PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
+  PetscCall(KSPSetOperators(ksp, A, A));
+  PetscCall(KSPSetFromOptions(ksp));
+  PetscCall(MatGetSize(A, &rows, NULL));
+  PetscCall(MatGetOwnershipRange(A, &lo, &hi));
+  if (which == 2) rows++; /* a matrix laid out for another problem */
+  PetscCall(MatCreateDense(PETSC_COMM_WORLD, which == 2 ? PETSC_DECIDE : hi - lo, PETSC_DECIDE, rows, which == 1 ? N + 1 : N, NULL, &X));
+  if (which == 3) mu[3] = NAN;
+  PetscCall(SNAGuessPredictFields(ksp, N, mu, X));
+  /* the training family u(mu) = (1 + mu1 (x - y)) (1 + mu2 x y) is bilinear in mu, which the model's
+     linear KHRONOS represents exactly: every predicted field is the family's solution */
+  for (PetscInt j = 0; j < N; j++) {
+    const PetscScalar *x;
+    PetscReal          err = 0, norm = 0;
+    PetscCall(MatDenseGetArrayRead(X, &x));
+    for (PetscInt row = lo; row < hi; row++) {
+      const PetscReal xi = (PetscReal)(row / n + 1) / (m + 1), yj = (PetscReal)(row % n + 1) / (n + 1);
+      const PetscReal u = (1 + mu[2 * j] * (xi - yj)) * (1 + mu[2 * j + 1] * xi * yj);
+      err += PetscSqr(PetscRealPart(x[j * (hi - lo) + row - lo]) - u);
+      norm += u * u;
+    }
+    PetscCall(MatDenseRestoreArrayRead(X, &x));
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &err, 1, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &norm, 1, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
+    worst = PetscMax(worst, PetscSqrtReal(err / norm));
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "predict_fields: %" PetscInt_FMT " fields, largest relative error against the exact family %.3e\n", N, (double)worst));
+  PetscCheck(worst < 1e-8, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The predicted fields are not the family's solutions (relative error %g)", (double)worst);
+  PetscCall(MatDestroy(&X));
+  PetscCall(KSPDestroy(&ksp));
+  PetscCall(MatDestroy(&A));
+  PetscCall(PetscFinalize());
+  return 0;
+}

@@ -48,7 +48,6 @@ static PetscErrorCode exact_u(PetscInt dim, PetscReal time, const PetscReal x[],
 PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonFEM *fem)
 {
   DM                  dm;
-  PetscFE             fe;
   PetscDS             ds;
   DMLabel             label;
   SNES                snes;
@@ -75,15 +74,7 @@ PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, 
   PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
   ncells = cEnd - cStart;
   PetscCallMPI(MPI_Allreduce(&ncells, &fem->cells, 1, MPIU_INT, MPI_SUM, comm));
-  /* Lagrange element of -petscspace_degree (default 1; PETSc's own default would be 0) */
-  fem->degree = 1;
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-petscspace_degree", &fem->degree, NULL));
-  PetscCheck(fem->degree >= 1 && fem->degree <= 8, comm, PETSC_ERR_USER_INPUT, "-petscspace_degree must be between 1 and 8, not %" PetscInt_FMT, fem->degree);
-  PetscCall(PetscFECreateLagrange(PETSC_COMM_SELF, dim, 1, fem->simplex, fem->degree, PETSC_DETERMINE, &fe));
-  PetscCall(PetscObjectSetName((PetscObject)fe, "u"));
-  PetscCall(DMSetField(dm, 0, NULL, (PetscObject)fe));
-  PetscCall(DMCreateDS(dm));
-  PetscCall(PetscFEDestroy(&fe));
+  PetscCall(PoissonMeshAddLagrangeField(dm, &fem->degree));
   fem_exact = exact;
   PetscCall(DMGetDS(dm, &ds));
   PetscCall(PetscDSSetResidual(ds, 0, f0_u, f1_u));

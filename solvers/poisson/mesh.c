@@ -42,3 +42,23 @@ PetscErrorCode PoissonMeshCreateSerial(MPI_Comm comm, const char program[], Pets
   PetscCall(DMPlexLabelComplete(*dm, label));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode PoissonMeshAddLagrangeField(DM dm, PetscInt *degree)
+{
+  PetscFE   fe;
+  PetscInt  dim;
+  PetscBool simplex;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetDimension(dm, &dim));
+  PetscCall(DMPlexIsSimplex(dm, &simplex));
+  *degree = 1;
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-petscspace_degree", degree, NULL));
+  PetscCheck(*degree >= 1 && *degree <= 8, PetscObjectComm((PetscObject)dm), PETSC_ERR_USER_INPUT, "-petscspace_degree must be between 1 and 8, not %" PetscInt_FMT, *degree);
+  PetscCall(PetscFECreateLagrange(PETSC_COMM_SELF, dim, 1, simplex, *degree, PETSC_DETERMINE, &fe));
+  PetscCall(PetscObjectSetName((PetscObject)fe, "u"));
+  PetscCall(DMSetField(dm, 0, NULL, (PetscObject)fe));
+  PetscCall(PetscFEDestroy(&fe));
+  PetscCall(DMCreateDS(dm));
+  PetscFunctionReturn(0);
+}

@@ -10,3 +10,7 @@
    distribution: on a distributed mesh, faces on partition boundaries would look like boundary faces. The
    caller distributes and applies the other -dm_ options. program names the options section and the mesh. */
 PETSC_EXTERN PetscErrorCode PoissonMeshCreateSerial(MPI_Comm, const char[], PetscInt, PetscReal, PetscReal, PetscInt, char[], size_t, PetscInt[], DM *);
+/* Gives dm one scalar Lagrange field "u" of degree -petscspace_degree (1 to 8; default 1, where PETSc's
+   own default would be 0) on its cells, simplices or tensor cells as the mesh has them, and creates its
+   PetscDS. Returns the degree. Collective. */
+PETSC_EXTERN PetscErrorCode PoissonMeshAddLagrangeField(DM, PetscInt *);

@@ -86,7 +86,6 @@ static PetscErrorCode BoundaryRows(PoissonParam *pp)
 PetscErrorCode PoissonParamCreate(MPI_Comm comm, PetscInt dim, PetscReal a, PetscReal b, const char kappa[], const char source[], PetscInt q, PoissonParam *pp)
 {
   DM          dm, pdm = NULL;
-  PetscFE     fe;
   PetscDS     ds;
   PetscMPIInt size;
   PetscInt    cStart, cEnd, ncells;
@@ -104,14 +103,7 @@ PetscErrorCode PoissonParamCreate(MPI_Comm comm, PetscInt dim, PetscReal a, Pets
   PetscCall(DMSetFromOptions(dm));
   PetscCall(DMViewFromOptions(dm, NULL, "-dm_view"));
   PetscCall(DMPlexIsSimplex(dm, &pp->simplex));
-  pp->degree = 1;
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-petscspace_degree", &pp->degree, NULL));
-  PetscCheck(pp->degree >= 1 && pp->degree <= 8, comm, PETSC_ERR_USER_INPUT, "-petscspace_degree must be between 1 and 8, not %" PetscInt_FMT, pp->degree);
-  PetscCall(PetscFECreateLagrange(PETSC_COMM_SELF, dim, 1, pp->simplex, pp->degree, PETSC_DETERMINE, &fe));
-  PetscCall(PetscObjectSetName((PetscObject)fe, "u"));
-  PetscCall(DMSetField(dm, 0, NULL, (PetscObject)fe));
-  PetscCall(PetscFEDestroy(&fe));
-  PetscCall(DMCreateDS(dm));
+  PetscCall(PoissonMeshAddLagrangeField(dm, &pp->degree));
   PetscCall(DMGetDS(dm, &ds));
   PetscCall(PetscDSSetResidual(ds, 0, f0_u, f1_u));
   PetscCall(PetscDSSetJacobian(ds, 0, 0, NULL, NULL, NULL, g3_uu));

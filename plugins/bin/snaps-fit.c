@@ -5,8 +5,10 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  -init_model <m.h5>   warm start from a saved model instead of a fresh initialisation\n"
                            "  -results <r.json>    JSON report: n_samples, n_params, train_mse, wall_time_s, iterations (outer, inner),\n"
                            "                       evaluations, ranks, machine, ...\n"
-                           "Class options: -sna_type khronos|aion, -sna_fit_type als|tao|infinite_descent, -sna_fit_lambda, -sna_fit_max_it,\n"
-                           "  -sna_fit_rtol, -sna_fit_atol, -sna_bounds, -sna_monitor, -sna_view; KHRONOS: -sna_khronos_nodes, -sna_khronos_degree,\n"
+                           "The model is written whenever the fit ends with a finite loss it lowered, also when it did not converge (the\n"
+                           "best iterate; the reason is printed and in the report); -sna_fit_error_if_not_converged then exits non-zero.\n"
+                           "Class options: -sna_type khronos|aion, -sna_fit_type auto|als|lm|tao|infinite_descent, -sna_fit_lambda,\n"
+                           "  -sna_fit_max_it, -sna_fit_rtol, -sna_fit_atol, -sna_fit_error_if_not_converged, -sna_bounds, -sna_monitor, -sna_view; KHRONOS: -sna_khronos_nodes, -sna_khronos_degree,\n"
                            "  -sna_khronos_modes, -sna_khronos_refine, -sna_khronos_enrich; AION (one output): -sna_aion_rank, -sna_aion_terms,\n"
                            "  -sna_aion_pencil auto|always|never, -sna_aion_init; TAO: -sna_fit_tao_type (lmvm, bncg, nls, brgn, ...),\n"
                            "  -sna_fit_tao_monitor.\n";
@@ -16,7 +18,7 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
 int main(int argc, char **argv)
 {
   char               data[PETSC_MAX_PATH_LEN], model[PETSC_MAX_PATH_LEN], init[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "", group[256] = "/";
-  PetscBool          hasdata, hasmodel, hasinit, hasresults, helpflg;
+  PetscBool          hasdata, hasmodel, hasinit, hasresults, helpflg, errorifnotconverged;
   Vec                X, Y;
   SNA                sna;
   PetscInt           N, d, q, nparams, its;
@@ -62,6 +64,9 @@ int main(int argc, char **argv)
   } else
     PetscCall(SNASetSizes(sna, d, q));
   PetscCall(SNASetFromOptions(sna));
+  /* the model is written before -sna_fit_error_if_not_converged turns a fit that did not converge into an error */
+  PetscCall(SNAGetErrorIfNotConverged(sna, &errorifnotconverged));
+  PetscCall(SNASetErrorIfNotConverged(sna, PETSC_FALSE));
 
   PetscCall(PetscTime(&t0));
   PetscCall(SNAFit(sna, X, Y));
@@ -81,9 +86,10 @@ int main(int argc, char **argv)
   }
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s (%s) on %" PetscInt_FMT " samples, %" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs, %" PetscInt_FMT " parameters, %d ranks\n", type, fittype, N, d, q, nparams, size));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training MSE %.6e (relative %.3e), %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)mse, (double)(var > 0 ? mse / var : mse), SNAConvergedReasons[reason], its, (double)(t1 - t0)));
-  PetscCheck(reason >= 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The fit diverged (%s); the model was not written", SNAConvergedReasons[reason]);
+  /* a finite loss that the fit lowered is a usable model (the best iterate), whether or not a tolerance was met */
+  PetscCall(SNACheckFitUsable(sna, "snaps-fit"));
   PetscCall(SNASave(sna, model));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: model written to %s\n", model));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: model written to %s%s\n", model, reason < 0 ? " (the best iterate of a fit that did not converge: raise -sna_fit_max_it, or loosen -sna_fit_rtol)" : ""));
 
   if (hasresults) {
     SNAPSReport report;
@@ -115,6 +121,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportWrite(report, results));
     PetscCall(SNAPSReportDestroy(&report));
   }
+  PetscCheck(!errorifnotconverged || reason > 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The fit did not converge (%s after %" PetscInt_FMT " iterations, -sna_fit_error_if_not_converged); the model was written to %s", SNAConvergedReasons[reason], its, model);
   PetscCall(SNADestroy(&sna));
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));

@@ -91,8 +91,9 @@ static PetscErrorCode FitCoordinates(const char prefix[], Vec inputs, PetscInt k
   PetscCall(SNAFit(*sna, inputs, Y));
   PetscCall(PetscTime(&t1));
   *seconds = (PetscReal)(t1 - t0);
+  PetscCall(SNACheckFitUsable(*sna, prefix ? prefix : "the SNA fit"));
   PetscCall(SNAGetConvergedReason(*sna, &reason));
-  PetscCheck(reason >= 0, comm, PETSC_ERR_NOT_CONVERGED, "The %sSNA fit diverged (%s); no model was written", prefix ? prefix : "", SNAConvergedReasons[reason]);
+  if (reason < 0) PetscCall(PetscPrintf(comm, "WARNING: %sSNA fit did not converge (%s): the model keeps its best iterate\n", prefix ? prefix : "", SNAConvergedReasons[reason]));
   PetscCall(VecDuplicate(Y, &P));
   PetscCall(SNAEvaluate(*sna, inputs, P));
   PetscCall(VecGetLocalSize(Y, &n));

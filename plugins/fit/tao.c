@@ -5,12 +5,18 @@
    solvers (nls, ntr, ...); types that provide residuals and their Jacobian (ops->residualjacobianlocal)
    with the least-squares solvers (brgn: Gauss-Newton, -sna_fit_tao_brgn_regularization_type lm for
    Levenberg-Marquardt). BRGN minimises the data loss with its own regularisation, not lambda. */
-#include <snaps/private/snaimpl.h>
+#include <snaps/private/snafitimpl.h>
 #include <petsctao.h>
 
 typedef struct {
   SNA              sna;
   PetscInt         n, N; /* local and global samples */
+  PetscInt         P, q; /* parameters, outputs */
+  PetscReal        lambda;
+  PetscInt         it0; /* iterations of earlier stages of the fit, for monitor numbering */
+  SNAFitStatistics work;
+  PetscReal        best_f; /* the lowest objective TAO evaluated, and where: TAO may end elsewhere */
+  PetscReal       *best_theta;
   const PetscReal *x, *y;
   VecScatter       toall; /* the distributed TAO vector to every rank's full copy */
   Vec              full;
@@ -52,7 +58,7 @@ static PetscErrorCode SNATaoSetModelParameters(SNATaoCtx *ctx, Vec theta)
   PetscCall(VecScatterBegin(ctx->toall, theta, ctx->full, INSERT_VALUES, SCATTER_FORWARD));
   PetscCall(VecScatterEnd(ctx->toall, theta, ctx->full, INSERT_VALUES, SCATTER_FORWARD));
   PetscCall(VecGetArrayRead(ctx->full, &th));
-  PetscCall((*ctx->sna->ops->setparameters)(ctx->sna, th));
+  PetscCall(SNAFitSetParameters(ctx->sna, th));
   PetscCall(VecRestoreArrayRead(ctx->full, &th));
   PetscFunctionReturn(0);
 }
@@ -61,7 +67,7 @@ static PetscErrorCode SNATaoObjectiveGradient(Tao tao, Vec theta, PetscReal *f, 
 {
   SNATaoCtx       *ctx = (SNATaoCtx *)ptr;
   SNA              sna = ctx->sna;
-  const PetscInt   np  = sna->nparams;
+  const PetscInt   np  = ctx->P;
   const PetscReal *th;
   PetscReal       *g, sse = 0, reg = 0;
   PetscInt         rstart, rend;
@@ -70,22 +76,27 @@ static PetscErrorCode SNATaoObjectiveGradient(Tao tao, Vec theta, PetscReal *f, 
   (void)tao;
   PetscCall(SNATaoSetModelParameters(ctx, theta));
   PetscCall(PetscArrayzero(ctx->grad, np + 1));
-  PetscCall((*sna->ops->lossgradientlocal)(sna, ctx->n, ctx->x, ctx->y, &sse, ctx->grad));
+  PetscCall(SNAFitLossGradientLocal(sna, ctx->n, ctx->x, ctx->y, &sse, ctx->grad));
   ctx->grad[np] = sse;
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, ctx->grad, np + 1, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)sna)));
   PetscCall(VecGetArrayRead(ctx->full, &th));
   for (PetscInt i = 0; i < np; i++) reg += th[i] * th[i];
-  *f = ctx->grad[np] / ctx->N + 0.5 * sna->lambda * reg;
-  if (PetscIsInfOrNanReal(*f)) ctx->nonfinite = PETSC_TRUE;
+  *f = ctx->grad[np] / ctx->N + 0.5 * ctx->lambda * reg;
+  if (PetscIsInfOrNanReal(*f))
+    ctx->nonfinite = PETSC_TRUE;
+  else if (*f < ctx->best_f) {
+    ctx->best_f = *f;
+    PetscCall(PetscArraycpy(ctx->best_theta, th, np));
+  }
   PetscCall(VecGetOwnershipRange(G, &rstart, &rend));
   PetscCall(VecGetArray(G, &g));
-  for (PetscInt i = rstart; i < rend; i++) g[i - rstart] = ctx->grad[i] / ctx->N + sna->lambda * th[i];
+  for (PetscInt i = rstart; i < rend; i++) g[i - rstart] = ctx->grad[i] / ctx->N + ctx->lambda * th[i];
   for (PetscInt i = 0; i < np; i++)
     if (PetscIsInfOrNanReal(ctx->grad[i])) ctx->nonfinite = PETSC_TRUE;
   PetscCall(VecRestoreArray(G, &g));
   PetscCall(VecRestoreArrayRead(ctx->full, &th));
-  sna->stats.function++;
-  sna->stats.gradient++;
+  ctx->work.function++;
+  ctx->work.gradient++;
   PetscFunctionReturn(0);
 }
 
@@ -94,7 +105,7 @@ static PetscErrorCode SNATaoHessian(Tao tao, Vec theta, Mat H, Mat Hpre, void *p
 {
   SNATaoCtx     *ctx = (SNATaoCtx *)ptr;
   SNA            sna = ctx->sna;
-  const PetscInt np  = sna->nparams;
+  const PetscInt np  = ctx->P;
   PetscReal     *a;
   PetscInt       rstart, rend, lda;
 
@@ -103,7 +114,7 @@ static PetscErrorCode SNATaoHessian(Tao tao, Vec theta, Mat H, Mat Hpre, void *p
   (void)Hpre;
   PetscCall(SNATaoSetModelParameters(ctx, theta));
   PetscCall(PetscArrayzero(ctx->hess, np * np));
-  PetscCall((*sna->ops->hessianlocal)(sna, ctx->n, ctx->x, ctx->y, ctx->hess));
+  PetscCall(SNAFitHessianLocal(sna, ctx->n, ctx->x, ctx->y, ctx->hess));
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, ctx->hess, np * np, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)sna)));
   for (PetscInt i = 0; i < np * np; i++)
     if (PetscIsInfOrNanReal(ctx->hess[i])) ctx->nonfinite = PETSC_TRUE;
@@ -111,11 +122,11 @@ static PetscErrorCode SNATaoHessian(Tao tao, Vec theta, Mat H, Mat Hpre, void *p
   PetscCall(MatDenseGetLDA(H, &lda));
   PetscCall(MatDenseGetArrayWrite(H, &a)); /* local rows, all columns, column-major */
   for (PetscInt i = rstart; i < rend; i++)
-    for (PetscInt j = 0; j < np; j++) a[j * lda + (i - rstart)] = ctx->hess[i * np + j] / ctx->N + (i == j ? sna->lambda : 0.0);
+    for (PetscInt j = 0; j < np; j++) a[j * lda + (i - rstart)] = ctx->hess[i * np + j] / ctx->N + (i == j ? ctx->lambda : 0.0);
   PetscCall(MatDenseRestoreArrayWrite(H, &a));
   PetscCall(MatAssemblyBegin(H, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(H, MAT_FINAL_ASSEMBLY));
-  sna->stats.hessian++;
+  ctx->work.hessian++;
   PetscFunctionReturn(0);
 }
 
@@ -133,13 +144,13 @@ static PetscErrorCode SNATaoResidual(Tao tao, Vec theta, Vec R, void *ptr)
   PetscCall(SNATaoSetModelParameters(ctx, theta));
   PetscCall(VecGetLocalSize(R, &nr));
   PetscCall(VecGetArrayWrite(R, &r));
-  PetscCall((*sna->ops->residualjacobianlocal)(sna, ctx->n, ctx->x, ctx->y, r, NULL));
+  PetscCall(SNAFitResidualJacobianLocal(sna, ctx->n, ctx->x, ctx->y, r, NULL));
   for (PetscInt i = 0; i < nr; i++) {
     r[i] *= scale;
     if (PetscIsInfOrNanReal(r[i])) ctx->nonfinite = PETSC_TRUE;
   }
   PetscCall(VecRestoreArrayWrite(R, &r));
-  sna->stats.function++;
+  ctx->work.function++;
   PetscFunctionReturn(0);
 }
 
@@ -147,7 +158,7 @@ static PetscErrorCode SNATaoJacobian(Tao tao, Vec theta, Mat J, Mat Jpre, void *
 {
   SNATaoCtx     *ctx = (SNATaoCtx *)ptr;
   SNA            sna = ctx->sna;
-  const PetscInt np = sna->nparams, nr = ctx->n * sna->dim_out;
+  const PetscInt np = ctx->P, nr = ctx->n * ctx->q;
   PetscReal     *a, *r, scale = 1.0 / PetscSqrtReal((PetscReal)ctx->N);
   PetscInt       lda;
 
@@ -156,7 +167,7 @@ static PetscErrorCode SNATaoJacobian(Tao tao, Vec theta, Mat J, Mat Jpre, void *
   (void)Jpre;
   PetscCall(SNATaoSetModelParameters(ctx, theta));
   PetscCall(PetscMalloc1(nr, &r));
-  PetscCall((*sna->ops->residualjacobianlocal)(sna, ctx->n, ctx->x, ctx->y, r, ctx->jac));
+  PetscCall(SNAFitResidualJacobianLocal(sna, ctx->n, ctx->x, ctx->y, r, ctx->jac));
   PetscCall(PetscFree(r));
   PetscCall(MatDenseGetLDA(J, &lda));
   PetscCall(MatDenseGetArrayWrite(J, &a));
@@ -168,7 +179,7 @@ static PetscErrorCode SNATaoJacobian(Tao tao, Vec theta, Mat J, Mat Jpre, void *
   PetscCall(MatDenseRestoreArrayWrite(J, &a));
   PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
-  sna->stats.gradient++;
+  ctx->work.gradient++;
   PetscFunctionReturn(0);
 }
 
@@ -189,70 +200,112 @@ static PetscErrorCode SNATaoMonitor(Tao tao, void *ptr)
   PetscCall(TaoGetSolutionStatus(tao, NULL, &f, NULL, NULL, NULL, NULL));
   if (!ctx->brgn) {
     PetscCall(VecNorm(theta, NORM_2, &reg));
-    reg = 0.5 * sna->lambda * reg * reg;
+    reg = 0.5 * ctx->lambda * reg * reg;
   }
-  sse             = (f - reg) * ctx->N;
-  sna->iterations = its;
-  PetscCall(SNAMonitor(sna, its, 2.0 * sse / ((PetscReal)ctx->N * sna->dim_out)));
+  sse = (f - reg) * ctx->N;
+  PetscCall(SNAFitMonitor(sna, ctx->it0 + its, 2.0 * sse / ((PetscReal)ctx->N * ctx->q)));
   PetscFunctionReturn(0);
 }
 
-/* TAO types that need the exact Hessian or the residual Jacobian of the model. */
-static PetscErrorCode SNATaoCheckType(SNA sna, Tao tao)
+/* Whether the chosen TAO type needs the exact Hessian or the residual Jacobian of the model, checked against
+   what the SNA's type provides. */
+static PetscErrorCode SNATaoCheckType(SNA sna, Tao tao, PetscBool *needH, PetscBool *needJ)
 {
   const char *const newton[] = {TAONLS, TAONTR, TAONTL, TAOBNLS, TAOBNTR, TAOBNTL}, *const lsq[] = {TAOBRGN, TAOPOUNDERS};
-  PetscBool match;
+  PetscBool match, has;
   TaoType   type;
+  SNAType   snatype;
 
   PetscFunctionBegin;
+  *needH = *needJ = PETSC_FALSE;
+  PetscCall(SNAGetType(sna, &snatype));
   PetscCall(TaoGetType(tao, &type));
   for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(newton); i++) {
     PetscCall(PetscStrcmp(type, newton[i], &match));
-    PetscCheck(!match || sna->ops->hessianlocal, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "TAO type %s needs the Hessian of the loss, which SNA type %s does not provide; use lmvm, bncg or another gradient-only type", type, ((PetscObject)sna)->type_name);
+    if (!match) continue;
+    PetscCall(SNAFitHasOperation(sna, SNA_FIT_OP_HESSIAN, SNAFITTAO, &has));
+    PetscCheck(has, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "TAO type %s needs the Hessian of the loss, which SNA type %s does not provide; use lmvm, bncg or another gradient-only type", type, snatype);
+    *needH = PETSC_TRUE;
   }
   for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(lsq); i++) {
     PetscCall(PetscStrcmp(type, lsq[i], &match));
-    PetscCheck(!match || sna->ops->residualjacobianlocal, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "TAO type %s needs the residuals and their Jacobian, which SNA type %s does not provide; use lmvm, bncg or another gradient-only type", type, ((PetscObject)sna)->type_name);
+    if (!match) continue;
+    PetscCall(SNAFitHasOperation(sna, SNA_FIT_OP_RESIDUAL_JACOBIAN, SNAFITTAO, &has));
+    PetscCheck(has, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "TAO type %s needs the residuals and their Jacobian, which SNA type %s does not provide; use lmvm, bncg or another gradient-only type", type, snatype);
+    *needJ = PETSC_TRUE;
   }
   PetscFunctionReturn(0);
 }
 
-/* Fits all parameters at once with a TAO solver (default LMVM, a limited-memory quasi-Newton). */
+/* The SNA's reason for TAO's: the budget is not convergence, and a failed line search that still lowered the
+   loss from the start (typically at rounding level near the optimum) is a stall, not a divergence. */
+static SNAConvergedReason SNATaoReason(TaoConvergedReason reason, PetscReal f0, PetscReal best)
+{
+  if (reason == TAO_DIVERGED_MAXITS || reason == TAO_DIVERGED_MAXFCN) return SNA_DIVERGED_ITS;
+  if (reason > 0) return SNA_CONVERGED_TAO;
+  return best < f0 ? SNA_CONVERGED_STALLED : SNA_DIVERGED_TAO;
+}
+
+/* Copies the model's parameters into TAO's distributed vector. */
+static PetscErrorCode SNATaoGetModelParameters(SNATaoCtx *ctx, Vec theta)
+{
+  PetscReal *th, *t;
+  PetscInt   rstart, rend;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(ctx->P, &th));
+  PetscCall(SNAGetParameters(ctx->sna, th));
+  PetscCall(VecGetOwnershipRange(theta, &rstart, &rend));
+  PetscCall(VecGetArray(theta, &t));
+  PetscCall(PetscArraycpy(t, th + rstart, rend - rstart));
+  PetscCall(VecRestoreArray(theta, &t));
+  PetscCall(PetscFree(th));
+  PetscFunctionReturn(0);
+}
+
+/*MC
+  SNAFITTAO - "tao": all parameters at once by a PETSc TAO solver (default LMVM, a limited-memory quasi-Newton)
+
+  TAO's options take the SNA's prefix plus "sna_fit_": -sna_fit_tao_type lmvm|bncg|nls|brgn|..., -sna_fit_tao_monitor.
+  Newton types (nls, ntr, ...) need the type's exact Hessian (aion), least-squares types (brgn) its residual
+  Jacobian (khronos, aion). The model keeps the lowest-loss point TAO evaluated.
+
+  Level: intermediate
+
+.seealso: SNAFITLM, SNAFit()
+M*/
 PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
 {
   SNATaoCtx          ctx = {0};
   Tao                tao, sub;
   Vec                theta, R = NULL;
   Mat                H = NULL, J = NULL;
-  PetscReal         *th;
-  const PetscReal   *full;
   const char        *prefix;
-  PetscInt           rstart, rend, its, nlocal, lits = 0;
+  PetscInt           its, nlocal, lits = 0, max_it, d;
+  PetscReal          f0;
+  PetscBool          needH, needJ;
   TaoConvergedReason reason;
+  SNAConvergedReason snareason;
   SNATaoFailure      failure = {0};
   PetscErrorCode     ierr;
   MPI_Comm           comm = PetscObjectComm((PetscObject)sna);
 
   PetscFunctionBegin;
   ctx.sna = sna;
-  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &ctx.n, &ctx.x));
-  PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &ctx.n, &ctx.y));
-  PetscCall(SNAGlobalCount(sna, ctx.n, &ctx.N));
-  PetscCall(PetscCalloc1(sna->nparams + 1, &ctx.grad));
+  PetscCall(SNAFitHasOperation(sna, SNA_FIT_OP_GRADIENT, SNAFITTAO, NULL));
+  PetscCall(SNAGetSizes(sna, &d, &ctx.q));
+  PetscCall(SNAGetNumParameters(sna, &ctx.P));
+  PetscCall(SNAGetIterationNumber(sna, &ctx.it0));
+  PetscCall(SNAFitGetSettings(sna, &ctx.lambda, NULL, NULL, &max_it));
+  PetscCall(SNAFitGetData(sna, X, Y, &ctx.n, &ctx.N, &ctx.x, &ctx.y));
+  PetscCall(PetscCalloc1(ctx.P + 1, &ctx.grad));
+  PetscCall(PetscMalloc1(ctx.P, &ctx.best_theta));
+  ctx.best_f = PETSC_MAX_REAL;
 
-  PetscCall(VecCreateMPI(comm, PETSC_DECIDE, sna->nparams, &theta));
+  PetscCall(VecCreateMPI(comm, PETSC_DECIDE, ctx.P, &theta));
+  PetscCall(VecGetLocalSize(theta, &nlocal));
   PetscCall(VecScatterCreateToAll(theta, &ctx.toall, &ctx.full));
-  PetscCall(PetscMalloc1(sna->nparams, &th));
-  PetscCall((*sna->ops->getparameters)(sna, th));
-  PetscCall(VecGetOwnershipRange(theta, &rstart, &rend));
-  nlocal = rend - rstart;
-  {
-    PetscReal *t;
-    PetscCall(VecGetArray(theta, &t));
-    PetscCall(PetscArraycpy(t, th + rstart, nlocal));
-    PetscCall(VecRestoreArray(theta, &t));
-  }
-  PetscCall(PetscFree(th));
+  PetscCall(SNATaoGetModelParameters(&ctx, theta));
 
   PetscCall(TaoCreate(comm, &tao));
   PetscCall(TaoSetType(tao, TAOLMVM));
@@ -261,26 +314,32 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
   PetscCall(TaoAppendOptionsPrefix(tao, "sna_fit_"));
   PetscCall(TaoSetSolution(tao, theta));
   PetscCall(TaoSetObjectiveAndGradient(tao, NULL, SNATaoObjectiveGradient, &ctx));
-  if (sna->ops->hessianlocal) {
-    PetscCall(PetscMalloc1(sna->nparams * sna->nparams, &ctx.hess));
-    PetscCall(MatCreateDense(comm, nlocal, nlocal, sna->nparams, sna->nparams, NULL, &H));
+  PetscCall(TaoSetMaximumIterations(tao, max_it));
+  PetscCall(TaoSetMaximumFunctionEvaluations(tao, 10 * max_it + 100));
+  PetscCall(TaoSetTolerances(tao, 0.0, 0.0, 0.0));
+  PetscCall(TaoSetMonitor(tao, SNATaoMonitor, &ctx, NULL));
+  PetscCall(TaoSetFromOptions(tao));
+  PetscCall(SNATaoCheckType(sna, tao, &needH, &needJ));
+  if (needH) { /* dense P x P: only for the Newton types that use it */
+    PetscCall(PetscMalloc1(ctx.P * ctx.P, &ctx.hess));
+    PetscCall(MatCreateDense(comm, nlocal, nlocal, ctx.P, ctx.P, NULL, &H));
     PetscCall(TaoSetHessian(tao, H, H, SNATaoHessian, &ctx));
   }
-  if (sna->ops->residualjacobianlocal) {
-    const PetscInt nr = ctx.n * sna->dim_out;
-    PetscCall(PetscMalloc1(nr * sna->nparams, &ctx.jac));
+  if (needJ) {
+    const PetscInt nr = ctx.n * ctx.q;
+    PetscCall(PetscMalloc1(nr * ctx.P, &ctx.jac));
     PetscCall(VecCreateMPI(comm, nr, PETSC_DETERMINE, &R));
-    PetscCall(MatCreateDense(comm, nr, nlocal, PETSC_DETERMINE, sna->nparams, NULL, &J));
+    PetscCall(MatCreateDense(comm, nr, nlocal, PETSC_DETERMINE, ctx.P, NULL, &J));
     PetscCall(TaoSetResidualRoutine(tao, R, SNATaoResidual, &ctx));
     PetscCall(TaoSetJacobianResidualRoutine(tao, J, J, SNATaoJacobian, &ctx));
   }
-  PetscCall(TaoSetMaximumIterations(tao, sna->max_it));
-  PetscCall(TaoSetMaximumFunctionEvaluations(tao, 10 * sna->max_it + 100));
-  PetscCall(TaoSetTolerances(tao, 0.0, 0.0, 0.0));
-  if (sna->numbermonitors) PetscCall(TaoSetMonitor(tao, SNATaoMonitor, &ctx, NULL));
-  PetscCall(TaoSetFromOptions(tao));
-  PetscCall(SNATaoCheckType(sna, tao));
   PetscCall(PetscObjectTypeCompare((PetscObject)tao, TAOBRGN, &ctx.brgn));
+  { /* the starting objective, to tell a stall below it from a failure */
+    Vec G;
+    PetscCall(VecDuplicate(theta, &G));
+    PetscCall(SNATaoObjectiveGradient(tao, theta, &f0, G, &ctx));
+    PetscCall(VecDestroy(&G));
+  }
   PetscCall(PetscPushErrorHandler(SNATaoErrorHandler, &failure));
   ierr = TaoSolve(tao); /* not PetscCall: TAO raises an error when the objective becomes NaN or Inf */
   PetscCall(PetscPopErrorHandler());
@@ -297,22 +356,32 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
     PetscCall(TaoGetLinearSolveIterations(sub, &lits));
   } else
     PetscCall(TaoGetLinearSolveIterations(tao, &lits));
-  sna->iterations  = its;
-  sna->stats.outer = its;
-  sna->stats.inner = lits;
-  sna->reason      = reason == TAO_DIVERGED_MAXITS ? SNA_CONVERGED_ITS : (reason > 0 ? SNA_CONVERGED_TAO : SNA_DIVERGED_TAO);
-  if (ierr) {
-    sna->reason = SNA_DIVERGED_NANORINF;
+  ctx.work.outer = its;
+  ctx.work.inner = lits;
+  if (ctx.brgn) { /* its objective is its own; compare the data loss at its solution with the start's */
+    Vec G;
+    PetscCall(VecDuplicate(theta, &G));
+    PetscCall(SNATaoObjectiveGradient(tao, theta, &ctx.best_f, G, &ctx));
+    PetscCall(VecDestroy(&G));
+  }
+  snareason = SNATaoReason(reason, f0, ctx.best_f);
+  if (ierr && !(ctx.best_f < f0)) {
+    snareason = SNA_DIVERGED_NANORINF;
     PetscCall(PetscInfo(sna, "TAO stopped on NaN or Inf: %s\n", failure.message));
+  } else if (ierr) {
+    snareason = SNA_CONVERGED_STALLED; /* overflow in a trial step after progress: keep the best point */
+    PetscCall(PetscInfo(sna, "TAO stopped on NaN or Inf after lowering the loss: %s\n", failure.message));
   } else
     PetscCall(PetscInfo(sna, "TAO stopped after %" PetscInt_FMT " iterations: %s\n", its, TaoConvergedReasons[reason]));
+  PetscCall(SNAFitAddWork(sna, its, &ctx.work));
+  PetscCall(SNAFitSetReason(sna, snareason));
 
-  /* the final solution, not the last line-search trial point */
-  PetscCall(VecScatterBegin(ctx.toall, theta, ctx.full, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterEnd(ctx.toall, theta, ctx.full, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecGetArrayRead(ctx.full, &full));
-  PetscCall((*sna->ops->setparameters)(sna, full));
-  PetscCall(VecRestoreArrayRead(ctx.full, &full));
+  /* the lowest-loss point evaluated, not TAO's last iterate or line-search trial; BRGN evaluates residuals
+     only, and its solution is its best accepted point */
+  if (ctx.brgn || !(ctx.best_f < PETSC_MAX_REAL))
+    PetscCall(SNATaoSetModelParameters(&ctx, theta));
+  else
+    PetscCall(SNAFitSetParameters(sna, ctx.best_theta));
 
   PetscCall(TaoDestroy(&tao));
   PetscCall(MatDestroy(&H));
@@ -322,9 +391,9 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
   PetscCall(VecDestroy(&ctx.full));
   PetscCall(VecDestroy(&theta));
   PetscCall(PetscFree(ctx.grad));
+  PetscCall(PetscFree(ctx.best_theta));
   PetscCall(PetscFree(ctx.hess));
   PetscCall(PetscFree(ctx.jac));
-  PetscCall(VecRestoreArrayRead(X, &ctx.x));
-  PetscCall(VecRestoreArrayRead(Y, &ctx.y));
+  PetscCall(SNAFitRestoreData(sna, X, Y, &ctx.x, &ctx.y));
   PetscFunctionReturn(0);
 }

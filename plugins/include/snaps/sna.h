@@ -23,23 +23,34 @@ typedef const char *SNAFitType;
 #define SNAFITALS             "als"
 #define SNAFITTAO             "tao"
 #define SNAFITINFINITEDESCENT "infinite_descent" /* single outer step solving grad L(theta + delta) = 0 (SCIENCE.md 5) */
+#define SNAFITLM              "lm"               /* Levenberg-Marquardt on all parameters (damped Gauss-Newton, direct solve) */
+#define SNAFITAUTO            "auto"             /* KHRONOS's default: Levenberg-Marquardt for models it can afford, else ALS */
 
-/* Why SNAFit() stopped. Positive: converged; negative: diverged or failed. */
+/* Why SNAFit() stopped. Positive: converged; negative: not converged (as KSPConvergedReason). Whatever the
+   reason, the model holds the best iterate the fit saw. */
 typedef enum {
   SNA_CONVERGED_ITERATING  = 0,
   SNA_CONVERGED_ATOL       = 2, /* training loss below -sna_fit_atol */
   SNA_CONVERGED_RTOL       = 3, /* relative loss decrease below -sna_fit_rtol */
   SNA_CONVERGED_TAO        = 4, /* TAO reported convergence */
-  SNA_CONVERGED_ITS        = 5, /* -sna_fit_max_it sweeps done (the normal end of a fixed budget) */
   SNA_CONVERGED_STATIONARY = 6, /* grad L = 0 solved: the Newton decrement fell to rounding level */
+  SNA_CONVERGED_STALLED    = 7, /* no step lowers the (finite) loss any more: a line search or the damping failed at
+                                   rounding level, below the starting loss */
   SNA_DIVERGED_NANORINF    = -1,
-  SNA_DIVERGED_TAO         = -2
+  SNA_DIVERGED_TAO         = -2, /* TAO failed without lowering the loss */
+  SNA_DIVERGED_ITS         = -3, /* -sna_fit_max_it sweeps or iterations done before any tolerance was met */
+  SNA_DIVERGED_NO_PROGRESS = -4  /* no step lowered the loss below its starting value */
 } SNAConvergedReason;
 PETSC_EXTERN const char *const *SNAConvergedReasons;
 
 PETSC_EXTERN PetscClassId      SNA_CLASSID;
 PETSC_EXTERN PetscLogEvent     SNA_SetUp, SNA_Fit, SNA_Evaluate, SNA_EvaluateGrid, SNA_Load, SNA_Save;
 PETSC_EXTERN PetscFunctionList SNAList;
+
+/* Registers a fitting algorithm for -sna_fit_type: for one SNA type, or (type NULL) for every type that has the
+   operations the fit needs (a generic fit checks them and names what is missing). A type-specific registration
+   is found before a generic one of the same name. */
+PETSC_EXTERN PetscErrorCode SNAFitRegister(const char[], SNAType, PetscErrorCode (*)(SNA, Vec, Vec));
 
 /* Registers the class, its log events and the built-in types; called on first use. */
 PETSC_EXTERN PetscErrorCode SNAInitializePackage(void);
@@ -81,7 +92,8 @@ PETSC_EXTERN PetscErrorCode SNAGetBounds(SNA, const PetscReal *[], const PetscRe
 /* Number of trainable parameters (valid after SNASetUp()). */
 PETSC_EXTERN PetscErrorCode SNAGetNumParameters(SNA, PetscInt *);
 
-/* Chooses the fitting algorithm (SNAFITALS, SNAFITTAO, SNAFITINFINITEDESCENT). */
+/* Chooses the fitting algorithm (SNAFITAUTO, SNAFITALS, SNAFITLM, SNAFITTAO, SNAFITINFINITEDESCENT, or any
+   registered with SNAFitRegister()). */
 PETSC_EXTERN PetscErrorCode SNASetFitType(SNA, SNAFitType);
 /* Returns the fitting algorithm. */
 PETSC_EXTERN PetscErrorCode SNAGetFitType(SNA, SNAFitType *);
@@ -91,6 +103,14 @@ PETSC_EXTERN PetscErrorCode SNASetRegularization(SNA, PetscReal);
 PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt);
 /* Fits the model to samples X (block size d) and targets Y (block size q). */
 PETSC_EXTERN PetscErrorCode SNAFit(SNA, Vec, Vec);
+/* Makes SNAFit() raise PETSC_ERR_NOT_CONVERGED when the fit ends with a negative reason (-sna_fit_error_if_not_converged);
+   the model still holds the best iterate. */
+PETSC_EXTERN PetscErrorCode SNASetErrorIfNotConverged(SNA, PetscBool);
+/* Whether SNAFit() raises an error when the fit does not converge. */
+PETSC_EXTERN PetscErrorCode SNAGetErrorIfNotConverged(SNA, PetscBool *);
+/* Raises PETSC_ERR_NOT_CONVERGED (the message starts with who) if the last fit failed: a non-finite loss, or
+   no decrease from the start. A fit that only ran out of iterations holds a usable best iterate. */
+PETSC_EXTERN PetscErrorCode SNACheckFitUsable(SNA, const char[]);
 /* Why the last fit stopped. */
 PETSC_EXTERN PetscErrorCode SNAGetConvergedReason(SNA, SNAConvergedReason *);
 /* Number of sweeps (ALS) or iterations (TAO) of the last fit, all levels together. */

@@ -1,8 +1,6 @@
 /* The SNA class interface: create, configure, fit, evaluate, view, destroy. */
 #include <snaps/private/snaimpl.h>
 
-static const char *const SNAFitTypes[] = {SNAFITALS, SNAFITTAO, SNAFITINFINITEDESCENT};
-
 /* Creates an SNA of type khronos on comm; every rank holds the whole (small) model. */
 PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
 {
@@ -19,7 +17,7 @@ PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
   s->rtol    = 1e-10;
   s->max_it  = 100;
   s->reason  = SNA_CONVERGED_ITERATING;
-  PetscCall(PetscStrallocpy(SNAFITALS, &s->fittype));
+  PetscCall(PetscStrallocpy(SNAFITAUTO, &s->fittype));
   /* a default type, so that type-specific setters such as SNAKhronosSetBasis() always apply */
   PetscCall(SNASetType(s, SNAKHRONOS));
   *sna = s;
@@ -94,12 +92,30 @@ PetscErrorCode SNAAppendOptionsPrefix(SNA sna, const char prefix[])
   PetscFunctionReturn(0);
 }
 
+/* -sna_fit_type: any fit registered for the current type (after the type has picked its natural one). */
+static PetscErrorCode SNASetFromOptions_FitType(SNA sna, PetscOptionItems *PetscOptionsObject)
+{
+  char      fittype[64], names[512], text[640];
+  PetscBool flg;
+  PetscErrorCode (*fit)(SNA, Vec, Vec);
+
+  PetscFunctionBegin;
+  PetscCall(SNAFitGetNames(sna, names, sizeof(names)));
+  PetscCall(PetscSNPrintf(text, sizeof(text), "Fitting algorithm (%s)", names));
+  PetscCall(PetscOptionsString("-sna_fit_type", text, "SNASetFitType", sna->fittype, fittype, sizeof(fittype), &flg));
+  if (!flg) PetscFunctionReturn(0);
+  PetscCall(SNAFitFind(sna, fittype, &fit));
+  PetscCheck(fit, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown -sna_fit_type %s for SNA type %s: use one of %s", fittype, ((PetscObject)sna)->type_name, names);
+  PetscCall(SNASetFitType(sna, fittype));
+  PetscFunctionReturn(0);
+}
+
 /* Reads the class options, then the type's. */
 PetscErrorCode SNASetFromOptions(SNA sna)
 {
   char      type[256];
   PetscBool flg, monitor = PETSC_FALSE;
-  PetscInt  fitindex = 0, nb = 2 * 64;
+  PetscInt  nb = 2 * 64;
   PetscReal bounds[2 * 64];
 
   PetscFunctionBegin;
@@ -108,17 +124,12 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscObjectOptionsBegin((PetscObject)sna);
   PetscCall(PetscOptionsFList("-sna_type", "Separable neural architecture", "SNASetType", SNAList, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : SNAKHRONOS, type, sizeof(type), &flg));
   if (flg || !((PetscObject)sna)->type_name) PetscCall(SNASetType(sna, flg ? type : SNAKHRONOS));
-  /* the current fit type, after the type has picked its natural one */
-  for (fitindex = 0; fitindex < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(SNAFitTypes); fitindex++) {
-    PetscCall(PetscStrcmp(sna->fittype, SNAFitTypes[fitindex], &flg));
-    if (flg) break;
-  }
-  PetscCall(PetscOptionsEList("-sna_fit_type", "Fitting algorithm", "SNASetFitType", SNAFitTypes, (PetscInt)PETSC_STATIC_ARRAY_LENGTH(SNAFitTypes), SNAFitTypes[fitindex < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(SNAFitTypes) ? fitindex : 0], &fitindex, &flg));
-  if (flg) PetscCall(SNASetFitType(sna, SNAFitTypes[fitindex]));
+  PetscCall(SNASetFromOptions_FitType(sna, PetscOptionsObject));
   PetscCall(PetscOptionsReal("-sna_fit_lambda", "Tikhonov weight lambda of the loss (1/2N)|y-u|^2 + (lambda/2)|theta|^2", "SNASetRegularization", sna->lambda, &sna->lambda, NULL));
   PetscCall(PetscOptionsReal("-sna_fit_atol", "Stop when the training MSE falls below this", "SNASetTolerances", sna->atol, &sna->atol, NULL));
-  PetscCall(PetscOptionsReal("-sna_fit_rtol", "Stop when the relative MSE decrease of a sweep falls below this", "SNASetTolerances", sna->rtol, &sna->rtol, NULL));
-  PetscCall(PetscOptionsInt("-sna_fit_max_it", "Maximum sweeps (ALS) or iterations (TAO) per level", "SNASetTolerances", sna->max_it, &sna->max_it, NULL));
+  PetscCall(PetscOptionsReal("-sna_fit_rtol", "Stop when a sweep or step lowers the training MSE by less than rtol times the variance of the targets", "SNASetTolerances", sna->rtol, &sna->rtol, NULL));
+  PetscCall(PetscOptionsInt("-sna_fit_max_it", "Maximum sweeps (ALS) and iterations (LM, TAO) per level", "SNASetTolerances", sna->max_it, &sna->max_it, NULL));
+  PetscCall(PetscOptionsBool("-sna_fit_error_if_not_converged", "Raise an error when a fit ends without converging (the model keeps its best iterate)", "SNASetErrorIfNotConverged", sna->errorifnotconverged, &sna->errorifnotconverged, NULL));
   PetscCall(SNASetTolerances(sna, sna->atol, sna->rtol, sna->max_it));
   PetscCall(SNASetRegularization(sna, sna->lambda));
   PetscCall(PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg));
@@ -371,9 +382,8 @@ static PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X)
 /* Fits the model to (X, Y), warm-starting from the current parameters if already set up. */
 PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
 {
-  PetscInt  nx, ny, bsx, bsy, N;
-  PetscBool istao;
-  MPI_Comm  comm;
+  PetscInt nx, ny, bsx, bsy, N;
+  MPI_Comm comm;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
@@ -402,20 +412,81 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   sna->iterations = 0;
   sna->reason     = SNA_CONVERGED_ITERATING;
   PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
-  PetscCall(PetscStrcmp(sna->fittype, SNAFITTAO, &istao));
-  if (istao) {
-    PetscCheck(sna->ops->lossgradientlocal, comm, PETSC_ERR_SUP, "SNA type %s has no gradient, so it cannot be fitted with -sna_fit_type tao", ((PetscObject)sna)->type_name);
-    PetscCall(SNAFit_TAO(sna, X, Y));
-  } else {
-    PetscCheck(sna->ops->fit, comm, PETSC_ERR_SUP, "SNA type %s cannot be fitted with -sna_fit_type %s", ((PetscObject)sna)->type_name, sna->fittype);
-    PetscCall((*sna->ops->fit)(sna, X, Y));
-  }
+  PetscCall(SNAFitComputeScale(sna, Y));
+  PetscCall(SNAComputeMSE(sna, X, Y, &sna->fit_mse0));
+  PetscCall(SNAFitRun(sna, sna->fittype, X, Y));
   PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
   sna->monitorstage = NULL;
   if (!sna->stats.outer) sna->stats.outer = sna->iterations;
   PetscCall(SNAComputeMSE(sna, X, Y, &sna->fit_mse));
   if (PetscIsInfOrNanReal(sna->fit_mse)) sna->reason = SNA_DIVERGED_NANORINF;
   PetscCall(SNAViewFromOptions(sna, NULL, "-sna_view"));
+  PetscCheck(!sna->errorifnotconverged || sna->reason > 0, comm, PETSC_ERR_NOT_CONVERGED, "SNAFit (-sna_fit_type %s) did not converge: %s after %" PetscInt_FMT " iterations, training MSE %g (-sna_fit_error_if_not_converged)", sna->fittype, SNAConvergedReasons[sna->reason], sna->iterations, (double)sna->fit_mse);
+  PetscFunctionReturn(0);
+}
+
+/*@
+  SNASetErrorIfNotConverged - Makes SNAFit() raise PETSC_ERR_NOT_CONVERGED when a fit ends with a negative reason
+
+  Logically Collective
+
+  Input Parameters:
++ sna - the SNA
+- flg - PETSC_TRUE to raise the error
+
+  Options Database Key:
+. -sna_fit_error_if_not_converged - the same
+
+  Notes:
+  The model holds the best iterate of the fit either way.
+
+  Level: intermediate
+
+.seealso: SNAGetConvergedReason(), SNAFit()
+@*/
+PetscErrorCode SNASetErrorIfNotConverged(SNA sna, PetscBool flg)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  sna->errorifnotconverged = flg;
+  PetscFunctionReturn(0);
+}
+
+/* Whether SNAFit() raises an error when the fit does not converge. */
+PetscErrorCode SNAGetErrorIfNotConverged(SNA sna, PetscBool *flg)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  *flg = sna->errorifnotconverged;
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNACheckFitUsable - Raises PETSC_ERR_NOT_CONVERGED if the last fit failed, so that a program writes no model
+
+  Collective
+
+  Input Parameters:
++ sna - the SNA after SNAFit()
+- who - start of the error message, e.g. the program's name
+
+  Notes:
+  A fit failed when its loss is NaN or Inf (DIVERGED_NANORINF), or when it never lowered the loss (DIVERGED_TAO,
+  DIVERGED_NO_PROGRESS, or any reason that is not convergence with the loss of the start). DIVERGED_ITS after
+  progress is not a failure: the model holds the best iterate of the budget.
+
+  Level: intermediate
+
+.seealso: SNAGetConvergedReason(), SNASetErrorIfNotConverged()
+@*/
+PetscErrorCode SNACheckFitUsable(SNA sna, const char who[])
+{
+  const SNAConvergedReason r = sna->reason;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCheck(!PetscIsInfOrNanReal(sna->fit_mse) && r != SNA_DIVERGED_NANORINF && r != SNA_DIVERGED_TAO && r != SNA_DIVERGED_NO_PROGRESS, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "%s: the fit failed (%s, training MSE %g); no model was written", who, SNAConvergedReasons[r], (double)sna->fit_mse);
+  PetscCheck(r > 0 || sna->fit_mse < sna->fit_mse0, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "%s: the fit stopped (%s) without lowering the training MSE %g of its start; no model was written", who, SNAConvergedReasons[r], (double)sna->fit_mse0);
   PetscFunctionReturn(0);
 }
 

@@ -26,6 +26,8 @@ PETSC_INTERN PetscErrorCode SNAKhronosInitializeMode(SNA, PetscInt);
 /* Fits by alternating least squares (or single-step block Newton, fit type infinite_descent) with
    optional knot refinement and rank enrichment. */
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_ALS(SNA, Vec, Vec);
+/* The default fit: ALS while sweeps gain much, then Levenberg-Marquardt on all parameters. */
+PETSC_INTERN PetscErrorCode SNAFit_Khronos_Auto(SNA, Vec, Vec);
 /* HDF5 model-group I/O. */
 PETSC_INTERN PetscErrorCode SNASave_Khronos(SNA, hid_t);
 PETSC_INTERN PetscErrorCode SNALoad_Khronos(SNA, hid_t);

@@ -4,6 +4,7 @@
 #include <petsc/private/petscimpl.h>
 #include <hdf5.h>
 #include <snaps/sna.h>
+#include <snaps/private/snafitimpl.h>
 
 #define SNA_MAX_MONITORS 5
 
@@ -11,8 +12,7 @@
 typedef struct _SNAOps *SNAOps;
 struct _SNAOps {
   PetscErrorCode (*setfromoptions)(SNA, PetscOptionItems *);
-  PetscErrorCode (*setup)(SNA);         /* allocate and initialise parameters for dim_in, dim_out, bounds */
-  PetscErrorCode (*fit)(SNA, Vec, Vec); /* the type's own fit for fit types it implements (ALS, ...) */
+  PetscErrorCode (*setup)(SNA); /* allocate and initialise parameters for dim_in, dim_out, bounds */
   PetscErrorCode (*view)(SNA, PetscViewer);
   PetscErrorCode (*destroy)(SNA);
   /* y[i*q + j] for n points x[i*d + p] */
@@ -33,6 +33,9 @@ struct _SNAOps {
   /* optional, for Gauss-Newton fits: residuals r[i*q + j] = u_j(x_i) - y_ij of n local samples and their
      Jacobian J (n*q rows of nparams, row-major) */
   PetscErrorCode (*residualjacobianlocal)(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal[], PetscReal[]);
+  /* optional, for Levenberg-Marquardt fits of types whose Jacobian rows are sparse: over n local samples,
+   *sse += 1/2 |r|^2, JtJ += J^T J (upper triangle at least, row-major nparams x nparams), Jtr += J^T r */
+  PetscErrorCode (*normalequationslocal)(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal *, PetscReal[], PetscReal[]);
 };
 
 struct _p_SNA {
@@ -48,8 +51,10 @@ struct _p_SNA {
   PetscBool          fittype_set; /* chosen by the user; otherwise a type may pick its natural fit */
   PetscReal          lambda, atol, rtol;
   PetscInt           max_it;
+  PetscBool          errorifnotconverged;
+  PetscReal          fit_scale; /* variance of the targets: the scale of -sna_fit_rtol, as b is KSP's */
   PetscInt           iterations;
-  PetscReal          fit_mse;
+  PetscReal          fit_mse, fit_mse0; /* training MSE after and before the last fit */
   SNAConvergedReason reason;
   SNAFitStatistics   stats;
 
@@ -78,9 +83,12 @@ PETSC_INTERN PetscErrorCode SNAGetLocalRows(SNA, Vec, PetscInt, const char[], Pe
 /* Global number of samples behind local counts. */
 PETSC_INTERN PetscErrorCode SNAGlobalCount(SNA, PetscInt, PetscInt *);
 
-/* Gradient-based fitting through PETSc TAO, for any type that has the parameter ops (Hessian and
-   residual-Jacobian ops, where a type has them, enable TAO NLS and BRGN). */
-PETSC_INTERN PetscErrorCode SNAFit_TAO(SNA, Vec, Vec);
+/* The fit registered under name for the SNA's type (a type-specific one first, then a generic one), or NULL. */
+PETSC_INTERN PetscErrorCode SNAFitFind(SNA, const char[], PetscErrorCode (**)(SNA, Vec, Vec));
+/* Sets the scale of -sna_fit_rtol from the targets (their variance). */
+PETSC_INTERN PetscErrorCode SNAFitComputeScale(SNA, Vec);
+/* The names of the fits available to the SNA's type, comma-separated, for help and error messages. */
+PETSC_INTERN PetscErrorCode SNAFitGetNames(SNA, char[], size_t);
 
 /* Distributed regularised least squares: given the rank-local normal equations A (n x n,
    row-major, symmetric) and B (n x nrhs, row-major), sums both over the communicator in one

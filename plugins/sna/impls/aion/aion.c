@@ -228,17 +228,6 @@ static PetscErrorCode SNASetParameters_Aion(SNA sna, const PetscReal theta[])
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode SNAFit_Aion(SNA sna, Vec X, Vec Y)
-{
-  PetscBool id;
-
-  PetscFunctionBegin;
-  PetscCall(PetscStrcmp(sna->fittype, SNAFITINFINITEDESCENT, &id));
-  PetscCheck(id, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type aion is fitted with -sna_fit_type infinite_descent or tao, not %s", sna->fittype);
-  PetscCall(SNAFit_Aion_InfiniteDescent(sna, X, Y));
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode SNAAionSetAtoms_Aion(SNA sna, PetscInt rank, PetscInt terms)
 {
   SNA_Aion *ai   = (SNA_Aion *)sna->data;
@@ -316,7 +305,6 @@ PETSC_EXTERN PetscErrorCode SNACreate_Aion(SNA sna)
   sna->ops->destroy               = SNADestroy_Aion;
   sna->ops->setfromoptions        = SNASetFromOptions_Aion;
   sna->ops->view                  = SNAView_Aion;
-  sna->ops->fit                   = SNAFit_Aion;
   sna->ops->evaluatelocal         = SNAEvaluateLocal_Aion;
   sna->ops->evaluategridlocal     = SNAEvaluateGridLocal_Aion;
   sna->ops->save                  = SNASave_Aion;

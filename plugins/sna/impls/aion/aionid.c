@@ -272,7 +272,7 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
   sna->monitorstage = "Newton step on grad L = 0 (exact Hessian)";
 
   /* part 3: Newton on the reduced condition */
-  sna->reason = SNA_CONVERGED_ITS;
+  sna->reason = SNA_DIVERGED_ITS;
   if (PetscIsInfOrNanReal(f))
     sna->reason = SNA_DIVERGED_NANORINF; /* the start overflows: nothing to solve from */
   else if (f > 1e-24 * ctx.fzero)
@@ -317,7 +317,7 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
     }
     if (!(ftrial < f)) {
       /* not even a tiny, gradient-like step lowers the loss: stationary to rounding */
-      sna->reason = inner >= sna->max_it ? SNA_CONVERGED_ITS : SNA_CONVERGED_STATIONARY;
+      sna->reason = inner >= sna->max_it ? SNA_DIVERGED_ITS : SNA_CONVERGED_STATIONARY;
       break;
     }
     /* trust the Newton model again as far as it predicted this decrease */

@@ -237,52 +237,184 @@ static PetscErrorCode SNASetParameters_Khronos(SNA sna, const PetscReal theta[])
   PetscFunctionReturn(0);
 }
 
-/* Loss 1/2 sum |u - y|^2 over local samples and its exact gradient in theta = [W, C]. The product
-   of all factors but p comes from prefix/suffix products (no division, safe at zeros). */
+/* Scratch of the per-sample derivatives: factors F[p*M + m], nonzero basis values vals[p*(k+1) + a] from
+   first[p], and the products of the factors before p, pre[p*M + m], and from p on, suf[p*M + m]. */
+typedef struct {
+  PetscInt  *first;
+  PetscReal *F, *pre, *suf, *vals, *r;
+} KhronosSample;
+
+static PetscErrorCode KhronosSampleCreate(SNA sna, KhronosSample *s)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, M = kh->modes;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc6(d, &s->first, d * M, &s->F, (d + 1) * M, &s->pre, (d + 1) * M, &s->suf, d * (kh->degree + 1), &s->vals, sna->dim_out, &s->r));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode KhronosSampleDestroy(KhronosSample *s)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree6(s->first, s->F, s->pre, s->suf, s->vals, s->r));
+  PetscFunctionReturn(0);
+}
+
+/* Fills the scratch for sample xi (d inputs) and its residuals r_j = u_j - y_j; returns 1/2 |r|^2. The product
+   of all factors but p is pre[p] * suf[p+1] (no division, safe at zeros); pre[d] holds the mode values z. */
+static PetscReal KhronosSampleEvaluate(SNA sna, const PetscReal xi[], const PetscReal yi[], KhronosSample *s)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, k1 = kh->degree + 1;
+  PetscReal      loss = 0;
+
+  for (PetscInt p = 0; p < d; p++) s->first[p] = KhronosFactor(kh, p, SNAUnitCoordinate(sna, p, xi[p]), s->vals + p * k1, s->F + p * M);
+  for (PetscInt m = 0; m < M; m++) {
+    s->pre[m]         = 1.0;
+    s->suf[d * M + m] = 1.0;
+  }
+  for (PetscInt p = 0; p < d; p++)
+    for (PetscInt m = 0; m < M; m++) s->pre[(p + 1) * M + m] = s->pre[p * M + m] * s->F[p * M + m];
+  for (PetscInt p = d - 1; p >= 0; p--)
+    for (PetscInt m = 0; m < M; m++) s->suf[p * M + m] = s->suf[(p + 1) * M + m] * s->F[p * M + m];
+  for (PetscInt j = 0; j < q; j++) {
+    PetscReal u = 0;
+    for (PetscInt m = 0; m < M; m++) u += kh->C[m * q + j] * s->pre[d * M + m];
+    s->r[j] = u - yi[j];
+    loss += 0.5 * s->r[j] * s->r[j];
+  }
+  return loss;
+}
+
+/* The nonzeros of the Jacobian row of output j: d segments of (k+1)M entries d u_j / d W[p, first_p + a, m]
+   (global columns (p G + first_p) M + a M + m, contiguous), then M entries d u_j / d C[m, j] = z_m (columns
+   nW + m q + j). v has d (k+1) M + M entries, in increasing column order. */
+static void KhronosJacobianRow(SNA sna, const KhronosSample *s, PetscInt j, PetscReal v[])
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, k1 = kh->degree + 1;
+
+  for (PetscInt p = 0; p < d; p++)
+    for (PetscInt a = 0; a < k1; a++)
+      for (PetscInt m = 0; m < M; m++) v[(p * k1 + a) * M + m] = s->vals[p * k1 + a] * s->pre[p * M + m] * s->suf[(p + 1) * M + m] * kh->C[m * q + j];
+  for (PetscInt m = 0; m < M; m++) v[d * k1 * M + m] = s->pre[d * M + m];
+}
+
+/* Loss 1/2 sum |u - y|^2 over local samples and its exact gradient in theta = [W, C]. */
 static PetscErrorCode SNALossGradientLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse, PetscReal grad[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, G = kh->nodes, k = kh->degree;
-  PetscReal     *F, *pre, *suf, *vals, *r, *s, *gW = grad, *gC = grad + d * G * M, loss = 0;
-  PetscInt      *first;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, G = kh->nodes, k1 = kh->degree + 1;
+  PetscReal     *gW = grad, *gC = grad + d * G * M, *cr, loss = 0;
+  KhronosSample  s;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc6(d * M, &F, (d + 1) * M, &pre, (d + 1) * M, &suf, d * (k + 1), &vals, q, &r, M, &s));
-  PetscCall(PetscMalloc1(d, &first));
+  PetscCall(KhronosSampleCreate(sna, &s));
+  PetscCall(PetscMalloc1(M, &cr));
   for (PetscInt i = 0; i < n; i++) {
-    for (PetscInt p = 0; p < d; p++) {
-      first[p] = KhronosFactor(kh, p, SNAUnitCoordinate(sna, p, x[i * d + p]), vals + p * (k + 1), F + p * M);
-    }
-    for (PetscInt m = 0; m < M; m++) {
-      pre[m]         = 1.0; /* pre[p] = prod_{r<p} F_r */
-      suf[d * M + m] = 1.0; /* suf[p] = prod_{r>=p} F_r */
-    }
-    for (PetscInt p = 0; p < d; p++)
-      for (PetscInt m = 0; m < M; m++) pre[(p + 1) * M + m] = pre[p * M + m] * F[p * M + m];
-    for (PetscInt p = d - 1; p >= 0; p--)
-      for (PetscInt m = 0; m < M; m++) suf[p * M + m] = suf[(p + 1) * M + m] * F[p * M + m];
-    for (PetscInt j = 0; j < q; j++) {
-      PetscReal u = 0;
-      for (PetscInt m = 0; m < M; m++) u += kh->C[m * q + j] * pre[d * M + m];
-      r[j] = u - y[i * q + j];
-      loss += 0.5 * r[j] * r[j];
-    }
-    for (PetscInt m = 0; m < M; m++) {
-      s[m] = 0;
+    loss += KhronosSampleEvaluate(sna, x + i * d, y + i * q, &s);
+    for (PetscInt m = 0; m < M; m++) { /* cr_m = sum_j r_j C[m, j] */
+      cr[m] = 0;
       for (PetscInt j = 0; j < q; j++) {
-        gC[m * q + j] += r[j] * pre[d * M + m];
-        s[m] += r[j] * kh->C[m * q + j];
+        gC[m * q + j] += s.r[j] * s.pre[d * M + m];
+        cr[m] += s.r[j] * kh->C[m * q + j];
       }
     }
     for (PetscInt p = 0; p < d; p++)
-      for (PetscInt a = 0; a <= k; a++) {
-        PetscReal *g = gW + (p * G + first[p] + a) * M;
-        for (PetscInt m = 0; m < M; m++) g[m] += s[m] * vals[p * (k + 1) + a] * pre[p * M + m] * suf[(p + 1) * M + m];
+      for (PetscInt a = 0; a < k1; a++) {
+        PetscReal *g = gW + (p * G + s.first[p] + a) * M;
+        for (PetscInt m = 0; m < M; m++) g[m] += cr[m] * s.vals[p * k1 + a] * s.pre[p * M + m] * s.suf[(p + 1) * M + m];
       }
   }
   *sse = loss;
-  PetscCall(PetscFree6(F, pre, suf, vals, r, s));
-  PetscCall(PetscFree(first));
+  PetscCall(PetscFree(cr));
+  PetscCall(KhronosSampleDestroy(&s));
+  PetscFunctionReturn(0);
+}
+
+/* Global column of entry e of a Jacobian row (the layout of KhronosJacobianRow). */
+static inline PetscInt KhronosJacobianColumn(SNA sna, const KhronosSample *s, PetscInt j, PetscInt e)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, M = kh->modes, k1 = kh->degree + 1, seg = k1 * M;
+
+  if (e >= d * seg) return d * kh->nodes * M + (e - d * seg) * sna->dim_out + j;
+  return (e / seg * kh->nodes + s->first[e / seg]) * M + e % seg;
+}
+
+/* Residuals and dense Jacobian rows (n q rows of nparams), for TAO's least-squares solvers and tests. */
+static PetscErrorCode SNAResidualJacobianLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal r[], PetscReal J[])
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, L = (d * (kh->degree + 1) + 1) * kh->modes;
+  PetscReal     *v;
+  KhronosSample  s;
+
+  PetscFunctionBegin;
+  PetscCall(KhronosSampleCreate(sna, &s));
+  PetscCall(PetscMalloc1(L, &v));
+  if (J) PetscCall(PetscArrayzero(J, n * q * sna->nparams));
+  for (PetscInt i = 0; i < n; i++) {
+    (void)KhronosSampleEvaluate(sna, x + i * d, y + i * q, &s);
+    for (PetscInt j = 0; j < q; j++) {
+      r[i * q + j] = s.r[j];
+      if (!J) continue;
+      KhronosJacobianRow(sna, &s, j, v);
+      for (PetscInt e = 0; e < L; e++) J[(i * q + j) * sna->nparams + KhronosJacobianColumn(sna, &s, j, e)] = v[e];
+    }
+  }
+  PetscCall(PetscFree(v));
+  PetscCall(KhronosSampleDestroy(&s));
+  PetscFunctionReturn(0);
+}
+
+/* Gauss-Newton normal equations from the sparse rows: each row has L = (d(k+1) + 1) M nonzeros in d + 1
+   contiguous runs (the W runs of each input, then C, contiguous for one output), so J^T J gets (d+1)(d+2)/2
+   dense run-by-run rank-1 updates of the upper triangle per row, O(L^2) instead of O(P^2). */
+static PetscErrorCode SNANormalEquationsLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse, PetscReal JtJ[], PetscReal Jtr[])
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, P = sna->nparams, seg = (kh->degree + 1) * M;
+  PetscInt      *off, *len, *stride;
+  PetscReal     *v;
+  KhronosSample  s;
+
+  PetscFunctionBegin;
+  PetscCall(KhronosSampleCreate(sna, &s));
+  PetscCall(PetscMalloc4((d + 1) * M + d * seg, &v, d + 1, &off, d + 1, &len, d + 1, &stride));
+  for (PetscInt t = 0; t <= d; t++) {
+    len[t]    = t < d ? seg : M;
+    stride[t] = t < d ? 1 : q;
+  }
+  for (PetscInt i = 0; i < n; i++) {
+    *sse += KhronosSampleEvaluate(sna, x + i * d, y + i * q, &s);
+    for (PetscInt t = 0; t < d; t++) off[t] = (t * kh->nodes + s.first[t]) * M;
+    for (PetscInt j = 0; j < q; j++) {
+      off[d] = d * kh->nodes * M + j;
+      KhronosJacobianRow(sna, &s, j, v);
+      for (PetscInt t = 0; t <= d; t++) {
+        const PetscReal *vt = v + t * seg;
+        for (PetscInt a = 0; a < len[t]; a++) {
+          const PetscInt  row = off[t] + a * stride[t];
+          const PetscReal va  = vt[a];
+          if (va == 0) continue;
+          Jtr[row] += va * s.r[j];
+          for (PetscInt u = t; u <= d; u++) { /* runs u >= t lie at or right of the diagonal */
+            const PetscReal *vu = v + u * seg;
+            PetscReal       *Jr = JtJ + row * P + off[u];
+            const PetscInt   b0 = u == t ? a : 0;
+            if (stride[u] == 1)
+              for (PetscInt b = b0; b < len[u]; b++) Jr[b] += va * vu[b];
+            else
+              for (PetscInt b = b0; b < len[u]; b++) Jr[b * stride[u]] += va * vu[b];
+          }
+        }
+      }
+    }
+  }
+  PetscCall(PetscFree4(v, off, len, stride));
+  PetscCall(KhronosSampleDestroy(&s));
   PetscFunctionReturn(0);
 }
 
@@ -366,19 +498,20 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   kh->seed      = 42;
   sna->data     = kh;
 
-  sna->ops->setup             = SNASetUp_Khronos;
-  sna->ops->destroy           = SNADestroy_Khronos;
-  sna->ops->setfromoptions    = SNASetFromOptions_Khronos;
-  sna->ops->view              = SNAView_Khronos;
-  sna->ops->fit               = SNAFit_Khronos_ALS;
-  sna->ops->evaluatelocal     = SNAEvaluateLocal_Khronos;
-  sna->ops->evaluategridlocal = SNAEvaluateGridLocal_Khronos;
-  sna->ops->save              = SNASave_Khronos;
-  sna->ops->load              = SNALoad_Khronos;
-  sna->ops->getparameters     = SNAGetParameters_Khronos;
-  sna->ops->setparameters     = SNASetParameters_Khronos;
-  sna->ops->lossgradientlocal = SNALossGradientLocal_Khronos;
-  PetscCall(SNASetDefaultFitType(sna, SNAFITALS));
+  sna->ops->setup                 = SNASetUp_Khronos;
+  sna->ops->destroy               = SNADestroy_Khronos;
+  sna->ops->setfromoptions        = SNASetFromOptions_Khronos;
+  sna->ops->view                  = SNAView_Khronos;
+  sna->ops->evaluatelocal         = SNAEvaluateLocal_Khronos;
+  sna->ops->evaluategridlocal     = SNAEvaluateGridLocal_Khronos;
+  sna->ops->save                  = SNASave_Khronos;
+  sna->ops->load                  = SNALoad_Khronos;
+  sna->ops->getparameters         = SNAGetParameters_Khronos;
+  sna->ops->setparameters         = SNASetParameters_Khronos;
+  sna->ops->lossgradientlocal     = SNALossGradientLocal_Khronos;
+  sna->ops->residualjacobianlocal = SNAResidualJacobianLocal_Khronos;
+  sna->ops->normalequationslocal  = SNANormalEquationsLocal_Khronos;
+  PetscCall(SNASetDefaultFitType(sna, SNAFITAUTO));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", SNAKhronosSetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", SNAKhronosGetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", SNAKhronosSetRefinement_Khronos));

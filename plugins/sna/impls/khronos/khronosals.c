@@ -17,6 +17,7 @@ typedef struct {
   PetscInt         n;     /* local samples */
   PetscInt         N;     /* global samples */
   const PetscReal *x;     /* local inputs, for the gradient of the single-step updates */
+  Vec              X, Y;  /* the data, for a hand-over to another fit */
   PetscInt        *first; /* first[i*d + p] */
   PetscReal       *vals;  /* vals[(i*d + p)*(k+1) + a] */
   PetscReal       *F;     /* F[(p*n + i)*M + m] = f_{p,m}(x_ip) */
@@ -295,19 +296,49 @@ static PetscErrorCode RefineKnots(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* Runs sweeps (head, then each input block; ALS solves or single Newton steps) until a stopping test
-   holds. Returns in *done whether the absolute tolerance was met (no further stages needed). */
-static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscBool newton, PetscBool *done)
+/* How a stage of sweeps ends: the budget of sweeps it may use and, for stages that hand over to another
+   method or to the next rank, the relative decrease per sweep below which it leaves (0: never). */
+typedef struct {
+  PetscBool newton; /* single Newton steps on each block (fit type infinite_descent) instead of ALS solves */
+  PetscReal leave;
+  PetscInt  budget;
+} SweepControl;
+
+/* Keeps the parameters of the lowest loss seen (ALS lowers the loss monotonically up to rounding, so this
+   matters only at rounding level, but a fit must never end on a worse iterate than it saw). */
+typedef struct {
+  PetscReal  mse;
+  PetscReal *theta;
+} BestIterate;
+
+static PetscErrorCode BestIterateUpdate(SNA sna, BestIterate *best, PetscReal mse)
 {
-  PetscReal prev, mse;
+  PetscFunctionBegin;
+  if (!(mse < best->mse)) PetscFunctionReturn(0);
+  best->mse = mse;
+  PetscCall(PetscFree(best->theta)); /* the parameter count changes with enrichment and refinement */
+  PetscCall(PetscMalloc1(sna->nparams, &best->theta));
+  PetscCall((*sna->ops->getparameters)(sna, best->theta));
+  PetscFunctionReturn(0);
+}
+
+/* Runs sweeps (head, then each input block; ALS solves or single Newton steps) until a stopping test holds, the
+   budget is spent (DIVERGED_ITS) or, with ctl->leave, progress slows (CONVERGED_ITERATING: hand over). Ends on
+   the best iterate of the stage. *used: sweeps done. */
+static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[], const SweepControl *ctl, PetscInt *used, SNAConvergedReason *reason)
+{
+  PetscReal   prev, mse;
+  BestIterate best = {PETSC_MAX_REAL, NULL};
 
   PetscFunctionBegin;
-  *done = PETSC_FALSE;
+  *used   = 0;
+  *reason = SNA_DIVERGED_ITS;
   PetscCall(CacheMSE(sna, c, y, &prev));
   if (sna->iterations == 0) PetscCall(SNAMonitor(sna, 0, prev));
-  for (PetscInt it = 0; it < sna->max_it; it++) {
+  PetscCall(BestIterateUpdate(sna, &best, prev));
+  for (PetscInt it = 0; it < ctl->budget; it++) {
     for (PetscInt p = -1; p < sna->dim_in; p++) {
-      if (newton)
+      if (ctl->newton)
         PetscCall(NewtonBlockStep(sna, c, y, p));
       else if (p < 0)
         PetscCall(SolveHead(sna, c, y));
@@ -317,61 +348,167 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
     }
     PetscCall(CacheMSE(sna, c, y, &mse));
     sna->iterations++;
+    (*used)++;
     PetscCall(SNAMonitor(sna, sna->iterations, mse));
     if (PetscIsInfOrNanReal(mse)) {
-      sna->reason = SNA_DIVERGED_NANORINF;
-      *done       = PETSC_TRUE;
-      PetscFunctionReturn(0);
+      *reason = SNA_DIVERGED_NANORINF;
+      break;
     }
+    PetscCall(BestIterateUpdate(sna, &best, mse));
     if (mse <= sna->atol) {
-      sna->reason = SNA_CONVERGED_ATOL;
-      *done       = PETSC_TRUE;
-      PetscFunctionReturn(0);
+      *reason = SNA_CONVERGED_ATOL;
+      break;
     }
-    if (prev - mse <= sna->rtol * prev) {
-      sna->reason = SNA_CONVERGED_RTOL;
-      PetscFunctionReturn(0);
+    if (prev - mse <= sna->rtol * sna->fit_scale) { /* as KSP's rtol: relative to the data's scale */
+      *reason = SNA_CONVERGED_RTOL;
+      break;
+    }
+    if (prev - mse <= ctl->leave * prev) {
+      *reason = SNA_CONVERGED_ITERATING;
+      break;
     }
     prev = mse;
   }
-  sna->reason = SNA_CONVERGED_ITS;
+  if (best.theta && !(mse <= best.mse) && *reason != SNA_DIVERGED_NANORINF) {
+    PetscCall((*sna->ops->setparameters)(sna, best.theta));
+    PetscCall(CacheAllFactors(sna, c));
+  }
+  PetscCall(PetscFree(best.theta));
   PetscFunctionReturn(0);
 }
 
-/* The ALS fit (or, with fit type infinite_descent, the single-step block fit): for each refinement
-   level, sweep (growing the rank first if enrichment is on). */
-PetscErrorCode SNAFit_Khronos_ALS(SNA sna, Vec X, Vec Y)
+/* Relative decrease per sweep below which an enrichment stage below the target rank adds the next mode: the
+   greedy stages only have to give the next mode a good start, the full-rank stage does the real work. */
+#define KHRONOS_ENRICH_LEAVE 1e-2
+/* Largest model the auto fit gives to Levenberg-Marquardt (P x P dense normal equations, a Cholesky
+   factorisation of P^3/3 flops per step); larger models are fitted by ALS. */
+#define KHRONOS_AUTO_LM_MAX_PARAMS 6000
+
+/* One level of the fit: the sweeps at the current rank, or with enrichment a quick ALS stage per rank from the
+   current one up to the target, then the full-rank stage with the rest of the level's budget: ALS sweeps, or
+   with lm Levenberg-Marquardt on all parameters. */
+static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscBool newton, PetscBool lm, SNAConvergedReason *reason)
 {
-  SNA_Khronos     *kh = (SNA_Khronos *)sna->data;
-  KhronosALSCache  c  = {0};
-  const PetscReal *x, *y;
-  PetscBool        done = PETSC_FALSE, newton, als;
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  SweepControl ctl;
+  PetscInt     budget = sna->max_it, used;
 
   PetscFunctionBegin;
-  PetscCall(PetscStrcmp(sna->fittype, SNAFITINFINITEDESCENT, &newton));
-  PetscCall(PetscStrcmp(sna->fittype, SNAFITALS, &als));
-  PetscCheck(newton || als, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type khronos is fitted with -sna_fit_type als, infinite_descent or tao, not %s", sna->fittype);
+  ctl.newton = newton;
+  *reason    = SNA_CONVERGED_ITERATING;
+  while (kh->enrich && kh->modes < kh->max_modes) {
+    ctl.budget = budget;
+    ctl.leave  = KHRONOS_ENRICH_LEAVE;
+    PetscCall(SweepStage(sna, c, y, &ctl, &used, reason));
+    budget -= used;
+    if (*reason == SNA_DIVERGED_NANORINF || *reason == SNA_CONVERGED_ATOL) PetscFunctionReturn(0);
+    PetscCall(AddMode(sna));
+    PetscCall(CacheAllFactors(sna, c));
+    PetscCall(PetscInfo(sna, "KHRONOS rank enrichment: %" PetscInt_FMT " modes\n", kh->modes));
+  }
+  if (budget <= 0) {
+    if (*reason == SNA_CONVERGED_ITERATING) *reason = SNA_DIVERGED_ITS;
+  } else if (lm) {
+    PetscInt max_it = sna->max_it;
+
+    sna->max_it = budget; /* Levenberg-Marquardt gets what is left of the level's budget */
+    PetscCall(SNAFit_LM(sna, c->X, c->Y));
+    sna->max_it = max_it;
+    *reason     = sna->reason;
+    PetscCall(CacheAllFactors(sna, c));
+  } else {
+    ctl.budget = budget;
+    ctl.leave  = 0;
+    PetscCall(SweepStage(sna, c, y, &ctl, &used, reason));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The sweep-based fits: ALS, the single-step block fit (infinite_descent) and ALS handing over to
+   Levenberg-Marquardt (als_lm), for each refinement level. */
+static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscBool automatic)
+{
+  SNA_Khronos       *kh = (SNA_Khronos *)sna->data;
+  KhronosALSCache    c  = {0};
+  const PetscReal   *x, *y;
+  SNAConvergedReason reason = SNA_CONVERGED_ITERATING;
+
+  PetscFunctionBegin;
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &c.n, &x));
   PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &c.n, &y));
   PetscCall(SNAGlobalCount(sna, c.n, &c.N));
   c.x = x;
-  for (PetscInt level = 0; level <= kh->refine && !done; level++) {
+  c.X = X;
+  c.Y = Y;
+  for (PetscInt level = 0; level <= kh->refine; level++) {
+    PetscBool lm = automatic;
+
     if (level > 0) PetscCall(RefineKnots(sna));
     PetscCall(CacheBasis(sna, x, &c));
     PetscCall(CacheAllFactors(sna, &c));
-    PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": %" PetscInt_FMT " nodes, %" PetscInt_FMT " modes\n", level, kh->nodes, kh->modes));
-    PetscCall(SweepStage(sna, &c, y, newton, &done));
-    while (!done && kh->enrich && kh->modes < kh->max_modes) {
-      PetscCall(AddMode(sna));
-      PetscCall(CacheAllFactors(sna, &c));
-      PetscCall(PetscInfo(sna, "KHRONOS rank enrichment: %" PetscInt_FMT " modes\n", kh->modes));
-      PetscCall(SweepStage(sna, &c, y, newton, &done));
+    if (lm && (sna->dim_in * kh->nodes * kh->max_modes + kh->max_modes * sna->dim_out > KHRONOS_AUTO_LM_MAX_PARAMS)) {
+      lm = PETSC_FALSE;
+      PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": more than %d parameters, ALS instead of Levenberg-Marquardt\n", level, KHRONOS_AUTO_LM_MAX_PARAMS));
     }
+    PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": %" PetscInt_FMT " nodes, %" PetscInt_FMT " modes\n", level, kh->nodes, kh->modes));
+    PetscCall(FitLevel(sna, &c, y, newton, lm, &reason));
+    if (reason == SNA_DIVERGED_NANORINF || reason == SNA_CONVERGED_ATOL) break;
   }
+  sna->reason = reason;
   PetscCall(VecRestoreArrayRead(Y, &y));
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(PetscFree(c.first));
   PetscCall(PetscFree(c.vals));
   PetscCall(PetscFree(c.F));
+  PetscFunctionReturn(0);
+}
+
+/*MC
+  SNAFITALS - "als": exact block alternating least squares for khronos
+
+  Each sweep solves the regularised least-squares problem of the output head and of each input's coefficient
+  block exactly (rank-local normal equations, one MPI reduction per block). Cheap per sweep and robust from
+  any start, but its convergence slows to a crawl near the optimum (the "swamp" of ALS).
+  With fit type "infinite_descent" each block update is one Newton step on the block's optimality condition,
+  which lands on the same block optimum.
+
+  Options Database Keys:
++ -sna_fit_max_it <n>   - sweeps per refinement level (shared by the enrichment stages)
+. -sna_fit_rtol <r>     - stop when a sweep lowers the training MSE by less than r relatively
+. -sna_khronos_enrich   - grow the rank greedily: each rank below the target sweeps until a sweep gains < 1%,
+                          the full-rank stage gets the rest of the budget
+- -sna_khronos_refine <L> - knot-refinement levels
+
+  Level: intermediate
+
+.seealso: SNAFITALSLM, SNAFITLM
+M*/
+PetscErrorCode SNAFit_Khronos_ALS(SNA sna, Vec X, Vec Y)
+{
+  PetscBool newton;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(sna->fittype, SNAFITINFINITEDESCENT, &newton));
+  PetscCall(FitKhronos(sna, X, Y, newton, PETSC_FALSE));
+  PetscFunctionReturn(0);
+}
+
+/*MC
+  SNAFITAUTO - "auto": the default fit of khronos
+
+  Levenberg-Marquardt (SNAFITLM) on all parameters when the model has at most 6000 of them: it converges
+  quadratically where ALS crawls through its "swamp" (bench/fit measures both). Larger models are fitted by ALS
+  (SNAFITALS). With greedy enrichment, ALS grows the rank and Levenberg-Marquardt then polishes all modes together.
+
+  Options Database Keys: those of SNAFITALS and SNAFITLM.
+
+  Level: beginner
+
+.seealso: SNAFITALS, SNAFITLM, SNAFit()
+M*/
+PetscErrorCode SNAFit_Khronos_Auto(SNA sna, Vec X, Vec Y)
+{
+  PetscFunctionBegin;
+  PetscCall(FitKhronos(sna, X, Y, PETSC_FALSE, PETSC_TRUE));
   PetscFunctionReturn(0);
 }

@@ -1,0 +1,47 @@
+/* What a fitting algorithm (plugins/fit/) may ask of an SNA: its data, settings, parameters and the loss
+   operations of its type, through functions rather than the class's struct. Fits register themselves with
+   SNAFitRegister(); SNAFit() has checked the data and set the model up before calling one. */
+#pragma once
+
+#include <snaps/sna.h>
+
+/* Loss operations a type may provide; a generic fit asks for the ones it needs. */
+typedef enum {
+  SNA_FIT_OP_GRADIENT,         /* 1/2 |r|^2 and its gradient */
+  SNA_FIT_OP_HESSIAN,          /* the exact Hessian of 1/2 |r|^2 */
+  SNA_FIT_OP_RESIDUAL_JACOBIAN /* residuals and their Jacobian (dense rows); with it, Gauss-Newton normal equations */
+} SNAFitOperation;
+
+/* The training samples of this rank (x: n rows of d, y: n rows of q) and the global count N; restore with
+   SNAFitRestoreData(). */
+PETSC_INTERN PetscErrorCode SNAFitGetData(SNA, Vec, Vec, PetscInt *, PetscInt *, const PetscReal **, const PetscReal **);
+PETSC_INTERN PetscErrorCode SNAFitRestoreData(SNA, Vec, Vec, const PetscReal **, const PetscReal **);
+/* The fit settings: Tikhonov weight, tolerances and the iteration budget. The relative tolerance comes scaled:
+   a sweep or step that lowers the training MSE by less than the returned rtol has converged (rtol times the
+   variance of the targets). */
+PETSC_INTERN PetscErrorCode SNAFitGetSettings(SNA, PetscReal *, PetscReal *, PetscReal *, PetscInt *);
+/* Whether the SNA's type provides a loss operation; with err, raise an error naming the fit and what is missing. */
+PETSC_INTERN PetscErrorCode SNAFitHasOperation(SNA, SNAFitOperation, const char[], PetscBool *);
+/* Sets theta without the NaN check of SNASetParameters() (trial points of a fit may overflow). */
+PETSC_INTERN PetscErrorCode SNAFitSetParameters(SNA, const PetscReal[]);
+/* Rank-local loss operations of the type, summed over the n local samples (no MPI reduction). */
+PETSC_INTERN PetscErrorCode SNAFitLossLocal(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal *);
+PETSC_INTERN PetscErrorCode SNAFitLossGradientLocal(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal *, PetscReal[]);
+PETSC_INTERN PetscErrorCode SNAFitHessianLocal(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal[]);
+PETSC_INTERN PetscErrorCode SNAFitResidualJacobianLocal(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal[], PetscReal[]);
+/* Gauss-Newton normal equations of n local samples: *sse += 1/2 |r|^2, JtJ += J^T J (P x P, row-major; only
+   the upper triangle, j >= i, is guaranteed) and Jtr += J^T r, from the type's sparse operation where it has
+   one, else from dense Jacobian rows. */
+PETSC_INTERN PetscErrorCode SNAFitNormalEquationsLocal(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal *, PetscReal[], PetscReal[]);
+/* Reports progress: the iteration number continues over the stages of a fit; stage names the current one. */
+PETSC_INTERN PetscErrorCode SNAFitMonitor(SNA, PetscInt, PetscReal);
+PETSC_INTERN PetscErrorCode SNAFitSetStage(SNA, const char[]);
+/* Adds the work of a (stage of a) fit to the fit's statistics and iteration count, and sets its reason. */
+PETSC_INTERN PetscErrorCode SNAFitAddWork(SNA, PetscInt, const SNAFitStatistics *);
+PETSC_INTERN PetscErrorCode SNAFitSetReason(SNA, SNAConvergedReason);
+/* Runs the fit registered under a name on this SNA (a composite fit calls its stages this way). */
+PETSC_INTERN PetscErrorCode SNAFitRun(SNA, const char[], Vec, Vec);
+
+/* Generic fits, registered for every type. */
+PETSC_INTERN PetscErrorCode SNAFit_TAO(SNA, Vec, Vec);
+PETSC_INTERN PetscErrorCode SNAFit_LM(SNA, Vec, Vec);

@@ -1,0 +1,212 @@
+/* The interface between the SNA class and its fitting algorithms (snaps/private/snafitimpl.h). */
+#include <snaps/private/snaimpl.h>
+
+/* Runs the fit registered under name for the SNA's type. */
+PetscErrorCode SNAFitRun(SNA sna, const char name[], Vec X, Vec Y)
+{
+  PetscErrorCode (*fit)(SNA, Vec, Vec);
+
+  PetscFunctionBegin;
+  PetscCall(SNAFitFind(sna, name, &fit));
+  if (!fit) {
+    char names[512];
+    PetscCall(SNAFitGetNames(sna, names, sizeof(names)));
+    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s cannot be fitted with -sna_fit_type %s: use one of %s", ((PetscObject)sna)->type_name, name, names);
+  }
+  PetscCall((*fit)(sna, X, Y));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitGetData(SNA sna, Vec X, Vec Y, PetscInt *n, PetscInt *N, const PetscReal **x, const PetscReal **y)
+{
+  PetscFunctionBegin;
+  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", n, x));
+  PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", n, y));
+  PetscCall(SNAGlobalCount(sna, *n, N));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitRestoreData(SNA sna, Vec X, Vec Y, const PetscReal **x, const PetscReal **y)
+{
+  PetscFunctionBegin;
+  (void)sna;
+  PetscCall(VecRestoreArrayRead(X, x));
+  PetscCall(VecRestoreArrayRead(Y, y));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitGetSettings(SNA sna, PetscReal *lambda, PetscReal *atol, PetscReal *rtol, PetscInt *max_it)
+{
+  PetscFunctionBegin;
+  if (lambda) *lambda = sna->lambda;
+  if (atol) *atol = sna->atol;
+  if (rtol) *rtol = sna->rtol * sna->fit_scale;
+  if (max_it) *max_it = sna->max_it;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitHasOperation(SNA sna, SNAFitOperation op, const char fit[], PetscBool *has)
+{
+  const char *what  = "";
+  PetscBool   found = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  switch (op) {
+  case SNA_FIT_OP_GRADIENT:
+    found = (PetscBool) !!sna->ops->lossgradientlocal;
+    what  = "the gradient of its loss";
+    break;
+  case SNA_FIT_OP_HESSIAN:
+    found = (PetscBool) !!sna->ops->hessianlocal;
+    what  = "the Hessian of its loss";
+    break;
+  case SNA_FIT_OP_RESIDUAL_JACOBIAN:
+    found = (PetscBool)(sna->ops->residualjacobianlocal || sna->ops->normalequationslocal);
+    what  = "the Jacobian of its residuals";
+    break;
+  }
+  if (has)
+    *has = found;
+  else
+    PetscCheck(found, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s does not provide %s, which -sna_fit_type %s needs", ((PetscObject)sna)->type_name, what, fit);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitSetParameters(SNA sna, const PetscReal theta[])
+{
+  PetscFunctionBegin;
+  PetscCheck(sna->ops->setparameters, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s does not accept parameters", ((PetscObject)sna)->type_name);
+  PetscCall((*sna->ops->setparameters)(sna, theta));
+  PetscFunctionReturn(0);
+}
+
+/* 1/2 sum |u - y|^2 over the local samples, from the type's evaluation. */
+PetscErrorCode SNAFitLossLocal(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse)
+{
+  const PetscInt q = sna->dim_out;
+  PetscReal     *u, s = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(n * q, &u));
+  PetscCall((*sna->ops->evaluatelocal)(sna, n, x, u));
+  for (PetscInt i = 0; i < n * q; i++) s += PetscSqr(u[i] - y[i]);
+  PetscCall(PetscFree(u));
+  *sse = 0.5 * s;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitLossGradientLocal(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse, PetscReal grad[])
+{
+  PetscFunctionBegin;
+  PetscCall(SNAFitHasOperation(sna, SNA_FIT_OP_GRADIENT, sna->fittype, NULL));
+  PetscCall((*sna->ops->lossgradientlocal)(sna, n, x, y, sse, grad));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitHessianLocal(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal H[])
+{
+  PetscFunctionBegin;
+  PetscCall(SNAFitHasOperation(sna, SNA_FIT_OP_HESSIAN, sna->fittype, NULL));
+  PetscCall((*sna->ops->hessianlocal)(sna, n, x, y, H));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitResidualJacobianLocal(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal r[], PetscReal J[])
+{
+  PetscFunctionBegin;
+  PetscCheck(sna->ops->residualjacobianlocal, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s does not provide dense residual-Jacobian rows, which -sna_fit_type %s needs", ((PetscObject)sna)->type_name, sna->fittype);
+  PetscCall((*sna->ops->residualjacobianlocal)(sna, n, x, y, r, J));
+  PetscFunctionReturn(0);
+}
+
+/* Dense fallback of the normal equations: Jacobian rows of a block of samples at a time, then J^T J by
+   BLAS syrk (upper triangle) and J^T r by gemv. */
+static PetscErrorCode SNAFitNormalEquationsDense(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse, PetscReal JtJ[], PetscReal Jtr[])
+{
+  const PetscInt d = sna->dim_in, q = sna->dim_out, P = sna->nparams, block = 256;
+  PetscReal     *r, *J;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(block * q, &r, block * q * P, &J));
+  for (PetscInt i0 = 0; i0 < n; i0 += block) {
+    const PetscInt nb = PetscMin(block, n - i0), rows = nb * q;
+
+    PetscCall((*sna->ops->residualjacobianlocal)(sna, nb, x + i0 * d, y + i0 * q, r, J));
+    /* J is row-major rows x P, i.e. column-major P x rows: JtJ += J^T J is C += A A^T for A = P x rows */
+    for (PetscInt a = 0; a < rows; a++) {
+      const PetscReal *Ja = J + a * P;
+      *sse += 0.5 * r[a] * r[a];
+      for (PetscInt i = 0; i < P; i++) {
+        if (Ja[i] == 0) continue;
+        Jtr[i] += Ja[i] * r[a];
+        for (PetscInt j = i; j < P; j++) JtJ[i * P + j] += Ja[i] * Ja[j];
+      }
+    }
+  }
+  PetscCall(PetscFree2(r, J));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitNormalEquationsLocal(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse, PetscReal JtJ[], PetscReal Jtr[])
+{
+  PetscFunctionBegin;
+  if (sna->ops->normalequationslocal)
+    PetscCall((*sna->ops->normalequationslocal)(sna, n, x, y, sse, JtJ, Jtr));
+  else {
+    PetscCall(SNAFitHasOperation(sna, SNA_FIT_OP_RESIDUAL_JACOBIAN, sna->fittype, NULL));
+    PetscCall(SNAFitNormalEquationsDense(sna, n, x, y, sse, JtJ, Jtr));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitMonitor(SNA sna, PetscInt it, PetscReal mse)
+{
+  PetscFunctionBegin;
+  PetscCall(SNAMonitor(sna, it, mse));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitSetStage(SNA sna, const char stage[])
+{
+  PetscFunctionBegin;
+  sna->monitorstage = stage;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitAddWork(SNA sna, PetscInt iterations, const SNAFitStatistics *work)
+{
+  PetscFunctionBegin;
+  sna->iterations += iterations;
+  if (work) {
+    sna->stats.outer += work->outer;
+    sna->stats.inner += work->inner;
+    sna->stats.function += work->function;
+    sna->stats.gradient += work->gradient;
+    sna->stats.hessian += work->hessian;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitSetReason(SNA sna, SNAConvergedReason reason)
+{
+  PetscFunctionBegin;
+  sna->reason = reason;
+  PetscFunctionReturn(0);
+}
+
+/* The scale of the relative tolerance: the variance of the targets over all outputs (the MSE of the best
+   constant model), or their mean square if they are constant, or 1 if they are all zero. */
+PetscErrorCode SNAFitComputeScale(SNA sna, Vec Y)
+{
+  PetscReal sum, norm;
+  PetscInt  N;
+
+  PetscFunctionBegin;
+  PetscCall(VecSum(Y, &sum));
+  PetscCall(VecNorm(Y, NORM_2, &norm));
+  PetscCall(VecGetSize(Y, &N));
+  sna->fit_scale = norm * norm / N - PetscSqr(sum / N);
+  if (!(sna->fit_scale > 1e-14 * norm * norm / N)) sna->fit_scale = norm * norm / N;
+  if (!(sna->fit_scale > 0)) sna->fit_scale = 1.0;
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,228 @@
+static const char help[] = "KHRONOS Levenberg-Marquardt and the default fit: the residual Jacobian against finite differences, the\n"
+                           "sparse normal equations against the dense Jacobian, exact recovery of a rank-2 target in a few\n"
+                           "iterations, honest stopping at the budget, and greedy enrichment at least as good as a direct fit.\n";
+
+#include <snaps.h>
+#include <snaps/private/snaimpl.h>
+
+/* Rank-2 target made of polynomials of degree <= 2 (quadratic splines reproduce it exactly), two outputs. */
+static void Target(const PetscReal *x, PetscReal *y, PetscInt q)
+{
+  const PetscReal a = 1 + x[0] * x[0], b = x[1] - 0.5, c = x[0], e = 1 + x[1] + x[1] * x[1];
+  y[0] = a * b + c * e;
+  if (q > 1) y[1] = 2 * a * b - c * e;
+}
+
+/* A smooth target of separation rank 3 in 3 inputs that splines do not reproduce exactly. */
+static void Smooth(const PetscReal *x, PetscReal *y, PetscInt q)
+{
+  (void)q;
+  y[0] = PetscSinReal(PETSC_PI * x[0]) * PetscCosReal(1.5 * x[1]) * PetscExpReal(0.5 * x[2]) + 0.7 * PetscExpReal(-x[0] * x[0]) * PetscSinReal(2 * x[1] + 0.3) * PetscCosReal(PETSC_PI * x[2]) + 0.1 * (x[0] - x[1]) * x[2] * x[2];
+}
+
+static PetscErrorCode MakeData(PetscInt N, PetscInt d, PetscInt q, void (*f)(const PetscReal *, PetscReal *, PetscInt), Vec *X, Vec *Y)
+{
+  PetscRandom rnd;
+  PetscReal  *x, *y;
+
+  PetscFunctionBegin;
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetInterval(rnd, -1, 1));
+  PetscCall(PetscRandomSetSeed(rnd, 7));
+  PetscCall(PetscRandomSeed(rnd));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, N * d, X));
+  PetscCall(VecSetBlockSize(*X, d));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, N * q, Y));
+  PetscCall(VecSetBlockSize(*Y, q));
+  PetscCall(VecGetArray(*X, &x));
+  PetscCall(VecGetArray(*Y, &y));
+  for (PetscInt i = 0; i < N; i++) {
+    for (PetscInt p = 0; p < d; p++) PetscCall(PetscRandomGetValueReal(rnd, &x[i * d + p]));
+    f(x + i * d, y + i * q, q);
+  }
+  PetscCall(VecRestoreArray(*Y, &y));
+  PetscCall(VecRestoreArray(*X, &x));
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CreateModel(PetscInt d, PetscInt q, PetscInt nodes, PetscInt modes, SNAFitType fit, PetscReal rtol, PetscInt max_it, SNA *sna)
+{
+  PetscReal lo[3] = {-1, -1, -1}, hi[3] = {1, 1, 1};
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_SELF, sna));
+  PetscCall(SNASetSizes(*sna, d, q));
+  PetscCall(SNASetBounds(*sna, lo, hi));
+  PetscCall(SNAKhronosSetBasis(*sna, 2, nodes, modes));
+  if (fit) PetscCall(SNASetFitType(*sna, fit));
+  PetscCall(SNASetTolerances(*sna, 0.0, rtol, max_it));
+  PetscCall(SNASetFromOptions(*sna));
+  PetscFunctionReturn(0);
+}
+
+/* Dense Jacobian rows against central differences of the residuals; sparse normal equations against J^T J. */
+static PetscErrorCode CheckJacobian(void)
+{
+  const PetscInt   d = 2, q = 2, n = 7;
+  SNA              sna;
+  Vec              X, Y;
+  const PetscReal *x, *y;
+  PetscReal       *theta, *r, *rp, *rm, *J, *JtJ, *Jtr, sse = 0, h = 1e-6, fd_err = 0, jmax = 0, ne_err = 0;
+  PetscInt         P;
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(n, d, q, Target, &X, &Y));
+  PetscCall(CreateModel(d, q, 6, 3, NULL, 0, 1, &sna));
+  PetscCall(SNAGetNumParameters(sna, &P));
+  PetscCall(PetscMalloc4(P, &theta, n * q, &r, n * q, &rp, n * q, &rm));
+  PetscCall(PetscMalloc3(n * q * P, &J, P * P, &JtJ, P, &Jtr));
+  for (PetscInt i = 0; i < P; i++) theta[i] = PetscSinReal(1.0 + 3.7 * i); /* every parameter nonzero */
+  PetscCall(SNASetParameters(sna, theta));
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArrayRead(Y, &y));
+  PetscCall((*sna->ops->residualjacobianlocal)(sna, n, x, y, r, J));
+  for (PetscInt k = 0; k < P; k++) {
+    const PetscReal t = theta[k];
+    theta[k]          = t + h;
+    PetscCall(SNASetParameters(sna, theta));
+    PetscCall((*sna->ops->residualjacobianlocal)(sna, n, x, y, rp, NULL));
+    theta[k] = t - h;
+    PetscCall(SNASetParameters(sna, theta));
+    PetscCall((*sna->ops->residualjacobianlocal)(sna, n, x, y, rm, NULL));
+    theta[k] = t;
+    for (PetscInt a = 0; a < n * q; a++) {
+      fd_err = PetscMax(fd_err, PetscAbsReal((rp[a] - rm[a]) / (2 * h) - J[a * P + k]));
+      jmax   = PetscMax(jmax, PetscAbsReal(J[a * P + k]));
+    }
+  }
+  PetscCall(SNASetParameters(sna, theta));
+  PetscCall(PetscArrayzero(JtJ, P * P));
+  PetscCall(PetscArrayzero(Jtr, P));
+  PetscCall((*sna->ops->normalequationslocal)(sna, n, x, y, &sse, JtJ, Jtr));
+  for (PetscInt i = 0; i < P; i++) {
+    PetscReal g = 0;
+    for (PetscInt a = 0; a < n * q; a++) g += J[a * P + i] * r[a];
+    ne_err = PetscMax(ne_err, PetscAbsReal(g - Jtr[i]));
+    for (PetscInt j = i; j < P; j++) {
+      PetscReal s = 0;
+      for (PetscInt a = 0; a < n * q; a++) s += J[a * P + i] * J[a * P + j];
+      ne_err = PetscMax(ne_err, PetscAbsReal(s - JtJ[i * P + j]));
+    }
+  }
+  for (PetscInt a = 0; a < n * q; a++) sse -= 0.5 * r[a] * r[a];
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "residual Jacobian (%" PetscInt_FMT " rows x %" PetscInt_FMT "): finite-difference error %.2e (largest entry %.2e); sparse normal equations vs dense J: %.2e, loss %.2e\n", n * q, P, (double)fd_err, (double)jmax, (double)ne_err, (double)PetscAbsReal(sse)));
+  PetscCheck(fd_err <= 1e-7 * jmax, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The residual Jacobian differs from finite differences by %g", (double)fd_err);
+  PetscCheck(ne_err <= 1e-12 * jmax * jmax && PetscAbsReal(sse) <= 1e-12, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The sparse normal equations differ from J^T J, J^T r by %g", (double)ne_err);
+  PetscCall(VecRestoreArrayRead(Y, &y));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(PetscFree4(theta, r, rp, rm));
+  PetscCall(PetscFree3(J, JtJ, Jtr));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* Levenberg-Marquardt from the default start recovers the exactly representable rank-2 target. */
+static PetscErrorCode CheckExactRecovery(void)
+{
+  SNA                sna;
+  Vec                X, Y;
+  PetscReal          mse, var;
+  PetscInt           its;
+  SNAConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(1000, 2, 2, Target, &X, &Y));
+  PetscCall(CreateModel(2, 2, 8, 2, SNAFITLM, 1e-30, 40, &sna));
+  PetscCall(SNASetRegularization(sna, 0.0));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAComputeMSE(sna, X, Y, &mse));
+  PetscCall(VecNorm(Y, NORM_2, &var));
+  var = var * var / 2000;
+  PetscCall(SNAGetIterationNumber(sna, &its));
+  PetscCall(SNAGetConvergedReason(sna, &reason));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "LM on an exact rank-2 target: relative RMS error %.2e after %" PetscInt_FMT " steps, %s\n", (double)PetscSqrtReal(mse / var), its, SNAConvergedReasons[reason]));
+  PetscCheck(PetscSqrtReal(mse / var) <= 1e-12, PETSC_COMM_SELF, PETSC_ERR_PLIB, "LM did not recover the rank-2 target: relative RMS error %g", (double)PetscSqrtReal(mse / var));
+  PetscCheck(its <= 30, PETSC_COMM_SELF, PETSC_ERR_PLIB, "LM took %" PetscInt_FMT " steps on an exactly representable target", its);
+  PetscCheck(reason > 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "LM should stop converged on an exact target, not %s", SNAConvergedReasons[reason]);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* A fit stopped by its budget says so (DIVERGED_ITS) and keeps a finite model that improved on the start; a
+   budget too small for any progress is a failure that SNACheckFitUsable() reports. */
+static PetscErrorCode CheckBudget(SNAFitType fit, PetscInt budget, PetscBool progress)
+{
+  SNA                sna;
+  Vec                X, Y;
+  PetscReal          mse, start;
+  PetscInt           its;
+  SNAConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(2000, 3, 1, Smooth, &X, &Y));
+  PetscCall(CreateModel(3, 1, 12, 4, fit, 1e-10, budget, &sna));
+  PetscCall(SNASetUp(sna));
+  PetscCall(SNAComputeMSE(sna, X, Y, &start));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAComputeMSE(sna, X, Y, &mse));
+  PetscCall(SNAGetIterationNumber(sna, &its));
+  PetscCall(SNAGetConvergedReason(sna, &reason));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-7s with a budget of %2" PetscInt_FMT ": %s after %" PetscInt_FMT " iterations, MSE %.3e (start %.3e)\n", fit, budget, SNAConvergedReasons[reason], its, (double)mse, (double)start));
+  PetscCheck(reason == SNA_DIVERGED_ITS, PETSC_COMM_SELF, PETSC_ERR_PLIB, "A %s fit cut off by -sna_fit_max_it must report DIVERGED_ITS, not %s", fit, SNAConvergedReasons[reason]);
+  PetscCheck(its == budget && (mse < start) == progress, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The %s fit ran %" PetscInt_FMT " iterations to MSE %g from %g", fit, its, (double)mse, (double)start);
+  if (progress)
+    PetscCall(SNACheckFitUsable(sna, fit)); /* not a failure: the model is usable */
+  else {
+    PetscErrorCode ierr;
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = SNACheckFitUsable(sna, fit);
+    PetscCall(PetscPopErrorHandler());
+    PetscCheck(ierr == PETSC_ERR_NOT_CONVERGED, PETSC_COMM_SELF, PETSC_ERR_PLIB, "A %s fit that never lowered the loss must not count as usable", fit);
+  }
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* Greedy enrichment (1 -> M modes, then all modes polished together) ends at least as low as a direct fit of
+   rank M with the same budget, for the default fit and for ALS. */
+static PetscErrorCode CheckEnrichment(SNAFitType fit)
+{
+  SNA       sna;
+  Vec       X, Y;
+  PetscReal mse[2];
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(3000, 3, 1, Smooth, &X, &Y));
+  for (PetscInt e = 0; e < 2; e++) {
+    PetscCall(CreateModel(3, 1, 12, 5, fit, 1e-10, 100, &sna));
+    PetscCall(SNAKhronosSetRefinement(sna, 0, (PetscBool)e));
+    PetscCall(SNAFit(sna, X, Y));
+    PetscCall(SNAComputeMSE(sna, X, Y, &mse[e]));
+    PetscCall(SNADestroy(&sna));
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-7s rank 5, budget 100: direct MSE %.3e, greedy enrichment %.3e\n", fit ? fit : "default", (double)mse[0], (double)mse[1]));
+  PetscCheck(mse[1] <= 1.01 * mse[0], PETSC_COMM_SELF, PETSC_ERR_PLIB, "Greedy enrichment ended at MSE %g, above the direct fit's %g", (double)mse[1], (double)mse[0]);
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(CheckJacobian());
+  PetscCall(CheckExactRecovery());
+  PetscCall(CheckBudget(SNAFITALS, 3, PETSC_TRUE));
+  PetscCall(CheckBudget(SNAFITLM, 12, PETSC_TRUE));
+  PetscCall(CheckBudget(SNAFITLM, 2, PETSC_FALSE)); /* its first trial steps are rejected from this start */
+  PetscCall(CheckEnrichment(NULL));
+  PetscCall(PetscFinalize());
+  return 0;
+}

@@ -75,12 +75,10 @@ static PetscErrorCode KhronosWrite(PoissonKhronos *kh, const char view[], const 
   PetscInt npoints = kh->dim == 2 ? 129 : 33;
 
   PetscFunctionBegin;
-  if (view) {
-    PetscOptionsBegin(kh->comm, NULL, "snaps-poisson -method khronos -view_solution", NULL);
-    PetscCall(PetscOptionsInt("-khronos_view_points", "Grid points per direction of -view_solution", NULL, npoints, &npoints, NULL));
-    PetscOptionsEnd();
-    PetscCall(PoissonKhronosViewSolution(kh, view, npoints));
-  }
+  PetscOptionsBegin(kh->comm, NULL, "snaps-poisson -method khronos -view_solution", NULL);
+  PetscCall(PetscOptionsInt("-khronos_view_points", "Grid points per direction of -view_solution", NULL, npoints, &npoints, NULL));
+  PetscOptionsEnd();
+  if (view) PetscCall(PoissonKhronosViewSolution(kh, view, npoints));
   if (model) {
     PetscCall(SNASave(kh->sna, model));
     PetscCall(PetscPrintf(kh->comm, "snaps-poisson: solution saved as a KHRONOS model (%" PetscInt_FMT " modes + %" PetscInt_FMT " lifting terms) in %s\n", kh->modes, kh->lift_terms, model));

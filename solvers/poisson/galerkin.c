@@ -2,6 +2,7 @@
 #include "galerkin.h"
 #include "errors.h"
 #include <snaps/dataset.h>
+#include <hdf5.h>
 #include <petscblaslapack.h>
 #include <petsctime.h>
 
@@ -610,21 +611,18 @@ static const char *const KhRenamed[][2] = {
 static const char *const KhUnused[] = {"-sna_fit_type", "-sna_fit_lambda", "-sna_fit_atol", "-sna_bounds", "-sna_khronos_refine", "-sna_khronos_enrich", "-sna_khronos_seed"};
 
 /* Fails naming the new option when an old -khronos_* name is given, and naming the option when an SNA
-   option the solve cannot honour is given. */
-static PetscErrorCode KhCheckOptionNames(SNA sna)
+   option the solve cannot honour is given. The SNA has no options prefix: its options are -sna_... */
+static PetscErrorCode KhCheckOptionNames(MPI_Comm comm)
 {
-  MPI_Comm    comm = PetscObjectComm((PetscObject)sna);
-  const char *prefix;
-  PetscBool   set;
+  PetscBool set;
 
   PetscFunctionBegin;
-  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
   for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(KhRenamed); i++) {
     PetscCall(PetscOptionsHasName(NULL, NULL, KhRenamed[i][0], &set));
-    PetscCheck(!set, comm, PETSC_ERR_USER_INPUT, "%s is no longer an option of snaps-poisson -method khronos: the solution is a KHRONOS SNA, use %s%s%s instead", KhRenamed[i][0], prefix ? "-" : "", prefix ? prefix : "", KhRenamed[i][1] + (prefix ? 1 : 0));
+    PetscCheck(!set, comm, PETSC_ERR_USER_INPUT, "%s is no longer an option of snaps-poisson -method khronos: the solution is a KHRONOS SNA, use %s instead", KhRenamed[i][0], KhRenamed[i][1]);
   }
   for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(KhUnused); i++) {
-    PetscCall(PetscOptionsHasName(NULL, prefix, KhUnused[i], &set));
+    PetscCall(PetscOptionsHasName(NULL, NULL, KhUnused[i], &set));
     PetscCheck(!set, comm, PETSC_ERR_USER_INPUT, "snaps-poisson -method khronos does not use %s (the Galerkin solve minimises the Ritz energy on the -domain box with greedy rank enrichment): remove it; the solve takes -sna_khronos_degree, -sna_khronos_nodes, -sna_khronos_modes, -sna_fit_max_it, -sna_fit_rtol and -sna_monitor", KhUnused[i]);
   }
   PetscFunctionReturn(0);
@@ -653,7 +651,7 @@ static PetscErrorCode KhCreateSNA(PoissonKhronos *kh)
   PetscCall(SNASetBounds(sna, lo, hi));
   PetscCall(SNAKhronosSetBasis(sna, 3, 10, 4));
   PetscCall(SNASetTolerances(sna, 0.0, 1e-10, 50));
-  PetscCall(KhCheckOptionNames(sna));
+  PetscCall(KhCheckOptionNames(comm));
   PetscCall(SNASetFromOptions(sna));
   PetscCall(SNAGetType(sna, &type));
   PetscCall(PetscStrcmp(type, SNAKHRONOS, &isk));
@@ -668,8 +666,6 @@ static PetscErrorCode KhCreateSNA(PoissonKhronos *kh)
 /* Reads the solver's own options: how the source and the Dirichlet data are compressed, and whether to monitor (-sna_monitor). */
 static PetscErrorCode KhGetSourceOptions(PoissonKhronos *kh, PetscReal *stol, PetscInt *srank, PetscBool *cross, PetscBool *monitor)
 {
-  const char *prefix;
-
   PetscFunctionBegin;
   *stol    = 1e-12;
   *srank   = 16;
@@ -682,9 +678,8 @@ static PetscErrorCode KhGetSourceOptions(PoissonKhronos *kh, PetscReal *stol, Pe
   PetscOptionsEnd();
   PetscCheck(*srank >= 1 && *srank <= 64, kh->comm, PETSC_ERR_USER_INPUT, "-khronos_source_rank must be between 1 and 64, not %" PetscInt_FMT, *srank);
   PetscCheck(*stol > 0, kh->comm, PETSC_ERR_USER_INPUT, "-khronos_source_tol must be positive, not %g", (double)*stol);
-  /* the SNA's monitor prints data-fit losses; the energy lines are printed here */
-  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)kh->sna, &prefix));
-  PetscCall(PetscOptionsGetBool(NULL, prefix, "-sna_monitor", monitor, NULL));
+  /* the SNA's own monitor reports data-fit losses, which a Galerkin solve has none of: the energy is printed here */
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-sna_monitor", monitor, NULL));
   PetscFunctionReturn(0);
 }
 
@@ -1005,7 +1000,7 @@ PetscErrorCode PoissonKhronosComputeErrors(PoissonKhronos *kh, PoissonExact exac
 
 /* Writes the XDMF description of the structured grid behind a PoissonKhronosViewSolution() file: the
    points /X (in the grid's row-major order, last direction fastest, which is the order the Topology
-   dimensions give) and the node values /Y. Rank 0 writes. */
+   dimensions give) and the node values /u. Rank 0 writes. */
 static PetscErrorCode KhWriteXDMF(MPI_Comm comm, const char h5[], PetscInt d, const PetscInt n[])
 {
   char      xmf[PETSC_MAX_PATH_LEN], dims[64] = "", *base;
@@ -1031,44 +1026,79 @@ static PetscErrorCode KhWriteXDMF(MPI_Comm comm, const char h5[], PetscInt d, co
   PetscCall(PetscFPrintf(comm, fp, "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n<Xdmf Version=\"2.0\">\n  <Domain>\n    <Grid Name=\"khronos\" GridType=\"Uniform\">\n"));
   PetscCall(PetscFPrintf(comm, fp, "      <Topology TopologyType=\"%" PetscInt_FMT "DSMesh\" Dimensions=\"%s\"/>\n", d, dims));
   PetscCall(PetscFPrintf(comm, fp, "      <Geometry GeometryType=\"%s\">\n        <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/X</DataItem>\n      </Geometry>\n", d == 2 ? "XY" : "XYZ", N, d, base));
-  PetscCall(PetscFPrintf(comm, fp, "      <Attribute Name=\"u\" AttributeType=\"Scalar\" Center=\"Node\">\n        <DataItem Dimensions=\"%" PetscInt_FMT " 1\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/Y</DataItem>\n      </Attribute>\n", N, base));
+  PetscCall(PetscFPrintf(comm, fp, "      <Attribute Name=\"u\" AttributeType=\"Scalar\" Center=\"Node\">\n        <DataItem Dimensions=\"%s\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/u</DataItem>\n      </Attribute>\n", dims, base));
   PetscCall(PetscFPrintf(comm, fp, "    </Grid>\n  </Domain>\n</Xdmf>\n"));
   PetscCall(PetscFClose(comm, fp));
   PetscFunctionReturn(0);
 }
 
+/* Adds the values u (all on rank 0) to the file as the dataset /u shaped like the grid, n[0] x ... x n[d-1]:
+   ParaView's XDMF readers (xdmf2 and xdmf3) read a structured grid's attribute reliably only from a
+   dataset of the grid's shape, not from the N x 1 /Y. Rank 0 writes; every rank learns the outcome. */
+static PetscErrorCode KhAppendGridValues(MPI_Comm comm, const char file[], PetscInt d, const PetscInt n[], const PetscReal u[])
+{
+  PetscMPIInt rank;
+  int         ok = 1;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    hsize_t dims[3];
+    hid_t   f, space = -1, dset = -1;
+
+    for (PetscInt p = 0; p < d; p++) dims[p] = (hsize_t)n[p];
+    f = H5Fopen(file, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f >= 0) space = H5Screate_simple((int)d, dims, NULL);
+    if (space >= 0) dset = H5Dcreate2(f, "u", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    ok = dset >= 0 && H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, u) >= 0;
+    if (dset >= 0 && H5Dclose(dset) < 0) ok = 0;
+    if (space >= 0 && H5Sclose(space) < 0) ok = 0;
+    if (f < 0 || H5Fclose(f) < 0) ok = 0;
+  }
+  PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
+  PetscCheck(ok, comm, PETSC_ERR_FILE_WRITE, "Cannot add the grid-shaped values /u to '%s' (written just before): check the disk and the file's permissions", file);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PoissonKhronosViewSolution(PoissonKhronos *kh, const char file[], PetscInt npoints)
 {
-  const PetscInt d        = kh->dim;
-  const char    *names[2] = {"/X", "/Y"};
-  PetscInt       n[3], lo, hi;
-  PetscReal     *coords[3], *x;
-  Vec            vecs[2];
+  const PetscInt   d        = kh->dim;
+  const char      *names[2] = {"/X", "/Y"};
+  PetscInt         n[3], N = 1, nlocal;
+  PetscReal       *coords[3], *x;
+  const PetscReal *u;
+  PetscMPIInt      rank;
+  Vec              vecs[2];
 
   PetscFunctionBegin;
   PetscCheck(d == 2 || d == 3, kh->comm, PETSC_ERR_SUP, "-view_solution writes 2-D and 3-D grids for ParaView, not %" PetscInt_FMT "-D: save the solution with -model u.h5 and evaluate it with snaps-predict instead", d);
   PetscCheck(npoints >= 2, kh->comm, PETSC_ERR_USER_INPUT, "-khronos_view_points must be at least 2, not %" PetscInt_FMT, npoints);
   for (PetscInt p = 0; p < d; p++) {
     n[p] = npoints;
+    N *= npoints;
     PetscCall(PetscMalloc1(npoints, &coords[p]));
     for (PetscInt i = 0; i < npoints; i++) coords[p][i] = kh->a + (kh->b - kh->a) * i / (npoints - 1);
   }
-  PetscCall(SNACreateGridVec(kh->sna, n, &vecs[1]));
+  /* rank 0 holds the whole grid (a view file is small), so it can also write the grid-shaped /u */
+  PetscCallMPI(MPI_Comm_rank(kh->comm, &rank));
+  nlocal = rank ? 0 : N;
+  PetscCall(VecCreateMPI(kh->comm, nlocal, N, &vecs[1]));
   PetscCall(SNAEvaluateGrid(kh->sna, n, (const PetscReal *const *)coords, vecs[1]));
-  /* the points of this rank's values, in the same row-major order (last direction fastest) */
-  PetscCall(VecGetOwnershipRange(vecs[1], &lo, &hi));
-  PetscCall(VecCreateMPI(kh->comm, (hi - lo) * d, PETSC_DETERMINE, &vecs[0]));
+  PetscCall(VecCreateMPI(kh->comm, nlocal * d, N * d, &vecs[0]));
   PetscCall(VecSetBlockSize(vecs[0], d));
   PetscCall(VecGetArrayWrite(vecs[0], &x));
-  for (PetscInt i = lo; i < hi; i++) {
+  for (PetscInt i = 0; i < nlocal; i++) { /* grid point i in row-major order, last direction fastest */
     PetscInt r = i;
     for (PetscInt p = d - 1; p >= 0; p--) {
-      x[(i - lo) * d + p] = coords[p][r % n[p]];
+      x[i * d + p] = coords[p][r % n[p]];
       r /= n[p];
     }
   }
   PetscCall(VecRestoreArrayWrite(vecs[0], &x));
   PetscCall(SNADatasetSave(kh->comm, file, 2, names, vecs));
+  PetscCall(VecGetArrayRead(vecs[1], &u));
+  PetscCall(KhAppendGridValues(kh->comm, file, d, n, u));
+  PetscCall(VecRestoreArrayRead(vecs[1], &u));
   PetscCall(KhWriteXDMF(kh->comm, file, d, n));
   for (PetscInt p = 0; p < d; p++) PetscCall(PetscFree(coords[p]));
   PetscCall(VecDestroy(&vecs[0]));

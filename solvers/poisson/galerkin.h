@@ -60,8 +60,9 @@ PETSC_EXTERN PetscErrorCode PoissonKhronosSolve(MPI_Comm, PoissonExact, PetscInt
    *urank, relative error *uerr) with 1-D Gauss quadrature. Collective. */
 PETSC_EXTERN PetscErrorCode PoissonKhronosComputeErrors(PoissonKhronos *, PoissonExact, PetscInt, PetscInt, PetscReal *, PetscReal *, PetscReal *, PetscInt *, PetscReal *);
 /* Writes the solution on a tensor grid of npoints per direction over [a,b]^d (d = 2 or 3) as an HDF5
-   dataset file (/X grid points N x d, /Y values N x 1: the dataset contract, so snaps-predict reads
-   it) plus <file>.xmf describing a structured grid for ParaView. Collective. */
+   file with /X (grid points, N x d) and /Y (values, N x 1), the dataset contract that snaps-predict
+   reads, plus the same values as /u shaped like the grid, and <file>.xmf describing the structured
+   grid (points /X, node values /u) for ParaView. Collective. */
 PETSC_EXTERN PetscErrorCode PoissonKhronosViewSolution(PoissonKhronos *, const char[], PetscInt);
 /* Frees the basis, the coefficients and the SNA. */
 PETSC_EXTERN PetscErrorCode PoissonKhronosDestroy(PoissonKhronos *);

@@ -7,9 +7,10 @@ Usage: khronos_model.py <scratch dir> <snaps-predict> -- <snaps-poisson and opti
   estimate of the squared L2 error is the reported one to 25 %, and at the points of the error
   quadrature (composite Gauss, -error_cells x -error_order per direction), where the quadrature of the
   predictions reproduces the reported squared L2 error to 1e-6 relative.
-- -view_solution v.h5 (2-D and 3-D) writes /X (grid points) and /Y (values) that h5py reads, the values
-  are the model's (snaps-predict on /X, /Y: test MSE at rounding level) and near u, and v.xmf describes
-  a structured grid whose sizes match the datasets.
+- -view_solution v.h5 (2-D and 3-D) writes /X (grid points), /Y (values) and /u (the values shaped like
+  the grid) that h5py reads, the values are the model's (snaps-predict on /X, /Y: test MSE at rounding
+  level) and near u, and v.xmf describes a structured grid of points /X and node values /u whose sizes
+  match the datasets.
 """
 import json
 import os
@@ -54,11 +55,13 @@ def gauss_grid(a, b, dim):
 def check_view(fails, view, dim, npts, tol):
     xmf = view[:-3] + ".xmf"
     with h5py.File(view, "r") as h5:
-        X, Y = h5["X"][:], h5["Y"][:]
+        X, Y, U = h5["X"][:], h5["Y"][:], h5["u"][:]
     n = npts**dim
-    if X.shape != (n, dim) or Y.shape != (n, 1):
-        fails.append(f"{view}: /X {X.shape}, /Y {Y.shape}, expected ({n}, {dim}) and ({n}, 1)")
+    if X.shape != (n, dim) or Y.shape != (n, 1) or U.shape != (npts,) * dim:
+        fails.append(f"{view}: /X {X.shape}, /Y {Y.shape}, /u {U.shape}, expected ({n}, {dim}), ({n}, 1) and {(npts,) * dim}")
         return
+    if not np.array_equal(U.ravel(), Y[:, 0]):
+        fails.append(f"{view}: the grid-shaped /u is not /Y")
     err = np.abs(Y[:, 0] - exact(X)).max()
     print(f"{dim}-D view: {n} grid points, max |u_h - u| {err:.2e}")
     if err > tol:
@@ -67,7 +70,7 @@ def check_view(fails, view, dim, npts, tol):
     topo, items = grid.find("Topology"), grid.findall(".//DataItem")
     if topo.get("TopologyType") != f"{dim}DSMesh" or topo.get("Dimensions") != " ".join([str(npts)] * dim):
         fails.append(f"{xmf}: topology {topo.attrib}, expected a {dim}DSMesh of {npts} points per direction")
-    want = {f"{os.path.basename(view)}:/X": f"{n} {dim}", f"{os.path.basename(view)}:/Y": f"{n} 1"}
+    want = {f"{os.path.basename(view)}:/X": f"{n} {dim}", f"{os.path.basename(view)}:/u": " ".join([str(npts)] * dim)}
     got = {i.text.strip(): i.get("Dimensions") for i in items}
     if got != want:
         fails.append(f"{xmf}: data items {got}, expected {want}")

@@ -78,8 +78,8 @@ def main():
         runs[key] = {"khronos": [], "fem_q1": [], "fem_q2": []}
         for G in khronos_nodes:
             runs[key]["khronos"].append(run(a.out, "%s_khronos_G%d" % (key, G), a.np,
-                                            ["-method", "khronos", "-exact", expr, "-khronos_degree", str(KDEG), "-khronos_nodes", str(G),
-                                             "-khronos_modes", "1"] + ERR))
+                                            ["-method", "khronos", "-exact", expr, "-sna_khronos_degree", str(KDEG), "-sna_khronos_nodes", str(G),
+                                             "-sna_khronos_modes", "1"] + ERR))
         for k, faces in ((1, q1_faces), (2, q2_faces)):
             for n in faces:
                 runs[key]["fem_q%d" % k].append(run(a.out, "%s_fem_q%d_%d" % (key, k, n), a.np,
@@ -88,13 +88,13 @@ def main():
     print("== 3-D, 6-D and rank-2 cases", flush=True)
     extra = {
         "khronos_3d": run(a.out, "khronos_3d", a.np, ["-method", "khronos", "-dim", "3", "-exact", "sin(pi*x)*sin(pi*y)*sin(pi*z)",
-                                                     "-khronos_nodes", "34", "-khronos_modes", "1", "-error_cells", "48", "-error_order", "4"]),
+                                                     "-sna_khronos_nodes", "34", "-sna_khronos_modes", "1", "-error_cells", "48", "-error_order", "4"]),
         "fem_q1_3d": run(a.out, "fem_q1_3d", a.np, ["-method", "fem", "-dim", "3", "-exact", "sin(pi*x)*sin(pi*y)*sin(pi*z)",
                                                    "-petscspace_degree", "1", "-dm_plex_box_faces", "16,16,16", "-error_cells", "48", "-error_order", "4"]),
         "khronos_6d": run(a.out, "khronos_6d", a.np, ["-method", "khronos", "-dim", "6", "-exact", "*".join("sin(pi*x%d)" % i for i in range(1, 7)),
-                                                     "-khronos_nodes", "18", "-khronos_modes", "2"]),
-        "khronos_rank2": run(a.out, "khronos_rank2", a.np, ["-method", "khronos", "-exact", "sin(pi*(x+y))", "-khronos_nodes", "34",
-                                                           "-khronos_modes", "4"] + ERR),
+                                                     "-sna_khronos_nodes", "18", "-sna_khronos_modes", "2"]),
+        "khronos_rank2": run(a.out, "khronos_rank2", a.np, ["-method", "khronos", "-exact", "sin(pi*(x+y))", "-sna_khronos_nodes", "34",
+                                                           "-sna_khronos_modes", "4"] + ERR),
     }
 
     # ---- targets, all from this run ----

@@ -1,6 +1,8 @@
 /* snaps-poisson -method khronos: separable Ritz/Galerkin solver (see galerkin.h). */
 #include "galerkin.h"
 #include "errors.h"
+#include <snaps/dataset.h>
+#include <hdf5.h>
 #include <petscblaslapack.h>
 #include <petsctime.h>
 
@@ -594,11 +596,126 @@ static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, Petsc
   PetscFunctionReturn(0);
 }
 
+/* Old names of the options that are now the SNA class's, and their new names. */
+static const char *const KhRenamed[][2] = {
+    {"-khronos_degree", "-sna_khronos_degree"},
+    {"-khronos_nodes", "-sna_khronos_nodes"},
+    {"-khronos_modes", "-sna_khronos_modes"},
+    {"-khronos_sweeps", "-sna_fit_max_it"},
+    {"-khronos_tol", "-sna_fit_rtol"},
+    {"-khronos_monitor", "-sna_monitor"}};
+
+/* SNA options a Galerkin solve has no use for: it minimises the Ritz energy (no data, loss or fit type),
+   always enriches the rank greedily, starts every mode from the same bump and works on the -domain box.
+   Rejected rather than ignored. */
+static const char *const KhUnused[] = {"-sna_fit_type", "-sna_fit_lambda", "-sna_fit_atol", "-sna_bounds", "-sna_khronos_refine", "-sna_khronos_enrich", "-sna_khronos_seed"};
+
+/* Fails naming the new option when an old -khronos_* name is given, and naming the option when an SNA
+   option the solve cannot honour is given. The SNA has no options prefix: its options are -sna_... */
+static PetscErrorCode KhCheckOptionNames(MPI_Comm comm)
+{
+  PetscBool set;
+
+  PetscFunctionBegin;
+  for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(KhRenamed); i++) {
+    PetscCall(PetscOptionsHasName(NULL, NULL, KhRenamed[i][0], &set));
+    PetscCheck(!set, comm, PETSC_ERR_USER_INPUT, "%s is no longer an option of snaps-poisson -method khronos: the solution is a KHRONOS SNA, use %s instead", KhRenamed[i][0], KhRenamed[i][1]);
+  }
+  for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(KhUnused); i++) {
+    PetscCall(PetscOptionsHasName(NULL, NULL, KhUnused[i], &set));
+    PetscCheck(!set, comm, PETSC_ERR_USER_INPUT, "snaps-poisson -method khronos does not use %s (the Galerkin solve minimises the Ritz energy on the -domain box with greedy rank enrichment): remove it; the solve takes -sna_khronos_degree, -sna_khronos_nodes, -sna_khronos_modes, -sna_fit_max_it, -sna_fit_rtol and -sna_monitor", KhUnused[i]);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Creates kh->sna (khronos, d inputs on [a,b]^d, one output) with the solver's defaults (degree 3,
+   10 nodes, 4 modes, 50 sweeps per stage, enrichment tolerance 1e-10), applies the -sna_ options and
+   copies the basis and the tolerances into kh. */
+static PetscErrorCode KhCreateSNA(PoissonKhronos *kh)
+{
+  MPI_Comm  comm = kh->comm;
+  PetscReal lo[POISSON_EXACT_MAX_DIM], hi[POISSON_EXACT_MAX_DIM];
+  PetscBool isk;
+  SNAType   type;
+  SNA       sna;
+
+  PetscFunctionBegin;
+  for (PetscInt p = 0; p < kh->dim; p++) {
+    lo[p] = kh->a;
+    hi[p] = kh->b;
+  }
+  PetscCall(SNACreate(comm, &kh->sna));
+  sna = kh->sna;
+  PetscCall(SNASetType(sna, SNAKHRONOS));
+  PetscCall(SNASetSizes(sna, kh->dim, 1));
+  PetscCall(SNASetBounds(sna, lo, hi));
+  PetscCall(SNAKhronosSetBasis(sna, 3, 10, 4));
+  PetscCall(SNASetTolerances(sna, 0.0, 1e-10, 50));
+  PetscCall(KhCheckOptionNames(comm));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNAGetType(sna, &type));
+  PetscCall(PetscStrcmp(type, SNAKHRONOS, &isk));
+  PetscCheck(isk, comm, PETSC_ERR_USER_INPUT, "-sna_type %s: snaps-poisson -method khronos solves in the KHRONOS trial space; use -sna_type khronos or leave it out", type);
+  PetscCall(SNAKhronosGetBasis(sna, &kh->degree, &kh->nodes, &kh->modes_max));
+  PetscCall(SNAGetTolerances(sna, NULL, &kh->tol, &kh->sweeps));
+  PetscCheck(kh->nodes >= 3, comm, PETSC_ERR_USER_INPUT, "-sna_khronos_nodes %" PetscInt_FMT " leaves no interior basis function: the Galerkin solve needs at least 3 (and at least degree + 1 = %" PetscInt_FMT ")", kh->nodes, kh->degree + 1);
+  PetscCheck(kh->sweeps >= 1, comm, PETSC_ERR_USER_INPUT, "-sna_fit_max_it %" PetscInt_FMT ": the Galerkin solve needs at least 1 ALS sweep per rank stage", kh->sweeps);
+  PetscFunctionReturn(0);
+}
+
+/* Reads the solver's own options: how the source and the Dirichlet data are compressed, and whether to monitor (-sna_monitor). */
+static PetscErrorCode KhGetSourceOptions(PoissonKhronos *kh, PetscReal *stol, PetscInt *srank, PetscBool *cross, PetscBool *monitor)
+{
+  PetscFunctionBegin;
+  *stol    = 1e-12;
+  *srank   = 16;
+  *cross   = PETSC_TRUE;
+  *monitor = PETSC_FALSE;
+  PetscOptionsBegin(kh->comm, NULL, "KHRONOS Galerkin solver (-method khronos; basis and sweeps: the -sna_ options)", NULL);
+  PetscCall(PetscOptionsReal("-khronos_source_tol", "Relative L2 tolerance of the low-rank source (and face data) compression", NULL, *stol, stol, NULL));
+  PetscCall(PetscOptionsInt("-khronos_source_rank", "Largest rank of the source (and face data) compression", NULL, *srank, srank, NULL));
+  PetscCall(PetscOptionsBool("-khronos_source_cross", "Try a rank-1 cross of the source (d fibres, checked on a sample) before compressing it on the grid", NULL, *cross, cross, NULL));
+  PetscOptionsEnd();
+  PetscCheck(*srank >= 1 && *srank <= 64, kh->comm, PETSC_ERR_USER_INPUT, "-khronos_source_rank must be between 1 and 64, not %" PetscInt_FMT, *srank);
+  PetscCheck(*stol > 0, kh->comm, PETSC_ERR_USER_INPUT, "-khronos_source_tol must be positive, not %g", (double)*stol);
+  /* the SNA's own monitor reports data-fit losses, which a Galerkin solve has none of: the energy is printed here */
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-sna_monitor", monitor, NULL));
+  PetscFunctionReturn(0);
+}
+
+/* Stores the solution in kh->sna: the modes (boundary coefficients zero) and then the lifting terms
+   become the M + T KHRONOS modes, with output weights 1. Frees the ALS copies. */
+static PetscErrorCode KhStoreSolution(PoissonKhronos *kh)
+{
+  const PetscInt d = kh->dim, G = kh->nodes, n = kh->n, M = kh->modes, T = kh->lift_terms, Mt = M + T, Mx = kh->modes_max;
+  PetscInt       np;
+  PetscReal     *theta;
+
+  PetscFunctionBegin;
+  PetscCall(SNAKhronosSetBasis(kh->sna, kh->degree, G, Mt));
+  PetscCall(SNASetUp(kh->sna));
+  PetscCall(SNAGetNumParameters(kh->sna, &np));
+  PetscCheck(np == d * G * Mt + Mt, kh->comm, PETSC_ERR_PLIB, "The KHRONOS SNA has %" PetscInt_FMT " parameters, expected W and C of %" PetscInt_FMT " modes", np, Mt);
+  PetscCall(PetscCalloc1(np, &theta));
+  for (PetscInt p = 0; p < d; p++) {
+    for (PetscInt m = 0; m < M; m++)
+      for (PetscInt g = 0; g < n; g++) theta[(p * G + g + 1) * Mt + m] = kh->W[(p * Mx + m) * n + g];
+    for (PetscInt t = 0; t < T; t++)
+      for (PetscInt g = 0; g < G; g++) theta[(p * G + g) * Mt + M + t] = kh->lift[(t * d + p) * G + g];
+  }
+  for (PetscInt m = 0; m < Mt; m++) theta[d * G * Mt + m] = 1.0;
+  PetscCall(SNASetParameters(kh->sna, theta));
+  PetscCall(PetscFree(theta));
+  PetscCall(PetscFree(kh->W));
+  PetscCall(PetscFree(kh->lift));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonKhronos *kh)
 {
-  PetscInt       edim, G, n, k, Mx, srank = 16, qper, nint, sweeps_done = 0;
-  PetscReal      stol = 1e-12, *gx, *gw, *Wsave, Jprev = 0, Jstage = 0, times[2];
-  PetscBool      monitor = PETSC_FALSE, cross = PETSC_TRUE;
+  PetscInt       edim, G, n, k, Mx, srank, qper, nint, sweeps_done = 0;
+  PetscReal      stol, *gx, *gw, *Wsave, Jprev = 0, Jstage = 0, times[2];
+  PetscBool      monitor, cross;
   PetscLogDouble t0, t1, t2;
   CPGrid         fcp;
   ALSCtx         c;
@@ -609,32 +726,12 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
   PetscCall(PetscMemzero(&c, sizeof(c)));
   PetscCall(PoissonExactGetInfo(exact, &edim, NULL));
   PetscCheck(edim == dim, comm, PETSC_ERR_ARG_INCOMP, "The exact solution is %" PetscInt_FMT "-D but the problem is %" PetscInt_FMT "-D", edim, dim);
-  kh->comm      = comm;
-  kh->dim       = dim;
-  kh->a         = a;
-  kh->b         = b;
-  kh->degree    = 3;
-  kh->nodes     = 10;
-  kh->modes_max = 4;
-  kh->sweeps    = 50;
-  kh->tol       = 1e-10;
-  PetscOptionsBegin(comm, NULL, "KHRONOS Galerkin solver (-method khronos)", NULL);
-  PetscCall(PetscOptionsInt("-khronos_degree", "B-spline degree k", NULL, kh->degree, &kh->degree, NULL));
-  PetscCall(PetscOptionsInt("-khronos_nodes", "Basis functions G per direction, incl. the 2 boundary ones", NULL, kh->nodes, &kh->nodes, NULL));
-  PetscCall(PetscOptionsInt("-khronos_modes", "Largest rank M (greedy enrichment)", NULL, kh->modes_max, &kh->modes_max, NULL));
-  PetscCall(PetscOptionsInt("-khronos_sweeps", "Largest number of ALS sweeps per rank stage", NULL, kh->sweeps, &kh->sweeps, NULL));
-  PetscCall(PetscOptionsReal("-khronos_tol", "Stop enrichment when a new mode lowers the energy by less than tol |J|", NULL, kh->tol, &kh->tol, NULL));
-  PetscCall(PetscOptionsReal("-khronos_source_tol", "Relative L2 tolerance of the low-rank source (and face data) compression", NULL, stol, &stol, NULL));
-  PetscCall(PetscOptionsInt("-khronos_source_rank", "Largest rank of the source (and face data) compression", NULL, srank, &srank, NULL));
-  PetscCall(PetscOptionsBool("-khronos_source_cross", "Try a rank-1 cross of the source (d fibres, checked on a sample) before compressing it on the grid", NULL, cross, &cross, NULL));
-  PetscCall(PetscOptionsBool("-khronos_monitor", "Print the energy per sweep and each added mode", NULL, monitor, &monitor, NULL));
-  PetscOptionsEnd();
-  PetscCheck(kh->degree >= 1 && kh->degree <= SNA_BSPLINE_MAX_DEGREE, comm, PETSC_ERR_USER_INPUT, "-khronos_degree must be between 1 and %d, not %" PetscInt_FMT, SNA_BSPLINE_MAX_DEGREE, kh->degree);
-  PetscCheck(kh->nodes >= kh->degree + 1 && kh->nodes >= 3, comm, PETSC_ERR_USER_INPUT, "-khronos_nodes must be at least max(degree + 1, 3) = %" PetscInt_FMT ", not %" PetscInt_FMT, PetscMax(kh->degree + 1, 3), kh->nodes);
-  PetscCheck(kh->modes_max >= 1, comm, PETSC_ERR_USER_INPUT, "-khronos_modes must be at least 1, not %" PetscInt_FMT, kh->modes_max);
-  PetscCheck(kh->sweeps >= 1, comm, PETSC_ERR_USER_INPUT, "-khronos_sweeps must be at least 1, not %" PetscInt_FMT, kh->sweeps);
-  PetscCheck(srank >= 1 && srank <= 64, comm, PETSC_ERR_USER_INPUT, "-khronos_source_rank must be between 1 and 64, not %" PetscInt_FMT, srank);
-  PetscCheck(stol > 0 && kh->tol >= 0, comm, PETSC_ERR_USER_INPUT, "-khronos_source_tol must be positive and -khronos_tol non-negative");
+  kh->comm = comm;
+  kh->dim  = dim;
+  kh->a    = a;
+  kh->b    = b;
+  PetscCall(KhCreateSNA(kh));
+  PetscCall(KhGetSourceOptions(kh, &stol, &srank, &cross, &monitor));
   G = kh->nodes;
   n = kh->n = G - 2;
   k         = kh->degree;
@@ -765,6 +862,7 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
   PetscCall(PetscFree5(c.Fb, c.Fr, c.LMv, c.LKv, c.LM));
   PetscCall(PetscFree6(c.LK, c.A, c.rhs, c.sol, c.work, c.al));
   PetscCall(PetscFree(c.be));
+  PetscCall(KhStoreSolution(kh));
   PetscFunctionReturn(0);
 }
 
@@ -776,18 +874,25 @@ typedef struct {
   PetscReal      *C, *v, *dv;
 } KhTerms;
 
-/* Gathers the terms of the solution. */
+/* Gathers the terms of the solution from the SNA's parameters theta = [W, C], folding each output
+   weight C[s] into the term's first factor. */
 static PetscErrorCode KhTermsCreate(PoissonKhronos *kh, KhTerms *t)
 {
-  const PetscInt d = kh->dim, G = kh->nodes, n = kh->n;
+  const PetscInt d = kh->dim, G = kh->nodes;
+  PetscInt       np;
+  PetscReal     *theta;
 
   PetscFunctionBegin;
   t->kh = kh;
-  t->nt = kh->modes + kh->lift_terms;
-  PetscCall(PetscCalloc3(PetscMax(1, t->nt * d * G), &t->C, PetscMax(1, t->nt * d), &t->v, PetscMax(1, t->nt * d), &t->dv));
-  for (PetscInt m = 0; m < kh->modes; m++)
-    for (PetscInt p = 0; p < d; p++) PetscCall(PetscArraycpy(&t->C[(m * d + p) * G + 1], &kh->W[(p * kh->modes_max + m) * n], n));
-  if (kh->lift_terms) PetscCall(PetscArraycpy(&t->C[kh->modes * d * G], kh->lift, kh->lift_terms * d * G));
+  PetscCall(SNAKhronosGetBasis(kh->sna, NULL, NULL, &t->nt));
+  PetscCall(SNAGetNumParameters(kh->sna, &np));
+  PetscCall(PetscMalloc1(np, &theta));
+  PetscCall(SNAGetParameters(kh->sna, theta));
+  PetscCall(PetscCalloc3(t->nt * d * G, &t->C, t->nt * d, &t->v, t->nt * d, &t->dv));
+  for (PetscInt s = 0; s < t->nt; s++)
+    for (PetscInt p = 0; p < d; p++)
+      for (PetscInt g = 0; g < G; g++) t->C[(s * d + p) * G + g] = theta[(p * G + g) * t->nt + s] * (p ? 1.0 : theta[d * G * t->nt + s]);
+  PetscCall(PetscFree(theta));
   PetscFunctionReturn(0);
 }
 
@@ -893,9 +998,118 @@ PetscErrorCode PoissonKhronosComputeErrors(PoissonKhronos *kh, PoissonExact exac
   PetscFunctionReturn(0);
 }
 
+/* Writes the XDMF description of the structured grid behind a PoissonKhronosViewSolution() file: the
+   points /X (in the grid's row-major order, last direction fastest, which is the order the Topology
+   dimensions give) and the node values /u. Rank 0 writes. */
+static PetscErrorCode KhWriteXDMF(MPI_Comm comm, const char h5[], PetscInt d, const PetscInt n[])
+{
+  char      xmf[PETSC_MAX_PATH_LEN], dims[64] = "", *base;
+  size_t    len;
+  PetscInt  N = 1;
+  PetscBool h5ext;
+  FILE     *fp;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(xmf, h5, sizeof(xmf)));
+  PetscCall(PetscStrrchr(h5, '/', &base)); /* the .xmf sits next to the .h5 and names it relatively */
+  PetscCall(PetscStrlen(xmf, &len));
+  PetscCall(PetscStrendswith(xmf, ".h5", &h5ext));
+  if (h5ext) xmf[len - 3] = 0; /* like PETSc's petsc_gen_xdmf.py: u.h5 -> u.xmf */
+  PetscCall(PetscStrlcat(xmf, ".xmf", sizeof(xmf)));
+  for (PetscInt p = 0; p < d; p++) {
+    char num[24];
+    PetscCall(PetscSNPrintf(num, sizeof(num), p ? " %" PetscInt_FMT : "%" PetscInt_FMT, n[p]));
+    PetscCall(PetscStrlcat(dims, num, sizeof(dims)));
+    N *= n[p];
+  }
+  PetscCall(PetscFOpen(comm, xmf, "w", &fp));
+  PetscCall(PetscFPrintf(comm, fp, "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n<Xdmf Version=\"2.0\">\n  <Domain>\n    <Grid Name=\"khronos\" GridType=\"Uniform\">\n"));
+  PetscCall(PetscFPrintf(comm, fp, "      <Topology TopologyType=\"%" PetscInt_FMT "DSMesh\" Dimensions=\"%s\"/>\n", d, dims));
+  PetscCall(PetscFPrintf(comm, fp, "      <Geometry GeometryType=\"%s\">\n        <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/X</DataItem>\n      </Geometry>\n", d == 2 ? "XY" : "XYZ", N, d, base));
+  PetscCall(PetscFPrintf(comm, fp, "      <Attribute Name=\"u\" AttributeType=\"Scalar\" Center=\"Node\">\n        <DataItem Dimensions=\"%s\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/u</DataItem>\n      </Attribute>\n", dims, base));
+  PetscCall(PetscFPrintf(comm, fp, "    </Grid>\n  </Domain>\n</Xdmf>\n"));
+  PetscCall(PetscFClose(comm, fp));
+  PetscFunctionReturn(0);
+}
+
+/* Adds the values u (all on rank 0) to the file as the dataset /u shaped like the grid, n[0] x ... x n[d-1]:
+   ParaView's XDMF readers (xdmf2 and xdmf3) read a structured grid's attribute reliably only from a
+   dataset of the grid's shape, not from the N x 1 /Y. Rank 0 writes; every rank learns the outcome. */
+static PetscErrorCode KhAppendGridValues(MPI_Comm comm, const char file[], PetscInt d, const PetscInt n[], const PetscReal u[])
+{
+  PetscMPIInt rank;
+  int         ok = 1;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    hsize_t dims[3];
+    hid_t   f, space = -1, dset = -1;
+
+    for (PetscInt p = 0; p < d; p++) dims[p] = (hsize_t)n[p];
+    f = H5Fopen(file, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f >= 0) space = H5Screate_simple((int)d, dims, NULL);
+    if (space >= 0) dset = H5Dcreate2(f, "u", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    ok = dset >= 0 && H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, u) >= 0;
+    if (dset >= 0 && H5Dclose(dset) < 0) ok = 0;
+    if (space >= 0 && H5Sclose(space) < 0) ok = 0;
+    if (f < 0 || H5Fclose(f) < 0) ok = 0;
+  }
+  PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
+  PetscCheck(ok, comm, PETSC_ERR_FILE_WRITE, "Cannot add the grid-shaped values /u to '%s' (written just before): check the disk and the file's permissions", file);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonKhronosViewSolution(PoissonKhronos *kh, const char file[], PetscInt npoints)
+{
+  const PetscInt   d        = kh->dim;
+  const char      *names[2] = {"/X", "/Y"};
+  PetscInt         n[3], N = 1, nlocal;
+  PetscReal       *coords[3], *x;
+  const PetscReal *u;
+  PetscMPIInt      rank;
+  Vec              vecs[2];
+
+  PetscFunctionBegin;
+  PetscCheck(d == 2 || d == 3, kh->comm, PETSC_ERR_SUP, "-view_solution writes 2-D and 3-D grids for ParaView, not %" PetscInt_FMT "-D: save the solution with -model u.h5 and evaluate it with snaps-predict instead", d);
+  PetscCheck(npoints >= 2, kh->comm, PETSC_ERR_USER_INPUT, "-khronos_view_points must be at least 2, not %" PetscInt_FMT, npoints);
+  for (PetscInt p = 0; p < d; p++) {
+    n[p] = npoints;
+    N *= npoints;
+    PetscCall(PetscMalloc1(npoints, &coords[p]));
+    for (PetscInt i = 0; i < npoints; i++) coords[p][i] = kh->a + (kh->b - kh->a) * i / (npoints - 1);
+  }
+  /* rank 0 holds the whole grid (a view file is small), so it can also write the grid-shaped /u */
+  PetscCallMPI(MPI_Comm_rank(kh->comm, &rank));
+  nlocal = rank ? 0 : N;
+  PetscCall(VecCreateMPI(kh->comm, nlocal, N, &vecs[1]));
+  PetscCall(SNAEvaluateGrid(kh->sna, n, (const PetscReal *const *)coords, vecs[1]));
+  PetscCall(VecCreateMPI(kh->comm, nlocal * d, N * d, &vecs[0]));
+  PetscCall(VecSetBlockSize(vecs[0], d));
+  PetscCall(VecGetArrayWrite(vecs[0], &x));
+  for (PetscInt i = 0; i < nlocal; i++) { /* grid point i in row-major order, last direction fastest */
+    PetscInt r = i;
+    for (PetscInt p = d - 1; p >= 0; p--) {
+      x[i * d + p] = coords[p][r % n[p]];
+      r /= n[p];
+    }
+  }
+  PetscCall(VecRestoreArrayWrite(vecs[0], &x));
+  PetscCall(SNADatasetSave(kh->comm, file, 2, names, vecs));
+  PetscCall(VecGetArrayRead(vecs[1], &u));
+  PetscCall(KhAppendGridValues(kh->comm, file, d, n, u));
+  PetscCall(VecRestoreArrayRead(vecs[1], &u));
+  PetscCall(KhWriteXDMF(kh->comm, file, d, n));
+  for (PetscInt p = 0; p < d; p++) PetscCall(PetscFree(coords[p]));
+  PetscCall(VecDestroy(&vecs[0]));
+  PetscCall(VecDestroy(&vecs[1]));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PoissonKhronosDestroy(PoissonKhronos *kh)
 {
   PetscFunctionBegin;
+  PetscCall(SNADestroy(&kh->sna));
   PetscCall(SNABSplineDestroy(&kh->bs));
   PetscCall(PetscFree2(kh->Mf, kh->Kf));
   PetscCall(PetscFree3(kh->xq, kh->wq, kh->Bq));

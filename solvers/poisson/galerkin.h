@@ -7,25 +7,31 @@
    a separable transfinite lifting of the Dirichlet data built from boundary values only. W is found by
    alternating least squares (ALS) on the energy J(u) = 1/2 a(u,u) - (f,u) with greedy rank enrichment;
    every integral factorises into 1-D mass and stiffness matrices once f is compressed to low rank.
-   The algebra is tiny and dense, so every rank computes the same solution redundantly. */
+   The algebra is tiny and dense, so every rank computes the same solution redundantly.
+
+   The solution is a KHRONOS SNA (type khronos, one output) on the box [a,b]^d: its M + T modes are the M
+   Galerkin modes (boundary coefficients zero) followed by the T lifting terms, all with output weight 1.
+   Its options are the class's (-sna_khronos_degree, -sna_khronos_nodes, -sna_khronos_modes, -sna_fit_max_it,
+   -sna_fit_rtol, -sna_monitor); it can be saved (SNASave) and evaluated anywhere (SNAEvaluate, snaps-predict). */
 #pragma once
 
 #include <snaps/bspline.h>
+#include <snaps/sna.h>
 #include "exact.h"
 
 /* A solved KHRONOS problem: its basis, coefficients and figures (read-only for users). */
 typedef struct {
   PetscInt    dim;           /* d */
   PetscReal   a, b;          /* the box [a,b]^d */
-  PetscInt    degree;        /* spline degree k (-khronos_degree) */
-  PetscInt    nodes;         /* G: basis functions per direction incl. the two boundary ones (-khronos_nodes) */
+  PetscInt    degree;        /* spline degree k (-sna_khronos_degree) */
+  PetscInt    nodes;         /* G: basis functions per direction incl. the two boundary ones (-sna_khronos_nodes) */
   PetscInt    n;             /* G - 2 interior functions per direction */
-  PetscInt    modes_max;     /* largest rank (-khronos_modes) */
+  PetscInt    modes_max;     /* largest rank (-sna_khronos_modes) */
   PetscInt    modes;         /* rank used */
   PetscInt    dofs;          /* trainable parameters d * (G-2) * modes */
-  PetscInt    sweeps;        /* largest number of ALS sweeps per stage (-khronos_sweeps) */
+  PetscInt    sweeps;        /* largest number of ALS sweeps per stage (-sna_fit_max_it) */
   PetscInt    total_sweeps;  /* ALS sweeps done */
-  PetscReal   tol;           /* relative energy decrease below which enrichment stops (-khronos_tol) */
+  PetscReal   tol;           /* relative energy decrease below which enrichment stops (-sna_fit_rtol) */
   PetscReal   energy;        /* final energy 1/2 a(u0,u0) - (f,u0) + a(L,u0) of the homogeneous part */
   PetscInt    source_rank;   /* rank of the compressed source */
   PetscReal   source_error;  /* relative weighted L2 error of the compressed source */
@@ -34,20 +40,29 @@ typedef struct {
   PetscReal   setup_time;    /* basis, source compression, lifting (s, max over ranks) */
   PetscReal   solve_time;    /* ALS (s, max over ranks) */
   SNABSpline  bs;            /* full clamped basis, G functions */
-  PetscReal  *W;             /* W[(p*modes_max + m)*n + g] */
-  PetscReal  *lift;          /* lift[(t*d + p)*G + g]: full-basis coefficients of the lifting terms */
+  PetscReal  *W;             /* ALS work: W[(p*modes_max + m)*n + g]; freed once the solution is in sna */
+  PetscReal  *lift;          /* lift[(t*d + p)*G + g]: full-basis coefficients of the lifting terms (freed likewise) */
   PetscReal  *Mf, *Kf;       /* full G x G mass and stiffness */
   PetscInt    nq;            /* 1-D quadrature points (Gauss per knot interval) */
   PetscReal  *xq, *wq, *Bq;  /* points, weights, basis values Bq[q*G + g] */
+  SNA         sna;           /* the solution as a KHRONOS model (modes, then lifting terms) */
   MPI_Comm    comm;
 } PoissonKhronos;
 
-/* Reads the -khronos_* options, compresses the source, builds the lifting from the Dirichlet data of
-   exact and solves by ALS with rank enrichment. Collective (redundant on every rank). */
+/* Creates the SNA (defaults degree 3, 10 nodes, 4 modes, 50 sweeps per stage, rtol 1e-10, then
+   SNASetFromOptions), reads the -khronos_source_* options, compresses the source, builds the lifting
+   from the Dirichlet data of exact, solves by ALS with rank enrichment and stores the solution in
+   kh->sna. Rejects the old -khronos_degree/nodes/modes/sweeps/tol/monitor names and the -sna_ options
+   a Galerkin solve cannot use. Collective (redundant on every rank). */
 PETSC_EXTERN PetscErrorCode PoissonKhronosSolve(MPI_Comm, PoissonExact, PetscInt, PetscReal, PetscReal, PoissonKhronos *);
 /* Errors against exact: *l2grid and *h1 by the shared grid quadrature (errors.h, cells and order per
    direction), *l2sep the squared L2 error computed separably from a low-rank compression of u (rank
    *urank, relative error *uerr) with 1-D Gauss quadrature. Collective. */
 PETSC_EXTERN PetscErrorCode PoissonKhronosComputeErrors(PoissonKhronos *, PoissonExact, PetscInt, PetscInt, PetscReal *, PetscReal *, PetscReal *, PetscInt *, PetscReal *);
-/* Frees the basis and coefficients. */
+/* Writes the solution on a tensor grid of npoints per direction over [a,b]^d (d = 2 or 3) as an HDF5
+   file with /X (grid points, N x d) and /Y (values, N x 1), the dataset contract that snaps-predict
+   reads, plus the same values as /u shaped like the grid, and <file>.xmf describing the structured
+   grid (points /X, node values /u) for ParaView. Collective. */
+PETSC_EXTERN PetscErrorCode PoissonKhronosViewSolution(PoissonKhronos *, const char[], PetscInt);
+/* Frees the basis, the coefficients and the SNA. */
 PETSC_EXTERN PetscErrorCode PoissonKhronosDestroy(PoissonKhronos *);

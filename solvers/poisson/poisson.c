@@ -5,15 +5,23 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -dim <d>                dimension (2)\n"
                            "  -domain a,b             the box [a,b]^d (-1,1)\n"
                            "  -results <r.json>       JSON report: method, dim, dofs, l2_error_squared, h1_error, wall_time_s, ...\n"
-                           "  -view_solution <u.h5>   mesh and solution as HDF5, plus u.xmf for ParaView\n"
+                           "  -view_solution <u.h5>   mesh and solution as HDF5, plus u.xmf for ParaView (khronos: d = 2, 3; the\n"
+                           "                          solution on a grid of -khronos_view_points per direction (2-D 129, 3-D 33),\n"
+                           "                          stored as the dataset /X, /Y that snaps-predict -data reads, and as /u\n"
+                           "                          shaped like the grid for the .xmf)\n"
+                           "  -model <u.h5>           khronos: save the solution as a KHRONOS SNA model (snaps-predict -model u.h5)\n"
                            "  -exact_view             print u and the derived source f\n"
                            "  -error_cells <n>        cells per direction of the error-quadrature grid (2-D: 256, 3-D: 48)\n"
                            "  -error_order <q>        Gauss points per direction of the error quadrature (2-D: 5, 3-D: 4)\n"
                            "FEM: -dm_plex_box_faces n[,n[,n]] (16), -petscspace_degree k (1), -dm_plex_filename meshes/square.msh,\n"
                            "  -dm_plex_simplex, -dm_refine, -ksp_type (cg), -pc_type (gamg; hypre), -ksp_rtol (1e-12), -ksp_monitor.\n"
-                           "KHRONOS: -khronos_degree k (3), -khronos_nodes G (10, incl. the 2 boundary functions), -khronos_modes M (4),\n"
-                           "  -khronos_sweeps (50), -khronos_tol (1e-10), -khronos_source_tol (1e-12), -khronos_source_rank (16),\n"
-                           "  -khronos_source_cross (true: try a rank-1 cross of f first), -khronos_monitor.\n";
+                           "KHRONOS: the trial space is a KHRONOS SNA on [a,b]^d and takes the class's options, with this program's\n"
+                           "  defaults: -sna_khronos_degree k (3; 1 to 7), -sna_khronos_nodes G (10, incl. the 2 boundary functions),\n"
+                           "  -sna_khronos_modes M (4, the largest rank of the greedy enrichment), -sna_fit_max_it (50 ALS sweeps per\n"
+                           "  rank stage), -sna_fit_rtol (1e-10: a new mode must lower the energy by more than rtol |J|), -sna_monitor\n"
+                           "  (energy per sweep); and its own -khronos_source_tol (1e-12), -khronos_source_rank (16),\n"
+                           "  -khronos_source_cross (true: try a rank-1 cross of f first). The old -khronos_degree, -khronos_nodes,\n"
+                           "  -khronos_modes, -khronos_sweeps, -khronos_tol and -khronos_monitor are rejected, naming the new option.\n";
 
 #include <snaps.h>
 #include "exact.h"
@@ -61,9 +69,28 @@ static PetscErrorCode PoissonReportCreate(const char method[], const char exprs[
   PetscFunctionReturn(0);
 }
 
+/* -view_solution and -model of -method khronos: writes the solution on a grid and saves it as an SNA
+   model (either file name may be NULL). */
+static PetscErrorCode KhronosWrite(PoissonKhronos *kh, const char view[], const char model[])
+{
+  PetscInt npoints = kh->dim == 2 ? 129 : 33;
+
+  PetscFunctionBegin;
+  PetscOptionsBegin(kh->comm, NULL, "snaps-poisson -method khronos -view_solution", NULL);
+  PetscCall(PetscOptionsInt("-khronos_view_points", "Grid points per direction of -view_solution", NULL, npoints, &npoints, NULL));
+  PetscOptionsEnd();
+  if (view) PetscCall(PoissonKhronosViewSolution(kh, view, npoints));
+  if (model) {
+    PetscCall(SNASave(kh->sna, model));
+    PetscCall(PetscPrintf(kh->comm, "snaps-poisson: solution saved as a KHRONOS model (%" PetscInt_FMT " modes + %" PetscInt_FMT " lifting terms) in %s\n", kh->modes, kh->lift_terms, model));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* -method khronos: solves, prints one line and writes the -results report (same fields as FEM, plus the
-   KHRONOS figures). For d >= 4 the reported l2_error_squared is the separable one (error_method). */
-static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscInt dim, PetscReal a, PetscReal b, PetscInt ecells, PetscInt eorder, const char results[])
+   KHRONOS figures), the -view_solution grid and the -model file. For d >= 4 the reported
+   l2_error_squared is the separable one (error_method). */
+static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscInt dim, PetscReal a, PetscReal b, PetscInt ecells, PetscInt eorder, const char results[], const char view[], const char model[])
 {
   PoissonKhronos kh;
   PetscReal      l2grid, l2sep, h1, l2sq, uerr;
@@ -79,6 +106,8 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
   l2sq    = dim >= 4 ? l2sep : l2grid;
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: khronos degree %" PetscInt_FMT " %" PetscInt_FMT "-D, G %" PetscInt_FMT ", rank %" PetscInt_FMT ", %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e (%s; grid %.6e, separable %.6e), H1 error %.6e, source rank %" PetscInt_FMT " (rel. error %.1e), %" PetscInt_FMT " lifting terms, %.3f s\n", kh.degree, dim,
                         kh.nodes, kh.modes, kh.dofs, size, (double)l2sq, emethod, (double)l2grid, (double)l2sep, (double)h1, kh.source_rank, (double)kh.source_error, kh.lift_terms, (double)(kh.setup_time + kh.solve_time)));
+  PetscCall(SNAViewFromOptions(kh.sna, NULL, "-sna_view"));
+  PetscCall(KhronosWrite(&kh, view, model));
   if (results) {
     SNAPSReport report;
     PetscCall(PoissonExactGetSourceString(exact, &source));
@@ -107,9 +136,9 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
 int main(int argc, char **argv)
 {
   const char  *methods[]                 = {"fem", "khronos"};
-  char         exprs[PETSC_MAX_PATH_LEN] = "sin(pi*x)*sin(pi*y)", results[PETSC_MAX_PATH_LEN] = "", viewfile[PETSC_MAX_PATH_LEN] = "";
+  char         exprs[PETSC_MAX_PATH_LEN] = "sin(pi*x)*sin(pi*y)", results[PETSC_MAX_PATH_LEN] = "", viewfile[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "";
   PetscInt     method = 0, dim = 2, ecells, eorder;
-  PetscBool    hasresults, hasview, exactview = PETSC_FALSE;
+  PetscBool    hasresults, hasview, hasmodel, exactview = PETSC_FALSE;
   PetscReal    a = -1, b = 1, l2sq, h1;
   PetscMPIInt  size;
   PoissonExact exact;
@@ -124,15 +153,18 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsInt("-dim", "Dimension", NULL, dim, &dim, NULL));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscCall(PetscOptionsString("-view_solution", "HDF5 file for mesh and solution (+ .xmf)", NULL, viewfile, viewfile, sizeof(viewfile), &hasview));
+  PetscCall(PetscOptionsString("-model", "HDF5 file for the KHRONOS solution as an SNA model (-method khronos)", NULL, model, model, sizeof(model), &hasmodel));
   PetscCall(PetscOptionsBool("-exact_view", "Print u and the derived source", NULL, exactview, &exactview, NULL));
   PetscOptionsEnd();
+  PetscCheck(!hasmodel || method == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model %s saves a KHRONOS solution as an SNA model: it needs -method khronos (a FEM solution is not an SNA; use -view_solution)", model);
+  PetscCheck(!hasview || method == 0 || dim == 2 || dim == 3, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-view_solution with -method khronos writes 2-D and 3-D grids for ParaView, not -dim %" PetscInt_FMT ": save the solution with -model u.h5 and evaluate it with snaps-predict instead", dim);
   PetscCheck(dim >= 1 && dim <= POISSON_EXACT_MAX_DIM, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-dim must be between 1 and %d, not %" PetscInt_FMT, POISSON_EXACT_MAX_DIM, dim);
   PetscCall(GetDomain(PETSC_COMM_WORLD, &a, &b));
   PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact));
   if (exactview) PetscCall(PoissonExactView(exact, PETSC_VIEWER_STDOUT_WORLD));
   PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
   if (method == 1) {
-    PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL));
+    PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
     PetscCall(PoissonExactDestroy(&exact));
     PetscCall(PetscFinalize());
     return 0;

@@ -21,7 +21,7 @@ def main():
     mpiexec, cmd = sys.argv[2:sep], sys.argv[sep + 1:]
     cases = {
         "fem": ["-method", "fem", "-petscspace_degree", "2", "-dm_plex_box_faces", "16"],
-        "khronos": ["-method", "khronos", "-khronos_nodes", "18", "-khronos_modes", "4"],
+        "khronos": ["-method", "khronos", "-sna_khronos_nodes", "18", "-sna_khronos_modes", "4"],
     }
     for name, extra in cases.items():
         r1 = run(mpiexec, cmd, 1, extra, f"{scratch}/ranks_{name}_1.json")

@@ -101,6 +101,8 @@ PETSC_EXTERN PetscErrorCode SNAGetFitType(SNA, SNAFitType *);
 PETSC_EXTERN PetscErrorCode SNASetRegularization(SNA, PetscReal);
 /* Stopping tolerances on the mean squared error: absolute, relative decrease, and the sweep budget. */
 PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt);
+/* Returns the stopping tolerances atol, rtol and max_it (any pointer may be NULL). */
+PETSC_EXTERN PetscErrorCode SNAGetTolerances(SNA, PetscReal *, PetscReal *, PetscInt *);
 /* Fits the model to samples X (block size d) and targets Y (block size q). */
 PETSC_EXTERN PetscErrorCode SNAFit(SNA, Vec, Vec);
 /* Makes SNAFit() raise PETSC_ERR_NOT_CONVERGED when the fit ends with a negative reason (-sna_fit_error_if_not_converged);
@@ -165,7 +167,7 @@ PETSC_EXTERN PetscErrorCode SNAMonitorDefault(SNA, PetscInt, PetscReal, void *);
 PETSC_EXTERN PetscErrorCode SNAMonitorGetStage(SNA, const char **);
 
 /* ---- Type khronos: per-input B-spline expansions multiplied into M modes (SCIENCE.md section 1) ---- */
-/* Sets the spline degree k (1..5), nodes G per input (>= k + 1) and modes M (>= 1) before set-up. */
+/* Sets the spline degree k (1..SNA_BSPLINE_MAX_DEGREE = 7), nodes G per input (>= k + 1) and modes M (>= 1) before set-up. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetBasis(SNA, PetscInt, PetscInt, PetscInt);
 /* Returns degree, nodes and current modes (any pointer may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAKhronosGetBasis(SNA, PetscInt *, PetscInt *, PetscInt *);

@@ -273,6 +273,17 @@ PetscErrorCode SNASetTolerances(SNA sna, PetscReal atol, PetscReal rtol, PetscIn
   PetscFunctionReturn(0);
 }
 
+/* Returns the stopping tests set by SNASetTolerances() or the -sna_fit_ options. */
+PetscErrorCode SNAGetTolerances(SNA sna, PetscReal *atol, PetscReal *rtol, PetscInt *max_it)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  if (atol) *atol = sna->atol;
+  if (rtol) *rtol = sna->rtol;
+  if (max_it) *max_it = sna->max_it;
+  PetscFunctionReturn(0);
+}
+
 /* Allocates and initialises the parameters (deterministically: the same on every rank and run). */
 PetscErrorCode SNASetUp(SNA sna)
 {

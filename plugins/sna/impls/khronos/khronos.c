@@ -83,7 +83,7 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "KHRONOS options");
-  PetscCall(PetscOptionsInt("-sna_khronos_degree", "B-spline degree (1 to 5)", "SNAKhronosSetBasis", degree, &degree, NULL));
+  PetscCall(PetscOptionsInt("-sna_khronos_degree", "B-spline degree (1 to 7)", "SNAKhronosSetBasis", degree, &degree, NULL));
   PetscCall(PetscOptionsInt("-sna_khronos_nodes", "B-spline basis functions (nodes) per input", "SNAKhronosSetBasis", nodes, &nodes, NULL));
   PetscCall(PetscOptionsInt("-sna_khronos_modes", "Rank M: number of separable modes", "SNAKhronosSetBasis", modes, &modes, NULL));
   PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start)", "SNAKhronosSetRefinement", refine, &refine, NULL));
@@ -424,7 +424,7 @@ static PetscErrorCode SNAKhronosSetBasis_Khronos(SNA sna, PetscInt degree, Petsc
   MPI_Comm     comm = PetscObjectComm((PetscObject)sna);
 
   PetscFunctionBegin;
-  PetscCheck(degree >= 1 && degree <= 5, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS spline degree (-sna_khronos_degree) must be 1 to 5, not %" PetscInt_FMT, degree);
+  PetscCheck(degree >= 1 && degree <= SNA_BSPLINE_MAX_DEGREE, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS spline degree (-sna_khronos_degree) must be 1 to %d, not %" PetscInt_FMT, SNA_BSPLINE_MAX_DEGREE, degree);
   PetscCheck(nodes >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least degree + 1 = %" PetscInt_FMT " nodes per input (-sna_khronos_nodes), not %" PetscInt_FMT, degree + 1, nodes);
   PetscCheck(modes >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least one mode (-sna_khronos_modes), not %" PetscInt_FMT, modes);
   PetscCheck(!sna->setupcalled || (degree == kh->degree && nodes == kh->nodes && modes == kh->max_modes), comm, PETSC_ERR_ARG_WRONGSTATE, "Cannot change the KHRONOS basis of a model that is already set up, fitted or loaded");

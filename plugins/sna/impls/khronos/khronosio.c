@@ -40,7 +40,7 @@ PetscErrorCode SNALoad_Khronos(SNA sna, hid_t group)
   PetscCall(SNAHDF5ReadAttributeInt(group, "degree", &degree));
   PetscCall(SNAHDF5ReadAttributeInt(group, "nodes", &nodes));
   PetscCall(SNAHDF5ReadAttributeInt(group, "modes", &modes));
-  PetscCheck(degree >= 1 && degree <= 5 && nodes >= degree + 1 && nodes <= 1 << 20 && modes >= 1 && modes <= 1 << 16, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "Implausible KHRONOS sizes in the model (degree %" PetscInt_FMT ", nodes %" PetscInt_FMT ", modes %" PetscInt_FMT "): corrupt file", degree, nodes, modes);
+  PetscCheck(degree >= 1 && degree <= SNA_BSPLINE_MAX_DEGREE && nodes >= degree + 1 && nodes <= 1 << 20 && modes >= 1 && modes <= 1 << 16, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "Implausible KHRONOS sizes in the model (degree %" PetscInt_FMT ", nodes %" PetscInt_FMT ", modes %" PetscInt_FMT "): corrupt file", degree, nodes, modes);
   PetscCall(SNAKhronosSetBasis(sna, degree, nodes, modes));
   PetscCall(SNAKhronosAllocate(sna, nodes, modes));
   nk       = nodes + degree + 1;

@@ -7,16 +7,17 @@
 #include <snaps/bspline.h>
 
 typedef struct {
-  PetscInt    degree;    /* spline degree k */
-  PetscInt    nodes;     /* G: basis functions per input (same for all inputs) */
-  PetscInt    modes;     /* M: current rank */
-  PetscInt    max_modes; /* rank target of greedy enrichment (== modes without enrichment) */
-  PetscInt    refine;    /* knot-insertion levels per fit */
-  PetscBool   enrich;    /* greedy rank enrichment from rank 1 */
-  PetscInt    seed;      /* initialisation seed: the same model for any number of ranks */
-  SNABSpline *basis;     /* one basis per input, on [0, 1] */
-  PetscReal  *W;         /* W[(p*G + g)*M + m] */
-  PetscReal  *C;         /* output head C[m*q + j] */
+  PetscInt    degree;      /* spline degree k */
+  PetscInt    nodes;       /* G: basis functions per input (same for all inputs) */
+  PetscInt    modes;       /* M: current rank */
+  PetscInt    max_modes;   /* rank target of greedy enrichment (== modes without enrichment) */
+  PetscInt    refine;      /* knot-insertion levels per fit */
+  PetscBool   enrich;      /* greedy rank enrichment from rank 1 */
+  PetscInt    seed;        /* initialisation seed: the same model for any number of ranks */
+  PetscBool   extrapolate; /* ALS with a line search along the last sweep's change (-sna_fit_als_extrapolate) */
+  SNABSpline *basis;       /* one basis per input, on [0, 1] */
+  PetscReal  *W;           /* W[(p*G + g)*M + m] */
+  PetscReal  *C;           /* output head C[m*q + j] */
 } SNA_Khronos;
 
 /* Reallocates W and C for G nodes and M modes, keeping no values (caller fills them). */

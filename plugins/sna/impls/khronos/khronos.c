@@ -89,6 +89,7 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start)", "SNAKhronosSetRefinement", refine, &refine, NULL));
   PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
   PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation", "", kh->seed, &kh->seed, NULL));
+  PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps (also the enrichment stages of auto) try a step along the last sweep's change (line search)", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
   PetscOptionsHeadEnd();
   if (degree != kh->degree || nodes != kh->nodes || modes != kh->max_modes) PetscCall(SNAKhronosSetBasis(sna, degree, nodes, modes));
   PetscCall(SNAKhronosSetRefinement(sna, refine, enrich));

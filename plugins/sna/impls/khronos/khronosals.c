@@ -322,15 +322,47 @@ static PetscErrorCode BestIterateUpdate(SNA sna, BestIterate *best, PetscReal ms
   PetscFunctionReturn(0);
 }
 
+/* Bro's line search for ALS: after sweep k, try theta_k + s (theta_k - theta_{k-1}) with s = k^(1/3) (at least 1)
+   and keep it if the loss is lower. In the "swamp", where ALS moves slowly along a steady direction, this takes
+   many sweeps' progress in one; it costs one loss evaluation per sweep. *mse is updated on success. */
+static PetscErrorCode Extrapolate(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscInt k, PetscReal prev_theta[], PetscReal *mse)
+{
+  const PetscInt P = sna->nparams;
+  PetscReal     *theta, *trial, s = PetscMax(1.0, PetscPowReal((PetscReal)k, 1.0 / 3.0)), mse_trial;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(P, &theta, P, &trial));
+  PetscCall((*sna->ops->getparameters)(sna, theta));
+  for (PetscInt i = 0; i < P; i++) trial[i] = theta[i] + s * (theta[i] - prev_theta[i]);
+  PetscCall((*sna->ops->setparameters)(sna, trial));
+  PetscCall(CacheAllFactors(sna, c));
+  PetscCall(CacheMSE(sna, c, y, &mse_trial));
+  sna->stats.function++;
+  if (mse_trial < *mse)
+    *mse = mse_trial;
+  else {
+    PetscCall((*sna->ops->setparameters)(sna, theta));
+    PetscCall(CacheAllFactors(sna, c));
+  }
+  PetscCall(PetscArraycpy(prev_theta, theta, P)); /* the next direction starts from the plain sweep's point */
+  PetscCall(PetscFree2(theta, trial));
+  PetscFunctionReturn(0);
+}
+
 /* Runs sweeps (head, then each input block; ALS solves or single Newton steps) until a stopping test holds, the
    budget is spent (DIVERGED_ITS) or, with ctl->leave, progress slows (CONVERGED_ITERATING: hand over). Ends on
    the best iterate of the stage. *used: sweeps done. */
 static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[], const SweepControl *ctl, PetscInt *used, SNAConvergedReason *reason)
 {
-  PetscReal   prev, mse;
-  BestIterate best = {PETSC_MAX_REAL, NULL};
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  PetscReal    prev, mse, *prev_theta = NULL;
+  BestIterate  best = {PETSC_MAX_REAL, NULL};
 
   PetscFunctionBegin;
+  if (kh->extrapolate) {
+    PetscCall(PetscMalloc1(sna->nparams, &prev_theta));
+    PetscCall((*sna->ops->getparameters)(sna, prev_theta));
+  }
   *used   = 0;
   *reason = SNA_DIVERGED_ITS;
   PetscCall(CacheMSE(sna, c, y, &prev));
@@ -347,6 +379,7 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
       sna->stats.inner++;
     }
     PetscCall(CacheMSE(sna, c, y, &mse));
+    if (prev_theta) PetscCall(Extrapolate(sna, c, y, it + 1, prev_theta, &mse));
     sna->iterations++;
     (*used)++;
     PetscCall(SNAMonitor(sna, sna->iterations, mse));
@@ -374,6 +407,7 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
     PetscCall(CacheAllFactors(sna, c));
   }
   PetscCall(PetscFree(best.theta));
+  PetscCall(PetscFree(prev_theta));
   PetscFunctionReturn(0);
 }
 

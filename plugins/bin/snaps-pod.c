@@ -201,6 +201,7 @@ int main(int argc, char **argv)
     PetscCall(SNASetOptionsPrefix(sna, "rhs_"));
     PetscCall(SNASetFromOptions(sna));
     PetscCall(SNADestroy(&sna));
+    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
     PetscCall(PetscFinalize());
     return 0;
   }
@@ -229,6 +230,7 @@ int main(int argc, char **argv)
       PetscCall(SNAPSReportWrite(report, results));
       PetscCall(SNAPSReportDestroy(&report));
     }
+    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
     PetscCall(PetscFinalize());
     return 0;
   }
@@ -341,6 +343,7 @@ int main(int argc, char **argv)
   PetscCall(PetscFree(affine));
   PetscCall(PetscFree(sigma));
   PetscCall(PetscFree(rsigma));
+  PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;
 }

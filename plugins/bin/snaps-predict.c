@@ -119,6 +119,7 @@ int main(int argc, char **argv)
   PetscCall(VecDestroy(&Y));
   PetscCall(VecDestroy(&X));
   PetscCall(SNADestroy(&sna));
+  PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;
 }

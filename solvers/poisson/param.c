@@ -137,7 +137,7 @@ int main(int argc, char **argv)
   char           samplefile[PETSC_MAX_PATH_LEN] = "";
   PetscInt       dim = 2, N = 0, q = 0, np = POISSON_FIELD_MAX_PARAMS + 1, batch_reps = 5;
   PetscReal      dom[2] = {0, 1}, a, b, params[POISSON_FIELD_MAX_PARAMS + 1] = {0}, *X, *its, *tsolve, *tguess, *tfield, *tcoord, *tassem, *gerr, *res0;
-  PetscBool      hassnap, hasresults, hasparams, hassamples, batch;
+  PetscBool      hassnap, hasresults, hasparams, hassamples, helpflg, batch;
   Mat            U      = NULL; /* the FEM solutions, one column each, for the batch prediction's errors */
   PetscReal     *tbatch = NULL, *berr = NULL, mbatch = 0;
   PoissonParam   pp;
@@ -164,6 +164,12 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscCall(PetscOptionsInt("-batch_repeat", "With -ksp_guess_type sna: batches of surrogate-alone predictions of all fields (0: none)", "SNAGuessPredictFields", batch_reps, &batch_reps, NULL));
   PetscOptionsEnd();
+  PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
+  if (helpflg && !hasparams && !hassamples) { /* the options are printed (with -params, also the mesh and solver ones): stop */
+    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
+    PetscCall(PetscFinalize());
+    return 0;
+  }
   PetscCheck(batch_reps >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat must be 0 or more, not %" PetscInt_FMT, batch_reps);
   PetscCall(ReadSamples(PETSC_COMM_WORLD, hasparams ? params : NULL, np, hassamples ? samplefile : NULL, &N, &q, &X));
   PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, a, b, kappa, source, q, &pp));

@@ -6,6 +6,9 @@
    as used when any rank used it: the ranks hold the same options but may query different ones. */
 #include <snaps/options.h>
 
+/* What the warning line says after the option's name (and value). */
+static const char OptionsUnusedWhy[] = "was set but never used: misspelt, wrong prefix, or not applicable here";
+
 /* The communicator of the pending report; MPI_COMM_NULL when none is pending. */
 static MPI_Comm OptionsWarnComm = MPI_COMM_NULL;
 
@@ -62,9 +65,9 @@ static PetscErrorCode OptionsWarnUnused_Private(MPI_Comm comm)
     for (PetscMPIInt i = 0; i < n; i++) {
       if (rank || used[i]) continue;
       if (values[i])
-        PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "WARNING: option -%s (value %s) was set but never used: misspelt, wrong prefix, or not applicable here\n", names[i], values[i]));
+        PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "WARNING: option -%s (value %s) %s\n", names[i], values[i], OptionsUnusedWhy));
       else
-        PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "WARNING: option -%s was set but never used: misspelt, wrong prefix, or not applicable here\n", names[i]));
+        PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "WARNING: option -%s %s\n", names[i], OptionsUnusedWhy));
     }
     PetscCall(PetscFree(used));
   }

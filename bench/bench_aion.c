@@ -586,6 +586,7 @@ int main(int argc, char **argv)
   PetscCall(SNAPSReportSetInt(rep, "all_targets_met", all_met));
   if (results[0]) PetscCall(SNAPSReportWrite(rep, results));
   PetscCall(SNAPSReportDestroy(&rep));
+  PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;
 }

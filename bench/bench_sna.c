@@ -456,6 +456,7 @@ int main(int argc, char **argv)
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_sna: results written to %s\n", results));
   }
   PetscCall(SNAPSReportDestroy(&report));
+  PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;
 }

@@ -43,6 +43,7 @@ int main(int argc, char **argv)
     PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
     PetscCall(SNASetFromOptions(sna));
     PetscCall(SNADestroy(&sna));
+    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
     PetscCall(PetscFinalize());
     return 0;
   }
@@ -125,6 +126,7 @@ int main(int argc, char **argv)
   PetscCall(SNADestroy(&sna));
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
+  PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;
 }

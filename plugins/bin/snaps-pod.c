@@ -202,6 +202,7 @@ int main(int argc, char **argv)
     PetscCall(SNASetOptionsPrefix(sna, "rhs_"));
     PetscCall(SNASetFromOptions(sna));
     PetscCall(SNADestroy(&sna));
+    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
     PetscCall(PetscFinalize());
     return 0;
   }
@@ -230,6 +231,7 @@ int main(int argc, char **argv)
       PetscCall(SNAPSReportWrite(report, results));
       PetscCall(SNAPSReportDestroy(&report));
     }
+    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
     PetscCall(PetscFinalize());
     return 0;
   }
@@ -342,6 +344,7 @@ int main(int argc, char **argv)
   PetscCall(PetscFree(affine));
   PetscCall(PetscFree(sigma));
   PetscCall(PetscFree(rsigma));
+  PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;
 }

@@ -39,7 +39,7 @@ static PetscErrorCode HasTargets(MPI_Comm comm, const char file[], const char gr
 int main(int argc, char **argv)
 {
   char        model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], group[256] = "/", xpath[PETSC_MAX_PATH_LEN];
-  PetscBool   hasmodel, hasdata, hasout, hasresults, hastargets                                                                     = PETSC_FALSE;
+  PetscBool   hasmodel, hasdata, hasout, hasresults, helpflg, hastargets = PETSC_FALSE;
   SNA         sna;
   Vec         X, Y, U;
   PetscInt    d, q, bs, N;
@@ -56,6 +56,12 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-out", "Predictions file (HDF5)", NULL, NULL, out, sizeof(out), &hasout));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, results, sizeof(results), &hasresults));
   PetscOptionsEnd();
+  PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
+  if (helpflg && !hasmodel) { /* the options are printed: stop */
+    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
+    PetscCall(PetscFinalize());
+    return 0;
+  }
   PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: the model to evaluate (run with -help for all options)");
   PetscCheck(hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the inputs /X to evaluate at");
   PetscCheck(hasout, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -out <pred.h5>: where to write the predictions");
@@ -119,6 +125,7 @@ int main(int argc, char **argv)
   PetscCall(VecDestroy(&Y));
   PetscCall(VecDestroy(&X));
   PetscCall(SNADestroy(&sna));
+  PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;
 }

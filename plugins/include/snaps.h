@@ -5,6 +5,7 @@
 #include <snaps/sna.h>
 #include <snaps/bspline.h>
 #include <snaps/dataset.h>
+#include <snaps/options.h>
 #include <snaps/report.h>
 #include <snaps/ordering.h>
 #include <snaps/pod.h>

@@ -1,6 +1,23 @@
 /* The serial Poisson mesh (see mesh.h). */
 #include "mesh.h"
 
+PetscErrorCode PoissonMeshDomainOption(PetscOptionItems *PetscOptionsObject, const PetscReal def[], PetscReal *a, PetscReal *b)
+{
+  PetscReal dom[2] = {def[0], def[1]};
+  PetscInt  n      = 2;
+  PetscBool set;
+  MPI_Comm  comm = PetscOptionsObject->comm;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsRealArray("-domain", "The box [a,b]^d: a,b", NULL, dom, &n, &set));
+  PetscCheck(!set || n == 2, comm, PETSC_ERR_USER_INPUT, "-domain needs two numbers a,b (the box [a,b]^d), got %" PetscInt_FMT, n);
+  PetscCheck(!PetscIsInfOrNanReal(dom[0]) && !PetscIsInfOrNanReal(dom[1]), comm, PETSC_ERR_USER_INPUT, "-domain %g,%g: the bounds must be finite", (double)dom[0], (double)dom[1]);
+  PetscCheck(dom[0] < dom[1], comm, PETSC_ERR_USER_INPUT, "-domain %g,%g is empty: need a < b", (double)dom[0], (double)dom[1]);
+  *a = dom[0];
+  *b = dom[1];
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PoissonMeshCreateSerial(MPI_Comm comm, const char program[], PetscInt dim, PetscReal a, PetscReal b, PetscInt default_faces, char mesh[], size_t meshlen, PetscInt faces[], DM *dm)
 {
   PetscBool hasfile, hasfaces, simplex = PETSC_FALSE;
@@ -53,7 +70,9 @@ PetscErrorCode PoissonMeshAddLagrangeField(DM dm, PetscInt *degree)
   PetscCall(DMGetDimension(dm, &dim));
   PetscCall(DMPlexIsSimplex(dm, &simplex));
   *degree = 1;
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-petscspace_degree", degree, NULL));
+  PetscOptionsBegin(PetscObjectComm((PetscObject)dm), NULL, "FEM discretisation", "PetscFE");
+  PetscCall(PetscOptionsInt("-petscspace_degree", "Degree of the Lagrange field (1 to 8)", "PetscSpaceSetDegree", *degree, degree, NULL));
+  PetscOptionsEnd();
   PetscCheck(*degree >= 1 && *degree <= 8, PetscObjectComm((PetscObject)dm), PETSC_ERR_USER_INPUT, "-petscspace_degree must be between 1 and 8, not %" PetscInt_FMT, *degree);
   PetscCall(PetscFECreateLagrange(PETSC_COMM_SELF, dim, 1, simplex, *degree, PETSC_DETERMINE, &fe));
   PetscCall(PetscObjectSetName((PetscObject)fe, "u"));

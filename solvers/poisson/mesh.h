@@ -3,6 +3,9 @@
 
 #include <petscdmplex.h>
 
+/* Reads -domain a,b, the box [a,b]^d (def[0],def[1] when not given), inside an options block (the first
+   argument is the block's PetscOptionsObject), and checks it: two finite numbers, a < b. */
+PETSC_EXTERN PetscErrorCode PoissonMeshDomainOption(PetscOptionItems *, const PetscReal[], PetscReal *, PetscReal *);
 /* Creates the serial mesh from -dm_plex_filename (a gmsh file whose dimension must be dim; mesh gets its
    name) or else the [a,b]^dim box of -dm_plex_box_faces cells (one count for every direction, or one per
    direction; default_faces when not given) and -dm_plex_simplex (mesh gets ""). faces[0..dim-1] get the box

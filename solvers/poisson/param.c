@@ -20,6 +20,7 @@ static const char help[] = "snaps-poisson-param: -div(kappa(x; mu) grad u) = f(x
 
 #include <snaps.h>
 #include "paramfem.h"
+#include "mesh.h"
 
 /* Captures the initial guess: the KSP's solution at iteration 0. */
 typedef struct {
@@ -39,19 +40,13 @@ static PetscErrorCode CaptureInitialGuess(KSP ksp, PetscInt it, PetscReal rnorm,
   PetscFunctionReturn(0);
 }
 
-/* The parameter samples: -params (one) or /X of -samples (N x q); every rank gets all. */
-static PetscErrorCode ReadSamples(MPI_Comm comm, PetscInt *N, PetscInt *q, PetscReal **X)
+/* The parameter samples: params (np values of -params, one sample) or else /X of the dataset file (-samples,
+   N x q); NULL when not given. Every rank gets all. */
+static PetscErrorCode ReadSamples(MPI_Comm comm, const PetscReal params[], PetscInt np, const char file[], PetscInt *N, PetscInt *q, PetscReal **X)
 {
-  char      file[PETSC_MAX_PATH_LEN];
-  PetscReal params[POISSON_FIELD_MAX_PARAMS + 1];
-  PetscInt  np = POISSON_FIELD_MAX_PARAMS + 1;
-  PetscBool hasparams, hassamples;
-
   PetscFunctionBegin;
-  PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-params", params, &np, &hasparams));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-samples", file, sizeof(file), &hassamples));
-  PetscCheck(hasparams != hassamples, comm, PETSC_ERR_USER_INPUT, "Give either -params mu1,mu2,... or -samples X.h5 (run with -help)");
-  if (hasparams) {
+  PetscCheck(!params != !file, comm, PETSC_ERR_USER_INPUT, "Give either -params mu1,mu2,... or -samples X.h5 (run with -help)");
+  if (params) {
     PetscCheck(np >= 1 && np <= POISSON_FIELD_MAX_PARAMS, comm, PETSC_ERR_USER_INPUT, "-params takes 1 to %d values, not %" PetscInt_FMT, POISSON_FIELD_MAX_PARAMS, np);
     *N = 1;
     *q = np;
@@ -139,9 +134,10 @@ static PetscErrorCode BatchPrediction(PoissonParam *pp, KSP ksp, PetscInt N, con
 int main(int argc, char **argv)
 {
   char           kappa[PETSC_MAX_PATH_LEN] = "1", source[PETSC_MAX_PATH_LEN] = "1", snapfile[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
-  PetscInt       dim = 2, N = 0, q = 0, nd = 2, batch_reps = 5;
-  PetscReal      dom[2] = {0, 1}, *X, *its, *tsolve, *tguess, *tfield, *tcoord, *tassem, *gerr, *res0;
-  PetscBool      hassnap, hasresults, hasdomain, batch;
+  char           samplefile[PETSC_MAX_PATH_LEN] = "";
+  PetscInt       dim = 2, N = 0, q = 0, np = POISSON_FIELD_MAX_PARAMS + 1, batch_reps = 5;
+  PetscReal      dom[2] = {0, 1}, a, b, params[POISSON_FIELD_MAX_PARAMS + 1] = {0}, *X, *its, *tsolve, *tguess, *tfield, *tcoord, *tassem, *gerr, *res0;
+  PetscBool      hassnap, hasresults, hasparams, hassamples, helpflg, batch;
   Mat            U      = NULL; /* the FEM solutions, one column each, for the batch prediction's errors */
   PetscReal     *tbatch = NULL, *berr = NULL, mbatch = 0;
   PoissonParam   pp;
@@ -161,15 +157,22 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-kappa", "Conductivity kappa(x; mu)", NULL, kappa, kappa, sizeof(kappa), NULL));
   PetscCall(PetscOptionsString("-source", "Source f(x; mu)", NULL, source, source, sizeof(source), NULL));
   PetscCall(PetscOptionsInt("-dim", "Dimension", NULL, dim, &dim, NULL));
-  PetscCall(PetscOptionsRealArray("-domain", "The box [a,b]^d", NULL, dom, &nd, &hasdomain));
+  PetscCall(PoissonMeshDomainOption(PetscOptionsObject, dom, &a, &b));
+  PetscCall(PetscOptionsRealArray("-params", "One parameter sample mu1,mu2,...", NULL, params, &np, &hasparams));
+  PetscCall(PetscOptionsString("-samples", "HDF5 dataset whose /X (N x q) holds the parameter samples", NULL, samplefile, samplefile, sizeof(samplefile), &hassamples));
   PetscCall(PetscOptionsString("-snapshots", "Snapshot file to write (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscCall(PetscOptionsInt("-batch_repeat", "With -ksp_guess_type sna: batches of surrogate-alone predictions of all fields (0: none)", "SNAGuessPredictFields", batch_reps, &batch_reps, NULL));
   PetscOptionsEnd();
+  PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
+  if (helpflg && !hasparams && !hassamples) { /* the options are printed (with -params, also the mesh and solver ones): stop */
+    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
+    PetscCall(PetscFinalize());
+    return 0;
+  }
   PetscCheck(batch_reps >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat must be 0 or more, not %" PetscInt_FMT, batch_reps);
-  PetscCheck((!hasdomain || nd == 2) && dom[0] < dom[1], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-domain needs a,b with a < b");
-  PetscCall(ReadSamples(PETSC_COMM_WORLD, &N, &q, &X));
-  PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, dom[0], dom[1], kappa, source, q, &pp));
+  PetscCall(ReadSamples(PETSC_COMM_WORLD, hasparams ? params : NULL, np, hassamples ? samplefile : NULL, &N, &q, &X));
+  PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, a, b, kappa, source, q, &pp));
 
   PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
   PetscCall(KSPSetDM(ksp, pp.dm)); /* the guess finds the natural ordering through the KSP's DM */
@@ -328,6 +331,7 @@ int main(int argc, char **argv)
   PetscCall(VecDestroy(&cap.x0));
   PetscCall(KSPDestroy(&ksp));
   PetscCall(PoissonParamDestroy(&pp));
+  PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;
 }

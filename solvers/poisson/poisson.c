@@ -28,23 +28,7 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
 #include "errors.h"
 #include "fem.h"
 #include "galerkin.h"
-
-/* Reads -domain a,b and checks that it is a non-empty finite interval. */
-static PetscErrorCode GetDomain(MPI_Comm comm, PetscReal *a, PetscReal *b)
-{
-  PetscReal dom[2] = {-1.0, 1.0};
-  PetscInt  n      = 2;
-  PetscBool set;
-
-  PetscFunctionBegin;
-  PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-domain", dom, &n, &set));
-  PetscCheck(!set || n == 2, comm, PETSC_ERR_USER_INPUT, "-domain needs two numbers a,b (the box [a,b]^d), got %" PetscInt_FMT, n);
-  PetscCheck(!PetscIsInfOrNanReal(dom[0]) && !PetscIsInfOrNanReal(dom[1]), comm, PETSC_ERR_USER_INPUT, "-domain %g,%g: the bounds must be finite", (double)dom[0], (double)dom[1]);
-  PetscCheck(dom[0] < dom[1], comm, PETSC_ERR_USER_INPUT, "-domain %g,%g is empty: need a < b", (double)dom[0], (double)dom[1]);
-  *a = dom[0];
-  *b = dom[1];
-  PetscFunctionReturn(0);
-}
+#include "mesh.h"
 
 /* A -results report holding the fields every method writes; the caller adds its own and writes it. */
 static PetscErrorCode PoissonReportCreate(const char method[], const char exprs[], PetscInt dim, PetscReal a, PetscReal b, PetscInt dofs, PetscInt degree, PetscReal l2sq, PetscReal h1, PetscInt ecells, PetscInt eorder, PetscReal setup, PetscReal solve, SNAPSReport *report)
@@ -139,7 +123,7 @@ int main(int argc, char **argv)
   char         exprs[PETSC_MAX_PATH_LEN] = "sin(pi*x)*sin(pi*y)", results[PETSC_MAX_PATH_LEN] = "", viewfile[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "";
   PetscInt     method = 0, dim = 2, ecells, eorder;
   PetscBool    hasresults, hasview, hasmodel, exactview = PETSC_FALSE;
-  PetscReal    a = -1, b = 1, l2sq, h1;
+  PetscReal    dom[2] = {-1, 1}, a, b, l2sq, h1;
   PetscMPIInt  size;
   PoissonExact exact;
   PoissonFEM   fem;
@@ -155,17 +139,18 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-view_solution", "HDF5 file for mesh and solution (+ .xmf)", NULL, viewfile, viewfile, sizeof(viewfile), &hasview));
   PetscCall(PetscOptionsString("-model", "HDF5 file for the KHRONOS solution as an SNA model (-method khronos)", NULL, model, model, sizeof(model), &hasmodel));
   PetscCall(PetscOptionsBool("-exact_view", "Print u and the derived source", NULL, exactview, &exactview, NULL));
+  PetscCall(PoissonMeshDomainOption(PetscOptionsObject, dom, &a, &b));
   PetscOptionsEnd();
   PetscCheck(!hasmodel || method == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model %s saves a KHRONOS solution as an SNA model: it needs -method khronos (a FEM solution is not an SNA; use -view_solution)", model);
   PetscCheck(!hasview || method == 0 || dim == 2 || dim == 3, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-view_solution with -method khronos writes 2-D and 3-D grids for ParaView, not -dim %" PetscInt_FMT ": save the solution with -model u.h5 and evaluate it with snaps-predict instead", dim);
   PetscCheck(dim >= 1 && dim <= POISSON_EXACT_MAX_DIM, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-dim must be between 1 and %d, not %" PetscInt_FMT, POISSON_EXACT_MAX_DIM, dim);
-  PetscCall(GetDomain(PETSC_COMM_WORLD, &a, &b));
   PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact));
   if (exactview) PetscCall(PoissonExactView(exact, PETSC_VIEWER_STDOUT_WORLD));
   PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
   if (method == 1) {
     PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
     PetscCall(PoissonExactDestroy(&exact));
+    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
     PetscCall(PetscFinalize());
     return 0;
   }
@@ -191,6 +176,7 @@ int main(int argc, char **argv)
   }
   PetscCall(PoissonFEMDestroy(&fem));
   PetscCall(PoissonExactDestroy(&exact));
+  PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;
 }

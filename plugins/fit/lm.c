@@ -121,7 +121,7 @@ static PetscErrorCode SNALMStep(SNALMCtx *c, PetscReal mu, PetscReal delta[], Pe
   Options Database Keys (of the class):
 + -sna_fit_max_it <n> - trial steps
 . -sna_fit_rtol <r>   - stop when a step lowers the training MSE (actually, or by the model's prediction) by less
-                        than r times the variance of the targets (CONVERGED_RTOL)
+                        than r times the variance of the targets and by less than half (CONVERGED_RTOL)
 - -sna_fit_atol <a>   - stop when the training MSE falls below a
 
   Stops with CONVERGED_STALLED when no damping lowers a finite loss any more (rounding level), DIVERGED_ITS at
@@ -134,7 +134,7 @@ M*/
 PetscErrorCode SNAFit_LM(SNA sna, Vec X, Vec Y)
 {
   SNALMCtx           c = {0};
-  PetscReal          atol, rtol, *theta, *trial, *delta, sse, sse_trial, F, F0, Ft, mse, mse_trial, pred = 0, mu = 1e-3, nu = 2;
+  PetscReal          atol, *theta, *trial, *delta, sse, sse_trial, F, F0, Ft, mse, mse_trial, pred = 0, mu = 1e-3, nu = 2;
   PetscInt           max_it, its = 0, it0, rejected = 0, q;
   PetscBool          ok     = PETSC_FALSE;
   SNAConvergedReason reason = SNA_CONVERGED_ITERATING;
@@ -146,7 +146,7 @@ PetscErrorCode SNAFit_LM(SNA sna, Vec X, Vec Y)
   PetscCall(SNAGetNumParameters(sna, &c.P));
   PetscCall(SNAGetSizes(sna, NULL, &q));
   PetscCheck(c.P <= SNA_LM_MAX_PARAMS, c.comm, PETSC_ERR_SUP, "-sna_fit_type lm forms the %" PetscInt_FMT " x %" PetscInt_FMT " normal equations of all parameters; models of more than %d parameters are fitted with -sna_fit_type als or tao", c.P, c.P, SNA_LM_MAX_PARAMS);
-  PetscCall(SNAFitGetSettings(sna, &c.lambda, &atol, &rtol, &max_it));
+  PetscCall(SNAFitGetSettings(sna, &c.lambda, &atol, NULL, &max_it));
   PetscCall(SNAFitGetData(sna, X, Y, &c.n, &c.N, &c.x, &c.y));
   PetscCall(SNAGetIterationNumber(sna, &it0));
   PetscCall(PetscMalloc5(c.P * c.P, &c.H, c.P * c.P, &c.K, c.P, &c.grad, c.P, &c.D, c.P * (c.P + 1) / 2 + c.P + 1, &c.buf));
@@ -171,7 +171,7 @@ PetscErrorCode SNAFit_LM(SNA sna, Vec X, Vec Y)
     }
     its++;
     PetscCall(SNALMStep(&c, mu, delta, &pred, &ok));
-    if (ok && !rejected && 2.0 * pred / q <= rtol) { /* even the model's best step gains nothing measurable */
+    if (ok && !rejected && SNAFitDecreaseConverged(sna, mse, mse - 2.0 * pred / q)) { /* even the best step of the model gains nothing */
       reason = SNA_CONVERGED_RTOL;
       break;
     }
@@ -196,7 +196,7 @@ PetscErrorCode SNAFit_LM(SNA sna, Vec X, Vec Y)
       PetscCall(PetscInfo(sna, "LM step %" PetscInt_FMT ": gain ratio %.3f, damping %.3e\n", its, (double)rho, (double)mu));
       if (PetscIsInfOrNanReal(F))
         reason = SNA_DIVERGED_NANORINF;
-      else if (mse_old - mse <= rtol)
+      else if (SNAFitDecreaseConverged(sna, mse_old, mse))
         reason = SNA_CONVERGED_RTOL;
     } else { /* reject: damp harder (a non-finite or non-positive-definite trial too) */
       PetscCall(SNAFitSetParameters(sna, theta));

@@ -17,6 +17,8 @@ typedef struct {
   SNAFitStatistics work;
   PetscReal        best_f; /* the lowest objective TAO evaluated, and where: TAO may end elsewhere */
   PetscReal       *best_theta;
+  PetscReal        mse_prev; /* training MSE of the previous iteration, for -sna_fit_rtol */
+  PetscBool        atol_met;
   const PetscReal *x, *y;
   VecScatter       toall; /* the distributed TAO vector to every rank's full copy */
   Vec              full;
@@ -190,7 +192,7 @@ static PetscErrorCode SNATaoMonitor(Tao tao, void *ptr)
   SNATaoCtx *ctx = (SNATaoCtx *)ptr;
   SNA        sna = ctx->sna;
   Vec        theta;
-  PetscReal  f, reg = 0, sse;
+  PetscReal  f, reg = 0, sse, mse, atol;
   PetscInt   its;
 
   PetscFunctionBegin;
@@ -203,7 +205,14 @@ static PetscErrorCode SNATaoMonitor(Tao tao, void *ptr)
     reg = 0.5 * ctx->lambda * reg * reg;
   }
   sse = (f - reg) * ctx->N;
-  PetscCall(SNAFitMonitor(sna, ctx->it0 + its, 2.0 * sse / ((PetscReal)ctx->N * ctx->q)));
+  mse = 2.0 * sse / ((PetscReal)ctx->N * ctx->q);
+  PetscCall(SNAFitMonitor(sna, ctx->it0 + its, mse));
+  /* the class's -sna_fit_rtol and -sna_fit_atol apply to TAO too (its own tolerances are off): TAO's default
+     convergence test, which runs after the monitors, keeps a reason set here */
+  PetscCall(SNAFitGetSettings(sna, NULL, &atol, NULL, NULL));
+  if (its > 0 && (mse <= atol || SNAFitDecreaseConverged(sna, ctx->mse_prev, mse))) PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
+  ctx->atol_met = (PetscBool)(mse <= atol);
+  ctx->mse_prev = mse;
   PetscFunctionReturn(0);
 }
 
@@ -239,9 +248,11 @@ static PetscErrorCode SNATaoCheckType(SNA sna, Tao tao, PetscBool *needH, PetscB
 
 /* The SNA's reason for TAO's: the budget is not convergence, and a failed line search that still lowered the
    loss from the start (typically at rounding level near the optimum) is a stall, not a divergence. */
-static SNAConvergedReason SNATaoReason(TaoConvergedReason reason, PetscReal f0, PetscReal best)
+static SNAConvergedReason SNATaoReason(TaoConvergedReason reason, PetscReal f0, PetscReal best, PetscBool atol_met)
 {
   if (reason == TAO_DIVERGED_MAXITS || reason == TAO_DIVERGED_MAXFCN) return SNA_DIVERGED_ITS;
+  if (reason == TAO_CONVERGED_USER && !(best < f0)) return SNA_DIVERGED_NO_PROGRESS;
+  if (reason == TAO_CONVERGED_USER) return atol_met ? SNA_CONVERGED_ATOL : SNA_CONVERGED_RTOL;
   if (reason > 0) return SNA_CONVERGED_TAO;
   return best < f0 ? SNA_CONVERGED_STALLED : SNA_DIVERGED_TAO;
 }
@@ -348,7 +359,9 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
     PetscCall(PetscStrstr(failure.message, "Inf or NaN", &found));
     ctx.nonfinite = (PetscBool)(found != NULL);
   }
-  PetscCheck(!ierr || ctx.nonfinite, comm, ierr, "TAO failed: %s", failure.message);
+  /* an error inside TAO (its line search giving up at rounding level, say) after progress is a stall: the best
+     point is kept; before any progress it is raised with TAO's message */
+  PetscCheck(!ierr || ctx.nonfinite || ctx.best_f < f0, comm, ierr, "TAO failed: %s", failure.message);
   PetscCall(TaoGetConvergedReason(tao, &reason));
   PetscCall(TaoGetIterationNumber(tao, &its));
   if (ctx.brgn) {
@@ -364,13 +377,13 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
     PetscCall(SNATaoObjectiveGradient(tao, theta, &ctx.best_f, G, &ctx));
     PetscCall(VecDestroy(&G));
   }
-  snareason = SNATaoReason(reason, f0, ctx.best_f);
+  snareason = SNATaoReason(reason, f0, ctx.best_f, ctx.atol_met);
   if (ierr && !(ctx.best_f < f0)) {
     snareason = SNA_DIVERGED_NANORINF;
     PetscCall(PetscInfo(sna, "TAO stopped on NaN or Inf: %s\n", failure.message));
   } else if (ierr) {
-    snareason = SNA_CONVERGED_STALLED; /* overflow in a trial step after progress: keep the best point */
-    PetscCall(PetscInfo(sna, "TAO stopped on NaN or Inf after lowering the loss: %s\n", failure.message));
+    snareason = SNA_CONVERGED_STALLED; /* overflow or a failed line search after progress: keep the best point */
+    PetscCall(PetscInfo(sna, "TAO stopped on an error after lowering the loss: %s\n", failure.message));
   } else
     PetscCall(PetscInfo(sna, "TAO stopped after %" PetscInt_FMT " iterations: %s\n", its, TaoConvergedReasons[reason]));
   PetscCall(SNAFitAddWork(sna, its, &ctx.work));

@@ -210,3 +210,10 @@ PetscErrorCode SNAFitComputeScale(SNA sna, Vec Y)
   if (!(sna->fit_scale > 0)) sna->fit_scale = 1.0;
   PetscFunctionReturn(0);
 }
+
+PetscBool SNAFitDecreaseConverged(SNA sna, PetscReal prev, PetscReal mse)
+{
+  const PetscReal decrease = prev - mse;
+
+  return (PetscBool)(PetscAbsReal(decrease) <= sna->rtol * sna->fit_scale && decrease <= 0.5 * prev);
+}

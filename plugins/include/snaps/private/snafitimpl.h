@@ -20,6 +20,11 @@ PETSC_INTERN PetscErrorCode SNAFitRestoreData(SNA, Vec, Vec, const PetscReal **,
    a sweep or step that lowers the training MSE by less than the returned rtol has converged (rtol times the
    variance of the targets). */
 PETSC_INTERN PetscErrorCode SNAFitGetSettings(SNA, PetscReal *, PetscReal *, PetscReal *, PetscInt *);
+/* The relative-tolerance test of every fit: a sweep or step (or a predicted step) that lowered the training MSE
+   from prev to mse has converged when the change is below rtol times the variance of the targets, unless it
+   still removed more than half of the loss (fast, e.g. quadratic, convergence towards an exact fit goes on to
+   rounding level, while a slow crawl at a loss that is already small relative to the data stops). */
+PETSC_INTERN PetscBool SNAFitDecreaseConverged(SNA, PetscReal, PetscReal);
 /* Whether the SNA's type provides a loss operation; with err, raise an error naming the fit and what is missing. */
 PETSC_INTERN PetscErrorCode SNAFitHasOperation(SNA, SNAFitOperation, const char[], PetscBool *);
 /* Sets theta without the NaN check of SNASetParameters() (trial points of a fit may overflow). */

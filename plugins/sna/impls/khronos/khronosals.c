@@ -392,7 +392,7 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
       *reason = SNA_CONVERGED_ATOL;
       break;
     }
-    if (prev - mse <= sna->rtol * sna->fit_scale) { /* as KSP's rtol: relative to the data's scale */
+    if (SNAFitDecreaseConverged(sna, prev, mse)) {
       *reason = SNA_CONVERGED_RTOL;
       break;
     }
@@ -508,7 +508,8 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
 
   Options Database Keys:
 + -sna_fit_max_it <n>   - sweeps per refinement level (shared by the enrichment stages)
-. -sna_fit_rtol <r>     - stop when a sweep lowers the training MSE by less than r relatively
+. -sna_fit_rtol <r>     - stop when a sweep lowers the training MSE by less than r times the variance of the
+                          targets (and by less than half)
 . -sna_khronos_enrich   - grow the rank greedily: each rank below the target sweeps until a sweep gains < 1%,
                           the full-rank stage gets the rest of the budget
 - -sna_khronos_refine <L> - knot-refinement levels

@@ -116,7 +116,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   char      type[256];
   PetscBool flg, monitor = PETSC_FALSE;
   PetscInt  nb = 2 * 64;
-  PetscReal bounds[2 * 64];
+  PetscReal bounds[2 * 64] = {0};
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);

@@ -30,6 +30,7 @@ import sys
 JAX = {"train_mse": 1e-8, "train_time_s": 0.46, "test_mse": 1.1e-9, "test_time_s": 0.7,
        "device": "NVIDIA H200 GPU", "problem": "rank3_3d"}
 CURVE_KEYS = ("iteration", "time_s", "train_mse", "test_mse")
+ORDER = ("rank3_3d", "smooth_6d", "noisy_3d", "noisy_3d_m3")  # problems in this order, any others after them
 
 
 def median(values):
@@ -137,8 +138,8 @@ def fmt(x, spec="%.3e"):
 
 def print_table(res):
     for name, p in res["problems"].items():
-        print("== %s: %s; best train %s, best test %s (%s), 2 x best test %s" % (
-            name, p["model_options"].strip(), fmt(p["best_train_mse"]), fmt(p["best_test_mse"]), p["best_test_from"],
+        print("== %s: %s (%s parameters); best train %s, best test %s (%s), 2 x best test %s" % (
+            name, p["model_options"].strip(), p["n_params"], fmt(p["best_train_mse"]), fmt(p["best_test_mse"]), p["best_test_from"],
             fmt(p["level_2x_best_test"])))
         print("   %-14s %5s %-10s %-22s %6s %9s %10s %10s %12s" % ("method", "ranks", "fit", "reason", "its", "time s",
                                                                   "train MSE", "test MSE", "t(2x best)"))
@@ -186,15 +187,17 @@ def main():
     if not runs:
         sys.exit("merge.py: no bench_fit reports in %s" % a.rawdir)
     first = next(iter(next(iter(runs.values())).values()))
-    res = {"program": "bench/fit/run.sh", "date": first["date"], "snaps_version": first["snaps_version"],
+    dates = sorted(d["date"] for pr in runs.values() for d in pr.values())
+    res = {"program": "bench/fit/run.sh", "date": dates[0], "snaps_version": first["snaps_version"],
            "machine": first["machine"], "load_average_at_start": [float(v) for v in a.load.split()],
            "quick": bool(a.quick), "jax_anchor": JAX, "problems": {}}
-    for name, pr in runs.items():
+    for name, pr in sorted(runs.items(), key=lambda kv: (ORDER.index(kv[0]) if kv[0] in ORDER else len(ORDER), kv[0])):
         best_train, _ = best_of(pr, "train_mse")
         best_test, where = best_of(pr, "test_mse")
         level = 2 * best_test if best_test is not None else None
         anchor = name == JAX["problem"]
-        p = {"model_options": next(iter(pr.values()))["model_options"], "best_train_mse": best_train,
+        p = {"model_options": next(iter(pr.values()))["model_options"],
+             "n_params": next((d.get("n_params") for d in pr.values() if d.get("n_params")), None), "best_train_mse": best_train,
              "best_test_mse": best_test, "best_test_from": where, "level_2x_best_test": level, "runs": {},
              "targets": {}}
         for (method, n), d in sorted(pr.items(), key=lambda kv: (kv[0][1], kv[0][0])):

@@ -90,7 +90,9 @@ def summarise(d, level, anchor):
     if anchor:
         s["time_to_train_1e-8_s_median"] = median([first_time(c, "train_mse", JAX["train_mse"]) for c in d["curves"]])
         s["time_to_test_1.1e-9_s_median"] = median([first_time(c, "test_mse", JAX["test_mse"]) for c in d["curves"]])
-    s["curve"] = d["curves"][d["median_rep"]]
+    # 7 significant digits are plenty for a plot and halve the file (curves have thousands of points)
+    s["curve"] = {k: [v if v is None else float("%.7g" % v) for v in vals]
+                  for k, vals in d["curves"][d["median_rep"]].items()}
     return s
 
 

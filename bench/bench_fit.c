@@ -25,8 +25,8 @@ static const char help[] = "bench_fit: training (and test) MSE against wall time
 #include "benchstats.h"
 
 /* The methods compared. The budgets: the class default (100 iterations) for the methods a user gets by
-   asking for them; ALS gets enough sweeps to converge, so that the time plain ALS needs to reach a given
-   error can be measured; als100 is the old default (ALS with the class budget). The *_best methods run
+   asking for them; ALS gets 2000 sweeps, so that the time plain ALS needs to reach a given error can be
+   measured where it gets there at all (in the quick run it did not on smooth_6d); als100 is the old default (ALS with the class budget). The *_best methods run
    long, to estimate the best error any method reaches. */
 typedef struct {
   const char *name, *options;

@@ -24,6 +24,7 @@ static const char help[] = "bench_aion: infinite descent (AION) against classica
 
 #include <snaps.h>
 #include "aion_vp.h"
+#include "benchstats.h"
 
 enum {
   M_ID,
@@ -379,28 +380,6 @@ static PetscErrorCode RunMethod(Problem *pb, PetscInt m, const PetscReal theta0[
   PetscFunctionReturn(0);
 }
 
-static int CompareReal(const void *a, const void *b)
-{
-  const PetscReal x = *(const PetscReal *)a, y = *(const PetscReal *)b;
-  return (x > y) - (x < y);
-}
-
-/* Median of n values (NaN if n == 0); v is not modified. */
-static PetscErrorCode Median(PetscInt n, const PetscReal v[], PetscReal *med)
-{
-  PetscReal *s;
-
-  PetscFunctionBegin;
-  *med = NAN;
-  if (!n) PetscFunctionReturn(0);
-  PetscCall(PetscMalloc1(n, &s));
-  PetscCall(PetscArraycpy(s, v, n));
-  qsort(s, (size_t)n, sizeof(PetscReal), CompareReal);
-  *med = n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-  PetscCall(PetscFree(s));
-  PetscFunctionReturn(0);
-}
-
 /* Per (problem, box, method): success rate, medians over all starts (and time over successes), into the
    report and a table row. Returns the medians needed by the targets. */
 static PetscErrorCode Summarise(SNAPSReport rep, const Problem *pb, PetscInt box, PetscInt m, PetscInt ns, const RunRecord rec[], PetscReal *rate, PetscReal *med_outer, PetscReal *med_inner, PetscReal *med_time)
@@ -423,7 +402,7 @@ static PetscErrorCode Summarise(SNAPSReport rep, const Problem *pb, PetscInt box
                                                                                   : f == 6   ? r->ng
                                                                                              : r->nh);
     }
-    PetscCall(Median(ns, v, &med[f]));
+    PetscCall(BenchMedian(ns, v, &med[f]));
     PetscCall(PetscSNPrintf(key, sizeof(key), "%s.%s.%s.%s_all", pb->name, BoxName[box], MethodName[m], fields[f]));
     PetscCall(SNAPSReportSetRealArray(rep, key, ns, v));
     PetscCall(PetscSNPrintf(key, sizeof(key), "%s.%s.%s.%s_median", pb->name, BoxName[box], MethodName[m], fields[f]));
@@ -437,13 +416,13 @@ static PetscErrorCode Summarise(SNAPSReport rep, const Problem *pb, PetscInt box
   *med_time  = med[2];
   PetscCall(PetscSNPrintf(key, sizeof(key), "%s.%s.%s.success_rate", pb->name, BoxName[box], MethodName[m]));
   PetscCall(SNAPSReportSetReal(rep, key, *rate));
-  PetscCall(Median(nsucc, vs, &m_s));
+  PetscCall(BenchMedian(nsucc, vs, &m_s));
   PetscCall(PetscSNPrintf(key, sizeof(key), "%s.%s.%s.time_s_median_successful", pb->name, BoxName[box], MethodName[m]));
   PetscCall(SNAPSReportSetReal(rep, key, m_s));
   nsucc = 0;
   for (PetscInt s = 0; s < ns; s++)
     if (rec[s].success) vs[nsucc++] = (PetscReal)rec[s].outer;
-  PetscCall(Median(nsucc, vs, &m_s));
+  PetscCall(BenchMedian(nsucc, vs, &m_s));
   PetscCall(PetscSNPrintf(key, sizeof(key), "%s.%s.%s.outer_iterations_median_successful", pb->name, BoxName[box], MethodName[m]));
   PetscCall(SNAPSReportSetReal(rep, key, m_s));
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "  %-12s %-5s %-20s %6.0f%% %8.0f %8.0f %8.0f %8.0f %8.0f %11.3e %10.2e\n", pb->name, BoxName[box], MethodName[m], (double)(100 * *rate), (double)med[3], (double)med[4], (double)med[5], (double)med[6], (double)med[7], (double)med[2], (double)med[0]));

@@ -18,6 +18,7 @@ static const char help[] = "bench_sna: performance benchmark of the KHRONOS sepa
                            "  -results <file.json>        JSON report (machine, ranks, medians, min, max, targets, ratios)\n";
 
 #include <snaps.h>
+#include "benchstats.h"
 /* The naive baseline of (a) reads the fitted parameters W, C and the knot vectors directly. */
 #include <snaps/private/khronosimpl.h>
 
@@ -113,29 +114,6 @@ static PetscErrorCode CreateFittedModel(MPI_Comm comm, PetscInt M, PetscInt ntra
   PetscFunctionReturn(0);
 }
 
-static int CompareReal(const void *a, const void *b)
-{
-  const PetscReal x = *(const PetscReal *)a, y = *(const PetscReal *)b;
-  return (x > y) - (x < y);
-}
-
-/* Median, minimum and maximum of n > 0 values (t is not modified). */
-static PetscErrorCode Stats(PetscInt n, const PetscReal t[], PetscReal *med, PetscReal *min, PetscReal *max)
-{
-  PetscReal *s;
-
-  PetscFunctionBegin;
-  PetscCheck(n > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Need at least one repetition, not %" PetscInt_FMT, n);
-  PetscCall(PetscMalloc1(n, &s));
-  PetscCall(PetscArraycpy(s, t, n));
-  qsort(s, (size_t)n, sizeof(PetscReal), CompareReal);
-  *med = (n % 2) ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-  *min = s[0];
-  *max = s[n - 1];
-  PetscCall(PetscFree(s));
-  PetscFunctionReturn(0);
-}
-
 /* Naive dense evaluation of the same KHRONOS model: for every sample and input, all G basis functions by
    the full Cox-de Boor triangle over the whole knot vector, then f_{p,m} = sum over all G of W B_g for
    every mode (no use of the k + 1 local support). This is the textbook formula the library avoids. */
@@ -228,8 +206,8 @@ static PetscErrorCode BenchEval(SNAPSReport report, PetscInt N, PetscInt reps)
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(MaxAbsDiff(Y, Yn, &diff));
   PetscCall(VecNorm(Y, NORM_INFINITY, &ynorm));
-  PetscCall(Stats(reps, t, &med, &min, &max));
-  PetscCall(Stats(reps, tb, &bmed, &bmin, &bmax));
+  PetscCall(BenchStats(reps, t, &med, &min, &max));
+  PetscCall(BenchStats(reps, tb, &bmed, &bmin, &bmax));
 
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "(a) scattered evaluation: d = 2, G = 64, M = %" PetscInt_FMT ", degree 2, %" PetscInt_FMT " samples, %" PetscInt_FMT " reps (model MSE %.2e)\n", M, N, reps, (double)mse));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "    %-34s %10s %10s %10s\n", "ns per sample", "median", "min", "max"));
@@ -307,8 +285,8 @@ static PetscErrorCode BenchGrid(SNAPSReport report, PetscInt n, PetscInt reps)
     tb[r] = (t1 - t0) * 1e3;
   }
   PetscCall(MaxAbsDiff(Yg, Ys, &diff));
-  PetscCall(Stats(reps, t, &med, &min, &max));
-  PetscCall(Stats(reps, tb, &bmed, &bmin, &bmax));
+  PetscCall(BenchStats(reps, t, &med, &min, &max));
+  PetscCall(BenchStats(reps, tb, &bmed, &bmin, &bmax));
 
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "(b) grid evaluation: %" PetscInt_FMT " x %" PetscInt_FMT " tensor grid on [-1,1]^2, G = 64, M = %" PetscInt_FMT ", degree 2, %" PetscInt_FMT " reps (model MSE %.2e)\n", n, n, M, reps, (double)mse));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "    %-34s %10s %10s %10s\n", "ms per full field", "median", "min", "max"));
@@ -386,8 +364,8 @@ static PetscErrorCode BenchFit(SNAPSReport report, PetscInt N, PetscInt sweeps, 
     }
     PetscCall(SNADestroy(&sna));
   }
-  PetscCall(Stats(reps, t, &tmed, &tmin, &tmax));
-  PetscCall(Stats(reps, thr, &med, &min, &max));
+  PetscCall(BenchStats(reps, t, &tmed, &tmin, &tmax));
+  PetscCall(BenchStats(reps, thr, &med, &min, &max));
 
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "(c) ALS fit: %" PetscInt_FMT " samples, %d ranks, G = 64, M = %" PetscInt_FMT ", degree 2, %" PetscInt_FMT " sweeps, %" PetscInt_FMT " reps (final MSE %.2e)\n", N, size, M, sweeps, reps, (double)mse));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "    %-34s %10s %10s %10s\n", "", "median", "min", "max"));

@@ -1,0 +1,45 @@
+/* Statistics over repetitions shared by the benchmark programs (benchstats.h). */
+#include "benchstats.h"
+
+static int CompareReal(const void *a, const void *b)
+{
+  const PetscReal x = *(const PetscReal *)a, y = *(const PetscReal *)b;
+  return (x > y) - (x < y);
+}
+
+/* A sorted copy of n values, freed by the caller. */
+static PetscErrorCode SortedCopy(PetscInt n, const PetscReal v[], PetscReal **s)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(n, s));
+  PetscCall(PetscArraycpy(*s, v, n));
+  qsort(*s, (size_t)n, sizeof(PetscReal), CompareReal);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BenchMedian(PetscInt n, const PetscReal v[], PetscReal *med)
+{
+  PetscReal *s;
+
+  PetscFunctionBegin;
+  *med = NAN;
+  if (!n) PetscFunctionReturn(0);
+  PetscCall(SortedCopy(n, v, &s));
+  *med = n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  PetscCall(PetscFree(s));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BenchStats(PetscInt n, const PetscReal t[], PetscReal *med, PetscReal *min, PetscReal *max)
+{
+  PetscReal *s;
+
+  PetscFunctionBegin;
+  PetscCheck(n > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Need at least one repetition, not %" PetscInt_FMT, n);
+  PetscCall(SortedCopy(n, t, &s));
+  *med = (n % 2) ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  *min = s[0];
+  *max = s[n - 1];
+  PetscCall(PetscFree(s));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Merges the bench_fit reports of bench/fit/run.sh into one JSON file, computes the targets and prints a table.
+
+    merge.py RAWDIR OUT.json [--load "l1 l5 l15"] [--quick 0|1]
+
+RAWDIR holds one report per run, named PROBLEM.METHOD.NrankS.json. For each problem:
+  best_train, best_test  the lowest training and test MSE on any curve of any run (every repetition,
+                         the long *_best runs included): the best any method reached
+  level = 2 x best_test  the test error a fit must reach to count as converged
+and for each rank count the targets of issue 12:
+  default_test      the default's final test MSE <= level
+  t_als             the first time on the plain-ALS curve (method als, 2000 sweeps) with test MSE <= level
+  default_speed     the default's time to its final state <= t_als / 5 (when ALS never reaches the level,
+                    its whole run time stands for t_als: a lower bound, said so in the note)
+  default_train     the default's final training MSE <= the old default's (ALS with the class budget of
+                    100 sweeps, method als100)
+  jax_train, jax_test  (rank3_3d) the default's time to training MSE 1e-8 and to test MSE 1.1e-9 against the
+                    JAX anchor, 0.46 s and 0.7 s on an H200 GPU
+Times are medians over repetitions (a repetition that never reaches a level counts as infinitely slow; a
+median that is infinite is null). Curves: the full curve of the repetition of median fit time.
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import re
+import sys
+
+JAX = {"train_mse": 1e-8, "train_time_s": 0.46, "test_mse": 1.1e-9, "test_time_s": 0.7,
+       "device": "NVIDIA H200 GPU", "problem": "rank3_3d"}
+CURVE_KEYS = ("iteration", "time_s", "train_mse", "test_mse")
+ORDER = ("rank3_3d", "smooth_6d", "noisy_3d", "noisy_3d_m3")  # problems in this order, any others after them
+
+
+def median(values):
+    """Median of a list in which None means never (infinite); None if the median is infinite or the list empty."""
+    v = sorted(math.inf if x is None else x for x in values)
+    if not v:
+        return None
+    n = len(v)
+    m = v[n // 2] if n % 2 else 0.5 * (v[n // 2 - 1] + v[n // 2])
+    return None if math.isinf(m) else m
+
+
+def curve(d, r):
+    return {k: d.get("rep%d_curve_%s" % (r, k)) or [] for k in CURVE_KEYS}
+
+
+def first_time(c, key, level):
+    for t, v in zip(c["time_s"], c[key]):
+        if v is not None and v <= level:
+            return t
+    return None
+
+
+def load_runs(rawdir):
+    runs = {}
+    for path in sorted(glob.glob(os.path.join(rawdir, "*.json"))):
+        m = re.match(r"(.+)\.(\w+)\.(\d+)rank\.json$", os.path.basename(path))
+        if not m:
+            continue
+        with open(path) as fp:
+            d = json.load(fp)
+        d["curves"] = [curve(d, r) for r in range(d["reps"])] if d.get("available") else []
+        runs.setdefault(m.group(1), {})[(m.group(2), int(m.group(3)))] = d
+    return runs
+
+
+def best_of(runs, key):
+    """Lowest value of key over every curve and final value of every run of a problem, and which run."""
+    best, where = math.inf, None
+    for (method, n), d in runs.items():
+        for c in d["curves"]:
+            vals = [v for v in c[key] if v is not None]
+            if vals and min(vals) < best:
+                best, where = min(vals), "%s on %d rank(s)" % (method, n)
+    return (None if math.isinf(best) else best), where
+
+
+def summarise(d, level, anchor):
+    """The figures of one run: medians, times to the level (and the anchor's levels), median-time curve."""
+    s = {k: d.get(k) for k in ("method_options", "fit_type", "available", "unavailable_because", "n_params", "reason",
+                              "reps", "time_s_median", "train_mse_median", "test_mse_median", "iterations_median",
+                              "time_s_all", "train_mse_all", "test_mse_all", "ranks")}
+    if not d.get("available"):
+        return s
+    s["time_to_2x_best_test_s_all"] = [first_time(c, "test_mse", level) for c in d["curves"]]
+    s["time_to_2x_best_test_s_median"] = median(s["time_to_2x_best_test_s_all"])
+    if anchor:
+        s["time_to_train_1e-8_s_median"] = median([first_time(c, "train_mse", JAX["train_mse"]) for c in d["curves"]])
+        s["time_to_test_1.1e-9_s_median"] = median([first_time(c, "test_mse", JAX["test_mse"]) for c in d["curves"]])
+    # 7 significant digits are plenty for a plot and halve the file (curves have thousands of points)
+    s["curve"] = {k: [v if v is None else float("%.7g" % v) for v in vals]
+                  for k, vals in d["curves"][d["median_rep"]].items()}
+    return s
+
+
+def target(what, value, bound, met, note=None):
+    t = {"what": what, "value": value, "bound": bound, "met": met}
+    if note:
+        t["note"] = note
+    return t
+
+
+def targets(runs, n, level, anchor):
+    """The targets of issue 12 on n ranks (met None: a run is missing, so it cannot be decided)."""
+    get = lambda m: runs.get((m, n)) if runs.get((m, n), {}).get("available") else None
+    dflt, als, old = get("default"), get("als"), get("als100")
+    t = {}
+    if not dflt:
+        return {"missing": "no default run on %d rank(s)" % n}
+    dt = dflt["time_s_median"]
+    t["default_test"] = target("default final test MSE <= 2 x best test", dflt["test_mse_median"], level,
+                               dflt["test_mse_median"] <= level)
+    if als:
+        t_als = dflt_bound = median([first_time(c, "test_mse", level) for c in als["curves"]])
+        note = None
+        if t_als is None:
+            dflt_bound = als["time_s_median"]
+            note = "plain ALS never reached 2 x best test: its whole run time is used (a lower bound on t_ALS)"
+        t["t_als"] = target("plain ALS time to test MSE <= 2 x best test", t_als, None, None)
+        t["default_speed"] = target("default time to its final state <= t_ALS / 5", dt, dflt_bound / 5,
+                                    dt <= dflt_bound / 5, note)
+    if old:
+        t["default_train"] = target("default final train MSE <= old default's (ALS, 100 sweeps)",
+                                    dflt["train_mse_median"], old["train_mse_median"],
+                                    dflt["train_mse_median"] <= old["train_mse_median"])
+    if anchor:
+        for key, lvl, tkey in (("train", JAX["train_mse"], "train_time_s"), ("test", JAX["test_mse"], "test_time_s")):
+            tm = median([first_time(c, key + "_mse", lvl) for c in dflt["curves"]])
+            t["jax_" + key] = target("default time to %s MSE %g vs JAX on an H200 (%g s)" % (key, lvl, JAX[tkey]),
+                                     tm, JAX[tkey], tm is not None and tm <= JAX[tkey])
+    return t
+
+
+def fmt(x, spec="%.3e"):
+    return "-" if x is None else spec % x
+
+
+def print_table(res):
+    for name, p in res["problems"].items():
+        print("== %s: %s (%s parameters); best train %s, best test %s (%s), 2 x best test %s" % (
+            name, p["model_options"].strip(), p["n_params"], fmt(p["best_train_mse"]), fmt(p["best_test_mse"]), p["best_test_from"],
+            fmt(p["level_2x_best_test"])))
+        print("   %-14s %5s %-10s %-22s %6s %9s %10s %10s %12s" % ("method", "ranks", "fit", "reason", "its", "time s",
+                                                                  "train MSE", "test MSE", "t(2x best)"))
+        for key, s in p["runs"].items():
+            method, n = key.rsplit("/", 1)
+            if not s.get("available"):
+                print("   %-14s %5s skipped: %s" % (method, n, s.get("unavailable_because") or "no results"))
+                continue
+            print("   %-14s %5s %-10s %-22s %6s %9.4f %10.3e %10.3e %12s" % (
+                method, n, s["fit_type"], s["reason"], fmt(s["iterations_median"], "%g"), s["time_s_median"],
+                s["train_mse_median"], s["test_mse_median"], fmt(s.get("time_to_2x_best_test_s_median"), "%.4f")))
+        for n, ts in p["targets"].items():
+            for key, t in ts.items():
+                if key == "missing":
+                    print("   [%s rank(s)] %s" % (n, t))
+                    continue
+                if t["bound"] is None:  # a measured figure, not a target
+                    print("   [%s rank(s)] %-62s %10s" % (n, t["what"], fmt(t["value"], "%.3g")))
+                    continue
+                met = {True: "MET", False: "MISSED", None: ""}[t["met"]]
+                print("   [%s rank(s)] %-62s %10s <= %-10s %s%s" % (n, t["what"], fmt(t["value"], "%.3g"),
+                                                                     fmt(t["bound"], "%.3g"), met,
+                                                                     "  (" + t["note"] + ")" if t.get("note") else ""))
+
+
+def dump(obj, path):
+    """JSON with numeric arrays on one line each (curves have thousands of points), written atomically."""
+    text = json.dumps(obj, indent=2)
+    text = re.sub(r"\[\s*([-0-9.eE+,\s]|null)*\]", lambda m: re.sub(r"\s+", " ", m.group(0)).replace("[ ", "[")
+                  .replace(" ]", "]"), text)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as fp:
+        fp.write(text + "\n")
+    os.replace(tmp, path)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("rawdir")
+    ap.add_argument("out")
+    ap.add_argument("--load", default="")
+    ap.add_argument("--quick", type=int, default=0)
+    a = ap.parse_args()
+    runs = load_runs(a.rawdir)
+    if not runs:
+        sys.exit("merge.py: no bench_fit reports in %s" % a.rawdir)
+    first = next(iter(next(iter(runs.values())).values()))
+    dates = sorted(d["date"] for pr in runs.values() for d in pr.values())
+    res = {"program": "bench/fit/run.sh", "date": dates[0], "snaps_version": first["snaps_version"],
+           "machine": first["machine"], "load_average_at_start": [float(v) for v in a.load.split()],
+           "quick": bool(a.quick), "jax_anchor": JAX, "problems": {}}
+    for name, pr in sorted(runs.items(), key=lambda kv: (ORDER.index(kv[0]) if kv[0] in ORDER else len(ORDER), kv[0])):
+        best_train, _ = best_of(pr, "train_mse")
+        best_test, where = best_of(pr, "test_mse")
+        level = 2 * best_test if best_test is not None else None
+        anchor = name == JAX["problem"]
+        p = {"model_options": next(iter(pr.values()))["model_options"],
+             "n_params": next((d.get("n_params") for d in pr.values() if d.get("n_params")), None), "best_train_mse": best_train,
+             "best_test_mse": best_test, "best_test_from": where, "level_2x_best_test": level, "runs": {},
+             "targets": {}}
+        for (method, n), d in sorted(pr.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            p["runs"]["%s/%d" % (method, n)] = summarise(d, level, anchor)
+        if level is not None:
+            for n in sorted({n for (_, n) in pr}):
+                if ("default", n) in pr:
+                    p["targets"][str(n)] = targets(pr, n, level, anchor)
+        res["problems"][name] = p
+    dump(res, a.out)
+    print_table(res)
+    print("written %s" % a.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Fit benchmark (issue 12, "measure, do not guess"): training and test MSE against wall time of plain ALS,
+# ALS with line-search extrapolation (when this build has it), Levenberg-Marquardt, TAO LMVM and the default
+# fit, on the problems of make_problems.py, on 1 and 2 ranks; long lm/tao runs estimate the best error any
+# method reaches. Merges everything into bench/results/fit.json (machine, load, date, targets met/missed),
+# prints a table and plots bench/results/fit_bench.png.
+#   bash bench/fit/run.sh            # 5 repetitions of every run (the lead's run, on an idle machine)
+#   bash bench/fit/run.sh --quick    # 1 repetition, shorter best runs: a smoke test
+# Extra arguments after the flag go to every bench_fit run. Environment: BUILD_DIR (default <repo>/build),
+# MPIEXEC (mpiexec), PYTHON (/usr/bin/python3), FIT_DATA (data sets, default bench/fit/data), FIT_RAW (one JSON
+# per run, default bench/fit/out), FIT_METHODS (methods timed, default "default als als100 als_ls lm tao_lmvm"),
+# FIT_RANKS ("1 2").
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${BUILD_DIR:-$root/build}
+mpiexec=${MPIEXEC:-mpiexec}
+python=${PYTHON:-/usr/bin/python3}
+data=${FIT_DATA:-$here/data}
+raw=${FIT_RAW:-$here/out}
+out=$root/bench/results
+methods=${FIT_METHODS:-default als als100 als_ls lm tao_lmvm}
+ranks=${FIT_RANKS:-1 2}
+quick=0
+if [ "${1:-}" = "--quick" ]; then
+  quick=1
+  shift
+fi
+reps=$([ $quick = 1 ] && echo 1 || echo 5)
+# The best runs: lm to its stall (2000 iterations at most) and a long TAO LMVM run, one repetition on one rank
+# (only their errors matter). The quick run skips the long LMVM run.
+best=$([ $quick = 1 ] && echo "lm_best" || echo "lm_best tao_lmvm_best")
+
+# Problems: name, data set, model options (khronos nodes and modes; noisy_3d also at its exact rank 3).
+problems=(
+  "rank3_3d rank3_3d -sna_khronos_nodes 32 -sna_khronos_modes 6"
+  "smooth_6d smooth_6d -sna_khronos_nodes 12 -sna_khronos_modes 6"
+  "noisy_3d noisy_3d -sna_khronos_nodes 32 -sna_khronos_modes 6"
+  "noisy_3d_m3 noisy_3d -sna_khronos_nodes 32 -sna_khronos_modes 3"
+)
+# The JAX anchor of issue 12 on rank3_3d: train MSE 1e-8 and test MSE 1.1e-9 (0.46 s and 0.7 s on an H200 GPU).
+anchor="-target_train_mse 1e-8 -target_test_mse 1.1e-9"
+
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" >/dev/null
+cmake --build "$build" -j2 --target bench_fit >/dev/null
+mkdir -p "$data" "$raw" "$out"
+rm -f "$raw"/*.json
+[ -f "$data/noisy_3d_test.h5" ] || "$python" "$here/make_problems.py" "$data"
+
+# Open MPI as root, and shared-memory transport without CMA (as bench/run.sh and the test suite).
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+
+echo "== machine: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1), $(nproc) cores"
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "== load average at start: $load (should be well below 1; other jobs inflate every time)"
+start=$(date +%s)
+
+# run NAME DATASET MODEL_OPTIONS METHOD RANKS REPS [extra]
+run() {
+  local name=$1 set=$2 model=$3 method=$4 n=$5 r=$6
+  shift 6
+  local extra=""
+  [ "$name" = rank3_3d ] && extra=$anchor
+  echo "-- $name $method on $n rank(s)"
+  # -model_options starts with a space: PETSc would read a value starting with - as the next option.
+  # shellcheck disable=SC2086
+  "$mpiexec" --oversubscribe -n "$n" "$build/bin/bench_fit" -train "$data/${set}_train.h5" -test "$data/${set}_test.h5" \
+    -model_options " $model" -method "$method" -reps "$r" $extra -results "$raw/$name.$method.${n}rank.json" "$@" ||
+    echo "!! $name $method on $n rank(s) failed: no results (the merge lists it as missing)"
+}
+
+for p in "${problems[@]}"; do
+  read -r name set model <<<"$p"
+  for method in $best; do run "$name" "$set" "$model" "$method" 1 1 "$@"; done
+  for n in $ranks; do
+    for method in $methods; do run "$name" "$set" "$model" "$method" "$n" "$reps" "$@"; done
+  done
+done
+
+echo "== runs took $(($(date +%s) - start)) s"
+"$python" "$here/merge.py" "$raw" "$out/fit.json" --load "$load" --quick "$quick"
+"$python" "$root/postprocess/plot_fit_bench.py" "$out/fit.json" "$out/fit_bench.png"

@@ -373,11 +373,32 @@ static PetscErrorCode SNAResidualJacobianLocal_Khronos(SNA sna, PetscInt n, cons
 /* Gauss-Newton normal equations from the sparse rows: each row has L = (d(k+1) + 1) M nonzeros in d + 1
    contiguous runs (the W runs of each input, then C, contiguous for one output), so J^T J gets (d+1)(d+2)/2
    dense run-by-run rank-1 updates of the upper triangle per row, O(L^2) instead of O(P^2). */
+/* The local samples ordered by their knot spans (first input slowest): consecutive samples then update the same
+   rows and columns of the P x P normal matrix, which keeps them in cache. */
+static PetscErrorCode KhronosSpanOrder(SNA sna, PetscInt n, const PetscReal x[], PetscInt order[])
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d  = sna->dim_in;
+  PetscInt      *key;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(n, &key));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscInt k = 0;
+    for (PetscInt p = 0; p < PetscMin(d, 3); p++) k = k * kh->nodes + SNABSplineFindSpan(&kh->basis[p], SNAUnitCoordinate(sna, p, x[i * d + p]));
+    key[i]   = k;
+    order[i] = i;
+  }
+  PetscCall(PetscSortIntWithArray(n, key, order));
+  PetscCall(PetscFree(key));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SNANormalEquationsLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse, PetscReal JtJ[], PetscReal Jtr[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, P = sna->nparams, seg = (kh->degree + 1) * M;
-  PetscInt      *off, *len, *stride;
+  PetscInt      *off, *len, *stride, *order;
   PetscReal     *v;
   KhronosSample  s;
 
@@ -388,7 +409,11 @@ static PetscErrorCode SNANormalEquationsLocal_Khronos(SNA sna, PetscInt n, const
     len[t]    = t < d ? seg : M;
     stride[t] = t < d ? 1 : q;
   }
-  for (PetscInt i = 0; i < n; i++) {
+  PetscCall(PetscMalloc1(n, &order));
+  PetscCall(KhronosSpanOrder(sna, n, x, order));
+  for (PetscInt ii = 0; ii < n; ii++) {
+    const PetscInt i = order[ii];
+
     *sse += KhronosSampleEvaluate(sna, x + i * d, y + i * q, &s);
     for (PetscInt t = 0; t < d; t++) off[t] = (t * kh->nodes + s.first[t]) * M;
     for (PetscInt j = 0; j < q; j++) {
@@ -415,6 +440,7 @@ static PetscErrorCode SNANormalEquationsLocal_Khronos(SNA sna, PetscInt n, const
     }
   }
   PetscCall(PetscFree4(v, off, len, stride));
+  PetscCall(PetscFree(order));
   PetscCall(KhronosSampleDestroy(&s));
   PetscFunctionReturn(0);
 }

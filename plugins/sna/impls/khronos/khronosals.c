@@ -11,16 +11,68 @@
    quadratic in the block). Since the loss is quadratic in the block, the one step lands on the block's
    exact optimum, the ALS solution, which the unit test checks to rounding. */
 #include <snaps/private/khronosimpl.h>
+#include <petscblaslapack.h>
 
 /* Per-fit cache of basis values and per-input factors of the local samples. */
 typedef struct {
-  PetscInt         n;     /* local samples */
-  PetscInt         N;     /* global samples */
-  const PetscReal *x;     /* local inputs, for the gradient of the single-step updates */
-  PetscInt        *first; /* first[i*d + p] */
-  PetscReal       *vals;  /* vals[(i*d + p)*(k+1) + a] */
-  PetscReal       *F;     /* F[(p*n + i)*M + m] = f_{p,m}(x_ip) */
+  PetscInt          n;     /* local samples */
+  PetscInt          N;     /* global samples */
+  const PetscReal  *x;     /* local inputs, for the gradient of the single-step updates */
+  PetscInt         *first; /* first[i*d + p] */
+  PetscReal        *vals;  /* vals[(i*d + p)*(k+1) + a] */
+  PetscReal        *F;     /* F[(p*n + i)*M + m] = f_{p,m}(x_ip) */
+  KhronosSpanGroups spans; /* local samples grouped by knot span, per input (the Gram assembly's order) */
 } KhronosALSCache;
+
+/* Bytes of one tile of gathered rows in the BLAS assemblies: a tile stays in L2 whatever the sample
+   count, so memory is bounded and a span with very many samples is accumulated tile by tile. */
+#define KHRONOS_TILE_BYTES 65536
+
+/* Rows per tile for rows of width w (at least one). */
+static inline PetscInt TileRows(PetscInt w)
+{
+  const PetscInt rows = KHRONOS_TILE_BYTES / (PetscInt)(w * sizeof(PetscReal));
+  return rows > 0 ? rows : 1;
+}
+
+PetscErrorCode SNAKhronosSpanGroupsCreate(SNA sna, PetscInt n, const PetscInt first[], KhronosSpanGroups *g)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, ns = kh->nodes - kh->degree;
+  PetscInt      *next;
+
+  PetscFunctionBegin;
+  g->d      = d;
+  g->n      = n;
+  g->nspans = ns;
+  PetscCall(PetscCalloc1(d * (ns + 1), &g->offset));
+  PetscCall(PetscMalloc1(d * n, &g->order));
+  PetscCall(PetscMalloc1(ns, &next));
+  for (PetscInt p = 0; p < d; p++) {
+    PetscInt *off = g->offset + p * (ns + 1), *ord = g->order + p * n;
+
+    for (PetscInt i = 0; i < n; i++) {
+      const PetscInt s = first[i * d + p];
+      PetscCheck(s >= 0 && s < ns, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Sample %" PetscInt_FMT " of input %" PetscInt_FMT " has first basis function %" PetscInt_FMT ", outside [0, %" PetscInt_FMT ")", i, p, s, ns);
+      off[s + 1]++;
+    }
+    for (PetscInt s = 0; s < ns; s++) off[s + 1] += off[s];
+    /* a stable counting sort: ascending sample indices within a span, so gathers walk memory forward */
+    PetscCall(PetscArraycpy(next, off, ns));
+    for (PetscInt i = 0; i < n; i++) ord[next[first[i * d + p]]++] = i;
+  }
+  PetscCall(PetscFree(next));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAKhronosSpanGroupsDestroy(KhronosSpanGroups *g)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(g->offset));
+  PetscCall(PetscFree(g->order));
+  g->d = g->n = g->nspans = 0;
+  PetscFunctionReturn(0);
+}
 
 static PetscErrorCode CacheBasis(SNA sna, const PetscReal x[], KhronosALSCache *c)
 {
@@ -34,6 +86,8 @@ static PetscErrorCode CacheBasis(SNA sna, const PetscReal x[], KhronosALSCache *
   PetscCall(PetscMalloc1(c->n * d * k1, &c->vals));
   for (PetscInt i = 0; i < c->n; i++)
     for (PetscInt p = 0; p < d; p++) c->first[i * d + p] = SNABSplineEvalInline(&kh->basis[p], SNAUnitCoordinate(sna, p, x[i * d + p]), c->vals + (i * d + p) * k1);
+  PetscCall(SNAKhronosSpanGroupsDestroy(&c->spans));
+  PetscCall(SNAKhronosSpanGroupsCreate(sna, c->n, c->first, &c->spans));
   PetscFunctionReturn(0);
 }
 
@@ -97,25 +151,49 @@ static PetscErrorCode CacheMSE(SNA sna, const KhronosALSCache *c, const PetscRea
   PetscFunctionReturn(0);
 }
 
+/* Adds the symmetric n x n matrix whose upper triangle (column-major, as BLAS syrk leaves it) is in
+   Gs to A (row-major, leading dimension lda): the same value goes to both triangles, so A stays
+   exactly symmetric, as the Cholesky of the solve assumes. S (n x n, symmetric) scales entry (r, s)
+   by S[(r % ms) * ms + s % ms] (the Hadamard factor of the head, ms = M), or by 1 if S is NULL. */
+static void AddSymmetricBlock(PetscInt n, const PetscReal Gs[], const PetscReal S[], PetscInt ms, PetscReal A[], PetscInt lda)
+{
+  for (PetscInt r = 0; r < n; r++)
+    for (PetscInt s = 0; s <= r; s++) {
+      /* column-major upper (s <= r) is row r, column s of the row-major lower triangle */
+      const PetscReal v = Gs[r * n + s] * (S ? S[(r % ms) * ms + s % ms] : 1.0);
+      A[r * lda + s] += v;
+      if (s != r) A[s * lda + r] += v;
+    }
+}
+
 /* Normal equations of the output head C given all W: A = Z^T Z (M x M, rank-local) and, if B,
-   B = Z^T Y (M x q); A is also the Hessian of the head's block (the same for every output). */
+   B = Z^T Y (M x q); A is also the Hessian of the head's block (the same for every output).
+   Z is formed a tile of samples at a time: A by one syrk and B by one gemm per tile. */
 static PetscErrorCode AssembleHead(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscReal A[], PetscReal B[])
 {
-  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes;
-  PetscReal     *z;
+  SNA_Khronos    *kh = (SNA_Khronos *)sna->data;
+  const PetscInt  d = sna->dim_in, q = sna->dim_out, M = kh->modes, tile = TileRows(M);
+  const PetscReal one = 1.0;
+  PetscReal      *Z, *Gz;
+  PetscBLASInt    bM, bq, bT;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc1(M, &z));
-  for (PetscInt i = 0; i < c->n; i++) {
-    ModeProduct(c, d, M, i, -1, z);
-    for (PetscInt m = 0; m < M; m++) {
-      for (PetscInt l = 0; l < M; l++) A[m * M + l] += z[m] * z[l];
-      if (B)
-        for (PetscInt j = 0; j < q; j++) B[m * q + j] += z[m] * y[i * q + j];
-    }
+  PetscCall(PetscBLASIntCast(M, &bM));
+  PetscCall(PetscBLASIntCast(q, &bq));
+  PetscCall(PetscMalloc1(tile * M, &Z));
+  PetscCall(PetscCalloc1(M * M, &Gz));
+  for (PetscInt i0 = 0; i0 < c->n; i0 += tile) {
+    const PetscInt T = PetscMin(tile, c->n - i0);
+
+    for (PetscInt t = 0; t < T; t++) ModeProduct(c, d, M, i0 + t, -1, Z + t * M);
+    PetscCall(PetscBLASIntCast(T, &bT));
+    /* row-major T x M is column-major M x T: Z^T Z = Zc Zc^T, Z^T Y = (Yc Zc^T)^T */
+    PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "N", &bM, &bT, &one, Z, &bM, &one, Gz, &bM));
+    if (B) PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bq, &bM, &bT, &one, y + i0 * q, &bq, Z, &bM, &one, B, &bq));
   }
-  PetscCall(PetscFree(z));
+  AddSymmetricBlock(M, Gz, NULL, M, A, M);
+  PetscCall(PetscFree(Z));
+  PetscCall(PetscFree(Gz));
   PetscFunctionReturn(0);
 }
 
@@ -135,44 +213,96 @@ static PetscErrorCode SolveHead(SNA sna, const KhronosALSCache *c, const PetscRe
   PetscFunctionReturn(0);
 }
 
-/* Normal equations of block W[p]: the features of sample i, output j, are B_g(x_ip) P_m C[m,j] with
-   P_m = prod_{r != p} f_{r,m}; summing over j gives the Gram matrix (also the block's Hessian)
-   sum_i B_g B_g' P_m P_m' (C C^T)_{m m'} and, if b, the right-hand side sum_i B_g P_m (C y_i)_m. */
-static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, PetscReal A[], PetscReal b[])
+/* Samples ahead of the one being gathered whose data is prefetched (covers a few hundred ns of memory
+   latency at the per-sample cost of the row build). */
+#define KHRONOS_PREFETCH_AHEAD 8
+
+/* Rows of one tile of samples idx[0..T) of a span of input p: the nonzero features before the head,
+   U[t, a*M + m] = v_a P_m, the basis values V[t, a] = v_a and, if y, the right-hand-side weights
+   Q[t, m] = P_m (C y_i)_m, with P_m = prod_{r != p} f_{r,m}(x_i). */
+static void BlockTileRows(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, const PetscInt idx[], PetscInt T, PetscReal P[], PetscReal U[], PetscReal V[], PetscReal Q[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, G = kh->nodes, k1 = kh->degree + 1;
-  const PetscInt nb = G * M, nl = k1 * M;
-  PetscReal     *S, *P, *cy, *u;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, k1 = kh->degree + 1, nl = k1 * M;
+
+  for (PetscInt t = 0; t < T; t++) {
+    const PetscInt   i = idx[t];
+    const PetscReal *v = c->vals + (i * d + p) * k1;
+
+    /* a span's samples are spread over the whole local range, so each gather misses the cache:
+       request a later sample's data now and its latency overlaps this sample's work */
+    if (t + KHRONOS_PREFETCH_AHEAD < T) {
+      /* written out here, not in a helper: GCC deems a void function of prefetches pure and drops it */
+      const PetscInt j = idx[t + KHRONOS_PREFETCH_AHEAD];
+
+      for (PetscInt r = 0; r < d; r++)
+        if (r != p) PetscPrefetchBlock(c->F + (r * c->n + j) * M, M, 0, PETSC_PREFETCH_HINT_T0);
+      PetscPrefetchBlock(c->vals + (j * d + p) * k1, k1, 0, PETSC_PREFETCH_HINT_T0);
+      if (y) PetscPrefetchBlock(y + j * q, q, 0, PETSC_PREFETCH_HINT_T0);
+    }
+    ModeProduct(c, d, M, i, p, P);
+    for (PetscInt a = 0; a < k1; a++) {
+      V[t * k1 + a] = v[a];
+      for (PetscInt m = 0; m < M; m++) U[t * nl + a * M + m] = v[a] * P[m];
+    }
+    if (!y) continue;
+    for (PetscInt m = 0; m < M; m++) {
+      PetscReal cy = 0;
+      for (PetscInt j = 0; j < q; j++) cy += kh->C[m * q + j] * y[i * q + j];
+      Q[t * M + m] = P[m] * cy;
+    }
+  }
+}
+
+/* Normal equations of block W[p]: the features of sample i, output j, are B_g(x_ip) P_m C[m,j] with
+   P_m = prod_{r != p} f_{r,m}; summing over j gives the Gram matrix (also the block's Hessian)
+   sum_i B_g B_g' P_m P_m' (C C^T)_{m m'} and, if b, the right-hand side sum_i B_g P_m (C y_i)_m.
+   Samples of one knot span share their (k+1)M nonzero columns first*M..., and the Gram restricted to
+   them is (sum_i u_i u_i^T) o (S tiled), S = C C^T, u_i = v_i (x) P_i: so each span's sum is one syrk
+   per tile of its samples and the right-hand side V^T Q one gemm, with S applied once per span. */
+static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, PetscReal A[], PetscReal b[])
+{
+  SNA_Khronos    *kh = (SNA_Khronos *)sna->data;
+  const PetscInt  q = sna->dim_out, M = kh->modes, G = kh->nodes, k1 = kh->degree + 1;
+  const PetscInt  nb = G * M, nl = k1 * M, tile = TileRows(nl), ns = c->spans.nspans;
+  const PetscInt *off = c->spans.offset + p * (ns + 1), *ord = c->spans.order + p * c->n;
+  const PetscReal one = 1.0;
+  PetscReal      *S, *P, *Gs, *bs, *U, *V, *Q;
+  PetscBLASInt    bnl, bM, bk1, bT;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc4(M * M, &S, M, &P, M, &cy, nl, &u));
+  PetscCall(PetscBLASIntCast(nl, &bnl));
+  PetscCall(PetscBLASIntCast(M, &bM));
+  PetscCall(PetscBLASIntCast(k1, &bk1));
+  PetscCall(PetscMalloc4(M * M, &S, M, &P, nl * nl, &Gs, nl, &bs));
+  PetscCall(PetscMalloc3(tile * nl, &U, tile * k1, &V, tile * M, &Q));
   for (PetscInt m = 0; m < M; m++)
     for (PetscInt l = 0; l < M; l++) {
       S[m * M + l] = 0;
       for (PetscInt j = 0; j < q; j++) S[m * M + l] += kh->C[m * q + j] * kh->C[l * q + j];
     }
-  for (PetscInt i = 0; i < c->n; i++) {
-    const PetscReal *v     = c->vals + (i * d + p) * k1;
-    const PetscInt   first = c->first[i * d + p];
+  for (PetscInt s = 0; s < ns; s++) {
+    const PetscInt ni = off[s + 1] - off[s], f = s * M; /* span s: basis functions s..s+k */
 
-    ModeProduct(c, d, M, i, p, P);
-    for (PetscInt m = 0; m < M; m++) {
-      cy[m] = 0;
-      for (PetscInt j = 0; j < q; j++) cy[m] += kh->C[m * q + j] * y[i * q + j];
+    if (!ni) continue;
+    PetscCall(PetscArrayzero(Gs, nl * nl));
+    PetscCall(PetscArrayzero(bs, nl));
+    for (PetscInt t0 = 0; t0 < ni; t0 += tile) {
+      const PetscInt T = PetscMin(tile, ni - t0);
+
+      BlockTileRows(sna, c, b ? y : NULL, p, ord + off[s] + t0, T, P, U, V, Q);
+      PetscCall(PetscBLASIntCast(T, &bT));
+      /* row-major T x w tiles are column-major w x T: U^T U = Uc Uc^T, and V^T Q (k1 x M row-major)
+         is (Qc Vc^T) column-major M x k1 */
+      PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "N", &bnl, &bT, &one, U, &bnl, &one, Gs, &bnl));
+      if (b) PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bM, &bk1, &bT, &one, Q, &bM, V, &bk1, &one, bs, &bM));
     }
-    for (PetscInt a = 0; a < k1; a++)
-      for (PetscInt m = 0; m < M; m++) u[a * M + m] = v[a] * P[m];
-    /* local (k+1)M x (k+1)M block of the Gram matrix at rows/columns first*M ... */
-    for (PetscInt r = 0; r < nl; r++) {
-      PetscReal       *Arow = A + (first * M + r) * nb + first * M;
-      const PetscReal *Srow = S + (r % M) * M;
-      const PetscReal  ur   = u[r];
-      for (PetscInt s = 0; s < nl; s++) Arow[s] += ur * u[s] * Srow[s % M];
-      if (b) b[first * M + r] += ur * cy[r % M];
-    }
+    AddSymmetricBlock(nl, Gs, S, M, A + f * nb + f, nb);
+    if (b)
+      for (PetscInt r = 0; r < nl; r++) b[f + r] += bs[r];
   }
-  PetscCall(PetscFree4(S, P, cy, u));
+  PetscCall(PetscFree4(S, P, Gs, bs));
+  PetscCall(PetscFree3(U, V, Q));
   PetscFunctionReturn(0);
 }
 
@@ -373,5 +503,6 @@ PetscErrorCode SNAFit_Khronos_ALS(SNA sna, Vec X, Vec Y)
   PetscCall(PetscFree(c.first));
   PetscCall(PetscFree(c.vals));
   PetscCall(PetscFree(c.F));
+  PetscCall(SNAKhronosSpanGroupsDestroy(&c.spans));
   PetscFunctionReturn(0);
 }

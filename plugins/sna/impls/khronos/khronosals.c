@@ -98,10 +98,12 @@ static void CacheFactor(SNA sna, KhronosALSCache *c, PetscInt p)
   const PetscInt d = sna->dim_in, k1 = kh->degree + 1, M = kh->modes, G = kh->nodes;
 
   for (PetscInt i = 0; i < c->n; i++) {
-    const PetscReal *v = c->vals + (i * d + p) * k1, *w = kh->W + (p * G + c->first[i * d + p]) * M;
-    PetscReal       *f = c->F + (p * c->n + i) * M;
-    for (PetscInt m = 0; m < M; m++) f[m] = 0;
-    for (PetscInt a = 0; a < k1; a++)
+    const PetscReal          *v = c->vals + (i * d + p) * k1, *w = kh->W + (p * G + c->first[i * d + p]) * M;
+    PetscReal *PETSC_RESTRICT f = c->F + (p * c->n + i) * M;
+
+    /* starting from the first term (not from 0) gives the same values and no per-sample memset */
+    for (PetscInt m = 0; m < M; m++) f[m] = v[0] * w[m];
+    for (PetscInt a = 1; a < k1; a++)
       for (PetscInt m = 0; m < M; m++) f[m] += v[a] * w[a * M + m];
   }
 }
@@ -118,10 +120,17 @@ static PetscErrorCode CacheAllFactors(SNA sna, KhronosALSCache *c)
 }
 
 /* P[m] = prod_{r != skip} f_{r,m}(x_i); skip = -1 gives the full mode values z_m. */
-static inline void ModeProduct(const KhronosALSCache *c, PetscInt d, PetscInt M, PetscInt i, PetscInt skip, PetscReal *P)
+static inline void ModeProduct(const KhronosALSCache *c, PetscInt d, PetscInt M, PetscInt i, PetscInt skip, PetscReal *PETSC_RESTRICT P)
 {
-  for (PetscInt m = 0; m < M; m++) P[m] = 1.0;
-  for (PetscInt r = 0; r < d; r++) {
+  const PetscInt r0 = skip == 0 ? 1 : 0;
+
+  if (r0 >= d) { /* d = 1 and the only input skipped: the empty product */
+    for (PetscInt m = 0; m < M; m++) P[m] = 1.0;
+    return;
+  }
+  /* the first factor is copied, not multiplied into ones: the same values, one pass fewer */
+  for (PetscInt m = 0; m < M; m++) P[m] = c->F[(r0 * c->n + i) * M + m];
+  for (PetscInt r = r0 + 1; r < d; r++) {
     if (r == skip) continue;
     const PetscReal *f = c->F + (r * c->n + i) * M;
     for (PetscInt m = 0; m < M; m++) P[m] *= f[m];
@@ -217,22 +226,29 @@ static PetscErrorCode SolveHead(SNA sna, const KhronosALSCache *c, const PetscRe
    latency at the per-sample cost of the row build). */
 #define KHRONOS_PREFETCH_AHEAD 8
 
-/* Rows of one tile of samples idx[0..T) of a span of input p: the nonzero features before the head,
-   U[t, a*M + m] = v_a P_m, the basis values V[t, a] = v_a and, if y, the right-hand-side weights
-   Q[t, m] = P_m (C y_i)_m, with P_m = prod_{r != p} f_{r,m}(x_i). */
-static void BlockTileRows(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, const PetscInt idx[], PetscInt T, PetscReal P[], PetscReal U[], PetscReal V[], PetscReal Q[])
+/* Work space of one tile of T rows of a block's span (row-major): U (T x (k+1)M) the features, V (T x (k+1))
+   the basis values, P (T x M) the other inputs' mode products, Y (T x q) the outputs, Q (T x M) the
+   right-hand-side weights. */
+typedef struct {
+  PetscReal *U, *V, *P, *Y, *Q;
+} KhronosBlockTile;
+
+/* Gathers the rows of samples idx[0..T) of a span of input p: U[t, a*M + m] = v_a P_m, V[t, a] = v_a,
+   P[t, m] = prod_{r != p} f_{r,m}(x_i) and, if y, Y[t, :] = y_i. */
+static void BlockTileRows(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, const PetscInt idx[], PetscInt T, KhronosBlockTile *w)
 {
-  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, k1 = kh->degree + 1, nl = k1 * M;
+  SNA_Khronos              *kh = (SNA_Khronos *)sna->data;
+  const PetscInt            d = sna->dim_in, q = sna->dim_out, M = kh->modes, k1 = kh->degree + 1, nl = k1 * M;
+  PetscReal *PETSC_RESTRICT U = w->U, *PETSC_RESTRICT V = w->V, *PETSC_RESTRICT P = w->P, *PETSC_RESTRICT Y = w->Y;
 
   for (PetscInt t = 0; t < T; t++) {
     const PetscInt   i = idx[t];
     const PetscReal *v = c->vals + (i * d + p) * k1;
 
-    /* a span's samples are spread over the whole local range, so each gather misses the cache:
-       request a later sample's data now and its latency overlaps this sample's work */
     if (t + KHRONOS_PREFETCH_AHEAD < T) {
-      /* written out here, not in a helper: GCC deems a void function of prefetches pure and drops it */
+      /* a span's samples are spread over the whole local range, so each gather misses the cache:
+         request a later sample's data now and its latency overlaps this sample's work (written out
+         here, not in a helper: GCC deems a void function of prefetches pure and drops the call) */
       const PetscInt j = idx[t + KHRONOS_PREFETCH_AHEAD];
 
       for (PetscInt r = 0; r < d; r++)
@@ -240,17 +256,15 @@ static void BlockTileRows(SNA sna, const KhronosALSCache *c, const PetscReal y[]
       PetscPrefetchBlock(c->vals + (j * d + p) * k1, k1, 0, PETSC_PREFETCH_HINT_T0);
       if (y) PetscPrefetchBlock(y + j * q, q, 0, PETSC_PREFETCH_HINT_T0);
     }
-    ModeProduct(c, d, M, i, p, P);
+    ModeProduct(c, d, M, i, p, P + t * M);
     for (PetscInt a = 0; a < k1; a++) {
-      V[t * k1 + a] = v[a];
-      for (PetscInt m = 0; m < M; m++) U[t * nl + a * M + m] = v[a] * P[m];
+      const PetscReal va = v[a];
+
+      V[t * k1 + a] = va;
+      for (PetscInt m = 0; m < M; m++) U[t * nl + a * M + m] = va * P[t * M + m];
     }
-    if (!y) continue;
-    for (PetscInt m = 0; m < M; m++) {
-      PetscReal cy = 0;
-      for (PetscInt j = 0; j < q; j++) cy += kh->C[m * q + j] * y[i * q + j];
-      Q[t * M + m] = P[m] * cy;
-    }
+    if (y)
+      for (PetscInt j = 0; j < q; j++) Y[t * q + j] = y[i * q + j];
   }
 }
 
@@ -259,23 +273,26 @@ static void BlockTileRows(SNA sna, const KhronosALSCache *c, const PetscReal y[]
    sum_i B_g B_g' P_m P_m' (C C^T)_{m m'} and, if b, the right-hand side sum_i B_g P_m (C y_i)_m.
    Samples of one knot span share their (k+1)M nonzero columns first*M..., and the Gram restricted to
    them is (sum_i u_i u_i^T) o (S tiled), S = C C^T, u_i = v_i (x) P_i: so each span's sum is one syrk
-   per tile of its samples and the right-hand side V^T Q one gemm, with S applied once per span. */
+   per tile of its samples and the right-hand side V^T Q, Q = P o (Y C^T), two gemms; S is applied
+   once per span. */
 static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, PetscReal A[], PetscReal b[])
 {
-  SNA_Khronos    *kh = (SNA_Khronos *)sna->data;
-  const PetscInt  q = sna->dim_out, M = kh->modes, G = kh->nodes, k1 = kh->degree + 1;
-  const PetscInt  nb = G * M, nl = k1 * M, tile = TileRows(nl), ns = c->spans.nspans;
-  const PetscInt *off = c->spans.offset + p * (ns + 1), *ord = c->spans.order + p * c->n;
-  const PetscReal one = 1.0;
-  PetscReal      *S, *P, *Gs, *bs, *U, *V, *Q;
-  PetscBLASInt    bnl, bM, bk1, bT;
+  SNA_Khronos     *kh = (SNA_Khronos *)sna->data;
+  const PetscInt   q = sna->dim_out, M = kh->modes, G = kh->nodes, k1 = kh->degree + 1;
+  const PetscInt   nb = G * M, nl = k1 * M, tile = TileRows(nl), ns = c->spans.nspans;
+  const PetscInt  *off = c->spans.offset + p * (ns + 1), *ord = c->spans.order + p * c->n;
+  const PetscReal  one = 1.0, zero = 0.0;
+  PetscReal       *S, *Gs, *bs;
+  KhronosBlockTile w;
+  PetscBLASInt     bnl, bM, bk1, bq, bT;
 
   PetscFunctionBegin;
   PetscCall(PetscBLASIntCast(nl, &bnl));
   PetscCall(PetscBLASIntCast(M, &bM));
   PetscCall(PetscBLASIntCast(k1, &bk1));
-  PetscCall(PetscMalloc4(M * M, &S, M, &P, nl * nl, &Gs, nl, &bs));
-  PetscCall(PetscMalloc3(tile * nl, &U, tile * k1, &V, tile * M, &Q));
+  PetscCall(PetscBLASIntCast(q, &bq));
+  PetscCall(PetscMalloc3(M * M, &S, nl * nl, &Gs, nl, &bs));
+  PetscCall(PetscMalloc5(tile * nl, &w.U, tile * k1, &w.V, tile * M, &w.P, tile * q, &w.Y, tile * M, &w.Q));
   for (PetscInt m = 0; m < M; m++)
     for (PetscInt l = 0; l < M; l++) {
       S[m * M + l] = 0;
@@ -290,19 +307,23 @@ static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const Pet
     for (PetscInt t0 = 0; t0 < ni; t0 += tile) {
       const PetscInt T = PetscMin(tile, ni - t0);
 
-      BlockTileRows(sna, c, b ? y : NULL, p, ord + off[s] + t0, T, P, U, V, Q);
+      BlockTileRows(sna, c, b ? y : NULL, p, ord + off[s] + t0, T, &w);
       PetscCall(PetscBLASIntCast(T, &bT));
-      /* row-major T x w tiles are column-major w x T: U^T U = Uc Uc^T, and V^T Q (k1 x M row-major)
-         is (Qc Vc^T) column-major M x k1 */
-      PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "N", &bnl, &bT, &one, U, &bnl, &one, Gs, &bnl));
-      if (b) PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bM, &bk1, &bT, &one, Q, &bM, V, &bk1, &one, bs, &bM));
+      /* a row-major T x n tile is the column-major n x T matrix: U^T U = Uc Uc^T */
+      PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "N", &bnl, &bT, &one, w.U, &bnl, &one, Gs, &bnl));
+      if (!b) continue;
+      /* Q = Y C^T (column-major: Qc = Cc^T Yc, C row-major M x q is Cc, q x M), then Q o= P, and
+         bs += V^T Q (row-major k1 x M, i.e. column-major M x k1: Qc Vc^T) */
+      PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bM, &bT, &bq, &one, kh->C, &bq, w.Y, &bq, &zero, w.Q, &bM));
+      for (PetscInt tm = 0; tm < T * M; tm++) w.Q[tm] *= w.P[tm];
+      PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bM, &bk1, &bT, &one, w.Q, &bM, w.V, &bk1, &one, bs, &bM));
     }
     AddSymmetricBlock(nl, Gs, S, M, A + f * nb + f, nb);
     if (b)
       for (PetscInt r = 0; r < nl; r++) b[f + r] += bs[r];
   }
-  PetscCall(PetscFree4(S, P, Gs, bs));
-  PetscCall(PetscFree3(U, V, Q));
+  PetscCall(PetscFree3(S, Gs, bs));
+  PetscCall(PetscFree5(w.U, w.V, w.P, w.Y, w.Q));
   PetscFunctionReturn(0);
 }
 

@@ -227,45 +227,69 @@ static PetscErrorCode SolveHead(SNA sna, const KhronosALSCache *c, const PetscRe
 #define KHRONOS_PREFETCH_AHEAD 8
 
 /* Work space of one tile of T rows of a block's span (row-major): U (T x (k+1)M) the features, V (T x (k+1))
-   the basis values, P (T x M) the other inputs' mode products, Y (T x q) the outputs, Q (T x M) the
-   right-hand-side weights. */
+   the basis values, Y (T x q) the outputs, Q (T x M) the right-hand-side weights, P (M) scratch. */
 typedef struct {
-  PetscReal *U, *V, *P, *Y, *Q;
+  PetscReal *U, *V, *Y, *Q, *P;
 } KhronosBlockTile;
 
-/* Gathers the rows of samples idx[0..T) of a span of input p: U[t, a*M + m] = v_a P_m, V[t, a] = v_a,
-   P[t, m] = prod_{r != p} f_{r,m}(x_i) and, if y, Y[t, :] = y_i. */
-static void BlockTileRows(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, const PetscInt idx[], PetscInt T, KhronosBlockTile *w)
+/* prod_{r != p} f_{r,m}(x_i), m < M: with two inputs the other input's cached factors themselves, read
+   in place (a copy of M values per sample, which the compiler makes a memcpy call, cost more than the
+   row's arithmetic), else formed in P. */
+static inline const PetscReal *OtherModes(const KhronosALSCache *c, PetscInt d, PetscInt M, PetscInt i, PetscInt p, PetscReal *P)
+{
+  if (d == 2) return c->F + ((1 - p) * c->n + i) * M;
+  ModeProduct(c, d, M, i, p, P);
+  return P;
+}
+
+/* Rows of samples idx[0..T) of a span of input p: U[t, a*M + m] = v_a P_m, V[t, a] = v_a and, if y,
+   the right-hand-side weights Q[t, m] = P_m (C y_i)_m, with P_m = prod_{r != p} f_{r,m}(x_i).
+   A span's samples are spread over the whole local range, so each gather misses the cache: the data
+   of the sample KHRONOS_PREFETCH_AHEAD rows later is requested first and its latency overlaps this
+   row's work (written out in the loops: GCC deems a void function of prefetches pure and drops it). */
+static PetscErrorCode BlockTileRows(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, const PetscInt idx[], PetscInt T, KhronosBlockTile *w)
 {
   SNA_Khronos              *kh = (SNA_Khronos *)sna->data;
   const PetscInt            d = sna->dim_in, q = sna->dim_out, M = kh->modes, k1 = kh->degree + 1, nl = k1 * M;
-  PetscReal *PETSC_RESTRICT U = w->U, *PETSC_RESTRICT V = w->V, *PETSC_RESTRICT P = w->P, *PETSC_RESTRICT Y = w->Y;
+  const PetscReal           one = 1.0, zero = 0.0;
+  PetscReal *PETSC_RESTRICT U = w->U, *PETSC_RESTRICT V = w->V, *PETSC_RESTRICT Q = w->Q;
 
+  PetscFunctionBegin;
+  if (y) {
+    PetscBLASInt bM, bq, bT;
+
+    for (PetscInt t = 0; t < T; t++) {
+      if (t + KHRONOS_PREFETCH_AHEAD < T) PetscPrefetchBlock(y + idx[t + KHRONOS_PREFETCH_AHEAD] * q, q, 0, PETSC_PREFETCH_HINT_T0);
+      for (PetscInt j = 0; j < q; j++) w->Y[t * q + j] = y[idx[t] * q + j];
+    }
+    PetscCall(PetscBLASIntCast(M, &bM));
+    PetscCall(PetscBLASIntCast(q, &bq));
+    PetscCall(PetscBLASIntCast(T, &bT));
+    /* Q = Y C^T: column-major Qc (M x T) = Cc^T Yc, C (row-major M x q) being Cc (q x M) */
+    PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bM, &bT, &bq, &one, kh->C, &bq, w->Y, &bq, &zero, Q, &bM));
+  }
   for (PetscInt t = 0; t < T; t++) {
     const PetscInt   i = idx[t];
-    const PetscReal *v = c->vals + (i * d + p) * k1;
+    const PetscReal *v = c->vals + (i * d + p) * k1, *P;
 
     if (t + KHRONOS_PREFETCH_AHEAD < T) {
-      /* a span's samples are spread over the whole local range, so each gather misses the cache:
-         request a later sample's data now and its latency overlaps this sample's work (written out
-         here, not in a helper: GCC deems a void function of prefetches pure and drops the call) */
       const PetscInt j = idx[t + KHRONOS_PREFETCH_AHEAD];
 
       for (PetscInt r = 0; r < d; r++)
         if (r != p) PetscPrefetchBlock(c->F + (r * c->n + j) * M, M, 0, PETSC_PREFETCH_HINT_T0);
       PetscPrefetchBlock(c->vals + (j * d + p) * k1, k1, 0, PETSC_PREFETCH_HINT_T0);
-      if (y) PetscPrefetchBlock(y + j * q, q, 0, PETSC_PREFETCH_HINT_T0);
     }
-    ModeProduct(c, d, M, i, p, P + t * M);
+    P = OtherModes(c, d, M, i, p, w->P);
     for (PetscInt a = 0; a < k1; a++) {
       const PetscReal va = v[a];
 
       V[t * k1 + a] = va;
-      for (PetscInt m = 0; m < M; m++) U[t * nl + a * M + m] = va * P[t * M + m];
+      for (PetscInt m = 0; m < M; m++) U[t * nl + a * M + m] = va * P[m];
     }
     if (y)
-      for (PetscInt j = 0; j < q; j++) Y[t * q + j] = y[i * q + j];
+      for (PetscInt m = 0; m < M; m++) Q[t * M + m] *= P[m];
   }
+  PetscFunctionReturn(0);
 }
 
 /* Normal equations of block W[p]: the features of sample i, output j, are B_g(x_ip) P_m C[m,j] with
@@ -281,18 +305,17 @@ static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const Pet
   const PetscInt   q = sna->dim_out, M = kh->modes, G = kh->nodes, k1 = kh->degree + 1;
   const PetscInt   nb = G * M, nl = k1 * M, tile = TileRows(nl), ns = c->spans.nspans;
   const PetscInt  *off = c->spans.offset + p * (ns + 1), *ord = c->spans.order + p * c->n;
-  const PetscReal  one = 1.0, zero = 0.0;
+  const PetscReal  one = 1.0;
   PetscReal       *S, *Gs, *bs;
   KhronosBlockTile w;
-  PetscBLASInt     bnl, bM, bk1, bq, bT;
+  PetscBLASInt     bnl, bM, bk1, bT;
 
   PetscFunctionBegin;
   PetscCall(PetscBLASIntCast(nl, &bnl));
   PetscCall(PetscBLASIntCast(M, &bM));
   PetscCall(PetscBLASIntCast(k1, &bk1));
-  PetscCall(PetscBLASIntCast(q, &bq));
   PetscCall(PetscMalloc3(M * M, &S, nl * nl, &Gs, nl, &bs));
-  PetscCall(PetscMalloc5(tile * nl, &w.U, tile * k1, &w.V, tile * M, &w.P, tile * q, &w.Y, tile * M, &w.Q));
+  PetscCall(PetscMalloc5(tile * nl, &w.U, tile * k1, &w.V, tile * q, &w.Y, tile * M, &w.Q, M, &w.P));
   for (PetscInt m = 0; m < M; m++)
     for (PetscInt l = 0; l < M; l++) {
       S[m * M + l] = 0;
@@ -307,23 +330,19 @@ static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const Pet
     for (PetscInt t0 = 0; t0 < ni; t0 += tile) {
       const PetscInt T = PetscMin(tile, ni - t0);
 
-      BlockTileRows(sna, c, b ? y : NULL, p, ord + off[s] + t0, T, &w);
+      PetscCall(BlockTileRows(sna, c, b ? y : NULL, p, ord + off[s] + t0, T, &w));
       PetscCall(PetscBLASIntCast(T, &bT));
-      /* a row-major T x n tile is the column-major n x T matrix: U^T U = Uc Uc^T */
+      /* a row-major T x n tile is the column-major n x T matrix: U^T U = Uc Uc^T, and bs += V^T Q
+         (row-major k1 x M, i.e. column-major M x k1) = Qc Vc^T */
       PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "N", &bnl, &bT, &one, w.U, &bnl, &one, Gs, &bnl));
-      if (!b) continue;
-      /* Q = Y C^T (column-major: Qc = Cc^T Yc, C row-major M x q is Cc, q x M), then Q o= P, and
-         bs += V^T Q (row-major k1 x M, i.e. column-major M x k1: Qc Vc^T) */
-      PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bM, &bT, &bq, &one, kh->C, &bq, w.Y, &bq, &zero, w.Q, &bM));
-      for (PetscInt tm = 0; tm < T * M; tm++) w.Q[tm] *= w.P[tm];
-      PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bM, &bk1, &bT, &one, w.Q, &bM, w.V, &bk1, &one, bs, &bM));
+      if (b) PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bM, &bk1, &bT, &one, w.Q, &bM, w.V, &bk1, &one, bs, &bM));
     }
     AddSymmetricBlock(nl, Gs, S, M, A + f * nb + f, nb);
     if (b)
       for (PetscInt r = 0; r < nl; r++) b[f + r] += bs[r];
   }
   PetscCall(PetscFree3(S, Gs, bs));
-  PetscCall(PetscFree5(w.U, w.V, w.P, w.Y, w.Q));
+  PetscCall(PetscFree5(w.U, w.V, w.Y, w.Q, w.P));
   PetscFunctionReturn(0);
 }
 

@@ -91,21 +91,23 @@ static PetscErrorCode CacheBasis(SNA sna, const PetscReal x[], KhronosALSCache *
   PetscFunctionReturn(0);
 }
 
+/* f[m] = sum_a v[a] w[a*M + m]: one sample's factors. The restrict parameters spare the overlap tests
+   the compiler otherwise puts before every M-long loop, and starting from the first term (not from 0)
+   gives the same values without a per-sample memset. */
+static inline void FactorRow(PetscInt k1, PetscInt M, const PetscReal *PETSC_RESTRICT v, const PetscReal *PETSC_RESTRICT w, PetscReal *PETSC_RESTRICT f)
+{
+  for (PetscInt m = 0; m < M; m++) f[m] = v[0] * w[m];
+  for (PetscInt a = 1; a < k1; a++)
+    for (PetscInt m = 0; m < M; m++) f[m] += v[a] * w[a * M + m];
+}
+
 /* Recomputes the factors of input p from W[p]. */
 static void CacheFactor(SNA sna, KhronosALSCache *c, PetscInt p)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt d = sna->dim_in, k1 = kh->degree + 1, M = kh->modes, G = kh->nodes;
 
-  for (PetscInt i = 0; i < c->n; i++) {
-    const PetscReal          *v = c->vals + (i * d + p) * k1, *w = kh->W + (p * G + c->first[i * d + p]) * M;
-    PetscReal *PETSC_RESTRICT f = c->F + (p * c->n + i) * M;
-
-    /* starting from the first term (not from 0) gives the same values and no per-sample memset */
-    for (PetscInt m = 0; m < M; m++) f[m] = v[0] * w[m];
-    for (PetscInt a = 1; a < k1; a++)
-      for (PetscInt m = 0; m < M; m++) f[m] += v[a] * w[a * M + m];
-  }
+  for (PetscInt i = 0; i < c->n; i++) FactorRow(k1, M, c->vals + (i * d + p) * k1, kh->W + (p * G + c->first[i * d + p]) * M, c->F + (p * c->n + i) * M);
 }
 
 static PetscErrorCode CacheAllFactors(SNA sna, KhronosALSCache *c)
@@ -226,10 +228,10 @@ static PetscErrorCode SolveHead(SNA sna, const KhronosALSCache *c, const PetscRe
    latency at the per-sample cost of the row build). */
 #define KHRONOS_PREFETCH_AHEAD 8
 
-/* Work space of one tile of T rows of a block's span (row-major): U (T x (k+1)M) the features, V (T x (k+1))
-   the basis values, Y (T x q) the outputs, Q (T x M) the right-hand-side weights, P (M) scratch. */
+/* Work space of one tile of T rows of a block's span (row-major): U (T x (k+1)M) the features, Y (T x q)
+   the outputs, P (M) scratch. */
 typedef struct {
-  PetscReal *U, *V, *Y, *Q, *P;
+  PetscReal *U, *Y, *P;
 } KhronosBlockTile;
 
 /* prod_{r != p} f_{r,m}(x_i), m < M: with two inputs the other input's cached factors themselves, read
@@ -242,32 +244,17 @@ static inline const PetscReal *OtherModes(const KhronosALSCache *c, PetscInt d, 
   return P;
 }
 
-/* Rows of samples idx[0..T) of a span of input p: U[t, a*M + m] = v_a P_m, V[t, a] = v_a and, if y,
-   the right-hand-side weights Q[t, m] = P_m (C y_i)_m, with P_m = prod_{r != p} f_{r,m}(x_i).
-   A span's samples are spread over the whole local range, so each gather misses the cache: the data
-   of the sample KHRONOS_PREFETCH_AHEAD rows later is requested first and its latency overlaps this
-   row's work (written out in the loops: GCC deems a void function of prefetches pure and drops it). */
-static PetscErrorCode BlockTileRows(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, const PetscInt idx[], PetscInt T, KhronosBlockTile *w)
+/* Rows of samples idx[0..T) of a span of input p: U[t, a*M + m] = v_a P_m with P_m = prod_{r != p}
+   f_{r,m}(x_i) and, if y, Y[t, :] = y_i. A span's samples are spread over the whole local range, so
+   each gather misses the cache: the data of the sample KHRONOS_PREFETCH_AHEAD rows later is requested
+   first and its latency overlaps this row's work (written out in the loop: GCC deems a void function
+   of prefetches pure and drops it). */
+static void BlockTileRows(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, const PetscInt idx[], PetscInt T, KhronosBlockTile *w)
 {
   SNA_Khronos              *kh = (SNA_Khronos *)sna->data;
   const PetscInt            d = sna->dim_in, q = sna->dim_out, M = kh->modes, k1 = kh->degree + 1, nl = k1 * M;
-  const PetscReal           one = 1.0, zero = 0.0;
-  PetscReal *PETSC_RESTRICT U = w->U, *PETSC_RESTRICT V = w->V, *PETSC_RESTRICT Q = w->Q;
+  PetscReal *PETSC_RESTRICT U = w->U, *PETSC_RESTRICT Y = w->Y;
 
-  PetscFunctionBegin;
-  if (y) {
-    PetscBLASInt bM, bq, bT;
-
-    for (PetscInt t = 0; t < T; t++) {
-      if (t + KHRONOS_PREFETCH_AHEAD < T) PetscPrefetchBlock(y + idx[t + KHRONOS_PREFETCH_AHEAD] * q, q, 0, PETSC_PREFETCH_HINT_T0);
-      for (PetscInt j = 0; j < q; j++) w->Y[t * q + j] = y[idx[t] * q + j];
-    }
-    PetscCall(PetscBLASIntCast(M, &bM));
-    PetscCall(PetscBLASIntCast(q, &bq));
-    PetscCall(PetscBLASIntCast(T, &bT));
-    /* Q = Y C^T: column-major Qc (M x T) = Cc^T Yc, C (row-major M x q) being Cc (q x M) */
-    PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bM, &bT, &bq, &one, kh->C, &bq, w->Y, &bq, &zero, Q, &bM));
-  }
   for (PetscInt t = 0; t < T; t++) {
     const PetscInt   i = idx[t];
     const PetscReal *v = c->vals + (i * d + p) * k1, *P;
@@ -278,27 +265,39 @@ static PetscErrorCode BlockTileRows(SNA sna, const KhronosALSCache *c, const Pet
       for (PetscInt r = 0; r < d; r++)
         if (r != p) PetscPrefetchBlock(c->F + (r * c->n + j) * M, M, 0, PETSC_PREFETCH_HINT_T0);
       PetscPrefetchBlock(c->vals + (j * d + p) * k1, k1, 0, PETSC_PREFETCH_HINT_T0);
+      if (y) PetscPrefetchBlock(y + j * q, q, 0, PETSC_PREFETCH_HINT_T0);
     }
     P = OtherModes(c, d, M, i, p, w->P);
     for (PetscInt a = 0; a < k1; a++) {
       const PetscReal va = v[a];
 
-      V[t * k1 + a] = va;
       for (PetscInt m = 0; m < M; m++) U[t * nl + a * M + m] = va * P[m];
     }
     if (y)
-      for (PetscInt m = 0; m < M; m++) Q[t * M + m] *= P[m];
+      for (PetscInt j = 0; j < q; j++) Y[t * q + j] = y[i * q + j];
   }
-  PetscFunctionReturn(0);
+}
+
+/* Adds a span's right-hand side to b (at the span's first column): b[r] += sum_j C[r % M, j] UY[r, j]
+   for r < (k+1)M, UY = U^T Y (column-major (k+1)M x q, as gemm leaves it). */
+static void AddSpanRHS(PetscInt nl, PetscInt M, PetscInt q, const PetscReal UY[], const PetscReal C[], PetscReal b[])
+{
+  for (PetscInt r = 0; r < nl; r++) {
+    const PetscReal *Cm  = C + (r % M) * q;
+    PetscReal        sum = 0;
+
+    for (PetscInt j = 0; j < q; j++) sum += Cm[j] * UY[j * nl + r];
+    b[r] += sum;
+  }
 }
 
 /* Normal equations of block W[p]: the features of sample i, output j, are B_g(x_ip) P_m C[m,j] with
    P_m = prod_{r != p} f_{r,m}; summing over j gives the Gram matrix (also the block's Hessian)
    sum_i B_g B_g' P_m P_m' (C C^T)_{m m'} and, if b, the right-hand side sum_i B_g P_m (C y_i)_m.
-   Samples of one knot span share their (k+1)M nonzero columns first*M..., and the Gram restricted to
-   them is (sum_i u_i u_i^T) o (S tiled), S = C C^T, u_i = v_i (x) P_i: so each span's sum is one syrk
-   per tile of its samples and the right-hand side V^T Q, Q = P o (Y C^T), two gemms; S is applied
-   once per span. */
+   Samples of one knot span share their (k+1)M nonzero columns first*M..., and, with u_i = v_i (x) P_i,
+   the Gram restricted to them is (sum_i u_i u_i^T) o (S tiled), S = C C^T, and the right-hand side is
+   sum_j C[m, j] (sum_i u_i y_ij): each span's sums are one syrk (U^T U) and one gemm (U^T Y) per tile
+   of its samples, and S and C are applied once per span. */
 static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, PetscReal A[], PetscReal b[])
 {
   SNA_Khronos     *kh = (SNA_Khronos *)sna->data;
@@ -306,16 +305,15 @@ static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const Pet
   const PetscInt   nb = G * M, nl = k1 * M, tile = TileRows(nl), ns = c->spans.nspans;
   const PetscInt  *off = c->spans.offset + p * (ns + 1), *ord = c->spans.order + p * c->n;
   const PetscReal  one = 1.0;
-  PetscReal       *S, *Gs, *bs;
+  PetscReal       *S, *Gs, *UY;
   KhronosBlockTile w;
-  PetscBLASInt     bnl, bM, bk1, bT;
+  PetscBLASInt     bnl, bq, bT;
 
   PetscFunctionBegin;
   PetscCall(PetscBLASIntCast(nl, &bnl));
-  PetscCall(PetscBLASIntCast(M, &bM));
-  PetscCall(PetscBLASIntCast(k1, &bk1));
-  PetscCall(PetscMalloc3(M * M, &S, nl * nl, &Gs, nl, &bs));
-  PetscCall(PetscMalloc5(tile * nl, &w.U, tile * k1, &w.V, tile * q, &w.Y, tile * M, &w.Q, M, &w.P));
+  PetscCall(PetscBLASIntCast(q, &bq));
+  PetscCall(PetscMalloc3(M * M, &S, nl * nl, &Gs, nl * q, &UY));
+  PetscCall(PetscMalloc3(tile * nl, &w.U, tile * q, &w.Y, M, &w.P));
   for (PetscInt m = 0; m < M; m++)
     for (PetscInt l = 0; l < M; l++) {
       S[m * M + l] = 0;
@@ -326,23 +324,21 @@ static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const Pet
 
     if (!ni) continue;
     PetscCall(PetscArrayzero(Gs, nl * nl));
-    PetscCall(PetscArrayzero(bs, nl));
+    PetscCall(PetscArrayzero(UY, nl * q));
     for (PetscInt t0 = 0; t0 < ni; t0 += tile) {
       const PetscInt T = PetscMin(tile, ni - t0);
 
-      PetscCall(BlockTileRows(sna, c, b ? y : NULL, p, ord + off[s] + t0, T, &w));
+      BlockTileRows(sna, c, b ? y : NULL, p, ord + off[s] + t0, T, &w);
       PetscCall(PetscBLASIntCast(T, &bT));
-      /* a row-major T x n tile is the column-major n x T matrix: U^T U = Uc Uc^T, and bs += V^T Q
-         (row-major k1 x M, i.e. column-major M x k1) = Qc Vc^T */
+      /* a row-major T x n tile is the column-major n x T matrix: U^T U = Uc Uc^T, U^T Y = Uc Yc^T */
       PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "N", &bnl, &bT, &one, w.U, &bnl, &one, Gs, &bnl));
-      if (b) PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bM, &bk1, &bT, &one, w.Q, &bM, w.V, &bk1, &one, bs, &bM));
+      if (b) PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bnl, &bq, &bT, &one, w.U, &bnl, w.Y, &bq, &one, UY, &bnl));
     }
     AddSymmetricBlock(nl, Gs, S, M, A + f * nb + f, nb);
-    if (b)
-      for (PetscInt r = 0; r < nl; r++) b[f + r] += bs[r];
+    if (b) AddSpanRHS(nl, M, q, UY, kh->C, b + f);
   }
-  PetscCall(PetscFree3(S, Gs, bs));
-  PetscCall(PetscFree5(w.U, w.V, w.Y, w.Q, w.P));
+  PetscCall(PetscFree3(S, Gs, UY));
+  PetscCall(PetscFree3(w.U, w.Y, w.P));
   PetscFunctionReturn(0);
 }
 

@@ -25,7 +25,9 @@ typedef struct {
    itself (the ALS block Gram, the diagonal blocks W[p], W[p] of a residual Jacobian's J^T J) is a sum of
    dense (k+1)M x (k+1)M blocks, one per span, and each is one BLAS syrk/gemm over the span's samples:
    rows u_i of the span (gathered through order, in tiles to bound memory), then U^T U added at
-   rows/columns s*M. The off-diagonal blocks W[p], W[r] (p != r) of J^T J couple the span of p with
+   rows/columns s*M. For the squared-error loss, the W[p], W[p] block of J^T J summed over the q outputs
+   is exactly the ALS block Gram, (U^T U) o (C C^T tiled), u_i = v_i (x) prod_{r != p} f_r(x_i).
+   The off-diagonal blocks W[p], W[r] (p != r) of J^T J couple the span of p with
    the span of r, so they need the pairs (span of p, span of r) instead; the head blocks C are dense
    (M x M) and need no grouping. The ALS assembly (AssembleBlock in khronosals.c) is the worked example.
      order[p*n + offset[p*(nspans+1) + s] ... offset[p*(nspans+1) + s + 1] - 1]

@@ -20,6 +20,31 @@ typedef struct {
   PetscReal  *C;           /* output head C[m*q + j] */
 } SNA_Khronos;
 
+/* Local samples grouped by knot span, for each input p. A sample whose input p lies in span s (its first
+   nonzero basis function is s, s = 0 .. G - k - 1) has nonzero derivatives with respect to W[p] only in
+   the (k+1)M entries W[p, s..s+k, :]. So every Gram or normal-equations block that pairs W[p] with
+   itself (the ALS block Gram, the diagonal blocks W[p], W[p] of a residual Jacobian's J^T J) is a sum of
+   dense (k+1)M x (k+1)M blocks, one per span, and each is one BLAS syrk/gemm over the span's samples:
+   rows u_i of the span (gathered through order, in tiles to bound memory), then U^T U added at
+   rows/columns s*M. For the squared-error loss, the W[p], W[p] block of J^T J summed over the q outputs
+   is exactly the ALS block Gram, (U^T U) o (C C^T tiled), u_i = v_i (x) prod_{r != p} f_r(x_i).
+   The off-diagonal blocks W[p], W[r] (p != r) of J^T J couple the span of p with
+   the span of r, so they need the pairs (span of p, span of r) instead; the head blocks C are dense
+   (M x M) and need no grouping. The ALS assembly (AssembleBlock in khronosals.c) is the worked example.
+     order[p*n + offset[p*(nspans+1) + s] ... offset[p*(nspans+1) + s + 1] - 1]
+   are the local sample indices of span s of input p, ascending; nspans = G - k. */
+typedef struct {
+  PetscInt  d, n, nspans; /* inputs, local samples, spans per input */
+  PetscInt *offset;       /* d x (nspans + 1) */
+  PetscInt *order;        /* d x n */
+} KhronosSpanGroups;
+
+/* Groups the n local samples by span from first[i*d + p] (the first nonzero basis function of input p
+   at sample i, as SNABSplineEvalInline returns it) with the current basis: one counting sort per input,
+   O(d (n + G)) time, d (n + G) integers. Rebuild it when the knots change (refinement). */
+PETSC_INTERN PetscErrorCode SNAKhronosSpanGroupsCreate(SNA, PetscInt, const PetscInt[], KhronosSpanGroups *);
+/* Frees the grouping (also safe on a zeroed, never created one). */
+PETSC_INTERN PetscErrorCode SNAKhronosSpanGroupsDestroy(KhronosSpanGroups *);
 /* Reallocates W and C for G nodes and M modes, keeping no values (caller fills them). */
 PETSC_INTERN PetscErrorCode SNAKhronosAllocate(SNA, PetscInt, PetscInt);
 /* Sets mode m of every input to deterministic pseudo-random values and its output weights to zero. */

@@ -11,17 +11,69 @@
    quadratic in the block). Since the loss is quadratic in the block, the one step lands on the block's
    exact optimum, the ALS solution, which the unit test checks to rounding. */
 #include <snaps/private/khronosimpl.h>
+#include <petscblaslapack.h>
 
 /* Per-fit cache of basis values and per-input factors of the local samples. */
 typedef struct {
-  PetscInt         n;     /* local samples */
-  PetscInt         N;     /* global samples */
-  const PetscReal *x;     /* local inputs, for the gradient of the single-step updates */
-  Vec              X, Y;  /* the data, for a hand-over to another fit */
-  PetscInt        *first; /* first[i*d + p] */
-  PetscReal       *vals;  /* vals[(i*d + p)*(k+1) + a] */
-  PetscReal       *F;     /* F[(p*n + i)*M + m] = f_{p,m}(x_ip) */
+  PetscInt          n;     /* local samples */
+  PetscInt          N;     /* global samples */
+  const PetscReal  *x;     /* local inputs, for the gradient of the single-step updates */
+  Vec               X, Y;  /* the data, for a hand-over to another fit */
+  PetscInt         *first; /* first[i*d + p] */
+  PetscReal        *vals;  /* vals[(i*d + p)*(k+1) + a] */
+  PetscReal        *F;     /* F[(p*n + i)*M + m] = f_{p,m}(x_ip) */
+  KhronosSpanGroups spans; /* local samples grouped by knot span, per input (the Gram assembly's order) */
 } KhronosALSCache;
+
+/* Bytes of one tile of gathered rows in the BLAS assemblies: a tile stays in L2 whatever the sample
+   count, so memory is bounded and a span with very many samples is accumulated tile by tile. */
+#define KHRONOS_TILE_BYTES 65536
+
+/* Rows per tile for rows of width w (at least one). */
+static inline PetscInt TileRows(PetscInt w)
+{
+  const PetscInt rows = KHRONOS_TILE_BYTES / (PetscInt)(w * sizeof(PetscReal));
+  return rows > 0 ? rows : 1;
+}
+
+PetscErrorCode SNAKhronosSpanGroupsCreate(SNA sna, PetscInt n, const PetscInt first[], KhronosSpanGroups *g)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, ns = kh->nodes - kh->degree;
+  PetscInt      *next;
+
+  PetscFunctionBegin;
+  g->d      = d;
+  g->n      = n;
+  g->nspans = ns;
+  PetscCall(PetscCalloc1(d * (ns + 1), &g->offset));
+  PetscCall(PetscMalloc1(d * n, &g->order));
+  PetscCall(PetscMalloc1(ns, &next));
+  for (PetscInt p = 0; p < d; p++) {
+    PetscInt *off = g->offset + p * (ns + 1), *ord = g->order + p * n;
+
+    for (PetscInt i = 0; i < n; i++) {
+      const PetscInt s = first[i * d + p];
+      PetscCheck(s >= 0 && s < ns, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Sample %" PetscInt_FMT " of input %" PetscInt_FMT " has first basis function %" PetscInt_FMT ", outside [0, %" PetscInt_FMT ")", i, p, s, ns);
+      off[s + 1]++;
+    }
+    for (PetscInt s = 0; s < ns; s++) off[s + 1] += off[s];
+    /* a stable counting sort: ascending sample indices within a span, so gathers walk memory forward */
+    PetscCall(PetscArraycpy(next, off, ns));
+    for (PetscInt i = 0; i < n; i++) ord[next[first[i * d + p]]++] = i;
+  }
+  PetscCall(PetscFree(next));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAKhronosSpanGroupsDestroy(KhronosSpanGroups *g)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(g->offset));
+  PetscCall(PetscFree(g->order));
+  g->d = g->n = g->nspans = 0;
+  PetscFunctionReturn(0);
+}
 
 static PetscErrorCode CacheBasis(SNA sna, const PetscReal x[], KhronosALSCache *c)
 {
@@ -35,7 +87,19 @@ static PetscErrorCode CacheBasis(SNA sna, const PetscReal x[], KhronosALSCache *
   PetscCall(PetscMalloc1(c->n * d * k1, &c->vals));
   for (PetscInt i = 0; i < c->n; i++)
     for (PetscInt p = 0; p < d; p++) c->first[i * d + p] = SNABSplineEvalInline(&kh->basis[p], SNAUnitCoordinate(sna, p, x[i * d + p]), c->vals + (i * d + p) * k1);
+  PetscCall(SNAKhronosSpanGroupsDestroy(&c->spans));
+  PetscCall(SNAKhronosSpanGroupsCreate(sna, c->n, c->first, &c->spans));
   PetscFunctionReturn(0);
+}
+
+/* f[m] = sum_a v[a] w[a*M + m]: one sample's factors. The restrict parameters spare the overlap tests
+   the compiler otherwise puts before every M-long loop, and starting from the first term (not from 0)
+   gives the same values without a per-sample memset. */
+static inline void FactorRow(PetscInt k1, PetscInt M, const PetscReal *PETSC_RESTRICT v, const PetscReal *PETSC_RESTRICT w, PetscReal *PETSC_RESTRICT f)
+{
+  for (PetscInt m = 0; m < M; m++) f[m] = v[0] * w[m];
+  for (PetscInt a = 1; a < k1; a++)
+    for (PetscInt m = 0; m < M; m++) f[m] += v[a] * w[a * M + m];
 }
 
 /* Recomputes the factors of input p from W[p]. */
@@ -44,13 +108,7 @@ static void CacheFactor(SNA sna, KhronosALSCache *c, PetscInt p)
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt d = sna->dim_in, k1 = kh->degree + 1, M = kh->modes, G = kh->nodes;
 
-  for (PetscInt i = 0; i < c->n; i++) {
-    const PetscReal *v = c->vals + (i * d + p) * k1, *w = kh->W + (p * G + c->first[i * d + p]) * M;
-    PetscReal       *f = c->F + (p * c->n + i) * M;
-    for (PetscInt m = 0; m < M; m++) f[m] = 0;
-    for (PetscInt a = 0; a < k1; a++)
-      for (PetscInt m = 0; m < M; m++) f[m] += v[a] * w[a * M + m];
-  }
+  for (PetscInt i = 0; i < c->n; i++) FactorRow(k1, M, c->vals + (i * d + p) * k1, kh->W + (p * G + c->first[i * d + p]) * M, c->F + (p * c->n + i) * M);
 }
 
 static PetscErrorCode CacheAllFactors(SNA sna, KhronosALSCache *c)
@@ -65,10 +123,17 @@ static PetscErrorCode CacheAllFactors(SNA sna, KhronosALSCache *c)
 }
 
 /* P[m] = prod_{r != skip} f_{r,m}(x_i); skip = -1 gives the full mode values z_m. */
-static inline void ModeProduct(const KhronosALSCache *c, PetscInt d, PetscInt M, PetscInt i, PetscInt skip, PetscReal *P)
+static inline void ModeProduct(const KhronosALSCache *c, PetscInt d, PetscInt M, PetscInt i, PetscInt skip, PetscReal *PETSC_RESTRICT P)
 {
-  for (PetscInt m = 0; m < M; m++) P[m] = 1.0;
-  for (PetscInt r = 0; r < d; r++) {
+  const PetscInt r0 = skip == 0 ? 1 : 0;
+
+  if (r0 >= d) { /* d = 1 and the only input skipped: the empty product */
+    for (PetscInt m = 0; m < M; m++) P[m] = 1.0;
+    return;
+  }
+  /* the first factor is copied, not multiplied into ones: the same values, one pass fewer */
+  for (PetscInt m = 0; m < M; m++) P[m] = c->F[(r0 * c->n + i) * M + m];
+  for (PetscInt r = r0 + 1; r < d; r++) {
     if (r == skip) continue;
     const PetscReal *f = c->F + (r * c->n + i) * M;
     for (PetscInt m = 0; m < M; m++) P[m] *= f[m];
@@ -98,25 +163,49 @@ static PetscErrorCode CacheMSE(SNA sna, const KhronosALSCache *c, const PetscRea
   PetscFunctionReturn(0);
 }
 
+/* Adds the symmetric n x n matrix whose upper triangle (column-major, as BLAS syrk leaves it) is in
+   Gs to A (row-major, leading dimension lda): the same value goes to both triangles, so A stays
+   exactly symmetric, as the Cholesky of the solve assumes. S (n x n, symmetric) scales entry (r, s)
+   by S[(r % ms) * ms + s % ms] (the Hadamard factor of the head, ms = M), or by 1 if S is NULL. */
+static void AddSymmetricBlock(PetscInt n, const PetscReal Gs[], const PetscReal S[], PetscInt ms, PetscReal A[], PetscInt lda)
+{
+  for (PetscInt r = 0; r < n; r++)
+    for (PetscInt s = 0; s <= r; s++) {
+      /* column-major upper (s <= r) is row r, column s of the row-major lower triangle */
+      const PetscReal v = Gs[r * n + s] * (S ? S[(r % ms) * ms + s % ms] : 1.0);
+      A[r * lda + s] += v;
+      if (s != r) A[s * lda + r] += v;
+    }
+}
+
 /* Normal equations of the output head C given all W: A = Z^T Z (M x M, rank-local) and, if B,
-   B = Z^T Y (M x q); A is also the Hessian of the head's block (the same for every output). */
+   B = Z^T Y (M x q); A is also the Hessian of the head's block (the same for every output).
+   Z is formed a tile of samples at a time: A by one syrk and B by one gemm per tile. */
 static PetscErrorCode AssembleHead(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscReal A[], PetscReal B[])
 {
-  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes;
-  PetscReal     *z;
+  SNA_Khronos    *kh = (SNA_Khronos *)sna->data;
+  const PetscInt  d = sna->dim_in, q = sna->dim_out, M = kh->modes, tile = TileRows(M);
+  const PetscReal one = 1.0;
+  PetscReal      *Z, *Gz;
+  PetscBLASInt    bM, bq, bT;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc1(M, &z));
-  for (PetscInt i = 0; i < c->n; i++) {
-    ModeProduct(c, d, M, i, -1, z);
-    for (PetscInt m = 0; m < M; m++) {
-      for (PetscInt l = 0; l < M; l++) A[m * M + l] += z[m] * z[l];
-      if (B)
-        for (PetscInt j = 0; j < q; j++) B[m * q + j] += z[m] * y[i * q + j];
-    }
+  PetscCall(PetscBLASIntCast(M, &bM));
+  PetscCall(PetscBLASIntCast(q, &bq));
+  PetscCall(PetscMalloc1(tile * M, &Z));
+  PetscCall(PetscCalloc1(M * M, &Gz));
+  for (PetscInt i0 = 0; i0 < c->n; i0 += tile) {
+    const PetscInt T = PetscMin(tile, c->n - i0);
+
+    for (PetscInt t = 0; t < T; t++) ModeProduct(c, d, M, i0 + t, -1, Z + t * M);
+    PetscCall(PetscBLASIntCast(T, &bT));
+    /* row-major T x M is column-major M x T: Z^T Z = Zc Zc^T, Z^T Y = (Yc Zc^T)^T */
+    PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "N", &bM, &bT, &one, Z, &bM, &one, Gz, &bM));
+    if (B) PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bq, &bM, &bT, &one, y + i0 * q, &bq, Z, &bM, &one, B, &bq));
   }
-  PetscCall(PetscFree(z));
+  AddSymmetricBlock(M, Gz, NULL, M, A, M);
+  PetscCall(PetscFree(Z));
+  PetscCall(PetscFree(Gz));
   PetscFunctionReturn(0);
 }
 
@@ -136,44 +225,121 @@ static PetscErrorCode SolveHead(SNA sna, const KhronosALSCache *c, const PetscRe
   PetscFunctionReturn(0);
 }
 
+/* Samples ahead of the one being gathered whose data is prefetched (covers a few hundred ns of memory
+   latency at the per-sample cost of the row build). */
+#define KHRONOS_PREFETCH_AHEAD 8
+
+/* Work space of one tile of T rows of a block's span (row-major): U (T x (k+1)M) the features, Y (T x q)
+   the outputs, P (M) scratch. */
+typedef struct {
+  PetscReal *U, *Y, *P;
+} KhronosBlockTile;
+
+/* prod_{r != p} f_{r,m}(x_i), m < M: with two inputs the other input's cached factors themselves, read
+   in place (a copy of M values per sample, which the compiler makes a memcpy call, cost more than the
+   row's arithmetic), else formed in P. */
+static inline const PetscReal *OtherModes(const KhronosALSCache *c, PetscInt d, PetscInt M, PetscInt i, PetscInt p, PetscReal *P)
+{
+  if (d == 2) return c->F + ((1 - p) * c->n + i) * M;
+  ModeProduct(c, d, M, i, p, P);
+  return P;
+}
+
+/* Rows of samples idx[0..T) of a span of input p: U[t, a*M + m] = v_a P_m with P_m = prod_{r != p}
+   f_{r,m}(x_i) and, if y, Y[t, :] = y_i. A span's samples are spread over the whole local range, so
+   each gather misses the cache: the data of the sample KHRONOS_PREFETCH_AHEAD rows later is requested
+   first and its latency overlaps this row's work (written out in the loop: GCC deems a void function
+   of prefetches pure and drops it). */
+static void BlockTileRows(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, const PetscInt idx[], PetscInt T, KhronosBlockTile *w)
+{
+  SNA_Khronos              *kh = (SNA_Khronos *)sna->data;
+  const PetscInt            d = sna->dim_in, q = sna->dim_out, M = kh->modes, k1 = kh->degree + 1, nl = k1 * M;
+  PetscReal *PETSC_RESTRICT U = w->U, *PETSC_RESTRICT Y = w->Y;
+
+  for (PetscInt t = 0; t < T; t++) {
+    const PetscInt   i = idx[t];
+    const PetscReal *v = c->vals + (i * d + p) * k1, *P;
+
+    if (t + KHRONOS_PREFETCH_AHEAD < T) {
+      const PetscInt j = idx[t + KHRONOS_PREFETCH_AHEAD];
+
+      for (PetscInt r = 0; r < d; r++)
+        if (r != p) PetscPrefetchBlock(c->F + (r * c->n + j) * M, M, 0, PETSC_PREFETCH_HINT_T0);
+      PetscPrefetchBlock(c->vals + (j * d + p) * k1, k1, 0, PETSC_PREFETCH_HINT_T0);
+      if (y) PetscPrefetchBlock(y + j * q, q, 0, PETSC_PREFETCH_HINT_T0);
+    }
+    P = OtherModes(c, d, M, i, p, w->P);
+    for (PetscInt a = 0; a < k1; a++) {
+      const PetscReal va = v[a];
+
+      for (PetscInt m = 0; m < M; m++) U[t * nl + a * M + m] = va * P[m];
+    }
+    if (y)
+      for (PetscInt j = 0; j < q; j++) Y[t * q + j] = y[i * q + j];
+  }
+}
+
+/* Adds a span's right-hand side to b (at the span's first column): b[r] += sum_j C[r % M, j] UY[r, j]
+   for r < (k+1)M, UY = U^T Y (column-major (k+1)M x q, as gemm leaves it). */
+static void AddSpanRHS(PetscInt nl, PetscInt M, PetscInt q, const PetscReal UY[], const PetscReal C[], PetscReal b[])
+{
+  for (PetscInt r = 0; r < nl; r++) {
+    const PetscReal *Cm  = C + (r % M) * q;
+    PetscReal        sum = 0;
+
+    for (PetscInt j = 0; j < q; j++) sum += Cm[j] * UY[j * nl + r];
+    b[r] += sum;
+  }
+}
+
 /* Normal equations of block W[p]: the features of sample i, output j, are B_g(x_ip) P_m C[m,j] with
    P_m = prod_{r != p} f_{r,m}; summing over j gives the Gram matrix (also the block's Hessian)
-   sum_i B_g B_g' P_m P_m' (C C^T)_{m m'} and, if b, the right-hand side sum_i B_g P_m (C y_i)_m. */
+   sum_i B_g B_g' P_m P_m' (C C^T)_{m m'} and, if b, the right-hand side sum_i B_g P_m (C y_i)_m.
+   Samples of one knot span share their (k+1)M nonzero columns first*M..., and, with u_i = v_i (x) P_i,
+   the Gram restricted to them is (sum_i u_i u_i^T) o (S tiled), S = C C^T, and the right-hand side is
+   sum_j C[m, j] (sum_i u_i y_ij): each span's sums are one syrk (U^T U) and one gemm (U^T Y) per tile
+   of its samples, and S and C are applied once per span. */
 static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, PetscReal A[], PetscReal b[])
 {
-  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, G = kh->nodes, k1 = kh->degree + 1;
-  const PetscInt nb = G * M, nl = k1 * M;
-  PetscReal     *S, *P, *cy, *u;
+  SNA_Khronos     *kh = (SNA_Khronos *)sna->data;
+  const PetscInt   q = sna->dim_out, M = kh->modes, G = kh->nodes, k1 = kh->degree + 1;
+  const PetscInt   nb = G * M, nl = k1 * M, tile = TileRows(nl), ns = c->spans.nspans;
+  const PetscInt  *off = c->spans.offset + p * (ns + 1), *ord = c->spans.order + p * c->n;
+  const PetscReal  one = 1.0;
+  PetscReal       *S, *Gs, *UY;
+  KhronosBlockTile w;
+  PetscBLASInt     bnl, bq, bT;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc4(M * M, &S, M, &P, M, &cy, nl, &u));
+  PetscCall(PetscBLASIntCast(nl, &bnl));
+  PetscCall(PetscBLASIntCast(q, &bq));
+  PetscCall(PetscMalloc3(M * M, &S, nl * nl, &Gs, nl * q, &UY));
+  PetscCall(PetscMalloc3(tile * nl, &w.U, tile * q, &w.Y, M, &w.P));
   for (PetscInt m = 0; m < M; m++)
     for (PetscInt l = 0; l < M; l++) {
       S[m * M + l] = 0;
       for (PetscInt j = 0; j < q; j++) S[m * M + l] += kh->C[m * q + j] * kh->C[l * q + j];
     }
-  for (PetscInt i = 0; i < c->n; i++) {
-    const PetscReal *v     = c->vals + (i * d + p) * k1;
-    const PetscInt   first = c->first[i * d + p];
+  for (PetscInt s = 0; s < ns; s++) {
+    const PetscInt ni = off[s + 1] - off[s], f = s * M; /* span s: basis functions s..s+k */
 
-    ModeProduct(c, d, M, i, p, P);
-    for (PetscInt m = 0; m < M; m++) {
-      cy[m] = 0;
-      for (PetscInt j = 0; j < q; j++) cy[m] += kh->C[m * q + j] * y[i * q + j];
+    if (!ni) continue;
+    PetscCall(PetscArrayzero(Gs, nl * nl));
+    PetscCall(PetscArrayzero(UY, nl * q));
+    for (PetscInt t0 = 0; t0 < ni; t0 += tile) {
+      const PetscInt T = PetscMin(tile, ni - t0);
+
+      BlockTileRows(sna, c, b ? y : NULL, p, ord + off[s] + t0, T, &w);
+      PetscCall(PetscBLASIntCast(T, &bT));
+      /* a row-major T x n tile is the column-major n x T matrix: U^T U = Uc Uc^T, U^T Y = Uc Yc^T */
+      PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "N", &bnl, &bT, &one, w.U, &bnl, &one, Gs, &bnl));
+      if (b) PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bnl, &bq, &bT, &one, w.U, &bnl, w.Y, &bq, &one, UY, &bnl));
     }
-    for (PetscInt a = 0; a < k1; a++)
-      for (PetscInt m = 0; m < M; m++) u[a * M + m] = v[a] * P[m];
-    /* local (k+1)M x (k+1)M block of the Gram matrix at rows/columns first*M ... */
-    for (PetscInt r = 0; r < nl; r++) {
-      PetscReal       *Arow = A + (first * M + r) * nb + first * M;
-      const PetscReal *Srow = S + (r % M) * M;
-      const PetscReal  ur   = u[r];
-      for (PetscInt s = 0; s < nl; s++) Arow[s] += ur * u[s] * Srow[s % M];
-      if (b) b[first * M + r] += ur * cy[r % M];
-    }
+    AddSymmetricBlock(nl, Gs, S, M, A + f * nb + f, nb);
+    if (b) AddSpanRHS(nl, M, q, UY, kh->C, b + f);
   }
-  PetscCall(PetscFree4(S, P, cy, u));
+  PetscCall(PetscFree3(S, Gs, UY));
+  PetscCall(PetscFree3(w.U, w.Y, w.P));
   PetscFunctionReturn(0);
 }
 
@@ -494,6 +660,7 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
   PetscCall(PetscFree(c.first));
   PetscCall(PetscFree(c.vals));
   PetscCall(PetscFree(c.F));
+  PetscCall(SNAKhronosSpanGroupsDestroy(&c.spans));
   PetscFunctionReturn(0);
 }
 

@@ -584,43 +584,88 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
    factorisation of P^3/3 flops per step); larger models are fitted by ALS. */
 #define KHRONOS_AUTO_LM_MAX_PARAMS 6000
 
-/* One level of the fit: the sweeps at the current rank, or with enrichment a quick ALS stage per rank from the
-   current one up to the target, then the full-rank stage with the rest of the level's budget: ALS sweeps, or
-   with lm Levenberg-Marquardt on all parameters. */
+/* Levenberg-Marquardt on all parameters with the given budget, from the model's current parameters. */
+static PetscErrorCode LevenbergMarquardt(SNA sna, KhronosALSCache *c, PetscInt budget, SNAConvergedReason *reason)
+{
+  const PetscInt max_it = sna->max_it;
+
+  PetscFunctionBegin;
+  sna->max_it = budget;
+  PetscCall(SNAFit_LM(sna, c->X, c->Y));
+  sna->max_it = max_it;
+  *reason     = sna->reason;
+  PetscCall(CacheAllFactors(sna, c));
+  PetscFunctionReturn(0);
+}
+
+/* The auto fit's second method: when ALS (from theta0) did not converge within its budget, it may be crawling
+   through a swamp or stuck in a poor basin (bench/fit's smooth_6d, where ALS stalls at 9% relative error and
+   Levenberg-Marquardt from the same start reaches 1e-7), so Levenberg-Marquardt starts again from theta0 with
+   its own budget; the better of the two results is kept. */
+static PetscErrorCode RetryWithLM(SNA sna, KhronosALSCache *c, const PetscReal y[], const PetscReal theta0[], SNAConvergedReason *reason)
+{
+  PetscReal         *als, mse_als, mse_lm;
+  SNAConvergedReason als_reason = *reason;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(sna->nparams, &als));
+  PetscCall((*sna->ops->getparameters)(sna, als));
+  PetscCall(CacheMSE(sna, c, y, &mse_als));
+  PetscCall(PetscInfo(sna, "KHRONOS auto: ALS ended %s at MSE %g; Levenberg-Marquardt from the start\n", SNAConvergedReasons[als_reason], (double)mse_als));
+  PetscCall((*sna->ops->setparameters)(sna, theta0));
+  PetscCall(CacheAllFactors(sna, c));
+  PetscCall(LevenbergMarquardt(sna, c, sna->max_it, reason));
+  PetscCall(CacheMSE(sna, c, y, &mse_lm));
+  if (!(mse_lm <= mse_als)) {
+    PetscCall(PetscInfo(sna, "KHRONOS auto: Levenberg-Marquardt ended higher (MSE %g): the ALS result is kept\n", (double)mse_lm));
+    PetscCall((*sna->ops->setparameters)(sna, als));
+    PetscCall(CacheAllFactors(sna, c));
+    *reason = als_reason;
+  }
+  PetscCall(PetscFree(als));
+  PetscFunctionReturn(0);
+}
+
+/* One level of the fit: with enrichment, a quick ALS stage per rank from the current one up to the target;
+   then the full-rank stage with the rest of the level's budget. Plain ALS sweeps to the end. The auto fit
+   (lm) sweeps ALS with extrapolation and stops there if ALS converged; if not, Levenberg-Marquardt starts again
+   from where the full-rank stage started (RetryWithLM): the level's start, or the enriched model. */
 static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscBool newton, PetscBool lm, SNAConvergedReason *reason)
 {
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
-  SweepControl ctl;
-  PetscInt     budget = sna->max_it, used;
+  SNA_Khronos    *kh = (SNA_Khronos *)sna->data;
+  SweepControl    ctl;
+  PetscInt        budget      = sna->max_it, used;
+  const PetscBool extrapolate = kh->extrapolate;
+  PetscReal      *theta0      = NULL;
 
   PetscFunctionBegin;
   ctl.newton = newton;
   *reason    = SNA_CONVERGED_ITERATING;
-  while (kh->enrich && kh->modes < kh->max_modes) {
+  if (lm) kh->extrapolate = PETSC_TRUE; /* auto: ALS with Bro's line search */
+  while (kh->enrich && kh->modes < kh->max_modes && budget > 0) {
     ctl.budget = budget;
     ctl.leave  = KHRONOS_ENRICH_LEAVE;
     PetscCall(SweepStage(sna, c, y, &ctl, &used, reason));
     budget -= used;
-    if (*reason == SNA_DIVERGED_NANORINF || *reason == SNA_CONVERGED_ATOL) PetscFunctionReturn(0);
+    if (*reason == SNA_DIVERGED_NANORINF || *reason == SNA_CONVERGED_ATOL) break;
     PetscCall(AddMode(sna));
     PetscCall(CacheAllFactors(sna, c));
     PetscCall(PetscInfo(sna, "KHRONOS rank enrichment: %" PetscInt_FMT " modes\n", kh->modes));
   }
-  if (budget <= 0) {
-    if (*reason == SNA_CONVERGED_ITERATING) *reason = SNA_DIVERGED_ITS;
-  } else if (lm) {
-    PetscInt max_it = sna->max_it;
-
-    sna->max_it = budget; /* Levenberg-Marquardt gets what is left of the level's budget */
-    PetscCall(SNAFit_LM(sna, c->X, c->Y));
-    sna->max_it = max_it;
-    *reason     = sna->reason;
-    PetscCall(CacheAllFactors(sna, c));
-  } else {
+  if (lm) { /* where Levenberg-Marquardt starts again if ALS does not converge: the full-rank stage's start */
+    PetscCall(PetscMalloc1(sna->nparams, &theta0));
+    PetscCall((*sna->ops->getparameters)(sna, theta0));
+  }
+  if (*reason != SNA_DIVERGED_NANORINF && *reason != SNA_CONVERGED_ATOL && budget > 0) {
     ctl.budget = budget;
     ctl.leave  = 0;
     PetscCall(SweepStage(sna, c, y, &ctl, &used, reason));
+    budget -= used;
   }
+  if (*reason == SNA_CONVERGED_ITERATING) *reason = SNA_DIVERGED_ITS;
+  if (lm && *reason < 0 && *reason != SNA_DIVERGED_NANORINF) PetscCall(RetryWithLM(sna, c, y, theta0, reason));
+  kh->extrapolate = extrapolate;
+  PetscCall(PetscFree(theta0));
   PetscFunctionReturn(0);
 }
 
@@ -698,9 +743,11 @@ PetscErrorCode SNAFit_Khronos_ALS(SNA sna, Vec X, Vec Y)
 /*MC
   SNAFITAUTO - "auto": the default fit of khronos
 
-  Levenberg-Marquardt (SNAFITLM) on all parameters when the model has at most 6000 of them: it converges
-  quadratically where ALS crawls through its "swamp" (bench/fit measures both). Larger models are fitted by ALS
-  (SNAFITALS). With greedy enrichment, ALS grows the rank and Levenberg-Marquardt then polishes all modes together.
+  ALS with Bro's line search (-sna_fit_als_extrapolate) first: cheap sweeps (BLAS per knot span) that converge
+  on most problems. If ALS has not converged within -sna_fit_max_it sweeps (a swamp, or a poor basin), and the
+  model has at most 6000 parameters, Levenberg-Marquardt (SNAFITLM) starts again from the same start with its
+  own budget, and the better result is kept (with greedy enrichment, the start is the enriched model).
+  bench/fit measures this against plain ALS, Levenberg-Marquardt and TAO.
 
   Options Database Keys: those of SNAFITALS and SNAFITLM.
 

@@ -164,8 +164,9 @@ static PetscErrorCode CacheMSE(SNA sna, const KhronosALSCache *c, const PetscRea
 
 /* Adds the symmetric n x n matrix whose upper triangle (column-major, as BLAS syrk leaves it) is in
    Gs to A (row-major, leading dimension lda): the same value goes to both triangles, so A stays
-   exactly symmetric, as the Cholesky of the solve assumes. S (n x n, symmetric) scales entry (r, s)
-   by S[(r % ms) * ms + s % ms] (the Hadamard factor of the head, ms = M), or by 1 if S is NULL. */
+   exactly symmetric, as the Cholesky of the solve assumes. Entry (r, s) is scaled by
+   S[(r % ms) * ms + s % ms] (S symmetric ms x ms: the block Gram's Hadamard factor C C^T, tiled), or
+   not at all if S is NULL. */
 static void AddSymmetricBlock(PetscInt n, const PetscReal Gs[], const PetscReal S[], PetscInt ms, PetscReal A[], PetscInt lda)
 {
   for (PetscInt r = 0; r < n; r++)
@@ -224,8 +225,8 @@ static PetscErrorCode SolveHead(SNA sna, const KhronosALSCache *c, const PetscRe
   PetscFunctionReturn(0);
 }
 
-/* Samples ahead of the one being gathered whose data is prefetched (covers a few hundred ns of memory
-   latency at the per-sample cost of the row build). */
+/* Rows ahead of the one being gathered whose data is prefetched: at some 100 ns per row (syrk included)
+   8 rows cover a memory miss with margin. Not tuned: the machine was shared when this was written. */
 #define KHRONOS_PREFETCH_AHEAD 8
 
 /* Work space of one tile of T rows of a block's span (row-major): U (T x (k+1)M) the features, Y (T x q)

@@ -121,21 +121,26 @@ static PetscErrorCode CacheAllFactors(SNA sna, KhronosALSCache *c)
   PetscFunctionReturn(0);
 }
 
-/* P[m] = prod_{r != skip} f_{r,m}(x_i); skip = -1 gives the full mode values z_m. */
+/* P[m] = prod_{r != skip} f_{r,m}(x_i); skip = -1 gives the full mode values z_m. The first two factors
+   are multiplied in one pass: starting from ones costs a pass, and a plain copy of the first factor
+   becomes a memcpy call per sample. */
 static inline void ModeProduct(const KhronosALSCache *c, PetscInt d, PetscInt M, PetscInt i, PetscInt skip, PetscReal *PETSC_RESTRICT P)
 {
-  const PetscInt r0 = skip == 0 ? 1 : 0;
+  const PetscReal *f[2] = {NULL, NULL};
+  PetscInt         nf = 0, r = 0;
 
-  if (r0 >= d) { /* d = 1 and the only input skipped: the empty product */
+  for (; r < d && nf < 2; r++)
+    if (r != skip) f[nf++] = c->F + (r * c->n + i) * M;
+  if (nf == 2)
+    for (PetscInt m = 0; m < M; m++) P[m] = f[0][m] * f[1][m];
+  else if (nf == 1)
+    for (PetscInt m = 0; m < M; m++) P[m] = f[0][m];
+  else /* d = 1 and the input skipped: the empty product */
     for (PetscInt m = 0; m < M; m++) P[m] = 1.0;
-    return;
-  }
-  /* the first factor is copied, not multiplied into ones: the same values, one pass fewer */
-  for (PetscInt m = 0; m < M; m++) P[m] = c->F[(r0 * c->n + i) * M + m];
-  for (PetscInt r = r0 + 1; r < d; r++) {
+  for (; r < d; r++) {
     if (r == skip) continue;
-    const PetscReal *f = c->F + (r * c->n + i) * M;
-    for (PetscInt m = 0; m < M; m++) P[m] *= f[m];
+    const PetscReal *fr = c->F + (r * c->n + i) * M;
+    for (PetscInt m = 0; m < M; m++) P[m] *= fr[m];
   }
 }
 

@@ -1,0 +1,152 @@
+static const char help[] = "KHRONOS ALS through the knot-span BLAS assembly: exact recovery with one and three inputs\n"
+                           "(an empty mode product, products of two other inputs), two outputs and knot spans holding\n"
+                           "several assembly tiles; on non-separable data the single-step block Newton fit (gradient op)\n"
+                           "must give the ALS blocks to rounding.\n";
+
+/* The ALS block assembly groups samples by knot span and accumulates each span tile by tile. The
+   two-input tests (test_khronos_als, test_mpi_fit) use few samples per span and the in-place factor
+   of the one other input; these fits reach the other paths. The separable targets are sums of
+   products of polynomials of degree <= 2, which quadratic splines reproduce exactly, so correct normal
+   equations recover them to rounding error. Exact data cannot tell a lost tile (any subset of the
+   samples recovers them too), so the non-separable target compares ALS with the single-step fit,
+   whose right-hand side is the gradient of the whole loss from other code (khronos.c). */
+#include <snaps.h>
+
+#define MAX_D 3
+
+/* Rank-2 target of three inputs with two outputs, or (d = 1) a quadratic, or (separable false) a
+   non-separable smooth target of three inputs. */
+static void Target(PetscInt d, PetscBool separable, const PetscReal *x, PetscReal *y)
+{
+  if (!separable) {
+    y[0] = PetscSinReal(2 * x[0] + x[1] - x[2]) + x[0] * x[1] * x[2];
+    y[1] = PetscExpReal(-x[0] * x[1] + 0.5 * x[2]);
+    return;
+  }
+  if (d == 1) {
+    y[0] = 1 + x[0] - 2 * x[0] * x[0];
+    y[1] = -0.5 * y[0];
+    return;
+  }
+  const PetscReal f = (1 + x[0] * x[0]) * (x[1] - 0.5) * (1 + x[2]), g = x[0] * (1 + x[1] + x[1] * x[1]) * (x[2] * x[2] - 0.3);
+  y[0] = f + g;
+  y[1] = 2 * f - g;
+}
+
+/* N pseudo-random points in [-1,1]^d (deterministic) and the target there (2 outputs). */
+static PetscErrorCode MakeData(PetscInt d, PetscBool separable, PetscInt N, PetscInt seed, Vec *X, Vec *Y)
+{
+  PetscRandom rnd;
+  PetscReal  *x, *y;
+
+  PetscFunctionBegin;
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetInterval(rnd, -1.0, 1.0));
+  PetscCall(PetscRandomSetSeed(rnd, (unsigned long)seed));
+  PetscCall(PetscRandomSeed(rnd));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, d * N, X));
+  PetscCall(VecSetBlockSize(*X, d));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, 2 * N, Y));
+  PetscCall(VecSetBlockSize(*Y, 2));
+  PetscCall(VecSetRandom(*X, rnd));
+  PetscCall(VecGetArray(*X, &x));
+  PetscCall(VecGetArray(*Y, &y));
+  for (PetscInt i = 0; i < N; i++) Target(d, separable, x + d * i, y + 2 * i);
+  PetscCall(VecRestoreArray(*Y, &y));
+  PetscCall(VecRestoreArray(*X, &x));
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscFunctionReturn(0);
+}
+
+/* A fresh model (same seed, so the same start) with d inputs, 5 quadratic nodes (3 knot spans, about
+   N/3 samples each) and M modes, fitted by the given type with at most max_it sweeps. */
+static PetscErrorCode Fit(PetscInt d, PetscInt M, SNAFitType type, PetscReal lambda, PetscReal rtol, PetscInt max_it, Vec X, Vec Y, SNA *sna)
+{
+  const PetscReal lo[MAX_D] = {-1, -1, -1}, hi[MAX_D] = {1, 1, 1};
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_SELF, sna));
+  PetscCall(SNASetType(*sna, SNAKHRONOS));
+  PetscCall(SNASetSizes(*sna, d, 2));
+  PetscCall(SNASetBounds(*sna, lo, hi));
+  PetscCall(SNAKhronosSetBasis(*sna, 2, 5, M));
+  PetscCall(SNASetFitType(*sna, type));
+  PetscCall(SNASetRegularization(*sna, lambda));
+  PetscCall(SNASetTolerances(*sna, 0.0, rtol, max_it));
+  PetscCall(SNASetFromOptions(*sna));
+  PetscCall(SNAFit(*sna, X, Y));
+  PetscFunctionReturn(0);
+}
+
+/* Fits N samples of the separable target and requires max |u - y| / max |y| <= tol on 1000 unseen points. */
+static PetscErrorCode FitAndCheck(const char *label, PetscInt d, PetscInt M, PetscInt N, SNAFitType type, PetscReal tol)
+{
+  SNA       sna;
+  Vec       X, Y, Xt, Yt, U;
+  PetscReal ymax, dmax;
+  PetscInt  its;
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(d, PETSC_TRUE, N, 1, &X, &Y));
+  PetscCall(MakeData(d, PETSC_TRUE, 1000, 2, &Xt, &Yt));
+  PetscCall(Fit(d, M, type, 0.0, 1e-14, 300, X, Y, &sna));
+  PetscCall(SNAGetIterationNumber(sna, &its));
+  PetscCall(VecDuplicate(Yt, &U));
+  PetscCall(SNAEvaluate(sna, Xt, U));
+  PetscCall(VecNorm(Yt, NORM_INFINITY, &ymax));
+  PetscCall(VecAXPY(U, -1.0, Yt));
+  PetscCall(VecNorm(U, NORM_INFINITY, &dmax));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-52s sweeps %3" PetscInt_FMT "  max relative error on unseen points %.3e\n", label, its, (double)(dmax / ymax)));
+  PetscCheck(dmax / ymax <= tol, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: error %g above the tolerance %g", label, (double)(dmax / ymax), (double)tol);
+  PetscCall(VecDestroy(&U));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscCall(VecDestroy(&Xt));
+  PetscCall(VecDestroy(&Yt));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
+/* Same number of sweeps by ALS and by single-step Newton from the same start on non-separable data:
+   the parameters must agree to tol (relative to the largest). */
+static PetscErrorCode CompareWithSingleStep(PetscInt sweeps, PetscInt N, PetscReal tol)
+{
+  SNA        als, id;
+  Vec        X, Y;
+  PetscInt   np;
+  PetscReal *ta, *tb, diff = 0, scale = 0;
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(3, PETSC_FALSE, N, 3, &X, &Y));
+  PetscCall(Fit(3, 3, SNAFITALS, 1e-10, 0.0, sweeps, X, Y, &als));
+  PetscCall(Fit(3, 3, SNAFITINFINITEDESCENT, 1e-10, 0.0, sweeps, X, Y, &id));
+  PetscCall(SNAGetNumParameters(als, &np));
+  PetscCall(PetscMalloc2(np, &ta, np, &tb));
+  PetscCall(SNAGetParameters(als, ta));
+  PetscCall(SNAGetParameters(id, tb));
+  for (PetscInt i = 0; i < np; i++) {
+    diff  = PetscMax(diff, PetscAbsReal(ta[i] - tb[i]));
+    scale = PetscMax(scale, PetscAbsReal(ta[i]));
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "ALS vs single-step, d = 3, M = 3, %" PetscInt_FMT " sweeps, non-separable: max relative parameter difference %.2e\n", sweeps, (double)(diff / scale)));
+  PetscCheck(diff / scale <= tol, PETSC_COMM_SELF, PETSC_ERR_PLIB, "ALS and single-step block updates differ by %g (relative) after %" PetscInt_FMT " sweeps", (double)(diff / scale), sweeps);
+  PetscCall(PetscFree2(ta, tb));
+  PetscCall(SNADestroy(&als));
+  PetscCall(SNADestroy(&id));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  /* 12000 samples: about 4000 per span, several tiles of rows (6 columns: about 1365 rows a tile) */
+  PetscCall(FitAndCheck("ALS, d = 3, q = 2, M = 2, multi-tile spans", 3, 2, 12000, SNAFITALS, 1e-11));
+  PetscCall(FitAndCheck("single-step Newton, d = 3, q = 2, M = 2", 3, 2, 12000, SNAFITINFINITEDESCENT, 1e-11));
+  PetscCall(FitAndCheck("ALS, d = 1 (empty mode product), q = 2, M = 1", 1, 1, 3000, SNAFITALS, 1e-12));
+  PetscCall(CompareWithSingleStep(1, 12000, 1e-11));
+  PetscCall(CompareWithSingleStep(3, 12000, 1e-11));
+  PetscCall(PetscFinalize());
+  return 0;
+}

@@ -25,7 +25,7 @@ PETSC_INTERN PetscErrorCode SNAFitGetSettings(SNA, PetscReal *, PetscReal *, Pet
    still removed more than half of the loss (fast, e.g. quadratic, convergence towards an exact fit goes on to
    rounding level, while a slow crawl at a loss that is already small relative to the data stops). */
 PETSC_INTERN PetscBool SNAFitDecreaseConverged(SNA, PetscReal, PetscReal);
-/* Whether the SNA's type provides a loss operation; with err, raise an error naming the fit and what is missing. */
+/* Whether the SNA's type provides a loss operation; with has NULL, raises an error naming the fit and what is missing. */
 PETSC_INTERN PetscErrorCode SNAFitHasOperation(SNA, SNAFitOperation, const char[], PetscBool *);
 /* Sets theta without the NaN check of SNASetParameters() (trial points of a fit may overflow). */
 PETSC_INTERN PetscErrorCode SNAFitSetParameters(SNA, const PetscReal[]);

@@ -588,7 +588,7 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
 #define KHRONOS_ENRICH_LEAVE 1e-2
 /* Largest model the auto fit gives to Levenberg-Marquardt (P x P dense normal equations, a Cholesky
    factorisation of P^3/3 flops per step); larger models are fitted by ALS. */
-#define KHRONOS_AUTO_LM_MAX_PARAMS 6000
+#define KHRONOS_AUTO_LM_MAX_PARAMS 2000
 
 /* Levenberg-Marquardt on all parameters with the given budget, from the model's current parameters. */
 static PetscErrorCode LevenbergMarquardt(SNA sna, KhronosALSCache *c, PetscInt budget, SNAConvergedReason *reason)
@@ -632,8 +632,9 @@ static PetscErrorCode RetryWithLM(SNA sna, KhronosALSCache *c, const PetscReal y
   PetscFunctionReturn(0);
 }
 
-/* One level of the fit: with enrichment, a quick ALS stage per rank from the current one up to the target;
-   then the full-rank stage with the rest of the level's budget. Plain ALS sweeps to the end. The auto fit
+/* One level of the fit: with enrichment, a quick ALS stage per rank from the current one up to the target
+   (each until a sweep gains less than 1%, at most -sna_fit_max_it sweeps); then the full-rank stage with the
+   level's budget. Plain ALS sweeps to the end. The auto fit
    (lm) sweeps ALS with extrapolation and stops there if ALS converged; if not, Levenberg-Marquardt starts again
    from where the full-rank stage started (RetryWithLM): the level's start, or the enriched model. */
 static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscBool newton, PetscBool lm, SNAConvergedReason *reason)
@@ -648,11 +649,10 @@ static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[],
   ctl.newton = newton;
   *reason    = SNA_CONVERGED_ITERATING;
   if (lm) kh->extrapolate = PETSC_TRUE; /* auto: ALS with Bro's line search */
-  while (kh->enrich && kh->modes < kh->max_modes && budget > 0) {
-    ctl.budget = budget;
+  while (kh->enrich && kh->modes < kh->max_modes) { /* each rank's stage has the budget of a level */
+    ctl.budget = sna->max_it;
     ctl.leave  = KHRONOS_ENRICH_LEAVE;
     PetscCall(SweepStage(sna, c, y, &ctl, &used, reason));
-    budget -= used;
     if (*reason == SNA_DIVERGED_NANORINF || *reason == SNA_CONVERGED_ATOL) break;
     PetscCall(AddMode(sna));
     PetscCall(CacheAllFactors(sna, c));
@@ -725,11 +725,11 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
   which lands on the same block optimum.
 
   Options Database Keys:
-+ -sna_fit_max_it <n>   - sweeps per refinement level (shared by the enrichment stages)
++ -sna_fit_max_it <n>   - sweeps per refinement level, and per enrichment stage
 . -sna_fit_rtol <r>     - stop when a sweep lowers the training MSE by less than r times the variance of the
                           targets (and by less than half)
 . -sna_khronos_enrich   - grow the rank greedily: each rank below the target sweeps until a sweep gains < 1%,
-                          the full-rank stage gets the rest of the budget
+                          then the full-rank stage sweeps
 - -sna_khronos_refine <L> - knot-refinement levels
 
   Level: intermediate
@@ -751,7 +751,7 @@ PetscErrorCode SNAFit_Khronos_ALS(SNA sna, Vec X, Vec Y)
 
   ALS with Bro's line search (-sna_fit_als_extrapolate) first: cheap sweeps (BLAS per knot span) that converge
   on most problems. If ALS has not converged within -sna_fit_max_it sweeps (a swamp, or a poor basin), and the
-  model has at most 6000 parameters, Levenberg-Marquardt (SNAFITLM) starts again from the same start with its
+  model has at most 2000 parameters (its Cholesky factorisations cost P^3/3 per step), Levenberg-Marquardt (SNAFITLM) starts again from the same start with its
   own budget, and the better result is kept (with greedy enrichment, the start is the enriched model).
   bench/fit measures this against plain ALS, Levenberg-Marquardt and TAO.
 

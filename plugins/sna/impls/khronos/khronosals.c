@@ -468,16 +468,16 @@ static PetscErrorCode RefineKnots(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* How a stage of sweeps ends: the budget of sweeps it may use and, for stages that hand over to another
-   method or to the next rank, the relative decrease per sweep below which it leaves (0: never). */
+/* How a stage of sweeps works and ends: every stage may use -sna_fit_max_it sweeps; an enrichment stage, which
+   hands over to the next rank, also leaves when a sweep's relative decrease falls below leave (0: never). */
 typedef struct {
   PetscBool newton; /* single Newton steps on each block (fit type infinite_descent) instead of ALS solves */
   PetscReal leave;
-  PetscInt  budget;
 } SweepControl;
 
-/* Keeps the parameters of the lowest loss seen (ALS lowers the loss monotonically up to rounding, so this
-   matters only at rounding level, but a fit must never end on a worse iterate than it saw). */
+/* Keeps the parameters of the lowest loss seen in a stage (ALS lowers the loss monotonically up to rounding, so
+   this matters only at rounding level, but a fit must never end on a worse iterate than it saw). theta has the
+   stage's parameter count (the rank and the nodes do not change within a stage). */
 typedef struct {
   PetscReal  mse;
   PetscReal *theta;
@@ -488,8 +488,6 @@ static PetscErrorCode BestIterateUpdate(SNA sna, BestIterate *best, PetscReal ms
   PetscFunctionBegin;
   if (!(mse < best->mse)) PetscFunctionReturn(0);
   best->mse = mse;
-  PetscCall(PetscFree(best->theta)); /* the parameter count changes with enrichment and refinement */
-  PetscCall(PetscMalloc1(sna->nparams, &best->theta));
   PetscCall((*sna->ops->getparameters)(sna, best->theta));
   PetscFunctionReturn(0);
 }
@@ -523,8 +521,8 @@ static PetscErrorCode Extrapolate(SNA sna, KhronosALSCache *c, const PetscReal y
 
 /* Runs sweeps (head, then each input block; ALS solves or single Newton steps) until a stopping test holds, the
    budget is spent (DIVERGED_ITS) or, with ctl->leave, progress slows (CONVERGED_ITERATING: hand over). Ends on
-   the best iterate of the stage. *used: sweeps done. */
-static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[], const SweepControl *ctl, PetscInt *used, SNAConvergedReason *reason)
+   the best iterate of the stage. */
+static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[], const SweepControl *ctl, SNAConvergedReason *reason)
 {
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
   PetscReal    prev, mse, *prev_theta = NULL;
@@ -535,12 +533,13 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
     PetscCall(PetscMalloc1(sna->nparams, &prev_theta));
     PetscCall((*sna->ops->getparameters)(sna, prev_theta));
   }
-  *used   = 0;
+  PetscCall(PetscMalloc1(sna->nparams, &best.theta));
   *reason = SNA_DIVERGED_ITS;
   PetscCall(CacheMSE(sna, c, y, &prev));
+  mse = prev; /* a stage with no budget ends where it started */
   if (sna->iterations == 0) PetscCall(SNAMonitor(sna, 0, prev));
   PetscCall(BestIterateUpdate(sna, &best, prev));
-  for (PetscInt it = 0; it < ctl->budget; it++) {
+  for (PetscInt it = 0; it < sna->max_it; it++) {
     for (PetscInt p = -1; p < sna->dim_in; p++) {
       if (ctl->newton)
         PetscCall(NewtonBlockStep(sna, c, y, p));
@@ -553,7 +552,6 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
     PetscCall(CacheMSE(sna, c, y, &mse));
     if (prev_theta) PetscCall(Extrapolate(sna, c, y, it + 1, prev_theta, &mse));
     sna->iterations++;
-    (*used)++;
     PetscCall(SNAMonitor(sna, sna->iterations, mse));
     if (PetscIsInfOrNanReal(mse)) {
       *reason = SNA_DIVERGED_NANORINF;
@@ -574,7 +572,7 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
     }
     prev = mse;
   }
-  if (best.theta && !(mse <= best.mse) && *reason != SNA_DIVERGED_NANORINF) {
+  if (!(mse <= best.mse) && *reason != SNA_DIVERGED_NANORINF) {
     PetscCall((*sna->ops->setparameters)(sna, best.theta));
     PetscCall(CacheAllFactors(sna, c));
   }
@@ -589,20 +587,6 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
 /* Largest model the auto fit gives to Levenberg-Marquardt (P x P dense normal equations, a Cholesky
    factorisation of P^3/3 flops per step); larger models are fitted by ALS. */
 #define KHRONOS_AUTO_LM_MAX_PARAMS 2000
-
-/* Levenberg-Marquardt on all parameters with the given budget, from the model's current parameters. */
-static PetscErrorCode LevenbergMarquardt(SNA sna, KhronosALSCache *c, PetscInt budget, SNAConvergedReason *reason)
-{
-  const PetscInt max_it = sna->max_it;
-
-  PetscFunctionBegin;
-  sna->max_it = budget;
-  PetscCall(SNAFit_LM(sna, c->X, c->Y));
-  sna->max_it = max_it;
-  *reason     = sna->reason;
-  PetscCall(CacheAllFactors(sna, c));
-  PetscFunctionReturn(0);
-}
 
 /* The auto fit's second method: when ALS (from theta0) did not converge within its budget, it may be crawling
    through a swamp or stuck in a poor basin (bench/fit's smooth_6d, where ALS stalls at 9% relative error and
@@ -620,7 +604,9 @@ static PetscErrorCode RetryWithLM(SNA sna, KhronosALSCache *c, const PetscReal y
   PetscCall(PetscInfo(sna, "KHRONOS auto: ALS ended %s at MSE %g; Levenberg-Marquardt from the start\n", SNAConvergedReasons[als_reason], (double)mse_als));
   PetscCall((*sna->ops->setparameters)(sna, theta0));
   PetscCall(CacheAllFactors(sna, c));
-  PetscCall(LevenbergMarquardt(sna, c, sna->max_it, reason));
+  PetscCall(SNAFit_LM(sna, c->X, c->Y)); /* with the budget of -sna_fit_max_it steps */
+  *reason = sna->reason;
+  PetscCall(CacheAllFactors(sna, c));
   PetscCall(CacheMSE(sna, c, y, &mse_lm));
   if (!(mse_lm <= mse_als)) {
     PetscCall(PetscInfo(sna, "KHRONOS auto: Levenberg-Marquardt ended higher (MSE %g): the ALS result is kept\n", (double)mse_lm));
@@ -634,14 +620,13 @@ static PetscErrorCode RetryWithLM(SNA sna, KhronosALSCache *c, const PetscReal y
 
 /* One level of the fit: with enrichment, a quick ALS stage per rank from the current one up to the target
    (each until a sweep gains less than 1%, at most -sna_fit_max_it sweeps); then the full-rank stage with the
-   level's budget. Plain ALS sweeps to the end. The auto fit
-   (lm) sweeps ALS with extrapolation and stops there if ALS converged; if not, Levenberg-Marquardt starts again
-   from where the full-rank stage started (RetryWithLM): the level's start, or the enriched model. */
+   level's budget. Plain ALS sweeps to the end. The auto fit (lm) sweeps ALS with extrapolation and stops there
+   if ALS converged; if not, Levenberg-Marquardt starts again from where the full-rank stage started
+   (RetryWithLM): the level's start, or the enriched model. */
 static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscBool newton, PetscBool lm, SNAConvergedReason *reason)
 {
   SNA_Khronos    *kh = (SNA_Khronos *)sna->data;
   SweepControl    ctl;
-  PetscInt        budget      = sna->max_it, used;
   const PetscBool extrapolate = kh->extrapolate;
   PetscReal      *theta0      = NULL;
 
@@ -649,10 +634,9 @@ static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[],
   ctl.newton = newton;
   *reason    = SNA_CONVERGED_ITERATING;
   if (lm) kh->extrapolate = PETSC_TRUE; /* auto: ALS with Bro's line search */
-  while (kh->enrich && kh->modes < kh->max_modes) { /* each rank's stage has the budget of a level */
-    ctl.budget = sna->max_it;
-    ctl.leave  = KHRONOS_ENRICH_LEAVE;
-    PetscCall(SweepStage(sna, c, y, &ctl, &used, reason));
+  while (kh->enrich && kh->modes < kh->max_modes) {
+    ctl.leave = KHRONOS_ENRICH_LEAVE;
+    PetscCall(SweepStage(sna, c, y, &ctl, reason));
     if (*reason == SNA_DIVERGED_NANORINF || *reason == SNA_CONVERGED_ATOL) break;
     PetscCall(AddMode(sna));
     PetscCall(CacheAllFactors(sna, c));
@@ -662,11 +646,9 @@ static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[],
     PetscCall(PetscMalloc1(sna->nparams, &theta0));
     PetscCall((*sna->ops->getparameters)(sna, theta0));
   }
-  if (*reason != SNA_DIVERGED_NANORINF && *reason != SNA_CONVERGED_ATOL && budget > 0) {
-    ctl.budget = budget;
-    ctl.leave  = 0;
-    PetscCall(SweepStage(sna, c, y, &ctl, &used, reason));
-    budget -= used;
+  if (*reason != SNA_DIVERGED_NANORINF && *reason != SNA_CONVERGED_ATOL) {
+    ctl.leave = 0;
+    PetscCall(SweepStage(sna, c, y, &ctl, reason));
   }
   if (*reason == SNA_CONVERGED_ITERATING) *reason = SNA_DIVERGED_ITS;
   if (lm && *reason < 0 && *reason != SNA_DIVERGED_NANORINF) PetscCall(RetryWithLM(sna, c, y, theta0, reason));
@@ -675,8 +657,8 @@ static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[],
   PetscFunctionReturn(0);
 }
 
-/* The sweep-based fits: ALS, the single-step block fit (infinite_descent) and ALS handing over to
-   Levenberg-Marquardt (als_lm), for each refinement level. */
+/* The fits of khronos, for each refinement level: ALS, the single-step block fit (infinite_descent) and auto
+   (ALS, then Levenberg-Marquardt if ALS did not converge). */
 static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscBool automatic)
 {
   SNA_Khronos       *kh = (SNA_Khronos *)sna->data;
@@ -734,7 +716,7 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
 
   Level: intermediate
 
-.seealso: SNAFITALSLM, SNAFITLM
+.seealso: SNAFITAUTO, SNAFITLM
 M*/
 PetscErrorCode SNAFit_Khronos_ALS(SNA sna, Vec X, Vec Y)
 {

@@ -334,45 +334,77 @@ static PetscErrorCode SNALossGradientLocal_Khronos(SNA sna, PetscInt n, const Pe
   PetscFunctionReturn(0);
 }
 
-/* Global column of entry e of a Jacobian row (the layout of KhronosJacobianRow). */
-static inline PetscInt KhronosJacobianColumn(SNA sna, const KhronosSample *s, PetscInt j, PetscInt e)
+/* Where the d + 1 runs of the Jacobian row of output j (KhronosJacobianRow) lie among the parameters: run t
+   starts at column off[t] and has len[t] entries stride[t] apart (the W runs of the inputs are contiguous, the
+   C run has stride q). */
+typedef struct {
+  PetscInt *off, *len, *stride;
+} KhronosRuns;
+
+static PetscErrorCode KhronosRunsCreate(SNA sna, KhronosRuns *runs)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, M = kh->modes, k1 = kh->degree + 1, seg = k1 * M;
+  const PetscInt d  = sna->dim_in;
 
-  if (e >= d * seg) return d * kh->nodes * M + (e - d * seg) * sna->dim_out + j;
-  return (e / seg * kh->nodes + s->first[e / seg]) * M + e % seg;
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc3(d + 1, &runs->off, d + 1, &runs->len, d + 1, &runs->stride));
+  for (PetscInt t = 0; t <= d; t++) {
+    runs->len[t]    = t < d ? (kh->degree + 1) * kh->modes : kh->modes;
+    runs->stride[t] = t < d ? 1 : sna->dim_out;
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode KhronosRunsDestroy(KhronosRuns *runs)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree3(runs->off, runs->len, runs->stride));
+  PetscFunctionReturn(0);
+}
+
+/* The runs' first columns for the sample in s and output j. */
+static inline void KhronosRunsLocate(SNA sna, const KhronosSample *s, PetscInt j, KhronosRuns *runs)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, M = kh->modes;
+
+  for (PetscInt t = 0; t < d; t++) runs->off[t] = (t * kh->nodes + s->first[t]) * M;
+  runs->off[d] = d * kh->nodes * M + j;
 }
 
 /* Residuals and dense Jacobian rows (n q rows of nparams), for TAO's least-squares solvers and tests. */
 static PetscErrorCode SNAResidualJacobianLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal r[], PetscReal J[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, q = sna->dim_out, L = (d * (kh->degree + 1) + 1) * kh->modes;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, P = sna->nparams, seg = (kh->degree + 1) * kh->modes;
   PetscReal     *v;
   KhronosSample  s;
+  KhronosRuns    runs;
 
   PetscFunctionBegin;
   PetscCall(KhronosSampleCreate(sna, &s));
-  PetscCall(PetscMalloc1(L, &v));
-  if (J) PetscCall(PetscArrayzero(J, n * q * sna->nparams));
+  PetscCall(KhronosRunsCreate(sna, &runs));
+  PetscCall(PetscMalloc1(d * seg + kh->modes, &v));
+  if (J) PetscCall(PetscArrayzero(J, n * q * P));
   for (PetscInt i = 0; i < n; i++) {
     (void)KhronosSampleEvaluate(sna, x + i * d, y + i * q, &s);
     for (PetscInt j = 0; j < q; j++) {
+      PetscReal *Jrow = J ? J + (i * q + j) * P : NULL;
+
       r[i * q + j] = s.r[j];
-      if (!J) continue;
+      if (!Jrow) continue;
       KhronosJacobianRow(sna, &s, j, v);
-      for (PetscInt e = 0; e < L; e++) J[(i * q + j) * sna->nparams + KhronosJacobianColumn(sna, &s, j, e)] = v[e];
+      KhronosRunsLocate(sna, &s, j, &runs);
+      for (PetscInt t = 0; t <= d; t++)
+        for (PetscInt a = 0; a < runs.len[t]; a++) Jrow[runs.off[t] + a * runs.stride[t]] = v[t * seg + a];
     }
   }
   PetscCall(PetscFree(v));
+  PetscCall(KhronosRunsDestroy(&runs));
   PetscCall(KhronosSampleDestroy(&s));
   PetscFunctionReturn(0);
 }
 
-/* Gauss-Newton normal equations from the sparse rows: each row has L = (d(k+1) + 1) M nonzeros in d + 1
-   contiguous runs (the W runs of each input, then C, contiguous for one output), so J^T J gets (d+1)(d+2)/2
-   dense run-by-run rank-1 updates of the upper triangle per row, O(L^2) instead of O(P^2). */
 /* The local samples ordered by their knot spans (first input slowest): consecutive samples then update the same
    rows and columns of the P x P normal matrix, which keeps them in cache. */
 static PetscErrorCode KhronosSpanOrder(SNA sna, PetscInt n, const PetscReal x[], PetscInt order[])
@@ -394,30 +426,33 @@ static PetscErrorCode KhronosSpanOrder(SNA sna, PetscInt n, const PetscReal x[],
   PetscFunctionReturn(0);
 }
 
+/* Gauss-Newton normal equations from the sparse rows: each row has L = (d(k+1) + 1) M nonzeros in d + 1
+   runs (KhronosRuns), so J^T J gets (d+1)(d+2)/2 dense run-by-run rank-1 updates of the upper triangle per row,
+   O(L^2) instead of O(P^2). */
 static PetscErrorCode SNANormalEquationsLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse, PetscReal JtJ[], PetscReal Jtr[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, P = sna->nparams, seg = (kh->degree + 1) * M;
-  PetscInt      *off, *len, *stride, *order;
+  PetscInt      *order, *off, *len, *stride;
   PetscReal     *v;
   KhronosSample  s;
+  KhronosRuns    runs;
 
   PetscFunctionBegin;
   PetscCall(KhronosSampleCreate(sna, &s));
-  PetscCall(PetscMalloc4((d + 1) * M + d * seg, &v, d + 1, &off, d + 1, &len, d + 1, &stride));
-  for (PetscInt t = 0; t <= d; t++) {
-    len[t]    = t < d ? seg : M;
-    stride[t] = t < d ? 1 : q;
-  }
+  PetscCall(KhronosRunsCreate(sna, &runs));
+  off    = runs.off;
+  len    = runs.len;
+  stride = runs.stride;
+  PetscCall(PetscMalloc1(d * seg + M, &v));
   PetscCall(PetscMalloc1(n, &order));
   PetscCall(KhronosSpanOrder(sna, n, x, order));
   for (PetscInt ii = 0; ii < n; ii++) {
     const PetscInt i = order[ii];
 
     *sse += KhronosSampleEvaluate(sna, x + i * d, y + i * q, &s);
-    for (PetscInt t = 0; t < d; t++) off[t] = (t * kh->nodes + s.first[t]) * M;
     for (PetscInt j = 0; j < q; j++) {
-      off[d] = d * kh->nodes * M + j;
+      KhronosRunsLocate(sna, &s, j, &runs);
       KhronosJacobianRow(sna, &s, j, v);
       for (PetscInt t = 0; t <= d; t++) {
         const PetscReal *vt = v + t * seg;
@@ -439,8 +474,9 @@ static PetscErrorCode SNANormalEquationsLocal_Khronos(SNA sna, PetscInt n, const
       }
     }
   }
-  PetscCall(PetscFree4(v, off, len, stride));
+  PetscCall(PetscFree(v));
   PetscCall(PetscFree(order));
+  PetscCall(KhronosRunsDestroy(&runs));
   PetscCall(KhronosSampleDestroy(&s));
   PetscFunctionReturn(0);
 }

@@ -1,5 +1,6 @@
 /* The interface between the SNA class and its fitting algorithms (snaps/private/snafitimpl.h). */
 #include <snaps/private/snaimpl.h>
+#include <petscblaslapack.h>
 
 /* Runs the fit registered under name for the SNA's type. */
 PetscErrorCode SNAFitRun(SNA sna, const char name[], Vec X, Vec Y)
@@ -123,25 +124,24 @@ PetscErrorCode SNAFitResidualJacobianLocal(SNA sna, PetscInt n, const PetscReal 
    BLAS syrk (upper triangle) and J^T r by gemv. */
 static PetscErrorCode SNAFitNormalEquationsDense(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse, PetscReal JtJ[], PetscReal Jtr[])
 {
-  const PetscInt d = sna->dim_in, q = sna->dim_out, P = sna->nparams, block = 256;
-  PetscReal     *r, *J;
+  const PetscInt  d = sna->dim_in, q = sna->dim_out, P = sna->nparams, block = 256;
+  const PetscReal one = 1.0;
+  PetscBLASInt    bP, brows, ione = 1;
+  PetscReal      *r, *J;
 
   PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(P, &bP));
   PetscCall(PetscMalloc2(block * q, &r, block * q * P, &J));
   for (PetscInt i0 = 0; i0 < n; i0 += block) {
     const PetscInt nb = PetscMin(block, n - i0), rows = nb * q;
 
     PetscCall((*sna->ops->residualjacobianlocal)(sna, nb, x + i0 * d, y + i0 * q, r, J));
-    /* J is row-major rows x P, i.e. column-major P x rows: JtJ += J^T J is C += A A^T for A = P x rows */
-    for (PetscInt a = 0; a < rows; a++) {
-      const PetscReal *Ja = J + a * P;
-      *sse += 0.5 * r[a] * r[a];
-      for (PetscInt i = 0; i < P; i++) {
-        if (Ja[i] == 0) continue;
-        Jtr[i] += Ja[i] * r[a];
-        for (PetscInt j = i; j < P; j++) JtJ[i * P + j] += Ja[i] * Ja[j];
-      }
-    }
+    for (PetscInt a = 0; a < rows; a++) *sse += 0.5 * r[a] * r[a];
+    /* J, row-major rows x P, is the column-major P x rows matrix A: J^T J = A A^T, whose column-major lower
+       triangle is the row-major upper triangle of JtJ; J^T r = A r */
+    PetscCall(PetscBLASIntCast(rows, &brows));
+    PetscCallBLAS("BLASsyrk", BLASsyrk_("L", "N", &bP, &brows, &one, J, &bP, &one, JtJ, &bP));
+    PetscCallBLAS("BLASgemv", BLASgemv_("N", &bP, &brows, &one, J, &bP, r, &ione, &one, Jtr, &ione));
   }
   PetscCall(PetscFree2(r, J));
   PetscFunctionReturn(0);

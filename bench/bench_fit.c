@@ -18,7 +18,7 @@ static const char help[] = "bench_fit: training (and test) MSE against wall time
                            "Start the strings of -method_options and -model_options with a space: PETSc reads a value that\n"
                            "starts with - as the next option. Method and model options are inserted under the prefix\n"
                            "<method>_ and the SNA reads them with it, so methods cannot leak into each other. A method\n"
-                           "whose options this build does not read (e.g. a fit option not implemented yet) is skipped:\n"
+                           "whose options this build does not read (a misspelt or unknown option) is skipped:\n"
                            "the report says available = 0 and names the option.\n";
 
 #include <snaps.h>

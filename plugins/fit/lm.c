@@ -16,7 +16,7 @@
 typedef struct {
   SNA              sna;
   MPI_Comm         comm;
-  PetscInt         P, n, N;
+  PetscInt         P, n, N, q; /* parameters, local and global samples, outputs */
   const PetscReal *x, *y;
   PetscReal        lambda;
   PetscReal       *H, *grad, *buf; /* H (P x P), gradient, reduction buffer */
@@ -28,12 +28,10 @@ typedef struct {
 static void SNALMObjective(const SNALMCtx *c, const PetscReal theta[], PetscReal sse, PetscReal *F, PetscReal *mse)
 {
   PetscReal reg = 0;
-  PetscInt  q;
 
   for (PetscInt i = 0; i < c->P; i++) reg += theta[i] * theta[i];
-  *F = sse / c->N + 0.5 * c->lambda * reg;
-  (void)SNAGetSizes(c->sna, NULL, &q);
-  *mse = 2.0 * sse / ((PetscReal)c->N * q);
+  *F   = sse / c->N + 0.5 * c->lambda * reg;
+  *mse = 2.0 * sse / ((PetscReal)c->N * c->q);
 }
 
 /* Loss of the model's current parameters: one scalar reduction. */
@@ -135,7 +133,7 @@ PetscErrorCode SNAFit_LM(SNA sna, Vec X, Vec Y)
 {
   SNALMCtx           c = {0};
   PetscReal          atol, *theta, *trial, *delta, sse, sse_trial, F, F0, Ft, mse, mse_trial, pred = 0, mu = 1e-3, nu = 2;
-  PetscInt           max_it, its = 0, it0, rejected = 0, q;
+  PetscInt           max_it, its = 0, it0, rejected = 0;
   PetscBool          ok     = PETSC_FALSE;
   SNAConvergedReason reason = SNA_CONVERGED_ITERATING;
 
@@ -144,7 +142,7 @@ PetscErrorCode SNAFit_LM(SNA sna, Vec X, Vec Y)
   c.sna  = sna;
   c.comm = PetscObjectComm((PetscObject)sna);
   PetscCall(SNAGetNumParameters(sna, &c.P));
-  PetscCall(SNAGetSizes(sna, NULL, &q));
+  PetscCall(SNAGetSizes(sna, NULL, &c.q));
   PetscCheck(c.P <= SNA_LM_MAX_PARAMS, c.comm, PETSC_ERR_SUP, "-sna_fit_type lm forms the %" PetscInt_FMT " x %" PetscInt_FMT " normal equations of all parameters; models of more than %d parameters are fitted with -sna_fit_type als or tao", c.P, c.P, SNA_LM_MAX_PARAMS);
   PetscCall(SNAFitGetSettings(sna, &c.lambda, &atol, NULL, &max_it));
   PetscCall(SNAFitGetData(sna, X, Y, &c.n, &c.N, &c.x, &c.y));
@@ -171,7 +169,7 @@ PetscErrorCode SNAFit_LM(SNA sna, Vec X, Vec Y)
     }
     its++;
     PetscCall(SNALMStep(&c, mu, delta, &pred, &ok));
-    if (ok && !rejected && SNAFitDecreaseConverged(sna, mse, mse - 2.0 * pred / q)) { /* even the best step of the model gains nothing */
+    if (ok && !rejected && SNAFitDecreaseConverged(sna, mse, mse - 2.0 * pred / c.q)) { /* even the best step of the model gains nothing */
       reason = SNA_CONVERGED_RTOL;
       break;
     }

@@ -17,7 +17,7 @@ typedef struct {
   SNAFitStatistics work;
   PetscReal        best_f; /* the lowest objective TAO evaluated, and where: TAO may end elsewhere */
   PetscReal       *best_theta;
-  PetscReal        mse_prev; /* training MSE of the previous iteration, for -sna_fit_rtol */
+  PetscReal        atol, mse_prev; /* -sna_fit_atol; the training MSE of the previous iteration, for -sna_fit_rtol */
   PetscBool        atol_met;
   const PetscReal *x, *y;
   VecScatter       toall; /* the distributed TAO vector to every rank's full copy */
@@ -192,7 +192,7 @@ static PetscErrorCode SNATaoMonitor(Tao tao, void *ptr)
   SNATaoCtx *ctx = (SNATaoCtx *)ptr;
   SNA        sna = ctx->sna;
   Vec        theta;
-  PetscReal  f, reg = 0, sse, mse, atol;
+  PetscReal  f, reg = 0, sse, mse;
   PetscInt   its;
 
   PetscFunctionBegin;
@@ -209,9 +209,8 @@ static PetscErrorCode SNATaoMonitor(Tao tao, void *ptr)
   PetscCall(SNAFitMonitor(sna, ctx->it0 + its, mse));
   /* the class's -sna_fit_rtol and -sna_fit_atol apply to TAO too (its own tolerances are off): TAO's default
      convergence test, which runs after the monitors, keeps a reason set here */
-  PetscCall(SNAFitGetSettings(sna, NULL, &atol, NULL, NULL));
-  if (its > 0 && (mse <= atol || SNAFitDecreaseConverged(sna, ctx->mse_prev, mse))) PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
-  ctx->atol_met = (PetscBool)(mse <= atol);
+  if (its > 0 && (mse <= ctx->atol || SNAFitDecreaseConverged(sna, ctx->mse_prev, mse))) PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
+  ctx->atol_met = (PetscBool)(mse <= ctx->atol);
   ctx->mse_prev = mse;
   PetscFunctionReturn(0);
 }
@@ -307,7 +306,7 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
   PetscCall(SNAGetSizes(sna, &d, &ctx.q));
   PetscCall(SNAGetNumParameters(sna, &ctx.P));
   PetscCall(SNAGetIterationNumber(sna, &ctx.it0));
-  PetscCall(SNAFitGetSettings(sna, &ctx.lambda, NULL, NULL, &max_it));
+  PetscCall(SNAFitGetSettings(sna, &ctx.lambda, &ctx.atol, NULL, &max_it));
   PetscCall(SNAFitGetData(sna, X, Y, &ctx.n, &ctx.N, &ctx.x, &ctx.y));
   PetscCall(PetscCalloc1(ctx.P + 1, &ctx.grad));
   PetscCall(PetscMalloc1(ctx.P, &ctx.best_theta));

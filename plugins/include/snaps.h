@@ -10,6 +10,7 @@
 #include <snaps/ordering.h>
 #include <snaps/pod.h>
 #include <snaps/snapshots.h>
+#include <snaps/trajectory.h>
 #include <snaps/snaguess.h>
 
 /* Registers every SNAPS class and type with PETSc; what -dll_append libsnaps.so calls. */

@@ -1,0 +1,54 @@
+/* Trajectory files of time-dependent solvers and of surrogate rollouts (one format for both), and the
+   checkpoint files that let a long run restart.
+
+   A trajectory file (HDF5, readable with h5py; XDMF beside it for 2-D fields so ParaView animates them):
+     /time                 float64 (nt)                     the saved times
+     /<field>              float64 (nt, members, n1[, n2])   one row per saved time; chunked by row, Fletcher32
+     /diagnostics/<name>   float64 (nt, members)             scalar diagnostics of each member (energy, ...)
+     attributes on /       snaps_trajectory_version, equation, field, members, complete (0 while running)
+                           and the run's parameters (SNAPSTrajectorySetAttribute*)
+   While a run is going the rows go to "<dir>/.<base>.partial", flushed after every row, so a killed run
+   keeps what it wrote; SNAPSTrajectoryClose() renames it to the final name. A restarted run reopens the
+   partial file and cuts it back to the rows of its checkpoint. */
+#pragma once
+
+#include <petscsys.h>
+
+#define SNAPS_TRAJECTORY_VERSION 1
+
+/* What a trajectory holds: the field's name and grid, the members, the diagnostics. */
+typedef struct {
+  char        equation[32]; /* "ks", "kolmogorov", ... */
+  char        field[32];    /* dataset name of the field, e.g. "u" or "w" */
+  PetscInt    members;      /* ensemble members (independent trajectories) */
+  PetscInt    sdim;         /* spatial dimensions: 1 or 2 */
+  PetscInt    shape[2];     /* grid points per dimension (row-major: shape[0] is the slow index) */
+  PetscReal   length[2];    /* the periodic box, for the XDMF geometry */
+  PetscInt    ndiag;        /* scalar diagnostics per member and saved time */
+  const char *diag[16];     /* their names */
+} SNAPSTrajectoryDesc;
+
+typedef struct _n_SNAPSTrajectory *SNAPSTrajectory;
+
+PETSC_EXTERN PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm, const char[], const SNAPSTrajectoryDesc *, PetscInt, SNAPSTrajectory *);
+PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory, const char[], PetscReal);
+PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeString(SNAPSTrajectory, const char[], const char[]);
+PETSC_EXTERN PetscErrorCode SNAPSTrajectoryAppend(SNAPSTrajectory, PetscReal, const PetscReal[], const PetscReal[]);
+PETSC_EXTERN PetscErrorCode SNAPSTrajectoryGetRows(SNAPSTrajectory, PetscInt *);
+PETSC_EXTERN PetscErrorCode SNAPSTrajectoryClose(SNAPSTrajectory *);
+PETSC_EXTERN PetscErrorCode SNAPSTrajectoryDestroy(SNAPSTrajectory *);
+
+/* Checkpoints: named real scalars and named 2-D float64 arrays in one HDF5 file written atomically by
+   rank 0; loading gives every rank the same values. */
+typedef struct _n_SNAPSCheckpoint *SNAPSCheckpoint;
+
+PETSC_EXTERN PetscErrorCode SNAPSCheckpointCreate(MPI_Comm, SNAPSCheckpoint *);
+PETSC_EXTERN PetscErrorCode SNAPSCheckpointSetReal(SNAPSCheckpoint, const char[], PetscReal);
+PETSC_EXTERN PetscErrorCode SNAPSCheckpointSetString(SNAPSCheckpoint, const char[], const char[]);
+PETSC_EXTERN PetscErrorCode SNAPSCheckpointSetArray(SNAPSCheckpoint, const char[], PetscInt, PetscInt, const PetscReal[]);
+PETSC_EXTERN PetscErrorCode SNAPSCheckpointWrite(SNAPSCheckpoint, const char[]);
+PETSC_EXTERN PetscErrorCode SNAPSCheckpointLoad(SNAPSCheckpoint, const char[]);
+PETSC_EXTERN PetscErrorCode SNAPSCheckpointGetReal(SNAPSCheckpoint, const char[], PetscReal *);
+PETSC_EXTERN PetscErrorCode SNAPSCheckpointGetString(SNAPSCheckpoint, const char[], char[], size_t);
+PETSC_EXTERN PetscErrorCode SNAPSCheckpointGetArray(SNAPSCheckpoint, const char[], PetscInt, PetscInt, PetscReal[]);
+PETSC_EXTERN PetscErrorCode SNAPSCheckpointDestroy(SNAPSCheckpoint *);

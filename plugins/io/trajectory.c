@@ -1,0 +1,575 @@
+/* Trajectory and checkpoint files (see snaps/trajectory.h). Rank 0 does the HDF5 work and every rank learns
+   the outcome, so a failure stops all ranks with the same error. */
+#include <snaps/trajectory.h>
+#include <snaps/report.h>
+#include <snaps/private/snaimpl.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+struct _n_SNAPSTrajectory {
+  MPI_Comm            comm;
+  PetscMPIInt         rank;
+  SNAPSTrajectoryDesc desc;
+  char                file[PETSC_MAX_PATH_LEN], partial[PETSC_MAX_PATH_LEN];
+  hid_t               h5;   /* rank 0: the open partial file */
+  PetscInt            rows; /* saved times so far */
+  PetscInt            npts; /* grid points of one member */
+};
+
+/* Every rank learns rank 0's error code; all fail together with msg. */
+static PetscErrorCode AgreeOnRank0(MPI_Comm comm, PetscErrorCode ierr, const char what[], const char file[])
+{
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
+  PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "%s '%s' failed (see the message above)", what, file);
+  PetscFunctionReturn(0);
+}
+
+/* Builds "<dir>/.<base>.partial" for the trajectory file "<dir>/<base>". */
+static PetscErrorCode PartialName(const char file[], char out[], size_t len)
+{
+  const char *slash = strrchr(file, '/'), *base = slash ? slash + 1 : file;
+  int         w;
+
+  PetscFunctionBegin;
+  PetscCheck(base[0], PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "'%s' is not a file name (it names a directory)", file);
+  w = snprintf(out, len, "%.*s.%s.partial", (int)(base - file), file, base);
+  PetscCheck(w >= 0 && (size_t)w < len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The name '%s' is too long", file);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteAttributeReal(hid_t loc, const char name[], PetscReal value)
+{
+  double v     = (double)value;
+  hid_t  space = H5Screate(H5S_SCALAR), attr;
+  herr_t err;
+
+  PetscFunctionBegin;
+  if (H5Aexists(loc, name) > 0) H5Adelete(loc, name);
+  attr = H5Acreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  err  = attr < 0 ? -1 : H5Awrite(attr, H5T_NATIVE_DOUBLE, &v);
+  if (attr >= 0) H5Aclose(attr);
+  H5Sclose(space);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not write attribute '%s'", name);
+  PetscFunctionReturn(0);
+}
+
+/* Creates an extendible float64 dataset of rank r whose first dimension (time) starts at 0, chunked by
+   chunk0 rows and checksummed. */
+static PetscErrorCode CreateRowDataset(hid_t loc, const char name[], int r, const hsize_t dims[], hsize_t chunk0)
+{
+  hsize_t cur[4], max[4], chunk[4];
+  hid_t   space, dcpl, dset;
+
+  PetscFunctionBegin;
+  for (int i = 0; i < r; i++) {
+    cur[i]   = i ? dims[i] : 0;
+    max[i]   = i ? dims[i] : H5S_UNLIMITED;
+    chunk[i] = i ? dims[i] : chunk0;
+  }
+  space = H5Screate_simple(r, cur, max);
+  dcpl  = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_chunk(dcpl, r, chunk);
+  H5Pset_fletcher32(dcpl);
+  dset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  H5Pclose(dcpl);
+  H5Sclose(space);
+  PetscCheck(dset >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not create the dataset '%s'", name);
+  H5Dclose(dset);
+  PetscFunctionReturn(0);
+}
+
+/* Sets the number of rows of dataset name to rows and, when data is given, writes the last row. */
+static PetscErrorCode SetRows(hid_t loc, const char name[], hsize_t rows, const PetscReal data[])
+{
+  hid_t   dset = H5Dopen2(loc, name, H5P_DEFAULT), space = -1, mem = -1;
+  hsize_t dims[4], start[4] = {0}, count[4];
+  int     r   = -1;
+  herr_t  err = -1;
+
+  PetscFunctionBegin;
+  if (dset >= 0) {
+    space = H5Dget_space(dset);
+    r     = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+  }
+  if (r >= 1 && r <= 4) {
+    H5Sget_simple_extent_dims(space, dims, NULL);
+    H5Sclose(space);
+    dims[0] = rows;
+    err     = H5Dset_extent(dset, dims);
+    space   = H5Dget_space(dset);
+    if (err >= 0 && data) {
+      for (int i = 0; i < r; i++) count[i] = i ? dims[i] : 1;
+      start[0] = rows - 1;
+      mem      = H5Screate_simple(r, count, NULL);
+      err      = H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL);
+      if (err >= 0) err = H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, data);
+      H5Sclose(mem);
+    }
+  }
+  if (space >= 0) H5Sclose(space);
+  if (dset >= 0) H5Dclose(dset);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not %s the dataset '%s' at row %llu", data ? "write" : "resize", name, (unsigned long long)rows);
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: a new partial file with the empty datasets and the fixed attributes. */
+static PetscErrorCode CreateFile_Rank0(SNAPSTrajectory tr)
+{
+  const SNAPSTrajectoryDesc *d = &tr->desc;
+  hsize_t                    dims[4], one = 1;
+  hid_t                      diag;
+
+  PetscFunctionBegin;
+  tr->h5 = H5Fcreate(tr->partial, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(tr->h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the trajectory file '%s': check the directory exists and is writable", tr->partial);
+  PetscCall(SNAHDF5WriteAttributeInt(tr->h5, "snaps_trajectory_version", SNAPS_TRAJECTORY_VERSION));
+  PetscCall(SNAHDF5WriteAttributeString(tr->h5, "equation", d->equation));
+  PetscCall(SNAHDF5WriteAttributeString(tr->h5, "field", d->field));
+  PetscCall(SNAHDF5WriteAttributeInt(tr->h5, "members", d->members));
+  PetscCall(SNAHDF5WriteAttributeInt(tr->h5, "complete", 0));
+  PetscCall(CreateRowDataset(tr->h5, "time", 1, &one, 1024));
+  dims[1] = (hsize_t)d->members;
+  for (PetscInt i = 0; i < d->sdim; i++) dims[2 + i] = (hsize_t)d->shape[i];
+  PetscCall(CreateRowDataset(tr->h5, d->field, 2 + (int)d->sdim, dims, 1));
+  diag = H5Gcreate2(tr->h5, "diagnostics", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(diag >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not create the group /diagnostics");
+  for (PetscInt i = 0; i < d->ndiag; i++) PetscCall(CreateRowDataset(diag, d->diag[i], 2, dims, 256));
+  H5Gclose(diag);
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: reopens the partial file of an interrupted run and cuts every dataset back to rows rows. */
+static PetscErrorCode ResumeFile_Rank0(SNAPSTrajectory tr, PetscInt rows)
+{
+  const SNAPSTrajectoryDesc *d = &tr->desc;
+  char                       field[32];
+  PetscInt                   members;
+  hid_t                      diag;
+  hsize_t                    dims[4];
+  int                        r;
+
+  PetscFunctionBegin;
+  PetscCheck(access(tr->partial, R_OK | W_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot resume the trajectory: the partial file '%s' of the interrupted run is missing (%s); give the same -trajectory as that run", tr->partial, strerror(errno));
+  tr->h5 = H5Fopen(tr->partial, H5F_ACC_RDWR, H5P_DEFAULT);
+  PetscCheck(tr->h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "HDF5 cannot reopen the partial trajectory '%s': it is corrupt", tr->partial);
+  PetscCall(SNAHDF5ReadAttributeString(tr->h5, "field", field, sizeof(field)));
+  PetscCall(SNAHDF5ReadAttributeInt(tr->h5, "members", &members));
+  PetscCheck(!strcmp(field, d->field) && members == d->members, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The partial trajectory '%s' holds field %s with %" PetscInt_FMT " members, not %s with %" PetscInt_FMT ": it belongs to another run", tr->partial, field, members, d->field, d->members);
+  {
+    hid_t dset = H5Dopen2(tr->h5, "time", H5P_DEFAULT), space = dset >= 0 ? H5Dget_space(dset) : -1;
+    r = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    if (r == 1) H5Sget_simple_extent_dims(space, dims, NULL);
+    if (space >= 0) H5Sclose(space);
+    if (dset >= 0) H5Dclose(dset);
+  }
+  PetscCheck(r == 1 && dims[0] >= (hsize_t)rows, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The partial trajectory '%s' has fewer rows than its checkpoint (%" PetscInt_FMT "): it is not the file of that run", tr->partial, rows);
+  PetscCall(SetRows(tr->h5, "time", (hsize_t)rows, NULL));
+  PetscCall(SetRows(tr->h5, d->field, (hsize_t)rows, NULL));
+  diag = H5Gopen2(tr->h5, "diagnostics", H5P_DEFAULT);
+  PetscCheck(diag >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The partial trajectory '%s' has no /diagnostics", tr->partial);
+  for (PetscInt i = 0; i < d->ndiag; i++) PetscCall(SetRows(diag, d->diag[i], (hsize_t)rows, NULL));
+  H5Gclose(diag);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSTrajectoryOpen - Starts a trajectory file: a new one (resume < 0), or the partial file of an
+  interrupted run cut back to its first resume rows (a restart from a checkpoint). Collective.
+
+  Input Parameters:
++ comm   - the ranks of the run; rank 0 writes
+. file   - the final name; rows go to "<dir>/.<base>.partial" until SNAPSTrajectoryClose()
+. desc   - field, members, grid and diagnostics
+- resume - rows to keep of the partial file, or -1 for a new file
+@*/
+PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm comm, const char file[], const SNAPSTrajectoryDesc *desc, PetscInt resume, SNAPSTrajectory *traj)
+{
+  SNAPSTrajectory tr;
+  PetscErrorCode  ierr = 0;
+
+  PetscFunctionBegin;
+  PetscCheck(desc->sdim >= 1 && desc->sdim <= 2 && desc->ndiag >= 0 && desc->ndiag <= 16 && desc->members >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "A trajectory holds 1-D or 2-D fields, 1 or more members and at most 16 diagnostics");
+  PetscCall(PetscNew(&tr));
+  tr->comm = comm;
+  tr->desc = *desc;
+  tr->h5   = -1;
+  tr->rows = resume < 0 ? 0 : resume;
+  tr->npts = desc->shape[0] * (desc->sdim == 2 ? desc->shape[1] : 1);
+  PetscCallMPI(MPI_Comm_rank(comm, &tr->rank));
+  PetscCall(PetscStrncpy(tr->file, file, sizeof(tr->file)));
+  PetscCall(PartialName(file, tr->partial, sizeof(tr->partial)));
+  if (!tr->rank) ierr = resume < 0 ? CreateFile_Rank0(tr) : ResumeFile_Rank0(tr, resume);
+  if (ierr) SNAPSTrajectoryDestroy(&tr);
+  PetscCall(AgreeOnRank0(comm, ierr, "Opening the trajectory", file));
+  *traj = tr;
+  PetscFunctionReturn(0);
+}
+
+/* Sets a real attribute on the file's root (a parameter of the run). Collective. */
+PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory tr, const char name[], PetscReal value)
+{
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  if (!tr->rank) ierr = WriteAttributeReal(tr->h5, name, value);
+  PetscCall(AgreeOnRank0(tr->comm, ierr, "Writing an attribute of the trajectory", tr->partial));
+  PetscFunctionReturn(0);
+}
+
+/* Sets a string attribute on the file's root. Collective. */
+PetscErrorCode SNAPSTrajectorySetAttributeString(SNAPSTrajectory tr, const char name[], const char value[])
+{
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  if (!tr->rank) {
+    if (H5Aexists(tr->h5, name) > 0) H5Adelete(tr->h5, name);
+    ierr = SNAHDF5WriteAttributeString(tr->h5, name, value);
+  }
+  PetscCall(AgreeOnRank0(tr->comm, ierr, "Writing an attribute of the trajectory", tr->partial));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Append_Rank0(SNAPSTrajectory tr, PetscReal t, const PetscReal field[], const PetscReal diag[])
+{
+  const SNAPSTrajectoryDesc *d    = &tr->desc;
+  hsize_t                    rows = (hsize_t)tr->rows + 1;
+  PetscReal                 *col;
+  hid_t                      g;
+
+  PetscFunctionBegin;
+  PetscCall(SetRows(tr->h5, d->field, rows, field));
+  g = H5Gopen2(tr->h5, "diagnostics", H5P_DEFAULT);
+  PetscCheck(g >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 cannot open /diagnostics");
+  PetscCall(PetscMalloc1(d->members, &col));
+  for (PetscInt i = 0; i < d->ndiag; i++) {
+    for (PetscInt m = 0; m < d->members; m++) col[m] = diag[m * d->ndiag + i];
+    PetscCall(SetRows(g, d->diag[i], rows, col));
+  }
+  PetscCall(PetscFree(col));
+  H5Gclose(g);
+  PetscCall(SetRows(tr->h5, "time", rows, &t)); /* last: a row counts once its time is there */
+  PetscCheck(H5Fflush(tr->h5, H5F_SCOPE_GLOBAL) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not flush '%s' (disk full?)", tr->partial);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSTrajectoryAppend - Adds one saved time: the field of every member (rank 0's array, members x grid
+  points, row-major) and the diagnostics (rank 0's array, members x ndiag). Flushed to disk before it
+  returns. Collective; only rank 0's arrays are read.
+@*/
+PetscErrorCode SNAPSTrajectoryAppend(SNAPSTrajectory tr, PetscReal t, const PetscReal field[], const PetscReal diag[])
+{
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  if (!tr->rank) ierr = Append_Rank0(tr, t, field, diag);
+  PetscCall(AgreeOnRank0(tr->comm, ierr, "Appending to the trajectory", tr->partial));
+  tr->rows++;
+  PetscFunctionReturn(0);
+}
+
+/* The number of saved times so far. Not collective. */
+PetscErrorCode SNAPSTrajectoryGetRows(SNAPSTrajectory tr, PetscInt *rows)
+{
+  PetscFunctionBegin;
+  *rows = tr->rows;
+  PetscFunctionReturn(0);
+}
+
+/* The XDMF text that lets ParaView animate member 0 of a 2-D field; NULL for 1-D fields. */
+static PetscErrorCode XdmfText(SNAPSTrajectory tr, const PetscReal times[], char **text, size_t *len)
+{
+  const SNAPSTrajectoryDesc *d     = &tr->desc;
+  const char                *slash = strrchr(tr->file, '/'), *base = slash ? slash + 1 : tr->file;
+  size_t                     cap = 4096 + (size_t)tr->rows * 1024, n = 0;
+  char                      *s;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(cap, &s));
+#define XDMF_PUT(...) n += (size_t)snprintf(s + n, cap - n, __VA_ARGS__)
+  XDMF_PUT("<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n <Domain>\n  <Grid Name=\"%s\" GridType=\"Collection\" CollectionType=\"Temporal\">\n", d->equation);
+  for (PetscInt k = 0; k < tr->rows; k++) {
+    XDMF_PUT("   <Grid Name=\"t%" PetscInt_FMT "\" GridType=\"Uniform\">\n    <Time Value=\"%.17g\"/>\n", k, (double)times[k]);
+    XDMF_PUT("    <Topology TopologyType=\"2DCoRectMesh\" Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT "\"/>\n", d->shape[0], d->shape[1]);
+    XDMF_PUT("    <Geometry GeometryType=\"ORIGIN_DXDY\">\n     <DataItem Dimensions=\"2\" Format=\"XML\">0 0</DataItem>\n");
+    XDMF_PUT("     <DataItem Dimensions=\"2\" Format=\"XML\">%.17g %.17g</DataItem>\n    </Geometry>\n", (double)(d->length[0] / d->shape[0]), (double)(d->length[1] / d->shape[1]));
+    XDMF_PUT("    <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", d->field);
+    XDMF_PUT("     <DataItem ItemType=\"HyperSlab\" Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT "\">\n", d->shape[0], d->shape[1]);
+    XDMF_PUT("      <DataItem Dimensions=\"3 4\" Format=\"XML\">%" PetscInt_FMT " 0 0 0 1 1 1 1 1 1 %" PetscInt_FMT " %" PetscInt_FMT "</DataItem>\n", k, d->shape[0], d->shape[1]);
+    XDMF_PUT("      <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/%s</DataItem>\n", tr->rows, d->members, d->shape[0], d->shape[1], base, d->field);
+    XDMF_PUT("     </DataItem>\n    </Attribute>\n   </Grid>\n");
+  }
+  XDMF_PUT("  </Grid>\n </Domain>\n</Xdmf>\n");
+#undef XDMF_PUT
+  PetscCheck(n < cap, PETSC_COMM_SELF, PETSC_ERR_PLIB, "XDMF text overflow");
+  *text = s;
+  *len  = n;
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: marks the file complete, closes it and reads back the times for the XDMF. */
+static PetscErrorCode Finish_Rank0(SNAPSTrajectory tr, PetscReal **times)
+{
+  hsize_t n = (hsize_t)tr->rows;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(tr->rows + 1, times));
+  if (tr->rows) PetscCall(SNAHDF5ReadArray(tr->h5, "time", 1, &n, *times));
+  if (H5Aexists(tr->h5, "complete") > 0) H5Adelete(tr->h5, "complete");
+  PetscCall(SNAHDF5WriteAttributeInt(tr->h5, "complete", 1));
+  PetscCheck(H5Fclose(tr->h5) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not close '%s' (disk full?)", tr->partial);
+  tr->h5 = -1;
+  PetscCheck(!rename(tr->partial, tr->file), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not rename '%s' to '%s': %s", tr->partial, tr->file, strerror(errno));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSTrajectoryClose - Finishes the file: marks it complete, renames the partial file to its final name
+  and, for 2-D fields, writes "<file without .h5>.xmf" for ParaView. Collective.
+@*/
+PetscErrorCode SNAPSTrajectoryClose(SNAPSTrajectory *traj)
+{
+  SNAPSTrajectory tr    = *traj;
+  PetscReal      *times = NULL;
+  PetscErrorCode  ierr  = 0;
+
+  PetscFunctionBegin;
+  if (!tr) PetscFunctionReturn(0);
+  if (!tr->rank) ierr = Finish_Rank0(tr, &times);
+  PetscCall(AgreeOnRank0(tr->comm, ierr, "Finishing the trajectory", tr->file));
+  if (tr->desc.sdim == 2) {
+    char   xmf[PETSC_MAX_PATH_LEN], *text = NULL;
+    size_t len = 0, n;
+
+    PetscCall(PetscStrncpy(xmf, tr->file, sizeof(xmf)));
+    n = strlen(xmf);
+    if (n > 3 && !strcmp(xmf + n - 3, ".h5")) xmf[n - 3] = 0;
+    PetscCall(PetscStrlcat(xmf, ".xmf", sizeof(xmf)));
+    if (!tr->rank) PetscCall(XdmfText(tr, times, &text, &len));
+    PetscCall(SNAPSWriteFileAtomic(tr->comm, xmf, text, len));
+    PetscCall(PetscFree(text));
+  }
+  PetscCall(PetscFree(times));
+  PetscCall(SNAPSTrajectoryDestroy(traj));
+  PetscFunctionReturn(0);
+}
+
+/* Frees the object; an unfinished file stays as the partial file (what a restart resumes). */
+PetscErrorCode SNAPSTrajectoryDestroy(SNAPSTrajectory *traj)
+{
+  PetscFunctionBegin;
+  if (!*traj) PetscFunctionReturn(0);
+  if ((*traj)->h5 >= 0) H5Fclose((*traj)->h5);
+  PetscCall(PetscFree(*traj));
+  PetscFunctionReturn(0);
+}
+
+/* ---- checkpoints ---- */
+
+#define CKPT_MAX 64
+
+struct _n_SNAPSCheckpoint {
+  MPI_Comm    comm;
+  PetscMPIInt rank;
+  PetscInt    n;
+  char       *name[CKPT_MAX];
+  PetscInt    rows[CKPT_MAX], cols[CKPT_MAX]; /* 0 x 0: a real scalar; -1 x len: a string */
+  PetscReal   value[CKPT_MAX];
+  PetscReal  *data[CKPT_MAX];
+  char       *text[CKPT_MAX];
+  hid_t       h5; /* rank 0, after SNAPSCheckpointLoad() */
+  char        file[PETSC_MAX_PATH_LEN];
+};
+
+/* Creates an empty checkpoint on comm. */
+PetscErrorCode SNAPSCheckpointCreate(MPI_Comm comm, SNAPSCheckpoint *ck)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscNew(ck));
+  (*ck)->comm = comm;
+  (*ck)->h5   = -1;
+  PetscCallMPI(MPI_Comm_rank(comm, &(*ck)->rank));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AddEntry(SNAPSCheckpoint ck, const char name[], PetscInt *i)
+{
+  PetscFunctionBegin;
+  PetscCheck(ck->n < CKPT_MAX, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "A checkpoint holds at most %d entries", CKPT_MAX);
+  *i = ck->n++;
+  PetscCall(PetscStrallocpy(name, &ck->name[*i]));
+  PetscFunctionReturn(0);
+}
+
+/* Adds a real scalar. */
+PetscErrorCode SNAPSCheckpointSetReal(SNAPSCheckpoint ck, const char name[], PetscReal v)
+{
+  PetscInt i = 0;
+
+  PetscFunctionBegin;
+  PetscCall(AddEntry(ck, name, &i));
+  ck->value[i] = v;
+  PetscFunctionReturn(0);
+}
+
+/* Adds a string. */
+PetscErrorCode SNAPSCheckpointSetString(SNAPSCheckpoint ck, const char name[], const char v[])
+{
+  PetscInt i = 0;
+
+  PetscFunctionBegin;
+  PetscCall(AddEntry(ck, name, &i));
+  ck->rows[i] = -1;
+  PetscCall(PetscStrallocpy(v, &ck->text[i]));
+  PetscFunctionReturn(0);
+}
+
+/* Adds a rows x cols array (copied; only rank 0's array is written). */
+PetscErrorCode SNAPSCheckpointSetArray(SNAPSCheckpoint ck, const char name[], PetscInt rows, PetscInt cols, const PetscReal a[])
+{
+  PetscInt i = 0;
+
+  PetscFunctionBegin;
+  PetscCall(AddEntry(ck, name, &i));
+  ck->rows[i] = rows;
+  ck->cols[i] = cols;
+  if (!ck->rank) {
+    PetscCall(PetscMalloc1(rows * cols, &ck->data[i]));
+    PetscCall(PetscArraycpy(ck->data[i], a, rows * cols));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Write_Rank0(SNAPSCheckpoint ck, const char tmp[])
+{
+  hid_t          h5   = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  PetscCheck(h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the checkpoint file '%s': check the directory exists and is writable", tmp);
+  for (PetscInt i = 0; i < ck->n && !ierr; i++) {
+    if (ck->rows[i] < 0)
+      ierr = SNAHDF5WriteAttributeString(h5, ck->name[i], ck->text[i]);
+    else if (!ck->rows[i])
+      ierr = WriteAttributeReal(h5, ck->name[i], ck->value[i]);
+    else {
+      hsize_t dims[2] = {(hsize_t)ck->rows[i], (hsize_t)ck->cols[i]};
+      ierr            = SNAHDF5WriteArray(h5, ck->name[i], 2, dims, ck->data[i]);
+    }
+  }
+  if (H5Fclose(h5) < 0 && !ierr) ierr = PETSC_ERR_FILE_WRITE;
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSCheckpointWrite - Writes the entries to file atomically (temporary file, then rename), so an
+  interrupted write leaves the previous checkpoint intact. Collective.
+@*/
+PetscErrorCode SNAPSCheckpointWrite(SNAPSCheckpoint ck, const char file[])
+{
+  char           tmp[PETSC_MAX_PATH_LEN];
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSTemporaryName(file, tmp, sizeof(tmp)));
+  if (!ck->rank) {
+    H5E_auto2_t func;
+    void       *data;
+
+    H5Eget_auto2(H5E_DEFAULT, &func, &data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    ierr = Write_Rank0(ck, tmp);
+    H5Eset_auto2(H5E_DEFAULT, func, data);
+    if (!ierr && rename(tmp, file)) ierr = PETSC_ERR_FILE_WRITE;
+    if (ierr) (void)unlink(tmp);
+  }
+  PetscCall(AgreeOnRank0(ck->comm, ierr, "Writing the checkpoint", file));
+  PetscFunctionReturn(0);
+}
+
+/* Opens a checkpoint for the Get functions. Collective. */
+PetscErrorCode SNAPSCheckpointLoad(SNAPSCheckpoint ck, const char file[])
+{
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(ck->file, file, sizeof(ck->file)));
+  if (!ck->rank) {
+    if (access(file, R_OK))
+      ierr = PETSC_ERR_FILE_OPEN;
+    else if (H5Fis_hdf5(file) <= 0 || (ck->h5 = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
+      ierr = PETSC_ERR_FILE_UNEXPECTED;
+  }
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, ck->comm));
+  PetscCheck(ierr != PETSC_ERR_FILE_OPEN, ck->comm, PETSC_ERR_FILE_OPEN, "Cannot read the checkpoint file '%s': it does not exist or is not readable", file);
+  PetscCheck(!ierr, ck->comm, PETSC_ERR_FILE_UNEXPECTED, "The checkpoint file '%s' is not an HDF5 file, or it is truncated or corrupt", file);
+  PetscFunctionReturn(0);
+}
+
+/* Reads a real scalar written by SNAPSCheckpointSetReal(). Collective. */
+PetscErrorCode SNAPSCheckpointGetReal(SNAPSCheckpoint ck, const char name[], PetscReal *v)
+{
+  PetscErrorCode ierr = 0;
+  double         x    = 0;
+
+  PetscFunctionBegin;
+  if (!ck->rank) {
+    hid_t a = H5Aexists(ck->h5, name) > 0 ? H5Aopen(ck->h5, name, H5P_DEFAULT) : -1, sp = a >= 0 ? H5Aget_space(a) : -1;
+    if (a < 0 || H5Sget_simple_extent_npoints(sp) != 1 || H5Aread(a, H5T_NATIVE_DOUBLE, &x) < 0 || !isfinite(x)) ierr = PETSC_ERR_FILE_UNEXPECTED;
+    if (sp >= 0) H5Sclose(sp);
+    if (a >= 0) H5Aclose(a);
+  }
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, ck->comm));
+  PetscCheck(!ierr, ck->comm, PETSC_ERR_FILE_UNEXPECTED, "The checkpoint '%s' has no readable finite value '%s': it is corrupt or from another program", ck->file, name);
+  PetscCallMPI(MPI_Bcast(&x, 1, MPI_DOUBLE, 0, ck->comm));
+  *v = (PetscReal)x;
+  PetscFunctionReturn(0);
+}
+
+/* Reads a string written by SNAPSCheckpointSetString() into v[len]. Collective. */
+PetscErrorCode SNAPSCheckpointGetString(SNAPSCheckpoint ck, const char name[], char v[], size_t len)
+{
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  if (!ck->rank) ierr = SNAHDF5ReadAttributeString(ck->h5, name, v, len);
+  PetscCall(AgreeOnRank0(ck->comm, ierr, "Reading the checkpoint", ck->file));
+  PetscCallMPI(MPI_Bcast(v, (PetscMPIInt)len, MPI_CHAR, 0, ck->comm));
+  PetscFunctionReturn(0);
+}
+
+/* Reads a rows x cols array into a (every rank). Collective. */
+PetscErrorCode SNAPSCheckpointGetArray(SNAPSCheckpoint ck, const char name[], PetscInt rows, PetscInt cols, PetscReal a[])
+{
+  PetscErrorCode ierr = 0;
+  PetscMPIInt    n;
+
+  PetscFunctionBegin;
+  if (!ck->rank) {
+    hsize_t dims[2] = {(hsize_t)rows, (hsize_t)cols};
+    ierr            = SNAHDF5ReadArray(ck->h5, name, 2, dims, a);
+  }
+  PetscCall(AgreeOnRank0(ck->comm, ierr, "Reading the checkpoint", ck->file));
+  PetscCall(PetscMPIIntCast(rows * cols, &n));
+  PetscCallMPI(MPI_Bcast(a, n, MPIU_REAL, 0, ck->comm));
+  PetscFunctionReturn(0);
+}
+
+/* Frees the checkpoint and closes its file. */
+PetscErrorCode SNAPSCheckpointDestroy(SNAPSCheckpoint *ck)
+{
+  PetscFunctionBegin;
+  if (!*ck) PetscFunctionReturn(0);
+  for (PetscInt i = 0; i < (*ck)->n; i++) {
+    PetscCall(PetscFree((*ck)->name[i]));
+    PetscCall(PetscFree((*ck)->data[i]));
+    PetscCall(PetscFree((*ck)->text[i]));
+  }
+  if ((*ck)->h5 >= 0) H5Fclose((*ck)->h5);
+  PetscCall(PetscFree(*ck));
+  PetscFunctionReturn(0);
+}

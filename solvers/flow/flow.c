@@ -1,0 +1,830 @@
+/* The chaotic-flow driver (see flow.h): ensemble, ARKODE IMEX, trajectory, checkpoints, Lyapunov exponent.
+
+   Reproducibility: the run is cut into segments (of -checkpoint_every, or -lyapunov_tau when the Lyapunov
+   exponent is measured). At every segment end each integrator stops exactly there and restarts from its
+   state with the step size it would have tried next, in the uninterrupted run as after a -restart, so a
+   restarted run repeats the uninterrupted one bit for bit (same ranks, FFTW plans made with
+   FFTW_ESTIMATE). */
+#include "flow.h"
+#include <arkode/arkode_arkstep.h>
+#include <nvector/nvector_petsc.h>
+#include <sundials/sundials_linearsolver.h>
+#include <signal.h>
+
+const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
+                           "  -T <t>                    final time (100)\n"
+                           "  -dt_save <dt>             time between saved states (1)\n"
+                           "  -save_start <t>           first saved time (0): skip a transient\n"
+                           "  -ensemble <K>             independent members, seeds seed..seed+K-1 (1)\n"
+                           "  -seed <s>                 seed of the random initial states (1)\n"
+                           "  -trajectory <out.h5>      HDF5 trajectory (time, field, diagnostics); .xmf beside 2-D fields\n"
+                           "  -results <r.json>         JSON report: parameters, ARKODE statistics, mean diagnostics, Lyapunov\n"
+                           "  -ark_rtol <r>, -ark_atol <a>  ARKODE tolerances (1e-6, 1e-9)\n"
+                           "  -ark_fixed_step <h>       fixed step instead of error control (0: adaptive)\n"
+                           "  -ark_order <q>            order of the IMEX ARK method, 2 to 5 (4)\n"
+                           "  -ark_max_steps <n>        steps allowed per segment (1000000)\n"
+                           "  -checkpoint <ck.h5>       checkpoint file, rewritten atomically every -checkpoint_every (T)\n"
+                           "  -restart <ck.h5>          continue an interrupted run from its checkpoint (same options, same ranks)\n"
+                           "  -lyapunov                 leading Lyapunov exponent by two-trajectory renormalisation per member\n"
+                           "  -lyapunov_tau <t>         renormalisation interval (1); -lyapunov_transient <t> spin-up first (100)\n"
+                           "  -lyapunov_eps <e>         separation, relative to the state's norm (1e-7)\n"
+                           "  -progress_every <s>       wall seconds between progress lines (10; 0: every segment)\n"
+                           "  -abort_at <t>             kill the run (SIGKILL) at the first saved time >= t: tests restarts\n";
+
+typedef struct {
+  Vec             y; /* the member's state, also ARKODE's output vector */
+  N_Vector        nv;
+  void           *ark;
+  SUNLinearSolver ls;
+  FlowRun         run;
+  long            counts[5]; /* steps, attempts, explicit and implicit evaluations, error-test failures */
+} FlowMember;
+
+struct _n_FlowRun {
+  MPI_Comm    comm;
+  PetscMPIInt rank, size;
+  char        program[64];
+  PetscReal   T, dt_save, save_start, rtol, atol, hfixed, ckpt_every, tau, transient, eps, progress_every, abort_at;
+  PetscInt    K, seed, order, max_steps;
+  PetscBool   lyapunov;
+  char        trajectory[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], checkpoint[PETSC_MAX_PATH_LEN], restart[PETSC_MAX_PATH_LEN];
+  /* set up by FlowRunSolve */
+  FlowProblem    *pb;
+  SUNContext      sun;
+  PetscInt        k0, k1; /* this rank's members [k0, k1) */
+  PetscInt        npts;   /* grid points of one member */
+  FlowMember     *m, *twin;
+  PetscBool       twins;                 /* the twins exist (after the transient) */
+  PetscReal      *lsum, lstart, d0scale; /* lsum[k]: sum of log(d/d0) of member k (this rank's members only) */
+  PetscInt        next_save;             /* index of the next saved time */
+  MPI_Comm        sun_comm;
+  PetscReal       t, *diag_sum, *diag_sq;
+  PetscInt        nstat;
+  PetscErrorCode  cb_error; /* a PETSc error inside an ARKODE callback */
+  SNAPSTrajectory traj;
+};
+
+/* ---- ARKODE callbacks: PETSc errors are kept and turned into a failed step ---- */
+
+static int RhsExplicit(sunrealtype t, N_Vector y, N_Vector f, void *user)
+{
+  FlowMember *m = (FlowMember *)user;
+
+  m->run->cb_error = m->run->pb->explicit_rhs(m->run->pb->ctx, t, N_VGetVector_Petsc(y), N_VGetVector_Petsc(f));
+  return m->run->cb_error ? -1 : 0;
+}
+
+static int RhsImplicit(sunrealtype t, N_Vector y, N_Vector f, void *user)
+{
+  FlowMember *m = (FlowMember *)user;
+
+  (void)t;
+  m->run->cb_error = m->run->pb->linear_apply(m->run->pb->ctx, N_VGetVector_Petsc(y), N_VGetVector_Petsc(f));
+  return m->run->cb_error ? -1 : 0;
+}
+
+/* The exact solve of the stage equation: L is diagonal in Fourier space, so no iteration and no matrix. */
+static SUNLinearSolver_Type LSGetType(SUNLinearSolver S)
+{
+  (void)S;
+  return SUNLINEARSOLVER_MATRIX_EMBEDDED;
+}
+
+static int LSSolve(SUNLinearSolver S, SUNMatrix A, N_Vector x, N_Vector b, sunrealtype tol)
+{
+  FlowMember *m = (FlowMember *)S->content;
+  sunrealtype gamma;
+
+  (void)A;
+  (void)tol;
+  if (ARKStepGetCurrentGamma(m->ark, &gamma) != ARK_SUCCESS) return -1;
+  m->run->cb_error = m->run->pb->linear_solve(m->run->pb->ctx, gamma, N_VGetVector_Petsc(b), N_VGetVector_Petsc(x));
+  return m->run->cb_error ? -1 : 0;
+}
+
+static int LSFree(SUNLinearSolver S)
+{
+  S->content = NULL;
+  SUNLinSolFreeEmpty(S);
+  return 0;
+}
+
+#define ARKCall(call)                                                                                                                                      \
+  do {                                                                                                                                                     \
+    int _flag = (call);                                                                                                                                    \
+    PetscCheck(_flag >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "SUNDIALS ARKODE: %s failed with flag %d (%s)", #call, _flag, ARKStepGetReturnFlagName(_flag)); \
+  } while (0)
+
+/* ---- options ---- */
+
+PetscErrorCode FlowRunCreate(MPI_Comm comm, const char program[], FlowRun *run)
+{
+  FlowRun r;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&r));
+  r->comm = comm;
+  PetscCallMPI(MPI_Comm_rank(comm, &r->rank));
+  PetscCallMPI(MPI_Comm_size(comm, &r->size));
+  PetscCall(PetscStrncpy(r->program, program, sizeof(r->program)));
+  r->T              = 100;
+  r->dt_save        = 1;
+  r->K              = 1;
+  r->seed           = 1;
+  r->rtol           = 1e-6;
+  r->atol           = 1e-9;
+  r->order          = 4;
+  r->max_steps      = 1000000;
+  r->tau            = 1;
+  r->transient      = 100;
+  r->eps            = 1e-7;
+  r->progress_every = 10;
+  r->abort_at       = PETSC_MAX_REAL;
+  *run              = r;
+  PetscFunctionReturn(0);
+}
+
+/* Checks that option name has a positive finite value. */
+static PetscErrorCode CheckPositive(MPI_Comm comm, const char name[], PetscReal v)
+{
+  PetscFunctionBegin;
+  PetscCheck(v > 0 && v < PETSC_MAX_REAL, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s must be positive and finite, not %g", name, (double)v);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsObject)
+{
+  PetscBool has;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsReal("-T", "Final time", NULL, r->T, &r->T, NULL));
+  PetscCall(PetscOptionsReal("-dt_save", "Time between saved states", NULL, r->dt_save, &r->dt_save, NULL));
+  PetscCall(PetscOptionsReal("-save_start", "First saved time", NULL, r->save_start, &r->save_start, NULL));
+  PetscCall(PetscOptionsBoundedInt("-ensemble", "Independent members", NULL, r->K, &r->K, NULL, 1));
+  PetscCall(PetscOptionsBoundedInt("-seed", "Seed of the random initial states", NULL, r->seed, &r->seed, NULL, 0));
+  PetscCall(PetscOptionsString("-trajectory", "HDF5 trajectory file", NULL, r->trajectory, r->trajectory, sizeof(r->trajectory), NULL));
+  PetscCall(PetscOptionsString("-results", "JSON report", NULL, r->results, r->results, sizeof(r->results), NULL));
+  PetscCall(PetscOptionsReal("-ark_rtol", "ARKODE relative tolerance", NULL, r->rtol, &r->rtol, NULL));
+  PetscCall(PetscOptionsReal("-ark_atol", "ARKODE absolute tolerance", NULL, r->atol, &r->atol, NULL));
+  PetscCall(PetscOptionsReal("-ark_fixed_step", "Fixed step (0: adaptive)", NULL, r->hfixed, &r->hfixed, NULL));
+  PetscCall(PetscOptionsRangeInt("-ark_order", "Order of the IMEX ARK method", NULL, r->order, &r->order, NULL, 2, 5));
+  PetscCall(PetscOptionsBoundedInt("-ark_max_steps", "Steps allowed per segment", NULL, r->max_steps, &r->max_steps, NULL, 1));
+  PetscCall(PetscOptionsString("-checkpoint", "Checkpoint file", NULL, r->checkpoint, r->checkpoint, sizeof(r->checkpoint), NULL));
+  PetscCall(PetscOptionsReal("-checkpoint_every", "Simulated time between checkpoints", NULL, r->ckpt_every, &r->ckpt_every, &has));
+  PetscCall(PetscOptionsString("-restart", "Checkpoint to continue from", NULL, r->restart, r->restart, sizeof(r->restart), NULL));
+  PetscCall(PetscOptionsBool("-lyapunov", "Measure the leading Lyapunov exponent", NULL, r->lyapunov, &r->lyapunov, NULL));
+  PetscCall(PetscOptionsReal("-lyapunov_tau", "Renormalisation interval", NULL, r->tau, &r->tau, NULL));
+  PetscCall(PetscOptionsReal("-lyapunov_transient", "Spin-up before the twins start", NULL, r->transient, &r->transient, NULL));
+  PetscCall(PetscOptionsReal("-lyapunov_eps", "Twin separation relative to the state's norm", NULL, r->eps, &r->eps, NULL));
+  PetscCall(PetscOptionsReal("-progress_every", "Wall seconds between progress lines", NULL, r->progress_every, &r->progress_every, NULL));
+  PetscCall(PetscOptionsReal("-abort_at", "Kill the run at the first saved time >= this (tests restarts)", NULL, r->abort_at, &r->abort_at, NULL));
+  PetscCall(CheckPositive(r->comm, "-T", r->T));
+  PetscCall(CheckPositive(r->comm, "-dt_save", r->dt_save));
+  PetscCall(CheckPositive(r->comm, "-ark_rtol", r->rtol));
+  PetscCall(CheckPositive(r->comm, "-ark_atol", r->atol));
+  PetscCall(CheckPositive(r->comm, "-lyapunov_tau", r->tau));
+  PetscCall(CheckPositive(r->comm, "-lyapunov_eps", r->eps));
+  PetscCheck(r->hfixed >= 0 && r->hfixed < r->T, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ark_fixed_step %g must be 0 (adaptive) or a step below -T %g", (double)r->hfixed, (double)r->T);
+  PetscCheck(r->save_start >= 0 && r->transient >= 0, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-save_start and -lyapunov_transient cannot be negative");
+  PetscCheck(!has || r->checkpoint[0], r->comm, PETSC_ERR_USER_INPUT, "-checkpoint_every %g needs -checkpoint <file>", (double)r->ckpt_every);
+  if (has)
+    PetscCall(CheckPositive(r->comm, "-checkpoint_every", r->ckpt_every));
+  else
+    r->ckpt_every = r->T;
+  if (r->lyapunov) {
+    PetscReal q = r->ckpt_every / r->tau;
+    PetscCheck(!has || PetscAbsReal(q - round(q)) < 1e-9 * q, r->comm, PETSC_ERR_USER_INPUT, "-checkpoint_every %g must be a multiple of -lyapunov_tau %g", (double)r->ckpt_every, (double)r->tau);
+    PetscCheck(r->transient < r->T, r->comm, PETSC_ERR_USER_INPUT, "-lyapunov needs -T %g beyond -lyapunov_transient %g", (double)r->T, (double)r->transient);
+  }
+  PetscCheck(r->K <= PETSC_MAX_INT / 2, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ensemble %" PetscInt_FMT " is too large", r->K);
+  PetscFunctionReturn(0);
+}
+
+/* ---- members ---- */
+
+static PetscErrorCode MemberCreate(FlowRun r, FlowMember *m, PetscReal t)
+{
+  FlowProblem *pb = r->pb;
+
+  PetscFunctionBegin;
+  m->run = r;
+  PetscCall(pb->create_vec(pb->ctx, &m->y));
+  m->nv  = N_VMake_Petsc(m->y, r->sun);
+  m->ark = ARKStepCreate(RhsExplicit, RhsImplicit, t, m->nv, r->sun);
+  PetscCheck(m->nv && m->ark, PETSC_COMM_SELF, PETSC_ERR_LIB, "SUNDIALS could not create the integrator");
+  ARKCall(ARKStepSetUserData(m->ark, m));
+  ARKCall(ARKStepSStolerances(m->ark, r->rtol, r->atol));
+  ARKCall(ARKStepSetOrder(m->ark, (int)r->order));
+  ARKCall(ARKStepSetMaxNumSteps(m->ark, (long)r->max_steps));
+  if (r->hfixed > 0) ARKCall(ARKStepSetFixedStep(m->ark, r->hfixed));
+  m->ls = SUNLinSolNewEmpty(r->sun);
+  PetscCheck(m->ls, PETSC_COMM_SELF, PETSC_ERR_LIB, "SUNDIALS could not create the linear solver");
+  m->ls->content      = m;
+  m->ls->ops->gettype = LSGetType;
+  m->ls->ops->solve   = LSSolve;
+  m->ls->ops->free    = LSFree;
+  ARKCall(ARKStepSetLinearSolver(m->ark, m->ls, NULL));
+  ARKCall(ARKStepSetLinear(m->ark, 0)); /* linearly implicit: one Newton iteration, solved exactly */
+  PetscFunctionReturn(0);
+}
+
+/* Adds the member's ARKODE counters to its totals (they restart at each reset). */
+static PetscErrorCode MemberAddCounts(FlowMember *m)
+{
+  long nst, att, nfe, nfi, netf;
+
+  PetscFunctionBegin;
+  ARKCall(ARKStepGetNumSteps(m->ark, &nst));
+  ARKCall(ARKStepGetNumStepAttempts(m->ark, &att));
+  ARKCall(ARKStepGetNumRhsEvals(m->ark, &nfe, &nfi));
+  ARKCall(ARKStepGetNumErrTestFails(m->ark, &netf));
+  m->counts[0] += nst;
+  m->counts[1] += att;
+  m->counts[2] += nfe;
+  m->counts[3] += nfi;
+  m->counts[4] += netf;
+  PetscFunctionReturn(0);
+}
+
+/* Restarts the member's integrator from the state in m->y at time t with first step h (0: estimate),
+   stopping at tstop. The same call at every segment end and after a -restart keeps runs bit for bit. */
+static PetscErrorCode MemberRestart(FlowMember *m, PetscReal t, PetscReal h, PetscReal tstop)
+{
+  PetscFunctionBegin;
+  PetscCall(MemberAddCounts(m));
+  ARKCall(ARKStepReInit(m->ark, RhsExplicit, RhsImplicit, t, m->nv));
+  ARKCall(ARKStepSetInitStep(m->ark, h));
+  ARKCall(ARKStepSetStopTime(m->ark, tstop));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MemberDestroy(FlowMember *m)
+{
+  PetscFunctionBegin;
+  if (m->ark) ARKStepFree(&m->ark);
+  if (m->ls) SUNLinSolFree(m->ls);
+  if (m->nv) N_VDestroy(m->nv);
+  PetscCall(VecDestroy(&m->y));
+  PetscFunctionReturn(0);
+}
+
+/* Advances the member to tout (<= its stop time); m->y holds the state there. */
+static PetscErrorCode MemberAdvance(FlowRun r, FlowMember *m, PetscReal tout)
+{
+  sunrealtype tret;
+  int         flag;
+
+  PetscFunctionBegin;
+  r->cb_error = 0;
+  flag        = ARKStepEvolve(m->ark, tout, m->nv, &tret, ARK_NORMAL);
+  PetscCall(r->cb_error);
+  PetscCheck(flag >= 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): the solution may have blown up; reduce -ark_rtol or -ark_fixed_step, or raise -N", (double)tout, flag, ARKStepGetReturnFlagName(flag));
+  PetscFunctionReturn(0);
+}
+
+static PetscBool SelfMembers(FlowRun r)
+{
+  return r->pb->member_comm == PETSC_COMM_SELF ? PETSC_TRUE : PETSC_FALSE;
+}
+
+/* ---- gathering members to rank 0 and back ---- */
+
+/* all[K x npts] on rank 0 from the members' vectors (mem: the base or the twins). Collective. */
+static PetscErrorCode GatherStates(FlowRun r, FlowMember *mem, PetscReal all[])
+{
+  PetscFunctionBegin;
+  if (SelfMembers(r)) {
+    PetscMPIInt *counts = NULL, *displs = NULL, n;
+    PetscReal   *buf;
+
+    PetscCall(PetscMPIIntCast((r->k1 - r->k0) * r->npts, &n));
+    PetscCall(PetscMalloc1(PetscMax(1, (r->k1 - r->k0) * r->npts), &buf));
+    for (PetscInt k = r->k0; k < r->k1; k++) {
+      const PetscScalar *y;
+      PetscCall(VecGetArrayRead(mem[k - r->k0].y, &y));
+      PetscCall(PetscArraycpy(buf + (k - r->k0) * r->npts, y, r->npts));
+      PetscCall(VecRestoreArrayRead(mem[k - r->k0].y, &y));
+    }
+    if (!r->rank) {
+      PetscCall(PetscMalloc2(r->size, &counts, r->size, &displs));
+      for (PetscMPIInt p = 0; p < r->size; p++) {
+        PetscInt a = r->K * p / r->size, b = r->K * (p + 1) / r->size;
+        PetscCall(PetscMPIIntCast((b - a) * r->npts, &counts[p]));
+        PetscCall(PetscMPIIntCast(a * r->npts, &displs[p]));
+      }
+    }
+    PetscCallMPI(MPI_Gatherv(buf, n, MPIU_REAL, all, counts, displs, MPIU_REAL, 0, r->comm));
+    PetscCall(PetscFree2(counts, displs));
+    PetscCall(PetscFree(buf));
+  } else {
+    for (PetscInt k = 0; k < r->K; k++) {
+      VecScatter         sc;
+      Vec                z;
+      const PetscScalar *a;
+      PetscCall(VecScatterCreateToZero(mem[k].y, &sc, &z));
+      PetscCall(VecScatterBegin(sc, mem[k].y, z, INSERT_VALUES, SCATTER_FORWARD));
+      PetscCall(VecScatterEnd(sc, mem[k].y, z, INSERT_VALUES, SCATTER_FORWARD));
+      if (!r->rank) {
+        PetscCall(VecGetArrayRead(z, &a));
+        PetscCall(PetscArraycpy(all + k * r->npts, a, r->npts));
+        PetscCall(VecRestoreArrayRead(z, &a));
+      }
+      PetscCall(VecScatterDestroy(&sc));
+      PetscCall(VecDestroy(&z));
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The members' vectors from all[K x npts], present on every rank. */
+static PetscErrorCode ScatterStates(FlowRun r, FlowMember *mem, const PetscReal all[])
+{
+  PetscFunctionBegin;
+  for (PetscInt k = SelfMembers(r) ? r->k0 : 0; k < (SelfMembers(r) ? r->k1 : r->K); k++) {
+    FlowMember  *m = &mem[SelfMembers(r) ? k - r->k0 : k];
+    PetscInt     lo, hi;
+    PetscScalar *y;
+    PetscCall(VecGetOwnershipRange(m->y, &lo, &hi));
+    PetscCall(VecGetArray(m->y, &y));
+    PetscCall(PetscArraycpy(y, all + k * r->npts + lo, hi - lo));
+    PetscCall(VecRestoreArray(m->y, &y));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Per-member rows of nc values (values of this rank's members, or every member's on all ranks) gathered to
+   all[K x nc] on every rank. */
+static PetscErrorCode GatherRows(FlowRun r, PetscInt nc, const PetscReal mine[], PetscReal all[])
+{
+  PetscFunctionBegin;
+  if (SelfMembers(r)) {
+    PetscMPIInt *counts, *displs, n;
+    PetscCall(PetscMalloc2(r->size, &counts, r->size, &displs));
+    for (PetscMPIInt p = 0; p < r->size; p++) {
+      PetscInt a = r->K * p / r->size, b = r->K * (p + 1) / r->size;
+      PetscCall(PetscMPIIntCast((b - a) * nc, &counts[p]));
+      PetscCall(PetscMPIIntCast(a * nc, &displs[p]));
+    }
+    PetscCall(PetscMPIIntCast((r->k1 - r->k0) * nc, &n));
+    PetscCallMPI(MPI_Allgatherv(mine, n, MPIU_REAL, all, counts, displs, MPIU_REAL, r->comm));
+    PetscCall(PetscFree2(counts, displs));
+  } else
+    PetscCall(PetscArraycpy(all, mine, r->K * nc));
+  PetscFunctionReturn(0);
+}
+
+static PetscInt LocalCount(FlowRun r)
+{
+  return SelfMembers(r) ? r->k1 - r->k0 : r->K;
+}
+
+/* ---- saving ---- */
+
+static PetscErrorCode SaveRow(FlowRun r, PetscReal t)
+{
+  PetscInt   nl = LocalCount(r), nd = r->pb->desc.ndiag;
+  PetscReal *field = NULL, *mine, *diag;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(PetscMax(1, nl * nd), &mine, r->K * nd, &diag));
+  for (PetscInt i = 0; i < nl; i++) PetscCall(r->pb->diagnostics(r->pb->ctx, r->m[i].y, mine + i * nd));
+  PetscCall(GatherRows(r, nd, mine, diag));
+  for (PetscInt k = 0; k < r->K; k++)
+    for (PetscInt i = 0; i < nd; i++) {
+      r->diag_sum[i] += diag[k * nd + i];
+      r->diag_sq[i] += diag[k * nd + i] * diag[k * nd + i];
+    }
+  r->nstat += r->K;
+  if (r->traj) {
+    if (!r->rank) PetscCall(PetscMalloc1(r->K * r->npts, &field));
+    PetscCall(GatherStates(r, r->m, field));
+    PetscCall(SNAPSTrajectoryAppend(r->traj, t, field, diag));
+    PetscCall(PetscFree(field));
+  }
+  PetscCall(PetscFree2(mine, diag));
+  if (t >= r->abort_at) {
+    PetscCall(PetscPrintf(r->comm, "%s: -abort_at %g: killing the run at t = %g\n", r->program, (double)r->abort_at, (double)t));
+    (void)raise(SIGKILL);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* ---- checkpoints ---- */
+
+/* Every member's Lyapunov sum, on every rank. */
+static PetscErrorCode GatherLyapunovSums(FlowRun r, PetscReal all[])
+{
+  PetscReal *mine;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(PetscMax(1, LocalCount(r)), &mine));
+  for (PetscInt i = 0; i < LocalCount(r); i++) mine[i] = r->lsum[SelfMembers(r) ? r->k0 + i : i];
+  PetscCall(GatherRows(r, 1, mine, all));
+  PetscCall(PetscFree(mine));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode RunFingerprint(FlowRun r, char fp[], size_t len)
+{
+  char pfp[512] = "";
+
+  PetscFunctionBegin;
+  if (r->pb->fingerprint) PetscCall(r->pb->fingerprint(r->pb->ctx, pfp, sizeof(pfp)));
+  PetscCall(PetscSNPrintf(fp, len, "%s K=%" PetscInt_FMT " seed=%" PetscInt_FMT " dt_save=%.17g save_start=%.17g segment=%.17g lyapunov=%d tau=%.17g transient=%.17g eps=%.17g rtol=%.17g atol=%.17g h=%.17g order=%" PetscInt_FMT " ranks=%d", pfp, r->K, r->seed, (double)r->dt_save, (double)r->save_start, (double)r->ckpt_every, (int)r->lyapunov, (double)r->tau, (double)r->transient, (double)r->eps, (double)r->rtol, (double)r->atol, (double)r->hfixed, r->order, r->size));
+  PetscFunctionReturn(0);
+}
+
+/* Step sizes the members would try next (every rank gets all K). */
+static PetscErrorCode NextSteps(FlowRun r, FlowMember *mem, PetscReal h[])
+{
+  PetscInt   nl = LocalCount(r);
+  PetscReal *mine;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(PetscMax(1, nl), &mine));
+  for (PetscInt i = 0; i < nl; i++) {
+    sunrealtype hc;
+    ARKCall(ARKStepGetCurrentStep(mem[i].ark, &hc));
+    mine[i] = hc;
+  }
+  PetscCall(GatherRows(r, 1, mine, h));
+  PetscCall(PetscFree(mine));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const PetscReal htwin[])
+{
+  SNAPSCheckpoint ck;
+  PetscReal      *all = NULL, *lsum;
+  char            fp[1024];
+
+  PetscFunctionBegin;
+  PetscCall(RunFingerprint(r, fp, sizeof(fp)));
+  PetscCall(SNAPSCheckpointCreate(r->comm, &ck));
+  PetscCall(SNAPSCheckpointSetString(ck, "fingerprint", fp));
+  PetscCall(SNAPSCheckpointSetReal(ck, "t", r->t));
+  PetscCall(SNAPSCheckpointSetReal(ck, "next_save", (PetscReal)r->next_save));
+  PetscCall(SNAPSCheckpointSetReal(ck, "nstat", (PetscReal)r->nstat));
+  PetscCall(SNAPSCheckpointSetArray(ck, "diag_sum", 1, r->pb->desc.ndiag, r->diag_sum));
+  PetscCall(SNAPSCheckpointSetArray(ck, "diag_sq", 1, r->pb->desc.ndiag, r->diag_sq));
+  PetscCall(SNAPSCheckpointSetArray(ck, "h", r->K, 1, hbase));
+  if (!r->rank) PetscCall(PetscMalloc1(r->K * r->npts, &all));
+  PetscCall(GatherStates(r, r->m, all));
+  PetscCall(SNAPSCheckpointSetArray(ck, "state", r->K, r->npts, all));
+  PetscCall(SNAPSCheckpointSetReal(ck, "twins", r->twins));
+  if (r->twins) {
+    PetscCall(GatherStates(r, r->twin, all));
+    PetscCall(SNAPSCheckpointSetArray(ck, "twin_state", r->K, r->npts, all));
+    PetscCall(SNAPSCheckpointSetArray(ck, "twin_h", r->K, 1, htwin));
+    PetscCall(PetscMalloc1(r->K, &lsum));
+    PetscCall(GatherLyapunovSums(r, lsum));
+    PetscCall(SNAPSCheckpointSetArray(ck, "lyapunov_sum", r->K, 1, lsum));
+    PetscCall(PetscFree(lsum));
+    PetscCall(SNAPSCheckpointSetReal(ck, "lyapunov_start", r->lstart));
+    PetscCall(SNAPSCheckpointSetReal(ck, "lyapunov_d0scale", r->d0scale));
+  }
+  PetscCall(PetscFree(all));
+  PetscCall(SNAPSCheckpointWrite(ck, r->checkpoint));
+  PetscCall(SNAPSCheckpointDestroy(&ck));
+  PetscFunctionReturn(0);
+}
+
+/* Restores time, states, steps, counters and Lyapunov sums from -restart; returns the trajectory rows. */
+static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htwin[])
+{
+  SNAPSCheckpoint ck;
+  PetscReal      *all, v;
+  char            fp[1024], fpfile[1024];
+
+  PetscFunctionBegin;
+  PetscCall(RunFingerprint(r, fp, sizeof(fp)));
+  PetscCall(SNAPSCheckpointCreate(r->comm, &ck));
+  PetscCall(SNAPSCheckpointLoad(ck, r->restart));
+  PetscCall(SNAPSCheckpointGetString(ck, "fingerprint", fpfile, sizeof(fpfile)));
+  PetscCheck(!strcmp(fp, fpfile), r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of another run.\n  It was written by: %s\n  This run is:       %s\nRestart with the options (and ranks) of the interrupted run; only -T may change", r->restart, fpfile, fp);
+  PetscCall(SNAPSCheckpointGetReal(ck, "t", &r->t));
+  PetscCheck(r->t < r->T, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is at t = %g, at or past -T %g: nothing to do", r->restart, (double)r->t, (double)r->T);
+  PetscCall(SNAPSCheckpointGetReal(ck, "next_save", &v));
+  r->next_save = (PetscInt)v;
+  PetscCall(SNAPSCheckpointGetReal(ck, "nstat", &v));
+  r->nstat = (PetscInt)v;
+  PetscCall(SNAPSCheckpointGetArray(ck, "diag_sum", 1, r->pb->desc.ndiag, r->diag_sum));
+  PetscCall(SNAPSCheckpointGetArray(ck, "diag_sq", 1, r->pb->desc.ndiag, r->diag_sq));
+  PetscCall(SNAPSCheckpointGetArray(ck, "h", r->K, 1, hbase));
+  PetscCall(PetscMalloc1(r->K * r->npts, &all));
+  PetscCall(SNAPSCheckpointGetArray(ck, "state", r->K, r->npts, all));
+  PetscCall(ScatterStates(r, r->m, all));
+  PetscCall(SNAPSCheckpointGetReal(ck, "twins", &v));
+  r->twins = v != 0 ? PETSC_TRUE : PETSC_FALSE;
+  if (r->twins) {
+    PetscCall(SNAPSCheckpointGetArray(ck, "twin_state", r->K, r->npts, all));
+    PetscCall(ScatterStates(r, r->twin, all));
+    PetscCall(SNAPSCheckpointGetArray(ck, "twin_h", r->K, 1, htwin));
+    PetscCall(SNAPSCheckpointGetArray(ck, "lyapunov_sum", r->K, 1, r->lsum));
+    PetscCall(SNAPSCheckpointGetReal(ck, "lyapunov_start", &r->lstart));
+    PetscCall(SNAPSCheckpointGetReal(ck, "lyapunov_d0scale", &r->d0scale));
+  }
+  PetscCall(PetscFree(all));
+  PetscCall(SNAPSCheckpointDestroy(&ck));
+  PetscFunctionReturn(0);
+}
+
+/* ---- Lyapunov exponent ---- */
+
+/* The twins start as the base states plus a random perturbation of norm eps |y| (the same for every rank
+   layout: drawn from the member's seed). */
+static PetscErrorCode StartTwins(FlowRun r)
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < LocalCount(r); i++) {
+    PetscInt    k = SelfMembers(r) ? r->k0 + i : i;
+    PetscRandom rnd;
+    Vec         p;
+    PetscReal   ny, np;
+    PetscCall(PetscRandomCreate(r->pb->member_comm, &rnd));
+    PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(7919 * (r->seed + 1) + k)));
+    PetscCall(PetscRandomSeed(rnd));
+    PetscCall(VecDuplicate(r->m[i].y, &p));
+    PetscCall(VecSetRandom(p, rnd));
+    PetscCall(VecShift(p, -0.5));
+    PetscCall(VecNorm(r->m[i].y, NORM_2, &ny));
+    PetscCall(VecNorm(p, NORM_2, &np));
+    PetscCall(VecWAXPY(r->twin[i].y, r->eps * ny / np, p, r->m[i].y));
+    r->lsum[k] = 0;
+    PetscCall(VecDestroy(&p));
+    PetscCall(PetscRandomDestroy(&rnd));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* At a renormalisation time: adds log(d/d0) per member and pulls each twin back to distance d0. */
+static PetscErrorCode Renormalise(FlowRun r)
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < LocalCount(r); i++) {
+    PetscInt  k = SelfMembers(r) ? r->k0 + i : i;
+    PetscReal d, ny, d0;
+    PetscCall(VecNorm(r->m[i].y, NORM_2, &ny));
+    PetscCall(VecAXPY(r->twin[i].y, -1.0, r->m[i].y)); /* twin <- twin - base */
+    PetscCall(VecNorm(r->twin[i].y, NORM_2, &d));
+    d0 = r->d0scale;
+    PetscCheck(d > 0 && PetscIsNormalReal(d), PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "Member %" PetscInt_FMT ": the twin trajectory has distance %g from its base: raise -lyapunov_eps", k, (double)d);
+    r->lsum[k] += PetscLogReal(d / d0);
+    PetscCall(VecAYPX(r->twin[i].y, d0 / d, r->m[i].y)); /* twin <- base + (d0/d)(twin - base) */
+  }
+  PetscFunctionReturn(0);
+}
+
+/* ---- the run ---- */
+
+static PetscErrorCode SetupMembers(FlowRun r)
+{
+  PetscInt nl;
+
+  PetscFunctionBegin;
+  if (SelfMembers(r)) {
+    r->k0 = r->K * r->rank / r->size;
+    r->k1 = r->K * (r->rank + 1) / r->size;
+  } else {
+    r->k0 = 0;
+    r->k1 = r->K;
+  }
+  nl = LocalCount(r);
+  PetscCall(PetscCalloc1(PetscMax(1, nl), &r->m));
+  PetscCall(PetscCalloc1(PetscMax(1, nl), &r->twin));
+  for (PetscInt i = 0; i < nl; i++) {
+    PetscCall(MemberCreate(r, &r->m[i], 0));
+    PetscCall(r->pb->initial(r->pb->ctx, SelfMembers(r) ? r->k0 + i : i, r->seed, r->m[i].y));
+    if (r->lyapunov) PetscCall(MemberCreate(r, &r->twin[i], 0));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PrintProgress(FlowRun r, PetscLogDouble wall0, PetscLogDouble *last, PetscBool force)
+{
+  PetscLogDouble now;
+  long           steps = 0, all;
+
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&now));
+  if (!force && now - *last < r->progress_every) PetscFunctionReturn(0);
+  *last = now;
+  for (PetscInt i = 0; i < LocalCount(r); i++) {
+    long nst;
+    ARKCall(ARKStepGetNumSteps(r->m[i].ark, &nst));
+    steps += r->m[i].counts[0] + nst;
+  }
+  if (SelfMembers(r))
+    PetscCallMPI(MPI_Allreduce(&steps, &all, 1, MPI_LONG, MPI_SUM, r->comm));
+  else
+    all = steps;
+  PetscCall(PetscPrintf(r->comm, "%s: t = %g of %g (%.1f%%), %ld steps, wall %.1f s, about %.0f s left\n", r->program, (double)r->t, (double)r->T, (double)(100 * r->t / r->T), all, (double)(now - wall0), (double)((now - wall0) * (r->T - r->t) / PetscMax(r->t, 1e-300) * (r->t > 0))));
+  PetscFunctionReturn(0);
+}
+
+/* Advances every member (and twin) over one segment [r->t, tend], saving the rows that fall in it. */
+static PetscErrorCode AdvanceSegment(FlowRun r, PetscReal tend)
+{
+  PetscReal reached = r->t; /* where the base members' output vectors are */
+
+  PetscFunctionBegin;
+  for (;;) {
+    PetscReal ts = r->save_start + r->next_save * r->dt_save;
+    if (ts > tend * (1 + 1e-14)) break;
+    ts = PetscMin(ts, tend);
+    if (ts > reached) {
+      for (PetscInt i = 0; i < LocalCount(r); i++) PetscCall(MemberAdvance(r, &r->m[i], ts));
+      reached = ts;
+    }
+    PetscCall(SaveRow(r, ts));
+    r->next_save++;
+  }
+  for (PetscInt i = 0; i < LocalCount(r); i++) {
+    if (reached < tend) PetscCall(MemberAdvance(r, &r->m[i], tend)); /* a second call at tend would interpolate */
+    if (r->twins) PetscCall(MemberAdvance(r, &r->twin[i], tend));
+  }
+  r->t = tend;
+  PetscFunctionReturn(0);
+}
+
+/* Restarts every integrator at r->t with the given next steps, stopping at tstop. */
+static PetscErrorCode RestartAll(FlowRun r, const PetscReal hbase[], const PetscReal htwin[], PetscReal tstop)
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < LocalCount(r); i++) {
+    PetscInt k = SelfMembers(r) ? r->k0 + i : i;
+    PetscCall(MemberRestart(&r->m[i], r->t, hbase ? hbase[k] : 0, tstop));
+    if (r->twins) PetscCall(MemberRestart(&r->twin[i], r->t, htwin ? htwin[k] : 0, tstop));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
+{
+  SNAPSReport rep;
+  long        mine[5]  = {0}, all[5];
+  const char *names[5] = {"ark_steps", "ark_step_attempts", "ark_explicit_evals", "ark_implicit_evals", "ark_error_test_fails"};
+  PetscInt    nd       = r->pb->desc.ndiag;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < LocalCount(r); i++) {
+    PetscCall(MemberAddCounts(&r->m[i]));
+    for (int j = 0; j < 5; j++) mine[j] += r->m[i].counts[j];
+  }
+  if (SelfMembers(r))
+    PetscCallMPI(MPI_Allreduce(mine, all, 5, MPI_LONG, MPI_SUM, r->comm));
+  else
+    PetscCall(PetscArraycpy(all, mine, 5));
+  PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members, %.2f s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, (double)wall));
+  for (PetscInt i = 0; i < nd && r->nstat; i++) {
+    PetscReal mean = r->diag_sum[i] / r->nstat, var = PetscMax(0, r->diag_sq[i] / r->nstat - mean * mean);
+    PetscCall(PetscPrintf(r->comm, "%s:   %s mean %.6g std %.6g over %" PetscInt_FMT " saved states\n", r->program, r->pb->desc.diag[i], (double)mean, (double)PetscSqrtReal(var), r->nstat));
+  }
+  if (!r->results[0]) PetscFunctionReturn(0);
+  PetscCall(SNAPSReportCreate(r->comm, &rep));
+  PetscCall(SNAPSReportSetString(rep, "program", r->program));
+  if (r->pb->report) PetscCall(r->pb->report(r->pb->ctx, rep));
+  PetscCall(SNAPSReportSetReal(rep, "T", r->T));
+  PetscCall(SNAPSReportSetReal(rep, "dt_save", r->dt_save));
+  PetscCall(SNAPSReportSetInt(rep, "ensemble", r->K));
+  PetscCall(SNAPSReportSetInt(rep, "seed", r->seed));
+  PetscCall(SNAPSReportSetReal(rep, "ark_rtol", r->rtol));
+  PetscCall(SNAPSReportSetReal(rep, "ark_atol", r->atol));
+  PetscCall(SNAPSReportSetReal(rep, "ark_fixed_step", r->hfixed));
+  PetscCall(SNAPSReportSetInt(rep, "ark_order", r->order));
+  for (int j = 0; j < 5; j++) PetscCall(SNAPSReportSetInt(rep, names[j], (PetscInt)all[j]));
+  PetscCall(SNAPSReportSetReal(rep, "wall_time_s", wall));
+  PetscCall(SNAPSReportSetInt(rep, "saved_states", r->nstat));
+  for (PetscInt i = 0; i < nd && r->nstat; i++) {
+    char      key[64];
+    PetscReal mean = r->diag_sum[i] / r->nstat;
+    PetscCall(PetscSNPrintf(key, sizeof(key), "%s_mean", r->pb->desc.diag[i]));
+    PetscCall(SNAPSReportSetReal(rep, key, mean));
+    PetscCall(PetscSNPrintf(key, sizeof(key), "%s_std", r->pb->desc.diag[i]));
+    PetscCall(SNAPSReportSetReal(rep, key, PetscSqrtReal(PetscMax(0, r->diag_sq[i] / r->nstat - mean * mean))));
+  }
+  if (r->lyapunov) {
+    PetscReal *lam, mean = 0, var = 0, span = r->t - r->lstart;
+    PetscCall(PetscMalloc1(r->K, &lam));
+    for (PetscInt k = 0; k < r->K; k++) mean += (lam[k] = r->lsum[k] / span) / r->K;
+    for (PetscInt k = 0; k < r->K; k++) var += PetscSqr(lam[k] - mean) / PetscMax(1, r->K - 1);
+    PetscCall(SNAPSReportSetReal(rep, "lyapunov_exponent", mean));
+    PetscCall(SNAPSReportSetReal(rep, "lyapunov_stderr", r->K > 1 ? PetscSqrtReal(var / r->K) : (PetscReal)NAN));
+    PetscCall(SNAPSReportSetReal(rep, "lyapunov_time_per_member", span));
+    PetscCall(SNAPSReportSetReal(rep, "lyapunov_tau", r->tau));
+    PetscCall(SNAPSReportSetRealArray(rep, "lyapunov_members", r->K, lam));
+    PetscCall(PetscFree(lam));
+  }
+  PetscCall(SNAPSReportWrite(rep, r->results));
+  PetscCall(SNAPSReportDestroy(&rep));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PrintLyapunov(FlowRun r)
+{
+  PetscReal mean = 0, var = 0, span = r->t - r->lstart;
+
+  PetscFunctionBegin;
+  if (!r->lyapunov) PetscFunctionReturn(0);
+  for (PetscInt k = 0; k < r->K; k++) mean += r->lsum[k] / span / r->K;
+  for (PetscInt k = 0; k < r->K; k++) var += PetscSqr(r->lsum[k] / span - mean) / PetscMax(1, r->K - 1);
+  PetscCall(PetscPrintf(r->comm, "%s: leading Lyapunov exponent %.5f +- %.5f (standard error over %" PetscInt_FMT " members, %g time units each, tau %g)\n", r->program, (double)mean, (double)(r->K > 1 ? PetscSqrtReal(var / r->K) : 0), r->K, (double)span, (double)r->tau));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  FlowRunSolve - Integrates the problem's ensemble from 0 (or the -restart checkpoint) to -T: saves
+  the trajectory, writes checkpoints, measures the Lyapunov exponent, prints progress and the summary,
+  and writes the report. Collective.
+@*/
+PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
+{
+  PetscReal     *hbase, *htwin, seg;
+  PetscLogDouble wall0, last, wall;
+
+  PetscFunctionBegin;
+  r->pb = pb;
+  PetscCall(PetscTime(&wall0));
+  last        = wall0;
+  r->sun_comm = pb->member_comm;
+  PetscCheck(!SUNContext_Create((void *)&r->sun_comm, &r->sun), r->comm, PETSC_ERR_LIB, "SUNDIALS could not create its context");
+  pb->desc.members = r->K;
+  r->npts          = pb->desc.shape[0] * (pb->desc.sdim == 2 ? pb->desc.shape[1] : 1);
+  PetscCall(PetscCalloc4(r->K, &hbase, r->K, &htwin, r->K, &r->lsum, 2 * pb->desc.ndiag + 2, &r->diag_sum));
+  r->diag_sq = r->diag_sum + pb->desc.ndiag + 1;
+  PetscCall(SetupMembers(r));
+  seg = r->lyapunov ? r->tau : r->ckpt_every;
+  if (r->restart[0]) PetscCall(ReadCheckpoint(r, hbase, htwin));
+  if (r->trajectory[0]) {
+    PetscCall(SNAPSTrajectoryOpen(r->comm, r->trajectory, &pb->desc, r->restart[0] ? r->next_save : -1, &r->traj));
+    if (pb->attributes) PetscCall(pb->attributes(pb->ctx, r->traj));
+    PetscCall(SNAPSTrajectorySetAttributeReal(r->traj, "dt_save", r->dt_save));
+    PetscCall(SNAPSTrajectorySetAttributeReal(r->traj, "seed", (PetscReal)r->seed));
+    PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "stepper", "arkode"));
+  }
+  PetscCall(RestartAll(r, r->restart[0] ? hbase : NULL, htwin, PetscMin(r->T, r->t + seg)));
+  while (r->t < r->T * (1 - 1e-14)) {
+    PetscReal tend = PetscMin(r->T, (round(r->t / seg) + 1) * seg); /* segments end on multiples of seg */
+
+    PetscCall(AdvanceSegment(r, tend));
+    if (r->lyapunov && r->twins) PetscCall(Renormalise(r));
+    PetscCall(NextSteps(r, r->m, hbase));
+    if (r->twins) PetscCall(NextSteps(r, r->twin, htwin));
+    if (r->lyapunov && !r->twins && r->t >= r->transient * (1 - 1e-14)) {
+      r->twins  = PETSC_TRUE;
+      r->lstart = r->t;
+      PetscCall(StartTwins(r));
+      /* d0 is one absolute distance for all members: eps times the RMS norm of the states */
+      {
+        PetscReal mine = 0, all = 0;
+        for (PetscInt i = 0; i < LocalCount(r); i++) {
+          PetscReal n;
+          PetscCall(VecNorm(r->m[i].y, NORM_2, &n));
+          mine += n * n;
+        }
+        if (SelfMembers(r))
+          PetscCallMPI(MPI_Allreduce(&mine, &all, 1, MPIU_REAL, MPI_SUM, r->comm));
+        else
+          all = mine;
+        r->d0scale = r->eps * PetscSqrtReal(all / r->K);
+      }
+      PetscCall(Renormalise(r)); /* sets every twin at distance d0 (adds log(d/d0) of the random start, undone below) */
+      for (PetscInt i = 0; i < LocalCount(r); i++) r->lsum[SelfMembers(r) ? r->k0 + i : i] = 0;
+      for (PetscInt k = 0; k < r->K; k++) htwin[k] = hbase[k];
+    }
+    if (r->checkpoint[0] && (r->t >= r->T * (1 - 1e-14) || PetscAbsReal(r->t / r->ckpt_every - round(r->t / r->ckpt_every)) < 1e-9)) PetscCall(WriteCheckpoint(r, hbase, htwin));
+    PetscCall(RestartAll(r, hbase, htwin, PetscMin(r->T, r->t + seg)));
+    PetscCall(PrintProgress(r, wall0, &last, r->progress_every <= 0 ? PETSC_TRUE : PETSC_FALSE));
+  }
+  if (r->lyapunov) {
+    PetscReal *all;
+    PetscCall(PetscMalloc1(r->K, &all));
+    PetscCall(GatherLyapunovSums(r, all));
+    PetscCall(PetscArraycpy(r->lsum, all, r->K));
+    PetscCall(PetscFree(all));
+  }
+  if (r->traj) PetscCall(SNAPSTrajectoryClose(&r->traj));
+  PetscCall(PetscTime(&wall));
+  PetscCall(PrintLyapunov(r));
+  PetscCall(WriteReport(r, wall - wall0));
+  PetscCall(PetscFree4(hbase, htwin, r->lsum, r->diag_sum));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FlowRunDestroy(FlowRun *run)
+{
+  FlowRun r = *run;
+
+  PetscFunctionBegin;
+  if (!r) PetscFunctionReturn(0);
+  for (PetscInt i = 0; r->m && i < LocalCount(r); i++) {
+    PetscCall(MemberDestroy(&r->m[i]));
+    PetscCall(MemberDestroy(&r->twin[i]));
+  }
+  PetscCall(PetscFree(r->m));
+  PetscCall(PetscFree(r->twin));
+  PetscCall(SNAPSTrajectoryDestroy(&r->traj));
+  if (r->sun) SUNContext_Free(&r->sun);
+  PetscCall(PetscFree(*run));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,45 @@
+/* The time-integration driver shared by the chaotic-flow solvers (snaps-ks, snaps-kolmogorov).
+
+   An equation supplies a FlowProblem: its state vectors, initial states, the explicit (nonlinear) right-hand
+   side and the stiff linear part L, which is diagonal in Fourier space so the implicit stage equation
+   (I - gamma L) x = b is solved exactly. The driver owns everything else: the ensemble (members spread
+   over the ranks, or every member on all ranks), SUNDIALS ARKODE's IMEX ARKStep on NVECTOR_PETSC, the
+   saved trajectory, checkpoints and restarts, progress lines, the leading Lyapunov exponent, and the
+   -results report. */
+#pragma once
+
+#include <snaps.h>
+#include <snaps/trajectory.h>
+
+typedef struct {
+  SNAPSTrajectoryDesc desc;        /* equation, field, grid, diagnostics; desc.members is set by the driver */
+  MPI_Comm            member_comm; /* PETSC_COMM_SELF: members spread over the ranks; else each member on it */
+  void               *ctx;
+  /* a state vector on member_comm (required) */
+  PetscErrorCode (*create_vec)(void *, Vec *);
+  /* the initial state of a member from the run's seed (required) */
+  PetscErrorCode (*initial)(void *, PetscInt member, PetscInt seed, Vec);
+  /* f = N(y), the explicit part (required) */
+  PetscErrorCode (*explicit_rhs)(void *, PetscReal t, Vec y, Vec f);
+  /* f = L y, the stiff linear part (required) */
+  PetscErrorCode (*linear_apply)(void *, Vec y, Vec f);
+  /* x = (I - gamma L)^{-1} b (required) */
+  PetscErrorCode (*linear_solve)(void *, PetscReal gamma, Vec b, Vec x);
+  /* desc.ndiag scalar diagnostics of a state, on every rank of member_comm (required) */
+  PetscErrorCode (*diagnostics)(void *, Vec y, PetscReal d[]);
+  /* the equation's parameters as trajectory attributes and report fields, and a string that a checkpoint
+     must match (optional) */
+  PetscErrorCode (*attributes)(void *, SNAPSTrajectory);
+  PetscErrorCode (*report)(void *, SNAPSReport);
+  PetscErrorCode (*fingerprint)(void *, char[], size_t);
+} FlowProblem;
+
+/* Reads the driver's options (-T, -dt_save, -ensemble, -trajectory, -ark_*, -checkpoint*, -restart,
+   -lyapunov*, -results, ...) inside the program's PetscOptionsBegin block. */
+typedef struct _n_FlowRun *FlowRun;
+PetscErrorCode             FlowRunCreate(MPI_Comm, const char program[], FlowRun *);
+PetscErrorCode             FlowRunSetFromOptions(FlowRun, PetscOptionItems *);
+PetscErrorCode             FlowRunSolve(FlowRun, FlowProblem *);
+PetscErrorCode             FlowRunDestroy(FlowRun *);
+/* The help text of the driver's options, for the programs' -help. */
+extern const char FlowRunHelp[];

@@ -1,0 +1,139 @@
+"""Checks of snaps-ks and snaps-kolmogorov against exact solutions and themselves.
+
+usage: check_flows.py CHECK SCRATCH KS KOLMOGOROV MPIEXEC
+checks:
+  ks_linear_decay   a small single Fourier mode decays as exp((q^2 - q^4) t), at N 32 and 64 and two tolerances
+  taylor_green      w = 2 cos x cos y exp(-2 nu t), unforced, at N 16 and 32 and two tolerances
+  restart           a run killed (SIGKILL) after a checkpoint and restarted equals the uninterrupted run bit for
+                    bit (KS: 3 members on 2 ranks; Kolmogorov: 2 ranks); the killed run kept its rows
+  ranks_agree       Kolmogorov on 1 and 2 ranks agree to the time-integration tolerance
+  lyapunov          KS L = 22: a short two-trajectory estimate of the leading exponent is positive and near 0.05
+"""
+import json
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+check, scratch, KS, KOL, MPIEXEC = sys.argv[1:6]
+os.makedirs(scratch, exist_ok=True)
+
+
+def run(cmd, expect_rc=0):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode != expect_rc:
+        sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}, expected {expect_rc}:\n{p.stdout}")
+    return p.stdout
+
+
+def path(name):
+    return os.path.join(scratch, name)
+
+
+def ks_linear_decay():
+    L, m, a = 22.0, 4, 1e-8
+    q = 2 * np.pi * m / L
+    errs = {}
+    for N in (32, 64):
+        for rtol in (1e-5, 1e-9):
+            f = path(f"ks_mode_{N}_{rtol}.h5")
+            run([KS, "-L", str(L), "-N", str(N), "-init", "mode", "-init_mode", str(m), "-init_amplitude", str(a),
+                 "-T", "4", "-dt_save", "1", "-ark_rtol", str(rtol), "-ark_atol", "1e-20", "-trajectory", f])
+            with h5py.File(f) as h:
+                t, u = h["time"][:], h["u"][:, 0, :]
+            x = np.arange(N) * L / N
+            exact = a * np.exp((q * q - q ** 4) * t)[:, None] * np.cos(q * x)[None, :]
+            errs[N, rtol] = np.abs(u - exact).max() / a
+            print(f"N {N} rtol {rtol:g}: max relative error {errs[N, rtol]:.2e}")
+    for N in (32, 64):
+        assert errs[N, 1e-5] < 1e-3, errs
+        assert errs[N, 1e-9] < 1e-6, errs
+        assert errs[N, 1e-9] < 0.1 * errs[N, 1e-5], errs
+
+
+def taylor_green():
+    Re = 10.0
+    errs = {}
+    for N in (16, 32):
+        for rtol in (1e-5, 1e-9):
+            f = path(f"tg_{N}_{rtol}.h5")
+            run([KOL, "-N", str(N), "-Re", str(Re), "-init", "taylor-green", "-forcing_amplitude", "0", "-T", "2",
+                 "-dt_save", "0.5", "-ark_rtol", str(rtol), "-ark_atol", "1e-20", "-trajectory", f])
+            with h5py.File(f) as h:
+                t, w = h["time"][:], h["w"][:, 0]
+                assert os.path.exists(f[:-3] + ".xmf"), "no XDMF beside the 2-D trajectory"
+            g = np.arange(N) * 2 * np.pi / N
+            y, x = np.meshgrid(g, g, indexing="ij")
+            exact = 2 * np.cos(x)[None] * np.cos(y)[None] * np.exp(-2 * t / Re)[:, None, None]
+            errs[N, rtol] = np.abs(w - exact).max() / 2
+            print(f"N {N} rtol {rtol:g}: max relative error {errs[N, rtol]:.2e}")
+    for N in (16, 32):
+        assert errs[N, 1e-5] < 1e-3, errs
+        assert errs[N, 1e-9] < 1e-7, errs
+        assert errs[N, 1e-9] < 0.1 * errs[N, 1e-5], errs
+
+
+def same_files(a, b, names):
+    with h5py.File(a) as fa, h5py.File(b) as fb:
+        for n in names:
+            x, y = fa[n][:], fb[n][:]
+            assert x.shape == y.shape, (n, x.shape, y.shape)
+            assert np.array_equal(x, y), f"{n} differs: max {np.abs(x - y).max():g}"
+            print(f"{n} {x.shape}: identical")
+
+
+def restart():
+    cases = [("ks", [MPIEXEC, "-n", "2", KS, "-ensemble", "3", "-T", "30", "-dt_save", "0.5", "-checkpoint_every", "10"],
+              ["time", "u", "diagnostics/energy", "diagnostics/mean_u"]),
+             ("kol", [MPIEXEC, "-n", "2", KOL, "-N", "32", "-T", "6", "-dt_save", "0.5", "-checkpoint_every", "2"],
+              ["time", "w", "diagnostics/energy", "diagnostics/enstrophy", "diagnostics/energy_input"])]
+    for name, cmd, datasets in cases:
+        full, part = path(f"{name}_full.h5"), path(f"{name}_restarted.h5")
+        tend = float(cmd[cmd.index("-T") + 1])
+        every = float(cmd[cmd.index("-checkpoint_every") + 1])
+        run(cmd + ["-checkpoint", path(f"{name}_ck_full.h5"), "-trajectory", full, "-results", path(f"{name}_full.json")])
+        ck = path(f"{name}_ck.h5")
+        abort = 1.5 * every + 0.5  # mid-segment, after the first checkpoint
+        p = subprocess.run(cmd + ["-checkpoint", ck, "-trajectory", part, "-abort_at", str(abort)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert p.returncode != 0, "the -abort_at run was not killed"
+        partial = os.path.join(os.path.dirname(part), "." + os.path.basename(part) + ".partial")
+        assert not os.path.exists(part) and os.path.exists(partial), "the killed run must leave only its partial file"
+        with h5py.File(partial) as h:
+            kept = h["time"][:]
+        assert kept[-1] >= abort - 1e-12, f"the killed run lost rows it wrote: last saved {kept[-1]}, killed at {abort}"
+        run(cmd + ["-checkpoint", ck, "-trajectory", part, "-restart", ck, "-results", path(f"{name}_restarted.json")])
+        assert not os.path.exists(partial), "the partial file must be renamed at the end"
+        same_files(full, part, datasets)
+        a, b = json.load(open(path(f"{name}_full.json"))), json.load(open(path(f"{name}_restarted.json")))
+        for key in ("energy_mean", "ark_steps"):
+            assert a[key] == b[key], (key, a[key], b[key])
+
+
+def ranks_agree():
+    outs = []
+    for n in (1, 2):
+        f = path(f"kol_ranks_{n}.h5")
+        run([MPIEXEC, "-n", str(n), KOL, "-N", "32", "-T", "2", "-dt_save", "0.5", "-ark_rtol", "1e-10", "-ark_atol", "1e-12",
+             "-trajectory", f])
+        with h5py.File(f) as h:
+            outs.append(h["w"][:])
+    d = np.abs(outs[0] - outs[1]).max() / np.abs(outs[0]).max()
+    print(f"1 vs 2 ranks: max relative difference {d:.2e}")
+    assert d < 1e-8, d
+
+
+def lyapunov():
+    f = path("lyap.json")
+    run([MPIEXEC, "-n", "2", KS, "-L", "22", "-ensemble", "4", "-T", "600", "-lyapunov", "-lyapunov_transient", "100",
+         "-ark_rtol", "1e-5", "-results", f])
+    r = json.load(open(f))
+    lam, se = r["lyapunov_exponent"], r["lyapunov_stderr"]
+    print(f"lambda = {lam:.4f} +- {se:.4f} over {len(r['lyapunov_members'])} members")
+    assert 0.02 < lam < 0.08, r
+
+
+globals()[check]()
+print("PASS", check)

@@ -228,21 +228,25 @@ static PetscErrorCode MemberCreate(FlowRun r, FlowMember *m, PetscReal t)
   PetscFunctionReturn(0);
 }
 
+/* The member's ARKODE counters since its last reset. */
+static PetscErrorCode MemberCurrentCounts(FlowMember *m, long c[5])
+{
+  PetscFunctionBegin;
+  ARKCall(ARKStepGetNumSteps(m->ark, &c[0]));
+  ARKCall(ARKStepGetNumStepAttempts(m->ark, &c[1]));
+  ARKCall(ARKStepGetNumRhsEvals(m->ark, &c[2], &c[3]));
+  ARKCall(ARKStepGetNumErrTestFails(m->ark, &c[4]));
+  PetscFunctionReturn(0);
+}
+
 /* Adds the member's ARKODE counters to its totals (they restart at each reset). */
 static PetscErrorCode MemberAddCounts(FlowMember *m)
 {
-  long nst, att, nfe, nfi, netf;
+  long c[5];
 
   PetscFunctionBegin;
-  ARKCall(ARKStepGetNumSteps(m->ark, &nst));
-  ARKCall(ARKStepGetNumStepAttempts(m->ark, &att));
-  ARKCall(ARKStepGetNumRhsEvals(m->ark, &nfe, &nfi));
-  ARKCall(ARKStepGetNumErrTestFails(m->ark, &netf));
-  m->counts[0] += nst;
-  m->counts[1] += att;
-  m->counts[2] += nfe;
-  m->counts[3] += nfi;
-  m->counts[4] += netf;
+  PetscCall(MemberCurrentCounts(m, c));
+  for (int j = 0; j < 5; j++) m->counts[j] += c[j];
   PetscFunctionReturn(0);
 }
 
@@ -468,6 +472,18 @@ static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const 
   PetscCall(SNAPSCheckpointSetArray(ck, "diag_sum", 1, r->pb->desc.ndiag, r->diag_sum));
   PetscCall(SNAPSCheckpointSetArray(ck, "diag_sq", 1, r->pb->desc.ndiag, r->diag_sq));
   PetscCall(SNAPSCheckpointSetArray(ck, "h", r->K, 1, hbase));
+  {
+    PetscReal *mine, *counts;
+    PetscCall(PetscMalloc2(5 * PetscMax(1, LocalCount(r)), &mine, 5 * r->K, &counts));
+    for (PetscInt i = 0; i < LocalCount(r); i++) {
+      long c[5];
+      PetscCall(MemberCurrentCounts(&r->m[i], c));
+      for (int j = 0; j < 5; j++) mine[5 * i + j] = (PetscReal)(r->m[i].counts[j] + c[j]);
+    }
+    PetscCall(GatherRows(r, 5, mine, counts));
+    PetscCall(SNAPSCheckpointSetArray(ck, "ark_counts", r->K, 5, counts));
+    PetscCall(PetscFree2(mine, counts));
+  }
   if (!r->rank) PetscCall(PetscMalloc1(r->K * r->npts, &all));
   PetscCall(GatherStates(r, r->m, all));
   PetscCall(SNAPSCheckpointSetArray(ck, "state", r->K, r->npts, all));
@@ -511,7 +527,10 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
   PetscCall(SNAPSCheckpointGetArray(ck, "diag_sum", 1, r->pb->desc.ndiag, r->diag_sum));
   PetscCall(SNAPSCheckpointGetArray(ck, "diag_sq", 1, r->pb->desc.ndiag, r->diag_sq));
   PetscCall(SNAPSCheckpointGetArray(ck, "h", r->K, 1, hbase));
-  PetscCall(PetscMalloc1(r->K * r->npts, &all));
+  PetscCall(PetscMalloc1(PetscMax(r->K * r->npts, 5 * r->K), &all));
+  PetscCall(SNAPSCheckpointGetArray(ck, "ark_counts", r->K, 5, all)); /* the totals so far: the report covers the whole run */
+  for (PetscInt i = 0; i < LocalCount(r); i++)
+    for (int j = 0; j < 5; j++) r->m[i].counts[j] = (long)all[5 * (SelfMembers(r) ? r->k0 + i : i) + j];
   PetscCall(SNAPSCheckpointGetArray(ck, "state", r->K, r->npts, all));
   PetscCall(ScatterStates(r, r->m, all));
   PetscCall(SNAPSCheckpointGetReal(ck, "twins", &v));

@@ -8,7 +8,7 @@ packages=(
   petsc-dev libpetsc3.18-dev-examples
   libopenmpi-dev openmpi-bin
   libhdf5-openmpi-dev hdf5-tools
-  libsundials-dev
+  libsundials-dev libfftw3-dev libfftw3-mpi-dev
   libcjson-dev libmatheval-dev
   libopenblas0-serial
   python3 python3-h5py python3-matplotlib python3-numpy

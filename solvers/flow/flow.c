@@ -58,6 +58,8 @@ struct _n_FlowRun {
   PetscReal      *lsum, lstart, d0scale; /* lsum[k]: sum of log(d/d0) of member k (this rank's members only) */
   PetscInt        next_save;             /* index of the next saved time */
   MPI_Comm        sun_comm;
+  PetscLogDouble  wall0, wall_last; /* wall clock at the start and at the last progress line */
+  PetscReal       t_begin;          /* simulated time at the start of this run (0, or the restart's) */
   PetscReal       t, *diag_sum, *diag_sq;
   PetscInt        nstat;
   PetscErrorCode  cb_error; /* a PETSc error inside an ARKODE callback */
@@ -619,25 +621,33 @@ static PetscErrorCode SetupMembers(FlowRun r)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode PrintProgress(FlowRun r, PetscLogDouble wall0, PetscLogDouble *last, PetscBool force)
+/* A progress line when -progress_every wall seconds have passed (rank 0's clock decides, so every rank
+   takes part in the same reductions), or always with force. Collective. */
+static PetscErrorCode PrintProgress(FlowRun r, PetscReal t, PetscBool force)
 {
   PetscLogDouble now;
   long           steps = 0, all;
+  int            due;
 
   PetscFunctionBegin;
   PetscCall(PetscTime(&now));
-  if (!force && now - *last < r->progress_every) PetscFunctionReturn(0);
-  *last = now;
+  due = force || now - r->wall_last >= r->progress_every;
+  PetscCallMPI(MPI_Bcast(&due, 1, MPI_INT, 0, r->comm));
+  if (!due) PetscFunctionReturn(0);
+  r->wall_last = now;
   for (PetscInt i = 0; i < LocalCount(r); i++) {
-    long nst;
-    ARKCall(ARKStepGetNumSteps(r->m[i].ark, &nst));
-    steps += r->m[i].counts[0] + nst;
+    long c[5];
+    PetscCall(MemberCurrentCounts(&r->m[i], c));
+    steps += r->m[i].counts[0] + c[0];
   }
   if (SelfMembers(r))
     PetscCallMPI(MPI_Allreduce(&steps, &all, 1, MPI_LONG, MPI_SUM, r->comm));
   else
     all = steps;
-  PetscCall(PetscPrintf(r->comm, "%s: t = %g of %g (%.1f%%), %ld steps, wall %.1f s, about %.0f s left\n", r->program, (double)r->t, (double)r->T, (double)(100 * r->t / r->T), all, (double)(now - wall0), (double)((now - wall0) * (r->T - r->t) / PetscMax(r->t, 1e-300) * (r->t > 0))));
+  {
+    PetscReal done = t - r->t_begin, rate = done > 0 ? (now - r->wall0) / done : 0;
+    PetscCall(PetscPrintf(r->comm, "%s: t = %g of %g (%.1f%%), %ld steps, wall %.1f s, about %.0f s left\n", r->program, (double)t, (double)r->T, (double)(100 * t / r->T), all, (double)(now - r->wall0), (double)(rate * (r->T - t))));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -657,6 +667,7 @@ static PetscErrorCode AdvanceSegment(FlowRun r, PetscReal tend)
     }
     PetscCall(SaveRow(r, ts));
     r->next_save++;
+    PetscCall(PrintProgress(r, ts, PETSC_FALSE));
   }
   for (PetscInt i = 0; i < LocalCount(r); i++) {
     if (reached < tend) PetscCall(MemberAdvance(r, &r->m[i], tend)); /* a second call at tend would interpolate */
@@ -759,13 +770,13 @@ static PetscErrorCode PrintLyapunov(FlowRun r)
 PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
 {
   PetscReal     *hbase, *htwin, seg;
-  PetscLogDouble wall0, last, wall;
+  PetscLogDouble wall;
 
   PetscFunctionBegin;
   r->pb = pb;
-  PetscCall(PetscTime(&wall0));
-  last        = wall0;
-  r->sun_comm = pb->member_comm;
+  PetscCall(PetscTime(&r->wall0));
+  r->wall_last = r->wall0;
+  r->sun_comm  = pb->member_comm;
   PetscCheck(!SUNContext_Create((void *)&r->sun_comm, &r->sun), r->comm, PETSC_ERR_LIB, "SUNDIALS could not create its context");
   pb->desc.members = r->K;
   r->npts          = pb->desc.shape[0] * (pb->desc.sdim == 2 ? pb->desc.shape[1] : 1);
@@ -774,6 +785,7 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   PetscCall(SetupMembers(r));
   seg = r->lyapunov ? r->tau : r->ckpt_every;
   if (r->restart[0]) PetscCall(ReadCheckpoint(r, hbase, htwin));
+  r->t_begin = r->t;
   if (r->trajectory[0]) {
     PetscCall(SNAPSTrajectoryOpen(r->comm, r->trajectory, &pb->desc, r->restart[0] ? r->next_save : -1, &r->traj));
     if (pb->attributes) PetscCall(pb->attributes(pb->ctx, r->traj));
@@ -813,7 +825,7 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
     }
     if (r->checkpoint[0] && (r->t >= r->T * (1 - 1e-14) || PetscAbsReal(r->t / r->ckpt_every - round(r->t / r->ckpt_every)) < 1e-9)) PetscCall(WriteCheckpoint(r, hbase, htwin));
     PetscCall(RestartAll(r, hbase, htwin, PetscMin(r->T, r->t + seg)));
-    PetscCall(PrintProgress(r, wall0, &last, r->progress_every <= 0 ? PETSC_TRUE : PETSC_FALSE));
+    PetscCall(PrintProgress(r, r->t, r->progress_every <= 0 ? PETSC_TRUE : PETSC_FALSE));
   }
   if (r->lyapunov) {
     PetscReal *all;
@@ -825,7 +837,7 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   if (r->traj) PetscCall(SNAPSTrajectoryClose(&r->traj));
   PetscCall(PetscTime(&wall));
   PetscCall(PrintLyapunov(r));
-  PetscCall(WriteReport(r, wall - wall0));
+  PetscCall(WriteReport(r, wall - r->wall0));
   PetscCall(PetscFree4(hbase, htwin, r->lsum, r->diag_sum));
   PetscFunctionReturn(0);
 }

@@ -7,6 +7,7 @@ checks:
   restart           a run killed (SIGKILL) after a checkpoint and restarted equals the uninterrupted run bit for
                     bit (KS: 3 members on 2 ranks; Kolmogorov: 2 ranks); the killed run kept its rows
   ranks_agree       Kolmogorov on 1 and 2 ranks agree to the time-integration tolerance
+  bad_checkpoint    a checkpoint of another run, a truncated one and one with a damaged state are refused clearly
   lyapunov          KS L = 22: a short two-trajectory estimate of the leading exponent is positive and near 0.05
 """
 import json
@@ -126,6 +127,37 @@ def ranks_agree():
     d = np.abs(outs[0] - outs[1]).max() / np.abs(outs[0]).max()
     print(f"1 vs 2 ranks: max relative difference {d:.2e}")
     assert d < 1e-8, d
+
+
+def expect_error(cmd, pattern):
+    import re
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert p.returncode != 0, f"{' '.join(cmd)} succeeded"
+    assert re.search(pattern, p.stdout), f"no '{pattern}' in:\n{p.stdout}"
+    print(f"refused as expected: {re.search(pattern, p.stdout).group(0)}")
+
+
+def bad_checkpoint():
+    ck = path("ck.h5")
+    base = [KS, "-T", "4", "-checkpoint", ck, "-checkpoint_every", "2"]
+    run(base)
+    expect_error([KS, "-T", "8", "-ensemble", "2", "-restart", ck], r"checkpoint '.*ck.h5' is of another run")
+    expect_error([KOL, "-N", "16", "-T", "8", "-restart", ck], r"checkpoint '.*ck.h5' is of another run")
+    data = open(ck, "rb").read()
+    cut = path("cut.h5")
+    open(cut, "wb").write(data[: len(data) // 2])
+    same = [KS, "-T", "8", "-checkpoint", path("ck2.h5"), "-checkpoint_every", "2"]
+    expect_error(same + ["-restart", cut], r"checkpoint file '.*cut.h5' is not an HDF5 file, or it is truncated or corrupt")
+    bad = path("nan.h5")
+    import shutil as sh
+    sh.copy(ck, bad)
+    with h5py.File(bad, "r+") as h:
+        s = h["state"][:]
+        s[0, 3] = np.nan
+        del h["state"]
+        h["state"] = s
+    expect_error(same + ["-restart", bad], r"'state' contains NaN or Inf")
+    run(same + ["-restart", ck])  # the intact checkpoint restarts with the same options
 
 
 def lyapunov():

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Statistics and plots of a flow trajectory (snaps-ks, snaps-kolmogorov, or a surrogate rollout: one format).
+
+usage: flow_stats.py TRAJECTORY.h5 [--skip T] [--json OUT.json] [--png OUT.png] [--label NAME]
+
+Statistics over the saved times after --skip and over all members:
+  mean, std and PDF of the field (u or w); the energy spectrum (KS: E(k) = <|u_k|^2>/2 per wavenumber;
+  2-D: shell sums of |u_k|^2/2 = |w_k|^2 / (2|k|^2) over integer |k|); the autocorrelation of the field at a
+  point (averaged over points and members) and its integral time (integrated to the first zero crossing);
+  means and standard deviations of the diagnostics (energy, enstrophy, dissipation, energy_input, ...).
+The JSON holds the figures and the curves, so runs (and surrogate rollouts) can be compared.
+"""
+import argparse
+import json
+import os
+
+import h5py
+import numpy as np
+
+
+def spectrum(field, length, sdim):
+    """Energy spectrum averaged over the leading (time x member) axes."""
+    n = field.shape[-1]
+    if sdim == 1:
+        uh = np.fft.rfft(field, axis=-1) / n
+        e = 0.5 * np.mean(np.abs(uh) ** 2, axis=tuple(range(field.ndim - 1)))
+        e[1:] *= 2  # the rfft keeps one of each +-k pair
+        k = 2 * np.pi / length * np.arange(e.size)
+        return k, e
+    wh = np.fft.fft2(field, axes=(-2, -1)) / (n * n)
+    ky = np.fft.fftfreq(n, 1.0 / n)[:, None]
+    kx = np.fft.fftfreq(n, 1.0 / n)[None, :]
+    k2 = kx ** 2 + ky ** 2
+    k2[0, 0] = np.inf
+    dens = np.mean(np.abs(wh) ** 2, axis=tuple(range(field.ndim - 2))) / (2 * k2)
+    shell = np.rint(np.sqrt(kx ** 2 + ky ** 2)).astype(int)
+    e = np.bincount(shell.ravel(), weights=dens.ravel())
+    return np.arange(e.size, dtype=float), e
+
+
+def autocorrelation(field, dt, max_lag):
+    """Normalised autocorrelation of the field at a point, averaged over points and members."""
+    x = field.reshape(field.shape[0], -1)
+    x = x - x.mean(axis=0)
+    var = np.mean(x * x)
+    lags = min(max_lag, x.shape[0] - 1)
+    c = np.array([np.mean(x[: x.shape[0] - l] * x[l:]) / var for l in range(lags + 1)])
+    zero = np.argmax(c <= 0) if np.any(c <= 0) else c.size
+    tau = np.trapz(c[: max(zero, 1)], dx=dt) if zero > 1 else 0.0
+    return np.arange(lags + 1) * dt, c, tau
+
+
+def stats(path, skip):
+    with h5py.File(path, "r") as h:
+        fname = h.attrs["field"].decode() if isinstance(h.attrs["field"], bytes) else str(h.attrs["field"])
+        eq = h.attrs["equation"]
+        eq = eq.decode() if isinstance(eq, bytes) else str(eq)
+        t = h["time"][:]
+        keep = t >= skip - 1e-12
+        if keep.sum() < 3:
+            raise SystemExit(f"{path}: fewer than 3 saved times after --skip {skip}")
+        field = h[fname][keep]
+        diags = {k: h["diagnostics"][k][keep] for k in h["diagnostics"]}
+        length = float(h.attrs["L"]) if "L" in h.attrs else 2 * np.pi
+    sdim = field.ndim - 2
+    dt = float(np.median(np.diff(t[keep])))
+    k, e = spectrum(field, length, sdim)
+    hist, edges = np.histogram(field, bins=80, density=True)
+    lag, c, tau = autocorrelation(field, dt, max_lag=int(200 / dt))
+    out = {
+        "file": os.path.abspath(path), "equation": eq, "field": fname, "members": int(field.shape[1]),
+        "saved_times": int(field.shape[0]), "skip": skip, "dt_save": dt,
+        "field_mean": float(field.mean()), "field_std": float(field.std()),
+        "autocorrelation_time": float(tau),
+        "spectrum_k": k.tolist(), "spectrum_E": e.tolist(),
+        "pdf_edges": edges.tolist(), "pdf": hist.tolist(),
+        "autocorrelation_lag": lag.tolist(), "autocorrelation": c.tolist(),
+    }
+    for name, v in diags.items():
+        out[f"{name}_mean"] = float(v.mean())
+        out[f"{name}_std"] = float(v.std())
+    return out
+
+
+def plot(s, png, label):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(1, 3, figsize=(13, 3.8))
+    k, e = np.array(s["spectrum_k"]), np.array(s["spectrum_E"])
+    ok = (k > 0) & (e > e.max() * 1e-20)  # not the modes the 2/3 rule removes
+    ax[0].loglog(k[ok], e[ok], label=label)
+    ax[0].set_xlabel("wavenumber k")
+    ax[0].set_ylabel("energy spectrum E(k)")
+    edges = np.array(s["pdf_edges"])
+    ax[1].semilogy(0.5 * (edges[1:] + edges[:-1]), np.maximum(s["pdf"], 1e-12), label=label)
+    ax[1].set_xlabel(s["field"])
+    ax[1].set_ylabel("PDF")
+    ax[2].plot(s["autocorrelation_lag"], s["autocorrelation"], label=f"{label}: tau = {s['autocorrelation_time']:.3g}")
+    ax[2].axhline(0, color="k", lw=0.5)
+    ax[2].set_xlabel("lag")
+    ax[2].set_ylabel(f"autocorrelation of {s['field']} at a point")
+    for a in ax:
+        a.legend(fontsize=8)
+    fig.suptitle(f"{s['equation']}: {s['members']} members x {s['saved_times']} saved times after t = {s['skip']:g}; "
+                 f"std {s['field_std']:.4g}")
+    fig.tight_layout()
+    fig.savefig(png, dpi=110)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("trajectory")
+    p.add_argument("--skip", type=float, default=0.0, help="ignore saved times before this (transient)")
+    p.add_argument("--json", help="write the statistics here")
+    p.add_argument("--png", help="plot spectrum, PDF and autocorrelation here")
+    p.add_argument("--label", default="solver")
+    a = p.parse_args()
+    s = stats(a.trajectory, a.skip)
+    print(f"{a.trajectory}: {s['field']} mean {s['field_mean']:.4g} std {s['field_std']:.4g}, autocorrelation time "
+          f"{s['autocorrelation_time']:.4g}, " + ", ".join(f"{k} {v:.4g}" for k, v in s.items() if k.endswith("_mean") and k != "field_mean"))
+    if a.json:
+        tmp = a.json + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(s, f, indent=1)
+        os.replace(tmp, a.json)
+    if a.png:
+        plot(s, a.png, a.label)
+
+
+if __name__ == "__main__":
+    main()

@@ -69,7 +69,7 @@ def stats(path, skip):
     lag, c, tau = autocorrelation(field, dt, max_lag=int(200 / dt))
     out = {
         "file": os.path.abspath(path), "equation": eq, "field": fname, "members": int(field.shape[1]),
-        "saved_times": int(field.shape[0]), "skip": skip, "dt_save": dt,
+        "saved_times": int(field.shape[0]), "skip": skip, "t_first": float(t[keep][0]), "t_last": float(t[keep][-1]), "dt_save": dt,
         "field_mean": float(field.mean()), "field_std": float(field.std()),
         "autocorrelation_time": float(tau),
         "spectrum_k": k.tolist(), "spectrum_E": e.tolist(),
@@ -103,7 +103,7 @@ def plot(s, png, label):
     ax[2].set_ylabel(f"autocorrelation of {s['field']} at a point")
     for a in ax:
         a.legend(fontsize=8)
-    fig.suptitle(f"{s['equation']}: {s['members']} members x {s['saved_times']} saved times after t = {s['skip']:g}; "
+    fig.suptitle(f"{s['equation']}: {s['members']} members x {s['saved_times']} saved times, t in [{s['t_first']:g}, {s['t_last']:g}]; "
                  f"std {s['field_std']:.4g}")
     fig.tight_layout()
     fig.savefig(png, dpi=110)

@@ -226,7 +226,8 @@ static PetscErrorCode MemberCreate(FlowRun r, FlowMember *m, PetscReal t)
   m->ls->ops->solve   = LSSolve;
   m->ls->ops->free    = LSFree;
   ARKCall(ARKStepSetLinearSolver(m->ark, m->ls, NULL));
-  ARKCall(ARKStepSetLinear(m->ark, 0)); /* linearly implicit: one Newton iteration, solved exactly */
+  ARKCall(ARKStepSetLinear(m->ark, 0));               /* linearly implicit: one Newton iteration, solved exactly */
+  ARKCall(ARKStepSetDeduceImplicitRhs(m->ark, SUNTRUE)); /* the exact solve gives L z without another evaluation */
   PetscFunctionReturn(0);
 }
 

@@ -136,6 +136,25 @@ PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *snap)
   PetscFunctionReturn(0);
 }
 
+/* Rank 0: dataset name (U or B) must be N x n float64 rows held in the file, checked before the N
+   vectors of size n are created from the attributes. */
+static PetscErrorCode CheckRows_Rank0(hid_t f, const char file[], const char name[], PetscInt N, PetscInt n)
+{
+  hid_t             dset    = H5Dopen2(f, name, H5P_DEFAULT);
+  hsize_t           dims[2] = {0, 0};
+  int               rank    = -1;
+  SNAHDF5ArrayState state   = SNA_HDF5_ARRAY_UNREADABLE;
+
+  PetscFunctionBegin;
+  if (dset >= 0) state = SNAHDF5InspectArray(dset, 2, &rank, dims);
+  if (dset >= 0) H5Dclose(dset);
+  PetscCheck(state != SNA_HDF5_ARRAY_RANK && (rank == 2 || state == SNA_HDF5_ARRAY_NOT_FLOAT), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s has rank %d; expected 2 (snapshots x vector size)", file, name, rank);
+  PetscCheck(state != SNA_HDF5_ARRAY_NOT_FLOAT && state != SNA_HDF5_ARRAY_UNREADABLE, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s %s", file, name, SNAHDF5ArrayStateText(state));
+  PetscCheck(dims[0] == (hsize_t)N && dims[1] == (hsize_t)n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s is %llu x %llu but the attributes say %" PetscInt_FMT " snapshots of size %" PetscInt_FMT ": corrupt file", file, name, (unsigned long long)dims[0], (unsigned long long)dims[1], N, n);
+  PetscCheck(state == SNA_HDF5_ARRAY_OK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s (%llu x %llu) %s", file, name, (unsigned long long)dims[0], (unsigned long long)dims[1], SNAHDF5ArrayStateText(state));
+  PetscFunctionReturn(0);
+}
+
 /* Rank 0 reads the attributes; the outcome and values are broadcast. */
 static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt sizes[3], char fingerprint[17], PetscBool *hasB)
 {
@@ -165,6 +184,8 @@ static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt 
       if (!ierr) ierr = PetscStrncpy(fingerprint, text, 17);
       buf[3] = H5Lexists(f, "U", H5P_DEFAULT) > 0;
       buf[4] = H5Lexists(f, "B", H5P_DEFAULT) > 0;
+      if (!ierr && buf[3]) ierr = CheckRows_Rank0(f, file, "U", buf[2], buf[0]);
+      if (!ierr && buf[4]) ierr = CheckRows_Rank0(f, file, "B", buf[2], buf[0]);
       H5Gclose(root);
       H5Fclose(f);
     }

@@ -42,16 +42,21 @@ PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm comm, const char file[], PetscInt q
   PetscFunctionReturn(0);
 }
 
-/* Writes one row of dataset name (vector v) at timestep N. */
+/* Writes one row of dataset name (vector v) at timestep N. The viewer names the dataset after the Vec, so
+   the Vec is renamed for the write; its own name is copied first, since PetscObjectSetName() frees the
+   string PetscObjectGetName() returned. */
 static PetscErrorCode WriteRow(SNAPSSnapshots s, const char name[], Vec v)
 {
-  const char *old;
+  const char *cur;
+  char       *old;
 
   PetscFunctionBegin;
-  PetscCall(PetscObjectGetName((PetscObject)v, &old));
+  PetscCall(PetscObjectGetName((PetscObject)v, &cur));
+  PetscCall(PetscStrallocpy(cur, &old));
   PetscCall(PetscObjectSetName((PetscObject)v, name));
   PetscCall(VecView(v, s->viewer));
   PetscCall(PetscObjectSetName((PetscObject)v, old));
+  PetscCall(PetscFree(old));
   PetscFunctionReturn(0);
 }
 

@@ -4,6 +4,7 @@ static const char help[] = "A fit with ranks that hold no samples (N = 1 on 2 ra
                            "any -sna_ option (-sna_type aion -sna_fit_type tao, ...).\n";
 
 #include <snaps.h>
+#include "reldiff.h"
 
 /* Samples [start, end) of a 1-D sequence on [0.1, 0.9] with a smooth target (a damped cosine). */
 static PetscErrorCode MakeData(MPI_Comm comm, PetscInt N, PetscInt start, PetscInt end, Vec *X, Vec *Y)
@@ -64,16 +65,6 @@ static PetscErrorCode FitAndPredict(MPI_Comm comm, Vec X, Vec Y, PetscInt *np, P
   PetscCall(VecDestroy(&G));
   PetscCall(SNADestroy(&sna));
   PetscFunctionReturn(0);
-}
-
-static PetscReal RelDiff(PetscInt n, const PetscReal *a, const PetscReal *b)
-{
-  PetscReal dmax = 0, amax = 0;
-  for (PetscInt i = 0; i < n; i++) {
-    dmax = PetscMax(dmax, PetscAbsReal(a[i] - b[i]));
-    amax = PetscMax(amax, PetscAbsReal(a[i]));
-  }
-  return amax > 0 ? dmax / amax : dmax;
 }
 
 int main(int argc, char **argv)

@@ -76,7 +76,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, results, sizeof(results), &hasresults));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
-  if (helpflg && !hasmodel) { /* the options are printed: stop */
+  if (helpflg) { /* the options are printed: stop before any check or work */
     PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
     PetscCall(PetscFinalize());
     return 0;
@@ -84,6 +84,11 @@ int main(int argc, char **argv)
   PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: the model to evaluate (run with -help for all options)");
   PetscCheck(hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the inputs /X to evaluate at");
   PetscCheck(hasout, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -out <pred.h5>: where to write the predictions");
+  {
+    const char *inopts[2] = {"-model", "-data"}, *ins[2] = {model, data};
+    PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-out", out, 2, inopts, ins));
+    if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 2, inopts, ins));
+  }
 
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
   PetscCall(SNALoad(sna, model));

@@ -36,30 +36,61 @@ PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm comm, const char file[], PetscInt q
   PetscCall(PetscStrncpy(s->fingerprint, fingerprint, sizeof(s->fingerprint)));
   PetscCall(SNAPSTemporaryName(file, s->tmp, sizeof(s->tmp)));
   PetscCallMPI(MPI_Bcast(s->tmp, (PetscMPIInt)sizeof(s->tmp), MPI_CHAR, 0, comm)); /* the name holds rank 0's pid */
-  PetscCall(PetscViewerHDF5Open(comm, s->tmp, FILE_MODE_WRITE, &s->viewer));
+  {
+    PetscErrorCode ierr;
+    PetscMPIInt    rank;
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* the message comes below, after the clean-up */
+    ierr = PetscViewerHDF5Open(comm, s->tmp, FILE_MODE_WRITE, &s->viewer);
+    PetscCall(PetscPopErrorHandler());
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    if (ierr && !rank) (void)unlink(s->tmp); /* a full disk leaves the file, empty */
+    PetscCheck(!ierr, comm, PETSC_ERR_FILE_OPEN, "Cannot create the snapshot file '%s' (temporary '%s'): check the directory exists, is writable and has space", file, s->tmp);
+  }
   PetscCall(PetscViewerHDF5PushTimestepping(s->viewer));
   *snap = s;
   PetscFunctionReturn(0);
 }
 
-/* Writes one row of dataset name (vector v) at timestep N. */
+/* Writes one row of dataset name (vector v) at timestep N. The viewer names the dataset after the Vec, so
+   the Vec is renamed for the write; its own name is copied first, since PetscObjectSetName() frees the
+   string PetscObjectGetName() returned. */
 static PetscErrorCode WriteRow(SNAPSSnapshots s, const char name[], Vec v)
 {
-  const char *old;
+  const char *cur;
+  char       *old;
 
   PetscFunctionBegin;
-  PetscCall(PetscObjectGetName((PetscObject)v, &old));
+  PetscCall(PetscObjectGetName((PetscObject)v, &cur));
+  PetscCall(PetscStrallocpy(cur, &old));
   PetscCall(PetscObjectSetName((PetscObject)v, name));
   PetscCall(VecView(v, s->viewer));
   PetscCall(PetscObjectSetName((PetscObject)v, old));
+  PetscCall(PetscFree(old));
+  PetscFunctionReturn(0);
+}
+
+/* After a failed write: closes and removes the temporary file (rank 0), so the object can only be closed. */
+static PetscErrorCode SnapshotsAbort(SNAPSSnapshots s)
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBegin;
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* closing a file that failed may fail too */
+  (void)PetscViewerHDF5PopTimestepping(s->viewer);
+  (void)PetscViewerDestroy(&s->viewer);
+  PetscCall(PetscPopErrorHandler());
+  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
+  if (!rank) (void)unlink(s->tmp);
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode SNAPSSnapshotsAdd(SNAPSSnapshots s, const PetscReal mu[], Vec u, Vec b)
 {
-  PetscInt n;
+  PetscInt       n;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
+  PetscCheck(s->viewer, s->comm, PETSC_ERR_ARG_WRONGSTATE, "Snapshot file '%s': an earlier write failed", s->file);
   PetscCall(VecGetSize(u, &n));
   if (s->n < 0) {
     s->n    = n;
@@ -76,9 +107,11 @@ PetscErrorCode SNAPSSnapshotsAdd(SNAPSSnapshots s, const PetscReal mu[], Vec u, 
     s->X = X;
   }
   PetscCall(PetscArraycpy(s->X + s->N * s->q, mu, s->q));
-  PetscCall(PetscViewerHDF5SetTimestep(s->viewer, s->N));
-  PetscCall(WriteRow(s, "U", u));
-  if (b) PetscCall(WriteRow(s, "B", b));
+  ierr = PetscViewerHDF5SetTimestep(s->viewer, s->N);
+  if (!ierr) ierr = WriteRow(s, "U", u);
+  if (!ierr && b) ierr = WriteRow(s, "B", b);
+  if (ierr) PetscCall(SnapshotsAbort(s)); /* a full disk, say: no temporary file is left behind */
+  PetscCall(ierr);
   s->N++;
   PetscFunctionReturn(0);
 }

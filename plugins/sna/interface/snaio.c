@@ -347,7 +347,8 @@ static PetscErrorCode SNASave_Local(SNA sna, const char filename[], const char g
   } else {
     PetscCall(SNAPSTemporaryName(filename, tmp, sizeof(tmp)));
     file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the model file '%s' (temporary '%s'): check the directory exists and is writable", filename, tmp);
+    if (file < 0) (void)unlink(tmp); /* on a full disk the file exists, empty, though HDF5 could not write its header */
+    PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the model file '%s' (temporary '%s'): check the directory exists, is writable and has space", filename, tmp);
   }
   lcpl = H5Pcreate(H5P_LINK_CREATE); /* parent groups such as /rhs of /rhs/sna are created as needed */
   H5Pset_create_intermediate_group(lcpl, 1);

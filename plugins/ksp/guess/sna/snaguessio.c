@@ -182,6 +182,7 @@ PetscErrorCode SNAGuessModelWrite(const char filename[], const SNAGuessModelData
     if (file < 0) {
       ierr = PETSC_ERR_FILE_OPEN;
       err  = errno;
+      (void)unlink(tmp); /* on a full disk the file exists, empty, though HDF5 could not write its header */
     }
   }
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));

@@ -436,7 +436,7 @@ int main(int argc, char **argv)
   char        results[PETSC_MAX_PATH_LEN] = "", path_problem[32] = "atom_N1000", *list[8];
   Problem     prob[12];
   SNAPSReport rep;
-  PetscBool   want_atom = PETSC_TRUE, want_atom3 = PETSC_TRUE, want_grid = PETSC_TRUE, want_scattered = PETSC_TRUE, all_met = PETSC_TRUE, has_sizes, has_list;
+  PetscBool   want_atom = PETSC_TRUE, want_atom3 = PETSC_TRUE, want_grid = PETSC_TRUE, want_scattered = PETSC_TRUE, all_met = PETSC_TRUE, has_sizes, has_list, helpflg;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_aion options", NULL);
@@ -464,6 +464,11 @@ int main(int argc, char **argv)
       want_scattered = (PetscBool)(want_scattered || e);
       PetscCall(PetscFree(list[i]));
     }
+  }
+  PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
+  if (helpflg) { /* the options are printed: run nothing */
+    PetscCall(PetscFinalize());
+    return 0;
   }
   PetscCheck(starts >= 1 && max_it >= 1 && sd_max_it >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-starts, -max_it and -sd_max_it must be positive");
   PetscCall(SetMethodOptions(max_it, sd_max_it));

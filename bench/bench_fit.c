@@ -346,7 +346,7 @@ int main(int argc, char **argv)
   char        method[64] = "default", mopts[1024] = "", model[1024] = "", prefix[80], unused[256] = "";
   PetscInt    reps = 5, ntr = MAX_TARGETS, nte = MAX_TARGETS, N, Nt;
   PetscReal   ltr[MAX_TARGETS], lte[MAX_TARGETS];
-  PetscBool   hastrain, hastest, hasresults, hasmopts, hastr, haste, hasmodel;
+  PetscBool   hastrain, hastest, hasresults, hasmopts, hastr, haste, hasmodel, helpflg;
   Vec         X, Y;
   Curve       curve = {0};
   SNAPSReport report;
@@ -364,6 +364,11 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsRealArray("-target_test_mse", "Test MSEs whose time to reach is reported", NULL, lte, &nte, &haste));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscOptionsEnd();
+  PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
+  if (helpflg) { /* the options are printed: fit nothing */
+    PetscCall(PetscFinalize());
+    return 0;
+  }
   PetscCheck(!(hasmopts && !mopts[0]), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-method_options has no value: start the string with a space, -method_options \" -sna_fit_type lm\" (PETSc reads a value starting with - as the next option)");
   PetscCheck(!(hasmodel && !model[0]), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model_options has no value: start the string with a space, -model_options \" -sna_khronos_nodes 32\" (PETSc reads a value starting with - as the next option)");
   if (!hastr) ntr = 0;

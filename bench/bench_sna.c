@@ -396,7 +396,7 @@ int main(int argc, char **argv)
 {
   char        which[16] = "all", results[PETSC_MAX_PATH_LEN] = "";
   PetscInt    N = 1000000, reps = 21, gridn = 512, fitN = 200000, sweeps = 5, fitreps = 5;
-  PetscBool   hasresults, doeval, dogrid, dofit, all;
+  PetscBool   hasresults, doeval, dogrid, dofit, all, helpflg;
   PetscMPIInt size;
   SNAPSReport report;
 
@@ -413,6 +413,11 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsInt("-fit_reps", "Repetitions of (c)", NULL, fitreps, &fitreps, NULL));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscOptionsEnd();
+  PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
+  if (helpflg) { /* the options are printed: measure nothing */
+    PetscCall(PetscFinalize());
+    return 0;
+  }
   PetscCall(PetscStrcmp(which, "all", &all));
   PetscCall(PetscStrcmp(which, "eval", &doeval));
   PetscCall(PetscStrcmp(which, "grid", &dogrid));
@@ -421,6 +426,14 @@ int main(int argc, char **argv)
   if (all) doeval = dogrid = dofit = PETSC_TRUE;
   PetscCheck(!(doeval || dogrid) || size == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "The evaluation benchmarks (a) and (b) are single-core figures: run them on 1 rank, or use -which fit on %d ranks", size);
   PetscCheck(N >= 1 && fitN >= size && reps >= 1 && fitreps >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-n_samples, -reps and -fit_reps must be positive and -fit_samples at least the number of ranks");
+  { /* samples (d inputs, one output, a copy) and the grid (its points and values): refused before they are allocated */
+    char what[128];
+    PetscCall(PetscSNPrintf(what, sizeof(what), "-n_samples %" PetscInt_FMT " and -fit_samples %" PetscInt_FMT, N, fitN));
+    PetscCall(SNAPSCheckMemory(PETSC_COMM_WORLD, 8.0 * (BENCH_D + 2) * ((PetscLogDouble)N + (PetscLogDouble)fitN / size), what));
+    PetscCall(PetscSNPrintf(what, sizeof(what), "-grid_n %" PetscInt_FMT, gridn));
+    PetscCall(SNAPSCheckMemory(PETSC_COMM_WORLD, 8.0 * (BENCH_D + 1) * (PetscLogDouble)gridn * gridn, what));
+    PetscCheck(gridn >= 2, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-grid_n must be at least 2, not %" PetscInt_FMT, gridn);
+  }
 
   PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
   PetscCall(SNAPSReportSetString(report, "program", "bench_sna"));

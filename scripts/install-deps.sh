@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages SNAPS needs, and only those that are missing.
 # Idempotent: a second run installs nothing. Runs apt-get as root, or through sudo.
+# With --fuzz, also clang and its runtime (libFuzzer), which only scripts/run-fuzz.sh needs.
 set -euo pipefail
 
 packages=(
@@ -14,6 +15,9 @@ packages=(
   python3 python3-h5py python3-matplotlib python3-numpy
   gmsh
 )
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -31,9 +31,9 @@ PetscErrorCode SNABSplineCreateUniform(PetscInt k, PetscInt n, PetscReal a, Pets
   PetscCall(PetscMemzero(bs, sizeof(*bs)));
   bs->degree = k;
   bs->n      = n;
-  bs->nknots = n + k + 1;
-  bs->a      = a;
-  bs->b      = b;
+  PetscCall(PetscIntSumError(n, k + 1, &bs->nknots)); /* n near PETSC_MAX_INT would wrap */
+  bs->a = a;
+  bs->b = b;
   PetscCall(PetscMalloc1(bs->nknots, &bs->knots));
   h = (b - a) / (n - k);
   for (PetscInt i = 0; i <= k; i++) {
@@ -220,10 +220,15 @@ PetscErrorCode SNABSplineRefine(const SNABSpline *coarse, SNABSpline *fine, Pets
   nf = nc;
   for (PetscInt s = k; s < nc; s++)
     if (coarse->knots[s] < coarse->knots[s + 1]) nf++;
-  PetscCall(PetscMalloc1(nf + k + 1, &U));
+  {
+    PetscInt nk, nr; /* the fine knots and R, in sizes that must not wrap */
+    PetscCall(PetscIntSumError(nf, k + 1, &nk));
+    PetscCall(PetscMalloc1(nk, &U));
+    if (R) PetscCall(PetscIntMultError(nf, nc, &nr));
+  }
   PetscCall(PetscArraycpy(U, coarse->knots, coarse->nknots));
   if (R) {
-    PetscCall(PetscCalloc1(nf * nc, &A));
+    PetscCall(PetscCalloc1((size_t)nf * nc, &A));
     tail = nf - nc;
     for (PetscInt g = 0; g < nc; g++) A[(tail + g) * nc + g] = 1.0;
   }

@@ -39,7 +39,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, results, sizeof(results), &hasresults));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
-  if (helpflg && !hasdata) { /* print the SNA options too, then stop */
+  if (helpflg) { /* print the SNA options too, then stop before any check or work */
     PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
     PetscCall(SNASetFromOptions(sna));
     PetscCall(SNADestroy(&sna));
@@ -49,6 +49,11 @@ int main(int argc, char **argv)
   }
   PetscCheck(hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the training dataset (run with -help for all options)");
   PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <out.h5>: where to write the fitted model");
+  { /* -init_model may be -model: the model is read whole before it is replaced (a fit continued in place) */
+    const char *inopts[2] = {"-data", "-init_model"}, *ins[2] = {data, hasinit ? init : NULL};
+    PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", model, 1, inopts, ins));
+    if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 2, inopts, ins));
+  }
 
   PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, data, group, &X, &Y));
   PetscCall(VecGetBlockSize(X, &d));

@@ -196,7 +196,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
-  if (helpflg && !hassnap) { /* show the options of both SNAs, then stop */
+  if (helpflg) { /* show the options of both SNAs, then stop before any check or work */
     PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
     PetscCall(SNASetFromOptions(sna));
     PetscCall(SNASetOptionsPrefix(sna, "rhs_"));
@@ -211,6 +211,11 @@ int main(int argc, char **argv)
     PetscInt  T, nrec, kop;
     PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operators needs -model <m.h5>: the model the operators were recorded with");
     PetscCheck(!hassnap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operators and -snapshots do not go together: the records belong to the basis of an existing model, which new snapshots would replace. Build the model first, record, then run snaps-pod -model m.h5 -operators rec.h5");
+    { /* the model is read and extended in place; the records and the report must be other files */
+      const char *inopts[2] = {"-operators", "-model"}, *ins[2] = {opfile, modelfile};
+      PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", modelfile, 1, inopts, ins));
+      if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 2, inopts, ins));
+    }
     PetscCall(PetscTime(&t0));
     PetscCall(SNAGuessModelFitOperator(PETSC_COMM_WORLD, modelfile, opfile, opdegree, &misfit, &T, &nrec, &kop));
     PetscCall(PetscTime(&t1));
@@ -237,6 +242,11 @@ int main(int argc, char **argv)
   }
   PetscCheck(hassnap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -snapshots <s.h5>: the training snapshots (run with -help for all options)");
   PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: where to write the model");
+  {
+    const char *inopts[1] = {"-snapshots"}, *ins[1] = {snapfile};
+    PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", modelfile, 1, inopts, ins));
+    if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 1, inopts, ins));
+  }
   PetscCheck(podtol >= 0 && podtol < 1 && rhstol >= 0 && rhstol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_tol and -rhs_tol must be in [0, 1)");
   PetscCheck(maxk == PETSC_DETERMINE || maxk >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_max_modes must be at least 1, not %" PetscInt_FMT, maxk);
   PetscCheck(maxr >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-rhs_max_modes must be at least 1, not %" PetscInt_FMT, maxr);

@@ -36,6 +36,25 @@ static PetscErrorCode HasTargets(MPI_Comm comm, const char file[], const char gr
   PetscFunctionReturn(0);
 }
 
+/* A model with finite but huge coefficients can overflow: an error naming the first bad sample rather
+   than Inf or NaN written as predictions. */
+static PetscErrorCode CheckFinite(Vec U, PetscInt q, const char model[], const char data[])
+{
+  const PetscScalar *u;
+  PetscInt           n, lo, bad = PETSC_MAX_INT, first;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(U, &n));
+  PetscCall(VecGetOwnershipRange(U, &lo, NULL));
+  PetscCall(VecGetArrayRead(U, &u));
+  for (PetscInt i = 0; i < n && bad == PETSC_MAX_INT; i++)
+    if (PetscIsInfOrNanScalar(u[i])) bad = (lo + i) / q;
+  PetscCall(VecRestoreArrayRead(U, &u));
+  PetscCall(MPIU_Allreduce(&bad, &first, 1, MPIU_INT, MPI_MIN, PetscObjectComm((PetscObject)U)));
+  PetscCheck(first == PETSC_MAX_INT, PetscObjectComm((PetscObject)U), PETSC_ERR_FP, "The predictions of the model '%s' are not finite (Inf or NaN) at sample %" PetscInt_FMT " of '%s': the model's coefficients are too large for double precision, so the file is corrupt or the fit failed. Refit the model (snaps-fit); nothing was written", model, first, data);
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   char        model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], group[256] = "/", xpath[PETSC_MAX_PATH_LEN];
@@ -57,7 +76,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, results, sizeof(results), &hasresults));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
-  if (helpflg && !hasmodel) { /* the options are printed: stop */
+  if (helpflg) { /* the options are printed: stop before any check or work */
     PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
     PetscCall(PetscFinalize());
     return 0;
@@ -65,6 +84,11 @@ int main(int argc, char **argv)
   PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: the model to evaluate (run with -help for all options)");
   PetscCheck(hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the inputs /X to evaluate at");
   PetscCheck(hasout, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -out <pred.h5>: where to write the predictions");
+  {
+    const char *inopts[2] = {"-model", "-data"}, *ins[2] = {model, data};
+    PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-out", out, 2, inopts, ins));
+    if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 2, inopts, ins));
+  }
 
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
   PetscCall(SNALoad(sna, model));
@@ -95,6 +119,7 @@ int main(int argc, char **argv)
   PetscCall(PetscTime(&t0));
   PetscCall(SNAEvaluate(sna, X, U));
   PetscCall(PetscTime(&t1));
+  PetscCall(CheckFinite(U, q, model, data));
   if (Y) {
     PetscReal nrm;
     PetscCall(VecAXPY(Y, -1.0, U));

@@ -7,6 +7,7 @@
    Levenberg-Marquardt). BRGN minimises the data loss with its own regularisation, not lambda. */
 #include <snaps/private/snafitimpl.h>
 #include <petsctao.h>
+#include <snaps/options.h>
 
 typedef struct {
   SNA              sna;
@@ -330,6 +331,12 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
   PetscCall(TaoSetMonitor(tao, SNATaoMonitor, &ctx, NULL));
   PetscCall(TaoSetFromOptions(tao));
   PetscCall(SNATaoCheckType(sna, tao, &needH, &needJ));
+  { /* the dense Hessian (a copy and the Mat) and the rank's Jacobian rows (the same): refused before they grow */
+    const PetscLogDouble P = ctx.P, bytes = 16 * ((needH ? P * P : 0) + (needJ ? (PetscLogDouble)ctx.n * ctx.q * P : 0));
+    char                 what[256];
+    PetscCall(PetscSNPrintf(what, sizeof(what), "-sna_fit_type tao with %s for a model of %" PetscInt_FMT " parameters (sized by -sna_khronos_nodes and -sna_khronos_modes, or -sna_aion_rank and -sna_aion_terms)", needH ? "the dense Hessian" : "the dense Jacobian", ctx.P));
+    PetscCall(SNAPSCheckMemory(comm, bytes, what));
+  }
   if (needH) { /* dense P x P: only for the Newton types that use it */
     PetscCall(PetscMalloc1(ctx.P * ctx.P, &ctx.hess));
     PetscCall(MatCreateDense(comm, nlocal, nlocal, ctx.P, ctx.P, NULL, &H));

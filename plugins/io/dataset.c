@@ -9,6 +9,7 @@
 #endif
 #include <snaps/dataset.h>
 #include <snaps/report.h>
+#include <snaps/private/snaimpl.h>   /* SNAHDF5 array helpers */
 #include <petsc/private/petscimpl.h> /* PetscValid...() argument checks */
 
 #include <hdf5.h>
@@ -231,14 +232,16 @@ static PetscErrorCode RowRange_Private(MPI_Comm comm, PetscInt N, PetscInt *rsta
    If other is not NULL, the dataset must have otherN rows, like the dataset named other. */
 static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hid_t file, const char path[], const char other[], PetscInt otherN, Vec *vec, PetscInt *Nrows, DatasetError *err)
 {
-  H5Handles    h;
-  Vec          v       = NULL;
-  H5T_class_t  cls     = H5T_NO_CLASS;
-  int          ndims   = -1;
-  hsize_t      dims[2] = {0, 0}, start[2], count[2];
-  PetscInt     N, cols, rstart = 0, n = 0, bad, badlocal = PETSC_MAX_INT;
-  PetscScalar *a, dummy = 0;
-  herr_t       status;
+  H5Handles         h;
+  Vec               v   = NULL;
+  H5T_class_t       cls = H5T_NO_CLASS;
+  SNAHDF5ArrayState state;
+  int               corrupt = 0;
+  int               ndims   = -1;
+  hsize_t           dims[2] = {0, 0}, start[2], count[2];
+  PetscInt          N, cols, rstart = 0, n = 0, bad, badlocal = PETSC_MAX_INT;
+  PetscScalar      *a, dummy = 0;
+  herr_t            status;
 
   PetscFunctionBegin;
   *vec = NULL;
@@ -248,11 +251,11 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
   h.type = H5Dget_type(h.dset);
   if (h.type >= 0) cls = H5Tget_class(h.type);
   DatasetCheck(comm, err, &h, &v, cls == H5T_FLOAT, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s is not floating point (it holds %s data); expected float64", filename, path, TypeClassName(cls));
+  state = SNAHDF5InspectArray(h.dset, 2, &ndims, dims); /* shape and storage, before anything is allocated from them */
+  DatasetCheck(comm, err, &h, &v, state != SNA_HDF5_ARRAY_RANK && (ndims == 1 || ndims == 2), PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has rank %d; expected 1 (N) or 2 (N x d)", filename, path, ndims);
+  DatasetCheck(comm, err, &h, &v, state == SNA_HDF5_ARRAY_OK, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s (%llu x %llu) %s", filename, path, (unsigned long long)dims[0], (unsigned long long)(ndims == 2 ? dims[1] : 1), SNAHDF5ArrayStateText(state));
   h.fspace = H5Dget_space(h.dset);
-  if (h.fspace >= 0) ndims = H5Sget_simple_extent_ndims(h.fspace);
-  DatasetCheck(comm, err, &h, &v, ndims == 1 || ndims == 2, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has rank %d; expected 1 (N) or 2 (N x d)", filename, path, ndims);
-  status = H5Sget_simple_extent_dims(h.fspace, dims, NULL);
-  DatasetCheck(comm, err, &h, &v, status >= 0, PETSC_ERR_FILE_READ, "Cannot read the shape of dataset %s in '%s'", path, filename);
+  DatasetCheck(comm, err, &h, &v, h.fspace >= 0, PETSC_ERR_FILE_READ, "Cannot read the shape of dataset %s in '%s'", path, filename);
   if (ndims == 1) dims[1] = 1;
   DatasetCheck(comm, err, &h, &v, dims[0] > 0, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has no rows (N = 0)", filename, path);
   DatasetCheck(comm, err, &h, &v, dims[1] > 0, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has no columns", filename, path);
@@ -288,6 +291,7 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
   DatasetCheck(comm, err, &h, &v, status >= 0 && h.mspace >= 0 && h.dxpl >= 0, PETSC_ERR_LIB, "Cannot select rows of dataset %s in '%s' (HDF5 error)", path, filename);
   PetscCall(VecGetArrayWrite(v, &a));
   status = H5Dread(h.dset, H5T_NATIVE_DOUBLE, h.mspace, h.fspace, h.dxpl, n > 0 ? a : &dummy);
+  if (status < 0) corrupt = SNAHDF5ChecksumFailed();
   if (status >= 0) {
     for (PetscInt i = 0; i < n && badlocal == PETSC_MAX_INT; i++) {
       for (PetscInt j = 0; j < cols; j++) {
@@ -299,6 +303,8 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
     }
   }
   PetscCall(VecRestoreArrayWrite(v, &a));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &corrupt, 1, MPI_INT, MPI_MAX, comm));
+  DatasetCheck(comm, err, &h, &v, !corrupt, PETSC_ERR_FILE_READ, "'%s' dataset %s fails its checksum: the file is corrupt (changed since it was written); restore it from a copy or write it again", filename, path);
   DatasetCheck(comm, err, &h, &v, status >= 0, PETSC_ERR_FILE_READ, "Cannot read dataset %s from '%s' (file truncated or corrupt?)", path, filename);
   PetscCallMPI(MPI_Allreduce(&badlocal, &bad, 1, MPIU_INT, MPI_MIN, comm));
   DatasetCheck(comm, err, &h, &v, bad == PETSC_MAX_INT, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s contains NaN or Inf at row %" PetscInt_FMT " (0-based)", filename, path, bad);
@@ -399,6 +405,7 @@ static PetscErrorCode WriteArray_Private(MPI_Comm comm, const char filename[], h
   PetscScalar        dummy  = 0;
   herr_t             status = 0;
   PetscMPIInt        cmp;
+  hid_t              dcpl;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_compare(PetscObjectComm((PetscObject)v), comm, &cmp));
@@ -421,7 +428,9 @@ static PetscErrorCode WriteArray_Private(MPI_Comm comm, const char filename[], h
   if (h.lcpl < 0 || H5Pset_create_intermediate_group(h.lcpl, 1) < 0) status = -1;
   if (h.dxpl < 0 || H5Pset_dxpl_mpio(h.dxpl, H5FD_MPIO_COLLECTIVE) < 0) status = -1;
   DatasetCheck(comm, err, &h, &none, status >= 0 && h.fspace >= 0, PETSC_ERR_LIB, "Cannot set up dataset %s for '%s' (HDF5 error)", name, filename);
-  h.dset = H5Dcreate2(file, name, H5T_IEEE_F64LE, h.fspace, h.lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  dcpl   = SNAHDF5ArrayCreateProperties(2, dims); /* checksummed chunks */
+  h.dset = dcpl >= 0 ? H5Dcreate2(file, name, H5T_IEEE_F64LE, h.fspace, h.lcpl, dcpl, H5P_DEFAULT) : H5I_INVALID_HID;
+  if (dcpl >= 0) (void)H5Pclose(dcpl);
   DatasetCheck(comm, err, &h, &none, h.dset >= 0, PETSC_ERR_FILE_WRITE, "Cannot create dataset %s in '%s' (invalid name, or it already exists?)", name, filename);
   if (count[0] > 0) {
     status   = H5Sselect_hyperslab(h.fspace, H5S_SELECT_SET, start, NULL, count, NULL);

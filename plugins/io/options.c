@@ -5,6 +5,11 @@
    -get_total_flops, ...), and they are all read by the time registered functions run. An option counts
    as used when any rank used it: the ranks hold the same options but may query different ones. */
 #include <snaps/options.h>
+#include <petsc/private/petscimpl.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
 
 /* What the warning line says after the option's name (and value). */
 static const char OptionsUnusedWhy[] = "was set but never used: misspelt, wrong prefix, or not applicable here";
@@ -106,5 +111,62 @@ PetscErrorCode SNAPSOptionsWarnUnused(MPI_Comm comm)
   if (help || left) PetscFunctionReturn(0);
   if (OptionsWarnComm == MPI_COMM_NULL) PetscCall(PetscRegisterFinalize(OptionsWarnAtFinalize_Private));
   OptionsWarnComm = comm;
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSCheckOutputNotInput - Fails when the output file out (option outopt) is the same file as one of the n
+  inputs ins[] (options inopts[]): writing it would replace, or truncate, an input the run still reads.
+  Files are compared by identity (st_dev and st_ino), not by name, so "./m.h5", "m.h5", a symbolic link to
+  it and a hard link all count. An input or output that does not exist, and a NULL input name, are skipped.
+  Collective: rank 0 looks, every rank returns the same error.
+@*/
+PetscErrorCode SNAPSCheckOutputNotInput(MPI_Comm comm, const char outopt[], const char out[], PetscInt n, const char *const inopts[], const char *const ins[])
+{
+  PetscMPIInt rank;
+  PetscInt    clash = -1;
+  struct stat so, si;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(outopt, 2);
+  PetscValidCharPointer(out, 3);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank && !stat(out, &so))
+    for (PetscInt i = 0; i < n && clash < 0; i++)
+      if (ins[i] && !stat(ins[i], &si) && si.st_dev == so.st_dev && si.st_ino == so.st_ino) clash = i;
+  PetscCallMPI(MPI_Bcast(&clash, 1, MPIU_INT, 0, comm));
+  PetscCheck(clash < 0, comm, PETSC_ERR_USER_INPUT, "%s '%s' is the same file as %s '%s': writing it would destroy the input. Choose another output file", outopt, out, inopts[clash], ins[clash]);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSPhysicalMemory - The machine's physical memory in bytes (sysconf(_SC_PHYS_PAGES) pages of
+  _SC_PAGESIZE bytes), or 0 when the system does not tell. Not collective.
+@*/
+PetscErrorCode SNAPSPhysicalMemory(PetscLogDouble *bytes)
+{
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+  PetscFunctionBegin;
+  PetscValidRealPointer(bytes, 1);
+  *bytes = pages > 0 && size > 0 ? (PetscLogDouble)pages * (PetscLogDouble)size : 0;
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSCheckMemory - Fails when a choice of sizes needs more than the machine's physical memory, so that a
+  runaway option value (-sna_khronos_nodes 2147483647, -error_cells 100000) is an error naming it at once,
+  not an allocation that overflows, swaps or is killed hours later. bytes: the need, computed by the caller
+  in floating point (no overflow); what: the option(s) with their values and what the memory holds.
+  Not collective, but every rank of comm must make the same call with the same need.
+@*/
+PetscErrorCode SNAPSCheckMemory(MPI_Comm comm, PetscLogDouble bytes, const char what[])
+{
+  PetscLogDouble mem;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(what, 3);
+  PetscCall(SNAPSPhysicalMemory(&mem));
+  PetscCheck(!mem || bytes <= mem, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s needs %.3g GB of memory, more than this machine's %.3g GB: choose a smaller value", what, (double)(bytes / 1e9), (double)(mem / 1e9));
   PetscFunctionReturn(0);
 }

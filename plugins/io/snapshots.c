@@ -36,30 +36,61 @@ PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm comm, const char file[], PetscInt q
   PetscCall(PetscStrncpy(s->fingerprint, fingerprint, sizeof(s->fingerprint)));
   PetscCall(SNAPSTemporaryName(file, s->tmp, sizeof(s->tmp)));
   PetscCallMPI(MPI_Bcast(s->tmp, (PetscMPIInt)sizeof(s->tmp), MPI_CHAR, 0, comm)); /* the name holds rank 0's pid */
-  PetscCall(PetscViewerHDF5Open(comm, s->tmp, FILE_MODE_WRITE, &s->viewer));
+  {
+    PetscErrorCode ierr;
+    PetscMPIInt    rank;
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* the message comes below, after the clean-up */
+    ierr = PetscViewerHDF5Open(comm, s->tmp, FILE_MODE_WRITE, &s->viewer);
+    PetscCall(PetscPopErrorHandler());
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    if (ierr && !rank) (void)unlink(s->tmp); /* a full disk leaves the file, empty */
+    PetscCheck(!ierr, comm, PETSC_ERR_FILE_OPEN, "Cannot create the snapshot file '%s' (temporary '%s'): check the directory exists, is writable and has space", file, s->tmp);
+  }
   PetscCall(PetscViewerHDF5PushTimestepping(s->viewer));
   *snap = s;
   PetscFunctionReturn(0);
 }
 
-/* Writes one row of dataset name (vector v) at timestep N. */
+/* Writes one row of dataset name (vector v) at timestep N. The viewer names the dataset after the Vec, so
+   the Vec is renamed for the write; its own name is copied first, since PetscObjectSetName() frees the
+   string PetscObjectGetName() returned. */
 static PetscErrorCode WriteRow(SNAPSSnapshots s, const char name[], Vec v)
 {
-  const char *old;
+  const char *cur;
+  char       *old;
 
   PetscFunctionBegin;
-  PetscCall(PetscObjectGetName((PetscObject)v, &old));
+  PetscCall(PetscObjectGetName((PetscObject)v, &cur));
+  PetscCall(PetscStrallocpy(cur, &old));
   PetscCall(PetscObjectSetName((PetscObject)v, name));
   PetscCall(VecView(v, s->viewer));
   PetscCall(PetscObjectSetName((PetscObject)v, old));
+  PetscCall(PetscFree(old));
+  PetscFunctionReturn(0);
+}
+
+/* After a failed write: closes and removes the temporary file (rank 0), so the object can only be closed. */
+static PetscErrorCode SnapshotsAbort(SNAPSSnapshots s)
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBegin;
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* closing a file that failed may fail too */
+  (void)PetscViewerHDF5PopTimestepping(s->viewer);
+  (void)PetscViewerDestroy(&s->viewer);
+  PetscCall(PetscPopErrorHandler());
+  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
+  if (!rank) (void)unlink(s->tmp);
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode SNAPSSnapshotsAdd(SNAPSSnapshots s, const PetscReal mu[], Vec u, Vec b)
 {
-  PetscInt n;
+  PetscInt       n;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
+  PetscCheck(s->viewer, s->comm, PETSC_ERR_ARG_WRONGSTATE, "Snapshot file '%s': an earlier write failed", s->file);
   PetscCall(VecGetSize(u, &n));
   if (s->n < 0) {
     s->n    = n;
@@ -76,9 +107,11 @@ PetscErrorCode SNAPSSnapshotsAdd(SNAPSSnapshots s, const PetscReal mu[], Vec u, 
     s->X = X;
   }
   PetscCall(PetscArraycpy(s->X + s->N * s->q, mu, s->q));
-  PetscCall(PetscViewerHDF5SetTimestep(s->viewer, s->N));
-  PetscCall(WriteRow(s, "U", u));
-  if (b) PetscCall(WriteRow(s, "B", b));
+  ierr = PetscViewerHDF5SetTimestep(s->viewer, s->N);
+  if (!ierr) ierr = WriteRow(s, "U", u);
+  if (!ierr && b) ierr = WriteRow(s, "B", b);
+  if (ierr) PetscCall(SnapshotsAbort(s)); /* a full disk, say: no temporary file is left behind */
+  PetscCall(ierr);
   s->N++;
   PetscFunctionReturn(0);
 }
@@ -136,6 +169,25 @@ PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *snap)
   PetscFunctionReturn(0);
 }
 
+/* Rank 0: dataset name (U or B) must be N x n float64 rows held in the file, checked before the N
+   vectors of size n are created from the attributes. */
+static PetscErrorCode CheckRows_Rank0(hid_t f, const char file[], const char name[], PetscInt N, PetscInt n)
+{
+  hid_t             dset    = H5Dopen2(f, name, H5P_DEFAULT);
+  hsize_t           dims[2] = {0, 0};
+  int               rank    = -1;
+  SNAHDF5ArrayState state   = SNA_HDF5_ARRAY_UNREADABLE;
+
+  PetscFunctionBegin;
+  if (dset >= 0) state = SNAHDF5InspectArray(dset, 2, &rank, dims);
+  if (dset >= 0) H5Dclose(dset);
+  PetscCheck(state != SNA_HDF5_ARRAY_RANK && (rank == 2 || state == SNA_HDF5_ARRAY_NOT_FLOAT), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s has rank %d; expected 2 (snapshots x vector size)", file, name, rank);
+  PetscCheck(state != SNA_HDF5_ARRAY_NOT_FLOAT && state != SNA_HDF5_ARRAY_UNREADABLE, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s %s", file, name, SNAHDF5ArrayStateText(state));
+  PetscCheck(dims[0] == (hsize_t)N && dims[1] == (hsize_t)n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s is %llu x %llu but the attributes say %" PetscInt_FMT " snapshots of size %" PetscInt_FMT ": corrupt file", file, name, (unsigned long long)dims[0], (unsigned long long)dims[1], N, n);
+  PetscCheck(state == SNA_HDF5_ARRAY_OK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s (%llu x %llu) %s", file, name, (unsigned long long)dims[0], (unsigned long long)dims[1], SNAHDF5ArrayStateText(state));
+  PetscFunctionReturn(0);
+}
+
 /* Rank 0 reads the attributes; the outcome and values are broadcast. */
 static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt sizes[3], char fingerprint[17], PetscBool *hasB)
 {
@@ -165,6 +217,8 @@ static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt 
       if (!ierr) ierr = PetscStrncpy(fingerprint, text, 17);
       buf[3] = H5Lexists(f, "U", H5P_DEFAULT) > 0;
       buf[4] = H5Lexists(f, "B", H5P_DEFAULT) > 0;
+      if (!ierr && buf[3]) ierr = CheckRows_Rank0(f, file, "U", buf[2], buf[0]);
+      if (!ierr && buf[4]) ierr = CheckRows_Rank0(f, file, "B", buf[2], buf[0]);
       H5Gclose(root);
       H5Fclose(f);
     }

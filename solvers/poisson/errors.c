@@ -1,6 +1,7 @@
 /* The error quadrature shared by the methods of snaps-poisson (see errors.h). */
 #include "errors.h"
 #include <petscdt.h>
+#include <snaps/options.h>
 
 PetscErrorCode PoissonErrorsGetOptions(MPI_Comm comm, PetscInt dim, PetscInt *cells, PetscInt *order)
 {
@@ -18,6 +19,13 @@ PetscErrorCode PoissonErrorsGetOptions(MPI_Comm comm, PetscInt dim, PetscInt *ce
   PetscOptionsEnd();
   PetscCheck(*cells >= 1, comm, PETSC_ERR_USER_INPUT, "-error_cells must be at least 1, not %" PetscInt_FMT, *cells);
   PetscCheck(*order >= 1 && *order <= 32, comm, PETSC_ERR_USER_INPUT, "-error_order must be between 1 and 32, not %" PetscInt_FMT, *order);
+  { /* the grid counts its cells in a PetscInt, and a batch holds at least one cell's points: refuse before any solve */
+    const PetscLogDouble ncells = PetscPowRealInt((PetscReal)*cells, dim), npc = PetscPowRealInt((PetscReal)*order, dim);
+    char                 what[256];
+    PetscCheck(ncells < PETSC_MAX_INT, comm, PETSC_ERR_USER_INPUT, "-error_cells %" PetscInt_FMT " in %" PetscInt_FMT "-D makes %.3g error-quadrature cells, more than the %d the grid can count: choose at most %" PetscInt_FMT, *cells, dim, (double)ncells, PETSC_MAX_INT, (PetscInt)PetscFloorReal(PetscPowReal((PetscReal)PETSC_MAX_INT, 1.0 / dim)));
+    PetscCall(PetscSNPrintf(what, sizeof(what), "-error_order %" PetscInt_FMT " in %" PetscInt_FMT "-D (%.3g quadrature points per cell)", *order, dim, (double)npc));
+    PetscCall(SNAPSCheckMemory(comm, 8 * (2 * dim + 2) * PetscMax(65536, npc), what));
+  }
   PetscFunctionReturn(0);
 }
 

@@ -6,6 +6,7 @@
 #include <petscsnes.h>
 #include <petscviewerhdf5.h>
 #include <petscsf.h>
+#include <snaps/options.h>
 
 /* The manufactured solution seen by the pointwise functions, which get no user context in PETSc 3.18:
    one FEM problem per process at a time. */
@@ -45,28 +46,23 @@ static PetscErrorCode exact_u(PetscInt dim, PetscReal time, const PetscReal x[],
 }
 #pragma GCC diagnostic pop
 
-PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonFEM *fem)
+/* Mesh, field, boundary conditions and the configured solver (SNES of type ksponly): everything but the solve. */
+static PetscErrorCode PoissonFEMSetUp(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonFEM *fem, SNES *snesout)
 {
-  DM                  dm;
-  PetscDS             ds;
-  DMLabel             label;
-  SNES                snes;
-  KSP                 ksp;
-  PC                  pc;
-  PetscInt            cStart, cEnd, ncells, edim;
-  const PetscInt      id = 1;
-  PetscLogDouble      t0, t1, t2;
-  PetscReal           times[2];
-  SNESConvergedReason sreason;
-  KSPConvergedReason  kreason;
+  DM             dm;
+  PetscDS        ds;
+  DMLabel        label;
+  SNES           snes;
+  KSP            ksp;
+  PC             pc;
+  PetscInt       cStart, cEnd, ncells, edim;
+  const PetscInt id = 1;
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(fem, sizeof(*fem)));
   PetscCall(PoissonExactGetInfo(exact, &edim, NULL));
   PetscCheck(edim == dim, comm, PETSC_ERR_ARG_INCOMP, "The exact solution is %" PetscInt_FMT "-D but the problem is %" PetscInt_FMT "-D", edim, dim);
   PetscCheck(!fem_exact, comm, PETSC_ERR_ORDER, "Only one FEM problem per process at a time");
-  PetscCallMPI(MPI_Barrier(comm));
-  PetscCall(PetscTime(&t0));
   PetscCall(PoissonMeshCreateSerial(comm, "snaps-poisson", dim, a, b, 16, fem->mesh, sizeof(fem->mesh), fem->faces, &dm));
   PetscCall(DMSetFromOptions(dm)); /* distributes (-dm_distribute, default on), refines, ... */
   PetscCall(DMViewFromOptions(dm, NULL, "-dm_view"));
@@ -97,6 +93,25 @@ PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, 
   PetscCall(PCSetType(pc, PCGAMG));
   PetscCall(KSPSetTolerances(ksp, 1e-12, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
   PetscCall(SNESSetFromOptions(snes));
+  fem->dm  = dm;
+  *snesout = snes;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonFEM *fem)
+{
+  SNES                snes;
+  KSP                 ksp;
+  PetscLogDouble      t0, t1, t2;
+  PetscReal           times[2];
+  SNESConvergedReason sreason;
+  KSPConvergedReason  kreason;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Barrier(comm));
+  PetscCall(PetscTime(&t0));
+  PetscCall(PoissonFEMSetUp(comm, exact, dim, a, b, fem, &snes));
+  PetscCall(SNESGetKSP(snes, &ksp));
   PetscCallMPI(MPI_Barrier(comm));
   PetscCall(PetscTime(&t1));
   PetscCall(SNESSolve(snes, NULL, fem->u));
@@ -111,7 +126,18 @@ PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, 
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, times, 2, MPIU_REAL, MPIU_MAX, comm));
   fem->setup_time = times[0];
   fem->solve_time = times[1];
-  fem->dm         = dm;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonFEMViewOptions(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b)
+{
+  PoissonFEM fem;
+  SNES       snes;
+
+  PetscFunctionBegin;
+  PetscCall(PoissonFEMSetUp(comm, exact, dim, a, b, &fem, &snes));
+  PetscCall(SNESDestroy(&snes));
+  PetscCall(PoissonFEMDestroy(&fem));
   PetscFunctionReturn(0);
 }
 
@@ -142,6 +168,12 @@ PetscErrorCode PoissonFEMComputeErrors(PoissonFEM *fem, PoissonExact exact, Pets
     PetscInt fmin = PETSC_MAX_INT;
     for (PetscInt d = 0; d < dim; d++) fmin = PetscMin(fmin, fem->faces[d] > 0 ? fem->faces[d] : PETSC_MAX_INT);
     if (fmin < PETSC_MAX_INT) nsub = (cells + fmin - 1) / fmin;
+    { /* the cell quadrature's points with their Jacobians and tabulation: the mesh's coarsest direction decides */
+      const PetscLogDouble nq = PetscPowRealInt((PetscReal)(nsub * order), dim);
+      char                 what[256];
+      PetscCall(PetscSNPrintf(what, sizeof(what), "-error_cells %" PetscInt_FMT " with -error_order %" PetscInt_FMT " on a mesh of %" PetscInt_FMT " cells per direction (%.3g quadrature points per FEM cell)", cells, order, fmin, (double)nq));
+      PetscCall(SNAPSCheckMemory(comm, 8 * nq * (2 * dim * dim + 3 * dim + 4 + (fem->degree + 1) * PetscPowRealInt(1.0 + fem->degree, dim - 1) * (1 + dim)), what));
+    }
     PetscCall(PoissonErrorsCreateCellQuadrature(dim, nsub, order, &quad));
   }
   PetscCall(PetscQuadratureGetData(quad, NULL, NULL, &Nq, &qpoints, NULL));

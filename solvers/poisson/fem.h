@@ -26,6 +26,9 @@ typedef struct {
    fem (the pointwise source reads it through a file-scope pointer: one FEM problem per process at a
    time). Collective. */
 PETSC_EXTERN PetscErrorCode PoissonFEMSolve(MPI_Comm, PoissonExact, PetscInt, PetscReal, PetscReal, PoissonFEM *);
+/* For -help: sets up the mesh, the field and the solver, so that their options are read (and printed), then
+   frees them without solving. */
+PETSC_EXTERN PetscErrorCode PoissonFEMViewOptions(MPI_Comm, PoissonExact, PetscInt, PetscReal, PetscReal);
 /* Squared L2 and H1-seminorm errors of the solution by the shared quadrature (errors.h): composite
    Gauss with order points per direction on every mesh cell split into ceil(cells / box cells per
    direction) sub-cells per direction; simplices use one Stroud conical rule of degree + order points per

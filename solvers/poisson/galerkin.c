@@ -2,6 +2,7 @@
 #include "galerkin.h"
 #include "errors.h"
 #include <snaps/dataset.h>
+#include <snaps/options.h>
 #include <hdf5.h>
 #include <petscblaslapack.h>
 #include <petsctime.h>
@@ -1073,6 +1074,11 @@ PetscErrorCode PoissonKhronosViewSolution(PoissonKhronos *kh, const char file[],
   PetscFunctionBegin;
   PetscCheck(d == 2 || d == 3, kh->comm, PETSC_ERR_SUP, "-view_solution writes 2-D and 3-D grids for ParaView, not %" PetscInt_FMT "-D: save the solution with -model u.h5 and evaluate it with snaps-predict instead", d);
   PetscCheck(npoints >= 2, kh->comm, PETSC_ERR_USER_INPUT, "-khronos_view_points must be at least 2, not %" PetscInt_FMT, npoints);
+  { /* the grid's points, values and the copy written: refused before N = npoints^d can wrap */
+    char what[128];
+    PetscCall(PetscSNPrintf(what, sizeof(what), "-khronos_view_points %" PetscInt_FMT " in %" PetscInt_FMT "-D", npoints, kh->dim));
+    PetscCall(SNAPSCheckMemory(kh->comm, 8.0 * (kh->dim + 3) * PetscPowRealInt((PetscReal)npoints, kh->dim), what));
+  }
   for (PetscInt p = 0; p < d; p++) {
     n[p] = npoints;
     N *= npoints;

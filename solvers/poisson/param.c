@@ -131,6 +131,42 @@ static PetscErrorCode BatchPrediction(PoissonParam *pp, KSP ksp, PetscInt N, con
   PetscFunctionReturn(0);
 }
 
+/* For -help: builds the problem (q parameters) and configures the solver, so that their options are read and
+   printed, without solving. */
+static PetscErrorCode ViewSolverOptions(PetscInt dim, PetscReal a, PetscReal b, const char kappa[], const char source[], PetscInt q)
+{
+  PoissonParam pp;
+  KSP          ksp;
+
+  PetscFunctionBegin;
+  PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, a, b, kappa, source, q, &pp));
+  PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
+  PetscCall(KSPSetOperators(ksp, pp.A, pp.A));
+  PetscCall(KSPSetFromOptions(ksp));
+  PetscCall(KSPDestroy(&ksp));
+  PetscCall(PoissonParamDestroy(&pp));
+  PetscFunctionReturn(0);
+}
+
+/* The outputs (NULL when not asked for) must not be one of the files read: the samples, the mesh, the model of
+   -ksp_guess_type sna. */
+static PetscErrorCode CheckOutputs(const char samples[], const char snapshots[], const char results[])
+{
+  char        mesh[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "";
+  PetscBool   hasmesh, hasmodel;
+  const char *outopts[2] = {"-snapshots", "-results"}, *outs[2] = {snapshots, results};
+  const char *inopts[3] = {"-samples", "-dm_plex_filename", "-ksp_guess_sna_model"}, *ins[3] = {samples, mesh, model};
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-dm_plex_filename", mesh, sizeof(mesh), &hasmesh));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_sna_model", model, sizeof(model), &hasmodel));
+  if (!hasmesh) ins[1] = NULL;
+  if (!hasmodel) ins[2] = NULL;
+  for (PetscInt i = 0; i < 2; i++)
+    if (outs[i]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], 3, inopts, ins));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   char           kappa[PETSC_MAX_PATH_LEN] = "1", source[PETSC_MAX_PATH_LEN] = "1", snapfile[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
@@ -165,12 +201,13 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsInt("-batch_repeat", "With -ksp_guess_type sna: batches of surrogate-alone predictions of all fields (0: none)", "SNAGuessPredictFields", batch_reps, &batch_reps, NULL));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
-  if (helpflg && !hasparams && !hassamples) { /* the options are printed (with -params, also the mesh and solver ones): stop */
-    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
+  if (helpflg) { /* the mesh, element and solver options too (one parameter unless -params says more), then stop */
+    PetscCall(ViewSolverOptions(dim, a, b, kappa, source, hasparams ? np : 1));
     PetscCall(PetscFinalize());
     return 0;
   }
-  PetscCheck(batch_reps >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat must be 0 or more, not %" PetscInt_FMT, batch_reps);
+  PetscCheck(batch_reps >= 0 && batch_reps <= 1000000, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat must be 0 to 1000000, not %" PetscInt_FMT, batch_reps);
+  PetscCall(CheckOutputs(hassamples ? samplefile : NULL, hassnap ? snapfile : NULL, hasresults ? results : NULL));
   PetscCall(ReadSamples(PETSC_COMM_WORLD, hasparams ? params : NULL, np, hassamples ? samplefile : NULL, &N, &q, &X));
   PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, a, b, kappa, source, q, &pp));
 

@@ -117,12 +117,27 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
   PetscFunctionReturn(0);
 }
 
+/* The output files (NULL when not asked for) must not be the mesh file that is read. */
+static PetscErrorCode CheckOutputs(const char results[], const char view[], const char model[])
+{
+  char        mesh[PETSC_MAX_PATH_LEN] = "";
+  PetscBool   hasmesh;
+  const char *outopts[3] = {"-results", "-view_solution", "-model"}, *outs[3] = {results, view, model}, *inopts[1] = {"-dm_plex_filename"}, *ins[1] = {mesh};
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-dm_plex_filename", mesh, sizeof(mesh), &hasmesh));
+  if (!hasmesh) PetscFunctionReturn(0);
+  for (PetscInt i = 0; i < 3; i++)
+    if (outs[i]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], 1, inopts, ins));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   const char  *methods[]                 = {"fem", "khronos"};
   char         exprs[PETSC_MAX_PATH_LEN] = "sin(pi*x)*sin(pi*y)", results[PETSC_MAX_PATH_LEN] = "", viewfile[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "";
   PetscInt     method = 0, dim = 2, ecells, eorder;
-  PetscBool    hasresults, hasview, hasmodel, exactview = PETSC_FALSE;
+  PetscBool    hasresults, hasview, hasmodel, helpflg, exactview = PETSC_FALSE;
   PetscReal    dom[2] = {-1, 1}, a, b, l2sq, h1;
   PetscMPIInt  size;
   PoissonExact exact;
@@ -147,6 +162,20 @@ int main(int argc, char **argv)
   PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact));
   if (exactview) PetscCall(PoissonExactView(exact, PETSC_VIEWER_STDOUT_WORLD));
   PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
+  PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
+  if (helpflg) { /* the method's own options too (mesh, element and solver; or the SNA's), then stop without solving */
+    if (method == 1) {
+      SNA sna;
+      PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+      PetscCall(SNASetFromOptions(sna));
+      PetscCall(SNADestroy(&sna));
+    } else
+      PetscCall(PoissonFEMViewOptions(PETSC_COMM_WORLD, exact, dim, a, b));
+    PetscCall(PoissonExactDestroy(&exact));
+    PetscCall(PetscFinalize());
+    return 0;
+  }
+  PetscCall(CheckOutputs(hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
   if (method == 1) {
     PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
     PetscCall(PoissonExactDestroy(&exact));

@@ -4,6 +4,7 @@ static const char help[] = "A fit on all ranks must equal the serial fit (rank 0
                            "normal matrix, which carries the reduction order's round-off further), plus any -sna_ option.\n";
 
 #include <snaps.h>
+#include "reldiff.h"
 #include <snaps/private/khronosimpl.h>
 
 /* Sample i of a deterministic low-discrepancy (R2) sequence on [-1,1]^2 and a smooth target. */
@@ -42,16 +43,6 @@ static PetscErrorCode Fit(MPI_Comm comm, Vec X, Vec Y, SNA *sna)
   PetscCall(SNASetFromOptions(*sna));
   PetscCall(SNAFit(*sna, X, Y));
   PetscFunctionReturn(0);
-}
-
-static PetscReal RelDiff(PetscInt n, const PetscReal *a, const PetscReal *b)
-{
-  PetscReal dmax = 0, amax = 0;
-  for (PetscInt i = 0; i < n; i++) {
-    dmax = PetscMax(dmax, PetscAbsReal(a[i] - b[i]));
-    amax = PetscMax(amax, PetscAbsReal(a[i]));
-  }
-  return dmax / amax;
 }
 
 int main(int argc, char **argv)

@@ -320,12 +320,12 @@ static PetscErrorCode TestGroups(void)
 static PetscErrorCode TestBadInputs(void)
 {
   char    good[PETSC_MAX_PATH_LEN], file[PETSC_MAX_PATH_LEN];
-  double  x[6 * 3], y[6];
+  double  x[6 * 3], y[6 * 2]; /* y: room for the 5 x 2 /Y of rows.h5 too */
   hsize_t d63[2] = {6, 3}, d52[2] = {5, 2}, d6[1] = {6}, d03[2] = {0, 3}, d222[3] = {2, 2, 2};
 
   PetscFunctionBegin;
   for (int i = 0; i < 18; i++) x[i] = i;
-  for (int i = 0; i < 6; i++) y[i] = -i;
+  for (int i = 0; i < 12; i++) y[i] = -i;
   PetscCall(Path("good.h5", good));
   PetscCall(SaveXY(good, "", 9, 0.0));
 

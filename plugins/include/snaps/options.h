@@ -7,3 +7,18 @@
    line per option that no rank used. Quiet under -help and when -options_left is given (PETSc reports).
    For programs; libsnaps loaded with -dll_append into another program does not call it (-options_left there). */
 PETSC_EXTERN PetscErrorCode SNAPSOptionsWarnUnused(MPI_Comm);
+
+/* Refuses an output file that is one of the inputs (the same file by identity: device and inode, so a
+   different spelling, a symbolic link or a hard link counts too), before anything is written. outopt, out:
+   the output's option ("-model") and file name; n inputs with their options and names (NULL names are
+   skipped). Collective; an output that does not exist yet is always fine. */
+PETSC_EXTERN PetscErrorCode SNAPSCheckOutputNotInput(MPI_Comm, const char[], const char[], PetscInt, const char *const[], const char *const[]);
+
+/* The machine's physical memory in bytes (sysconf), or 0 when it cannot be told. Not collective. */
+PETSC_EXTERN PetscErrorCode SNAPSPhysicalMemory(PetscLogDouble *);
+
+/* Refuses a choice of sizes that needs more memory than the machine has: bytes is the need (the caller
+   computes it in floating point, so that it cannot overflow), what names the option(s) and value(s) and
+   what the memory is for, e.g. "-error_cells 100000 (an error-quadrature grid of 1e10 points)". The error
+   gives both figures. Not collective: every rank must compute the same need. */
+PETSC_EXTERN PetscErrorCode SNAPSCheckMemory(MPI_Comm, PetscLogDouble, const char[]);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <errno.h>
 #include <string.h>
+#include <stdio.h>
 
 #define SNA_MODEL_GROUP "/sna"
 
@@ -48,6 +49,16 @@ PetscErrorCode SNAHDF5WriteAttributeString(hid_t loc, const char name[], const c
   PetscFunctionReturn(0);
 }
 
+/* Number of elements of an attribute (1 for a scalar), or -1 if HDF5 cannot tell. */
+static hssize_t AttributeCount(hid_t attr)
+{
+  hid_t    space = H5Aget_space(attr);
+  hssize_t n     = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+
+  if (space >= 0) H5Sclose(space);
+  return n;
+}
+
 /* Reads a scalar integer attribute; missing or non-integer attributes are errors. */
 PetscErrorCode SNAHDF5ReadAttributeInt(hid_t loc, const char name[], PetscInt *value)
 {
@@ -59,7 +70,7 @@ PetscErrorCode SNAHDF5ReadAttributeInt(hid_t loc, const char name[], PetscInt *v
   PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no attribute '%s'", name);
   attr = H5Aopen(loc, name, H5P_DEFAULT);
   type = attr >= 0 ? H5Aget_type(attr) : -1;
-  if (type >= 0 && H5Tget_class(type) == H5T_INTEGER && H5Sget_simple_extent_npoints(H5Aget_space(attr)) == 1) err = H5Aread(attr, H5T_NATIVE_LLONG, &v);
+  if (type >= 0 && H5Tget_class(type) == H5T_INTEGER && AttributeCount(attr) == 1) err = H5Aread(attr, H5T_NATIVE_LLONG, &v);
   if (type >= 0) H5Tclose(type);
   if (attr >= 0) H5Aclose(attr);
   PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's attribute '%s' is not a readable integer", name);
@@ -68,17 +79,25 @@ PetscErrorCode SNAHDF5ReadAttributeInt(hid_t loc, const char name[], PetscInt *v
   PetscFunctionReturn(0);
 }
 
-/* Reads a string attribute (fixed-length) into value[len]. */
+/* Reads a string attribute (fixed-length) into value[len]. One string only: H5Aread writes every
+   element of an array of strings, which value[] could not hold. */
 PetscErrorCode SNAHDF5ReadAttributeString(hid_t loc, const char name[], char value[], size_t len)
 {
-  hid_t  attr, type, mem;
-  herr_t err = -1;
+  hid_t    attr, type, mem;
+  herr_t   err = -1;
+  hssize_t count;
 
   PetscFunctionBegin;
   PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no attribute '%s'", name);
-  attr = H5Aopen(loc, name, H5P_DEFAULT);
-  type = attr >= 0 ? H5Aget_type(attr) : -1;
-  if (type >= 0 && H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) && H5Tget_size(type) < len) {
+  attr  = H5Aopen(loc, name, H5P_DEFAULT);
+  type  = attr >= 0 ? H5Aget_type(attr) : -1;
+  count = attr >= 0 ? AttributeCount(attr) : -1;
+  if (count != 1 && type >= 0 && H5Tget_class(type) == H5T_STRING) {
+    H5Tclose(type);
+    H5Aclose(attr);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's attribute '%s' is an array of %lld strings; expected a single string: corrupt file", name, (long long)count);
+  }
+  if (type >= 0 && count == 1 && H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) && H5Tget_size(type) < len) {
     mem = H5Tcopy(H5T_C_S1);
     H5Tset_size(mem, len);
     H5Tset_strpad(mem, H5T_STR_NULLTERM);
@@ -92,51 +111,217 @@ PetscErrorCode SNAHDF5ReadAttributeString(hid_t loc, const char name[], char val
   PetscFunctionReturn(0);
 }
 
-/* Writes a float64 dataset of the given rank and shape. */
+/* Largest chunk SNAHDF5ArrayCreateProperties() makes: whole model arrays in one chunk, large
+   datasets cut into pieces that HDF5 checksums and reads one at a time. */
+#define SNA_HDF5_CHUNK_BYTES ((hsize_t)1 << 20)
+/* No HDF5 filter applied to data SNAPS reads compresses float64 more than deflate's bound of 1032:1
+   (all-zero input); filtered data stored in fewer bytes are declared, not held. */
+#define SNA_HDF5_MAX_COMPRESSION 1032
+
+hid_t SNAHDF5ArrayCreateProperties(int rank, const hsize_t dims[])
+{
+  hid_t   dcpl  = H5Pcreate(H5P_DATASET_CREATE);
+  hsize_t bytes = sizeof(double), chunk[SNA_HDF5_MAX_RANK];
+
+  if (dcpl < 0 || rank < 1 || rank > SNA_HDF5_MAX_RANK) return dcpl;
+  for (int r = 0; r < rank; r++) {
+    if (!dims[r]) return dcpl; /* no elements: nothing to checksum, and HDF5 has no zero-size chunks */
+    chunk[r] = dims[r];
+    bytes *= dims[r];
+  }
+  for (int r = 0; r < rank && bytes > SNA_HDF5_CHUNK_BYTES; r++) { /* cut along the leading dimensions */
+    hsize_t slice = bytes / chunk[r];
+
+    chunk[r] = PetscMax(SNA_HDF5_CHUNK_BYTES / slice, 1);
+    bytes    = slice * chunk[r];
+  }
+  if (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_fletcher32(dcpl) < 0) {
+    H5Pclose(dcpl);
+    return -1;
+  }
+  return dcpl;
+}
+
+static herr_t ChecksumWalk(unsigned n, const H5E_error2_t *e, void *found)
+{
+  (void)n;
+  if (e->desc && strstr(e->desc, "checksum")) *(PetscBool *)found = PETSC_TRUE;
+  return 0;
+}
+
+PetscBool SNAHDF5ChecksumFailed(void)
+{
+  PetscBool found = PETSC_FALSE;
+
+  (void)H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, ChecksumWalk, &found);
+  return found;
+}
+
+/* Writes a float64 dataset of the given rank and shape, checksummed (see SNAHDF5ArrayCreateProperties()). */
 PetscErrorCode SNAHDF5WriteArray(hid_t loc, const char name[], PetscInt rank, const hsize_t dims[], const PetscReal data[])
 {
-  hid_t  space = H5Screate_simple((int)rank, dims, NULL), dset;
-  herr_t err;
+  hid_t  space = H5Screate_simple((int)rank, dims, NULL), dcpl = SNAHDF5ArrayCreateProperties((int)rank, dims), dset = -1;
+  herr_t err = -1;
 
   PetscFunctionBegin;
-  dset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  err  = dset < 0 ? -1 : H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+  if (dcpl >= 0) dset = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  if (dset >= 0) err = H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
   if (dset >= 0) H5Dclose(dset);
+  if (dcpl >= 0) H5Pclose(dcpl);
   H5Sclose(space);
   PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not write dataset '%s'", name);
+  PetscFunctionReturn(0);
+}
+
+/* Elements of a shape in *count; false if the product overflows. */
+static PetscBool ShapeCount(int rank, const hsize_t dims[], hsize_t *count)
+{
+  *count = 1;
+  for (int r = 0; r < rank; r++) {
+    if (dims[r] && *count > HSIZE_UNDEF / 2 / dims[r]) return PETSC_FALSE;
+    *count *= dims[r];
+  }
+  return PETSC_TRUE;
+}
+
+/* Whether the dataset's filters may compress (anything beyond checksums and byte shuffling). */
+static PetscBool Compressed(hid_t dcpl)
+{
+  const int nf = H5Pget_nfilters(dcpl);
+
+  for (int i = 0; i < nf; i++) {
+    unsigned     flags;
+    size_t       nvalues = 0;
+    H5Z_filter_t id      = H5Pget_filter2(dcpl, (unsigned)i, &flags, &nvalues, NULL, 0, NULL, NULL);
+
+    if (id != H5Z_FILTER_FLETCHER32 && id != H5Z_FILTER_SHUFFLE) return PETSC_TRUE;
+  }
+  return PETSC_FALSE;
+}
+
+/* Whether the file holds the data of an n-element dataset: uncompressed, every byte (chunks and all);
+   compressed, no more compressed than any filter can. Fill values of unwritten storage are not data. */
+static SNAHDF5ArrayState StorageState(hid_t dset, hid_t dcpl, hsize_t n, size_t esize)
+{
+  const hsize_t bytes = n * esize;
+
+  if (H5Pget_layout(dcpl) == H5D_VIRTUAL || H5Pget_external_count(dcpl) > 0) return SNA_HDF5_ARRAY_EXTERNAL;
+  if (n == 0) return SNA_HDF5_ARRAY_OK;
+  if (H5Dget_storage_size(dset) < (Compressed(dcpl) ? bytes / SNA_HDF5_MAX_COMPRESSION : bytes)) return SNA_HDF5_ARRAY_NO_DATA;
+  return SNA_HDF5_ARRAY_OK;
+}
+
+SNAHDF5ArrayState SNAHDF5InspectArray(hid_t dset, int maxrank, int *rank, hsize_t dims[])
+{
+  hid_t             space = H5Dget_space(dset), type = H5Dget_type(dset), dcpl = H5Dget_create_plist(dset);
+  SNAHDF5ArrayState state = SNA_HDF5_ARRAY_OK;
+  hsize_t           n     = 0;
+
+  *rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1; /* before the shape: dims[] holds maxrank entries */
+  if (space < 0 || type < 0 || dcpl < 0 || *rank < 0)
+    state = SNA_HDF5_ARRAY_UNREADABLE;
+  else if (H5Tget_class(type) != H5T_FLOAT)
+    state = SNA_HDF5_ARRAY_NOT_FLOAT;
+  else if (*rank > maxrank)
+    state = SNA_HDF5_ARRAY_RANK;
+  else if (H5Sget_simple_extent_dims(space, dims, NULL) != *rank)
+    state = SNA_HDF5_ARRAY_UNREADABLE;
+  else if (!ShapeCount(*rank, dims, &n) || n > HSIZE_UNDEF / 2 / H5Tget_size(type))
+    state = SNA_HDF5_ARRAY_NO_DATA;
+  else
+    state = StorageState(dset, dcpl, n, H5Tget_size(type));
+  if (dcpl >= 0) H5Pclose(dcpl);
+  if (type >= 0) H5Tclose(type);
+  if (space >= 0) H5Sclose(space);
+  return state;
+}
+
+const char *SNAHDF5ArrayStateText(SNAHDF5ArrayState state)
+{
+  switch (state) {
+  case SNA_HDF5_ARRAY_OK:
+    return "is fine";
+  case SNA_HDF5_ARRAY_NOT_FLOAT:
+    return "is not a floating-point array";
+  case SNA_HDF5_ARRAY_RANK:
+    return "has too many dimensions";
+  case SNA_HDF5_ARRAY_EXTERNAL:
+    return "is stored outside the file (external or virtual storage), which SNAPS does not read";
+  case SNA_HDF5_ARRAY_NO_DATA:
+    return "declares more values than the file holds: it holds no data for some of them (an unfinished or corrupt file)";
+  default:
+    return "cannot be described by HDF5 (corrupt file)";
+  }
+}
+
+/* "2 x 16 x 4" */
+static void ShapeText(int rank, const hsize_t dims[], char text[], size_t len)
+{
+  size_t used = 0;
+
+  text[0] = 0;
+  for (int r = 0; r < rank && used < len; r++) used += (size_t)snprintf(text + used, len - used, "%s%llu", r ? " x " : "", (unsigned long long)dims[r]);
+}
+
+PetscErrorCode SNAHDF5CheckArray(hid_t loc, const char name[], PetscInt rank, const hsize_t dims[])
+{
+  hid_t             dset;
+  hsize_t           fdims[SNA_HDF5_MAX_RANK];
+  int               frank = -1;
+  SNAHDF5ArrayState state = SNA_HDF5_ARRAY_UNREADABLE;
+  PetscBool         same;
+  char              have[256], want[256];
+
+  PetscFunctionBegin;
+  PetscCheck(H5Lexists(loc, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no dataset '%s'", name);
+  dset = H5Dopen2(loc, name, H5P_DEFAULT);
+  if (dset >= 0) state = SNAHDF5InspectArray(dset, SNA_HDF5_MAX_RANK, &frank, fdims);
+  if (dset >= 0) H5Dclose(dset);
+  PetscCheck(state != SNA_HDF5_ARRAY_RANK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' has rank %d; SNAPS arrays have at most %d dimensions: corrupt file", name, frank, SNA_HDF5_MAX_RANK);
+  PetscCheck(state != SNA_HDF5_ARRAY_NOT_FLOAT && state != SNA_HDF5_ARRAY_UNREADABLE, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' %s", name, SNAHDF5ArrayStateText(state));
+  same = (PetscBool)(frank == rank);
+  for (PetscInt r = 0; same && r < rank; r++) same = (PetscBool)(fdims[r] == dims[r]);
+  ShapeText(frank, fdims, have, sizeof(have));
+  ShapeText((int)rank, dims, want, sizeof(want));
+  PetscCheck(same, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' has the wrong shape for the sizes in its attributes (%s, not %s): corrupt file", name, have, want);
+  PetscCheck(state == SNA_HDF5_ARRAY_OK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' (%s) %s", name, have, SNAHDF5ArrayStateText(state));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAHDF5SizeProduct(const char what[], PetscInt n, const PetscInt f[], PetscInt *product)
+{
+  PetscInt64 p = 1;
+  char       text[256];
+  size_t     used = 0;
+
+  PetscFunctionBegin;
+  text[0] = 0;
+  for (PetscInt i = 0; i < n && used < sizeof(text); i++) used += (size_t)snprintf(text + used, sizeof(text) - used, "%s%" PetscInt_FMT, i ? " x " : "", f[i]);
+  for (PetscInt i = 0; i < n; i++) {
+    PetscCheck(f[i] >= 0 && (f[i] == 0 || p <= PETSC_MAX_INT / f[i]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model declares %s %s: too many for PETSc's integers (at most %" PetscInt_FMT "): corrupt file", text, what, (PetscInt)PETSC_MAX_INT);
+    p *= f[i];
+  }
+  *product = (PetscInt)p;
   PetscFunctionReturn(0);
 }
 
 /* Reads a float64 dataset that must have exactly the expected shape and finite values. */
 PetscErrorCode SNAHDF5ReadArray(hid_t loc, const char name[], PetscInt rank, const hsize_t dims[], PetscReal data[])
 {
-  hid_t   dset, space, type;
-  hsize_t fdims[8] = {0}, count = 1;
-  int     frank = -1;
-  herr_t  err   = -1;
+  hid_t     dset;
+  hsize_t   count;
+  herr_t    err      = -1;
+  PetscBool checksum = PETSC_FALSE;
 
   PetscFunctionBegin;
-  PetscCheck(H5Lexists(loc, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no dataset '%s'", name);
-  dset  = H5Dopen2(loc, name, H5P_DEFAULT);
-  space = dset >= 0 ? H5Dget_space(dset) : -1;
-  type  = dset >= 0 ? H5Dget_type(dset) : -1;
-  if (space >= 0) frank = H5Sget_simple_extent_dims(space, fdims, NULL);
-  if (frank == rank && type >= 0 && H5Tget_class(type) == H5T_FLOAT) {
-    PetscBool same = PETSC_TRUE;
-    for (PetscInt r = 0; r < rank; r++) {
-      same = (PetscBool)(same && fdims[r] == dims[r]);
-      count *= dims[r];
-    }
-    if (same)
-      err = H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
-    else
-      err = -2;
-  }
-  if (type >= 0) H5Tclose(type);
-  if (space >= 0) H5Sclose(space);
+  PetscCall(SNAHDF5CheckArray(loc, name, rank, dims));
+  dset = H5Dopen2(loc, name, H5P_DEFAULT);
+  if (dset >= 0) err = H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+  if (err < 0) checksum = SNAHDF5ChecksumFailed();
   if (dset >= 0) H5Dclose(dset);
-  PetscCheck(err != -2, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' has the wrong shape for the sizes in its attributes", name);
-  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' is not a readable rank-%" PetscInt_FMT " floating-point array", name, rank);
+  PetscCheck(!checksum, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' fails its checksum: the file is corrupt (changed since it was written); restore it from a copy or write it again", name);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' is not a readable rank-%" PetscInt_FMT " floating-point array: corrupt file", name, rank);
+  (void)ShapeCount((int)rank, dims, &count);
   for (hsize_t i = 0; i < count; i++) PetscCheck(!PetscIsInfOrNanReal(data[i]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' contains NaN or Inf (entry %llu): the file is corrupt", name, (unsigned long long)i);
   PetscFunctionReturn(0);
 }
@@ -162,7 +347,8 @@ static PetscErrorCode SNASave_Local(SNA sna, const char filename[], const char g
   } else {
     PetscCall(SNAPSTemporaryName(filename, tmp, sizeof(tmp)));
     file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the model file '%s' (temporary '%s'): check the directory exists and is writable", filename, tmp);
+    if (file < 0) (void)unlink(tmp); /* on a full disk the file exists, empty, though HDF5 could not write its header */
+    PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the model file '%s' (temporary '%s'): check the directory exists, is writable and has space", filename, tmp);
   }
   lcpl = H5Pcreate(H5P_LINK_CREATE); /* parent groups such as /rhs of /rhs/sna are created as needed */
   H5Pset_create_intermediate_group(lcpl, 1);

@@ -47,6 +47,9 @@ PETSC_INTERN PetscErrorCode SNAKhronosSpanGroupsCreate(SNA, PetscInt, const Pets
 PETSC_INTERN PetscErrorCode SNAKhronosSpanGroupsDestroy(KhronosSpanGroups *);
 /* Reallocates W and C for G nodes and M modes, keeping no values (caller fills them). */
 PETSC_INTERN PetscErrorCode SNAKhronosAllocate(SNA, PetscInt, PetscInt);
+/* Refuses a basis (degree, nodes, modes, refinement levels) whose model, or whose block normal equations
+   (with PETSC_TRUE: the ALS-based fits), would not fit in the machine's memory at the finest level. */
+PETSC_INTERN PetscErrorCode SNAKhronosCheckMemory(SNA, PetscInt, PetscInt, PetscInt, PetscInt, PetscBool);
 /* Sets mode m of every input to deterministic pseudo-random values and its output weights to zero. */
 PETSC_INTERN PetscErrorCode SNAKhronosInitializeMode(SNA, PetscInt);
 /* Fits by alternating least squares (or single-step block Newton, fit type infinite_descent) with

@@ -68,8 +68,9 @@ PETSC_INTERN PetscErrorCode SNAGuessBasisTimeKernels(const SNAGuessBasis *, Pets
 PETSC_INTERN PetscLogEvent  KSPGUESS_SNA_BasisDot, KSPGUESS_SNA_BasisCombine;
 
 /* Not collective: columns [lo, hi) of the k x n dataset <group>/basis of an open model file into
-   rows[k * (hi - lo)], row-major; rejects a wrong shape and NaN or Inf. */
-PETSC_INTERN PetscErrorCode SNAGuessReadBasisColumns_Local(hid_t, const char[], const char[], PetscInt, PetscInt, PetscInt, PetscInt, PetscScalar[]);
+   *rows (k * (hi - lo), row-major; allocated here, once the dataset's shape and storage are checked,
+   and freed by the caller); rejects a wrong shape, missing data, a failed checksum and NaN or Inf. */
+PETSC_INTERN PetscErrorCode SNAGuessReadBasisColumns_Local(hid_t, const char[], const char[], PetscInt, PetscInt, PetscInt, PetscInt, PetscScalar **);
 /* Rank 0 renames the temporary file tmp to filename when *outcome is 0 (else removes tmp); every rank
    then gets the outcome and errno (*err). Collective: the last step of every atomic write here. */
 PETSC_INTERN PetscErrorCode SNAGuessCommitFile(MPI_Comm, const char[], const char[], PetscErrorCode *, int *);

@@ -112,3 +112,29 @@ PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeString(hid_t, const char[], char
 PETSC_INTERN PetscErrorCode SNAHDF5WriteArray(hid_t, const char[], PetscInt, const hsize_t[], const PetscReal[]);
 /* Reads a float64 dataset whose shape must equal dims (rank entries); rejects NaN and Inf. */
 PETSC_INTERN PetscErrorCode SNAHDF5ReadArray(hid_t, const char[], PetscInt, const hsize_t[], PetscReal[]);
+/* Checks, without reading or allocating, that a dataset exists with the shape dims (rank entries) and
+   that the file holds its data: call it for every array before allocating from declared sizes. */
+PETSC_INTERN PetscErrorCode SNAHDF5CheckArray(hid_t, const char[], PetscInt, const hsize_t[]);
+
+/* The product of n sizes declared by a file (what names them, e.g. "KHRONOS coefficients (d x nodes x modes)"),
+   checked against overflow of PetscInt before anything is allocated from it. */
+PETSC_INTERN PetscErrorCode SNAHDF5SizeProduct(const char[], PetscInt, const PetscInt[], PetscInt *);
+
+/* Highest rank of any array in a SNAPS file; a dataset of higher rank is rejected before its shape is read. */
+#define SNA_HDF5_MAX_RANK 8
+/* What SNAHDF5InspectArray() found wrong with a dataset, for readers that raise their own errors. */
+typedef enum {
+  SNA_HDF5_ARRAY_OK,
+  SNA_HDF5_ARRAY_NOT_FLOAT,  /* not a floating-point type */
+  SNA_HDF5_ARRAY_RANK,       /* rank above the reader's limit (or not a simple dataspace) */
+  SNA_HDF5_ARRAY_EXTERNAL,   /* raw data in external files or a virtual dataset */
+  SNA_HDF5_ARRAY_NO_DATA,    /* the file does not hold the data its shape declares */
+  SNA_HDF5_ARRAY_UNREADABLE, /* HDF5 cannot describe it */
+} SNAHDF5ArrayState;
+PETSC_INTERN SNAHDF5ArrayState SNAHDF5InspectArray(hid_t, int, int *, hsize_t[]);
+PETSC_INTERN const char       *SNAHDF5ArrayStateText(SNAHDF5ArrayState);
+/* Dataset-creation properties for a float64 array: chunked with HDF5's Fletcher32 checksum (contiguous
+   when it has no elements); the caller closes it. */
+PETSC_INTERN hid_t SNAHDF5ArrayCreateProperties(int, const hsize_t[]);
+/* Whether the HDF5 call that just failed reported a checksum mismatch (call before any other HDF5 call). */
+PETSC_INTERN PetscBool SNAHDF5ChecksumFailed(void);

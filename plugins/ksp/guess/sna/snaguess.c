@@ -305,6 +305,15 @@ static PetscErrorCode KSPGuessSNAProjectRHS(KSPGuess_SNA *g, Vec b)
   PetscFunctionReturn(0);
 }
 
+/* A model with finite but huge coefficients (or one that is evaluated far outside its box) can
+   overflow: an error rather than an Inf or NaN guess handed to the solver. */
+static PetscErrorCode KSPGuessSNACheckFinite(KSPGuess_SNA *g, MPI_Comm comm, PetscReal norm, const char what[])
+{
+  PetscFunctionBegin;
+  PetscCheck(!PetscIsInfOrNanReal(norm), comm, PETSC_ERR_FP, "The initial guess of the model '%s' is not finite (Inf or NaN in its %s): the model's coefficients are too large for double precision, so the file is corrupt or the fit failed. Rebuild the model with snaps-pod, or solve without it (-ksp_guess_type none)", g->file, what);
+  PetscFunctionReturn(0);
+}
+
 /* The surrogate's coordinates c of the solution, from the parameters or the right-hand side. */
 static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
 {
@@ -342,6 +351,7 @@ static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
     PetscCall(SNAEvaluate(g->model.sna, g->mu, g->cs));
   }
   PetscCall(VecNorm(g->source == SOURCE_RHS ? g->c : g->cs, NORM_2, &g->cnorm));
+  PetscCall(KSPGuessSNACheckFinite(g, comm, g->cnorm, "coordinates"));
   PetscFunctionReturn(0);
 }
 
@@ -398,6 +408,12 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
         PetscCall(VecScale(x, g->alpha));
       }
     }
+  }
+  {
+    PetscReal xnorm;
+
+    PetscCall(VecNorm(x, NORM_INFINITY, &xnorm));
+    PetscCall(KSPGuessSNACheckFinite(g, PetscObjectComm((PetscObject)guess), xnorm, "field"));
   }
   PetscCall(PetscTime(&t1));
   PetscCall(PetscLogEventEnd(KSPGUESS_SNA_Form, guess, b, x, 0));

@@ -56,8 +56,11 @@ static PetscErrorCode CreateBasisGroup_Rank0(hid_t file, const char name[], Pets
   }
   if (!ierr) ierr = SNAHDF5WriteArray(*group, "singular_values", 1, &ns, sigma);
   if (!ierr) {
+    hid_t dcpl = SNAHDF5ArrayCreateProperties(2, dims); /* checksummed chunks */
+
     space = H5Screate_simple(2, dims, NULL);
-    *dset = H5Dcreate2(*group, "basis", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (dcpl >= 0) *dset = H5Dcreate2(*group, "basis", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dcpl >= 0) H5Pclose(dcpl);
     H5Sclose(space);
     if (*dset < 0) ierr = PETSC_ERR_FILE_WRITE;
   }
@@ -179,6 +182,7 @@ PetscErrorCode SNAGuessModelWrite(const char filename[], const SNAGuessModelData
     if (file < 0) {
       ierr = PETSC_ERR_FILE_OPEN;
       err  = errno;
+      (void)unlink(tmp); /* on a full disk the file exists, empty, though HDF5 could not write its header */
     }
   }
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
@@ -237,33 +241,48 @@ static PetscErrorCode ReadMetadata_Local(hid_t file, const char filename[], SNAG
   PetscFunctionReturn(0);
 }
 
-/* Columns [lo, hi) of the k x n dataset group/basis into rows[k * (hi - lo)] (see snaguessimpl.h). */
-PetscErrorCode SNAGuessReadBasisColumns_Local(hid_t file, const char filename[], const char group[], PetscInt k, PetscInt n, PetscInt lo, PetscInt hi, PetscScalar rows[])
+/* Columns [lo, hi) of the k x n dataset group/basis into *rows (see snaguessimpl.h). */
+PetscErrorCode SNAGuessReadBasisColumns_Local(hid_t file, const char filename[], const char group[], PetscInt k, PetscInt n, PetscInt lo, PetscInt hi, PetscScalar **rows)
 {
-  char    name[64];
-  hid_t   dset, fspace, mspace, type;
-  hsize_t dims[2] = {0, 0}, start[2] = {0, (hsize_t)lo}, count[2] = {(hsize_t)k, (hsize_t)(hi - lo)};
-  int     rank;
-  herr_t  err = -1;
+  char              name[64];
+  hid_t             dset, fspace, mspace;
+  hsize_t           dims[2] = {0, 0}, start[2] = {0, (hsize_t)lo}, count[2] = {(hsize_t)k, (hsize_t)(hi - lo)};
+  int               rank = -1;
+  herr_t            err  = -1;
+  PetscInt          size, f[2] = {k, hi - lo};
+  SNAHDF5ArrayState state    = SNA_HDF5_ARRAY_UNREADABLE;
+  PetscBool         checksum = PETSC_FALSE;
 
   PetscFunctionBegin;
+  *rows = NULL;
   PetscCall(PetscSNPrintf(name, sizeof(name), "%s/basis", group));
   PetscCheck(H5Lexists(file, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no dataset %s: corrupt model", filename, name);
-  dset   = H5Dopen2(file, name, H5P_DEFAULT);
-  fspace = dset >= 0 ? H5Dget_space(dset) : -1;
-  type   = dset >= 0 ? H5Dget_type(dset) : -1;
-  rank   = fspace >= 0 ? H5Sget_simple_extent_dims(fspace, dims, NULL) : -1;
-  if (rank == 2 && dims[0] == (hsize_t)k && dims[1] == (hsize_t)n && type >= 0 && H5Tget_class(type) == H5T_FLOAT) {
-    mspace = H5Screate_simple(2, count, NULL);
-    if (H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0) err = H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, rows);
-    H5Sclose(mspace);
+  dset = H5Dopen2(file, name, H5P_DEFAULT);
+  if (dset >= 0) state = SNAHDF5InspectArray(dset, 2, &rank, dims);
+  if (dset < 0 || state != SNA_HDF5_ARRAY_OK || rank != 2 || dims[0] != (hsize_t)k || dims[1] != (hsize_t)n) {
+    if (dset >= 0) H5Dclose(dset);
+    PetscCheck(state != SNA_HDF5_ARRAY_RANK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': dataset %s has rank %d; expected 2 (n_modes x vector_size): corrupt model", filename, name, rank);
+    PetscCheck(rank == 2 && dims[0] == (hsize_t)k && dims[1] == (hsize_t)n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': %s should be %" PetscInt_FMT " x %" PetscInt_FMT " (n_modes x vector_size) but is not: corrupt model", filename, name, k, n);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': dataset %s (%llu x %llu) %s", filename, name, (unsigned long long)dims[0], (unsigned long long)dims[1], SNAHDF5ArrayStateText(state));
   }
-  if (type >= 0) H5Tclose(type);
+  PetscCall(SNAHDF5SizeProduct("basis entries (n_modes x vector_size)", 2, f, &size));
+  PetscCall(PetscMalloc1(size + 1, rows));
+  fspace = H5Dget_space(dset);
+  mspace = H5Screate_simple(2, count, NULL);
+  if (fspace >= 0 && mspace >= 0 && H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0) err = H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, *rows);
+  if (err < 0) checksum = SNAHDF5ChecksumFailed();
+  if (mspace >= 0) H5Sclose(mspace);
   if (fspace >= 0) H5Sclose(fspace);
-  if (dset >= 0) H5Dclose(dset);
-  PetscCheck(rank == 2 && dims[0] == (hsize_t)k && dims[1] == (hsize_t)n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': %s should be %" PetscInt_FMT " x %" PetscInt_FMT " (n_modes x vector_size) but is not: corrupt model", filename, name, k, n);
+  H5Dclose(dset);
+  if (err < 0) PetscCall(PetscFree(*rows));
+  PetscCheck(!checksum, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': dataset %s fails its checksum: the file is corrupt (changed since it was written); restore it from a copy or build it again with snaps-pod", filename, name);
   PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': HDF5 cannot read %s as float64", filename, name);
-  for (PetscInt i = 0; i < k * (hi - lo); i++) PetscCheck(!PetscIsInfOrNanScalar(rows[i]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': %s contains NaN or Inf: corrupt model", filename, name);
+  for (PetscInt i = 0; i < size; i++) {
+    if (PetscIsInfOrNanScalar((*rows)[i])) {
+      PetscCall(PetscFree(*rows));
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': %s contains NaN or Inf: corrupt model", filename, name);
+    }
+  }
   PetscFunctionReturn(0);
 }
 
@@ -291,14 +310,12 @@ static PetscErrorCode LoadBasis(MPI_Comm comm, const char filename[], const char
   PetscFunctionBegin;
   PetscCall(SNAPSNaturalCreateVec(nat, &nv));
   PetscCall(VecGetOwnershipRange(nv, &lo, &hi));
-  PetscCall(PetscMalloc1(k * (hi - lo) + 1, &rows));
   H5Silence(&printing);
   file = H5Fopen(filename, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0) ierr = PETSC_ERR_FILE_OPEN;
-  if (!ierr) ierr = SNAGuessReadBasisColumns_Local(file, filename, group, k, n, lo, hi, rows); /* not PetscCall: close first */
+  if (!ierr) ierr = SNAGuessReadBasisColumns_Local(file, filename, group, k, n, lo, hi, &rows); /* not PetscCall: close first */
   if (file >= 0) H5Fclose(file);
   H5Restore(&printing);
-  if (ierr) PetscCall(PetscFree(rows));
   if (ierr) PetscCall(VecDestroy(&nv));
   PetscCall(AgreeOnFailure(comm, ierr, filename, group));
   PetscCall(SNAGuessBasisCreate(nat, k, B));
@@ -337,13 +354,16 @@ static PetscErrorCode LoadMap(MPI_Comm comm, const char filename[], SNAGuessMode
   PetscErrorCode ierr    = PETSC_ERR_FILE_OPEN;
   H5Printing     printing;
   hid_t          file;
+  PetscInt       f[2] = {m->k, m->r + 1}, size = 0;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc1(m->k * (m->r + 1), &m->rhs_map));
   H5Silence(&printing);
   file = H5Fopen(filename, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file >= 0) {
-    ierr = SNAHDF5ReadArray(file, RHS_GROUP "/map", 2, dims, m->rhs_map); /* not PetscCall: close first */
+  if (file >= 0) { /* not PetscCall: close first */
+    ierr = SNAHDF5SizeProduct("entries of the right-hand-side map (n_modes x (rhs n_modes + 1))", 2, f, &size);
+    if (!ierr) ierr = SNAHDF5CheckArray(file, RHS_GROUP "/map", 2, dims);
+    if (!ierr) ierr = PetscMalloc1(size, &m->rhs_map);
+    if (!ierr) ierr = SNAHDF5ReadArray(file, RHS_GROUP "/map", 2, dims, m->rhs_map);
     H5Fclose(file);
   }
   H5Restore(&printing);

@@ -141,9 +141,16 @@ static PetscErrorCode ReadFitInput_Rank0(const char model[], const char records[
   PetscCall(SNAHDF5ReadAttributeInt(rf, "n_records", &in->nrec));
   PetscCall(SNAHDF5ReadAttributeString(rf, "fingerprint", in->fp_rec, sizeof(in->fp_rec)));
   PetscCheck(in->k >= 1 && in->q >= 1 && in->nrec >= 1 && in->k <= 100000 && in->q <= 64, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (%" PetscInt_FMT " modes, %" PetscInt_FMT " parameters, %" PetscInt_FMT " records)", records, in->k, in->q, in->nrec);
-  PetscCall(PetscMalloc4(in->nrec * in->q, &in->X, in->nrec * in->k * in->k, &in->G, in->k, &in->l1_rec, in->k, &in->l1_model));
   {
-    hsize_t dx[2] = {(hsize_t)in->nrec, (hsize_t)in->q}, dg[3] = {(hsize_t)in->nrec, (hsize_t)in->k, (hsize_t)in->k}, dl = (hsize_t)in->k;
+    hsize_t        dx[2] = {(hsize_t)in->nrec, (hsize_t)in->q}, dg[3] = {(hsize_t)in->nrec, (hsize_t)in->k, (hsize_t)in->k}, dl = (hsize_t)in->k;
+    const PetscInt fx[2] = {in->nrec, in->q}, fg[3] = {in->nrec, in->k, in->k};
+    PetscInt       nx, ng;
+
+    PetscCall(SNAHDF5SizeProduct("record parameters (n_records x n_params)", 2, fx, &nx));
+    PetscCall(SNAHDF5SizeProduct("record entries (n_records x n_modes x n_modes)", 3, fg, &ng));
+    PetscCall(SNAHDF5CheckArray(rf, "X", 2, dx));
+    PetscCall(SNAHDF5CheckArray(rf, "G", 3, dg));
+    PetscCall(PetscMalloc4(nx, &in->X, ng, &in->G, in->k, &in->l1_rec, in->k, &in->l1_model));
     PetscCall(SNAHDF5ReadArray(rf, "X", 2, dx, in->X));
     PetscCall(SNAHDF5ReadArray(rf, "G", 3, dg, in->G));
     PetscCall(SNAHDF5ReadArray(rf, "basis_l1", 1, &dl, in->l1_rec));
@@ -162,8 +169,7 @@ static PetscErrorCode ReadFitInput_Rank0(const char model[], const char records[
   {
     /* the 1-norms of the model's modes must be those the records were made with (the leading k) */
     PetscScalar *rows;
-    PetscCall(PetscMalloc1(in->kmodel * in->n, &rows));
-    PetscCall(SNAGuessReadBasisColumns_Local(mf, model, "/pod", in->kmodel, in->n, 0, in->n, rows));
+    PetscCall(SNAGuessReadBasisColumns_Local(mf, model, "/pod", in->kmodel, in->n, 0, in->n, &rows));
     for (PetscInt j = 0; j < in->k; j++) {
       in->l1_model[j] = 0;
       for (PetscInt i = 0; i < in->n; i++) in->l1_model[j] += PetscAbsScalar(rows[j * in->n + i]);
@@ -332,10 +338,17 @@ static PetscErrorCode ReadOperator_Local(hid_t file, const char filename[], Pets
   PetscCall(SNAHDF5ReadAttributeInt(group, "n_records", &op->nrecords));
   PetscCheck(qop == q && op->k >= 1 && op->k <= kmodel && op->T >= 1 && op->T <= 100000, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': %s declares %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters and %" PetscInt_FMT " terms for a model of %" PetscInt_FMT " modes and %" PetscInt_FMT " parameters: corrupt model", filename, OP_GROUP, op->k, qop, op->T, kmodel, q);
   op->q = q;
-  PetscCall(PetscMalloc2(op->T * q, &op->exponents, op->T * op->k * op->k, &op->terms));
-  PetscCall(PetscMalloc2(op->T * q, &e, op->T * op->k * op->k, &rows));
   {
-    hsize_t de[2] = {(hsize_t)op->T, (hsize_t)q}, dt[3] = {(hsize_t)op->T, (hsize_t)op->k, (hsize_t)op->k}, one = 1;
+    hsize_t        de[2] = {(hsize_t)op->T, (hsize_t)q}, dt[3] = {(hsize_t)op->T, (hsize_t)op->k, (hsize_t)op->k}, one = 1;
+    const PetscInt fe[2] = {op->T, q}, ft[3] = {op->T, op->k, op->k};
+    PetscInt       ne, nt;
+
+    PetscCall(SNAHDF5SizeProduct("operator exponents (n_terms x n_params)", 2, fe, &ne));
+    PetscCall(SNAHDF5SizeProduct("operator terms (n_terms x n_modes x n_modes)", 3, ft, &nt));
+    PetscCall(SNAHDF5CheckArray(group, "exponents", 2, de));
+    PetscCall(SNAHDF5CheckArray(group, "terms", 3, dt));
+    PetscCall(PetscMalloc2(ne, &op->exponents, nt, &op->terms));
+    PetscCall(PetscMalloc2(ne, &e, nt, &rows));
     PetscCall(SNAHDF5ReadArray(group, "exponents", 2, de, e));
     PetscCall(SNAHDF5ReadArray(group, "terms", 3, dt, rows));
     PetscCall(SNAHDF5ReadArray(group, "fit_rel_error", 1, &one, &op->misfit));

@@ -97,7 +97,8 @@ PetscErrorCode SNAAionAssemble(SNA sna, SNAAionParametrization kind, const Petsc
   AionBlock       blk = {0};
 
   PetscFunctionBegin;
-  PetscCheck(y || !(sse || g || H || r), PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "AION assembly needs targets for residuals");
+  /* a rank without samples (n = 0) may get NULL arrays from its empty Vecs: it assembles zeros */
+  PetscCheck(y || !n || !(sse || g || H || r), PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "AION assembly needs targets for residuals");
   PetscCall(PetscMalloc6(nterms, &val, 4 * nterms, &dg, second ? 16 * nterms : 1, &d2, d * R, &psi, d * R, &oth, R, &pre));
   PetscCall(PetscMalloc6(nc, &cterm, nc, &ccomp, nc, &cp, nc, &cm, nterms, &need, d, &tp));
   PetscCall(PetscCalloc1(H ? nc * nc : 1, &Hl));

@@ -17,11 +17,12 @@ PetscErrorCode SNASave_Aion(SNA sna, hid_t group)
   PetscFunctionReturn(0);
 }
 
-/* Reads the AION attributes and atoms; the array's shape must match the attributes. */
+/* Reads the AION attributes and atoms; the sizes are checked against overflow and against the shape of
+   the atoms in the file before anything is allocated from them. */
 PetscErrorCode SNALoad_Aion(SNA sna, hid_t group)
 {
   SNA_Aion *ai = (SNA_Aion *)sna->data;
-  PetscInt  rank, terms;
+  PetscInt  rank, terms, n;
   hsize_t   dims[4];
 
   PetscFunctionBegin;
@@ -29,12 +30,18 @@ PetscErrorCode SNALoad_Aion(SNA sna, hid_t group)
   PetscCall(SNAHDF5ReadAttributeInt(group, "terms", &terms));
   PetscCheck(rank >= 1 && rank <= 1024 && terms >= 1 && terms <= 1024, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "Implausible AION sizes in the model (rank %" PetscInt_FMT ", terms %" PetscInt_FMT "): corrupt file", rank, terms);
   PetscCheck(sna->dim_out == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "An AION model has one output, but the file declares %" PetscInt_FMT ": corrupt file", sna->dim_out);
-  PetscCall(SNAAionSetAtoms(sna, rank, terms));
-  PetscCall(SNAAionAllocate(sna));
+  {
+    const PetscInt f[4] = {4, sna->dim_in, rank, terms};
+
+    PetscCall(SNAHDF5SizeProduct("AION parameters (4 x d x rank x terms)", 4, f, &n));
+  }
   dims[0] = (hsize_t)sna->dim_in;
   dims[1] = (hsize_t)rank;
   dims[2] = (hsize_t)terms;
   dims[3] = 4;
+  PetscCall(SNAHDF5CheckArray(group, "atoms", 4, dims));
+  PetscCall(SNAAionSetAtoms(sna, rank, terms));
+  PetscCall(SNAAionAllocate(sna));
   PetscCall(SNAHDF5ReadArray(group, "atoms", 4, dims, ai->theta));
   PetscFunctionReturn(0);
 }

@@ -1,6 +1,7 @@
 /* KHRONOS: a CP (canonical polyadic) low-rank expansion over per-input B-splines.
    Evaluation touches k + 1 basis functions per input, so a sample costs O(d k M). */
 #include <snaps/private/khronosimpl.h>
+#include <snaps/options.h>
 
 /* Reallocates W (d x G x M) and C (M x q); contents undefined. */
 PetscErrorCode SNAKhronosAllocate(SNA sna, PetscInt G, PetscInt M)
@@ -55,6 +56,23 @@ static PetscErrorCode SNASetUp_Khronos(SNA sna)
   for (PetscInt m = 0; m < M; m++) PetscCall(SNAKhronosInitializeMode(sna, m));
   /* equal weights so that gradient-based fits start with a nonzero output */
   for (PetscInt i = 0; i < M * sna->dim_out; i++) kh->C[i] = 1.0 / M;
+  PetscFunctionReturn(0);
+}
+
+/* See khronosimpl.h. Each level doubles the knot intervals, G -> 2(G - k) + k; the model holds d (G + k + 1)
+   knots and d G M weights; an ALS block solve the normal equations of one input's G M weights, and its
+   least-squares solve two more matrices of that size; the refinement its G_fine x G_coarse matrix. In
+   floating point, so that no size overflows before it is refused. */
+PetscErrorCode SNAKhronosCheckMemory(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes, PetscInt refine, PetscBool als)
+{
+  const PetscLogDouble d = PetscMax(sna->dim_in, 1);
+  PetscLogDouble       G = (PetscLogDouble)(nodes - degree) * PetscPowRealInt(2.0, refine) + degree, nb = G * modes, bytes;
+  char                 what[256];
+
+  PetscFunctionBegin;
+  bytes = 8 * (d * (G + degree + 1) + d * nb + (als ? 3 * nb * nb + (refine ? G * G / 2 : 0) : 0));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "KHRONOS with -sna_khronos_nodes %" PetscInt_FMT ", -sna_khronos_modes %" PetscInt_FMT " and -sna_khronos_refine %" PetscInt_FMT " (%.4g nodes per input at the finest level%s)", nodes, modes, refine, (double)G, als ? ", the normal equations of its block fits" : ""));
+  PetscCall(SNAPSCheckMemory(PetscObjectComm((PetscObject)sna), bytes, what));
   PetscFunctionReturn(0);
 }
 
@@ -491,6 +509,7 @@ static PetscErrorCode SNAKhronosSetBasis_Khronos(SNA sna, PetscInt degree, Petsc
   PetscCheck(nodes >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least degree + 1 = %" PetscInt_FMT " nodes per input (-sna_khronos_nodes), not %" PetscInt_FMT, degree + 1, nodes);
   PetscCheck(modes >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least one mode (-sna_khronos_modes), not %" PetscInt_FMT, modes);
   PetscCheck(!sna->setupcalled || (degree == kh->degree && nodes == kh->nodes && modes == kh->max_modes), comm, PETSC_ERR_ARG_WRONGSTATE, "Cannot change the KHRONOS basis of a model that is already set up, fitted or loaded");
+  PetscCall(SNAKhronosCheckMemory(sna, degree, nodes, modes, 0, PETSC_FALSE));
   kh->degree    = degree;
   kh->nodes     = nodes;
   kh->max_modes = modes;
@@ -515,6 +534,7 @@ static PetscErrorCode SNAKhronosSetRefinement_Khronos(SNA sna, PetscInt refine, 
 
   PetscFunctionBegin;
   PetscCheck(refine >= 0 && refine <= 12, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_refine must be 0 to 12 levels, not %" PetscInt_FMT, refine);
+  PetscCall(SNAKhronosCheckMemory(sna, kh->degree, kh->nodes, kh->max_modes, refine, PETSC_FALSE));
   kh->refine = refine;
   kh->enrich = enrich;
   PetscFunctionReturn(0);

@@ -670,6 +670,8 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &c.n, &x));
   PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &c.n, &y));
   PetscCall(SNAGlobalCount(sna, c.n, &c.N));
+  /* the finest level's block normal equations, before the coarse levels spend any time */
+  PetscCall(SNAKhronosCheckMemory(sna, kh->degree, kh->nodes, kh->max_modes, kh->refine, PETSC_TRUE));
   c.x = x;
   c.X = X;
   c.Y = Y;

@@ -154,6 +154,21 @@ static PetscErrorCode CheckPositive(MPI_Comm comm, const char name[], PetscReal 
   PetscFunctionReturn(0);
 }
 
+/* The output files are distinct, and none of them is the checkpoint a restart reads (the checkpoint file
+   itself may be both: it is read first, then rewritten atomically). */
+static PetscErrorCode CheckOutputs(FlowRun r)
+{
+  const char *opt[3] = {"-trajectory", "-checkpoint", "-results"}, *file[3] = {r->trajectory, r->checkpoint, r->results};
+  const char *in_opt[1] = {"-restart"}, *in_file[1] = {r->restart[0] ? r->restart : NULL};
+
+  PetscFunctionBegin;
+  for (int i = 0; i < 3; i++)
+    for (int j = i + 1; j < 3; j++) PetscCheck(!file[i][0] || strcmp(file[i], file[j]), r->comm, PETSC_ERR_USER_INPUT, "%s and %s name the same file '%s': give each output its own file", opt[i], opt[j], file[i]);
+  if (r->trajectory[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-trajectory", r->trajectory, 1, in_opt, in_file));
+  if (r->results[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-results", r->results, 1, in_opt, in_file));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsObject)
 {
   PetscBool has;
@@ -199,6 +214,7 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
     PetscCheck(r->transient < r->T, r->comm, PETSC_ERR_USER_INPUT, "-lyapunov needs -T %g beyond -lyapunov_transient %g", (double)r->T, (double)r->transient);
   }
   PetscCheck(r->K <= PETSC_MAX_INT / 2, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ensemble %" PetscInt_FMT " is too large", r->K);
+  PetscCall(CheckOutputs(r));
   PetscFunctionReturn(0);
 }
 
@@ -226,7 +242,7 @@ static PetscErrorCode MemberCreate(FlowRun r, FlowMember *m, PetscReal t)
   m->ls->ops->solve   = LSSolve;
   m->ls->ops->free    = LSFree;
   ARKCall(ARKStepSetLinearSolver(m->ark, m->ls, NULL));
-  ARKCall(ARKStepSetLinear(m->ark, 0));               /* linearly implicit: one Newton iteration, solved exactly */
+  ARKCall(ARKStepSetLinear(m->ark, 0));                  /* linearly implicit: one Newton iteration, solved exactly */
   ARKCall(ARKStepSetDeduceImplicitRhs(m->ark, SUNTRUE)); /* the exact solve gives L z without another evaluation */
   PetscFunctionReturn(0);
 }

@@ -9,16 +9,19 @@ struct _n_Kolmogorov {
   PetscInt      N, nh;     /* grid points per direction; complex columns of the real FFT (N/2 + 1) */
   ptrdiff_t     ln, start; /* this rank's rows */
   PetscReal     nu, Re, alpha, famp;
-  PetscInt      nf;                  /* forcing wavenumber n */
-  double       *rin;                 /* padded real array: ln x 2 nh */
-  fftw_complex *cout, *cin;          /* ln x nh */
-  fftw_complex *W, *F;               /* the state's and the forcing's spectra */
-  double       *phys[4];             /* u, v, w_x, w_y on this rank's rows (ln x N) */
-  double       *forcing;             /* A n cos(n y) on this rank's rows */
-  PetscReal    *kx, *ky, *k2, *mask; /* kx per column, ky per local row; |k|^2 and the 2/3-rule mask per coefficient */
-  fftw_plan     fwd, bwd;            /* rin -> cout; cin -> rin */
-  char          init[16];
-  PetscReal     init_amp;
+  PetscInt      nf;                        /* forcing wavenumber n */
+  double       *rin;                       /* padded real array: ln x 2 nh */
+  fftw_complex *cout, *cin;                /* ln x nh */
+  fftw_complex *W, *F;                     /* the state's and the forcing's spectra */
+  double       *phys[4];                   /* u, v, w_x, w_y on this rank's rows (ln x N) */
+  double       *forcing;                   /* A n cos(n y) on this rank's rows */
+  PetscInt      nc;                        /* this rank's Fourier coefficients: kx rows [startT, startT + lnT) x all N ky */
+  ptrdiff_t     lnT, startT;               /* (transposed spectral layout: one transpose per transform, not two) */
+  PetscReal    *kx, *ky, *k2, *mask, *wgt; /* per coefficient: derivative wavenumbers (0 at Nyquist), |k|^2, 2/3-rule mask,
+                                              Parseval weight of the half spectrum */
+  fftw_plan fwd, bwd;                      /* rin -> cout; cin -> rin */
+  char      init[16];
+  PetscReal init_amp;
 };
 
 /* Copies this rank's rows of y (or of a plain array) into the padded real array and transforms it. */
@@ -51,12 +54,8 @@ static void BackwardArray(Kolmogorov kf, PetscScalar out[])
 }
 
 /* cin = (cr + i ci) * src, coefficient by coefficient (factors per coefficient index c). */
-#define SPECTRAL_LOOP(...)                  \
-  for (ptrdiff_t j = 0; j < kf->ln; j++)    \
-    for (PetscInt i = 0; i < kf->nh; i++) { \
-      const PetscInt c = j * kf->nh + i;    \
-      __VA_ARGS__                           \
-    }
+#define SPECTRAL_LOOP(...) \
+  for (PetscInt c = 0; c < kf->nc; c++) { __VA_ARGS__ }
 
 /* f = -(u w_x + v w_y) + forcing, with the fields and the product truncated by the 2/3 rule. */
 static PetscErrorCode KolExplicit(void *ctx, PetscReal t, Vec y, Vec f)
@@ -74,16 +73,16 @@ static PetscErrorCode KolExplicit(void *ctx, PetscReal t, Vec y, Vec f)
       PetscReal ipsi = kf->k2[c] > 0 ? 1 / kf->k2[c] : 0, s;
       switch (q) {
       case 0:
-        s = kf->ky[j] * ipsi;
+        s = kf->ky[c] * ipsi;
         break;
       case 1:
-        s = -kf->kx[i] * ipsi;
+        s = -kf->kx[c] * ipsi;
         break;
       case 2:
-        s = kf->kx[i];
+        s = kf->kx[c];
         break;
       default:
-        s = kf->ky[j];
+        s = kf->ky[c];
       }
       kf->cin[c][0] = -s * kf->W[c][1];
       kf->cin[c][1] = s * kf->W[c][0];
@@ -148,7 +147,7 @@ static PetscErrorCode KolDiagnostics(void *ctx, Vec y, PetscReal d[])
   PetscFunctionBegin;
   PetscCall(Forward(kf, y));
   SPECTRAL_LOOP({
-    PetscReal wgt = (i == 0 || 2 * i == kf->N) ? 1 : 2, w2 = kf->cout[c][0] * kf->cout[c][0] + kf->cout[c][1] * kf->cout[c][1];
+    PetscReal wgt = kf->wgt[c], w2 = kf->cout[c][0] * kf->cout[c][0] + kf->cout[c][1] * kf->cout[c][1];
     if (kf->k2[c] > 0) {
       s[0] += wgt * w2 / kf->k2[c];
       s[2] += wgt * (kf->cout[c][0] * kf->F[c][0] + kf->cout[c][1] * kf->F[c][1]) / kf->k2[c];
@@ -275,31 +274,35 @@ PetscErrorCode KolmogorovCreate(MPI_Comm comm, PetscInt N, PetscReal Re, PetscRe
   PetscCall(PetscStrncpy(kf->init, "random", sizeof(kf->init)));
   kf->init_amp = 1;
   fftw_mpi_init();
-  alloc    = fftw_mpi_local_size_2d(N, kf->nh, comm, &kf->ln, &kf->start);
+  alloc    = fftw_mpi_local_size_2d_transposed(N, kf->nh, comm, &kf->ln, &kf->start, &kf->lnT, &kf->startT);
+  kf->nc   = (PetscInt)kf->lnT * N;
   kf->rin  = fftw_alloc_real(2 * (size_t)PetscMax(alloc, 1));
   kf->cout = fftw_alloc_complex((size_t)PetscMax(alloc, 1));
   kf->cin  = fftw_alloc_complex((size_t)PetscMax(alloc, 1));
   kf->W    = fftw_alloc_complex((size_t)PetscMax(alloc, 1));
   kf->F    = fftw_alloc_complex((size_t)PetscMax(alloc, 1));
   PetscCheck(kf->rin && kf->cout && kf->cin && kf->W && kf->F, PETSC_COMM_SELF, PETSC_ERR_MEM, "FFTW could not allocate the %" PetscInt_FMT " x %" PetscInt_FMT " grid", N, N);
-  kf->fwd = fftw_mpi_plan_dft_r2c_2d(N, N, kf->rin, kf->cout, comm, FFTW_ESTIMATE);
-  kf->bwd = fftw_mpi_plan_dft_c2r_2d(N, N, kf->cin, kf->rin, comm, FFTW_ESTIMATE);
+  kf->fwd = fftw_mpi_plan_dft_r2c_2d(N, N, kf->rin, kf->cout, comm, FFTW_ESTIMATE | FFTW_MPI_TRANSPOSED_OUT);
+  kf->bwd = fftw_mpi_plan_dft_c2r_2d(N, N, kf->cin, kf->rin, comm, FFTW_ESTIMATE | FFTW_MPI_TRANSPOSED_IN);
   PetscCheck(kf->fwd && kf->bwd, PETSC_COMM_SELF, PETSC_ERR_LIB, "FFTW-MPI could not plan the %" PetscInt_FMT " x %" PetscInt_FMT " transforms", N, N);
   for (int q = 0; q < 4; q++) PetscCall(PetscMalloc1(PetscMax(1, kf->ln * N), &kf->phys[q]));
   PetscCall(PetscMalloc1(PetscMax(1, kf->ln * N), &kf->forcing));
-  PetscCall(PetscMalloc4(kf->nh, &kf->kx, PetscMax(1, kf->ln), &kf->ky, PetscMax(1, kf->ln * kf->nh), &kf->k2, PetscMax(1, kf->ln * kf->nh), &kf->mask));
-  for (PetscInt i = 0; i < kf->nh; i++) kf->kx[i] = 2 * i == N ? 0 : i; /* the Nyquist column has no odd derivative */
-  for (ptrdiff_t j = 0; j < kf->ln; j++) {
-    PetscInt g = (PetscInt)(kf->start + j), k = 2 * g <= N ? g : g - N;
-    kf->ky[j] = 2 * g == N ? 0 : k;
-    for (PetscInt i = 0; i < kf->nh; i++) {
-      kf->k2[j * kf->nh + i]   = (PetscReal)i * i + (PetscReal)k * k;
-      kf->mask[j * kf->nh + i] = (3 * i < N && 3 * PetscAbsInt(k) < N) ? 1 : 0;
+  PetscCall(PetscMalloc5(PetscMax(1, kf->nc), &kf->kx, PetscMax(1, kf->nc), &kf->ky, PetscMax(1, kf->nc), &kf->k2, PetscMax(1, kf->nc), &kf->mask, PetscMax(1, kf->nc), &kf->wgt));
+  for (ptrdiff_t r = 0; r < kf->lnT; r++) {
+    PetscInt ix = (PetscInt)(kf->startT + r); /* kx >= 0: the real transform keeps half the plane */
+    for (PetscInt iy = 0; iy < N; iy++) {
+      PetscInt c = (PetscInt)r * N + iy, ky = 2 * iy <= N ? iy : iy - N;
+      kf->kx[c]   = 2 * ix == N ? 0 : ix; /* the Nyquist lines have no odd derivative */
+      kf->ky[c]   = 2 * iy == N ? 0 : ky;
+      kf->k2[c]   = (PetscReal)ix * ix + (PetscReal)ky * ky;
+      kf->mask[c] = (3 * ix < N && 3 * PetscAbsInt(ky) < N) ? 1 : 0;
+      kf->wgt[c]  = (ix == 0 || 2 * ix == N) ? 1 : 2;
     }
-    for (PetscInt i = 0; i < N; i++) kf->forcing[j * N + i] = famp * nf * PetscCosReal(nf * (kf->start + j) * h);
   }
+  for (ptrdiff_t j = 0; j < kf->ln; j++)
+    for (PetscInt i = 0; i < N; i++) kf->forcing[j * N + i] = famp * nf * PetscCosReal(nf * (kf->start + j) * h);
   ForwardArray(kf, kf->forcing);
-  PetscCall(PetscArraycpy(&kf->F[0][0], &kf->cout[0][0], 2 * kf->ln * kf->nh));
+  PetscCall(PetscArraycpy(&kf->F[0][0], &kf->cout[0][0], 2 * kf->nc));
   *out = kf;
   PetscFunctionReturn(0);
 }
@@ -361,7 +364,7 @@ PetscErrorCode KolmogorovDestroy(Kolmogorov *kf)
   fftw_free(k->F);
   for (int q = 0; q < 4; q++) PetscCall(PetscFree(k->phys[q]));
   PetscCall(PetscFree(k->forcing));
-  PetscCall(PetscFree4(k->kx, k->ky, k->k2, k->mask));
+  PetscCall(PetscFree5(k->kx, k->ky, k->k2, k->mask, k->wgt));
   PetscCall(PetscFree(*kf));
   PetscFunctionReturn(0);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages SNAPS needs, and only those that are missing.
 # Idempotent: a second run installs nothing. Runs apt-get as root, or through sudo.
-# With --fuzz, also clang and its runtime (libFuzzer), which only scripts/run-fuzz.sh needs.
+# With --fuzz, also clang and its runtime (libFuzzer), which only scripts/run-fuzz.sh needs; with --bench,
+# python3-dolfinx, which only bench/poisson-peers needs.
 set -euo pipefail
 
 packages=(
@@ -17,6 +18,10 @@ packages=(
 )
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang libclang-rt-14-dev)
+fi
+# With --bench, also FEniCSx (DOLFINx 0.5), the peer baseline of bench/poisson-peers only: not for the tests.
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(python3-dolfinx)
 fi
 
 missing=()

@@ -1,24 +1,26 @@
 /* Manufactured solutions on libmatheval: u parsed once, gradient and Laplacian derived symbolically. */
 #include "exact.h"
+#include "tape.h"
 #include <petscviewer.h>
 #include <matheval.h>
 
 #define MAX_NAMES (POISSON_EXACT_MAX_DIM + 3)
 
 struct _n_PoissonExact {
-  MPI_Comm comm;
-  PetscInt dim;
-  char    *expr;                         /* as given by the user */
-  void    *u;                            /* evaluator of u */
-  PetscInt nd1[POISSON_EXACT_MAX_DIM];   /* evaluators summed into du/dx_i (one per alias of x_i used) */
-  void    *d1[POISSON_EXACT_MAX_DIM][2]; /* first derivatives */
-  PetscInt nd2[POISSON_EXACT_MAX_DIM];   /* evaluators summed into d2u/dx_i^2 */
-  void    *d2[POISSON_EXACT_MAX_DIM][4]; /* second derivatives */
-  int      nnames;                       /* variable names passed to libmatheval */
-  char    *names[MAX_NAMES];             /* x, y, z (dim <= 3) and x1..x<dim> */
-  PetscInt coord[MAX_NAMES];             /* coordinate of each name */
-  double   values[MAX_NAMES];            /* work array */
-  char    *source;                       /* text of f = -Laplace(u) */
+  MPI_Comm    comm;
+  PetscInt    dim;
+  char       *expr;                         /* as given by the user */
+  void       *u;                            /* evaluator of u */
+  PetscInt    nd1[POISSON_EXACT_MAX_DIM];   /* evaluators summed into du/dx_i (one per alias of x_i used) */
+  void       *d1[POISSON_EXACT_MAX_DIM][2]; /* first derivatives */
+  PetscInt    nd2[POISSON_EXACT_MAX_DIM];   /* evaluators summed into d2u/dx_i^2 */
+  void       *d2[POISSON_EXACT_MAX_DIM][4]; /* second derivatives */
+  int         nnames;                       /* variable names passed to libmatheval */
+  char       *names[MAX_NAMES];             /* x, y, z (dim <= 3) and x1..x<dim> */
+  PetscInt    coord[MAX_NAMES];             /* coordinate of each name */
+  double      values[MAX_NAMES];            /* work array */
+  char       *source;                       /* text of f = -Laplace(u) */
+  PoissonTape tape;                         /* batched u and Laplace(u), when it reproduces libmatheval; else NULL */
 };
 
 static const char *const xyz[3] = {"x", "y", "z"};
@@ -68,6 +70,32 @@ static PetscErrorCode AppendString(char **s, const char text[])
   t[n0 + n1] = 0;
   PetscCall(PetscFree(*s));
   *s = t;
+  PetscFunctionReturn(0);
+}
+
+/* The tape (tape.h) is kept only if it gives libmatheval's u and f, to 1e-10 relative, at 64 points of
+   [-1,1]^d (a Halton sequence): an expression it parses otherwise than libmatheval falls back to the interpreter. */
+static PetscErrorCode PoissonExactCreateTape(PoissonExact ex)
+{
+  const PetscInt primes[POISSON_EXACT_MAX_DIM] = {2, 3, 5, 7, 11, 13};
+  PetscReal      x[POISSON_EXACT_MAX_DIM], u, f, tu, tlap;
+  PoissonTape    tape;
+
+  PetscFunctionBegin;
+  PetscCall(PoissonTapeCreate(ex->expr, ex->dim, ex->nnames, ex->names, ex->coord, &tape));
+  if (!tape) PetscFunctionReturn(0);
+  for (PetscInt i = 1; i <= 64 && tape; i++) {
+    for (PetscInt d = 0; d < ex->dim; d++) { /* radical inverse of i in base primes[d], mapped to [-1, 1] */
+      PetscReal r = 0, scale = 1.0 / primes[d];
+      for (PetscInt k = i; k > 0; k /= primes[d], scale /= primes[d]) r += (k % primes[d]) * scale;
+      x[d] = 2 * r - 1;
+    }
+    PetscCall(PoissonExactEvaluate(ex, x, &u, NULL, &f));
+    PetscCall(PoissonTapeEvaluate(tape, 1, x, &tu, &tlap));
+    if (PetscIsInfOrNanReal(u) || PetscIsInfOrNanReal(f)) continue; /* outside the expression's domain */
+    if (PetscAbsReal(tu - u) > 1e-10 * (1 + PetscAbsReal(u)) || PetscAbsReal(-tlap - f) > 1e-10 * (1 + PetscAbsReal(f))) PetscCall(PoissonTapeDestroy(&tape));
+  }
+  ex->tape = tape;
   PetscFunctionReturn(0);
 }
 
@@ -147,6 +175,7 @@ PetscErrorCode PoissonExactCreate(MPI_Comm comm, const char expr[], PetscInt dim
     }
     PetscCall(AppendString(&ex->source, first ? "0" : ")"));
   }
+  PetscCall(PoissonExactCreateTape(ex));
   *exact = ex;
   PetscFunctionReturn(0);
 }
@@ -168,6 +197,18 @@ PetscErrorCode PoissonExactEvaluate(PoissonExact ex, const PetscReal x[], PetscR
       for (PetscInt j = 0; j < ex->nd2[i]; j++) lap += (PetscReal)evaluator_evaluate(ex->d2[i][j], ex->nnames, ex->names, ex->values);
     *f = -lap;
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonExactEvaluateBatch(PoissonExact ex, PetscInt n, const PetscReal x[], PetscReal u[], PetscReal f[])
+{
+  PetscFunctionBegin;
+  if (ex->tape) {
+    PetscCall(PoissonTapeEvaluate(ex->tape, n, x, u, f));
+    if (f)
+      for (PetscInt i = 0; i < n; i++) f[i] = -f[i];
+  } else
+    for (PetscInt i = 0; i < n; i++) PetscCall(PoissonExactEvaluate(ex, &x[i * ex->dim], u ? &u[i] : NULL, NULL, f ? &f[i] : NULL));
   PetscFunctionReturn(0);
 }
 
@@ -210,6 +251,7 @@ PetscErrorCode PoissonExactDestroy(PoissonExact *exact)
     for (PetscInt j = 0; j < ex->nd2[i]; j++) evaluator_destroy(ex->d2[i][j]);
   }
   if (ex->u) evaluator_destroy(ex->u);
+  PetscCall(PoissonTapeDestroy(&ex->tape));
   for (int k = 0; k < ex->nnames; k++) PetscCall(PetscFree(ex->names[k]));
   PetscCall(PetscFree(ex->source));
   PetscCall(PetscFree(ex->expr));

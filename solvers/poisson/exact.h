@@ -19,6 +19,9 @@ typedef struct _n_PoissonExact *PoissonExact;
 PETSC_EXTERN PetscErrorCode PoissonExactCreate(MPI_Comm, const char[], PetscInt, PoissonExact *);
 /* Evaluates at one point x[dim]: u, grad[dim] and f = -Laplace(u); any output may be NULL. Not collective. */
 PETSC_EXTERN PetscErrorCode PoissonExactEvaluate(PoissonExact, const PetscReal[], PetscReal *, PetscReal[], PetscReal *);
+/* u (may be NULL) and f = -Laplace(u) (may be NULL) at n points x[n*dim]: through the compiled tape (tape.h)
+   when it reproduces libmatheval, else point by point. Not collective. */
+PETSC_EXTERN PetscErrorCode PoissonExactEvaluateBatch(PoissonExact, PetscInt, const PetscReal[], PetscReal[], PetscReal[]);
 /* Returns the dimension and the expression as given. */
 PETSC_EXTERN PetscErrorCode PoissonExactGetInfo(PoissonExact, PetscInt *, const char *[]);
 /* Returns the derived source f = -Laplace(u) as text (libmatheval's unsimplified form); valid until destroy. */

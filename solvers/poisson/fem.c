@@ -1,4 +1,5 @@
-/* snaps-poisson -method fem: DMPlex + PetscFE + SNES (KSPONLY), after PETSc's SNES tutorials ex12/ex13. */
+/* snaps-poisson -method fem: DMPlex + PetscFE + SNES (KSPONLY), after PETSc's SNES tutorials ex12/ex13, or on a
+   box of tensor cells the same discretisation on a DMDA (box.h), assembled without PetscFE's per-cell machinery. */
 #include "fem.h"
 #include "errors.h"
 #include "mesh.h"
@@ -18,7 +19,7 @@ static PoissonExact fem_exact = NULL;
 static void f0_u(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar f0[])
 {
   PetscReal f = 0;
-  PetscCallVoid(PoissonExactEvaluate(fem_exact, x, NULL, NULL, &f));
+  PetscCallVoid(PoissonExactEvaluateBatch(fem_exact, 1, x, NULL, &f));
   f0[0] = -f;
 }
 
@@ -98,6 +99,89 @@ static PetscErrorCode PoissonFEMSetUp(MPI_Comm comm, PoissonExact exact, PetscIn
   PetscFunctionReturn(0);
 }
 
+/* -fem_assembly auto|box|plex: whether this problem takes the tensor-grid path (box.h). auto takes it for a box
+   of tensor cells that DMDA can lay out, unless an option only DMPlex serves is given (a mesh file,
+   -dm_plex_simplex, -dm_refine, -view_solution); box insists and says why it cannot. */
+static PetscErrorCode PoissonFEMChooseAssembly(MPI_Comm comm, PetscInt dim, PoissonFEM *fem, PetscBool *usebox)
+{
+  const char *choices[] = {"auto", "box", "plex"}, *why = NULL;
+  PetscInt    choice = 0;
+  PetscBool   simplex, refine, view, fits;
+  PetscMPIInt size;
+
+  PetscFunctionBegin;
+  PetscOptionsBegin(comm, NULL, "snaps-poisson FEM assembly", NULL);
+  PetscCall(PetscOptionsEList("-fem_assembly", "auto: box for a box of tensor cells, else plex; box: DMDA tensor grid; plex: DMPlex + PetscFE", NULL, choices, 3, choices[choice], &choice, NULL));
+  PetscOptionsEnd();
+  *usebox = PETSC_FALSE;
+  if (choice == 2) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(PoissonMeshGetOptions(comm, "snaps-poisson", dim, 16, fem->mesh, sizeof(fem->mesh), fem->faces, &simplex));
+  PetscCall(PoissonMeshDegreeOption(comm, &fem->degree));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-dm_refine", &refine));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-view_solution", &view));
+  if (fem->mesh[0])
+    why = "a mesh file (-dm_plex_filename)";
+  else if (simplex)
+    why = "simplices (-dm_plex_simplex)";
+  else if (refine)
+    why = "-dm_refine";
+  else if (view)
+    why = "-view_solution (written by DMPlex)";
+  else {
+    PetscCall(PoissonBoxFits(dim, fem->faces, fem->degree, size, &fits, &why));
+    if (fits) why = NULL;
+  }
+  PetscCheck(!why || choice == 0, comm, PETSC_ERR_USER_INPUT, "-fem_assembly box cannot serve %s: use -fem_assembly plex (or auto)", why);
+  *usebox = (PetscBool)!why;
+  PetscFunctionReturn(0);
+}
+
+/* The tensor-grid solve: set-up is the DMDA and the 1-D tables; the timed solve assembles the operator and the
+   right-hand side and runs KSP (default CG + BoomerAMG, as FEniCSx's usual choice; GAMG without hypre). */
+static PetscErrorCode PoissonFEMSetUpBox(MPI_Comm comm, PetscInt dim, PetscReal a, PetscReal b, PoissonFEM *fem, KSP *ksp)
+{
+  PC pc;
+
+  PetscFunctionBegin;
+  PetscCall(PoissonBoxCreate(comm, dim, a, b, fem->faces, fem->degree, &fem->box, &fem->dm));
+  fem->cells = 1;
+  for (PetscInt d = 0; d < dim; d++) fem->cells *= fem->faces[d];
+  PetscCall(DMCreateGlobalVector(fem->dm, &fem->u));
+  PetscCall(PetscObjectSetName((PetscObject)fem->u, "u"));
+  PetscCall(VecGetSize(fem->u, &fem->dofs));
+  PetscCall(KSPCreate(comm, ksp));
+  PetscCall(KSPSetType(*ksp, KSPCG));
+  PetscCall(KSPGetPC(*ksp, &pc));
+#if defined(PETSC_HAVE_HYPRE)
+  PetscCall(PCSetType(pc, PCHYPRE));
+#else
+  PetscCall(PCSetType(pc, PCGAMG));
+#endif
+  PetscCall(KSPSetTolerances(*ksp, 1e-12, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
+  PetscCall(KSPSetFromOptions(*ksp));
+  PetscFunctionReturn(0);
+}
+
+/* The timed part: A and rhs are the caller's to destroy, after the clock (FEniCSx's time leaves out its frees too). */
+static PetscErrorCode PoissonFEMSolveBox(MPI_Comm comm, PoissonExact exact, PoissonFEM *fem, KSP ksp, Mat *Aout, Vec *rhsout)
+{
+  Mat                A;
+  Vec                rhs;
+  KSPConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(PoissonBoxAssemble(fem->box, fem->dm, exact, &A, &rhs));
+  PetscCall(KSPSetOperators(ksp, A, A));
+  PetscCall(KSPSolve(ksp, rhs, fem->u));
+  PetscCall(KSPGetConvergedReason(ksp, &reason));
+  PetscCall(KSPGetIterationNumber(ksp, &fem->iterations));
+  PetscCheck(reason >= 0, comm, PETSC_ERR_NOT_CONVERGED, "The linear solve failed: %s after %" PetscInt_FMT " iterations (try another -pc_type or a larger -ksp_max_it)", KSPConvergedReasons[reason], fem->iterations);
+  *Aout   = A;
+  *rhsout = rhs;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonFEM *fem)
 {
   SNES                snes;
@@ -106,21 +190,37 @@ PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, 
   PetscReal           times[2];
   SNESConvergedReason sreason;
   KSPConvergedReason  kreason;
+  PetscBool           usebox;
+  Mat                 A;
+  Vec                 rhs;
 
   PetscFunctionBegin;
+  PetscCall(PetscMemzero(fem, sizeof(*fem)));
+  PetscCall(PoissonFEMChooseAssembly(comm, dim, fem, &usebox));
   PetscCallMPI(MPI_Barrier(comm));
   PetscCall(PetscTime(&t0));
-  PetscCall(PoissonFEMSetUp(comm, exact, dim, a, b, fem, &snes));
-  PetscCall(SNESGetKSP(snes, &ksp));
-  PetscCallMPI(MPI_Barrier(comm));
-  PetscCall(PetscTime(&t1));
-  PetscCall(SNESSolve(snes, NULL, fem->u));
-  PetscCall(PetscTime(&t2));
-  PetscCall(SNESGetConvergedReason(snes, &sreason));
-  PetscCall(KSPGetConvergedReason(ksp, &kreason));
-  PetscCall(KSPGetIterationNumber(ksp, &fem->iterations));
-  PetscCheck(sreason >= 0 && kreason >= 0, comm, PETSC_ERR_NOT_CONVERGED, "The linear solve failed: %s after %" PetscInt_FMT " iterations (try another -pc_type or a larger -ksp_max_it)", KSPConvergedReasons[kreason], fem->iterations);
-  PetscCall(SNESDestroy(&snes));
+  if (usebox) {
+    PetscCall(PoissonFEMSetUpBox(comm, dim, a, b, fem, &ksp));
+    PetscCallMPI(MPI_Barrier(comm));
+    PetscCall(PetscTime(&t1));
+    PetscCall(PoissonFEMSolveBox(comm, exact, fem, ksp, &A, &rhs));
+    PetscCall(PetscTime(&t2));
+    PetscCall(KSPDestroy(&ksp));
+    PetscCall(MatDestroy(&A));
+    PetscCall(VecDestroy(&rhs));
+  } else {
+    PetscCall(PoissonFEMSetUp(comm, exact, dim, a, b, fem, &snes));
+    PetscCall(SNESGetKSP(snes, &ksp));
+    PetscCallMPI(MPI_Barrier(comm));
+    PetscCall(PetscTime(&t1));
+    PetscCall(SNESSolve(snes, NULL, fem->u));
+    PetscCall(PetscTime(&t2));
+    PetscCall(SNESGetConvergedReason(snes, &sreason));
+    PetscCall(KSPGetConvergedReason(ksp, &kreason));
+    PetscCall(KSPGetIterationNumber(ksp, &fem->iterations));
+    PetscCheck(sreason >= 0 && kreason >= 0, comm, PETSC_ERR_NOT_CONVERGED, "The linear solve failed: %s after %" PetscInt_FMT " iterations (try another -pc_type or a larger -ksp_max_it)", KSPConvergedReasons[kreason], fem->iterations);
+    PetscCall(SNESDestroy(&snes));
+  }
   times[0] = (PetscReal)(t1 - t0);
   times[1] = (PetscReal)(t2 - t1);
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, times, 2, MPIU_REAL, MPIU_MAX, comm));
@@ -133,11 +233,39 @@ PetscErrorCode PoissonFEMViewOptions(MPI_Comm comm, PoissonExact exact, PetscInt
 {
   PoissonFEM fem;
   SNES       snes;
+  KSP        ksp;
+  PetscBool  usebox;
 
   PetscFunctionBegin;
-  PetscCall(PoissonFEMSetUp(comm, exact, dim, a, b, &fem, &snes));
-  PetscCall(SNESDestroy(&snes));
+  PetscCall(PetscMemzero(&fem, sizeof(fem)));
+  PetscCall(PoissonFEMChooseAssembly(comm, dim, &fem, &usebox));
+  if (usebox) {
+    PetscCall(PoissonFEMSetUpBox(comm, dim, a, b, &fem, &ksp));
+    PetscCall(KSPDestroy(&ksp));
+  } else {
+    PetscCall(PoissonFEMSetUp(comm, exact, dim, a, b, &fem, &snes));
+    PetscCall(SNESDestroy(&snes));
+  }
   PetscCall(PoissonFEMDestroy(&fem));
+  PetscFunctionReturn(0);
+}
+
+/* Sub-cells per direction of every tensor mesh cell for the error quadrature: the mesh's coarsest direction
+   decides; refused when the cell quadrature's points, Jacobians and tabulation would not fit in memory. */
+static PetscErrorCode PoissonFEMErrorSubcells(PoissonFEM *fem, MPI_Comm comm, PetscInt dim, PetscInt cells, PetscInt order, PetscInt *nsub)
+{
+  PetscInt fmin = PETSC_MAX_INT;
+
+  PetscFunctionBegin;
+  *nsub = 1;
+  for (PetscInt d = 0; d < dim; d++) fmin = PetscMin(fmin, fem->faces[d] > 0 ? fem->faces[d] : PETSC_MAX_INT);
+  if (fmin < PETSC_MAX_INT) *nsub = (cells + fmin - 1) / fmin;
+  {
+    const PetscLogDouble nq = PetscPowRealInt((PetscReal)(*nsub * order), dim);
+    char                 what[256];
+    PetscCall(PetscSNPrintf(what, sizeof(what), "-error_cells %" PetscInt_FMT " with -error_order %" PetscInt_FMT " on a mesh of %" PetscInt_FMT " cells per direction (%.3g quadrature points per FEM cell)", cells, order, fmin, (double)nq));
+    PetscCall(SNAPSCheckMemory(comm, 8 * nq * (2 * dim * dim + 3 * dim + 4 + (fem->degree + 1) * PetscPowRealInt(1.0 + fem->degree, dim - 1) * (1 + dim)), what));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -159,21 +287,18 @@ PetscErrorCode PoissonFEMComputeErrors(PoissonFEM *fem, PoissonExact exact, Pets
   PetscFunctionBegin;
   PetscCall(PetscObjectGetComm((PetscObject)dm, &comm));
   PetscCall(DMGetDimension(dm, &dim));
+  if (fem->box) {
+    PetscCall(PoissonFEMErrorSubcells(fem, comm, dim, cells, order, &nsub));
+    PetscCall(PoissonBoxComputeErrors(fem->box, dm, fem->u, exact, nsub, order, l2sq, h1));
+    PetscFunctionReturn(0);
+  }
   PetscCall(DMGetCoordinateDim(dm, &cdim));
   PetscCheck(cdim == dim, comm, PETSC_ERR_SUP, "Meshes embedded in a higher dimension are not supported");
   PetscCall(DMGetField(dm, 0, NULL, (PetscObject *)&fe));
   if (fem->simplex)
     PetscCall(PetscDTStroudConicalQuadrature(dim, 1, fem->degree + order, -1.0, 1.0, &quad));
   else {
-    PetscInt fmin = PETSC_MAX_INT;
-    for (PetscInt d = 0; d < dim; d++) fmin = PetscMin(fmin, fem->faces[d] > 0 ? fem->faces[d] : PETSC_MAX_INT);
-    if (fmin < PETSC_MAX_INT) nsub = (cells + fmin - 1) / fmin;
-    { /* the cell quadrature's points with their Jacobians and tabulation: the mesh's coarsest direction decides */
-      const PetscLogDouble nq = PetscPowRealInt((PetscReal)(nsub * order), dim);
-      char                 what[256];
-      PetscCall(PetscSNPrintf(what, sizeof(what), "-error_cells %" PetscInt_FMT " with -error_order %" PetscInt_FMT " on a mesh of %" PetscInt_FMT " cells per direction (%.3g quadrature points per FEM cell)", cells, order, fmin, (double)nq));
-      PetscCall(SNAPSCheckMemory(comm, 8 * nq * (2 * dim * dim + 3 * dim + 4 + (fem->degree + 1) * PetscPowRealInt(1.0 + fem->degree, dim - 1) * (1 + dim)), what));
-    }
+    PetscCall(PoissonFEMErrorSubcells(fem, comm, dim, cells, order, &nsub));
     PetscCall(PoissonErrorsCreateCellQuadrature(dim, nsub, order, &quad));
   }
   PetscCall(PetscQuadratureGetData(quad, NULL, NULL, &Nq, &qpoints, NULL));
@@ -270,6 +395,7 @@ PetscErrorCode PoissonFEMDestroy(PoissonFEM *fem)
   PetscFunctionBegin;
   PetscCall(VecDestroy(&fem->u));
   PetscCall(DMDestroy(&fem->dm));
+  PetscCall(PoissonBoxDestroy(&fem->box));
   fem_exact = NULL;
   PetscFunctionReturn(0);
 }

@@ -4,25 +4,30 @@
 
 #include <petscdmplex.h>
 #include "exact.h"
+#include "box.h"
 
 /* A solved FEM problem: its mesh, solution and figures. */
 typedef struct {
-  DM        dm;                       /* distributed mesh with the discretisation */
-  Vec       u;                        /* global solution (Dirichlet values live in the local vectors) */
-  PetscInt  dofs;                     /* unknowns: global size of u */
-  PetscInt  degree;                   /* polynomial degree of the element (-petscspace_degree) */
-  PetscInt  cells;                    /* global number of mesh cells */
-  PetscInt  faces[3];                 /* box mesh cells per direction; 0 for a mesh file */
-  PetscBool simplex;                  /* triangles/tetrahedra */
-  PetscInt  iterations;               /* Krylov iterations */
-  PetscReal setup_time;               /* mesh, distribution, discretisation (s, max over ranks) */
-  PetscReal solve_time;               /* assembly and linear solve (s, max over ranks) */
-  char      mesh[PETSC_MAX_PATH_LEN]; /* mesh file, or "" for a box mesh */
+  DM         dm;                       /* distributed mesh with the discretisation (a DMDA of the interior nodes for -fem_assembly box) */
+  PoissonBox box;                      /* -fem_assembly box: the tensor-grid discretisation; NULL for DMPlex + PetscFE */
+  Vec        u;                        /* global solution (Dirichlet values live in the local vectors) */
+  PetscInt   dofs;                     /* unknowns: global size of u */
+  PetscInt   degree;                   /* polynomial degree of the element (-petscspace_degree) */
+  PetscInt   cells;                    /* global number of mesh cells */
+  PetscInt   faces[3];                 /* box mesh cells per direction; 0 for a mesh file */
+  PetscBool  simplex;                  /* triangles/tetrahedra */
+  PetscInt   iterations;               /* Krylov iterations */
+  PetscReal  setup_time;               /* mesh, distribution, discretisation (s, max over ranks) */
+  PetscReal  solve_time;               /* assembly and linear solve (s, max over ranks) */
+  char       mesh[PETSC_MAX_PATH_LEN]; /* mesh file, or "" for a box mesh */
 } PoissonFEM;
 
 /* Builds the mesh ([a,b]^dim box from -dm_plex_box_faces, or -dm_plex_filename), the element
-   (-petscspace_degree), the Dirichlet condition u = exact on the whole boundary, and solves with SNES
-   KSPONLY (defaults -ksp_type cg -pc_type gamg -ksp_rtol 1e-12, all overridable). exact must outlive
+   (-petscspace_degree), the Dirichlet condition u = exact on the whole boundary, and solves. -fem_assembly
+   auto (default) takes the tensor-grid path of box.h for a box of quadrilaterals/hexahedra (no mesh file, no
+   -dm_plex_simplex, no -dm_refine, no -view_solution): KSP on the assembled operator, defaults -ksp_type cg
+   -pc_type hypre (BoomerAMG; gamg without hypre) -ksp_rtol 1e-12; otherwise (or -fem_assembly plex) DMPlex +
+   PetscFE with SNES KSPONLY, defaults -ksp_type cg -pc_type gamg -ksp_rtol 1e-12; all overridable. exact must outlive
    fem (the pointwise source reads it through a file-scope pointer: one FEM problem per process at a
    time). Collective. */
 PETSC_EXTERN PetscErrorCode PoissonFEMSolve(MPI_Comm, PoissonExact, PetscInt, PetscReal, PetscReal, PoissonFEM *);

@@ -35,46 +35,70 @@ static PetscErrorCode PoissonMeshCheckMemory(MPI_Comm comm, PetscInt dim, const 
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PoissonMeshCreateSerial(MPI_Comm comm, const char program[], PetscInt dim, PetscReal a, PetscReal b, PetscInt default_faces, char mesh[], size_t meshlen, PetscInt faces[], DM *dm)
+PetscErrorCode PoissonMeshGetOptions(MPI_Comm comm, const char program[], PetscInt dim, PetscInt default_faces, char mesh[], size_t meshlen, PetscInt faces[], PetscBool *simplex)
 {
-  PetscBool hasfile, hasfaces, simplex = PETSC_FALSE;
+  PetscBool hasfile, hasfaces;
   PetscInt  nfaces = 3, box[3] = {default_faces, default_faces, default_faces};
-  DMLabel   label;
 
   PetscFunctionBegin;
+  *simplex = PETSC_FALSE;
+  mesh[0]  = 0;
   PetscOptionsBegin(comm, NULL, "FEM mesh", "DMPLEX");
   PetscCall(PetscOptionsString("-dm_plex_filename", "Mesh file (gmsh .msh) instead of the box mesh", "DMPlexCreateFromFile", mesh, mesh, meshlen, &hasfile));
   PetscCall(PetscOptionsIntArray("-dm_plex_box_faces", "Box mesh cells per direction", "DMPlexCreateBoxMesh", box, &nfaces, &hasfaces));
-  PetscCall(PetscOptionsBool("-dm_plex_simplex", "Box mesh of simplices instead of quadrilaterals/hexahedra", "DMPlexCreateBoxMesh", simplex, &simplex, NULL));
+  PetscCall(PetscOptionsBool("-dm_plex_simplex", "Box mesh of simplices instead of quadrilaterals/hexahedra", "DMPlexCreateBoxMesh", *simplex, simplex, NULL));
   PetscOptionsEnd();
-  if (hasfile) {
+  if (hasfile) PetscFunctionReturn(0);
+  PetscCheck(dim >= 1 && dim <= 3, comm, PETSC_ERR_SUP, "%s solves 1-D, 2-D and 3-D FEM problems, not %" PetscInt_FMT "-D", program, dim);
+  if (!hasfaces) nfaces = dim;
+  if (nfaces == 1)
+    for (PetscInt d = 1; d < dim; d++) box[d] = box[0]; /* -dm_plex_box_faces n means n in every direction */
+  else
+    PetscCheck(nfaces >= dim, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces needs one count per direction (%" PetscInt_FMT ") or a single one", dim);
+  for (PetscInt d = 0; d < dim; d++) {
+    PetscCheck(box[d] >= 1, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces: %" PetscInt_FMT " cells in direction %" PetscInt_FMT, box[d], d);
+    faces[d] = box[d];
+  }
+  PetscCall(PoissonMeshCheckMemory(comm, dim, box));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonMeshCreateSerial(MPI_Comm comm, const char program[], PetscInt dim, PetscReal a, PetscReal b, PetscInt default_faces, char mesh[], size_t meshlen, PetscInt faces[], DM *dm)
+{
+  PetscBool simplex;
+  DMLabel   label;
+
+  PetscFunctionBegin;
+  PetscCall(PoissonMeshGetOptions(comm, program, dim, default_faces, mesh, meshlen, faces, &simplex));
+  if (mesh[0]) {
     PetscInt mdim;
     PetscCall(DMPlexCreateFromFile(comm, mesh, program, PETSC_TRUE, dm));
     PetscCall(DMGetDimension(*dm, &mdim));
     PetscCheck(mdim == dim, comm, PETSC_ERR_USER_INPUT, "The mesh '%s' is %" PetscInt_FMT "-D but the problem is %" PetscInt_FMT "-D (set -dim)", mesh, mdim, dim);
   } else {
     PetscReal lower[3], upper[3];
-    PetscCheck(dim >= 1 && dim <= 3, comm, PETSC_ERR_SUP, "%s solves 1-D, 2-D and 3-D FEM problems, not %" PetscInt_FMT "-D", program, dim);
-    if (!hasfaces) nfaces = dim;
-    if (nfaces == 1)
-      for (PetscInt d = 1; d < dim; d++) box[d] = box[0]; /* -dm_plex_box_faces n means n in every direction */
-    else
-      PetscCheck(nfaces >= dim, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces needs one count per direction (%" PetscInt_FMT ") or a single one", dim);
     for (PetscInt d = 0; d < dim; d++) {
-      PetscCheck(box[d] >= 1, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces: %" PetscInt_FMT " cells in direction %" PetscInt_FMT, box[d], d);
       lower[d] = a;
       upper[d] = b;
-      faces[d] = box[d];
     }
-    mesh[0] = 0;
-    PetscCall(PoissonMeshCheckMemory(comm, dim, box));
-    PetscCall(DMPlexCreateBoxMesh(comm, dim, simplex, box, lower, upper, NULL, PETSC_TRUE, dm));
+    PetscCall(DMPlexCreateBoxMesh(comm, dim, simplex, faces, lower, upper, NULL, PETSC_TRUE, dm));
   }
   PetscCall(PetscObjectSetName((PetscObject)*dm, "mesh"));
   PetscCall(DMCreateLabel(*dm, "boundary"));
   PetscCall(DMGetLabel(*dm, "boundary", &label));
   PetscCall(DMPlexMarkBoundaryFaces(*dm, 1, label));
   PetscCall(DMPlexLabelComplete(*dm, label));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonMeshDegreeOption(MPI_Comm comm, PetscInt *degree)
+{
+  PetscFunctionBegin;
+  *degree = 1;
+  PetscOptionsBegin(comm, NULL, "FEM discretisation", "PetscFE");
+  PetscCall(PetscOptionsInt("-petscspace_degree", "Degree of the Lagrange field (1 to 8)", "PetscSpaceSetDegree", *degree, degree, NULL));
+  PetscOptionsEnd();
+  PetscCheck(*degree >= 1 && *degree <= 8, comm, PETSC_ERR_USER_INPUT, "-petscspace_degree must be between 1 and 8, not %" PetscInt_FMT, *degree);
   PetscFunctionReturn(0);
 }
 
@@ -87,11 +111,7 @@ PetscErrorCode PoissonMeshAddLagrangeField(DM dm, PetscInt *degree)
   PetscFunctionBegin;
   PetscCall(DMGetDimension(dm, &dim));
   PetscCall(DMPlexIsSimplex(dm, &simplex));
-  *degree = 1;
-  PetscOptionsBegin(PetscObjectComm((PetscObject)dm), NULL, "FEM discretisation", "PetscFE");
-  PetscCall(PetscOptionsInt("-petscspace_degree", "Degree of the Lagrange field (1 to 8)", "PetscSpaceSetDegree", *degree, degree, NULL));
-  PetscOptionsEnd();
-  PetscCheck(*degree >= 1 && *degree <= 8, PetscObjectComm((PetscObject)dm), PETSC_ERR_USER_INPUT, "-petscspace_degree must be between 1 and 8, not %" PetscInt_FMT, *degree);
+  PetscCall(PoissonMeshDegreeOption(PetscObjectComm((PetscObject)dm), degree));
   PetscCall(PetscFECreateLagrange(PETSC_COMM_SELF, dim, 1, simplex, *degree, PETSC_DETERMINE, &fe));
   PetscCall(PetscObjectSetName((PetscObject)fe, "u"));
   PetscCall(DMSetField(dm, 0, NULL, (PetscObject)fe));

@@ -14,7 +14,9 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -error_cells <n>        cells per direction of the error-quadrature grid (2-D: 256, 3-D: 48)\n"
                            "  -error_order <q>        Gauss points per direction of the error quadrature (2-D: 5, 3-D: 4)\n"
                            "FEM: -dm_plex_box_faces n[,n[,n]] (16), -petscspace_degree k (1), -dm_plex_filename meshes/square.msh,\n"
-                           "  -dm_plex_simplex, -dm_refine, -ksp_type (cg), -pc_type (gamg; hypre), -ksp_rtol (1e-12), -ksp_monitor.\n"
+                           "  -dm_plex_simplex, -dm_refine, -ksp_type (cg), -ksp_rtol (1e-12), -ksp_monitor, -fem_assembly auto|box|plex\n"
+                           "  (auto: box, a DMDA tensor grid with -pc_type hypre (BoomerAMG), for a box of quadrilaterals/hexahedra without\n"
+                           "  -dm_refine or -view_solution; else plex, DMPlex + PetscFE with -pc_type gamg).\n"
                            "KHRONOS: the trial space is a KHRONOS SNA on [a,b]^d and takes the class's options, with this program's\n"
                            "  defaults: -sna_khronos_degree k (3; 1 to 7), -sna_khronos_nodes G (10, incl. the 2 boundary functions),\n"
                            "  -sna_khronos_modes M (4, the largest rank of the greedy enrichment), -sna_fit_max_it (50 ALS sweeps per\n"
@@ -194,6 +196,7 @@ int main(int argc, char **argv)
     PetscCall(PoissonExactGetSourceString(exact, &source));
     PetscCall(PoissonReportCreate(methods[method], exprs, dim, a, b, fem.dofs, fem.degree, l2sq, h1, ecells, eorder, fem.setup_time, fem.solve_time, &report));
     PetscCall(SNAPSReportSetString(report, "cell_type", fem.simplex ? "simplex" : "tensor"));
+    PetscCall(SNAPSReportSetString(report, "assembly", fem.box ? "box" : "plex"));
     PetscCall(SNAPSReportSetInt(report, "cells", fem.cells));
     if (!fem.mesh[0])
       PetscCall(SNAPSReportSetInt(report, "cells_per_direction", fem.faces[0]));

@@ -1,0 +1,183 @@
+#!/usr/bin/python3
+"""Poisson peers: KHRONOS, snaps-poisson FEM and FEniCSx on the same manufactured solutions, in one run.
+
+For every problem, rank count and mesh size it runs, interleaved, snaps-poisson -method khronos, snaps-poisson
+-method fem (Q2, Q3 on the tensor grid) and bench/fenicsx/poisson.py (Q2, Q3 on quadrilaterals, P2, P3 on
+triangles; CG + BoomerAMG), each --repeat times as separate processes (FEniCSx: one untimed warm-up solve and
+--repeat timed ones per process), and keeps the median time. Times compared:
+  KHRONOS  wall_time_s (set-up and solve: source compression, lifting, ALS; there is no mesh)
+  FEM      solve_time_s (assembly of matrix and load, AMG set-up, CG; not the DMDA/mesh set-up)
+  FEniCSx  solve time (Dirichlet data, matrix creation, assembly, AMG set-up, CG; not the mesh, space, forms, JIT)
+Errors: squared L2 error, snaps-poisson's shared quadrature (256 cells x 5 Gauss points per direction) for
+KHRONOS and FEM, a degree 2k + 12 Gauss rule per cell for FEniCSx.
+Writes results.json (with the machine and the load average), table.md (time to 1e-8 and 1e-10, interpolated
+log-log on each error-vs-time curve) and peers.png (error vs time).
+Usage: peers.py <out dir> [--np 1,2] [--repeat 3] [--quick]
+"""
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.path.join(ROOT, "build", "bin", "snaps-poisson")
+FENICSX = os.path.join(ROOT, "bench", "fenicsx", "poisson.py")
+PROBLEMS = {"kan": ("sin(pi*x)*sin(pi*y^2)", "sin(pi x) sin(pi y^2)", 1),
+            "expcos": ("exp(x*y)*cos(x+2*y)", "exp(x y) cos(x + 2y)", 4)}
+ERR = ["-error_cells", "256", "-error_order", "5"]
+TOLS = (1e-8, 1e-10)
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"host": platform.node(), "cpu_model": cpu, "cores": os.cpu_count(), "loadavg": os.getloadavg()}
+
+
+def mpirun(np):
+    return ["mpirun", "--oversubscribe", "-n", str(np)]
+
+
+def snaps(out, tag, np, args, repeat, timekey):
+    path = os.path.join(out, "runs", tag + ".json")
+    times = []
+    for _ in range(repeat):
+        p = subprocess.run(mpirun(np) + [BIN] + args + ["-results", path], capture_output=True, text=True)
+        if p.returncode:
+            sys.exit("failed: %s\n%s%s" % (" ".join(args), p.stdout, p.stderr))
+        r = json.load(open(path))
+        times.append(r[timekey])
+    r["time_s"], r["times_s"] = statistics.median(times), times
+    return r
+
+
+def fenicsx(out, tag, np, expr, cell, k, n, repeat):
+    path = os.path.join(out, "runs", tag + ".json")
+    cmd = mpirun(np) + ["/usr/bin/python3", FENICSX, "--exact", expr, "--cell", cell, "--degree", str(k), "--n", str(n),
+                        "--repeat", str(repeat), "--out", path]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode:
+        sys.exit("failed: %s\n%s%s" % (" ".join(cmd), p.stdout, p.stderr))
+    r = json.load(open(path))[0]
+    r["time_s"] = r["solve_time_s"]
+    return r
+
+
+def time_to(runs, tol):
+    """Time at which the error-vs-time curve (log-log, sorted by time) first reaches tol; None if never."""
+    pts = sorted((r["time_s"], r["l2_error_squared"]) for r in runs if r["l2_error_squared"] > 0)
+    best = None
+    for (t0, e0), (t1, e1) in zip(pts, pts[1:]):
+        if e0 <= tol:
+            return t0
+        if e1 <= tol < e0:
+            s = (math.log(tol) - math.log(e0)) / (math.log(e1) - math.log(e0))
+            return math.exp(math.log(t0) + s * (math.log(t1) - math.log(t0)))
+    if pts and pts[-1][1] <= tol:
+        best = pts[-1][0]
+    return best
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--np", default="1,2")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="fewer sizes (a check of the script, not a measurement)")
+    a = ap.parse_args()
+    os.makedirs(os.path.join(a.out, "runs"), exist_ok=True)
+    m0 = machine()
+    sizes = {2: [8, 16, 32, 64, 128], 3: [4, 8, 16, 32, 64]}
+    nodes = [10, 14, 18, 26, 34, 50, 66]
+    if a.quick:
+        sizes, nodes = {2: [8, 16], 3: [4, 8]}, [10, 18]
+    methods = ["khronos", "fem_q2", "fem_q3", "fenicsx_q2", "fenicsx_q3", "fenicsx_p2", "fenicsx_p3"]
+    res = {}
+    for np in [int(v) for v in a.np.split(",")]:
+        for key, (expr, _, modes) in PROBLEMS.items():
+            runs = {mth: [] for mth in methods}
+            print("== %s, %d rank(s)" % (expr, np), flush=True)
+            for i in range(max(len(nodes), len(sizes[2]))):  # interleaved: one size of every method in turn
+                if i < len(nodes):
+                    G = nodes[i]
+                    runs["khronos"].append(snaps(a.out, "%s_np%d_khronos_G%d" % (key, np, G), np,
+                                                 ["-method", "khronos", "-exact", expr, "-sna_khronos_degree", "4", "-sna_khronos_nodes", str(G),
+                                                  "-sna_khronos_modes", str(modes)] + ERR, a.repeat, "wall_time_s"))
+                for k in (2, 3):
+                    if i >= len(sizes[k]):
+                        continue
+                    n = sizes[k][i]
+                    runs["fem_q%d" % k].append(snaps(a.out, "%s_np%d_fem_q%d_%d" % (key, np, k, n), np,
+                                                     ["-method", "fem", "-exact", expr, "-petscspace_degree", str(k), "-dm_plex_box_faces", str(n)] + ERR,
+                                                     a.repeat, "solve_time_s"))
+                    for cell, c in (("quadrilateral", "q"), ("triangle", "p")):
+                        runs["fenicsx_%s%d" % (c, k)].append(fenicsx(a.out, "%s_np%d_fenicsx_%s%d_%d" % (key, np, c, k, n), np, expr, cell, k, n, a.repeat))
+                for mth in methods:
+                    if runs[mth] and len(runs[mth]) == i + 1:
+                        r = runs[mth][-1]
+                        print("  %-11s dofs %7d  L2^2 %.3e  time %.4f s" % (mth, r["dofs"], r["l2_error_squared"], r["time_s"]), flush=True)
+            res["%s_np%d" % (key, np)] = runs
+    m0["loadavg_end"] = os.getloadavg()
+    summary = {}
+    for case, runs in res.items():
+        summary[case] = {mth: {str(t): time_to(rs, t) for t in TOLS} for mth, rs in runs.items()}
+    json.dump({"machine": m0, "repeat": a.repeat, "summary": summary, "runs": res}, open(os.path.join(a.out, "results.json"), "w"), indent=1)
+
+    def fmt(t):
+        return "-" if t is None else ("%.1f" % (1e3 * t))
+
+    lines = ["# Poisson peers: time to squared L2 error 1e-8 (1e-10), ms\n",
+             "Machine: %s, %d cores, load average %.2f at the start, %.2f at the end (median of %d runs per point).\n" % (
+                 m0["cpu_model"], m0["cores"], m0["loadavg"][0], m0["loadavg_end"][0], a.repeat),
+             "| problem | ranks | KHRONOS | FEM Q2 | FEM Q3 | FEniCSx Q2 | FEniCSx Q3 | FEniCSx P2 | FEniCSx P3 | best FEM / best FEniCSx |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for case, s in summary.items():
+        key, np = case.rsplit("_np", 1)
+        cells = ["%s (%s)" % (fmt(s[mth]["1e-08"]), fmt(s[mth]["1e-10"])) for mth in methods]
+        ratios = []
+        for t in ("1e-08", "1e-10"):
+            ours = [s[m][t] for m in ("fem_q2", "fem_q3") if s[m][t]]
+            theirs = [s[m][t] for m in methods if m.startswith("fenicsx") and s[m][t]]
+            ratios.append("%.2f" % (min(ours) / min(theirs)) if ours and theirs else "-")
+        lines.append("| %s | %s | %s | %s (%s) |" % (PROBLEMS[key][1], np, " | ".join(cells), ratios[0], ratios[1]))
+    lines += ["", "Times are interpolated log-log between the two runs of each curve that bracket the tolerance; '-': not "
+              "reached in the sweep. KHRONOS: degree 4 splines, rank %s. See bench/poisson-peers/README.md for what each time includes." % (
+                  "/".join(str(p[2]) for p in PROBLEMS.values())), "", "![error vs time](peers.png)"]
+    open(os.path.join(a.out, "table.md"), "w").write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    cases = list(res)
+    fig, ax = plt.subplots(1, len(cases), figsize=(5 * len(cases), 4.5), squeeze=False)
+    style = {"khronos": "ko-", "fem_q2": "bs-", "fem_q3": "b^-", "fenicsx_q2": "rs--", "fenicsx_q3": "r^--", "fenicsx_p2": "gs:", "fenicsx_p3": "g^:"}
+    for c, case in enumerate(cases):
+        for mth, rs in res[case].items():
+            pts = sorted((r["time_s"], r["l2_error_squared"]) for r in rs)
+            ax[0][c].loglog([p[0] for p in pts], [p[1] for p in pts], style[mth], label=mth, ms=4)
+        for t in TOLS:
+            ax[0][c].axhline(t, color="gray", lw=0.6, ls=":")
+        key, np = case.rsplit("_np", 1)
+        ax[0][c].set_title("%s, %s rank(s)" % (PROBLEMS[key][1], np), fontsize=9)
+        ax[0][c].set_xlabel("time to solution [s]")
+        ax[0][c].set_ylabel("squared L2 error")
+        ax[0][c].grid(True, which="both", alpha=0.3)
+    ax[0][0].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(a.out, "peers.png"), dpi=90)
+    print("peers: wrote %s/results.json, table.md, peers.png" % a.out)
+
+
+if __name__ == "__main__":
+    main()

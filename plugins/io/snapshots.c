@@ -204,31 +204,52 @@ static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt 
   PetscFunctionReturn(0);
 }
 
-/* Reads rows 0..N-1 of dataset name into N new Vecs of size n. */
-static PetscErrorCode ReadRows(PetscViewer viewer, const char name[], PetscInt N, PetscInt n, Vec **rows)
+/* Reads rows 0..N-1 of dataset name into rows[0..N-1], new Vecs of size n. */
+static PetscErrorCode LoadRows(PetscViewer viewer, const char name[], PetscInt N, PetscInt n, Vec rows[])
 {
   MPI_Comm comm;
 
   PetscFunctionBegin;
   PetscCall(PetscObjectGetComm((PetscObject)viewer, &comm));
-  PetscCall(PetscMalloc1(N, rows));
   for (PetscInt t = 0; t < N; t++) {
-    PetscCall(VecCreateMPI(comm, PETSC_DECIDE, n, &(*rows)[t]));
-    PetscCall(PetscObjectSetName((PetscObject)(*rows)[t], name));
+    PetscCall(VecCreateMPI(comm, PETSC_DECIDE, n, &rows[t]));
+    PetscCall(PetscObjectSetName((PetscObject)rows[t], name));
     PetscCall(PetscViewerHDF5SetTimestep(viewer, t));
-    PetscCall(VecLoad((*rows)[t], viewer));
+    PetscCall(VecLoad(rows[t], viewer));
   }
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode SNAPSSnapshotsLoad(MPI_Comm comm, const char file[], PetscInt *N, Vec *X, Vec **U, Vec **B, char fingerprint[17])
+/* Destroys the N Vecs of *rows (NULL entries too) and the array. */
+static PetscErrorCode DestroyRows(PetscInt N, Vec **rows)
 {
-  PetscInt    sizes[3], NX, q;
-  PetscBool   hasB;
-  PetscViewer viewer;
+  PetscFunctionBegin;
+  for (PetscInt t = 0; *rows && t < N; t++) PetscCall(VecDestroy(&(*rows)[t]));
+  PetscCall(PetscFree(*rows));
+  PetscFunctionReturn(0);
+}
+
+/* Reads rows 0..N-1 of dataset name into N new Vecs of size n; on failure nothing is left allocated. */
+static PetscErrorCode ReadRows(PetscViewer viewer, const char name[], PetscInt N, PetscInt n, Vec **rows)
+{
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  PetscCall(ReadAttributes(comm, file, sizes, fingerprint, &hasB));
+  PetscCall(PetscCalloc1(N, rows));
+  ierr = LoadRows(viewer, name, N, n, *rows); /* not PetscCall: free the rows read so far first */
+  if (ierr) PetscCall(DestroyRows(N, rows));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/* What SNAPSSnapshotsLoad() reads after the attributes, into *X, *U and *B (NULL until read). */
+static PetscErrorCode LoadArrays(MPI_Comm comm, const char file[], const PetscInt sizes[3], PetscBool hasB, PetscInt *N, Vec *X, Vec **U, Vec **B)
+{
+  PetscInt       NX, q;
+  PetscViewer    viewer;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
   PetscCall(SNADatasetLoadArray(comm, file, "/X", X));
   PetscCall(VecGetBlockSize(*X, &q));
   PetscCall(VecGetSize(*X, &NX));
@@ -237,10 +258,31 @@ PetscErrorCode SNAPSSnapshotsLoad(MPI_Comm comm, const char file[], PetscInt *N,
   *N = NX;
   PetscCall(PetscViewerHDF5Open(comm, file, FILE_MODE_READ, &viewer));
   PetscCall(PetscViewerHDF5PushTimestepping(viewer));
-  PetscCall(ReadRows(viewer, "U", NX, sizes[0], U));
-  if (B) *B = NULL;
-  if (B && hasB) PetscCall(ReadRows(viewer, "B", NX, sizes[0], B));
+  ierr = ReadRows(viewer, "U", NX, sizes[0], U); /* not PetscCall: close the viewer first */
+  if (!ierr && B && hasB) ierr = ReadRows(viewer, "B", NX, sizes[0], B);
   PetscCall(PetscViewerHDF5PopTimestepping(viewer));
   PetscCall(PetscViewerDestroy(&viewer));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSnapshotsLoad(MPI_Comm comm, const char file[], PetscInt *N, Vec *X, Vec **U, Vec **B, char fingerprint[17])
+{
+  PetscInt       sizes[3];
+  PetscBool      hasB;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  *X = NULL;
+  *U = NULL;
+  if (B) *B = NULL;
+  PetscCall(ReadAttributes(comm, file, sizes, fingerprint, &hasB));
+  ierr = LoadArrays(comm, file, sizes, hasB, N, X, U, B); /* not PetscCall: a failed load returns nothing allocated */
+  if (ierr) {
+    PetscCall(VecDestroy(X));
+    if (*U) PetscCall(DestroyRows(*N, U));
+    if (B && *B) PetscCall(DestroyRows(*N, B));
+  }
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }

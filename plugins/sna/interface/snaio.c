@@ -430,10 +430,11 @@ static PetscErrorCode SNAResetType(SNA sna, const char type[])
 /* Reads the model group: attributes, bounds and the type's data. */
 static PetscErrorCode SNALoad_Group(SNA sna, const char filename[], hid_t group)
 {
-  PetscInt   version, d, q, nparams;
-  char       type[64];
-  PetscReal *lo, *hi;
-  hsize_t    dd;
+  PetscInt       version, d, q, nparams;
+  char           type[64];
+  PetscReal     *lo, *hi;
+  hsize_t        dd;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(SNAHDF5ReadAttributeInt(group, "snaps_format_version", &version));
@@ -447,11 +448,12 @@ static PetscErrorCode SNALoad_Group(SNA sna, const char filename[], hid_t group)
   PetscCheck(sna->ops->load, PETSC_COMM_SELF, PETSC_ERR_SUP, "SNA type %s cannot be loaded", type);
   PetscCall(SNASetSizes(sna, d, q));
   PetscCall(PetscMalloc2(d, &lo, d, &hi));
-  dd = (hsize_t)d;
-  PetscCall(SNAHDF5ReadArray(group, "lower", 1, &dd, lo));
-  PetscCall(SNAHDF5ReadArray(group, "upper", 1, &dd, hi));
-  PetscCall(SNASetBounds(sna, lo, hi));
+  dd   = (hsize_t)d;
+  ierr = SNAHDF5ReadArray(group, "lower", 1, &dd, lo); /* not PetscCall: free lo and hi first */
+  if (!ierr) ierr = SNAHDF5ReadArray(group, "upper", 1, &dd, hi);
+  if (!ierr) ierr = SNASetBounds(sna, lo, hi);
   PetscCall(PetscFree2(lo, hi));
+  PetscCall(ierr);
   PetscCall((*sna->ops->load)(sna, group));
   PetscCheck(sna->nparams == nparams, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' says it has %" PetscInt_FMT " parameters but its arrays hold %" PetscInt_FMT ": corrupt model", filename, nparams, sna->nparams);
   sna->setupcalled = PETSC_TRUE;

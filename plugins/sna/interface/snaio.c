@@ -199,13 +199,38 @@ static PetscBool Compressed(hid_t dcpl)
   return PETSC_FALSE;
 }
 
-/* Whether the file holds the data of an n-element dataset: uncompressed, every byte (chunks and all);
-   compressed, no more compressed than any filter can. Fill values of unwritten storage are not data. */
-static SNAHDF5ArrayState StorageState(hid_t dset, hid_t dcpl, hsize_t n, size_t esize)
+/* Bytes a dataset of this shape and element size takes uncompressed in the file, in *bytes: its
+   elements or, chunked, every chunk that covers its extent (a chunk is stored whole, and HDF5 reads a
+   chunk of the size the layout declares). False if that overflows. */
+static PetscBool StoredBytes(hid_t dcpl, int rank, const hsize_t dims[], size_t esize, hsize_t *bytes)
 {
-  const hsize_t bytes = n * esize;
+  hsize_t chunk[SNA_HDF5_MAX_RANK], count[SNA_HDF5_MAX_RANK], nchunks, chunkelems;
+
+  if (!ShapeCount(rank, dims, bytes) || *bytes > HSIZE_UNDEF / 2 / esize) return PETSC_FALSE;
+  *bytes *= esize;
+  if (H5Pget_layout(dcpl) != H5D_CHUNKED) return PETSC_TRUE;
+  if (H5Pget_chunk(dcpl, rank, chunk) != rank) return PETSC_FALSE;
+  for (int r = 0; r < rank; r++) {
+    if (!chunk[r]) return PETSC_FALSE;
+    count[r] = dims[r] / chunk[r] + (dims[r] % chunk[r] != 0);
+  }
+  if (!ShapeCount(rank, count, &nchunks) || !ShapeCount(rank, chunk, &chunkelems) || chunkelems > HSIZE_UNDEF / 2 / esize) return PETSC_FALSE;
+  chunkelems *= esize;
+  if (nchunks && chunkelems > HSIZE_UNDEF / 2 / nchunks) return PETSC_FALSE;
+  *bytes = nchunks * chunkelems;
+  return PETSC_TRUE;
+}
+
+/* Whether the file holds the data of a dataset of this shape: uncompressed, every byte (every chunk
+   whole); compressed, no more compressed than any filter can. Fill values of unwritten storage are not
+   data. A declared chunk larger than what the file stores is refused here, before HDF5 reads it (HDF5
+   1.10 reads past its buffers on such a layout). */
+static SNAHDF5ArrayState StorageState(hid_t dset, hid_t dcpl, int rank, const hsize_t dims[], size_t esize)
+{
+  hsize_t n, bytes;
 
   if (H5Pget_layout(dcpl) == H5D_VIRTUAL || H5Pget_external_count(dcpl) > 0) return SNA_HDF5_ARRAY_EXTERNAL;
+  if (!ShapeCount(rank, dims, &n) || !StoredBytes(dcpl, rank, dims, esize, &bytes)) return SNA_HDF5_ARRAY_NO_DATA;
   if (n == 0) return SNA_HDF5_ARRAY_OK;
   if (H5Dget_storage_size(dset) < (Compressed(dcpl) ? bytes / SNA_HDF5_MAX_COMPRESSION : bytes)) return SNA_HDF5_ARRAY_NO_DATA;
   return SNA_HDF5_ARRAY_OK;
@@ -215,7 +240,7 @@ SNAHDF5ArrayState SNAHDF5InspectArray(hid_t dset, int maxrank, int *rank, hsize_
 {
   hid_t             space = H5Dget_space(dset), type = H5Dget_type(dset), dcpl = H5Dget_create_plist(dset);
   SNAHDF5ArrayState state = SNA_HDF5_ARRAY_OK;
-  hsize_t           n     = 0;
+  size_t            esize = type >= 0 ? H5Tget_size(type) : 0;
 
   *rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1; /* before the shape: dims[] holds maxrank entries */
   if (space < 0 || type < 0 || dcpl < 0 || *rank < 0)
@@ -226,10 +251,10 @@ SNAHDF5ArrayState SNAHDF5InspectArray(hid_t dset, int maxrank, int *rank, hsize_
     state = SNA_HDF5_ARRAY_RANK;
   else if (H5Sget_simple_extent_dims(space, dims, NULL) != *rank)
     state = SNA_HDF5_ARRAY_UNREADABLE;
-  else if (!ShapeCount(*rank, dims, &n) || n > HSIZE_UNDEF / 2 / H5Tget_size(type))
-    state = SNA_HDF5_ARRAY_NO_DATA;
+  else if (!esize)
+    state = SNA_HDF5_ARRAY_UNREADABLE;
   else
-    state = StorageState(dset, dcpl, n, H5Tget_size(type));
+    state = StorageState(dset, dcpl, *rank, dims, esize);
   if (dcpl >= 0) H5Pclose(dcpl);
   if (type >= 0) H5Tclose(type);
   if (space >= 0) H5Sclose(space);

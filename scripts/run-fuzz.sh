@@ -20,7 +20,7 @@ CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSNAPS_
 cmake --build "$build" -j "$(nproc)" --target "${readers[@]/#/fuzz_}"
 source "$root/scripts/env.sh"
 # leaks are checked after every input; not at exit, where Open MPI's allocations are no finding
-export ASAN_OPTIONS=leak_check_at_exit=0
+export ASAN_OPTIONS=leak_check_at_exit=0:suppressions=$root/tests/sanitize/asan.supp
 export LSAN_OPTIONS=suppressions=$root/tests/sanitize/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 found=0

@@ -144,6 +144,8 @@ static PetscErrorCode CheckRows_Rank0(hid_t f, const char file[], const char nam
   hsize_t           dims[2] = {0, 0};
   int               rank    = -1;
   SNAHDF5ArrayState state   = SNA_HDF5_ARRAY_UNREADABLE;
+  PetscInt          stepping;
+  PetscErrorCode    ierr;
 
   PetscFunctionBegin;
   if (dset >= 0) state = SNAHDF5InspectArray(dset, 2, &rank, dims);
@@ -152,6 +154,13 @@ static PetscErrorCode CheckRows_Rank0(hid_t f, const char file[], const char nam
   PetscCheck(state != SNA_HDF5_ARRAY_NOT_FLOAT && state != SNA_HDF5_ARRAY_UNREADABLE, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s %s", file, name, SNAHDF5ArrayStateText(state));
   PetscCheck(dims[0] == (hsize_t)N && dims[1] == (hsize_t)n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s is %llu x %llu but the attributes say %" PetscInt_FMT " snapshots of size %" PetscInt_FMT ": corrupt file", file, name, (unsigned long long)dims[0], (unsigned long long)dims[1], N, n);
   PetscCheck(state == SNA_HDF5_ARRAY_OK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s (%llu x %llu) %s", file, name, (unsigned long long)dims[0], (unsigned long long)dims[1], SNAHDF5ArrayStateText(state));
+  /* VecLoad checks this attribute too, but PETSc 3.18 prints any value as an index into its names of
+     true and false (a crash) and leaks on a mismatch: it must be the 1 that PETSc's writer stores */
+  dset = H5Dopen2(f, name, H5P_DEFAULT);
+  ierr = SNAHDF5ReadAttributeInt(dset, "timestepping", &stepping); /* not PetscCall: close dset first */
+  if (dset >= 0) H5Dclose(dset);
+  PetscCall(ierr);
+  PetscCheck(stepping == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s has the attribute timestepping = %" PetscInt_FMT "; snapshot rows are written with 1: corrupt file", file, name, stepping);
   PetscFunctionReturn(0);
 }
 

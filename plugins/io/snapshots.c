@@ -177,6 +177,8 @@ static PetscErrorCode CheckRows_Rank0(hid_t f, const char file[], const char nam
   hsize_t           dims[2] = {0, 0};
   int               rank    = -1;
   SNAHDF5ArrayState state   = SNA_HDF5_ARRAY_UNREADABLE;
+  PetscInt          stepping;
+  PetscErrorCode    ierr;
 
   PetscFunctionBegin;
   if (dset >= 0) state = SNAHDF5InspectArray(dset, 2, &rank, dims);
@@ -185,6 +187,13 @@ static PetscErrorCode CheckRows_Rank0(hid_t f, const char file[], const char nam
   PetscCheck(state != SNA_HDF5_ARRAY_NOT_FLOAT && state != SNA_HDF5_ARRAY_UNREADABLE, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s %s", file, name, SNAHDF5ArrayStateText(state));
   PetscCheck(dims[0] == (hsize_t)N && dims[1] == (hsize_t)n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s is %llu x %llu but the attributes say %" PetscInt_FMT " snapshots of size %" PetscInt_FMT ": corrupt file", file, name, (unsigned long long)dims[0], (unsigned long long)dims[1], N, n);
   PetscCheck(state == SNA_HDF5_ARRAY_OK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s (%llu x %llu) %s", file, name, (unsigned long long)dims[0], (unsigned long long)dims[1], SNAHDF5ArrayStateText(state));
+  /* VecLoad checks this attribute too, but PETSc 3.18 prints any value as an index into its names of
+     true and false (a crash) and leaks on a mismatch: it must be the 1 that PETSc's writer stores */
+  dset = H5Dopen2(f, name, H5P_DEFAULT);
+  ierr = SNAHDF5ReadAttributeInt(dset, "timestepping", &stepping); /* not PetscCall: close dset first */
+  if (dset >= 0) H5Dclose(dset);
+  PetscCall(ierr);
+  PetscCheck(stepping == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s': dataset /%s has the attribute timestepping = %" PetscInt_FMT "; snapshot rows are written with 1: corrupt file", file, name, stepping);
   PetscFunctionReturn(0);
 }
 
@@ -237,31 +246,52 @@ static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt 
   PetscFunctionReturn(0);
 }
 
-/* Reads rows 0..N-1 of dataset name into N new Vecs of size n. */
-static PetscErrorCode ReadRows(PetscViewer viewer, const char name[], PetscInt N, PetscInt n, Vec **rows)
+/* Reads rows 0..N-1 of dataset name into rows[0..N-1], new Vecs of size n. */
+static PetscErrorCode LoadRows(PetscViewer viewer, const char name[], PetscInt N, PetscInt n, Vec rows[])
 {
   MPI_Comm comm;
 
   PetscFunctionBegin;
   PetscCall(PetscObjectGetComm((PetscObject)viewer, &comm));
-  PetscCall(PetscMalloc1(N, rows));
   for (PetscInt t = 0; t < N; t++) {
-    PetscCall(VecCreateMPI(comm, PETSC_DECIDE, n, &(*rows)[t]));
-    PetscCall(PetscObjectSetName((PetscObject)(*rows)[t], name));
+    PetscCall(VecCreateMPI(comm, PETSC_DECIDE, n, &rows[t]));
+    PetscCall(PetscObjectSetName((PetscObject)rows[t], name));
     PetscCall(PetscViewerHDF5SetTimestep(viewer, t));
-    PetscCall(VecLoad((*rows)[t], viewer));
+    PetscCall(VecLoad(rows[t], viewer));
   }
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode SNAPSSnapshotsLoad(MPI_Comm comm, const char file[], PetscInt *N, Vec *X, Vec **U, Vec **B, char fingerprint[17])
+/* Destroys the N Vecs of *rows (NULL entries too) and the array. */
+static PetscErrorCode DestroyRows(PetscInt N, Vec **rows)
 {
-  PetscInt    sizes[3], NX, q;
-  PetscBool   hasB;
-  PetscViewer viewer;
+  PetscFunctionBegin;
+  for (PetscInt t = 0; *rows && t < N; t++) PetscCall(VecDestroy(&(*rows)[t]));
+  PetscCall(PetscFree(*rows));
+  PetscFunctionReturn(0);
+}
+
+/* Reads rows 0..N-1 of dataset name into N new Vecs of size n; on failure nothing is left allocated. */
+static PetscErrorCode ReadRows(PetscViewer viewer, const char name[], PetscInt N, PetscInt n, Vec **rows)
+{
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  PetscCall(ReadAttributes(comm, file, sizes, fingerprint, &hasB));
+  PetscCall(PetscCalloc1(N, rows));
+  ierr = LoadRows(viewer, name, N, n, *rows); /* not PetscCall: free the rows read so far first */
+  if (ierr) PetscCall(DestroyRows(N, rows));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/* What SNAPSSnapshotsLoad() reads after the attributes, into *X, *U and *B (NULL until read). */
+static PetscErrorCode LoadArrays(MPI_Comm comm, const char file[], const PetscInt sizes[3], PetscBool hasB, PetscInt *N, Vec *X, Vec **U, Vec **B)
+{
+  PetscInt       NX, q;
+  PetscViewer    viewer;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
   PetscCall(SNADatasetLoadArray(comm, file, "/X", X));
   PetscCall(VecGetBlockSize(*X, &q));
   PetscCall(VecGetSize(*X, &NX));
@@ -270,10 +300,31 @@ PetscErrorCode SNAPSSnapshotsLoad(MPI_Comm comm, const char file[], PetscInt *N,
   *N = NX;
   PetscCall(PetscViewerHDF5Open(comm, file, FILE_MODE_READ, &viewer));
   PetscCall(PetscViewerHDF5PushTimestepping(viewer));
-  PetscCall(ReadRows(viewer, "U", NX, sizes[0], U));
-  if (B) *B = NULL;
-  if (B && hasB) PetscCall(ReadRows(viewer, "B", NX, sizes[0], B));
+  ierr = ReadRows(viewer, "U", NX, sizes[0], U); /* not PetscCall: close the viewer first */
+  if (!ierr && B && hasB) ierr = ReadRows(viewer, "B", NX, sizes[0], B);
   PetscCall(PetscViewerHDF5PopTimestepping(viewer));
   PetscCall(PetscViewerDestroy(&viewer));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSnapshotsLoad(MPI_Comm comm, const char file[], PetscInt *N, Vec *X, Vec **U, Vec **B, char fingerprint[17])
+{
+  PetscInt       sizes[3];
+  PetscBool      hasB;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  *X = NULL;
+  *U = NULL;
+  if (B) *B = NULL;
+  PetscCall(ReadAttributes(comm, file, sizes, fingerprint, &hasB));
+  ierr = LoadArrays(comm, file, sizes, hasB, N, X, U, B); /* not PetscCall: a failed load returns nothing allocated */
+  if (ierr) {
+    PetscCall(VecDestroy(X));
+    if (*U) PetscCall(DestroyRows(*N, U));
+    if (B && *B) PetscCall(DestroyRows(*N, B));
+  }
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }

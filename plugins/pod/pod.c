@@ -5,60 +5,41 @@
 /* Relative size below which a snapshot's remainder is roundoff: it adds no direction. */
 #define POD_DEPENDENT 1e-13
 
-PetscErrorCode SNAPSPODCompute(PetscInt N, const Vec snap[], PetscReal tol, PetscInt maxk, PetscInt *k, Vec **basis, PetscReal **sigma)
+/* Thin QR of the snapshots by Gram-Schmidt, twice per snapshot: the first *m of Q[] become orthonormal
+   directions, R (m x N, column-major, leading dimension N; zeroed by the caller) the coefficients; h[N]
+   is work space. */
+static PetscErrorCode GramSchmidt(PetscInt N, const Vec snap[], Vec Q[], PetscScalar R[], PetscScalar h[], PetscInt *m)
 {
-  MPI_Comm     comm;
-  Vec         *Q;
-  PetscScalar *R, *h, *Ur, *Wt, *work;
-  PetscReal   *sig, total = 0, tail;
-  PetscInt     m = 0, nkeep = 0;
-  PetscBLASInt bm, bN, lwork, info;
-
   PetscFunctionBegin;
-  PetscCheck(N >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "POD needs at least one snapshot");
-  PetscCall(PetscObjectGetComm((PetscObject)snap[0], &comm));
-  PetscCheck(tol >= 0 && tol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "The POD tolerance must be in [0, 1), not %g", (double)tol);
-  if (maxk == PETSC_DETERMINE || maxk == PETSC_DEFAULT || maxk > N) maxk = N;
-  PetscCheck(maxk >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "The POD needs at least one mode, not %" PetscInt_FMT, maxk);
-  /* thin QR: R is m x N (column-major, leading dimension N), m <= N accepted directions */
-  PetscCall(PetscCalloc2(N * N, &R, N, &h));
-  PetscCall(VecDuplicateVecs(snap[0], N, &Q));
+  *m = 0;
   for (PetscInt i = 0; i < N; i++) {
     PetscReal norm0, norm;
-    PetscCall(VecCopy(snap[i], Q[m]));
-    PetscCall(VecNorm(Q[m], NORM_2, &norm0));
-    for (PetscInt pass = 0; pass < 2 && m > 0; pass++) {
-      PetscCall(VecMDot(Q[m], m, Q, h));
-      for (PetscInt j = 0; j < m; j++) {
+    PetscCall(VecCopy(snap[i], Q[*m]));
+    PetscCall(VecNorm(Q[*m], NORM_2, &norm0));
+    for (PetscInt pass = 0; pass < 2 && *m > 0; pass++) {
+      PetscCall(VecMDot(Q[*m], *m, Q, h));
+      for (PetscInt j = 0; j < *m; j++) {
         R[i * N + j] += h[j];
         h[j] = -h[j];
       }
-      PetscCall(VecMAXPY(Q[m], m, h, Q));
+      PetscCall(VecMAXPY(Q[*m], *m, h, Q));
     }
-    PetscCall(VecNorm(Q[m], NORM_2, &norm));
+    PetscCall(VecNorm(Q[*m], NORM_2, &norm));
     if (norm > POD_DEPENDENT * norm0 && norm > 0) {
-      PetscCall(VecScale(Q[m], 1.0 / norm));
-      R[i * N + m] = norm;
-      m++;
+      PetscCall(VecScale(Q[*m], 1.0 / norm));
+      R[i * N + *m] = norm;
+      (*m)++;
     }
   }
-  PetscCheck(m > 0, comm, PETSC_ERR_ARG_WRONG, "All %" PetscInt_FMT " snapshots are zero: nothing to decompose", N);
-  /* R = U_R diag(sigma) W^T; the modes are Q U_R */
-  PetscCall(PetscBLASIntCast(m, &bm));
-  PetscCall(PetscBLASIntCast(N, &bN));
-  lwork = 5 * (bm + bN) + 64;
-  PetscCall(PetscMalloc4(m * m, &Ur, m * N, &Wt, lwork, &work, m, &sig));
-  {
-    PetscBLASInt ldr = bN, ldw = bm, one = 1;
-    PetscScalar *Rm;
-    PetscCall(PetscMalloc1(m * N, &Rm)); /* compact copy with leading dimension m (dgesvd overwrites it) */
-    for (PetscInt c = 0; c < N; c++)
-      for (PetscInt r = 0; r < m; r++) Rm[c * m + r] = R[c * ldr + r];
-    PetscCallBLAS("LAPACKgesvd", LAPACKgesvd_("S", "N", &bm, &bN, Rm, &bm, sig, Ur, &bm, Wt, &one, work, &lwork, &info));
-    (void)ldw;
-    PetscCall(PetscFree(Rm));
-  }
-  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK dgesvd failed (info %d) on the %" PetscInt_FMT " x %" PetscInt_FMT " factor of the snapshots", (int)info, m, N);
+  PetscFunctionReturn(0);
+}
+
+/* How many modes to keep of the m singular values sig[] (descending): see snaps/pod.h. */
+static PetscInt KeptModes(PetscInt m, const PetscReal sig[], PetscReal tol, PetscInt maxk)
+{
+  PetscReal total = 0, tail;
+  PetscInt  nkeep = 0;
+
   for (PetscInt j = 0; j < m; j++) total += sig[j] * sig[j];
   /* the tail sum_{j >= k} sigma_j^2 summed from the small end (total minus the head would cancel) */
   while (nkeep < PetscMin(maxk, m) && sig[nkeep] > POD_DEPENDENT * sig[0]) {
@@ -67,8 +48,30 @@ PetscErrorCode SNAPSPODCompute(PetscInt N, const Vec snap[], PetscReal tol, Pets
     if (PetscSqrtReal(tail / total) <= tol) break;
     nkeep++;
   }
-  if (nkeep == 0) nkeep = 1;
-  PetscCall(VecDuplicateVecs(snap[0], nkeep, basis));
+  return nkeep ? nkeep : 1;
+}
+
+/* R = U_R diag(sigma) W^T (R: m x N from GramSchmidt()); the modes are Q U_R. The SVD's work space is
+   freed on every path. */
+static PetscErrorCode ModesFromR(PetscInt N, PetscInt m, const PetscScalar R[], Vec Q[], PetscReal tol, PetscInt maxk, PetscInt *k, Vec **basis, PetscReal **sigma)
+{
+  PetscScalar *Ur, *Wt, *work, *Rm;
+  PetscReal   *sig;
+  PetscInt     nkeep;
+  PetscBLASInt bm, bN, lwork, info, one = 1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(m, &bm));
+  PetscCall(PetscBLASIntCast(N, &bN));
+  lwork = 5 * (bm + bN) + 64;
+  PetscCall(PetscMalloc5(m * m, &Ur, m * N, &Wt, lwork, &work, m, &sig, m * N, &Rm));
+  for (PetscInt c = 0; c < N; c++) /* compact copy with leading dimension m (dgesvd overwrites it) */
+    for (PetscInt r = 0; r < m; r++) Rm[c * m + r] = R[c * N + r];
+  PetscCallBLAS("LAPACKgesvd", LAPACKgesvd_("S", "N", &bm, &bN, Rm, &bm, sig, Ur, &bm, Wt, &one, work, &lwork, &info));
+  if (info) PetscCall(PetscFree5(Ur, Wt, work, sig, Rm));
+  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK dgesvd failed (info %d) on the %" PetscInt_FMT " x %" PetscInt_FMT " factor of the snapshots", (int)info, m, N);
+  nkeep = KeptModes(m, sig, tol, maxk);
+  PetscCall(VecDuplicateVecs(Q[0], nkeep, basis));
   for (PetscInt j = 0; j < nkeep; j++) {
     PetscCall(VecSet((*basis)[j], 0.0));
     PetscCall(VecMAXPY((*basis)[j], m, Ur + j * m, Q));
@@ -76,8 +79,31 @@ PetscErrorCode SNAPSPODCompute(PetscInt N, const Vec snap[], PetscReal tol, Pets
   PetscCall(PetscCalloc1(N, sigma));
   PetscCall(PetscArraycpy(*sigma, sig, m));
   *k = nkeep;
+  PetscCall(PetscFree5(Ur, Wt, work, sig, Rm));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSPODCompute(PetscInt N, const Vec snap[], PetscReal tol, PetscInt maxk, PetscInt *k, Vec **basis, PetscReal **sigma)
+{
+  MPI_Comm       comm;
+  Vec           *Q;
+  PetscScalar   *R, *h;
+  PetscInt       m = 0;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCheck(N >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "POD needs at least one snapshot");
+  PetscCall(PetscObjectGetComm((PetscObject)snap[0], &comm));
+  PetscCheck(tol >= 0 && tol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "The POD tolerance must be in [0, 1), not %g", (double)tol);
+  if (maxk == PETSC_DETERMINE || maxk == PETSC_DEFAULT || maxk > N) maxk = N;
+  PetscCheck(maxk >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "The POD needs at least one mode, not %" PetscInt_FMT, maxk);
+  PetscCall(PetscCalloc2(N * N, &R, N, &h));
+  PetscCall(VecDuplicateVecs(snap[0], N, &Q));
+  ierr = GramSchmidt(N, snap, Q, R, h, &m); /* not PetscCall: free Q, R and h first */
+  if (!ierr && m > 0) ierr = ModesFromR(N, m, R, Q, tol, maxk, k, basis, sigma);
   PetscCall(VecDestroyVecs(N, &Q));
   PetscCall(PetscFree2(R, h));
-  PetscCall(PetscFree4(Ur, Wt, work, sig));
+  PetscCall(ierr);
+  PetscCheck(m > 0, comm, PETSC_ERR_ARG_WRONG, "All %" PetscInt_FMT " snapshots are zero: nothing to decompose", N);
   PetscFunctionReturn(0);
 }

@@ -3,6 +3,7 @@
 
 #include <hdf5.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -19,6 +20,16 @@ static void __lsan_disable(void) {}
 static void __lsan_enable(void) {}
 #endif
 
+/* HDF5 objects open before the first input (none: the library's own ids are not counted). */
+static ssize_t objects_before;
+
+/* Open HDF5 files, groups, datasets, named datatypes and attributes: what keeps a file open. (Open
+   dataspaces and property lists have no public count; they are memory only.) */
+static ssize_t OpenObjects(void)
+{
+  return H5Fget_obj_count((hid_t)H5F_OBJ_ALL, H5F_OBJ_ALL);
+}
+
 /* PETSc starts once per process, with its signal handler off (the sanitizer reports the crash) and an
    error handler that returns the error quietly, so a refused file costs no output. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -33,7 +44,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   __lsan_enable();
   if (PetscPushErrorHandler(PetscReturnErrorHandler, NULL)) return 1;
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* HDF5's error stacks for bad files: not findings, only noise */
-  return 0;
+  objects_before = OpenObjects();
+  return objects_before < 0;
 }
 
 int SNAPSFuzzWriteFile(const uint8_t *data, size_t size, const char reader[], char path[], size_t len)
@@ -53,7 +65,12 @@ int SNAPSFuzzWriteFile(const uint8_t *data, size_t size, const char reader[], ch
   return 0;
 }
 
-void SNAPSFuzzRemoveFile(const char path[])
+void SNAPSFuzzDone(const char path[])
 {
+  const ssize_t now = OpenObjects();
+
   unlink(path);
+  if (now == objects_before) return;
+  fprintf(stderr, "snaps-fuzz: the input left %lld HDF5 objects open (files, groups, datasets, attributes)\n", (long long)(now - objects_before));
+  abort();
 }

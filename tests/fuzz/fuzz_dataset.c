@@ -29,6 +29,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   (void)LoadAndUse(path, &X, &Y);
   (void)VecDestroy(&X);
   (void)VecDestroy(&Y);
-  SNAPSFuzzRemoveFile(path);
+  SNAPSFuzzDone(path);
   return 0;
 }

@@ -77,13 +77,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   static Vec b, x;
   char       path[PETSC_MAX_PATH_LEN];
 
-  if (!A) { /* the operator is the same for every input */
+  if (!A) { /* the operator is the same for every input; PetscFinalize() destroys it */
     if (Operator(&A) || MatCreateVecs(A, &x, &b) || VecSet(b, 1.0)) abort();
+    if (PetscObjectRegisterDestroy((PetscObject)A) || PetscObjectRegisterDestroy((PetscObject)b) || PetscObjectRegisterDestroy((PetscObject)x)) abort();
     if (SNAGuessInitializePackage()) abort();
   }
   if (SNAPSFuzzWriteFile(data, size, "guess", path, sizeof(path))) return 0;
   (void)Run(path, PETSC_FALSE, A, b, x);
   (void)Run(path, PETSC_TRUE, A, b, x);
-  SNAPSFuzzRemoveFile(path);
+  SNAPSFuzzDone(path);
   return 0;
 }

@@ -50,6 +50,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   (void)VecDestroy(&X);
   (void)VecDestroy(&U);
   (void)SNADestroy(&sna);
-  SNAPSFuzzRemoveFile(path);
+  SNAPSFuzzDone(path);
   return 0;
 }

@@ -40,6 +40,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (s.B) (void)VecDestroyVecs(s.N, &s.B);
     (void)VecDestroy(&s.X);
   }
-  SNAPSFuzzRemoveFile(path);
+  SNAPSFuzzDone(path);
   return 0;
 }

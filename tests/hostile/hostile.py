@@ -391,10 +391,13 @@ def make(a):
 
 
 def limit_memory(mb):
+    """The reader's address-space limit; none for 0 (AddressSanitizer's shadow memory needs terabytes of
+    address space: a sanitizer build limits each allocation with ASAN_OPTIONS max_allocation_size_mb)."""
+
     def set_limit():
         resource.setrlimit(resource.RLIMIT_AS, (mb << 20, mb << 20))
 
-    return set_limit
+    return set_limit if mb > 0 else None
 
 
 def run(a):
@@ -422,7 +425,10 @@ def run(a):
         sys.exit(f"FAIL {c['name']}: no answer within {a.timeout} s:\n{' '.join(cmd)}")
     text = p.stdout + p.stderr
     shown = f"{' '.join(cmd)}\n(exit {p.returncode})\n{text[-4000:]}"
+    sanitizer = re.search(r"ERROR: \w+Sanitizer|runtime error:", text)  # a sanitizer build's report
     if c["regex"] is None:
+        if sanitizer:
+            sys.exit(f"FAIL {c['name']}: the sanitizer reported an error:\n{shown}")
         if p.returncode != 0:
             sys.exit(f"FAIL {c['name']}: the control file must be read without error:\n{shown}")
         print(f"ok {c['name']}: read without error")
@@ -435,7 +441,9 @@ def run(a):
     elif not re.search(c["regex"], text, re.S):
         problems.append(f"the message does not match '{c['regex']}'")
     if re.search(r"out of memory|Out of memory|Memory requested|PetscMallocAlign", text):
-        problems.append(f"it tried to allocate more than {a.mem_mb} MB")
+        problems.append(f"it tried to allocate more than {a.mem_mb or 'the sanitizer allows'} MB")
+    if sanitizer:
+        problems.append(f"the sanitizer reported an error ({sanitizer.group(0)})")
     if os.path.exists(out):
         problems.append(f"it wrote {out}")
     if problems:
@@ -459,7 +467,7 @@ def main():
     r.add_argument("dir")
     for p in ("predict", "fit", "pod", "ex2", "lib"):
         r.add_argument("--" + p)
-    r.add_argument("--mem-mb", type=int, default=2048, help="address-space limit of the reader (MB)")
+    r.add_argument("--mem-mb", type=int, default=2048, help="address-space limit of the reader (MB); 0: none")
     r.add_argument("--timeout", type=float, default=60)
     a = ap.parse_args()
     if a.cmd == "list":

@@ -27,5 +27,5 @@ PETSC_EXTERN PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *);
 /* Reads a snapshot file: N, the parameters X (Vec of N rows with block size q, distributed by rows),
    the solutions U[N] and, when present and hasB is not NULL, the right-hand sides B[N] (Vecs of size n,
    default layout; NULL when absent), and the fingerprint. Checks the sizes against the attributes.
-   Free with VecDestroyVecs(N, ...). Collective. */
+   Free with VecDestroyVecs(N, ...); a failed load leaves nothing to free (X, U and B are NULL). Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSSnapshotsLoad(MPI_Comm, const char[], PetscInt *, Vec *, Vec **, Vec **, char[17]);

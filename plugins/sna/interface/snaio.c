@@ -199,23 +199,88 @@ static PetscBool Compressed(hid_t dcpl)
   return PETSC_FALSE;
 }
 
-/* Whether the file holds the data of an n-element dataset: uncompressed, every byte (chunks and all);
-   compressed, no more compressed than any filter can. Fill values of unwritten storage are not data. */
-static SNAHDF5ArrayState StorageState(hid_t dset, hid_t dcpl, hsize_t n, size_t esize)
+/* The chunk grid of a chunked dataset: chunk[] (elements per chunk, each > 0), count[] (chunks along
+   each dimension to cover the extent) and their product *nchunks. False if not chunked or corrupt. */
+static PetscBool ChunkGrid(hid_t dcpl, int rank, const hsize_t dims[], hsize_t chunk[], hsize_t count[], hsize_t *nchunks)
 {
-  const hsize_t bytes = n * esize;
+  if (H5Pget_layout(dcpl) != H5D_CHUNKED || H5Pget_chunk(dcpl, rank, chunk) != rank) return PETSC_FALSE;
+  for (int r = 0; r < rank; r++) {
+    if (!chunk[r]) return PETSC_FALSE;
+    count[r] = dims[r] / chunk[r] + (dims[r] % chunk[r] != 0);
+  }
+  return ShapeCount(rank, count, nchunks);
+}
+
+/* Bytes a dataset of this shape and element size takes uncompressed in the file, in *bytes: its
+   elements or, chunked, every chunk that covers its extent (a chunk is stored whole, and HDF5 reads a
+   chunk of the size the layout declares). False if that overflows. */
+static PetscBool StoredBytes(hid_t dcpl, int rank, const hsize_t dims[], size_t esize, hsize_t *bytes)
+{
+  hsize_t chunk[SNA_HDF5_MAX_RANK], count[SNA_HDF5_MAX_RANK], nchunks, chunkelems;
+
+  if (!ShapeCount(rank, dims, bytes) || *bytes > HSIZE_UNDEF / 2 / esize) return PETSC_FALSE;
+  *bytes *= esize;
+  if (H5Pget_layout(dcpl) != H5D_CHUNKED) return PETSC_TRUE;
+  if (!ChunkGrid(dcpl, rank, dims, chunk, count, &nchunks) || !ShapeCount(rank, chunk, &chunkelems) || chunkelems > HSIZE_UNDEF / 2 / esize) return PETSC_FALSE;
+  chunkelems *= esize;
+  if (nchunks && chunkelems > HSIZE_UNDEF / 2 / nchunks) return PETSC_FALSE;
+  *bytes = nchunks * chunkelems;
+  return PETSC_TRUE;
+}
+
+/* Whether a chunked dataset's chunk index matches its layout: no more chunks than cover the extent and,
+   unfiltered, every stored chunk exactly one chunk's bytes. HDF5 1.10 trusts a corrupt index: it reads
+   an unfiltered chunk's declared bytes out of a buffer of the size the index records. Call after
+   StoredBytes() succeeded (the grid and the chunk's bytes do not overflow). */
+static PetscBool ChunksMatchLayout(hid_t dset, hid_t dcpl, int rank, const hsize_t dims[], size_t esize)
+{
+  hsize_t chunk[SNA_HDF5_MAX_RANK], count[SNA_HDF5_MAX_RANK], offset[SNA_HDF5_MAX_RANK], nchunks, stored = 0, bytes = esize;
+  hid_t   space;
+  herr_t  err;
+
+  if (H5Pget_layout(dcpl) != H5D_CHUNKED) return PETSC_TRUE;
+  if (!ChunkGrid(dcpl, rank, dims, chunk, count, &nchunks)) return PETSC_FALSE;
+  space = H5Dget_space(dset); /* HDF5 1.10 refuses H5S_ALL here; it counts every chunk whatever the selection */
+  err   = space >= 0 ? H5Dget_num_chunks(dset, space, &stored) : -1;
+  if (space >= 0) H5Sclose(space);
+  if (err < 0 || stored > nchunks) return PETSC_FALSE;
+  if (H5Pget_nfilters(dcpl) > 0) return PETSC_TRUE; /* a filtered chunk is decoded into a buffer the filter sizes */
+  for (int r = 0; r < rank; r++) bytes *= chunk[r];
+  for (hsize_t i = 0; i < nchunks; i++) {
+    unsigned mask;
+    haddr_t  addr;
+    hsize_t  size, rest = i;
+
+    for (int r = rank - 1; r >= 0; r--) {
+      offset[r] = rest % count[r] * chunk[r];
+      rest /= count[r];
+    }
+    if (H5Dget_chunk_info_by_coord(dset, offset, &mask, &addr, &size) < 0) return PETSC_FALSE;
+    if (addr != HADDR_UNDEF && (size != bytes || mask)) return PETSC_FALSE;
+  }
+  return PETSC_TRUE;
+}
+
+/* Whether the file holds the data of a dataset of this shape: uncompressed, every byte (every chunk
+   whole); compressed, no more compressed than any filter can. Fill values of unwritten storage are not
+   data. A declared chunk larger than what the file stores is refused here, before HDF5 reads it (HDF5
+   1.10 reads past its buffers on such a layout). */
+static SNAHDF5ArrayState StorageState(hid_t dset, hid_t dcpl, int rank, const hsize_t dims[], size_t esize)
+{
+  hsize_t n, bytes;
 
   if (H5Pget_layout(dcpl) == H5D_VIRTUAL || H5Pget_external_count(dcpl) > 0) return SNA_HDF5_ARRAY_EXTERNAL;
+  if (!ShapeCount(rank, dims, &n) || !StoredBytes(dcpl, rank, dims, esize, &bytes)) return SNA_HDF5_ARRAY_NO_DATA;
   if (n == 0) return SNA_HDF5_ARRAY_OK;
   if (H5Dget_storage_size(dset) < (Compressed(dcpl) ? bytes / SNA_HDF5_MAX_COMPRESSION : bytes)) return SNA_HDF5_ARRAY_NO_DATA;
-  return SNA_HDF5_ARRAY_OK;
+  return ChunksMatchLayout(dset, dcpl, rank, dims, esize) ? SNA_HDF5_ARRAY_OK : SNA_HDF5_ARRAY_BAD_CHUNKS;
 }
 
 SNAHDF5ArrayState SNAHDF5InspectArray(hid_t dset, int maxrank, int *rank, hsize_t dims[])
 {
   hid_t             space = H5Dget_space(dset), type = H5Dget_type(dset), dcpl = H5Dget_create_plist(dset);
   SNAHDF5ArrayState state = SNA_HDF5_ARRAY_OK;
-  hsize_t           n     = 0;
+  size_t            esize = type >= 0 ? H5Tget_size(type) : 0;
 
   *rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1; /* before the shape: dims[] holds maxrank entries */
   if (space < 0 || type < 0 || dcpl < 0 || *rank < 0)
@@ -226,10 +291,10 @@ SNAHDF5ArrayState SNAHDF5InspectArray(hid_t dset, int maxrank, int *rank, hsize_
     state = SNA_HDF5_ARRAY_RANK;
   else if (H5Sget_simple_extent_dims(space, dims, NULL) != *rank)
     state = SNA_HDF5_ARRAY_UNREADABLE;
-  else if (!ShapeCount(*rank, dims, &n) || n > HSIZE_UNDEF / 2 / H5Tget_size(type))
-    state = SNA_HDF5_ARRAY_NO_DATA;
+  else if (!esize)
+    state = SNA_HDF5_ARRAY_UNREADABLE;
   else
-    state = StorageState(dset, dcpl, n, H5Tget_size(type));
+    state = StorageState(dset, dcpl, *rank, dims, esize);
   if (dcpl >= 0) H5Pclose(dcpl);
   if (type >= 0) H5Tclose(type);
   if (space >= 0) H5Sclose(space);
@@ -249,6 +314,8 @@ const char *SNAHDF5ArrayStateText(SNAHDF5ArrayState state)
     return "is stored outside the file (external or virtual storage), which SNAPS does not read";
   case SNA_HDF5_ARRAY_NO_DATA:
     return "declares more values than the file holds: it holds no data for some of them (an unfinished or corrupt file)";
+  case SNA_HDF5_ARRAY_BAD_CHUNKS:
+    return "has a chunk index that does not match its layout (stray chunks, or chunks of the wrong size): corrupt file";
   default:
     return "cannot be described by HDF5 (corrupt file)";
   }
@@ -431,10 +498,11 @@ static PetscErrorCode SNAResetType(SNA sna, const char type[])
 /* Reads the model group: attributes, bounds and the type's data. */
 static PetscErrorCode SNALoad_Group(SNA sna, const char filename[], hid_t group)
 {
-  PetscInt   version, d, q, nparams;
-  char       type[64];
-  PetscReal *lo, *hi;
-  hsize_t    dd;
+  PetscInt       version, d, q, nparams;
+  char           type[64];
+  PetscReal     *lo, *hi;
+  hsize_t        dd;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(SNAHDF5ReadAttributeInt(group, "snaps_format_version", &version));
@@ -448,11 +516,12 @@ static PetscErrorCode SNALoad_Group(SNA sna, const char filename[], hid_t group)
   PetscCheck(sna->ops->load, PETSC_COMM_SELF, PETSC_ERR_SUP, "SNA type %s cannot be loaded", type);
   PetscCall(SNASetSizes(sna, d, q));
   PetscCall(PetscMalloc2(d, &lo, d, &hi));
-  dd = (hsize_t)d;
-  PetscCall(SNAHDF5ReadArray(group, "lower", 1, &dd, lo));
-  PetscCall(SNAHDF5ReadArray(group, "upper", 1, &dd, hi));
-  PetscCall(SNASetBounds(sna, lo, hi));
+  dd   = (hsize_t)d;
+  ierr = SNAHDF5ReadArray(group, "lower", 1, &dd, lo); /* not PetscCall: free lo and hi first */
+  if (!ierr) ierr = SNAHDF5ReadArray(group, "upper", 1, &dd, hi);
+  if (!ierr) ierr = SNASetBounds(sna, lo, hi);
   PetscCall(PetscFree2(lo, hi));
+  PetscCall(ierr);
   PetscCall((*sna->ops->load)(sna, group));
   PetscCheck(sna->nparams == nparams, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' says it has %" PetscInt_FMT " parameters but its arrays hold %" PetscInt_FMT ": corrupt model", filename, nparams, sna->nparams);
   sna->setupcalled = PETSC_TRUE;

@@ -129,6 +129,7 @@ typedef enum {
   SNA_HDF5_ARRAY_RANK,       /* rank above the reader's limit (or not a simple dataspace) */
   SNA_HDF5_ARRAY_EXTERNAL,   /* raw data in external files or a virtual dataset */
   SNA_HDF5_ARRAY_NO_DATA,    /* the file does not hold the data its shape declares */
+  SNA_HDF5_ARRAY_BAD_CHUNKS, /* the chunk index does not match the layout (stray or truncated chunks) */
   SNA_HDF5_ARRAY_UNREADABLE, /* HDF5 cannot describe it */
 } SNAHDF5ArrayState;
 PETSC_INTERN SNAHDF5ArrayState SNAHDF5InspectArray(hid_t, int, int *, hsize_t[]);

@@ -206,18 +206,13 @@ PetscErrorCode SNAGuessModelWrite(const char filename[], const SNAGuessModelData
 
 /* ---------------------------------------------------------------- loading */
 
-/* Every rank: the attributes of /pod and, when present, /rhs. Returns an error code instead of
-   raising, so that the caller can close the file and agree with the other ranks first. */
-static PetscErrorCode ReadMetadata_Local(hid_t file, const char filename[], SNAGuessModel *m, PetscBool *hasrhs, PetscBool *linear)
+/* The attributes of the open group /pod. */
+static PetscErrorCode ReadPodAttributes(hid_t pod, const char filename[], SNAGuessModel *m)
 {
-  hid_t    pod, rhs;
   PetscInt version;
   char     text[64];
 
   PetscFunctionBegin;
-  PetscCheck(H5Lexists(file, POD_GROUP, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no group %s: it is not a surrogate initial-guess model (build one with snaps-pod)", filename, POD_GROUP);
-  pod = H5Gopen2(file, POD_GROUP, H5P_DEFAULT);
-  PetscCheck(pod >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", POD_GROUP, filename);
   PetscCall(SNAHDF5ReadAttributeInt(pod, "snaps_format_version", &version));
   PetscCheck(version >= 1 && version <= SNAGUESS_FORMAT_VERSION, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has initial-guess model format version %" PetscInt_FMT "; this SNAPS reads versions 1 to %d", filename, version, SNAGUESS_FORMAT_VERSION);
   PetscCall(SNAHDF5ReadAttributeInt(pod, "vector_size", &m->n));
@@ -227,16 +222,44 @@ static PetscErrorCode ReadMetadata_Local(hid_t file, const char filename[], SNAG
   PetscCall(SNAHDF5ReadAttributeString(pod, "fingerprint", text, sizeof(text)));
   PetscCall(PetscStrncpy(m->fingerprint, text, sizeof(m->fingerprint)));
   PetscCall(SNAHDF5ReadAttributeString(pod, "ordering", m->ordering, sizeof(m->ordering)));
-  H5Gclose(pod);
+  PetscFunctionReturn(0);
+}
+
+/* The attributes of the open group /rhs. */
+static PetscErrorCode ReadRhsAttributes(hid_t rhs, const char filename[], SNAGuessModel *m, PetscBool *linear)
+{
+  char text[64];
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5ReadAttributeInt(rhs, "n_modes", &m->r));
+  PetscCall(SNAHDF5ReadAttributeString(rhs, "map", text, sizeof(text)));
+  PetscCall(PetscStrcmp(text, "linear", linear));
+  PetscCheck(*linear || !strcmp(text, "sna"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': %s has map '%s'; this SNAPS knows 'linear' and 'sna'", filename, RHS_GROUP, text);
+  PetscFunctionReturn(0);
+}
+
+/* Every rank: the attributes of /pod and, when present, /rhs. Returns an error code instead of
+   raising, so that the caller can close the file and agree with the other ranks first; the groups
+   are closed on every path (an open group keeps the file open). */
+static PetscErrorCode ReadMetadata_Local(hid_t file, const char filename[], SNAGuessModel *m, PetscBool *hasrhs, PetscBool *linear)
+{
+  hid_t          group;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCheck(H5Lexists(file, POD_GROUP, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no group %s: it is not a surrogate initial-guess model (build one with snaps-pod)", filename, POD_GROUP);
+  group = H5Gopen2(file, POD_GROUP, H5P_DEFAULT);
+  PetscCheck(group >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", POD_GROUP, filename);
+  ierr = ReadPodAttributes(group, filename, m); /* not PetscCall: close the group first */
+  H5Gclose(group);
+  PetscCall(ierr);
   *hasrhs = H5Lexists(file, RHS_GROUP, H5P_DEFAULT) > 0 ? PETSC_TRUE : PETSC_FALSE;
   if (*hasrhs) {
-    rhs = H5Gopen2(file, RHS_GROUP, H5P_DEFAULT);
-    PetscCheck(rhs >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", RHS_GROUP, filename);
-    PetscCall(SNAHDF5ReadAttributeInt(rhs, "n_modes", &m->r));
-    PetscCall(SNAHDF5ReadAttributeString(rhs, "map", text, sizeof(text)));
-    H5Gclose(rhs);
-    PetscCall(PetscStrcmp(text, "linear", linear));
-    PetscCheck(*linear || !strcmp(text, "sna"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': %s has map '%s'; this SNAPS knows 'linear' and 'sna'", filename, RHS_GROUP, text);
+    group = H5Gopen2(file, RHS_GROUP, H5P_DEFAULT);
+    PetscCheck(group >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", RHS_GROUP, filename);
+    ierr = ReadRhsAttributes(group, filename, m, linear);
+    H5Gclose(group);
+    PetscCall(ierr);
   }
   PetscFunctionReturn(0);
 }

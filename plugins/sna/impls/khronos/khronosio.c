@@ -50,14 +50,29 @@ static PetscErrorCode CheckKnots(PetscInt p, PetscInt nk, const PetscReal t[])
   PetscFunctionReturn(0);
 }
 
+/* Reads the d x nk knots (into knots[], the caller's) and makes each input's B-spline basis from them. */
+static PetscErrorCode ReadBases(SNA sna, hid_t group, PetscInt degree, PetscInt nk, const hsize_t dimsK[2], PetscReal knots[])
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d  = sna->dim_in;
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5ReadArray(group, "knots", 2, dimsK, knots));
+  for (PetscInt p = 0; p < d; p++) PetscCall(CheckKnots(p, nk, knots + p * nk));
+  PetscCall(PetscCalloc1(d, &kh->basis));
+  for (PetscInt p = 0; p < d; p++) PetscCall(SNABSplineCreateFromKnots(degree, nk, knots + p * nk, &kh->basis[p]));
+  PetscFunctionReturn(0);
+}
+
 /* Reads the KHRONOS attributes and arrays. Every size is checked against overflow and against the
    shapes of the datasets in the file before anything is allocated from it. */
 PetscErrorCode SNALoad_Khronos(SNA sna, hid_t group)
 {
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
-  PetscInt     d = sna->dim_in, q = sna->dim_out, degree, nodes, modes, nk, nW, nC, nK;
-  hsize_t      dimsW[3], dimsC[2], dimsK[2];
-  PetscReal   *knots;
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  PetscInt       d = sna->dim_in, q = sna->dim_out, degree, nodes, modes, nk, nW, nC, nK;
+  hsize_t        dimsW[3], dimsC[2], dimsK[2];
+  PetscReal     *knots;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(SNAHDF5ReadAttributeInt(group, "degree", &degree));
@@ -86,11 +101,9 @@ PetscErrorCode SNALoad_Khronos(SNA sna, hid_t group)
   PetscCall(SNAKhronosSetBasis(sna, degree, nodes, modes));
   PetscCall(SNAKhronosAllocate(sna, nodes, modes));
   PetscCall(PetscMalloc1(nK, &knots));
-  PetscCall(SNAHDF5ReadArray(group, "knots", 2, dimsK, knots));
-  for (PetscInt p = 0; p < d; p++) PetscCall(CheckKnots(p, nk, knots + p * nk));
-  PetscCall(PetscCalloc1(d, &kh->basis));
-  for (PetscInt p = 0; p < d; p++) PetscCall(SNABSplineCreateFromKnots(degree, nk, knots + p * nk, &kh->basis[p]));
+  ierr = ReadBases(sna, group, degree, nk, dimsK, knots); /* not PetscCall: free the knots first */
   PetscCall(PetscFree(knots));
+  PetscCall(ierr);
   PetscCall(SNAHDF5ReadArray(group, "W", 3, dimsW, kh->W));
   PetscCall(SNAHDF5ReadArray(group, "C", 2, dimsC, kh->C));
   PetscFunctionReturn(0);

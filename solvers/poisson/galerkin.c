@@ -14,6 +14,20 @@
 /* Validation samples per 1-D grid point (and direction) of the rank-1 cross probe. */
 #define KH_PROBE_REPS 8
 
+/* -log_view events of the solve: where the time goes (basis and quadrature, source, lifting, ALS or tensor solve). */
+static PetscLogEvent KH_BASIS = 0, KH_SOURCE = 0, KH_LIFT = 0, KH_SOLVE = 0;
+
+static PetscErrorCode KhRegisterEvents(void)
+{
+  PetscFunctionBegin;
+  if (KH_BASIS) PetscFunctionReturn(0);
+  PetscCall(PetscLogEventRegister("KhronosBasis", PETSC_OBJECT_CLASSID, &KH_BASIS));
+  PetscCall(PetscLogEventRegister("KhronosSource", PETSC_OBJECT_CLASSID, &KH_SOURCE));
+  PetscCall(PetscLogEventRegister("KhronosLifting", PETSC_OBJECT_CLASSID, &KH_LIFT));
+  PetscCall(PetscLogEventRegister("KhronosSolve", PETSC_OBJECT_CLASSID, &KH_SOLVE));
+  PetscFunctionReturn(0);
+}
+
 /* A function sampled on the tensor grid of the 1-D quadrature points, compressed to the CP form
    sum_s prod_p H[(s*nd + p)*nq + i_p]. */
 typedef struct {
@@ -629,10 +643,29 @@ static PetscErrorCode KhCheckOptionNames(MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
+/* Reads -khronos_solve: tensor (the default in 2-D) or als (the only solve in d > 2). */
+static PetscErrorCode KhGetSolveType(PoissonKhronos *kh, PetscBool *tensor)
+{
+  const char *const types[] = {"tensor", "als", "KhronosSolveType", "KH_SOLVE_", NULL};
+  PetscEnum         t       = kh->dim == 2 ? (PetscEnum)0 : (PetscEnum)1;
+
+  PetscFunctionBegin;
+  PetscOptionsBegin(kh->comm, NULL, "KHRONOS Galerkin solver (-method khronos)", NULL);
+  PetscCall(PetscOptionsEnum("-khronos_solve", "tensor: 2-D Galerkin solve in the whole tensor spline space, truncated to the rank -sna_fit_rtol allows; als: low-rank source and greedy ALS", NULL, types, t, &t, NULL));
+  PetscOptionsEnd();
+  PetscCheck(t == 1 || kh->dim == 2, kh->comm, PETSC_ERR_SUP, "-khronos_solve tensor solves 2-D problems, not %" PetscInt_FMT "-D ones: use -khronos_solve als (the default in %" PetscInt_FMT "-D)", kh->dim, kh->dim);
+  *tensor   = t == 0 ? PETSC_TRUE : PETSC_FALSE;
+  kh->solve = types[t];
+  PetscFunctionReturn(0);
+}
+
 /* Creates kh->sna (khronos, d inputs on [a,b]^d, one output) with the solver's defaults (degree 3,
-   10 nodes, 4 modes, 50 sweeps per stage, enrichment tolerance 1e-10), applies the -sna_ options and
-   copies the basis and the tolerances into kh. */
-static PetscErrorCode KhCreateSNA(PoissonKhronos *kh)
+   10 nodes, 4 modes, 50 sweeps per stage, enrichment tolerance 1e-10; for the tensor solve the
+   truncation tolerance 1e-15 and, unless -sna_khronos_modes is given, no rank cap below G - 2), applies
+   the -sna_ options and copies the basis and the tolerances into kh. The tensor solve's tolerance is
+   small because a rank costs it nothing but storage: the truncation must stay below the discretisation
+   error (squared L2 errors of 1e-14 need energy errors near 1e-15 |J|). */
+static PetscErrorCode KhCreateSNA(PoissonKhronos *kh, PetscBool tensor)
 {
   MPI_Comm  comm = kh->comm;
   PetscReal lo[POISSON_EXACT_MAX_DIM], hi[POISSON_EXACT_MAX_DIM];
@@ -651,7 +684,7 @@ static PetscErrorCode KhCreateSNA(PoissonKhronos *kh)
   PetscCall(SNASetSizes(sna, kh->dim, 1));
   PetscCall(SNASetBounds(sna, lo, hi));
   PetscCall(SNAKhronosSetBasis(sna, 3, 10, 4));
-  PetscCall(SNASetTolerances(sna, 0.0, 1e-10, 50));
+  PetscCall(SNASetTolerances(sna, 0.0, tensor ? 1e-15 : 1e-10, 50));
   PetscCall(KhCheckOptionNames(comm));
   PetscCall(SNASetFromOptions(sna));
   PetscCall(SNAGetType(sna, &type));
@@ -659,6 +692,11 @@ static PetscErrorCode KhCreateSNA(PoissonKhronos *kh)
   PetscCheck(isk, comm, PETSC_ERR_USER_INPUT, "-sna_type %s: snaps-poisson -method khronos solves in the KHRONOS trial space; use -sna_type khronos or leave it out", type);
   PetscCall(SNAKhronosGetBasis(sna, &kh->degree, &kh->nodes, &kh->modes_max));
   PetscCall(SNAGetTolerances(sna, NULL, &kh->tol, &kh->sweeps));
+  if (tensor) {
+    PetscBool capped;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-sna_khronos_modes", &capped));
+    kh->modes_max = capped ? PetscMin(kh->modes_max, kh->nodes - 2) : kh->nodes - 2;
+  }
   PetscCheck(kh->nodes >= 3, comm, PETSC_ERR_USER_INPUT, "-sna_khronos_nodes %" PetscInt_FMT " leaves no interior basis function: the Galerkin solve needs at least 3 (and at least degree + 1 = %" PetscInt_FMT ")", kh->nodes, kh->degree + 1);
   PetscCheck(kh->sweeps >= 1, comm, PETSC_ERR_USER_INPUT, "-sna_fit_max_it %" PetscInt_FMT ": the Galerkin solve needs at least 1 ALS sweep per rank stage", kh->sweeps);
   PetscFunctionReturn(0);
@@ -712,40 +750,17 @@ static PetscErrorCode KhStoreSolution(PoissonKhronos *kh)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonKhronos *kh)
+/* Basis, 1-D mass and stiffness, and the 1-D Gauss quadrature aligned with the knot intervals (qper
+   points per interval). */
+static PetscErrorCode KhSetUpBasis(PoissonKhronos *kh, PetscInt qper)
 {
-  PetscInt       edim, G, n, k, Mx, srank, qper, nint, sweeps_done = 0;
-  PetscReal      stol, *gx, *gw, *Wsave, Jprev = 0, Jstage = 0, times[2];
-  PetscBool      monitor, cross;
-  PetscLogDouble t0, t1, t2;
-  CPGrid         fcp;
-  ALSCtx         c;
-  EvalCtx        ec = {exact, dim, 1, 0, 0, a, b};
+  const PetscInt G = kh->nodes, k = kh->degree, nint = G - k;
+  PetscReal     *gx, *gw;
 
   PetscFunctionBegin;
-  PetscCall(PetscMemzero(kh, sizeof(*kh)));
-  PetscCall(PetscMemzero(&c, sizeof(c)));
-  PetscCall(PoissonExactGetInfo(exact, &edim, NULL));
-  PetscCheck(edim == dim, comm, PETSC_ERR_ARG_INCOMP, "The exact solution is %" PetscInt_FMT "-D but the problem is %" PetscInt_FMT "-D", edim, dim);
-  kh->comm = comm;
-  kh->dim  = dim;
-  kh->a    = a;
-  kh->b    = b;
-  PetscCall(KhCreateSNA(kh));
-  PetscCall(KhGetSourceOptions(kh, &stol, &srank, &cross, &monitor));
-  G = kh->nodes;
-  n = kh->n = G - 2;
-  k         = kh->degree;
-  Mx        = kh->modes_max;
-
-  PetscCallMPI(MPI_Barrier(comm));
-  PetscCall(PetscTime(&t0));
-  /* basis, 1-D matrices, quadrature aligned with the knot intervals */
-  PetscCall(SNABSplineCreateUniform(k, G, a, b, &kh->bs));
+  PetscCall(SNABSplineCreateUniform(k, G, kh->a, kh->b, &kh->bs));
   PetscCall(PetscMalloc2(G * G, &kh->Mf, G * G, &kh->Kf));
   PetscCall(SNABSplineMassStiffness(&kh->bs, kh->Mf, kh->Kf));
-  nint   = G - k;
-  qper   = k + 1 + (nint < 32 ? 3 : 0);
   kh->nq = nint * qper;
   PetscCall(PetscMalloc2(qper, &gx, qper, &gw));
   PetscCall(PetscDTGaussQuadrature(qper, 0.0, 1.0, gx, gw));
@@ -764,13 +779,190 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
     }
   }
   PetscCall(PetscFree2(gx, gw));
+  PetscFunctionReturn(0);
+}
+
+/* (Kf l)_{g+1} and (Mf l)_{g+1}, g < n, of every lifting factor l: LKv, LMv[(t*d + p)*n + g]. */
+static void KhLiftProjections(const PoissonKhronos *kh, PetscReal LMv[], PetscReal LKv[])
+{
+  const PetscInt G = kh->nodes, n = kh->n, d = kh->dim;
+
+  for (PetscInt t = 0; t < kh->lift_terms; t++)
+    for (PetscInt p = 0; p < d; p++) {
+      const PetscReal *l = &kh->lift[(t * d + p) * G];
+      for (PetscInt g = 0; g < n; g++) {
+        PetscReal vm = 0, vk = 0;
+        for (PetscInt h = 0; h < G; h++) {
+          vm += kh->Mf[(g + 1) * G + h] * l[h];
+          vk += kh->Kf[(g + 1) * G + h] * l[h];
+        }
+        LMv[(t * d + p) * n + g] = vm;
+        LKv[(t * d + p) * n + g] = vk;
+      }
+    }
+}
+
+/* The load of the 2-D tensor solve, X(h, g) = (f, B_{g+1}(x) B_{h+1}(y)) - a(L, B_{g+1}(x) B_{h+1}(y))
+   (column-major n x n, x index g in columns): f is integrated by the tensor Gauss rule on the nq x nq
+   grid (one batched evaluation, two matrix products), not compressed, so nothing but the quadrature
+   limits its accuracy; the lifting L is separable, so its part is a sum of outer products. */
+static PetscErrorCode KhTensorLoad(PoissonKhronos *kh, PoissonExact exact, PetscReal X[])
+{
+  const PetscInt G = kh->nodes, n = kh->n, nq = kh->nq, T = kh->lift_terms;
+  PetscReal     *pts, *fq, *WB, *tmp, *LMv, *LKv;
+  PetscBLASInt   bn, bq;
+  PetscReal      one = 1, zero = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCall(PetscBLASIntCast(nq, &bq));
+  PetscCall(PetscMalloc4(2 * nq * nq, &pts, nq * nq, &fq, nq * n, &WB, nq * n, &tmp));
+  for (PetscInt i = 0; i < nq; i++)
+    for (PetscInt j = 0; j < nq; j++) {
+      pts[2 * (i * nq + j)]     = kh->xq[i];
+      pts[2 * (i * nq + j) + 1] = kh->xq[j];
+    }
+  PetscCall(PoissonExactEvaluateBatch(exact, nq * nq, pts, NULL, fq)); /* fq[i*nq + j] = f(x_i, y_j) */
+  for (PetscInt i = 0; i < nq * nq; i++) PetscCheck(!PetscIsInfOrNanReal(fq[i]), kh->comm, PETSC_ERR_FP, "The source f is not finite at the quadrature point (%g, %g)", (double)pts[2 * i], (double)pts[2 * i + 1]);
+  for (PetscInt q = 0; q < nq; q++) /* WB (column-major n x nq): w_q B_{g+1}(x_q) */
+    for (PetscInt g = 0; g < n; g++) WB[q * n + g] = kh->wq[q] * kh->Bq[q * G + g + 1];
+  /* tmp(h, i) = sum_j WB(h, j) f(x_i, y_j); X(h, g) = sum_i tmp(h, i) WB(g, i) */
+  PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bq, &bq, &one, WB, &bn, fq, &bq, &zero, tmp, &bn));
+  PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bn, &bn, &bq, &one, tmp, &bn, WB, &bn, &zero, X, &bn));
+  PetscCall(PetscFree4(pts, fq, WB, tmp));
+  if (!T) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc2(T * 2 * n, &LMv, T * 2 * n, &LKv));
+  KhLiftProjections(kh, LMv, LKv);
+  for (PetscInt t = 0; t < T; t++) {
+    const PetscReal *mx = &LMv[2 * t * n], *kx = &LKv[2 * t * n], *my = &LMv[(2 * t + 1) * n], *ky = &LKv[(2 * t + 1) * n];
+    for (PetscInt g = 0; g < n; g++)
+      for (PetscInt h = 0; h < n; h++) X[g * n + h] -= kx[g] * my[h] + mx[g] * ky[h];
+  }
+  PetscCall(PetscFree2(LMv, LKv));
+  PetscFunctionReturn(0);
+}
+
+/* The 2-D Galerkin solution in the whole tensor spline space, truncated to the lowest rank whose energy
+   error is within the tolerance. With K V = M V diag(lam), V^T M V = I (one generalised eigenproblem of
+   the 1-D interior matrices, the same in x and y), the system K U M + M U K = X is diagonal:
+   U = V Ut V^T, Ut_ij = (V^T X V)_ij / (lam_i + lam_j). Since V^T M V = I, the SVD of Ut is the L2-optimal
+   low-rank form of u_h; its modes are added in order of singular value until the energy error of the
+   truncation, 1/2 a(u_h - u_r, u_h - u_r) = 1/2 sum_ij (lam_i + lam_j) (Ut - Ut_r)_ij^2 (Galerkin
+   orthogonality), is <= tol |J(u_h)| or the rank reaches its cap. Cost O(n^3), n = G - 2. */
+static PetscErrorCode KhTensorSolve(PoissonKhronos *kh, PetscReal X[], PetscBool monitor)
+{
+  const PetscInt n = kh->n, Mx = kh->modes_max;
+  PetscReal     *V, *B, *lam, *Ut, *tmp, *P, *QT, *sig, *work, Jh = 0, aerr = 0, wq;
+  PetscBLASInt   bn, lwork = -1, info, itype = 1;
+  PetscReal      one = 1, zero = 0;
+  PetscInt       r;
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCall(PetscMalloc6(n * n, &V, n * n, &B, n, &lam, n * n, &Ut, n * n, &tmp, n * n, &P));
+  PetscCall(PetscMalloc2(n * n, &QT, n, &sig));
+  for (PetscInt g = 0; g < n; g++)
+    for (PetscInt h = 0; h < n; h++) {
+      V[g * n + h] = kh->Kf[(g + 1) * kh->nodes + h + 1];
+      B[g * n + h] = kh->Mf[(g + 1) * kh->nodes + h + 1];
+    }
+  PetscCallBLAS("LAPACKsygv", LAPACKsygv_(&itype, "V", "U", &bn, V, &bn, B, &bn, lam, &wq, &lwork, &info));
+  lwork = PetscMax((PetscBLASInt)wq, 5 * bn);
+  PetscCall(PetscMalloc1(lwork, &work));
+  PetscCallBLAS("LAPACKsygv", LAPACKsygv_(&itype, "V", "U", &bn, V, &bn, B, &bn, lam, work, &lwork, &info));
+  PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK sygv of the %" PetscInt_FMT " x %" PetscInt_FMT " spline stiffness and mass matrices failed (info %d)", n, n, (int)info);
+  PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bn, &bn, &bn, &one, V, &bn, X, &bn, &zero, tmp, &bn));
+  PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bn, &bn, &one, tmp, &bn, V, &bn, &zero, Ut, &bn));
+  for (PetscInt j = 0; j < n; j++)
+    for (PetscInt i = 0; i < n; i++) {
+      const PetscReal xt = Ut[j * n + i];
+      Ut[j * n + i]      = xt / (lam[i] + lam[j]);
+      Jh -= 0.5 * xt * Ut[j * n + i];
+      aerr += (lam[i] + lam[j]) * PetscSqr(Ut[j * n + i]);
+    }
+  PetscCall(PetscArraycpy(tmp, Ut, n * n)); /* gesvd destroys its input; Ut is kept as the running error */
+  PetscCallBLAS("LAPACKgesvd", LAPACKgesvd_("S", "S", &bn, &bn, tmp, &bn, sig, P, &bn, QT, &bn, work, &lwork, &info));
+  PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK gesvd of the %" PetscInt_FMT " x %" PetscInt_FMT " tensor Galerkin solution failed (info %d)", n, n, (int)info);
+  PetscCall(PetscCalloc1(2 * Mx * n, &kh->W));
+  for (r = 0; r < Mx && r < n && 0.5 * aerr > kh->tol * PetscAbsReal(Jh); r++) {
+    const PetscReal *pr = &P[r * n], s = PetscSqrtReal(sig[r]);
+    aerr = 0;
+    for (PetscInt j = 0; j < n; j++)
+      for (PetscInt i = 0; i < n; i++) {
+        Ut[j * n + i] -= sig[r] * pr[i] * QT[j * n + r];
+        aerr += (lam[i] + lam[j]) * PetscSqr(Ut[j * n + i]);
+      }
+    for (PetscInt g = 0; g < n; g++) { /* mode r: x factor V q_r, y factor V p_r, sqrt(sigma_r) on each */
+      PetscReal vx = 0, vy = 0;
+      for (PetscInt i = 0; i < n; i++) {
+        vx += V[i * n + g] * QT[i * n + r];
+        vy += V[i * n + g] * pr[i];
+      }
+      kh->W[r * n + g]        = s * vx;
+      kh->W[(Mx + r) * n + g] = s * vy;
+    }
+    if (monitor) PetscCall(PetscPrintf(kh->comm, "  khronos: tensor solve, rank %" PetscInt_FMT ": singular value %.3e, energy error of the truncation %.3e (tol %g |J|)\n", r + 1, (double)sig[r], (double)(0.5 * aerr), (double)kh->tol));
+  }
+  kh->modes  = r;
+  kh->energy = Jh + 0.5 * aerr;
+  PetscCall(PetscFree6(V, B, lam, Ut, tmp, P));
+  PetscCall(PetscFree2(QT, sig));
+  PetscCall(PetscFree(work));
+  PetscFunctionReturn(0);
+}
+
+/* -khronos_solve tensor (2-D): source by tensor quadrature, lifting, exact Galerkin solve in the tensor
+   space, rank truncation. */
+static PetscErrorCode KhSolveTensor2D(PoissonKhronos *kh, PoissonExact exact, PetscReal stol, PetscInt srank, PetscBool cross, PetscBool monitor, PetscLogDouble *t1)
+{
+  const PetscInt n = kh->n;
+  PetscReal     *X;
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(KH_LIFT, 0, 0, 0, 0));
+  PetscCall(BuildLifting(kh, exact, stol, srank, cross, monitor));
+  PetscCall(PetscLogEventEnd(KH_LIFT, 0, 0, 0, 0));
+  PetscCall(PetscMalloc1(n * n, &X));
+  PetscCall(PetscLogEventBegin(KH_SOURCE, 0, 0, 0, 0));
+  PetscCall(KhTensorLoad(kh, exact, X));
+  PetscCall(PetscLogEventEnd(KH_SOURCE, 0, 0, 0, 0));
+  kh->source_rank   = 0;
+  kh->source_error  = 0;
+  kh->source_method = "tensor quadrature, not compressed";
+  PetscCall(PetscTime(t1));
+  PetscCall(PetscLogEventBegin(KH_SOLVE, 0, 0, 0, 0));
+  PetscCall(KhTensorSolve(kh, X, monitor));
+  PetscCall(PetscLogEventEnd(KH_SOLVE, 0, 0, 0, 0));
+  kh->dofs         = 2 * n * kh->modes;
+  kh->total_sweeps = 0;
+  PetscCall(PetscFree(X));
+  PetscFunctionReturn(0);
+}
+
+/* -khronos_solve als: low-rank source and lifting, greedy rank enrichment with ALS sweeps. */
+static PetscErrorCode KhSolveALS(PoissonKhronos *kh, PoissonExact exact, PetscReal stol, PetscInt srank, PetscBool cross, PetscBool monitor, PetscLogDouble *t1)
+{
+  const PetscInt dim = kh->dim, n = kh->n, G = kh->nodes, Mx = kh->modes_max;
+  MPI_Comm       comm        = kh->comm;
+  PetscInt       sweeps_done = 0;
+  PetscReal     *Wsave, Jprev = 0, Jstage = 0;
+  CPGrid         fcp;
+  ALSCtx         c;
+  EvalCtx        ec = {exact, dim, 1, 0, 0, kh->a, kh->b};
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(&c, sizeof(c)));
   /* low-rank source */
+  PetscCall(PetscLogEventBegin(KH_SOURCE, 0, 0, 0, 0));
   PetscCall(CPGridCompress(comm, &ec, dim, kh->nq, kh->xq, kh->wq, stol, srank, cross, monitor, "source f", &fcp));
+  PetscCall(PetscLogEventEnd(KH_SOURCE, 0, 0, 0, 0));
   kh->source_rank   = fcp.R;
   kh->source_error  = fcp.relerr;
   kh->source_method = fcp.method;
   /* lifting of the Dirichlet data */
+  PetscCall(PetscLogEventBegin(KH_LIFT, 0, 0, 0, 0));
   PetscCall(BuildLifting(kh, exact, stol, srank, cross, monitor));
+  PetscCall(PetscLogEventEnd(KH_LIFT, 0, 0, 0, 0));
 
   /* ALS context */
   c.kh = kh;
@@ -792,25 +984,14 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
         for (PetscInt q = 0; q < kh->nq; q++) v += kh->wq[q] * kh->Bq[q * G + g + 1] * fcp.H[(s * dim + p) * kh->nq + q];
         c.Fb[(s * dim + p) * n + g] = v;
       }
-  for (PetscInt t = 0; t < c.T; t++)
-    for (PetscInt p = 0; p < dim; p++) {
-      const PetscReal *l = &kh->lift[(t * dim + p) * G];
-      for (PetscInt g = 0; g < n; g++) {
-        PetscReal vm = 0, vk = 0;
-        for (PetscInt h = 0; h < G; h++) {
-          vm += kh->Mf[(g + 1) * G + h] * l[h];
-          vk += kh->Kf[(g + 1) * G + h] * l[h];
-        }
-        c.LMv[(t * dim + p) * n + g] = vm;
-        c.LKv[(t * dim + p) * n + g] = vk;
-      }
-    }
+  KhLiftProjections(kh, c.LMv, c.LKv);
   PetscCall(PetscFree(fcp.H));
   PetscCall(PetscCalloc1(dim * Mx * n, &kh->W));
   PetscCall(PetscMalloc1(dim * Mx * n, &Wsave));
-  PetscCall(PetscTime(&t1));
+  PetscCall(PetscTime(t1));
 
   /* greedy rank enrichment with ALS sweeps */
+  PetscCall(PetscLogEventBegin(KH_SOLVE, 0, 0, 0, 0));
   for (PetscInt M = 1; M <= Mx; M++) {
     PetscReal J = 0, Jold;
     PetscInt  it;
@@ -848,21 +1029,57 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
     if (monitor) PetscCall(PetscPrintf(comm, "  khronos: rank %" PetscInt_FMT " done: energy %.15e (decrease %.3e)\n", M, (double)J, (double)(Jprev - J)));
     Jprev = Jstage = J;
   }
-  PetscCall(PetscTime(&t2));
+  PetscCall(PetscLogEventEnd(KH_SOLVE, 0, 0, 0, 0));
   kh->modes        = c.M;
   kh->dofs         = dim * n * kh->modes;
   kh->energy       = Jstage;
   kh->total_sweeps = sweeps_done;
-  times[0]         = (PetscReal)(t1 - t0);
-  times[1]         = (PetscReal)(t2 - t1);
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, times, 2, MPIU_REAL, MPIU_MAX, comm));
-  kh->setup_time = times[0];
-  kh->solve_time = times[1];
   PetscCall(PetscFree(Wsave));
   PetscCall(PetscFree6(c.Mi, c.Ki, c.MiW, c.KiW, c.Mr, c.Kr));
   PetscCall(PetscFree5(c.Fb, c.Fr, c.LMv, c.LKv, c.LM));
   PetscCall(PetscFree6(c.LK, c.A, c.rhs, c.sol, c.work, c.al));
   PetscCall(PetscFree(c.be));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonKhronos *kh)
+{
+  PetscInt       edim, srank, nint;
+  PetscReal      stol, times[2];
+  PetscBool      monitor, cross, tensor = PETSC_FALSE;
+  PetscLogDouble t0, t1 = 0, t2;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(kh, sizeof(*kh)));
+  PetscCall(PoissonExactGetInfo(exact, &edim, NULL));
+  PetscCheck(edim == dim, comm, PETSC_ERR_ARG_INCOMP, "The exact solution is %" PetscInt_FMT "-D but the problem is %" PetscInt_FMT "-D", edim, dim);
+  kh->comm = comm;
+  kh->dim  = dim;
+  kh->a    = a;
+  kh->b    = b;
+  PetscCall(KhGetSolveType(kh, &tensor));
+  PetscCall(KhCreateSNA(kh, tensor));
+  PetscCall(KhGetSourceOptions(kh, &stol, &srank, &cross, &monitor));
+  kh->n = kh->nodes - 2;
+  PetscCall(KhRegisterEvents());
+  PetscCallMPI(MPI_Barrier(comm));
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscLogEventBegin(KH_BASIS, 0, 0, 0, 0));
+  /* the tensor solve integrates f by the Gauss rule of the FEM (k + 1 points per interval); the
+     compressions of the ALS solve fit on 3 more per interval on coarse grids */
+  nint = kh->nodes - kh->degree;
+  PetscCall(KhSetUpBasis(kh, kh->degree + 1 + (tensor || nint >= 32 ? 0 : 3)));
+  PetscCall(PetscLogEventEnd(KH_BASIS, 0, 0, 0, 0));
+  if (tensor)
+    PetscCall(KhSolveTensor2D(kh, exact, stol, srank, cross, monitor, &t1));
+  else
+    PetscCall(KhSolveALS(kh, exact, stol, srank, cross, monitor, &t1));
+  PetscCall(PetscTime(&t2));
+  times[0] = (PetscReal)(t1 - t0);
+  times[1] = (PetscReal)(t2 - t1);
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, times, 2, MPIU_REAL, MPIU_MAX, comm));
+  kh->setup_time = times[0];
+  kh->solve_time = times[1];
   PetscCall(KhStoreSolution(kh));
   PetscFunctionReturn(0);
 }

@@ -894,6 +894,108 @@ static PetscErrorCode KhTensorLoad(PoissonKhronos *kh, PoissonExact exact, const
   PetscFunctionReturn(0);
 }
 
+/* Largest n for which the tensor solve's symmetric eigenproblems use the cyclic Jacobi method below instead
+   of LAPACK: a fresh process spends 70-170 microseconds in LAPACK's first sygv/syev calls (measured, OpenBLAS
+   on this kind of machine: code paging, not flops), more than the whole solve costs at these sizes; the
+   rotations' O(n^3) per sweep overtake that near n = 16 (G = 18, measured). */
+#define KH_JACOBI_MAX 16
+
+/* Eigenvalues w (ascending) and eigenvectors Z[i*n + g] (vector i) of the symmetric n x n matrix A
+   (overwritten), by cyclic Jacobi rotations until the off-diagonal part is below 1e-15 of the whole in norm. */
+static void KhJacobiEigen(PetscInt n, PetscReal A[], PetscReal Z[], PetscReal w[])
+{
+  for (PetscInt i = 0; i < n * n; i++) Z[i] = (i % (n + 1)) ? 0.0 : 1.0;
+  for (PetscInt sweep = 0; sweep < 50; sweep++) {
+    PetscReal off = 0, tot = 0;
+    for (PetscInt i = 0; i < n * n; i++) {
+      tot += A[i] * A[i];
+      if (i % (n + 1)) off += A[i] * A[i];
+    }
+    if (off <= 1e-30 * tot) break;
+    for (PetscInt p = 0; p < n; p++)
+      for (PetscInt q = p + 1; q < n; q++) {
+        const PetscReal apq = A[p * n + q];
+        PetscReal       theta, t, c, sn;
+        if (apq == 0) continue;
+        theta = (A[q * n + q] - A[p * n + p]) / (2 * apq);
+        t     = (theta >= 0 ? 1.0 : -1.0) / (PetscAbsReal(theta) + PetscSqrtReal(theta * theta + 1));
+        c     = 1 / PetscSqrtReal(t * t + 1);
+        sn    = t * c;
+        for (PetscInt k = 0; k < n; k++) { /* A <- A J (columns p, q), then J^T A (rows), Z <- Z J */
+          const PetscReal akp = A[k * n + p], akq = A[k * n + q];
+          A[k * n + p] = c * akp - sn * akq;
+          A[k * n + q] = sn * akp + c * akq;
+        }
+        for (PetscInt k = 0; k < n; k++) {
+          const PetscReal apk = A[p * n + k], aqk = A[q * n + k], zp = Z[p * n + k], zq = Z[q * n + k];
+          A[p * n + k] = c * apk - sn * aqk;
+          A[q * n + k] = sn * apk + c * aqk;
+          Z[p * n + k] = c * zp - sn * zq;
+          Z[q * n + k] = sn * zp + c * zq;
+        }
+        A[p * n + q] = A[q * n + p] = 0;
+      }
+  }
+  for (PetscInt i = 0; i < n; i++) w[i] = A[i * n + i];
+  for (PetscInt i = 0; i < n; i++) { /* ascending, like LAPACK */
+    PetscInt m = i;
+    for (PetscInt j = i + 1; j < n; j++)
+      if (w[j] < w[m]) m = j;
+    if (m == i) continue;
+    PetscReal tw = w[i];
+    w[i]         = w[m];
+    w[m]         = tw;
+    for (PetscInt k = 0; k < n; k++) {
+      const PetscReal tz = Z[i * n + k];
+      Z[i * n + k]       = Z[m * n + k];
+      Z[m * n + k]       = tz;
+    }
+  }
+}
+
+/* K V = M V diag(lam), V^T M V = I for small n without LAPACK: M = L L^T, C = L^-1 K L^-T by Jacobi, V = L^-T Z. */
+static PetscErrorCode KhJacobiGeneralized(PetscInt n, const PetscReal K[], const PetscReal M[], PetscReal V[], PetscReal lam[])
+{
+  PetscReal *L, *Y, *C, *Z;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc4(n * n, &L, n * n, &Y, n * n, &C, n * n, &Z));
+  for (PetscInt j = 0; j < n; j++) { /* Cholesky, L[i*n + j] for j <= i */
+    PetscReal d = M[j * n + j];
+    for (PetscInt k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
+    PetscCheck(d > 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "The %" PetscInt_FMT " x %" PetscInt_FMT " spline mass matrix is not positive definite (pivot %" PetscInt_FMT ": %g)", n, n, j, (double)d);
+    L[j * n + j] = PetscSqrtReal(d);
+    for (PetscInt i = j + 1; i < n; i++) {
+      PetscReal v = M[i * n + j];
+      for (PetscInt k = 0; k < j; k++) v -= L[i * n + k] * L[j * n + k];
+      L[i * n + j] = v / L[j * n + j];
+    }
+  }
+  for (PetscInt c = 0; c < n; c++) /* Y = L^-1 K, column by column (Y[i*n + c]) */
+    for (PetscInt i = 0; i < n; i++) {
+      PetscReal v = K[i * n + c];
+      for (PetscInt k = 0; k < i; k++) v -= L[i * n + k] * Y[k * n + c];
+      Y[i * n + c] = v / L[i * n + i];
+    }
+  for (PetscInt c = 0; c < n; c++) /* C = L^-1 Y^T (symmetric) */
+    for (PetscInt i = 0; i < n; i++) {
+      PetscReal v = Y[c * n + i];
+      for (PetscInt k = 0; k < i; k++) v -= L[i * n + k] * C[k * n + c];
+      C[i * n + c] = v / L[i * n + i];
+    }
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt j = 0; j < i; j++) C[i * n + j] = C[j * n + i] = 0.5 * (C[i * n + j] + C[j * n + i]);
+  KhJacobiEigen(n, C, Z, lam);
+  for (PetscInt e = 0; e < n; e++) /* V = L^-T Z: back substitution per vector */
+    for (PetscInt i = n - 1; i >= 0; i--) {
+      PetscReal v = Z[e * n + i];
+      for (PetscInt k = i + 1; k < n; k++) v -= L[k * n + i] * V[e * n + k];
+      V[e * n + i] = v / L[i * n + i];
+    }
+  PetscCall(PetscFree4(L, Y, C, Z));
+  PetscFunctionReturn(0);
+}
+
 /* The generalised eigenproblem of the 1-D interior matrices, K V = M V diag(lam) with V^T M V = I (the
    same in x and y): V[i*n + g] is eigenvector i. Done before the lifting, whose Cholesky then finds
    LAPACK's code already loaded (a fresh process pays tens of microseconds for each first call). */
@@ -911,6 +1013,15 @@ static PetscErrorCode KhTensorEigen(PoissonKhronos *kh, PetscReal V[], PetscReal
       V[g * n + h] = kh->Kf[(g + 1) * G + h + 1];
       B[g * n + h] = kh->Mf[(g + 1) * G + h + 1];
     }
+  if (n <= KH_JACOBI_MAX) {
+    PetscReal *K;
+    PetscCall(PetscMalloc1(n * n, &K));
+    PetscCall(PetscArraycpy(K, V, n * n));
+    PetscCall(KhJacobiGeneralized(n, K, B, V, lam));
+    PetscCall(PetscFree(K));
+    PetscCall(PetscFree(B));
+    PetscFunctionReturn(0);
+  }
   PetscCallBLAS("LAPACKsygv", LAPACKsygv_(&itype, "V", "U", &bn, V, &bn, B, &bn, lam, &wq, &lwork, &info));
   lwork = PetscMax((PetscBLASInt)wq, 3 * bn);
   PetscCall(PetscMalloc1(lwork, &work));
@@ -934,7 +1045,7 @@ static PetscErrorCode KhTensorSolve(PoissonKhronos *kh, const PetscReal V[], con
 {
   const PetscInt n = kh->n, Mx = kh->modes_max;
   PetscReal     *Ut, *tmp, *Q, *ev, *t, *work, Jh = 0, aerr = 0, wq;
-  PetscBLASInt   bn, lwork = -1, info;
+  PetscBLASInt   bn, lwork = -1, info = 0;
   PetscReal      one = 1, zero = 0;
   PetscInt       r;
 
@@ -951,10 +1062,16 @@ static PetscErrorCode KhTensorSolve(PoissonKhronos *kh, const PetscReal V[], con
       aerr += (lam[i] + lam[j]) * PetscSqr(Ut[j * n + i]);
     }
   PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bn, &bn, &bn, &one, Ut, &bn, Ut, &bn, &zero, Q, &bn));
-  PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "U", &bn, Q, &bn, ev, &wq, &lwork, &info));
-  lwork = PetscMax((PetscBLASInt)wq, 3 * bn);
-  PetscCall(PetscMalloc1(lwork, &work));
-  PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "U", &bn, Q, &bn, ev, work, &lwork, &info));
+  if (n <= KH_JACOBI_MAX) {
+    PetscCall(PetscArraycpy(tmp, Q, n * n));
+    KhJacobiEigen(n, tmp, Q, ev);
+    work = NULL;
+  } else {
+    PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "U", &bn, Q, &bn, ev, &wq, &lwork, &info));
+    lwork = PetscMax((PetscBLASInt)wq, 3 * bn);
+    PetscCall(PetscMalloc1(lwork, &work));
+    PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "U", &bn, Q, &bn, ev, work, &lwork, &info));
+  }
   PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK syev of the %" PetscInt_FMT " x %" PetscInt_FMT " Gram matrix of the tensor Galerkin solution failed (info %d)", n, n, (int)info);
   PetscCall(PetscCalloc1(2 * Mx * n, &kh->W));
   for (r = 0; r < Mx && r < n && 0.5 * aerr > kh->tol * PetscAbsReal(Jh); r++) {
@@ -998,7 +1115,7 @@ static PetscErrorCode KhTensorSolve(PoissonKhronos *kh, const PetscReal V[], con
 static PetscErrorCode KhSolveTensor2D(PoissonKhronos *kh, PoissonExact exact, PetscReal stol, PetscInt srank, PetscBool cross, PetscBool monitor, PetscLogDouble *t1)
 {
   const PetscInt n         = kh->n;
-  PetscBool      separable = PETSC_FALSE;
+  PetscBool      separable = PETSC_FALSE, probe;
   EvalCtx        ec        = {exact, 2, 1, 0, 0, kh->a, kh->b};
   CPGrid         fcp;
   PetscReal     *X, *V, *lam;
@@ -1015,8 +1132,11 @@ static PetscErrorCode KhSolveTensor2D(PoissonKhronos *kh, PoissonExact exact, Pe
   PetscCall(BuildLifting(kh, exact, stol, srank, cross, monitor));
   PetscCall(PetscLogEventEnd(KH_LIFT, 0, 0, 0, 0));
   PetscCall(PetscLogEventBegin(KH_SOURCE, 0, 0, 0, 0));
-  if (cross) PetscCall(CPGridProbeRankOne(kh->comm, &ec, 2, kh->nq, kh->xq, kh->wq, stol, 1, "source f", &fcp, &separable));
-  if (monitor && cross) PetscCall(PetscPrintf(kh->comm, "  khronos: source f rank-1 cross probe %s\n", separable ? "passed its check: separable" : "failed its check: tensor quadrature"));
+  /* the probe costs (KH_PROBE_REPS + 2) nq evaluations, wasted when f is not separable: worth it only when the
+     grid's nq^2 are many more */
+  probe = cross && kh->nq > 4 * (KH_PROBE_REPS + 2) ? PETSC_TRUE : PETSC_FALSE;
+  if (probe) PetscCall(CPGridProbeRankOne(kh->comm, &ec, 2, kh->nq, kh->xq, kh->wq, stol, 1, "source f", &fcp, &separable));
+  if (monitor && probe) PetscCall(PetscPrintf(kh->comm, "  khronos: source f rank-1 cross probe %s\n", separable ? "passed its check: separable" : "failed its check: tensor quadrature"));
   PetscCall(KhTensorLoad(kh, exact, separable ? &fcp : NULL, X));
   PetscCall(PetscLogEventEnd(KH_SOURCE, 0, 0, 0, 0));
   kh->source_rank   = separable ? 1 : 0;

@@ -101,6 +101,46 @@ static PetscErrorCode SPDSolve(PetscInt n, PetscInt nrhs, PetscReal A[], PetscRe
   PetscFunctionReturn(0);
 }
 
+/* Largest dense SPD system the solver factors with its own loops instead of LAPACK (the lifting's G x G
+   spline mass matrix, the tensor solve's n x n one): in a fresh process LAPACK's first potrf/potrs calls
+   cost about 100 microseconds (measured, OpenBLAS: code paging), more than the whole 2-D solve at these
+   sizes, where the G^3/6 flops of the loops cost a few microseconds. */
+#define KH_SMALL_DENSE 64
+
+/* Cholesky factor L (row-major, lower: L[i*n + j], j <= i; the rest zeroed) of the SPD n x n matrix M. */
+static PetscErrorCode KhCholesky(PetscInt n, const PetscReal M[], PetscReal L[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscArrayzero(L, n * n));
+  for (PetscInt j = 0; j < n; j++) {
+    PetscReal dg = M[j * n + j];
+    for (PetscInt k = 0; k < j; k++) dg -= L[j * n + k] * L[j * n + k];
+    PetscCheck(dg > 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "The %" PetscInt_FMT " x %" PetscInt_FMT " spline mass matrix is not positive definite (pivot %" PetscInt_FMT ": %g)", n, n, j, (double)dg);
+    L[j * n + j] = PetscSqrtReal(dg);
+    for (PetscInt i = j + 1; i < n; i++) {
+      PetscReal v = M[i * n + j];
+      for (PetscInt k = 0; k < j; k++) v -= L[i * n + k] * L[j * n + k];
+      L[i * n + j] = v / L[j * n + j];
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* x <- L^-1 x (lower) and, with transpose, x <- L^-T x. */
+static void KhTriangularSolve(PetscInt n, const PetscReal L[], PetscBool transpose, PetscReal x[])
+{
+  if (!transpose)
+    for (PetscInt i = 0; i < n; i++) {
+      for (PetscInt k = 0; k < i; k++) x[i] -= L[i * n + k] * x[k];
+      x[i] /= L[i * n + i];
+    }
+  else
+    for (PetscInt i = n - 1; i >= 0; i--) {
+      for (PetscInt k = i + 1; k < n; k++) x[i] -= L[k * n + i] * x[k];
+      x[i] /= L[i * n + i];
+    }
+}
+
 /* Draws S = reps * nq multi-indices of the nd-dimensional grid (Latin hypercube: in every direction
    each 1-D index occurs reps times), or the whole grid when full. */
 static PetscErrorCode GridSample(PetscBool full, PetscInt nd, PetscInt nq, PetscInt reps, unsigned long long seed, PetscInt S, PetscInt idx[])
@@ -601,10 +641,14 @@ static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, Petsc
   kh->lift_terms = 0;
   if (gmax <= 1e-12) PetscFunctionReturn(0);
   PetscCall(PetscMalloc3(G * G, &Mchol, d * G, &term, G * G, &work));
-  PetscCall(PetscArraycpy(Mchol, kh->Mf, G * G));
   PetscCall(PetscBLASIntCast(G, &bG));
-  PetscCallBLAS("LAPACKpotrf", LAPACKpotrf_("L", &bG, Mchol, &bG, &info));
-  PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "Cholesky of the spline mass matrix failed (info %d)", (int)info);
+  if (G <= KH_SMALL_DENSE)
+    PetscCall(KhCholesky(G, kh->Mf, Mchol));
+  else {
+    PetscCall(PetscArraycpy(Mchol, kh->Mf, G * G));
+    PetscCallBLAS("LAPACKpotrf", LAPACKpotrf_("L", &bG, Mchol, &bG, &info));
+    PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "Cholesky of the spline mass matrix failed (info %d)", (int)info);
+  }
   for (PetscInt S = 1; S < (1 << d); S++) {
     PetscInt ns = 0, nf;
     for (PetscInt p = 0; p < d; p++) ns += (S >> p) & 1;
@@ -640,7 +684,11 @@ static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, Petsc
               const PetscReal *h = &cp.H[(s * nf + j) * nq];
               for (PetscInt q = 0; q < nq; q++)
                 for (PetscInt g = 0; g < G; g++) term[p * G + g] += kh->wq[q] * h[q] * kh->Bq[q * G + g];
-              PetscCallBLAS("LAPACKpotrs", LAPACKpotrs_("L", &bG, &one, Mchol, &bG, &term[p * G], &bG, &info));
+              if (G <= KH_SMALL_DENSE) {
+                KhTriangularSolve(G, Mchol, PETSC_FALSE, &term[p * G]);
+                KhTriangularSolve(G, Mchol, PETSC_TRUE, &term[p * G]);
+              } else
+                PetscCallBLAS("LAPACKpotrs", LAPACKpotrs_("L", &bG, &one, Mchol, &bG, &term[p * G], &bG, &info));
               j++;
             }
           }
@@ -956,43 +1004,26 @@ static void KhJacobiEigen(PetscInt n, PetscReal A[], PetscReal Z[], PetscReal w[
 /* K V = M V diag(lam), V^T M V = I for small n without LAPACK: M = L L^T, C = L^-1 K L^-T by Jacobi, V = L^-T Z. */
 static PetscErrorCode KhJacobiGeneralized(PetscInt n, const PetscReal K[], const PetscReal M[], PetscReal V[], PetscReal lam[])
 {
-  PetscReal *L, *Y, *C, *Z;
+  PetscReal *L, *C, *Z;
 
   PetscFunctionBegin;
-  PetscCall(PetscCalloc4(n * n, &L, n * n, &Y, n * n, &C, n * n, &Z));
-  for (PetscInt j = 0; j < n; j++) { /* Cholesky, L[i*n + j] for j <= i */
-    PetscReal d = M[j * n + j];
-    for (PetscInt k = 0; k < j; k++) d -= L[j * n + k] * L[j * n + k];
-    PetscCheck(d > 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "The %" PetscInt_FMT " x %" PetscInt_FMT " spline mass matrix is not positive definite (pivot %" PetscInt_FMT ": %g)", n, n, j, (double)d);
-    L[j * n + j] = PetscSqrtReal(d);
-    for (PetscInt i = j + 1; i < n; i++) {
-      PetscReal v = M[i * n + j];
-      for (PetscInt k = 0; k < j; k++) v -= L[i * n + k] * L[j * n + k];
-      L[i * n + j] = v / L[j * n + j];
-    }
+  PetscCall(PetscMalloc3(n * n, &L, n * n, &C, n * n, &Z));
+  PetscCall(KhCholesky(n, M, L));
+  for (PetscInt c = 0; c < n; c++) { /* A = L^-1 K column by column (Z as scratch), stored row-major in C */
+    for (PetscInt i = 0; i < n; i++) Z[i] = K[i * n + c];
+    KhTriangularSolve(n, L, PETSC_FALSE, Z);
+    for (PetscInt i = 0; i < n; i++) C[i * n + c] = Z[i];
   }
-  for (PetscInt c = 0; c < n; c++) /* Y = L^-1 K, column by column (Y[i*n + c]) */
-    for (PetscInt i = 0; i < n; i++) {
-      PetscReal v = K[i * n + c];
-      for (PetscInt k = 0; k < i; k++) v -= L[i * n + k] * Y[k * n + c];
-      Y[i * n + c] = v / L[i * n + i];
-    }
-  for (PetscInt c = 0; c < n; c++) /* C = L^-1 Y^T (symmetric) */
-    for (PetscInt i = 0; i < n; i++) {
-      PetscReal v = Y[c * n + i];
-      for (PetscInt k = 0; k < i; k++) v -= L[i * n + k] * C[k * n + c];
-      C[i * n + c] = v / L[i * n + i];
-    }
+  /* L^-1 on every row of A: C = (L^-1 A^T)^T = L^-1 K L^-T (symmetric) */
+  for (PetscInt c = 0; c < n; c++) KhTriangularSolve(n, L, PETSC_FALSE, &C[c * n]);
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt j = 0; j < i; j++) C[i * n + j] = C[j * n + i] = 0.5 * (C[i * n + j] + C[j * n + i]);
   KhJacobiEigen(n, C, Z, lam);
-  for (PetscInt e = 0; e < n; e++) /* V = L^-T Z: back substitution per vector */
-    for (PetscInt i = n - 1; i >= 0; i--) {
-      PetscReal v = Z[e * n + i];
-      for (PetscInt k = i + 1; k < n; k++) v -= L[k * n + i] * V[e * n + k];
-      V[e * n + i] = v / L[i * n + i];
-    }
-  PetscCall(PetscFree4(L, Y, C, Z));
+  for (PetscInt e = 0; e < n; e++) { /* V = L^-T Z, vector by vector */
+    PetscCall(PetscArraycpy(&V[e * n], &Z[e * n], n));
+    KhTriangularSolve(n, L, PETSC_TRUE, &V[e * n]);
+  }
+  PetscCall(PetscFree3(L, C, Z));
   PetscFunctionReturn(0);
 }
 

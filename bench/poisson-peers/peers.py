@@ -12,7 +12,7 @@ Errors: squared L2 error, snaps-poisson's shared quadrature (256 cells x 5 Gauss
 KHRONOS and FEM, a degree 2k + 12 Gauss rule per cell for FEniCSx.
 Writes results.json (with the machine and the load average), table.md (time to 1e-8 and 1e-10, interpolated
 log-log on each error-vs-time curve) and peers.png (error vs time).
-Usage: peers.py <out dir> [--np 1,2] [--repeat 3] [--quick] [--problems kan,expcos,rational]
+Usage: peers.py <out dir> [--np 1,2] [--repeat 3] [--quick] [--problems kan,expcos,rational] [--retable]
 """
 import argparse
 import json
@@ -100,6 +100,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="fewer sizes (a check of the script, not a measurement)")
     ap.add_argument("--problems", default=",".join(PROBLEMS), help="comma-separated subset of " + ",".join(PROBLEMS))
+    ap.add_argument("--retable", action="store_true", help="rewrite table.md and peers.png from the results.json in <out dir>, running nothing")
     a = ap.parse_args()
     os.makedirs(os.path.join(a.out, "runs"), exist_ok=True)
     m0 = machine()
@@ -108,40 +109,44 @@ def main():
     if a.quick:
         sizes, nodes = {2: [8, 16], 3: [4, 8]}, [10, 12]
     methods = ["khronos", "fem_q2", "fem_q3", "fenicsx_q2", "fenicsx_q3", "fenicsx_p2", "fenicsx_p3"]
-    res = {}
-    for np in [int(v) for v in a.np.split(",")]:
-        for key in a.problems.split(","):
-            expr, _, kopts = PROBLEMS[key]
-            runs = {mth: [] for mth in methods}
-            print("== %s, %d rank(s)" % (expr, np), flush=True)
-            for i in range(max(len(nodes), len(sizes[2]))):  # interleaved: one size of every method in turn
-                if i < len(nodes):
-                    G = nodes[i]
-                    runs["khronos"].append(snaps(a.out, "%s_np%d_khronos_G%d" % (key, np, G), np,
-                                                 ["-method", "khronos", "-exact", expr, "-sna_khronos_degree", "4", "-sna_khronos_nodes", str(G)]
-                                                 + kopts + ERR, a.repeat, "wall_time_s"))
-                for k in (2, 3):
-                    if i >= len(sizes[k]):
-                        continue
-                    n = sizes[k][i]
-                    runs["fem_q%d" % k].append(snaps(a.out, "%s_np%d_fem_q%d_%d" % (key, np, k, n), np,
-                                                     ["-method", "fem", "-exact", expr, "-petscspace_degree", str(k), "-dm_plex_box_faces", str(n)] + ERR,
-                                                     a.repeat, "solve_time_s"))
-                    for cell, c in (("quadrilateral", "q"), ("triangle", "p")):
-                        runs["fenicsx_%s%d" % (c, k)].append(fenicsx(a.out, "%s_np%d_fenicsx_%s%d_%d" % (key, np, c, k, n), np, expr, cell, k, n, a.repeat))
-                for mth in methods:
-                    if runs[mth] and len(runs[mth]) == i + 1:
-                        r = runs[mth][-1]
-                        print("  %-11s dofs %7d  L2^2 %.3e  time %.4f s" % (mth, r["dofs"], r["l2_error_squared"], r["time_s"]), flush=True)
-            res["%s_np%d" % (key, np)] = runs
-    m0["loadavg_end"] = os.getloadavg()
+    if a.retable:  # the table and the plot again from results.json, no runs
+        old = json.load(open(os.path.join(a.out, "results.json")))
+        m0, res, a.repeat = old["machine"], old["runs"], old["repeat"]
+    else:
+        res = {}
+        for np in [int(v) for v in a.np.split(",")]:
+            for key in a.problems.split(","):
+                expr, _, kopts = PROBLEMS[key]
+                runs = {mth: [] for mth in methods}
+                print("== %s, %d rank(s)" % (expr, np), flush=True)
+                for i in range(max(len(nodes), len(sizes[2]))):  # interleaved: one size of every method in turn
+                    if i < len(nodes):
+                        G = nodes[i]
+                        runs["khronos"].append(snaps(a.out, "%s_np%d_khronos_G%d" % (key, np, G), np,
+                                                     ["-method", "khronos", "-exact", expr, "-sna_khronos_degree", "4", "-sna_khronos_nodes", str(G)]
+                                                     + kopts + ERR, a.repeat, "wall_time_s"))
+                    for k in (2, 3):
+                        if i >= len(sizes[k]):
+                            continue
+                        n = sizes[k][i]
+                        runs["fem_q%d" % k].append(snaps(a.out, "%s_np%d_fem_q%d_%d" % (key, np, k, n), np,
+                                                         ["-method", "fem", "-exact", expr, "-petscspace_degree", str(k), "-dm_plex_box_faces", str(n)] + ERR,
+                                                         a.repeat, "solve_time_s"))
+                        for cell, c in (("quadrilateral", "q"), ("triangle", "p")):
+                            runs["fenicsx_%s%d" % (c, k)].append(fenicsx(a.out, "%s_np%d_fenicsx_%s%d_%d" % (key, np, c, k, n), np, expr, cell, k, n, a.repeat))
+                    for mth in methods:
+                        if runs[mth] and len(runs[mth]) == i + 1:
+                            r = runs[mth][-1]
+                            print("  %-11s dofs %7d  L2^2 %.3e  time %.4f s" % (mth, r["dofs"], r["l2_error_squared"], r["time_s"]), flush=True)
+                res["%s_np%d" % (key, np)] = runs
+        m0["loadavg_end"] = os.getloadavg()
     summary = {}
     for case, runs in res.items():
         summary[case] = {mth: {str(t): time_to(rs, t) for t in TOLS} for mth, rs in runs.items()}
     json.dump({"machine": m0, "repeat": a.repeat, "summary": summary, "runs": res}, open(os.path.join(a.out, "results.json"), "w"), indent=1)
 
-    def fmt(t):
-        return "-" if t is None else ("%.1f" % (1e3 * t))
+    def fmt(t):  # ms; two decimals below 1 ms (KHRONOS's times)
+        return "-" if t is None else ("%.2f" % (1e3 * t) if t < 1e-3 else "%.1f" % (1e3 * t))
 
     lines = ["# Poisson peers: time to squared L2 error 1e-8 (1e-10), ms\n",
              "Machine: %s, %d cores, load average %.2f at the start, %.2f at the end (median of %d runs per point).\n" % (

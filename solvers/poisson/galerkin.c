@@ -14,6 +14,20 @@
 /* Validation samples per 1-D grid point (and direction) of the rank-1 cross probe. */
 #define KH_PROBE_REPS 8
 
+/* -log_view events of the solve: where the time goes (basis and quadrature, source, lifting, ALS or tensor solve). */
+static PetscLogEvent KH_BASIS = 0, KH_SOURCE = 0, KH_LIFT = 0, KH_SOLVE = 0;
+
+static PetscErrorCode KhRegisterEvents(void)
+{
+  PetscFunctionBegin;
+  if (KH_BASIS) PetscFunctionReturn(0);
+  PetscCall(PetscLogEventRegister("KhronosBasis", PETSC_OBJECT_CLASSID, &KH_BASIS));
+  PetscCall(PetscLogEventRegister("KhronosSource", PETSC_OBJECT_CLASSID, &KH_SOURCE));
+  PetscCall(PetscLogEventRegister("KhronosLifting", PETSC_OBJECT_CLASSID, &KH_LIFT));
+  PetscCall(PetscLogEventRegister("KhronosSolve", PETSC_OBJECT_CLASSID, &KH_SOLVE));
+  PetscFunctionReturn(0);
+}
+
 /* A function sampled on the tensor grid of the 1-D quadrature points, compressed to the CP form
    sum_s prod_p H[(s*nd + p)*nq + i_p]. */
 typedef struct {
@@ -87,6 +101,46 @@ static PetscErrorCode SPDSolve(PetscInt n, PetscInt nrhs, PetscReal A[], PetscRe
   PetscFunctionReturn(0);
 }
 
+/* Largest dense SPD system the solver factors with its own loops instead of LAPACK (the lifting's G x G
+   spline mass matrix, the tensor solve's n x n one): in a fresh process LAPACK's first potrf/potrs calls
+   cost about 100 microseconds (measured, OpenBLAS: code paging), more than the whole 2-D solve at these
+   sizes, where the G^3/6 flops of the loops cost a few microseconds. */
+#define KH_SMALL_DENSE 64
+
+/* Cholesky factor L (row-major, lower: L[i*n + j], j <= i; the rest zeroed) of the SPD n x n matrix M. */
+static PetscErrorCode KhCholesky(PetscInt n, const PetscReal M[], PetscReal L[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscArrayzero(L, n * n));
+  for (PetscInt j = 0; j < n; j++) {
+    PetscReal dg = M[j * n + j];
+    for (PetscInt k = 0; k < j; k++) dg -= L[j * n + k] * L[j * n + k];
+    PetscCheck(dg > 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "The %" PetscInt_FMT " x %" PetscInt_FMT " spline mass matrix is not positive definite (pivot %" PetscInt_FMT ": %g)", n, n, j, (double)dg);
+    L[j * n + j] = PetscSqrtReal(dg);
+    for (PetscInt i = j + 1; i < n; i++) {
+      PetscReal v = M[i * n + j];
+      for (PetscInt k = 0; k < j; k++) v -= L[i * n + k] * L[j * n + k];
+      L[i * n + j] = v / L[j * n + j];
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* x <- L^-1 x (lower) and, with transpose, x <- L^-T x. */
+static void KhTriangularSolve(PetscInt n, const PetscReal L[], PetscBool transpose, PetscReal x[])
+{
+  if (!transpose)
+    for (PetscInt i = 0; i < n; i++) {
+      for (PetscInt k = 0; k < i; k++) x[i] -= L[i * n + k] * x[k];
+      x[i] /= L[i * n + i];
+    }
+  else
+    for (PetscInt i = n - 1; i >= 0; i--) {
+      for (PetscInt k = i + 1; k < n; k++) x[i] -= L[k * n + i] * x[k];
+      x[i] /= L[i * n + i];
+    }
+}
+
 /* Draws S = reps * nq multi-indices of the nd-dimensional grid (Latin hypercube: in every direction
    each 1-D index occurs reps times), or the whole grid when full. */
 static PetscErrorCode GridSample(PetscBool full, PetscInt nd, PetscInt nq, PetscInt reps, unsigned long long seed, PetscInt S, PetscInt idx[])
@@ -131,20 +185,41 @@ static inline PetscReal CPGridValue(const CPGrid *cp, PetscInt R, const PetscInt
   return v;
 }
 
+/* Evaluates the sampled function at n points given by their free coordinates xf[i*nf + j], in one batch
+   (the compiled tape where it applies: tape.h). */
+static PetscErrorCode EvalPoints(const EvalCtx *c, PetscInt n, const PetscReal xf[], PetscReal v[])
+{
+  const PetscInt d  = c->dim;
+  PetscInt       nf = 0;
+  PetscReal     *x;
+
+  PetscFunctionBegin;
+  for (PetscInt p = 0; p < d; p++) nf += ((c->fixed >> p) & 1) ? 0 : 1;
+  PetscCall(PetscMalloc1(n * d, &x));
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt p = 0, j = 0; p < d; p++) x[i * d + p] = ((c->fixed >> p) & 1) ? (((c->corner >> p) & 1) ? c->b : c->a) : xf[i * nf + j++];
+  PetscCall(PoissonExactEvaluateBatch(c->exact, n, x, c->which == 0 ? v : NULL, c->which == 0 ? NULL : v));
+  PetscCall(PetscFree(x));
+  PetscFunctionReturn(0);
+}
+
 /* Values v[i] and tensor quadrature weights w[i] of the function of ec at the Ns grid multi-indices ix. */
 static PetscErrorCode EvalGridPoints(MPI_Comm comm, const EvalCtx *ec, PetscInt nd, const PetscReal xq[], const PetscReal wq[], PetscInt Ns, const PetscInt ix[], const char name[], PetscReal v[], PetscReal w[])
 {
+  PetscReal *xf;
+
   PetscFunctionBegin;
+  PetscCall(PetscMalloc1(Ns * nd, &xf));
   for (PetscInt i = 0; i < Ns; i++) {
-    PetscReal xf[POISSON_EXACT_MAX_DIM];
     w[i] = 1;
     for (PetscInt p = 0; p < nd; p++) {
-      xf[p] = xq[ix[i * nd + p]];
+      xf[i * nd + p] = xq[ix[i * nd + p]];
       w[i] *= wq[ix[i * nd + p]];
     }
-    PetscCall(EvalPoint(ec, xf, &v[i]));
-    PetscCheck(!PetscIsInfOrNanReal(v[i]), comm, PETSC_ERR_FP, "The %s is not finite at a quadrature point", name);
   }
+  PetscCall(EvalPoints(ec, Ns, xf, v));
+  PetscCall(PetscFree(xf));
+  for (PetscInt i = 0; i < Ns; i++) PetscCheck(!PetscIsInfOrNanReal(v[i]), comm, PETSC_ERR_FP, "The %s is not finite at a quadrature point", name);
   PetscFunctionReturn(0);
 }
 
@@ -171,16 +246,16 @@ static PetscErrorCode CPGridProbeRankOne(MPI_Comm comm, const EvalCtx *ec, Petsc
   }
   if (fpiv != 0) {
     PetscCall(PetscCalloc1(rmax * nd * nq, &cp->H));
-    for (PetscInt p = 0; p < nd; p++) { /* the fibre of direction p through the pivot */
-      PetscReal xf[POISSON_EXACT_MAX_DIM];
-      for (PetscInt r = 0; r < nd; r++) xf[r] = xq[vidx[ipiv * nd + r]];
-      for (PetscInt j = 0; j < nq; j++) {
-        PetscReal v;
-        xf[p] = xq[j];
-        PetscCall(EvalPoint(ec, xf, &v));
-        PetscCheck(!PetscIsInfOrNanReal(v), comm, PETSC_ERR_FP, "The %s is not finite at a quadrature point", name);
-        cp->H[p * nq + j] = p ? v / fpiv : v;
-      }
+    PetscReal *xf;
+    PetscCall(PetscMalloc1(nd * nq * nd, &xf));
+    for (PetscInt p = 0; p < nd; p++) /* the fibre of direction p through the pivot, all in one batch */
+      for (PetscInt j = 0; j < nq; j++)
+        for (PetscInt r = 0; r < nd; r++) xf[(p * nq + j) * nd + r] = r == p ? xq[j] : xq[vidx[ipiv * nd + r]];
+    PetscCall(EvalPoints(ec, nd * nq, xf, cp->H));
+    PetscCall(PetscFree(xf));
+    for (PetscInt i = 0; i < nd * nq; i++) {
+      PetscCheck(!PetscIsInfOrNanReal(cp->H[i]), comm, PETSC_ERR_FP, "The %s is not finite at a quadrature point", name);
+      if (i >= nq) cp->H[i] /= fpiv;
     }
     for (PetscInt i = 0; i < Sv; i++) {
       err2 += vwt[i] * PetscSqr(vval[i] - CPGridValue(cp, 1, &vidx[i * nd]));
@@ -514,6 +589,29 @@ static PetscErrorCode LiftAppend(PoissonKhronos *kh, PetscInt *cap, const PetscR
   PetscFunctionReturn(0);
 }
 
+/* The Dirichlet data on an edge (one free coordinate) at the quadrature points, as an exact rank-1 CPGrid:
+   a 1-D function needs no compression (one batched evaluation). */
+static PetscErrorCode KhEdgeData(PoissonKhronos *kh, PoissonExact exact, const EvalCtx *ec, CPGrid *cp)
+{
+  const PetscInt d = kh->dim, nq = kh->nq;
+  PetscReal     *x;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(cp, sizeof(*cp)));
+  cp->nd     = 1;
+  cp->nq     = nq;
+  cp->R      = 1;
+  cp->method = "edge values";
+  PetscCall(PetscMalloc1(nq * d, &x));
+  PetscCall(PetscMalloc1(nq, &cp->H));
+  for (PetscInt q = 0; q < nq; q++)
+    for (PetscInt p = 0; p < d; p++) x[q * d + p] = ((ec->fixed >> p) & 1) ? (((ec->corner >> p) & 1) ? kh->b : kh->a) : kh->xq[q];
+  PetscCall(PoissonExactEvaluateBatch(exact, nq, x, cp->H, NULL));
+  for (PetscInt q = 0; q < nq; q++) PetscCheck(!PetscIsInfOrNanReal(cp->H[q]), kh->comm, PETSC_ERR_FP, "The Dirichlet data are not finite at a boundary quadrature point");
+  PetscCall(PetscFree(x));
+  PetscFunctionReturn(0);
+}
+
 /* Builds the lifting from the Dirichlet data only, as the Boolean sum of the 1-D boundary blends
    P_p g = g|_{x_p=a} B_0(x_p) + g|_{x_p=b} B_{G-1}(x_p):  L = sum_{S nonempty} (-1)^{|S|+1} prod_{p in S} P_p g.
    The term for S needs g on the faces of codimension |S| (corners, edges, faces); each face function is
@@ -522,32 +620,35 @@ static PetscErrorCode LiftAppend(PoissonKhronos *kh, PetscInt *cap, const PetscR
 static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, PetscReal tol, PetscInt rmax, PetscBool cross, PetscBool monitor)
 {
   const PetscInt     d = kh->dim, G = kh->nodes, nq = kh->nq;
-  PetscReal          gmax = 0, *Mchol, *term, *work;
+  PetscReal          gmax = 0, *Mchol, *term, *work, *xs, *us;
   PetscInt           cap = 0, nfaces = 0;
   unsigned long long seed = 0x2545F4914F6CDD1DULL;
   EvalCtx            ec   = {exact, d, 0, 0, 0, kh->a, kh->b};
   PetscBLASInt       bG, info, one = 1;
 
   PetscFunctionBegin;
-  /* is g = 0 on the boundary? (64 random points on each face plus the corners) */
-  for (PetscInt p = 0; p < d; p++) {
-    for (PetscInt side = 0; side < 2; side++) {
-      for (PetscInt i = 0; i < 64; i++) {
-        PetscReal x[POISSON_EXACT_MAX_DIM], u;
-        for (PetscInt r = 0; r < d; r++) x[r] = i == 0 ? kh->a : kh->a + (kh->b - kh->a) * KhRandom(&seed);
-        x[p] = side ? kh->b : kh->a;
-        PetscCall(PoissonExactEvaluate(exact, x, &u, NULL, NULL));
-        gmax = PetscMax(gmax, PetscAbsReal(u));
+  /* is g = 0 on the boundary? (64 random points on each face plus the corners, one batch) */
+  PetscCall(PetscMalloc2(2 * d * 64 * d, &xs, 2 * d * 64, &us));
+  for (PetscInt p = 0, i = 0; p < d; p++)
+    for (PetscInt side = 0; side < 2; side++)
+      for (PetscInt j = 0; j < 64; j++, i++) {
+        for (PetscInt r = 0; r < d; r++) xs[i * d + r] = j == 0 ? kh->a : kh->a + (kh->b - kh->a) * KhRandom(&seed);
+        xs[i * d + p] = side ? kh->b : kh->a;
       }
-    }
-  }
+  PetscCall(PoissonExactEvaluateBatch(exact, 2 * d * 64, xs, us, NULL));
+  for (PetscInt i = 0; i < 2 * d * 64; i++) gmax = PetscMax(gmax, PetscAbsReal(us[i]));
+  PetscCall(PetscFree2(xs, us));
   kh->lift_terms = 0;
   if (gmax <= 1e-12) PetscFunctionReturn(0);
   PetscCall(PetscMalloc3(G * G, &Mchol, d * G, &term, G * G, &work));
-  PetscCall(PetscArraycpy(Mchol, kh->Mf, G * G));
   PetscCall(PetscBLASIntCast(G, &bG));
-  PetscCallBLAS("LAPACKpotrf", LAPACKpotrf_("L", &bG, Mchol, &bG, &info));
-  PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "Cholesky of the spline mass matrix failed (info %d)", (int)info);
+  if (G <= KH_SMALL_DENSE)
+    PetscCall(KhCholesky(G, kh->Mf, Mchol));
+  else {
+    PetscCall(PetscArraycpy(Mchol, kh->Mf, G * G));
+    PetscCallBLAS("LAPACKpotrf", LAPACKpotrf_("L", &bG, Mchol, &bG, &info));
+    PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "Cholesky of the spline mass matrix failed (info %d)", (int)info);
+  }
   for (PetscInt S = 1; S < (1 << d); S++) {
     PetscInt ns = 0, nf;
     for (PetscInt p = 0; p < d; p++) ns += (S >> p) & 1;
@@ -568,7 +669,10 @@ static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, Petsc
         }
       } else {
         CPGrid cp;
-        PetscCall(CPGridCompress(kh->comm, &ec, nf, nq, kh->xq, kh->wq, tol, rmax, cross, PETSC_FALSE, "face data", &cp));
+        if (nf == 1)
+          PetscCall(KhEdgeData(kh, exact, &ec, &cp));
+        else
+          PetscCall(CPGridCompress(kh->comm, &ec, nf, nq, kh->xq, kh->wq, tol, rmax, cross, PETSC_FALSE, "face data", &cp));
         if (monitor) PetscCall(PetscPrintf(kh->comm, "  khronos: lifting face (fixed mask %" PetscInt_FMT ", corner %" PetscInt_FMT "): rank %" PetscInt_FMT ", relative error %.3e\n", S, c, cp.R, (double)cp.relerr));
         for (PetscInt s = 0; s < cp.R; s++) {
           PetscInt j = 0;
@@ -580,7 +684,11 @@ static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, Petsc
               const PetscReal *h = &cp.H[(s * nf + j) * nq];
               for (PetscInt q = 0; q < nq; q++)
                 for (PetscInt g = 0; g < G; g++) term[p * G + g] += kh->wq[q] * h[q] * kh->Bq[q * G + g];
-              PetscCallBLAS("LAPACKpotrs", LAPACKpotrs_("L", &bG, &one, Mchol, &bG, &term[p * G], &bG, &info));
+              if (G <= KH_SMALL_DENSE) {
+                KhTriangularSolve(G, Mchol, PETSC_FALSE, &term[p * G]);
+                KhTriangularSolve(G, Mchol, PETSC_TRUE, &term[p * G]);
+              } else
+                PetscCallBLAS("LAPACKpotrs", LAPACKpotrs_("L", &bG, &one, Mchol, &bG, &term[p * G], &bG, &info));
               j++;
             }
           }
@@ -629,10 +737,29 @@ static PetscErrorCode KhCheckOptionNames(MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
+/* Reads -khronos_solve: tensor (the default in 2-D) or als (the only solve in d > 2). */
+static PetscErrorCode KhGetSolveType(PoissonKhronos *kh, PetscBool *tensor)
+{
+  const char *const types[] = {"tensor", "als", "KhronosSolveType", "KH_SOLVE_", NULL};
+  PetscEnum         t       = kh->dim == 2 ? (PetscEnum)0 : (PetscEnum)1;
+
+  PetscFunctionBegin;
+  PetscOptionsBegin(kh->comm, NULL, "KHRONOS Galerkin solver (-method khronos)", NULL);
+  PetscCall(PetscOptionsEnum("-khronos_solve", "tensor: 2-D Galerkin solve in the whole tensor spline space, truncated to the rank -sna_fit_rtol allows; als: low-rank source and greedy ALS", NULL, types, t, &t, NULL));
+  PetscOptionsEnd();
+  PetscCheck(t == 1 || kh->dim == 2, kh->comm, PETSC_ERR_SUP, "-khronos_solve tensor solves 2-D problems, not %" PetscInt_FMT "-D ones: use -khronos_solve als (the default in %" PetscInt_FMT "-D)", kh->dim, kh->dim);
+  *tensor   = t == 0 ? PETSC_TRUE : PETSC_FALSE;
+  kh->solve = types[t];
+  PetscFunctionReturn(0);
+}
+
 /* Creates kh->sna (khronos, d inputs on [a,b]^d, one output) with the solver's defaults (degree 3,
-   10 nodes, 4 modes, 50 sweeps per stage, enrichment tolerance 1e-10), applies the -sna_ options and
-   copies the basis and the tolerances into kh. */
-static PetscErrorCode KhCreateSNA(PoissonKhronos *kh)
+   10 nodes, 4 modes, 50 sweeps per stage, enrichment tolerance 1e-10; for the tensor solve the
+   truncation tolerance 1e-15 and, unless -sna_khronos_modes is given, no rank cap below G - 2), applies
+   the -sna_ options and copies the basis and the tolerances into kh. The tensor solve's tolerance is
+   small because a rank costs it nothing but storage: the truncation must stay below the discretisation
+   error (squared L2 errors of 1e-14 need energy errors near 1e-15 |J|). */
+static PetscErrorCode KhCreateSNA(PoissonKhronos *kh, PetscBool tensor)
 {
   MPI_Comm  comm = kh->comm;
   PetscReal lo[POISSON_EXACT_MAX_DIM], hi[POISSON_EXACT_MAX_DIM];
@@ -651,7 +778,7 @@ static PetscErrorCode KhCreateSNA(PoissonKhronos *kh)
   PetscCall(SNASetSizes(sna, kh->dim, 1));
   PetscCall(SNASetBounds(sna, lo, hi));
   PetscCall(SNAKhronosSetBasis(sna, 3, 10, 4));
-  PetscCall(SNASetTolerances(sna, 0.0, 1e-10, 50));
+  PetscCall(SNASetTolerances(sna, 0.0, tensor ? 1e-15 : 1e-10, 50));
   PetscCall(KhCheckOptionNames(comm));
   PetscCall(SNASetFromOptions(sna));
   PetscCall(SNAGetType(sna, &type));
@@ -659,6 +786,11 @@ static PetscErrorCode KhCreateSNA(PoissonKhronos *kh)
   PetscCheck(isk, comm, PETSC_ERR_USER_INPUT, "-sna_type %s: snaps-poisson -method khronos solves in the KHRONOS trial space; use -sna_type khronos or leave it out", type);
   PetscCall(SNAKhronosGetBasis(sna, &kh->degree, &kh->nodes, &kh->modes_max));
   PetscCall(SNAGetTolerances(sna, NULL, &kh->tol, &kh->sweeps));
+  if (tensor) {
+    PetscBool capped;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-sna_khronos_modes", &capped));
+    kh->modes_max = capped ? PetscMin(kh->modes_max, kh->nodes - 2) : kh->nodes - 2;
+  }
   PetscCheck(kh->nodes >= 3, comm, PETSC_ERR_USER_INPUT, "-sna_khronos_nodes %" PetscInt_FMT " leaves no interior basis function: the Galerkin solve needs at least 3 (and at least degree + 1 = %" PetscInt_FMT ")", kh->nodes, kh->degree + 1);
   PetscCheck(kh->sweeps >= 1, comm, PETSC_ERR_USER_INPUT, "-sna_fit_max_it %" PetscInt_FMT ": the Galerkin solve needs at least 1 ALS sweep per rank stage", kh->sweeps);
   PetscFunctionReturn(0);
@@ -712,40 +844,17 @@ static PetscErrorCode KhStoreSolution(PoissonKhronos *kh)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonKhronos *kh)
+/* Basis, 1-D mass and stiffness, and the 1-D Gauss quadrature aligned with the knot intervals (qper
+   points per interval). */
+static PetscErrorCode KhSetUpBasis(PoissonKhronos *kh, PetscInt qper)
 {
-  PetscInt       edim, G, n, k, Mx, srank, qper, nint, sweeps_done = 0;
-  PetscReal      stol, *gx, *gw, *Wsave, Jprev = 0, Jstage = 0, times[2];
-  PetscBool      monitor, cross;
-  PetscLogDouble t0, t1, t2;
-  CPGrid         fcp;
-  ALSCtx         c;
-  EvalCtx        ec = {exact, dim, 1, 0, 0, a, b};
+  const PetscInt G = kh->nodes, k = kh->degree, nint = G - k;
+  PetscReal     *gx, *gw;
 
   PetscFunctionBegin;
-  PetscCall(PetscMemzero(kh, sizeof(*kh)));
-  PetscCall(PetscMemzero(&c, sizeof(c)));
-  PetscCall(PoissonExactGetInfo(exact, &edim, NULL));
-  PetscCheck(edim == dim, comm, PETSC_ERR_ARG_INCOMP, "The exact solution is %" PetscInt_FMT "-D but the problem is %" PetscInt_FMT "-D", edim, dim);
-  kh->comm = comm;
-  kh->dim  = dim;
-  kh->a    = a;
-  kh->b    = b;
-  PetscCall(KhCreateSNA(kh));
-  PetscCall(KhGetSourceOptions(kh, &stol, &srank, &cross, &monitor));
-  G = kh->nodes;
-  n = kh->n = G - 2;
-  k         = kh->degree;
-  Mx        = kh->modes_max;
-
-  PetscCallMPI(MPI_Barrier(comm));
-  PetscCall(PetscTime(&t0));
-  /* basis, 1-D matrices, quadrature aligned with the knot intervals */
-  PetscCall(SNABSplineCreateUniform(k, G, a, b, &kh->bs));
+  PetscCall(SNABSplineCreateUniform(k, G, kh->a, kh->b, &kh->bs));
   PetscCall(PetscMalloc2(G * G, &kh->Mf, G * G, &kh->Kf));
   PetscCall(SNABSplineMassStiffness(&kh->bs, kh->Mf, kh->Kf));
-  nint   = G - k;
-  qper   = k + 1 + (nint < 32 ? 3 : 0);
   kh->nq = nint * qper;
   PetscCall(PetscMalloc2(qper, &gx, qper, &gw));
   PetscCall(PetscDTGaussQuadrature(qper, 0.0, 1.0, gx, gw));
@@ -764,13 +873,341 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
     }
   }
   PetscCall(PetscFree2(gx, gw));
+  PetscFunctionReturn(0);
+}
+
+/* (Kf l)_{g+1} and (Mf l)_{g+1}, g < n, of every lifting factor l: LKv, LMv[(t*d + p)*n + g]. */
+static void KhLiftProjections(const PoissonKhronos *kh, PetscReal LMv[], PetscReal LKv[])
+{
+  const PetscInt G = kh->nodes, n = kh->n, d = kh->dim;
+
+  for (PetscInt t = 0; t < kh->lift_terms; t++)
+    for (PetscInt p = 0; p < d; p++) {
+      const PetscReal *l = &kh->lift[(t * d + p) * G];
+      for (PetscInt g = 0; g < n; g++) {
+        PetscReal vm = 0, vk = 0;
+        for (PetscInt h = 0; h < G; h++) {
+          vm += kh->Mf[(g + 1) * G + h] * l[h];
+          vk += kh->Kf[(g + 1) * G + h] * l[h];
+        }
+        LMv[(t * d + p) * n + g] = vm;
+        LKv[(t * d + p) * n + g] = vk;
+      }
+    }
+}
+
+/* The load of the 2-D tensor solve, X(h, g) = (f, B_{g+1}(x) B_{h+1}(y)) - a(L, B_{g+1}(x) B_{h+1}(y))
+   (column-major n x n, x index g in columns): f is integrated by the tensor Gauss rule on the nq x nq
+   grid (one batched evaluation, two matrix products), not compressed, so nothing but the quadrature
+   limits its accuracy; the lifting L is separable, so its part is a sum of outer products. */
+static PetscErrorCode KhTensorLoad(PoissonKhronos *kh, PoissonExact exact, const CPGrid *fcp, PetscReal X[])
+{
+  const PetscInt G = kh->nodes, n = kh->n, nq = kh->nq, T = kh->lift_terms;
+  PetscReal     *pts, *fq, *WB, *tmp, *LMv, *LKv;
+  PetscBLASInt   bn, bq, two = 2;
+  PetscReal      one = 1, zero = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCall(PetscBLASIntCast(nq, &bq));
+  PetscCall(PetscMalloc4(fcp ? 0 : 2 * nq * nq, &pts, fcp ? 0 : nq * nq, &fq, nq * n, &WB, nq * n, &tmp));
+  for (PetscInt q = 0; q < nq; q++) /* WB (column-major n x nq): w_q B_{g+1}(x_q) */
+    for (PetscInt g = 0; g < n; g++) WB[q * n + g] = kh->wq[q] * kh->Bq[q * G + g + 1];
+  if (fcp) { /* separable f = h_0(x) h_1(y): X(h, g) = (WB h_0)_g (WB h_1)_h */
+    PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &two, &bq, &one, WB, &bn, fcp->H, &bq, &zero, tmp, &bn));
+    for (PetscInt g = 0; g < n; g++)
+      for (PetscInt h = 0; h < n; h++) X[g * n + h] = tmp[g] * tmp[n + h];
+  } else {
+    for (PetscInt i = 0; i < nq; i++)
+      for (PetscInt j = 0; j < nq; j++) {
+        pts[2 * (i * nq + j)]     = kh->xq[i];
+        pts[2 * (i * nq + j) + 1] = kh->xq[j];
+      }
+    PetscCall(PoissonExactEvaluateBatch(exact, nq * nq, pts, NULL, fq)); /* fq[i*nq + j] = f(x_i, y_j) */
+    for (PetscInt i = 0; i < nq * nq; i++) PetscCheck(!PetscIsInfOrNanReal(fq[i]), kh->comm, PETSC_ERR_FP, "The source f is not finite at the quadrature point (%g, %g)", (double)pts[2 * i], (double)pts[2 * i + 1]);
+    /* tmp(h, i) = sum_j WB(h, j) f(x_i, y_j); X(h, g) = sum_i tmp(h, i) WB(g, i) */
+    PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bq, &bq, &one, WB, &bn, fq, &bq, &zero, tmp, &bn));
+    PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bn, &bn, &bq, &one, tmp, &bn, WB, &bn, &zero, X, &bn));
+  }
+  PetscCall(PetscFree4(pts, fq, WB, tmp));
+  if (!T) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc2(T * 2 * n, &LMv, T * 2 * n, &LKv));
+  KhLiftProjections(kh, LMv, LKv);
+  for (PetscInt t = 0; t < T; t++) {
+    const PetscReal *mx = &LMv[2 * t * n], *kx = &LKv[2 * t * n], *my = &LMv[(2 * t + 1) * n], *ky = &LKv[(2 * t + 1) * n];
+    for (PetscInt g = 0; g < n; g++)
+      for (PetscInt h = 0; h < n; h++) X[g * n + h] -= kx[g] * my[h] + mx[g] * ky[h];
+  }
+  PetscCall(PetscFree2(LMv, LKv));
+  PetscFunctionReturn(0);
+}
+
+/* Largest n for which the tensor solve's symmetric eigenproblems use the cyclic Jacobi method below instead
+   of LAPACK: a fresh process spends 70-170 microseconds in LAPACK's first sygv/syev calls (measured, OpenBLAS
+   on this kind of machine: code paging, not flops), more than the whole solve costs at these sizes; the
+   rotations' O(n^3) per sweep overtake that near n = 16 (G = 18, measured). */
+#define KH_JACOBI_MAX 16
+
+/* Eigenvalues w (ascending) and eigenvectors Z[i*n + g] (vector i) of the symmetric n x n matrix A
+   (overwritten), by cyclic Jacobi rotations until the off-diagonal part is below 1e-15 of the whole in norm. */
+static void KhJacobiEigen(PetscInt n, PetscReal A[], PetscReal Z[], PetscReal w[])
+{
+  for (PetscInt i = 0; i < n * n; i++) Z[i] = (i % (n + 1)) ? 0.0 : 1.0;
+  for (PetscInt sweep = 0; sweep < 50; sweep++) {
+    PetscReal off = 0, tot = 0;
+    for (PetscInt i = 0; i < n * n; i++) {
+      tot += A[i] * A[i];
+      if (i % (n + 1)) off += A[i] * A[i];
+    }
+    if (off <= 1e-30 * tot) break;
+    for (PetscInt p = 0; p < n; p++)
+      for (PetscInt q = p + 1; q < n; q++) {
+        const PetscReal apq = A[p * n + q];
+        PetscReal       theta, t, c, sn;
+        if (apq == 0) continue;
+        theta = (A[q * n + q] - A[p * n + p]) / (2 * apq);
+        t     = (theta >= 0 ? 1.0 : -1.0) / (PetscAbsReal(theta) + PetscSqrtReal(theta * theta + 1));
+        c     = 1 / PetscSqrtReal(t * t + 1);
+        sn    = t * c;
+        for (PetscInt k = 0; k < n; k++) { /* A <- A J (columns p, q), then J^T A (rows), Z <- Z J */
+          const PetscReal akp = A[k * n + p], akq = A[k * n + q];
+          A[k * n + p] = c * akp - sn * akq;
+          A[k * n + q] = sn * akp + c * akq;
+        }
+        for (PetscInt k = 0; k < n; k++) {
+          const PetscReal apk = A[p * n + k], aqk = A[q * n + k], zp = Z[p * n + k], zq = Z[q * n + k];
+          A[p * n + k] = c * apk - sn * aqk;
+          A[q * n + k] = sn * apk + c * aqk;
+          Z[p * n + k] = c * zp - sn * zq;
+          Z[q * n + k] = sn * zp + c * zq;
+        }
+        A[p * n + q] = A[q * n + p] = 0;
+      }
+  }
+  for (PetscInt i = 0; i < n; i++) w[i] = A[i * n + i];
+  for (PetscInt i = 0; i < n; i++) { /* ascending, like LAPACK */
+    PetscInt m = i;
+    for (PetscInt j = i + 1; j < n; j++)
+      if (w[j] < w[m]) m = j;
+    if (m == i) continue;
+    PetscReal tw = w[i];
+    w[i]         = w[m];
+    w[m]         = tw;
+    for (PetscInt k = 0; k < n; k++) {
+      const PetscReal tz = Z[i * n + k];
+      Z[i * n + k]       = Z[m * n + k];
+      Z[m * n + k]       = tz;
+    }
+  }
+}
+
+/* K V = M V diag(lam), V^T M V = I for small n without LAPACK: M = L L^T, C = L^-1 K L^-T by Jacobi, V = L^-T Z. */
+static PetscErrorCode KhJacobiGeneralized(PetscInt n, const PetscReal K[], const PetscReal M[], PetscReal V[], PetscReal lam[])
+{
+  PetscReal *L, *C, *Z;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc3(n * n, &L, n * n, &C, n * n, &Z));
+  PetscCall(KhCholesky(n, M, L));
+  for (PetscInt c = 0; c < n; c++) { /* A = L^-1 K column by column (Z as scratch), stored row-major in C */
+    for (PetscInt i = 0; i < n; i++) Z[i] = K[i * n + c];
+    KhTriangularSolve(n, L, PETSC_FALSE, Z);
+    for (PetscInt i = 0; i < n; i++) C[i * n + c] = Z[i];
+  }
+  /* L^-1 on every row of A: C = (L^-1 A^T)^T = L^-1 K L^-T (symmetric) */
+  for (PetscInt c = 0; c < n; c++) KhTriangularSolve(n, L, PETSC_FALSE, &C[c * n]);
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt j = 0; j < i; j++) C[i * n + j] = C[j * n + i] = 0.5 * (C[i * n + j] + C[j * n + i]);
+  KhJacobiEigen(n, C, Z, lam);
+  for (PetscInt e = 0; e < n; e++) { /* V = L^-T Z, vector by vector */
+    PetscCall(PetscArraycpy(&V[e * n], &Z[e * n], n));
+    KhTriangularSolve(n, L, PETSC_TRUE, &V[e * n]);
+  }
+  PetscCall(PetscFree3(L, C, Z));
+  PetscFunctionReturn(0);
+}
+
+/* The generalised eigenproblem of the 1-D interior matrices, K V = M V diag(lam) with V^T M V = I (the
+   same in x and y): V[i*n + g] is eigenvector i. Done before the lifting, whose Cholesky then finds
+   LAPACK's code already loaded (a fresh process pays tens of microseconds for each first call). */
+static PetscErrorCode KhTensorEigen(PoissonKhronos *kh, PetscReal V[], PetscReal lam[])
+{
+  const PetscInt n = kh->n, G = kh->nodes;
+  PetscReal     *B, *work, wq;
+  PetscBLASInt   bn, lwork = -1, info, itype = 1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCall(PetscMalloc1(n * n, &B));
+  for (PetscInt g = 0; g < n; g++)
+    for (PetscInt h = 0; h < n; h++) {
+      V[g * n + h] = kh->Kf[(g + 1) * G + h + 1];
+      B[g * n + h] = kh->Mf[(g + 1) * G + h + 1];
+    }
+  if (n <= KH_JACOBI_MAX) {
+    PetscReal *K;
+    PetscCall(PetscMalloc1(n * n, &K));
+    PetscCall(PetscArraycpy(K, V, n * n));
+    PetscCall(KhJacobiGeneralized(n, K, B, V, lam));
+    PetscCall(PetscFree(K));
+    PetscCall(PetscFree(B));
+    PetscFunctionReturn(0);
+  }
+  PetscCallBLAS("LAPACKsygv", LAPACKsygv_(&itype, "V", "U", &bn, V, &bn, B, &bn, lam, &wq, &lwork, &info));
+  lwork = PetscMax((PetscBLASInt)wq, 3 * bn);
+  PetscCall(PetscMalloc1(lwork, &work));
+  PetscCallBLAS("LAPACKsygv", LAPACKsygv_(&itype, "V", "U", &bn, V, &bn, B, &bn, lam, work, &lwork, &info));
+  PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK sygv of the %" PetscInt_FMT " x %" PetscInt_FMT " spline stiffness and mass matrices failed (info %d)", n, n, (int)info);
+  PetscCall(PetscFree(B));
+  PetscCall(PetscFree(work));
+  PetscFunctionReturn(0);
+}
+
+/* The 2-D Galerkin solution in the whole tensor spline space, truncated to the lowest rank whose energy
+   error is within the tolerance. With V, lam from KhTensorEigen the system K U M + M U K = X is diagonal:
+   U = V Ut V^T, Ut_ij = (V^T X V)_ij / (lam_i + lam_j). Since V^T M V = I, L2-optimal low-rank forms of
+   u_h are those of Ut: its right singular vectors q (eigenvectors of the Gram matrix Ut^T Ut, by the
+   symmetric eigensolver already loaded for sygv; the mode's other factor is Ut q, so a noisy small
+   eigenvalue costs at most a less than optimal mode, never a wrong error) are added in order until the
+   energy error of the truncation, 1/2 a(u_h - u_r, u_h - u_r) = 1/2 sum_ij (lam_i + lam_j) E_ij^2 with
+   E = Ut (I - Q_r Q_r^T) (Galerkin orthogonality), is <= tol |J(u_h)| or the rank reaches its cap.
+   Cost O(n^3), n = G - 2. */
+static PetscErrorCode KhTensorSolve(PoissonKhronos *kh, const PetscReal V[], const PetscReal lam[], const PetscReal X[], PetscBool monitor)
+{
+  const PetscInt n = kh->n, Mx = kh->modes_max;
+  PetscReal     *Ut, *tmp, *Q, *ev, *t, *work, Jh = 0, aerr = 0, wq;
+  PetscBLASInt   bn, lwork = -1, info = 0;
+  PetscReal      one = 1, zero = 0;
+  PetscInt       r;
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCall(PetscMalloc5(n * n, &Ut, n * n, &tmp, n * n, &Q, n, &ev, n, &t));
+  PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bn, &bn, &bn, &one, V, &bn, X, &bn, &zero, tmp, &bn));
+  PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bn, &bn, &one, tmp, &bn, V, &bn, &zero, Ut, &bn));
+  for (PetscInt j = 0; j < n; j++)
+    for (PetscInt i = 0; i < n; i++) {
+      const PetscReal xt = Ut[j * n + i];
+      Ut[j * n + i]      = xt / (lam[i] + lam[j]);
+      Jh -= 0.5 * xt * Ut[j * n + i];
+      aerr += (lam[i] + lam[j]) * PetscSqr(Ut[j * n + i]);
+    }
+  PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bn, &bn, &bn, &one, Ut, &bn, Ut, &bn, &zero, Q, &bn));
+  if (n <= KH_JACOBI_MAX) {
+    PetscCall(PetscArraycpy(tmp, Q, n * n));
+    KhJacobiEigen(n, tmp, Q, ev);
+    work = NULL;
+  } else {
+    PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "U", &bn, Q, &bn, ev, &wq, &lwork, &info));
+    lwork = PetscMax((PetscBLASInt)wq, 3 * bn);
+    PetscCall(PetscMalloc1(lwork, &work));
+    PetscCallBLAS("LAPACKsyev", LAPACKsyev_("V", "U", &bn, Q, &bn, ev, work, &lwork, &info));
+  }
+  PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK syev of the %" PetscInt_FMT " x %" PetscInt_FMT " Gram matrix of the tensor Galerkin solution failed (info %d)", n, n, (int)info);
+  PetscCall(PetscCalloc1(2 * Mx * n, &kh->W));
+  for (r = 0; r < Mx && r < n && 0.5 * aerr > kh->tol * PetscAbsReal(Jh); r++) {
+    const PetscReal *q  = &Q[(n - 1 - r) * n]; /* eigenvalues ascending: the largest first */
+    PetscReal        tn = 0, sx, sy;
+    for (PetscInt i = 0; i < n; i++) { /* t = E q = Ut q, the residual E being orthogonal to the modes taken */
+      t[i] = 0;
+      for (PetscInt j = 0; j < n; j++) t[i] += Ut[j * n + i] * q[j];
+      tn += t[i] * t[i];
+    }
+    aerr = 0;
+    for (PetscInt j = 0; j < n; j++)
+      for (PetscInt i = 0; i < n; i++) {
+        Ut[j * n + i] -= t[i] * q[j];
+        aerr += (lam[i] + lam[j]) * PetscSqr(Ut[j * n + i]);
+      }
+    tn = PetscSqrtReal(tn);
+    sx = PetscSqrtReal(tn); /* the norms balanced: x factor V q sqrt|t|, y factor V t / sqrt|t| */
+    sy = tn > 0 ? 1.0 / sx : 0;
+    for (PetscInt g = 0; g < n; g++) {
+      PetscReal vx = 0, vy = 0;
+      for (PetscInt i = 0; i < n; i++) {
+        vx += V[i * n + g] * q[i];
+        vy += V[i * n + g] * t[i];
+      }
+      kh->W[r * n + g]        = sx * vx;
+      kh->W[(Mx + r) * n + g] = sy * vy;
+    }
+    if (monitor) PetscCall(PetscPrintf(kh->comm, "  khronos: tensor solve, rank %" PetscInt_FMT ": singular value %.3e, energy error of the truncation %.3e (tol %g |J|)\n", r + 1, (double)tn, (double)(0.5 * aerr), (double)kh->tol));
+  }
+  kh->modes  = r;
+  kh->energy = Jh + 0.5 * aerr;
+  PetscCall(PetscFree5(Ut, tmp, Q, ev, t));
+  PetscCall(PetscFree(work));
+  PetscFunctionReturn(0);
+}
+
+/* -khronos_solve tensor (2-D): source by tensor quadrature (or, when the rank-1 cross probe finds f
+   separable to the source tolerance, from its two fibres: 2 nq evaluations instead of nq^2), lifting, exact Galerkin solve in the tensor
+   space, rank truncation. */
+static PetscErrorCode KhSolveTensor2D(PoissonKhronos *kh, PoissonExact exact, PetscReal stol, PetscInt srank, PetscBool cross, PetscBool monitor, PetscLogDouble *t1)
+{
+  const PetscInt n         = kh->n;
+  PetscBool      separable = PETSC_FALSE, probe;
+  EvalCtx        ec        = {exact, 2, 1, 0, 0, kh->a, kh->b};
+  CPGrid         fcp;
+  PetscReal     *X, *V, *lam;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(&fcp, sizeof(fcp)));
+  fcp.nd = 2;
+  fcp.nq = kh->nq;
+  PetscCall(PetscMalloc3(n * n, &X, n * n, &V, n, &lam));
+  PetscCall(PetscLogEventBegin(KH_BASIS, 0, 0, 0, 0));
+  PetscCall(KhTensorEigen(kh, V, lam));
+  PetscCall(PetscLogEventEnd(KH_BASIS, 0, 0, 0, 0));
+  PetscCall(PetscLogEventBegin(KH_LIFT, 0, 0, 0, 0));
+  PetscCall(BuildLifting(kh, exact, stol, srank, cross, monitor));
+  PetscCall(PetscLogEventEnd(KH_LIFT, 0, 0, 0, 0));
+  PetscCall(PetscLogEventBegin(KH_SOURCE, 0, 0, 0, 0));
+  /* the probe costs (KH_PROBE_REPS + 2) nq evaluations, wasted when f is not separable: worth it only when the
+     grid's nq^2 are many more */
+  probe = cross && kh->nq > 4 * (KH_PROBE_REPS + 2) ? PETSC_TRUE : PETSC_FALSE;
+  if (probe) PetscCall(CPGridProbeRankOne(kh->comm, &ec, 2, kh->nq, kh->xq, kh->wq, stol, 1, "source f", &fcp, &separable));
+  if (monitor && probe) PetscCall(PetscPrintf(kh->comm, "  khronos: source f rank-1 cross probe %s\n", separable ? "passed its check: separable" : "failed its check: tensor quadrature"));
+  PetscCall(KhTensorLoad(kh, exact, separable ? &fcp : NULL, X));
+  PetscCall(PetscLogEventEnd(KH_SOURCE, 0, 0, 0, 0));
+  kh->source_rank   = separable ? 1 : 0;
+  kh->source_error  = separable ? fcp.relerr : 0;
+  kh->source_method = separable ? fcp.method : "tensor quadrature, not compressed";
+  if (separable) PetscCall(PetscFree(fcp.H));
+  PetscCall(PetscTime(t1));
+  PetscCall(PetscLogEventBegin(KH_SOLVE, 0, 0, 0, 0));
+  PetscCall(KhTensorSolve(kh, V, lam, X, monitor));
+  PetscCall(PetscLogEventEnd(KH_SOLVE, 0, 0, 0, 0));
+  kh->dofs         = 2 * n * kh->modes;
+  kh->total_sweeps = 0;
+  PetscCall(PetscFree3(X, V, lam));
+  PetscFunctionReturn(0);
+}
+
+/* -khronos_solve als: low-rank source and lifting, greedy rank enrichment with ALS sweeps. */
+static PetscErrorCode KhSolveALS(PoissonKhronos *kh, PoissonExact exact, PetscReal stol, PetscInt srank, PetscBool cross, PetscBool monitor, PetscLogDouble *t1)
+{
+  const PetscInt dim = kh->dim, n = kh->n, G = kh->nodes, Mx = kh->modes_max;
+  MPI_Comm       comm        = kh->comm;
+  PetscInt       sweeps_done = 0;
+  PetscReal     *Wsave, Jprev = 0, Jstage = 0;
+  CPGrid         fcp;
+  ALSCtx         c;
+  EvalCtx        ec = {exact, dim, 1, 0, 0, kh->a, kh->b};
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(&c, sizeof(c)));
   /* low-rank source */
+  PetscCall(PetscLogEventBegin(KH_SOURCE, 0, 0, 0, 0));
   PetscCall(CPGridCompress(comm, &ec, dim, kh->nq, kh->xq, kh->wq, stol, srank, cross, monitor, "source f", &fcp));
+  PetscCall(PetscLogEventEnd(KH_SOURCE, 0, 0, 0, 0));
   kh->source_rank   = fcp.R;
   kh->source_error  = fcp.relerr;
   kh->source_method = fcp.method;
   /* lifting of the Dirichlet data */
+  PetscCall(PetscLogEventBegin(KH_LIFT, 0, 0, 0, 0));
   PetscCall(BuildLifting(kh, exact, stol, srank, cross, monitor));
+  PetscCall(PetscLogEventEnd(KH_LIFT, 0, 0, 0, 0));
 
   /* ALS context */
   c.kh = kh;
@@ -792,25 +1229,14 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
         for (PetscInt q = 0; q < kh->nq; q++) v += kh->wq[q] * kh->Bq[q * G + g + 1] * fcp.H[(s * dim + p) * kh->nq + q];
         c.Fb[(s * dim + p) * n + g] = v;
       }
-  for (PetscInt t = 0; t < c.T; t++)
-    for (PetscInt p = 0; p < dim; p++) {
-      const PetscReal *l = &kh->lift[(t * dim + p) * G];
-      for (PetscInt g = 0; g < n; g++) {
-        PetscReal vm = 0, vk = 0;
-        for (PetscInt h = 0; h < G; h++) {
-          vm += kh->Mf[(g + 1) * G + h] * l[h];
-          vk += kh->Kf[(g + 1) * G + h] * l[h];
-        }
-        c.LMv[(t * dim + p) * n + g] = vm;
-        c.LKv[(t * dim + p) * n + g] = vk;
-      }
-    }
+  KhLiftProjections(kh, c.LMv, c.LKv);
   PetscCall(PetscFree(fcp.H));
   PetscCall(PetscCalloc1(dim * Mx * n, &kh->W));
   PetscCall(PetscMalloc1(dim * Mx * n, &Wsave));
-  PetscCall(PetscTime(&t1));
+  PetscCall(PetscTime(t1));
 
   /* greedy rank enrichment with ALS sweeps */
+  PetscCall(PetscLogEventBegin(KH_SOLVE, 0, 0, 0, 0));
   for (PetscInt M = 1; M <= Mx; M++) {
     PetscReal J = 0, Jold;
     PetscInt  it;
@@ -848,21 +1274,59 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
     if (monitor) PetscCall(PetscPrintf(comm, "  khronos: rank %" PetscInt_FMT " done: energy %.15e (decrease %.3e)\n", M, (double)J, (double)(Jprev - J)));
     Jprev = Jstage = J;
   }
-  PetscCall(PetscTime(&t2));
+  PetscCall(PetscLogEventEnd(KH_SOLVE, 0, 0, 0, 0));
   kh->modes        = c.M;
   kh->dofs         = dim * n * kh->modes;
   kh->energy       = Jstage;
   kh->total_sweeps = sweeps_done;
-  times[0]         = (PetscReal)(t1 - t0);
-  times[1]         = (PetscReal)(t2 - t1);
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, times, 2, MPIU_REAL, MPIU_MAX, comm));
-  kh->setup_time = times[0];
-  kh->solve_time = times[1];
   PetscCall(PetscFree(Wsave));
   PetscCall(PetscFree6(c.Mi, c.Ki, c.MiW, c.KiW, c.Mr, c.Kr));
   PetscCall(PetscFree5(c.Fb, c.Fr, c.LMv, c.LKv, c.LM));
   PetscCall(PetscFree6(c.LK, c.A, c.rhs, c.sol, c.work, c.al));
   PetscCall(PetscFree(c.be));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonKhronos *kh)
+{
+  PetscInt       edim, srank, nint;
+  PetscReal      stol, times[2];
+  PetscBool      monitor, cross, tensor = PETSC_FALSE;
+  PetscLogDouble t0, t1 = 0, t2;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(kh, sizeof(*kh)));
+  PetscCall(PoissonExactGetInfo(exact, &edim, NULL));
+  PetscCheck(edim == dim, comm, PETSC_ERR_ARG_INCOMP, "The exact solution is %" PetscInt_FMT "-D but the problem is %" PetscInt_FMT "-D", edim, dim);
+  kh->comm = comm;
+  kh->dim  = dim;
+  kh->a    = a;
+  kh->b    = b;
+  PetscCall(KhGetSolveType(kh, &tensor));
+  PetscCall(KhCreateSNA(kh, tensor));
+  PetscCall(KhGetSourceOptions(kh, &stol, &srank, &cross, &monitor));
+  kh->n = kh->nodes - 2;
+  PetscCall(KhRegisterEvents());
+  PetscCallMPI(MPI_Barrier(comm));
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscLogEventBegin(KH_BASIS, 0, 0, 0, 0));
+  /* the tensor solve integrates f by k Gauss points per interval (exact to degree 2k - 1, enough for the
+     optimal L2 rate; the errors equal those of k + 1 points to 3 digits, at (k/(k+1))^2 of the f
+     evaluations, which are the solve's main cost); the compressions of the ALS solve fit on k + 4
+     points per interval on coarse grids */
+  nint = kh->nodes - kh->degree;
+  PetscCall(KhSetUpBasis(kh, tensor ? kh->degree : kh->degree + 1 + (nint >= 32 ? 0 : 3)));
+  PetscCall(PetscLogEventEnd(KH_BASIS, 0, 0, 0, 0));
+  if (tensor)
+    PetscCall(KhSolveTensor2D(kh, exact, stol, srank, cross, monitor, &t1));
+  else
+    PetscCall(KhSolveALS(kh, exact, stol, srank, cross, monitor, &t1));
+  PetscCall(PetscTime(&t2));
+  times[0] = (PetscReal)(t1 - t0);
+  times[1] = (PetscReal)(t2 - t1);
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, times, 2, MPIU_REAL, MPIU_MAX, comm));
+  kh->setup_time = times[0];
+  kh->solve_time = times[1];
   PetscCall(KhStoreSolution(kh));
   PetscFunctionReturn(0);
 }

@@ -7,6 +7,9 @@
    a separable transfinite lifting of the Dirichlet data built from boundary values only. W is found by
    alternating least squares (ALS) on the energy J(u) = 1/2 a(u,u) - (f,u) with greedy rank enrichment;
    every integral factorises into 1-D mass and stiffness matrices once f is compressed to low rank.
+   In 2-D the default (-khronos_solve tensor) skips the compression: f is integrated by tensor Gauss
+   quadrature, the Galerkin system of the whole tensor space is solved by fast diagonalisation (one 1-D
+   generalised eigenproblem) and its SVD truncated to the lowest rank within the energy tolerance.
    The algebra is tiny and dense, so every rank computes the same solution redundantly.
 
    The solution is a KHRONOS SNA (type khronos, one output) on the box [a,b]^d: its M + T modes are the M
@@ -33,7 +36,8 @@ typedef struct {
   PetscInt    total_sweeps;  /* ALS sweeps done */
   PetscReal   tol;           /* relative energy decrease below which enrichment stops (-sna_fit_rtol) */
   PetscReal   energy;        /* final energy 1/2 a(u0,u0) - (f,u0) + a(L,u0) of the homogeneous part */
-  PetscInt    source_rank;   /* rank of the compressed source */
+  const char *solve;         /* -khronos_solve: tensor (2-D: whole tensor space, then rank truncation) or als */
+  PetscInt    source_rank;   /* rank of the compressed source (0: not compressed) */
   PetscReal   source_error;  /* relative weighted L2 error of the compressed source */
   const char *source_method; /* how the source was compressed and checked: grid, sampled, rank-1 cross */
   PetscInt    lift_terms;    /* separable terms of the lifting (0: homogeneous Dirichlet data) */
@@ -49,10 +53,11 @@ typedef struct {
   MPI_Comm    comm;
 } PoissonKhronos;
 
-/* Creates the SNA (defaults degree 3, 10 nodes, 4 modes, 50 sweeps per stage, rtol 1e-10, then
-   SNASetFromOptions), reads the -khronos_source_* options, compresses the source, builds the lifting
-   from the Dirichlet data of exact, solves by ALS with rank enrichment and stores the solution in
-   kh->sna. Rejects the old -khronos_degree/nodes/modes/sweeps/tol/monitor names and the -sna_ options
+/* Creates the SNA (defaults degree 3, 10 nodes; als: 4 modes, 50 sweeps per stage, rtol 1e-10; tensor:
+   rtol 1e-15, no rank cap; then SNASetFromOptions), reads -khronos_solve and the -khronos_source_*
+   options, builds the lifting from the Dirichlet data of exact, solves (tensor: quadrature of f, fast
+   diagonalisation, rank truncation; als: compressed source, ALS with rank enrichment) and stores the
+   solution in kh->sna. Rejects the old -khronos_degree/nodes/modes/sweeps/tol/monitor names and the -sna_ options
    a Galerkin solve cannot use. Collective (redundant on every rank). */
 PETSC_EXTERN PetscErrorCode PoissonKhronosSolve(MPI_Comm, PoissonExact, PetscInt, PetscReal, PetscReal, PoissonKhronos *);
 /* Errors against exact: *l2grid and *h1 by the shared grid quadrature (errors.h, cells and order per

@@ -1,5 +1,5 @@
 static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (or a gmsh mesh) with a manufactured solution.\n\n"
-                           "  -method fem|khronos     discretisation (fem: DMPlex + PetscFE; khronos: separable B-spline Ritz/Galerkin by ALS)\n"
+                           "  -method fem|khronos     discretisation (fem: DMPlex + PetscFE; khronos: separable B-spline Ritz/Galerkin)\n"
                            "  -exact <expr>           exact solution u, e.g. 'sin(pi*x)*sin(pi*y^2)'; variables x, y, z (d <= 3) or\n"
                            "                          x1..xd; f = -Laplace(u) and the Dirichlet data are derived from it (default sin(pi*x)*sin(pi*y))\n"
                            "  -dim <d>                dimension (2)\n"
@@ -18,12 +18,16 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  (auto: box, a DMDA tensor grid with -pc_type hypre (BoomerAMG), for a box of quadrilaterals/hexahedra without\n"
                            "  -dm_refine or -view_solution; else plex, DMPlex + PetscFE with -pc_type gamg).\n"
                            "KHRONOS: the trial space is a KHRONOS SNA on [a,b]^d and takes the class's options, with this program's\n"
-                           "  defaults: -sna_khronos_degree k (3; 1 to 7), -sna_khronos_nodes G (10, incl. the 2 boundary functions),\n"
-                           "  -sna_khronos_modes M (4, the largest rank of the greedy enrichment), -sna_fit_max_it (50 ALS sweeps per\n"
-                           "  rank stage), -sna_fit_rtol (1e-10: a new mode must lower the energy by more than rtol |J|), -sna_monitor\n"
-                           "  (energy per sweep); and its own -khronos_source_tol (1e-12), -khronos_source_rank (16),\n"
-                           "  -khronos_source_cross (true: try a rank-1 cross of f first). The old -khronos_degree, -khronos_nodes,\n"
-                           "  -khronos_modes, -khronos_sweeps, -khronos_tol and -khronos_monitor are rejected, naming the new option.\n";
+                           "  defaults: -sna_khronos_degree k (3; 1 to 7), -sna_khronos_nodes G (10, incl. the 2 boundary functions).\n"
+                           "  -khronos_solve tensor|als (2-D: tensor; d > 2: als only). tensor: f integrated by tensor Gauss quadrature\n"
+                           "  (not compressed), the Galerkin system in the whole (G-2)^2 spline space solved by fast diagonalisation,\n"
+                           "  then truncated to the lowest rank whose energy error is <= -sna_fit_rtol |J| (1e-15; rank cap\n"
+                           "  -sna_khronos_modes, default none). als: f and the face data compressed to low rank (-khronos_source_tol\n"
+                           "  1e-12, -khronos_source_rank 16, -khronos_source_cross true: try a rank-1 cross of f first), greedy rank\n"
+                           "  enrichment up to -sna_khronos_modes M (4) with -sna_fit_max_it (50) ALS sweeps per stage, a new mode kept\n"
+                           "  when it lowers the energy by more than -sna_fit_rtol |J| (1e-10). -sna_monitor: energies per rank/sweep.\n"
+                           "  The old -khronos_degree, -khronos_nodes, -khronos_modes, -khronos_sweeps, -khronos_tol and\n"
+                           "  -khronos_monitor are rejected, naming the new option.\n";
 
 #include <snaps.h>
 #include "exact.h"
@@ -90,8 +94,8 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
   PetscCall(PoissonKhronosComputeErrors(&kh, exact, ecells, eorder, &l2grid, &h1, &l2sep, &urank, &uerr));
   emethod = dim >= 4 ? "separable" : "grid";
   l2sq    = dim >= 4 ? l2sep : l2grid;
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: khronos degree %" PetscInt_FMT " %" PetscInt_FMT "-D, G %" PetscInt_FMT ", rank %" PetscInt_FMT ", %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e (%s; grid %.6e, separable %.6e), H1 error %.6e, source rank %" PetscInt_FMT " (rel. error %.1e), %" PetscInt_FMT " lifting terms, %.3f s\n", kh.degree, dim,
-                        kh.nodes, kh.modes, kh.dofs, size, (double)l2sq, emethod, (double)l2grid, (double)l2sep, (double)h1, kh.source_rank, (double)kh.source_error, kh.lift_terms, (double)(kh.setup_time + kh.solve_time)));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: khronos degree %" PetscInt_FMT " %" PetscInt_FMT "-D, G %" PetscInt_FMT ", rank %" PetscInt_FMT ", %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e (%s; grid %.6e, separable %.6e), H1 error %.6e, source %s rank %" PetscInt_FMT " (rel. error %.1e), %" PetscInt_FMT " lifting terms, %.3f s\n", kh.degree, dim,
+                        kh.nodes, kh.modes, kh.dofs, size, (double)l2sq, emethod, (double)l2grid, (double)l2sep, (double)h1, kh.source_method, kh.source_rank, (double)kh.source_error, kh.lift_terms, (double)(kh.setup_time + kh.solve_time)));
   PetscCall(SNAViewFromOptions(kh.sna, NULL, "-sna_view"));
   PetscCall(KhronosWrite(&kh, view, model));
   if (results) {
@@ -103,6 +107,7 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     PetscCall(SNAPSReportSetInt(report, "modes_max", kh.modes_max));
     PetscCall(SNAPSReportSetInt(report, "als_sweeps", kh.total_sweeps));
     PetscCall(SNAPSReportSetReal(report, "energy", kh.energy));
+    PetscCall(SNAPSReportSetString(report, "solve", kh.solve));
     PetscCall(SNAPSReportSetInt(report, "source_rank", kh.source_rank));
     PetscCall(SNAPSReportSetReal(report, "source_rel_error", kh.source_error));
     PetscCall(SNAPSReportSetString(report, "source_fit", kh.source_method));

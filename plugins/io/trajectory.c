@@ -39,22 +39,6 @@ static PetscErrorCode PartialName(const char file[], char out[], size_t len)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteAttributeReal(hid_t loc, const char name[], PetscReal value)
-{
-  double v     = (double)value;
-  hid_t  space = H5Screate(H5S_SCALAR), attr;
-  herr_t err;
-
-  PetscFunctionBegin;
-  if (H5Aexists(loc, name) > 0) H5Adelete(loc, name);
-  attr = H5Acreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
-  err  = attr < 0 ? -1 : H5Awrite(attr, H5T_NATIVE_DOUBLE, &v);
-  if (attr >= 0) H5Aclose(attr);
-  H5Sclose(space);
-  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not write attribute '%s'", name);
-  PetscFunctionReturn(0);
-}
-
 /* Creates an extendible float64 dataset of rank r whose first dimension (time) starts at 0, chunked by
    chunk0 rows and checksummed. */
 static PetscErrorCode CreateRowDataset(hid_t loc, const char name[], int r, const hsize_t dims[], hsize_t chunk0)
@@ -213,7 +197,10 @@ PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory tr, const char na
   PetscErrorCode ierr = 0;
 
   PetscFunctionBegin;
-  if (!tr->rank) ierr = WriteAttributeReal(tr->h5, name, value);
+  if (!tr->rank) {
+    if (H5Aexists(tr->h5, name) > 0) H5Adelete(tr->h5, name);
+    ierr = SNAHDF5WriteAttributeReal(tr->h5, name, value);
+  }
   PetscCall(AgreeOnRank0(tr->comm, ierr, "Writing an attribute of the trajectory", tr->partial));
   PetscFunctionReturn(0);
 }
@@ -268,14 +255,6 @@ PetscErrorCode SNAPSTrajectoryAppend(SNAPSTrajectory tr, PetscReal t, const Pets
   if (!tr->rank) ierr = Append_Rank0(tr, t, field, diag);
   PetscCall(AgreeOnRank0(tr->comm, ierr, "Appending to the trajectory", tr->partial));
   tr->rows++;
-  PetscFunctionReturn(0);
-}
-
-/* The number of saved times so far. Not collective. */
-PetscErrorCode SNAPSTrajectoryGetRows(SNAPSTrajectory tr, PetscInt *rows)
-{
-  PetscFunctionBegin;
-  *rows = tr->rows;
   PetscFunctionReturn(0);
 }
 
@@ -454,7 +433,7 @@ static PetscErrorCode Write_Rank0(SNAPSCheckpoint ck, const char tmp[])
     if (ck->rows[i] < 0)
       ierr = SNAHDF5WriteAttributeString(h5, ck->name[i], ck->text[i]);
     else if (!ck->rows[i])
-      ierr = WriteAttributeReal(h5, ck->name[i], ck->value[i]);
+      ierr = SNAHDF5WriteAttributeReal(h5, ck->name[i], ck->value[i]);
     else {
       hsize_t dims[2] = {(hsize_t)ck->rows[i], (hsize_t)ck->cols[i]};
       ierr            = SNAHDF5WriteArray(h5, ck->name[i], 2, dims, ck->data[i]);

@@ -34,7 +34,6 @@ PETSC_EXTERN PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm, const char[], const SN
 PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory, const char[], PetscReal);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeString(SNAPSTrajectory, const char[], const char[]);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryAppend(SNAPSTrajectory, PetscReal, const PetscReal[], const PetscReal[]);
-PETSC_EXTERN PetscErrorCode SNAPSTrajectoryGetRows(SNAPSTrajectory, PetscInt *);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryClose(SNAPSTrajectory *);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryDestroy(SNAPSTrajectory *);
 

@@ -31,6 +31,22 @@ PetscErrorCode SNAHDF5WriteAttributeInt(hid_t loc, const char name[], PetscInt v
   PetscFunctionReturn(0);
 }
 
+/* Writes a scalar float64 attribute. */
+PetscErrorCode SNAHDF5WriteAttributeReal(hid_t loc, const char name[], PetscReal value)
+{
+  double v     = (double)value;
+  hid_t  space = H5Screate(H5S_SCALAR), attr;
+  herr_t err;
+
+  PetscFunctionBegin;
+  attr = H5Acreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+  err  = attr < 0 ? -1 : H5Awrite(attr, H5T_NATIVE_DOUBLE, &v);
+  if (attr >= 0) H5Aclose(attr);
+  H5Sclose(space);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not write attribute '%s'", name);
+  PetscFunctionReturn(0);
+}
+
 /* Writes a fixed-length ASCII string attribute (h5py reads it as bytes). */
 PetscErrorCode SNAHDF5WriteAttributeString(hid_t loc, const char name[], const char value[])
 {

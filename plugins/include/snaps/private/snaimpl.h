@@ -106,6 +106,7 @@ PETSC_INTERN PetscErrorCode SNASymmetricEigen(PetscInt, PetscReal[], PetscReal[]
 
 /* HDF5 helpers for model files; each returns a PETSc error naming the file and object. */
 PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeInt(hid_t, const char[], PetscInt);
+PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeReal(hid_t, const char[], PetscReal);
 PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeString(hid_t, const char[], const char[]);
 PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeInt(hid_t, const char[], PetscInt *);
 PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeString(hid_t, const char[], char[], size_t);

@@ -76,7 +76,8 @@ typedef struct {
 } KhronosObjective;
 /* How a stage of sweeps ends: every stage may use -sna_fit_max_it sweeps; an enrichment stage, which hands over to
    the next rank, also leaves (CONVERGED_ITERATING) when a sweep lowers the objective by less than leave times its
-   magnitude (0: only when it does not lower it at all). */
+   magnitude (0: only when it does not lower it at all; negative: never, for an objective whose convergence test
+   does not rest on differences of its value). */
 typedef struct {
   PetscReal leave;
 } KhronosSweepControl;

@@ -598,7 +598,7 @@ PetscErrorCode SNAKhronosSweepStage(SNA sna, const KhronosObjective *obj, const 
       *reason = SNA_CONVERGED_RTOL;
       break;
     }
-    if (prev - mse <= ctl->leave * PetscAbsReal(prev)) {
+    if (ctl->leave >= 0 && prev - mse <= ctl->leave * PetscAbsReal(prev)) {
       *reason = SNA_CONVERGED_ITERATING;
       break;
     }

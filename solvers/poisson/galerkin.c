@@ -1067,9 +1067,10 @@ static PetscErrorCode KhRitzForm(PoissonKhronos *kh, const CPGrid *fcp, PetscRea
    KhStoreSolution() fills with the modes and the lifting terms (a fitted model's basis is fixed). */
 static PetscErrorCode KhReadRitzSolution(PoissonKhronos *kh)
 {
-  const PetscInt d = kh->dim, G = kh->nodes, n = kh->n, Mx = kh->modes_max;
-  PetscInt       M, np, its, max_it;
-  PetscReal     *theta, lo[POISSON_EXACT_MAX_DIM], hi[POISSON_EXACT_MAX_DIM], atol, rtol;
+  const PetscInt     d = kh->dim, G = kh->nodes, n = kh->n, Mx = kh->modes_max;
+  PetscInt           M, np, its, max_it;
+  PetscReal         *theta, lo[POISSON_EXACT_MAX_DIM], hi[POISSON_EXACT_MAX_DIM], atol, rtol;
+  SNAConvergedReason reason;
 
   PetscFunctionBegin;
   PetscCall(SNAKhronosGetBasis(kh->sna, NULL, NULL, &M));
@@ -1085,7 +1086,9 @@ static PetscErrorCode KhReadRitzSolution(PoissonKhronos *kh)
   kh->dofs  = d * n * M;
   PetscCall(SNAGetObjectiveValue(kh->sna, &kh->energy));
   PetscCall(SNAGetIterationNumber(kh->sna, &its));
+  PetscCall(SNAGetConvergedReason(kh->sna, &reason));
   kh->total_sweeps = its;
+  kh->reason       = SNAConvergedReasons[reason];
   PetscCall(SNAGetTolerances(kh->sna, &atol, &rtol, &max_it));
   PetscCall(SNADestroy(&kh->sna));
   for (PetscInt p = 0; p < d; p++) {

@@ -111,7 +111,8 @@ PETSC_EXTERN PetscErrorCode SNASetRegularization(SNA, PetscReal);
 PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt);
 /* Returns the stopping tolerances atol, rtol and max_it (any pointer may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAGetTolerances(SNA, PetscReal *, PetscReal *, PetscInt *);
-/* Fits the model to samples X (block size d) and targets Y (block size q). */
+/* Fits the model to samples X (block size d) and targets Y (block size q); with the Ritz objective
+   (SNASetRitzForm()) minimises the Ritz energy instead, and X and Y are NULL. */
 PETSC_EXTERN PetscErrorCode SNAFit(SNA, Vec, Vec);
 /* Makes SNAFit() raise PETSC_ERR_NOT_CONVERGED when the fit ends with a negative reason (-sna_fit_error_if_not_converged);
    the model still holds the best iterate. */

@@ -68,10 +68,15 @@ PetscErrorCode SNAGetObjective(SNA sna, SNAObjective *objective)
   then runs block alternating least squares on J (every block solve exact: J is quadratic in each input's
   coefficients) with greedy rank growth from one mode up to -sna_khronos_modes: each new mode is first swept alone
   (the others frozen), then all modes together, and a mode that lowers J by no more than -sna_fit_rtol |J| is
-  dropped and the growth stops. A stage's sweeps stop when one changes J by less than 1e-3 -sna_fit_rtol |J|, or
+  dropped and the growth stops. A stage's sweeps stop when one lowers J by at most 1e-3 -sna_fit_rtol |J| (the
+  decrease 1/2 a(du, du) summed over its block updates, exact far below the rounding of J: rtol may be tiny), or
   after -sna_fit_max_it sweeps (reason SNA_DIVERGED_ITS if the final stage ends so). -sna_monitor prints J per
-  sweep. The solve is dense and redundant: every rank computes the same model. SNAGetObjectiveValue() returns
-  the final J; SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) returns to data fits.
+  sweep. -sna_fit_lambda and -sna_fit_atol do not apply (J has no data to regularise, and its minimum is not
+  known in advance), nor do -sna_khronos_refine (the form is given on the model's basis) and a start from the
+  model's parameters (the growth starts from one pseudo-random mode, the class's initialisation). The fit type
+  must be als or the default auto. The solve is dense and redundant: every rank computes the same model.
+  SNAGetObjectiveValue() returns the final J; SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) returns to data
+  fits.
 
   Level: intermediate
 

@@ -90,6 +90,7 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetConstant_C", NULL));
   PetscFunctionReturn(0);
 }
 
@@ -540,6 +541,22 @@ static PetscErrorCode SNAKhronosSetRefinement_Khronos(SNA sna, PetscInt refine, 
   PetscFunctionReturn(0);
 }
 
+/* Mode 0 with every coefficient 1 is exactly the constant 1 up to the B-splines' partition of unity; the other
+   modes keep their pseudo-random factors with zero output weight, so that a fit can still use them. */
+static PetscErrorCode SNAKhronosSetConstant_Khronos(SNA sna, const PetscReal c[])
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt M = kh->modes, G = kh->nodes, q = sna->dim_out;
+
+  PetscFunctionBegin;
+  PetscCall(SNASetUp(sna));
+  for (PetscInt m = 1; m < M; m++) PetscCall(SNAKhronosInitializeMode(sna, m));
+  for (PetscInt p = 0; p < sna->dim_in; p++)
+    for (PetscInt g = 0; g < G; g++) kh->W[(p * G + g) * M] = 1.0;
+  for (PetscInt j = 0; j < q; j++) kh->C[j] = c[j];
+  PetscFunctionReturn(0);
+}
+
 /* Sets degree, nodes per input and modes (rank target) of a khronos SNA. */
 PetscErrorCode SNAKhronosSetBasis(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes)
 {
@@ -564,6 +581,15 @@ PetscErrorCode SNAKhronosSetRefinement(SNA sna, PetscInt refine, PetscBool enric
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscTryMethod(sna, "SNAKhronosSetRefinement_C", (SNA, PetscInt, PetscBool), (sna, refine, enrich));
+  PetscFunctionReturn(0);
+}
+
+/* Sets a khronos SNA (sized, with its input box) to the constant c_j for each output j. */
+PetscErrorCode SNAKhronosSetConstant(SNA sna, const PetscReal c[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscUseMethod(sna, "SNAKhronosSetConstant_C", (SNA, const PetscReal[]), (sna, c));
   PetscFunctionReturn(0);
 }
 
@@ -598,5 +624,6 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", SNAKhronosSetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", SNAKhronosGetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", SNAKhronosSetRefinement_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetConstant_C", SNAKhronosSetConstant_Khronos));
   PetscFunctionReturn(0);
 }

@@ -8,6 +8,7 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "                       fit_time_s, converged_reason, and the HF cases used\n"
                            "Multi-fidelity (a -data file with groups /lf and /hf, each X and Y, optional case: one integer id per row):\n"
                            "  -mf_blend residual|ar1  fits the LF model to /lf, then the correction to /hf: y_LF + delta, or rho y_LF + delta\n"
+                           "                       (rho = 1 + r, r a low-order KHRONOS; a few HF designs call for -mf_delta_sna_fit_lambda 1e-7)\n"
                            "                       (an SNA of type mf; parts' options -mf_lf_sna_..., -mf_delta_sna_..., -mf_rho_sna_...)\n"
                            "  -mf_hf_fraction <f>  keeps that seeded fraction of the HF cases (whole cases when /hf/case exists, else rows):\n"
                            "                       0 the LF model alone, 1 all (default); with -data_group /hf, of that group (HF-only fits)\n"

@@ -176,7 +176,8 @@ PETSC_EXTERN PetscErrorCode SNAKhronosGetBasis(SNA, PetscInt *, PetscInt *, Pets
    and whether the rank grows greedily from 1 to M. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetRefinement(SNA, PetscInt, PetscBool);
 /* Sets a sized khronos SNA with its input box to the constant c[j] for output j (sets it up first), e.g. the start
-   rho = 1 of the multi-fidelity AR1 blend. */
+   r = 0 of the multi-fidelity AR1 scale 1 + r. With two modes or more, as two constant modes that cancel (weights
+   1 + c and -1), so that a fit from there moves every factor. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetConstant(SNA, const PetscReal[]);
 
 /* ---- Type aion: rank-r separable sum of products of 1-D atoms (SCIENCE.md section 5) ----
@@ -198,19 +199,19 @@ PETSC_EXTERN PetscErrorCode SNAAionGetAtoms(SNA, PetscInt *, PetscInt *);
 PETSC_EXTERN PetscErrorCode SNAAionSetPencilMode(SNA, SNAAionPencilMode);
 
 /* ---- Type mf: multi-fidelity blend of a low-fidelity (LF) SNA and a correction (SCIENCE.md section 3) ----
-     residual: u(x) = u_LF(x) + delta(x);   ar1 (Kennedy-O'Hagan): u(x) = rho(x) u_LF(x) + delta(x)
+     residual: u(x) = u_LF(x) + delta(x);   ar1 (Kennedy-O'Hagan): u(x) = rho(x) u_LF(x) + delta(x), rho = 1 + r(x)
    The parts are ordinary SNAs with options prefixes mf_lf_, mf_delta_ and mf_rho_ (-mf_lf_sna_khronos_nodes 24).
    The LF part is fitted to LF data, the correction to high-fidelity (HF) data; a model fitted without HF data
    is its LF part alone. */
 typedef enum {
   SNA_MF_RESIDUAL, /* y_HF = y_LF + delta */
-  SNA_MF_AR1       /* y_HF = rho y_LF + delta, rho a low-order KHRONOS */
+  SNA_MF_AR1       /* y_HF = (1 + r) y_LF + delta, r a low-order KHRONOS (the part "rho") */
 } SNAMFBlend;
 PETSC_EXTERN const char *const SNAMFBlends[];
 /* Chooses the blend (-mf_blend residual|ar1) before the fit. */
 PETSC_EXTERN PetscErrorCode SNAMFSetBlend(SNA, SNAMFBlend);
 PETSC_EXTERN PetscErrorCode SNAMFGetBlend(SNA, SNAMFBlend *);
-/* The parts, owned by the mf SNA (do not destroy them): LF, delta, and rho (NULL for the residual blend);
+/* The parts, owned by the mf SNA (do not destroy them): LF, delta, and rho (r of the scale 1 + r; NULL for residual);
    any pointer may be NULL. */
 PETSC_EXTERN PetscErrorCode SNAMFGetParts(SNA, SNA *, SNA *, SNA *);
 /* Whether the model carries a correction (it was fitted with HF data), or is its LF part alone. */
@@ -220,6 +221,6 @@ PETSC_EXTERN PetscErrorCode SNAMFHasCorrection(SNA, PetscBool *);
 PETSC_EXTERN PetscErrorCode SNAMFFit(SNA, Vec, Vec, Vec, Vec);
 /* Wall-clock seconds of the last fit of the LF part and of the correction. */
 PETSC_EXTERN PetscErrorCode SNAMFGetFitTimes(SNA, PetscReal *, PetscReal *);
-/* Applies the correction to given LF values: Y = rho(X) YLF + delta(X) (Y = YLF without a correction);
+/* Applies the correction to given LF values: Y = (1 + r(X)) YLF + delta(X) (Y = YLF without a correction);
    X block size d, YLF and Y block size q, the same local samples. */
 PETSC_EXTERN PetscErrorCode SNAMFEvaluateCorrection(SNA, Vec, Vec, Vec);

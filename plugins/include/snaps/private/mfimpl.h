@@ -1,7 +1,7 @@
 /* Private data of the multi-fidelity (mf) SNA type (SCIENCE.md section 3):
-     residual: u(x) = u_LF(x) + delta(x),   ar1: u(x) = rho(x) u_LF(x) + delta(x)
+     residual: u(x) = u_LF(x) + delta(x),   ar1: u(x) = (1 + r(x)) u_LF(x) + delta(x), the part rho holding r
    The parts are ordinary SNAs. The LF part is fitted to LF data by its own fit; the correction (delta, and rho for
-   ar1) to HF data: delta to y_HF - u_LF for the residual blend; for ar1 that is the start (rho = 1) of a joint
+   ar1) to HF data: delta to y_HF - u_LF for the residual blend; for ar1 that is the start (r = 0) of a joint
    Levenberg-Marquardt fit of rho and delta with the LF part frozen. */
 #pragma once
 
@@ -24,7 +24,7 @@ static inline PetscBool SNAMFPartReady(SNA part)
 
 /* Sets nparams: the LF part's parameters and, with a correction, those of delta (and rho). */
 PETSC_INTERN PetscErrorCode SNAMFCountParameters(SNA);
-/* Overwrites y (n x q, the LF values at x) with the corrected values rho(x) y + delta(x). */
+/* Overwrites y (n x q, the LF values at x) with the corrected values (1 + r(x)) y + delta(x). */
 PETSC_INTERN PetscErrorCode SNAMFCorrectLocal(SNA, PetscInt, const PetscReal[], PetscReal[]);
 /* The fit registered as "auto" for type mf. */
 PETSC_INTERN PetscErrorCode SNAFit_MF(SNA, Vec, Vec);

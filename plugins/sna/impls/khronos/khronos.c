@@ -541,19 +541,25 @@ static PetscErrorCode SNAKhronosSetRefinement_Khronos(SNA sna, PetscInt refine, 
   PetscFunctionReturn(0);
 }
 
-/* Mode 0 with every coefficient 1 is exactly the constant 1 up to the B-splines' partition of unity; the other
-   modes keep their pseudo-random factors with zero output weight, so that a fit can still use them. */
+/* Every coefficient 1 makes a factor exactly the constant 1 up to the B-splines' partition of unity. Modes 0 and 1
+   both so, with output weights 1 + c_j and -1: they cancel exactly for c = 0, yet a fit from here has nonzero
+   derivatives with respect to every factor of both (output weights 0 would make the factors a stationary point).
+   The other modes keep their pseudo-random factors with zero output weight. A rank-1 model gets weight c_j. */
 static PetscErrorCode SNAKhronosSetConstant_Khronos(SNA sna, const PetscReal c[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt M = kh->modes, G = kh->nodes, q = sna->dim_out;
+  const PetscInt M = kh->modes, G = kh->nodes, q = sna->dim_out, two = PetscMin(M, 2);
 
   PetscFunctionBegin;
   PetscCall(SNASetUp(sna));
-  for (PetscInt m = 1; m < M; m++) PetscCall(SNAKhronosInitializeMode(sna, m));
+  for (PetscInt m = two; m < M; m++) PetscCall(SNAKhronosInitializeMode(sna, m));
   for (PetscInt p = 0; p < sna->dim_in; p++)
-    for (PetscInt g = 0; g < G; g++) kh->W[(p * G + g) * M] = 1.0;
-  for (PetscInt j = 0; j < q; j++) kh->C[j] = c[j];
+    for (PetscInt g = 0; g < G; g++)
+      for (PetscInt m = 0; m < two; m++) kh->W[(p * G + g) * M + m] = 1.0;
+  for (PetscInt j = 0; j < q; j++) {
+    kh->C[j] = M > 1 ? 1.0 + c[j] : c[j];
+    if (M > 1) kh->C[q + j] = -1.0;
+  }
   PetscFunctionReturn(0);
 }
 

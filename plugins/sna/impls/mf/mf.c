@@ -123,7 +123,7 @@ PetscErrorCode SNAMFCorrectLocal(SNA sna, PetscInt n, const PetscReal x[], Petsc
   if (mf->blend == SNA_MF_AR1) {
     PetscCall(PetscMalloc1(nq, &rh));
     PetscCall((*mf->rho->ops->evaluatelocal)(mf->rho, n, x, rh));
-    for (PetscInt a = 0; a < nq; a++) y[a] = rh[a] * y[a] + dl[a];
+    for (PetscInt a = 0; a < nq; a++) y[a] += rh[a] * y[a] + dl[a];
   } else
     for (PetscInt a = 0; a < nq; a++) y[a] += dl[a];
   PetscCall(PetscFree(rh));
@@ -160,7 +160,7 @@ static PetscErrorCode SNAEvaluateGridLocal_MF(SNA sna, const PetscInt n[], const
   PetscCall(PetscMalloc2(nq, &dl, nq, &rh));
   PetscCall((*mf->delta->ops->evaluategridlocal)(mf->delta, n, coords, start, end, dl));
   if (mf->blend == SNA_MF_AR1) PetscCall((*mf->rho->ops->evaluategridlocal)(mf->rho, n, coords, start, end, rh));
-  for (PetscInt a = 0; a < nq; a++) y[a] = (mf->blend == SNA_MF_AR1 ? rh[a] * y[a] : y[a]) + dl[a];
+  for (PetscInt a = 0; a < nq; a++) y[a] += (mf->blend == SNA_MF_AR1 ? rh[a] * y[a] : 0) + dl[a];
   PetscCall(PetscFree2(dl, rh));
   PetscFunctionReturn(0);
 }
@@ -204,7 +204,7 @@ static PetscErrorCode SNASetParameters_MF(SNA sna, const PetscReal theta[])
   PetscFunctionReturn(0);
 }
 
-/* Residuals and Jacobian of ar1's joint fit: r = rho(x) u_LF(x) + delta(x) - y, with respect to [rho, delta]
+/* Residuals and Jacobian of ar1's joint fit: r = (1 + rho(x)) u_LF(x) + delta(x) - y, with respect to [rho, delta]
    (the LF part frozen): d r / d theta_rho = u_LF(x) d rho / d theta_rho. */
 static PetscErrorCode SNAResidualJacobianLocal_MF(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal r[], PetscReal J[])
 {
@@ -219,7 +219,7 @@ static PetscErrorCode SNAResidualJacobianLocal_MF(SNA sna, PetscInt n, const Pet
   PetscCall(SNAFitResidualJacobianLocal(mf->rho, n, x, zero, rr, Jr));
   PetscCall(SNAFitResidualJacobianLocal(mf->delta, n, x, zero, rd, Jd));
   for (PetscInt a = 0; a < nq; a++) {
-    r[a] = rr[a] * ylf[a] + rd[a] - y[a];
+    r[a] = (1 + rr[a]) * ylf[a] + rd[a] - y[a];
     for (PetscInt k = 0; k < Pr; k++) J[a * P + k] = ylf[a] * Jr[a * Pr + k];
     for (PetscInt k = 0; k < Pd; k++) J[a * P + Pr + k] = Jd[a * Pd + k];
   }
@@ -300,10 +300,11 @@ static PetscErrorCode SNAMFEvaluateCorrection_MF(SNA sna, Vec X, Vec YLF, Vec Y)
   (HF) data (SCIENCE.md section 3)
 
   residual blend: u(x) = u_LF(x) + delta(x); ar1 blend (Kennedy-O'Hagan): u(x) = rho(x) u_LF(x) + delta(x), with
-  rho a low-order KHRONOS (default degree 2, 4 nodes, 2 modes). The parts are ordinary SNAs (any type for LF and
+  rho = 1 + r(x), r a low-order KHRONOS (default degree 2, 4 nodes, 2 modes): the part rho holds r, so that the fit's
+  Tikhonov term (and a part of the input box without HF data) pulls the scale towards 1, not towards 0. The parts are ordinary SNAs (any type for LF and
   delta; rho is KHRONOS) with their own options. SNAMFFit() fits the LF part to the LF data with its own
   fit, then delta to y_HF - u_LF at the HF samples with its own fit; for ar1 that delta and rho = 1 start a joint
-  Levenberg-Marquardt fit of rho and delta on the HF data (the LF part frozen), which reaches the least-squares
+  Levenberg-Marquardt fit of r and delta on the HF data (the LF part frozen), which reaches the least-squares
   optimum of the blend and uses the model's -sna_fit_max_it, -sna_fit_rtol and -sna_fit_lambda. Without HF data
   the model is its LF part alone, bit for bit. SNAFit() on an mf model whose LF part is fitted (or loaded)
   refits only the correction. A model file holds /sna (type mf, attributes blend and corrected) with the parts as

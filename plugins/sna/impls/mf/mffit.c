@@ -17,31 +17,33 @@ static PetscErrorCode FitLowFidelity(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* ar1: from delta (fitted to y - u_LF) and rho = 1, Levenberg-Marquardt on [rho, delta] together: the
-   least-squares optimum of rho u_LF + delta, which a fit of rho alone (weights u_LF^2) alternating with delta
+/* ar1: from delta (fitted to y - u_LF) and rho = 1 (r = 0), Levenberg-Marquardt on [r, delta] together: the
+   least-squares optimum of (1 + r) u_LF + delta, which a fit of r alone (weights u_LF^2) alternating with delta
    reaches only slowly. */
 static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
 {
   SNA_MF            *mf = (SNA_MF *)sna->data;
-  PetscReal         *one;
+  PetscReal         *zero;
   PetscBool          khronos;
+  PetscInt           modes;
   PetscErrorCode     ierr;
   SNAConvergedReason reason;
 
   PetscFunctionBegin;
   PetscCall(PetscObjectTypeCompare((PetscObject)mf->rho, SNAKHRONOS, &khronos));
-  PetscCheck(khronos, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "The AR1 scale rho must be a khronos SNA (it starts as the constant 1), not %s (-mf_rho_sna_type)", ((PetscObject)mf->rho)->type_name);
+  PetscCheck(khronos, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "The AR1 scale rho must be a khronos SNA, not %s (-mf_rho_sna_type)", ((PetscObject)mf->rho)->type_name);
+  PetscCall(SNAKhronosGetBasis(mf->rho, NULL, NULL, &modes));
+  PetscCheck(modes >= 2, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The AR1 scale rho needs at least 2 modes (-mf_rho_sna_khronos_modes), not %" PetscInt_FMT ": it starts at rho = 1 as two constant modes that cancel, from where the fit can move every factor", modes);
   if (!mf->rho->lower) PetscCall(SNASetBounds(mf->rho, mf->delta->lower, mf->delta->upper)); /* a refit of a loaded model's correction */
-  PetscCall(PetscMalloc1(sna->dim_out, &one));
-  for (PetscInt j = 0; j < sna->dim_out; j++) one[j] = 1.0;
-  PetscCall(SNAKhronosSetConstant(mf->rho, one));
-  PetscCall(PetscFree(one));
+  PetscCall(PetscCalloc1(sna->dim_out, &zero));
+  PetscCall(SNAKhronosSetConstant(mf->rho, zero));
+  PetscCall(PetscFree(zero));
   mf->correction_stage = PETSC_TRUE;
   PetscCall(SNAMFCountParameters(sna));
   ierr                 = SNAFitRun(sna, SNAFITLM, X, Y); /* not PetscCall: leave the stage first */
   mf->correction_stage = PETSC_FALSE;
   PetscCall(ierr);
-  /* no step improving on the start (rho = 1 and the fitted delta) means the start is already the optimum: the fit
+  /* no step improving on the start (r = 0 and the fitted delta) means the start is already the optimum: the fit
      as a whole lowered the loss from the model without a correction */
   PetscCall(SNAGetConvergedReason(sna, &reason));
   if (reason == SNA_DIVERGED_NO_PROGRESS) PetscCall(SNAFitSetReason(sna, SNA_CONVERGED_STALLED));

@@ -1,7 +1,7 @@
 /* Multi-fidelity model-group contents:
      attributes blend ("residual" or "ar1"), corrected (0: fitted without HF data, the LF part alone; 1: with a
      correction), n_params_lf, n_params_delta, n_params_rho (0 when absent)
-     lf, delta, rho  subgroups, each a model in the usual contract (type, dim_in, dim_out, n_params, lower, upper,
+     lf, delta, rho  subgroups, each a model in the usual contract (rho holds r of the ar1 scale 1 + r(x)) (type, dim_in, dim_out, n_params, lower, upper,
                      the type's data); delta only with a correction, rho only with a correction and blend ar1 */
 #include <snaps/private/mfimpl.h>
 

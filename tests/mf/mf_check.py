@@ -122,6 +122,28 @@ def coords(a):
     print(f"81 Q2 nodes on the 9 x 9 lattice; u at them within {err:.1e} of sin(pi x) sin(pi y)")
 
 
+def hostile(a):
+    """Crafted mf model files are refused with a message, never followed without end: a part that is the model
+    itself (a hard link, a cycle), a part of type mf, a missing part, an unknown blend."""
+    fit(a, "h.h5", "-mf_blend", "ar1")
+    cases = {
+        "cycle": (lambda g: (g.__delitem__("lf"), g.__setitem__("lf", g)), "is itself of type mf: refused"),
+        "nested": (lambda g: g["lf"].attrs.__setitem__("type", np.bytes_("mf")), "is itself of type mf: refused"),
+        "no_rho": (lambda g: g.__delitem__("rho"), "has no part 'rho'"),
+        "blend": (lambda g: g.attrs.__setitem__("blend", np.bytes_("ar2")), "has blend 'ar2'; this SNAPS knows residual and ar1"),
+    }
+    for name, (damage, message) in cases.items():
+        bad = os.path.join(a.dir, "hostile_%s.h5" % name)
+        with h5py.File(os.path.join(a.dir, "h.h5")) as src, h5py.File(bad, "w") as dst:
+            src.copy("sna", dst)
+            damage(dst["sna"])
+        p = subprocess.run([a.predict, "-model", bad, "-data", os.path.join(a.dir, "query.h5"), "-out", os.path.join(a.dir, "never.h5")],
+                           capture_output=True, text=True, timeout=60)
+        out = p.stdout + p.stderr
+        assert p.returncode != 0 and message in out and "Segmentation" not in out, f"{name}: exit {p.returncode}\n{out}"
+        print(f"{name}: refused ({message})")
+
+
 def wrap_guess(src, dst):
     with h5py.File(src) as s, h5py.File(dst, "w") as d:
         for k in s:
@@ -149,9 +171,9 @@ def main():
     ap.add_argument("--dir")
     ap.add_argument("--mpiexec", default="mpiexec")
     ap.add_argument("--poisson")
-    ap.add_argument("scenario", choices=["choice", "ylf", "predict", "ranks", "coords"])
+    ap.add_argument("scenario", choices=["choice", "ylf", "predict", "ranks", "coords", "hostile"])
     a = ap.parse_args()
-    {"choice": choice, "ylf": ylf, "predict": predict_check, "ranks": ranks, "coords": coords}[a.scenario](a)
+    {"choice": choice, "ylf": ylf, "predict": predict_check, "ranks": ranks, "coords": coords, "hostile": hostile}[a.scenario](a)
 
 
 if __name__ == "__main__":

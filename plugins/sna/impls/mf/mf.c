@@ -90,7 +90,7 @@ static PetscErrorCode SNAView_MF(SNA sna, PetscViewer viewer)
   SNA_MF *mf = (SNA_MF *)sna->data;
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(viewer, "multi-fidelity blend %s: %s\n", SNAMFBlends[mf->blend], !mf->corrected ? "no correction (fitted without HF data): the LF model alone" : mf->blend == SNA_MF_AR1 ? "rho(x) y_LF(x) + delta(x)"
+  PetscCall(PetscViewerASCIIPrintf(viewer, "multi-fidelity blend %s: %s\n", SNAMFBlends[mf->blend], !mf->corrected ? "no correction (fitted without HF data): the LF model alone" : mf->blend == SNA_MF_AR1 ? "(1 + r(x)) y_LF(x) + delta(x)"
                                                                                                                                                                                                             : "y_LF(x) + delta(x)"));
   if (mf->time_lf > 0 || mf->time_correction > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "fit times: LF %.3g s, correction %.3g s\n", (double)mf->time_lf, (double)mf->time_correction));
   PetscCall(PetscViewerASCIIPrintf(viewer, "LF part:\n"));
@@ -103,7 +103,7 @@ static PetscErrorCode SNAView_MF(SNA sna, PetscViewer viewer)
   PetscCall(SNAView(mf->delta, viewer));
   PetscCall(PetscViewerASCIIPopTab(viewer));
   if (mf->blend != SNA_MF_AR1) PetscFunctionReturn(0);
-  PetscCall(PetscViewerASCIIPrintf(viewer, "scale rho:\n"));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "scale rho = 1 + r, r:\n"));
   PetscCall(PetscViewerASCIIPushTab(viewer));
   PetscCall(SNAView(mf->rho, viewer));
   PetscCall(PetscViewerASCIIPopTab(viewer));

@@ -17,6 +17,7 @@ typedef struct _p_SNA *SNA;
 typedef const char *SNAType;
 #define SNAKHRONOS "khronos"
 #define SNAAION    "aion"
+#define SNAMF      "mf" /* multi-fidelity: an LF SNA and a correction SNA (SCIENCE.md section 3) */
 
 /* Fitting algorithm names, for SNASetFitType() and -sna_fit_type. */
 typedef const char *SNAFitType;
@@ -195,6 +196,10 @@ PETSC_EXTERN PetscErrorCode SNAKhronosGetBasis(SNA, PetscInt *, PetscInt *, Pets
 /* Sets the knot-refinement levels of each fit (nodes doubled by exact knot insertion, warm start)
    and whether the rank grows greedily from 1 to M. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetRefinement(SNA, PetscInt, PetscBool);
+/* Sets a sized khronos SNA with its input box to the constant c[j] for output j (sets it up first), e.g. the start
+   r = 0 of the multi-fidelity AR1 scale 1 + r. With two modes or more, as two constant modes that cancel (weights
+   1 + c and -1), so that a fit from there moves every factor. */
+PETSC_EXTERN PetscErrorCode SNAKhronosSetConstant(SNA, const PetscReal[]);
 
 /* ---- Type aion: rank-r separable sum of products of 1-D atoms (SCIENCE.md section 5) ----
      u(x) = sum_{m<r} prod_{p<d} psi_{p,m}(t_p),  psi_{p,m}(t) = sum_{k<P} A exp(alpha t) cos(omega t + phi)
@@ -213,3 +218,30 @@ PETSC_EXTERN PetscErrorCode SNAAionSetAtoms(SNA, PetscInt, PetscInt);
 PETSC_EXTERN PetscErrorCode SNAAionGetAtoms(SNA, PetscInt *, PetscInt *);
 /* Chooses when infinite descent uses the matrix pencil. */
 PETSC_EXTERN PetscErrorCode SNAAionSetPencilMode(SNA, SNAAionPencilMode);
+
+/* ---- Type mf: multi-fidelity blend of a low-fidelity (LF) SNA and a correction (SCIENCE.md section 3) ----
+     residual: u(x) = u_LF(x) + delta(x);   ar1 (Kennedy-O'Hagan): u(x) = rho(x) u_LF(x) + delta(x), rho = 1 + r(x)
+   The parts are ordinary SNAs with options prefixes mf_lf_, mf_delta_ and mf_rho_ (-mf_lf_sna_khronos_nodes 24).
+   The LF part is fitted to LF data, the correction to high-fidelity (HF) data; a model fitted without HF data
+   is its LF part alone. */
+typedef enum {
+  SNA_MF_RESIDUAL, /* y_HF = y_LF + delta */
+  SNA_MF_AR1       /* y_HF = (1 + r) y_LF + delta, r a low-order KHRONOS (the part "rho") */
+} SNAMFBlend;
+PETSC_EXTERN const char *const SNAMFBlends[];
+/* Chooses the blend (-mf_blend residual|ar1) before the fit. */
+PETSC_EXTERN PetscErrorCode SNAMFSetBlend(SNA, SNAMFBlend);
+PETSC_EXTERN PetscErrorCode SNAMFGetBlend(SNA, SNAMFBlend *);
+/* The parts, owned by the mf SNA (do not destroy them): LF, delta, and rho (r of the scale 1 + r; NULL for residual);
+   any pointer may be NULL. */
+PETSC_EXTERN PetscErrorCode SNAMFGetParts(SNA, SNA *, SNA *, SNA *);
+/* Whether the model carries a correction (it was fitted with HF data), or is its LF part alone. */
+PETSC_EXTERN PetscErrorCode SNAMFHasCorrection(SNA, PetscBool *);
+/* Fits the LF part to (Xlf, Ylf), then the correction to (Xhf, Yhf); Xhf and Yhf NULL: the LF part alone.
+   SNAFit(sna, Xhf, Yhf) on a model whose LF part is already fitted (or loaded) refits only the correction. */
+PETSC_EXTERN PetscErrorCode SNAMFFit(SNA, Vec, Vec, Vec, Vec);
+/* Wall-clock seconds of the last fit of the LF part and of the correction. */
+PETSC_EXTERN PetscErrorCode SNAMFGetFitTimes(SNA, PetscReal *, PetscReal *);
+/* Applies the correction to given LF values: Y = (1 + r(X)) YLF + delta(X) (Y = YLF without a correction);
+   X block size d, YLF and Y block size q, the same local samples. */
+PETSC_EXTERN PetscErrorCode SNAMFEvaluateCorrection(SNA, Vec, Vec, Vec);

@@ -54,7 +54,7 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   PetscCall(PetscObjectTypeCompare((PetscObject)sna, type, &match));
   if (match) PetscFunctionReturn(0);
   PetscCall(PetscFunctionListFind(SNAList, type, &create));
-  PetscCheck(create, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown SNA type '%s' (known types: khronos, aion)", type);
+  PetscCheck(create, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown SNA type '%s' (known types: khronos, aion, mf)", type);
   if (sna->ops->destroy) PetscCall((*sna->ops->destroy)(sna));
   PetscCall(PetscMemzero(sna->ops, sizeof(struct _SNAOps)));
   sna->data        = NULL;
@@ -115,7 +115,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
 {
   char      type[256];
   PetscBool flg, monitor = PETSC_FALSE;
-  PetscInt  nb = 2 * 64;
+  PetscInt  nb             = 2 * 64;
   PetscReal bounds[2 * 64] = {0};
 
   PetscFunctionBegin;
@@ -332,37 +332,46 @@ static PetscErrorCode SNACheckFinite(SNA sna, Vec v, const char name[])
   PetscFunctionReturn(0);
 }
 
-/* Takes the input box from the data's range (all ranks); a constant input gets a unit box. */
-static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
+/* The data's range of each input (all ranks), into mn and mx (length d); a constant input gets a unit box. */
+PetscErrorCode SNAComputeDataBox(SNA sna, Vec X, PetscReal mn[], PetscReal mx[])
 {
   const PetscInt   d = sna->dim_in;
   const PetscReal *x;
-  PetscReal       *mn, *mx;
+  PetscReal       *lo;
   PetscInt         n;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc2(2 * d, &mn, 2 * d, &mx));
-  for (PetscInt p = 0; p < d; p++) {
-    mn[p]     = PETSC_MAX_REAL; /* min of x in mn[0..d), min of -x (i.e. -max) in mn[d..2d) */
-    mn[d + p] = PETSC_MAX_REAL;
-  }
+  PetscCall(PetscMalloc1(2 * d, &lo));
+  for (PetscInt p = 0; p < 2 * d; p++) lo[p] = PETSC_MAX_REAL; /* min of x in lo[0..d), min of -x (i.e. -max) in lo[d..2d) */
   PetscCall(SNAGetLocalRows(sna, X, d, "X", &n, &x));
   for (PetscInt i = 0; i < n; i++) {
     for (PetscInt p = 0; p < d; p++) {
-      mn[p]     = PetscMin(mn[p], x[i * d + p]);
-      mn[d + p] = PetscMin(mn[d + p], -x[i * d + p]);
+      lo[p]     = PetscMin(lo[p], x[i * d + p]);
+      lo[d + p] = PetscMin(lo[d + p], -x[i * d + p]);
     }
   }
   PetscCall(VecRestoreArrayRead(X, &x));
-  PetscCall(MPIU_Allreduce(mn, mx, 2 * d, MPIU_REAL, MPIU_MIN, PetscObjectComm((PetscObject)sna)));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, lo, 2 * d, MPIU_REAL, MPIU_MIN, PetscObjectComm((PetscObject)sna)));
   for (PetscInt p = 0; p < d; p++) {
-    mn[p] = mx[p];
-    mx[p] = -mx[d + p];
+    mn[p] = lo[p];
+    mx[p] = -lo[d + p];
     if (!(mx[p] > mn[p])) { /* constant input: any box holding it will do */
       mn[p] -= 0.5;
       mx[p] += 0.5;
     }
   }
+  PetscCall(PetscFree(lo));
+  PetscFunctionReturn(0);
+}
+
+/* Takes the input box from the data's range. */
+static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
+{
+  PetscReal *mn, *mx;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(sna->dim_in, &mn, sna->dim_in, &mx));
+  PetscCall(SNAComputeDataBox(sna, X, mn, mx));
   PetscCall(SNASetBounds(sna, mn, mx));
   sna->bounds_from_user = PETSC_FALSE;
   PetscCall(PetscFree2(mn, mx));

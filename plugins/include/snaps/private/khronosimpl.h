@@ -15,6 +15,7 @@ typedef struct {
   PetscBool   enrich;      /* greedy rank enrichment from rank 1 */
   PetscInt    seed;        /* initialisation seed: the same model for any number of ranks */
   PetscBool   extrapolate; /* ALS with a line search along the last sweep's change (-sna_fit_als_extrapolate) */
+  PetscInt    anderson;    /* depth of the Anderson acceleration of ALS sweeps, 0: none (-sna_fit_als_anderson) */
   SNABSpline *basis;       /* one basis per input, on [0, 1] */
   PetscReal  *W;           /* W[(p*G + g)*M + m] */
   PetscReal  *C;           /* output head C[m*q + j] */

@@ -47,6 +47,15 @@ PETSC_INTERN PetscErrorCode SNAFitSetReason(SNA, SNAConvergedReason);
 /* Runs the fit registered under a name on this SNA (a composite fit calls its stages this way). */
 PETSC_INTERN PetscErrorCode SNAFitRun(SNA, const char[], Vec, Vec);
 
+/* Anderson acceleration of a sweep map theta -> G(theta) (plugins/fit/anderson.c): SNAAndersonMix() records
+   (theta, G(theta)) and returns the accelerated point from the last m pairs; the caller keeps it only if it
+   lowers the loss below G(theta)'s (the safeguard), and resets the history when it does not. */
+typedef struct _n_SNAAnderson *SNAAnderson;
+PETSC_INTERN PetscErrorCode    SNAAndersonCreate(PetscInt, PetscInt, SNAAnderson *);
+PETSC_INTERN PetscErrorCode    SNAAndersonDestroy(SNAAnderson *);
+PETSC_INTERN PetscErrorCode    SNAAndersonReset(SNAAnderson);
+PETSC_INTERN PetscErrorCode    SNAAndersonMix(SNAAnderson, const PetscReal[], const PetscReal[], PetscReal[], PetscBool *);
+
 /* Generic fits, registered for every type. */
 PETSC_INTERN PetscErrorCode SNAFit_TAO(SNA, Vec, Vec);
 PETSC_INTERN PetscErrorCode SNAFit_LM(SNA, Vec, Vec);

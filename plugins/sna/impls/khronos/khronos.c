@@ -97,7 +97,7 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
 {
   SNA_Khronos *kh     = (SNA_Khronos *)sna->data;
   PetscInt     degree = kh->degree, nodes = kh->nodes, modes = kh->max_modes, refine = kh->refine;
-  PetscBool    enrich = kh->enrich;
+  PetscBool    enrich = kh->enrich, set;
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "KHRONOS options");
@@ -108,6 +108,8 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
   PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation", "", kh->seed, &kh->seed, NULL));
   PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps (also the enrichment stages of auto) try a step along the last sweep's change (line search)", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
+  PetscCall(PetscOptionsInt("-sna_fit_als_anderson", "ALS sweeps are Anderson-accelerated with this many past sweeps, each accelerated point kept only if it lowers the loss (0: none; default: 5 for auto, 0 for als)", "SNAFITALS", kh->anderson, &kh->anderson, &set));
+  PetscCheck(!set || kh->anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, kh->anderson);
   PetscOptionsHeadEnd();
   if (degree != kh->degree || nodes != kh->nodes || modes != kh->max_modes) PetscCall(SNAKhronosSetBasis(sna, degree, nodes, modes));
   PetscCall(SNAKhronosSetRefinement(sna, refine, enrich));
@@ -579,6 +581,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   kh->modes     = 4;
   kh->max_modes = 4;
   kh->seed      = 42;
+  kh->anderson  = PETSC_DEFAULT; /* the fit decides: auto accelerates, als does not */
   sna->data     = kh;
 
   sna->ops->setup                 = SNASetUp_Khronos;

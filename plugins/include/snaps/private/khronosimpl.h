@@ -40,6 +40,17 @@ typedef struct {
   PetscInt *order;        /* d x n */
 } KhronosSpanGroups;
 
+/* Bytes of one tile of gathered rows in the BLAS assemblies: a tile stays in L2 whatever the sample
+   count, so memory is bounded and a span with very many samples is accumulated tile by tile. */
+#define KHRONOS_TILE_BYTES 65536
+
+/* Rows per tile for rows of width w (at least one). */
+static inline PetscInt SNAKhronosTileRows(PetscInt w)
+{
+  const PetscInt rows = KHRONOS_TILE_BYTES / (PetscInt)(w * sizeof(PetscReal));
+  return rows > 0 ? rows : 1;
+}
+
 /* Groups the n local samples by span from first[i*d + p] (the first nonzero basis function of input p
    at sample i, as SNABSplineEvalInline returns it) with the current basis: one counting sort per input,
    O(d (n + G)) time, d (n + G) integers. Rebuild it when the knots change (refinement). */

@@ -25,17 +25,6 @@ typedef struct {
   KhronosSpanGroups spans; /* local samples grouped by knot span, per input (the Gram assembly's order) */
 } KhronosALSCache;
 
-/* Bytes of one tile of gathered rows in the BLAS assemblies: a tile stays in L2 whatever the sample
-   count, so memory is bounded and a span with very many samples is accumulated tile by tile. */
-#define KHRONOS_TILE_BYTES 65536
-
-/* Rows per tile for rows of width w (at least one). */
-static inline PetscInt TileRows(PetscInt w)
-{
-  const PetscInt rows = KHRONOS_TILE_BYTES / (PetscInt)(w * sizeof(PetscReal));
-  return rows > 0 ? rows : 1;
-}
-
 PetscErrorCode SNAKhronosSpanGroupsCreate(SNA sna, PetscInt n, const PetscInt first[], KhronosSpanGroups *g)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
@@ -190,7 +179,7 @@ static void AddSymmetricBlock(PetscInt n, const PetscReal Gs[], const PetscReal 
 static PetscErrorCode AssembleHead(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscReal A[], PetscReal B[])
 {
   SNA_Khronos    *kh = (SNA_Khronos *)sna->data;
-  const PetscInt  d = sna->dim_in, q = sna->dim_out, M = kh->modes, tile = TileRows(M);
+  const PetscInt  d = sna->dim_in, q = sna->dim_out, M = kh->modes, tile = SNAKhronosTileRows(M);
   const PetscReal one = 1.0;
   PetscReal      *Z, *Gz;
   PetscBLASInt    bM, bq, bT;
@@ -309,7 +298,7 @@ static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const Pet
 {
   SNA_Khronos     *kh = (SNA_Khronos *)sna->data;
   const PetscInt   q = sna->dim_out, M = kh->modes, G = kh->nodes, k1 = kh->degree + 1;
-  const PetscInt   nb = G * M, nl = k1 * M, tile = TileRows(nl), ns = c->spans.nspans;
+  const PetscInt   nb = G * M, nl = k1 * M, tile = SNAKhronosTileRows(nl), ns = c->spans.nspans;
   const PetscInt  *off = c->spans.offset + p * (ns + 1), *ord = c->spans.order + p * c->n;
   const PetscReal  one = 1.0;
   PetscReal       *S, *Gs, *UY;

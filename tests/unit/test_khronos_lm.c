@@ -1,7 +1,8 @@
 static const char help[] = "KHRONOS Levenberg-Marquardt and the default fit: the residual Jacobian against finite differences, the\n"
                            "sparse normal equations against the dense Jacobian, exact recovery of a rank-2 target in a few\n"
                            "iterations, honest stopping at the budget, greedy enrichment at least as good as a direct fit, and\n"
-                           "Anderson-accelerated ALS in at most half the sweeps of plain ALS.\n";
+                           "Anderson-accelerated ALS in at most half the sweeps of plain ALS; early stopping on held-out samples keeps\n"
+                           "the best-validation iterate.\n";
 
 #include <snaps.h>
 #include <snaps/private/snaimpl.h>
@@ -259,6 +260,71 @@ static PetscErrorCode CheckAnderson(void)
   PetscFunctionReturn(0);
 }
 
+/* The validation MSE of every monitored iterate (the SNA holds it while monitors run). */
+typedef struct {
+  PetscInt  n;
+  PetscReal val[1000];
+} ValidationRecord;
+
+static PetscErrorCode RecordValidation(SNA sna, PetscInt it, PetscReal mse, void *ctx)
+{
+  ValidationRecord *rec = (ValidationRecord *)ctx;
+
+  PetscFunctionBegin;
+  (void)it;
+  (void)mse;
+  if (rec->n < 1000) PetscCall(SNAGetValidationMSE(sna, &rec->val[rec->n++]));
+  PetscFunctionReturn(0);
+}
+
+/* Early stopping on held-out samples: noisy data and more modes than the target needs, so the default fit
+   (Levenberg-Marquardt after ALS) fits the noise; with -sna_fit_validation the fit stops with
+   CONVERGED_VALIDATION and the model holds the iterate of the lowest validation MSE, not the last one. */
+static PetscErrorCode CheckValidation(void)
+{
+  SNA                sna;
+  Vec                X, Y;
+  PetscRandom        rnd;
+  ValidationRecord   rec   = {0};
+  PetscReal          best  = PETSC_MAX_REAL, final;
+  PetscInt           ibest = -1;
+  SNAConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(2000, 3, 1, Smooth, &X, &Y));
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetInterval(rnd, -0.05, 0.05));
+  PetscCall(PetscRandomSetSeed(rnd, 11));
+  PetscCall(PetscRandomSeed(rnd));
+  {
+    Vec noise;
+    PetscCall(VecDuplicate(Y, &noise));
+    PetscCall(VecSetRandom(noise, rnd));
+    PetscCall(VecAXPY(Y, 1.0, noise));
+    PetscCall(VecDestroy(&noise));
+  }
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscCall(CreateModel(3, 1, 16, 6, NULL, 1e-10, 200, &sna));
+  PetscCall(SNASetValidation(sna, 0.2, 5));
+  PetscCall(SNAMonitorSet(sna, RecordValidation, &rec, NULL));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetConvergedReason(sna, &reason));
+  PetscCall(SNAGetValidationMSE(sna, &final));
+  for (PetscInt i = 0; i < rec.n; i++)
+    if (rec.val[i] < best) {
+      best  = rec.val[i];
+      ibest = i;
+    }
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "validation 0.2, patience 5: %s after %" PetscInt_FMT " monitored iterates; best validation MSE %.6e at iterate %" PetscInt_FMT ", kept %.6e, last seen %.6e\n", SNAConvergedReasons[reason], rec.n, (double)best, ibest, (double) final, (double)rec.val[rec.n - 1]));
+  PetscCheck(reason == SNA_CONVERGED_VALIDATION, PETSC_COMM_SELF, PETSC_ERR_PLIB, "A fit of noise with more modes than needed should stop early on its validation MSE, not with %s", SNAConvergedReasons[reason]);
+  PetscCheck(ibest < rec.n - 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The best validation MSE should lie before the last iterate of an early-stopped fit");
+  PetscCheck(PetscAbsReal(final - best) <= 1e-12 * best, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The fit kept an iterate of validation MSE %g, not the best one seen (%g)", (double) final, (double)best);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
@@ -270,6 +336,7 @@ int main(int argc, char **argv)
   PetscCall(CheckBudget(SNAFITLM, 2, PETSC_FALSE)); /* its first trial steps are rejected from this start */
   PetscCall(CheckEnrichment(NULL));
   PetscCall(CheckAnderson());
+  PetscCall(CheckValidation());
   PetscCall(PetscFinalize());
   return 0;
 }

@@ -38,6 +38,12 @@ PETSC_INTERN PetscErrorCode SNAFitResidualJacobianLocal(SNA, PetscInt, const Pet
    the upper triangle, j >= i, is guaranteed) and Jtr += J^T r, from the type's sparse operation where it has
    one, else from dense Jacobian rows. */
 PETSC_INTERN PetscErrorCode SNAFitNormalEquationsLocal(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal *, PetscReal[], PetscReal[]);
+/* Whether the fit should stop now (the held-out validation MSE stopped improving, -sna_fit_validation): a fit
+   checks it after each monitored iteration and then ends with SNA_CONVERGED_VALIDATION. */
+PETSC_INTERN PetscBool SNAFitStopRequested(SNA);
+/* Withdraws the request and starts the stopping record afresh, for a composite fit that hands over to another
+   method (the best iterate of all is still kept). */
+PETSC_INTERN PetscErrorCode SNAFitValidationResume(SNA);
 /* Reports progress: the iteration number continues over the stages of a fit; stage names the current one. */
 PETSC_INTERN PetscErrorCode SNAFitMonitor(SNA, PetscInt, PetscReal);
 PETSC_INTERN PetscErrorCode SNAFitSetStage(SNA, const char[]);

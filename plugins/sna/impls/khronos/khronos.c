@@ -91,6 +91,7 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", NULL));
   PetscFunctionReturn(0);
 }
 
@@ -667,6 +668,14 @@ PetscErrorCode SNAKhronosSetRefinement(SNA sna, PetscInt refine, PetscBool enric
   PetscFunctionReturn(0);
 }
 
+/* The initialisation seed, which also seeds the validation split (-sna_fit_validation). */
+static PetscErrorCode SNAGetSeed_Khronos(SNA sna, PetscInt *seed)
+{
+  PetscFunctionBegin;
+  *seed = ((SNA_Khronos *)sna->data)->seed;
+  PetscFunctionReturn(0);
+}
+
 /* Creates the khronos type: degree 2, 16 nodes, 4 modes by default. */
 PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
 {
@@ -697,6 +706,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   sna->ops->normalequationslocal  = SNANormalEquationsLocal_Khronos;
   PetscCall(SNASetDefaultFitType(sna, SNAFITAUTO));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", SNAKhronosSetBasis_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", SNAGetSeed_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", SNAKhronosGetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", SNAKhronosSetRefinement_Khronos));
   PetscFunctionReturn(0);

@@ -590,6 +590,10 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
       break;
     }
     PetscCall(BestIterateUpdate(sna, &best, mse));
+    if (SNAFitStopRequested(sna)) {
+      *reason = SNA_CONVERGED_VALIDATION;
+      break;
+    }
     if (mse <= sna->atol) {
       *reason = SNA_CONVERGED_ATOL;
       break;
@@ -641,6 +645,7 @@ static PetscErrorCode RetryWithLM(SNA sna, KhronosALSCache *c, const PetscReal y
   PetscCall(PetscInfo(sna, "KHRONOS auto: ALS ended %s at MSE %g; Levenberg-Marquardt from the start\n", SNAConvergedReasons[als_reason], (double)mse_als));
   PetscCall((*sna->ops->setparameters)(sna, theta0));
   PetscCall(CacheAllFactors(sna, c));
+  PetscCall(SNAFitValidationResume(sna));
   PetscCall(SNAFit_LM(sna, c->X, c->Y)); /* with the budget of -sna_fit_max_it steps */
   *reason = sna->reason;
   PetscCall(CacheAllFactors(sna, c));
@@ -676,7 +681,7 @@ static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[],
   while (kh->enrich && kh->modes < kh->max_modes) {
     ctl.leave = KHRONOS_ENRICH_LEAVE;
     PetscCall(SweepStage(sna, c, y, &ctl, reason));
-    if (*reason == SNA_DIVERGED_NANORINF || *reason == SNA_CONVERGED_ATOL) break;
+    if (*reason == SNA_DIVERGED_NANORINF || *reason == SNA_CONVERGED_ATOL || *reason == SNA_CONVERGED_VALIDATION) break;
     PetscCall(AddMode(sna));
     PetscCall(CacheAllFactors(sna, c));
     PetscCall(PetscInfo(sna, "KHRONOS rank enrichment: %" PetscInt_FMT " modes\n", kh->modes));
@@ -685,12 +690,14 @@ static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[],
     PetscCall(PetscMalloc1(sna->nparams, &theta0));
     PetscCall((*sna->ops->getparameters)(sna, theta0));
   }
-  if (*reason != SNA_DIVERGED_NANORINF && *reason != SNA_CONVERGED_ATOL) {
+  if (*reason != SNA_DIVERGED_NANORINF && *reason != SNA_CONVERGED_ATOL && *reason != SNA_CONVERGED_VALIDATION) {
     ctl.leave = 0;
     PetscCall(SweepStage(sna, c, y, &ctl, reason));
   }
   if (*reason == SNA_CONVERGED_ITERATING) *reason = SNA_DIVERGED_ITS;
-  if (lm && *reason < 0 && *reason != SNA_DIVERGED_NANORINF) PetscCall(RetryWithLM(sna, c, y, theta0, reason));
+  /* an ALS stage stopped by its validation MSE may sit in a poor basin (smooth_6d) as well as fit noise: LM
+     decides, and the validation keeps the best iterate of the two */
+  if (lm && (*reason < 0 || *reason == SNA_CONVERGED_VALIDATION) && *reason != SNA_DIVERGED_NANORINF) PetscCall(RetryWithLM(sna, c, y, theta0, reason));
   PetscCall(PetscFree(theta0));
   PetscFunctionReturn(0);
 }
@@ -725,7 +732,7 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
     }
     PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": %" PetscInt_FMT " nodes, %" PetscInt_FMT " modes\n", level, kh->nodes, kh->modes));
     PetscCall(FitLevel(sna, &c, y, newton, lm, &reason));
-    if (reason == SNA_DIVERGED_NANORINF || reason == SNA_CONVERGED_ATOL) break;
+    if (reason == SNA_DIVERGED_NANORINF || reason == SNA_CONVERGED_ATOL || reason == SNA_CONVERGED_VALIDATION) break;
   }
   sna->reason = reason;
   PetscCall(VecRestoreArrayRead(Y, &y));

@@ -757,6 +757,9 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
 + -sna_fit_max_it <n>   - sweeps per refinement level, and per enrichment stage
 . -sna_fit_rtol <r>     - stop when a sweep lowers the training MSE by less than r times the variance of the
                           targets (and by less than half)
+. -sna_fit_als_anderson <m> - Anderson acceleration from the last m sweeps, each accelerated point kept only if
+                          it lowers the loss (0: none, the default of als)
+. -sna_fit_als_extrapolate - without Anderson: Bro's line search after each sweep
 . -sna_khronos_enrich   - grow the rank greedily: each rank below the target sweeps until a sweep gains < 1%,
                           then the full-rank stage sweeps
 - -sna_khronos_refine <L> - knot-refinement levels
@@ -778,8 +781,8 @@ PetscErrorCode SNAFit_Khronos_ALS(SNA sna, Vec X, Vec Y)
 /*MC
   SNAFITAUTO - "auto": the default fit of khronos
 
-  ALS with Bro's line search (-sna_fit_als_extrapolate) first: cheap sweeps (BLAS per knot span) that converge
-  on most problems. If ALS has not converged within -sna_fit_max_it sweeps (a swamp, or a poor basin), and the
+  ALS with Anderson acceleration (-sna_fit_als_anderson, depth 5 unless given; with 0, Bro's line search as
+  before) first: cheap sweeps (BLAS per knot span) that converge on most problems. If ALS has not converged within -sna_fit_max_it sweeps (a swamp, or a poor basin), and the
   model has at most 2000 parameters (its Cholesky factorisations cost P^3/3 per step), Levenberg-Marquardt (SNAFITLM) starts again from the same start with its
   own budget, and the better result is kept (with greedy enrichment, the start is the enriched model).
   bench/fit measures this against plain ALS, Levenberg-Marquardt and TAO.

@@ -26,6 +26,14 @@ typedef const char *SNAFitType;
 #define SNAFITLM              "lm"               /* Levenberg-Marquardt on all parameters (damped Gauss-Newton, direct solve) */
 #define SNAFITAUTO            "auto"             /* KHRONOS's default: Levenberg-Marquardt for models it can afford, else ALS */
 
+/* What SNAFit() minimises: the data loss (the default), or a Ritz energy 1/2 a(u,u) - l(u) of a separable
+   bilinear form set with SNASetRitzForm(), for which SNAFit() takes no data. */
+typedef enum {
+  SNA_OBJECTIVE_LEAST_SQUARES, /* (1/2N) sum |y - u|^2 + (lambda/2) |theta|^2 over the samples given to SNAFit() */
+  SNA_OBJECTIVE_RITZ           /* 1/2 a(u,u) - l(u): the Galerkin solution of a(u,v) = l(v) in the model's trial space */
+} SNAObjective;
+PETSC_EXTERN const char *const SNAObjectives[];
+
 /* Why SNAFit() stopped. Positive: converged; negative: not converged (as KSPConvergedReason). Whatever the
    reason, the model holds the best iterate the fit saw. */
 typedef enum {
@@ -107,7 +115,8 @@ PETSC_EXTERN PetscErrorCode SNASetValidation(SNA, PetscReal, PetscInt);
 PETSC_EXTERN PetscErrorCode SNAGetValidationMSE(SNA, PetscReal *);
 /* Returns the stopping tolerances atol, rtol and max_it (any pointer may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAGetTolerances(SNA, PetscReal *, PetscReal *, PetscInt *);
-/* Fits the model to samples X (block size d) and targets Y (block size q). */
+/* Fits the model to samples X (block size d) and targets Y (block size q); with the Ritz objective
+   (SNASetRitzForm()) minimises the Ritz energy instead, and X and Y are NULL. */
 PETSC_EXTERN PetscErrorCode SNAFit(SNA, Vec, Vec);
 /* Makes SNAFit() raise PETSC_ERR_NOT_CONVERGED when the fit ends with a negative reason (-sna_fit_error_if_not_converged);
    the model still holds the best iterate. */
@@ -133,6 +142,18 @@ typedef struct {
 } SNAFitStatistics;
 /* Returns the work counts of the last fit (all zero before a fit). */
 PETSC_EXTERN PetscErrorCode SNAGetFitStatistics(SNA, SNAFitStatistics *);
+
+/* Chooses what SNAFit() minimises; SNA_OBJECTIVE_RITZ needs a form from SNASetRitzForm(), which also selects it. */
+PETSC_EXTERN PetscErrorCode SNASetObjective(SNA, SNAObjective);
+/* Returns what SNAFit() minimises. */
+PETSC_EXTERN PetscErrorCode SNAGetObjective(SNA, SNAObjective *);
+/* Sets the separable Ritz form of a khronos SNA and selects SNA_OBJECTIVE_RITZ: d stiffness and d mass matrices
+   over the model's G basis functions per input (K[(p*G + g)*G + h], M likewise), R separable source terms
+   F[(s*d + p)*G + g], and whether the first and last coefficient of every factor are held at zero
+   (homogeneous Dirichlet conditions). See the manual page in snaobjective.c. */
+PETSC_EXTERN PetscErrorCode SNASetRitzForm(SNA, const PetscReal[], const PetscReal[], PetscInt, const PetscReal[], PetscBool);
+/* The objective's value at the end of the last fit: the training MSE, or the Ritz energy. */
+PETSC_EXTERN PetscErrorCode SNAGetObjectiveValue(SNA, PetscReal *);
 
 /* Copies the flat trainable parameter vector theta (length SNAGetNumParameters()) out of the model. */
 PETSC_EXTERN PetscErrorCode SNAGetParameters(SNA, PetscReal[]);

@@ -401,7 +401,37 @@ static PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X)
   PetscFunctionReturn(0);
 }
 
-/* Fits the model to (X, Y), warm-starting from the current parameters if already set up. */
+/* The end of every fit: the reason for a non-finite result, -sna_view and -sna_fit_error_if_not_converged. */
+static PetscErrorCode SNAFitEnd(SNA sna)
+{
+  PetscFunctionBegin;
+  sna->monitorstage = NULL;
+  if (!sna->stats.outer) sna->stats.outer = sna->iterations;
+  if (PetscIsInfOrNanReal(sna->fit_mse)) sna->reason = SNA_DIVERGED_NANORINF;
+  PetscCall(SNAViewFromOptions(sna, NULL, "-sna_view"));
+  PetscCheck(!sna->errorifnotconverged || sna->reason > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "SNAFit (-sna_fit_type %s) did not converge: %s after %" PetscInt_FMT " iterations, %s %g (-sna_fit_error_if_not_converged)", sna->fittype, SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse);
+  PetscFunctionReturn(0);
+}
+
+/* SNAFit() for an objective without data: the type minimises it (the Ritz form and its fit are the type's). */
+PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
+{
+  PetscFunctionBegin;
+  PetscCheck(!X && !Y, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAFit() minimises the %s objective, which takes no data: pass NULL for X and Y, or call SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) to fit data", SNAObjectives[sna->objective]);
+  PetscCall(SNASetUp(sna));
+  PetscCall(PetscLogEventBegin(SNA_Fit, sna, 0, 0, 0));
+  sna->iterations = 0;
+  sna->reason     = SNA_CONVERGED_ITERATING;
+  sna->fit_scale  = 1.0;
+  PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
+  PetscUseMethod(sna, "SNAFitRitz_C", (SNA), (sna));
+  PetscCall(PetscLogEventEnd(SNA_Fit, sna, 0, 0, 0));
+  PetscCall(SNAFitEnd(sna));
+  PetscFunctionReturn(0);
+}
+
+/* Fits the model to (X, Y), warm-starting from the current parameters if already set up; with a Ritz objective
+   (SNASetRitzForm()) minimises that instead, and X and Y are NULL. */
 PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
 {
   PetscInt nx, ny, bsx, bsy, N;
@@ -410,6 +440,10 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  if (sna->objective != SNA_OBJECTIVE_LEAST_SQUARES) {
+    PetscCall(SNAFitObjective(sna, X, Y));
+    PetscFunctionReturn(0);
+  }
   PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
   PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
   comm = PetscObjectComm((PetscObject)sna);
@@ -446,14 +480,10 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCall(SNAFitRun(sna, sna->fittype, X, Y));
   PetscCall(SNAFitValidationFinish(sna));
   PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
-  sna->monitorstage = NULL;
-  if (!sna->stats.outer) sna->stats.outer = sna->iterations;
   PetscCall(SNAComputeMSE(sna, X, Y, &sna->fit_mse));
   PetscCall(VecDestroy(&Xt));
   PetscCall(VecDestroy(&Yt));
-  if (PetscIsInfOrNanReal(sna->fit_mse)) sna->reason = SNA_DIVERGED_NANORINF;
-  PetscCall(SNAViewFromOptions(sna, NULL, "-sna_view"));
-  PetscCheck(!sna->errorifnotconverged || sna->reason > 0, comm, PETSC_ERR_NOT_CONVERGED, "SNAFit (-sna_fit_type %s) did not converge: %s after %" PetscInt_FMT " iterations, training MSE %g (-sna_fit_error_if_not_converged)", sna->fittype, SNAConvergedReasons[sna->reason], sna->iterations, (double)sna->fit_mse);
+  PetscCall(SNAFitEnd(sna));
   PetscFunctionReturn(0);
 }
 
@@ -699,7 +729,7 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
   }
   PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s, lambda %g, atol %g, rtol %g, max_it %" PetscInt_FMT "\n", sna->fittype, (double)sna->lambda, (double)sna->atol, (double)sna->rtol, sna->max_it));
   if (sna->reason != SNA_CONVERGED_ITERATING) {
-    PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, training MSE %g\n", SNAConvergedReasons[sna->reason], sna->iterations, (double)sna->fit_mse));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, %s %g\n", SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse));
     if (sna->val_mse < PETSC_MAX_REAL) PetscCall(PetscViewerASCIIPrintf(viewer, "validation: %g of the samples held out (patience %" PetscInt_FMT "), validation MSE %g\n", (double)sna->validation, sna->patience, (double)sna->val_mse));
     PetscCall(PetscViewerASCIIPrintf(viewer, "work: %" PetscInt_FMT " outer, %" PetscInt_FMT " inner iterations; %" PetscInt_FMT " loss, %" PetscInt_FMT " gradient, %" PetscInt_FMT " Hessian evaluations\n", sna->stats.outer, sna->stats.inner, sna->stats.function, sna->stats.gradient, sna->stats.hessian));
   }

@@ -45,10 +45,11 @@ PetscErrorCode SNAMonitorDefault(SNA sna, PetscInt it, PetscReal mse, void *ctx)
 {
   PetscViewerAndFormat *vf     = (PetscViewerAndFormat *)ctx;
   PetscViewer           viewer = vf ? vf->viewer : PETSC_VIEWER_STDOUT_(PetscObjectComm((PetscObject)sna));
+  const char           *what   = SNAObjectiveValueName(sna);
 
   PetscFunctionBegin;
   PetscCall(PetscViewerASCIIAddTab(viewer, ((PetscObject)sna)->tablevel));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " SNA loss (training MSE) %14.12e", it, (double)mse));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " SNA loss (%s) %14.12e", it, what, (double)mse));
   PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_FALSE));
   if (sna->valX) PetscCall(PetscViewerASCIIPrintf(viewer, "  validation MSE %14.12e", (double)sna->val_mse));
   if (sna->monitorstage) PetscCall(PetscViewerASCIIPrintf(viewer, "  [%s]", sna->monitorstage));

@@ -66,6 +66,7 @@ struct _p_SNA {
   PetscBool          val_stop;
   SNAConvergedReason reason;
   SNAFitStatistics   stats;
+  SNAObjective       objective; /* what SNAFit() minimises (the Ritz form itself is the type's) */
 
   /* monitors */
   PetscErrorCode (*monitor[SNA_MAX_MONITORS])(SNA, PetscInt, PetscReal, void *);
@@ -99,6 +100,10 @@ PETSC_INTERN PetscErrorCode SNAGlobalCount(SNA, PetscInt, PetscInt *);
 
 /* The fit registered under name for the SNA's type (a type-specific one first, then a generic one), or NULL. */
 PETSC_INTERN PetscErrorCode SNAFitFind(SNA, const char[], PetscErrorCode (**)(SNA, Vec, Vec));
+/* What the objective's value is called in messages and monitors: "training MSE" or "Ritz energy". */
+PETSC_INTERN const char *SNAObjectiveValueName(SNA);
+/* SNAFit() for an objective that takes no data (SNA_OBJECTIVE_RITZ): runs the type's minimiser of it. */
+PETSC_INTERN PetscErrorCode SNAFitObjective(SNA, Vec, Vec);
 /* Sets the scale of -sna_fit_rtol from the targets (their variance). */
 PETSC_INTERN PetscErrorCode SNAFitComputeScale(SNA, Vec);
 /* The names of the fits available to the SNA's type, comma-separated, for help and error messages. */

@@ -92,6 +92,8 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNASetRitzForm_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitRitz_C", NULL));
   PetscFunctionReturn(0);
 }
 
@@ -709,5 +711,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", SNAGetSeed_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", SNAKhronosGetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", SNAKhronosSetRefinement_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNASetRitzForm_C", SNASetRitzForm_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitRitz_C", SNAFitRitz_Khronos));
   PetscFunctionReturn(0);
 }

@@ -3,7 +3,8 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  -data_group <path>   group holding X and Y (default /; e.g. /hf)\n"
                            "  -model <out.h5>      fitted model, written atomically (an existing file is replaced only on success)\n"
                            "  -init_model <m.h5>   warm start from a saved model instead of a fresh initialisation\n"
-                           "  -results <r.json>    JSON report: n_samples, n_params, train_mse, wall_time_s, iterations (outer, inner),\n"
+                           "  -results <r.json>    JSON report: n_samples, n_params, train_mse, validation_mse (with -sna_fit_validation),\n"
+                           "                       wall_time_s, iterations (outer, inner),\n"
                            "                       evaluations, ranks, machine, ...; for mf also per part (lf_, delta_, rho_) n_params,\n"
                            "                       fit_time_s, converged_reason, and the HF cases used\n"
                            "Multi-fidelity (a -data file with groups /lf and /hf, each X and Y, optional case: one integer id per row):\n"
@@ -16,8 +17,9 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "The model is written whenever the fit ends with a finite loss it lowered, also when it did not converge (the\n"
                            "best iterate; the reason is printed and in the report); -sna_fit_error_if_not_converged then exits non-zero.\n"
                            "Class options: -sna_type khronos|aion, -sna_fit_type auto|als|lm|tao|infinite_descent, -sna_fit_lambda,\n"
-                           "  -sna_fit_max_it, -sna_fit_rtol, -sna_fit_atol, -sna_fit_error_if_not_converged, -sna_bounds, -sna_monitor, -sna_view; KHRONOS: -sna_khronos_nodes, -sna_khronos_degree,\n"
-                           "  -sna_khronos_modes, -sna_khronos_refine, -sna_khronos_enrich; AION (one output): -sna_aion_rank, -sna_aion_terms,\n"
+                           "  -sna_fit_max_it, -sna_fit_rtol, -sna_fit_atol, -sna_fit_error_if_not_converged, -sna_fit_validation <fraction held out>,\n"
+                           "  -sna_fit_validation_patience, -sna_bounds, -sna_monitor, -sna_view; KHRONOS: -sna_khronos_nodes, -sna_khronos_degree,\n"
+                           "  -sna_khronos_modes, -sna_khronos_refine, -sna_khronos_enrich, -sna_fit_als_anderson; AION (one output): -sna_aion_rank, -sna_aion_terms,\n"
                            "  -sna_aion_pencil auto|always|never, -sna_aion_init; TAO: -sna_fit_tao_type (lmvm, bncg, nls, brgn, ...),\n"
                            "  -sna_fit_tao_monitor.\n";
 
@@ -283,7 +285,7 @@ int main(int argc, char **argv)
   Vec                X = NULL, Y = NULL, Xlf = NULL, Ylf = NULL;
   SNA                sna;
   PetscInt           N, d, q, nparams, its, nlf = 0;
-  PetscReal          mse, var, t0, t1;
+  PetscReal          mse, var, t0, t1, valmse;
   SNAConvergedReason reason;
   SNAType            type;
   SNAFitType         fittype;
@@ -382,7 +384,9 @@ int main(int argc, char **argv)
     var = sumsq * sumsq / (PetscReal)(N * q) - mean * mean;
   }
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s (%s) on %" PetscInt_FMT " samples, %" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs, %" PetscInt_FMT " parameters, %d ranks\n", type, fittype, N, d, q, nparams, size));
+  PetscCall(SNAGetValidationMSE(sna, &valmse));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training MSE %.6e (relative %.3e), %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)mse, (double)(var > 0 ? mse / var : mse), SNAConvergedReasons[reason], its, (double)(t1 - t0)));
+  if (valmse >= 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the training MSE above is over all samples)\n", (double)valmse));
   /* a finite loss that the fit lowered is a usable model (the best iterate), whether or not a tolerance was met */
   PetscCall(SNACheckFitUsable(sna, "snaps-fit"));
   PetscCall(SNASave(sna, model));
@@ -402,6 +406,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportSetInt(report, "n_params", nparams));
     PetscCall(SNAPSReportSetReal(report, "train_mse", mse));
     PetscCall(SNAPSReportSetReal(report, "train_relative_mse", var > 0 ? mse / var : mse));
+    if (valmse >= 0) PetscCall(SNAPSReportSetReal(report, "validation_mse", valmse));
     PetscCall(SNAPSReportSetInt(report, "iterations", its));
     {
       SNAFitStatistics st;

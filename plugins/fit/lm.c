@@ -194,6 +194,8 @@ PetscErrorCode SNAFit_LM(SNA sna, Vec X, Vec Y)
       PetscCall(PetscInfo(sna, "LM step %" PetscInt_FMT ": gain ratio %.3f, damping %.3e\n", its, (double)rho, (double)mu));
       if (PetscIsInfOrNanReal(F))
         reason = SNA_DIVERGED_NANORINF;
+      else if (SNAFitStopRequested(sna))
+        reason = SNA_CONVERGED_VALIDATION;
       else if (SNAFitDecreaseConverged(sna, mse_old, mse))
         reason = SNA_CONVERGED_RTOL;
     } else { /* reject: damp harder (a non-finite or non-positive-definite trial too) */

@@ -1,6 +1,8 @@
 static const char help[] = "KHRONOS Levenberg-Marquardt and the default fit: the residual Jacobian against finite differences, the\n"
                            "sparse normal equations against the dense Jacobian, exact recovery of a rank-2 target in a few\n"
-                           "iterations, honest stopping at the budget, and greedy enrichment at least as good as a direct fit.\n";
+                           "iterations, honest stopping at the budget, greedy enrichment at least as good as a direct fit, and\n"
+                           "Anderson-accelerated ALS in at most half the sweeps of plain ALS; early stopping on held-out samples keeps\n"
+                           "the best-validation iterate.\n";
 
 #include <snaps.h>
 #include <snaps/private/snaimpl.h>
@@ -61,14 +63,15 @@ static PetscErrorCode CreateModel(PetscInt d, PetscInt q, PetscInt nodes, PetscI
   PetscFunctionReturn(0);
 }
 
-/* Dense Jacobian rows against central differences of the residuals; sparse normal equations against J^T J. */
-static PetscErrorCode CheckJacobian(void)
+/* Dense Jacobian rows against central differences of the residuals; sparse normal equations (assembled by BLAS
+   per span and per pair of spans) against J^T J of the dense rows, to rounding. */
+static PetscErrorCode CheckJacobian(PetscInt d, PetscInt n)
 {
-  const PetscInt   d = 2, q = 2, n = 7;
+  const PetscInt   q = 2;
   SNA              sna;
   Vec              X, Y;
   const PetscReal *x, *y;
-  PetscReal       *theta, *r, *rp, *rm, *J, *JtJ, *Jtr, sse = 0, h = 1e-6, fd_err = 0, jmax = 0, ne_err = 0;
+  PetscReal       *theta, *r, *rp, *rm, *J, *JtJ, *Jtr, sse = 0, loss = 0, h = 1e-6, fd_err = 0, jmax = 0, ne_err = 0;
   PetscInt         P;
 
   PetscFunctionBegin;
@@ -110,10 +113,14 @@ static PetscErrorCode CheckJacobian(void)
       ne_err = PetscMax(ne_err, PetscAbsReal(s - JtJ[i * P + j]));
     }
   }
-  for (PetscInt a = 0; a < n * q; a++) sse -= 0.5 * r[a] * r[a];
+  for (PetscInt a = 0; a < n * q; a++) {
+    sse -= 0.5 * r[a] * r[a];
+    loss += 0.5 * r[a] * r[a];
+  }
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "residual Jacobian (%" PetscInt_FMT " rows x %" PetscInt_FMT "): finite-difference error %.2e (largest entry %.2e); sparse normal equations vs dense J: %.2e, loss %.2e\n", n * q, P, (double)fd_err, (double)jmax, (double)ne_err, (double)PetscAbsReal(sse)));
   PetscCheck(fd_err <= 1e-7 * jmax, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The residual Jacobian differs from finite differences by %g", (double)fd_err);
-  PetscCheck(ne_err <= 1e-12 * jmax * jmax && PetscAbsReal(sse) <= 1e-12, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The sparse normal equations differ from J^T J, J^T r by %g", (double)ne_err);
+  /* rounding of sums over the n q rows, in another order than the dense products' */
+  PetscCheck(ne_err <= 1e-14 * n * q * jmax * jmax && PetscAbsReal(sse) <= 1e-14 * n * q * PetscMax(loss, 1.0), PETSC_COMM_SELF, PETSC_ERR_PLIB, "The sparse normal equations differ from J^T J, J^T r by %g", (double)ne_err);
   PetscCall(VecRestoreArrayRead(Y, &y));
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(PetscFree4(theta, r, rp, rm));
@@ -214,15 +221,122 @@ static PetscErrorCode CheckEnrichment(SNAFitType fit)
   PetscFunctionReturn(0);
 }
 
+/* Sweeps an ALS fit (with -sna_fit_als_anderson depth, 0: plain) needs to reach a training MSE (the fit stops
+   at it by -sna_fit_atol); max_it + 1 if it never does. */
+static PetscErrorCode SweepsTo(Vec X, Vec Y, const char depth[], PetscReal level, PetscInt max_it, PetscInt *sweeps, PetscReal *mse)
+{
+  SNA sna;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsSetValue(NULL, "-sna_fit_als_anderson", depth));
+  PetscCall(CreateModel(3, 1, 12, 5, SNAFITALS, 0, max_it, &sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-sna_fit_als_anderson"));
+  PetscCall(SNASetTolerances(sna, level, 0, max_it)); /* atol: stop at the level */
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAComputeMSE(sna, X, Y, mse));
+  PetscCall(SNAGetIterationNumber(sna, sweeps));
+  if (*mse > level) *sweeps = max_it + 1;
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
+/* Anderson acceleration of the ALS sweeps reaches a low training MSE on a smooth rank-3 target with 5 modes (an
+   ALS swamp: the loss falls a few percent per sweep) in at most half the sweeps of plain ALS. */
+static PetscErrorCode CheckAnderson(void)
+{
+  const PetscReal level = 3e-6;
+  Vec             X, Y;
+  PetscInt        plain, accel;
+  PetscReal       mse_plain, mse_accel;
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(3000, 3, 1, Smooth, &X, &Y));
+  PetscCall(SweepsTo(X, Y, "0", level, 400, &plain, &mse_plain));
+  PetscCall(SweepsTo(X, Y, "5", level, 400, &accel, &mse_accel));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "ALS sweeps to training MSE %.0e: plain %" PetscInt_FMT " (MSE %.3e), Anderson(5) %" PetscInt_FMT " (MSE %.3e)\n", (double)level, plain, (double)mse_plain, accel, (double)mse_accel));
+  PetscCheck(accel <= 400 && 2 * accel <= plain, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Anderson-accelerated ALS took %" PetscInt_FMT " sweeps to MSE %g, plain ALS %" PetscInt_FMT ": expected at most half", accel, (double)level, plain);
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* The validation MSE of every monitored iterate (the SNA holds it while monitors run). */
+typedef struct {
+  PetscInt  n;
+  PetscReal val[1000];
+} ValidationRecord;
+
+static PetscErrorCode RecordValidation(SNA sna, PetscInt it, PetscReal mse, void *ctx)
+{
+  ValidationRecord *rec = (ValidationRecord *)ctx;
+
+  PetscFunctionBegin;
+  (void)it;
+  (void)mse;
+  if (rec->n < 1000) PetscCall(SNAGetValidationMSE(sna, &rec->val[rec->n++]));
+  PetscFunctionReturn(0);
+}
+
+/* Early stopping on held-out samples: noisy data and more modes than the target needs, so the default fit
+   (Levenberg-Marquardt after ALS) fits the noise; with -sna_fit_validation the fit stops with
+   CONVERGED_VALIDATION and the model holds the iterate of the lowest validation MSE, not the last one. */
+static PetscErrorCode CheckValidation(void)
+{
+  SNA                sna;
+  Vec                X, Y;
+  PetscRandom        rnd;
+  ValidationRecord   rec   = {0};
+  PetscReal          best  = PETSC_MAX_REAL, final;
+  PetscInt           ibest = -1;
+  SNAConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(2000, 3, 1, Smooth, &X, &Y));
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetInterval(rnd, -0.05, 0.05));
+  PetscCall(PetscRandomSetSeed(rnd, 11));
+  PetscCall(PetscRandomSeed(rnd));
+  {
+    Vec noise;
+    PetscCall(VecDuplicate(Y, &noise));
+    PetscCall(VecSetRandom(noise, rnd));
+    PetscCall(VecAXPY(Y, 1.0, noise));
+    PetscCall(VecDestroy(&noise));
+  }
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscCall(CreateModel(3, 1, 16, 6, NULL, 1e-10, 200, &sna));
+  PetscCall(SNASetValidation(sna, 0.2, 5));
+  PetscCall(SNAMonitorSet(sna, RecordValidation, &rec, NULL));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetConvergedReason(sna, &reason));
+  PetscCall(SNAGetValidationMSE(sna, &final));
+  for (PetscInt i = 0; i < rec.n; i++)
+    if (rec.val[i] < best) {
+      best  = rec.val[i];
+      ibest = i;
+    }
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "validation 0.2, patience 5: %s after %" PetscInt_FMT " monitored iterates; best validation MSE %.6e at iterate %" PetscInt_FMT ", kept %.6e, last seen %.6e\n", SNAConvergedReasons[reason], rec.n, (double)best, ibest, (double) final, (double)rec.val[rec.n - 1]));
+  PetscCheck(reason == SNA_CONVERGED_VALIDATION, PETSC_COMM_SELF, PETSC_ERR_PLIB, "A fit of noise with more modes than needed should stop early on its validation MSE, not with %s", SNAConvergedReasons[reason]);
+  PetscCheck(ibest < rec.n - 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The best validation MSE should lie before the last iterate of an early-stopped fit");
+  PetscCheck(PetscAbsReal(final - best) <= 1e-12 * best, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The fit kept an iterate of validation MSE %g, not the best one seen (%g)", (double) final, (double)best);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
-  PetscCall(CheckJacobian());
+  PetscCall(CheckJacobian(2, 7));
+  PetscCall(CheckJacobian(3, 400)); /* every pair of inputs, many samples per span */
   PetscCall(CheckExactRecovery());
   PetscCall(CheckBudget(SNAFITALS, 3, PETSC_TRUE));
   PetscCall(CheckBudget(SNAFITLM, 12, PETSC_TRUE));
   PetscCall(CheckBudget(SNAFITLM, 2, PETSC_FALSE)); /* its first trial steps are rejected from this start */
   PetscCall(CheckEnrichment(NULL));
+  PetscCall(CheckAnderson());
+  PetscCall(CheckValidation());
   PetscCall(PetscFinalize());
   return 0;
 }

@@ -45,6 +45,8 @@ typedef enum {
   SNA_CONVERGED_STATIONARY = 6, /* grad L = 0 solved: the Newton decrement fell to rounding level */
   SNA_CONVERGED_STALLED    = 7, /* no step lowers the (finite) loss any more: a line search or the damping failed at
                                    rounding level, below the starting loss */
+  SNA_CONVERGED_VALIDATION = 8, /* the held-out validation MSE had not improved for -sna_fit_validation_patience
+                                   iterations (early stopping); the model holds the best-validation iterate */
   SNA_DIVERGED_NANORINF    = -1,
   SNA_DIVERGED_TAO         = -2, /* TAO failed without lowering the loss */
   SNA_DIVERGED_ITS         = -3, /* -sna_fit_max_it sweeps or iterations done before any tolerance was met */
@@ -110,6 +112,8 @@ PETSC_EXTERN PetscErrorCode SNAGetFitType(SNA, SNAFitType *);
 PETSC_EXTERN PetscErrorCode SNASetRegularization(SNA, PetscReal);
 /* Stopping tolerances on the mean squared error: absolute, relative decrease, and the sweep budget. */
 PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt);
+PETSC_EXTERN PetscErrorCode SNASetValidation(SNA, PetscReal, PetscInt);
+PETSC_EXTERN PetscErrorCode SNAGetValidationMSE(SNA, PetscReal *);
 /* Returns the stopping tolerances atol, rtol and max_it (any pointer may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAGetTolerances(SNA, PetscReal *, PetscReal *, PetscInt *);
 /* Fits the model to samples X (block size d) and targets Y (block size q); with the Ritz objective

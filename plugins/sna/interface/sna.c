@@ -17,6 +17,11 @@ PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
   s->rtol    = 1e-10;
   s->max_it  = 100;
   s->reason  = SNA_CONVERGED_ITERATING;
+  /* no validation by default: bench/fit measured that holding out samples costs accuracy on the smooth
+     problems more than it helps the noisy one (bench/README.md) */
+  s->validation = 0;
+  s->patience   = 10;
+  s->val_mse    = PETSC_MAX_REAL;
   PetscCall(PetscStrallocpy(SNAFITAUTO, &s->fittype));
   /* a default type, so that type-specific setters such as SNAKhronosSetBasis() always apply */
   PetscCall(SNASetType(s, SNAKHRONOS));
@@ -38,6 +43,9 @@ PetscErrorCode SNADestroy(SNA *sna)
   PetscCall(SNAMonitorCancel(*sna));
   PetscCall(PetscFree2((*sna)->lower, (*sna)->upper));
   PetscCall(PetscFree((*sna)->fittype));
+  PetscCall(PetscFree((*sna)->val_theta)); /* a fit that failed midway leaves its validation state */
+  PetscCall(VecDestroy(&(*sna)->valX));
+  PetscCall(VecDestroy(&(*sna)->valY));
   PetscCall(PetscHeaderDestroy(sna));
   PetscFunctionReturn(0);
 }
@@ -132,6 +140,9 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(PetscOptionsBool("-sna_fit_error_if_not_converged", "Raise an error when a fit ends without converging (the model keeps its best iterate)", "SNASetErrorIfNotConverged", sna->errorifnotconverged, &sna->errorifnotconverged, NULL));
   PetscCall(SNASetTolerances(sna, sna->atol, sna->rtol, sna->max_it));
   PetscCall(SNASetRegularization(sna, sna->lambda));
+  PetscCall(PetscOptionsReal("-sna_fit_validation", "Fraction of the samples held out: the fit keeps the iterate of lowest MSE on them and stops when it no longer improves (0: none)", "SNASetValidation", sna->validation, &sna->validation, NULL));
+  PetscCall(PetscOptionsInt("-sna_fit_validation_patience", "Iterations without a better validation MSE, past the best point's training MSE, before the fit stops (0: never stops early)", "SNASetValidation", sna->patience, &sna->patience, NULL));
+  PetscCall(SNASetValidation(sna, sna->validation, sna->patience));
   PetscCall(PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg));
   if (flg) {
     PetscReal lo[64], hi[64];
@@ -434,6 +445,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
 {
   PetscInt nx, ny, bsx, bsy, N;
   MPI_Comm comm;
+  Vec      Xt = NULL, Yt = NULL;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
@@ -465,12 +477,21 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCall(PetscLogEventBegin(SNA_Fit, sna, X, Y, 0));
   sna->iterations = 0;
   sna->reason     = SNA_CONVERGED_ITERATING;
+  sna->val_mse    = PETSC_MAX_REAL;
   PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
+  if (sna->validation > 0) { /* from here on X, Y are the training part */
+    PetscCall(SNAFitValidationSplit(sna, X, Y, &Xt, &Yt));
+    X = Xt;
+    Y = Yt;
+  }
   PetscCall(SNAFitComputeScale(sna, Y));
   PetscCall(SNAComputeMSE(sna, X, Y, &sna->fit_mse0));
   PetscCall(SNAFitRun(sna, sna->fittype, X, Y));
+  PetscCall(SNAFitValidationFinish(sna));
   PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
   PetscCall(SNAComputeMSE(sna, X, Y, &sna->fit_mse));
+  PetscCall(VecDestroy(&Xt));
+  PetscCall(VecDestroy(&Yt));
   PetscCall(SNAFitEnd(sna));
   PetscFunctionReturn(0);
 }
@@ -718,6 +739,7 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s, lambda %g, atol %g, rtol %g, max_it %" PetscInt_FMT "\n", sna->fittype, (double)sna->lambda, (double)sna->atol, (double)sna->rtol, sna->max_it));
   if (sna->reason != SNA_CONVERGED_ITERATING) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, %s %g\n", SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse));
+    if (sna->val_mse < PETSC_MAX_REAL) PetscCall(PetscViewerASCIIPrintf(viewer, "validation: %g of the samples held out (patience %" PetscInt_FMT "), validation MSE %g\n", (double)sna->validation, sna->patience, (double)sna->val_mse));
     PetscCall(PetscViewerASCIIPrintf(viewer, "work: %" PetscInt_FMT " outer, %" PetscInt_FMT " inner iterations; %" PetscInt_FMT " loss, %" PetscInt_FMT " gradient, %" PetscInt_FMT " Hessian evaluations\n", sna->stats.outer, sna->stats.inner, sna->stats.function, sna->stats.gradient, sna->stats.hessian));
   }
   if (sna->ops->view) PetscCall((*sna->ops->view)(sna, viewer));

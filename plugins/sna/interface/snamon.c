@@ -35,6 +35,7 @@ PetscErrorCode SNAMonitorCancel(SNA sna)
 PetscErrorCode SNAMonitor(SNA sna, PetscInt it, PetscReal mse)
 {
   PetscFunctionBegin;
+  PetscCall(SNAFitValidationObserve(sna, mse)); /* first: monitors may print the validation MSE */
   for (PetscInt i = 0; i < sna->numbermonitors; i++) PetscCall((*sna->monitor[i])(sna, it, mse, sna->monitorcontext[i]));
   PetscFunctionReturn(0);
 }
@@ -48,10 +49,12 @@ PetscErrorCode SNAMonitorDefault(SNA sna, PetscInt it, PetscReal mse, void *ctx)
 
   PetscFunctionBegin;
   PetscCall(PetscViewerASCIIAddTab(viewer, ((PetscObject)sna)->tablevel));
-  if (sna->monitorstage)
-    PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " SNA loss (%s) %14.12e  [%s]\n", it, what, (double)mse, sna->monitorstage));
-  else
-    PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " SNA loss (%s) %14.12e\n", it, what, (double)mse));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " SNA loss (%s) %14.12e", it, what, (double)mse));
+  PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_FALSE));
+  if (sna->valX) PetscCall(PetscViewerASCIIPrintf(viewer, "  validation MSE %14.12e", (double)sna->val_mse));
+  if (sna->monitorstage) PetscCall(PetscViewerASCIIPrintf(viewer, "  [%s]", sna->monitorstage));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
+  PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   PetscCall(PetscViewerASCIISubtractTab(viewer, ((PetscObject)sna)->tablevel));
   PetscFunctionReturn(0);
 }

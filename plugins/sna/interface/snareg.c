@@ -10,7 +10,7 @@ PetscFunctionList SNAList = NULL;
 static PetscBool SNAPackageInitialized = PETSC_FALSE;
 static PetscBool SNARegisterAllCalled  = PETSC_FALSE;
 
-const char *const  SNAConvergedReasons_Shifted[] = {"DIVERGED_NO_PROGRESS", "DIVERGED_ITS", "DIVERGED_TAO", "DIVERGED_NANORINF", "CONVERGED_ITERATING", "", "CONVERGED_ATOL", "CONVERGED_RTOL", "CONVERGED_TAO", "", "CONVERGED_STATIONARY", "CONVERGED_STALLED", "SNAConvergedReason", "SNA_", NULL};
+const char *const  SNAConvergedReasons_Shifted[] = {"DIVERGED_NO_PROGRESS", "DIVERGED_ITS", "DIVERGED_TAO", "DIVERGED_NANORINF", "CONVERGED_ITERATING", "", "CONVERGED_ATOL", "CONVERGED_RTOL", "CONVERGED_TAO", "", "CONVERGED_STATIONARY", "CONVERGED_STALLED", "CONVERGED_VALIDATION", "SNAConvergedReason", "SNA_", NULL};
 const char *const *SNAConvergedReasons           = SNAConvergedReasons_Shifted + 4;
 
 /* The fit registry: (fit name, SNA type or NULL for any type) -> fit. */

@@ -15,6 +15,7 @@ typedef struct {
   PetscBool   enrich;      /* greedy rank enrichment from rank 1 */
   PetscInt    seed;        /* initialisation seed: the same model for any number of ranks */
   PetscBool   extrapolate; /* ALS with a line search along the last sweep's change (-sna_fit_als_extrapolate) */
+  PetscInt    anderson;    /* depth of the Anderson acceleration of ALS sweeps, 0: none (-sna_fit_als_anderson) */
   SNABSpline *basis;       /* one basis per input, on [0, 1] */
   PetscReal  *W;           /* W[(p*G + g)*M + m] */
   PetscReal  *C;           /* output head C[m*q + j] */
@@ -38,6 +39,17 @@ typedef struct {
   PetscInt *offset;       /* d x (nspans + 1) */
   PetscInt *order;        /* d x n */
 } KhronosSpanGroups;
+
+/* Bytes of one tile of gathered rows in the BLAS assemblies: a tile stays in L2 whatever the sample
+   count, so memory is bounded and a span with very many samples is accumulated tile by tile. */
+#define KHRONOS_TILE_BYTES 65536
+
+/* Rows per tile for rows of width w (at least one). */
+static inline PetscInt SNAKhronosTileRows(PetscInt w)
+{
+  const PetscInt rows = KHRONOS_TILE_BYTES / (PetscInt)(w * sizeof(PetscReal));
+  return rows > 0 ? rows : 1;
+}
 
 /* Groups the n local samples by span from first[i*d + p] (the first nonzero basis function of input p
    at sample i, as SNABSplineEvalInline returns it) with the current basis: one counting sort per input,
@@ -80,6 +92,8 @@ typedef struct {
    does not rest on differences of its value). */
 typedef struct {
   PetscReal leave;
+  PetscInt  anderson;    /* depth of the Anderson acceleration of the sweeps (0: none) */
+  PetscBool extrapolate; /* without Anderson: Bro's line search after each sweep (also with -sna_fit_als_extrapolate) */
 } KhronosSweepControl;
 /* Runs sweeps of block updates (head, then each input) until the objective's tests hold (CONVERGED_ATOL/RTOL), the
    budget is spent (DIVERGED_ITS) or progress ends (CONVERGED_ITERATING); monitors every sweep and ends on the best

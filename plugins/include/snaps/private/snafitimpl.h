@@ -38,6 +38,12 @@ PETSC_INTERN PetscErrorCode SNAFitResidualJacobianLocal(SNA, PetscInt, const Pet
    the upper triangle, j >= i, is guaranteed) and Jtr += J^T r, from the type's sparse operation where it has
    one, else from dense Jacobian rows. */
 PETSC_INTERN PetscErrorCode SNAFitNormalEquationsLocal(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal *, PetscReal[], PetscReal[]);
+/* Whether the fit should stop now (the held-out validation MSE stopped improving, -sna_fit_validation): a fit
+   checks it after each monitored iteration and then ends with SNA_CONVERGED_VALIDATION. */
+PETSC_INTERN PetscBool SNAFitStopRequested(SNA);
+/* Withdraws the request and starts the stopping record afresh, for a composite fit that hands over to another
+   method (the best iterate of all is still kept). */
+PETSC_INTERN PetscErrorCode SNAFitValidationResume(SNA);
 /* Reports progress: the iteration number continues over the stages of a fit; stage names the current one. */
 PETSC_INTERN PetscErrorCode SNAFitMonitor(SNA, PetscInt, PetscReal);
 PETSC_INTERN PetscErrorCode SNAFitSetStage(SNA, const char[]);
@@ -46,6 +52,15 @@ PETSC_INTERN PetscErrorCode SNAFitAddWork(SNA, PetscInt, const SNAFitStatistics 
 PETSC_INTERN PetscErrorCode SNAFitSetReason(SNA, SNAConvergedReason);
 /* Runs the fit registered under a name on this SNA (a composite fit calls its stages this way). */
 PETSC_INTERN PetscErrorCode SNAFitRun(SNA, const char[], Vec, Vec);
+
+/* Anderson acceleration of a sweep map theta -> G(theta) (plugins/fit/anderson.c): SNAAndersonMix() records
+   (theta, G(theta)) and returns the accelerated point from the last m pairs; the caller keeps it only if it
+   lowers the loss below G(theta)'s (the safeguard), and resets the history when it does not. */
+typedef struct _n_SNAAnderson *SNAAnderson;
+PETSC_INTERN PetscErrorCode    SNAAndersonCreate(PetscInt, PetscInt, SNAAnderson *);
+PETSC_INTERN PetscErrorCode    SNAAndersonDestroy(SNAAnderson *);
+PETSC_INTERN PetscErrorCode    SNAAndersonReset(SNAAnderson);
+PETSC_INTERN PetscErrorCode    SNAAndersonMix(SNAAnderson, const PetscReal[], const PetscReal[], PetscReal[], PetscBool *);
 
 /* Generic fits, registered for every type. */
 PETSC_INTERN PetscErrorCode SNAFit_TAO(SNA, Vec, Vec);

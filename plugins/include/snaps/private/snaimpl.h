@@ -47,14 +47,23 @@ struct _p_SNA {
   PetscBool  setupcalled;
 
   /* fitting */
-  char              *fittype;
-  PetscBool          fittype_set; /* chosen by the user; otherwise a type may pick its natural fit */
-  PetscReal          lambda, atol, rtol;
-  PetscInt           max_it;
-  PetscBool          errorifnotconverged;
-  PetscReal          fit_scale; /* variance of the targets: the scale of -sna_fit_rtol, as b is KSP's */
-  PetscInt           iterations;
-  PetscReal          fit_mse, fit_mse0; /* training MSE after and before the last fit */
+  char     *fittype;
+  PetscBool fittype_set; /* chosen by the user; otherwise a type may pick its natural fit */
+  PetscReal lambda, atol, rtol;
+  PetscInt  max_it;
+  PetscBool errorifnotconverged;
+  PetscReal fit_scale; /* variance of the targets: the scale of -sna_fit_rtol, as b is KSP's */
+  PetscInt  iterations;
+  PetscReal fit_mse, fit_mse0; /* training MSE after and before the last fit */
+  /* held-out validation (-sna_fit_validation): the fraction, the patience, the held-out samples during a fit, the
+     best validation MSE seen and its parameters, the iterations since it improved, and the last MSE */
+  PetscReal          validation;
+  PetscInt           patience;
+  Vec                valX, valY;
+  PetscReal          val_best, val_mse, *val_theta;
+  PetscReal          val_run, val_runfit; /* best validation MSE of the current method's run, and its training MSE */
+  PetscInt           val_nparams, val_since;
+  PetscBool          val_stop;
   SNAConvergedReason reason;
   SNAFitStatistics   stats;
   SNAObjective       objective; /* what SNAFit() minimises (the Ritz form itself is the type's) */
@@ -71,6 +80,11 @@ struct _p_SNA {
 
 /* Calls every monitor set on the SNA. */
 PETSC_INTERN PetscErrorCode SNAMonitor(SNA, PetscInt, PetscReal);
+/* Held-out validation (snaval.c): SNAFit() splits the data (the training part in new Vecs), SNAMonitor() observes
+   every monitored iterate, and after the fit the best-validation iterate is restored. */
+PETSC_INTERN PetscErrorCode SNAFitValidationSplit(SNA, Vec, Vec, Vec *, Vec *);
+PETSC_INTERN PetscErrorCode SNAFitValidationObserve(SNA, PetscReal);
+PETSC_INTERN PetscErrorCode SNAFitValidationFinish(SNA);
 /* Sets the fit's default type unless the user chose one (a type's natural fit, e.g. AION's infinite descent). */
 PETSC_INTERN PetscErrorCode SNASetDefaultFitType(SNA, SNAFitType);
 /* Maps input x (length d) to the unit box [0,1]^d using the SNA's bounds (no clamping). */

@@ -104,6 +104,7 @@ static PetscErrorCode SNADestroy_Aion(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetAtoms_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionGetAtoms_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetPencilMode_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", NULL));
   PetscFunctionReturn(0);
 }
 
@@ -288,6 +289,14 @@ PetscErrorCode SNAAionSetPencilMode(SNA sna, SNAAionPencilMode mode)
   PetscFunctionReturn(0);
 }
 
+/* The initialisation seed, which also seeds the validation split (-sna_fit_validation). */
+static PetscErrorCode SNAGetSeed_Aion(SNA sna, PetscInt *seed)
+{
+  PetscFunctionBegin;
+  *seed = ((SNA_Aion *)sna->data)->seed;
+  PetscFunctionReturn(0);
+}
+
 /* Creates the aion type: rank 1, one term per factor, pencil auto; its natural fit is infinite descent. */
 PETSC_EXTERN PetscErrorCode SNACreate_Aion(SNA sna)
 {
@@ -318,5 +327,6 @@ PETSC_EXTERN PetscErrorCode SNACreate_Aion(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetAtoms_C", SNAAionSetAtoms_Aion));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionGetAtoms_C", SNAAionGetAtoms_Aion));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetPencilMode_C", SNAAionSetPencilMode_Aion));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", SNAGetSeed_Aion));
   PetscFunctionReturn(0);
 }

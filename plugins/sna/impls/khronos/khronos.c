@@ -2,6 +2,7 @@
    Evaluation touches k + 1 basis functions per input, so a sample costs O(d k M). */
 #include <snaps/private/khronosimpl.h>
 #include <snaps/options.h>
+#include <petscblaslapack.h>
 
 /* Reallocates W (d x G x M) and C (M x q); contents undefined. */
 PetscErrorCode SNAKhronosAllocate(SNA sna, PetscInt G, PetscInt M)
@@ -90,6 +91,7 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNASetRitzForm_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitRitz_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetConstant_C", NULL));
@@ -100,7 +102,7 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
 {
   SNA_Khronos *kh     = (SNA_Khronos *)sna->data;
   PetscInt     degree = kh->degree, nodes = kh->nodes, modes = kh->max_modes, refine = kh->refine;
-  PetscBool    enrich = kh->enrich;
+  PetscBool    enrich = kh->enrich, set;
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "KHRONOS options");
@@ -111,6 +113,8 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
   PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation", "", kh->seed, &kh->seed, NULL));
   PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps (also the enrichment stages of auto) try a step along the last sweep's change (line search)", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
+  PetscCall(PetscOptionsInt("-sna_fit_als_anderson", "ALS sweeps are Anderson-accelerated with this many past sweeps, each accelerated point kept only if it lowers the loss (0: none; default: 5 for auto, 0 for als)", "SNAFITALS", kh->anderson, &kh->anderson, &set));
+  PetscCheck(!set || kh->anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, kh->anderson);
   PetscOptionsHeadEnd();
   if (degree != kh->degree || nodes != kh->nodes || modes != kh->max_modes) PetscCall(SNAKhronosSetBasis(sna, degree, nodes, modes));
   PetscCall(SNAKhronosSetRefinement(sna, refine, enrich));
@@ -426,78 +430,175 @@ static PetscErrorCode SNAResidualJacobianLocal_Khronos(SNA sna, PetscInt n, cons
   PetscFunctionReturn(0);
 }
 
-/* The local samples ordered by their knot spans (first input slowest): consecutive samples then update the same
-   rows and columns of the P x P normal matrix, which keeps them in cache. */
-static PetscErrorCode KhronosSpanOrder(SNA sna, PetscInt n, const PetscReal x[], PetscInt order[])
+/* Bytes of compressed Jacobian rows held at once by the normal-equations assembly: samples are taken in chunks
+   of this size, so its memory is bounded whatever the sample count. */
+#define KHRONOS_NORMAL_CHUNK_BYTES (8 << 20)
+
+/* Compressed Jacobian rows of a chunk of samples (KhronosJacobianRow: d runs of seg = (k+1)M W entries, then M
+   C entries; L = d seg + M): V[(j n + i) L + ...], residuals r[j n + i] and first basis functions
+   first[i d + p]; plus the grouping and tile scratch of the BLAS assembly. */
+typedef struct {
+  PetscInt   n, L, seg, ns;
+  PetscInt  *first, *key, *order, *offset; /* n d; n; n; ns^2 + 1 */
+  PetscReal *V, *r, *U, *Gs;               /* q n L; q n; a tile; one (seg + M + 1)^2 Gram */
+} KhronosNormalChunk;
+
+/* Stable counting sort of 0..n-1 by key (in [0, nkeys)): the indices of key k are
+   order[offset[k] .. offset[k + 1] - 1], ascending. offset has nkeys + 1 entries. */
+static void KhronosCountingSort(PetscInt n, const PetscInt key[], PetscInt nkeys, PetscInt offset[], PetscInt order[])
 {
-  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d  = sna->dim_in;
-  PetscInt      *key;
+  for (PetscInt k = 0; k <= nkeys; k++) offset[k] = 0;
+  for (PetscInt i = 0; i < n; i++) offset[key[i] + 1]++;
+  for (PetscInt k = 0; k < nkeys; k++) offset[k + 1] += offset[k];
+  for (PetscInt i = 0; i < n; i++) order[offset[key[i]]++] = i; /* offset[k] ends at the start of k + 1 */
+  for (PetscInt k = nkeys; k > 0; k--) offset[k] = offset[k - 1];
+  offset[0] = 0;
+}
+
+/* Fills the chunk's rows for samples x, y (n of them); returns 1/2 |r|^2 summed. */
+static PetscReal KhronosNormalChunkRows(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], KhronosSample *s, KhronosNormalChunk *ch)
+{
+  const PetscInt d = sna->dim_in, q = sna->dim_out;
+  PetscReal      sse = 0;
+
+  ch->n = n;
+  for (PetscInt i = 0; i < n; i++) {
+    sse += KhronosSampleEvaluate(sna, x + i * d, y + i * q, s);
+    for (PetscInt p = 0; p < d; p++) ch->first[i * d + p] = s->first[p];
+    for (PetscInt j = 0; j < q; j++) {
+      KhronosJacobianRow(sna, s, j, ch->V + (j * n + i) * ch->L);
+      ch->r[j * n + i] = s->r[j];
+    }
+  }
+  return sse;
+}
+
+/* The blocks of J^T J and J^T r that pair W[t] with itself and with the head C of output j (and, for t = 0, C
+   with itself): the samples of one span of input t share all these columns, so each span's block is one syrk
+   of its gathered rows [v_t, v_C, r] (a tile at a time), added to the upper triangle of JtJ afterwards. */
+static PetscErrorCode KhronosNormalDiagonal(SNA sna, PetscInt t, PetscInt j, KhronosNormalChunk *ch, PetscReal JtJ[], PetscReal Jtr[])
+{
+  SNA_Khronos    *kh = (SNA_Khronos *)sna->data;
+  const PetscInt  d = sna->dim_in, q = sna->dim_out, M = kh->modes, P = sna->nparams, nW = d * kh->nodes * M;
+  const PetscInt  seg = ch->seg, w = seg + M + 1, tile = SNAKhronosTileRows(w), n = ch->n;
+  const PetscReal one = 1.0, *V = ch->V + j * n * ch->L, *r = ch->r + j * n;
+  PetscReal      *Gs = ch->Gs;
+  PetscBLASInt    bw, bT;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc1(n, &key));
-  for (PetscInt i = 0; i < n; i++) {
-    PetscInt k = 0;
-    for (PetscInt p = 0; p < PetscMin(d, 3); p++) k = k * kh->nodes + SNABSplineFindSpan(&kh->basis[p], SNAUnitCoordinate(sna, p, x[i * d + p]));
-    key[i]   = k;
-    order[i] = i;
+  PetscCall(PetscBLASIntCast(w, &bw));
+  for (PetscInt i = 0; i < n; i++) ch->key[i] = ch->first[i * d + t];
+  KhronosCountingSort(n, ch->key, ch->ns, ch->offset, ch->order);
+  for (PetscInt sp = 0; sp < ch->ns; sp++) {
+    const PetscInt   o0 = ch->offset[sp], ni = ch->offset[sp + 1] - o0, ft = (t * kh->nodes + sp) * M;
+    const PetscReal *g = Gs;
+
+    if (!ni) continue;
+    PetscCall(PetscArrayzero(Gs, w * w));
+    for (PetscInt t0 = 0; t0 < ni; t0 += tile) {
+      const PetscInt T = PetscMin(tile, ni - t0);
+
+      for (PetscInt a = 0; a < T; a++) {
+        const PetscInt   i = ch->order[o0 + t0 + a];
+        const PetscReal *v = V + i * ch->L;
+        PetscReal       *u = ch->U + a * w;
+
+        PetscCall(PetscArraycpy(u, v + t * seg, seg));
+        PetscCall(PetscArraycpy(u + seg, v + d * seg, M));
+        u[w - 1] = r[i];
+      }
+      PetscCall(PetscBLASIntCast(T, &bT));
+      PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "N", &bw, &bT, &one, ch->U, &bw, &one, Gs, &bw));
+    }
+    /* Gs is column-major upper: (a, b), a <= b, at g[b w + a]; the head's columns are nW + m q + j */
+    for (PetscInt a = 0; a < seg; a++) {
+      PetscReal *row = JtJ + (ft + a) * P;
+
+      for (PetscInt b = a; b < seg; b++) row[ft + b] += g[b * w + a];
+      for (PetscInt m = 0; m < M; m++) row[nW + m * q + j] += g[(seg + m) * w + a];
+      Jtr[ft + a] += g[(w - 1) * w + a];
+    }
+    if (t == 0)
+      for (PetscInt m = 0; m < M; m++) {
+        PetscReal *row = JtJ + (nW + m * q + j) * P;
+
+        for (PetscInt l = m; l < M; l++) row[nW + l * q + j] += g[(seg + l) * w + seg + m];
+        Jtr[nW + m * q + j] += g[(w - 1) * w + seg + m];
+      }
   }
-  PetscCall(PetscSortIntWithArray(n, key, order));
-  PetscCall(PetscFree(key));
   PetscFunctionReturn(0);
 }
 
-/* Gauss-Newton normal equations from the sparse rows: each row has L = (d(k+1) + 1) M nonzeros in d + 1
-   runs (KhronosRuns), so J^T J gets (d+1)(d+2)/2 dense run-by-run rank-1 updates of the upper triangle per row,
-   O(L^2) instead of O(P^2). */
-static PetscErrorCode SNANormalEquationsLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse, PetscReal JtJ[], PetscReal Jtr[])
+/* The block of J^T J that pairs W[t] with W[u], t < u: the samples of one pair of spans (s_t, s_u) share its
+   columns, so each pair's block is one gemm of the gathered runs v_t, v_u (a tile at a time), written straight
+   into JtJ (rows of W[t] come before those of W[u]: the upper triangle). */
+static PetscErrorCode KhronosNormalPair(SNA sna, PetscInt t, PetscInt u, PetscInt j, KhronosNormalChunk *ch, PetscReal JtJ[])
 {
-  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, P = sna->nparams, seg = (kh->degree + 1) * M;
-  PetscInt      *order, *off, *len, *stride;
-  PetscReal     *v;
-  KhronosSample  s;
-  KhronosRuns    runs;
+  SNA_Khronos    *kh = (SNA_Khronos *)sna->data;
+  const PetscInt  d = sna->dim_in, M = kh->modes, P = sna->nparams, G = kh->nodes, ns = ch->ns;
+  const PetscInt  seg = ch->seg, tile = SNAKhronosTileRows(2 * seg), n = ch->n;
+  const PetscReal one = 1.0, *V = ch->V + j * n * ch->L;
+  PetscReal      *Ut = ch->U, *Uu = ch->U + tile * seg;
+  PetscBLASInt    bs, bT, bP;
 
   PetscFunctionBegin;
-  PetscCall(KhronosSampleCreate(sna, &s));
-  PetscCall(KhronosRunsCreate(sna, &runs));
-  off    = runs.off;
-  len    = runs.len;
-  stride = runs.stride;
-  PetscCall(PetscMalloc1(d * seg + M, &v));
-  PetscCall(PetscMalloc1(n, &order));
-  PetscCall(KhronosSpanOrder(sna, n, x, order));
-  for (PetscInt ii = 0; ii < n; ii++) {
-    const PetscInt i = order[ii];
+  PetscCall(PetscBLASIntCast(seg, &bs));
+  PetscCall(PetscBLASIntCast(P, &bP));
+  for (PetscInt i = 0; i < n; i++) ch->key[i] = ch->first[i * d + t] * ns + ch->first[i * d + u];
+  KhronosCountingSort(n, ch->key, ns * ns, ch->offset, ch->order);
+  for (PetscInt k = 0; k < ns * ns; k++) {
+    const PetscInt o0 = ch->offset[k], ni = ch->offset[k + 1] - o0;
+    PetscReal     *block = JtJ + (t * G + k / ns) * M * P + (u * G + k % ns) * M;
 
-    *sse += KhronosSampleEvaluate(sna, x + i * d, y + i * q, &s);
-    for (PetscInt j = 0; j < q; j++) {
-      KhronosRunsLocate(sna, &s, j, &runs);
-      KhronosJacobianRow(sna, &s, j, v);
-      for (PetscInt t = 0; t <= d; t++) {
-        const PetscReal *vt = v + t * seg;
-        for (PetscInt a = 0; a < len[t]; a++) {
-          const PetscInt  row = off[t] + a * stride[t];
-          const PetscReal va  = vt[a];
-          if (va == 0) continue;
-          Jtr[row] += va * s.r[j];
-          for (PetscInt u = t; u <= d; u++) { /* runs u >= t lie at or right of the diagonal */
-            const PetscReal *vu = v + u * seg;
-            PetscReal       *Jr = JtJ + row * P + off[u];
-            const PetscInt   b0 = u == t ? a : 0;
-            if (stride[u] == 1)
-              for (PetscInt b = b0; b < len[u]; b++) Jr[b] += va * vu[b];
-            else
-              for (PetscInt b = b0; b < len[u]; b++) Jr[b * stride[u]] += va * vu[b];
-          }
-        }
+    for (PetscInt t0 = 0; t0 < ni; t0 += tile) {
+      const PetscInt T = PetscMin(tile, ni - t0);
+
+      for (PetscInt a = 0; a < T; a++) {
+        const PetscReal *v = V + ch->order[o0 + t0 + a] * ch->L;
+
+        PetscCall(PetscArraycpy(Ut + a * seg, v + t * seg, seg));
+        PetscCall(PetscArraycpy(Uu + a * seg, v + u * seg, seg));
       }
+      PetscCall(PetscBLASIntCast(T, &bT));
+      /* row-major block X = Vt^T Vu at ld P is the column-major X^T = Vu_c Vt_c^T */
+      PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bs, &bs, &bT, &one, Uu, &bs, Ut, &bs, &one, block, &bP));
     }
   }
-  PetscCall(PetscFree(v));
-  PetscCall(PetscFree(order));
-  PetscCall(KhronosRunsDestroy(&runs));
+  PetscFunctionReturn(0);
+}
+
+/* Gauss-Newton normal equations from the sparse rows: each row has L = (d(k+1) + 1) M nonzeros in d + 1 runs
+   (KhronosRuns), and the samples that share the spans of a pair of runs share that block's columns. So J^T J is
+   assembled by BLAS, like the ALS Gram (khronosals.c): per span of each input, one syrk gives the blocks of W[t]
+   with itself and with the head (KhronosNormalDiagonal); per pair of spans of two inputs, one gemm gives the
+   block of W[t] with W[u] (KhronosNormalPair). Samples are taken in chunks of bounded memory. */
+static PetscErrorCode SNANormalEquationsLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse, PetscReal JtJ[], PetscReal Jtr[])
+{
+  SNA_Khronos       *kh = (SNA_Khronos *)sna->data;
+  const PetscInt     d = sna->dim_in, q = sna->dim_out, M = kh->modes, seg = (kh->degree + 1) * M, L = d * seg + M;
+  const PetscInt     ns = kh->nodes - kh->degree, w = seg + M + 1;
+  const PetscInt     chunk = PetscMax(1, PetscMin(n, KHRONOS_NORMAL_CHUNK_BYTES / (PetscInt)(q * L * sizeof(PetscReal))));
+  const PetscInt     tile  = PetscMax(SNAKhronosTileRows(w) * w, 2 * SNAKhronosTileRows(2 * seg) * seg);
+  KhronosNormalChunk ch    = {0};
+  KhronosSample      s;
+
+  PetscFunctionBegin;
+  ch.L   = L;
+  ch.seg = seg;
+  ch.ns  = ns;
+  PetscCall(KhronosSampleCreate(sna, &s));
+  PetscCall(PetscMalloc4(chunk * d, &ch.first, chunk, &ch.key, chunk, &ch.order, ns * ns + 1, &ch.offset));
+  PetscCall(PetscMalloc4(q * chunk * L, &ch.V, q * chunk, &ch.r, tile, &ch.U, w * w, &ch.Gs));
+  for (PetscInt i0 = 0; i0 < n; i0 += chunk) {
+    *sse += KhronosNormalChunkRows(sna, PetscMin(chunk, n - i0), x + i0 * d, y + i0 * q, &s, &ch);
+    for (PetscInt j = 0; j < q; j++)
+      for (PetscInt t = 0; t < d; t++) {
+        PetscCall(KhronosNormalDiagonal(sna, t, j, &ch, JtJ, Jtr));
+        for (PetscInt u = t + 1; u < d; u++) PetscCall(KhronosNormalPair(sna, t, u, j, &ch, JtJ));
+      }
+  }
+  PetscCall(PetscFree4(ch.first, ch.key, ch.order, ch.offset));
+  PetscCall(PetscFree4(ch.V, ch.r, ch.U, ch.Gs));
   PetscCall(KhronosSampleDestroy(&s));
   PetscFunctionReturn(0);
 }
@@ -601,6 +702,14 @@ PetscErrorCode SNAKhronosSetConstant(SNA sna, const PetscReal c[])
   PetscFunctionReturn(0);
 }
 
+/* The initialisation seed, which also seeds the validation split (-sna_fit_validation). */
+static PetscErrorCode SNAGetSeed_Khronos(SNA sna, PetscInt *seed)
+{
+  PetscFunctionBegin;
+  *seed = ((SNA_Khronos *)sna->data)->seed;
+  PetscFunctionReturn(0);
+}
+
 /* Creates the khronos type: degree 2, 16 nodes, 4 modes by default. */
 PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
 {
@@ -613,6 +722,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   kh->modes     = 4;
   kh->max_modes = 4;
   kh->seed      = 42;
+  kh->anderson  = PETSC_DEFAULT; /* the fit decides: auto accelerates, als does not */
   sna->data     = kh;
 
   sna->ops->setup                 = SNASetUp_Khronos;
@@ -630,6 +740,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   sna->ops->normalequationslocal  = SNANormalEquationsLocal_Khronos;
   PetscCall(SNASetDefaultFitType(sna, SNAFITAUTO));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", SNAKhronosSetBasis_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", SNAGetSeed_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", SNAKhronosGetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", SNAKhronosSetRefinement_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNASetRitzForm_C", SNASetRitzForm_Khronos));

@@ -325,7 +325,7 @@ static PetscErrorCode RitzStage(SNA sna, const KhronosObjective *obj, PetscInt m
 {
   RitzObjective      *c   = (RitzObjective *)obj->ctx;
   const PetscInt      M   = ((SNA_Khronos *)sna->data)->modes;
-  KhronosSweepControl ctl = {-1}; /* the decrease test is exact: a sweep that does not lower J by rounding goes on */
+  KhronosSweepControl ctl = {-1, 0, PETSC_FALSE}; /* the decrease test is exact: a sweep that does not lower J by rounding goes on */
 
   PetscFunctionBegin;
   c->m0         = m0;

@@ -1,0 +1,205 @@
+/* Held-out validation of a fit (-sna_fit_validation f): SNAFit() holds out a fraction f of the samples, fits on
+   the rest, and at every monitored iteration measures the MSE on the held-out samples. The fit keeps the
+   parameters of the lowest validation MSE (early stopping), and stops once the current method's best validation
+   MSE has not improved for -sna_fit_validation_patience iterations while the training MSE went below its value
+   there: the fit is then fitting noise. A composite fit that hands over to another method (the auto fit's
+   Levenberg-Marquardt from the start) starts that record afresh (SNAFitValidationResume), so the second method
+   is judged on its own path; the best iterate of both is kept. */
+#include <snaps/private/snaimpl.h>
+
+/* A uniform number in [0, 1) from (seed, i) (splitmix64): the split depends on the global sample index only,
+   so it is the same for any number of ranks. */
+static PetscReal SplitUniform(PetscInt seed, PetscInt i)
+{
+  uint64_t z = (uint64_t)seed * 0x9E3779B97F4A7C15ULL + (uint64_t)i + 0x632BE59BD9B4E019ULL;
+
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z = z ^ (z >> 31);
+  return (PetscReal)(z >> 11) * 0x1.0p-53;
+}
+
+/* The seed of the split: the type's initialisation seed (-sna_khronos_seed, -sna_aion_seed), else 42. */
+static PetscErrorCode SNAGetSeed(SNA sna, PetscInt *seed)
+{
+  PetscFunctionBegin;
+  *seed = 42;
+  PetscTryMethod(sna, "SNAGetSeed_C", (SNA, PetscInt *), (sna, seed));
+  PetscFunctionReturn(0);
+}
+
+/* Copies the rows of X (width w) with held[i] == want into a new Vec. */
+static PetscErrorCode SplitRows(SNA sna, Vec X, PetscInt w, PetscInt n, const PetscBool held[], PetscBool want, PetscInt count, Vec *out)
+{
+  const PetscReal *x;
+  PetscReal       *o;
+
+  PetscFunctionBegin;
+  PetscCall(VecCreate(PetscObjectComm((PetscObject)sna), out));
+  PetscCall(VecSetSizes(*out, count * w, PETSC_DECIDE));
+  PetscCall(VecSetBlockSize(*out, w));
+  PetscCall(VecSetType(*out, VECSTANDARD));
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArray(*out, &o));
+  for (PetscInt i = 0, k = 0; i < n; i++)
+    if (held[i] == want) PetscCall(PetscArraycpy(o + w * k++, x + w * i, w));
+  PetscCall(VecRestoreArray(*out, &o));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscFunctionReturn(0);
+}
+
+/* Splits (X, Y) into the training part (Xt, Yt, new Vecs) and the held-out part (kept in the SNA). */
+PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
+{
+  PetscInt   n, lo, seed, counts[2] = {0, 0}, global[2];
+  PetscBool *held;
+
+  PetscFunctionBegin;
+  PetscCall(SNAGetSeed(sna, &seed));
+  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &n, NULL));
+  PetscCall(VecGetOwnershipRange(X, &lo, NULL));
+  PetscCall(PetscMalloc1(n, &held));
+  for (PetscInt i = 0; i < n; i++) {
+    held[i] = (PetscBool)(SplitUniform(seed, lo / sna->dim_in + i) < sna->validation);
+    counts[held[i]]++;
+  }
+  PetscCall(MPIU_Allreduce(counts, global, 2, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)sna)));
+  PetscCheck(global[0] > 0 && global[1] > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation %g of %" PetscInt_FMT " samples holds out %" PetscInt_FMT " and trains on %" PetscInt_FMT ": both must be at least one; use a fraction between 1/N and 1 - 1/N, or 0 for no validation", (double)sna->validation, global[0] + global[1], global[1], global[0]);
+  PetscCall(SplitRows(sna, X, sna->dim_in, n, held, PETSC_FALSE, counts[0], Xt));
+  PetscCall(SplitRows(sna, Y, sna->dim_out, n, held, PETSC_FALSE, counts[0], Yt));
+  PetscCall(SplitRows(sna, X, sna->dim_in, n, held, PETSC_TRUE, counts[1], &sna->valX));
+  PetscCall(SplitRows(sna, Y, sna->dim_out, n, held, PETSC_TRUE, counts[1], &sna->valY));
+  PetscCall(PetscFree(held));
+  PetscCall(PetscInfo(sna, "Validation: %" PetscInt_FMT " of %" PetscInt_FMT " samples held out (seed %" PetscInt_FMT ")\n", global[1], global[0] + global[1], seed));
+  sna->val_best    = PETSC_MAX_REAL;
+  sna->val_mse     = PETSC_MAX_REAL;
+  sna->val_since   = 0;
+  sna->val_nparams = 0;
+  sna->val_run     = PETSC_MAX_REAL;
+  sna->val_stop    = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+/* At a monitored iteration (the model holds the iterate, its training MSE is mse): the validation MSE, the best
+   iterate and the stopping test. A stage that changes the parameter count (rank enrichment, knot refinement)
+   starts the record afresh. */
+PetscErrorCode SNAFitValidationObserve(SNA sna, PetscReal mse)
+{
+  PetscFunctionBegin;
+  if (!sna->valX) PetscFunctionReturn(0);
+  if (sna->val_nparams != sna->nparams) {
+    PetscCall(PetscFree(sna->val_theta));
+    PetscCall(PetscMalloc1(sna->nparams, &sna->val_theta));
+    sna->val_nparams = sna->nparams;
+    sna->val_best    = PETSC_MAX_REAL;
+    sna->val_run     = PETSC_MAX_REAL;
+    sna->val_since   = 0;
+  }
+  PetscCall(SNAComputeMSE(sna, sna->valX, sna->valY, &sna->val_mse));
+  if (sna->val_mse < sna->val_best) {
+    sna->val_best = sna->val_mse;
+    PetscCall((*sna->ops->getparameters)(sna, sna->val_theta));
+  }
+  if (sna->val_mse < sna->val_run) {
+    sna->val_run    = sna->val_mse;
+    sna->val_runfit = mse;
+    sna->val_since  = 0;
+  } else if (mse < sna->val_runfit && ++sna->val_since >= sna->patience && sna->patience > 0)
+    sna->val_stop = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+PetscBool SNAFitStopRequested(SNA sna)
+{
+  return sna->val_stop;
+}
+
+PetscErrorCode SNAFitValidationResume(SNA sna)
+{
+  PetscFunctionBegin;
+  sna->val_stop  = PETSC_FALSE;
+  sna->val_since = 0;
+  sna->val_run   = PETSC_MAX_REAL;
+  PetscFunctionReturn(0);
+}
+
+/* After the fit: the model goes back to the best-validation iterate (if the last one is not as good), the reason
+   says so if the fit stopped early, and the held-out samples are released. */
+PetscErrorCode SNAFitValidationFinish(SNA sna)
+{
+  PetscFunctionBegin;
+  if (!sna->valX) PetscFunctionReturn(0);
+  if (sna->val_nparams == sna->nparams && sna->val_best < PETSC_MAX_REAL) {
+    PetscReal last;
+
+    PetscCall(SNAComputeMSE(sna, sna->valX, sna->valY, &last));
+    if (!(last <= sna->val_best))
+      PetscCall((*sna->ops->setparameters)(sna, sna->val_theta));
+    else
+      sna->val_best = last;
+  }
+  if (sna->val_stop && sna->reason != SNA_DIVERGED_NANORINF) sna->reason = SNA_CONVERGED_VALIDATION;
+  sna->val_mse = sna->val_best;
+  PetscCall(PetscFree(sna->val_theta));
+  sna->val_nparams = 0;
+  PetscCall(VecDestroy(&sna->valX));
+  PetscCall(VecDestroy(&sna->valY));
+  PetscFunctionReturn(0);
+}
+
+/*@
+  SNAGetValidationMSE - The MSE on the held-out samples of the last fit (-sna_fit_validation)
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. mse - the validation MSE of the kept iterate, or -1 if the last fit held out no samples
+
+  Level: intermediate
+
+.seealso: SNASetValidation(), SNAFit()
+@*/
+PetscErrorCode SNAGetValidationMSE(SNA sna, PetscReal *mse)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  *mse = sna->val_mse < PETSC_MAX_REAL ? sna->val_mse : -1.0;
+  PetscFunctionReturn(0);
+}
+
+/*@
+  SNASetValidation - Holds out a fraction of the training samples to pick the kept iterate (early stopping)
+
+  Logically Collective
+
+  Input Parameters:
++ sna      - the SNA
+. fraction - the fraction of samples held out, in [0, 1); 0 for none
+- patience - iterations without a better validation MSE (past the best point's training MSE) before the fit
+             stops; 0 never stops early (the best-validation iterate is still kept)
+
+  Options Database Keys:
++ -sna_fit_validation <f>          - the fraction
+- -sna_fit_validation_patience <k> - the patience
+
+  Notes:
+  The split is pseudo-random by global sample index with the type's seed (-sna_khronos_seed), the same for any
+  number of ranks. The training MSE of the fit is then that of the other samples.
+
+  Level: intermediate
+
+.seealso: SNAGetValidationMSE(), SNAFit()
+@*/
+PetscErrorCode SNASetValidation(SNA sna, PetscReal fraction, PetscInt patience)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCheck(fraction >= 0 && fraction < 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation must be in [0, 1) (the fraction of samples held out; 0: none), not %g", (double)fraction);
+  PetscCheck(patience >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, patience);
+  sna->validation = fraction;
+  sna->patience   = patience;
+  PetscFunctionReturn(0);
+}

@@ -76,12 +76,7 @@ def _case(kind, cid, x, work, lib):
 
 def _foam_cl(cdir):
     """OpenFOAM's own CL (pressure + viscous) at the last iteration, for the README's sanity check."""
-    path = f"{cdir}/postProcessing/forces/0/coefficient.dat"
-    if not os.path.exists(path):
-        path = f"{cdir}/postProcessing/forces/0/forceCoeffs.dat"
-    rows = [l.split() for l in open(path) if l.strip() and not l.startswith("#")]
-    head = [l for l in open(path) if l.startswith("#") and "Cl" in l][-1].lstrip("#").split()
-    return float(rows[-1][head.index("Cl")])
+    return float(hf_openfoam.cl_history(cdir)[1][-1])
 
 
 def _pending(kind, ids, work):

@@ -5,6 +5,7 @@
   test_airfoil.py dataset FILE         the committed dataset satisfies its contract (build_dataset.py)
   test_airfoil.py xfoil DIR            the XFOIL driver reproduces the committed XFOIL sample (needs xfoil, cc)
   test_airfoil.py mesh DIR             gmsh meshes a cambered airfoil: hybrid, one cell thick, ~20k cells
+  test_airfoil.py split FILE DIR       bench/airfoil-mf's split of FILE: test airfoils never in training
 """
 import json
 import os
@@ -169,6 +170,38 @@ def test_mesh(work):
     check(mesh.SETTINGS["first_cell"] <= 1e-5, f"first cell {mesh.SETTINGS['first_cell']}: y+ > 1 at Re 3e6")
 
 
+def test_split(path, out):
+    import h5py
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench", "airfoil-mf"))
+    import harness
+
+    data = harness.load(path)
+    split = harness.make_split(data)
+    harness.write_split(data, split, out)
+    test = set(split["test"])
+    n_hf = len(np.unique(data["hf"][2]))
+    check(len(test) == round(0.2 * n_hf), f"{len(test)} test airfoils of {n_hf} HF cases, expected 20%")
+    pool = n_hf - len(test)
+    prev = set()
+    for fraction in harness.FRACTIONS:
+        with h5py.File(f"{out}/{harness.train_name(fraction)}", "r") as f:
+            lf, hf = set(f["lf/case"][...].tolist()), set(f["hf/case"][...].tolist())
+            want = 1.0 if fraction > 0 else 0.0
+            check(f.attrs["mf_hf_fraction"] == want, f"{fraction}: mf_hf_fraction {f.attrs['mf_hf_fraction']}")
+        check(not (lf & test) and not (hf & test), f"HF fraction {fraction}: test airfoils in the training file")
+        ids = set(split["train_hf"][f"{fraction:g}"])
+        check(len(ids) == round(fraction * pool), f"HF fraction {fraction}: {len(ids)} cases of a pool of {pool}")
+        check(prev <= ids, f"HF fraction {fraction}: the training sets are not nested")
+        check(fraction == 0 or hf == ids, f"HF fraction {fraction}: the file's /hf cases are not the split's")
+        prev = ids
+    X, Y, YL, case = harness.load_test(f"{out}/test.h5")
+    check(set(np.unique(case).tolist()) == test, "test.h5 holds other cases than the split's test airfoils")
+    check(np.isfinite(YL).all() and YL.shape == Y.shape, "test.h5: /YLF missing or misshapen")
+    s = harness.score(X, Y, Y, case)
+    check(s["cp_rel_l2"] == 0 and s["cl_abs_err"] == 0, f"the truth scored against itself: {s}")
+
+
 def main():
     what = sys.argv[1]
     if what == "parsers":
@@ -179,8 +212,10 @@ def main():
         test_xfoil(sys.argv[2])
     elif what == "mesh":
         test_mesh(sys.argv[2])
+    elif what == "split":
+        test_split(sys.argv[2], sys.argv[3])
     else:
-        sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR or mesh DIR")
+        sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR, mesh DIR or split FILE DIR")
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
     print(f"{what}: all checks passed")

@@ -60,15 +60,18 @@ def write_coordinates(path, m, p, t, n=120):
 
 
 def stations():
-    """Cp stations s in [-1, 1]: s = -x/c on the lower surface, +x/c on the upper, cosine spaced in x on each
-    surface (dense at the leading edge, where Cp changes fastest, and at the trailing edge)."""
+    """Cp stations s in [-1, 1]: s = -x_c on the lower surface, +x_c on the upper, cosine spaced on each
+    surface (dense at the leading edge, where Cp changes fastest, and at the trailing edge). x_c is the
+    chordwise coordinate of the camber-line point a surface point is laid off from: x/c itself on a
+    symmetric airfoil, within 0.005 c of it at a cambered leading edge, where the upper surface reaches
+    x < 0 and x/c alone would not tell the surfaces apart."""
     x = cosine(N_PER_SURFACE)
     return np.concatenate([-x[::-1], x[1:]])
 
 
 def surface_coordinate(m, p, t, xy, n_dense=4000):
-    """s of arbitrary surface points (XFOIL nodes, OpenFOAM face centres): the s of the nearest point of a
-    dense sampling of the exact contour, so both fidelities are mapped the same way whatever their ordering."""
+    """s = +-x_c of arbitrary surface points (XFOIL nodes, OpenFOAM face centres): that of the nearest point
+    of a dense sampling of the exact contour, so both fidelities are mapped the same way."""
     xc = cosine(n_dense)
     upper, lower = surfaces(m, p, t, xc)
     ref = np.vstack([upper, lower])
@@ -104,16 +107,18 @@ def lift(m, p, t, alpha_deg, cp_st):
     return cn * np.cos(a) - ca * np.sin(a)
 
 
-def parse_xfoil_cp(path):
-    """XFOIL 6.99 CPWR dump ('#' comment, then 'x Cp' per panel node from the upper trailing edge round the
-    leading edge to the lower trailing edge). Returns (s, Cp): nodes up to the foremost one are upper (s = x)."""
-    a = np.loadtxt(path, comments="#", ndmin=2)
+def parse_xfoil_cp(cp_path, coord_path, m, p, t):
+    """XFOIL 6.99 CPWR dump ('#' comment, then 'x Cp' per panel node) and the SAVEd paneled coordinates
+    (a name line, then 'x y' per node, the same nodes in the same order). Returns (s, Cp). The coordinates
+    are needed: near a cambered leading edge the upper surface reaches x < 0, where x alone gives s the
+    wrong sign."""
+    a = np.loadtxt(cp_path, comments="#", ndmin=2)
     if a.shape[1] != 2 or len(a) < 20 or not np.isfinite(a).all():
-        raise ValueError(f"{path}: not an XFOIL Cp dump (expected >= 20 finite rows of 'x Cp')")
-    x, cp = a[:, 0], a[:, 1]
-    le = int(np.argmin(x))
-    s = np.concatenate([x[: le + 1], -x[le + 1 :]])
-    return s, cp
+        raise ValueError(f"{cp_path}: not an XFOIL Cp dump (expected >= 20 finite rows of 'x Cp')")
+    xy = np.loadtxt(coord_path, skiprows=1, ndmin=2)
+    if xy.shape != (len(a), 2) or not np.allclose(xy[:, 0], a[:, 0], atol=1e-4):
+        raise ValueError(f"{coord_path}: not the {len(a)} paneled nodes of {cp_path} (SAVE after PANE/PPAR)")
+    return surface_coordinate(m, p, t, xy), a[:, 1]
 
 
 def parse_foam_raw(path, m, p, t, p_inf=0.0, q_inf=0.5):

@@ -2,7 +2,8 @@
 airfoil at (alpha, Re), driven in batch through stdin, and its Cp resampled onto the stations.
 
 XFOIL LOADs the same closed-trailing-edge coordinates as gmsh meshes (airfoil.write_coordinates) and
-repanels them (PANE: 160 panels on XFOIL's spline of those points). A point counts as converged only when
+repanels them (PPAR: 160 panels on XFOIL's spline of those points) and SAVEs the paneled nodes, which
+map the Cp dump onto the stations. A point counts as converged only when
 XFOIL adds it to the polar (PACC), which it does for converged viscous solutions alone. A failure is retried
 once by alpha continuation from 0 deg (a converged boundary layer at each step seeds the next); a second
 failure marks the case missing.
@@ -29,7 +30,7 @@ def nofpe_library(build_dir):
 
 
 def _script(re, alpha_deg, continuation, s=SETTINGS):
-    lines = ["PLOP", "G F", "", "LOAD airfoil.dat", "PPAR", f"N {s['panels']}", "", "", "OPER",
+    lines = ["PLOP", "G F", "", "LOAD airfoil.dat", "PPAR", f"N {s['panels']}", "", "", "SAVE panel.dat", "OPER",
              f"VISC {re:.6g}", f"VPAR", f"N {s['ncrit']}", "", f"ITER {s['iterations']}"]
     if continuation:
         step = s["continuation_step"] if alpha_deg >= 0 else -s["continuation_step"]
@@ -60,7 +61,7 @@ def run(case, m, p, t, alpha_deg, re, lib):
     airfoil.write_coordinates(f"{case}/airfoil.dat", m, p, t)
     env = dict(os.environ, LD_PRELOAD=lib)
     for attempt, continuation in enumerate((False, True), start=1):
-        for f in ("polar.txt", "cp.txt"):  # XFOIL asks before overwriting or appending
+        for f in ("polar.txt", "cp.txt", "panel.dat"):  # XFOIL asks before overwriting or appending
             if os.path.exists(f"{case}/{f}"):
                 os.remove(f"{case}/{f}")
         with open(f"{case}/log.xfoil.{attempt}", "w") as log:
@@ -68,6 +69,6 @@ def run(case, m, p, t, alpha_deg, re, lib):
                            stdout=log, stderr=subprocess.STDOUT, timeout=120)
         cl = _polar_cl(f"{case}/polar.txt", alpha_deg)
         if cl is not None and os.path.exists(f"{case}/cp.txt"):
-            s, cp = airfoil.parse_xfoil_cp(f"{case}/cp.txt")
+            s, cp = airfoil.parse_xfoil_cp(f"{case}/cp.txt", f"{case}/panel.dat", m, p, t)
             return airfoil.resample(s, cp), cl, attempt
     return None, None, 2

@@ -24,6 +24,10 @@ SAMPLES = os.path.join(HERE, "samples")
 # The samples: NACA 0012, alpha 5 deg, Re 3e6. The tools' own CL: XFOIL's polar 0.5011; OpenFOAM's force
 # coefficient 0.5328 (pressure + viscous; the viscous part of the lift is below 1e-3 here).
 SAMPLE = {"m": 0.0, "p": 0.4, "t": 0.12, "alpha_deg": 5.0, "cl_xfoil": 0.5011, "cl_foam": 0.5328}
+# A cambered sample (design 8 of the sweep: m 0.046, p 0.272, t 0.089, alpha 1.05 deg, Re 2.85e6): below its
+# ideal angle of attack, so the stagnation point is on the upper side of the leading edge, where the upper
+# surface reaches x < 0. XFOIL's CL 0.5938.
+CAMBERED = {"m": 4.60804768e-02, "p": 2.72379087e-01, "t": 8.92426465e-02, "alpha_deg": 1.04714020e00, "cl_xfoil": 0.5938}
 failures = []
 
 
@@ -33,26 +37,37 @@ def check(cond, msg):
         print(f"FAIL: {msg}")
 
 
-def check_cp_row(cp, label, cl=None, cl_tol=None):
-    """One airfoil's Cp at the stations, at a positive angle of attack."""
+def check_cp_row(cp, label, cl=None, cl_tol=None, design=SAMPLE):
+    """One airfoil's Cp at the stations; for the symmetric sample at 5 deg also where its extremes lie."""
     s = airfoil.stations()
     check(cp.shape == s.shape, f"{label}: {cp.shape} Cp values, expected {s.shape} (one per station)")
     check(np.isfinite(cp).all(), f"{label}: non-finite Cp")
     k_max, k_min = int(np.argmax(cp)), int(np.argmin(cp))
     check(0.9 <= cp[k_max] <= 1.05, f"{label}: stagnation Cp {cp[k_max]:.3f}, expected near 1")
-    check(-0.05 <= s[k_max] < 0.0, f"{label}: stagnation at s = {s[k_max]:.4f}, expected just aft of the "
-          "leading edge on the lower surface (s slightly negative) at positive alpha")
-    check(0.0 < s[k_min] <= 0.05, f"{label}: suction peak at s = {s[k_min]:.4f}, expected on the upper surface "
-          "near the leading edge")
+    if design is SAMPLE:
+        check_extremes(s, k_max, k_min, label)
     if cl is not None:
-        got = airfoil.lift(SAMPLE["m"], SAMPLE["p"], SAMPLE["t"], SAMPLE["alpha_deg"], cp)
+        d = design
+        got = airfoil.lift(d["m"], d["p"], d["t"], d["alpha_deg"], cp)
         check(abs(got - cl) <= cl_tol, f"{label}: CL from integrated Cp {got:.4f}, the tool's {cl:.4f} "
               f"(tolerance {cl_tol})")
 
 
+def check_extremes(s, k_max, k_min, label):
+    check(-0.05 <= s[k_max] < 0.0, f"{label}: stagnation at s = {s[k_max]:.4f}, expected just aft of the "
+          "leading edge on the lower surface (s slightly negative) at positive alpha")
+    check(0.0 < s[k_min] <= 0.05, f"{label}: suction peak at s = {s[k_min]:.4f}, expected on the upper surface "
+          "near the leading edge")
+
+
 def test_parsers():
-    s, cp = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp")
+    s, cp = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", f"{SAMPLES}/xfoil_naca0012_panel.dat",
+                                   SAMPLE["m"], SAMPLE["p"], SAMPLE["t"])
     check_cp_row(airfoil.resample(s, cp), "XFOIL sample", SAMPLE["cl_xfoil"], 0.003)
+    d = CAMBERED
+    s, cp = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_case8_a1_re2.85e6.cp", f"{SAMPLES}/xfoil_case8_panel.dat", d["m"],
+                                   d["p"], d["t"])
+    check_cp_row(airfoil.resample(s, cp), "XFOIL cambered sample", d["cl_xfoil"], 0.003, d)
     s, cp = airfoil.parse_foam_raw(f"{SAMPLES}/openfoam_naca0012_a5_re3e6_p_airfoil.raw", SAMPLE["m"],
                                    SAMPLE["p"], SAMPLE["t"])
     check_cp_row(airfoil.resample(s, cp), "OpenFOAM sample", SAMPLE["cl_foam"], 0.003)
@@ -133,7 +148,8 @@ def test_xfoil(work):
         return
     check(attempts == 1, f"XFOIL needed {attempts} attempts")
     check(abs(cl - SAMPLE["cl_xfoil"]) < 5e-4, f"XFOIL CL {cl}, the sample's {SAMPLE['cl_xfoil']}")
-    s, ref = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp")
+    s, ref = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", f"{SAMPLES}/xfoil_naca0012_panel.dat",
+                                    SAMPLE["m"], SAMPLE["p"], SAMPLE["t"])
     err = np.abs(cp - airfoil.resample(s, ref)).max()
     check(err < 2e-3, f"XFOIL Cp differs from the committed sample by {err:.2e}")
 

@@ -44,7 +44,7 @@ def clock():
     return np.array([time.perf_counter(), time.process_time()])
 
 
-GRID = {"width": [32, 64, 128], "depth": [2, 3], "lr": [1e-3, 3e-3]}
+GRID = {"width": [64, 128], "depth": [2, 3], "lr": [1e-3, 3e-3]}
 STEPS = 4000
 BATCH = 512
 

@@ -4,7 +4,8 @@ fits this machine.
 
 Point-level co-kriging, as the SNA sees the data: each sample is one row (m, p, t, alpha, Re/1e6, s) -> Cp,
 n_LF rows drawn from the training LF rows of the split, n_HF = n_LF / 4 from the HF rows of the 100% set
-(with replacement once they run out; the cost does not depend on the values). Per size, in a fresh process
+(with replacement once they run out; the cost does not depend on the values, so any split of the data
+serves). Per size, in a fresh process
 (so its peak resident memory is its own), CPU seconds of one thread (BLAS included):
   fit_fixed_s   both GPs fitted with fixed hyperparameters: one Cholesky factorisation each, O(n^3)
   lml_grad_s    one log-marginal-likelihood + gradient evaluation of the LF GP: the unit of the
@@ -118,8 +119,8 @@ def main(argv=None):
         print(f"cokriging_scaling: {prev}", flush=True)
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     with open(a.out, "w") as f:
-        json.dump({"machine": harness.machine(), "mem_available_gib_at_end": mem_available_gib(), "runs": runs},
-                  f, indent=1)
+        json.dump({"machine": harness.machine(), "mem_available_gib_at_end": mem_available_gib(),
+                   "split": os.path.abspath(a.split), "n_hf_per_n_lf": 0.25, "runs": runs}, f, indent=1)
     print(f"cokriging_scaling: {a.out}")
 
 

@@ -5,6 +5,7 @@ method, hf_fraction, cp_rel_l2, ...):
 
   error_vs_hf.png   Cp relative L2 error on the held-out HF airfoils against the HF fraction, every method
   cp_curves.png     Cp at the stations of three held-out airfoils: LF, HF and every method at --fraction
+  table.md          every method and fraction: the metrics as a markdown table
   cost_vs_n.png     co-kriging CPU time and memory against the sample count (cokriging_scaling.py), and
                     any other method's fit time given by --scaling_extra (JSON: runs of n_lf, fit_s)
 
@@ -90,6 +91,18 @@ def cost_vs_n(scaling, extra, out):
     fig.savefig(out, dpi=80)
 
 
+def table(records, out):
+    """The results as a markdown table: one row per method and HF fraction."""
+    lines = ["| method | HF % | Cp rel. L2 | mean abs CL error | mean abs min-Cp error | parameters | training CPU s | "
+             "inference CPU ms / airfoil |", "|---|---|---|---|---|---|---|---|"]
+    for r in sorted(records, key=lambda r: (r["method"], r["hf_fraction"])):
+        lines.append(f"| {r['method']} | {100 * r['hf_fraction']:g} | {r['cp_rel_l2']:.4f} | {r['cl_abs_err']:.4f} | "
+                     f"{r['suction_peak_abs_err']:.3f} | {r['params']} | {r.get('train_cpu_s', r.get('train_s', 0)):.1f} | "
+                     f"{1e3 * r.get('infer_cpu_s_per_airfoil', r.get('infer_s_per_airfoil', 0)):.3f} |")
+    with open(out, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     here = os.path.dirname(os.path.abspath(__file__))
@@ -104,6 +117,7 @@ def main(argv=None):
     os.makedirs(a.out, exist_ok=True)
     records = [r for p in a.results for r in json.load(open(p))["results"]]
     error_vs_hf(records, f"{a.out}/error_vs_hf.png")
+    table(records, f"{a.out}/table.md")
     cp_curves(a.test, a.preds, a.fraction, f"{a.out}/cp_curves.png")
     if os.path.exists(a.scaling):
         cost_vs_n(a.scaling, a.scaling_extra, f"{a.out}/cost_vs_n.png")

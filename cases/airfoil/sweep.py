@@ -83,9 +83,9 @@ def _pending(kind, ids, work):
     return [i for i in ids if not os.path.exists(f"{work}/{kind}/case_{i:04d}.json")]
 
 
-def _run(kind, ids, X, work, lib, jobs):
+def _run(kind, ids, X, work, lib, jobs, reverse=False):
     os.makedirs(f"{work}/{kind}", exist_ok=True)
-    todo = _pending(kind, ids, work)
+    todo = _pending(kind, ids, work)[:: -1 if reverse else 1]
     print(f"sweep: {kind}: {len(ids) - len(todo)} of {len(ids)} cases done, {len(todo)} to run", flush=True)
     with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
         for line in pool.map(_case, [kind] * len(todo), todo, [X[i] for i in todo], [work] * len(todo),
@@ -109,21 +109,25 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=2, help="serial cases run at a time")
     ap.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "work"))
     ap.add_argument("--only", choices=["lf", "hf"], help="run one fidelity only")
+    ap.add_argument("--reverse", action="store_true",
+                    help="pending cases last first: a second sweep on the same --work from the other end (it "
+                    "must be stopped before the two meet: they would run the same case in the same directory)")
     a = ap.parse_args(argv)
     X = latin_hypercube(a.lf)
     ids = list(range(a.lf))
     lib = lf_xfoil.nofpe_library(os.path.join(a.work, "build"))
-    _write_atomic(f"{a.work}/settings.json", {"design": DESIGN, "n_lf": a.lf, "n_hf": a.hf,
-                                              "xfoil": lf_xfoil.SETTINGS, "mesh": mesh.SETTINGS,
-                                              "openfoam": hf_openfoam.SETTINGS,
-                                              "stations": len(airfoil.stations())})
+    if not a.reverse:  # the forward sweep's settings are the record
+        _write_atomic(f"{a.work}/settings.json", {"design": DESIGN, "n_lf": a.lf, "n_hf": a.hf,
+                                                  "xfoil": lf_xfoil.SETTINGS, "mesh": mesh.SETTINGS,
+                                                  "openfoam": hf_openfoam.SETTINGS,
+                                                  "stations": len(airfoil.stations())})
     if a.only != "hf":
         _run("lf", ids, X, a.work, lib, a.jobs)
     if a.only != "lf":
         hf_ids = _converged_lf(ids, a.work)[: a.hf]  # the design order is random: a random subset
         if len(hf_ids) < a.hf:
             sys.exit(f"sweep: only {len(hf_ids)} designs have converged LF, fewer than --hf {a.hf}: raise --lf")
-        _run("hf", hf_ids, X, a.work, lib, a.jobs)
+        _run("hf", hf_ids, X, a.work, lib, a.jobs, a.reverse)
 
 
 if __name__ == "__main__":

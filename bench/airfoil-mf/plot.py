@@ -69,7 +69,9 @@ def cp_curves(test, preds, fraction, out, n=3):
 
 
 def cost_vs_n(scaling, extra, out):
-    runs = [r for r in json.load(open(scaling))["runs"] if "fit_fixed_s" in r]
+    data = json.load(open(scaling))
+    runs = [r for r in data["runs"] if "fit_fixed_s" in r]
+    not_run = [r for r in data["runs"] if "not_run" in r]
     n = np.array([r["n_lf"] + r["n_hf"] for r in runs])
     fig, ax = plt.subplots(1, 2, figsize=(11, 4))
     ax[0].loglog(n, [r["fit_fixed_s"] for r in runs], "o-", label="co-kriging: fixed hyperparameters")
@@ -85,6 +87,11 @@ def cost_vs_n(scaling, extra, out):
     ax[0].set(xlabel="samples (LF + HF rows)", ylabel="CPU seconds")
     ax[0].legend(fontsize=7)
     ax[1].loglog(n, [r["peak_rss_gib"] for r in runs], "o-", label="co-kriging peak memory")
+    for r in not_run:
+        need = float(r["not_run"].split("predicted peak ")[1].split(" GiB")[0])
+        ax[1].loglog([r["n_lf"] + r["n_hf"]], [need], "o", mfc="none", label="predicted: not run")
+    ax[1].axhline(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, color="k", ls=":",
+                  label="this machine's memory")
     ax[1].set(xlabel="samples (LF + HF rows)", ylabel="GiB")
     ax[1].legend(fontsize=7)
     fig.tight_layout()

@@ -105,7 +105,7 @@ def _converged_lf(ids, work):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lf", type=int, default=480, help="designs run with XFOIL (low fidelity)")
-    ap.add_argument("--hf", type=int, default=110, help="of those, the first with converged LF run with OpenFOAM")
+    ap.add_argument("--hf", type=int, default=104, help="of those, the first with converged LF run with OpenFOAM")
     ap.add_argument("--jobs", type=int, default=2, help="serial cases run at a time")
     ap.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "work"))
     ap.add_argument("--only", choices=["lf", "hf"], help="run one fidelity only")

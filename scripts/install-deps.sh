@@ -2,7 +2,8 @@
 # Installs the Debian packages SNAPS needs, and only those that are missing.
 # Idempotent: a second run installs nothing. Runs apt-get as root, or through sudo.
 # With --fuzz, also clang and its runtime (libFuzzer), which only scripts/run-fuzz.sh needs; with --bench,
-# python3-dolfinx, which only bench/poisson-peers needs.
+# python3-dolfinx, which only bench/poisson-peers needs; with --airfoil, XFOIL, OpenFOAM (ESI v1912), PyTorch and
+# scikit-learn, which only regenerating cases/airfoil/data and the bench/airfoil-mf baselines need.
 set -euo pipefail
 
 packages=(
@@ -22,6 +23,11 @@ fi
 # With --bench, also FEniCSx (DOLFINx 0.5), the peer baseline of bench/poisson-peers only: not for the tests.
 if [ "${1:-}" = "--bench" ]; then
   packages+=(python3-dolfinx)
+fi
+# With --airfoil, the tools behind cases/airfoil (xfoil: low fidelity, openfoam: high fidelity RANS) and the
+# baselines of bench/airfoil-mf (python3-torch: MLP, python3-sklearn: co-kriging); the tests only skip without them.
+if [ "${1:-}" = "--airfoil" ]; then
+  packages+=(xfoil openfoam python3-torch python3-sklearn)
 fi
 
 missing=()

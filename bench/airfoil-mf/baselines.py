@@ -1,0 +1,269 @@
+#!/usr/bin/python3
+"""Baselines of the airfoil multi-fidelity benchmark, on the split of harness.py (same test airfoils, same
+nested training HF sets as the SNA):
+
+  lf              XFOIL's Cp taken as the HF prediction (what a designer without HF data has)
+  mlp_hf          an MLP (PyTorch, CPU) on the HF training rows: (m, p, t, alpha, Re/1e6, s) -> Cp
+  mlp_mf          the same MLP given the LF Cp at the same point as a 7th input (the multi-fidelity MLP:
+                  a composite network y_H = F(x, y_L) in the spirit of Meng and Karniadakis)
+  cokriging       Kennedy-O'Hagan AR1 co-kriging with sklearn GPs: a GP on LF, then y_H = rho * GP_L(x) +
+                  GP_delta(x), rho by least squares on the HF designs (nested: their LF is known there);
+                  GPs over the 5 design variables, the 101 station values of a case one multi-output target
+                  (shared kernel): point-level GPs cannot hold the ~38k LF rows (see cokriging_scaling.py)
+  cokriging_ylf   the same correction applied to the test airfoils' actual LF Cp (as snaps-predict does with
+                  /YLF): rho * y_L + GP_delta(x)
+
+MLP hyperparameters: a grid (width x depth x learning rate) searched once per MLP kind on the 100% training
+HF set, scored on a seeded 20% of its cases held out for validation (never the test airfoils); the winner
+trains every fraction. Everything runs on one thread (the machine is shared).
+
+  baselines.py [--split bench/airfoil-mf/split] [--out bench/results/airfoil_mf_baselines.json] [--quick]
+      also writes the predictions at the test rows, <out>_pred.h5: /<method>/hf<percent> (plot.py)
+"""
+import os
+
+# one thread for BLAS too (set before numpy loads it): the figures are single-core, the machine shared
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import itertools
+import json
+import time
+
+import h5py
+import numpy as np
+import torch
+from sklearn.gaussian_process import GaussianProcessRegressor
+from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
+
+import harness
+
+def clock():
+    """(wall, CPU of this process) seconds."""
+    return np.array([time.perf_counter(), time.process_time()])
+
+
+GRID = {"width": [64, 128], "depth": [2, 3], "lr": [1e-3, 3e-3]}
+STEPS = 4000
+BATCH = 512
+
+
+def load_train(split_dir, fraction):
+    with h5py.File(f"{split_dir}/{harness.train_name(fraction)}", "r") as f:
+        return {k: (f[f"{k}/X"][...], f[f"{k}/Y"][...], f[f"{k}/case"][...]) for k in ("lf", "hf")}
+
+
+def lf_at(train, X, case):
+    """The LF Cp at HF rows (same design, same stations: same case id, same row order)."""
+    XL, YL, cL = train["lf"]
+    out = np.empty((len(X), 1))
+    for cid in np.unique(case):
+        k, kl = case == cid, cL == cid
+        assert np.allclose(X[k], XL[kl]), f"case {cid}: LF and HF rows differ"
+        out[k] = YL[kl]
+    return out
+
+
+class MLP:
+    def __init__(self, n_in, width, depth, lr, seed=0):
+        torch.manual_seed(seed)
+        layers, k = [], n_in
+        for _ in range(depth):
+            layers += [torch.nn.Linear(k, width), torch.nn.SiLU()]
+            k = width
+        layers.append(torch.nn.Linear(k, 1))
+        self.net = torch.nn.Sequential(*layers).double()
+        self.lr = lr
+
+    def params(self):
+        return sum(p.numel() for p in self.net.parameters())
+
+    def fit(self, X, Y, steps=STEPS, seed=0):
+        self.mu, self.sd = X.mean(0), X.std(0) + 1e-12
+        self.ymu, self.ysd = Y.mean(), Y.std() + 1e-12
+        Xt = torch.from_numpy((X - self.mu) / self.sd)
+        Yt = torch.from_numpy((Y - self.ymu) / self.ysd)
+        opt = torch.optim.Adam(self.net.parameters(), lr=self.lr)
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
+        g = torch.Generator().manual_seed(seed)
+        for _ in range(steps):
+            idx = torch.randint(0, len(Xt), (min(BATCH, len(Xt)),), generator=g)
+            opt.zero_grad()
+            loss = torch.mean((self.net(Xt[idx]) - Yt[idx]) ** 2)
+            loss.backward()
+            opt.step()
+            sched.step()
+        return self
+
+    def predict(self, X):
+        with torch.no_grad():
+            return self.net(torch.from_numpy((X - self.mu) / self.sd)).numpy() * self.ysd + self.ymu
+
+
+def mlp_inputs(kind, X, ylf):
+    return X if kind == "mlp_hf" else np.hstack([X, ylf])
+
+
+def search(kind, train, grid, steps, seed=harness.SEED):
+    """Validation error of every grid point (a seeded 20% of the 100% training HF cases held out)."""
+    X, Y, case = train["hf"]
+    ylf = lf_at(train, X, case)
+    ids = np.unique(case)
+    val = np.random.default_rng(seed + 1).permutation(ids)[: max(1, len(ids) // 5)]
+    v = np.isin(case, val)
+    table = []
+    for width, depth, lr in itertools.product(grid["width"], grid["depth"], grid["lr"]):
+        t0 = clock()
+        m = MLP(X.shape[1] + (kind == "mlp_mf"), width, depth, lr).fit(mlp_inputs(kind, X[~v], ylf[~v]), Y[~v], steps)
+        P = m.predict(mlp_inputs(kind, X[v], ylf[v]))
+        err = float(np.linalg.norm(P - Y[v]) / np.linalg.norm(Y[v]))
+        table.append({"width": width, "depth": depth, "lr": lr, "val_cp_rel_l2": err, "params": m.params(),
+                      "train_cpu_s": float((clock() - t0)[1])})
+        print(f"baselines: search {kind} width {width} depth {depth} lr {lr:g}: val {err:.4f}", flush=True)
+    return table
+
+
+def design_rows(X, Y, case):
+    """Case-level view for the GPs: design (5) -> the Cp row at the stations (101)."""
+    ids = np.unique(case)
+    D = np.array([X[case == i][0, :5] for i in ids])
+    C = np.array([Y[case == i, 0] for i in ids])
+    return ids, D, C
+
+
+def gp(n_in):
+    k = ConstantKernel(1.0, (1e-3, 1e3)) * RBF(np.ones(n_in), (1e-2, 1e2)) + WhiteKernel(1e-4, (1e-8, 1e-1))
+    return GaussianProcessRegressor(k, normalize_y=True, n_restarts_optimizer=1, random_state=0)
+
+
+class CoKriging:
+    def fit_lf(self, train):
+        """The LF GP: the same for every HF fraction (every split shares the LF training cases)."""
+        t0 = clock()
+        _, DL, CL = design_rows(*train["lf"])
+        self.lo, self.hi = DL.min(0), DL.max(0)
+        self.gl = gp(5).fit(self.scale(DL), CL)
+        self.lf_s = clock() - t0
+        return self
+
+    def fit_hf(self, train, fraction):
+        self.gd, self.rho = None, 1.0
+        if fraction > 0 and len(train["hf"][2]):
+            X, Y, case = train["hf"]
+            ids, DH, CH = design_rows(X, Y, case)
+            _, _, CHL = design_rows(X, lf_at(train, X, case), case)
+            self.rho = float(np.sum(CHL * CH) / np.sum(CHL * CHL))  # least squares of y_H on y_L
+            self.gd = gp(5).fit(self.scale(DH), CH - self.rho * CHL)
+        return self
+
+    def scale(self, D):
+        return (D - self.lo) / (self.hi - self.lo + 1e-12)
+
+    def predict(self, D, CLF=None):
+        base = self.gl.predict(self.scale(D)) if CLF is None else CLF
+        out = self.rho * base
+        if self.gd is not None:
+            out = out + self.gd.predict(self.scale(D))
+        return out
+
+    def params(self):
+        """(kernel hyperparameters, stored numbers: training inputs and the dual weights per output)."""
+        hyp = len(self.gl.kernel_.theta) + (len(self.gd.kernel_.theta) + 1 if self.gd is not None else 0)
+        stored = self.gl.X_train_.size + self.gl.alpha_.size
+        if self.gd is not None:
+            stored += self.gd.X_train_.size + self.gd.alpha_.size
+        return hyp, stored
+
+
+def to_rows(C, case_ids, case):
+    """Case-level rows (n_case x 101) back to the test file's row order."""
+    out = np.empty((len(case), 1))
+    for i, cid in enumerate(case_ids):
+        out[case == cid, 0] = C[i]
+    return out
+
+
+def run(split_dir, grid, steps):
+    Xt, Yt, YLt, ct = harness.load_test(f"{split_dir}/test.h5")
+    n_air = len(np.unique(ct))
+    results, preds = [], {}
+
+    def record(method, fraction, P, train_s, infer_s, params, extra=None):
+        """train_s, infer_s: (wall, CPU) seconds; CPU is the fairer figure on a shared machine."""
+        r = {"method": method, "hf_fraction": fraction, **harness.score(Xt, Yt, P, ct), "params": params,
+             "train_s": train_s[0], "train_cpu_s": train_s[1], "infer_s_per_airfoil": infer_s[0] / n_air,
+             "infer_cpu_s_per_airfoil": infer_s[1] / n_air}
+        r.update(extra or {})
+        results.append(r)
+        preds[f"{method}/hf{int(round(100 * fraction)):03d}"] = P
+        print(f"baselines: {method:14s} {fraction:4.0%}: Cp rel L2 {r['cp_rel_l2']:.4f}, CL err {r['cl_abs_err']:.4f}, "
+              f"peak err {r['suction_peak_abs_err']:.3f}, {params} params, train {train_s[1]:.1f} s CPU", flush=True)
+
+    record("lf", 0.0, YLt, (0.0, 0.0), (0.0, 0.0), 0)
+    full = load_train(split_dir, 1.0)
+    searches = {k: search(k, full, grid, steps) for k in ("mlp_hf", "mlp_mf")}
+    best = {k: min(t, key=lambda r: r["val_cp_rel_l2"]) for k, t in searches.items()}
+    ids_t, Dt, _ = design_rows(Xt, Yt, ct)
+    _, _, CLt = design_rows(Xt, YLt, ct)
+    ck = CoKriging().fit_lf(full)
+    for fraction in harness.FRACTIONS:
+        train = load_train(split_dir, fraction)
+        n_hf = len(np.unique(train["hf"][2])) if fraction > 0 else 0
+        t0 = clock()
+        ck.fit_hf(train, fraction)
+        tr = ck.lf_s + clock() - t0  # the whole model's cost: LF GP and correction
+        t0 = clock()
+        P = to_rows(ck.predict(Dt), ids_t, ct)
+        inf = clock() - t0
+        hyp, stored = ck.params()
+        record("cokriging", fraction, P, tr, inf, hyp, {"stored_numbers": stored, "rho": ck.rho, "n_hf_cases": n_hf})
+        t0 = clock()
+        P = to_rows(ck.predict(Dt, CLt), ids_t, ct)
+        record("cokriging_ylf", fraction, P, tr, clock() - t0, hyp,
+               {"stored_numbers": stored, "rho": ck.rho, "n_hf_cases": n_hf})
+        if n_hf == 0:
+            continue
+        X, Y, case = train["hf"]
+        ylf = lf_at(train, X, case)
+        for kind in ("mlp_hf", "mlp_mf"):
+            b = best[kind]
+            t0 = clock()
+            m = MLP(X.shape[1] + (kind == "mlp_mf"), b["width"], b["depth"], b["lr"]).fit(mlp_inputs(kind, X, ylf), Y, steps)
+            tr = clock() - t0
+            t0 = clock()
+            P = m.predict(mlp_inputs(kind, Xt, YLt))
+            record(kind, fraction, P, tr, clock() - t0, m.params(),
+                   {"width": b["width"], "depth": b["depth"], "lr": b["lr"], "n_hf_cases": n_hf})
+    return results, searches, preds
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--split", default=os.path.join(here, "split"))
+    ap.add_argument("--out", default=os.path.join(harness.ROOT, "bench", "results", "airfoil_mf_baselines.json"))
+    ap.add_argument("--quick", action="store_true", help="a one-point grid and 300 steps: a smoke test")
+    a = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    grid = {"width": [32], "depth": [2], "lr": [3e-3]} if a.quick else GRID
+    steps = 300 if a.quick else STEPS
+    m0 = harness.machine()
+    t0 = clock()
+    results, searches, preds = run(a.split, grid, steps)
+    out = {"machine": m0, "torch": torch.__version__, "threads": 1, "split": json.load(open(f"{a.split}/split.json")),
+           "mlp_search": {"grid": grid, "steps": steps, "batch": BATCH, "optimizer": "Adam, cosine decay",
+                          "activation": "SiLU", "validation": "seeded 20% of the 100% training HF cases",
+                          "table": searches},
+           "results": results, "total_cpu_s": float((clock() - t0)[1]), "loadavg_end": os.getloadavg()}
+    os.makedirs(os.path.dirname(a.out), exist_ok=True)
+    with open(a.out, "w") as f:
+        json.dump(out, f, indent=1)
+    with h5py.File(a.out.replace(".json", "_pred.h5"), "w") as f:  # /<method>/hfNNN: /Y rows of test.h5
+        for k, P in preds.items():
+            f.create_dataset(k, data=P, compression="gzip")
+    print(f"baselines: {a.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""Cost of AR1 co-kriging (sklearn GPs) as the sample counts grow: time and peak memory, until it no longer
+fits this machine.
+
+Point-level co-kriging, as the SNA sees the data: each sample is one row (m, p, t, alpha, Re/1e6, s) -> Cp,
+n_LF rows drawn from the training LF rows of the split, n_HF = n_LF / 4 from the HF rows of the 100% set
+(with replacement once they run out; the cost does not depend on the values, so any split of the data
+serves). Per size, in a fresh process
+(so its peak resident memory is its own), CPU seconds of one thread (BLAS included):
+  fit_fixed_s   both GPs fitted with fixed hyperparameters: one Cholesky factorisation each, O(n^3)
+  lml_grad_s    one log-marginal-likelihood + gradient evaluation of the LF GP: the unit of the
+                hyperparameter optimisation, which needs tens to hundreds of them; O(n^3) time, and
+                O(n^2 * hyperparameters) memory for the kernel gradient
+  fit_opt_s     the LF GP's full fit with sklearn's L-BFGS-B optimiser (only up to --opt_max rows)
+  peak_rss_gib  the process's peak resident memory
+A size is not started when the measured peak of the previous one, times 4 (the n^2 growth), exceeds
+--mem_fraction of the memory available now: the machine is shared, and an out-of-memory kill could hit other
+users' processes, so the first size that does not fit is reported with its predicted need instead of run.
+
+  cokriging_scaling.py [--split bench/airfoil-mf/split] [--sizes 500,1000,...] [--out results JSON]
+"""
+import os
+
+# one thread for BLAS too (set before numpy loads it): the figures are single-core, the machine shared
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+import harness
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def mem_available_gib():
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) / 2**20
+    return float("nan")
+
+
+def child(split, n_lf, opt):
+    """One size: prints its measurements as one JSON line."""
+    import h5py
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
+
+    with h5py.File(f"{split}/{harness.train_name(1.0)}", "r") as f:
+        XL, YL = f["lf/X"][...], f["lf/Y"][...]
+        XH, YH = f["hf/X"][...], f["hf/Y"][...]
+    rng = np.random.default_rng(0)
+    n_hf = max(1, n_lf // 4)
+    il = rng.choice(len(XL), n_lf, replace=n_lf > len(XL))
+    ih = rng.choice(len(XH), n_hf, replace=n_hf > len(XH))
+    lo, hi = XL.min(0), XL.max(0)
+    xl, yl = (XL[il] - lo) / (hi - lo), YL[il, 0]
+    xh, yh = (XH[ih] - lo) / (hi - lo), YH[ih, 0]
+
+    def kernel():
+        return ConstantKernel(1.0) * RBF(np.full(6, 0.3)) + WhiteKernel(1e-4)
+
+    out = {"n_lf": n_lf, "n_hf": n_hf}
+    t0 = time.process_time()  # CPU seconds (one BLAS thread): wall time on a shared machine says little
+    gl = GaussianProcessRegressor(kernel(), optimizer=None, normalize_y=True).fit(xl, yl)
+    yl_at_h = gl.predict(xh)
+    rho = float(np.dot(yl_at_h, yh) / np.dot(yl_at_h, yl_at_h))
+    GaussianProcessRegressor(kernel(), optimizer=None, normalize_y=True).fit(xh, yh - rho * yl_at_h)
+    out["fit_fixed_s"] = time.process_time() - t0
+    t0 = time.process_time()
+    gl.log_marginal_likelihood(gl.kernel_.theta, eval_gradient=True)
+    out["lml_grad_s"] = time.process_time() - t0
+    if n_lf <= opt:
+        t0 = time.process_time()
+        g = GaussianProcessRegressor(kernel(), normalize_y=True, random_state=0).fit(xl, yl)
+        out["fit_opt_s"] = time.process_time() - t0
+        out["fit_opt_theta"] = np.exp(g.kernel_.theta).tolist()
+    out["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    print(json.dumps(out))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", default=os.path.join(HERE, "split"))
+    ap.add_argument("--sizes", default="250,500,1000,2000,4000,8000,16000,32000")
+    ap.add_argument("--opt_max", type=int, default=2000, help="largest LF row count fitted with the optimiser")
+    ap.add_argument("--mem_fraction", type=float, default=0.6)
+    ap.add_argument("--out", default=os.path.join(harness.ROOT, "bench", "results", "airfoil_mf_cokriging_scaling.json"))
+    ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.child:
+        child(a.split, a.child, a.opt_max)
+        return
+    runs, prev = [], None
+    for n in (int(v) for v in a.sizes.split(",")):
+        avail = mem_available_gib()
+        if prev is not None:
+            need = prev["peak_rss_gib"] * (n / prev["n_lf"]) ** 2
+            if need > a.mem_fraction * avail:
+                runs.append({"n_lf": n, "n_hf": n // 4, "not_run": f"predicted peak {need:.1f} GiB > "
+                             f"{a.mem_fraction:g} x {avail:.1f} GiB available (machine total "
+                             f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB)"})
+                print(f"cokriging_scaling: n_lf {n}: {runs[-1]['not_run']}", flush=True)
+                break
+        r = subprocess.run([sys.executable, __file__, "--split", a.split, "--opt_max", str(a.opt_max),
+                            "--child", str(n)], capture_output=True, text=True)
+        if r.returncode != 0:
+            runs.append({"n_lf": n, "n_hf": n // 4, "failed": r.stderr.strip().splitlines()[-1:]})
+            print(f"cokriging_scaling: n_lf {n}: failed: {runs[-1]['failed']}", flush=True)
+            break
+        prev = json.loads(r.stdout.strip().splitlines()[-1])
+        runs.append(prev)
+        print(f"cokriging_scaling: {prev}", flush=True)
+    os.makedirs(os.path.dirname(a.out), exist_ok=True)
+    with open(a.out, "w") as f:
+        json.dump({"machine": harness.machine(), "mem_available_gib_at_end": mem_available_gib(),
+                   "split": os.path.abspath(a.split), "n_hf_per_n_lf": 0.25, "runs": runs}, f, indent=1)
+    print(f"cokriging_scaling: {a.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""The airfoil multi-fidelity benchmark's shared split and scoring: the one definition every method (the
+baselines here, the SNA through cases/airfoil-mf/run.sh) is trained and scored by.
+
+Split (seeded, whole airfoils): the test airfoils are a seeded 20% of the HF cases; neither their LF nor their
+HF rows are ever trained on. Of the remaining HF cases, a seeded permutation is cut at 0/10/30/100%, so the
+smaller training sets are nested in the larger. Every non-test LF case trains the LF part.
+
+  harness.py split [--data cases/airfoil/data/airfoil_mf.h5] [--out DIR] [--seed 14]
+      DIR/split.json            the case ids (test, train HF per fraction, train LF)
+      DIR/train_hf{000,010,030,100}.h5   /lf/{X,Y,case}, /hf/{X,Y,case}: the multi-fidelity contract of
+                                  snaps-fit -mf_blend; attribute mf_hf_fraction: what snaps-fit's
+                                  -mf_hf_fraction must be (1: every HF case in the file; 0: the LF model
+                                  alone; the 0% file still holds the 10% HF cases, as the contract needs /hf)
+      DIR/test.h5               /X, /Y (HF), /YLF (LF at the same rows), /case: snaps-predict -data reads it
+                                  and corrects the given LF values
+      DIR/test_nolf.h5          the same without /YLF: snaps-predict evaluates its own LF model there
+  harness.py score --test DIR/test.h5 --pred P.h5 [--method NAME]
+      scores predictions /Y of P.h5 (rows as in test.h5) and prints the metrics as JSON
+"""
+import argparse
+import json
+import os
+import sys
+
+import h5py
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "cases", "airfoil"))
+sys.path.insert(0, os.path.join(ROOT, "bench", "poisson-peers"))
+import airfoil  # noqa: E402  (the Cp stations and the lift from integrated Cp)
+from peers import machine  # noqa: E402,F401  (host, CPU, cores, load: re-exported for the baselines)
+
+DATA = os.path.join(ROOT, "cases", "airfoil", "data", "airfoil_mf.h5")
+FRACTIONS = (0.0, 0.1, 0.3, 1.0)
+TEST_FRACTION = 0.2
+SEED = 14
+
+
+def load(path=DATA):
+    """The dataset as {kind: (X, Y, case)} for kind lf, hf."""
+    with h5py.File(path, "r") as f:
+        return {k: (f[f"{k}/X"][...], f[f"{k}/Y"][...], f[f"{k}/case"][...]) for k in ("lf", "hf")}
+
+
+def make_split(data, seed=SEED):
+    """Case ids: test, train_hf[fraction], train_lf. Seeded; whole cases; nested training sets."""
+    rng = np.random.default_rng(seed)
+    hf_ids = np.unique(data["hf"][2])
+    perm = rng.permutation(hf_ids)
+    n_test = int(round(TEST_FRACTION * len(hf_ids)))
+    test, pool = np.sort(perm[:n_test]), perm[n_test:]
+    train_hf = {f: np.sort(pool[: int(round(f * len(pool)))]) for f in FRACTIONS}
+    train_lf = np.setdiff1d(np.unique(data["lf"][2]), test)
+    return {"seed": seed, "test_fraction": TEST_FRACTION, "test": test.tolist(),
+            "train_hf": {f"{f:g}": v.tolist() for f, v in train_hf.items()}, "train_lf": train_lf.tolist()}
+
+
+def rows(data, kind, ids):
+    X, Y, case = data[kind]
+    keep = np.isin(case, ids)
+    return X[keep], Y[keep], case[keep]
+
+
+def train_name(fraction):
+    return f"train_hf{int(round(100 * fraction)):03d}.h5"
+
+
+def write_split(data, split, out):
+    os.makedirs(out, exist_ok=True)
+    with open(f"{out}/split.json", "w") as f:
+        json.dump(split, f, indent=1)
+    lf = rows(data, "lf", split["train_lf"])
+    for key, ids in split["train_hf"].items():
+        fraction = float(key)
+        # snaps-fit needs a non-empty /hf: the 0% file carries the 10% cases and says -mf_hf_fraction 0
+        hf = rows(data, "hf", ids if fraction > 0 else split["train_hf"][f"{0.1:g}"])
+        with h5py.File(f"{out}/{train_name(fraction)}", "w") as f:
+            for kind, (X, Y, case) in (("lf", lf), ("hf", hf)):
+                f[f"{kind}/X"], f[f"{kind}/Y"], f[f"{kind}/case"] = X, Y, case
+            f.attrs["mf_hf_fraction"] = 1.0 if fraction > 0 else 0.0
+            f.attrs["hf_fraction_of_pool"] = fraction
+            f.attrs["input_names"] = "m,p,t,alpha_deg,Re_1e6,s"
+    X, Y, case = rows(data, "hf", split["test"])
+    XL, YL, caseL = rows(data, "lf", split["test"])
+    # both fidelities' rows of a case are the same design at the same stations, in the same order
+    assert np.array_equal(case, caseL) and np.allclose(X, XL), "LF and HF rows of the test cases do not align"
+    for name, with_lf in (("test.h5", True), ("test_nolf.h5", False)):
+        with h5py.File(f"{out}/{name}", "w") as f:
+            f["X"], f["Y"], f["case"] = X, Y, case
+            if with_lf:
+                f["YLF"] = YL
+            f.attrs["input_names"] = "m,p,t,alpha_deg,Re_1e6,s"
+
+
+def per_case(X, Y, case):
+    """Per held-out airfoil: its Cp row (stations in order), its CL from integrated Cp, its min Cp."""
+    out = {}
+    for cid in np.unique(case):
+        k = case == cid
+        d = X[k][0]
+        cp = Y[k, 0]
+        out[int(cid)] = (cp, airfoil.lift(d[0], d[1], d[2], d[3], cp), cp.min())
+    return out
+
+
+def score(X, Y_true, Y_pred, case):
+    """Cp relative L2 error over all held-out rows (and the mean of the per-airfoil ones), mean absolute
+    CL error (CL from integrated Cp of truth and prediction, airfoil.lift), mean absolute suction-peak
+    (min Cp) error."""
+    t = per_case(X, Y_true, case)
+    p = per_case(X, Y_pred, case)
+    ids = sorted(t)
+    rel = [np.linalg.norm(p[i][0] - t[i][0]) / np.linalg.norm(t[i][0]) for i in ids]
+    return {
+        "cp_rel_l2": float(np.linalg.norm(Y_pred - Y_true) / np.linalg.norm(Y_true)),
+        "cp_rel_l2_mean_per_airfoil": float(np.mean(rel)),
+        "cl_abs_err": float(np.mean([abs(p[i][1] - t[i][1]) for i in ids])),
+        "cl_rel_err": float(np.mean([abs(p[i][1] - t[i][1]) for i in ids]) / np.mean([abs(t[i][1]) for i in ids])),
+        "suction_peak_abs_err": float(np.mean([abs(p[i][2] - t[i][2]) for i in ids])),
+        "n_test_airfoils": len(ids),
+    }
+
+
+def load_test(path):
+    with h5py.File(path, "r") as f:
+        return f["X"][...], f["Y"][...], f["YLF"][...], f["case"][...]
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("split")
+    s.add_argument("--data", default=DATA)
+    s.add_argument("--out", default=os.path.join(ROOT, "bench", "airfoil-mf", "split"))
+    s.add_argument("--seed", type=int, default=SEED)
+    c = sub.add_parser("score")
+    c.add_argument("--test", required=True)
+    c.add_argument("--pred", required=True)
+    c.add_argument("--method", default="")
+    a = ap.parse_args(argv)
+    if a.cmd == "split":
+        data = load(a.data)
+        split = make_split(data, a.seed)
+        write_split(data, split, a.out)
+        print(f"harness: split in {a.out}: {len(split['test'])} test airfoils, training HF "
+              + ", ".join(f"{k}: {len(v)}" for k, v in split["train_hf"].items())
+              + f", {len(split['train_lf'])} LF cases")
+    else:
+        X, Y, _, case = load_test(a.test)
+        with h5py.File(a.pred, "r") as f:
+            P = f["Y"][...]
+        if P.shape != Y.shape:
+            sys.exit(f"harness: {a.pred}: /Y has shape {P.shape}, the test set {Y.shape}: predict at {a.test}'s /X")
+        print(json.dumps(dict(method=a.method, **score(X, Y, P, case))))
+
+
+if __name__ == "__main__":
+    main()

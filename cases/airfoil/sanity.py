@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+"""Sanity comparison of the two fidelities on one airfoil: NACA 0012 at Re 3e6 over alpha, both tools run by
+the drivers of the sweep (same geometry, same stations). Writes sanity.json (CL from integrated Cp and the
+tools' own CL per alpha, Cp at the stations) and sanity.png (CL over alpha; Cp at 5 and 10 deg).
+Restartable like the sweep: finished alphas are read back. Run through run.sh's environment:
+
+  cases/airfoil/run.sh --sanity
+"""
+import json
+import os
+
+import numpy as np
+
+import airfoil
+import sweep
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ALPHAS = [-4.0, 0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+DESIGN = (0.0, 0.4, 0.12, 3e6)  # m, p (unused at m = 0), t, Re
+
+
+def main():
+    work = os.path.join(HERE, "work", "sanity")
+    lib = sweep.lf_xfoil.nofpe_library(os.path.join(HERE, "work", "build"))
+    m, p, t, re = DESIGN
+    X = np.array([[m, p, t, a, re] for a in ALPHAS])
+    for kind in ("lf", "hf"):
+        os.makedirs(f"{work}/{kind}", exist_ok=True)
+        for i in range(len(ALPHAS)):
+            if not os.path.exists(f"{work}/{kind}/case_{i:04d}.json"):
+                print(f"sanity: {sweep._case(kind, i, X[i], work, lib)}", flush=True)
+    out = {"design": {"m": m, "t": t, "Re": re}, "alpha_deg": ALPHAS, "stations": airfoil.stations().tolist()}
+    for kind in ("lf", "hf"):
+        recs = [json.load(open(f"{work}/{kind}/case_{i:04d}.json")) for i in range(len(ALPHAS))]
+        out[kind] = {"converged": [r["converged"] for r in recs], "cl_tool": [r["cl_tool"] for r in recs],
+                     "cl_integrated": [airfoil.lift(m, p, t, r["alpha_deg"], np.array(r["cp"])) if r["cp"] else None
+                                       for r in recs],
+                     "cpu_s": [r["cpu_s"] for r in recs], "cp": [r["cp"] for r in recs]}
+    a = np.array(ALPHAS)
+    for kind in ("lf", "hf"):
+        cl = np.array(out[kind]["cl_integrated"], dtype=float)
+        lin = np.abs(a) <= 6
+        out[kind]["cl_slope_per_deg_alpha_le_6"] = float(np.polyfit(a[lin], cl[lin], 1)[0])
+    with open(os.path.join(HERE, "sanity.json"), "w") as f:
+        json.dump(out, f, indent=1)
+    plot(out)
+
+
+def plot(out):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(1, 3, figsize=(14, 4))
+    labels = {"lf": "XFOIL (LF, free transition)", "hf": "OpenFOAM SA (HF, fully turbulent)"}
+    for kind, mk in (("lf", "o-"), ("hf", "s-")):
+        ax[0].plot(out["alpha_deg"], out[kind]["cl_integrated"], mk, label=labels[kind])
+    ax[0].plot(out["alpha_deg"], 2 * np.pi * np.radians(out["alpha_deg"]), "k:", label="thin airfoil 2 pi alpha")
+    ax[0].set(xlabel="alpha [deg]", ylabel="CL (integrated Cp)", title="NACA 0012, Re 3e6")
+    ax[0].legend(fontsize=8)
+    s = np.array(out["stations"])
+    for j, alpha in enumerate((6.0, 10.0)):
+        i = out["alpha_deg"].index(alpha)
+        for kind, mk in (("lf", "-"), ("hf", "--")):
+            ax[1 + j].plot(s, out[kind]["cp"][i], mk, label=labels[kind])
+        ax[1 + j].invert_yaxis()
+        ax[1 + j].set(xlabel="s (-x/c lower, +x/c upper)", ylabel="Cp", title=f"alpha {alpha:g} deg")
+        ax[1 + j].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(HERE, "sanity.png"), dpi=80)
+
+
+if __name__ == "__main__":
+    main()

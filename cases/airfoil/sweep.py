@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""The airfoil sweep: a seeded Latin-hypercube design, XFOIL (LF) on every design, OpenFOAM (HF) on a subset
+of the designs whose LF converged, so every HF case also has LF.
+
+Cases are independent serial jobs, --jobs at a time (two on two cores beats one two-rank job). Restartable:
+a case whose result file exists is skipped; each result is written to a temporary file and renamed, so an
+interrupted sweep never leaves a half-written result. Results: <work>/{lf,hf}/case_NNNN.json.
+
+  cases/airfoil/run.sh sweep [--lf 480] [--hf 110] [--jobs 2] [--work cases/airfoil/work]
+"""
+import argparse
+import concurrent.futures as cf
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+import airfoil
+import hf_openfoam
+import lf_xfoil
+import mesh
+
+# The design space (and the seed) are part of the dataset: build_dataset.py records them as attributes.
+DESIGN = {
+    "seed": 14,
+    "names": ["m", "p", "t", "alpha_deg", "Re"],
+    "lower": [0.0, 0.2, 0.08, -4.0, 1e6],
+    "upper": [0.06, 0.6, 0.18, 10.0, 3e6],
+}
+
+
+def latin_hypercube(n, seed=DESIGN["seed"]):
+    """n designs, one per stratum of each variable, strata paired at random (seeded)."""
+    rng = np.random.default_rng(seed)
+    d = len(DESIGN["names"])
+    u = (np.argsort(rng.random((d, n)), axis=1).T + rng.random((n, d))) / n
+    lo, hi = np.array(DESIGN["lower"]), np.array(DESIGN["upper"])
+    return lo + u * (hi - lo)
+
+
+def _write_atomic(path, obj):
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w") as f:
+        json.dump(obj, f)
+    os.replace(tmp, path)
+
+
+def _case(kind, cid, x, work, lib):
+    """One case, in its own process; returns a one-line summary. The result JSON is written even when the
+    solver failed (converged false), so a restart does not repeat a failure."""
+    m, p, t, alpha, re = (float(v) for v in x)
+    out = f"{work}/{kind}/case_{cid:04d}.json"
+    cdir = f"{work}/{kind}/case_{cid:04d}"
+    t0 = time.time()
+    c0 = os.times()
+    rec = {"case": cid, "m": m, "p": p, "t": t, "alpha_deg": alpha, "Re": re}
+    try:
+        if kind == "lf":
+            cp, cl, attempts = lf_xfoil.run(cdir, m, p, t, alpha, re, lib)
+            rec.update(converged=cp is not None, attempts=attempts, cl_tool=cl)
+        else:
+            cp, converged, iters = hf_openfoam.run(cdir, m, p, t, alpha, re)
+            rec.update(converged=bool(converged), iterations=iters, cl_tool=_foam_cl(cdir))
+    except Exception as e:  # a crashed tool marks the case failed; the sweep goes on
+        cp = None
+        rec.update(converged=False, error=f"{type(e).__name__}: {e}")
+    c1 = os.times()
+    rec["wall_s"] = time.time() - t0
+    rec["cpu_s"] = (c1.children_user + c1.children_system) - (c0.children_user + c0.children_system)
+    rec["cp"] = None if cp is None else [float(v) for v in cp]
+    _write_atomic(out, rec)
+    return f"{kind} {cid:4d} converged={rec['converged']} wall={rec['wall_s']:.1f}s cpu={rec['cpu_s']:.1f}s"
+
+
+def _foam_cl(cdir):
+    """OpenFOAM's own CL (pressure + viscous) at the last iteration, for the README's sanity check."""
+    return float(hf_openfoam.cl_history(cdir)[1][-1])
+
+
+def _pending(kind, ids, work):
+    return [i for i in ids if not os.path.exists(f"{work}/{kind}/case_{i:04d}.json")]
+
+
+def _run(kind, ids, X, work, lib, jobs, reverse=False):
+    os.makedirs(f"{work}/{kind}", exist_ok=True)
+    todo = _pending(kind, ids, work)[:: -1 if reverse else 1]
+    print(f"sweep: {kind}: {len(ids) - len(todo)} of {len(ids)} cases done, {len(todo)} to run", flush=True)
+    with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
+        for line in pool.map(_case, [kind] * len(todo), todo, [X[i] for i in todo], [work] * len(todo),
+                             [lib] * len(todo)):
+            print(f"sweep: {line}", flush=True)
+
+
+def _converged_lf(ids, work):
+    ok = []
+    for i in ids:
+        path = f"{work}/lf/case_{i:04d}.json"
+        if os.path.exists(path) and json.load(open(path))["converged"]:
+            ok.append(i)
+    return ok
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lf", type=int, default=480, help="designs run with XFOIL (low fidelity)")
+    ap.add_argument("--hf", type=int, default=104, help="of those, the first with converged LF run with OpenFOAM")
+    ap.add_argument("--jobs", type=int, default=2, help="serial cases run at a time")
+    ap.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "work"))
+    ap.add_argument("--only", choices=["lf", "hf"], help="run one fidelity only")
+    ap.add_argument("--reverse", action="store_true",
+                    help="pending cases last first: a second sweep on the same --work from the other end (it "
+                    "must be stopped before the two meet: they would run the same case in the same directory)")
+    a = ap.parse_args(argv)
+    X = latin_hypercube(a.lf)
+    ids = list(range(a.lf))
+    lib = lf_xfoil.nofpe_library(os.path.join(a.work, "build"))
+    if not a.reverse:  # the forward sweep's settings are the record
+        _write_atomic(f"{a.work}/settings.json", {"design": DESIGN, "n_lf": a.lf, "n_hf": a.hf,
+                                                  "xfoil": lf_xfoil.SETTINGS, "mesh": mesh.SETTINGS,
+                                                  "openfoam": hf_openfoam.SETTINGS,
+                                                  "stations": len(airfoil.stations())})
+    if a.only != "hf":
+        _run("lf", ids, X, a.work, lib, a.jobs)
+    if a.only != "lf":
+        hf_ids = _converged_lf(ids, a.work)[: a.hf]  # the design order is random: a random subset
+        if len(hf_ids) < a.hf:
+            sys.exit(f"sweep: only {len(hf_ids)} designs have converged LF, fewer than --hf {a.hf}: raise --lf")
+        _run("hf", hf_ids, X, a.work, lib, a.jobs, a.reverse)
+
+
+if __name__ == "__main__":
+    main()

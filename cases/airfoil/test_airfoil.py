@@ -1,0 +1,241 @@
+#!/usr/bin/python3
+"""Tests of the airfoil case (tests/airfoil/CMakeLists.txt runs them; exit 77 = skipped: a tool is missing).
+
+  test_airfoil.py parsers              XFOIL and OpenFOAM sample outputs (samples/) parsed and resampled
+  test_airfoil.py dataset FILE         the committed dataset satisfies its contract (build_dataset.py)
+  test_airfoil.py xfoil DIR            the XFOIL driver reproduces the committed XFOIL sample (needs xfoil, cc)
+  test_airfoil.py mesh DIR             gmsh meshes a cambered airfoil: hybrid, one cell thick, ~20k cells
+  test_airfoil.py split FILE DIR       bench/airfoil-mf's split of FILE: test airfoils never in training
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import airfoil  # noqa: E402
+
+SAMPLES = os.path.join(HERE, "samples")
+# The samples: NACA 0012, alpha 5 deg, Re 3e6. The tools' own CL: XFOIL's polar 0.5011; OpenFOAM's force
+# coefficient 0.5328 (pressure + viscous; the viscous part of the lift is below 1e-3 here).
+SAMPLE = {"m": 0.0, "p": 0.4, "t": 0.12, "alpha_deg": 5.0, "cl_xfoil": 0.5011, "cl_foam": 0.5328}
+# A cambered sample (design 8 of the sweep: m 0.046, p 0.272, t 0.089, alpha 1.05 deg, Re 2.85e6): below its
+# ideal angle of attack, so the stagnation point is on the upper side of the leading edge, where the upper
+# surface reaches x < 0. XFOIL's CL 0.5938.
+CAMBERED = {"m": 4.60804768e-02, "p": 2.72379087e-01, "t": 8.92426465e-02, "alpha_deg": 1.04714020e00, "cl_xfoil": 0.5938}
+failures = []
+
+
+def check(cond, msg):
+    if not cond:
+        failures.append(msg)
+        print(f"FAIL: {msg}")
+
+
+def check_cp_row(cp, label, cl=None, cl_tol=None, design=SAMPLE):
+    """One airfoil's Cp at the stations; for the symmetric sample at 5 deg also where its extremes lie."""
+    s = airfoil.stations()
+    check(cp.shape == s.shape, f"{label}: {cp.shape} Cp values, expected {s.shape} (one per station)")
+    check(np.isfinite(cp).all(), f"{label}: non-finite Cp")
+    k_max, k_min = int(np.argmax(cp)), int(np.argmin(cp))
+    check(0.9 <= cp[k_max] <= 1.05, f"{label}: stagnation Cp {cp[k_max]:.3f}, expected near 1")
+    if design is SAMPLE:
+        check_extremes(s, k_max, k_min, label)
+    if cl is not None:
+        d = design
+        got = airfoil.lift(d["m"], d["p"], d["t"], d["alpha_deg"], cp)
+        check(abs(got - cl) <= cl_tol, f"{label}: CL from integrated Cp {got:.4f}, the tool's {cl:.4f} "
+              f"(tolerance {cl_tol})")
+
+
+def check_extremes(s, k_max, k_min, label):
+    check(-0.05 <= s[k_max] < 0.0, f"{label}: stagnation at s = {s[k_max]:.4f}, expected just aft of the "
+          "leading edge on the lower surface (s slightly negative) at positive alpha")
+    check(0.0 < s[k_min] <= 0.05, f"{label}: suction peak at s = {s[k_min]:.4f}, expected on the upper surface "
+          "near the leading edge")
+
+
+def test_parsers():
+    s, cp = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", f"{SAMPLES}/xfoil_naca0012_panel.dat",
+                                   SAMPLE["m"], SAMPLE["p"], SAMPLE["t"])
+    check_cp_row(airfoil.resample(s, cp), "XFOIL sample", SAMPLE["cl_xfoil"], 0.003)
+    d = CAMBERED
+    s, cp = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_case8_a1_re2.85e6.cp", f"{SAMPLES}/xfoil_case8_panel.dat", d["m"],
+                                   d["p"], d["t"])
+    check_cp_row(airfoil.resample(s, cp), "XFOIL cambered sample", d["cl_xfoil"], 0.003, d)
+    s, cp = airfoil.parse_foam_raw(f"{SAMPLES}/openfoam_naca0012_a5_re3e6_p_airfoil.raw", SAMPLE["m"],
+                                   SAMPLE["p"], SAMPLE["t"])
+    check_cp_row(airfoil.resample(s, cp), "OpenFOAM sample", SAMPLE["cl_foam"], 0.003)
+    # the geometry both tools see: closed trailing edge, leading edge at the origin
+    xy = airfoil.coordinates(0.04, 0.4, 0.12)
+    check(np.allclose(xy[0], [1.0, 0.0], atol=1e-12) and np.allclose(xy[-1], [1.0, 0.0], atol=1e-12),
+          f"trailing edge not closed: {xy[0]}, {xy[-1]}")
+    # symmetric airfoil at zero incidence: the two surfaces' Cp agree, so the lift vanishes
+    st = airfoil.stations()
+    cp0 = 1.0 - 4.0 * st**2 * (1 - np.abs(st))
+    check(abs(airfoil.lift(0.0, 0.4, 0.12, 0.0, cp0)) < 1e-12, "lift of a symmetric Cp is not zero")
+
+
+def test_dataset(path):
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        names = f.attrs["input_names"]
+        names = names.decode() if isinstance(names, bytes) else names
+        check(names == "m,p,t,alpha_deg,Re_1e6,s", f"input_names '{names}'")
+        for key in ("output_names", "lf_tool", "hf_tool", "turbulence_model", "mesh_settings", "seed",
+                    "design"):
+            check(key in f.attrs, f"attribute {key} missing")
+        ns = len(airfoil.stations())
+        check(np.allclose(f["stations"][...], airfoil.stations()), "/stations differ from airfoil.stations()")
+        data = {}
+        for kind in ("lf", "hf"):
+            X, Y, case = f[f"{kind}/X"][...], f[f"{kind}/Y"][...], f[f"{kind}/case"][...]
+            n = X.shape[0]
+            check(X.ndim == 2 and X.shape[1] == 6, f"/{kind}/X shape {X.shape}, expected N x 6")
+            check(Y.shape == (n, 1), f"/{kind}/Y shape {Y.shape}, expected ({n}, 1)")
+            check(case.shape == (n,), f"/{kind}/case shape {case.shape}, expected ({n},)")
+            check(X.dtype == np.float64 and Y.dtype == np.float64, f"/{kind}: X, Y not float64")
+            check(np.isfinite(X).all() and np.isfinite(Y).all(), f"/{kind}: non-finite X or Y")
+            ids, counts = np.unique(case, return_counts=True)
+            check((counts == ns).all(), f"/{kind}: a case has other than {ns} rows")
+            data[kind] = (X, Y, case, ids)
+            cl = f[f"cases/{kind}/CL"][...]
+            check(np.array_equal(f[f"cases/{kind}/id"][...], ids), f"/cases/{kind}/id differ from /{kind}/case")
+            check(np.isfinite(cl).all(), f"/cases/{kind}/CL not finite")
+            for i, cid in enumerate(ids):
+                rows = case == cid
+                x = X[rows]
+                check(np.allclose(x[:, :5], x[0, :5]), f"/{kind}: case {cid}: design varies within the case")
+                check(np.allclose(x[:, 5], airfoil.stations()), f"/{kind}: case {cid}: s is not the stations")
+                cp = Y[rows, 0]
+                check(0.85 <= cp.max() <= 1.1, f"/{kind}: case {cid}: stagnation Cp {cp.max():.3f}, expected ~1")
+                d = x[0]
+                got = airfoil.lift(d[0], d[1], d[2], d[3], cp)
+                check(abs(got - cl[i]) < 1e-9, f"/cases/{kind}/CL[{i}] {cl[i]} differs from integrated Cp {got}")
+            lo = [0.0, 0.2, 0.08, -4.0, 1.0]
+            hi = [0.06, 0.6, 0.18, 10.0, 3.0]
+            check(((X[:, :5] >= lo) & (X[:, :5] <= hi)).all(), f"/{kind}: design outside the documented box")
+        lf_ids, hf_ids = data["lf"][3], data["hf"][3]
+        check(len(lf_ids) >= 400, f"{len(lf_ids)} LF cases, expected >= 400")
+        check(len(hf_ids) >= 100, f"{len(hf_ids)} HF cases, expected >= 100")
+        missing = np.setdiff1d(hf_ids, lf_ids)
+        check(missing.size == 0, f"HF cases without LF: {missing[:10]}")
+        for cid in np.intersect1d(hf_ids, lf_ids):
+            xl = data["lf"][0][data["lf"][2] == cid][0, :5]
+            xh = data["hf"][0][data["hf"][2] == cid][0, :5]
+            check(np.array_equal(xl, xh), f"case {cid}: LF and HF designs differ")
+    size = os.path.getsize(path)
+    check(size < 8e6, f"{path}: {size / 1e6:.1f} MB, expected a few MB")
+
+
+def test_xfoil(work):
+    if not shutil.which("xfoil") or not shutil.which("cc"):
+        print("xfoil or cc missing (scripts/install-deps.sh --airfoil): skipped")
+        sys.exit(77)
+    import lf_xfoil
+
+    lib = lf_xfoil.nofpe_library(os.path.join(work, "build"))
+    cp, cl, attempts = lf_xfoil.run(os.path.join(work, "case"), SAMPLE["m"], SAMPLE["p"], SAMPLE["t"],
+                                    SAMPLE["alpha_deg"], 3e6, lib)
+    check(cp is not None, "XFOIL did not converge on NACA 0012, alpha 5, Re 3e6")
+    if cp is None:
+        return
+    check(attempts == 1, f"XFOIL needed {attempts} attempts")
+    check(abs(cl - SAMPLE["cl_xfoil"]) < 5e-4, f"XFOIL CL {cl}, the sample's {SAMPLE['cl_xfoil']}")
+    s, ref = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", f"{SAMPLES}/xfoil_naca0012_panel.dat",
+                                    SAMPLE["m"], SAMPLE["p"], SAMPLE["t"])
+    err = np.abs(cp - airfoil.resample(s, ref)).max()
+    check(err < 2e-3, f"XFOIL Cp differs from the committed sample by {err:.2e}")
+
+
+def test_mesh(work):
+    if not shutil.which("gmsh"):
+        print("gmsh missing: skipped")
+        sys.exit(77)
+    import mesh
+
+    os.makedirs(work, exist_ok=True)
+    geo, msh = os.path.join(work, "a.geo"), os.path.join(work, "a.msh")
+    mesh.write_geo(geo, 0.06, 0.6, 0.08)  # the design box's most cambered, thinnest corner
+    mesh.mesh(geo, msh, os.path.join(work, "log.gmsh"))
+    log = open(os.path.join(work, "log.gmsh")).read()
+    check("Error" not in log, f"gmsh reported errors: see {work}/log.gmsh")
+    with open(msh) as f:
+        txt = f.read()
+    names = re.findall(r'^\d+ \d+ "(\w+)"$', txt, flags=re.M)
+    check(sorted(names) == ["airfoil", "farfield", "frontAndBack", "internal"], f"physical groups {names}")
+    elems = txt.split("$Elements\n")[1].split("$EndElements")[0].split("\n")[1:-1]
+    types = np.array([int(e.split()[1]) for e in elems])
+    hexes, prisms = int((types == 5).sum()), int((types == 6).sum())
+    check(hexes > 5000, f"{hexes} hexahedra: the quadrilateral boundary layer is missing")
+    check(prisms > 2000, f"{prisms} prisms: the triangles outside the boundary layer are missing")
+    check(10000 <= hexes + prisms <= 40000, f"{hexes + prisms} cells, expected about 20k")
+    nodes = txt.split("$Nodes\n")[1].split("$EndNodes")[0].split("\n")[1:-1]
+    z = np.unique([float(n.split()[3]) for n in nodes])
+    check(len(z) == 2, f"{len(z)} node planes in z, expected 2 (one cell thick)")
+    xy = np.array([[float(v) for v in n.split()[1:3]] for n in nodes])
+    r = np.hypot(xy[:, 0] - 0.5, xy[:, 1]).max()
+    check(abs(r - 20.0) < 0.1, f"far field at {r:.2f} chords, expected 20")
+    # first cell: the nearest node off the wall, in chords (y+ ~ first_cell * Re * u_tau / U < 1)
+    check(mesh.SETTINGS["first_cell"] <= 1e-5, f"first cell {mesh.SETTINGS['first_cell']}: y+ > 1 at Re 3e6")
+
+
+def test_split(path, out):
+    import h5py
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "bench", "airfoil-mf"))
+    import harness
+
+    data = harness.load(path)
+    split = harness.make_split(data)
+    harness.write_split(data, split, out)
+    test = set(split["test"])
+    n_hf = len(np.unique(data["hf"][2]))
+    check(len(test) == round(0.2 * n_hf), f"{len(test)} test airfoils of {n_hf} HF cases, expected 20%")
+    pool = n_hf - len(test)
+    prev = set()
+    for fraction in harness.FRACTIONS:
+        with h5py.File(f"{out}/{harness.train_name(fraction)}", "r") as f:
+            lf, hf = set(f["lf/case"][...].tolist()), set(f["hf/case"][...].tolist())
+            want = 1.0 if fraction > 0 else 0.0
+            check(f.attrs["mf_hf_fraction"] == want, f"{fraction}: mf_hf_fraction {f.attrs['mf_hf_fraction']}")
+        check(not (lf & test) and not (hf & test), f"HF fraction {fraction}: test airfoils in the training file")
+        ids = set(split["train_hf"][f"{fraction:g}"])
+        check(len(ids) == round(fraction * pool), f"HF fraction {fraction}: {len(ids)} cases of a pool of {pool}")
+        check(prev <= ids, f"HF fraction {fraction}: the training sets are not nested")
+        check(fraction == 0 or hf == ids, f"HF fraction {fraction}: the file's /hf cases are not the split's")
+        prev = ids
+    X, Y, YL, case = harness.load_test(f"{out}/test.h5")
+    check(set(np.unique(case).tolist()) == test, "test.h5 holds other cases than the split's test airfoils")
+    check(np.isfinite(YL).all() and YL.shape == Y.shape, "test.h5: /YLF missing or misshapen")
+    s = harness.score(X, Y, Y, case)
+    check(s["cp_rel_l2"] == 0 and s["cl_abs_err"] == 0, f"the truth scored against itself: {s}")
+
+
+def main():
+    what = sys.argv[1]
+    if what == "parsers":
+        test_parsers()
+    elif what == "dataset":
+        test_dataset(sys.argv[2])
+    elif what == "xfoil":
+        test_xfoil(sys.argv[2])
+    elif what == "mesh":
+        test_mesh(sys.argv[2])
+    elif what == "split":
+        test_split(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR, mesh DIR or split FILE DIR")
+    if failures:
+        sys.exit(f"{len(failures)} check(s) failed")
+    print(f"{what}: all checks passed")
+
+
+if __name__ == "__main__":
+    main()

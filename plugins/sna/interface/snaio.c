@@ -446,6 +446,7 @@ static PetscErrorCode SNASave_Local(SNA sna, const char filename[], const char g
   if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "n_params", sna->nparams);
   if (!ierr) ierr = SNAHDF5WriteArray(group, "lower", 1, &d, sna->lower);
   if (!ierr) ierr = SNAHDF5WriteArray(group, "upper", 1, &d, sna->upper);
+  if (!ierr && sna->loss == SNA_LOSS_CROSS_ENTROPY) ierr = SNAHDF5WriteAttributeString(group, "loss", SNALossTypes[sna->loss]); /* the outputs are logits */
   if (!ierr) ierr = (*sna->ops->save)(sna, group);
   if (group >= 0) H5Gclose(group);
   if (H5Fclose(file) < 0 && !ierr) ierr = PETSC_ERR_FILE_WRITE;
@@ -538,6 +539,13 @@ static PetscErrorCode SNALoad_Group(SNA sna, const char filename[], hid_t group)
   if (!ierr) ierr = SNASetBounds(sna, lo, hi);
   PetscCall(PetscFree2(lo, hi));
   PetscCall(ierr);
+  sna->loss = SNA_LOSS_MSE;
+  if (H5Aexists(group, "loss") > 0) {
+    char loss[32];
+    PetscCall(SNAHDF5ReadAttributeString(group, "loss", loss, sizeof(loss)));
+    PetscCheck(!strcmp(loss, "mse") || !strcmp(loss, "cross_entropy"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has loss '%s'; this SNAPS knows mse and cross_entropy", filename, loss);
+    sna->loss = strcmp(loss, "mse") ? SNA_LOSS_CROSS_ENTROPY : SNA_LOSS_MSE;
+  }
   PetscCall((*sna->ops->load)(sna, group));
   PetscCheck(sna->nparams == nparams, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' says it has %" PetscInt_FMT " parameters but its arrays hold %" PetscInt_FMT ": corrupt model", filename, nparams, sna->nparams);
   sna->setupcalled = PETSC_TRUE;

@@ -57,6 +57,8 @@ PETSC_INTERN PetscErrorCode SNAKhronosInitializeMode(SNA, PetscInt);
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_ALS(SNA, Vec, Vec);
 /* The default fit: ALS while sweeps gain much, then Levenberg-Marquardt on all parameters. */
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_Auto(SNA, Vec, Vec);
+/* Cross-entropy fit of a categorical head (the q outputs are logits): exact block Newton per block. */
+PETSC_INTERN PetscErrorCode SNAFit_Khronos_IRLS(SNA, Vec, Vec);
 /* HDF5 model-group I/O. */
 PETSC_INTERN PetscErrorCode SNASave_Khronos(SNA, hid_t);
 PETSC_INTERN PetscErrorCode SNALoad_Khronos(SNA, hid_t);

@@ -50,11 +50,12 @@ struct _p_SNA {
   char              *fittype;
   PetscBool          fittype_set; /* chosen by the user; otherwise a type may pick its natural fit */
   PetscReal          lambda, atol, rtol;
+  SNALossType        loss;
   PetscInt           max_it;
   PetscBool          errorifnotconverged;
   PetscReal          fit_scale; /* variance of the targets: the scale of -sna_fit_rtol, as b is KSP's */
   PetscInt           iterations;
-  PetscReal          fit_mse, fit_mse0; /* training MSE after and before the last fit */
+  PetscReal          fit_mse, fit_mse0; /* training loss (MSE, or the cross-entropy) after and before the last fit */
   SNAConvergedReason reason;
   SNAFitStatistics   stats;
 

@@ -215,22 +215,15 @@ static PetscErrorCode IRLSBlockNewton(IRLSCtx *c, PetscInt b, PetscReal *obj, Pe
   PetscFunctionReturn(0);
 }
 
-/* Starts from factors near one (products of d factors in [-1, 1] would vanish for many inputs) with
-   deterministic perturbations, the same on every rank, and a uniform distribution (C = 0). */
+/* Starts from factors near one (products of d factors in [-1, 1] would vanish for many inputs: spread 0.1
+   unless -sna_khronos_init_spread chose one), the same on every rank, and a uniform distribution (C = 0). */
 static PetscErrorCode IRLSInitialize(IRLSCtx *c)
 {
   SNA_Khronos *kh = (SNA_Khronos *)c->sna->data;
-  PetscRandom  rnd;
 
   PetscFunctionBegin;
-  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
-  PetscCall(PetscRandomSetType(rnd, PETSCRANDER48));
-  PetscCall(PetscRandomSetInterval(rnd, 0.9, 1.1));
-  PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(kh->seed + 104729)));
-  PetscCall(PetscRandomSeed(rnd));
-  for (PetscInt i = 0; i < c->d * c->G * c->M; i++) PetscCall(PetscRandomGetValueReal(rnd, &kh->W[i]));
-  PetscCall(PetscRandomDestroy(&rnd));
-  PetscCall(PetscArrayzero(kh->C, c->M * c->q));
+  if (!(kh->init_spread > 0)) kh->init_spread = 0.1;
+  for (PetscInt m = 0; m < c->M; m++) PetscCall(SNAKhronosInitializeMode(c->sna, m)); /* zeroes C[m, :] too */
   PetscFunctionReturn(0);
 }
 

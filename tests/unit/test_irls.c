@@ -104,7 +104,7 @@ int main(int argc, char **argv)
   PetscCall(SNASetBounds(sna, lo, hi));
   PetscCall(SNAKhronosSetBasis(sna, 3, 6, 6));
   PetscCall(SNASetLossType(sna, SNA_LOSS_CROSS_ENTROPY));
-  PetscCall(SNASetTolerances(sna, 0, 1e-7, 100));
+  PetscCall(SNASetTolerances(sna, 0, 1e-6, 100));
   PetscCall(SNASetRegularization(sna, 1e-8));
   PetscCall(SNASetFromOptions(sna));
   PetscCall(SNASetUp(sna));

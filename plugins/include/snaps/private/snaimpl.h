@@ -111,6 +111,7 @@ PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeReal(hid_t, const char[], Petsc
 PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeString(hid_t, const char[], const char[]);
 PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeInt(hid_t, const char[], PetscInt *);
 PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeString(hid_t, const char[], char[], size_t);
+PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeReal(hid_t, const char[], PetscReal *);
 PETSC_INTERN PetscErrorCode SNAHDF5WriteArray(hid_t, const char[], PetscInt, const hsize_t[], const PetscReal[]);
 /* Reads a float64 dataset whose shape must equal dims (rank entries); rejects NaN and Inf. */
 PETSC_INTERN PetscErrorCode SNAHDF5ReadArray(hid_t, const char[], PetscInt, const hsize_t[], PetscReal[]);

@@ -65,8 +65,11 @@ static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
   dims[1] = (hsize_t)s->npts;
   PetscCall(SNAHDF5CheckArray(g, "basis", 2, dims));
   PetscCall(PetscMalloc3(s->D * s->npts, &s->basis, s->npts, &s->mean, s->D * (s->q + 1), &s->edges));
+  PetscCall(PetscMalloc2(s->D, &s->lower, s->D, &s->upper));
   PetscCall(SNAHDF5ReadArray(g, "basis", 2, dims, s->basis));
   PetscCall(SNAHDF5ReadArray(g, "mean", 1, dims + 1, s->mean));
+  PetscCall(SNAHDF5ReadArray(g, "lower", 1, dims, s->lower));
+  PetscCall(SNAHDF5ReadArray(g, "upper", 1, dims, s->upper));
   if (!strcmp(s->kind, "categorical")) {
     dims[1] = (hsize_t)(s->q + 1);
     PetscCall(SNAHDF5ReadArray(g, "edges", 2, dims, s->edges));
@@ -76,27 +79,28 @@ static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
   PetscFunctionReturn(0);
 }
 
-/* The drift and the heads, on PETSC_COMM_SELF of every rank: rollouts step each rank's members alone. */
+/* The drifts and the heads, on PETSC_COMM_SELF of every rank: rollouts step each rank's members alone. Head i
+   (categorical models) has D + i inputs and q outputs, drift i has D inputs and one output. */
 static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
 {
-  PetscInt d, q;
+  PetscBool cat = (PetscBool)!strcmp(s->kind, "categorical");
 
   PetscFunctionBegin;
-  PetscCall(SNACreate(PETSC_COMM_SELF, &s->drift));
-  PetscCall(SNALoad(s->drift, file));
-  PetscCall(SNAGetSizes(s->drift, &d, &q));
-  PetscCheck(d == s->D && q == s->D, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The drift model /sna of '%s' maps %" PetscInt_FMT " inputs to %" PetscInt_FMT " outputs, but the latent size is %" PetscInt_FMT ": corrupt surrogate", file, d, q, s->D);
-  if (strcmp(s->kind, "categorical")) PetscFunctionReturn(0);
-  PetscCall(PetscCalloc1(s->D, &s->head));
+  PetscCall(PetscCalloc1(s->D, &s->drift));
+  if (cat) PetscCall(PetscCalloc1(s->D, &s->head));
   for (PetscInt i = 0; i < s->D; i++) {
-    char        group[64];
-    SNALossType loss;
-    PetscCall(PetscSNPrintf(group, sizeof(group), "/surrogate/head%" PetscInt_FMT "/sna", i));
-    PetscCall(SNACreate(PETSC_COMM_SELF, &s->head[i]));
-    PetscCall(SNALoadGroup(s->head[i], file, group));
-    PetscCall(SNAGetSizes(s->head[i], &d, &q));
-    PetscCall(SNAGetLossType(s->head[i], &loss));
-    PetscCheck(d == s->D + i && q == s->q && loss == SNA_LOSS_CROSS_ENTROPY, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The head %s of '%s' has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs (%s loss), not %" PetscInt_FMT " and %" PetscInt_FMT " (cross_entropy): corrupt surrogate", group, file, d, q, SNALossTypes[loss], s->D + i, s->q);
+    for (int h = 0; h < (cat ? 2 : 1); h++) {
+      SNA        *sna = h ? &s->head[i] : &s->drift[i];
+      char        group[64];
+      PetscInt    d, q, want_d = h ? s->D + i : s->D, want_q = h ? s->q : 1;
+      SNALossType loss, want_loss = h ? SNA_LOSS_CROSS_ENTROPY : SNA_LOSS_MSE;
+      PetscCall(PetscSNPrintf(group, sizeof(group), "/surrogate/%s%" PetscInt_FMT "/sna", h ? "head" : "drift", i));
+      PetscCall(SNACreate(PETSC_COMM_SELF, sna));
+      PetscCall(SNALoadGroup(*sna, file, group));
+      PetscCall(SNAGetSizes(*sna, &d, &q));
+      PetscCall(SNAGetLossType(*sna, &loss));
+      PetscCheck(d == want_d && q == want_q && loss == want_loss, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model %s of '%s' has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs (%s loss), not %" PetscInt_FMT " and %" PetscInt_FMT " (%s): corrupt surrogate", group, file, d, q, SNALossTypes[loss], want_d, want_q, SNALossTypes[want_loss]);
+    }
   }
   PetscFunctionReturn(0);
 }
@@ -132,10 +136,12 @@ PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *sp)
 
   PetscFunctionBegin;
   if (!s) PetscFunctionReturn(0);
-  PetscCall(SNADestroy(&s->drift));
+  for (PetscInt i = 0; s->drift && i < s->D; i++) PetscCall(SNADestroy(&s->drift[i]));
   for (PetscInt i = 0; s->head && i < s->D; i++) PetscCall(SNADestroy(&s->head[i]));
+  PetscCall(PetscFree(s->drift));
   PetscCall(PetscFree(s->head));
   PetscCall(PetscFree3(s->basis, s->mean, s->edges));
+  PetscCall(PetscFree2(s->lower, s->upper));
   PetscCall(PetscFree(*sp));
   PetscFunctionReturn(0);
 }
@@ -146,6 +152,14 @@ PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate s, const char equation[]
   PetscCheck(!strcmp(s->equation, equation), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model was trained for the equation '%s', not '%s'", s->equation, equation);
   PetscCheck(s->npts == npts, s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model was trained for %" PetscInt_FMT " grid points, but this run has %" PetscInt_FMT " (-N): train it for this grid", s->npts, npts);
   PetscCheck(PetscAbsReal(s->length - length) <= 1e-12 * PetscAbsReal(length), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model was trained for the domain length %g, but this run has %g (-L): train it for this system", (double)s->length, (double)length);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateGetClampCount(SNAPSSurrogate s, PetscInt *steps, PetscInt *clamped)
+{
+  PetscFunctionBegin;
+  *steps   = s->steps;
+  *clamped = s->clamped;
   PetscFunctionReturn(0);
 }
 
@@ -200,6 +214,20 @@ PetscErrorCode SNAPSEvaluateRows(SNA sna, PetscInt n, const PetscReal x[], Petsc
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SNAPSSurrogateDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscReal g[])
+{
+  PetscReal *gi;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(PetscMax(n, 1), &gi));
+  for (PetscInt i = 0; i < s->D; i++) {
+    PetscCall(SNAPSEvaluateRows(s->drift[i], n, z, gi));
+    for (PetscInt k = 0; k < n; k++) g[k * s->D + i] = gi[k];
+  }
+  PetscCall(PetscFree(gi));
+  PetscFunctionReturn(0);
+}
+
 /* e (n x D): the residuals drawn coordinate by coordinate from the heads, given z (n x D). */
 static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscRandom rnd[], PetscReal e[])
 {
@@ -235,12 +263,19 @@ PetscErrorCode SNAPSSurrogateStep(SNAPSSurrogate s, PetscInt n, PetscReal z[], P
   PetscFunctionBegin;
   if (n <= 0) PetscFunctionReturn(0);
   PetscCall(PetscCalloc2(n * D, &g, n * D, &e));
-  PetscCall(SNAPSEvaluateRows(s->drift, n, z, g));
+  PetscCall(SNAPSSurrogateDrift(s, n, z, g));
   if (s->head) {
     PetscCheck(rnd, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "A categorical surrogate needs a random generator per state");
     PetscCall(SurrogateSampleResiduals(s, n, z, rnd, e));
   }
-  for (PetscInt i = 0; i < n * D; i++) z[i] += g[i] + e[i];
+  for (PetscInt k = 0; k < n; k++) /* the SNAs are constant beyond the training box: a state that left it would drift
+                                       on a frozen vector field, so the step keeps the state in the box */
+    for (PetscInt i = 0; i < D; i++) {
+      const PetscReal v = z[k * D + i] + g[k * D + i] + e[k * D + i];
+      z[k * D + i]      = PetscMin(s->upper[i], PetscMax(s->lower[i], v));
+      s->clamped += v != z[k * D + i];
+    }
+  s->steps += n;
   PetscCall(PetscFree2(g, e));
   PetscFunctionReturn(0);
 }

@@ -27,6 +27,29 @@ static PetscErrorCode FourierBasis(PetscInt r, PetscInt n, PetscReal B[])
   PetscFunctionReturn(0);
 }
 
+/* The box of the training states (every rank the same), where rollouts stay. */
+static PetscErrorCode TrainingBox(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[])
+{
+  PetscReal *b;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(s->D, &s->lower, s->D, &s->upper));
+  PetscCall(PetscMalloc1(2 * s->D, &b));
+  for (PetscInt i = 0; i < 2 * s->D; i++) b[i] = PETSC_MAX_REAL; /* min z, min -z */
+  for (PetscInt k = 0; k < n; k++)
+    for (PetscInt i = 0; i < s->D; i++) {
+      b[i]        = PetscMin(b[i], PetscMin(z0[k * s->D + i], z1[k * s->D + i]));
+      b[s->D + i] = PetscMin(b[s->D + i], -PetscMax(z0[k * s->D + i], z1[k * s->D + i]));
+    }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, b, 2 * s->D, MPIU_REAL, MPIU_MIN, s->comm));
+  for (PetscInt i = 0; i < s->D; i++) {
+    s->lower[i] = b[i];
+    s->upper[i] = -b[s->D + i];
+  }
+  PetscCall(PetscFree(b));
+  PetscFunctionReturn(0);
+}
+
 /* Loads the files (all of one system), sets the surrogate's system description and basis, and returns every
    (z(t), z(t + dt)) pair this rank owns: z0, z1 (n x D). Pairs are numbered over files, members and times
    (every stride-th) and split evenly over the ranks. */
@@ -79,6 +102,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
     PetscCall(SNAPSTrajectoryDataFree(&td[f]));
   }
   PetscCall(PetscFree(td));
+  PetscCall(TrainingBox(s, *n, *z0, *z1));
   PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %" PetscInt_FMT " pairs (z(t), z(t + %g)) from %" PetscInt_FMT " files, latent size %" PetscInt_FMT " (Fourier modes 1..%" PetscInt_FMT ")\n", total, (double)s->dt, nfiles, s->D, o->r));
   PetscFunctionReturn(0);
 }
@@ -162,7 +186,7 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt n, const PetscReal z
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc3(PetscMax(1, n * D), &e, PetscMax(1, n * 2 * D), &x, PetscMax(1, n * q), &y));
-  PetscCall(SNAPSEvaluateRows(s->drift, n, z0, e));
+  PetscCall(SNAPSSurrogateDrift(s, n, z0, e));
   for (PetscInt k = 0; k < n * D; k++) e[k] = z1[k] - z0[k] - e[k];
   PetscCall(PetscCalloc1(D, &s->head));
   for (PetscInt i = 0; i < D; i++) {
@@ -183,6 +207,29 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt n, const PetscReal z
     PetscCall(FitRows(s->head[i], what, n, x, y));
   }
   PetscCall(PetscFree3(e, x, y));
+  PetscFunctionReturn(0);
+}
+
+/* Drift i, fitted by MSE to z_i(t + dt) - z_i(t) given z(t): one SNA per coordinate, so each has its own modes
+   (a shared head C would have to carry every coordinate's linear and quadratic couplings in one rank). */
+static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[])
+{
+  PetscReal *dz;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(PetscMax(1, n), &dz));
+  PetscCall(PetscCalloc1(s->D, &s->drift));
+  for (PetscInt i = 0; i < s->D; i++) {
+    char what[64];
+    for (PetscInt k = 0; k < n; k++) dz[k] = z1[k * s->D + i] - z0[k * s->D + i];
+    PetscCall(CreateModel(s->comm, "drift_", s->D, 1, 6, 24, &s->drift[i]));
+    PetscCall(SNASetFitType(s->drift[i], SNAFITALS));
+    PetscCall(SNASetTolerances(s->drift[i], 0, 1e-8, 100));
+    PetscCall(SNASetFromOptions(s->drift[i]));
+    PetscCall(PetscSNPrintf(what, sizeof(what), "drift %" PetscInt_FMT " of %" PetscInt_FMT " (deterministic twin)", i, s->D));
+    PetscCall(FitRows(s->drift[i], what, n, z0, dz));
+  }
+  PetscCall(PetscFree(dz));
   PetscFunctionReturn(0);
 }
 
@@ -209,6 +256,8 @@ static PetscErrorCode WriteDescription(SNAPSSurrogate s, const char file[])
   dims[1] = (hsize_t)s->npts;
   PetscCall(SNAHDF5WriteArray(g, "basis", 2, dims, s->basis));
   PetscCall(SNAHDF5WriteArray(g, "mean", 1, dims + 1, s->mean));
+  PetscCall(SNAHDF5WriteArray(g, "lower", 1, dims, s->lower));
+  PetscCall(SNAHDF5WriteArray(g, "upper", 1, dims, s->upper));
   if (s->head) {
     dims[1] = (hsize_t)(s->q + 1);
     PetscCall(SNAHDF5WriteArray(g, "edges", 2, dims, s->edges));
@@ -230,9 +279,11 @@ static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[])
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
   PetscCall(SNAPSTemporaryName(file, tmp, sizeof(tmp)));
   PetscCall(PetscStrlcat(tmp, ".surrogate", sizeof(tmp)));
-  PetscCall(SNASaveGroup(s->drift, tmp, "/sna", PETSC_FALSE));
-  for (PetscInt i = 0; s->head && !strcmp(s->kind, "categorical") && i < s->D; i++) {
+  for (PetscInt i = 0; i < s->D; i++) {
     char group[64];
+    PetscCall(PetscSNPrintf(group, sizeof(group), "/surrogate/drift%" PetscInt_FMT "/sna", i));
+    PetscCall(SNASaveGroup(s->drift[i], tmp, group, i ? PETSC_TRUE : PETSC_FALSE));
+    if (!s->head || strcmp(s->kind, "categorical")) continue;
     PetscCall(PetscSNPrintf(group, sizeof(group), "/surrogate/head%" PetscInt_FMT "/sna", i));
     PetscCall(SNASaveGroup(s->head[i], tmp, group, PETSC_TRUE));
   }
@@ -262,7 +313,7 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   SNAPSSurrogate s;
   TrainOptions   o = {8, 16, 1, 0, 1e-3};
   PetscInt       n;
-  PetscReal     *z0, *z1, *dz;
+  PetscReal     *z0, *z1;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-latent_modes", &o.r, NULL));
@@ -278,14 +329,7 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   s->comm = comm;
   s->q    = o.q;
   PetscCall(LoadPairs(s, nfiles, files, &o, &n, &z0, &z1));
-  PetscCall(PetscMalloc1(PetscMax(1, n * s->D), &dz));
-  for (PetscInt k = 0; k < n * s->D; k++) dz[k] = z1[k] - z0[k];
-  PetscCall(CreateModel(comm, "drift_", s->D, s->D, 8, 32, &s->drift));
-  PetscCall(SNASetFitType(s->drift, SNAFITALS));
-  PetscCall(SNASetTolerances(s->drift, 0, 1e-8, 50));
-  PetscCall(SNASetFromOptions(s->drift));
-  PetscCall(FitRows(s->drift, "drift z(t + dt) - z(t) (the deterministic twin)", n, z0, dz));
-  PetscCall(PetscFree(dz));
+  PetscCall(TrainDrift(s, n, z0, z1));
   if (det && det[0]) {
     PetscCall(PetscStrncpy(s->kind, "deterministic", sizeof(s->kind)));
     PetscCall(SurrogateSave(s, det));

@@ -62,6 +62,7 @@ struct _n_FlowRun {
   PetscReal     *zlat, tsur;
   PetscRandom   *rng;
   long           sur_steps;
+  PetscReal      clamp_fraction; /* latent coordinates held at the training box per member step */
   char           trajectory[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], checkpoint[PETSC_MAX_PATH_LEN], restart[PETSC_MAX_PATH_LEN];
   /* set up by FlowRunSolve */
   FlowProblem    *pb;
@@ -851,9 +852,16 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     PetscCallMPI(MPI_Allreduce(mine, all, 5, MPI_LONG, MPI_SUM, r->comm));
   else
     PetscCall(PetscArraycpy(all, mine, 5));
-  if (r->sur)
-    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall));
-  else
+  if (r->sur) {
+    PetscInt  st, cl;
+    PetscReal c[2], sum[2];
+    PetscCall(SNAPSSurrogateGetClampCount(r->sur, &st, &cl));
+    c[0] = (PetscReal)st;
+    c[1] = (PetscReal)cl;
+    PetscCallMPI(MPI_Allreduce(c, sum, 2, MPIU_REAL, MPI_SUM, r->comm));
+    r->clamp_fraction = sum[0] > 0 ? sum[1] / sum[0] : 0;
+    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s; the training box held %g latent coordinates per step\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->clamp_fraction));
+  } else
     PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members, %.2f s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, (double)wall));
   for (PetscInt i = 0; i < nd && r->nstat; i++) {
     PetscReal mean = r->diag_sum[i] / r->nstat, var = PetscMax(0, r->diag_sq[i] / r->nstat - mean * mean);
@@ -873,6 +881,7 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   PetscCall(SNAPSReportSetInt(rep, "ark_order", r->order));
   PetscCall(SNAPSReportSetString(rep, "stepper", r->stepper));
   if (r->sur) PetscCall(SNAPSReportSetString(rep, "stepper_model", r->stepper_model));
+  if (r->sur) PetscCall(SNAPSReportSetReal(rep, "surrogate_clamped_per_step", r->clamp_fraction));
   if (r->init_trajectory[0]) PetscCall(SNAPSReportSetString(rep, "init_trajectory", r->init_trajectory));
   for (int j = 0; j < 5; j++) PetscCall(SNAPSReportSetInt(rep, names[j], (PetscInt)all[j]));
   PetscCall(SNAPSReportSetReal(rep, "wall_time_s", wall));

@@ -3,7 +3,7 @@
 
    The state u (npts values) is reduced to D latent coordinates z = B (u - mean) by a basis B with orthonormal
    rows (KS: the first r Fourier modes, cos and sin, D = 2r), and decoded as u = mean + B^T z.
-     deterministic: z' = z + g(z), g a KHRONOS SNA (D inputs, D outputs) fitted by MSE to z(t+dt) - z(t).
+     deterministic: z' = z + g(z), g_i a KHRONOS SNA (D inputs, one output) fitted by MSE to z_i(t+dt) - z_i(t).
      categorical:   z' = z + g(z) + e, where e is sampled coordinate by coordinate (chain rule):
                       p(e | z) = prod_i p(e_i | z, e_0, ..., e_{i-1}),
                     each factor a KHRONOS categorical head (D + i inputs, q logits, cross-entropy fit)
@@ -14,10 +14,11 @@
    distributions differ in shape from coordinate to coordinate, and a shared separable head would have to
    carry all of them in one rank (one C), while the conditioning inputs differ in number (D + i).
 
-   The model file (HDF5, readable by h5py): the drift g in the usual group /sna (so snaps-predict evaluates
-   it), the categorical heads in /surrogate/head<i>/sna, and group /surrogate with attributes kind
+   The model file (HDF5, readable by h5py): every SNA in a group of the usual /sna contract, the drifts in
+   /surrogate/drift<i>/sna and the categorical heads in /surrogate/head<i>/sna; group /surrogate has attributes kind
    ("deterministic" or "categorical"), equation, field, npts, length, latent (D), bins (q), dt, and
-   datasets basis (D x npts), mean (npts) and, for categorical models, edges (D x (q + 1)). */
+   datasets basis (D x npts), mean (npts), lower and upper (D: the box of the training states) and, for
+   categorical models, edges (D x (q + 1)). */
 #pragma once
 
 #include <snaps/sna.h>
@@ -32,10 +33,13 @@ PETSC_EXTERN PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *);
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate, const char[], PetscInt, PetscReal);
 /* The model's kind ("deterministic" or "categorical"), latent size D, bins q and step dt (any may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateGetInfo(SNAPSSurrogate, const char **, PetscInt *, PetscInt *, PetscReal *);
+/* States stepped so far and latent coordinates the step held at the training box (see SNAPSSurrogateStep()). */
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateGetClampCount(SNAPSSurrogate, PetscInt *, PetscInt *);
 /* z (D) from a field u (npts), and back. */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateEncode(SNAPSSurrogate, const PetscReal[], PetscReal[]);
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateDecode(SNAPSSurrogate, const PetscReal[], PetscReal[]);
-/* Advances n latent states z (n x D, in place) by one step. Categorical models draw from rnd[k], one
+/* Advances n latent states z (n x D, in place) by one step, keeping every coordinate in the box of the training
+   states (lower, upper in the file), where the SNAs are defined (they are constant beyond it). Categorical models draw from rnd[k], one
    generator per state, so a member's path does not depend on which others share the call; deterministic
    models ignore rnd (may be NULL). Not collective (the model lives on PETSC_COMM_SELF of every rank). */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateStep(SNAPSSurrogate, PetscInt, PetscReal[], PetscRandom[]);

@@ -24,6 +24,9 @@ case $mode in
   *) echo "run.sh: mode must be quick or full, not '$mode'" >&2; exit 2 ;;
 esac
 ks="mpirun -n $np $bin/snaps-ks -L 22 -N 64 -progress_every 60"
+if [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/long_truth4.h5" ]; then # REUSE_DATA=1: keep the solver data of an earlier run
+  echo "run.sh: reusing the solver trajectories in $out"
+else
 # 1. data: training (seed 1), held-out short-horizon states (seed 2, 16 members, 25 time units of history before
 #    t0 = 100 for the ESN's warm-up), two independent long truth runs (seeds 3 and 4: the sampling noise)
 $ks -ensemble 8 -seed 1 -T "$TT" -save_start 100 -dt_save 0.25 -trajectory "$out/train.h5" -results "$out/train.json" | tail -2
@@ -31,10 +34,11 @@ $ks -ensemble 16 -seed 2 -T 350 -save_start 75 -dt_save 0.25 -trajectory "$out/s
 for s in 3 4; do
   $ks -ensemble 8 -seed $s -T $((TL + 100)) -save_start 75 -dt_save 0.25 -trajectory "$out/long_truth$s.h5" -results "$out/long_truth$s.json" | tail -1
 done
+fi
 # 2. the surrogates (categorical and its deterministic twin) and the ESN
 mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$out/train.h5" -model "$out/sna_categorical.h5" -twin_model "$out/sna_deterministic.h5" \
   -rollout_dt 0.25 -train_stride "$stride" -head_sna_fit_max_it "$head_its" | tee "$out/rollout_fit.log"
-$py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" | tee "$out/esn.log"
+[ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/esn.npz" ] || $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" | tee "$out/esn.log"
 # 3. rollouts from the held-out states: short horizon (250 time units) and long (from the states of long_truth3 at t = 100)
 for kind in categorical deterministic; do
   K=16; [ $kind = categorical ] && K=128 # 8 samples of each of the 16 states: member k starts from state k mod 16

@@ -11,9 +11,10 @@ static const char help[] = "snaps-rollout-fit: trains rollout surrogates of a ti
                            "  -bins <q>                      quantile bins per coordinate (16)\n"
                            "  -bin_tail <f>                  the outer bin edges at the f and 1 - f quantiles (1e-3)\n"
                            "  -train_stride <s>              use every s-th pair (1)\n"
-                           "  -drift_sna_...                 options of the drift SNA (defaults: KHRONOS degree 2, 8 nodes, 32 modes, als,\n"
-                           "                                 50 sweeps, factors started near one: -drift_sna_khronos_init_spread 0.1)\n"
-                           "  -head_sna_...                  options of the heads (defaults: degree 2, 6 nodes, 8 modes, irls, 20 sweeps,\n"
+                           "  -drift_sna_...                 options of the drifts, one SNA per latent coordinate (defaults: KHRONOS degree 2,\n"
+                           "                                 3 nodes: quadratic factors, 24 modes, als, 100 sweeps, factors started near one:\n"
+                           "                                 -drift_sna_khronos_init_spread 0.1)\n"
+                           "  -head_sna_...                  options of the heads (defaults: degree 2, 4 nodes, 8 modes, irls, 20 sweeps,\n"
                            "                                 rtol 1e-4, lambda 1e-6; -head_sna_fit_irls_newton_its 2)\n"
                            "Use the models with snaps-ks -stepper sna -stepper_model <file>.\n";
 

@@ -198,7 +198,7 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt n, const PetscReal z
       for (PetscInt b = 0; b < q; b++) y[k * q + b] = 0;
       y[k * q + SNAPSTokenEncode(q, s->edges + i * (q + 1), e[k * D + i])] = 1;
     }
-    PetscCall(CreateModel(s->comm, "head_", D + i, q, 6, 8, &s->head[i]));
+    PetscCall(CreateModel(s->comm, "head_", D + i, q, 4, 8, &s->head[i]));
     PetscCall(SNASetLossType(s->head[i], SNA_LOSS_CROSS_ENTROPY));
     PetscCall(SNASetTolerances(s->head[i], 0, 1e-4, 20));
     PetscCall(SNASetRegularization(s->head[i], 1e-6));
@@ -211,7 +211,10 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt n, const PetscReal z
 }
 
 /* Drift i, fitted by MSE to z_i(t + dt) - z_i(t) given z(t): one SNA per coordinate, so each has its own modes
-   (a shared head C would have to carry every coordinate's linear and quadratic couplings in one rank). */
+   (a shared head C would have to carry every coordinate's linear and quadratic couplings in one rank). The
+   default factors are quadratics (degree 2, 3 nodes: one polynomial piece per input), the function class of a
+   quadratic vector field such as KS's: on cases/ks-surrogate's data a drift coordinate fits 60 times better
+   (training MSE 1.5e-5 against 9.5e-4) than with 6 nodes, whose rollouts leave the data within a few steps. */
 static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[])
 {
   PetscReal *dz;
@@ -222,7 +225,7 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
   for (PetscInt i = 0; i < s->D; i++) {
     char what[64];
     for (PetscInt k = 0; k < n; k++) dz[k] = z1[k * s->D + i] - z0[k * s->D + i];
-    PetscCall(CreateModel(s->comm, "drift_", s->D, 1, 6, 24, &s->drift[i]));
+    PetscCall(CreateModel(s->comm, "drift_", s->D, 1, 3, 24, &s->drift[i]));
     PetscCall(SNASetFitType(s->drift[i], SNAFITALS));
     PetscCall(SNASetTolerances(s->drift[i], 0, 1e-8, 100));
     PetscCall(SNASetFromOptions(s->drift[i]));

@@ -176,13 +176,14 @@ static PetscErrorCode CheckPositive(MPI_Comm comm, const char name[], PetscReal 
 static PetscErrorCode CheckOutputs(FlowRun r)
 {
   const char *opt[3] = {"-trajectory", "-checkpoint", "-results"}, *file[3] = {r->trajectory, r->checkpoint, r->results};
-  const char *in_opt[1] = {"-restart"}, *in_file[1] = {r->restart[0] ? r->restart : NULL};
+  const char *in_opt[3]  = {"-restart", "-init_trajectory", "-stepper_model"};
+  const char *in_file[3] = {r->restart[0] ? r->restart : NULL, r->init_trajectory[0] ? r->init_trajectory : NULL, r->stepper_model[0] ? r->stepper_model : NULL};
 
   PetscFunctionBegin;
   for (int i = 0; i < 3; i++)
     for (int j = i + 1; j < 3; j++) PetscCheck(!file[i][0] || strcmp(file[i], file[j]), r->comm, PETSC_ERR_USER_INPUT, "%s and %s name the same file '%s': give each output its own file", opt[i], opt[j], file[i]);
-  if (r->trajectory[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-trajectory", r->trajectory, 1, in_opt, in_file));
-  if (r->results[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-results", r->results, 1, in_opt, in_file));
+  if (r->trajectory[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-trajectory", r->trajectory, 3, in_opt, in_file));
+  if (r->results[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-results", r->results, 3, in_opt, in_file));
   PetscFunctionReturn(0);
 }
 

@@ -91,6 +91,7 @@ def wrong_system():
     expect_error(base + ["-L", "22", "-N", "32", "-dt_save", "0.3"], r"-dt_save 0.3 is not a multiple of the surrogate's step 0.5")
     expect_error(base + ["-L", "22", "-N", "32", "-lyapunov"], r"-stepper sna does not support -lyapunov")
     expect_error([KS, "-stepper", "sna", "-T", "2"], r"-stepper sna needs -stepper_model")
+    expect_error(base + ["-L", "22", "-N", "32", "-init_trajectory", path("train.h5"), "-trajectory", path("train.h5")], r"-trajectory.*-init_trajectory")
     expect_error([KS, "-stepper", "sna", "-stepper_model", path("train.h5"), "-T", "2"], r"no group /surrogate")
     print("wrong_system: models for another system are refused, naming both values")
 

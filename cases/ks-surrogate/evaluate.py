@@ -137,12 +137,12 @@ def main():
         lp = os.path.join(out, f"long_{name}.h5")
         if not os.path.exists(lp):
             continue
-        _, U, _ = load(lp, t0)
+        _, U, _ = load(lp)  # rollouts: every saved time (the surrogates' clocks start at 0, the ESN's at t0)
         m, st = long_metrics(U[: A.shape[0]], A, stA, dt, std, energetic)
         res["long_horizon"][name] = m
         if st is not None:
             curves[label] = st
-        _, P, _ = load(os.path.join(out, f"short_{name}.h5"), t0, t0 + 250)
+        _, P, _ = load(os.path.join(out, f"short_{name}.h5"))
         sm, nc, cc = short_metrics(P, S, tS, std, S.shape[1])
         res["short_horizon"][name] = sm
         nrmse_curves[label], crps_curves[label] = nc, cc
@@ -216,7 +216,7 @@ def plots(out, curves, tS, S, nrmse, crps, energetic):
         p = os.path.join(out, name)
         if not os.path.exists(p):
             continue
-        _, u, _ = load(p, 100)
+        _, u, _ = load(p, 100 if name.startswith("long_truth") else None)
         u = u[::8]
         u = u[np.isfinite(u) & (np.abs(u) < 20)]
         h, ed = np.histogram(u, bins=80, range=(-5, 5), density=True)
@@ -248,7 +248,7 @@ def plots(out, curves, tS, S, nrmse, crps, energetic):
     for n, label in MODELS:
         p = os.path.join(out, f"short_{n}.h5")
         if os.path.exists(p):
-            _, u, _ = load(p, 100, 350)
+            _, u, _ = load(p)
             panels.append((label + (" (one sample)" if n == "categorical" else ""), u[:, 0]))
     fig, ax = plt.subplots(1, len(panels), figsize=(4 * len(panels), 4), sharey=True)
     for a, (label, u) in zip(ax, panels):

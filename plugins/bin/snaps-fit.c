@@ -4,7 +4,15 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  -model <out.h5>      fitted model, written atomically (an existing file is replaced only on success)\n"
                            "  -init_model <m.h5>   warm start from a saved model instead of a fresh initialisation\n"
                            "  -results <r.json>    JSON report: n_samples, n_params, train_mse, wall_time_s, iterations (outer, inner),\n"
-                           "                       evaluations, ranks, machine, ...\n"
+                           "                       evaluations, ranks, machine, ...; for mf also per part (lf_, delta_, rho_) n_params,\n"
+                           "                       fit_time_s, converged_reason, and the HF cases used\n"
+                           "Multi-fidelity (a -data file with groups /lf and /hf, each X and Y, optional case: one integer id per row):\n"
+                           "  -mf_blend residual|ar1  fits the LF model to /lf, then the correction to /hf: y_LF + delta, or rho y_LF + delta\n"
+                           "                       (rho = 1 + r, r a low-order KHRONOS; a few HF designs call for -mf_delta_sna_fit_lambda 1e-7)\n"
+                           "                       (an SNA of type mf; parts' options -mf_lf_sna_..., -mf_delta_sna_..., -mf_rho_sna_...)\n"
+                           "  -mf_hf_fraction <f>  keeps that seeded fraction of the HF cases (whole cases when /hf/case exists, else rows):\n"
+                           "                       0 the LF model alone, 1 all (default); with -data_group /hf, of that group (HF-only fits)\n"
+                           "  -mf_seed <s>         seed of that choice (0)\n"
                            "The model is written whenever the fit ends with a finite loss it lowered, also when it did not converge (the\n"
                            "best iterate; the reason is printed and in the report); -sna_fit_error_if_not_converged then exits non-zero.\n"
                            "Class options: -sna_type khronos|aion, -sna_fit_type auto|als|lm|tao|infinite_descent, -sna_fit_lambda,\n"
@@ -15,32 +23,290 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
 
 #include <snaps.h>
 
+/* The choice of HF samples (-mf_hf_fraction, -mf_seed) and what it kept. */
+typedef struct {
+  PetscReal  fraction;
+  PetscInt   seed;
+  PetscBool  bycase;               /* whole cases (the group's /case), else rows */
+  PetscInt   ntotal, nkept, nrows; /* cases (or rows) in all, kept; rows kept */
+  PetscReal *kept;                 /* the kept case ids (or row numbers), ascending, for the report */
+} HFChoice;
+
+/* Every rank's copy of the case id of every row (or the row numbers, without cases). */
+static PetscErrorCode AllIds(Vec cases, PetscInt N, PetscInt **ids)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(N, ids));
+  if (!cases) {
+    for (PetscInt i = 0; i < N; i++) (*ids)[i] = i;
+  } else {
+    VecScatter         sc;
+    Vec                all;
+    const PetscScalar *a;
+
+    PetscCall(VecScatterCreateToAll(cases, &sc, &all));
+    PetscCall(VecScatterBegin(sc, cases, all, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecScatterEnd(sc, cases, all, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecGetArrayRead(all, &a));
+    for (PetscInt i = 0; i < N; i++) (*ids)[i] = (PetscInt)PetscRealPart(a[i]);
+    PetscCall(VecRestoreArrayRead(all, &a));
+    PetscCall(VecScatterDestroy(&sc));
+    PetscCall(VecDestroy(&all));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The kept ids: a seeded shuffle of the distinct ids (the same on every rank and for any number of ranks), its
+   first round(f n) (at least one for f > 0), sorted. */
+static PetscErrorCode ChooseIds(HFChoice *ch, const PetscInt ids[], PetscInt N, PetscInt **kept)
+{
+  PetscInt   *u, n = N;
+  PetscRandom rnd;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(N, &u));
+  PetscCall(PetscArraycpy(u, ids, N));
+  PetscCall(PetscSortRemoveDupsInt(&n, u));
+  ch->ntotal = n;
+  ch->nkept  = ch->fraction > 0 ? PetscMax(1, (PetscInt)PetscFloorReal(ch->fraction * n + 0.5)) : 0;
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetType(rnd, PETSCRANDER48));
+  PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(1000003 + ch->seed)));
+  PetscCall(PetscRandomSeed(rnd));
+  for (PetscInt i = n - 1; i > 0; i--) { /* Fisher-Yates */
+    PetscReal r;
+    PetscInt  j, t;
+    PetscCall(PetscRandomGetValueReal(rnd, &r));
+    j    = PetscMin((PetscInt)(r * (i + 1)), i);
+    t    = u[i];
+    u[i] = u[j];
+    u[j] = t;
+  }
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscCall(PetscSortInt(ch->nkept, u));
+  *kept = u;
+  PetscFunctionReturn(0);
+}
+
+/* New Vecs with this rank's rows of (X, Y) whose id is kept. */
+static PetscErrorCode KeepRows(Vec X, Vec Y, const PetscInt ids[], PetscInt nkept, const PetscInt kept[], Vec *Xs, Vec *Ys)
+{
+  const PetscScalar *x, *y;
+  PetscScalar       *xs, *ys;
+  PetscInt           d, q, lo, n, m = 0, loc;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetBlockSize(X, &d));
+  PetscCall(VecGetBlockSize(Y, &q));
+  PetscCall(VecGetOwnershipRange(X, &lo, NULL));
+  PetscCall(VecGetLocalSize(X, &n));
+  lo /= d;
+  n /= d;
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArrayRead(Y, &y));
+  PetscCall(PetscMalloc2(n * d, &xs, n * q, &ys));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscCall(PetscFindInt(ids[lo + i], nkept, kept, &loc));
+    if (loc < 0) continue;
+    PetscCall(PetscArraycpy(xs + m * d, x + i * d, d));
+    PetscCall(PetscArraycpy(ys + m * q, y + i * q, q));
+    m++;
+  }
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(VecRestoreArrayRead(Y, &y));
+  PetscCall(VecCreateMPI(PetscObjectComm((PetscObject)X), m * d, PETSC_DETERMINE, Xs));
+  PetscCall(VecCreateMPI(PetscObjectComm((PetscObject)X), m * q, PETSC_DETERMINE, Ys));
+  PetscCall(VecSetBlockSize(*Xs, d));
+  PetscCall(VecSetBlockSize(*Ys, q));
+  {
+    PetscScalar *a;
+    PetscCall(VecGetArrayWrite(*Xs, &a));
+    PetscCall(PetscArraycpy(a, xs, m * d));
+    PetscCall(VecRestoreArrayWrite(*Xs, &a));
+    PetscCall(VecGetArrayWrite(*Ys, &a));
+    PetscCall(PetscArraycpy(a, ys, m * q));
+    PetscCall(VecRestoreArrayWrite(*Ys, &a));
+  }
+  PetscCall(PetscFree2(xs, ys));
+  PetscFunctionReturn(0);
+}
+
+/* Replaces (X, Y), the rows of group of data, by the seeded fraction of its cases (group/case) or rows; with
+   nothing kept, X and Y become NULL. */
+static PetscErrorCode ChooseHF(const char data[], const char group[], HFChoice *ch, Vec *X, Vec *Y)
+{
+  MPI_Comm  comm = PetscObjectComm((PetscObject)*X);
+  char      path[PETSC_MAX_PATH_LEN];
+  Vec       cases = NULL, Xs, Ys;
+  PetscInt *ids, *kept, N, d;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(path, sizeof(path), "%s/case", !(group[0] == '/' && !group[1]) ? group : ""));
+  PetscCall(SNADatasetHas(comm, data, path, &ch->bycase));
+  PetscCall(VecGetBlockSize(*X, &d));
+  PetscCall(VecGetSize(*X, &N));
+  N /= d;
+  if (ch->bycase) PetscCall(SNADatasetLoadCases(comm, data, group, N, &cases));
+  PetscCall(AllIds(cases, N, &ids));
+  PetscCall(VecDestroy(&cases));
+  PetscCall(ChooseIds(ch, ids, N, &kept));
+  PetscCall(PetscMalloc1(ch->nkept + 1, &ch->kept));
+  for (PetscInt i = 0; i < ch->nkept; i++) ch->kept[i] = (PetscReal)kept[i];
+  Xs = Ys = NULL;
+  if (ch->nkept) {
+    PetscCall(KeepRows(*X, *Y, ids, ch->nkept, kept, &Xs, &Ys));
+    PetscCall(VecGetSize(Xs, &ch->nrows));
+    ch->nrows /= d;
+  }
+  PetscCall(PetscFree(ids));
+  PetscCall(PetscFree(kept));
+  PetscCall(VecDestroy(X));
+  PetscCall(VecDestroy(Y));
+  *X = Xs;
+  *Y = Ys;
+  PetscFunctionReturn(0);
+}
+
+/* What the -mf_ options and the file say: whether this is a multi-fidelity fit, with clear errors for options that
+   do not apply (none is silently ignored). */
+static PetscErrorCode CheckMultiFidelity(const char data[], PetscBool groupset, const char group[], PetscBool hasinit, HFChoice *ch, PetscBool *mf, PetscBool *choose)
+{
+  MPI_Comm  comm = PETSC_COMM_WORLD;
+  PetscBool haslf, hashf, hasblend, hasfrac, hasseed;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-mf_blend", &hasblend));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-mf_hf_fraction", &hasfrac));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-mf_seed", &hasseed));
+  PetscCall(SNADatasetHas(comm, data, "/lf", &haslf));
+  PetscCall(SNADatasetHas(comm, data, "/hf", &hashf));
+  *mf     = (PetscBool)((haslf || hashf) && !groupset);
+  *choose = (PetscBool)(*mf || hasfrac || hasseed);
+  PetscCheck(haslf || hashf || !(hasblend || hasfrac || hasseed), comm, PETSC_ERR_USER_INPUT, "%s needs a multi-fidelity dataset (groups /lf and /hf, each with X and Y), but '%s' has neither group", hasblend ? "-mf_blend" : hasfrac ? "-mf_hf_fraction"
+                                                                                                                                                                                                                                        : "-mf_seed",
+             data);
+  PetscCheck(!hasblend || *mf, comm, PETSC_ERR_USER_INPUT, "-mf_blend fits both fidelities of '%s', but -data_group %s fits that group alone: drop one of the two", data, group);
+  PetscCheck(!*mf || !hasinit, comm, PETSC_ERR_USER_INPUT, "-init_model warm-starts a single-fidelity fit; '%s' is multi-fidelity (/lf and /hf): fit it without -init_model, or one group with -data_group", data);
+  PetscCheck(ch->fraction >= 0 && ch->fraction <= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction must be in [0, 1] (0: the LF model alone, 1: every HF case), not %g", (double)ch->fraction);
+  PetscCheck(*mf || !*choose || ch->fraction > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction 0 keeps none of the samples of -data_group %s: nothing to fit", group);
+  PetscFunctionReturn(0);
+}
+
+/* The mf fit: parts' options, the LF part on /lf, the correction on the chosen HF samples (none: LF alone). */
+static PetscErrorCode FitMultiFidelity(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf, PetscBool *errorifnotconverged)
+{
+  SNA      lf;
+  PetscInt d, q;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetBlockSize(Xlf, &d));
+  PetscCall(VecGetBlockSize(Ylf, &q));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(SNASetSizes(sna, d, q));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNAGetErrorIfNotConverged(sna, errorifnotconverged));
+  PetscCall(SNASetErrorIfNotConverged(sna, PETSC_FALSE));
+  PetscCall(SNAMFFit(sna, Xlf, Ylf, Xhf, Yhf));
+  PetscCall(SNAMFGetParts(sna, &lf, NULL, NULL));
+  PetscCall(SNACheckFitUsable(lf, "snaps-fit (the LF part of the multi-fidelity model)"));
+  PetscFunctionReturn(0);
+}
+
+/* One part's figures in the report, under a prefix such as "lf_". */
+static PetscErrorCode ReportPart(SNAPSReport report, const char prefix[], SNA part, PetscReal time)
+{
+  char               key[64];
+  PetscInt           np, its;
+  SNAConvergedReason reason;
+  SNAType            type;
+
+  PetscFunctionBegin;
+  PetscCall(SNAGetNumParameters(part, &np));
+  PetscCall(SNAGetConvergedReason(part, &reason));
+  PetscCall(SNAGetIterationNumber(part, &its));
+  PetscCall(SNAGetType(part, &type));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%stype", prefix));
+  PetscCall(SNAPSReportSetString(report, key, type));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%sn_params", prefix));
+  PetscCall(SNAPSReportSetInt(report, key, np));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%sconverged_reason", prefix));
+  PetscCall(SNAPSReportSetString(report, key, SNAConvergedReasons[reason]));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%siterations", prefix));
+  PetscCall(SNAPSReportSetInt(report, key, its));
+  if (time >= 0) {
+    PetscCall(PetscSNPrintf(key, sizeof(key), "%sfit_time_s", prefix));
+    PetscCall(SNAPSReportSetReal(report, key, time));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The multi-fidelity figures: blend, LF samples and each part. */
+static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt nlf)
+{
+  SNA        lf, delta, rho;
+  SNAMFBlend blend;
+  PetscBool  corrected;
+  PetscReal  tlf, tcorr;
+
+  PetscFunctionBegin;
+  PetscCall(SNAMFGetParts(sna, &lf, &delta, &rho));
+  PetscCall(SNAMFGetBlend(sna, &blend));
+  PetscCall(SNAMFHasCorrection(sna, &corrected));
+  PetscCall(SNAMFGetFitTimes(sna, &tlf, &tcorr));
+  PetscCall(SNAPSReportSetString(report, "mf_blend", SNAMFBlends[blend]));
+  PetscCall(SNAPSReportSetInt(report, "n_samples_lf", nlf));
+  PetscCall(ReportPart(report, "lf_", lf, tlf));
+  if (corrected) PetscCall(ReportPart(report, "delta_", delta, -1));
+  if (corrected && rho) PetscCall(ReportPart(report, "rho_", rho, -1));
+  PetscCall(SNAPSReportSetReal(report, "correction_fit_time_s", tcorr));
+  PetscFunctionReturn(0);
+}
+
+/* The HF choice in the report (also for a single-fidelity fit of one group of a multi-fidelity file). */
+static PetscErrorCode ReportChoice(SNAPSReport report, const HFChoice *ch)
+{
+  PetscFunctionBegin;
+  PetscCall(SNAPSReportSetReal(report, "mf_hf_fraction", ch->fraction));
+  PetscCall(SNAPSReportSetInt(report, "mf_seed", ch->seed));
+  PetscCall(SNAPSReportSetString(report, "hf_chosen_by", ch->bycase ? "case" : "row"));
+  PetscCall(SNAPSReportSetInt(report, "hf_cases_total", ch->ntotal));
+  PetscCall(SNAPSReportSetInt(report, "hf_cases_used", ch->nkept));
+  PetscCall(SNAPSReportSetInt(report, "n_samples_hf", ch->nrows));
+  PetscCall(SNAPSReportSetRealArray(report, "hf_case_ids_used", ch->nkept, ch->kept));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   char               data[PETSC_MAX_PATH_LEN], model[PETSC_MAX_PATH_LEN], init[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "", group[256] = "/";
-  PetscBool          hasdata, hasmodel, hasinit, hasresults, helpflg, errorifnotconverged;
-  Vec                X, Y;
+  PetscBool          hasdata, hasmodel, hasinit, hasresults, helpflg, errorifnotconverged, groupset, mf = PETSC_FALSE, choose = PETSC_FALSE;
+  Vec                X = NULL, Y = NULL, Xlf = NULL, Ylf = NULL;
   SNA                sna;
-  PetscInt           N, d, q, nparams, its;
+  PetscInt           N, d, q, nparams, its, nlf = 0;
   PetscReal          mse, var, t0, t1;
   SNAConvergedReason reason;
   SNAType            type;
   SNAFitType         fittype;
   PetscMPIInt        size;
+  HFChoice           ch = {1.0, 0, PETSC_FALSE, 0, 0, 0, NULL};
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(SNAInitializePackage());
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-fit options", "SNA");
-  PetscCall(PetscOptionsString("-data", "Training dataset (HDF5 with /X and /Y)", NULL, NULL, data, sizeof(data), &hasdata));
-  PetscCall(PetscOptionsString("-data_group", "Group holding X and Y", NULL, group, group, sizeof(group), NULL));
+  PetscCall(PetscOptionsString("-data", "Training dataset (HDF5 with /X and /Y, or /lf and /hf)", NULL, NULL, data, sizeof(data), &hasdata));
+  PetscCall(PetscOptionsString("-data_group", "Group holding X and Y", NULL, group, group, sizeof(group), &groupset));
   PetscCall(PetscOptionsString("-model", "Output model file (HDF5)", NULL, NULL, model, sizeof(model), &hasmodel));
   PetscCall(PetscOptionsString("-init_model", "Model to warm-start from", NULL, NULL, init, sizeof(init), &hasinit));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, results, sizeof(results), &hasresults));
+  PetscCall(PetscOptionsReal("-mf_hf_fraction", "Fraction of the HF cases (or rows) kept, chosen by -mf_seed: 0 the LF model alone, 1 all", NULL, ch.fraction, &ch.fraction, NULL));
+  PetscCall(PetscOptionsInt("-mf_seed", "Seed of the choice of HF cases", NULL, ch.seed, &ch.seed, NULL));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
-  if (helpflg) { /* print the SNA options too, then stop before any check or work */
+  if (helpflg) { /* print the SNA options too (those of a multi-fidelity model and its parts), then stop before any check or work */
     PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+    PetscCall(SNASetFromOptions(sna));
+    PetscCall(SNASetType(sna, SNAMF));
     PetscCall(SNASetFromOptions(sna));
     PetscCall(SNADestroy(&sna));
     PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
@@ -54,28 +320,53 @@ int main(int argc, char **argv)
     PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", model, 1, inopts, ins));
     if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 2, inopts, ins));
   }
+  PetscCall(CheckMultiFidelity(data, groupset, group, hasinit, &ch, &mf, &choose));
 
-  PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, data, group, &X, &Y));
-  PetscCall(VecGetBlockSize(X, &d));
-  PetscCall(VecGetBlockSize(Y, &q));
-  PetscCall(VecGetSize(Y, &N));
-  N /= q;
+  if (mf) {
+    PetscCall(SNADatasetLoadFidelities(PETSC_COMM_WORLD, data, &Xlf, &Ylf, &X, &Y));
+    PetscCall(VecGetSize(Xlf, &nlf));
+    PetscCall(VecGetBlockSize(Xlf, &d));
+    nlf /= d;
+    PetscCall(PetscStrncpy(group, "/hf", sizeof(group)));
+  } else
+    PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, data, group, &X, &Y));
+  if (choose) PetscCall(ChooseHF(data, group, &ch, &X, &Y));
+  /* the data the model is measured on: the HF samples, or the LF ones for the LF model alone */
+  if (!X) {
+    PetscCall(PetscObjectReference((PetscObject)Xlf));
+    PetscCall(PetscObjectReference((PetscObject)Ylf));
+  }
+  {
+    Vec Xm = X ? X : Xlf, Ym = Y ? Y : Ylf;
+    PetscCall(VecGetBlockSize(Xm, &d));
+    PetscCall(VecGetBlockSize(Ym, &q));
+    PetscCall(VecGetSize(Ym, &N));
+    N /= q;
+  }
 
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
-  if (hasinit) {
-    PetscInt md, mq;
-    PetscCall(SNALoad(sna, init));
-    PetscCall(SNAGetSizes(sna, &md, &mq));
-    PetscCheck(md == d && mq == q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The data '%s' have %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs but the model '%s' has %" PetscInt_FMT " and %" PetscInt_FMT, data, d, q, init, md, mq);
-  } else
-    PetscCall(SNASetSizes(sna, d, q));
-  PetscCall(SNASetFromOptions(sna));
-  /* the model is written before -sna_fit_error_if_not_converged turns a fit that did not converge into an error */
-  PetscCall(SNAGetErrorIfNotConverged(sna, &errorifnotconverged));
-  PetscCall(SNASetErrorIfNotConverged(sna, PETSC_FALSE));
-
   PetscCall(PetscTime(&t0));
-  PetscCall(SNAFit(sna, X, Y));
+  if (mf) {
+    PetscCall(FitMultiFidelity(sna, Xlf, Ylf, X, Y, &errorifnotconverged));
+    if (!X) {
+      X = Xlf;
+      Y = Ylf;
+    }
+  } else {
+    if (hasinit) {
+      PetscInt md, mq;
+      PetscCall(SNALoad(sna, init));
+      PetscCall(SNAGetSizes(sna, &md, &mq));
+      PetscCheck(md == d && mq == q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The data '%s' have %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs but the model '%s' has %" PetscInt_FMT " and %" PetscInt_FMT, data, d, q, init, md, mq);
+    } else
+      PetscCall(SNASetSizes(sna, d, q));
+    PetscCall(SNASetFromOptions(sna));
+    /* the model is written before -sna_fit_error_if_not_converged turns a fit that did not converge into an error */
+    PetscCall(SNAGetErrorIfNotConverged(sna, &errorifnotconverged));
+    PetscCall(SNASetErrorIfNotConverged(sna, PETSC_FALSE));
+    PetscCall(PetscTime(&t0));
+    PetscCall(SNAFit(sna, X, Y));
+  }
   PetscCall(PetscTime(&t1));
   PetscCall(SNAComputeMSE(sna, X, Y, &mse));
   PetscCall(SNAGetNumParameters(sna, &nparams));
@@ -124,6 +415,8 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportSetString(report, "converged_reason", SNAConvergedReasons[reason]));
     PetscCall(SNAPSReportSetReal(report, "wall_time_s", t1 - t0));
     PetscCall(SNAPSReportSetReal(report, "samples_per_second_per_rank", (PetscReal)N * (its > 0 ? its : 1) / ((t1 - t0) * size)));
+    if (mf) PetscCall(ReportMultiFidelity(report, sna, nlf));
+    if (choose) PetscCall(ReportChoice(report, &ch));
     PetscCall(SNAPSReportWrite(report, results));
     PetscCall(SNAPSReportDestroy(&report));
   }
@@ -131,6 +424,9 @@ int main(int argc, char **argv)
   PetscCall(SNADestroy(&sna));
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
+  PetscCall(VecDestroy(&Xlf));
+  PetscCall(VecDestroy(&Ylf));
+  PetscCall(PetscFree(ch.kept));
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;

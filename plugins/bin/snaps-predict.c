@@ -3,38 +3,11 @@ static const char help[] = "snaps-predict: evaluates a saved SNA model at the in
                            "  -data <in.h5>       inputs /X (N x d); if /Y is present too, the test error is reported\n"
                            "  -data_group <path>  group holding X (and Y), default /\n"
                            "  -out <pred.h5>      predictions: /X (copied) and /Y (N x q), written atomically\n"
+                           "A multi-fidelity model (type mf) predicts the HF values; when the data also hold /YLF (N x q, LF values at\n"
+                           "/X, e.g. an LF run at the new design), its correction is applied to them instead of to its LF model's.\n"
                            "  -results <r.json>   JSON report: n_samples, test_mse (if /Y given), wall_time_s, ns_per_sample, ranks\n";
 
 #include <snaps.h>
-#include <hdf5.h>
-
-/* Whether group/Y exists in the file (rank 0 looks, everyone learns). */
-static PetscErrorCode HasTargets(MPI_Comm comm, const char file[], const char group[], PetscBool *has)
-{
-  PetscMPIInt rank;
-  int         flag = 0;
-  char        path[PETSC_MAX_PATH_LEN];
-
-  PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(PetscSNPrintf(path, sizeof(path), "%s/Y", group[0] && !(group[0] == '/' && !group[1]) ? group : ""));
-  if (!rank) {
-    H5E_auto2_t func;
-    void       *data;
-    hid_t       f;
-    H5Eget_auto2(H5E_DEFAULT, &func, &data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f >= 0) {
-      flag = H5Lexists(f, path, H5P_DEFAULT) > 0;
-      H5Fclose(f);
-    }
-    H5Eset_auto2(H5E_DEFAULT, func, data);
-  }
-  PetscCallMPI(MPI_Bcast(&flag, 1, MPI_INT, 0, comm));
-  *has = flag ? PETSC_TRUE : PETSC_FALSE;
-  PetscFunctionReturn(0);
-}
 
 /* A model with finite but huge coefficients can overflow: an error naming the first bad sample rather
    than Inf or NaN written as predictions. */
@@ -55,12 +28,40 @@ static PetscErrorCode CheckFinite(Vec U, PetscInt q, const char model[], const c
   PetscFunctionReturn(0);
 }
 
+/* group/YLF, LF values at the inputs X, for a multi-fidelity model to correct (NULL when the data hold none). Such
+   values given to a model that has no correction to apply are an error rather than silently unused. */
+static PetscErrorCode LoadLowFidelityValues(SNA sna, const char model[], const char data[], const char group[], Vec X, Vec *YLF)
+{
+  char      path[PETSC_MAX_PATH_LEN];
+  PetscBool has, ismf;
+  PetscInt  d, q, bs, nx, ny;
+  SNAType   type;
+
+  PetscFunctionBegin;
+  *YLF = NULL;
+  PetscCall(PetscSNPrintf(path, sizeof(path), "%s/YLF", !(group[0] == '/' && !group[1]) ? group : ""));
+  PetscCall(SNADatasetHas(PETSC_COMM_WORLD, data, path, &has));
+  if (!has) PetscFunctionReturn(0);
+  PetscCall(SNAGetType(sna, &type));
+  PetscCall(PetscStrcmp(type, SNAMF, &ismf));
+  PetscCheck(ismf, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "The data '%s' hold LF values %s, but the model '%s' is not multi-fidelity (type %s) and has no correction to apply to them: remove %s, or use an mf model", data, path, model, type, path);
+  PetscCall(SNADatasetLoadArray(PETSC_COMM_WORLD, data, path, YLF));
+  PetscCall(SNAGetSizes(sna, &d, &q));
+  PetscCall(VecGetBlockSize(*YLF, &bs));
+  PetscCall(VecGetSize(*YLF, &ny));
+  PetscCall(VecGetSize(X, &nx));
+  if (bs != q || ny / bs != nx / d) PetscCall(VecDestroy(YLF));
+  PetscCheck(bs == q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The LF values %s of '%s' have %" PetscInt_FMT " columns but the model '%s' predicts %" PetscInt_FMT " outputs", path, data, bs, model, q);
+  PetscCheck(ny / bs == nx / d, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "'%s' holds %" PetscInt_FMT " rows of LF values %s but %" PetscInt_FMT " rows of inputs X", data, ny / bs, path, nx / d);
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   char        model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], group[256] = "/", xpath[PETSC_MAX_PATH_LEN];
   PetscBool   hasmodel, hasdata, hasout, hasresults, helpflg, hastargets = PETSC_FALSE;
   SNA         sna;
-  Vec         X, Y, U;
+  Vec         X, Y, U, YLF = NULL;
   PetscInt    d, q, bs, N;
   PetscReal   t0, t1, mse = -1;
   PetscMPIInt size;
@@ -93,7 +94,8 @@ int main(int argc, char **argv)
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
   PetscCall(SNALoad(sna, model));
   PetscCall(SNAGetSizes(sna, &d, &q));
-  PetscCall(HasTargets(PETSC_COMM_WORLD, data, group, &hastargets));
+  PetscCall(PetscSNPrintf(xpath, sizeof(xpath), "%s/Y", !(group[0] == '/' && !group[1]) ? group : ""));
+  PetscCall(SNADatasetHas(PETSC_COMM_WORLD, data, xpath, &hastargets));
   if (hastargets) {
     PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, data, group, &X, &Y));
     PetscCall(VecGetBlockSize(Y, &bs));
@@ -107,6 +109,7 @@ int main(int argc, char **argv)
   PetscCheck(bs == d, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The data '%s' have %" PetscInt_FMT " inputs (X columns) but the model '%s' was trained on %" PetscInt_FMT, data, bs, model, d);
   PetscCall(VecGetSize(X, &N));
   N /= d;
+  PetscCall(LoadLowFidelityValues(sna, model, data, group, X, &YLF));
 
   PetscCall(VecCreate(PETSC_COMM_WORLD, &U));
   {
@@ -117,7 +120,10 @@ int main(int argc, char **argv)
   PetscCall(VecSetBlockSize(U, q));
   PetscCall(VecSetFromOptions(U));
   PetscCall(PetscTime(&t0));
-  PetscCall(SNAEvaluate(sna, X, U));
+  if (YLF)
+    PetscCall(SNAMFEvaluateCorrection(sna, X, YLF, U));
+  else
+    PetscCall(SNAEvaluate(sna, X, U));
   PetscCall(PetscTime(&t1));
   PetscCall(CheckFinite(U, q, model, data));
   if (Y) {
@@ -141,12 +147,14 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportSetString(report, "data", data));
     PetscCall(SNAPSReportSetInt(report, "n_samples", N));
     if (Y) PetscCall(SNAPSReportSetReal(report, "test_mse", mse));
+    PetscCall(SNAPSReportSetString(report, "lf_values", YLF ? "given (/YLF)" : "model"));
     PetscCall(SNAPSReportSetReal(report, "wall_time_s", t1 - t0));
     PetscCall(SNAPSReportSetReal(report, "ns_per_sample_per_rank", (t1 - t0) * 1e9 * size / N));
     PetscCall(SNAPSReportWrite(report, results));
     PetscCall(SNAPSReportDestroy(&report));
   }
   PetscCall(VecDestroy(&U));
+  PetscCall(VecDestroy(&YLF));
   PetscCall(VecDestroy(&Y));
   PetscCall(VecDestroy(&X));
   PetscCall(SNADestroy(&sna));

@@ -230,7 +230,7 @@ static PetscErrorCode RowRange_Private(MPI_Comm comm, PetscInt N, PetscInt *rsta
 
 /* Reads the dataset path of an open file into a new row-distributed Vec (block size = columns).
    If other is not NULL, the dataset must have otherN rows, like the dataset named other. */
-static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hid_t file, const char path[], const char other[], PetscInt otherN, Vec *vec, PetscInt *Nrows, DatasetError *err)
+static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hid_t file, const char path[], const char other[], PetscInt otherN, PetscBool integer, Vec *vec, PetscInt *Nrows, DatasetError *err)
 {
   H5Handles         h;
   Vec               v   = NULL;
@@ -250,10 +250,11 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
   DatasetCheck(comm, err, &h, &v, h.dset >= 0, PETSC_ERR_FILE_UNEXPECTED, "dataset '%s' not found in '%s'", path, filename);
   h.type = H5Dget_type(h.dset);
   if (h.type >= 0) cls = H5Tget_class(h.type);
-  DatasetCheck(comm, err, &h, &v, cls == H5T_FLOAT, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s is not floating point (it holds %s data); expected float64", filename, path, TypeClassName(cls));
+  DatasetCheck(comm, err, &h, &v, integer || cls == H5T_FLOAT, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s is not floating point (it holds %s data); expected float64", filename, path, TypeClassName(cls));
+  DatasetCheck(comm, err, &h, &v, !integer || cls == H5T_INTEGER, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s is not integer (it holds %s data); expected one integer id per row", filename, path, TypeClassName(cls));
   state = SNAHDF5InspectArray(h.dset, 2, &ndims, dims); /* shape and storage, before anything is allocated from them */
   DatasetCheck(comm, err, &h, &v, state != SNA_HDF5_ARRAY_RANK && (ndims == 1 || ndims == 2), PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has rank %d; expected 1 (N) or 2 (N x d)", filename, path, ndims);
-  DatasetCheck(comm, err, &h, &v, state == SNA_HDF5_ARRAY_OK, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s (%llu x %llu) %s", filename, path, (unsigned long long)dims[0], (unsigned long long)(ndims == 2 ? dims[1] : 1), SNAHDF5ArrayStateText(state));
+  DatasetCheck(comm, err, &h, &v, state == SNA_HDF5_ARRAY_OK || (integer && state == SNA_HDF5_ARRAY_NOT_FLOAT), PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s (%llu x %llu) %s", filename, path, (unsigned long long)dims[0], (unsigned long long)(ndims == 2 ? dims[1] : 1), SNAHDF5ArrayStateText(state));
   h.fspace = H5Dget_space(h.dset);
   DatasetCheck(comm, err, &h, &v, h.fspace >= 0, PETSC_ERR_FILE_READ, "Cannot read the shape of dataset %s in '%s'", path, filename);
   if (ndims == 1) dims[1] = 1;
@@ -356,8 +357,8 @@ PetscErrorCode SNADatasetLoad(MPI_Comm comm, const char filename[], const char g
   PetscCall(DatasetPath_Private(group, "X", xpath, sizeof(xpath)));
   PetscCall(DatasetPath_Private(group, "Y", ypath, sizeof(ypath)));
   PetscCall(OpenFile_Private(comm, filename, &file, &es));
-  ierr = ReadArray_Private(comm, filename, file, xpath, NULL, 0, &x, &N, &derr);
-  if (!ierr && !derr.code) ierr = ReadArray_Private(comm, filename, file, ypath, xpath, N, &y, NULL, &derr);
+  ierr = ReadArray_Private(comm, filename, file, xpath, NULL, 0, PETSC_FALSE, &x, &N, &derr);
+  if (!ierr && !derr.code) ierr = ReadArray_Private(comm, filename, file, ypath, xpath, N, PETSC_FALSE, &y, NULL, &derr);
   CloseFile_Private(&file, &es);
   if (ierr || derr.code) {
     PetscCall(VecDestroy(&x));
@@ -387,10 +388,98 @@ PetscErrorCode SNADatasetLoadArray(MPI_Comm comm, const char filename[], const c
   PetscValidPointer(V, 4);
   *V = NULL;
   PetscCall(OpenFile_Private(comm, filename, &file, &es));
-  ierr = ReadArray_Private(comm, filename, file, path, NULL, 0, V, NULL, &derr);
+  ierr = ReadArray_Private(comm, filename, file, path, NULL, 0, PETSC_FALSE, V, NULL, &derr);
   CloseFile_Private(&file, &es);
   PetscCall(ierr);
   DatasetErrorRaise(comm, &derr);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNADatasetHas - Whether an object (a group such as "/hf" or a dataset such as "/YLF") exists in an HDF5 dataset
+  file; the file itself must exist and be HDF5. Collective.
+@*/
+PetscErrorCode SNADatasetHas(MPI_Comm comm, const char filename[], const char path[], PetscBool *has)
+{
+  hid_t        file;
+  H5ErrorState es;
+  PetscBool    flg;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(path, 3);
+  PetscCall(OpenFile_Private(comm, filename, &file, &es));
+  flg = H5Lexists(file, path, H5P_DEFAULT) > 0 ? PETSC_TRUE : PETSC_FALSE;
+  CloseFile_Private(&file, &es);
+  PetscCall(AllTrue(comm, &flg));
+  *has = flg;
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNADatasetLoadCases - Reads group/case, one integer id per row of group/X (the design or case a row belongs to),
+  into a new Vec distributed as SNADatasetLoad() distributes the rows (block size 1, the ids as reals). Collective.
+@*/
+PetscErrorCode SNADatasetLoadCases(MPI_Comm comm, const char filename[], const char group[], PetscInt N, Vec *cases)
+{
+  char           path[PETSC_MAX_PATH_LEN];
+  hid_t          file;
+  H5ErrorState   es;
+  PetscErrorCode ierr;
+  DatasetError   derr = {0, ""};
+  PetscInt       bs;
+
+  PetscFunctionBegin;
+  *cases = NULL;
+  PetscCall(DatasetPath_Private(group, "case", path, sizeof(path)));
+  PetscCall(OpenFile_Private(comm, filename, &file, &es));
+  ierr = ReadArray_Private(comm, filename, file, path, "the rows of X", N, PETSC_TRUE, cases, NULL, &derr);
+  CloseFile_Private(&file, &es);
+  PetscCall(ierr);
+  DatasetErrorRaise(comm, &derr);
+  PetscCall(VecGetBlockSize(*cases, &bs));
+  if (bs != 1) PetscCall(VecDestroy(cases));
+  PetscCheck(bs == 1, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s has %" PetscInt_FMT " columns; expected one case id per row (N or N x 1)", filename, path, bs);
+  PetscFunctionReturn(0);
+}
+
+/* Shapes of one fidelity's X and Y, for the messages of SNADatasetLoadFidelities(). */
+static PetscErrorCode FidelityShape(Vec X, Vec Y, PetscInt *N, PetscInt *d, PetscInt *q)
+{
+  PetscFunctionBegin;
+  PetscCall(VecGetBlockSize(X, d));
+  PetscCall(VecGetBlockSize(Y, q));
+  PetscCall(VecGetSize(X, N));
+  *N /= *d;
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNADatasetLoadFidelities - Reads a multi-fidelity dataset: /lf/X, /lf/Y, /hf/X and /hf/Y, each pair checked as
+  SNADatasetLoad() checks it, and both fidelities with the same inputs d and outputs q. Collective.
+@*/
+PetscErrorCode SNADatasetLoadFidelities(MPI_Comm comm, const char filename[], Vec *Xlf, Vec *Ylf, Vec *Xhf, Vec *Yhf)
+{
+  PetscBool haslf, hashf;
+  PetscInt  Nl, dl, ql, Nh, dh, qh;
+
+  PetscFunctionBegin;
+  PetscCall(SNADatasetHas(comm, filename, "/lf", &haslf));
+  PetscCall(SNADatasetHas(comm, filename, "/hf", &hashf));
+  PetscCheck(haslf && hashf, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not a multi-fidelity dataset: it has %s but no group %s (it needs /lf and /hf, each with X and Y)", filename, haslf ? "/lf" : hashf ? "/hf"
+                                                                                                                                                                                                           : "neither /lf nor /hf",
+             haslf ? "/hf" : "/lf");
+  PetscCall(SNADatasetLoad(comm, filename, "/lf", Xlf, Ylf));
+  PetscCall(SNADatasetLoad(comm, filename, "/hf", Xhf, Yhf));
+  PetscCall(FidelityShape(*Xlf, *Ylf, &Nl, &dl, &ql));
+  PetscCall(FidelityShape(*Xhf, *Yhf, &Nh, &dh, &qh));
+  if (dl != dh || ql != qh) {
+    PetscCall(VecDestroy(Xlf));
+    PetscCall(VecDestroy(Ylf));
+    PetscCall(VecDestroy(Xhf));
+    PetscCall(VecDestroy(Yhf));
+  }
+  PetscCheck(dl == dh, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s': the fidelities have different inputs: /lf/X has %" PetscInt_FMT " columns, /hf/X %" PetscInt_FMT "; both must describe the same design space", filename, dl, dh);
+  PetscCheck(ql == qh, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s': the fidelities have different outputs: /lf/Y has %" PetscInt_FMT " columns, /hf/Y %" PetscInt_FMT "; both must predict the same quantities", filename, ql, qh);
   PetscFunctionReturn(0);
 }
 

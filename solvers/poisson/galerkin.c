@@ -410,166 +410,6 @@ static PetscErrorCode CPGridCompress(MPI_Comm comm, const EvalCtx *ec, PetscInt 
   PetscFunctionReturn(0);
 }
 
-/* Working data of the Galerkin ALS: interior 1-D matrices, per-direction mode integrals and the
-   projections of the source and of the lifting. */
-typedef struct {
-  PoissonKhronos *kh;
-  PetscInt        M;         /* modes now */
-  PetscReal      *Mi, *Ki;   /* interior n x n mass and stiffness */
-  PetscReal      *MiW, *KiW; /* [(p*Mmax + m)*n + g] = (Mi W_{p,m})_g */
-  PetscReal      *Mr, *Kr;   /* [(p*Mmax + m)*Mmax + m'] = W_{p,m}^T Mi W_{p,m'} */
-  PetscInt        R;         /* source rank */
-  PetscReal      *Fb;        /* [(s*d + p)*n + g] = int h_{p,s} B_{g+1} */
-  PetscReal      *Fr;        /* [(p*R + s)*Mmax + m] = Fb_{s,p} . W_{p,m} */
-  PetscInt        T;         /* lifting terms */
-  PetscReal      *LMv, *LKv; /* [(t*d + p)*n + g] = (Mf l_{t,p})_{g+1}, (Kf l_{t,p})_{g+1} */
-  PetscReal      *LM, *LK;   /* [(p*T + t)*Mmax + m] = LMv_{t,p} . W_{p,m} */
-  PetscReal      *A, *rhs, *sol, *work, *al, *be;
-} ALSCtx;
-
-/* Recomputes the integrals of direction p after W[p] changed. */
-static PetscErrorCode ALSUpdateDirection(ALSCtx *c, PetscInt p)
-{
-  PoissonKhronos *kh = c->kh;
-  const PetscInt  n = kh->n, Mx = kh->modes_max, d = kh->dim;
-
-  PetscFunctionBegin;
-  for (PetscInt m = 0; m < c->M; m++) {
-    const PetscReal *w  = &kh->W[(p * Mx + m) * n];
-    PetscReal       *mw = &c->MiW[(p * Mx + m) * n], *kw = &c->KiW[(p * Mx + m) * n];
-    for (PetscInt g = 0; g < n; g++) {
-      PetscReal sm = 0, sk = 0;
-      for (PetscInt h = 0; h < n; h++) {
-        sm += c->Mi[g * n + h] * w[h];
-        sk += c->Ki[g * n + h] * w[h];
-      }
-      mw[g] = sm;
-      kw[g] = sk;
-    }
-  }
-  for (PetscInt m = 0; m < c->M; m++) {
-    const PetscReal *w = &kh->W[(p * Mx + m) * n];
-    for (PetscInt m2 = 0; m2 < c->M; m2++) {
-      PetscReal sm = 0, sk = 0;
-      for (PetscInt g = 0; g < n; g++) {
-        sm += w[g] * c->MiW[(p * Mx + m2) * n + g];
-        sk += w[g] * c->KiW[(p * Mx + m2) * n + g];
-      }
-      c->Mr[(p * Mx + m) * Mx + m2] = sm;
-      c->Kr[(p * Mx + m) * Mx + m2] = sk;
-    }
-    for (PetscInt s = 0; s < c->R; s++) {
-      PetscReal v = 0;
-      for (PetscInt g = 0; g < n; g++) v += c->Fb[(s * d + p) * n + g] * w[g];
-      c->Fr[(p * c->R + s) * Mx + m] = v;
-    }
-    for (PetscInt t = 0; t < c->T; t++) {
-      PetscReal vm = 0, vk = 0;
-      for (PetscInt g = 0; g < n; g++) {
-        vm += c->LMv[(t * d + p) * n + g] * w[g];
-        vk += c->LKv[(t * d + p) * n + g] * w[g];
-      }
-      c->LM[(p * c->T + t) * Mx + m] = vm;
-      c->LK[(p * c->T + t) * Mx + m] = vk;
-    }
-  }
-  PetscFunctionReturn(0);
-}
-
-/* Optimal W[p, :, m0..M-1] with all other directions and the modes below m0 frozen: one SPD solve of
-   size (M - m0) n. Returns the energy of the active part, -1/2 b.w (the full energy when m0 = 0). */
-static PetscErrorCode ALSBlockUpdate(ALSCtx *c, PetscInt p, PetscInt m0, PetscReal *J)
-{
-  PoissonKhronos *kh = c->kh;
-  const PetscInt  n = kh->n, Mx = kh->modes_max, d = kh->dim, M = c->M, na = M - m0, N = na * n;
-  PetscReal       e = 0;
-
-  PetscFunctionBegin;
-  for (PetscInt m = 0; m < M; m++) {
-    for (PetscInt m2 = 0; m2 < M; m2++) {
-      PetscReal al = 1, be = 0;
-      for (PetscInt r = 0; r < d; r++)
-        if (r != p) al *= c->Mr[(r * Mx + m) * Mx + m2];
-      for (PetscInt q = 0; q < d; q++) {
-        PetscReal t;
-        if (q == p) continue;
-        t = c->Kr[(q * Mx + m) * Mx + m2];
-        for (PetscInt r = 0; r < d; r++)
-          if (r != p && r != q) t *= c->Mr[(r * Mx + m) * Mx + m2];
-        be += t;
-      }
-      c->al[m * Mx + m2] = al;
-      c->be[m * Mx + m2] = be;
-    }
-  }
-  for (PetscInt i = 0; i < na; i++) {
-    const PetscInt m = m0 + i;
-    for (PetscInt i2 = 0; i2 < na; i2++) {
-      const PetscReal al = c->al[m * Mx + m0 + i2], be = c->be[m * Mx + m0 + i2];
-      for (PetscInt g = 0; g < n; g++)
-        for (PetscInt h = 0; h < n; h++) c->A[(i * n + g) * N + i2 * n + h] = al * c->Ki[g * n + h] + be * c->Mi[g * n + h];
-    }
-    for (PetscInt g = 0; g < n; g++) {
-      PetscReal v = 0;
-      for (PetscInt s = 0; s < c->R; s++) {
-        PetscReal pr = c->Fb[(s * d + p) * n + g];
-        for (PetscInt r = 0; r < d; r++)
-          if (r != p) pr *= c->Fr[(r * c->R + s) * Mx + m];
-        v += pr;
-      }
-      for (PetscInt t = 0; t < c->T; t++) {
-        PetscReal pm = 1, pk = 0;
-        for (PetscInt r = 0; r < d; r++)
-          if (r != p) pm *= c->LM[(r * c->T + t) * Mx + m];
-        for (PetscInt q = 0; q < d; q++) {
-          PetscReal tq;
-          if (q == p) continue;
-          tq = c->LK[(q * c->T + t) * Mx + m];
-          for (PetscInt r = 0; r < d; r++)
-            if (r != p && r != q) tq *= c->LM[(r * c->T + t) * Mx + m];
-          pk += tq;
-        }
-        v -= c->LKv[(t * d + p) * n + g] * pm + c->LMv[(t * d + p) * n + g] * pk;
-      }
-      for (PetscInt m2 = 0; m2 < m0; m2++) v -= c->al[m * Mx + m2] * c->KiW[(p * Mx + m2) * n + g] + c->be[m * Mx + m2] * c->MiW[(p * Mx + m2) * n + g];
-      c->rhs[i * n + g] = v;
-      c->sol[i * n + g] = v;
-    }
-  }
-  PetscCall(SPDSolve(N, 1, c->A, c->sol, c->work));
-  for (PetscInt i = 0; i < N; i++) e += c->rhs[i] * c->sol[i];
-  for (PetscInt i = 0; i < na; i++) PetscCall(PetscArraycpy(&kh->W[(p * Mx + m0 + i) * n], &c->sol[i * n], n));
-  PetscCall(ALSUpdateDirection(c, p));
-  *J = -0.5 * e;
-  PetscFunctionReturn(0);
-}
-
-/* Rescales the directions of every mode to equal mass norms (the product is unchanged). */
-static PetscErrorCode ALSBalance(ALSCtx *c)
-{
-  PoissonKhronos *kh = c->kh;
-  const PetscInt  n = kh->n, Mx = kh->modes_max, d = kh->dim;
-
-  PetscFunctionBegin;
-  for (PetscInt m = 0; m < c->M; m++) {
-    PetscReal nrm[POISSON_EXACT_MAX_DIM], lg = 0;
-    PetscBool ok = PETSC_TRUE;
-    for (PetscInt p = 0; p < d; p++) {
-      nrm[p] = PetscSqrtReal(PetscMax(c->Mr[(p * Mx + m) * Mx + m], 0));
-      if (!(nrm[p] > 0))
-        ok = PETSC_FALSE;
-      else
-        lg += PetscLogReal(nrm[p]);
-    }
-    if (!ok) continue;
-    lg = PetscExpReal(lg / d);
-    for (PetscInt p = 0; p < d; p++)
-      for (PetscInt g = 0; g < n; g++) kh->W[(p * Mx + m) * n + g] *= lg / nrm[p];
-  }
-  for (PetscInt p = 0; p < d; p++) PetscCall(ALSUpdateDirection(c, p));
-  PetscFunctionReturn(0);
-}
-
 /* Appends one separable term (d full-basis coefficient vectors) to the lifting, growing the array. */
 static PetscErrorCode LiftAppend(PoissonKhronos *kh, PetscInt *cap, const PetscReal term[])
 {
@@ -1184,106 +1024,116 @@ static PetscErrorCode KhSolveTensor2D(PoissonKhronos *kh, PoissonExact exact, Pe
   PetscFunctionReturn(0);
 }
 
-/* -khronos_solve als: low-rank source and lifting, greedy rank enrichment with ALS sweeps. */
-static PetscErrorCode KhSolveALS(PoissonKhronos *kh, PoissonExact exact, PetscReal stol, PetscInt srank, PetscBool cross, PetscBool monitor, PetscLogDouble *t1)
+/* The Ritz form of the homogeneous part u0 = u - L over the SNA's basis (SNASetRitzForm()): the same 1-D
+   stiffness and mass matrices in every direction; the source's R separable terms (f's low-rank factors projected
+   onto the basis), then -a(L, v) of each lifting term t as d separable terms, term (t, q) having -K l_{t,q} in
+   direction q and M l_{t,r} in the others. F[(s*d + p)*G + g]; returns the number of terms. */
+static PetscErrorCode KhRitzForm(PoissonKhronos *kh, const CPGrid *fcp, PetscReal K[], PetscReal M[], PetscReal **F, PetscInt *nterms)
 {
-  const PetscInt dim = kh->dim, n = kh->n, G = kh->nodes, Mx = kh->modes_max;
-  MPI_Comm       comm        = kh->comm;
-  PetscInt       sweeps_done = 0;
-  PetscReal     *Wsave, Jprev = 0, Jstage = 0;
-  CPGrid         fcp;
-  ALSCtx         c;
-  EvalCtx        ec = {exact, dim, 1, 0, 0, kh->a, kh->b};
+  const PetscInt d = kh->dim, G = kh->nodes, nq = kh->nq, R = fcp->R, T = kh->lift_terms;
+  PetscReal     *f;
 
   PetscFunctionBegin;
-  PetscCall(PetscMemzero(&c, sizeof(c)));
-  /* low-rank source */
+  for (PetscInt p = 0; p < d; p++) {
+    PetscCall(PetscArraycpy(K + p * G * G, kh->Kf, G * G));
+    PetscCall(PetscArraycpy(M + p * G * G, kh->Mf, G * G));
+  }
+  *nterms = R + T * d;
+  PetscCall(PetscCalloc1(PetscMax(1, *nterms * d * G), F));
+  f = *F;
+  for (PetscInt s = 0; s < R; s++)
+    for (PetscInt p = 0; p < d; p++)
+      for (PetscInt g = 0; g < G; g++) {
+        PetscReal v = 0;
+        for (PetscInt q = 0; q < nq; q++) v += kh->wq[q] * kh->Bq[q * G + g] * fcp->H[(s * d + p) * nq + q];
+        f[(s * d + p) * G + g] = v;
+      }
+  for (PetscInt t = 0; t < T; t++)
+    for (PetscInt q = 0; q < d; q++)
+      for (PetscInt p = 0; p < d; p++) {
+        const PetscReal *l = &kh->lift[(t * d + p) * G], *A = p == q ? kh->Kf : kh->Mf;
+        PetscReal       *v = &f[((R + t * d + q) * d + p) * G];
+        for (PetscInt g = 0; g < G; g++) {
+          PetscReal s = 0;
+          for (PetscInt h = 0; h < G; h++) s += A[g * G + h] * l[h];
+          v[g] = p == q ? -s : s;
+        }
+      }
+  PetscFunctionReturn(0);
+}
+
+/* Copies the fitted modes of kh->sna (boundary coefficients zero, output weights folded into the first factor)
+   into kh->W, with the fit's figures, and replaces the fitted SNA by a new one of the same box and basis that
+   KhStoreSolution() fills with the modes and the lifting terms (a fitted model's basis is fixed). */
+static PetscErrorCode KhReadRitzSolution(PoissonKhronos *kh)
+{
+  const PetscInt     d = kh->dim, G = kh->nodes, n = kh->n, Mx = kh->modes_max;
+  PetscInt           M, np, its, max_it;
+  PetscReal         *theta, lo[POISSON_EXACT_MAX_DIM], hi[POISSON_EXACT_MAX_DIM], atol, rtol;
+  SNAConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(SNAKhronosGetBasis(kh->sna, NULL, NULL, &M));
+  PetscCall(SNAGetNumParameters(kh->sna, &np));
+  PetscCall(PetscMalloc1(np, &theta));
+  PetscCall(SNAGetParameters(kh->sna, theta));
+  PetscCall(PetscCalloc1(d * Mx * n, &kh->W));
+  for (PetscInt p = 0; p < d; p++)
+    for (PetscInt m = 0; m < M; m++)
+      for (PetscInt g = 0; g < n; g++) kh->W[(p * Mx + m) * n + g] = theta[(p * G + g + 1) * M + m] * (p ? 1.0 : theta[d * G * M + m]);
+  PetscCall(PetscFree(theta));
+  kh->modes = M;
+  kh->dofs  = d * n * M;
+  PetscCall(SNAGetObjectiveValue(kh->sna, &kh->energy));
+  PetscCall(SNAGetIterationNumber(kh->sna, &its));
+  PetscCall(SNAGetConvergedReason(kh->sna, &reason));
+  kh->total_sweeps = its;
+  kh->reason       = SNAConvergedReasons[reason];
+  PetscCall(SNAGetTolerances(kh->sna, &atol, &rtol, &max_it));
+  PetscCall(SNADestroy(&kh->sna));
+  for (PetscInt p = 0; p < d; p++) {
+    lo[p] = kh->a;
+    hi[p] = kh->b;
+  }
+  PetscCall(SNACreate(kh->comm, &kh->sna));
+  PetscCall(SNASetType(kh->sna, SNAKHRONOS));
+  PetscCall(SNASetSizes(kh->sna, d, 1));
+  PetscCall(SNASetBounds(kh->sna, lo, hi));
+  PetscCall(SNASetTolerances(kh->sna, atol, rtol, max_it)); /* what -sna_view reports */
+  PetscFunctionReturn(0);
+}
+
+/* -khronos_solve als: low-rank source and lifting, then the SNA's Ritz fit of the homogeneous part (the class's
+   block ALS with greedy rank growth: SNASetRitzForm(), SNAFit()). */
+static PetscErrorCode KhSolveALS(PoissonKhronos *kh, PoissonExact exact, PetscReal stol, PetscInt srank, PetscBool cross, PetscBool monitor, PetscLogDouble *t1)
+{
+  const PetscInt d = kh->dim, G = kh->nodes;
+  CPGrid         fcp;
+  EvalCtx        ec = {exact, d, 1, 0, 0, kh->a, kh->b};
+  PetscReal     *K, *M, *F;
+  PetscInt       nterms;
+
+  PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(KH_SOURCE, 0, 0, 0, 0));
-  PetscCall(CPGridCompress(comm, &ec, dim, kh->nq, kh->xq, kh->wq, stol, srank, cross, monitor, "source f", &fcp));
+  PetscCall(CPGridCompress(kh->comm, &ec, d, kh->nq, kh->xq, kh->wq, stol, srank, cross, monitor, "source f", &fcp));
   PetscCall(PetscLogEventEnd(KH_SOURCE, 0, 0, 0, 0));
   kh->source_rank   = fcp.R;
   kh->source_error  = fcp.relerr;
   kh->source_method = fcp.method;
-  /* lifting of the Dirichlet data */
   PetscCall(PetscLogEventBegin(KH_LIFT, 0, 0, 0, 0));
   PetscCall(BuildLifting(kh, exact, stol, srank, cross, monitor));
   PetscCall(PetscLogEventEnd(KH_LIFT, 0, 0, 0, 0));
-
-  /* ALS context */
-  c.kh = kh;
-  c.R  = fcp.R;
-  c.T  = kh->lift_terms;
-  PetscCall(PetscMalloc6(n * n, &c.Mi, n * n, &c.Ki, dim * Mx * n, &c.MiW, dim * Mx * n, &c.KiW, dim * Mx * Mx, &c.Mr, dim * Mx * Mx, &c.Kr));
-  PetscCall(PetscMalloc5(PetscMax(1, c.R * dim * n), &c.Fb, PetscMax(1, dim * c.R * Mx), &c.Fr, PetscMax(1, c.T * dim * n), &c.LMv, PetscMax(1, c.T * dim * n), &c.LKv, PetscMax(1, dim * c.T * Mx), &c.LM));
-  PetscCall(PetscMalloc6(PetscMax(1, dim * c.T * Mx), &c.LK, Mx * n * Mx * n, &c.A, Mx * n, &c.rhs, Mx * n, &c.sol, Mx * n * Mx * n, &c.work, Mx * Mx, &c.al));
-  PetscCall(PetscMalloc1(Mx * Mx, &c.be));
-  for (PetscInt g = 0; g < n; g++)
-    for (PetscInt h = 0; h < n; h++) {
-      c.Mi[g * n + h] = kh->Mf[(g + 1) * G + h + 1];
-      c.Ki[g * n + h] = kh->Kf[(g + 1) * G + h + 1];
-    }
-  for (PetscInt s = 0; s < c.R; s++)
-    for (PetscInt p = 0; p < dim; p++)
-      for (PetscInt g = 0; g < n; g++) {
-        PetscReal v = 0;
-        for (PetscInt q = 0; q < kh->nq; q++) v += kh->wq[q] * kh->Bq[q * G + g + 1] * fcp.H[(s * dim + p) * kh->nq + q];
-        c.Fb[(s * dim + p) * n + g] = v;
-      }
-  KhLiftProjections(kh, c.LMv, c.LKv);
+  PetscCall(PetscMalloc2(d * G * G, &K, d * G * G, &M));
+  PetscCall(KhRitzForm(kh, &fcp, K, M, &F, &nterms));
   PetscCall(PetscFree(fcp.H));
-  PetscCall(PetscCalloc1(dim * Mx * n, &kh->W));
-  PetscCall(PetscMalloc1(dim * Mx * n, &Wsave));
+  PetscCall(SNASetRitzForm(kh->sna, K, M, nterms, F, PETSC_TRUE));
+  PetscCall(PetscFree2(K, M));
+  PetscCall(PetscFree(F));
   PetscCall(PetscTime(t1));
-
-  /* greedy rank enrichment with ALS sweeps */
   PetscCall(PetscLogEventBegin(KH_SOLVE, 0, 0, 0, 0));
-  for (PetscInt M = 1; M <= Mx; M++) {
-    PetscReal J = 0, Jold;
-    PetscInt  it;
-
-    PetscCall(PetscArraycpy(Wsave, kh->W, dim * Mx * n));
-    for (PetscInt p = 0; p < dim; p++) /* start from a smooth, mode-dependent bump */
-      for (PetscInt g = 0; g < n; g++) kh->W[(p * Mx + M - 1) * n + g] = 1.0 + 0.5 * PetscSinReal(0.7 * (g + 1) * M + p + 1.0);
-    c.M = M;
-    for (PetscInt p = 0; p < dim; p++) PetscCall(ALSUpdateDirection(&c, p));
-    if (M > 1) { /* the new mode alone, the others frozen: rank-1 fit of the residual */
-      Jold = PETSC_MAX_REAL;
-      for (it = 0; it < kh->sweeps; it++) {
-        for (PetscInt p = 0; p < dim; p++) PetscCall(ALSBlockUpdate(&c, p, M - 1, &J));
-        sweeps_done++;
-        if (monitor) PetscCall(PetscPrintf(comm, "  khronos: mode %" PetscInt_FMT " alone, sweep %" PetscInt_FMT ": partial energy %.12e\n", M, it + 1, (double)J));
-        if (PetscAbsReal(Jold - J) <= 1e-10 * PetscAbsReal(J)) break;
-        Jold = J;
-      }
-    }
-    Jold = PETSC_MAX_REAL;
-    for (it = 0; it < kh->sweeps; it++) { /* joint sweeps over all modes */
-      for (PetscInt p = 0; p < dim; p++) PetscCall(ALSBlockUpdate(&c, p, 0, &J));
-      PetscCall(ALSBalance(&c));
-      sweeps_done++;
-      if (monitor) PetscCall(PetscPrintf(comm, "  khronos: rank %" PetscInt_FMT ", sweep %" PetscInt_FMT ": energy %.15e\n", M, it + 1, (double)J));
-      if (PetscAbsReal(Jold - J) <= 1e-13 * PetscAbsReal(J)) break;
-      Jold = J;
-    }
-    if (M > 1 && Jprev - J <= kh->tol * PetscAbsReal(J)) { /* the new mode did not pay: drop it */
-      if (monitor) PetscCall(PetscPrintf(comm, "  khronos: mode %" PetscInt_FMT " lowered the energy by %.3e only (< tol %g |J|): dropped\n", M, (double)(Jprev - J), (double)kh->tol));
-      PetscCall(PetscArraycpy(kh->W, Wsave, dim * Mx * n));
-      c.M = M - 1;
-      break;
-    }
-    if (monitor) PetscCall(PetscPrintf(comm, "  khronos: rank %" PetscInt_FMT " done: energy %.15e (decrease %.3e)\n", M, (double)J, (double)(Jprev - J)));
-    Jprev = Jstage = J;
-  }
+  PetscCall(SNAFit(kh->sna, NULL, NULL));
   PetscCall(PetscLogEventEnd(KH_SOLVE, 0, 0, 0, 0));
-  kh->modes        = c.M;
-  kh->dofs         = dim * n * kh->modes;
-  kh->energy       = Jstage;
-  kh->total_sweeps = sweeps_done;
-  PetscCall(PetscFree(Wsave));
-  PetscCall(PetscFree6(c.Mi, c.Ki, c.MiW, c.KiW, c.Mr, c.Kr));
-  PetscCall(PetscFree5(c.Fb, c.Fr, c.LMv, c.LKv, c.LM));
-  PetscCall(PetscFree6(c.LK, c.A, c.rhs, c.sol, c.work, c.al));
-  PetscCall(PetscFree(c.be));
+  PetscCall(KhReadRitzSolution(kh));
   PetscFunctionReturn(0);
 }
 

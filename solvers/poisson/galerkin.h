@@ -5,8 +5,9 @@
 
    with B_g the interior functions of a clamped B-spline basis (every mode vanishes on the boundary) and L
    a separable transfinite lifting of the Dirichlet data built from boundary values only. W is found by
-   alternating least squares (ALS) on the energy J(u) = 1/2 a(u,u) - (f,u) with greedy rank enrichment;
-   every integral factorises into 1-D mass and stiffness matrices once f is compressed to low rank.
+   the SNA class's Ritz fit (SNASetRitzForm(), SNAFit(): block alternating least squares on the energy
+   J(u) = 1/2 a(u,u) - (f,u) with greedy rank enrichment); every integral factorises into 1-D mass and
+   stiffness matrices once f is compressed to low rank, so the solver only builds those and the source.
    In 2-D the default (-khronos_solve tensor) skips the compression: f is integrated by tensor Gauss
    quadrature, the Galerkin system of the whole tensor space is solved by fast diagonalisation (one 1-D
    generalised eigenproblem) and its SVD truncated to the lowest rank within the energy tolerance.
@@ -37,6 +38,7 @@ typedef struct {
   PetscReal   tol;           /* relative energy decrease below which enrichment stops (-sna_fit_rtol) */
   PetscReal   energy;        /* final energy 1/2 a(u0,u0) - (f,u0) + a(L,u0) of the homogeneous part */
   const char *solve;         /* -khronos_solve: tensor (2-D: whole tensor space, then rank truncation) or als */
+  const char *reason;        /* als: how the SNA's Ritz fit stopped (SNAConvergedReasons); tensor: NULL (a direct solve) */
   PetscInt    source_rank;   /* rank of the compressed source (0: not compressed) */
   PetscReal   source_error;  /* relative weighted L2 error of the compressed source */
   const char *source_method; /* how the source was compressed and checked: grid, sampled, rank-1 cross */

@@ -7,6 +7,8 @@ static const char help[] = "snaps-poisson-param: -div(kappa(x; mu) grad u) = f(x
                            "  -params mu1,mu2,...    one sample; or\n"
                            "  -samples <X.h5>        the samples /X (N x q) of an HDF5 dataset, solved in order\n"
                            "  -snapshots <s.h5>      write the solutions and right-hand sides (natural ordering) for snaps-pod\n"
+                           "  -dof_coordinates <c.h5> write /X (n x d): the position of every unknown (the Lagrange nodes) in the same natural\n"
+                           "                         ordering, so that snapshots can be evaluated at points (e.g. to compare discretisations)\n"
                            "  -results <r.json>      per solve: iterations, KSPSolve time (guess included), assembly time, relative L2\n"
                            "                         error and relative residual of the initial guess, and for -ksp_guess_type sna the\n"
                            "                         times of the guess, of the surrogate's field prediction and of its coordinates;\n"
@@ -21,6 +23,50 @@ static const char help[] = "snaps-poisson-param: -div(kappa(x; mu) grad u) = f(x
 #include <snaps.h>
 #include "paramfem.h"
 #include "mesh.h"
+
+/* Coordinate component *(PetscInt *)ctx of the point x, for DMProjectFunction(). */
+static PetscErrorCode CoordinateComponent(PetscInt dim, PetscReal time, const PetscReal x[], PetscInt Nc, PetscScalar *u, void *ctx)
+{
+  (void)dim;
+  (void)time;
+  (void)Nc;
+  u[0] = x[*(PetscInt *)ctx];
+  return 0;
+}
+
+/* The position of every unknown in the natural ordering: a Lagrange element's nodal values of the function x_c
+   are the nodes' coordinates, so projecting each coordinate gives them. Written as /X (n x d) of a dataset file. */
+static PetscErrorCode WriteDofCoordinates(PoissonParam *pp, const char file[])
+{
+  PetscErrorCode (*funcs[1])(PetscInt, PetscReal, const PetscReal[], PetscInt, PetscScalar *, void *) = {CoordinateComponent};
+  Vec                g, n, C;
+  PetscInt           nloc, dim = pp->dim;
+  const PetscScalar *a;
+  PetscScalar       *c;
+  const char        *names[1] = {"/X"};
+
+  PetscFunctionBegin;
+  PetscCall(DMCreateGlobalVector(pp->dm, &g));
+  PetscCall(SNAPSNaturalCreateVec(pp->nat, &n));
+  PetscCall(VecGetLocalSize(n, &nloc));
+  PetscCall(VecCreateMPI(PETSC_COMM_WORLD, nloc * dim, PETSC_DETERMINE, &C));
+  PetscCall(VecSetBlockSize(C, dim));
+  for (PetscInt k = 0; k < dim; k++) {
+    void *ctx[1] = {&k};
+    PetscCall(DMProjectFunction(pp->dm, 0.0, funcs, ctx, INSERT_ALL_VALUES, g));
+    PetscCall(SNAPSNaturalGlobalToNatural(pp->nat, g, n));
+    PetscCall(VecGetArrayRead(n, &a));
+    PetscCall(VecGetArray(C, &c));
+    for (PetscInt i = 0; i < nloc; i++) c[i * dim + k] = a[i];
+    PetscCall(VecRestoreArray(C, &c));
+    PetscCall(VecRestoreArrayRead(n, &a));
+  }
+  PetscCall(SNADatasetSave(PETSC_COMM_WORLD, file, 1, names, &C));
+  PetscCall(VecDestroy(&C));
+  PetscCall(VecDestroy(&n));
+  PetscCall(VecDestroy(&g));
+  PetscFunctionReturn(0);
+}
 
 /* Captures the initial guess: the KSP's solution at iteration 0. */
 typedef struct {
@@ -150,11 +196,11 @@ static PetscErrorCode ViewSolverOptions(PetscInt dim, PetscReal a, PetscReal b, 
 
 /* The outputs (NULL when not asked for) must not be one of the files read: the samples, the mesh, the model of
    -ksp_guess_type sna. */
-static PetscErrorCode CheckOutputs(const char samples[], const char snapshots[], const char results[])
+static PetscErrorCode CheckOutputs(const char samples[], const char snapshots[], const char results[], const char coords[])
 {
   char        mesh[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "";
   PetscBool   hasmesh, hasmodel;
-  const char *outopts[2] = {"-snapshots", "-results"}, *outs[2] = {snapshots, results};
+  const char *outopts[3] = {"-snapshots", "-results", "-dof_coordinates"}, *outs[3] = {snapshots, results, coords};
   const char *inopts[3] = {"-samples", "-dm_plex_filename", "-ksp_guess_sna_model"}, *ins[3] = {samples, mesh, model};
 
   PetscFunctionBegin;
@@ -162,18 +208,18 @@ static PetscErrorCode CheckOutputs(const char samples[], const char snapshots[],
   PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_sna_model", model, sizeof(model), &hasmodel));
   if (!hasmesh) ins[1] = NULL;
   if (!hasmodel) ins[2] = NULL;
-  for (PetscInt i = 0; i < 2; i++)
+  for (PetscInt i = 0; i < 3; i++)
     if (outs[i]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], 3, inopts, ins));
   PetscFunctionReturn(0);
 }
 
 int main(int argc, char **argv)
 {
-  char           kappa[PETSC_MAX_PATH_LEN] = "1", source[PETSC_MAX_PATH_LEN] = "1", snapfile[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
+  char           kappa[PETSC_MAX_PATH_LEN] = "1", source[PETSC_MAX_PATH_LEN] = "1", snapfile[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "", coordfile[PETSC_MAX_PATH_LEN] = "";
   char           samplefile[PETSC_MAX_PATH_LEN] = "";
   PetscInt       dim = 2, N = 0, q = 0, np = POISSON_FIELD_MAX_PARAMS + 1, batch_reps = 5;
   PetscReal      dom[2] = {0, 1}, a, b, params[POISSON_FIELD_MAX_PARAMS + 1] = {0}, *X, *its, *tsolve, *tguess, *tfield, *tcoord, *tassem, *gerr, *res0;
-  PetscBool      hassnap, hasresults, hasparams, hassamples, helpflg, batch;
+  PetscBool      hassnap, hascoord, hasresults, hasparams, hassamples, helpflg, batch;
   Mat            U      = NULL; /* the FEM solutions, one column each, for the batch prediction's errors */
   PetscReal     *tbatch = NULL, *berr = NULL, mbatch = 0;
   PoissonParam   pp;
@@ -197,6 +243,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsRealArray("-params", "One parameter sample mu1,mu2,...", NULL, params, &np, &hasparams));
   PetscCall(PetscOptionsString("-samples", "HDF5 dataset whose /X (N x q) holds the parameter samples", NULL, samplefile, samplefile, sizeof(samplefile), &hassamples));
   PetscCall(PetscOptionsString("-snapshots", "Snapshot file to write (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
+  PetscCall(PetscOptionsString("-dof_coordinates", "Dataset file to write with the position of every unknown (/X, natural ordering)", NULL, coordfile, coordfile, sizeof(coordfile), &hascoord));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscCall(PetscOptionsInt("-batch_repeat", "With -ksp_guess_type sna: batches of surrogate-alone predictions of all fields (0: none)", "SNAGuessPredictFields", batch_reps, &batch_reps, NULL));
   PetscOptionsEnd();
@@ -207,9 +254,10 @@ int main(int argc, char **argv)
     return 0;
   }
   PetscCheck(batch_reps >= 0 && batch_reps <= 1000000, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat must be 0 to 1000000, not %" PetscInt_FMT, batch_reps);
-  PetscCall(CheckOutputs(hassamples ? samplefile : NULL, hassnap ? snapfile : NULL, hasresults ? results : NULL));
+  PetscCall(CheckOutputs(hassamples ? samplefile : NULL, hassnap ? snapfile : NULL, hasresults ? results : NULL, hascoord ? coordfile : NULL));
   PetscCall(ReadSamples(PETSC_COMM_WORLD, hasparams ? params : NULL, np, hassamples ? samplefile : NULL, &N, &q, &X));
   PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, a, b, kappa, source, q, &pp));
+  if (hascoord) PetscCall(WriteDofCoordinates(&pp, coordfile));
 
   PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
   PetscCall(KSPSetDM(ksp, pp.dm)); /* the guess finds the natural ordering through the KSP's DM */

@@ -25,7 +25,8 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -sna_khronos_modes, default none). als: f and the face data compressed to low rank (-khronos_source_tol\n"
                            "  1e-12, -khronos_source_rank 16, -khronos_source_cross true: try a rank-1 cross of f first), greedy rank\n"
                            "  enrichment up to -sna_khronos_modes M (4) with -sna_fit_max_it (50) ALS sweeps per stage, a new mode kept\n"
-                           "  when it lowers the energy by more than -sna_fit_rtol |J| (1e-10). -sna_monitor: energies per rank/sweep.\n"
+                           "  when it lowers the energy by more than -sna_fit_rtol |J| (1e-10): the SNA class's Ritz fit (SNASetRitzForm),\n"
+                           "  whose stop reason the report gives (converged_reason). -sna_monitor: energies per rank/sweep.\n"
                            "  The old -khronos_degree, -khronos_nodes, -khronos_modes, -khronos_sweeps, -khronos_tol and\n"
                            "  -khronos_monitor are rejected, naming the new option.\n";
 
@@ -108,6 +109,7 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     PetscCall(SNAPSReportSetInt(report, "als_sweeps", kh.total_sweeps));
     PetscCall(SNAPSReportSetReal(report, "energy", kh.energy));
     PetscCall(SNAPSReportSetString(report, "solve", kh.solve));
+    if (kh.reason) PetscCall(SNAPSReportSetString(report, "converged_reason", kh.reason));
     PetscCall(SNAPSReportSetInt(report, "source_rank", kh.source_rank));
     PetscCall(SNAPSReportSetReal(report, "source_rel_error", kh.source_error));
     PetscCall(SNAPSReportSetString(report, "source_fit", kh.source_method));

@@ -16,6 +16,14 @@ PETSC_EXTERN PetscErrorCode SNADatasetLoad(MPI_Comm, const char[], const char[],
 /* Reads one 2-D (or 1-D, as N x 1) float64 dataset, e.g. "/X", into a Vec with block size = columns,
    with the same checks as SNADatasetLoad(). */
 PETSC_EXTERN PetscErrorCode SNADatasetLoadArray(MPI_Comm, const char[], const char[], Vec *);
+/* Whether the object path (a group "/hf" or a dataset "/YLF") exists in an HDF5 file. */
+PETSC_EXTERN PetscErrorCode SNADatasetHas(MPI_Comm, const char[], const char[], PetscBool *);
+/* Reads group/case (N integer ids, one per row: the case or design a row belongs to) into a Vec distributed as the
+   rows of SNADatasetLoad(); N is the row count of group/X. */
+PETSC_EXTERN PetscErrorCode SNADatasetLoadCases(MPI_Comm, const char[], const char[], PetscInt, Vec *);
+/* Reads a multi-fidelity file (/lf/X, /lf/Y, /hf/X, /hf/Y): a missing group, or fidelities with different input or
+   output counts, are errors naming them. */
+PETSC_EXTERN PetscErrorCode SNADatasetLoadFidelities(MPI_Comm, const char[], Vec *, Vec *, Vec *, Vec *);
 /* Writes Vecs (rows of block-size columns) as named float64 datasets into a new file, atomically:
    the file is written under a temporary name and renamed over filename only when complete.
    names[i] may contain a group path such as "/hf/Y"; groups are created as needed. */

@@ -17,6 +17,7 @@ typedef struct _p_SNA *SNA;
 typedef const char *SNAType;
 #define SNAKHRONOS "khronos"
 #define SNAAION    "aion"
+#define SNAMF      "mf" /* multi-fidelity: an LF SNA and a correction SNA (SCIENCE.md section 3) */
 
 /* Fitting algorithm names, for SNASetFitType() and -sna_fit_type. */
 typedef const char *SNAFitType;
@@ -35,6 +36,14 @@ typedef enum {
   SNA_LOSS_CROSS_ENTROPY
 } SNALossType;
 PETSC_EXTERN const char *const SNALossTypes[];
+
+/* What SNAFit() minimises: the data loss (the default), or a Ritz energy 1/2 a(u,u) - l(u) of a separable
+   bilinear form set with SNASetRitzForm(), for which SNAFit() takes no data. */
+typedef enum {
+  SNA_OBJECTIVE_LEAST_SQUARES, /* (1/2N) sum |y - u|^2 + (lambda/2) |theta|^2 over the samples given to SNAFit() */
+  SNA_OBJECTIVE_RITZ           /* 1/2 a(u,u) - l(u): the Galerkin solution of a(u,v) = l(v) in the model's trial space */
+} SNAObjective;
+PETSC_EXTERN const char *const SNAObjectives[];
 
 /* Why SNAFit() stopped. Positive: converged; negative: not converged (as KSPConvergedReason). Whatever the
    reason, the model holds the best iterate the fit saw. */
@@ -113,7 +122,8 @@ PETSC_EXTERN PetscErrorCode SNASetRegularization(SNA, PetscReal);
 PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt);
 /* Returns the stopping tolerances atol, rtol and max_it (any pointer may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAGetTolerances(SNA, PetscReal *, PetscReal *, PetscInt *);
-/* Fits the model to samples X (block size d) and targets Y (block size q). */
+/* Fits the model to samples X (block size d) and targets Y (block size q); with the Ritz objective
+   (SNASetRitzForm()) minimises the Ritz energy instead, and X and Y are NULL. */
 PETSC_EXTERN PetscErrorCode SNAFit(SNA, Vec, Vec);
 /* Makes SNAFit() raise PETSC_ERR_NOT_CONVERGED when the fit ends with a negative reason (-sna_fit_error_if_not_converged);
    the model still holds the best iterate. */
@@ -139,6 +149,18 @@ typedef struct {
 } SNAFitStatistics;
 /* Returns the work counts of the last fit (all zero before a fit). */
 PETSC_EXTERN PetscErrorCode SNAGetFitStatistics(SNA, SNAFitStatistics *);
+
+/* Chooses what SNAFit() minimises; SNA_OBJECTIVE_RITZ needs a form from SNASetRitzForm(), which also selects it. */
+PETSC_EXTERN PetscErrorCode SNASetObjective(SNA, SNAObjective);
+/* Returns what SNAFit() minimises. */
+PETSC_EXTERN PetscErrorCode SNAGetObjective(SNA, SNAObjective *);
+/* Sets the separable Ritz form of a khronos SNA and selects SNA_OBJECTIVE_RITZ: d stiffness and d mass matrices
+   over the model's G basis functions per input (K[(p*G + g)*G + h], M likewise), R separable source terms
+   F[(s*d + p)*G + g], and whether the first and last coefficient of every factor are held at zero
+   (homogeneous Dirichlet conditions). See the manual page in snaobjective.c. */
+PETSC_EXTERN PetscErrorCode SNASetRitzForm(SNA, const PetscReal[], const PetscReal[], PetscInt, const PetscReal[], PetscBool);
+/* The objective's value at the end of the last fit: the training MSE, or the Ritz energy. */
+PETSC_EXTERN PetscErrorCode SNAGetObjectiveValue(SNA, PetscReal *);
 
 /* Copies the flat trainable parameter vector theta (length SNAGetNumParameters()) out of the model. */
 PETSC_EXTERN PetscErrorCode SNAGetParameters(SNA, PetscReal[]);
@@ -193,6 +215,10 @@ PETSC_EXTERN PetscErrorCode SNAKhronosGetBasis(SNA, PetscInt *, PetscInt *, Pets
 /* Sets the knot-refinement levels of each fit (nodes doubled by exact knot insertion, warm start)
    and whether the rank grows greedily from 1 to M. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetRefinement(SNA, PetscInt, PetscBool);
+/* Sets a sized khronos SNA with its input box to the constant c[j] for output j (sets it up first), e.g. the start
+   r = 0 of the multi-fidelity AR1 scale 1 + r. With two modes or more, as two constant modes that cancel (weights
+   1 + c and -1), so that a fit from there moves every factor. */
+PETSC_EXTERN PetscErrorCode SNAKhronosSetConstant(SNA, const PetscReal[]);
 
 /* ---- Type aion: rank-r separable sum of products of 1-D atoms (SCIENCE.md section 5) ----
      u(x) = sum_{m<r} prod_{p<d} psi_{p,m}(t_p),  psi_{p,m}(t) = sum_{k<P} A exp(alpha t) cos(omega t + phi)
@@ -211,3 +237,30 @@ PETSC_EXTERN PetscErrorCode SNAAionSetAtoms(SNA, PetscInt, PetscInt);
 PETSC_EXTERN PetscErrorCode SNAAionGetAtoms(SNA, PetscInt *, PetscInt *);
 /* Chooses when infinite descent uses the matrix pencil. */
 PETSC_EXTERN PetscErrorCode SNAAionSetPencilMode(SNA, SNAAionPencilMode);
+
+/* ---- Type mf: multi-fidelity blend of a low-fidelity (LF) SNA and a correction (SCIENCE.md section 3) ----
+     residual: u(x) = u_LF(x) + delta(x);   ar1 (Kennedy-O'Hagan): u(x) = rho(x) u_LF(x) + delta(x), rho = 1 + r(x)
+   The parts are ordinary SNAs with options prefixes mf_lf_, mf_delta_ and mf_rho_ (-mf_lf_sna_khronos_nodes 24).
+   The LF part is fitted to LF data, the correction to high-fidelity (HF) data; a model fitted without HF data
+   is its LF part alone. */
+typedef enum {
+  SNA_MF_RESIDUAL, /* y_HF = y_LF + delta */
+  SNA_MF_AR1       /* y_HF = (1 + r) y_LF + delta, r a low-order KHRONOS (the part "rho") */
+} SNAMFBlend;
+PETSC_EXTERN const char *const SNAMFBlends[];
+/* Chooses the blend (-mf_blend residual|ar1) before the fit. */
+PETSC_EXTERN PetscErrorCode SNAMFSetBlend(SNA, SNAMFBlend);
+PETSC_EXTERN PetscErrorCode SNAMFGetBlend(SNA, SNAMFBlend *);
+/* The parts, owned by the mf SNA (do not destroy them): LF, delta, and rho (r of the scale 1 + r; NULL for residual);
+   any pointer may be NULL. */
+PETSC_EXTERN PetscErrorCode SNAMFGetParts(SNA, SNA *, SNA *, SNA *);
+/* Whether the model carries a correction (it was fitted with HF data), or is its LF part alone. */
+PETSC_EXTERN PetscErrorCode SNAMFHasCorrection(SNA, PetscBool *);
+/* Fits the LF part to (Xlf, Ylf), then the correction to (Xhf, Yhf); Xhf and Yhf NULL: the LF part alone.
+   SNAFit(sna, Xhf, Yhf) on a model whose LF part is already fitted (or loaded) refits only the correction. */
+PETSC_EXTERN PetscErrorCode SNAMFFit(SNA, Vec, Vec, Vec, Vec);
+/* Wall-clock seconds of the last fit of the LF part and of the correction. */
+PETSC_EXTERN PetscErrorCode SNAMFGetFitTimes(SNA, PetscReal *, PetscReal *);
+/* Applies the correction to given LF values: Y = (1 + r(X)) YLF + delta(X) (Y = YLF without a correction);
+   X block size d, YLF and Y block size q, the same local samples. */
+PETSC_EXTERN PetscErrorCode SNAMFEvaluateCorrection(SNA, Vec, Vec, Vec);

@@ -54,7 +54,7 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   PetscCall(PetscObjectTypeCompare((PetscObject)sna, type, &match));
   if (match) PetscFunctionReturn(0);
   PetscCall(PetscFunctionListFind(SNAList, type, &create));
-  PetscCheck(create, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown SNA type '%s' (known types: khronos, aion)", type);
+  PetscCheck(create, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown SNA type '%s' (known types: khronos, aion, mf)", type);
   if (sna->ops->destroy) PetscCall((*sna->ops->destroy)(sna));
   PetscCall(PetscMemzero(sna->ops, sizeof(struct _SNAOps)));
   sna->data        = NULL;
@@ -335,37 +335,46 @@ static PetscErrorCode SNACheckFinite(SNA sna, Vec v, const char name[])
   PetscFunctionReturn(0);
 }
 
-/* Takes the input box from the data's range (all ranks); a constant input gets a unit box. */
-static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
+/* The data's range of each input (all ranks), into mn and mx (length d); a constant input gets a unit box. */
+PetscErrorCode SNAComputeDataBox(SNA sna, Vec X, PetscReal mn[], PetscReal mx[])
 {
   const PetscInt   d = sna->dim_in;
   const PetscReal *x;
-  PetscReal       *mn, *mx;
+  PetscReal       *lo;
   PetscInt         n;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc2(2 * d, &mn, 2 * d, &mx));
-  for (PetscInt p = 0; p < d; p++) {
-    mn[p]     = PETSC_MAX_REAL; /* min of x in mn[0..d), min of -x (i.e. -max) in mn[d..2d) */
-    mn[d + p] = PETSC_MAX_REAL;
-  }
+  PetscCall(PetscMalloc1(2 * d, &lo));
+  for (PetscInt p = 0; p < 2 * d; p++) lo[p] = PETSC_MAX_REAL; /* min of x in lo[0..d), min of -x (i.e. -max) in lo[d..2d) */
   PetscCall(SNAGetLocalRows(sna, X, d, "X", &n, &x));
   for (PetscInt i = 0; i < n; i++) {
     for (PetscInt p = 0; p < d; p++) {
-      mn[p]     = PetscMin(mn[p], x[i * d + p]);
-      mn[d + p] = PetscMin(mn[d + p], -x[i * d + p]);
+      lo[p]     = PetscMin(lo[p], x[i * d + p]);
+      lo[d + p] = PetscMin(lo[d + p], -x[i * d + p]);
     }
   }
   PetscCall(VecRestoreArrayRead(X, &x));
-  PetscCall(MPIU_Allreduce(mn, mx, 2 * d, MPIU_REAL, MPIU_MIN, PetscObjectComm((PetscObject)sna)));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, lo, 2 * d, MPIU_REAL, MPIU_MIN, PetscObjectComm((PetscObject)sna)));
   for (PetscInt p = 0; p < d; p++) {
-    mn[p] = mx[p];
-    mx[p] = -mx[d + p];
+    mn[p] = lo[p];
+    mx[p] = -lo[d + p];
     if (!(mx[p] > mn[p])) { /* constant input: any box holding it will do */
       mn[p] -= 0.5;
       mx[p] += 0.5;
     }
   }
+  PetscCall(PetscFree(lo));
+  PetscFunctionReturn(0);
+}
+
+/* Takes the input box from the data's range. */
+static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
+{
+  PetscReal *mn, *mx;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(sna->dim_in, &mn, sna->dim_in, &mx));
+  PetscCall(SNAComputeDataBox(sna, X, mn, mx));
   PetscCall(SNASetBounds(sna, mn, mx));
   sna->bounds_from_user = PETSC_FALSE;
   PetscCall(PetscFree2(mn, mx));
@@ -405,6 +414,37 @@ static PetscErrorCode SNAComputeLoss(SNA sna, Vec X, Vec Y, PetscReal *loss)
 }
 
 /* Fits the model to (X, Y), warm-starting from the current parameters if already set up. */
+/* The end of every fit: the reason for a non-finite result, -sna_view and -sna_fit_error_if_not_converged. */
+static PetscErrorCode SNAFitEnd(SNA sna)
+{
+  PetscFunctionBegin;
+  sna->monitorstage = NULL;
+  if (!sna->stats.outer) sna->stats.outer = sna->iterations;
+  if (PetscIsInfOrNanReal(sna->fit_mse)) sna->reason = SNA_DIVERGED_NANORINF;
+  PetscCall(SNAViewFromOptions(sna, NULL, "-sna_view"));
+  PetscCheck(!sna->errorifnotconverged || sna->reason > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "SNAFit (-sna_fit_type %s) did not converge: %s after %" PetscInt_FMT " iterations, %s %g (-sna_fit_error_if_not_converged)", sna->fittype, SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse);
+  PetscFunctionReturn(0);
+}
+
+/* SNAFit() for an objective without data: the type minimises it (the Ritz form and its fit are the type's). */
+PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
+{
+  PetscFunctionBegin;
+  PetscCheck(!X && !Y, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAFit() minimises the %s objective, which takes no data: pass NULL for X and Y, or call SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) to fit data", SNAObjectives[sna->objective]);
+  PetscCall(SNASetUp(sna));
+  PetscCall(PetscLogEventBegin(SNA_Fit, sna, 0, 0, 0));
+  sna->iterations = 0;
+  sna->reason     = SNA_CONVERGED_ITERATING;
+  sna->fit_scale  = 1.0;
+  PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
+  PetscUseMethod(sna, "SNAFitRitz_C", (SNA), (sna));
+  PetscCall(PetscLogEventEnd(SNA_Fit, sna, 0, 0, 0));
+  PetscCall(SNAFitEnd(sna));
+  PetscFunctionReturn(0);
+}
+
+/* Fits the model to (X, Y), warm-starting from the current parameters if already set up; with a Ritz objective
+   (SNASetRitzForm()) minimises that instead, and X and Y are NULL. */
 PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
 {
   PetscInt nx, ny, bsx, bsy, N;
@@ -412,6 +452,10 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  if (sna->objective != SNA_OBJECTIVE_LEAST_SQUARES) {
+    PetscCall(SNAFitObjective(sna, X, Y));
+    PetscFunctionReturn(0);
+  }
   PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
   PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
   comm = PetscObjectComm((PetscObject)sna);
@@ -441,12 +485,8 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCall(SNAComputeLoss(sna, X, Y, &sna->fit_mse0));
   PetscCall(SNAFitRun(sna, sna->fittype, X, Y));
   PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
-  sna->monitorstage = NULL;
-  if (!sna->stats.outer) sna->stats.outer = sna->iterations;
   PetscCall(SNAComputeLoss(sna, X, Y, &sna->fit_mse));
-  if (PetscIsInfOrNanReal(sna->fit_mse)) sna->reason = SNA_DIVERGED_NANORINF;
-  PetscCall(SNAViewFromOptions(sna, NULL, "-sna_view"));
-  PetscCheck(!sna->errorifnotconverged || sna->reason > 0, comm, PETSC_ERR_NOT_CONVERGED, "SNAFit (-sna_fit_type %s) did not converge: %s after %" PetscInt_FMT " iterations, training MSE %g (-sna_fit_error_if_not_converged)", sna->fittype, SNAConvergedReasons[sna->reason], sna->iterations, (double)sna->fit_mse);
+  PetscCall(SNAFitEnd(sna));
   PetscFunctionReturn(0);
 }
 
@@ -757,7 +797,7 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
   }
   PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s, lambda %g, atol %g, rtol %g, max_it %" PetscInt_FMT "\n", sna->fittype, (double)sna->lambda, (double)sna->atol, (double)sna->rtol, sna->max_it));
   if (sna->reason != SNA_CONVERGED_ITERATING) {
-    PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, training %s %g\n", SNAConvergedReasons[sna->reason], sna->iterations, sna->loss == SNA_LOSS_CROSS_ENTROPY ? "cross-entropy" : "MSE", (double)sna->fit_mse));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, %s %g\n", SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse));
     PetscCall(PetscViewerASCIIPrintf(viewer, "work: %" PetscInt_FMT " outer, %" PetscInt_FMT " inner iterations; %" PetscInt_FMT " loss, %" PetscInt_FMT " gradient, %" PetscInt_FMT " Hessian evaluations\n", sna->stats.outer, sna->stats.inner, sna->stats.function, sna->stats.gradient, sna->stats.hessian));
   }
   if (sna->ops->view) PetscCall((*sna->ops->view)(sna, viewer));

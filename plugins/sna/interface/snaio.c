@@ -320,7 +320,7 @@ SNAHDF5ArrayState SNAHDF5InspectArray(hid_t dset, int maxrank, int *rank, hsize_
   *rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1; /* before the shape: dims[] holds maxrank entries */
   if (space < 0 || type < 0 || dcpl < 0 || *rank < 0)
     state = SNA_HDF5_ARRAY_UNREADABLE;
-  else if (H5Tget_class(type) != H5T_FLOAT)
+  else if (H5Tget_class(type) != H5T_FLOAT && H5Tget_class(type) != H5T_INTEGER)
     state = SNA_HDF5_ARRAY_NOT_FLOAT;
   else if (*rank > maxrank)
     state = SNA_HDF5_ARRAY_RANK;
@@ -330,6 +330,8 @@ SNAHDF5ArrayState SNAHDF5InspectArray(hid_t dset, int maxrank, int *rank, hsize_
     state = SNA_HDF5_ARRAY_UNREADABLE;
   else
     state = StorageState(dset, dcpl, *rank, dims, esize);
+  /* an integer array is described in full (integer ids such as a dataset's /case read it), but is no float array */
+  if (state == SNA_HDF5_ARRAY_OK && H5Tget_class(type) == H5T_INTEGER) state = SNA_HDF5_ARRAY_NOT_FLOAT;
   if (dcpl >= 0) H5Pclose(dcpl);
   if (type >= 0) H5Tclose(type);
   if (space >= 0) H5Sclose(space);
@@ -428,13 +430,32 @@ PetscErrorCode SNAHDF5ReadArray(hid_t loc, const char name[], PetscInt rank, con
   PetscFunctionReturn(0);
 }
 
+/* Writes the model contract (attributes, input box, the type's own data) into an open group; rank 0 only. */
+PetscErrorCode SNAHDF5WriteModel(SNA sna, hid_t group)
+{
+  hsize_t d = (hsize_t)sna->dim_in;
+
+  PetscFunctionBegin;
+  PetscCheck(sna->ops->save, PETSC_COMM_SELF, PETSC_ERR_SUP, "SNA type %s cannot be saved", ((PetscObject)sna)->type_name);
+  PetscCall(SNAHDF5WriteAttributeInt(group, "snaps_format_version", SNAPS_FORMAT_VERSION));
+  PetscCall(SNAHDF5WriteAttributeString(group, "snaps_version", SNAPS_VERSION));
+  PetscCall(SNAHDF5WriteAttributeString(group, "type", ((PetscObject)sna)->type_name));
+  PetscCall(SNAHDF5WriteAttributeInt(group, "dim_in", sna->dim_in));
+  PetscCall(SNAHDF5WriteAttributeInt(group, "dim_out", sna->dim_out));
+  PetscCall(SNAHDF5WriteAttributeInt(group, "n_params", sna->nparams));
+  PetscCall(SNAHDF5WriteArray(group, "lower", 1, &d, sna->lower));
+  PetscCall(SNAHDF5WriteArray(group, "upper", 1, &d, sna->upper));
+  if (sna->loss == SNA_LOSS_CROSS_ENTROPY) PetscCall(SNAHDF5WriteAttributeString(group, "loss", SNALossTypes[sna->loss])); /* the outputs are logits */
+  PetscCall((*sna->ops->save)(sna, group));
+  PetscFunctionReturn(0);
+}
+
 /* Rank 0's part of SNASaveGroup: a new file under a temporary name, then rename; or, with append, the
    group added to an existing file in place. */
 static PetscErrorCode SNASave_Local(SNA sna, const char filename[], const char groupname[], PetscBool append)
 {
   char           tmp[PETSC_MAX_PATH_LEN];
   hid_t          file, group, lcpl;
-  hsize_t        d = (hsize_t)sna->dim_in;
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
@@ -457,16 +478,7 @@ static PetscErrorCode SNASave_Local(SNA sna, const char filename[], const char g
   group = H5Gcreate2(file, groupname, lcpl, H5P_DEFAULT, H5P_DEFAULT);
   H5Pclose(lcpl);
   ierr = group < 0 ? PETSC_ERR_FILE_WRITE : 0;
-  if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "snaps_format_version", SNAPS_FORMAT_VERSION);
-  if (!ierr) ierr = SNAHDF5WriteAttributeString(group, "snaps_version", SNAPS_VERSION);
-  if (!ierr) ierr = SNAHDF5WriteAttributeString(group, "type", ((PetscObject)sna)->type_name);
-  if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "dim_in", sna->dim_in);
-  if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "dim_out", sna->dim_out);
-  if (!ierr) ierr = SNAHDF5WriteAttributeInt(group, "n_params", sna->nparams);
-  if (!ierr) ierr = SNAHDF5WriteArray(group, "lower", 1, &d, sna->lower);
-  if (!ierr) ierr = SNAHDF5WriteArray(group, "upper", 1, &d, sna->upper);
-  if (!ierr && sna->loss == SNA_LOSS_CROSS_ENTROPY) ierr = SNAHDF5WriteAttributeString(group, "loss", SNALossTypes[sna->loss]); /* the outputs are logits */
-  if (!ierr) ierr = (*sna->ops->save)(sna, group);
+  if (!ierr) ierr = SNAHDF5WriteModel(sna, group);
   if (group >= 0) H5Gclose(group);
   if (H5Fclose(file) < 0 && !ierr) ierr = PETSC_ERR_FILE_WRITE;
   if (!ierr && !append && rename(tmp, filename)) ierr = PETSC_ERR_FILE_WRITE;
@@ -531,8 +543,8 @@ static PetscErrorCode SNAResetType(SNA sna, const char type[])
   PetscFunctionReturn(0);
 }
 
-/* Reads the model group: attributes, bounds and the type's data. */
-static PetscErrorCode SNALoad_Group(SNA sna, const char filename[], hid_t group)
+/* Reads the model group: attributes, bounds and the type's data (filename names the file in messages). */
+PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
 {
   PetscInt       version, d, q, nparams;
   char           type[64];
@@ -591,7 +603,7 @@ static PetscErrorCode SNALoad_Local(SNA sna, const char filename[], const char g
     H5Fclose(file);
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", groupname, filename);
   }
-  ierr = SNALoad_Group(sna, filename, group); /* not PetscCall: close the handles first */
+  ierr = SNAHDF5ReadModel(sna, filename, group); /* not PetscCall: close the handles first */
   H5Gclose(group);
   H5Fclose(file);
   PetscCall(ierr);

@@ -44,15 +44,14 @@ PetscErrorCode SNAMonitorDefault(SNA sna, PetscInt it, PetscReal mse, void *ctx)
 {
   PetscViewerAndFormat *vf     = (PetscViewerAndFormat *)ctx;
   PetscViewer           viewer = vf ? vf->viewer : PETSC_VIEWER_STDOUT_(PetscObjectComm((PetscObject)sna));
-
-  const char *what = sna->loss == SNA_LOSS_CROSS_ENTROPY ? "cross-entropy" : "MSE";
+  const char           *what   = SNAObjectiveValueName(sna);
 
   PetscFunctionBegin;
   PetscCall(PetscViewerASCIIAddTab(viewer, ((PetscObject)sna)->tablevel));
   if (sna->monitorstage)
-    PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " SNA loss (training %s) %14.12e  [%s]\n", it, what, (double)mse, sna->monitorstage));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " SNA loss (%s) %14.12e  [%s]\n", it, what, (double)mse, sna->monitorstage));
   else
-    PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " SNA loss (training %s) %14.12e\n", it, what, (double)mse));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " SNA loss (%s) %14.12e\n", it, what, (double)mse));
   PetscCall(PetscViewerASCIISubtractTab(viewer, ((PetscObject)sna)->tablevel));
   PetscFunctionReturn(0);
 }

@@ -1,6 +1,7 @@
 /* SNA package registration: class id, log events, the type and fit registries. */
 #include <snaps/private/khronosimpl.h>
 #include <snaps/private/aionimpl.h>
+#include <snaps/private/mfimpl.h>
 
 PetscClassId      SNA_CLASSID;
 PetscLogEvent     SNA_SetUp, SNA_Fit, SNA_Evaluate, SNA_EvaluateGrid, SNA_Load, SNA_Save;
@@ -24,6 +25,7 @@ static SNAFitLink SNAFitRegistry = NULL;
 
 PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA);
 PETSC_EXTERN PetscErrorCode SNACreate_Aion(SNA);
+PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA);
 
 /* Registers the built-in SNA types. */
 static PetscErrorCode SNARegisterAll(void)
@@ -33,10 +35,12 @@ static PetscErrorCode SNARegisterAll(void)
   SNARegisterAllCalled = PETSC_TRUE;
   PetscCall(SNARegister(SNAKHRONOS, SNACreate_Khronos));
   PetscCall(SNARegister(SNAAION, SNACreate_Aion));
+  PetscCall(SNARegister(SNAMF, SNACreate_MF));
   PetscCall(SNAFitRegister(SNAFITAUTO, SNAKHRONOS, SNAFit_Khronos_Auto));
   PetscCall(SNAFitRegister(SNAFITALS, SNAKHRONOS, SNAFit_Khronos_ALS));
   PetscCall(SNAFitRegister(SNAFITINFINITEDESCENT, SNAKHRONOS, SNAFit_Khronos_ALS));
   PetscCall(SNAFitRegister(SNAFITINFINITEDESCENT, SNAAION, SNAFit_Aion_InfiniteDescent));
+  PetscCall(SNAFitRegister(SNAFITAUTO, SNAMF, SNAFit_MF));
   PetscCall(SNAFitRegister(SNAFITLM, NULL, SNAFit_LM));
   PetscCall(SNAFitRegister(SNAFITTAO, NULL, SNAFit_TAO));
   PetscCall(SNAFitRegister(SNAFITIRLS, SNAKHRONOS, SNAFit_Khronos_IRLS));

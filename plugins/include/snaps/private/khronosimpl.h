@@ -54,6 +54,8 @@ PETSC_INTERN PetscErrorCode SNAKhronosAllocate(SNA, PetscInt, PetscInt);
 PETSC_INTERN PetscErrorCode SNAKhronosCheckMemory(SNA, PetscInt, PetscInt, PetscInt, PetscInt, PetscBool);
 /* Sets mode m of every input to deterministic pseudo-random values (see init_spread) and its output weights to zero. */
 PETSC_INTERN PetscErrorCode SNAKhronosInitializeMode(SNA, PetscInt);
+/* Adds one mode: W and C grow from M to M + 1, the new mode is pseudo-random with zero output weight. */
+PETSC_INTERN PetscErrorCode SNAKhronosAddMode(SNA);
 /* Fits by alternating least squares (or single-step block Newton, fit type infinite_descent) with
    optional knot refinement and rank enrichment. */
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_ALS(SNA, Vec, Vec);
@@ -61,6 +63,35 @@ PETSC_INTERN PetscErrorCode SNAFit_Khronos_ALS(SNA, Vec, Vec);
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_Auto(SNA, Vec, Vec);
 /* Cross-entropy fit of a categorical head (the q outputs are logits): exact block Newton per block. */
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_IRLS(SNA, Vec, Vec);
+/* What the block-ALS driver (SNAKhronosSweepStage) minimises, as operations on the model's current parameters:
+   the data loss (khronosals.c) or a Ritz energy (khronosritz.c). Every objective is quadratic in each block
+   (the output head, block -1, and each input's coefficients W[p]), so a block update is an exact minimiser. */
+typedef struct {
+  void *ctx;
+  /* the objective at the current parameters (collective) */
+  PetscErrorCode (*value)(SNA, void *, PetscReal *);
+  /* the block's exact minimiser with the others frozen (p = -1: the head), its caches updated */
+  PetscErrorCode (*solveblock)(SNA, void *, PetscInt);
+  /* rebuilds the caches after the parameters were set from outside (best iterate, extrapolation) */
+  PetscErrorCode (*refresh)(SNA, void *);
+  /* whether a sweep that took the objective from prev to cur has converged (-sna_fit_rtol) */
+  PetscBool (*converged)(SNA, void *, PetscReal, PetscReal);
+  PetscBool atol; /* whether -sna_fit_atol applies (the objective is bounded below by zero) */
+} KhronosObjective;
+/* How a stage of sweeps ends: every stage may use -sna_fit_max_it sweeps; an enrichment stage, which hands over to
+   the next rank, also leaves (CONVERGED_ITERATING) when a sweep lowers the objective by less than leave times its
+   magnitude (0: only when it does not lower it at all; negative: never, for an objective whose convergence test
+   does not rest on differences of its value). */
+typedef struct {
+  PetscReal leave;
+} KhronosSweepControl;
+/* Runs sweeps of block updates (head, then each input) until the objective's tests hold (CONVERGED_ATOL/RTOL), the
+   budget is spent (DIVERGED_ITS) or progress ends (CONVERGED_ITERATING); monitors every sweep and ends on the best
+   iterate of the stage. */
+PETSC_INTERN PetscErrorCode SNAKhronosSweepStage(SNA, const KhronosObjective *, const KhronosSweepControl *, SNAConvergedReason *);
+/* The Ritz-energy fit of a khronos SNA with a form from SNASetRitzForm() (khronosritz.c). */
+PETSC_INTERN PetscErrorCode SNASetRitzForm_Khronos(SNA, const PetscReal[], const PetscReal[], PetscInt, const PetscReal[], PetscBool);
+PETSC_INTERN PetscErrorCode SNAFitRitz_Khronos(SNA);
 /* HDF5 model-group I/O. */
 PETSC_INTERN PetscErrorCode SNASave_Khronos(SNA, hid_t);
 PETSC_INTERN PetscErrorCode SNALoad_Khronos(SNA, hid_t);

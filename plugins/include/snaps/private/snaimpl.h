@@ -58,6 +58,7 @@ struct _p_SNA {
   PetscReal          fit_mse, fit_mse0; /* training loss (MSE, or the cross-entropy) after and before the last fit */
   SNAConvergedReason reason;
   SNAFitStatistics   stats;
+  SNAObjective       objective; /* what SNAFit() minimises (the Ritz form itself is the type's) */
 
   /* monitors */
   PetscErrorCode (*monitor[SNA_MAX_MONITORS])(SNA, PetscInt, PetscReal, void *);
@@ -81,11 +82,18 @@ static inline PetscReal SNAUnitCoordinate(SNA sna, PetscInt p, PetscReal x)
 
 /* Local part of a sample Vec as rows: checks block size and returns the count and array. */
 PETSC_INTERN PetscErrorCode SNAGetLocalRows(SNA, Vec, PetscInt, const char[], PetscInt *, const PetscReal **);
+/* The range of each input over the samples X of all ranks (a constant input gets a unit box around it). */
+PETSC_INTERN PetscErrorCode SNAComputeDataBox(SNA, Vec, PetscReal[], PetscReal[]);
 /* Global number of samples behind local counts. */
 PETSC_INTERN PetscErrorCode SNAGlobalCount(SNA, PetscInt, PetscInt *);
 
 /* The fit registered under name for the SNA's type (a type-specific one first, then a generic one), or NULL. */
 PETSC_INTERN PetscErrorCode SNAFitFind(SNA, const char[], PetscErrorCode (**)(SNA, Vec, Vec));
+/* What the objective's value is called in messages and monitors: "training MSE", "training cross-entropy" or
+   "Ritz energy". */
+PETSC_INTERN const char *SNAObjectiveValueName(SNA);
+/* SNAFit() for an objective that takes no data (SNA_OBJECTIVE_RITZ): runs the type's minimiser of it. */
+PETSC_INTERN PetscErrorCode SNAFitObjective(SNA, Vec, Vec);
 /* Sets the scale of -sna_fit_rtol from the targets (their variance). */
 PETSC_INTERN PetscErrorCode SNAFitComputeScale(SNA, Vec);
 /* The names of the fits available to the SNA's type, comma-separated, for help and error messages. */
@@ -118,6 +126,13 @@ PETSC_INTERN PetscErrorCode SNAHDF5ReadArray(hid_t, const char[], PetscInt, cons
 /* Checks, without reading or allocating, that a dataset exists with the shape dims (rank entries) and
    that the file holds its data: call it for every array before allocating from declared sizes. */
 PETSC_INTERN PetscErrorCode SNAHDF5CheckArray(hid_t, const char[], PetscInt, const hsize_t[]);
+
+/* The model contract in an open group: attributes snaps_format_version, snaps_version, type, dim_in, dim_out,
+   n_params, arrays lower and upper, then the type's own data. Writing is rank 0's; reading every rank's, and it
+   resets the SNA to the stored type (filename only names the file in messages). A type whose parts are SNAs
+   (mf) stores each in a subgroup this way. */
+PETSC_INTERN PetscErrorCode SNAHDF5WriteModel(SNA, hid_t);
+PETSC_INTERN PetscErrorCode SNAHDF5ReadModel(SNA, const char[], hid_t);
 
 /* The product of n sizes declared by a file (what names them, e.g. "KHRONOS coefficients (d x nodes x modes)"),
    checked against overflow of PetscInt before anything is allocated from it. */

@@ -93,6 +93,9 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNASetRitzForm_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitRitz_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetConstant_C", NULL));
   PetscFunctionReturn(0);
 }
 
@@ -545,6 +548,28 @@ static PetscErrorCode SNAKhronosSetRefinement_Khronos(SNA sna, PetscInt refine, 
   PetscFunctionReturn(0);
 }
 
+/* Every coefficient 1 makes a factor exactly the constant 1 up to the B-splines' partition of unity. Modes 0 and 1
+   both so, with output weights 1 + c_j and -1: they cancel exactly for c = 0, yet a fit from here has nonzero
+   derivatives with respect to every factor of both (output weights 0 would make the factors a stationary point).
+   The other modes keep their pseudo-random factors with zero output weight. A rank-1 model gets weight c_j. */
+static PetscErrorCode SNAKhronosSetConstant_Khronos(SNA sna, const PetscReal c[])
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt M = kh->modes, G = kh->nodes, q = sna->dim_out, two = PetscMin(M, 2);
+
+  PetscFunctionBegin;
+  PetscCall(SNASetUp(sna));
+  for (PetscInt m = two; m < M; m++) PetscCall(SNAKhronosInitializeMode(sna, m));
+  for (PetscInt p = 0; p < sna->dim_in; p++)
+    for (PetscInt g = 0; g < G; g++)
+      for (PetscInt m = 0; m < two; m++) kh->W[(p * G + g) * M + m] = 1.0;
+  for (PetscInt j = 0; j < q; j++) {
+    kh->C[j] = M > 1 ? 1.0 + c[j] : c[j];
+    if (M > 1) kh->C[q + j] = -1.0;
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Sets degree, nodes per input and modes (rank target) of a khronos SNA. */
 PetscErrorCode SNAKhronosSetBasis(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes)
 {
@@ -569,6 +594,15 @@ PetscErrorCode SNAKhronosSetRefinement(SNA sna, PetscInt refine, PetscBool enric
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscTryMethod(sna, "SNAKhronosSetRefinement_C", (SNA, PetscInt, PetscBool), (sna, refine, enrich));
+  PetscFunctionReturn(0);
+}
+
+/* Sets a khronos SNA (sized, with its input box) to the constant c_j for each output j. */
+PetscErrorCode SNAKhronosSetConstant(SNA sna, const PetscReal c[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscUseMethod(sna, "SNAKhronosSetConstant_C", (SNA, const PetscReal[]), (sna, c));
   PetscFunctionReturn(0);
 }
 
@@ -603,5 +637,8 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", SNAKhronosSetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", SNAKhronosGetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", SNAKhronosSetRefinement_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNASetRitzForm_C", SNASetRitzForm_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitRitz_C", SNAFitRitz_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetConstant_C", SNAKhronosSetConstant_Khronos));
   PetscFunctionReturn(0);
 }

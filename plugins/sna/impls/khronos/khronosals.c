@@ -416,8 +416,8 @@ static PetscErrorCode NewtonBlockStep(SNA sna, KhronosALSCache *c, const PetscRe
   PetscFunctionReturn(0);
 }
 
-/* Adds one mode: W and C grow from M to M + 1, the new mode is pseudo-random with zero output weight. */
-static PetscErrorCode AddMode(SNA sna)
+/* See khronosimpl.h. */
+PetscErrorCode SNAKhronosAddMode(SNA sna)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt d = sna->dim_in, q = sna->dim_out, G = kh->nodes, M = kh->modes;
@@ -468,12 +468,49 @@ static PetscErrorCode RefineKnots(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* How a stage of sweeps works and ends: every stage may use -sna_fit_max_it sweeps; an enrichment stage, which
-   hands over to the next rank, also leaves when a sweep's relative decrease falls below leave (0: never). */
+/* The data loss as the driver's objective (KhronosObjective): the training MSE from the cached factors; block
+   updates by ALS solves or, for fit type infinite_descent, single Newton steps. */
 typedef struct {
-  PetscBool newton; /* single Newton steps on each block (fit type infinite_descent) instead of ALS solves */
-  PetscReal leave;
-} SweepControl;
+  KhronosALSCache *c;
+  const PetscReal *y;
+  PetscBool        newton;
+} DataObjective;
+
+static PetscErrorCode DataValue(SNA sna, void *ctx, PetscReal *mse)
+{
+  DataObjective *o = (DataObjective *)ctx;
+
+  PetscFunctionBegin;
+  PetscCall(CacheMSE(sna, o->c, o->y, mse));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode DataSolveBlock(SNA sna, void *ctx, PetscInt p)
+{
+  DataObjective *o = (DataObjective *)ctx;
+
+  PetscFunctionBegin;
+  if (o->newton)
+    PetscCall(NewtonBlockStep(sna, o->c, o->y, p));
+  else if (p < 0)
+    PetscCall(SolveHead(sna, o->c, o->y));
+  else
+    PetscCall(SolveBlock(sna, o->c, o->y, p));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode DataRefresh(SNA sna, void *ctx)
+{
+  PetscFunctionBegin;
+  PetscCall(CacheAllFactors(sna, ((DataObjective *)ctx)->c));
+  PetscFunctionReturn(0);
+}
+
+static PetscBool DataConverged(SNA sna, void *ctx, PetscReal prev, PetscReal mse)
+{
+  (void)ctx;
+  return SNAFitDecreaseConverged(sna, prev, mse);
+}
 
 /* Keeps the parameters of the lowest loss seen in a stage (ALS lowers the loss monotonically up to rounding, so
    this matters only at rounding level, but a fit must never end on a worse iterate than it saw). theta has the
@@ -495,7 +532,7 @@ static PetscErrorCode BestIterateUpdate(SNA sna, BestIterate *best, PetscReal ms
 /* Bro's line search for ALS: after sweep k, try theta_k + s (theta_k - theta_{k-1}) with s = k^(1/3) (at least 1)
    and keep it if the loss is lower. In the "swamp", where ALS moves slowly along a steady direction, this takes
    many sweeps' progress in one; it costs one loss evaluation per sweep. *mse is updated on success. */
-static PetscErrorCode Extrapolate(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscInt k, PetscReal prev_theta[], PetscReal *mse)
+static PetscErrorCode Extrapolate(SNA sna, const KhronosObjective *obj, PetscInt k, PetscReal prev_theta[], PetscReal *mse)
 {
   const PetscInt P = sna->nparams;
   PetscReal     *theta, *trial, s = PetscMax(1.0, PetscPowReal((PetscReal)k, 1.0 / 3.0)), mse_trial;
@@ -505,24 +542,24 @@ static PetscErrorCode Extrapolate(SNA sna, KhronosALSCache *c, const PetscReal y
   PetscCall((*sna->ops->getparameters)(sna, theta));
   for (PetscInt i = 0; i < P; i++) trial[i] = theta[i] + s * (theta[i] - prev_theta[i]);
   PetscCall((*sna->ops->setparameters)(sna, trial));
-  PetscCall(CacheAllFactors(sna, c));
-  PetscCall(CacheMSE(sna, c, y, &mse_trial));
+  PetscCall((*obj->refresh)(sna, obj->ctx));
+  PetscCall((*obj->value)(sna, obj->ctx, &mse_trial));
   sna->stats.function++;
   if (mse_trial < *mse)
     *mse = mse_trial;
   else {
     PetscCall((*sna->ops->setparameters)(sna, theta));
-    PetscCall(CacheAllFactors(sna, c));
+    PetscCall((*obj->refresh)(sna, obj->ctx));
   }
   PetscCall(PetscArraycpy(prev_theta, theta, P)); /* the next direction starts from the plain sweep's point */
   PetscCall(PetscFree2(theta, trial));
   PetscFunctionReturn(0);
 }
 
-/* Runs sweeps (head, then each input block; ALS solves or single Newton steps) until a stopping test holds, the
+/* See khronosimpl.h: sweeps of block updates of obj (head, then each input block) until a stopping test holds, the
    budget is spent (DIVERGED_ITS) or, with ctl->leave, progress slows (CONVERGED_ITERATING: hand over). Ends on
    the best iterate of the stage. */
-static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[], const SweepControl *ctl, SNAConvergedReason *reason)
+PetscErrorCode SNAKhronosSweepStage(SNA sna, const KhronosObjective *obj, const KhronosSweepControl *ctl, SNAConvergedReason *reason)
 {
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
   PetscReal    prev, mse, *prev_theta = NULL;
@@ -535,22 +572,17 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
   }
   PetscCall(PetscMalloc1(sna->nparams, &best.theta));
   *reason = SNA_DIVERGED_ITS;
-  PetscCall(CacheMSE(sna, c, y, &prev));
+  PetscCall((*obj->value)(sna, obj->ctx, &prev));
   mse = prev; /* a stage with no budget ends where it started */
   if (sna->iterations == 0) PetscCall(SNAMonitor(sna, 0, prev));
   PetscCall(BestIterateUpdate(sna, &best, prev));
   for (PetscInt it = 0; it < sna->max_it; it++) {
     for (PetscInt p = -1; p < sna->dim_in; p++) {
-      if (ctl->newton)
-        PetscCall(NewtonBlockStep(sna, c, y, p));
-      else if (p < 0)
-        PetscCall(SolveHead(sna, c, y));
-      else
-        PetscCall(SolveBlock(sna, c, y, p));
+      PetscCall((*obj->solveblock)(sna, obj->ctx, p));
       sna->stats.inner++;
     }
-    PetscCall(CacheMSE(sna, c, y, &mse));
-    if (prev_theta) PetscCall(Extrapolate(sna, c, y, it + 1, prev_theta, &mse));
+    PetscCall((*obj->value)(sna, obj->ctx, &mse));
+    if (prev_theta) PetscCall(Extrapolate(sna, obj, it + 1, prev_theta, &mse));
     sna->iterations++;
     PetscCall(SNAMonitor(sna, sna->iterations, mse));
     if (PetscIsInfOrNanReal(mse)) {
@@ -558,15 +590,15 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
       break;
     }
     PetscCall(BestIterateUpdate(sna, &best, mse));
-    if (mse <= sna->atol) {
+    if (obj->atol && mse <= sna->atol) {
       *reason = SNA_CONVERGED_ATOL;
       break;
     }
-    if (SNAFitDecreaseConverged(sna, prev, mse)) {
+    if ((*obj->converged)(sna, obj->ctx, prev, mse)) {
       *reason = SNA_CONVERGED_RTOL;
       break;
     }
-    if (prev - mse <= ctl->leave * prev) {
+    if (ctl->leave >= 0 && prev - mse <= ctl->leave * PetscAbsReal(prev)) {
       *reason = SNA_CONVERGED_ITERATING;
       break;
     }
@@ -574,7 +606,7 @@ static PetscErrorCode SweepStage(SNA sna, KhronosALSCache *c, const PetscReal y[
   }
   if (!(mse <= best.mse) && *reason != SNA_DIVERGED_NANORINF) {
     PetscCall((*sna->ops->setparameters)(sna, best.theta));
-    PetscCall(CacheAllFactors(sna, c));
+    PetscCall((*obj->refresh)(sna, obj->ctx));
   }
   PetscCall(PetscFree(best.theta));
   PetscCall(PetscFree(prev_theta));
@@ -625,20 +657,21 @@ static PetscErrorCode RetryWithLM(SNA sna, KhronosALSCache *c, const PetscReal y
    (RetryWithLM): the level's start, or the enriched model. */
 static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscBool newton, PetscBool lm, SNAConvergedReason *reason)
 {
-  SNA_Khronos    *kh = (SNA_Khronos *)sna->data;
-  SweepControl    ctl;
-  const PetscBool extrapolate = kh->extrapolate;
-  PetscReal      *theta0      = NULL;
+  SNA_Khronos        *kh = (SNA_Khronos *)sna->data;
+  KhronosSweepControl ctl;
+  DataObjective       data        = {c, y, newton};
+  KhronosObjective    obj         = {&data, DataValue, DataSolveBlock, DataRefresh, DataConverged, PETSC_TRUE};
+  const PetscBool     extrapolate = kh->extrapolate;
+  PetscReal          *theta0      = NULL;
 
   PetscFunctionBegin;
-  ctl.newton = newton;
-  *reason    = SNA_CONVERGED_ITERATING;
+  *reason = SNA_CONVERGED_ITERATING;
   if (lm) kh->extrapolate = PETSC_TRUE; /* auto: ALS with Bro's line search */
   while (kh->enrich && kh->modes < kh->max_modes) {
     ctl.leave = KHRONOS_ENRICH_LEAVE;
-    PetscCall(SweepStage(sna, c, y, &ctl, reason));
+    PetscCall(SNAKhronosSweepStage(sna, &obj, &ctl, reason));
     if (*reason == SNA_DIVERGED_NANORINF || *reason == SNA_CONVERGED_ATOL) break;
-    PetscCall(AddMode(sna));
+    PetscCall(SNAKhronosAddMode(sna));
     PetscCall(CacheAllFactors(sna, c));
     PetscCall(PetscInfo(sna, "KHRONOS rank enrichment: %" PetscInt_FMT " modes\n", kh->modes));
   }
@@ -648,7 +681,7 @@ static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[],
   }
   if (*reason != SNA_DIVERGED_NANORINF && *reason != SNA_CONVERGED_ATOL) {
     ctl.leave = 0;
-    PetscCall(SweepStage(sna, c, y, &ctl, reason));
+    PetscCall(SNAKhronosSweepStage(sna, &obj, &ctl, reason));
   }
   if (*reason == SNA_CONVERGED_ITERATING) *reason = SNA_DIVERGED_ITS;
   if (lm && *reason < 0 && *reason != SNA_DIVERGED_NANORINF) PetscCall(RetryWithLM(sna, c, y, theta0, reason));

@@ -1,0 +1,33 @@
+/* Private data of the multi-fidelity (mf) SNA type (SCIENCE.md section 3):
+     residual: u(x) = u_LF(x) + delta(x),   ar1: u(x) = (1 + r(x)) u_LF(x) + delta(x), the part rho holding r
+   The parts are ordinary SNAs. The LF part is fitted to LF data by its own fit; the correction (delta, and rho for
+   ar1) to HF data: delta to y_HF - u_LF for the residual blend; for ar1 that is the start (r = 0) of a joint
+   Levenberg-Marquardt fit of rho and delta with the LF part frozen. */
+#pragma once
+
+#include <snaps/private/snaimpl.h>
+
+typedef struct {
+  SNAMFBlend blend;
+  SNA        lf, delta, rho;   /* rho is only used (fitted, saved) by the ar1 blend */
+  PetscBool  corrected;        /* the correction was fitted to HF data; otherwise the model is its LF part */
+  PetscBool  correction_stage; /* while ar1's joint fit runs: theta = [rho, delta], the LF part frozen */
+  Vec        Xlf, Ylf;         /* LF training data of the next fit (references), or NULL */
+  PetscReal  time_lf, time_correction;
+} SNA_MF;
+
+/* Whether a part holds a model (fitted or loaded). */
+static inline PetscBool SNAMFPartReady(SNA part)
+{
+  return (PetscBool)(part && part->setupcalled && part->lower);
+}
+
+/* Sets nparams: the LF part's parameters and, with a correction, those of delta (and rho). */
+PETSC_INTERN PetscErrorCode SNAMFCountParameters(SNA);
+/* Overwrites y (n x q, the LF values at x) with the corrected values (1 + r(x)) y + delta(x). */
+PETSC_INTERN PetscErrorCode SNAMFCorrectLocal(SNA, PetscInt, const PetscReal[], PetscReal[]);
+/* The fit registered as "auto" for type mf. */
+PETSC_INTERN PetscErrorCode SNAFit_MF(SNA, Vec, Vec);
+/* HDF5 model-group I/O. */
+PETSC_INTERN PetscErrorCode SNASave_MF(SNA, hid_t);
+PETSC_INTERN PetscErrorCode SNALoad_MF(SNA, hid_t);

@@ -1,0 +1,416 @@
+/* The multi-fidelity SNA type: an LF SNA and a correction SNA (and rho for AR1) evaluated as one model. */
+#include <snaps/private/mfimpl.h>
+
+const char *const SNAMFBlends[] = {"residual", "ar1", "SNAMFBlend", "SNA_MF_", NULL};
+
+PetscErrorCode SNAMFCountParameters(SNA sna)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+
+  PetscFunctionBegin;
+  if (mf->correction_stage) {
+    sna->nparams = mf->rho->nparams + mf->delta->nparams;
+    PetscFunctionReturn(0);
+  }
+  sna->nparams = SNAMFPartReady(mf->lf) ? mf->lf->nparams : 0;
+  if (mf->corrected) sna->nparams += mf->delta->nparams + (mf->blend == SNA_MF_AR1 ? mf->rho->nparams : 0);
+  PetscFunctionReturn(0);
+}
+
+/* The parts live with the model's sizes: a part that holds other sizes (a loaded one) is an error. */
+static PetscErrorCode SNASetUp_MF(SNA sna)
+{
+  SNA_MF *mf      = (SNA_MF *)sna->data;
+  SNA     parts[] = {mf->lf, mf->delta, mf->rho};
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < 3; i++) {
+    if (parts[i]->dim_in < 0) PetscCall(SNASetSizes(parts[i], sna->dim_in, sna->dim_out));
+    PetscCheck(parts[i]->dim_in == sna->dim_in && parts[i]->dim_out == sna->dim_out, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_SIZ, "The multi-fidelity model has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs but its part %s has %" PetscInt_FMT " and %" PetscInt_FMT, sna->dim_in, sna->dim_out, ((PetscObject)parts[i])->prefix, parts[i]->dim_in, parts[i]->dim_out);
+  }
+  PetscCall(SNAMFCountParameters(sna));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNADestroy_MF(SNA sna)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCall(SNADestroy(&mf->lf));
+  PetscCall(SNADestroy(&mf->delta));
+  PetscCall(SNADestroy(&mf->rho));
+  PetscCall(VecDestroy(&mf->Xlf));
+  PetscCall(VecDestroy(&mf->Ylf));
+  PetscCall(PetscFree(sna->data));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFSetBlend_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetBlend_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetParts_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFHasCorrection_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFFit_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetFitTimes_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFEvaluateCorrection_C", NULL));
+  PetscFunctionReturn(0);
+}
+
+/* Each part's options prefix is the model's followed by mf_lf_, mf_delta_ or mf_rho_. */
+static PetscErrorCode SetPartPrefix(SNA sna, SNA part, const char suffix[])
+{
+  const char *prefix;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
+  PetscCall(SNASetOptionsPrefix(part, prefix));
+  PetscCall(SNAAppendOptionsPrefix(part, suffix));
+  PetscFunctionReturn(0);
+}
+
+/* -mf_blend, then each part's own options under its prefix (all shown by -help). */
+static PetscErrorCode SNASetFromOptions_MF(SNA sna, PetscOptionItems *PetscOptionsObject)
+{
+  SNA_MF    *mf    = (SNA_MF *)sna->data;
+  SNAMFBlend blend = mf->blend;
+
+  PetscFunctionBegin;
+  PetscOptionsHeadBegin(PetscOptionsObject, "Multi-fidelity (mf) options");
+  PetscCall(PetscOptionsEnum("-mf_blend", "How the correction blends with the LF model: residual (y_LF + delta) or ar1 (rho y_LF + delta)", "SNAMFSetBlend", SNAMFBlends, (PetscEnum)blend, (PetscEnum *)&blend, NULL));
+  PetscOptionsHeadEnd();
+  PetscCall(SNAMFSetBlend(sna, blend));
+  PetscCall(SetPartPrefix(sna, mf->lf, "mf_lf_"));
+  PetscCall(SetPartPrefix(sna, mf->delta, "mf_delta_"));
+  PetscCall(SetPartPrefix(sna, mf->rho, "mf_rho_"));
+  PetscCall(SNASetFromOptions(mf->lf));
+  PetscCall(SNASetFromOptions(mf->delta));
+  PetscCall(SNASetFromOptions(mf->rho));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAView_MF(SNA sna, PetscViewer viewer)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscViewerASCIIPrintf(viewer, "multi-fidelity blend %s: %s\n", SNAMFBlends[mf->blend], !mf->corrected ? "no correction (fitted without HF data): the LF model alone" : mf->blend == SNA_MF_AR1 ? "(1 + r(x)) y_LF(x) + delta(x)"
+                                                                                                                                                                                                            : "y_LF(x) + delta(x)"));
+  if (mf->time_lf > 0 || mf->time_correction > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "fit times: LF %.3g s, correction %.3g s\n", (double)mf->time_lf, (double)mf->time_correction));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "LF part:\n"));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  PetscCall(SNAView(mf->lf, viewer));
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  if (!mf->corrected) PetscFunctionReturn(0);
+  PetscCall(PetscViewerASCIIPrintf(viewer, "correction delta:\n"));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  PetscCall(SNAView(mf->delta, viewer));
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  if (mf->blend != SNA_MF_AR1) PetscFunctionReturn(0);
+  PetscCall(PetscViewerASCIIPrintf(viewer, "scale rho = 1 + r, r:\n"));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  PetscCall(SNAView(mf->rho, viewer));
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAMFCorrectLocal(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[])
+{
+  SNA_MF        *mf = (SNA_MF *)sna->data;
+  const PetscInt nq = n * sna->dim_out;
+  PetscReal     *dl, *rh = NULL;
+
+  PetscFunctionBegin;
+  if (!(mf->corrected || mf->correction_stage) || !n) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc1(nq, &dl));
+  PetscCall((*mf->delta->ops->evaluatelocal)(mf->delta, n, x, dl));
+  if (mf->blend == SNA_MF_AR1) {
+    PetscCall(PetscMalloc1(nq, &rh));
+    PetscCall((*mf->rho->ops->evaluatelocal)(mf->rho, n, x, rh));
+    for (PetscInt a = 0; a < nq; a++) y[a] += rh[a] * y[a] + dl[a];
+  } else
+    for (PetscInt a = 0; a < nq; a++) y[a] += dl[a];
+  PetscCall(PetscFree(rh));
+  PetscCall(PetscFree(dl));
+  PetscFunctionReturn(0);
+}
+
+/* Before its LF part is fitted the model is zero (the start a fit reports its loss from). */
+static PetscErrorCode SNAEvaluateLocal_MF(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[])
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+
+  PetscFunctionBegin;
+  if (!SNAMFPartReady(mf->lf)) {
+    PetscCall(PetscArrayzero(y, n * sna->dim_out));
+    PetscFunctionReturn(0);
+  }
+  PetscCall((*mf->lf->ops->evaluatelocal)(mf->lf, n, x, y));
+  PetscCall(SNAMFCorrectLocal(sna, n, x, y));
+  PetscFunctionReturn(0);
+}
+
+/* Each part on the same grid rows, combined point by point. */
+static PetscErrorCode SNAEvaluateGridLocal_MF(SNA sna, const PetscInt n[], const PetscReal *const coords[], PetscInt start, PetscInt end, PetscReal y[])
+{
+  SNA_MF        *mf = (SNA_MF *)sna->data;
+  const PetscInt nq = (end - start) * sna->dim_out;
+  PetscReal     *dl, *rh;
+
+  PetscFunctionBegin;
+  if (end <= start) PetscFunctionReturn(0);
+  PetscCall((*mf->lf->ops->evaluategridlocal)(mf->lf, n, coords, start, end, y));
+  if (!mf->corrected) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc2(nq, &dl, nq, &rh));
+  PetscCall((*mf->delta->ops->evaluategridlocal)(mf->delta, n, coords, start, end, dl));
+  if (mf->blend == SNA_MF_AR1) PetscCall((*mf->rho->ops->evaluategridlocal)(mf->rho, n, coords, start, end, rh));
+  for (PetscInt a = 0; a < nq; a++) y[a] += (mf->blend == SNA_MF_AR1 ? rh[a] * y[a] : 0) + dl[a];
+  PetscCall(PetscFree2(dl, rh));
+  PetscFunctionReturn(0);
+}
+
+/* The parts whose parameters make theta, in order: [lf, rho, delta], or [rho, delta] while ar1's joint fit runs. */
+static PetscInt ParameterParts(SNA sna, SNA parts[3])
+{
+  SNA_MF  *mf = (SNA_MF *)sna->data;
+  PetscInt n  = 0;
+
+  if (!mf->correction_stage && SNAMFPartReady(mf->lf)) parts[n++] = mf->lf;
+  if ((mf->corrected || mf->correction_stage) && mf->blend == SNA_MF_AR1) parts[n++] = mf->rho;
+  if (mf->corrected || mf->correction_stage) parts[n++] = mf->delta;
+  return n;
+}
+
+static PetscErrorCode SNAGetParameters_MF(SNA sna, PetscReal theta[])
+{
+  SNA      parts[3];
+  PetscInt np = ParameterParts(sna, parts), off = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < np; i++) {
+    PetscCall((*parts[i]->ops->getparameters)(parts[i], theta + off));
+    off += parts[i]->nparams;
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNASetParameters_MF(SNA sna, const PetscReal theta[])
+{
+  SNA      parts[3];
+  PetscInt np = ParameterParts(sna, parts), off = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < np; i++) {
+    PetscCheck(parts[i]->ops->setparameters, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "The multi-fidelity part %s (type %s) does not accept parameters", ((PetscObject)parts[i])->prefix, ((PetscObject)parts[i])->type_name);
+    PetscCall((*parts[i]->ops->setparameters)(parts[i], theta + off));
+    off += parts[i]->nparams;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Residuals and Jacobian of ar1's joint fit: r = (1 + rho(x)) u_LF(x) + delta(x) - y, with respect to [rho, delta]
+   (the LF part frozen): d r / d theta_rho = u_LF(x) d rho / d theta_rho. */
+static PetscErrorCode SNAResidualJacobianLocal_MF(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal r[], PetscReal J[])
+{
+  SNA_MF        *mf = (SNA_MF *)sna->data;
+  const PetscInt nq = n * sna->dim_out, Pr = mf->rho->nparams, Pd = mf->delta->nparams, P = Pr + Pd;
+  PetscReal     *ylf, *zero, *rr, *rd, *Jr, *Jd;
+
+  PetscFunctionBegin;
+  PetscCheck(mf->correction_stage, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "A multi-fidelity SNA is fitted by its parts' own fits (-sna_fit_type auto); choose their fits with -mf_lf_sna_fit_type and -mf_delta_sna_fit_type");
+  PetscCall(PetscCalloc6(nq, &ylf, nq, &zero, nq, &rr, nq, &rd, nq * Pr, &Jr, nq * Pd, &Jd));
+  PetscCall((*mf->lf->ops->evaluatelocal)(mf->lf, n, x, ylf));
+  PetscCall(SNAFitResidualJacobianLocal(mf->rho, n, x, zero, rr, Jr));
+  PetscCall(SNAFitResidualJacobianLocal(mf->delta, n, x, zero, rd, Jd));
+  for (PetscInt a = 0; a < nq; a++) {
+    r[a] = (1 + rr[a]) * ylf[a] + rd[a] - y[a];
+    for (PetscInt k = 0; k < Pr; k++) J[a * P + k] = ylf[a] * Jr[a * Pr + k];
+    for (PetscInt k = 0; k < Pd; k++) J[a * P + Pr + k] = Jd[a * Pd + k];
+  }
+  PetscCall(PetscFree6(ylf, zero, rr, rd, Jr, Jd));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAMFSetBlend_MF(SNA sna, SNAMFBlend blend)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCheck(blend == SNA_MF_RESIDUAL || blend == SNA_MF_AR1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown multi-fidelity blend %d (-mf_blend residual|ar1)", (int)blend);
+  PetscCheck(blend == mf->blend || !mf->corrected, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Cannot change the blend (-mf_blend) of a multi-fidelity model whose correction is fitted (%s)", SNAMFBlends[mf->blend]);
+  mf->blend = blend;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAMFGetBlend_MF(SNA sna, SNAMFBlend *blend)
+{
+  PetscFunctionBegin;
+  *blend = ((SNA_MF *)sna->data)->blend;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAMFGetParts_MF(SNA sna, SNA *lf, SNA *delta, SNA *rho)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+
+  PetscFunctionBegin;
+  if (lf) *lf = mf->lf;
+  if (delta) *delta = mf->delta;
+  if (rho) *rho = mf->blend == SNA_MF_AR1 ? mf->rho : NULL;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAMFHasCorrection_MF(SNA sna, PetscBool *has)
+{
+  PetscFunctionBegin;
+  *has = ((SNA_MF *)sna->data)->corrected;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAMFGetFitTimes_MF(SNA sna, PetscReal *tlf, PetscReal *tcorr)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+
+  PetscFunctionBegin;
+  if (tlf) *tlf = mf->time_lf;
+  if (tcorr) *tcorr = mf->time_correction;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAMFEvaluateCorrection_MF(SNA sna, Vec X, Vec YLF, Vec Y)
+{
+  const PetscReal *x;
+  PetscReal       *y;
+  PetscInt         nx, ny;
+
+  PetscFunctionBegin;
+  PetscCheck(sna->setupcalled && sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Fit or load the multi-fidelity SNA before evaluating it");
+  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "The input X", &nx, NULL));
+  PetscCall(SNAGetLocalRows(sna, YLF, sna->dim_out, "The LF values YLF", &ny, NULL));
+  PetscCheck(nx == ny, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "X and the LF values YLF hold different numbers of samples on this rank (%" PetscInt_FMT " and %" PetscInt_FMT ")", nx, ny);
+  PetscCall(VecCopy(YLF, Y));
+  PetscCall(PetscLogEventBegin(SNA_Evaluate, sna, X, Y, 0));
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArray(Y, &y));
+  PetscCall(SNAMFCorrectLocal(sna, nx, x, y));
+  PetscCall(VecRestoreArray(Y, &y));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(PetscLogEventEnd(SNA_Evaluate, sna, X, Y, 0));
+  PetscFunctionReturn(0);
+}
+
+/*MC
+  SNAMF - "mf": a multi-fidelity model blending a low-fidelity (LF) SNA with a correction fitted to high-fidelity
+  (HF) data (SCIENCE.md section 3)
+
+  residual blend: u(x) = u_LF(x) + delta(x); ar1 blend (Kennedy-O'Hagan): u(x) = rho(x) u_LF(x) + delta(x), with
+  rho = 1 + r(x), r a low-order KHRONOS (default degree 2, 4 nodes, 2 modes): the part rho holds r, so that the fit's
+  Tikhonov term (and a part of the input box without HF data) pulls the scale towards 1, not towards 0. The parts are ordinary SNAs (any type for LF and
+  delta; rho is KHRONOS) with their own options. SNAMFFit() fits the LF part to the LF data with its own
+  fit, then delta to y_HF - u_LF at the HF samples with its own fit; for ar1 that delta and rho = 1 start a joint
+  Levenberg-Marquardt fit of r and delta on the HF data (the LF part frozen), which reaches the least-squares
+  optimum of the blend and uses the model's -sna_fit_max_it, -sna_fit_rtol and -sna_fit_lambda. Without HF data
+  the model is its LF part alone, bit for bit. SNAFit() on an mf model whose LF part is fitted (or loaded)
+  refits only the correction. A model file holds /sna (type mf, attributes blend and corrected) with the parts as
+  subgroups lf, delta and rho, each in the usual model contract.
+
+  Options Database Keys:
++ -mf_blend <residual|ar1>  - the blend (residual)
+. -mf_lf_sna_...            - the LF part's options, e.g. -mf_lf_sna_khronos_nodes 24
+. -mf_delta_sna_...         - the correction's options, e.g. -mf_delta_sna_khronos_modes 2
+- -mf_rho_sna_khronos_...   - rho's basis (ar1)
+
+  Level: beginner
+
+.seealso: SNAMFFit(), SNAMFSetBlend(), SNAMFGetParts(), SNAMFEvaluateCorrection()
+M*/
+PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
+{
+  SNA_MF  *mf;
+  MPI_Comm comm = PetscObjectComm((PetscObject)sna);
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&mf));
+  mf->blend = SNA_MF_RESIDUAL;
+  PetscCall(SNACreate(comm, &mf->lf));
+  PetscCall(SNACreate(comm, &mf->delta));
+  PetscCall(SNACreate(comm, &mf->rho));
+  PetscCall(SNAKhronosSetBasis(mf->rho, 2, 4, 2));
+  PetscCall(SetPartPrefix(sna, mf->lf, "mf_lf_"));
+  PetscCall(SetPartPrefix(sna, mf->delta, "mf_delta_"));
+  PetscCall(SetPartPrefix(sna, mf->rho, "mf_rho_"));
+  sna->data = mf;
+
+  sna->ops->setup                 = SNASetUp_MF;
+  sna->ops->destroy               = SNADestroy_MF;
+  sna->ops->setfromoptions        = SNASetFromOptions_MF;
+  sna->ops->view                  = SNAView_MF;
+  sna->ops->evaluatelocal         = SNAEvaluateLocal_MF;
+  sna->ops->evaluategridlocal     = SNAEvaluateGridLocal_MF;
+  sna->ops->save                  = SNASave_MF;
+  sna->ops->load                  = SNALoad_MF;
+  sna->ops->getparameters         = SNAGetParameters_MF;
+  sna->ops->setparameters         = SNASetParameters_MF;
+  sna->ops->residualjacobianlocal = SNAResidualJacobianLocal_MF;
+  PetscCall(SNASetDefaultFitType(sna, SNAFITAUTO));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFSetBlend_C", SNAMFSetBlend_MF));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetBlend_C", SNAMFGetBlend_MF));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetParts_C", SNAMFGetParts_MF));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFHasCorrection_C", SNAMFHasCorrection_MF));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetFitTimes_C", SNAMFGetFitTimes_MF));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFEvaluateCorrection_C", SNAMFEvaluateCorrection_MF));
+  PetscFunctionReturn(0);
+}
+
+/* Sets the blend of an mf SNA. */
+PetscErrorCode SNAMFSetBlend(SNA sna, SNAMFBlend blend)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscTryMethod(sna, "SNAMFSetBlend_C", (SNA, SNAMFBlend), (sna, blend));
+  PetscFunctionReturn(0);
+}
+
+/* Returns the blend of an mf SNA. */
+PetscErrorCode SNAMFGetBlend(SNA sna, SNAMFBlend *blend)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscUseMethod(sna, "SNAMFGetBlend_C", (SNA, SNAMFBlend *), (sna, blend));
+  PetscFunctionReturn(0);
+}
+
+/* Returns the parts of an mf SNA (owned by it). */
+PetscErrorCode SNAMFGetParts(SNA sna, SNA *lf, SNA *delta, SNA *rho)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscUseMethod(sna, "SNAMFGetParts_C", (SNA, SNA *, SNA *, SNA *), (sna, lf, delta, rho));
+  PetscFunctionReturn(0);
+}
+
+/* Whether an mf SNA carries a correction fitted to HF data. */
+PetscErrorCode SNAMFHasCorrection(SNA sna, PetscBool *has)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscUseMethod(sna, "SNAMFHasCorrection_C", (SNA, PetscBool *), (sna, has));
+  PetscFunctionReturn(0);
+}
+
+/* Seconds of the last fit of the LF part and of the correction. */
+PetscErrorCode SNAMFGetFitTimes(SNA sna, PetscReal *tlf, PetscReal *tcorr)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscUseMethod(sna, "SNAMFGetFitTimes_C", (SNA, PetscReal *, PetscReal *), (sna, tlf, tcorr));
+  PetscFunctionReturn(0);
+}
+
+/* Y = rho(X) YLF + delta(X): the correction applied to LF values the caller has. */
+PetscErrorCode SNAMFEvaluateCorrection(SNA sna, Vec X, Vec YLF, Vec Y)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
+  PetscValidHeaderSpecific(YLF, VEC_CLASSID, 3);
+  PetscValidHeaderSpecific(Y, VEC_CLASSID, 4);
+  PetscUseMethod(sna, "SNAMFEvaluateCorrection_C", (SNA, Vec, Vec, Vec), (sna, X, YLF, Y));
+  PetscFunctionReturn(0);
+}

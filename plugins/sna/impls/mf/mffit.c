@@ -1,0 +1,178 @@
+/* Fitting a multi-fidelity SNA: the LF part by its own fit, then the correction on the HF data. */
+#include <snaps/private/mfimpl.h>
+
+/* The LF part on the LF data given to SNAMFFit(), which the model then lets go of. */
+static PetscErrorCode FitLowFidelity(SNA sna)
+{
+  SNA_MF        *mf = (SNA_MF *)sna->data;
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&t0));
+  PetscCall(SNAFit(mf->lf, mf->Xlf, mf->Ylf));
+  PetscCall(PetscTime(&t1));
+  mf->time_lf = t1 - t0;
+  PetscCall(VecDestroy(&mf->Xlf));
+  PetscCall(VecDestroy(&mf->Ylf));
+  PetscFunctionReturn(0);
+}
+
+/* ar1: from delta (fitted to y - u_LF) and rho = 1 (r = 0), Levenberg-Marquardt on [r, delta] together: the
+   least-squares optimum of (1 + r) u_LF + delta, which a fit of r alone (weights u_LF^2) alternating with delta
+   reaches only slowly. */
+static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
+{
+  SNA_MF            *mf = (SNA_MF *)sna->data;
+  PetscReal         *zero;
+  PetscBool          khronos;
+  PetscInt           modes;
+  PetscErrorCode     ierr;
+  SNAConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)mf->rho, SNAKHRONOS, &khronos));
+  PetscCheck(khronos, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "The AR1 scale rho must be a khronos SNA, not %s (-mf_rho_sna_type)", ((PetscObject)mf->rho)->type_name);
+  PetscCall(SNAKhronosGetBasis(mf->rho, NULL, NULL, &modes));
+  PetscCheck(modes >= 2, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The AR1 scale rho needs at least 2 modes (-mf_rho_sna_khronos_modes), not %" PetscInt_FMT ": it starts at rho = 1 as two constant modes that cancel, from where the fit can move every factor", modes);
+  if (!mf->rho->lower) PetscCall(SNASetBounds(mf->rho, mf->delta->lower, mf->delta->upper)); /* a refit of a loaded model's correction */
+  PetscCall(PetscCalloc1(sna->dim_out, &zero));
+  PetscCall(SNAKhronosSetConstant(mf->rho, zero));
+  PetscCall(PetscFree(zero));
+  mf->correction_stage = PETSC_TRUE;
+  PetscCall(SNAMFCountParameters(sna));
+  ierr                 = SNAFitRun(sna, SNAFITLM, X, Y); /* not PetscCall: leave the stage first */
+  mf->correction_stage = PETSC_FALSE;
+  PetscCall(ierr);
+  /* no step improving on the start (r = 0 and the fitted delta) means the start is already the optimum: the fit
+     as a whole lowered the loss from the model without a correction */
+  PetscCall(SNAGetConvergedReason(sna, &reason));
+  if (reason == SNA_DIVERGED_NO_PROGRESS) PetscCall(SNAFitSetReason(sna, SNA_CONVERGED_STALLED));
+  PetscFunctionReturn(0);
+}
+
+/* One input box for the model and every part whose box the user did not declare: the range of the LF and HF
+   inputs together, so that no part is evaluated beyond its box (where it is constant) at the other fidelity's
+   points. */
+static PetscErrorCode SharedBox(SNA sna, Vec Xlf, Vec Xhf)
+{
+  SNA_MF    *mf      = (SNA_MF *)sna->data;
+  SNA        parts[] = {sna, mf->lf, mf->delta, mf->rho};
+  PetscReal *lo, *hi, *lo2, *hi2;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc4(sna->dim_in, &lo, sna->dim_in, &hi, sna->dim_in, &lo2, sna->dim_in, &hi2));
+  PetscCall(SNAComputeDataBox(sna, Xlf, lo, hi));
+  if (Xhf) PetscCall(SNAComputeDataBox(sna, Xhf, lo2, hi2));
+  for (PetscInt p = 0; Xhf && p < sna->dim_in; p++) {
+    lo[p] = PetscMin(lo[p], lo2[p]);
+    hi[p] = PetscMax(hi[p], hi2[p]);
+  }
+  for (PetscInt i = 0; i < 4; i++) {
+    if (parts[i]->lower && parts[i]->bounds_from_user) continue;
+    PetscCall(SNASetBounds(parts[i], lo, hi));
+    parts[i]->bounds_from_user = PETSC_FALSE;
+  }
+  PetscCall(PetscFree4(lo, hi, lo2, hi2));
+  PetscFunctionReturn(0);
+}
+
+/* The fit "auto" of type mf, on the HF data (X, Y): the LF part first if SNAMFFit() gave LF data, then delta
+   on y - u_LF(x) by its own fit, and for ar1 the joint fit of rho and delta. */
+PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
+{
+  SNA_MF        *mf = (SNA_MF *)sna->data;
+  Vec            R;
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBegin;
+  PetscCheck(mf->Xlf || SNAMFPartReady(mf->lf), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "The multi-fidelity model has no LF part to correct: fit it with SNAMFFit() (snaps-fit on a file with /lf and /hf), or load a fitted one");
+  if (mf->Xlf) PetscCall(FitLowFidelity(sna));
+  PetscCall(PetscTime(&t0));
+  mf->corrected = PETSC_FALSE;
+  PetscCall(VecDuplicate(Y, &R));
+  PetscCall(SNAEvaluate(mf->lf, X, R));
+  PetscCall(VecAYPX(R, -1.0, Y));
+  PetscCall(SNAFit(mf->delta, X, R));
+  PetscCall(VecDestroy(&R));
+  PetscCall(SNAFitAddWork(sna, mf->delta->iterations, &mf->delta->stats));
+  PetscCall(SNAFitSetReason(sna, mf->delta->reason));
+  if (mf->blend == SNA_MF_AR1) PetscCall(FitAR1(sna, X, Y));
+  mf->corrected = PETSC_TRUE;
+  PetscCall(PetscTime(&t1));
+  mf->time_correction = t1 - t0;
+  PetscCall(SNAMFCountParameters(sna));
+  PetscFunctionReturn(0);
+}
+
+/* Without HF data: the LF part alone, and the model reports the LF part's fit as its own. */
+static PetscErrorCode FitWithoutCorrection(SNA sna)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+  SNA     lf = mf->lf;
+
+  PetscFunctionBegin;
+  PetscCall(FitLowFidelity(sna));
+  mf->corrected       = PETSC_FALSE;
+  mf->time_correction = 0;
+  sna->iterations     = lf->iterations;
+  sna->stats          = lf->stats;
+  sna->reason         = lf->reason;
+  sna->fit_mse        = lf->fit_mse;
+  sna->fit_mse0       = lf->fit_mse0;
+  sna->fit_scale      = lf->fit_scale;
+  PetscCall(SNAMFCountParameters(sna));
+  PetscCall(SNAViewFromOptions(sna, NULL, "-sna_view"));
+  PetscFunctionReturn(0);
+}
+
+/*@
+  SNAMFFit - Fits a multi-fidelity SNA: its LF part to the LF data, then its correction to the HF data
+
+  Collective
+
+  Input Parameters:
++ sna - an SNA of type mf
+. Xlf - LF inputs (block size d), Ylf - LF values (block size q)
+- Xhf - HF inputs, Yhf - HF values; both NULL: no correction, the model is its LF part alone (0% HF)
+
+  Notes:
+  Each part is fitted by its own fit and options (-mf_lf_sna_..., -mf_delta_sna_...); ar1's joint stage by the model's
+  -sna_fit_ options. The model's convergence reason and work are those of the correction (of the LF part without HF
+  data); each part keeps its own (SNAMFGetParts()).
+
+  Level: beginner
+
+.seealso: SNAMF, SNAFit(), SNAMFGetFitTimes()
+@*/
+PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
+{
+  SNA_MF   *mf;
+  PetscBool ismf;
+  PetscInt  d, q;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidHeaderSpecific(Xlf, VEC_CLASSID, 2);
+  PetscValidHeaderSpecific(Ylf, VEC_CLASSID, 3);
+  PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &ismf));
+  PetscCheck(ismf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAMFFit() needs an SNA of type mf, not %s", ((PetscObject)sna)->type_name);
+  PetscCheck(!Xhf == !Yhf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_NULL, "Give both HF inputs and values to SNAMFFit(), or neither");
+  mf = (SNA_MF *)sna->data;
+  PetscCall(VecGetBlockSize(Xlf, &d));
+  PetscCall(VecGetBlockSize(Ylf, &q));
+  if (sna->dim_in < 0) PetscCall(SNASetSizes(sna, d, q));
+  PetscCall(PetscObjectReference((PetscObject)Xlf));
+  PetscCall(PetscObjectReference((PetscObject)Ylf));
+  PetscCall(VecDestroy(&mf->Xlf));
+  PetscCall(VecDestroy(&mf->Ylf));
+  mf->Xlf = Xlf;
+  mf->Ylf = Ylf;
+  PetscCall(SNASetUp(sna));
+  PetscCall(SharedBox(sna, Xlf, Xhf));
+  if (Xhf)
+    PetscCall(SNAFit(sna, Xhf, Yhf));
+  else {
+    PetscCall(FitWithoutCorrection(sna));
+  }
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,85 @@
+/* Multi-fidelity model-group contents:
+     attributes blend ("residual" or "ar1"), corrected (0: fitted without HF data, the LF part alone; 1: with a
+     correction), n_params_lf, n_params_delta, n_params_rho (0 when absent)
+     lf, delta, rho  subgroups, each a model in the usual contract (rho holds r of the ar1 scale 1 + r(x)) (type, dim_in, dim_out, n_params, lower, upper,
+                     the type's data); delta only with a correction, rho only with a correction and blend ar1 */
+#include <snaps/private/mfimpl.h>
+
+/* Writes one part into a new subgroup of the model group. */
+static PetscErrorCode SavePart(hid_t group, const char name[], SNA part)
+{
+  hid_t          sub = H5Gcreate2(group, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCheck(sub >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not create the group '%s' of the multi-fidelity model", name);
+  ierr = SNAHDF5WriteModel(part, sub); /* not PetscCall: close the group first */
+  H5Gclose(sub);
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNASave_MF(SNA sna, hid_t group)
+{
+  SNA_MF         *mf  = (SNA_MF *)sna->data;
+  const PetscBool ar1 = (PetscBool)(mf->corrected && mf->blend == SNA_MF_AR1);
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5WriteAttributeString(group, "blend", SNAMFBlends[mf->blend]));
+  PetscCall(SNAHDF5WriteAttributeInt(group, "corrected", mf->corrected));
+  PetscCall(SNAHDF5WriteAttributeInt(group, "n_params_lf", mf->lf->nparams));
+  PetscCall(SNAHDF5WriteAttributeInt(group, "n_params_delta", mf->corrected ? mf->delta->nparams : 0));
+  PetscCall(SNAHDF5WriteAttributeInt(group, "n_params_rho", ar1 ? mf->rho->nparams : 0));
+  PetscCall(SavePart(group, "lf", mf->lf));
+  if (mf->corrected) PetscCall(SavePart(group, "delta", mf->delta));
+  if (ar1) PetscCall(SavePart(group, "rho", mf->rho));
+  PetscFunctionReturn(0);
+}
+
+/* Reads one part from its subgroup. A part may not itself be mf: parts of parts would let a crafted file (a
+   group linked into itself) recurse without end. */
+static PetscErrorCode LoadPart(SNA sna, hid_t group, const char name[], SNA part)
+{
+  hid_t          sub;
+  char           type[64], what[64];
+  PetscBool      nested = PETSC_FALSE;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCheck(H5Lexists(group, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model has no part '%s' (a group of /sna): corrupt or incomplete model", name);
+  sub = H5Gopen2(group, name, H5P_DEFAULT);
+  PetscCheck(sub >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the part '%s' of the multi-fidelity model: corrupt model", name);
+  PetscCall(PetscSNPrintf(what, sizeof(what), "multi-fidelity part %s", name));
+  ierr = SNAHDF5ReadAttributeString(sub, "type", type, sizeof(type));
+  if (!ierr) {
+    ierr = PetscStrcmp(type, SNAMF, &nested);
+    if (!ierr && nested) ierr = PETSC_ERR_FILE_UNEXPECTED;
+  }
+  if (!ierr) ierr = SNAHDF5ReadModel(part, what, sub);
+  H5Gclose(sub);
+  PetscCheck(ierr != PETSC_ERR_FILE_UNEXPECTED || !nested, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The part '%s' of a multi-fidelity model is itself of type mf: refused (parts are single-fidelity SNAs)", name);
+  PetscCall(ierr);
+  PetscCheck(part->dim_in == sna->dim_in && part->dim_out == sna->dim_out, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The part '%s' of the multi-fidelity model has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs, the model %" PetscInt_FMT " and %" PetscInt_FMT ": corrupt model", name, part->dim_in, part->dim_out, sna->dim_in, sna->dim_out);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNALoad_MF(SNA sna, hid_t group)
+{
+  SNA_MF   *mf = (SNA_MF *)sna->data;
+  char      blend[32];
+  PetscInt  corrected;
+  PetscBool found;
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5ReadAttributeString(group, "blend", blend, sizeof(blend)));
+  PetscCall(PetscEListFind(2, SNAMFBlends, blend, (PetscInt *)&mf->blend, &found));
+  PetscCheck(found, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model has blend '%s'; this SNAPS knows residual and ar1: corrupt model, or one from a newer SNAPS", blend);
+  PetscCall(SNAHDF5ReadAttributeInt(group, "corrected", &corrected));
+  PetscCheck(corrected == 0 || corrected == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model's attribute corrected is %" PetscInt_FMT ", not 0 or 1: corrupt model", corrected);
+  PetscCall(LoadPart(sna, group, "lf", mf->lf));
+  if (corrected) PetscCall(LoadPart(sna, group, "delta", mf->delta));
+  if (corrected && mf->blend == SNA_MF_AR1) PetscCall(LoadPart(sna, group, "rho", mf->rho));
+  mf->corrected = (PetscBool)corrected;
+  PetscCall(SNAMFCountParameters(sna));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""End-to-end checks of multi-fidelity fits and predictions (tests/mf/CMakeLists.txt).
+
+    mf_check.py --fit FIT --predict PREDICT --dir D [--mpiexec CMD] SCENARIO
+      choice     -mf_hf_fraction keeps whole cases, the same ones for the same seed, others for another seed
+      ylf        snaps-predict applies the correction to given /YLF: LF values + 1 give predictions + 1 (residual)
+      predict    snaps-predict of an mf model reproduces held-out HF values (the exact correction)
+      ranks      fits on 1 and 2 ranks predict the same to 1e-10
+      coords     snaps-poisson-param -dof_coordinates (--poisson P): Q2 on 4 x 4 cells on 2 ranks lists its 81 nodes (the
+                 9 x 9 lattice) in the snapshots' order: with the source of u = sin(pi x) sin(pi y), the snapshot
+                 values are that function at the listed points, to discretisation error
+    mf_check.py wrap-guess SRC DST   a guess model (snaps-pod) whose /sna becomes the LF part of an mf model
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+CUBIC = ["-mf_lf_sna_khronos_degree", "3", "-mf_lf_sna_khronos_nodes", "6",
+         "-mf_delta_sna_khronos_degree", "3", "-mf_delta_sna_khronos_nodes", "6"]
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        sys.exit(f"FAILED ({p.returncode}): {' '.join(cmd)}\n{p.stdout}{p.stderr}")
+    return p.stdout
+
+
+def fit(a, out, *opts, np_=1, data="residual.h5"):
+    pre = [a.mpiexec, "--oversubscribe", "-n", str(np_)] if np_ > 1 else []
+    run(pre + [a.fit, "-data", os.path.join(a.dir, data), "-model", os.path.join(a.dir, out),
+               "-results", os.path.join(a.dir, out + ".json")] + CUBIC + list(opts))
+    with open(os.path.join(a.dir, out + ".json")) as f:
+        return json.load(f)
+
+
+def predict(a, model, data, out):
+    run([a.predict, "-model", os.path.join(a.dir, model), "-data", os.path.join(a.dir, data), "-out", os.path.join(a.dir, out)])
+    with h5py.File(os.path.join(a.dir, out)) as f:
+        return f["Y"][:]
+
+
+def choice(a):
+    r1 = fit(a, "c1.h5", "-mf_hf_fraction", "0.3", "-mf_seed", "5")
+    r2 = fit(a, "c2.h5", "-mf_hf_fraction", "0.3", "-mf_seed", "5")
+    r3 = fit(a, "c3.h5", "-mf_hf_fraction", "0.3", "-mf_seed", "6")
+    ids = r1["hf_case_ids_used"]
+    assert r1["hf_chosen_by"] == "case", r1["hf_chosen_by"]
+    assert r1["hf_cases_total"] == 20 and len(ids) == 6 == r1["hf_cases_used"], (r1["hf_cases_total"], ids)
+    assert r1["n_samples_hf"] == 21 * 6 == r1["n_samples"], "whole cases: 21 stations each"
+    assert ids == r2["hf_case_ids_used"], f"same seed, other cases: {ids} {r2['hf_case_ids_used']}"
+    assert ids != r3["hf_case_ids_used"], "another seed chose the same cases"
+    assert set(ids) <= set(range(100, 120)), ids
+    r0 = fit(a, "c0.h5", "-mf_hf_fraction", "0")
+    assert r0["hf_cases_used"] == 0 and "delta_n_params" not in r0 and r0["n_params"] == r0["lf_n_params"], r0
+    print("cases kept by seed 5:", ids, "by seed 6:", r3["hf_case_ids_used"])
+
+
+def ylf(a):
+    fit(a, "y.h5")
+    with h5py.File(os.path.join(a.dir, "query.h5")) as q, h5py.File(os.path.join(a.dir, "query_ylf1.h5"), "w") as f:
+        f["X"] = q["X"][:]
+        f["YLF"] = q["YLF"][:] + 1.0
+    p0 = predict(a, "y.h5", "query.h5", "y0.h5")
+    p1 = predict(a, "y.h5", "query_ylf1.h5", "y1.h5")
+    shift = np.abs(p1 - p0 - 1.0).max()
+    assert shift < 1e-12, f"the correction applied to LF values + 1 is off by {shift}"
+    with h5py.File(os.path.join(a.dir, "query.h5")) as q:
+        err = np.linalg.norm(p0 - q["Y"][:]) / np.linalg.norm(q["Y"][:])
+    assert err < 1e-5, f"the correction of the exact LF values misses the HF values by {err} (relative)"
+    print(f"/YLF + 1 gives predictions + 1 to {shift:.1e}; the exact LF values corrected: HF to {err:.1e}")
+
+
+def predict_check(a):
+    fit(a, "p.h5")
+    p = predict(a, "p.h5", "query.h5", "pp.h5")
+    with h5py.File(os.path.join(a.dir, "query.h5")) as q:
+        err = np.linalg.norm(p - q["Y"][:]) / np.linalg.norm(q["Y"][:])
+    assert err < 1e-5, f"held-out HF relative error {err}"
+    with h5py.File(os.path.join(a.dir, "p.h5")) as m:
+        g = m["sna"]
+        assert g.attrs["type"] == b"mf" and set(g.keys()) >= {"lf", "delta"}, dict(g.attrs)
+        assert g["lf"].attrs["type"] == b"khronos" and g["delta"]["W"].shape == (2, 6, 4)
+    print(f"snaps-predict of the mf model: held-out HF relative error {err:.2e}")
+
+
+def ranks(a):
+    # well-posed fits, whose optimum is unique: rank-deficient targets leave a valley of optima along which rounding,
+    # which depends on the ranks, moves the fit. So the ranks of f and g, and for ar1 a delta too small to absorb
+    # rho's part (rho and delta identifiable).
+    exact = ["-mf_lf_sna_khronos_modes", "2", "-mf_delta_sna_khronos_modes", "1"]
+    small = exact + ["-mf_delta_sna_khronos_nodes", "4", "-mf_rho_sna_khronos_nodes", "3", "-mf_rho_sna_khronos_modes", "2"]
+    for blend, data, opts in (("residual", "residual.h5", exact), ("ar1", "ar1.h5", small)):
+        fit(a, "r1.h5", "-mf_blend", blend, *opts, data=data)
+        fit(a, "r2.h5", "-mf_blend", blend, *opts, data=data, np_=2)
+        p1 = predict(a, "r1.h5", "query.h5", "pr1.h5")
+        p2 = predict(a, "r2.h5", "query.h5", "pr2.h5")
+        d = np.abs(p1 - p2).max() / np.abs(p1).max()
+        assert d < 1e-10, f"{blend}: 1 and 2 ranks differ by {d}"
+        print(f"{blend}: 1 and 2 ranks agree to {d:.1e}")
+
+
+def coords(a):
+    mu, snap, c = (os.path.join(a.dir, n) for n in ("coords_mu.h5", "coords_snap.h5", "coords.h5"))
+    with h5py.File(mu, "w") as f:
+        f["X"] = np.array([[1.0]])
+    run([a.mpiexec, "--oversubscribe", "-n", "2", a.poisson, "-source", "2*pi^2*mu1*sin(pi*x)*sin(pi*y)", "-samples", mu,
+         "-snapshots", snap, "-dof_coordinates", c, "-dm_plex_box_faces", "4,4", "-petscspace_degree", "2"])
+    with h5py.File(c) as f:
+        C = f["X"][:]
+    with h5py.File(snap) as f:
+        u = f["U"][:].ravel()
+    lattice = {(i / 8, j / 8) for i in range(9) for j in range(9)}
+    assert C.shape == (81, 2) and {(round(x * 8) / 8, round(y * 8) / 8) for x, y in C} == lattice and np.allclose(C * 8, np.round(C * 8)), C
+    err = np.abs(u - np.sin(np.pi * C[:, 0]) * np.sin(np.pi * C[:, 1])).max()
+    assert err < 1e-2, f"the solution at the listed coordinates is off by {err}: coordinates not in the snapshots' order?"
+    print(f"81 Q2 nodes on the 9 x 9 lattice; u at them within {err:.1e} of sin(pi x) sin(pi y)")
+
+
+def hostile(a):
+    """Crafted mf model files are refused with a message, never followed without end: a part that is the model
+    itself (a hard link, a cycle), a part of type mf, a missing part, an unknown blend."""
+    fit(a, "h.h5", "-mf_blend", "ar1")
+    cases = {
+        "cycle": (lambda g: (g.__delitem__("lf"), g.__setitem__("lf", g)), "is itself of type mf: refused"),
+        "nested": (lambda g: g["lf"].attrs.__setitem__("type", np.bytes_("mf")), "is itself of type mf: refused"),
+        "no_rho": (lambda g: g.__delitem__("rho"), "has no part 'rho'"),
+        "blend": (lambda g: g.attrs.__setitem__("blend", np.bytes_("ar2")), "has blend 'ar2'; this SNAPS knows residual and ar1"),
+    }
+    for name, (damage, message) in cases.items():
+        bad = os.path.join(a.dir, "hostile_%s.h5" % name)
+        with h5py.File(os.path.join(a.dir, "h.h5")) as src, h5py.File(bad, "w") as dst:
+            src.copy("sna", dst)
+            damage(dst["sna"])
+        p = subprocess.run([a.predict, "-model", bad, "-data", os.path.join(a.dir, "query.h5"), "-out", os.path.join(a.dir, "never.h5")],
+                           capture_output=True, text=True, timeout=60)
+        out = p.stdout + p.stderr
+        assert p.returncode != 0 and message in out and "Segmentation" not in out, f"{name}: exit {p.returncode}\n{out}"
+        print(f"{name}: refused ({message})")
+
+
+def wrap_guess(src, dst):
+    with h5py.File(src) as s, h5py.File(dst, "w") as d:
+        for k in s:
+            if k != "sna":
+                s.copy(k, d)
+        for k, v in s.attrs.items():
+            d.attrs[k] = v
+        g = d.create_group("sna")
+        for k in ("snaps_format_version", "snaps_version", "dim_in", "dim_out", "n_params"):
+            g.attrs[k] = s["sna"].attrs[k]
+        g.attrs["type"] = np.bytes_("mf")
+        g.attrs["blend"] = np.bytes_("residual")
+        g.attrs["corrected"] = 0
+        s.copy("sna/lower", g)
+        s.copy("sna/upper", g)
+        s.copy("sna", g, name="lf")
+
+
+def main():
+    if sys.argv[1] == "wrap-guess":
+        return wrap_guess(sys.argv[2], sys.argv[3])
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fit")
+    ap.add_argument("--predict")
+    ap.add_argument("--dir")
+    ap.add_argument("--mpiexec", default="mpiexec")
+    ap.add_argument("--poisson")
+    ap.add_argument("scenario", choices=["choice", "ylf", "predict", "ranks", "coords", "hostile"])
+    a = ap.parse_args()
+    {"choice": choice, "ylf": ylf, "predict": predict_check, "ranks": ranks, "coords": coords, "hostile": hostile}[a.scenario](a)
+
+
+if __name__ == "__main__":
+    main()

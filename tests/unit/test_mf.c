@@ -1,0 +1,247 @@
+static const char help[] = "The multi-fidelity SNA (type mf): recovery of known corrections, 0% HF is the LF model bit for bit,\n"
+                           "save/load round trip, grid evaluation, SNAMFEvaluateCorrection(). Any number of ranks.\n"
+                           "Usage: test_mf <scratch directory>\n";
+
+#include <snaps.h>
+
+/* Two inputs (mu, s): LF f = (1 + mu^3) s^2 + mu s, and the HF corrections g = 0.2 mu s^3 (residual) and
+   rho = 1 + 0.5 mu, delta = 0.1 s (ar1): all polynomials a cubic KHRONOS holds exactly. */
+static PetscReal F(PetscReal mu, PetscReal s)
+{
+  return (1 + mu * mu * mu) * s * s + mu * s;
+}
+
+static PetscReal HF(PetscBool ar1, PetscReal mu, PetscReal s)
+{
+  return ar1 ? (1 + 0.5 * mu) * F(mu, s) + 0.1 * s : F(mu, s) + 0.2 * mu * s * s * s;
+}
+
+/* n cases of 21 stations each, mu from a seeded generator; ar1 < 0: the LF values. Rows distributed by PETSc. */
+static PetscErrorCode Data(PetscInt ncases, unsigned long seed, PetscInt ar1, Vec *X, Vec *Y)
+{
+  const PetscInt N = 21 * ncases;
+  PetscRandom    rnd;
+  PetscReal     *mu, *x, *y;
+  PetscInt       lo, hi;
+
+  PetscFunctionBegin;
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetSeed(rnd, seed));
+  PetscCall(PetscRandomSeed(rnd));
+  PetscCall(PetscMalloc1(ncases, &mu));
+  for (PetscInt c = 0; c < ncases; c++) PetscCall(PetscRandomGetValueReal(rnd, &mu[c]));
+  PetscCall(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, N, Y));
+  PetscCall(VecGetOwnershipRange(*Y, &lo, &hi));
+  PetscCall(VecCreateMPI(PETSC_COMM_WORLD, 2 * (hi - lo), 2 * N, X));
+  PetscCall(VecSetBlockSize(*X, 2));
+  PetscCall(VecGetArray(*X, &x));
+  PetscCall(VecGetArray(*Y, &y));
+  for (PetscInt i = lo; i < hi; i++) {
+    const PetscReal m = mu[i / 21], s = -1 + 0.1 * (i % 21);
+    x[2 * (i - lo)]     = m;
+    x[2 * (i - lo) + 1] = s;
+    y[i - lo]           = ar1 < 0 ? F(m, s) : HF((PetscBool)ar1, m, s);
+  }
+  PetscCall(VecRestoreArray(*Y, &y));
+  PetscCall(VecRestoreArray(*X, &x));
+  PetscCall(PetscFree(mu));
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscFunctionReturn(0);
+}
+
+/* max |a - b| / max |b|. */
+static PetscErrorCode RelDiff(Vec a, Vec b, PetscReal *r)
+{
+  Vec       e;
+  PetscReal n, nb;
+
+  PetscFunctionBegin;
+  PetscCall(VecDuplicate(a, &e));
+  PetscCall(VecWAXPY(e, -1.0, b, a));
+  PetscCall(VecNorm(e, NORM_INFINITY, &n));
+  PetscCall(VecNorm(b, NORM_INFINITY, &nb));
+  *r = n / nb;
+  PetscCall(VecDestroy(&e));
+  PetscFunctionReturn(0);
+}
+
+/* A cubic mf model fitted to 60 LF cases and 20 HF cases (nhf 0: none); ar1 with a small delta so that it cannot
+   absorb rho's part (rho and delta are then identifiable). */
+static PetscErrorCode Fit(PetscBool ar1, PetscBool hf, SNA *sna)
+{
+  Vec Xl, Yl, Xh = NULL, Yh = NULL;
+  SNA lf, delta, rho;
+
+  PetscFunctionBegin;
+  PetscCall(Data(60, 1, -1, &Xl, &Yl));
+  if (hf) PetscCall(Data(20, 2, ar1, &Xh, &Yh));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, sna));
+  PetscCall(SNASetType(*sna, SNAMF));
+  PetscCall(SNAMFSetBlend(*sna, ar1 ? SNA_MF_AR1 : SNA_MF_RESIDUAL));
+  PetscCall(SNAMFGetParts(*sna, &lf, &delta, &rho));
+  PetscCall(SNAKhronosSetBasis(lf, 3, 6, 4));
+  PetscCall(SNAKhronosSetBasis(delta, 3, ar1 ? 4 : 6, ar1 ? 1 : 4));
+  if (rho) PetscCall(SNAKhronosSetBasis(rho, 2, 3, 2));
+  PetscCall(SNASetRegularization(*sna, 0)); /* the joint AR1 stage: no Tikhonov trade-off at rounding level */
+  PetscCall(SNASetFromOptions(*sna));
+  PetscCall(SNAMFFit(*sna, Xl, Yl, Xh, Yh));
+  PetscCall(VecDestroy(&Xl));
+  PetscCall(VecDestroy(&Yl));
+  PetscCall(VecDestroy(&Xh));
+  PetscCall(VecDestroy(&Yh));
+  PetscFunctionReturn(0);
+}
+
+/* The fitted blend predicts held-out HF cases to fit accuracy; for ar1, its rho part is 1 + 0.5 mu. */
+static PetscErrorCode CheckRecovery(PetscBool ar1, SNA sna)
+{
+  Vec       Xq, Yq, U;
+  PetscReal err;
+
+  PetscFunctionBegin;
+  PetscCall(Data(5, 3, ar1, &Xq, &Yq));
+  PetscCall(VecDuplicate(Yq, &U));
+  PetscCall(SNAEvaluate(sna, Xq, U));
+  PetscCall(RelDiff(U, Yq, &err));
+  PetscCheck(err < 1e-6, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s blend: held-out HF error %g, expected < 1e-6 (an exact correction)", ar1 ? "ar1" : "residual", (double)err);
+  if (ar1) {
+    SNA              rho;
+    Vec              R;
+    const PetscReal *x;
+    PetscReal       *r;
+    PetscInt         n;
+
+    PetscCall(SNAMFGetParts(sna, NULL, NULL, &rho));
+    PetscCall(VecDuplicate(Yq, &R));
+    PetscCall(SNAEvaluate(rho, Xq, R));
+    PetscCall(VecGetLocalSize(R, &n));
+    PetscCall(VecGetArrayRead(Xq, &x));
+    PetscCall(VecGetArray(R, &r));
+    for (PetscInt i = 0; i < n; i++) r[i] -= 0.5 * x[2 * i]; /* the part holds r of rho = 1 + r */
+    PetscCall(VecRestoreArray(R, &r));
+    PetscCall(VecRestoreArrayRead(Xq, &x));
+    PetscCall(VecNorm(R, NORM_INFINITY, &err));
+    PetscCheck(err < 1e-6, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "ar1 blend: rho differs from 1 + 0.5 mu by %g, expected < 1e-6", (double)err);
+    PetscCall(VecDestroy(&R));
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s blend recovers the HF function (error %.2e)\n", ar1 ? "ar1" : "residual", (double)err));
+  PetscCall(VecDestroy(&U));
+  PetscCall(VecDestroy(&Xq));
+  PetscCall(VecDestroy(&Yq));
+  PetscFunctionReturn(0);
+}
+
+/* Saved and loaded, the model predicts the same to 1e-14, and its grid evaluation matches the scattered one. */
+static PetscErrorCode CheckRoundTrip(SNA sna, const char dir[])
+{
+  char      file[PETSC_MAX_PATH_LEN];
+  SNA       back;
+  Vec       Xq, Yq, U, V;
+  PetscReal err, *c[2], mu[3] = {0.1, 0.5, 0.9}, s[4] = {-1, -0.3, 0.2, 1};
+  PetscInt  n[2] = {3, 4};
+  PetscBool corrected;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/mf.h5", dir));
+  PetscCall(SNASave(sna, file));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &back));
+  PetscCall(SNALoad(back, file));
+  PetscCall(SNAMFHasCorrection(back, &corrected));
+  PetscCall(Data(5, 3, 0, &Xq, &Yq));
+  PetscCall(VecDuplicate(Yq, &U));
+  PetscCall(VecDuplicate(Yq, &V));
+  PetscCall(SNAEvaluate(sna, Xq, U));
+  PetscCall(SNAEvaluate(back, Xq, V));
+  PetscCall(RelDiff(V, U, &err));
+  PetscCheck(err <= 1e-14, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The loaded mf model differs from the saved one by %g (relative), expected <= 1e-14", (double)err);
+  c[0] = mu;
+  c[1] = s;
+  {
+    Vec Xg, Ug;
+    PetscCall(VecCreateSeq(PETSC_COMM_SELF, 24, &Xg));
+    PetscCall(VecSetBlockSize(Xg, 2));
+    PetscCall(VecCreateSeq(PETSC_COMM_SELF, 12, &Ug));
+    for (PetscInt i = 0; i < 3; i++)
+      for (PetscInt j = 0; j < 4; j++) {
+        PetscCall(VecSetValue(Xg, 2 * (4 * i + j), mu[i], INSERT_VALUES));
+        PetscCall(VecSetValue(Xg, 2 * (4 * i + j) + 1, s[j], INSERT_VALUES));
+      }
+    PetscCall(VecAssemblyBegin(Xg));
+    PetscCall(VecAssemblyEnd(Xg));
+    {
+      SNA self;
+      Vec Gs;
+      PetscCall(SNACreate(PETSC_COMM_SELF, &self));
+      PetscCall(SNALoad(self, file));
+      PetscCall(SNAEvaluate(self, Xg, Ug));
+      PetscCall(SNACreateGridVec(self, n, &Gs));
+      PetscCall(SNAEvaluateGrid(self, n, (const PetscReal *const *)c, Gs));
+      PetscCall(RelDiff(Gs, Ug, &err));
+      PetscCheck(err <= 1e-14, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The mf grid evaluation differs from the scattered one by %g", (double)err);
+      PetscCall(VecDestroy(&Gs));
+      PetscCall(SNADestroy(&self));
+    }
+    PetscCall(VecDestroy(&Xg));
+    PetscCall(VecDestroy(&Ug));
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "round trip: %s model equal to %.1e after save/load; grid evaluation agrees\n", corrected ? "corrected" : "LF-only", (double)err));
+  PetscCall(VecDestroy(&U));
+  PetscCall(VecDestroy(&V));
+  PetscCall(VecDestroy(&Xq));
+  PetscCall(VecDestroy(&Yq));
+  PetscCall(SNADestroy(&back));
+  PetscFunctionReturn(0);
+}
+
+/* Fitted without HF data the model is its LF part, bit for bit; SNAMFEvaluateCorrection() of given LF values then
+   returns them unchanged, and with a residual correction adds delta to them. */
+static PetscErrorCode CheckLFAlone(const char dir[])
+{
+  SNA       sna, lf;
+  Vec       Xq, Yq, U, V;
+  PetscReal err;
+  PetscBool corrected;
+
+  PetscFunctionBegin;
+  PetscCall(Fit(PETSC_TRUE, PETSC_FALSE, &sna));
+  PetscCall(SNAMFHasCorrection(sna, &corrected));
+  PetscCheck(!corrected, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "An mf model fitted without HF data says it has a correction");
+  PetscCall(SNAMFGetParts(sna, &lf, NULL, NULL));
+  PetscCall(Data(5, 3, -1, &Xq, &Yq));
+  PetscCall(VecDuplicate(Yq, &U));
+  PetscCall(VecDuplicate(Yq, &V));
+  PetscCall(SNAEvaluate(sna, Xq, U));
+  PetscCall(SNAEvaluate(lf, Xq, V));
+  PetscCall(VecAXPY(U, -1.0, V));
+  PetscCall(VecNorm(U, NORM_INFINITY, &err));
+  PetscCheck(err == 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "0%% HF: the mf model differs from its LF part by %g; expected bit for bit equality", (double)err);
+  PetscCall(SNAMFEvaluateCorrection(sna, Xq, Yq, U));
+  PetscCall(VecAXPY(U, -1.0, Yq));
+  PetscCall(VecNorm(U, NORM_INFINITY, &err));
+  PetscCheck(err == 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "0%% HF: the correction changes given LF values by %g", (double)err);
+  PetscCall(CheckRoundTrip(sna, dir));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "0%% HF: the LF model bit for bit\n"));
+  PetscCall(VecDestroy(&U));
+  PetscCall(VecDestroy(&V));
+  PetscCall(VecDestroy(&Xq));
+  PetscCall(VecDestroy(&Yq));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  SNA sna;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCheck(argc >= 2, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Usage: test_mf <scratch directory>");
+  for (PetscInt ar1 = 0; ar1 < 2; ar1++) {
+    PetscCall(Fit((PetscBool)ar1, PETSC_TRUE, &sna));
+    PetscCall(CheckRecovery((PetscBool)ar1, sna));
+    PetscCall(CheckRoundTrip(sna, argv[1]));
+    PetscCall(SNADestroy(&sna));
+  }
+  PetscCall(CheckLFAlone(argv[1]));
+  PetscCall(PetscFinalize());
+  return 0;
+}

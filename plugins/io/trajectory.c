@@ -552,3 +552,90 @@ PetscErrorCode SNAPSCheckpointDestroy(SNAPSCheckpoint *ck)
   PetscCall(PetscFree(*ck));
   PetscFunctionReturn(0);
 }
+
+/* ---- reading whole trajectories ---- */
+
+/* Shape of dataset name (rank <= 4) after checking it is a float array whose data the file holds. */
+static PetscErrorCode TrajectoryShape(hid_t h5, const char file[], const char name[], int *rank, hsize_t dims[4])
+{
+  hid_t             dset = H5Lexists(h5, name, H5P_DEFAULT) > 0 ? H5Dopen2(h5, name, H5P_DEFAULT) : -1;
+  SNAHDF5ArrayState state;
+
+  PetscFunctionBegin;
+  PetscCheck(dset >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' has no dataset /%s: is it a trajectory file?", file, name);
+  state = SNAHDF5InspectArray(dset, 4, rank, dims);
+  H5Dclose(dset);
+  PetscCheck(state == SNA_HDF5_ARRAY_OK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The dataset /%s of the trajectory '%s' %s", name, file, SNAHDF5ArrayStateText(state));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TrajectoryLoad_Local(const char file[], SNAPSTrajectoryData *td)
+{
+  hid_t    h5;
+  PetscInt complete = 0;
+  int      rt, rf;
+  hsize_t  dt[4], df[4];
+
+  PetscFunctionBegin;
+  PetscCheck(access(file, R_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the trajectory '%s': %s", file, strerror(errno));
+  PetscCheck(H5Fis_hdf5(file) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' is not an HDF5 file, or it is corrupt", file);
+  h5 = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  PetscCheck(h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the trajectory '%s'", file);
+  PetscCall(SNAHDF5ReadAttributeString(h5, "equation", td->equation, sizeof(td->equation)));
+  PetscCall(SNAHDF5ReadAttributeString(h5, "field", td->field, sizeof(td->field)));
+  PetscCall(SNAHDF5ReadAttributeInt(h5, "complete", &complete));
+  PetscCheck(complete == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' is incomplete (complete = %" PetscInt_FMT "): its run did not finish", file, complete);
+  td->length = 0;
+  if (H5Aexists(h5, "L") > 0) PetscCall(SNAHDF5ReadAttributeReal(h5, "L", &td->length));
+  PetscCall(TrajectoryShape(h5, file, "time", &rt, dt));
+  PetscCall(TrajectoryShape(h5, file, td->field, &rf, df));
+  PetscCheck(rt == 1 && (rf == 3 || rf == 4) && df[0] == dt[0] && dt[0] >= 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' has /time of rank %d and /%s of rank %d with different numbers of saved times: corrupt file", file, rt, td->field, rf);
+  td->nt       = (PetscInt)dt[0];
+  td->members  = (PetscInt)df[1];
+  td->sdim     = rf - 2;
+  td->shape[0] = (PetscInt)df[2];
+  td->shape[1] = rf == 4 ? (PetscInt)df[3] : 1;
+  td->npts     = td->shape[0] * td->shape[1];
+  PetscCall(PetscMalloc2(td->nt, &td->time, td->nt * td->members * td->npts, &td->data));
+  PetscCall(SNAHDF5ReadArray(h5, "time", 1, dt, td->time));
+  PetscCall(SNAHDF5ReadArray(h5, td->field, rf, df, td->data));
+  H5Fclose(h5);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSTrajectoryLoad - Reads a whole, complete trajectory file into memory on every rank of comm.
+@*/
+PetscErrorCode SNAPSTrajectoryLoad(MPI_Comm comm, const char file[], SNAPSTrajectoryData *td)
+{
+  PetscErrorCode ierr, worst;
+  H5E_auto2_t    func;
+  void          *data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(td, sizeof(*td)));
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  ierr = TrajectoryLoad_Local(file, td); /* not PetscCall: all ranks must agree */
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, comm));
+  PetscCheck(!worst, comm, PETSC_ERR_FILE_UNEXPECTED, "Reading the trajectory '%s' failed (see the message above)", file);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSTrajectoryFindTime(const SNAPSTrajectoryData *td, const char file[], PetscReal t, PetscInt *row)
+{
+  PetscReal tol = 1e-9 * (td->nt > 1 ? PetscAbsReal(td->time[1] - td->time[0]) : 1);
+
+  PetscFunctionBegin;
+  for (*row = 0; *row < td->nt; (*row)++)
+    if (PetscAbsReal(td->time[*row] - t) <= tol) PetscFunctionReturn(0);
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "The trajectory '%s' has no saved time %g (it holds %" PetscInt_FMT " times from %g to %g)", file, (double)t, td->nt, (double)td->time[0], (double)td->time[td->nt - 1]);
+}
+
+PetscErrorCode SNAPSTrajectoryDataFree(SNAPSTrajectoryData *td)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree2(td->time, td->data));
+  PetscFunctionReturn(0);
+}

@@ -29,7 +29,14 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "  -lyapunov_tau <t>         renormalisation interval (1); -lyapunov_transient <t> spin-up first (100)\n"
                            "  -lyapunov_eps <e>         separation, relative to the state's norm (1e-7)\n"
                            "  -progress_every <s>       wall seconds between progress lines (10; 0: every segment)\n"
-                           "  -abort_at <t>             kill the run (SIGKILL) at the first saved time >= t: tests restarts\n";
+                           "  -abort_at <t>             kill the run (SIGKILL) at the first saved time >= t: tests restarts\n"
+                           "  -init_trajectory <f.h5>   initial states from a saved trajectory: member k starts from member k mod M of the\n"
+                           "                            file (M members) at -init_time (its first saved time)\n"
+                           "  -stepper arkode|sna       advance with ARKODE (default) or with a rollout surrogate (snaps-rollout-fit):\n"
+                           "  -stepper_model <m.h5>     the surrogate; a categorical one samples each member's path from its own\n"
+                           "                            generator (seeded by -seed and the member), so runs repeat on any number of ranks.\n"
+                           "                            -T, -dt_save and -save_start must be multiples of its step; no -lyapunov,\n"
+                           "                            -checkpoint or -restart\n";
 
 typedef struct {
   Vec             y; /* the member's state, also ARKODE's output vector */
@@ -47,7 +54,16 @@ struct _n_FlowRun {
   PetscReal   T, dt_save, save_start, rtol, atol, hfixed, ckpt_every, tau, transient, eps, progress_every, abort_at;
   PetscInt    K, seed, order, max_steps;
   PetscBool   lyapunov;
-  char        trajectory[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], checkpoint[PETSC_MAX_PATH_LEN], restart[PETSC_MAX_PATH_LEN];
+  char        stepper[16], stepper_model[PETSC_MAX_PATH_LEN], init_trajectory[PETSC_MAX_PATH_LEN];
+  PetscReal   init_time;
+  PetscBool   init_time_set;
+  /* -stepper sna: the surrogate, the latent states of this rank's members and their generators */
+  SNAPSSurrogate sur;
+  PetscReal     *zlat, tsur;
+  PetscRandom   *rng;
+  long           sur_steps;
+  PetscReal      clamp_fraction; /* latent coordinates held at the training box per member step */
+  char           trajectory[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], checkpoint[PETSC_MAX_PATH_LEN], restart[PETSC_MAX_PATH_LEN];
   /* set up by FlowRunSolve */
   FlowProblem    *pb;
   SUNContext      sun;
@@ -142,7 +158,8 @@ PetscErrorCode FlowRunCreate(MPI_Comm comm, const char program[], FlowRun *run)
   r->eps            = 1e-7;
   r->progress_every = 10;
   r->abort_at       = PETSC_MAX_REAL;
-  *run              = r;
+  PetscCall(PetscStrncpy(r->stepper, "arkode", sizeof(r->stepper)));
+  *run = r;
   PetscFunctionReturn(0);
 }
 
@@ -159,13 +176,29 @@ static PetscErrorCode CheckPositive(MPI_Comm comm, const char name[], PetscReal 
 static PetscErrorCode CheckOutputs(FlowRun r)
 {
   const char *opt[3] = {"-trajectory", "-checkpoint", "-results"}, *file[3] = {r->trajectory, r->checkpoint, r->results};
-  const char *in_opt[1] = {"-restart"}, *in_file[1] = {r->restart[0] ? r->restart : NULL};
+  const char *in_opt[3]  = {"-restart", "-init_trajectory", "-stepper_model"};
+  const char *in_file[3] = {r->restart[0] ? r->restart : NULL, r->init_trajectory[0] ? r->init_trajectory : NULL, r->stepper_model[0] ? r->stepper_model : NULL};
 
   PetscFunctionBegin;
   for (int i = 0; i < 3; i++)
     for (int j = i + 1; j < 3; j++) PetscCheck(!file[i][0] || strcmp(file[i], file[j]), r->comm, PETSC_ERR_USER_INPUT, "%s and %s name the same file '%s': give each output its own file", opt[i], opt[j], file[i]);
-  if (r->trajectory[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-trajectory", r->trajectory, 1, in_opt, in_file));
-  if (r->results[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-results", r->results, 1, in_opt, in_file));
+  if (r->trajectory[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-trajectory", r->trajectory, 3, in_opt, in_file));
+  if (r->results[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-results", r->results, 3, in_opt, in_file));
+  PetscFunctionReturn(0);
+}
+
+/* -stepper sna advances members with a surrogate: no ARKODE, so nothing that needs its integrators. */
+static PetscErrorCode CheckStepper(FlowRun r)
+{
+  PetscFunctionBegin;
+  PetscCheck(!strcmp(r->stepper, "arkode") || !strcmp(r->stepper, "sna"), r->comm, PETSC_ERR_ARG_UNKNOWN_TYPE, "-stepper %s: use arkode or sna", r->stepper);
+  PetscCheck(!r->init_time_set || r->init_trajectory[0], r->comm, PETSC_ERR_USER_INPUT, "-init_time %g needs -init_trajectory <file>", (double)r->init_time);
+  if (!strcmp(r->stepper, "arkode")) {
+    PetscCheck(!r->stepper_model[0], r->comm, PETSC_ERR_USER_INPUT, "-stepper_model %s needs -stepper sna", r->stepper_model);
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(r->stepper_model[0], r->comm, PETSC_ERR_USER_INPUT, "-stepper sna needs -stepper_model <m.h5> (a model from snaps-rollout-fit)");
+  PetscCheck(!r->lyapunov && !r->checkpoint[0] && !r->restart[0], r->comm, PETSC_ERR_SUP, "-stepper sna does not support -lyapunov, -checkpoint or -restart: use -stepper arkode");
   PetscFunctionReturn(0);
 }
 
@@ -195,6 +228,11 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(PetscOptionsReal("-lyapunov_eps", "Twin separation relative to the state's norm", NULL, r->eps, &r->eps, NULL));
   PetscCall(PetscOptionsReal("-progress_every", "Wall seconds between progress lines", NULL, r->progress_every, &r->progress_every, NULL));
   PetscCall(PetscOptionsReal("-abort_at", "Kill the run at the first saved time >= this (tests restarts)", NULL, r->abort_at, &r->abort_at, NULL));
+  PetscCall(PetscOptionsString("-init_trajectory", "Initial states from this trajectory file", NULL, r->init_trajectory, r->init_trajectory, sizeof(r->init_trajectory), NULL));
+  PetscCall(PetscOptionsReal("-init_time", "Saved time of -init_trajectory to start from", NULL, r->init_time, &r->init_time, &r->init_time_set));
+  PetscCall(PetscOptionsString("-stepper", "Time stepper: arkode or sna (a rollout surrogate)", NULL, r->stepper, r->stepper, sizeof(r->stepper), NULL));
+  PetscCall(PetscOptionsString("-stepper_model", "Rollout surrogate model (with -stepper sna)", NULL, r->stepper_model, r->stepper_model, sizeof(r->stepper_model), NULL));
+  PetscCall(CheckStepper(r));
   PetscCall(CheckPositive(r->comm, "-T", r->T));
   PetscCall(CheckPositive(r->comm, "-dt_save", r->dt_save));
   PetscCall(CheckPositive(r->comm, "-ark_rtol", r->rtol));
@@ -227,6 +265,7 @@ static PetscErrorCode MemberCreate(FlowRun r, FlowMember *m, PetscReal t)
   PetscFunctionBegin;
   m->run = r;
   PetscCall(pb->create_vec(pb->ctx, &m->y));
+  if (r->sur) PetscFunctionReturn(0); /* the surrogate steps the members itself */
   m->nv  = N_VMake_Petsc(m->y, r->sun);
   m->ark = ARKStepCreate(RhsExplicit, RhsImplicit, t, m->nv, r->sun);
   PetscCheck(m->nv && m->ark, PETSC_COMM_SELF, PETSC_ERR_LIB, "SUNDIALS could not create the integrator");
@@ -613,6 +652,93 @@ static PetscErrorCode Renormalise(FlowRun r)
   PetscFunctionReturn(0);
 }
 
+/* ---- initial states from a trajectory, and the surrogate stepper ---- */
+
+/* Member k starts from member k mod M of -init_trajectory at -init_time (default: its first saved time). */
+static PetscErrorCode InitialFromTrajectory(FlowRun r)
+{
+  SNAPSTrajectoryData td;
+  PetscInt            row;
+  PetscReal          *all;
+  const char         *f = r->init_trajectory;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSTrajectoryLoad(r->comm, f, &td));
+  PetscCheck(!strcmp(td.equation, r->pb->desc.equation) && td.npts == r->npts, r->comm, PETSC_ERR_ARG_INCOMP, "-init_trajectory '%s' holds %s states of %" PetscInt_FMT " points, but this run is %s with %" PetscInt_FMT, f, td.equation, td.npts, r->pb->desc.equation, r->npts);
+  PetscCheck(!(td.length > 0) || PetscAbsReal(td.length - r->pb->desc.length[0]) <= 1e-12 * td.length, r->comm, PETSC_ERR_ARG_INCOMP, "-init_trajectory '%s' was run with L = %g, but this run has L = %g", f, (double)td.length, (double)r->pb->desc.length[0]);
+  PetscCall(SNAPSTrajectoryFindTime(&td, f, r->init_time_set ? r->init_time : td.time[0], &row));
+  PetscCall(PetscMalloc1(r->K * r->npts, &all));
+  for (PetscInt k = 0; k < r->K; k++) PetscCall(PetscArraycpy(all + k * r->npts, td.data + (row * td.members + k % td.members) * r->npts, r->npts));
+  PetscCall(ScatterStates(r, r->m, all));
+  PetscCall(PetscFree(all));
+  PetscCall(SNAPSTrajectoryDataFree(&td));
+  PetscFunctionReturn(0);
+}
+
+/* Loads -stepper_model and refuses one for another system or whose step the run's times are not multiples of. */
+static PetscErrorCode SurrogateLoad(FlowRun r)
+{
+  PetscReal   dt;
+  const char *names[3] = {"-T", "-dt_save", "-save_start"};
+  PetscReal   vals[3]  = {r->T, r->dt_save, r->save_start};
+
+  PetscFunctionBegin;
+  PetscCheck(SelfMembers(r), r->comm, PETSC_ERR_SUP, "-stepper sna needs each member on one rank (1-D equations so far)");
+  PetscCall(SNAPSSurrogateLoad(r->comm, r->stepper_model, &r->sur));
+  PetscCall(SNAPSSurrogateCheckSystem(r->sur, r->pb->desc.equation, r->npts, r->pb->desc.length[0]));
+  PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, NULL, NULL, &dt));
+  for (int i = 0; i < 3; i++) {
+    PetscReal n = vals[i] / dt;
+    PetscCheck(PetscAbsReal(n - round(n)) < 1e-9 * PetscMax(1, n), r->comm, PETSC_ERR_ARG_INCOMP, "%s %g is not a multiple of the surrogate's step %g ('%s')", names[i], (double)vals[i], (double)dt, r->stepper_model);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Encodes the members' initial fields and seeds one generator per member from (seed, member): a member's path
+   is the same whoever steps it. */
+static PetscErrorCode SurrogateStart(FlowRun r)
+{
+  PetscInt nl = LocalCount(r), D;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, &D, NULL, NULL));
+  PetscCall(PetscMalloc1(PetscMax(1, nl * D), &r->zlat));
+  PetscCall(PetscCalloc1(PetscMax(1, nl), &r->rng));
+  for (PetscInt i = 0; i < nl; i++) {
+    const PetscScalar *y;
+    PetscCall(VecGetArrayRead(r->m[i].y, &y));
+    PetscCall(SNAPSSurrogateEncode(r->sur, y, r->zlat + i * D));
+    PetscCall(VecRestoreArrayRead(r->m[i].y, &y));
+    PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &r->rng[i]));
+    PetscCall(PetscRandomSetType(r->rng[i], PETSCRANDER48));
+    PetscCall(PetscRandomSetSeed(r->rng[i], (unsigned long)(15485863 * (r->seed + 1) + r->k0 + i)));
+    PetscCall(PetscRandomSeed(r->rng[i]));
+  }
+  r->tsur = 0;
+  PetscFunctionReturn(0);
+}
+
+/* Steps this rank's members from r->tsur to tout (a multiple of the step) and decodes their fields. */
+static PetscErrorCode SurrogateAdvance(FlowRun r, PetscReal tout)
+{
+  PetscInt  nl = LocalCount(r), D, n;
+  PetscReal dt;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, &D, NULL, &dt));
+  n = (PetscInt)round((tout - r->tsur) / dt);
+  for (PetscInt s = 0; s < n; s++) PetscCall(SNAPSSurrogateStep(r->sur, nl, r->zlat, r->rng));
+  r->sur_steps += n * nl;
+  r->tsur = tout;
+  for (PetscInt i = 0; i < nl; i++) {
+    PetscScalar *y;
+    PetscCall(VecGetArrayWrite(r->m[i].y, &y));
+    PetscCall(SNAPSSurrogateDecode(r->sur, r->zlat + i * D, y));
+    PetscCall(VecRestoreArrayWrite(r->m[i].y, &y));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* ---- the run ---- */
 
 static PetscErrorCode SetupMembers(FlowRun r)
@@ -635,6 +761,7 @@ static PetscErrorCode SetupMembers(FlowRun r)
     PetscCall(r->pb->initial(r->pb->ctx, SelfMembers(r) ? r->k0 + i : i, r->seed, r->m[i].y));
     if (r->lyapunov) PetscCall(MemberCreate(r, &r->twin[i], 0));
   }
+  if (r->init_trajectory[0]) PetscCall(InitialFromTrajectory(r));
   PetscFunctionReturn(0);
 }
 
@@ -652,11 +779,12 @@ static PetscErrorCode PrintProgress(FlowRun r, PetscReal t, PetscBool force)
   PetscCallMPI(MPI_Bcast(&due, 1, MPI_INT, 0, r->comm));
   if (!due) PetscFunctionReturn(0);
   r->wall_last = now;
-  for (PetscInt i = 0; i < LocalCount(r); i++) {
+  for (PetscInt i = 0; i < LocalCount(r) && !r->sur; i++) {
     long c[5];
     PetscCall(MemberCurrentCounts(&r->m[i], c));
     steps += r->m[i].counts[0] + c[0];
   }
+  if (r->sur) steps = r->sur_steps;
   if (SelfMembers(r))
     PetscCallMPI(MPI_Allreduce(&steps, &all, 1, MPI_LONG, MPI_SUM, r->comm));
   else
@@ -679,14 +807,16 @@ static PetscErrorCode AdvanceSegment(FlowRun r, PetscReal tend)
     if (ts > tend * (1 + 1e-14)) break;
     ts = PetscMin(ts, tend);
     if (ts > reached) {
-      for (PetscInt i = 0; i < LocalCount(r); i++) PetscCall(MemberAdvance(r, &r->m[i], ts));
+      if (r->sur) PetscCall(SurrogateAdvance(r, ts));
+      for (PetscInt i = 0; i < LocalCount(r) && !r->sur; i++) PetscCall(MemberAdvance(r, &r->m[i], ts));
       reached = ts;
     }
     PetscCall(SaveRow(r, ts));
     r->next_save++;
     PetscCall(PrintProgress(r, ts, PETSC_FALSE));
   }
-  for (PetscInt i = 0; i < LocalCount(r); i++) {
+  if (r->sur && reached < tend) PetscCall(SurrogateAdvance(r, tend));
+  for (PetscInt i = 0; i < LocalCount(r) && !r->sur; i++) {
     if (reached < tend) PetscCall(MemberAdvance(r, &r->m[i], tend)); /* a second call at tend would interpolate */
     if (r->twins) PetscCall(MemberAdvance(r, &r->twin[i], tend));
   }
@@ -698,7 +828,7 @@ static PetscErrorCode AdvanceSegment(FlowRun r, PetscReal tend)
 static PetscErrorCode RestartAll(FlowRun r, const PetscReal hbase[], const PetscReal htwin[], PetscReal tstop)
 {
   PetscFunctionBegin;
-  for (PetscInt i = 0; i < LocalCount(r); i++) {
+  for (PetscInt i = 0; i < LocalCount(r) && !r->sur; i++) {
     PetscInt k = SelfMembers(r) ? r->k0 + i : i;
     PetscCall(MemberRestart(&r->m[i], r->t, hbase ? hbase[k] : 0, tstop));
     if (r->twins) PetscCall(MemberRestart(&r->twin[i], r->t, htwin ? htwin[k] : 0, tstop));
@@ -714,15 +844,26 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   PetscInt    nd       = r->pb->desc.ndiag;
 
   PetscFunctionBegin;
-  for (PetscInt i = 0; i < LocalCount(r); i++) {
+  for (PetscInt i = 0; i < LocalCount(r) && !r->sur; i++) {
     PetscCall(MemberAddCounts(&r->m[i]));
     for (int j = 0; j < 5; j++) mine[j] += r->m[i].counts[j];
   }
+  if (r->sur) mine[0] = r->sur_steps; /* surrogate steps in place of ARKODE's */
   if (SelfMembers(r))
     PetscCallMPI(MPI_Allreduce(mine, all, 5, MPI_LONG, MPI_SUM, r->comm));
   else
     PetscCall(PetscArraycpy(all, mine, 5));
-  PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members, %.2f s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, (double)wall));
+  if (r->sur) {
+    PetscInt  st, cl;
+    PetscReal c[2], sum[2];
+    PetscCall(SNAPSSurrogateGetClampCount(r->sur, &st, &cl));
+    c[0] = (PetscReal)st;
+    c[1] = (PetscReal)cl;
+    PetscCallMPI(MPI_Allreduce(c, sum, 2, MPIU_REAL, MPI_SUM, r->comm));
+    r->clamp_fraction = sum[0] > 0 ? sum[1] / sum[0] : 0;
+    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s; the training box held %g latent coordinates per step\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->clamp_fraction));
+  } else
+    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members, %.2f s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, (double)wall));
   for (PetscInt i = 0; i < nd && r->nstat; i++) {
     PetscReal mean = r->diag_sum[i] / r->nstat, var = PetscMax(0, r->diag_sq[i] / r->nstat - mean * mean);
     PetscCall(PetscPrintf(r->comm, "%s:   %s mean %.6g std %.6g over %" PetscInt_FMT " saved states\n", r->program, r->pb->desc.diag[i], (double)mean, (double)PetscSqrtReal(var), r->nstat));
@@ -739,6 +880,10 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   PetscCall(SNAPSReportSetReal(rep, "ark_atol", r->atol));
   PetscCall(SNAPSReportSetReal(rep, "ark_fixed_step", r->hfixed));
   PetscCall(SNAPSReportSetInt(rep, "ark_order", r->order));
+  PetscCall(SNAPSReportSetString(rep, "stepper", r->stepper));
+  if (r->sur) PetscCall(SNAPSReportSetString(rep, "stepper_model", r->stepper_model));
+  if (r->sur) PetscCall(SNAPSReportSetReal(rep, "surrogate_clamped_per_step", r->clamp_fraction));
+  if (r->init_trajectory[0]) PetscCall(SNAPSReportSetString(rep, "init_trajectory", r->init_trajectory));
   for (int j = 0; j < 5; j++) PetscCall(SNAPSReportSetInt(rep, names[j], (PetscInt)all[j]));
   PetscCall(SNAPSReportSetReal(rep, "wall_time_s", wall));
   PetscCall(SNAPSReportSetInt(rep, "saved_states", r->nstat));
@@ -799,7 +944,9 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   r->npts          = pb->desc.shape[0] * (pb->desc.sdim == 2 ? pb->desc.shape[1] : 1);
   PetscCall(PetscCalloc4(r->K, &hbase, r->K, &htwin, r->K, &r->lsum, 2 * pb->desc.ndiag + 2, &r->diag_sum));
   r->diag_sq = r->diag_sum + pb->desc.ndiag + 1;
+  if (!strcmp(r->stepper, "sna")) PetscCall(SurrogateLoad(r));
   PetscCall(SetupMembers(r));
+  if (r->sur) PetscCall(SurrogateStart(r));
   seg = r->lyapunov ? r->tau : r->ckpt_every;
   if (r->restart[0]) PetscCall(ReadCheckpoint(r, hbase, htwin));
   r->t_begin = r->t;
@@ -808,7 +955,8 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
     if (pb->attributes) PetscCall(pb->attributes(pb->ctx, r->traj));
     PetscCall(SNAPSTrajectorySetAttributeReal(r->traj, "dt_save", r->dt_save));
     PetscCall(SNAPSTrajectorySetAttributeReal(r->traj, "seed", (PetscReal)r->seed));
-    PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "stepper", "arkode"));
+    PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "stepper", r->stepper));
+    if (r->sur) PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "stepper_model", r->stepper_model));
   }
   PetscCall(RestartAll(r, r->restart[0] ? hbase : NULL, htwin, PetscMin(r->T, r->t + seg)));
   while (r->t < r->T * (1 - 1e-14)) {
@@ -816,7 +964,7 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
 
     PetscCall(AdvanceSegment(r, tend));
     if (r->lyapunov && r->twins) PetscCall(Renormalise(r));
-    PetscCall(NextSteps(r, r->m, hbase));
+    if (!r->sur) PetscCall(NextSteps(r, r->m, hbase));
     if (r->twins) PetscCall(NextSteps(r, r->twin, htwin));
     if (r->lyapunov && !r->twins && r->t >= r->transient * (1 - 1e-14)) {
       r->twins  = PETSC_TRUE;
@@ -872,6 +1020,10 @@ PetscErrorCode FlowRunDestroy(FlowRun *run)
   PetscCall(PetscFree(r->m));
   PetscCall(PetscFree(r->twin));
   PetscCall(SNAPSTrajectoryDestroy(&r->traj));
+  for (PetscInt i = 0; r->rng && i < LocalCount(r); i++) PetscCall(PetscRandomDestroy(&r->rng[i]));
+  PetscCall(PetscFree(r->rng));
+  PetscCall(PetscFree(r->zlat));
+  PetscCall(SNAPSSurrogateDestroy(&r->sur));
   if (r->sun) SUNContext_Free(&r->sun);
   PetscCall(PetscFree(*run));
   PetscFunctionReturn(0);

@@ -26,6 +26,16 @@ typedef const char *SNAFitType;
 #define SNAFITINFINITEDESCENT "infinite_descent" /* single outer step solving grad L(theta + delta) = 0 (SCIENCE.md 5) */
 #define SNAFITLM              "lm"               /* Levenberg-Marquardt on all parameters (damped Gauss-Newton, direct solve) */
 #define SNAFITAUTO            "auto"             /* KHRONOS's default: Levenberg-Marquardt for models it can afford, else ALS */
+#define SNAFITIRLS            "irls"             /* cross-entropy loss: exact block Newton (IRLS) on each KHRONOS block */
+
+/* The training loss. MSE: (1/2N) sum |y - u|^2. Cross-entropy: the q outputs are the logits of a categorical
+   distribution p = softmax(u) over q classes and y holds class probabilities (one-hot rows for labels):
+   (1/N) sum_i -sum_j y_ij log p_ij. */
+typedef enum {
+  SNA_LOSS_MSE,
+  SNA_LOSS_CROSS_ENTROPY
+} SNALossType;
+PETSC_EXTERN const char *const SNALossTypes[];
 
 /* What SNAFit() minimises: the data loss (the default), or a Ritz energy 1/2 a(u,u) - l(u) of a separable
    bilinear form set with SNASetRitzForm(), for which SNAFit() takes no data. */
@@ -160,6 +170,15 @@ PETSC_EXTERN PetscErrorCode SNAGetObjectiveValue(SNA, PetscReal *);
 PETSC_EXTERN PetscErrorCode SNAGetParameters(SNA, PetscReal[]);
 /* Sets the flat parameter vector theta, e.g. a chosen initialisation before SNAFit(); rejects NaN/Inf. */
 PETSC_EXTERN PetscErrorCode SNASetParameters(SNA, const PetscReal[]);
+/* Chooses the training loss (-sna_loss mse|cross_entropy); cross-entropy makes irls the default fit. */
+PETSC_EXTERN PetscErrorCode SNASetLossType(SNA, SNALossType);
+/* Returns the training loss. */
+PETSC_EXTERN PetscErrorCode SNAGetLossType(SNA, SNALossType *);
+/* Mean cross-entropy (1/N) sum_i -sum_j y_ij log softmax(u_i)_j over all samples (the outputs u are logits). */
+PETSC_EXTERN PetscErrorCode SNAComputeCrossEntropy(SNA, Vec, Vec, PetscReal *);
+/* Replaces each of n rows of q logits by its softmax probabilities, in place (max-shifted: no overflow);
+   returns in lse[i] (if not NULL) the log-sum-exp of row i. */
+PETSC_EXTERN PetscErrorCode SNASoftmax(PetscInt, PetscInt, PetscReal[], PetscReal[]);
 /* Mean squared error over all samples and outputs: (1/(N q)) sum |y - u|^2. */
 PETSC_EXTERN PetscErrorCode SNAComputeMSE(SNA, Vec, Vec, PetscReal *);
 

@@ -37,6 +37,23 @@ PETSC_EXTERN PetscErrorCode SNAPSTrajectoryAppend(SNAPSTrajectory, PetscReal, co
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryClose(SNAPSTrajectory *);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryDestroy(SNAPSTrajectory *);
 
+/* A whole trajectory file in memory (every rank reads its own copy): training data for surrogates, and
+   initial states taken from a saved run. */
+typedef struct {
+  char       equation[32], field[32];
+  PetscInt   nt, members, npts; /* saved times, members, grid points of one member */
+  PetscInt   sdim, shape[2];
+  PetscReal  length; /* the attribute L (KS), or 0 where the file has none */
+  PetscReal *time;   /* nt */
+  PetscReal *data;   /* nt x members x npts */
+} SNAPSTrajectoryData;
+
+/* Reads a complete trajectory file (refuses one a run is still writing, or was killed writing). Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSTrajectoryLoad(MPI_Comm, const char[], SNAPSTrajectoryData *);
+/* Index of the saved time equal to t (to 1e-9 of the spacing), or an error naming t and the file's range. */
+PETSC_EXTERN PetscErrorCode SNAPSTrajectoryFindTime(const SNAPSTrajectoryData *, const char[], PetscReal, PetscInt *);
+PETSC_EXTERN PetscErrorCode SNAPSTrajectoryDataFree(SNAPSTrajectoryData *);
+
 /* Checkpoints: named real scalars and named 2-D float64 arrays in one HDF5 file written atomically by
    rank 0; loading gives every rank the same values. */
 typedef struct _n_SNAPSCheckpoint *SNAPSCheckpoint;

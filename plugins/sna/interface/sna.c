@@ -121,10 +121,11 @@ static PetscErrorCode SNASetFromOptions_FitType(SNA sna, PetscOptionItems *Petsc
 /* Reads the class options, then the type's. */
 PetscErrorCode SNASetFromOptions(SNA sna)
 {
-  char      type[256];
-  PetscBool flg, monitor = PETSC_FALSE;
-  PetscInt  nb             = 2 * 64;
-  PetscReal bounds[2 * 64] = {0};
+  char        type[256];
+  PetscBool   flg, monitor = PETSC_FALSE;
+  PetscInt    nb             = 2 * 64;
+  PetscReal   bounds[2 * 64] = {0};
+  SNALossType loss;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
@@ -133,6 +134,8 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(PetscOptionsFList("-sna_type", "Separable neural architecture", "SNASetType", SNAList, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : SNAKHRONOS, type, sizeof(type), &flg));
   if (flg || !((PetscObject)sna)->type_name) PetscCall(SNASetType(sna, flg ? type : SNAKHRONOS));
   PetscCall(SNASetFromOptions_FitType(sna, PetscOptionsObject));
+  PetscCall(PetscOptionsEnum("-sna_loss", "Training loss: mse, or cross_entropy (the outputs are the logits of a categorical distribution)", "SNASetLossType", SNALossTypes, (PetscEnum)sna->loss, (PetscEnum *)&loss, &flg));
+  if (flg) PetscCall(SNASetLossType(sna, loss));
   PetscCall(PetscOptionsReal("-sna_fit_lambda", "Tikhonov weight lambda of the loss (1/2N)|y-u|^2 + (lambda/2)|theta|^2", "SNASetRegularization", sna->lambda, &sna->lambda, NULL));
   PetscCall(PetscOptionsReal("-sna_fit_atol", "Stop when the training MSE falls below this", "SNASetTolerances", sna->atol, &sna->atol, NULL));
   PetscCall(PetscOptionsReal("-sna_fit_rtol", "Stop when a sweep or step lowers the training MSE by less than rtol times the variance of the targets (and by less than half); AION's infinite descent: when the Newton model's decrease is below rtol times the loss", "SNASetTolerances", sna->rtol, &sna->rtol, NULL));
@@ -410,6 +413,18 @@ static PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X)
   PetscFunctionReturn(0);
 }
 
+/* The training loss of the SNA's loss type: the MSE, or the mean cross-entropy. */
+static PetscErrorCode SNAComputeLoss(SNA sna, Vec X, Vec Y, PetscReal *loss)
+{
+  PetscFunctionBegin;
+  if (sna->loss == SNA_LOSS_CROSS_ENTROPY)
+    PetscCall(SNAComputeCrossEntropy(sna, X, Y, loss));
+  else
+    PetscCall(SNAComputeMSE(sna, X, Y, loss));
+  PetscFunctionReturn(0);
+}
+
+/* Fits the model to (X, Y), warm-starting from the current parameters if already set up. */
 /* The end of every fit: the reason for a non-finite result, -sna_view and -sna_fit_error_if_not_converged. */
 static PetscErrorCode SNAFitEnd(SNA sna)
 {
@@ -480,16 +495,17 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   sna->val_mse    = PETSC_MAX_REAL;
   PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
   if (sna->validation > 0) { /* from here on X, Y are the training part */
+    PetscCheck(sna->loss == SNA_LOSS_MSE, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g measures the mean-squared error, but this SNA's loss is %s: use -sna_fit_validation 0 with -sna_loss %s", (double)sna->validation, SNALossTypes[sna->loss], SNALossTypes[sna->loss]);
     PetscCall(SNAFitValidationSplit(sna, X, Y, &Xt, &Yt));
     X = Xt;
     Y = Yt;
   }
   PetscCall(SNAFitComputeScale(sna, Y));
-  PetscCall(SNAComputeMSE(sna, X, Y, &sna->fit_mse0));
+  PetscCall(SNAComputeLoss(sna, X, Y, &sna->fit_mse0));
   PetscCall(SNAFitRun(sna, sna->fittype, X, Y));
   PetscCall(SNAFitValidationFinish(sna));
   PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
-  PetscCall(SNAComputeMSE(sna, X, Y, &sna->fit_mse));
+  PetscCall(SNAComputeLoss(sna, X, Y, &sna->fit_mse));
   PetscCall(VecDestroy(&Xt));
   PetscCall(VecDestroy(&Yt));
   PetscCall(SNAFitEnd(sna));
@@ -713,6 +729,71 @@ PetscErrorCode SNAComputeMSE(SNA sna, Vec X, Vec Y, PetscReal *mse)
   PetscCall(MPIU_Allreduce(&local, &sum, 1, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)sna)));
   PetscCall(VecGetSize(Y, &N));
   *mse = sum / (PetscReal)N;
+  PetscFunctionReturn(0);
+}
+
+/* Chooses the training loss; cross-entropy makes the block Newton fit (irls) the default. */
+PetscErrorCode SNASetLossType(SNA sna, SNALossType loss)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCheck(loss == SNA_LOSS_MSE || loss == SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown loss %d: use SNA_LOSS_MSE or SNA_LOSS_CROSS_ENTROPY", (int)loss);
+  sna->loss = loss;
+  if (loss == SNA_LOSS_CROSS_ENTROPY) PetscCall(SNASetDefaultFitType(sna, SNAFITIRLS));
+  PetscFunctionReturn(0);
+}
+
+/* Returns the training loss. */
+PetscErrorCode SNAGetLossType(SNA sna, SNALossType *loss)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  *loss = sna->loss;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNASoftmax(PetscInt n, PetscInt q, PetscReal z[], PetscReal lse[])
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal *zi = z + i * q, mx = zi[0], s = 0;
+    for (PetscInt j = 1; j < q; j++) mx = PetscMax(mx, zi[j]);
+    for (PetscInt j = 0; j < q; j++) s += (zi[j] = PetscExpReal(zi[j] - mx));
+    for (PetscInt j = 0; j < q; j++) zi[j] /= s;
+    if (lse) lse[i] = mx + PetscLogReal(s);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Mean cross-entropy over all ranks' samples: -sum_j y_ij (u_ij - logsumexp(u_i)), averaged over samples. */
+PetscErrorCode SNAComputeCrossEntropy(SNA sna, Vec X, Vec Y, PetscReal *ce)
+{
+  Vec              U;
+  const PetscReal *u, *y;
+  PetscReal        local = 0, sum;
+  PetscInt         n, N, q = sna->dim_out;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCall(VecDuplicate(Y, &U));
+  PetscCall(SNAEvaluate(sna, X, U));
+  PetscCall(VecGetLocalSize(Y, &n));
+  n /= q;
+  PetscCall(VecGetArrayRead(U, &u));
+  PetscCall(VecGetArrayRead(Y, &y));
+  for (PetscInt i = 0; i < n; i++) { /* -sum_j y_ij log p_ij with log p = u - logsumexp(u), never log(0) */
+    PetscReal mx = u[i * q], lse = 0;
+    for (PetscInt j = 1; j < q; j++) mx = PetscMax(mx, u[i * q + j]);
+    for (PetscInt j = 0; j < q; j++) lse += PetscExpReal(u[i * q + j] - mx);
+    lse = mx + PetscLogReal(lse);
+    for (PetscInt j = 0; j < q; j++) local -= y[i * q + j] * (u[i * q + j] - lse);
+  }
+  PetscCall(VecRestoreArrayRead(Y, &y));
+  PetscCall(VecRestoreArrayRead(U, &u));
+  PetscCall(VecDestroy(&U));
+  PetscCall(MPIU_Allreduce(&local, &sum, 1, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)sna)));
+  PetscCall(SNAGlobalCount(sna, n, &N));
+  *ce = sum / (PetscReal)N;
   PetscFunctionReturn(0);
 }
 

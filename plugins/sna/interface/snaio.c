@@ -76,22 +76,41 @@ static hssize_t AttributeCount(hid_t attr)
 }
 
 /* Reads a scalar integer attribute; missing or non-integer attributes are errors. */
+/* Reads one scalar attribute that exists into buf as memtype: an integer one, or with real also a floating-point
+   one; a negative result when it is another kind or not a scalar. */
+static herr_t ReadScalarAttribute(hid_t loc, const char name[], PetscBool real, hid_t memtype, void *buf)
+{
+  hid_t       attr = H5Aopen(loc, name, H5P_DEFAULT), type = attr >= 0 ? H5Aget_type(attr) : -1;
+  H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
+  herr_t      err = -1;
+
+  if ((cls == H5T_INTEGER || (real && cls == H5T_FLOAT)) && AttributeCount(attr) == 1) err = H5Aread(attr, memtype, buf);
+  if (type >= 0) H5Tclose(type);
+  if (attr >= 0) H5Aclose(attr);
+  return err;
+}
+
 PetscErrorCode SNAHDF5ReadAttributeInt(hid_t loc, const char name[], PetscInt *value)
 {
   long long v = 0;
-  hid_t     attr, type;
-  herr_t    err = -1;
 
   PetscFunctionBegin;
   PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no attribute '%s'", name);
-  attr = H5Aopen(loc, name, H5P_DEFAULT);
-  type = attr >= 0 ? H5Aget_type(attr) : -1;
-  if (type >= 0 && H5Tget_class(type) == H5T_INTEGER && AttributeCount(attr) == 1) err = H5Aread(attr, H5T_NATIVE_LLONG, &v);
-  if (type >= 0) H5Tclose(type);
-  if (attr >= 0) H5Aclose(attr);
-  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's attribute '%s' is not a readable integer", name);
+  PetscCheck(ReadScalarAttribute(loc, name, PETSC_FALSE, H5T_NATIVE_LLONG, &v) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's attribute '%s' is not a readable integer", name);
   PetscCheck(v >= PETSC_MIN_INT && v <= PETSC_MAX_INT, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's attribute '%s' = %lld is out of range", name, v);
   *value = (PetscInt)v;
+  PetscFunctionReturn(0);
+}
+
+/* Reads a scalar floating-point (or integer) attribute; rejects NaN and Inf. */
+PetscErrorCode SNAHDF5ReadAttributeReal(hid_t loc, const char name[], PetscReal *value)
+{
+  double v = 0;
+
+  PetscFunctionBegin;
+  PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The file has no attribute '%s'", name);
+  PetscCheck(ReadScalarAttribute(loc, name, PETSC_TRUE, H5T_NATIVE_DOUBLE, &v) >= 0 && (PetscIsNormalReal(v) || v == 0), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The attribute '%s' is not a readable finite number", name);
+  *value = (PetscReal)v;
   PetscFunctionReturn(0);
 }
 
@@ -426,6 +445,7 @@ PetscErrorCode SNAHDF5WriteModel(SNA sna, hid_t group)
   PetscCall(SNAHDF5WriteAttributeInt(group, "n_params", sna->nparams));
   PetscCall(SNAHDF5WriteArray(group, "lower", 1, &d, sna->lower));
   PetscCall(SNAHDF5WriteArray(group, "upper", 1, &d, sna->upper));
+  if (sna->loss == SNA_LOSS_CROSS_ENTROPY) PetscCall(SNAHDF5WriteAttributeString(group, "loss", SNALossTypes[sna->loss])); /* the outputs are logits */
   PetscCall((*sna->ops->save)(sna, group));
   PetscFunctionReturn(0);
 }
@@ -550,6 +570,13 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
   if (!ierr) ierr = SNASetBounds(sna, lo, hi);
   PetscCall(PetscFree2(lo, hi));
   PetscCall(ierr);
+  sna->loss = SNA_LOSS_MSE;
+  if (H5Aexists(group, "loss") > 0) {
+    char loss[32];
+    PetscCall(SNAHDF5ReadAttributeString(group, "loss", loss, sizeof(loss)));
+    PetscCheck(!strcmp(loss, "mse") || !strcmp(loss, "cross_entropy"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has loss '%s'; this SNAPS knows mse and cross_entropy", filename, loss);
+    sna->loss = strcmp(loss, "mse") ? SNA_LOSS_CROSS_ENTROPY : SNA_LOSS_MSE;
+  }
   PetscCall((*sna->ops->load)(sna, group));
   PetscCheck(sna->nparams == nparams, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' says it has %" PetscInt_FMT " parameters but its arrays hold %" PetscInt_FMT ": corrupt model", filename, nparams, sna->nparams);
   sna->setupcalled = PETSC_TRUE;

@@ -5,7 +5,8 @@ const char *const SNAObjectives[] = {"least_squares", "ritz", "SNAObjective", "S
 
 const char *SNAObjectiveValueName(SNA sna)
 {
-  return sna->objective == SNA_OBJECTIVE_RITZ ? "Ritz energy" : "training MSE";
+  if (sna->objective == SNA_OBJECTIVE_RITZ) return "Ritz energy";
+  return sna->loss == SNA_LOSS_CROSS_ENTROPY ? "training cross-entropy" : "training MSE";
 }
 
 /*@

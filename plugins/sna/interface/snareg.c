@@ -12,6 +12,7 @@ static PetscBool SNARegisterAllCalled  = PETSC_FALSE;
 
 const char *const  SNAConvergedReasons_Shifted[] = {"DIVERGED_NO_PROGRESS", "DIVERGED_ITS", "DIVERGED_TAO", "DIVERGED_NANORINF", "CONVERGED_ITERATING", "", "CONVERGED_ATOL", "CONVERGED_RTOL", "CONVERGED_TAO", "", "CONVERGED_STATIONARY", "CONVERGED_STALLED", "CONVERGED_VALIDATION", "SNAConvergedReason", "SNA_", NULL};
 const char *const *SNAConvergedReasons           = SNAConvergedReasons_Shifted + 4;
+const char *const  SNALossTypes[]                = {"mse", "cross_entropy", "SNALossType", "SNA_LOSS_", NULL};
 
 /* The fit registry: (fit name, SNA type or NULL for any type) -> fit. */
 typedef struct _SNAFitLink *SNAFitLink;
@@ -42,6 +43,7 @@ static PetscErrorCode SNARegisterAll(void)
   PetscCall(SNAFitRegister(SNAFITAUTO, SNAMF, SNAFit_MF));
   PetscCall(SNAFitRegister(SNAFITLM, NULL, SNAFit_LM));
   PetscCall(SNAFitRegister(SNAFITTAO, NULL, SNAFit_TAO));
+  PetscCall(SNAFitRegister(SNAFITIRLS, SNAKHRONOS, SNAFit_Khronos_IRLS));
   PetscFunctionReturn(0);
 }
 

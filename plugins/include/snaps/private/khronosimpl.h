@@ -7,13 +7,15 @@
 #include <snaps/bspline.h>
 
 typedef struct {
-  PetscInt    degree;      /* spline degree k */
-  PetscInt    nodes;       /* G: basis functions per input (same for all inputs) */
-  PetscInt    modes;       /* M: current rank */
-  PetscInt    max_modes;   /* rank target of greedy enrichment (== modes without enrichment) */
-  PetscInt    refine;      /* knot-insertion levels per fit */
-  PetscBool   enrich;      /* greedy rank enrichment from rank 1 */
-  PetscInt    seed;        /* initialisation seed: the same model for any number of ranks */
+  PetscInt  degree;        /* spline degree k */
+  PetscInt  nodes;         /* G: basis functions per input (same for all inputs) */
+  PetscInt  modes;         /* M: current rank */
+  PetscInt  max_modes;     /* rank target of greedy enrichment (== modes without enrichment) */
+  PetscInt  refine;        /* knot-insertion levels per fit */
+  PetscBool enrich;        /* greedy rank enrichment from rank 1 */
+  PetscInt  seed;          /* initialisation seed: the same model for any number of ranks */
+  PetscReal init_spread;   /* > 0: factors start at 1 + init_spread U(-1, 1) (products of many inputs stay O(1));
+                              0: coefficients start uniform in [-1, 1] */
   PetscBool   extrapolate; /* ALS with a line search along the last sweep's change (-sna_fit_als_extrapolate) */
   PetscInt    anderson;    /* depth of the Anderson acceleration of ALS sweeps, 0: none (-sna_fit_als_anderson) */
   SNABSpline *basis;       /* one basis per input, on [0, 1] */
@@ -62,7 +64,7 @@ PETSC_INTERN PetscErrorCode SNAKhronosAllocate(SNA, PetscInt, PetscInt);
 /* Refuses a basis (degree, nodes, modes, refinement levels) whose model, or whose block normal equations
    (with PETSC_TRUE: the ALS-based fits), would not fit in the machine's memory at the finest level. */
 PETSC_INTERN PetscErrorCode SNAKhronosCheckMemory(SNA, PetscInt, PetscInt, PetscInt, PetscInt, PetscBool);
-/* Sets mode m of every input to deterministic pseudo-random values and its output weights to zero. */
+/* Sets mode m of every input to deterministic pseudo-random values (see init_spread) and its output weights to zero. */
 PETSC_INTERN PetscErrorCode SNAKhronosInitializeMode(SNA, PetscInt);
 /* Adds one mode: W and C grow from M to M + 1, the new mode is pseudo-random with zero output weight. */
 PETSC_INTERN PetscErrorCode SNAKhronosAddMode(SNA);
@@ -71,6 +73,8 @@ PETSC_INTERN PetscErrorCode SNAKhronosAddMode(SNA);
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_ALS(SNA, Vec, Vec);
 /* The default fit: ALS while sweeps gain much, then Levenberg-Marquardt on all parameters. */
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_Auto(SNA, Vec, Vec);
+/* Cross-entropy fit of a categorical head (the q outputs are logits): exact block Newton per block. */
+PETSC_INTERN PetscErrorCode SNAFit_Khronos_IRLS(SNA, Vec, Vec);
 /* What the block-ALS driver (SNAKhronosSweepStage) minimises, as operations on the model's current parameters:
    the data loss (khronosals.c) or a Ritz energy (khronosritz.c). Every objective is quadratic in each block
    (the output head, block -1, and each input's coefficients W[p]), so a block update is an exact minimiser. */

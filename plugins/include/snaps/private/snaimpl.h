@@ -47,14 +47,15 @@ struct _p_SNA {
   PetscBool  setupcalled;
 
   /* fitting */
-  char     *fittype;
-  PetscBool fittype_set; /* chosen by the user; otherwise a type may pick its natural fit */
-  PetscReal lambda, atol, rtol;
-  PetscInt  max_it;
-  PetscBool errorifnotconverged;
-  PetscReal fit_scale; /* variance of the targets: the scale of -sna_fit_rtol, as b is KSP's */
-  PetscInt  iterations;
-  PetscReal fit_mse, fit_mse0; /* training MSE after and before the last fit */
+  char       *fittype;
+  PetscBool   fittype_set; /* chosen by the user; otherwise a type may pick its natural fit */
+  PetscReal   lambda, atol, rtol;
+  SNALossType loss;
+  PetscInt    max_it;
+  PetscBool   errorifnotconverged;
+  PetscReal   fit_scale; /* variance of the targets: the scale of -sna_fit_rtol, as b is KSP's */
+  PetscInt    iterations;
+  PetscReal   fit_mse, fit_mse0; /* training loss (MSE, or the cross-entropy) after and before the last fit */
   /* held-out validation (-sna_fit_validation): the fraction, the patience, the held-out samples during a fit, the
      best validation MSE seen and its parameters, the iterations since it improved, and the last MSE */
   PetscReal          validation;
@@ -102,7 +103,8 @@ PETSC_INTERN PetscErrorCode SNAGlobalCount(SNA, PetscInt, PetscInt *);
 
 /* The fit registered under name for the SNA's type (a type-specific one first, then a generic one), or NULL. */
 PETSC_INTERN PetscErrorCode SNAFitFind(SNA, const char[], PetscErrorCode (**)(SNA, Vec, Vec));
-/* What the objective's value is called in messages and monitors: "training MSE" or "Ritz energy". */
+/* What the objective's value is called in messages and monitors: "training MSE", "training cross-entropy" or
+   "Ritz energy". */
 PETSC_INTERN const char *SNAObjectiveValueName(SNA);
 /* SNAFit() for an objective that takes no data (SNA_OBJECTIVE_RITZ): runs the type's minimiser of it. */
 PETSC_INTERN PetscErrorCode SNAFitObjective(SNA, Vec, Vec);
@@ -131,6 +133,7 @@ PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeReal(hid_t, const char[], Petsc
 PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeString(hid_t, const char[], const char[]);
 PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeInt(hid_t, const char[], PetscInt *);
 PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeString(hid_t, const char[], char[], size_t);
+PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeReal(hid_t, const char[], PetscReal *);
 PETSC_INTERN PetscErrorCode SNAHDF5WriteArray(hid_t, const char[], PetscInt, const hsize_t[], const PetscReal[]);
 /* Reads a float64 dataset whose shape must equal dims (rank entries); rejects NaN and Inf. */
 PETSC_INTERN PetscErrorCode SNAHDF5ReadArray(hid_t, const char[], PetscInt, const hsize_t[], PetscReal[]);

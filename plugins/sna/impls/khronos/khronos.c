@@ -31,7 +31,10 @@ PetscErrorCode SNAKhronosInitializeMode(SNA sna, PetscInt m)
   PetscFunctionBegin;
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
   PetscCall(PetscRandomSetType(rnd, PETSCRANDER48));
-  PetscCall(PetscRandomSetInterval(rnd, -1.0, 1.0));
+  if (kh->init_spread > 0) /* B-splines sum to one, so coefficients near one give factors near one */
+    PetscCall(PetscRandomSetInterval(rnd, 1 - kh->init_spread, 1 + kh->init_spread));
+  else
+    PetscCall(PetscRandomSetInterval(rnd, -1.0, 1.0));
   PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(kh->seed + 7919 * m)));
   PetscCall(PetscRandomSeed(rnd));
   for (PetscInt p = 0; p < sna->dim_in; p++)
@@ -112,6 +115,8 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start)", "SNAKhronosSetRefinement", refine, &refine, NULL));
   PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
   PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation", "", kh->seed, &kh->seed, NULL));
+  PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "", kh->init_spread, &kh->init_spread, NULL));
+  PetscCheck(kh->init_spread >= 0 && kh->init_spread < PETSC_MAX_REAL, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_init_spread must be 0 or positive and finite, not %g", (double)kh->init_spread);
   PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps (also the enrichment stages of auto) try a step along the last sweep's change (line search)", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
   PetscCall(PetscOptionsInt("-sna_fit_als_anderson", "ALS sweeps are Anderson-accelerated with this many past sweeps, each accelerated point kept only if it lowers the loss (0: none; default: 5 for auto, 0 for als)", "SNAFITALS", kh->anderson, &kh->anderson, &set));
   PetscCheck(!set || kh->anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, kh->anderson);

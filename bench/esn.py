@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Echo state network baseline for rollouts of a 1-D field (Pathak et al. 2018, KS L = 22 setting).
+
+usage: esn.py train TRAIN.h5 MODEL.npz [--nodes 3000] [--time 10000] [--seed 0]
+       esn.py forecast MODEL.npz INIT.h5 OUT.h5 --t0 T0 --horizon H [--warmup 25] [--members K]
+
+train:    a reservoir r(t+1) = tanh(A r(t) + W_in u(t)) (nodes N_r, A sparse with mean degree 3 scaled to spectral
+          radius 0.6, W_in with one nonzero per row uniform in [-0.5, 0.5]) is driven by the first --time time units of
+          every member of TRAIN.h5 (after a 50-unit transient per member); the readout u(t+1) = W_out r~(t), with r~
+          the reservoir state with every second node squared (Pathak's symmetry trick), is fitted by ridge regression
+          (beta 1e-4) on all members at once.
+forecast: member k of INIT.h5 (mod its members) is listened to for --warmup time units before --t0 (open loop),
+          then the ESN runs closed loop for --horizon time units from the state at t0; writes a trajectory file in
+          the solvers' format (time, u (nt x K x N), diagnostics energy and mean_u), so flow_stats.py and the
+          case's evaluation read it like a solver run. Every member runs in one batched loop.
+"""
+import argparse
+import os
+import time
+
+import h5py
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+
+def load(path):
+    with h5py.File(path, "r") as h:
+        return h["time"][:], h["u"][:], dict(h.attrs)
+
+
+def reservoir(n_in, nodes, seed):
+    rng = np.random.default_rng(seed)
+    A = sp.random(nodes, nodes, density=3.0 / nodes, random_state=seed, data_rvs=lambda k: rng.uniform(-1, 1, k)).tocsr()
+    rho = abs(spla.eigs(A, k=1, which="LM", return_eigenvectors=False, tol=1e-6)[0])
+    A = A * (0.6 / rho)
+    Win = np.zeros((nodes, n_in))
+    Win[np.arange(nodes), rng.integers(0, n_in, nodes)] = rng.uniform(-0.5, 0.5, nodes)
+    return A, Win
+
+
+def features(R):
+    F = R.copy()
+    F[..., 1::2] = F[..., 1::2] ** 2
+    return F
+
+
+def train(a):
+    t, u, attrs = load(a.train)
+    dt = float(np.median(np.diff(t)))
+    steps = int(round(a.time / dt))
+    skip = int(round(50 / dt))
+    nt, K, N = u.shape
+    per = min(nt - 1 - skip, steps // K + 1)
+    A, Win = reservoir(N, a.nodes, a.seed)
+    RtR = np.zeros((a.nodes, a.nodes))
+    UtR = np.zeros((N, a.nodes))
+    t0 = time.time()
+    r = np.zeros((K, a.nodes))
+    used = 0
+    for i in range(skip + per):
+        r = np.tanh((A @ r.T).T + u[i] @ Win.T)  # reservoir after reading u[i]: predicts u[i + 1]
+        if i >= skip:
+            F = features(r)
+            RtR += F.T @ F
+            UtR += u[i + 1].T @ F
+            used += K
+    beta = 1e-4
+    Wout = np.linalg.solve(RtR + beta * np.eye(a.nodes), UtR.T).T
+    np.savez(a.model, A_data=A.data, A_indices=A.indices, A_indptr=A.indptr, Win=Win, Wout=Wout, dt=dt, nodes=a.nodes,
+             L=float(attrs.get("L", 0)), train_time=used * dt, train_wall=time.time() - t0)
+    print(f"esn: {a.nodes} nodes trained on {used} steps ({used * dt:g} time units over {K} members) in {time.time() - t0:.1f} s")
+
+
+def forecast(a):
+    m = np.load(a.model)
+    nodes = int(m["nodes"])
+    A = sp.csr_matrix((m["A_data"], m["A_indices"], m["A_indptr"]), shape=(nodes, nodes))
+    Win, Wout, dt = m["Win"], m["Wout"], float(m["dt"])
+    t, u, attrs = load(a.init)
+    i0 = int(np.argmin(abs(t - a.t0)))
+    w = int(round(a.warmup / dt))
+    if i0 - w < 0 or abs(t[i0] - a.t0) > 1e-9:
+        raise SystemExit(f"esn: {a.init} needs saved times from {a.t0 - a.warmup} to {a.t0} every {dt}")
+    K = a.members or u.shape[1]
+    idx = np.arange(K) % u.shape[1]
+    steps = int(round(a.horizon / dt))
+    r = np.zeros((K, nodes))
+    for i in range(i0 - w, i0):  # listen: after reading u[i0 - 1] the readout predicts u[i0]
+        r = np.tanh((A @ r.T).T + u[i][idx] @ Win.T)
+    out = np.empty((steps + 1, K, u.shape[2]))
+    out[0] = u[i0][idx]
+    t0 = time.time()
+    x = out[0]
+    for s in range(steps):
+        r = np.tanh((A @ r.T).T + x @ Win.T)
+        x = features(r) @ Wout.T
+        x = np.where(np.isfinite(x), x, 1e300)
+        out[s + 1] = x
+    wall = time.time() - t0
+    times = a.t0 + dt * np.arange(steps + 1)
+    tmp = a.out + ".tmp"
+    with h5py.File(tmp, "w") as h:
+        h["time"] = times
+        h["u"] = out
+        g = h.create_group("diagnostics")
+        g["energy"] = 0.5 * np.mean(out ** 2, axis=2)
+        g["mean_u"] = np.mean(out, axis=2)
+        for k in ("equation", "field", "L", "N"):
+            if k in attrs:
+                h.attrs[k] = attrs[k]
+        h.attrs["members"] = K
+        h.attrs["complete"] = 1
+        h.attrs["snaps_trajectory_version"] = 1
+        h.attrs["stepper"] = "esn"
+        h.attrs["wall_time_s"] = wall
+    os.replace(tmp, a.out)
+    print(f"esn: {K} members x {a.horizon:g} time units closed loop in {wall:.1f} s ({wall / (K * a.horizon) * 1e3:.3f} ms per member per time unit)")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    s = p.add_subparsers(dest="cmd", required=True)
+    t = s.add_parser("train")
+    t.add_argument("train")
+    t.add_argument("model")
+    t.add_argument("--nodes", type=int, default=3000)
+    t.add_argument("--time", type=float, default=10000)
+    t.add_argument("--seed", type=int, default=0)
+    f = s.add_parser("forecast")
+    f.add_argument("model")
+    f.add_argument("init")
+    f.add_argument("out")
+    f.add_argument("--t0", type=float, required=True)
+    f.add_argument("--horizon", type=float, required=True)
+    f.add_argument("--warmup", type=float, default=25)
+    f.add_argument("--members", type=int, default=0)
+    a = p.parse_args()
+    train(a) if a.cmd == "train" else forecast(a)
+
+
+if __name__ == "__main__":
+    main()

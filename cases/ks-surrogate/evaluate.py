@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Metrics, plots, results.json and summary.md of cases/ks-surrogate (see run.sh).
+
+usage: evaluate.py OUT [--mode quick|full]
+
+Long horizon (each model rolled out from the 8 states of long_truth3 at t = 100; statistics pooled over members and
+the saved times after t = 100; the same metrics between the two independent solver runs give the sampling noise):
+  w1_over_std       Wasserstein-1 distance between the marginal PDFs of u, divided by std(u) of the truth
+  spectrum_male     mean over the energetic modes (E(k) > 1e-3 max E of the truth, k >= 1) of |ln E_model(k) - ln E_truth(k)|
+  acf_time_error    |tau_model - tau_truth| / tau_truth, tau the integral autocorrelation time of u at a point
+  bounded_fraction  members whose field stays finite and below 3 max|u| of the truth over the whole run; the statistics
+                    are taken over the bounded members only
+Short horizon (16 held-out states of short_truth at t = 100, 250 time units; the categorical model draws 8 samples
+of each):
+  vpt               valid prediction time: the first time the normalised RMSE of the ensemble mean, sqrt(mean_x (mean -
+                    truth)^2) / std(u), exceeds 0.5, in Lyapunov times (lambda = 0.048); mean and median over the states
+  crps              continuous ranked probability score per point, E|X - y| - E|X - X'| / 2, divided by std(u), averaged
+                    over the states and points, at 1 and 2 Lyapunov times and over the first 5 (the mean absolute error
+                    for single forecasts)
+Cost: wall seconds per simulated time unit, per member and for the whole ensemble, of each rollout against the solver.
+"""
+import argparse
+import json
+import os
+import sys
+
+import h5py
+import numpy as np
+from scipy.stats import wasserstein_distance
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import flow_stats  # noqa: E402
+
+LAMBDA = 0.048
+MODELS = [("categorical", "SNA categorical (distributional)"), ("deterministic", "SNA deterministic twin"),
+          ("esn", "echo state network")]
+
+
+def load(path, t_from=None, t_to=None):
+    with h5py.File(path, "r") as h:
+        t = h["time"][:]
+        keep = np.ones(t.size, bool)
+        if t_from is not None:
+            keep &= t >= t_from - 1e-9
+        if t_to is not None:
+            keep &= t <= t_to + 1e-9
+        return t[keep], h["u"][keep], dict(h.attrs)
+
+
+def bounded_members(u, umax):
+    return np.array([np.isfinite(u[:, k]).all() and np.abs(u[:, k]).max() < 3 * umax for k in range(u.shape[1])])
+
+
+def long_stats(u, dt):
+    k, e = flow_stats.spectrum(u, 22.0, 1)
+    _, c, tau = flow_stats.autocorrelation(u, dt, int(200 / dt))
+    return {"k": k, "E": e, "acf": c, "tau": tau}
+
+
+def long_metrics(u, truth, st_truth, dt, std, energetic):
+    keep = bounded_members(u, np.abs(truth).max())
+    out = {"bounded_fraction": float(keep.mean()), "members": int(u.shape[1])}
+    if not keep.any():
+        return out, None
+    v = u[:, keep]
+    st = long_stats(v, dt)
+    sub = max(1, int(round(2 / dt)))  # every 2 time units: nearly independent samples, and fewer to sort
+    out["w1_over_std"] = float(wasserstein_distance(v[::sub].ravel(), truth[::sub].ravel()) / std)
+    out["spectrum_male"] = float(np.mean(np.abs(np.log(st["E"][energetic] / st_truth["E"][energetic]))))
+    out["acf_time"] = float(st["tau"])
+    out["acf_time_error"] = float(abs(st["tau"] - st_truth["tau"]) / st_truth["tau"])
+    out["std_u"] = float(v.std())
+    return out, st
+
+
+def crps_ensemble(x, y):
+    """x (E, ...) ensemble, y (...) truth: the CRPS at every point."""
+    e1 = np.mean(np.abs(x - y[None]), axis=0)
+    e2 = np.mean(np.abs(x[:, None] - x[None, :]), axis=(0, 1))
+    return e1 - 0.5 * e2
+
+
+def short_metrics(pred, truth, t, std, n_states):
+    """pred (nt, E * n_states, N), member k from state k mod n_states; truth (nt, n_states, N)."""
+    nt, K, N = pred.shape
+    E = K // n_states
+    ens = pred.reshape(nt, E, n_states, N)
+    ens = np.where(np.isfinite(ens), ens, 1e6)
+    mean = ens.mean(axis=1)
+    nrmse = np.sqrt(np.mean((mean - truth) ** 2, axis=2)) / std  # (nt, n_states)
+    vpt = []
+    for s in range(n_states):
+        over = np.nonzero(nrmse[:, s] > 0.5)[0]
+        vpt.append((t[over[0]] - t[0]) * LAMBDA if over.size else (t[-1] - t[0]) * LAMBDA)
+    crps = np.array([crps_ensemble(ens[i], truth[i]).mean() for i in range(nt)]) / std
+    lt = (t - t[0]) * LAMBDA
+    at = lambda x: float(np.interp(x, lt, crps))  # noqa: E731
+    return {"vpt_mean": float(np.mean(vpt)), "vpt_median": float(np.median(vpt)), "vpt_states": [float(v) for v in vpt],
+            "crps_1lt": at(1.0), "crps_2lt": at(2.0), "crps_mean_5lt": float(crps[lt <= 5].mean()), "ensemble": E,
+            "states": n_states}, nrmse.mean(axis=1), crps
+
+
+def cost(out, name, members, T):
+    p = os.path.join(out, f"long_{name}.json")
+    if name == "esn":
+        with h5py.File(os.path.join(out, "long_esn.h5"), "r") as h:
+            wall = float(h.attrs["wall_time_s"])
+    else:
+        wall = json.load(open(p))["wall_time_s"]
+    return {"wall_s": wall, "per_member_per_time_unit_s": wall / (members * T), "ensemble_per_time_unit_s": wall / T}
+
+
+def main():
+    a = argparse.ArgumentParser()
+    a.add_argument("out")
+    a.add_argument("--mode", default="quick")
+    args = a.parse_args()
+    out = args.out
+    t0 = 100.0
+    tA, A, _ = load(os.path.join(out, "long_truth3.h5"), t0)
+    _, B, _ = load(os.path.join(out, "long_truth4.h5"), t0)
+    dt = float(np.median(np.diff(tA)))
+    std = float(A.std())
+    stA, stB = long_stats(A, dt), long_stats(B, dt)
+    energetic = (stA["k"] > 0) & (stA["E"] > 1e-3 * stA["E"].max())
+    T = tA[-1] - tA[0]
+    res = {"mode": args.mode, "lambda": LAMBDA, "std_u_truth": std, "dt": dt,
+           "long_horizon": {"time_units_pooled": float(T * A.shape[1]), "lyapunov_times_pooled": float(T * A.shape[1] * LAMBDA),
+                            "members": int(A.shape[1]), "energetic_modes": [int(i) for i in np.nonzero(energetic)[0]]},
+           "short_horizon": {}, "cost": {}}
+    noise, _ = long_metrics(B, A, stA, dt, std, energetic)
+    res["long_horizon"]["sampling_noise (solver run B vs A)"] = noise
+    curves = {"truth A": stA, "truth B": stB}
+    tS, S, _ = load(os.path.join(out, "short_truth.h5"), t0, t0 + 250)
+    nrmse_curves, crps_curves = {}, {}
+    for name, label in MODELS:
+        lp = os.path.join(out, f"long_{name}.h5")
+        if not os.path.exists(lp):
+            continue
+        _, U, _ = load(lp)  # rollouts: every saved time (the surrogates' clocks start at 0, the ESN's at t0)
+        m, st = long_metrics(U[: A.shape[0]], A, stA, dt, std, energetic)
+        res["long_horizon"][name] = m
+        if st is not None:
+            curves[label] = st
+        _, P, _ = load(os.path.join(out, f"short_{name}.h5"))
+        sm, nc, cc = short_metrics(P, S, tS, std, S.shape[1])
+        res["short_horizon"][name] = sm
+        nrmse_curves[label], crps_curves[label] = nc, cc
+        res["cost"][name] = cost(out, name, U.shape[1], T)
+    solver = json.load(open(os.path.join(out, "long_truth3.json")))
+    res["cost"]["solver"] = {"wall_s": solver["wall_time_s"], "per_member_per_time_unit_s": solver["wall_time_s"] / (solver["ensemble"] * solver["T"]),
+                             "ensemble_per_time_unit_s": solver["wall_time_s"] / solver["T"]}
+    res["machine"] = json.load(open(os.path.join(out, "train.json"))).get("machine")
+    targets(res)
+    tmp = os.path.join(out, "results.json.tmp")
+    json.dump(res, open(tmp, "w"), indent=1)
+    os.replace(tmp, os.path.join(out, "results.json"))
+    summary(res, out)
+    plots(out, curves, tS, S, nrmse_curves, crps_curves, energetic)
+
+
+def targets(res):
+    L, S = res["long_horizon"], res["short_horizon"]
+    c, d, e = L.get("categorical", {}), L.get("deterministic", {}), S.get("esn", {})
+    g = lambda m, k: m.get(k, float("nan"))  # noqa: E731
+    res["targets"] = {
+        "vpt above the ESN's": g(S.get("categorical", {}), "vpt_mean") > g(e, "vpt_mean"),
+        "vpt goal 5 Lyapunov times": g(S.get("categorical", {}), "vpt_mean") >= 5,
+        "100% bounded": g(c, "bounded_fraction") == 1.0,
+        "PDF W1 <= 0.005 std": g(c, "w1_over_std") <= 0.005,
+        "spectrum MALE <= 0.03": g(c, "spectrum_male") <= 0.03,
+        ">= 1000 Lyapunov times": L["lyapunov_times_pooled"] >= 1000,
+        "ratio deterministic/categorical W1": g(d, "w1_over_std") / g(c, "w1_over_std"),
+        "ratio deterministic/categorical spectrum MALE": g(d, "spectrum_male") / g(c, "spectrum_male"),
+        "ratio categorical/deterministic bounded fraction": g(c, "bounded_fraction") / max(g(d, "bounded_fraction"), 1e-300),
+    }
+
+
+def summary(res, out):
+    L, S, C = res["long_horizon"], res["short_horizon"], res["cost"]
+    f = lambda v: "n/a" if v is None or (isinstance(v, float) and not np.isfinite(v)) else (f"{v:.4g}" if isinstance(v, float) else str(v))  # noqa: E731
+    lines = [f"# KS L = 22 rollout surrogates ({res['mode']} mode)", "",
+             f"Long horizon: {L['members']} members x {L['time_units_pooled'] / L['members']:g} time units = "
+             f"{L['time_units_pooled']:g} pooled ({L['lyapunov_times_pooled']:.0f} Lyapunov times at lambda {LAMBDA}); "
+             f"energetic modes k = {L['energetic_modes']}; std(u) of the truth {res['std_u_truth']:.4f}.", "",
+             "| model | bounded | W1 / std | spectrum MALE | autocorrelation time error | VPT mean (median) [Lyapunov times] | CRPS/std at 1, 2 LT; mean 0-5 LT | cost per member per time unit [s] |",
+             "|---|---|---|---|---|---|---|---|"]
+    rows = [("solver run B vs A (sampling noise)", L["sampling_noise (solver run B vs A)"], None, C.get("solver"))]
+    rows += [(label, L.get(n, {}), S.get(n), C.get(n)) for n, label in MODELS if n in L]
+    for label, m, s, c in rows:
+        vpt = f"{f(s['vpt_mean'])} ({f(s['vpt_median'])})" if s else ""
+        crps = f"{f(s['crps_1lt'])}, {f(s['crps_2lt'])}; {f(s['crps_mean_5lt'])}" if s else ""
+        lines.append(f"| {label} | {f(m.get('bounded_fraction'))} | {f(m.get('w1_over_std'))} | {f(m.get('spectrum_male'))} | "
+                     f"{f(m.get('acf_time_error'))} | {vpt} | {crps} | {f(c['per_member_per_time_unit_s']) if c else ''} |")
+    lines += ["", "Targets (issue 16): " + "; ".join(f"{k}: {f(v) if isinstance(v, float) else v}" for k, v in res["targets"].items()), "",
+              f"Machine: {json.dumps(res.get('machine'))}"]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    open(os.path.join(out, "summary.md"), "w").write(text)
+
+
+def plots(out, curves, tS, S, nrmse, crps, energetic):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(1, 3, figsize=(15, 4))
+    for label, st in curves.items():
+        k, e = st["k"], st["E"]
+        ok = (k > 0) & (e > 0) & (k < 2 * np.pi / 22 * 21)
+        ax[0].semilogy(k[ok], e[ok], label=label)
+        ax[2].plot(np.arange(st["acf"].size) * 0.25, st["acf"], label=f"{label}: tau {st['tau']:.3g}")
+    ax[0].set_xlabel("wavenumber k")
+    ax[0].set_ylabel("E(k)")
+    for name, label in [("long_truth3.h5", "truth A"), ("long_truth4.h5", "truth B")] + [(f"long_{n}.h5", l) for n, l in MODELS]:
+        p = os.path.join(out, name)
+        if not os.path.exists(p):
+            continue
+        _, u, _ = load(p, 100 if name.startswith("long_truth") else None)
+        u = u[::8]
+        u = u[np.isfinite(u) & (np.abs(u) < 20)]
+        h, ed = np.histogram(u, bins=80, range=(-5, 5), density=True)
+        ax[1].semilogy(0.5 * (ed[1:] + ed[:-1]), np.maximum(h, 1e-6), label=label)
+    ax[1].set_xlabel("u")
+    ax[1].set_ylabel("PDF")
+    ax[2].set_xlabel("lag")
+    ax[2].set_ylabel("autocorrelation of u at a point")
+    for a in ax:
+        a.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "stats.png"), dpi=110)
+
+    fig, ax = plt.subplots(1, 2, figsize=(12, 4))
+    lt = (tS - tS[0]) * LAMBDA
+    for label in nrmse:
+        ax[0].plot(lt, nrmse[label], label=label)
+        ax[1].plot(lt, crps[label], label=label)
+    ax[0].axhline(0.5, color="k", lw=0.5)
+    ax[0].set_ylabel("normalised RMSE of the ensemble mean (mean over states)")
+    ax[1].set_ylabel("CRPS / std(u)")
+    for a in ax:
+        a.set_xlabel("Lyapunov times")
+        a.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "short_horizon.png"), dpi=110)
+
+    panels = [("truth", S[:, 0])]
+    for n, label in MODELS:
+        p = os.path.join(out, f"short_{n}.h5")
+        if os.path.exists(p):
+            _, u, _ = load(p)
+            panels.append((label + (" (one sample)" if n == "categorical" else ""), u[:, 0]))
+    fig, ax = plt.subplots(1, len(panels), figsize=(4 * len(panels), 4), sharey=True)
+    for a, (label, u) in zip(ax, panels):
+        a.imshow(np.clip(u, -4, 4), aspect="auto", origin="lower", cmap="RdBu_r", vmin=-3, vmax=3, extent=[0, 22, 0, (tS[-1] - tS[0]) * LAMBDA])
+        a.set_title(label, fontsize=9)
+        a.set_xlabel("x")
+    ax[0].set_ylabel("Lyapunov times from the held-out state")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "spacetime.png"), dpi=110)
+
+
+if __name__ == "__main__":
+    main()

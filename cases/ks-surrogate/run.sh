@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# KS L = 22 rollout surrogates (SCIENCE.md section 4, issue 16): a categorical (distributional) SNA surrogate and its
+# deterministic twin trained on snaps-ks trajectories, an echo state network baseline (bench/esn.py) trained on the
+# same data, all rolled out from held-out initial states and compared with the solver on long-horizon statistics
+# (pooled over members: >= 1000 Lyapunov times, lambda = 0.048) and short-horizon forecasts.
+# Usage: run.sh <output directory> [quick|full]
+#   quick (about 15-25 min on 2 shared cores): training data 8 members x 2000 time units, pairs every 8th state,
+#         drifts 40 ALS sweeps, heads 8 IRLS sweeps; ESN trained on 1e4 time units; statistics over 8 x 2625 = 21000 time units (1008 Lyapunov
+#         times) per model; short horizon from 16 held-out states, 8 samples each, 12 Lyapunov times
+#   full  (about an hour): training data 8 x 6250 = 5e4 time units, pairs every 4th state, drifts 100 sweeps, heads
+#         20 sweeps, ESN on 5e4
+#         time units; statistics over 8 x 5250 = 42000 time units (2016 Lyapunov times)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out=${1:-$root/results/ks-surrogate}
+mode=${2:-quick}
+bin=$root/build/bin
+np=${SNAPS_NP:-2}
+py=/usr/bin/python3
+mkdir -p "$out"
+case $mode in
+  quick) TT=2100; stride=8; drift_its=40; head_its=8; esn_time=10000; TL=2625 ;;
+  full) TT=6350; stride=4; drift_its=100; head_its=20; esn_time=50000; TL=5250 ;;
+  *) echo "run.sh: mode must be quick or full, not '$mode'" >&2; exit 2 ;;
+esac
+ks="mpirun -n $np $bin/snaps-ks -L 22 -N 64 -progress_every 60"
+if [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/long_truth4.h5" ]; then # REUSE_DATA=1: keep the solver data of an earlier run
+  echo "run.sh: reusing the solver trajectories in $out"
+else
+# 1. data: training (seed 1), held-out short-horizon states (seed 2, 16 members, 25 time units of history before
+#    t0 = 100 for the ESN's warm-up), two independent long truth runs (seeds 3 and 4: the sampling noise)
+$ks -ensemble 8 -seed 1 -T "$TT" -save_start 100 -dt_save 0.25 -trajectory "$out/train.h5" -results "$out/train.json" | tail -2
+$ks -ensemble 16 -seed 2 -T 350 -save_start 75 -dt_save 0.25 -trajectory "$out/short_truth.h5" | tail -1
+for s in 3 4; do
+  $ks -ensemble 8 -seed $s -T $((TL + 100)) -save_start 75 -dt_save 0.25 -trajectory "$out/long_truth$s.h5" -results "$out/long_truth$s.json" | tail -1
+done
+fi
+# 2. the surrogates (categorical and its deterministic twin) and the ESN
+mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$out/train.h5" -model "$out/sna_categorical.h5" -twin_model "$out/sna_deterministic.h5" \
+  -rollout_dt 0.25 -train_stride "$stride" -drift_sna_fit_max_it "$drift_its" -head_sna_fit_max_it "$head_its" | tee "$out/rollout_fit.log"
+[ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/esn.npz" ] || $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" | tee "$out/esn.log"
+# 3. rollouts from the held-out states: short horizon (250 time units) and long (from the states of long_truth3 at t = 100)
+for kind in categorical deterministic; do
+  K=16; [ $kind = categorical ] && K=128 # 8 samples of each of the 16 states: member k starts from state k mod 16
+  $ks -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/short_truth.h5" -init_time 100 -ensemble $K \
+    -T 250 -dt_save 0.25 -seed 7 -trajectory "$out/short_$kind.h5" -results "$out/short_$kind.json" | tail -1
+  $ks -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/long_truth3.h5" -init_time 100 -ensemble 8 \
+    -T "$TL" -dt_save 0.25 -seed 8 -trajectory "$out/long_$kind.h5" -results "$out/long_$kind.json" | tail -1
+done
+$py "$root/bench/esn.py" forecast "$out/esn.npz" "$out/short_truth.h5" "$out/short_esn.h5" --t0 100 --horizon 250 | tee -a "$out/esn.log"
+$py "$root/bench/esn.py" forecast "$out/esn.npz" "$out/long_truth3.h5" "$out/long_esn.h5" --t0 100 --horizon "$TL" | tee -a "$out/esn.log"
+# 4. metrics, plots, results.json and summary.md
+$py "$here/evaluate.py" "$out" --mode "$mode"

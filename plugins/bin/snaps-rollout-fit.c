@@ -1,0 +1,49 @@
+static const char help[] = "snaps-rollout-fit: trains rollout surrogates of a time-dependent solver from its trajectory files (SCIENCE.md\n"
+                           "section 4): the state is reduced to the first r Fourier modes (2r latent reals), a KHRONOS drift is fitted by MSE\n"
+                           "to z(t + dt) - z(t) (the deterministic twin), and a categorical KHRONOS head per latent coordinate is fitted by\n"
+                           "cross-entropy to the quantile bin of the drift's residual, given z(t) and the residuals of the coordinates before\n"
+                           "it (the chain rule), so rollouts sample the distribution of the next state.\n\n"
+                           "  -trajectories <a.h5,b.h5,...>  solver trajectories (snaps-ks -trajectory) of one system\n"
+                           "  -model <cat.h5>                the categorical (distributional) surrogate\n"
+                           "  -twin_model <det.h5>           the deterministic twin (the same drift, rolled out without sampling)\n"
+                           "  -latent_modes <r>              Fourier modes kept (8): latent size 2r\n"
+                           "  -rollout_dt <dt>               surrogate step, a multiple of the trajectories' spacing (the spacing)\n"
+                           "  -bins <q>                      quantile bins per coordinate (16)\n"
+                           "  -bin_tail <f>                  the outer bin edges at the f and 1 - f quantiles (1e-3)\n"
+                           "  -train_stride <s>              use every s-th pair (1)\n"
+                           "  -drift_sna_...                 options of the drifts, one SNA per latent coordinate (defaults: KHRONOS degree 2,\n"
+                           "                                 3 nodes: quadratic factors, 24 modes, als, 100 sweeps, factors started near one:\n"
+                           "                                 -drift_sna_khronos_init_spread 0.1)\n"
+                           "  -head_sna_...                  options of the heads (defaults: degree 2, 4 nodes, 8 modes, irls, 20 sweeps,\n"
+                           "                                 rtol 1e-4, lambda 1e-6; -head_sna_fit_irls_newton_its 2)\n"
+                           "Use the models with snaps-ks -stepper sna -stepper_model <file>.\n";
+
+#include <snaps.h>
+
+int main(int argc, char **argv)
+{
+  char     *files[64], cat[PETSC_MAX_PATH_LEN] = "", det[PETSC_MAX_PATH_LEN] = "";
+  PetscInt  nfiles = 64;
+  PetscBool help_only, has;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(PetscOptionsHasHelp(NULL, &help_only));
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-rollout-fit options", NULL);
+  PetscCall(PetscOptionsStringArray("-trajectories", "Solver trajectory files", NULL, files, &nfiles, &has));
+  PetscCall(PetscOptionsString("-model", "Categorical surrogate (output)", NULL, cat, cat, sizeof(cat), NULL));
+  PetscCall(PetscOptionsString("-twin_model", "Deterministic twin (output)", NULL, det, det, sizeof(det), NULL));
+  PetscOptionsEnd();
+  if (!help_only) {
+    PetscCheck(has && nfiles > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -trajectories <a.h5,...>: the solver trajectories to train on (run with -help for all options)");
+    for (PetscInt i = 0; i < 2; i++) {
+      const char *out = i ? det : cat, *opt = i ? "-twin_model" : "-model";
+      if (out[0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, opt, out, nfiles, (const char *const *)files, (const char *const *)files));
+    }
+    PetscCall(SNAPSSurrogateTrain(PETSC_COMM_WORLD, nfiles, (const char *const *)files, cat, det));
+  }
+  if (!has) nfiles = 0;
+  for (PetscInt i = 0; i < nfiles; i++) PetscCall(PetscFree(files[i]));
+  if (!help_only) PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
+  PetscCall(PetscFinalize());
+  return 0;
+}

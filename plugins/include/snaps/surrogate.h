@@ -1,0 +1,60 @@
+/* Rollout surrogates of time-dependent solvers (SCIENCE.md section 4): a model that advances a reduced state
+   by one step of dt, deterministically or by sampling the distribution of the next state.
+
+   The state u (npts values) is reduced to D latent coordinates z = B (u - mean) by a basis B with orthonormal
+   rows (KS: the first r Fourier modes, cos and sin, D = 2r), and decoded as u = mean + B^T z.
+     deterministic: z' = z + g(z), g_i a KHRONOS SNA (D inputs, one output) fitted by MSE to z_i(t+dt) - z_i(t).
+     categorical:   z' = z + g(z) + e, where e is sampled coordinate by coordinate (chain rule):
+                      p(e | z) = prod_i p(e_i | z, e_0, ..., e_{i-1}),
+                    each factor a KHRONOS categorical head (D + i inputs, q logits, cross-entropy fit)
+                    over q quantile bins of the training residuals e_i = z_i(t+dt) - z_i(t) - g_i(z(t)).
+                    Since z' and e determine each other given z, this is p(z'_i | z, z'_<i) exactly.
+                    A token is a bin; decoding draws e_i uniformly within the sampled bin.
+   One head per coordinate rather than one SNA with the coordinate index as an input: the conditional
+   distributions differ in shape from coordinate to coordinate, and a shared separable head would have to
+   carry all of them in one rank (one C), while the conditioning inputs differ in number (D + i).
+
+   The model file (HDF5, readable by h5py): every SNA in a group of the usual /sna contract, the drifts in
+   /surrogate/drift<i>/sna and the categorical heads in /surrogate/head<i>/sna; group /surrogate has attributes kind
+   ("deterministic" or "categorical"), equation, field, npts, length, latent (D), bins (q), dt, and
+   datasets basis (D x npts), mean (npts), lower and upper (D: the box of the training states) and, for
+   categorical models, edges (D x (q + 1)). */
+#pragma once
+
+#include <snaps/sna.h>
+#include <snaps/trajectory.h>
+
+typedef struct _n_SNAPSSurrogate *SNAPSSurrogate;
+
+/* Reads a surrogate model file on every rank of comm (each rank holds the whole model). Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateLoad(MPI_Comm, const char[], SNAPSSurrogate *);
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *);
+/* Refuses a model trained for another system: equation, grid points, domain length (both values named). */
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate, const char[], PetscInt, PetscReal);
+/* The model's kind ("deterministic" or "categorical"), latent size D, bins q and step dt (any may be NULL). */
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateGetInfo(SNAPSSurrogate, const char **, PetscInt *, PetscInt *, PetscReal *);
+/* States stepped so far and latent coordinates the step held at the training box (see SNAPSSurrogateStep()). */
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateGetClampCount(SNAPSSurrogate, PetscInt *, PetscInt *);
+/* z (D) from a field u (npts), and back. */
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateEncode(SNAPSSurrogate, const PetscReal[], PetscReal[]);
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateDecode(SNAPSSurrogate, const PetscReal[], PetscReal[]);
+/* Advances n latent states z (n x D, in place) by one step, keeping every coordinate in the box of the training
+   states (lower, upper in the file), where the SNAs are defined (they are constant beyond it). Categorical models draw from rnd[k], one
+   generator per state, so a member's path does not depend on which others share the call; deterministic
+   models ignore rnd (may be NULL). Not collective (the model lives on PETSC_COMM_SELF of every rank). */
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateStep(SNAPSSurrogate, PetscInt, PetscReal[], PetscRandom[]);
+
+/* Tokens: the bin of x among q bins with edges[0..q] (values beyond the outer edges go to the outer bins),
+   and the value of bin k: its centre for u < 0, else edges[k] + u (edges[k+1] - edges[k]) for u in [0, 1]. */
+PETSC_EXTERN PetscInt  SNAPSTokenEncode(PetscInt, const PetscReal[], PetscReal);
+PETSC_EXTERN PetscReal SNAPSTokenDecode(PetscInt, const PetscReal[], PetscInt, PetscReal);
+/* Draws a class from q probabilities with the uniform number u in [0, 1): the first k whose cumulative sum
+   exceeds u (inverse transform). */
+PETSC_EXTERN PetscInt SNAPSCategoricalSample(PetscInt, const PetscReal[], PetscReal);
+
+/* Training from solver trajectories (every rank loads the files; the pairs are spread over the ranks and
+   each fit is data-parallel): writes the categorical model and the deterministic twin (the same drift) to
+   the two files (either may be NULL or empty). Options: -latent_modes r (8), -rollout_dt (the files'
+   spacing), -bins q (16), -bin_tail (1e-3), -train_stride s (1), the drift's -drift_sna_* and the heads'
+   -head_sna_* options. */
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateTrain(MPI_Comm, PetscInt, const char *const[], const char[], const char[]);

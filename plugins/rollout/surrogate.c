@@ -1,0 +1,281 @@
+/* Rollout surrogates (see snaps/surrogate.h): load, check, encode/decode, tokens, sampling and the step. */
+#include <snaps/surrogate.h>
+#include <snaps/private/snaimpl.h>
+#include <snaps/private/surrogateimpl.h>
+#include <unistd.h>
+
+PetscInt SNAPSTokenEncode(PetscInt q, const PetscReal edges[], PetscReal x)
+{
+  PetscInt lo = 0, hi = q; /* the bin k with edges[k] <= x < edges[k+1], by bisection over the inner edges */
+
+  while (hi - lo > 1) {
+    PetscInt mid = (lo + hi) / 2;
+    if (x >= edges[mid])
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+PetscReal SNAPSTokenDecode(PetscInt q, const PetscReal edges[], PetscInt k, PetscReal u)
+{
+  k = PetscMax(0, PetscMin(q - 1, k));
+  if (u < 0) return 0.5 * (edges[k] + edges[k + 1]);
+  return edges[k] + u * (edges[k + 1] - edges[k]);
+}
+
+PetscInt SNAPSCategoricalSample(PetscInt q, const PetscReal p[], PetscReal u)
+{
+  PetscReal c = 0;
+
+  for (PetscInt k = 0; k < q - 1; k++)
+    if (u < (c += p[k])) return k;
+  return q - 1; /* rounding of the cumulative sum: the last class takes what is left */
+}
+
+/* ---- loading ---- */
+
+static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
+{
+  hid_t   h5, g;
+  hsize_t dims[2];
+
+  PetscFunctionBegin;
+  PetscCheck(access(file, R_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the surrogate model '%s'", file);
+  PetscCheck(H5Fis_hdf5(file) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The surrogate model '%s' is not an HDF5 file, or it is corrupt", file);
+  h5 = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  PetscCheck(h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the surrogate model '%s'", file);
+  if (H5Lexists(h5, "surrogate", H5P_DEFAULT) <= 0) {
+    H5Fclose(h5);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no group /surrogate: it is not a rollout surrogate (train one with snaps-rollout-fit)", file);
+  }
+  g = H5Gopen2(h5, "surrogate", H5P_DEFAULT);
+  PetscCall(SNAHDF5ReadAttributeString(g, "kind", s->kind, sizeof(s->kind)));
+  PetscCheck(!strcmp(s->kind, "deterministic") || !strcmp(s->kind, "categorical"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has surrogate kind '%s'; this SNAPS knows deterministic and categorical", file, s->kind);
+  PetscCall(SNAHDF5ReadAttributeString(g, "equation", s->equation, sizeof(s->equation)));
+  PetscCall(SNAHDF5ReadAttributeString(g, "field", s->field, sizeof(s->field)));
+  PetscCall(SNAHDF5ReadAttributeInt(g, "npts", &s->npts));
+  PetscCall(SNAHDF5ReadAttributeInt(g, "latent", &s->D));
+  PetscCall(SNAHDF5ReadAttributeInt(g, "bins", &s->q));
+  PetscCall(SNAHDF5ReadAttributeReal(g, "length", &s->length));
+  PetscCall(SNAHDF5ReadAttributeReal(g, "dt", &s->dt));
+  PetscCheck(s->npts >= 1 && s->npts <= (1 << 26) && s->D >= 1 && s->D <= s->npts && s->D <= 4096 && s->q >= 2 && s->q <= 4096 && s->dt > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (npts %" PetscInt_FMT ", latent %" PetscInt_FMT ", bins %" PetscInt_FMT ", dt %g): corrupt model", file, s->npts, s->D, s->q, (double)s->dt);
+  dims[0] = (hsize_t)s->D;
+  dims[1] = (hsize_t)s->npts;
+  PetscCall(SNAHDF5CheckArray(g, "basis", 2, dims));
+  PetscCall(PetscMalloc3(s->D * s->npts, &s->basis, s->npts, &s->mean, s->D * (s->q + 1), &s->edges));
+  PetscCall(PetscMalloc2(s->D, &s->lower, s->D, &s->upper));
+  PetscCall(SNAHDF5ReadArray(g, "basis", 2, dims, s->basis));
+  PetscCall(SNAHDF5ReadArray(g, "mean", 1, dims + 1, s->mean));
+  PetscCall(SNAHDF5ReadArray(g, "lower", 1, dims, s->lower));
+  PetscCall(SNAHDF5ReadArray(g, "upper", 1, dims, s->upper));
+  if (!strcmp(s->kind, "categorical")) {
+    dims[1] = (hsize_t)(s->q + 1);
+    PetscCall(SNAHDF5ReadArray(g, "edges", 2, dims, s->edges));
+  }
+  H5Gclose(g);
+  H5Fclose(h5);
+  PetscFunctionReturn(0);
+}
+
+/* The drifts and the heads, on PETSC_COMM_SELF of every rank: rollouts step each rank's members alone. Head i
+   (categorical models) has D + i inputs and q outputs, drift i has D inputs and one output. */
+static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
+{
+  PetscBool cat = (PetscBool)!strcmp(s->kind, "categorical");
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc1(s->D, &s->drift));
+  if (cat) PetscCall(PetscCalloc1(s->D, &s->head));
+  for (PetscInt i = 0; i < s->D; i++) {
+    for (int h = 0; h < (cat ? 2 : 1); h++) {
+      SNA        *sna = h ? &s->head[i] : &s->drift[i];
+      char        group[64];
+      PetscInt    d, q, want_d = h ? s->D + i : s->D, want_q = h ? s->q : 1;
+      SNALossType loss, want_loss = h ? SNA_LOSS_CROSS_ENTROPY : SNA_LOSS_MSE;
+      PetscCall(PetscSNPrintf(group, sizeof(group), "/surrogate/%s%" PetscInt_FMT "/sna", h ? "head" : "drift", i));
+      PetscCall(SNACreate(PETSC_COMM_SELF, sna));
+      PetscCall(SNALoadGroup(*sna, file, group));
+      PetscCall(SNAGetSizes(*sna, &d, &q));
+      PetscCall(SNAGetLossType(*sna, &loss));
+      PetscCheck(d == want_d && q == want_q && loss == want_loss, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model %s of '%s' has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs (%s loss), not %" PetscInt_FMT " and %" PetscInt_FMT " (%s): corrupt surrogate", group, file, d, q, SNALossTypes[loss], want_d, want_q, SNALossTypes[want_loss]);
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateLoad(MPI_Comm comm, const char file[], SNAPSSurrogate *out)
+{
+  SNAPSSurrogate s;
+  PetscErrorCode ierr, worst;
+  H5E_auto2_t    func;
+  void          *data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&s));
+  s->comm = comm;
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  ierr = SurrogateLoad_Local(s, file); /* not PetscCall: every rank must agree */
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, comm));
+  if (!worst) {
+    ierr = SurrogateLoadModels(s, file);
+    PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, comm));
+  }
+  if (worst) PetscCall(SNAPSSurrogateDestroy(&s));
+  PetscCheck(!worst, comm, PETSC_ERR_FILE_UNEXPECTED, "Loading the surrogate model '%s' failed (see the message above)", file);
+  *out = s;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *sp)
+{
+  SNAPSSurrogate s = *sp;
+
+  PetscFunctionBegin;
+  if (!s) PetscFunctionReturn(0);
+  for (PetscInt i = 0; s->drift && i < s->D; i++) PetscCall(SNADestroy(&s->drift[i]));
+  for (PetscInt i = 0; s->head && i < s->D; i++) PetscCall(SNADestroy(&s->head[i]));
+  PetscCall(PetscFree(s->drift));
+  PetscCall(PetscFree(s->head));
+  PetscCall(PetscFree3(s->basis, s->mean, s->edges));
+  PetscCall(PetscFree2(s->lower, s->upper));
+  PetscCall(PetscFree(*sp));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate s, const char equation[], PetscInt npts, PetscReal length)
+{
+  PetscFunctionBegin;
+  PetscCheck(!strcmp(s->equation, equation), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model was trained for the equation '%s', not '%s'", s->equation, equation);
+  PetscCheck(s->npts == npts, s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model was trained for %" PetscInt_FMT " grid points, but this run has %" PetscInt_FMT " (-N): train it for this grid", s->npts, npts);
+  PetscCheck(PetscAbsReal(s->length - length) <= 1e-12 * PetscAbsReal(length), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model was trained for the domain length %g, but this run has %g (-L): train it for this system", (double)s->length, (double)length);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateGetClampCount(SNAPSSurrogate s, PetscInt *steps, PetscInt *clamped)
+{
+  PetscFunctionBegin;
+  *steps   = s->steps;
+  *clamped = s->clamped;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateGetInfo(SNAPSSurrogate s, const char **kind, PetscInt *D, PetscInt *q, PetscReal *dt)
+{
+  PetscFunctionBegin;
+  if (kind) *kind = s->kind;
+  if (D) *D = s->D;
+  if (q) *q = s->q;
+  if (dt) *dt = s->dt;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateEncode(SNAPSSurrogate s, const PetscReal u[], PetscReal z[])
+{
+  PetscFunctionBegin;
+  SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, u, z);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateDecode(SNAPSSurrogate s, const PetscReal z[], PetscReal u[])
+{
+  PetscFunctionBegin;
+  for (PetscInt j = 0; j < s->npts; j++) u[j] = s->mean[j];
+  for (PetscInt i = 0; i < s->D; i++)
+    for (PetscInt j = 0; j < s->npts; j++) u[j] += z[i] * s->basis[i * s->npts + j];
+  PetscFunctionReturn(0);
+}
+
+void SNAPSLatentEncode(PetscInt D, PetscInt npts, const PetscReal basis[], const PetscReal mean[], const PetscReal u[], PetscReal z[])
+{
+  for (PetscInt i = 0; i < D; i++) {
+    PetscReal s = 0;
+    for (PetscInt j = 0; j < npts; j++) s += basis[i * npts + j] * (u[j] - mean[j]);
+    z[i] = s;
+  }
+}
+
+/* y (n x q) = sna(x) (n x d) for local rows, through Vecs that wrap the arrays. */
+PetscErrorCode SNAPSEvaluateRows(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[])
+{
+  Vec      X, Y;
+  PetscInt d, q;
+
+  PetscFunctionBegin;
+  PetscCall(SNAGetSizes(sna, &d, &q));
+  PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, d, n * d, x, &X));
+  PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, q, n * q, y, &Y));
+  PetscCall(SNAEvaluate(sna, X, Y));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscReal g[])
+{
+  PetscReal *gi;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(PetscMax(n, 1), &gi));
+  for (PetscInt i = 0; i < s->D; i++) {
+    PetscCall(SNAPSEvaluateRows(s->drift[i], n, z, gi));
+    for (PetscInt k = 0; k < n; k++) g[k * s->D + i] = gi[k];
+  }
+  PetscCall(PetscFree(gi));
+  PetscFunctionReturn(0);
+}
+
+/* e (n x D): the residuals drawn coordinate by coordinate from the heads, given z (n x D). */
+static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscRandom rnd[], PetscReal e[])
+{
+  const PetscInt D = s->D, q = s->q;
+  PetscReal     *x, *p;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(n * 2 * D, &x, n * q, &p));
+  for (PetscInt i = 0; i < D; i++) {
+    const PetscInt d = D + i;
+    for (PetscInt k = 0; k < n; k++) {
+      PetscCall(PetscArraycpy(x + k * d, z + k * D, D));
+      PetscCall(PetscArraycpy(x + k * d + D, e + k * D, i));
+    }
+    PetscCall(SNAPSEvaluateRows(s->head[i], n, x, p));
+    PetscCall(SNASoftmax(n, q, p, NULL));
+    for (PetscInt k = 0; k < n; k++) {
+      PetscReal u1, u2;
+      PetscCall(PetscRandomGetValueReal(rnd[k], &u1));
+      PetscCall(PetscRandomGetValueReal(rnd[k], &u2));
+      e[k * D + i] = SNAPSTokenDecode(q, s->edges + i * (q + 1), SNAPSCategoricalSample(q, p + k * q, u1), u2);
+    }
+  }
+  PetscCall(PetscFree2(x, p));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateStep(SNAPSSurrogate s, PetscInt n, PetscReal z[], PetscRandom rnd[])
+{
+  const PetscInt D = s->D;
+  PetscReal     *g, *e;
+
+  PetscFunctionBegin;
+  if (n <= 0) PetscFunctionReturn(0);
+  PetscCall(PetscCalloc2(n * D, &g, n * D, &e));
+  PetscCall(SNAPSSurrogateDrift(s, n, z, g));
+  if (s->head) {
+    PetscCheck(rnd, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "A categorical surrogate needs a random generator per state");
+    PetscCall(SurrogateSampleResiduals(s, n, z, rnd, e));
+  }
+  for (PetscInt k = 0; k < n; k++) /* the SNAs are constant beyond the training box: a state that left it would drift
+                                       on a frozen vector field, so the step keeps the state in the box */
+    for (PetscInt i = 0; i < D; i++) {
+      const PetscReal v = z[k * D + i] + g[k * D + i] + e[k * D + i];
+      z[k * D + i]      = PetscMin(s->upper[i], PetscMax(s->lower[i], v));
+      s->clamped += v != z[k * D + i];
+    }
+  s->steps += n;
+  PetscCall(PetscFree2(g, e));
+  PetscFunctionReturn(0);
+}

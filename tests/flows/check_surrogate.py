@@ -1,0 +1,99 @@
+"""Checks of rollout surrogates (snaps-rollout-fit, snaps-ks -stepper sna).
+
+usage: check_surrogate.py CHECK SCRATCH KS ROLLOUT_FIT MPIEXEC...
+checks:
+  reproducible   a small categorical surrogate trained on a short KS run: seeded rollouts of 3 members repeat bit
+                 for bit, on 1 and on 2 ranks alike; members differ, and another -seed gives other paths; the
+                 deterministic twin's rollout is the same for any seed
+  wrong_system   a model trained for L = 22, N = 32 is refused by runs with another L or N, naming both values,
+                 and one with another latent size is not a model for this run (-init_trajectory of another N)
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+check, scratch, KS, FIT = sys.argv[1:5]
+MPIEXEC = sys.argv[5:]
+shutil.rmtree(scratch, ignore_errors=True)
+os.makedirs(scratch)
+
+
+def path(name):
+    return os.path.join(scratch, name)
+
+
+def run(cmd, expect_rc=0):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if (p.returncode == 0) != (expect_rc == 0):
+        sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}, expected {'0' if expect_rc == 0 else 'an error'}:\n{p.stdout}")
+    return p.stdout
+
+
+def train():
+    """A short KS L = 22 run on 32 points and tiny surrogates trained on it (seconds)."""
+    run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "300", "-save_start", "100", "-dt_save", "0.5",
+         "-trajectory", path("train.h5")])
+    run([FIT, "-trajectories", path("train.h5"), "-model", path("cat.h5"), "-twin_model", path("det.h5"),
+         "-latent_modes", "3", "-bins", "6", "-train_stride", "2", "-drift_sna_khronos_modes", "6",
+         "-drift_sna_khronos_nodes", "5", "-head_sna_khronos_modes", "3", "-head_sna_khronos_nodes", "4",
+         "-head_sna_fit_max_it", "3"])
+
+
+def rollout(model, out, seed=3, ranks=1, extra=()):
+    cmd = [KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path(model), "-init_trajectory",
+           path("train.h5"), "-init_time", "150", "-ensemble", "3", "-T", "20", "-dt_save", "1", "-seed", str(seed),
+           "-trajectory", path(out)] + list(extra)
+    run((MPIEXEC + ["-n", str(ranks)] if ranks > 1 else []) + cmd)
+    with h5py.File(path(out), "r") as h:
+        return h["u"][:]
+
+
+def reproducible():
+    train()
+    a = rollout("cat.h5", "a.h5")
+    b = rollout("cat.h5", "b.h5")
+    c = rollout("cat.h5", "c.h5", ranks=2)
+    if not np.array_equal(a, b):
+        sys.exit("FAIL: two seeded rollouts on 1 rank differ")
+    if not np.array_equal(a, c):
+        sys.exit(f"FAIL: the rollout on 2 ranks differs from the one on 1 rank (largest difference {np.abs(a - c).max():g})")
+    if not np.isfinite(a).all():
+        sys.exit("FAIL: the rollout holds non-finite values")
+    # members 0 and 2 start from the same state (member k mod 2 of the file): only their draws differ
+    if np.array_equal(a[:, 0], a[:, 2]):
+        sys.exit("FAIL: members 0 and 2 start from one state and draw the same path: the sampler does not sample")
+    d = rollout("cat.h5", "d.h5", seed=4)
+    if np.array_equal(a, d):
+        sys.exit("FAIL: another -seed gives the same rollout")
+    e = rollout("det.h5", "e.h5", seed=3)
+    f = rollout("det.h5", "f.h5", seed=4, ranks=2)
+    if not np.array_equal(e, f) or not np.array_equal(e[:, 0], e[:, 2]):
+        sys.exit("FAIL: the deterministic twin's rollout depends on the seed or the ranks")
+    print(f"reproducible: 3 members x {a.shape[0]} saved times equal bit for bit on 1 and 2 ranks")
+
+
+def expect_error(cmd, pattern):
+    import re
+    out = run(cmd, expect_rc=1)
+    if not re.search(pattern, out):
+        sys.exit(f"FAIL: {' '.join(cmd)} did not say /{pattern}/:\n{out}")
+
+
+def wrong_system():
+    train()
+    base = [KS, "-stepper", "sna", "-stepper_model", path("cat.h5"), "-T", "2", "-dt_save", "1"]
+    expect_error(base + ["-L", "20", "-N", "32"], r"trained for the domain length 22\.?, but this run has 20\.? \(-L\)")
+    expect_error(base + ["-L", "22", "-N", "64"], r"trained for 32 grid points, but this run has 64 \(-N\)")
+    expect_error(base + ["-L", "22", "-N", "32", "-dt_save", "0.3"], r"-dt_save 0.3 is not a multiple of the surrogate's step 0.5")
+    expect_error(base + ["-L", "22", "-N", "32", "-lyapunov"], r"-stepper sna does not support -lyapunov")
+    expect_error([KS, "-stepper", "sna", "-T", "2"], r"-stepper sna needs -stepper_model")
+    expect_error(base + ["-L", "22", "-N", "32", "-init_trajectory", path("train.h5"), "-trajectory", path("train.h5")], r"-trajectory.*-init_trajectory")
+    expect_error([KS, "-stepper", "sna", "-stepper_model", path("train.h5"), "-T", "2"], r"no group /surrogate")
+    print("wrong_system: models for another system are refused, naming both values")
+
+
+{"reproducible": reproducible, "wrong_system": wrong_system}[check]()

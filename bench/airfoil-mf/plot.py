@@ -9,7 +9,8 @@ method, hf_fraction, cp_rel_l2, ...):
   cost_vs_n.png     co-kriging CPU time and memory against the sample count (cokriging_scaling.py), and
                     any other method's fit time given by --scaling_extra (JSON: runs of n_lf, fit_s)
 
-  plot.py [--results A.json B.json] [--preds A_pred.h5 ...] [--fraction 0.1] [--out DIR]
+  plot.py [--results A.json B.json] [--preds A_pred.h5 ...] [--fraction 0.1] [--methods M ...] [--out DIR]
+          [--scaling_extra S.json]   (S: runs of n, fit_s and optionally peak_rss_gib, drawn with an n^1 line)
 """
 import argparse
 import json
@@ -43,7 +44,7 @@ def error_vs_hf(records, out):
     fig.savefig(out, dpi=80)
 
 
-def cp_curves(test, preds, fraction, out, n=3):
+def cp_curves(test, preds, fraction, out, n=3, methods=None):
     X, Y, YL, case = harness.load_test(test)
     ids = np.unique(case)[:n]
     s = X[case == ids[0], 5]
@@ -56,7 +57,7 @@ def cp_curves(test, preds, fraction, out, n=3):
         for path in preds:
             with h5py.File(path, "r") as f:
                 for method in f:
-                    if key in f[method]:
+                    if key in f[method] and (not methods or method in methods):
                         a.plot(s, f[f"{method}/{key}"][...][k, 0], "--", label=method)
         d = X[k][0]
         a.set(title=f"m {d[0]:.3f} p {d[1]:.2f} t {d[2]:.3f} alpha {d[3]:.1f} Re {d[4]:.2f}e6", xlabel="s",
@@ -81,9 +82,13 @@ def cost_vs_n(scaling, extra, out):
         ax[0].loglog([r["n_lf"] + r["n_hf"] for r in opt], [r["fit_opt_s"] for r in opt], "^-",
                      label="co-kriging: LF GP optimised")
     ax[0].loglog(n, n**3 * runs[-1]["fit_fixed_s"] / n[-1] ** 3, "k:", label="n^3")
-    for path in extra:
+    for path in extra:  # other methods' fit on the same axes (cases/airfoil-mf: the SNA), with n^1 to read the slope
         e = json.load(open(path))["runs"]
-        ax[0].loglog([r["n"] for r in e], [r["fit_s"] for r in e], "o-", label=os.path.basename(path))
+        ne = np.array([r["n"] for r in e])
+        ax[0].loglog(ne, [r["fit_s"] for r in e], "o-", label=os.path.basename(path))
+        ax[0].loglog(ne, ne * e[-1]["fit_s"] / ne[-1], "k--", lw=0.8, label="n^1")
+        if "peak_rss_gib" in e[0]:
+            ax[1].loglog(ne, [r["peak_rss_gib"] for r in e], "o-", label=os.path.basename(path) + " peak memory")
     ax[0].set(xlabel="samples (LF + HF rows)", ylabel="CPU seconds")
     ax[0].legend(fontsize=7)
     ax[1].loglog(n, [r["peak_rss_gib"] for r in runs], "o-", label="co-kriging peak memory")
@@ -119,13 +124,15 @@ def main(argv=None):
     ap.add_argument("--scaling", default=f"{RES}/airfoil_mf_cokriging_scaling.json")
     ap.add_argument("--scaling_extra", nargs="*", default=[])
     ap.add_argument("--fraction", type=float, default=0.1)
+    ap.add_argument("--table", default="table.md", help="name of the markdown table written in --out")
+    ap.add_argument("--methods", nargs="*", default=None, help="the methods drawn in cp_curves.png (default: all)")
     ap.add_argument("--out", default=os.path.join(RES, "airfoil-mf"))
     a = ap.parse_args(argv)
     os.makedirs(a.out, exist_ok=True)
     records = [r for p in a.results for r in json.load(open(p))["results"]]
     error_vs_hf(records, f"{a.out}/error_vs_hf.png")
-    table(records, f"{a.out}/table.md")
-    cp_curves(a.test, a.preds, a.fraction, f"{a.out}/cp_curves.png")
+    table(records, f"{a.out}/{a.table}")
+    cp_curves(a.test, a.preds, a.fraction, f"{a.out}/cp_curves.png", methods=a.methods)
     if os.path.exists(a.scaling):
         cost_vs_n(a.scaling, a.scaling_extra, f"{a.out}/cost_vs_n.png")
     print(f"plot: {a.out}")

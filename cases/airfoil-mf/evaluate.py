@@ -1,0 +1,396 @@
+#!/usr/bin/python3
+"""Airfoil multi-fidelity benchmark (cases/airfoil-mf/README.md): the SNA (snaps-fit -mf_blend residual|ar1) against
+HF-only KHRONOS, LF alone, MLPs and co-kriging on the split of bench/airfoil-mf/harness.py (XFOIL = LF, OpenFOAM = HF,
+Cp at 101 stations, whole airfoils held out).
+
+  evaluate.py OUT [--size quick|full] [--np 1]
+      quick: the SNA at 0/10/30/100% HF, both blends, HF-only KHRONOS, LF alone; the baselines read from the committed
+             bench/results/airfoil_mf_baselines.json (same split, same seed: checked)
+      full:  the same, the baselines run here on the same split (bench/airfoil-mf/baselines.py, ~6 CPU minutes), and
+             the SNA's fit time and memory against the LF row count (the co-kriging scaling plot's other line)
+  evaluate.py OUT --search    the settings search on a validation split of the TRAINING airfoils (never the test ones)
+
+Writes OUT/results.json (records in harness/plot.py's format, the targets, the machine), OUT/table.md and the plots
+(bench/airfoil-mf/plot.py: error_vs_hf.png, cp_curves.png, cost_vs_n.png).
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import h5py
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+BENCH = os.path.join(ROOT, "bench", "airfoil-mf")
+sys.path.insert(0, BENCH)
+import harness  # noqa: E402
+
+BIN = os.path.join(ROOT, "build", "bin")
+S_INPUT = "le"  # the SNA's 6th input: harness.leading_edge_coordinate(s) (README: why)
+BASELINES = os.path.join(ROOT, "bench", "results", "airfoil_mf_baselines.json")
+
+# The separable parts, chosen by the search (--search, README): inputs (m, p, t, alpha, Re/1e6, s_le). Nodes are per
+# input, the same for all six: 12 resolve Cp along s_le (7% projection floor) without letting the five design inputs
+# (440 distinct airfoils) interpolate wildly; lambda 3e-6 tames the latter (1e-6: validation errors of 100x the
+# training ones; 1e-5 and above: the fit cannot leave its start).
+LF = ["-sna_khronos_degree", "3", "-sna_khronos_nodes", "12", "-sna_khronos_modes", "8", "-sna_fit_type", "auto",
+      "-sna_fit_max_it", "100", "-sna_fit_lambda", "3e-6"]
+DELTA = ["-sna_khronos_degree", "2", "-sna_khronos_nodes", "4", "-sna_khronos_modes", "2", "-sna_fit_lambda", "1e-6"]
+RHO = []  # the mf type's default rho: degree 2, 4 nodes, 2 modes
+JOINT = ["-sna_fit_lambda", "1e-6"]  # ar1's joint stage of rho and delta
+# HF-only KHRONOS: the LF part's settings, and a small one (delta's size along the design inputs, more nodes along s)
+# for the few HF airfoils; the targets compare with the better of the two at each fraction.
+HF_ONLY = {"khronos_hf": LF,
+           "khronos_hf_small": ["-sna_khronos_degree", "3", "-sna_khronos_nodes", "6", "-sna_khronos_modes", "4",
+                                "-sna_fit_type", "auto", "-sna_fit_max_it", "100", "-sna_fit_lambda", "1e-6"]}
+
+
+def prefixed(opts, prefix):
+    return [("-" + prefix + o[1:]) if o.startswith("-sna_") else o for o in opts]
+
+
+def run(cmd, log, np_=1):
+    """Runs cmd; (wall, CPU of the children) seconds."""
+    pre = ["mpiexec", "--oversubscribe", "-n", str(np_)] if np_ > 1 else []
+    c0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    with open(log, "w") as f:
+        proc = subprocess.run(pre + cmd, stdout=f, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        sys.exit("airfoil-mf: failed (see %s): %s" % (log, " ".join(pre + cmd)))
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter() - t0, (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime)
+
+
+def fit(out, tag, data, opts, np_):
+    model, res = os.path.join(out, tag + ".h5"), os.path.join(out, tag + "_fit.json")
+    wall, cpu = run([os.path.join(BIN, "snaps-fit"), "-data", data, "-model", model, "-results", res] + opts,
+                    os.path.join(out, tag + "_fit.log"), np_)
+    with open(res) as f:
+        r = json.load(f)
+    r["cpu_s"] = cpu
+    return model, r
+
+
+def predict(out, tag, model, test, np_):
+    """Predictions /Y at test's /X (corrected from test's /YLF when it has it), and the CPU seconds per call."""
+    pred = os.path.join(out, tag + "_pred.h5")
+    wall, cpu = run([os.path.join(BIN, "snaps-predict"), "-model", model, "-data", test, "-out", pred],
+                    os.path.join(out, tag + "_pred.log"), np_)
+    with h5py.File(pred) as f:
+        return f["Y"][...], wall, cpu
+
+
+def mf_options(blend, fraction):
+    opts = ["-mf_blend", blend, "-mf_hf_fraction", "%g" % fraction] + prefixed(LF, "mf_lf_") + prefixed(DELTA, "mf_delta_")
+    return opts + (prefixed(RHO, "mf_rho_") + JOINT if blend == "ar1" else [])
+
+
+def run_sna(out, split, np_):
+    """Every SNA method at every fraction on split/: records (plot.py's format) and predictions {method: {key: Y}}."""
+    X, Y, _, case = harness.load_test(os.path.join(split, "test.h5"))
+    n_air = len(np.unique(case))
+    records, preds = [], {}
+
+    def record(method, fraction, r, P, infer_cpu, infer_wall):
+        rec = dict(method=method, hf_fraction=fraction, **harness.score(X, Y, P, case), params=r["n_params"],
+                   train_s=r["wall_time_s"], train_cpu_s=r["cpu_s"], infer_s_per_airfoil=infer_wall / n_air,
+                   infer_cpu_s_per_airfoil=infer_cpu / n_air, converged_reason=r["converged_reason"],
+                   hf_cases_used=r.get("hf_cases_used", 0))
+        records.append(rec)
+        preds.setdefault(method, {})["hf%03d" % round(100 * fraction)] = P
+        print("  %-22s %3g%%  Cp rel. L2 %.4f  CL err %.4f  %5.1f CPU s" % (method, 100 * fraction, rec["cp_rel_l2"],
+                                                                       rec["cl_abs_err"], r["cpu_s"]), flush=True)
+
+    for fraction in harness.FRACTIONS:
+        data = os.path.join(split, harness.train_name(fraction))
+        f_opt = h5py.File(data, "r").attrs["mf_hf_fraction"]
+        for blend in ("residual", "ar1") if fraction > 0 else ("residual",):
+            tag = "sna_%s_%03d" % (blend, round(100 * fraction))
+            model, r = fit(out, tag, data, mf_options(blend, f_opt), np_)
+            P, w, c = predict(out, tag + "_nolf", model, os.path.join(split, "test_nolf.h5"), np_)
+            name = "sna_lf" if fraction == 0 else "sna_" + blend
+            record(name, fraction, r, P, c, w)
+            P, w, c = predict(out, tag + "_ylf", model, os.path.join(split, "test.h5"), np_)
+            record(name + "_ylf", fraction, r, P, c, w)
+        for name, opts in HF_ONLY.items() if fraction > 0 else ():
+            tag = "%s_%03d" % (name, round(100 * fraction))
+            model, r = fit(out, tag, data, ["-data_group", "/hf", "-mf_hf_fraction", "%g" % f_opt] + opts, np_)
+            P, w, c = predict(out, tag, model, os.path.join(split, "test_nolf.h5"), np_)
+            record(name, fraction, r, P, c, w)
+    return records, preds
+
+
+def write_preds(preds, path):
+    with h5py.File(path, "w") as f:
+        for method, by_key in preds.items():
+            for key, P in by_key.items():
+                f[f"{method}/{key}"] = P
+
+
+def scaling(out, split, np_, sizes=(312, 625, 1250, 2500, 5000, 10000, 20000, 46056)):
+    """The LF part's fit (the SNA's whole cost on the LF rows) against the row count: wall and CPU seconds, peak memory.
+    Rows are whole LF cases of the training split, the first ones of a seeded permutation; sizes above it are capped."""
+    with h5py.File(os.path.join(split, harness.train_name(1.0))) as f:
+        X, Y, case = f["lf/X"][...], f["lf/Y"][...], f["lf/case"][...]
+    ids = np.random.default_rng(1).permutation(np.unique(case))
+    runs = []
+    for n in sizes:
+        keep = np.isin(case, ids[: max(1, min(len(ids), round(n / 101)))])
+        data = os.path.join(out, "scaling_%d.h5" % keep.sum())
+        with h5py.File(data, "w") as f:
+            f["X"], f["Y"] = X[keep], Y[keep]
+        res = os.path.join(out, "scaling_%d_fit.json" % keep.sum())
+        # a fixed number of sweeps: the cost per sweep against n (a converged fit's sweep count varies with the data)
+        wall, cpu = run(["/usr/bin/time", "-f", "%M", os.path.join(BIN, "snaps-fit"), "-data", data, "-model", data + ".model",
+                         "-results", res] + LF + ["-sna_fit_max_it", "30", "-sna_fit_rtol", "0"], res + ".log", np_)
+        rss_kib = float(open(res + ".log").read().split()[-1])
+        runs.append({"n": int(keep.sum()), "fit_s": cpu, "wall_s": wall, "peak_rss_gib": rss_kib / 2**20})
+        print("  scaling: %6d rows  %.2f CPU s  %.3f GiB" % (runs[-1]["n"], cpu, runs[-1]["peak_rss_gib"]), flush=True)
+        os.remove(data)
+    return {"what": "snaps-fit of the LF part alone (" + " ".join(LF) + ", 30 ALS sweeps), " + str(np_) + " rank(s)",
+            "runs": runs}
+
+
+def validation_split(split, out, seed=15, s_input=None):
+    """The search's own split of the TRAINING airfoils: a seeded 20% of the 100% training HF cases are validation
+    airfoils (their LF and HF rows both left out of training, as the test airfoils' are); the rest of the pool is
+    cut at 10% and 100% as harness.make_split cuts it. The test airfoils are not read."""
+    with open(os.path.join(split, "split.json")) as f:
+        sp = json.load(f)
+    data = harness.with_s_input(harness.load(), s_input or S_INPUT)
+    pool = np.random.default_rng(seed).permutation(sp["train_hf"]["1"])
+    n_val = int(round(harness.TEST_FRACTION * len(pool)))
+    val, rest = np.sort(pool[:n_val]), pool[n_val:]
+    os.makedirs(out, exist_ok=True)
+    lf = harness.rows(data, "lf", np.setdiff1d(sp["train_lf"], val))
+    for fraction in (0.1, 1.0):
+        hf = harness.rows(data, "hf", np.sort(rest[: int(round(fraction * len(rest)))]))
+        with h5py.File(os.path.join(out, harness.train_name(fraction)), "w") as f:
+            for kind, (X, Y, case) in (("lf", lf), ("hf", hf)):
+                f[f"{kind}/X"], f[f"{kind}/Y"], f[f"{kind}/case"] = X, Y, case
+    X, Y, case = harness.rows(data, "hf", val)
+    _, YL, _ = harness.rows(data, "lf", val)
+    for name, with_lf in (("test.h5", True), ("test_nolf.h5", False)):
+        with h5py.File(os.path.join(out, name), "w") as f:
+            f["X"], f["Y"], f["case"] = X, Y, case
+            if with_lf:
+                f["YLF"] = YL
+    return val.tolist()
+
+
+# The search (README): the LF part on its own validation LF error, then the correction on the validation airfoils'
+# HF error at 10% and 100% of the remaining pool, both ways (own LF model, and the airfoils' XFOIL Cp).
+LF_GRID = [dict(nodes=n, modes=m, lam=lam, degree=k) for n, m, lam, k in (
+    (12, 8, 1e-6, 3), (12, 8, 3e-6, 3), (12, 8, 1e-5, 3), (10, 6, 1e-6, 3), (12, 4, 1e-6, 3), (16, 8, 3e-6, 3),
+    (8, 8, 3e-6, 3))]
+DELTA_GRID = [dict(nodes=n, modes=m, lam=lam) for n, m, lam in ((4, 2, 1e-6), (4, 4, 1e-6), (6, 2, 3e-6), (8, 4, 1e-6))]
+
+
+def khronos(nodes, modes, lam, degree=3, fit_type=None):
+    return ["-sna_khronos_degree", str(degree), "-sna_khronos_nodes", str(nodes), "-sna_khronos_modes", str(modes),
+            "-sna_fit_lambda", "%g" % lam] + (["-sna_fit_type", fit_type, "-sna_fit_max_it", "100"] if fit_type else [])
+
+
+def lf_validation(val, opts, np_):
+    """The LF part alone on the validation airfoils' LF Cp: relative L2 error, CPU seconds."""
+    X, _, YL, _ = harness.load_test(os.path.join(val, "test.h5"))
+    with h5py.File(os.path.join(val, "test_lf.h5"), "w") as f:
+        f["X"], f["Y"] = X, YL
+    model, r = fit(val, "lf", os.path.join(val, harness.train_name(1.0)), ["-data_group", "/lf"] + opts, np_)
+    P, _, _ = predict(val, "lf", model, os.path.join(val, "test_lf.h5"), np_)
+    return dict(lf_rel_l2=float(np.linalg.norm(P - YL) / np.linalg.norm(YL)), train_rel_mse=r["train_relative_mse"],
+                cpu_s=r["cpu_s"])
+
+
+def choose_delta(rows):
+    """The correction with the least sum of the validation errors at 10% and 100% HF, both ways: the targets weigh
+    the 10% error against the 100% one."""
+    c = min(rows, key=lambda r: r["own_lf_010"] + r["ylf_010"] + r["own_lf_100"] + r["ylf_100"])
+    return khronos(c["nodes"], c["modes"], c["lam"], degree=2)
+
+
+def search(out, split, np_):
+    """LF part: the grid on the s_le input, and the winner on the s and angle inputs; then the correction (residual
+    blend) on the validation airfoils' HF Cp at 10% and 100% of the remaining pool, both ways."""
+    global LF, DELTA
+    val = os.path.join(out, "validation")
+    rows = {"validation_airfoils": validation_split(split, val), "lf": [], "s_input": [], "delta": []}
+    for c in LF_GRID:
+        rows["lf"].append(dict(c, **lf_validation(val, khronos(**c, fit_type="auto"), np_)))
+        print("  search LF %s" % rows["lf"][-1], flush=True)
+    best_lf = min(rows["lf"], key=lambda r: r["lf_rel_l2"])
+    LF = khronos(best_lf["nodes"], best_lf["modes"], best_lf["lam"], best_lf["degree"], "auto")
+    for s_input in ("s", "angle"):
+        sval = os.path.join(out, "validation_" + s_input)
+        validation_split(split, sval, s_input=s_input)
+        rows["s_input"].append(dict(s_input=s_input, **lf_validation(sval, LF, np_)))
+        print("  search s input %s" % rows["s_input"][-1], flush=True)
+    X, Y, _, _ = harness.load_test(os.path.join(val, "test.h5"))
+    for c in DELTA_GRID:
+        DELTA = khronos(c["nodes"], c["modes"], c["lam"], degree=2)
+        row = dict(c)
+        for fraction in (0.1, 1.0):
+            model, r = fit(val, "mf", os.path.join(val, harness.train_name(fraction)), mf_options("residual", 1.0), np_)
+            for test, key in (("test_nolf.h5", "own_lf"), ("test.h5", "ylf")):
+                P, _, _ = predict(val, "mf", model, os.path.join(val, test), np_)
+                row["%s_%03d" % (key, round(100 * fraction))] = float(np.linalg.norm(P - Y) / np.linalg.norm(Y))
+        rows["delta"].append(row)
+        print("  search delta %s" % row, flush=True)
+    rows["chosen_lf"] = LF
+    rows["chosen_delta"] = choose_delta(rows["delta"])
+    with open(os.path.join(out, "search.json"), "w") as f:
+        json.dump(rows, f, indent=1)
+    return rows
+
+
+def best(records, method, fraction):
+    rs = [r for r in records if r["method"] == method and abs(r["hf_fraction"] - fraction) < 1e-9]
+    return rs[0] if rs else None
+
+
+def targets(records):
+    """Issue 14's targets, each with its numbers: met or missed."""
+    out = {}
+    hf10 = min((best(records, name, 0.1) for name in HF_ONLY), key=lambda r: r["cp_rel_l2"])
+    for m in ("sna_residual", "sna_ar1", "sna_residual_ylf", "sna_ar1_ylf"):
+        e10, e100 = best(records, m, 0.1)["cp_rel_l2"], best(records, m, 1.0)["cp_rel_l2"]
+        out[m] = {"error_10": e10, "error_100": e100, "hf_only_error_10": hf10["cp_rel_l2"], "hf_only_method": hf10["method"],
+                  "ratio_to_100": e10 / e100, "ratio_to_hf_only_10": e10 / hf10["cp_rel_l2"],
+                  "met_1.5x_of_100": bool(e10 <= 1.5 * e100), "met_half_of_hf_only": bool(e10 <= 0.5 * hf10["cp_rel_l2"])}
+        # against the MLPs: at each fraction where the SNA's error is at most the MLP's, the ratios of parameters
+        # and training CPU time (the target: both >= 100)
+        cmp = []
+        for mlp in ("mlp_hf", "mlp_mf"):
+            for f in harness.FRACTIONS[1:]:
+                s, b = best(records, m, f), best(records, mlp, f)
+                if s and b:
+                    cmp.append({"mlp": mlp, "hf_fraction": f, "sna_error": s["cp_rel_l2"], "mlp_error": b["cp_rel_l2"],
+                                "equal_or_better": bool(s["cp_rel_l2"] <= b["cp_rel_l2"]),
+                                "params_ratio": b["params"] / s["params"],
+                                "train_cpu_ratio": b["train_cpu_s"] / max(s["train_cpu_s"], 1e-9)})
+        out[m]["vs_mlp"] = cmp
+    return out
+
+
+def write_table(results, path):
+    recs = results["results"]
+    lines = ["Held-out HF airfoils (%d, whole airfoils never trained on); SNA inputs (m, p, t, alpha, Re/1e6, s_le); "
+             "`_ylf`: the correction applied to the test airfoils' XFOIL Cp (snaps-predict with /YLF); baselines: %s." % (
+                 recs[0]["n_test_airfoils"], results["baselines_source"]), ""]
+    lines += ["| method | HF % | Cp rel. L2 | mean abs CL error | mean abs min-Cp error | parameters | training CPU s | "
+              "inference CPU ms / airfoil |", "|---|---|---|---|---|---|---|---|"]
+    for r in sorted(recs, key=lambda r: (r["method"], r["hf_fraction"])):
+        lines.append(f"| {r['method']} | {100 * r['hf_fraction']:g} | {r['cp_rel_l2']:.4f} | {r['cl_abs_err']:.4f} | "
+                     f"{r['suction_peak_abs_err']:.3f} | {r['params']} | {r.get('train_cpu_s', 0):.2f} | "
+                     f"{1e3 * r.get('infer_cpu_s_per_airfoil', 0):.3f} |")
+    lines += ["", "Targets at 10% HF (error <= 1.5x the same method's 100%-HF error; <= half HF-only KHRONOS's at 10%; "
+              "against an MLP of equal or worse error: >= 100x fewer parameters and >= 100x less training CPU):", ""]
+    for m, t in results["targets"].items():
+        lines.append("- %s: %.4f = %.2fx its 100%% error %.4f (%s); %.2fx HF-only KHRONOS's best (%s) %.4f (%s)" % (
+            m, t["error_10"], t["ratio_to_100"], t["error_100"], "met" if t["met_1.5x_of_100"] else "MISSED",
+            t["ratio_to_hf_only_10"], t["hf_only_method"], t["hf_only_error_10"], "met" if t["met_half_of_hf_only"] else "MISSED"))
+        for c in t["vs_mlp"]:
+            ok = c["equal_or_better"] and c["params_ratio"] >= 100 and c["train_cpu_ratio"] >= 100
+            lines.append("  - vs %s at %g%%: error %.4f vs %.4f (%s), %.0fx fewer parameters, %.1fx less training CPU: %s" % (
+                c["mlp"], 100 * c["hf_fraction"], c["sna_error"], c["mlp_error"],
+                "equal or better" if c["equal_or_better"] else "worse", c["params_ratio"], c["train_cpu_ratio"],
+                "met" if ok else "MISSED"))
+    m = results["machine"]
+    lines += ["", "Machine: %s, %s, %s cores; %d rank(s); whole run %.0f s." % (
+        m.get("host"), m.get("cpu_model"), m.get("cores"), results["ranks"], results["wall_time_s"])]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def check_tiny(out):
+    """regression.airfoil_mf: the pipeline in small (one fraction, small parts, the LF part fitted once per model on
+    a fifth of the LF cases): on the held-out airfoils, the mf model (its own LF part corrected with every training HF
+    airfoil) must beat its LF part alone (the same model file at -mf_hf_fraction 0)."""
+    data = harness.load()
+    split = harness.make_split(data)
+    keep = set(split["train_lf"][::5]) | set(split["train_hf"]["1"])
+    split["train_lf"] = sorted(keep)
+    sna = os.path.join(out, "split_sna")
+    harness.write_split(data, split, sna, S_INPUT)
+    X, Y, _, case = harness.load_test(os.path.join(sna, "test.h5"))
+    small = ["-mf_lf_sna_khronos_nodes", "8", "-mf_lf_sna_khronos_modes", "4", "-mf_lf_sna_fit_lambda", "3e-6", "-mf_lf_sna_fit_type", "auto",
+             "-mf_lf_sna_fit_max_it", "30", "-mf_delta_sna_khronos_nodes", "4", "-mf_delta_sna_khronos_modes", "4",
+             "-mf_delta_sna_fit_lambda", "1e-6"]
+    err = {}
+    for name, fraction in (("lf_alone", "0"), ("mf_residual", "1")):
+        model, _ = fit(out, name, os.path.join(sna, harness.train_name(1.0)),
+                       ["-mf_blend", "residual", "-mf_hf_fraction", fraction] + small, 1)
+        P, _, _ = predict(out, name, model, os.path.join(sna, "test_nolf.h5"), 1)
+        err[name] = harness.score(X, Y, P, case)["cp_rel_l2"]
+    print("airfoil-mf check: held-out Cp relative L2: LF alone %.4f, mf residual (100%% HF) %.4f" % (err["lf_alone"], err["mf_residual"]))
+    if not err["mf_residual"] < 0.95 * err["lf_alone"]:
+        sys.exit("airfoil-mf check: the HF correction did not lower the LF model's error on held-out airfoils by 5%")
+
+
+def main():
+    global BIN
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out")
+    ap.add_argument("--size", choices=("quick", "full"), default="quick")
+    ap.add_argument("--np", type=int, default=1)
+    ap.add_argument("--search", action="store_true", help="only the settings search on the validation airfoils")
+    ap.add_argument("--check", action="store_true", help="the regression test's tiny pipeline (regression.airfoil_mf)")
+    ap.add_argument("--bin", default=BIN, help="directory of snaps-fit and snaps-predict")
+    a = ap.parse_args()
+    BIN = a.bin
+    if a.check:
+        os.makedirs(a.out, exist_ok=True)
+        check_tiny(os.path.abspath(a.out))
+        return
+    out, t0 = os.path.abspath(a.out), time.time()
+    os.makedirs(out, exist_ok=True)
+    data = harness.load()
+    split = harness.make_split(data)
+    raw, sna = os.path.join(out, "split"), os.path.join(out, "split_sna")
+    harness.write_split(data, split, raw)  # the baselines' files (input s)
+    harness.write_split(data, split, sna, S_INPUT)  # the SNA's: the same rows, s as S_INPUT
+    if a.search:
+        search(out, sna, a.np)
+        return
+    print("airfoil-mf: %d test airfoils; SNA fits (%s)" % (len(split["test"]), a.size), flush=True)
+    records, preds = run_sna(out, sna, a.np)
+    write_preds(preds, os.path.join(out, "sna_pred.h5"))
+    results = {"size": a.size, "ranks": a.np, "split": split, "settings": {"lf": LF, "delta": DELTA, "rho": RHO or "mf default",
+               "ar1_joint": JOINT, "hf_only": HF_ONLY}, "s_input": S_INPUT + ": sign(s) sqrt(arccos(1 - 2|s|) / pi) (harness.leading_edge_coordinate)"}
+    if a.size == "full":
+        base = os.path.join(out, "baselines.json")
+        run(["/usr/bin/python3", os.path.join(BENCH, "baselines.py"), "--split", raw, "--out", base],
+            os.path.join(out, "baselines.log"))
+        results["baselines_source"] = "run here on the same split (baselines.json)"
+        results["scaling"] = scaling(out, sna, a.np)
+    else:
+        base = BASELINES
+        results["baselines_source"] = "read from the committed bench/results/airfoil_mf_baselines.json (quick: not rerun)"
+        print("airfoil-mf: quick: the baselines are READ from %s, not run (full runs them)" % base, flush=True)
+    with open(base) as f:
+        b = json.load(f)
+    if b["split"]["test"] != split["test"] or b["split"]["train_hf"] != split["train_hf"]:
+        sys.exit("airfoil-mf: %s was made on another split than harness.py's: rerun bench/airfoil-mf/baselines.py" % base)
+    results["baseline_machine"] = b["machine"]
+    results["results"] = b["results"] + records
+    results["targets"] = targets(results["results"])
+    results["machine"] = harness.machine()
+    results["wall_time_s"] = time.time() - t0
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    with open(os.path.join(out, "sna_results.json"), "w") as f:
+        json.dump({"results": records}, f, indent=1)
+    if "scaling" in results:
+        with open(os.path.join(out, "sna_scaling.json"), "w") as f:
+            json.dump(results["scaling"], f, indent=1)
+    write_table(results, os.path.join(out, "table.md"))
+    print(open(os.path.join(out, "table.md")).read())
+
+
+if __name__ == "__main__":
+    main()

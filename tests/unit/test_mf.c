@@ -1,5 +1,5 @@
 static const char help[] = "The multi-fidelity SNA (type mf): recovery of known corrections, 0% HF is the LF model bit for bit,\n"
-                           "save/load round trip, grid evaluation, SNAMFEvaluateCorrection(). Any number of ranks.\n"
+                           "save/load round trip, grid evaluation (also of an unfitted model: zero), SNAMFEvaluateCorrection(). Any number of ranks.\n"
                            "Usage: test_mf <scratch directory>\n";
 
 #include <snaps.h>
@@ -229,6 +229,33 @@ static PetscErrorCode CheckLFAlone(const char dir[])
   PetscFunctionReturn(0);
 }
 
+/* Before its LF part is fitted (set up, with bounds) the model is zero, on a grid as at points: the grid path must not
+   evaluate the unfitted LF part. */
+static PetscErrorCode CheckUnfittedGrid(void)
+{
+  SNA             sna;
+  Vec             Y;
+  const PetscInt  n[2]  = {3, 4};
+  const PetscReal c0[3] = {0, 0.5, 1}, c1[4] = {0, 0.25, 0.5, 1}, *coords[2] = {c0, c1}, lo[2] = {0, 0}, hi[2] = {1, 1};
+  PetscReal       norm;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(SNASetSizes(sna, 2, 1));
+  PetscCall(SNASetBounds(sna, lo, hi));
+  PetscCall(SNASetUp(sna));
+  PetscCall(SNACreateGridVec(sna, n, &Y));
+  PetscCall(VecSet(Y, 1.0));
+  PetscCall(SNAEvaluateGrid(sna, n, coords, Y));
+  PetscCall(VecNorm(Y, NORM_INFINITY, &norm));
+  PetscCheck(norm == 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "An mf model whose LF part is not fitted evaluates to %g on a grid, expected 0 (as at points)", (double)norm);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "unfitted: zero on a grid, as at points\n"));
+  PetscCall(VecDestroy(&Y));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   SNA sna;
@@ -242,6 +269,7 @@ int main(int argc, char **argv)
     PetscCall(SNADestroy(&sna));
   }
   PetscCall(CheckLFAlone(argv[1]));
+  PetscCall(CheckUnfittedGrid());
   PetscCall(PetscFinalize());
   return 0;
 }

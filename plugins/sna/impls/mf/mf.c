@@ -160,7 +160,7 @@ static PetscErrorCode SNAEvaluateLocal_MF(SNA sna, PetscInt n, const PetscReal x
   PetscFunctionReturn(0);
 }
 
-/* Each part on the same grid rows, combined point by point. */
+/* Each part on the same grid rows, combined point by point; zero before the LF part is fitted, as at points. */
 static PetscErrorCode SNAEvaluateGridLocal_MF(SNA sna, const PetscInt n[], const PetscReal *const coords[], PetscInt start, PetscInt end, PetscReal y[])
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;
@@ -169,6 +169,10 @@ static PetscErrorCode SNAEvaluateGridLocal_MF(SNA sna, const PetscInt n[], const
 
   PetscFunctionBegin;
   if (end <= start) PetscFunctionReturn(0);
+  if (!SNAMFPartReady(mf->lf)) {
+    PetscCall(PetscArrayzero(y, nq));
+    PetscFunctionReturn(0);
+  }
   PetscCall((*mf->lf->ops->evaluategridlocal)(mf->lf, n, coords, start, end, y));
   if (!mf->corrected) PetscFunctionReturn(0);
   PetscCall(PetscMalloc2(nq, &dl, nq, &rh));

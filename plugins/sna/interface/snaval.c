@@ -36,6 +36,7 @@ PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
   PetscBool *held;
 
   PetscFunctionBegin;
+  PetscCall(SNAFitValidationRelease(sna)); /* a previous split (of a fit that failed) goes first */
   PetscCall(SNAGetSeed(sna, &seed));
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &n, NULL));
   PetscCall(VecGetOwnershipRange(X, &lo, NULL));
@@ -45,6 +46,7 @@ PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
     counts[held[i]]++;
   }
   PetscCall(MPIU_Allreduce(counts, global, 2, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)sna)));
+  if (!(global[0] > 0 && global[1] > 0)) PetscCall(PetscFree(held));
   PetscCheck(global[0] > 0 && global[1] > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation %g of %" PetscInt_FMT " samples holds out %" PetscInt_FMT " and trains on %" PetscInt_FMT ": both must be at least one; use a fraction between 1/N and 1 - 1/N, or 0 for no validation", (double)sna->validation, global[0] + global[1], global[1], global[0]);
   PetscCall(SNADatasetSelectRows(X, held, &sna->valX));
   PetscCall(SNADatasetSelectRows(Y, held, &sna->valY));
@@ -122,6 +124,15 @@ PetscErrorCode SNAFitValidationFinish(SNA sna)
   }
   if (sna->val_stop && sna->reason != SNA_DIVERGED_NANORINF) sna->reason = SNA_CONVERGED_VALIDATION;
   sna->val_mse = sna->val_best;
+  PetscCall(SNAFitValidationRelease(sna));
+  PetscFunctionReturn(0);
+}
+
+/* The held-out samples and the best iterate go: after a fit, whether it finished or failed, so that no later fit's
+   monitor measures a stale split. */
+PetscErrorCode SNAFitValidationRelease(SNA sna)
+{
+  PetscFunctionBegin;
   PetscCall(PetscFree(sna->val_theta));
   sna->val_nparams = 0;
   PetscCall(VecDestroy(&sna->valX));

@@ -157,6 +157,7 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
   PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &ismf));
   PetscCheck(ismf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAMFFit() needs an SNA of type mf, not %s", ((PetscObject)sna)->type_name);
   PetscCheck(!Xhf == !Yhf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_NULL, "Give both HF inputs and values to SNAMFFit(), or neither");
+  if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna)); /* also without HF data, where SNAFit() is not called */
   mf = (SNA_MF *)sna->data;
   PetscCall(VecGetBlockSize(Xlf, &d));
   PetscCall(VecGetBlockSize(Ylf, &q));

@@ -1,5 +1,5 @@
 static const char help[] = "The multi-fidelity SNA (type mf): recovery of known corrections, 0% HF is the LF model bit for bit,\n"
-                           "save/load round trip, grid evaluation (also of an unfitted model: zero), SNAMFEvaluateCorrection(). Any number of ranks.\n"
+                           "save/load round trip, grid evaluation (also of an unfitted model: zero), SNAMFEvaluateCorrection(), no leak from a failed correction fit (-malloc_debug). Any number of ranks.\n"
                            "Usage: test_mf <scratch directory>\n";
 
 #include <snaps.h>
@@ -256,6 +256,35 @@ static PetscErrorCode CheckUnfittedGrid(void)
   PetscFunctionReturn(0);
 }
 
+/* A refit of the correction that fails in delta's own fit leaves no work vector behind: the memory in use (traced
+   with -malloc_debug, which the test runs with) is the same after the error as before. */
+static PetscErrorCode CheckFailedCorrectionLeaksNothing(void)
+{
+  SNA            sna, delta;
+  Vec            Xh, Yh;
+  PetscLogDouble before, after;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(Fit(PETSC_FALSE, PETSC_TRUE, &sna));
+  PetscCall(Data(20, 2, 0, &Xh, &Yh));
+  PetscCall(SNAMFGetParts(sna, NULL, &delta, NULL));
+  PetscCall(SNASetFitType(delta, "no_such_fit"));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  (void)SNAFit(sna, Xh, Yh); /* a first failure: the caches of the evaluations the fit makes are then in place */
+  PetscCall(PetscMallocGetCurrentUsage(&before));
+  ierr = SNAFit(sna, Xh, Yh);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(PetscMallocGetCurrentUsage(&after));
+  PetscCheck(ierr, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "A correction fit of type no_such_fit should fail");
+  PetscCheck(after <= before, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The failed correction fit left %g bytes allocated", (double)(after - before));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "a failed correction fit leaks nothing\n"));
+  PetscCall(VecDestroy(&Xh));
+  PetscCall(VecDestroy(&Yh));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   SNA sna;
@@ -270,6 +299,7 @@ int main(int argc, char **argv)
   }
   PetscCall(CheckLFAlone(argv[1]));
   PetscCall(CheckUnfittedGrid());
+  PetscCall(CheckFailedCorrectionLeaksNothing());
   PetscCall(PetscFinalize());
   return 0;
 }

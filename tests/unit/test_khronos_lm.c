@@ -335,8 +335,8 @@ static PetscErrorCode CheckFailedValidationReleased(void)
   PetscReal      val;
 
   PetscFunctionBegin;
-  PetscCall(MakeData(200, 2, 1, Smooth, &X, &Y));
-  PetscCall(CreateModel(2, 1, 6, 2, "no_such_fit", 1e-6, 5, &sna));
+  PetscCall(MakeData(200, 3, 1, Smooth, &X, &Y)); /* Smooth takes 3 inputs */
+  PetscCall(CreateModel(3, 1, 6, 2, "no_such_fit", 1e-6, 5, &sna));
   PetscCall(SNASetValidation(sna, 0.2, 5));
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = SNAFit(sna, X, Y); /* fails in the fit itself, after the split */

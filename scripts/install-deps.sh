@@ -4,6 +4,7 @@
 # With --fuzz, also clang and its runtime (libFuzzer), which only scripts/run-fuzz.sh needs; with --bench,
 # python3-dolfinx, which only bench/poisson-peers needs; with --airfoil, XFOIL, OpenFOAM (ESI v1912), PyTorch and
 # scikit-learn, which only regenerating cases/airfoil/data and the bench/airfoil-mf baselines need.
+# Flags combine: install-deps.sh --fuzz --airfoil.
 set -euo pipefail
 
 packages=(
@@ -17,18 +18,21 @@ packages=(
   python3 python3-h5py python3-matplotlib python3-numpy
   gmsh
 )
-if [ "${1:-}" = "--fuzz" ]; then
-  packages+=(clang libclang-rt-14-dev)
-fi
-# With --bench, also FEniCSx (DOLFINx 0.5), the peer baseline of bench/poisson-peers only: not for the tests.
-if [ "${1:-}" = "--bench" ]; then
-  packages+=(python3-dolfinx)
-fi
-# With --airfoil, the tools behind cases/airfoil (xfoil: low fidelity, openfoam: high fidelity RANS) and the
-# baselines of bench/airfoil-mf (python3-torch: MLP, python3-sklearn: co-kriging); the tests only skip without them.
-if [ "${1:-}" = "--airfoil" ]; then
-  packages+=(xfoil openfoam python3-torch python3-sklearn)
-fi
+# Each flag adds its packages; several may be given at once (--fuzz --airfoil).
+for arg in "$@"; do
+  case "$arg" in
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    # FEniCSx (DOLFINx 0.5), the peer baseline of bench/poisson-peers only: not for the tests.
+    --bench) packages+=(python3-dolfinx) ;;
+    # The tools behind cases/airfoil (xfoil: low fidelity, openfoam: high fidelity RANS) and the baselines of
+    # bench/airfoil-mf (python3-torch: MLP, python3-sklearn: co-kriging); the tests only skip without them.
+    --airfoil) packages+=(xfoil openfoam python3-torch python3-sklearn) ;;
+    *)
+      echo "install-deps: unknown option '$arg': use --fuzz, --bench or --airfoil (any combination)" >&2
+      exit 2
+      ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -93,43 +93,23 @@ static PetscErrorCode ChooseIds(HFChoice *ch, const PetscInt ids[], PetscInt N, 
 /* New Vecs with this rank's rows of (X, Y) whose id is kept. */
 static PetscErrorCode KeepRows(Vec X, Vec Y, const PetscInt ids[], PetscInt nkept, const PetscInt kept[], Vec *Xs, Vec *Ys)
 {
-  const PetscScalar *x, *y;
-  PetscScalar       *xs, *ys;
-  PetscInt           d, q, lo, n, m = 0, loc;
+  PetscInt   d, lo, n, loc;
+  PetscBool *keep;
 
   PetscFunctionBegin;
   PetscCall(VecGetBlockSize(X, &d));
-  PetscCall(VecGetBlockSize(Y, &q));
   PetscCall(VecGetOwnershipRange(X, &lo, NULL));
   PetscCall(VecGetLocalSize(X, &n));
   lo /= d;
   n /= d;
-  PetscCall(VecGetArrayRead(X, &x));
-  PetscCall(VecGetArrayRead(Y, &y));
-  PetscCall(PetscMalloc2(n * d, &xs, n * q, &ys));
+  PetscCall(PetscMalloc1(n, &keep));
   for (PetscInt i = 0; i < n; i++) {
     PetscCall(PetscFindInt(ids[lo + i], nkept, kept, &loc));
-    if (loc < 0) continue;
-    PetscCall(PetscArraycpy(xs + m * d, x + i * d, d));
-    PetscCall(PetscArraycpy(ys + m * q, y + i * q, q));
-    m++;
+    keep[i] = (PetscBool)(loc >= 0);
   }
-  PetscCall(VecRestoreArrayRead(X, &x));
-  PetscCall(VecRestoreArrayRead(Y, &y));
-  PetscCall(VecCreateMPI(PetscObjectComm((PetscObject)X), m * d, PETSC_DETERMINE, Xs));
-  PetscCall(VecCreateMPI(PetscObjectComm((PetscObject)X), m * q, PETSC_DETERMINE, Ys));
-  PetscCall(VecSetBlockSize(*Xs, d));
-  PetscCall(VecSetBlockSize(*Ys, q));
-  {
-    PetscScalar *a;
-    PetscCall(VecGetArrayWrite(*Xs, &a));
-    PetscCall(PetscArraycpy(a, xs, m * d));
-    PetscCall(VecRestoreArrayWrite(*Xs, &a));
-    PetscCall(VecGetArrayWrite(*Ys, &a));
-    PetscCall(PetscArraycpy(a, ys, m * q));
-    PetscCall(VecRestoreArrayWrite(*Ys, &a));
-  }
-  PetscCall(PetscFree2(xs, ys));
+  PetscCall(SNADatasetSelectRows(X, keep, Xs));
+  PetscCall(SNADatasetSelectRows(Y, keep, Ys));
+  PetscCall(PetscFree(keep));
   PetscFunctionReturn(0);
 }
 

@@ -4,7 +4,8 @@ static const char help[] = "snaps-predict: evaluates a saved SNA model at the in
                            "  -data_group <path>  group holding X (and Y), default /\n"
                            "  -out <pred.h5>      predictions: /X (copied) and /Y (N x q), written atomically\n"
                            "A multi-fidelity model (type mf) predicts the HF values; when the data also hold /YLF (N x q, LF values at\n"
-                           "/X, e.g. an LF run at the new design), its correction is applied to them instead of to its LF model's.\n"
+                           "/X, e.g. an LF run at the new design), its correction is applied to them instead of to its LF model's (a model\n"
+                           "fitted without HF data, -mf_hf_fraction 0, has none: /YLF is then an error).\n"
                            "  -results <r.json>   JSON report: n_samples, test_mse (if /Y given), wall_time_s, ns_per_sample, ranks\n";
 
 #include <snaps.h>
@@ -33,7 +34,7 @@ static PetscErrorCode CheckFinite(Vec U, PetscInt q, const char model[], const c
 static PetscErrorCode LoadLowFidelityValues(SNA sna, const char model[], const char data[], const char group[], Vec X, Vec *YLF)
 {
   char      path[PETSC_MAX_PATH_LEN];
-  PetscBool has, ismf;
+  PetscBool has, ismf, corrected;
   PetscInt  d, q, bs, nx, ny;
   SNAType   type;
 
@@ -45,6 +46,8 @@ static PetscErrorCode LoadLowFidelityValues(SNA sna, const char model[], const c
   PetscCall(SNAGetType(sna, &type));
   PetscCall(PetscStrcmp(type, SNAMF, &ismf));
   PetscCheck(ismf, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "The data '%s' hold LF values %s, but the model '%s' is not multi-fidelity (type %s) and has no correction to apply to them: remove %s, or use an mf model", data, path, model, type, path);
+  PetscCall(SNAMFHasCorrection(sna, &corrected));
+  PetscCheck(corrected, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "The data '%s' hold LF values %s, but the multi-fidelity model '%s' was fitted without HF data (-mf_hf_fraction 0): it is its LF model alone and has no correction to apply to them: remove %s, or refit the model with HF data", data, path, model, path);
   PetscCall(SNADatasetLoadArray(PETSC_COMM_WORLD, data, path, YLF));
   PetscCall(SNAGetSizes(sna, &d, &q));
   PetscCall(VecGetBlockSize(*YLF, &bs));

@@ -442,6 +442,34 @@ PetscErrorCode SNADatasetLoadCases(MPI_Comm comm, const char filename[], const c
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNADatasetSelectRows - A new Vec with the rows of X (of block-size columns) that this rank holds and keep marks,
+  on the same rank: a subset of samples (a choice of cases, a validation split). Collective.
+@*/
+PetscErrorCode SNADatasetSelectRows(Vec X, const PetscBool keep[], Vec *Xs)
+{
+  const PetscScalar *x;
+  PetscScalar       *xs;
+  PetscInt           w, n, m = 0;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetBlockSize(X, &w));
+  PetscCall(VecGetLocalSize(X, &n));
+  n /= w;
+  for (PetscInt i = 0; i < n; i++) m += keep[i] ? 1 : 0;
+  PetscCall(VecCreate(PetscObjectComm((PetscObject)X), Xs));
+  PetscCall(VecSetSizes(*Xs, m * w, PETSC_DECIDE));
+  PetscCall(VecSetBlockSize(*Xs, w));
+  PetscCall(VecSetType(*Xs, VECSTANDARD));
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArrayWrite(*Xs, &xs));
+  for (PetscInt i = 0, k = 0; i < n; i++)
+    if (keep[i]) PetscCall(PetscArraycpy(xs + w * k++, x + w * i, w));
+  PetscCall(VecRestoreArrayWrite(*Xs, &xs));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscFunctionReturn(0);
+}
+
 /* Shapes of one fidelity's X and Y, for the messages of SNADatasetLoadFidelities(). */
 static PetscErrorCode FidelityShape(Vec X, Vec Y, PetscInt *N, PetscInt *d, PetscInt *q)
 {

@@ -124,13 +124,15 @@ def coords(a):
 
 def hostile(a):
     """Crafted mf model files are refused with a message, never followed without end: a part that is the model
-    itself (a hard link, a cycle), a part of type mf, a missing part, an unknown blend."""
+    itself (a hard link, a cycle), a part of type mf, a missing part, an unknown blend, a part whose parameter count
+    is not the recorded one."""
     fit(a, "h.h5", "-mf_blend", "ar1")
     cases = {
         "cycle": (lambda g: (g.__delitem__("lf"), g.__setitem__("lf", g)), "is itself of type mf: refused"),
         "nested": (lambda g: g["lf"].attrs.__setitem__("type", np.bytes_("mf")), "is itself of type mf: refused"),
         "no_rho": (lambda g: g.__delitem__("rho"), "has no part 'rho'"),
         "blend": (lambda g: g.attrs.__setitem__("blend", np.bytes_("ar2")), "has blend 'ar2'; this SNAPS knows residual and ar1"),
+        "count": (lambda g: g.attrs.__setitem__("n_params_delta", g.attrs["n_params_delta"] + 1), "parameters for its part 'delta' (attribute n_params_delta) but the part holds"),
     }
     for name, (damage, message) in cases.items():
         bad = os.path.join(a.dir, "hostile_%s.h5" % name)
@@ -157,6 +159,9 @@ def wrap_guess(src, dst):
         g.attrs["type"] = np.bytes_("mf")
         g.attrs["blend"] = np.bytes_("residual")
         g.attrs["corrected"] = 0
+        g.attrs["n_params_lf"] = s["sna"].attrs["n_params"]
+        g.attrs["n_params_delta"] = 0
+        g.attrs["n_params_rho"] = 0
         s.copy("sna/lower", g)
         s.copy("sna/upper", g)
         s.copy("sna", g, name="lf")

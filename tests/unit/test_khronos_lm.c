@@ -2,7 +2,7 @@ static const char help[] = "KHRONOS Levenberg-Marquardt and the default fit: the
                            "sparse normal equations against the dense Jacobian, exact recovery of a rank-2 target in a few\n"
                            "iterations, honest stopping at the budget, greedy enrichment at least as good as a direct fit, and\n"
                            "Anderson-accelerated ALS in at most half the sweeps of plain ALS; early stopping on held-out samples keeps\n"
-                           "the best-validation iterate.\n";
+                           "the best-validation iterate, and a failed validated fit leaves no held-out samples behind.\n";
 
 #include <snaps.h>
 #include <snaps/private/snaimpl.h>
@@ -325,6 +325,35 @@ static PetscErrorCode CheckValidation(void)
   PetscFunctionReturn(0);
 }
 
+/* A validated fit that fails after the split leaves no held-out samples behind: the next fit, without validation,
+   reports no validation MSE (a stale split would be measured by its monitor and kept as its result). */
+static PetscErrorCode CheckFailedValidationReleased(void)
+{
+  SNA            sna;
+  Vec            X, Y;
+  PetscErrorCode ierr;
+  PetscReal      val;
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(200, 3, 1, Smooth, &X, &Y)); /* Smooth takes 3 inputs */
+  PetscCall(CreateModel(3, 1, 6, 2, "no_such_fit", 1e-6, 5, &sna));
+  PetscCall(SNASetValidation(sna, 0.2, 5));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = SNAFit(sna, X, Y); /* fails in the fit itself, after the split */
+  PetscCall(PetscPopErrorHandler());
+  PetscCheck(ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "A fit of type no_such_fit should fail");
+  PetscCall(SNASetFitType(sna, SNAFITALS));
+  PetscCall(SNASetValidation(sna, 0, 5));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetValidationMSE(sna, &val));
+  PetscCheck(val == -1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "A fit without validation after a failed validated fit reports validation MSE %g: the failed fit left its held-out samples", (double)val);
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "a failed validated fit leaves no held-out samples to the next fit\n"));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
@@ -337,6 +366,7 @@ int main(int argc, char **argv)
   PetscCall(CheckEnrichment(NULL));
   PetscCall(CheckAnderson());
   PetscCall(CheckValidation());
+  PetscCall(CheckFailedValidationReleased());
   PetscCall(PetscFinalize());
   return 0;
 }

@@ -1,6 +1,6 @@
 static const char help[] = "KHRONOS Ritz-energy fit (SNASetRitzForm): a 2-D problem whose discrete solution has rank 2 against the direct\n"
                            "tensor solve, a 3-D manufactured solution to discretisation error, an honest DIVERGED_ITS at the\n"
-                           "sweep budget, and the same model on every rank.\n";
+                           "sweep budget, the same model on every rank, and a non-finite form refused without a leak (run with -malloc_debug).\n";
 
 #include <snaps.h>
 #include <petscdt.h>
@@ -221,6 +221,35 @@ static PetscErrorCode CheckManufactured3D(void)
   PetscFunctionReturn(0);
 }
 
+/* A form with a non-finite entry is refused before anything is allocated: the memory in use (traced with
+   -malloc_debug, which the test runs with) is the same after the error as before. */
+static PetscErrorCode CheckRefusedFormLeaksNothing(void)
+{
+  SNA            sna;
+  SNABSpline     bs;
+  PetscReal     *K, *M;
+  PetscLogDouble before, after;
+  PetscErrorCode ierr;
+  const PetscInt G = 6;
+
+  PetscFunctionBegin;
+  PetscCall(Model(2, 2, G, 1, 0, 1, 1e-10, 10, &sna));
+  PetscCall(Matrices(2, 2, G, 0, 1, &bs, &K, &M));
+  K[3] = (PetscReal)NAN; /* PETSC_INFINITY is finite (PETSC_MAX_REAL / 4) */
+  PetscCall(PetscMallocGetCurrentUsage(&before));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = SNASetRitzForm(sna, K, M, 0, NULL, PETSC_TRUE);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(PetscMallocGetCurrentUsage(&after));
+  PetscCheck(ierr == PETSC_ERR_FP, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "A Ritz form with a NaN entry should be refused (PETSC_ERR_FP), not give %d", (int)ierr);
+  PetscCheck(after == before, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The refused Ritz form left %g bytes allocated", (double)(after - before));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "a non-finite Ritz form is refused and leaks nothing\n"));
+  PetscCall(PetscFree2(K, M));
+  PetscCall(SNABSplineDestroy(&bs));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
@@ -231,6 +260,7 @@ int main(int argc, char **argv)
      the coefficients to 1e-10 */
   PetscCall(CheckTensor2D(2, 1e-22, 1e-10));
   PetscCall(CheckManufactured3D());
+  PetscCall(CheckRefusedFormLeaksNothing());
   PetscCall(PetscFinalize());
   return 0;
 }

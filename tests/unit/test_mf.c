@@ -1,5 +1,5 @@
 static const char help[] = "The multi-fidelity SNA (type mf): recovery of known corrections, 0% HF is the LF model bit for bit,\n"
-                           "save/load round trip, grid evaluation, SNAMFEvaluateCorrection(). Any number of ranks.\n"
+                           "save/load round trip, grid evaluation (also of an unfitted model: zero), SNAMFEvaluateCorrection(), no leak from a failed correction fit (-malloc_debug). Any number of ranks.\n"
                            "Usage: test_mf <scratch directory>\n";
 
 #include <snaps.h>
@@ -229,6 +229,62 @@ static PetscErrorCode CheckLFAlone(const char dir[])
   PetscFunctionReturn(0);
 }
 
+/* Before its LF part is fitted (set up, with bounds) the model is zero, on a grid as at points: the grid path must not
+   evaluate the unfitted LF part. */
+static PetscErrorCode CheckUnfittedGrid(void)
+{
+  SNA             sna;
+  Vec             Y;
+  const PetscInt  n[2]  = {3, 4};
+  const PetscReal c0[3] = {0, 0.5, 1}, c1[4] = {0, 0.25, 0.5, 1}, *coords[2] = {c0, c1}, lo[2] = {0, 0}, hi[2] = {1, 1};
+  PetscReal       norm;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(SNASetSizes(sna, 2, 1));
+  PetscCall(SNASetBounds(sna, lo, hi));
+  PetscCall(SNASetUp(sna));
+  PetscCall(SNACreateGridVec(sna, n, &Y));
+  PetscCall(VecSet(Y, 1.0));
+  PetscCall(SNAEvaluateGrid(sna, n, coords, Y));
+  PetscCall(VecNorm(Y, NORM_INFINITY, &norm));
+  PetscCheck(norm == 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "An mf model whose LF part is not fitted evaluates to %g on a grid, expected 0 (as at points)", (double)norm);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "unfitted: zero on a grid, as at points\n"));
+  PetscCall(VecDestroy(&Y));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
+/* A refit of the correction that fails in delta's own fit leaves no work vector behind: the memory in use (traced
+   with -malloc_debug, which the test runs with) is the same after the error as before. */
+static PetscErrorCode CheckFailedCorrectionLeaksNothing(void)
+{
+  SNA            sna, delta;
+  Vec            Xh, Yh;
+  PetscLogDouble before, after;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(Fit(PETSC_FALSE, PETSC_TRUE, &sna));
+  PetscCall(Data(20, 2, 0, &Xh, &Yh));
+  PetscCall(SNAMFGetParts(sna, NULL, &delta, NULL));
+  PetscCall(SNASetFitType(delta, "no_such_fit"));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  (void)SNAFit(sna, Xh, Yh); /* a first failure: the caches of the evaluations the fit makes are then in place */
+  PetscCall(PetscMallocGetCurrentUsage(&before));
+  ierr = SNAFit(sna, Xh, Yh);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(PetscMallocGetCurrentUsage(&after));
+  PetscCheck(ierr, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "A correction fit of type no_such_fit should fail");
+  PetscCheck(after <= before, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The failed correction fit left %g bytes allocated", (double)(after - before));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "a failed correction fit leaks nothing\n"));
+  PetscCall(VecDestroy(&Xh));
+  PetscCall(VecDestroy(&Yh));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   SNA sna;
@@ -242,6 +298,8 @@ int main(int argc, char **argv)
     PetscCall(SNADestroy(&sna));
   }
   PetscCall(CheckLFAlone(argv[1]));
+  PetscCall(CheckUnfittedGrid());
+  PetscCall(CheckFailedCorrectionLeaksNothing());
   PetscCall(PetscFinalize());
   return 0;
 }

@@ -24,6 +24,9 @@ PETSC_EXTERN PetscErrorCode SNADatasetLoadCases(MPI_Comm, const char[], const ch
 /* Reads a multi-fidelity file (/lf/X, /lf/Y, /hf/X, /hf/Y): a missing group, or fidelities with different input or
    output counts, are errors naming them. */
 PETSC_EXTERN PetscErrorCode SNADatasetLoadFidelities(MPI_Comm, const char[], Vec *, Vec *, Vec *, Vec *);
+/* A new Vec (same block size, PETSc's default type) with this rank's rows i of X (rows of block-size columns) for
+   which keep[i], in order: the rows stay on the rank that held them. Collective. */
+PETSC_EXTERN PetscErrorCode SNADatasetSelectRows(Vec, const PetscBool[], Vec *);
 /* Writes Vecs (rows of block-size columns) as named float64 datasets into a new file, atomically:
    the file is written under a temporary name and renamed over filename only when complete.
    names[i] may contain a group path such as "/hf/Y"; groups are created as needed. */

@@ -43,9 +43,7 @@ PetscErrorCode SNADestroy(SNA *sna)
   PetscCall(SNAMonitorCancel(*sna));
   PetscCall(PetscFree2((*sna)->lower, (*sna)->upper));
   PetscCall(PetscFree((*sna)->fittype));
-  PetscCall(PetscFree((*sna)->val_theta)); /* a fit that failed midway leaves its validation state */
-  PetscCall(VecDestroy(&(*sna)->valX));
-  PetscCall(VecDestroy(&(*sna)->valY));
+  PetscCall(SNAFitValidationRelease(*sna));
   PetscCall(PetscHeaderDestroy(sna));
   PetscFunctionReturn(0);
 }
@@ -442,6 +440,7 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
 {
   PetscFunctionBegin;
   PetscCheck(!X && !Y, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAFit() minimises the %s objective, which takes no data: pass NULL for X and Y, or call SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) to fit data", SNAObjectives[sna->objective]);
+  PetscCheck(sna->validation == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g holds out samples, but the %s objective takes no data: drop -sna_fit_validation (or set it to 0)", (double)sna->validation, SNAObjectives[sna->objective]);
   PetscCall(SNASetUp(sna));
   PetscCall(PetscLogEventBegin(SNA_Fit, sna, 0, 0, 0));
   sna->iterations = 0;
@@ -454,13 +453,42 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
   PetscFunctionReturn(0);
 }
 
+/* The fit proper on the training samples (X, Y: all of them, or those the validation split left). */
+static PetscErrorCode SNAFitTraining(SNA sna, Vec X, Vec Y)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(SNA_Fit, sna, X, Y, 0));
+  PetscCall(SNAFitComputeScale(sna, Y));
+  PetscCall(SNAComputeLoss(sna, X, Y, &sna->fit_mse0));
+  PetscCall(SNAFitRun(sna, sna->fittype, X, Y));
+  PetscCall(SNAFitValidationFinish(sna));
+  PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
+  PetscCall(SNAComputeLoss(sna, X, Y, &sna->fit_mse));
+  PetscFunctionReturn(0);
+}
+
+/* -sna_fit_validation (> 0) is measured as MSE, and on the model's own data: a multi-fidelity model fits its parts
+   on their own data (held-out HF rows would just be dropped, and ar1's parameter count changes between its stages,
+   so its best iterate would never be restored). */
+PetscErrorCode SNAFitCheckValidation(SNA sna)
+{
+  PetscBool mf;
+
+  PetscFunctionBegin;
+  PetscCheck(sna->loss == SNA_LOSS_MSE, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g measures the mean-squared error, but this SNA's loss is %s: use -sna_fit_validation 0 with -sna_loss %s", (double)sna->validation, SNALossTypes[sna->loss], SNALossTypes[sna->loss]);
+  PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &mf));
+  PetscCheck(!mf, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g does not apply to a multi-fidelity (mf) model, whose parts are fitted on their own data: hold out HF samples of the correction with -mf_delta_sna_fit_validation (or LF samples with -mf_lf_sna_fit_validation), and drop -sna_fit_validation", (double)sna->validation);
+  PetscFunctionReturn(0);
+}
+
 /* Fits the model to (X, Y), warm-starting from the current parameters if already set up; with a Ritz objective
    (SNASetRitzForm()) minimises that instead, and X and Y are NULL. */
 PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
 {
-  PetscInt nx, ny, bsx, bsy, N;
-  MPI_Comm comm;
-  Vec      Xt = NULL, Yt = NULL;
+  PetscInt       nx, ny, bsx, bsy, N;
+  MPI_Comm       comm;
+  Vec            Xt = NULL, Yt = NULL;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
@@ -483,31 +511,23 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCheck(N > 0, comm, PETSC_ERR_ARG_SIZ, "Cannot fit to an empty dataset");
   PetscCall(SNACheckFinite(sna, X, "The training inputs X"));
   PetscCall(SNACheckFinite(sna, Y, "The training targets Y"));
+  if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna));
   if (!sna->lower)
     PetscCall(SNABoundsFromData(sna, X));
   else
     PetscCall(SNAWarnOutsideBounds(sna, X));
   PetscCall(SNASetUp(sna));
 
-  PetscCall(PetscLogEventBegin(SNA_Fit, sna, X, Y, 0));
   sna->iterations = 0;
   sna->reason     = SNA_CONVERGED_ITERATING;
   sna->val_mse    = PETSC_MAX_REAL;
   PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
-  if (sna->validation > 0) { /* from here on X, Y are the training part */
-    PetscCheck(sna->loss == SNA_LOSS_MSE, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g measures the mean-squared error, but this SNA's loss is %s: use -sna_fit_validation 0 with -sna_loss %s", (double)sna->validation, SNALossTypes[sna->loss], SNALossTypes[sna->loss]);
-    PetscCall(SNAFitValidationSplit(sna, X, Y, &Xt, &Yt));
-    X = Xt;
-    Y = Yt;
-  }
-  PetscCall(SNAFitComputeScale(sna, Y));
-  PetscCall(SNAComputeLoss(sna, X, Y, &sna->fit_mse0));
-  PetscCall(SNAFitRun(sna, sna->fittype, X, Y));
-  PetscCall(SNAFitValidationFinish(sna));
-  PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
-  PetscCall(SNAComputeLoss(sna, X, Y, &sna->fit_mse));
+  if (sna->validation > 0) PetscCall(SNAFitValidationSplit(sna, X, Y, &Xt, &Yt));
+  ierr = SNAFitTraining(sna, Xt ? Xt : X, Yt ? Yt : Y); /* not PetscCall: release the split first */
   PetscCall(VecDestroy(&Xt));
   PetscCall(VecDestroy(&Yt));
+  if (ierr) PetscCall(SNAFitValidationRelease(sna));
+  PetscCall(ierr);
   PetscCall(SNAFitEnd(sna));
   PetscFunctionReturn(0);
 }

@@ -6,6 +6,7 @@
    Levenberg-Marquardt from the start) starts that record afresh (SNAFitValidationResume), so the second method
    is judged on its own path; the best iterate of both is kept. */
 #include <snaps/private/snaimpl.h>
+#include <snaps/dataset.h>
 
 /* A uniform number in [0, 1) from (seed, i) (splitmix64): the split depends on the global sample index only,
    so it is the same for any number of ranks. */
@@ -28,26 +29,6 @@ static PetscErrorCode SNAGetSeed(SNA sna, PetscInt *seed)
   PetscFunctionReturn(0);
 }
 
-/* Copies the rows of X (width w) with held[i] == want into a new Vec. */
-static PetscErrorCode SplitRows(SNA sna, Vec X, PetscInt w, PetscInt n, const PetscBool held[], PetscBool want, PetscInt count, Vec *out)
-{
-  const PetscReal *x;
-  PetscReal       *o;
-
-  PetscFunctionBegin;
-  PetscCall(VecCreate(PetscObjectComm((PetscObject)sna), out));
-  PetscCall(VecSetSizes(*out, count * w, PETSC_DECIDE));
-  PetscCall(VecSetBlockSize(*out, w));
-  PetscCall(VecSetType(*out, VECSTANDARD));
-  PetscCall(VecGetArrayRead(X, &x));
-  PetscCall(VecGetArray(*out, &o));
-  for (PetscInt i = 0, k = 0; i < n; i++)
-    if (held[i] == want) PetscCall(PetscArraycpy(o + w * k++, x + w * i, w));
-  PetscCall(VecRestoreArray(*out, &o));
-  PetscCall(VecRestoreArrayRead(X, &x));
-  PetscFunctionReturn(0);
-}
-
 /* Splits (X, Y) into the training part (Xt, Yt, new Vecs) and the held-out part (kept in the SNA). */
 PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
 {
@@ -55,6 +36,7 @@ PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
   PetscBool *held;
 
   PetscFunctionBegin;
+  PetscCall(SNAFitValidationRelease(sna)); /* a previous split (of a fit that failed) goes first */
   PetscCall(SNAGetSeed(sna, &seed));
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &n, NULL));
   PetscCall(VecGetOwnershipRange(X, &lo, NULL));
@@ -64,11 +46,13 @@ PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
     counts[held[i]]++;
   }
   PetscCall(MPIU_Allreduce(counts, global, 2, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)sna)));
+  if (!(global[0] > 0 && global[1] > 0)) PetscCall(PetscFree(held));
   PetscCheck(global[0] > 0 && global[1] > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation %g of %" PetscInt_FMT " samples holds out %" PetscInt_FMT " and trains on %" PetscInt_FMT ": both must be at least one; use a fraction between 1/N and 1 - 1/N, or 0 for no validation", (double)sna->validation, global[0] + global[1], global[1], global[0]);
-  PetscCall(SplitRows(sna, X, sna->dim_in, n, held, PETSC_FALSE, counts[0], Xt));
-  PetscCall(SplitRows(sna, Y, sna->dim_out, n, held, PETSC_FALSE, counts[0], Yt));
-  PetscCall(SplitRows(sna, X, sna->dim_in, n, held, PETSC_TRUE, counts[1], &sna->valX));
-  PetscCall(SplitRows(sna, Y, sna->dim_out, n, held, PETSC_TRUE, counts[1], &sna->valY));
+  PetscCall(SNADatasetSelectRows(X, held, &sna->valX));
+  PetscCall(SNADatasetSelectRows(Y, held, &sna->valY));
+  for (PetscInt i = 0; i < n; i++) held[i] = (PetscBool)!held[i]; /* now: trained on */
+  PetscCall(SNADatasetSelectRows(X, held, Xt));
+  PetscCall(SNADatasetSelectRows(Y, held, Yt));
   PetscCall(PetscFree(held));
   PetscCall(PetscInfo(sna, "Validation: %" PetscInt_FMT " of %" PetscInt_FMT " samples held out (seed %" PetscInt_FMT ")\n", global[1], global[0] + global[1], seed));
   sna->val_best    = PETSC_MAX_REAL;
@@ -140,6 +124,15 @@ PetscErrorCode SNAFitValidationFinish(SNA sna)
   }
   if (sna->val_stop && sna->reason != SNA_DIVERGED_NANORINF) sna->reason = SNA_CONVERGED_VALIDATION;
   sna->val_mse = sna->val_best;
+  PetscCall(SNAFitValidationRelease(sna));
+  PetscFunctionReturn(0);
+}
+
+/* The held-out samples and the best iterate go: after a fit, whether it finished or failed, so that no later fit's
+   monitor measures a stale split. */
+PetscErrorCode SNAFitValidationRelease(SNA sna)
+{
+  PetscFunctionBegin;
   PetscCall(PetscFree(sna->val_theta));
   sna->val_nparams = 0;
   PetscCall(VecDestroy(&sna->valX));

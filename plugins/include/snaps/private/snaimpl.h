@@ -83,9 +83,11 @@ struct _p_SNA {
 PETSC_INTERN PetscErrorCode SNAMonitor(SNA, PetscInt, PetscReal);
 /* Held-out validation (snaval.c): SNAFit() splits the data (the training part in new Vecs), SNAMonitor() observes
    every monitored iterate, and after the fit the best-validation iterate is restored. */
+PETSC_INTERN PetscErrorCode SNAFitCheckValidation(SNA);
 PETSC_INTERN PetscErrorCode SNAFitValidationSplit(SNA, Vec, Vec, Vec *, Vec *);
 PETSC_INTERN PetscErrorCode SNAFitValidationObserve(SNA, PetscReal);
 PETSC_INTERN PetscErrorCode SNAFitValidationFinish(SNA);
+PETSC_INTERN PetscErrorCode SNAFitValidationRelease(SNA);
 /* Sets the fit's default type unless the user chose one (a type's natural fit, e.g. AION's infinite descent). */
 PETSC_INTERN PetscErrorCode SNASetDefaultFitType(SNA, SNAFitType);
 /* Maps input x (length d) to the unit box [0,1]^d using the SNA's bounds (no clamping). */

@@ -101,10 +101,28 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscFunctionReturn(0);
 }
 
+/* The Anderson depth the fit uses when -sna_fit_als_anderson is not given: KHRONOS_AUTO_ANDERSON for auto, else 0. */
+static PetscInt DefaultAnderson(SNA sna)
+{
+  PetscBool automatic = PETSC_FALSE;
+
+  if (sna->fittype) (void)PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic);
+  return automatic ? KHRONOS_AUTO_ANDERSON : 0;
+}
+
+PetscErrorCode SNAKhronosCheckAndersonUnused(SNA sna, const char what[])
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCheck(kh->anderson <= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-sna_fit_als_anderson %" PetscInt_FMT " accelerates ALS sweeps, which %s does not take: drop -sna_fit_als_anderson, or use -sna_fit_type als or auto", kh->anderson, what);
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *PetscOptionsObject)
 {
   SNA_Khronos *kh     = (SNA_Khronos *)sna->data;
-  PetscInt     degree = kh->degree, nodes = kh->nodes, modes = kh->max_modes, refine = kh->refine;
+  PetscInt     degree = kh->degree, nodes = kh->nodes, modes = kh->max_modes, refine = kh->refine, anderson;
   PetscBool    enrich = kh->enrich, set;
 
   PetscFunctionBegin;
@@ -118,8 +136,12 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "", kh->init_spread, &kh->init_spread, NULL));
   PetscCheck(kh->init_spread >= 0 && kh->init_spread < PETSC_MAX_REAL, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_init_spread must be 0 or positive and finite, not %g", (double)kh->init_spread);
   PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps (also the enrichment stages of auto) try a step along the last sweep's change (line search)", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
-  PetscCall(PetscOptionsInt("-sna_fit_als_anderson", "ALS sweeps are Anderson-accelerated with this many past sweeps, each accelerated point kept only if it lowers the loss (0: none; default: 5 for auto, 0 for als)", "SNAFITALS", kh->anderson, &kh->anderson, &set));
-  PetscCheck(!set || kh->anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, kh->anderson);
+  /* shown: the depth the chosen fit will use; kept unset unless given, so that a later change of fit type
+     still gets that fit's own default */
+  anderson = kh->anderson >= 0 ? kh->anderson : DefaultAnderson(sna);
+  PetscCall(PetscOptionsInt("-sna_fit_als_anderson", "ALS sweeps are Anderson-accelerated with this many past sweeps, each accelerated point kept only if it lowers the loss (0: none; default 5 for -sna_fit_type auto, 0 for als; infinite_descent and the Ritz fit take none)", "SNAFITALS", anderson, &anderson, &set));
+  PetscCheck(!set || anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, anderson);
+  if (set) kh->anderson = anderson;
   PetscOptionsHeadEnd();
   if (degree != kh->degree || nodes != kh->nodes || modes != kh->max_modes) PetscCall(SNAKhronosSetBasis(sna, degree, nodes, modes));
   PetscCall(SNAKhronosSetRefinement(sna, refine, enrich));

@@ -654,9 +654,6 @@ PetscErrorCode SNAKhronosSweepStage(SNA sna, const KhronosObjective *obj, const 
 /* Relative decrease per sweep below which an enrichment stage below the target rank adds the next mode: the
    greedy stages only have to give the next mode a good start, the full-rank stage does the real work. */
 #define KHRONOS_ENRICH_LEAVE 1e-2
-/* Anderson depth of the auto fit's sweeps (bench/fit: 17 sweeps instead of 21 with Bro's line search on
-   rank3_3d, 15 instead of 18 on noisy_3d at 3 modes; depths 3 to 10 differ by a sweep) */
-#define KHRONOS_AUTO_ANDERSON 5
 /* Largest model the auto fit gives to Levenberg-Marquardt (P x P dense normal equations, a Cholesky
    factorisation of P^3/3 flops per step); larger models are fitted by ALS. */
 #define KHRONOS_AUTO_LM_MAX_PARAMS 2000
@@ -808,6 +805,7 @@ PetscErrorCode SNAFit_Khronos_ALS(SNA sna, Vec X, Vec Y)
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(sna->fittype, SNAFITINFINITEDESCENT, &newton));
+  if (newton) PetscCall(SNAKhronosCheckAndersonUnused(sna, "-sna_fit_type infinite_descent (one Newton step per block, not a sweep map to accelerate)"));
   PetscCall(FitKhronos(sna, X, Y, newton, PETSC_FALSE));
   PetscFunctionReturn(0);
 }

@@ -41,6 +41,9 @@ PetscErrorCode SNASetRitzForm_Khronos(SNA sna, const PetscReal K[], const PetscR
   PetscCheck(sna->dim_out == 1, comm, PETSC_ERR_SUP, "A Ritz energy is minimised by a model with one output, not %" PetscInt_FMT ": SNASetSizes(sna, d, 1)", sna->dim_out);
   PetscCheck(K && M && (F || !R), comm, PETSC_ERR_ARG_NULL, "SNASetRitzForm() needs the stiffness and mass matrices (and the source when R > 0)");
   PetscCheck(G >= (dirichlet ? 3 : 1), comm, PETSC_ERR_ARG_OUTOFRANGE, "With Dirichlet conditions a factor needs at least 3 basis functions, not %" PetscInt_FMT " (-sna_khronos_nodes)", G);
+  /* the inputs are checked before anything is allocated, so that a refused form leaks nothing */
+  for (PetscInt i = 0; i < d * G * G; i++) PetscCheck(!PetscIsInfOrNanReal(K[i]) && !PetscIsInfOrNanReal(M[i]), comm, PETSC_ERR_FP, "The Ritz form's matrices are not finite (entry %" PetscInt_FMT ")", i);
+  for (PetscInt i = 0; i < R * d * G; i++) PetscCheck(!PetscIsInfOrNanReal(F[i]), comm, PETSC_ERR_FP, "The Ritz form's source is not finite (entry %" PetscInt_FMT ")", i);
   PetscCall(PetscNew(&form));
   form->d         = d;
   form->G         = G;
@@ -50,8 +53,6 @@ PetscErrorCode SNASetRitzForm_Khronos(SNA sna, const PetscReal K[], const PetscR
   PetscCall(PetscArraycpy(form->K, K, d * G * G));
   PetscCall(PetscArraycpy(form->M, M, d * G * G));
   if (R) PetscCall(PetscArraycpy(form->F, F, R * d * G));
-  for (PetscInt i = 0; i < d * G * G; i++) PetscCheck(!PetscIsInfOrNanReal(form->K[i]) && !PetscIsInfOrNanReal(form->M[i]), comm, PETSC_ERR_FP, "The Ritz form's matrices are not finite (entry %" PetscInt_FMT ")", i);
-  for (PetscInt i = 0; i < R * d * G; i++) PetscCheck(!PetscIsInfOrNanReal(form->F[i]), comm, PETSC_ERR_FP, "The Ritz form's source is not finite (entry %" PetscInt_FMT ")", i);
   PetscCall(PetscContainerCreate(comm, &container));
   PetscCall(PetscContainerSetPointer(container, form));
   PetscCall(PetscContainerSetUserDestroy(container, RitzFormDestroy));
@@ -375,6 +376,7 @@ static PetscErrorCode RitzGetForm(SNA sna, const RitzForm **form)
   PetscCall(PetscStrcmp(sna->fittype, SNAFITALS, &als));
   PetscCall(PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic));
   PetscCheck(als || automatic, comm, PETSC_ERR_SUP, "-sna_fit_type %s cannot minimise a Ritz energy: its fit is block ALS (-sna_fit_type als, or the default auto)", sna->fittype);
+  PetscCall(SNAKhronosCheckAndersonUnused(sna, "the Ritz fit (exact block minimisers with greedy rank growth)"));
   PetscFunctionReturn(0);
 }
 

@@ -65,17 +65,31 @@ static PetscErrorCode SetPartPrefix(SNA sna, SNA part, const char suffix[])
   PetscFunctionReturn(0);
 }
 
+/* -mf_blend in a block of its own: a program that sets the options of one SNA twice (first as the default type,
+   then as mf) would otherwise never show it in -help, because PETSc prints an object's options once. */
+static PetscErrorCode SNAMFBlendFromOptions(SNA sna)
+{
+  SNA_MF     *mf    = (SNA_MF *)sna->data;
+  SNAMFBlend  blend = mf->blend;
+  const char *prefix;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
+  PetscOptionsBegin(PetscObjectComm((PetscObject)sna), prefix, "Multi-fidelity (mf) SNA options", "SNA");
+  PetscCall(PetscOptionsEnum("-mf_blend", "How the correction blends with the LF model: residual (y_LF + delta) or ar1 (rho y_LF + delta)", "SNAMFSetBlend", SNAMFBlends, (PetscEnum)blend, (PetscEnum *)&blend, NULL));
+  PetscOptionsEnd();
+  PetscCall(SNAMFSetBlend(sna, blend));
+  PetscFunctionReturn(0);
+}
+
 /* -mf_blend, then each part's own options under its prefix (all shown by -help). */
 static PetscErrorCode SNASetFromOptions_MF(SNA sna, PetscOptionItems *PetscOptionsObject)
 {
-  SNA_MF    *mf    = (SNA_MF *)sna->data;
-  SNAMFBlend blend = mf->blend;
+  SNA_MF *mf = (SNA_MF *)sna->data;
 
   PetscFunctionBegin;
-  PetscOptionsHeadBegin(PetscOptionsObject, "Multi-fidelity (mf) options");
-  PetscCall(PetscOptionsEnum("-mf_blend", "How the correction blends with the LF model: residual (y_LF + delta) or ar1 (rho y_LF + delta)", "SNAMFSetBlend", SNAMFBlends, (PetscEnum)blend, (PetscEnum *)&blend, NULL));
-  PetscOptionsHeadEnd();
-  PetscCall(SNAMFSetBlend(sna, blend));
+  (void)PetscOptionsObject; /* -mf_blend has its own block (SNAMFBlendFromOptions) */
+  PetscCall(SNAMFBlendFromOptions(sna));
   PetscCall(SetPartPrefix(sna, mf->lf, "mf_lf_"));
   PetscCall(SetPartPrefix(sna, mf->delta, "mf_delta_"));
   PetscCall(SetPartPrefix(sna, mf->rho, "mf_rho_"));
@@ -146,7 +160,7 @@ static PetscErrorCode SNAEvaluateLocal_MF(SNA sna, PetscInt n, const PetscReal x
   PetscFunctionReturn(0);
 }
 
-/* Each part on the same grid rows, combined point by point. */
+/* Each part on the same grid rows, combined point by point; zero before the LF part is fitted, as at points. */
 static PetscErrorCode SNAEvaluateGridLocal_MF(SNA sna, const PetscInt n[], const PetscReal *const coords[], PetscInt start, PetscInt end, PetscReal y[])
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;
@@ -155,6 +169,10 @@ static PetscErrorCode SNAEvaluateGridLocal_MF(SNA sna, const PetscInt n[], const
 
   PetscFunctionBegin;
   if (end <= start) PetscFunctionReturn(0);
+  if (!SNAMFPartReady(mf->lf)) {
+    PetscCall(PetscArrayzero(y, nq));
+    PetscFunctionReturn(0);
+  }
   PetscCall((*mf->lf->ops->evaluategridlocal)(mf->lf, n, coords, start, end, y));
   if (!mf->corrected) PetscFunctionReturn(0);
   PetscCall(PetscMalloc2(nq, &dl, nq, &rh));

@@ -76,6 +76,18 @@ static PetscErrorCode SharedBox(SNA sna, Vec Xlf, Vec Xhf)
   PetscFunctionReturn(0);
 }
 
+/* delta fitted to the residual R = Y - u_LF(X) of the HF data (R: work space of Y's layout). */
+static PetscErrorCode FitDelta(SNA sna, Vec X, Vec Y, Vec R)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCall(SNAEvaluate(mf->lf, X, R));
+  PetscCall(VecAYPX(R, -1.0, Y));
+  PetscCall(SNAFit(mf->delta, X, R));
+  PetscFunctionReturn(0);
+}
+
 /* The fit "auto" of type mf, on the HF data (X, Y): the LF part first if SNAMFFit() gave LF data, then delta
    on y - u_LF(x) by its own fit, and for ar1 the joint fit of rho and delta. */
 PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
@@ -83,6 +95,7 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
   SNA_MF        *mf = (SNA_MF *)sna->data;
   Vec            R;
   PetscLogDouble t0, t1;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCheck(mf->Xlf || SNAMFPartReady(mf->lf), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "The multi-fidelity model has no LF part to correct: fit it with SNAMFFit() (snaps-fit on a file with /lf and /hf), or load a fitted one");
@@ -90,10 +103,9 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
   PetscCall(PetscTime(&t0));
   mf->corrected = PETSC_FALSE;
   PetscCall(VecDuplicate(Y, &R));
-  PetscCall(SNAEvaluate(mf->lf, X, R));
-  PetscCall(VecAYPX(R, -1.0, Y));
-  PetscCall(SNAFit(mf->delta, X, R));
+  ierr = FitDelta(sna, X, Y, R); /* not PetscCall: R goes first */
   PetscCall(VecDestroy(&R));
+  PetscCall(ierr);
   PetscCall(SNAFitAddWork(sna, mf->delta->iterations, &mf->delta->stats));
   PetscCall(SNAFitSetReason(sna, mf->delta->reason));
   if (mf->blend == SNA_MF_AR1) PetscCall(FitAR1(sna, X, Y));
@@ -157,6 +169,7 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
   PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &ismf));
   PetscCheck(ismf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAMFFit() needs an SNA of type mf, not %s", ((PetscObject)sna)->type_name);
   PetscCheck(!Xhf == !Yhf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_NULL, "Give both HF inputs and values to SNAMFFit(), or neither");
+  if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna)); /* also without HF data, where SNAFit() is not called */
   mf = (SNA_MF *)sna->data;
   PetscCall(VecGetBlockSize(Xlf, &d));
   PetscCall(VecGetBlockSize(Ylf, &q));

@@ -63,22 +63,44 @@ static PetscErrorCode LoadPart(SNA sna, hid_t group, const char name[], SNA part
   PetscFunctionReturn(0);
 }
 
+/* The part's parameter count against the one the file records for it (n_params_<name>): a mismatch is a
+   corrupt or hand-edited model. */
+static PetscErrorCode CheckPartCount(hid_t group, const char name[], SNA part)
+{
+  char     attr[32];
+  PetscInt n;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(attr, sizeof(attr), "n_params_%s", name));
+  PetscCall(SNAHDF5ReadAttributeInt(group, attr, &n));
+  PetscCheck(n == part->nparams, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model records %" PetscInt_FMT " parameters for its part '%s' (attribute %s) but the part holds %" PetscInt_FMT ": corrupt model", n, name, attr, part->nparams);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNALoad_MF(SNA sna, hid_t group)
 {
   SNA_MF   *mf = (SNA_MF *)sna->data;
   char      blend[32];
-  PetscInt  corrected;
+  PetscInt  corrected, b;
   PetscBool found;
 
   PetscFunctionBegin;
   PetscCall(SNAHDF5ReadAttributeString(group, "blend", blend, sizeof(blend)));
-  PetscCall(PetscEListFind(2, SNAMFBlends, blend, (PetscInt *)&mf->blend, &found));
+  PetscCall(PetscEListFind(2, SNAMFBlends, blend, &b, &found));
   PetscCheck(found, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model has blend '%s'; this SNAPS knows residual and ar1: corrupt model, or one from a newer SNAPS", blend);
+  mf->blend = (SNAMFBlend)b;
   PetscCall(SNAHDF5ReadAttributeInt(group, "corrected", &corrected));
   PetscCheck(corrected == 0 || corrected == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model's attribute corrected is %" PetscInt_FMT ", not 0 or 1: corrupt model", corrected);
   PetscCall(LoadPart(sna, group, "lf", mf->lf));
-  if (corrected) PetscCall(LoadPart(sna, group, "delta", mf->delta));
-  if (corrected && mf->blend == SNA_MF_AR1) PetscCall(LoadPart(sna, group, "rho", mf->rho));
+  PetscCall(CheckPartCount(group, "lf", mf->lf));
+  if (corrected) {
+    PetscCall(LoadPart(sna, group, "delta", mf->delta));
+    PetscCall(CheckPartCount(group, "delta", mf->delta));
+  }
+  if (corrected && mf->blend == SNA_MF_AR1) {
+    PetscCall(LoadPart(sna, group, "rho", mf->rho));
+    PetscCall(CheckPartCount(group, "rho", mf->rho));
+  }
   mf->corrected = (PetscBool)corrected;
   PetscCall(SNAMFCountParameters(sna));
   PetscFunctionReturn(0);

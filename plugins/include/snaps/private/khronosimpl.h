@@ -73,6 +73,8 @@ PETSC_INTERN PetscErrorCode SNAKhronosAddMode(SNA);
 /* Anderson depth of the auto fit's sweeps (bench/fit: 17 sweeps instead of 21 with Bro's line search on
    rank3_3d, 15 instead of 18 on noisy_3d at 3 modes; depths 3 to 10 differ by a sweep) */
 #define KHRONOS_AUTO_ANDERSON 5
+/* The Anderson depth of an ALS fit when -sna_fit_als_anderson is not given (automatic: the auto fit). */
+PETSC_INTERN PetscInt SNAKhronosDefaultAnderson(PetscBool);
 /* An error when -sna_fit_als_anderson was given a depth for a fit (named by what) that does not use it. */
 PETSC_INTERN PetscErrorCode SNAKhronosCheckAndersonUnused(SNA, const char[]);
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_ALS(SNA, Vec, Vec);

@@ -101,13 +101,20 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* The Anderson depth the fit uses when -sna_fit_als_anderson is not given: KHRONOS_AUTO_ANDERSON for auto, else 0. */
+/* The Anderson depth an ALS fit uses when -sna_fit_als_anderson is not given: KHRONOS_AUTO_ANDERSON for auto
+   (automatic), else 0. The one home of that rule: -help shows it, FitLevel() applies it. */
+PetscInt SNAKhronosDefaultAnderson(PetscBool automatic)
+{
+  return automatic ? KHRONOS_AUTO_ANDERSON : 0;
+}
+
+/* The default depth for this SNA's chosen fit type. */
 static PetscInt DefaultAnderson(SNA sna)
 {
   PetscBool automatic = PETSC_FALSE;
 
   if (sna->fittype) (void)PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic);
-  return automatic ? KHRONOS_AUTO_ANDERSON : 0;
+  return SNAKhronosDefaultAnderson(automatic);
 }
 
 PetscErrorCode SNAKhronosCheckAndersonUnused(SNA sna, const char what[])

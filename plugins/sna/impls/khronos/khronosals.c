@@ -707,7 +707,7 @@ static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[],
   /* auto: ALS with Anderson acceleration unless -sna_fit_als_anderson says otherwise, and with Bro's line search
      if that is 0 (the previous default); single Newton steps are not accelerated */
   ctl.anderson    = newton ? 0 : kh->anderson >= 0 ? kh->anderson
-                                                   : (lm ? KHRONOS_AUTO_ANDERSON : 0);
+                                                   : SNAKhronosDefaultAnderson(lm);
   ctl.extrapolate = (PetscBool)(kh->extrapolate || (lm && !ctl.anderson));
   while (kh->enrich && kh->modes < kh->max_modes) {
     ctl.leave = KHRONOS_ENRICH_LEAVE;

@@ -2,7 +2,8 @@
 #include <snaps/private/snaimpl.h>
 #include <petscblaslapack.h>
 
-/* Runs the fit registered under name for the SNA's type. */
+/* Runs the fit registered under name for the SNA's type, after the type's check that none of its options is
+   ignored by that fit (SNAFitCheck_C, optional). */
 PetscErrorCode SNAFitRun(SNA sna, const char name[], Vec X, Vec Y)
 {
   PetscErrorCode (*fit)(SNA, Vec, Vec);
@@ -14,6 +15,8 @@ PetscErrorCode SNAFitRun(SNA sna, const char name[], Vec X, Vec Y)
     PetscCall(SNAFitGetNames(sna, names, sizeof(names)));
     SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s cannot be fitted with -sna_fit_type %s: use one of %s", ((PetscObject)sna)->type_name, name, names);
   }
+  /* the type refuses its options that this fit would ignore */
+  PetscTryMethod(sna, "SNAFitCheck_C", (SNA, const char[]), (sna, name));
   PetscCall((*fit)(sna, X, Y));
   PetscFunctionReturn(0);
 }

@@ -98,6 +98,7 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNASetRitzForm_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitRitz_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetConstant_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitCheck_C", NULL));
   PetscFunctionReturn(0);
 }
 
@@ -126,6 +127,24 @@ PetscErrorCode SNAKhronosCheckAndersonUnused(SNA sna, const char what[])
   PetscFunctionReturn(0);
 }
 
+/* Before a fit of the registry runs (SNAFitRun): the ALS options of khronos are refused by a fit that takes no
+   ALS sweeps (lm, tao, irls), instead of being silently ignored. als, auto and infinite_descent read them (or
+   refuse them) themselves. */
+static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  char         what[96];
+  PetscBool    sweeps;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrInList(fit, SNAFITALS "," SNAFITAUTO "," SNAFITINFINITEDESCENT, ',', &sweeps));
+  if (sweeps) PetscFunctionReturn(0);
+  PetscCall(PetscSNPrintf(what, sizeof(what), "-sna_fit_type %s", fit));
+  PetscCall(SNAKhronosCheckAndersonUnused(sna, what));
+  PetscCheck(!kh->extrapolate, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-sna_fit_als_extrapolate adds a line search to ALS sweeps, which -sna_fit_type %s does not take: drop -sna_fit_als_extrapolate, or use -sna_fit_type als or auto", fit);
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *PetscOptionsObject)
 {
   SNA_Khronos *kh     = (SNA_Khronos *)sna->data;
@@ -142,11 +161,11 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation", "", kh->seed, &kh->seed, NULL));
   PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "", kh->init_spread, &kh->init_spread, NULL));
   PetscCheck(kh->init_spread >= 0 && kh->init_spread < PETSC_MAX_REAL, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_init_spread must be 0 or positive and finite, not %g", (double)kh->init_spread);
-  PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps (also the enrichment stages of auto) try a step along the last sweep's change (line search)", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
+  PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps (also the enrichment stages of auto) try a step along the last sweep's change (line search); refused by lm, tao and irls", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
   /* shown: the depth the chosen fit will use; kept unset unless given, so that a later change of fit type
      still gets that fit's own default */
   anderson = kh->anderson >= 0 ? kh->anderson : DefaultAnderson(sna);
-  PetscCall(PetscOptionsInt("-sna_fit_als_anderson", "ALS sweeps are Anderson-accelerated with this many past sweeps, each accelerated point kept only if it lowers the loss (0: none; default 5 for -sna_fit_type auto, 0 for als; infinite_descent and the Ritz fit take none)", "SNAFITALS", anderson, &anderson, &set));
+  PetscCall(PetscOptionsInt("-sna_fit_als_anderson", "ALS sweeps are Anderson-accelerated with this many past sweeps, each accelerated point kept only if it lowers the loss (0: none; default 5 for -sna_fit_type auto, 0 for als; refused by the fits without sweeps: lm, tao, irls, infinite_descent and the Ritz fit)", "SNAFITALS", anderson, &anderson, &set));
   PetscCheck(!set || anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, anderson);
   if (set) kh->anderson = anderson;
   PetscOptionsHeadEnd();
@@ -780,5 +799,6 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNASetRitzForm_C", SNASetRitzForm_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitRitz_C", SNAFitRitz_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetConstant_C", SNAKhronosSetConstant_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitCheck_C", SNAFitCheck_Khronos));
   PetscFunctionReturn(0);
 }

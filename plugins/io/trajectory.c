@@ -569,18 +569,22 @@ static PetscErrorCode TrajectoryShape(hid_t h5, const char file[], const char na
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode TrajectoryLoad_Local(const char file[], SNAPSTrajectoryData *td)
+/* Times that do not increase: a state is found by its time (SNAHDF5ReadArray() refuses non-finite values). */
+static PetscErrorCode TrajectoryCheckTimes(const char file[], const SNAPSTrajectoryData *td)
 {
-  hid_t    h5;
-  PetscInt complete = 0;
+  PetscFunctionBegin;
+  for (PetscInt i = 1; i < td->nt; i++) PetscCheck(td->time[i] > td->time[i - 1], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' has times that do not increase (row %" PetscInt_FMT ": %g after %g): corrupt file", file, i, (double)td->time[i], (double)td->time[i - 1]);
+  PetscFunctionReturn(0);
+}
+
+/* Everything of TrajectoryLoad_Local() once the file is open (the caller closes it on every path). */
+static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], SNAPSTrajectoryData *td)
+{
+  PetscInt complete = 0, count = 0;
   int      rt, rf;
   hsize_t  dt[4], df[4];
 
   PetscFunctionBegin;
-  PetscCheck(access(file, R_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the trajectory '%s': %s", file, strerror(errno));
-  PetscCheck(H5Fis_hdf5(file) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' is not an HDF5 file, or it is corrupt", file);
-  h5 = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
-  PetscCheck(h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the trajectory '%s'", file);
   PetscCall(SNAHDF5ReadAttributeString(h5, "equation", td->equation, sizeof(td->equation)));
   PetscCall(SNAHDF5ReadAttributeString(h5, "field", td->field, sizeof(td->field)));
   PetscCall(SNAHDF5ReadAttributeInt(h5, "complete", &complete));
@@ -595,11 +599,27 @@ static PetscErrorCode TrajectoryLoad_Local(const char file[], SNAPSTrajectoryDat
   td->sdim     = rf - 2;
   td->shape[0] = (PetscInt)df[2];
   td->shape[1] = rf == 4 ? (PetscInt)df[3] : 1;
-  td->npts     = td->shape[0] * td->shape[1];
-  PetscCall(PetscMalloc2(td->nt, &td->time, td->nt * td->members * td->npts, &td->data));
+  PetscCall(PetscIntMultError(td->shape[0], td->shape[1], &td->npts));
+  PetscCall(PetscIntMultError(td->nt, td->members, &count));
+  PetscCall(PetscIntMultError(count, td->npts, &count));
+  PetscCall(PetscMalloc2(td->nt, &td->time, count, &td->data));
   PetscCall(SNAHDF5ReadArray(h5, "time", 1, dt, td->time));
   PetscCall(SNAHDF5ReadArray(h5, td->field, rf, df, td->data));
+  PetscCall(TrajectoryCheckTimes(file, td));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TrajectoryLoad_Local(const char file[], SNAPSTrajectoryData *td)
+{
+  hid_t          h5;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5OpenReadLocal(file, "trajectory", &h5));
+  ierr = TrajectoryRead(h5, file, td); /* not PetscCall: the file is closed first */
   H5Fclose(h5);
+  if (ierr) PetscCall(SNAPSTrajectoryDataFree(td));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 

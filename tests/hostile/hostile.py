@@ -25,7 +25,7 @@ import sys
 # reader: which program reads the file, and how (see run()); source: the good file a case starts from;
 # regex: what the reader's message must say (None: a control that must succeed).
 CASES = []
-SOURCES = {"predict_model": "model", "predict_data": "data", "fit_data": "data", "pod_snapshots": "snapshots", "guess_model": "guess"}
+SOURCES = {"predict_model": "model", "predict_data": "data", "fit_data": "data", "pod_snapshots": "snapshots", "guess_model": "guess", "init_trajectory": "trajectory"}
 
 
 def case(name, reader, regex, source=None):
@@ -365,13 +365,72 @@ add_cases(
 )
 
 
+# -- solver trajectories, read by snaps-ks -init_trajectory (SNAPSTrajectoryLoad; also snaps-rollout-fit) --
+def np_bytes(text):
+    """A fixed-length string, as SNAPS writes its string attributes."""
+    import numpy as np
+
+    return np.bytes_(text)
+
+
+def traj_value(row, value):
+    """A case body: one state value (row, member 0, point 3) of /u set to value."""
+
+    def edit(f):
+        f["u"][row, 0, 3] = value
+
+    return edit
+
+
+def traj_times(values):
+    def edit(f):
+        rewrite(f, "time", values(f["time"][...]))
+
+    return edit
+
+
+def traj_u_no_storage(f):
+    rewrite(f, "u", shape=(1 << 20, 1, 32), dtype="<f8", chunks=(64, 1, 32))
+    rewrite(f, "time", shape=(1 << 20,), dtype="<f8", chunks=(4096,))
+
+
+def traj_truncated(f):
+    def cut(out):
+        size = os.path.getsize(out)
+        with open(out, "r+b") as g:
+            g.truncate(size // 2)
+
+    return cut
+
+
+add_cases(
+    "init_trajectory",
+    [
+        ("good_trajectory", None, lambda f: None),
+        ("traj_no_field", "has no dataset /u: is it a trajectory file", lambda f: f.__delitem__("u")),
+        ("traj_incomplete", "is incomplete \\(complete = 0\\)", set_attr("/", "complete", lambda: 0, "<i8")),
+        ("traj_field_string_array", "attribute 'field' is an array of 1000 strings", set_attr("/", "field", lambda: string_array(1000, "u"))),
+        ("traj_u_rank9", "dataset /u of the trajectory .* has too many dimensions", set_dataset("/", "u", rank9)),
+        ("traj_u_no_storage", "dataset /time of the trajectory .*holds no data|dataset /u of the trajectory .*holds no data", traj_u_no_storage),
+        ("traj_time_count", "/time of rank 1 and /u of rank 3 with different numbers of saved times", traj_times(lambda t: t[:-1])),
+        ("traj_nan_state", "HDF5 dataset 'u' contains NaN or Inf \\(entry 67\\)", traj_value(2, float("nan"))),
+        ("traj_inf_state", "HDF5 dataset 'u' contains NaN or Inf \\(entry 3\\)", traj_value(0, float("inf"))),
+        ("traj_time_backwards", "times that do not increase \\(row 3", traj_times(lambda t: t[[0, 1, 2, 1, 4]])),
+        ("traj_time_nan", "HDF5 dataset 'time' contains NaN or Inf \\(entry 1\\)", traj_times(lambda t: t * [1, float("nan"), 1, 1, 1])),
+        ("traj_wrong_equation", "holds kolmogorov states of 32 points, but this run is ks", set_attr("/", "equation", lambda: np_bytes("kolmogorov"))),
+        ("traj_wrong_L", "was run with L = 100\\.?, but this run has L = 22", set_attr("/", "L", lambda: 100.0)),
+        ("traj_truncated", "is not an HDF5 file, or it is corrupt|HDF5 cannot open the trajectory", traj_truncated),
+    ],
+)
+
+
 # ---------------------------------------------------------------- commands
 
 
 def make(a):
     import h5py
 
-    src = {"model": a.model, "data": a.data, "predictions": a.predictions, "snapshots": a.snapshots, "guess": a.guess_model}
+    src = {"model": a.model, "data": a.data, "predictions": a.predictions, "snapshots": a.snapshots, "guess": a.guess_model, "trajectory": a.trajectory}
     os.makedirs(a.dir, exist_ok=True)
     for c in CASES:
         if src[SOURCES[c["reader"]]] is None:
@@ -416,6 +475,7 @@ def run(a):
         "predict_data": [a.predict, "-model", good, "-data", f, "-out", out],
         "fit_data": [a.fit, "-data", f, "-model", out, "-sna_khronos_nodes", "4", "-sna_fit_max_it", "2"],
         "pod_snapshots": [a.pod, "-snapshots", f, "-model", out, "-sna_khronos_degree", "1", "-sna_khronos_nodes", "2", "-sna_khronos_modes", "4"],
+        "init_trajectory": [a.ks, "-N", "32", "-L", "22", "-T", "0.5", "-dt_save", "0.5", "-init_trajectory", f, "-trajectory", out],
         "guess_model": [a.ex2, "-m", "24", "-n", "20", "-dll_append", str(a.lib), "-ksp_guess_type", "sna", "-ksp_guess_sna_params", "0,0", "-ksp_guess_sna_model", f],
     }
     cmd = readers[c["reader"]]
@@ -462,10 +522,11 @@ def main():
     m.add_argument("--predictions", required=True, help="a dataset written by snaps-predict")
     m.add_argument("--snapshots", help="a snapshot file (ex2_snapshots)")
     m.add_argument("--guess-model", help="an initial-guess model for ex2 -m 24 -n 20 (snaps-pod)")
+    m.add_argument("--trajectory", help="a KS trajectory (snaps-ks -N 32 -L 22, 5 saved times)")
     r = sub.add_parser("run")
     r.add_argument("case")
     r.add_argument("dir")
-    for p in ("predict", "fit", "pod", "ex2", "lib"):
+    for p in ("predict", "fit", "pod", "ex2", "lib", "ks"):
         r.add_argument("--" + p)
     r.add_argument("--mem-mb", type=int, default=2048, help="address-space limit of the reader (MB); 0: none")
     r.add_argument("--timeout", type=float, default=60)

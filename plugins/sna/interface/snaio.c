@@ -96,8 +96,8 @@ PetscErrorCode SNAHDF5ReadAttributeInt(hid_t loc, const char name[], PetscInt *v
 
   PetscFunctionBegin;
   PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no attribute '%s'", name);
-  PetscCheck(ReadScalarAttribute(loc, name, PETSC_FALSE, H5T_NATIVE_LLONG, &v) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's attribute '%s' is not a readable integer", name);
-  PetscCheck(v >= PETSC_MIN_INT && v <= PETSC_MAX_INT, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's attribute '%s' = %lld is out of range", name, v);
+  PetscCheck(ReadScalarAttribute(loc, name, PETSC_FALSE, H5T_NATIVE_LLONG, &v) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 attribute '%s' is not a readable integer", name);
+  PetscCheck(v >= PETSC_MIN_INT && v <= PETSC_MAX_INT, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 attribute '%s' = %lld is out of range", name, v);
   *value = (PetscInt)v;
   PetscFunctionReturn(0);
 }
@@ -130,7 +130,7 @@ PetscErrorCode SNAHDF5ReadAttributeString(hid_t loc, const char name[], char val
   if (count != 1 && type >= 0 && H5Tget_class(type) == H5T_STRING) {
     H5Tclose(type);
     H5Aclose(attr);
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's attribute '%s' is an array of %lld strings; expected a single string: corrupt file", name, (long long)count);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 attribute '%s' is an array of %lld strings; expected a single string: corrupt file", name, (long long)count);
   }
   if (type >= 0 && count == 1 && H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) && H5Tget_size(type) < len) {
     mem = H5Tcopy(H5T_C_S1);
@@ -142,7 +142,7 @@ PetscErrorCode SNAHDF5ReadAttributeString(hid_t loc, const char name[], char val
   }
   if (type >= 0) H5Tclose(type);
   if (attr >= 0) H5Aclose(attr);
-  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's attribute '%s' is not a readable string", name);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 attribute '%s' is not a readable string", name);
   PetscFunctionReturn(0);
 }
 
@@ -381,14 +381,14 @@ PetscErrorCode SNAHDF5CheckArray(hid_t loc, const char name[], PetscInt rank, co
   dset = H5Dopen2(loc, name, H5P_DEFAULT);
   if (dset >= 0) state = SNAHDF5InspectArray(dset, SNA_HDF5_MAX_RANK, &frank, fdims);
   if (dset >= 0) H5Dclose(dset);
-  PetscCheck(state != SNA_HDF5_ARRAY_RANK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' has rank %d; SNAPS arrays have at most %d dimensions: corrupt file", name, frank, SNA_HDF5_MAX_RANK);
-  PetscCheck(state != SNA_HDF5_ARRAY_NOT_FLOAT && state != SNA_HDF5_ARRAY_UNREADABLE, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' %s", name, SNAHDF5ArrayStateText(state));
+  PetscCheck(state != SNA_HDF5_ARRAY_RANK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' has rank %d; SNAPS arrays have at most %d dimensions: corrupt file", name, frank, SNA_HDF5_MAX_RANK);
+  PetscCheck(state != SNA_HDF5_ARRAY_NOT_FLOAT && state != SNA_HDF5_ARRAY_UNREADABLE, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' %s", name, SNAHDF5ArrayStateText(state));
   same = (PetscBool)(frank == rank);
   for (PetscInt r = 0; same && r < rank; r++) same = (PetscBool)(fdims[r] == dims[r]);
   ShapeText(frank, fdims, have, sizeof(have));
   ShapeText((int)rank, dims, want, sizeof(want));
-  PetscCheck(same, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' has the wrong shape for the sizes in its attributes (%s, not %s): corrupt file", name, have, want);
-  PetscCheck(state == SNA_HDF5_ARRAY_OK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' (%s) %s", name, have, SNAHDF5ArrayStateText(state));
+  PetscCheck(same, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' has the wrong shape for the sizes in its attributes (%s, not %s): corrupt file", name, have, want);
+  PetscCheck(state == SNA_HDF5_ARRAY_OK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' (%s) %s", name, have, SNAHDF5ArrayStateText(state));
   PetscFunctionReturn(0);
 }
 
@@ -423,10 +423,10 @@ PetscErrorCode SNAHDF5ReadArray(hid_t loc, const char name[], PetscInt rank, con
   if (dset >= 0) err = H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
   if (err < 0) checksum = SNAHDF5ChecksumFailed();
   if (dset >= 0) H5Dclose(dset);
-  PetscCheck(!checksum, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' fails its checksum: the file is corrupt (changed since it was written); restore it from a copy or write it again", name);
-  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' is not a readable rank-%" PetscInt_FMT " floating-point array: corrupt file", name, rank);
+  PetscCheck(!checksum, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' fails its checksum: the file is corrupt (changed since it was written); restore it from a copy or write it again", name);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' is not a readable rank-%" PetscInt_FMT " floating-point array: corrupt file", name, rank);
   (void)ShapeCount((int)rank, dims, &count);
-  for (hsize_t i = 0; i < count; i++) PetscCheck(!PetscIsInfOrNanReal(data[i]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model's dataset '%s' contains NaN or Inf (entry %llu): the file is corrupt", name, (unsigned long long)i);
+  for (hsize_t i = 0; i < count; i++) PetscCheck(!PetscIsInfOrNanReal(data[i]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' contains NaN or Inf (entry %llu): the file is corrupt", name, (unsigned long long)i);
   PetscFunctionReturn(0);
 }
 
@@ -583,6 +583,16 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SNAHDF5OpenReadLocal(const char file[], const char what[], hid_t *h5)
+{
+  PetscFunctionBegin;
+  PetscCheck(access(file, R_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the %s '%s': %s", what, file, strerror(errno));
+  PetscCheck(H5Fis_hdf5(file) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The %s '%s' is not an HDF5 file, or it is corrupt", what, file);
+  *h5 = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  PetscCheck(*h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the %s '%s': it is corrupt or truncated", what, file);
+  PetscFunctionReturn(0);
+}
+
 /* Every rank's part of SNALoadGroup: opens the file, reads the group, and always closes the handles. */
 static PetscErrorCode SNALoad_Local(SNA sna, const char filename[], const char groupname[])
 {
@@ -590,10 +600,7 @@ static PetscErrorCode SNALoad_Local(SNA sna, const char filename[], const char g
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  PetscCheck(access(filename, R_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the model file '%s': %s", filename, strerror(errno));
-  PetscCheck(H5Fis_hdf5(filename) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model file '%s' is not an HDF5 file, or it is corrupt", filename);
-  file = H5Fopen(filename, H5F_ACC_RDONLY, H5P_DEFAULT);
-  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the model file '%s': it is corrupt or truncated", filename);
+  PetscCall(SNAHDF5OpenReadLocal(filename, "model file", &file));
   if (H5Lexists(file, groupname, H5P_DEFAULT) <= 0) {
     H5Fclose(file);
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' holds no SNAPS model (no group %s): is it a dataset rather than a model?", filename, groupname);

@@ -130,6 +130,9 @@ PETSC_INTERN PetscErrorCode SNAMatrixPencil(PetscInt, PetscInt, const PetscReal[
 PETSC_INTERN PetscErrorCode SNASymmetricEigen(PetscInt, PetscReal[], PetscReal[]);
 
 /* HDF5 helpers for model files; each returns a PETSc error naming the file and object. */
+/* Opens file read-only on this rank, with an error naming what it is ("model file", "trajectory") and the file
+   when it is missing, unreadable, not HDF5, or truncated. */
+PETSC_INTERN PetscErrorCode SNAHDF5OpenReadLocal(const char[], const char[], hid_t *);
 PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeInt(hid_t, const char[], PetscInt);
 PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeReal(hid_t, const char[], PetscReal);
 PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeString(hid_t, const char[], const char[]);

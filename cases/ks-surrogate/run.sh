@@ -4,11 +4,10 @@
 # same data, all rolled out from held-out initial states and compared with the solver on long-horizon statistics
 # (pooled over members: >= 1000 Lyapunov times, lambda = 0.048) and short-horizon forecasts.
 # Usage: run.sh <output directory> [quick|full]
-#   quick (about 15-25 min on 2 shared cores): training data 8 members x 2000 time units, pairs every 8th state,
-#         drifts 40 ALS sweeps, heads 8 IRLS sweeps; ESN trained on 1e4 time units; statistics over 8 x 2625 = 21000 time units (1008 Lyapunov
+#   quick (about 15-25 min on 2 shared cores): training data 8 members x 2000 time units, drifts (polynomials fitted
+#         by least squares) on every pair, heads on every 8th with 8 IRLS sweeps; ESN trained on 1e4 time units; statistics over 8 x 2625 = 21000 time units (1008 Lyapunov
 #         times) per model; short horizon from 16 held-out states, 8 samples each, 12 Lyapunov times
-#   full  (about an hour): training data 8 x 6250 = 5e4 time units, pairs every 4th state, drifts 100 sweeps, heads
-#         20 sweeps, ESN on 5e4
+#   full  (about an hour): training data 8 x 6250 = 5e4 time units, heads on every 4th pair with 20 sweeps, ESN on 5e4
 #         time units; statistics over 8 x 5250 = 42000 time units (2016 Lyapunov times)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,8 +19,8 @@ np=${SNAPS_NP:-2}
 py=/usr/bin/python3
 mkdir -p "$out"
 case $mode in
-  quick) TT=2100; stride=8; drift_its=40; head_its=8; esn_time=10000; TL=2625 ;;
-  full) TT=6350; stride=4; drift_its=100; head_its=20; esn_time=50000; TL=5250 ;;
+  quick) TT=2100; head_stride=8; head_its=8; esn_time=10000; TL=2625 ;;
+  full) TT=6350; head_stride=4; head_its=20; esn_time=50000; TL=5250 ;;
   *) echo "run.sh: mode must be quick or full, not '$mode'" >&2; exit 2 ;;
 esac
 ks="mpirun -n $np $bin/snaps-ks -L 22 -N 64 -progress_every 60"
@@ -38,7 +37,7 @@ done
 fi
 # 2. the surrogates (categorical and its deterministic twin) and the ESN
 mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$out/train.h5" -model "$out/sna_categorical.h5" -twin_model "$out/sna_deterministic.h5" \
-  -rollout_dt 0.25 -train_stride "$stride" -drift_sna_fit_max_it "$drift_its" -head_sna_fit_max_it "$head_its" | tee "$out/rollout_fit.log"
+  -rollout_dt 0.25 -head_stride "$head_stride" -head_sna_fit_max_it "$head_its" ${FIT_OPTIONS:-} | tee "$out/rollout_fit.log"
 [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/esn.npz" ] || $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" | tee "$out/esn.log"
 # 3. rollouts from the held-out states: short horizon (250 time units) and long (from the states of long_truth3 at t = 100)
 for kind in categorical deterministic; do

@@ -60,6 +60,12 @@ static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
   PetscCall(SNAHDF5ReadAttributeInt(g, "bins", &s->q));
   PetscCall(SNAHDF5ReadAttributeReal(g, "length", &s->length));
   PetscCall(SNAHDF5ReadAttributeReal(g, "dt", &s->dt));
+  s->clamp = PETSC_TRUE; /* models written before the attribute existed all relied on the box */
+  if (H5Aexists(g, "clamp") > 0) {
+    PetscInt clamp;
+    PetscCall(SNAHDF5ReadAttributeInt(g, "clamp", &clamp));
+    s->clamp = (PetscBool)(clamp != 0);
+  }
   PetscCheck(s->npts >= 1 && s->npts <= (1 << 26) && s->D >= 1 && s->D <= s->npts && s->D <= 4096 && s->q >= 2 && s->q <= 4096 && s->dt > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (npts %" PetscInt_FMT ", latent %" PetscInt_FMT ", bins %" PetscInt_FMT ", dt %g): corrupt model", file, s->npts, s->D, s->q, (double)s->dt);
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
@@ -155,9 +161,10 @@ PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate s, const char equation[]
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode SNAPSSurrogateGetClampCount(SNAPSSurrogate s, PetscInt *steps, PetscInt *clamped)
+PetscErrorCode SNAPSSurrogateGetClampCount(SNAPSSurrogate s, PetscBool *clamp, PetscInt *steps, PetscInt *clamped)
 {
   PetscFunctionBegin;
+  if (clamp) *clamp = s->clamp;
   *steps   = s->steps;
   *clamped = s->clamped;
   PetscFunctionReturn(0);
@@ -268,12 +275,13 @@ PetscErrorCode SNAPSSurrogateStep(SNAPSSurrogate s, PetscInt n, PetscReal z[], P
     PetscCheck(rnd, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "A categorical surrogate needs a random generator per state");
     PetscCall(SurrogateSampleResiduals(s, n, z, rnd, e));
   }
-  for (PetscInt k = 0; k < n; k++) /* the SNAs are constant beyond the training box: a state that left it would drift
-                                       on a frozen vector field, so the step keeps the state in the box */
+  for (PetscInt k = 0; k < n; k++) /* SNAs fitted by their own fits are constant beyond the training box: a state that
+                                       left it would drift on a frozen vector field, so such models (clamp) keep the
+                                       state in the box; polynomial drifts are not clamped, and only counted */
     for (PetscInt i = 0; i < D; i++) {
       const PetscReal v = z[k * D + i] + g[k * D + i] + e[k * D + i];
-      z[k * D + i]      = PetscMin(s->upper[i], PetscMax(s->lower[i], v));
-      s->clamped += v != z[k * D + i];
+      z[k * D + i]      = s->clamp ? PetscMin(s->upper[i], PetscMax(s->lower[i], v)) : v;
+      s->clamped += v < s->lower[i] || v > s->upper[i];
     }
   s->steps += n;
   PetscCall(PetscFree2(g, e));

@@ -4,11 +4,19 @@
 #include <snaps/private/snaimpl.h>
 #include <snaps/private/khronosimpl.h>
 #include <snaps/private/surrogateimpl.h>
+#include <petscblaslapack.h>
 #include <unistd.h>
 
 typedef struct {
-  PetscInt  r, q, stride;
+  PetscInt  r, q, stride, head_stride;
   PetscReal dt, tail;
+  PetscBool poly;        /* -drift_fit polynomial (least squares over monomials) or sna (the SNA's own fit) */
+  PetscInt  degree;      /* -drift_degree: largest total degree of the drift's monomials */
+  PetscBool equivariant; /* -drift_equivariant: only monomials that translations map like the output */
+  PetscReal ridge, margin;
+  PetscReal noise;  /* -drift_noise: input noise of the drift's training copies, relative to the latent rms */
+  PetscInt  copies; /* -drift_noise_copies: noisy copies of every pair */
+  PetscBool linear; /* -drift_noise_target linear: the noise propagated by KS's linear part, else clean targets */
 } TrainOptions;
 
 /* The Fourier basis of a 1-D periodic field: rows cos(2 pi k j / n) and sin(2 pi k j / n) for k = 1..r, scaled
@@ -179,12 +187,21 @@ static PetscErrorCode QuantileEdges(SNAPSSurrogate s, PetscInt n, const PetscRea
 }
 
 /* The categorical heads: residuals of the drift, their bins, and head i fitted to (z, e_<i) -> bin of e_i. */
-static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[], const TrainOptions *o)
+static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscReal z0all[], const PetscReal z1all[], const TrainOptions *o)
 {
   const PetscInt D = s->D, q = s->q;
-  PetscReal     *e, *x, *y;
+  PetscReal     *e, *x, *y, *z0, *z1;
+  PetscInt       first = 0, n = 0;
 
   PetscFunctionBegin;
+  PetscCallMPI(MPI_Exscan(&nall, &first, 1, MPIU_INT, MPI_SUM, s->comm));
+  PetscCall(PetscMalloc2(PetscMax(1, nall * D), &z0, PetscMax(1, nall * D), &z1));
+  for (PetscInt k = 0; k < nall; k++) /* every -head_stride-th pair: the heads' fits cost far more than the drifts' */
+    if ((first + k) % o->head_stride == 0) {
+      PetscCall(PetscArraycpy(z0 + n * D, z0all + k * D, D));
+      PetscCall(PetscArraycpy(z1 + n * D, z1all + k * D, D));
+      n++;
+    }
   PetscCall(PetscMalloc3(PetscMax(1, n * D), &e, PetscMax(1, n * 2 * D), &x, PetscMax(1, n * q), &y));
   PetscCall(SNAPSSurrogateDrift(s, n, z0, e));
   for (PetscInt k = 0; k < n * D; k++) e[k] = z1[k] - z0[k] - e[k];
@@ -207,32 +224,214 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt n, const PetscReal z
     PetscCall(FitRows(s->head[i], what, n, x, y));
   }
   PetscCall(PetscFree3(e, x, y));
+  PetscCall(PetscFree2(z0, z1));
   PetscFunctionReturn(0);
 }
 
-/* Drift i, fitted by MSE to z_i(t + dt) - z_i(t) given z(t): one SNA per coordinate, so each has its own modes
-   (a shared head C would have to carry every coordinate's linear and quadratic couplings in one rank). The
-   default factors are quadratics (degree 2, 3 nodes: one polynomial piece per input), the function class of a
-   quadratic vector field such as KS's: on cases/ks-surrogate's data a drift coordinate fits 60 times better
-   (training MSE 1.5e-5 against 9.5e-4) than with 6 nodes, whose rollouts leave the data within a few steps. */
-static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[])
+/* Whether the monomial prod_a z_{idx[a]} (c factors) can drive a coordinate of wavenumber k: a translation by s
+   turns Fourier coordinate a (wavenumber a / 2 + 1) by the angle (a / 2 + 1) s, so the monomial holds the harmonics
+   sum_a +-(idx[a] / 2 + 1), and a translation-equivariant map (KS, any periodic 1-D PDE without explicit x) gives
+   coordinate i only terms with the harmonic +-k. */
+static PetscBool MonomialAllowed(PetscInt c, const PetscInt idx[], PetscInt k)
 {
-  PetscReal *dz;
+  for (PetscInt signs = 0; signs < (1 << c); signs++) {
+    PetscInt sum = 0;
+    for (PetscInt a = 0; a < c; a++) sum += (signs >> a & 1 ? -1 : 1) * (idx[a] / 2 + 1);
+    if (sum == k || sum == -k) return PETSC_TRUE;
+  }
+  return PETSC_FALSE;
+}
+
+/* The drift monomials of coordinate i: total degree 1..degree (and the constant unless equivariant), as exponent
+   rows of length D in exps (allocated here), in the order of nondecreasing index tuples. */
+static PetscErrorCode DriftMonomials(PetscInt D, PetscInt i, const TrainOptions *o, PetscInt *nt, PetscInt **exps)
+{
+  PetscInt idx[8], cap = 1, n = 0;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc1(PetscMax(1, n), &dz));
+  for (PetscInt c = 1, t = 1; c <= o->degree; c++) cap += (t = t * (D + c - 1) / c); /* C(D + c - 1, c) tuples of c */
+  PetscCall(PetscCalloc1(cap * D, exps));
+  if (!o->equivariant) n++; /* the constant: all exponents zero */
+  for (PetscInt c = 1; c <= o->degree; c++) {
+    for (PetscInt a = 0; a < c; a++) idx[a] = 0;
+    while (1) {
+      if (!o->equivariant || MonomialAllowed(c, idx, i / 2 + 1)) {
+        PetscCheck(n < cap, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Drift monomial count overflow");
+        for (PetscInt a = 0; a < c; a++) (*exps)[n * D + idx[a]]++;
+        n++;
+      }
+      PetscInt a = c - 1; /* next nondecreasing tuple */
+      while (a >= 0 && idx[a] == D - 1) a--;
+      if (a < 0) break;
+      idx[a]++;
+      for (PetscInt b = a + 1; b < c; b++) idx[b] = idx[a];
+    }
+  }
+  *nt = n;
+  PetscFunctionReturn(0);
+}
+
+/* F (n x nt) = the monomials at the states z (n x D). */
+static void MonomialRows(PetscInt n, PetscInt D, const PetscReal z[], PetscInt nt, const PetscInt exps[], PetscReal F[])
+{
+  for (PetscInt k = 0; k < n; k++)
+    for (PetscInt m = 0; m < nt; m++) {
+      PetscReal v = 1;
+      for (PetscInt p = 0; p < D; p++)
+        for (PetscInt e = 0; e < exps[m * D + p]; e++) v *= z[k * D + p];
+      F[k * nt + m] = v;
+    }
+}
+
+/* Drift i as a polynomial: ridge least squares (-drift_ridge, relative to the standardised monomials) of the
+   increment over the monomials of DriftMonomials, a convex problem solved exactly (normal equations summed over
+   the ranks), then written as a KHRONOS SNA with one mode per monomial (SNAKhronosSetPolynomial) on the training
+   box widened by -drift_box_margin widths each side, so the drift is the same polynomial where rollouts stray. */
+static PetscErrorCode PolynomialDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal dz[], PetscInt i, const TrainOptions *o, PetscReal *rel, SNA *sna)
+{
+  const PetscInt D  = s->D;
+  PetscInt       nt = 0, N, one = 1;
+  PetscInt      *exps;
+  PetscReal     *F, *A, *B, *rms, *lo, *hi, sums[2] = {0, 0};
+  PetscBLASInt   bn, bt, bone = 1;
+  PetscReal      fone = 1, zero = 0;
+
+  PetscFunctionBegin;
+  PetscCall(DriftMonomials(D, i, o, &nt, &exps));
+  PetscCall(PetscMalloc5(PetscMax(1, n * nt), &F, nt * nt, &A, nt, &B, nt, &rms, 2 * D, &lo));
+  hi = lo + D;
+  MonomialRows(n, D, z0, nt, exps, F);
+  for (PetscInt m = 0; m < nt; m++) rms[m] = 0;
+  for (PetscInt k = 0; k < n; k++)
+    for (PetscInt m = 0; m < nt; m++) rms[m] += F[k * nt + m] * F[k * nt + m];
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, rms, nt, MPIU_REAL, MPIU_SUM, s->comm));
+  PetscCallMPI(MPI_Allreduce(&n, &N, 1, MPIU_INT, MPI_SUM, s->comm));
+  for (PetscInt m = 0; m < nt; m++) rms[m] = rms[m] > 0 ? PetscSqrtReal(rms[m] / N) : 1;
+  for (PetscInt k = 0; k < n; k++)
+    for (PetscInt m = 0; m < nt; m++) F[k * nt + m] /= rms[m];
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCall(PetscBLASIntCast(nt, &bt));
+  if (n > 0) { /* F row-major is F^T column-major: A = F^T F, B = F^T dz */
+    BLASgemm_("N", "T", &bt, &bt, &bn, &fone, F, &bt, F, &bt, &zero, A, &bt);
+    BLASgemv_("N", &bt, &bn, &fone, F, &bt, dz, &bone, &zero, B, &bone);
+  } else {
+    PetscCall(PetscArrayzero(A, nt * nt));
+    PetscCall(PetscArrayzero(B, nt));
+  }
+  PetscCall(SNALeastSquaresSolve(s->comm, nt, one, (PetscReal)N, o->ridge, A, B));
+  for (PetscInt k = 0; k < n; k++) {
+    PetscReal r = dz[k];
+    for (PetscInt m = 0; m < nt; m++) r -= F[k * nt + m] * B[m];
+    sums[0] += r * r;
+    sums[1] += dz[k] * dz[k];
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, s->comm));
+  *rel = sums[1] > 0 ? PetscSqrtReal(sums[0] / sums[1]) : 0;
+  for (PetscInt m = 0; m < nt; m++) B[m] /= rms[m];
+  for (PetscInt p = 0; p < D; p++) {
+    const PetscReal w = s->upper[p] - s->lower[p];
+    lo[p]             = s->lower[p] - o->margin * w;
+    hi[p]             = s->upper[p] + o->margin * w;
+  }
+  PetscCall(SNACreate(s->comm, sna));
+  PetscCall(SNASetType(*sna, SNAKHRONOS));
+  PetscCall(SNASetSizes(*sna, D, 1));
+  PetscCall(SNASetBounds(*sna, lo, hi));
+  PetscCall(SNAKhronosSetPolynomial(*sna, nt, exps, B));
+  PetscCall(PetscFree5(F, A, B, rms, lo));
+  PetscCall(PetscFree(exps));
+  PetscFunctionReturn(0);
+}
+
+/* A standard normal value that depends only on (a, b, c): noisy copies are the same on any number of ranks. */
+static PetscReal HashNormal(PetscInt a, PetscInt b, PetscInt c)
+{
+  unsigned long long z = 0x9E3779B97F4A7C15ULL * (unsigned long long)(a + 1) ^ 0xBF58476D1CE4E5B9ULL * (unsigned long long)(b + 1) ^ 0x94D049BB133111EBULL * (unsigned long long)(c + 1);
+  PetscReal          u[2];
+
+  for (int j = 0; j < 2; j++) { /* splitmix64 steps */
+    unsigned long long x = (z += 0x9E3779B97F4A7C15ULL);
+    x                    = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x                    = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    u[j]                 = ((PetscReal)((x ^ (x >> 31)) >> 11) + 0.5) * 0x1.0p-53;
+  }
+  return PetscSqrtReal(-2 * PetscLogReal(u[0])) * PetscCosReal(2 * PETSC_PI * u[1]); /* Box-Muller */
+}
+
+/* The propagator of KS's linear part over dt on Fourier coordinate i (wavenumber q = 2 pi (i / 2 + 1) / L):
+   exp((q^2 - q^4) dt), exact for a perturbation small enough that the quadratic term does not couple it. */
+static PetscReal KSLinearPropagator(SNAPSSurrogate s, PetscInt i)
+{
+  const PetscReal q = 2 * PETSC_PI * (i / 2 + 1) / s->length;
+  return PetscExpReal((q * q - q * q * q * q) * s->dt);
+}
+
+/* The drift's training pairs: the n pairs and -drift_noise_copies copies whose inputs carry isotropic Gaussian noise
+   xi of -drift_noise times the latent rms (na = n (1 + copies) rows in x and y). A copy's target is the clean
+   z(t + dt) plus, with -drift_noise_target linear, the noise propagated by KS's linear part (exp(L dt) xi: stiff
+   modes damp it, the unstable ones grow it, as the dynamics would to first order). The noisy copies tell the map
+   what to do off the data: without them the least-squares polynomial is free in the directions the data never
+   visit (the slaved small scales are functions of the large ones) and rollouts blow up within a few steps. */
+static PetscErrorCode NoisyPairs(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[], const TrainOptions *o, PetscInt *na, PetscReal **x, PetscReal **y)
+{
+  const PetscInt D = s->D, c = o->noise > 0 ? o->copies : 0;
+  PetscInt       first = 0, N;
+  PetscReal      ss    = 0, rms;
+
+  PetscFunctionBegin;
+  PetscCheck(!o->linear || !strcmp(s->equation, "ks"), s->comm, PETSC_ERR_SUP, "-drift_noise_target linear uses the linear part of KS, but the trajectories solve '%s': use -drift_noise_target clean", s->equation);
+  PetscCallMPI(MPI_Exscan(&n, &first, 1, MPIU_INT, MPI_SUM, s->comm));
+  PetscCallMPI(MPI_Allreduce(&n, &N, 1, MPIU_INT, MPI_SUM, s->comm));
+  for (PetscInt k = 0; k < n * D; k++) ss += z0[k] * z0[k];
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &ss, 1, MPIU_REAL, MPIU_SUM, s->comm));
+  rms = PetscSqrtReal(ss / PetscMax(1, N * D));
+  *na = n * (1 + c);
+  PetscCall(PetscMalloc2(PetscMax(1, *na * D), x, PetscMax(1, *na * D), y));
+  for (PetscInt r = 0; r <= c; r++)
+    for (PetscInt k = 0; k < n; k++)
+      for (PetscInt i = 0; i < D; i++) {
+        const PetscReal xi        = r ? o->noise * rms * HashNormal(first + k, r, i) : 0;
+        (*x)[(r * n + k) * D + i] = z0[k * D + i] + xi;
+        (*y)[(r * n + k) * D + i] = z1[k * D + i] + (o->linear ? KSLinearPropagator(s, i) * xi : 0);
+      }
+  PetscFunctionReturn(0);
+}
+
+/* Drift i, fitted by MSE to z_i(t + dt) - z_i(t) given z(t): one SNA per coordinate, so each has its own modes.
+   The default (-drift_fit polynomial) is the exact least-squares polynomial of PolynomialDrift: KS's vector field
+   is quadratic, and its flow map over dt = 0.25 on 8 Fourier modes is fitted by cubic terms to 0.2% of the
+   increment, where the SNA's own (nonconvex) fits of products of 16 factors stalled at 6% to 50% (cases/ks-surrogate
+   README). With -drift_fit sna the SNA is fitted by its own fit (defaults: KHRONOS degree 2, 3 nodes: quadratic
+   factors, 24 modes, ALS, 100 sweeps). */
+static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[], const TrainOptions *o)
+{
+  PetscReal *dz, *x, *y;
+  PetscInt   na;
+
+  PetscFunctionBegin;
+  PetscCall(NoisyPairs(s, n, z0, z1, o, &na, &x, &y));
+  PetscCall(PetscMalloc1(PetscMax(1, na), &dz));
   PetscCall(PetscCalloc1(s->D, &s->drift));
   for (PetscInt i = 0; i < s->D; i++) {
     char what[64];
-    for (PetscInt k = 0; k < n; k++) dz[k] = z1[k * s->D + i] - z0[k * s->D + i];
+    for (PetscInt k = 0; k < na; k++) dz[k] = y[k * s->D + i] - x[k * s->D + i];
+    PetscCall(PetscSNPrintf(what, sizeof(what), "drift %" PetscInt_FMT " of %" PetscInt_FMT " (deterministic twin)", i, s->D));
+    if (o->poly) {
+      PetscReal rel = 0;
+      PetscInt  modes;
+      PetscCall(PolynomialDrift(s, na, x, dz, i, o, &rel, &s->drift[i]));
+      PetscCall(SNAKhronosGetBasis(s->drift[i], NULL, NULL, &modes));
+      PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %s: polynomial of degree %" PetscInt_FMT " with %" PetscInt_FMT " monomials (KHRONOS modes), training relative error %.4g\n", what, o->degree, modes, (double)rel));
+      continue;
+    }
     PetscCall(CreateModel(s->comm, "drift_", s->D, 1, 3, 24, &s->drift[i]));
     PetscCall(SNASetFitType(s->drift[i], SNAFITALS));
     PetscCall(SNASetTolerances(s->drift[i], 0, 1e-8, 100));
     PetscCall(SNASetFromOptions(s->drift[i]));
-    PetscCall(PetscSNPrintf(what, sizeof(what), "drift %" PetscInt_FMT " of %" PetscInt_FMT " (deterministic twin)", i, s->D));
-    PetscCall(FitRows(s->drift[i], what, n, z0, dz));
+    PetscCall(FitRows(s->drift[i], what, na, x, dz));
   }
   PetscCall(PetscFree(dz));
+  PetscCall(PetscFree2(x, y));
   PetscFunctionReturn(0);
 }
 
@@ -255,6 +454,7 @@ static PetscErrorCode WriteDescription(SNAPSSurrogate s, const char file[])
   PetscCall(SNAHDF5WriteAttributeReal(g, "length", s->length));
   PetscCall(SNAHDF5WriteAttributeReal(g, "dt", s->dt));
   PetscCall(SNAHDF5WriteAttributeString(g, "latent_basis", "fourier"));
+  PetscCall(SNAHDF5WriteAttributeInt(g, "clamp", s->clamp));
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
   PetscCall(SNAHDF5WriteArray(g, "basis", 2, dims, s->basis));
@@ -306,6 +506,28 @@ static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[])
   PetscFunctionReturn(0);
 }
 
+/* The drift's options (-drift_fit, -drift_degree, ...; see snaps-rollout-fit -help), checked. */
+static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
+{
+  const char *fits[] = {"sna", "polynomial"}, *targets[] = {"clean", "linear"};
+  PetscInt    fit = o->poly, target = o->linear;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_fit", fits, 2, &fit, NULL));
+  PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_noise_target", targets, 2, &target, NULL));
+  o->poly   = (PetscBool)(fit == 1);
+  o->linear = (PetscBool)(target == 1);
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_degree", &o->degree, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_equivariant", &o->equivariant, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_ridge", &o->ridge, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_box_margin", &o->margin, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_noise", &o->noise, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_noise_copies", &o->copies, NULL));
+  PetscCheck(o->noise >= 0 && o->copies >= 0 && o->ridge >= 0 && o->margin >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_noise (%g), -drift_noise_copies (%" PetscInt_FMT "), -drift_ridge (%g) and -drift_box_margin (%g) must be nonnegative", (double)o->noise, o->copies, (double)o->ridge, (double)o->margin);
+  PetscCheck(o->degree >= 1 && o->degree <= 7, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_degree must be 1 to 7 (the KHRONOS spline degrees), not %" PetscInt_FMT, o->degree);
+  PetscFunctionReturn(0);
+}
+
 /*@C
   SNAPSSurrogateTrain - Trains rollout surrogates from solver trajectories: the drift (deterministic twin) and,
   unless -surrogate_kind deterministic, the categorical heads; writes the categorical model to cat and the
@@ -314,25 +536,28 @@ static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[])
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
 {
   SNAPSSurrogate s;
-  TrainOptions   o = {8, 16, 1, 0, 1e-3};
-  PetscInt       n;
+  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE};
+  PetscInt       n = 0;
   PetscReal     *z0, *z1;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-latent_modes", &o.r, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-bins", &o.q, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-train_stride", &o.stride, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-head_stride", &o.head_stride, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-rollout_dt", &o.dt, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-bin_tail", &o.tail, NULL));
+  PetscCall(DriftOptions(comm, &o));
   PetscCheck(o.q >= 2 && o.q <= 4096, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bins must be in [2, 4096], not %" PetscInt_FMT, o.q);
-  PetscCheck(o.stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-train_stride must be at least 1, not %" PetscInt_FMT, o.stride);
+  PetscCheck(o.stride >= 1 && o.head_stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-train_stride (%" PetscInt_FMT ") and -head_stride (%" PetscInt_FMT ") must be at least 1", o.stride, o.head_stride);
   PetscCheck(o.tail >= 0 && o.tail < 0.5, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bin_tail must be in [0, 0.5), not %g", (double)o.tail);
   PetscCheck((cat && cat[0]) || (det && det[0]), comm, PETSC_ERR_ARG_WRONG, "Name an output: -model (categorical) or -twin_model (deterministic)");
   PetscCall(PetscNew(&s));
-  s->comm = comm;
-  s->q    = o.q;
+  s->comm  = comm;
+  s->q     = o.q;
+  s->clamp = (PetscBool)!o.poly; /* the SNA fit's drifts are constant beyond the training box, the polynomials are not */
   PetscCall(LoadPairs(s, nfiles, files, &o, &n, &z0, &z1));
-  PetscCall(TrainDrift(s, n, z0, z1));
+  PetscCall(TrainDrift(s, n, z0, z1, &o));
   if (det && det[0]) {
     PetscCall(PetscStrncpy(s->kind, "deterministic", sizeof(s->kind)));
     PetscCall(SurrogateSave(s, det));

@@ -855,13 +855,14 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     PetscCall(PetscArraycpy(all, mine, 5));
   if (r->sur) {
     PetscInt  st, cl;
+    PetscBool clamp;
     PetscReal c[2], sum[2];
-    PetscCall(SNAPSSurrogateGetClampCount(r->sur, &st, &cl));
+    PetscCall(SNAPSSurrogateGetClampCount(r->sur, &clamp, &st, &cl));
     c[0] = (PetscReal)st;
     c[1] = (PetscReal)cl;
     PetscCallMPI(MPI_Allreduce(c, sum, 2, MPIU_REAL, MPI_SUM, r->comm));
     r->clamp_fraction = sum[0] > 0 ? sum[1] / sum[0] : 0;
-    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s; the training box held %g latent coordinates per step\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->clamp_fraction));
+    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s; %g latent coordinates per step left the training box%s\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->clamp_fraction, clamp ? " (held at it: this model clamps)" : " (not clamped)"));
   } else
     PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members, %.2f s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, (double)wall));
   for (PetscInt i = 0; i < nd && r->nstat; i++) {

@@ -223,6 +223,9 @@ PETSC_EXTERN PetscErrorCode SNAKhronosSetRefinement(SNA, PetscInt, PetscBool);
    r = 0 of the multi-fidelity AR1 scale 1 + r. With two modes or more, as two constant modes that cancel (weights
    1 + c and -1), so that a fit from there moves every factor. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetConstant(SNA, const PetscReal[]);
+/* Sets a sized khronos SNA with its input box (not yet set up) to the polynomial with nterms terms: term m has the
+   exponents exps[m*d + p] (0..7) and the coefficients coef[m*q + j]; one mode per term, exact on the box. */
+PETSC_EXTERN PetscErrorCode SNAKhronosSetPolynomial(SNA, PetscInt, const PetscInt[], const PetscReal[]);
 
 /* ---- Type aion: rank-r separable sum of products of 1-D atoms (SCIENCE.md section 5) ----
      u(x) = sum_{m<r} prod_{p<d} psi_{p,m}(t_p),  psi_{p,m}(t) = sum_{k<P} A exp(alpha t) cos(omega t + phi)

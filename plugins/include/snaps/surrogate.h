@@ -33,8 +33,9 @@ PETSC_EXTERN PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *);
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate, const char[], PetscInt, PetscReal);
 /* The model's kind ("deterministic" or "categorical"), latent size D, bins q and step dt (any may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateGetInfo(SNAPSSurrogate, const char **, PetscInt *, PetscInt *, PetscReal *);
-/* States stepped so far and latent coordinates the step held at the training box (see SNAPSSurrogateStep()). */
-PETSC_EXTERN PetscErrorCode SNAPSSurrogateGetClampCount(SNAPSSurrogate, PetscInt *, PetscInt *);
+/* Whether the model keeps states in the training box (clamp, may be NULL), states stepped so far and latent
+   coordinates that left the box (held at it when clamp; see SNAPSSurrogateStep()). */
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateGetClampCount(SNAPSSurrogate, PetscBool *, PetscInt *, PetscInt *);
 /* z (D) from a field u (npts), and back. */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateEncode(SNAPSSurrogate, const PetscReal[], PetscReal[]);
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateDecode(SNAPSSurrogate, const PetscReal[], PetscReal[]);

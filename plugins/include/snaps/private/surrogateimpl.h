@@ -11,7 +11,8 @@ struct _n_SNAPSSurrogate {
   PetscReal *basis;          /* D x npts, orthonormal rows */
   PetscReal *mean;           /* npts */
   PetscReal *lower, *upper;  /* D: the box of the training states, which rollouts stay in (where the SNAs are defined) */
-  PetscInt   steps, clamped; /* states stepped, coordinates held at the box by the clamp */
+  PetscInt   steps, clamped; /* states stepped, coordinates that left the box (held at it when clamp) */
+  PetscBool  clamp;          /* whether steps keep the state in the box (models whose SNAs are constant beyond it) */
   PetscReal *edges;          /* D x (q + 1): bin edges of the residual of each coordinate (categorical) */
   SNA       *drift;          /* D drifts, drift i: z -> z_i(t + dt) - z_i(t) */
   SNA       *head;           /* D categorical heads (categorical models), head i with D + i inputs */

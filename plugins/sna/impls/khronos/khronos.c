@@ -92,6 +92,7 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscCall(PetscFree(kh->C));
   PetscCall(PetscFree(sna->data));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetPolynomial_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", NULL));
@@ -719,6 +720,55 @@ static PetscErrorCode SNAKhronosSetConstant_Khronos(SNA sna, const PetscReal c[]
   PetscFunctionReturn(0);
 }
 
+/* n choose j, exactly for the small n of spline degrees. */
+static PetscReal Binomial(PetscInt n, PetscInt j)
+{
+  PetscReal b = 1;
+
+  for (PetscInt i = 1; i <= j; i++) b = b * (n - j + i) / i;
+  return b;
+}
+
+/* The Bernstein coefficients beta[0..k] on [0, 1] of the factor x^e, x = a + w t: the power coefficients
+   c_j = C(e, j) a^(e - j) w^j of t^j, then beta_i = sum_{j <= i} C(i, j) / C(k, j) c_j. */
+static void PolynomialFactorBernstein(PetscInt k, PetscInt e, PetscReal a, PetscReal w, PetscReal beta[])
+{
+  PetscReal c[SNA_BSPLINE_MAX_DEGREE + 1];
+
+  for (PetscInt j = 0; j <= k; j++) c[j] = j <= e ? Binomial(e, j) * PetscPowRealInt(a, e - j) * PetscPowRealInt(w, j) : 0;
+  for (PetscInt i = 0; i <= k; i++) {
+    beta[i] = 0;
+    for (PetscInt j = 0; j <= i; j++) beta[i] += Binomial(i, j) / Binomial(k, j) * c[j];
+  }
+}
+
+static PetscErrorCode SNAKhronosSetPolynomial_Khronos(SNA sna, PetscInt nterms, const PetscInt exps[], const PetscReal coef[])
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d = sna->dim_in, q = sna->dim_out;
+  PetscInt       k    = 1;
+  MPI_Comm       comm = PetscObjectComm((PetscObject)sna);
+
+  PetscFunctionBegin;
+  PetscCheck(sna->lower, comm, PETSC_ERR_ARG_WRONGSTATE, "Set the input box (SNASetBounds) before SNAKhronosSetPolynomial: the factors are polynomials in x on that box");
+  PetscCheck(nterms >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "SNAKhronosSetPolynomial needs at least one term, not %" PetscInt_FMT, nterms);
+  for (PetscInt i = 0; i < nterms * d; i++) {
+    PetscCheck(exps[i] >= 0 && exps[i] <= SNA_BSPLINE_MAX_DEGREE, comm, PETSC_ERR_ARG_OUTOFRANGE, "Term %" PetscInt_FMT " has the exponent %" PetscInt_FMT " in input %" PetscInt_FMT ": KHRONOS factors reach degree %d", i / d, exps[i], i % d, SNA_BSPLINE_MAX_DEGREE);
+    k = PetscMax(k, exps[i]);
+  }
+  PetscCall(SNAKhronosSetBasis(sna, k, k + 1, nterms)); /* k + 1 nodes: one polynomial piece, the Bernstein basis */
+  PetscCall(SNASetUp(sna));
+  for (PetscInt m = 0; m < nterms; m++) {
+    for (PetscInt p = 0; p < d; p++) {
+      PetscReal beta[SNA_BSPLINE_MAX_DEGREE + 1];
+      PolynomialFactorBernstein(k, exps[m * d + p], sna->lower[p], sna->upper[p] - sna->lower[p], beta);
+      for (PetscInt g = 0; g <= k; g++) kh->W[(p * (k + 1) + g) * nterms + m] = beta[g];
+    }
+    for (PetscInt j = 0; j < q; j++) kh->C[m * q + j] = coef[m * q + j];
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Sets degree, nodes per input and modes (rank target) of a khronos SNA. */
 PetscErrorCode SNAKhronosSetBasis(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes)
 {
@@ -752,6 +802,18 @@ PetscErrorCode SNAKhronosSetConstant(SNA sna, const PetscReal c[])
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscUseMethod(sna, "SNAKhronosSetConstant_C", (SNA, const PetscReal[]), (sna, c));
+  PetscFunctionReturn(0);
+}
+
+/* Sets a khronos SNA (sized, with its input box, not set up) to the polynomial sum_m coef[m*q + j] prod_p
+   x_p^exps[m*d + p] for each output j, exactly on the box: one mode per term, factors x_p^e in the Bernstein basis
+   of the largest exponent's degree. A polynomial fitted by (convex) least squares over chosen monomials so
+   becomes a KHRONOS model, saved and evaluated like a fitted one. */
+PetscErrorCode SNAKhronosSetPolynomial(SNA sna, PetscInt nterms, const PetscInt exps[], const PetscReal coef[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscUseMethod(sna, "SNAKhronosSetPolynomial_C", (SNA, PetscInt, const PetscInt[], const PetscReal[]), (sna, nterms, exps, coef));
   PetscFunctionReturn(0);
 }
 
@@ -793,6 +855,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   sna->ops->normalequationslocal  = SNANormalEquationsLocal_Khronos;
   PetscCall(SNASetDefaultFitType(sna, SNAFITAUTO));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", SNAKhronosSetBasis_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetPolynomial_C", SNAKhronosSetPolynomial_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", SNAGetSeed_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", SNAKhronosGetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", SNAKhronosSetRefinement_Khronos));

@@ -1,12 +1,16 @@
 static const char help[] = "snaps-rollout-fit: trains rollout surrogates of a time-dependent solver from its trajectory files (SCIENCE.md\n"
-                           "section 4): the state is reduced to the first r Fourier modes (2r latent reals), a KHRONOS drift is fitted by MSE\n"
+                           "section 4): the state is reduced to r latent modes (Fourier or POD, -latent), a KHRONOS drift is fitted by MSE\n"
                            "to z(t + dt) - z(t) (the deterministic twin), and a categorical KHRONOS head per latent coordinate is fitted by\n"
                            "cross-entropy to the quantile bin of the drift's residual, given z(t) and the residuals of the coordinates before\n"
                            "it (the chain rule), so rollouts sample the distribution of the next state.\n\n"
                            "  -trajectories <a.h5,b.h5,...>  solver trajectories (snaps-ks -trajectory) of one system\n"
                            "  -model <cat.h5>                the categorical (distributional) surrogate\n"
                            "  -twin_model <det.h5>           the deterministic twin (the same drift, rolled out without sampling)\n"
-                           "  -latent_modes <r>              Fourier modes kept (8): latent size 2r\n"
+                           "  -latent fourier|pod            latent basis: the first r Fourier modes of a 1-D field (default for 1-D:\n"
+                           "                                 latent size 2r), or the time-average and the leading r POD modes of the\n"
+                           "                                 training states (default for 2-D fields: latent size r)\n"
+                           "  -latent_modes <r>              Fourier or POD modes kept (8)\n"
+                           "  -latent_snapshots <m>          POD: at most m training states, evenly strided (2000)\n"
                            "  -rollout_dt <dt>               surrogate step, a multiple of the trajectories' spacing (the spacing)\n"
                            "  -bins <q>                      quantile bins per coordinate (16)\n"
                            "  -bin_tail <f>                  the outer bin edges at the f and 1 - f quantiles (1e-3)\n"
@@ -16,7 +20,7 @@ static const char help[] = "snaps-rollout-fit: trains rollout surrogates of a ti
                            "                                 -drift_sna_khronos_init_spread 0.1)\n"
                            "  -head_sna_...                  options of the heads (defaults: degree 2, 4 nodes, 8 modes, irls, 20 sweeps,\n"
                            "                                 rtol 1e-4, lambda 1e-6; -head_sna_fit_irls_newton_its 2)\n"
-                           "Use the models with snaps-ks -stepper sna -stepper_model <file>.\n";
+                           "Use the models with snaps-ks or snaps-kolmogorov -stepper sna -stepper_model <file>.\n";
 
 #include <snaps.h>
 

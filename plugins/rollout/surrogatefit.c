@@ -11,22 +11,6 @@ typedef struct {
   PetscReal dt, tail;
 } TrainOptions;
 
-/* The Fourier basis of a 1-D periodic field: rows cos(2 pi k j / n) and sin(2 pi k j / n) for k = 1..r, scaled
-   to unit norm, so z holds the first r complex modes as 2r reals and B B^T = I. */
-static PetscErrorCode FourierBasis(PetscInt r, PetscInt n, PetscReal B[])
-{
-  const PetscReal s = PetscSqrtReal(2.0 / n);
-
-  PetscFunctionBegin;
-  PetscCheck(r >= 1 && 2 * r < n, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-latent_modes %" PetscInt_FMT " must be at least 1 and below N/2 = %" PetscInt_FMT, r, n / 2);
-  for (PetscInt k = 1; k <= r; k++)
-    for (PetscInt j = 0; j < n; j++) {
-      B[(2 * k - 2) * n + j] = s * PetscCosReal(2 * PETSC_PI * k * j / n);
-      B[(2 * k - 1) * n + j] = s * PetscSinReal(2 * PETSC_PI * k * j / n);
-    }
-  PetscFunctionReturn(0);
-}
-
 /* The box of the training states (every rank the same), where rollouts stay. */
 static PetscErrorCode TrainingBox(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[])
 {
@@ -66,7 +50,6 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
   PetscCall(PetscCalloc1(nfiles, &td));
   for (PetscInt f = 0; f < nfiles; f++) {
     PetscCall(SNAPSTrajectoryLoad(s->comm, files[f], &td[f]));
-    PetscCheck(td[f].sdim == 1, s->comm, PETSC_ERR_SUP, "'%s' holds a %" PetscInt_FMT "-D field: the Fourier latent basis is for 1-D fields (KS) only so far", files[f], td[f].sdim);
     PetscCheck(td[f].nt >= 2, s->comm, PETSC_ERR_ARG_SIZ, "'%s' holds fewer than 2 saved times", files[f]);
     if (!f) {
       PetscCall(PetscStrncpy(s->equation, td[0].equation, sizeof(s->equation)));
@@ -82,10 +65,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
     PetscCheck(PetscAbsReal(td[f].time[1] - td[f].time[0] - dtsave) < 1e-9 * dtsave, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' saves every %g, '%s' every %g: give trajectories of one spacing", files[f], (double)(td[f].time[1] - td[f].time[0]), files[0], (double)dtsave);
     if (td[f].nt > lag) total += td[f].members * ((td[f].nt - lag + o->stride - 1) / o->stride);
   }
-  s->D = 2 * o->r;
-  PetscCall(PetscMalloc3(s->D * s->npts, &s->basis, s->npts, &s->mean, s->D * (o->q + 1), &s->edges));
-  PetscCall(FourierBasis(o->r, s->npts, s->basis));
-  PetscCall(PetscArrayzero(s->mean, s->npts)); /* the Fourier modes k >= 1 leave out the mean, which KS conserves */
+  PetscCall(SNAPSSurrogateSetLatent(s, nfiles, td, files, o->r, o->q));
   PetscCheck(total > 0, s->comm, PETSC_ERR_ARG_SIZ, "The trajectories hold no pair of states %g apart", (double)s->dt);
   lo = total * rank / size;
   hi = total * (rank + 1) / size;
@@ -103,7 +83,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
   }
   PetscCall(PetscFree(td));
   PetscCall(TrainingBox(s, *n, *z0, *z1));
-  PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %" PetscInt_FMT " pairs (z(t), z(t + %g)) from %" PetscInt_FMT " files, latent size %" PetscInt_FMT " (Fourier modes 1..%" PetscInt_FMT ")\n", total, (double)s->dt, nfiles, s->D, o->r));
+  PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %" PetscInt_FMT " pairs (z(t), z(t + %g)) from %" PetscInt_FMT " files, latent size %" PetscInt_FMT " (%s)\n", total, (double)s->dt, nfiles, s->D, s->latent));
   PetscFunctionReturn(0);
 }
 
@@ -254,7 +234,8 @@ static PetscErrorCode WriteDescription(SNAPSSurrogate s, const char file[])
   PetscCall(SNAHDF5WriteAttributeInt(g, "bins", s->q));
   PetscCall(SNAHDF5WriteAttributeReal(g, "length", s->length));
   PetscCall(SNAHDF5WriteAttributeReal(g, "dt", s->dt));
-  PetscCall(SNAHDF5WriteAttributeString(g, "latent_basis", "fourier"));
+  PetscCall(SNAHDF5WriteAttributeString(g, "latent_basis", s->latent));
+  PetscCall(SNAHDF5WriteAttributeReal(g, "latent_energy", s->energy));
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
   PetscCall(SNAHDF5WriteArray(g, "basis", 2, dims, s->basis));

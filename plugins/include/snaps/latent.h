@@ -5,7 +5,8 @@
               (snaps/pod.h), D = r; the default for 2-D fields (Kolmogorov flow), whose energetic structures
               are not single Fourier modes.
    The model file stores the basis, the mean, the attribute latent_basis ("fourier" or "pod") and
-   latent_energy, the fraction of the training fluctuations' energy the basis captures.
+   latent_energy, the fraction of the training fluctuations' energy the basis captures (pod; -1 for fourier: not
+   measured).
    Fields split over ranks (rows of a 2-D grid, FFTW-MPI slabs) are encoded from each rank's rows and one
    reduction, and decoded row by row where they live. */
 #pragma once

@@ -50,6 +50,19 @@ def autocorrelation(field, dt, max_lag):
     return np.arange(lags + 1) * dt, c, tau
 
 
+def load_window(path, t_from=None, t_to=None):
+    """The saved times in [t_from, t_to] (either may be None) of a trajectory file and its field there."""
+    with h5py.File(path, "r") as h:
+        fname = h.attrs["field"].decode() if isinstance(h.attrs["field"], bytes) else str(h.attrs["field"])
+        t = h["time"][:]
+        keep = np.ones(t.size, bool)
+        if t_from is not None:
+            keep &= t >= t_from - 1e-9
+        if t_to is not None:
+            keep &= t <= t_to + 1e-9
+        return t[keep], h[fname][keep]
+
+
 def stats(path, skip):
     with h5py.File(path, "r") as h:
         fname = h.attrs["field"].decode() if isinstance(h.attrs["field"], bytes) else str(h.attrs["field"])

@@ -37,14 +37,8 @@ MODELS = [("categorical", "SNA categorical (distributional)"), ("deterministic",
 
 
 def load(path, t_from=None, t_to=None):
-    with h5py.File(path, "r") as h:
-        t = h["time"][:]
-        keep = np.ones(t.size, bool)
-        if t_from is not None:
-            keep &= t >= t_from - 1e-9
-        if t_to is not None:
-            keep &= t <= t_to + 1e-9
-        return t[keep], h["u"][keep], dict(h.attrs)
+    t, u = flow_stats.load_window(path, t_from, t_to)
+    return t, u, {}  # no caller reads the attributes
 
 
 def bounded_members(u, umax):

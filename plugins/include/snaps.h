@@ -13,6 +13,7 @@
 #include <snaps/trajectory.h>
 #include <snaps/snaguess.h>
 #include <snaps/surrogate.h>
+#include <snaps/latent.h>
 
 /* Registers every SNAPS class and type with PETSc; what -dll_append libsnaps.so calls. */
 PETSC_EXTERN PetscErrorCode PetscDLLibraryRegister_snaps(void);

@@ -69,6 +69,7 @@ static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
   PetscCheck(s->npts >= 1 && s->npts <= (1 << 26) && s->D >= 1 && s->D <= s->npts && s->D <= 4096 && s->q >= 2 && s->q <= 4096 && s->dt > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (npts %" PetscInt_FMT ", latent %" PetscInt_FMT ", bins %" PetscInt_FMT ", dt %g): corrupt model", file, s->npts, s->D, s->q, (double)s->dt);
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
+  PetscCall(SNAPSLatentCheckBasis(g, file, s->D, s->npts));
   PetscCall(SNAHDF5CheckArray(g, "basis", 2, dims));
   PetscCall(PetscMalloc3(s->D * s->npts, &s->basis, s->npts, &s->mean, s->D * (s->q + 1), &s->edges));
   PetscCall(PetscMalloc2(s->D, &s->lower, s->D, &s->upper));
@@ -105,6 +106,7 @@ static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
       PetscCall(SNALoadGroup(*sna, file, group));
       PetscCall(SNAGetSizes(*sna, &d, &q));
       PetscCall(SNAGetLossType(*sna, &loss));
+      PetscCheck(h || d == s->D, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The drift %s of '%s' takes %" PetscInt_FMT " latent coordinates, but the model's latent size is %" PetscInt_FMT ": corrupt surrogate", group, file, d, s->D);
       PetscCheck(d == want_d && q == want_q && loss == want_loss, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model %s of '%s' has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs (%s loss), not %" PetscInt_FMT " and %" PetscInt_FMT " (%s): corrupt surrogate", group, file, d, q, SNALossTypes[loss], want_d, want_q, SNALossTypes[want_loss]);
     }
   }

@@ -14,26 +14,11 @@ typedef struct {
   PetscInt  degree;      /* -drift_degree: largest total degree of the drift's monomials */
   PetscBool equivariant; /* -drift_equivariant: only monomials that translations map like the output */
   PetscReal ridge, margin;
-  PetscReal noise;  /* -drift_noise: input noise of the drift's training copies, relative to the latent rms */
-  PetscInt  copies; /* -drift_noise_copies: noisy copies of every pair */
-  PetscBool linear; /* -drift_noise_target linear: the noise propagated by KS's linear part, else clean targets */
+  PetscReal noise;                                /* -drift_noise: input noise of the drift's training copies, relative to the latent rms */
+  PetscInt  copies;                               /* -drift_noise_copies: noisy copies of every pair */
+  PetscBool linear;                               /* -drift_noise_target linear: the noise propagated by KS's linear part, else clean targets */
+  PetscBool fit_set, equivariant_set, target_set; /* given on the command line (DriftForLatent) */
 } TrainOptions;
-
-/* The Fourier basis of a 1-D periodic field: rows cos(2 pi k j / n) and sin(2 pi k j / n) for k = 1..r, scaled
-   to unit norm, so z holds the first r complex modes as 2r reals and B B^T = I. */
-static PetscErrorCode FourierBasis(PetscInt r, PetscInt n, PetscReal B[])
-{
-  const PetscReal s = PetscSqrtReal(2.0 / n);
-
-  PetscFunctionBegin;
-  PetscCheck(r >= 1 && 2 * r < n, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-latent_modes %" PetscInt_FMT " must be at least 1 and below N/2 = %" PetscInt_FMT, r, n / 2);
-  for (PetscInt k = 1; k <= r; k++)
-    for (PetscInt j = 0; j < n; j++) {
-      B[(2 * k - 2) * n + j] = s * PetscCosReal(2 * PETSC_PI * k * j / n);
-      B[(2 * k - 1) * n + j] = s * PetscSinReal(2 * PETSC_PI * k * j / n);
-    }
-  PetscFunctionReturn(0);
-}
 
 /* The box of the training states (every rank the same), where rollouts stay. */
 static PetscErrorCode TrainingBox(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[])
@@ -74,7 +59,6 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
   PetscCall(PetscCalloc1(nfiles, &td));
   for (PetscInt f = 0; f < nfiles; f++) {
     PetscCall(SNAPSTrajectoryLoad(s->comm, files[f], &td[f]));
-    PetscCheck(td[f].sdim == 1, s->comm, PETSC_ERR_SUP, "'%s' holds a %" PetscInt_FMT "-D field: the Fourier latent basis is for 1-D fields (KS) only so far", files[f], td[f].sdim);
     PetscCheck(td[f].nt >= 2, s->comm, PETSC_ERR_ARG_SIZ, "'%s' holds fewer than 2 saved times", files[f]);
     if (!f) {
       PetscCall(PetscStrncpy(s->equation, td[0].equation, sizeof(s->equation)));
@@ -90,10 +74,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
     PetscCheck(PetscAbsReal(td[f].time[1] - td[f].time[0] - dtsave) < 1e-9 * dtsave, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' saves every %g, '%s' every %g: give trajectories of one spacing", files[f], (double)(td[f].time[1] - td[f].time[0]), files[0], (double)dtsave);
     if (td[f].nt > lag) total += td[f].members * ((td[f].nt - lag + o->stride - 1) / o->stride);
   }
-  s->D = 2 * o->r;
-  PetscCall(PetscMalloc3(s->D * s->npts, &s->basis, s->npts, &s->mean, s->D * (o->q + 1), &s->edges));
-  PetscCall(FourierBasis(o->r, s->npts, s->basis));
-  PetscCall(PetscArrayzero(s->mean, s->npts)); /* the Fourier modes k >= 1 leave out the mean, which KS conserves */
+  PetscCall(SNAPSSurrogateSetLatent(s, nfiles, td, files, o->r, o->q));
   PetscCheck(total > 0, s->comm, PETSC_ERR_ARG_SIZ, "The trajectories hold no pair of states %g apart", (double)s->dt);
   lo = total * rank / size;
   hi = total * (rank + 1) / size;
@@ -111,7 +92,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
   }
   PetscCall(PetscFree(td));
   PetscCall(TrainingBox(s, *n, *z0, *z1));
-  PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %" PetscInt_FMT " pairs (z(t), z(t + %g)) from %" PetscInt_FMT " files, latent size %" PetscInt_FMT " (Fourier modes 1..%" PetscInt_FMT ")\n", total, (double)s->dt, nfiles, s->D, o->r));
+  PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %" PetscInt_FMT " pairs (z(t), z(t + %g)) from %" PetscInt_FMT " files, latent size %" PetscInt_FMT " (%s)\n", total, (double)s->dt, nfiles, s->D, s->latent));
   PetscFunctionReturn(0);
 }
 
@@ -453,7 +434,8 @@ static PetscErrorCode WriteDescription(SNAPSSurrogate s, const char file[])
   PetscCall(SNAHDF5WriteAttributeInt(g, "bins", s->q));
   PetscCall(SNAHDF5WriteAttributeReal(g, "length", s->length));
   PetscCall(SNAHDF5WriteAttributeReal(g, "dt", s->dt));
-  PetscCall(SNAHDF5WriteAttributeString(g, "latent_basis", "fourier"));
+  PetscCall(SNAHDF5WriteAttributeString(g, "latent_basis", s->latent));
+  PetscCall(SNAHDF5WriteAttributeReal(g, "latent_energy", s->energy));
   PetscCall(SNAHDF5WriteAttributeInt(g, "clamp", s->clamp));
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
@@ -513,18 +495,37 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
   PetscInt    fit = o->poly, target = o->linear;
 
   PetscFunctionBegin;
-  PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_fit", fits, 2, &fit, NULL));
-  PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_noise_target", targets, 2, &target, NULL));
+  PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_fit", fits, 2, &fit, &o->fit_set));
+  PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_noise_target", targets, 2, &target, &o->target_set));
   o->poly   = (PetscBool)(fit == 1);
   o->linear = (PetscBool)(target == 1);
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_degree", &o->degree, NULL));
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_equivariant", &o->equivariant, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_equivariant", &o->equivariant, &o->equivariant_set));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_ridge", &o->ridge, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_box_margin", &o->margin, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_noise", &o->noise, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_noise_copies", &o->copies, NULL));
   PetscCheck(o->noise >= 0 && o->copies >= 0 && o->ridge >= 0 && o->margin >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_noise (%g), -drift_noise_copies (%" PetscInt_FMT "), -drift_ridge (%g) and -drift_box_margin (%g) must be nonnegative", (double)o->noise, o->copies, (double)o->ridge, (double)o->margin);
   PetscCheck(o->degree >= 1 && o->degree <= 7, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_degree must be 1 to 7 (the KHRONOS spline degrees), not %" PetscInt_FMT, o->degree);
+  PetscFunctionReturn(0);
+}
+
+/* The polynomial drift's symmetry rule (translations act on Fourier modes) and its noise target (KS's diagonal
+   linear propagator) hold for the Fourier latent of KS only: on a POD latent the default drift is the SNA's own fit,
+   and a polynomial drift must be asked for without them. */
+static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
+{
+  PetscBool fourier;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(s->latent, "fourier", &fourier));
+  if (!fourier) {
+    if (!o->fit_set) o->poly = PETSC_FALSE;
+    if (o->poly && !o->equivariant_set) o->equivariant = PETSC_FALSE;
+    if (o->poly && !o->target_set) o->linear = PETSC_FALSE;
+    PetscCheck(!o->poly || (!o->equivariant && !o->linear), s->comm, PETSC_ERR_ARG_INCOMP, "-drift_equivariant true and -drift_noise_target linear assume the Fourier latent of KS, but this latent is %s: drop them (or use -drift_fit sna)", s->latent);
+  }
+  s->clamp = (PetscBool)!o->poly; /* the SNA fit's drifts are constant beyond the training box, the polynomials are not */
   PetscFunctionReturn(0);
 }
 
@@ -553,10 +554,10 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscCheck(o.tail >= 0 && o.tail < 0.5, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bin_tail must be in [0, 0.5), not %g", (double)o.tail);
   PetscCheck((cat && cat[0]) || (det && det[0]), comm, PETSC_ERR_ARG_WRONG, "Name an output: -model (categorical) or -twin_model (deterministic)");
   PetscCall(PetscNew(&s));
-  s->comm  = comm;
-  s->q     = o.q;
-  s->clamp = (PetscBool)!o.poly; /* the SNA fit's drifts are constant beyond the training box, the polynomials are not */
+  s->comm = comm;
+  s->q    = o.q;
   PetscCall(LoadPairs(s, nfiles, files, &o, &n, &z0, &z1));
+  PetscCall(DriftForLatent(s, &o));
   PetscCall(TrainDrift(s, n, z0, z1, &o));
   if (det && det[0]) {
     PetscCall(PetscStrncpy(s->kind, "deterministic", sizeof(s->kind)));

@@ -683,7 +683,6 @@ static PetscErrorCode SurrogateLoad(FlowRun r)
   PetscReal   vals[3]  = {r->T, r->dt_save, r->save_start};
 
   PetscFunctionBegin;
-  PetscCheck(SelfMembers(r), r->comm, PETSC_ERR_SUP, "-stepper sna needs each member on one rank (1-D equations so far)");
   PetscCall(SNAPSSurrogateLoad(r->comm, r->stepper_model, &r->sur));
   PetscCall(SNAPSSurrogateCheckSystem(r->sur, r->pb->desc.equation, r->npts, r->pb->desc.length[0]));
   PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, NULL, NULL, &dt));
@@ -695,7 +694,9 @@ static PetscErrorCode SurrogateLoad(FlowRun r)
 }
 
 /* Encodes the members' initial fields and seeds one generator per member from (seed, member): a member's path
-   is the same whoever steps it. */
+   is the same whoever steps it. A member split over the ranks of member_comm (Kolmogorov's slabs) is encoded
+   from each rank's rows (blocks of npts / shape[0] points) and one reduction, exactly alike on any number of
+   ranks, and every rank then steps the same latent states with the same generators. */
 static PetscErrorCode SurrogateStart(FlowRun r)
 {
   PetscInt nl = LocalCount(r), D;
@@ -706,8 +707,10 @@ static PetscErrorCode SurrogateStart(FlowRun r)
   PetscCall(PetscCalloc1(PetscMax(1, nl), &r->rng));
   for (PetscInt i = 0; i < nl; i++) {
     const PetscScalar *y;
+    PetscInt           lo, hi;
+    PetscCall(VecGetOwnershipRange(r->m[i].y, &lo, &hi));
     PetscCall(VecGetArrayRead(r->m[i].y, &y));
-    PetscCall(SNAPSSurrogateEncode(r->sur, y, r->zlat + i * D));
+    PetscCall(SNAPSSurrogateEncodeRows(r->sur, r->pb->member_comm, lo, hi, r->npts / r->pb->desc.shape[0], y, r->zlat + i * D));
     PetscCall(VecRestoreArrayRead(r->m[i].y, &y));
     PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &r->rng[i]));
     PetscCall(PetscRandomSetType(r->rng[i], PETSCRANDER48));
@@ -732,8 +735,10 @@ static PetscErrorCode SurrogateAdvance(FlowRun r, PetscReal tout)
   r->tsur = tout;
   for (PetscInt i = 0; i < nl; i++) {
     PetscScalar *y;
+    PetscInt     lo, hi;
+    PetscCall(VecGetOwnershipRange(r->m[i].y, &lo, &hi));
     PetscCall(VecGetArrayWrite(r->m[i].y, &y));
-    PetscCall(SNAPSSurrogateDecode(r->sur, r->zlat + i * D, y));
+    PetscCall(SNAPSSurrogateDecodeRows(r->sur, lo, hi, r->zlat + i * D, y));
     PetscCall(VecRestoreArrayWrite(r->m[i].y, &y));
   }
   PetscFunctionReturn(0);

@@ -214,6 +214,7 @@ static PetscErrorCode KolAttributes(void *ctx, SNAPSTrajectory tr)
   Kolmogorov kf = (Kolmogorov)ctx;
 
   PetscFunctionBegin;
+  PetscCall(SNAPSTrajectorySetAttributeReal(tr, "L", 2 * PETSC_PI)); /* the box side: surrogates trained on the file record it (SNAPSSurrogateCheckSystem) */
   PetscCall(SNAPSTrajectorySetAttributeReal(tr, "N", (PetscReal)kf->N));
   PetscCall(SNAPSTrajectorySetAttributeReal(tr, "Re", kf->Re));
   PetscCall(SNAPSTrajectorySetAttributeReal(tr, "nu", kf->nu));

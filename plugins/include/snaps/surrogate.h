@@ -2,7 +2,8 @@
    by one step of dt, deterministically or by sampling the distribution of the next state.
 
    The state u (npts values) is reduced to D latent coordinates z = B (u - mean) by a basis B with orthonormal
-   rows (KS: the first r Fourier modes, cos and sin, D = 2r), and decoded as u = mean + B^T z.
+   rows (snaps/latent.h: the first r Fourier modes of a 1-D field, cos and sin, D = 2r; or the training mean
+   and the leading r POD modes, D = r), and decoded as u = mean + B^T z.
      deterministic: z' = z + g(z), g_i a KHRONOS SNA (D inputs, one output) fitted by MSE to z_i(t+dt) - z_i(t).
      categorical:   z' = z + g(z) + e, where e is sampled coordinate by coordinate (chain rule):
                       p(e | z) = prod_i p(e_i | z, e_0, ..., e_{i-1}),
@@ -55,7 +56,7 @@ PETSC_EXTERN PetscInt SNAPSCategoricalSample(PetscInt, const PetscReal[], PetscR
 
 /* Training from solver trajectories (every rank loads the files; the pairs are spread over the ranks and
    each fit is data-parallel): writes the categorical model and the deterministic twin (the same drift) to
-   the two files (either may be NULL or empty). Options: -latent_modes r (8), -rollout_dt (the files'
+   the two files (either may be NULL or empty). Options: -latent fourier|pod, -latent_modes r (8), -latent_snapshots, -rollout_dt (the files'
    spacing), -bins q (16), -bin_tail (1e-3), -train_stride s (1), the drift's -drift_sna_* and the heads'
    -head_sna_* options. */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateTrain(MPI_Comm, PetscInt, const char *const[], const char[], const char[]);

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <snaps/surrogate.h>
+#include <snaps/latent.h>
+#include <hdf5.h>
 
 struct _n_SNAPSSurrogate {
   MPI_Comm   comm;
@@ -16,6 +18,8 @@ struct _n_SNAPSSurrogate {
   PetscReal *edges;          /* D x (q + 1): bin edges of the residual of each coordinate (categorical) */
   SNA       *drift;          /* D drifts, drift i: z -> z_i(t + dt) - z_i(t) */
   SNA       *head;           /* D categorical heads (categorical models), head i with D + i inputs */
+  char       latent[16];     /* the latent basis: fourier or pod (snaps/latent.h) */
+  PetscReal  energy;         /* the fraction of the training fluctuations' energy the basis captures (-1: not measured) */
 };
 
 /* z = basis (u - mean). */
@@ -24,3 +28,8 @@ PETSC_INTERN void SNAPSLatentEncode(PetscInt, PetscInt, const PetscReal[], const
 PETSC_INTERN PetscErrorCode SNAPSSurrogateDrift(SNAPSSurrogate, PetscInt, const PetscReal[], PetscReal[]);
 /* y (n x q) = the SNA at n local rows x (n x d). */
 PETSC_INTERN PetscErrorCode SNAPSEvaluateRows(SNA, PetscInt, const PetscReal[], PetscReal[]);
+/* The latent basis of a surrogate being trained (see latent.c): sets D, basis and mean and allocates the edges. */
+PETSC_INTERN PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate, PetscInt, const SNAPSTrajectoryData[], const char *const[], PetscInt, PetscInt);
+/* Refuses a model file whose basis (in the open group g) does not have the declared latent size D and grid points,
+   naming both values. */
+PETSC_INTERN PetscErrorCode SNAPSLatentCheckBasis(hid_t, const char[], PetscInt, PetscInt);

@@ -1,0 +1,162 @@
+/* Latent bases of rollout surrogates (see snaps/latent.h): Fourier and POD bases, the choice between them for
+   training, and encoding/decoding of fields that live in pieces on several ranks. */
+#include <snaps/latent.h>
+#include <snaps/pod.h>
+#include <snaps/private/snaimpl.h>
+#include <snaps/private/surrogateimpl.h>
+
+PetscErrorCode SNAPSLatentFourier(PetscInt r, PetscInt n, PetscReal B[])
+{
+  const PetscReal s = PetscSqrtReal(2.0 / n);
+
+  PetscFunctionBegin;
+  PetscCheck(r >= 1 && 2 * r < n, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-latent_modes %" PetscInt_FMT " must be at least 1 and below N/2 = %" PetscInt_FMT, r, n / 2);
+  for (PetscInt k = 1; k <= r; k++)
+    for (PetscInt j = 0; j < n; j++) {
+      B[(2 * k - 2) * n + j] = s * PetscCosReal(2 * PETSC_PI * k * j / n);
+      B[(2 * k - 1) * n + j] = s * PetscSinReal(2 * PETSC_PI * k * j / n);
+    }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSLatentPOD(PetscInt m, PetscInt npts, const PetscReal X[], PetscInt r, PetscReal B[], PetscReal mean[], PetscReal *energy)
+{
+  PetscReal *F, *sigma, total = 0, kept = 0;
+  Vec       *S, *modes;
+  PetscInt   k;
+
+  PetscFunctionBegin;
+  PetscCheck(m >= 2 && r >= 1 && r < m && r <= npts, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-latent_modes %" PetscInt_FMT " POD modes need at least %" PetscInt_FMT " training snapshots (there are %" PetscInt_FMT ") and at most %" PetscInt_FMT " grid points", r, r + 1, m, npts);
+  PetscCall(PetscArrayzero(mean, npts));
+  for (PetscInt i = 0; i < m; i++)
+    for (PetscInt j = 0; j < npts; j++) mean[j] += X[i * npts + j] / m;
+  PetscCall(PetscMalloc2(m * npts, &F, m, &S));
+  for (PetscInt i = 0; i < m; i++) {
+    for (PetscInt j = 0; j < npts; j++) F[i * npts + j] = X[i * npts + j] - mean[j];
+    PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, npts, F + i * npts, &S[i]));
+  }
+  PetscCall(SNAPSPODCompute(m, S, 0, r, &k, &modes, &sigma));
+  PetscCheck(k == r, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "The %" PetscInt_FMT " training snapshots span only %" PetscInt_FMT " directions about their mean: ask for -latent_modes at most %" PetscInt_FMT, m, k, k);
+  for (PetscInt i = 0; i < r; i++) {
+    const PetscScalar *a;
+    PetscCall(VecGetArrayRead(modes[i], &a));
+    PetscCall(PetscArraycpy(B + i * npts, a, npts));
+    PetscCall(VecRestoreArrayRead(modes[i], &a));
+  }
+  for (PetscInt i = 0; i < m; i++) {
+    total += sigma[i] * sigma[i];
+    if (i < r) kept += sigma[i] * sigma[i];
+  }
+  *energy = total > 0 ? kept / total : 1;
+  PetscCall(VecDestroyVecs(k, &modes));
+  PetscCall(PetscFree(sigma));
+  for (PetscInt i = 0; i < m; i++) PetscCall(VecDestroy(&S[i]));
+  PetscCall(PetscFree2(F, S));
+  PetscFunctionReturn(0);
+}
+
+/* The POD snapshots: at most maxsnap states evenly strided over every file's times and members (X: m x npts). */
+static PetscErrorCode PODSnapshots(SNAPSSurrogate s, PetscInt nfiles, const SNAPSTrajectoryData td[], PetscInt maxsnap, PetscInt *m, PetscReal **X)
+{
+  PetscInt total = 0, stride, k = 0, c = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt f = 0; f < nfiles; f++) total += td[f].nt * td[f].members;
+  stride = (total + maxsnap - 1) / maxsnap;
+  *m     = (total + stride - 1) / stride;
+  PetscCall(PetscMalloc1(*m * s->npts, X));
+  for (PetscInt f = 0; f < nfiles; f++)
+    for (PetscInt i = 0; i < td[f].nt * td[f].members; i++, c++)
+      if (c % stride == 0) PetscCall(PetscArraycpy(*X + (k++) * s->npts, td[f].data + i * s->npts, s->npts));
+  PetscFunctionReturn(0);
+}
+
+/* The latent basis of a surrogate being trained on the trajectories td (every rank the same): -latent
+   fourier|pod (fourier for 1-D fields, pod otherwise), -latent_modes r, -latent_snapshots (POD: at most this
+   many strided training states, 2000). Allocates basis, mean and the q-bin edges and sets D. */
+PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate s, PetscInt nfiles, const SNAPSTrajectoryData td[], const char *const files[], PetscInt r, PetscInt q)
+{
+  PetscInt  maxsnap = 2000;
+  PetscBool pod;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(s->latent, td[0].sdim == 1 ? "fourier" : "pod", sizeof(s->latent)));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-latent", s->latent, sizeof(s->latent), NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-latent_snapshots", &maxsnap, NULL));
+  PetscCheck(!strcmp(s->latent, "fourier") || !strcmp(s->latent, "pod"), s->comm, PETSC_ERR_ARG_UNKNOWN_TYPE, "-latent %s: use fourier (1-D fields) or pod", s->latent);
+  PetscCheck(maxsnap >= 2, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-latent_snapshots must be at least 2, not %" PetscInt_FMT, maxsnap);
+  pod  = (PetscBool)!strcmp(s->latent, "pod");
+  s->D = pod ? r : 2 * r;
+  PetscCheck(r >= 1 && s->D <= s->npts, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-latent_modes %" PetscInt_FMT " gives latent size %" PetscInt_FMT ", which must be in [1, %" PetscInt_FMT "] (the grid points)", r, s->D, s->npts);
+  PetscCall(PetscMalloc3(s->D * s->npts, &s->basis, s->npts, &s->mean, s->D * (q + 1), &s->edges));
+  if (!pod) {
+    for (PetscInt f = 0; f < nfiles; f++) PetscCheck(td[f].sdim == 1, s->comm, PETSC_ERR_SUP, "'%s' holds a %" PetscInt_FMT "-D field: the Fourier latent basis is for 1-D fields (KS); use -latent pod", files[f], td[f].sdim);
+    PetscCall(SNAPSLatentFourier(r, s->npts, s->basis));
+    PetscCall(PetscArrayzero(s->mean, s->npts)); /* the Fourier modes k >= 1 leave out the mean, which KS conserves */
+    s->energy = -1;                              /* not measured */
+    PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: latent basis: Fourier modes 1..%" PetscInt_FMT " (cos and sin)\n", r));
+  } else {
+    PetscInt   m;
+    PetscReal *X;
+    PetscCall(PODSnapshots(s, nfiles, td, maxsnap, &m, &X));
+    PetscCall(SNAPSLatentPOD(m, s->npts, X, r, s->basis, s->mean, &s->energy));
+    PetscCall(PetscFree(X));
+    PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: latent basis: %" PetscInt_FMT " POD modes of %" PetscInt_FMT " training snapshots capture %.4f of the fluctuation energy\n", r, m, (double)s->energy));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateEncodeRows(SNAPSSurrogate s, MPI_Comm comm, PetscInt lo, PetscInt hi, PetscInt block, const PetscReal u[], PetscReal z[])
+{
+  const PetscInt D = s->D, n = s->npts;
+  PetscInt       nb;
+  PetscReal     *part;
+
+  PetscFunctionBegin;
+  PetscCheck(block >= 1 && n % block == 0 && lo % block == 0 && hi % block == 0 && 0 <= lo && lo <= hi && hi <= n, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Points [%" PetscInt_FMT ", %" PetscInt_FMT ") of %" PetscInt_FMT " are not whole blocks of %" PetscInt_FMT, lo, hi, n, block);
+  nb = n / block;
+  PetscCall(PetscCalloc1(D * nb, &part));
+  for (PetscInt i = 0; i < D; i++)
+    for (PetscInt b = lo / block; b < hi / block; b++) {
+      PetscReal sum = 0;
+      for (PetscInt j = b * block; j < (b + 1) * block; j++) sum += s->basis[i * n + j] * (u[j - lo] - s->mean[j]);
+      part[i * nb + b] = sum;
+    }
+  /* every block has one owner, so the sum over the ranks adds zeros to it: exact, whatever the split */
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, part, D * nb, MPIU_REAL, MPIU_SUM, comm));
+  for (PetscInt i = 0; i < D; i++) {
+    z[i] = 0;
+    for (PetscInt b = 0; b < nb; b++) z[i] += part[i * nb + b];
+  }
+  PetscCall(PetscFree(part));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateDecodeRows(SNAPSSurrogate s, PetscInt lo, PetscInt hi, const PetscReal z[], PetscReal u[])
+{
+  const PetscInt n = s->npts;
+
+  PetscFunctionBegin;
+  PetscCheck(0 <= lo && lo <= hi && hi <= n, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Points [%" PetscInt_FMT ", %" PetscInt_FMT ") are not in the field of %" PetscInt_FMT, lo, hi, n);
+  for (PetscInt j = lo; j < hi; j++) u[j - lo] = s->mean[j];
+  for (PetscInt i = 0; i < s->D; i++)
+    for (PetscInt j = lo; j < hi; j++) u[j - lo] += z[i] * s->basis[i * n + j];
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSLatentCheckBasis(hid_t g, const char file[], PetscInt D, PetscInt npts)
+{
+  hid_t   dset;
+  hsize_t dims[SNA_HDF5_MAX_RANK];
+  int     rank = -1;
+
+  PetscFunctionBegin;
+  if (H5Lexists(g, "basis", H5P_DEFAULT) <= 0) PetscFunctionReturn(0); /* SNAHDF5CheckArray names the missing dataset */
+  dset = H5Dopen2(g, "basis", H5P_DEFAULT);
+  if (dset >= 0) (void)SNAHDF5InspectArray(dset, SNA_HDF5_MAX_RANK, &rank, dims);
+  if (dset >= 0) H5Dclose(dset);
+  if (rank != 2) PetscFunctionReturn(0); /* not a matrix: SNAHDF5CheckArray says so */
+  PetscCheck((PetscInt)dims[0] == D, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares latent size %" PetscInt_FMT " but its basis holds %" PetscInt_FMT " latent modes: the latent sizes disagree (corrupt surrogate; train it again with snaps-rollout-fit)", file, D, (PetscInt)dims[0]);
+  PetscCheck((PetscInt)dims[1] == npts, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares %" PetscInt_FMT " grid points but its basis has rows of %" PetscInt_FMT ": corrupt surrogate", file, npts, (PetscInt)dims[1]);
+  PetscFunctionReturn(0);
+}

@@ -153,6 +153,10 @@ def kolmogorov():
                "-head_sna_fit_max_it", "3"])
     if "4 POD modes" not in out:
         sys.exit(f"FAIL: snaps-rollout-fit did not report a POD basis of 4 modes for a 2-D field:\n{out}")
+    # the polynomial drift's translation rule is KS's (Fourier modes): refused on a POD latent
+    expect_error([FIT, "-trajectories", path("train.h5"), "-twin_model", path("poly.h5"), "-latent_modes", "4",
+                  "-drift_fit", "polynomial", "-drift_equivariant", "true"],
+                 r"-drift_equivariant true and -drift_noise_target linear assume the Fourier latent of KS, but this latent is pod")
     with h5py.File(path("cat.h5"), "r") as h:
         B = h["surrogate/basis"][:]
         kind = h["surrogate"].attrs["latent_basis"]

@@ -263,6 +263,9 @@ PETSC_EXTERN PetscErrorCode SNAMFHasCorrection(SNA, PetscBool *);
 /* Fits the LF part to (Xlf, Ylf), then the correction to (Xhf, Yhf); Xhf and Yhf NULL: the LF part alone.
    SNAFit(sna, Xhf, Yhf) on a model whose LF part is already fitted (or loaded) refits only the correction. */
 PETSC_EXTERN PetscErrorCode SNAMFFit(SNA, Vec, Vec, Vec, Vec);
+/* The HF rows (all ranks) at which the last SNAMFFit() fitted the correction against the LF data rather than the LF
+   part: those whose inputs are also an LF row's (nested designs). */
+PETSC_EXTERN PetscErrorCode SNAMFGetNestedRows(SNA, PetscInt *);
 /* Wall-clock seconds of the last fit of the LF part and of the correction. */
 PETSC_EXTERN PetscErrorCode SNAMFGetFitTimes(SNA, PetscReal *, PetscReal *);
 /* Applies the correction to given LF values: Y = (1 + r(X)) YLF + delta(X) (Y = YLF without a correction);

@@ -22,7 +22,8 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "best iterate; the reason is printed and in the report); -sna_fit_error_if_not_converged then exits non-zero.\n"
                            "Class options: -sna_type khronos|aion, -sna_fit_type auto|als|lm|tao|infinite_descent, -sna_fit_lambda,\n"
                            "  -sna_fit_max_it, -sna_fit_rtol, -sna_fit_atol, -sna_fit_error_if_not_converged, -sna_fit_validation <fraction held out>,\n"
-                           "  -sna_fit_validation_patience, -sna_bounds, -sna_monitor, -sna_view; KHRONOS: -sna_khronos_nodes, -sna_khronos_degree,\n"
+                           "  -sna_fit_validation_patience, -sna_bounds, -sna_monitor, -sna_view; KHRONOS: -sna_khronos_nodes (one count for\n"
+                           "  every input, or one per input: 4,4,12), -sna_khronos_degree,\n"
                            "  -sna_khronos_modes, -sna_khronos_refine, -sna_khronos_enrich, -sna_fit_als_anderson; AION (one output): -sna_aion_rank, -sna_aion_terms,\n"
                            "  -sna_aion_pencil auto|always|never, -sna_aion_init; TAO: -sna_fit_tao_type (lmvm, bncg, nls, brgn, ...),\n"
                            "  -sna_fit_tao_monitor.\n";

@@ -731,7 +731,7 @@ PetscErrorCode SNAKhronosSetBasisNodes(SNA sna, PetscInt degree, PetscInt n, con
 {
   SNA_Khronos *kh   = (SNA_Khronos *)sna->data;
   MPI_Comm     comm = PetscObjectComm((PetscObject)sna);
-  PetscBool    same = (PetscBool)(degree == kh->degree && modes == kh->max_modes);
+  PetscBool    same = (PetscBool)(degree == kh->degree && modes == kh->max_modes && (n == kh->nnodes || n == 1));
 
   PetscFunctionBegin;
   PetscCheck(degree >= 1 && degree <= SNA_BSPLINE_MAX_DEGREE, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS spline degree (-sna_khronos_degree) must be 1 to %d, not %" PetscInt_FMT, SNA_BSPLINE_MAX_DEGREE, degree);
@@ -739,7 +739,7 @@ PetscErrorCode SNAKhronosSetBasisNodes(SNA sna, PetscInt degree, PetscInt n, con
   PetscCheck(modes >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least one mode (-sna_khronos_modes), not %" PetscInt_FMT, modes);
   /* a set-up model holds one count per input: the same basis may be given again as one value or as the list */
   for (PetscInt p = 0; p < kh->nnodes && same; p++) same = (PetscBool)(nodes[n == 1 ? 0 : p] == kh->nodes[p]);
-  if (same && (n == kh->nnodes || n == 1)) PetscFunctionReturn(0);
+  if (same) PetscFunctionReturn(0);
   PetscCheck(!sna->setupcalled, comm, PETSC_ERR_ARG_WRONGSTATE, "Cannot change the KHRONOS basis of a model that is already set up, fitted or loaded");
   PetscCall(SNAKhronosCheckMemory(sna, degree, n, nodes, modes, 0, PETSC_FALSE));
   PetscCall(PetscFree(kh->nodes));

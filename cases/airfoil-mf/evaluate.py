@@ -34,13 +34,14 @@ BIN = os.path.join(ROOT, "build", "bin")
 S_INPUT = "le"  # the SNA's 6th input: harness.leading_edge_coordinate(s) (README: why)
 BASELINES = os.path.join(ROOT, "bench", "results", "airfoil_mf_baselines.json")
 
-# The separable parts, chosen by the search (--search, README): inputs (m, p, t, alpha, Re/1e6, s_le). Nodes are per
-# input, the same for all six: 12 resolve Cp along s_le (7% projection floor) without letting the five design inputs
-# (440 distinct airfoils) interpolate wildly; lambda 3e-6 tames the latter (1e-6: validation errors of 100x the
-# training ones; 1e-5 and above: the fit cannot leave its start).
-LF = ["-sna_khronos_degree", "3", "-sna_khronos_nodes", "12", "-sna_khronos_modes", "8", "-sna_fit_type", "auto",
-      "-sna_fit_max_it", "100", "-sna_fit_lambda", "3e-6"]
-DELTA = ["-sna_khronos_degree", "2", "-sna_khronos_nodes", "4", "-sna_khronos_modes", "2", "-sna_fit_lambda", "1e-6"]
+# The separable parts, chosen by the search (--search, README): inputs (m, p, t, alpha, Re/1e6, s_le), node counts per
+# input: 4 along each design input (440 distinct airfoils: more nodes there interpolate wildly between them) and 20
+# along s_le (Cp's shape along the surface); 50 ALS sweeps (Anderson depth 5) reach the validation error of 100
+# iterations of auto (ALS, then Levenberg-Marquardt from the same start) at a tenth of the CPU time.
+LF = ["-sna_khronos_degree", "3", "-sna_khronos_nodes", "4,4,4,4,4,20", "-sna_khronos_modes", "8", "-sna_fit_lambda", "1e-6",
+      "-sna_fit_type", "als", "-sna_fit_als_anderson", "5", "-sna_fit_max_it", "50"]
+DELTA = ["-sna_khronos_degree", "2", "-sna_khronos_nodes", "3,3,3,3,3,12", "-sna_khronos_modes", "2", "-sna_fit_lambda",
+         "1e-6"]
 RHO = []  # the mf type's default rho: degree 2, 4 nodes, 2 modes
 JOINT = ["-sna_fit_lambda", "1e-6"]  # ar1's joint stage of rho and delta
 # HF-only KHRONOS: the LF part's settings, and a small one (delta's size along the design inputs, more nodes along s)
@@ -85,8 +86,11 @@ def predict(out, tag, model, test, np_):
         return f["Y"][...], wall, cpu
 
 
-def mf_options(blend, fraction):
-    opts = ["-mf_blend", blend, "-mf_hf_fraction", "%g" % fraction] + prefixed(LF, "mf_lf_") + prefixed(DELTA, "mf_delta_")
+def mf_options(blend, fraction, nested=True, seed=None):
+    """nested: the correction fitted against the LF data at the HF rows that are LF rows too (for predictions from
+    given LF values, /YLF), else against the LF model (for predictions from it)."""
+    opts = ["-mf_blend", blend, "-mf_hf_fraction", "%g" % fraction, "-mf_nested_lf", "true" if nested else "false"]
+    opts += (["-mf_seed", str(seed)] if seed is not None else []) + prefixed(LF, "mf_lf_") + prefixed(DELTA, "mf_delta_")
     return opts + (prefixed(RHO, "mf_rho_") + JOINT if blend == "ar1" else [])
 
 
@@ -109,20 +113,64 @@ def run_sna(out, split, np_):
     for fraction in harness.FRACTIONS:
         data = os.path.join(split, harness.train_name(fraction))
         f_opt = h5py.File(data, "r").attrs["mf_hf_fraction"]
-        for blend in ("residual", "ar1") if fraction > 0 else ("residual",):
-            tag = "sna_%s_%03d" % (blend, round(100 * fraction))
-            model, r = fit(out, tag, data, mf_options(blend, f_opt), np_)
-            P, w, c = predict(out, tag + "_nolf", model, os.path.join(split, "test_nolf.h5"), np_)
-            name = "sna_lf" if fraction == 0 else "sna_" + blend
-            record(name, fraction, r, P, c, w)
-            P, w, c = predict(out, tag + "_ylf", model, os.path.join(split, "test.h5"), np_)
-            record(name + "_ylf", fraction, r, P, c, w)
+        if fraction == 0:  # the LF model alone (snaps-predict refuses /YLF for it: XFOIL's Cp is the baseline lf)
+            model, r = fit(out, "sna_lf", data, mf_options("residual", f_opt), np_)
+            P, w, c = predict(out, "sna_lf", model, os.path.join(split, "test_nolf.h5"), np_)
+            record("sna_lf", fraction, r, P, c, w)
+        for blend in ("residual", "ar1") if fraction > 0 else ():
+            for nested in (False, True):
+                tag = "sna_%s_%03d%s" % (blend, round(100 * fraction), "_nested" if nested else "")
+                model, r = fit(out, tag, data, mf_options(blend, f_opt, nested), np_)
+                name = "sna_" + blend
+                if not nested:  # the correction fitted against the LF model: applied to it, and to XFOIL's Cp
+                    P, w, c = predict(out, tag + "_nolf", model, os.path.join(split, "test_nolf.h5"), np_)
+                    record(name, fraction, r, P, c, w)
+                P, w, c = predict(out, tag + "_ylf", model, os.path.join(split, "test.h5"), np_)
+                record(name + ("_ylf_nested" if nested else "_ylf"), fraction, r, P, c, w)
         for name, opts in HF_ONLY.items() if fraction > 0 else ():
             tag = "%s_%03d" % (name, round(100 * fraction))
             model, r = fit(out, tag, data, ["-data_group", "/hf", "-mf_hf_fraction", "%g" % f_opt] + opts, np_)
             P, w, c = predict(out, tag, model, os.path.join(split, "test_nolf.h5"), np_)
             record(name, fraction, r, P, c, w)
     return records, preds
+
+
+def run_seeds(out, split, np_, seeds=range(5), fractions=(0.1, 0.3)):
+    """The same fits at 10% and 30% HF chosen by snaps-fit (-mf_hf_fraction f -mf_seed s, whole airfoils, from the
+    100% training file) for several seeds, so that the figures are not one draw: Cp rel. L2 on the held-out airfoils
+    per method, fraction and seed, and their median and range. HF-only KHRONOS on the same draws."""
+    X, Y, _, case = harness.load_test(os.path.join(split, "test.h5"))
+    data = os.path.join(split, harness.train_name(1.0))
+    runs = {}
+
+    def add(method, fraction, seed, P, r):
+        e = harness.score(X, Y, P, case)["cp_rel_l2"]
+        runs.setdefault(method, {}).setdefault("%g" % fraction, []).append(
+            dict(seed=seed, cp_rel_l2=e, train_cpu_s=r["cpu_s"], hf_cases_used=r.get("hf_cases_used", 0)))
+        print("  seed %d %-26s %3g%%  Cp rel. L2 %.4f" % (seed, method, 100 * fraction, e), flush=True)
+
+    for fraction in fractions:
+        for seed in seeds:
+            for blend in ("residual", "ar1"):
+                for nested in (False, True):
+                    tag = "seed%d_%s_%03d%s" % (seed, blend, round(100 * fraction), "_nested" if nested else "")
+                    model, r = fit(out, tag, data, mf_options(blend, fraction, nested, seed), np_)
+                    if not nested:
+                        P, _, _ = predict(out, tag + "_nolf", model, os.path.join(split, "test_nolf.h5"), np_)
+                        add("sna_" + blend, fraction, seed, P, r)
+                    P, _, _ = predict(out, tag + "_ylf", model, os.path.join(split, "test.h5"), np_)
+                    add("sna_%s_ylf%s" % (blend, "_nested" if nested else ""), fraction, seed, P, r)
+            for name, opts in HF_ONLY.items():
+                tag = "seed%d_%s_%03d" % (seed, name, round(100 * fraction))
+                model, r = fit(out, tag, data, ["-data_group", "/hf", "-mf_hf_fraction", "%g" % fraction,
+                                                "-mf_seed", str(seed)] + opts, np_)
+                P, _, _ = predict(out, tag, model, os.path.join(split, "test_nolf.h5"), np_)
+                add(name, fraction, seed, P, r)
+    summary = {m: {f: dict(median=float(np.median([x["cp_rel_l2"] for x in v])),
+                           min=float(min(x["cp_rel_l2"] for x in v)), max=float(max(x["cp_rel_l2"] for x in v)),
+                           median_train_cpu_s=float(np.median([x["train_cpu_s"] for x in v])), n=len(v))
+                   for f, v in by_f.items()} for m, by_f in runs.items()}
+    return {"seeds": list(seeds), "runs": runs, "summary": summary}
 
 
 def write_preds(preds, path):
@@ -185,15 +233,29 @@ def validation_split(split, out, seed=15, s_input=None):
 
 # The search (README): the LF part on its own validation LF error, then the correction on the validation airfoils'
 # HF error at 10% and 100% of the remaining pool, both ways (own LF model, and the airfoils' XFOIL Cp).
-LF_GRID = [dict(nodes=n, modes=m, lam=lam, degree=k) for n, m, lam, k in (
-    (12, 8, 1e-6, 3), (12, 8, 3e-6, 3), (12, 8, 1e-5, 3), (10, 6, 1e-6, 3), (12, 4, 1e-6, 3), (16, 8, 3e-6, 3),
-    (8, 8, 3e-6, 3))]
-DELTA_GRID = [dict(nodes=n, modes=m, lam=lam) for n, m, lam in ((4, 2, 1e-6), (4, 4, 1e-6), (6, 2, 3e-6), (8, 4, 1e-6))]
+# Node counts per input (m, p, t, alpha, Re, s_le): few along the five design inputs, many along s_le. fit: auto (ALS,
+# then Levenberg-Marquardt from the same start) with 100 iterations, or ALS (Anderson depth 5) with that many sweeps.
+LF_GRID = [dict(nodes=n, modes=m, lam=lam, degree=3, fit=f) for n, m, lam, f in (
+    ("12", 8, 3e-6, "auto"), ("4,4,4,4,4,12", 8, 1e-6, "auto"), ("4,4,4,4,4,12", 8, 3e-6, "auto"),
+    ("5,5,5,5,5,12", 8, 1e-6, "auto"), ("4,4,4,6,4,12", 8, 1e-6, "auto"), ("4,4,4,4,4,16", 8, 1e-6, "auto"),
+    ("4,4,4,4,4,12", 12, 1e-6, "auto"), ("6,6,6,6,6,16", 8, 1e-6, "auto"),
+    ("4,4,4,4,4,16", 8, 1e-6, "als10"), ("4,4,4,4,4,16", 8, 1e-6, "als30"), ("4,4,4,4,4,16", 8, 1e-6, "als50"),
+    ("4,4,4,4,4,16", 8, 1e-6, "als100"), ("4,4,4,4,4,20", 8, 1e-6, "als50"), ("4,4,4,4,4,24", 8, 1e-6, "als50"))]
+DELTA_GRID = [dict(nodes=n, modes=m, lam=lam) for n, m, lam in (
+    ("4", 2, 1e-6), ("3,3,3,3,3,8", 2, 1e-6), ("3,3,3,3,3,12", 2, 1e-6), ("3,3,3,3,3,8", 4, 1e-6),
+    ("4,4,4,4,4,10", 4, 1e-6))]
 
 
-def khronos(nodes, modes, lam, degree=3, fit_type=None):
-    return ["-sna_khronos_degree", str(degree), "-sna_khronos_nodes", str(nodes), "-sna_khronos_modes", str(modes),
-            "-sna_fit_lambda", "%g" % lam] + (["-sna_fit_type", fit_type, "-sna_fit_max_it", "100"] if fit_type else [])
+def khronos(nodes, modes, lam, degree=3, fit=None):
+    """nodes: one count for every input, or a comma-separated count per input; fit: None (the type's default), "auto"
+    (100 iterations) or "alsN" (N ALS sweeps, Anderson depth 5)."""
+    opts = ["-sna_khronos_degree", str(degree), "-sna_khronos_nodes", str(nodes), "-sna_khronos_modes", str(modes),
+            "-sna_fit_lambda", "%g" % lam]
+    if fit == "auto":
+        opts += ["-sna_fit_type", "auto", "-sna_fit_max_it", "100"]
+    elif fit:
+        opts += ["-sna_fit_type", "als", "-sna_fit_als_anderson", "5", "-sna_fit_max_it", fit[3:]]
+    return opts
 
 
 def lf_validation(val, opts, np_):
@@ -214,35 +276,53 @@ def choose_delta(rows):
     return khronos(c["nodes"], c["modes"], c["lam"], degree=2)
 
 
-def search(out, split, np_):
-    """LF part: the grid on the s_le input, and the winner on the s and angle inputs; then the correction (residual
-    blend) on the validation airfoils' HF Cp at 10% and 100% of the remaining pool, both ways."""
-    global LF, DELTA
+def search_lf(out, split, np_, rows):
+    """The LF part alone on the validation airfoils' LF Cp (LF_GRID), then the winner on the s and angle inputs."""
+    global LF
     val = os.path.join(out, "validation")
-    rows = {"validation_airfoils": validation_split(split, val), "lf": [], "s_input": [], "delta": []}
     for c in LF_GRID:
-        rows["lf"].append(dict(c, **lf_validation(val, khronos(**c, fit_type="auto"), np_)))
+        rows["lf"].append(dict(c, **lf_validation(val, khronos(**c), np_)))
         print("  search LF %s" % rows["lf"][-1], flush=True)
     best_lf = min(rows["lf"], key=lambda r: r["lf_rel_l2"])
-    LF = khronos(best_lf["nodes"], best_lf["modes"], best_lf["lam"], best_lf["degree"], "auto")
+    LF = khronos(best_lf["nodes"], best_lf["modes"], best_lf["lam"], best_lf["degree"], best_lf["fit"])
     for s_input in ("s", "angle"):
         sval = os.path.join(out, "validation_" + s_input)
         validation_split(split, sval, s_input=s_input)
         rows["s_input"].append(dict(s_input=s_input, **lf_validation(sval, LF, np_)))
         print("  search s input %s" % rows["s_input"][-1], flush=True)
+
+
+def search_delta(out, np_, rows):
+    """The correction (residual blend, the LF part LF) on the validation airfoils' HF Cp at 10% and 100% of the
+    remaining pool: fitted against the LF data at the nested HF rows and applied to the airfoils' XFOIL Cp (ylf), and
+    fitted against the LF model (-mf_nested_lf false) and applied to it (own_lf)."""
+    global DELTA
+    val = os.path.join(out, "validation")
     X, Y, _, _ = harness.load_test(os.path.join(val, "test.h5"))
     for c in DELTA_GRID:
         DELTA = khronos(c["nodes"], c["modes"], c["lam"], degree=2)
         row = dict(c)
         for fraction in (0.1, 1.0):
-            model, r = fit(val, "mf", os.path.join(val, harness.train_name(fraction)), mf_options("residual", 1.0), np_)
-            for test, key in (("test_nolf.h5", "own_lf"), ("test.h5", "ylf")):
+            for test, key, nested in (("test_nolf.h5", "own_lf", False), ("test.h5", "ylf", True)):
+                model, r = fit(val, "mf", os.path.join(val, harness.train_name(fraction)),
+                               mf_options("residual", 1.0, nested), np_)
                 P, _, _ = predict(val, "mf", model, os.path.join(val, test), np_)
                 row["%s_%03d" % (key, round(100 * fraction))] = float(np.linalg.norm(P - Y) / np.linalg.norm(Y))
+                row["cpu_s_%s_%03d" % (key, round(100 * fraction))] = r["cpu_s"]
         rows["delta"].append(row)
         print("  search delta %s" % row, flush=True)
     rows["chosen_lf"] = LF
     rows["chosen_delta"] = choose_delta(rows["delta"])
+
+
+def search(out, split, np_, delta_only=False):
+    """LF part (search_lf), then the correction (search_delta) with the chosen LF part; delta_only: the LF part as
+    set in LF (its search done before)."""
+    rows = {"validation_airfoils": validation_split(split, os.path.join(out, "validation")), "lf": [], "s_input": [],
+            "delta": []}
+    if not delta_only:
+        search_lf(out, split, np_, rows)
+    search_delta(out, np_, rows)
     with open(os.path.join(out, "search.json"), "w") as f:
         json.dump(rows, f, indent=1)
     return rows
@@ -257,7 +337,7 @@ def targets(records):
     """Issue 14's targets, each with its numbers: met or missed."""
     out = {}
     hf10 = min((best(records, name, 0.1) for name in HF_ONLY), key=lambda r: r["cp_rel_l2"])
-    for m in ("sna_residual", "sna_ar1", "sna_residual_ylf", "sna_ar1_ylf"):
+    for m in ("sna_residual", "sna_ar1", "sna_residual_ylf", "sna_ar1_ylf", "sna_residual_ylf_nested", "sna_ar1_ylf_nested"):
         e10, e100 = best(records, m, 0.1)["cp_rel_l2"], best(records, m, 1.0)["cp_rel_l2"]
         out[m] = {"error_10": e10, "error_100": e100, "hf_only_error_10": hf10["cp_rel_l2"], "hf_only_method": hf10["method"],
                   "ratio_to_100": e10 / e100, "ratio_to_hf_only_10": e10 / hf10["cp_rel_l2"],
@@ -300,6 +380,13 @@ def write_table(results, path):
                 c["mlp"], 100 * c["hf_fraction"], c["sna_error"], c["mlp_error"],
                 "equal or better" if c["equal_or_better"] else "worse", c["params_ratio"], c["train_cpu_ratio"],
                 "met" if ok else "MISSED"))
+    if "seeds" in results:
+        lines += ["", "Several draws of the HF airfoils (snaps-fit -mf_hf_fraction f -mf_seed s from the 100%% training file, "
+                  "seeds %s): held-out Cp rel. L2, median [min, max]:" % results["seeds"]["seeds"], "",
+                  "| method | 10% HF | 30% HF |", "|---|---|---|"]
+        for m, by_f in sorted(results["seeds"]["summary"].items()):
+            cell = lambda f: "%.4f [%.4f, %.4f]" % (by_f[f]["median"], by_f[f]["min"], by_f[f]["max"]) if f in by_f else "-"
+            lines.append("| %s | %s | %s |" % (m, cell("0.1"), cell("0.3")))
     m = results["machine"]
     lines += ["", "Machine: %s, %s, %s cores; %d rank(s); whole run %.0f s." % (
         m.get("host"), m.get("cpu_model"), m.get("cores"), results["ranks"], results["wall_time_s"])]
@@ -309,26 +396,36 @@ def write_table(results, path):
 
 def check_tiny(out):
     """regression.airfoil_mf: the pipeline in small (one fraction, small parts, the LF part fitted once per model on
-    a fifth of the LF cases): on the held-out airfoils, the mf model (its own LF part corrected with every training HF
-    airfoil) must beat its LF part alone (the same model file at -mf_hf_fraction 0)."""
+    a fifth of the LF cases, which include the training HF airfoils: nested designs). On the held-out airfoils, both
+    ways of predicting must beat the LF alone they start from by 5%: the correction fitted against the LF data at the
+    nested HF rows (the default), applied to the test airfoils' XFOIL Cp (/YLF), against XFOIL alone; and the correction
+    fitted against the LF model (-mf_nested_lf false), applied to that model, against the LF model alone (the same
+    model file at -mf_hf_fraction 0)."""
     data = harness.load()
     split = harness.make_split(data)
     keep = set(split["train_lf"][::5]) | set(split["train_hf"]["1"])
     split["train_lf"] = sorted(keep)
     sna = os.path.join(out, "split_sna")
     harness.write_split(data, split, sna, S_INPUT)
-    X, Y, _, case = harness.load_test(os.path.join(sna, "test.h5"))
+    X, Y, YL, case = harness.load_test(os.path.join(sna, "test.h5"))
     small = ["-mf_lf_sna_khronos_nodes", "8", "-mf_lf_sna_khronos_modes", "4", "-mf_lf_sna_fit_lambda", "3e-6", "-mf_lf_sna_fit_type", "auto",
              "-mf_lf_sna_fit_max_it", "30", "-mf_delta_sna_khronos_nodes", "4", "-mf_delta_sna_khronos_modes", "4",
              "-mf_delta_sna_fit_lambda", "1e-6"]
-    err = {}
-    for name, fraction in (("lf_alone", "0"), ("mf_residual", "1")):
-        model, _ = fit(out, name, os.path.join(sna, harness.train_name(1.0)),
-                       ["-mf_blend", "residual", "-mf_hf_fraction", fraction] + small, 1)
-        P, _, _ = predict(out, name, model, os.path.join(sna, "test_nolf.h5"), 1)
+    err = {"xfoil": harness.score(X, Y, YL, case)["cp_rel_l2"]}
+    for name, fraction, nested, test in (("lf_alone", "0", "true", "test_nolf.h5"), ("mf_data", "1", "true", "test.h5"),
+                                         ("mf_model", "1", "false", "test_nolf.h5")):
+        model, r = fit(out, name, os.path.join(sna, harness.train_name(1.0)),
+                       ["-mf_blend", "residual", "-mf_hf_fraction", fraction, "-mf_nested_lf", nested] + small, 1)
+        P, _, _ = predict(out, name, model, os.path.join(sna, test), 1)
         err[name] = harness.score(X, Y, P, case)["cp_rel_l2"]
-    print("airfoil-mf check: held-out Cp relative L2: LF alone %.4f, mf residual (100%% HF) %.4f" % (err["lf_alone"], err["mf_residual"]))
-    if not err["mf_residual"] < 0.95 * err["lf_alone"]:
+        if name == "mf_data" and r.get("mf_nested_hf_rows") != len(harness.rows(data, "hf", split["train_hf"]["1"])[0]):
+            sys.exit("airfoil-mf check: the report says delta was fitted against LF data at %s HF rows, expected all"
+                     % r.get("mf_nested_hf_rows"))
+    print("airfoil-mf check: held-out Cp relative L2: XFOIL %.4f, corrected (/YLF) %.4f; LF model %.4f, corrected %.4f"
+          % (err["xfoil"], err["mf_data"], err["lf_alone"], err["mf_model"]))
+    if not err["mf_data"] < 0.95 * err["xfoil"]:
+        sys.exit("airfoil-mf check: the HF correction did not lower XFOIL's error on held-out airfoils by 5%")
+    if not err["mf_model"] < 0.95 * err["lf_alone"]:
         sys.exit("airfoil-mf check: the HF correction did not lower the LF model's error on held-out airfoils by 5%")
 
 
@@ -339,6 +436,8 @@ def main():
     ap.add_argument("--size", choices=("quick", "full"), default="quick")
     ap.add_argument("--np", type=int, default=1)
     ap.add_argument("--search", action="store_true", help="only the settings search on the validation airfoils")
+    ap.add_argument("--search_delta", action="store_true", help="only the correction's part of the search (LF as set)")
+    ap.add_argument("--seeds", action="store_true", help="also 10%% and 30%% HF drawn by -mf_seed 0..4 (median, range)")
     ap.add_argument("--check", action="store_true", help="the regression test's tiny pipeline (regression.airfoil_mf)")
     ap.add_argument("--bin", default=BIN, help="directory of snaps-fit and snaps-predict")
     a = ap.parse_args()
@@ -354,12 +453,13 @@ def main():
     raw, sna = os.path.join(out, "split"), os.path.join(out, "split_sna")
     harness.write_split(data, split, raw)  # the baselines' files (input s)
     harness.write_split(data, split, sna, S_INPUT)  # the SNA's: the same rows, s as S_INPUT
-    if a.search:
-        search(out, sna, a.np)
+    if a.search or a.search_delta:
+        search(out, sna, a.np, delta_only=a.search_delta)
         return
     print("airfoil-mf: %d test airfoils; SNA fits (%s)" % (len(split["test"]), a.size), flush=True)
     records, preds = run_sna(out, sna, a.np)
     write_preds(preds, os.path.join(out, "sna_pred.h5"))
+    seeds = run_seeds(out, sna, a.np) if a.seeds else None
     results = {"size": a.size, "ranks": a.np, "split": split, "settings": {"lf": LF, "delta": DELTA, "rho": RHO or "mf default",
                "ar1_joint": JOINT, "hf_only": HF_ONLY}, "s_input": S_INPUT + ": sign(s) sqrt(arccos(1 - 2|s|) / pi) (harness.leading_edge_coordinate)"}
     if a.size == "full":
@@ -379,6 +479,8 @@ def main():
     results["baseline_machine"] = b["machine"]
     results["results"] = b["results"] + records
     results["targets"] = targets(results["results"])
+    if seeds:
+        results["seeds"] = seeds
     results["machine"] = harness.machine()
     results["wall_time_s"] = time.time() - t0
     with open(os.path.join(out, "results.json"), "w") as f:

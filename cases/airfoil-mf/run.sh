@@ -6,14 +6,14 @@
 #   quick (default, ~2 minutes): the baselines (MLPs, co-kriging) are READ from bench/results/airfoil_mf_baselines.json
 #   full: the baselines are run here on the same split, and the SNA's fit cost against the row count is measured
 # Writes results.json, table.md, error_vs_hf.png, cp_curves.png, cost_vs_n.png.
-# Usage: run.sh <output directory> [quick|full]
+# Usage: run.sh <output directory> [quick|full] [--seeds: also 10% and 30% HF drawn by -mf_seed 0..4, median and range]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../../results/airfoil-mf}
 size=${2:-quick}
 mkdir -p "$out"
 export OMPI_MCA_mpi_yield_when_idle=${OMPI_MCA_mpi_yield_when_idle:-1}
-/usr/bin/python3 "$here/evaluate.py" "$out" --size "$size" --np "${SNAPS_NP:-1}"
+/usr/bin/python3 "$here/evaluate.py" "$out" --size "$size" --np "${SNAPS_NP:-1}" "${@:3}"
 plot=$here/../../bench/airfoil-mf/plot.py
 res=$here/../../bench/results
 if [ "$size" = full ]; then

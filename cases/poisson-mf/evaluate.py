@@ -191,7 +191,8 @@ def main():
                 opts = ["-mf_blend", blend] + choice + lf_opts + prefixed(DELTA, "mf_delta_") + (JOINT if blend == "ar1" else [])
                 model, fr = fit(out, "mf_%s_%g_%d" % (blend, frac, seed), data, opts, a.np)
                 err, tp = predict(out, "mf_%s_%g_%d" % (blend, frac, seed), model, test, a.np, False)
-                err_ylf, _ = predict(out, "mf_%s_%g_%d" % (blend, frac, seed), model, test, a.np, True)
+                # 0%: snaps-predict refuses /YLF for the LF model alone (no correction): from /YLF is the LF data itself
+                err_ylf = lf_vs_hf if frac == 0 else predict(out, "mf_%s_%g_%d" % (blend, frac, seed), model, test, a.np, True)[0]
                 record(name, frac, seed, fr, err, err_ylf, tp)
             for k, (name, opts) in enumerate(HF_ONLY.items() if frac > 0 else []):
                 tag = "hf_only%d_%g_%d" % (k, frac, seed)

@@ -6,7 +6,8 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  -results <r.json>    JSON report: n_samples, n_params, train_mse, validation_mse (with -sna_fit_validation),\n"
                            "                       wall_time_s, iterations (outer, inner),\n"
                            "                       evaluations, ranks, machine, ...; for mf also per part (lf_, delta_, rho_) n_params,\n"
-                           "                       fit_time_s, converged_reason, and the HF cases used\n"
+                           "                       fit_time_s, converged_reason, the HF cases used, and mf_nested_hf_rows: the HF rows\n"
+                           "                       whose inputs are also LF rows, where delta is fitted to y_HF - y_LF of the data\n"
                            "Multi-fidelity (a -data file with groups /lf and /hf, each X and Y, optional case: one integer id per row):\n"
                            "  -mf_blend residual|ar1  fits the LF model to /lf, then the correction to /hf: y_LF + delta, or rho y_LF + delta\n"
                            "                       (rho = 1 + r, r a low-order KHRONOS; a few HF designs call for -mf_delta_sna_fit_lambda 1e-7)\n"
@@ -14,11 +15,15 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  -mf_hf_fraction <f>  keeps that seeded fraction of the HF cases (whole cases when /hf/case exists, else rows):\n"
                            "                       0 the LF model alone, 1 all (default); with -data_group /hf, of that group (HF-only fits)\n"
                            "  -mf_seed <s>         seed of that choice (0)\n"
+                           "  -mf_nested_lf <bool> where an HF row's inputs are also an LF row's (nested designs), fit delta to\n"
+                           "                       y_HF - y_LF of the data (true, default: for snaps-predict with /YLF), or to\n"
+                           "                       y_HF - the LF model (false: for predictions from the model's own LF part)\n"
                            "The model is written whenever the fit ends with a finite loss it lowered, also when it did not converge (the\n"
                            "best iterate; the reason is printed and in the report); -sna_fit_error_if_not_converged then exits non-zero.\n"
                            "Class options: -sna_type khronos|aion, -sna_fit_type auto|als|lm|tao|infinite_descent, -sna_fit_lambda,\n"
                            "  -sna_fit_max_it, -sna_fit_rtol, -sna_fit_atol, -sna_fit_error_if_not_converged, -sna_fit_validation <fraction held out>,\n"
-                           "  -sna_fit_validation_patience, -sna_bounds, -sna_monitor, -sna_view; KHRONOS: -sna_khronos_nodes, -sna_khronos_degree,\n"
+                           "  -sna_fit_validation_patience, -sna_bounds, -sna_monitor, -sna_view; KHRONOS: -sna_khronos_nodes (one count for\n"
+                           "  every input, or one per input: 4,4,12), -sna_khronos_degree,\n"
                            "  -sna_khronos_modes, -sna_khronos_refine, -sna_khronos_enrich, -sna_fit_als_anderson; AION (one output): -sna_aion_rank, -sna_aion_terms,\n"
                            "  -sna_aion_pencil auto|always|never, -sna_aion_init; TAO: -sna_fit_tao_type (lmvm, bncg, nls, brgn, ...),\n"
                            "  -sna_fit_tao_monitor.\n";
@@ -222,6 +227,21 @@ static PetscErrorCode ReportPart(SNAPSReport report, const char prefix[], SNA pa
   PetscFunctionReturn(0);
 }
 
+/* What the correction was fitted against: the LF data at nested HF rows (inputs that are also LF rows), the LF model
+   at the others. */
+static PetscErrorCode ReportCorrectionTarget(SNAPSReport report, SNA sna)
+{
+  PetscInt nested;
+  char     what[256];
+
+  PetscFunctionBegin;
+  PetscCall(SNAMFGetNestedRows(sna, &nested));
+  PetscCall(SNAPSReportSetInt(report, "mf_nested_hf_rows", nested));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "delta fitted against LF data at %" PetscInt_FMT " nested HF rows, against the LF model at the other HF rows", nested));
+  PetscCall(SNAPSReportSetString(report, "mf_correction_target", what));
+  PetscFunctionReturn(0);
+}
+
 /* The multi-fidelity figures: blend, LF samples and each part. */
 static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt nlf)
 {
@@ -241,6 +261,7 @@ static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt 
   if (corrected) PetscCall(ReportPart(report, "delta_", delta, -1));
   if (corrected && rho) PetscCall(ReportPart(report, "rho_", rho, -1));
   PetscCall(SNAPSReportSetReal(report, "correction_fit_time_s", tcorr));
+  if (corrected) PetscCall(ReportCorrectionTarget(report, sna));
   PetscFunctionReturn(0);
 }
 

@@ -19,7 +19,7 @@
 typedef struct {
   SNA              sna;
   MPI_Comm         comm;
-  PetscInt         n, N, d, q, M, G, k1, newton_its;
+  PetscInt         n, N, d, q, M, k1, newton_its;
   const PetscReal *x, *y;
   PetscInt        *first; /* first[i*d + p]: first nonzero basis function */
   PetscReal       *vals;  /* vals[(i*d + p)*k1 + a] */
@@ -36,7 +36,7 @@ static void IRLSFactor(IRLSCtx *c, PetscInt p)
   SNA_Khronos *kh = (SNA_Khronos *)c->sna->data;
 
   for (PetscInt i = 0; i < c->n; i++) {
-    const PetscReal *v = c->vals + (i * c->d + p) * c->k1, *w = kh->W + (p * c->G + c->first[i * c->d + p]) * c->M;
+    const PetscReal *v = c->vals + (i * c->d + p) * c->k1, *w = kh->W + (kh->start[p] + c->first[i * c->d + p]) * c->M;
     PetscReal       *f = c->F + (p * c->n + i) * c->M;
     for (PetscInt m = 0; m < c->M; m++) {
       f[m] = 0;
@@ -78,7 +78,7 @@ static PetscErrorCode IRLSObjective(IRLSCtx *c, PetscInt skip, PetscReal *obj)
   for (PetscInt i = 0; i < c->n; i++) local += lse[i]; /* rows of y sum to one */
   PetscCall(PetscFree(lse));
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &local, 1, MPIU_REAL, MPIU_SUM, c->comm));
-  for (PetscInt i = 0; i < c->d * c->G * c->M; i++) reg += kh->W[i] * kh->W[i];
+  for (PetscInt i = 0; i < kh->start[c->d] * c->M; i++) reg += kh->W[i] * kh->W[i];
   for (PetscInt i = 0; i < c->M * c->q; i++) reg += kh->C[i] * kh->C[i];
   *obj = local / c->N + 0.5 * c->lambda * reg;
   c->work.function++;
@@ -157,8 +157,8 @@ static PetscReal *IRLSBlock(IRLSCtx *c, PetscInt b, PetscInt *nb)
 {
   SNA_Khronos *kh = (SNA_Khronos *)c->sna->data;
 
-  *nb = b < 0 ? c->M * c->q : c->G * c->M;
-  return b < 0 ? kh->C : kh->W + b * c->G * c->M;
+  *nb = b < 0 ? c->M * c->q : kh->nodes[b] * c->M;
+  return b < 0 ? kh->C : kh->W + kh->start[b] * c->M;
 }
 
 /* Up to newton_its damped Newton steps on block b; *obj is F before and after. *lowered says whether any
@@ -276,7 +276,6 @@ PetscErrorCode SNAFit_Khronos_IRLS(SNA sna, Vec X, Vec Y)
   c.d          = sna->dim_in;
   c.q          = sna->dim_out;
   c.M          = kh->modes;
-  c.G          = kh->nodes;
   c.k1         = kh->degree + 1;
   c.lambda     = sna->lambda;
   c.newton_its = 2;

@@ -1,5 +1,5 @@
 static const char help[] = "The multi-fidelity SNA (type mf): recovery of known corrections, 0% HF is the LF model bit for bit,\n"
-                           "save/load round trip, grid evaluation (also of an unfitted model: zero), SNAMFEvaluateCorrection(), no leak from a failed correction fit (-malloc_debug). Any number of ranks.\n"
+                           "nested designs (the correction fitted against the LF data), save/load round trip, grid evaluation (also of an unfitted model: zero), SNAMFEvaluateCorrection(), no leak from a failed correction fit (-malloc_debug). Any number of ranks.\n"
                            "Usage: test_mf <scratch directory>\n";
 
 #include <snaps.h>
@@ -16,20 +16,28 @@ static PetscReal HF(PetscBool ar1, PetscReal mu, PetscReal s)
   return ar1 ? (1 + 0.5 * mu) * F(mu, s) + 0.1 * s : F(mu, s) + 0.2 * mu * s * s * s;
 }
 
-/* n cases of 21 stations each, mu from a seeded generator; ar1 < 0: the LF values. Rows distributed by PETSc. */
-static PetscErrorCode Data(PetscInt ncases, unsigned long seed, PetscInt ar1, Vec *X, Vec *Y)
+/* n values of mu from a seeded generator, appended to mu. */
+static PetscErrorCode Mu(PetscInt ncases, unsigned long seed, PetscReal mu[])
 {
-  const PetscInt N = 21 * ncases;
-  PetscRandom    rnd;
-  PetscReal     *mu, *x, *y;
-  PetscInt       lo, hi;
+  PetscRandom rnd;
 
   PetscFunctionBegin;
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
   PetscCall(PetscRandomSetSeed(rnd, seed));
   PetscCall(PetscRandomSeed(rnd));
-  PetscCall(PetscMalloc1(ncases, &mu));
   for (PetscInt c = 0; c < ncases; c++) PetscCall(PetscRandomGetValueReal(rnd, &mu[c]));
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscFunctionReturn(0);
+}
+
+/* The cases mu[0 .. ncases-1] at 21 stations each; ar1 < 0: the LF values. Rows distributed by PETSc. */
+static PetscErrorCode Cases(PetscInt ncases, const PetscReal mu[], PetscInt ar1, Vec *X, Vec *Y)
+{
+  const PetscInt N = 21 * ncases;
+  PetscReal     *x, *y;
+  PetscInt       lo, hi;
+
+  PetscFunctionBegin;
   PetscCall(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, N, Y));
   PetscCall(VecGetOwnershipRange(*Y, &lo, &hi));
   PetscCall(VecCreateMPI(PETSC_COMM_WORLD, 2 * (hi - lo), 2 * N, X));
@@ -44,8 +52,19 @@ static PetscErrorCode Data(PetscInt ncases, unsigned long seed, PetscInt ar1, Ve
   }
   PetscCall(VecRestoreArray(*Y, &y));
   PetscCall(VecRestoreArray(*X, &x));
+  PetscFunctionReturn(0);
+}
+
+/* n cases of 21 stations each, mu from a seeded generator; ar1 < 0: the LF values. */
+static PetscErrorCode Data(PetscInt ncases, unsigned long seed, PetscInt ar1, Vec *X, Vec *Y)
+{
+  PetscReal *mu;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(ncases, &mu));
+  PetscCall(Mu(ncases, seed, mu));
+  PetscCall(Cases(ncases, mu, ar1, X, Y));
   PetscCall(PetscFree(mu));
-  PetscCall(PetscRandomDestroy(&rnd));
   PetscFunctionReturn(0);
 }
 
@@ -285,6 +304,51 @@ static PetscErrorCode CheckFailedCorrectionLeaksNothing(void)
   PetscFunctionReturn(0);
 }
 
+/* Nested designs: the LF data holds 60 cases and the 20 HF cases too, and the LF part (linear, 2 nodes) cannot hold
+   the LF function. The correction must then be fitted against the LF data at the HF rows, so that applied to the HF
+   cases' LF data (snaps-predict with /YLF) it gives their HF values exactly; fitted against the poor LF part it
+   would carry that part's error. Both blends. */
+static PetscErrorCode CheckNested(PetscBool ar1)
+{
+  SNA       sna, lf, delta, rho;
+  Vec       Xl, Yl, Xh, Yh, Xn, Yn, U;
+  PetscReal mu[80], err;
+  PetscInt  nested;
+
+  PetscFunctionBegin;
+  PetscCall(Mu(60, 1, mu));
+  PetscCall(Mu(20, 2, mu + 60));
+  PetscCall(Cases(80, mu, -1, &Xl, &Yl));
+  PetscCall(Cases(20, mu + 60, ar1, &Xh, &Yh));
+  PetscCall(Cases(20, mu + 60, -1, &Xn, &Yn)); /* the HF cases' LF data */
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(SNAMFSetBlend(sna, ar1 ? SNA_MF_AR1 : SNA_MF_RESIDUAL));
+  PetscCall(SNAMFGetParts(sna, &lf, &delta, &rho));
+  PetscCall(SNAKhronosSetBasis(lf, 1, 2, 1));
+  PetscCall(SNAKhronosSetBasis(delta, 3, ar1 ? 4 : 6, ar1 ? 1 : 4));
+  if (rho) PetscCall(SNAKhronosSetBasis(rho, 2, 3, 2));
+  PetscCall(SNASetRegularization(sna, 0));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNAMFFit(sna, Xl, Yl, Xh, Yh));
+  PetscCall(SNAMFGetNestedRows(sna, &nested));
+  PetscCheck(nested == 20 * 21, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s blend: %" PetscInt_FMT " HF rows found nested in the LF data, expected all 420", ar1 ? "ar1" : "residual", nested);
+  PetscCall(VecDuplicate(Yh, &U));
+  PetscCall(SNAMFEvaluateCorrection(sna, Xh, Yn, U));
+  PetscCall(RelDiff(U, Yh, &err));
+  PetscCheck(err < 1e-6, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s blend, nested designs: the correction applied to the HF cases' LF data misses their HF values by %g (relative), expected < 1e-6: was it fitted against the LF part instead of the LF data?", ar1 ? "ar1" : "residual", (double)err);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s blend, nested designs: fitted against the LF data at %" PetscInt_FMT " rows (error %.2e)\n", ar1 ? "ar1" : "residual", nested, (double)err));
+  PetscCall(VecDestroy(&U));
+  PetscCall(VecDestroy(&Xl));
+  PetscCall(VecDestroy(&Yl));
+  PetscCall(VecDestroy(&Xh));
+  PetscCall(VecDestroy(&Yh));
+  PetscCall(VecDestroy(&Xn));
+  PetscCall(VecDestroy(&Yn));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   SNA sna;
@@ -296,6 +360,7 @@ int main(int argc, char **argv)
     PetscCall(CheckRecovery((PetscBool)ar1, sna));
     PetscCall(CheckRoundTrip(sna, argv[1]));
     PetscCall(SNADestroy(&sna));
+    PetscCall(CheckNested((PetscBool)ar1));
   }
   PetscCall(CheckLFAlone(argv[1]));
   PetscCall(CheckUnfittedGrid());

@@ -214,8 +214,15 @@ PETSC_EXTERN PetscErrorCode SNAMonitorGetStage(SNA, const char **);
 /* ---- Type khronos: per-input B-spline expansions multiplied into M modes (SCIENCE.md section 1) ---- */
 /* Sets the spline degree k (1..SNA_BSPLINE_MAX_DEGREE = 7), nodes G per input (>= k + 1) and modes M (>= 1) before set-up. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetBasis(SNA, PetscInt, PetscInt, PetscInt);
-/* Returns degree, nodes and current modes (any pointer may be NULL). */
+/* Returns degree, nodes and current modes (any pointer may be NULL); nodes is an error when the inputs have
+   different node counts (SNAKhronosGetNodes()). */
 PETSC_EXTERN PetscErrorCode SNAKhronosGetBasis(SNA, PetscInt *, PetscInt *, PetscInt *);
+/* Node counts per input before set-up: n = 1 (the same for every input) or n = dim_in values, each >= k + 1
+   (-sna_khronos_nodes 4,4,4,4,4,12: few along smooth inputs, many along one that needs them). */
+PETSC_EXTERN PetscErrorCode SNAKhronosSetNodes(SNA, PetscInt, const PetscInt[]);
+/* The node counts (owned by the SNA): n = 1 until set up, then one per input (those of the finest level after a fit
+   with knot refinement). */
+PETSC_EXTERN PetscErrorCode SNAKhronosGetNodes(SNA, PetscInt *, const PetscInt *[]);
 /* Sets the knot-refinement levels of each fit (nodes doubled by exact knot insertion, warm start)
    and whether the rank grows greedily from 1 to M. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetRefinement(SNA, PetscInt, PetscBool);
@@ -266,6 +273,9 @@ PETSC_EXTERN PetscErrorCode SNAMFHasCorrection(SNA, PetscBool *);
 /* Fits the LF part to (Xlf, Ylf), then the correction to (Xhf, Yhf); Xhf and Yhf NULL: the LF part alone.
    SNAFit(sna, Xhf, Yhf) on a model whose LF part is already fitted (or loaded) refits only the correction. */
 PETSC_EXTERN PetscErrorCode SNAMFFit(SNA, Vec, Vec, Vec, Vec);
+/* The HF rows (all ranks) at which the last SNAMFFit() fitted the correction against the LF data rather than the LF
+   part: those whose inputs are also an LF row's (nested designs). */
+PETSC_EXTERN PetscErrorCode SNAMFGetNestedRows(SNA, PetscInt *);
 /* Wall-clock seconds of the last fit of the LF part and of the correction. */
 PETSC_EXTERN PetscErrorCode SNAMFGetFitTimes(SNA, PetscReal *, PetscReal *);
 /* Applies the correction to given LF values: Y = (1 + r(X)) YLF + delta(X) (Y = YLF without a correction);

@@ -8,7 +8,10 @@
 
 typedef struct {
   PetscInt  degree;        /* spline degree k */
-  PetscInt  nodes;         /* G: basis functions per input (same for all inputs) */
+  PetscInt  nnodes;        /* entries of nodes: 1 (one count for every input, until set up) or dim_in */
+  PetscInt *nodes;         /* G_p: basis functions of input p (-sna_khronos_nodes; nodes[0] for all while nnodes = 1) */
+  PetscInt *start;         /* start[p] = G_0 + ... + G_{p-1} (dim_in + 1 entries once allocated): W[p] begins at
+                              W + start[p] M, and start[dim_in] is the count of all basis functions */
   PetscInt  modes;         /* M: current rank */
   PetscInt  max_modes;     /* rank target of greedy enrichment (== modes without enrichment) */
   PetscInt  refine;        /* knot-insertion levels per fit */
@@ -19,13 +22,13 @@ typedef struct {
   PetscBool   extrapolate; /* ALS with a line search along the last sweep's change (-sna_fit_als_extrapolate) */
   PetscInt    anderson;    /* depth of the Anderson acceleration of ALS sweeps, 0: none (-sna_fit_als_anderson) */
   SNABSpline *basis;       /* one basis per input, on [0, 1] */
-  PetscReal  *W;           /* W[(p*G + g)*M + m] */
+  PetscReal  *W;           /* W[(start[p] + g)*M + m] */
   PetscReal  *C;           /* output head C[m*q + j] */
 } SNA_Khronos;
 
 /* Local samples grouped by knot span, for each input p. A sample whose input p lies in span s (its first
    nonzero basis function is s, s = 0 .. G - k - 1) has nonzero derivatives with respect to W[p] only in
-   the (k+1)M entries W[p, s..s+k, :]. So every Gram or normal-equations block that pairs W[p] with
+   the (k+1)M entries W[p, s..s+k, :] (s < G_p - k). So every Gram or normal-equations block that pairs W[p] with
    itself (the ALS block Gram, the diagonal blocks W[p], W[p] of a residual Jacobian's J^T J) is a sum of
    dense (k+1)M x (k+1)M blocks, one per span, and each is one BLAS syrk/gemm over the span's samples:
    rows u_i of the span (gathered through order, in tiles to bound memory), then U^T U added at
@@ -35,7 +38,8 @@ typedef struct {
    the span of r, so they need the pairs (span of p, span of r) instead; the head blocks C are dense
    (M x M) and need no grouping. The ALS assembly (AssembleBlock in khronosals.c) is the worked example.
      order[p*n + offset[p*(nspans+1) + s] ... offset[p*(nspans+1) + s + 1] - 1]
-   are the local sample indices of span s of input p, ascending; nspans = G - k. */
+   are the local sample indices of span s of input p, ascending; nspans = max_p G_p - k (the spans an input with
+   fewer nodes lacks are empty). */
 typedef struct {
   PetscInt  d, n, nspans; /* inputs, local samples, spans per input */
   PetscInt *offset;       /* d x (nspans + 1) */
@@ -59,11 +63,21 @@ static inline PetscInt SNAKhronosTileRows(PetscInt w)
 PETSC_INTERN PetscErrorCode SNAKhronosSpanGroupsCreate(SNA, PetscInt, const PetscInt[], KhronosSpanGroups *);
 /* Frees the grouping (also safe on a zeroed, never created one). */
 PETSC_INTERN PetscErrorCode SNAKhronosSpanGroupsDestroy(KhronosSpanGroups *);
-/* Reallocates W and C for G nodes and M modes, keeping no values (caller fills them). */
-PETSC_INTERN PetscErrorCode SNAKhronosAllocate(SNA, PetscInt, PetscInt);
-/* Refuses a basis (degree, nodes, modes, refinement levels) whose model, or whose block normal equations
-   (with PETSC_TRUE: the ALS-based fits), would not fit in the machine's memory at the finest level. */
-PETSC_INTERN PetscErrorCode SNAKhronosCheckMemory(SNA, PetscInt, PetscInt, PetscInt, PetscInt, PetscBool);
+/* Reallocates W and C for G[p] nodes of each input p (dim_in entries; may be kh->nodes) and M modes, keeping no
+   values (caller fills them); sets nodes and start. */
+PETSC_INTERN PetscErrorCode SNAKhronosAllocate(SNA, const PetscInt[], PetscInt);
+/* Refuses a basis (degree, n node counts: one for every input or one per input, modes, refinement levels) whose
+   model, or whose block normal equations (with PETSC_TRUE: the ALS-based fits), would not fit in the machine's
+   memory at the finest level. */
+PETSC_INTERN PetscErrorCode SNAKhronosCheckMemory(SNA, PetscInt, PetscInt, const PetscInt[], PetscInt, PetscInt, PetscBool);
+/* Sets degree, node counts (n = 1: one for every input; else one per input) and modes: the checks of the basis. */
+PETSC_INTERN PetscErrorCode SNAKhronosSetBasisNodes(SNA, PetscInt, PetscInt, const PetscInt[], PetscInt);
+/* The largest node count of any input (the span groups' common size). */
+PETSC_INTERN PetscInt SNAKhronosMaxNodes(const SNA_Khronos *);
+/* Whether every input has the same node count (the Ritz form and the Galerkin solve need one basis). */
+PETSC_INTERN PetscBool SNAKhronosUniformNodes(const SNA_Khronos *);
+/* "n" or "n0,n1,...": the node counts as -sna_khronos_nodes takes them. */
+PETSC_INTERN PetscErrorCode SNAKhronosNodesString(PetscInt, const PetscInt[], char[], size_t);
 /* Sets mode m of every input to deterministic pseudo-random values (see init_spread) and its output weights to zero. */
 PETSC_INTERN PetscErrorCode SNAKhronosInitializeMode(SNA, PetscInt);
 /* Adds one mode: W and C grow from M to M + 1, the new mode is pseudo-random with zero output weight. */

@@ -1,7 +1,8 @@
 /* Private data of the multi-fidelity (mf) SNA type (SCIENCE.md section 3):
      residual: u(x) = u_LF(x) + delta(x),   ar1: u(x) = (1 + r(x)) u_LF(x) + delta(x), the part rho holding r
    The parts are ordinary SNAs. The LF part is fitted to LF data by its own fit; the correction (delta, and rho for
-   ar1) to HF data: delta to y_HF - u_LF for the residual blend; for ar1 that is the start (r = 0) of a joint
+   ar1) to HF data: delta to y_HF - u_LF for the residual blend (u_LF the LF data at HF rows that are LF rows too,
+   nested designs, else the LF part); for ar1 that is the start (r = 0) of a joint
    Levenberg-Marquardt fit of rho and delta with the LF part frozen. */
 #pragma once
 
@@ -14,6 +15,11 @@ typedef struct {
   PetscBool  correction_stage; /* while ar1's joint fit runs: theta = [rho, delta], the LF part frozen */
   Vec        Xlf, Ylf;         /* LF training data of the next fit (references), or NULL */
   PetscReal  time_lf, time_correction;
+  PetscBool  use_nested; /* -mf_nested_lf: fit the correction against the LF data at nested HF rows */
+  PetscReal *nested;     /* during a fit with LF data: the local HF rows whose inputs are also an LF row's, as
+                            rows [x (d), y_LF (q), 1] sorted by x (nested designs); NULL otherwise */
+  PetscInt nnested;      /* rows of nested */
+  PetscInt nested_rows;  /* HF rows (all ranks) the last fit's correction took the LF data at, not the LF model */
 } SNA_MF;
 
 /* Whether a part holds a model (fitted or loaded). */
@@ -26,6 +32,10 @@ static inline PetscBool SNAMFPartReady(SNA part)
 PETSC_INTERN PetscErrorCode SNAMFCountParameters(SNA);
 /* Overwrites y (n x q, the LF values at x) with the corrected values (1 + r(x)) y + delta(x). */
 PETSC_INTERN PetscErrorCode SNAMFCorrectLocal(SNA, PetscInt, const PetscReal[], PetscReal[]);
+/* y (n x q) = the LF values at x: the LF data where the fit has them (nested HF rows), elsewhere the LF part. */
+PETSC_INTERN PetscErrorCode SNAMFLowFidelityLocal(SNA, PetscInt, const PetscReal[], PetscReal[]);
+/* Frees the nested-rows table of a fit. */
+PETSC_INTERN PetscErrorCode SNAMFNestedDestroy(SNA_MF *);
 /* The fit registered as "auto" for type mf. */
 PETSC_INTERN PetscErrorCode SNAFit_MF(SNA, Vec, Vec);
 /* HDF5 model-group I/O. */

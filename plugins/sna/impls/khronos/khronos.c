@@ -4,19 +4,78 @@
 #include <snaps/options.h>
 #include <petscblaslapack.h>
 
-/* Reallocates W (d x G x M) and C (M x q); contents undefined. */
-PetscErrorCode SNAKhronosAllocate(SNA sna, PetscInt G, PetscInt M)
+/* Reallocates W ((G_0 + ... + G_{d-1}) x M) and C (M x q); contents undefined. G may be kh->nodes. */
+PetscErrorCode SNAKhronosAllocate(SNA sna, const PetscInt G[], PetscInt M)
 {
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  const PetscInt d  = sna->dim_in;
+  PetscInt      *nodes, *start;
 
   PetscFunctionBegin;
+  PetscCall(PetscMalloc1(d, &nodes));
+  PetscCall(PetscMalloc1(d + 1, &start));
+  start[0] = 0;
+  for (PetscInt p = 0; p < d; p++) {
+    nodes[p]     = G[p];
+    start[p + 1] = start[p] + G[p];
+  }
+  PetscCall(PetscFree(kh->nodes));
+  PetscCall(PetscFree(kh->start));
+  kh->nodes  = nodes;
+  kh->start  = start;
+  kh->nnodes = d;
   PetscCall(PetscFree(kh->W));
   PetscCall(PetscFree(kh->C));
-  PetscCall(PetscCalloc1(sna->dim_in * G * M, &kh->W));
+  PetscCall(PetscCalloc1(start[d] * M, &kh->W));
   PetscCall(PetscCalloc1(M * sna->dim_out, &kh->C));
-  kh->nodes    = G;
   kh->modes    = M;
-  sna->nparams = sna->dim_in * G * M + M * sna->dim_out;
+  sna->nparams = start[d] * M + M * sna->dim_out;
+  PetscFunctionReturn(0);
+}
+
+PetscInt SNAKhronosMaxNodes(const SNA_Khronos *kh)
+{
+  PetscInt G = 0;
+
+  for (PetscInt p = 0; p < kh->nnodes; p++) G = PetscMax(G, kh->nodes[p]);
+  return G;
+}
+
+PetscBool SNAKhronosUniformNodes(const SNA_Khronos *kh)
+{
+  for (PetscInt p = 1; p < kh->nnodes; p++)
+    if (kh->nodes[p] != kh->nodes[0]) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+PetscErrorCode SNAKhronosNodesString(PetscInt n, const PetscInt nodes[], char buf[], size_t len)
+{
+  size_t used = 0;
+
+  PetscFunctionBegin;
+  buf[0] = 0;
+  for (PetscInt p = 0; p < n && used + 1 < len; p++) {
+    PetscCall(PetscSNPrintf(buf + used, len - used, p ? ",%" PetscInt_FMT : "%" PetscInt_FMT, nodes[p]));
+    PetscCall(PetscStrlen(buf, &used));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The node counts n (1: the same for every input, else one per input) against the degree and, once known, the
+   number of inputs: errors name -sna_khronos_nodes, the input and the value. */
+static PetscErrorCode CheckNodes(SNA sna, PetscInt degree, PetscInt n, const PetscInt nodes[])
+{
+  MPI_Comm comm = PetscObjectComm((PetscObject)sna);
+
+  PetscFunctionBegin;
+  PetscCheck(n >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_nodes needs one value (the same for every input) or one per input, not none");
+  PetscCheck(n == 1 || sna->dim_in < 0 || n == sna->dim_in, comm, PETSC_ERR_ARG_SIZ, "-sna_khronos_nodes has %" PetscInt_FMT " values but the model has %" PetscInt_FMT " inputs: give one value (the same for every input) or one per input", n, sna->dim_in);
+  for (PetscInt p = 0; p < n; p++) {
+    if (n == 1)
+      PetscCheck(nodes[p] >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least degree + 1 = %" PetscInt_FMT " nodes per input (-sna_khronos_nodes), not %" PetscInt_FMT, degree + 1, nodes[p]);
+    else
+      PetscCheck(nodes[p] >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_nodes: input %" PetscInt_FMT " has %" PetscInt_FMT " nodes, but degree %" PetscInt_FMT " needs at least degree + 1 = %" PetscInt_FMT " per input", p, nodes[p], degree, degree + 1);
+  }
   PetscFunctionReturn(0);
 }
 
@@ -25,7 +84,7 @@ PetscErrorCode SNAKhronosAllocate(SNA sna, PetscInt G, PetscInt M)
 PetscErrorCode SNAKhronosInitializeMode(SNA sna, PetscInt m)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt G = kh->nodes, M = kh->modes;
+  const PetscInt M  = kh->modes;
   PetscRandom    rnd;
 
   PetscFunctionBegin;
@@ -38,7 +97,7 @@ PetscErrorCode SNAKhronosInitializeMode(SNA sna, PetscInt m)
   PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(kh->seed + 7919 * m)));
   PetscCall(PetscRandomSeed(rnd));
   for (PetscInt p = 0; p < sna->dim_in; p++)
-    for (PetscInt g = 0; g < G; g++) PetscCall(PetscRandomGetValueReal(rnd, &kh->W[(p * G + g) * M + m]));
+    for (PetscInt g = 0; g < kh->nodes[p]; g++) PetscCall(PetscRandomGetValueReal(rnd, &kh->W[(kh->start[p] + g) * M + m]));
   for (PetscInt j = 0; j < sna->dim_out; j++) kh->C[m * sna->dim_out + j] = 0.0;
   PetscCall(PetscRandomDestroy(&rnd));
   PetscFunctionReturn(0);
@@ -47,35 +106,47 @@ PetscErrorCode SNAKhronosInitializeMode(SNA sna, PetscInt m)
 static PetscErrorCode SNASetUp_Khronos(SNA sna)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt M  = kh->enrich ? 1 : kh->max_modes;
+  const PetscInt M = kh->enrich ? 1 : kh->max_modes, d = sna->dim_in;
+  PetscInt      *G;
 
   PetscFunctionBegin;
-  PetscCheck(kh->nodes >= kh->degree + 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least degree + 1 = %" PetscInt_FMT " nodes per input, not %" PetscInt_FMT " (-sna_khronos_nodes)", kh->degree + 1, kh->nodes);
-  if (!kh->basis) PetscCall(PetscCalloc1(sna->dim_in, &kh->basis));
-  for (PetscInt p = 0; p < sna->dim_in; p++) {
+  PetscCall(CheckNodes(sna, kh->degree, kh->nnodes, kh->nodes));
+  PetscCall(PetscMalloc1(d, &G));
+  for (PetscInt p = 0; p < d; p++) G[p] = kh->nodes[kh->nnodes == 1 ? 0 : p];
+  if (!kh->basis) PetscCall(PetscCalloc1(d, &kh->basis));
+  for (PetscInt p = 0; p < d; p++) {
     PetscCall(SNABSplineDestroy(&kh->basis[p]));
-    PetscCall(SNABSplineCreateUniform(kh->degree, kh->nodes, 0.0, 1.0, &kh->basis[p]));
+    PetscCall(SNABSplineCreateUniform(kh->degree, G[p], 0.0, 1.0, &kh->basis[p]));
   }
-  PetscCall(SNAKhronosAllocate(sna, kh->nodes, M));
+  PetscCall(SNAKhronosAllocate(sna, G, M));
+  PetscCall(PetscFree(G));
   for (PetscInt m = 0; m < M; m++) PetscCall(SNAKhronosInitializeMode(sna, m));
   /* equal weights so that gradient-based fits start with a nonzero output */
   for (PetscInt i = 0; i < M * sna->dim_out; i++) kh->C[i] = 1.0 / M;
   PetscFunctionReturn(0);
 }
 
-/* See khronosimpl.h. Each level doubles the knot intervals, G -> 2(G - k) + k; the model holds d (G + k + 1)
-   knots and d G M weights; an ALS block solve the normal equations of one input's G M weights, and its
-   least-squares solve two more matrices of that size; the refinement its G_fine x G_coarse matrix. In
-   floating point, so that no size overflows before it is refused. */
-PetscErrorCode SNAKhronosCheckMemory(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes, PetscInt refine, PetscBool als)
+/* See khronosimpl.h. Each level doubles the knot intervals, G_p -> 2(G_p - k) + k; the model holds the G_p + k + 1
+   knots and G_p M weights of every input; an ALS block solve the normal equations of one input's G_p M weights, and
+   its least-squares solve two more matrices of that size; the refinement its G_fine x G_coarse matrix (the largest
+   input's, in both). In floating point, so that no size overflows before it is refused. */
+PetscErrorCode SNAKhronosCheckMemory(SNA sna, PetscInt degree, PetscInt n, const PetscInt nodes[], PetscInt modes, PetscInt refine, PetscBool als)
 {
-  const PetscLogDouble d = PetscMax(sna->dim_in, 1);
-  PetscLogDouble       G = (PetscLogDouble)(nodes - degree) * PetscPowRealInt(2.0, refine) + degree, nb = G * modes, bytes;
-  char                 what[256];
+  const PetscInt d   = n > 1 ? n : PetscMax(sna->dim_in, 1);
+  PetscLogDouble sum = 0, G = 0, nb, bytes;
+  char           what[512], list[256];
 
   PetscFunctionBegin;
-  bytes = 8 * (d * (G + degree + 1) + d * nb + (als ? 3 * nb * nb + (refine ? G * G / 2 : 0) : 0));
-  PetscCall(PetscSNPrintf(what, sizeof(what), "KHRONOS with -sna_khronos_nodes %" PetscInt_FMT ", -sna_khronos_modes %" PetscInt_FMT " and -sna_khronos_refine %" PetscInt_FMT " (%.4g nodes per input at the finest level%s)", nodes, modes, refine, (double)G, als ? ", the normal equations of its block fits" : ""));
+  for (PetscInt p = 0; p < d; p++) {
+    const PetscLogDouble Gp = (PetscLogDouble)(nodes[n > 1 ? p : 0] - degree) * PetscPowRealInt(2.0, refine) + degree;
+
+    sum += Gp;
+    G = PetscMax(G, Gp);
+  }
+  nb    = G * modes;
+  bytes = 8 * (sum + d * (degree + 1) + sum * modes + (als ? 3 * nb * nb + (refine ? G * G / 2 : 0) : 0));
+  PetscCall(SNAKhronosNodesString(n, nodes, list, sizeof(list)));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "KHRONOS with -sna_khronos_nodes %s, -sna_khronos_modes %" PetscInt_FMT " and -sna_khronos_refine %" PetscInt_FMT " (up to %.4g nodes per input at the finest level%s)", list, modes, refine, (double)G, als ? ", the normal equations of its block fits" : ""));
   PetscCall(SNAPSCheckMemory(PetscObjectComm((PetscObject)sna), bytes, what));
   PetscFunctionReturn(0);
 }
@@ -90,6 +161,8 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscCall(PetscFree(kh->basis));
   PetscCall(PetscFree(kh->W));
   PetscCall(PetscFree(kh->C));
+  PetscCall(PetscFree(kh->nodes));
+  PetscCall(PetscFree(kh->start));
   PetscCall(PetscFree(sna->data));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetPolynomial_C", NULL));
@@ -100,6 +173,8 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitRitz_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetConstant_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitCheck_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetNodes_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetNodes_C", NULL));
   PetscFunctionReturn(0);
 }
 
@@ -149,13 +224,19 @@ static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
 static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *PetscOptionsObject)
 {
   SNA_Khronos *kh     = (SNA_Khronos *)sna->data;
-  PetscInt     degree = kh->degree, nodes = kh->nodes, modes = kh->max_modes, refine = kh->refine, anderson;
-  PetscBool    enrich = kh->enrich, set;
+  PetscInt     degree = kh->degree, modes = kh->max_modes, refine = kh->refine, anderson, nmax, n;
+  PetscInt    *nodes;
+  PetscBool    enrich = kh->enrich, set, nodesset;
 
   PetscFunctionBegin;
+  /* room for more values than inputs, so that a list of the wrong length is reported, not cut */
+  nmax = PetscMax(sna->dim_in, kh->nnodes) + 64;
+  PetscCall(PetscMalloc1(nmax, &nodes));
+  PetscCall(PetscArraycpy(nodes, kh->nodes, kh->nnodes));
+  n = nmax;
   PetscOptionsHeadBegin(PetscOptionsObject, "KHRONOS options");
   PetscCall(PetscOptionsInt("-sna_khronos_degree", "B-spline degree (1 to 7)", "SNAKhronosSetBasis", degree, &degree, NULL));
-  PetscCall(PetscOptionsInt("-sna_khronos_nodes", "B-spline basis functions (nodes) per input", "SNAKhronosSetBasis", nodes, &nodes, NULL));
+  PetscCall(PetscOptionsIntArray("-sna_khronos_nodes", "B-spline basis functions (nodes) per input: one value for every input, or one per input (e.g. 4,4,12)", "SNAKhronosSetNodes", nodes, &n, &nodesset));
   PetscCall(PetscOptionsInt("-sna_khronos_modes", "Rank M: number of separable modes", "SNAKhronosSetBasis", modes, &modes, NULL));
   PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start)", "SNAKhronosSetRefinement", refine, &refine, NULL));
   PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
@@ -170,7 +251,12 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCheck(!set || anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, anderson);
   if (set) kh->anderson = anderson;
   PetscOptionsHeadEnd();
-  if (degree != kh->degree || nodes != kh->nodes || modes != kh->max_modes) PetscCall(SNAKhronosSetBasis(sna, degree, nodes, modes));
+  if (!nodesset) {
+    n = kh->nnodes;
+    PetscCall(PetscArraycpy(nodes, kh->nodes, n));
+  }
+  PetscCall(SNAKhronosSetBasisNodes(sna, degree, n, nodes, modes));
+  PetscCall(PetscFree(nodes));
   PetscCall(SNAKhronosSetRefinement(sna, refine, enrich));
   PetscFunctionReturn(0);
 }
@@ -178,9 +264,11 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
 static PetscErrorCode SNAView_Khronos(SNA sna, PetscViewer viewer)
 {
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  char         list[256];
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(viewer, "KHRONOS: B-spline degree %" PetscInt_FMT ", %" PetscInt_FMT " nodes per input, %" PetscInt_FMT " modes", kh->degree, kh->nodes, kh->modes));
+  PetscCall(SNAKhronosNodesString(kh->nnodes, kh->nodes, list, sizeof(list)));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "KHRONOS: B-spline degree %" PetscInt_FMT ", %s nodes %s, %" PetscInt_FMT " modes", kh->degree, list, kh->nnodes > 1 ? "(per input)" : "per input", kh->modes));
   PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_FALSE));
   if (kh->enrich) PetscCall(PetscViewerASCIIPrintf(viewer, " (greedy enrichment up to %" PetscInt_FMT ")", kh->max_modes));
   PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
@@ -195,7 +283,7 @@ static inline PetscInt KhronosFactor(const SNA_Khronos *kh, PetscInt p, PetscRea
 {
   const PetscInt   M = kh->modes, k = kh->degree;
   const PetscInt   first = SNABSplineEvalInline(&kh->basis[p], t, vals);
-  const PetscReal *w     = kh->W + (p * kh->nodes + first) * M;
+  const PetscReal *w     = kh->W + (kh->start[p] + first) * M;
 
   for (PetscInt m = 0; m < M; m++) f[m] = vals[0] * w[m];
   for (PetscInt a = 1; a <= k; a++)
@@ -298,7 +386,7 @@ static PetscErrorCode SNAEvaluateGridLocal_Khronos(SNA sna, const PetscInt n[], 
 static PetscErrorCode SNAGetParameters_Khronos(SNA sna, PetscReal theta[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt nW = sna->dim_in * kh->nodes * kh->modes;
+  const PetscInt nW = kh->start[sna->dim_in] * kh->modes;
 
   PetscFunctionBegin;
   PetscCall(PetscArraycpy(theta, kh->W, nW));
@@ -309,7 +397,7 @@ static PetscErrorCode SNAGetParameters_Khronos(SNA sna, PetscReal theta[])
 static PetscErrorCode SNASetParameters_Khronos(SNA sna, const PetscReal theta[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt nW = sna->dim_in * kh->nodes * kh->modes;
+  const PetscInt nW = kh->start[sna->dim_in] * kh->modes;
 
   PetscFunctionBegin;
   PetscCall(PetscArraycpy(kh->W, theta, nW));
@@ -368,7 +456,7 @@ static PetscReal KhronosSampleEvaluate(SNA sna, const PetscReal xi[], const Pets
 }
 
 /* The nonzeros of the Jacobian row of output j: d segments of (k+1)M entries d u_j / d W[p, first_p + a, m]
-   (global columns (p G + first_p) M + a M + m, contiguous), then M entries d u_j / d C[m, j] = z_m (columns
+   (global columns (start_p + first_p) M + a M + m, contiguous), then M entries d u_j / d C[m, j] = z_m (columns
    nW + m q + j). v has d (k+1) M + M entries, in increasing column order. */
 static void KhronosJacobianRow(SNA sna, const KhronosSample *s, PetscInt j, PetscReal v[])
 {
@@ -385,8 +473,8 @@ static void KhronosJacobianRow(SNA sna, const KhronosSample *s, PetscInt j, Pets
 static PetscErrorCode SNALossGradientLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *sse, PetscReal grad[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, G = kh->nodes, k1 = kh->degree + 1;
-  PetscReal     *gW = grad, *gC = grad + d * G * M, *cr, loss = 0;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes, k1 = kh->degree + 1;
+  PetscReal     *gW = grad, *gC = grad + kh->start[d] * M, *cr, loss = 0;
   KhronosSample  s;
 
   PetscFunctionBegin;
@@ -403,7 +491,7 @@ static PetscErrorCode SNALossGradientLocal_Khronos(SNA sna, PetscInt n, const Pe
     }
     for (PetscInt p = 0; p < d; p++)
       for (PetscInt a = 0; a < k1; a++) {
-        PetscReal *g = gW + (p * G + s.first[p] + a) * M;
+        PetscReal *g = gW + (kh->start[p] + s.first[p] + a) * M;
         for (PetscInt m = 0; m < M; m++) g[m] += cr[m] * s.vals[p * k1 + a] * s.pre[p * M + m] * s.suf[(p + 1) * M + m];
       }
   }
@@ -447,8 +535,8 @@ static inline void KhronosRunsLocate(SNA sna, const KhronosSample *s, PetscInt j
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt d = sna->dim_in, M = kh->modes;
 
-  for (PetscInt t = 0; t < d; t++) runs->off[t] = (t * kh->nodes + s->first[t]) * M;
-  runs->off[d] = d * kh->nodes * M + j;
+  for (PetscInt t = 0; t < d; t++) runs->off[t] = (kh->start[t] + s->first[t]) * M;
+  runs->off[d] = kh->start[d] * M + j;
 }
 
 /* Residuals and dense Jacobian rows (n q rows of nparams), for TAO's least-squares solvers and tests. */
@@ -533,7 +621,7 @@ static PetscReal KhronosNormalChunkRows(SNA sna, PetscInt n, const PetscReal x[]
 static PetscErrorCode KhronosNormalDiagonal(SNA sna, PetscInt t, PetscInt j, KhronosNormalChunk *ch, PetscReal JtJ[], PetscReal Jtr[])
 {
   SNA_Khronos    *kh = (SNA_Khronos *)sna->data;
-  const PetscInt  d = sna->dim_in, q = sna->dim_out, M = kh->modes, P = sna->nparams, nW = d * kh->nodes * M;
+  const PetscInt  d = sna->dim_in, q = sna->dim_out, M = kh->modes, P = sna->nparams, nW = kh->start[d] * M;
   const PetscInt  seg = ch->seg, w = seg + M + 1, tile = SNAKhronosTileRows(w), n = ch->n;
   const PetscReal one = 1.0, *V = ch->V + j * n * ch->L, *r = ch->r + j * n;
   PetscReal      *Gs = ch->Gs;
@@ -544,7 +632,7 @@ static PetscErrorCode KhronosNormalDiagonal(SNA sna, PetscInt t, PetscInt j, Khr
   for (PetscInt i = 0; i < n; i++) ch->key[i] = ch->first[i * d + t];
   KhronosCountingSort(n, ch->key, ch->ns, ch->offset, ch->order);
   for (PetscInt sp = 0; sp < ch->ns; sp++) {
-    const PetscInt   o0 = ch->offset[sp], ni = ch->offset[sp + 1] - o0, ft = (t * kh->nodes + sp) * M;
+    const PetscInt   o0 = ch->offset[sp], ni = ch->offset[sp + 1] - o0, ft = (kh->start[t] + sp) * M;
     const PetscReal *g = Gs;
 
     if (!ni) continue;
@@ -589,7 +677,7 @@ static PetscErrorCode KhronosNormalDiagonal(SNA sna, PetscInt t, PetscInt j, Khr
 static PetscErrorCode KhronosNormalPair(SNA sna, PetscInt t, PetscInt u, PetscInt j, KhronosNormalChunk *ch, PetscReal JtJ[])
 {
   SNA_Khronos    *kh = (SNA_Khronos *)sna->data;
-  const PetscInt  d = sna->dim_in, M = kh->modes, P = sna->nparams, G = kh->nodes, ns = ch->ns;
+  const PetscInt  d = sna->dim_in, M = kh->modes, P = sna->nparams, ns = ch->ns;
   const PetscInt  seg = ch->seg, tile = SNAKhronosTileRows(2 * seg), n = ch->n;
   const PetscReal one = 1.0, *V = ch->V + j * n * ch->L;
   PetscReal      *Ut = ch->U, *Uu = ch->U + tile * seg;
@@ -602,7 +690,7 @@ static PetscErrorCode KhronosNormalPair(SNA sna, PetscInt t, PetscInt u, PetscIn
   KhronosCountingSort(n, ch->key, ns * ns, ch->offset, ch->order);
   for (PetscInt k = 0; k < ns * ns; k++) {
     const PetscInt o0 = ch->offset[k], ni = ch->offset[k + 1] - o0;
-    PetscReal     *block = JtJ + (t * G + k / ns) * M * P + (u * G + k % ns) * M;
+    PetscReal     *block = JtJ + (kh->start[t] + k / ns) * M * P + (kh->start[u] + k % ns) * M;
 
     for (PetscInt t0 = 0; t0 < ni; t0 += tile) {
       const PetscInt T = PetscMin(tile, ni - t0);
@@ -630,7 +718,7 @@ static PetscErrorCode SNANormalEquationsLocal_Khronos(SNA sna, PetscInt n, const
 {
   SNA_Khronos       *kh = (SNA_Khronos *)sna->data;
   const PetscInt     d = sna->dim_in, q = sna->dim_out, M = kh->modes, seg = (kh->degree + 1) * M, L = d * seg + M;
-  const PetscInt     ns = kh->nodes - kh->degree, w = seg + M + 1;
+  const PetscInt     ns = SNAKhronosMaxNodes(kh) - kh->degree, w = seg + M + 1; /* spans an input lacks stay empty */
   const PetscInt     chunk = PetscMax(1, PetscMin(n, KHRONOS_NORMAL_CHUNK_BYTES / (PetscInt)(q * L * sizeof(PetscReal))));
   const PetscInt     tile  = PetscMax(SNAKhronosTileRows(w) * w, 2 * SNAKhronosTileRows(2 * seg) * seg);
   KhronosNormalChunk ch    = {0};
@@ -657,31 +745,72 @@ static PetscErrorCode SNANormalEquationsLocal_Khronos(SNA sna, PetscInt n, const
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode SNAKhronosSetBasis_Khronos(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes)
+/* Sets degree, node counts (n = 1: the same for every input; else one per input) and modes; the one home of the
+   checks of -sna_khronos_degree, -sna_khronos_nodes and -sna_khronos_modes. */
+PetscErrorCode SNAKhronosSetBasisNodes(SNA sna, PetscInt degree, PetscInt n, const PetscInt nodes[], PetscInt modes)
 {
   SNA_Khronos *kh   = (SNA_Khronos *)sna->data;
   MPI_Comm     comm = PetscObjectComm((PetscObject)sna);
+  PetscBool    same = (PetscBool)(degree == kh->degree && modes == kh->max_modes && (n == kh->nnodes || n == 1));
 
   PetscFunctionBegin;
   PetscCheck(degree >= 1 && degree <= SNA_BSPLINE_MAX_DEGREE, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS spline degree (-sna_khronos_degree) must be 1 to %d, not %" PetscInt_FMT, SNA_BSPLINE_MAX_DEGREE, degree);
-  PetscCheck(nodes >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least degree + 1 = %" PetscInt_FMT " nodes per input (-sna_khronos_nodes), not %" PetscInt_FMT, degree + 1, nodes);
+  PetscCall(CheckNodes(sna, degree, n, nodes));
   PetscCheck(modes >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least one mode (-sna_khronos_modes), not %" PetscInt_FMT, modes);
-  PetscCheck(!sna->setupcalled || (degree == kh->degree && nodes == kh->nodes && modes == kh->max_modes), comm, PETSC_ERR_ARG_WRONGSTATE, "Cannot change the KHRONOS basis of a model that is already set up, fitted or loaded");
-  PetscCall(SNAKhronosCheckMemory(sna, degree, nodes, modes, 0, PETSC_FALSE));
+  /* a set-up model holds one count per input: the same basis may be given again as one value or as the list */
+  for (PetscInt p = 0; p < kh->nnodes && same; p++) same = (PetscBool)(nodes[n == 1 ? 0 : p] == kh->nodes[p]);
+  if (same) PetscFunctionReturn(0);
+  PetscCheck(!sna->setupcalled, comm, PETSC_ERR_ARG_WRONGSTATE, "Cannot change the KHRONOS basis of a model that is already set up, fitted or loaded");
+  PetscCall(SNAKhronosCheckMemory(sna, degree, n, nodes, modes, 0, PETSC_FALSE));
+  PetscCall(PetscFree(kh->nodes));
+  PetscCall(PetscMalloc1(n, &kh->nodes));
+  PetscCall(PetscArraycpy(kh->nodes, nodes, n));
+  kh->nnodes    = n;
   kh->degree    = degree;
-  kh->nodes     = nodes;
   kh->max_modes = modes;
   kh->modes     = modes;
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode SNAKhronosGetBasis_Khronos(SNA sna, PetscInt *degree, PetscInt *nodes, PetscInt *modes)
+static PetscErrorCode SNAKhronosSetBasis_Khronos(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes)
+{
+  PetscFunctionBegin;
+  PetscCall(SNAKhronosSetBasisNodes(sna, degree, 1, &nodes, modes));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAKhronosSetNodes_Khronos(SNA sna, PetscInt n, const PetscInt nodes[])
 {
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
 
   PetscFunctionBegin;
-  if (degree) *degree = kh->degree;
+  PetscCall(SNAKhronosSetBasisNodes(sna, kh->degree, n, nodes, kh->max_modes));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAKhronosGetNodes_Khronos(SNA sna, PetscInt *n, const PetscInt *nodes[])
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+
+  PetscFunctionBegin;
+  if (n) *n = kh->nnodes;
   if (nodes) *nodes = kh->nodes;
+  PetscFunctionReturn(0);
+}
+
+/* nodes: the count of every input; an error when the inputs have different counts (SNAKhronosGetNodes()). */
+static PetscErrorCode SNAKhronosGetBasis_Khronos(SNA sna, PetscInt *degree, PetscInt *nodes, PetscInt *modes)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  char         list[256];
+
+  PetscFunctionBegin;
+  if (nodes) {
+    PetscCall(SNAKhronosNodesString(kh->nnodes, kh->nodes, list, sizeof(list)));
+    PetscCheck(SNAKhronosUniformNodes(kh), PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "This KHRONOS model has different node counts per input (-sna_khronos_nodes %s), where one count for every input is needed (e.g. by the Ritz form or the Galerkin solve): give -sna_khronos_nodes one value", list);
+    *nodes = kh->nodes[0];
+  }
+  if (degree) *degree = kh->degree;
   if (modes) *modes = kh->modes;
   PetscFunctionReturn(0);
 }
@@ -692,7 +821,7 @@ static PetscErrorCode SNAKhronosSetRefinement_Khronos(SNA sna, PetscInt refine, 
 
   PetscFunctionBegin;
   PetscCheck(refine >= 0 && refine <= 12, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_refine must be 0 to 12 levels, not %" PetscInt_FMT, refine);
-  PetscCall(SNAKhronosCheckMemory(sna, kh->degree, kh->nodes, kh->max_modes, refine, PETSC_FALSE));
+  PetscCall(SNAKhronosCheckMemory(sna, kh->degree, kh->nnodes, kh->nodes, kh->max_modes, refine, PETSC_FALSE));
   kh->refine = refine;
   kh->enrich = enrich;
   PetscFunctionReturn(0);
@@ -705,14 +834,14 @@ static PetscErrorCode SNAKhronosSetRefinement_Khronos(SNA sna, PetscInt refine, 
 static PetscErrorCode SNAKhronosSetConstant_Khronos(SNA sna, const PetscReal c[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt M = kh->modes, G = kh->nodes, q = sna->dim_out, two = PetscMin(M, 2);
+  const PetscInt M = kh->modes, q = sna->dim_out, two = PetscMin(M, 2);
 
   PetscFunctionBegin;
   PetscCall(SNASetUp(sna));
   for (PetscInt m = two; m < M; m++) PetscCall(SNAKhronosInitializeMode(sna, m));
   for (PetscInt p = 0; p < sna->dim_in; p++)
-    for (PetscInt g = 0; g < G; g++)
-      for (PetscInt m = 0; m < two; m++) kh->W[(p * G + g) * M + m] = 1.0;
+    for (PetscInt g = 0; g < kh->nodes[p]; g++)
+      for (PetscInt m = 0; m < two; m++) kh->W[(kh->start[p] + g) * M + m] = 1.0;
   for (PetscInt j = 0; j < q; j++) {
     kh->C[j] = M > 1 ? 1.0 + c[j] : c[j];
     if (M > 1) kh->C[q + j] = -1.0;
@@ -778,7 +907,27 @@ PetscErrorCode SNAKhronosSetBasis(SNA sna, PetscInt degree, PetscInt nodes, Pets
   PetscFunctionReturn(0);
 }
 
-/* Returns degree, nodes per input and current modes of a khronos SNA. */
+/* Sets the node counts of a khronos SNA: n = 1, the same for every input, or n = dim_in, one per input
+   (-sna_khronos_nodes 4,4,12). */
+PetscErrorCode SNAKhronosSetNodes(SNA sna, PetscInt n, const PetscInt nodes[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscTryMethod(sna, "SNAKhronosSetNodes_C", (SNA, PetscInt, const PetscInt[]), (sna, n, nodes));
+  PetscFunctionReturn(0);
+}
+
+/* The node counts of a khronos SNA (owned by it): n = 1 (the same for every input) until set up, then one per input. */
+PetscErrorCode SNAKhronosGetNodes(SNA sna, PetscInt *n, const PetscInt *nodes[])
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscUseMethod(sna, "SNAKhronosGetNodes_C", (SNA, PetscInt *, const PetscInt *[]), (sna, n, nodes));
+  PetscFunctionReturn(0);
+}
+
+/* Returns degree, nodes per input (an error if they differ between inputs: SNAKhronosGetNodes()) and current modes
+   of a khronos SNA. */
 PetscErrorCode SNAKhronosGetBasis(SNA sna, PetscInt *degree, PetscInt *nodes, PetscInt *modes)
 {
   PetscFunctionBegin;
@@ -832,8 +981,10 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
 
   PetscFunctionBegin;
   PetscCall(PetscNew(&kh));
-  kh->degree    = 2;
-  kh->nodes     = 16;
+  kh->degree = 2;
+  PetscCall(PetscMalloc1(1, &kh->nodes));
+  kh->nodes[0]  = 16;
+  kh->nnodes    = 1;
   kh->modes     = 4;
   kh->max_modes = 4;
   kh->seed      = 42;
@@ -863,5 +1014,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitRitz_C", SNAFitRitz_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetConstant_C", SNAKhronosSetConstant_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitCheck_C", SNAFitCheck_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetNodes_C", SNAKhronosSetNodes_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetNodes_C", SNAKhronosGetNodes_Khronos));
   PetscFunctionReturn(0);
 }

@@ -28,7 +28,7 @@ typedef struct {
 PetscErrorCode SNAKhronosSpanGroupsCreate(SNA sna, PetscInt n, const PetscInt first[], KhronosSpanGroups *g)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, ns = kh->nodes - kh->degree;
+  const PetscInt d = sna->dim_in, ns = SNAKhronosMaxNodes(kh) - kh->degree; /* spans an input lacks stay empty */
   PetscInt      *next;
 
   PetscFunctionBegin;
@@ -43,7 +43,7 @@ PetscErrorCode SNAKhronosSpanGroupsCreate(SNA sna, PetscInt n, const PetscInt fi
 
     for (PetscInt i = 0; i < n; i++) {
       const PetscInt s = first[i * d + p];
-      PetscCheck(s >= 0 && s < ns, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Sample %" PetscInt_FMT " of input %" PetscInt_FMT " has first basis function %" PetscInt_FMT ", outside [0, %" PetscInt_FMT ")", i, p, s, ns);
+      PetscCheck(s >= 0 && s < kh->nodes[p] - kh->degree, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Sample %" PetscInt_FMT " of input %" PetscInt_FMT " has first basis function %" PetscInt_FMT ", outside [0, %" PetscInt_FMT ")", i, p, s, kh->nodes[p] - kh->degree);
       off[s + 1]++;
     }
     for (PetscInt s = 0; s < ns; s++) off[s + 1] += off[s];
@@ -95,9 +95,9 @@ static inline void FactorRow(PetscInt k1, PetscInt M, const PetscReal *PETSC_RES
 static void CacheFactor(SNA sna, KhronosALSCache *c, PetscInt p)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, k1 = kh->degree + 1, M = kh->modes, G = kh->nodes;
+  const PetscInt d = sna->dim_in, k1 = kh->degree + 1, M = kh->modes;
 
-  for (PetscInt i = 0; i < c->n; i++) FactorRow(k1, M, c->vals + (i * d + p) * k1, kh->W + (p * G + c->first[i * d + p]) * M, c->F + (p * c->n + i) * M);
+  for (PetscInt i = 0; i < c->n; i++) FactorRow(k1, M, c->vals + (i * d + p) * k1, kh->W + (kh->start[p] + c->first[i * d + p]) * M, c->F + (p * c->n + i) * M);
 }
 
 static PetscErrorCode CacheAllFactors(SNA sna, KhronosALSCache *c)
@@ -297,7 +297,7 @@ static void AddSpanRHS(PetscInt nl, PetscInt M, PetscInt q, const PetscReal UY[]
 static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, PetscReal A[], PetscReal b[])
 {
   SNA_Khronos     *kh = (SNA_Khronos *)sna->data;
-  const PetscInt   q = sna->dim_out, M = kh->modes, G = kh->nodes, k1 = kh->degree + 1;
+  const PetscInt   q = sna->dim_out, M = kh->modes, G = kh->nodes[p], k1 = kh->degree + 1;
   const PetscInt   nb = G * M, nl = k1 * M, tile = SNAKhronosTileRows(nl), ns = c->spans.nspans;
   const PetscInt  *off = c->spans.offset + p * (ns + 1), *ord = c->spans.order + p * c->n;
   const PetscReal  one = 1.0;
@@ -343,14 +343,14 @@ static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const Pet
 static void StoreBlock(SNA sna, KhronosALSCache *c, PetscInt p, const PetscReal w[])
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt q = sna->dim_out, M = kh->modes, G = kh->nodes;
+  const PetscInt q = sna->dim_out, M = kh->modes, G = kh->nodes[p];
 
   for (PetscInt m = 0; m < M; m++) {
     PetscReal norm = 0;
     for (PetscInt g = 0; g < G; g++) norm += PetscSqr(w[g * M + m]);
     norm = PetscSqrtReal(norm);
     if (norm == 0) norm = 1.0;
-    for (PetscInt g = 0; g < G; g++) kh->W[(p * G + g) * M + m] = w[g * M + m] / norm;
+    for (PetscInt g = 0; g < G; g++) kh->W[(kh->start[p] + g) * M + m] = w[g * M + m] / norm;
     for (PetscInt j = 0; j < q; j++) kh->C[m * q + j] *= norm;
   }
   CacheFactor(sna, c, p);
@@ -360,7 +360,7 @@ static void StoreBlock(SNA sna, KhronosALSCache *c, PetscInt p, const PetscReal 
 static PetscErrorCode SolveBlock(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscInt p)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt nb = kh->nodes * kh->modes;
+  const PetscInt nb = kh->nodes[p] * kh->modes;
   PetscReal     *A, *b;
 
   PetscFunctionBegin;
@@ -378,9 +378,9 @@ static PetscErrorCode SolveBlock(SNA sna, KhronosALSCache *c, const PetscReal y[
 static PetscErrorCode NewtonBlockStep(SNA sna, KhronosALSCache *c, const PetscReal y[], PetscInt p)
 {
   SNA_Khronos     *kh = (SNA_Khronos *)sna->data;
-  const PetscInt   q = sna->dim_out, M = kh->modes, nW = sna->dim_in * kh->nodes * M;
-  const PetscInt   nb = p < 0 ? M : kh->nodes * M, nrhs = p < 0 ? q : 1;
-  PetscReal       *A, *grad, *rhs, *block = p < 0 ? kh->C : kh->W + p * nb, sse;
+  const PetscInt   q = sna->dim_out, M = kh->modes, nW = kh->start[sna->dim_in] * M;
+  const PetscInt   nb = p < 0 ? M : kh->nodes[p] * M, nrhs = p < 0 ? q : 1;
+  PetscReal       *A, *grad, *rhs, *block = p < 0 ? kh->C : kh->W + kh->start[p] * M, sse;
   const PetscReal *gb;
   PetscMPIInt      rank;
 
@@ -392,7 +392,7 @@ static PetscErrorCode NewtonBlockStep(SNA sna, KhronosALSCache *c, const PetscRe
   else
     PetscCall(AssembleBlock(sna, c, y, p, A, NULL));
   PetscCall((*sna->ops->lossgradientlocal)(sna, c->n, c->x, y, &sse, grad));
-  gb = p < 0 ? grad + nW : grad + p * nb; /* theta = [W, C]; C is M x q row-major, like the head's B */
+  gb = p < 0 ? grad + nW : grad + kh->start[p] * M; /* theta = [W, C]; C is M x q row-major, like the head's B */
   for (PetscInt i = 0; i < nb * nrhs; i++) rhs[i] = -gb[i] - (rank == 0 ? c->N * sna->lambda * block[i] : 0.0);
   PetscCall(SNALeastSquaresSolve(PetscObjectComm((PetscObject)sna), nb, nrhs, (PetscReal)c->N, sna->lambda, A, rhs));
   for (PetscInt i = 0; i < nb * nrhs; i++) rhs[i] += block[i]; /* theta_b + delta */
@@ -409,13 +409,13 @@ static PetscErrorCode NewtonBlockStep(SNA sna, KhronosALSCache *c, const PetscRe
 PetscErrorCode SNAKhronosAddMode(SNA sna)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, q = sna->dim_out, G = kh->nodes, M = kh->modes;
+  const PetscInt q = sna->dim_out, nG = kh->start[sna->dim_in], M = kh->modes;
   PetscReal     *W = kh->W, *C = kh->C;
 
   PetscFunctionBegin;
   kh->W = kh->C = NULL;
-  PetscCall(SNAKhronosAllocate(sna, G, M + 1));
-  for (PetscInt pg = 0; pg < d * G; pg++)
+  PetscCall(SNAKhronosAllocate(sna, kh->nodes, M + 1));
+  for (PetscInt pg = 0; pg < nG; pg++)
     for (PetscInt m = 0; m < M; m++) kh->W[pg * (M + 1) + m] = W[pg * M + m];
   PetscCall(PetscArraycpy(kh->C, C, M * q));
   PetscCall(SNAKhronosInitializeMode(sna, M));
@@ -428,32 +428,38 @@ PetscErrorCode SNAKhronosAddMode(SNA sna)
 static PetscErrorCode RefineKnots(SNA sna)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, M = kh->modes, Gc = kh->nodes;
-  PetscReal     *Wc = kh->W, *C, *R = NULL;
-  PetscInt       Gf;
-  SNABSpline     fine;
+  const PetscInt d = sna->dim_in, M = kh->modes;
+  PetscReal     *Wc = kh->W, *C, **R;
+  PetscInt      *Gc, *startc, *Gf;
+  SNABSpline    *fine;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(M * sna->dim_out, &C));
   PetscCall(PetscArraycpy(C, kh->C, M * sna->dim_out));
-  kh->W = NULL;
+  PetscCall(PetscMalloc5(d, &R, d, &fine, d, &Gc, d + 1, &startc, d, &Gf));
+  PetscCall(PetscArraycpy(Gc, kh->nodes, d));
+  PetscCall(PetscArraycpy(startc, kh->start, d + 1));
   for (PetscInt p = 0; p < d; p++) {
-    PetscCall(SNABSplineRefine(&kh->basis[p], &fine, &R));
-    Gf = fine.n;
-    if (!kh->W) PetscCall(SNAKhronosAllocate(sna, Gf, M));
-    for (PetscInt h = 0; h < Gf; h++)
-      for (PetscInt g = 0; g < Gc; g++) {
-        const PetscReal r = R[h * Gc + g];
+    PetscCall(SNABSplineRefine(&kh->basis[p], &fine[p], &R[p]));
+    Gf[p] = fine[p].n;
+  }
+  kh->W = NULL;
+  PetscCall(SNAKhronosAllocate(sna, Gf, M));
+  for (PetscInt p = 0; p < d; p++) {
+    for (PetscInt h = 0; h < Gf[p]; h++)
+      for (PetscInt g = 0; g < Gc[p]; g++) {
+        const PetscReal r = R[p][h * Gc[p] + g];
         if (r == 0) continue;
-        for (PetscInt m = 0; m < M; m++) kh->W[(p * Gf + h) * M + m] += r * Wc[(p * Gc + g) * M + m];
+        for (PetscInt m = 0; m < M; m++) kh->W[(kh->start[p] + h) * M + m] += r * Wc[(startc[p] + g) * M + m];
       }
-    PetscCall(PetscFree(R));
+    PetscCall(PetscFree(R[p]));
     PetscCall(SNABSplineDestroy(&kh->basis[p]));
-    kh->basis[p] = fine;
+    kh->basis[p] = fine[p];
   }
   PetscCall(PetscArraycpy(kh->C, C, M * sna->dim_out));
   PetscCall(PetscFree(C));
   PetscCall(PetscFree(Wc));
+  PetscCall(PetscFree5(R, fine, Gc, startc, Gf));
   PetscFunctionReturn(0);
 }
 
@@ -747,7 +753,7 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
   PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &c.n, &y));
   PetscCall(SNAGlobalCount(sna, c.n, &c.N));
   /* the finest level's block normal equations, before the coarse levels spend any time */
-  PetscCall(SNAKhronosCheckMemory(sna, kh->degree, kh->nodes, kh->max_modes, kh->refine, PETSC_TRUE));
+  PetscCall(SNAKhronosCheckMemory(sna, kh->degree, kh->nnodes, kh->nodes, kh->max_modes, kh->refine, PETSC_TRUE));
   c.x = x;
   c.X = X;
   c.Y = Y;
@@ -757,11 +763,11 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
     if (level > 0) PetscCall(RefineKnots(sna));
     PetscCall(CacheBasis(sna, x, &c));
     PetscCall(CacheAllFactors(sna, &c));
-    if (lm && (sna->dim_in * kh->nodes * kh->max_modes + kh->max_modes * sna->dim_out > KHRONOS_AUTO_LM_MAX_PARAMS)) {
+    if (lm && (kh->start[sna->dim_in] * kh->max_modes + kh->max_modes * sna->dim_out > KHRONOS_AUTO_LM_MAX_PARAMS)) {
       lm = PETSC_FALSE;
       PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": more than %d parameters, ALS instead of Levenberg-Marquardt\n", level, KHRONOS_AUTO_LM_MAX_PARAMS));
     }
-    PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": %" PetscInt_FMT " nodes, %" PetscInt_FMT " modes\n", level, kh->nodes, kh->modes));
+    PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": up to %" PetscInt_FMT " nodes per input, %" PetscInt_FMT " modes\n", level, SNAKhronosMaxNodes(kh), kh->modes));
     PetscCall(FitLevel(sna, &c, y, newton, lm, &reason));
     if (reason == SNA_DIVERGED_NANORINF || reason == SNA_CONVERGED_ATOL || reason == SNA_CONVERGED_VALIDATION) break;
   }

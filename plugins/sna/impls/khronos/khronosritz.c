@@ -30,13 +30,14 @@ static PetscErrorCode RitzFormDestroy(void *ptr)
 
 PetscErrorCode SNASetRitzForm_Khronos(SNA sna, const PetscReal K[], const PetscReal M[], PetscInt R, const PetscReal F[], PetscBool dirichlet)
 {
-  SNA_Khronos   *kh   = (SNA_Khronos *)sna->data;
   MPI_Comm       comm = PetscObjectComm((PetscObject)sna);
-  const PetscInt d = sna->dim_in, G = kh->nodes;
+  const PetscInt d    = sna->dim_in;
+  PetscInt       G;
   RitzForm      *form;
   PetscContainer container;
 
   PetscFunctionBegin;
+  PetscCall(SNAKhronosGetBasis(sna, NULL, &G, NULL)); /* the form has one basis for every input */
   PetscCheck(d >= 1, comm, PETSC_ERR_ORDER, "SNASetRitzForm() needs the model's sizes: call SNASetSizes() first");
   PetscCheck(sna->dim_out == 1, comm, PETSC_ERR_SUP, "A Ritz energy is minimised by a model with one output, not %" PetscInt_FMT ": SNASetSizes(sna, d, 1)", sna->dim_out);
   PetscCheck(K && M && (F || !R), comm, PETSC_ERR_ARG_NULL, "SNASetRitzForm() needs the stiffness and mass matrices (and the source when R > 0)");
@@ -371,7 +372,7 @@ static PetscErrorCode RitzGetForm(SNA sna, const RitzForm **form)
   PetscCheck(container, comm, PETSC_ERR_ORDER, "The Ritz objective needs its form: call SNASetRitzForm()");
   PetscCall(PetscContainerGetPointer(container, &ptr));
   *form = (const RitzForm *)ptr;
-  PetscCheck((*form)->G == kh->nodes && (*form)->d == sna->dim_in, comm, PETSC_ERR_ARG_INCOMP, "The Ritz form was given for %" PetscInt_FMT " inputs of %" PetscInt_FMT " basis functions, the model has %" PetscInt_FMT " of %" PetscInt_FMT " (-sna_khronos_nodes): set the form after the basis", (*form)->d, (*form)->G, sna->dim_in, kh->nodes);
+  PetscCheck(SNAKhronosUniformNodes(kh) && (*form)->G == kh->nodes[0] && (*form)->d == sna->dim_in, comm, PETSC_ERR_ARG_INCOMP, "The Ritz form was given for %" PetscInt_FMT " inputs of %" PetscInt_FMT " basis functions, the model has %" PetscInt_FMT " of %" PetscInt_FMT " (-sna_khronos_nodes, one value): set the form after the basis", (*form)->d, (*form)->G, sna->dim_in, kh->nodes[0]);
   PetscCheck(kh->refine == 0, comm, PETSC_ERR_SUP, "-sna_khronos_refine %" PetscInt_FMT ": the Ritz form is given on the model's basis, so a Ritz fit cannot refine the knots; use more -sna_khronos_nodes instead", kh->refine);
   PetscCall(PetscStrcmp(sna->fittype, SNAFITALS, &als));
   PetscCall(PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic));
@@ -394,9 +395,9 @@ PetscErrorCode SNAFitRitz_Khronos(SNA sna)
 
   PetscFunctionBegin;
   PetscCall(RitzGetForm(sna, &form));
-  PetscCall(SNAKhronosCheckMemory(sna, kh->degree, kh->nodes, kh->max_modes, 0, PETSC_TRUE));
+  PetscCall(SNAKhronosCheckMemory(sna, kh->degree, kh->nnodes, kh->nodes, kh->max_modes, 0, PETSC_TRUE));
   PetscCall(RitzObjectiveCreate(sna, form, &c));
-  PetscCall(PetscMalloc1(sna->dim_in * kh->nodes * kh->max_modes + kh->max_modes, &saved));
+  PetscCall(PetscMalloc1(kh->start[sna->dim_in] * kh->max_modes + kh->max_modes, &saved));
   sna->fit_mse0 = 0; /* the energy of u = 0, where the growth starts */
   for (PetscInt M = 1; M <= kh->max_modes; M++) {
     if (M > 1) PetscCall((*sna->ops->getparameters)(sna, saved));

@@ -42,6 +42,7 @@ static PetscErrorCode SNADestroy_MF(SNA sna)
   PetscCall(SNADestroy(&mf->rho));
   PetscCall(VecDestroy(&mf->Xlf));
   PetscCall(VecDestroy(&mf->Ylf));
+  PetscCall(SNAMFNestedDestroy(mf));
   PetscCall(PetscFree(sna->data));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFSetBlend_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetBlend_C", NULL));
@@ -50,6 +51,7 @@ static PetscErrorCode SNADestroy_MF(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFFit_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetFitTimes_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFEvaluateCorrection_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetNestedRows_C", NULL));
   PetscFunctionReturn(0);
 }
 
@@ -77,6 +79,7 @@ static PetscErrorCode SNAMFBlendFromOptions(SNA sna)
   PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
   PetscOptionsBegin(PetscObjectComm((PetscObject)sna), prefix, "Multi-fidelity (mf) SNA options", "SNA");
   PetscCall(PetscOptionsEnum("-mf_blend", "How the correction blends with the LF model: residual (y_LF + delta) or ar1 (rho y_LF + delta)", "SNAMFSetBlend", SNAMFBlends, (PetscEnum)blend, (PetscEnum *)&blend, NULL));
+  PetscCall(PetscOptionsBool("-mf_nested_lf", "Fit the correction against the LF data at HF inputs that are also LF inputs (nested designs; for predictions from LF values, snaps-predict with /YLF), not against the LF model (for predictions from the LF model)", "SNAMF", mf->use_nested, &mf->use_nested, NULL));
   PetscOptionsEnd();
   PetscCall(SNAMFSetBlend(sna, blend));
   PetscFunctionReturn(0);
@@ -145,7 +148,8 @@ PetscErrorCode SNAMFCorrectLocal(SNA sna, PetscInt n, const PetscReal x[], Petsc
   PetscFunctionReturn(0);
 }
 
-/* Before its LF part is fitted the model is zero (the start a fit reports its loss from). */
+/* Before its LF part is fitted the model is zero (the start a fit reports its loss from). While a fit with LF data
+   runs, the LF values at nested HF rows are the data's (the loss the fit lowers is that of its residuals). */
 static PetscErrorCode SNAEvaluateLocal_MF(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[])
 {
   SNA_MF *mf = (SNA_MF *)sna->data;
@@ -155,7 +159,7 @@ static PetscErrorCode SNAEvaluateLocal_MF(SNA sna, PetscInt n, const PetscReal x
     PetscCall(PetscArrayzero(y, n * sna->dim_out));
     PetscFunctionReturn(0);
   }
-  PetscCall((*mf->lf->ops->evaluatelocal)(mf->lf, n, x, y));
+  PetscCall(SNAMFLowFidelityLocal(sna, n, x, y));
   PetscCall(SNAMFCorrectLocal(sna, n, x, y));
   PetscFunctionReturn(0);
 }
@@ -223,7 +227,7 @@ static PetscErrorCode SNASetParameters_MF(SNA sna, const PetscReal theta[])
 }
 
 /* Residuals and Jacobian of ar1's joint fit: r = (1 + rho(x)) u_LF(x) + delta(x) - y, with respect to [rho, delta]
-   (the LF part frozen): d r / d theta_rho = u_LF(x) d rho / d theta_rho. */
+   (the LF part frozen): d r / d theta_rho = u_LF(x) d rho / d theta_rho; u_LF the LF data at nested HF rows. */
 static PetscErrorCode SNAResidualJacobianLocal_MF(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal r[], PetscReal J[])
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;
@@ -233,7 +237,7 @@ static PetscErrorCode SNAResidualJacobianLocal_MF(SNA sna, PetscInt n, const Pet
   PetscFunctionBegin;
   PetscCheck(mf->correction_stage, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "A multi-fidelity SNA is fitted by its parts' own fits (-sna_fit_type auto); choose their fits with -mf_lf_sna_fit_type and -mf_delta_sna_fit_type");
   PetscCall(PetscCalloc6(nq, &ylf, nq, &zero, nq, &rr, nq, &rd, nq * Pr, &Jr, nq * Pd, &Jd));
-  PetscCall((*mf->lf->ops->evaluatelocal)(mf->lf, n, x, ylf));
+  PetscCall(SNAMFLowFidelityLocal(sna, n, x, ylf));
   PetscCall(SNAFitResidualJacobianLocal(mf->rho, n, x, zero, rr, Jr));
   PetscCall(SNAFitResidualJacobianLocal(mf->delta, n, x, zero, rd, Jd));
   for (PetscInt a = 0; a < nq; a++) {
@@ -291,6 +295,13 @@ static PetscErrorCode SNAMFGetFitTimes_MF(SNA sna, PetscReal *tlf, PetscReal *tc
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode SNAMFGetNestedRows_MF(SNA sna, PetscInt *n)
+{
+  PetscFunctionBegin;
+  *n = ((SNA_MF *)sna->data)->nested_rows;
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SNAMFEvaluateCorrection_MF(SNA sna, Vec X, Vec YLF, Vec Y)
 {
   const PetscReal *x;
@@ -330,6 +341,7 @@ static PetscErrorCode SNAMFEvaluateCorrection_MF(SNA sna, Vec X, Vec YLF, Vec Y)
 
   Options Database Keys:
 + -mf_blend <residual|ar1>  - the blend (residual)
+. -mf_nested_lf <bool>      - fit the correction against the LF data at nested HF rows (true), or the LF part (false)
 . -mf_lf_sna_...            - the LF part's options, e.g. -mf_lf_sna_khronos_nodes 24
 . -mf_delta_sna_...         - the correction's options, e.g. -mf_delta_sna_khronos_modes 2
 - -mf_rho_sna_khronos_...   - rho's basis (ar1)
@@ -345,7 +357,8 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
 
   PetscFunctionBegin;
   PetscCall(PetscNew(&mf));
-  mf->blend = SNA_MF_RESIDUAL;
+  mf->blend      = SNA_MF_RESIDUAL;
+  mf->use_nested = PETSC_TRUE;
   PetscCall(SNACreate(comm, &mf->lf));
   PetscCall(SNACreate(comm, &mf->delta));
   PetscCall(SNACreate(comm, &mf->rho));
@@ -373,6 +386,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFHasCorrection_C", SNAMFHasCorrection_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetFitTimes_C", SNAMFGetFitTimes_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFEvaluateCorrection_C", SNAMFEvaluateCorrection_MF));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetNestedRows_C", SNAMFGetNestedRows_MF));
   PetscFunctionReturn(0);
 }
 
@@ -418,6 +432,15 @@ PetscErrorCode SNAMFGetFitTimes(SNA sna, PetscReal *tlf, PetscReal *tcorr)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscUseMethod(sna, "SNAMFGetFitTimes_C", (SNA, PetscReal *, PetscReal *), (sna, tlf, tcorr));
+  PetscFunctionReturn(0);
+}
+
+/* The HF rows (all ranks) whose correction the last fit took against the LF data, not the LF part (nested designs). */
+PetscErrorCode SNAMFGetNestedRows(SNA sna, PetscInt *n)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscUseMethod(sna, "SNAMFGetNestedRows_C", (SNA, PetscInt *), (sna, n));
   PetscFunctionReturn(0);
 }
 

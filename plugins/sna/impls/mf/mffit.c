@@ -76,20 +76,152 @@ static PetscErrorCode SharedBox(SNA sna, Vec Xlf, Vec Xhf)
   PetscFunctionReturn(0);
 }
 
-/* delta fitted to the residual R = Y - u_LF(X) of the HF data (R: work space of Y's layout). */
-static PetscErrorCode FitDelta(SNA sna, Vec X, Vec Y, Vec R)
+/* Lexicographic order of two rows by their first d entries (the inputs; ctx points to d). */
+static int CompareInputs(const void *a, const void *b, void *ctx)
 {
-  SNA_MF *mf = (SNA_MF *)sna->data;
+  const PetscReal *u = (const PetscReal *)a, *v = (const PetscReal *)b;
+  const PetscInt   d = *(const PetscInt *)ctx;
+
+  for (PetscInt p = 0; p < d; p++) {
+    if (u[p] < v[p]) return -1;
+    if (u[p] > v[p]) return 1;
+  }
+  return 0;
+}
+
+/* The row with inputs x of table (n rows of width w, sorted by their first d entries), or NULL. */
+static const PetscReal *FindRow(const PetscReal table[], PetscInt n, PetscInt w, PetscInt d, const PetscReal x[])
+{
+  PetscInt lo = 0, hi = n;
+
+  while (lo < hi) {
+    const PetscInt mid = lo + (hi - lo) / 2;
+    const int      c   = CompareInputs(table + mid * w, x, &d);
+
+    if (!c) return table + mid * w;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+PetscErrorCode SNAMFNestedDestroy(SNA_MF *mf)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(mf->nested));
+  mf->nnested = 0;
+  PetscFunctionReturn(0);
+}
+
+/* Every LF row (gathered on each rank) whose inputs equal a local HF row's gives that row its LF data: rows
+   [x, y_LF, found] of the local HF inputs sorted by x, then only the found ones kept. */
+static PetscErrorCode FillNested(SNA sna, PetscInt n, const PetscReal x[], PetscReal **table, PetscInt *nfound)
+{
+  SNA_MF          *mf = (SNA_MF *)sna->data;
+  PetscInt         d = sna->dim_in, q = sna->dim_out, w = d + q + 1, nlf, kept = 0;
+  PetscReal       *t;
+  const PetscReal *xl, *yl;
+  Vec              xall, yall;
+  VecScatter       sx, sy;
 
   PetscFunctionBegin;
-  PetscCall(SNAEvaluate(mf->lf, X, R));
+  PetscCall(PetscMalloc1(n * w, &t));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscCall(PetscArraycpy(t + i * w, x + i * d, d));
+    t[i * w + w - 1] = 0;
+  }
+  PetscCall(PetscTimSort(n, t, (size_t)w * sizeof(PetscReal), CompareInputs, &d));
+  PetscCall(VecScatterCreateToAll(mf->Xlf, &sx, &xall));
+  PetscCall(VecScatterCreateToAll(mf->Ylf, &sy, &yall));
+  PetscCall(VecScatterBegin(sx, mf->Xlf, xall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(sx, mf->Xlf, xall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterBegin(sy, mf->Ylf, yall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(sy, mf->Ylf, yall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecGetLocalSize(xall, &nlf));
+  nlf /= d;
+  PetscCall(VecGetArrayRead(xall, &xl));
+  PetscCall(VecGetArrayRead(yall, &yl));
+  for (PetscInt i = 0; i < nlf; i++) {
+    PetscReal *r = (PetscReal *)FindRow(t, n, w, d, xl + i * d);
+
+    if (!r || r[w - 1] != 0) continue; /* the first LF row of a design counts */
+    PetscCall(PetscArraycpy(r + d, yl + i * q, q));
+    r[w - 1] = 1;
+  }
+  PetscCall(VecRestoreArrayRead(xall, &xl));
+  PetscCall(VecRestoreArrayRead(yall, &yl));
+  PetscCall(VecScatterDestroy(&sx));
+  PetscCall(VecScatterDestroy(&sy));
+  PetscCall(VecDestroy(&xall));
+  PetscCall(VecDestroy(&yall));
+  for (PetscInt i = 0; i < n; i++)
+    if (t[i * w + w - 1] != 0) PetscCall(PetscArraymove(t + kept++ * w, t + i * w, w));
+  *table  = t;
+  *nfound = kept;
+  PetscFunctionReturn(0);
+}
+
+/* Nested designs: where an HF row's inputs are also an LF row's, the correction is fitted to y_HF - y_LF of the data
+   (the LF part's own error there would otherwise enter delta, and snaps-predict with /YLF applies delta to LF data).
+   Sets the table of the local HF rows X and counts the HF rows (all ranks) that have LF data. */
+static PetscErrorCode NestedCreate(SNA sna, Vec X)
+{
+  SNA_MF          *mf = (SNA_MF *)sna->data;
+  const PetscInt   d = sna->dim_in, w = d + sna->dim_out + 1;
+  const PetscReal *x;
+  PetscInt         n, found = 0;
+
+  PetscFunctionBegin;
+  PetscCall(SNAMFNestedDestroy(mf));
+  PetscCall(SNAGetLocalRows(sna, X, d, "The HF inputs X", &n, &x));
+  PetscCall(FillNested(sna, n, x, &mf->nested, &mf->nnested));
+  for (PetscInt i = 0; i < n; i++) found += FindRow(mf->nested, mf->nnested, w, d, x + i * d) ? 1 : 0;
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(MPIU_Allreduce(&found, &mf->nested_rows, 1, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)sna)));
+  PetscCall(PetscInfo(sna, "The correction is fitted against LF data at %" PetscInt_FMT " nested HF rows\n", mf->nested_rows));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAMFLowFidelityLocal(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[])
+{
+  SNA_MF        *mf = (SNA_MF *)sna->data;
+  const PetscInt d = sna->dim_in, q = sna->dim_out, w = d + q + 1;
+
+  PetscFunctionBegin;
+  PetscCall((*mf->lf->ops->evaluatelocal)(mf->lf, n, x, y));
+  for (PetscInt i = 0; mf->nnested && i < n; i++) {
+    const PetscReal *r = FindRow(mf->nested, mf->nnested, w, d, x + i * d);
+
+    if (r) PetscCall(PetscArraycpy(y + i * q, r + d, q));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* delta fitted to the residual R = Y - u_LF(X) of the HF data (R: work space of Y's layout; u_LF the LF data at
+   nested rows). */
+static PetscErrorCode FitDelta(SNA sna, Vec X, Vec Y, Vec R)
+{
+  SNA_MF          *mf = (SNA_MF *)sna->data;
+  const PetscReal *x;
+  PetscReal       *r;
+  PetscInt         n;
+
+  PetscFunctionBegin;
+  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "The HF inputs X", &n, &x));
+  PetscCall(VecGetArray(R, &r));
+  PetscCall(SNAMFLowFidelityLocal(sna, n, x, r));
+  PetscCall(VecRestoreArray(R, &r));
+  PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(VecAYPX(R, -1.0, Y));
   PetscCall(SNAFit(mf->delta, X, R));
   PetscFunctionReturn(0);
 }
 
 /* The fit "auto" of type mf, on the HF data (X, Y): the LF part first if SNAMFFit() gave LF data, then delta
-   on y - u_LF(x) by its own fit, and for ar1 the joint fit of rho and delta. */
+   on y - u_LF(x) by its own fit, and for ar1 the joint fit of rho and delta. With LF data, u_LF is that data at the
+   HF rows that are LF rows too (NestedCreate), else the LF part. */
 PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;
@@ -99,6 +231,9 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 
   PetscFunctionBegin;
   PetscCheck(mf->Xlf || SNAMFPartReady(mf->lf), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "The multi-fidelity model has no LF part to correct: fit it with SNAMFFit() (snaps-fit on a file with /lf and /hf), or load a fitted one");
+  mf->nested_rows = 0;
+  PetscCall(SNAMFNestedDestroy(mf));
+  if (mf->Xlf && mf->use_nested) PetscCall(NestedCreate(sna, X));
   if (mf->Xlf) PetscCall(FitLowFidelity(sna));
   PetscCall(PetscTime(&t0));
   mf->corrected = PETSC_FALSE;
@@ -109,6 +244,7 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
   PetscCall(SNAFitAddWork(sna, mf->delta->iterations, &mf->delta->stats));
   PetscCall(SNAFitSetReason(sna, mf->delta->reason));
   if (mf->blend == SNA_MF_AR1) PetscCall(FitAR1(sna, X, Y));
+  PetscCall(SNAMFNestedDestroy(mf)); /* the model itself always evaluates its LF part */
   mf->corrected = PETSC_TRUE;
   PetscCall(PetscTime(&t1));
   mf->time_correction = t1 - t0;

@@ -2,7 +2,6 @@
 #include <snaps/surrogate.h>
 #include <snaps/private/snaimpl.h>
 #include <snaps/private/surrogateimpl.h>
-#include <unistd.h>
 
 PetscInt SNAPSTokenEncode(PetscInt q, const PetscReal edges[], PetscReal x)
 {
@@ -36,21 +35,12 @@ PetscInt SNAPSCategoricalSample(PetscInt q, const PetscReal p[], PetscReal u)
 
 /* ---- loading ---- */
 
-static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
+/* The /surrogate group g of file: the description, the basis and the box (the caller closes g). */
+static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char file[])
 {
-  hid_t   h5, g;
   hsize_t dims[2];
 
   PetscFunctionBegin;
-  PetscCheck(access(file, R_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the surrogate model '%s'", file);
-  PetscCheck(H5Fis_hdf5(file) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The surrogate model '%s' is not an HDF5 file, or it is corrupt", file);
-  h5 = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
-  PetscCheck(h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the surrogate model '%s'", file);
-  if (H5Lexists(h5, "surrogate", H5P_DEFAULT) <= 0) {
-    H5Fclose(h5);
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no group /surrogate: it is not a rollout surrogate (train one with snaps-rollout-fit)", file);
-  }
-  g = H5Gopen2(h5, "surrogate", H5P_DEFAULT);
   PetscCall(SNAHDF5ReadAttributeString(g, "kind", s->kind, sizeof(s->kind)));
   PetscCheck(!strcmp(s->kind, "deterministic") || !strcmp(s->kind, "categorical"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has surrogate kind '%s'; this SNAPS knows deterministic and categorical", file, s->kind);
   PetscCall(SNAHDF5ReadAttributeString(g, "equation", s->equation, sizeof(s->equation)));
@@ -81,8 +71,25 @@ static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
     dims[1] = (hsize_t)(s->q + 1);
     PetscCall(SNAHDF5ReadArray(g, "edges", 2, dims, s->edges));
   }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
+{
+  hid_t          h5, g;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5OpenReadLocal(file, "surrogate model", &h5));
+  if (H5Lexists(h5, "surrogate", H5P_DEFAULT) <= 0) {
+    H5Fclose(h5);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no group /surrogate: it is not a rollout surrogate (train one with snaps-rollout-fit)", file);
+  }
+  g    = H5Gopen2(h5, "surrogate", H5P_DEFAULT);
+  ierr = SurrogateReadGroup(s, g, file); /* not PetscCall: the handles are closed first */
   H5Gclose(g);
   H5Fclose(h5);
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 

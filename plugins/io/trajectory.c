@@ -422,10 +422,11 @@ PetscErrorCode SNAPSCheckpointSetArray(SNAPSCheckpoint ck, const char name[], Pe
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Write_Rank0(SNAPSCheckpoint ck, const char tmp[])
+static PetscErrorCode Write_Rank0(void *ctx, const char tmp[])
 {
-  hid_t          h5   = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  PetscErrorCode ierr = 0;
+  SNAPSCheckpoint ck   = (SNAPSCheckpoint)ctx;
+  hid_t           h5   = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  PetscErrorCode  ierr = 0;
 
   PetscFunctionBegin;
   PetscCheck(h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the checkpoint file '%s': check the directory exists and is writable", tmp);
@@ -455,17 +456,7 @@ PetscErrorCode SNAPSCheckpointWrite(SNAPSCheckpoint ck, const char file[])
 
   PetscFunctionBegin;
   PetscCall(SNAPSTemporaryName(file, tmp, sizeof(tmp)));
-  if (!ck->rank) {
-    H5E_auto2_t func;
-    void       *data;
-
-    H5Eget_auto2(H5E_DEFAULT, &func, &data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    ierr = Write_Rank0(ck, tmp);
-    H5Eset_auto2(H5E_DEFAULT, func, data);
-    if (!ierr && rename(tmp, file)) ierr = PETSC_ERR_FILE_WRITE;
-    if (ierr) (void)unlink(tmp);
-  }
+  if (!ck->rank) ierr = SNAHDF5CommitLocal(Write_Rank0, ck, tmp, file);
   PetscCall(AgreeOnRank0(ck->comm, ierr, "Writing the checkpoint", file));
   PetscFunctionReturn(0);
 }

@@ -417,10 +417,11 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
 }
 
 /* Rank 0 adds the /surrogate group (attributes, basis, mean, edges) to the open file. */
-static PetscErrorCode WriteDescription(SNAPSSurrogate s, const char file[])
+static PetscErrorCode WriteDescription(void *ctx, const char file[])
 {
-  hid_t   h5 = H5Fopen(file, H5F_ACC_RDWR, H5P_DEFAULT), g;
-  hsize_t dims[2];
+  SNAPSSurrogate s  = (SNAPSSurrogate)ctx;
+  hid_t          h5 = H5Fopen(file, H5F_ACC_RDWR, H5P_DEFAULT), g;
+  hsize_t        dims[2];
 
   PetscFunctionBegin;
   PetscCheck(h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot reopen '%s' to describe the surrogate", file);
@@ -472,16 +473,7 @@ static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[])
     PetscCall(PetscSNPrintf(group, sizeof(group), "/surrogate/head%" PetscInt_FMT "/sna", i));
     PetscCall(SNASaveGroup(s->head[i], tmp, group, PETSC_TRUE));
   }
-  if (!rank) {
-    H5E_auto2_t func;
-    void       *data;
-    H5Eget_auto2(H5E_DEFAULT, &func, &data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    ierr = WriteDescription(s, tmp);
-    H5Eset_auto2(H5E_DEFAULT, func, data);
-    if (!ierr && rename(tmp, file)) ierr = PETSC_ERR_FILE_WRITE;
-    if (ierr) (void)unlink(tmp);
-  }
+  if (!rank) ierr = SNAHDF5CommitLocal(WriteDescription, s, tmp, file);
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, s->comm));
   PetscCheck(!ierr, s->comm, PETSC_ERR_FILE_WRITE, "Could not write the surrogate model '%s' (see the message above); any existing file is unchanged", file);
   PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %s surrogate written to %s\n", s->kind, file));

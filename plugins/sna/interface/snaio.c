@@ -583,6 +583,21 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SNAHDF5CommitLocal(PetscErrorCode (*write)(void *, const char[]), void *ctx, const char tmp[], const char file[])
+{
+  PetscErrorCode ierr;
+  H5E_auto2_t    func;
+  void          *data;
+
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  ierr = (*write)(ctx, tmp);
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  if (!ierr && rename(tmp, file)) ierr = PETSC_ERR_FILE_WRITE;
+  if (ierr) (void)unlink(tmp);
+  return ierr;
+}
+
 PetscErrorCode SNAHDF5OpenReadLocal(const char file[], const char what[], hid_t *h5)
 {
   PetscFunctionBegin;

@@ -133,6 +133,9 @@ PETSC_INTERN PetscErrorCode SNASymmetricEigen(PetscInt, PetscReal[], PetscReal[]
 /* Opens file read-only on this rank, with an error naming what it is ("model file", "trajectory") and the file
    when it is missing, unreadable, not HDF5, or truncated. */
 PETSC_INTERN PetscErrorCode SNAHDF5OpenReadLocal(const char[], const char[], hid_t *);
+/* On one rank: write(ctx, tmp) with HDF5's own error printing off, then tmp renamed to file; tmp removed if either
+   fails. Returns the error code instead of raising it, so that the caller can make every rank agree. */
+PETSC_INTERN PetscErrorCode SNAHDF5CommitLocal(PetscErrorCode (*)(void *, const char[]), void *, const char[], const char[]);
 PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeInt(hid_t, const char[], PetscInt);
 PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeReal(hid_t, const char[], PetscReal);
 PETSC_INTERN PetscErrorCode SNAHDF5WriteAttributeString(hid_t, const char[], const char[]);

@@ -632,11 +632,7 @@ PetscErrorCode SNADatasetSave(MPI_Comm comm, const char filename[], PetscInt n, 
   /* Every rank has closed the file: rank 0 moves it into place. */
   PetscCallMPI(MPI_Barrier(comm));
   err = 0;
-  if (rank == 0 && rename(tmp, filename)) {
-    err = errno;
-    (void)unlink(tmp);
-  }
-  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
-  PetscCheck(!err, comm, PETSC_ERR_FILE_WRITE, "Cannot write dataset file '%s': renaming '%s' failed: %s", filename, tmp, strerror(err));
+  PetscCall(SNAPSCommitTemporary(comm, tmp, filename, &ierr, &err));
+  PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "Cannot write dataset file '%s': renaming '%s' failed: %s", filename, tmp, strerror(err));
   PetscFunctionReturn(0);
 }

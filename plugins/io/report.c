@@ -334,3 +334,27 @@ PetscErrorCode SNAPSTemporaryName(const char filename[], char out[], size_t outl
   PetscCheck(w >= 0 && (size_t)w < outlen, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "Temporary name for '%s' does not fit in %zu characters", filename, outlen);
   PetscFunctionReturn(0);
 }
+
+/*@C
+  SNAPSCommitTemporary - Finishes an atomic write whose data went to tmp (from SNAPSTemporaryName()): rank 0
+  renames tmp over filename when its *outcome is 0 (a failed rename sets *outcome and *err to errno) and
+  removes tmp otherwise, so an existing filename is replaced only by a complete file. Every rank returns
+  rank 0's *outcome and *err, so all ranks agree on the failure. Collective.
+@*/
+PetscErrorCode SNAPSCommitTemporary(MPI_Comm comm, const char tmp[], const char filename[], PetscErrorCode *outcome, int *err)
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    if (!*outcome && rename(tmp, filename)) {
+      *outcome = PETSC_ERR_FILE_WRITE;
+      *err     = errno;
+    }
+    if (*outcome) (void)unlink(tmp);
+  }
+  PetscCallMPI(MPI_Bcast(outcome, 1, MPI_INT, 0, comm));
+  PetscCallMPI(MPI_Bcast(err, 1, MPI_INT, 0, comm));
+  PetscFunctionReturn(0);
+}

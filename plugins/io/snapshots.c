@@ -153,15 +153,9 @@ PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *snap)
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
   if (rank == 0) {
     if (s->N == 0) ierr = PETSC_ERR_ARG_WRONG;
-    if (!ierr) ierr = WriteParameters_Rank0(s);
-    if (!ierr && rename(s->tmp, s->file)) {
-      ierr = PETSC_ERR_FILE_WRITE;
-      err  = errno;
-    }
-    if (ierr) (void)unlink(s->tmp);
+    if (!ierr) ierr = WriteParameters_Rank0(s); /* not PetscCall: agree with the other ranks first */
   }
-  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, s->comm));
-  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, s->comm));
+  PetscCall(SNAPSCommitTemporary(s->comm, s->tmp, s->file, &ierr, &err));
   PetscCheck(s->N > 0, s->comm, PETSC_ERR_ARG_WRONG, "No snapshots were added: '%s' was not written", s->file);
   PetscCheck(!ierr, s->comm, PETSC_ERR_FILE_WRITE, "Could not write the snapshot file '%s'%s%s", s->file, err ? ": " : "", err ? strerror(err) : "");
   PetscCall(PetscFree(s->X));

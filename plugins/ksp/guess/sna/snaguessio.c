@@ -139,24 +139,6 @@ static PetscErrorCode CheckModelData(MPI_Comm comm, const SNAGuessModelData *m, 
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode SNAGuessCommitFile(MPI_Comm comm, const char tmp[], const char filename[], PetscErrorCode *outcome, int *err)
-{
-  PetscMPIInt rank;
-
-  PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) {
-    if (!*outcome && rename(tmp, filename)) {
-      *outcome = PETSC_ERR_FILE_WRITE;
-      *err     = errno;
-    }
-    if (*outcome) (void)unlink(tmp);
-  }
-  PetscCallMPI(MPI_Bcast(outcome, 1, MPI_INT, 0, comm));
-  PetscCallMPI(MPI_Bcast(err, 1, MPI_INT, 0, comm));
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode SNAGuessModelWrite(const char filename[], const SNAGuessModelData *m)
 {
   MPI_Comm       comm;
@@ -199,7 +181,7 @@ PetscErrorCode SNAGuessModelWrite(const char filename[], const SNAGuessModelData
   /* the SNAs go into the same temporary file; their own writers are collective with rank 0 writing */
   if (!ierr) ierr = SNASaveGroup(m->sna, tmp, "/sna", PETSC_TRUE);
   if (!ierr && m->rhs_sna) ierr = SNASaveGroup(m->rhs_sna, tmp, RHS_GROUP "/sna", PETSC_TRUE);
-  PetscCall(SNAGuessCommitFile(comm, tmp, filename, &ierr, &err));
+  PetscCall(SNAPSCommitTemporary(comm, tmp, filename, &ierr, &err));
   PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "Could not write the model file '%s'%s%s; any existing file is unchanged", filename, err ? ": " : "", err ? strerror(err) : "");
   PetscFunctionReturn(0);
 }

@@ -93,7 +93,7 @@ PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm comm, const char file[], SNAG
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(SNAPSTemporaryName(file, tmp, sizeof(tmp)));
   if (rank == 0) ierr = WriteRecords_Rank0(tmp, rec); /* not PetscCall: agree with the other ranks first */
-  PetscCall(SNAGuessCommitFile(comm, tmp, file, &ierr, &err));
+  PetscCall(SNAPSCommitTemporary(comm, tmp, file, &ierr, &err));
   PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "Could not write the reduced-operator records '%s'%s%s (-ksp_guess_sna_record_operators)", file, err ? ": " : "", err ? strerror(err) : "");
   PetscFunctionReturn(0);
 }
@@ -308,7 +308,7 @@ PetscErrorCode SNAGuessModelFitOperator(MPI_Comm comm, const char model[], const
     PetscCall(PetscFree2(exps, terms));
     PetscCall(FitInputFree(&in));
   }
-  PetscCall(SNAGuessCommitFile(comm, tmp, model, &ierr, &err));
+  PetscCall(SNAPSCommitTemporary(comm, tmp, model, &ierr, &err));
   PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "Fitting the reduced operator of '%s' from '%s' failed%s%s (see above); the model is unchanged", model, records, err ? ": " : "", err ? strerror(err) : "");
   PetscCallMPI(MPI_Bcast(&fit, 1, MPIU_REAL, 0, comm));
   PetscCallMPI(MPI_Bcast(sizes, 3, MPIU_INT, 0, comm));

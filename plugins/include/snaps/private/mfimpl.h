@@ -13,6 +13,7 @@ typedef struct {
   SNA        lf, delta, rho;   /* rho is only used (fitted, saved) by the ar1 blend */
   PetscBool  corrected;        /* the correction was fitted to HF data; otherwise the model is its LF part */
   PetscBool  correction_stage; /* while ar1's joint fit runs: theta = [rho, delta], the LF part frozen */
+  PetscBool  lf_given;         /* the LF part was fitted elsewhere (SNAMFSetLowFidelity): a fit keeps it as it is */
   Vec        Xlf, Ylf;         /* LF training data of the next fit (references), or NULL */
   PetscReal  time_lf, time_correction;
   PetscBool  use_nested; /* -mf_nested_lf: fit the correction against the LF data at nested HF rows */

@@ -1,8 +1,8 @@
 /* Private data of the multi-fidelity (mf) SNA type (SCIENCE.md section 3):
      residual: u(x) = u_LF(x) + delta(x),   ar1: u(x) = (1 + r(x)) u_LF(x) + delta(x), the part rho holding r
    The parts are ordinary SNAs. The LF part is fitted to LF data by its own fit; the correction (delta, and rho for
-   ar1) to HF data: delta to y_HF - u_LF for the residual blend (u_LF the LF data at HF rows that are LF rows too,
-   nested designs, else the LF part); for ar1 that is the start (r = 0) of a joint
+   ar1) to HF data: delta to y_HF - u_LF for the residual blend (u_LF the LF part; with -mf_nested_lf, the LF data at
+   HF rows that are LF rows too, nested designs); for ar1 that is the start (r = 0) of a joint
    Levenberg-Marquardt fit of rho and delta with the LF part frozen. */
 #pragma once
 

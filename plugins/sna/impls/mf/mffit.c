@@ -222,7 +222,7 @@ static PetscErrorCode FitDelta(SNA sna, Vec X, Vec Y, Vec R)
 
 /* The fit "auto" of type mf, on the HF data (X, Y): the LF part first if SNAMFFit() gave LF data, then delta
    on y - u_LF(x) by its own fit, and for ar1 the joint fit of rho and delta. With LF data, u_LF is that data at the
-   HF rows that are LF rows too (NestedCreate), else the LF part. */
+   HF rows that are LF rows too (NestedCreate) under -mf_nested_lf, else the LF part. */
 PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;

@@ -195,6 +195,7 @@ static PetscErrorCode SetLowFidelityModel(SNA sna, const char lfmodel[], const c
   lf = file;
   if (ismf) PetscCall(SNAMFGetParts(file, &lf, NULL, NULL));
   PetscCall(SNAGetSizes(lf, &md, &mq));
+  if (md != d || mq != q) PetscCall(SNADestroy(&file)); /* before the error: a program that catches it leaks nothing */
   PetscCheck(md == d && mq == q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The LF model '%s' (-mf_lf_model) has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs but the data '%s' have %" PetscInt_FMT " and %" PetscInt_FMT ": give an LF model fitted on this dataset's inputs and outputs", lfmodel, md, mq, data, d, q);
   PetscCall(SNAMFSetLowFidelity(sna, lf));
   PetscCall(SNADestroy(&file));

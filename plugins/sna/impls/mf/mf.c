@@ -81,7 +81,7 @@ static PetscErrorCode SNAMFBlendFromOptions(SNA sna)
   PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
   PetscOptionsBegin(PetscObjectComm((PetscObject)sna), prefix, "Multi-fidelity (mf) SNA options", "SNA");
   PetscCall(PetscOptionsEnum("-mf_blend", "How the correction blends with the LF model: residual (y_LF + delta) or ar1 (rho y_LF + delta)", "SNAMFSetBlend", SNAMFBlends, (PetscEnum)blend, (PetscEnum *)&blend, NULL));
-  PetscCall(PetscOptionsBool("-mf_nested_lf", "Fit the correction against the LF data at HF inputs that are also LF inputs (nested designs; for predictions from LF values, snaps-predict with /YLF), not against the LF model (for predictions from the LF model)", "SNAMF", mf->use_nested, &mf->use_nested, NULL));
+  PetscCall(PetscOptionsBool("-mf_nested_lf", "Fit the correction against the LF data at HF inputs that are also LF inputs (nested designs), not against the LF model (false, the default: it generalises better from few HF designs, also added to given LF values, /YLF)", "SNAMF", mf->use_nested, &mf->use_nested, NULL));
   PetscOptionsEnd();
   PetscCall(SNAMFSetBlend(sna, blend));
   PetscFunctionReturn(0);

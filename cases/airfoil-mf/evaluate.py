@@ -9,6 +9,8 @@ Cp at 101 stations, whole airfoils held out).
       full:  the same, the baselines run here on the same split (bench/airfoil-mf/baselines.py, ~6 CPU minutes), and
              the SNA's fit time and memory against the LF row count (the co-kriging scaling plot's other line)
   evaluate.py OUT --search    the settings search on a validation split of the TRAINING airfoils (never the test ones)
+  evaluate.py OUT --scaling   only the full mode's SNA fit cost against the LF row count: OUT/sna_scaling.json and
+                              OUT/cost_vs_n.png (with bench/results/airfoil_mf_cokriging_scaling.json), ~1 CPU minute
 
 Writes OUT/results.json (records in harness/plot.py's format, the targets, the machine), OUT/table.md and the plots
 (bench/airfoil-mf/plot.py: error_vs_hf.png, cp_curves.png, cost_vs_n.png).
@@ -202,6 +204,16 @@ def scaling(out, split, np_, sizes=(312, 625, 1250, 2500, 5000, 10000, 20000, 46
         os.remove(data)
     return {"what": "snaps-fit of the LF part alone (" + " ".join(LF) + ", 30 ALS sweeps), " + str(np_) + " rank(s)",
             "runs": runs}
+
+
+def write_scaling(out, result, plot=True):
+    """OUT/sna_scaling.json, and with plot the cost plot against co-kriging's committed scaling study."""
+    with open(os.path.join(out, "sna_scaling.json"), "w") as f:
+        json.dump(dict(result, machine=harness.machine()), f, indent=1)
+    if plot:
+        import plot as bench_plot  # bench/airfoil-mf/plot.py (matplotlib): only where a plot is drawn
+        bench_plot.cost_vs_n(os.path.join(ROOT, "bench", "results", "airfoil_mf_cokriging_scaling.json"),
+                             [os.path.join(out, "sna_scaling.json")], os.path.join(out, "cost_vs_n.png"))
 
 
 def validation_split(split, out, seed=15, s_input=None):
@@ -398,9 +410,9 @@ def check_tiny(out):
     """regression.airfoil_mf: the pipeline in small (one fraction, small parts, the LF part fitted once per model on
     a fifth of the LF cases, which include the training HF airfoils: nested designs). On the held-out airfoils, both
     ways of predicting must beat the LF alone they start from by 5%: the correction fitted against the LF data at the
-    nested HF rows (the default), applied to the test airfoils' XFOIL Cp (/YLF), against XFOIL alone; and the correction
-    fitted against the LF model (-mf_nested_lf false), applied to that model, against the LF model alone (the same
-    model file at -mf_hf_fraction 0)."""
+    nested HF rows (-mf_nested_lf true), applied to the test airfoils' XFOIL Cp (/YLF), against XFOIL alone; and the
+    correction fitted against the LF model (-mf_nested_lf false, the default), applied to that model, against the LF
+    model alone (the same model file at -mf_hf_fraction 0)."""
     data = harness.load()
     split = harness.make_split(data)
     keep = set(split["train_lf"][::5]) | set(split["train_hf"]["1"])
@@ -439,6 +451,7 @@ def main():
     ap.add_argument("--search_delta", action="store_true", help="only the correction's part of the search (LF as set)")
     ap.add_argument("--seeds", action="store_true", help="also 10%% and 30%% HF drawn by -mf_seed 0..4 (median, range)")
     ap.add_argument("--check", action="store_true", help="the regression test's tiny pipeline (regression.airfoil_mf)")
+    ap.add_argument("--scaling", action="store_true", help="only the SNA's fit cost against the LF row count")
     ap.add_argument("--bin", default=BIN, help="directory of snaps-fit and snaps-predict")
     a = ap.parse_args()
     BIN = a.bin
@@ -455,6 +468,9 @@ def main():
     harness.write_split(data, split, sna, S_INPUT)  # the SNA's: the same rows, s as S_INPUT
     if a.search or a.search_delta:
         search(out, sna, a.np, delta_only=a.search_delta)
+        return
+    if a.scaling:
+        write_scaling(out, scaling(out, sna, a.np))
         return
     print("airfoil-mf: %d test airfoils; SNA fits (%s)" % (len(split["test"]), a.size), flush=True)
     records, preds = run_sna(out, sna, a.np)
@@ -488,8 +504,7 @@ def main():
     with open(os.path.join(out, "sna_results.json"), "w") as f:
         json.dump({"results": records}, f, indent=1)
     if "scaling" in results:
-        with open(os.path.join(out, "sna_scaling.json"), "w") as f:
-            json.dump(results["scaling"], f, indent=1)
+        write_scaling(out, results["scaling"], plot=False)  # run.sh plots it with the rest
     write_table(results, os.path.join(out, "table.md"))
     print(open(os.path.join(out, "table.md")).read())
 

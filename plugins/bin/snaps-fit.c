@@ -16,8 +16,11 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "                       0 the LF model alone, 1 all (default); with -data_group /hf, of that group (HF-only fits)\n"
                            "  -mf_seed <s>         seed of that choice (0)\n"
                            "  -mf_nested_lf <bool> where an HF row's inputs are also an LF row's (nested designs), fit delta to\n"
-                           "                       y_HF - y_LF of the data (true, default: for snaps-predict with /YLF), or to\n"
-                           "                       y_HF - the LF model (false: for predictions from the model's own LF part)\n"
+                           "                       y_HF - y_LF of the data (true), or to y_HF - the LF model (false, default: it\n"
+                           "                       generalises better from few HF cases, also applied to /YLF; cases/airfoil-mf)\n"
+                           "  -mf_lf_model <lf.h5> takes a fitted LF model (a single-fidelity SNA, e.g. snaps-fit -data_group /lf, or the\n"
+                           "                       LF part of an mf model, e.g. from -mf_hf_fraction 0) as the LF part instead of fitting\n"
+                           "                       one: only the correction is fitted (/lf still serves -mf_nested_lf and the input box)\n"
                            "The model is written whenever the fit ends with a finite loss it lowered, also when it did not converge (the\n"
                            "best iterate; the reason is printed and in the report); -sna_fit_error_if_not_converged then exits non-zero.\n"
                            "Class options: -sna_type khronos|aion, -sna_fit_type auto|als|lm|tao|infinite_descent, -sna_fit_lambda,\n"
@@ -154,9 +157,54 @@ static PetscErrorCode ChooseHF(const char data[], const char group[], HFChoice *
   PetscFunctionReturn(0);
 }
 
+/* -mf_lf_model: only for a multi-fidelity fit with HF data, and without options for the LF part it replaces. */
+static PetscErrorCode CheckLowFidelityModelOptions(const char data[], PetscBool mf, const char lfmodel[], PetscReal fraction)
+{
+  MPI_Comm    comm = PETSC_COMM_WORLD;
+  const char *lfopt;
+  char       *all;
+
+  PetscFunctionBegin;
+  PetscCheck(mf, comm, PETSC_ERR_USER_INPUT, "-mf_lf_model '%s' gives the LF part of a multi-fidelity fit, but '%s' is fitted as one group (no /lf and /hf, or -data_group): drop -mf_lf_model", lfmodel, data);
+  PetscCheck(fraction > 0, comm, PETSC_ERR_USER_INPUT, "-mf_lf_model '%s' with -mf_hf_fraction 0 leaves nothing to fit (the LF model is that file): give HF data (-mf_hf_fraction > 0)", lfmodel);
+  PetscCall(PetscOptionsGetAll(NULL, &all));
+  lfopt = strstr(all, "-mf_lf_sna_");
+  if (lfopt) {
+    char opt[64];
+    PetscCall(PetscStrncpy(opt, lfopt, sizeof(opt)));
+    if (strchr(opt, ' ')) *strchr(opt, ' ') = 0;
+    PetscCall(PetscFree(all));
+    SETERRQ(comm, PETSC_ERR_USER_INPUT, "-mf_lf_model '%s' takes the LF part as it was fitted, so %s would not apply: drop it (or drop -mf_lf_model to fit the LF part)", lfmodel, opt);
+  }
+  PetscCall(PetscFree(all));
+  PetscFunctionReturn(0);
+}
+
+/* The LF part from the model file lfmodel: a single-fidelity model, or the LF part of an mf one, with the data's
+   inputs and outputs. */
+static PetscErrorCode SetLowFidelityModel(SNA sna, const char lfmodel[], const char data[], PetscInt d, PetscInt q)
+{
+  SNA       file, lf;
+  PetscBool ismf;
+  PetscInt  md, mq;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &file));
+  PetscCall(SNALoad(file, lfmodel));
+  PetscCall(PetscObjectTypeCompare((PetscObject)file, SNAMF, &ismf));
+  lf = file;
+  if (ismf) PetscCall(SNAMFGetParts(file, &lf, NULL, NULL));
+  PetscCall(SNAGetSizes(lf, &md, &mq));
+  if (md != d || mq != q) PetscCall(SNADestroy(&file)); /* before the error: a program that catches it leaks nothing */
+  PetscCheck(md == d && mq == q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The LF model '%s' (-mf_lf_model) has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs but the data '%s' have %" PetscInt_FMT " and %" PetscInt_FMT ": give an LF model fitted on this dataset's inputs and outputs", lfmodel, md, mq, data, d, q);
+  PetscCall(SNAMFSetLowFidelity(sna, lf));
+  PetscCall(SNADestroy(&file));
+  PetscFunctionReturn(0);
+}
+
 /* What the -mf_ options and the file say: whether this is a multi-fidelity fit, with clear errors for options that
    do not apply (none is silently ignored). */
-static PetscErrorCode CheckMultiFidelity(const char data[], PetscBool groupset, const char group[], PetscBool hasinit, HFChoice *ch, PetscBool *mf, PetscBool *choose)
+static PetscErrorCode CheckMultiFidelity(const char data[], PetscBool groupset, const char group[], PetscBool hasinit, const char lfmodel[], HFChoice *ch, PetscBool *mf, PetscBool *choose)
 {
   MPI_Comm  comm = PETSC_COMM_WORLD;
   PetscBool haslf, hashf, hasblend, hasfrac, hasseed;
@@ -176,11 +224,13 @@ static PetscErrorCode CheckMultiFidelity(const char data[], PetscBool groupset, 
   PetscCheck(!*mf || !hasinit, comm, PETSC_ERR_USER_INPUT, "-init_model warm-starts a single-fidelity fit; '%s' is multi-fidelity (/lf and /hf): fit it without -init_model, or one group with -data_group", data);
   PetscCheck(ch->fraction >= 0 && ch->fraction <= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction must be in [0, 1] (0: the LF model alone, 1: every HF case), not %g", (double)ch->fraction);
   PetscCheck(*mf || !*choose || ch->fraction > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction 0 keeps none of the samples of -data_group %s: nothing to fit", group);
+  if (lfmodel) PetscCall(CheckLowFidelityModelOptions(data, *mf, lfmodel, ch->fraction));
   PetscFunctionReturn(0);
 }
 
-/* The mf fit: parts' options, the LF part on /lf, the correction on the chosen HF samples (none: LF alone). */
-static PetscErrorCode FitMultiFidelity(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf, PetscBool *errorifnotconverged)
+/* The mf fit: parts' options, the LF part on /lf (or from lfmodel, not refitted), the correction on the chosen HF
+   samples (none: LF alone). */
+static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lfmodel[], Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf, PetscBool *errorifnotconverged)
 {
   SNA      lf;
   PetscInt d, q;
@@ -193,9 +243,10 @@ static PetscErrorCode FitMultiFidelity(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Y
   PetscCall(SNASetFromOptions(sna));
   PetscCall(SNAGetErrorIfNotConverged(sna, errorifnotconverged));
   PetscCall(SNASetErrorIfNotConverged(sna, PETSC_FALSE));
+  if (lfmodel) PetscCall(SetLowFidelityModel(sna, lfmodel, data, d, q));
   PetscCall(SNAMFFit(sna, Xlf, Ylf, Xhf, Yhf));
   PetscCall(SNAMFGetParts(sna, &lf, NULL, NULL));
-  PetscCall(SNACheckFitUsable(lf, "snaps-fit (the LF part of the multi-fidelity model)"));
+  if (!lfmodel) PetscCall(SNACheckFitUsable(lf, "snaps-fit (the LF part of the multi-fidelity model)"));
   PetscFunctionReturn(0);
 }
 
@@ -243,7 +294,7 @@ static PetscErrorCode ReportCorrectionTarget(SNAPSReport report, SNA sna)
 }
 
 /* The multi-fidelity figures: blend, LF samples and each part. */
-static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt nlf)
+static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt nlf, const char lfmodel[])
 {
   SNA        lf, delta, rho;
   SNAMFBlend blend;
@@ -257,6 +308,7 @@ static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt 
   PetscCall(SNAMFGetFitTimes(sna, &tlf, &tcorr));
   PetscCall(SNAPSReportSetString(report, "mf_blend", SNAMFBlends[blend]));
   PetscCall(SNAPSReportSetInt(report, "n_samples_lf", nlf));
+  PetscCall(SNAPSReportSetString(report, "mf_lf_model", lfmodel ? lfmodel : "none: the LF part fitted here"));
   PetscCall(ReportPart(report, "lf_", lf, tlf));
   if (corrected) PetscCall(ReportPart(report, "delta_", delta, -1));
   if (corrected && rho) PetscCall(ReportPart(report, "rho_", rho, -1));
@@ -281,8 +333,8 @@ static PetscErrorCode ReportChoice(SNAPSReport report, const HFChoice *ch)
 
 int main(int argc, char **argv)
 {
-  char               data[PETSC_MAX_PATH_LEN], model[PETSC_MAX_PATH_LEN], init[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "", group[256] = "/";
-  PetscBool          hasdata, hasmodel, hasinit, hasresults, helpflg, errorifnotconverged, groupset, mf = PETSC_FALSE, choose = PETSC_FALSE;
+  char               data[PETSC_MAX_PATH_LEN], model[PETSC_MAX_PATH_LEN], init[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "", group[256] = "/", lfmodel[PETSC_MAX_PATH_LEN] = "";
+  PetscBool          hasdata, hasmodel, hasinit, hasresults, haslfmodel, helpflg, errorifnotconverged, groupset, mf = PETSC_FALSE, choose = PETSC_FALSE;
   Vec                X = NULL, Y = NULL, Xlf = NULL, Ylf = NULL;
   SNA                sna;
   PetscInt           N, d, q, nparams, its, nlf = 0;
@@ -302,6 +354,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-model", "Output model file (HDF5)", NULL, NULL, model, sizeof(model), &hasmodel));
   PetscCall(PetscOptionsString("-init_model", "Model to warm-start from", NULL, NULL, init, sizeof(init), &hasinit));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, results, sizeof(results), &hasresults));
+  PetscCall(PetscOptionsString("-mf_lf_model", "Fitted LF model taken as the LF part (only the correction is fitted)", NULL, NULL, lfmodel, sizeof(lfmodel), &haslfmodel));
   PetscCall(PetscOptionsReal("-mf_hf_fraction", "Fraction of the HF cases (or rows) kept, chosen by -mf_seed: 0 the LF model alone, 1 all", NULL, ch.fraction, &ch.fraction, NULL));
   PetscCall(PetscOptionsInt("-mf_seed", "Seed of the choice of HF cases", NULL, ch.seed, &ch.seed, NULL));
   PetscOptionsEnd();
@@ -319,11 +372,11 @@ int main(int argc, char **argv)
   PetscCheck(hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the training dataset (run with -help for all options)");
   PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <out.h5>: where to write the fitted model");
   { /* -init_model may be -model: the model is read whole before it is replaced (a fit continued in place) */
-    const char *inopts[2] = {"-data", "-init_model"}, *ins[2] = {data, hasinit ? init : NULL};
-    PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", model, 1, inopts, ins));
-    if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 2, inopts, ins));
+    const char *inopts[3] = {"-data", "-mf_lf_model", "-init_model"}, *ins[3] = {data, haslfmodel ? lfmodel : NULL, hasinit ? init : NULL};
+    PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", model, 2, inopts, ins));
+    if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 3, inopts, ins));
   }
-  PetscCall(CheckMultiFidelity(data, groupset, group, hasinit, &ch, &mf, &choose));
+  PetscCall(CheckMultiFidelity(data, groupset, group, hasinit, haslfmodel ? lfmodel : NULL, &ch, &mf, &choose));
 
   if (mf) {
     PetscCall(SNADatasetLoadFidelities(PETSC_COMM_WORLD, data, &Xlf, &Ylf, &X, &Y));
@@ -350,7 +403,7 @@ int main(int argc, char **argv)
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
   PetscCall(PetscTime(&t0));
   if (mf) {
-    PetscCall(FitMultiFidelity(sna, Xlf, Ylf, X, Y, &errorifnotconverged));
+    PetscCall(FitMultiFidelity(sna, data, haslfmodel ? lfmodel : NULL, Xlf, Ylf, X, Y, &errorifnotconverged));
     if (!X) {
       X = Xlf;
       Y = Ylf;
@@ -421,7 +474,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportSetString(report, "converged_reason", SNAConvergedReasons[reason]));
     PetscCall(SNAPSReportSetReal(report, "wall_time_s", t1 - t0));
     PetscCall(SNAPSReportSetReal(report, "samples_per_second_per_rank", (PetscReal)N * (its > 0 ? its : 1) / ((t1 - t0) * size)));
-    if (mf) PetscCall(ReportMultiFidelity(report, sna, nlf));
+    if (mf) PetscCall(ReportMultiFidelity(report, sna, nlf, haslfmodel ? lfmodel : NULL));
     if (choose) PetscCall(ReportChoice(report, &ch));
     PetscCall(SNAPSReportWrite(report, results));
     PetscCall(SNAPSReportDestroy(&report));

@@ -6,6 +6,9 @@
       ylf        snaps-predict applies the correction to given /YLF: LF values + 1 give predictions + 1 (residual)
       predict    snaps-predict of an mf model reproduces held-out HF values (the exact correction)
       ranks      fits on 1 and 2 ranks predict the same to 1e-10
+      lf_model   -mf_lf_model: the LF part taken from a model file, only the correction fitted: from a fitted mf model's
+                 own file the same predictions bit for bit and no LF fit time; a single-fidelity LF model (-data_group
+                 /lf) accepted; an LF model with other inputs refused, naming both counts and both files
       coords     snaps-poisson-param -dof_coordinates (--poisson P): Q2 on 4 x 4 cells on 2 ranks lists its 81 nodes (the
                  9 x 9 lattice) in the snapshots' order: with the source of u = sin(pi x) sin(pi y), the snapshot
                  values are that function at the listed points, to discretisation error
@@ -31,10 +34,10 @@ def run(cmd):
     return p.stdout
 
 
-def fit(a, out, *opts, np_=1, data="residual.h5"):
+def fit(a, out, *opts, np_=1, data="residual.h5", base=CUBIC):
     pre = [a.mpiexec, "--oversubscribe", "-n", str(np_)] if np_ > 1 else []
     run(pre + [a.fit, "-data", os.path.join(a.dir, data), "-model", os.path.join(a.dir, out),
-               "-results", os.path.join(a.dir, out + ".json")] + CUBIC + list(opts))
+               "-results", os.path.join(a.dir, out + ".json")] + base + list(opts))
     with open(os.path.join(a.dir, out + ".json")) as f:
         return json.load(f)
 
@@ -103,6 +106,46 @@ def ranks(a):
         d = np.abs(p1 - p2).max() / np.abs(p1).max()
         assert d < 1e-10, f"{blend}: 1 and 2 ranks differ by {d}"
         print(f"{blend}: 1 and 2 ranks agree to {d:.1e}")
+
+
+def lf_model(a):
+    delta = [o for o in CUBIC if not o.startswith("-mf_lf_")]
+    for blend in ("residual", "ar1"):
+        whole = fit(a, "lm_whole.h5", "-mf_blend", blend, "-mf_hf_fraction", "0.5")
+        corr = fit(a, "lm_corr.h5", "-mf_blend", blend, "-mf_hf_fraction", "0.5", "-mf_lf_model",
+                   os.path.join(a.dir, "lm_whole.h5"), base=delta)
+        p0 = predict(a, "lm_whole.h5", "query.h5", "lm_p0.h5")
+        p1 = predict(a, "lm_corr.h5", "query.h5", "lm_p1.h5")
+        d = np.abs(p1 - p0).max()
+        assert d == 0, f"{blend}: the correction on the same LF part (-mf_lf_model) predicts {d} away from the whole fit"
+        assert corr["lf_fit_time_s"] == 0 and whole["lf_fit_time_s"] > 0, (corr["lf_fit_time_s"], whole["lf_fit_time_s"])
+        assert corr["mf_lf_model"].endswith("lm_whole.h5") and corr["n_params"] == whole["n_params"], corr
+        print(f"{blend}: the correction fitted on the LF part of the whole fit predicts the same (difference {d}); "
+              f"fit {corr['wall_time_s']:.3f} s against {whole['wall_time_s']:.3f} s")
+    # an LF model on its data's box: some HF inputs lie beyond it (said), then one on a box that holds them
+    lf_opts = ["-sna_khronos_degree", "3", "-sna_khronos_nodes", "6"]
+    fit(a, "lm_lf.h5", "-data_group", "/lf", base=lf_opts)
+    out = run([a.fit, "-data", os.path.join(a.dir, "residual.h5"), "-model", os.path.join(a.dir, "lm_narrow.h5"),
+               "-mf_lf_model", os.path.join(a.dir, "lm_lf.h5")] + delta)
+    assert "HF samples lie outside the input box of the LF model fitted elsewhere (-mf_lf_model)" in out, out
+    lf = fit(a, "lm_lf.h5", "-data_group", "/lf", "-sna_bounds", "0,1,-1,1", base=lf_opts)
+    corr = fit(a, "lm_single.h5", "-mf_lf_model", os.path.join(a.dir, "lm_lf.h5"), base=delta)
+    p = predict(a, "lm_single.h5", "query.h5", "lm_ps.h5")
+    with h5py.File(os.path.join(a.dir, "query.h5")) as q:
+        err = np.linalg.norm(p - q["Y"][:]) / np.linalg.norm(q["Y"][:])
+    assert err < 1e-5 and corr["lf_n_params"] == lf["n_params"], (err, corr["lf_n_params"], lf["n_params"])
+    print(f"a single-fidelity LF model as the LF part: held-out HF relative error {err:.1e}")
+    with h5py.File(os.path.join(a.dir, "lm_d3.h5"), "w") as f, h5py.File(os.path.join(a.dir, "plain.h5")) as p:
+        f["X"], f["Y"] = np.column_stack([p["X"][:], p["X"][:, :1]]), p["Y"][:]
+    fit(a, "lm_d3_model.h5", data="lm_d3.h5", base=[])
+    cmd = [a.fit, "-data", os.path.join(a.dir, "residual.h5"), "-model", os.path.join(a.dir, "never.h5"), "-mf_lf_model",
+           os.path.join(a.dir, "lm_d3_model.h5")]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    want = "The LF model '%s' (-mf_lf_model) has 3 inputs and 1 outputs but the data '%s' have 2 and 1" % (
+        cmd[6], cmd[2])
+    assert p.returncode != 0 and want in p.stdout + p.stderr, f"exit {p.returncode}\n{p.stdout}{p.stderr}"
+    assert not os.path.exists(os.path.join(a.dir, "never.h5"))
+    print("an LF model with 3 inputs for 2-input data: refused (%s)" % want)
 
 
 def coords(a):
@@ -176,9 +219,10 @@ def main():
     ap.add_argument("--dir")
     ap.add_argument("--mpiexec", default="mpiexec")
     ap.add_argument("--poisson")
-    ap.add_argument("scenario", choices=["choice", "ylf", "predict", "ranks", "coords", "hostile"])
+    ap.add_argument("scenario", choices=["choice", "ylf", "predict", "ranks", "coords", "hostile", "lf_model"])
     a = ap.parse_args()
-    {"choice": choice, "ylf": ylf, "predict": predict_check, "ranks": ranks, "coords": coords, "hostile": hostile}[a.scenario](a)
+    {"choice": choice, "ylf": ylf, "predict": predict_check, "ranks": ranks, "coords": coords, "hostile": hostile,
+     "lf_model": lf_model}[a.scenario](a)
 
 
 if __name__ == "__main__":

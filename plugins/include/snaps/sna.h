@@ -273,6 +273,9 @@ PETSC_EXTERN PetscErrorCode SNAMFHasCorrection(SNA, PetscBool *);
 /* Fits the LF part to (Xlf, Ylf), then the correction to (Xhf, Yhf); Xhf and Yhf NULL: the LF part alone.
    SNAFit(sna, Xhf, Yhf) on a model whose LF part is already fitted (or loaded) refits only the correction. */
 PETSC_EXTERN PetscErrorCode SNAMFFit(SNA, Vec, Vec, Vec, Vec);
+/* Takes a fitted (or loaded) single-fidelity SNA as the LF part (referenced), e.g. an LF model the designer already
+   has: SNAMFFit() then fits only the correction, its LF data serving only the nested rows and the input box. */
+PETSC_EXTERN PetscErrorCode SNAMFSetLowFidelity(SNA, SNA);
 /* The HF rows (all ranks) at which the last SNAMFFit() fitted the correction against the LF data rather than the LF
    part: those whose inputs are also an LF row's (nested designs). */
 PETSC_EXTERN PetscErrorCode SNAMFGetNestedRows(SNA, PetscInt *);

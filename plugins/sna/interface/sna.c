@@ -390,9 +390,9 @@ static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
   PetscFunctionReturn(0);
 }
 
-/* Declared bounds narrower than the data are legal (the model is clamped outside its box) but
-   almost always a mistake, so say how many samples fall outside. */
-static PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X)
+/* Bounds narrower than the data are legal (the model is clamped outside its box) but almost always a mistake, so
+   say how many samples fall outside: "WARNING: <count> <what>". */
+PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X, const char what[])
 {
   const PetscReal *x;
   PetscInt         n, outside = 0, total;
@@ -407,7 +407,7 @@ static PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X)
       }
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(SNAGlobalCount(sna, outside, &total));
-  if (total) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: %" PetscInt_FMT " training samples lie outside the declared input box (-sna_bounds); the model is constant beyond its box\n", total));
+  if (total) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: %" PetscInt_FMT " %s\n", total, what));
   PetscFunctionReturn(0);
 }
 
@@ -515,7 +515,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   if (!sna->lower)
     PetscCall(SNABoundsFromData(sna, X));
   else
-    PetscCall(SNAWarnOutsideBounds(sna, X));
+    PetscCall(SNAWarnOutsideBounds(sna, X, "training samples lie outside the declared input box (-sna_bounds); the model is constant beyond its box"));
   PetscCall(SNASetUp(sna));
 
   sna->iterations = 0;

@@ -1,8 +1,8 @@
 /* Private data of the multi-fidelity (mf) SNA type (SCIENCE.md section 3):
      residual: u(x) = u_LF(x) + delta(x),   ar1: u(x) = (1 + r(x)) u_LF(x) + delta(x), the part rho holding r
    The parts are ordinary SNAs. The LF part is fitted to LF data by its own fit; the correction (delta, and rho for
-   ar1) to HF data: delta to y_HF - u_LF for the residual blend (u_LF the LF data at HF rows that are LF rows too,
-   nested designs, else the LF part); for ar1 that is the start (r = 0) of a joint
+   ar1) to HF data: delta to y_HF - u_LF for the residual blend (u_LF the LF part; with -mf_nested_lf, the LF data at
+   HF rows that are LF rows too, nested designs); for ar1 that is the start (r = 0) of a joint
    Levenberg-Marquardt fit of rho and delta with the LF part frozen. */
 #pragma once
 
@@ -13,6 +13,7 @@ typedef struct {
   SNA        lf, delta, rho;   /* rho is only used (fitted, saved) by the ar1 blend */
   PetscBool  corrected;        /* the correction was fitted to HF data; otherwise the model is its LF part */
   PetscBool  correction_stage; /* while ar1's joint fit runs: theta = [rho, delta], the LF part frozen */
+  PetscBool  lf_given;         /* the LF part was fitted elsewhere (SNAMFSetLowFidelity): a fit keeps it as it is */
   Vec        Xlf, Ylf;         /* LF training data of the next fit (references), or NULL */
   PetscReal  time_lf, time_correction;
   PetscBool  use_nested; /* -mf_nested_lf: fit the correction against the LF data at nested HF rows */

@@ -1,7 +1,8 @@
 /* Fitting a multi-fidelity SNA: the LF part by its own fit, then the correction on the HF data. */
 #include <snaps/private/mfimpl.h>
 
-/* The LF part on the LF data given to SNAMFFit(), which the model then lets go of. */
+/* The LF part on the LF data given to SNAMFFit(), which the model then lets go of; an LF part fitted elsewhere
+   (SNAMFSetLowFidelity) is kept as it is. */
 static PetscErrorCode FitLowFidelity(SNA sna)
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;
@@ -9,9 +10,9 @@ static PetscErrorCode FitLowFidelity(SNA sna)
 
   PetscFunctionBegin;
   PetscCall(PetscTime(&t0));
-  PetscCall(SNAFit(mf->lf, mf->Xlf, mf->Ylf));
+  if (!mf->lf_given) PetscCall(SNAFit(mf->lf, mf->Xlf, mf->Ylf));
   PetscCall(PetscTime(&t1));
-  mf->time_lf = t1 - t0;
+  mf->time_lf = mf->lf_given ? 0 : t1 - t0;
   PetscCall(VecDestroy(&mf->Xlf));
   PetscCall(VecDestroy(&mf->Ylf));
   PetscFunctionReturn(0);
@@ -68,7 +69,7 @@ static PetscErrorCode SharedBox(SNA sna, Vec Xlf, Vec Xhf)
     hi[p] = PetscMax(hi[p], hi2[p]);
   }
   for (PetscInt i = 0; i < 4; i++) {
-    if (parts[i]->lower && parts[i]->bounds_from_user) continue;
+    if (parts[i]->lower && (parts[i]->bounds_from_user || (parts[i] == mf->lf && mf->lf_given))) continue; /* a fitted LF part keeps its box */
     PetscCall(SNASetBounds(parts[i], lo, hi));
     parts[i]->bounds_from_user = PETSC_FALSE;
   }
@@ -221,7 +222,7 @@ static PetscErrorCode FitDelta(SNA sna, Vec X, Vec Y, Vec R)
 
 /* The fit "auto" of type mf, on the HF data (X, Y): the LF part first if SNAMFFit() gave LF data, then delta
    on y - u_LF(x) by its own fit, and for ar1 the joint fit of rho and delta. With LF data, u_LF is that data at the
-   HF rows that are LF rows too (NestedCreate), else the LF part. */
+   HF rows that are LF rows too (NestedCreate) under -mf_nested_lf, else the LF part. */
 PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;
@@ -235,6 +236,7 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
   PetscCall(SNAMFNestedDestroy(mf));
   if (mf->Xlf && mf->use_nested) PetscCall(NestedCreate(sna, X));
   if (mf->Xlf) PetscCall(FitLowFidelity(sna));
+  if (mf->lf_given) PetscCall(SNAWarnOutsideBounds(mf->lf, X, "HF samples lie outside the input box of the LF model fitted elsewhere (-mf_lf_model): it is constant beyond its box, and the correction must absorb that (fit the LF model on a box that holds the HF inputs, -sna_bounds)"));
   PetscCall(PetscTime(&t0));
   mf->corrected = PETSC_FALSE;
   PetscCall(VecDuplicate(Y, &R));

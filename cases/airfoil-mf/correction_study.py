@@ -1,0 +1,210 @@
+#!/usr/bin/python3
+"""The correction alone (cases/airfoil-mf/README.md, "The correction on an LF model the designer has"): the LF part is
+fitted once (snaps-fit -mf_hf_fraction 0) and reused by every fit (snaps-fit -mf_lf_model), so a fit costs only the
+correction, as the MLP with XFOIL's Cp as an input (mlp_mf) costs only its training on the HF rows.
+
+  correction_study.py OUT timing   the test split (harness seed 14) at 10/30/100% HF, residual and ar1: the whole fit
+                                   (LF part and correction) against the correction on the reused LF part, interleaved:
+                                   process CPU s, the in-process correction time, parameters, and the held-out error
+                                   (the same model: must agree)
+  correction_study.py OUT search [--only A,B]   correction settings (CANDIDATES, or those named) on the VALIDATION airfoils (evaluate.validation_split, never
+                                   the test ones), five draws (-mf_seed 0..4) at 10% HF and all at 100%, both blends,
+                                   -mf_nested_lf true and false: median validation errors (search.json)
+  correction_study.py OUT seeds [--delta NAME]   the test split, five draws at 10% and 30%, and 100%, both blends,
+                                   both -mf_nested_lf, with the correction setting NAME (CANDIDATES; default: the
+                                   case's DELTA): medians and the ratio of the 10% median to the 100% error
+Writes OUT/<part>.json.
+"""
+import json
+import os
+import sys
+
+import h5py
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evaluate as ev  # noqa: E402
+import harness  # noqa: E402  (evaluate puts bench/airfoil-mf on the path)
+
+SEEDS = range(5)
+# Correction settings tried (degree 2 KHRONOS; nodes per input m, p, t, alpha, Re, s_le); "case" is evaluate.DELTA.
+# Larger lambda (Tikhonov weight on the correction's coefficients; for ar1 also the joint stage's) for few HF rows.
+# "lam_rows": lambda = lam_rows / (HF rows fitted): a fixed weight against the sum of squares, not the mean (the
+# fit's lambda weighs the mean squared error, so a fixed lambda that suits 8 airfoils over-smooths 81).
+CANDIDATES = {
+    "rows0.0066": dict(nodes="3,3,3,3,3,12", modes=2, lam_rows=0.0066),
+    "rows0.02": dict(nodes="3,3,3,3,3,12", modes=2, lam_rows=0.02),
+    "rows0.06": dict(nodes="3,3,3,3,3,12", modes=2, lam_rows=0.06),
+    "rows0.6": dict(nodes="3,3,3,3,3,12", modes=2, lam_rows=0.6),
+    "rows6": dict(nodes="3,3,3,3,3,12", modes=2, lam_rows=6.0),
+    "modes1_rows0.6": dict(nodes="3,3,3,3,3,12", modes=1, lam_rows=0.6),
+    "lin_rows0.6": dict(nodes="2,2,2,2,2,16", modes=2, lam_rows=0.6, degree=1),
+    "case": dict(nodes="3,3,3,3,3,12", modes=2, lam=1e-6),
+    "lam1e-4": dict(nodes="3,3,3,3,3,12", modes=2, lam=1e-4),
+    "lam1e-3": dict(nodes="3,3,3,3,3,12", modes=2, lam=1e-3),
+    "lam1e-2": dict(nodes="3,3,3,3,3,12", modes=2, lam=1e-2),
+    "lam1e-1": dict(nodes="3,3,3,3,3,12", modes=2, lam=1e-1),
+    "modes1": dict(nodes="3,3,3,3,3,12", modes=1, lam=1e-6),
+    "modes1_lam1e-3": dict(nodes="3,3,3,3,3,12", modes=1, lam=1e-3),
+    "s8_lam1e-3": dict(nodes="3,3,3,3,3,8", modes=2, lam=1e-3),
+    "s16_lam1e-3": dict(nodes="3,3,3,3,3,16", modes=2, lam=1e-3),
+    # linear along the design inputs (degree 1, 2 nodes: a correction that cannot bend between 8 airfoils)
+    "lin": dict(nodes="2,2,2,2,2,16", modes=2, lam=1e-6, degree=1),
+    "lin_modes1": dict(nodes="2,2,2,2,2,16", modes=1, lam=1e-6, degree=1),
+    "lin_lam1e-3": dict(nodes="2,2,2,2,2,16", modes=2, lam=1e-3, degree=1),
+    "lin_a3_lam1e-3": dict(nodes="2,2,2,3,2,16", modes=2, lam=1e-3, degree=1),
+    # the case's correction by a few ALS sweeps instead of auto (its fit time; an early stop as a shrinkage)
+    "als10": dict(nodes="3,3,3,3,3,12", modes=2, lam=1e-6, fit="als10"),
+    "als30": dict(nodes="3,3,3,3,3,12", modes=2, lam=1e-6, fit="als30"),
+}
+
+
+def hf_rows(data, fraction):
+    """HF rows snaps-fit keeps at fraction of data's HF cases (whole cases of 101 stations)."""
+    with h5py.File(data) as f:
+        case = f["hf/case"][...]
+    n = len(np.unique(case))
+    return max(1, int(np.floor(fraction * n + 0.5))) * (len(case) // n)
+
+
+def lam_of(c, data, fraction):
+    return c["lam"] if "lam" in c else c["lam_rows"] / hf_rows(data, fraction)
+
+
+def delta_options(c, lam):
+    return ev.khronos(c["nodes"], c["modes"], lam, degree=c.get("degree", 2), fit=c.get("fit"))
+
+
+def correction_options(blend, fraction, nested, seed, c, data=None):
+    """snaps-fit options of a correction fit on the reused LF part (no -mf_lf_sna_ options: the part is as fitted)."""
+    lam = lam_of(c, data, fraction)
+    opts = ["-mf_blend", blend, "-mf_hf_fraction", "%g" % fraction, "-mf_nested_lf", "true" if nested else "false"]
+    opts += (["-mf_seed", str(seed)] if seed is not None else []) + ev.prefixed(delta_options(c, lam), "mf_delta_")
+    return opts + (["-sna_fit_lambda", "%g" % max(lam, 1e-6)] if blend == "ar1" else [])
+
+
+def fit_lf(out, data):
+    """The LF part alone (the mf model at 0% HF), fitted once."""
+    model, r = ev.fit(out, "lf_once", data, ["-mf_hf_fraction", "0"] + ev.prefixed(ev.LF, "mf_lf_"), 1)
+    print("LF part fitted once: %.1f CPU s, %d parameters" % (r["cpu_s"], r["n_params"]), flush=True)
+    return model, r
+
+
+def errors(out, tag, model, split, nested, Y):
+    """Held-out Cp rel. L2: from the LF model (test_nolf.h5) unless nested, and from the airfoils' XFOIL Cp (/YLF)."""
+    err = {}
+    for key, test in (("own_lf", "test_nolf.h5"), ("ylf", "test.h5")):
+        if nested and key == "own_lf":
+            continue
+        P, _, _ = ev.predict(out, tag + "_" + key, model, os.path.join(split, test), 1)
+        err[key] = float(np.linalg.norm(P - Y) / np.linalg.norm(Y))
+    return err
+
+
+def test_split(out):
+    data = harness.load()
+    split = harness.make_split(data)
+    sna = os.path.join(out, "split_sna")
+    harness.write_split(data, split, sna, ev.S_INPUT)
+    return sna
+
+
+def timing(out):
+    sna = test_split(out)
+    X, Y, _, case = harness.load_test(os.path.join(sna, "test.h5"))
+    data = os.path.join(sna, harness.train_name(1.0))
+    lf, rlf = fit_lf(out, data)
+    rows = []
+    for fraction in (0.1, 0.3, 1.0):
+        for blend in ("residual", "ar1"):
+            whole, rw = ev.fit(out, "whole", data, ev.mf_options(blend, fraction, False), 1)
+            corr, rc = ev.fit(out, "corr", data, ["-mf_lf_model", lf] + correction_options(
+                blend, fraction, False, None, CANDIDATES["case"], data), 1)
+            ew, ec = errors(out, "whole", whole, sna, False, Y), errors(out, "corr", corr, sna, False, Y)
+            rows.append(dict(blend=blend, hf_fraction=fraction, whole_cpu_s=rw["cpu_s"], whole_params=rw["n_params"],
+                             corr_cpu_s=rc["cpu_s"], corr_in_process_s=rc["correction_fit_time_s"],
+                             whole_correction_in_process_s=rw["correction_fit_time_s"], whole_lf_in_process_s=rw["lf_fit_time_s"],
+                             corr_params=rc["n_params"] - rc["lf_n_params"], lf_params=rc["lf_n_params"],
+                             error_whole=ew, error_corr=ec))
+            print("timing %s" % rows[-1], flush=True)
+    return {"lf_once_cpu_s": rlf["cpu_s"], "lf_params": rlf["n_params"], "rows": rows,
+            "what": "CPU seconds of the snaps-fit process (start-up, reading the 46k LF rows, the fit, writing), one rank"}
+
+
+def sweep(out, split, data, lf, fractions, seeds_at, names, nesteds=(False,)):
+    """Every candidate in names, both blends and the nested choices, at each fraction over seeds_at(fraction). A fit
+    that snaps-fit refuses (a correction that did not lower the loss of its start) is recorded as failed."""
+    X, Y, _, _ = harness.load_test(os.path.join(split, "test.h5"))
+    runs = []
+    for name in names:
+        for blend in ("residual", "ar1"):
+            for nested in nesteds:
+                for fraction in fractions:
+                    for seed in seeds_at(fraction):
+                        try:
+                            model, r = ev.fit(out, "c", data, ["-mf_lf_model", lf] + correction_options(
+                                blend, fraction, nested, seed, CANDIDATES[name], data), 1)
+                        except SystemExit as e:
+                            print("  failed: %s" % e, flush=True)
+                            runs.append(dict(delta=name, blend=blend, nested=nested, hf_fraction=fraction, seed=seed,
+                                             failed=str(e)))
+                            continue
+                        e = errors(out, "c", model, split, nested, Y)
+                        runs.append(dict(delta=name, blend=blend, nested=nested, hf_fraction=fraction, seed=seed,
+                                         cpu_s=r["cpu_s"], correction_s=r["correction_fit_time_s"], **e))
+                print("%s %s nested=%s: %s" % (name, blend, nested, summarise(runs, name, blend, nested)), flush=True)
+    return runs
+
+
+def summarise(runs, name, blend, nested):
+    """Median error per fraction and prediction, and the ratio of the 10% median to the 100% one."""
+    out = {}
+    for key in ("own_lf", "ylf"):
+        for f in sorted({r["hf_fraction"] for r in runs}):
+            sel = [r for r in runs if (r["delta"], r["blend"], r["nested"], r["hf_fraction"]) == (name, blend, nested, f)]
+            v = [r[key] for r in sel if key in r]
+            if v:
+                out["%s_%03d" % (key, round(100 * f))] = float(np.median(v))
+            if any("failed" in r for r in sel):
+                out["failed_%03d" % round(100 * f)] = sum("failed" in r for r in sel)
+        if "%s_010" % key in out and "%s_100" % key in out:
+            out["%s_ratio_10_to_100" % key] = out["%s_010" % key] / out["%s_100" % key]
+    return out
+
+
+def search(out, names):
+    sna = test_split(out)
+    val = os.path.join(out, "validation")
+    airfoils = ev.validation_split(sna, val)
+    data = os.path.join(val, harness.train_name(1.0))
+    lf, _ = fit_lf(out, data)
+    runs = sweep(out, val, data, lf, (0.1, 1.0), lambda f: SEEDS if f < 1 else [None], names)
+    table = {"%s %s nested=%s" % (n, b, s): summarise(runs, n, b, s) for n in names for b in ("residual", "ar1")
+             for s in (False,)}
+    return {"validation_airfoils": airfoils, "candidates": {n: CANDIDATES[n] for n in names}, "runs": runs,
+            "summary": table}
+
+
+def seeds(out, name):
+    sna = test_split(out)
+    data = os.path.join(sna, harness.train_name(1.0))
+    lf, _ = fit_lf(out, data)
+    runs = sweep(out, sna, data, lf, (0.1, 0.3, 1.0), lambda f: SEEDS if f < 1 else [None], [name], (False, True))
+    table = {"%s %s nested=%s" % (name, b, s): summarise(runs, name, b, s) for b in ("residual", "ar1") for s in (False, True)}
+    return {"delta": name, "settings": CANDIDATES[name], "runs": runs, "summary": table}
+
+
+def main():
+    out, part = os.path.abspath(sys.argv[1]), sys.argv[2]
+    name = sys.argv[sys.argv.index("--delta") + 1] if "--delta" in sys.argv else "case"
+    names = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else list(CANDIDATES)
+    os.makedirs(out, exist_ok=True)
+    res = {"timing": lambda: timing(out), "search": lambda: search(out, names), "seeds": lambda: seeds(out, name)}[part]()
+    res["machine"] = harness.machine()
+    tag = "_" + name if part == "seeds" else "_" + "_".join(names) if part == "search" and "--only" in sys.argv else ""
+    with open(os.path.join(out, part + tag + ".json"), "w") as f:
+        json.dump(res, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -181,7 +181,8 @@ typedef struct {
 /* One ALS update of factor p of the (d+1)-way decomposition T[i_0, ..., i_{d-1}, j] ~ sum_m prod_r F_r[i_r, m]
    (F_r: dims[r] x M, row-major; the last way is the outputs): F_p^T = H^{-1} R^T with R the tensor contracted with
    the other factors and H the Hadamard product of their Gram matrices (exact least squares with a relative ridge,
-   by an M x M Cholesky factorisation). */
+   by an M x M Cholesky factorisation). If fit, also *fit = |X|^2 - 2 <T, X> of the decomposition X before the
+   update, so that |T - X|^2 = |T|^2 + *fit costs nothing extra. */
 static PetscErrorCode CPUpdate(PetscInt ways, const PetscInt dims[], PetscInt M, const PetscReal T[], PetscInt size, PetscReal *F[], PetscInt p, KhronosCPWork *w, PetscReal *fit)
 {
   PetscReal   *H = w->H, *R = w->R, *prod = w->prod, trace = 0;

@@ -4,7 +4,8 @@ static const char help[] = "KHRONOS Levenberg-Marquardt and the default fit: the
                            "Anderson-accelerated ALS in at most half the sweeps of plain ALS; early stopping on held-out samples keeps\n"
                            "the best-validation iterate, and a failed validated fit leaves no held-out samples behind; the tensor\n"
                            "start (-sna_khronos_init tensor) is exact for a target its coarse splines reproduce, saves plain ALS\n"
-                           "sweeps on a smooth target, and leaves a warm start alone.\n";
+                           "sweeps on a smooth target, and leaves a warm start alone; a validated fit that converged goes on with\n"
+                           "all samples under -sna_fit_validation_refit.\n";
 
 #include <snaps.h>
 #include <snaps/private/snaimpl.h>
@@ -393,6 +394,46 @@ static PetscErrorCode CheckValidation(void)
   PetscFunctionReturn(0);
 }
 
+/* A validated fit of the exact rank-2 target (clean data, the model's rank) converges without stopping early;
+   with -sna_fit_validation_refit it then goes on with all samples: more sweeps, a training MSE on all samples at
+   least as low, and the same validation MSE reported (that of the model before the refit). */
+static PetscErrorCode FitValidated(Vec X, Vec Y, PetscBool refit, SNAConvergedReason *reason, PetscInt *its, PetscReal *mse, PetscReal *val)
+{
+  SNA sna;
+
+  PetscFunctionBegin;
+  PetscCall(CreateModel(2, 2, 8, 2, NULL, 1e-10, 100, &sna));
+  PetscCall(SNASetValidation(sna, 0.2, 5));
+  sna->val_refit = refit;
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetConvergedReason(sna, reason));
+  PetscCall(SNAGetIterationNumber(sna, its));
+  PetscCall(SNAComputeMSE(sna, X, Y, mse));
+  PetscCall(SNAGetValidationMSE(sna, val));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CheckValidationRefit(void)
+{
+  Vec                X, Y;
+  SNAConvergedReason r0, r1;
+  PetscInt           its0, its1;
+  PetscReal          mse0, mse1, val0, val1;
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(500, 2, 2, Target, &X, &Y));
+  PetscCall(FitValidated(X, Y, PETSC_FALSE, &r0, &its0, &mse0, &val0));
+  PetscCall(FitValidated(X, Y, PETSC_TRUE, &r1, &its1, &mse1, &val1));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "validation 0.2 on clean data: %s after %" PetscInt_FMT " its, MSE on all samples %.3e; with the refit %s after %" PetscInt_FMT " its, %.3e (validation MSE %.3e, %.3e)\n", SNAConvergedReasons[r0], its0, (double)mse0, SNAConvergedReasons[r1], its1, (double)mse1, (double)val0, (double)val1));
+  PetscCheck(r0 > 0 && r0 != SNA_CONVERGED_VALIDATION, PETSC_COMM_SELF, PETSC_ERR_PLIB, "A validated fit of clean data should converge without stopping early, not end %s", SNAConvergedReasons[r0]);
+  PetscCheck(r1 > 0 && its1 > its0 && mse1 <= mse0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "With -sna_fit_validation_refit the fit should go on with all samples (more than %" PetscInt_FMT " iterations, MSE at most %g), not end %s after %" PetscInt_FMT " at %g", its0, (double)mse0, SNAConvergedReasons[r1], its1, (double)mse1);
+  PetscCheck(val1 == val0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The refit changed the reported validation MSE from %g to %g", (double)val0, (double)val1);
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 /* A validated fit that fails after the split leaves no held-out samples behind: the next fit, without validation,
    reports no validation MSE (a stale split would be measured by its monitor and kept as its result). */
 static PetscErrorCode CheckFailedValidationReleased(void)
@@ -435,6 +476,7 @@ int main(int argc, char **argv)
   PetscCall(CheckAnderson());
   PetscCall(CheckTensorStart());
   PetscCall(CheckValidation());
+  PetscCall(CheckValidationRefit());
   PetscCall(CheckFailedValidationReleased());
   PetscCall(PetscFinalize());
   return 0;

@@ -529,6 +529,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCall(SNACheckFinite(sna, X, "The training inputs X"));
   PetscCall(SNACheckFinite(sna, Y, "The training targets Y"));
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna));
+  PetscCheck(!sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-sna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -sna_fit_validation f (f > 0) as well, or drop -sna_fit_validation_refit");
   if (!sna->lower)
     PetscCall(SNABoundsFromData(sna, X));
   else

@@ -19,7 +19,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-COLORS = {"default": "tab:red", "als": "tab:blue", "als100": "tab:cyan", "als_ls": "tab:purple", "als_aa": "tab:green", "default_val": "tab:brown", "lm": "tab:orange",
+COLORS = {"default": "tab:red", "als": "tab:blue", "als100": "tab:cyan", "als_ls": "tab:purple", "als_aa": "tab:green", "default_val": "tab:brown",
+          "default_tensor": "tab:pink", "lm": "tab:orange",
           "tao_lmvm": "tab:green"}
 TMIN = 1e-4  # the first monitor call comes right after set-up: log axes need a positive time
 

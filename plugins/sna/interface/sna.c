@@ -144,6 +144,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(PetscOptionsReal("-sna_fit_validation", "Fraction of the samples held out: the fit keeps the iterate of lowest MSE on them and stops when it no longer improves (0: none)", "SNASetValidation", sna->validation, &sna->validation, NULL));
   PetscCall(PetscOptionsInt("-sna_fit_validation_patience", "Iterations without a better validation MSE, past the best point's training MSE, before the fit stops (0: never stops early)", "SNASetValidation", sna->patience, &sna->patience, NULL));
   PetscCall(SNASetValidation(sna, sna->validation, sna->patience));
+  PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without stopping early (the held-out MSE never rose) continues on all samples, so the held-out samples only decide when to stop", "SNAFit", sna->val_refit, &sna->val_refit, NULL));
   PetscCall(PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg));
   if (flg) {
     PetscReal lo[64], hi[64];
@@ -467,6 +468,22 @@ static PetscErrorCode SNAFitTraining(SNA sna, Vec X, Vec Y)
   PetscFunctionReturn(0);
 }
 
+/* -sna_fit_validation_refit: the held-out samples did not stop the fit (it converged while their MSE still fell, so
+   nothing was overfitted), so it goes on from there on all samples and ends where a fit without validation would;
+   a fit that stopped early (CONVERGED_VALIDATION) or did not converge keeps its best-validation iterate. The
+   validation MSE reported stays that of the model before the refit, which has not seen those samples. */
+static PetscErrorCode SNAFitRefit(SNA sna, Vec X, Vec Y)
+{
+  const PetscReal val = sna->val_mse;
+
+  PetscFunctionBegin;
+  if (!(sna->validation > 0 && sna->val_refit && sna->reason > 0 && sna->reason != SNA_CONVERGED_VALIDATION)) PetscFunctionReturn(0);
+  PetscCall(PetscInfo(sna, "The fit converged (%s) without stopping early on its held-out samples: it goes on with all of them\n", SNAConvergedReasons[sna->reason]));
+  PetscCall(SNAFitTraining(sna, X, Y));
+  sna->val_mse = val;
+  PetscFunctionReturn(0);
+}
+
 /* -sna_fit_validation (> 0) is measured as MSE, and on the model's own data: a multi-fidelity model fits its parts
    on their own data (held-out HF rows would just be dropped, and ar1's parameter count changes between its stages,
    so its best iterate would never be restored). */
@@ -512,6 +529,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCall(SNACheckFinite(sna, X, "The training inputs X"));
   PetscCall(SNACheckFinite(sna, Y, "The training targets Y"));
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna));
+  PetscCheck(!sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-sna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -sna_fit_validation f (f > 0) as well, or drop -sna_fit_validation_refit");
   if (!sna->lower)
     PetscCall(SNABoundsFromData(sna, X));
   else
@@ -528,6 +546,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCall(VecDestroy(&Yt));
   if (ierr) PetscCall(SNAFitValidationRelease(sna));
   PetscCall(ierr);
+  PetscCall(SNAFitRefit(sna, X, Y));
   PetscCall(SNAFitEnd(sna));
   PetscFunctionReturn(0);
 }

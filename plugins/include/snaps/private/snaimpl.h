@@ -65,6 +65,7 @@ struct _p_SNA {
   PetscReal          val_run, val_runfit; /* best validation MSE of the current method's run, and its training MSE */
   PetscInt           val_nparams, val_since;
   PetscBool          val_stop;
+  PetscBool          val_refit; /* -sna_fit_validation_refit: a fit that did not stop early is fitted again on all samples */
   SNAConvergedReason reason;
   SNAFitStatistics   stats;
   SNAObjective       objective; /* what SNAFit() minimises (the Ritz form itself is the type's) */

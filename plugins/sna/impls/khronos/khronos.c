@@ -29,6 +29,7 @@ PetscErrorCode SNAKhronosAllocate(SNA sna, const PetscInt G[], PetscInt M)
   PetscCall(PetscCalloc1(start[d] * M, &kh->W));
   PetscCall(PetscCalloc1(M * sna->dim_out, &kh->C));
   kh->modes    = M;
+  kh->fresh    = PETSC_FALSE;
   sna->nparams = start[d] * M + M * sna->dim_out;
   PetscFunctionReturn(0);
 }
@@ -123,6 +124,7 @@ static PetscErrorCode SNASetUp_Khronos(SNA sna)
   for (PetscInt m = 0; m < M; m++) PetscCall(SNAKhronosInitializeMode(sna, m));
   /* equal weights so that gradient-based fits start with a nonzero output */
   for (PetscInt i = 0; i < M * sna->dim_out; i++) kh->C[i] = 1.0 / M;
+  kh->fresh = PETSC_TRUE; /* a data fit may replace these values by the tensor start */
   PetscFunctionReturn(0);
 }
 
@@ -250,6 +252,7 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsInt("-sna_fit_als_anderson", "ALS sweeps are Anderson-accelerated with this many past sweeps, each accelerated point kept only if it lowers the loss (0: none; default 5 for -sna_fit_type auto, 0 for als; refused by the fits without sweeps: lm, tao, irls, infinite_descent and the Ritz fit)", "SNAFITALS", anderson, &anderson, &set));
   PetscCheck(!set || anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, anderson);
   if (set) kh->anderson = anderson;
+  PetscCall(PetscOptionsEnum("-sna_khronos_init", "Start of the ALS-based fits (auto, als, infinite_descent): random (seeded coefficients) or tensor (a least-squares fit of a coarse tensor-product spline, 6 functions per input, decomposed into the modes, for up to 4 inputs; more inputs start at random)", "SNAFITAUTO", SNAKhronosInitTypes, (PetscEnum)kh->init, (PetscEnum *)&kh->init, NULL));
   PetscOptionsHeadEnd();
   if (!nodesset) {
     n = kh->nnodes;
@@ -402,6 +405,7 @@ static PetscErrorCode SNASetParameters_Khronos(SNA sna, const PetscReal theta[])
   PetscFunctionBegin;
   PetscCall(PetscArraycpy(kh->W, theta, nW));
   PetscCall(PetscArraycpy(kh->C, theta + nW, kh->modes * sna->dim_out));
+  kh->fresh = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 
@@ -842,6 +846,7 @@ static PetscErrorCode SNAKhronosSetConstant_Khronos(SNA sna, const PetscReal c[]
   for (PetscInt p = 0; p < sna->dim_in; p++)
     for (PetscInt g = 0; g < kh->nodes[p]; g++)
       for (PetscInt m = 0; m < two; m++) kh->W[(kh->start[p] + g) * M + m] = 1.0;
+  kh->fresh = PETSC_FALSE; /* a start the caller chose */
   for (PetscInt j = 0; j < q; j++) {
     kh->C[j] = M > 1 ? 1.0 + c[j] : c[j];
     if (M > 1) kh->C[q + j] = -1.0;
@@ -895,6 +900,7 @@ static PetscErrorCode SNAKhronosSetPolynomial_Khronos(SNA sna, PetscInt nterms, 
     }
     for (PetscInt j = 0; j < q; j++) kh->C[m * q + j] = coef[m * q + j];
   }
+  kh->fresh = PETSC_FALSE; /* a start the caller chose */
   PetscFunctionReturn(0);
 }
 

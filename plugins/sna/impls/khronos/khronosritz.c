@@ -395,6 +395,7 @@ PetscErrorCode SNAFitRitz_Khronos(SNA sna)
 
   PetscFunctionBegin;
   PetscCall(RitzGetForm(sna, &form));
+  kh->fresh = PETSC_FALSE; /* a later data fit starts from the Galerkin solution */
   PetscCall(SNAKhronosCheckMemory(sna, kh->degree, kh->nnodes, kh->nodes, kh->max_modes, 0, PETSC_TRUE));
   PetscCall(RitzObjectiveCreate(sna, form, &c));
   PetscCall(PetscMalloc1(kh->start[sna->dim_in] * kh->max_modes + kh->max_modes, &saved));

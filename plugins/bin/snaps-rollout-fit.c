@@ -18,6 +18,7 @@ static const char help[] = "snaps-rollout-fit: trains rollout surrogates of a ti
                            "  -head_stride <s>               fit the heads on every s-th of those pairs (1)\n"
                            "  -head_markov <bool>            heads also see the coordinate's drift residual of the step before, so\n"
                            "                                 sampled residuals are correlated in time as the drift's real error is (false)\n"
+                           "  -residual_scale <s>            rollouts add the drawn residuals times s (1; 0 gives the deterministic twin)\n"
                            "  -drift_fit polynomial|sna      polynomial (default for the Fourier latent): least squares over monomials, stored as a KHRONOS SNA\n"
                            "                                 with one mode per monomial, not clamped to the training box; sna: the SNA's own\n"
                            "                                 fit (the default for POD; rollouts then stay in the training box)\n"

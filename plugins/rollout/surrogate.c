@@ -56,6 +56,9 @@ static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char f
     PetscCall(SNAHDF5ReadAttributeInt(g, "clamp", &clamp));
     s->clamp = (PetscBool)(clamp != 0);
   }
+  s->rscale = 1; /* models written before the attribute existed added the residuals as drawn */
+  if (H5Aexists(g, "residual_scale") > 0) PetscCall(SNAHDF5ReadAttributeReal(g, "residual_scale", &s->rscale));
+  PetscCheck(s->rscale >= 0 && s->rscale <= 100, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has residual_scale %g; it must be in [0, 100] (-residual_scale of snaps-rollout-fit): corrupt model", file, (double)s->rscale);
   if (H5Aexists(g, "markov") > 0) { /* absent in models written before Markov heads existed: not Markov */
     PetscInt markov;
     PetscCall(SNAHDF5ReadAttributeInt(g, "markov", &markov));
@@ -317,7 +320,7 @@ PetscErrorCode SNAPSSurrogateStep(SNAPSSurrogate s, PetscInt n, PetscReal z[], P
                                        left it would drift on a frozen vector field, so such models (clamp) keep the
                                        state in the box; polynomial drifts are not clamped, and only counted */
     for (PetscInt i = 0; i < D; i++) {
-      const PetscReal v = z[k * D + i] + g[k * D + i] + e[k * D + i];
+      const PetscReal v = z[k * D + i] + g[k * D + i] + s->rscale * e[k * D + i];
       z[k * D + i]      = s->clamp ? PetscMin(s->upper[i], PetscMax(s->lower[i], v)) : v;
       s->clamped += v < s->lower[i] || v > s->upper[i];
     }

@@ -19,6 +19,7 @@ typedef struct {
   PetscBool linear;                                          /* -drift_noise_target linear: the noise propagated by KS's linear part, else clean targets */
   PetscBool fit_set, equivariant_set, target_set, noise_set; /* given on the command line (DriftForLatent) */
   PetscBool markov;                                          /* -head_markov: heads also see the residual of the step before */
+  PetscReal rscale;                                          /* -residual_scale: rollouts add the drawn residuals times this */
 } TrainOptions;
 
 /* The box of the training states (every rank the same), where rollouts stay. */
@@ -193,6 +194,7 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
 
   PetscFunctionBegin;
   s->markov = o->markov;
+  s->rscale = o->rscale;
   PetscCallMPI(MPI_Exscan(&nall, &first, 1, MPIU_INT, MPI_SUM, s->comm));
   PetscCall(PetscMalloc3(PetscMax(1, nall * D), &z0, PetscMax(1, nall * D), &z1, PetscMax(1, nall * D), &zm));
   for (PetscInt k = 0; k < nall; k++) /* every -head_stride-th pair: the heads' fits cost far more than the drifts' */
@@ -458,6 +460,7 @@ static PetscErrorCode WriteDescription(void *ctx, const char file[])
   PetscCall(SNAHDF5WriteAttributeReal(g, "latent_energy", s->energy));
   PetscCall(SNAHDF5WriteAttributeInt(g, "clamp", s->clamp));
   PetscCall(SNAHDF5WriteAttributeInt(g, "markov", s->markov));
+  PetscCall(SNAHDF5WriteAttributeReal(g, "residual_scale", s->head ? s->rscale : 1));
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
   PetscCall(SNAHDF5WriteArray(g, "basis", 2, dims, s->basis));
@@ -551,7 +554,7 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
 {
   SNAPSSurrogate s;
-  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE};
+  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1};
   PetscInt       n = 0;
   PetscReal     *z0, *z1, *zm;
   PetscBool     *prev;
@@ -564,6 +567,8 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-rollout_dt", &o.dt, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-bin_tail", &o.tail, NULL));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-head_markov", &o.markov, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-residual_scale", &o.rscale, NULL));
+  PetscCheck(o.rscale >= 0 && o.rscale <= 100, comm, PETSC_ERR_ARG_OUTOFRANGE, "-residual_scale must be in [0, 100] (1: the residuals as drawn, 0: the deterministic twin), not %g", (double)o.rscale);
   PetscCall(DriftOptions(comm, &o));
   PetscCheck(o.q >= 2 && o.q <= 4096, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bins must be in [2, 4096], not %" PetscInt_FMT, o.q);
   PetscCheck(o.stride >= 1 && o.head_stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-train_stride (%" PetscInt_FMT ") and -head_stride (%" PetscInt_FMT ") must be at least 1", o.stride, o.head_stride);

@@ -14,7 +14,9 @@ checks:
                  stepping the twin once from every state of the rollout) have a lag-1 autocorrelation above 0.5 (the
                  training residuals' is about 0.95; the uniform draw within a bin is white), where the plain heads'
                  are near zero; the file says markov
-                 and the heads have D + i + 1 inputs; the rollout is the same on 1 and 2 ranks
+                 and the heads have D + i + 1 inputs; the rollout is the same on 1 and 2 ranks.
+                 The residual scale: a categorical model whose residual_scale is 0 rolls out exactly as its
+                 deterministic twin, and a scale outside [0, 100] is refused naming it
   wrong_system   a model trained for L = 22, N = 32 is refused by runs with another L or N, naming both values,
                  and one with another latent size is not a model for this run (-init_trajectory of another N)
   kolmogorov     a small categorical surrogate on a POD basis trained on a short 32^2 Kolmogorov run: seeded rollouts
@@ -181,6 +183,15 @@ def markov():
                  f"(want above 0.5), plain rollout {plain:.3f} (want near 0)")
     if not np.array_equal(a, rollout("mcat.h5", "mark2.h5", ranks=2, extra=extra)):
         sys.exit("FAIL: the Markov rollout on 2 ranks differs from the one on 1 rank")
+    for scale, name in [(0.0, "zero.h5"), (-1.0, "negative.h5")]:
+        shutil.copy(path("cat.h5"), path(name))
+        with h5py.File(path(name), "r+") as h:
+            h["surrogate"].attrs["residual_scale"] = scale
+    det, zero = rollout("det.h5", "det_roll.h5", extra=extra), rollout("zero.h5", "zero_roll.h5", extra=extra)
+    if not np.array_equal(det, zero) or np.array_equal(zero, rollout("cat.h5", "cat_roll.h5", extra=extra)):
+        sys.exit("FAIL: the categorical model with residual_scale 0 does not roll out as its twin, or the one with scale 1 does")
+    expect_error([KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("negative.h5"), "-T", "1"],
+                 r"has residual_scale -1\.?; it must be in \[0, 100\]")
     print(f"markov: lag-1 autocorrelation of the residuals: training {truth:.3f}, Markov rollout {mark:.3f}, plain {plain:.3f}")
 
 

@@ -19,7 +19,7 @@
 
    The model file (HDF5, readable by h5py): every SNA in a group of the usual /sna contract, the drifts in
    /surrogate/drift<i>/sna and the categorical heads in /surrogate/head<i>/sna; group /surrogate has attributes kind
-   ("deterministic" or "categorical"), equation, field, npts, length, latent (D), bins (q), dt, markov (0 or 1), and
+   ("deterministic" or "categorical"), equation, field, npts, length, latent (D), bins (q), dt, markov (0 or 1), residual_scale (a step adds the drawn residual times it), and
    datasets basis (D x npts), mean (npts), lower and upper (D: the box of the training states) and, for
    categorical models, edges (D x (q + 1)). */
 #pragma once

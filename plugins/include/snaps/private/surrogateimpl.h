@@ -21,6 +21,7 @@ struct _n_SNAPSSurrogate {
   PetscBool  markov;         /* heads also see the coordinate's residual of the step before (-head_markov) */
   PetscReal *eprev;          /* nprev x D: the residuals each state drew at its last step (markov; zero at the start) */
   PetscInt   nprev;
+  PetscReal  rscale;     /* a step adds the drawn residuals times rscale (attribute residual_scale; 1 if absent) */
   char       latent[16]; /* the latent basis: fourier or pod (snaps/latent.h) */
   PetscReal  energy;     /* the fraction of the training fluctuations' energy the basis captures (-1: not measured) */
 };

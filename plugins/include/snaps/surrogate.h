@@ -60,6 +60,7 @@ PETSC_EXTERN PetscInt SNAPSCategoricalSample(PetscInt, const PetscReal[], PetscR
 /* Training from solver trajectories (every rank loads the files; the pairs are spread over the ranks and
    each fit is data-parallel): writes the categorical model and the deterministic twin (the same drift) to
    the two files (either may be NULL or empty). Options: -latent fourier|pod, -latent_modes r (8), -latent_snapshots, -rollout_dt (the files'
-   spacing), -bins q (16), -bin_tail (1e-3), -train_stride s (1), the drift's -drift_sna_* and the heads'
+   spacing), -bins q (16), -bin_tail (1e-3), -train_stride s (1), -head_stride (1), -head_markov (false),
+   -residual_scale (1), the drift's -drift_sna_* and the heads'
    -head_sna_* options. */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateTrain(MPI_Comm, PetscInt, const char *const[], const char[], const char[]);

@@ -56,6 +56,14 @@ static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char f
     PetscCall(SNAHDF5ReadAttributeInt(g, "clamp", &clamp));
     s->clamp = (PetscBool)(clamp != 0);
   }
+  s->rscale = 1; /* models written before the attribute existed added the residuals as drawn */
+  if (H5Aexists(g, "residual_scale") > 0) PetscCall(SNAHDF5ReadAttributeReal(g, "residual_scale", &s->rscale));
+  PetscCheck(s->rscale >= 0 && s->rscale <= 100, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has residual_scale %g; it must be in [0, 100] (-residual_scale of snaps-rollout-fit): corrupt model", file, (double)s->rscale);
+  if (H5Aexists(g, "markov") > 0) { /* absent in models written before Markov heads existed: not Markov */
+    PetscInt markov;
+    PetscCall(SNAHDF5ReadAttributeInt(g, "markov", &markov));
+    s->markov = (PetscBool)(markov != 0);
+  }
   PetscCheck(s->npts >= 1 && s->npts <= (1 << 26) && s->D >= 1 && s->D <= s->npts && s->D <= 4096 && s->q >= 2 && s->q <= 4096 && s->dt > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (npts %" PetscInt_FMT ", latent %" PetscInt_FMT ", bins %" PetscInt_FMT ", dt %g): corrupt model", file, s->npts, s->D, s->q, (double)s->dt);
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
@@ -94,7 +102,7 @@ static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
 }
 
 /* The drifts and the heads, on PETSC_COMM_SELF of every rank: rollouts step each rank's members alone. Head i
-   (categorical models) has D + i inputs and q outputs, drift i has D inputs and one output. */
+   (categorical models) has D + i inputs (D + i + 1 if Markov) and q outputs, drift i has D inputs and one output. */
 static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
 {
   PetscBool cat = (PetscBool)!strcmp(s->kind, "categorical");
@@ -106,7 +114,7 @@ static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
     for (int h = 0; h < (cat ? 2 : 1); h++) {
       SNA        *sna = h ? &s->head[i] : &s->drift[i];
       char        group[64];
-      PetscInt    d, q, want_d = h ? s->D + i : s->D, want_q = h ? s->q : 1;
+      PetscInt    d, q, want_d = h ? s->D + i + (s->markov ? 1 : 0) : s->D, want_q = h ? s->q : 1;
       SNALossType loss, want_loss = h ? SNA_LOSS_CROSS_ENTROPY : SNA_LOSS_MSE;
       PetscCall(PetscSNPrintf(group, sizeof(group), "/surrogate/%s%" PetscInt_FMT "/sna", h ? "head" : "drift", i));
       PetscCall(SNACreate(PETSC_COMM_SELF, sna));
@@ -157,6 +165,7 @@ PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *sp)
   PetscCall(PetscFree(s->head));
   PetscCall(PetscFree3(s->basis, s->mean, s->edges));
   PetscCall(PetscFree2(s->lower, s->upper));
+  PetscCall(PetscFree(s->eprev));
   PetscCall(PetscFree(*sp));
   PetscFunctionReturn(0);
 }
@@ -244,20 +253,27 @@ PetscErrorCode SNAPSSurrogateDrift(SNAPSSurrogate s, PetscInt n, const PetscReal
   PetscFunctionReturn(0);
 }
 
-/* e (n x D): the residuals drawn coordinate by coordinate from the heads, given z (n x D). */
+/* Row k of head i's inputs: z (D), the residuals e_<i already drawn (i) and, for Markov heads, the coordinate's
+   residual of the step before, eprev_i (one). Training and sampling both build their rows here. */
+void SNAPSSurrogateHeadRow(SNAPSSurrogate s, PetscInt i, const PetscReal z[], const PetscReal e[], const PetscReal eprev[], PetscReal x[])
+{
+  for (PetscInt j = 0; j < s->D; j++) x[j] = z[j];
+  for (PetscInt j = 0; j < i; j++) x[s->D + j] = e[j];
+  if (s->markov) x[s->D + i] = eprev[i];
+}
+
+/* e (n x D): the residuals drawn coordinate by coordinate from the heads, given z (n x D) and, for Markov heads,
+   the residuals of the step before (s->eprev). */
 static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscRandom rnd[], PetscReal e[])
 {
   const PetscInt D = s->D, q = s->q;
   PetscReal     *x, *p;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc2(n * 2 * D, &x, n * q, &p));
+  PetscCall(PetscMalloc2(n * (2 * D + 1), &x, n * q, &p));
   for (PetscInt i = 0; i < D; i++) {
-    const PetscInt d = D + i;
-    for (PetscInt k = 0; k < n; k++) {
-      PetscCall(PetscArraycpy(x + k * d, z + k * D, D));
-      PetscCall(PetscArraycpy(x + k * d + D, e + k * D, i));
-    }
+    const PetscInt d = D + i + (s->markov ? 1 : 0);
+    for (PetscInt k = 0; k < n; k++) SNAPSSurrogateHeadRow(s, i, z + k * D, e + k * D, s->markov ? s->eprev + k * D : NULL, x + k * d);
     PetscCall(SNAPSEvaluateRows(s->head[i], n, x, p));
     PetscCall(SNASoftmax(n, q, p, NULL));
     for (PetscInt k = 0; k < n; k++) {
@@ -268,6 +284,20 @@ static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, con
     }
   }
   PetscCall(PetscFree2(x, p));
+  PetscFunctionReturn(0);
+}
+
+/* Markov models remember each state's last residual (zero before the first step): the calls must step the same n
+   states in the same order. */
+static PetscErrorCode SurrogateMemory(SNAPSSurrogate s, PetscInt n)
+{
+  PetscFunctionBegin;
+  if (!s->markov) PetscFunctionReturn(0);
+  if (!s->eprev) {
+    PetscCall(PetscCalloc1(n * s->D, &s->eprev));
+    s->nprev = n;
+  }
+  PetscCheck(n == s->nprev, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "This Markov surrogate stepped %" PetscInt_FMT " states before and is now given %" PetscInt_FMT ": it remembers each state's last residual, so step the same states every time (or load the model again)", s->nprev, n);
   PetscFunctionReturn(0);
 }
 
@@ -282,13 +312,15 @@ PetscErrorCode SNAPSSurrogateStep(SNAPSSurrogate s, PetscInt n, PetscReal z[], P
   PetscCall(SNAPSSurrogateDrift(s, n, z, g));
   if (s->head) {
     PetscCheck(rnd, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "A categorical surrogate needs a random generator per state");
+    PetscCall(SurrogateMemory(s, n));
     PetscCall(SurrogateSampleResiduals(s, n, z, rnd, e));
+    if (s->markov) PetscCall(PetscArraycpy(s->eprev, e, n * D));
   }
   for (PetscInt k = 0; k < n; k++) /* SNAs fitted by their own fits are constant beyond the training box: a state that
                                        left it would drift on a frozen vector field, so such models (clamp) keep the
                                        state in the box; polynomial drifts are not clamped, and only counted */
     for (PetscInt i = 0; i < D; i++) {
-      const PetscReal v = z[k * D + i] + g[k * D + i] + e[k * D + i];
+      const PetscReal v = z[k * D + i] + g[k * D + i] + s->rscale * e[k * D + i];
       z[k * D + i]      = s->clamp ? PetscMin(s->upper[i], PetscMax(s->lower[i], v)) : v;
       s->clamped += v < s->lower[i] || v > s->upper[i];
     }

@@ -18,6 +18,8 @@ typedef struct {
   PetscInt  copies;                                          /* -drift_noise_copies: noisy copies of every pair */
   PetscBool linear;                                          /* -drift_noise_target linear: the noise propagated by KS's linear part, else clean targets */
   PetscBool fit_set, equivariant_set, target_set, noise_set; /* given on the command line (DriftForLatent) */
+  PetscBool markov;                                          /* -head_markov: heads also see the residual of the step before */
+  PetscReal rscale;                                          /* -residual_scale: rollouts add the drawn residuals times this */
 } TrainOptions;
 
 /* The box of the training states (every rank the same), where rollouts stay. */
@@ -44,9 +46,10 @@ static PetscErrorCode TrainingBox(SNAPSSurrogate s, PetscInt n, const PetscReal 
 }
 
 /* Loads the files (all of one system), sets the surrogate's system description and basis, and returns every
-   (z(t), z(t + dt)) pair this rank owns: z0, z1 (n x D). Pairs are numbered over files, members and times
-   (every stride-th) and split evenly over the ranks. */
-static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *const files[], const TrainOptions *o, PetscInt *n, PetscReal **z0, PetscReal **z1)
+   (z(t), z(t + dt)) pair this rank owns: z0, z1 (n x D), and the state before, zm = z(t - dt) (n x D; prev[k] false
+   where the trajectory starts later), for Markov heads. Pairs are numbered over files, members and times (every
+   stride-th) and split evenly over the ranks. */
+static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *const files[], const TrainOptions *o, PetscInt *n, PetscReal **z0, PetscReal **z1, PetscReal **zm, PetscBool **prev)
 {
   SNAPSTrajectoryData *td;
   PetscInt             total = 0, lo, hi, k = 0, lag = 0;
@@ -80,6 +83,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
   hi = total * (rank + 1) / size;
   *n = hi - lo;
   PetscCall(PetscMalloc2(PetscMax(1, *n * s->D), z0, PetscMax(1, *n * s->D), z1));
+  PetscCall(PetscCalloc2(PetscMax(1, *n * s->D), zm, PetscMax(1, *n), prev));
   for (PetscInt f = 0; f < nfiles; f++) {
     const SNAPSTrajectoryData *t = &td[f];
     for (PetscInt m = 0; m < t->members; m++)
@@ -87,6 +91,9 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
         if (k < lo || k >= hi) continue;
         SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + (i * t->members + m) * s->npts, *z0 + (k - lo) * s->D);
         SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + ((i + lag) * t->members + m) * s->npts, *z1 + (k - lo) * s->D);
+        if (i < lag) continue;
+        SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + ((i - lag) * t->members + m) * s->npts, *zm + (k - lo) * s->D);
+        (*prev)[k - lo] = PETSC_TRUE;
       }
     PetscCall(SNAPSTrajectoryDataFree(&td[f]));
   }
@@ -167,36 +174,50 @@ static PetscErrorCode QuantileEdges(SNAPSSurrogate s, PetscInt n, const PetscRea
   PetscFunctionReturn(0);
 }
 
-/* The categorical heads: residuals of the drift, their bins, and head i fitted to (z, e_<i) -> bin of e_i. */
-static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscReal z0all[], const PetscReal z1all[], const TrainOptions *o)
+/* e (n x D) = z1 - z0 - g(z0), the drift's residuals. */
+static PetscErrorCode DriftResiduals(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[], PetscReal e[])
+{
+  PetscFunctionBegin;
+  PetscCall(SNAPSSurrogateDrift(s, n, z0, e));
+  for (PetscInt k = 0; k < n * s->D; k++) e[k] = z1[k] - z0[k] - e[k];
+  PetscFunctionReturn(0);
+}
+
+/* The categorical heads: residuals of the drift, their bins, and head i fitted to (z, e_<i) -> bin of e_i; Markov
+   heads (-head_markov) also see the residual of the step before, e_i(t - dt) = z_i(t) - z_i(t - dt) - g_i(z(t - dt)),
+   and are fitted on the pairs that have a step before. */
+static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscReal z0all[], const PetscReal z1all[], const PetscReal zmall[], const PetscBool prev[], const TrainOptions *o)
 {
   const PetscInt D = s->D, q = s->q;
-  PetscReal     *e, *x, *y, *z0, *z1;
+  PetscReal     *e, *em, *x, *y, *z0, *z1, *zm;
   PetscInt       first = 0, n = 0;
 
   PetscFunctionBegin;
+  s->markov = o->markov;
+  s->rscale = o->rscale;
   PetscCallMPI(MPI_Exscan(&nall, &first, 1, MPIU_INT, MPI_SUM, s->comm));
-  PetscCall(PetscMalloc2(PetscMax(1, nall * D), &z0, PetscMax(1, nall * D), &z1));
+  PetscCall(PetscMalloc3(PetscMax(1, nall * D), &z0, PetscMax(1, nall * D), &z1, PetscMax(1, nall * D), &zm));
   for (PetscInt k = 0; k < nall; k++) /* every -head_stride-th pair: the heads' fits cost far more than the drifts' */
-    if ((first + k) % o->head_stride == 0) {
+    if ((first + k) % o->head_stride == 0 && (!s->markov || prev[k])) {
       PetscCall(PetscArraycpy(z0 + n * D, z0all + k * D, D));
       PetscCall(PetscArraycpy(z1 + n * D, z1all + k * D, D));
+      PetscCall(PetscArraycpy(zm + n * D, zmall + k * D, D));
       n++;
     }
-  PetscCall(PetscMalloc3(PetscMax(1, n * D), &e, PetscMax(1, n * 2 * D), &x, PetscMax(1, n * q), &y));
-  PetscCall(SNAPSSurrogateDrift(s, n, z0, e));
-  for (PetscInt k = 0; k < n * D; k++) e[k] = z1[k] - z0[k] - e[k];
+  PetscCall(PetscMalloc4(PetscMax(1, n * D), &e, PetscMax(1, n * D), &em, PetscMax(1, n * (2 * D + 1)), &x, PetscMax(1, n * q), &y));
+  PetscCall(DriftResiduals(s, n, z0, z1, e));
+  if (s->markov) PetscCall(DriftResiduals(s, n, zm, z0, em));
   PetscCall(PetscCalloc1(D, &s->head));
   for (PetscInt i = 0; i < D; i++) {
-    char what[64];
+    const PetscInt d = D + i + (s->markov ? 1 : 0);
+    char           what[64];
     PetscCall(QuantileEdges(s, n, e, i, o->tail, s->edges + i * (q + 1)));
     for (PetscInt k = 0; k < n; k++) {
-      PetscCall(PetscArraycpy(x + k * (D + i), z0 + k * D, D));
-      PetscCall(PetscArraycpy(x + k * (D + i) + D, e + k * D, i));
+      SNAPSSurrogateHeadRow(s, i, z0 + k * D, e + k * D, em + k * D, x + k * d);
       for (PetscInt b = 0; b < q; b++) y[k * q + b] = 0;
       y[k * q + SNAPSTokenEncode(q, s->edges + i * (q + 1), e[k * D + i])] = 1;
     }
-    PetscCall(CreateModel(s->comm, "head_", D + i, q, 4, 8, &s->head[i]));
+    PetscCall(CreateModel(s->comm, "head_", d, q, 4, 8, &s->head[i]));
     PetscCall(SNASetLossType(s->head[i], SNA_LOSS_CROSS_ENTROPY));
     PetscCall(SNASetTolerances(s->head[i], 0, 1e-4, 20));
     PetscCall(SNASetRegularization(s->head[i], 1e-6));
@@ -204,8 +225,8 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
     PetscCall(PetscSNPrintf(what, sizeof(what), "head %" PetscInt_FMT " of %" PetscInt_FMT " (log q = %.4g)", i, D, (double)PetscLogReal((PetscReal)q)));
     PetscCall(FitRows(s->head[i], what, n, x, y));
   }
-  PetscCall(PetscFree3(e, x, y));
-  PetscCall(PetscFree2(z0, z1));
+  PetscCall(PetscFree4(e, em, x, y));
+  PetscCall(PetscFree3(z0, z1, zm));
   PetscFunctionReturn(0);
 }
 
@@ -438,6 +459,8 @@ static PetscErrorCode WriteDescription(void *ctx, const char file[])
   PetscCall(SNAHDF5WriteAttributeString(g, "latent_basis", s->latent));
   PetscCall(SNAHDF5WriteAttributeReal(g, "latent_energy", s->energy));
   PetscCall(SNAHDF5WriteAttributeInt(g, "clamp", s->clamp));
+  PetscCall(SNAHDF5WriteAttributeInt(g, "markov", s->markov));
+  PetscCall(SNAHDF5WriteAttributeReal(g, "residual_scale", s->head ? s->rscale : 1));
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
   PetscCall(SNAHDF5WriteArray(g, "basis", 2, dims, s->basis));
@@ -531,9 +554,10 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
 {
   SNAPSSurrogate s;
-  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE};
+  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1};
   PetscInt       n = 0;
-  PetscReal     *z0, *z1;
+  PetscReal     *z0, *z1, *zm;
+  PetscBool     *prev;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-latent_modes", &o.r, NULL));
@@ -542,6 +566,9 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-head_stride", &o.head_stride, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-rollout_dt", &o.dt, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-bin_tail", &o.tail, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-head_markov", &o.markov, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-residual_scale", &o.rscale, NULL));
+  PetscCheck(o.rscale >= 0 && o.rscale <= 100, comm, PETSC_ERR_ARG_OUTOFRANGE, "-residual_scale must be in [0, 100] (1: the residuals as drawn, 0: the deterministic twin), not %g", (double)o.rscale);
   PetscCall(DriftOptions(comm, &o));
   PetscCheck(o.q >= 2 && o.q <= 4096, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bins must be in [2, 4096], not %" PetscInt_FMT, o.q);
   PetscCheck(o.stride >= 1 && o.head_stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-train_stride (%" PetscInt_FMT ") and -head_stride (%" PetscInt_FMT ") must be at least 1", o.stride, o.head_stride);
@@ -550,7 +577,7 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscCall(PetscNew(&s));
   s->comm = comm;
   s->q    = o.q;
-  PetscCall(LoadPairs(s, nfiles, files, &o, &n, &z0, &z1));
+  PetscCall(LoadPairs(s, nfiles, files, &o, &n, &z0, &z1, &zm, &prev));
   PetscCall(DriftForLatent(s, &o));
   PetscCall(TrainDrift(s, n, z0, z1, &o));
   if (det && det[0]) {
@@ -558,11 +585,12 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
     PetscCall(SurrogateSave(s, det));
   }
   if (cat && cat[0]) {
-    PetscCall(TrainHeads(s, n, z0, z1, &o));
+    PetscCall(TrainHeads(s, n, z0, z1, zm, prev, &o));
     PetscCall(PetscStrncpy(s->kind, "categorical", sizeof(s->kind)));
     PetscCall(SurrogateSave(s, cat));
   }
   PetscCall(PetscFree2(z0, z1));
+  PetscCall(PetscFree2(zm, prev));
   PetscCall(SNAPSSurrogateDestroy(&s));
   PetscFunctionReturn(0);
 }

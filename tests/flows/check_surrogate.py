@@ -9,6 +9,14 @@ checks:
                  on Fourier modes 1..3 of N = 32 stepped by one explicit Euler step of KS projected back onto those
                  modes; the fit's relative errors are at rounding level, the model does not clamp, and a rollout
                  with snaps-ks -stepper sna continues the map's own trajectory to rounding
+  markov         a categorical model with Markov heads (-head_markov) draws residuals correlated in time as the
+                 training residuals are: the residuals of a rollout (each step minus the twin's drift, found by
+                 stepping the twin once from every state of the rollout) have a lag-1 autocorrelation above 0.5 (the
+                 training residuals' is about 0.95; the uniform draw within a bin is white), where the plain heads'
+                 are near zero; the file says markov
+                 and the heads have D + i + 1 inputs; the rollout is the same on 1 and 2 ranks.
+                 The residual scale: a categorical model whose residual_scale is 0 rolls out exactly as its
+                 deterministic twin, and a scale outside [0, 100] is refused naming it
   wrong_system   a model trained for L = 22, N = 32 is refused by runs with another L or N, naming both values,
                  and one with another latent size is not a model for this run (-init_trajectory of another N)
   kolmogorov     a small categorical surrogate on a POD basis trained on a short 32^2 Kolmogorov run: seeded rollouts
@@ -124,6 +132,69 @@ def polynomial():
     print(f"polynomial: relative fit errors <= {max(errs):.2g}, rollout error {err:.2g} over 10 steps, not clamped")
 
 
+def latent(u, r=3):
+    """Fourier modes 1..r of the fields u (..., N) as 2r reals (the latent coordinates up to scale)."""
+    v = np.fft.rfft(u, axis=-1)[..., 1:r + 1]
+    return np.stack([v.real, v.imag], -1).reshape(u.shape[:-1] + (2 * r,))
+
+
+def residuals(states, twin, name):
+    """e(t) = z(t + dt) - z(t) - g(z(t)) along each member of states (nt x M x N), g from one step of the twin
+    started from every state (a trajectory file with one saved time whose members are those states)."""
+    nt, M, N = states.shape
+    with h5py.File(path(name + "_states.h5"), "w") as h:
+        h.attrs.update({"equation": np.bytes_("ks"), "field": np.bytes_("u"), "complete": 1, "L": 22.0})
+        h["time"] = np.zeros(1)
+        h["u"] = states[:-1].reshape(1, (nt - 1) * M, N)
+    run([KS, "-L", "22", "-N", str(N), "-stepper", "sna", "-stepper_model", path(twin), "-init_trajectory",
+         path(name + "_states.h5"), "-init_time", "0", "-ensemble", str((nt - 1) * M), "-T", "0.5", "-dt_save", "0.5",
+         "-trajectory", path(name + "_step.h5")])
+    with h5py.File(path(name + "_step.h5"), "r") as h:
+        g = latent(h["u"][1] - h["u"][0]).reshape(nt - 1, M, -1)
+    z = latent(states)
+    return z[1:] - z[:-1] - g
+
+
+def lag1(e):
+    """The lag-1 autocorrelation of the residuals e (nt x M x D), pooled over members and coordinates."""
+    e = e - e.mean(axis=(0, 1))
+    return float((e[1:] * e[:-1]).sum() / (e * e).sum())
+
+
+def markov():
+    run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "300", "-save_start", "100", "-dt_save", "0.5",
+         "-trajectory", path("train.h5")])
+    fit = [FIT, "-trajectories", path("train.h5"), "-latent_modes", "3", "-bins", "8", "-head_sna_khronos_modes", "3",
+           "-head_sna_fit_max_it", "4"]
+    run(fit + ["-model", path("cat.h5"), "-twin_model", path("det.h5")])
+    run(fit + ["-model", path("mcat.h5"), "-head_markov"])
+    with h5py.File(path("mcat.h5"), "r") as h:
+        flag, dims = int(h["surrogate"].attrs.get("markov", 0)), [int(h[f"surrogate/head{i}/sna"].attrs["dim_in"]) for i in range(6)]
+    if flag != 1 or dims != [6 + i + 1 for i in range(6)]:
+        sys.exit(f"FAIL: the Markov model says markov = {flag} and its heads take {dims} inputs, not 1 and {[7 + i for i in range(6)]}")
+    with h5py.File(path("train.h5"), "r") as h:
+        truth = lag1(residuals(h["u"][:200], "det.h5", "train"))
+    extra = ["-ensemble", "4", "-T", "50", "-dt_save", "0.5"]
+    plain = lag1(residuals(rollout("cat.h5", "plain.h5", extra=extra), "det.h5", "plain"))
+    a = rollout("mcat.h5", "mark.h5", extra=extra)
+    mark = lag1(residuals(a, "det.h5", "mark"))
+    if not (truth > 0.8 and mark > 0.5 and abs(plain) < 0.3):
+        sys.exit(f"FAIL: lag-1 autocorrelation of the residuals: training {truth:.3f} (want above 0.8), Markov rollout {mark:.3f} "
+                 f"(want above 0.5), plain rollout {plain:.3f} (want near 0)")
+    if not np.array_equal(a, rollout("mcat.h5", "mark2.h5", ranks=2, extra=extra)):
+        sys.exit("FAIL: the Markov rollout on 2 ranks differs from the one on 1 rank")
+    for scale, name in [(0.0, "zero.h5"), (-1.0, "negative.h5")]:
+        shutil.copy(path("cat.h5"), path(name))
+        with h5py.File(path(name), "r+") as h:
+            h["surrogate"].attrs["residual_scale"] = scale
+    det, zero = rollout("det.h5", "det_roll.h5", extra=extra), rollout("zero.h5", "zero_roll.h5", extra=extra)
+    if not np.array_equal(det, zero) or np.array_equal(zero, rollout("cat.h5", "cat_roll.h5", extra=extra)):
+        sys.exit("FAIL: the categorical model with residual_scale 0 does not roll out as its twin, or the one with scale 1 does")
+    expect_error([KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("negative.h5"), "-T", "1"],
+                 r"has residual_scale -1\.?; it must be in \[0, 100\]")
+    print(f"markov: lag-1 autocorrelation of the residuals: training {truth:.3f}, Markov rollout {mark:.3f}, plain {plain:.3f}")
+
+
 def expect_error(cmd, pattern):
     import re
     out = run(cmd, expect_rc=1)
@@ -190,4 +261,4 @@ def kolmogorov():
     print(f"kolmogorov: 3 members x {a.shape[0]} saved 32^2 fields equal bit for bit on 1 and 2 ranks; POD energy {energy:.3f}")
 
 
-{"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov}[check]()
+{"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov, "markov": markov}[check]()

@@ -11,13 +11,15 @@
                     over q quantile bins of the training residuals e_i = z_i(t+dt) - z_i(t) - g_i(z(t)).
                     Since z' and e determine each other given z, this is p(z'_i | z, z'_<i) exactly.
                     A token is a bin; decoding draws e_i uniformly within the sampled bin.
+                    Markov heads (-head_markov) also condition factor i on e_i of the step before (the
+                    drift's error is smooth along a trajectory, not white): D + i + 1 inputs.
    One head per coordinate rather than one SNA with the coordinate index as an input: the conditional
    distributions differ in shape from coordinate to coordinate, and a shared separable head would have to
    carry all of them in one rank (one C), while the conditioning inputs differ in number (D + i).
 
    The model file (HDF5, readable by h5py): every SNA in a group of the usual /sna contract, the drifts in
    /surrogate/drift<i>/sna and the categorical heads in /surrogate/head<i>/sna; group /surrogate has attributes kind
-   ("deterministic" or "categorical"), equation, field, npts, length, latent (D), bins (q), dt, and
+   ("deterministic" or "categorical"), equation, field, npts, length, latent (D), bins (q), dt, markov (0 or 1), residual_scale (a step adds the drawn residual times it), and
    datasets basis (D x npts), mean (npts), lower and upper (D: the box of the training states) and, for
    categorical models, edges (D x (q + 1)). */
 #pragma once
@@ -43,7 +45,8 @@ PETSC_EXTERN PetscErrorCode SNAPSSurrogateDecode(SNAPSSurrogate, const PetscReal
 /* Advances n latent states z (n x D, in place) by one step, keeping every coordinate in the box of the training
    states (lower, upper in the file), where the SNAs are defined (they are constant beyond it). Categorical models draw from rnd[k], one
    generator per state, so a member's path does not depend on which others share the call; deterministic
-   models ignore rnd (may be NULL). Not collective (the model lives on PETSC_COMM_SELF of every rank). */
+   models ignore rnd (may be NULL). Markov models remember each state's last residual: step the same n states
+   in the same order every call. Not collective (the model lives on PETSC_COMM_SELF of every rank). */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateStep(SNAPSSurrogate, PetscInt, PetscReal[], PetscRandom[]);
 
 /* Tokens: the bin of x among q bins with edges[0..q] (values beyond the outer edges go to the outer bins),
@@ -57,6 +60,7 @@ PETSC_EXTERN PetscInt SNAPSCategoricalSample(PetscInt, const PetscReal[], PetscR
 /* Training from solver trajectories (every rank loads the files; the pairs are spread over the ranks and
    each fit is data-parallel): writes the categorical model and the deterministic twin (the same drift) to
    the two files (either may be NULL or empty). Options: -latent fourier|pod, -latent_modes r (8), -latent_snapshots, -rollout_dt (the files'
-   spacing), -bins q (16), -bin_tail (1e-3), -train_stride s (1), the drift's -drift_sna_* and the heads'
+   spacing), -bins q (16), -bin_tail (1e-3), -train_stride s (1), -head_stride (1), -head_markov (false),
+   -residual_scale (1), the drift's -drift_sna_* and the heads'
    -head_sna_* options. */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateTrain(MPI_Comm, PetscInt, const char *const[], const char[], const char[]);

@@ -17,15 +17,21 @@ struct _n_SNAPSSurrogate {
   PetscBool  clamp;          /* whether steps keep the state in the box (models whose SNAs are constant beyond it) */
   PetscReal *edges;          /* D x (q + 1): bin edges of the residual of each coordinate (categorical) */
   SNA       *drift;          /* D drifts, drift i: z -> z_i(t + dt) - z_i(t) */
-  SNA       *head;           /* D categorical heads (categorical models), head i with D + i inputs */
-  char       latent[16];     /* the latent basis: fourier or pod (snaps/latent.h) */
-  PetscReal  energy;         /* the fraction of the training fluctuations' energy the basis captures (-1: not measured) */
+  SNA       *head;           /* D categorical heads (categorical models), head i with D + i (+ 1 if markov) inputs */
+  PetscBool  markov;         /* heads also see the coordinate's residual of the step before (-head_markov) */
+  PetscReal *eprev;          /* nprev x D: the residuals each state drew at its last step (markov; zero at the start) */
+  PetscInt   nprev;
+  PetscReal  rscale;     /* a step adds the drawn residuals times rscale (attribute residual_scale; 1 if absent) */
+  char       latent[16]; /* the latent basis: fourier or pod (snaps/latent.h) */
+  PetscReal  energy;     /* the fraction of the training fluctuations' energy the basis captures (-1: not measured) */
 };
 
 /* z = basis (u - mean). */
 PETSC_INTERN void SNAPSLatentEncode(PetscInt, PetscInt, const PetscReal[], const PetscReal[], const PetscReal[], PetscReal[]);
 /* g (n x D) = the drift at n latent states z (n x D). */
 PETSC_INTERN PetscErrorCode SNAPSSurrogateDrift(SNAPSSurrogate, PetscInt, const PetscReal[], PetscReal[]);
+/* Row x of head i's inputs from z (D), the residuals e_<i and, for Markov heads, the residuals of the step before. */
+PETSC_INTERN void SNAPSSurrogateHeadRow(SNAPSSurrogate, PetscInt, const PetscReal[], const PetscReal[], const PetscReal[], PetscReal[]);
 /* y (n x q) = the SNA at n local rows x (n x d). */
 PETSC_INTERN PetscErrorCode SNAPSEvaluateRows(SNA, PetscInt, const PetscReal[], PetscReal[]);
 /* The latent basis of a surrogate being trained (see latent.c): sets D, basis and mean and allocates the edges. */

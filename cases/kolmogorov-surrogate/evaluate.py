@@ -120,6 +120,12 @@ def main():
         res["short_horizon"][name], lt, short_curves[label] = short_metrics(out, name, starts, std)
         res["cost"][name] = per_unit(os.path.join(out, f"long_{name}.json"), U.shape[1], TL)
         res["cost"][name]["speedup_per_member_vs_solver"] = res["cost"]["solver"]["per_member_per_time_unit_s"] / res["cost"][name]["per_member_per_time_unit_s"]
+    free = os.path.join(out, "free_1000lt.h5")
+    if os.path.exists(free):  # the deterministic model's free run over 1000 Lyapunov times, a field every 5
+        tf, U = load(free)
+        m, _ = long_metrics(U, A, stA, float(tf[1] - tf[0]), std, energetic)
+        m["lyapunov_times"] = float((tf[-1] - tf[0]) * LAMBDA)
+        res["long_horizon"]["deterministic_free_1000lt (against truth A's 200 time units; autocorrelation from fields 5 apart)"] = m
     res["machine"] = json.load(open(os.path.join(out, "train.json"))).get("machine")
     res["load_average_at_evaluation"] = list(os.getloadavg())
     fit = os.path.join(out, "rollout_fit.log")

@@ -3,11 +3,13 @@
 # snaps-kolmogorov trajectories, rolled out with snaps-kolmogorov -stepper sna from states of a held-out run never used
 # in training, and compared with the solver on vorticity statistics, short-horizon forecasts and cost (evaluate.py).
 # The default (LATENT=fourier): the deterministic surrogate on the 120 Fourier coordinates of |kx|, |ky| <= 5 with an
-# exactly x-translation-equivariant quadratic drift per complex mode over a 0.1 step, fitted with noisy copies whose
-# targets carry the viscous propagator (README.md); not clamped. LATENT=pod: the former categorical SNA and its
+# exactly x-translation-equivariant quadratic drift per complex mode over a 0.1 step, fitted on two training runs with
+# noisy copies whose targets carry the viscous propagator (README.md); not clamped; plus a free run of 8000 time
+# units (1000 Lyapunov times). LATENT=pod: the former categorical SNA and its
 # deterministic twin on a POD basis (clamped to the training box).
 # Usage: run.sh <output directory> [quick|full]
-#   quick (about 6-10 min on 2 shared cores): training 1 member x 200 time units (saved every 0.1; pod: every 0.5);
+#   quick (about 10 min on 2 shared cores): training 1 member x 200 time units and (fourier) one of 600 (seed 2),
+#         saved every 0.1 (pod: the first only, every 0.5);
 #         held-out truth runs A and B (independent seeds: the sampling noise) 1 member x 200 time units each
 #         (25 Lyapunov times); long rollouts from truth A (fourier: 1 member; pod: 8 categorical members) x 200
 #         time units; short horizon from 8 held-out states, 40 time units (5 Lyapunov times)
@@ -26,14 +28,14 @@ np=${SNAPS_NP:-2}
 py=/usr/bin/python3
 mkdir -p "$out"
 case $mode in
-  quick) Ktr=1; Ttr=230; Ktruth=1; Tlong=200; starts="40 55 70 85 100 115 130 145"; drift_its=40; head_its=8 ;;
-  full) Ktr=2; Ttr=630; Ktruth=2; Tlong=400; starts="40 80 120 160 200 240 280 320"; drift_its=100; head_its=20 ;;
+  quick) Ktr=1; Ttr=230; Ttr2=630; Ktruth=1; Tlong=200; starts="40 55 70 85 100 115 130 145"; drift_its=40; head_its=8 ;;
+  full) Ktr=2; Ttr=630; Ttr2=630; Ktruth=2; Tlong=400; starts="40 80 120 160 200 240 280 320"; drift_its=100; head_its=20 ;;
   *) echo "run.sh: mode must be quick or full, not '$mode'" >&2; exit 2 ;;
 esac
 latent=${LATENT:-fourier}
 case $latent in
   fourier) r=${LATENT_MODES:-5}; dt_train=0.1; kinds="deterministic"
-    fit_options=${FIT_OPTIONS:--rollout_dt 0.1 -drift_degree 2 -drift_noise 0.15} ;;
+    fit_options=${FIT_OPTIONS:--rollout_dt 0.1 -drift_degree 2 -drift_noise 0.22} ;;
   pod) r=${LATENT_MODES:-8}; dt_train=0.5; kinds="categorical deterministic"
     fit_options=${FIT_OPTIONS:--rollout_dt 0.5 -drift_sna_khronos_modes 4 -head_sna_khronos_modes 4 -drift_sna_fit_max_it $drift_its -head_sna_fit_max_it $head_its} ;;
   *) echo "run.sh: LATENT must be fourier or pod, not '$latent'" >&2; exit 2 ;;
@@ -45,12 +47,14 @@ if [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/truth_b.h5" ] && [ "$(cat "$out/trai
   echo "run.sh: reusing the solver trajectories in $out"
 else
   $kol -ensemble $Ktr -seed 1 -T $Ttr -save_start 30 -dt_save $dt_train -trajectory "$out/train.h5" -results "$out/train.json" | tail -1
+  [ "$latent" = fourier ] && $kol -ensemble $Ktr -seed 2 -T $Ttr2 -save_start 30 -dt_save $dt_train -trajectory "$out/train2.h5" | tail -1
   echo $dt_train > "$out/train_dt"
   $kol -ensemble $Ktruth -seed 3 -T $((Tlong + 70)) -save_start 30 -dt_save 0.5 -trajectory "$out/truth_a.h5" -results "$out/truth_a.json" | tail -1
   $kol -ensemble $Ktruth -seed 4 -T $((Tlong + 30)) -save_start 30 -dt_save 0.5 -trajectory "$out/truth_b.h5" -results "$out/truth_b.json" | tail -1
 fi
 # 2. the surrogates: the deterministic one on the Fourier latent, or (pod) the categorical model and its twin
 train=$out/train.h5
+[ "$latent" = fourier ] && train=$out/train.h5,$out/train2.h5
 if [ "${AUGMENT_SHIFTS:-1}" -gt 1 ]; then
   $py "$here/augment.py" "$out/train.h5" "$out/train_augmented.h5" "$AUGMENT_SHIFTS"
   train=$out/train_augmented.h5
@@ -70,6 +74,9 @@ for kind in $kinds; do
       -T 40 -dt_save 0.5 -seed $((100 + s)) -trajectory "$out/short_${kind}_$s.h5" > /dev/null
   done
 done
+# the free run over 1000 Lyapunov times (8000 time units, a field every 5): cheap for the surrogate, not for the solver
+[ "$latent" = fourier ] && $kol -stepper sna -stepper_model "$out/sna_deterministic.h5" -init_trajectory "$out/truth_a.h5" \
+  -init_time 30 -ensemble 1 -T 8000 -dt_save 5 -trajectory "$out/free_1000lt.h5" -results "$out/free_1000lt.json" | grep reached
 # 4. metrics, plots, results.json and summary.md (with the load average: timings on a shared machine)
 uptime
 $py "$here/evaluate.py" "$out" --mode "$mode" --starts "$starts" --tlong "$Tlong"

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# 2-D Kolmogorov flow (Re = 40, n = 4, 64^2) rollout surrogates (SCIENCE.md section 4, issue 16): a categorical
-# (distributional) SNA surrogate on a POD latent basis and its deterministic twin, trained on snaps-kolmogorov
-# trajectories, rolled out with snaps-kolmogorov -stepper sna from states of a held-out run never used in training,
-# and compared with the solver on vorticity statistics, short-horizon forecasts and cost (evaluate.py).
+# 2-D Kolmogorov flow (Re = 40, n = 4, 64^2) rollout surrogates (SCIENCE.md section 4, issue 16), trained on
+# snaps-kolmogorov trajectories, rolled out with snaps-kolmogorov -stepper sna from states of a held-out run never used
+# in training, and compared with the solver on vorticity statistics, short-horizon forecasts and cost (evaluate.py).
+# The default (LATENT=fourier): the deterministic surrogate on the 120 Fourier coordinates of |kx|, |ky| <= 5 with an
+# exactly x-translation-equivariant quadratic drift per complex mode over a 0.1 step, fitted on two training runs with
+# noisy copies whose targets carry the viscous propagator (README.md); not clamped; plus a free run of 8000 time
+# units (1000 Lyapunov times). LATENT=pod: the former categorical SNA and its
+# deterministic twin on a POD basis (clamped to the training box).
 # Usage: run.sh <output directory> [quick|full]
-#   quick (about 5-8 min on 2 shared cores): training 1 member x 170 time units (saved every 0.5); held-out truth
-#         runs A and B (independent seeds: the sampling noise) 1 member x 100 time units each; long rollouts 8 members
-#         x 100 time units; short horizon from 4 held-out states x 8 samples, 40 time units (5 Lyapunov times)
-#   full  (about 40 min): training 2 members x 600 time units; truth A and B 2 x 400; long rollouts 8 x 400;
-#         short horizon from 8 held-out states
-# Options through the environment: SNAPS_NP (ranks, 2), LATENT_MODES (POD modes, 8), REUSE_DATA=1 (keep the
-# solver trajectories of an earlier run in OUT), FIT_OPTIONS (snaps-rollout-fit options; default: drifts and heads
-# with 4 KHRONOS modes, the best of the search in README.md), AUGMENT_SHIFTS=s (train on the training run plus its
-# s - 1 x-translated copies, augment.py: an exact symmetry of the flow; 1, none).
+#   quick (about 10 min on 2 shared cores): training 1 member x 200 time units and (fourier) one of 600 (seed 2),
+#         saved every 0.1 (pod: the first only, every 0.5);
+#         held-out truth runs A and B (independent seeds: the sampling noise) 1 member x 200 time units each
+#         (25 Lyapunov times); long rollouts from truth A (fourier: 1 member; pod: 8 categorical members) x 200
+#         time units; short horizon from 8 held-out states, 40 time units (5 Lyapunov times)
+#   full  (not run; about an hour): training 2 members x 600 time units; truth A and B 2 x 400; long rollouts x 400
+# Options through the environment: SNAPS_NP (ranks, 2), LATENT (fourier or pod), LATENT_MODES (Fourier box r, 5;
+# POD modes, 8), REUSE_DATA=1 (keep the solver trajectories of an earlier run in OUT), FIT_OPTIONS (snaps-rollout-fit
+# options; defaults above), AUGMENT_SHIFTS=s (train on the training run plus its s - 1 x-translated copies,
+# augment.py: an exact symmetry of the flow; 1, none).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -21,36 +26,46 @@ mode=${2:-quick}
 bin=$root/build/bin
 np=${SNAPS_NP:-2}
 py=/usr/bin/python3
-r=${LATENT_MODES:-8}
-fit_options=${FIT_OPTIONS:--drift_sna_khronos_modes 4 -head_sna_khronos_modes 4}
 mkdir -p "$out"
 case $mode in
-  quick) Ktr=1; Ttr=200; Ktruth=1; Tlong=100; starts="40 55 70 85"; drift_its=40; head_its=8 ;;
-  full) Ktr=2; Ttr=630; Ktruth=2; Tlong=400; starts="40 80 120 160 200 240 280 320"; drift_its=100; head_its=20 ;;
+  quick) Ktr=1; Ttr=230; Ttr2=630; Ktruth=1; Tlong=200; starts="40 55 70 85 100 115 130 145"; drift_its=40; head_its=8 ;;
+  full) Ktr=2; Ttr=630; Ttr2=630; Ktruth=2; Tlong=400; starts="40 80 120 160 200 240 280 320"; drift_its=100; head_its=20 ;;
   *) echo "run.sh: mode must be quick or full, not '$mode'" >&2; exit 2 ;;
+esac
+latent=${LATENT:-fourier}
+case $latent in
+  fourier) r=${LATENT_MODES:-5}; dt_train=0.1; kinds="deterministic"
+    fit_options=${FIT_OPTIONS:--rollout_dt 0.1 -drift_degree 2 -drift_noise 0.22} ;;
+  pod) r=${LATENT_MODES:-8}; dt_train=0.5; kinds="categorical deterministic"
+    fit_options=${FIT_OPTIONS:--rollout_dt 0.5 -drift_sna_khronos_modes 4 -head_sna_khronos_modes 4 -drift_sna_fit_max_it $drift_its -head_sna_fit_max_it $head_its} ;;
+  *) echo "run.sh: LATENT must be fourier or pod, not '$latent'" >&2; exit 2 ;;
 esac
 kol="mpirun -n $np $bin/snaps-kolmogorov -N 64 -Re 40 -progress_every 60"
 # 1. solver data: training (seed 1, from t = 30 after the transient), held-out truth A (seed 3: initial states of every
 #    rollout, and the reference statistics) and B (seed 4: the solver-vs-solver sampling noise)
-if [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/truth_b.h5" ]; then
+if [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/truth_b.h5" ] && [ "$(cat "$out/train_dt" 2>/dev/null)" = "$dt_train" ]; then
   echo "run.sh: reusing the solver trajectories in $out"
 else
-  $kol -ensemble $Ktr -seed 1 -T $Ttr -save_start 30 -dt_save 0.5 -trajectory "$out/train.h5" -results "$out/train.json" | tail -1
+  $kol -ensemble $Ktr -seed 1 -T $Ttr -save_start 30 -dt_save $dt_train -trajectory "$out/train.h5" -results "$out/train.json" | tail -1
+  [ "$latent" = fourier ] && $kol -ensemble $Ktr -seed 2 -T $Ttr2 -save_start 30 -dt_save $dt_train -trajectory "$out/train2.h5" | tail -1
+  echo $dt_train > "$out/train_dt"
   $kol -ensemble $Ktruth -seed 3 -T $((Tlong + 70)) -save_start 30 -dt_save 0.5 -trajectory "$out/truth_a.h5" -results "$out/truth_a.json" | tail -1
   $kol -ensemble $Ktruth -seed 4 -T $((Tlong + 30)) -save_start 30 -dt_save 0.5 -trajectory "$out/truth_b.h5" -results "$out/truth_b.json" | tail -1
 fi
-# 2. the surrogates: r POD modes, the categorical model and its deterministic twin (one drift)
+# 2. the surrogates: the deterministic one on the Fourier latent, or (pod) the categorical model and its twin
 train=$out/train.h5
+[ "$latent" = fourier ] && train=$out/train.h5,$out/train2.h5
 if [ "${AUGMENT_SHIFTS:-1}" -gt 1 ]; then
   $py "$here/augment.py" "$out/train.h5" "$out/train_augmented.h5" "$AUGMENT_SHIFTS"
   train=$out/train_augmented.h5
 fi
-mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$train" -model "$out/sna_categorical.h5" \
-  -twin_model "$out/sna_deterministic.h5" -latent pod -latent_modes "$r" -rollout_dt 0.5 \
-  -drift_sna_fit_max_it "$drift_its" -head_sna_fit_max_it "$head_its" $fit_options | tee "$out/rollout_fit.log" | grep -v "^snaps-rollout-fit: \(drift\|head\)"
+outputs="-twin_model $out/sna_deterministic.h5"
+[ "$latent" = pod ] && outputs="$outputs -model $out/sna_categorical.h5"
+rm -f "$out"/long_*.h5 "$out"/short_*.h5 # a model kind not trained now must not be evaluated from an earlier run
+mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$train" $outputs -latent "$latent" -latent_modes "$r" $fit_options | tee "$out/rollout_fit.log" | grep -v "^snaps-rollout-fit: \(drift\|head\)"
 # 3. rollouts with the solver's program: long (statistics, from truth A at t = 30) and short (from truth A at each
 #    start time, 8 samples of the categorical model), written as trajectories like the solver's
-for kind in categorical deterministic; do
+for kind in $kinds; do
   K=8; [ $kind = deterministic ] && K=1 # the twin's members from one state would be identical
   $kol -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/truth_a.h5" -init_time 30 -ensemble $K \
     -T "$Tlong" -dt_save 0.5 -seed 8 -trajectory "$out/long_$kind.h5" -results "$out/long_$kind.json" | grep reached
@@ -59,6 +74,9 @@ for kind in categorical deterministic; do
       -T 40 -dt_save 0.5 -seed $((100 + s)) -trajectory "$out/short_${kind}_$s.h5" > /dev/null
   done
 done
+# the free run over 1000 Lyapunov times (8000 time units, a field every 5): cheap for the surrogate, not for the solver
+[ "$latent" = fourier ] && $kol -stepper sna -stepper_model "$out/sna_deterministic.h5" -init_trajectory "$out/truth_a.h5" \
+  -init_time 30 -ensemble 1 -T 8000 -dt_save 5 -trajectory "$out/free_1000lt.h5" -results "$out/free_1000lt.json" | grep reached
 # 4. metrics, plots, results.json and summary.md (with the load average: timings on a shared machine)
 uptime
 $py "$here/evaluate.py" "$out" --mode "$mode" --starts "$starts" --tlong "$Tlong"

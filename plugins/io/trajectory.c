@@ -568,20 +568,33 @@ static PetscErrorCode TrajectoryCheckTimes(const char file[], const SNAPSTraject
   PetscFunctionReturn(0);
 }
 
+/* The real attribute name of the open file, or 0 where it has none. */
+static PetscErrorCode TrajectoryOptionalReal(hid_t h5, const char name[], PetscReal *v)
+{
+  PetscFunctionBegin;
+  *v = 0;
+  if (H5Aexists(h5, name) > 0) PetscCall(SNAHDF5ReadAttributeReal(h5, name, v));
+  PetscFunctionReturn(0);
+}
+
 /* Everything of TrajectoryLoad_Local() once the file is open (the caller closes it on every path). */
 static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], SNAPSTrajectoryData *td)
 {
-  PetscInt complete = 0, count = 0;
-  int      rt, rf;
-  hsize_t  dt[4], df[4];
+  PetscReal f;
+  PetscInt  complete = 0, count = 0;
+  int       rt, rf;
+  hsize_t   dt[4], df[4];
 
   PetscFunctionBegin;
   PetscCall(SNAHDF5ReadAttributeString(h5, "equation", td->equation, sizeof(td->equation)));
   PetscCall(SNAHDF5ReadAttributeString(h5, "field", td->field, sizeof(td->field)));
   PetscCall(SNAHDF5ReadAttributeInt(h5, "complete", &complete));
   PetscCheck(complete == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' is incomplete (complete = %" PetscInt_FMT "): its run did not finish", file, complete);
-  td->length = 0;
-  if (H5Aexists(h5, "L") > 0) PetscCall(SNAHDF5ReadAttributeReal(h5, "L", &td->length));
+  PetscCall(TrajectoryOptionalReal(h5, "L", &td->length));
+  PetscCall(TrajectoryOptionalReal(h5, "nu", &td->nu));
+  PetscCall(TrajectoryOptionalReal(h5, "alpha", &td->alpha));
+  PetscCall(TrajectoryOptionalReal(h5, "forcing_wavenumber", &f));
+  td->forcing = (PetscInt)round(f);
   PetscCall(TrajectoryShape(h5, file, "time", &rt, dt));
   PetscCall(TrajectoryShape(h5, file, td->field, &rf, df));
   PetscCheck(rt == 1 && (rf == 3 || rf == 4) && df[0] == dt[0] && dt[0] >= 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' has /time of rank %d and /%s of rank %d with different numbers of saved times: corrupt file", file, rt, td->field, rf);

@@ -5,17 +5,45 @@
 #include <snaps/private/snaimpl.h>
 #include <snaps/private/surrogateimpl.h>
 
-PetscErrorCode SNAPSLatentFourier(PetscInt r, PetscInt n, PetscReal B[])
+PetscInt SNAPSLatentFourierSize(PetscInt sdim, PetscInt r)
 {
+  return sdim == 1 ? 2 * r : 4 * r * (r + 1); /* 2-D: 2 (r + r (2 r + 1)) coordinates of the half plane */
+}
+
+void SNAPSLatentFourierWavenumber(PetscInt sdim, PetscInt r, PetscInt a, PetscInt *kx, PetscInt *ky)
+{
+  PetscInt j = a / 2;
+
+  if (sdim == 1) {
+    *kx = j + 1;
+    *ky = 0;
+  } else if (j < r) { /* kx = 0, ky = 1..r */
+    *kx = 0;
+    *ky = j + 1;
+  } else { /* kx = 1..r, ky = -r..r */
+    j -= r;
+    *kx = j / (2 * r + 1) + 1;
+    *ky = j % (2 * r + 1) - r;
+  }
+}
+
+PetscErrorCode SNAPSLatentFourier(PetscInt r, PetscInt sdim, const PetscInt shape[2], PetscReal B[])
+{
+  const PetscInt  ny = sdim == 1 ? 1 : shape[0], nx = sdim == 1 ? shape[0] : shape[1], n = nx * ny, D = SNAPSLatentFourierSize(sdim, r);
   const PetscReal s = PetscSqrtReal(2.0 / n);
 
   PetscFunctionBegin;
-  PetscCheck(r >= 1 && 2 * r < n, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-latent_modes %" PetscInt_FMT " must be at least 1 and below N/2 = %" PetscInt_FMT, r, n / 2);
-  for (PetscInt k = 1; k <= r; k++)
-    for (PetscInt j = 0; j < n; j++) {
-      B[(2 * k - 2) * n + j] = s * PetscCosReal(2 * PETSC_PI * k * j / n);
-      B[(2 * k - 1) * n + j] = s * PetscSinReal(2 * PETSC_PI * k * j / n);
-    }
+  PetscCheck(r >= 1 && 2 * r < nx && (sdim == 1 || 2 * r < ny), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-latent_modes %" PetscInt_FMT " must be at least 1 and below N/2 = %" PetscInt_FMT, r, PetscMin(nx, sdim == 1 ? nx : ny) / 2);
+  for (PetscInt a = 0; a < D; a += 2) {
+    PetscInt kx, ky;
+    SNAPSLatentFourierWavenumber(sdim, r, a, &kx, &ky);
+    for (PetscInt iy = 0; iy < ny; iy++)
+      for (PetscInt ix = 0; ix < nx; ix++) {
+        const PetscReal theta         = 2 * PETSC_PI * ((PetscReal)(kx * ix) / nx + (PetscReal)(ky * iy) / ny);
+        B[a * n + iy * nx + ix]       = s * PetscCosReal(theta);
+        B[(a + 1) * n + iy * nx + ix] = s * PetscSinReal(theta);
+      }
+  }
   PetscFunctionReturn(0);
 }
 
@@ -74,7 +102,7 @@ static PetscErrorCode PODSnapshots(SNAPSSurrogate s, PetscInt nfiles, const SNAP
 /* The latent basis of a surrogate being trained on the trajectories td (every rank the same): -latent
    fourier|pod (fourier for 1-D fields, pod otherwise), -latent_modes r, -latent_snapshots (POD: at most this
    many strided training states, 2000). Allocates basis, mean and the q-bin edges and sets D. */
-PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate s, PetscInt nfiles, const SNAPSTrajectoryData td[], const char *const files[], PetscInt r, PetscInt q)
+PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate s, PetscInt nfiles, const SNAPSTrajectoryData td[], PetscInt r, PetscInt q)
 {
   PetscInt  maxsnap = 2000;
   PetscBool pod;
@@ -83,18 +111,25 @@ PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate s, PetscInt nfiles, const 
   PetscCall(PetscStrncpy(s->latent, td[0].sdim == 1 ? "fourier" : "pod", sizeof(s->latent)));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-latent", s->latent, sizeof(s->latent), NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-latent_snapshots", &maxsnap, NULL));
-  PetscCheck(!strcmp(s->latent, "fourier") || !strcmp(s->latent, "pod"), s->comm, PETSC_ERR_ARG_UNKNOWN_TYPE, "-latent %s: use fourier (1-D fields) or pod", s->latent);
+  PetscCheck(!strcmp(s->latent, "fourier") || !strcmp(s->latent, "pod"), s->comm, PETSC_ERR_ARG_UNKNOWN_TYPE, "-latent %s: use fourier or pod", s->latent);
   PetscCheck(maxsnap >= 2, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-latent_snapshots must be at least 2, not %" PetscInt_FMT, maxsnap);
-  pod  = (PetscBool)!strcmp(s->latent, "pod");
-  s->D = pod ? r : 2 * r;
+  pod        = (PetscBool)!strcmp(s->latent, "pod");
+  s->sdim    = td[0].sdim;
+  s->kmax    = r;
+  s->nu      = td[0].nu;
+  s->alpha   = td[0].alpha;
+  s->forcing = td[0].forcing;
+  s->D       = pod ? r : SNAPSLatentFourierSize(td[0].sdim, r);
   PetscCheck(r >= 1 && s->D <= s->npts, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-latent_modes %" PetscInt_FMT " gives latent size %" PetscInt_FMT ", which must be in [1, %" PetscInt_FMT "] (the grid points)", r, s->D, s->npts);
   PetscCall(PetscMalloc3(s->D * s->npts, &s->basis, s->npts, &s->mean, s->D * (q + 1), &s->edges));
   if (!pod) {
-    for (PetscInt f = 0; f < nfiles; f++) PetscCheck(td[f].sdim == 1, s->comm, PETSC_ERR_SUP, "'%s' holds a %" PetscInt_FMT "-D field: the Fourier latent basis is for 1-D fields (KS); use -latent pod", files[f], td[f].sdim);
-    PetscCall(SNAPSLatentFourier(r, s->npts, s->basis));
-    PetscCall(PetscArrayzero(s->mean, s->npts)); /* the Fourier modes k >= 1 leave out the mean, which KS conserves */
+    PetscCall(SNAPSLatentFourier(r, td[0].sdim, td[0].shape, s->basis));
+    PetscCall(PetscArrayzero(s->mean, s->npts)); /* the modes k != 0 leave out the mean, which KS and Kolmogorov flow conserve */
     s->energy = -1;                              /* not measured */
-    PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: latent basis: Fourier modes 1..%" PetscInt_FMT " (cos and sin)\n", r));
+    if (td[0].sdim == 1)
+      PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: latent basis: Fourier modes 1..%" PetscInt_FMT " (cos and sin)\n", r));
+    else
+      PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: latent basis: the %" PetscInt_FMT " Fourier modes of the half plane of |kx|, |ky| <= %" PetscInt_FMT " (cos and sin)\n", s->D / 2, r));
   } else {
     PetscInt   m;
     PetscReal *X;

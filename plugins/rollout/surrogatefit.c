@@ -77,7 +77,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
     PetscCheck(PetscAbsReal(td[f].time[1] - td[f].time[0] - dtsave) < 1e-9 * dtsave, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' saves every %g, '%s' every %g: give trajectories of one spacing", files[f], (double)(td[f].time[1] - td[f].time[0]), files[0], (double)dtsave);
     if (td[f].nt > lag) total += td[f].members * ((td[f].nt - lag + o->stride - 1) / o->stride);
   }
-  PetscCall(SNAPSSurrogateSetLatent(s, nfiles, td, files, o->r, o->q));
+  PetscCall(SNAPSSurrogateSetLatent(s, nfiles, td, o->r, o->q));
   PetscCheck(total > 0, s->comm, PETSC_ERR_ARG_SIZ, "The trajectories hold no pair of states %g apart", (double)s->dt);
   lo = total * rank / size;
   hi = total * (rank + 1) / size;
@@ -230,43 +230,59 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
   PetscFunctionReturn(0);
 }
 
-/* Whether the monomial prod_a z_{idx[a]} (c factors) can drive a coordinate of wavenumber k: a translation by s
-   turns Fourier coordinate a (wavenumber a / 2 + 1) by the angle (a / 2 + 1) s, so the monomial holds the harmonics
-   sum_a +-(idx[a] / 2 + 1), and a translation-equivariant map (KS, any periodic 1-D PDE without explicit x) gives
-   coordinate i only terms with the harmonic +-k. */
-static PetscBool MonomialAllowed(PetscInt c, const PetscInt idx[], PetscInt k)
+/* Whether the monomial prod_a z_{idx[a]} (c factors, c = 0: the constant) can drive coordinate i of the Fourier
+   latent: a translation turns coordinate a's (cos, sin) pair by its wavevector k_a (SNAPSLatentFourierWavenumber),
+   so the monomial holds the harmonics sum_a +-k_a, and a translation-equivariant map gives coordinate i only terms
+   with the harmonic +-k_i. x is always a symmetry (KS, Kolmogorov flow: no explicit x); y only in steps of
+   2 pi / n when a forcing of wavenumber n (Kolmogorov flow, s->forcing) breaks it, so there the y components
+   need only agree modulo n (the forcing itself is the constant of the modes (0, +-n)). */
+static PetscBool MonomialAllowed(SNAPSSurrogate s, PetscInt c, const PetscInt idx[], PetscInt i)
 {
+  PetscInt kx, ky, m = s->sdim == 2 ? s->forcing : 0;
+
+  SNAPSLatentFourierWavenumber(s->sdim, s->kmax, i, &kx, &ky);
   for (PetscInt signs = 0; signs < (1 << c); signs++) {
-    PetscInt sum = 0;
-    for (PetscInt a = 0; a < c; a++) sum += (signs >> a & 1 ? -1 : 1) * (idx[a] / 2 + 1);
-    if (sum == k || sum == -k) return PETSC_TRUE;
+    PetscInt hx = 0, hy = 0;
+    for (PetscInt a = 0; a < c; a++) {
+      PetscInt ax, ay;
+      SNAPSLatentFourierWavenumber(s->sdim, s->kmax, idx[a], &ax, &ay);
+      hx += (signs >> a & 1 ? -1 : 1) * ax;
+      hy += (signs >> a & 1 ? -1 : 1) * ay;
+    }
+    for (PetscInt sign = -1; sign <= 1; sign += 2)
+      if (hx == sign * kx && (m ? (hy - sign * ky) % m == 0 : hy == sign * ky)) return PETSC_TRUE;
   }
   return PETSC_FALSE;
 }
 
-/* The drift monomials of coordinate i: total degree 1..degree (and the constant unless equivariant), as exponent
-   rows of length D in exps (allocated here), in the order of nondecreasing index tuples. */
-static PetscErrorCode DriftMonomials(PetscInt D, PetscInt i, const TrainOptions *o, PetscInt *nt, PetscInt **exps)
+/* The drift monomials of coordinate i: total degree 0..degree (the constant and the others only where
+   MonomialAllowed lets them, if equivariant), as exponent rows of length D in exps (allocated here), in the order of
+   nondecreasing index tuples. The first pass counts them, the second writes them: a cubic over the 120 coordinates
+   of a 2-D latent has 3e5 index tuples, of which the rule keeps a few hundred. */
+static PetscErrorCode DriftMonomials(SNAPSSurrogate s, PetscInt i, const TrainOptions *o, PetscInt *nt, PetscInt **exps)
 {
-  PetscInt idx[8], cap = 1, n = 0;
+  const PetscInt D = s->D;
+  PetscInt       idx[8], n = 0;
 
   PetscFunctionBegin;
-  for (PetscInt c = 1, t = 1; c <= o->degree; c++) cap += (t = t * (D + c - 1) / c); /* C(D + c - 1, c) tuples of c */
-  PetscCall(PetscCalloc1(cap * D, exps));
-  if (!o->equivariant) n++; /* the constant: all exponents zero */
-  for (PetscInt c = 1; c <= o->degree; c++) {
-    for (PetscInt a = 0; a < c; a++) idx[a] = 0;
-    while (1) {
-      if (!o->equivariant || MonomialAllowed(c, idx, i / 2 + 1)) {
-        PetscCheck(n < cap, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Drift monomial count overflow");
-        for (PetscInt a = 0; a < c; a++) (*exps)[n * D + idx[a]]++;
-        n++;
+  *exps = NULL;
+  for (PetscInt pass = 0; pass < 2; pass++) {
+    if (pass) PetscCall(PetscCalloc1(PetscMax(1, n) * D, exps));
+    n = 0;
+    for (PetscInt c = 0; c <= o->degree; c++) {
+      for (PetscInt a = 0; a < c; a++) idx[a] = 0;
+      while (1) {
+        if (!o->equivariant || MonomialAllowed(s, c, idx, i)) {
+          if (pass)
+            for (PetscInt a = 0; a < c; a++) (*exps)[n * D + idx[a]]++;
+          n++;
+        }
+        PetscInt a = c - 1; /* next nondecreasing tuple */
+        while (a >= 0 && idx[a] == D - 1) a--;
+        if (a < 0) break;
+        idx[a]++;
+        for (PetscInt b = a + 1; b < c; b++) idx[b] = idx[a];
       }
-      PetscInt a = c - 1; /* next nondecreasing tuple */
-      while (a >= 0 && idx[a] == D - 1) a--;
-      if (a < 0) break;
-      idx[a]++;
-      for (PetscInt b = a + 1; b < c; b++) idx[b] = idx[a];
     }
   }
   *nt = n;
@@ -285,23 +301,45 @@ static void MonomialRows(PetscInt n, PetscInt D, const PetscReal z[], PetscInt n
     }
 }
 
+/* The SNA of the polynomial sum_m coef[m] prod_p z_p^exps[m D + p]: a KHRONOS SNA with one mode per monomial
+   (SNAKhronosSetPolynomial) on the training box widened by -drift_box_margin widths each side, so the drift is the
+   same polynomial where rollouts stray. */
+static PetscErrorCode PolynomialSNA(SNAPSSurrogate s, const TrainOptions *o, PetscInt nt, const PetscInt exps[], const PetscReal coef[], SNA *sna)
+{
+  const PetscInt D = s->D;
+  PetscReal     *lo, *hi;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(D, &lo, D, &hi));
+  for (PetscInt p = 0; p < D; p++) {
+    const PetscReal w = s->upper[p] - s->lower[p];
+    lo[p]             = s->lower[p] - o->margin * w;
+    hi[p]             = s->upper[p] + o->margin * w;
+  }
+  PetscCall(SNACreate(s->comm, sna));
+  PetscCall(SNASetType(*sna, SNAKHRONOS));
+  PetscCall(SNASetSizes(*sna, D, 1));
+  PetscCall(SNASetBounds(*sna, lo, hi));
+  PetscCall(SNAKhronosSetPolynomial(*sna, nt, exps, coef));
+  PetscCall(PetscFree2(lo, hi));
+  PetscFunctionReturn(0);
+}
+
 /* Drift i as a polynomial: ridge least squares (-drift_ridge, relative to the standardised monomials) of the
    increment over the monomials of DriftMonomials, a convex problem solved exactly (normal equations summed over
-   the ranks), then written as a KHRONOS SNA with one mode per monomial (SNAKhronosSetPolynomial) on the training
-   box widened by -drift_box_margin widths each side, so the drift is the same polynomial where rollouts stray. */
+   the ranks), then written as a KHRONOS SNA (PolynomialSNA). */
 static PetscErrorCode PolynomialDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal dz[], PetscInt i, const TrainOptions *o, PetscReal *rel, SNA *sna)
 {
   const PetscInt D  = s->D;
   PetscInt       nt = 0, N, one = 1;
   PetscInt      *exps;
-  PetscReal     *F, *A, *B, *rms, *lo, *hi, sums[2] = {0, 0};
+  PetscReal     *F, *A, *B, *rms, sums[2] = {0, 0};
   PetscBLASInt   bn, bt, bone = 1;
   PetscReal      fone = 1, zero = 0;
 
   PetscFunctionBegin;
-  PetscCall(DriftMonomials(D, i, o, &nt, &exps));
-  PetscCall(PetscMalloc5(PetscMax(1, n * nt), &F, nt * nt, &A, nt, &B, nt, &rms, 2 * D, &lo));
-  hi = lo + D;
+  PetscCall(DriftMonomials(s, i, o, &nt, &exps));
+  PetscCall(PetscMalloc4(PetscMax(1, n * nt), &F, nt * nt, &A, nt, &B, nt, &rms));
   MonomialRows(n, D, z0, nt, exps, F);
   for (PetscInt m = 0; m < nt; m++) rms[m] = 0;
   for (PetscInt k = 0; k < n; k++)
@@ -330,18 +368,228 @@ static PetscErrorCode PolynomialDrift(SNAPSSurrogate s, PetscInt n, const PetscR
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, s->comm));
   *rel = sums[1] > 0 ? PetscSqrtReal(sums[0] / sums[1]) : 0;
   for (PetscInt m = 0; m < nt; m++) B[m] /= rms[m];
-  for (PetscInt p = 0; p < D; p++) {
-    const PetscReal w = s->upper[p] - s->lower[p];
-    lo[p]             = s->lower[p] - o->margin * w;
-    hi[p]             = s->upper[p] + o->margin * w;
-  }
-  PetscCall(SNACreate(s->comm, sna));
-  PetscCall(SNASetType(*sna, SNAKHRONOS));
-  PetscCall(SNASetSizes(*sna, D, 1));
-  PetscCall(SNASetBounds(*sna, lo, hi));
-  PetscCall(SNAKhronosSetPolynomial(*sna, nt, exps, B));
-  PetscCall(PetscFree5(F, A, B, rms, lo));
+  PetscCall(PolynomialSNA(s, o, nt, exps, B, sna));
+  PetscCall(PetscFree4(F, A, B, rms));
   PetscCall(PetscFree(exps));
+  PetscFunctionReturn(0);
+}
+
+/* A factor of the complex latent of a 2-D Fourier basis: A_k = z_c - i z_s for the half-plane mode h of coordinates
+   (z_c, z_s) = (z_2h, z_2h+1) (the sin row has the opposite sign of exp(-i k.x)), and A_-k = conj(A_k). f indexes
+   both: f = 2h is k_h, f = 2h + 1 is -k_h; sigma is the sign of z_s in A_f = z_c + i sigma z_s. */
+static void ComplexFactor(SNAPSSurrogate s, PetscInt f, PetscInt *kx, PetscInt *ky, PetscReal *sigma)
+{
+  SNAPSLatentFourierWavenumber(s->sdim, s->kmax, 2 * (f / 2), kx, ky);
+  *sigma = f % 2 ? 1 : -1;
+  if (f % 2) {
+    *kx = -*kx;
+    *ky = -*ky;
+  }
+}
+
+/* Whether the wavevector (hx, hy) is k = (kx, ky): x exactly, y modulo the forcing wavenumber m (0: exactly). */
+static PetscBool SameWave(PetscInt hx, PetscInt hy, PetscInt kx, PetscInt ky, PetscInt m)
+{
+  return (PetscBool)(hx == kx && (m ? (hy - ky) % m == 0 : hy == ky));
+}
+
+/* The complex features of mode h (wavevector k): the constant, the factors A_f and the products A_f A_g (f <= g)
+   whose wavevector is k (y modulo the forcing wavenumber), as factor pairs (f, g; -1: none) in terms (allocated). */
+static PetscErrorCode PairFeatures(SNAPSSurrogate s, PetscInt h, PetscInt *nf, PetscInt **terms)
+{
+  const PetscInt F = s->D, m = s->forcing;
+  PetscInt       kx, ky, n = 0, fx, fy, gx, gy;
+  PetscReal      sg;
+
+  PetscFunctionBegin;
+  SNAPSLatentFourierWavenumber(s->sdim, s->kmax, 2 * h, &kx, &ky);
+  PetscCall(PetscMalloc1(2 * (2 + F + F * (F + 1) / 2), terms));
+  if (SameWave(0, 0, kx, ky, m)) {
+    (*terms)[2 * n]     = -1;
+    (*terms)[2 * n + 1] = -1;
+    n++;
+  }
+  for (PetscInt f = 0; f < F; f++) {
+    ComplexFactor(s, f, &fx, &fy, &sg);
+    if (SameWave(fx, fy, kx, ky, m)) {
+      (*terms)[2 * n]     = f;
+      (*terms)[2 * n + 1] = -1;
+      n++;
+    }
+    for (PetscInt g = f; g < F; g++) {
+      ComplexFactor(s, g, &gx, &gy, &sg);
+      if (!SameWave(fx + gx, fy + gy, kx, ky, m)) continue;
+      (*terms)[2 * n]     = f;
+      (*terms)[2 * n + 1] = g;
+      n++;
+    }
+  }
+  *nf = n;
+  PetscFunctionReturn(0);
+}
+
+/* The value (re, im) of the feature (f, g) at the latent state z. */
+static void PairFeatureValue(SNAPSSurrogate s, PetscInt f, PetscInt g, const PetscReal z[], PetscReal *re, PetscReal *im)
+{
+  PetscReal a = 1, b = 0;
+
+  for (PetscInt t = 0; t < 2; t++) {
+    const PetscInt e = t ? g : f;
+    PetscInt       kx, ky;
+    PetscReal      sg, c, d, r;
+    if (e < 0) continue;
+    ComplexFactor(s, e, &kx, &ky, &sg);
+    c = z[2 * (e / 2)];
+    d = sg * z[2 * (e / 2) + 1];
+    r = a * c - b * d;
+    b = a * d + b * c;
+    a = r;
+  }
+  *re = a;
+  *im = b;
+}
+
+/* Adds w times the real monomial z_a z_b (a, b: coordinates, -1: none) to the coefficient table T (1 + D + D^2:
+   the constant, z_a, z_a z_b with a <= b), marking it used. */
+static void AddMonomial(PetscInt D, PetscInt a, PetscInt b, PetscReal w, PetscReal T[], PetscBool used[])
+{
+  PetscInt k;
+
+  if (a > b) {
+    PetscInt t = a;
+    a          = b;
+    b          = t;
+  }
+  k = a < 0 ? (b < 0 ? 0 : 1 + b) : 1 + D + a * D + b;
+  T[k] += w;
+  used[k] = PETSC_TRUE;
+}
+
+/* Adds the real monomials of w Re(feature) + v Im(feature) to T: a factor A_f = z_c + i sigma z_s, so a product
+   (c1 + i s1 sigma1)(c2 + i s2 sigma2) has the real part c1 c2 - sigma1 sigma2 s1 s2 and the imaginary part
+   sigma2 c1 s2 + sigma1 s1 c2. */
+static void AddFeature(SNAPSSurrogate s, PetscInt f, PetscInt g, PetscReal w, PetscReal v, PetscReal T[], PetscBool used[])
+{
+  const PetscInt D = s->D;
+  PetscInt       kx, ky;
+  PetscReal      s1 = 0, s2 = 0;
+
+  if (f >= 0) ComplexFactor(s, f, &kx, &ky, &s1);
+  if (g >= 0) ComplexFactor(s, g, &kx, &ky, &s2);
+  if (f < 0)
+    AddMonomial(D, -1, -1, w, T, used);
+  else if (g < 0) {
+    AddMonomial(D, 2 * (f / 2), -1, w, T, used);
+    AddMonomial(D, 2 * (f / 2) + 1, -1, v * s1, T, used);
+  } else {
+    const PetscInt c1 = 2 * (f / 2), d1 = c1 + 1, c2 = 2 * (g / 2), d2 = c2 + 1;
+    AddMonomial(D, c1, c2, w, T, used);
+    AddMonomial(D, d1, d2, -w * s1 * s2, T, used);
+    AddMonomial(D, c1, d2, v * s2, T, used);
+    AddMonomial(D, d1, c2, v * s1, T, used);
+  }
+}
+
+/* The polynomial SNA of the real monomials marked in T. */
+static PetscErrorCode TableSNA(SNAPSSurrogate s, const TrainOptions *o, const PetscReal T[], const PetscBool used[], SNA *sna)
+{
+  const PetscInt D = s->D, size = 1 + D + D * D;
+  PetscInt       nt = 0, *exps;
+  PetscReal     *coef;
+
+  PetscFunctionBegin;
+  for (PetscInt k = 0; k < size; k++) nt += used[k];
+  PetscCall(PetscCalloc1(PetscMax(1, nt) * D, &exps));
+  PetscCall(PetscMalloc1(PetscMax(1, nt), &coef));
+  nt = 0;
+  for (PetscInt k = 0; k < size; k++) {
+    if (!used[k]) continue;
+    if (k >= 1 && k <= D) exps[nt * D + k - 1]++;
+    if (k > D) {
+      exps[nt * D + (k - 1 - D) / D]++;
+      exps[nt * D + (k - 1 - D) % D]++;
+    }
+    coef[nt++] = T[k];
+  }
+  if (!nt) { /* no term at all: the zero constant */
+    coef[0] = 0;
+    nt      = 1;
+  }
+  PetscCall(PolynomialSNA(s, o, nt, exps, coef, sna));
+  PetscCall(PetscFree(exps));
+  PetscCall(PetscFree(coef));
+  PetscFunctionReturn(0);
+}
+
+/* The drifts of the pair (z_2h, z_2h+1) of a 2-D Fourier latent, exactly equivariant: the increment of the complex
+   coordinate A_k = z_2h - i z_2h+1 as a complex combination of the constant, the factors A_f and the products
+   A_f A_g whose wavevector is k (PairFeatures; the vorticity equation is quadratic, and complex coefficients give
+   both coordinates the same law, so the map commutes with x-translations and with y-shifts by 2 pi / n, which a real
+   fit of each coordinate over the monomials of MonomialAllowed does not: there every monomial holds other harmonics
+   too, and the fit on one trajectory does not cancel them). Ridge least squares on the standardised features
+   (rows: the real and imaginary parts), then expanded into real monomials and stored as polynomial SNAs. */
+static PetscErrorCode PairDrift(SNAPSSurrogate s, PetscInt n, const PetscReal x[], const PetscReal y[], PetscInt h, const TrainOptions *o, PetscReal *rel, SNA *sc, SNA *ss)
+{
+  const PetscInt D = s->D, size = 1 + D + D * D;
+  PetscInt       nf, *terms, N, nu;
+  PetscReal     *F, *A, *B, *rms, *Tc, *Ts, sums[2] = {0, 0};
+  PetscBool     *uc, *us;
+  PetscBLASInt   bn, bt, bone = 1;
+  PetscReal      fone = 1, zero = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PairFeatures(s, h, &nf, &terms));
+  nu = 2 * nf; /* unknowns: the real parts, then the imaginary parts, of the coefficients */
+  PetscCall(PetscMalloc4(PetscMax(1, 2 * n * nu), &F, nu * nu, &A, nu + 2 * n, &B, nf, &rms));
+  for (PetscInt j = 0; j < nf; j++) rms[j] = 0;
+  for (PetscInt k = 0; k < n; k++)
+    for (PetscInt j = 0; j < nf; j++) {
+      PetscReal re, im;
+      PairFeatureValue(s, terms[2 * j], terms[2 * j + 1], x + k * D, &re, &im);
+      F[(2 * k) * nu + j]          = re; /* Re row: Re(gamma phi) = gr Re phi - gi Im phi */
+      F[(2 * k) * nu + nf + j]     = -im;
+      F[(2 * k + 1) * nu + j]      = im; /* Im row: gr Im phi + gi Re phi */
+      F[(2 * k + 1) * nu + nf + j] = re;
+      rms[j] += re * re + im * im;
+    }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, rms, nf, MPIU_REAL, MPIU_SUM, s->comm));
+  PetscCallMPI(MPI_Allreduce(&n, &N, 1, MPIU_INT, MPI_SUM, s->comm));
+  for (PetscInt j = 0; j < nf; j++) rms[j] = rms[j] > 0 ? PetscSqrtReal(rms[j] / N) : 1;
+  for (PetscInt r = 0; r < 2 * n; r++)
+    for (PetscInt j = 0; j < nu; j++) F[r * nu + j] /= rms[j % nf];
+  for (PetscInt k = 0; k < n; k++) { /* dA = dz_c - i dz_s */
+    B[nu + 2 * k]     = y[k * D + 2 * h] - x[k * D + 2 * h];
+    B[nu + 2 * k + 1] = -(y[k * D + 2 * h + 1] - x[k * D + 2 * h + 1]);
+  }
+  PetscCall(PetscBLASIntCast(2 * n, &bn));
+  PetscCall(PetscBLASIntCast(nu, &bt));
+  if (n > 0) {
+    BLASgemm_("N", "T", &bt, &bt, &bn, &fone, F, &bt, F, &bt, &zero, A, &bt);
+    BLASgemv_("N", &bt, &bn, &fone, F, &bt, B + nu, &bone, &zero, B, &bone);
+  } else {
+    PetscCall(PetscArrayzero(A, nu * nu));
+    PetscCall(PetscArrayzero(B, nu));
+  }
+  PetscCall(SNALeastSquaresSolve(s->comm, nu, 1, (PetscReal)N, o->ridge, A, B));
+  for (PetscInt r = 0; r < 2 * n; r++) {
+    PetscReal e = B[nu + r];
+    for (PetscInt j = 0; j < nu; j++) e -= F[r * nu + j] * B[j];
+    sums[0] += e * e;
+    sums[1] += B[nu + r] * B[nu + r];
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, s->comm));
+  *rel = sums[1] > 0 ? PetscSqrtReal(sums[0] / sums[1]) : 0;
+  PetscCall(PetscCalloc4(size, &Tc, size, &Ts, size, &uc, size, &us));
+  for (PetscInt j = 0; j < nf; j++) { /* dz_c = Re(gamma phi), dz_s = -Im(gamma phi) */
+    const PetscReal gr = B[j] / rms[j], gi = B[nf + j] / rms[j];
+    AddFeature(s, terms[2 * j], terms[2 * j + 1], gr, -gi, Tc, uc);
+    AddFeature(s, terms[2 * j], terms[2 * j + 1], -gi, -gr, Ts, us);
+  }
+  PetscCall(TableSNA(s, o, Tc, uc, sc));
+  PetscCall(TableSNA(s, o, Ts, us, ss));
+  PetscCall(PetscFree4(Tc, Ts, uc, us));
+  PetscCall(PetscFree4(F, A, B, rms));
+  PetscCall(PetscFree(terms));
   PetscFunctionReturn(0);
 }
 
@@ -360,18 +608,25 @@ static PetscReal HashNormal(PetscInt a, PetscInt b, PetscInt c)
   return PetscSqrtReal(-2 * PetscLogReal(u[0])) * PetscCosReal(2 * PETSC_PI * u[1]); /* Box-Muller */
 }
 
-/* The propagator of KS's linear part over dt on Fourier coordinate i (wavenumber q = 2 pi (i / 2 + 1) / L):
-   exp((q^2 - q^4) dt), exact for a perturbation small enough that the quadratic term does not couple it. */
-static PetscReal KSLinearPropagator(SNAPSSurrogate s, PetscInt i)
+/* The propagator over dt of the linear part on Fourier coordinate i, exact for a perturbation small enough that the
+   quadratic term does not couple it: KS, exp((q^2 - q^4) dt) with q = 2 pi k / L; Kolmogorov flow (vorticity),
+   exp(-(nu |k|^2 + alpha) dt) on the 2 pi-periodic box, the viscous damping and the drag. */
+static PetscReal LinearPropagator(SNAPSSurrogate s, PetscInt i)
 {
-  const PetscReal q = 2 * PETSC_PI * (i / 2 + 1) / s->length;
-  return PetscExpReal((q * q - q * q * q * q) * s->dt);
+  PetscInt kx, ky;
+
+  SNAPSLatentFourierWavenumber(s->sdim, s->kmax, i, &kx, &ky);
+  if (!strcmp(s->equation, "ks")) {
+    const PetscReal q = 2 * PETSC_PI * kx / s->length;
+    return PetscExpReal((q * q - q * q * q * q) * s->dt);
+  }
+  return PetscExpReal(-(s->nu * (kx * kx + ky * ky) + s->alpha) * s->dt);
 }
 
 /* The drift's training pairs: the n pairs and -drift_noise_copies copies whose inputs carry isotropic Gaussian noise
    xi of -drift_noise times the latent rms (na = n (1 + copies) rows in x and y). A copy's target is the clean
-   z(t + dt) plus, with -drift_noise_target linear, the noise propagated by KS's linear part (exp(L dt) xi: stiff
-   modes damp it, the unstable ones grow it, as the dynamics would to first order). The noisy copies tell the map
+   z(t + dt) plus, with -drift_noise_target linear, the noise propagated by the linear part (exp(L dt) xi, of KS or
+   of Kolmogorov flow: stiff modes damp it, KS's unstable ones grow it, as the dynamics would to first order). The noisy copies tell the map
    what to do off the data: without them the least-squares polynomial is free in the directions the data never
    visit (the slaved small scales are functions of the large ones) and rollouts blow up within a few steps. */
 static PetscErrorCode NoisyPairs(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[], const TrainOptions *o, PetscInt *na, PetscReal **x, PetscReal **y)
@@ -381,7 +636,7 @@ static PetscErrorCode NoisyPairs(SNAPSSurrogate s, PetscInt n, const PetscReal z
   PetscReal      ss    = 0, rms;
 
   PetscFunctionBegin;
-  PetscCheck(!o->linear || !strcmp(s->equation, "ks"), s->comm, PETSC_ERR_SUP, "-drift_noise_target linear uses the linear part of KS, but the trajectories solve '%s': use -drift_noise_target clean", s->equation);
+  PetscCheck(!o->linear || !strcmp(s->equation, "ks") || !strcmp(s->equation, "kolmogorov"), s->comm, PETSC_ERR_SUP, "-drift_noise_target linear knows the linear parts of KS and Kolmogorov flow, but the trajectories solve '%s': use -drift_noise_target clean", s->equation);
   PetscCallMPI(MPI_Exscan(&n, &first, 1, MPIU_INT, MPI_SUM, s->comm));
   PetscCallMPI(MPI_Allreduce(&n, &N, 1, MPIU_INT, MPI_SUM, s->comm));
   for (PetscInt k = 0; k < n * D; k++) ss += z0[k] * z0[k];
@@ -394,7 +649,7 @@ static PetscErrorCode NoisyPairs(SNAPSSurrogate s, PetscInt n, const PetscReal z
       for (PetscInt i = 0; i < D; i++) {
         const PetscReal xi        = r ? o->noise * rms * HashNormal(first + k, r, i) : 0;
         (*x)[(r * n + k) * D + i] = z0[k * D + i] + xi;
-        (*y)[(r * n + k) * D + i] = z1[k * D + i] + (o->linear ? KSLinearPropagator(s, i) * xi : 0);
+        (*y)[(r * n + k) * D + i] = z1[k * D + i] + (o->linear ? LinearPropagator(s, i) * xi : 0);
       }
   PetscFunctionReturn(0);
 }
@@ -408,9 +663,13 @@ static PetscErrorCode NoisyPairs(SNAPSSurrogate s, PetscInt n, const PetscReal z
 static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[], const TrainOptions *o)
 {
   PetscReal *dz, *x, *y;
-  PetscInt   na;
+  PetscInt   na = 0;
+  PetscBool  pairs;
 
   PetscFunctionBegin;
+  PetscCall(PetscStrcmp(s->latent, "fourier", &pairs));
+  pairs = (PetscBool)(pairs && s->sdim == 2 && o->equivariant); /* 2-D Fourier latents: PairDrift, quadratic */
+  PetscCheck(!pairs || o->degree == 2, s->comm, PETSC_ERR_SUP, "-drift_degree %" PetscInt_FMT ": the equivariant drift of a 2-D Fourier latent is quadratic (the vorticity equation is); give -drift_degree 2", o->degree);
   PetscCall(NoisyPairs(s, n, z0, z1, o, &na, &x, &y));
   PetscCall(PetscMalloc1(PetscMax(1, na), &dz));
   PetscCall(PetscCalloc1(s->D, &s->drift));
@@ -418,6 +677,16 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
     char what[64];
     for (PetscInt k = 0; k < na; k++) dz[k] = y[k * s->D + i] - x[k * s->D + i];
     PetscCall(PetscSNPrintf(what, sizeof(what), "drift %" PetscInt_FMT " of %" PetscInt_FMT " (deterministic twin)", i, s->D));
+    if (o->poly && pairs) {
+      PetscReal rel = 0;
+      PetscInt  mc, ms;
+      PetscCall(PairDrift(s, na, x, y, i / 2, o, &rel, &s->drift[i], &s->drift[i + 1]));
+      PetscCall(SNAKhronosGetBasis(s->drift[i], NULL, NULL, &mc));
+      PetscCall(SNAKhronosGetBasis(s->drift[i + 1], NULL, NULL, &ms));
+      PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %s and %" PetscInt_FMT ": equivariant quadratic of the complex mode, %" PetscInt_FMT " and %" PetscInt_FMT " monomials, training relative error %.4g\n", what, i + 1, mc, ms, (double)rel));
+      i++;
+      continue;
+    }
     if (o->poly) {
       PetscReal rel = 0;
       PetscInt  modes;
@@ -525,10 +794,10 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
   PetscFunctionReturn(0);
 }
 
-/* The polynomial drift's symmetry rule (translations act on Fourier modes) and the noisy copies' target (KS's
-   diagonal linear propagator) hold for the Fourier latent of KS only: on a POD latent the default drift is the
-   SNA's own fit on the clean pairs (no noisy copies unless -drift_noise is given; the case cases/kolmogorov-surrogate
-   was measured so), and the KS-only options must not be asked for. */
+/* The polynomial drift's symmetry rule (translations act on Fourier modes) and the noisy copies' linear target
+   (the diagonal linear propagator) hold for the Fourier latents only: on a POD latent the default drift is the
+   SNA's own fit on the clean pairs (no noisy copies unless -drift_noise is given; cases/kolmogorov-surrogate
+   measured that first), and the Fourier-only options must not be asked for. */
 static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
 {
   PetscBool fourier;
@@ -540,7 +809,7 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
     if (o->poly && !o->equivariant_set) o->equivariant = PETSC_FALSE;
     if (!o->target_set) o->linear = PETSC_FALSE;
     if (!o->noise_set) o->noise = 0;
-    PetscCheck(!(o->poly && o->equivariant) && !o->linear, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_equivariant true and -drift_noise_target linear assume the Fourier latent of KS, but this latent is %s: drop them", s->latent);
+    PetscCheck(!(o->poly && o->equivariant) && !o->linear, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_equivariant true and -drift_noise_target linear assume a Fourier latent, but this latent is %s: drop them", s->latent);
   }
   s->clamp = (PetscBool)!o->poly; /* the SNA fit's drifts are constant beyond the training box, the polynomials are not */
   PetscFunctionReturn(0);

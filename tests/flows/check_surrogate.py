@@ -24,6 +24,11 @@ checks:
                  the deterministic twin's too; the model file holds an orthonormal POD basis; a run of another
                  -N refuses the model naming both values, and a model whose latent size disagrees with its basis is
                  refused naming both latent sizes
+  kolmogorov_fourier  the equivariant quadratic surrogate on a 2-D Fourier latent (|kx|, |ky| <= 3) trained on a short
+                 32^2 run saved every 0.1: the basis is orthonormal and an x-shift of a field turns each (cos, sin)
+                 pair by kx times the shift angle; the model does not clamp; and a rollout from an x-shifted (by 5
+                 points) or y-shifted (by N / 4: the forcing's period) initial state is the shifted rollout to
+                 rounding (1e-9), on 1 and 2 ranks
 """
 import os
 import shutil
@@ -227,7 +232,7 @@ def kolmogorov():
     # the polynomial drift's translation rule is KS's (Fourier modes): refused on a POD latent
     expect_error([FIT, "-trajectories", path("train.h5"), "-twin_model", path("poly.h5"), "-latent_modes", "4",
                   "-drift_fit", "polynomial", "-drift_equivariant", "true"],
-                 r"-drift_equivariant true and -drift_noise_target linear assume the Fourier latent of KS, but this latent is pod")
+                 r"-drift_equivariant true and -drift_noise_target linear assume a Fourier latent, but this latent is pod")
     with h5py.File(path("cat.h5"), "r") as h:
         B = h["surrogate/basis"][:]
         kind = h["surrogate"].attrs["latent_basis"]
@@ -261,4 +266,49 @@ def kolmogorov():
     print(f"kolmogorov: 3 members x {a.shape[0]} saved 32^2 fields equal bit for bit on 1 and 2 ranks; POD energy {energy:.3f}")
 
 
-{"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov, "markov": markov}[check]()
+def kolmogorov_fourier():
+    KOL = KS
+    run([KOL, "-N", "32", "-Re", "40", "-T", "40", "-save_start", "20", "-dt_save", "0.1", "-trajectory", path("train.h5")])
+    out = run([FIT, "-trajectories", path("train.h5"), "-twin_model", path("det.h5"), "-latent", "fourier",
+               "-latent_modes", "3", "-rollout_dt", "0.1", "-drift_degree", "2", "-drift_noise", "0.15"])
+    if "equivariant quadratic of the complex mode" not in out:
+        sys.exit(f"FAIL: the 2-D Fourier latent did not get the equivariant pair drifts:\n{out}")
+    with h5py.File(path("det.h5"), "r") as h:
+        B = h["surrogate/basis"][:]
+        clamp = h["surrogate"].attrs["clamp"]
+    with h5py.File(path("train.h5"), "r") as h:
+        w = h["w"][-1, 0]
+    if B.shape != (48, 1024) or not np.allclose(B @ B.T, np.eye(48), atol=1e-12) or clamp != 0:
+        sys.exit(f"FAIL: the basis is not 48 orthonormal rows of 32^2 points, or the model clamps ({B.shape}, clamp {clamp})")
+    z, zs = B @ w.ravel(), B @ np.roll(w, 5, axis=1).ravel()  # w[y, x]: x is the last axis
+    kx = np.array([0] * 3 + [k for k in range(1, 4) for _ in range(7)])  # SNAPSLatentFourierWavenumber's order
+    c, s = z[0::2] + 1j * z[1::2], zs[0::2] + 1j * zs[1::2]
+    if not np.allclose(s, c * np.exp(2j * np.pi * kx * 5 / 32), atol=1e-10 * np.abs(z).max()):
+        sys.exit("FAIL: an x-shift of the field does not turn each (cos, sin) pair of the basis by kx times the angle")
+
+    def roll(init, out, ranks):
+        cmd = [KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path("det.h5"), "-init_trajectory",
+               path(init), "-init_time", "30", "-T", "5", "-dt_save", "0.5", "-trajectory", path(out)]
+        run((MPIEXEC + ["-n", str(ranks)] if ranks > 1 else []) + cmd)
+        with h5py.File(path(out), "r") as h:
+            return h["w"][:, 0]
+
+    a = roll("train.h5", "a.h5", 1)
+    if not np.isfinite(a).all() or np.abs(a).max() > 100:
+        sys.exit("FAIL: the unclamped rollout left the attractor within 5 time units")
+    for axis, shift in ((1, 5), (0, 8)):
+        shutil.copy(path("train.h5"), path("shifted.h5"))
+        with h5py.File(path("shifted.h5"), "r+") as h:
+            h["w"][...] = np.roll(h["w"][:], shift, axis=axis + 2)
+        for ranks in (1, 2):
+            b = roll("shifted.h5", f"b{axis}{ranks}.h5", ranks)
+            err = np.abs(b - np.roll(a, shift, axis=axis + 1)).max() / np.abs(a).max()
+            if not err < 1e-9:
+                sys.exit(f"FAIL: the rollout from the state shifted by {shift} points in {'xy'[1 - axis]} is not the shifted rollout "
+                         f"(relative difference {err:g}, {ranks} ranks): the drift is not equivariant")
+    print(f"kolmogorov_fourier: orthonormal 2-D Fourier basis, x-shift turns the pairs; rollouts from x- and y-shifted states "
+          f"are the shifted rollout to rounding over {a.shape[0] - 1} saved steps, unclamped")
+
+
+{"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov,
+ "kolmogorov_fourier": kolmogorov_fourier, "markov": markov}[check]()

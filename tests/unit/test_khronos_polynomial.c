@@ -1,6 +1,7 @@
 /* SNAKhronosSetPolynomial: a KHRONOS model set to a polynomial evaluates it exactly on its (non-unit, offset) box,
    for terms of several degrees (constant, linear, squares, mixed cubics, a quartic) and two outputs; exponents
-   beyond the spline degrees are refused. Exits nonzero on the first failure. */
+   beyond the spline degrees are refused; the sparse snapshot (SNAKhronosSparseCreate: 11 of the 21 factors are the
+   constant one) evaluates it as SNAEvaluate does. Exits nonzero on the first failure. */
 #include <snaps.h>
 
 #define D 3
@@ -57,6 +58,16 @@ int main(int argc, char **argv)
     }
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "polynomial as KHRONOS: max error %.3e (values up to %.3g)\n", (double)err, (double)scale));
   PetscCheck(err <= 1e-12 * scale, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the KHRONOS model misses the polynomial by %g", (double)err);
+  {
+    SNAKhronosSparse sp;
+    PetscReal        ys[5 * Q], diff = 0;
+    PetscCall(SNAKhronosSparseCreate(sna, &sp));
+    PetscCheck(sp, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no sparse snapshot of a polynomial whose factors are half constant");
+    PetscCall(SNAKhronosSparseEvaluate(sp, 5, x, ys));
+    for (PetscInt i = 0; i < 5 * Q; i++) diff = PetscMax(diff, PetscAbsReal(ys[i] - y[i]));
+    PetscCheck(diff <= 1e-13 * scale, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the sparse snapshot differs from SNAEvaluate by %g", (double)diff);
+    PetscCall(SNAKhronosSparseDestroy(&sp));
+  }
   PetscCall(SNADestroy(&sna));
   /* an exponent beyond the spline degrees is refused, naming it */
   PetscCall(SNACreate(PETSC_COMM_SELF, &sna));

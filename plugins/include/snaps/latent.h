@@ -1,6 +1,8 @@
 /* Latent bases of rollout surrogates (snaps/surrogate.h): z = B (u - mean), B with orthonormal rows.
-     fourier: the first r Fourier modes of a 1-D periodic field (cos and sin, D = 2r) and a zero mean (KS
-              conserves it); the default for 1-D fields.
+     fourier: the first r Fourier modes of a 1-D periodic field (cos and sin, D = 2r), or on a 2-D periodic grid
+              the modes of the half plane (kx > 0, or kx = 0 and ky > 0) of the box |kx|, |ky| <= r (D = 4r(r + 1)),
+              and a zero mean (KS and Kolmogorov flow conserve it); the default for 1-D fields. Translations
+              rotate each (cos, sin) pair, which is what lets a drift be equivariant (surrogatefit.c).
      pod:     the time-average of the training snapshots and the leading r POD modes of their fluctuations
               (snaps/pod.h), D = r; the default for 2-D fields (Kolmogorov flow), whose energetic structures
               are not single Fourier modes.
@@ -13,9 +15,15 @@
 
 #include <snaps/surrogate.h>
 
-/* The Fourier basis of a 1-D periodic field of n points: rows cos(2 pi k j / n) and sin(2 pi k j / n) for
-   k = 1..r, scaled to unit norm (B is 2r x n). */
-PETSC_EXTERN PetscErrorCode SNAPSLatentFourier(PetscInt, PetscInt, PetscReal[]);
+/* The Fourier basis of r modes of a periodic field of sdim = 1 or 2 dimensions on the grid shape (row-major, 2-D:
+   shape[0] points in y, the slow index, and shape[1] in x): rows cos and sin of 2 pi (kx i / nx + ky j / ny) in the
+   order of SNAPSLatentFourierWavenumber, scaled to unit norm (B is D x npts, D = SNAPSLatentFourierSize). */
+PETSC_EXTERN PetscErrorCode SNAPSLatentFourier(PetscInt, PetscInt, const PetscInt[2], PetscReal[]);
+/* The latent size D of r Fourier modes in sdim dimensions: 2r (1-D) or 4r(r + 1) (2-D). */
+PETSC_EXTERN PetscInt SNAPSLatentFourierSize(PetscInt, PetscInt);
+/* The wavenumber (kx, ky) of coordinate a of the Fourier latent of r modes in sdim dimensions (cos at even a, sin at
+   odd a): 1-D, kx = a / 2 + 1 and ky = 0; 2-D, kx = 0 and ky = 1..r, then kx = 1..r with ky = -r..r. */
+PETSC_EXTERN void SNAPSLatentFourierWavenumber(PetscInt, PetscInt, PetscInt, PetscInt *, PetscInt *);
 /* The POD basis of m snapshots X (m x npts): mean (npts) = their average, B (r x npts) = the leading r POD
    modes of X - mean, and energy = the fraction of sum |X - mean|^2 the r modes capture. Not collective: each
    rank computes it alone (identically from identical X). */

@@ -233,6 +233,15 @@ PETSC_EXTERN PetscErrorCode SNAKhronosSetConstant(SNA, const PetscReal[]);
 /* Sets a sized khronos SNA with its input box (not yet set up) to the polynomial with nterms terms: term m has the
    exponents exps[m*d + p] (0..7) and the coefficients coef[m*q + j]; one mode per term, exact on the box. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetPolynomial(SNA, PetscInt, const PetscInt[], const PetscReal[]);
+/* A snapshot of a set-up khronos SNA that skips the factors that are constant over the box (all of a factor's
+   coefficients equal: the B-splines sum to one): a model of SNAKhronosSetPolynomial whose terms have a few factors
+   each then costs its factors, not d (k + 1) M per point. *sp is NULL where fewer than half of the factors are
+   constant (no gain). Evaluate gives SNAEvaluate's values to rounding for n local rows (x: n x d, y: n x q) as
+   long as the SNA is not changed; destroy the snapshot before the SNA. */
+typedef struct _n_SNAKhronosSparse *SNAKhronosSparse;
+PETSC_EXTERN PetscErrorCode         SNAKhronosSparseCreate(SNA, SNAKhronosSparse *);
+PETSC_EXTERN PetscErrorCode         SNAKhronosSparseEvaluate(SNAKhronosSparse, PetscInt, const PetscReal[], PetscReal[]);
+PETSC_EXTERN PetscErrorCode         SNAKhronosSparseDestroy(SNAKhronosSparse *);
 
 /* ---- Type aion: rank-r separable sum of products of 1-D atoms (SCIENCE.md section 5) ----
      u(x) = sum_{m<r} prod_{p<d} psi_{p,m}(t_p),  psi_{p,m}(t) = sum_{k<P} A exp(alpha t) cos(omega t + phi)

@@ -43,9 +43,11 @@ typedef struct {
   char       equation[32], field[32];
   PetscInt   nt, members, npts; /* saved times, members, grid points of one member */
   PetscInt   sdim, shape[2];
-  PetscReal  length; /* the attribute L (KS), or 0 where the file has none */
-  PetscReal *time;   /* nt */
-  PetscReal *data;   /* nt x members x npts */
+  PetscReal  length;    /* the attribute L (KS), or 0 where the file has none */
+  PetscReal  nu, alpha; /* the attributes nu and alpha (Kolmogorov: viscosity, linear drag), or 0 */
+  PetscInt   forcing;   /* the attribute forcing_wavenumber (Kolmogorov), or 0 */
+  PetscReal *time;      /* nt */
+  PetscReal *data;      /* nt x members x npts */
 } SNAPSTrajectoryData;
 
 /* Reads a complete trajectory file (refuses one a run is still writing, or was killed writing). Collective. */

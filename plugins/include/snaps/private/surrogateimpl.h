@@ -6,24 +6,28 @@
 #include <hdf5.h>
 
 struct _n_SNAPSSurrogate {
-  MPI_Comm   comm;
-  char       kind[16], equation[32], field[32];
-  PetscInt   npts, D, q; /* grid points, latent coordinates, bins */
-  PetscReal  length, dt;
-  PetscReal *basis;          /* D x npts, orthonormal rows */
-  PetscReal *mean;           /* npts */
-  PetscReal *lower, *upper;  /* D: the box of the training states, which rollouts stay in (where the SNAs are defined) */
-  PetscInt   steps, clamped; /* states stepped, coordinates that left the box (held at it when clamp) */
-  PetscBool  clamp;          /* whether steps keep the state in the box (models whose SNAs are constant beyond it) */
-  PetscReal *edges;          /* D x (q + 1): bin edges of the residual of each coordinate (categorical) */
-  SNA       *drift;          /* D drifts, drift i: z -> z_i(t + dt) - z_i(t) */
-  SNA       *head;           /* D categorical heads (categorical models), head i with D + i (+ 1 if markov) inputs */
-  PetscBool  markov;         /* heads also see the coordinate's residual of the step before (-head_markov) */
-  PetscReal *eprev;          /* nprev x D: the residuals each state drew at its last step (markov; zero at the start) */
-  PetscInt   nprev;
-  PetscReal  rscale;     /* a step adds the drawn residuals times rscale (attribute residual_scale; 1 if absent) */
-  char       latent[16]; /* the latent basis: fourier or pod (snaps/latent.h) */
-  PetscReal  energy;     /* the fraction of the training fluctuations' energy the basis captures (-1: not measured) */
+  MPI_Comm          comm;
+  char              kind[16], equation[32], field[32];
+  PetscInt          npts, D, q; /* grid points, latent coordinates, bins */
+  PetscReal         length, dt;
+  PetscReal        *basis;          /* D x npts, orthonormal rows */
+  PetscReal        *mean;           /* npts */
+  PetscReal        *lower, *upper;  /* D: the box of the training states, which rollouts stay in (where the SNAs are defined) */
+  PetscInt          steps, clamped; /* states stepped, coordinates that left the box (held at it when clamp) */
+  PetscBool         clamp;          /* whether steps keep the state in the box (models whose SNAs are constant beyond it) */
+  PetscReal        *edges;          /* D x (q + 1): bin edges of the residual of each coordinate (categorical) */
+  SNA              *drift;          /* D drifts, drift i: z -> z_i(t + dt) - z_i(t) */
+  SNAKhronosSparse *sparse;         /* D (loaded models): drift i term by term where that is cheaper, else NULL */
+  SNA              *head;           /* D categorical heads (categorical models), head i with D + i (+ 1 if markov) inputs */
+  PetscBool         markov;         /* heads also see the coordinate's residual of the step before (-head_markov) */
+  PetscReal        *eprev;          /* nprev x D: the residuals each state drew at its last step (markov; zero at the start) */
+  PetscInt          nprev;
+  PetscReal         rscale;     /* a step adds the drawn residuals times rscale (attribute residual_scale; 1 if absent) */
+  char              latent[16]; /* the latent basis: fourier or pod (snaps/latent.h) */
+  PetscReal         energy;     /* the fraction of the training fluctuations' energy the basis captures (-1: not measured) */
+  /* training only (from the trajectories, not stored): the symmetry rule and linear propagator of the drift's fit */
+  PetscInt  sdim, kmax, forcing; /* spatial dimensions, Fourier modes r, Kolmogorov forcing wavenumber (0: none) */
+  PetscReal nu, alpha;           /* Kolmogorov viscosity and linear drag (0 where the files have none) */
 };
 
 /* z = basis (u - mean). */
@@ -35,7 +39,7 @@ PETSC_INTERN void SNAPSSurrogateHeadRow(SNAPSSurrogate, PetscInt, const PetscRea
 /* y (n x q) = the SNA at n local rows x (n x d). */
 PETSC_INTERN PetscErrorCode SNAPSEvaluateRows(SNA, PetscInt, const PetscReal[], PetscReal[]);
 /* The latent basis of a surrogate being trained (see latent.c): sets D, basis and mean and allocates the edges. */
-PETSC_INTERN PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate, PetscInt, const SNAPSTrajectoryData[], const char *const[], PetscInt, PetscInt);
+PETSC_INTERN PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate, PetscInt, const SNAPSTrajectoryData[], PetscInt, PetscInt);
 /* Refuses a model file whose basis (in the open group g) does not have the declared latent size D and grid points,
    naming both values. */
 PETSC_INTERN PetscErrorCode SNAPSLatentCheckBasis(hid_t, const char[], PetscInt, PetscInt);

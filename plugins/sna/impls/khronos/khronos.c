@@ -904,6 +904,101 @@ static PetscErrorCode SNAKhronosSetPolynomial_Khronos(SNA sna, PetscInt nterms, 
   PetscFunctionReturn(0);
 }
 
+struct _n_SNAKhronosSparse {
+  SNA        sna;
+  PetscInt  *off;   /* M + 1: the factors of mode m are off[m] .. off[m + 1] - 1 */
+  PetscInt  *input; /* their inputs, ascending */
+  PetscReal *w;     /* their k + 1 coefficients each, at (k + 1) (off[m] + a) ... */
+  PetscReal *scale; /* M: the product of the mode's constant factors */
+};
+
+/* Whether the k + 1 coefficients w[a * M] of one factor are all equal: the factor is that constant. */
+static PetscBool KhronosFactorConstant(const PetscReal *w, PetscInt k, PetscInt M)
+{
+  for (PetscInt a = 1; a <= k; a++)
+    if (w[a * M] != w[0]) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+PetscErrorCode SNAKhronosSparseCreate(SNA sna, SNAKhronosSparse *sp)
+{
+  SNA_Khronos     *kh;
+  PetscInt         M, k, d, active = 0;
+  PetscBool        is;
+  SNAKhronosSparse s;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  *sp = NULL;
+  PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAKHRONOS, &is));
+  if (!is || !sna->setupcalled) PetscFunctionReturn(0);
+  kh = (SNA_Khronos *)sna->data;
+  M  = kh->modes;
+  k  = kh->degree;
+  d  = sna->dim_in;
+  for (PetscInt p = 0; p < d; p++) {
+    if (kh->start[p + 1] - kh->start[p] != k + 1) PetscFunctionReturn(0); /* one polynomial piece per input only */
+    for (PetscInt m = 0; m < M; m++) active += !KhronosFactorConstant(kh->W + kh->start[p] * M + m, k, M);
+  }
+  if (2 * active > d * M) PetscFunctionReturn(0);
+  PetscCall(PetscNew(&s));
+  s->sna = sna;
+  PetscCall(PetscMalloc4(M + 1, &s->off, PetscMax(1, active), &s->input, PetscMax(1, active) * (k + 1), &s->w, M, &s->scale));
+  s->off[0] = 0;
+  for (PetscInt m = 0, n = 0; m < M; m++) {
+    s->scale[m] = 1;
+    for (PetscInt p = 0; p < d; p++) {
+      const PetscReal *w = kh->W + kh->start[p] * M + m;
+      if (KhronosFactorConstant(w, k, M)) {
+        s->scale[m] *= w[0];
+        continue;
+      }
+      s->input[n] = p;
+      for (PetscInt a = 0; a <= k; a++) s->w[n * (k + 1) + a] = w[a * M];
+      n++;
+    }
+    s->off[m + 1] = n;
+  }
+  *sp = s;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAKhronosSparseEvaluate(SNAKhronosSparse s, PetscInt n, const PetscReal x[], PetscReal y[])
+{
+  SNA                sna = s->sna;
+  const SNA_Khronos *kh  = (const SNA_Khronos *)sna->data;
+  const PetscInt     d = sna->dim_in, q = sna->dim_out, M = kh->modes, k = kh->degree;
+  PetscReal         *vals;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(d * (k + 1), &vals));
+  for (PetscInt i = 0; i < n; i++) {
+    for (PetscInt p = 0; p < d; p++) (void)SNABSplineEvalInline(&kh->basis[p], SNAUnitCoordinate(sna, p, x[i * d + p]), vals + p * (k + 1));
+    for (PetscInt j = 0; j < q; j++) y[i * q + j] = 0;
+    for (PetscInt m = 0; m < M; m++) {
+      PetscReal z = s->scale[m];
+      for (PetscInt a = s->off[m]; a < s->off[m + 1]; a++) {
+        const PetscReal *v = vals + s->input[a] * (k + 1), *w = s->w + a * (k + 1);
+        PetscReal        f = 0;
+        for (PetscInt g = 0; g <= k; g++) f += v[g] * w[g];
+        z *= f;
+      }
+      for (PetscInt j = 0; j < q; j++) y[i * q + j] += kh->C[m * q + j] * z;
+    }
+  }
+  PetscCall(PetscFree(vals));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAKhronosSparseDestroy(SNAKhronosSparse *sp)
+{
+  PetscFunctionBegin;
+  if (!*sp) PetscFunctionReturn(0);
+  PetscCall(PetscFree4((*sp)->off, (*sp)->input, (*sp)->w, (*sp)->scale));
+  PetscCall(PetscFree(*sp));
+  PetscFunctionReturn(0);
+}
+
 /* Sets degree, nodes per input and modes (rank target) of a khronos SNA. */
 PetscErrorCode SNAKhronosSetBasis(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes)
 {

@@ -8,18 +8,19 @@
 #include <unistd.h>
 
 typedef struct {
-  PetscInt  r, q, stride, head_stride;
-  PetscReal dt, tail;
-  PetscBool poly;        /* -drift_fit polynomial (least squares over monomials) or sna (the SNA's own fit) */
-  PetscInt  degree;      /* -drift_degree: largest total degree of the drift's monomials */
-  PetscBool equivariant; /* -drift_equivariant: only monomials that translations map like the output */
-  PetscReal ridge, margin;
-  PetscReal noise;                                           /* -drift_noise: input noise of the drift's training copies, relative to the latent rms */
-  PetscInt  copies;                                          /* -drift_noise_copies: noisy copies of every pair */
-  PetscBool linear;                                          /* -drift_noise_target linear: the noise propagated by KS's linear part, else clean targets */
-  PetscBool fit_set, equivariant_set, target_set, noise_set; /* given on the command line (DriftForLatent) */
-  PetscBool markov;                                          /* -head_markov: heads also see the residual of the step before */
-  PetscReal rscale;                                          /* -residual_scale: rollouts add the drawn residuals times this */
+  PetscInt    r, q, stride, head_stride;
+  PetscReal   dt, tail;
+  PetscBool   poly;        /* -drift_fit polynomial (least squares over monomials) or sna (the SNA's own fit) */
+  PetscInt    degree;      /* -drift_degree: largest total degree of the drift's monomials */
+  PetscBool   equivariant; /* -drift_equivariant: only monomials that translations map like the output */
+  PetscReal   ridge, margin;
+  PetscReal   noise;                                           /* -drift_noise: input noise of the drift's training copies, relative to the latent rms */
+  PetscInt    copies;                                          /* -drift_noise_copies: noisy copies of every pair */
+  PetscBool   linear;                                          /* -drift_noise_target linear: the noise propagated by KS's linear part, else clean targets */
+  PetscBool   fit_set, equivariant_set, target_set, noise_set; /* given on the command line (DriftForLatent) */
+  PetscBool   markov;                                          /* -head_markov: heads also see the residual of the step before */
+  PetscReal   rscale;                                          /* -residual_scale: rollouts add the drawn residuals times this */
+  const char *poly_option;                                     /* the first polynomial-only option given (NULL: none) */
 } TrainOptions;
 
 /* The box of the training states (every rank the same), where rollouts stay. */
@@ -190,7 +191,7 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
 {
   const PetscInt D = s->D, q = s->q;
   PetscReal     *e, *em, *x, *y, *z0, *z1, *zm;
-  PetscInt       first = 0, n = 0;
+  PetscInt       first = 0, n = 0, ntotal;
 
   PetscFunctionBegin;
   s->markov = o->markov;
@@ -204,6 +205,8 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
       PetscCall(PetscArraycpy(zm + n * D, zmall + k * D, D));
       n++;
     }
+  PetscCallMPI(MPI_Allreduce(&n, &ntotal, 1, MPIU_INT, MPI_SUM, s->comm));
+  PetscCheck(ntotal > 0, s->comm, PETSC_ERR_ARG_SIZ, "No training pair is left for the categorical heads (-head_stride %" PetscInt_FMT "%s): give a smaller -head_stride, or trajectories with more saved times per -rollout_dt", o->head_stride, s->markov ? ", and -head_markov needs a step before each pair: at least 3 saved states per trajectory" : "");
   PetscCall(PetscMalloc4(PetscMax(1, n * D), &e, PetscMax(1, n * D), &em, PetscMax(1, n * (2 * D + 1)), &x, PetscMax(1, n * q), &y));
   PetscCall(DriftResiduals(s, n, z0, z1, e));
   if (s->markov) PetscCall(DriftResiduals(s, n, zm, z0, em));
@@ -772,21 +775,47 @@ static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[])
   PetscFunctionReturn(0);
 }
 
+/* The categorical heads' options (-bins, -head_stride, -bin_tail, -head_markov, -residual_scale), checked; refused
+   when no categorical model is trained (heads: whether -model names one), where they would do nothing. */
+static PetscErrorCode HeadOptions(MPI_Comm comm, PetscBool heads, TrainOptions *o)
+{
+  const char *names[] = {"-bins", "-head_stride", "-bin_tail", "-head_markov", "-residual_scale"};
+  PetscBool   set[5];
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetInt(NULL, NULL, names[0], &o->q, &set[0]));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, names[1], &o->head_stride, &set[1]));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, names[2], &o->tail, &set[2]));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, names[3], &o->markov, &set[3]));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, names[4], &o->rscale, &set[4]));
+  for (PetscInt k = 0; k < 5; k++) PetscCheck(heads || !set[k], comm, PETSC_ERR_ARG_INCOMP, "%s applies to the categorical heads, but only the deterministic twin is trained (-twin_model without -model): give -model or drop %s", names[k], names[k]);
+  PetscCheck(o->q >= 2 && o->q <= 4096, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bins must be in [2, 4096], not %" PetscInt_FMT, o->q);
+  PetscCheck(o->head_stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-head_stride must be at least 1, not %" PetscInt_FMT, o->head_stride);
+  PetscCheck(o->tail >= 0 && o->tail < 0.5, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bin_tail must be in [0, 0.5), not %g", (double)o->tail);
+  PetscCheck(o->rscale >= 0 && o->rscale <= 100, comm, PETSC_ERR_ARG_OUTOFRANGE, "-residual_scale must be in [0, 100] (1: the residuals as drawn, 0: the deterministic twin), not %g", (double)o->rscale);
+  PetscFunctionReturn(0);
+}
+
 /* The drift's options (-drift_fit, -drift_degree, ...; see snaps-rollout-fit -help), checked. */
 static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
 {
   const char *fits[] = {"sna", "polynomial"}, *targets[] = {"clean", "linear"};
+  const char *poly_only[] = {"-drift_degree", "-drift_ridge", "-drift_box_margin", "-drift_equivariant"};
   PetscInt    fit = o->poly, target = o->linear;
+  PetscBool   set[4];
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_fit", fits, 2, &fit, &o->fit_set));
   PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_noise_target", targets, 2, &target, &o->target_set));
   o->poly   = (PetscBool)(fit == 1);
   o->linear = (PetscBool)(target == 1);
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_degree", &o->degree, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_degree", &o->degree, &set[0]));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_equivariant", &o->equivariant, &o->equivariant_set));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_ridge", &o->ridge, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_box_margin", &o->margin, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_ridge", &o->ridge, &set[1]));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_box_margin", &o->margin, &set[2]));
+  set[3] = o->equivariant_set;
+  for (PetscInt k = 3; k >= 0; k--)
+    if (set[k]) o->poly_option = poly_only[k];
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_noise", &o->noise, &o->noise_set));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_noise_copies", &o->copies, NULL));
   PetscCheck(o->noise >= 0 && o->copies >= 0 && o->ridge >= 0 && o->margin >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_noise (%g), -drift_noise_copies (%" PetscInt_FMT "), -drift_ridge (%g) and -drift_box_margin (%g) must be nonnegative", (double)o->noise, o->copies, (double)o->ridge, (double)o->margin);
@@ -811,6 +840,7 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
     if (!o->noise_set) o->noise = 0;
     PetscCheck(!(o->poly && o->equivariant) && !o->linear, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_equivariant true and -drift_noise_target linear assume a Fourier latent, but this latent is %s: drop them", s->latent);
   }
+  PetscCheck(o->poly || !o->poly_option, s->comm, PETSC_ERR_ARG_INCOMP, "%s applies to the polynomial drift (-drift_fit polynomial), but the drift here is the SNA's own fit (-drift_fit sna%s): drop %s, or give -drift_fit polynomial", o->poly_option, o->fit_set ? "" : ", the default on this latent", o->poly_option);
   s->clamp = (PetscBool)!o->poly; /* the SNA fit's drifts are constant beyond the training box, the polynomials are not */
   PetscFunctionReturn(0);
 }
@@ -823,26 +853,19 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
 {
   SNAPSSurrogate s;
-  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1};
+  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL};
   PetscInt       n = 0;
   PetscReal     *z0, *z1, *zm;
   PetscBool     *prev;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-latent_modes", &o.r, NULL));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-bins", &o.q, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-train_stride", &o.stride, NULL));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-head_stride", &o.head_stride, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-rollout_dt", &o.dt, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-bin_tail", &o.tail, NULL));
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-head_markov", &o.markov, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-residual_scale", &o.rscale, NULL));
-  PetscCheck(o.rscale >= 0 && o.rscale <= 100, comm, PETSC_ERR_ARG_OUTOFRANGE, "-residual_scale must be in [0, 100] (1: the residuals as drawn, 0: the deterministic twin), not %g", (double)o.rscale);
-  PetscCall(DriftOptions(comm, &o));
-  PetscCheck(o.q >= 2 && o.q <= 4096, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bins must be in [2, 4096], not %" PetscInt_FMT, o.q);
-  PetscCheck(o.stride >= 1 && o.head_stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-train_stride (%" PetscInt_FMT ") and -head_stride (%" PetscInt_FMT ") must be at least 1", o.stride, o.head_stride);
-  PetscCheck(o.tail >= 0 && o.tail < 0.5, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bin_tail must be in [0, 0.5), not %g", (double)o.tail);
   PetscCheck((cat && cat[0]) || (det && det[0]), comm, PETSC_ERR_ARG_WRONG, "Name an output: -model (categorical) or -twin_model (deterministic)");
+  PetscCall(HeadOptions(comm, (PetscBool)(cat && cat[0]), &o));
+  PetscCall(DriftOptions(comm, &o));
+  PetscCheck(o.stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-train_stride must be at least 1, not %" PetscInt_FMT, o.stride);
   PetscCall(PetscNew(&s));
   s->comm = comm;
   s->q    = o.q;

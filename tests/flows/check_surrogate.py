@@ -197,6 +197,17 @@ def markov():
         sys.exit("FAIL: the categorical model with residual_scale 0 does not roll out as its twin, or the one with scale 1 does")
     expect_error([KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("negative.h5"), "-T", "1"],
                  r"has residual_scale -1\.?; it must be in \[0, 100\]")
+    # options that would do nothing are refused: head options without heads, polynomial options on the SNA fit;
+    # and Markov heads with no pair that has a step before (only pair 0 kept) get an error, not empty bins
+    base = [FIT, "-trajectories", path("train.h5"), "-latent_modes", "3"]
+    expect_error(base + ["-twin_model", path("never.h5"), "-head_markov"],
+                 r"-head_markov applies to the categorical heads, but only the deterministic twin is trained")
+    expect_error(base + ["-twin_model", path("never.h5"), "-drift_fit", "sna", "-drift_ridge", "1e-6"],
+                 r"-drift_ridge applies to the polynomial drift \(-drift_fit polynomial\), but the drift here is the SNA's own fit")
+    expect_error(base + ["-model", path("never.h5"), "-head_markov", "-head_stride", "100000", "-head_sna_fit_max_it", "1"],
+                 r"No training pair is left for the categorical heads \(-head_stride 100000, and -head_markov needs a step before")
+    if os.path.exists(path("never.h5")):
+        sys.exit("FAIL: a refused fit wrote never.h5")
     print(f"markov: lag-1 autocorrelation of the residuals: training {truth:.3f}, Markov rollout {mark:.3f}, plain {plain:.3f}")
 
 

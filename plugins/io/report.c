@@ -288,11 +288,12 @@ PetscErrorCode SNAPSWriteFileAtomic(MPI_Comm comm, const char filename[], const 
       state[0] = STEP_CLOSE;
       state[1] = errno;
     }
-    if (!state[0] && rename(tmp, filename)) {
-      state[0] = STEP_RENAME;
-      state[1] = errno;
-    }
-    if (state[0] > STEP_OPEN) (void)unlink(tmp);
+    if (!state[0]) {
+      PetscErrorCode outcome = 0;
+      PetscCall(SNAPSCommitLocal(tmp, filename, &outcome, &state[1]));
+      if (outcome) state[0] = STEP_RENAME;
+    } else if (state[0] > STEP_OPEN)
+      (void)unlink(tmp);
     if (!state[0]) {
       /* Best effort: make the rename itself durable by syncing the directory. */
       char *slash = strrchr(tmp, '/');
@@ -336,10 +337,51 @@ PetscErrorCode SNAPSTemporaryName(const char filename[], char out[], size_t outl
 }
 
 /*@C
-  SNAPSCommitTemporary - Finishes an atomic write whose data went to tmp (from SNAPSTemporaryName()): rank 0
-  renames tmp over filename when its *outcome is 0 (a failed rename sets *outcome and *err to errno) and
-  removes tmp otherwise, so an existing filename is replaced only by a complete file. Every rank returns
-  rank 0's *outcome and *err, so all ranks agree on the failure. Collective.
+  SNAPSCommitLocal - Finishes an atomic write on one process: renames tmp over filename when *outcome is 0 (a
+  failed rename sets *outcome to PETSC_ERR_FILE_WRITE and *err to errno), and removes tmp when *outcome is (or
+  becomes) nonzero, so an existing filename is replaced only by a complete file. Not collective.
+
+  Input Parameters:
++ tmp      - the temporary file holding the data (SNAPSTemporaryName())
+- filename - the file it replaces
+
+  Input/Output Parameters:
++ outcome - 0 if the data was written completely, else the writer's error code
+- err     - errno of a failed rename (unchanged otherwise)
+
+  Level: developer
+
+.seealso: SNAPSCommitTemporary(), SNAPSTemporaryName(), SNAPSWriteFileAtomic()
+@*/
+PetscErrorCode SNAPSCommitLocal(const char tmp[], const char filename[], PetscErrorCode *outcome, int *err)
+{
+  PetscFunctionBegin;
+  if (!*outcome && rename(tmp, filename)) {
+    *outcome = PETSC_ERR_FILE_WRITE;
+    *err     = errno;
+  }
+  if (*outcome) (void)unlink(tmp);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSCommitTemporary - Finishes a collective atomic write whose data went to tmp: rank 0 commits it
+  (SNAPSCommitLocal()) and every rank returns rank 0's *outcome and *err, so all ranks agree on the failure.
+  Collective.
+
+  Input Parameters:
++ comm     - the ranks that wrote
+. tmp      - the temporary file (the same name on every rank)
+- filename - the file it replaces
+
+  Input/Output Parameters:
++ outcome - rank 0's: 0 if the data was written completely, else the writer's error code; on return rank 0's
+            outcome of the commit on every rank
+- err     - on return rank 0's errno of a failed rename
+
+  Level: developer
+
+.seealso: SNAPSCommitLocal(), SNAPSTemporaryName()
 @*/
 PetscErrorCode SNAPSCommitTemporary(MPI_Comm comm, const char tmp[], const char filename[], PetscErrorCode *outcome, int *err)
 {
@@ -347,13 +389,7 @@ PetscErrorCode SNAPSCommitTemporary(MPI_Comm comm, const char tmp[], const char 
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) {
-    if (!*outcome && rename(tmp, filename)) {
-      *outcome = PETSC_ERR_FILE_WRITE;
-      *err     = errno;
-    }
-    if (*outcome) (void)unlink(tmp);
-  }
+  if (rank == 0) PetscCall(SNAPSCommitLocal(tmp, filename, outcome, err));
   PetscCallMPI(MPI_Bcast(outcome, 1, MPI_INT, 0, comm));
   PetscCallMPI(MPI_Bcast(err, 1, MPI_INT, 0, comm));
   PetscFunctionReturn(0);

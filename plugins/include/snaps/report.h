@@ -26,6 +26,8 @@ PETSC_EXTERN PetscErrorCode SNAPSReportDestroy(SNAPSReport *);
 PETSC_EXTERN PetscErrorCode SNAPSWriteFileAtomic(MPI_Comm, const char[], const char[], size_t);
 /* Builds "<dir>/.<base>.tmp.<pid>" for filename, the temporary name used by atomic writes. */
 PETSC_EXTERN PetscErrorCode SNAPSTemporaryName(const char[], char[], size_t);
+/* Finishes an atomic write on one process: renames tmp over file when the outcome is 0, else removes tmp. */
+PETSC_EXTERN PetscErrorCode SNAPSCommitLocal(const char[], const char[], PetscErrorCode *, int *);
 /* Finishes an atomic write: rank 0 renames tmp over file when its outcome is 0, else removes tmp; every rank
    gets rank 0's outcome and errno. Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSCommitTemporary(MPI_Comm, const char[], const char[], PetscErrorCode *, int *);

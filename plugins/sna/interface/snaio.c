@@ -457,6 +457,7 @@ static PetscErrorCode SNASave_Local(SNA sna, const char filename[], const char g
   char           tmp[PETSC_MAX_PATH_LEN];
   hid_t          file, group, lcpl;
   PetscErrorCode ierr;
+  int            err;
 
   PetscFunctionBegin;
   if (append) {
@@ -481,12 +482,11 @@ static PetscErrorCode SNASave_Local(SNA sna, const char filename[], const char g
   if (!ierr) ierr = SNAHDF5WriteModel(sna, group);
   if (group >= 0) H5Gclose(group);
   if (H5Fclose(file) < 0 && !ierr) ierr = PETSC_ERR_FILE_WRITE;
-  if (!ierr && !append && rename(tmp, filename)) ierr = PETSC_ERR_FILE_WRITE;
-  if (ierr && append) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not add the group %s to the model file '%s'", groupname, filename);
-  if (ierr) {
-    (void)unlink(tmp);
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not write the model file '%s'%s%s; any existing file is unchanged", filename, errno ? ": " : "", errno ? strerror(errno) : "");
-  }
+  PetscCheck(!ierr || !append, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not add the group %s to the model file '%s'", groupname, filename);
+  if (append) PetscFunctionReturn(0);
+  err = ierr ? errno : 0;
+  PetscCall(SNAPSCommitLocal(tmp, filename, &ierr, &err));
+  PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not write the model file '%s'%s%s; any existing file is unchanged", filename, err ? ": " : "", err ? strerror(err) : "");
   PetscFunctionReturn(0);
 }
 
@@ -586,6 +586,7 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
 PetscErrorCode SNAHDF5CommitLocal(PetscErrorCode (*write)(void *, const char[]), void *ctx, const char tmp[], const char file[])
 {
   PetscErrorCode ierr;
+  int            err = 0;
   H5E_auto2_t    func;
   void          *data;
 
@@ -593,8 +594,7 @@ PetscErrorCode SNAHDF5CommitLocal(PetscErrorCode (*write)(void *, const char[]),
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   ierr = (*write)(ctx, tmp);
   H5Eset_auto2(H5E_DEFAULT, func, data);
-  if (!ierr && rename(tmp, file)) ierr = PETSC_ERR_FILE_WRITE;
-  if (ierr) (void)unlink(tmp);
+  if (SNAPSCommitLocal(tmp, file, &ierr, &err)) return PETSC_ERR_FILE_WRITE;
   return ierr;
 }
 

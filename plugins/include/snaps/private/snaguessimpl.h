@@ -71,8 +71,6 @@ PETSC_INTERN PetscLogEvent  KSPGUESS_SNA_BasisDot, KSPGUESS_SNA_BasisCombine;
    *rows (k * (hi - lo), row-major; allocated here, once the dataset's shape and storage are checked,
    and freed by the caller); rejects a wrong shape, missing data, a failed checksum and NaN or Inf. */
 PETSC_INTERN PetscErrorCode SNAGuessReadBasisColumns_Local(hid_t, const char[], const char[], PetscInt, PetscInt, PetscInt, PetscInt, PetscScalar **);
-/* Rank 0 renames the temporary file tmp to filename when *outcome is 0 (else removes tmp); every rank
-   then gets the outcome and errno (*err). Collective: the last step of every atomic write here. */
 /* Appends mu[q] and the column-major k x k reduced operator G to rec and rewrites file atomically. Collective. */
 PETSC_INTERN PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm, const char[], SNAGuessOperatorRecords *, const PetscReal[], const PetscScalar[]);
 PETSC_INTERN PetscErrorCode SNAGuessOperatorRecordsDestroy(SNAGuessOperatorRecords *);

@@ -19,9 +19,11 @@ PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
   s->reason  = SNA_CONVERGED_ITERATING;
   /* no validation by default: bench/fit measured that holding out samples costs accuracy on the smooth
      problems more than it helps the noisy one (bench/README.md) */
-  s->validation = 0;
-  s->patience   = 10;
-  s->val_mse    = PETSC_MAX_REAL;
+  s->validation   = 0;
+  s->patience     = 10;
+  s->val_stoptype = SNA_VALIDATION_STOP_PATIENCE;
+  s->val_alpha    = 5;
+  s->val_mse      = PETSC_MAX_REAL;
   PetscCall(PetscStrallocpy(SNAFITAUTO, &s->fittype));
   /* a default type, so that type-specific setters such as SNAKhronosSetBasis() always apply */
   PetscCall(SNASetType(s, SNAKHRONOS));
@@ -144,6 +146,9 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(PetscOptionsReal("-sna_fit_validation", "Fraction of the samples held out: the fit keeps the iterate of lowest MSE on them and stops when it no longer improves (0: none)", "SNASetValidation", sna->validation, &sna->validation, NULL));
   PetscCall(PetscOptionsInt("-sna_fit_validation_patience", "Iterations without a better validation MSE, past the best point's training MSE, before the fit stops (0: never stops early)", "SNASetValidation", sna->patience, &sna->patience, NULL));
   PetscCall(SNASetValidation(sna, sna->validation, sna->patience));
+  PetscCall(PetscOptionsEnum("-sna_fit_validation_stop", "When validation stops the fit: rise (its MSE rose -sna_fit_validation_rise percent above its best) or patience (no better MSE for -sna_fit_validation_patience iterations)", "SNASetValidationStop", SNAValidationStops, (PetscEnum)sna->val_stoptype, (PetscEnum *)&sna->val_stoptype, NULL));
+  PetscCall(PetscOptionsReal("-sna_fit_validation_rise", "Under -sna_fit_validation_stop rise: the rise of the validation MSE above its best, in percent, that stops the fit", "SNASetValidationStop", sna->val_alpha, &sna->val_alpha, NULL));
+  PetscCall(SNASetValidationStop(sna, sna->val_stoptype, sna->val_alpha));
   PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without stopping early (the held-out MSE never rose) continues on all samples, so the held-out samples only decide when to stop", "SNAFit", sna->val_refit, &sna->val_refit, NULL));
   PetscCall(PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg));
   if (flg) {

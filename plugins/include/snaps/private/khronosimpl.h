@@ -102,10 +102,11 @@ PETSC_INTERN PetscInt SNAKhronosDefaultAnderson(PetscBool);
 /* An error when -sna_fit_als_anderson was given a depth for a fit (named by what) that does not use it. */
 PETSC_INTERN PetscErrorCode SNAKhronosCheckAndersonUnused(SNA, const char[]);
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_ALS(SNA, Vec, Vec);
-/* The tensor start (khronosinit.c): on a fresh model under -sna_khronos_init tensor, replaces the random parameters
-   by the decomposition of a coarse tensor-product spline fitted to the n local samples (x, y) of N in all.
-   Collective; the model is no longer fresh afterwards either way. */
-PETSC_INTERN PetscErrorCode SNAKhronosTensorStart(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscInt);
+/* The tensor start (khronosinit.c), SNAFitStart_C of khronos: before any data fit (auto, als, lm, tao, ...) of a
+   fresh model under -sna_khronos_init tensor, replaces the random parameters by the decomposition of a coarse
+   tensor-product spline fitted to the training samples (X, Y). Collective; the model is no longer fresh afterwards
+   either way. */
+PETSC_INTERN PetscErrorCode SNAKhronosTensorStart(SNA, Vec, Vec);
 /* The default fit: ALS while sweeps gain much, then Levenberg-Marquardt on all parameters. */
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_Auto(SNA, Vec, Vec);
 /* Cross-entropy fit of a categorical head (the q outputs are logits): exact block Newton per block. */

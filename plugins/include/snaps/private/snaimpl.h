@@ -38,6 +38,9 @@ struct _SNAOps {
   PetscErrorCode (*normalequationslocal)(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal *, PetscReal[], PetscReal[]);
 };
 
+/* Iterations over which the rise rule of held-out validation measures the training progress (Prechelt's strip). */
+#define SNA_VALIDATION_STRIP 5
+
 struct _p_SNA {
   PETSCHEADER(struct _SNAOps);
   PetscInt   dim_in, dim_out; /* d, q */
@@ -60,6 +63,10 @@ struct _p_SNA {
      best validation MSE seen and its parameters, the iterations since it improved, and the last MSE */
   PetscReal          validation;
   PetscInt           patience;
+  SNAValidationStop  val_stoptype; /* -sna_fit_validation_stop: rise (by val_alpha percent above the best) or patience */
+  PetscReal          val_alpha;
+  PetscReal          val_strip[SNA_VALIDATION_STRIP]; /* the last training MSEs of the run (ring), for the rise rule */
+  PetscInt           val_nstrip;
   Vec                valX, valY;
   PetscReal          val_best, val_mse, *val_theta;
   PetscReal          val_run, val_runfit; /* best validation MSE of the current method's run, and its training MSE */

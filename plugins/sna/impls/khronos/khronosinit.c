@@ -10,6 +10,7 @@
    rank3_3d it reaches the test error plain ALS reaches after 41 sweeps in 4 (bench/README.md).
    Every rank computes the same start (the tensor is summed over the ranks, the rest is redundant). */
 #include <snaps/private/khronosimpl.h>
+#include <snaps/private/snafitimpl.h>
 #include <petscblaslapack.h>
 
 const char *const SNAKhronosInitTypes[] = {"random", "tensor", "SNAKhronosInitType", "SNA_KHRONOS_INIT_", NULL};
@@ -381,7 +382,8 @@ static PetscErrorCode Balance(SNA sna, const PetscReal Fq[])
 }
 
 /* Whether the fit starts from the tensor start: a fresh model under -sna_khronos_init tensor whose coarse tensor is
-   small enough (else the random start: bench/fit's smooth_6d has 6^6 coefficients). */
+   small enough (else the random start: bench/fit's smooth_6d has 6^6 coefficients). A least-squares start does not
+   apply to the cross-entropy loss (its targets are class probabilities, the model's outputs logits). */
 static PetscErrorCode UseTensorStart(SNA sna, PetscBool *use)
 {
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
@@ -390,6 +392,7 @@ static PetscErrorCode UseTensorStart(SNA sna, PetscBool *use)
   *use = (PetscBool)(kh->fresh && kh->init == SNA_KHRONOS_INIT_TENSOR);
   if (!*use) PetscFunctionReturn(0);
   PetscCheck(!kh->enrich, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_khronos_init tensor starts all %" PetscInt_FMT " modes at once, -sna_khronos_enrich grows them from one: drop one of the two", kh->max_modes);
+  PetscCheck(sna->loss == SNA_LOSS_MSE, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_khronos_init tensor fits a coarse spline to the targets by least squares, but -sna_loss %s takes the outputs as logits: drop -sna_khronos_init tensor (the fit then starts at random)", SNALossTypes[sna->loss]);
   if (CoarseSize(sna) > KHRONOS_INIT_MAX) {
     *use = PETSC_FALSE;
     PetscCall(PetscInfo(sna, "KHRONOS tensor start: %" PetscInt_FMT " inputs give more than %d coarse coefficients, random start\n", sna->dim_in, KHRONOS_INIT_MAX));
@@ -398,22 +401,26 @@ static PetscErrorCode UseTensorStart(SNA sna, PetscBool *use)
 }
 
 /* See khronosimpl.h. */
-PetscErrorCode SNAKhronosTensorStart(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscInt N)
+PetscErrorCode SNAKhronosTensorStart(SNA sna, Vec X, Vec Y)
 {
-  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes;
-  KhronosCoarse  cb = {0};
-  PetscReal     *T, **F;
-  PetscBool      use;
+  SNA_Khronos     *kh = (SNA_Khronos *)sna->data;
+  const PetscInt   d = sna->dim_in, q = sna->dim_out, M = kh->modes;
+  KhronosCoarse    cb = {0};
+  PetscReal       *T, **F;
+  const PetscReal *x, *y;
+  PetscInt         n, N;
+  PetscBool        use;
 
   PetscFunctionBegin;
   PetscCall(UseTensorStart(sna, &use));
   kh->fresh = PETSC_FALSE;
   if (!use) PetscFunctionReturn(0);
+  PetscCall(SNAFitGetData(sna, X, Y, &n, &N, &x, &y));
   PetscCall(CoarseCreate(sna, &cb));
   PetscCall(PetscInfo(sna, "KHRONOS tensor start: %" PetscInt_FMT " coarse coefficients, rank %" PetscInt_FMT "\n", cb.K, M));
   PetscCall(PetscMalloc1(cb.K * q, &T));
   PetscCall(CoarseFit(sna, &cb, n, x, y, N, T));
+  PetscCall(SNAFitRestoreData(sna, X, Y, &x, &y));
   PetscCall(PetscMalloc1(d + 1, &F));
   for (PetscInt p = 0; p < d; p++) PetscCall(PetscMalloc1(cb.g[p] * M, &F[p]));
   PetscCall(PetscMalloc1(q * M, &F[d]));

@@ -2,7 +2,8 @@ static const char help[] = "KHRONOS Levenberg-Marquardt and the default fit: the
                            "sparse normal equations against the dense Jacobian, exact recovery of a rank-2 target in a few\n"
                            "iterations, honest stopping at the budget, greedy enrichment at least as good as a direct fit, and\n"
                            "Anderson-accelerated ALS in at most half the sweeps of plain ALS; early stopping on held-out samples keeps\n"
-                           "the best-validation iterate (stopping on patience or on a rise of the validation MSE), and a failed validated fit leaves no held-out samples behind; the tensor\n"
+                           "the best-validation iterate (stopping on patience or on a rise of the validation MSE; the default fit holds\n"
+                           "out 10 percent by default, a chosen fit type none), and a failed validated fit leaves no held-out samples behind; the tensor\n"
                            "start (-sna_khronos_init tensor) is exact for a target its coarse splines reproduce under every fit, saves plain ALS\n"
                            "sweeps on a smooth target, and leaves a warm start alone; a validated fit that converged goes on with\n"
                            "all samples under -sna_fit_validation_refit.\n";
@@ -351,6 +352,55 @@ static PetscErrorCode RecordValidation(SNA sna, PetscInt it, PetscReal mse, void
   PetscFunctionReturn(0);
 }
 
+/* The smooth target of 3 inputs at 2000 samples plus uniform noise of amplitude 0.05. */
+static PetscErrorCode MakeNoisyData(Vec *X, Vec *Y)
+{
+  PetscRandom rnd;
+  Vec         noise;
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(2000, 3, 1, Smooth, X, Y));
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetInterval(rnd, -0.05, 0.05));
+  PetscCall(PetscRandomSetSeed(rnd, 11));
+  PetscCall(PetscRandomSeed(rnd));
+  PetscCall(VecDuplicate(*Y, &noise));
+  PetscCall(VecSetRandom(noise, rnd));
+  PetscCall(VecAXPY(*Y, 1.0, noise));
+  PetscCall(VecDestroy(&noise));
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscFunctionReturn(0);
+}
+
+/* The default (no validation option): the auto fit holds out samples and stops on overfitting noise with more modes
+   than the target needs (CONVERGED_VALIDATION, a validation MSE reported); a fit type the user chose (ALS) holds out
+   none. */
+static PetscErrorCode CheckDefaultValidation(void)
+{
+  SNA                sna;
+  Vec                X, Y;
+  PetscReal          val_auto, val_als;
+  SNAConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(MakeNoisyData(&X, &Y));
+  PetscCall(CreateModel(3, 1, 16, 6, NULL, 1e-10, 200, &sna));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetConvergedReason(sna, &reason));
+  PetscCall(SNAGetValidationMSE(sna, &val_auto));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(CreateModel(3, 1, 16, 6, SNAFITALS, 1e-10, 20, &sna));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetValidationMSE(sna, &val_als));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "default fit of noise: %s, validation MSE %.3e; -sna_fit_type als: validation MSE %g\n", SNAConvergedReasons[reason], (double)val_auto, (double)val_als));
+  PetscCheck(reason == SNA_CONVERGED_VALIDATION && val_auto > 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The default fit of noise with more modes than needed should hold out samples and stop on them, not end %s with validation MSE %g", SNAConvergedReasons[reason], (double)val_auto);
+  PetscCheck(val_als == -1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-sna_fit_type als held out samples by default (validation MSE %g): only the auto fit does", (double)val_als);
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 /* Early stopping on held-out samples: noisy data and more modes than the target needs, so the default fit
    (Levenberg-Marquardt after ALS) fits the noise; with -sna_fit_validation the fit stops with
    CONVERGED_VALIDATION and the model holds the iterate of the lowest validation MSE, not the last one. Under the
@@ -360,26 +410,13 @@ static PetscErrorCode CheckValidation(SNAValidationStop stop)
   const PetscReal    alpha = 20;
   SNA                sna;
   Vec                X, Y;
-  PetscRandom        rnd;
   ValidationRecord   rec   = {0};
   PetscReal          best  = PETSC_MAX_REAL, final;
   PetscInt           ibest = -1;
   SNAConvergedReason reason;
 
   PetscFunctionBegin;
-  PetscCall(MakeData(2000, 3, 1, Smooth, &X, &Y));
-  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
-  PetscCall(PetscRandomSetInterval(rnd, -0.05, 0.05));
-  PetscCall(PetscRandomSetSeed(rnd, 11));
-  PetscCall(PetscRandomSeed(rnd));
-  {
-    Vec noise;
-    PetscCall(VecDuplicate(Y, &noise));
-    PetscCall(VecSetRandom(noise, rnd));
-    PetscCall(VecAXPY(Y, 1.0, noise));
-    PetscCall(VecDestroy(&noise));
-  }
-  PetscCall(PetscRandomDestroy(&rnd));
+  PetscCall(MakeNoisyData(&X, &Y));
   PetscCall(CreateModel(3, 1, 16, 6, NULL, 1e-10, 200, &sna));
   PetscCall(SNASetValidation(sna, 0.2, 5));
   PetscCall(SNASetValidationStop(sna, stop, alpha));
@@ -486,6 +523,7 @@ int main(int argc, char **argv)
   PetscCall(CheckTensorStart());
   PetscCall(CheckValidation(SNA_VALIDATION_STOP_PATIENCE));
   PetscCall(CheckValidation(SNA_VALIDATION_STOP_RISE));
+  PetscCall(CheckDefaultValidation());
   PetscCall(CheckValidationRefit());
   PetscCall(CheckFailedValidationReleased());
   PetscCall(PetscFinalize());

@@ -31,6 +31,23 @@ static PetscErrorCode SNAGetSeed(SNA sna, PetscInt *seed)
   PetscFunctionReturn(0);
 }
 
+/* The default of -sna_fit_validation (not chosen by the user, SNASetValidation()): SNA_VALIDATION_DEFAULT of the
+   samples for the auto fit of khronos on the least-squares loss with at least SNA_VALIDATION_MIN_SAMPLES of them
+   (bench/fit: with the tensor start, the rise rule and the refit it meets the error target on all four problems,
+   in less time than without), else none: a fit type the user chose is the method as such, AION's pencil needs
+   all of its uniform samples, mf's parts decide for themselves, and fewer samples hold out too few to judge by. */
+PetscErrorCode SNAFitDefaultValidation(SNA sna, PetscInt N)
+{
+  PetscBool khronos, automatic;
+
+  PetscFunctionBegin;
+  if (sna->val_chosen) PetscFunctionReturn(0);
+  PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAKHRONOS, &khronos));
+  PetscCall(PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic));
+  sna->validation = khronos && automatic && sna->loss == SNA_LOSS_MSE && N >= SNA_VALIDATION_MIN_SAMPLES ? SNA_VALIDATION_DEFAULT : 0;
+  PetscFunctionReturn(0);
+}
+
 /* Splits (X, Y) into the training part (Xt, Yt, new Vecs) and the held-out part (kept in the SNA). */
 PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
 {
@@ -230,6 +247,7 @@ PetscErrorCode SNASetValidation(SNA sna, PetscReal fraction, PetscInt patience)
   PetscCheck(patience >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, patience);
   sna->validation = fraction;
   sna->patience   = patience;
+  sna->val_chosen = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 

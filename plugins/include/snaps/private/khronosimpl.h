@@ -30,6 +30,7 @@ typedef struct {
   PetscBool          extrapolate; /* ALS with a line search along the last sweep's change (-sna_fit_als_extrapolate) */
   PetscInt           anderson;    /* depth of the Anderson acceleration of ALS sweeps, 0: none (-sna_fit_als_anderson) */
   SNAKhronosInitType init;        /* the start of a data fit (-sna_khronos_init) */
+  PetscBool          init_chosen; /* init given by the user; else tensor for the auto fit where it applies, random otherwise */
   PetscBool          fresh;       /* the parameters are still the set-up's random ones (no fit, load or user values since) */
   SNABSpline        *basis;       /* one basis per input, on [0, 1] */
   PetscReal         *W;           /* W[(start[p] + g)*M + m] */

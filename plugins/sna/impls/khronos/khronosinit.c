@@ -382,13 +382,21 @@ static PetscErrorCode Balance(SNA sna, const PetscReal Fq[])
 }
 
 /* Whether the fit starts from the tensor start: a fresh model under -sna_khronos_init tensor whose coarse tensor is
-   small enough (else the random start: bench/fit's smooth_6d has 6^6 coefficients). A least-squares start does not
+   small enough (else the random start: bench/fit's smooth_6d has 6^6 coefficients). Without -sna_khronos_init, the
+   auto fit starts there wherever it applies (the default of bench/fit's measurements), any other fit at random. A least-squares start does not
    apply to the cross-entropy loss (its targets are class probabilities, the model's outputs logits). */
 static PetscErrorCode UseTensorStart(SNA sna, PetscBool *use)
 {
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
 
   PetscFunctionBegin;
+  if (!kh->init_chosen) {
+    PetscBool automatic;
+
+    PetscCall(PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic));
+    *use = (PetscBool)(kh->fresh && automatic && !kh->enrich && kh->init_spread == 0 && sna->loss == SNA_LOSS_MSE && CoarseSize(sna) <= KHRONOS_INIT_MAX);
+    PetscFunctionReturn(0);
+  }
   *use = (PetscBool)(kh->fresh && kh->init == SNA_KHRONOS_INIT_TENSOR);
   if (!*use) PetscFunctionReturn(0);
   PetscCheck(!kh->enrich, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_khronos_init tensor starts all %" PetscInt_FMT " modes at once, -sna_khronos_enrich grows them from one: drop one of the two", kh->max_modes);

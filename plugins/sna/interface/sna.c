@@ -149,7 +149,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
     PetscInt  patience = sna->patience;
     PetscBool fset, pset;
 
-    PetscCall(PetscOptionsReal("-sna_fit_validation", "Fraction of the samples held out: the fit keeps the iterate of lowest MSE on them and stops when they show overfitting (0: none; default 0.1 for the auto fit of khronos on 100 samples or more, else 0)", "SNASetValidation", fraction, &fraction, &fset));
+    PetscCall(PetscOptionsReal("-sna_fit_validation", "Fraction of the samples held out: the fit keeps the iterate of lowest MSE on them and stops when they show overfitting (0: none; default 0.1 for the auto fit of khronos on 100 samples or more without refinement or enrichment, not in an mf model, else 0)", "SNASetValidation", fraction, &fraction, &fset));
     PetscCall(PetscOptionsInt("-sna_fit_validation_patience", "Under -sna_fit_validation_stop patience: iterations without a better validation MSE, past the best point's training MSE, before the fit stops (0: never stops early)", "SNASetValidation", patience, &patience, &pset));
     if (fset) PetscCall(SNASetValidation(sna, fraction, patience));
     PetscCheck(patience >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, patience);

@@ -32,19 +32,16 @@ static PetscErrorCode SNAGetSeed(SNA sna, PetscInt *seed)
 }
 
 /* The default of -sna_fit_validation (not chosen by the user, SNASetValidation()): SNA_VALIDATION_DEFAULT of the
-   samples for the auto fit of khronos on the least-squares loss with at least SNA_VALIDATION_MIN_SAMPLES of them
-   (bench/fit: with the tensor start, the rise rule and the refit it meets the error target on all four problems,
-   in less time than without), else none: a fit type the user chose is the method as such, AION's pencil needs
-   all of its uniform samples, mf's parts decide for themselves, and fewer samples hold out too few to judge by. */
+   samples where the type says its measured default applies (SNAFitDefaultValidation_C: khronos's auto fit, bench/fit)
+   and at least SNA_VALIDATION_MIN_SAMPLES of them, else none: fewer hold out too few to judge by. */
 PetscErrorCode SNAFitDefaultValidation(SNA sna, PetscInt N)
 {
-  PetscBool khronos, automatic;
+  PetscBool applies = PETSC_FALSE;
 
   PetscFunctionBegin;
   if (sna->val_chosen) PetscFunctionReturn(0);
-  PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAKHRONOS, &khronos));
-  PetscCall(PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic));
-  sna->validation = khronos && automatic && sna->loss == SNA_LOSS_MSE && N >= SNA_VALIDATION_MIN_SAMPLES ? SNA_VALIDATION_DEFAULT : 0;
+  PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, &applies));
+  sna->validation = applies && N >= SNA_VALIDATION_MIN_SAMPLES ? SNA_VALIDATION_DEFAULT : 0;
   PetscFunctionReturn(0);
 }
 

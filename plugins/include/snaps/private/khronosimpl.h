@@ -108,6 +108,10 @@ PETSC_INTERN PetscErrorCode SNAFit_Khronos_ALS(SNA, Vec, Vec);
    tensor-product spline fitted to the training samples (X, Y). Collective; the model is no longer fresh afterwards
    either way. */
 PETSC_INTERN PetscErrorCode SNAKhronosTensorStart(SNA, Vec, Vec);
+/* Whether the default measured by bench/fit (tensor start, held-out validation, rise stop, refit) applies to this
+   fit when the user chose neither start nor validation: the auto fit on the least-squares loss without knot refinement
+   or enrichment, not an mf part (SNAFitDefaultValidation_C). */
+PETSC_INTERN PetscErrorCode SNAKhronosMeasuredDefault(SNA, PetscBool *);
 /* The default fit: ALS while sweeps gain much, then Levenberg-Marquardt on all parameters. */
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_Auto(SNA, Vec, Vec);
 /* Cross-entropy fit of a categorical head (the q outputs are logits): exact block Newton per block. */

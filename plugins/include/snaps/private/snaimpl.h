@@ -65,19 +65,21 @@ struct _p_SNA {
   PetscReal   fit_mse, fit_mse0; /* training loss (MSE, or the cross-entropy) after and before the last fit */
   /* held-out validation (-sna_fit_validation): the fraction, the patience, the held-out samples during a fit, the
      best validation MSE seen and its parameters, the iterations since it improved, and the last MSE */
-  PetscReal          validation;
-  PetscInt           patience;
-  SNAValidationStop  val_stoptype; /* -sna_fit_validation_stop: rise (by val_alpha percent above the best) or patience */
-  PetscReal          val_alpha;
-  PetscReal          val_strip[SNA_VALIDATION_STRIP]; /* the last training MSEs of the run (ring), for the rise rule */
-  PetscInt           val_nstrip;
-  Vec                valX, valY;
-  PetscReal          val_best, val_mse, *val_theta;
-  PetscReal          val_run, val_runfit; /* best validation MSE of the current method's run, and its training MSE */
-  PetscInt           val_nparams, val_since;
-  PetscBool          val_stop;
-  PetscBool          val_refit;                /* -sna_fit_validation_refit: a fit that did not stop early is fitted again on all samples */
-  PetscBool          val_chosen, refit_chosen; /* the fraction and the refit were chosen by the user (else the default's) */
+  PetscReal         validation;
+  PetscInt          patience;
+  SNAValidationStop val_stoptype; /* -sna_fit_validation_stop: rise (by val_alpha percent above the best) or patience */
+  PetscReal         val_alpha;
+  PetscReal         val_strip[SNA_VALIDATION_STRIP]; /* the last training MSEs of the run (ring), for the rise rule */
+  PetscInt          val_nstrip;
+  Vec               valX, valY;
+  PetscReal         val_best, val_mse, *val_theta;
+  PetscReal         val_run, val_runfit; /* best validation MSE of the current method's run, and its training MSE */
+  PetscInt          val_nparams, val_since;
+  PetscBool         val_stop;
+  PetscBool         val_refit;                /* -sna_fit_validation_refit: a fit that did not stop early is fitted again on all samples */
+  PetscBool         val_chosen, refit_chosen; /* the fraction and the refit were chosen by the user (else the default's) */
+  PetscBool         previous_default;         /* the auto fit keeps the previous default (random start, no validation): the
+                                                 parts of an mf model, whose cases were tuned under it */
   SNAConvergedReason reason;
   SNAFitStatistics   stats;
   SNAObjective       objective; /* what SNAFit() minimises (the Ritz form itself is the type's) */

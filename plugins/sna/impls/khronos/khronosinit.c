@@ -381,6 +381,19 @@ static PetscErrorCode Balance(SNA sna, const PetscReal Fq[])
   PetscFunctionReturn(0);
 }
 
+/* See khronosimpl.h. Knot refinement is left out because the refit on all samples would refine once more, and
+   enrichment because it grows the modes from one. */
+PetscErrorCode SNAKhronosMeasuredDefault(SNA sna, PetscBool *applies)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  PetscBool    automatic;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic));
+  *applies = (PetscBool)(automatic && !sna->previous_default && !kh->enrich && kh->refine == 0 && sna->loss == SNA_LOSS_MSE);
+  PetscFunctionReturn(0);
+}
+
 /* Whether the fit starts from the tensor start: a fresh model under -sna_khronos_init tensor whose coarse tensor is
    small enough (else the random start: bench/fit's smooth_6d has 6^6 coefficients). Without -sna_khronos_init, the
    auto fit starts there wherever it applies (the default of bench/fit's measurements), any other fit at random. A least-squares start does not
@@ -391,10 +404,8 @@ static PetscErrorCode UseTensorStart(SNA sna, PetscBool *use)
 
   PetscFunctionBegin;
   if (!kh->init_chosen) {
-    PetscBool automatic;
-
-    PetscCall(PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic));
-    *use = (PetscBool)(kh->fresh && automatic && !kh->enrich && kh->init_spread == 0 && sna->loss == SNA_LOSS_MSE && CoarseSize(sna) <= KHRONOS_INIT_MAX);
+    PetscCall(SNAKhronosMeasuredDefault(sna, use));
+    *use = (PetscBool)(*use && kh->fresh && kh->init_spread == 0 && CoarseSize(sna) <= KHRONOS_INIT_MAX);
     PetscFunctionReturn(0);
   }
   *use = (PetscBool)(kh->fresh && kh->init == SNA_KHRONOS_INIT_TENSOR);
@@ -417,7 +428,7 @@ PetscErrorCode SNAKhronosTensorStart(SNA sna, Vec X, Vec Y)
   PetscReal       *T, **F;
   const PetscReal *x, *y;
   PetscInt         n, N;
-  PetscBool        use;
+  PetscBool        use = PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscCall(UseTensorStart(sna, &use));

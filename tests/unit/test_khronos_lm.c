@@ -450,7 +450,8 @@ static PetscErrorCode FitValidated(Vec X, Vec Y, PetscBool refit, SNAConvergedRe
   PetscFunctionBegin;
   PetscCall(CreateModel(2, 2, 8, 2, NULL, 1e-10, 100, &sna));
   PetscCall(SNASetValidation(sna, 0.2, 5));
-  sna->val_refit = refit;
+  sna->val_refit    = refit;
+  sna->refit_chosen = PETSC_TRUE; /* as -sna_fit_validation_refit <refit> */
   PetscCall(SNAFit(sna, X, Y));
   PetscCall(SNAGetConvergedReason(sna, reason));
   PetscCall(SNAGetIterationNumber(sna, its));

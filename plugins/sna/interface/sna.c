@@ -158,7 +158,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(PetscOptionsEnum("-sna_fit_validation_stop", "When validation stops the fit: rise (its MSE rose -sna_fit_validation_rise percent above its best) or patience (no better MSE for -sna_fit_validation_patience iterations)", "SNASetValidationStop", SNAValidationStops, (PetscEnum)sna->val_stoptype, (PetscEnum *)&sna->val_stoptype, NULL));
   PetscCall(PetscOptionsReal("-sna_fit_validation_rise", "Under -sna_fit_validation_stop rise: the rise of the validation MSE above its best, in percent, that stops the fit", "SNASetValidationStop", sna->val_alpha, &sna->val_alpha, NULL));
   PetscCall(SNASetValidationStop(sna, sna->val_stoptype, sna->val_alpha));
-  PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without stopping early (the held-out MSE never rose) continues on all samples, so the held-out samples only decide when to stop (default: on)", "SNAFit", sna->val_refit, &sna->val_refit, &flg));
+  PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without stopping early (the held-out MSE never rose) continues on all samples, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", sna->val_refit, &sna->val_refit, &flg));
   if (flg) sna->refit_chosen = PETSC_TRUE;
   PetscCall(PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg));
   if (flg) {

@@ -31,17 +31,18 @@ static PetscErrorCode SNAGetSeed(SNA sna, PetscInt *seed)
   PetscFunctionReturn(0);
 }
 
-/* The default of -sna_fit_validation (not chosen by the user, SNASetValidation()): SNA_VALIDATION_DEFAULT of the
-   samples where the type says its measured default applies (SNAFitDefaultValidation_C: khronos's auto fit, bench/fit)
-   and at least SNA_VALIDATION_MIN_SAMPLES of them, else none: fewer hold out too few to judge by. */
+/* The defaults of -sna_fit_validation and -sna_fit_validation_refit (those the user did not choose): where the type
+   says its measured default applies (SNAFitDefaultValidation_C: khronos's auto fit, bench/fit), SNA_VALIDATION_DEFAULT
+   of the samples if there are at least SNA_VALIDATION_MIN_SAMPLES (fewer hold out too few to judge by) and the refit;
+   elsewhere neither (a refit of a fit with knot refinement would refine again). */
 PetscErrorCode SNAFitDefaultValidation(SNA sna, PetscInt N)
 {
   PetscBool applies = PETSC_FALSE;
 
   PetscFunctionBegin;
-  if (sna->val_chosen) PetscFunctionReturn(0);
   PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, &applies));
-  sna->validation = applies && N >= SNA_VALIDATION_MIN_SAMPLES ? SNA_VALIDATION_DEFAULT : 0;
+  if (!sna->refit_chosen) sna->val_refit = applies;
+  if (!sna->val_chosen) sna->validation = applies && N >= SNA_VALIDATION_MIN_SAMPLES ? SNA_VALIDATION_DEFAULT : 0;
   PetscFunctionReturn(0);
 }
 

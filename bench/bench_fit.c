@@ -5,11 +5,13 @@ static const char help[] = "bench_fit: training (and test) MSE against wall time
                            "every problem, method and rank count and merges the reports.\n"
                            "Options:\n"
                            "  -train <f.h5> -test <f.h5>      training and test sets (/X, /Y)\n"
-                           "  -method <name>                  default (the class default fit), als (2000 sweeps), als100 (the old default:\n"
-                           "                                  ALS, 100 sweeps), als_ls (ALS with -sna_fit_als_extrapolate), als_aa (ALS\n"
-                           "                                  with -sna_fit_als_anderson 5), default_val (the default with\n"
-                           "                                  -sna_fit_validation 0.1), default_tensor (the default with\n"
-                           "                                  -sna_khronos_init tensor), lm,\n"
+                           "  -method <name>                  default (the class default fit: auto, tensor start, 10% held out, rise\n"
+                           "                                  stop, refit), als (2000 sweeps), als100 (the old default: ALS, 100\n"
+                           "                                  sweeps), als_ls (ALS with -sna_fit_als_extrapolate), als_aa (ALS with\n"
+                           "                                  -sna_fit_als_anderson 5), default_prev (the previous default: auto from\n"
+                           "                                  the random start, no validation), default_val (default_prev with 10%\n"
+                           "                                  held out, patience stop, no refit), default_tensor (auto from the\n"
+                           "                                  tensor start, no validation), lm,\n"
                            "                                  tao_lmvm, lm_best and tao_lmvm_best (long runs, rtol 0), or any\n"
                            "                                  name with -method_options\n"
                            "  -method_options \"<-sna_...>\"    the method's options instead of the table's\n"
@@ -41,8 +43,9 @@ static const BenchMethod methods[] = {
     {"als100", "-sna_fit_type als -sna_fit_max_it 100"},
     {"als_ls", "-sna_fit_type als -sna_fit_als_extrapolate -sna_fit_max_it 2000"},
     {"als_aa", "-sna_fit_type als -sna_fit_als_anderson 5 -sna_fit_max_it 2000"},
-    {"default_val", "-sna_fit_validation 0.1"},
-    {"default_tensor", "-sna_khronos_init tensor"},
+    {"default_prev", "-sna_khronos_init random -sna_fit_validation 0"},
+    {"default_val", "-sna_khronos_init random -sna_fit_validation 0.1 -sna_fit_validation_stop patience -sna_fit_validation_refit false"},
+    {"default_tensor", "-sna_khronos_init tensor -sna_fit_validation 0"},
     {"lm", "-sna_fit_type lm"},
     {"tao_lmvm", "-sna_fit_type tao -sna_fit_tao_type lmvm"},
     {"lm_best", "-sna_fit_type lm -sna_fit_max_it 2000 -sna_fit_rtol 0"},
@@ -362,7 +365,7 @@ int main(int argc, char **argv)
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_fit options", "SNA");
   PetscCall(PetscOptionsString("-train", "Training set (HDF5 /X, /Y)", NULL, train, train, sizeof(train), &hastrain));
   PetscCall(PetscOptionsString("-test", "Test set (HDF5 /X, /Y)", NULL, test, test, sizeof(test), &hastest));
-  PetscCall(PetscOptionsString("-method", "Method: default, als, als100, als_ls, als_aa, default_val, default_tensor, lm, tao_lmvm, lm_best, tao_lmvm_best, or a label for -method_options", NULL, method, method, sizeof(method), NULL));
+  PetscCall(PetscOptionsString("-method", "Method: default, als, als100, als_ls, als_aa, default_prev, default_val, default_tensor, lm, tao_lmvm, lm_best, tao_lmvm_best, or a label for -method_options", NULL, method, method, sizeof(method), NULL));
   PetscCall(PetscOptionsString("-method_options", "The method's -sna_ options (instead of the table's)", NULL, mopts, mopts, sizeof(mopts), &hasmopts));
   PetscCall(PetscOptionsString("-model_options", "The problem's -sna_ model options (e.g. -sna_khronos_nodes 32 -sna_khronos_modes 6)", NULL, model, model, sizeof(model), &hasmodel));
   PetscCall(PetscOptionsInt("-reps", "Fits, each of a fresh model", NULL, reps, &reps, NULL));

@@ -19,7 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-COLORS = {"default": "tab:red", "als": "tab:blue", "als100": "tab:cyan", "als_ls": "tab:purple", "als_aa": "tab:green", "default_val": "tab:brown",
+COLORS = {"default": "tab:red", "als": "tab:blue", "als100": "tab:cyan", "als_ls": "tab:purple", "als_aa": "tab:green", "default_val": "tab:brown", "default_prev": "tab:olive",
           "default_tensor": "tab:pink", "lm": "tab:orange",
           "tao_lmvm": "tab:green"}
 TMIN = 1e-4  # the first monitor call comes right after set-up: log axes need a positive time

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Fit benchmark (issue 12, "measure, do not guess"): training and test MSE against wall time of plain ALS,
 # ALS with line-search extrapolation, ALS with Anderson acceleration, Levenberg-Marquardt, TAO LMVM, the default
-# fit, the default fit with 10% of the samples held out for validation (early stopping) and the default fit from the
-# tensor start (-sna_khronos_init tensor), on the problems of
+# fit (auto from the tensor start, 10% held out, rise stop, refit), the previous default (auto from the random start,
+# no validation), that with 10% held out (patience stop) and auto from the tensor start alone, on the problems of
 # make_problems.py, on 1 and 2 ranks; long lm/tao runs estimate the best error any method reaches. Merges everything into bench/results/fit.json (machine, load, date, targets met/missed),
 # prints a table and plots bench/results/fit_bench.png.
 #   bash bench/fit/run.sh            # 3 repetitions of every run (medians), on an idle machine
 #   bash bench/fit/run.sh --quick    # 1 repetition, shorter best runs: a smoke test
 # Extra arguments after the flag go to every bench_fit run. Environment: BUILD_DIR (default <repo>/build),
 # MPIEXEC (mpiexec), PYTHON (/usr/bin/python3), FIT_DATA (data sets, default bench/fit/data), FIT_RAW (one JSON
-# per run, default bench/fit/out), FIT_METHODS (methods timed, default "default default_val default_tensor als als100 als_ls
-# als_aa lm tao_lmvm"),
+# per run, default bench/fit/out), FIT_METHODS (methods timed, default "default default_prev default_val default_tensor als als100
+# als_ls als_aa lm tao_lmvm"),
 # FIT_RANKS ("1 2").
 set -euo pipefail
 
@@ -22,7 +22,7 @@ python=${PYTHON:-/usr/bin/python3}
 data=${FIT_DATA:-$here/data}
 raw=${FIT_RAW:-$here/out}
 out=$root/bench/results
-methods=${FIT_METHODS:-default default_val default_tensor als als100 als_ls als_aa lm tao_lmvm}
+methods=${FIT_METHODS:-default default_prev default_val default_tensor als als100 als_ls als_aa lm tao_lmvm}
 ranks=${FIT_RANKS:-1 2}
 quick=0
 if [ "${1:-}" = "--quick" ]; then

@@ -2,8 +2,9 @@ static const char help[] = "KHRONOS Levenberg-Marquardt and the default fit: the
                            "sparse normal equations against the dense Jacobian, exact recovery of a rank-2 target in a few\n"
                            "iterations, honest stopping at the budget, greedy enrichment at least as good as a direct fit, and\n"
                            "Anderson-accelerated ALS in at most half the sweeps of plain ALS; early stopping on held-out samples keeps\n"
-                           "the best-validation iterate, and a failed validated fit leaves no held-out samples behind; the tensor\n"
-                           "start (-sna_khronos_init tensor) is exact for a target its coarse splines reproduce, saves plain ALS\n"
+                           "the best-validation iterate (stopping on patience or on a rise of the validation MSE; the default fit holds\n"
+                           "out 10 percent by default, a chosen fit type none), and a failed validated fit leaves no held-out samples behind; the tensor\n"
+                           "start (-sna_khronos_init tensor) is exact for a target its coarse splines reproduce under every fit, saves plain ALS\n"
                            "sweeps on a smooth target, and leaves a warm start alone; a validated fit that converged goes on with\n"
                            "all samples under -sna_fit_validation_refit.\n";
 
@@ -273,13 +274,13 @@ static PetscErrorCode RecordStart(SNA sna, PetscInt it, PetscReal mse, void *ctx
 }
 
 /* A khronos SNA under -sna_khronos_init tensor; the MSE at the start of its fit (to *start) and after it. */
-static PetscErrorCode FitTensorStart(Vec X, Vec Y, PetscInt d, PetscInt q, PetscInt nodes, PetscInt modes, PetscInt max_it, PetscReal level, PetscReal *start, PetscInt *sweeps, PetscReal *mse)
+static PetscErrorCode FitTensorStart(Vec X, Vec Y, SNAFitType fit, PetscInt d, PetscInt q, PetscInt nodes, PetscInt modes, PetscInt max_it, PetscReal level, PetscReal *start, PetscInt *sweeps, PetscReal *mse)
 {
   SNA sna;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsSetValue(NULL, "-sna_khronos_init", "tensor"));
-  PetscCall(CreateModel(d, q, nodes, modes, SNAFITALS, 0, max_it, &sna));
+  PetscCall(CreateModel(d, q, nodes, modes, fit, 0, max_it, &sna));
   PetscCall(PetscOptionsClearValue(NULL, "-sna_khronos_init"));
   PetscCall(SNASetTolerances(sna, level, 0, max_it));
   PetscCall(SNAMonitorSet(sna, RecordStart, start, NULL));
@@ -301,7 +302,7 @@ static PetscErrorCode FitTensorStart(Vec X, Vec Y, PetscInt d, PetscInt q, Petsc
 
 /* The tensor start (-sna_khronos_init tensor). On a rank-2 target of quadratics with two outputs, which the coarse
    quadratic splines reproduce, the start itself is exact (coarse fit, decomposition, projection onto the model's
-   basis and the head). On the smooth target with 5 modes (3 large terms and a small fourth, which the start leaves
+   basis and the head), for every fit (a parameter initialisation: ALS, Levenberg-Marquardt, TAO). On the smooth target with 5 modes (3 large terms and a small fourth, which the start leaves
    out) the start's MSE is below 1e-3 and plain ALS from it reaches a training MSE of 3e-6 in at most three quarters
    of the sweeps it needs from the random start (120 and 205 when written). */
 static PetscErrorCode CheckTensorStart(void)
@@ -313,14 +314,19 @@ static PetscErrorCode CheckTensorStart(void)
 
   PetscFunctionBegin;
   PetscCall(MakeData(500, 2, 2, Target, &X, &Y));
-  PetscCall(FitTensorStart(X, Y, 2, 2, 8, 3, 1, 0, &start, &tensor, &mse));
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "tensor start on the rank-2 quadratic target: MSE %.1e at the start, %.1e after one sweep\n", (double)start, (double)mse));
-  PetscCheck(start < 1e-14, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The tensor start of a target its coarse splines reproduce has MSE %g, expected rounding level", (double)start);
+  for (PetscInt f = 0; f < 3; f++) {
+    const SNAFitType fits[] = {SNAFITALS, SNAFITLM, SNAFITTAO};
+
+    start = PETSC_MAX_REAL;
+    PetscCall(FitTensorStart(X, Y, fits[f], 2, 2, 8, 3, 1, 0, &start, &tensor, &mse));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "tensor start on the rank-2 quadratic target, -sna_fit_type %s: MSE %.1e at the start, %.1e after one iteration\n", fits[f], (double)start, (double)mse));
+    PetscCheck(start < 1e-14, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The tensor start of a target its coarse splines reproduce has MSE %g under -sna_fit_type %s, expected rounding level", (double)start, fits[f]);
+  }
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
   PetscCall(MakeData(3000, 3, 1, Smooth, &X, &Y));
   PetscCall(SweepsTo(X, Y, "0", level, 400, &plain, &mse_plain));
-  PetscCall(FitTensorStart(X, Y, 3, 1, 12, 5, 400, level, &start, &tensor, &mse));
+  PetscCall(FitTensorStart(X, Y, SNAFITALS, 3, 1, 12, 5, 400, level, &start, &tensor, &mse));
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "plain ALS sweeps to training MSE %.0e: random start %" PetscInt_FMT ", tensor start %" PetscInt_FMT " (MSE %.2e at the start)\n", (double)level, plain, tensor, (double)start));
   PetscCheck(start < 1e-3, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The tensor start of the smooth target has MSE %g: expected below 1e-3 (the random start's is about 0.4)", (double)start);
   PetscCheck(tensor <= 400 && 4 * tensor <= 3 * plain, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Plain ALS from the tensor start took %" PetscInt_FMT " sweeps to MSE %g, from the random start %" PetscInt_FMT ": expected at most three quarters", tensor, (double)level, plain);
@@ -346,35 +352,74 @@ static PetscErrorCode RecordValidation(SNA sna, PetscInt it, PetscReal mse, void
   PetscFunctionReturn(0);
 }
 
-/* Early stopping on held-out samples: noisy data and more modes than the target needs, so the default fit
-   (Levenberg-Marquardt after ALS) fits the noise; with -sna_fit_validation the fit stops with
-   CONVERGED_VALIDATION and the model holds the iterate of the lowest validation MSE, not the last one. */
-static PetscErrorCode CheckValidation(void)
+/* The smooth target of 3 inputs at 2000 samples plus uniform noise of amplitude 0.05. */
+static PetscErrorCode MakeNoisyData(Vec *X, Vec *Y)
+{
+  PetscRandom rnd;
+  Vec         noise;
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(2000, 3, 1, Smooth, X, Y));
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetInterval(rnd, -0.05, 0.05));
+  PetscCall(PetscRandomSetSeed(rnd, 11));
+  PetscCall(PetscRandomSeed(rnd));
+  PetscCall(VecDuplicate(*Y, &noise));
+  PetscCall(VecSetRandom(noise, rnd));
+  PetscCall(VecAXPY(*Y, 1.0, noise));
+  PetscCall(VecDestroy(&noise));
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscFunctionReturn(0);
+}
+
+/* The default (no validation option): the auto fit holds out samples and stops on overfitting noise with more modes
+   than the target needs (CONVERGED_VALIDATION, a validation MSE reported); a fit type the user chose (ALS) holds out
+   none. */
+static PetscErrorCode CheckDefaultValidation(void)
 {
   SNA                sna;
   Vec                X, Y;
-  PetscRandom        rnd;
+  PetscReal          val_auto, val_als;
+  SNAConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(MakeNoisyData(&X, &Y));
+  PetscCall(CreateModel(3, 1, 16, 6, NULL, 1e-10, 200, &sna));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetConvergedReason(sna, &reason));
+  PetscCall(SNAGetValidationMSE(sna, &val_auto));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(CreateModel(3, 1, 16, 6, SNAFITALS, 1e-10, 20, &sna));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetValidationMSE(sna, &val_als));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "default fit of noise: %s, validation MSE %.3e; -sna_fit_type als: validation MSE %g\n", SNAConvergedReasons[reason], (double)val_auto, (double)val_als));
+  PetscCheck(reason == SNA_CONVERGED_VALIDATION && val_auto > 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The default fit of noise with more modes than needed should hold out samples and stop on them, not end %s with validation MSE %g", SNAConvergedReasons[reason], (double)val_auto);
+  PetscCheck(val_als == -1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-sna_fit_type als held out samples by default (validation MSE %g): only the auto fit does", (double)val_als);
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* Early stopping on held-out samples: noisy data and more modes than the target needs, so the default fit
+   (Levenberg-Marquardt after ALS) fits the noise; with -sna_fit_validation the fit stops with
+   CONVERGED_VALIDATION and the model holds the iterate of the lowest validation MSE, not the last one. Under the
+   rise rule (alpha 20) it stops only once the validation MSE has risen more than 20% above its best. */
+static PetscErrorCode CheckValidation(SNAValidationStop stop)
+{
+  const PetscReal    alpha = 20;
+  SNA                sna;
+  Vec                X, Y;
   ValidationRecord   rec   = {0};
   PetscReal          best  = PETSC_MAX_REAL, final;
   PetscInt           ibest = -1;
   SNAConvergedReason reason;
 
   PetscFunctionBegin;
-  PetscCall(MakeData(2000, 3, 1, Smooth, &X, &Y));
-  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
-  PetscCall(PetscRandomSetInterval(rnd, -0.05, 0.05));
-  PetscCall(PetscRandomSetSeed(rnd, 11));
-  PetscCall(PetscRandomSeed(rnd));
-  {
-    Vec noise;
-    PetscCall(VecDuplicate(Y, &noise));
-    PetscCall(VecSetRandom(noise, rnd));
-    PetscCall(VecAXPY(Y, 1.0, noise));
-    PetscCall(VecDestroy(&noise));
-  }
-  PetscCall(PetscRandomDestroy(&rnd));
+  PetscCall(MakeNoisyData(&X, &Y));
   PetscCall(CreateModel(3, 1, 16, 6, NULL, 1e-10, 200, &sna));
   PetscCall(SNASetValidation(sna, 0.2, 5));
+  PetscCall(SNASetValidationStop(sna, stop, alpha));
   PetscCall(SNAMonitorSet(sna, RecordValidation, &rec, NULL));
   PetscCall(SNAFit(sna, X, Y));
   PetscCall(SNAGetConvergedReason(sna, &reason));
@@ -384,10 +429,11 @@ static PetscErrorCode CheckValidation(void)
       best  = rec.val[i];
       ibest = i;
     }
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "validation 0.2, patience 5: %s after %" PetscInt_FMT " monitored iterates; best validation MSE %.6e at iterate %" PetscInt_FMT ", kept %.6e, last seen %.6e\n", SNAConvergedReasons[reason], rec.n, (double)best, ibest, (double) final, (double)rec.val[rec.n - 1]));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "validation 0.2, stop %s: %s after %" PetscInt_FMT " monitored iterates; best validation MSE %.6e at iterate %" PetscInt_FMT ", kept %.6e, last seen %.6e\n", SNAValidationStops[stop], SNAConvergedReasons[reason], rec.n, (double)best, ibest, (double) final, (double)rec.val[rec.n - 1]));
   PetscCheck(reason == SNA_CONVERGED_VALIDATION, PETSC_COMM_SELF, PETSC_ERR_PLIB, "A fit of noise with more modes than needed should stop early on its validation MSE, not with %s", SNAConvergedReasons[reason]);
   PetscCheck(ibest < rec.n - 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The best validation MSE should lie before the last iterate of an early-stopped fit");
   PetscCheck(PetscAbsReal(final - best) <= 1e-12 * best, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The fit kept an iterate of validation MSE %g, not the best one seen (%g)", (double) final, (double)best);
+  PetscCheck(stop != SNA_VALIDATION_STOP_RISE || rec.val[rec.n - 1] > (1 + alpha / 100) * best, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Under -sna_fit_validation_stop rise the fit stopped at validation MSE %g, not %g%% above its best %g", (double)rec.val[rec.n - 1], (double)alpha, (double)best);
   PetscCall(SNADestroy(&sna));
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
@@ -404,7 +450,8 @@ static PetscErrorCode FitValidated(Vec X, Vec Y, PetscBool refit, SNAConvergedRe
   PetscFunctionBegin;
   PetscCall(CreateModel(2, 2, 8, 2, NULL, 1e-10, 100, &sna));
   PetscCall(SNASetValidation(sna, 0.2, 5));
-  sna->val_refit = refit;
+  sna->val_refit    = refit;
+  sna->refit_chosen = PETSC_TRUE; /* as -sna_fit_validation_refit <refit> */
   PetscCall(SNAFit(sna, X, Y));
   PetscCall(SNAGetConvergedReason(sna, reason));
   PetscCall(SNAGetIterationNumber(sna, its));
@@ -475,7 +522,9 @@ int main(int argc, char **argv)
   PetscCall(CheckEnrichment(NULL));
   PetscCall(CheckAnderson());
   PetscCall(CheckTensorStart());
-  PetscCall(CheckValidation());
+  PetscCall(CheckValidation(SNA_VALIDATION_STOP_PATIENCE));
+  PetscCall(CheckValidation(SNA_VALIDATION_STOP_RISE));
+  PetscCall(CheckDefaultValidation());
   PetscCall(CheckValidationRefit());
   PetscCall(CheckFailedValidationReleased());
   PetscCall(PetscFinalize());

@@ -123,7 +123,15 @@ PETSC_EXTERN PetscErrorCode SNASetRegularization(SNA, PetscReal);
 /* Stopping tolerances on the mean squared error: absolute, relative decrease, and the sweep budget. */
 PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt);
 PETSC_EXTERN PetscErrorCode SNASetValidation(SNA, PetscReal, PetscInt);
-PETSC_EXTERN PetscErrorCode SNAGetValidationMSE(SNA, PetscReal *);
+/* When held-out validation stops a fit: once its MSE has risen by alpha percent above its best (Prechelt's
+   generalisation loss), or once it has not improved for patience iterations. */
+typedef enum {
+  SNA_VALIDATION_STOP_RISE,
+  SNA_VALIDATION_STOP_PATIENCE
+} SNAValidationStop;
+PETSC_EXTERN const char *const SNAValidationStops[];
+PETSC_EXTERN PetscErrorCode    SNASetValidationStop(SNA, SNAValidationStop, PetscReal);
+PETSC_EXTERN PetscErrorCode    SNAGetValidationMSE(SNA, PetscReal *);
 /* Returns the stopping tolerances atol, rtol and max_it (any pointer may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAGetTolerances(SNA, PetscReal *, PetscReal *, PetscInt *);
 /* Fits the model to samples X (block size d) and targets Y (block size q); with the Ritz objective

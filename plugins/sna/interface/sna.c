@@ -17,11 +17,14 @@ PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
   s->rtol    = 1e-10;
   s->max_it  = 100;
   s->reason  = SNA_CONVERGED_ITERATING;
-  /* no validation by default: bench/fit measured that holding out samples costs accuracy on the smooth
-     problems more than it helps the noisy one (bench/README.md) */
-  s->validation = 0;
-  s->patience   = 10;
-  s->val_mse    = PETSC_MAX_REAL;
+  /* unless chosen, the default fit of khronos holds out 10% of the samples, stops on a rise of their MSE and refits
+     (SNAFitDefaultValidation): bench/fit measured it meeting the error target on all four problems */
+  s->validation   = 0;
+  s->patience     = 10;
+  s->val_stoptype = SNA_VALIDATION_STOP_RISE;
+  s->val_alpha    = 20;
+  s->val_refit    = PETSC_TRUE;
+  s->val_mse      = PETSC_MAX_REAL;
   PetscCall(PetscStrallocpy(SNAFITAUTO, &s->fittype));
   /* a default type, so that type-specific setters such as SNAKhronosSetBasis() always apply */
   PetscCall(SNASetType(s, SNAKHRONOS));
@@ -141,10 +144,22 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(PetscOptionsBool("-sna_fit_error_if_not_converged", "Raise an error when a fit ends without converging (the model keeps its best iterate)", "SNASetErrorIfNotConverged", sna->errorifnotconverged, &sna->errorifnotconverged, NULL));
   PetscCall(SNASetTolerances(sna, sna->atol, sna->rtol, sna->max_it));
   PetscCall(SNASetRegularization(sna, sna->lambda));
-  PetscCall(PetscOptionsReal("-sna_fit_validation", "Fraction of the samples held out: the fit keeps the iterate of lowest MSE on them and stops when it no longer improves (0: none)", "SNASetValidation", sna->validation, &sna->validation, NULL));
-  PetscCall(PetscOptionsInt("-sna_fit_validation_patience", "Iterations without a better validation MSE, past the best point's training MSE, before the fit stops (0: never stops early)", "SNASetValidation", sna->patience, &sna->patience, NULL));
-  PetscCall(SNASetValidation(sna, sna->validation, sna->patience));
-  PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without stopping early (the held-out MSE never rose) continues on all samples, so the held-out samples only decide when to stop", "SNAFit", sna->val_refit, &sna->val_refit, NULL));
+  {
+    PetscReal fraction = sna->val_chosen ? sna->validation : SNA_VALIDATION_DEFAULT;
+    PetscInt  patience = sna->patience;
+    PetscBool fset, pset;
+
+    PetscCall(PetscOptionsReal("-sna_fit_validation", "Fraction of the samples held out: the fit keeps the iterate of lowest MSE on them and stops when they show overfitting (0: none; default 0.1 for the auto fit of khronos on 100 samples or more without refinement or enrichment, not in an mf model, else 0)", "SNASetValidation", fraction, &fraction, &fset));
+    PetscCall(PetscOptionsInt("-sna_fit_validation_patience", "Under -sna_fit_validation_stop patience: iterations without a better validation MSE, past the best point's training MSE, before the fit stops (0: never stops early)", "SNASetValidation", patience, &patience, &pset));
+    if (fset) PetscCall(SNASetValidation(sna, fraction, patience));
+    PetscCheck(patience >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, patience);
+    sna->patience = patience;
+  }
+  PetscCall(PetscOptionsEnum("-sna_fit_validation_stop", "When validation stops the fit: rise (its MSE rose -sna_fit_validation_rise percent above its best) or patience (no better MSE for -sna_fit_validation_patience iterations)", "SNASetValidationStop", SNAValidationStops, (PetscEnum)sna->val_stoptype, (PetscEnum *)&sna->val_stoptype, NULL));
+  PetscCall(PetscOptionsReal("-sna_fit_validation_rise", "Under -sna_fit_validation_stop rise: the rise of the validation MSE above its best, in percent, that stops the fit", "SNASetValidationStop", sna->val_alpha, &sna->val_alpha, NULL));
+  PetscCall(SNASetValidationStop(sna, sna->val_stoptype, sna->val_alpha));
+  PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without stopping early (the held-out MSE never rose) continues on all samples, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", sna->val_refit, &sna->val_refit, &flg));
+  if (flg) sna->refit_chosen = PETSC_TRUE;
   PetscCall(PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg));
   if (flg) {
     PetscReal lo[64], hi[64];
@@ -441,7 +456,7 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
 {
   PetscFunctionBegin;
   PetscCheck(!X && !Y, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAFit() minimises the %s objective, which takes no data: pass NULL for X and Y, or call SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) to fit data", SNAObjectives[sna->objective]);
-  PetscCheck(sna->validation == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g holds out samples, but the %s objective takes no data: drop -sna_fit_validation (or set it to 0)", (double)sna->validation, SNAObjectives[sna->objective]);
+  PetscCheck(!sna->val_chosen || sna->validation == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g holds out samples, but the %s objective takes no data: drop -sna_fit_validation (or set it to 0)", (double)sna->validation, SNAObjectives[sna->objective]);
   PetscCall(SNASetUp(sna));
   PetscCall(PetscLogEventBegin(SNA_Fit, sna, 0, 0, 0));
   sna->iterations = 0;
@@ -528,8 +543,9 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCheck(N > 0, comm, PETSC_ERR_ARG_SIZ, "Cannot fit to an empty dataset");
   PetscCall(SNACheckFinite(sna, X, "The training inputs X"));
   PetscCall(SNACheckFinite(sna, Y, "The training targets Y"));
+  PetscCall(SNAFitDefaultValidation(sna, N));
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna));
-  PetscCheck(!sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-sna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -sna_fit_validation f (f > 0) as well, or drop -sna_fit_validation_refit");
+  PetscCheck(!sna->refit_chosen || !sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-sna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -sna_fit_validation f (f > 0) as well, or drop -sna_fit_validation_refit");
   if (!sna->lower)
     PetscCall(SNABoundsFromData(sna, X));
   else
@@ -859,7 +875,7 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s, lambda %g, atol %g, rtol %g, max_it %" PetscInt_FMT "\n", sna->fittype, (double)sna->lambda, (double)sna->atol, (double)sna->rtol, sna->max_it));
   if (sna->reason != SNA_CONVERGED_ITERATING) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, %s %g\n", SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse));
-    if (sna->val_mse < PETSC_MAX_REAL) PetscCall(PetscViewerASCIIPrintf(viewer, "validation: %g of the samples held out (patience %" PetscInt_FMT "), validation MSE %g\n", (double)sna->validation, sna->patience, (double)sna->val_mse));
+    if (sna->val_mse < PETSC_MAX_REAL) PetscCall(PetscViewerASCIIPrintf(viewer, "validation: %g of the samples held out (stop on %s), validation MSE %g\n", (double)sna->validation, SNAValidationStops[sna->val_stoptype], (double)sna->val_mse));
     PetscCall(PetscViewerASCIIPrintf(viewer, "work: %" PetscInt_FMT " outer, %" PetscInt_FMT " inner iterations; %" PetscInt_FMT " loss, %" PetscInt_FMT " gradient, %" PetscInt_FMT " Hessian evaluations\n", sna->stats.outer, sna->stats.inner, sna->stats.function, sna->stats.gradient, sna->stats.hessian));
   }
   if (sna->ops->view) PetscCall((*sna->ops->view)(sna, viewer));

@@ -3,7 +3,8 @@
 #include <petscblaslapack.h>
 
 /* Runs the fit registered under name for the SNA's type, after the type's check that none of its options is
-   ignored by that fit (SNAFitCheck_C, optional). */
+   ignored by that fit (SNAFitCheck_C, optional) and the type's start of a fresh model from the data (SNAFitStart_C,
+   optional: a parameter initialisation, so every fit gets it). */
 PetscErrorCode SNAFitRun(SNA sna, const char name[], Vec X, Vec Y)
 {
   PetscErrorCode (*fit)(SNA, Vec, Vec);
@@ -17,6 +18,7 @@ PetscErrorCode SNAFitRun(SNA sna, const char name[], Vec X, Vec Y)
   }
   /* the type refuses its options that this fit would ignore */
   PetscTryMethod(sna, "SNAFitCheck_C", (SNA, const char[]), (sna, name));
+  PetscTryMethod(sna, "SNAFitStart_C", (SNA, Vec, Vec), (sna, X, Y));
   PetscCall((*fit)(sna, X, Y));
   PetscFunctionReturn(0);
 }

@@ -2,7 +2,9 @@
    the rest, and at every monitored iteration measures the MSE on the held-out samples. The fit keeps the
    parameters of the lowest validation MSE (early stopping), and stops once the current method's best validation
    MSE has not improved for -sna_fit_validation_patience iterations while the training MSE went below its value
-   there: the fit is then fitting noise. A composite fit that hands over to another method (the auto fit's
+   there (-sna_fit_validation_stop patience), or under -sna_fit_validation_stop rise once the validation MSE has
+   risen -sna_fit_validation_rise percent above that best faster than the training MSE still falls: the fit is
+   then fitting noise. A composite fit that hands over to another method (the auto fit's
    Levenberg-Marquardt from the start) starts that record afresh (SNAFitValidationResume), so the second method
    is judged on its own path; the best iterate of both is kept. */
 #include <snaps/private/snaimpl.h>
@@ -26,6 +28,21 @@ static PetscErrorCode SNAGetSeed(SNA sna, PetscInt *seed)
   PetscFunctionBegin;
   *seed = 42;
   PetscTryMethod(sna, "SNAGetSeed_C", (SNA, PetscInt *), (sna, seed));
+  PetscFunctionReturn(0);
+}
+
+/* The defaults of -sna_fit_validation and -sna_fit_validation_refit (those the user did not choose): where the type
+   says its measured default applies (SNAFitDefaultValidation_C: khronos's auto fit, bench/fit), SNA_VALIDATION_DEFAULT
+   of the samples if there are at least SNA_VALIDATION_MIN_SAMPLES (fewer hold out too few to judge by) and the refit;
+   elsewhere neither (a refit of a fit with knot refinement would refine again). */
+PetscErrorCode SNAFitDefaultValidation(SNA sna, PetscInt N)
+{
+  PetscBool applies = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, &applies));
+  if (!sna->refit_chosen) sna->val_refit = applies;
+  if (!sna->val_chosen) sna->validation = applies && N >= SNA_VALIDATION_MIN_SAMPLES ? SNA_VALIDATION_DEFAULT : 0;
   PetscFunctionReturn(0);
 }
 
@@ -58,10 +75,41 @@ PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
   sna->val_best    = PETSC_MAX_REAL;
   sna->val_mse     = PETSC_MAX_REAL;
   sna->val_since   = 0;
+  sna->val_nstrip  = 0;
   sna->val_nparams = 0;
   sna->val_run     = PETSC_MAX_REAL;
   sna->val_stop    = PETSC_FALSE;
   PetscFunctionReturn(0);
+}
+
+/* Prechelt's training progress over the run's last SNA_VALIDATION_STRIP iterations: 1000 (mean / min - 1) of their
+   training MSEs, in per mille; large while the fit still gains, near 0 once it creeps. */
+static PetscReal TrainingProgress(SNA sna)
+{
+  const PetscInt k   = PetscMin(sna->val_nstrip, SNA_VALIDATION_STRIP);
+  PetscReal      sum = 0, min = PETSC_MAX_REAL;
+
+  for (PetscInt i = 0; i < k; i++) {
+    sum += sna->val_strip[i];
+    min = PetscMin(min, sna->val_strip[i]);
+  }
+  return k > 0 && min > 0 ? 1000 * (sum / (k * min) - 1) : 0;
+}
+
+/* The stopping test at an iterate that is not the run's best in validation but is in training. Under rise, whether
+   the fit is overfitting: the validation MSE is more than alpha percent above the run's best (Prechelt's
+   generalisation loss GL) and that loss outweighs the training progress (his quotient GL / P > 1), so that neither a
+   plateau, where the validation MSE merely stops improving, nor a bump on the way down of a fit that still gains
+   fast (Levenberg-Marquardt crossing smooth_6d's plateau) stops it. Under patience, whether it has not improved for
+   patience such iterations. */
+static PetscBool ValidationStops(SNA sna)
+{
+  if (sna->val_stoptype == SNA_VALIDATION_STOP_RISE) {
+    const PetscReal gl = 100 * (sna->val_mse / sna->val_run - 1);
+
+    return (PetscBool)(gl > sna->val_alpha && gl > TrainingProgress(sna));
+  }
+  return (PetscBool)(++sna->val_since >= sna->patience && sna->patience > 0);
 }
 
 /* At a monitored iteration (the model holds the iterate, its training MSE is mse): the validation MSE, the best
@@ -78,8 +126,10 @@ PetscErrorCode SNAFitValidationObserve(SNA sna, PetscReal mse)
     sna->val_best    = PETSC_MAX_REAL;
     sna->val_run     = PETSC_MAX_REAL;
     sna->val_since   = 0;
+    sna->val_nstrip  = 0;
   }
   PetscCall(SNAComputeMSE(sna, sna->valX, sna->valY, &sna->val_mse));
+  sna->val_strip[sna->val_nstrip++ % SNA_VALIDATION_STRIP] = mse;
   if (sna->val_mse < sna->val_best) {
     sna->val_best = sna->val_mse;
     PetscCall((*sna->ops->getparameters)(sna, sna->val_theta));
@@ -88,8 +138,8 @@ PetscErrorCode SNAFitValidationObserve(SNA sna, PetscReal mse)
     sna->val_run    = sna->val_mse;
     sna->val_runfit = mse;
     sna->val_since  = 0;
-  } else if (mse < sna->val_runfit && ++sna->val_since >= sna->patience && sna->patience > 0)
-    sna->val_stop = PETSC_TRUE;
+  } else if (mse < sna->val_runfit)
+    sna->val_stop = ValidationStops(sna);
   PetscFunctionReturn(0);
 }
 
@@ -101,9 +151,10 @@ PetscBool SNAFitStopRequested(SNA sna)
 PetscErrorCode SNAFitValidationResume(SNA sna)
 {
   PetscFunctionBegin;
-  sna->val_stop  = PETSC_FALSE;
-  sna->val_since = 0;
-  sna->val_run   = PETSC_MAX_REAL;
+  sna->val_stop   = PETSC_FALSE;
+  sna->val_since  = 0;
+  sna->val_nstrip = 0;
+  sna->val_run    = PETSC_MAX_REAL;
   PetscFunctionReturn(0);
 }
 
@@ -194,5 +245,41 @@ PetscErrorCode SNASetValidation(SNA sna, PetscReal fraction, PetscInt patience)
   PetscCheck(patience >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, patience);
   sna->validation = fraction;
   sna->patience   = patience;
+  sna->val_chosen = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/*@
+  SNASetValidationStop - Chooses when held-out validation stops a fit early
+
+  Logically Collective
+
+  Input Parameters:
++ sna   - the SNA
+. stop  - SNA_VALIDATION_STOP_RISE: when the validation MSE has risen more than alpha percent above the best of the
+          current method (Prechelt's generalisation loss); SNA_VALIDATION_STOP_PATIENCE: when it has not improved for
+          the patience of SNASetValidation()
+- alpha - the rise, in percent, that stops the fit under rise (ignored under patience)
+
+  Options Database Keys:
++ -sna_fit_validation_stop <rise,patience> - the rule
+- -sna_fit_validation_rise <alpha>         - the rise in percent
+
+  Notes:
+  Both rules count only iterates whose training MSE is below that of the best-validation one (the fit goes on
+  lowering the training loss), and both keep the best-validation iterate. A validation MSE that merely stops
+  improving (a plateau the method will leave) stops the fit under patience, never under rise.
+
+  Level: intermediate
+
+.seealso: SNASetValidation(), SNAFit()
+@*/
+PetscErrorCode SNASetValidationStop(SNA sna, SNAValidationStop stop, PetscReal alpha)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCheck(alpha >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_rise must be >= 0 (the percentage by which the validation MSE may rise above its best before the fit stops), not %g", (double)alpha);
+  sna->val_stoptype = stop;
+  sna->val_alpha    = alpha;
   PetscFunctionReturn(0);
 }

@@ -30,6 +30,7 @@ typedef struct {
   PetscBool          extrapolate; /* ALS with a line search along the last sweep's change (-sna_fit_als_extrapolate) */
   PetscInt           anderson;    /* depth of the Anderson acceleration of ALS sweeps, 0: none (-sna_fit_als_anderson) */
   SNAKhronosInitType init;        /* the start of a data fit (-sna_khronos_init) */
+  PetscBool          init_chosen; /* init given by the user; else tensor for the auto fit where it applies, random otherwise */
   PetscBool          fresh;       /* the parameters are still the set-up's random ones (no fit, load or user values since) */
   SNABSpline        *basis;       /* one basis per input, on [0, 1] */
   PetscReal         *W;           /* W[(start[p] + g)*M + m] */
@@ -102,10 +103,15 @@ PETSC_INTERN PetscInt SNAKhronosDefaultAnderson(PetscBool);
 /* An error when -sna_fit_als_anderson was given a depth for a fit (named by what) that does not use it. */
 PETSC_INTERN PetscErrorCode SNAKhronosCheckAndersonUnused(SNA, const char[]);
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_ALS(SNA, Vec, Vec);
-/* The tensor start (khronosinit.c): on a fresh model under -sna_khronos_init tensor, replaces the random parameters
-   by the decomposition of a coarse tensor-product spline fitted to the n local samples (x, y) of N in all.
-   Collective; the model is no longer fresh afterwards either way. */
-PETSC_INTERN PetscErrorCode SNAKhronosTensorStart(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscInt);
+/* The tensor start (khronosinit.c), SNAFitStart_C of khronos: before any data fit (auto, als, lm, tao, ...) of a
+   fresh model under -sna_khronos_init tensor, replaces the random parameters by the decomposition of a coarse
+   tensor-product spline fitted to the training samples (X, Y). Collective; the model is no longer fresh afterwards
+   either way. */
+PETSC_INTERN PetscErrorCode SNAKhronosTensorStart(SNA, Vec, Vec);
+/* Whether the default measured by bench/fit (tensor start, held-out validation, rise stop, refit) applies to this
+   fit when the user chose neither start nor validation: the auto fit on the least-squares loss without knot refinement
+   or enrichment, not an mf part (SNAFitDefaultValidation_C). */
+PETSC_INTERN PetscErrorCode SNAKhronosMeasuredDefault(SNA, PetscBool *);
 /* The default fit: ALS while sweeps gain much, then Levenberg-Marquardt on all parameters. */
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_Auto(SNA, Vec, Vec);
 /* Cross-entropy fit of a categorical head (the q outputs are logits): exact block Newton per block. */

@@ -38,6 +38,13 @@ struct _SNAOps {
   PetscErrorCode (*normalequationslocal)(SNA, PetscInt, const PetscReal[], const PetscReal[], PetscReal *, PetscReal[], PetscReal[]);
 };
 
+/* The default validation of the auto fit of khronos: the fraction held out, and the fewest samples it applies to
+   (10 held out). */
+#define SNA_VALIDATION_DEFAULT     0.1
+#define SNA_VALIDATION_MIN_SAMPLES 100
+/* Iterations over which the rise rule of held-out validation measures the training progress (Prechelt's strip). */
+#define SNA_VALIDATION_STRIP 5
+
 struct _p_SNA {
   PETSCHEADER(struct _SNAOps);
   PetscInt   dim_in, dim_out; /* d, q */
@@ -58,14 +65,21 @@ struct _p_SNA {
   PetscReal   fit_mse, fit_mse0; /* training loss (MSE, or the cross-entropy) after and before the last fit */
   /* held-out validation (-sna_fit_validation): the fraction, the patience, the held-out samples during a fit, the
      best validation MSE seen and its parameters, the iterations since it improved, and the last MSE */
-  PetscReal          validation;
-  PetscInt           patience;
-  Vec                valX, valY;
-  PetscReal          val_best, val_mse, *val_theta;
-  PetscReal          val_run, val_runfit; /* best validation MSE of the current method's run, and its training MSE */
-  PetscInt           val_nparams, val_since;
-  PetscBool          val_stop;
-  PetscBool          val_refit; /* -sna_fit_validation_refit: a fit that did not stop early is fitted again on all samples */
+  PetscReal         validation;
+  PetscInt          patience;
+  SNAValidationStop val_stoptype; /* -sna_fit_validation_stop: rise (by val_alpha percent above the best) or patience */
+  PetscReal         val_alpha;
+  PetscReal         val_strip[SNA_VALIDATION_STRIP]; /* the last training MSEs of the run (ring), for the rise rule */
+  PetscInt          val_nstrip;
+  Vec               valX, valY;
+  PetscReal         val_best, val_mse, *val_theta;
+  PetscReal         val_run, val_runfit; /* best validation MSE of the current method's run, and its training MSE */
+  PetscInt          val_nparams, val_since;
+  PetscBool         val_stop;
+  PetscBool         val_refit;                /* -sna_fit_validation_refit: a fit that did not stop early is fitted again on all samples */
+  PetscBool         val_chosen, refit_chosen; /* the fraction and the refit were chosen by the user (else the default's) */
+  PetscBool         previous_default;         /* the auto fit keeps the previous default (random start, no validation): the
+                                                 parts of an mf model, whose cases were tuned under it */
   SNAConvergedReason reason;
   SNAFitStatistics   stats;
   SNAObjective       objective; /* what SNAFit() minimises (the Ritz form itself is the type's) */
@@ -85,6 +99,7 @@ PETSC_INTERN PetscErrorCode SNAMonitor(SNA, PetscInt, PetscReal);
 /* Held-out validation (snaval.c): SNAFit() splits the data (the training part in new Vecs), SNAMonitor() observes
    every monitored iterate, and after the fit the best-validation iterate is restored. */
 PETSC_INTERN PetscErrorCode SNAFitCheckValidation(SNA);
+PETSC_INTERN PetscErrorCode SNAFitDefaultValidation(SNA, PetscInt);
 PETSC_INTERN PetscErrorCode SNAFitValidationSplit(SNA, Vec, Vec, Vec *, Vec *);
 PETSC_INTERN PetscErrorCode SNAFitValidationObserve(SNA, PetscReal);
 PETSC_INTERN PetscErrorCode SNAFitValidationFinish(SNA);

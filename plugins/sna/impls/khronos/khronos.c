@@ -175,6 +175,8 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitRitz_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetConstant_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitCheck_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitStart_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitDefaultValidation_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetNodes_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetNodes_C", NULL));
   PetscFunctionReturn(0);
@@ -252,7 +254,15 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsInt("-sna_fit_als_anderson", "ALS sweeps are Anderson-accelerated with this many past sweeps, each accelerated point kept only if it lowers the loss (0: none; default 5 for -sna_fit_type auto, 0 for als; refused by the fits without sweeps: lm, tao, irls, infinite_descent and the Ritz fit)", "SNAFITALS", anderson, &anderson, &set));
   PetscCheck(!set || anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, anderson);
   if (set) kh->anderson = anderson;
-  PetscCall(PetscOptionsEnum("-sna_khronos_init", "Start of the ALS-based fits (auto, als, infinite_descent): random (seeded coefficients) or tensor (a least-squares fit of a coarse tensor-product spline, 6 functions per input, decomposed into the modes, for up to 4 inputs; more inputs start at random)", "SNAFITAUTO", SNAKhronosInitTypes, (PetscEnum)kh->init, (PetscEnum *)&kh->init, NULL));
+  {
+    SNAKhronosInitType init = kh->init;
+
+    PetscCall(PetscOptionsEnum("-sna_khronos_init", "Start of every data fit of a fresh model (auto, als, lm, tao, infinite_descent): random (seeded coefficients) or tensor (a least-squares fit of a coarse tensor-product spline, 6 functions per input, decomposed into the modes, for up to 4 inputs; more inputs start at random). Default: tensor for the auto fit on the least-squares loss without -sna_khronos_enrich or -sna_khronos_init_spread, else random", "SNAFITAUTO", SNAKhronosInitTypes, (PetscEnum)init, (PetscEnum *)&init, &set));
+    if (set) {
+      kh->init        = init;
+      kh->init_chosen = PETSC_TRUE;
+    }
+  }
   PetscOptionsHeadEnd();
   if (!nodesset) {
     n = kh->nnodes;
@@ -1115,6 +1125,8 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitRitz_C", SNAFitRitz_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetConstant_C", SNAKhronosSetConstant_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitCheck_C", SNAFitCheck_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitStart_C", SNAKhronosTensorStart));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitDefaultValidation_C", SNAKhronosMeasuredDefault));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetNodes_C", SNAKhronosSetNodes_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetNodes_C", SNAKhronosGetNodes_Khronos));
   PetscFunctionReturn(0);

@@ -757,7 +757,6 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
   c.x = x;
   c.X = X;
   c.Y = Y;
-  PetscCall(SNAKhronosTensorStart(sna, c.n, x, y, c.N));
   for (PetscInt level = 0; level <= kh->refine; level++) {
     PetscBool lm = automatic;
 

@@ -10,6 +10,7 @@
    rank3_3d it reaches the test error plain ALS reaches after 41 sweeps in 4 (bench/README.md).
    Every rank computes the same start (the tensor is summed over the ranks, the rest is redundant). */
 #include <snaps/private/khronosimpl.h>
+#include <snaps/private/snafitimpl.h>
 #include <petscblaslapack.h>
 
 const char *const SNAKhronosInitTypes[] = {"random", "tensor", "SNAKhronosInitType", "SNA_KHRONOS_INIT_", NULL};
@@ -380,16 +381,37 @@ static PetscErrorCode Balance(SNA sna, const PetscReal Fq[])
   PetscFunctionReturn(0);
 }
 
+/* See khronosimpl.h. Knot refinement is left out because the refit on all samples would refine once more, and
+   enrichment because it grows the modes from one. */
+PetscErrorCode SNAKhronosMeasuredDefault(SNA sna, PetscBool *applies)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  PetscBool    automatic;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic));
+  *applies = (PetscBool)(automatic && !sna->previous_default && !kh->enrich && kh->refine == 0 && sna->loss == SNA_LOSS_MSE);
+  PetscFunctionReturn(0);
+}
+
 /* Whether the fit starts from the tensor start: a fresh model under -sna_khronos_init tensor whose coarse tensor is
-   small enough (else the random start: bench/fit's smooth_6d has 6^6 coefficients). */
+   small enough (else the random start: bench/fit's smooth_6d has 6^6 coefficients). Without -sna_khronos_init, the
+   auto fit starts there wherever it applies (the default of bench/fit's measurements), any other fit at random. A least-squares start does not
+   apply to the cross-entropy loss (its targets are class probabilities, the model's outputs logits). */
 static PetscErrorCode UseTensorStart(SNA sna, PetscBool *use)
 {
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
 
   PetscFunctionBegin;
+  if (!kh->init_chosen) {
+    PetscCall(SNAKhronosMeasuredDefault(sna, use));
+    *use = (PetscBool)(*use && kh->fresh && kh->init_spread == 0 && CoarseSize(sna) <= KHRONOS_INIT_MAX);
+    PetscFunctionReturn(0);
+  }
   *use = (PetscBool)(kh->fresh && kh->init == SNA_KHRONOS_INIT_TENSOR);
   if (!*use) PetscFunctionReturn(0);
   PetscCheck(!kh->enrich, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_khronos_init tensor starts all %" PetscInt_FMT " modes at once, -sna_khronos_enrich grows them from one: drop one of the two", kh->max_modes);
+  PetscCheck(sna->loss == SNA_LOSS_MSE, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_khronos_init tensor fits a coarse spline to the targets by least squares, but -sna_loss %s takes the outputs as logits: drop -sna_khronos_init tensor (the fit then starts at random)", SNALossTypes[sna->loss]);
   if (CoarseSize(sna) > KHRONOS_INIT_MAX) {
     *use = PETSC_FALSE;
     PetscCall(PetscInfo(sna, "KHRONOS tensor start: %" PetscInt_FMT " inputs give more than %d coarse coefficients, random start\n", sna->dim_in, KHRONOS_INIT_MAX));
@@ -398,22 +420,26 @@ static PetscErrorCode UseTensorStart(SNA sna, PetscBool *use)
 }
 
 /* See khronosimpl.h. */
-PetscErrorCode SNAKhronosTensorStart(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscInt N)
+PetscErrorCode SNAKhronosTensorStart(SNA sna, Vec X, Vec Y)
 {
-  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt d = sna->dim_in, q = sna->dim_out, M = kh->modes;
-  KhronosCoarse  cb = {0};
-  PetscReal     *T, **F;
-  PetscBool      use;
+  SNA_Khronos     *kh = (SNA_Khronos *)sna->data;
+  const PetscInt   d = sna->dim_in, q = sna->dim_out, M = kh->modes;
+  KhronosCoarse    cb = {0};
+  PetscReal       *T, **F;
+  const PetscReal *x, *y;
+  PetscInt         n, N;
+  PetscBool        use = PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscCall(UseTensorStart(sna, &use));
   kh->fresh = PETSC_FALSE;
   if (!use) PetscFunctionReturn(0);
+  PetscCall(SNAFitGetData(sna, X, Y, &n, &N, &x, &y));
   PetscCall(CoarseCreate(sna, &cb));
   PetscCall(PetscInfo(sna, "KHRONOS tensor start: %" PetscInt_FMT " coarse coefficients, rank %" PetscInt_FMT "\n", cb.K, M));
   PetscCall(PetscMalloc1(cb.K * q, &T));
   PetscCall(CoarseFit(sna, &cb, n, x, y, N, T));
+  PetscCall(SNAFitRestoreData(sna, X, Y, &x, &y));
   PetscCall(PetscMalloc1(d + 1, &F));
   for (PetscInt p = 0; p < d; p++) PetscCall(PetscMalloc1(cb.g[p] * M, &F[p]));
   PetscCall(PetscMalloc1(q * M, &F[d]));

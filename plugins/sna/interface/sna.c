@@ -158,7 +158,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(PetscOptionsEnum("-sna_fit_validation_stop", "When validation stops the fit: rise (its MSE rose -sna_fit_validation_rise percent above its best) or patience (no better MSE for -sna_fit_validation_patience iterations)", "SNASetValidationStop", SNAValidationStops, (PetscEnum)sna->val_stoptype, (PetscEnum *)&sna->val_stoptype, NULL));
   PetscCall(PetscOptionsReal("-sna_fit_validation_rise", "Under -sna_fit_validation_stop rise: the rise of the validation MSE above its best, in percent, that stops the fit", "SNASetValidationStop", sna->val_alpha, &sna->val_alpha, NULL));
   PetscCall(SNASetValidationStop(sna, sna->val_stoptype, sna->val_alpha));
-  PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without stopping early (the held-out MSE never rose) continues on all samples, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", sna->val_refit, &sna->val_refit, &flg));
+  PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without the stop rule firing goes on with all samples from its best held-out iterate, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", sna->val_refit, &sna->val_refit, &flg));
   if (flg) sna->refit_chosen = PETSC_TRUE;
   PetscCall(PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg));
   if (flg) {
@@ -457,6 +457,7 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
   PetscFunctionBegin;
   PetscCheck(!X && !Y, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAFit() minimises the %s objective, which takes no data: pass NULL for X and Y, or call SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) to fit data", SNAObjectives[sna->objective]);
   PetscCheck(!sna->val_chosen || sna->validation == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g holds out samples, but the %s objective takes no data: drop -sna_fit_validation (or set it to 0)", (double)sna->validation, SNAObjectives[sna->objective]);
+  PetscCheck(!sna->refit_chosen || !sna->val_refit, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation_refit fits again on all samples, but the %s objective takes no data: drop -sna_fit_validation_refit", SNAObjectives[sna->objective]);
   PetscCall(SNASetUp(sna));
   PetscCall(PetscLogEventBegin(SNA_Fit, sna, 0, 0, 0));
   sna->iterations = 0;

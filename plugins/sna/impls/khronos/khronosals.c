@@ -799,7 +799,9 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
 . -sna_fit_als_extrapolate - without Anderson: Bro's line search after each sweep
 . -sna_khronos_enrich   - grow the rank greedily: each rank below the target sweeps until a sweep gains < 1%,
                           then the full-rank stage sweeps
-- -sna_khronos_refine <L> - knot-refinement levels
+. -sna_khronos_refine <L> - knot-refinement levels
+- -sna_khronos_init <random|tensor> - the start of a fresh model: pseudo-random modes, or the coarse tensor-product
+                          fit decomposed into separable terms (khronosinit.c; random above 2000 coarse coefficients)
 
   Level: intermediate
 
@@ -825,7 +827,15 @@ PetscErrorCode SNAFit_Khronos_ALS(SNA sna, Vec X, Vec Y)
   own budget, and the better result is kept (with greedy enrichment, the start is the enriched model).
   bench/fit measures this against plain ALS, Levenberg-Marquardt and TAO.
 
-  Options Database Keys: those of SNAFITALS and SNAFITLM.
+  Where the measured default applies (least-squares loss, no knot refinement or enrichment, at least 100 samples,
+  not a part of an mf model; SNAKhronosMeasuredDefault()), the fit starts from the tensor start, holds out 10% of
+  the samples, stops on a rise of their MSE and refits on all samples (bench/fit, bench/README.md).
+
+  Options Database Keys: those of SNAFITALS and SNAFITLM, and
++ -sna_khronos_init <random|tensor> - the start (default: tensor where the measured default applies, else random)
+. -sna_fit_validation <f>           - the held-out fraction (default: 0.1 where the measured default applies, else 0)
+. -sna_fit_validation_stop <rise|patience> - the stop rule (default rise)
+- -sna_fit_validation_refit         - go on with all samples after a validated fit that did not stop early
 
   Level: beginner
 

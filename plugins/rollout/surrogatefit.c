@@ -92,7 +92,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
         if (k < lo || k >= hi) continue;
         SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + (i * t->members + m) * s->npts, *z0 + (k - lo) * s->D);
         SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + ((i + lag) * t->members + m) * s->npts, *z1 + (k - lo) * s->D);
-        if (i < lag) continue;
+        if (!o->markov || i < lag) continue; /* the state before only for Markov heads */
         SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + ((i - lag) * t->members + m) * s->npts, *zm + (k - lo) * s->D);
         (*prev)[k - lo] = PETSC_TRUE;
       }
@@ -233,6 +233,12 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
   PetscFunctionReturn(0);
 }
 
+/* Whether the wavevector (hx, hy) is k = (kx, ky): x exactly, y modulo the forcing wavenumber m (0: exactly). */
+static PetscBool SameWave(PetscInt hx, PetscInt hy, PetscInt kx, PetscInt ky, PetscInt m)
+{
+  return (PetscBool)(hx == kx && (m ? (hy - ky) % m == 0 : hy == ky));
+}
+
 /* Whether the monomial prod_a z_{idx[a]} (c factors, c = 0: the constant) can drive coordinate i of the Fourier
    latent: a translation turns coordinate a's (cos, sin) pair by its wavevector k_a (SNAPSLatentFourierWavenumber),
    so the monomial holds the harmonics sum_a +-k_a, and a translation-equivariant map gives coordinate i only terms
@@ -252,8 +258,7 @@ static PetscBool MonomialAllowed(SNAPSSurrogate s, PetscInt c, const PetscInt id
       hx += (signs >> a & 1 ? -1 : 1) * ax;
       hy += (signs >> a & 1 ? -1 : 1) * ay;
     }
-    for (PetscInt sign = -1; sign <= 1; sign += 2)
-      if (hx == sign * kx && (m ? (hy - sign * ky) % m == 0 : hy == sign * ky)) return PETSC_TRUE;
+    if (SameWave(hx, hy, kx, ky, m) || SameWave(hx, hy, -kx, -ky, m)) return PETSC_TRUE;
   }
   return PETSC_FALSE;
 }
@@ -328,21 +333,55 @@ static PetscErrorCode PolynomialSNA(SNAPSSurrogate s, const TrainOptions *o, Pet
   PetscFunctionReturn(0);
 }
 
+/* Ridge least squares on standardised columns, the fit of both polynomial drifts: this rank's rows of F (rows x
+   cols, row-major) are divided in place by colscale, the normal equations of the targets t are summed over the ranks
+   and solved with the ridge relative to scale (SNALeastSquaresSolve), and coef (cols) holds the coefficients of the
+   unscaled columns; rel is the relative residual over all ranks. */
+static PetscErrorCode StandardisedRidge(SNAPSSurrogate s, PetscInt rows, PetscInt cols, PetscReal F[], const PetscReal t[], const PetscReal colscale[], PetscReal scale, PetscReal ridge, PetscReal coef[], PetscReal *rel)
+{
+  PetscReal   *A, sums[2] = {0, 0}, fone = 1, zero = 0;
+  PetscBLASInt bn, bt, bone = 1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(cols * cols, &A));
+  for (PetscInt r = 0; r < rows; r++)
+    for (PetscInt j = 0; j < cols; j++) F[r * cols + j] /= colscale[j];
+  PetscCall(PetscBLASIntCast(rows, &bn));
+  PetscCall(PetscBLASIntCast(cols, &bt));
+  if (rows > 0) { /* F row-major is F^T column-major: A = F^T F, coef = F^T t */
+    PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bt, &bt, &bn, &fone, F, &bt, F, &bt, &zero, A, &bt));
+    PetscCallBLAS("BLASgemv", BLASgemv_("N", &bt, &bn, &fone, F, &bt, t, &bone, &zero, coef, &bone));
+  } else {
+    PetscCall(PetscArrayzero(A, cols * cols));
+    PetscCall(PetscArrayzero(coef, cols));
+  }
+  PetscCall(SNALeastSquaresSolve(s->comm, cols, 1, scale, ridge, A, coef));
+  for (PetscInt r = 0; r < rows; r++) {
+    PetscReal e = t[r];
+    for (PetscInt j = 0; j < cols; j++) e -= F[r * cols + j] * coef[j];
+    sums[0] += e * e;
+    sums[1] += t[r] * t[r];
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, s->comm));
+  *rel = sums[1] > 0 ? PetscSqrtReal(sums[0] / sums[1]) : 0;
+  for (PetscInt j = 0; j < cols; j++) coef[j] /= colscale[j];
+  PetscCall(PetscFree(A));
+  PetscFunctionReturn(0);
+}
+
 /* Drift i as a polynomial: ridge least squares (-drift_ridge, relative to the standardised monomials) of the
-   increment over the monomials of DriftMonomials, a convex problem solved exactly (normal equations summed over
-   the ranks), then written as a KHRONOS SNA (PolynomialSNA). */
+   increment over the monomials of DriftMonomials, a convex problem solved exactly (StandardisedRidge), then written
+   as a KHRONOS SNA (PolynomialSNA). */
 static PetscErrorCode PolynomialDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal dz[], PetscInt i, const TrainOptions *o, PetscReal *rel, SNA *sna)
 {
   const PetscInt D  = s->D;
-  PetscInt       nt = 0, N, one = 1;
+  PetscInt       nt = 0, N;
   PetscInt      *exps;
-  PetscReal     *F, *A, *B, *rms, sums[2] = {0, 0};
-  PetscBLASInt   bn, bt, bone = 1;
-  PetscReal      fone = 1, zero = 0;
+  PetscReal     *F, *B, *rms;
 
   PetscFunctionBegin;
   PetscCall(DriftMonomials(s, i, o, &nt, &exps));
-  PetscCall(PetscMalloc4(PetscMax(1, n * nt), &F, nt * nt, &A, nt, &B, nt, &rms));
+  PetscCall(PetscMalloc3(PetscMax(1, n * nt), &F, nt, &B, nt, &rms));
   MonomialRows(n, D, z0, nt, exps, F);
   for (PetscInt m = 0; m < nt; m++) rms[m] = 0;
   for (PetscInt k = 0; k < n; k++)
@@ -350,29 +389,9 @@ static PetscErrorCode PolynomialDrift(SNAPSSurrogate s, PetscInt n, const PetscR
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, rms, nt, MPIU_REAL, MPIU_SUM, s->comm));
   PetscCallMPI(MPI_Allreduce(&n, &N, 1, MPIU_INT, MPI_SUM, s->comm));
   for (PetscInt m = 0; m < nt; m++) rms[m] = rms[m] > 0 ? PetscSqrtReal(rms[m] / N) : 1;
-  for (PetscInt k = 0; k < n; k++)
-    for (PetscInt m = 0; m < nt; m++) F[k * nt + m] /= rms[m];
-  PetscCall(PetscBLASIntCast(n, &bn));
-  PetscCall(PetscBLASIntCast(nt, &bt));
-  if (n > 0) { /* F row-major is F^T column-major: A = F^T F, B = F^T dz */
-    BLASgemm_("N", "T", &bt, &bt, &bn, &fone, F, &bt, F, &bt, &zero, A, &bt);
-    BLASgemv_("N", &bt, &bn, &fone, F, &bt, dz, &bone, &zero, B, &bone);
-  } else {
-    PetscCall(PetscArrayzero(A, nt * nt));
-    PetscCall(PetscArrayzero(B, nt));
-  }
-  PetscCall(SNALeastSquaresSolve(s->comm, nt, one, (PetscReal)N, o->ridge, A, B));
-  for (PetscInt k = 0; k < n; k++) {
-    PetscReal r = dz[k];
-    for (PetscInt m = 0; m < nt; m++) r -= F[k * nt + m] * B[m];
-    sums[0] += r * r;
-    sums[1] += dz[k] * dz[k];
-  }
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, s->comm));
-  *rel = sums[1] > 0 ? PetscSqrtReal(sums[0] / sums[1]) : 0;
-  for (PetscInt m = 0; m < nt; m++) B[m] /= rms[m];
+  PetscCall(StandardisedRidge(s, n, nt, F, dz, rms, (PetscReal)N, o->ridge, B, rel));
   PetscCall(PolynomialSNA(s, o, nt, exps, B, sna));
-  PetscCall(PetscFree4(F, A, B, rms));
+  PetscCall(PetscFree3(F, B, rms));
   PetscCall(PetscFree(exps));
   PetscFunctionReturn(0);
 }
@@ -388,12 +407,6 @@ static void ComplexFactor(SNAPSSurrogate s, PetscInt f, PetscInt *kx, PetscInt *
     *kx = -*kx;
     *ky = -*ky;
   }
-}
-
-/* Whether the wavevector (hx, hy) is k = (kx, ky): x exactly, y modulo the forcing wavenumber m (0: exactly). */
-static PetscBool SameWave(PetscInt hx, PetscInt hy, PetscInt kx, PetscInt ky, PetscInt m)
-{
-  return (PetscBool)(hx == kx && (m ? (hy - ky) % m == 0 : hy == ky));
 }
 
 /* The complex features of mode h (wavevector k): the constant, the factors A_f and the products A_f A_g (f <= g)
@@ -535,15 +548,13 @@ static PetscErrorCode PairDrift(SNAPSSurrogate s, PetscInt n, const PetscReal x[
 {
   const PetscInt D = s->D, size = 1 + D + D * D;
   PetscInt       nf, *terms, N, nu;
-  PetscReal     *F, *A, *B, *rms, *Tc, *Ts, sums[2] = {0, 0};
+  PetscReal     *F, *B, *t, *rms, *scale, *Tc, *Ts;
   PetscBool     *uc, *us;
-  PetscBLASInt   bn, bt, bone = 1;
-  PetscReal      fone = 1, zero = 0;
 
   PetscFunctionBegin;
   PetscCall(PairFeatures(s, h, &nf, &terms));
   nu = 2 * nf; /* unknowns: the real parts, then the imaginary parts, of the coefficients */
-  PetscCall(PetscMalloc4(PetscMax(1, 2 * n * nu), &F, nu * nu, &A, nu + 2 * n, &B, nf, &rms));
+  PetscCall(PetscMalloc5(PetscMax(1, 2 * n * nu), &F, nu, &B, PetscMax(1, 2 * n), &t, nf, &rms, nu, &scale));
   for (PetscInt j = 0; j < nf; j++) rms[j] = 0;
   for (PetscInt k = 0; k < n; k++)
     for (PetscInt j = 0; j < nf; j++) {
@@ -557,41 +568,22 @@ static PetscErrorCode PairDrift(SNAPSSurrogate s, PetscInt n, const PetscReal x[
     }
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, rms, nf, MPIU_REAL, MPIU_SUM, s->comm));
   PetscCallMPI(MPI_Allreduce(&n, &N, 1, MPIU_INT, MPI_SUM, s->comm));
-  for (PetscInt j = 0; j < nf; j++) rms[j] = rms[j] > 0 ? PetscSqrtReal(rms[j] / N) : 1;
-  for (PetscInt r = 0; r < 2 * n; r++)
-    for (PetscInt j = 0; j < nu; j++) F[r * nu + j] /= rms[j % nf];
-  for (PetscInt k = 0; k < n; k++) { /* dA = dz_c - i dz_s */
-    B[nu + 2 * k]     = y[k * D + 2 * h] - x[k * D + 2 * h];
-    B[nu + 2 * k + 1] = -(y[k * D + 2 * h + 1] - x[k * D + 2 * h + 1]);
+  for (PetscInt j = 0; j < nu; j++) scale[j] = rms[j % nf] > 0 ? PetscSqrtReal(rms[j % nf] / N) : 1; /* a feature's real and imaginary coefficient alike */
+  for (PetscInt k = 0; k < n; k++) {                                                                 /* dA = dz_c - i dz_s */
+    t[2 * k]     = y[k * D + 2 * h] - x[k * D + 2 * h];
+    t[2 * k + 1] = -(y[k * D + 2 * h + 1] - x[k * D + 2 * h + 1]);
   }
-  PetscCall(PetscBLASIntCast(2 * n, &bn));
-  PetscCall(PetscBLASIntCast(nu, &bt));
-  if (n > 0) {
-    BLASgemm_("N", "T", &bt, &bt, &bn, &fone, F, &bt, F, &bt, &zero, A, &bt);
-    BLASgemv_("N", &bt, &bn, &fone, F, &bt, B + nu, &bone, &zero, B, &bone);
-  } else {
-    PetscCall(PetscArrayzero(A, nu * nu));
-    PetscCall(PetscArrayzero(B, nu));
-  }
-  PetscCall(SNALeastSquaresSolve(s->comm, nu, 1, (PetscReal)N, o->ridge, A, B));
-  for (PetscInt r = 0; r < 2 * n; r++) {
-    PetscReal e = B[nu + r];
-    for (PetscInt j = 0; j < nu; j++) e -= F[r * nu + j] * B[j];
-    sums[0] += e * e;
-    sums[1] += B[nu + r] * B[nu + r];
-  }
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, s->comm));
-  *rel = sums[1] > 0 ? PetscSqrtReal(sums[0] / sums[1]) : 0;
+  PetscCall(StandardisedRidge(s, 2 * n, nu, F, t, scale, (PetscReal)N, o->ridge, B, rel));
   PetscCall(PetscCalloc4(size, &Tc, size, &Ts, size, &uc, size, &us));
   for (PetscInt j = 0; j < nf; j++) { /* dz_c = Re(gamma phi), dz_s = -Im(gamma phi) */
-    const PetscReal gr = B[j] / rms[j], gi = B[nf + j] / rms[j];
+    const PetscReal gr = B[j], gi = B[nf + j];
     AddFeature(s, terms[2 * j], terms[2 * j + 1], gr, -gi, Tc, uc);
     AddFeature(s, terms[2 * j], terms[2 * j + 1], -gi, -gr, Ts, us);
   }
   PetscCall(TableSNA(s, o, Tc, uc, sc));
   PetscCall(TableSNA(s, o, Ts, us, ss));
   PetscCall(PetscFree4(Tc, Ts, uc, us));
-  PetscCall(PetscFree4(F, A, B, rms));
+  PetscCall(PetscFree5(F, B, t, rms, scale));
   PetscCall(PetscFree(terms));
   PetscFunctionReturn(0);
 }

@@ -95,6 +95,15 @@ static PetscInt CoarseRow(SNA sna, const KhronosCoarse *cb, const PetscInt strid
   return base;
 }
 
+/* The base column of sample x's coarse row (CoarseRow()'s return value, its coarse cell) from the knot spans alone. */
+static PetscInt CoarseCell(SNA sna, const KhronosCoarse *cb, const PetscInt stride[], const PetscReal x[])
+{
+  PetscInt base = 0;
+
+  for (PetscInt p = 0; p < cb->d; p++) base += (SNABSplineFindSpan(&cb->basis[p], SNAUnitCoordinate(sna, p, x[p])) - cb->basis[p].degree) * stride[p];
+  return base;
+}
+
 /* Adds the Gram matrix of a tile of T rows (U, T x nnz row-major) and its right-hand sides (Y, T x q) to the coarse
    normal equations at the columns base + off[a]: one syrk and one gemm. */
 static PetscErrorCode CoarseAddTile(PetscInt T, PetscInt nnz, PetscInt q, const PetscReal U[], const PetscReal Y[], PetscInt base, const PetscInt off[], PetscInt K, PetscReal A[], PetscReal B[], PetscReal Gs[], PetscReal UY[])
@@ -143,7 +152,7 @@ static PetscErrorCode CoarseFit(SNA sna, const KhronosCoarse *cb, PetscInt n, co
   PetscCall(PetscMalloc3(n, &cell, K + 1, &count, n, &order));
   PetscCall(PetscArrayzero(count, K + 1));
   for (PetscInt i = 0; i < n; i++) {
-    cell[i] = CoarseRow(sna, cb, stride, x + i * d, U);
+    cell[i] = CoarseCell(sna, cb, stride, x + i * d);
     count[cell[i] + 1]++;
   }
   for (PetscInt c = 0; c < K; c++) count[c + 1] += count[c];

@@ -257,7 +257,7 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   {
     SNAKhronosInitType init = kh->init;
 
-    PetscCall(PetscOptionsEnum("-sna_khronos_init", "Start of every data fit of a fresh model (auto, als, lm, tao, infinite_descent): random (seeded coefficients) or tensor (a least-squares fit of a coarse tensor-product spline, 6 functions per input, decomposed into the modes, for up to 4 inputs; more inputs start at random). Default: tensor for the auto fit on the least-squares loss without -sna_khronos_enrich or -sna_khronos_init_spread, else random", "SNAFITAUTO", SNAKhronosInitTypes, (PetscEnum)init, (PetscEnum *)&init, &set));
+    PetscCall(PetscOptionsEnum("-sna_khronos_init", "Start of every data fit of a fresh model (auto, als, lm, tao, infinite_descent): random (seeded coefficients) or tensor (a least-squares fit of a coarse tensor-product spline, 6 functions per input, decomposed into the modes, up to 2000 coarse coefficients, i.e. 4 inputs at 6 or more nodes; beyond that the random start, with a warning). Default: tensor for the auto fit on the least-squares loss without -sna_khronos_enrich, -sna_khronos_refine or -sna_khronos_init_spread, not in an mf model; else random", "SNAFITAUTO", SNAKhronosInitTypes, (PetscEnum)init, (PetscEnum *)&init, &set));
     if (set) {
       kh->init        = init;
       kh->init_chosen = PETSC_TRUE;

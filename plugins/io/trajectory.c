@@ -568,15 +568,6 @@ static PetscErrorCode TrajectoryCheckTimes(const char file[], const SNAPSTraject
   PetscFunctionReturn(0);
 }
 
-/* The real attribute name of the open file, or 0 where it has none. */
-static PetscErrorCode TrajectoryOptionalReal(hid_t h5, const char name[], PetscReal *v)
-{
-  PetscFunctionBegin;
-  *v = 0;
-  if (H5Aexists(h5, name) > 0) PetscCall(SNAHDF5ReadAttributeReal(h5, name, v));
-  PetscFunctionReturn(0);
-}
-
 /* Everything of TrajectoryLoad_Local() once the file is open (the caller closes it on every path). */
 static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], SNAPSTrajectoryData *td)
 {
@@ -590,10 +581,10 @@ static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], SNAPSTrajector
   PetscCall(SNAHDF5ReadAttributeString(h5, "field", td->field, sizeof(td->field)));
   PetscCall(SNAHDF5ReadAttributeInt(h5, "complete", &complete));
   PetscCheck(complete == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' is incomplete (complete = %" PetscInt_FMT "): its run did not finish", file, complete);
-  PetscCall(TrajectoryOptionalReal(h5, "L", &td->length));
-  PetscCall(TrajectoryOptionalReal(h5, "nu", &td->nu));
-  PetscCall(TrajectoryOptionalReal(h5, "alpha", &td->alpha));
-  PetscCall(TrajectoryOptionalReal(h5, "forcing_wavenumber", &f));
+  PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "L", 0, &td->length)); /* absent in older files */
+  PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "nu", 0, &td->nu));
+  PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "alpha", 0, &td->alpha));
+  PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "forcing_wavenumber", 0, &f));
   td->forcing = (PetscInt)round(f);
   PetscCall(TrajectoryShape(h5, file, "time", &rt, dt));
   PetscCall(TrajectoryShape(h5, file, td->field, &rf, df));

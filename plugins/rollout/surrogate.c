@@ -38,7 +38,8 @@ PetscInt SNAPSCategoricalSample(PetscInt q, const PetscReal p[], PetscReal u)
 /* The /surrogate group g of file: the description, the basis and the box (the caller closes g). */
 static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char file[])
 {
-  hsize_t dims[2];
+  hsize_t  dims[2];
+  PetscInt flag;
 
   PetscFunctionBegin;
   PetscCall(SNAHDF5ReadAttributeString(g, "kind", s->kind, sizeof(s->kind)));
@@ -50,20 +51,14 @@ static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char f
   PetscCall(SNAHDF5ReadAttributeInt(g, "bins", &s->q));
   PetscCall(SNAHDF5ReadAttributeReal(g, "length", &s->length));
   PetscCall(SNAHDF5ReadAttributeReal(g, "dt", &s->dt));
-  s->clamp = PETSC_TRUE; /* models written before the attribute existed all relied on the box */
-  if (H5Aexists(g, "clamp") > 0) {
-    PetscInt clamp;
-    PetscCall(SNAHDF5ReadAttributeInt(g, "clamp", &clamp));
-    s->clamp = (PetscBool)(clamp != 0);
-  }
-  s->rscale = 1; /* models written before the attribute existed added the residuals as drawn */
-  if (H5Aexists(g, "residual_scale") > 0) PetscCall(SNAHDF5ReadAttributeReal(g, "residual_scale", &s->rscale));
+  /* defaults for models written before these attributes existed: they all relied on the box, added the residuals as
+     drawn and had no Markov heads */
+  PetscCall(SNAHDF5ReadAttributeIntDefault(g, "clamp", 1, &flag));
+  s->clamp = (PetscBool)(flag != 0);
+  PetscCall(SNAHDF5ReadAttributeRealDefault(g, "residual_scale", 1, &s->rscale));
   PetscCheck(s->rscale >= 0 && s->rscale <= 100, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has residual_scale %g; it must be in [0, 100] (-residual_scale of snaps-rollout-fit): corrupt model", file, (double)s->rscale);
-  if (H5Aexists(g, "markov") > 0) { /* absent in models written before Markov heads existed: not Markov */
-    PetscInt markov;
-    PetscCall(SNAHDF5ReadAttributeInt(g, "markov", &markov));
-    s->markov = (PetscBool)(markov != 0);
-  }
+  PetscCall(SNAHDF5ReadAttributeIntDefault(g, "markov", s->markov, &flag));
+  s->markov = (PetscBool)(flag != 0);
   PetscCheck(s->npts >= 1 && s->npts <= (1 << 26) && s->D >= 1 && s->D <= s->npts && s->D <= 4096 && s->q >= 2 && s->q <= 4096 && s->dt > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (npts %" PetscInt_FMT ", latent %" PetscInt_FMT ", bins %" PetscInt_FMT ", dt %g): corrupt model", file, s->npts, s->D, s->q, (double)s->dt);
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;

@@ -114,6 +114,22 @@ PetscErrorCode SNAHDF5ReadAttributeReal(hid_t loc, const char name[], PetscReal 
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SNAHDF5ReadAttributeIntDefault(hid_t loc, const char name[], PetscInt def, PetscInt *value)
+{
+  PetscFunctionBegin;
+  *value = def;
+  if (H5Aexists(loc, name) > 0) PetscCall(SNAHDF5ReadAttributeInt(loc, name, value));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAHDF5ReadAttributeRealDefault(hid_t loc, const char name[], PetscReal def, PetscReal *value)
+{
+  PetscFunctionBegin;
+  *value = def;
+  if (H5Aexists(loc, name) > 0) PetscCall(SNAHDF5ReadAttributeReal(loc, name, value));
+  PetscFunctionReturn(0);
+}
+
 /* Reads a string attribute (fixed-length) into value[len]. One string only: H5Aread writes every
    element of an array of strings, which value[] could not hold. */
 PetscErrorCode SNAHDF5ReadAttributeString(hid_t loc, const char name[], char value[], size_t len)

@@ -6,7 +6,7 @@ static const char help[] = "KHRONOS Levenberg-Marquardt and the default fit: the
                            "out 10 percent by default, a chosen fit type none), and a failed validated fit leaves no held-out samples behind; the tensor\n"
                            "start (-sna_khronos_init tensor) is exact for a target its coarse splines reproduce under every fit, saves plain ALS\n"
                            "sweeps on a smooth target, and leaves a warm start alone; a validated fit that converged goes on with\n"
-                           "all samples under -sna_fit_validation_refit.\n";
+                           "all samples under -sna_fit_validation_refit, measuring the training loss of its start and end once each.\n";
 
 #include <snaps.h>
 #include <snaps/private/snaimpl.h>
@@ -481,6 +481,51 @@ static PetscErrorCode CheckValidationRefit(void)
   PetscFunctionReturn(0);
 }
 
+/* Counts the monitored iterates of the validated stage (those measured on held-out samples). */
+static PetscErrorCode CountHeldOut(SNA sna, PetscInt it, PetscReal mse, void *ctx)
+{
+  PetscFunctionBegin;
+  (void)it;
+  (void)mse;
+  if (sna->valX) (*(PetscInt *)ctx)++;
+  PetscFunctionReturn(0);
+}
+
+/* A validated fit with the refit measures the training loss of its start and of its end once each, as a fit without
+   validation does: the model is evaluated on the held-out samples at every iterate of the validated stage and once
+   at its end, and on the training samples twice; the loss at the refit's start and at the validated stage's end,
+   which nothing reports, are not measured (each evaluation of all samples costs a third of an ALS sweep, bench/fit). */
+static PetscErrorCode CheckRefitEvaluations(void)
+{
+  SNA                sna;
+  Vec                X, Y;
+  PetscEventPerfInfo before, after;
+  PetscInt           observed = 0, its, evaluations;
+  SNAConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogDefaultBegin());
+  PetscCall(MakeData(500, 2, 2, Target, &X, &Y));
+  PetscCall(CreateModel(2, 2, 8, 2, NULL, 1e-10, 100, &sna));
+  PetscCall(SNASetValidation(sna, 0.2, 5));
+  sna->val_refit    = PETSC_TRUE;
+  sna->refit_chosen = PETSC_TRUE;
+  PetscCall(SNAMonitorSet(sna, CountHeldOut, &observed, NULL));
+  PetscCall(PetscLogEventGetPerfInfo(0, SNA_Evaluate, &before));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(PetscLogEventGetPerfInfo(0, SNA_Evaluate, &after));
+  PetscCall(SNAGetConvergedReason(sna, &reason));
+  PetscCall(SNAGetIterationNumber(sna, &its));
+  evaluations = after.count - before.count;
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "validated fit with the refit: %s after %" PetscInt_FMT " its (%" PetscInt_FMT " iterates on held-out samples), %" PetscInt_FMT " model evaluations\n", SNAConvergedReasons[reason], its, observed, evaluations));
+  PetscCheck(reason > 0 && its >= observed, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The validated fit of clean data should converge and refit on all samples, not end %s after %" PetscInt_FMT " its", SNAConvergedReasons[reason], its);
+  PetscCheck(evaluations == observed + 1 + 2, PETSC_COMM_SELF, PETSC_ERR_PLIB, "A validated fit with the refit evaluated the model %" PetscInt_FMT " times, not %" PetscInt_FMT " (%" PetscInt_FMT " held-out iterates, the validated stage's end, the training loss of the start and of the end)", evaluations, observed + 3, observed);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 /* A validated fit that fails after the split leaves no held-out samples behind: the next fit, without validation,
    reports no validation MSE (a stale split would be measured by its monitor and kept as its result). */
 static PetscErrorCode CheckFailedValidationReleased(void)
@@ -526,6 +571,7 @@ int main(int argc, char **argv)
   PetscCall(CheckValidation(SNA_VALIDATION_STOP_RISE));
   PetscCall(CheckDefaultValidation());
   PetscCall(CheckValidationRefit());
+  PetscCall(CheckRefitEvaluations());
   PetscCall(CheckFailedValidationReleased());
   PetscCall(PetscFinalize());
   return 0;

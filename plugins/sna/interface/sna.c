@@ -470,32 +470,39 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
   PetscFunctionReturn(0);
 }
 
-/* The fit proper on the training samples (X, Y: all of them, or those the validation split left). */
-static PetscErrorCode SNAFitTraining(SNA sna, Vec X, Vec Y)
+/* The fit proper on the training samples (X, Y: all of them, or those the validation split left). The loss of the
+   start is measured only for the first of the fits of one SNAFit() (refit: the refit on all samples keeps it, the
+   start of the whole fit); the loss at the end is measured by SNAFit() once the last fit is known. Each costs an
+   evaluation of the model on every sample, as much as a third of an ALS sweep (bench/fit). */
+static PetscErrorCode SNAFitTraining(SNA sna, Vec X, Vec Y, PetscBool refit)
 {
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(SNA_Fit, sna, X, Y, 0));
   PetscCall(SNAFitComputeScale(sna, Y));
-  PetscCall(SNAComputeLoss(sna, X, Y, &sna->fit_mse0));
+  if (!refit) PetscCall(SNAComputeLoss(sna, X, Y, &sna->fit_mse0));
   PetscCall(SNAFitRun(sna, sna->fittype, X, Y));
   PetscCall(SNAFitValidationFinish(sna));
   PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
-  PetscCall(SNAComputeLoss(sna, X, Y, &sna->fit_mse));
   PetscFunctionReturn(0);
 }
 
 /* -sna_fit_validation_refit: the held-out samples did not stop the fit (it converged while their MSE still fell, so
    nothing was overfitted), so it goes on from there on all samples and ends where a fit without validation would;
-   a fit that stopped early (CONVERGED_VALIDATION) or did not converge keeps its best-validation iterate. The
-   validation MSE reported stays that of the model before the refit, which has not seen those samples. */
+   a fit that stopped early (CONVERGED_VALIDATION) or did not converge keeps its best-validation iterate. */
+static PetscBool SNAFitRefits(SNA sna)
+{
+  return (PetscBool)(sna->validation > 0 && sna->val_refit && sna->reason > 0 && sna->reason != SNA_CONVERGED_VALIDATION);
+}
+
+/* The refit on all samples (SNAFitRefits()). The validation MSE reported stays that of the model before the refit,
+   which has not seen those samples. */
 static PetscErrorCode SNAFitRefit(SNA sna, Vec X, Vec Y)
 {
   const PetscReal val = sna->val_mse;
 
   PetscFunctionBegin;
-  if (!(sna->validation > 0 && sna->val_refit && sna->reason > 0 && sna->reason != SNA_CONVERGED_VALIDATION)) PetscFunctionReturn(0);
   PetscCall(PetscInfo(sna, "The fit converged (%s) without stopping early on its held-out samples: it goes on with all of them\n", SNAConvergedReasons[sna->reason]));
-  PetscCall(SNAFitTraining(sna, X, Y));
+  PetscCall(SNAFitTraining(sna, X, Y, PETSC_TRUE));
   sna->val_mse = val;
   PetscFunctionReturn(0);
 }
@@ -558,12 +565,22 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   sna->val_mse    = PETSC_MAX_REAL;
   PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
   if (sna->validation > 0) PetscCall(SNAFitValidationSplit(sna, X, Y, &Xt, &Yt));
-  ierr = SNAFitTraining(sna, Xt ? Xt : X, Yt ? Yt : Y); /* not PetscCall: release the split first */
+  ierr = SNAFitTraining(sna, Xt ? Xt : X, Yt ? Yt : Y, PETSC_FALSE); /* not PetscCall: release the split first */
+  if (ierr) {
+    PetscCall(VecDestroy(&Xt));
+    PetscCall(VecDestroy(&Yt));
+    PetscCall(SNAFitValidationRelease(sna));
+  }
+  PetscCall(ierr);
+  if (SNAFitRefits(sna)) {
+    PetscCall(VecDestroy(&Xt));
+    PetscCall(VecDestroy(&Yt));
+    PetscCall(SNAFitRefit(sna, X, Y));
+  }
+  /* the training loss of the model on the samples of its last fit */
+  PetscCall(SNAComputeLoss(sna, Xt ? Xt : X, Yt ? Yt : Y, &sna->fit_mse));
   PetscCall(VecDestroy(&Xt));
   PetscCall(VecDestroy(&Yt));
-  if (ierr) PetscCall(SNAFitValidationRelease(sna));
-  PetscCall(ierr);
-  PetscCall(SNAFitRefit(sna, X, Y));
   PetscCall(SNAFitEnd(sna));
   PetscFunctionReturn(0);
 }

@@ -494,7 +494,7 @@ static PetscErrorCode CountHeldOut(SNA sna, PetscInt it, PetscReal mse, void *ct
 /* A validated fit with the refit measures the training loss of its start and of its end once each, as a fit without
    validation does: the model is evaluated on the held-out samples at every iterate of the validated stage and once
    at its end, and on the training samples twice; the loss at the refit's start and at the validated stage's end,
-   which nothing reports, are not measured (each evaluation of all samples costs a third of an ALS sweep, bench/fit). */
+   which nothing reports, are not measured (each evaluation of all samples costs a third to a half of an ALS sweep, bench/README.md). */
 static PetscErrorCode CheckRefitEvaluations(void)
 {
   SNA                sna;

@@ -473,7 +473,7 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
 /* The fit proper on the training samples (X, Y: all of them, or those the validation split left). The loss of the
    start is measured only for the first of the fits of one SNAFit() (refit: the refit on all samples keeps it, the
    start of the whole fit); the loss at the end is measured by SNAFit() once the last fit is known. Each costs an
-   evaluation of the model on every sample, as much as a third of an ALS sweep (bench/fit). */
+   evaluation of the model on every sample, a third to a half of an ALS sweep (bench/README.md). */
 static PetscErrorCode SNAFitTraining(SNA sna, Vec X, Vec Y, PetscBool refit)
 {
   PetscFunctionBegin;

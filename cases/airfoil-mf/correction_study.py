@@ -13,6 +13,7 @@ correction, as the MLP with XFOIL's Cp as an input (mlp_mf) costs only its train
   correction_study.py OUT seeds [--delta NAME]   the test split, five draws at 10% and 30%, and 100%, both blends,
                                    both -mf_nested_lf, with the correction setting NAME (CANDIDATES; default: the
                                    case's DELTA): medians and the ratio of the 10% median to the 100% error
+  correction_study.py OUT check [--bin DIR]   regression.airfoil_mf_correction (check(): no collapse, an early stop)
 Writes OUT/<part>.json.
 """
 import json
@@ -194,11 +195,46 @@ def seeds(out, name):
     return {"delta": name, "settings": CANDIDATES[name], "runs": runs, "summary": table}
 
 
+def check(out, fraction=0.3, seeds=(0, 1, 2), lam_rows=0.02, max_sweeps=40):
+    """regression.airfoil_mf_correction: the correction alone (residual blend, the case's delta basis) on the case's LF
+    part fitted once to a fifth of the LF airfoils, at 30% HF on three draws with the weight 0.02 / HF rows, where the correction from the former random
+    start collapsed to zero (the LF part alone) on most draws and its fit ran ALS to 100 sweeps, then
+    Levenberg-Marquardt again; and at 100% HF with the case's weight 1e-6, where that fit took 106 iterations. Each
+    fit must lower the LF part's held-out error by 5% and stop within max_sweeps iterations."""
+    _, _, sna = ev.tiny_split(out)
+    X, Y, _, case = harness.load_test(os.path.join(sna, "test.h5"))
+    data = os.path.join(sna, harness.train_name(1.0))
+    lf, _ = ev.fit(out, "lf", data, ["-mf_hf_fraction", "0"] + ev.prefixed(ev.LF, "mf_lf_"), 1)
+    P, _, _ = ev.predict(out, "lf", lf, os.path.join(sna, "test_nolf.h5"), 1)
+    e_lf = harness.score(X, Y, P, case)["cp_rel_l2"]
+    weighted = {k: v for k, v in CANDIDATES["case"].items() if k != "lam"}
+    fits = [(fraction, seed, dict(weighted, lam_rows=lam_rows)) for seed in seeds] + [(1.0, None, CANDIDATES["case"])]
+    failed = []
+    for fraction, seed, c in fits:
+        tag = "%g%% HF, seed %s, lambda %g" % (100 * fraction, seed, lam_of(c, data, fraction))
+        model, r = ev.fit(out, "c", data, ["-mf_lf_model", lf] + correction_options("residual", fraction, False, seed, c, data), 1)
+        P, _, _ = ev.predict(out, "c", model, os.path.join(sna, "test_nolf.h5"), 1)
+        e = harness.score(X, Y, P, case)["cp_rel_l2"]
+        print("airfoil-mf correction check: %s: held-out Cp rel. L2 %.4f (LF part alone %.4f), %d iterations, %s"
+              % (tag, e, e_lf, r["delta_iterations"], r["delta_converged_reason"]), flush=True)
+        if not e < 0.95 * e_lf:
+            failed.append("%s: the correction did not lower the LF part's error by 5%% (%.4f against %.4f): collapsed "
+                          "to zero?" % (tag, e, e_lf))
+        if r["delta_iterations"] > max_sweeps:
+            failed.append("%s: the correction's fit took %d iterations, more than %d" % (tag, r["delta_iterations"], max_sweeps))
+    if failed:
+        sys.exit("airfoil-mf correction check:\n  " + "\n  ".join(failed))
+
+
 def main():
     out, part = os.path.abspath(sys.argv[1]), sys.argv[2]
     name = sys.argv[sys.argv.index("--delta") + 1] if "--delta" in sys.argv else "case"
     names = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else list(CANDIDATES)
+    if "--bin" in sys.argv:  # snaps-fit and snaps-predict of another build (the tests')
+        ev.BIN = sys.argv[sys.argv.index("--bin") + 1]
     os.makedirs(out, exist_ok=True)
+    if part == "check":
+        return check(out)
     res = {"timing": lambda: timing(out), "search": lambda: search(out, names), "seeds": lambda: seeds(out, name)}[part]()
     res["machine"] = harness.machine()
     tag = "_" + name if part == "seeds" else "_" + "_".join(names) if part == "search" and "--only" in sys.argv else ""

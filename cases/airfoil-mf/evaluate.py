@@ -406,6 +406,22 @@ def write_table(results, path):
         f.write("\n".join(lines) + "\n")
 
 
+# The regression tests' LF part: small and quick (8 nodes, 4 modes, 30 iterations of auto).
+TINY_LF = ["-mf_lf_sna_khronos_nodes", "8", "-mf_lf_sna_khronos_modes", "4", "-mf_lf_sna_fit_lambda", "3e-6",
+           "-mf_lf_sna_fit_type", "auto", "-mf_lf_sna_fit_max_it", "30"]
+
+
+def tiny_split(out):
+    """The harness's split with a fifth of the LF airfoils (the training HF airfoils among them: nested designs),
+    written for the SNA under out/split_sna: (data, split, that directory)."""
+    data = harness.load()
+    split = harness.make_split(data)
+    split["train_lf"] = sorted(set(split["train_lf"][::5]) | set(split["train_hf"]["1"]))
+    sna = os.path.join(out, "split_sna")
+    harness.write_split(data, split, sna, S_INPUT)
+    return data, split, sna
+
+
 def check_tiny(out):
     """regression.airfoil_mf: the pipeline in small (one fraction, small parts, the LF part fitted once per model on
     a fifth of the LF cases, which include the training HF airfoils: nested designs). On the held-out airfoils, both
@@ -413,16 +429,9 @@ def check_tiny(out):
     nested HF rows (-mf_nested_lf true), applied to the test airfoils' XFOIL Cp (/YLF), against XFOIL alone; and the
     correction fitted against the LF model (-mf_nested_lf false, the default), applied to that model, against the LF
     model alone (the same model file at -mf_hf_fraction 0)."""
-    data = harness.load()
-    split = harness.make_split(data)
-    keep = set(split["train_lf"][::5]) | set(split["train_hf"]["1"])
-    split["train_lf"] = sorted(keep)
-    sna = os.path.join(out, "split_sna")
-    harness.write_split(data, split, sna, S_INPUT)
+    data, split, sna = tiny_split(out)
     X, Y, YL, case = harness.load_test(os.path.join(sna, "test.h5"))
-    small = ["-mf_lf_sna_khronos_nodes", "8", "-mf_lf_sna_khronos_modes", "4", "-mf_lf_sna_fit_lambda", "3e-6", "-mf_lf_sna_fit_type", "auto",
-             "-mf_lf_sna_fit_max_it", "30", "-mf_delta_sna_khronos_nodes", "4", "-mf_delta_sna_khronos_modes", "4",
-             "-mf_delta_sna_fit_lambda", "1e-6"]
+    small = TINY_LF + ["-mf_delta_sna_khronos_nodes", "4", "-mf_delta_sna_khronos_modes", "4", "-mf_delta_sna_fit_lambda", "1e-6"]
     err = {"xfoil": harness.score(X, Y, YL, case)["cp_rel_l2"]}
     for name, fraction, nested, test in (("lf_alone", "0", "true", "test_nolf.h5"), ("mf_data", "1", "true", "test.h5"),
                                          ("mf_model", "1", "false", "test_nolf.h5")):

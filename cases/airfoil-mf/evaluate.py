@@ -3,7 +3,9 @@
 HF-only KHRONOS, LF alone, MLPs and co-kriging on the split of bench/airfoil-mf/harness.py (XFOIL = LF, OpenFOAM = HF,
 Cp at 101 stations, whole airfoils held out).
 
-  evaluate.py OUT [--size quick|full] [--np 1]
+  evaluate.py OUT [--size quick|full] [--np 1] [--seeds] [--fixed_weight]
+      the correction's Tikhonov weight is first chosen per blend and HF fraction on validation airfoils (choose_weights,
+      ~5 CPU minutes; --fixed_weight: DELTA's lambda at every fraction), then
       quick: the SNA at 0/10/30/100% HF, both blends, HF-only KHRONOS, LF alone; the baselines read from the committed
              bench/results/airfoil_mf_baselines.json (same split, same seed: checked)
       full:  the same, the baselines run here on the same split (bench/airfoil-mf/baselines.py, ~6 CPU minutes), and

@@ -221,7 +221,7 @@ def seeds(out, name):
 
 
 def check(out, fraction=0.3, seeds=(0, 1, 2), lam_rows=0.02, max_sweeps=40):
-    """regression.airfoil_mf_correction: the correction alone (residual blend, the case's delta basis) on the case's LF
+    """regression.airfoil_mf_correction: the correction alone (residual blend, CANDIDATES["case"]: 2 modes) on the case's LF
     part fitted once to a fifth of the LF airfoils, at 30% HF on three draws with the weight 0.02 / HF rows, where the correction from the former random
     start collapsed to zero (the LF part alone) on most draws and its fit ran ALS to 100 sweeps, then
     Levenberg-Marquardt again; and at 100% HF with the case's weight 1e-6, where that fit took 106 iterations. Each

@@ -3,23 +3,24 @@
 fitted once (snaps-fit -mf_hf_fraction 0) and reused by every fit (snaps-fit -mf_lf_model), so a fit costs only the
 correction, as the MLP with XFOIL's Cp as an input (mlp_mf) costs only its training on the HF rows.
 
-  correction_study.py OUT timing   the test split (harness seed 14) at 10/30/100% HF, residual and ar1: the whole fit
-                                   (LF part and correction) against the correction on the reused LF part, interleaved:
-                                   process CPU s, the in-process correction time, parameters, and the held-out error
-                                   (the same model: must agree)
+  correction_study.py OUT timing [--weights results.json]   the test split (harness seed 14) at 10/30/100% HF (the
+                                   harness's draw), residual and ar1: the whole fit (LF part and correction), the
+                                   correction on the reused LF part and mlp_mf's training, interleaved: process CPU s,
+                                   the in-process correction time, parameters, and the held-out errors (whole and
+                                   correction alone: the same model, must agree); the weights evaluate.py chose
   correction_study.py OUT search [--only A,B]   correction settings (CANDIDATES, or those named) on the VALIDATION airfoils (evaluate.validation_split, never
                                    the test ones), five draws (-mf_seed 0..4) at 10% HF and all at 100%, both blends,
                                    -mf_nested_lf true and false: median validation errors (search.json)
   correction_study.py OUT seeds [--delta NAME]   the test split, five draws at 10% and 30%, and 100%, both blends,
                                    both -mf_nested_lf, with the correction setting NAME (CANDIDATES; default: the
                                    case's DELTA): medians and the ratio of the 10% median to the 100% error
+  correction_study.py OUT check [--bin DIR]   regression.airfoil_mf_correction (check(): no collapse, an early stop)
 Writes OUT/<part>.json.
 """
 import json
 import os
 import sys
 
-import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -59,16 +60,8 @@ CANDIDATES = {
 }
 
 
-def hf_rows(data, fraction):
-    """HF rows snaps-fit keeps at fraction of data's HF cases (whole cases of 101 stations)."""
-    with h5py.File(data) as f:
-        case = f["hf/case"][...]
-    n = len(np.unique(case))
-    return max(1, int(np.floor(fraction * n + 0.5))) * (len(case) // n)
-
-
 def lam_of(c, data, fraction):
-    return c["lam"] if "lam" in c else c["lam_rows"] / hf_rows(data, fraction)
+    return c["lam"] if "lam" in c else c["lam_rows"] / ev.hf_rows(data, fraction)
 
 
 def delta_options(c, lam):
@@ -101,34 +94,67 @@ def errors(out, tag, model, split, nested, Y):
     return err
 
 
-def test_split(out):
+def test_split(out, raw=False):
+    """The harness's split for the SNA (input s_le) under out/split_sna, and with raw also the baselines' files (input
+    s) under out/split."""
     data = harness.load()
     split = harness.make_split(data)
     sna = os.path.join(out, "split_sna")
     harness.write_split(data, split, sna, ev.S_INPUT)
+    if raw:
+        harness.write_split(data, split, os.path.join(out, "split"))
     return sna
 
 
-def timing(out):
-    sna = test_split(out)
+def mlp_mf(raw, fraction):
+    """bench/airfoil-mf's mlp_mf with its committed search's settings, trained here on the harness's draw at fraction
+    (its baselines.py loop): training CPU seconds (process time around the training loop, one thread), held-out Cp rel.
+    L2, parameters."""
+    import baselines as bl  # bench/airfoil-mf (torch): only where the MLP is timed
+    import torch
+    torch.set_num_threads(1)
+    with open(ev.BASELINES) as f:
+        b = next(r for r in json.load(f)["results"] if r["method"] == "mlp_mf" and abs(r["hf_fraction"] - fraction) < 1e-9)
+    train = bl.load_train(raw, fraction)
+    X, Y, case = train["hf"]
+    ylf = bl.lf_at(train, X, case)
+    t0 = bl.clock()
+    m = bl.MLP(X.shape[1] + 1, b["width"], b["depth"], b["lr"]).fit(bl.mlp_inputs("mlp_mf", X, ylf), Y)
+    cpu = float((bl.clock() - t0)[1])
+    Xt, Yt, YLt, _ = harness.load_test(os.path.join(raw, "test.h5"))
+    P = m.predict(bl.mlp_inputs("mlp_mf", Xt, YLt))
+    return cpu, float(np.linalg.norm(P - Yt) / np.linalg.norm(Yt)), m.params()
+
+
+def timing(out, weights=None):
+    """On the harness's draw at each fraction (the MLP's training airfoils): the whole fit, the correction alone on the
+    LF part fitted once, and mlp_mf's training, interleaved. weights: {"blend fraction": weight of ev.WEIGHTS} (the
+    choice of evaluate.py's run, its results.json), else the case's lambda."""
+    sna = test_split(out, raw=True)
     X, Y, _, case = harness.load_test(os.path.join(sna, "test.h5"))
-    data = os.path.join(sna, harness.train_name(1.0))
-    lf, rlf = fit_lf(out, data)
+    lf, rlf = fit_lf(out, os.path.join(sna, harness.train_name(1.0)))
     rows = []
     for fraction in (0.1, 0.3, 1.0):
+        data = os.path.join(sna, harness.train_name(fraction))
+        cpu_mlp, e_mlp, p_mlp = mlp_mf(os.path.join(out, "split"), fraction)
+        print("timing mlp_mf %g%%: %.2f CPU s, error %.4f" % (100 * fraction, cpu_mlp, e_mlp), flush=True)
         for blend in ("residual", "ar1"):
-            whole, rw = ev.fit(out, "whole", data, ev.mf_options(blend, fraction, False), 1)
-            corr, rc = ev.fit(out, "corr", data, ["-mf_lf_model", lf] + correction_options(
-                blend, fraction, False, None, CANDIDATES["case"], data), 1)
+            w = (weights or {}).get("%s %g" % (blend, fraction))
+            lam = ev.weight_lambda(w, data, 1.0) if w else None
+            whole, rw = ev.fit(out, "whole", data, ev.mf_options(blend, 1.0, False, lam=lam), 1)
+            corr, rc = ev.fit(out, "corr", data, ["-mf_lf_model", lf] + ev.mf_options(blend, 1.0, False, lam=lam, lf=False), 1)
             ew, ec = errors(out, "whole", whole, sna, False, Y), errors(out, "corr", corr, sna, False, Y)
-            rows.append(dict(blend=blend, hf_fraction=fraction, whole_cpu_s=rw["cpu_s"], whole_params=rw["n_params"],
-                             corr_cpu_s=rc["cpu_s"], corr_in_process_s=rc["correction_fit_time_s"],
+            rows.append(dict(blend=blend, hf_fraction=fraction, weight=w or "case", whole_cpu_s=rw["cpu_s"],
+                             whole_params=rw["n_params"], corr_cpu_s=rc["cpu_s"], corr_in_process_s=rc["correction_fit_time_s"],
                              whole_correction_in_process_s=rw["correction_fit_time_s"], whole_lf_in_process_s=rw["lf_fit_time_s"],
                              corr_params=rc["n_params"] - rc["lf_n_params"], lf_params=rc["lf_n_params"],
-                             error_whole=ew, error_corr=ec))
+                             error_whole=ew, error_corr=ec, mlp_mf_cpu_s=cpu_mlp, mlp_mf_error=e_mlp, mlp_mf_params=p_mlp,
+                             time_ratio=cpu_mlp / rc["correction_fit_time_s"], params_ratio=p_mlp / (rc["n_params"] - rc["lf_n_params"])))
             print("timing %s" % rows[-1], flush=True)
     return {"lf_once_cpu_s": rlf["cpu_s"], "lf_params": rlf["n_params"], "rows": rows,
-            "what": "CPU seconds of the snaps-fit process (start-up, reading the 46k LF rows, the fit, writing), one rank"}
+            "what": "cpu_s: CPU seconds of the snaps-fit process (start-up, reading the 46k LF rows, the fit, writing), one "
+                    "rank; corr_in_process_s: the correction's fit as snaps-fit reports it; mlp_mf_cpu_s: its training "
+                    "loop's process time, one thread; time_ratio = mlp_mf_cpu_s / corr_in_process_s"}
 
 
 def sweep(out, split, data, lf, fractions, seeds_at, names, nesteds=(False,)):
@@ -194,12 +220,51 @@ def seeds(out, name):
     return {"delta": name, "settings": CANDIDATES[name], "runs": runs, "summary": table}
 
 
+def check(out, fraction=0.3, seeds=(0, 1, 2), lam_rows=0.02, max_sweeps=40):
+    """regression.airfoil_mf_correction: the correction alone (residual blend, CANDIDATES["case"]: 2 modes) on the case's LF
+    part fitted once to a fifth of the LF airfoils, at 30% HF on three draws with the weight 0.02 / HF rows, where the correction from the former random
+    start collapsed to zero (the LF part alone) on most draws and its fit ran ALS to 100 sweeps, then
+    Levenberg-Marquardt again; and at 100% HF with the case's weight 1e-6, where that fit took 106 iterations. Each
+    fit must lower the LF part's held-out error by 5% and stop within max_sweeps iterations."""
+    _, _, sna = ev.tiny_split(out)
+    X, Y, _, case = harness.load_test(os.path.join(sna, "test.h5"))
+    data = os.path.join(sna, harness.train_name(1.0))
+    lf, _ = ev.fit(out, "lf", data, ["-mf_hf_fraction", "0"] + ev.prefixed(ev.LF, "mf_lf_"), 1)
+    P, _, _ = ev.predict(out, "lf", lf, os.path.join(sna, "test_nolf.h5"), 1)
+    e_lf = harness.score(X, Y, P, case)["cp_rel_l2"]
+    weighted = {k: v for k, v in CANDIDATES["case"].items() if k != "lam"}
+    fits = [(fraction, seed, dict(weighted, lam_rows=lam_rows)) for seed in seeds] + [(1.0, None, CANDIDATES["case"])]
+    failed = []
+    for fraction, seed, c in fits:
+        tag = "%g%% HF, seed %s, lambda %g" % (100 * fraction, seed, lam_of(c, data, fraction))
+        model, r = ev.fit(out, "c", data, ["-mf_lf_model", lf] + correction_options("residual", fraction, False, seed, c, data), 1)
+        P, _, _ = ev.predict(out, "c", model, os.path.join(sna, "test_nolf.h5"), 1)
+        e = harness.score(X, Y, P, case)["cp_rel_l2"]
+        print("airfoil-mf correction check: %s: held-out Cp rel. L2 %.4f (LF part alone %.4f), %d iterations, %s"
+              % (tag, e, e_lf, r["delta_iterations"], r["delta_converged_reason"]), flush=True)
+        if not e < 0.95 * e_lf:
+            failed.append("%s: the correction did not lower the LF part's error by 5%% (%.4f against %.4f): collapsed "
+                          "to zero?" % (tag, e, e_lf))
+        if r["delta_iterations"] > max_sweeps:
+            failed.append("%s: the correction's fit took %d iterations, more than %d" % (tag, r["delta_iterations"], max_sweeps))
+    if failed:
+        sys.exit("airfoil-mf correction check:\n  " + "\n  ".join(failed))
+
+
 def main():
     out, part = os.path.abspath(sys.argv[1]), sys.argv[2]
     name = sys.argv[sys.argv.index("--delta") + 1] if "--delta" in sys.argv else "case"
     names = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else list(CANDIDATES)
+    if "--bin" in sys.argv:  # snaps-fit and snaps-predict of another build (the tests')
+        ev.BIN = sys.argv[sys.argv.index("--bin") + 1]
     os.makedirs(out, exist_ok=True)
-    res = {"timing": lambda: timing(out), "search": lambda: search(out, names), "seeds": lambda: seeds(out, name)}[part]()
+    if part == "check":
+        return check(out)
+    weights = None
+    if "--weights" in sys.argv:  # evaluate.py's results.json: the weights it chose
+        with open(sys.argv[sys.argv.index("--weights") + 1]) as f:
+            weights = json.load(f)["weights"]["chosen"]
+    res = {"timing": lambda: timing(out, weights), "search": lambda: search(out, names), "seeds": lambda: seeds(out, name)}[part]()
     res["machine"] = harness.machine()
     tag = "_" + name if part == "seeds" else "_" + "_".join(names) if part == "search" and "--only" in sys.argv else ""
     with open(os.path.join(out, part + tag + ".json"), "w") as f:

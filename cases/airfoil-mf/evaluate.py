@@ -3,7 +3,9 @@
 HF-only KHRONOS, LF alone, MLPs and co-kriging on the split of bench/airfoil-mf/harness.py (XFOIL = LF, OpenFOAM = HF,
 Cp at 101 stations, whole airfoils held out).
 
-  evaluate.py OUT [--size quick|full] [--np 1]
+  evaluate.py OUT [--size quick|full] [--np 1] [--seeds] [--fixed_weight]
+      the correction's Tikhonov weight is first chosen per blend and HF fraction on validation airfoils (choose_weights,
+      ~5 CPU minutes; --fixed_weight: DELTA's lambda at every fraction), then
       quick: the SNA at 0/10/30/100% HF, both blends, HF-only KHRONOS, LF alone; the baselines read from the committed
              bench/results/airfoil_mf_baselines.json (same split, same seed: checked)
       full:  the same, the baselines run here on the same split (bench/airfoil-mf/baselines.py, ~6 CPU minutes), and
@@ -42,7 +44,9 @@ BASELINES = os.path.join(ROOT, "bench", "results", "airfoil_mf_baselines.json")
 # iterations of auto (ALS, then Levenberg-Marquardt from the same start) at a tenth of the CPU time.
 LF = ["-sna_khronos_degree", "3", "-sna_khronos_nodes", "4,4,4,4,4,20", "-sna_khronos_modes", "8", "-sna_fit_lambda", "1e-6",
       "-sna_fit_type", "als", "-sna_fit_als_anderson", "5", "-sna_fit_max_it", "50"]
-DELTA = ["-sna_khronos_degree", "2", "-sna_khronos_nodes", "3,3,3,3,3,12", "-sna_khronos_modes", "2", "-sna_fit_lambda",
+# The correction: 3 modes since its new start (README, "Results": on the validation airfoils, medians of five draws,
+# weight chosen per fraction, 3 modes against 2: 0.058 / 0.047 / 0.041 against 0.058 / 0.051 / 0.046 at 10 / 30 / 100%).
+DELTA = ["-sna_khronos_degree", "2", "-sna_khronos_nodes", "3,3,3,3,3,12", "-sna_khronos_modes", "3", "-sna_fit_lambda",
          "1e-6"]
 RHO = []  # the mf type's default rho: degree 2, 4 nodes, 2 modes
 JOINT = ["-sna_fit_lambda", "1e-6"]  # ar1's joint stage of rho and delta
@@ -88,12 +92,73 @@ def predict(out, tag, model, test, np_):
         return f["Y"][...], wall, cpu
 
 
-def mf_options(blend, fraction, nested=True, seed=None):
+def mf_options(blend, fraction, nested=True, seed=None, lam=None, lf=True):
     """nested: the correction fitted against the LF data at the HF rows that are LF rows too (for predictions from
-    given LF values, /YLF), else against the LF model (for predictions from it)."""
+    given LF values, /YLF), else against the LF model (for predictions from it). lam: the correction's Tikhonov weight
+    instead of DELTA's (and ar1's joint stage's: at least 1e-6); lf False: no options for the LF part (an LF part given
+    by -mf_lf_model)."""
+    delta, joint = DELTA, JOINT
+    if lam is not None:
+        delta = [("%g" % lam) if i and DELTA[i - 1] == "-sna_fit_lambda" else o for i, o in enumerate(DELTA)]
+        joint = ["-sna_fit_lambda", "%g" % max(lam, 1e-6)]
     opts = ["-mf_blend", blend, "-mf_hf_fraction", "%g" % fraction, "-mf_nested_lf", "true" if nested else "false"]
-    opts += (["-mf_seed", str(seed)] if seed is not None else []) + prefixed(LF, "mf_lf_") + prefixed(DELTA, "mf_delta_")
-    return opts + (prefixed(RHO, "mf_rho_") + JOINT if blend == "ar1" else [])
+    opts += (["-mf_seed", str(seed)] if seed is not None else []) + (prefixed(LF, "mf_lf_") if lf else [])
+    return opts + prefixed(delta, "mf_delta_") + (prefixed(RHO, "mf_rho_") + joint if blend == "ar1" else [])
+
+
+# The correction's Tikhonov weight, chosen per blend and HF fraction on validation airfoils (choose_weights): the
+# fixed lambda 1e-6, or "rowsC": lambda = C / (HF rows fitted), a fixed weight against the sum of squares (the fit's
+# lambda weighs the mean squared error, so a fixed lambda that tames 8 airfoils over-smooths 81).
+WEIGHTS = ("1e-6", "rows0.006", "rows0.02", "rows0.06", "rows0.2")
+CHOSEN = {}  # (blend, fraction) -> a weight of WEIGHTS; empty: DELTA's lambda
+
+
+def hf_rows(data, fraction):
+    """HF rows snaps-fit keeps at fraction of data's HF cases (whole cases of 101 stations)."""
+    with h5py.File(data) as f:
+        case = f["hf/case"][...]
+    n = len(np.unique(case))
+    return max(1, int(np.floor(fraction * n + 0.5))) * (len(case) // n)
+
+
+def weight_lambda(weight, data, fraction):
+    return float(weight[4:]) / hf_rows(data, fraction) if weight.startswith("rows") else float(weight)
+
+
+def chosen_lambda(blend, fraction, data, f_opt):
+    """The correction's lambda at the training fraction (the file data, cut at f_opt), or None: DELTA's."""
+    w = CHOSEN.get((blend, fraction))
+    return weight_lambda(w, data, f_opt) if w else None
+
+
+def choose_weights(out, split, np_, seeds=range(5)):
+    """The correction's weight per blend and fraction, as the MLP's settings are searched: on validation airfoils (a
+    seeded 20% of the training HF airfoils, validation_split, never the test ones), the correction alone on an LF
+    part fitted once to the other training airfoils, at each fraction of the remaining pool (five draws, -mf_seed, at
+    10% and 30%; all of it at 100%); the weight of least median validation Cp rel. L2 is chosen (CHOSEN)."""
+    val = os.path.join(out, "weights")
+    airfoils = validation_split(split, val)
+    data = os.path.join(val, harness.train_name(1.0))
+    X, Y, _, _ = harness.load_test(os.path.join(val, "test.h5"))
+    lf, r_lf = fit(val, "lf", data, ["-mf_hf_fraction", "0"] + prefixed(LF, "mf_lf_"), np_)
+    rows = []
+    for blend in ("residual", "ar1"):
+        for fraction in harness.FRACTIONS[1:]:
+            for w in WEIGHTS:
+                lam, errs, cpu = weight_lambda(w, data, fraction), [], []
+                for seed in seeds if fraction < 1 else [None]:
+                    model, r = fit(val, "w", data, ["-mf_lf_model", lf] + mf_options(blend, fraction, False, seed, lam, lf=False), np_)
+                    P, _, _ = predict(val, "w", model, os.path.join(val, "test_nolf.h5"), np_)
+                    errs.append(float(np.linalg.norm(P - Y) / np.linalg.norm(Y)))
+                    cpu.append(r["correction_fit_time_s"])
+                rows.append(dict(blend=blend, hf_fraction=fraction, weight=w, lam=lam, median=float(np.median(errs)),
+                                 errors=errs, correction_fit_s=cpu))
+                print("  weight %s %g%% %s (lambda %.3g): validation median %.4f" % (blend, 100 * fraction, w, lam,
+                                                                                   rows[-1]["median"]), flush=True)
+            best = min((r for r in rows if r["blend"] == blend and r["hf_fraction"] == fraction), key=lambda r: r["median"])
+            CHOSEN[(blend, fraction)] = best["weight"]
+    return {"validation_airfoils": airfoils, "lf_part_cpu_s": r_lf["cpu_s"], "rows": rows,
+            "chosen": {"%s %g" % k: w for k, w in CHOSEN.items()}}
 
 
 def run_sna(out, split, np_):
@@ -122,7 +187,7 @@ def run_sna(out, split, np_):
         for blend in ("residual", "ar1") if fraction > 0 else ():
             for nested in (False, True):
                 tag = "sna_%s_%03d%s" % (blend, round(100 * fraction), "_nested" if nested else "")
-                model, r = fit(out, tag, data, mf_options(blend, f_opt, nested), np_)
+                model, r = fit(out, tag, data, mf_options(blend, f_opt, nested, lam=chosen_lambda(blend, fraction, data, f_opt)), np_)
                 name = "sna_" + blend
                 if not nested:  # the correction fitted against the LF model: applied to it, and to XFOIL's Cp
                     P, w, c = predict(out, tag + "_nolf", model, os.path.join(split, "test_nolf.h5"), np_)
@@ -156,7 +221,7 @@ def run_seeds(out, split, np_, seeds=range(5), fractions=(0.1, 0.3)):
             for blend in ("residual", "ar1"):
                 for nested in (False, True):
                     tag = "seed%d_%s_%03d%s" % (seed, blend, round(100 * fraction), "_nested" if nested else "")
-                    model, r = fit(out, tag, data, mf_options(blend, fraction, nested, seed), np_)
+                    model, r = fit(out, tag, data, mf_options(blend, fraction, nested, seed, chosen_lambda(blend, fraction, data, fraction)), np_)
                     if not nested:
                         P, _, _ = predict(out, tag + "_nolf", model, os.path.join(split, "test_nolf.h5"), np_)
                         add("sna_" + blend, fraction, seed, P, r)
@@ -399,11 +464,38 @@ def write_table(results, path):
         for m, by_f in sorted(results["seeds"]["summary"].items()):
             cell = lambda f: "%.4f [%.4f, %.4f]" % (by_f[f]["median"], by_f[f]["min"], by_f[f]["max"]) if f in by_f else "-"
             lines.append("| %s | %s | %s |" % (m, cell("0.1"), cell("0.3")))
+    if "weights" in results:
+        w = results["weights"]
+        lines += ["", "The correction's Tikhonov weight, chosen per blend and fraction on %d validation airfoils (training "
+                  "HF airfoils held out, never the test ones; the correction alone on an LF part fitted to the others; "
+                  "five draws at 10%% and 30%%): median validation Cp rel. L2 (rowsC: lambda = C / HF rows):" % len(
+                      w["validation_airfoils"]), "", "| blend | HF % | " + " | ".join(WEIGHTS) + " | chosen |",
+                  "|---|---|" + "---|" * (len(WEIGHTS) + 1)]
+        for (blend, f) in sorted({(r["blend"], r["hf_fraction"]) for r in w["rows"]}):
+            med = {r["weight"]: r["median"] for r in w["rows"] if (r["blend"], r["hf_fraction"]) == (blend, f)}
+            lines.append("| %s | %g | %s | %s |" % (blend, 100 * f, " | ".join("%.4f" % med[x] for x in WEIGHTS),
+                                                   w["chosen"]["%s %g" % (blend, f)]))
     m = results["machine"]
     lines += ["", "Machine: %s, %s, %s cores; %d rank(s); whole run %.0f s." % (
         m.get("host"), m.get("cpu_model"), m.get("cores"), results["ranks"], results["wall_time_s"])]
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+# The regression tests' LF part: small and quick (8 nodes, 4 modes, 30 iterations of auto).
+TINY_LF = ["-mf_lf_sna_khronos_nodes", "8", "-mf_lf_sna_khronos_modes", "4", "-mf_lf_sna_fit_lambda", "3e-6",
+           "-mf_lf_sna_fit_type", "auto", "-mf_lf_sna_fit_max_it", "30"]
+
+
+def tiny_split(out):
+    """The harness's split with a fifth of the LF airfoils (the training HF airfoils among them: nested designs),
+    written for the SNA under out/split_sna: (data, split, that directory)."""
+    data = harness.load()
+    split = harness.make_split(data)
+    split["train_lf"] = sorted(set(split["train_lf"][::5]) | set(split["train_hf"]["1"]))
+    sna = os.path.join(out, "split_sna")
+    harness.write_split(data, split, sna, S_INPUT)
+    return data, split, sna
 
 
 def check_tiny(out):
@@ -413,16 +505,9 @@ def check_tiny(out):
     nested HF rows (-mf_nested_lf true), applied to the test airfoils' XFOIL Cp (/YLF), against XFOIL alone; and the
     correction fitted against the LF model (-mf_nested_lf false, the default), applied to that model, against the LF
     model alone (the same model file at -mf_hf_fraction 0)."""
-    data = harness.load()
-    split = harness.make_split(data)
-    keep = set(split["train_lf"][::5]) | set(split["train_hf"]["1"])
-    split["train_lf"] = sorted(keep)
-    sna = os.path.join(out, "split_sna")
-    harness.write_split(data, split, sna, S_INPUT)
+    data, split, sna = tiny_split(out)
     X, Y, YL, case = harness.load_test(os.path.join(sna, "test.h5"))
-    small = ["-mf_lf_sna_khronos_nodes", "8", "-mf_lf_sna_khronos_modes", "4", "-mf_lf_sna_fit_lambda", "3e-6", "-mf_lf_sna_fit_type", "auto",
-             "-mf_lf_sna_fit_max_it", "30", "-mf_delta_sna_khronos_nodes", "4", "-mf_delta_sna_khronos_modes", "4",
-             "-mf_delta_sna_fit_lambda", "1e-6"]
+    small = TINY_LF + ["-mf_delta_sna_khronos_nodes", "4", "-mf_delta_sna_khronos_modes", "4", "-mf_delta_sna_fit_lambda", "1e-6"]
     err = {"xfoil": harness.score(X, Y, YL, case)["cp_rel_l2"]}
     for name, fraction, nested, test in (("lf_alone", "0", "true", "test_nolf.h5"), ("mf_data", "1", "true", "test.h5"),
                                          ("mf_model", "1", "false", "test_nolf.h5")):
@@ -450,6 +535,8 @@ def main():
     ap.add_argument("--search", action="store_true", help="only the settings search on the validation airfoils")
     ap.add_argument("--search_delta", action="store_true", help="only the correction's part of the search (LF as set)")
     ap.add_argument("--seeds", action="store_true", help="also 10%% and 30%% HF drawn by -mf_seed 0..4 (median, range)")
+    ap.add_argument("--fixed_weight", action="store_true", help="the correction's lambda as in DELTA at every fraction "
+                    "(no choice on validation airfoils)")
     ap.add_argument("--check", action="store_true", help="the regression test's tiny pipeline (regression.airfoil_mf)")
     ap.add_argument("--scaling", action="store_true", help="only the SNA's fit cost against the LF row count")
     ap.add_argument("--bin", default=BIN, help="directory of snaps-fit and snaps-predict")
@@ -472,6 +559,10 @@ def main():
     if a.scaling:
         write_scaling(out, scaling(out, sna, a.np))
         return
+    weights = None
+    if not a.fixed_weight:
+        print("airfoil-mf: the correction's weight per blend and HF fraction, on validation airfoils", flush=True)
+        weights = choose_weights(out, sna, a.np)
     print("airfoil-mf: %d test airfoils; SNA fits (%s)" % (len(split["test"]), a.size), flush=True)
     records, preds = run_sna(out, sna, a.np)
     write_preds(preds, os.path.join(out, "sna_pred.h5"))
@@ -497,6 +588,8 @@ def main():
     results["targets"] = targets(results["results"])
     if seeds:
         results["seeds"] = seeds
+    if weights:
+        results["weights"] = weights
     results["machine"] = harness.machine()
     results["wall_time_s"] = time.time() - t0
     with open(os.path.join(out, "results.json"), "w") as f:

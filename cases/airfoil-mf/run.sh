@@ -3,7 +3,8 @@
 # 4-digit airfoils from the committed cases/airfoil/data/airfoil_mf.h5, the split of bench/airfoil-mf/harness.py
 # (whole airfoils held out). The SNA (mf, residual and ar1 blends), HF-only KHRONOS and the LF model alone at 0, 10,
 # 30 and 100% HF, predicted both ways (own LF model; correcting the test airfoils' XFOIL Cp), scored by harness.score.
-#   quick (default, ~2 minutes): the baselines (MLPs, co-kriging) are READ from bench/results/airfoil_mf_baselines.json
+#   the correction's weight is chosen per blend and HF fraction on validation airfoils first (evaluate.choose_weights)
+#   quick (default, ~6 minutes on the loaded 2-core machine with the weight search): the baselines (MLPs, co-kriging) are READ from bench/results/airfoil_mf_baselines.json
 #   full: the baselines are run here on the same split, and the SNA's fit cost against the row count is measured
 # Writes results.json, table.md, error_vs_hf.png, cp_curves.png, cost_vs_n.png.
 # Usage: run.sh <output directory> [quick|full] [--seeds: also 10% and 30% HF drawn by -mf_seed 0..4, median and range]

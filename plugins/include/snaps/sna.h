@@ -234,6 +234,9 @@ PETSC_EXTERN PetscErrorCode SNAKhronosGetNodes(SNA, PetscInt *, const PetscInt *
 /* Sets the knot-refinement levels of each fit (nodes doubled by exact knot insertion, warm start)
    and whether the rank grows greedily from 1 to M. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetRefinement(SNA, PetscInt, PetscBool);
+/* Sets the spread s of the random start (-sna_khronos_init_spread): s > 0 starts every factor at 1 + s U(-1, 1) (its
+   product over many inputs stays O(1)), 0 the coefficients at U(-1, 1). */
+PETSC_EXTERN PetscErrorCode SNAKhronosSetInitSpread(SNA, PetscReal);
 /* Sets a sized khronos SNA with its input box to the constant c[j] for output j (sets it up first), e.g. the start
    r = 0 of the multi-fidelity AR1 scale 1 + r. With two modes or more, as two constant modes that cancel (weights
    1 + c and -1), so that a fit from there moves every factor. */

@@ -170,6 +170,7 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetPolynomial_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetInitSpread_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNASetRitzForm_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitRitz_C", NULL));
@@ -225,11 +226,20 @@ static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode SNAKhronosSetInitSpread_Khronos(SNA sna, PetscReal spread)
+{
+  PetscFunctionBegin;
+  PetscCheck(spread >= 0 && spread < PETSC_MAX_REAL, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_init_spread must be 0 or positive and finite, not %g", (double)spread);
+  ((SNA_Khronos *)sna->data)->init_spread = spread;
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *PetscOptionsObject)
 {
   SNA_Khronos *kh     = (SNA_Khronos *)sna->data;
   PetscInt     degree = kh->degree, modes = kh->max_modes, refine = kh->refine, anderson, nmax, n;
   PetscInt    *nodes;
+  PetscReal    spread;
   PetscBool    enrich = kh->enrich, set, nodesset;
 
   PetscFunctionBegin;
@@ -245,8 +255,9 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start)", "SNAKhronosSetRefinement", refine, &refine, NULL));
   PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
   PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation", "", kh->seed, &kh->seed, NULL));
-  PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "", kh->init_spread, &kh->init_spread, NULL));
-  PetscCheck(kh->init_spread >= 0 && kh->init_spread < PETSC_MAX_REAL, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_init_spread must be 0 or positive and finite, not %g", (double)kh->init_spread);
+  spread = kh->init_spread;
+  PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "SNAKhronosSetInitSpread", spread, &spread, NULL));
+  PetscCall(SNAKhronosSetInitSpread_Khronos(sna, spread));
   PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps (also the enrichment stages of auto) try a step along the last sweep's change (line search); refused by lm, tao and irls", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
   /* shown: the depth the chosen fit will use; kept unset unless given, so that a later change of fit type
      still gets that fit's own default */
@@ -287,6 +298,7 @@ static PetscErrorCode SNAView_Khronos(SNA sna, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
   PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   if (kh->refine) PetscCall(PetscViewerASCIIPrintf(viewer, "knot refinement: %" PetscInt_FMT " levels per fit\n", kh->refine));
+  if (kh->init_spread > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "random start: factors 1 + %g U(-1, 1)\n", (double)kh->init_spread));
   PetscFunctionReturn(0);
 }
 
@@ -1056,6 +1068,16 @@ PetscErrorCode SNAKhronosSetRefinement(SNA sna, PetscInt refine, PetscBool enric
   PetscFunctionReturn(0);
 }
 
+/* Sets the spread s of the random start (-sna_khronos_init_spread): s > 0 starts every factor at 1 + s U(-1, 1), 0 the
+   coefficients at U(-1, 1). */
+PetscErrorCode SNAKhronosSetInitSpread(SNA sna, PetscReal spread)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscTryMethod(sna, "SNAKhronosSetInitSpread_C", (SNA, PetscReal), (sna, spread));
+  PetscFunctionReturn(0);
+}
+
 /* Sets a khronos SNA (sized, with its input box) to the constant c_j for each output j. */
 PetscErrorCode SNAKhronosSetConstant(SNA sna, const PetscReal c[])
 {
@@ -1121,6 +1143,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", SNAGetSeed_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetBasis_C", SNAKhronosGetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetRefinement_C", SNAKhronosSetRefinement_Khronos));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetInitSpread_C", SNAKhronosSetInitSpread_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNASetRitzForm_C", SNASetRitzForm_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitRitz_C", SNAFitRitz_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetConstant_C", SNAKhronosSetConstant_Khronos));

@@ -75,6 +75,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
       PetscCheck(lag >= 1 && PetscAbsReal(lag * dtsave - s->dt) < 1e-9 * s->dt, s->comm, PETSC_ERR_ARG_WRONG, "-rollout_dt %g must be a multiple of the trajectories' saved-time spacing %g", (double)s->dt, (double)dtsave);
     }
     PetscCheck(!strcmp(td[f].equation, s->equation) && td[f].npts == s->npts && td[f].length == s->length, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (%s, %" PetscInt_FMT " points, L = %g) is not the system of '%s' (%s, %" PetscInt_FMT " points, L = %g)", files[f], td[f].equation, td[f].npts, (double)td[f].length, files[0], s->equation, s->npts, (double)s->length);
+    PetscCheck(td[f].nu == td[0].nu && td[f].alpha == td[0].alpha && td[f].forcing == td[0].forcing, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT ") is not the system of '%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT "): train on trajectories of one Re, drag and forcing", files[f], (double)td[f].nu, (double)td[f].alpha, td[f].forcing, files[0], (double)td[0].nu, (double)td[0].alpha, td[0].forcing);
     PetscCheck(PetscAbsReal(td[f].time[1] - td[f].time[0] - dtsave) < 1e-9 * dtsave, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' saves every %g, '%s' every %g: give trajectories of one spacing", files[f], (double)(td[f].time[1] - td[f].time[0]), files[0], (double)dtsave);
     if (td[f].nt > lag) total += td[f].members * ((td[f].nt - lag + o->stride - 1) / o->stride);
   }
@@ -720,6 +721,9 @@ static PetscErrorCode WriteDescription(void *ctx, const char file[])
   PetscCall(SNAHDF5WriteAttributeInt(g, "bins", s->q));
   PetscCall(SNAHDF5WriteAttributeReal(g, "length", s->length));
   PetscCall(SNAHDF5WriteAttributeReal(g, "dt", s->dt));
+  PetscCall(SNAHDF5WriteAttributeReal(g, "nu", s->nu));
+  PetscCall(SNAHDF5WriteAttributeReal(g, "alpha", s->alpha));
+  PetscCall(SNAHDF5WriteAttributeInt(g, "forcing_wavenumber", s->forcing));
   PetscCall(SNAHDF5WriteAttributeString(g, "latent_basis", s->latent));
   PetscCall(SNAHDF5WriteAttributeReal(g, "latent_energy", s->energy));
   PetscCall(SNAHDF5WriteAttributeInt(g, "clamp", s->clamp));

@@ -685,6 +685,7 @@ static PetscErrorCode SurrogateLoad(FlowRun r)
   PetscFunctionBegin;
   PetscCall(SNAPSSurrogateLoad(r->comm, r->stepper_model, &r->sur));
   PetscCall(SNAPSSurrogateCheckSystem(r->sur, r->pb->desc.equation, r->npts, r->pb->desc.length[0]));
+  PetscCall(SNAPSSurrogateCheckPhysics(r->sur, r->stepper_model, r->pb->nu, r->pb->alpha, r->pb->forcing));
   PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, NULL, NULL, &dt));
   for (int i = 0; i < 3; i++) {
     PetscReal n = vals[i] / dt;
@@ -696,7 +697,7 @@ static PetscErrorCode SurrogateLoad(FlowRun r)
 /* Encodes the members' initial fields and seeds one generator per member from (seed, member): a member's path
    is the same whoever steps it. A member split over the ranks of member_comm (Kolmogorov's slabs) is encoded
    from each rank's rows (blocks of npts / shape[0] points) and one reduction, exactly alike on any number of
-   ranks, and every rank then steps the same latent states with the same generators. */
+   ranks; SurrogateStepShared then steps each member on one rank with its own generator. */
 static PetscErrorCode SurrogateStart(FlowRun r)
 {
   PetscInt nl = LocalCount(r), D;
@@ -721,6 +722,34 @@ static PetscErrorCode SurrogateStart(FlowRun r)
   PetscFunctionReturn(0);
 }
 
+/* Members whose field is split over member_comm (Kolmogorov's slabs) are stepped in the latent space by one rank
+   each, K rank / size to K (rank + 1) / size, and their states then gathered on every rank, which decodes its rows:
+   a member's path is the same whoever steps it (its own generator, row-by-row arithmetic), so 1 and 2 ranks give
+   the same bits, and 2 ranks step half the members each. Members spread over the ranks are stepped where they are. */
+static PetscErrorCode SurrogateStepShared(FlowRun r, PetscInt n, PetscInt D)
+{
+  PetscMPIInt rank = 0, size = 1, *counts, *displs;
+  PetscInt    nl = LocalCount(r), a, b;
+
+  PetscFunctionBegin;
+  if (!SelfMembers(r)) {
+    PetscCallMPI(MPI_Comm_rank(r->pb->member_comm, &rank));
+    PetscCallMPI(MPI_Comm_size(r->pb->member_comm, &size));
+  }
+  a = nl * rank / size;
+  b = nl * (rank + 1) / size;
+  for (PetscInt s = 0; s < n; s++) PetscCall(SNAPSSurrogateStep(r->sur, b - a, r->zlat + a * D, r->rng + a));
+  if (size == 1 || !n) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc2(size, &counts, size, &displs));
+  for (PetscMPIInt p = 0; p < size; p++) {
+    PetscCall(PetscMPIIntCast(nl * p / size * D, &displs[p]));
+    PetscCall(PetscMPIIntCast((nl * (p + 1) / size - nl * p / size) * D, &counts[p]));
+  }
+  PetscCallMPI(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, r->zlat, counts, displs, MPIU_REAL, r->pb->member_comm));
+  PetscCall(PetscFree2(counts, displs));
+  PetscFunctionReturn(0);
+}
+
 /* Steps this rank's members from r->tsur to tout (a multiple of the step) and decodes their fields. */
 static PetscErrorCode SurrogateAdvance(FlowRun r, PetscReal tout)
 {
@@ -730,7 +759,7 @@ static PetscErrorCode SurrogateAdvance(FlowRun r, PetscReal tout)
   PetscFunctionBegin;
   PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, &D, NULL, &dt));
   n = (PetscInt)round((tout - r->tsur) / dt);
-  for (PetscInt s = 0; s < n; s++) PetscCall(SNAPSSurrogateStep(r->sur, nl, r->zlat, r->rng));
+  PetscCall(SurrogateStepShared(r, n, D));
   r->sur_steps += n * nl;
   r->tsur = tout;
   for (PetscInt i = 0; i < nl; i++) {

@@ -25,9 +25,14 @@ struct _n_SNAPSSurrogate {
   PetscReal         rscale;     /* a step adds the drawn residuals times rscale (attribute residual_scale; 1 if absent) */
   char              latent[16]; /* the latent basis: fourier or pod (snaps/latent.h) */
   PetscReal         energy;     /* the fraction of the training fluctuations' energy the basis captures (-1: not measured) */
-  /* training only (from the trajectories, not stored): the symmetry rule and linear propagator of the drift's fit */
+  /* from the trajectories: the symmetry rule and linear propagator of the drift's fit; forcing, nu and alpha are also
+     stored and checked against a run (SNAPSSurrogateCheckPhysics; -1 in models written before they were stored) */
   PetscInt  sdim, kmax, forcing; /* spatial dimensions, Fourier modes r, Kolmogorov forcing wavenumber (0: none) */
   PetscReal nu, alpha;           /* Kolmogorov viscosity and linear drag (0 where the files have none) */
+  /* loaded polynomial drifts of degree 2 at most (the Fourier latents'): the terms of coordinate i are qstart[i] ..
+     qstart[i + 1] - 1, each qcoef z_qa z_qb with z_D = 1; NULL where a drift is fitted (then sparse or the SNAs) */
+  PetscInt  *qstart, *qa, *qb;
+  PetscReal *qcoef;
 };
 
 /* z = basis (u - mean). */

@@ -35,6 +35,40 @@ PetscInt SNAPSCategoricalSample(PetscInt q, const PetscReal p[], PetscReal u)
 
 /* ---- loading ---- */
 
+/* The drifts as their monomials (attribute drift_monomials = nt and the nt x 4 array drift_monomials of rows
+   coordinate i, factors a and b (D: the factor 1), coefficient, by coordinate), where snaps-rollout-fit stored them:
+   the table of SNAPSSurrogateQuadratic without reading the drift SNAs, which take most of such a file. */
+static PetscErrorCode SurrogateReadMonomials(SNAPSSurrogate s, hid_t g, const char file[])
+{
+  const PetscInt D = s->D;
+  PetscInt       nt;
+  hsize_t        dims[2];
+  PetscReal     *rows;
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5ReadAttributeIntDefault(g, "drift_monomials", 0, &nt)); /* 0: models without the table */
+  if (!nt) PetscFunctionReturn(0);
+  PetscCheck(nt > 0 && nt <= D * (1 + D + D * D), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares %" PetscInt_FMT " drift monomials for %" PetscInt_FMT " latent coordinates: corrupt model (train it again with snaps-rollout-fit)", file, nt, D);
+  dims[0] = (hsize_t)nt;
+  dims[1] = 4;
+  PetscCall(SNAHDF5CheckArray(g, "drift_monomials", 2, dims));
+  PetscCall(PetscMalloc1(4 * nt, &rows));
+  PetscCall(PetscCalloc1(D + 1, &s->qstart));
+  PetscCall(PetscMalloc3(nt, &s->qa, nt, &s->qb, nt, &s->qcoef));
+  PetscCall(SNAHDF5ReadArray(g, "drift_monomials", 2, dims, rows));
+  for (PetscInt t = 0; t < nt; t++) {
+    const PetscReal *r = rows + 4 * t;
+    PetscCheck(r[0] == (PetscInt)r[0] && r[0] >= (t ? rows[4 * (t - 1)] : 0) && r[0] < D && r[1] == (PetscInt)r[1] && r[1] >= 0 && r[1] <= D && r[2] == (PetscInt)r[2] && r[2] >= 0 && r[2] <= D, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': row %" PetscInt_FMT " of drift_monomials (%g, %g, %g) is not a coordinate in ascending order below %" PetscInt_FMT " and two factors in [0, %" PetscInt_FMT "]: corrupt model", file, t, (double)r[0], (double)r[1], (double)r[2], D, D);
+    s->qstart[(PetscInt)r[0] + 1]++;
+    s->qa[t]    = (PetscInt)r[1];
+    s->qb[t]    = (PetscInt)r[2];
+    s->qcoef[t] = r[3];
+  }
+  for (PetscInt i = 0; i < D; i++) s->qstart[i + 1] += s->qstart[i];
+  PetscCall(PetscFree(rows));
+  PetscFunctionReturn(0);
+}
+
 /* The /surrogate group g of file: the description, the basis and the box (the caller closes g). */
 static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char file[])
 {
@@ -77,6 +111,7 @@ static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char f
     dims[1] = (hsize_t)(s->q + 1);
     PetscCall(SNAHDF5ReadArray(g, "edges", 2, dims, s->edges));
   }
+  PetscCall(SurrogateReadMonomials(s, g, file));
   PetscFunctionReturn(0);
 }
 
@@ -124,15 +159,13 @@ static PetscErrorCode QuadraticAppend(SNAPSSurrogate s, PetscInt nt, const Petsc
   PetscFunctionReturn(0);
 }
 
-/* Where every drift is a polynomial of degree 2 at most (SNAKhronosGetPolynomial), the table of its monomials
-   (qstart, qa, qb, qcoef): a step then costs about 3 operations per monomial, not a spline evaluation of every input
-   and of every factor per drift. Otherwise nothing. */
-static PetscErrorCode SurrogateQuadratic(SNAPSSurrogate s)
+PetscErrorCode SNAPSSurrogateQuadratic(SNAPSSurrogate s)
 {
   PetscInt  n = 0, cap = 0;
   PetscBool ok = PETSC_TRUE;
 
   PetscFunctionBegin;
+  if (s->qstart) PetscFunctionReturn(0);
   PetscCall(PetscMalloc1(s->D + 1, &s->qstart));
   s->qstart[0] = 0;
   for (PetscInt i = 0; i < s->D && ok; i++) {
@@ -196,7 +229,7 @@ static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
   PetscCall(PetscCalloc1(s->D, &s->drift));
   if (cat) PetscCall(PetscCalloc1(s->D, &s->head));
   for (PetscInt i = 0; i < s->D; i++) {
-    for (int h = 0; h < (cat ? 2 : 1); h++) {
+    for (int h = s->qstart ? 1 : 0; h < (cat ? 2 : 1); h++) { /* drifts stored as monomials are not read as SNAs */
       SNA        *sna = h ? &s->head[i] : &s->drift[i];
       char        group[64];
       PetscInt    d, q, want_d = h ? s->D + i + (s->markov ? 1 : 0) : s->D, want_q = h ? s->q : 1;
@@ -212,8 +245,9 @@ static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
   }
   /* polynomial drifts of a few factors per term (Fourier latents): evaluated term by term, not as d (k + 1) M
      dense factors (on the 120 coordinates of the Kolmogorov case that made the rollout slower than the solver), and
-     quadratic ones as their monomials (SurrogateQuadratic: 7 times cheaper again there) */
-  PetscCall(SurrogateQuadratic(s));
+     quadratic ones as their monomials (stored by snaps-rollout-fit, else SNAPSSurrogateQuadratic: 5 times cheaper
+     again there) */
+  PetscCall(SNAPSSurrogateQuadratic(s));
   if (s->qstart) PetscFunctionReturn(0);
   PetscCall(PetscCalloc1(s->D, &s->sparse));
   for (PetscInt i = 0; i < s->D; i++) PetscCall(SNAKhronosSparseCreate(s->drift[i], &s->sparse[i]));

@@ -29,8 +29,10 @@ checks:
                  pair by kx times the shift angle; the model does not clamp; and a rollout from an x-shifted (by 5
                  points) or y-shifted (by N / 4: the forcing's period) initial state is the shifted rollout to
                  rounding (1e-9), on 1 and 2 ranks; one step (the drift evaluated as its table of monomials) is
-                 the stored drift SNAs' value, evaluated here from their factors, to 1e-11 of the largest drift; runs at
-                 another Re, forcing wavenumber or drag refuse the model naming both values
+                 the stored drift SNAs' value, evaluated here from their factors, to 1e-11 of the largest drift; a copy
+                 without the stored monomials (an older model) rolls out the same to 1e-12, and one with a factor out of
+                 range is refused naming the row; runs at another Re, forcing wavenumber or drag refuse the model
+                 naming both values
 """
 import os
 import shutil
@@ -320,6 +322,25 @@ def kolmogorov_fourier():
                 sys.exit(f"FAIL: the rollout from the state shifted by {shift} points in {'xy'[1 - axis]} is not the shifted rollout "
                          f"(relative difference {err:g}, {ranks} ranks): the drift is not equivariant")
     err = quadratic_step_error(B, KOL)
+    # a model written before the table of monomials and the system's parameters were stored: its drift SNAs are
+    # read and turned into the same table (the same rollout), and it is not checked for Re
+    shutil.copy(path("det.h5"), path("old.h5"))
+    with h5py.File(path("old.h5"), "r+") as h:
+        nt = int(h["surrogate"].attrs["drift_monomials"])
+        for name in ("drift_monomials", "nu", "alpha", "forcing_wavenumber"):
+            del h["surrogate"].attrs[name]
+        del h["surrogate/drift_monomials"]
+    run([KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path("old.h5"), "-init_trajectory",
+         path("train.h5"), "-init_time", "30", "-T", "5", "-dt_save", "0.5", "-trajectory", path("old_roll.h5")])
+    with h5py.File(path("old_roll.h5"), "r") as h:
+        old = np.abs(h["w"][:, 0] - a).max() / np.abs(a).max()
+    if not old < 1e-12:
+        sys.exit(f"FAIL: the model without its stored monomials rolls out differently ({old:g} relative)")
+    shutil.copy(path("det.h5"), path("bad_table.h5"))
+    with h5py.File(path("bad_table.h5"), "r+") as h:
+        h["surrogate/drift_monomials"][nt - 1, 2] = B.shape[0] + 1
+    expect_error([KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path("bad_table.h5"), "-T", "1"],
+                 rf"row {nt - 1} of drift_monomials .* is not a coordinate in ascending order below 48 and two factors in \[0, 48\]")
     expect_error([KOL, "-N", "32", "-Re", "60", "-stepper", "sna", "-stepper_model", path("det.h5"), "-T", "1"],
                  r"det.h5' was trained at Re = 40\.? \(nu = 0.025\), but this run has Re = 60\.? \(-Re\)")
     expect_error([KOL, "-N", "32", "-Re", "40", "-forcing_wavenumber", "2", "-stepper", "sna", "-stepper_model",

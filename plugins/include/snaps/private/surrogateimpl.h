@@ -41,6 +41,10 @@ PETSC_INTERN void SNAPSLatentEncode(PetscInt, PetscInt, const PetscReal[], const
 PETSC_INTERN PetscErrorCode SNAPSSurrogateDrift(SNAPSSurrogate, PetscInt, const PetscReal[], PetscReal[]);
 /* Row x of head i's inputs from z (D), the residuals e_<i and, for Markov heads, the residuals of the step before. */
 PETSC_INTERN void SNAPSSurrogateHeadRow(SNAPSSurrogate, PetscInt, const PetscReal[], const PetscReal[], const PetscReal[], PetscReal[]);
+/* Where every drift is a polynomial of degree 2 at most (SNAKhronosGetPolynomial; the Fourier latents' drifts), the
+   table of its monomials (qstart, qa, qb, qcoef): a step then costs about 3 operations per monomial, not a spline
+   evaluation of every input and of every factor per drift. Otherwise nothing. */
+PETSC_INTERN PetscErrorCode SNAPSSurrogateQuadratic(SNAPSSurrogate);
 /* y (n x q) = the SNA at n local rows x (n x d). */
 PETSC_INTERN PetscErrorCode SNAPSEvaluateRows(SNA, PetscInt, const PetscReal[], PetscReal[]);
 /* The latent basis of a surrogate being trained (see latent.c): sets D, basis and mean and allocates the edges. */

@@ -1005,25 +1005,23 @@ static PetscInt KhronosFactorExponent(const PetscReal *w, PetscInt k, PetscInt M
 
 PetscErrorCode SNAKhronosGetPolynomial(SNA sna, PetscBool *is, PetscInt *nterms, PetscInt **exps, PetscReal **coef)
 {
-  SNA_Khronos *kh;
-  PetscInt     M, k, d, q;
+  SNA_Khronos   *kh;
+  const PetscInt d = sna->dim_in, q = sna->dim_out;
+  PetscInt       M;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCall(KhronosOnePiece(sna, &kh));
   *is     = PETSC_FALSE;
   *nterms = 0;
   *exps   = NULL;
   *coef   = NULL;
-  PetscCall(KhronosOnePiece(sna, &kh));
   if (!kh) PetscFunctionReturn(0);
   M = kh->modes;
-  k = kh->degree;
-  d = sna->dim_in;
-  q = sna->dim_out;
   PetscCall(PetscMalloc2(M * d, exps, M * q, coef));
   for (PetscInt m = 0; m < M; m++) {
     for (PetscInt p = 0; p < d; p++) {
-      const PetscInt e = KhronosFactorExponent(kh->W + kh->start[p] * M + m, k, M, sna->lower[p], sna->upper[p] - sna->lower[p]);
+      const PetscInt e = KhronosFactorExponent(kh->W + kh->start[p] * M + m, kh->degree, M, sna->lower[p], sna->upper[p] - sna->lower[p]);
       if (e < 0) { /* a fitted factor, not a monomial */
         PetscCall(PetscFree2(*exps, *coef));
         PetscFunctionReturn(0);

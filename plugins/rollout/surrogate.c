@@ -112,6 +112,7 @@ static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char f
     PetscCall(SNAHDF5ReadArray(g, "edges", 2, dims, s->edges));
   }
   PetscCall(SurrogateReadMonomials(s, g, file));
+  PetscCall(SNAPSLatentFourierPlan(s));
   PetscFunctionReturn(0);
 }
 
@@ -289,6 +290,7 @@ PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *sp)
   PetscCall(PetscFree(s->sparse));
   PetscCall(PetscFree(s->qstart));
   PetscCall(PetscFree3(s->qa, s->qb, s->qcoef));
+  PetscCall(PetscFree2(s->fcos, s->fsin));
   for (PetscInt i = 0; s->drift && i < s->D; i++) PetscCall(SNADestroy(&s->drift[i]));
   for (PetscInt i = 0; s->head && i < s->D; i++) PetscCall(SNADestroy(&s->head[i]));
   PetscCall(PetscFree(s->drift));

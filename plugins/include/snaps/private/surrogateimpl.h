@@ -33,6 +33,10 @@ struct _n_SNAPSSurrogate {
      qstart[i + 1] - 1, each qcoef z_qa z_qb with z_D = 1; NULL where a drift is fitted (then sparse or the SNAs) */
   PetscInt  *qstart, *qa, *qb;
   PetscReal *qcoef;
+  /* a basis that is SNAPSLatentFourier's 2-D one (|kx|, |ky| <= fr on an fnx x fnx grid) is decoded separably
+     (SNAPSLatentFourierPlan): fcos/fsin hold cos and sin of 2 pi k i / fnx for k = -fr..fr, i < fnx; fr = 0: dense */
+  PetscInt   fr, fnx;
+  PetscReal *fcos, *fsin;
 };
 
 /* z = basis (u - mean). */
@@ -49,6 +53,9 @@ PETSC_INTERN PetscErrorCode SNAPSSurrogateQuadratic(SNAPSSurrogate);
 PETSC_INTERN PetscErrorCode SNAPSEvaluateRows(SNA, PetscInt, const PetscReal[], PetscReal[]);
 /* The latent basis of a surrogate being trained (see latent.c): sets D, basis and mean and allocates the edges. */
 PETSC_INTERN PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate, PetscInt, const SNAPSTrajectoryData[], PetscInt, PetscInt);
+/* Sets the separable decode of a loaded basis that is exactly the 2-D Fourier basis of SNAPSLatentFourier (fr, fnx,
+   fcos, fsin); leaves fr = 0 for any other basis. */
+PETSC_INTERN PetscErrorCode SNAPSLatentFourierPlan(SNAPSSurrogate);
 /* Refuses a model file whose basis (in the open group g) does not have the declared latent size D and grid points,
    naming both values. */
 PETSC_INTERN PetscErrorCode SNAPSLatentCheckBasis(hid_t, const char[], PetscInt, PetscInt);

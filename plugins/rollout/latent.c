@@ -167,12 +167,74 @@ PetscErrorCode SNAPSSurrogateEncodeRows(SNAPSSurrogate s, MPI_Comm comm, PetscIn
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SNAPSLatentFourierPlan(SNAPSSurrogate s)
+{
+  PetscInt   r = 1, nx = (PetscInt)PetscSqrtReal((PetscReal)s->npts), shape[2];
+  PetscReal *B, err    = 0;
+
+  PetscFunctionBegin;
+  s->fr = 0;
+  while (4 * r * (r + 1) < s->D) r++;
+  if (4 * r * (r + 1) != s->D || nx * nx != s->npts || 2 * r >= nx || r >= 64) PetscFunctionReturn(0); /* r < 64: FourierDecodeRows */
+  shape[0] = shape[1] = nx;
+  PetscCall(PetscMalloc1(s->D * s->npts, &B));
+  PetscCall(SNAPSLatentFourier(r, 2, shape, B));
+  for (PetscInt j = 0; j < s->D * s->npts; j++) err = PetscMax(err, PetscAbsReal(B[j] - s->basis[j]));
+  PetscCall(PetscFree(B));
+  if (err > 1e-12 * PetscSqrtReal(2.0 / s->npts)) PetscFunctionReturn(0); /* a POD basis, or another layout: dense */
+  s->fr  = r;
+  s->fnx = nx;
+  PetscCall(PetscMalloc2((2 * r + 1) * nx, &s->fcos, (2 * r + 1) * nx, &s->fsin));
+  for (PetscInt k = -r; k <= r; k++)
+    for (PetscInt i = 0; i < nx; i++) {
+      const PetscReal theta     = 2 * PETSC_PI * (PetscReal)(k * i) / nx;
+      s->fcos[(k + r) * nx + i] = PetscCosReal(theta);
+      s->fsin[(k + r) * nx + i] = PetscSinReal(theta);
+    }
+  PetscFunctionReturn(0);
+}
+
+/* u on the points [lo, hi) of the separable 2-D Fourier basis: per grid row iy, G(kx) = sum over the modes of that kx
+   of A e^{i ky y} (A = z_c - i z_s), then u = mean + sqrt(2 / n) Re sum_kx G(kx) e^{i kx x}: about 8 D + 8 (r + 1)
+   operations per row and point instead of D per point, and no D x n basis to stream per field. */
+static void FourierDecodeRows(SNAPSSurrogate s, PetscInt lo, PetscInt hi, const PetscReal z[], PetscReal u[])
+{
+  const PetscInt  r = s->fr, nx = s->fnx, n = s->npts;
+  const PetscReal sc = PetscSqrtReal(2.0 / n);
+  PetscReal       gr[64], gi[64]; /* r < 64 (SNAPSLatentFourierPlan) */
+
+  for (PetscInt iy = lo / nx; iy * nx < hi; iy++) {
+    for (PetscInt k = 0; k <= r; k++) gr[k] = gi[k] = 0;
+    for (PetscInt h = 0; h < s->D / 2; h++) {
+      PetscInt        kx, ky;
+      const PetscReal ar = z[2 * h], ai = -z[2 * h + 1];
+      SNAPSLatentFourierWavenumber(2, r, 2 * h, &kx, &ky);
+      {
+        const PetscReal c = s->fcos[(ky + r) * nx + iy], sn = s->fsin[(ky + r) * nx + iy];
+        gr[kx] += ar * c - ai * sn;
+        gi[kx] += ar * sn + ai * c;
+      }
+    }
+    for (PetscInt ix = 0; ix < nx; ix++) {
+      const PetscInt j = iy * nx + ix;
+      PetscReal      v = 0;
+      if (j < lo || j >= hi) continue;
+      for (PetscInt k = 0; k <= r; k++) v += gr[k] * s->fcos[(k + r) * nx + ix] - gi[k] * s->fsin[(k + r) * nx + ix];
+      u[j - lo] = s->mean[j] + sc * v;
+    }
+  }
+}
+
 PetscErrorCode SNAPSSurrogateDecodeRows(SNAPSSurrogate s, PetscInt lo, PetscInt hi, const PetscReal z[], PetscReal u[])
 {
   const PetscInt n = s->npts;
 
   PetscFunctionBegin;
   PetscCheck(0 <= lo && lo <= hi && hi <= n, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Points [%" PetscInt_FMT ", %" PetscInt_FMT ") are not in the field of %" PetscInt_FMT, lo, hi, n);
+  if (s->fr) {
+    FourierDecodeRows(s, lo, hi, z, u);
+    PetscFunctionReturn(0);
+  }
   for (PetscInt j = lo; j < hi; j++) u[j - lo] = s->mean[j];
   for (PetscInt i = 0; i < s->D; i++)
     for (PetscInt j = lo; j < hi; j++) u[j - lo] += z[i] * s->basis[i * n + j];

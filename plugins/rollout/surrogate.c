@@ -35,6 +35,40 @@ PetscInt SNAPSCategoricalSample(PetscInt q, const PetscReal p[], PetscReal u)
 
 /* ---- loading ---- */
 
+/* The drifts as their monomials (attribute drift_monomials = nt and the nt x 4 array drift_monomials of rows
+   coordinate i, factors a and b (D: the factor 1), coefficient, by coordinate), where snaps-rollout-fit stored them:
+   the table of SNAPSSurrogateQuadratic without reading the drift SNAs, which take most of such a file. */
+static PetscErrorCode SurrogateReadMonomials(SNAPSSurrogate s, hid_t g, const char file[])
+{
+  const PetscInt D = s->D;
+  PetscInt       nt;
+  hsize_t        dims[2];
+  PetscReal     *rows;
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5ReadAttributeIntDefault(g, "drift_monomials", 0, &nt)); /* 0: models without the table */
+  if (!nt) PetscFunctionReturn(0);
+  PetscCheck(nt > 0 && nt <= D * (1 + D + D * D), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares %" PetscInt_FMT " drift monomials for %" PetscInt_FMT " latent coordinates: corrupt model (train it again with snaps-rollout-fit)", file, nt, D);
+  dims[0] = (hsize_t)nt;
+  dims[1] = 4;
+  PetscCall(SNAHDF5CheckArray(g, "drift_monomials", 2, dims));
+  PetscCall(PetscMalloc1(4 * nt, &rows));
+  PetscCall(PetscCalloc1(D + 1, &s->qstart));
+  PetscCall(PetscMalloc3(nt, &s->qa, nt, &s->qb, nt, &s->qcoef));
+  PetscCall(SNAHDF5ReadArray(g, "drift_monomials", 2, dims, rows));
+  for (PetscInt t = 0; t < nt; t++) {
+    const PetscReal *r = rows + 4 * t;
+    PetscCheck(r[0] == (PetscInt)r[0] && r[0] >= (t ? rows[4 * (t - 1)] : 0) && r[0] < D && r[1] == (PetscInt)r[1] && r[1] >= 0 && r[1] <= D && r[2] == (PetscInt)r[2] && r[2] >= 0 && r[2] <= D, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': row %" PetscInt_FMT " of drift_monomials (%g, %g, %g) is not a coordinate in ascending order below %" PetscInt_FMT " and two factors in [0, %" PetscInt_FMT "]: corrupt model", file, t, (double)r[0], (double)r[1], (double)r[2], D, D);
+    s->qstart[(PetscInt)r[0] + 1]++;
+    s->qa[t]    = (PetscInt)r[1];
+    s->qb[t]    = (PetscInt)r[2];
+    s->qcoef[t] = r[3];
+  }
+  for (PetscInt i = 0; i < D; i++) s->qstart[i + 1] += s->qstart[i];
+  PetscCall(PetscFree(rows));
+  PetscFunctionReturn(0);
+}
+
 /* The /surrogate group g of file: the description, the basis and the box (the caller closes g). */
 static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char file[])
 {
@@ -59,6 +93,9 @@ static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char f
   PetscCheck(s->rscale >= 0 && s->rscale <= 100, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has residual_scale %g; it must be in [0, 100] (-residual_scale of snaps-rollout-fit): corrupt model", file, (double)s->rscale);
   PetscCall(SNAHDF5ReadAttributeIntDefault(g, "markov", s->markov, &flag));
   s->markov = (PetscBool)(flag != 0);
+  PetscCall(SNAHDF5ReadAttributeRealDefault(g, "nu", -1, &s->nu)); /* -1: not recorded, not checked */
+  PetscCall(SNAHDF5ReadAttributeRealDefault(g, "alpha", -1, &s->alpha));
+  PetscCall(SNAHDF5ReadAttributeIntDefault(g, "forcing_wavenumber", -1, &s->forcing));
   PetscCheck(s->npts >= 1 && s->npts <= (1 << 26) && s->D >= 1 && s->D <= s->npts && s->D <= 4096 && s->q >= 2 && s->q <= 4096 && s->dt > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (npts %" PetscInt_FMT ", latent %" PetscInt_FMT ", bins %" PetscInt_FMT ", dt %g): corrupt model", file, s->npts, s->D, s->q, (double)s->dt);
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
@@ -74,6 +111,8 @@ static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char f
     dims[1] = (hsize_t)(s->q + 1);
     PetscCall(SNAHDF5ReadArray(g, "edges", 2, dims, s->edges));
   }
+  PetscCall(SurrogateReadMonomials(s, g, file));
+  PetscCall(SNAPSLatentFourierPlan(s));
   PetscFunctionReturn(0);
 }
 
@@ -96,6 +135,91 @@ static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
   PetscFunctionReturn(0);
 }
 
+/* Appends the terms of the polynomial (nt monomials, exps nt x D) to the quadratic table as (a, b) pairs, index D
+   standing for the factor 1; *ok false (and nothing appended) where a monomial has degree 3 or more. */
+static PetscErrorCode QuadraticAppend(SNAPSSurrogate s, PetscInt nt, const PetscInt exps[], const PetscReal coef[], PetscInt *n, PetscBool *ok)
+{
+  const PetscInt D = s->D;
+
+  PetscFunctionBegin;
+  *ok = PETSC_TRUE;
+  for (PetscInt m = 0; m < nt; m++) {
+    PetscInt deg = 0, f[2] = {D, D};
+    for (PetscInt p = 0; p < D; p++)
+      for (PetscInt e = 0; e < exps[m * D + p]; e++, deg++)
+        if (deg < 2) f[deg] = p;
+    if (deg > 2) {
+      *ok = PETSC_FALSE;
+      PetscFunctionReturn(0);
+    }
+    s->qa[*n + m]    = f[0];
+    s->qb[*n + m]    = f[1];
+    s->qcoef[*n + m] = coef[m];
+  }
+  *n += nt;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateQuadratic(SNAPSSurrogate s)
+{
+  PetscInt  n = 0, cap = 0;
+  PetscBool ok = PETSC_TRUE;
+
+  PetscFunctionBegin;
+  if (s->qstart) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc1(s->D + 1, &s->qstart));
+  s->qstart[0] = 0;
+  for (PetscInt i = 0; i < s->D && ok; i++) {
+    PetscInt   nt;
+    PetscInt  *exps;
+    PetscReal *coef;
+    PetscCall(SNAKhronosGetPolynomial(s->drift[i], &ok, &nt, &exps, &coef));
+    if (!ok) break;
+    if (n + nt > cap) { /* grow geometrically */
+      PetscInt  *a, *b;
+      PetscReal *c;
+      cap = PetscMax(2 * cap, n + nt);
+      PetscCall(PetscMalloc3(cap, &a, cap, &b, cap, &c));
+      PetscCall(PetscArraycpy(a, s->qa, n));
+      PetscCall(PetscArraycpy(b, s->qb, n));
+      PetscCall(PetscArraycpy(c, s->qcoef, n));
+      PetscCall(PetscFree3(s->qa, s->qb, s->qcoef));
+      s->qa    = a;
+      s->qb    = b;
+      s->qcoef = c;
+    }
+    PetscCall(QuadraticAppend(s, nt, exps, coef, &n, &ok));
+    PetscCall(PetscFree2(exps, coef));
+    s->qstart[i + 1] = n;
+  }
+  if (!ok) {
+    PetscCall(PetscFree(s->qstart));
+    PetscCall(PetscFree3(s->qa, s->qb, s->qcoef));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* g (n x D) = the quadratic drifts at z (n x D) from the table of SurrogateQuadratic. */
+static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscReal g[])
+{
+  const PetscInt D = s->D;
+  PetscReal     *x;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(D + 1, &x));
+  x[D] = 1;
+  for (PetscInt k = 0; k < n; k++) {
+    PetscCall(PetscArraycpy(x, z + k * D, D));
+    for (PetscInt i = 0; i < D; i++) {
+      PetscReal sum = 0;
+      for (PetscInt t = s->qstart[i]; t < s->qstart[i + 1]; t++) sum += s->qcoef[t] * x[s->qa[t]] * x[s->qb[t]];
+      g[k * D + i] = sum;
+    }
+  }
+  PetscCall(PetscFree(x));
+  PetscFunctionReturn(0);
+}
+
 /* The drifts and the heads, on PETSC_COMM_SELF of every rank: rollouts step each rank's members alone. Head i
    (categorical models) has D + i inputs (D + i + 1 if Markov) and q outputs, drift i has D inputs and one output. */
 static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
@@ -106,7 +230,7 @@ static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
   PetscCall(PetscCalloc1(s->D, &s->drift));
   if (cat) PetscCall(PetscCalloc1(s->D, &s->head));
   for (PetscInt i = 0; i < s->D; i++) {
-    for (int h = 0; h < (cat ? 2 : 1); h++) {
+    for (int h = s->qstart ? 1 : 0; h < (cat ? 2 : 1); h++) { /* drifts stored as monomials are not read as SNAs */
       SNA        *sna = h ? &s->head[i] : &s->drift[i];
       char        group[64];
       PetscInt    d, q, want_d = h ? s->D + i + (s->markov ? 1 : 0) : s->D, want_q = h ? s->q : 1;
@@ -121,7 +245,11 @@ static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
     }
   }
   /* polynomial drifts of a few factors per term (Fourier latents): evaluated term by term, not as d (k + 1) M
-     dense factors (on the 120 coordinates of the Kolmogorov case that made the rollout slower than the solver) */
+     dense factors (on the 120 coordinates of the Kolmogorov case that made the rollout slower than the solver), and
+     quadratic ones as their monomials (stored by snaps-rollout-fit, else SNAPSSurrogateQuadratic: 5 times cheaper
+     again there) */
+  PetscCall(SNAPSSurrogateQuadratic(s));
+  if (s->qstart) PetscFunctionReturn(0);
   PetscCall(PetscCalloc1(s->D, &s->sparse));
   for (PetscInt i = 0; i < s->D; i++) PetscCall(SNAKhronosSparseCreate(s->drift[i], &s->sparse[i]));
   PetscFunctionReturn(0);
@@ -160,6 +288,9 @@ PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *sp)
   if (!s) PetscFunctionReturn(0);
   for (PetscInt i = 0; s->sparse && i < s->D; i++) PetscCall(SNAKhronosSparseDestroy(&s->sparse[i]));
   PetscCall(PetscFree(s->sparse));
+  PetscCall(PetscFree(s->qstart));
+  PetscCall(PetscFree3(s->qa, s->qb, s->qcoef));
+  PetscCall(PetscFree2(s->fcos, s->fsin));
   for (PetscInt i = 0; s->drift && i < s->D; i++) PetscCall(SNADestroy(&s->drift[i]));
   for (PetscInt i = 0; s->head && i < s->D; i++) PetscCall(SNADestroy(&s->head[i]));
   PetscCall(PetscFree(s->drift));
@@ -177,6 +308,21 @@ PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate s, const char equation[]
   PetscCheck(!strcmp(s->equation, equation), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model was trained for the equation '%s', not '%s'", s->equation, equation);
   PetscCheck(s->npts == npts, s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model was trained for %" PetscInt_FMT " grid points, but this run has %" PetscInt_FMT " (-N): train it for this grid", s->npts, npts);
   PetscCheck(PetscAbsReal(s->length - length) <= 1e-12 * PetscAbsReal(length), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model was trained for the domain length %g, but this run has %g (-L): train it for this system", (double)s->length, (double)length);
+  PetscFunctionReturn(0);
+}
+
+/* Whether the recorded value a (negative: a model written before it was recorded) is the run's b, to rounding. */
+static PetscBool PhysicsAgree(PetscReal a, PetscReal b)
+{
+  return (PetscBool)(a < 0 || PetscAbsReal(a - b) <= 1e-12 * PetscMax(PetscAbsReal(a), PetscAbsReal(b)));
+}
+
+PetscErrorCode SNAPSSurrogateCheckPhysics(SNAPSSurrogate s, const char file[], PetscReal nu, PetscReal alpha, PetscInt forcing)
+{
+  PetscFunctionBegin;
+  PetscCheck(PhysicsAgree(s->nu, nu), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained at Re = %g (nu = %g), but this run has Re = %g (-Re): train it on trajectories of this Reynolds number", file, (double)(s->nu > 0 ? 1 / s->nu : 0), (double)s->nu, (double)(nu > 0 ? 1 / nu : 0));
+  PetscCheck(PhysicsAgree(s->alpha, alpha), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained with the linear drag %g, but this run has %g (-alpha): train it on trajectories of this drag", file, (double)s->alpha, (double)alpha);
+  PetscCheck(s->forcing < 0 || s->forcing == forcing, s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained for the forcing wavenumber %" PetscInt_FMT ", but this run has %" PetscInt_FMT " (-forcing_wavenumber): train it on trajectories of this forcing", file, s->forcing, forcing);
   PetscFunctionReturn(0);
 }
 
@@ -245,6 +391,10 @@ PetscErrorCode SNAPSSurrogateDrift(SNAPSSurrogate s, PetscInt n, const PetscReal
   PetscReal *gi;
 
   PetscFunctionBegin;
+  if (s->qstart) {
+    PetscCall(QuadraticDrift(s, n, z, g));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscMalloc1(PetscMax(n, 1), &gi));
   for (PetscInt i = 0; i < s->D; i++) {
     if (s->sparse && s->sparse[i])

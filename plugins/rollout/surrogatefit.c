@@ -75,6 +75,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
       PetscCheck(lag >= 1 && PetscAbsReal(lag * dtsave - s->dt) < 1e-9 * s->dt, s->comm, PETSC_ERR_ARG_WRONG, "-rollout_dt %g must be a multiple of the trajectories' saved-time spacing %g", (double)s->dt, (double)dtsave);
     }
     PetscCheck(!strcmp(td[f].equation, s->equation) && td[f].npts == s->npts && td[f].length == s->length, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (%s, %" PetscInt_FMT " points, L = %g) is not the system of '%s' (%s, %" PetscInt_FMT " points, L = %g)", files[f], td[f].equation, td[f].npts, (double)td[f].length, files[0], s->equation, s->npts, (double)s->length);
+    PetscCheck(td[f].nu == td[0].nu && td[f].alpha == td[0].alpha && td[f].forcing == td[0].forcing, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT ") is not the system of '%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT "): train on trajectories of one Re, drag and forcing", files[f], (double)td[f].nu, (double)td[f].alpha, td[f].forcing, files[0], (double)td[0].nu, (double)td[0].alpha, td[0].forcing);
     PetscCheck(PetscAbsReal(td[f].time[1] - td[f].time[0] - dtsave) < 1e-9 * dtsave, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' saves every %g, '%s' every %g: give trajectories of one spacing", files[f], (double)(td[f].time[1] - td[f].time[0]), files[0], (double)dtsave);
     if (td[f].nt > lag) total += td[f].members * ((td[f].nt - lag + o->stride - 1) / o->stride);
   }
@@ -701,6 +702,33 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
   PetscFunctionReturn(0);
 }
 
+/* Quadratic drifts also as their table of monomials (SNAPSSurrogateQuadratic; read by SurrogateReadMonomials), so
+   that rollouts load a few hundred kB instead of the drift SNAs' factors (168 MB for the Kolmogorov case). */
+static PetscErrorCode WriteMonomials(SNAPSSurrogate s, hid_t g)
+{
+  PetscInt   nt;
+  PetscReal *rows;
+  hsize_t    dims[2];
+
+  PetscFunctionBegin;
+  nt = s->qstart ? s->qstart[s->D] : 0;
+  PetscCall(SNAHDF5WriteAttributeInt(g, "drift_monomials", nt));
+  if (!nt) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc1(4 * nt, &rows));
+  for (PetscInt i = 0; i < s->D; i++)
+    for (PetscInt t = s->qstart[i]; t < s->qstart[i + 1]; t++) {
+      rows[4 * t]     = (PetscReal)i;
+      rows[4 * t + 1] = (PetscReal)s->qa[t];
+      rows[4 * t + 2] = (PetscReal)s->qb[t];
+      rows[4 * t + 3] = s->qcoef[t];
+    }
+  dims[0] = (hsize_t)nt;
+  dims[1] = 4;
+  PetscCall(SNAHDF5WriteArray(g, "drift_monomials", 2, dims, rows));
+  PetscCall(PetscFree(rows));
+  PetscFunctionReturn(0);
+}
+
 /* Rank 0 adds the /surrogate group (attributes, basis, mean, edges) to the open file. */
 static PetscErrorCode WriteDescription(void *ctx, const char file[])
 {
@@ -720,6 +748,9 @@ static PetscErrorCode WriteDescription(void *ctx, const char file[])
   PetscCall(SNAHDF5WriteAttributeInt(g, "bins", s->q));
   PetscCall(SNAHDF5WriteAttributeReal(g, "length", s->length));
   PetscCall(SNAHDF5WriteAttributeReal(g, "dt", s->dt));
+  PetscCall(SNAHDF5WriteAttributeReal(g, "nu", s->nu));
+  PetscCall(SNAHDF5WriteAttributeReal(g, "alpha", s->alpha));
+  PetscCall(SNAHDF5WriteAttributeInt(g, "forcing_wavenumber", s->forcing));
   PetscCall(SNAHDF5WriteAttributeString(g, "latent_basis", s->latent));
   PetscCall(SNAHDF5WriteAttributeReal(g, "latent_energy", s->energy));
   PetscCall(SNAHDF5WriteAttributeInt(g, "clamp", s->clamp));
@@ -735,6 +766,7 @@ static PetscErrorCode WriteDescription(void *ctx, const char file[])
     dims[1] = (hsize_t)(s->q + 1);
     PetscCall(SNAHDF5WriteArray(g, "edges", 2, dims, s->edges));
   }
+  PetscCall(WriteMonomials(s, g));
   H5Gclose(g);
   PetscCheck(H5Fclose(h5) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not close '%s'", file);
   PetscFunctionReturn(0);
@@ -750,6 +782,7 @@ static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[])
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
+  PetscCall(SNAPSSurrogateQuadratic(s));
   PetscCall(SNAPSTemporaryName(file, tmp, sizeof(tmp)));
   PetscCall(PetscStrlcat(tmp, ".surrogate", sizeof(tmp)));
   for (PetscInt i = 0; i < s->D; i++) {

@@ -32,6 +32,9 @@ typedef struct {
   PetscErrorCode (*attributes)(void *, SNAPSTrajectory);
   PetscErrorCode (*report)(void *, SNAPSReport);
   PetscErrorCode (*fingerprint)(void *, char[], size_t);
+  /* the parameters a rollout surrogate must have been trained at (SNAPSSurrogateCheckPhysics; 0 where none) */
+  PetscReal nu, alpha;
+  PetscInt  forcing;
 } FlowProblem;
 
 /* Reads the driver's options (-T, -dt_save, -ensemble, -trajectory, -ark_*, -checkpoint*, -restart,

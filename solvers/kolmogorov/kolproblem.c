@@ -347,6 +347,9 @@ PetscErrorCode KolmogorovGetProblem(Kolmogorov kf, FlowProblem *pb)
   pb->attributes     = KolAttributes;
   pb->report         = KolReport;
   pb->fingerprint    = KolFingerprint;
+  pb->nu             = kf->nu;
+  pb->alpha          = kf->alpha;
+  pb->forcing        = kf->nf;
   PetscFunctionReturn(0);
 }
 

@@ -28,7 +28,11 @@ checks:
                  32^2 run saved every 0.1: the basis is orthonormal and an x-shift of a field turns each (cos, sin)
                  pair by kx times the shift angle; the model does not clamp; and a rollout from an x-shifted (by 5
                  points) or y-shifted (by N / 4: the forcing's period) initial state is the shifted rollout to
-                 rounding (1e-9), on 1 and 2 ranks
+                 rounding (1e-9), on 1 and 2 ranks; one step (the drift evaluated as its table of monomials) is
+                 the stored drift SNAs' value, evaluated here from their factors, to 1e-11 of the largest drift; a copy
+                 without the stored monomials (an older model) rolls out the same to 1e-12, and one with a factor out of
+                 range is refused naming the row; runs at another Re, forcing wavenumber or drag refuse the model
+                 naming both values
 """
 import os
 import shutil
@@ -317,8 +321,63 @@ def kolmogorov_fourier():
             if not err < 1e-9:
                 sys.exit(f"FAIL: the rollout from the state shifted by {shift} points in {'xy'[1 - axis]} is not the shifted rollout "
                          f"(relative difference {err:g}, {ranks} ranks): the drift is not equivariant")
+    err = quadratic_step_error(B, KOL)
+    # a model written before the table of monomials and the system's parameters were stored: its drift SNAs are
+    # read and turned into the same table (the same rollout), and it is not checked for Re
+    shutil.copy(path("det.h5"), path("old.h5"))
+    with h5py.File(path("old.h5"), "r+") as h:
+        nt = int(h["surrogate"].attrs["drift_monomials"])
+        for name in ("drift_monomials", "nu", "alpha", "forcing_wavenumber"):
+            del h["surrogate"].attrs[name]
+        del h["surrogate/drift_monomials"]
+    run([KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path("old.h5"), "-init_trajectory",
+         path("train.h5"), "-init_time", "30", "-T", "5", "-dt_save", "0.5", "-trajectory", path("old_roll.h5")])
+    with h5py.File(path("old_roll.h5"), "r") as h:
+        old = np.abs(h["w"][:, 0] - a).max() / np.abs(a).max()
+    if not old < 1e-12:
+        sys.exit(f"FAIL: the model without its stored monomials rolls out differently ({old:g} relative)")
+    shutil.copy(path("det.h5"), path("bad_table.h5"))
+    with h5py.File(path("bad_table.h5"), "r+") as h:
+        h["surrogate/drift_monomials"][nt - 1, 2] = B.shape[0] + 1
+    expect_error([KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path("bad_table.h5"), "-T", "1"],
+                 rf"row {nt - 1} of drift_monomials .* is not a coordinate in ascending order below 48 and two factors in \[0, 48\]")
+    expect_error([KOL, "-N", "32", "-Re", "60", "-stepper", "sna", "-stepper_model", path("det.h5"), "-T", "1"],
+                 r"det.h5' was trained at Re = 40\.? \(nu = 0.025\), but this run has Re = 60\.? \(-Re\)")
+    expect_error([KOL, "-N", "32", "-Re", "40", "-forcing_wavenumber", "2", "-stepper", "sna", "-stepper_model",
+                  path("det.h5"), "-T", "1"], r"trained for the forcing wavenumber 4, but this run has 2 \(-forcing_wavenumber\)")
+    expect_error([KOL, "-N", "32", "-Re", "40", "-alpha", "0.1", "-stepper", "sna", "-stepper_model", path("det.h5"), "-T", "1"],
+                 r"trained with the linear drag 0\.?, but this run has 0.1 \(-alpha\)")
     print(f"kolmogorov_fourier: orthonormal 2-D Fourier basis, x-shift turns the pairs; rollouts from x- and y-shifted states "
-          f"are the shifted rollout to rounding over {a.shape[0] - 1} saved steps, unclamped")
+          f"are the shifted rollout to rounding over {a.shape[0] - 1} saved steps, unclamped; one step is the stored "
+          f"polynomial SNAs' drift to {err:.1e}; runs at another Re, forcing or drag refuse the model")
+
+
+def khronos_polynomial(g, z):
+    """The KHRONOS SNA of the group g (one polynomial piece per input: nodes = degree + 1, the Bernstein basis) at z."""
+    from math import comb
+    k, W, C = int(g.attrs["degree"]), g["W"][:], g["C"][:, 0]
+    if int(g.attrs["nodes"]) != k + 1:
+        sys.exit(f"FAIL: the drift {g.name} is not one polynomial piece per input (nodes {g.attrs['nodes']}, degree {k})")
+    t = (z - g["lower"][:]) / (g["upper"][:] - g["lower"][:])
+    basis = np.array([comb(k, j) * t**j * (1 - t)**(k - j) for j in range(k + 1)]).T  # inputs x (k + 1)
+    factors = np.einsum("pg,pgm->pm", basis, W)
+    return float(np.sum(C * np.prod(factors, axis=0)))
+
+
+def quadratic_step_error(B, KOL):
+    """One rollout step (the drift as its table of monomials, surrogate.c) against the stored drift SNAs evaluated here
+    from their factors, relative to the largest drift: the direct evaluation is the model's."""
+    run([KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path("det.h5"), "-init_trajectory",
+         path("train.h5"), "-init_time", "30", "-T", "0.1", "-dt_save", "0.1", "-trajectory", path("step.h5")])
+    with h5py.File(path("step.h5"), "r") as h, h5py.File(path("det.h5"), "r") as m:
+        mean = m["surrogate/mean"][:]
+        z0, z1 = (B @ (h["w"][i, 0].ravel() - mean) for i in (0, 1))
+        g = np.array([khronos_polynomial(m[f"surrogate/drift{i}/sna"], z0) for i in range(B.shape[0])])
+    err = np.abs(z1 - z0 - g).max() / np.abs(g).max()
+    if not err < 1e-11:
+        sys.exit(f"FAIL: one step of the rollout differs from the model's drift SNAs by {err:g} relative (largest drift "
+                 f"{np.abs(g).max():g}): the direct evaluation is not the stored model")
+    return err
 
 
 {"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov,

@@ -244,6 +244,11 @@ PETSC_EXTERN PetscErrorCode SNAKhronosSetConstant(SNA, const PetscReal[]);
 /* Sets a sized khronos SNA with its input box (not yet set up) to the polynomial with nterms terms: term m has the
    exponents exps[m*d + p] (0..7) and the coefficients coef[m*q + j]; one mode per term, exact on the box. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetPolynomial(SNA, PetscInt, const PetscInt[], const PetscReal[]);
+/* The inverse of SNAKhronosSetPolynomial: *is true where every mode of the set-up khronos SNA is one monomial as
+   SetPolynomial writes it (factors x_p^e in the Bernstein basis of the box, to rounding), with nterms, exps (nterms x d)
+   and coef (nterms x q) then allocated (free them with PetscFree2(exps, coef)); false for fitted models. A caller
+   that knows the model is a polynomial so evaluates it directly. */
+PETSC_EXTERN PetscErrorCode SNAKhronosGetPolynomial(SNA, PetscBool *, PetscInt *, PetscInt **, PetscReal **);
 /* A snapshot of a set-up khronos SNA that skips the factors that are constant over the box (all of a factor's
    coefficients equal: the B-splines sum to one): a model of SNAKhronosSetPolynomial whose terms have a few factors
    each then costs its factors, not d (k + 1) M per point. *sp is NULL where fewer than half of the factors are

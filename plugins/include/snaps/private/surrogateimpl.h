@@ -25,9 +25,18 @@ struct _n_SNAPSSurrogate {
   PetscReal         rscale;     /* a step adds the drawn residuals times rscale (attribute residual_scale; 1 if absent) */
   char              latent[16]; /* the latent basis: fourier or pod (snaps/latent.h) */
   PetscReal         energy;     /* the fraction of the training fluctuations' energy the basis captures (-1: not measured) */
-  /* training only (from the trajectories, not stored): the symmetry rule and linear propagator of the drift's fit */
+  /* from the trajectories: the symmetry rule and linear propagator of the drift's fit; forcing, nu and alpha are also
+     stored and checked against a run (SNAPSSurrogateCheckPhysics; -1 in models written before they were stored) */
   PetscInt  sdim, kmax, forcing; /* spatial dimensions, Fourier modes r, Kolmogorov forcing wavenumber (0: none) */
   PetscReal nu, alpha;           /* Kolmogorov viscosity and linear drag (0 where the files have none) */
+  /* loaded polynomial drifts of degree 2 at most (the Fourier latents'): the terms of coordinate i are qstart[i] ..
+     qstart[i + 1] - 1, each qcoef z_qa z_qb with z_D = 1; NULL where a drift is fitted (then sparse or the SNAs) */
+  PetscInt  *qstart, *qa, *qb;
+  PetscReal *qcoef;
+  /* a basis that is SNAPSLatentFourier's 2-D one (|kx|, |ky| <= fr on an fnx x fnx grid) is decoded separably
+     (SNAPSLatentFourierPlan): fcos/fsin hold cos and sin of 2 pi k i / fnx for k = -fr..fr, i < fnx; fr = 0: dense */
+  PetscInt   fr, fnx;
+  PetscReal *fcos, *fsin;
 };
 
 /* z = basis (u - mean). */
@@ -36,10 +45,17 @@ PETSC_INTERN void SNAPSLatentEncode(PetscInt, PetscInt, const PetscReal[], const
 PETSC_INTERN PetscErrorCode SNAPSSurrogateDrift(SNAPSSurrogate, PetscInt, const PetscReal[], PetscReal[]);
 /* Row x of head i's inputs from z (D), the residuals e_<i and, for Markov heads, the residuals of the step before. */
 PETSC_INTERN void SNAPSSurrogateHeadRow(SNAPSSurrogate, PetscInt, const PetscReal[], const PetscReal[], const PetscReal[], PetscReal[]);
+/* Where every drift is a polynomial of degree 2 at most (SNAKhronosGetPolynomial; the Fourier latents' drifts), the
+   table of its monomials (qstart, qa, qb, qcoef): a step then costs about 3 operations per monomial, not a spline
+   evaluation of every input and of every factor per drift. Otherwise nothing. */
+PETSC_INTERN PetscErrorCode SNAPSSurrogateQuadratic(SNAPSSurrogate);
 /* y (n x q) = the SNA at n local rows x (n x d). */
 PETSC_INTERN PetscErrorCode SNAPSEvaluateRows(SNA, PetscInt, const PetscReal[], PetscReal[]);
 /* The latent basis of a surrogate being trained (see latent.c): sets D, basis and mean and allocates the edges. */
 PETSC_INTERN PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate, PetscInt, const SNAPSTrajectoryData[], PetscInt, PetscInt);
+/* Sets the separable decode of a loaded basis that is exactly the 2-D Fourier basis of SNAPSLatentFourier (fr, fnx,
+   fcos, fsin); leaves fr = 0 for any other basis. */
+PETSC_INTERN PetscErrorCode SNAPSLatentFourierPlan(SNAPSSurrogate);
 /* Refuses a model file whose basis (in the open group g) does not have the declared latent size D and grid points,
    naming both values. */
 PETSC_INTERN PetscErrorCode SNAPSLatentCheckBasis(hid_t, const char[], PetscInt, PetscInt);

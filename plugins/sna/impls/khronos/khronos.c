@@ -942,26 +942,39 @@ static PetscBool KhronosFactorConstant(const PetscReal *w, PetscInt k, PetscInt 
   return PETSC_TRUE;
 }
 
+/* The data of sna where it is a set-up khronos SNA of one polynomial piece per input (the Bernstein basis, as
+   SNAKhronosSetPolynomial makes), else NULL. */
+static PetscErrorCode KhronosOnePiece(SNA sna, SNA_Khronos **kh)
+{
+  PetscBool          is;
+  const SNA_Khronos *k = (SNA_Khronos *)sna->data;
+
+  PetscFunctionBegin;
+  *kh = NULL;
+  PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAKHRONOS, &is));
+  if (!is || !sna->setupcalled) PetscFunctionReturn(0);
+  for (PetscInt p = 0; p < sna->dim_in; p++)
+    if (k->start[p + 1] - k->start[p] != k->degree + 1) PetscFunctionReturn(0);
+  *kh = (SNA_Khronos *)sna->data;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAKhronosSparseCreate(SNA sna, SNAKhronosSparse *sp)
 {
   SNA_Khronos     *kh;
   PetscInt         M, k, d, active = 0;
-  PetscBool        is;
   SNAKhronosSparse s;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   *sp = NULL;
-  PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAKHRONOS, &is));
-  if (!is || !sna->setupcalled) PetscFunctionReturn(0);
-  kh = (SNA_Khronos *)sna->data;
-  M  = kh->modes;
-  k  = kh->degree;
-  d  = sna->dim_in;
-  for (PetscInt p = 0; p < d; p++) {
-    if (kh->start[p + 1] - kh->start[p] != k + 1) PetscFunctionReturn(0); /* one polynomial piece per input only */
+  PetscCall(KhronosOnePiece(sna, &kh));
+  if (!kh) PetscFunctionReturn(0);
+  M = kh->modes;
+  k = kh->degree;
+  d = sna->dim_in;
+  for (PetscInt p = 0; p < d; p++)
     for (PetscInt m = 0; m < M; m++) active += !KhronosFactorConstant(kh->W + kh->start[p] * M + m, k, M);
-  }
   if (2 * active > d * M) PetscFunctionReturn(0);
   PetscCall(PetscNew(&s));
   s->sna = sna;
@@ -982,6 +995,55 @@ PetscErrorCode SNAKhronosSparseCreate(SNA sna, SNAKhronosSparse *sp)
     s->off[m + 1] = n;
   }
   *sp = s;
+  PetscFunctionReturn(0);
+}
+
+/* The exponent e of the factor w[g * M] (g = 0..k) where it is x^e in the Bernstein basis of the box [a, a + width]
+   as SNAKhronosSetPolynomial writes it (to rounding), else -1. */
+static PetscInt KhronosFactorExponent(const PetscReal *w, PetscInt k, PetscInt M, PetscReal a, PetscReal width)
+{
+  if (KhronosFactorConstant(w, k, M) && w[0] == 1) return 0; /* most factors of a sparse polynomial: x^0 is exactly 1 */
+  for (PetscInt e = 0; e <= k; e++) {
+    PetscReal beta[SNA_BSPLINE_MAX_DEGREE + 1], big = 0, diff = 0;
+    PolynomialFactorBernstein(k, e, a, width, beta);
+    for (PetscInt g = 0; g <= k; g++) {
+      big  = PetscMax(big, PetscAbsReal(beta[g]));
+      diff = PetscMax(diff, PetscAbsReal(w[g * M] - beta[g]));
+    }
+    if (diff <= 1e-12 * PetscMax(1, big)) return e;
+  }
+  return -1;
+}
+
+PetscErrorCode SNAKhronosGetPolynomial(SNA sna, PetscBool *is, PetscInt *nterms, PetscInt **exps, PetscReal **coef)
+{
+  SNA_Khronos   *kh;
+  const PetscInt d = sna->dim_in, q = sna->dim_out;
+  PetscInt       M;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCall(KhronosOnePiece(sna, &kh));
+  *is     = PETSC_FALSE;
+  *nterms = 0;
+  *exps   = NULL;
+  *coef   = NULL;
+  if (!kh) PetscFunctionReturn(0);
+  M = kh->modes;
+  PetscCall(PetscMalloc2(M * d, exps, M * q, coef));
+  for (PetscInt m = 0; m < M; m++) {
+    for (PetscInt p = 0; p < d; p++) {
+      const PetscInt e = KhronosFactorExponent(kh->W + kh->start[p] * M + m, kh->degree, M, sna->lower[p], sna->upper[p] - sna->lower[p]);
+      if (e < 0) { /* a fitted factor, not a monomial */
+        PetscCall(PetscFree2(*exps, *coef));
+        PetscFunctionReturn(0);
+      }
+      (*exps)[m * d + p] = e;
+    }
+    for (PetscInt j = 0; j < q; j++) (*coef)[m * q + j] = kh->C[m * q + j];
+  }
+  *is     = PETSC_TRUE;
+  *nterms = M;
   PetscFunctionReturn(0);
 }
 

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Cost of the surrogate against the solver, back to back (README.md, "Cost"): per repetition the solver over 20 time
+# units from truth A at t = 30 (no trajectory written), then the surrogate from the same state: 1 member and 8 members
+# over 200 time units with a field written every 0.5 (the case's long rollout), and the free run of 8000 time units
+# (a field every 5, no trajectory written). Prints each run's wall_time_s (the program's own clock: set-up, loading,
+# stepping, diagnostics and writing; not MPI start-up).
+# Usage: cost.sh <case output directory of run.sh> [repetitions (3)]; SNAPS_NP ranks (2).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out=$1
+reps=${2:-3}
+np=${SNAPS_NP:-2}
+kol="mpirun -n $np $root/build/bin/snaps-kolmogorov -N 64 -Re 40 -init_trajectory $out/truth_a.h5 -init_time 30"
+sur="$kol -stepper sna -stepper_model $out/sna_deterministic.h5 -seed 8"
+wall() { /usr/bin/python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['wall_time_s'])" "$1"; }
+for r in $(seq "$reps"); do
+  $kol -ensemble 1 -seed 3 -T 20 -save_start 0 -dt_save 0.5 -results "$out/cost_solver.json" > /dev/null
+  $sur -ensemble 1 -T 200 -dt_save 0.5 -trajectory "$out/cost_1.h5" -results "$out/cost_1.json" > /dev/null
+  $sur -ensemble 8 -T 200 -dt_save 0.5 -trajectory "$out/cost_8.h5" -results "$out/cost_8.json" > /dev/null
+  $sur -ensemble 1 -T 8000 -dt_save 5 -results "$out/cost_free.json" > /dev/null
+  echo "repetition $r ($np ranks): solver 20 time units $(wall "$out/cost_solver.json") s; surrogate 200 time units, 1 member" \
+    "$(wall "$out/cost_1.json") s, 8 members $(wall "$out/cost_8.json") s; free run 8000 time units $(wall "$out/cost_free.json") s;" \
+    "load $(cut -d' ' -f1-3 /proc/loadavg)"
+done
+rm -f "$out"/cost_*.h5 "$out"/cost_*.xmf

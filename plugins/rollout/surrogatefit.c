@@ -21,6 +21,7 @@ typedef struct {
   PetscBool   markov;                                          /* -head_markov: heads also see the residual of the step before */
   PetscReal   rscale;                                          /* -residual_scale: rollouts add the drawn residuals times this */
   const char *poly_option;                                     /* the first polynomial-only option given (NULL: none) */
+  PetscBool   pairs;                                           /* -drift_pairs: the complex pair drift (PairDrift) on a 1-D Fourier latent too */
 } TrainOptions;
 
 /* The box of the training states (every rank the same), where rollouts stay. */
@@ -537,7 +538,8 @@ static PetscErrorCode TableSNA(SNAPSSurrogate s, const TrainOptions *o, const Pe
   PetscFunctionReturn(0);
 }
 
-/* The drifts of the pair (z_2h, z_2h+1) of a 2-D Fourier latent, exactly equivariant: the increment of the complex
+/* The drifts of the pair (z_2h, z_2h+1) of a Fourier latent (2-D; 1-D with -drift_pairs: KS at large L, where a
+   cubic over the ~38 modes it needs has ~79000 monomials and the 1-D pairs p + q = k about 2 r), exactly equivariant: the increment of the complex
    coordinate A_k = z_2h - i z_2h+1 as a complex combination of the constant, the factors A_f and the products
    A_f A_g whose wavevector is k (PairFeatures; the vorticity equation is quadratic, and complex coefficients give
    both coordinates the same law, so the map commutes with x-translations and with y-shifts by 2 pi / n, which a real
@@ -663,8 +665,9 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(s->latent, "fourier", &pairs));
-  pairs = (PetscBool)(pairs && s->sdim == 2 && o->equivariant); /* 2-D Fourier latents: PairDrift, quadratic */
-  PetscCheck(!pairs || o->degree == 2, s->comm, PETSC_ERR_SUP, "-drift_degree %" PetscInt_FMT ": the equivariant drift of a 2-D Fourier latent is quadratic (the vorticity equation is); give -drift_degree 2", o->degree);
+  pairs = (PetscBool)(pairs && (s->sdim == 2 || o->pairs) && o->equivariant); /* 2-D Fourier latents, and 1-D with -drift_pairs: PairDrift, quadratic */
+  PetscCheck(pairs || !o->pairs, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_pairs needs a Fourier latent and -drift_equivariant true (this latent is %s, -drift_equivariant %s): drop -drift_pairs", s->latent, PetscBools[o->equivariant]);
+  PetscCheck(!pairs || o->degree == 2, s->comm, PETSC_ERR_SUP, "-drift_degree %" PetscInt_FMT ": the equivariant pair drift of a %s is quadratic (the %s is); give -drift_degree 2", o->degree, s->sdim == 2 ? "2-D Fourier latent" : "1-D Fourier latent (-drift_pairs)", s->sdim == 2 ? "vorticity equation" : "KS nonlinearity");
   PetscCall(NoisyPairs(s, n, z0, z1, o, &na, &x, &y));
   PetscCall(PetscMalloc1(PetscMax(1, na), &dz));
   PetscCall(PetscCalloc1(s->D, &s->drift));
@@ -792,9 +795,9 @@ static PetscErrorCode HeadOptions(MPI_Comm comm, PetscBool heads, TrainOptions *
 static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
 {
   const char *fits[] = {"sna", "polynomial"}, *targets[] = {"clean", "linear"};
-  const char *poly_only[] = {"-drift_degree", "-drift_ridge", "-drift_box_margin", "-drift_equivariant"};
+  const char *poly_only[] = {"-drift_degree", "-drift_ridge", "-drift_box_margin", "-drift_equivariant", "-drift_pairs"};
   PetscInt    fit = o->poly, target = o->linear;
-  PetscBool   set[4];
+  PetscBool   set[5];
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_fit", fits, 2, &fit, &o->fit_set));
@@ -805,8 +808,9 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_equivariant", &o->equivariant, &o->equivariant_set));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_ridge", &o->ridge, &set[1]));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_box_margin", &o->margin, &set[2]));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_pairs", &o->pairs, &set[4]));
   set[3] = o->equivariant_set;
-  for (PetscInt k = 3; k >= 0; k--)
+  for (PetscInt k = 4; k >= 0; k--)
     if (set[k]) o->poly_option = poly_only[k];
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_noise", &o->noise, &o->noise_set));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_noise_copies", &o->copies, NULL));
@@ -845,7 +849,7 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
 {
   SNAPSSurrogate s;
-  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL};
+  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE};
   PetscInt       n = 0;
   PetscReal     *z0, *z1, *zm;
   PetscBool     *prev;

@@ -29,6 +29,10 @@ checks:
                  pair by kx times the shift angle; the model does not clamp; and a rollout from an x-shifted (by 5
                  points) or y-shifted (by N / 4: the forcing's period) initial state is the shifted rollout to
                  rounding (1e-9), on 1 and 2 ranks
+  ks_pairs       the 1-D equivariant quadratic drift (-drift_pairs: each complex Fourier mode driven by itself and the
+                 products A_p A_q with p + q = k, the KS case at L = 100) trained on a short KS run saved every 0.1: the
+                 fit reports the pair drift, the model does not clamp, and a rollout from a state shifted by 5 of the 32
+                 points is the shifted rollout to rounding (1e-9), on 1 and 2 ranks; -drift_pairs with a cubic is refused
 """
 import os
 import shutil
@@ -321,5 +325,39 @@ def kolmogorov_fourier():
           f"are the shifted rollout to rounding over {a.shape[0] - 1} saved steps, unclamped")
 
 
+def ks_pairs():
+    run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "60", "-save_start", "20", "-dt_save", "0.1",
+         "-trajectory", path("train.h5")])
+    fit = [FIT, "-trajectories", path("train.h5"), "-twin_model", path("det.h5"), "-latent_modes", "5",
+           "-rollout_dt", "0.1", "-drift_pairs", "-drift_degree", "2"]
+    out = run(fit)
+    if "equivariant quadratic of the complex mode" not in out:
+        sys.exit(f"FAIL: -drift_pairs did not give the 1-D Fourier latent the equivariant pair drifts:\n{out}")
+    with h5py.File(path("det.h5"), "r") as h:
+        if h["surrogate"].attrs["clamp"] != 0:
+            sys.exit("FAIL: the pair drift is marked as clamping to the training box")
+
+    def roll(init, out, ranks):
+        cmd = [KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("det.h5"), "-init_trajectory",
+               path(init), "-init_time", "40", "-ensemble", "2", "-T", "10", "-dt_save", "0.5", "-trajectory", path(out)]
+        run((MPIEXEC + ["-n", str(ranks)] if ranks > 1 else []) + cmd)
+        with h5py.File(path(out), "r") as h:
+            return h["u"][:]
+
+    a = roll("train.h5", "a.h5", 1)
+    if not np.isfinite(a).all() or np.abs(a).max() > 20:
+        sys.exit("FAIL: the pair drift's rollout left the attractor within 10 time units")
+    shutil.copy(path("train.h5"), path("shifted.h5"))
+    with h5py.File(path("shifted.h5"), "r+") as h:
+        h["u"][...] = np.roll(h["u"][:], 5, axis=2)
+    for ranks in (1, 2):
+        err = np.abs(roll("shifted.h5", f"b{ranks}.h5", ranks) - np.roll(a, 5, axis=2)).max() / np.abs(a).max()
+        if not err < 1e-9:
+            sys.exit(f"FAIL: the rollout from the state shifted by 5 points is not the shifted rollout (relative difference "
+                     f"{err:g}, {ranks} ranks): the 1-D pair drift is not equivariant")
+    expect_error(fit[:-1] + ["3"], r"the equivariant pair drift of a 1-D Fourier latent \(-drift_pairs\) is quadratic")
+    print(f"ks_pairs: rollouts from a state shifted by 5 points are the shifted rollout to rounding over {a.shape[0] - 1} saved steps, unclamped")
+
+
 {"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov,
- "kolmogorov_fourier": kolmogorov_fourier, "markov": markov}[check]()
+ "kolmogorov_fourier": kolmogorov_fourier, "markov": markov, "ks_pairs": ks_pairs}[check]()

@@ -9,9 +9,9 @@
 #         times) per model; short horizon from 16 held-out states, 8 samples each, 12 Lyapunov times
 #   full  (about an hour): training data 8 x 6250 = 5e4 time units, heads on every 4th pair with 20 sweeps, ESN on 5e4
 #         time units; statistics over 8 x 5250 = 42000 time units (2016 Lyapunov times)
-# L=100 (README section "L = 100"): N = 128, lambda = 0.09; the deterministic model only (the equivariant complex
-#   quadratic drift on 38 Fourier modes, -drift_pairs, step 0.05: training saved every 0.05) and the ESN (stepping
-#   0.25, every 5th training state); quick: training 8 x 500 time units, statistics over 8 x 1400 = 11200 time units
+# L=100 (README section "L = 100"): N = 128, lambda = 0.09; the equivariant complex quadratic drift on 38 Fourier
+#   modes (-drift_pairs, step 0.05: training saved every 0.05), local categorical heads (-head_local: each sees its
+#   own mode) and the ESN (stepping 0.25, every 5th training state); quick: training 8 x 500 time units, statistics over 8 x 1400 = 11200 time units
 #   (1008 Lyapunov times), short horizon 100 time units (9 Lyapunov times) from 16 states; full: training 8 x 1000,
 #   statistics over 8 x 2800 (2016 Lyapunov times)
 set -euo pipefail
@@ -32,9 +32,9 @@ L=${L:-22}
 case $L in # per length: grid, training spacing, short horizon, Lyapunov exponent (cases/ks), surrogate and ESN options
   22) N=64; dt_train=0.25; TS=250; lambda=0.048; kinds="categorical deterministic"; esn_every=1
     fit="-rollout_dt 0.25 -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
-  100) N=128; dt_train=0.05; TS=100; lambda=0.09; kinds=deterministic; esn_every=5
+  100) N=128; dt_train=0.05; TS=100; lambda=0.09; kinds="categorical deterministic"; esn_every=5
     TT=$([ "$mode" = quick ] && echo 600 || echo 1100); TL=$((TL * 8 / 15)); esn_time=$((8 * (TT - 150))) # every member after its 50-unit transient
-    fit="-latent_modes 38 -rollout_dt 0.05 -drift_pairs -drift_degree 2" ;;
+    fit="-latent_modes 38 -rollout_dt 0.05 -drift_pairs -drift_degree 2 -head_local -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
   *) echo "run.sh: L must be 22 or 100, not '$L'" >&2; exit 2 ;;
 esac
 ks="mpirun -n $np $bin/snaps-ks -L $L -N $N -progress_every 60"
@@ -49,9 +49,8 @@ for s in 3 4; do
   $ks -ensemble 8 -seed $s -T $((TL + 100)) -save_start 75 -dt_save 0.25 -trajectory "$out/long_truth$s.h5" -results "$out/long_truth$s.json" | tail -1
 done
 fi
-# 2. the surrogates (categorical and its deterministic twin; at L = 100 the twin only) and the ESN
-cat_model=("-model" "$out/sna_categorical.h5"); [ "$L" = 22 ] || cat_model=()
-mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$out/train.h5" "${cat_model[@]}" -twin_model "$out/sna_deterministic.h5" \
+# 2. the surrogates (categorical and its deterministic twin) and the ESN
+mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$out/train.h5" -model "$out/sna_categorical.h5" -twin_model "$out/sna_deterministic.h5" \
   $fit ${FIT_OPTIONS:-} | tee "$out/rollout_fit.log"
 [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/esn.npz" ] || $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" --every "$esn_every" | tee "$out/esn.log"
 # 3. rollouts from the held-out states: short horizon (TS time units) and long (from the states of long_truth3 at t = 100)

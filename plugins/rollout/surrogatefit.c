@@ -22,6 +22,7 @@ typedef struct {
   PetscReal   rscale;                                          /* -residual_scale: rollouts add the drawn residuals times this */
   const char *poly_option;                                     /* the first polynomial-only option given (NULL: none) */
   PetscBool   pairs;                                           /* -drift_pairs: the complex pair drift (PairDrift) on a 1-D Fourier latent too */
+  PetscBool   local;                                           /* -head_local: heads see their own latent pair only */
 } TrainOptions;
 
 /* The box of the training states (every rank the same), where rollouts stay. */
@@ -196,6 +197,7 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
 
   PetscFunctionBegin;
   s->markov = o->markov;
+  s->local  = o->local;
   s->rscale = o->rscale;
   PetscCallMPI(MPI_Exscan(&nall, &first, 1, MPIU_INT, MPI_SUM, s->comm));
   PetscCall(PetscMalloc3(PetscMax(1, nall * D), &z0, PetscMax(1, nall * D), &z1, PetscMax(1, nall * D), &zm));
@@ -213,7 +215,7 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
   if (s->markov) PetscCall(DriftResiduals(s, n, zm, z0, em));
   PetscCall(PetscCalloc1(D, &s->head));
   for (PetscInt i = 0; i < D; i++) {
-    const PetscInt d = D + i + (s->markov ? 1 : 0);
+    const PetscInt d = SNAPSSurrogateHeadInputs(s, i);
     char           what[64];
     PetscCall(QuantileEdges(s, n, e, i, o->tail, s->edges + i * (q + 1)));
     for (PetscInt k = 0; k < n; k++) {
@@ -727,6 +729,7 @@ static PetscErrorCode WriteDescription(void *ctx, const char file[])
   PetscCall(SNAHDF5WriteAttributeReal(g, "latent_energy", s->energy));
   PetscCall(SNAHDF5WriteAttributeInt(g, "clamp", s->clamp));
   PetscCall(SNAHDF5WriteAttributeInt(g, "markov", s->markov));
+  PetscCall(SNAHDF5WriteAttributeInt(g, "head_local", s->local));
   PetscCall(SNAHDF5WriteAttributeReal(g, "residual_scale", s->head ? s->rscale : 1));
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
@@ -770,12 +773,12 @@ static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[])
   PetscFunctionReturn(0);
 }
 
-/* The categorical heads' options (-bins, -head_stride, -bin_tail, -head_markov, -residual_scale), checked; refused
+/* The categorical heads' options (-bins, -head_stride, -bin_tail, -head_markov, -residual_scale, -head_local), checked; refused
    when no categorical model is trained (heads: whether -model names one), where they would do nothing. */
 static PetscErrorCode HeadOptions(MPI_Comm comm, PetscBool heads, TrainOptions *o)
 {
-  const char *names[] = {"-bins", "-head_stride", "-bin_tail", "-head_markov", "-residual_scale"};
-  PetscBool   set[5];
+  const char *names[] = {"-bins", "-head_stride", "-bin_tail", "-head_markov", "-residual_scale", "-head_local"};
+  PetscBool   set[6];
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetInt(NULL, NULL, names[0], &o->q, &set[0]));
@@ -783,7 +786,8 @@ static PetscErrorCode HeadOptions(MPI_Comm comm, PetscBool heads, TrainOptions *
   PetscCall(PetscOptionsGetReal(NULL, NULL, names[2], &o->tail, &set[2]));
   PetscCall(PetscOptionsGetBool(NULL, NULL, names[3], &o->markov, &set[3]));
   PetscCall(PetscOptionsGetReal(NULL, NULL, names[4], &o->rscale, &set[4]));
-  for (PetscInt k = 0; k < 5; k++) PetscCheck(heads || !set[k], comm, PETSC_ERR_ARG_INCOMP, "%s applies to the categorical heads, but only the deterministic twin is trained (-twin_model without -model): give -model or drop %s", names[k], names[k]);
+  PetscCall(PetscOptionsGetBool(NULL, NULL, names[5], &o->local, &set[5]));
+  for (PetscInt k = 0; k < 6; k++) PetscCheck(heads || !set[k], comm, PETSC_ERR_ARG_INCOMP, "%s applies to the categorical heads, but only the deterministic twin is trained (-twin_model without -model): give -model or drop %s", names[k], names[k]);
   PetscCheck(o->q >= 2 && o->q <= 4096, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bins must be in [2, 4096], not %" PetscInt_FMT, o->q);
   PetscCheck(o->head_stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-head_stride must be at least 1, not %" PetscInt_FMT, o->head_stride);
   PetscCheck(o->tail >= 0 && o->tail < 0.5, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bin_tail must be in [0, 0.5), not %g", (double)o->tail);
@@ -849,7 +853,7 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
 {
   SNAPSSurrogate s;
-  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE};
+  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE};
   PetscInt       n = 0;
   PetscReal     *z0, *z1, *zm;
   PetscBool     *prev;

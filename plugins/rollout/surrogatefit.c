@@ -541,9 +541,9 @@ static PetscErrorCode TableSNA(SNAPSSurrogate s, const TrainOptions *o, const Pe
 }
 
 /* The drifts of the pair (z_2h, z_2h+1) of a Fourier latent (2-D; 1-D with -drift_pairs: KS at large L, where a
-   cubic over the ~38 modes it needs has ~79000 monomials and the 1-D pairs p + q = k about 2 r), exactly equivariant: the increment of the complex
-   coordinate A_k = z_2h - i z_2h+1 as a complex combination of the constant, the factors A_f and the products
-   A_f A_g whose wavevector is k (PairFeatures; the vorticity equation is quadratic, and complex coefficients give
+   cubic over the ~38 modes it needs has ~79000 monomials, and mode k has at most r terms A_k and A_p A_q, p + q = k),
+   exactly equivariant: the increment of the complex coordinate A_k = z_2h - i z_2h+1 as a complex combination of the
+   constant, the factors A_f and the products A_f A_g whose wavevector is k (PairFeatures; the vorticity equation is quadratic, and complex coefficients give
    both coordinates the same law, so the map commutes with x-translations and with y-shifts by 2 pi / n, which a real
    fit of each coordinate over the monomials of MonomialAllowed does not: there every monomial holds other harmonics
    too, and the fit on one trajectory does not cancel them). Ridge least squares on the standardised features

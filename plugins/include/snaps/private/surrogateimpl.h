@@ -18,7 +18,7 @@ struct _n_SNAPSSurrogate {
   PetscReal        *edges;          /* D x (q + 1): bin edges of the residual of each coordinate (categorical) */
   SNA              *drift;          /* D drifts, drift i: z -> z_i(t + dt) - z_i(t) */
   SNAKhronosSparse *sparse;         /* D (loaded models): drift i term by term where that is cheaper, else NULL */
-  SNA              *head;           /* D categorical heads (categorical models), head i with D + i (+ 1 if markov) inputs */
+  SNA              *head;           /* D categorical heads (categorical models), head i with SNAPSSurrogateHeadInputs inputs */
   PetscBool         markov;         /* heads also see the coordinate's residual of the step before (-head_markov) */
   PetscBool         local;          /* heads see their own latent pair only, not all of z (-head_local; attribute head_local) */
   PetscReal        *eprev;          /* nprev x D: the residuals each state drew at its last step (markov; zero at the start) */

@@ -3,12 +3,17 @@
 # deterministic twin trained on snaps-ks trajectories, an echo state network baseline (bench/esn.py) trained on the
 # same data, all rolled out from held-out initial states and compared with the solver on long-horizon statistics
 # (pooled over members: >= 1000 Lyapunov times, lambda = 0.048) and short-horizon forecasts.
-# Usage: run.sh <output directory> [quick|full]
+# Usage: [L=100] run.sh <output directory> [quick|full]
 #   quick (about 15-25 min on 2 shared cores): training data 8 members x 2000 time units, drifts (polynomials fitted
 #         by least squares) on every pair, heads on every 8th with 8 IRLS sweeps; ESN trained on 1e4 time units; statistics over 8 x 2625 = 21000 time units (1008 Lyapunov
 #         times) per model; short horizon from 16 held-out states, 8 samples each, 12 Lyapunov times
 #   full  (about an hour): training data 8 x 6250 = 5e4 time units, heads on every 4th pair with 20 sweeps, ESN on 5e4
 #         time units; statistics over 8 x 5250 = 42000 time units (2016 Lyapunov times)
+# L=100 (README section "L = 100"): N = 128, lambda = 0.09; the equivariant complex quadratic drift on 38 Fourier
+#   modes (-drift_pairs, step 0.05: training saved every 0.05), local categorical heads (-head_local: each sees its
+#   own mode) and the ESN (stepping 0.25, every 5th training state); quick: training 8 x 500 time units, statistics over 8 x 1400 = 11200 time units
+#   (1008 Lyapunov times), short horizon 100 time units (9 Lyapunov times) from 16 states; full: training 8 x 1000,
+#   statistics over 8 x 2800 (2016 Lyapunov times)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -23,31 +28,40 @@ case $mode in
   full) TT=6350; head_stride=4; head_its=20; esn_time=50000; TL=5250 ;;
   *) echo "run.sh: mode must be quick or full, not '$mode'" >&2; exit 2 ;;
 esac
-ks="mpirun -n $np $bin/snaps-ks -L 22 -N 64 -progress_every 60"
+L=${L:-22}
+case $L in # per length: grid, training spacing, short horizon, Lyapunov exponent (cases/ks), surrogate and ESN options
+  22) N=64; dt_train=0.25; TS=250; lambda=0.048; kinds="categorical deterministic"; esn_every=1
+    fit="-rollout_dt 0.25 -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
+  100) N=128; dt_train=0.05; TS=100; lambda=0.09; kinds="categorical deterministic"; esn_every=5
+    TT=$([ "$mode" = quick ] && echo 600 || echo 1100); TL=$((TL * 8 / 15)); esn_time=$((8 * (TT - 150))) # every member after its 50-unit transient
+    fit="-latent_modes 38 -rollout_dt 0.05 -drift_pairs -drift_degree 2 -head_local -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
+  *) echo "run.sh: L must be 22 or 100, not '$L'" >&2; exit 2 ;;
+esac
+ks="mpirun -n $np $bin/snaps-ks -L $L -N $N -progress_every 60"
 if [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/long_truth4.h5" ]; then # REUSE_DATA=1: keep the solver data of an earlier run
   echo "run.sh: reusing the solver trajectories in $out"
 else
 # 1. data: training (seed 1), held-out short-horizon states (seed 2, 16 members, 25 time units of history before
 #    t0 = 100 for the ESN's warm-up), two independent long truth runs (seeds 3 and 4: the sampling noise)
-$ks -ensemble 8 -seed 1 -T "$TT" -save_start 100 -dt_save 0.25 -trajectory "$out/train.h5" -results "$out/train.json" | tail -2
-$ks -ensemble 16 -seed 2 -T 350 -save_start 75 -dt_save 0.25 -trajectory "$out/short_truth.h5" | tail -1
+$ks -ensemble 8 -seed 1 -T "$TT" -save_start 100 -dt_save "$dt_train" -trajectory "$out/train.h5" -results "$out/train.json" | tail -2
+$ks -ensemble 16 -seed 2 -T $((100 + TS)) -save_start 75 -dt_save 0.25 -trajectory "$out/short_truth.h5" | tail -1
 for s in 3 4; do
   $ks -ensemble 8 -seed $s -T $((TL + 100)) -save_start 75 -dt_save 0.25 -trajectory "$out/long_truth$s.h5" -results "$out/long_truth$s.json" | tail -1
 done
 fi
 # 2. the surrogates (categorical and its deterministic twin) and the ESN
 mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$out/train.h5" -model "$out/sna_categorical.h5" -twin_model "$out/sna_deterministic.h5" \
-  -rollout_dt 0.25 -head_stride "$head_stride" -head_sna_fit_max_it "$head_its" ${FIT_OPTIONS:-} | tee "$out/rollout_fit.log"
-[ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/esn.npz" ] || $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" | tee "$out/esn.log"
-# 3. rollouts from the held-out states: short horizon (250 time units) and long (from the states of long_truth3 at t = 100)
-for kind in categorical deterministic; do
+  $fit ${FIT_OPTIONS:-} | tee "$out/rollout_fit.log"
+[ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/esn.npz" ] || $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" --every "$esn_every" | tee "$out/esn.log"
+# 3. rollouts from the held-out states: short horizon (TS time units) and long (from the states of long_truth3 at t = 100)
+for kind in $kinds; do
   K=16; [ $kind = categorical ] && K=128 # 8 samples of each of the 16 states: member k starts from state k mod 16
   $ks -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/short_truth.h5" -init_time 100 -ensemble $K \
-    -T 250 -dt_save 0.25 -seed 7 -trajectory "$out/short_$kind.h5" -results "$out/short_$kind.json" | tail -1
+    -T "$TS" -dt_save 0.25 -seed 7 -trajectory "$out/short_$kind.h5" -results "$out/short_$kind.json" | tail -1
   $ks -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/long_truth3.h5" -init_time 100 -ensemble 8 \
     -T "$TL" -dt_save 0.25 -seed 8 -trajectory "$out/long_$kind.h5" -results "$out/long_$kind.json" | tail -1
 done
-$py "$root/bench/esn.py" forecast "$out/esn.npz" "$out/short_truth.h5" "$out/short_esn.h5" --t0 100 --horizon 250 | tee -a "$out/esn.log"
+$py "$root/bench/esn.py" forecast "$out/esn.npz" "$out/short_truth.h5" "$out/short_esn.h5" --t0 100 --horizon "$TS" | tee -a "$out/esn.log"
 $py "$root/bench/esn.py" forecast "$out/esn.npz" "$out/long_truth3.h5" "$out/long_esn.h5" --t0 100 --horizon "$TL" | tee -a "$out/esn.log"
 # 4. metrics, plots, results.json and summary.md
-$py "$here/evaluate.py" "$out" --mode "$mode"
+$py "$here/evaluate.py" "$out" --mode "$mode" --lyapunov "$lambda" --short_horizon "$TS"

@@ -96,6 +96,8 @@ static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char f
   PetscCall(SNAHDF5ReadAttributeRealDefault(g, "nu", -1, &s->nu)); /* -1: not recorded, not checked */
   PetscCall(SNAHDF5ReadAttributeRealDefault(g, "alpha", -1, &s->alpha));
   PetscCall(SNAHDF5ReadAttributeIntDefault(g, "forcing_wavenumber", -1, &s->forcing));
+  PetscCall(SNAHDF5ReadAttributeIntDefault(g, "head_local", 0, &flag));
+  s->local = (PetscBool)(flag != 0);
   PetscCheck(s->npts >= 1 && s->npts <= (1 << 26) && s->D >= 1 && s->D <= s->npts && s->D <= 4096 && s->q >= 2 && s->q <= 4096 && s->dt > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (npts %" PetscInt_FMT ", latent %" PetscInt_FMT ", bins %" PetscInt_FMT ", dt %g): corrupt model", file, s->npts, s->D, s->q, (double)s->dt);
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
@@ -221,7 +223,7 @@ static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscRe
 }
 
 /* The drifts and the heads, on PETSC_COMM_SELF of every rank: rollouts step each rank's members alone. Head i
-   (categorical models) has D + i inputs (D + i + 1 if Markov) and q outputs, drift i has D inputs and one output. */
+   (categorical models) has SNAPSSurrogateHeadInputs inputs and q outputs, drift i has D inputs and one output. */
 static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
 {
   PetscBool cat = (PetscBool)!strcmp(s->kind, "categorical");
@@ -233,7 +235,7 @@ static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
     for (int h = s->qstart ? 1 : 0; h < (cat ? 2 : 1); h++) { /* drifts stored as monomials are not read as SNAs */
       SNA        *sna = h ? &s->head[i] : &s->drift[i];
       char        group[64];
-      PetscInt    d, q, want_d = h ? s->D + i + (s->markov ? 1 : 0) : s->D, want_q = h ? s->q : 1;
+      PetscInt    d, q, want_d = h ? SNAPSSurrogateHeadInputs(s, i) : s->D, want_q = h ? s->q : 1;
       SNALossType loss, want_loss = h ? SNA_LOSS_CROSS_ENTROPY : SNA_LOSS_MSE;
       PetscCall(PetscSNPrintf(group, sizeof(group), "/surrogate/%s%" PetscInt_FMT "/sna", h ? "head" : "drift", i));
       PetscCall(SNACreate(PETSC_COMM_SELF, sna));
@@ -407,13 +409,29 @@ PetscErrorCode SNAPSSurrogateDrift(SNAPSSurrogate s, PetscInt n, const PetscReal
   PetscFunctionReturn(0);
 }
 
+PetscInt SNAPSSurrogateHeadInputs(SNAPSSurrogate s, PetscInt i)
+{
+  return (s->local ? 2 + i % 2 : s->D + i) + (s->markov ? 1 : 0);
+}
+
 /* Row k of head i's inputs: z (D), the residuals e_<i already drawn (i) and, for Markov heads, the coordinate's
-   residual of the step before, eprev_i (one). Training and sampling both build their rows here. */
+   residual of the step before, eprev_i (one). Local heads (-head_local: 76 coordinates at KS L = 100 make heads of
+   76 to 151 inputs too costly to fit) see only the coordinate's latent pair (z_2h, z_2h+1, a complex Fourier mode),
+   the residual drawn for the pair's first coordinate (odd i) and eprev_i. Training and sampling both build their
+   rows here. */
 void SNAPSSurrogateHeadRow(SNAPSSurrogate s, PetscInt i, const PetscReal z[], const PetscReal e[], const PetscReal eprev[], PetscReal x[])
 {
-  for (PetscInt j = 0; j < s->D; j++) x[j] = z[j];
-  for (PetscInt j = 0; j < i; j++) x[s->D + j] = e[j];
-  if (s->markov) x[s->D + i] = eprev[i];
+  PetscInt n = 0;
+
+  if (s->local) {
+    x[n++] = z[2 * (i / 2)];
+    x[n++] = z[2 * (i / 2) + 1];
+    if (i % 2) x[n++] = e[i - 1];
+  } else {
+    for (PetscInt j = 0; j < s->D; j++) x[n++] = z[j];
+    for (PetscInt j = 0; j < i; j++) x[n++] = e[j];
+  }
+  if (s->markov) x[n] = eprev[i];
 }
 
 /* e (n x D): the residuals drawn coordinate by coordinate from the heads, given z (n x D) and, for Markov heads,
@@ -426,7 +444,7 @@ static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, con
   PetscFunctionBegin;
   PetscCall(PetscMalloc2(n * (2 * D + 1), &x, n * q, &p));
   for (PetscInt i = 0; i < D; i++) {
-    const PetscInt d = D + i + (s->markov ? 1 : 0);
+    const PetscInt d = SNAPSSurrogateHeadInputs(s, i);
     for (PetscInt k = 0; k < n; k++) SNAPSSurrogateHeadRow(s, i, z + k * D, e + k * D, s->markov ? s->eprev + k * D : NULL, x + k * d);
     PetscCall(SNAPSEvaluateRows(s->head[i], n, x, p));
     PetscCall(SNASoftmax(n, q, p, NULL));

@@ -21,6 +21,8 @@ typedef struct {
   PetscBool   markov;                                          /* -head_markov: heads also see the residual of the step before */
   PetscReal   rscale;                                          /* -residual_scale: rollouts add the drawn residuals times this */
   const char *poly_option;                                     /* the first polynomial-only option given (NULL: none) */
+  PetscBool   pairs;                                           /* -drift_pairs: the complex pair drift (PairDrift) on a 1-D Fourier latent too */
+  PetscBool   local;                                           /* -head_local: heads see their own latent pair only */
 } TrainOptions;
 
 /* The box of the training states (every rank the same), where rollouts stay. */
@@ -196,6 +198,7 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
 
   PetscFunctionBegin;
   s->markov = o->markov;
+  s->local  = o->local;
   s->rscale = o->rscale;
   PetscCallMPI(MPI_Exscan(&nall, &first, 1, MPIU_INT, MPI_SUM, s->comm));
   PetscCall(PetscMalloc3(PetscMax(1, nall * D), &z0, PetscMax(1, nall * D), &z1, PetscMax(1, nall * D), &zm));
@@ -213,7 +216,7 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
   if (s->markov) PetscCall(DriftResiduals(s, n, zm, z0, em));
   PetscCall(PetscCalloc1(D, &s->head));
   for (PetscInt i = 0; i < D; i++) {
-    const PetscInt d = D + i + (s->markov ? 1 : 0);
+    const PetscInt d = SNAPSSurrogateHeadInputs(s, i);
     char           what[64];
     PetscCall(QuantileEdges(s, n, e, i, o->tail, s->edges + i * (q + 1)));
     for (PetscInt k = 0; k < n; k++) {
@@ -538,9 +541,10 @@ static PetscErrorCode TableSNA(SNAPSSurrogate s, const TrainOptions *o, const Pe
   PetscFunctionReturn(0);
 }
 
-/* The drifts of the pair (z_2h, z_2h+1) of a 2-D Fourier latent, exactly equivariant: the increment of the complex
-   coordinate A_k = z_2h - i z_2h+1 as a complex combination of the constant, the factors A_f and the products
-   A_f A_g whose wavevector is k (PairFeatures; the vorticity equation is quadratic, and complex coefficients give
+/* The drifts of the pair (z_2h, z_2h+1) of a Fourier latent (2-D; 1-D with -drift_pairs: KS at large L, where a
+   cubic over the ~38 modes it needs has ~79000 monomials, and mode k has at most r terms A_k and A_p A_q, p + q = k),
+   exactly equivariant: the increment of the complex coordinate A_k = z_2h - i z_2h+1 as a complex combination of the
+   constant, the factors A_f and the products A_f A_g whose wavevector is k (PairFeatures; the vorticity equation is quadratic, and complex coefficients give
    both coordinates the same law, so the map commutes with x-translations and with y-shifts by 2 pi / n, which a real
    fit of each coordinate over the monomials of MonomialAllowed does not: there every monomial holds other harmonics
    too, and the fit on one trajectory does not cancel them). Ridge least squares on the standardised features
@@ -664,8 +668,9 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(s->latent, "fourier", &pairs));
-  pairs = (PetscBool)(pairs && s->sdim == 2 && o->equivariant); /* 2-D Fourier latents: PairDrift, quadratic */
-  PetscCheck(!pairs || o->degree == 2, s->comm, PETSC_ERR_SUP, "-drift_degree %" PetscInt_FMT ": the equivariant drift of a 2-D Fourier latent is quadratic (the vorticity equation is); give -drift_degree 2", o->degree);
+  pairs = (PetscBool)(pairs && (s->sdim == 2 || o->pairs) && o->equivariant); /* 2-D Fourier latents, and 1-D with -drift_pairs: PairDrift, quadratic */
+  PetscCheck(pairs || !o->pairs, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_pairs needs a Fourier latent and -drift_equivariant true (this latent is %s, -drift_equivariant %s): drop -drift_pairs", s->latent, PetscBools[o->equivariant]);
+  PetscCheck(!pairs || o->degree == 2, s->comm, PETSC_ERR_SUP, "-drift_degree %" PetscInt_FMT ": the equivariant pair drift of a %s is quadratic (the %s is); give -drift_degree 2", o->degree, s->sdim == 2 ? "2-D Fourier latent" : "1-D Fourier latent (-drift_pairs)", s->sdim == 2 ? "vorticity equation" : "KS nonlinearity");
   PetscCall(NoisyPairs(s, n, z0, z1, o, &na, &x, &y));
   PetscCall(PetscMalloc1(PetscMax(1, na), &dz));
   PetscCall(PetscCalloc1(s->D, &s->drift));
@@ -755,6 +760,7 @@ static PetscErrorCode WriteDescription(void *ctx, const char file[])
   PetscCall(SNAHDF5WriteAttributeReal(g, "latent_energy", s->energy));
   PetscCall(SNAHDF5WriteAttributeInt(g, "clamp", s->clamp));
   PetscCall(SNAHDF5WriteAttributeInt(g, "markov", s->markov));
+  PetscCall(SNAHDF5WriteAttributeInt(g, "head_local", s->local));
   PetscCall(SNAHDF5WriteAttributeReal(g, "residual_scale", s->head ? s->rscale : 1));
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
@@ -800,12 +806,12 @@ static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[])
   PetscFunctionReturn(0);
 }
 
-/* The categorical heads' options (-bins, -head_stride, -bin_tail, -head_markov, -residual_scale), checked; refused
+/* The categorical heads' options (-bins, -head_stride, -bin_tail, -head_markov, -residual_scale, -head_local), checked; refused
    when no categorical model is trained (heads: whether -model names one), where they would do nothing. */
 static PetscErrorCode HeadOptions(MPI_Comm comm, PetscBool heads, TrainOptions *o)
 {
-  const char *names[] = {"-bins", "-head_stride", "-bin_tail", "-head_markov", "-residual_scale"};
-  PetscBool   set[5];
+  const char *names[] = {"-bins", "-head_stride", "-bin_tail", "-head_markov", "-residual_scale", "-head_local"};
+  PetscBool   set[6];
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetInt(NULL, NULL, names[0], &o->q, &set[0]));
@@ -813,7 +819,8 @@ static PetscErrorCode HeadOptions(MPI_Comm comm, PetscBool heads, TrainOptions *
   PetscCall(PetscOptionsGetReal(NULL, NULL, names[2], &o->tail, &set[2]));
   PetscCall(PetscOptionsGetBool(NULL, NULL, names[3], &o->markov, &set[3]));
   PetscCall(PetscOptionsGetReal(NULL, NULL, names[4], &o->rscale, &set[4]));
-  for (PetscInt k = 0; k < 5; k++) PetscCheck(heads || !set[k], comm, PETSC_ERR_ARG_INCOMP, "%s applies to the categorical heads, but only the deterministic twin is trained (-twin_model without -model): give -model or drop %s", names[k], names[k]);
+  PetscCall(PetscOptionsGetBool(NULL, NULL, names[5], &o->local, &set[5]));
+  for (PetscInt k = 0; k < 6; k++) PetscCheck(heads || !set[k], comm, PETSC_ERR_ARG_INCOMP, "%s applies to the categorical heads, but only the deterministic twin is trained (-twin_model without -model): give -model or drop %s", names[k], names[k]);
   PetscCheck(o->q >= 2 && o->q <= 4096, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bins must be in [2, 4096], not %" PetscInt_FMT, o->q);
   PetscCheck(o->head_stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-head_stride must be at least 1, not %" PetscInt_FMT, o->head_stride);
   PetscCheck(o->tail >= 0 && o->tail < 0.5, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bin_tail must be in [0, 0.5), not %g", (double)o->tail);
@@ -825,9 +832,9 @@ static PetscErrorCode HeadOptions(MPI_Comm comm, PetscBool heads, TrainOptions *
 static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
 {
   const char *fits[] = {"sna", "polynomial"}, *targets[] = {"clean", "linear"};
-  const char *poly_only[] = {"-drift_degree", "-drift_ridge", "-drift_box_margin", "-drift_equivariant"};
+  const char *poly_only[] = {"-drift_degree", "-drift_ridge", "-drift_box_margin", "-drift_equivariant", "-drift_pairs"};
   PetscInt    fit = o->poly, target = o->linear;
-  PetscBool   set[4];
+  PetscBool   set[5];
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_fit", fits, 2, &fit, &o->fit_set));
@@ -838,8 +845,9 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_equivariant", &o->equivariant, &o->equivariant_set));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_ridge", &o->ridge, &set[1]));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_box_margin", &o->margin, &set[2]));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_pairs", &o->pairs, &set[4]));
   set[3] = o->equivariant_set;
-  for (PetscInt k = 3; k >= 0; k--)
+  for (PetscInt k = 4; k >= 0; k--)
     if (set[k]) o->poly_option = poly_only[k];
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_noise", &o->noise, &o->noise_set));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_noise_copies", &o->copies, NULL));
@@ -878,7 +886,7 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
 {
   SNAPSSurrogate s;
-  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL};
+  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE};
   PetscInt       n = 0;
   PetscReal     *z0, *z1, *zm;
   PetscBool     *prev;

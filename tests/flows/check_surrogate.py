@@ -4,7 +4,8 @@ usage: check_surrogate.py CHECK SCRATCH KS ROLLOUT_FIT MPIEXEC...  (KS: snaps-ks
 checks:
   reproducible   a small categorical surrogate trained on a short KS run: seeded rollouts of 3 members repeat bit
                  for bit, on 1 and on 2 ranks alike; members differ, and another -seed gives other paths; the
-                 deterministic twin's rollout is the same for any seed
+                 deterministic twin's rollout is the same for any seed; a model with local heads (-head_local) has
+                 heads of 2 and 3 inputs and rolls out the same on 1 and 2 ranks
   polynomial     the default drift (-drift_fit polynomial) recovers a known equivariant quadratic map exactly: states
                  on Fourier modes 1..3 of N = 32 stepped by one explicit Euler step of KS projected back onto those
                  modes; the fit's relative errors are at rounding level, the model does not clamp, and a rollout
@@ -33,6 +34,10 @@ checks:
                  without the stored monomials (an older model) rolls out the same to 1e-12, and one with a factor out of
                  range is refused naming the row; runs at another Re, forcing wavenumber or drag refuse the model
                  naming both values
+  ks_pairs       the 1-D equivariant quadratic drift (-drift_pairs: each complex Fourier mode driven by itself and the
+                 products A_p A_q with p + q = k, the KS case at L = 100) trained on a short KS run saved every 0.1: the
+                 fit reports the pair drift, the model does not clamp, and a rollout from a state shifted by 5 of the 32
+                 points is the shifted rollout to rounding (1e-9), on 1 and 2 ranks; -drift_pairs with a cubic is refused
 """
 import os
 import shutil
@@ -98,7 +103,18 @@ def reproducible():
     f = rollout("det.h5", "f.h5", seed=4, ranks=2)
     if not np.array_equal(e, f) or not np.array_equal(e[:, 0], e[:, 2]):
         sys.exit("FAIL: the deterministic twin's rollout depends on the seed or the ranks")
-    print(f"reproducible: 3 members x {a.shape[0]} saved times equal bit for bit on 1 and 2 ranks")
+    # local heads (-head_local): head i sees its own pair (2 inputs) and, for the pair's second coordinate, the
+    # residual drawn for the first (3); their rollouts are as reproducible
+    run([FIT, "-trajectories", path("train.h5"), "-model", path("local.h5"), "-latent_modes", "3", "-bins", "6",
+         "-train_stride", "2", "-head_local", "-head_sna_khronos_modes", "3", "-head_sna_fit_max_it", "3"])
+    with h5py.File(path("local.h5"), "r") as h:
+        flag, dims = int(h["surrogate"].attrs.get("head_local", 0)), [int(h[f"surrogate/head{i}/sna"].attrs["dim_in"]) for i in range(6)]
+    if flag != 1 or dims != [2, 3] * 3:
+        sys.exit(f"FAIL: the local-head model says head_local = {flag} and its heads take {dims} inputs, not 1 and {[2, 3] * 3}")
+    la, lb = rollout("local.h5", "la.h5"), rollout("local.h5", "lb.h5", ranks=2)
+    if not np.array_equal(la, lb) or not np.isfinite(la).all() or np.array_equal(la[:, 0], la[:, 2]):
+        sys.exit("FAIL: the local-head rollout differs on 1 and 2 ranks, is not finite, or members 0 and 2 draw one path")
+    print(f"reproducible: 3 members x {a.shape[0]} saved times equal bit for bit on 1 and 2 ranks (full and local heads)")
 
 
 def euler_ks_galerkin(u, h=0.02, L=22.0, r=3):
@@ -380,5 +396,39 @@ def quadratic_step_error(B, KOL):
     return err
 
 
+def ks_pairs():
+    run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "60", "-save_start", "20", "-dt_save", "0.1",
+         "-trajectory", path("train.h5")])
+    fit = [FIT, "-trajectories", path("train.h5"), "-twin_model", path("det.h5"), "-latent_modes", "5",
+           "-rollout_dt", "0.1", "-drift_pairs", "-drift_degree", "2"]
+    out = run(fit)
+    if "equivariant quadratic of the complex mode" not in out:
+        sys.exit(f"FAIL: -drift_pairs did not give the 1-D Fourier latent the equivariant pair drifts:\n{out}")
+    with h5py.File(path("det.h5"), "r") as h:
+        if h["surrogate"].attrs["clamp"] != 0:
+            sys.exit("FAIL: the pair drift is marked as clamping to the training box")
+
+    def roll(init, out, ranks):
+        cmd = [KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("det.h5"), "-init_trajectory",
+               path(init), "-init_time", "40", "-ensemble", "2", "-T", "10", "-dt_save", "0.5", "-trajectory", path(out)]
+        run((MPIEXEC + ["-n", str(ranks)] if ranks > 1 else []) + cmd)
+        with h5py.File(path(out), "r") as h:
+            return h["u"][:]
+
+    a = roll("train.h5", "a.h5", 1)
+    if not np.isfinite(a).all() or np.abs(a).max() > 20:
+        sys.exit("FAIL: the pair drift's rollout left the attractor within 10 time units")
+    shutil.copy(path("train.h5"), path("shifted.h5"))
+    with h5py.File(path("shifted.h5"), "r+") as h:
+        h["u"][...] = np.roll(h["u"][:], 5, axis=2)
+    for ranks in (1, 2):
+        err = np.abs(roll("shifted.h5", f"b{ranks}.h5", ranks) - np.roll(a, 5, axis=2)).max() / np.abs(a).max()
+        if not err < 1e-9:
+            sys.exit(f"FAIL: the rollout from the state shifted by 5 points is not the shifted rollout (relative difference "
+                     f"{err:g}, {ranks} ranks): the 1-D pair drift is not equivariant")
+    expect_error(fit[:-1] + ["3"], r"the equivariant pair drift of a 1-D Fourier latent \(-drift_pairs\) is quadratic")
+    print(f"ks_pairs: rollouts from a state shifted by 5 points are the shifted rollout to rounding over {a.shape[0] - 1} saved steps, unclamped")
+
+
 {"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov,
- "kolmogorov_fourier": kolmogorov_fourier, "markov": markov}[check]()
+ "kolmogorov_fourier": kolmogorov_fourier, "markov": markov, "ks_pairs": ks_pairs}[check]()

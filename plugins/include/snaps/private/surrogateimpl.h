@@ -18,8 +18,9 @@ struct _n_SNAPSSurrogate {
   PetscReal        *edges;          /* D x (q + 1): bin edges of the residual of each coordinate (categorical) */
   SNA              *drift;          /* D drifts, drift i: z -> z_i(t + dt) - z_i(t) */
   SNAKhronosSparse *sparse;         /* D (loaded models): drift i term by term where that is cheaper, else NULL */
-  SNA              *head;           /* D categorical heads (categorical models), head i with D + i (+ 1 if markov) inputs */
+  SNA              *head;           /* D categorical heads (categorical models), head i with SNAPSSurrogateHeadInputs inputs */
   PetscBool         markov;         /* heads also see the coordinate's residual of the step before (-head_markov) */
+  PetscBool         local;          /* heads see their own latent pair only, not all of z (-head_local; attribute head_local) */
   PetscReal        *eprev;          /* nprev x D: the residuals each state drew at its last step (markov; zero at the start) */
   PetscInt          nprev;
   PetscReal         rscale;     /* a step adds the drawn residuals times rscale (attribute residual_scale; 1 if absent) */
@@ -43,6 +44,8 @@ struct _n_SNAPSSurrogate {
 PETSC_INTERN void SNAPSLatentEncode(PetscInt, PetscInt, const PetscReal[], const PetscReal[], const PetscReal[], PetscReal[]);
 /* g (n x D) = the drift at n latent states z (n x D). */
 PETSC_INTERN PetscErrorCode SNAPSSurrogateDrift(SNAPSSurrogate, PetscInt, const PetscReal[], PetscReal[]);
+/* The number of inputs of head i (SNAPSSurrogateHeadRow). */
+PETSC_INTERN PetscInt SNAPSSurrogateHeadInputs(SNAPSSurrogate, PetscInt);
 /* Row x of head i's inputs from z (D), the residuals e_<i and, for Markov heads, the residuals of the step before. */
 PETSC_INTERN void SNAPSSurrogateHeadRow(SNAPSSurrogate, PetscInt, const PetscReal[], const PetscReal[], const PetscReal[], PetscReal[]);
 /* Where every drift is a polynomial of degree 2 at most (SNAKhronosGetPolynomial; the Fourier latents' drifts), the

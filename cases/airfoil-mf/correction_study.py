@@ -28,6 +28,17 @@ import evaluate as ev  # noqa: E402
 import harness  # noqa: E402  (evaluate puts bench/airfoil-mf on the path)
 
 SEEDS = range(5)
+
+
+def from_options(opts):
+    """A correction setting from KHRONOS options (evaluate.DELTA: the case's correction has one home)."""
+    o = dict(zip(opts[::2], opts[1::2]))
+    known = {"-sna_khronos_degree", "-sna_khronos_nodes", "-sna_khronos_modes", "-sna_fit_lambda"}
+    assert len(opts) % 2 == 0 and set(o) <= known, "options %s: only %s are read" % (opts, sorted(known))
+    return dict(nodes=o["-sna_khronos_nodes"], modes=int(o["-sna_khronos_modes"]), lam=float(o["-sna_fit_lambda"]),
+                degree=int(o.get("-sna_khronos_degree", 2)))
+
+
 # Correction settings tried (degree 2 KHRONOS; nodes per input m, p, t, alpha, Re, s_le); "case" is evaluate.DELTA.
 # Larger lambda (Tikhonov weight on the correction's coefficients; for ar1 also the joint stage's) for few HF rows.
 # "lam_rows": lambda = lam_rows / (HF rows fitted): a fixed weight against the sum of squares, not the mean (the
@@ -40,7 +51,7 @@ CANDIDATES = {
     "rows6": dict(nodes="3,3,3,3,3,12", modes=2, lam_rows=6.0),
     "modes1_rows0.6": dict(nodes="3,3,3,3,3,12", modes=1, lam_rows=0.6),
     "lin_rows0.6": dict(nodes="2,2,2,2,2,16", modes=2, lam_rows=0.6, degree=1),
-    "case": dict(nodes="3,3,3,3,3,12", modes=2, lam=1e-6),
+    "case": from_options(ev.DELTA),
     "lam1e-4": dict(nodes="3,3,3,3,3,12", modes=2, lam=1e-4),
     "lam1e-3": dict(nodes="3,3,3,3,3,12", modes=2, lam=1e-3),
     "lam1e-2": dict(nodes="3,3,3,3,3,12", modes=2, lam=1e-2),
@@ -54,7 +65,8 @@ CANDIDATES = {
     "lin_modes1": dict(nodes="2,2,2,2,2,16", modes=1, lam=1e-6, degree=1),
     "lin_lam1e-3": dict(nodes="2,2,2,2,2,16", modes=2, lam=1e-3, degree=1),
     "lin_a3_lam1e-3": dict(nodes="2,2,2,3,2,16", modes=2, lam=1e-3, degree=1),
-    # the case's correction by a few ALS sweeps instead of auto (its fit time; an early stop as a shrinkage)
+    # the case's former correction (2 modes) by a few ALS sweeps instead of auto (its fit time; an early stop as a
+    # shrinkage)
     "als10": dict(nodes="3,3,3,3,3,12", modes=2, lam=1e-6, fit="als10"),
     "als30": dict(nodes="3,3,3,3,3,12", modes=2, lam=1e-6, fit="als30"),
 }
@@ -221,7 +233,7 @@ def seeds(out, name):
 
 
 def check(out, fraction=0.3, seeds=(0, 1, 2), lam_rows=0.02, max_sweeps=40):
-    """regression.airfoil_mf_correction: the correction alone (residual blend, CANDIDATES["case"]: 2 modes) on the case's LF
+    """regression.airfoil_mf_correction: the correction alone (residual blend, CANDIDATES["case"]: evaluate.DELTA) on the case's LF
     part fitted once to a fifth of the LF airfoils, at 30% HF on three draws with the weight 0.02 / HF rows, where the correction from the former random
     start collapsed to zero (the LF part alone) on most draws and its fit ran ALS to 100 sweeps, then
     Levenberg-Marquardt again; and at 100% HF with the case's weight 1e-6, where that fit took 106 iterations. Each

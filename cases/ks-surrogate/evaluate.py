@@ -166,7 +166,9 @@ def main():
 
 def targets(res):
     L, S = res["long_horizon"], res["short_horizon"]
-    scored = "categorical" if "categorical" in L else "deterministic"  # L = 100 has the deterministic model only
+    # both lengths train the categorical model; the twin is scored only where a run has none (runs made before L = 100
+    # trained one)
+    scored = "categorical" if "categorical" in L else "deterministic"
     c, d, e = L.get(scored, {}), L.get("deterministic", {}), S.get("esn", {})
     g = lambda m, k: m.get(k, float("nan"))  # noqa: E731
     res["targets"] = {

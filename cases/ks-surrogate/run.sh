@@ -30,9 +30,9 @@ case $mode in
 esac
 L=${L:-22}
 case $L in # per length: grid, training spacing, short horizon, Lyapunov exponent (cases/ks), surrogate and ESN options
-  22) N=64; dt_train=0.25; TS=250; lambda=0.048; kinds="categorical deterministic"; esn_every=1
+  22) N=64; dt_train=0.25; TS=250; lambda=0.048; esn_every=1
     fit="-rollout_dt 0.25 -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
-  100) N=128; dt_train=0.05; TS=100; lambda=0.09; kinds="categorical deterministic"; esn_every=5
+  100) N=128; dt_train=0.05; TS=100; lambda=0.09; esn_every=5
     TT=$([ "$mode" = quick ] && echo 600 || echo 1100); TL=$((TL * 8 / 15)); esn_time=$((8 * (TT - 150))) # every member after its 50-unit transient
     fit="-latent_modes 38 -rollout_dt 0.05 -drift_pairs -drift_degree 2 -head_local -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
   *) echo "run.sh: L must be 22 or 100, not '$L'" >&2; exit 2 ;;
@@ -54,7 +54,7 @@ mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$out/train.h5" -model "$
   $fit ${FIT_OPTIONS:-} | tee "$out/rollout_fit.log"
 [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/esn.npz" ] || $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" --every "$esn_every" | tee "$out/esn.log"
 # 3. rollouts from the held-out states: short horizon (TS time units) and long (from the states of long_truth3 at t = 100)
-for kind in $kinds; do
+for kind in categorical deterministic; do
   K=16; [ $kind = categorical ] && K=128 # 8 samples of each of the 16 states: member k starts from state k mod 16
   $ks -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/short_truth.h5" -init_time 100 -ensemble $K \
     -T "$TS" -dt_save 0.25 -seed 7 -trajectory "$out/short_$kind.h5" -results "$out/short_$kind.json" | tail -1

@@ -3,6 +3,7 @@ static const char help[] = "KHRONOS categorical head fitted by cross-entropy (-s
                            "recover the true ones; the loss survives a save and load.\n";
 
 #include <snaps.h>
+#include <snaps/private/khronosimpl.h>
 
 #define NCLASS 4
 
@@ -109,6 +110,8 @@ int main(int argc, char **argv)
   PetscCall(SNASetFromOptions(sna));
   PetscCall(SNASetUp(sna));
   PetscCall(SNAFit(sna, X, Y));
+  /* irls starts at spread 0.1 when the user chose none, without writing it into the model (its view, its refits) */
+  PetscCheck(((SNA_Khronos *)sna->data)->init_spread == 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The irls fit wrote its start's spread %g into the model, whose spread was not chosen (0)", (double)((SNA_Khronos *)sna->data)->init_spread);
   PetscCall(SNAGetConvergedReason(sna, &reason));
   PetscCall(SNAComputeCrossEntropy(sna, X, Y, &ce));
   PetscCall(MaxError(sna, &err));

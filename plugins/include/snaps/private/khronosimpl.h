@@ -15,26 +15,27 @@ typedef enum {
 PETSC_INTERN const char *const SNAKhronosInitTypes[];
 
 typedef struct {
-  PetscInt  degree;               /* spline degree k */
-  PetscInt  nnodes;               /* entries of nodes: 1 (one count for every input, until set up) or dim_in */
-  PetscInt *nodes;                /* G_p: basis functions of input p (-sna_khronos_nodes; nodes[0] for all while nnodes = 1) */
-  PetscInt *start;                /* start[p] = G_0 + ... + G_{p-1} (dim_in + 1 entries once allocated): W[p] begins at
-                                     W + start[p] M, and start[dim_in] is the count of all basis functions */
-  PetscInt  modes;                /* M: current rank */
-  PetscInt  max_modes;            /* rank target of greedy enrichment (== modes without enrichment) */
-  PetscInt  refine;               /* knot-insertion levels per fit */
-  PetscBool enrich;               /* greedy rank enrichment from rank 1 */
-  PetscInt  seed;                 /* initialisation seed: the same model for any number of ranks */
-  PetscReal init_spread;          /* > 0: factors start at 1 + init_spread U(-1, 1) (products of many inputs stay O(1));
-                                     0: coefficients start uniform in [-1, 1] */
-  PetscBool          extrapolate; /* ALS with a line search along the last sweep's change (-sna_fit_als_extrapolate) */
-  PetscInt           anderson;    /* depth of the Anderson acceleration of ALS sweeps, 0: none (-sna_fit_als_anderson) */
-  SNAKhronosInitType init;        /* the start of a data fit (-sna_khronos_init) */
-  PetscBool          init_chosen; /* init given by the user; else tensor for the auto fit where it applies, random otherwise */
-  PetscBool          fresh;       /* the parameters are still the set-up's random ones (no fit, load or user values since) */
-  SNABSpline        *basis;       /* one basis per input, on [0, 1] */
-  PetscReal         *W;           /* W[(start[p] + g)*M + m] */
-  PetscReal         *C;           /* output head C[m*q + j] */
+  PetscInt  degree;                   /* spline degree k */
+  PetscInt  nnodes;                   /* entries of nodes: 1 (one count for every input, until set up) or dim_in */
+  PetscInt *nodes;                    /* G_p: basis functions of input p (-sna_khronos_nodes; nodes[0] for all while nnodes = 1) */
+  PetscInt *start;                    /* start[p] = G_0 + ... + G_{p-1} (dim_in + 1 entries once allocated): W[p] begins at
+                                         W + start[p] M, and start[dim_in] is the count of all basis functions */
+  PetscInt  modes;                    /* M: current rank */
+  PetscInt  max_modes;                /* rank target of greedy enrichment (== modes without enrichment) */
+  PetscInt  refine;                   /* knot-insertion levels per fit */
+  PetscBool enrich;                   /* greedy rank enrichment from rank 1 */
+  PetscInt  seed;                     /* initialisation seed: the same model for any number of ranks */
+  PetscReal init_spread;              /* > 0: factors start at 1 + init_spread U(-1, 1) (products of many inputs stay O(1));
+                                         0: coefficients start uniform in [-1, 1] */
+  PetscBool          init_spread_set; /* chosen by the user (else a fit may use its own default: irls 0.1) */
+  PetscBool          extrapolate;     /* ALS with a line search along the last sweep's change (-sna_fit_als_extrapolate) */
+  PetscInt           anderson;        /* depth of the Anderson acceleration of ALS sweeps, 0: none (-sna_fit_als_anderson) */
+  SNAKhronosInitType init;            /* the start of a data fit (-sna_khronos_init) */
+  PetscBool          init_chosen;     /* init given by the user; else tensor for the auto fit where it applies, random otherwise */
+  PetscBool          fresh;           /* the parameters are still the set-up's random ones (no fit, load or user values since) */
+  SNABSpline        *basis;           /* one basis per input, on [0, 1] */
+  PetscReal         *W;               /* W[(start[p] + g)*M + m] */
+  PetscReal         *C;               /* output head C[m*q + j] */
 } SNA_Khronos;
 
 /* Local samples grouped by knot span, for each input p. A sample whose input p lies in span s (its first

@@ -62,7 +62,10 @@ struct _p_SNA {
   PetscBool   errorifnotconverged;
   PetscReal   fit_scale; /* variance of the targets: the scale of -sna_fit_rtol, as b is KSP's */
   PetscInt    iterations;
-  PetscReal   fit_mse, fit_mse0; /* training loss (MSE, or the cross-entropy) after and before the last fit */
+  /* training loss (MSE, or the cross-entropy) at the end of the last SNAFit(), on the samples of its last fit, and at
+     its start, on the samples it first trained on: after a refit (-sna_fit_validation_refit) these are different sets */
+  PetscReal fit_mse, fit_mse0;
+  PetscBool fit_refitted; /* the last SNAFit() was fitted again on all samples after its fit on the split's */
   /* held-out validation (-sna_fit_validation): the fraction, the patience, the held-out samples during a fit, the
      best validation MSE seen and its parameters, the iterations since it improved, and the last MSE */
   PetscReal         validation;

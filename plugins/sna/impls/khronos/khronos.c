@@ -228,9 +228,14 @@ static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
 
 static PetscErrorCode SNAKhronosSetInitSpread_Khronos(SNA sna, PetscReal spread)
 {
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  const char  *prefix;
+
   PetscFunctionBegin;
-  PetscCheck(spread >= 0 && spread < PETSC_MAX_REAL, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_init_spread must be 0 or positive and finite, not %g", (double)spread);
-  ((SNA_Khronos *)sna->data)->init_spread = spread;
+  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix)); /* a part of an mf model has its own */
+  PetscCheck(spread >= 0 && spread < PETSC_MAX_REAL, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_khronos_init_spread must be 0 or positive and finite, not %g", prefix ? prefix : "", (double)spread);
+  kh->init_spread     = spread;
+  kh->init_spread_set = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 
@@ -256,8 +261,8 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
   PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation", "", kh->seed, &kh->seed, NULL));
   spread = kh->init_spread;
-  PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "SNAKhronosSetInitSpread", spread, &spread, NULL));
-  PetscCall(SNAKhronosSetInitSpread_Khronos(sna, spread));
+  PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "SNAKhronosSetInitSpread", spread, &spread, &set));
+  if (set) PetscCall(SNAKhronosSetInitSpread_Khronos(sna, spread)); /* else a fit may keep its own default (irls) */
   PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps (also the enrichment stages of auto) try a step along the last sweep's change (line search); refused by lm, tao and irls", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
   /* shown: the depth the chosen fit will use; kept unset unless given, so that a later change of fit type
      still gets that fit's own default */
@@ -1017,12 +1022,13 @@ static PetscInt KhronosFactorExponent(const PetscReal *w, PetscInt k, PetscInt M
 
 PetscErrorCode SNAKhronosGetPolynomial(SNA sna, PetscBool *is, PetscInt *nterms, PetscInt **exps, PetscReal **coef)
 {
-  SNA_Khronos   *kh;
-  const PetscInt d = sna->dim_in, q = sna->dim_out;
-  PetscInt       M;
+  SNA_Khronos *kh;
+  PetscInt     d, q, M;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  d = sna->dim_in;
+  q = sna->dim_out;
   PetscCall(KhronosOnePiece(sna, &kh));
   *is     = PETSC_FALSE;
   *nterms = 0;

@@ -115,7 +115,7 @@ static PetscErrorCode CreateModel(MPI_Comm comm, const char prefix[], PetscInt d
   PetscCall(SNASetOptionsPrefix(*sna, prefix));
   PetscCall(SNASetSizes(*sna, d, q));
   PetscCall(SNAKhronosSetBasis(*sna, 2, nodes, modes));
-  ((SNA_Khronos *)(*sna)->data)->init_spread = 0.1; /* products of many inputs: factors start near one */
+  PetscCall(SNAKhronosSetInitSpread(*sna, 0.1)); /* products of many inputs: factors start near one */
   PetscFunctionReturn(0);
 }
 
@@ -400,9 +400,9 @@ static PetscErrorCode PolynomialDrift(SNAPSSurrogate s, PetscInt n, const PetscR
   PetscFunctionReturn(0);
 }
 
-/* A factor of the complex latent of a 2-D Fourier basis: A_k = z_c - i z_s for the half-plane mode h of coordinates
-   (z_c, z_s) = (z_2h, z_2h+1) (the sin row has the opposite sign of exp(-i k.x)), and A_-k = conj(A_k). f indexes
-   both: f = 2h is k_h, f = 2h + 1 is -k_h; sigma is the sign of z_s in A_f = z_c + i sigma z_s. */
+/* A factor of the complex latent of a Fourier basis (1-D or 2-D): A_k = z_c - i z_s for the (half-plane) mode h of
+   coordinates (z_c, z_s) = (z_2h, z_2h+1) (the sin row has the opposite sign of exp(-i k.x)), and A_-k = conj(A_k).
+   f indexes both: f = 2h is k_h, f = 2h + 1 is -k_h; sigma is the sign of z_s in A_f = z_c + i sigma z_s. */
 static void ComplexFactor(SNAPSSurrogate s, PetscInt f, PetscInt *kx, PetscInt *ky, PetscReal *sigma)
 {
   SNAPSLatentFourierWavenumber(s->sdim, s->kmax, 2 * (f / 2), kx, ky);
@@ -417,7 +417,7 @@ static void ComplexFactor(SNAPSSurrogate s, PetscInt f, PetscInt *kx, PetscInt *
    whose wavevector is k (y modulo the forcing wavenumber), as factor pairs (f, g; -1: none) in terms (allocated). */
 static PetscErrorCode PairFeatures(SNAPSSurrogate s, PetscInt h, PetscInt *nf, PetscInt **terms)
 {
-  const PetscInt F = s->D, m = s->forcing;
+  const PetscInt F = s->D, m = s->sdim == 2 ? s->forcing : 0; /* the forcing breaks y-translations only (MonomialAllowed) */
   PetscInt       kx, ky, n = 0, fx, fy, gx, gy;
   PetscReal      sg;
 

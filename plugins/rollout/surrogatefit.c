@@ -668,7 +668,7 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(s->latent, "fourier", &pairs));
-  pairs = (PetscBool)(pairs && (s->sdim == 2 || o->pairs) && o->equivariant); /* 2-D Fourier latents, and 1-D with -drift_pairs: PairDrift, quadratic */
+  pairs = (PetscBool)(pairs && o->poly && (s->sdim == 2 || o->pairs) && o->equivariant); /* polynomial drifts of 2-D Fourier latents, and 1-D with -drift_pairs: PairDrift, quadratic (-drift_fit sna fits its own SNAs, of no degree) */
   PetscCheck(pairs || !o->pairs, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_pairs needs a Fourier latent and -drift_equivariant true (this latent is %s, -drift_equivariant %s): drop -drift_pairs", s->latent, PetscBools[o->equivariant]);
   PetscCheck(!pairs || o->degree == 2, s->comm, PETSC_ERR_SUP, "-drift_degree %" PetscInt_FMT ": the equivariant pair drift of a %s is quadratic (the %s is); give -drift_degree 2", o->degree, s->sdim == 2 ? "2-D Fourier latent" : "1-D Fourier latent (-drift_pairs)", s->sdim == 2 ? "vorticity equation" : "KS nonlinearity");
   PetscCall(NoisyPairs(s, n, z0, z1, o, &na, &x, &y));
@@ -678,7 +678,7 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
     char what[64];
     for (PetscInt k = 0; k < na; k++) dz[k] = y[k * s->D + i] - x[k * s->D + i];
     PetscCall(PetscSNPrintf(what, sizeof(what), "drift %" PetscInt_FMT " of %" PetscInt_FMT " (deterministic twin)", i, s->D));
-    if (o->poly && pairs) {
+    if (pairs) {
       PetscReal rel = 0;
       PetscInt  mc, ms;
       PetscCall(PairDrift(s, na, x, y, i / 2, o, &rel, &s->drift[i], &s->drift[i + 1]));
@@ -847,6 +847,7 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_box_margin", &o->margin, &set[2]));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_pairs", &o->pairs, &set[4]));
   set[3] = o->equivariant_set;
+  if (set[4] && o->pairs && !set[0]) o->degree = 2; /* the pair drift is quadratic: -drift_pairs alone must not need -drift_degree 2 too */
   for (PetscInt k = 4; k >= 0; k--)
     if (set[k]) o->poly_option = poly_only[k];
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_noise", &o->noise, &o->noise_set));
@@ -866,6 +867,7 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(s->latent, "fourier", &fourier));
+  PetscCheck(fourier || !o->pairs, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_pairs drives complex Fourier modes, but this latent is %s: give -latent fourier or drop -drift_pairs", s->latent);
   if (!fourier) {
     if (!o->fit_set) o->poly = PETSC_FALSE;
     if (o->poly && !o->equivariant_set) o->equivariant = PETSC_FALSE;
@@ -875,6 +877,18 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
   }
   PetscCheck(o->poly || !o->poly_option, s->comm, PETSC_ERR_ARG_INCOMP, "%s applies to the polynomial drift (-drift_fit polynomial), but the drift here is the SNA's own fit (-drift_fit sna%s): drop %s, or give -drift_fit polynomial", o->poly_option, o->fit_set ? "" : ", the default on this latent", o->poly_option);
   s->clamp = (PetscBool)!o->poly; /* the SNA fit's drifts are constant beyond the training box, the polynomials are not */
+  PetscFunctionReturn(0);
+}
+
+/* Local heads (-head_local) see a coordinate's (cos, sin) pair, a complex Fourier mode: pairs of POD coordinates
+   are no such mode, and an odd POD latent size leaves the last coordinate without its pair. */
+static PetscErrorCode HeadsForLatent(SNAPSSurrogate s, const TrainOptions *o)
+{
+  PetscBool fourier;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(s->latent, "fourier", &fourier));
+  PetscCheck(fourier || !o->local, s->comm, PETSC_ERR_ARG_INCOMP, "-head_local gives each head its coordinate's complex Fourier mode (a pair of coordinates), but this latent is %s (%" PetscInt_FMT " coordinates): drop -head_local, or give -latent fourier", s->latent, s->D);
   PetscFunctionReturn(0);
 }
 
@@ -904,6 +918,7 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   s->q    = o.q;
   PetscCall(LoadPairs(s, nfiles, files, &o, &n, &z0, &z1, &zm, &prev));
   PetscCall(DriftForLatent(s, &o));
+  PetscCall(HeadsForLatent(s, &o));
   PetscCall(TrainDrift(s, n, z0, z1, &o));
   if (det && det[0]) {
     PetscCall(PetscStrncpy(s->kind, "deterministic", sizeof(s->kind)));

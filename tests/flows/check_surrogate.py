@@ -5,7 +5,8 @@ checks:
   reproducible   a small categorical surrogate trained on a short KS run: seeded rollouts of 3 members repeat bit
                  for bit, on 1 and on 2 ranks alike; members differ, and another -seed gives other paths; the
                  deterministic twin's rollout is the same for any seed; a model with local heads (-head_local) has
-                 heads of 2 and 3 inputs and rolls out the same on 1 and 2 ranks
+                 heads of 2 and 3 inputs and rolls out the same on 1 and 2 ranks; a deterministic model marked
+                 head_local is refused as corrupt
   polynomial     the default drift (-drift_fit polynomial) recovers a known equivariant quadratic map exactly: states
                  on Fourier modes 1..3 of N = 32 stepped by one explicit Euler step of KS projected back onto those
                  modes; the fit's relative errors are at rounding level, the model does not clamp, and a rollout
@@ -114,6 +115,12 @@ def reproducible():
     la, lb = rollout("local.h5", "la.h5"), rollout("local.h5", "lb.h5", ranks=2)
     if not np.array_equal(la, lb) or not np.isfinite(la).all() or np.array_equal(la[:, 0], la[:, 2]):
         sys.exit("FAIL: the local-head rollout differs on 1 and 2 ranks, is not finite, or members 0 and 2 draw one path")
+    # a deterministic model that says head_local has no heads to be local: a corrupt file, refused at loading
+    shutil.copy(path("det.h5"), path("bad_local.h5"))
+    with h5py.File(path("bad_local.h5"), "r+") as h:
+        h["surrogate"].attrs["head_local"] = np.int64(1)
+    expect_error([KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("bad_local.h5"), "-T", "1"],
+                 r"has head_local 1 with latent size 6 and kind deterministic: local heads need .* corrupt model")
     print(f"reproducible: 3 members x {a.shape[0]} saved times equal bit for bit on 1 and 2 ranks (full and local heads)")
 
 
@@ -264,6 +271,12 @@ def kolmogorov():
     expect_error([FIT, "-trajectories", path("train.h5"), "-twin_model", path("poly.h5"), "-latent_modes", "4",
                   "-drift_fit", "polynomial", "-drift_equivariant", "true"],
                  r"-drift_equivariant true and -drift_noise_target linear assume a Fourier latent, but this latent is pod")
+    # local heads see a complex Fourier mode (a pair of coordinates): refused on a POD latent (3 modes: the last has no pair)
+    expect_error([FIT, "-trajectories", path("train.h5"), "-model", path("local.h5"), "-latent_modes", "3", "-head_local",
+                  "-drift_sna_fit_max_it", "1"],
+                 r"-head_local gives each head .* but this latent is pod \(3 coordinates\): drop -head_local")
+    expect_error([FIT, "-trajectories", path("train.h5"), "-twin_model", path("pairs.h5"), "-latent_modes", "4", "-drift_pairs"],
+                 r"-drift_pairs drives complex Fourier modes, but this latent is pod: give -latent fourier or drop -drift_pairs")
     with h5py.File(path("cat.h5"), "r") as h:
         B = h["surrogate/basis"][:]
         kind = h["surrogate"].attrs["latent_basis"]
@@ -400,8 +413,8 @@ def ks_pairs():
     run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "60", "-save_start", "20", "-dt_save", "0.1",
          "-trajectory", path("train.h5")])
     fit = [FIT, "-trajectories", path("train.h5"), "-twin_model", path("det.h5"), "-latent_modes", "5",
-           "-rollout_dt", "0.1", "-drift_pairs", "-drift_degree", "2"]
-    out = run(fit)
+           "-rollout_dt", "0.1", "-drift_pairs"]
+    out = run(fit)  # the pair drift is quadratic: -drift_pairs alone gives it
     if "equivariant quadratic of the complex mode" not in out:
         sys.exit(f"FAIL: -drift_pairs did not give the 1-D Fourier latent the equivariant pair drifts:\n{out}")
     with h5py.File(path("det.h5"), "r") as h:
@@ -426,7 +439,7 @@ def ks_pairs():
         if not err < 1e-9:
             sys.exit(f"FAIL: the rollout from the state shifted by 5 points is not the shifted rollout (relative difference "
                      f"{err:g}, {ranks} ranks): the 1-D pair drift is not equivariant")
-    expect_error(fit[:-1] + ["3"], r"the equivariant pair drift of a 1-D Fourier latent \(-drift_pairs\) is quadratic")
+    expect_error(fit + ["-drift_degree", "3"], r"the equivariant pair drift of a 1-D Fourier latent \(-drift_pairs\) is quadratic")
     print(f"ks_pairs: rollouts from a state shifted by 5 points are the shifted rollout to rounding over {a.shape[0] - 1} saved steps, unclamped")
 
 

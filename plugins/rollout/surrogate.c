@@ -358,9 +358,7 @@ PetscErrorCode SNAPSSurrogateEncode(SNAPSSurrogate s, const PetscReal u[], Petsc
 PetscErrorCode SNAPSSurrogateDecode(SNAPSSurrogate s, const PetscReal z[], PetscReal u[])
 {
   PetscFunctionBegin;
-  for (PetscInt j = 0; j < s->npts; j++) u[j] = s->mean[j];
-  for (PetscInt i = 0; i < s->D; i++)
-    for (PetscInt j = 0; j < s->npts; j++) u[j] += z[i] * s->basis[i * s->npts + j];
+  PetscCall(SNAPSSurrogateDecodeRows(s, 0, s->npts, z, u)); /* the one decode: separable for 2-D Fourier bases */
   PetscFunctionReturn(0);
 }
 

@@ -711,14 +711,18 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
    that rollouts load a few hundred kB instead of the drift SNAs' factors (168 MB for the Kolmogorov case). */
 static PetscErrorCode WriteMonomials(SNAPSSurrogate s, hid_t g)
 {
-  PetscInt   nt;
-  PetscReal *rows;
-  hsize_t    dims[2];
+  PetscInt       nt;
+  PetscReal     *rows;
+  hsize_t        dims[2];
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   nt = s->qstart ? s->qstart[s->D] : 0;
   PetscCall(SNAHDF5WriteAttributeInt(g, "drift_monomials", nt));
   if (!nt) PetscFunctionReturn(0);
+  dims[0] = 2;
+  dims[1] = (hsize_t)s->D;
+  PetscCall(SNAHDF5WriteArray(g, "drift_box", 2, dims, s->qlo)); /* qlo, qhi: one array of 2 D */
   PetscCall(PetscMalloc1(4 * nt, &rows));
   for (PetscInt i = 0; i < s->D; i++)
     for (PetscInt t = s->qstart[i]; t < s->qstart[i + 1]; t++) {
@@ -729,8 +733,9 @@ static PetscErrorCode WriteMonomials(SNAPSSurrogate s, hid_t g)
     }
   dims[0] = (hsize_t)nt;
   dims[1] = 4;
-  PetscCall(SNAHDF5WriteArray(g, "drift_monomials", 2, dims, rows));
+  ierr    = SNAHDF5WriteArray(g, "drift_monomials", 2, dims, rows); /* not PetscCall: rows is freed first */
   PetscCall(PetscFree(rows));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 

@@ -25,20 +25,24 @@ checks:
                  of 3 members, each split over the ranks (FFTW-MPI slabs), are equal bit for bit on 1 and 2 ranks, and
                  the deterministic twin's too; the model file holds an orthonormal POD basis; a run of another
                  -N refuses the model naming both values, and a model whose latent size disagrees with its basis is
-                 refused naming both latent sizes
+                 refused naming both latent sizes; -head_local (3 modes) and -drift_pairs are refused on this POD
+                 latent, naming the latent
   kolmogorov_fourier  the equivariant quadratic surrogate on a 2-D Fourier latent (|kx|, |ky| <= 3) trained on a short
                  32^2 run saved every 0.1: the basis is orthonormal and an x-shift of a field turns each (cos, sin)
                  pair by kx times the shift angle; the model does not clamp; and a rollout from an x-shifted (by 5
                  points) or y-shifted (by N / 4: the forcing's period) initial state is the shifted rollout to
                  rounding (1e-9), on 1 and 2 ranks; one step (the drift evaluated as its table of monomials) is
-                 the stored drift SNAs' value, evaluated here from their factors, to 1e-11 of the largest drift; a copy
+                 the stored drift SNAs' value, evaluated here from their factors, to 1e-11 of the largest drift, from
+                 a training state and from 10 times one (outside the SNAs' box, where they clamp each input); the
+                 SNA's own fit (-drift_fit sna) trains on this latent without a -drift_degree; a copy
                  without the stored monomials (an older model) rolls out the same to 1e-12, and one with a factor out of
                  range is refused naming the row; runs at another Re, forcing wavenumber or drag refuse the model
                  naming both values
   ks_pairs       the 1-D equivariant quadratic drift (-drift_pairs: each complex Fourier mode driven by itself and the
                  products A_p A_q with p + q = k, the KS case at L = 100) trained on a short KS run saved every 0.1: the
                  fit reports the pair drift, the model does not clamp, and a rollout from a state shifted by 5 of the 32
-                 points is the shifted rollout to rounding (1e-9), on 1 and 2 ranks; -drift_pairs with a cubic is refused
+                 points is the shifted rollout to rounding (1e-9), on 1 and 2 ranks; -drift_pairs alone is quadratic,
+                 -drift_pairs with a cubic is refused
 """
 import os
 import shutil
@@ -350,7 +354,16 @@ def kolmogorov_fourier():
             if not err < 1e-9:
                 sys.exit(f"FAIL: the rollout from the state shifted by {shift} points in {'xy'[1 - axis]} is not the shifted rollout "
                          f"(relative difference {err:g}, {ranks} ranks): the drift is not equivariant")
-    err = quadratic_step_error(B, KOL)
+    err = quadratic_step_error(B, KOL, "train.h5")
+    # a state far outside the drift SNAs' box (10 times a training state): the table clamps each input as they do
+    shutil.copy(path("train.h5"), path("far.h5"))
+    with h5py.File(path("far.h5"), "r+") as h:
+        h["w"][...] *= 10
+    far = quadratic_step_error(B, KOL, "far.h5")
+    # the SNA's own fit on this latent (-drift_fit sna) has no degree to give: it trains (tiny fits here)
+    run([FIT, "-trajectories", path("train.h5"), "-twin_model", path("sna.h5"), "-latent", "fourier", "-latent_modes", "1",
+         "-rollout_dt", "0.1", "-train_stride", "20", "-drift_fit", "sna", "-drift_sna_fit_max_it", "1",
+         "-drift_sna_khronos_modes", "2"])
     # a model written before the table of monomials and the system's parameters were stored: its drift SNAs are
     # read and turned into the same table (the same rollout), and it is not checked for Re
     shutil.copy(path("det.h5"), path("old.h5"))
@@ -378,7 +391,7 @@ def kolmogorov_fourier():
                  r"trained with the linear drag 0\.?, but this run has 0.1 \(-alpha\)")
     print(f"kolmogorov_fourier: orthonormal 2-D Fourier basis, x-shift turns the pairs; rollouts from x- and y-shifted states "
           f"are the shifted rollout to rounding over {a.shape[0] - 1} saved steps, unclamped; one step is the stored "
-          f"polynomial SNAs' drift to {err:.1e}; runs at another Re, forcing or drag refuse the model")
+          f"polynomial SNAs' drift to {err:.1e} ({far:.1e} from 10 times a training state); runs at another Re, forcing or drag refuse the model")
 
 
 def khronos_polynomial(g, z):
@@ -387,25 +400,26 @@ def khronos_polynomial(g, z):
     k, W, C = int(g.attrs["degree"]), g["W"][:], g["C"][:, 0]
     if int(g.attrs["nodes"]) != k + 1:
         sys.exit(f"FAIL: the drift {g.name} is not one polynomial piece per input (nodes {g.attrs['nodes']}, degree {k})")
-    t = (z - g["lower"][:]) / (g["upper"][:] - g["lower"][:])
+    t = np.clip((z - g["lower"][:]) / (g["upper"][:] - g["lower"][:]), 0, 1)  # the B-splines clamp to the box
     basis = np.array([comb(k, j) * t**j * (1 - t)**(k - j) for j in range(k + 1)]).T  # inputs x (k + 1)
     factors = np.einsum("pg,pgm->pm", basis, W)
     return float(np.sum(C * np.prod(factors, axis=0)))
 
 
-def quadratic_step_error(B, KOL):
-    """One rollout step (the drift as its table of monomials, surrogate.c) against the stored drift SNAs evaluated here
-    from their factors, relative to the largest drift: the direct evaluation is the model's."""
+def quadratic_step_error(B, KOL, init):
+    """One rollout step from the state of init at t = 30 (the drift as its table of monomials, surrogate.c) against the
+    stored drift SNAs evaluated here from their factors, relative to the largest drift: the direct evaluation is the
+    model's."""
     run([KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path("det.h5"), "-init_trajectory",
-         path("train.h5"), "-init_time", "30", "-T", "0.1", "-dt_save", "0.1", "-trajectory", path("step.h5")])
+         path(init), "-init_time", "30", "-T", "0.1", "-dt_save", "0.1", "-trajectory", path("step.h5")])
     with h5py.File(path("step.h5"), "r") as h, h5py.File(path("det.h5"), "r") as m:
         mean = m["surrogate/mean"][:]
         z0, z1 = (B @ (h["w"][i, 0].ravel() - mean) for i in (0, 1))
         g = np.array([khronos_polynomial(m[f"surrogate/drift{i}/sna"], z0) for i in range(B.shape[0])])
     err = np.abs(z1 - z0 - g).max() / np.abs(g).max()
     if not err < 1e-11:
-        sys.exit(f"FAIL: one step of the rollout differs from the model's drift SNAs by {err:g} relative (largest drift "
-                 f"{np.abs(g).max():g}): the direct evaluation is not the stored model")
+        sys.exit(f"FAIL: one step of the rollout from {init} differs from the model's drift SNAs by {err:g} relative (largest "
+                 f"drift {np.abs(g).max():g}): the direct evaluation is not the stored model")
     return err
 
 

@@ -704,6 +704,8 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
   }
   PetscCall(PetscFree(dz));
   PetscCall(PetscFree2(x, y));
+  PetscCall(SNAPSSurrogateQuadratic(s)); /* here, not at saving: the heads' residuals (DriftResiduals) then come from
+                                            the one drift evaluation with -model alone and with -twin_model too */
   PetscFunctionReturn(0);
 }
 
@@ -793,7 +795,6 @@ static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[])
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
-  PetscCall(SNAPSSurrogateQuadratic(s));
   PetscCall(SNAPSTemporaryName(file, tmp, sizeof(tmp)));
   PetscCall(PetscStrlcat(tmp, ".surrogate", sizeof(tmp)));
   for (PetscInt i = 0; i < s->D; i++) {

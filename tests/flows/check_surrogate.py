@@ -42,7 +42,8 @@ checks:
                  products A_p A_q with p + q = k, the KS case at L = 100) trained on a short KS run saved every 0.1: the
                  fit reports the pair drift, the model does not clamp, and a rollout from a state shifted by 5 of the 32
                  points is the shifted rollout to rounding (1e-9), on 1 and 2 ranks; -drift_pairs alone is quadratic,
-                 -drift_pairs with a cubic is refused
+                 -drift_pairs with a cubic is refused; a categorical model's heads are the same bit for bit whether
+                 its twin is written in the same run or not
 """
 import os
 import shutil
@@ -453,6 +454,19 @@ def ks_pairs():
         if not err < 1e-9:
             sys.exit(f"FAIL: the rollout from the state shifted by 5 points is not the shifted rollout (relative difference "
                      f"{err:g}, {ranks} ranks): the 1-D pair drift is not equivariant")
+    # the categorical model's heads are fitted to the residuals of one drift evaluation (its table of monomials),
+    # whether the twin is written too or not: the two files' heads and bins are equal bit for bit
+    heads = [FIT, "-trajectories", path("train.h5"), "-latent_modes", "5", "-rollout_dt", "0.1", "-drift_pairs",
+             "-train_stride", "4", "-bins", "4", "-head_sna_khronos_modes", "2", "-head_sna_fit_max_it", "2"]
+    run(heads + ["-model", path("cat1.h5")])
+    run(heads + ["-model", path("cat2.h5"), "-twin_model", path("det2.h5")])
+    with h5py.File(path("cat1.h5"), "r") as h1, h5py.File(path("cat2.h5"), "r") as h2:
+        names = ["surrogate/edges"] + [f"surrogate/head{i}/sna/{k}" for i in range(10) for k in h1[f"surrogate/head{i}/sna"]
+                                       if isinstance(h1[f"surrogate/head{i}/sna/{k}"], h5py.Dataset)]
+        differ = [n for n in names if not np.array_equal(h1[n][()], h2[n][()])]
+    if differ:
+        sys.exit(f"FAIL: the heads of -model alone and of -model with -twin_model differ ({', '.join(differ[:4])}): their "
+                 "residuals came from different drift evaluations")
     expect_error(fit + ["-drift_degree", "3"], r"the equivariant pair drift of a 1-D Fourier latent \(-drift_pairs\) is quadratic")
     print(f"ks_pairs: rollouts from a state shifted by 5 points are the shifted rollout to rounding over {a.shape[0] - 1} saved steps, unclamped")
 

@@ -35,37 +35,69 @@ PetscInt SNAPSCategoricalSample(PetscInt q, const PetscReal p[], PetscReal u)
 
 /* ---- loading ---- */
 
-/* The drifts as their monomials (attribute drift_monomials = nt and the nt x 4 array drift_monomials of rows
-   coordinate i, factors a and b (D: the factor 1), coefficient, by coordinate), where snaps-rollout-fit stored them:
-   the table of SNAPSSurrogateQuadratic without reading the drift SNAs, which take most of such a file. */
-static PetscErrorCode SurrogateReadMonomials(SNAPSSurrogate s, hid_t g, const char file[])
+/* Whether row r of drift_monomials (after row prev; NULL: the first) holds integral coordinate and factors in range:
+   each checked as a double before any cast, which would be undefined for huge values. */
+static PetscBool MonomialRowValid(const PetscReal r[], const PetscReal prev[], PetscInt D)
+{
+  if (!(r[0] >= (prev ? prev[0] : 0) && r[0] < D && r[0] == PetscFloorReal(r[0]))) return PETSC_FALSE;
+  for (PetscInt a = 1; a <= 2; a++)
+    if (!(r[a] >= 0 && r[a] <= D && r[a] == PetscFloorReal(r[a]))) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+/* The table's rows (nt x 4, checked) into s->qstart, qa, qb, qcoef. */
+static PetscErrorCode MonomialTableFromRows(SNAPSSurrogate s, PetscInt nt, const PetscReal rows[], const char file[])
 {
   const PetscInt D = s->D;
-  PetscInt       nt;
-  hsize_t        dims[2];
-  PetscReal     *rows;
 
   PetscFunctionBegin;
-  PetscCall(SNAHDF5ReadAttributeIntDefault(g, "drift_monomials", 0, &nt)); /* 0: models without the table */
-  if (!nt) PetscFunctionReturn(0);
-  PetscCheck(nt > 0 && nt <= D * (1 + D + D * D), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares %" PetscInt_FMT " drift monomials for %" PetscInt_FMT " latent coordinates: corrupt model (train it again with snaps-rollout-fit)", file, nt, D);
-  dims[0] = (hsize_t)nt;
-  dims[1] = 4;
-  PetscCall(SNAHDF5CheckArray(g, "drift_monomials", 2, dims));
-  PetscCall(PetscMalloc1(4 * nt, &rows));
   PetscCall(PetscCalloc1(D + 1, &s->qstart));
   PetscCall(PetscMalloc3(nt, &s->qa, nt, &s->qb, nt, &s->qcoef));
-  PetscCall(SNAHDF5ReadArray(g, "drift_monomials", 2, dims, rows));
   for (PetscInt t = 0; t < nt; t++) {
     const PetscReal *r = rows + 4 * t;
-    PetscCheck(r[0] == (PetscInt)r[0] && r[0] >= (t ? rows[4 * (t - 1)] : 0) && r[0] < D && r[1] == (PetscInt)r[1] && r[1] >= 0 && r[1] <= D && r[2] == (PetscInt)r[2] && r[2] >= 0 && r[2] <= D, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': row %" PetscInt_FMT " of drift_monomials (%g, %g, %g) is not a coordinate in ascending order below %" PetscInt_FMT " and two factors in [0, %" PetscInt_FMT "]: corrupt model", file, t, (double)r[0], (double)r[1], (double)r[2], D, D);
+    PetscCheck(MonomialRowValid(r, t ? r - 4 : NULL, D), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': row %" PetscInt_FMT " of drift_monomials (%g, %g, %g) is not a coordinate in ascending order below %" PetscInt_FMT " and two factors in [0, %" PetscInt_FMT "]: corrupt model", file, t, (double)r[0], (double)r[1], (double)r[2], D, D);
     s->qstart[(PetscInt)r[0] + 1]++;
     s->qa[t]    = (PetscInt)r[1];
     s->qb[t]    = (PetscInt)r[2];
     s->qcoef[t] = r[3];
   }
   for (PetscInt i = 0; i < D; i++) s->qstart[i + 1] += s->qstart[i];
+  PetscFunctionReturn(0);
+}
+
+/* The drifts as their monomials (attribute drift_monomials = nt and the nt x 4 array drift_monomials of rows
+   coordinate i, factors a and b (D: the factor 1), coefficient, by coordinate) and the drift SNAs' input box
+   (drift_box, 2 x D: lower, upper), where snaps-rollout-fit stored them: the table of SNAPSSurrogateQuadratic
+   without reading the drift SNAs, which take most of such a file. A table stored without its box (written before
+   the table clamped its inputs) is not used: the SNAs are read and the table rebuilt from them with their box, so
+   such a file rolls out as its SNAs evaluate. */
+static PetscErrorCode SurrogateReadMonomials(SNAPSSurrogate s, hid_t g, const char file[])
+{
+  const PetscInt D = s->D;
+  PetscInt       nt;
+  PetscInt64     most = (PetscInt64)D * (1 + D + (PetscInt64)D * D); /* D coordinates of 1 + D + D^2 terms; 64 bits: D <= 4096 */
+  hsize_t        dims[2];
+  PetscReal     *rows;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5ReadAttributeIntDefault(g, "drift_monomials", 0, &nt)); /* 0: models without the table */
+  if (!nt || H5Lexists(g, "drift_box", H5P_DEFAULT) <= 0) PetscFunctionReturn(0);
+  PetscCheck(nt > 0 && (PetscInt64)nt <= most, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares %" PetscInt_FMT " drift monomials for %" PetscInt_FMT " latent coordinates: corrupt model (train it again with snaps-rollout-fit)", file, nt, D);
+  dims[0] = 2;
+  dims[1] = (hsize_t)D;
+  PetscCall(PetscMalloc1(2 * D, &s->qlo)); /* qhi is its second row */
+  s->qhi = s->qlo + D;
+  PetscCall(SNAHDF5ReadArray(g, "drift_box", 2, dims, s->qlo));
+  for (PetscInt p = 0; p < D; p++) PetscCheck(s->qlo[p] < s->qhi[p], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': drift_box gives coordinate %" PetscInt_FMT " the interval [%g, %g], which is empty: corrupt model (train it again with snaps-rollout-fit)", file, p, (double)s->qlo[p], (double)s->qhi[p]);
+  dims[0] = (hsize_t)nt;
+  dims[1] = 4;
+  PetscCall(SNAHDF5CheckArray(g, "drift_monomials", 2, dims));
+  PetscCall(PetscMalloc1(4 * nt, &rows));
+  ierr = SNAHDF5ReadArray(g, "drift_monomials", 2, dims, rows); /* not PetscCall: rows is freed first */
+  if (!ierr) ierr = MonomialTableFromRows(s, nt, rows, file);
   PetscCall(PetscFree(rows));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
@@ -98,6 +130,7 @@ static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char f
   PetscCall(SNAHDF5ReadAttributeIntDefault(g, "forcing_wavenumber", -1, &s->forcing));
   PetscCall(SNAHDF5ReadAttributeIntDefault(g, "head_local", 0, &flag));
   s->local = (PetscBool)(flag != 0);
+  PetscCheck(!s->local || (s->D % 2 == 0 && !strcmp(s->kind, "categorical")), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has head_local %" PetscInt_FMT " with latent size %" PetscInt_FMT " and kind %s: local heads need (cos, sin) pairs and a categorical model: corrupt model (train it again with snaps-rollout-fit)", file, flag, s->D, s->kind);
   PetscCheck(s->npts >= 1 && s->npts <= (1 << 26) && s->D >= 1 && s->D <= s->npts && s->D <= 4096 && s->q >= 2 && s->q <= 4096 && s->dt > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (npts %" PetscInt_FMT ", latent %" PetscInt_FMT ", bins %" PetscInt_FMT ", dt %g): corrupt model", file, s->npts, s->D, s->q, (double)s->dt);
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
@@ -162,6 +195,29 @@ static PetscErrorCode QuadraticAppend(SNAPSSurrogate s, PetscInt nt, const Petsc
   PetscFunctionReturn(0);
 }
 
+/* The input box of the drift SNAs into s->qlo, s->qhi (allocated here) where all D share one (the polynomial
+   drifts of snaps-rollout-fit do: the training box widened by -drift_box_margin); *ok false otherwise, where the
+   table, which clamps each input once for all coordinates, cannot evaluate as the SNAs do. */
+static PetscErrorCode QuadraticBox(SNAPSSurrogate s, PetscBool *ok)
+{
+  const PetscInt   D = s->D;
+  const PetscReal *lo, *hi;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(2 * D, &s->qlo));
+  s->qhi = s->qlo + D;
+  PetscCall(SNAGetBounds(s->drift[0], &lo, &hi));
+  *ok = (PetscBool)(lo && hi);
+  if (!*ok) PetscFunctionReturn(0);
+  PetscCall(PetscArraycpy(s->qlo, lo, D));
+  PetscCall(PetscArraycpy(s->qhi, hi, D));
+  for (PetscInt i = 1; i < D && *ok; i++) {
+    PetscCall(SNAGetBounds(s->drift[i], &lo, &hi));
+    for (PetscInt p = 0; p < D && *ok; p++) *ok = (PetscBool)(lo && hi && lo[p] == s->qlo[p] && hi[p] == s->qhi[p]);
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAPSSurrogateQuadratic(SNAPSSurrogate s)
 {
   PetscInt  n = 0, cap = 0;
@@ -169,6 +225,12 @@ PetscErrorCode SNAPSSurrogateQuadratic(SNAPSSurrogate s)
 
   PetscFunctionBegin;
   if (s->qstart) PetscFunctionReturn(0);
+  PetscCall(QuadraticBox(s, &ok));
+  if (!ok) {
+    PetscCall(PetscFree(s->qlo));
+    s->qhi = NULL;
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscMalloc1(s->D + 1, &s->qstart));
   s->qstart[0] = 0;
   for (PetscInt i = 0; i < s->D && ok; i++) {
@@ -197,11 +259,14 @@ PetscErrorCode SNAPSSurrogateQuadratic(SNAPSSurrogate s)
   if (!ok) {
     PetscCall(PetscFree(s->qstart));
     PetscCall(PetscFree3(s->qa, s->qb, s->qcoef));
+    PetscCall(PetscFree(s->qlo));
+    s->qhi = NULL;
   }
   PetscFunctionReturn(0);
 }
 
-/* g (n x D) = the quadratic drifts at z (n x D) from the table of SurrogateQuadratic. */
+/* g (n x D) = the quadratic drifts at z (n x D) from the table of SurrogateQuadratic, each input clamped to the
+   drift SNAs' box as their B-splines clamp it: the table is the SNAs' value everywhere, in the box and out. */
 static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscReal g[])
 {
   const PetscInt D = s->D;
@@ -211,7 +276,7 @@ static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscRe
   PetscCall(PetscMalloc1(D + 1, &x));
   x[D] = 1;
   for (PetscInt k = 0; k < n; k++) {
-    PetscCall(PetscArraycpy(x, z + k * D, D));
+    for (PetscInt p = 0; p < D; p++) x[p] = PetscMin(s->qhi[p], PetscMax(s->qlo[p], z[k * D + p]));
     for (PetscInt i = 0; i < D; i++) {
       PetscReal sum = 0;
       for (PetscInt t = s->qstart[i]; t < s->qstart[i + 1]; t++) sum += s->qcoef[t] * x[s->qa[t]] * x[s->qb[t]];
@@ -292,6 +357,7 @@ PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *sp)
   PetscCall(PetscFree(s->sparse));
   PetscCall(PetscFree(s->qstart));
   PetscCall(PetscFree3(s->qa, s->qb, s->qcoef));
+  PetscCall(PetscFree(s->qlo));
   PetscCall(PetscFree2(s->fcos, s->fsin));
   for (PetscInt i = 0; s->drift && i < s->D; i++) PetscCall(SNADestroy(&s->drift[i]));
   for (PetscInt i = 0; s->head && i < s->D; i++) PetscCall(SNADestroy(&s->head[i]));
@@ -357,9 +423,7 @@ PetscErrorCode SNAPSSurrogateEncode(SNAPSSurrogate s, const PetscReal u[], Petsc
 PetscErrorCode SNAPSSurrogateDecode(SNAPSSurrogate s, const PetscReal z[], PetscReal u[])
 {
   PetscFunctionBegin;
-  for (PetscInt j = 0; j < s->npts; j++) u[j] = s->mean[j];
-  for (PetscInt i = 0; i < s->D; i++)
-    for (PetscInt j = 0; j < s->npts; j++) u[j] += z[i] * s->basis[i * s->npts + j];
+  PetscCall(SNAPSSurrogateDecodeRows(s, 0, s->npts, z, u)); /* the one decode: separable for 2-D Fourier bases */
   PetscFunctionReturn(0);
 }
 

@@ -115,7 +115,7 @@ static PetscErrorCode CreateModel(MPI_Comm comm, const char prefix[], PetscInt d
   PetscCall(SNASetOptionsPrefix(*sna, prefix));
   PetscCall(SNASetSizes(*sna, d, q));
   PetscCall(SNAKhronosSetBasis(*sna, 2, nodes, modes));
-  ((SNA_Khronos *)(*sna)->data)->init_spread = 0.1; /* products of many inputs: factors start near one */
+  PetscCall(SNAKhronosSetInitSpread(*sna, 0.1)); /* products of many inputs: factors start near one */
   PetscFunctionReturn(0);
 }
 
@@ -400,9 +400,9 @@ static PetscErrorCode PolynomialDrift(SNAPSSurrogate s, PetscInt n, const PetscR
   PetscFunctionReturn(0);
 }
 
-/* A factor of the complex latent of a 2-D Fourier basis: A_k = z_c - i z_s for the half-plane mode h of coordinates
-   (z_c, z_s) = (z_2h, z_2h+1) (the sin row has the opposite sign of exp(-i k.x)), and A_-k = conj(A_k). f indexes
-   both: f = 2h is k_h, f = 2h + 1 is -k_h; sigma is the sign of z_s in A_f = z_c + i sigma z_s. */
+/* A factor of the complex latent of a Fourier basis (1-D or 2-D): A_k = z_c - i z_s for the (half-plane) mode h of
+   coordinates (z_c, z_s) = (z_2h, z_2h+1) (the sin row has the opposite sign of exp(-i k.x)), and A_-k = conj(A_k).
+   f indexes both: f = 2h is k_h, f = 2h + 1 is -k_h; sigma is the sign of z_s in A_f = z_c + i sigma z_s. */
 static void ComplexFactor(SNAPSSurrogate s, PetscInt f, PetscInt *kx, PetscInt *ky, PetscReal *sigma)
 {
   SNAPSLatentFourierWavenumber(s->sdim, s->kmax, 2 * (f / 2), kx, ky);
@@ -417,7 +417,7 @@ static void ComplexFactor(SNAPSSurrogate s, PetscInt f, PetscInt *kx, PetscInt *
    whose wavevector is k (y modulo the forcing wavenumber), as factor pairs (f, g; -1: none) in terms (allocated). */
 static PetscErrorCode PairFeatures(SNAPSSurrogate s, PetscInt h, PetscInt *nf, PetscInt **terms)
 {
-  const PetscInt F = s->D, m = s->forcing;
+  const PetscInt F = s->D, m = s->sdim == 2 ? s->forcing : 0; /* the forcing breaks y-translations only (MonomialAllowed) */
   PetscInt       kx, ky, n = 0, fx, fy, gx, gy;
   PetscReal      sg;
 
@@ -668,7 +668,7 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(s->latent, "fourier", &pairs));
-  pairs = (PetscBool)(pairs && (s->sdim == 2 || o->pairs) && o->equivariant); /* 2-D Fourier latents, and 1-D with -drift_pairs: PairDrift, quadratic */
+  pairs = (PetscBool)(pairs && o->poly && (s->sdim == 2 || o->pairs) && o->equivariant); /* polynomial drifts of 2-D Fourier latents, and 1-D with -drift_pairs: PairDrift, quadratic (-drift_fit sna fits its own SNAs, of no degree) */
   PetscCheck(pairs || !o->pairs, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_pairs needs a Fourier latent and -drift_equivariant true (this latent is %s, -drift_equivariant %s): drop -drift_pairs", s->latent, PetscBools[o->equivariant]);
   PetscCheck(!pairs || o->degree == 2, s->comm, PETSC_ERR_SUP, "-drift_degree %" PetscInt_FMT ": the equivariant pair drift of a %s is quadratic (the %s is); give -drift_degree 2", o->degree, s->sdim == 2 ? "2-D Fourier latent" : "1-D Fourier latent (-drift_pairs)", s->sdim == 2 ? "vorticity equation" : "KS nonlinearity");
   PetscCall(NoisyPairs(s, n, z0, z1, o, &na, &x, &y));
@@ -678,7 +678,7 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
     char what[64];
     for (PetscInt k = 0; k < na; k++) dz[k] = y[k * s->D + i] - x[k * s->D + i];
     PetscCall(PetscSNPrintf(what, sizeof(what), "drift %" PetscInt_FMT " of %" PetscInt_FMT " (deterministic twin)", i, s->D));
-    if (o->poly && pairs) {
+    if (pairs) {
       PetscReal rel = 0;
       PetscInt  mc, ms;
       PetscCall(PairDrift(s, na, x, y, i / 2, o, &rel, &s->drift[i], &s->drift[i + 1]));
@@ -704,6 +704,8 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
   }
   PetscCall(PetscFree(dz));
   PetscCall(PetscFree2(x, y));
+  PetscCall(SNAPSSurrogateQuadratic(s)); /* here, not at saving: the heads' residuals (DriftResiduals) then come from
+                                            the one drift evaluation with -model alone and with -twin_model too */
   PetscFunctionReturn(0);
 }
 
@@ -711,14 +713,18 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
    that rollouts load a few hundred kB instead of the drift SNAs' factors (168 MB for the Kolmogorov case). */
 static PetscErrorCode WriteMonomials(SNAPSSurrogate s, hid_t g)
 {
-  PetscInt   nt;
-  PetscReal *rows;
-  hsize_t    dims[2];
+  PetscInt       nt;
+  PetscReal     *rows;
+  hsize_t        dims[2];
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   nt = s->qstart ? s->qstart[s->D] : 0;
   PetscCall(SNAHDF5WriteAttributeInt(g, "drift_monomials", nt));
   if (!nt) PetscFunctionReturn(0);
+  dims[0] = 2;
+  dims[1] = (hsize_t)s->D;
+  PetscCall(SNAHDF5WriteArray(g, "drift_box", 2, dims, s->qlo)); /* qlo, qhi: one array of 2 D */
   PetscCall(PetscMalloc1(4 * nt, &rows));
   for (PetscInt i = 0; i < s->D; i++)
     for (PetscInt t = s->qstart[i]; t < s->qstart[i + 1]; t++) {
@@ -729,8 +735,9 @@ static PetscErrorCode WriteMonomials(SNAPSSurrogate s, hid_t g)
     }
   dims[0] = (hsize_t)nt;
   dims[1] = 4;
-  PetscCall(SNAHDF5WriteArray(g, "drift_monomials", 2, dims, rows));
+  ierr    = SNAHDF5WriteArray(g, "drift_monomials", 2, dims, rows); /* not PetscCall: rows is freed first */
   PetscCall(PetscFree(rows));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
@@ -788,7 +795,6 @@ static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[])
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
-  PetscCall(SNAPSSurrogateQuadratic(s));
   PetscCall(SNAPSTemporaryName(file, tmp, sizeof(tmp)));
   PetscCall(PetscStrlcat(tmp, ".surrogate", sizeof(tmp)));
   for (PetscInt i = 0; i < s->D; i++) {
@@ -847,6 +853,7 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_box_margin", &o->margin, &set[2]));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_pairs", &o->pairs, &set[4]));
   set[3] = o->equivariant_set;
+  if (set[4] && o->pairs && !set[0]) o->degree = 2; /* the pair drift is quadratic: -drift_pairs alone must not need -drift_degree 2 too */
   for (PetscInt k = 4; k >= 0; k--)
     if (set[k]) o->poly_option = poly_only[k];
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_noise", &o->noise, &o->noise_set));
@@ -866,6 +873,7 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(s->latent, "fourier", &fourier));
+  PetscCheck(fourier || !o->pairs, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_pairs drives complex Fourier modes, but this latent is %s: give -latent fourier or drop -drift_pairs", s->latent);
   if (!fourier) {
     if (!o->fit_set) o->poly = PETSC_FALSE;
     if (o->poly && !o->equivariant_set) o->equivariant = PETSC_FALSE;
@@ -875,6 +883,18 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
   }
   PetscCheck(o->poly || !o->poly_option, s->comm, PETSC_ERR_ARG_INCOMP, "%s applies to the polynomial drift (-drift_fit polynomial), but the drift here is the SNA's own fit (-drift_fit sna%s): drop %s, or give -drift_fit polynomial", o->poly_option, o->fit_set ? "" : ", the default on this latent", o->poly_option);
   s->clamp = (PetscBool)!o->poly; /* the SNA fit's drifts are constant beyond the training box, the polynomials are not */
+  PetscFunctionReturn(0);
+}
+
+/* Local heads (-head_local) see a coordinate's (cos, sin) pair, a complex Fourier mode: pairs of POD coordinates
+   are no such mode, and an odd POD latent size leaves the last coordinate without its pair. */
+static PetscErrorCode HeadsForLatent(SNAPSSurrogate s, const TrainOptions *o)
+{
+  PetscBool fourier;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(s->latent, "fourier", &fourier));
+  PetscCheck(fourier || !o->local, s->comm, PETSC_ERR_ARG_INCOMP, "-head_local gives each head its coordinate's complex Fourier mode (a pair of coordinates), but this latent is %s (%" PetscInt_FMT " coordinates): drop -head_local, or give -latent fourier", s->latent, s->D);
   PetscFunctionReturn(0);
 }
 
@@ -904,6 +924,7 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   s->q    = o.q;
   PetscCall(LoadPairs(s, nfiles, files, &o, &n, &z0, &z1, &zm, &prev));
   PetscCall(DriftForLatent(s, &o));
+  PetscCall(HeadsForLatent(s, &o));
   PetscCall(TrainDrift(s, n, z0, z1, &o));
   if (det && det[0]) {
     PetscCall(PetscStrncpy(s->kind, "deterministic", sizeof(s->kind)));

@@ -35,7 +35,7 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "  -stepper arkode|sna       advance with ARKODE (default) or with a rollout surrogate (snaps-rollout-fit):\n"
                            "  -stepper_model <m.h5>     the surrogate; a categorical one samples each member's path from its own\n"
                            "                            generator (seeded by -seed and the member), so runs repeat on any number of ranks.\n"
-                           "                            It must be trained for this system (equation, grid, L; Re, alpha, forcing).\n"
+                           "                            It must be trained for this system (equation, grid, L; Re, alpha, forcing wavenumber).\n"
                            "                            -T, -dt_save and -save_start must be multiples of its step; no -lyapunov,\n"
                            "                            -checkpoint or -restart\n";
 

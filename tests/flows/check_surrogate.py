@@ -5,7 +5,8 @@ checks:
   reproducible   a small categorical surrogate trained on a short KS run: seeded rollouts of 3 members repeat bit
                  for bit, on 1 and on 2 ranks alike; members differ, and another -seed gives other paths; the
                  deterministic twin's rollout is the same for any seed; a model with local heads (-head_local) has
-                 heads of 2 and 3 inputs and rolls out the same on 1 and 2 ranks
+                 heads of 2 and 3 inputs and rolls out the same on 1 and 2 ranks; a deterministic model marked
+                 head_local is refused as corrupt
   polynomial     the default drift (-drift_fit polynomial) recovers a known equivariant quadratic map exactly: states
                  on Fourier modes 1..3 of N = 32 stepped by one explicit Euler step of KS projected back onto those
                  modes; the fit's relative errors are at rounding level, the model does not clamp, and a rollout
@@ -24,20 +25,26 @@ checks:
                  of 3 members, each split over the ranks (FFTW-MPI slabs), are equal bit for bit on 1 and 2 ranks, and
                  the deterministic twin's too; the model file holds an orthonormal POD basis; a run of another
                  -N refuses the model naming both values, and a model whose latent size disagrees with its basis is
-                 refused naming both latent sizes
+                 refused naming both latent sizes; -head_local (3 modes) and -drift_pairs are refused on this POD
+                 latent, naming the latent
   kolmogorov_fourier  the equivariant quadratic surrogate on a 2-D Fourier latent (|kx|, |ky| <= 3) trained on a short
                  32^2 run saved every 0.1: the basis is orthonormal and an x-shift of a field turns each (cos, sin)
                  pair by kx times the shift angle; the model does not clamp; and a rollout from an x-shifted (by 5
                  points) or y-shifted (by N / 4: the forcing's period) initial state is the shifted rollout to
                  rounding (1e-9), on 1 and 2 ranks; one step (the drift evaluated as its table of monomials) is
-                 the stored drift SNAs' value, evaluated here from their factors, to 1e-11 of the largest drift; a copy
+                 the stored drift SNAs' value, evaluated here from their factors, to 1e-11 of the largest drift, from
+                 a training state and from 10 times one (outside the SNAs' box, where they clamp each input), also
+                 for a copy whose table lacks its box (an older file: the table is rebuilt from the SNAs); the
+                 SNA's own fit (-drift_fit sna) trains on this latent without a -drift_degree; a copy
                  without the stored monomials (an older model) rolls out the same to 1e-12, and one with a factor out of
                  range is refused naming the row; runs at another Re, forcing wavenumber or drag refuse the model
                  naming both values
   ks_pairs       the 1-D equivariant quadratic drift (-drift_pairs: each complex Fourier mode driven by itself and the
                  products A_p A_q with p + q = k, the KS case at L = 100) trained on a short KS run saved every 0.1: the
                  fit reports the pair drift, the model does not clamp, and a rollout from a state shifted by 5 of the 32
-                 points is the shifted rollout to rounding (1e-9), on 1 and 2 ranks; -drift_pairs with a cubic is refused
+                 points is the shifted rollout to rounding (1e-9), on 1 and 2 ranks; -drift_pairs alone is quadratic,
+                 -drift_pairs with a cubic is refused; a categorical model's heads are the same bit for bit whether
+                 its twin is written in the same run or not
 """
 import os
 import shutil
@@ -114,6 +121,12 @@ def reproducible():
     la, lb = rollout("local.h5", "la.h5"), rollout("local.h5", "lb.h5", ranks=2)
     if not np.array_equal(la, lb) or not np.isfinite(la).all() or np.array_equal(la[:, 0], la[:, 2]):
         sys.exit("FAIL: the local-head rollout differs on 1 and 2 ranks, is not finite, or members 0 and 2 draw one path")
+    # a deterministic model that says head_local has no heads to be local: a corrupt file, refused at loading
+    shutil.copy(path("det.h5"), path("bad_local.h5"))
+    with h5py.File(path("bad_local.h5"), "r+") as h:
+        h["surrogate"].attrs["head_local"] = np.int64(1)
+    expect_error([KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("bad_local.h5"), "-T", "1"],
+                 r"has head_local 1 with latent size 6 and kind deterministic: local heads need .* corrupt model")
     print(f"reproducible: 3 members x {a.shape[0]} saved times equal bit for bit on 1 and 2 ranks (full and local heads)")
 
 
@@ -264,6 +277,12 @@ def kolmogorov():
     expect_error([FIT, "-trajectories", path("train.h5"), "-twin_model", path("poly.h5"), "-latent_modes", "4",
                   "-drift_fit", "polynomial", "-drift_equivariant", "true"],
                  r"-drift_equivariant true and -drift_noise_target linear assume a Fourier latent, but this latent is pod")
+    # local heads see a complex Fourier mode (a pair of coordinates): refused on a POD latent (3 modes: the last has no pair)
+    expect_error([FIT, "-trajectories", path("train.h5"), "-model", path("local.h5"), "-latent_modes", "3", "-head_local",
+                  "-drift_sna_fit_max_it", "1"],
+                 r"-head_local gives each head .* but this latent is pod \(3 coordinates\): drop -head_local")
+    expect_error([FIT, "-trajectories", path("train.h5"), "-twin_model", path("pairs.h5"), "-latent_modes", "4", "-drift_pairs"],
+                 r"-drift_pairs drives complex Fourier modes, but this latent is pod: give -latent fourier or drop -drift_pairs")
     with h5py.File(path("cat.h5"), "r") as h:
         B = h["surrogate/basis"][:]
         kind = h["surrogate"].attrs["latent_basis"]
@@ -337,7 +356,22 @@ def kolmogorov_fourier():
             if not err < 1e-9:
                 sys.exit(f"FAIL: the rollout from the state shifted by {shift} points in {'xy'[1 - axis]} is not the shifted rollout "
                          f"(relative difference {err:g}, {ranks} ranks): the drift is not equivariant")
-    err = quadratic_step_error(B, KOL)
+    err = quadratic_step_error(B, KOL, "train.h5")
+    # a state far outside the drift SNAs' box (10 times a training state): the table clamps each input as they do
+    shutil.copy(path("train.h5"), path("far.h5"))
+    with h5py.File(path("far.h5"), "r+") as h:
+        h["w"][...] *= 10
+    far = quadratic_step_error(B, KOL, "far.h5")
+    # a table stored without its box (written before the table clamped): ignored, the SNAs are read and the table is
+    # rebuilt from them with their box, so the step from far outside the box is still the SNAs'
+    shutil.copy(path("det.h5"), path("stale.h5"))
+    with h5py.File(path("stale.h5"), "r+") as h:
+        del h["surrogate/drift_box"]
+    quadratic_step_error(B, KOL, "far.h5", "stale.h5")
+    # the SNA's own fit on this latent (-drift_fit sna) has no degree to give: it trains (tiny fits here)
+    run([FIT, "-trajectories", path("train.h5"), "-twin_model", path("sna.h5"), "-latent", "fourier", "-latent_modes", "1",
+         "-rollout_dt", "0.1", "-train_stride", "20", "-drift_fit", "sna", "-drift_sna_fit_max_it", "1",
+         "-drift_sna_khronos_modes", "2"])
     # a model written before the table of monomials and the system's parameters were stored: its drift SNAs are
     # read and turned into the same table (the same rollout), and it is not checked for Re
     shutil.copy(path("det.h5"), path("old.h5"))
@@ -365,7 +399,7 @@ def kolmogorov_fourier():
                  r"trained with the linear drag 0\.?, but this run has 0.1 \(-alpha\)")
     print(f"kolmogorov_fourier: orthonormal 2-D Fourier basis, x-shift turns the pairs; rollouts from x- and y-shifted states "
           f"are the shifted rollout to rounding over {a.shape[0] - 1} saved steps, unclamped; one step is the stored "
-          f"polynomial SNAs' drift to {err:.1e}; runs at another Re, forcing or drag refuse the model")
+          f"polynomial SNAs' drift to {err:.1e} ({far:.1e} from 10 times a training state); runs at another Re, forcing or drag refuse the model")
 
 
 def khronos_polynomial(g, z):
@@ -374,25 +408,26 @@ def khronos_polynomial(g, z):
     k, W, C = int(g.attrs["degree"]), g["W"][:], g["C"][:, 0]
     if int(g.attrs["nodes"]) != k + 1:
         sys.exit(f"FAIL: the drift {g.name} is not one polynomial piece per input (nodes {g.attrs['nodes']}, degree {k})")
-    t = (z - g["lower"][:]) / (g["upper"][:] - g["lower"][:])
+    t = np.clip((z - g["lower"][:]) / (g["upper"][:] - g["lower"][:]), 0, 1)  # the B-splines clamp to the box
     basis = np.array([comb(k, j) * t**j * (1 - t)**(k - j) for j in range(k + 1)]).T  # inputs x (k + 1)
     factors = np.einsum("pg,pgm->pm", basis, W)
     return float(np.sum(C * np.prod(factors, axis=0)))
 
 
-def quadratic_step_error(B, KOL):
-    """One rollout step (the drift as its table of monomials, surrogate.c) against the stored drift SNAs evaluated here
-    from their factors, relative to the largest drift: the direct evaluation is the model's."""
-    run([KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path("det.h5"), "-init_trajectory",
-         path("train.h5"), "-init_time", "30", "-T", "0.1", "-dt_save", "0.1", "-trajectory", path("step.h5")])
-    with h5py.File(path("step.h5"), "r") as h, h5py.File(path("det.h5"), "r") as m:
+def quadratic_step_error(B, KOL, init, model="det.h5"):
+    """One rollout step from the state of init at t = 30 (the drift as its table of monomials, surrogate.c) against the
+    stored drift SNAs evaluated here from their factors, relative to the largest drift: the direct evaluation is the
+    model's."""
+    run([KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path(model), "-init_trajectory",
+         path(init), "-init_time", "30", "-T", "0.1", "-dt_save", "0.1", "-trajectory", path("step.h5")])
+    with h5py.File(path("step.h5"), "r") as h, h5py.File(path(model), "r") as m:
         mean = m["surrogate/mean"][:]
         z0, z1 = (B @ (h["w"][i, 0].ravel() - mean) for i in (0, 1))
         g = np.array([khronos_polynomial(m[f"surrogate/drift{i}/sna"], z0) for i in range(B.shape[0])])
     err = np.abs(z1 - z0 - g).max() / np.abs(g).max()
     if not err < 1e-11:
-        sys.exit(f"FAIL: one step of the rollout differs from the model's drift SNAs by {err:g} relative (largest drift "
-                 f"{np.abs(g).max():g}): the direct evaluation is not the stored model")
+        sys.exit(f"FAIL: one step of the rollout of {model} from {init} differs from the model's drift SNAs by {err:g} relative (largest "
+                 f"drift {np.abs(g).max():g}): the direct evaluation is not the stored model")
     return err
 
 
@@ -400,8 +435,8 @@ def ks_pairs():
     run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "60", "-save_start", "20", "-dt_save", "0.1",
          "-trajectory", path("train.h5")])
     fit = [FIT, "-trajectories", path("train.h5"), "-twin_model", path("det.h5"), "-latent_modes", "5",
-           "-rollout_dt", "0.1", "-drift_pairs", "-drift_degree", "2"]
-    out = run(fit)
+           "-rollout_dt", "0.1", "-drift_pairs"]
+    out = run(fit)  # the pair drift is quadratic: -drift_pairs alone gives it
     if "equivariant quadratic of the complex mode" not in out:
         sys.exit(f"FAIL: -drift_pairs did not give the 1-D Fourier latent the equivariant pair drifts:\n{out}")
     with h5py.File(path("det.h5"), "r") as h:
@@ -426,7 +461,20 @@ def ks_pairs():
         if not err < 1e-9:
             sys.exit(f"FAIL: the rollout from the state shifted by 5 points is not the shifted rollout (relative difference "
                      f"{err:g}, {ranks} ranks): the 1-D pair drift is not equivariant")
-    expect_error(fit[:-1] + ["3"], r"the equivariant pair drift of a 1-D Fourier latent \(-drift_pairs\) is quadratic")
+    # the categorical model's heads are fitted to the residuals of one drift evaluation (its table of monomials),
+    # whether the twin is written too or not: the two files' heads and bins are equal bit for bit
+    heads = [FIT, "-trajectories", path("train.h5"), "-latent_modes", "5", "-rollout_dt", "0.1", "-drift_pairs",
+             "-train_stride", "4", "-bins", "4", "-head_sna_khronos_modes", "2", "-head_sna_fit_max_it", "2"]
+    run(heads + ["-model", path("cat1.h5")])
+    run(heads + ["-model", path("cat2.h5"), "-twin_model", path("det2.h5")])
+    with h5py.File(path("cat1.h5"), "r") as h1, h5py.File(path("cat2.h5"), "r") as h2:
+        names = ["surrogate/edges"] + [f"surrogate/head{i}/sna/{k}" for i in range(10) for k in h1[f"surrogate/head{i}/sna"]
+                                       if isinstance(h1[f"surrogate/head{i}/sna/{k}"], h5py.Dataset)]
+        differ = [n for n in names if not np.array_equal(h1[n][()], h2[n][()])]
+    if differ:
+        sys.exit(f"FAIL: the heads of -model alone and of -model with -twin_model differ ({', '.join(differ[:4])}): their "
+                 "residuals came from different drift evaluations")
+    expect_error(fit + ["-drift_degree", "3"], r"the equivariant pair drift of a 1-D Fourier latent \(-drift_pairs\) is quadratic")
     print(f"ks_pairs: rollouts from a state shifted by 5 points are the shifted rollout to rounding over {a.shape[0] - 1} saved steps, unclamped")
 
 

@@ -46,6 +46,15 @@ PetscErrorCode SNAFitDefaultValidation(SNA sna, PetscInt N)
   PetscFunctionReturn(0);
 }
 
+/* The record of a method's run starts afresh (a new split, a new parameter count, a composite fit's next method):
+   its best validation MSE, the iterations since, and the training MSEs of the rise rule's strip. */
+static void ValidationRunStart(SNA sna)
+{
+  sna->val_run    = PETSC_MAX_REAL;
+  sna->val_since  = 0;
+  sna->val_nstrip = 0;
+}
+
 /* Splits (X, Y) into the training part (Xt, Yt, new Vecs) and the held-out part (kept in the SNA). */
 PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
 {
@@ -74,11 +83,9 @@ PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
   PetscCall(PetscInfo(sna, "Validation: %" PetscInt_FMT " of %" PetscInt_FMT " samples held out (seed %" PetscInt_FMT ")\n", global[1], global[0] + global[1], seed));
   sna->val_best    = PETSC_MAX_REAL;
   sna->val_mse     = PETSC_MAX_REAL;
-  sna->val_since   = 0;
-  sna->val_nstrip  = 0;
   sna->val_nparams = 0;
-  sna->val_run     = PETSC_MAX_REAL;
   sna->val_stop    = PETSC_FALSE;
+  ValidationRunStart(sna);
   PetscFunctionReturn(0);
 }
 
@@ -124,9 +131,7 @@ PetscErrorCode SNAFitValidationObserve(SNA sna, PetscReal mse)
     PetscCall(PetscMalloc1(sna->nparams, &sna->val_theta));
     sna->val_nparams = sna->nparams;
     sna->val_best    = PETSC_MAX_REAL;
-    sna->val_run     = PETSC_MAX_REAL;
-    sna->val_since   = 0;
-    sna->val_nstrip  = 0;
+    ValidationRunStart(sna);
   }
   PetscCall(SNAComputeMSE(sna, sna->valX, sna->valY, &sna->val_mse));
   sna->val_strip[sna->val_nstrip++ % SNA_VALIDATION_STRIP] = mse;
@@ -151,10 +156,8 @@ PetscBool SNAFitStopRequested(SNA sna)
 PetscErrorCode SNAFitValidationResume(SNA sna)
 {
   PetscFunctionBegin;
-  sna->val_stop   = PETSC_FALSE;
-  sna->val_since  = 0;
-  sna->val_nstrip = 0;
-  sna->val_run    = PETSC_MAX_REAL;
+  sna->val_stop = PETSC_FALSE;
+  ValidationRunStart(sna);
   PetscFunctionReturn(0);
 }
 

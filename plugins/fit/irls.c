@@ -219,16 +219,11 @@ static PetscErrorCode IRLSBlockNewton(IRLSCtx *c, PetscInt b, PetscReal *obj, Pe
    unless -sna_khronos_init_spread chose one), the same on every rank, and a uniform distribution (C = 0). */
 static PetscErrorCode IRLSInitialize(IRLSCtx *c)
 {
-  SNA_Khronos    *kh     = (SNA_Khronos *)c->sna->data;
-  const PetscReal spread = kh->init_spread;
-  PetscErrorCode  ierr   = 0;
+  const SNA_Khronos *kh     = (SNA_Khronos *)c->sna->data;
+  const PetscReal    spread = kh->init_spread_set ? kh->init_spread : 0.1; /* the fit's own default, for this start only */
 
   PetscFunctionBegin;
-  /* the fit's own default only for this start: the model (and its view) keeps the user's spread */
-  if (!kh->init_spread_set) kh->init_spread = 0.1;
-  for (PetscInt m = 0; m < c->M && !ierr; m++) ierr = SNAKhronosInitializeMode(c->sna, m); /* zeroes C[m, :] too */
-  kh->init_spread = spread;
-  PetscCall(ierr);
+  for (PetscInt m = 0; m < c->M; m++) PetscCall(SNAKhronosInitializeModeSpread(c->sna, m, spread)); /* zeroes C[m, :] too */
   PetscFunctionReturn(0);
 }
 

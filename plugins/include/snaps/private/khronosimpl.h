@@ -92,6 +92,8 @@ PETSC_INTERN PetscBool SNAKhronosUniformNodes(const SNA_Khronos *);
 PETSC_INTERN PetscErrorCode SNAKhronosNodesString(PetscInt, const PetscInt[], char[], size_t);
 /* Sets mode m of every input to deterministic pseudo-random values (see init_spread) and its output weights to zero. */
 PETSC_INTERN PetscErrorCode SNAKhronosInitializeMode(SNA, PetscInt);
+/* The same with the given spread instead of the model's (a fit with a start of its own: irls). */
+PETSC_INTERN PetscErrorCode SNAKhronosInitializeModeSpread(SNA, PetscInt, PetscReal);
 /* Adds one mode: W and C grow from M to M + 1, the new mode is pseudo-random with zero output weight. */
 PETSC_INTERN PetscErrorCode SNAKhronosAddMode(SNA);
 /* Fits by alternating least squares (or single-step block Newton, fit type infinite_descent) with

@@ -80,9 +80,9 @@ static PetscErrorCode CheckNodes(SNA sna, PetscInt degree, PetscInt n, const Pet
   PetscFunctionReturn(0);
 }
 
-/* Pseudo-random mode m (uniform in [-1, 1]) from a seed that depends only on (seed, m), so every
-   rank and every run starts from the same model. */
-PetscErrorCode SNAKhronosInitializeMode(SNA sna, PetscInt m)
+/* Pseudo-random mode m (uniform in [-1, 1], or in 1 +- spread for spread > 0) from a seed that depends only on
+   (seed, m), so every rank and every run starts from the same model. */
+PetscErrorCode SNAKhronosInitializeModeSpread(SNA sna, PetscInt m, PetscReal spread)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt M  = kh->modes;
@@ -91,8 +91,8 @@ PetscErrorCode SNAKhronosInitializeMode(SNA sna, PetscInt m)
   PetscFunctionBegin;
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
   PetscCall(PetscRandomSetType(rnd, PETSCRANDER48));
-  if (kh->init_spread > 0) /* B-splines sum to one, so coefficients near one give factors near one */
-    PetscCall(PetscRandomSetInterval(rnd, 1 - kh->init_spread, 1 + kh->init_spread));
+  if (spread > 0) /* B-splines sum to one, so coefficients near one give factors near one */
+    PetscCall(PetscRandomSetInterval(rnd, 1 - spread, 1 + spread));
   else
     PetscCall(PetscRandomSetInterval(rnd, -1.0, 1.0));
   PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(kh->seed + 7919 * m)));
@@ -101,6 +101,14 @@ PetscErrorCode SNAKhronosInitializeMode(SNA sna, PetscInt m)
     for (PetscInt g = 0; g < kh->nodes[p]; g++) PetscCall(PetscRandomGetValueReal(rnd, &kh->W[(kh->start[p] + g) * M + m]));
   for (PetscInt j = 0; j < sna->dim_out; j++) kh->C[m * sna->dim_out + j] = 0.0;
   PetscCall(PetscRandomDestroy(&rnd));
+  PetscFunctionReturn(0);
+}
+
+/* Mode m with the model's own spread (-sna_khronos_init_spread). */
+PetscErrorCode SNAKhronosInitializeMode(SNA sna, PetscInt m)
+{
+  PetscFunctionBegin;
+  PetscCall(SNAKhronosInitializeModeSpread(sna, m, ((SNA_Khronos *)sna->data)->init_spread));
   PetscFunctionReturn(0);
 }
 

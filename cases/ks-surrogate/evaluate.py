@@ -14,10 +14,16 @@ the saved times after t = 100; the same metrics between the two independent solv
   acf_time_error    |tau_model - tau_truth| / tau_truth, tau the integral autocorrelation time of u at a point
   bounded_fraction  members whose field stays finite and below 3 max|u| of the truth over the whole run; the statistics
                     are taken over the bounded members only
-Short horizon (16 held-out states of short_truth at t = 100, 250 time units; the categorical model draws 8 samples
-of each):
+Error bars (error_bars): a block bootstrap of the three long-horizon figures. Every run is cut into blocks of one
+member's 30 autocorrelation times of the truth (about 510 time units at L = 22: 40 blocks of 8 x 2625); 200 times,
+truth A and each run are redrawn block by block with replacement and the figures recomputed; the standard deviation
+over the draws is each figure's error bar, the solver run B's the sampling noise. The twin minus the categorical model
+is paired on the same draws of A, and counts as beyond the noise where it exceeds twice its standard deviation.
+Short horizon (the held-out states of short_truth at t = 100: 64 at L = 22, 16 at L = 100; the categorical model draws
+8 samples of each):
   vpt               valid prediction time: the first time the normalised RMSE of the ensemble mean, sqrt(mean_x (mean -
-                    truth)^2) / std(u), exceeds 0.5, in Lyapunov times (--lyapunov); mean and median over the states
+                    truth)^2) / std(u), exceeds 0.5, in Lyapunov times (--lyapunov); mean, its standard error and
+                    median over the states; the twin's minus the categorical model's paired over the states
   crps              continuous ranked probability score per point, E|X - y| - E|X - X'| / 2, divided by std(u), averaged
                     over the states and points, at 1 and 2 Lyapunov times and over the first 5 (the mean absolute error
                     for single forecasts)
@@ -60,7 +66,7 @@ def long_metrics(u, truth, st_truth, dt, std, energetic):
     keep = bounded_members(u, np.abs(truth).max())
     out = {"bounded_fraction": float(keep.mean()), "members": int(u.shape[1])}
     if not keep.any():
-        return out, None
+        return out, None, None
     v = u[:, keep]
     st = long_stats(v, dt)
     sub = max(1, int(round(2 / dt)))  # every 2 time units: nearly independent samples, and fewer to sort
@@ -69,7 +75,66 @@ def long_metrics(u, truth, st_truth, dt, std, energetic):
     out["acf_time"] = float(st["tau"])
     out["acf_time_error"] = float(abs(st["tau"] - st_truth["tau"]) / st_truth["tau"])
     out["std_u"] = float(v.std())
-    return out, st
+    return out, st, v
+
+
+BOOT_RESAMPLES = 200  # block bootstrap of the long-horizon figures (bootstrap_long)
+BOOT_BLOCK_TAUS = 30  # block length in autocorrelation times of the truth: blocks this long are nearly independent
+
+
+class Blocks:
+    """A long run cut into blocks (member, stretch of BOOT_BLOCK_TAUS autocorrelation times) and what each block adds to
+    the three long-horizon statistics, so that a resample of blocks gives them by sums: its u every 2 time units (W1),
+    its mean spectrum and its autocorrelation sums (lags within the block; columns centred on the whole run's mean)."""
+
+    def __init__(self, u, dt, nb_len, lags):
+        nt, members, _ = u.shape
+        x = u - u.mean(axis=0)
+        sub = max(1, int(round(2 / dt)))
+        self.w1, self.spec, self.acf = [], [], []
+        nfft = 1 << int(np.ceil(np.log2(2 * nb_len)))
+        for m in range(members):
+            for b in range(nt // nb_len):
+                blk = slice(b * nb_len, (b + 1) * nb_len)
+                self.w1.append(u[blk, m][::sub].ravel())
+                self.spec.append(flow_stats.spectrum(u[blk, m], LENGTH, 1)[1])
+                f = np.fft.rfft(x[blk, m], n=nfft, axis=0)
+                self.acf.append(np.fft.irfft(np.abs(f) ** 2, n=nfft, axis=0)[: lags + 1].sum(axis=1))
+        self.w1, self.spec, self.acf = np.array(self.w1), np.array(self.spec), np.array(self.acf)
+        self.pairs = (nb_len - np.arange(lags + 1)) * u.shape[2]  # products per block at each lag
+
+    def resample(self, idx, dt):
+        """The sorted u values, the spectrum and the autocorrelation time of the blocks idx (with repeats)."""
+        c = self.acf[idx].sum(axis=0) / (idx.size * self.pairs)
+        c = c / c[0]
+        zero = np.argmax(c <= 0) if np.any(c <= 0) else c.size
+        tau = np.trapz(c[: max(zero, 1)], dx=dt) if zero > 1 else 0.0
+        return np.sort(self.w1[idx].ravel()), self.spec[idx].mean(axis=0), tau
+
+
+def bootstrap_long(runs, A, dt, tau_truth, std, energetic):
+    """Block-bootstrap standard deviations of W1 / std, spectrum MALE and autocorrelation time error of each run
+    (name: its bounded members, nt x members x N) against truth A, every resample drawing A's blocks afresh too (so the
+    noise of both sides is in them), and the differences deterministic - categorical paired on the same A draw.
+    Returns ({name: {figure: sd}}, {figure: sd of the difference}, block length in time units, blocks of A)."""
+    nb_len = min(A.shape[0], max(2, int(round(BOOT_BLOCK_TAUS * tau_truth / dt))))
+    lags = min(int(200 / dt), nb_len - 1)
+    blocks = {name: Blocks(u, dt, nb_len, lags) for name, u in list(runs.items()) + [("truth A", A)]}
+    bA = blocks.pop("truth A")
+    rng = np.random.default_rng(16)
+    draws = {name: [] for name in blocks}
+    for _ in range(BOOT_RESAMPLES):
+        wa, ea, ta = bA.resample(rng.integers(0, len(bA.w1), len(bA.w1)), dt)
+        for name, b in blocks.items():
+            w, e, t = b.resample(rng.integers(0, len(b.w1), len(bA.w1)), dt)  # as many blocks as A: equal sample sizes
+            draws[name].append((np.mean(np.abs(w - wa)) / std, np.mean(np.abs(np.log(e[energetic] / ea[energetic]))), abs(t - ta) / ta))
+    keys = ("w1_over_std", "spectrum_male", "acf_time_error")
+    sd = {name: dict(zip(keys, np.std(np.array(d), axis=0).tolist())) for name, d in draws.items()}
+    diff = {}
+    if "categorical" in draws and "deterministic" in draws:
+        dd = np.array(draws["deterministic"]) - np.array(draws["categorical"])
+        diff = {k: float(dd[:, i].std()) for i, k in enumerate(keys)}
+    return sd, diff, nb_len * dt, len(bA.w1)
 
 
 def crps_ensemble(x, y):
@@ -94,7 +159,8 @@ def short_metrics(pred, truth, t, std, n_states):
     crps = np.array([crps_ensemble(ens[i], truth[i]).mean() for i in range(nt)]) / std
     lt = (t - t[0]) * LAMBDA
     at = lambda x: float(np.interp(x, lt, crps))  # noqa: E731
-    return {"vpt_mean": float(np.mean(vpt)), "vpt_median": float(np.median(vpt)), "vpt_states": [float(v) for v in vpt],
+    return {"vpt_mean": float(np.mean(vpt)), "vpt_median": float(np.median(vpt)), "vpt_se": float(np.std(vpt, ddof=1) / np.sqrt(len(vpt))),
+            "vpt_states": [float(v) for v in vpt],
             "crps_1lt": at(1.0), "crps_2lt": at(2.0), "crps_mean_5lt": float(crps[lt <= 5].mean()), "ensemble": E,
             "states": n_states}, nrmse.mean(axis=1), crps
 
@@ -133,8 +199,10 @@ def main():
            "long_horizon": {"time_units_pooled": float(T * A.shape[1]), "lyapunov_times_pooled": float(T * A.shape[1] * LAMBDA),
                             "members": int(A.shape[1]), "energetic_modes": [int(i) for i in np.nonzero(energetic)[0]]},
            "short_horizon": {}, "cost": {}}
-    noise, _ = long_metrics(B, A, stA, dt, std, energetic)
-    res["long_horizon"]["sampling_noise (solver run B vs A)"] = noise
+    noise_key = "sampling_noise (solver run B vs A)"
+    noise, _, vB = long_metrics(B, A, stA, dt, std, energetic)
+    res["long_horizon"][noise_key] = noise
+    bounded = {noise_key: vB}
     curves = {"truth A": stA, "truth B": stB}
     tS, S, _ = load(os.path.join(out, "short_truth.h5"), t0, t0 + args.short_horizon)
     nrmse_curves, crps_curves = {}, {}
@@ -143,10 +211,11 @@ def main():
         if not os.path.exists(lp):
             continue
         _, U, _ = load(lp)  # rollouts: every saved time (the surrogates' clocks start at 0, the ESN's at t0)
-        m, st = long_metrics(U[: A.shape[0]], A, stA, dt, std, energetic)
+        m, st, v = long_metrics(U[: A.shape[0]], A, stA, dt, std, energetic)
         res["long_horizon"][name] = m
         if st is not None:
             curves[label] = st
+            bounded[name] = v
         _, P, _ = load(os.path.join(out, f"short_{name}.h5"))
         sm, nc, cc = short_metrics(P, S, tS, std, S.shape[1])
         res["short_horizon"][name] = sm
@@ -155,6 +224,7 @@ def main():
     solver = json.load(open(os.path.join(out, "long_truth3.json")))
     res["cost"]["solver"] = {"wall_s": solver["wall_time_s"], "per_member_per_time_unit_s": solver["wall_time_s"] / (solver["ensemble"] * solver["T"]),
                              "ensemble_per_time_unit_s": solver["wall_time_s"] / solver["T"]}
+    error_bars(res, bounded, A, dt, stA["tau"], std, energetic)
     res["machine"] = json.load(open(os.path.join(out, "train.json"))).get("machine")
     targets(res)
     tmp = os.path.join(out, "results.json.tmp")
@@ -162,6 +232,24 @@ def main():
     os.replace(tmp, os.path.join(out, "results.json"))
     summary(res, out)
     plots(out, curves, tS, S, nrmse_curves, crps_curves, energetic, dt)
+
+
+def error_bars(res, bounded, A, dt, tau_truth, std, energetic):
+    """The block bootstrap (bootstrap_long) into res: each run's standard deviations; deterministic - categorical for
+    each long-horizon figure (the figures' own difference) with its bootstrap standard deviation and whether it is beyond
+    the noise (more than 2 of them from 0); the short horizon's VPT difference, paired over the states, with its
+    standard error."""
+    sd, diff, block, nblocks = bootstrap_long({k: v for k, v in bounded.items() if v is not None}, A, dt, tau_truth, std, energetic)
+    L, S = res["long_horizon"], res["short_horizon"]
+    L["bootstrap"] = {"resamples": BOOT_RESAMPLES, "block_time_units": block, "blocks_of_truth_A": nblocks}
+    for name, d in sd.items():
+        L[name]["bootstrap_sd"] = d
+    if diff:
+        dif = {k: L["deterministic"][k] - L["categorical"][k] for k in diff}
+        L["deterministic - categorical"] = {k: {"mean": dif[k], "sd": v, "beyond the noise": bool(abs(dif[k]) > 2 * v)} for k, v in diff.items()}
+    if "categorical" in S and "deterministic" in S:
+        d = np.array(S["deterministic"]["vpt_states"]) - np.array(S["categorical"]["vpt_states"])
+        S["deterministic - categorical vpt"] = {"mean": float(d.mean()), "se": float(d.std(ddof=1) / np.sqrt(d.size))}
 
 
 def targets(res):
@@ -186,6 +274,8 @@ def targets(res):
             "ratio deterministic/categorical spectrum MALE": g(d, "spectrum_male") / g(c, "spectrum_male"),
             "ratio categorical/deterministic bounded fraction": g(c, "bounded_fraction") / max(g(d, "bounded_fraction"), 1e-300),
         })
+        for k, v in L.get("deterministic - categorical", {}).items():  # error_bars
+            res["targets"][f"categorical better than the twin beyond the noise on {k}"] = v["mean"] > 0 and v["beyond the noise"]
 
 
 def summary(res, out):
@@ -204,11 +294,40 @@ def summary(res, out):
         crps = f"{f(s['crps_1lt'])}, {f(s['crps_2lt'])}; {f(s['crps_mean_5lt'])}" if s else ""
         lines.append(f"| {label} | {f(m.get('bounded_fraction'))} | {f(m.get('w1_over_std'))} | {f(m.get('spectrum_male'))} | "
                      f"{f(m.get('acf_time_error'))} | {vpt} | {crps} | {f(c['per_member_per_time_unit_s']) if c else ''} |")
+    lines += error_bar_lines(res, f)
     lines += ["", "Targets (issue 16): " + "; ".join(f"{k}: {f(v) if isinstance(v, float) else v}" for k, v in res["targets"].items()), "",
               f"Machine: {json.dumps(res.get('machine'))}"]
     text = "\n".join(lines) + "\n"
     print(text)
     open(os.path.join(out, "summary.md"), "w").write(text)
+
+
+def error_bar_lines(res, f):
+    """The summary's error bars (error_bars): the long-horizon figures with their bootstrap standard deviations, the
+    twin minus the categorical model with its verdict, and the VPT's standard errors over the states."""
+    L, S = res["long_horizon"], res["short_horizon"]
+    if "bootstrap" not in L:
+        return []
+    keys = ("w1_over_std", "spectrum_male", "acf_time_error")
+    bs = L["bootstrap"]
+    lines = ["", f"Error bars: block bootstrap, {bs['resamples']} resamples of blocks of {bs['block_time_units']:g} time units "
+             f"(one member's stretch of {BOOT_BLOCK_TAUS} autocorrelation times of the truth; {bs['blocks_of_truth_A']} blocks per run), "
+             "truth A resampled in every draw too; +- one standard deviation.", "",
+             "| model | W1 / std | spectrum MALE | autocorrelation time error | VPT mean +- standard error over the states |", "|---|---|---|---|---|"]
+    for name, label in [("sampling_noise (solver run B vs A)", "solver run B vs A (sampling noise)")] + MODELS:
+        m = L.get(name, {})
+        if "bootstrap_sd" not in m:
+            continue
+        cells = [f"{f(m[k])} +- {f(m['bootstrap_sd'][k])}" for k in keys]
+        s = S.get(name)
+        lines.append(f"| {label} | {' | '.join(cells)} | {f(s['vpt_mean']) + ' +- ' + f(s['vpt_se']) if s and 'vpt_se' in s else ''} |")
+    d = L.get("deterministic - categorical")
+    if d:
+        v = S.get("deterministic - categorical vpt")
+        cells = [f"{f(d[k]['mean'])} +- {f(d[k]['sd'])} ({'beyond' if d[k]['beyond the noise'] else 'within'} the noise)" for k in keys]
+        lines.append(f"| twin - categorical (positive: categorical better; paired on the same truth draws) | {' | '.join(cells)} | "
+                     f"{f(-v['mean']) + ' +- ' + f(v['se']) + ' (categorical - twin, paired over the states)' if v else ''} |")
+    return lines
 
 
 def plots(out, curves, tS, S, nrmse, crps, energetic, dt):

@@ -6,7 +6,8 @@
 # Usage: [L=100] run.sh <output directory> [quick|full]
 #   quick (about 15-25 min on 2 shared cores): training data 8 members x 2000 time units, drifts (polynomials fitted
 #         by least squares) on every pair, heads on every 8th with 8 IRLS sweeps; ESN trained on 1e4 time units; statistics over 8 x 2625 = 21000 time units (1008 Lyapunov
-#         times) per model; short horizon from 16 held-out states, 8 samples each, 12 Lyapunov times
+#         times) per model; short horizon from 64 held-out states (the VPT of 16 states has a standard error of about
+#         0.45 Lyapunov times), 8 samples each, 12 Lyapunov times
 #   full  (about an hour): training data 8 x 6250 = 5e4 time units, heads on every 4th pair with 20 sweeps, ESN on 5e4
 #         time units; statistics over 8 x 5250 = 42000 time units (2016 Lyapunov times)
 # L=100 (README section "L = 100"): N = 128, lambda = 0.09; the equivariant complex quadratic drift on 38 Fourier
@@ -29,10 +30,10 @@ case $mode in
   *) echo "run.sh: mode must be quick or full, not '$mode'" >&2; exit 2 ;;
 esac
 L=${L:-22}
-case $L in # per length: grid, training spacing, short horizon, Lyapunov exponent (cases/ks), surrogate and ESN options
-  22) N=64; dt_train=0.25; TS=250; lambda=0.048; esn_every=1
+case $L in # per length: grid, training spacing, short horizon and its states, Lyapunov exponent (cases/ks), surrogate and ESN options
+  22) N=64; dt_train=0.25; TS=250; NS=64; lambda=0.048; esn_every=1
     fit="-rollout_dt 0.25 -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
-  100) N=128; dt_train=0.05; TS=100; lambda=0.09; esn_every=5
+  100) N=128; dt_train=0.05; TS=100; NS=16; lambda=0.09; esn_every=5
     TT=$([ "$mode" = quick ] && echo 600 || echo 1100); TL=$((TL * 8 / 15)); esn_time=$((8 * (TT - 150))) # every member after its 50-unit transient
     fit="-latent_modes 38 -rollout_dt 0.05 -drift_pairs -drift_degree 2 -head_local -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
   *) echo "run.sh: L must be 22 or 100, not '$L'" >&2; exit 2 ;;
@@ -41,21 +42,24 @@ ks="mpirun -n $np $bin/snaps-ks -L $L -N $N -progress_every 60"
 if [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/long_truth4.h5" ]; then # REUSE_DATA=1: keep the solver data of an earlier run
   echo "run.sh: reusing the solver trajectories in $out"
 else
-# 1. data: training (seed 1), held-out short-horizon states (seed 2, 16 members, 25 time units of history before
+# 1. data: training (seed 1), held-out short-horizon states (seed 2, NS members, 25 time units of history before
 #    t0 = 100 for the ESN's warm-up), two independent long truth runs (seeds 3 and 4: the sampling noise)
 $ks -ensemble 8 -seed 1 -T "$TT" -save_start 100 -dt_save "$dt_train" -trajectory "$out/train.h5" -results "$out/train.json" | tail -2
-$ks -ensemble 16 -seed 2 -T $((100 + TS)) -save_start 75 -dt_save 0.25 -trajectory "$out/short_truth.h5" | tail -1
 for s in 3 4; do
   $ks -ensemble 8 -seed $s -T $((TL + 100)) -save_start 75 -dt_save 0.25 -trajectory "$out/long_truth$s.h5" -results "$out/long_truth$s.json" | tail -1
 done
 fi
+# the held-out short-horizon states, also where reused data holds another number of them (runs before NS = 64 had 16;
+# a member's state depends only on (seed, member), so the first 16 stay the same)
+members=$([ -f "$out/short_truth.h5" ] && $py -c "import h5py, sys; print(h5py.File(sys.argv[1], 'r').attrs['members'])" "$out/short_truth.h5" || echo 0)
+[ "$members" = "$NS" ] || $ks -ensemble "$NS" -seed 2 -T $((100 + TS)) -save_start 75 -dt_save 0.25 -trajectory "$out/short_truth.h5" | tail -1
 # 2. the surrogates (categorical and its deterministic twin) and the ESN
 mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$out/train.h5" -model "$out/sna_categorical.h5" -twin_model "$out/sna_deterministic.h5" \
   $fit ${FIT_OPTIONS:-} | tee "$out/rollout_fit.log"
 [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/esn.npz" ] || $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" --every "$esn_every" | tee "$out/esn.log"
 # 3. rollouts from the held-out states: short horizon (TS time units) and long (from the states of long_truth3 at t = 100)
 for kind in categorical deterministic; do
-  K=16; [ $kind = categorical ] && K=128 # 8 samples of each of the 16 states: member k starts from state k mod 16
+  K=$NS; [ $kind = categorical ] && K=$((8 * NS)) # 8 samples of each of the NS states: member k starts from state k mod NS
   $ks -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/short_truth.h5" -init_time 100 -ensemble $K \
     -T "$TS" -dt_save 0.25 -seed 7 -trajectory "$out/short_$kind.h5" -results "$out/short_$kind.json" | tail -1
   $ks -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/long_truth3.h5" -init_time 100 -ensemble 8 \

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Echo state network baseline for rollouts of a 1-D field (Pathak et al. 2018, KS L = 22 setting).
 
-usage: esn.py train TRAIN.h5 MODEL.npz [--nodes 3000] [--time 10000] [--seed 0] [--every 1]
+usage: esn.py train TRAIN.h5 MODEL.npz [--nodes 3000] [--time 10000] [--seed 0] [--every 1] [--groups 1] [--overlap 6]
        esn.py forecast MODEL.npz INIT.h5 OUT.h5 --t0 T0 --horizon H [--warmup 25] [--members K]
 
 train:    a reservoir r(t+1) = tanh(A r(t) + W_in u(t)) (nodes N_r, A sparse with mean degree 3 scaled to spectral
@@ -10,6 +10,11 @@ train:    a reservoir r(t+1) = tanh(A r(t) + W_in u(t)) (nodes N_r, A sparse wit
           the reservoir state with every second node squared (Pathak's symmetry trick), is fitted by ridge regression
           (beta 1e-4) on all members at once. --every k: the ESN steps every k-th saved time of TRAIN.h5 (KS L = 100:
           training saved every 0.05 for the SNA drift, the ESN steps 0.25 as at L = 22).
+          --groups g > 1: the parallel reservoir of Pathak et al. (PRL 120, 024102, 2018) for long domains: the N grid
+          points are cut into g patches of N / g points; a reservoir reads its patch and --overlap l points on each
+          side (periodic) and predicts its own patch. One reservoir and readout are shared by all patches, since the
+          periodic domain is translation invariant (an exact symmetry of KS: every patch's history is training data
+          for one readout, g times the data of separate reservoirs at a g-th of the cost).
 forecast: member k of INIT.h5 (mod its members) is listened to for --warmup time units before --t0 (open loop),
           then the ESN runs closed loop for --horizon time units from the state at t0; writes a trajectory file in
           the solvers' format (time, u (nt x K x N), diagnostics energy and mean_u), so flow_stats.py and the
@@ -40,6 +45,24 @@ def reservoir(n_in, nodes, seed):
     return A, Win
 
 
+def patch_index(N, groups, overlap):
+    """Grid indices each reservoir reads: rows = patches, its own N / groups points with overlap on each side."""
+    if N % groups:
+        raise SystemExit(f"esn: --groups {groups} must divide the grid's {N} points")
+    q = N // groups
+    return (np.arange(groups)[:, None] * q - overlap + np.arange(q + 2 * overlap)[None, :]) % N
+
+
+def read_patches(u, idx):
+    """u (K, N) -> the reservoirs' inputs (K * groups, q + 2 overlap)."""
+    return u[:, idx].reshape(-1, idx.shape[1])
+
+
+def own_patches(u, groups):
+    """u (K, N) -> each reservoir's target, its own points (K * groups, N / groups)."""
+    return u.reshape(u.shape[0] * groups, -1)
+
+
 def features(R):
     F = R.copy()
     F[..., 1::2] = F[..., 1::2] ** 2
@@ -54,24 +77,28 @@ def train(a):
     skip = int(round(50 / dt))
     nt, K, N = u.shape
     per = min(nt - 1 - skip, steps // K + 1)
-    A, Win = reservoir(N, a.nodes, a.seed)
+    a.overlap = a.overlap if a.groups > 1 else 0
+    idx = patch_index(N, a.groups, a.overlap)
+    A, Win = reservoir(idx.shape[1], a.nodes, a.seed)
     RtR = np.zeros((a.nodes, a.nodes))
-    UtR = np.zeros((N, a.nodes))
+    UtR = np.zeros((N // a.groups, a.nodes))
     t0 = time.time()
-    r = np.zeros((K, a.nodes))
+    r = np.zeros((K * a.groups, a.nodes))
     used = 0
     for i in range(skip + per):
-        r = np.tanh((A @ r.T).T + u[i] @ Win.T)  # reservoir after reading u[i]: predicts u[i + 1]
+        r = np.tanh((A @ r.T).T + read_patches(u[i], idx) @ Win.T)  # reservoir after reading u[i]: predicts u[i + 1]
         if i >= skip:
             F = features(r)
             RtR += F.T @ F
-            UtR += u[i + 1].T @ F
+            UtR += own_patches(u[i + 1], a.groups).T @ F
             used += K
-    beta = 1e-4
+    beta = a.beta
     Wout = np.linalg.solve(RtR + beta * np.eye(a.nodes), UtR.T).T
     np.savez(a.model, A_data=A.data, A_indices=A.indices, A_indptr=A.indptr, Win=Win, Wout=Wout, dt=dt, nodes=a.nodes,
-             L=float(attrs.get("L", 0)), train_time=used * dt, train_wall=time.time() - t0)
-    print(f"esn: {a.nodes} nodes trained on {used} steps ({used * dt:g} time units over {K} members) in {time.time() - t0:.1f} s")
+             L=float(attrs.get("L", 0)), train_time=used * dt, train_wall=time.time() - t0, groups=a.groups,
+             overlap=a.overlap)
+    what = f"{a.groups} patches of {N // a.groups} points (overlap {a.overlap}) sharing one reservoir of " if a.groups > 1 else ""
+    print(f"esn: {what}{a.nodes} nodes trained on {used} steps ({used * dt:g} time units over {K} members) in {time.time() - t0:.1f} s")
 
 
 def forecast(a):
@@ -79,24 +106,26 @@ def forecast(a):
     nodes = int(m["nodes"])
     A = sp.csr_matrix((m["A_data"], m["A_indices"], m["A_indptr"]), shape=(nodes, nodes))
     Win, Wout, dt = m["Win"], m["Wout"], float(m["dt"])
+    groups, overlap = (int(m["groups"]), int(m["overlap"])) if "groups" in m else (1, 0)
     t, u, attrs = load(a.init)
+    idx = patch_index(u.shape[2], groups, overlap)
     i0 = int(np.argmin(abs(t - a.t0)))
     w = int(round(a.warmup / dt))
     if i0 - w < 0 or abs(t[i0] - a.t0) > 1e-9:
         raise SystemExit(f"esn: {a.init} needs saved times from {a.t0 - a.warmup} to {a.t0} every {dt}")
     K = a.members or u.shape[1]
-    idx = np.arange(K) % u.shape[1]
+    members = np.arange(K) % u.shape[1]
     steps = int(round(a.horizon / dt))
-    r = np.zeros((K, nodes))
+    r = np.zeros((K * groups, nodes))
     for i in range(i0 - w, i0):  # listen: after reading u[i0 - 1] the readout predicts u[i0]
-        r = np.tanh((A @ r.T).T + u[i][idx] @ Win.T)
+        r = np.tanh((A @ r.T).T + read_patches(u[i][members], idx) @ Win.T)
     out = np.empty((steps + 1, K, u.shape[2]))
-    out[0] = u[i0][idx]
+    out[0] = u[i0][members]
     t0 = time.time()
     x = out[0]
     for s in range(steps):
-        r = np.tanh((A @ r.T).T + x @ Win.T)
-        x = features(r) @ Wout.T
+        r = np.tanh((A @ r.T).T + read_patches(x, idx) @ Win.T)
+        x = (features(r) @ Wout.T).reshape(K, -1)
         x = np.where(np.isfinite(x), x, 1e300)
         out[s + 1] = x
     wall = time.time() - t0
@@ -130,6 +159,9 @@ def main():
     t.add_argument("--time", type=float, default=10000)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--every", type=int, default=1)
+    t.add_argument("--groups", type=int, default=1)
+    t.add_argument("--overlap", type=int, default=6)
+    t.add_argument("--beta", type=float, default=1e-4)
     f = s.add_parser("forecast")
     f.add_argument("model")
     f.add_argument("init")

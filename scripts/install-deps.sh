@@ -15,7 +15,7 @@ packages=(
   libsundials-dev libfftw3-dev libfftw3-mpi-dev
   libcjson-dev libmatheval-dev
   libopenblas0-serial
-  python3 python3-h5py python3-matplotlib python3-numpy
+  python3 python3-h5py python3-matplotlib python3-numpy python3-scipy
   gmsh
 )
 # Each flag adds its packages; several may be given at once (--fuzz --airfoil).

@@ -12,7 +12,8 @@
 #         time units; statistics over 8 x 5250 = 42000 time units (2016 Lyapunov times)
 # L=100 (README section "L = 100"): N = 128, lambda = 0.09; the equivariant complex quadratic drift on 38 Fourier
 #   modes (-drift_pairs, step 0.05: training saved every 0.05), local categorical heads (-head_local: each sees its
-#   own mode) and the ESN (stepping 0.25, every 5th training state); quick: training 8 x 500 time units, statistics over 8 x 1400 = 11200 time units
+#   own mode) and the parallel ESN (16 patches of 8 points sharing a 4000-node reservoir, stepping 0.25, every 5th
+#   training state); quick: training 8 x 500 time units, statistics over 8 x 1400 = 11200 time units
 #   (1008 Lyapunov times), short horizon 100 time units (9 Lyapunov times) from 16 states; full: training 8 x 1000,
 #   statistics over 8 x 2800 (2016 Lyapunov times)
 set -euo pipefail
@@ -31,9 +32,10 @@ case $mode in
 esac
 L=${L:-22}
 case $L in # per length: grid, training spacing, short horizon and its states, Lyapunov exponent (cases/ks), surrogate and ESN options
-  22) N=64; dt_train=0.25; TS=250; NS=64; lambda=0.048; esn_every=1
+  22) N=64; dt_train=0.25; TS=250; NS=64; lambda=0.048; esn_every=1; esn_options=""
     fit="-rollout_dt 0.25 -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
   100) N=128; dt_train=0.05; TS=100; NS=16; lambda=0.09; esn_every=5
+    esn_options="--groups 16 --overlap 6 --nodes 4000" # the parallel reservoir (README, "L = 100")
     TT=$([ "$mode" = quick ] && echo 600 || echo 1100); TL=$((TL * 8 / 15)); esn_time=$((8 * (TT - 150))) # every member after its 50-unit transient
     fit="-latent_modes 38 -rollout_dt 0.05 -drift_pairs -drift_degree 2 -head_local -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
   *) echo "run.sh: L must be 22 or 100, not '$L'" >&2; exit 2 ;;
@@ -56,7 +58,7 @@ members=$([ -f "$out/short_truth.h5" ] && $py -c "import h5py, sys; print(h5py.F
 # 2. the surrogates (categorical and its deterministic twin) and the ESN
 mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$out/train.h5" -model "$out/sna_categorical.h5" -twin_model "$out/sna_deterministic.h5" \
   $fit ${FIT_OPTIONS:-} | tee "$out/rollout_fit.log"
-[ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/esn.npz" ] || $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" --every "$esn_every" | tee "$out/esn.log"
+[ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/esn.npz" ] || $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" --every "$esn_every" $esn_options | tee "$out/esn.log"
 # 3. rollouts from the held-out states: short horizon (TS time units) and long (from the states of long_truth3 at t = 100)
 for kind in categorical deterministic; do
   K=$NS; [ $kind = categorical ] && K=$((8 * NS)) # 8 samples of each of the NS states: member k starts from state k mod NS

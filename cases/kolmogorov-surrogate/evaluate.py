@@ -237,12 +237,16 @@ def long_plots(out, curves, energetic, edges, std):
         ax[1].semilogy(centres.reshape(-1, 100).mean(axis=1) / std, np.maximum(h / h.sum() / (100 * (edges[1] - edges[0])) * std, 1e-7), label=label)
         c = st["C"].mean(axis=0)
         ax[2].plot(np.arange(c.size) * st["dt"], c, label=label)
+    top = curves["truth A"]["E"].mean(axis=0).max()
+    ax[0].set_ylim(1e-12 * top, 3 * top)  # the dealiased shells lie at rounding level
     ax[0].set_xlabel("shell |k|")
     ax[0].set_ylabel("E(k)")
+    ax[1].set_xlim(-8, 8)
+    ax[1].set_ylim(1e-6, 1)
     ax[1].set_xlabel("w / std(w) of truth A")
     ax[1].set_ylabel("PDF")
     ax[2].set_xlabel("lag (time units)")
-    ax[2].set_ylabel("autocorrelation of w at a point")
+    ax[2].set_ylabel("autocorrelation of w at a point (about the run's time mean)")
     ax[2].axhline(0, color="k", lw=0.5)
     for a in ax:
         a.legend(fontsize=7)

@@ -24,7 +24,8 @@
 # POD modes, 8), REUSE_DATA=1 (keep the solver trajectories of an earlier run in OUT), FIT_OPTIONS (snaps-rollout-fit
 # options; defaults above), AUGMENT_SHIFTS=s (train on the training run plus its s - 1 x-translated copies,
 # augment.py: an exact symmetry of the flow; 1, none), HEAD_OPTIONS (long mode: the categorical heads'
-# snaps-rollout-fit options; $long_heads below).
+# snaps-rollout-fit options; $long_heads below), REUSE_MODELS=1 (keep the models sna_*.h5 of an earlier run in OUT:
+# the fit of the categorical heads takes about 15 minutes here).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -42,7 +43,7 @@ case $mode in
 esac
 [ "$mode" = long ] && [ "${LATENT:-fourier}" != fourier ] && { echo "run.sh: long mode is for the Fourier latent (LATENT=fourier)" >&2; exit 2; }
 latent=${LATENT:-fourier}
-long_heads="-head_local -head_stride 4" # chosen on the training runs (README.md, "Long horizon")
+long_heads="-head_local -head_stride 4 -residual_scale 0.7" # chosen on the training runs (README.md, "Long horizon")
 case $latent in
   fourier) r=${LATENT_MODES:-5}; dt_train=0.1; kinds="deterministic"
     fit_options=${FIT_OPTIONS:--rollout_dt 0.1 -drift_degree 2 -drift_noise 0.22}
@@ -81,7 +82,11 @@ fi
 outputs="-twin_model $out/sna_deterministic.h5"
 [ "$latent" = pod ] && outputs="$outputs -model $out/sna_categorical.h5"
 rm -f "$out"/long_*.h5 "$out"/short_*.h5 # a model kind not trained now must not be evaluated from an earlier run
-mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$train" $outputs -latent "$latent" -latent_modes "$r" $fit_options | tee "$out/rollout_fit.log" | grep -v "^snaps-rollout-fit: \(drift\|head\)"
+if [ "${REUSE_MODELS:-0}" = 1 ] && (for kind in $kinds; do [ -f "$out/sna_$kind.h5" ] || exit 1; done); then
+  echo "run.sh: reusing the models in $out (REUSE_MODELS=1)"
+else
+  mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$train" $outputs -latent "$latent" -latent_modes "$r" $fit_options | tee "$out/rollout_fit.log" | grep -v "^snaps-rollout-fit: \(drift\|head\)"
+fi
 # 3. rollouts with the solver's program: long (statistics, from truth A at t = 30) and short (from truth A at each
 #    start time, 8 samples of the categorical model), written as trajectories like the solver's
 for kind in $kinds; do

@@ -38,16 +38,21 @@ def spectrum(field, length, sdim):
     return np.arange(e.size, dtype=float), e
 
 
-def autocorrelation(field, dt, max_lag):
-    """Normalised autocorrelation of the field at a point, averaged over points and members."""
+def autocorrelation(field, dt, max_lag, mean=None):
+    """Normalised autocorrelation of the field at a point, averaged over points and members; about mean (the
+    time mean at each point and member, of the field's leading axis; default: the field's own)."""
     x = field.reshape(field.shape[0], -1)
-    x = x - x.mean(axis=0)
+    x = x - (x.mean(axis=0) if mean is None else np.reshape(mean, -1))
     var = np.mean(x * x)
     lags = min(max_lag, x.shape[0] - 1)
     c = np.array([np.mean(x[: x.shape[0] - l] * x[l:]) / var for l in range(lags + 1)])
+    return np.arange(lags + 1) * dt, c, integral_time(c, dt)
+
+
+def integral_time(c, dt):
+    """The integral of the autocorrelation c (lags 0, dt, ...) up to its first zero crossing."""
     zero = np.argmax(c <= 0) if np.any(c <= 0) else c.size
-    tau = np.trapz(c[: max(zero, 1)], dx=dt) if zero > 1 else 0.0
-    return np.arange(lags + 1) * dt, c, tau
+    return float(np.trapz(c[: max(zero, 1)], dx=dt)) if zero > 1 else 0.0
 
 
 def load_window(path, t_from=None, t_to=None):

@@ -64,18 +64,19 @@ def short_metrics(out, name, starts, std):
         tp, P = load(os.path.join(out, f"short_{name}_{s:g}.h5"))
         _, S = load(os.path.join(out, "truth_a.h5"), s, s + tp[-1])
         P = np.where(np.isfinite(P), P, 1e6)[: S.shape[0]]
-        mean = P.mean(axis=1)
-        nrmse = np.sqrt(np.mean((mean - S[:, 0]) ** 2, axis=(1, 2))) / std
-        over = np.nonzero(nrmse > 0.5)[0]
-        vpt.append(float(tp[over[0]] * LAMBDA if over.size else tp[S.shape[0] - 1] * LAMBDA))
-        i = int(np.argmin(np.abs(tp - 1 / LAMBDA)))
-        x, y = P[i], S[i, 0]
-        crps = np.mean(np.abs(x - y[None])) - 0.5 * np.mean(np.abs(x[:, None] - x[None, :]))
-        crps1.append(float(crps / std))
-        curves.append(nrmse)
+        for j in range(S.shape[1]):  # rollout member k started from truth member k mod M (M = 1 but in long mode)
+            Pj = P[:, j::S.shape[1]]
+            nrmse = np.sqrt(np.mean((Pj.mean(axis=1) - S[:, j]) ** 2, axis=(1, 2))) / std
+            over = np.nonzero(nrmse > 0.5)[0]
+            vpt.append(float(tp[over[0]] * LAMBDA if over.size else tp[S.shape[0] - 1] * LAMBDA))
+            i = int(np.argmin(np.abs(tp - 1 / LAMBDA)))
+            x, y = Pj[i], S[i, j]
+            crps = np.mean(np.abs(x - y[None])) - 0.5 * np.mean(np.abs(x[:, None] - x[None, :]))
+            crps1.append(float(crps / std))
+            curves.append(nrmse)
     n = min(c.size for c in curves)
     return ({"vpt_mean": float(np.mean(vpt)), "vpt_median": float(np.median(vpt)), "vpt_states": vpt,
-             "crps_1lt": float(np.mean(crps1)), "states": len(starts), "ensemble": int(P.shape[1])},
+             "crps_1lt": float(np.mean(crps1)), "states": len(vpt), "ensemble": int(P.shape[1] // S.shape[1])},
             tp[:n] * LAMBDA, np.mean([c[:n] for c in curves], axis=0))
 
 
@@ -85,13 +86,186 @@ def per_unit(js, members, T):
             "ensemble_per_time_unit_s": wall / T}
 
 
+BLOCK = 250.0  # time units per resampling block: 31 Lyapunov times, 15 to 40 autocorrelation times
+RESAMPLES = 400
+
+
+def block_stats(w, dt, edges):
+    """Per block of BLOCK time units of each member (w: time x member x field): the histogram of w on edges, the energy
+    spectrum and the autocorrelation at a point; the statistics of any set of blocks are sums or means of these."""
+    n = int(round(BLOCK / dt))
+    H, E, C = [], [], []
+    mean = w[:, :, ::4, ::4].mean(axis=(0, 1))  # the run's time mean at each point, not a block's: slow excursions count
+    for m in range(w.shape[1]):
+        for b in range(w.shape[0] // n):
+            x = w[b * n:(b + 1) * n, m:m + 1]
+            H.append(np.histogram(x[:, :, ::2, ::2], bins=edges)[0])
+            E.append(flow_stats.spectrum(x, 2 * np.pi, 2)[1])
+            C.append(flow_stats.autocorrelation(x[:, :, ::4, ::4], dt, int(60 / dt), mean)[1])
+    return {"H": np.array(H, float), "E": np.array(E), "C": np.array(C), "dt": dt}
+
+
+def pooled(st, idx):
+    """The statistics of the blocks idx pooled: histogram, spectrum, integral autocorrelation time."""
+    return st["H"][idx].sum(axis=0), st["E"][idx].mean(axis=0), flow_stats.integral_time(st["C"][idx].mean(axis=0), st["dt"])
+
+
+def block_metrics(x, a, ix, ia, dx, std, energetic):
+    """W1 / std, spectrum MALE and autocorrelation time error of the blocks ix of x against the blocks ia of a."""
+    hx, ex, tx = pooled(x, ix)
+    ha, ea, ta = pooled(a, ia)
+    w1 = np.sum(np.abs(np.cumsum(hx) / hx.sum() - np.cumsum(ha) / ha.sum())) * dx / std
+    male = np.mean(np.abs(np.log(ex[energetic] / ea[energetic])))
+    return np.array([w1, male, abs(tx - ta) / ta, tx])
+
+
+def resampled(x, a, dx, std, energetic, rng):
+    """The metrics on all blocks, and their spread when the blocks of both sides are drawn with replacement."""
+    nx, na = x["H"].shape[0], a["H"].shape[0]
+    full = block_metrics(x, a, np.arange(nx), np.arange(na), dx, std, energetic)
+    draws = np.array([block_metrics(x, a, rng.integers(0, nx, nx), rng.integers(0, na, na), dx, std, energetic) for _ in range(RESAMPLES)])
+    out = {"blocks": int(nx), "lyapunov_times": float(nx * BLOCK * LAMBDA)}
+    for j, name in enumerate(["w1_over_std", "spectrum_male", "acf_time_error", "acf_time"]):
+        out[name] = float(full[j])
+        out[name + "_resampled"] = [float(np.mean(draws[:, j])), float(np.std(draws[:, j])), float(np.percentile(draws[:, j], 5)), float(np.percentile(draws[:, j], 95))]
+    return out
+
+
+def bounded_members(w, wmax):
+    """The members whose field stays finite and below 3 max|w| of the truth, read a member at a time."""
+    return np.array([np.isfinite(w[:, m]).all() and np.abs(w[:, m]).max() < 3 * wmax for m in range(w.shape[1])])
+
+
+def long_main(args):
+    """--mode long: truth A and B of K members each, every rollout from truth A's members at t = 30; statistics over
+    all of it, with error bars from resampling blocks of BLOCK time units (members x blocks per run)."""
+    global BLOCK
+    BLOCK = args.block
+    out, rng = args.out, np.random.default_rng(5)
+    tA, A = load(os.path.join(out, "truth_a.h5"), T0)
+    _, B = load(os.path.join(out, "truth_b.h5"), T0)
+    dt, std, wmax = float(np.median(np.diff(tA))), float(A.std()), float(np.abs(A).max())
+    edges = np.linspace(-3 * wmax, 3 * wmax, 24001)
+    dx = float(edges[1] - edges[0])
+    stA, stB = block_stats(A, dt, edges), block_stats(B, dt, edges)
+    del B
+    EA = stA["E"].mean(axis=0)
+    energetic = (np.arange(EA.size) > 0) & (EA > 1e-3 * EA.max())
+    res = {"mode": "long", "lambda": LAMBDA, "std_w_truth": std, "dt": dt, "block_time_units": BLOCK, "resamples": RESAMPLES,
+           "resampled": "[mean, std, 5th, 95th percentile] over resamples of the blocks of both sides with replacement",
+           "truth_a": {"members": int(A.shape[1]), "time_units": float((tA[-1] - tA[0]) * A.shape[1])},
+           "energetic_shells": [int(i) for i in np.nonzero(energetic)[0]], "long_horizon": {}, "short_horizon": {}, "cost": {}}
+    res["long_horizon"]["sampling_noise (solver run B vs A)"] = resampled(stB, stA, dx, std, energetic, rng)
+    res["long_horizon"]["truth A"] = {"acf_time": block_metrics(stA, stA, np.arange(len(stA["H"])), np.arange(len(stA["H"])), dx, std, energetic)[3]}
+    curves = {"truth A": stA, "truth B": stB}
+    ta = json.load(open(os.path.join(out, "truth_a.json")))
+    res["cost"]["solver"] = per_unit(os.path.join(out, "truth_a.json"), ta["ensemble"], ta["T"])
+    for name in args.models.split():
+        f = os.path.join(out, f"long_{name}.h5")
+        if not os.path.exists(f):
+            continue
+        tU, U = load(f)
+        keep = bounded_members(U, wmax)
+        m = {"bounded_fraction": float(keep.mean()), "members": int(U.shape[1]), "time_units_per_member": float(tU[-1] - tU[0])}
+        if keep.any():
+            stU = block_stats(U[:, keep], dt, edges)
+            m.update(resampled(stU, stA, dx, std, energetic, rng))
+            m["std_w"] = float(U[:, keep].std())
+            curves[name] = stU
+        del U
+        js = json.load(open(f[:-3] + ".json"))
+        m.update({k: v for k, v in js.items() if "clamp" in k or "box" in k})
+        res["long_horizon"][name] = m
+        res["cost"][name] = per_unit(f[:-3] + ".json", m["members"], m["time_units_per_member"])
+        res["cost"][name]["speedup_per_member_vs_solver"] = res["cost"]["solver"]["per_member_per_time_unit_s"] / res["cost"][name]["per_member_per_time_unit_s"]
+    starts = [float(s) for s in args.starts.split()]
+    for name in args.models.split():
+        if all(os.path.exists(os.path.join(out, f"short_{name}_{s:g}.h5")) for s in starts):
+            res["short_horizon"][name] = short_metrics(out, name, starts, std)[0]
+    L = res["long_horizon"]
+    for n in L:
+        if n.startswith("categorical") and "deterministic" in L and "w1_over_std" in L[n]:
+            L[n]["ratios deterministic / this"] = {k: L["deterministic"][k] / L[n][k] for k in ("w1_over_std", "spectrum_male", "acf_time_error")}
+    res["machine"] = ta.get("machine")
+    res["load_average_at_evaluation"] = list(os.getloadavg())
+    json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=1)
+    long_summary(res, out)
+    long_plots(out, curves, energetic, edges, std)
+
+
+def long_summary(res, out):
+    L, S, C = res["long_horizon"], res["short_horizon"], res["cost"]
+    f = lambda v: "n/a" if v is None else f"{v:.3g}"  # noqa: E731
+    pm = lambda m, k: f"{f(m[k])} ({f(m[k + '_resampled'][0])} +- {f(m[k + '_resampled'][1])})" if k in m else "n/a"  # noqa: E731
+    nz = L["sampling_noise (solver run B vs A)"]
+    lines = [f"# Kolmogorov flow Re = 40, 64^2: long-horizon statistics (long mode)", "",
+             f"Truth A and B: {res['truth_a']['members']} members x {res['truth_a']['time_units'] / res['truth_a']['members']:g} time units each "
+             f"({res['truth_a']['time_units'] * LAMBDA:.0f} Lyapunov times per run, lambda = {LAMBDA}); fields every {res['dt']:g}; std(w) {res['std_w_truth']:.4f}; "
+             f"energetic shells {res['energetic_shells']}; integral autocorrelation time of truth A {L['truth A']['acf_time']:.3g}. "
+             f"Each figure: over all blocks (mean +- std over {res['resamples']} resamples of the {res['block_time_units']:g}-time-unit blocks of both sides).", "",
+             "| model | bounded | Lyapunov times | W1 / std | spectrum MALE | autocorrelation time error | autocorrelation time | VPT mean [LT] | CRPS/std at 1 LT | s per member per time unit | speed-up |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = [("solver run B vs A (sampling noise)", dict(nz, bounded_fraction=1.0), None, C["solver"])]
+    rows += [(n, L[n], S.get(n), C[n]) for n in L if n in C and n != "solver"]
+    for label, m, s, c in rows:
+        lines.append(f"| {label} | {f(m.get('bounded_fraction'))} | {f(m.get('lyapunov_times'))} | {pm(m, 'w1_over_std')} | {pm(m, 'spectrum_male')} | "
+                     f"{pm(m, 'acf_time_error')} | {f(m.get('acf_time'))} | {f(s['vpt_mean']) if s else ''} | {f(s['crps_1lt']) if s else ''} | "
+                     f"{f(c['per_member_per_time_unit_s'])} | {f(c.get('speedup_per_member_vs_solver', 1.0))} |")
+    lines.append("")
+    for n, m in L.items():
+        if "ratios deterministic / this" in m:
+            lines.append(f"Ratios deterministic / {n}: " + ", ".join(f"{k} {v:.3g}" for k, v in m["ratios deterministic / this"].items()))
+    lines += ["", f"Machine: {json.dumps(res.get('machine'))}; load average at evaluation {[round(x, 2) for x in res['load_average_at_evaluation']]}"]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    open(os.path.join(out, "summary.md"), "w").write(text)
+
+
+def long_plots(out, curves, energetic, edges, std):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(1, 3, figsize=(15, 4.5))
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    for label, st in curves.items():
+        e = st["E"].mean(axis=0)
+        k = np.arange(e.size)
+        ok = (k > 0) & (e > 0)
+        ax[0].loglog(k[ok], e[ok], label=label)
+        h = st["H"].sum(axis=0).reshape(-1, 100).sum(axis=1)  # 240 bins
+        ax[1].semilogy(centres.reshape(-1, 100).mean(axis=1) / std, np.maximum(h / h.sum() / (100 * (edges[1] - edges[0])) * std, 1e-7), label=label)
+        c = st["C"].mean(axis=0)
+        ax[2].plot(np.arange(c.size) * st["dt"], c, label=label)
+    top = curves["truth A"]["E"].mean(axis=0).max()
+    ax[0].set_ylim(1e-12 * top, 3 * top)  # the dealiased shells lie at rounding level
+    ax[0].set_xlabel("shell |k|")
+    ax[0].set_ylabel("E(k)")
+    ax[1].set_xlim(-8, 8)
+    ax[1].set_ylim(1e-6, 1)
+    ax[1].set_xlabel("w / std(w) of truth A")
+    ax[1].set_ylabel("PDF")
+    ax[2].set_xlabel("lag (time units)")
+    ax[2].set_ylabel("autocorrelation of w at a point (about the run's time mean)")
+    ax[2].axhline(0, color="k", lw=0.5)
+    for a in ax:
+        a.legend(fontsize=7)
+    fig.suptitle("Kolmogorov flow Re = 40: over 1000 Lyapunov times per run (long mode)")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "kolmogorov_long.png"), dpi=90)
+
+
 def main():
     a = argparse.ArgumentParser()
     a.add_argument("out")
     a.add_argument("--mode", default="quick")
     a.add_argument("--starts", default="40 55 70 85")
     a.add_argument("--tlong", type=float, default=100)
+    a.add_argument("--block", type=float, default=BLOCK, help="long mode: time units per resampling block")
+    a.add_argument("--models", default="deterministic categorical", help="long mode: the rollouts long_<name>.h5 to evaluate")
     args = a.parse_args()
+    if args.mode == "long":
+        return long_main(args)
     out, starts, TL = args.out, [float(s) for s in args.starts.split()], args.tlong
     global MODELS  # the kinds this run trained (the Fourier latent: the deterministic model only)
     MODELS = [(n, label) for n, label in MODELS if os.path.exists(os.path.join(out, f"long_{n}.h5"))]

@@ -14,10 +14,18 @@
 #         (25 Lyapunov times); long rollouts from truth A (fourier: 1 member; pod: 8 categorical members) x 200
 #         time units; short horizon from 8 held-out states, 40 time units (5 Lyapunov times)
 #   full  (not run; about an hour): training 2 members x 600 time units; truth A and B 2 x 400; long rollouts x 400
+#   long  (about an hour of solver time on 2 shared cores; not part of the default job): the quick training, and the
+#         categorical model on the Fourier latent (local heads, HEAD_OPTIONS) beside its deterministic twin; truth A
+#         and B of 4 members x 2000 time units each after t = 30 (8000 time units = 1000 Lyapunov times per run; a
+#         field every 1; seeds 11.. and 21..; run side by side, one rank each); rollouts of 4 members x 2000 time
+#         units from truth A's members at t = 30; short horizon from the 8 start times of each of its 4 members;
+#         evaluate.py --mode long: statistics over all of it with error bars from resampled 250-time-unit blocks
 # Options through the environment: SNAPS_NP (ranks, 2), LATENT (fourier or pod), LATENT_MODES (Fourier box r, 5;
 # POD modes, 8), REUSE_DATA=1 (keep the solver trajectories of an earlier run in OUT), FIT_OPTIONS (snaps-rollout-fit
 # options; defaults above), AUGMENT_SHIFTS=s (train on the training run plus its s - 1 x-translated copies,
-# augment.py: an exact symmetry of the flow; 1, none).
+# augment.py: an exact symmetry of the flow; 1, none), HEAD_OPTIONS (long mode: the categorical heads'
+# snaps-rollout-fit options; $long_heads below), REUSE_MODELS=1 (keep the models sna_*.h5 of an earlier run in OUT:
+# the fit of the categorical heads takes about 15 minutes here).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -30,17 +38,22 @@ mkdir -p "$out"
 case $mode in
   quick) Ktr=1; Ttr=230; Ttr2=630; Ktruth=1; Tlong=200; starts="40 55 70 85 100 115 130 145"; drift_its=40; head_its=8 ;;
   full) Ktr=2; Ttr=630; Ttr2=630; Ktruth=2; Tlong=400; starts="40 80 120 160 200 240 280 320"; drift_its=100; head_its=20 ;;
-  *) echo "run.sh: mode must be quick or full, not '$mode'" >&2; exit 2 ;;
+  long) Ktr=1; Ttr=230; Ttr2=630; Ktruth=4; Tlong=2000; starts="40 55 70 85 100 115 130 145" ;;
+  *) echo "run.sh: mode must be quick, full or long, not '$mode'" >&2; exit 2 ;;
 esac
+[ "$mode" = long ] && [ "${LATENT:-fourier}" != fourier ] && { echo "run.sh: long mode is for the Fourier latent (LATENT=fourier)" >&2; exit 2; }
 latent=${LATENT:-fourier}
+long_heads="-head_local -head_stride 4 -residual_scale 0.7" # chosen on the training runs (README.md, "Long horizon")
 case $latent in
   fourier) r=${LATENT_MODES:-5}; dt_train=0.1; kinds="deterministic"
-    fit_options=${FIT_OPTIONS:--rollout_dt 0.1 -drift_degree 2 -drift_noise 0.22} ;;
+    fit_options=${FIT_OPTIONS:--rollout_dt 0.1 -drift_degree 2 -drift_noise 0.22}
+    [ "$mode" = long ] && kinds="categorical deterministic" && fit_options="$fit_options ${HEAD_OPTIONS:-$long_heads}" ;;
   pod) r=${LATENT_MODES:-8}; dt_train=0.5; kinds="categorical deterministic"
     fit_options=${FIT_OPTIONS:--rollout_dt 0.5 -drift_sna_khronos_modes 4 -head_sna_khronos_modes 4 -drift_sna_fit_max_it $drift_its -head_sna_fit_max_it $head_its} ;;
   *) echo "run.sh: LATENT must be fourier or pod, not '$latent'" >&2; exit 2 ;;
 esac
 kol="mpirun -n $np $bin/snaps-kolmogorov -N 64 -Re 40 -progress_every 60"
+dt_save=0.5; [ "$mode" = long ] && dt_save=1 # truth and rollouts: a field every dt_save (long: 2 x 8000 fields per run)
 # 1. solver data: training (seed 1, from t = 30 after the transient), held-out truth A (seed 3: initial states of every
 #    rollout, and the reference statistics) and B (seed 4: the solver-vs-solver sampling noise)
 if [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/truth_b.h5" ] && [ "$(cat "$out/train_dt" 2>/dev/null)" = "$dt_train" ]; then
@@ -49,8 +62,15 @@ else
   $kol -ensemble $Ktr -seed 1 -T $Ttr -save_start 30 -dt_save $dt_train -trajectory "$out/train.h5" -results "$out/train.json" | tail -1
   [ "$latent" = fourier ] && $kol -ensemble $Ktr -seed 2 -T $Ttr2 -save_start 30 -dt_save $dt_train -trajectory "$out/train2.h5" | tail -1
   echo $dt_train > "$out/train_dt"
-  $kol -ensemble $Ktruth -seed 3 -T $((Tlong + 70)) -save_start 30 -dt_save 0.5 -trajectory "$out/truth_a.h5" -results "$out/truth_a.json" | tail -1
-  $kol -ensemble $Ktruth -seed 4 -T $((Tlong + 30)) -save_start 30 -dt_save 0.5 -trajectory "$out/truth_b.h5" -results "$out/truth_b.json" | tail -1
+  if [ "$mode" = long ]; then # two independent runs side by side, one rank each: they share nothing, the slabs would
+    solver1="mpirun -n 1 $bin/snaps-kolmogorov -N 64 -Re 40 -progress_every 600 -ensemble $Ktruth -T $((Tlong + 30)) -save_start 30 -dt_save $dt_save"
+    $solver1 -seed 11 -trajectory "$out/truth_a.h5" -results "$out/truth_a.json" > "$out/truth_a.log" &
+    $solver1 -seed 21 -trajectory "$out/truth_b.h5" -results "$out/truth_b.json" > "$out/truth_b.log"
+    wait
+  else
+    $kol -ensemble $Ktruth -seed 3 -T $((Tlong + 70)) -save_start 30 -dt_save $dt_save -trajectory "$out/truth_a.h5" -results "$out/truth_a.json" | tail -1
+    $kol -ensemble $Ktruth -seed 4 -T $((Tlong + 30)) -save_start 30 -dt_save $dt_save -trajectory "$out/truth_b.h5" -results "$out/truth_b.json" | tail -1
+  fi
 fi
 # 2. the surrogates: the deterministic one on the Fourier latent, or (pod) the categorical model and its twin
 train=$out/train.h5
@@ -62,18 +82,30 @@ fi
 outputs="-twin_model $out/sna_deterministic.h5"
 [ "$latent" = pod ] && outputs="$outputs -model $out/sna_categorical.h5"
 rm -f "$out"/long_*.h5 "$out"/short_*.h5 # a model kind not trained now must not be evaluated from an earlier run
-mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$train" $outputs -latent "$latent" -latent_modes "$r" $fit_options | tee "$out/rollout_fit.log" | grep -v "^snaps-rollout-fit: \(drift\|head\)"
+if [ "${REUSE_MODELS:-0}" = 1 ] && (for kind in $kinds; do [ -f "$out/sna_$kind.h5" ] || exit 1; done); then
+  echo "run.sh: reusing the models in $out (REUSE_MODELS=1)"
+else
+  mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$train" $outputs -latent "$latent" -latent_modes "$r" $fit_options | tee "$out/rollout_fit.log" | grep -v "^snaps-rollout-fit: \(drift\|head\)"
+fi
 # 3. rollouts with the solver's program: long (statistics, from truth A at t = 30) and short (from truth A at each
 #    start time, 8 samples of the categorical model), written as trajectories like the solver's
 for kind in $kinds; do
   K=8; [ $kind = deterministic ] && K=1 # the twin's members from one state would be identical
+  [ "$mode" = long ] && K=$Ktruth # long: member k from truth A's member k at t = 30, as long as it
   $kol -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/truth_a.h5" -init_time 30 -ensemble $K \
-    -T "$Tlong" -dt_save 0.5 -seed 8 -trajectory "$out/long_$kind.h5" -results "$out/long_$kind.json" | grep reached
+    -T "$Tlong" -dt_save $dt_save -seed 8 -trajectory "$out/long_$kind.h5" -results "$out/long_$kind.json" | grep reached
+  K=8; [ $kind = deterministic ] && K=1
+  [ "$mode" = long ] && K=$((K * Ktruth)) # from each of truth A's members (evaluate.py pairs member k with k mod Ktruth)
   for s in $starts; do
     $kol -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/truth_a.h5" -init_time "$s" -ensemble $K \
-      -T 40 -dt_save 0.5 -seed $((100 + s)) -trajectory "$out/short_${kind}_$s.h5" > /dev/null
+      -T 40 -dt_save $dt_save -seed $((100 + s)) -trajectory "$out/short_${kind}_$s.h5" > /dev/null
   done
 done
+if [ "$mode" = long ]; then
+  uptime
+  $py "$here/evaluate.py" "$out" --mode long --starts "$starts"
+  exit 0
+fi
 # the free run over 1000 Lyapunov times (8000 time units, a field every 5): cheap for the surrogate, not for the solver
 [ "$latent" = fourier ] && $kol -stepper sna -stepper_model "$out/sna_deterministic.h5" -init_trajectory "$out/truth_a.h5" \
   -init_time 30 -ensemble 1 -T 8000 -dt_save 5 -trajectory "$out/free_1000lt.h5" -results "$out/free_1000lt.json" | grep reached

@@ -71,15 +71,15 @@ PetscErrorCode SNAKhronosSpanGroupsDestroy(KhronosSpanGroups *g)
 #define KHRONOS_RUN_MIN_SAMPLES 4
 
 /* Distinct values of input p among the n local samples (v: n scratch entries). */
-static PetscInt DistinctValues(PetscInt n, PetscInt d, PetscInt p, const PetscReal x[], PetscReal v[])
+static PetscErrorCode DistinctValues(PetscInt n, PetscInt d, PetscInt p, const PetscReal x[], PetscReal v[], PetscInt *distinct)
 {
-  PetscInt distinct = 0;
-
+  PetscFunctionBegin;
   for (PetscInt i = 0; i < n; i++) v[i] = x[i * d + p];
-  if (PetscSortReal(n, v)) return n; /* cannot fail on an array; a failure just keeps the row path */
+  PetscCall(PetscSortReal(n, v));
+  *distinct = 0;
   for (PetscInt i = 0; i < n; i++)
-    if (i == 0 || v[i] != v[i - 1]) distinct++;
-  return distinct;
+    if (i == 0 || v[i] != v[i - 1]) (*distinct)++;
+  PetscFunctionReturn(0);
 }
 
 /* Runs of equal values (KhronosSpanGroups) for the inputs with at least KHRONOS_RUN_MIN_SAMPLES local samples per
@@ -96,9 +96,10 @@ static PetscErrorCode SpanGroupsFindRuns(const PetscReal x[], KhronosSpanGroups 
   PetscCall(PetscMalloc1(n, &v));
   for (PetscInt p = 0; p < d; p++) {
     const PetscInt *off = g->offset + p * (ns + 1);
-    PetscInt       *ord = g->order + p * n, *run = g->runs + p * (n + 1), nr = 0;
+    PetscInt       *ord = g->order + p * n, *run = g->runs + p * (n + 1), nr = 0, distinct = 0;
 
-    if (!n || DistinctValues(n, d, p, x, v) * KHRONOS_RUN_MIN_SAMPLES > n) continue;
+    PetscCall(DistinctValues(n, d, p, x, v, &distinct));
+    if (!n || distinct * KHRONOS_RUN_MIN_SAMPLES > n) continue;
     for (PetscInt s = 0; s < ns; s++) {
       const PetscInt len = off[s + 1] - off[s];
 

@@ -1,7 +1,8 @@
 static const char help[] = "KHRONOS ALS through the knot-span BLAS assembly: exact recovery with one and three inputs\n"
                            "(an empty mode product, products of two other inputs), two outputs and knot spans holding\n"
                            "several assembly tiles; on non-separable data the single-step block Newton fit (gradient op)\n"
-                           "must give the ALS blocks to rounding.\n";
+                           "must give the ALS blocks to rounding; the same on grid data (each input takes a few values),\n"
+                           "which the assembly sums by runs of equal values.\n";
 
 /* The ALS block assembly groups samples by knot span and accumulates each span tile by tile. The
    two-input tests (test_khronos_als, test_mpi_fit) use few samples per span and the in-place factor
@@ -33,8 +34,9 @@ static void Target(PetscInt d, PetscBool separable, const PetscReal *x, PetscRea
   y[1] = 2 * f - g;
 }
 
-/* N pseudo-random points in [-1,1]^d (deterministic) and the target there (2 outputs). */
-static PetscErrorCode MakeData(PetscInt d, PetscBool separable, PetscInt N, PetscInt seed, Vec *X, Vec *Y)
+/* N pseudo-random points in [-1,1]^d (deterministic), each coordinate snapped to one of levels equispaced values if
+   levels > 1 (grid data: the ALS assembly then goes by runs of equal values), and the target there (2 outputs). */
+static PetscErrorCode MakeData(PetscInt d, PetscBool separable, PetscInt levels, PetscInt N, PetscInt seed, Vec *X, Vec *Y)
 {
   PetscRandom rnd;
   PetscReal  *x, *y;
@@ -51,6 +53,7 @@ static PetscErrorCode MakeData(PetscInt d, PetscBool separable, PetscInt N, Pets
   PetscCall(VecSetRandom(*X, rnd));
   PetscCall(VecGetArray(*X, &x));
   PetscCall(VecGetArray(*Y, &y));
+  for (PetscInt i = 0; levels > 1 && i < d * N; i++) x[i] = -1 + 2 * PetscFloorReal(0.5 * (x[i] + 1) * (levels - 1) + 0.5) / (levels - 1);
   for (PetscInt i = 0; i < N; i++) Target(d, separable, x + d * i, y + 2 * i);
   PetscCall(VecRestoreArray(*Y, &y));
   PetscCall(VecRestoreArray(*X, &x));
@@ -79,7 +82,7 @@ static PetscErrorCode Fit(PetscInt d, PetscInt M, SNAFitType type, PetscReal lam
 }
 
 /* Fits N samples of the separable target and requires max |u - y| / max |y| <= tol on 1000 unseen points. */
-static PetscErrorCode FitAndCheck(const char *label, PetscInt d, PetscInt M, PetscInt N, SNAFitType type, PetscReal tol)
+static PetscErrorCode FitAndCheck(const char *label, PetscInt d, PetscInt M, PetscInt levels, PetscInt N, SNAFitType type, PetscReal tol)
 {
   SNA       sna;
   Vec       X, Y, Xt, Yt, U;
@@ -87,8 +90,8 @@ static PetscErrorCode FitAndCheck(const char *label, PetscInt d, PetscInt M, Pet
   PetscInt  its;
 
   PetscFunctionBegin;
-  PetscCall(MakeData(d, PETSC_TRUE, N, 1, &X, &Y));
-  PetscCall(MakeData(d, PETSC_TRUE, 1000, 2, &Xt, &Yt));
+  PetscCall(MakeData(d, PETSC_TRUE, levels, N, 1, &X, &Y));
+  PetscCall(MakeData(d, PETSC_TRUE, 0, 1000, 2, &Xt, &Yt));
   PetscCall(Fit(d, M, type, 0.0, 1e-14, 300, X, Y, &sna));
   PetscCall(SNAGetIterationNumber(sna, &its));
   PetscCall(VecDuplicate(Yt, &U));
@@ -109,7 +112,7 @@ static PetscErrorCode FitAndCheck(const char *label, PetscInt d, PetscInt M, Pet
 
 /* Same number of sweeps by ALS and by single-step Newton from the same start on non-separable data:
    the parameters must agree to tol (relative to the largest). */
-static PetscErrorCode CompareWithSingleStep(PetscInt sweeps, PetscInt N, PetscReal tol)
+static PetscErrorCode CompareWithSingleStep(PetscInt sweeps, PetscInt levels, PetscInt N, PetscReal tol)
 {
   SNA        als, id;
   Vec        X, Y;
@@ -117,7 +120,7 @@ static PetscErrorCode CompareWithSingleStep(PetscInt sweeps, PetscInt N, PetscRe
   PetscReal *ta, *tb, diff = 0, scale = 0;
 
   PetscFunctionBegin;
-  PetscCall(MakeData(3, PETSC_FALSE, N, 3, &X, &Y));
+  PetscCall(MakeData(3, PETSC_FALSE, levels, N, 3, &X, &Y));
   PetscCall(Fit(3, 3, SNAFITALS, 1e-10, 0.0, sweeps, X, Y, &als));
   PetscCall(Fit(3, 3, SNAFITINFINITEDESCENT, 1e-10, 0.0, sweeps, X, Y, &id));
   PetscCall(SNAGetNumParameters(als, &np));
@@ -128,7 +131,7 @@ static PetscErrorCode CompareWithSingleStep(PetscInt sweeps, PetscInt N, PetscRe
     diff  = PetscMax(diff, PetscAbsReal(ta[i] - tb[i]));
     scale = PetscMax(scale, PetscAbsReal(ta[i]));
   }
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "ALS vs single-step, d = 3, M = 3, %" PetscInt_FMT " sweeps, non-separable: max relative parameter difference %.2e\n", sweeps, (double)(diff / scale)));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "ALS vs single-step, d = 3, M = 3, %" PetscInt_FMT " sweeps, non-separable, %s: max relative parameter difference %.2e\n", sweeps, levels > 1 ? "grid data" : "scattered", (double)(diff / scale)));
   PetscCheck(diff / scale <= tol, PETSC_COMM_SELF, PETSC_ERR_PLIB, "ALS and single-step block updates differ by %g (relative) after %" PetscInt_FMT " sweeps", (double)(diff / scale), sweeps);
   PetscCall(PetscFree2(ta, tb));
   PetscCall(SNADestroy(&als));
@@ -142,11 +145,17 @@ int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   /* 12000 samples: about 4000 per span, several tiles of rows (6 columns: about 1365 rows a tile) */
-  PetscCall(FitAndCheck("ALS, d = 3, q = 2, M = 2, multi-tile spans", 3, 2, 12000, SNAFITALS, 1e-11));
-  PetscCall(FitAndCheck("single-step Newton, d = 3, q = 2, M = 2", 3, 2, 12000, SNAFITINFINITEDESCENT, 1e-11));
-  PetscCall(FitAndCheck("ALS, d = 1 (empty mode product), q = 2, M = 1", 1, 1, 3000, SNAFITALS, 1e-12));
-  PetscCall(CompareWithSingleStep(1, 12000, 1e-11));
-  PetscCall(CompareWithSingleStep(3, 12000, 1e-11));
+  PetscCall(FitAndCheck("ALS, d = 3, q = 2, M = 2, multi-tile spans", 3, 2, 0, 12000, SNAFITALS, 1e-11));
+  PetscCall(FitAndCheck("single-step Newton, d = 3, q = 2, M = 2", 3, 2, 0, 12000, SNAFITINFINITEDESCENT, 1e-11));
+  PetscCall(FitAndCheck("ALS, d = 1 (empty mode product), q = 2, M = 1", 1, 1, 0, 3000, SNAFITALS, 1e-12));
+  PetscCall(CompareWithSingleStep(1, 0, 12000, 1e-11));
+  PetscCall(CompareWithSingleStep(3, 0, 12000, 1e-11));
+  /* grid data: 13 values per input (about 900 samples a run), and 5 (about 4800 samples a run: two tiles of M = 3
+     columns, 2730 rows a tile) */
+  PetscCall(FitAndCheck("ALS, d = 3, q = 2, M = 2, grid data (runs)", 3, 2, 13, 12000, SNAFITALS, 1e-11));
+  PetscCall(FitAndCheck("ALS, d = 1, q = 2, M = 1, grid data (runs)", 1, 1, 13, 3000, SNAFITALS, 1e-12));
+  PetscCall(CompareWithSingleStep(3, 13, 12000, 1e-11));
+  PetscCall(CompareWithSingleStep(3, 5, 24000, 1e-11));
   PetscCall(PetscFinalize());
   return 0;
 }

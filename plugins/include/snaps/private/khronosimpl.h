@@ -56,6 +56,11 @@ typedef struct {
   PetscInt  d, n, nspans; /* inputs, local samples, spans per input */
   PetscInt *offset;       /* d x (nspans + 1) */
   PetscInt *order;        /* d x n */
+  /* Runs of equal values (the ALS fit's, khronosals.c): for an input whose samples repeat values (data on a grid, or
+     a product design such as airfoils x surface stations) with nruns[p] > 0, each span's samples are ordered by value
+     and run r is order[p*n + runs[p*(n+1) + r] ... runs[p*(n+1) + r + 1] - 1]; nruns[p] = 0: no runs, ascending. */
+  PetscInt *nruns; /* d, or NULL */
+  PetscInt *runs;  /* d x (n + 1), or NULL */
 } KhronosSpanGroups;
 
 /* Bytes of one tile of gathered rows in the BLAS assemblies: a tile stays in L2 whatever the sample

@@ -33,7 +33,7 @@ typedef struct {
   PetscErrorCode (*report)(void *, SNAPSReport);
   PetscErrorCode (*fingerprint)(void *, char[], size_t);
   /* the parameters a rollout surrogate must have been trained at (SNAPSSurrogateCheckPhysics; 0 where none) */
-  PetscReal nu, alpha;
+  PetscReal nu, alpha, famp;
   PetscInt  forcing;
 } FlowProblem;
 

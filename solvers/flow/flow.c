@@ -61,7 +61,6 @@ struct _n_FlowRun {
   /* -stepper sna: the surrogate, the latent states of this rank's members and their generators */
   SNAPSSurrogate sur;
   PetscReal     *zlat, tsur;
-  PetscBool      decoded; /* the members' vectors hold their decoded latent states (not yet the initial fields) */
   PetscRandom   *rng;
   long           sur_steps;
   PetscReal      clamp_fraction; /* latent coordinates held at the training box per member step */
@@ -464,27 +463,6 @@ static PetscInt LocalCount(FlowRun r)
 
 /* ---- saving ---- */
 
-/* all[K x npts] on rank 0: GatherStates, except for surrogate members split over several ranks (Kolmogorov's slabs),
-   whose latent states every rank holds after a step (SurrogateStepShared; not the initial fields, which are no
-   decoded states): rank 0 decodes their whole fields itself,
-   the same numbers row by row as each rank's rows (SNAPSSurrogateDecodeRows), instead of a scatter per member per
-   saved time. */
-static PetscErrorCode GatherFields(FlowRun r, PetscReal all[])
-{
-  PetscMPIInt size = 1;
-  PetscInt    D;
-
-  PetscFunctionBegin;
-  if (r->decoded && !SelfMembers(r)) PetscCallMPI(MPI_Comm_size(r->pb->member_comm, &size));
-  if (size == 1) {
-    PetscCall(GatherStates(r, r->m, all));
-    PetscFunctionReturn(0);
-  }
-  PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, &D, NULL, NULL));
-  for (PetscInt k = 0; k < r->K && !r->rank; k++) PetscCall(SNAPSSurrogateDecodeRows(r->sur, 0, r->npts, r->zlat + k * D, all + k * r->npts));
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode SaveRow(FlowRun r, PetscReal t)
 {
   PetscInt   nl = LocalCount(r), nd = r->pb->desc.ndiag;
@@ -505,7 +483,7 @@ static PetscErrorCode SaveRow(FlowRun r, PetscReal t)
   if (r->traj) {
     PetscCall(PetscLogEventBegin(FLOW_WRITE, 0, 0, 0, 0));
     if (!r->rank) PetscCall(PetscMalloc1(r->K * r->npts, &field));
-    PetscCall(GatherFields(r, field));
+    PetscCall(GatherStates(r, r->m, field));
     PetscCall(SNAPSTrajectoryAppend(r->traj, t, field, diag));
     PetscCall(PetscFree(field));
     PetscCall(PetscLogEventEnd(FLOW_WRITE, 0, 0, 0, 0));
@@ -808,8 +786,7 @@ static PetscErrorCode SurrogateAdvance(FlowRun r, PetscReal tout)
   PetscCall(SurrogateStepShared(r, n, D));
   PetscCall(PetscLogEventEnd(FLOW_STEP, 0, 0, 0, 0));
   r->sur_steps += n * nl;
-  r->tsur    = tout;
-  r->decoded = PETSC_TRUE;
+  r->tsur = tout;
   PetscCall(PetscLogEventBegin(FLOW_DECODE, 0, 0, 0, 0));
   for (PetscInt i = 0; i < nl; i++) {
     PetscScalar *y;

@@ -227,6 +227,11 @@ static PetscErrorCode CheckStepper(FlowRun r)
   PetscFunctionReturn(0);
 }
 
+PetscBool FlowRunUsesSurrogate(FlowRun r)
+{
+  return (PetscBool)!strcmp(r->stepper, "sna");
+}
+
 PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsObject)
 {
   PetscBool has;

@@ -43,6 +43,8 @@ typedef struct _n_FlowRun *FlowRun;
 PetscErrorCode             FlowRunCreate(MPI_Comm, const char program[], FlowRun *);
 PetscErrorCode             FlowRunSetFromOptions(FlowRun, PetscOptionItems *);
 PetscErrorCode             FlowRunSolve(FlowRun, FlowProblem *);
-PetscErrorCode             FlowRunDestroy(FlowRun *);
+/* Whether the run advances with a rollout surrogate (-stepper sna), after FlowRunSetFromOptions. */
+PetscBool      FlowRunUsesSurrogate(FlowRun);
+PetscErrorCode FlowRunDestroy(FlowRun *);
 /* The help text of the driver's options, for the programs' -help. */
 extern const char FlowRunHelp[];

@@ -22,7 +22,7 @@ checks:
   wrong_system   a model trained for L = 22, N = 32 is refused by runs with another L or N, naming both values,
                  and one with another latent size is not a model for this run (-init_trajectory of another N)
   kolmogorov     a small categorical surrogate on a POD basis trained on a short 32^2 Kolmogorov run: seeded rollouts
-                 of 3 members, each split over the ranks (FFTW-MPI slabs), are equal bit for bit on 1 and 2 ranks, and
+                 of 3 members (spread over the ranks: each on one) are equal bit for bit on 1 and 2 ranks, and
                  the deterministic twin's too; the model file holds an orthonormal POD basis; a run of another
                  -N refuses the model naming both values, and a model whose latent size disagrees with its basis is
                  refused naming both latent sizes; -head_local (3 modes) and -drift_pairs are refused on this POD

@@ -81,8 +81,9 @@ static PetscErrorCode SurrogateReadMonomials(SNAPSSurrogate s, hid_t g, const ch
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  PetscCall(SNAHDF5ReadAttributeIntDefault(g, "drift_monomials", 0, &nt));                                                             /* 0: models without the table */
-  if (!nt || H5Lexists(g, "drift_box", H5P_DEFAULT) <= 0 || H5Lexists(g, "drift_monomials", H5P_DEFAULT) <= 0) PetscFunctionReturn(0); /* then the SNAs must be there (SurrogateReadGroup) */
+  PetscCall(SNAHDF5ReadAttributeIntDefault(g, "drift_monomials", 0, &nt)); /* 0: models without the table */
+  /* without the table or its box the SNAs must be there (SurrogateReadGroup) */
+  if (!nt || H5Lexists(g, "drift_box", H5P_DEFAULT) <= 0 || H5Lexists(g, "drift_monomials", H5P_DEFAULT) <= 0) PetscFunctionReturn(0);
   PetscCheck(nt > 0 && (PetscInt64)nt <= most, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares %" PetscInt_FMT " drift monomials for %" PetscInt_FMT " latent coordinates: corrupt model (train it again with snaps-rollout-fit)", file, nt, D);
   dims[0] = 2;
   dims[1] = (hsize_t)D;
@@ -104,12 +105,13 @@ static PetscErrorCode SurrogateReadMonomials(SNAPSSurrogate s, hid_t g, const ch
 /* The forcing amplitude of the model, where recorded. A forced (Kolmogorov) model written before it was recorded is
    taken to have snaps-kolmogorov's default amplitude 1, which every such model of this project was trained at: runs
    at that amplitude keep using it, and a run at another amplitude is refused (saying that 1 was assumed) rather than
-   rolled out with a drift of another forcing. Models recording no forcing at all are not checked (-1). */
+   rolled out with a drift of another forcing. Models recording no forcing at all (forcing_wavenumber absent) are
+   not checked. */
 static PetscErrorCode SurrogateReadAmplitude(SNAPSSurrogate s, hid_t g)
 {
   PetscFunctionBegin;
-  s->famp_assumed = (PetscBool)(s->forcing > 0 && H5Aexists(g, "forcing_amplitude") <= 0);
-  PetscCall(SNAHDF5ReadAttributeRealDefault(g, "forcing_amplitude", s->forcing > 0 ? 1 : (s->forcing == 0 ? 0 : -1), &s->famp));
+  s->famp_recorded = (PetscBool)(H5Aexists(g, "forcing_amplitude") > 0);
+  PetscCall(SNAHDF5ReadAttributeRealDefault(g, "forcing_amplitude", s->forcing > 0 ? 1 : 0, &s->famp));
   PetscFunctionReturn(0);
 }
 
@@ -285,7 +287,8 @@ PetscErrorCode SNAPSSurrogateQuadratic(SNAPSSurrogate s)
    drift SNAs' box as their B-splines clamp it: the table is the SNAs' value everywhere, in the box and out. The n
    states are evaluated together, their inputs stored by coordinate (x[p n + k]), so that the table (55552 terms,
    0.9 MB in the Kolmogorov case: more than the L2 cache) is streamed once per step for all of a rank's members, not
-   once per member; each member's sum is formed term by term in the table's order, as one member alone would be. */
+   once per member; each member's sum is formed term by term in the table's order, as one member alone would be. One
+   state is summed in a scalar, which the compiler keeps in a register: through sum[] the step took 3 times as long. */
 static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscReal g[])
 {
   const PetscInt D = s->D;
@@ -297,7 +300,12 @@ static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscRe
     for (PetscInt p = 0; p < D; p++) x[p * n + k] = PetscMin(s->qhi[p], PetscMax(s->qlo[p], z[k * D + p]));
     x[D * n + k] = 1;
   }
-  for (PetscInt i = 0; i < D; i++) {
+  for (PetscInt i = 0; i < D && n == 1; i++) {
+    PetscReal one = 0;
+    for (PetscInt t = s->qstart[i]; t < s->qstart[i + 1]; t++) one += s->qcoef[t] * x[s->qa[t]] * x[s->qb[t]];
+    g[i] = one;
+  }
+  for (PetscInt i = 0; i < D && n > 1; i++) {
     for (PetscInt k = 0; k < n; k++) sum[k] = 0;
     for (PetscInt t = s->qstart[i]; t < s->qstart[i + 1]; t++) {
       const PetscReal  c  = s->qcoef[t];
@@ -414,7 +422,7 @@ PetscErrorCode SNAPSSurrogateCheckPhysics(SNAPSSurrogate s, const char file[], P
   PetscCheck(PhysicsAgree(s->nu, nu), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained at Re = %g (nu = %g), but this run has Re = %g (-Re): train it on trajectories of this Reynolds number", file, (double)(s->nu > 0 ? 1 / s->nu : 0), (double)s->nu, (double)(nu > 0 ? 1 / nu : 0));
   PetscCheck(PhysicsAgree(s->alpha, alpha), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained with the linear drag %g, but this run has %g (-alpha): train it on trajectories of this drag", file, (double)s->alpha, (double)alpha);
   PetscCheck(s->forcing < 0 || s->forcing == forcing, s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained for the forcing wavenumber %" PetscInt_FMT ", but this run has %" PetscInt_FMT " (-forcing_wavenumber): train it on trajectories of this forcing", file, s->forcing, forcing);
-  PetscCheck(s->famp < 0 || s->famp == famp, s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained with the forcing amplitude %g%s, but this run has %g (-forcing_amplitude): train it on trajectories of this forcing", file, (double)s->famp, s->famp_assumed ? " (not recorded in this older model: snaps-kolmogorov's default assumed)" : "", (double)famp);
+  PetscCheck(s->forcing < 0 || PetscAbsReal(s->famp - famp) <= 1e-12 * PetscMax(PetscAbsReal(s->famp), PetscAbsReal(famp)), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained with the forcing amplitude %g%s, but this run has %g (-forcing_amplitude): train it on trajectories of this forcing", file, (double)s->famp, s->famp_recorded ? "" : " (not recorded in this older model: snaps-kolmogorov's default assumed)", (double)famp);
   PetscFunctionReturn(0);
 }
 

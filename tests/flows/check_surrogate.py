@@ -351,6 +351,9 @@ def kolmogorov_fourier():
     a = roll("train.h5", "a.h5", 1)
     if not np.isfinite(a).all() or np.abs(a).max() > 100:
         sys.exit("FAIL: the unclamped rollout left the attractor within 5 time units")
+    with h5py.File(path("train.h5"), "r") as h:  # -init_trajectory reads the one saved time it starts from
+        if not np.array_equal(a[0], h["w"][np.argmin(np.abs(h["time"][:] - 30)), 0]):
+            sys.exit("FAIL: the rollout's first saved field is not the state of -init_trajectory at -init_time 30")
     for axis, shift in ((1, 5), (0, 8)):
         shutil.copy(path("train.h5"), path("shifted.h5"))
         with h5py.File(path("shifted.h5"), "r+") as h:

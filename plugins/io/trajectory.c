@@ -12,9 +12,12 @@ struct _n_SNAPSTrajectory {
   PetscMPIInt         rank;
   SNAPSTrajectoryDesc desc;
   char                file[PETSC_MAX_PATH_LEN], partial[PETSC_MAX_PATH_LEN];
-  hid_t               h5;   /* rank 0: the open partial file */
-  PetscInt            rows; /* saved times so far */
-  PetscInt            npts; /* grid points of one member */
+  hid_t               h5;           /* rank 0: the open partial file */
+  hid_t               dset[2 + 16]; /* rank 0: its datasets time, the field and the diagnostics, open from the
+                                       first append to the close: reopened per row, each append re-read and
+                                       re-checksummed the partly filled chunks (a third of a surrogate rollout) */
+  PetscInt rows;                    /* saved times so far */
+  PetscInt npts;                    /* grid points of one member */
 };
 
 /* Every rank learns rank 0's error code; all fail together with msg. */
@@ -64,10 +67,11 @@ static PetscErrorCode CreateRowDataset(hid_t loc, const char name[], int r, cons
   PetscFunctionReturn(0);
 }
 
-/* Sets the number of rows of dataset name to rows and, when data is given, writes the last row. */
-static PetscErrorCode SetRows(hid_t loc, const char name[], hsize_t rows, const PetscReal data[])
+/* Sets the number of rows of the open dataset dset (called name) to rows and, when data is given, writes the last
+   row. */
+static PetscErrorCode SetRowsOpen(hid_t dset, const char name[], hsize_t rows, const PetscReal data[])
 {
-  hid_t   dset = H5Dopen2(loc, name, H5P_DEFAULT), space = -1, mem = -1;
+  hid_t   space = -1, mem   = -1;
   hsize_t dims[4], start[4] = {0}, count[4];
   int     r   = -1;
   herr_t  err = -1;
@@ -93,9 +97,48 @@ static PetscErrorCode SetRows(hid_t loc, const char name[], hsize_t rows, const 
     }
   }
   if (space >= 0) H5Sclose(space);
-  if (dset >= 0) H5Dclose(dset);
   PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not %s the dataset '%s' at row %llu", data ? "write" : "resize", name, (unsigned long long)rows);
   PetscFunctionReturn(0);
+}
+
+/* SetRowsOpen on the dataset name of loc, opened and closed here. */
+static PetscErrorCode SetRows(hid_t loc, const char name[], hsize_t rows, const PetscReal data[])
+{
+  hid_t          dset = H5Dopen2(loc, name, H5P_DEFAULT);
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  ierr = SetRowsOpen(dset, name, rows, data); /* not PetscCall: dset is closed first */
+  if (dset >= 0) H5Dclose(dset);
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: opens the datasets of tr->dset (time, the field, the diagnostics) once, for the appends. */
+static PetscErrorCode OpenDatasets_Rank0(SNAPSTrajectory tr)
+{
+  const SNAPSTrajectoryDesc *d = &tr->desc;
+  char                       name[64];
+
+  PetscFunctionBegin;
+  if (tr->dset[0] >= 0) PetscFunctionReturn(0);
+  tr->dset[0] = H5Dopen2(tr->h5, "time", H5P_DEFAULT);
+  tr->dset[1] = H5Dopen2(tr->h5, d->field, H5P_DEFAULT);
+  for (PetscInt i = 0; i < d->ndiag; i++) {
+    PetscCall(PetscSNPrintf(name, sizeof(name), "diagnostics/%s", d->diag[i]));
+    tr->dset[2 + i] = H5Dopen2(tr->h5, name, H5P_DEFAULT);
+  }
+  for (PetscInt i = 0; i < 2 + d->ndiag; i++) PetscCheck(tr->dset[i] >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 cannot open the datasets of '%s'", tr->partial);
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: closes the datasets that OpenDatasets_Rank0 opened. */
+static void CloseDatasets_Rank0(SNAPSTrajectory tr)
+{
+  for (PetscInt i = 0; i < 2 + 16; i++) {
+    if (tr->dset[i] >= 0) H5Dclose(tr->dset[i]);
+    tr->dset[i] = -1;
+  }
 }
 
 /* Rank 0: a new partial file with the empty datasets and the fixed attributes. */
@@ -179,6 +222,7 @@ PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm comm, const char file[], const SNAPS
   tr->comm = comm;
   tr->desc = *desc;
   tr->h5   = -1;
+  for (PetscInt i = 0; i < 2 + 16; i++) tr->dset[i] = -1;
   tr->rows = resume < 0 ? 0 : resume;
   tr->npts = desc->shape[0] * (desc->sdim == 2 ? desc->shape[1] : 1);
   PetscCallMPI(MPI_Comm_rank(comm, &tr->rank));
@@ -224,20 +268,17 @@ static PetscErrorCode Append_Rank0(SNAPSTrajectory tr, PetscReal t, const PetscR
   const SNAPSTrajectoryDesc *d    = &tr->desc;
   hsize_t                    rows = (hsize_t)tr->rows + 1;
   PetscReal                 *col;
-  hid_t                      g;
 
   PetscFunctionBegin;
-  PetscCall(SetRows(tr->h5, d->field, rows, field));
-  g = H5Gopen2(tr->h5, "diagnostics", H5P_DEFAULT);
-  PetscCheck(g >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 cannot open /diagnostics");
+  PetscCall(OpenDatasets_Rank0(tr));
+  PetscCall(SetRowsOpen(tr->dset[1], d->field, rows, field));
   PetscCall(PetscMalloc1(d->members, &col));
   for (PetscInt i = 0; i < d->ndiag; i++) {
     for (PetscInt m = 0; m < d->members; m++) col[m] = diag[m * d->ndiag + i];
-    PetscCall(SetRows(g, d->diag[i], rows, col));
+    PetscCall(SetRowsOpen(tr->dset[2 + i], d->diag[i], rows, col));
   }
   PetscCall(PetscFree(col));
-  H5Gclose(g);
-  PetscCall(SetRows(tr->h5, "time", rows, &t)); /* last: a row counts once its time is there */
+  PetscCall(SetRowsOpen(tr->dset[0], "time", rows, &t)); /* last: a row counts once its time is there */
   PetscCheck(H5Fflush(tr->h5, H5F_SCOPE_GLOBAL) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not flush '%s' (disk full?)", tr->partial);
   PetscFunctionReturn(0);
 }
@@ -295,6 +336,7 @@ static PetscErrorCode Finish_Rank0(SNAPSTrajectory tr, PetscReal **times)
   hsize_t n = (hsize_t)tr->rows;
 
   PetscFunctionBegin;
+  CloseDatasets_Rank0(tr);
   PetscCall(PetscMalloc1(tr->rows + 1, times));
   if (tr->rows) PetscCall(SNAHDF5ReadArray(tr->h5, "time", 1, &n, *times));
   if (H5Aexists(tr->h5, "complete") > 0) H5Adelete(tr->h5, "complete");
@@ -341,6 +383,7 @@ PetscErrorCode SNAPSTrajectoryDestroy(SNAPSTrajectory *traj)
 {
   PetscFunctionBegin;
   if (!*traj) PetscFunctionReturn(0);
+  CloseDatasets_Rank0(*traj);
   if ((*traj)->h5 >= 0) H5Fclose((*traj)->h5);
   PetscCall(PetscFree(*traj));
   PetscFunctionReturn(0);
@@ -568,8 +611,9 @@ static PetscErrorCode TrajectoryCheckTimes(const char file[], const SNAPSTraject
   PetscFunctionReturn(0);
 }
 
-/* Everything of TrajectoryLoad_Local() once the file is open (the caller closes it on every path). */
-static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], SNAPSTrajectoryData *td)
+/* Everything of TrajectoryLoad_Local() once the file is open (the caller closes it on every path): every saved time,
+   or (at not NULL) the one saved time *at (NULL: the first) alone, as a trajectory of one time. */
+static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], const PetscReal *at, SNAPSTrajectoryData *td)
 {
   PetscReal f;
   PetscInt  complete = 0, count = 0;
@@ -586,6 +630,7 @@ static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], SNAPSTrajector
   PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "alpha", 0, &td->alpha));
   PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "forcing_wavenumber", 0, &f));
   td->forcing = (PetscInt)round(f);
+  PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "forcing_amplitude", td->forcing > 0 ? 1 : 0, &td->famp));
   PetscCall(TrajectoryShape(h5, file, "time", &rt, dt));
   PetscCall(TrajectoryShape(h5, file, td->field, &rf, df));
   PetscCheck(rt == 1 && (rf == 3 || rf == 4) && df[0] == dt[0] && dt[0] >= 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' has /time of rank %d and /%s of rank %d with different numbers of saved times: corrupt file", file, rt, td->field, rf);
@@ -595,33 +640,38 @@ static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], SNAPSTrajector
   td->shape[0] = (PetscInt)df[2];
   td->shape[1] = rf == 4 ? (PetscInt)df[3] : 1;
   PetscCall(PetscIntMultError(td->shape[0], td->shape[1], &td->npts));
-  PetscCall(PetscIntMultError(td->nt, td->members, &count));
+  PetscCall(PetscIntMultError(at ? 1 : td->nt, td->members, &count));
   PetscCall(PetscIntMultError(count, td->npts, &count));
   PetscCall(PetscMalloc2(td->nt, &td->time, count, &td->data));
   PetscCall(SNAHDF5ReadArray(h5, "time", 1, dt, td->time));
-  PetscCall(SNAHDF5ReadArray(h5, td->field, rf, df, td->data));
   PetscCall(TrajectoryCheckTimes(file, td));
+  if (at) {
+    PetscInt row = 0;
+    if (*at != PETSC_MIN_REAL) PetscCall(SNAPSTrajectoryFindTime(td, file, *at, &row));
+    td->time[0] = td->time[row];
+    td->nt      = 1;
+    PetscCall(SNAHDF5ReadRows(h5, td->field, rf, df, (hsize_t)row, 1, td->data));
+  } else
+    PetscCall(SNAHDF5ReadArray(h5, td->field, rf, df, td->data));
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode TrajectoryLoad_Local(const char file[], SNAPSTrajectoryData *td)
+static PetscErrorCode TrajectoryLoad_Local(const char file[], const PetscReal *at, SNAPSTrajectoryData *td)
 {
   hid_t          h5;
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(SNAHDF5OpenReadLocal(file, "trajectory", &h5));
-  ierr = TrajectoryRead(h5, file, td); /* not PetscCall: the file is closed first */
+  ierr = TrajectoryRead(h5, file, at, td); /* not PetscCall: the file is closed first */
   H5Fclose(h5);
   if (ierr) PetscCall(SNAPSTrajectoryDataFree(td));
   PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
-/*@C
-  SNAPSTrajectoryLoad - Reads a whole, complete trajectory file into memory on every rank of comm.
-@*/
-PetscErrorCode SNAPSTrajectoryLoad(MPI_Comm comm, const char file[], SNAPSTrajectoryData *td)
+/* SNAPSTrajectoryLoad, or SNAPSTrajectoryLoadTime where at is not NULL. */
+static PetscErrorCode TrajectoryLoad(MPI_Comm comm, const char file[], const PetscReal *at, SNAPSTrajectoryData *td)
 {
   PetscErrorCode ierr, worst;
   H5E_auto2_t    func;
@@ -631,10 +681,32 @@ PetscErrorCode SNAPSTrajectoryLoad(MPI_Comm comm, const char file[], SNAPSTrajec
   PetscCall(PetscMemzero(td, sizeof(*td)));
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  ierr = TrajectoryLoad_Local(file, td); /* not PetscCall: all ranks must agree */
+  ierr = TrajectoryLoad_Local(file, at, td); /* not PetscCall: all ranks must agree */
   H5Eset_auto2(H5E_DEFAULT, func, data);
   PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, comm));
   PetscCheck(!worst, comm, PETSC_ERR_FILE_UNEXPECTED, "Reading the trajectory '%s' failed (see the message above)", file);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSTrajectoryLoad - Reads a whole, complete trajectory file into memory on every rank of comm.
+@*/
+PetscErrorCode SNAPSTrajectoryLoad(MPI_Comm comm, const char file[], SNAPSTrajectoryData *td)
+{
+  PetscFunctionBegin;
+  PetscCall(TrajectoryLoad(comm, file, NULL, td));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSTrajectoryLoadTime - Reads one saved time t of a complete trajectory file (every member; PETSC_MIN_REAL: the
+  first saved time) on every rank of comm, as a trajectory of that one time: the initial state of a run without
+  reading the rest of the file (the whole of a case's truth run took a tenth of a surrogate rollout's wall time).
+@*/
+PetscErrorCode SNAPSTrajectoryLoadTime(MPI_Comm comm, const char file[], PetscReal t, SNAPSTrajectoryData *td)
+{
+  PetscFunctionBegin;
+  PetscCall(TrajectoryLoad(comm, file, &t, td));
   PetscFunctionReturn(0);
 }
 

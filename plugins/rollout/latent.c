@@ -119,6 +119,7 @@ PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate s, PetscInt nfiles, const 
   s->nu      = td[0].nu;
   s->alpha   = td[0].alpha;
   s->forcing = td[0].forcing;
+  s->famp    = td[0].famp;
   s->D       = pod ? r : SNAPSLatentFourierSize(td[0].sdim, r);
   PetscCheck(r >= 1 && s->D <= s->npts, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-latent_modes %" PetscInt_FMT " gives latent size %" PetscInt_FMT ", which must be in [1, %" PetscInt_FMT "] (the grid points)", r, s->D, s->npts);
   PetscCall(PetscMalloc3(s->D * s->npts, &s->basis, s->npts, &s->mean, s->D * (q + 1), &s->edges));

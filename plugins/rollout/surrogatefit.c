@@ -77,7 +77,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
       PetscCheck(lag >= 1 && PetscAbsReal(lag * dtsave - s->dt) < 1e-9 * s->dt, s->comm, PETSC_ERR_ARG_WRONG, "-rollout_dt %g must be a multiple of the trajectories' saved-time spacing %g", (double)s->dt, (double)dtsave);
     }
     PetscCheck(!strcmp(td[f].equation, s->equation) && td[f].npts == s->npts && td[f].length == s->length, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (%s, %" PetscInt_FMT " points, L = %g) is not the system of '%s' (%s, %" PetscInt_FMT " points, L = %g)", files[f], td[f].equation, td[f].npts, (double)td[f].length, files[0], s->equation, s->npts, (double)s->length);
-    PetscCheck(td[f].nu == td[0].nu && td[f].alpha == td[0].alpha && td[f].forcing == td[0].forcing, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT ") is not the system of '%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT "): train on trajectories of one Re, drag and forcing", files[f], (double)td[f].nu, (double)td[f].alpha, td[f].forcing, files[0], (double)td[0].nu, (double)td[0].alpha, td[0].forcing);
+    PetscCheck(td[f].nu == td[0].nu && td[f].alpha == td[0].alpha && td[f].forcing == td[0].forcing && td[f].famp == td[0].famp, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT ", amplitude %g) is not the system of '%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT ", amplitude %g): train on trajectories of one Re, drag and forcing", files[f], (double)td[f].nu, (double)td[f].alpha, td[f].forcing, (double)td[f].famp, files[0], (double)td[0].nu, (double)td[0].alpha, td[0].forcing, (double)td[0].famp);
     PetscCheck(PetscAbsReal(td[f].time[1] - td[f].time[0] - dtsave) < 1e-9 * dtsave, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' saves every %g, '%s' every %g: give trajectories of one spacing", files[f], (double)(td[f].time[1] - td[f].time[0]), files[0], (double)dtsave);
     if (td[f].nt > lag) total += td[f].members * ((td[f].nt - lag + o->stride - 1) / o->stride);
   }
@@ -763,6 +763,7 @@ static PetscErrorCode WriteDescription(void *ctx, const char file[])
   PetscCall(SNAHDF5WriteAttributeReal(g, "nu", s->nu));
   PetscCall(SNAHDF5WriteAttributeReal(g, "alpha", s->alpha));
   PetscCall(SNAHDF5WriteAttributeInt(g, "forcing_wavenumber", s->forcing));
+  PetscCall(SNAHDF5WriteAttributeReal(g, "forcing_amplitude", s->famp));
   PetscCall(SNAHDF5WriteAttributeString(g, "latent_basis", s->latent));
   PetscCall(SNAHDF5WriteAttributeReal(g, "latent_energy", s->energy));
   PetscCall(SNAHDF5WriteAttributeInt(g, "clamp", s->clamp));
@@ -785,13 +786,28 @@ static PetscErrorCode WriteDescription(void *ctx, const char file[])
   PetscFunctionReturn(0);
 }
 
+/* An empty HDF5 file tmp (rank 0), for a model of no SNA groups, which WriteDescription then fills. */
+static PetscErrorCode CreateEmpty(const char tmp[])
+{
+  hid_t h5;
+
+  PetscFunctionBegin;
+  h5 = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot create the temporary file '%s' of the surrogate model", tmp);
+  PetscCheck(H5Fclose(h5) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not close '%s'", tmp);
+  PetscFunctionReturn(0);
+}
+
 /* Writes the surrogate (kind as set; the heads only for categorical) to file, atomically: the groups go to a
-   temporary file that is renamed at the end. Collective. */
-static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[])
+   temporary file that is renamed at the end. Drifts stored as their table of monomials (WriteMonomials) are not
+   also written as SNAs unless drift_snas (-save_drift_snas): rollouts never read them, and for the Kolmogorov case
+   they were 168 MB of a model whose table is 1.8 MB. Collective. */
+static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[], PetscBool drift_snas)
 {
   char           tmp[PETSC_MAX_PATH_LEN];
   PetscMPIInt    rank;
-  PetscErrorCode ierr = 0;
+  PetscErrorCode ierr   = 0;
+  PetscBool      append = PETSC_FALSE; /* the first group written creates the file */
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
@@ -799,13 +815,18 @@ static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[])
   PetscCall(PetscStrlcat(tmp, ".surrogate", sizeof(tmp)));
   for (PetscInt i = 0; i < s->D; i++) {
     char group[64];
-    PetscCall(PetscSNPrintf(group, sizeof(group), "/surrogate/drift%" PetscInt_FMT "/sna", i));
-    PetscCall(SNASaveGroup(s->drift[i], tmp, group, i ? PETSC_TRUE : PETSC_FALSE));
+    if (!s->qstart || drift_snas) {
+      PetscCall(PetscSNPrintf(group, sizeof(group), "/surrogate/drift%" PetscInt_FMT "/sna", i));
+      PetscCall(SNASaveGroup(s->drift[i], tmp, group, append));
+      append = PETSC_TRUE;
+    }
     if (!s->head || strcmp(s->kind, "categorical")) continue;
     PetscCall(PetscSNPrintf(group, sizeof(group), "/surrogate/head%" PetscInt_FMT "/sna", i));
-    PetscCall(SNASaveGroup(s->head[i], tmp, group, PETSC_TRUE));
+    PetscCall(SNASaveGroup(s->head[i], tmp, group, append));
+    append = PETSC_TRUE;
   }
-  if (!rank) ierr = SNAHDF5CommitLocal(WriteDescription, s, tmp, file);
+  if (!rank && !append) ierr = CreateEmpty(tmp);
+  if (!rank && !ierr) ierr = SNAHDF5CommitLocal(WriteDescription, s, tmp, file);
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, s->comm));
   PetscCheck(!ierr, s->comm, PETSC_ERR_FILE_WRITE, "Could not write the surrogate model '%s' (see the message above); any existing file is unchanged", file);
   PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %s surrogate written to %s\n", s->kind, file));
@@ -906,8 +927,9 @@ static PetscErrorCode HeadsForLatent(SNAPSSurrogate s, const TrainOptions *o)
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
 {
   SNAPSSurrogate s;
-  TrainOptions   o = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE};
-  PetscInt       n = 0;
+  TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE};
+  PetscBool      drift_snas = PETSC_FALSE;
+  PetscInt       n          = 0;
   PetscReal     *z0, *z1, *zm;
   PetscBool     *prev;
 
@@ -915,6 +937,7 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-latent_modes", &o.r, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-train_stride", &o.stride, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-rollout_dt", &o.dt, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-save_drift_snas", &drift_snas, NULL));
   PetscCheck((cat && cat[0]) || (det && det[0]), comm, PETSC_ERR_ARG_WRONG, "Name an output: -model (categorical) or -twin_model (deterministic)");
   PetscCall(HeadOptions(comm, (PetscBool)(cat && cat[0]), &o));
   PetscCall(DriftOptions(comm, &o));
@@ -928,12 +951,12 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscCall(TrainDrift(s, n, z0, z1, &o));
   if (det && det[0]) {
     PetscCall(PetscStrncpy(s->kind, "deterministic", sizeof(s->kind)));
-    PetscCall(SurrogateSave(s, det));
+    PetscCall(SurrogateSave(s, det, drift_snas));
   }
   if (cat && cat[0]) {
     PetscCall(TrainHeads(s, n, z0, z1, zm, prev, &o));
     PetscCall(PetscStrncpy(s->kind, "categorical", sizeof(s->kind)));
-    PetscCall(SurrogateSave(s, cat));
+    PetscCall(SurrogateSave(s, cat, drift_snas));
   }
   PetscCall(PetscFree2(z0, z1));
   PetscCall(PetscFree2(zm, prev));

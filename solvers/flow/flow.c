@@ -137,6 +137,26 @@ static int LSFree(SUNLinearSolver S)
     PetscCheck(_flag >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "SUNDIALS ARKODE: %s failed with flag %d (%s)", #call, _flag, ARKStepGetReturnFlagName(_flag)); \
   } while (0)
 
+/* The phases of a run, for -log_view (where a surrogate rollout's time goes: loading the model, setting up the
+   members, stepping, decoding, the per-field diagnostics and writing). */
+static PetscLogEvent FLOW_LOAD, FLOW_SETUP, FLOW_STEP, FLOW_DECODE, FLOW_DIAG, FLOW_WRITE;
+
+static PetscErrorCode FlowRegisterEvents(void)
+{
+  static PetscBool done = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  if (done) PetscFunctionReturn(0);
+  done = PETSC_TRUE;
+  PetscCall(PetscLogEventRegister("FlowModelLoad", PETSC_OBJECT_CLASSID, &FLOW_LOAD));
+  PetscCall(PetscLogEventRegister("FlowSetup", PETSC_OBJECT_CLASSID, &FLOW_SETUP));
+  PetscCall(PetscLogEventRegister("FlowSurStep", PETSC_OBJECT_CLASSID, &FLOW_STEP));
+  PetscCall(PetscLogEventRegister("FlowSurDecode", PETSC_OBJECT_CLASSID, &FLOW_DECODE));
+  PetscCall(PetscLogEventRegister("FlowDiagnostics", PETSC_OBJECT_CLASSID, &FLOW_DIAG));
+  PetscCall(PetscLogEventRegister("FlowWrite", PETSC_OBJECT_CLASSID, &FLOW_WRITE));
+  PetscFunctionReturn(0);
+}
+
 /* ---- options ---- */
 
 PetscErrorCode FlowRunCreate(MPI_Comm comm, const char program[], FlowRun *run)
@@ -144,6 +164,7 @@ PetscErrorCode FlowRunCreate(MPI_Comm comm, const char program[], FlowRun *run)
   FlowRun r;
 
   PetscFunctionBegin;
+  PetscCall(FlowRegisterEvents());
   PetscCall(PetscNew(&r));
   r->comm = comm;
   PetscCallMPI(MPI_Comm_rank(comm, &r->rank));
@@ -204,6 +225,11 @@ static PetscErrorCode CheckStepper(FlowRun r)
   PetscCheck(r->stepper_model[0], r->comm, PETSC_ERR_USER_INPUT, "-stepper sna needs -stepper_model <m.h5> (a model from snaps-rollout-fit)");
   PetscCheck(!r->lyapunov && !r->checkpoint[0] && !r->restart[0], r->comm, PETSC_ERR_SUP, "-stepper sna does not support -lyapunov, -checkpoint or -restart: use -stepper arkode");
   PetscFunctionReturn(0);
+}
+
+PetscBool FlowRunUsesSurrogate(FlowRun r)
+{
+  return (PetscBool)!strcmp(r->stepper, "sna");
 }
 
 PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsObject)
@@ -449,8 +475,10 @@ static PetscErrorCode SaveRow(FlowRun r, PetscReal t)
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc2(PetscMax(1, nl * nd), &mine, r->K * nd, &diag));
+  PetscCall(PetscLogEventBegin(FLOW_DIAG, 0, 0, 0, 0));
   for (PetscInt i = 0; i < nl; i++) PetscCall(r->pb->diagnostics(r->pb->ctx, r->m[i].y, mine + i * nd));
   PetscCall(GatherRows(r, nd, mine, diag));
+  PetscCall(PetscLogEventEnd(FLOW_DIAG, 0, 0, 0, 0));
   for (PetscInt k = 0; k < r->K; k++)
     for (PetscInt i = 0; i < nd; i++) {
       r->diag_sum[i] += diag[k * nd + i];
@@ -458,10 +486,12 @@ static PetscErrorCode SaveRow(FlowRun r, PetscReal t)
     }
   r->nstat += r->K;
   if (r->traj) {
+    PetscCall(PetscLogEventBegin(FLOW_WRITE, 0, 0, 0, 0));
     if (!r->rank) PetscCall(PetscMalloc1(r->K * r->npts, &field));
     PetscCall(GatherStates(r, r->m, field));
     PetscCall(SNAPSTrajectoryAppend(r->traj, t, field, diag));
     PetscCall(PetscFree(field));
+    PetscCall(PetscLogEventEnd(FLOW_WRITE, 0, 0, 0, 0));
   }
   PetscCall(PetscFree2(mine, diag));
   if (t >= r->abort_at) {
@@ -658,17 +688,15 @@ static PetscErrorCode Renormalise(FlowRun r)
 static PetscErrorCode InitialFromTrajectory(FlowRun r)
 {
   SNAPSTrajectoryData td;
-  PetscInt            row;
   PetscReal          *all;
   const char         *f = r->init_trajectory;
 
   PetscFunctionBegin;
-  PetscCall(SNAPSTrajectoryLoad(r->comm, f, &td));
+  PetscCall(SNAPSTrajectoryLoadTime(r->comm, f, r->init_time_set ? r->init_time : PETSC_MIN_REAL, &td));
   PetscCheck(!strcmp(td.equation, r->pb->desc.equation) && td.npts == r->npts, r->comm, PETSC_ERR_ARG_INCOMP, "-init_trajectory '%s' holds %s states of %" PetscInt_FMT " points, but this run is %s with %" PetscInt_FMT, f, td.equation, td.npts, r->pb->desc.equation, r->npts);
   PetscCheck(!(td.length > 0) || PetscAbsReal(td.length - r->pb->desc.length[0]) <= 1e-12 * td.length, r->comm, PETSC_ERR_ARG_INCOMP, "-init_trajectory '%s' was run with L = %g, but this run has L = %g", f, (double)td.length, (double)r->pb->desc.length[0]);
-  PetscCall(SNAPSTrajectoryFindTime(&td, f, r->init_time_set ? r->init_time : td.time[0], &row));
   PetscCall(PetscMalloc1(r->K * r->npts, &all));
-  for (PetscInt k = 0; k < r->K; k++) PetscCall(PetscArraycpy(all + k * r->npts, td.data + (row * td.members + k % td.members) * r->npts, r->npts));
+  for (PetscInt k = 0; k < r->K; k++) PetscCall(PetscArraycpy(all + k * r->npts, td.data + (k % td.members) * r->npts, r->npts));
   PetscCall(ScatterStates(r, r->m, all));
   PetscCall(PetscFree(all));
   PetscCall(SNAPSTrajectoryDataFree(&td));
@@ -685,7 +713,7 @@ static PetscErrorCode SurrogateLoad(FlowRun r)
   PetscFunctionBegin;
   PetscCall(SNAPSSurrogateLoad(r->comm, r->stepper_model, &r->sur));
   PetscCall(SNAPSSurrogateCheckSystem(r->sur, r->pb->desc.equation, r->npts, r->pb->desc.length[0]));
-  PetscCall(SNAPSSurrogateCheckPhysics(r->sur, r->stepper_model, r->pb->nu, r->pb->alpha, r->pb->forcing));
+  PetscCall(SNAPSSurrogateCheckPhysics(r->sur, r->stepper_model, r->pb->nu, r->pb->alpha, r->pb->forcing, r->pb->famp));
   PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, NULL, NULL, &dt));
   for (int i = 0; i < 3; i++) {
     PetscReal n = vals[i] / dt;
@@ -759,9 +787,12 @@ static PetscErrorCode SurrogateAdvance(FlowRun r, PetscReal tout)
   PetscFunctionBegin;
   PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, &D, NULL, &dt));
   n = (PetscInt)round((tout - r->tsur) / dt);
+  PetscCall(PetscLogEventBegin(FLOW_STEP, 0, 0, 0, 0));
   PetscCall(SurrogateStepShared(r, n, D));
+  PetscCall(PetscLogEventEnd(FLOW_STEP, 0, 0, 0, 0));
   r->sur_steps += n * nl;
   r->tsur = tout;
+  PetscCall(PetscLogEventBegin(FLOW_DECODE, 0, 0, 0, 0));
   for (PetscInt i = 0; i < nl; i++) {
     PetscScalar *y;
     PetscInt     lo, hi;
@@ -770,6 +801,7 @@ static PetscErrorCode SurrogateAdvance(FlowRun r, PetscReal tout)
     PetscCall(SNAPSSurrogateDecodeRows(r->sur, lo, hi, r->zlat + i * D, y));
     PetscCall(VecRestoreArrayWrite(r->m[i].y, &y));
   }
+  PetscCall(PetscLogEventEnd(FLOW_DECODE, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 
@@ -979,9 +1011,13 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   r->npts          = pb->desc.shape[0] * (pb->desc.sdim == 2 ? pb->desc.shape[1] : 1);
   PetscCall(PetscCalloc4(r->K, &hbase, r->K, &htwin, r->K, &r->lsum, 2 * pb->desc.ndiag + 2, &r->diag_sum));
   r->diag_sq = r->diag_sum + pb->desc.ndiag + 1;
+  PetscCall(PetscLogEventBegin(FLOW_LOAD, 0, 0, 0, 0));
   if (!strcmp(r->stepper, "sna")) PetscCall(SurrogateLoad(r));
+  PetscCall(PetscLogEventEnd(FLOW_LOAD, 0, 0, 0, 0));
+  PetscCall(PetscLogEventBegin(FLOW_SETUP, 0, 0, 0, 0));
   PetscCall(SetupMembers(r));
   if (r->sur) PetscCall(SurrogateStart(r));
+  PetscCall(PetscLogEventEnd(FLOW_SETUP, 0, 0, 0, 0));
   seg = r->lyapunov ? r->tau : r->ckpt_every;
   if (r->restart[0]) PetscCall(ReadCheckpoint(r, hbase, htwin));
   r->t_begin = r->t;

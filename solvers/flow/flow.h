@@ -33,7 +33,7 @@ typedef struct {
   PetscErrorCode (*report)(void *, SNAPSReport);
   PetscErrorCode (*fingerprint)(void *, char[], size_t);
   /* the parameters a rollout surrogate must have been trained at (SNAPSSurrogateCheckPhysics; 0 where none) */
-  PetscReal nu, alpha;
+  PetscReal nu, alpha, famp;
   PetscInt  forcing;
 } FlowProblem;
 
@@ -43,6 +43,8 @@ typedef struct _n_FlowRun *FlowRun;
 PetscErrorCode             FlowRunCreate(MPI_Comm, const char program[], FlowRun *);
 PetscErrorCode             FlowRunSetFromOptions(FlowRun, PetscOptionItems *);
 PetscErrorCode             FlowRunSolve(FlowRun, FlowProblem *);
-PetscErrorCode             FlowRunDestroy(FlowRun *);
+/* Whether the run advances with a rollout surrogate (-stepper sna), after FlowRunSetFromOptions. */
+PetscBool      FlowRunUsesSurrogate(FlowRun);
+PetscErrorCode FlowRunDestroy(FlowRun *);
 /* The help text of the driver's options, for the programs' -help. */
 extern const char FlowRunHelp[];

@@ -350,6 +350,7 @@ PetscErrorCode KolmogorovGetProblem(Kolmogorov kf, FlowProblem *pb)
   pb->nu             = kf->nu;
   pb->alpha          = kf->alpha;
   pb->forcing        = kf->nf;
+  pb->famp           = kf->famp;
   PetscFunctionReturn(0);
 }
 

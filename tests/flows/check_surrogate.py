@@ -22,7 +22,7 @@ checks:
   wrong_system   a model trained for L = 22, N = 32 is refused by runs with another L or N, naming both values,
                  and one with another latent size is not a model for this run (-init_trajectory of another N)
   kolmogorov     a small categorical surrogate on a POD basis trained on a short 32^2 Kolmogorov run: seeded rollouts
-                 of 3 members, each split over the ranks (FFTW-MPI slabs), are equal bit for bit on 1 and 2 ranks, and
+                 of 3 members (spread over the ranks: each on one) are equal bit for bit on 1 and 2 ranks, and
                  the deterministic twin's too; the model file holds an orthonormal POD basis; a run of another
                  -N refuses the model naming both values, and a model whose latent size disagrees with its basis is
                  refused naming both latent sizes; -head_local (3 modes) and -drift_pairs are refused on this POD
@@ -37,7 +37,10 @@ checks:
                  for a copy whose table lacks its box (an older file: the table is rebuilt from the SNAs); the
                  SNA's own fit (-drift_fit sna) trains on this latent without a -drift_degree; a copy
                  without the stored monomials (an older model) rolls out the same to 1e-12, and one with a factor out of
-                 range is refused naming the row; runs at another Re, forcing wavenumber or drag refuse the model
+                 range is refused naming the row; runs at another Re, forcing wavenumber, forcing amplitude or drag
+                 refuse the model (a model without a recorded amplitude is taken at 1, and the message says so); the
+                 default model file holds the table and no drift SNAs (-save_drift_snas writes them), is smaller and
+                 rolls out bit for bit the same, and is refused as corrupt without its table or its box
                  naming both values
   ks_pairs       the 1-D equivariant quadratic drift (-drift_pairs: each complex Fourier mode driven by itself and the
                  products A_p A_q with p + q = k, the KS case at L = 100) trained on a short KS run saved every 0.1: the
@@ -319,8 +322,10 @@ def kolmogorov():
 def kolmogorov_fourier():
     KOL = KS
     run([KOL, "-N", "32", "-Re", "40", "-T", "40", "-save_start", "20", "-dt_save", "0.1", "-trajectory", path("train.h5")])
-    out = run([FIT, "-trajectories", path("train.h5"), "-twin_model", path("det.h5"), "-latent", "fourier",
-               "-latent_modes", "3", "-rollout_dt", "0.1", "-drift_degree", "2", "-drift_noise", "0.15"])
+    fit = [FIT, "-trajectories", path("train.h5"), "-latent", "fourier", "-latent_modes", "3", "-rollout_dt", "0.1",
+           "-drift_degree", "2", "-drift_noise", "0.15"]
+    out = run(fit + ["-twin_model", path("det.h5"), "-save_drift_snas"])  # the SNAs too: the checks below evaluate them
+    run(fit + ["-twin_model", path("tab.h5")])  # the default: the table of monomials alone
     if "equivariant quadratic of the complex mode" not in out:
         sys.exit(f"FAIL: the 2-D Fourier latent did not get the equivariant pair drifts:\n{out}")
     with h5py.File(path("det.h5"), "r") as h:
@@ -346,6 +351,9 @@ def kolmogorov_fourier():
     a = roll("train.h5", "a.h5", 1)
     if not np.isfinite(a).all() or np.abs(a).max() > 100:
         sys.exit("FAIL: the unclamped rollout left the attractor within 5 time units")
+    with h5py.File(path("train.h5"), "r") as h:  # -init_trajectory reads the one saved time it starts from
+        if not np.array_equal(a[0], h["w"][np.argmin(np.abs(h["time"][:] - 30)), 0]):
+            sys.exit("FAIL: the rollout's first saved field is not the state of -init_trajectory at -init_time 30")
     for axis, shift in ((1, 5), (0, 8)):
         shutil.copy(path("train.h5"), path("shifted.h5"))
         with h5py.File(path("shifted.h5"), "r+") as h:
@@ -357,6 +365,7 @@ def kolmogorov_fourier():
                 sys.exit(f"FAIL: the rollout from the state shifted by {shift} points in {'xy'[1 - axis]} is not the shifted rollout "
                          f"(relative difference {err:g}, {ranks} ranks): the drift is not equivariant")
     err = quadratic_step_error(B, KOL, "train.h5")
+    table_only(KOL, a)
     # a state far outside the drift SNAs' box (10 times a training state): the table clamps each input as they do
     shutil.copy(path("train.h5"), path("far.h5"))
     with h5py.File(path("far.h5"), "r+") as h:
@@ -386,7 +395,7 @@ def kolmogorov_fourier():
         old = np.abs(h["w"][:, 0] - a).max() / np.abs(a).max()
     if not old < 1e-12:
         sys.exit(f"FAIL: the model without its stored monomials rolls out differently ({old:g} relative)")
-    shutil.copy(path("det.h5"), path("bad_table.h5"))
+    shutil.copy(path("tab.h5"), path("bad_table.h5"))
     with h5py.File(path("bad_table.h5"), "r+") as h:
         h["surrogate/drift_monomials"][nt - 1, 2] = B.shape[0] + 1
     expect_error([KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path("bad_table.h5"), "-T", "1"],
@@ -397,9 +406,44 @@ def kolmogorov_fourier():
                   path("det.h5"), "-T", "1"], r"trained for the forcing wavenumber 4, but this run has 2 \(-forcing_wavenumber\)")
     expect_error([KOL, "-N", "32", "-Re", "40", "-alpha", "0.1", "-stepper", "sna", "-stepper_model", path("det.h5"), "-T", "1"],
                  r"trained with the linear drag 0\.?, but this run has 0.1 \(-alpha\)")
+    expect_error([KOL, "-N", "32", "-Re", "40", "-forcing_amplitude", "2", "-stepper", "sna", "-stepper_model", path("tab.h5"),
+                  "-T", "1"], r"tab.h5' was trained with the forcing amplitude 1\.?, but this run has 2\.? \(-forcing_amplitude\)")
+    # a forced model written before the amplitude was recorded: taken as snaps-kolmogorov's default 1, and said so
+    shutil.copy(path("tab.h5"), path("no_amp.h5"))
+    with h5py.File(path("no_amp.h5"), "r+") as h:
+        del h["surrogate"].attrs["forcing_amplitude"]
+    expect_error([KOL, "-N", "32", "-Re", "40", "-forcing_amplitude", "0.5", "-stepper", "sna", "-stepper_model",
+                  path("no_amp.h5"), "-T", "1"], r"forcing amplitude 1\.? \(not recorded in this older model: snaps-kolmogorov's "
+                 r"default assumed\), but this run has 0.5 \(-forcing_amplitude\)")
+    run([KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path("no_amp.h5"), "-T", "0.1", "-dt_save", "0.1"])
     print(f"kolmogorov_fourier: orthonormal 2-D Fourier basis, x-shift turns the pairs; rollouts from x- and y-shifted states "
           f"are the shifted rollout to rounding over {a.shape[0] - 1} saved steps, unclamped; one step is the stored "
-          f"polynomial SNAs' drift to {err:.1e} ({far:.1e} from 10 times a training state); runs at another Re, forcing or drag refuse the model")
+          f"polynomial SNAs' drift to {err:.1e} ({far:.1e} from 10 times a training state); the table-only model rolls out the "
+          f"same; runs at another Re, forcing wavenumber or amplitude or drag refuse the model")
+
+
+def table_only(KOL, a):
+    """The default model file holds the drift's table of monomials and no drift SNAs (-save_drift_snas writes them): it is
+    smaller and rolls out bit for bit as the file with the SNAs; a table-only file whose table or box is missing is refused
+    as corrupt, naming what is missing."""
+    with h5py.File(path("tab.h5"), "r") as h:
+        drifts = [k for k in h["surrogate"] if k.startswith("drift") and isinstance(h["surrogate"][k], h5py.Group)]
+        if drifts or "drift_monomials" not in h["surrogate"] or "drift_box" not in h["surrogate"]:
+            sys.exit(f"FAIL: the default model file holds drift SNAs ({len(drifts)} groups) or lacks its table of monomials and box")
+    if not os.path.getsize(path("tab.h5")) < os.path.getsize(path("det.h5")):
+        sys.exit("FAIL: the table-only model file is not smaller than the one with the drift SNAs")
+    run([KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path("tab.h5"), "-init_trajectory",
+         path("train.h5"), "-init_time", "30", "-T", "5", "-dt_save", "0.5", "-trajectory", path("tab_roll.h5")])
+    with h5py.File(path("tab_roll.h5"), "r") as h:
+        if not np.array_equal(h["w"][:, 0], a):
+            sys.exit("FAIL: the table-only model rolls out differently from the model with its drift SNAs")
+    for name in ("drift_monomials", "drift_box"):
+        shutil.copy(path("tab.h5"), path("no_table.h5"))
+        with h5py.File(path("no_table.h5"), "r+") as h:
+            del h["surrogate/" + name]
+        expect_error([KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path("no_table.h5"), "-T", "1"],
+                     r"no_table.h5' holds neither its drift's table of monomials .*drift_monomials with drift_box.* nor the "
+                     r"drift SNAs .*: corrupt model")
 
 
 def khronos_polynomial(g, z):

@@ -34,10 +34,11 @@ PETSC_EXTERN PetscErrorCode SNAPSSurrogateLoad(MPI_Comm, const char[], SNAPSSurr
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *);
 /* Refuses a model trained for another system: equation, grid points, domain length (both values named). */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate, const char[], PetscInt, PetscReal);
-/* Refuses (naming both values and the model file) a model trained at another viscosity nu, linear drag alpha or
-   forcing wavenumber than the run's (Kolmogorov; 0 for systems without them); models written before these were
-   recorded are not checked. */
-PETSC_EXTERN PetscErrorCode SNAPSSurrogateCheckPhysics(SNAPSSurrogate, const char[], PetscReal, PetscReal, PetscInt);
+/* Refuses (naming both values and the model file) a model trained at another viscosity nu, linear drag alpha,
+   forcing wavenumber or forcing amplitude than the run's (Kolmogorov; 0 for systems without them); models written
+   before nu, alpha and the wavenumber were recorded are not checked, and a forced model written before the amplitude
+   was recorded is taken to have snaps-kolmogorov's default amplitude 1 (the message says so). */
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateCheckPhysics(SNAPSSurrogate, const char[], PetscReal, PetscReal, PetscInt, PetscReal);
 /* The model's kind ("deterministic" or "categorical"), latent size D, bins q and step dt (any may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateGetInfo(SNAPSSurrogate, const char **, PetscInt *, PetscInt *, PetscReal *);
 /* Whether the model keeps states in the training box (clamp, may be NULL), states stepped so far and latent

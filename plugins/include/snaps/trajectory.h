@@ -40,18 +40,22 @@ PETSC_EXTERN PetscErrorCode SNAPSTrajectoryDestroy(SNAPSTrajectory *);
 /* A whole trajectory file in memory (every rank reads its own copy): training data for surrogates, and
    initial states taken from a saved run. */
 typedef struct {
-  char       equation[32], field[32];
-  PetscInt   nt, members, npts; /* saved times, members, grid points of one member */
-  PetscInt   sdim, shape[2];
-  PetscReal  length;    /* the attribute L (KS), or 0 where the file has none */
-  PetscReal  nu, alpha; /* the attributes nu and alpha (Kolmogorov: viscosity, linear drag), or 0 */
-  PetscInt   forcing;   /* the attribute forcing_wavenumber (Kolmogorov), or 0 */
-  PetscReal *time;      /* nt */
-  PetscReal *data;      /* nt x members x npts */
+  char      equation[32], field[32];
+  PetscInt  nt, members, npts; /* saved times, members, grid points of one member */
+  PetscInt  sdim, shape[2];
+  PetscReal length;    /* the attribute L (KS), or 0 where the file has none */
+  PetscReal nu, alpha; /* the attributes nu and alpha (Kolmogorov: viscosity, linear drag), or 0 */
+  PetscInt  forcing;   /* the attribute forcing_wavenumber (Kolmogorov), or 0 */
+  PetscReal famp;      /* the attribute forcing_amplitude (Kolmogorov; 1, snaps-kolmogorov's default, where a forced
+                          file has none), or 0 */
+  PetscReal *time;     /* nt */
+  PetscReal *data;     /* nt x members x npts */
 } SNAPSTrajectoryData;
 
 /* Reads a complete trajectory file (refuses one a run is still writing, or was killed writing). Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryLoad(MPI_Comm, const char[], SNAPSTrajectoryData *);
+/* The saved time t alone (PETSC_MIN_REAL: the first), as a trajectory of nt = 1; refused as FindTime refuses. */
+PETSC_EXTERN PetscErrorCode SNAPSTrajectoryLoadTime(MPI_Comm, const char[], PetscReal, SNAPSTrajectoryData *);
 /* Index of the saved time equal to t (to 1e-9 of the spacing), or an error naming t and the file's range. */
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryFindTime(const SNAPSTrajectoryData *, const char[], PetscReal, PetscInt *);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryDataFree(SNAPSTrajectoryData *);

@@ -428,20 +428,50 @@ PetscErrorCode SNAHDF5SizeProduct(const char what[], PetscInt n, const PetscInt 
 /* Reads a float64 dataset that must have exactly the expected shape and finite values. */
 PetscErrorCode SNAHDF5ReadArray(hid_t loc, const char name[], PetscInt rank, const hsize_t dims[], PetscReal data[])
 {
-  hid_t     dset;
-  hsize_t   count;
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5ReadRows(loc, name, rank, dims, 0, rank ? dims[0] : 1, data));
+  PetscFunctionReturn(0);
+}
+
+/* The rows [row0, row0 + nrows) of the dataset's first dimension as a selection of the file (H5S_ALL: all). */
+static hid_t RowsSpace(hid_t dset, PetscInt rank, const hsize_t dims[], hsize_t row0, hsize_t nrows)
+{
+  hsize_t start[SNA_HDF5_MAX_RANK] = {0}, count[SNA_HDF5_MAX_RANK];
+  hid_t   space;
+
+  if (!rank || (row0 == 0 && nrows == dims[0])) return H5S_ALL;
+  for (PetscInt i = 0; i < rank; i++) count[i] = i ? dims[i] : nrows;
+  start[0] = row0;
+  space    = H5Dget_space(dset);
+  if (space >= 0 && H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0) {
+    H5Sclose(space);
+    space = -1;
+  }
+  return space;
+}
+
+PetscErrorCode SNAHDF5ReadRows(hid_t loc, const char name[], PetscInt rank, const hsize_t dims[], hsize_t row0, hsize_t nrows, PetscReal data[])
+{
+  hid_t     dset, fspace = -1, mspace = H5S_ALL;
+  hsize_t   count, shape[SNA_HDF5_MAX_RANK];
   herr_t    err      = -1;
   PetscBool checksum = PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscCall(SNAHDF5CheckArray(loc, name, rank, dims));
+  PetscCheck(!rank || row0 + nrows <= dims[0], PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Rows %llu to %llu of the HDF5 dataset '%s' of %llu rows", (unsigned long long)row0, (unsigned long long)(row0 + nrows), name, (unsigned long long)dims[0]);
+  for (PetscInt i = 0; i < rank; i++) shape[i] = i ? dims[i] : nrows;
   dset = H5Dopen2(loc, name, H5P_DEFAULT);
-  if (dset >= 0) err = H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+  if (dset >= 0) fspace = RowsSpace(dset, rank, dims, row0, nrows);
+  if (fspace != H5S_ALL && fspace >= 0) mspace = H5Screate_simple((int)rank, shape, NULL);
+  if (dset >= 0 && fspace >= 0 && mspace >= 0) err = H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, data);
   if (err < 0) checksum = SNAHDF5ChecksumFailed();
+  if (mspace != H5S_ALL && mspace >= 0) H5Sclose(mspace);
+  if (fspace != H5S_ALL && fspace >= 0) H5Sclose(fspace);
   if (dset >= 0) H5Dclose(dset);
   PetscCheck(!checksum, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' fails its checksum: the file is corrupt (changed since it was written); restore it from a copy or write it again", name);
   PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' is not a readable rank-%" PetscInt_FMT " floating-point array: corrupt file", name, rank);
-  (void)ShapeCount((int)rank, dims, &count);
+  (void)ShapeCount((int)rank, shape, &count);
   for (hsize_t i = 0; i < count; i++) PetscCheck(!PetscIsInfOrNanReal(data[i]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' contains NaN or Inf (entry %llu): the file is corrupt", name, (unsigned long long)i);
   PetscFunctionReturn(0);
 }

@@ -169,6 +169,9 @@ PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeRealDefault(hid_t, const char[],
 PETSC_INTERN PetscErrorCode SNAHDF5WriteArray(hid_t, const char[], PetscInt, const hsize_t[], const PetscReal[]);
 /* Reads a float64 dataset whose shape must equal dims (rank entries); rejects NaN and Inf. */
 PETSC_INTERN PetscErrorCode SNAHDF5ReadArray(hid_t, const char[], PetscInt, const hsize_t[], PetscReal[]);
+/* SNAHDF5ReadArray of the rows [row0, row0 + nrows) of the first dimension only (the shape dims is checked whole):
+   one saved time of a trajectory without reading the others. */
+PETSC_INTERN PetscErrorCode SNAHDF5ReadRows(hid_t, const char[], PetscInt, const hsize_t[], hsize_t, hsize_t, PetscReal[]);
 /* Checks, without reading or allocating, that a dataset exists with the shape dims (rank entries) and
    that the file holds its data: call it for every array before allocating from declared sizes. */
 PETSC_INTERN PetscErrorCode SNAHDF5CheckArray(hid_t, const char[], PetscInt, const hsize_t[]);

@@ -30,6 +30,8 @@ struct _n_SNAPSSurrogate {
      stored and checked against a run (SNAPSSurrogateCheckPhysics; -1 in models written before they were stored) */
   PetscInt  sdim, kmax, forcing; /* spatial dimensions, Fourier modes r, Kolmogorov forcing wavenumber (0: none) */
   PetscReal nu, alpha;           /* Kolmogorov viscosity and linear drag (0 where the files have none) */
+  PetscReal famp;                /* Kolmogorov forcing amplitude (0 where none; see SurrogateReadAmplitude) */
+  PetscBool famp_recorded;       /* whether the model file records famp (else a forced model's is taken as 1) */
   /* loaded polynomial drifts of degree 2 at most (the Fourier latents'): the terms of coordinate i are qstart[i] ..
      qstart[i + 1] - 1, each qcoef z_qa z_qb with z_D = 1; NULL where a drift is fitted (then sparse or the SNAs) */
   PetscInt  *qstart, *qa, *qb;

@@ -10,8 +10,9 @@
 #         0.45 Lyapunov times), 8 samples each, 12 Lyapunov times
 #   full  (about an hour): training data 8 x 6250 = 5e4 time units, heads on every 4th pair with 20 sweeps, ESN on 5e4
 #         time units; statistics over 8 x 5250 = 42000 time units (2016 Lyapunov times)
-# L=100 (README section "L = 100"): N = 128, lambda = 0.09; the equivariant complex quadratic drift on 38 Fourier
-#   modes (-drift_pairs, step 0.05: training saved every 0.05), local categorical heads (-head_local: each sees its
+# L=100 (README section "L = 100"): N = 128, lambda = 0.09; the equivariant complex quadratic vector field on the 42
+#   Fourier modes the solver keeps (-drift_pairs -drift_form rate: fitted to the 5-point derivative of training saved
+#   every 0.05, stepped by RK4 over 0.05; no noisy copies), local categorical heads (-head_local: each sees its
 #   own mode) and the parallel ESN (16 patches of 8 points sharing a 4000-node reservoir, stepping 0.25, every 5th
 #   training state); quick: training 8 x 500 time units, statistics over 8 x 1400 = 11200 time units
 #   (1008 Lyapunov times), short horizon 100 time units (9 Lyapunov times) from 16 states; full: training 8 x 1000,
@@ -37,7 +38,7 @@ case $L in # per length: grid, training spacing, short horizon and its states, L
   100) N=128; dt_train=0.05; TS=100; NS=16; lambda=0.09; esn_every=5
     esn_options="--groups 16 --overlap 6 --nodes 4000" # the parallel reservoir (README, "L = 100")
     TT=$([ "$mode" = quick ] && echo 600 || echo 1100); TL=$((TL * 8 / 15)); esn_time=$((8 * (TT - 150))) # every member after its 50-unit transient
-    fit="-latent_modes 38 -rollout_dt 0.05 -drift_pairs -drift_degree 2 -head_local -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
+    fit="-latent_modes 42 -rollout_dt 0.05 -drift_pairs -drift_degree 2 -drift_form rate -drift_noise 0 -head_local -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
   *) echo "run.sh: L must be 22 or 100, not '$L'" >&2; exit 2 ;;
 esac
 ks="mpirun -n $np $bin/snaps-ks -L $L -N $N -progress_every 60"

@@ -23,6 +23,8 @@ typedef struct {
   const char *poly_option;                                     /* the first polynomial-only option given (NULL: none) */
   PetscBool   pairs;                                           /* -drift_pairs: the complex pair drift (PairDrift) on a 1-D Fourier latent too */
   PetscBool   local;                                           /* -head_local: heads see their own latent pair only */
+  PetscBool   rate;                                            /* -drift_form rate: the drift is the vector field dz/dt, stepped by RK4 */
+  PetscInt    substeps;                                        /* -drift_substeps: RK4 steps per -rollout_dt of the rate form */
 } TrainOptions;
 
 /* The box of the training states (every rank the same), where rollouts stay. */
@@ -48,16 +50,41 @@ static PetscErrorCode TrainingBox(SNAPSSurrogate s, PetscInt n, const PetscReal 
   PetscFunctionReturn(0);
 }
 
+/* The pairs of a trajectory of nt saved times lag apart: starts first, first + stride, ... (the count returned). The
+   rate form's target, the 5-point derivative at the start (PairRate), needs 2 saved states before and after it. */
+static PetscInt PairStarts(PetscInt nt, PetscInt lag, PetscInt stride, PetscBool rate, PetscInt *first)
+{
+  const PetscInt end = nt - PetscMax(lag, rate ? 2 : 0); /* starts below end */
+
+  *first = rate ? 2 : 0;
+  return end > *first ? (end - *first + stride - 1) / stride : 0;
+}
+
+/* r (D) = dz/dt at saved time i of member m by the 5-point central stencil over the saved spacing h,
+   (-z[i+2] + 8 z[i+1] - 8 z[i-1] + z[i-2]) / (12 h), exact to O(h^4): the rate form's target (w: D scratch). */
+static void PairRate(SNAPSSurrogate s, const SNAPSTrajectoryData *t, PetscInt i, PetscInt m, PetscReal h, PetscReal w[], PetscReal r[])
+{
+  const PetscInt  off[4] = {-2, -1, 1, 2};
+  const PetscReal c[4]   = {1, -8, 8, -1};
+
+  for (PetscInt p = 0; p < s->D; p++) r[p] = 0;
+  for (PetscInt j = 0; j < 4; j++) {
+    SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + ((i + off[j]) * t->members + m) * s->npts, w);
+    for (PetscInt p = 0; p < s->D; p++) r[p] += c[j] * w[p] / (12 * h);
+  }
+}
+
 /* Loads the files (all of one system), sets the surrogate's system description and basis, and returns every
    (z(t), z(t + dt)) pair this rank owns: z0, z1 (n x D), and the state before, zm = z(t - dt) (n x D; prev[k] false
-   where the trajectory starts later), for Markov heads. Pairs are numbered over files, members and times (every
-   stride-th) and split evenly over the ranks. */
-static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *const files[], const TrainOptions *o, PetscInt *n, PetscReal **z0, PetscReal **z1, PetscReal **zm, PetscBool **prev)
+   where the trajectory starts later), for Markov heads; for the rate form (-drift_form rate) also zr = z0 + dz/dt at
+   the start (PairRate; NULL otherwise), the drift's target as an end state. Pairs are numbered over files, members and
+   times (every stride-th) and split evenly over the ranks. */
+static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *const files[], const TrainOptions *o, PetscInt *n, PetscReal **z0, PetscReal **z1, PetscReal **zm, PetscBool **prev, PetscReal **zr)
 {
   SNAPSTrajectoryData *td;
-  PetscInt             total = 0, lo, hi, k = 0, lag = 0;
+  PetscInt             total = 0, lo, hi, k = 0, lag = 0, i0;
   PetscMPIInt          rank, size;
-  PetscReal            dtsave = 0;
+  PetscReal            dtsave = 0, *w;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
@@ -79,28 +106,37 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
     PetscCheck(!strcmp(td[f].equation, s->equation) && td[f].npts == s->npts && td[f].length == s->length, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (%s, %" PetscInt_FMT " points, L = %g) is not the system of '%s' (%s, %" PetscInt_FMT " points, L = %g)", files[f], td[f].equation, td[f].npts, (double)td[f].length, files[0], s->equation, s->npts, (double)s->length);
     PetscCheck(td[f].nu == td[0].nu && td[f].alpha == td[0].alpha && td[f].forcing == td[0].forcing && td[f].famp == td[0].famp, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT ", amplitude %g) is not the system of '%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT ", amplitude %g): train on trajectories of one Re, drag and forcing", files[f], (double)td[f].nu, (double)td[f].alpha, td[f].forcing, (double)td[f].famp, files[0], (double)td[0].nu, (double)td[0].alpha, td[0].forcing, (double)td[0].famp);
     PetscCheck(PetscAbsReal(td[f].time[1] - td[f].time[0] - dtsave) < 1e-9 * dtsave, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' saves every %g, '%s' every %g: give trajectories of one spacing", files[f], (double)(td[f].time[1] - td[f].time[0]), files[0], (double)dtsave);
-    if (td[f].nt > lag) total += td[f].members * ((td[f].nt - lag + o->stride - 1) / o->stride);
+    total += td[f].members * PairStarts(td[f].nt, lag, o->stride, o->rate, &i0);
   }
   PetscCall(SNAPSSurrogateSetLatent(s, nfiles, td, o->r, o->q));
-  PetscCheck(total > 0, s->comm, PETSC_ERR_ARG_SIZ, "The trajectories hold no pair of states %g apart", (double)s->dt);
+  PetscCheck(total > 0, s->comm, PETSC_ERR_ARG_SIZ, "The trajectories hold no pair of states %g apart%s", (double)s->dt, o->rate ? " with 2 saved states before and after its start (-drift_form rate)" : "");
   lo = total * rank / size;
   hi = total * (rank + 1) / size;
   *n = hi - lo;
   PetscCall(PetscMalloc2(PetscMax(1, *n * s->D), z0, PetscMax(1, *n * s->D), z1));
   PetscCall(PetscCalloc2(PetscMax(1, *n * s->D), zm, PetscMax(1, *n), prev));
+  *zr = NULL;
+  if (o->rate) PetscCall(PetscMalloc1(PetscMax(1, *n * s->D), zr));
+  PetscCall(PetscMalloc1(s->D, &w));
   for (PetscInt f = 0; f < nfiles; f++) {
     const SNAPSTrajectoryData *t = &td[f];
+    const PetscInt             c = PairStarts(t->nt, lag, o->stride, o->rate, &i0);
     for (PetscInt m = 0; m < t->members; m++)
-      for (PetscInt i = 0; i + lag < t->nt; i += o->stride, k++) {
+      for (PetscInt j = 0, i = i0; j < c; j++, i += o->stride, k++) {
         if (k < lo || k >= hi) continue;
         SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + (i * t->members + m) * s->npts, *z0 + (k - lo) * s->D);
         SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + ((i + lag) * t->members + m) * s->npts, *z1 + (k - lo) * s->D);
+        if (o->rate) {
+          PairRate(s, t, i, m, dtsave, w, *zr + (k - lo) * s->D);
+          for (PetscInt p = 0; p < s->D; p++) (*zr)[(k - lo) * s->D + p] += (*z0)[(k - lo) * s->D + p];
+        }
         if (!o->markov || i < lag) continue; /* the state before only for Markov heads */
         SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + ((i - lag) * t->members + m) * s->npts, *zm + (k - lo) * s->D);
         (*prev)[k - lo] = PETSC_TRUE;
       }
     PetscCall(SNAPSTrajectoryDataFree(&td[f]));
   }
+  PetscCall(PetscFree(w));
   PetscCall(PetscFree(td));
   PetscCall(TrainingBox(s, *n, *z0, *z1));
   PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %" PetscInt_FMT " pairs (z(t), z(t + %g)) from %" PetscInt_FMT " files, latent size %" PetscInt_FMT " (%s)\n", total, (double)s->dt, nfiles, s->D, s->latent));
@@ -610,17 +646,20 @@ static PetscReal HashNormal(PetscInt a, PetscInt b, PetscInt c)
 
 /* The propagator over dt of the linear part on Fourier coordinate i, exact for a perturbation small enough that the
    quadratic term does not couple it: KS, exp((q^2 - q^4) dt) with q = 2 pi k / L; Kolmogorov flow (vorticity),
-   exp(-(nu |k|^2 + alpha) dt) on the 2 pi-periodic box, the viscous damping and the drag. */
+   exp(-(nu |k|^2 + alpha) dt) on the 2 pi-periodic box, the viscous damping and the drag. For the rate form (whose
+   target is y - x = dz/dt) it is 1 + the linear rate: a noisy copy's target then holds the rate of the noise. */
 static PetscReal LinearPropagator(SNAPSSurrogate s, PetscInt i)
 {
-  PetscInt kx, ky;
+  PetscInt  kx, ky;
+  PetscReal rate;
 
   SNAPSLatentFourierWavenumber(s->sdim, s->kmax, i, &kx, &ky);
   if (!strcmp(s->equation, "ks")) {
     const PetscReal q = 2 * PETSC_PI * kx / s->length;
-    return PetscExpReal((q * q - q * q * q * q) * s->dt);
-  }
-  return PetscExpReal(-(s->nu * (kx * kx + ky * ky) + s->alpha) * s->dt);
+    rate              = q * q - q * q * q * q;
+  } else
+    rate = -(s->nu * (kx * kx + ky * ky) + s->alpha);
+  return s->rate ? 1 + rate : PetscExpReal(rate * s->dt);
 }
 
 /* The drift's training pairs: the n pairs and -drift_noise_copies copies whose inputs carry isotropic Gaussian noise
@@ -654,7 +693,8 @@ static PetscErrorCode NoisyPairs(SNAPSSurrogate s, PetscInt n, const PetscReal z
   PetscFunctionReturn(0);
 }
 
-/* Drift i, fitted by MSE to z_i(t + dt) - z_i(t) given z(t): one SNA per coordinate, so each has its own modes.
+/* Drift i, fitted by MSE to z_i(t + dt) - z_i(t) given z(t) (z1: the end states; for -drift_form rate the states
+   z(t) + dz/dt, so that the fits below fit the vector field): one SNA per coordinate, so each has its own modes.
    The default (-drift_fit polynomial) is the exact least-squares polynomial of PolynomialDrift: KS's vector field
    is quadratic, and its flow map over dt = 0.25 on 8 Fourier modes is fitted by cubic terms to 0.2% of the
    increment, where the SNA's own (nonconvex) fits of products of 16 factors stalled at 6% to 50% (cases/ks-surrogate
@@ -770,6 +810,8 @@ static PetscErrorCode WriteDescription(void *ctx, const char file[])
   PetscCall(SNAHDF5WriteAttributeInt(g, "markov", s->markov));
   PetscCall(SNAHDF5WriteAttributeInt(g, "head_local", s->local));
   PetscCall(SNAHDF5WriteAttributeReal(g, "residual_scale", s->head ? s->rscale : 1));
+  PetscCall(SNAHDF5WriteAttributeString(g, "drift_form", s->rate ? "rate" : "map"));
+  PetscCall(SNAHDF5WriteAttributeInt(g, "drift_substeps", s->rate ? s->substeps : 1));
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
   PetscCall(SNAHDF5WriteArray(g, "basis", 2, dims, s->basis));
@@ -858,14 +900,19 @@ static PetscErrorCode HeadOptions(MPI_Comm comm, PetscBool heads, TrainOptions *
 /* The drift's options (-drift_fit, -drift_degree, ...; see snaps-rollout-fit -help), checked. */
 static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
 {
-  const char *fits[] = {"sna", "polynomial"}, *targets[] = {"clean", "linear"};
+  const char *fits[] = {"sna", "polynomial"}, *targets[] = {"clean", "linear"}, *forms[] = {"map", "rate"};
   const char *poly_only[] = {"-drift_degree", "-drift_ridge", "-drift_box_margin", "-drift_equivariant", "-drift_pairs"};
-  PetscInt    fit = o->poly, target = o->linear;
-  PetscBool   set[5];
+  PetscInt    fit = o->poly, target = o->linear, form = o->rate;
+  PetscBool   set[5], substeps_set;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_fit", fits, 2, &fit, &o->fit_set));
   PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_noise_target", targets, 2, &target, &o->target_set));
+  PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_form", forms, 2, &form, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_substeps", &o->substeps, &substeps_set));
+  o->rate = (PetscBool)(form == 1);
+  PetscCheck(o->rate || !substeps_set, comm, PETSC_ERR_ARG_INCOMP, "-drift_substeps applies to the rate form (-drift_form rate), but the drift here is the map over -rollout_dt: give -drift_form rate or drop -drift_substeps");
+  PetscCheck(o->substeps >= 1 && o->substeps <= 1000, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_substeps must be in [1, 1000] (RK4 steps per -rollout_dt), not %" PetscInt_FMT, o->substeps);
   o->poly   = (PetscBool)(fit == 1);
   o->linear = (PetscBool)(target == 1);
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_degree", &o->degree, &set[0]));
@@ -927,10 +974,10 @@ static PetscErrorCode HeadsForLatent(SNAPSSurrogate s, const TrainOptions *o)
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
 {
   SNAPSSurrogate s;
-  TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE};
+  TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1};
   PetscBool      drift_snas = PETSC_FALSE;
   PetscInt       n          = 0;
-  PetscReal     *z0, *z1, *zm;
+  PetscReal     *z0, *z1, *zm, *zr;
   PetscBool     *prev;
 
   PetscFunctionBegin;
@@ -945,10 +992,13 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscCall(PetscNew(&s));
   s->comm = comm;
   s->q    = o.q;
-  PetscCall(LoadPairs(s, nfiles, files, &o, &n, &z0, &z1, &zm, &prev));
+  PetscCall(LoadPairs(s, nfiles, files, &o, &n, &z0, &z1, &zm, &prev, &zr));
   PetscCall(DriftForLatent(s, &o));
   PetscCall(HeadsForLatent(s, &o));
-  PetscCall(TrainDrift(s, n, z0, z1, &o));
+  s->rate     = o.rate; /* before the fit: the noisy copies' targets (LinearPropagator) and the heads' residuals use it */
+  s->substeps = o.substeps;
+  PetscCall(TrainDrift(s, n, z0, o.rate ? zr : z1, &o)); /* the rate form's targets as end states: y - x = dz/dt */
+  PetscCall(PetscFree(zr));
   if (det && det[0]) {
     PetscCall(PetscStrncpy(s->kind, "deterministic", sizeof(s->kind)));
     PetscCall(SurrogateSave(s, det, drift_snas));

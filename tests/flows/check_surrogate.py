@@ -48,6 +48,12 @@ checks:
                  points is the shifted rollout to rounding (1e-9), on 1 and 2 ranks; -drift_pairs alone is quadratic,
                  -drift_pairs with a cubic is refused; a categorical model's heads are the same bit for bit whether
                  its twin is written in the same run or not
+  ks_rate        the rate form (-drift_form rate: the pair drift fitted to the 5-point derivative dz/dt, stepped by
+                 RK4, -drift_substeps 2) on the run of ks_pairs: the file says drift_form rate and drift_substeps 2,
+                 and a rollout on 1 and on 2 ranks is RK4 of the stored table of monomials evaluated here, to 1e-9;
+                 a map-form model is z + its table per step, and a copy without the attributes drift_form and
+                 drift_substeps (an older file) rolls out bit for bit the same; a drift_form 'euler' is refused
+                 naming the value; -drift_substeps without -drift_form rate is refused
 """
 import os
 import shutil
@@ -522,5 +528,81 @@ def ks_pairs():
     print(f"ks_pairs: rollouts from a state shifted by 5 points are the shifted rollout to rounding over {a.shape[0] - 1} saved steps, unclamped")
 
 
+def table_field(model):
+    """The drift as its stored table of monomials (rows i, a, b, coefficient; z_D = 1), each input clamped to
+    drift_box as the rollout clamps it: f(z) for z of shape (members, D)."""
+    with h5py.File(path(model), "r") as m:
+        rows, box = m["surrogate/drift_monomials"][:], m["surrogate/drift_box"][:]
+    i, a, b, c = rows[:, 0].astype(int), rows[:, 1].astype(int), rows[:, 2].astype(int), rows[:, 3]
+
+    def f(z):
+        x = np.concatenate([np.clip(z, box[0], box[1]), np.ones((z.shape[0], 1))], axis=1)
+        g = np.zeros_like(z)
+        np.add.at(g.T, i, (c * x[:, a] * x[:, b]).T)
+        return g
+    return f
+
+
+def ks_rate():
+    run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "60", "-save_start", "20", "-dt_save", "0.1",
+         "-trajectory", path("train.h5")])
+    fit = [FIT, "-trajectories", path("train.h5"), "-latent_modes", "5", "-rollout_dt", "0.1", "-drift_pairs"]
+    run(fit + ["-twin_model", path("rate.h5"), "-drift_form", "rate", "-drift_substeps", "2"])
+    run(fit + ["-twin_model", path("map.h5")])
+
+    def roll(model, out, ranks=1):
+        cmd = [KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path(model), "-init_trajectory",
+               path("train.h5"), "-init_time", "40", "-ensemble", "2", "-T", "5", "-dt_save", "0.5", "-trajectory", path(out)]
+        run((MPIEXEC + ["-n", str(ranks)] if ranks > 1 else []) + cmd)
+        with h5py.File(path(out), "r") as h:
+            return h["u"][:]
+
+    def expected(model, steps_per_save, nsave):
+        """The latent rollout from the encoded initial states, stepped here: RK4 of the table (rate) or z + table (map)."""
+        with h5py.File(path(model), "r") as m, h5py.File(path("train.h5"), "r") as t:
+            g, B, mean = m["surrogate"], m["surrogate/basis"][:], m["surrogate/mean"][:]
+            form, sub, dt = g.attrs.get("drift_form", b"map"), int(g.attrs.get("drift_substeps", 1)), float(g.attrs["dt"])
+            form = form.decode() if isinstance(form, bytes) else str(form)
+            z = (t["u"][int(np.argmin(np.abs(t["time"][:] - 40)))] - mean) @ B.T
+        f, zs, h = table_field(model), [], dt / sub
+        for _ in range(nsave):
+            for _ in range(steps_per_save):
+                if form == "map":
+                    z = z + f(z)
+                    continue
+                for _ in range(sub):
+                    k1 = f(z)
+                    k2 = f(z + h / 2 * k1)
+                    k3 = f(z + h / 2 * k2)
+                    k4 = f(z + h * k3)
+                    z = z + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+            zs.append(z)
+        return form, sub, np.array(zs), B, mean
+
+    for model in ("rate.h5", "map.h5"):
+        form, sub, zs, B, mean = expected(model, 5, 10)
+        if (form, sub) != (("rate", 2) if model == "rate.h5" else ("map", 1)):
+            sys.exit(f"FAIL: {model} says drift_form {form} and drift_substeps {sub}")
+        for ranks in (1, 2):
+            u = roll(model, f"{model[:-3]}{ranks}.h5", ranks)
+            err = np.abs((u[1:] - mean) @ B.T - zs).max() / np.abs(zs).max()
+            if not np.isfinite(u).all() or not err < 1e-9:
+                sys.exit(f"FAIL: the rollout of {model} ({form} form) on {ranks} ranks is not the stored drift stepped by "
+                         f"{'RK4' if form == 'rate' else 'z + drift'} (relative difference {err:g})")
+    shutil.copy(path("map.h5"), path("old.h5"))  # a file written before drift_form existed is the map form
+    with h5py.File(path("old.h5"), "r+") as h:
+        del h["surrogate"].attrs["drift_form"], h["surrogate"].attrs["drift_substeps"]
+    if not np.array_equal(roll("old.h5", "old1.h5"), roll("map.h5", "map1b.h5")):
+        sys.exit("FAIL: a map-form model without the attribute drift_form rolls out differently")
+    shutil.copy(path("rate.h5"), path("bad.h5"))
+    with h5py.File(path("bad.h5"), "r+") as h:
+        h["surrogate"].attrs["drift_form"] = np.bytes_("euler")
+    expect_error([KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("bad.h5"), "-T", "1"],
+                 r"has drift_form 'euler'; this SNAPS knows map and rate")
+    expect_error(fit + ["-twin_model", path("never.h5"), "-drift_substeps", "2"], r"-drift_substeps applies to the rate form")
+    print("ks_rate: rate and map rollouts are RK4 of the stored table and z + table to 1e-9 on 1 and 2 ranks; an older "
+          "map file rolls out the same; a bad drift_form is refused")
+
+
 {"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov,
- "kolmogorov_fourier": kolmogorov_fourier, "markov": markov, "ks_pairs": ks_pairs}[check]()
+ "kolmogorov_fourier": kolmogorov_fourier, "markov": markov, "ks_pairs": ks_pairs, "ks_rate": ks_rate}[check]()

@@ -130,6 +130,14 @@ PetscErrorCode SNAHDF5ReadAttributeRealDefault(hid_t loc, const char name[], Pet
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SNAHDF5ReadAttributeStringDefault(hid_t loc, const char name[], const char def[], char value[], size_t len)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(value, def, len));
+  if (H5Aexists(loc, name) > 0) PetscCall(SNAHDF5ReadAttributeString(loc, name, value, len));
+  PetscFunctionReturn(0);
+}
+
 /* Reads a string attribute (fixed-length) into value[len]. One string only: H5Aread writes every
    element of an array of strings, which value[] could not hold. */
 PetscErrorCode SNAHDF5ReadAttributeString(hid_t loc, const char name[], char value[], size_t len)

@@ -166,6 +166,7 @@ PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeReal(hid_t, const char[], PetscR
 /* Attributes that files written before they existed lack: the value if present, else the given default. */
 PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeIntDefault(hid_t, const char[], PetscInt, PetscInt *);
 PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeRealDefault(hid_t, const char[], PetscReal, PetscReal *);
+PETSC_INTERN PetscErrorCode SNAHDF5ReadAttributeStringDefault(hid_t, const char[], const char[], char[], size_t);
 PETSC_INTERN PetscErrorCode SNAHDF5WriteArray(hid_t, const char[], PetscInt, const hsize_t[], const PetscReal[]);
 /* Reads a float64 dataset whose shape must equal dims (rank entries); rejects NaN and Inf. */
 PETSC_INTERN PetscErrorCode SNAHDF5ReadArray(hid_t, const char[], PetscInt, const hsize_t[], PetscReal[]);

@@ -16,7 +16,9 @@ struct _n_SNAPSSurrogate {
   PetscInt          steps, clamped; /* states stepped, coordinates that left the box (held at it when clamp) */
   PetscBool         clamp;          /* whether steps keep the state in the box (models whose SNAs are constant beyond it) */
   PetscReal        *edges;          /* D x (q + 1): bin edges of the residual of each coordinate (categorical) */
-  SNA              *drift;          /* D drifts, drift i: z -> z_i(t + dt) - z_i(t) */
+  SNA              *drift;          /* D drifts, drift i: z -> z_i(t + dt) - z_i(t) (map form) or dz_i/dt (rate form) */
+  PetscBool         rate;           /* the drifts are a vector field, stepped by RK4 (attribute drift_form rate; map if absent) */
+  PetscInt          substeps;       /* RK4 steps per dt of the rate form (attribute drift_substeps; 1 if absent) */
   SNAKhronosSparse *sparse;         /* D (loaded models): drift i term by term where that is cheaper, else NULL */
   SNA              *head;           /* D categorical heads (categorical models), head i with SNAPSSurrogateHeadInputs inputs */
   PetscBool         markov;         /* heads also see the coordinate's residual of the step before (-head_markov) */
@@ -45,7 +47,7 @@ struct _n_SNAPSSurrogate {
 
 /* z = basis (u - mean). */
 PETSC_INTERN void SNAPSLatentEncode(PetscInt, PetscInt, const PetscReal[], const PetscReal[], const PetscReal[], PetscReal[]);
-/* g (n x D) = the drift at n latent states z (n x D). */
+/* g (n x D) = the drift at n latent states z (n x D): the increment over dt (the map, or RK4 of the rate form). */
 PETSC_INTERN PetscErrorCode SNAPSSurrogateDrift(SNAPSSurrogate, PetscInt, const PetscReal[], PetscReal[]);
 /* The number of inputs of head i (SNAPSSurrogateHeadRow). */
 PETSC_INTERN PetscInt SNAPSSurrogateHeadInputs(SNAPSSurrogate, PetscInt);

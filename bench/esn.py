@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Echo state network baseline for rollouts of a 1-D field (Pathak et al. 2018, KS L = 22 setting).
 
-usage: esn.py train TRAIN.h5 MODEL.npz [--nodes 3000] [--time 10000] [--seed 0] [--every 1] [--groups 1] [--overlap 6]
+usage: esn.py train TRAIN.h5 MODEL.npz [--nodes 3000] [--time 10000] [--seed 0] [--every 1] [--groups 1 [--overlap 6]] [--beta 1e-4]
        esn.py forecast MODEL.npz INIT.h5 OUT.h5 --t0 T0 --horizon H [--warmup 25] [--members K]
 
 train:    a reservoir r(t+1) = tanh(A r(t) + W_in u(t)) (nodes N_r, A sparse with mean degree 3 scaled to spectral
           radius 0.6, W_in with one nonzero per row uniform in [-0.5, 0.5]) is driven by the first --time time units of
           every member of TRAIN.h5 (after a 50-unit transient per member); the readout u(t+1) = W_out r~(t), with r~
           the reservoir state with every second node squared (Pathak's symmetry trick), is fitted by ridge regression
-          (beta 1e-4) on all members at once. --every k: the ESN steps every k-th saved time of TRAIN.h5 (KS L = 100:
+          (--beta, 1e-4) on all members at once. --every k: the ESN steps every k-th saved time of TRAIN.h5 (KS L = 100:
           training saved every 0.05 for the SNA drift, the ESN steps 0.25 as at L = 22).
           --groups g > 1: the parallel reservoir of Pathak et al. (PRL 120, 024102, 2018) for long domains: the N grid
           points are cut into g patches of N / g points; a reservoir reads its patch and --overlap l points on each
@@ -77,7 +77,13 @@ def train(a):
     skip = int(round(50 / dt))
     nt, K, N = u.shape
     per = min(nt - 1 - skip, steps // K + 1)
-    a.overlap = a.overlap if a.groups > 1 else 0
+    if a.groups < 1:
+        raise SystemExit(f"esn: --groups {a.groups} must be at least 1 (1: one reservoir reading the whole field)")
+    if a.groups == 1 and a.overlap:
+        raise SystemExit(f"esn: --overlap {a.overlap} applies to patches (--groups > 1); one reservoir reads the whole field")
+    a.overlap = 6 if a.overlap is None and a.groups > 1 else (a.overlap or 0)
+    if a.overlap < 0 or a.overlap > N:
+        raise SystemExit(f"esn: --overlap {a.overlap} must be in [0, {N}] (grid points read on each side of a patch)")
     idx = patch_index(N, a.groups, a.overlap)
     A, Win = reservoir(idx.shape[1], a.nodes, a.seed)
     RtR = np.zeros((a.nodes, a.nodes))
@@ -160,7 +166,7 @@ def main():
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--every", type=int, default=1)
     t.add_argument("--groups", type=int, default=1)
-    t.add_argument("--overlap", type=int, default=6)
+    t.add_argument("--overlap", type=int, default=None, help="points read on each side of a patch (6; --groups > 1 only)")
     t.add_argument("--beta", type=float, default=1e-4)
     f = s.add_parser("forecast")
     f.add_argument("model")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/esn.py's parallel reservoir (--groups): on a periodic advected field u(t, x) = f(x - c t) the patches cover
-the grid once, the trained ESN forecasts the advection, and (the patches sharing one reservoir) a forecast from a
-state shifted by a whole patch is the shifted forecast.
+the grid once, the trained ESN forecasts the advection, (the patches sharing one reservoir) a forecast from a
+state shifted by a whole patch is the shifted forecast, and bad --groups/--overlap values are refused by name.
 
 usage: check_esn.py SCRATCH_DIR"""
 import os
@@ -68,10 +68,14 @@ def main():
                    check=True)
     if np.load(single)["Win"].shape != (50, N):
         sys.exit(f"check_esn: the single reservoir reads {np.load(single)['Win'].shape[1]} inputs, not the {N} points")
-    r = subprocess.run([py, esn_py, "train", os.path.join(scratch, "train.h5"), model, "--groups", "5"],
-                       capture_output=True, text=True)
-    if r.returncode == 0 or "--groups 5 must divide the grid's 32 points" not in r.stdout + r.stderr:
-        sys.exit(f"check_esn: --groups 5 on 32 points was not refused clearly: {r.stdout + r.stderr}")
+    for bad, says in ((["--groups", "5"], "--groups 5 must divide the grid's 32 points"),
+                      (["--groups", "0"], "--groups 0 must be at least 1"),
+                      (["--overlap", "3"], "--overlap 3 applies to patches (--groups > 1)"),
+                      (["--groups", "4", "--overlap", "-1"], "--overlap -1 must be in [0, 32]")):
+        r = subprocess.run([py, esn_py, "train", os.path.join(scratch, "train.h5"), model] + bad,
+                           capture_output=True, text=True)
+        if r.returncode == 0 or says not in r.stdout + r.stderr:
+            sys.exit(f"check_esn: {' '.join(bad)} was not refused clearly: {r.stdout + r.stderr}")
     print(f"check_esn: patches cover the grid; forecast NRMSE {err:.2e} over 5 time units; shift-equivariant to {diff:.1e}")
 
 

@@ -21,11 +21,13 @@
 #         units from truth A's members at t = 30; short horizon from the 8 start times of each of its 4 members;
 #         evaluate.py --mode long: statistics over all of it with error bars from resampled 250-time-unit blocks
 # Options through the environment: SNAPS_NP (ranks, 2), LATENT (fourier or pod), LATENT_MODES (Fourier box r, 5;
-# POD modes, 8), REUSE_DATA=1 (keep the solver trajectories of an earlier run in OUT), FIT_OPTIONS (snaps-rollout-fit
+# POD modes, 8), REUSE_DATA=1 (keep the solver trajectories of an earlier run in OUT where its data.stamp matches this
+# run's mode, latent, lengths, spacing and seeds; otherwise they are regenerated), FIT_OPTIONS (snaps-rollout-fit
 # options; defaults above), AUGMENT_SHIFTS=s (train on the training run plus its s - 1 x-translated copies,
 # augment.py: an exact symmetry of the flow; 1, none), HEAD_OPTIONS (long mode: the categorical heads'
-# snaps-rollout-fit options; $long_heads below), REUSE_MODELS=1 (keep the models sna_*.h5 of an earlier run in OUT:
-# the fit of the categorical heads takes about 15 minutes here).
+# snaps-rollout-fit options; $long_heads below), REUSE_MODELS=1 (keep the models sna_*.h5 of an earlier run in OUT
+# where its models.stamp matches this run's latent, r, fit options and data: the fit of the categorical heads takes
+# about 15 minutes here).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -34,6 +36,7 @@ mode=${2:-quick}
 bin=$root/build/bin
 np=${SNAPS_NP:-2}
 py=/usr/bin/python3
+source "$root/scripts/reuse-stamp.sh"
 mkdir -p "$out"
 case $mode in
   quick) Ktr=1; Ttr=230; Ttr2=630; Ktruth=1; Tlong=200; starts="40 55 70 85 100 115 130 145"; drift_its=40; head_its=8 ;;
@@ -56,21 +59,32 @@ kol="mpirun -n $np $bin/snaps-kolmogorov -N 64 -Re 40 -progress_every 60"
 dt_save=0.5; [ "$mode" = long ] && dt_save=1 # truth and rollouts: a field every dt_save (long: 2 x 8000 fields per run)
 # 1. solver data: training (seed 1, from t = 30 after the transient), held-out truth A (seed 3: initial states of every
 #    rollout, and the reference statistics) and B (seed 4: the solver-vs-solver sampling noise)
-if [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/truth_b.h5" ] && [ "$(cat "$out/train_dt" 2>/dev/null)" = "$dt_train" ]; then
+# what the data depend on: reused (REUSE_DATA=1) only where the stamp written beside them after their last complete
+# generation matches, so that data of another mode, latent or length are never evaluated as this run's
+data_stamp="mode=$mode latent=$latent train=$Ktr x ($Ttr, $Ttr2) every $dt_train seeds 1 2; truth=$Ktruth x $Tlong every $dt_save"
+data_stamp="$data_stamp seeds $([ "$mode" = long ] && echo "11 21" || echo "3 4")"
+reuse_data=0
+if [ "${REUSE_DATA:-0}" = 1 ] && stamp_matches "$out/data.stamp" "$data_stamp" "the solver trajectories in $out (REUSE_DATA=1)" \
+  && [ -f "$out/truth_a.h5" ] && [ -f "$out/truth_b.h5" ]; then
+  reuse_data=1
+fi
+if [ "$reuse_data" = 1 ]; then
   echo "run.sh: reusing the solver trajectories in $out"
 else
+  rm -f "$out/data.stamp" "$out/models.stamp" "$out"/truth_[ab].{h5,json} # a failed run below must leave nothing to reuse or evaluate
   $kol -ensemble $Ktr -seed 1 -T $Ttr -save_start 30 -dt_save $dt_train -trajectory "$out/train.h5" -results "$out/train.json" | tail -1
   [ "$latent" = fourier ] && $kol -ensemble $Ktr -seed 2 -T $Ttr2 -save_start 30 -dt_save $dt_train -trajectory "$out/train2.h5" | tail -1
-  echo $dt_train > "$out/train_dt"
   if [ "$mode" = long ]; then # two independent runs side by side, one rank each: they share nothing, the slabs would
     solver1="mpirun -n 1 $bin/snaps-kolmogorov -N 64 -Re 40 -progress_every 600 -ensemble $Ktruth -T $((Tlong + 30)) -save_start 30 -dt_save $dt_save"
     $solver1 -seed 11 -trajectory "$out/truth_a.h5" -results "$out/truth_a.json" > "$out/truth_a.log" &
+    pidA=$!
     $solver1 -seed 21 -trajectory "$out/truth_b.h5" -results "$out/truth_b.json" > "$out/truth_b.log"
-    wait
+    wait "$pidA" # its exit status (a bare wait returns 0): set -e stops here where truth A failed
   else
     $kol -ensemble $Ktruth -seed 3 -T $((Tlong + 70)) -save_start 30 -dt_save $dt_save -trajectory "$out/truth_a.h5" -results "$out/truth_a.json" | tail -1
     $kol -ensemble $Ktruth -seed 4 -T $((Tlong + 30)) -save_start 30 -dt_save $dt_save -trajectory "$out/truth_b.h5" -results "$out/truth_b.json" | tail -1
   fi
+  echo "$data_stamp" > "$out/data.stamp"
 fi
 # 2. the surrogates: the deterministic one on the Fourier latent, or (pod) the categorical model and its twin
 train=$out/train.h5
@@ -82,10 +96,20 @@ fi
 outputs="-twin_model $out/sna_deterministic.h5"
 [ "$latent" = pod ] && outputs="$outputs -model $out/sna_categorical.h5"
 rm -f "$out"/long_*.h5 "$out"/short_*.h5 # a model kind not trained now must not be evaluated from an earlier run
-if [ "${REUSE_MODELS:-0}" = 1 ] && (for kind in $kinds; do [ -f "$out/sna_$kind.h5" ] || exit 1; done); then
+# what the models depend on (their data included): reused (REUSE_MODELS=1) only where the stamp written after their
+# last fit matches
+models_stamp="latent=$latent r=$r kinds=$kinds augment=${AUGMENT_SHIFTS:-1} fit=$fit_options; data: $data_stamp"
+reuse_models=0
+if [ "${REUSE_MODELS:-0}" = 1 ] && stamp_matches "$out/models.stamp" "$models_stamp" "the models in $out (REUSE_MODELS=1)" \
+  && (for kind in $kinds; do [ -f "$out/sna_$kind.h5" ] || exit 1; done); then
+  reuse_models=1
+fi
+if [ "$reuse_models" = 1 ]; then
   echo "run.sh: reusing the models in $out (REUSE_MODELS=1)"
 else
+  rm -f "$out/models.stamp"
   mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$train" $outputs -latent "$latent" -latent_modes "$r" $fit_options | tee "$out/rollout_fit.log" | grep -v "^snaps-rollout-fit: \(drift\|head\)"
+  echo "$models_stamp" > "$out/models.stamp"
 fi
 # 3. rollouts with the solver's program: long (statistics, from truth A at t = 30) and short (from truth A at each
 #    start time, 8 samples of the categorical model), written as trajectories like the solver's

@@ -25,6 +25,7 @@ mode=${2:-quick}
 bin=$root/build/bin
 np=${SNAPS_NP:-2}
 py=/usr/bin/python3
+source "$root/scripts/reuse-stamp.sh"
 mkdir -p "$out"
 case $mode in
   quick) TT=2100; head_stride=8; head_its=8; esn_time=10000; TL=2625 ;;
@@ -42,24 +43,35 @@ case $L in # per length: grid, training spacing, short horizon and its states, L
   *) echo "run.sh: L must be 22 or 100, not '$L'" >&2; exit 2 ;;
 esac
 ks="mpirun -n $np $bin/snaps-ks -L $L -N $N -progress_every 60"
-if [ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/long_truth4.h5" ]; then # REUSE_DATA=1: keep the solver data of an earlier run
+# REUSE_DATA=1 keeps the solver data (and the ESN) of an earlier run, but only where the stamp written beside them after
+# their last complete generation matches: data of another length or mode must not be evaluated as this run's
+data_stamp="L=$L N=$N mode=$mode train=8 x $TT every $dt_train seed 1; truth=8 x $TL seeds 3 4"
+reuse_data=0
+if [ "${REUSE_DATA:-0}" = 1 ] && stamp_matches "$out/data.stamp" "$data_stamp" "the solver trajectories in $out (REUSE_DATA=1)" \
+  && [ -f "$out/long_truth4.h5" ]; then
+  reuse_data=1
+fi
+if [ "$reuse_data" = 1 ]; then
   echo "run.sh: reusing the solver trajectories in $out"
 else
+rm -f "$out/data.stamp" # a failed run below must leave nothing to reuse
 # 1. data: training (seed 1), held-out short-horizon states (seed 2, NS members, 25 time units of history before
 #    t0 = 100 for the ESN's warm-up), two independent long truth runs (seeds 3 and 4: the sampling noise)
 $ks -ensemble 8 -seed 1 -T "$TT" -save_start 100 -dt_save "$dt_train" -trajectory "$out/train.h5" -results "$out/train.json" | tail -2
 for s in 3 4; do
   $ks -ensemble 8 -seed $s -T $((TL + 100)) -save_start 75 -dt_save 0.25 -trajectory "$out/long_truth$s.h5" -results "$out/long_truth$s.json" | tail -1
 done
+echo "$data_stamp" > "$out/data.stamp"
 fi
-# the held-out short-horizon states, also where reused data holds another number of them (runs before NS = 64 had 16;
+# the held-out short-horizon states: kept only with reused data (the stamp matched, so L and TS did too) holding NS of
+# them; regenerated on a fresh run, and where reused data holds another number of them (runs before NS = 64 had 16;
 # a member's state depends only on (seed, member), so the first 16 stay the same)
 members=$([ -f "$out/short_truth.h5" ] && $py -c "import h5py, sys; print(h5py.File(sys.argv[1], 'r').attrs['members'])" "$out/short_truth.h5" || echo 0)
-[ "$members" = "$NS" ] || $ks -ensemble "$NS" -seed 2 -T $((100 + TS)) -save_start 75 -dt_save 0.25 -trajectory "$out/short_truth.h5" | tail -1
+{ [ "$reuse_data" = 1 ] && [ "$members" = "$NS" ]; } || $ks -ensemble "$NS" -seed 2 -T $((100 + TS)) -save_start 75 -dt_save 0.25 -trajectory "$out/short_truth.h5" | tail -1
 # 2. the surrogates (categorical and its deterministic twin) and the ESN
 mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$out/train.h5" -model "$out/sna_categorical.h5" -twin_model "$out/sna_deterministic.h5" \
   $fit ${FIT_OPTIONS:-} | tee "$out/rollout_fit.log"
-[ "${REUSE_DATA:-0}" = 1 ] && [ -f "$out/esn.npz" ] || $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" --every "$esn_every" $esn_options | tee "$out/esn.log"
+[ "$reuse_data" = 1 ] && [ -f "$out/esn.npz" ] || $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" --every "$esn_every" $esn_options | tee "$out/esn.log"
 # 3. rollouts from the held-out states: short horizon (TS time units) and long (from the states of long_truth3 at t = 100)
 for kind in categorical deterministic; do
   K=$NS; [ $kind = categorical ] && K=$((8 * NS)) # 8 samples of each of the NS states: member k starts from state k mod NS

@@ -46,6 +46,10 @@ int main(int argc, char **argv)
   PetscCall(FlowRunSetFromOptions(run, PetscOptionsObject));
   PetscOptionsEnd();
   if (!help_only) {
+    /* checked on all ranks together first: with -stepper sna each rank creates the equation alone (PETSC_COMM_SELF),
+       where a bad option would be reported once per rank */
+    PetscCall(KolmogorovCheckEquation(PETSC_COMM_WORLD, N, Re, alpha, nf, famp));
+    PetscCall(KolmogorovCheckInitial(PETSC_COMM_WORLD, init, amp));
     PetscCall(KolmogorovCreate(FlowRunUsesSurrogate(run) ? PETSC_COMM_SELF : PETSC_COMM_WORLD, N, Re, alpha, nf, famp, &kf));
     PetscCall(KolmogorovSetInitial(kf, init, amp));
     PetscCall(KolmogorovGetProblem(kf, &pb));

@@ -7,6 +7,8 @@
 
 typedef struct _n_Kolmogorov *Kolmogorov;
 
+PetscErrorCode KolmogorovCheckEquation(MPI_Comm, PetscInt N, PetscReal Re, PetscReal alpha, PetscInt n, PetscReal amplitude);
+PetscErrorCode KolmogorovCheckInitial(MPI_Comm, const char kind[], PetscReal amplitude);
 PetscErrorCode KolmogorovCreate(MPI_Comm, PetscInt N, PetscReal Re, PetscReal alpha, PetscInt n, PetscReal amplitude, Kolmogorov *);
 PetscErrorCode KolmogorovSetInitial(Kolmogorov, const char kind[], PetscReal amplitude);
 PetscErrorCode KolmogorovGetProblem(Kolmogorov, FlowProblem *);

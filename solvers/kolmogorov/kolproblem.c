@@ -249,6 +249,29 @@ static PetscErrorCode KolFingerprint(void *ctx, char fp[], size_t len)
   PetscFunctionReturn(0);
 }
 
+/* The checks of KolmogorovCreate()'s arguments on comm, callable on its own: with -stepper sna the equation is
+   created on PETSC_COMM_SELF on every rank, so the program checks them first on PETSC_COMM_WORLD, where an error is
+   reported once rather than once per rank. Collective on comm (the same values on every rank). */
+PetscErrorCode KolmogorovCheckEquation(MPI_Comm comm, PetscInt N, PetscReal Re, PetscReal alpha, PetscInt nf, PetscReal famp)
+{
+  PetscFunctionBegin;
+  PetscCheck(N >= 8 && N % 2 == 0 && N <= (1 << 14), comm, PETSC_ERR_ARG_OUTOFRANGE, "-N must be even, at least 8 and at most 16384, not %" PetscInt_FMT, N);
+  PetscCheck(Re > 0 && Re < PETSC_MAX_REAL, comm, PETSC_ERR_ARG_OUTOFRANGE, "-Re must be positive and finite, not %g", (double)Re);
+  PetscCheck(alpha >= 0 && alpha < PETSC_MAX_REAL, comm, PETSC_ERR_ARG_OUTOFRANGE, "-alpha must be non-negative and finite, not %g", (double)alpha);
+  PetscCheck(nf >= 1 && 3 * nf < N, comm, PETSC_ERR_ARG_OUTOFRANGE, "-forcing_wavenumber %" PetscInt_FMT " must be at least 1 and below N/3 = %" PetscInt_FMT " (resolved after dealiasing)", nf, N / 3);
+  PetscCheck(PetscIsNormalReal(famp) || famp == 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-forcing_amplitude must be finite");
+  PetscFunctionReturn(0);
+}
+
+/* The checks of KolmogorovSetInitial()'s arguments on comm, callable on its own (see KolmogorovCheckEquation()). */
+PetscErrorCode KolmogorovCheckInitial(MPI_Comm comm, const char kind[], PetscReal amplitude)
+{
+  PetscFunctionBegin;
+  PetscCheck(!strcmp(kind, "random") || !strcmp(kind, "taylor-green"), comm, PETSC_ERR_ARG_WRONG, "-init %s: use random or taylor-green", kind);
+  PetscCheck(PetscIsNormalReal(amplitude) || amplitude == 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-init_amplitude must be finite");
+  PetscFunctionReturn(0);
+}
+
 /* Creates the equation on an N x N grid over comm: FFTW-MPI slabs and plans (FFTW_ESTIMATE: the same plan,
    hence the same bits, in every run), wavenumbers, mask and forcing. Collective. */
 PetscErrorCode KolmogorovCreate(MPI_Comm comm, PetscInt N, PetscReal Re, PetscReal alpha, PetscInt nf, PetscReal famp, Kolmogorov *out)
@@ -258,11 +281,7 @@ PetscErrorCode KolmogorovCreate(MPI_Comm comm, PetscInt N, PetscReal Re, PetscRe
   PetscReal  h = 2 * PETSC_PI / N;
 
   PetscFunctionBegin;
-  PetscCheck(N >= 8 && N % 2 == 0 && N <= (1 << 14), comm, PETSC_ERR_ARG_OUTOFRANGE, "-N must be even, at least 8 and at most 16384, not %" PetscInt_FMT, N);
-  PetscCheck(Re > 0 && Re < PETSC_MAX_REAL, comm, PETSC_ERR_ARG_OUTOFRANGE, "-Re must be positive and finite, not %g", (double)Re);
-  PetscCheck(alpha >= 0 && alpha < PETSC_MAX_REAL, comm, PETSC_ERR_ARG_OUTOFRANGE, "-alpha must be non-negative and finite, not %g", (double)alpha);
-  PetscCheck(nf >= 1 && 3 * nf < N, comm, PETSC_ERR_ARG_OUTOFRANGE, "-forcing_wavenumber %" PetscInt_FMT " must be at least 1 and below N/3 = %" PetscInt_FMT " (resolved after dealiasing)", nf, N / 3);
-  PetscCheck(PetscIsNormalReal(famp) || famp == 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-forcing_amplitude must be finite");
+  PetscCall(KolmogorovCheckEquation(comm, N, Re, alpha, nf, famp));
   PetscCall(PetscNew(&kf));
   kf->comm  = comm;
   kf->N     = N;
@@ -312,8 +331,7 @@ PetscErrorCode KolmogorovCreate(MPI_Comm comm, PetscInt N, PetscReal Re, PetscRe
 PetscErrorCode KolmogorovSetInitial(Kolmogorov kf, const char kind[], PetscReal amplitude)
 {
   PetscFunctionBegin;
-  PetscCheck(!strcmp(kind, "random") || !strcmp(kind, "taylor-green"), kf->comm, PETSC_ERR_ARG_WRONG, "-init %s: use random or taylor-green", kind);
-  PetscCheck(PetscIsNormalReal(amplitude) || amplitude == 0, kf->comm, PETSC_ERR_ARG_OUTOFRANGE, "-init_amplitude must be finite");
+  PetscCall(KolmogorovCheckInitial(kf->comm, kind, amplitude));
   PetscCall(PetscStrncpy(kf->init, kind, sizeof(kf->init)));
   kf->init_amp = amplitude;
   PetscFunctionReturn(0);

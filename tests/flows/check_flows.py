@@ -137,6 +137,26 @@ def expect_error(cmd, pattern):
     print(f"refused as expected: {re.search(pattern, p.stdout).group(0)}")
 
 
+def surrogate_option_errors():
+    """With -stepper sna each rank builds the equation alone (PETSC_COMM_SELF): a bad equation or initial-state option
+    must still be refused once on 2 ranks, not once per rank."""
+    import re
+
+    model = path("absent_model.h5")  # the options are checked before any model is read
+    for opts, pattern in (
+        (["-N", "7"], r"-N must be even"),
+        (["-Re", "-40"], r"-Re must be positive"),
+        (["-N", "16", "-forcing_wavenumber", "6"], r"-forcing_wavenumber 6 must be"),
+        (["-init", "foo"], r"-init foo: use random or taylor-green"),
+    ):
+        cmd = [*MPIEXEC, "-n", "2", KOL, "-stepper", "sna", "-stepper_model", model, *opts]
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert p.returncode != 0, f"{' '.join(cmd)} succeeded"
+        count = len(re.findall(pattern, p.stdout))
+        assert count == 1, f"'{pattern}' printed {count} times on 2 ranks, not once:\n{p.stdout}"
+        print(f"refused once on 2 ranks: {pattern}")
+
+
 def bad_checkpoint():
     ck = path("ck.h5")
     base = [KS, "-T", "4", "-checkpoint", ck, "-checkpoint_every", "2"]

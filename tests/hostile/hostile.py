@@ -25,7 +25,16 @@ import sys
 # reader: which program reads the file, and how (see run()); source: the good file a case starts from;
 # regex: what the reader's message must say (None: a control that must succeed).
 CASES = []
-SOURCES = {"predict_model": "model", "predict_data": "data", "fit_data": "data", "pod_snapshots": "snapshots", "guess_model": "guess", "init_trajectory": "trajectory"}
+SOURCES = {
+    "predict_model": "model",
+    "predict_data": "data",
+    "fit_data": "data",
+    "pod_snapshots": "snapshots",
+    "guess_model": "guess",
+    "init_trajectory": "trajectory",
+    "init_trajectory_row2": "trajectory",
+    "rollout_fit": "trajectory",
+}
 
 
 def case(name, reader, regex, source=None):
@@ -415,9 +424,8 @@ add_cases(
         ("traj_u_no_storage", "dataset /time of the trajectory .*holds no data|dataset /u of the trajectory .*holds no data", traj_u_no_storage),
         ("traj_time_count", "/time of rank 1 and /u of rank 3 with different numbers of saved times", traj_times(lambda t: t[:-1])),
         # -init_trajectory reads only the saved time it starts from (SNAPSTrajectoryLoadTime; here the first): a bad
-        # value there is refused (snaps-rollout-fit reads every row, SNAPSTrajectoryLoad)
-        ("traj_nan_state", "HDF5 dataset 'u' contains NaN or Inf \\(entry 3\\)", traj_value(0, float("nan"))),
-        ("traj_inf_state", "HDF5 dataset 'u' contains NaN or Inf \\(entry 3\\)", traj_value(0, float("inf"))),
+        # value there is refused, naming its row in the file
+        ("traj_inf_state", "HDF5 dataset 'u' contains NaN or Inf \\(row 0, entry 3 of that row\\)", traj_value(0, float("inf"))),
         ("traj_time_backwards", "times that do not increase \\(row 3", traj_times(lambda t: t[[0, 1, 2, 1, 4]])),
         ("traj_time_nan", "HDF5 dataset 'time' contains NaN or Inf \\(entry 1\\)", traj_times(lambda t: t * [1, float("nan"), 1, 1, 1])),
         ("traj_wrong_equation", "holds kolmogorov states of 32 points, but this run is ks", set_attr("/", "equation", lambda: np_bytes("kolmogorov"))),
@@ -425,6 +433,10 @@ add_cases(
         ("traj_truncated", "is not an HDF5 file, or it is corrupt|HDF5 cannot open the trajectory", traj_truncated),
     ],
 )
+# a NaN in a later row: read alone from that row's saved time (-init_time 1: row 2, the message must name row 2 of the
+# file, not row 0 of the one row read), and by snaps-rollout-fit, which reads every row (SNAPSTrajectoryLoad)
+case("traj_nan_state", "init_trajectory_row2", "HDF5 dataset 'u' contains NaN or Inf \\(row 2, entry 3 of that row\\)")(traj_value(2, float("nan")))
+case("traj_nan_state_fit", "rollout_fit", "HDF5 dataset 'u' contains NaN or Inf \\(row 2, entry 3 of that row\\)")(traj_value(2, float("nan")))
 
 
 # ---------------------------------------------------------------- commands
@@ -479,6 +491,8 @@ def run(a):
         "fit_data": [a.fit, "-data", f, "-model", out, "-sna_khronos_nodes", "4", "-sna_fit_max_it", "2"],
         "pod_snapshots": [a.pod, "-snapshots", f, "-model", out, "-sna_khronos_degree", "1", "-sna_khronos_nodes", "2", "-sna_khronos_modes", "4"],
         "init_trajectory": [a.ks, "-N", "32", "-L", "22", "-T", "0.5", "-dt_save", "0.5", "-init_trajectory", f, "-trajectory", out],
+        "init_trajectory_row2": [a.ks, "-N", "32", "-L", "22", "-T", "0.5", "-dt_save", "0.5", "-init_trajectory", f, "-init_time", "1", "-trajectory", out],
+        "rollout_fit": [a.rollout_fit, "-trajectories", f, "-twin_model", out, "-latent_modes", "4"],
         "guess_model": [a.ex2, "-m", "24", "-n", "20", "-dll_append", str(a.lib), "-ksp_guess_type", "sna", "-ksp_guess_sna_params", "0,0", "-ksp_guess_sna_model", f],
     }
     cmd = readers[c["reader"]]
@@ -529,7 +543,7 @@ def main():
     r = sub.add_parser("run")
     r.add_argument("case")
     r.add_argument("dir")
-    for p in ("predict", "fit", "pod", "ex2", "lib", "ks"):
+    for p in ("predict", "fit", "pod", "ex2", "lib", "ks", "rollout-fit"):
         r.add_argument("--" + p)
     r.add_argument("--mem-mb", type=int, default=2048, help="address-space limit of the reader (MB); 0: none")
     r.add_argument("--timeout", type=float, default=60)

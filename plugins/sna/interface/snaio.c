@@ -480,7 +480,17 @@ PetscErrorCode SNAHDF5ReadRows(hid_t loc, const char name[], PetscInt rank, cons
   PetscCheck(!checksum, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' fails its checksum: the file is corrupt (changed since it was written); restore it from a copy or write it again", name);
   PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' is not a readable rank-%" PetscInt_FMT " floating-point array: corrupt file", name, rank);
   (void)ShapeCount((int)rank, shape, &count);
-  for (hsize_t i = 0; i < count; i++) PetscCheck(!PetscIsInfOrNanReal(data[i]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' contains NaN or Inf (entry %llu): the file is corrupt", name, (unsigned long long)i);
+  /* the position in the dataset, not in the rows read: a reader of one row (row0 > 0) must name the row in the file */
+  for (hsize_t i = 0; i < count; i++) {
+    if (PetscLikely(!PetscIsInfOrNanReal(data[i]))) continue;
+    if (rank < 2)
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' contains NaN or Inf (entry %llu): the file is corrupt", name, (unsigned long long)(row0 + i));
+    else {
+      hsize_t rowlen = count / nrows; /* nrows > 0: there is an entry i */
+
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' contains NaN or Inf (row %llu, entry %llu of that row): the file is corrupt", name, (unsigned long long)(row0 + i / rowlen), (unsigned long long)(i % rowlen));
+    }
+  }
   PetscFunctionReturn(0);
 }
 

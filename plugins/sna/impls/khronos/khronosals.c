@@ -83,23 +83,28 @@ static PetscErrorCode DistinctValues(PetscInt n, PetscInt d, PetscInt p, const P
 }
 
 /* Runs of equal values (KhronosSpanGroups) for the inputs with at least KHRONOS_RUN_MIN_SAMPLES local samples per
-   distinct value: each span's samples sorted by value, each run's ascending (gathers walk memory forward). Equal
-   inputs give equal basis values, so a run shares its spline row. The other inputs keep the span order as it was. */
+   distinct value on average: each span's samples sorted by value, each run's ascending (gathers walk memory
+   forward). Equal inputs give equal basis values, so a run shares its spline row. The other inputs keep the span
+   order as it was. */
 static PetscErrorCode SpanGroupsFindRuns(const PetscReal x[], KhronosSpanGroups *g)
 {
   const PetscInt d = g->d, n = g->n, ns = g->nspans;
+  PetscInt       size;
   PetscReal     *v;
 
   PetscFunctionBegin;
+  PetscCall(PetscIntMultError(d, n + 1, &size)); /* d * (n + 1) overflows 32-bit PetscInt for large local data */
   PetscCall(PetscCalloc1(d, &g->nruns));
-  PetscCall(PetscMalloc1(d * (n + 1), &g->runs));
+  PetscCall(PetscMalloc1(size, &g->runs));
   PetscCall(PetscMalloc1(n, &v));
   for (PetscInt p = 0; p < d; p++) {
     const PetscInt *off = g->offset + p * (ns + 1);
     PetscInt       *ord = g->order + p * n, *run = g->runs + p * (n + 1), nr = 0, distinct = 0;
 
     PetscCall(DistinctValues(n, d, p, x, v, &distinct));
-    if (!n || distinct * KHRONOS_RUN_MIN_SAMPLES > n) continue;
+    /* distinct * KHRONOS_RUN_MIN_SAMPLES > n without the product, which can overflow (the same test: distinct is an
+       integer, so distinct > n / m exactly where distinct > floor(n / m)) */
+    if (!n || distinct > n / KHRONOS_RUN_MIN_SAMPLES) continue;
     for (PetscInt s = 0; s < ns; s++) {
       const PetscInt len = off[s + 1] - off[s];
 
@@ -922,8 +927,9 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
   Each sweep solves the regularised least-squares problem of the output head and of each input's coefficient
   block exactly (rank-local normal equations, one MPI reduction per block). Cheap per sweep and robust from
   any start, but its convergence slows to a crawl near the optimum (the "swamp" of ALS). An input whose samples
-  repeat values (4 or more samples per value: data on a grid, or fields sampled at the same stations for every
-  design) has its block's normal equations summed once per value, (k+1)^2 times fewer operations per sample.
+  repeat values (4 or more samples per distinct value on average, over each rank's rows: data on a grid, or fields
+  sampled at the same stations for every design) has its block's normal equations summed once per value, (k+1)^2
+  times fewer operations per sample.
   With fit type "infinite_descent" each block update is one Newton step on the block's optimality condition,
   which lands on the same block optimum.
 

@@ -7,17 +7,20 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The most diagnostics a trajectory holds: the length of SNAPSTrajectoryDesc.diag. */
+#define MAX_DIAG ((PetscInt)PETSC_STATIC_ARRAY_LENGTH(((SNAPSTrajectoryDesc *)NULL)->diag))
+
 struct _n_SNAPSTrajectory {
   MPI_Comm            comm;
   PetscMPIInt         rank;
   SNAPSTrajectoryDesc desc;
   char                file[PETSC_MAX_PATH_LEN], partial[PETSC_MAX_PATH_LEN];
-  hid_t               h5;           /* rank 0: the open partial file */
-  hid_t               dset[2 + 16]; /* rank 0: its datasets time, the field and the diagnostics, open from the
+  hid_t               h5;                 /* rank 0: the open partial file */
+  hid_t               dset[2 + MAX_DIAG]; /* rank 0: its datasets time, the field and the diagnostics, open from the
                                        first append to the close: reopened per row, each append re-read and
                                        re-checksummed the partly filled chunks (a third of a surrogate rollout) */
-  PetscInt rows;                    /* saved times so far */
-  PetscInt npts;                    /* grid points of one member */
+  PetscInt rows;                          /* saved times so far */
+  PetscInt npts;                          /* grid points of one member */
 };
 
 /* Every rank learns rank 0's error code; all fail together with msg. */
@@ -135,7 +138,7 @@ static PetscErrorCode OpenDatasets_Rank0(SNAPSTrajectory tr)
 /* Rank 0: closes the datasets that OpenDatasets_Rank0 opened. */
 static void CloseDatasets_Rank0(SNAPSTrajectory tr)
 {
-  for (PetscInt i = 0; i < 2 + 16; i++) {
+  for (PetscInt i = 0; i < 2 + MAX_DIAG; i++) {
     if (tr->dset[i] >= 0) H5Dclose(tr->dset[i]);
     tr->dset[i] = -1;
   }
@@ -217,12 +220,12 @@ PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm comm, const char file[], const SNAPS
   PetscErrorCode  ierr = 0;
 
   PetscFunctionBegin;
-  PetscCheck(desc->sdim >= 1 && desc->sdim <= 2 && desc->ndiag >= 0 && desc->ndiag <= 16 && desc->members >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "A trajectory holds 1-D or 2-D fields, 1 or more members and at most 16 diagnostics");
+  PetscCheck(desc->sdim >= 1 && desc->sdim <= 2 && desc->ndiag >= 0 && desc->ndiag <= MAX_DIAG && desc->members >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "A trajectory holds 1-D or 2-D fields, 1 or more members and at most %d diagnostics", (int)MAX_DIAG);
   PetscCall(PetscNew(&tr));
   tr->comm = comm;
   tr->desc = *desc;
   tr->h5   = -1;
-  for (PetscInt i = 0; i < 2 + 16; i++) tr->dset[i] = -1;
+  for (PetscInt i = 0; i < 2 + MAX_DIAG; i++) tr->dset[i] = -1;
   tr->rows = resume < 0 ? 0 : resume;
   tr->npts = desc->shape[0] * (desc->sdim == 2 ? desc->shape[1] : 1);
   PetscCallMPI(MPI_Comm_rank(comm, &tr->rank));

@@ -106,10 +106,7 @@ class Blocks:
     def resample(self, idx, dt):
         """The sorted u values, the spectrum and the autocorrelation time of the blocks idx (with repeats)."""
         c = self.acf[idx].sum(axis=0) / (idx.size * self.pairs)
-        c = c / c[0]
-        zero = np.argmax(c <= 0) if np.any(c <= 0) else c.size
-        tau = np.trapz(c[: max(zero, 1)], dx=dt) if zero > 1 else 0.0
-        return np.sort(self.w1[idx].ravel()), self.spec[idx].mean(axis=0), tau
+        return np.sort(self.w1[idx].ravel()), self.spec[idx].mean(axis=0), flow_stats.integral_time(c / c[0], dt)
 
 
 def bootstrap_long(runs, A, dt, tau_truth, std, energetic):

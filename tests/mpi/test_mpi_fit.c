@@ -1,19 +1,27 @@
 static const char help[] = "A fit on all ranks must equal the serial fit (rank 0 alone, all data) to -tol relative;\n"
                            "distributed grid evaluation must equal the serial one.\n"
                            "Options: -n_samples N (default 3000), -tol t (default 1e-12; Levenberg-Marquardt solves with the whole\n"
-                           "normal matrix, which carries the reduction order's round-off further), plus any -sna_ option.\n";
+                           "normal matrix, which carries the reduction order's round-off further), -product_positions L\n"
+                           "(default 0: scattered samples): samples of designs x L positions, sample i = g L + j of design g\n"
+                           "(input 0) at position j (input 1), which the ALS fit sums by runs of equal values and, where each\n"
+                           "rank holds whole designs, by designs and positions; plus any -sna_ option.\n";
 
 #include <snaps.h>
 #include "reldiff.h"
 #include <snaps/private/khronosimpl.h>
 
-/* Sample i of a deterministic low-discrepancy (R2) sequence on [-1,1]^2 and a smooth target. */
+/* Positions per design of -product_positions (0: scattered samples). */
+static PetscInt product_positions = 0;
+
+/* Sample i of a deterministic low-discrepancy (R2) sequence on [-1,1]^2 and a smooth target; with product_positions
+   L, design i / L (input 0 from the sequence) at position i % L (input 1 equispaced). */
 static void Sample(PetscInt i, PetscReal x[2], PetscReal *y)
 {
   const PetscReal a1 = 0.7548776662466927, a2 = 0.5698402909980532;
-  PetscReal       t1 = 0.5 + a1 * i, t2 = 0.5 + a2 * i;
+  const PetscInt  L  = product_positions;
+  PetscReal       t1 = 0.5 + a1 * (L ? i / L : i), t2 = 0.5 + a2 * i;
   x[0] = 2 * (t1 - PetscFloorReal(t1)) - 1;
-  x[1] = 2 * (t2 - PetscFloorReal(t2)) - 1;
+  x[1] = L ? -1 + 2.0 * (i % L) / (L - 1) : 2 * (t2 - PetscFloorReal(t2)) - 1;
   *y   = PetscSinReal(PETSC_PI * x[0]) * PetscCosReal(2 * x[1]) + x[0] * x[0] * PetscExpReal(x[1]);
 }
 
@@ -59,6 +67,8 @@ int main(int argc, char **argv)
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-n_samples", &N, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-tol", &tol, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-product_positions", &product_positions, NULL));
+  PetscCheck(product_positions == 0 || product_positions > 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-product_positions %" PetscInt_FMT ": give at least 2 positions per design, or 0 for scattered samples", product_positions);
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   n = PETSC_DECIDE;

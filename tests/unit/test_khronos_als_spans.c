@@ -2,7 +2,9 @@ static const char help[] = "KHRONOS ALS through the knot-span BLAS assembly: exa
                            "(an empty mode product, products of two other inputs), two outputs and knot spans holding\n"
                            "several assembly tiles; on non-separable data the single-step block Newton fit (gradient op)\n"
                            "must give the ALS blocks to rounding; the same on grid data (each input takes a few values),\n"
-                           "which the assembly sums by runs of equal values.\n";
+                           "which the assembly sums by runs of equal values; on data that are groups x positions (designs x\n"
+                           "stations), whose sums go by groups and by positions, ALS must give the parameters and the sweep\n"
+                           "MSEs of the same rows with two of them swapped (no longer a product: the runs) to rounding.\n";
 
 /* The ALS block assembly groups samples by knot span and accumulates each span tile by tile. The
    two-input tests (test_khronos_als, test_mpi_fit) use few samples per span and the in-place factor
@@ -141,6 +143,117 @@ static PetscErrorCode CompareWithSingleStep(PetscInt sweeps, PetscInt levels, Pe
   PetscFunctionReturn(0);
 }
 
+/* groups x L samples of the non-separable target, sample g*L + j: inputs 0 and 1 the group's (pseudo-random), input 2
+   position j's (equispaced); swap: samples 0 and 1 exchanged, which leaves the same rows but no product. */
+static PetscErrorCode MakeProductData(PetscInt groups, PetscInt L, PetscBool swap, Vec *X, Vec *Y)
+{
+  PetscRandom rnd;
+  PetscReal  *x, *y, r;
+
+  PetscFunctionBegin;
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetInterval(rnd, -1.0, 1.0));
+  PetscCall(PetscRandomSetSeed(rnd, 7));
+  PetscCall(PetscRandomSeed(rnd));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, 3 * groups * L, X));
+  PetscCall(VecSetBlockSize(*X, 3));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, 2 * groups * L, Y));
+  PetscCall(VecSetBlockSize(*Y, 2));
+  PetscCall(VecGetArray(*X, &x));
+  PetscCall(VecGetArray(*Y, &y));
+  for (PetscInt g = 0; g < groups; g++) {
+    PetscReal a, b;
+
+    PetscCall(PetscRandomGetValueReal(rnd, &a));
+    PetscCall(PetscRandomGetValueReal(rnd, &b));
+    for (PetscInt j = 0; j < L; j++) {
+      PetscReal *xi = x + 3 * (g * L + j);
+
+      xi[0] = a;
+      xi[1] = b;
+      xi[2] = -1 + 2.0 * j / (L - 1);
+    }
+  }
+  for (PetscInt t = 0; swap && t < 3; t++) {
+    r        = x[t];
+    x[t]     = x[3 + t];
+    x[3 + t] = r;
+  }
+  for (PetscInt i = 0; i < groups * L; i++) Target(3, PETSC_FALSE, x + 3 * i, y + 2 * i);
+  PetscCall(VecRestoreArray(*Y, &y));
+  PetscCall(VecRestoreArray(*X, &x));
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscFunctionReturn(0);
+}
+
+/* The sweeps' training MSEs as the fit computes them (the product path has its own sum). */
+typedef struct {
+  PetscInt  n;
+  PetscReal mse[64];
+} SweepMSE;
+
+static PetscErrorCode RecordMSE(SNA sna, PetscInt it, PetscReal mse, void *ctx)
+{
+  SweepMSE *r = (SweepMSE *)ctx;
+
+  PetscFunctionBegin;
+  (void)sna;
+  (void)it;
+  if (r->n < 64) r->mse[r->n++] = mse;
+  PetscFunctionReturn(0);
+}
+
+/* ALS (with Anderson, whose trial points need the MSE) and single-step Newton on groups x positions against the same
+   fits of the same rows with two swapped: parameters and sweep MSEs must agree to tol. */
+static PetscErrorCode CompareProduct(SNAFitType type, PetscInt sweeps, PetscReal tol)
+{
+  const PetscReal lo[MAX_D] = {-1, -1, -1}, hi[MAX_D] = {1, 1, 1};
+  SNA             sna[2];
+  SweepMSE        rec[2] = {{0}, {0}};
+  PetscInt        np;
+  PetscReal      *theta[2], diff = 0, scale = 0, mdiff = 0;
+  PetscBool       als;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(type, SNAFITALS, &als));
+  if (als) PetscCall(PetscOptionsSetValue(NULL, "-sna_fit_als_anderson", "5"));
+  for (PetscInt k = 0; k < 2; k++) {
+    Vec X, Y;
+
+    PetscCall(MakeProductData(60, 25, (PetscBool)k, &X, &Y));
+    PetscCall(SNACreate(PETSC_COMM_SELF, &sna[k]));
+    PetscCall(SNASetType(sna[k], SNAKHRONOS));
+    PetscCall(SNASetSizes(sna[k], 3, 2));
+    PetscCall(SNASetBounds(sna[k], lo, hi));
+    PetscCall(SNAKhronosSetBasis(sna[k], 2, 5, 3));
+    PetscCall(SNASetFitType(sna[k], type));
+    PetscCall(SNASetRegularization(sna[k], 1e-10));
+    PetscCall(SNASetTolerances(sna[k], 0.0, 0.0, sweeps));
+    PetscCall(SNASetFromOptions(sna[k]));
+    PetscCall(SNAMonitorSet(sna[k], RecordMSE, &rec[k], NULL));
+    PetscCall(SNAFit(sna[k], X, Y));
+    PetscCall(SNAGetNumParameters(sna[k], &np));
+    PetscCall(PetscMalloc1(np, &theta[k]));
+    PetscCall(SNAGetParameters(sna[k], theta[k]));
+    PetscCall(VecDestroy(&X));
+    PetscCall(VecDestroy(&Y));
+  }
+  if (als) PetscCall(PetscOptionsClearValue(NULL, "-sna_fit_als_anderson"));
+  for (PetscInt i = 0; i < np; i++) {
+    diff  = PetscMax(diff, PetscAbsReal(theta[0][i] - theta[1][i]));
+    scale = PetscMax(scale, PetscAbsReal(theta[1][i]));
+  }
+  PetscCheck(rec[0].n == rec[1].n && rec[0].n > 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%" PetscInt_FMT " and %" PetscInt_FMT " sweep MSEs", rec[0].n, rec[1].n);
+  for (PetscInt i = 0; i < rec[0].n; i++) mdiff = PetscMax(mdiff, PetscAbsReal(rec[0].mse[i] - rec[1].mse[i]) / rec[1].mse[i]);
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s, 60 groups x 25 positions vs the same rows as no product, %" PetscInt_FMT " sweeps: max relative parameter difference %.2e, sweep MSEs %.2e\n", type, sweeps, (double)(diff / scale), (double)mdiff));
+  PetscCheck(diff / scale <= tol && mdiff <= tol, PETSC_COMM_SELF, PETSC_ERR_PLIB, "groups x positions and the same rows as no product differ: parameters %g, sweep MSEs %g (relative; limit %g)", (double)(diff / scale), (double)mdiff, (double)tol);
+  for (PetscInt k = 0; k < 2; k++) {
+    PetscCall(PetscFree(theta[k]));
+    PetscCall(SNADestroy(&sna[k]));
+  }
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
@@ -156,6 +269,8 @@ int main(int argc, char **argv)
   PetscCall(FitAndCheck("ALS, d = 1, q = 2, M = 1, grid data (runs)", 1, 1, 13, 3000, SNAFITALS, 1e-12));
   PetscCall(CompareWithSingleStep(3, 13, 12000, 1e-11));
   PetscCall(CompareWithSingleStep(3, 5, 24000, 1e-11));
+  PetscCall(CompareProduct(SNAFITALS, 8, 1e-12));
+  PetscCall(CompareProduct(SNAFITINFINITEDESCENT, 3, 1e-12));
   PetscCall(PetscFinalize());
   return 0;
 }

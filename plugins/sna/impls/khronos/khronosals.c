@@ -13,6 +13,19 @@
 #include <snaps/private/khronosimpl.h>
 #include <petscblaslapack.h>
 
+/* The local samples as a product of groups and positions (airfoils x surface stations, designs x the stations of a
+   field): sample g*L + j, g < groups, j < L, takes input p from the group's first sample g*L (pos[p] false: p is
+   constant within a group) or from the position's sample j of the first group (pos[p] true). Then each sample's
+   mode product splits into a group part h_g and a position part k_j, and every sum over the samples that the ALS
+   fit forms (Gram matrices, right-hand sides, the MSE) is a sum over groups of sums over positions: per block update
+   O(n M q) for the data and O((groups + L) (k+1)^2 M^2) for the Gram, instead of O(n (k+1)^2 M^2 / 2) or a
+   gather of every other input's factors per sample. L = 0: the local samples are no such product. */
+typedef struct {
+  PetscInt   L, groups;
+  PetscBool *pos;   /* d */
+  PetscReal *h, *k; /* groups x M and L x M: the mode products of a block update */
+} KhronosProduct;
+
 /* Per-fit cache of basis values and per-input factors of the local samples. */
 typedef struct {
   PetscInt          n;     /* local samples */
@@ -23,6 +36,7 @@ typedef struct {
   PetscReal        *vals;  /* vals[(i*d + p)*(k+1) + a] */
   PetscReal        *F;     /* F[(p*n + i)*M + m] = f_{p,m}(x_ip) */
   KhronosSpanGroups spans; /* local samples grouped by knot span, per input (the Gram assembly's order) */
+  KhronosProduct    prod;  /* the local samples as groups x positions, if they are */
 } KhronosALSCache;
 
 PetscErrorCode SNAKhronosSpanGroupsCreate(SNA sna, PetscInt n, const PetscInt first[], KhronosSpanGroups *g)
@@ -121,6 +135,54 @@ static PetscErrorCode SpanGroupsFindRuns(const PetscReal x[], KhronosSpanGroups 
   PetscFunctionReturn(0);
 }
 
+/* The length of the run of equal values of input p from sample 0 (at most n). */
+static PetscInt LeadingRun(const PetscReal x[], PetscInt n, PetscInt d, PetscInt p)
+{
+  PetscInt r = 1;
+
+  while (r < n && x[r * d + p] == x[p]) r++;
+  return r;
+}
+
+/* Whether the local samples are groups x positions (KhronosProduct), and which inputs belong to which: the group
+   length L is the shortest run of equal values from sample 0 among the inputs that repeat there (a group input
+   repeats for a whole group at least), the inputs that repeat for L samples are the group's, and every sample is
+   then checked (equal values, not close ones: equal inputs give equal basis values). Worth it only if the groups
+   and the positions are each a fraction of the samples; each rank decides for its own samples (a group split
+   between two ranks makes both fall back to the other paths, with the same sums). */
+static PetscErrorCode ProductFind(const PetscReal x[], PetscInt n, PetscInt d, KhronosProduct *pr)
+{
+  PetscInt L = n;
+
+  PetscFunctionBegin;
+  pr->L = pr->groups = 0;
+  if (n < 4 * KHRONOS_RUN_MIN_SAMPLES) PetscFunctionReturn(0);
+  if (!pr->pos) PetscCall(PetscMalloc1(d, &pr->pos));
+  for (PetscInt p = 0; p < d; p++) {
+    const PetscInt r = LeadingRun(x, n, d, p);
+
+    if (r > 1 && r < L) L = r;
+  }
+  if (L < KHRONOS_RUN_MIN_SAMPLES || n % L || n / L < KHRONOS_RUN_MIN_SAMPLES) PetscFunctionReturn(0);
+  for (PetscInt p = 0; p < d; p++) pr->pos[p] = (PetscBool)(LeadingRun(x, n, d, p) < L);
+  for (PetscInt g = 0; g < n / L; g++)
+    for (PetscInt j = 0; j < L; j++)
+      for (PetscInt p = 0; p < d; p++)
+        if (x[(g * L + j) * d + p] != (pr->pos[p] ? x[j * d + p] : x[g * L * d + p])) PetscFunctionReturn(0);
+  pr->L      = L;
+  pr->groups = n / L;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ProductDestroy(KhronosProduct *pr)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(pr->pos));
+  PetscCall(PetscFree2(pr->h, pr->k));
+  pr->L = pr->groups = 0;
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode CacheBasis(SNA sna, const PetscReal x[], KhronosALSCache *c)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
@@ -135,7 +197,9 @@ static PetscErrorCode CacheBasis(SNA sna, const PetscReal x[], KhronosALSCache *
     for (PetscInt p = 0; p < d; p++) c->first[i * d + p] = SNABSplineEvalInline(&kh->basis[p], SNAUnitCoordinate(sna, p, x[i * d + p]), c->vals + (i * d + p) * k1);
   PetscCall(SNAKhronosSpanGroupsDestroy(&c->spans));
   PetscCall(SNAKhronosSpanGroupsCreate(sna, c->n, c->first, &c->spans));
-  PetscCall(SpanGroupsFindRuns(x, &c->spans));
+  PetscCall(ProductFind(x, c->n, d, &c->prod));
+  if (!c->prod.L) PetscCall(SpanGroupsFindRuns(x, &c->spans)); /* a product's sums go by groups and positions */
+  if (c->prod.L) PetscCall(PetscInfo(sna, "KHRONOS ALS: the local samples are %" PetscInt_FMT " groups x %" PetscInt_FMT " positions\n", c->prod.groups, c->prod.L));
   PetscFunctionReturn(0);
 }
 
@@ -155,6 +219,16 @@ static void CacheFactor(SNA sna, KhronosALSCache *c, PetscInt p)
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt d = sna->dim_in, k1 = kh->degree + 1, M = kh->modes, n = c->n;
 
+  if (c->prod.L) { /* the product's sums read only each group's first sample and the first group's samples */
+    const PetscBool pos = c->prod.pos[p];
+
+    for (PetscInt u = 0; u < (pos ? c->prod.L : c->prod.groups); u++) {
+      const PetscInt i = pos ? u : u * c->prod.L;
+
+      FactorRow(k1, M, c->vals + (i * d + p) * k1, kh->W + (kh->start[p] + c->first[i * d + p]) * M, c->F + (p * n + i) * M);
+    }
+    return;
+  }
   if (c->spans.nruns && c->spans.nruns[p]) {
     const PetscInt *ord = c->spans.order + p * n, *run = c->spans.runs + p * (n + 1);
 
@@ -182,6 +256,8 @@ static PetscErrorCode CacheAllFactors(SNA sna, KhronosALSCache *c)
   PetscCall(PetscFree(c->F));
   PetscCall(PetscMalloc1(sna->dim_in * c->n * kh->modes, &c->F));
   for (PetscInt p = 0; p < sna->dim_in; p++) CacheFactor(sna, c, p);
+  PetscCall(PetscFree2(c->prod.h, c->prod.k)); /* the rank may have grown */
+  if (c->prod.L) PetscCall(PetscMalloc2(c->prod.groups * kh->modes, &c->prod.h, c->prod.L * kh->modes, &c->prod.k));
   PetscFunctionReturn(0);
 }
 
@@ -208,6 +284,120 @@ static inline void ModeProduct(const KhronosALSCache *c, PetscInt d, PetscInt M,
   }
 }
 
+/* The mode products of a product of groups and positions (KhronosProduct) without input skip (-1: none): h_g over
+   the group inputs, read from the cached factors of each group's first sample, and k_j over the position inputs,
+   from sample j (the first group's); u_{gj} = sum_m C_m h_{g,m} k_{j,m}. An empty product is 1. */
+static void ProductModes(const KhronosALSCache *c, PetscInt d, PetscInt M, PetscInt skip)
+{
+  const KhronosProduct *pr = &c->prod;
+
+  for (PetscInt t = 0; t < pr->groups * M; t++) pr->h[t] = 1.0;
+  for (PetscInt t = 0; t < pr->L * M; t++) pr->k[t] = 1.0;
+  for (PetscInt r = 0; r < d; r++) {
+    const PetscInt   units = pr->pos[r] ? pr->L : pr->groups, stride = pr->pos[r] ? 1 : pr->L;
+    PetscReal       *P = pr->pos[r] ? pr->k : pr->h;
+    const PetscReal *F = c->F + r * c->n * M;
+
+    if (r == skip) continue;
+    for (PetscInt u = 0; u < units; u++)
+      for (PetscInt m = 0; m < M; m++) P[u * M + m] *= F[u * stride * M + m];
+  }
+}
+
+/* G = sum_u P_u P_u^T (M x M, both triangles: the same products, so exactly symmetric) over the units rows of P. */
+static void ProductGram(PetscInt units, PetscInt M, const PetscReal P[], PetscReal G[])
+{
+  for (PetscInt t = 0; t < M * M; t++) G[t] = 0;
+  for (PetscInt u = 0; u < units; u++)
+    for (PetscInt l = 0; l < M; l++)
+      for (PetscInt m = 0; m < M; m++) G[l * M + m] += P[u * M + l] * P[u * M + m];
+}
+
+/* Output j of the samples as the column-major L x groups matrix (sample g L + t at row t, column g): y itself for one
+   output, else copied into Yc (n entries). */
+static const PetscReal *ProductOutput(const KhronosALSCache *c, const PetscReal y[], PetscInt q, PetscInt j, PetscReal Yc[])
+{
+  if (q == 1) return y;
+  for (PetscInt i = 0; i < c->n; i++) Yc[i] = y[i * q + j];
+  return Yc;
+}
+
+/* R[u M + m] = sum_o O[o M + m] y_{i(u, o), j} over the other units o of unit u (units: the groups if group, else the
+   positions), O the others' mode products: one gemm (column-major M x units) on output j's L x groups matrix Yj. */
+static PetscErrorCode ProductOthersTimesY(const KhronosALSCache *c, PetscInt M, PetscBool group, const PetscReal O[], const PetscReal Yj[], PetscReal R[])
+{
+  const PetscReal one = 1.0, zero = 0.0;
+  PetscBLASInt    bM, bL, bG;
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(M, &bM));
+  PetscCall(PetscBLASIntCast(c->prod.L, &bL));
+  PetscCall(PetscBLASIntCast(c->prod.groups, &bG));
+  if (group) /* R = k^T Yj: (M x L)(L x groups) */
+    PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bM, &bG, &bL, &one, O, &bM, Yj, &bL, &zero, R, &bM));
+  else /* R = h^T Yj^T: (M x groups)(groups x L) */
+    PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bM, &bL, &bG, &one, O, &bM, Yj, &bL, &zero, R, &bM));
+  PetscFunctionReturn(0);
+}
+
+/* The training loss's local sum of squares over a product of groups and positions: per output j, the L x groups
+   predictions U = k^T (C_j o h) by one gemm. */
+static PetscErrorCode ProductSSE(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscReal *sse)
+{
+  SNA_Khronos          *kh = (SNA_Khronos *)sna->data;
+  const KhronosProduct *pr = &c->prod;
+  const PetscInt        q = sna->dim_out, M = kh->modes, n = c->n;
+  const PetscReal       one = 1.0, zero = 0.0;
+  PetscReal            *hc, *U, *Yc = NULL;
+  PetscBLASInt          bM, bL, bG;
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(M, &bM));
+  PetscCall(PetscBLASIntCast(pr->L, &bL));
+  PetscCall(PetscBLASIntCast(pr->groups, &bG));
+  PetscCall(PetscMalloc2(pr->groups * M, &hc, n, &U));
+  if (q > 1) PetscCall(PetscMalloc1(n, &Yc));
+  ProductModes(c, sna->dim_in, M, -1);
+  *sse = 0;
+  for (PetscInt j = 0; j < q; j++) {
+    const PetscReal *Yj = ProductOutput(c, y, q, j, Yc);
+
+    for (PetscInt g = 0; g < pr->groups; g++)
+      for (PetscInt m = 0; m < M; m++) hc[g * M + m] = kh->C[m * q + j] * pr->h[g * M + m];
+    PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bL, &bG, &bM, &one, pr->k, &bM, hc, &bM, &zero, U, &bL));
+    for (PetscInt i = 0; i < n; i++) *sse += PetscSqr(U[i] - Yj[i]);
+  }
+  PetscCall(PetscFree2(hc, U));
+  PetscCall(PetscFree(Yc));
+  PetscFunctionReturn(0);
+}
+
+/* The head's normal equations over a product of groups and positions: A += H o K (H, K the Gram matrices of the
+   group and position mode products) and, if B, B[m, j] += sum_g h_{g,m} sum_t k_{t,m} y_{gt,j}. */
+static PetscErrorCode ProductHead(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscReal A[], PetscReal B[])
+{
+  SNA_Khronos          *kh = (SNA_Khronos *)sna->data;
+  const KhronosProduct *pr = &c->prod;
+  const PetscInt        q = sna->dim_out, M = kh->modes;
+  PetscReal            *H, *K, *R, *Yc = NULL;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc3(M * M, &H, M * M, &K, pr->groups * M, &R));
+  if (B && q > 1) PetscCall(PetscMalloc1(c->n, &Yc));
+  ProductModes(c, sna->dim_in, M, -1);
+  ProductGram(pr->groups, M, pr->h, H);
+  ProductGram(pr->L, M, pr->k, K);
+  for (PetscInt t = 0; t < M * M; t++) A[t] += H[t] * K[t];
+  for (PetscInt j = 0; B && j < q; j++) {
+    PetscCall(ProductOthersTimesY(c, M, PETSC_TRUE, pr->k, ProductOutput(c, y, q, j, Yc), R));
+    for (PetscInt g = 0; g < pr->groups; g++)
+      for (PetscInt m = 0; m < M; m++) B[m * q + j] += pr->h[g * M + m] * R[g * M + m];
+  }
+  PetscCall(PetscFree3(H, K, R));
+  PetscCall(PetscFree(Yc));
+  PetscFunctionReturn(0);
+}
+
 /* Training MSE (1/(N q)) sum |u - y|^2 from the cached factors. */
 static PetscErrorCode CacheMSE(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscReal *mse)
 {
@@ -217,7 +407,8 @@ static PetscErrorCode CacheMSE(SNA sna, const KhronosALSCache *c, const PetscRea
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(M, &z));
-  for (PetscInt i = 0; i < c->n; i++) {
+  if (c->prod.L) PetscCall(ProductSSE(sna, c, y, &local));
+  for (PetscInt i = 0; !c->prod.L && i < c->n; i++) {
     ModeProduct(c, d, M, i, -1, z);
     for (PetscInt j = 0; j < q; j++) {
       PetscReal u = 0;
@@ -259,6 +450,10 @@ static PetscErrorCode AssembleHead(SNA sna, const KhronosALSCache *c, const Pets
   PetscBLASInt    bM, bq, bT;
 
   PetscFunctionBegin;
+  if (c->prod.L) {
+    PetscCall(ProductHead(sna, c, y, A, B));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscBLASIntCast(M, &bM));
   PetscCall(PetscBLASIntCast(q, &bq));
   PetscCall(PetscMalloc1(tile * M, &Z));
@@ -418,6 +613,66 @@ static PetscErrorCode AssembleRun(SNA sna, const KhronosALSCache *c, const Petsc
   PetscFunctionReturn(0);
 }
 
+/* Block W[p]'s normal equations over a product of groups and positions (AssembleBlock's sums, in another order).
+   With P_{gt} = h_g o k_t the other inputs' mode products: if p is a group input, the samples of group g share their
+   basis values v_g, and their features u = v_g (x) (h_g o k_t) sum to a Gram (w_g w_g^T) o (K tiled), w_g = v_g (x) h_g,
+   K = sum_t k_t k_t^T, and a right-hand side v_g (x) (h_g o sum_t k_t o C y_{gt}); if p is a position input, the
+   same with the roles of groups and positions exchanged. So each span's Gram is one syrk of the w of its units,
+   Hadamard-scaled by (K or H) o S as AddSymmetricBlock applies S, and the right-hand side needs one gemm per output
+   (ProductOthersTimesY) instead of a pass over the samples per mode. */
+static PetscErrorCode ProductBlock(SNA sna, const KhronosALSCache *c, const PetscReal y[], PetscInt p, PetscReal A[], PetscReal b[])
+{
+  SNA_Khronos          *kh = (SNA_Khronos *)sna->data;
+  const KhronosProduct *pr = &c->prod;
+  const PetscInt        d = sna->dim_in, q = sna->dim_out, M = kh->modes, k1 = kh->degree + 1, nl = k1 * M, nb = kh->nodes[p] * M;
+  const PetscBool       group = (PetscBool)!pr->pos[p];
+  const PetscInt        units = group ? pr->groups : pr->L, ns = kh->nodes[p] - kh->degree;
+  const PetscReal      *P = group ? pr->h : pr->k, *O = group ? pr->k : pr->h, one = 1.0, zero = 0.0; /* this unit's, the others' */
+  PetscReal            *S, *G, *R, *r, *Wt, *Gs, *Yc = NULL;
+  PetscBLASInt          bnl, bT;
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(nl, &bnl));
+  PetscCall(PetscMalloc6(M * M, &S, M * M, &G, units * M, &R, units * M, &r, units * nl, &Wt, nl * nl, &Gs));
+  if (b && q > 1) PetscCall(PetscMalloc1(c->n, &Yc));
+  for (PetscInt l = 0; l < M; l++)
+    for (PetscInt m = 0; m < M; m++) {
+      S[l * M + m] = 0;
+      for (PetscInt j = 0; j < q; j++) S[l * M + m] += kh->C[l * q + j] * kh->C[m * q + j];
+    }
+  ProductModes(c, d, M, p);
+  ProductGram(group ? pr->L : pr->groups, M, O, G);
+  for (PetscInt t = 0; t < M * M; t++) G[t] *= S[t];
+  for (PetscInt t = 0; b && t < units * M; t++) r[t] = 0;
+  for (PetscInt j = 0; b && j < q; j++) { /* r_u = P_u o sum_o O_o o (C y_{uo}) */
+    PetscCall(ProductOthersTimesY(c, M, group, O, ProductOutput(c, y, q, j, Yc), R));
+    for (PetscInt u = 0; u < units; u++)
+      for (PetscInt m = 0; m < M; m++) r[u * M + m] += kh->C[m * q + j] * P[u * M + m] * R[u * M + m];
+  }
+  for (PetscInt s = 0; s < ns; s++) {
+    PetscInt T = 0;
+
+    for (PetscInt u = 0; u < units; u++) { /* the units of span s: their w rows, and their right-hand sides */
+      const PetscInt   i = group ? u * pr->L : u;
+      const PetscReal *v = c->vals + (i * d + p) * k1;
+
+      if (c->first[i * d + p] != s) continue;
+      for (PetscInt a = 0; a < k1; a++)
+        for (PetscInt m = 0; m < M; m++) Wt[T * nl + a * M + m] = v[a] * P[u * M + m];
+      for (PetscInt a = 0; b && a < k1; a++)
+        for (PetscInt m = 0; m < M; m++) b[s * M + a * M + m] += v[a] * r[u * M + m];
+      T++;
+    }
+    if (!T) continue;
+    PetscCall(PetscBLASIntCast(T, &bT));
+    PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "N", &bnl, &bT, &one, Wt, &bnl, &zero, Gs, &bnl)); /* the upper triangle, all AddSymmetricBlock reads */
+    AddSymmetricBlock(nl, Gs, G, M, A + s * M * nb + s * M, nb);
+  }
+  PetscCall(PetscFree6(S, G, R, r, Wt, Gs));
+  PetscCall(PetscFree(Yc));
+  PetscFunctionReturn(0);
+}
+
 /* Normal equations of block W[p]: the features of sample i, output j, are B_g(x_ip) P_m C[m,j] with
    P_m = prod_{r != p} f_{r,m}; summing over j gives the Gram matrix (also the block's Hessian)
    sum_i B_g B_g' P_m P_m' (C C^T)_{m m'} and, if b, the right-hand side sum_i B_g P_m (C y_i)_m.
@@ -440,6 +695,10 @@ static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const Pet
   PetscBLASInt     bnl, bq, bT;
 
   PetscFunctionBegin;
+  if (c->prod.L) {
+    PetscCall(ProductBlock(sna, c, y, p, A, b));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscBLASIntCast(nl, &bnl));
   PetscCall(PetscBLASIntCast(q, &bq));
   PetscCall(PetscMalloc3(M * M, &S, nl * nl, &Gs, nl * q, &UY));
@@ -918,6 +1177,7 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
   PetscCall(PetscFree(c.vals));
   PetscCall(PetscFree(c.F));
   PetscCall(SNAKhronosSpanGroupsDestroy(&c.spans));
+  PetscCall(ProductDestroy(&c.prod));
   PetscFunctionReturn(0);
 }
 

@@ -1189,7 +1189,10 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
   any start, but its convergence slows to a crawl near the optimum (the "swamp" of ALS). An input whose samples
   repeat values (4 or more samples per distinct value on average, over each rank's rows: data on a grid, or fields
   sampled at the same stations for every design) has its block's normal equations summed once per value, (k+1)^2
-  times fewer operations per sample.
+  times fewer operations per sample. Samples that are designs x positions (each design's rows together, the same
+  positions in the same order for every design, as airfoils x surface stations) are summed by designs and by
+  positions instead: a few BLAS calls per block on designs + positions rows, and O(N M) per block for the data
+  (a rank whose rows split a design, or rows held out by -sna_fit_validation, fall back to the runs).
   With fit type "infinite_descent" each block update is one Newton step on the block's optimality condition,
   which lands on the same block optimum.
 

@@ -158,15 +158,20 @@ def timing(out, weights=None):
             ew, ec = errors(out, "whole", whole, sna, False, Y), errors(out, "corr", corr, sna, False, Y)
             rows.append(dict(blend=blend, hf_fraction=fraction, weight=w or "case", whole_cpu_s=rw["cpu_s"],
                              whole_params=rw["n_params"], corr_cpu_s=rc["cpu_s"], corr_in_process_s=rc["correction_fit_time_s"],
+                             corr_fit_cpu_s=rc["fit_cpu_s"], whole_fit_cpu_s=rw["fit_cpu_s"],
                              whole_correction_in_process_s=rw["correction_fit_time_s"], whole_lf_in_process_s=rw["lf_fit_time_s"],
                              corr_params=rc["n_params"] - rc["lf_n_params"], lf_params=rc["lf_n_params"],
                              error_whole=ew, error_corr=ec, mlp_mf_cpu_s=cpu_mlp, mlp_mf_error=e_mlp, mlp_mf_params=p_mlp,
-                             time_ratio=cpu_mlp / rc["correction_fit_time_s"], params_ratio=p_mlp / (rc["n_params"] - rc["lf_n_params"])))
+                             train_cpu_ratio=cpu_mlp / rc["fit_cpu_s"], cpu_over_wall_ratio=cpu_mlp / rc["correction_fit_time_s"],
+                             params_ratio=p_mlp / (rc["n_params"] - rc["lf_n_params"])))
             print("timing %s" % rows[-1], flush=True)
     return {"lf_once_cpu_s": rlf["cpu_s"], "lf_params": rlf["n_params"], "rows": rows,
             "what": "cpu_s: CPU seconds of the snaps-fit process (start-up, reading the 46k LF rows, the fit, writing), one "
-                    "rank; corr_in_process_s: the correction's fit as snaps-fit reports it; mlp_mf_cpu_s: its training "
-                    "loop's process time, one thread; time_ratio = mlp_mf_cpu_s / corr_in_process_s"}
+                    "rank; corr_in_process_s: the correction's fit as snaps-fit reports it (wall); corr_fit_cpu_s, "
+                    "whole_fit_cpu_s: the fit in process, CPU (snaps-fit's fit_cpu_time_s; for the correction alone it "
+                    "includes reading the LF model file); mlp_mf_cpu_s: its training loop's process time, one thread; "
+                    "train_cpu_ratio = mlp_mf_cpu_s / corr_fit_cpu_s (CPU over CPU); cpu_over_wall_ratio = mlp_mf_cpu_s / "
+                    "corr_in_process_s (the former time_ratio: CPU over wall)"}
 
 
 def sweep(out, split, data, lf, fractions, seeds_at, names, nesteds=(False,)):

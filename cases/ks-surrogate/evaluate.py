@@ -28,6 +28,9 @@ Short horizon (the held-out states of short_truth at t = 100: 64 at L = 22, 16 a
   crps              continuous ranked probability score per point, E|X - y| - E|X - X'| / 2, divided by std(u), averaged
                     over the states and points, at 1 and 2 Lyapunov times and over the first 5 (the mean absolute error
                     for single forecasts)
+  spread_skill      ensembles only: sqrt(ensemble variance (unbiased, times (E + 1) / E) / squared error of the ensemble
+                    mean), over states and points, at 1 and 2 Lyapunov times and over the first 5: 1 when the spread
+                    matches the error, below 1 when the ensemble is overconfident (its spread collapsed)
 Cost: wall seconds per simulated time unit, per member and for the whole ensemble, of each rollout against the solver.
 """
 import argparse
@@ -158,10 +161,27 @@ def short_metrics(pred, truth, t, std, n_states):
     crps = np.array([crps_ensemble(ens[i], truth[i]).mean() for i in range(nt)]) / std
     lt = (t - t[0]) * LAMBDA
     at = lambda x: float(np.interp(x, lt, crps))  # noqa: E731
-    return {"vpt_mean": float(np.mean(vpt)), "vpt_median": float(np.median(vpt)), "vpt_se": float(np.std(vpt, ddof=1) / np.sqrt(len(vpt))),
-            "vpt_states": [float(v) for v in vpt],
-            "crps_1lt": at(1.0), "crps_2lt": at(2.0), "crps_mean_5lt": float(crps[lt <= 5].mean()), "ensemble": E,
-            "states": n_states}, nrmse.mean(axis=1), crps
+    out = {"vpt_mean": float(np.mean(vpt)), "vpt_median": float(np.median(vpt)), "vpt_se": float(np.std(vpt, ddof=1) / np.sqrt(len(vpt))),
+           "vpt_states": [float(v) for v in vpt],
+           "crps_1lt": at(1.0), "crps_2lt": at(2.0), "crps_mean_5lt": float(crps[lt <= 5].mean()), "ensemble": E,
+           "states": n_states}
+    if E > 1:
+        out.update(spread_skill(ens, mean, truth, lt))
+    return out, nrmse.mean(axis=1), crps
+
+
+def spread_skill(ens, mean, truth, lt):
+    """The spread-skill ratio: the ensemble's spread (its variance about its mean, times E / (E - 1) for the unbiased
+    estimate and (E + 1) / E for the error of an E-member mean; mean over states and points) over the mean squared
+    error of the ensemble mean, square-rooted: 1 for an ensemble whose spread is its error, below 1 overconfident
+    (collapsed), above 1 too wide. At 1 and 2 Lyapunov times and over the first 5 (the sums over those times)."""
+    E = ens.shape[1]
+    var = ens.var(axis=1, ddof=1).mean(axis=(1, 2)) * (E + 1) / E  # (nt,)
+    mse = np.mean((mean - truth) ** 2, axis=(1, 2))
+    i = lambda x: int(np.argmin(np.abs(lt - x)))  # noqa: E731
+    ratio = lambda sl: float(np.sqrt(var[sl].sum() / max(mse[sl].sum(), 1e-300)))  # noqa: E731
+    return {"spread_skill_1lt": ratio(slice(i(1.0), i(1.0) + 1)), "spread_skill_2lt": ratio(slice(i(2.0), i(2.0) + 1)),
+            "spread_skill_mean_5lt": ratio(lt <= 5)}
 
 
 def cost(out, name, members, T):
@@ -293,6 +313,11 @@ def summary(res, out):
         crps = f"{f(s['crps_1lt'])}, {f(s['crps_2lt'])}; {f(s['crps_mean_5lt'])}" if s else ""
         lines.append(f"| {label} | {f(m.get('bounded_fraction'))} | {f(m.get('w1_over_std'))} | {f(m.get('spectrum_male'))} | "
                      f"{f(m.get('acf_time_error'))} | {vpt} | {crps} | {f(c['per_member_per_time_unit_s']) if c else ''} |")
+    for n, label in MODELS:  # the ensembles' spread against their error (short_metrics)
+        if "spread_skill_1lt" in S.get(n, {}):
+            m = S[n]
+            lines += ["", f"Spread-skill ratio of the {label} ensemble (1: spread matches the error; below 1: overconfident): "
+                      f"{f(m['spread_skill_1lt'])} at 1 LT, {f(m['spread_skill_2lt'])} at 2 LT, {f(m['spread_skill_mean_5lt'])} over 0-5 LT."]
     lines += error_bar_lines(res, f)
     lines += ["", "Targets (issue 16): " + "; ".join(f"{k}: {f(v) if isinstance(v, float) else v}" for k, v in res["targets"].items()), "",
               f"Machine: {json.dumps(res.get('machine'))}"]

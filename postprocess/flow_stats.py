@@ -9,6 +9,11 @@ Statistics over the saved times after --skip and over all members:
   point (averaged over points and members) and its integral time (integrated to the first zero crossing);
   means and standard deviations of the diagnostics (energy, enstrophy, dissipation, energy_input, ...).
 The JSON holds the figures and the curves, so runs (and surrogate rollouts) can be compared.
+
+Error bars of such statistics, for the cases that compare runs (cases/ks-surrogate, cases/kolmogorov-surrogate):
+block_slices cuts a run into blocks of one member's stretch of saved times, block_bootstrap redraws the blocks of
+every side with replacement and recomputes the figures, bounded_members picks the members a statistic may use and
+w1_sorted is the Wasserstein-1 distance of two pooled samples. Tested by regression.flow_stats_bootstrap.
 """
 import argparse
 import json
@@ -53,6 +58,42 @@ def integral_time(c, dt):
     """The integral of the autocorrelation c (lags 0, dt, ...) up to its first zero crossing."""
     zero = np.argmax(c <= 0) if np.any(c <= 0) else c.size
     return float(np.trapz(c[: max(zero, 1)], dx=dt)) if zero > 1 else 0.0
+
+
+def bounded_members(field, fmax):
+    """Which members (axis 1 of field: time x member x space) stay finite and below 3 fmax over the whole run (fmax: the
+    truth's max |field|); read a member at a time, so that a large run is not copied whole."""
+    return np.array([np.isfinite(field[:, m]).all() and np.abs(field[:, m]).max() < 3 * fmax for m in range(field.shape[1])])
+
+
+def block_slices(nt, members, block):
+    """The blocks of a run of nt saved times and `members` members: (member, slice of `block` saved times), member by
+    member; each member's last nt % block times are left out. Blocks much longer than the autocorrelation time are
+    nearly independent, which is what lets block_bootstrap draw them as if they were."""
+    return [(m, slice(b * block, (b + 1) * block)) for m in range(members) for b in range(nt // block)]
+
+
+def block_bootstrap(counts, metric, resamples, rng):
+    """Block bootstrap of statistics of long chaotic runs cut into blocks (block_slices).
+
+    counts: the number of blocks of each side (e.g. a model's run and the truth it is compared with), in the order in
+    which every resample draws them; metric(indices): the figures (an array) computed from one index array per side
+    (repeats allowed). Every resample draws, side by side, as many blocks as that side has, with replacement: each side
+    keeps its own sample size, so a shorter run (or one with fewer bounded members) gets the wider error bar it should,
+    and a side that is the reference of several runs is drawn once and shared by all the figures metric returns.
+    Returns (the figures on all blocks, the figures of each resample: resamples x the figures' shape); their standard
+    deviation over the resamples is the figures' error bar."""
+    full = np.asarray(metric([np.arange(n) for n in counts]))
+    draws = np.array([metric([rng.integers(0, n, n) for n in counts]) for _ in range(resamples)])
+    return full, draws
+
+
+def w1_sorted(a, b):
+    """Wasserstein-1 distance between two samples sorted ascending, of any sizes (the mean |a_i - b_i| for equal sizes)."""
+    if a.size == b.size:
+        return float(np.mean(np.abs(a - b)))
+    from scipy.stats import wasserstein_distance
+    return float(wasserstein_distance(a, b))
 
 
 def load_window(path, t_from=None, t_to=None):

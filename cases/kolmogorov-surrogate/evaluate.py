@@ -42,8 +42,7 @@ def long_stats(w, dt):
 
 
 def long_metrics(w, truth, st_truth, dt, std, energetic):
-    wmax = np.abs(truth).max()
-    keep = np.array([np.isfinite(w[:, m]).all() and np.abs(w[:, m]).max() < 3 * wmax for m in range(w.shape[1])])
+    keep = flow_stats.bounded_members(w, np.abs(truth).max())
     out = {"bounded_fraction": float(keep.mean()), "members": int(w.shape[1])}
     if not keep.any():
         return out, None
@@ -96,12 +95,11 @@ def block_stats(w, dt, edges):
     n = int(round(BLOCK / dt))
     H, E, C = [], [], []
     mean = w[:, :, ::4, ::4].mean(axis=(0, 1))  # the run's time mean at each point, not a block's: slow excursions count
-    for m in range(w.shape[1]):
-        for b in range(w.shape[0] // n):
-            x = w[b * n:(b + 1) * n, m:m + 1]
-            H.append(np.histogram(x[:, :, ::2, ::2], bins=edges)[0])
-            E.append(flow_stats.spectrum(x, 2 * np.pi, 2)[1])
-            C.append(flow_stats.autocorrelation(x[:, :, ::4, ::4], dt, int(60 / dt), mean)[1])
+    for m, blk in flow_stats.block_slices(w.shape[0], w.shape[1], n):
+        x = w[blk, m:m + 1]
+        H.append(np.histogram(x[:, :, ::2, ::2], bins=edges)[0])
+        E.append(flow_stats.spectrum(x, 2 * np.pi, 2)[1])
+        C.append(flow_stats.autocorrelation(x[:, :, ::4, ::4], dt, int(60 / dt), mean)[1])
     return {"H": np.array(H, float), "E": np.array(E), "C": np.array(C), "dt": dt}
 
 
@@ -120,20 +118,15 @@ def block_metrics(x, a, ix, ia, dx, std, energetic):
 
 
 def resampled(x, a, dx, std, energetic, rng):
-    """The metrics on all blocks, and their spread when the blocks of both sides are drawn with replacement."""
-    nx, na = x["H"].shape[0], a["H"].shape[0]
-    full = block_metrics(x, a, np.arange(nx), np.arange(na), dx, std, energetic)
-    draws = np.array([block_metrics(x, a, rng.integers(0, nx, nx), rng.integers(0, na, na), dx, std, energetic) for _ in range(RESAMPLES)])
+    """The metrics on all blocks, and their spread when the blocks of both sides are drawn with replacement
+    (flow_stats.block_bootstrap: x's blocks, then a's)."""
+    nx = x["H"].shape[0]
+    full, draws = flow_stats.block_bootstrap([nx, a["H"].shape[0]], lambda i: block_metrics(x, a, i[0], i[1], dx, std, energetic), RESAMPLES, rng)
     out = {"blocks": int(nx), "lyapunov_times": float(nx * BLOCK * LAMBDA)}
     for j, name in enumerate(["w1_over_std", "spectrum_male", "acf_time_error", "acf_time"]):
         out[name] = float(full[j])
         out[name + "_resampled"] = [float(np.mean(draws[:, j])), float(np.std(draws[:, j])), float(np.percentile(draws[:, j], 5)), float(np.percentile(draws[:, j], 95))]
     return out
-
-
-def bounded_members(w, wmax):
-    """The members whose field stays finite and below 3 max|w| of the truth, read a member at a time."""
-    return np.array([np.isfinite(w[:, m]).all() and np.abs(w[:, m]).max() < 3 * wmax for m in range(w.shape[1])])
 
 
 def long_main(args):
@@ -165,7 +158,7 @@ def long_main(args):
         if not os.path.exists(f):
             continue
         tU, U = load(f)
-        keep = bounded_members(U, wmax)
+        keep = flow_stats.bounded_members(U, wmax)
         m = {"bounded_fraction": float(keep.mean()), "members": int(U.shape[1]), "time_units_per_member": float(tU[-1] - tU[0])}
         if keep.any():
             stU = block_stats(U[:, keep], dt, edges)

@@ -16,7 +16,8 @@ the saved times after t = 100; the same metrics between the two independent solv
                     are taken over the bounded members only
 Error bars (error_bars): a block bootstrap of the three long-horizon figures. Every run is cut into blocks of one
 member's 30 autocorrelation times of the truth (about 510 time units at L = 22: 40 blocks of 8 x 2625); 200 times,
-truth A and each run are redrawn block by block with replacement and the figures recomputed; the standard deviation
+truth A and each run are redrawn block by block with replacement (each as many blocks as it has:
+flow_stats.block_bootstrap) and the figures recomputed; the standard deviation
 over the draws is each figure's error bar, the solver run B's the sampling noise. The twin minus the categorical model
 is paired on the same draws of A, and counts as beyond the noise where it exceeds twice its standard deviation.
 Short horizon (the held-out states of short_truth at t = 100: 64 at L = 22, 16 at L = 100; the categorical model draws
@@ -27,6 +28,9 @@ Short horizon (the held-out states of short_truth at t = 100: 64 at L = 22, 16 a
   crps              continuous ranked probability score per point, E|X - y| - E|X - X'| / 2, divided by std(u), averaged
                     over the states and points, at 1 and 2 Lyapunov times and over the first 5 (the mean absolute error
                     for single forecasts)
+  spread_skill      ensembles only: sqrt(ensemble variance (unbiased, times (E + 1) / E) / squared error of the ensemble
+                    mean), over states and points, at 1 and 2 Lyapunov times and over the first 5: 1 when the spread
+                    matches the error, below 1 when the ensemble is overconfident (its spread collapsed)
 Cost: wall seconds per simulated time unit, per member and for the whole ensemble, of each rollout against the solver.
 """
 import argparse
@@ -52,10 +56,6 @@ def load(path, t_from=None, t_to=None):
     return t, u, {}  # no caller reads the attributes
 
 
-def bounded_members(u, umax):
-    return np.array([np.isfinite(u[:, k]).all() and np.abs(u[:, k]).max() < 3 * umax for k in range(u.shape[1])])
-
-
 def long_stats(u, dt):
     k, e = flow_stats.spectrum(u, LENGTH, 1)
     _, c, tau = flow_stats.autocorrelation(u, dt, int(200 / dt))
@@ -63,7 +63,7 @@ def long_stats(u, dt):
 
 
 def long_metrics(u, truth, st_truth, dt, std, energetic):
-    keep = bounded_members(u, np.abs(truth).max())
+    keep = flow_stats.bounded_members(u, np.abs(truth).max())
     out = {"bounded_fraction": float(keep.mean()), "members": int(u.shape[1])}
     if not keep.any():
         return out, None, None
@@ -83,23 +83,22 @@ BOOT_BLOCK_TAUS = 30  # block length in autocorrelation times of the truth: bloc
 
 
 class Blocks:
-    """A long run cut into blocks (member, stretch of BOOT_BLOCK_TAUS autocorrelation times) and what each block adds to
-    the three long-horizon statistics, so that a resample of blocks gives them by sums: its u every 2 time units (W1),
-    its mean spectrum and its autocorrelation sums (lags within the block; columns centred on the whole run's mean)."""
+    """A long run cut into blocks (flow_stats.block_slices: member, stretch of BOOT_BLOCK_TAUS autocorrelation times)
+    and what each block adds to the three long-horizon statistics, so that a resample of blocks gives them by sums: its
+    u every 2 time units (W1), its mean spectrum and its autocorrelation sums (lags within the block; columns centred on
+    the whole run's mean). Sums rather than per-block normalised curves: a resample's autocorrelation is then the one
+    of the pooled blocks."""
 
     def __init__(self, u, dt, nb_len, lags):
-        nt, members, _ = u.shape
         x = u - u.mean(axis=0)
         sub = max(1, int(round(2 / dt)))
         self.w1, self.spec, self.acf = [], [], []
         nfft = 1 << int(np.ceil(np.log2(2 * nb_len)))
-        for m in range(members):
-            for b in range(nt // nb_len):
-                blk = slice(b * nb_len, (b + 1) * nb_len)
-                self.w1.append(u[blk, m][::sub].ravel())
-                self.spec.append(flow_stats.spectrum(u[blk, m], LENGTH, 1)[1])
-                f = np.fft.rfft(x[blk, m], n=nfft, axis=0)
-                self.acf.append(np.fft.irfft(np.abs(f) ** 2, n=nfft, axis=0)[: lags + 1].sum(axis=1))
+        for m, blk in flow_stats.block_slices(u.shape[0], u.shape[1], nb_len):
+            self.w1.append(u[blk, m][::sub].ravel())
+            self.spec.append(flow_stats.spectrum(u[blk, m], LENGTH, 1)[1])
+            f = np.fft.rfft(x[blk, m], n=nfft, axis=0)
+            self.acf.append(np.fft.irfft(np.abs(f) ** 2, n=nfft, axis=0)[: lags + 1].sum(axis=1))
         self.w1, self.spec, self.acf = np.array(self.w1), np.array(self.spec), np.array(self.acf)
         self.pairs = (nb_len - np.arange(lags + 1)) * u.shape[2]  # products per block at each lag
 
@@ -110,26 +109,32 @@ class Blocks:
 
 
 def bootstrap_long(runs, A, dt, tau_truth, std, energetic):
-    """Block-bootstrap standard deviations of W1 / std, spectrum MALE and autocorrelation time error of each run
-    (name: its bounded members, nt x members x N) against truth A, every resample drawing A's blocks afresh too (so the
-    noise of both sides is in them), and the differences deterministic - categorical paired on the same A draw.
+    """Block-bootstrap standard deviations (flow_stats.block_bootstrap) of W1 / std, spectrum MALE and autocorrelation
+    time error of each run (name: its bounded members, nt x members x N) against truth A, every resample drawing A's
+    blocks afresh too (so the noise of both sides is in them) and each run's blocks as many as it has, and the
+    differences deterministic - categorical paired on the same A draw.
     Returns ({name: {figure: sd}}, {figure: sd of the difference}, block length in time units, blocks of A)."""
     nb_len = min(A.shape[0], max(2, int(round(BOOT_BLOCK_TAUS * tau_truth / dt))))
     lags = min(int(200 / dt), nb_len - 1)
-    blocks = {name: Blocks(u, dt, nb_len, lags) for name, u in list(runs.items()) + [("truth A", A)]}
-    bA = blocks.pop("truth A")
-    rng = np.random.default_rng(16)
-    draws = {name: [] for name in blocks}
-    for _ in range(BOOT_RESAMPLES):
-        wa, ea, ta = bA.resample(rng.integers(0, len(bA.w1), len(bA.w1)), dt)
-        for name, b in blocks.items():
-            w, e, t = b.resample(rng.integers(0, len(b.w1), len(bA.w1)), dt)  # as many blocks as A: equal sample sizes
-            draws[name].append((np.mean(np.abs(w - wa)) / std, np.mean(np.abs(np.log(e[energetic] / ea[energetic]))), abs(t - ta) / ta))
+    bA = Blocks(A, dt, nb_len, lags)
+    blocks = {name: Blocks(u, dt, nb_len, lags) for name, u in runs.items()}
+
+    def figures(idx):  # idx: A's blocks, then each run's
+        wa, ea, ta = bA.resample(idx[0], dt)
+        rows = []
+        for b, i in zip(blocks.values(), idx[1:]):
+            w, e, t = b.resample(i, dt)
+            rows.append((flow_stats.w1_sorted(w, wa) / std, np.mean(np.abs(np.log(e[energetic] / ea[energetic]))), abs(t - ta) / ta))
+        return np.array(rows)
+
+    counts = [len(bA.w1)] + [len(b.w1) for b in blocks.values()]
+    _, draws = flow_stats.block_bootstrap(counts, figures, BOOT_RESAMPLES, np.random.default_rng(16))
     keys = ("w1_over_std", "spectrum_male", "acf_time_error")
-    sd = {name: dict(zip(keys, np.std(np.array(d), axis=0).tolist())) for name, d in draws.items()}
+    names = list(blocks)
+    sd = {name: dict(zip(keys, np.std(draws[:, j], axis=0).tolist())) for j, name in enumerate(names)}
     diff = {}
-    if "categorical" in draws and "deterministic" in draws:
-        dd = np.array(draws["deterministic"]) - np.array(draws["categorical"])
+    if "categorical" in names and "deterministic" in names:
+        dd = draws[:, names.index("deterministic")] - draws[:, names.index("categorical")]
         diff = {k: float(dd[:, i].std()) for i, k in enumerate(keys)}
     return sd, diff, nb_len * dt, len(bA.w1)
 
@@ -156,10 +161,27 @@ def short_metrics(pred, truth, t, std, n_states):
     crps = np.array([crps_ensemble(ens[i], truth[i]).mean() for i in range(nt)]) / std
     lt = (t - t[0]) * LAMBDA
     at = lambda x: float(np.interp(x, lt, crps))  # noqa: E731
-    return {"vpt_mean": float(np.mean(vpt)), "vpt_median": float(np.median(vpt)), "vpt_se": float(np.std(vpt, ddof=1) / np.sqrt(len(vpt))),
-            "vpt_states": [float(v) for v in vpt],
-            "crps_1lt": at(1.0), "crps_2lt": at(2.0), "crps_mean_5lt": float(crps[lt <= 5].mean()), "ensemble": E,
-            "states": n_states}, nrmse.mean(axis=1), crps
+    out = {"vpt_mean": float(np.mean(vpt)), "vpt_median": float(np.median(vpt)), "vpt_se": float(np.std(vpt, ddof=1) / np.sqrt(len(vpt))),
+           "vpt_states": [float(v) for v in vpt],
+           "crps_1lt": at(1.0), "crps_2lt": at(2.0), "crps_mean_5lt": float(crps[lt <= 5].mean()), "ensemble": E,
+           "states": n_states}
+    if E > 1:
+        out.update(spread_skill(ens, mean, truth, lt))
+    return out, nrmse.mean(axis=1), crps
+
+
+def spread_skill(ens, mean, truth, lt):
+    """The spread-skill ratio: the ensemble's spread (its variance about its mean, times E / (E - 1) for the unbiased
+    estimate and (E + 1) / E for the error of an E-member mean; mean over states and points) over the mean squared
+    error of the ensemble mean, square-rooted: 1 for an ensemble whose spread is its error, below 1 overconfident
+    (collapsed), above 1 too wide. At 1 and 2 Lyapunov times and over the first 5 (the sums over those times)."""
+    E = ens.shape[1]
+    var = ens.var(axis=1, ddof=1).mean(axis=(1, 2)) * (E + 1) / E  # (nt,)
+    mse = np.mean((mean - truth) ** 2, axis=(1, 2))
+    i = lambda x: int(np.argmin(np.abs(lt - x)))  # noqa: E731
+    ratio = lambda sl: float(np.sqrt(var[sl].sum() / max(mse[sl].sum(), 1e-300)))  # noqa: E731
+    return {"spread_skill_1lt": ratio(slice(i(1.0), i(1.0) + 1)), "spread_skill_2lt": ratio(slice(i(2.0), i(2.0) + 1)),
+            "spread_skill_mean_5lt": ratio(lt <= 5)}
 
 
 def cost(out, name, members, T):
@@ -291,6 +313,11 @@ def summary(res, out):
         crps = f"{f(s['crps_1lt'])}, {f(s['crps_2lt'])}; {f(s['crps_mean_5lt'])}" if s else ""
         lines.append(f"| {label} | {f(m.get('bounded_fraction'))} | {f(m.get('w1_over_std'))} | {f(m.get('spectrum_male'))} | "
                      f"{f(m.get('acf_time_error'))} | {vpt} | {crps} | {f(c['per_member_per_time_unit_s']) if c else ''} |")
+    for n, label in MODELS:  # the ensembles' spread against their error (short_metrics)
+        if "spread_skill_1lt" in S.get(n, {}):
+            m = S[n]
+            lines += ["", f"Spread-skill ratio of the {label} ensemble (1: spread matches the error; below 1: overconfident): "
+                      f"{f(m['spread_skill_1lt'])} at 1 LT, {f(m['spread_skill_2lt'])} at 2 LT, {f(m['spread_skill_mean_5lt'])} over 0-5 LT."]
     lines += error_bar_lines(res, f)
     lines += ["", "Targets (issue 16): " + "; ".join(f"{k}: {f(v) if isinstance(v, float) else v}" for k, v in res["targets"].items()), "",
               f"Machine: {json.dumps(res.get('machine'))}"]

@@ -4,11 +4,15 @@
 # same data, all rolled out from held-out initial states and compared with the solver on long-horizon statistics
 # (pooled over members: >= 1000 Lyapunov times, lambda = 0.048) and short-horizon forecasts.
 # Usage: [L=100] run.sh <output directory> [quick|full]
-#   quick (about 15-25 min on 2 shared cores): training data 8 members x 2000 time units, drifts (polynomials fitted
-#         by least squares) on every pair, heads on every 8th with 8 IRLS sweeps; ESN trained on 1e4 time units; statistics over 8 x 2625 = 21000 time units (1008 Lyapunov
-#         times) per model; short horizon from 64 held-out states (the VPT of 16 states has a standard error of about
-#         0.45 Lyapunov times), 8 samples each, 12 Lyapunov times
-#   full  (about an hour): training data 8 x 6250 = 5e4 time units, heads on every 4th pair with 20 sweeps, ESN on 5e4
+# L = 22 (README section "The rate form at L = 22"): training saved every 0.05; the equivariant complex quadratic
+#   vector field on 16 Fourier modes (-drift_pairs -drift_form rate: fitted to the 5-point derivative, stepped by 40
+#   RK4 steps per surrogate step of 0.25; no noisy copies), local categorical heads (-head_local) of the residual over
+#   0.25, on every 5 x 8th pair (the pairs start at every saved state); the ESN on every 5th saved state (0.25)
+#   quick (about 15-25 min on 2 shared cores): training data 8 members x 2000 time units, drift on every pair, heads
+#         on every 40th with 8 IRLS sweeps; ESN trained on 1e4 time units; statistics over 8 x 2625 = 21000 time units
+#         (1008 Lyapunov times) per model; short horizon from 64 held-out states (the VPT of 16 states has a standard
+#         error of about 0.45 Lyapunov times), 8 samples each, 12 Lyapunov times
+#   full  (about an hour): training data 8 x 6250 = 5e4 time units, heads on every 20th pair with 20 sweeps, ESN on 5e4
 #         time units; statistics over 8 x 5250 = 42000 time units (2016 Lyapunov times)
 # L=100 (README section "L = 100"): N = 128, lambda = 0.09; the equivariant complex quadratic vector field on the 42
 #   Fourier modes the solver keeps (-drift_pairs -drift_form rate: fitted to the 5-point derivative of training saved
@@ -34,8 +38,9 @@ case $mode in
 esac
 L=${L:-22}
 case $L in # per length: grid, training spacing, short horizon and its states, Lyapunov exponent (cases/ks), surrogate and ESN options
-  22) N=64; dt_train=0.25; TS=250; NS=64; lambda=0.048; esn_every=1; esn_options=""
-    fit="-rollout_dt 0.25 -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
+  22) N=64; dt_train=0.05; TS=250; NS=64; lambda=0.048
+    esn_every=5; esn_options="" # the ESN steps 0.25 on every 5th saved state: the states of the former 0.25 file, bit for bit
+    fit="-latent_modes 16 -rollout_dt 0.25 -drift_pairs -drift_form rate -drift_noise 0 -drift_substeps 40 -head_local -head_stride $((5 * head_stride)) -head_sna_fit_max_it $head_its" ;;
   100) N=128; dt_train=0.05; TS=100; NS=16; lambda=0.09; esn_every=5
     esn_options="--groups 16 --overlap 6 --nodes 4000" # the parallel reservoir (README, "L = 100")
     TT=$([ "$mode" = quick ] && echo 600 || echo 1100); TL=$((TL * 8 / 15)); esn_time=$((8 * (TT - 150))) # every member after its 50-unit transient

@@ -491,7 +491,7 @@ PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *sp)
   PetscCall(PetscFree(s->qtwin));
   PetscCall(PetscFree(s->qwork));
   PetscCall(PetscFree(s->swork));
-  PetscCall(PetscFree2(s->fcos, s->fsin));
+  PetscCall(PetscFree(s->fcos)); /* fsin is in its block */
   for (PetscInt i = 0; s->drift && i < s->D; i++) PetscCall(SNADestroy(&s->drift[i]));
   for (PetscInt i = 0; s->head && i < s->D; i++) PetscCall(SNADestroy(&s->head[i]));
   PetscCall(PetscFree(s->drift));

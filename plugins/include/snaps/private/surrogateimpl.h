@@ -44,7 +44,8 @@ struct _n_SNAPSSurrogate {
   PetscReal *qwork, *swork; /* workspaces of QuadraticDrift and SNAPSSurrogateStep, kept between steps */
   PetscInt   nqwork, nswork;
   /* a basis that is SNAPSLatentFourier's 2-D one (|kx|, |ky| <= fr on an fnx x fnx grid) is decoded separably
-     (SNAPSLatentFourierPlan): fcos/fsin hold cos and sin of 2 pi k i / fnx for k = -fr..fr, i < fnx; fr = 0: dense */
+     (SNAPSLatentFourierPlan): fcos/fsin hold cos and sin of 2 pi k i / fnx for k = -fr..fr, i < fnx (one block, fsin after fcos); fr = 0:
+     dense */
   PetscInt   fr, fnx;
   PetscReal *fcos, *fsin;
 };

@@ -394,9 +394,10 @@ static void QuadraticMany(SNAPSSurrogate s, PetscInt n, const PetscReal x[], Pet
 
 /* g (n x D) = the quadratic drifts at z (n x D) from the table of SurrogateQuadratic, each input clamped to the
    drift SNAs' box as their B-splines clamp it: the table is the SNAs' value everywhere, in the box and out. The n
-   states are evaluated together, their inputs stored by coordinate (x[p n + k]), so that the table (55552 terms,
-   0.9 MB in the Kolmogorov case: more than the L2 cache) is streamed once per step for all of a rank's members, not
-   once per member. Not BLAS: the table is 6% of the dense 120 x 7381 matrix of all monomials (a dgemv would do 16
+   states are evaluated together, their inputs stored by coordinate (x[p n + k]), so that the table (55552 terms in
+   the Kolmogorov case, 0.67 MB read per step: more than the L2 cache) is streamed once per step for up to
+   QUAD_BLOCK of a rank's members, not once per member. One state's step is bound by its loads (3 per term: about
+   28 us at 3 GHz there, which it reaches). Not BLAS: the table is 6% of the dense 120 x 7381 matrix of all monomials (a dgemv would do 16
    times the work), and forming the monomials first would change every product's rounding. */
 static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscReal g[])
 {

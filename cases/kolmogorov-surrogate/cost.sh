@@ -16,6 +16,8 @@ kol="mpirun -n $np $root/build/bin/snaps-kolmogorov -N 64 -Re 40 -init_trajector
 sur="$kol -stepper sna -stepper_model $out/sna_deterministic.h5 -seed 8"
 wall() { /usr/bin/python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['wall_time_s'])" "$1"; }
 for r in $(seq "$reps"); do
+  # no output of an earlier run to replace: renaming over it would time the removal of the old file (13 to 105 MB)
+  rm -f "$out"/cost_*.h5 "$out"/cost_*.xmf
   solver_out=""; [ "${SOLVER_WRITES:-0}" = 1 ] && solver_out="-trajectory $out/cost_solver.h5"
   $kol -ensemble 1 -seed 3 -T 20 -save_start 0 -dt_save 0.5 $solver_out -results "$out/cost_solver.json" > /dev/null
   $sur -ensemble 1 -T 200 -dt_save 0.5 -trajectory "$out/cost_1.h5" -results "$out/cost_1.json" > /dev/null

@@ -373,7 +373,7 @@ PetscErrorCode SNAPSTrajectoryClose(SNAPSTrajectory *traj)
     if (n > 3 && !strcmp(xmf + n - 3, ".h5")) xmf[n - 3] = 0;
     PetscCall(PetscStrlcat(xmf, ".xmf", sizeof(xmf)));
     if (!tr->rank) PetscCall(XdmfText(tr, times, &text, &len));
-    PetscCall(SNAPSWriteFileAtomic(tr->comm, xmf, text, len));
+    PetscCall(SNAPSWriteFileReplace(tr->comm, xmf, text, len)); /* not synced: neither is the HDF5 file it describes */
     PetscCall(PetscFree(text));
   }
   PetscCall(PetscFree(times));

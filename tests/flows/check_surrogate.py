@@ -41,7 +41,10 @@ checks:
                  refuse the model (a model without a recorded amplitude is taken at 1, and the message says so); the
                  default model file holds the table and no drift SNAs (-save_drift_snas writes them), is smaller and
                  rolls out bit for bit the same, and is refused as corrupt without its table or its box
-                 naming both values
+                 naming both values; one step of 9 members from 9 states (stepped together on 1 rank, 4 + 5 on
+                 2 ranks), decoded, is the stored table of monomials and basis evaluated in numpy (1e-11), the
+                 same bits on 1 and 2 ranks and for a member alone, also for a copy whose cos row no longer shares
+                 its sin row's factors and one whose basis rows are permuted (the dense decode)
   ks_pairs       the 1-D equivariant quadratic drift (-drift_pairs: each complex Fourier mode driven by itself and the
                  products A_p A_q with p + q = k, the KS case at L = 100) trained on a short KS run saved every 0.1: the
                  fit reports the pair drift, the model does not clamp, and a rollout from a state shifted by 5 of the 32
@@ -372,6 +375,7 @@ def kolmogorov_fourier():
                          f"(relative difference {err:g}, {ranks} ranks): the drift is not equivariant")
     err = quadratic_step_error(B, KOL, "train.h5")
     table_only(KOL, a)
+    table_members(KOL, B)
     # a state far outside the drift SNAs' box (10 times a training state): the table clamps each input as they do
     shutil.copy(path("train.h5"), path("far.h5"))
     with h5py.File(path("far.h5"), "r+") as h:
@@ -450,6 +454,67 @@ def table_only(KOL, a):
         expect_error([KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path("no_table.h5"), "-T", "1"],
                      r"no_table.h5' holds neither its drift's table of monomials .*drift_monomials with drift_box.* nor the "
                      r"drift SNAs .*: corrupt model")
+
+
+def table_drift(model, z):
+    """The drift of model at the states z (n x D) from its stored table of monomials (rows coordinate, factor a, factor b,
+    coefficient; factor D is 1), each input clamped to drift_box: the numpy reference of surrogate.c's step."""
+    with h5py.File(path(model), "r") as m:
+        T, box = m["surrogate/drift_monomials"][:], m["surrogate/drift_box"][:]
+    x = np.hstack([np.clip(z, box[0], box[1]), np.ones((z.shape[0], 1))])
+    i, a, b = (T[:, j].astype(int) for j in range(3))
+    g = np.zeros(z.shape)
+    for k in range(z.shape[0]):
+        np.add.at(g[k], i, T[:, 3] * x[k, a] * x[k, b])
+    return g
+
+
+def table_members(KOL, B):
+    """One step of 9 members from 9 different states, stepped together on 1 rank (QuadraticDrift's blocks of 8 states,
+    then 1) and 4 + 5 on 2 ranks, decoded, is mean + B^T (z0 + the stored table of monomials at z0) evaluated here
+    (numpy, to 1e-11 of the largest value), and a member alone (the one-state path) gives the same bits as in the
+    ensemble; the same for a copy whose table has row 1's terms reversed (so no cos row shares its sin row's factors: the
+    single-row evaluation), and for one whose basis rows 0 and 2 are swapped (no longer the Fourier layout: the dense
+    decode, not the separable one)."""
+    with h5py.File(path("train.h5"), "r") as h, h5py.File(path("nine.h5"), "w") as o:
+        for k, v in h.attrs.items():
+            o.attrs[k] = v
+        o.attrs["members"] = np.int64(9)
+        o["time"] = np.array([30.0])
+        o["w"] = h["w"][::20, 0][None, :9]  # 9 states 2 time units apart
+    with h5py.File(path("tab.h5"), "r") as h:
+        T = h["surrogate/drift_monomials"][:]
+    rows = [T[T[:, 0] == i, 1:3] for i in range(B.shape[0])]
+    if not all(np.array_equal(rows[i], rows[i + 1]) for i in range(0, B.shape[0], 2)):
+        sys.exit("FAIL: the cos and sin rows of the table do not share their factors: this check would not cover the twin rows")
+    shutil.copy(path("tab.h5"), path("untwinned.h5"))
+    with h5py.File(path("untwinned.h5"), "r+") as h:
+        r1 = np.flatnonzero(T[:, 0] == 1)
+        h["surrogate/drift_monomials"][r1[0]:r1[-1] + 1] = T[r1[::-1]]
+    shutil.copy(path("tab.h5"), path("permuted.h5"))
+    with h5py.File(path("permuted.h5"), "r+") as h:
+        h["surrogate/basis"][...] = h["surrogate/basis"][:][[2, 1, 0] + list(range(3, B.shape[0]))]
+
+    def step(model, out, ranks, members=9):
+        cmd = [KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path(model), "-init_trajectory",
+               path("nine.h5"), "-init_time", "30", "-ensemble", str(members), "-T", "0.1", "-dt_save", "0.1",
+               "-trajectory", path(out)]
+        run((MPIEXEC + ["-n", str(ranks)] if ranks > 1 else []) + cmd)
+        with h5py.File(path(out), "r") as h:
+            return h["w"][:]
+
+    for model in ("tab.h5", "untwinned.h5", "permuted.h5"):
+        w = step(model, "nine1.h5", 1)
+        with h5py.File(path(model), "r") as m:
+            mean, Bm = m["surrogate/mean"][:], m["surrogate/basis"][:]
+        z0 = (w[0].reshape(9, -1) - mean) @ Bm.T
+        want = mean + (z0 + table_drift(model, z0)) @ Bm
+        err = np.abs(w[1].reshape(9, -1) - want).max() / np.abs(want).max()
+        if not err < 1e-11:
+            sys.exit(f"FAIL: one step of 9 members of {model}, decoded, differs from the table of monomials evaluated here by "
+                     f"{err:g} relative: the table's product or the decode is wrong")
+        if not np.array_equal(step(model, "nine2.h5", 2), w) or not np.array_equal(step(model, "one.h5", 1, 1), w[:, :1]):
+            sys.exit(f"FAIL: the step of {model}'s members depends on the ranks or on which members share the step")
 
 
 def khronos_polynomial(g, z):

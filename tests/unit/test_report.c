@@ -186,7 +186,7 @@ static PetscErrorCode TestFailures(void)
   PetscFunctionReturn(0);
 }
 
-/* SNAPSTemporaryName() and SNAPSWriteFileAtomic() directly. */
+/* SNAPSTemporaryName(), SNAPSWriteFileAtomic() and SNAPSWriteFileReplace() directly. */
 static PetscErrorCode TestAtomicHelpers(void)
 {
   char           tmp[PETSC_MAX_PATH_LEN], want[PETSC_MAX_PATH_LEN], file[PETSC_MAX_PATH_LEN], small[8];
@@ -222,6 +222,13 @@ static PetscErrorCode TestAtomicHelpers(void)
     free(s);
   }
   PetscCall(Agree(ok, "SNAPSWriteFileAtomic() content"));
+  PetscCall(SNAPSWriteFileReplace(PETSC_COMM_WORLD, file, rank ? NULL : "replaced", rank ? 0 : 8)); /* over the file */
+  if (rank == 0) {
+    char *s = ReadFile(file);
+    ok      = s && !strcmp(s, "replaced") && CountTemporaries(scratch, ".report_atomic") == 0;
+    free(s);
+  }
+  PetscCall(Agree(ok, "SNAPSWriteFileReplace() content, no temporary left"));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "atomic helpers: ok\n"));
   PetscFunctionReturn(0);
 }

@@ -24,6 +24,8 @@ PETSC_EXTERN PetscErrorCode SNAPSReportDestroy(SNAPSReport *);
 
 /* Writes a file atomically from rank 0's buffer: temporary name in the same directory, fsync, rename. */
 PETSC_EXTERN PetscErrorCode SNAPSWriteFileAtomic(MPI_Comm, const char[], const char[], size_t);
+/* The same without fsync (file and directory): for files that only describe unsynced ones (a trajectory's XDMF). */
+PETSC_EXTERN PetscErrorCode SNAPSWriteFileReplace(MPI_Comm, const char[], const char[], size_t);
 /* Builds "<dir>/.<base>.tmp.<pid>" for filename, the temporary name used by atomic writes. */
 PETSC_EXTERN PetscErrorCode SNAPSTemporaryName(const char[], char[], size_t);
 /* Finishes an atomic write on one process: renames tmp over file when the outcome is 0, else removes tmp. */

@@ -38,9 +38,14 @@ struct _n_SNAPSSurrogate {
      qstart[i + 1] - 1, each qcoef z_qa z_qb with z_D = 1; NULL where a drift is fitted (then sparse or the SNAs) */
   PetscInt  *qstart, *qa, *qb;
   PetscReal *qcoef;
-  PetscReal *qlo, *qhi; /* D each: the drift SNAs' common input box, to which the table clamps each input as they do */
+  PetscReal *qlo, *qhi;     /* D each: the drift SNAs' common input box, to which the table clamps each input as they do */
+  PetscBool *qtwin;         /* D: row i + 1 has row i's factors in row i's order (a Fourier mode's cos and sin rows), so
+                               QuadraticDrift evaluates the two together from one list of factors */
+  PetscReal *qwork, *swork; /* workspaces of QuadraticDrift and SNAPSSurrogateStep, kept between steps */
+  PetscInt   nqwork, nswork;
   /* a basis that is SNAPSLatentFourier's 2-D one (|kx|, |ky| <= fr on an fnx x fnx grid) is decoded separably
-     (SNAPSLatentFourierPlan): fcos/fsin hold cos and sin of 2 pi k i / fnx for k = -fr..fr, i < fnx; fr = 0: dense */
+     (SNAPSLatentFourierPlan): fcos/fsin hold cos and sin of 2 pi k i / fnx for k = -fr..fr, i < fnx (one block, fsin after fcos); fr = 0:
+     dense */
   PetscInt   fr, fnx;
   PetscReal *fcos, *fsin;
 };

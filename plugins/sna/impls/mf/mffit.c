@@ -412,6 +412,7 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 
   PetscFunctionBegin;
   PetscCheck(mf->Xlf || SNAMFPartReady(mf->lf), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "The multi-fidelity model has no LF part to correct: fit it with SNAMFFit() (snaps-fit on a file with /lf and /hf), or load a fitted one");
+  PetscCheck(mf->blend == SNA_MF_AR1 || (mf->select == SNA_MF_SELECT_NONE && mf->rho_form == SNA_MF_RHO_FULL), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s chooses the form of ar1's scale rho, but the blend is residual (no rho): drop it, or use -mf_blend ar1", mf->select == SNA_MF_SELECT_CV ? "-mf_select cv" : "-mf_rho_form");
   mf->nested_rows = 0;
   PetscCall(SNAMFNestedDestroy(mf));
   if (mf->Xlf && mf->use_nested) PetscCall(NestedCreate(sna, X));

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The form of ar1's scale rho on poisson-mf (cases/poisson-mf/README.md), over several draws of the HF designs.
 
-  rho_study.py OUT [--configs a,b,...] [--tag T] [--extra "-opt v ..."]
+  rho_study.py OUT [--configs a,b,...] [--tag T] [--extra "-opt v ..."] [--fractions 0.1,0.3,1]
       OUT holding mf.h5, test.h5 and test_noylf.h5 (evaluate.py OUT --data-only)
 
 The LF part is fitted once (-mf_hf_fraction 0) and reused by every correction fit (-mf_lf_model). At 10% and 30%
@@ -26,6 +26,7 @@ CONFIGS = {
     "ar1 cv": ["-mf_blend", "ar1", "-mf_select", "cv"],
     "ar1 inputs": ["-mf_blend", "ar1", "-mf_select", "none", "-mf_rho_form", "inputs", "-mf_rho_inputs", "2,3"],
     "ar1 cv3": ["-mf_blend", "ar1", "-mf_select", "cv", "-mf_rho_inputs", "2,3"],
+    "ar1 full former stop": ["-mf_blend", "ar1", "-mf_select", "none", "-mf_rho_form", "full", "-sna_fit_progress_window", "0"],
 }
 
 
@@ -38,12 +39,13 @@ def main():
     configs = arg("--configs", ",".join(CONFIGS)).split(",")
     tag = arg("--tag", "")
     extra = arg("--extra", "").split()
+    fractions = [float(f) for f in arg("--fractions", "0.1,0.3,1").split(",")]
     data, test = os.path.join(out, "mf.h5"), os.path.join(out, "test.h5")
     lf = os.path.join(out, "rho_lf.h5")
     if not os.path.exists(lf):
         lf, _ = ev.fit(out, "rho_lf", data, ["-mf_hf_fraction", "0"] + ev.prefixed(ev.MODEL, "mf_lf_"), 1)
     runs = []
-    for frac in (0.1, 0.3, 1.0):
+    for frac in fractions:
         for seed in SEEDS:
             for name in configs:
                 opts = ["-mf_lf_model", lf, "-mf_hf_fraction", str(frac), "-mf_seed", str(seed)] + CONFIGS[name]
@@ -58,7 +60,7 @@ def main():
                 print(json.dumps(runs[-1]), flush=True)
     summary = {}
     for name in configs:
-        for frac in (0.1, 0.3, 1.0):
+        for frac in fractions:
             sel = [r for r in runs if (r["config"], r["hf_fraction"]) == (name, frac)]
             summary["%s %g" % (name, frac)] = {k: float(np.median([r[k] for r in sel])) for k in ("error", "error_from_ylf", "correction_time_s")}
             summary["%s %g" % (name, frac)]["forms"] = [r["rho_form"] for r in sel]

@@ -402,9 +402,10 @@ static PetscErrorCode SelectRhoForm(SNA sna, Vec X, Vec Y)
   PetscFunctionReturn(0);
 }
 
-/* The fit "auto" of type mf, on the HF data (X, Y): the LF part first if SNAMFFit() gave LF data, then delta
-   on y - u_LF(x) by its own fit, and for ar1 the joint fit of rho and delta. With LF data, u_LF is that data at the
-   HF rows that are LF rows too (NestedCreate) under -mf_nested_lf, else the LF part. */
+/* The fit "auto" of type mf, on the HF data (X, Y): the LF part first if SNAMFFit() gave LF data, for ar1 under
+   -mf_select cv the form of rho (SelectRhoForm), then delta on y - u_LF(x) by its own fit, and for ar1 the joint fit
+   of rho and delta. With LF data, u_LF is that data at the HF rows that are LF rows too (NestedCreate) under
+   -mf_nested_lf, else the LF part. */
 PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;

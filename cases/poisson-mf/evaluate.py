@@ -10,7 +10,8 @@
      has nodes at the grid points) and writes mf.h5 (/lf, /hf with X = (mu1, mu2, x, y), Y = u, case = design)
      and test.h5 (held-out HF designs: /X, /Y = HF, /YLF = LF at the same points);
   3. fits, at 0, 10, 30 and 100% of the HF training designs (whole designs, the same choice for every method by
-     -mf_seed): the mf model with both blends, HF-only KHRONOS, and the LF model alone;
+     -mf_seed): the mf model with both blends (ar1 with rho over all inputs, constant, and chosen by
+     cross-validation), HF-only KHRONOS, and the LF model alone;
   4. predicts the test designs (also from their LF values, /YLF), and writes results.json and table.md with the
      relative L2 errors, parameter counts, training and inference times and the machine, and checks the targets.
 """
@@ -33,6 +34,10 @@ SIZES = {  # LF faces, HF faces, grid points per side, LF designs, HF training d
     "quick": dict(lf_faces=6, hf_faces=32, grid=17, n_lf=120, n_hf=40, n_test=20, seeds=[1]),
     "full": dict(lf_faces=6, hf_faces=64, grid=33, n_lf=400, n_hf=100, n_test=40, seeds=[1, 2, 3]),
 }
+def prefixed(opts, prefix):
+    return [("-" + prefix + o[1:]) if o.startswith("-sna_") else o for o in opts]
+
+
 FRACTIONS = [0.0, 0.1, 0.3, 1.0]
 # The separable models, inputs (mu1, mu2, x, y). LF part: 60 ALS sweeps (enough for its accuracy, which the LF-HF
 # gap exceeds). Correction: smaller, with a Tikhonov weight, since a few HF designs leave most of its spline
@@ -40,14 +45,20 @@ FRACTIONS = [0.0, 0.1, 0.3, 1.0]
 MODEL = ["-sna_khronos_degree", "3", "-sna_khronos_nodes", "10", "-sna_khronos_modes", "8", "-sna_fit_type", "als", "-sna_fit_max_it", "60"]
 DELTA = ["-sna_khronos_degree", "2", "-sna_khronos_nodes", "4", "-sna_khronos_modes", "2", "-sna_fit_lambda", "1e-7"]
 JOINT = ["-sna_fit_lambda", "1e-7"]  # ar1's joint stage of rho and delta
+# The multi-fidelity methods: name -> snaps-fit options beyond the choice and the LF part's. ar1 three ways: rho = 1 + r
+# with r a KHRONOS over all inputs (the mf type's default), r a constant (Kennedy-O'Hagan's AR1), and the form chosen
+# by leave-one-design-out cross-validation over the HF designs among constant, r(x, y) and full (README, "ar1: the
+# form of rho").
+MF_METHODS = {
+    "mf residual": ["-mf_blend", "residual"] + prefixed(DELTA, "mf_delta_"),
+    "mf ar1": ["-mf_blend", "ar1"] + prefixed(DELTA, "mf_delta_") + JOINT,
+    "mf ar1 (rho constant)": ["-mf_blend", "ar1", "-mf_rho_form", "constant"] + prefixed(DELTA, "mf_delta_") + JOINT,
+    "mf ar1 (rho by CV)": ["-mf_blend", "ar1", "-mf_select", "cv", "-mf_rho_inputs", "2,3"] + prefixed(DELTA, "mf_delta_") + JOINT,
+}
 # HF-only KHRONOS: the LF model's settings, and the best of a small search (nodes 6 or 10, modes 4 or 8, lambda 1e-12
 # or 1e-7; cases/poisson-mf/README.md), both reported
 HF_ONLY = {"HF-only KHRONOS": MODEL,
            "HF-only KHRONOS (small)": ["-sna_khronos_degree", "3", "-sna_khronos_nodes", "6", "-sna_khronos_modes", "4", "-sna_fit_lambda", "1e-7"]}
-
-
-def prefixed(opts, prefix):
-    return [("-" + prefix + o[1:]) if o.startswith("-sna_") else o for o in opts]
 
 
 def run(cmd, log, np_=1):
@@ -179,17 +190,17 @@ def main():
         m = methods.setdefault(name, {})
         m.setdefault(str(frac), []).append({"seed": seed, "error": err, "error_from_ylf": err_ylf, "n_params": fitres["n_params"],
                                             "train_time_s": fitres["wall_time_s"], "inference_time_per_design_s": tpred / S["n_test"],
-                                            "hf_designs_used": fitres.get("hf_cases_used"), "converged_reason": fitres["converged_reason"]})
+                                            "hf_designs_used": fitres.get("hf_cases_used"), "converged_reason": fitres["converged_reason"],
+                                            "rho_form": fitres.get("mf_rho_form")})
 
     for frac in FRACTIONS:
         for seed in S["seeds"] if 0 < frac < 1 else S["seeds"][:1]:
             choice = ["-mf_hf_fraction", str(frac), "-mf_seed", str(seed)]
-            for blend in ("residual", "ar1"):
-                if frac == 0 and blend == "ar1":
-                    continue  # without HF data both blends are the LF model alone
-                name = "LF alone" if frac == 0 else "mf " + blend
-                opts = ["-mf_blend", blend] + choice + lf_opts + prefixed(DELTA, "mf_delta_") + (JOINT if blend == "ar1" else [])
-                model, fr = fit(out, "mf_%s_%g_%d" % (blend, frac, seed), data, opts, a.np)
+            for k, (method, mopts) in enumerate(MF_METHODS.items()):
+                if frac == 0 and k:
+                    continue  # without HF data every blend is the LF model alone
+                name, blend = "LF alone" if frac == 0 else method, ("residual", "ar1", "ar1c", "ar1cv")[k]
+                model, fr = fit(out, "mf_%s_%g_%d" % (blend, frac, seed), data, mopts + choice + lf_opts, a.np)
                 err, tp = predict(out, "mf_%s_%g_%d" % (blend, frac, seed), model, test, a.np, False)
                 # 0%: snaps-predict refuses /YLF for the LF model alone (no correction): from /YLF is the LF data itself
                 err_ylf = lf_vs_hf if frac == 0 else predict(out, "mf_%s_%g_%d" % (blend, frac, seed), model, test, a.np, True)[0]
@@ -205,12 +216,12 @@ def main():
         return float(np.mean([r["error"] for r in methods[name][str(frac)]]))
 
     targets = {}
-    for blend in ("residual", "ar1"):
-        e10, e100 = mean_err("mf " + blend, 0.1), mean_err("mf " + blend, 1.0)
+    for method in MF_METHODS:
+        e10, e100 = mean_err(method, 0.1), mean_err(method, 1.0)
         hf10 = min(mean_err(name, 0.1) for name in HF_ONLY)
-        targets["mf " + blend] = {"error_10": e10, "error_100": e100, "hf_only_error_10": hf10,
-                                  "ratio_to_100": e10 / e100, "ratio_to_hf_only_10": e10 / hf10,
-                                  "met_1.5x_of_100": e10 <= 1.5 * e100, "met_half_of_hf_only": e10 <= 0.5 * hf10}
+        targets[method] = {"error_10": e10, "error_100": e100, "hf_only_error_10": hf10,
+                           "ratio_to_100": e10 / e100, "ratio_to_hf_only_10": e10 / hf10,
+                           "met_1.5x_of_100": e10 <= 1.5 * e100, "met_half_of_hf_only": e10 <= 0.5 * hf10}
     results["targets"] = targets
     with open(os.path.join(out, "mf_residual_1_1_fit.json")) as f:
         r = json.load(f)

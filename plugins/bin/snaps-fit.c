@@ -24,6 +24,11 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  -mf_lf_model <lf.h5> takes a fitted LF model (a single-fidelity SNA, e.g. snaps-fit -data_group /lf, or the\n"
                            "                       LF part of an mf model, e.g. from -mf_hf_fraction 0) as the LF part instead of fitting\n"
                            "                       one: only the correction is fitted (/lf still serves -mf_nested_lf and the input box)\n"
+                           "  -mf_rho_form full|constant|inputs  ar1: r a KHRONOS over all inputs (full, default), a constant per output,\n"
+                           "                       or a KHRONOS constant along all inputs but those of -mf_rho_inputs <i,j,..> (0-based)\n"
+                           "  -mf_select none|cv   ar1: the form of rho as given (none, default), or the one with the smaller error in a\n"
+                           "                       cross-validation over the HF cases (cv; -mf_select_folds <k>, 5: leave-one-case-out\n"
+                           "                       with fewer cases); the report's mf_rho_form, mf_cv_error_constant, mf_cv_error_full\n"
                            "The model is written whenever the fit ends with a finite loss it lowered, also when it did not converge (the\n"
                            "best iterate; the reason is printed and in the report); -sna_fit_error_if_not_converged then exits non-zero.\n"
                            "Class options: -sna_type khronos|aion, -sna_fit_type auto|als|lm|tao|infinite_descent, -sna_fit_lambda,\n"
@@ -44,6 +49,7 @@ typedef struct {
   PetscBool  bycase;               /* whole cases (the group's /case), else rows */
   PetscInt   ntotal, nkept, nrows; /* cases (or rows) in all, kept; rows kept */
   PetscReal *kept;                 /* the kept case ids (or row numbers), ascending, for the report */
+  Vec        cases;                /* the case id of each kept row (NULL without /case): folds of -mf_select cv */
 } HFChoice;
 
 /* Every rank's copy of the case id of every row (or the row numbers, without cases). */
@@ -102,8 +108,8 @@ static PetscErrorCode ChooseIds(HFChoice *ch, const PetscInt ids[], PetscInt N, 
   PetscFunctionReturn(0);
 }
 
-/* New Vecs with this rank's rows of (X, Y) whose id is kept. */
-static PetscErrorCode KeepRows(Vec X, Vec Y, const PetscInt ids[], PetscInt nkept, const PetscInt kept[], Vec *Xs, Vec *Ys)
+/* New Vecs with this rank's rows of (X, Y) and of cases (if not NULL) whose id is kept. */
+static PetscErrorCode KeepRows(Vec X, Vec Y, Vec cases, const PetscInt ids[], PetscInt nkept, const PetscInt kept[], Vec *Xs, Vec *Ys, Vec *Cs)
 {
   PetscInt   d, lo, n, loc;
   PetscBool *keep;
@@ -121,6 +127,7 @@ static PetscErrorCode KeepRows(Vec X, Vec Y, const PetscInt ids[], PetscInt nkep
   }
   PetscCall(SNADatasetSelectRows(X, keep, Xs));
   PetscCall(SNADatasetSelectRows(Y, keep, Ys));
+  if (cases) PetscCall(SNADatasetSelectRows(cases, keep, Cs));
   PetscCall(PetscFree(keep));
   PetscFunctionReturn(0);
 }
@@ -132,7 +139,7 @@ static PetscErrorCode ChooseHF(const char data[], const char group[], HFChoice *
   MPI_Comm  comm = PetscObjectComm((PetscObject)*X);
   char      path[PETSC_MAX_PATH_LEN];
   Vec       cases = NULL, Xs, Ys;
-  PetscInt *ids, *kept, N, d;
+  PetscInt *ids, *kept = NULL, N, d;
 
   PetscFunctionBegin;
   PetscCall(PetscSNPrintf(path, sizeof(path), "%s/case", !(group[0] == '/' && !group[1]) ? group : ""));
@@ -142,16 +149,16 @@ static PetscErrorCode ChooseHF(const char data[], const char group[], HFChoice *
   N /= d;
   if (ch->bycase) PetscCall(SNADatasetLoadCases(comm, data, group, N, &cases));
   PetscCall(AllIds(cases, N, &ids));
-  PetscCall(VecDestroy(&cases));
   PetscCall(ChooseIds(ch, ids, N, &kept));
   PetscCall(PetscMalloc1(ch->nkept + 1, &ch->kept));
   for (PetscInt i = 0; i < ch->nkept; i++) ch->kept[i] = (PetscReal)kept[i];
   Xs = Ys = NULL;
   if (ch->nkept) {
-    PetscCall(KeepRows(*X, *Y, ids, ch->nkept, kept, &Xs, &Ys));
+    PetscCall(KeepRows(*X, *Y, cases, ids, ch->nkept, kept, &Xs, &Ys, &ch->cases));
     PetscCall(VecGetSize(Xs, &ch->nrows));
     ch->nrows /= d;
   }
+  PetscCall(VecDestroy(&cases));
   PetscCall(PetscFree(ids));
   PetscCall(PetscFree(kept));
   PetscCall(VecDestroy(X));
@@ -234,7 +241,7 @@ static PetscErrorCode CheckMultiFidelity(const char data[], PetscBool groupset, 
 
 /* The mf fit: parts' options, the LF part on /lf (or from lfmodel, not refitted), the correction on the chosen HF
    samples (none: LF alone). */
-static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lfmodel[], Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf, PetscBool *errorifnotconverged)
+static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lfmodel[], Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf, Vec cases, PetscBool *errorifnotconverged)
 {
   SNA      lf;
   PetscInt d, q;
@@ -248,6 +255,7 @@ static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lf
   PetscCall(SNAGetErrorIfNotConverged(sna, errorifnotconverged));
   PetscCall(SNASetErrorIfNotConverged(sna, PETSC_FALSE));
   if (lfmodel) PetscCall(SetLowFidelityModel(sna, lfmodel, data, d, q));
+  PetscCall(SNAMFSetCases(sna, cases));
   PetscCall(SNAMFFit(sna, Xlf, Ylf, Xhf, Yhf));
   PetscCall(SNAMFGetParts(sna, &lf, NULL, NULL));
   if (!lfmodel) PetscCall(SNACheckFitUsable(lf, "snaps-fit (the LF part of the multi-fidelity model)"));
@@ -297,6 +305,25 @@ static PetscErrorCode ReportCorrectionTarget(SNAPSReport report, SNA sna)
   PetscFunctionReturn(0);
 }
 
+/* ar1: the form of rho, and the cross-validated errors that chose it (-mf_select cv). */
+static PetscErrorCode ReportRhoSelection(SNAPSReport report, SNA sna)
+{
+  SNAMFRhoForm form;
+  PetscReal    err[3];
+  PetscInt     folds;
+
+  PetscFunctionBegin;
+  PetscCall(SNAMFGetRhoSelection(sna, &form, err, &folds));
+  PetscCall(SNAPSReportSetString(report, "mf_rho_form", SNAMFRhoForms[form]));
+  PetscCall(SNAPSReportSetString(report, "mf_rho_form_chosen_by", folds ? "cv" : "option"));
+  if (!folds) PetscFunctionReturn(0);
+  PetscCall(SNAPSReportSetInt(report, "mf_cv_folds", folds));
+  PetscCall(SNAPSReportSetReal(report, "mf_cv_error_constant", err[SNA_MF_RHO_CONSTANT]));
+  PetscCall(SNAPSReportSetReal(report, "mf_cv_error_full", err[SNA_MF_RHO_FULL]));
+  if (err[SNA_MF_RHO_INPUTS] >= 0) PetscCall(SNAPSReportSetReal(report, "mf_cv_error_inputs", err[SNA_MF_RHO_INPUTS]));
+  PetscFunctionReturn(0);
+}
+
 /* The multi-fidelity figures: blend, LF samples and each part. */
 static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt nlf, const char lfmodel[])
 {
@@ -318,6 +345,7 @@ static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt 
   if (corrected && rho) PetscCall(ReportPart(report, "rho_", rho, -1));
   PetscCall(SNAPSReportSetReal(report, "correction_fit_time_s", tcorr));
   if (corrected) PetscCall(ReportCorrectionTarget(report, sna));
+  if (corrected && rho) PetscCall(ReportRhoSelection(report, sna));
   PetscFunctionReturn(0);
 }
 
@@ -348,7 +376,7 @@ int main(int argc, char **argv)
   SNAType            type;
   SNAFitType         fittype;
   PetscMPIInt        size;
-  HFChoice           ch = {1.0, 0, PETSC_FALSE, 0, 0, 0, NULL};
+  HFChoice           ch = {1.0, 0, PETSC_FALSE, 0, 0, 0, NULL, NULL};
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(SNAInitializePackage());
@@ -409,7 +437,7 @@ int main(int argc, char **argv)
   PetscCall(PetscTime(&t0));
   cpu0 = clock();
   if (mf) {
-    PetscCall(FitMultiFidelity(sna, data, haslfmodel ? lfmodel : NULL, Xlf, Ylf, X, Y, &errorifnotconverged));
+    PetscCall(FitMultiFidelity(sna, data, haslfmodel ? lfmodel : NULL, Xlf, Ylf, X, Y, ch.cases, &errorifnotconverged));
     if (!X) {
       X = Xlf;
       Y = Ylf;
@@ -499,6 +527,7 @@ int main(int argc, char **argv)
   PetscCall(VecDestroy(&Xlf));
   PetscCall(VecDestroy(&Ylf));
   PetscCall(PetscFree(ch.kept));
+  PetscCall(VecDestroy(&ch.cases));
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;

@@ -84,30 +84,49 @@ static PetscErrorCode RelDiff(Vec a, Vec b, PetscReal *r)
   PetscFunctionReturn(0);
 }
 
+/* An mf model of the blend with a cubic LF part (6 nodes, 4 modes), joint-stage weight lambda, its delta and rho
+   parts returned for their settings. */
+static PetscErrorCode Create(SNAMFBlend blend, PetscReal lambda, SNA *sna, SNA *delta, SNA *rho)
+{
+  SNA lf;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, sna));
+  PetscCall(SNASetType(*sna, SNAMF));
+  PetscCall(SNAMFSetBlend(*sna, blend));
+  PetscCall(SNAMFGetParts(*sna, &lf, delta, rho));
+  PetscCall(SNAKhronosSetBasis(lf, 3, 6, 4));
+  PetscCall(SNASetRegularization(*sna, lambda));
+  PetscFunctionReturn(0);
+}
+
+/* SNAMFFit() after the options, then the data freed. */
+static PetscErrorCode FitAndFree(SNA sna, Vec *Xl, Vec *Yl, Vec *Xh, Vec *Yh)
+{
+  PetscFunctionBegin;
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNAMFFit(sna, *Xl, *Yl, *Xh, *Yh));
+  PetscCall(VecDestroy(Xl));
+  PetscCall(VecDestroy(Yl));
+  PetscCall(VecDestroy(Xh));
+  PetscCall(VecDestroy(Yh));
+  PetscFunctionReturn(0);
+}
+
 /* A cubic mf model fitted to 60 LF cases and 20 HF cases (nhf 0: none); ar1 with a small delta so that it cannot
    absorb rho's part (rho and delta are then identifiable). */
 static PetscErrorCode Fit(PetscBool ar1, PetscBool hf, SNA *sna)
 {
   Vec Xl, Yl, Xh = NULL, Yh = NULL;
-  SNA lf, delta, rho;
+  SNA delta, rho;
 
   PetscFunctionBegin;
   PetscCall(Data(60, 1, -1, &Xl, &Yl));
   if (hf) PetscCall(Data(20, 2, ar1, &Xh, &Yh));
-  PetscCall(SNACreate(PETSC_COMM_WORLD, sna));
-  PetscCall(SNASetType(*sna, SNAMF));
-  PetscCall(SNAMFSetBlend(*sna, ar1 ? SNA_MF_AR1 : SNA_MF_RESIDUAL));
-  PetscCall(SNAMFGetParts(*sna, &lf, &delta, &rho));
-  PetscCall(SNAKhronosSetBasis(lf, 3, 6, 4));
+  PetscCall(Create(ar1 ? SNA_MF_AR1 : SNA_MF_RESIDUAL, 0, sna, &delta, &rho)); /* the joint AR1 stage: no Tikhonov trade-off at rounding level */
   PetscCall(SNAKhronosSetBasis(delta, 3, ar1 ? 4 : 6, ar1 ? 1 : 4));
   if (rho) PetscCall(SNAKhronosSetBasis(rho, 2, 3, 2));
-  PetscCall(SNASetRegularization(*sna, 0)); /* the joint AR1 stage: no Tikhonov trade-off at rounding level */
-  PetscCall(SNASetFromOptions(*sna));
-  PetscCall(SNAMFFit(*sna, Xl, Yl, Xh, Yh));
-  PetscCall(VecDestroy(&Xl));
-  PetscCall(VecDestroy(&Yl));
-  PetscCall(VecDestroy(&Xh));
-  PetscCall(VecDestroy(&Yh));
+  PetscCall(FitAndFree(*sna, &Xl, &Yl, &Xh, &Yh));
   PetscFunctionReturn(0);
 }
 
@@ -354,6 +373,96 @@ static PetscErrorCode CheckNested(PetscBool ar1, PetscBool use_nested)
   PetscFunctionReturn(0);
 }
 
+/* Kennedy-O'Hagan's AR1 with a constant scale: y_HF = 1.3 y_LF + 0.1 s, plus seeded noise of 1% of the largest |y|,
+   on 4 HF cases (nhf) with their case ids. The full rho (a KHRONOS in mu and s) follows the noise of 4 cases, the
+   constant one cannot: -mf_select cv (leave-one-case-out) must choose the constant form, and find rho near 1.3. */
+static PetscErrorCode ConstantRhoData(PetscInt nhf, Vec *X, Vec *Y, Vec *C)
+{
+  const PetscReal *x;
+  PetscReal       *y, *c, e;
+  PetscInt         n, lo;
+  PetscRandom      rnd;
+
+  PetscFunctionBegin;
+  PetscCall(Data(nhf, 5, -1, X, Y));
+  PetscCall(VecGetLocalSize(*Y, &n));
+  PetscCall(VecGetOwnershipRange(*Y, &lo, NULL));
+  PetscCall(VecDuplicate(*Y, C));
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetInterval(rnd, -1, 1));
+  PetscCall(PetscRandomSetSeed(rnd, 11 + (unsigned long)lo));
+  PetscCall(PetscRandomSeed(rnd));
+  PetscCall(VecGetArrayRead(*X, &x));
+  PetscCall(VecGetArray(*Y, &y));
+  PetscCall(VecGetArray(*C, &c));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscCall(PetscRandomGetValueReal(rnd, &e));
+    y[i] = 1.3 * y[i] + 0.1 * x[2 * i + 1] + 0.02 * e; /* |y_LF| <= 2 on the stations */
+    c[i] = (PetscReal)((lo + i) / 21);
+  }
+  PetscCall(VecRestoreArray(*C, &c));
+  PetscCall(VecRestoreArray(*Y, &y));
+  PetscCall(VecRestoreArrayRead(*X, &x));
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscFunctionReturn(0);
+}
+
+/* An ar1 model fitted to 60 LF cases and the HF cases of ConstantRhoData(), the form of rho chosen by sel (form
+   when none; inputs: r along s only). */
+static PetscErrorCode FitForm(SNAMFSelect sel, SNAMFRhoForm form, SNA *sna)
+{
+  Vec            Xl, Yl, Xh, Yh, C;
+  SNA            delta, rho;
+  const PetscInt s_only[] = {1};
+
+  PetscFunctionBegin;
+  PetscCall(Data(60, 1, -1, &Xl, &Yl));
+  PetscCall(ConstantRhoData(4, &Xh, &Yh, &C));
+  PetscCall(Create(SNA_MF_AR1, 1e-10, sna, &delta, &rho));
+  PetscCall(SNAMFSetRhoForm(*sna, form));
+  PetscCall(SNAMFSetRhoInputs(*sna, 1, s_only));
+  PetscCall(SNAMFSetSelect(*sna, sel, 5));
+  PetscCall(SNAMFSetCases(*sna, C));
+  PetscCall(SNAKhronosSetBasis(delta, 3, 4, 1));
+  PetscCall(SNAKhronosSetBasis(rho, 2, 4, 2));
+  PetscCall(FitAndFree(*sna, &Xl, &Yl, &Xh, &Yh));
+  PetscCall(VecDestroy(&C));
+  PetscFunctionReturn(0);
+}
+
+/* -mf_select cv on few noisy HF cases of a constant-scale AR1: the constant form, r near 0.3 (delta takes a little
+   of it), one parameter; and the constant and inputs forms survive save/load with their grid evaluation equal to
+   the scattered one. */
+static PetscErrorCode CheckSelect(const char dir[])
+{
+  SNA          sna;
+  SNAMFRhoForm form;
+  PetscReal    err[3], *theta, r;
+  PetscInt     folds, P, Pd;
+  SNA          delta;
+
+  PetscFunctionBegin;
+  PetscCall(FitForm(SNA_MF_SELECT_CV, SNA_MF_RHO_FULL, &sna));
+  PetscCall(SNAMFGetRhoSelection(sna, &form, err, &folds));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "-mf_select cv on 4 cases: %" PetscInt_FMT " folds, relative CV error constant %.3e, inputs %.3e, full %.3e: %s\n", folds, (double)err[SNA_MF_RHO_CONSTANT], (double)err[SNA_MF_RHO_INPUTS], (double)err[SNA_MF_RHO_FULL], SNAMFRhoForms[form]));
+  PetscCheck(folds == 4, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "-mf_select cv on 4 HF cases must leave one case out in each of 4 folds, not %" PetscInt_FMT, folds);
+  PetscCheck(form == SNA_MF_RHO_CONSTANT, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "-mf_select cv chose rho %s on 4 noisy cases of a constant-scale AR1 (CV errors constant %g, full %g): expected constant", SNAMFRhoForms[form], (double)err[SNA_MF_RHO_CONSTANT], (double)err[SNA_MF_RHO_FULL]);
+  PetscCall(SNAGetNumParameters(sna, &P));
+  PetscCall(SNAMFGetParts(sna, NULL, &delta, NULL));
+  PetscCall(SNAGetNumParameters(delta, &Pd));
+  PetscCall(PetscMalloc1(P, &theta));
+  PetscCall(SNAGetParameters(sna, theta)); /* [lf, r, delta]: r is the entry before delta's */
+  r = theta[P - Pd - 1];
+  PetscCall(PetscFree(theta));
+  PetscCheck(PetscAbsReal(r - 0.3) < 0.03, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "constant rho = 1 + r with r = %g, expected 0.3 +- 0.03 (delta takes a little of it)", (double)r);
+  PetscCall(CheckRoundTrip(sna, dir));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(FitForm(SNA_MF_SELECT_NONE, SNA_MF_RHO_INPUTS, &sna));
+  PetscCall(CheckRoundTrip(sna, dir));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   SNA sna;
@@ -368,6 +477,7 @@ int main(int argc, char **argv)
     PetscCall(CheckNested((PetscBool)ar1, PETSC_FALSE));
     PetscCall(CheckNested((PetscBool)ar1, PETSC_TRUE));
   }
+  PetscCall(CheckSelect(argv[1]));
   PetscCall(CheckLFAlone(argv[1]));
   PetscCall(CheckUnfittedGrid());
   PetscCall(CheckFailedCorrectionLeaksNothing());

@@ -49,14 +49,16 @@ PETSC_EXTERN const char *const SNAObjectives[];
    reason, the model holds the best iterate the fit saw. */
 typedef enum {
   SNA_CONVERGED_ITERATING  = 0,
-  SNA_CONVERGED_ATOL       = 2, /* training loss below -sna_fit_atol */
-  SNA_CONVERGED_RTOL       = 3, /* relative loss decrease below -sna_fit_rtol */
-  SNA_CONVERGED_TAO        = 4, /* TAO reported convergence */
-  SNA_CONVERGED_STATIONARY = 6, /* grad L = 0 solved: the Newton decrement fell to rounding level */
-  SNA_CONVERGED_STALLED    = 7, /* no step lowers the (finite) loss any more: a line search or the damping failed at
-                                   rounding level, below the starting loss */
-  SNA_CONVERGED_VALIDATION = 8, /* the held-out validation MSE had not improved for -sna_fit_validation_patience
-                                   iterations (early stopping); the model holds the best-validation iterate */
+  SNA_CONVERGED_ATOL       = 2,  /* training loss below -sna_fit_atol */
+  SNA_CONVERGED_RTOL       = 3,  /* relative loss decrease below -sna_fit_rtol */
+  SNA_CONVERGED_TAO        = 4,  /* TAO reported convergence */
+  SNA_CONVERGED_STATIONARY = 6,  /* grad L = 0 solved: the Newton decrement fell to rounding level */
+  SNA_CONVERGED_STALLED    = 7,  /* no step lowers the (finite) loss any more: a line search or the damping failed at
+                                    rounding level, below the starting loss */
+  SNA_CONVERGED_VALIDATION = 8,  /* the held-out validation MSE had not improved for -sna_fit_validation_patience
+                                    iterations (early stopping); the model holds the best-validation iterate */
+  SNA_STOPPED_SLOW_PROGRESS = 9, /* the last -sna_fit_progress_window steps together lowered the objective by less
+                                    than -sna_fit_progress_rtol times it: stopped, not converged, but a usable model */
   SNA_DIVERGED_NANORINF    = -1,
   SNA_DIVERGED_TAO         = -2, /* TAO failed without lowering the loss */
   SNA_DIVERGED_ITS         = -3, /* -sna_fit_max_it sweeps or iterations done before any tolerance was met */
@@ -122,6 +124,9 @@ PETSC_EXTERN PetscErrorCode SNAGetFitType(SNA, SNAFitType *);
 PETSC_EXTERN PetscErrorCode SNASetRegularization(SNA, PetscReal);
 /* Stopping tolerances on the mean squared error: absolute, relative decrease, and the sweep budget. */
 PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt);
+/* Sets the slow-progress stop of the Levenberg-Marquardt fit: window steps (0: off) whose gain together is below
+   rtol times the objective (-sna_fit_progress_window, -sna_fit_progress_rtol). */
+PETSC_EXTERN PetscErrorCode SNASetProgressStop(SNA, PetscInt, PetscReal);
 PETSC_EXTERN PetscErrorCode SNASetValidation(SNA, PetscReal, PetscInt);
 /* When held-out validation stops a fit: once its MSE has risen by alpha percent above its best (Prechelt's
    generalisation loss), or once it has not improved for patience iterations. */
@@ -287,6 +292,33 @@ typedef enum {
   SNA_MF_AR1       /* y_HF = (1 + r) y_LF + delta, r a low-order KHRONOS (the part "rho") */
 } SNAMFBlend;
 PETSC_EXTERN const char *const SNAMFBlends[];
+/* The form of ar1's scale rho = 1 + r: r a constant per output (Kennedy and O'Hagan's AR1), a low-order KHRONOS
+   over some inputs only (-mf_rho_inputs: e.g. the field coordinates, along which every HF case has many rows), or
+   over all inputs (the part "rho", its basis from -mf_rho_sna_khronos_...). */
+typedef enum {
+  SNA_MF_RHO_FULL,     /* r(x) a KHRONOS model */
+  SNA_MF_RHO_CONSTANT, /* r a constant per output */
+  SNA_MF_RHO_INPUTS    /* r(x) a KHRONOS model constant along the inputs not in -mf_rho_inputs */
+} SNAMFRhoForm;
+PETSC_EXTERN const char *const SNAMFRhoForms[];
+/* How the fit chooses the form of rho: as given (-mf_rho_form), or by cross-validation over the HF cases. */
+typedef enum {
+  SNA_MF_SELECT_NONE, /* the form set by -mf_rho_form */
+  SNA_MF_SELECT_CV    /* the form with the smallest cross-validated error over folds of the HF cases: constant,
+                         inputs (with -mf_rho_inputs) and full */
+} SNAMFSelect;
+PETSC_EXTERN const char *const SNAMFSelects[];
+/* Chooses the form of rho (-mf_rho_form) and how the fit selects it (-mf_select, -mf_select_folds). */
+PETSC_EXTERN PetscErrorCode SNAMFSetRhoForm(SNA, SNAMFRhoForm);
+/* The inputs r depends on in the form inputs (indices, ascending). */
+PETSC_EXTERN PetscErrorCode SNAMFSetRhoInputs(SNA, PetscInt, const PetscInt[]);
+PETSC_EXTERN PetscErrorCode SNAMFSetSelect(SNA, SNAMFSelect, PetscInt);
+/* The form of rho the last fit used (or the loaded model has), and, after a selection by cross-validation, the
+   relative cross-validated error of each form (indexed by SNAMFRhoForm; -1 where not computed) and the folds. */
+PETSC_EXTERN PetscErrorCode SNAMFGetRhoSelection(SNA, SNAMFRhoForm *, PetscReal[3], PetscInt *);
+/* The case (design) id of each HF row of the next fit, laid out as its rows (block size 1): cross-validation folds
+   keep the rows of a case together. Without it the folds are of rows. */
+PETSC_EXTERN PetscErrorCode SNAMFSetCases(SNA, Vec);
 /* Chooses the blend (-mf_blend residual|ar1) before the fit. */
 PETSC_EXTERN PetscErrorCode SNAMFSetBlend(SNA, SNAMFBlend);
 PETSC_EXTERN PetscErrorCode SNAMFGetBlend(SNA, SNAMFBlend *);

@@ -10,13 +10,14 @@ PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
   PetscValidPointer(sna, 2);
   PetscCall(SNAInitializePackage());
   PetscCall(PetscHeaderCreate(s, SNA_CLASSID, "SNA", "Separable Neural Architecture", "SNA", comm, SNADestroy, SNAView));
-  s->dim_in  = -1;
-  s->dim_out = -1;
-  s->lambda  = 1e-12;
-  s->atol    = 0.0;
-  s->rtol    = 1e-10;
-  s->max_it  = 100;
-  s->reason  = SNA_CONVERGED_ITERATING;
+  s->dim_in        = -1;
+  s->dim_out       = -1;
+  s->lambda        = 1e-12;
+  s->atol          = 0.0;
+  s->rtol          = 1e-10;
+  s->max_it        = 100;
+  s->progress_rtol = 1e-3; /* used once -sna_fit_progress_window is set */
+  s->reason        = SNA_CONVERGED_ITERATING;
   /* unless chosen, the default fit of khronos holds out 10% of the samples, stops on a rise of their MSE and refits
      (SNAFitDefaultValidation): bench/fit measured it meeting the error target on all four problems */
   s->validation   = 0;
@@ -143,6 +144,9 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(PetscOptionsInt("-sna_fit_max_it", "Maximum sweeps (ALS) and iterations (LM, TAO) per level", "SNASetTolerances", sna->max_it, &sna->max_it, NULL));
   PetscCall(PetscOptionsBool("-sna_fit_error_if_not_converged", "Raise an error when a fit ends without converging (the model keeps its best iterate)", "SNASetErrorIfNotConverged", sna->errorifnotconverged, &sna->errorifnotconverged, NULL));
   PetscCall(SNASetTolerances(sna, sna->atol, sna->rtol, sna->max_it));
+  PetscCall(PetscOptionsInt("-sna_fit_progress_window", "Levenberg-Marquardt: stop (STOPPED_SLOW_PROGRESS) when the last this many accepted steps together lowered the objective by less than -sna_fit_progress_rtol times it (0: off; an mf model's joint ar1 stage: 5)", "SNASetProgressStop", sna->progress_window, &sna->progress_window, NULL));
+  PetscCall(PetscOptionsReal("-sna_fit_progress_rtol", "Levenberg-Marquardt: the gain of the last -sna_fit_progress_window steps, relative to the objective, below which the fit stops (1e-3; an mf model's joint ar1 stage: 1e-2)", "SNASetProgressStop", sna->progress_rtol, &sna->progress_rtol, NULL));
+  PetscCall(SNASetProgressStop(sna, sna->progress_window, sna->progress_rtol));
   PetscCall(SNASetRegularization(sna, sna->lambda));
   {
     PetscReal fraction = sna->val_chosen ? sna->validation : SNA_VALIDATION_DEFAULT;
@@ -298,6 +302,20 @@ PetscErrorCode SNASetTolerances(SNA sna, PetscReal atol, PetscReal rtol, PetscIn
   sna->atol   = atol;
   sna->rtol   = rtol;
   sna->max_it = max_it;
+  PetscFunctionReturn(0);
+}
+
+/* Sets the slow-progress stop of the Levenberg-Marquardt fit (see sna.h). */
+PetscErrorCode SNASetProgressStop(SNA sna, PetscInt window, PetscReal rtol)
+{
+  MPI_Comm comm = PetscObjectComm((PetscObject)sna);
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCheck(window >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_progress_window must be >= 0 (0: off), not %" PetscInt_FMT, window);
+  PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_progress_rtol must be in [0, 1), not %g", (double)rtol);
+  sna->progress_window = window;
+  sna->progress_rtol   = rtol;
   PetscFunctionReturn(0);
 }
 
@@ -898,6 +916,7 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
     PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   }
   PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s, lambda %g, atol %g, rtol %g, max_it %" PetscInt_FMT "\n", sna->fittype, (double)sna->lambda, (double)sna->atol, (double)sna->rtol, sna->max_it));
+  if (sna->progress_window) PetscCall(PetscViewerASCIIPrintf(viewer, "  Levenberg-Marquardt stops when %" PetscInt_FMT " steps gain less than %g of the objective\n", sna->progress_window, (double)sna->progress_rtol));
   if (sna->reason != SNA_CONVERGED_ITERATING) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, %s %g\n", SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse));
     if (sna->val_mse < PETSC_MAX_REAL) PetscCall(PetscViewerASCIIPrintf(viewer, "validation: %g of the samples held out (stop on %s), validation MSE %g\n", (double)sna->validation, SNAValidationStops[sna->val_stoptype], (double)sna->val_mse));

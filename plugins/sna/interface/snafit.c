@@ -51,6 +51,14 @@ PetscErrorCode SNAFitGetSettings(SNA sna, PetscReal *lambda, PetscReal *atol, Pe
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SNAFitGetProgressStop(SNA sna, PetscInt *window, PetscReal *rtol)
+{
+  PetscFunctionBegin;
+  *window = sna->progress_window;
+  *rtol   = sna->progress_rtol;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAFitHasOperation(SNA sna, SNAFitOperation op, const char fit[], PetscBool *has)
 {
   const char *what  = "";

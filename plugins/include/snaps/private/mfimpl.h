@@ -8,6 +8,8 @@
 
 #include <snaps/private/snaimpl.h>
 
+#define SNA_MF_MAX_INPUTS 64 /* as -sna_bounds */
+
 typedef struct {
   SNAMFBlend blend;
   SNA        lf, delta, rho;   /* rho is only used (fitted, saved) by the ar1 blend */
@@ -16,11 +18,19 @@ typedef struct {
   PetscBool  lf_given;         /* the LF part was fitted elsewhere (SNAMFSetLowFidelity): a fit keeps it as it is */
   Vec        Xlf, Ylf;         /* LF training data of the next fit (references), or NULL */
   PetscReal  time_lf, time_correction;
-  PetscBool  use_nested; /* -mf_nested_lf: fit the correction against the LF data at nested HF rows */
-  PetscReal *nested;     /* during a fit with LF data: the local HF rows whose inputs are also an LF row's, as
-                            rows [x (d), y_LF (q), 1] sorted by x (nested designs); NULL otherwise */
-  PetscInt nnested;      /* rows of nested */
-  PetscInt nested_rows;  /* HF rows (all ranks) the last fit's correction took the LF data at, not the LF model */
+  PetscBool  use_nested;    /* -mf_nested_lf: fit the correction against the LF data at nested HF rows */
+  PetscReal *nested;        /* during a fit with LF data: the local HF rows whose inputs are also an LF row's, as
+                               rows [x (d), y_LF (q), 1] sorted by x (nested designs); NULL otherwise */
+  PetscInt     nnested;     /* rows of nested */
+  PetscInt     nested_rows; /* HF rows (all ranks) the last fit's correction took the LF data at, not the LF model */
+  SNAMFRhoForm rho_form;    /* ar1: r constant per output, a KHRONOS over some inputs, or over all */
+  PetscInt     nrho_inputs; /* -mf_rho_inputs: the inputs r depends on in the form inputs (0: not given) */
+  PetscInt     rho_inputs[SNA_MF_MAX_INPUTS];
+  SNAMFSelect  select;      /* -mf_select: the form as given, or chosen by cross-validation over the HF cases */
+  PetscInt     folds;       /* -mf_select_folds: most folds of the cross-validation */
+  PetscInt     cv_folds;    /* folds the last selection used (0: none) */
+  PetscReal    cv_error[3]; /* relative cross-validated error of each form (SNAMFRhoForm), -1 where not computed */
+  Vec          cases;       /* case id of each HF row of the next fit (SNAMFSetCases), or NULL */
 } SNA_MF;
 
 /* Whether a part holds a model (fitted or loaded). */
@@ -35,6 +45,16 @@ PETSC_INTERN PetscErrorCode SNAMFCountParameters(SNA);
 PETSC_INTERN PetscErrorCode SNAMFCorrectLocal(SNA, PetscInt, const PetscReal[], PetscReal[]);
 /* y (n x q) = the LF values at x: the LF data where the fit has them (nested HF rows), elsewhere the LF part. */
 PETSC_INTERN PetscErrorCode SNAMFLowFidelityLocal(SNA, PetscInt, const PetscReal[], PetscReal[]);
+/* The parameters of rho in theta: one per output for the constant form, else the part's. */
+static inline PetscInt SNAMFRhoParams(SNA sna)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+
+  return mf->rho_form == SNA_MF_RHO_CONSTANT ? sna->dim_out : mf->rho->nparams;
+}
+/* x (n rows of d inputs) as rho sees it: in the form inputs, the inputs it does not depend on moved to the middle of
+   its box (so it is constant along them). *xr is x itself for the other forms; free *work afterwards. */
+PETSC_INTERN PetscErrorCode SNAMFRhoPoints(SNA, PetscInt, const PetscReal[], const PetscReal **, PetscReal **);
 /* Frees the nested-rows table of a fit. */
 PETSC_INTERN PetscErrorCode SNAMFNestedDestroy(SNA_MF *);
 /* The fit registered as "auto" for type mf. */

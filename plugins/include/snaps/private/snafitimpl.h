@@ -20,6 +20,8 @@ PETSC_INTERN PetscErrorCode SNAFitRestoreData(SNA, Vec, Vec, const PetscReal **,
    a sweep or step that lowers the training MSE by less than the returned rtol has converged (rtol times the
    variance of the targets). */
 PETSC_INTERN PetscErrorCode SNAFitGetSettings(SNA, PetscReal *, PetscReal *, PetscReal *, PetscInt *);
+/* The slow-progress stop: window steps (0: off) and their relative gain (-sna_fit_progress_window, _rtol). */
+PETSC_INTERN PetscErrorCode SNAFitGetProgressStop(SNA, PetscInt *, PetscReal *);
 /* The relative-tolerance test of every fit: a sweep or step (or a predicted step) that lowered the training MSE
    from prev to mse has converged when the change is below rtol times the variance of the targets, unless it
    still removed more than half of the loss (fast, e.g. quadratic, convergence towards an exact fit goes on to

@@ -59,6 +59,8 @@ struct _p_SNA {
   PetscReal   lambda, atol, rtol;
   SNALossType loss;
   PetscInt    max_it;
+  PetscInt    progress_window; /* -sna_fit_progress_window: steps of the slow-progress stop (0: off) */
+  PetscReal   progress_rtol;   /* -sna_fit_progress_rtol: their gain, relative to the objective, that stops the fit */
   PetscBool   errorifnotconverged;
   PetscReal   fit_scale; /* variance of the targets: the scale of -sna_fit_rtol, as b is KSP's */
   PetscInt    iterations;

@@ -1,5 +1,6 @@
 /* Fitting a multi-fidelity SNA: the LF part by its own fit, then the correction on the HF data. */
 #include <snaps/private/mfimpl.h>
+#include <snaps/dataset.h>
 
 /* The LF part on the LF data given to SNAMFFit(), which the model then lets go of; an LF part fitted elsewhere
    (SNAMFSetLowFidelity) is kept as it is. */
@@ -34,7 +35,8 @@ static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
   PetscCall(PetscObjectTypeCompare((PetscObject)mf->rho, SNAKHRONOS, &khronos));
   PetscCheck(khronos, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "The AR1 scale rho must be a khronos SNA, not %s (-mf_rho_sna_type)", ((PetscObject)mf->rho)->type_name);
   PetscCall(SNAKhronosGetBasis(mf->rho, NULL, NULL, &modes));
-  PetscCheck(modes >= 2, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The AR1 scale rho needs at least 2 modes (-mf_rho_sna_khronos_modes), not %" PetscInt_FMT ": it starts at rho = 1 as two constant modes that cancel, from where the fit can move every factor", modes);
+  PetscCheck(mf->rho_form != SNA_MF_RHO_INPUTS || mf->nrho_inputs, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-mf_rho_form inputs needs the inputs r depends on: give -mf_rho_inputs (e.g. 2,3)");
+  PetscCheck(modes >= 2 || mf->rho_form == SNA_MF_RHO_CONSTANT, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The AR1 scale rho needs at least 2 modes (-mf_rho_sna_khronos_modes), not %" PetscInt_FMT ": it starts at rho = 1 as two constant modes that cancel, from where the fit can move every factor", modes);
   if (!mf->rho->lower) PetscCall(SNASetBounds(mf->rho, mf->delta->lower, mf->delta->upper)); /* a refit of a loaded model's correction */
   PetscCall(PetscCalloc1(sna->dim_out, &zero));
   PetscCall(SNAKhronosSetConstant(mf->rho, zero));
@@ -48,6 +50,57 @@ static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
      as a whole lowered the loss from the model without a correction */
   PetscCall(SNAGetConvergedReason(sna, &reason));
   if (reason == SNA_DIVERGED_NO_PROGRESS) PetscCall(SNAFitSetReason(sna, SNA_CONVERGED_STALLED));
+  PetscFunctionReturn(0);
+}
+
+/* The fold (0 to k - 1) of each local HF row: the cases (SNAMFSetCases(); without them every row is a case) sorted
+   by id, the i-th in fold i mod k, k = min(-mf_select_folds, cases). Rows of one case stay together, so a fold
+   measures the correction at designs it has not seen, as the held-out designs of a study will. */
+static PetscErrorCode AssignFolds(SNA sna, Vec X, PetscInt *k, PetscInt **fold)
+{
+  SNA_MF          *mf = (SNA_MF *)sna->data;
+  PetscInt         n, lo, N, nc, *ids, *all;
+  const PetscReal *c = NULL, *ca;
+  Vec              call;
+  VecScatter       sc;
+
+  PetscFunctionBegin;
+  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "The HF inputs X", &n, NULL));
+  PetscCall(VecGetOwnershipRange(X, &lo, NULL));
+  lo /= sna->dim_in;
+  PetscCall(SNAGlobalCount(sna, n, &N));
+  if (mf->cases) {
+    PetscInt nc_local;
+    PetscCall(VecGetLocalSize(mf->cases, &nc_local));
+    PetscCheck(nc_local == n, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The HF case ids (SNAMFSetCases) hold %" PetscInt_FMT " rows on this rank but the HF data %" PetscInt_FMT ": give one id per HF row, laid out as the rows", nc_local, n);
+  }
+  PetscCall(PetscMalloc2(n, &ids, N, &all));
+  if (mf->cases) {
+    PetscCall(VecScatterCreateToAll(mf->cases, &sc, &call));
+    PetscCall(VecScatterBegin(sc, mf->cases, call, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecScatterEnd(sc, mf->cases, call, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecGetArrayRead(call, &ca));
+    for (PetscInt i = 0; i < N; i++) all[i] = (PetscInt)ca[i];
+    PetscCall(VecRestoreArrayRead(call, &ca));
+    PetscCall(VecScatterDestroy(&sc));
+    PetscCall(VecDestroy(&call));
+    PetscCall(VecGetArrayRead(mf->cases, &c));
+    for (PetscInt i = 0; i < n; i++) ids[i] = (PetscInt)c[i];
+    PetscCall(VecRestoreArrayRead(mf->cases, &c));
+  } else {
+    for (PetscInt i = 0; i < N; i++) all[i] = i;
+    for (PetscInt i = 0; i < n; i++) ids[i] = lo + i;
+  }
+  nc = N;
+  PetscCall(PetscSortRemoveDupsInt(&nc, all));
+  *k = PetscMin(mf->folds, nc);
+  PetscCall(PetscMalloc1(n, fold));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscInt loc;
+    PetscCall(PetscFindInt(ids[i], nc, all, &loc));
+    (*fold)[i] = loc % *k;
+  }
+  PetscCall(PetscFree2(ids, all));
   PetscFunctionReturn(0);
 }
 
@@ -220,25 +273,15 @@ static PetscErrorCode FitDelta(SNA sna, Vec X, Vec Y, Vec R)
   PetscFunctionReturn(0);
 }
 
-/* The fit "auto" of type mf, on the HF data (X, Y): the LF part first if SNAMFFit() gave LF data, then delta
-   on y - u_LF(x) by its own fit, and for ar1 the joint fit of rho and delta. With LF data, u_LF is that data at the
-   HF rows that are LF rows too (NestedCreate) under -mf_nested_lf, else the LF part. */
-PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
+/* delta fitted to y - u_LF, then for ar1 the joint fit of rho and delta: the correction on (X, Y), with the work
+   and reason of the model those of this fit. */
+static PetscErrorCode FitCorrection(SNA sna, Vec X, Vec Y)
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;
   Vec            R;
-  PetscLogDouble t0, t1;
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  PetscCheck(mf->Xlf || SNAMFPartReady(mf->lf), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "The multi-fidelity model has no LF part to correct: fit it with SNAMFFit() (snaps-fit on a file with /lf and /hf), or load a fitted one");
-  mf->nested_rows = 0;
-  PetscCall(SNAMFNestedDestroy(mf));
-  if (mf->Xlf && mf->use_nested) PetscCall(NestedCreate(sna, X));
-  if (mf->Xlf) PetscCall(FitLowFidelity(sna));
-  if (mf->lf_given) PetscCall(SNAWarnOutsideBounds(mf->lf, X, "HF samples lie outside the input box of the LF model fitted elsewhere (-mf_lf_model): it is constant beyond its box, and the correction must absorb that (fit the LF model on a box that holds the HF inputs, -sna_bounds)"));
-  PetscCall(PetscTime(&t0));
-  mf->corrected = PETSC_FALSE;
   PetscCall(VecDuplicate(Y, &R));
   ierr = FitDelta(sna, X, Y, R); /* not PetscCall: R goes first */
   PetscCall(VecDestroy(&R));
@@ -246,6 +289,140 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
   PetscCall(SNAFitAddWork(sna, mf->delta->iterations, &mf->delta->stats));
   PetscCall(SNAFitSetReason(sna, mf->delta->reason));
   if (mf->blend == SNA_MF_AR1) PetscCall(FitAR1(sna, X, Y));
+  PetscFunctionReturn(0);
+}
+
+/* Relative cross-validated error sqrt(sum |u - y|^2 / sum |y|^2) over the k folds of ar1 with rho of the given
+   form: each fold predicted by the correction fitted on the other folds, delta starting each time from theta0 (its
+   start before the selection), on this model itself (its parts' settings, LF part, box and nested rows). */
+static PetscErrorCode CrossValidatedError(SNA sna, Vec X, Vec Y, PetscInt k, const PetscInt fold[], const PetscReal theta0[], SNAMFRhoForm form, PetscReal *err)
+{
+  SNA_MF    *mf = (SNA_MF *)sna->data;
+  PetscInt   n;
+  PetscBool *train, *val;
+  PetscReal  sse = 0, ss = 0;
+
+  PetscFunctionBegin;
+  mf->rho_form = form;
+  PetscCall(SNAMFCountParameters(sna));
+  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "The HF inputs X", &n, NULL));
+  PetscCall(PetscMalloc2(n, &train, n, &val));
+  for (PetscInt f = 0; f < k; f++) {
+    Vec       Xt, Yt, Xv, Yv, P;
+    PetscReal e, y;
+
+    for (PetscInt i = 0; i < n; i++) {
+      val[i]   = (PetscBool)(fold[i] == f);
+      train[i] = (PetscBool)!val[i];
+    }
+    PetscCall(SNADatasetSelectRows(X, train, &Xt));
+    PetscCall(SNADatasetSelectRows(Y, train, &Yt));
+    PetscCall(SNADatasetSelectRows(X, val, &Xv));
+    PetscCall(SNADatasetSelectRows(Y, val, &Yv));
+    PetscCall((*mf->delta->ops->setparameters)(mf->delta, theta0));
+    PetscCall(FitCorrection(sna, Xt, Yt));
+    PetscCall(VecDuplicate(Yv, &P));
+    mf->corrected = PETSC_TRUE;
+    PetscCall(SNAMFCountParameters(sna));
+    PetscCall(SNAEvaluate(sna, Xv, P));
+    mf->corrected = PETSC_FALSE;
+    PetscCall(VecAXPY(P, -1.0, Yv));
+    PetscCall(VecNorm(P, NORM_2, &e));
+    PetscCall(VecNorm(Yv, NORM_2, &y));
+    sse += e * e;
+    ss += y * y;
+    PetscCall(VecDestroy(&P));
+    PetscCall(VecDestroy(&Xt));
+    PetscCall(VecDestroy(&Yt));
+    PetscCall(VecDestroy(&Xv));
+    PetscCall(VecDestroy(&Yv));
+  }
+  PetscCall(PetscFree2(train, val));
+  *err = ss > 0 ? PetscSqrtReal(sse / ss) : PetscSqrtReal(sse);
+  PetscFunctionReturn(0);
+}
+
+/* The folds' errors of every candidate form (constant, inputs with -mf_rho_inputs, full; simplest first), the
+   smallest one's form kept, the simpler on a tie. The model's work, reason and delta's start are restored after
+   (the folds' fits are not the fit it reports); -sna_view and -mf_delta_sna_view are for the final fit only. */
+static PetscErrorCode CompareForms(SNA sna, Vec X, Vec Y, PetscInt k, const PetscInt fold[])
+{
+  SNA_MF            *mf       = (SNA_MF *)sna->data;
+  const SNAMFRhoForm order[3] = {SNA_MF_RHO_CONSTANT, SNA_MF_RHO_INPUTS, SNA_MF_RHO_FULL};
+  const PetscInt     its      = sna->iterations;
+  SNAFitStatistics   stats    = sna->stats;
+  SNAMFRhoForm       best     = SNA_MF_RHO_CONSTANT;
+  PetscReal         *theta0;
+  PetscErrorCode     ierr = 0;
+
+  PetscFunctionBegin;
+  PetscCheck(mf->delta->ops->setparameters && mf->delta->ops->getparameters, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-mf_select cv refits delta from its start in each fold, which its type %s does not allow (no parameter access): use -mf_select none", ((PetscObject)mf->delta)->type_name);
+  PetscCall(SNASetUp(mf->delta));
+  PetscCall(PetscMalloc1(mf->delta->nparams, &theta0));
+  PetscCall((*mf->delta->ops->getparameters)(mf->delta, theta0));
+  PetscCall(PetscOptionsPushGetViewerOff(PETSC_TRUE));
+  for (PetscInt i = 0; i < 3 && !ierr; i++) {
+    if (order[i] == SNA_MF_RHO_INPUTS && !mf->nrho_inputs) continue;
+    ierr = CrossValidatedError(sna, X, Y, k, fold, theta0, order[i], &mf->cv_error[order[i]]); /* not PetscCall: pop the viewers first */
+    if (!ierr && mf->cv_error[order[i]] < mf->cv_error[best]) best = order[i];
+  }
+  PetscCall(PetscOptionsPopGetViewerOff());
+  PetscCall(ierr);
+  PetscCall((*mf->delta->ops->setparameters)(mf->delta, theta0));
+  PetscCall(PetscFree(theta0));
+  mf->rho_form    = best;
+  sna->iterations = its;
+  sna->stats      = stats;
+  PetscCall(SNAMFCountParameters(sna));
+  PetscFunctionReturn(0);
+}
+
+/* -mf_select cv for ar1: the form of rho with the smallest cross-validated error over folds of the HF cases, among
+   constant, inputs (with -mf_rho_inputs) and full: a richer form must earn its parameters on cases it was not fitted
+   to, as co-kriging's likelihood makes a few HF designs pick a constant scale. */
+static PetscErrorCode SelectRhoForm(SNA sna, Vec X, Vec Y)
+{
+  SNA_MF  *mf = (SNA_MF *)sna->data;
+  PetscInt k = 0, *fold = NULL;
+
+  PetscFunctionBegin;
+  mf->cv_folds    = 0;
+  mf->cv_error[0] = mf->cv_error[1] = mf->cv_error[2] = -1;
+  if (mf->blend != SNA_MF_AR1 || mf->select != SNA_MF_SELECT_CV) PetscFunctionReturn(0);
+  PetscCall(AssignFolds(sna, X, &k, &fold));
+  if (k < 2) { /* one case: nothing to validate on, the simplest form */
+    mf->rho_form = SNA_MF_RHO_CONSTANT;
+    PetscCall(PetscInfo(sna, "-mf_select cv: one HF case, no fold to validate on: rho constant\n"));
+  } else {
+    PetscCall(CompareForms(sna, X, Y, k, fold));
+    mf->cv_folds = k;
+    PetscCall(PetscInfo(sna, "-mf_select cv, %" PetscInt_FMT " folds: relative error constant %g, inputs %g, full %g: rho %s\n", k, (double)mf->cv_error[SNA_MF_RHO_CONSTANT], (double)mf->cv_error[SNA_MF_RHO_INPUTS], (double)mf->cv_error[SNA_MF_RHO_FULL], SNAMFRhoForms[mf->rho_form]));
+  }
+  PetscCall(PetscFree(fold));
+  PetscFunctionReturn(0);
+}
+
+/* The fit "auto" of type mf, on the HF data (X, Y): the LF part first if SNAMFFit() gave LF data, for ar1 under
+   -mf_select cv the form of rho (SelectRhoForm), then delta on y - u_LF(x) by its own fit, and for ar1 the joint fit
+   of rho and delta. With LF data, u_LF is that data at the HF rows that are LF rows too (NestedCreate) under
+   -mf_nested_lf, else the LF part. */
+PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
+{
+  SNA_MF        *mf = (SNA_MF *)sna->data;
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBegin;
+  PetscCheck(mf->Xlf || SNAMFPartReady(mf->lf), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "The multi-fidelity model has no LF part to correct: fit it with SNAMFFit() (snaps-fit on a file with /lf and /hf), or load a fitted one");
+  PetscCheck(mf->blend == SNA_MF_AR1 || (mf->select == SNA_MF_SELECT_NONE && mf->rho_form == SNA_MF_RHO_FULL), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s chooses the form of ar1's scale rho, but the blend is residual (no rho): drop it, or use -mf_blend ar1", mf->select == SNA_MF_SELECT_CV ? "-mf_select cv" : "-mf_rho_form");
+  mf->nested_rows = 0;
+  PetscCall(SNAMFNestedDestroy(mf));
+  if (mf->Xlf && mf->use_nested) PetscCall(NestedCreate(sna, X));
+  if (mf->Xlf) PetscCall(FitLowFidelity(sna));
+  if (mf->lf_given) PetscCall(SNAWarnOutsideBounds(mf->lf, X, "HF samples lie outside the input box of the LF model fitted elsewhere (-mf_lf_model): it is constant beyond its box, and the correction must absorb that (fit the LF model on a box that holds the HF inputs, -sna_bounds)"));
+  PetscCall(PetscTime(&t0));
+  mf->corrected = PETSC_FALSE;
+  PetscCall(SelectRhoForm(sna, X, Y));
+  PetscCall(FitCorrection(sna, X, Y));
   PetscCall(SNAMFNestedDestroy(mf)); /* the model itself always evaluates its LF part */
   mf->corrected = PETSC_TRUE;
   PetscCall(PetscTime(&t1));

@@ -1,6 +1,8 @@
 /* Multi-fidelity model-group contents:
      attributes blend ("residual" or "ar1"), corrected (0: fitted without HF data, the LF part alone; 1: with a
-     correction), n_params_lf, n_params_delta, n_params_rho (0 when absent)
+     correction), n_params_lf, n_params_delta, n_params_rho (0 when absent; the part's own count), rho_form
+     ("full", "constant" or "inputs", with rho; absent: full, as before the other forms)
+     rho_inputs      with rho_form inputs: one 0/1 per input, 1 where r depends on the input
      lf, delta, rho  subgroups, each a model in the usual contract (rho holds r of the ar1 scale 1 + r(x)) (type, dim_in, dim_out, n_params, lower, upper,
                      the type's data); delta only with a correction, rho only with a correction and blend ar1 */
 #include <snaps/private/mfimpl.h>
@@ -19,6 +21,35 @@ static PetscErrorCode SavePart(hid_t group, const char name[], SNA part)
   PetscFunctionReturn(0);
 }
 
+/* The inputs r depends on (form inputs): dataset rho_inputs, one 0/1 per input. */
+static PetscErrorCode SaveRhoInputs(SNA sna, hid_t group)
+{
+  SNA_MF       *mf                    = (SNA_MF *)sna->data;
+  PetscReal     on[SNA_MF_MAX_INPUTS] = {0};
+  const hsize_t dims[1]               = {(hsize_t)sna->dim_in};
+
+  PetscFunctionBegin;
+  for (PetscInt k = 0; k < mf->nrho_inputs; k++) on[mf->rho_inputs[k]] = 1;
+  PetscCall(SNAHDF5WriteArray(group, "rho_inputs", 1, dims, on));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode LoadRhoInputs(SNA sna, hid_t group)
+{
+  SNA_MF       *mf = (SNA_MF *)sna->data;
+  PetscReal     on[SNA_MF_MAX_INPUTS];
+  const hsize_t dims[1] = {(hsize_t)sna->dim_in};
+
+  PetscFunctionBegin;
+  PetscCheck(sna->dim_in <= SNA_MF_MAX_INPUTS, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model has %" PetscInt_FMT " inputs; rho_form inputs supports at most %d", sna->dim_in, SNA_MF_MAX_INPUTS);
+  PetscCall(SNAHDF5ReadArray(group, "rho_inputs", 1, dims, on));
+  mf->nrho_inputs = 0;
+  for (PetscInt p = 0; p < sna->dim_in; p++)
+    if (on[p] != 0) mf->rho_inputs[mf->nrho_inputs++] = p;
+  PetscCheck(mf->nrho_inputs > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model has rho_form inputs but its dataset rho_inputs marks no input: corrupt model");
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNASave_MF(SNA sna, hid_t group)
 {
   SNA_MF         *mf  = (SNA_MF *)sna->data;
@@ -30,6 +61,8 @@ PetscErrorCode SNASave_MF(SNA sna, hid_t group)
   PetscCall(SNAHDF5WriteAttributeInt(group, "n_params_lf", mf->lf->nparams));
   PetscCall(SNAHDF5WriteAttributeInt(group, "n_params_delta", mf->corrected ? mf->delta->nparams : 0));
   PetscCall(SNAHDF5WriteAttributeInt(group, "n_params_rho", ar1 ? mf->rho->nparams : 0));
+  if (ar1) PetscCall(SNAHDF5WriteAttributeString(group, "rho_form", SNAMFRhoForms[mf->rho_form]));
+  if (ar1 && mf->rho_form == SNA_MF_RHO_INPUTS) PetscCall(SaveRhoInputs(sna, group));
   PetscCall(SavePart(group, "lf", mf->lf));
   if (mf->corrected) PetscCall(SavePart(group, "delta", mf->delta));
   if (ar1) PetscCall(SavePart(group, "rho", mf->rho));
@@ -80,8 +113,8 @@ static PetscErrorCode CheckPartCount(hid_t group, const char name[], SNA part)
 PetscErrorCode SNALoad_MF(SNA sna, hid_t group)
 {
   SNA_MF   *mf = (SNA_MF *)sna->data;
-  char      blend[32];
-  PetscInt  corrected, b;
+  char      blend[32], form[32];
+  PetscInt  corrected, b, f;
   PetscBool found;
 
   PetscFunctionBegin;
@@ -100,6 +133,11 @@ PetscErrorCode SNALoad_MF(SNA sna, hid_t group)
   if (corrected && mf->blend == SNA_MF_AR1) {
     PetscCall(LoadPart(sna, group, "rho", mf->rho));
     PetscCall(CheckPartCount(group, "rho", mf->rho));
+    PetscCall(SNAHDF5ReadAttributeStringDefault(group, "rho_form", SNAMFRhoForms[SNA_MF_RHO_FULL], form, sizeof(form)));
+    PetscCall(PetscEListFind(3, SNAMFRhoForms, form, &f, &found));
+    PetscCheck(found, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model has rho_form '%s'; this SNAPS knows full, constant and inputs: corrupt model, or one from a newer SNAPS", form);
+    mf->rho_form = (SNAMFRhoForm)f;
+    if (mf->rho_form == SNA_MF_RHO_INPUTS) PetscCall(LoadRhoInputs(sna, group));
   }
   mf->corrected = (PetscBool)corrected;
   PetscCall(SNAMFCountParameters(sna));

@@ -15,12 +15,13 @@
 #         time units; short horizon from 8 held-out states, 40 time units (5 Lyapunov times)
 #   full  (not run; about an hour): training 2 members x 600 time units; truth A and B 2 x 400; long rollouts x 400
 #   long  (about an hour of solver time on 2 shared cores; not part of the default job): the quick training, and the
-#         categorical model on the Fourier latent (local heads, HEAD_OPTIONS) beside its deterministic twin; truth A
+#         categorical model on the Fourier latent (local heads, HEAD_OPTIONS) beside its deterministic twin, both with
+#         the box |kx|, |ky| <= 6 (LATENT_MODES 6) and the drift as a vector field (-drift_form rate); truth A
 #         and B of 4 members x 2000 time units each after t = 30 (8000 time units = 1000 Lyapunov times per run; a
 #         field every 1; seeds 11.. and 21..; run side by side, one rank each); rollouts of 4 members x 2000 time
 #         units from truth A's members at t = 30; short horizon from the 8 start times of each of its 4 members;
 #         evaluate.py --mode long: statistics over all of it with error bars from resampled 250-time-unit blocks
-# Options through the environment: SNAPS_NP (ranks, 2), LATENT (fourier or pod), LATENT_MODES (Fourier box r, 5;
+# Options through the environment: SNAPS_NP (ranks, 2), LATENT (fourier or pod), LATENT_MODES (Fourier box r, 5, long 6;
 # POD modes, 8), REUSE_DATA=1 (keep the solver trajectories of an earlier run in OUT where its data.stamp matches this
 # run's mode, latent, lengths, spacing and seeds; otherwise they are regenerated), FIT_OPTIONS (snaps-rollout-fit
 # options; defaults above), AUGMENT_SHIFTS=s (train on the training run plus its s - 1 x-translated copies,
@@ -50,7 +51,11 @@ long_heads="-head_local -head_stride 4 -residual_scale 0.7" # chosen on the trai
 case $latent in
   fourier) r=${LATENT_MODES:-5}; dt_train=0.1; kinds="deterministic"
     fit_options=${FIT_OPTIONS:--rollout_dt 0.1 -drift_degree 2 -drift_noise 0.22}
-    [ "$mode" = long ] && kinds="categorical deterministic" && fit_options="$fit_options ${HEAD_OPTIONS:-$long_heads}" ;;
+    if [ "$mode" = long ]; then # |kx|, |ky| <= 6 and the rate form: bounded from the burst states of a validation run (README.md)
+      r=${LATENT_MODES:-6}
+      fit_options=${FIT_OPTIONS:--rollout_dt 0.1 -drift_degree 2 -drift_noise 0.22 -drift_form rate}
+      kinds="categorical deterministic" && fit_options="$fit_options ${HEAD_OPTIONS:-$long_heads}"
+    fi ;;
   pod) r=${LATENT_MODES:-8}; dt_train=0.5; kinds="categorical deterministic"
     fit_options=${FIT_OPTIONS:--rollout_dt 0.5 -drift_sna_khronos_modes 4 -head_sna_khronos_modes 4 -drift_sna_fit_max_it $drift_its -head_sna_fit_max_it $head_its} ;;
   *) echo "run.sh: LATENT must be fourier or pod, not '$latent'" >&2; exit 2 ;;

@@ -25,6 +25,7 @@ typedef struct {
   PetscBool   local;                                           /* -head_local: heads see their own latent pair only */
   PetscBool   rate;                                            /* -drift_form rate: the drift is the vector field dz/dt, stepped by RK4 */
   PetscInt    substeps;                                        /* -drift_substeps: RK4 steps per -rollout_dt of the rate form */
+  PetscBool   conservative;                                    /* -drift_conservative: the pair drifts' quadratic part conserves |z|^2 (ConservativePairs) */
 } TrainOptions;
 
 /* The box of the training states (every rank the same), where rollouts stay. */
@@ -373,11 +374,38 @@ static PetscErrorCode PolynomialSNA(SNAPSSurrogate s, const TrainOptions *o, Pet
   PetscFunctionReturn(0);
 }
 
+/* Checks that A (cols x cols) holds the Cholesky factor of the normal matrix that gave the standardised coefficients
+   coef: SNALeastSquaresSolve leaves it there unless the matrix was singular and it fell back to the SVD, which
+   ConservativePairs, solving with the factor again, cannot use. F: this rank's standardised rows, t their targets. */
+static PetscErrorCode CheckFactor(SNAPSSurrogate s, PetscInt cols, const PetscReal A[], const PetscReal F[], PetscInt rows, const PetscReal t[], PetscReal scale, PetscReal ridge, const PetscReal coef[])
+{
+  PetscReal   *r, fone = 1, zero = 0, err = 0, size = 0;
+  PetscBLASInt bn, bt, bone = 1, info = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc1(cols, &r));
+  PetscCall(PetscBLASIntCast(rows, &bn));
+  PetscCall(PetscBLASIntCast(cols, &bt));
+  if (rows > 0) PetscCallBLAS("BLASgemv", BLASgemv_("N", &bt, &bn, &fone, F, &bt, t, &bone, &zero, r, &bone));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, r, cols, MPIU_REAL, MPIU_SUM, s->comm));
+  for (PetscInt j = 0; j < cols; j++) r[j] /= scale;
+  PetscCallBLAS("LAPACKpotrs", LAPACKpotrs_("L", &bt, &bone, (PetscReal *)A, &bt, r, &bt, &info));
+  for (PetscInt j = 0; j < cols && !info; j++) {
+    err  = PetscMax(err, PetscAbsReal(r[j] - coef[j]));
+    size = PetscMax(size, PetscAbsReal(coef[j]));
+  }
+  PetscCall(PetscFree(r));
+  PetscCheck(!info && err <= 1e-6 * size, s->comm, PETSC_ERR_MAT_LU_ZRPVT, "The normal equations of a pair drift are singular (solved by the SVD instead), but -drift_conservative refits with their Cholesky factor: give a larger -drift_ridge (now %g)", (double)ridge);
+  PetscFunctionReturn(0);
+}
+
 /* Ridge least squares on standardised columns, the fit of both polynomial drifts: this rank's rows of F (rows x
    cols, row-major) are divided in place by colscale, the normal equations of the targets t are summed over the ranks
    and solved with the ridge relative to scale (SNALeastSquaresSolve), and coef (cols) holds the coefficients of the
-   unscaled columns; rel is the relative residual over all ranks. */
-static PetscErrorCode StandardisedRidge(SNAPSSurrogate s, PetscInt rows, PetscInt cols, PetscReal F[], const PetscReal t[], const PetscReal colscale[], PetscReal scale, PetscReal ridge, PetscReal coef[], PetscReal *rel)
+   unscaled columns; rel is the relative residual over all ranks. With chol (not NULL) the Cholesky factor of the
+   normal matrix (potrf "L", every rank the same) is returned in *chol (allocated), and sums[1] (the targets' sum of
+   squares over all ranks) in *tt, for the constrained refit of ConservativePairs. */
+static PetscErrorCode StandardisedRidge(SNAPSSurrogate s, PetscInt rows, PetscInt cols, PetscReal F[], const PetscReal t[], const PetscReal colscale[], PetscReal scale, PetscReal ridge, PetscReal coef[], PetscReal *rel, PetscReal **chol, PetscReal *tt)
 {
   PetscReal   *A, sums[2] = {0, 0}, fone = 1, zero = 0;
   PetscBLASInt bn, bt, bone = 1;
@@ -404,8 +432,13 @@ static PetscErrorCode StandardisedRidge(SNAPSSurrogate s, PetscInt rows, PetscIn
   }
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, sums, 2, MPIU_REAL, MPIU_SUM, s->comm));
   *rel = sums[1] > 0 ? PetscSqrtReal(sums[0] / sums[1]) : 0;
+  if (chol) PetscCall(CheckFactor(s, cols, A, F, rows, t, scale, ridge, coef));
   for (PetscInt j = 0; j < cols; j++) coef[j] /= colscale[j];
-  PetscCall(PetscFree(A));
+  if (chol) {
+    *chol = A;
+    *tt   = sums[1];
+  } else
+    PetscCall(PetscFree(A));
   PetscFunctionReturn(0);
 }
 
@@ -429,7 +462,7 @@ static PetscErrorCode PolynomialDrift(SNAPSSurrogate s, PetscInt n, const PetscR
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, rms, nt, MPIU_REAL, MPIU_SUM, s->comm));
   PetscCallMPI(MPI_Allreduce(&n, &N, 1, MPIU_INT, MPI_SUM, s->comm));
   for (PetscInt m = 0; m < nt; m++) rms[m] = rms[m] > 0 ? PetscSqrtReal(rms[m] / N) : 1;
-  PetscCall(StandardisedRidge(s, n, nt, F, dz, rms, (PetscReal)N, o->ridge, B, rel));
+  PetscCall(StandardisedRidge(s, n, nt, F, dz, rms, (PetscReal)N, o->ridge, B, rel, NULL, NULL));
   PetscCall(PolynomialSNA(s, o, nt, exps, B, sna));
   PetscCall(PetscFree3(F, B, rms));
   PetscCall(PetscFree(exps));
@@ -577,6 +610,14 @@ static PetscErrorCode TableSNA(SNAPSSurrogate s, const TrainOptions *o, const Pe
   PetscFunctionReturn(0);
 }
 
+/* The fit of a pair drift (PairDrift): the features (terms, nf), the coefficients B (2 nf: real parts, then imaginary
+   parts) and the columns' scales; with -drift_conservative also the Cholesky factor of the standardised normal
+   matrix (chol), the targets' sum of squares (tt) and the pairs' count (N), for ConservativePairs. */
+typedef struct {
+  PetscInt   nf, *terms, N;
+  PetscReal *B, *scale, *chol, tt, rel;
+} PairFit;
+
 /* The drifts of the pair (z_2h, z_2h+1) of a Fourier latent (2-D; 1-D with -drift_pairs: KS at large L, where a
    cubic over the ~38 modes it needs has ~79000 monomials, and mode k has at most r terms A_k and A_p A_q, p + q = k),
    exactly equivariant: the increment of the complex coordinate A_k = z_2h - i z_2h+1 as a complex combination of the
@@ -584,23 +625,24 @@ static PetscErrorCode TableSNA(SNAPSSurrogate s, const TrainOptions *o, const Pe
    both coordinates the same law, so the map commutes with x-translations and with y-shifts by 2 pi / n, which a real
    fit of each coordinate over the monomials of MonomialAllowed does not: there every monomial holds other harmonics
    too, and the fit on one trajectory does not cancel them). Ridge least squares on the standardised features
-   (rows: the real and imaginary parts), then expanded into real monomials and stored as polynomial SNAs. */
-static PetscErrorCode PairDrift(SNAPSSurrogate s, PetscInt n, const PetscReal x[], const PetscReal y[], PetscInt h, const TrainOptions *o, PetscReal *rel, SNA *sc, SNA *ss)
+   (rows: the real and imaginary parts) into P; PairSNAs expands it into real monomials. keep: also keep the factor. */
+static PetscErrorCode PairDrift(SNAPSSurrogate s, PetscInt n, const PetscReal x[], const PetscReal y[], PetscInt h, const TrainOptions *o, PetscBool keep, PairFit *P)
 {
-  const PetscInt D = s->D, size = 1 + D + D * D;
-  PetscInt       nf, *terms, N, nu;
-  PetscReal     *F, *B, *t, *rms, *scale, *Tc, *Ts;
-  PetscBool     *uc, *us;
+  const PetscInt D  = s->D;
+  PetscInt       nf = 0, N, nu;
+  PetscReal     *F, *t, *rms;
 
   PetscFunctionBegin;
-  PetscCall(PairFeatures(s, h, &nf, &terms));
-  nu = 2 * nf; /* unknowns: the real parts, then the imaginary parts, of the coefficients */
-  PetscCall(PetscMalloc5(PetscMax(1, 2 * n * nu), &F, nu, &B, PetscMax(1, 2 * n), &t, nf, &rms, nu, &scale));
+  PetscCall(PairFeatures(s, h, &nf, &P->terms));
+  P->nf = nf;
+  nu    = 2 * nf; /* unknowns: the real parts, then the imaginary parts, of the coefficients */
+  PetscCall(PetscMalloc3(PetscMax(1, 2 * n * nu), &F, PetscMax(1, 2 * n), &t, nf, &rms));
+  PetscCall(PetscMalloc2(nu, &P->B, nu, &P->scale));
   for (PetscInt j = 0; j < nf; j++) rms[j] = 0;
   for (PetscInt k = 0; k < n; k++)
     for (PetscInt j = 0; j < nf; j++) {
       PetscReal re, im;
-      PairFeatureValue(s, terms[2 * j], terms[2 * j + 1], x + k * D, &re, &im);
+      PairFeatureValue(s, P->terms[2 * j], P->terms[2 * j + 1], x + k * D, &re, &im);
       F[(2 * k) * nu + j]          = re; /* Re row: Re(gamma phi) = gr Re phi - gi Im phi */
       F[(2 * k) * nu + nf + j]     = -im;
       F[(2 * k + 1) * nu + j]      = im; /* Im row: gr Im phi + gi Re phi */
@@ -609,23 +651,208 @@ static PetscErrorCode PairDrift(SNAPSSurrogate s, PetscInt n, const PetscReal x[
     }
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, rms, nf, MPIU_REAL, MPIU_SUM, s->comm));
   PetscCallMPI(MPI_Allreduce(&n, &N, 1, MPIU_INT, MPI_SUM, s->comm));
-  for (PetscInt j = 0; j < nu; j++) scale[j] = rms[j % nf] > 0 ? PetscSqrtReal(rms[j % nf] / N) : 1; /* a feature's real and imaginary coefficient alike */
-  for (PetscInt k = 0; k < n; k++) {                                                                 /* dA = dz_c - i dz_s */
+  for (PetscInt j = 0; j < nu; j++) P->scale[j] = rms[j % nf] > 0 ? PetscSqrtReal(rms[j % nf] / N) : 1; /* a feature's real and imaginary coefficient alike */
+  for (PetscInt k = 0; k < n; k++) {                                                                    /* dA = dz_c - i dz_s */
     t[2 * k]     = y[k * D + 2 * h] - x[k * D + 2 * h];
     t[2 * k + 1] = -(y[k * D + 2 * h + 1] - x[k * D + 2 * h + 1]);
   }
-  PetscCall(StandardisedRidge(s, 2 * n, nu, F, t, scale, (PetscReal)N, o->ridge, B, rel));
-  PetscCall(PetscCalloc4(size, &Tc, size, &Ts, size, &uc, size, &us));
-  for (PetscInt j = 0; j < nf; j++) { /* dz_c = Re(gamma phi), dz_s = -Im(gamma phi) */
-    const PetscReal gr = B[j], gi = B[nf + j];
-    AddFeature(s, terms[2 * j], terms[2 * j + 1], gr, -gi, Tc, uc);
-    AddFeature(s, terms[2 * j], terms[2 * j + 1], -gi, -gr, Ts, us);
+  P->N    = N;
+  P->chol = NULL;
+  PetscCall(StandardisedRidge(s, 2 * n, nu, F, t, P->scale, (PetscReal)N, o->ridge, P->B, &P->rel, keep ? &P->chol : NULL, &P->tt));
+  PetscCall(PetscFree3(F, t, rms));
+  PetscFunctionReturn(0);
+}
+
+/* Adds the real monomials of the pair fit P, its coefficients B (2 nf) times w, to the tables Tc and Ts of the
+   coordinates (z_2h, z_2h+1): dz_c = Re(gamma phi), dz_s = -Im(gamma phi). */
+static void PairTables(SNAPSSurrogate s, const PairFit *P, const PetscReal B[], PetscReal Tc[], PetscBool uc[], PetscReal Ts[], PetscBool us[])
+{
+  for (PetscInt j = 0; j < P->nf; j++) {
+    const PetscReal gr = B[j], gi = B[P->nf + j];
+    AddFeature(s, P->terms[2 * j], P->terms[2 * j + 1], gr, -gi, Tc, uc);
+    AddFeature(s, P->terms[2 * j], P->terms[2 * j + 1], -gi, -gr, Ts, us);
   }
+}
+
+/* The polynomial SNAs of the pair fit P (PairTables), and P freed. */
+static PetscErrorCode PairSNAs(SNAPSSurrogate s, const TrainOptions *o, PairFit *P, SNA *sc, SNA *ss)
+{
+  const PetscInt D = s->D, size = 1 + D + D * D;
+  PetscReal     *Tc, *Ts;
+  PetscBool     *uc, *us;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc4(size, &Tc, size, &Ts, size, &uc, size, &us));
+  PairTables(s, P, P->B, Tc, uc, Ts, us);
   PetscCall(TableSNA(s, o, Tc, uc, sc));
   PetscCall(TableSNA(s, o, Ts, us, ss));
   PetscCall(PetscFree4(Tc, Ts, uc, us));
-  PetscCall(PetscFree5(F, B, t, rms, scale));
-  PetscCall(PetscFree(terms));
+  PetscCall(PetscFree2(P->B, P->scale));
+  PetscCall(PetscFree(P->chol));
+  PetscCall(PetscFree(P->terms));
+  PetscFunctionReturn(0);
+}
+
+/* The constraint z . Q(z, z) = 0 on the quadratic parts Q of all pair drifts, as a sparse matrix over the unknowns
+   (every pair fit's B, numbered mode by mode from off[h]): one row per cubic monomial z_i z_a z_b (i <= a <= b) that
+   some table entry c z_a z_b of coordinate i makes, its entries the coefficient of that monomial per unit of each
+   unknown (the table entries found by PairTables of a unit coefficient). CSR: rows nrow, rowstart, col, val. */
+static PetscErrorCode ConservationRows(SNAPSSurrogate s, PetscInt npair, const PairFit P[], const PetscInt off[], PetscInt *nrow, PetscInt **rowstart, PetscInt **col, PetscReal **val)
+{
+  const PetscInt D = s->D, size = 1 + D + D * D;
+  PetscInt       n = 0, cap = 0, *key = NULL, *perm = NULL, *u = NULL;
+  PetscReal     *T[2], *w = NULL, *B;
+  PetscBool     *used[2];
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc4(size, &T[0], size, &T[1], size, &used[0], size, &used[1]));
+  for (PetscInt h = 0; h < npair; h++) {
+    const PetscInt nu = 2 * P[h].nf;
+    PetscCall(PetscCalloc1(nu, &B));
+    for (PetscInt j = 0; j < nu; j++) {
+      B[j] = 1;
+      PairTables(s, &P[h], B, T[0], used[0], T[1], used[1]);
+      B[j] = 0;
+      for (PetscInt r = 0; r < 2; r++)
+        for (PetscInt k = 1 + D; k < size; k++) {
+          const PetscInt i = 2 * h + r, a = (k - 1 - D) / D, b = (k - 1 - D) % D;
+          PetscInt       t[3] = {i, a, b};
+          if (!used[r][k]) continue;
+          if (T[r][k] != 0) {
+            if (n == cap) {
+              cap = PetscMax(1024, 2 * cap);
+              PetscCall(PetscRealloc(cap * sizeof(PetscInt), &key));
+              PetscCall(PetscRealloc(cap * sizeof(PetscInt), &u));
+              PetscCall(PetscRealloc(cap * sizeof(PetscReal), &w));
+            }
+            PetscCall(PetscSortInt(3, t));
+            key[n] = (t[0] * D + t[1]) * D + t[2];
+            u[n]   = off[h] + j;
+            w[n++] = T[r][k];
+          }
+          T[r][k]    = 0;
+          used[r][k] = PETSC_FALSE;
+        }
+      for (PetscInt r = 0; r < 2; r++) /* the constant and linear entries: unconstrained, cleared */
+        for (PetscInt k = 0; k < 1 + D; k++) {
+          T[r][k]    = 0;
+          used[r][k] = PETSC_FALSE;
+        }
+    }
+    PetscCall(PetscFree(B));
+  }
+  PetscCall(PetscFree4(T[0], T[1], used[0], used[1]));
+  PetscCall(PetscMalloc1(PetscMax(1, n), &perm));
+  for (PetscInt k = 0; k < n; k++) perm[k] = k;
+  PetscCall(PetscSortIntWithArray(n, key, perm));
+  PetscCall(PetscMalloc3(n + 1, rowstart, PetscMax(1, n), col, PetscMax(1, n), val));
+  *nrow = 0;
+  for (PetscInt k = 0; k < n; k++) {
+    if (!k || key[k] != key[k - 1]) (*rowstart)[(*nrow)++] = k;
+    (*col)[k] = u[perm[k]];
+    (*val)[k] = w[perm[k]];
+  }
+  (*rowstart)[*nrow] = n;
+  PetscCall(PetscFree(key));
+  PetscCall(PetscFree(u));
+  PetscCall(PetscFree(w));
+  PetscCall(PetscFree(perm));
+  PetscFunctionReturn(0);
+}
+
+/* z = A^-1 C^T v over the standardised unknowns (A: every pair's normal matrix, by its Cholesky factor; C: the rows of
+   ConservationRows with each unknown divided by its column scale sc) and, if Sv is not NULL, Sv = C z. */
+static PetscErrorCode ConservationApply(PetscInt npair, const PairFit P[], const PetscInt off[], const PetscReal sc[], PetscInt nrow, const PetscInt rs[], const PetscInt col[], const PetscReal val[], const PetscReal v[], PetscReal z[], PetscReal Sv[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscArrayzero(z, off[npair]));
+  for (PetscInt g = 0; g < nrow; g++)
+    for (PetscInt k = rs[g]; k < rs[g + 1]; k++) z[col[k]] += val[k] / sc[col[k]] * v[g];
+  for (PetscInt h = 0; h < npair; h++) {
+    PetscBLASInt bn, bone = 1, info = 0;
+    PetscCall(PetscBLASIntCast(2 * P[h].nf, &bn));
+    PetscCallBLAS("LAPACKpotrs", LAPACKpotrs_("L", &bn, &bone, P[h].chol, &bn, z + off[h], &bn, &info));
+    PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK potrs failed with info %d", (int)info);
+  }
+  for (PetscInt g = 0; g < nrow && Sv; g++) {
+    Sv[g] = 0;
+    for (PetscInt k = rs[g]; k < rs[g + 1]; k++) Sv[g] += val[k] / sc[col[k]] * z[col[k]];
+  }
+  PetscFunctionReturn(0);
+}
+
+/* -drift_conservative: refits all pair drifts together by least squares under the constraint z . Q(z, z) = 0 for
+   every z, Q the quadratic part of the drift (ConservationRows): the advection of the vorticity (and KS's u u_x)
+   conserves the enstrophy (energy) in any Fourier truncation, so the fitted quadratic terms should only move it
+   between modes, and the fit alone, free of this, makes them feed it at every state (cases/kolmogorov-surrogate
+   README), which the linear damping balances on the data and not beyond: a state above the training range grows
+   without bound. With the constraint only the constant and linear terms change the enstrophy (the rate form:
+   d|z|^2/dt = 2 z . (c + L z)). The constrained minimum of the sum of the pairs' least-squares objectives
+   (standardised unknowns beta, normal matrices A, unconstrained minima beta0) is beta0 - A^-1 C^T lambda with
+   (C A^-1 C^T) lambda = C beta0, solved by conjugate gradients on the constraints (every rank the same). */
+static PetscErrorCode ConservativePairs(SNAPSSurrogate s, PetscInt npair, PairFit P[])
+{
+  PetscInt  *off, nrow = 0, *rs, *col, it, maxit = 20000;
+  PetscReal *val, *sc, *beta, *beta0, *z, *lam, *r, *p, *Sp, rr, rr0, tol = 1e-12, before = 0, after = 0, worst = 0, cmax = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(npair + 1, &off));
+  off[0] = 0;
+  for (PetscInt h = 0; h < npair; h++) off[h + 1] = off[h] + 2 * P[h].nf;
+  PetscCall(ConservationRows(s, npair, P, off, &nrow, &rs, &col, &val));
+  PetscCall(PetscMalloc4(off[npair], &sc, off[npair], &beta, off[npair], &beta0, off[npair], &z));
+  PetscCall(PetscCalloc4(PetscMax(1, nrow), &lam, PetscMax(1, nrow), &r, PetscMax(1, nrow), &p, PetscMax(1, nrow), &Sp));
+  for (PetscInt h = 0; h < npair; h++)
+    for (PetscInt j = 0; j < 2 * P[h].nf; j++) {
+      sc[off[h] + j]   = P[h].scale[j];
+      beta[off[h] + j] = P[h].B[j] * P[h].scale[j];
+    }
+  for (PetscInt g = 0; g < nrow; g++) /* r = C beta0 - S 0 */
+    for (PetscInt k = rs[g]; k < rs[g + 1]; k++) r[g] += val[k] / sc[col[k]] * beta[col[k]];
+  PetscCall(PetscArraycpy(p, r, nrow));
+  rr = rr0 = 0;
+  for (PetscInt g = 0; g < nrow; g++) rr += r[g] * r[g];
+  rr0 = rr;
+  for (it = 0; it < maxit && rr > tol * tol * rr0 && rr > 0; it++) {
+    PetscReal pSp = 0, alpha, rrn = 0;
+    PetscCall(ConservationApply(npair, P, off, sc, nrow, rs, col, val, p, z, Sp));
+    for (PetscInt g = 0; g < nrow; g++) pSp += p[g] * Sp[g];
+    alpha = rr / pSp;
+    for (PetscInt g = 0; g < nrow; g++) {
+      lam[g] += alpha * p[g];
+      r[g] -= alpha * Sp[g];
+      rrn += r[g] * r[g];
+    }
+    for (PetscInt g = 0; g < nrow; g++) p[g] = r[g] + rrn / rr * p[g];
+    rr = rrn;
+  }
+  PetscCall(ConservationApply(npair, P, off, sc, nrow, rs, col, val, lam, z, NULL));
+  PetscCall(PetscArrayzero(beta0, off[npair])); /* now C^T lambda (standardised), A z */
+  for (PetscInt g = 0; g < nrow; g++)
+    for (PetscInt k = rs[g]; k < rs[g + 1]; k++) beta0[col[k]] += val[k] / sc[col[k]] * lam[g];
+  for (PetscInt h = 0; h < npair; h++) {
+    PetscReal d = 0; /* the objective's increase, (beta - beta0)^T A (beta - beta0) = z^T C^T lambda, per pair */
+    for (PetscInt j = 0; j < 2 * P[h].nf; j++) {
+      d += z[off[h] + j] * beta0[off[h] + j];
+      beta[off[h] + j] -= z[off[h] + j];
+      P[h].B[j] = beta[off[h] + j] / P[h].scale[j];
+      cmax      = PetscMax(cmax, PetscAbsReal(P[h].B[j]));
+    }
+    before += P[h].rel / npair;
+    P[h].rel = P[h].tt > 0 ? PetscSqrtReal(P[h].rel * P[h].rel + P[h].N * d / P[h].tt) : 0;
+    after += P[h].rel / npair;
+  }
+  for (PetscInt g = 0; g < nrow; g++) { /* the constraints' residual in the coefficients' own units */
+    PetscReal c = 0;
+    for (PetscInt k = rs[g]; k < rs[g + 1]; k++) c += val[k] * beta[col[k]] / sc[col[k]];
+    worst = PetscMax(worst, PetscAbsReal(c));
+  }
+  PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: -drift_conservative: %" PetscInt_FMT " constraints (cubic monomials of z . Q(z, z)) on %" PetscInt_FMT " unknowns, conjugate gradients %" PetscInt_FMT " iterations (relative residual %.3g), largest constraint residual %.3g of the largest coefficient %.3g; training relative error %.4g on average (unconstrained %.4g)\n", nrow, off[npair], it, (double)(rr0 > 0 ? PetscSqrtReal(rr / rr0) : 0), (double)worst, (double)cmax, (double)after, (double)before));
+  PetscCheck(worst <= 1e-8 * cmax, s->comm, PETSC_ERR_NOT_CONVERGED, "-drift_conservative: the constrained fit did not converge in %" PetscInt_FMT " iterations (constraint residual %g of %g): give a larger -drift_ridge", maxit, (double)worst, (double)cmax);
+  PetscCall(PetscFree4(sc, beta, beta0, z));
+  PetscCall(PetscFree4(lam, r, p, Sp));
+  PetscCall(PetscFree3(rs, col, val));
+  PetscCall(PetscFree(off));
   PetscFunctionReturn(0);
 }
 
@@ -705,26 +932,24 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
   PetscReal *dz, *x, *y;
   PetscInt   na = 0;
   PetscBool  pairs;
+  PairFit   *fits = NULL;
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(s->latent, "fourier", &pairs));
   pairs = (PetscBool)(pairs && o->poly && (s->sdim == 2 || o->pairs) && o->equivariant); /* polynomial drifts of 2-D Fourier latents, and 1-D with -drift_pairs: PairDrift, quadratic (-drift_fit sna fits its own SNAs, of no degree) */
   PetscCheck(pairs || !o->pairs, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_pairs needs a Fourier latent and -drift_equivariant true (this latent is %s, -drift_equivariant %s): drop -drift_pairs", s->latent, PetscBools[o->equivariant]);
   PetscCheck(!pairs || o->degree == 2, s->comm, PETSC_ERR_SUP, "-drift_degree %" PetscInt_FMT ": the equivariant pair drift of a %s is quadratic (the %s is); give -drift_degree 2", o->degree, s->sdim == 2 ? "2-D Fourier latent" : "1-D Fourier latent (-drift_pairs)", s->sdim == 2 ? "vorticity equation" : "KS nonlinearity");
+  PetscCheck(pairs || !o->conservative, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_conservative constrains the quadratic pair drift of a Fourier latent (2-D, or 1-D with -drift_pairs), but this drift is %s: drop -drift_conservative", !o->poly ? "the SNA's own fit (-drift_fit sna)" : "a real polynomial over monomials");
   PetscCall(NoisyPairs(s, n, z0, z1, o, &na, &x, &y));
   PetscCall(PetscMalloc1(PetscMax(1, na), &dz));
   PetscCall(PetscCalloc1(s->D, &s->drift));
+  if (pairs) PetscCall(PetscCalloc1(s->D / 2, &fits));
   for (PetscInt i = 0; i < s->D; i++) {
     char what[64];
     for (PetscInt k = 0; k < na; k++) dz[k] = y[k * s->D + i] - x[k * s->D + i];
     PetscCall(PetscSNPrintf(what, sizeof(what), "drift %" PetscInt_FMT " of %" PetscInt_FMT " (deterministic twin)", i, s->D));
-    if (pairs) {
-      PetscReal rel = 0;
-      PetscInt  mc, ms;
-      PetscCall(PairDrift(s, na, x, y, i / 2, o, &rel, &s->drift[i], &s->drift[i + 1]));
-      PetscCall(SNAKhronosGetBasis(s->drift[i], NULL, NULL, &mc));
-      PetscCall(SNAKhronosGetBasis(s->drift[i + 1], NULL, NULL, &ms));
-      PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %s and %" PetscInt_FMT ": equivariant quadratic of the complex mode, %" PetscInt_FMT " and %" PetscInt_FMT " monomials, training relative error %.4g\n", what, i + 1, mc, ms, (double)rel));
+    if (pairs) { /* all pairs fitted first: -drift_conservative refits them together */
+      PetscCall(PairDrift(s, na, x, y, i / 2, o, o->conservative, &fits[i / 2]));
       i++;
       continue;
     }
@@ -744,6 +969,16 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
   }
   PetscCall(PetscFree(dz));
   PetscCall(PetscFree2(x, y));
+  if (pairs && o->conservative) PetscCall(ConservativePairs(s, s->D / 2, fits));
+  for (PetscInt h = 0; pairs && h < s->D / 2; h++) {
+    const PetscReal rel = fits[h].rel;
+    PetscInt        mc, ms;
+    PetscCall(PairSNAs(s, o, &fits[h], &s->drift[2 * h], &s->drift[2 * h + 1]));
+    PetscCall(SNAKhronosGetBasis(s->drift[2 * h], NULL, NULL, &mc));
+    PetscCall(SNAKhronosGetBasis(s->drift[2 * h + 1], NULL, NULL, &ms));
+    PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: drift %" PetscInt_FMT " of %" PetscInt_FMT " (deterministic twin) and %" PetscInt_FMT ": equivariant quadratic of the complex mode, %" PetscInt_FMT " and %" PetscInt_FMT " monomials, training relative error %.4g%s\n", 2 * h, s->D, 2 * h + 1, mc, ms, (double)rel, o->conservative ? " (conservative)" : ""));
+  }
+  PetscCall(PetscFree(fits));
   PetscCall(SNAPSSurrogateQuadratic(s)); /* here, not at saving: the heads' residuals (DriftResiduals) then come from
                                             the one drift evaluation with -model alone and with -twin_model too */
   PetscFunctionReturn(0);
@@ -920,6 +1155,7 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_ridge", &o->ridge, &set[1]));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_box_margin", &o->margin, &set[2]));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_pairs", &o->pairs, &set[4]));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_conservative", &o->conservative, NULL));
   set[3] = o->equivariant_set;
   if (set[4] && o->pairs && !set[0]) o->degree = 2; /* the pair drift is quadratic: -drift_pairs alone must not need -drift_degree 2 too */
   for (PetscInt k = 4; k >= 0; k--)
@@ -974,7 +1210,7 @@ static PetscErrorCode HeadsForLatent(SNAPSSurrogate s, const TrainOptions *o)
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
 {
   SNAPSSurrogate s;
-  TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1};
+  TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, PETSC_FALSE};
   PetscBool      drift_snas = PETSC_FALSE;
   PetscInt       n          = 0;
   PetscReal     *z0, *z1, *zm, *zr;

@@ -325,6 +325,7 @@ static PetscErrorCode SurrogateWork(PetscInt need, PetscReal **w, PetscInt *nw)
   PetscFunctionBegin;
   if (need <= *nw) PetscFunctionReturn(0);
   PetscCall(PetscFree(*w));
+  *nw = 0; /* a failed allocation must not leave the old size beside the NULL buffer */
   PetscCall(PetscMalloc1(need, w));
   *nw = need;
   PetscFunctionReturn(0);

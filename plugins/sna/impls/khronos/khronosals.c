@@ -198,6 +198,8 @@ static PetscErrorCode CacheBasis(SNA sna, const PetscReal x[], KhronosALSCache *
   PetscCall(SNAKhronosSpanGroupsDestroy(&c->spans));
   PetscCall(SNAKhronosSpanGroupsCreate(sna, c->n, c->first, &c->spans));
   PetscCall(ProductFind(x, c->n, d, &c->prod));
+  kh->als_product[0] = c->prod.groups;
+  kh->als_product[1] = c->prod.L;
   if (!c->prod.L) PetscCall(SpanGroupsFindRuns(x, &c->spans)); /* a product's sums go by groups and positions */
   if (c->prod.L) PetscCall(PetscInfo(sna, "KHRONOS ALS: the local samples are %" PetscInt_FMT " groups x %" PetscInt_FMT " positions\n", c->prod.groups, c->prod.L));
   PetscFunctionReturn(0);

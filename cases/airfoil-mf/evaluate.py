@@ -485,9 +485,11 @@ LF_COST_WEIGHTS = {0.1: "rows0.02", 1.0: "rows0.06"}
 # LF parts of at most 256 parameters (the accurate model's 84-parameter correction then keeps it within mlp_hf's / 100,
 # 340) fitted with more ALS sweeps, more nodes along s_le, or fewer along the design inputs for more modes, now that
 # the ALS fit costs 12x less (README, "The accurate model's parameter count"); the default LF part first, as the
-# yardstick in the same run. A mode has the sum of the node counts plus one parameters.
+# yardstick in the same run. A mode has the sum of the node counts plus one parameters; 3 nodes need degree 2 (the
+# 4th entry; 3 otherwise), which the LF part takes along every input.
 LF_SMALL_GRID = (("4,4,4,4,4,20", 8, 50), ("4,4,4,4,4,20", 6, 400), ("4,4,4,4,4,21", 6, 200), ("4,4,4,4,4,15", 7, 200),
-                 ("3,3,3,3,3,20", 7, 200), ("3,3,3,3,3,16", 8, 100), ("3,3,3,3,3,16", 8, 200), ("3,3,3,3,3,16", 8, 400))
+                 ("4,4,4,4,4,30", 5, 200), ("3,3,3,3,3,20", 7, 200, 2), ("3,3,3,3,3,16", 8, 200, 2),
+                 ("3,3,3,3,3,16", 8, 400, 2))
 
 
 def search_lf_cost(out, split, np_, grid=LF_COST_GRID, name="lf_cost_search.json"):
@@ -497,9 +499,10 @@ def search_lf_cost(out, split, np_, grid=LF_COST_GRID, name="lf_cost_search.json
     rows = {"validation_airfoils": validation_split(split, val), "rows": []}
     data = os.path.join(val, harness.train_name(1.0))
     X, Y, _, _ = harness.load_test(os.path.join(val, "test.h5"))
-    for nodes, modes, sweeps in grid:
-        LF = khronos(nodes, modes, 1e-6, 3, None if sweeps == "default" else "als%d" % sweeps)
-        row = dict(nodes=nodes, modes=modes, sweeps=sweeps, **lf_validation(val, LF, np_))
+    for nodes, modes, sweeps, *degree in grid:
+        degree = degree[0] if degree else 3
+        LF = khronos(nodes, modes, 1e-6, degree, None if sweeps == "default" else "als%d" % sweeps)
+        row = dict(nodes=nodes, modes=modes, sweeps=sweeps, degree=degree, **lf_validation(val, LF, np_))
         lf, r_lf = fit(val, "lf_part", data, ["-mf_hf_fraction", "0"] + prefixed(LF, "mf_lf_"), np_)
         row.update(lf_params=r_lf["n_params"], lf_part_cpu_s=r_lf["cpu_s"])
         for blend in ("residual", "ar1"):

@@ -550,6 +550,9 @@ PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *sp)
   PetscCall(PetscFree(s->fcos)); /* fsin is in its block */
   for (PetscInt i = 0; s->drift && i < s->D; i++) PetscCall(SNADestroy(&s->drift[i]));
   for (PetscInt i = 0; s->head && i < s->D; i++) PetscCall(SNADestroy(&s->head[i]));
+  for (PetscInt i = 0; s->hx && i < s->D; i++) PetscCall(VecDestroy(&s->hx[i]));
+  PetscCall(PetscFree(s->hx));
+  PetscCall(VecDestroy(&s->hy));
   PetscCall(PetscFree(s->drift));
   PetscCall(PetscFree(s->head));
   PetscCall(PetscFree3(s->basis, s->mean, s->edges));
@@ -731,6 +734,37 @@ void SNAPSSurrogateHeadRow(SNAPSSurrogate s, PetscInt i, const PetscReal z[], co
 
 /* e (n x D): the residuals drawn coordinate by coordinate from the heads, given z (n x D) and, for Markov heads,
    the residuals of the step before (s->eprev). */
+/* The heads' input Vecs (one per head: their widths differ) and output Vec for n states, without arrays (placed per
+   step): creating two Vecs per head and step took about as long as evaluating the 168 heads of the Kolmogorov long
+   mode. Made again when n changes. */
+static PetscErrorCode SurrogateHeadVecs(SNAPSSurrogate s, PetscInt n)
+{
+  PetscFunctionBegin;
+  if (s->hx && n == s->hn) PetscFunctionReturn(0);
+  for (PetscInt i = 0; s->hx && i < s->D; i++) PetscCall(VecDestroy(&s->hx[i]));
+  PetscCall(VecDestroy(&s->hy));
+  if (!s->hx) PetscCall(PetscCalloc1(s->D, &s->hx));
+  for (PetscInt i = 0; i < s->D; i++) {
+    const PetscInt d = SNAPSSurrogateHeadInputs(s, i);
+    PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, d, n * d, NULL, &s->hx[i]));
+  }
+  PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, s->q, n * s->q, NULL, &s->hy));
+  s->hn = n;
+  PetscFunctionReturn(0);
+}
+
+/* p (n x q) = head i at its input rows x (n x its inputs). */
+static PetscErrorCode SurrogateHeadEvaluate(SNAPSSurrogate s, PetscInt i, const PetscReal x[], PetscReal p[])
+{
+  PetscFunctionBegin;
+  PetscCall(VecPlaceArray(s->hx[i], x));
+  PetscCall(VecPlaceArray(s->hy, p));
+  PetscCall(SNAEvaluate(s->head[i], s->hx[i], s->hy));
+  PetscCall(VecResetArray(s->hx[i]));
+  PetscCall(VecResetArray(s->hy));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscRandom rnd[], PetscReal e[])
 {
   const PetscInt D = s->D, q = s->q;
@@ -738,10 +772,11 @@ static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, con
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc2(n * (2 * D + 1), &x, n * q, &p));
+  PetscCall(SurrogateHeadVecs(s, n));
   for (PetscInt i = 0; i < D; i++) {
     const PetscInt d = SNAPSSurrogateHeadInputs(s, i);
     for (PetscInt k = 0; k < n; k++) SNAPSSurrogateHeadRow(s, i, z + k * D, e + k * D, s->markov ? s->eprev + k * D : NULL, x + k * d);
-    PetscCall(SNAPSEvaluateRows(s->head[i], n, x, p));
+    PetscCall(SurrogateHeadEvaluate(s, i, x, p));
     PetscCall(SNASoftmax(n, q, p, NULL));
     for (PetscInt k = 0; k < n; k++) {
       PetscReal u1, u2;

@@ -65,7 +65,8 @@ static void QuadraticTermPlace(SNAPSSurrogate s, PetscInt t, PetscInt *pair, Pet
    and v = (x_c y_c + x_s y_s, x_c y_s - x_s y_c), the real and imaginary parts of the complex products
    (x_c + i x_s)(y_c + i y_s) and (x_c + i x_s)(y_c - i y_s) of QuadraticProducts: 2 coefficients per row on each,
    and a half whose 4 are all zero is left out. A complex product term of a Fourier latent's drift fills one half
-   only, so the block costs 4 coefficients and 2 products instead of 8 and 4. */
+   only, so the block costs 4 coefficients and 2 products instead of 8 and 4. Only counted (*nh) while s->bcoef is
+   NULL: QuadraticBlocks' first pass. */
 static void QuadraticHalves(SNAPSSurrogate s, PetscInt pair, const PetscReal c[], PetscInt *nh)
 {
   for (PetscInt h = 0; h < 2; h++) {
@@ -88,7 +89,7 @@ static void QuadraticHalves(SNAPSSurrogate s, PetscInt pair, const PetscReal c[]
    pair of rows (2r, 2r + 1) and pair of input pairs the 2 x 2 block of the 8 coefficients of x_2p+i x_2q+j (i, j = 0,
    1) in both rows, stored as its halves (QuadraticHalves) in ascending pair order, whatever the table's order. A
    Fourier latent's pairs are its complex modes, so the Kolmogorov case's 55552 terms make 7057 blocks (98% full) and
-   about as many halves: QuadraticRows reads 4 coefficients, 2 products and a number per 8 terms, where the
+   7607 halves: QuadraticRows reads 4 coefficients, 2 products and a number per 8 terms, where the
    term-by-term evaluation read 3 numbers per term (its bound: 26 us per step). Any table fits (an odd count of inputs
    or rows is padded with zeros); the rounding is not the term-by-term sum's. */
 static PetscErrorCode QuadraticBlocks(SNAPSSurrogate s)

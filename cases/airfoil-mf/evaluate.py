@@ -82,25 +82,6 @@ def budget_parts(b):
             khronos(b["delta_nodes"], b["delta_modes"], 1e-6, 2))
 
 
-def thin_lf(data, stride):
-    """data with every stride-th XFOIL station of each LF case (the first and, if it falls on the stride, the last),
-    written next to it once; data itself for stride 1. The HF rows are kept."""
-    if stride == 1:
-        return data
-    thin = data[:-3] + "_lf_stride%d.h5" % stride
-    if not os.path.exists(thin):
-        with h5py.File(data) as f, h5py.File(thin, "w") as g:
-            case = f["lf/case"][...]
-            first = {c: i for i, c in reversed(list(enumerate(case)))}  # each case's first row (rows are case-major)
-            keep = (np.arange(len(case)) - np.array([first[c] for c in case])) % stride == 0
-            for kind in ("lf", "hf"):
-                for key in ("X", "Y", "case"):
-                    g[f"{kind}/{key}"] = f[f"{kind}/{key}"][...][keep] if kind == "lf" else f[f"{kind}/{key}"][...]
-            for k, v in f.attrs.items():
-                g.attrs[k] = v
-    return thin
-
-
 def mlp_budget(baselines=BASELINES):
     """mlp_hf's parameters / 100 and its least training CPU over the fractions / 100 (committed baselines)."""
     with open(baselines) as f:
@@ -253,7 +234,7 @@ def run_sna(out, split, np_):
                 P, w, c = predict(out, tag + "_ylf", model, os.path.join(split, "test.h5"), np_)
                 record(name + ("_ylf_nested" if nested else "_ylf"), fraction, r, P, c, w)
         if fraction > 0:  # the budgeted model (BUDGET), residual blend, predicted from its own LF part
-            bdata = thin_lf(data, BUDGET["stride"])
+            bdata = harness.thin_lf(data, BUDGET["stride"])
             model, r = fit(out, "sna_residual_budget_%03d" % round(100 * fraction), bdata, mf_options(
                 "residual", f_opt, False, lam=chosen_lambda("residual", fraction, bdata, f_opt), parts=budget_parts(BUDGET)), np_)
             P, w, c = predict(out, "sna_residual_budget_%03d" % round(100 * fraction), model,
@@ -292,7 +273,7 @@ def run_seeds(out, split, np_, seeds=range(5), fractions=(0.1, 0.3)):
                         add("sna_" + blend, fraction, seed, P, r)
                     P, _, _ = predict(out, tag + "_ylf", model, os.path.join(split, "test.h5"), np_)
                     add("sna_%s_ylf%s" % (blend, "_nested" if nested else ""), fraction, seed, P, r)
-            tag, bdata = "seed%d_budget_%03d" % (seed, round(100 * fraction)), thin_lf(data, BUDGET["stride"])
+            tag, bdata = "seed%d_budget_%03d" % (seed, round(100 * fraction)), harness.thin_lf(data, BUDGET["stride"])
             model, r = fit(out, tag, bdata, mf_options("residual", fraction, False, seed, chosen_lambda(
                 "residual", fraction, bdata, fraction), parts=budget_parts(BUDGET)), np_)
             P, _, _ = predict(out, tag, model, os.path.join(split, "test_nolf.h5"), np_)
@@ -548,7 +529,7 @@ def search_budget(out, split, np_):
     res["budget"] = {"max_params": max_params, "max_fit_cpu_s": max_cpu, "margin": BUDGET_MARGIN, "weight": BUDGET_WEIGHT}
     X, Y, _, _ = harness.load_test(os.path.join(val, "test.h5"))
     for c in BUDGET_GRID:
-        row, data = dict(c), thin_lf(os.path.join(val, harness.train_name(1.0)), c["stride"])
+        row, data = dict(c), harness.thin_lf(os.path.join(val, harness.train_name(1.0)), c["stride"])
         for fraction, seeds in ((0.1, (0, 1, 2)), (1.0, (None,))):
             errs, cpus = [], []
             for seed in seeds:
@@ -688,15 +669,37 @@ def tiny_split(out):
     return data, split, sna
 
 
+def check_thin_lf(sna, stride=3):
+    """harness.thin_lf (the budgeted model's LF rows) must not reuse a partial file left at its name by a killed run:
+    one holding a few LF rows only is put there first, and the file returned must hold every stride-th station of
+    every LF case and all the HF rows."""
+    data = os.path.join(sna, harness.train_name(1.0))
+    with h5py.File(data, "r") as f:
+        lf_case, n_hf = f["lf/case"][...], len(f["hf/case"])
+    with h5py.File(data[:-3] + "_lf_stride%d.h5" % stride, "w") as g:  # what a run killed while writing it leaves
+        g["lf/X"] = np.zeros((5, 6))
+    _, counts = np.unique(lf_case, return_counts=True)
+    want = int(np.sum((counts + stride - 1) // stride))
+    thin = harness.thin_lf(data, stride)
+    with h5py.File(thin, "r") as g:
+        got = {k: len(g[k]) if k in g else 0 for k in ("lf/X", "lf/Y", "lf/case", "hf/case")}
+    if got != {"lf/X": want, "lf/Y": want, "lf/case": want, "hf/case": n_hf}:
+        sys.exit("airfoil-mf check: harness.thin_lf returned %s with rows %s, expected %d LF rows (every %d-th station) "
+                 "and %d HF rows: a partial file left at its name was reused" % (thin, got, want, stride, n_hf))
+    print("airfoil-mf check: thin_lf rewrote a partial file (%d LF rows, %d HF rows)" % (want, n_hf))
+
+
 def check_tiny(out):
     """regression.airfoil_mf: the pipeline in small (one fraction, small parts, the LF part fitted once per model on
     a fifth of the LF cases, which include the training HF airfoils: nested designs). On the held-out airfoils, both
     ways of predicting must beat the LF alone they start from by 5%: the correction fitted against the LF data at the
     nested HF rows (-mf_nested_lf true), applied to the test airfoils' XFOIL Cp (/YLF), against XFOIL alone; and the
     correction fitted against the LF model (-mf_nested_lf false, the default), applied to that model, against the LF
-    model alone (the same model file at -mf_hf_fraction 0). ar1_const (the case's sna_ar1_const) fitted so must do
+    model alone (the same model file at -mf_hf_fraction 0); harness.thin_lf must not reuse a partial file
+    (check_thin_lf). ar1_const (the case's sna_ar1_const) fitted so must do
     the latter too, and ar1_const's report must say its rho is constant (the case's sna_ar1_const rows are that fit)."""
     data, split, sna = tiny_split(out)
+    check_thin_lf(sna)
     X, Y, YL, case = harness.load_test(os.path.join(sna, "test.h5"))
     err = {"xfoil": harness.score(X, Y, YL, case)["cp_rel_l2"]}
     fits = [("lf_alone", "residual", 0, True, "test_nolf.h5"), ("mf_data", "residual", 1, True, "test.h5"),

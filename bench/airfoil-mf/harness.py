@@ -96,6 +96,40 @@ def rows(data, kind, ids):
     return X[keep], Y[keep], case[keep]
 
 
+def write_text(path, text):
+    """text into path through a temporary file renamed into place (a killed run leaves no partial file there)."""
+    tmp = "%s.tmp%d" % (path, os.getpid())
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def thin_lf(data, stride):
+    """The training file data with every stride-th XFOIL station of each LF case (its first and, if it falls on the
+    stride, its last), written next to it as <data>_lf_stride<k>.h5; data itself for stride 1. The HF rows and the
+    attributes are kept. Written on every call (a few MB: cheap) to a temporary name and renamed into place, so that
+    neither a killed run's partial file nor one made from an older data file is ever read."""
+    if stride == 1:
+        return data
+    thin = data[:-3] + "_lf_stride%d.h5" % stride
+    tmp = "%s.tmp%d" % (thin, os.getpid())
+    try:
+        with h5py.File(data, "r") as f, h5py.File(tmp, "w") as g:
+            case = f["lf/case"][...]
+            first = {c: i for i, c in reversed(list(enumerate(case)))}  # each case's first row (rows are case-major)
+            keep = (np.arange(len(case)) - np.array([first[c] for c in case])) % stride == 0
+            for kind in ("lf", "hf"):
+                for key in ("X", "Y", "case"):
+                    g[f"{kind}/{key}"] = f[f"{kind}/{key}"][...][keep] if kind == "lf" else f[f"{kind}/{key}"][...]
+            for k, v in f.attrs.items():
+                g.attrs[k] = v
+        os.replace(tmp, thin)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return thin
+
+
 def train_name(fraction):
     return f"train_hf{int(round(100 * fraction)):03d}.h5"
 

@@ -82,25 +82,6 @@ def budget_parts(b):
             khronos(b["delta_nodes"], b["delta_modes"], 1e-6, 2))
 
 
-def thin_lf(data, stride):
-    """data with every stride-th XFOIL station of each LF case (the first and, if it falls on the stride, the last),
-    written next to it once; data itself for stride 1. The HF rows are kept."""
-    if stride == 1:
-        return data
-    thin = data[:-3] + "_lf_stride%d.h5" % stride
-    if not os.path.exists(thin):
-        with h5py.File(data) as f, h5py.File(thin, "w") as g:
-            case = f["lf/case"][...]
-            first = {c: i for i, c in reversed(list(enumerate(case)))}  # each case's first row (rows are case-major)
-            keep = (np.arange(len(case)) - np.array([first[c] for c in case])) % stride == 0
-            for kind in ("lf", "hf"):
-                for key in ("X", "Y", "case"):
-                    g[f"{kind}/{key}"] = f[f"{kind}/{key}"][...][keep] if kind == "lf" else f[f"{kind}/{key}"][...]
-            for k, v in f.attrs.items():
-                g.attrs[k] = v
-    return thin
-
-
 def mlp_budget(baselines=BASELINES):
     """mlp_hf's parameters / 100 and its least training CPU over the fractions / 100 (committed baselines)."""
     with open(baselines) as f:
@@ -253,7 +234,7 @@ def run_sna(out, split, np_):
                 P, w, c = predict(out, tag + "_ylf", model, os.path.join(split, "test.h5"), np_)
                 record(name + ("_ylf_nested" if nested else "_ylf"), fraction, r, P, c, w)
         if fraction > 0:  # the budgeted model (BUDGET), residual blend, predicted from its own LF part
-            bdata = thin_lf(data, BUDGET["stride"])
+            bdata = harness.thin_lf(data, BUDGET["stride"])
             model, r = fit(out, "sna_residual_budget_%03d" % round(100 * fraction), bdata, mf_options(
                 "residual", f_opt, False, lam=chosen_lambda("residual", fraction, bdata, f_opt), parts=budget_parts(BUDGET)), np_)
             P, w, c = predict(out, "sna_residual_budget_%03d" % round(100 * fraction), model,
@@ -292,7 +273,7 @@ def run_seeds(out, split, np_, seeds=range(5), fractions=(0.1, 0.3)):
                         add("sna_" + blend, fraction, seed, P, r)
                     P, _, _ = predict(out, tag + "_ylf", model, os.path.join(split, "test.h5"), np_)
                     add("sna_%s_ylf%s" % (blend, "_nested" if nested else ""), fraction, seed, P, r)
-            tag, bdata = "seed%d_budget_%03d" % (seed, round(100 * fraction)), thin_lf(data, BUDGET["stride"])
+            tag, bdata = "seed%d_budget_%03d" % (seed, round(100 * fraction)), harness.thin_lf(data, BUDGET["stride"])
             model, r = fit(out, tag, bdata, mf_options("residual", fraction, False, seed, chosen_lambda(
                 "residual", fraction, bdata, fraction), parts=budget_parts(BUDGET)), np_)
             P, _, _ = predict(out, tag, model, os.path.join(split, "test_nolf.h5"), np_)
@@ -334,8 +315,14 @@ def scaling(out, split, np_, sizes=(312, 625, 1250, 2500, 5000, 10000, 20000, 46
         wall, cpu = run(["/usr/bin/time", "-f", "%M", os.path.join(BIN, "snaps-fit"), "-data", data, "-model", data + ".model",
                          "-results", res] + LF + ["-sna_fit_max_it", "30", "-sna_fit_rtol", "0"], res + ".log", np_)
         rss_kib = float(open(res + ".log").read().split()[-1])
-        runs.append({"n": int(keep.sum()), "fit_s": cpu, "wall_s": wall, "peak_rss_gib": rss_kib / 2**20})
-        print("  scaling: %6d rows  %.2f CPU s  %.3f GiB" % (runs[-1]["n"], cpu, runs[-1]["peak_rss_gib"]), flush=True)
+        with open(res) as f:
+            fit_cpu = json.load(f)["fit_cpu_time_s"]
+        # process_cpu_s: the whole snaps-fit process (start-up, reading the data, the fit, writing the model);
+        # fit_cpu_s: the fit alone in process (snaps-fit's fit_cpu_time_s, co-kriging's and the MLPs' basis)
+        runs.append({"n": int(keep.sum()), "fit_cpu_s": fit_cpu, "process_cpu_s": cpu, "wall_s": wall,
+                     "peak_rss_gib": rss_kib / 2**20})
+        print("  scaling: %6d rows  fit %.3f CPU s, process %.2f CPU s  %.3f GiB" % (
+            runs[-1]["n"], fit_cpu, cpu, runs[-1]["peak_rss_gib"]), flush=True)
         os.remove(data)
     return {"what": "snaps-fit of the LF part alone (" + " ".join(LF) + ", 30 ALS sweeps), " + str(np_) + " rank(s)",
             "runs": runs}
@@ -343,8 +330,8 @@ def scaling(out, split, np_, sizes=(312, 625, 1250, 2500, 5000, 10000, 20000, 46
 
 def write_scaling(out, result, plot=True):
     """OUT/sna_scaling.json, and with plot the cost plot against co-kriging's committed scaling study."""
-    with open(os.path.join(out, "sna_scaling.json"), "w") as f:
-        json.dump(dict(result, machine=harness.machine()), f, indent=1)
+    harness.write_text(os.path.join(out, "sna_scaling.json"),
+                       json.dumps(dict(result, machine=harness.machine()), indent=1))
     if plot:
         import plot as bench_plot  # bench/airfoil-mf/plot.py (matplotlib): only where a plot is drawn
         bench_plot.cost_vs_n(os.path.join(ROOT, "bench", "results", "airfoil_mf_cokriging_scaling.json"),
@@ -539,8 +526,9 @@ BUDGET_MARGIN = 0.75
 
 def search_budget(out, split, np_):
     """BUDGET_GRID on the search's validation split: the whole model (residual blend, fitted as the case fits it) at
-    10% HF (median of three draws) and 100% of the remaining pool, its validation Cp rel. L2, parameters and fit CPU in
-    process; the candidate of least summed error within mlp_budget() (its CPU within BUDGET_MARGIN of it).
+    10% HF (median of three draws) and 100% of the remaining pool, its validation Cp rel. L2, parameters, fit CPU in
+    process and snaps-fit's process CPU (each the most over the draws); the candidate of least summed error within
+    mlp_budget() (its CPU within BUDGET_MARGIN of it).
     OUT/budget_search.json."""
     val = os.path.join(out, "validation")
     res = {"validation_airfoils": validation_split(split, val), "rows": []}
@@ -548,9 +536,9 @@ def search_budget(out, split, np_):
     res["budget"] = {"max_params": max_params, "max_fit_cpu_s": max_cpu, "margin": BUDGET_MARGIN, "weight": BUDGET_WEIGHT}
     X, Y, _, _ = harness.load_test(os.path.join(val, "test.h5"))
     for c in BUDGET_GRID:
-        row, data = dict(c), thin_lf(os.path.join(val, harness.train_name(1.0)), c["stride"])
+        row, data = dict(c), harness.thin_lf(os.path.join(val, harness.train_name(1.0)), c["stride"])
         for fraction, seeds in ((0.1, (0, 1, 2)), (1.0, (None,))):
-            errs, cpus = [], []
+            errs, cpus, procs = [], [], []
             for seed in seeds:
                 opts = mf_options("residual", fraction, False, seed, weight_lambda(BUDGET_WEIGHT, data, fraction),
                                   parts=budget_parts(c))
@@ -558,9 +546,10 @@ def search_budget(out, split, np_):
                 P, _, _ = predict(val, "budget", model, os.path.join(val, "test_nolf.h5"), np_)
                 errs.append(float(np.linalg.norm(P - Y) / np.linalg.norm(Y)))
                 cpus.append(r["fit_cpu_s"])
-            key = "%03d" % round(100 * fraction)
+                procs.append(r["cpu_s"])
+            key = "%03d" % round(100 * fraction)  # the CPU seconds: the most over the draws (the budget's basis)
             row.update({"error_" + key: float(np.median(errs)), "fit_cpu_s_" + key: max(cpus),
-                        "process_cpu_s_" + key: r["cpu_s"], "params": r["n_params"], "lf_params": r["lf_n_params"]})
+                        "process_cpu_s_" + key: max(procs), "params": r["n_params"], "lf_params": r["lf_n_params"]})
         row["within_budget"] = bool(row["params"] <= max_params and
                                     max(row["fit_cpu_s_010"], row["fit_cpu_s_100"]) <= BUDGET_MARGIN * max_cpu)
         res["rows"].append(row)
@@ -568,8 +557,7 @@ def search_budget(out, split, np_):
     ok = [r for r in res["rows"] if r["within_budget"]]
     res["chosen"] = min(ok, key=lambda r: r["error_010"] + r["error_100"]) if ok else None
     print("airfoil-mf: budget %s; chosen %s" % (res["budget"], res["chosen"]), flush=True)
-    with open(os.path.join(out, "budget_search.json"), "w") as f:
-        json.dump(res, f, indent=1)
+    harness.write_text(os.path.join(out, "budget_search.json"), json.dumps(res, indent=1))
 
 
 def best(records, method, fraction):
@@ -618,14 +606,19 @@ def targets(records):
 def write_table(results, path):
     recs = results["results"]
     lines = ["Held-out HF airfoils (%d, whole airfoils never trained on); SNA inputs (m, p, t, alpha, Re/1e6, s_le); "
-             "`_ylf`: the correction applied to the test airfoils' XFOIL Cp (snaps-predict with /YLF); baselines: %s." % (
+             "`_ylf`: the correction applied to the test airfoils' XFOIL Cp (snaps-predict with /YLF); baselines: %s. "
+             "Times (README \"Timing: what is counted\"): the SNA's fit CPU in process (snaps-fit's fit_cpu_time_s) "
+             "and its snaps-fit process's CPU; the baselines' (lf, mlp_*, cokriging*) fit CPU is their training "
+             "loop's (or GP fits'), the same basis as the fit in process; they have no process figure (-)." % (
                  recs[0]["n_test_airfoils"], results["baselines_source"]), ""]
     lines += ["| method | HF % | Cp rel. L2 | mean abs CL error | mean abs min-Cp error | parameters | training CPU s "
               "(process) | fit CPU s (in process) | inference CPU ms / airfoil |", "|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(recs, key=lambda r: (r["method"], r["hf_fraction"])):
+        # snaps-fit's records have both times; the baselines' (baselines.py) only their training loop's CPU
+        process = "%.2f" % r["train_cpu_s"] if "fit_cpu_s" in r else "-"
+        fit_cpu = r.get("fit_cpu_s", r.get("train_cpu_s", 0))
         lines.append(f"| {r['method']} | {100 * r['hf_fraction']:g} | {r['cp_rel_l2']:.4f} | {r['cl_abs_err']:.4f} | "
-                     f"{r['suction_peak_abs_err']:.3f} | {r['params']} | {r.get('train_cpu_s', 0):.2f} | "
-                     f"{r.get('fit_cpu_s', r.get('train_cpu_s', 0)):.3f} | "
+                     f"{r['suction_peak_abs_err']:.3f} | {r['params']} | {process} | {fit_cpu:.3f} | "
                      f"{1e3 * r.get('infer_cpu_s_per_airfoil', 0):.3f} |")
     lines += ["", "Targets at 10% HF (error <= 1.5x the same method's 100%-HF error; <= half HF-only KHRONOS's at 10%; "
               "against an MLP of equal or worse error: >= 100x fewer parameters and >= 100x less training time). "
@@ -668,8 +661,7 @@ def write_table(results, path):
     m = results["machine"]
     lines += ["", "Machine: %s, %s, %s cores; %d rank(s); whole run %.0f s." % (
         m.get("host"), m.get("cpu_model"), m.get("cores"), results["ranks"], results["wall_time_s"])]
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
+    harness.write_text(path, "\n".join(lines) + "\n")
 
 
 # The regression test's parts (mf_options' parts): small and quick; the LF part 8 nodes, 4 modes, 30 iterations of auto.
@@ -688,15 +680,37 @@ def tiny_split(out):
     return data, split, sna
 
 
+def check_thin_lf(sna, stride=3):
+    """harness.thin_lf (the budgeted model's LF rows) must not reuse a partial file left at its name by a killed run:
+    one holding a few LF rows only is put there first, and the file returned must hold every stride-th station of
+    every LF case and all the HF rows."""
+    data = os.path.join(sna, harness.train_name(1.0))
+    with h5py.File(data, "r") as f:
+        lf_case, n_hf = f["lf/case"][...], len(f["hf/case"])
+    with h5py.File(data[:-3] + "_lf_stride%d.h5" % stride, "w") as g:  # what a run killed while writing it leaves
+        g["lf/X"] = np.zeros((5, 6))
+    _, counts = np.unique(lf_case, return_counts=True)
+    want = int(np.sum((counts + stride - 1) // stride))
+    thin = harness.thin_lf(data, stride)
+    with h5py.File(thin, "r") as g:
+        got = {k: len(g[k]) if k in g else 0 for k in ("lf/X", "lf/Y", "lf/case", "hf/case")}
+    if got != {"lf/X": want, "lf/Y": want, "lf/case": want, "hf/case": n_hf}:
+        sys.exit("airfoil-mf check: harness.thin_lf returned %s with rows %s, expected %d LF rows (every %d-th station) "
+                 "and %d HF rows: a partial file left at its name was reused" % (thin, got, want, stride, n_hf))
+    print("airfoil-mf check: thin_lf rewrote a partial file (%d LF rows, %d HF rows)" % (want, n_hf))
+
+
 def check_tiny(out):
     """regression.airfoil_mf: the pipeline in small (one fraction, small parts, the LF part fitted once per model on
     a fifth of the LF cases, which include the training HF airfoils: nested designs). On the held-out airfoils, both
     ways of predicting must beat the LF alone they start from by 5%: the correction fitted against the LF data at the
     nested HF rows (-mf_nested_lf true), applied to the test airfoils' XFOIL Cp (/YLF), against XFOIL alone; and the
     correction fitted against the LF model (-mf_nested_lf false, the default), applied to that model, against the LF
-    model alone (the same model file at -mf_hf_fraction 0). ar1_const (the case's sna_ar1_const) fitted so must do
+    model alone (the same model file at -mf_hf_fraction 0); harness.thin_lf must not reuse a partial file
+    (check_thin_lf). ar1_const (the case's sna_ar1_const) fitted so must do
     the latter too, and ar1_const's report must say its rho is constant (the case's sna_ar1_const rows are that fit)."""
     data, split, sna = tiny_split(out)
+    check_thin_lf(sna)
     X, Y, YL, case = harness.load_test(os.path.join(sna, "test.h5"))
     err = {"xfoil": harness.score(X, Y, YL, case)["cp_rel_l2"]}
     fits = [("lf_alone", "residual", 0, True, "test_nolf.h5"), ("mf_data", "residual", 1, True, "test.h5"),

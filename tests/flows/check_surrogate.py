@@ -726,6 +726,10 @@ def kolmogorov_conservative():
         return np.max(np.abs(np.sum(z * Q, axis=1)) / (np.linalg.norm(z, axis=1) * np.linalg.norm(Q, axis=1)))
     if not leak("diss.h5") < 1e-10:
         sys.exit(f"FAIL: z . Q(z, z) / (|z| |Q|) is {leak('diss.h5'):g} with -drift_dissipative (want < 1e-10)")
+    run(MPIEXEC + ["-n", "2"] + fit + ["-twin_model", path("diss2.h5"), "-drift_dissipative"])
+    d1, d2 = conservative_parts("diss.h5")[2], conservative_parts("diss2.h5")[2]
+    if d1.shape != d2.shape or not np.abs(d1 - d2).max() <= 1e-9 * np.abs(d1[:, 3]).max():
+        sys.exit("FAIL: -drift_dissipative fits another table on 2 ranks than on 1")
     if not leak("cons.h5") < 1e-10 or not leak("free.h5") > 1e-3:
         sys.exit(f"FAIL: z . Q(z, z) / (|z| |Q|) is {leak('cons.h5'):g} with -drift_conservative (want < 1e-10) and "
                  f"{leak('free.h5'):g} without it (want > 1e-3)")

@@ -951,7 +951,7 @@ static PetscErrorCode PairLinearUnknowns(SNAPSSurrogate s, const PairFit *P, Pet
 {
   const PetscInt D = s->D, size = 1 + D + D * D, nu = 2 * P->nf;
   PetscInt       nl = 0, *u;
-  PetscReal     *T[2], *B, *M, *G, *Lh;
+  PetscReal     *T[2], *B, *M, *G;
   PetscBool     *used[2];
   PetscBLASInt   bn, bone = 1, info = 0;
 
@@ -964,7 +964,7 @@ static PetscErrorCode PairLinearUnknowns(SNAPSSurrogate s, const PairFit *P, Pet
     PetscFunctionReturn(0);
   }
   PetscCall(PetscCalloc4(size, &T[0], size, &T[1], size, &used[0], size, &used[1]));
-  PetscCall(PetscCalloc4(nu, &B, nl * D * D, &M, nl * nl, &G, D * D, &Lh));
+  PetscCall(PetscCalloc3(nu, &B, nl * D * D, &M, nl * nl, &G));
   for (PetscInt c = 0; c < nl; c++) { /* column c of M: the entries of a unit coefficient of unknown u[c] */
     PetscCall(PetscArrayzero(B, nu));
     B[u[c]] = 1;
@@ -987,7 +987,7 @@ static PetscErrorCode PairLinearUnknowns(SNAPSSurrogate s, const PairFit *P, Pet
     *miss = PetscMax(*miss, PetscAbsReal(e));
   }
   for (PetscInt c = 0; c < nl; c++) fixcol[(*nfix)++] = first + u[c];
-  PetscCall(PetscFree4(B, M, G, Lh));
+  PetscCall(PetscFree3(B, M, G));
   PetscCall(PetscFree4(T[0], T[1], used[0], used[1]));
   PetscCall(PetscFree(u));
   PetscFunctionReturn(0);

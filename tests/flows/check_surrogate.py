@@ -726,6 +726,9 @@ def kolmogorov_conservative():
         return np.max(np.abs(np.sum(z * Q, axis=1)) / (np.linalg.norm(z, axis=1) * np.linalg.norm(Q, axis=1)))
     if not leak("diss.h5") < 1e-10:
         sys.exit(f"FAIL: z . Q(z, z) / (|z| |Q|) is {leak('diss.h5'):g} with -drift_dissipative (want < 1e-10)")
+    run(fit + ["-twin_model", path("margin.h5"), "-drift_dissipative", "-drift_dissipative_margin", "0.05"])
+    if not abs(linear_top("margin.h5") + 0.05) <= 1e-10:
+        sys.exit(f"FAIL: with -drift_dissipative_margin 0.05 the largest eigenvalue is {linear_top('margin.h5'):g} (want -0.05)")
     run(MPIEXEC + ["-n", "2"] + fit + ["-twin_model", path("diss2.h5"), "-drift_dissipative"])
     d1, d2 = conservative_parts("diss.h5")[2], conservative_parts("diss2.h5")[2]
     if d1.shape != d2.shape or not np.abs(d1 - d2).max() <= 1e-9 * np.abs(d1[:, 3]).max():

@@ -150,7 +150,7 @@ def timing(out, weights=None):
         data = os.path.join(sna, harness.train_name(fraction))
         cpu_mlp, e_mlp, p_mlp = mlp_mf(os.path.join(out, "split"), fraction)
         print("timing mlp_mf %g%%: %.2f CPU s, error %.4f" % (100 * fraction, cpu_mlp, e_mlp), flush=True)
-        for blend in ("residual", "ar1"):
+        for blend in ev.BLENDS:  # evaluate.py's methods: residual, ar1, ar1_const (-mf_rho_form constant)
             w = (weights or {}).get("%s %g" % (blend, fraction))
             lam = ev.weight_lambda(w, data, 1.0) if w else None
             whole, rw = ev.fit(out, "whole", data, ev.mf_options(blend, 1.0, False, lam=lam), 1)

@@ -24,12 +24,16 @@ Short horizon (the held-out states of short_truth at t = 100: 64 at L = 22, 16 a
 8 samples of each):
   vpt               valid prediction time: the first time the normalised RMSE of the ensemble mean, sqrt(mean_x (mean -
                     truth)^2) / std(u), exceeds 0.5, in Lyapunov times (--lyapunov); mean, its standard error and
-                    median over the states; the twin's minus the categorical model's paired over the states
+                    median over the states; the twin's minus the categorical model's paired over the states. A state
+                    whose error stays below 0.5 up to the horizon (--short_horizon) counts with the horizon, so where
+                    vpt_at_horizon (the number of such states) is not 0, the mean and median are lower bounds and a
+                    difference between two models compares capped values
   crps              continuous ranked probability score per point, E|X - y| - E|X - X'| / 2, divided by std(u), averaged
                     over the states and points, at 1 and 2 Lyapunov times and over the first 5 (the mean absolute error
                     for single forecasts)
   spread_skill      ensembles only: sqrt(ensemble variance (unbiased, times (E + 1) / E) / squared error of the ensemble
-                    mean), over states and points, at 1 and 2 Lyapunov times and over the first 5: 1 when the spread
+                    mean), over states and points, at 1 and 2 Lyapunov times and, spread_skill_pooled_5lt, pooled over
+                    the first 5 (the ratio of the sums over those times, not a mean of the ratios): 1 when the spread
                     matches the error, below 1 when the ensemble is overconfident (its spread collapsed)
 Cost: wall seconds per simulated time unit, per member and for the whole ensemble, of each rollout against the solver.
 """
@@ -154,15 +158,16 @@ def short_metrics(pred, truth, t, std, n_states):
     ens = np.where(np.isfinite(ens), ens, 1e6)
     mean = ens.mean(axis=1)
     nrmse = np.sqrt(np.mean((mean - truth) ** 2, axis=2)) / std  # (nt, n_states)
-    vpt = []
+    vpt, capped = [], 0
     for s in range(n_states):
         over = np.nonzero(nrmse[:, s] > 0.5)[0]
         vpt.append((t[over[0]] - t[0]) * LAMBDA if over.size else (t[-1] - t[0]) * LAMBDA)
+        capped += not over.size
     crps = np.array([crps_ensemble(ens[i], truth[i]).mean() for i in range(nt)]) / std
     lt = (t - t[0]) * LAMBDA
     at = lambda x: float(np.interp(x, lt, crps))  # noqa: E731
     out = {"vpt_mean": float(np.mean(vpt)), "vpt_median": float(np.median(vpt)), "vpt_se": float(np.std(vpt, ddof=1) / np.sqrt(len(vpt))),
-           "vpt_states": [float(v) for v in vpt],
+           "vpt_states": [float(v) for v in vpt], "vpt_at_horizon": capped, "horizon_lt": float((t[-1] - t[0]) * LAMBDA),
            "crps_1lt": at(1.0), "crps_2lt": at(2.0), "crps_mean_5lt": float(crps[lt <= 5].mean()), "ensemble": E,
            "states": n_states}
     if E > 1:
@@ -174,14 +179,15 @@ def spread_skill(ens, mean, truth, lt):
     """The spread-skill ratio: the ensemble's spread (its variance about its mean, times E / (E - 1) for the unbiased
     estimate and (E + 1) / E for the error of an E-member mean; mean over states and points) over the mean squared
     error of the ensemble mean, square-rooted: 1 for an ensemble whose spread is its error, below 1 overconfident
-    (collapsed), above 1 too wide. At 1 and 2 Lyapunov times and over the first 5 (the sums over those times)."""
+    (collapsed), above 1 too wide. At 1 and 2 Lyapunov times and pooled over the first 5 (the ratio of the sums over
+    those times, not the mean of the ratios, which the small errors of the first times would make noisy)."""
     E = ens.shape[1]
     var = ens.var(axis=1, ddof=1).mean(axis=(1, 2)) * (E + 1) / E  # (nt,)
     mse = np.mean((mean - truth) ** 2, axis=(1, 2))
     i = lambda x: int(np.argmin(np.abs(lt - x)))  # noqa: E731
     ratio = lambda sl: float(np.sqrt(var[sl].sum() / max(mse[sl].sum(), 1e-300)))  # noqa: E731
     return {"spread_skill_1lt": ratio(slice(i(1.0), i(1.0) + 1)), "spread_skill_2lt": ratio(slice(i(2.0), i(2.0) + 1)),
-            "spread_skill_mean_5lt": ratio(lt <= 5)}
+            "spread_skill_pooled_5lt": ratio(lt <= 5)}
 
 
 def cost(out, name, members, T):
@@ -309,7 +315,7 @@ def summary(res, out):
     rows = [("solver run B vs A (sampling noise)", L["sampling_noise (solver run B vs A)"], None, C.get("solver"))]
     rows += [(label, L.get(n, {}), S.get(n), C.get(n)) for n, label in MODELS if n in L]
     for label, m, s, c in rows:
-        vpt = f"{f(s['vpt_mean'])} ({f(s['vpt_median'])})" if s else ""
+        vpt = f"{f(s['vpt_mean'])} ({f(s['vpt_median'])}){horizon_note(s)}" if s else ""
         crps = f"{f(s['crps_1lt'])}, {f(s['crps_2lt'])}; {f(s['crps_mean_5lt'])}" if s else ""
         lines.append(f"| {label} | {f(m.get('bounded_fraction'))} | {f(m.get('w1_over_std'))} | {f(m.get('spectrum_male'))} | "
                      f"{f(m.get('acf_time_error'))} | {vpt} | {crps} | {f(c['per_member_per_time_unit_s']) if c else ''} |")
@@ -317,7 +323,7 @@ def summary(res, out):
         if "spread_skill_1lt" in S.get(n, {}):
             m = S[n]
             lines += ["", f"Spread-skill ratio of the {label} ensemble (1: spread matches the error; below 1: overconfident): "
-                      f"{f(m['spread_skill_1lt'])} at 1 LT, {f(m['spread_skill_2lt'])} at 2 LT, {f(m['spread_skill_mean_5lt'])} over 0-5 LT."]
+                      f"{f(m['spread_skill_1lt'])} at 1 LT, {f(m['spread_skill_2lt'])} at 2 LT, {f(m['spread_skill_pooled_5lt'])} pooled over 0-5 LT (ratio of the sums)."]
     lines += error_bar_lines(res, f)
     lines += ["", "Targets (issue 16): " + "; ".join(f"{k}: {f(v) if isinstance(v, float) else v}" for k, v in res["targets"].items()), "",
               f"Machine: {json.dumps(res.get('machine'))}"]
@@ -344,14 +350,27 @@ def error_bar_lines(res, f):
             continue
         cells = [f"{f(m[k])} +- {f(m['bootstrap_sd'][k])}" for k in keys]
         s = S.get(name)
-        lines.append(f"| {label} | {' | '.join(cells)} | {f(s['vpt_mean']) + ' +- ' + f(s['vpt_se']) if s and 'vpt_se' in s else ''} |")
+        lines.append(f"| {label} | {' | '.join(cells)} | {f(s['vpt_mean']) + ' +- ' + f(s['vpt_se']) + horizon_note(s) if s and 'vpt_se' in s else ''} |")
     d = L.get("deterministic - categorical")
     if d:
         v = S.get("deterministic - categorical vpt")
         cells = [f"{f(d[k]['mean'])} +- {f(d[k]['sd'])} ({'beyond' if d[k]['beyond the noise'] else 'within'} the noise)" for k in keys]
         lines.append(f"| twin - categorical (positive: categorical better; paired on the same truth draws) | {' | '.join(cells)} | "
-                     f"{f(-v['mean']) + ' +- ' + f(v['se']) + ' (categorical - twin, paired over the states)' if v else ''} |")
+                     f"{f(-v['mean']) + ' +- ' + f(v['se']) + ' (categorical - twin, paired over the states' + capped_note(S) + ')' if v else ''} |")
     return lines
+
+
+def horizon_note(s):
+    """How many states' VPT is the horizon (short_metrics: their error never reached 0.5), which makes the mean and
+    median lower bounds; empty where none is (or for results written before the count was)."""
+    n = s.get("vpt_at_horizon", 0)
+    return f"; lower bound: {n} of {s['states']} states reach the {s['horizon_lt']:.3g}-LT horizon" if n else ""
+
+
+def capped_note(S):
+    """The paired VPT difference's caveat where either model's VPT is capped by the horizon."""
+    n = [S[m].get("vpt_at_horizon", 0) for m in ("deterministic", "categorical")]
+    return f"; of capped values: {n[0]} and {n[1]} states of the twin and the categorical model reach the horizon" if any(n) else ""
 
 
 def plots(out, curves, tS, S, nrmse, crps, energetic, dt):

@@ -5,12 +5,12 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  -init_model <m.h5>   warm start from a saved model instead of a fresh initialisation\n"
                            "  -results <r.json>    JSON report: n_samples, n_params, train_mse, validation_mse (when samples\n"
                            "                       were held out: by the default khronos fit, or -sna_fit_validation), wall_time_s\n"
-                           "                       and fit_cpu_time_s (the fit alone: wall, and CPU summed over the ranks, without\n"
-                           "                       start-up and reading the data),\n"
-                           "                       iterations (outer, inner),\n"
-                           "                       evaluations, ranks, machine, ...; for mf also per part (lf_, delta_, rho_) n_params,\n"
-                           "                       fit_time_s, converged_reason, the HF cases used, and mf_nested_hf_rows: the HF rows\n"
-                           "                       whose inputs are also LF rows, where delta is fitted to y_HF - y_LF of the data\n"
+                           "                       and fit_cpu_time_s (the fit alone, SNAFit or SNAMFFit: wall, and CPU summed over\n"
+                           "                       the ranks; without start-up, reading the data and -mf_lf_model, and setting up\n"
+                           "                       the SNA), iterations (outer, inner), evaluations, ranks, machine, ...; for mf\n"
+                           "                       also per part (lf_, delta_, rho_) n_params, fit_time_s, converged_reason, the HF\n"
+                           "                       cases used, and mf_nested_hf_rows: the HF rows whose inputs are also LF rows,\n"
+                           "                       where delta is fitted to y_HF - y_LF of the data\n"
                            "Multi-fidelity (a -data file with groups /lf and /hf, each X and Y, optional case: one integer id per row):\n"
                            "  -mf_blend residual|ar1  fits the LF model to /lf, then the correction to /hf: y_LF + delta, or rho y_LF + delta\n"
                            "                       (rho = 1 + r, r a low-order KHRONOS; a few HF designs call for -mf_delta_sna_fit_lambda 1e-7)\n"
@@ -39,7 +39,11 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  -sna_aion_pencil auto|always|never, -sna_aion_init; TAO: -sna_fit_tao_type (lmvm, bncg, nls, brgn, ...),\n"
                            "  -sna_fit_tao_monitor.\n";
 
+#if !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#endif
 #include <snaps.h>
+#include <errno.h>
 #include <time.h>
 
 /* The choice of HF samples (-mf_hf_fraction, -mf_seed) and what it kept. */
@@ -239,9 +243,47 @@ static PetscErrorCode CheckMultiFidelity(const char data[], PetscBool groupset, 
   PetscFunctionReturn(0);
 }
 
+/* The fit's clocks: wall (PetscTime()) and this process's CPU, every thread (CLOCK_PROCESS_CPUTIME_ID). Not C's
+   clock(), which wraps where clock_t has 32 bits (after 72 minutes) and returns -1 when it fails, nor PETSc 3.18's
+   PetscGetCPUTime(), which divides times()' clock ticks by CLOCKS_PER_SEC (10^4 times too small on Linux) and counts
+   user time only. After FitClockStop() they hold the elapsed times. */
+typedef struct {
+  PetscLogDouble wall, cpu;
+} FitClock;
+
+static PetscErrorCode ProcessCPUTime(PetscLogDouble *t)
+{
+  struct timespec ts;
+
+  PetscFunctionBegin;
+  PetscCheck(!clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts), PETSC_COMM_SELF, PETSC_ERR_SYS, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed (errno %d): the fit's CPU time (fit_cpu_time_s) cannot be measured on this system", errno);
+  *t = (PetscLogDouble)ts.tv_sec + 1e-9 * (PetscLogDouble)ts.tv_nsec;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FitClockStart(FitClock *clk)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&clk->wall));
+  PetscCall(ProcessCPUTime(&clk->cpu));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FitClockStop(FitClock *clk)
+{
+  PetscLogDouble wall, cpu;
+
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&wall));
+  PetscCall(ProcessCPUTime(&cpu));
+  clk->wall = wall - clk->wall;
+  clk->cpu  = cpu - clk->cpu;
+  PetscFunctionReturn(0);
+}
+
 /* The mf fit: parts' options, the LF part on /lf (or from lfmodel, not refitted), the correction on the chosen HF
    samples (none: LF alone). */
-static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lfmodel[], Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf, Vec cases, PetscBool *errorifnotconverged)
+static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lfmodel[], Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf, Vec cases, PetscBool *errorifnotconverged, FitClock *clk)
 {
   SNA      lf;
   PetscInt d, q;
@@ -256,7 +298,9 @@ static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lf
   PetscCall(SNASetErrorIfNotConverged(sna, PETSC_FALSE));
   if (lfmodel) PetscCall(SetLowFidelityModel(sna, lfmodel, data, d, q));
   PetscCall(SNAMFSetCases(sna, cases));
+  PetscCall(FitClockStart(clk)); /* the fit alone: not the setup above, nor the -mf_lf_model file */
   PetscCall(SNAMFFit(sna, Xlf, Ylf, Xhf, Yhf));
+  PetscCall(FitClockStop(clk));
   PetscCall(SNAMFGetParts(sna, &lf, NULL, NULL));
   if (!lfmodel) PetscCall(SNACheckFitUsable(lf, "snaps-fit (the LF part of the multi-fidelity model)"));
   PetscFunctionReturn(0);
@@ -370,8 +414,8 @@ int main(int argc, char **argv)
   Vec                X = NULL, Y = NULL, Xlf = NULL, Ylf = NULL;
   SNA                sna;
   PetscInt           N, d, q, nparams, its, nlf = 0;
-  PetscReal          mse, var, t0, t1, valmse, fitcpu;
-  clock_t            cpu0 = 0, cpu1; /* the process's CPU time (C's clock(): every thread of this rank) */
+  PetscReal          mse, var, valmse, fitcpu;
+  FitClock           clk;
   SNAConvergedReason reason;
   SNAType            type;
   SNAFitType         fittype;
@@ -434,10 +478,8 @@ int main(int argc, char **argv)
   }
 
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
-  PetscCall(PetscTime(&t0));
-  cpu0 = clock();
   if (mf) {
-    PetscCall(FitMultiFidelity(sna, data, haslfmodel ? lfmodel : NULL, Xlf, Ylf, X, Y, ch.cases, &errorifnotconverged));
+    PetscCall(FitMultiFidelity(sna, data, haslfmodel ? lfmodel : NULL, Xlf, Ylf, X, Y, ch.cases, &errorifnotconverged, &clk));
     if (!X) {
       X = Xlf;
       Y = Ylf;
@@ -454,14 +496,12 @@ int main(int argc, char **argv)
     /* the model is written before -sna_fit_error_if_not_converged turns a fit that did not converge into an error */
     PetscCall(SNAGetErrorIfNotConverged(sna, &errorifnotconverged));
     PetscCall(SNASetErrorIfNotConverged(sna, PETSC_FALSE));
-    PetscCall(PetscTime(&t0));
-    cpu0 = clock();
+    PetscCall(FitClockStart(&clk));
     PetscCall(SNAFit(sna, X, Y));
+    PetscCall(FitClockStop(&clk));
   }
-  PetscCall(PetscTime(&t1));
-  cpu1 = clock();
   { /* like the MLP baselines' process time around their training loop: the fit's CPU, all ranks */
-    PetscReal local = (PetscReal)(cpu1 - cpu0) / CLOCKS_PER_SEC;
+    PetscReal local = (PetscReal)clk.cpu;
     PetscCall(MPIU_Allreduce(&local, &fitcpu, 1, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
   }
   PetscCall(SNAComputeMSE(sna, X, Y, &mse));
@@ -479,7 +519,7 @@ int main(int argc, char **argv)
   }
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s (%s) on %" PetscInt_FMT " samples, %" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs, %" PetscInt_FMT " parameters, %d ranks\n", type, fittype, N, d, q, nparams, size));
   PetscCall(SNAGetValidationMSE(sna, &valmse));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training MSE %.6e (relative %.3e), %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)mse, (double)(var > 0 ? mse / var : mse), SNAConvergedReasons[reason], its, (double)(t1 - t0)));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training MSE %.6e (relative %.3e), %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)mse, (double)(var > 0 ? mse / var : mse), SNAConvergedReasons[reason], its, (double)clk.wall));
   if (valmse >= 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the training MSE above is over all samples)\n", (double)valmse));
   /* a finite loss that the fit lowered is a usable model (the best iterate), whether or not a tolerance was met */
   PetscCall(SNACheckFitUsable(sna, "snaps-fit"));
@@ -512,9 +552,9 @@ int main(int argc, char **argv)
       PetscCall(SNAPSReportSetInt(report, "hessian_evaluations", st.hessian));
     }
     PetscCall(SNAPSReportSetString(report, "converged_reason", SNAConvergedReasons[reason]));
-    PetscCall(SNAPSReportSetReal(report, "wall_time_s", t1 - t0));
+    PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)clk.wall));
     PetscCall(SNAPSReportSetReal(report, "fit_cpu_time_s", fitcpu));
-    PetscCall(SNAPSReportSetReal(report, "samples_per_second_per_rank", (PetscReal)N * (its > 0 ? its : 1) / ((t1 - t0) * size)));
+    PetscCall(SNAPSReportSetReal(report, "samples_per_second_per_rank", (PetscReal)N * (its > 0 ? its : 1) / ((PetscReal)clk.wall * size)));
     if (mf) PetscCall(ReportMultiFidelity(report, sna, nlf, haslfmodel ? lfmodel : NULL));
     if (choose) PetscCall(ReportChoice(report, &ch));
     PetscCall(SNAPSReportWrite(report, results));

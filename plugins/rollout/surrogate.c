@@ -45,20 +45,91 @@ static PetscBool MonomialRowValid(const PetscReal r[], const PetscReal prev[], P
   return PETSC_TRUE;
 }
 
-/* s->qtwin[i] for even i: whether row i + 1 of the table has the factors of row i in the same order. The drifts of a
-   Fourier latent's complex mode (its cos and sin coordinates) do: the step then reads one list of factors for both
-   rows, and each row's sum is still formed term by term in the table's order (the same bits). */
-static PetscErrorCode QuadraticTwins(SNAPSSurrogate s)
+/* The number of the input pair (p, q), p <= q < m, among the m (m + 1) / 2 of QuadraticProducts. */
+static inline PetscInt QuadraticPair(PetscInt m, PetscInt p, PetscInt q)
 {
-  PetscFunctionBegin;
-  PetscCall(PetscFree(s->qtwin));
-  PetscCall(PetscCalloc1(s->D, &s->qtwin));
-  for (PetscInt i = 0; i + 1 < s->D; i += 2) {
-    const PetscInt t0 = s->qstart[i], t1 = s->qstart[i + 1], len = t1 - t0;
-    PetscBool      same = (PetscBool)(s->qstart[i + 2] - t1 == len);
-    for (PetscInt j = 0; j < len && same; j++) same = (PetscBool)(s->qa[t0 + j] == s->qa[t1 + j] && s->qb[t0 + j] == s->qb[t1 + j]);
-    s->qtwin[i] = same;
+  return p * m - p * (p - 1) / 2 + q - p;
+}
+
+/* Term t of the table as its block's input pair (*pair) and its place among the block's 4 products (*slot). */
+static void QuadraticTermPlace(SNAPSSurrogate s, PetscInt t, PetscInt *pair, PetscInt *slot)
+{
+  const PetscInt a = PetscMin(s->qa[t], s->qb[t]), b = PetscMax(s->qa[t], s->qb[t]);
+
+  *pair = QuadraticPair(s->qm, a / 2, b / 2);
+  *slot = 2 * (a % 2) + b % 2;
+}
+
+/* The 8 coefficients c of a 2 x 2 block (QuadraticBlocks; rows 0 and 1, each of x_c y_c, x_c y_s, x_s y_c, x_s y_s
+   for the input pairs (x_c, x_s), (y_c, y_s)) appended as its halves on u = (x_c y_c - x_s y_s, x_c y_s + x_s y_c)
+   and v = (x_c y_c + x_s y_s, x_c y_s - x_s y_c), the real and imaginary parts of the complex products
+   (x_c + i x_s)(y_c + i y_s) and (x_c + i x_s)(y_c - i y_s) of QuadraticProducts: 2 coefficients per row on each,
+   and a half whose 4 are all zero is left out. A complex product term of a Fourier latent's drift fills one half
+   only, so the block costs 4 coefficients and 2 products instead of 8 and 4. Only counted (*nh) while s->bcoef is
+   NULL: QuadraticBlocks' first pass. */
+static void QuadraticHalves(SNAPSSurrogate s, PetscInt pair, const PetscReal c[], PetscInt *nh)
+{
+  for (PetscInt h = 0; h < 2; h++) {
+    const PetscReal sg = h ? 1 : -1; /* u: c0 - c3, c1 + c2; v: c0 + c3, c1 - c2 */
+    PetscReal       k[4];
+    for (PetscInt r = 0; r < 2; r++) {
+      k[2 * r]     = (c[4 * r] + sg * c[4 * r + 3]) / 2;
+      k[2 * r + 1] = (c[4 * r + 1] - sg * c[4 * r + 2]) / 2;
+    }
+    if (k[0] == 0 && k[1] == 0 && k[2] == 0 && k[3] == 0) continue;
+    if (s->bcoef) {
+      s->bpair[*nh] = 2 * pair + h;
+      for (PetscInt l = 0; l < 4; l++) s->bcoef[4 * *nh + l] = k[l];
+    }
+    (*nh)++;
   }
+}
+
+/* The table (qstart, qa, qb, qcoef) as s->bstart, bpair, bcoef: the inputs x = (z, 1) in pairs (x_2p, x_2p+1), per
+   pair of rows (2r, 2r + 1) and pair of input pairs the 2 x 2 block of the 8 coefficients of x_2p+i x_2q+j (i, j = 0,
+   1) in both rows, stored as its halves (QuadraticHalves) in ascending pair order, whatever the table's order. A
+   Fourier latent's pairs are its complex modes, so the Kolmogorov case's 55552 terms make 7057 blocks (98% full) and
+   7607 halves: QuadraticRows reads 4 coefficients, 2 products and a number per 8 terms, where the
+   term-by-term evaluation read 3 numbers per term (its bound: 26 us per step). Any table fits (an odd count of inputs
+   or rows is padded with zeros); the rounding is not the term-by-term sum's. */
+static PetscErrorCode QuadraticBlocks(SNAPSSurrogate s)
+{
+  const PetscInt D = s->D, R = (D + 1) / 2, M = (D + 2) / 2, npair = M * (M + 1) / 2;
+  PetscInt      *where, *ids, nh = 0;
+  PetscReal     *c;
+
+  PetscFunctionBegin;
+  PetscCall(PetscFree(s->bstart));
+  PetscCall(PetscFree2(s->bpair, s->bcoef));
+  s->qm = M;
+  PetscCall(PetscMalloc1(R + 1, &s->bstart));
+  PetscCall(PetscMalloc3(npair, &where, npair, &ids, 8 * npair, &c));
+  for (PetscInt j = 0; j < npair; j++) where[j] = -1;
+  for (int pass = 0; pass < 2; pass++) { /* count the halves, then fill them */
+    nh = 0;
+    for (PetscInt r = 0; r < R; r++) {
+      PetscInt n   = 0, pair, slot;
+      s->bstart[r] = nh;
+      for (PetscInt i = 2 * r; i < PetscMin(2 * r + 2, D); i++)
+        for (PetscInt t = s->qstart[i]; t < s->qstart[i + 1]; t++) {
+          QuadraticTermPlace(s, t, &pair, &slot);
+          if (where[pair] < 0) {
+            where[pair] = n;
+            ids[n++]    = pair;
+            PetscCall(PetscArrayzero(c + 8 * pair, 8));
+          }
+          c[8 * pair + 4 * (i % 2) + slot] += s->qcoef[t];
+        }
+      PetscCall(PetscSortInt(n, ids));
+      for (PetscInt j = 0; j < n; j++) {
+        QuadraticHalves(s, ids[j], c + 8 * ids[j], &nh);
+        where[ids[j]] = -1;
+      }
+    }
+    s->bstart[R] = nh;
+    if (!pass) PetscCall(PetscMalloc2(PetscMax(nh, 1), &s->bpair, 4 * PetscMax(nh, 1), &s->bcoef));
+  }
+  PetscCall(PetscFree3(where, ids, c));
   PetscFunctionReturn(0);
 }
 
@@ -79,7 +150,7 @@ static PetscErrorCode MonomialTableFromRows(SNAPSSurrogate s, PetscInt nt, const
     s->qcoef[t] = r[3];
   }
   for (PetscInt i = 0; i < D; i++) s->qstart[i + 1] += s->qstart[i];
-  PetscCall(QuadraticTwins(s));
+  PetscCall(QuadraticBlocks(s));
   PetscFunctionReturn(0);
 }
 
@@ -314,7 +385,7 @@ PetscErrorCode SNAPSSurrogateQuadratic(SNAPSSurrogate s)
     PetscCall(PetscFree(s->qlo));
     s->qhi = NULL;
   } else
-    PetscCall(QuadraticTwins(s));
+    PetscCall(QuadraticBlocks(s));
   PetscFunctionReturn(0);
 }
 
@@ -325,96 +396,81 @@ static PetscErrorCode SurrogateWork(PetscInt need, PetscReal **w, PetscInt *nw)
   PetscFunctionBegin;
   if (need <= *nw) PetscFunctionReturn(0);
   PetscCall(PetscFree(*w));
+  *nw = 0; /* a failed allocation must not leave the old size beside the NULL buffer */
   PetscCall(PetscMalloc1(need, w));
   *nw = need;
   PetscFunctionReturn(0);
 }
 
-/* g (D) = the table at one state x (D + 1, x[D] = 1). Each row's sum is formed term by term in the table's order, in a
-   scalar the compiler keeps in a register (through memory the step took 3 times as long); twin rows (s->qtwin) share
-   their factors' loads, and their two sums are independent chains, which the CPU overlaps: 2 times faster than one
-   row at a time, where every term waited for the addition of the one before. */
-static void QuadraticOne(SNAPSSurrogate s, const PetscReal x[], PetscReal g[])
+/* P (4 m (m + 1) / 2) = per input pair p <= q < m (numbered by QuadraticPair) the real and imaginary parts of
+   (x_2p + i x_2p+1)(x_2q + i x_2q+1) and of (x_2p + i x_2p+1)(x_2q - i x_2q+1) (QuadraticHalves). */
+static void QuadraticProducts(PetscInt m, const PetscReal x[], PetscReal P[])
 {
-  for (PetscInt i = 0; i < s->D; i++) {
-    const PetscInt   t0 = s->qstart[i], len = s->qstart[i + 1] - t0;
-    const PetscInt  *a = s->qa + t0, *b = s->qb + t0;
-    const PetscReal *c0 = s->qcoef + t0, *c1 = s->qcoef + s->qstart[i + 1];
-    PetscReal        s0 = 0, s1 = 0;
-    if (s->qtwin[i]) {
-      for (PetscInt j = 0; j < len; j++) {
-        const PetscReal xa = x[a[j]], xb = x[b[j]];
-        s0 += c0[j] * xa * xb;
-        s1 += c1[j] * xa * xb;
-      }
-      g[i++] = s0;
-      g[i]   = s1;
-    } else {
-      for (PetscInt j = 0; j < len; j++) s0 += c0[j] * x[a[j]] * x[b[j]];
-      g[i] = s0;
+  for (PetscInt p = 0; p < m; p++) {
+    const PetscReal xc = x[2 * p], xs = x[2 * p + 1];
+    for (PetscInt q = p; q < m; q++, P += 4) {
+      const PetscReal cc = xc * x[2 * q], cs = xc * x[2 * q + 1], sc = xs * x[2 * q], ss = xs * x[2 * q + 1];
+      P[0] = cc - ss;
+      P[1] = cs + sc;
+      P[2] = cc + ss;
+      P[3] = cs - sc;
     }
   }
 }
 
-/* Rows i (and i + 1 where twins) of g (n x D) for the states k0 .. k0 + m - 1 (m <= QUAD_BLOCK) of x ((D + 1) x n, by
-   coordinate: x[p n + k]), summing for each state exactly as QuadraticOne does: the same bits for a member whoever
-   shares the call. The sums live in local arrays, which the compiler knows x does not alias: it then vectorises over
-   the states (through a workspace the step took longer than one state at a time). */
-#define QUAD_BLOCK 8
-static void QuadraticBlock(SNAPSSurrogate s, PetscInt i, PetscInt n, PetscInt k0, PetscInt m, const PetscReal x[], PetscReal g[])
+/* g (2 per row pair) = the halves of QuadraticBlocks times the products P. Two halves at a time into separate sums
+   (4 chains of 2-wide additions), so the additions' latency does not bound the loop as one chain per row did; the
+   sums are added in a fixed order at the end, so a state's result does not depend on which states share the call. */
+static void QuadraticRows(SNAPSSurrogate s, const PetscReal P[], PetscReal g[])
 {
-  const PetscInt   D = s->D, t0 = s->qstart[i], len = s->qstart[i + 1] - t0;
-  const PetscInt  *a = s->qa + t0, *b = s->qb + t0;
-  const PetscReal *c0 = s->qcoef + t0, *c1 = s->qcoef + s->qstart[i + 1];
-  PetscReal        s0[QUAD_BLOCK] = {0}, s1[QUAD_BLOCK] = {0};
-
-  if (s->qtwin[i]) {
-    for (PetscInt j = 0; j < len; j++) {
-      const PetscReal d0 = c0[j], d1 = c1[j], *xa = x + a[j] * n + k0, *xb = x + b[j] * n + k0;
-      for (PetscInt k = 0; k < m; k++) {
-        s0[k] += d0 * xa[k] * xb[k];
-        s1[k] += d1 * xa[k] * xb[k];
+  for (PetscInt r = 0; r < (s->D + 1) / 2; r++) {
+    const PetscInt end   = s->bstart[r + 1];
+    PetscInt       j     = s->bstart[r];
+    PetscReal      a0[2] = {0, 0}, a1[2] = {0, 0}, b0[2] = {0, 0}, b1[2] = {0, 0};
+    for (; j + 1 < end; j += 2) {
+      const PetscReal *p = P + 2 * s->bpair[j], *q = P + 2 * s->bpair[j + 1], *c = s->bcoef + 4 * j;
+      for (PetscInt l = 0; l < 2; l++) {
+        a0[l] += c[l] * p[l];
+        a1[l] += c[2 + l] * p[l];
+        b0[l] += c[4 + l] * q[l];
+        b1[l] += c[6 + l] * q[l];
       }
     }
-    for (PetscInt k = 0; k < m; k++) g[(k0 + k) * D + i + 1] = s1[k];
-  } else
-    for (PetscInt j = 0; j < len; j++) {
-      const PetscReal d0 = c0[j], *xa = x + a[j] * n + k0, *xb = x + b[j] * n + k0;
-      for (PetscInt k = 0; k < m; k++) s0[k] += d0 * xa[k] * xb[k];
+    if (j < end) {
+      const PetscReal *p = P + 2 * s->bpair[j], *c = s->bcoef + 4 * j;
+      for (PetscInt l = 0; l < 2; l++) {
+        a0[l] += c[l] * p[l];
+        a1[l] += c[2 + l] * p[l];
+      }
     }
-  for (PetscInt k = 0; k < m; k++) g[(k0 + k) * D + i] = s0[k];
-}
-
-/* g (n x D) = the table at n states x ((D + 1) x n), QUAD_BLOCK states at a time. */
-static void QuadraticMany(SNAPSSurrogate s, PetscInt n, const PetscReal x[], PetscReal g[])
-{
-  for (PetscInt k0 = 0; k0 < n; k0 += QUAD_BLOCK)
-    for (PetscInt i = 0; i < s->D; i += s->qtwin[i] ? 2 : 1) QuadraticBlock(s, i, n, k0, PetscMin(QUAD_BLOCK, n - k0), x, g);
+    g[2 * r]     = (a0[0] + a0[1]) + (b0[0] + b0[1]);
+    g[2 * r + 1] = (a1[0] + a1[1]) + (b1[0] + b1[1]);
+  }
 }
 
 /* g (n x D) = the quadratic drifts at z (n x D) from the table of SurrogateQuadratic, each input clamped to the
-   drift SNAs' box as their B-splines clamp it: the table is the SNAs' value everywhere, in the box and out. The n
-   states are evaluated together, their inputs stored by coordinate (x[p n + k]), so that the table (55552 terms in
-   the Kolmogorov case, 0.67 MB read per step: more than the L2 cache) is streamed once per step for up to
-   QUAD_BLOCK of a rank's members, not once per member. One state's step is bound by its loads (3 per term: about
-   28 us at 3 GHz there, which it reaches). Not BLAS: the table is 6% of the dense 120 x 7381 matrix of all monomials (a dgemv would do 16
-   times the work), and forming the monomials first would change every product's rounding. */
+   drift SNAs' box as their B-splines clamp it: the table is the SNAs' value everywhere, in the box and out. Evaluated
+   by the halves of 2 x 2 blocks (QuadraticBlocks) from the complex products of all input pairs (QuadraticProducts:
+   1891 for the 120 coordinates of the Kolmogorov case, cheap and contiguous), state by state: the same bits for a
+   state alone or in an ensemble, and its halves (0.25 MB there) stay in the L2 cache from one state to the next. Not BLAS: the table is
+   6% of the dense matrix of all products (a dgemv would do 16 times the work). */
 static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscReal g[])
 {
-  const PetscInt D = s->D;
-  PetscReal     *x;
+  const PetscInt D = s->D, M = s->qm;
+  PetscReal     *x, *P, *gr;
 
   PetscFunctionBegin;
-  PetscCall(SurrogateWork((D + 1) * n, &s->qwork, &s->nqwork));
-  x = s->qwork;
+  PetscCall(SurrogateWork(2 * M + 2 * M * (M + 1) + 2 * M, &s->qwork, &s->nqwork));
+  x  = s->qwork;
+  P  = x + 2 * M;
+  gr = P + 2 * M * (M + 1);
+  for (PetscInt p = D; p < 2 * M; p++) x[p] = p == D ? 1 : 0; /* the factor 1, and a zero where D + 1 is odd */
   for (PetscInt k = 0; k < n; k++) {
-    for (PetscInt p = 0; p < D; p++) x[p * n + k] = PetscMin(s->qhi[p], PetscMax(s->qlo[p], z[k * D + p]));
-    x[D * n + k] = 1;
+    for (PetscInt p = 0; p < D; p++) x[p] = PetscMin(s->qhi[p], PetscMax(s->qlo[p], z[k * D + p]));
+    QuadraticProducts(M, x, P);
+    QuadraticRows(s, P, gr);
+    PetscCall(PetscArraycpy(g + k * D, gr, D));
   }
-  if (n == 1)
-    QuadraticOne(s, x, g);
-  else
-    QuadraticMany(s, n, x, g);
   PetscFunctionReturn(0);
 }
 
@@ -489,12 +545,16 @@ PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *sp)
   PetscCall(PetscFree(s->qstart));
   PetscCall(PetscFree3(s->qa, s->qb, s->qcoef));
   PetscCall(PetscFree(s->qlo));
-  PetscCall(PetscFree(s->qtwin));
+  PetscCall(PetscFree(s->bstart));
+  PetscCall(PetscFree2(s->bpair, s->bcoef));
   PetscCall(PetscFree(s->qwork));
   PetscCall(PetscFree(s->swork));
   PetscCall(PetscFree(s->fcos)); /* fsin is in its block */
   for (PetscInt i = 0; s->drift && i < s->D; i++) PetscCall(SNADestroy(&s->drift[i]));
   for (PetscInt i = 0; s->head && i < s->D; i++) PetscCall(SNADestroy(&s->head[i]));
+  for (PetscInt i = 0; s->hx && i < s->D; i++) PetscCall(VecDestroy(&s->hx[i]));
+  PetscCall(PetscFree(s->hx));
+  PetscCall(VecDestroy(&s->hy));
   PetscCall(PetscFree(s->drift));
   PetscCall(PetscFree(s->head));
   PetscCall(PetscFree3(s->basis, s->mean, s->edges));
@@ -676,6 +736,37 @@ void SNAPSSurrogateHeadRow(SNAPSSurrogate s, PetscInt i, const PetscReal z[], co
 
 /* e (n x D): the residuals drawn coordinate by coordinate from the heads, given z (n x D) and, for Markov heads,
    the residuals of the step before (s->eprev). */
+/* The heads' input Vecs (one per head: their widths differ) and output Vec for n states, without arrays (placed per
+   step): creating two Vecs per head and step took about as long as evaluating the 168 heads of the Kolmogorov long
+   mode. Made again when n changes. */
+static PetscErrorCode SurrogateHeadVecs(SNAPSSurrogate s, PetscInt n)
+{
+  PetscFunctionBegin;
+  if (s->hx && n == s->hn) PetscFunctionReturn(0);
+  for (PetscInt i = 0; s->hx && i < s->D; i++) PetscCall(VecDestroy(&s->hx[i]));
+  PetscCall(VecDestroy(&s->hy));
+  if (!s->hx) PetscCall(PetscCalloc1(s->D, &s->hx));
+  for (PetscInt i = 0; i < s->D; i++) {
+    const PetscInt d = SNAPSSurrogateHeadInputs(s, i);
+    PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, d, n * d, NULL, &s->hx[i]));
+  }
+  PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, s->q, n * s->q, NULL, &s->hy));
+  s->hn = n;
+  PetscFunctionReturn(0);
+}
+
+/* p (n x q) = head i at its input rows x (n x its inputs). */
+static PetscErrorCode SurrogateHeadEvaluate(SNAPSSurrogate s, PetscInt i, const PetscReal x[], PetscReal p[])
+{
+  PetscFunctionBegin;
+  PetscCall(VecPlaceArray(s->hx[i], x));
+  PetscCall(VecPlaceArray(s->hy, p));
+  PetscCall(SNAEvaluate(s->head[i], s->hx[i], s->hy));
+  PetscCall(VecResetArray(s->hx[i]));
+  PetscCall(VecResetArray(s->hy));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscRandom rnd[], PetscReal e[])
 {
   const PetscInt D = s->D, q = s->q;
@@ -683,10 +774,11 @@ static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, con
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc2(n * (2 * D + 1), &x, n * q, &p));
+  PetscCall(SurrogateHeadVecs(s, n));
   for (PetscInt i = 0; i < D; i++) {
     const PetscInt d = SNAPSSurrogateHeadInputs(s, i);
     for (PetscInt k = 0; k < n; k++) SNAPSSurrogateHeadRow(s, i, z + k * D, e + k * D, s->markov ? s->eprev + k * D : NULL, x + k * d);
-    PetscCall(SNAPSEvaluateRows(s->head[i], n, x, p));
+    PetscCall(SurrogateHeadEvaluate(s, i, x, p));
     PetscCall(SNASoftmax(n, q, p, NULL));
     for (PetscInt k = 0; k < n; k++) {
       PetscReal u1, u2;

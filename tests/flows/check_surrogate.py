@@ -475,12 +475,13 @@ def table_drift(model, z):
 
 
 def table_members(KOL, B):
-    """One step of 9 members from 9 different states, stepped together on 1 rank (QuadraticDrift's blocks of 8 states,
-    then 1) and 4 + 5 on 2 ranks, decoded, is mean + B^T (z0 + the stored table of monomials at z0) evaluated here
-    (numpy, to 1e-11 of the largest value), and a member alone (the one-state path) gives the same bits as in the
-    ensemble; the same for a copy whose table has row 1's terms reversed (so no cos row shares its sin row's factors: the
-    single-row evaluation), and for one whose basis rows 0 and 2 are swapped (no longer the Fourier layout: the dense
-    decode, not the separable one)."""
+    """One step of 9 members from 9 different states, stepped together on 1 rank and 4 + 5 on 2 ranks, decoded, is
+    mean + B^T (z0 + the stored table of monomials at z0) evaluated here (numpy, to 1e-11 of the largest value: the
+    step sums the table by 2 x 2 blocks of complex products, QuadraticBlocks, in another order than the table's), and a
+    member alone gives the same bits as in the ensemble; the same for a copy whose table has row 1's terms reversed (the
+    blocks do not depend on the table's order), for one whose basis rows 0 and 2 are swapped (no longer the Fourier
+    layout: the dense decode, not the separable one), and for a polynomial drift on a POD basis of 3 coordinates (an odd
+    count: the last block row has one row)."""
     with h5py.File(path("train.h5"), "r") as h, h5py.File(path("nine.h5"), "w") as o:
         for k, v in h.attrs.items():
             o.attrs[k] = v
@@ -508,7 +509,9 @@ def table_members(KOL, B):
         with h5py.File(path(out), "r") as h:
             return h["w"][:]
 
-    for model in ("tab.h5", "untwinned.h5", "permuted.h5"):
+    run([FIT, "-trajectories", path("train.h5"), "-twin_model", path("pod3.h5"), "-latent", "pod", "-latent_modes", "3",
+         "-rollout_dt", "0.1", "-drift_fit", "polynomial", "-drift_degree", "2"])
+    for model in ("tab.h5", "untwinned.h5", "permuted.h5", "pod3.h5"):
         w = step(model, "nine1.h5", 1)
         with h5py.File(path(model), "r") as m:
             mean, Bm = m["surrogate/mean"][:], m["surrogate/basis"][:]

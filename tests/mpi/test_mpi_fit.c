@@ -4,7 +4,10 @@ static const char help[] = "A fit on all ranks must equal the serial fit (rank 0
                            "normal matrix, which carries the reduction order's round-off further), -product_positions L\n"
                            "(default 0: scattered samples): samples of designs x L positions, sample i = g L + j of design g\n"
                            "(input 0) at position j (input 1), which the ALS fit sums by runs of equal values and, where each\n"
-                           "rank holds whole designs, by designs and positions; plus any -sna_ option.\n";
+                           "rank holds whole designs, by designs and positions; -rank0_samples n: rank 0 holds the first n\n"
+                           "samples, the other ranks split the rest (default: an even split); -product_groups_expected\n"
+                           "g_0,..,g_{size-1},g_serial: the designs each rank's samples, then the serial fit's, must have been\n"
+                           "summed by (0: not a product; the results alone cannot tell the paths apart); plus any -sna_ option.\n";
 
 #include <snaps.h>
 #include "reldiff.h"
@@ -23,6 +26,41 @@ static void Sample(PetscInt i, PetscReal x[2], PetscReal *y)
   x[0] = 2 * (t1 - PetscFloorReal(t1)) - 1;
   x[1] = L ? -1 + 2.0 * (i % L) / (L - 1) : 2 * (t2 - PetscFloorReal(t2)) - 1;
   *y   = PetscSinReal(PETSC_PI * x[0]) * PetscCosReal(2 * x[1]) + x[0] * x[0] * PetscExpReal(x[1]);
+}
+
+/* This rank's share of the N samples: n0 on rank 0 (PETSC_DECIDE: an even split), the rest split over the others. */
+static PetscErrorCode LocalSize(PetscInt N, PetscInt n0, PetscInt *n)
+{
+  PetscMPIInt rank, size;
+  PetscInt    rest;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  *n = PETSC_DECIDE;
+  if (n0 == PETSC_DECIDE) {
+    PetscCall(PetscSplitOwnership(PETSC_COMM_WORLD, n, &N));
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(n0 >= 0 && n0 <= N && (size > 1 || n0 == N), PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-rank0_samples %" PetscInt_FMT ": give at most -n_samples %" PetscInt_FMT " (all of them on one rank)", n0, N);
+  rest = N - n0;
+  *n   = rank ? rest / (size - 1) + (rank - 1 < rest % (size - 1)) : n0;
+  PetscFunctionReturn(0);
+}
+
+/* Whether the fit sna summed its local samples as groups designs x positions (0: not a product; khronosals.c
+   ProductFind); if not, says so (which: the parallel or the serial fit) and adds 1 to *wrong. */
+static PetscErrorCode CheckProductPath(const char *which, SNA sna, PetscInt groups, PetscInt *wrong)
+{
+  const SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  PetscMPIInt        rank;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  if (kh->als_product[0] == groups && (!groups || kh->als_product[1] == product_positions)) PetscFunctionReturn(0);
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "The %s fit on rank %d summed its samples as %" PetscInt_FMT " designs x %" PetscInt_FMT " positions, expected %" PetscInt_FMT " designs (0: not a product; -product_groups_expected)\n", which, rank, kh->als_product[0], kh->als_product[1], groups));
+  (*wrong)++;
+  PetscFunctionReturn(0);
 }
 
 /* Samples [start, end) of the global sequence on comm. */
@@ -56,7 +94,9 @@ static PetscErrorCode Fit(MPI_Comm comm, Vec X, Vec Y, SNA *sna)
 int main(int argc, char **argv)
 {
   PetscMPIInt      rank, size;
-  PetscInt         N = 3000, n, start, itsP, itsS = -1;
+  PetscInt         N = 3000, n, start, itsP, itsS = -1, n0 = PETSC_DECIDE, expected[65], nexpected = 65;
+  PetscInt         wrong = 0; /* fits that took another path than -product_groups_expected */
+  PetscBool        check_path;
   Vec              X, Y, Xs = NULL, Ys = NULL, G, Gs = NULL, G0;
   SNA              par, ser = NULL;
   VecScatter       tozero;
@@ -68,16 +108,19 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-n_samples", &N, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-tol", &tol, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-product_positions", &product_positions, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-rank0_samples", &n0, NULL));
+  PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-product_groups_expected", expected, &nexpected, &check_path));
   PetscCheck(product_positions == 0 || product_positions > 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-product_positions %" PetscInt_FMT ": give at least 2 positions per design, or 0 for scattered samples", product_positions);
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-  n = PETSC_DECIDE;
-  PetscCall(PetscSplitOwnership(PETSC_COMM_WORLD, &n, &N));
+  PetscCheck(!check_path || nexpected == size + 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "-product_groups_expected has %" PetscInt_FMT " entries: give one per rank (%d) and then the serial fit's", nexpected, size);
+  PetscCall(LocalSize(N, n0, &n));
   PetscCallMPI(MPI_Scan(&n, &start, 1, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD));
   start -= n;
   PetscCall(MakeData(PETSC_COMM_WORLD, start, start + n, &X, &Y));
   PetscCall(Fit(PETSC_COMM_WORLD, X, Y, &par));
   PetscCall(SNAGetIterationNumber(par, &itsP));
+  if (check_path) PetscCall(CheckProductPath("parallel", par, expected[rank], &wrong));
   for (PetscInt i = 0; i < 64; i++) cx[i] = -1 + 2.0 * i / 63;
   for (PetscInt i = 0; i < 48; i++) cy[i] = -1 + 2.0 * i / 47;
   PetscCall(SNACreateGridVec(par, ng, &G));
@@ -92,6 +135,7 @@ int main(int argc, char **argv)
     PetscCall(MakeData(PETSC_COMM_SELF, 0, N, &Xs, &Ys));
     PetscCall(Fit(PETSC_COMM_SELF, Xs, Ys, &ser));
     PetscCall(SNAGetIterationNumber(ser, &itsS));
+    if (check_path) PetscCall(CheckProductPath("serial", ser, expected[size], &wrong));
     kp = (SNA_Khronos *)par->data;
     ks = (SNA_Khronos *)ser->data;
     PetscCheck(kp->start[2] == ks->start[2] && kp->modes == ks->modes, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Serial and parallel models differ in size");
@@ -108,6 +152,8 @@ int main(int argc, char **argv)
   }
   PetscCallMPI(MPI_Bcast(diff, 3, MPIU_REAL, 0, PETSC_COMM_WORLD));
   PetscCallMPI(MPI_Bcast(&itsS, 1, MPIU_INT, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &wrong, 1, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD));
+  PetscCheck(!wrong, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%" PetscInt_FMT " fits did not sum their samples as -product_groups_expected says (above): the comparison does not test the path it names", wrong);
   PetscCheck(itsS == itsP, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The serial fit took %" PetscInt_FMT " sweeps, the parallel one %" PetscInt_FMT, itsS, itsP);
   PetscCheck(diff[0] <= tol && diff[1] <= tol && diff[2] <= tol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "Parallel and serial fits differ: W %g, C %g, grid %g (limit %g)", (double)diff[0], (double)diff[1], (double)diff[2], (double)tol);
   PetscCall(SNADestroy(&ser));

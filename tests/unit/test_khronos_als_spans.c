@@ -14,6 +14,7 @@ static const char help[] = "KHRONOS ALS through the knot-span BLAS assembly: exa
    samples recovers them too), so the non-separable target compares ALS with the single-step fit,
    whose right-hand side is the gradient of the whole loss from other code (khronos.c). */
 #include <snaps.h>
+#include <snaps/private/khronosimpl.h>
 
 #define MAX_D 3
 
@@ -203,8 +204,19 @@ static PetscErrorCode RecordMSE(SNA sna, PetscInt it, PetscReal mse, void *ctx)
   PetscFunctionReturn(0);
 }
 
+/* The path the last fit of sna took: groups x L (ProductFind in khronosals.c), or groups = L = 0, not a product. */
+static PetscErrorCode CheckProductPath(SNA sna, PetscInt groups, PetscInt L)
+{
+  const SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCheck(kh->als_product[0] == groups && kh->als_product[1] == L, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The fit summed the samples as %" PetscInt_FMT " groups x %" PetscInt_FMT " positions, expected %" PetscInt_FMT " x %" PetscInt_FMT " (0 x 0: not a product; khronosals.c ProductFind)", kh->als_product[0], kh->als_product[1], groups, L);
+  PetscFunctionReturn(0);
+}
+
 /* ALS (with Anderson, whose trial points need the MSE) and single-step Newton on groups x positions against the same
-   fits of the same rows with two swapped: parameters and sweep MSEs must agree to tol. */
+   fits of the same rows with two swapped: parameters and sweep MSEs must agree to tol, and the first fit must have
+   summed by groups and positions and the second not (else the two compare one path with itself). */
 static PetscErrorCode CompareProduct(SNAFitType type, PetscInt sweeps, PetscReal tol)
 {
   const PetscReal lo[MAX_D] = {-1, -1, -1}, hi[MAX_D] = {1, 1, 1};
@@ -232,6 +244,7 @@ static PetscErrorCode CompareProduct(SNAFitType type, PetscInt sweeps, PetscReal
     PetscCall(SNASetFromOptions(sna[k]));
     PetscCall(SNAMonitorSet(sna[k], RecordMSE, &rec[k], NULL));
     PetscCall(SNAFit(sna[k], X, Y));
+    PetscCall(CheckProductPath(sna[k], k ? 0 : 60, k ? 0 : 25));
     PetscCall(SNAGetNumParameters(sna[k], &np));
     PetscCall(PetscMalloc1(np, &theta[k]));
     PetscCall(SNAGetParameters(sna[k], theta[k]));

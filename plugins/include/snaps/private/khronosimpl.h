@@ -36,6 +36,9 @@ typedef struct {
   SNABSpline        *basis;           /* one basis per input, on [0, 1] */
   PetscReal         *W;               /* W[(start[p] + g)*M + m] */
   PetscReal         *C;               /* output head C[m*q + j] */
+  PetscInt           als_product[2];  /* the local samples of the last ALS-based fit as {groups, positions} if it summed
+                                         them so (khronosals.c ProductFind), else {0, 0}: the tests check the path taken,
+                                         which the fit's results cannot show (every path gives the same sums) */
 } SNA_Khronos;
 
 /* Local samples grouped by knot span, for each input p. A sample whose input p lies in span s (its first

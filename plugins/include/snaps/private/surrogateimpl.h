@@ -38,10 +38,15 @@ struct _n_SNAPSSurrogate {
      qstart[i + 1] - 1, each qcoef z_qa z_qb with z_D = 1; NULL where a drift is fitted (then sparse or the SNAs) */
   PetscInt  *qstart, *qa, *qb;
   PetscReal *qcoef;
-  PetscReal *qlo, *qhi;     /* D each: the drift SNAs' common input box, to which the table clamps each input as they do */
-  PetscBool *qtwin;         /* D: row i + 1 has row i's factors in row i's order (a Fourier mode's cos and sin rows), so
-                               QuadraticDrift evaluates the two together from one list of factors */
+  PetscReal *qlo, *qhi; /* D each: the drift SNAs' common input box, to which the table clamps each input as they do */
+  /* the table by 2 x 2 blocks (QuadraticBlocks), which QuadraticDrift evaluates: the inputs (z, 1, padded to an even
+     count) in qm pairs; block j of row pair r (rows 2r, 2r + 1; bstart[r] <= j < bstart[r + 1]) holds the 8
+     coefficients bcoef[8j ..] of the 4 products of the input pairs numbered bpair[j] (QuadraticPair) in both rows */
+  PetscInt   qm, *bstart, *bpair;
+  PetscReal *bcoef;
   PetscReal *qwork, *swork; /* workspaces of QuadraticDrift and SNAPSSurrogateStep, kept between steps */
+  Vec       *hx, hy;        /* D and 1: the heads' input and output Vecs for hn states (SurrogateHeadVecs), arrays placed per step */
+  PetscInt   hn;
   PetscInt   nqwork, nswork;
   /* a basis that is SNAPSLatentFourier's 2-D one (|kx|, |ky| <= fr on an fnx x fnx grid) is decoded separably
      (SNAPSLatentFourierPlan): fcos/fsin hold cos and sin of 2 pi k i / fnx for k = -fr..fr, i < fnx (one block, fsin after fcos); fr = 0:

@@ -198,6 +198,8 @@ static PetscErrorCode CacheBasis(SNA sna, const PetscReal x[], KhronosALSCache *
   PetscCall(SNAKhronosSpanGroupsDestroy(&c->spans));
   PetscCall(SNAKhronosSpanGroupsCreate(sna, c->n, c->first, &c->spans));
   PetscCall(ProductFind(x, c->n, d, &c->prod));
+  kh->als_product[0] = c->prod.groups;
+  kh->als_product[1] = c->prod.L;
   if (!c->prod.L) PetscCall(SpanGroupsFindRuns(x, &c->spans)); /* a product's sums go by groups and positions */
   if (c->prod.L) PetscCall(PetscInfo(sna, "KHRONOS ALS: the local samples are %" PetscInt_FMT " groups x %" PetscInt_FMT " positions\n", c->prod.groups, c->prod.L));
   PetscFunctionReturn(0);
@@ -613,6 +615,17 @@ static PetscErrorCode AssembleRun(SNA sna, const KhronosALSCache *c, const Petsc
   PetscFunctionReturn(0);
 }
 
+/* S = C C^T (M x M, C the M x q head): how the outputs couple the modes in every block's Gram matrix (AssembleBlock,
+   ProductBlock). */
+static void HeadGram(PetscInt M, PetscInt q, const PetscReal C[], PetscReal S[])
+{
+  for (PetscInt l = 0; l < M; l++)
+    for (PetscInt m = 0; m < M; m++) {
+      S[l * M + m] = 0;
+      for (PetscInt j = 0; j < q; j++) S[l * M + m] += C[l * q + j] * C[m * q + j];
+    }
+}
+
 /* Block W[p]'s normal equations over a product of groups and positions (AssembleBlock's sums, in another order).
    With P_{gt} = h_g o k_t the other inputs' mode products: if p is a group input, the samples of group g share their
    basis values v_g, and their features u = v_g (x) (h_g o k_t) sum to a Gram (w_g w_g^T) o (K tiled), w_g = v_g (x) h_g,
@@ -635,11 +648,7 @@ static PetscErrorCode ProductBlock(SNA sna, const KhronosALSCache *c, const Pets
   PetscCall(PetscBLASIntCast(nl, &bnl));
   PetscCall(PetscMalloc6(M * M, &S, M * M, &G, units * M, &R, units * M, &r, units * nl, &Wt, nl * nl, &Gs));
   if (b && q > 1) PetscCall(PetscMalloc1(c->n, &Yc));
-  for (PetscInt l = 0; l < M; l++)
-    for (PetscInt m = 0; m < M; m++) {
-      S[l * M + m] = 0;
-      for (PetscInt j = 0; j < q; j++) S[l * M + m] += kh->C[l * q + j] * kh->C[m * q + j];
-    }
+  HeadGram(M, q, kh->C, S);
   ProductModes(c, d, M, p);
   ProductGram(group ? pr->L : pr->groups, M, O, G);
   for (PetscInt t = 0; t < M * M; t++) G[t] *= S[t];
@@ -703,11 +712,7 @@ static PetscErrorCode AssembleBlock(SNA sna, const KhronosALSCache *c, const Pet
   PetscCall(PetscBLASIntCast(q, &bq));
   PetscCall(PetscMalloc3(M * M, &S, nl * nl, &Gs, nl * q, &UY));
   PetscCall(PetscMalloc3(tile * nl, &w.U, tile * q, &w.Y, M, &w.P));
-  for (PetscInt m = 0; m < M; m++)
-    for (PetscInt l = 0; l < M; l++) {
-      S[m * M + l] = 0;
-      for (PetscInt j = 0; j < q; j++) S[m * M + l] += kh->C[m * q + j] * kh->C[l * q + j];
-    }
+  HeadGram(M, q, kh->C, S);
   if (nruns) {
     rw.tile = SNAKhronosTileRows(M);
     PetscCall(PetscMalloc4(rw.tile * M, &rw.P, rw.tile * q, &rw.Y, M * M, &rw.Q, M * q, &rw.R));

@@ -84,13 +84,15 @@ static PetscErrorCode SNAMFBlendFromOptions(SNA sna)
   SNA_MF      *mf    = (SNA_MF *)sna->data;
   SNAMFBlend   blend = mf->blend;
   SNAMFRhoForm form  = mf->rho_form;
-  PetscInt     nin   = SNA_MF_MAX_INPUTS, inputs[SNA_MF_MAX_INPUTS];
+  PetscInt     nin = SNA_MF_MAX_INPUTS, inputs[SNA_MF_MAX_INPUTS] = {0};
   PetscBool    inset;
   SNAMFSelect  sel   = mf->select;
   PetscInt     folds = mf->folds;
   const char  *prefix;
 
   PetscFunctionBegin;
+  /* -help prints the array's first value: the current one, not stack garbage */
+  PetscCall(PetscArraycpy(inputs, mf->rho_inputs, mf->nrho_inputs));
   PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
   PetscOptionsBegin(PetscObjectComm((PetscObject)sna), prefix, "Multi-fidelity (mf) SNA options", "SNA");
   PetscCall(PetscOptionsEnum("-mf_blend", "How the correction blends with the LF model: residual (y_LF + delta) or ar1 (rho y_LF + delta)", "SNAMFSetBlend", SNAMFBlends, (PetscEnum)blend, (PetscEnum *)&blend, NULL));

@@ -26,6 +26,8 @@ typedef struct {
   PetscBool   rate;                                            /* -drift_form rate: the drift is the vector field dz/dt, stepped by RK4 */
   PetscInt    substeps;                                        /* -drift_substeps: RK4 steps per -rollout_dt of the rate form */
   PetscBool   conservative;                                    /* -drift_conservative: the pair drifts' quadratic part conserves |z|^2 (ConservativePairs) */
+  PetscBool   dissipative;                                     /* -drift_dissipative: and the linear part's symmetric part is <= -dmargin (DissipativeLinear) */
+  PetscReal   dmargin;                                         /* -drift_dissipative_margin */
 } TrainOptions;
 
 /* The box of the training states (every rank the same), where rollouts stay. */
@@ -760,6 +762,33 @@ static PetscErrorCode ConservationRows(SNAPSSurrogate s, PetscInt npair, const P
   PetscFunctionReturn(0);
 }
 
+/* Appends to the CSR rows of ConservationRows one row per fixed unknown fixcol[k] (coefficient 1): the equality
+   constraints of -drift_dissipative's linear part. */
+static PetscErrorCode FixedRows(PetscInt nfix, const PetscInt fixcol[], PetscInt *nrow, PetscInt **rs, PetscInt **col, PetscReal **val)
+{
+  const PetscInt n = (*rs)[*nrow];
+  PetscInt      *rs2, *col2;
+  PetscReal     *val2;
+
+  PetscFunctionBegin;
+  if (!nfix) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc3(*nrow + nfix + 1, &rs2, n + nfix, &col2, n + nfix, &val2));
+  PetscCall(PetscArraycpy(rs2, *rs, *nrow + 1));
+  PetscCall(PetscArraycpy(col2, *col, n));
+  PetscCall(PetscArraycpy(val2, *val, n));
+  for (PetscInt k = 0; k < nfix; k++) {
+    col2[n + k]        = fixcol[k];
+    val2[n + k]        = 1;
+    rs2[*nrow + k + 1] = n + k + 1;
+  }
+  *nrow += nfix;
+  PetscCall(PetscFree3(*rs, *col, *val));
+  *rs  = rs2;
+  *col = col2;
+  *val = val2;
+  PetscFunctionReturn(0);
+}
+
 /* z = A^-1 C^T v over the standardised unknowns (A: every pair's normal matrix, by its Cholesky factor; C: the rows of
    ConservationRows with each unknown divided by its column scale sc) and, if Sv is not NULL, Sv = C z. */
 static PetscErrorCode ConservationApply(PetscInt npair, const PairFit P[], const PetscInt off[], const PetscReal sc[], PetscInt nrow, const PetscInt rs[], const PetscInt col[], const PetscReal val[], const PetscReal v[], PetscReal z[], PetscReal Sv[])
@@ -789,26 +818,34 @@ static PetscErrorCode ConservationApply(PetscInt npair, const PairFit P[], const
    without bound. With the constraint only the constant and linear terms change the enstrophy (the rate form:
    d|z|^2/dt = 2 z . (c + L z)). The constrained minimum of the sum of the pairs' least-squares objectives
    (standardised unknowns beta, normal matrices A, unconstrained minima beta0) is beta0 - A^-1 C^T lambda with
-   (C A^-1 C^T) lambda = C beta0, solved by conjugate gradients on the constraints (every rank the same). */
-static PetscErrorCode ConservativePairs(SNAPSSurrogate s, PetscInt npair, PairFit P[])
+   (C A^-1 C^T) lambda = C beta0 - d, solved by conjugate gradients on the constraints (every rank the same). d is
+   zero but for the nfix rows B[fixcol] = fixval (FixedRows) that -drift_dissipative appends; P[].B may already be
+   the minimum under some of the rows (the first pass): the A-projection onto a subset of them is then the same. */
+static PetscErrorCode ConservativePairs(SNAPSSurrogate s, PetscInt npair, PairFit P[], PetscInt nfix, const PetscInt fixcol[], const PetscReal fixval[])
 {
-  PetscInt  *off, nrow = 0, *rs, *col, it, maxit = 20000;
-  PetscReal *val, *sc, *beta, *beta0, *z, *lam, *r, *p, *Sp, rr, rr0, tol = 1e-12, before = 0, after = 0, worst = 0, cmax = 0;
+  PetscInt  *off, nrow = 0, ncons, *rs, *col, it, maxit = 20000;
+  PetscReal *val, *sc, *beta, *beta0, *z, *lam, *r, *p, *Sp, *d, rr, rr0, tol = 1e-12, before = 0, after = 0, worst = 0, cmax = 0;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(npair + 1, &off));
   off[0] = 0;
   for (PetscInt h = 0; h < npair; h++) off[h + 1] = off[h] + 2 * P[h].nf;
   PetscCall(ConservationRows(s, npair, P, off, &nrow, &rs, &col, &val));
+  ncons = nrow;
+  PetscCall(FixedRows(nfix, fixcol, &nrow, &rs, &col, &val));
   PetscCall(PetscMalloc4(off[npair], &sc, off[npair], &beta, off[npair], &beta0, off[npair], &z));
   PetscCall(PetscCalloc4(PetscMax(1, nrow), &lam, PetscMax(1, nrow), &r, PetscMax(1, nrow), &p, PetscMax(1, nrow), &Sp));
+  PetscCall(PetscCalloc1(PetscMax(1, nrow), &d));
+  for (PetscInt k = 0; k < nfix; k++) d[ncons + k] = fixval[k];
   for (PetscInt h = 0; h < npair; h++)
     for (PetscInt j = 0; j < 2 * P[h].nf; j++) {
       sc[off[h] + j]   = P[h].scale[j];
       beta[off[h] + j] = P[h].B[j] * P[h].scale[j];
     }
-  for (PetscInt g = 0; g < nrow; g++) /* r = C beta0 - S 0 */
+  for (PetscInt g = 0; g < nrow; g++) { /* r = C beta0 - d - S 0 */
+    r[g] = -d[g];
     for (PetscInt k = rs[g]; k < rs[g + 1]; k++) r[g] += val[k] / sc[col[k]] * beta[col[k]];
+  }
   PetscCall(PetscArraycpy(p, r, nrow));
   rr = rr0 = 0;
   for (PetscInt g = 0; g < nrow; g++) rr += r[g] * r[g];
@@ -843,16 +880,175 @@ static PetscErrorCode ConservativePairs(SNAPSSurrogate s, PetscInt npair, PairFi
     after += P[h].rel / npair;
   }
   for (PetscInt g = 0; g < nrow; g++) { /* the constraints' residual in the coefficients' own units */
-    PetscReal c = 0;
+    PetscReal c = -d[g];
     for (PetscInt k = rs[g]; k < rs[g + 1]; k++) c += val[k] * beta[col[k]] / sc[col[k]];
     worst = PetscMax(worst, PetscAbsReal(c));
   }
-  PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: -drift_conservative: %" PetscInt_FMT " constraints (cubic monomials of z . Q(z, z)) on %" PetscInt_FMT " unknowns, conjugate gradients %" PetscInt_FMT " iterations (relative residual %.3g), largest constraint residual %.3g of the largest coefficient %.3g; training relative error %.4g on average (unconstrained %.4g)\n", nrow, off[npair], it, (double)(rr0 > 0 ? PetscSqrtReal(rr / rr0) : 0), (double)worst, (double)cmax, (double)after, (double)before));
-  PetscCheck(worst <= 1e-8 * cmax, s->comm, PETSC_ERR_NOT_CONVERGED, "-drift_conservative: the constrained fit did not converge in %" PetscInt_FMT " iterations (constraint residual %g of %g): give a larger -drift_ridge", maxit, (double)worst, (double)cmax);
+  PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %s: %" PetscInt_FMT " constraints (cubic monomials of z . Q(z, z)) and %" PetscInt_FMT " fixed linear coefficients on %" PetscInt_FMT " unknowns, conjugate gradients %" PetscInt_FMT " iterations (relative residual %.3g), largest constraint residual %.3g of the largest coefficient %.3g; training relative error %.4g on average (before %.4g)\n", nfix ? "-drift_dissipative" : "-drift_conservative", ncons, nfix, off[npair], it, (double)(rr0 > 0 ? PetscSqrtReal(rr / rr0) : 0), (double)worst, (double)cmax, (double)after, (double)before));
+  PetscCheck(worst <= 1e-8 * cmax, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the constrained fit did not converge in %" PetscInt_FMT " iterations (constraint residual %g of %g): give a larger -drift_ridge", nfix ? "-drift_dissipative" : "-drift_conservative", maxit, (double)worst, (double)cmax);
+  PetscCall(PetscFree(d));
   PetscCall(PetscFree4(sc, beta, beta0, z));
   PetscCall(PetscFree4(lam, r, p, Sp));
   PetscCall(PetscFree3(rs, col, val));
   PetscCall(PetscFree(off));
+  PetscFunctionReturn(0);
+}
+
+/* Whether feature j of the pair fit P is linear: a factor A_f alone. */
+static PetscBool LinearFeature(const PairFit *P, PetscInt j)
+{
+  return (PetscBool)(P->terms[2 * j] >= 0 && P->terms[2 * j + 1] < 0);
+}
+
+/* The entries of coordinates 2h, 2h+1 (L: D x D, row-major, L[i D + a] the coefficient of z_a in coordinate i's
+   drift) that the coefficients B of pair h's linear features make; the other features are skipped. T, used: zeroed
+   tables of PairTables, left zeroed. */
+static void PairLinearRows(SNAPSSurrogate s, const PairFit *P, PetscInt h, PetscReal B[], PetscReal *T[2], PetscBool *used[2], PetscReal L[])
+{
+  const PetscInt D = s->D, size = 1 + D + D * D;
+
+  for (PetscInt j = 0; j < P->nf; j++)
+    if (!LinearFeature(P, j)) B[j] = B[P->nf + j] = 0;
+  PairTables(s, P, B, T[0], used[0], T[1], used[1]);
+  for (PetscInt r = 0; r < 2; r++) {
+    for (PetscInt a = 0; a < D; a++) L[(2 * h + r) * D + a] = T[r][1 + a];
+    for (PetscInt k = 0; k < size; k++) {
+      T[r][k]    = 0;
+      used[r][k] = PETSC_FALSE;
+    }
+  }
+}
+
+/* The linear part L of all pair fits (PairLinearRows) and the largest eigenvalue of its symmetric part. */
+static PetscErrorCode PairLinear(SNAPSSurrogate s, PetscInt npair, const PairFit P[], PetscReal L[], PetscReal *top)
+{
+  const PetscInt D = s->D, size = 1 + D + D * D;
+  PetscReal     *T[2], *B, *S, *w;
+  PetscBool     *used[2];
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc4(size, &T[0], size, &T[1], size, &used[0], size, &used[1]));
+  for (PetscInt h = 0; h < npair; h++) {
+    PetscCall(PetscMalloc1(2 * P[h].nf, &B));
+    PetscCall(PetscArraycpy(B, P[h].B, 2 * P[h].nf));
+    PairLinearRows(s, &P[h], h, B, T, used, L);
+    PetscCall(PetscFree(B));
+  }
+  PetscCall(PetscFree4(T[0], T[1], used[0], used[1]));
+  PetscCall(PetscMalloc2(D * D, &S, D, &w));
+  for (PetscInt i = 0; i < D; i++)
+    for (PetscInt a = 0; a < D; a++) S[i * D + a] = (L[i * D + a] + L[a * D + i]) / 2;
+  PetscCall(SNASymmetricEigen(D, S, w));
+  *top = D ? w[D - 1] : 0; /* syev: ascending */
+  PetscCall(PetscFree2(S, w));
+  PetscFunctionReturn(0);
+}
+
+/* The values of pair h's linear unknowns (2 per linear feature, in fix from *nfix on, their unknowns' numbers from
+   first) whose entries are the rows 2h, 2h+1 of L: least squares over the unit tables (PairLinearRows), exact when
+   L commutes with the symmetries that the features encode, as a function of an equivariant symmetric part does. */
+static PetscErrorCode PairLinearUnknowns(SNAPSSurrogate s, const PairFit *P, PetscInt h, PetscInt first, const PetscReal L[], PetscInt *nfix, PetscInt fixcol[], PetscReal fixval[], PetscReal *miss)
+{
+  const PetscInt D = s->D, size = 1 + D + D * D, nu = 2 * P->nf;
+  PetscInt       nl = 0, *u;
+  PetscReal     *T[2], *B, *M, *G;
+  PetscBool     *used[2];
+  PetscBLASInt   bn, bone = 1, info = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(nu, &u));
+  for (PetscInt j = 0; j < nu; j++)
+    if (LinearFeature(P, j % P->nf)) u[nl++] = j;
+  if (!nl) {
+    PetscCall(PetscFree(u));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscCalloc4(size, &T[0], size, &T[1], size, &used[0], size, &used[1]));
+  PetscCall(PetscCalloc3(nu, &B, nl * D * D, &M, nl * nl, &G));
+  for (PetscInt c = 0; c < nl; c++) { /* column c of M: the entries of a unit coefficient of unknown u[c] */
+    PetscCall(PetscArrayzero(B, nu));
+    B[u[c]] = 1;
+    PairLinearRows(s, P, h, B, T, used, M + c * D * D);
+  }
+  for (PetscInt a = 0; a < nl; a++) {
+    PetscReal b = 0;
+    for (PetscInt k = 2 * h * D; k < (2 * h + 2) * D; k++) b += M[a * D * D + k] * L[k];
+    fixval[*nfix + a] = b;
+    for (PetscInt c = 0; c < nl; c++)
+      for (PetscInt k = 2 * h * D; k < (2 * h + 2) * D; k++) G[a * nl + c] += M[a * D * D + k] * M[c * D * D + k];
+  }
+  PetscCall(PetscBLASIntCast(nl, &bn));
+  PetscCallBLAS("LAPACKpotrf", LAPACKpotrf_("L", &bn, G, &bn, &info));
+  PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "-drift_dissipative: the linear features of mode %" PetscInt_FMT " make dependent table entries (potrf info %d)", h, (int)info);
+  PetscCallBLAS("LAPACKpotrs", LAPACKpotrs_("L", &bn, &bone, G, &bn, fixval + *nfix, &bn, &info));
+  for (PetscInt k = 2 * h * D; k < (2 * h + 2) * D; k++) {
+    PetscReal e = L[k];
+    for (PetscInt c = 0; c < nl; c++) e -= M[c * D * D + k] * fixval[*nfix + c];
+    *miss = PetscMax(*miss, PetscAbsReal(e));
+  }
+  for (PetscInt c = 0; c < nl; c++) fixcol[(*nfix)++] = first + u[c];
+  PetscCall(PetscFree3(B, M, G));
+  PetscCall(PetscFree4(T[0], T[1], used[0], used[1]));
+  PetscCall(PetscFree(u));
+  PetscFunctionReturn(0);
+}
+
+/* -drift_dissipative: the linear part L of the conservative pair drifts (PairLinear) with its symmetric part's
+   eigenvalues above -margin lowered to -margin (L minus the excess's spectral part), as the pair drifts' linear
+   unknowns to fix (PairLinearUnknowns), for ConservativePairs to refit the constant and Q under the conservation.
+   With Q conservative, d|z|^2/dt = 2 z . c + 2 z . L z in the rate form: the conservative fit's L has growing
+   directions (cases/kolmogorov-surrogate: about 5, up to 0.1 per time unit), which make the flow too energetic;
+   the Navier-Stokes linear part, -nu |k|^2 - alpha, is dissipative. */
+static PetscErrorCode DissipativeLinear(SNAPSSurrogate s, PetscInt npair, const PairFit P[], PetscReal margin, PetscInt *nfix, PetscInt **fixcol, PetscReal **fixval)
+{
+  const PetscInt D  = s->D;
+  PetscInt       nu = 0, first = 0, npos = 0;
+  PetscReal     *L, *S, *w, top, miss = 0, size = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt h = 0; h < npair; h++) nu += 2 * P[h].nf;
+  PetscCall(PetscMalloc3(D * D, &L, D * D, &S, D, &w));
+  PetscCall(PairLinear(s, npair, P, L, &top));
+  for (PetscInt i = 0; i < D; i++)
+    for (PetscInt a = 0; a < D; a++) S[i * D + a] = (L[i * D + a] + L[a * D + i]) / 2;
+  PetscCall(SNASymmetricEigen(D, S, w)); /* row k of S: the eigenvector of w[k] */
+  for (PetscInt k = 0; k < D; k++) {
+    const PetscReal e = w[k] + margin;
+    if (w[k] > 0) npos++;
+    if (e <= 0) continue;
+    for (PetscInt i = 0; i < D; i++)
+      for (PetscInt a = 0; a < D; a++) L[i * D + a] -= e * S[k * D + i] * S[k * D + a];
+  }
+  for (PetscInt k = 0; k < D * D; k++) size = PetscMax(size, PetscAbsReal(L[k]));
+  PetscCall(PetscMalloc2(PetscMax(1, nu), fixcol, PetscMax(1, nu), fixval));
+  *nfix = 0;
+  for (PetscInt h = 0; h < npair; h++) {
+    PetscCall(PairLinearUnknowns(s, &P[h], h, first, L, nfix, *fixcol, *fixval, &miss));
+    first += 2 * P[h].nf;
+  }
+  PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: -drift_dissipative: the conservative fit's linear part has %" PetscInt_FMT " positive eigenvalues of its symmetric part (largest %.4g); those above %g lowered to it (the pair coefficients reproduce it to %.3g of its largest entry %.3g)\n", npos, (double)top, (double)(0 - margin), (double)miss, (double)size));
+  PetscCheck(miss <= 1e-8 * size, s->comm, PETSC_ERR_PLIB, "-drift_dissipative: the projected linear part is not a combination of the pair drifts' linear features (misfit %g of %g)", (double)miss, (double)size);
+  PetscCall(PetscFree3(L, S, w));
+  PetscFunctionReturn(0);
+}
+
+/* -drift_conservative, and with -drift_dissipative the refit under a dissipative linear part (DissipativeLinear),
+   reporting the largest eigenvalue of the symmetric part of the final linear part. */
+static PetscErrorCode ConstrainedPairs(SNAPSSurrogate s, PetscInt npair, PairFit P[], const TrainOptions *o)
+{
+  PetscInt   nfix = 0, *fixcol;
+  PetscReal *fixval, *L, top;
+
+  PetscFunctionBegin;
+  PetscCall(ConservativePairs(s, npair, P, 0, NULL, NULL));
+  if (!o->dissipative) PetscFunctionReturn(0);
+  PetscCall(DissipativeLinear(s, npair, P, o->dmargin, &nfix, &fixcol, &fixval));
+  PetscCall(ConservativePairs(s, npair, P, nfix, fixcol, fixval));
+  PetscCall(PetscMalloc1(s->D * s->D, &L));
+  PetscCall(PairLinear(s, npair, P, L, &top));
+  PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: -drift_dissipative: the refitted linear part's symmetric part has the largest eigenvalue %.4g\n", (double)top));
+  PetscCall(PetscFree(L));
+  PetscCall(PetscFree2(fixcol, fixval));
   PetscFunctionReturn(0);
 }
 
@@ -939,7 +1135,7 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
   pairs = (PetscBool)(pairs && o->poly && (s->sdim == 2 || o->pairs) && o->equivariant); /* polynomial drifts of 2-D Fourier latents, and 1-D with -drift_pairs: PairDrift, quadratic (-drift_fit sna fits its own SNAs, of no degree) */
   PetscCheck(pairs || !o->pairs, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_pairs needs a Fourier latent and -drift_equivariant true (this latent is %s, -drift_equivariant %s): drop -drift_pairs", s->latent, PetscBools[o->equivariant]);
   PetscCheck(!pairs || o->degree == 2, s->comm, PETSC_ERR_SUP, "-drift_degree %" PetscInt_FMT ": the equivariant pair drift of a %s is quadratic (the %s is); give -drift_degree 2", o->degree, s->sdim == 2 ? "2-D Fourier latent" : "1-D Fourier latent (-drift_pairs)", s->sdim == 2 ? "vorticity equation" : "KS nonlinearity");
-  PetscCheck(pairs || !o->conservative, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_conservative constrains the quadratic pair drift of a Fourier latent (2-D, or 1-D with -drift_pairs), but this drift is %s: drop -drift_conservative", !o->poly ? "the SNA's own fit (-drift_fit sna)" : "a real polynomial over monomials");
+  PetscCheck(pairs || !o->conservative, s->comm, PETSC_ERR_ARG_INCOMP, "%s constrains the quadratic pair drift of a Fourier latent (2-D, or 1-D with -drift_pairs), but this drift is %s: drop %s", o->dissipative ? "-drift_dissipative" : "-drift_conservative", !o->poly ? "the SNA's own fit (-drift_fit sna)" : "a real polynomial over monomials", o->dissipative ? "-drift_dissipative" : "-drift_conservative");
   PetscCall(NoisyPairs(s, n, z0, z1, o, &na, &x, &y));
   PetscCall(PetscMalloc1(PetscMax(1, na), &dz));
   PetscCall(PetscCalloc1(s->D, &s->drift));
@@ -969,7 +1165,7 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
   }
   PetscCall(PetscFree(dz));
   PetscCall(PetscFree2(x, y));
-  if (pairs && o->conservative) PetscCall(ConservativePairs(s, s->D / 2, fits));
+  if (pairs && o->conservative) PetscCall(ConstrainedPairs(s, s->D / 2, fits, o));
   for (PetscInt h = 0; pairs && h < s->D / 2; h++) {
     const PetscReal rel = fits[h].rel;
     PetscInt        mc, ms;
@@ -1156,6 +1352,10 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_box_margin", &o->margin, &set[2]));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_pairs", &o->pairs, &set[4]));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_conservative", &o->conservative, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_dissipative", &o->dissipative, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_dissipative_margin", &o->dmargin, NULL));
+  PetscCheck(o->dmargin >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_dissipative_margin must be nonnegative (the least damping rate of the linear part), not %g", (double)o->dmargin);
+  if (o->dissipative) o->conservative = PETSC_TRUE; /* the dissipative linear part is refitted under the conservation */
   set[3] = o->equivariant_set;
   if (set[4] && o->pairs && !set[0]) o->degree = 2; /* the pair drift is quadratic: -drift_pairs alone must not need -drift_degree 2 too */
   for (PetscInt k = 4; k >= 0; k--)
@@ -1210,7 +1410,7 @@ static PetscErrorCode HeadsForLatent(SNAPSSurrogate s, const TrainOptions *o)
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
 {
   SNAPSSurrogate s;
-  TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, PETSC_FALSE};
+  TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, PETSC_FALSE, PETSC_FALSE, 0};
   PetscBool      drift_snas = PETSC_FALSE;
   PetscInt       n          = 0;
   PetscReal     *z0, *z1, *zm, *zr;

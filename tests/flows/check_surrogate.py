@@ -691,6 +691,17 @@ def conservative_parts(model):
     return Q, D, rows
 
 
+def linear_top(model):
+    """The largest eigenvalue of the symmetric part of the stored table's linear part (entries c z_a: b = D)."""
+    with h5py.File(path(model), "r") as m:
+        rows, D = m["surrogate/drift_monomials"][:], int(m["surrogate"].attrs["latent"])
+    i, a, b, c = rows[:, 0].astype(int), rows[:, 1].astype(int), rows[:, 2].astype(int), rows[:, 3]
+    lin = (np.minimum(a, b) < D) & (np.maximum(a, b) >= D)
+    L = np.zeros((D, D))
+    np.add.at(L, (i[lin], np.minimum(a, b)[lin]), c[lin])
+    return np.linalg.eigvalsh((L + L.T) / 2).max()
+
+
 def kolmogorov_conservative():
     KOL = KS
     run([KOL, "-N", "32", "-Re", "40", "-T", "40", "-save_start", "20", "-dt_save", "0.1", "-trajectory", path("train.h5")])
@@ -699,6 +710,11 @@ def kolmogorov_conservative():
     out = run(fit + ["-twin_model", path("cons.h5"), "-drift_conservative"])
     run(MPIEXEC + ["-n", "2"] + fit + ["-twin_model", path("cons2.h5"), "-drift_conservative"])
     run(fit + ["-twin_model", path("free.h5")])
+    diss = run(fit + ["-twin_model", path("diss.h5"), "-drift_dissipative"])
+    if not linear_top("diss.h5") <= 1e-10 or not linear_top("cons.h5") > 1e-10 or "-drift_dissipative:" not in diss:
+        sys.exit(f"FAIL: the symmetric part of the linear part has the largest eigenvalue {linear_top('diss.h5'):g} with "
+                 f"-drift_dissipative (want <= 1e-10) and {linear_top('cons.h5'):g} with -drift_conservative alone (want > "
+                 f"1e-10 on these data)\n{diss}")
     if "-drift_conservative:" not in out or "(conservative)" not in out:
         sys.exit(f"FAIL: the fit does not report the conservative refit:\n{out}")
     with h5py.File(path("cons.h5"), "r") as h:
@@ -711,6 +727,15 @@ def kolmogorov_conservative():
     def leak(model):
         Q = conservative_parts(model)[0](z)
         return np.max(np.abs(np.sum(z * Q, axis=1)) / (np.linalg.norm(z, axis=1) * np.linalg.norm(Q, axis=1)))
+    if not leak("diss.h5") < 1e-10:
+        sys.exit(f"FAIL: z . Q(z, z) / (|z| |Q|) is {leak('diss.h5'):g} with -drift_dissipative (want < 1e-10)")
+    run(fit + ["-twin_model", path("margin.h5"), "-drift_dissipative", "-drift_dissipative_margin", "0.05"])
+    if not abs(linear_top("margin.h5") + 0.05) <= 1e-10:
+        sys.exit(f"FAIL: with -drift_dissipative_margin 0.05 the largest eigenvalue is {linear_top('margin.h5'):g} (want -0.05)")
+    run(MPIEXEC + ["-n", "2"] + fit + ["-twin_model", path("diss2.h5"), "-drift_dissipative"])
+    d1, d2 = conservative_parts("diss.h5")[2], conservative_parts("diss2.h5")[2]
+    if d1.shape != d2.shape or not np.abs(d1 - d2).max() <= 1e-9 * np.abs(d1[:, 3]).max():
+        sys.exit("FAIL: -drift_dissipative fits another table on 2 ranks than on 1")
     if not leak("cons.h5") < 1e-10 or not leak("free.h5") > 1e-3:
         sys.exit(f"FAIL: z . Q(z, z) / (|z| |Q|) is {leak('cons.h5'):g} with -drift_conservative (want < 1e-10) and "
                  f"{leak('free.h5'):g} without it (want > 1e-3)")
@@ -729,8 +754,13 @@ def kolmogorov_conservative():
     expect_error([FIT, "-trajectories", path("train.h5"), "-latent", "fourier", "-latent_modes", "3", "-rollout_dt", "0.1",
                   "-twin_model", path("never.h5"), "-drift_fit", "sna", "-drift_conservative"],
                  r"-drift_conservative constrains the quadratic pair drift")
+    expect_error([FIT, "-trajectories", path("train.h5"), "-latent", "fourier", "-latent_modes", "3", "-rollout_dt", "0.1",
+                  "-twin_model", path("never.h5"), "-drift_dissipative_margin", "-1"],
+                 r"-drift_dissipative_margin must be nonnegative")
     print(f"kolmogorov_conservative: z . Q(z, z) / (|z| |Q|) {leak('cons.h5'):.2g} (unconstrained {leak('free.h5'):.2g}); "
-          f"x-shift equivariant to {err:.2g}; the same table on 2 ranks; refused with -drift_fit sna")
+          f"x-shift equivariant to {err:.2g}; the same table on 2 ranks; refused with -drift_fit sna; the linear part's "
+          f"symmetric part's largest eigenvalue {linear_top('diss.h5'):.2g} with -drift_dissipative ({linear_top('cons.h5'):.2g} "
+          "without)")
 
 
 {"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov,

@@ -168,18 +168,22 @@ def coords(a):
 def hostile(a):
     """Crafted mf model files are refused with a message, never followed without end: a part that is the model
     itself (a hard link, a cycle), a part of type mf, a missing part, an unknown blend, a part whose parameter count
-    is not the recorded one."""
+    is not the recorded one, a rho_inputs entry other than 0 or 1 (form inputs)."""
     fit(a, "h.h5", "-mf_blend", "ar1")
+    fit(a, "hi.h5", "-mf_blend", "ar1", "-mf_rho_form", "inputs", "-mf_rho_inputs", "1")
     cases = {
         "cycle": (lambda g: (g.__delitem__("lf"), g.__setitem__("lf", g)), "is itself of type mf: refused"),
         "nested": (lambda g: g["lf"].attrs.__setitem__("type", np.bytes_("mf")), "is itself of type mf: refused"),
         "no_rho": (lambda g: g.__delitem__("rho"), "has no part 'rho'"),
         "blend": (lambda g: g.attrs.__setitem__("blend", np.bytes_("ar2")), "has blend 'ar2'; this SNAPS knows residual and ar1"),
         "count": (lambda g: g.attrs.__setitem__("n_params_delta", g.attrs["n_params_delta"] + 1), "parameters for its part 'delta' (attribute n_params_delta) but the part holds"),
+        "rho_half": (lambda g: g["rho_inputs"].__setitem__(0, 0.5), "dataset rho_inputs holds 0.5 for input 0, not 0 or 1: corrupt model file"),
+        "rho_two": (lambda g: g["rho_inputs"].__setitem__(1, 2), "dataset rho_inputs holds 2. for input 1, not 0 or 1: corrupt model file"),
+        "rho_nan": (lambda g: g["rho_inputs"].__setitem__(0, np.nan), "The HDF5 dataset 'rho_inputs' contains NaN or Inf (entry 0)"),
     }
     for name, (damage, message) in cases.items():
         bad = os.path.join(a.dir, "hostile_%s.h5" % name)
-        with h5py.File(os.path.join(a.dir, "h.h5")) as src, h5py.File(bad, "w") as dst:
+        with h5py.File(os.path.join(a.dir, "hi.h5" if name.startswith("rho_") else "h.h5")) as src, h5py.File(bad, "w") as dst:
             src.copy("sna", dst)
             damage(dst["sna"])
         p = subprocess.run([a.predict, "-model", bad, "-data", os.path.join(a.dir, "query.h5"), "-out", os.path.join(a.dir, "never.h5")],

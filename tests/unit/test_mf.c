@@ -463,6 +463,47 @@ static PetscErrorCode CheckSelect(const char dir[])
   PetscFunctionReturn(0);
 }
 
+/* Refused at fit time, not fitted to something else: -mf_rho_inputs set through the API before the model knows its
+   inputs with an index past them (r would be constant along every input), and -mf_select cv on one HF case (no
+   fold to validate on; the form would be chosen without the cross-validation the report claims). */
+static PetscErrorCode CheckRhoRefusals(void)
+{
+  const PetscInt     past[] = {5};
+  const PetscInt     nhf[]  = {4, 1};
+  const SNAMFRhoForm form[] = {SNA_MF_RHO_INPUTS, SNA_MF_RHO_FULL};
+  const SNAMFSelect  sel[]  = {SNA_MF_SELECT_NONE, SNA_MF_SELECT_CV};
+
+  PetscFunctionBegin;
+  for (PetscInt t = 0; t < 2; t++) {
+    Vec            Xl, Yl, Xh, Yh, C;
+    SNA            sna, delta, rho;
+    PetscErrorCode ierr;
+
+    PetscCall(Data(60, 1, -1, &Xl, &Yl));
+    PetscCall(ConstantRhoData(nhf[t], &Xh, &Yh, &C));
+    PetscCall(Create(SNA_MF_AR1, 1e-10, &sna, &delta, &rho));
+    PetscCall(SNAMFSetRhoForm(sna, form[t]));
+    if (t == 0) PetscCall(SNAMFSetRhoInputs(sna, 1, past)); /* the model has no inputs yet: accepted here */
+    PetscCall(SNAMFSetSelect(sna, sel[t], 5));
+    PetscCall(SNAMFSetCases(sna, C));
+    PetscCall(SNAKhronosSetBasis(delta, 3, 4, 1));
+    PetscCall(SNAKhronosSetBasis(rho, 2, 4, 2));
+    PetscCall(SNASetFromOptions(sna));
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = SNAMFFit(sna, Xl, Yl, Xh, Yh);
+    PetscCall(PetscPopErrorHandler());
+    PetscCheck(ierr, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s should be refused", t == 0 ? "-mf_rho_inputs 5 on a model of 2 inputs" : "-mf_select cv on one HF case");
+    PetscCall(VecDestroy(&Xl));
+    PetscCall(VecDestroy(&Yl));
+    PetscCall(VecDestroy(&Xh));
+    PetscCall(VecDestroy(&Yh));
+    PetscCall(VecDestroy(&C));
+    PetscCall(SNADestroy(&sna));
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "-mf_rho_inputs past the inputs and -mf_select cv on one HF case are refused at fit time\n"));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   SNA sna;
@@ -478,6 +519,7 @@ int main(int argc, char **argv)
     PetscCall(CheckNested((PetscBool)ar1, PETSC_TRUE));
   }
   PetscCall(CheckSelect(argv[1]));
+  PetscCall(CheckRhoRefusals());
   PetscCall(CheckLFAlone(argv[1]));
   PetscCall(CheckUnfittedGrid());
   PetscCall(CheckFailedCorrectionLeaksNothing());

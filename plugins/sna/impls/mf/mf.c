@@ -256,15 +256,19 @@ static PetscErrorCode SNAEvaluateLocal_MF(SNA sna, PetscInt n, const PetscReal x
 /* rho on grid rows; in the form inputs with the coordinates of the other inputs moved to the middle of the box. */
 static PetscErrorCode RhoOnGrid(SNA sna, const PetscInt n[], const PetscReal *const coords[], PetscInt start, PetscInt end, PetscReal rh[])
 {
-  SNA_MF          *mf                     = (SNA_MF *)sna->data;
-  const PetscInt   d                      = sna->dim_in;
-  const PetscReal *c[SNA_MF_MAX_INPUTS]   = {NULL};
-  PetscReal       *mid[SNA_MF_MAX_INPUTS] = {NULL};
+  SNA_MF           *mf = (SNA_MF *)sna->data;
+  const PetscInt    d  = sna->dim_in;
+  const PetscReal **c;
+  PetscReal       **mid;
 
   PetscFunctionBegin;
+  if (mf->rho_form != SNA_MF_RHO_INPUTS) { /* full or constant: r on the grid itself, any number of inputs */
+    PetscCall((*mf->rho->ops->evaluategridlocal)(mf->rho, n, coords, start, end, rh));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscCalloc2(d, &c, d, &mid));
   for (PetscInt p = 0, k = 0; p < d; p++) {
     c[p] = coords[p];
-    if (mf->rho_form != SNA_MF_RHO_INPUTS) continue;
     if (k < mf->nrho_inputs && mf->rho_inputs[k] == p) {
       k++;
       continue;
@@ -273,8 +277,9 @@ static PetscErrorCode RhoOnGrid(SNA sna, const PetscInt n[], const PetscReal *co
     for (PetscInt i = 0; i < n[p]; i++) mid[p][i] = 0.5 * (mf->rho->lower[p] + mf->rho->upper[p]);
     c[p] = mid[p];
   }
-  PetscCall((*mf->rho->ops->evaluategridlocal)(mf->rho, n, c, start, end, rh));
+  PetscCall((*mf->rho->ops->evaluategridlocal)(mf->rho, n, (const PetscReal *const *)c, start, end, rh));
   for (PetscInt p = 0; p < d; p++) PetscCall(PetscFree(mid[p]));
+  PetscCall(PetscFree2(c, mid));
   PetscFunctionReturn(0);
 }
 

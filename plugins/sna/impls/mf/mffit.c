@@ -19,6 +19,19 @@ static PetscErrorCode FitLowFidelity(SNA sna)
   PetscFunctionReturn(0);
 }
 
+/* The inputs of -mf_rho_inputs against the model's inputs, known only now: SNAMFSetRhoInputs() before the sizes
+   cannot check them, and an index past the inputs would leave r constant along every input. */
+static PetscErrorCode CheckRhoInputs(SNA sna)
+{
+  SNA_MF  *mf   = (SNA_MF *)sna->data;
+  MPI_Comm comm = PetscObjectComm((PetscObject)sna);
+
+  PetscFunctionBegin;
+  PetscCheck(sna->dim_in <= SNA_MF_MAX_INPUTS, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_rho_inputs (rho form inputs) supports at most %d inputs, but the model has %" PetscInt_FMT ": use -mf_rho_form full or constant", SNA_MF_MAX_INPUTS, sna->dim_in);
+  for (PetscInt i = 0; i < mf->nrho_inputs; i++) PetscCheck(mf->rho_inputs[i] >= 0 && mf->rho_inputs[i] < sna->dim_in, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_rho_inputs: index %" PetscInt_FMT " is not an input of the model (0 to %" PetscInt_FMT "): give indices of the HF inputs", mf->rho_inputs[i], sna->dim_in - 1);
+  PetscFunctionReturn(0);
+}
+
 /* ar1: from delta (fitted to y - u_LF) and rho = 1 (r = 0), Levenberg-Marquardt on [r, delta] together: the
    least-squares optimum of (1 + r) u_LF + delta, which a fit of r alone (weights u_LF^2) alternating with delta
    reaches only slowly. */
@@ -36,6 +49,7 @@ static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
   PetscCheck(khronos, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "The AR1 scale rho must be a khronos SNA, not %s (-mf_rho_sna_type)", ((PetscObject)mf->rho)->type_name);
   PetscCall(SNAKhronosGetBasis(mf->rho, NULL, NULL, &modes));
   PetscCheck(mf->rho_form != SNA_MF_RHO_INPUTS || mf->nrho_inputs, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-mf_rho_form inputs needs the inputs r depends on: give -mf_rho_inputs (e.g. 2,3)");
+  if (mf->rho_form == SNA_MF_RHO_INPUTS) PetscCall(CheckRhoInputs(sna));
   PetscCheck(modes >= 2 || mf->rho_form == SNA_MF_RHO_CONSTANT, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The AR1 scale rho needs at least 2 modes (-mf_rho_sna_khronos_modes), not %" PetscInt_FMT ": it starts at rho = 1 as two constant modes that cancel, from where the fit can move every factor", modes);
   if (!mf->rho->lower) PetscCall(SNASetBounds(mf->rho, mf->delta->lower, mf->delta->upper)); /* a refit of a loaded model's correction */
   PetscCall(PetscCalloc1(sna->dim_out, &zero));
@@ -389,15 +403,13 @@ static PetscErrorCode SelectRhoForm(SNA sna, Vec X, Vec Y)
   mf->cv_folds    = 0;
   mf->cv_error[0] = mf->cv_error[1] = mf->cv_error[2] = -1;
   if (mf->blend != SNA_MF_AR1 || mf->select != SNA_MF_SELECT_CV) PetscFunctionReturn(0);
+  if (mf->nrho_inputs) PetscCall(CheckRhoInputs(sna));
   PetscCall(AssignFolds(sna, X, &k, &fold));
-  if (k < 2) { /* one case: nothing to validate on, the simplest form */
-    mf->rho_form = SNA_MF_RHO_CONSTANT;
-    PetscCall(PetscInfo(sna, "-mf_select cv: one HF case, no fold to validate on: rho constant\n"));
-  } else {
-    PetscCall(CompareForms(sna, X, Y, k, fold));
-    mf->cv_folds = k;
-    PetscCall(PetscInfo(sna, "-mf_select cv, %" PetscInt_FMT " folds: relative error constant %g, inputs %g, full %g: rho %s\n", k, (double)mf->cv_error[SNA_MF_RHO_CONSTANT], (double)mf->cv_error[SNA_MF_RHO_INPUTS], (double)mf->cv_error[SNA_MF_RHO_FULL], SNAMFRhoForms[mf->rho_form]));
-  }
+  if (k < 2) PetscCall(PetscFree(fold)); /* one case: nothing to validate on */
+  PetscCheck(k >= 2, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-mf_select cv needs at least 2 HF cases to leave one out, but the HF data hold %" PetscInt_FMT ": drop -mf_select cv and choose the form with -mf_rho_form (constant for one case)", k);
+  PetscCall(CompareForms(sna, X, Y, k, fold));
+  mf->cv_folds = k;
+  PetscCall(PetscInfo(sna, "-mf_select cv, %" PetscInt_FMT " folds: relative error constant %g, inputs %g, full %g: rho %s\n", k, (double)mf->cv_error[SNA_MF_RHO_CONSTANT], (double)mf->cv_error[SNA_MF_RHO_INPUTS], (double)mf->cv_error[SNA_MF_RHO_FULL], SNAMFRhoForms[mf->rho_form]));
   PetscCall(PetscFree(fold));
   PetscFunctionReturn(0);
 }

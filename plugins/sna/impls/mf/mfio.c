@@ -24,13 +24,20 @@ static PetscErrorCode SavePart(hid_t group, const char name[], SNA part)
 /* The inputs r depends on (form inputs): dataset rho_inputs, one 0/1 per input. */
 static PetscErrorCode SaveRhoInputs(SNA sna, hid_t group)
 {
-  SNA_MF       *mf                    = (SNA_MF *)sna->data;
-  PetscReal     on[SNA_MF_MAX_INPUTS] = {0};
-  const hsize_t dims[1]               = {(hsize_t)sna->dim_in};
+  SNA_MF       *mf      = (SNA_MF *)sna->data;
+  const hsize_t dims[1] = {(hsize_t)sna->dim_in};
+  PetscReal    *on;
 
   PetscFunctionBegin;
-  for (PetscInt k = 0; k < mf->nrho_inputs; k++) on[mf->rho_inputs[k]] = 1;
+  PetscCheck(sna->dim_in <= SNA_MF_MAX_INPUTS, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-mf_rho_inputs (rho form inputs) supports at most %d inputs, but the model has %" PetscInt_FMT, SNA_MF_MAX_INPUTS, sna->dim_in);
+  PetscCall(PetscCalloc1(sna->dim_in, &on));
+  for (PetscInt k = 0; k < mf->nrho_inputs; k++) {
+    if (mf->rho_inputs[k] < 0 || mf->rho_inputs[k] >= sna->dim_in) PetscCall(PetscFree(on));
+    PetscCheck(mf->rho_inputs[k] >= 0 && mf->rho_inputs[k] < sna->dim_in, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-mf_rho_inputs: index %" PetscInt_FMT " is not an input of the model (0 to %" PetscInt_FMT "): cannot save it", mf->rho_inputs[k], sna->dim_in - 1);
+    on[mf->rho_inputs[k]] = 1;
+  }
   PetscCall(SNAHDF5WriteArray(group, "rho_inputs", 1, dims, on));
+  PetscCall(PetscFree(on));
   PetscFunctionReturn(0);
 }
 
@@ -44,8 +51,10 @@ static PetscErrorCode LoadRhoInputs(SNA sna, hid_t group)
   PetscCheck(sna->dim_in <= SNA_MF_MAX_INPUTS, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model has %" PetscInt_FMT " inputs; rho_form inputs supports at most %d", sna->dim_in, SNA_MF_MAX_INPUTS);
   PetscCall(SNAHDF5ReadArray(group, "rho_inputs", 1, dims, on));
   mf->nrho_inputs = 0;
-  for (PetscInt p = 0; p < sna->dim_in; p++)
-    if (on[p] != 0) mf->rho_inputs[mf->nrho_inputs++] = p;
+  for (PetscInt p = 0; p < sna->dim_in; p++) {
+    PetscCheck(on[p] == 0 || on[p] == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model's dataset rho_inputs holds %g for input %" PetscInt_FMT ", not 0 or 1: corrupt model file (rewrite it with snaps-fit)", (double)on[p], p);
+    if (on[p] == 1) mf->rho_inputs[mf->nrho_inputs++] = p;
+  }
   PetscCheck(mf->nrho_inputs > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model has rho_form inputs but its dataset rho_inputs marks no input: corrupt model");
   PetscFunctionReturn(0);
 }

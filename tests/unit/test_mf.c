@@ -504,6 +504,88 @@ static PetscErrorCode CheckRhoRefusals(void)
   PetscFunctionReturn(0);
 }
 
+/* An ar1 model of more inputs than the form inputs supports (70 > 64), rho full: its grid evaluation equals the
+   scattered one (rho on the grid once kept 64-entry arrays indexed by every input, past their end here). */
+static PetscErrorCode CheckManyInputsGrid(void)
+{
+  const PetscInt d = 70, N = 24;
+  SNA            sna, delta, rho;
+  Vec            Xl, Yl, Xh, Yh, Xg, Ug, Gs;
+  PetscReal     *x, *y, **c, err;
+  PetscInt      *n;
+  PetscRandom    rnd;
+
+  PetscFunctionBegin;
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetSeed(rnd, 7));
+  PetscCall(PetscRandomSeed(rnd));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, N * d, &Xl));
+  PetscCall(VecSetBlockSize(Xl, d));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, N, &Yl));
+  PetscCall(VecGetArray(Xl, &x));
+  PetscCall(VecGetArray(Yl, &y));
+  for (PetscInt i = 0; i < N; i++) {
+    y[i] = 1;
+    for (PetscInt p = 0; p < d; p++) {
+      PetscCall(PetscRandomGetValueReal(rnd, &x[i * d + p]));
+      y[i] += x[i * d + p] / d;
+    }
+  }
+  PetscCall(VecRestoreArray(Yl, &y));
+  PetscCall(VecRestoreArray(Xl, &x));
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscCall(VecDuplicate(Xl, &Xh));
+  PetscCall(VecCopy(Xl, Xh));
+  PetscCall(VecDuplicate(Yl, &Yh));
+  PetscCall(VecCopy(Yl, Yh));
+  PetscCall(VecScale(Yh, 1.1));
+  PetscCall(SNACreate(PETSC_COMM_SELF, &sna));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(SNAMFSetBlend(sna, SNA_MF_AR1));
+  {
+    SNA lf;
+    PetscCall(SNAMFGetParts(sna, &lf, &delta, &rho));
+    PetscCall(SNAKhronosSetBasis(lf, 1, 2, 1));
+  }
+  PetscCall(SNAKhronosSetBasis(delta, 1, 2, 1));
+  PetscCall(SNAKhronosSetBasis(rho, 1, 2, 2));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNAMFFit(sna, Xl, Yl, Xh, Yh));
+  /* a grid of 2 points along input 0, the others at one value: the first two rows of Xg */
+  PetscCall(PetscMalloc2(d, &c, d, &n));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, 2 * d, &Xg));
+  PetscCall(VecSetBlockSize(Xg, d));
+  PetscCall(VecGetArray(Xg, &x));
+  for (PetscInt p = 0; p < d; p++) {
+    n[p]     = p ? 1 : 2;
+    x[p]     = p ? 0.5 : 0.25;
+    x[d + p] = p ? 0.5 : 0.75;
+    c[p]     = x + p; /* p > 0: the one value; input 0 gets an array of its own below */
+  }
+  {
+    PetscReal c0[2] = {0.25, 0.75};
+    c[0]            = c0;
+    PetscCall(VecCreateSeq(PETSC_COMM_SELF, 2, &Ug));
+    PetscCall(SNAEvaluate(sna, Xg, Ug));
+    PetscCall(SNACreateGridVec(sna, n, &Gs));
+    PetscCall(SNAEvaluateGrid(sna, n, (const PetscReal *const *)c, Gs));
+  }
+  PetscCall(VecRestoreArray(Xg, &x));
+  PetscCall(RelDiff(Gs, Ug, &err));
+  PetscCheck(err <= 1e-14, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The grid evaluation of an ar1 model of %" PetscInt_FMT " inputs differs from the scattered one by %g", d, (double)err);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ar1 of %" PetscInt_FMT " inputs (rho full): grid evaluation equals the scattered one (%.1e)\n", d, (double)err));
+  PetscCall(PetscFree2(c, n));
+  PetscCall(VecDestroy(&Xg));
+  PetscCall(VecDestroy(&Ug));
+  PetscCall(VecDestroy(&Gs));
+  PetscCall(VecDestroy(&Xl));
+  PetscCall(VecDestroy(&Yl));
+  PetscCall(VecDestroy(&Xh));
+  PetscCall(VecDestroy(&Yh));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   SNA sna;
@@ -520,6 +602,7 @@ int main(int argc, char **argv)
   }
   PetscCall(CheckSelect(argv[1]));
   PetscCall(CheckRhoRefusals());
+  PetscCall(CheckManyInputsGrid());
   PetscCall(CheckLFAlone(argv[1]));
   PetscCall(CheckUnfittedGrid());
   PetscCall(CheckFailedCorrectionLeaksNothing());

@@ -192,6 +192,15 @@ static PetscErrorCode CheckRoundTrip(SNA sna, const char dir[])
   PetscCall(SNAEvaluate(back, Xq, V));
   PetscCall(RelDiff(V, U, &err));
   PetscCheck(err <= 1e-14, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The loaded mf model differs from the saved one by %g (relative), expected <= 1e-14", (double)err);
+  { /* a constant rho loaded back as full evaluates the same: the form and parameter count must survive too */
+    SNAMFRhoForm f0, f1;
+    PetscInt     P0, P1;
+    PetscCall(SNAMFGetRhoSelection(sna, &f0, NULL, NULL));
+    PetscCall(SNAMFGetRhoSelection(back, &f1, NULL, NULL));
+    PetscCall(SNAGetNumParameters(sna, &P0));
+    PetscCall(SNAGetNumParameters(back, &P1));
+    PetscCheck(f0 == f1 && P0 == P1, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The loaded mf model has rho form %s and %" PetscInt_FMT " parameters, the saved one %s and %" PetscInt_FMT, SNAMFRhoForms[f1], P1, SNAMFRhoForms[f0], P0);
+  }
   c[0] = mu;
   c[1] = s;
   {

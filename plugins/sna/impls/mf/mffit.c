@@ -84,9 +84,12 @@ static PetscErrorCode AssignFolds(SNA sna, Vec X, PetscInt *k, PetscInt **fold)
   lo /= sna->dim_in;
   PetscCall(SNAGlobalCount(sna, n, &N));
   if (mf->cases) {
-    PetscInt nc_local;
+    PetscInt    nc_local;
+    PetscMPIInt bad, anybad;
     PetscCall(VecGetLocalSize(mf->cases, &nc_local));
-    PetscCheck(nc_local == n, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The HF case ids (SNAMFSetCases) hold %" PetscInt_FMT " rows on this rank but the HF data %" PetscInt_FMT ": give one id per HF row, laid out as the rows", nc_local, n);
+    bad = (PetscMPIInt)(nc_local != n);
+    PetscCall(MPIU_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)sna))); /* every rank errors, before the collective scatter */
+    PetscCheck(!anybad, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_SIZ, "The HF case ids (SNAMFSetCases) are not laid out as the HF rows (%" PetscInt_FMT " ids but %" PetscInt_FMT " rows on this rank, or a mismatch on another): give one id per HF row, laid out as the rows", nc_local, n);
   }
   PetscCall(PetscMalloc2(n, &ids, N, &all));
   if (mf->cases) {

@@ -85,7 +85,7 @@ static PetscErrorCode SNAMFBlendFromOptions(SNA sna)
   SNAMFBlend   blend = mf->blend;
   SNAMFRhoForm form  = mf->rho_form;
   PetscInt     nin = SNA_MF_MAX_INPUTS, inputs[SNA_MF_MAX_INPUTS] = {0};
-  PetscBool    inset;
+  PetscBool    inset, foldset;
   SNAMFSelect  sel   = mf->select;
   PetscInt     folds = mf->folds;
   const char  *prefix;
@@ -100,8 +100,11 @@ static PetscErrorCode SNAMFBlendFromOptions(SNA sna)
   PetscCall(PetscOptionsEnum("-mf_rho_form", "ar1: the scale rho = 1 + r with r a constant per output (Kennedy-O'Hagan) or a KHRONOS over all inputs (full, basis -mf_rho_sna_khronos_...)", "SNAMFSetRhoForm", SNAMFRhoForms, (PetscEnum)form, (PetscEnum *)&form, NULL));
   PetscCall(PetscOptionsIntArray("-mf_rho_inputs", "ar1: the inputs (0-based indices, e.g. the field coordinates 2,3) that r depends on in -mf_rho_form inputs, and a candidate of -mf_select cv", "SNAMFSetRhoInputs", inputs, &nin, &inset));
   PetscCall(PetscOptionsEnum("-mf_select", "ar1: the form of rho as -mf_rho_form gives it (none), or the one with the smaller cross-validated error over folds of the HF cases (cv)", "SNAMFSetSelect", SNAMFSelects, (PetscEnum)sel, (PetscEnum *)&sel, NULL));
-  PetscCall(PetscOptionsInt("-mf_select_folds", "Most folds of -mf_select cv (fewer HF cases: one fold per case, leave-one-case-out)", "SNAMFSetSelect", folds, &folds, NULL));
+  PetscCall(PetscOptionsInt("-mf_select_folds", "Most folds of -mf_select cv (fewer HF cases: one fold per case, leave-one-case-out)", "SNAMFSetSelect", folds, &folds, &foldset));
   PetscOptionsEnd();
+  /* refused, not ignored: each applies only with the other option named */
+  PetscCheck(!inset || form == SNA_MF_RHO_INPUTS || sel == SNA_MF_SELECT_CV, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-mf_rho_inputs gives the inputs of -mf_rho_form inputs (or a candidate of -mf_select cv), but the form is %s without -mf_select cv: add -mf_rho_form inputs or -mf_select cv, or drop -mf_rho_inputs", SNAMFRhoForms[form]);
+  PetscCheck(!foldset || sel == SNA_MF_SELECT_CV, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-mf_select_folds %" PetscInt_FMT " applies only to -mf_select cv: add -mf_select cv, or drop -mf_select_folds", folds);
   PetscCall(SNAMFSetBlend(sna, blend));
   PetscCall(SNAMFSetRhoForm(sna, form));
   if (inset) PetscCall(SNAMFSetRhoInputs(sna, nin, inputs));

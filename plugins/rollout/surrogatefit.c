@@ -1334,7 +1334,7 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
   const char *fits[] = {"sna", "polynomial"}, *targets[] = {"clean", "linear"}, *forms[] = {"map", "rate"};
   const char *poly_only[] = {"-drift_degree", "-drift_ridge", "-drift_box_margin", "-drift_equivariant", "-drift_pairs"};
   PetscInt    fit = o->poly, target = o->linear, form = o->rate;
-  PetscBool   set[5], substeps_set;
+  PetscBool   set[5], substeps_set, cons_set, margin_set;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_fit", fits, 2, &fit, &o->fit_set));
@@ -1351,11 +1351,16 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_ridge", &o->ridge, &set[1]));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_box_margin", &o->margin, &set[2]));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_pairs", &o->pairs, &set[4]));
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_conservative", &o->conservative, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_conservative", &o->conservative, &cons_set));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_dissipative", &o->dissipative, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_dissipative_margin", &o->dmargin, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_dissipative_margin", &o->dmargin, &margin_set));
   PetscCheck(o->dmargin >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_dissipative_margin must be nonnegative (the least damping rate of the linear part), not %g", (double)o->dmargin);
+  PetscCheck(!margin_set || o->dissipative, comm, PETSC_ERR_ARG_INCOMP, "-drift_dissipative_margin %g applies only with -drift_dissipative: add -drift_dissipative, or drop -drift_dissipative_margin", (double)o->dmargin);
+  PetscCheck(!cons_set || o->conservative || !o->dissipative, comm, PETSC_ERR_ARG_INCOMP, "-drift_conservative false with -drift_dissipative: the dissipative fit is conservative (its linear part is refitted under the conservation); drop -drift_conservative false, or -drift_dissipative");
   if (o->dissipative) o->conservative = PETSC_TRUE; /* the dissipative linear part is refitted under the conservation */
+  /* warned, not refused: the constraint is well defined on the map's quadratic part too, but there it does not
+     make the rollout conserve |z|^2 (the map's step adds the linear part's terms to it) */
+  if (o->conservative && !o->rate) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "WARNING: %s constrains the quadratic part of the drift; with the map form (-drift_form map) the rollout does not conserve |z|^2 by it: -drift_form rate is the form it is made for\n", o->dissipative ? "-drift_dissipative" : "-drift_conservative"));
   set[3] = o->equivariant_set;
   if (set[4] && o->pairs && !set[0]) o->degree = 2; /* the pair drift is quadratic: -drift_pairs alone must not need -drift_degree 2 too */
   for (PetscInt k = 4; k >= 0; k--)

@@ -757,6 +757,16 @@ def kolmogorov_conservative():
     expect_error([FIT, "-trajectories", path("train.h5"), "-latent", "fourier", "-latent_modes", "3", "-rollout_dt", "0.1",
                   "-twin_model", path("never.h5"), "-drift_dissipative_margin", "-1"],
                  r"-drift_dissipative_margin must be nonnegative")
+    # options that would not apply are refused, not ignored; -drift_conservative on the map form is warned about
+    never = [FIT, "-trajectories", path("train.h5"), "-latent", "fourier", "-latent_modes", "3", "-rollout_dt", "0.1",
+             "-drift_degree", "2", "-twin_model", path("never.h5")]
+    expect_error(never + ["-drift_form", "rate", "-drift_dissipative_margin", "0.05"],
+                 r"-drift_dissipative_margin 0.05 applies only with -drift_dissipative")
+    expect_error(never + ["-drift_form", "rate", "-drift_conservative", "false", "-drift_dissipative"],
+                 r"-drift_conservative false with -drift_dissipative")
+    mapped = run(fit[:-2] + ["-drift_form", "map", "-twin_model", path("cons_map.h5"), "-drift_conservative"])
+    if "WARNING: -drift_conservative constrains the quadratic part of the drift; with the map form" not in mapped:
+        sys.exit(f"FAIL: -drift_conservative with -drift_form map gave no warning naming -drift_form rate:\n{mapped}")
     print(f"kolmogorov_conservative: z . Q(z, z) / (|z| |Q|) {leak('cons.h5'):.2g} (unconstrained {leak('free.h5'):.2g}); "
           f"x-shift equivariant to {err:.2g}; the same table on 2 ranks; refused with -drift_fit sna; the linear part's "
           f"symmetric part's largest eigenvalue {linear_top('diss.h5'):.2g} with -drift_dissipative ({linear_top('cons.h5'):.2g} "

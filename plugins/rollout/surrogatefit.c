@@ -959,7 +959,8 @@ static PetscErrorCode PairLinearUnknowns(SNAPSSurrogate s, const PairFit *P, Pet
   PetscCall(PetscMalloc1(nu, &u));
   for (PetscInt j = 0; j < nu; j++)
     if (LinearFeature(P, j % P->nf)) u[nl++] = j;
-  if (!nl) {
+  if (!nl) { /* nothing to fix the pair's rows of L with: all of them is missed */
+    for (PetscInt k = 2 * h * D; k < (2 * h + 2) * D; k++) *miss = PetscMax(*miss, PetscAbsReal(L[k]));
     PetscCall(PetscFree(u));
     PetscFunctionReturn(0);
   }
@@ -1047,6 +1048,12 @@ static PetscErrorCode ConstrainedPairs(SNAPSSurrogate s, PetscInt npair, PairFit
   PetscCall(PetscMalloc1(s->D * s->D, &L));
   PetscCall(PairLinear(s, npair, P, L, &top));
   PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: -drift_dissipative: the refitted linear part's symmetric part has the largest eigenvalue %.4g\n", (double)top));
+  {
+    PetscReal big = 0;
+    for (PetscInt k = 0; k < s->D * s->D; k++) big = PetscMax(big, PetscAbsReal(L[k]));
+    if (top > -o->dmargin + 1e-8 * big) PetscCall(PetscFree(L));
+    PetscCheck(top <= -o->dmargin + 1e-8 * big, s->comm, PETSC_ERR_NOT_CONVERGED, "-drift_dissipative: the refitted linear part's symmetric part has the largest eigenvalue %g, not at most minus -drift_dissipative_margin %g (up to rounding of its largest entry %g): the constrained refit did not hold the linear part; a larger -drift_ridge may help", (double)top, (double)o->dmargin, (double)big);
+  }
   PetscCall(PetscFree(L));
   PetscCall(PetscFree2(fixcol, fixval));
   PetscFunctionReturn(0);

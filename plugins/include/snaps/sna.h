@@ -58,7 +58,9 @@ typedef enum {
   SNA_CONVERGED_VALIDATION = 8,  /* the held-out validation MSE had not improved for -sna_fit_validation_patience
                                     iterations (early stopping); the model holds the best-validation iterate */
   SNA_STOPPED_SLOW_PROGRESS = 9, /* the last -sna_fit_progress_window steps together lowered the objective by less
-                                    than -sna_fit_progress_rtol times it: stopped, not converged, but a usable model */
+                                    than -sna_fit_progress_rtol times it: stopped, not converged, but a usable model
+                                    (positive: the stop the user asked for, so -sna_fit_error_if_not_converged
+                                    accepts it and a validation refit treats it as an ending, as the other positives) */
   SNA_DIVERGED_NANORINF    = -1,
   SNA_DIVERGED_TAO         = -2, /* TAO failed without lowering the loss */
   SNA_DIVERGED_ITS         = -3, /* -sna_fit_max_it sweeps or iterations done before any tolerance was met */

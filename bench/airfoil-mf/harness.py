@@ -23,6 +23,7 @@ smaller training sets are nested in the larger. Every non-test LF case trains th
       scores predictions /Y of P.h5 (rows as in test.h5) and prints the metrics as JSON
 """
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -97,11 +98,36 @@ def rows(data, kind, ids):
 
 
 def write_text(path, text):
-    """text into path through a temporary file renamed into place (a killed run leaves no partial file there)."""
+    """text into path through a temporary file renamed into place (a killed run leaves no partial file there; a
+    failed write leaves neither a temporary file nor a changed path)."""
     tmp = "%s.tmp%d" % (path, os.getpid())
-    with open(tmp, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def write_json(path, obj):
+    """obj as indented JSON into path, atomically (write_text)."""
+    write_text(path, json.dumps(obj, indent=1))
+
+
+@contextlib.contextmanager
+def h5_atomic(path):
+    """An HDF5 file opened for writing at a temporary name and renamed to path when the block ends without an
+    error; on an error the temporary file is removed and path is left as it was (a run killed or failing while
+    writing a split never leaves a partial file that the next step would read)."""
+    tmp = "%s.tmp%d" % (path, os.getpid())
+    try:
+        with h5py.File(tmp, "w") as f:
+            yield f
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 def thin_lf(data, stride):
@@ -138,14 +164,13 @@ def write_split(data, split, out, s_input="s"):
     os.makedirs(out, exist_ok=True)
     data = with_s_input(data, s_input)
     names = "m,p,t,alpha_deg,Re_1e6," + ("s" if s_input == "s" else "s_" + s_input)
-    with open(f"{out}/split.json", "w") as f:
-        json.dump(split, f, indent=1)
+    write_json(f"{out}/split.json", split)
     lf = rows(data, "lf", split["train_lf"])
     for key, ids in split["train_hf"].items():
         fraction = float(key)
         # snaps-fit needs a non-empty /hf: the 0% file carries the 10% cases and says -mf_hf_fraction 0
         hf = rows(data, "hf", ids if fraction > 0 else split["train_hf"][f"{0.1:g}"])
-        with h5py.File(f"{out}/{train_name(fraction)}", "w") as f:
+        with h5_atomic(f"{out}/{train_name(fraction)}") as f:
             for kind, (X, Y, case) in (("lf", lf), ("hf", hf)):
                 f[f"{kind}/X"], f[f"{kind}/Y"], f[f"{kind}/case"] = X, Y, case
             f.attrs["mf_hf_fraction"] = 1.0 if fraction > 0 else 0.0
@@ -156,7 +181,7 @@ def write_split(data, split, out, s_input="s"):
     # both fidelities' rows of a case are the same design at the same stations, in the same order
     assert np.array_equal(case, caseL) and np.allclose(X, XL), "LF and HF rows of the test cases do not align"
     for name, with_lf in (("test.h5", True), ("test_nolf.h5", False)):
-        with h5py.File(f"{out}/{name}", "w") as f:
+        with h5_atomic(f"{out}/{name}") as f:
             f["X"], f["Y"], f["case"] = X, Y, case
             if with_lf:
                 f["YLF"] = YL

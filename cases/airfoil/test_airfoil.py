@@ -216,6 +216,42 @@ def test_split(path, out):
     check(np.isfinite(YL).all() and YL.shape == Y.shape, "test.h5: /YLF missing or misshapen")
     s = harness.score(X, Y, Y, case)
     check(s["cp_rel_l2"] == 0 and s["cl_abs_err"] == 0, f"the truth scored against itself: {s}")
+    check_atomic_writes(harness, data, split, out)
+
+
+def leftovers(out):
+    return sorted(n for n in os.listdir(out) if ".tmp" in n)
+
+
+def check_atomic_writes(harness, data, split, out):
+    """A write that fails part-way (harness.write_text given what it cannot write; write_split given HF values
+    HDF5 cannot store, so the first training file fails after its LF rows) must raise, leave no temporary file
+    and leave the files already there as they were: the next step must never read a partial split."""
+    import h5py
+
+    note = os.path.join(out, "note.txt")
+    harness.write_text(note, "kept")
+    try:
+        harness.write_text(note, object())
+        check(False, "harness.write_text wrote an object that is not text without an error")
+    except TypeError:
+        pass
+    check(open(note).read() == "kept", "harness.write_text changed the file although its write failed")
+    check(not leftovers(out), f"harness.write_text left temporary files after a failed write: {leftovers(out)}")
+    first = f"{out}/{harness.train_name(harness.FRACTIONS[0])}"
+    with h5py.File(first, "r") as f:
+        shape = f["hf/Y"].shape
+    bad = dict(data, hf=(data["hf"][0], data["hf"][1].astype(object), data["hf"][2]))
+    try:
+        harness.write_split(bad, split, out)
+        check(False, "harness.write_split stored HF values of dtype object without an error")
+    except TypeError:
+        pass
+    with h5py.File(first, "r") as f:
+        got = f["hf/Y"].shape if "hf/Y" in f else None
+    check(got == shape, f"{first}: /hf/Y is {got} after a failed write_split, expected the previous {shape}: a "
+          "partial file was left in place")
+    check(not leftovers(out), f"harness.write_split left temporary files after a failed write: {leftovers(out)}")
 
 
 def main():

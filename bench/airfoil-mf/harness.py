@@ -130,20 +130,23 @@ def h5_atomic(path):
             os.remove(tmp)
 
 
-def thin_lf(data, stride):
+def thin_lf(data, stride, le_keep=0.0):
     """The training file data with every stride-th XFOIL station of each LF case (its first and, if it falls on the
-    stride, its last), written next to it as <data>_lf_stride<k>.h5; data itself for stride 1. The HF rows and the
-    attributes are kept. Written on every call (a few MB: cheap) to a temporary name and renamed into place, so that
-    neither a killed run's partial file nor one made from an older data file is ever read."""
+    stride, its last), and every station whose 6th input is below le_keep in magnitude (the leading edge, where the
+    suction peak is: 13 of 101 stations for le_keep 0.35 in s_le), written next to it as
+    <data>_lf_stride<k>[_le<le_keep>].h5; data itself for stride 1. The HF rows and the attributes are kept. Written
+    on every call (a few MB: cheap) to a temporary name and renamed into place, so that neither a killed run's
+    partial file nor one made from an older data file is ever read."""
     if stride == 1:
         return data
-    thin = data[:-3] + "_lf_stride%d.h5" % stride
+    thin = data[:-3] + "_lf_stride%d%s.h5" % (stride, "_le%g" % le_keep if le_keep > 0 else "")
     tmp = "%s.tmp%d" % (thin, os.getpid())
     try:
         with h5py.File(data, "r") as f, h5py.File(tmp, "w") as g:
             case = f["lf/case"][...]
             first = {c: i for i, c in reversed(list(enumerate(case)))}  # each case's first row (rows are case-major)
             keep = (np.arange(len(case)) - np.array([first[c] for c in case])) % stride == 0
+            keep |= np.abs(f["lf/X"][:, 5]) < le_keep
             for kind in ("lf", "hf"):
                 for key in ("X", "Y", "case"):
                     g[f"{kind}/{key}"] = f[f"{kind}/{key}"][...][keep] if kind == "lf" else f[f"{kind}/{key}"][...]

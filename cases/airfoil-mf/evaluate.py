@@ -15,6 +15,8 @@ Cp at 101 stations, whole airfoils held out).
   evaluate.py OUT --search_lf_small LF parts of at most 256 parameters, more sweeps (LF_SMALL_GRID), likewise
   evaluate.py OUT --search_budget   the budgeted model (BUDGET): the best on that split within mlp_hf's parameters and
                                     training CPU / 100
+  evaluate.py OUT --retable   only the targets judged again from OUT/results.json's records and OUT/table.md
+                              written again (no fit)
   evaluate.py OUT --scaling   only the full mode's SNA fit cost against the LF row count: OUT/sna_scaling.json and
                               OUT/cost_vs_n.png (with bench/results/airfoil_mf_cokriging_scaling.json), ~1 CPU minute
 
@@ -788,6 +790,18 @@ def check_tiny(out):
                      "by 5%%" % name)
 
 
+def retable(out):
+    """The targets of OUT/results.json judged again from its records (targets()) and OUT/table.md written again: a
+    change of how the targets are judged, without refitting."""
+    path = os.path.join(out, "results.json")
+    with open(path) as f:
+        results = json.load(f)
+    results["targets"] = targets(results["results"])
+    harness.write_json(path, results)
+    write_table(results, os.path.join(out, "table.md"))
+    print("airfoil-mf: targets judged again in %s and %s" % (path, os.path.join(out, "table.md")))
+
+
 def main():
     global BIN
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -808,8 +822,13 @@ def main():
     ap.add_argument("--check", action="store_true", help="the regression test's tiny pipeline (regression.airfoil_mf)")
     ap.add_argument("--scaling", action="store_true", help="only the SNA's fit cost against the LF row count")
     ap.add_argument("--bin", default=BIN, help="directory of snaps-fit and snaps-predict")
+    ap.add_argument("--retable", action="store_true", help="only the targets judged again and table.md written again "
+                    "from OUT/results.json's records (no fit)")
     a = ap.parse_args()
     BIN = a.bin
+    if a.retable:
+        retable(os.path.abspath(a.out))
+        return
     if a.check:
         os.makedirs(a.out, exist_ok=True)
         check_tiny(os.path.abspath(a.out))

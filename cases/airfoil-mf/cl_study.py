@@ -1,0 +1,238 @@
+#!/usr/bin/python3
+"""Where the SNA's lift (CL) and suction-peak (min Cp) errors come from, and the budgeted model judged on all three
+errors (cases/airfoil-mf/README.md, "CL and min-Cp: the budgeted model on all three errors"). Validation airfoils
+only (evaluate.validation_split: a seeded 20% of the training HF airfoils; the test airfoils are never read).
+
+  cl_study.py OUT diagnose   at 100% HF of the remaining pool: XFOIL's Cp, the LF part alone, the case's residual
+                             model, the same with a correction of much more capacity, HF-only KHRONOS of more
+                             capacity, and the HF Cp projected onto the splines in s_le (the s basis' own floor):
+                             Cp rel. L2, mean abs CL error, its mean signed part (bias) and scatter, mean abs min-Cp
+                             error, the CL error by angle of attack and thickness: OUT/cl_diagnose.json
+  cl_study.py OUT budget     BUDGET_CANDIDATES (at most mlp_hf's parameters / 100) at 10% and 30% HF (median of
+                             three draws) and 100%: the three errors, their ratios to mlp_hf's (its test errors: no
+                             torch here to fit it on the validation airfoils), fit CPU in process;
+                             OUT/cl_budget.json
+  cl_study.py OUT spread     SPREAD at 100% HF over five random starts of the LF part: OUT/cl_spread.json
+"""
+import json
+import os
+import sys
+
+import numpy as np
+from scipy.interpolate import BSpline
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import evaluate as ev  # noqa: E402
+from evaluate import harness  # noqa: E402
+
+
+def validation(out):
+    """The search's validation split (evaluate.validation_split) under out/validation: (directory, X, Y, YLF, case)."""
+    data = harness.load()
+    split = harness.make_split(data)
+    sna = os.path.join(out, "split_sna")
+    harness.write_split(data, split, sna, ev.S_INPUT)
+    val = os.path.join(out, "validation")
+    ev.validation_split(sna, val)
+    X, Y, YL, case = harness.load_test(os.path.join(val, "test.h5"))
+    return val, X, Y, YL, case
+
+
+def errors(X, Y, P, case):
+    """Cp rel. L2, mean abs CL error, CL bias (mean signed) and scatter (std), mean abs min-Cp error, and the mean
+    abs CL error per tercile of alpha and of thickness."""
+    t, p = harness.per_case(X, Y, case), harness.per_case(X, P, case)
+    ids = sorted(t)
+    dcl = np.array([p[i][1] - t[i][1] for i in ids])
+    design = np.array([X[case == i][0] for i in ids])
+    res = dict(cp_rel_l2=float(np.linalg.norm(P - Y) / np.linalg.norm(Y)), cl_abs_err=float(np.mean(np.abs(dcl))),
+               cl_bias=float(np.mean(dcl)), cl_scatter=float(np.std(dcl)),
+               suction_peak_abs_err=float(np.mean([abs(p[i][2] - t[i][2]) for i in ids])),
+               min_cp_bias=float(np.mean([p[i][2] - t[i][2] for i in ids])))
+    for name, col in (("alpha", 3), ("t", 2)):
+        edges = np.quantile(design[:, col], [1 / 3, 2 / 3])
+        bins = np.digitize(design[:, col], edges)
+        res["cl_abs_err_by_" + name] = [float(np.mean(np.abs(dcl[bins == b]))) for b in range(3)]
+        res[name + "_tercile_edges"] = edges.tolist()
+    return res
+
+
+def spline_projection(X, Y, case, nodes, degree):
+    """Each airfoil's Cp projected (least squares) onto uniform B-splines in s_le with `nodes` functions: what any
+    model with that basis along s could reach at best."""
+    lo, hi = -1.0, 1.0
+    inner = np.linspace(lo, hi, nodes - degree + 1)
+    knots = np.concatenate([[lo] * degree, inner, [hi] * degree])
+    P = np.empty_like(Y)
+    for i in np.unique(case):
+        k = case == i
+        B = BSpline.design_matrix(np.clip(X[k, 5], lo, hi), knots, degree).toarray()
+        P[k, 0] = np.linalg.lstsq(B, Y[k, 0], rcond=None)[0] @ B.T
+    return P
+
+
+def fit_predict(val, tag, opts, data=None, test="test_nolf.h5"):
+    model, r = ev.fit(val, tag, data or os.path.join(val, harness.train_name(1.0)), opts, 1)
+    P, _, _ = ev.predict(val, tag, model, os.path.join(val, test), 1)
+    return P, r
+
+
+# Corrections of more capacity than the case's DELTA (3,3,3,3,3,12, degree 2, 3 modes, 84 parameters), no budget.
+BIG_DELTA = {"delta_4x20_m6": ev.khronos("4,4,4,4,4,20", 6, 1e-6, 3), "delta_3x20_m3": ev.khronos("3,3,3,3,3,20", 3, 1e-6, 2),
+             "delta_4x30_m8": ev.khronos("4,4,4,4,4,30", 8, 1e-6, 3)}
+BIG_HF = {"khronos_hf_4x20_m8_als200": ev.khronos("4,4,4,4,4,20", 8, 1e-6, 3, "als200"),
+          "khronos_hf_3x30_m6_als200": ev.khronos("3,3,3,3,3,30", 6, 1e-6, 2, "als200")}
+
+
+def diagnose(out):
+    val, X, Y, YL, case = validation(out)
+    res = {"xfoil": errors(X, Y, YL, case)}
+    data = os.path.join(val, harness.train_name(1.0))
+    lam = ev.weight_lambda("rows0.06", data, 1.0)
+    P, r = fit_predict(val, "lf", ["-mf_hf_fraction", "0"] + ev.prefixed(ev.LF, "mf_lf_"))
+    res["lf_part"] = errors(X, Y, P, case)
+    runs = {"residual_default": ev.mf_options("residual", 1.0, False, lam=lam)}
+    for name, d in BIG_DELTA.items():
+        runs["residual_" + name] = ev.mf_options("residual", 1.0, False, lam=lam, parts=(ev.LF, d))
+    runs["ar1_const_default"] = ev.mf_options("ar1_const", 1.0, False, lam=lam)
+    runs["budget"] = ev.mf_options("residual", 1.0, False, lam=lam, parts=ev.budget_parts(ev.BUDGET))
+    for name, opts in runs.items():
+        d = harness.thin_lf(data, ev.BUDGET["stride"]) if name == "budget" else data
+        P, r = fit_predict(val, name, opts, d)
+        res[name] = dict(errors(X, Y, P, case), params=r["n_params"], fit_cpu_s=r["fit_cpu_s"])
+        if name == "residual_default":  # the same correction applied to XFOIL's Cp (/YLF)
+            P, _ = fit_predict(val, name + "_ylf", opts, d, "test.h5")
+            res[name + "_ylf"] = errors(X, Y, P, case)
+    for name, opts in BIG_HF.items():
+        P, r = fit_predict(val, name, ["-data_group", "/hf"] + opts)
+        res[name] = dict(errors(X, Y, P, case), params=r["n_params"], fit_cpu_s=r["fit_cpu_s"])
+    for nodes, degree in ((12, 2), (20, 3), (30, 3)):
+        res["projection_s_le_%d_deg%d" % (nodes, degree)] = errors(X, Y, spline_projection(X, Y, case, nodes, degree), case)
+    for k, v in res.items():
+        print("%-34s Cp %.4f  CL %.4f (bias %+.4f, scatter %.4f)  min-Cp %.4f (bias %+.4f)  CL by alpha %s by t %s" % (
+            k, v["cp_rel_l2"], v["cl_abs_err"], v["cl_bias"], v["cl_scatter"], v["suction_peak_abs_err"],
+            v["min_cp_bias"], np.round(v["cl_abs_err_by_alpha"], 4), np.round(v["cl_abs_err_by_t"], 4)), flush=True)
+    harness.write_json(os.path.join(out, "cl_diagnose.json"), {"validation_airfoils": int(len(np.unique(case))), **res})
+
+
+def candidate(nodes, modes, sweeps, delta_nodes, delta_modes, stride, blend="residual", weight="rows0.06",
+              delta_degree=2, le_keep=0.0):
+    return dict(nodes=nodes, modes=modes, sweeps=sweeps, delta_nodes=delta_nodes, delta_modes=delta_modes,
+                stride=stride, blend=blend, weight=weight, delta_degree=delta_degree, le_keep=le_keep)
+
+
+# Within 340 parameters (LF part: modes x (sum of nodes + 1); correction likewise), more of it in the correction's s
+# nodes or modes, the ar1 blend with a constant rho, other weights.
+BUDGET_CANDIDATES = [
+    candidate("4,4,4,4,4,20", 6, 100, "3,3,3,3,3,12", 3, 3),  # the case's BUDGET (330)
+    candidate("4,4,4,4,4,20", 6, 100, "3,3,3,3,3,12", 3, 3, "ar1_const"),
+    candidate("4,4,4,4,4,20", 6, 100, "3,3,3,3,3,12", 3, 3, weight="rows0.02"),
+    candidate("4,4,4,4,4,20", 6, 100, "3,3,3,3,3,12", 3, 3, weight="rows0.2"),
+    candidate("4,4,4,4,4,20", 6, 50, "3,3,3,3,3,12", 3, 1),  # every XFOIL station: the suction peak's
+    candidate("4,4,4,4,4,20", 6, 30, "3,3,3,3,3,12", 3, 1),
+    candidate("4,4,4,4,4,20", 6, 100, "3,3,3,3,3,12", 3, 2),
+    candidate("4,4,4,4,4,20", 6, 100, "3,3,3,3,3,15", 3, 3),  # 339
+    candidate("4,4,4,4,4,16", 6, 100, "3,3,3,3,3,20", 3, 3),  # 330
+    candidate("4,4,4,4,4,16", 6, 100, "3,3,3,3,3,13", 4, 3),  # 338
+    candidate("4,4,4,4,4,20", 5, 100, "3,3,3,3,3,17", 4, 3),  # 337
+    candidate("4,4,4,4,4,20", 5, 100, "3,3,3,3,3,29", 3, 3),  # 340
+    candidate("4,4,4,4,4,16", 5, 100, "3,3,3,3,3,20", 4, 3),  # 329
+    candidate("4,4,4,4,4,20", 5, 50, "3,3,3,3,3,17", 4, 1),
+    candidate("4,4,4,4,4,16", 6, 50, "3,3,3,3,3,20", 3, 1),
+]
+# The second round, around the first's best (5 LF modes, a 4-mode correction with 17 to 20 nodes along s_le): the
+# leading-edge stations kept in the LF rows (thin_lf's le_keep), other weights, more sweeps, more nodes along alpha
+# in the correction, fewer along s_le in the LF part.
+ROUND2 = [
+    candidate("4,4,4,4,4,16", 5, 100, "3,3,3,3,3,20", 4, 3, le_keep=0.35),
+    candidate("4,4,4,4,4,20", 5, 100, "3,3,3,3,3,17", 4, 3, le_keep=0.35),
+    candidate("4,4,4,4,4,16", 5, 100, "3,3,3,3,3,20", 4, 3, weight="rows0.2"),
+    candidate("4,4,4,4,4,16", 5, 100, "3,3,3,3,3,20", 4, 3, weight="rows0.02"),
+    candidate("4,4,4,4,4,16", 5, 150, "3,3,3,3,3,20", 4, 3),
+    candidate("4,4,4,4,4,16", 5, 100, "3,3,3,3,3,20", 4, 2),
+    candidate("4,4,4,4,4,16", 5, 100, "3,3,3,4,3,18", 4, 3),
+    candidate("4,4,4,4,4,12", 5, 100, "3,3,3,3,3,24", 4, 3),
+    candidate("4,4,4,4,4,20", 5, 100, "3,3,3,3,3,29", 3, 3, le_keep=0.35),
+    candidate("4,4,4,4,4,16", 5, 100, "3,3,3,3,3,20", 4, 3, le_keep=0.25),
+]
+BUDGET_CANDIDATES += ROUND2
+
+
+def budget_parts(c):
+    return (ev.khronos(c["nodes"], c["modes"], 1e-6, 3, "als%d" % c["sweeps"]),
+            ev.khronos(c["delta_nodes"], c["delta_modes"], 1e-6, c["delta_degree"]))
+
+
+def budget(out):
+    val, X, Y, _, case = validation(out)
+    with open(ev.BASELINES) as f:
+        mlp = {r["hf_fraction"]: r for r in json.load(f)["results"] if r["method"] == "mlp_hf"}
+    max_params, max_cpu = ev.mlp_budget()
+    rows = []
+    for c in BUDGET_CANDIDATES:
+        data, row = harness.thin_lf(os.path.join(val, harness.train_name(1.0)), c["stride"], c["le_keep"]), dict(c)
+        for fraction, seeds in ((0.1, (0, 1, 2)), (0.3, (0, 1, 2)), (1.0, (None,))):
+            errs, cpus = [], []
+            for seed in seeds:
+                lam = ev.weight_lambda(c["weight"], data, fraction)
+                P, r = fit_predict(val, "cand", ev.mf_options(c["blend"], fraction, False, seed, lam,
+                                                              parts=budget_parts(c)), data)
+                errs.append(errors(X, Y, P, case))
+                cpus.append(r["fit_cpu_s"])
+            key = "%03d" % round(100 * fraction)
+            for k, _ in ev.TARGET_ERRORS:
+                row["%s_%s" % (k, key)] = float(np.median([e[k] for e in errs]))
+                row["ratio_%s_%s" % (k, key)] = row["%s_%s" % (k, key)] / mlp[fraction][k]
+            row["fit_cpu_s_" + key] = max(cpus)
+            row["params"] = r["n_params"]
+        row["worst_ratio"] = max(v for k, v in row.items() if k.startswith("ratio_"))
+        row["within_budget"] = bool(row["params"] <= max_params and
+                                    max(row["fit_cpu_s_%s" % k] for k in ("010", "030", "100")) <= ev.BUDGET_MARGIN * max_cpu)
+        rows.append(row)
+        print("budget %s: params %d, worst ratio %.2f (%s), fit CPU %.3f" % (c, row["params"], row["worst_ratio"],
+            ", ".join("%s %.2f" % (k[6:], v) for k, v in row.items() if k.startswith("ratio_")),
+            max(row["fit_cpu_s_%s" % k] for k in ("010", "030", "100"))), flush=True)
+    ok = [r for r in rows if r["within_budget"]]
+    res = {"budget": {"max_params": max_params, "max_fit_cpu_s": max_cpu, "margin": ev.BUDGET_MARGIN},
+           "mlp_hf_test_errors": {str(f): {k: r[k] for k, _ in ev.TARGET_ERRORS} for f, r in mlp.items()},
+           "rows": rows, "chosen": min(ok, key=lambda r: r["worst_ratio"]) if ok else None}
+    harness.write_json(os.path.join(out, "cl_budget.json"), res)
+
+
+# The candidates whose spread over the LF part's random start spread() measures: the case's BUDGET, the least worst
+# ratio of the search's first round and its 150-sweep variant, and the accurate default (LF and DELTA, 412).
+SPREAD = [BUDGET_CANDIDATES[0], candidate("4,4,4,4,4,16", 5, 100, "3,3,3,3,3,20", 4, 3),
+          candidate("4,4,4,4,4,16", 5, 150, "3,3,3,3,3,20", 4, 3), candidate("4,4,4,4,4,20", 8, 50, "3,3,3,3,3,12", 3, 1)]
+
+
+def spread(out, seeds=range(1, 6)):
+    """SPREAD at 100% HF with the LF part's random start drawn by -mf_lf_sna_khronos_seed: how far the three
+    validation errors move with the start alone (the budget search's rows are one start each)."""
+    val, X, Y, _, case = validation(out)
+    rows = []
+    for c in SPREAD:
+        data = harness.thin_lf(os.path.join(val, harness.train_name(1.0)), c["stride"], c["le_keep"])
+        errs = []
+        for seed in seeds:
+            opts = ev.mf_options(c["blend"], 1.0, False, None, ev.weight_lambda(c["weight"], data, 1.0),
+                                 parts=budget_parts(c)) + ["-mf_lf_sna_khronos_seed", str(seed)]
+            P, r = fit_predict(val, "spread", opts, data)
+            errs.append(errors(X, Y, P, case))
+        row = dict(c, seeds=list(seeds), params=r["n_params"])
+        for k, _ in ev.TARGET_ERRORS:
+            v = [e[k] for e in errs]
+            row[k] = {"median": float(np.median(v)), "min": float(np.min(v)), "max": float(np.max(v)), "all": v}
+        rows.append(row)
+        print("spread %s: %s" % (c, ", ".join("%s %.4f [%.4f, %.4f]" % (name, row[k]["median"], row[k]["min"],
+                                                                           row[k]["max"]) for k, name in ev.TARGET_ERRORS)), flush=True)
+    harness.write_json(os.path.join(out, "cl_spread.json"), {"rows": rows})
+
+
+MODES = {"diagnose": diagnose, "budget": budget, "spread": spread}
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[2] not in MODES:
+        sys.exit(__doc__)
+    os.makedirs(sys.argv[1], exist_ok=True)
+    MODES[sys.argv[2]](os.path.abspath(sys.argv[1]))

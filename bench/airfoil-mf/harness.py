@@ -140,22 +140,16 @@ def thin_lf(data, stride, le_keep=0.0):
     if stride == 1:
         return data
     thin = data[:-3] + "_lf_stride%d%s.h5" % (stride, "_le%g" % le_keep if le_keep > 0 else "")
-    tmp = "%s.tmp%d" % (thin, os.getpid())
-    try:
-        with h5py.File(data, "r") as f, h5py.File(tmp, "w") as g:
-            case = f["lf/case"][...]
-            first = {c: i for i, c in reversed(list(enumerate(case)))}  # each case's first row (rows are case-major)
-            keep = (np.arange(len(case)) - np.array([first[c] for c in case])) % stride == 0
-            keep |= np.abs(f["lf/X"][:, 5]) < le_keep
-            for kind in ("lf", "hf"):
-                for key in ("X", "Y", "case"):
-                    g[f"{kind}/{key}"] = f[f"{kind}/{key}"][...][keep] if kind == "lf" else f[f"{kind}/{key}"][...]
-            for k, v in f.attrs.items():
-                g.attrs[k] = v
-        os.replace(tmp, thin)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with h5py.File(data, "r") as f, h5_atomic(thin) as g:
+        case = f["lf/case"][...]
+        first = {c: i for i, c in reversed(list(enumerate(case)))}  # each case's first row (rows are case-major)
+        keep = (np.arange(len(case)) - np.array([first[c] for c in case])) % stride == 0
+        keep |= np.abs(f["lf/X"][:, 5]) < le_keep
+        for kind in ("lf", "hf"):
+            for key in ("X", "Y", "case"):
+                g[f"{kind}/{key}"] = f[f"{kind}/{key}"][...][keep] if kind == "lf" else f[f"{kind}/{key}"][...]
+        for k, v in f.attrs.items():
+            g.attrs[k] = v
     return thin
 
 

@@ -209,6 +209,10 @@ add_cases(
         ("model_type_string_array", "attribute 'type' is an array of 1000 strings; expected a single string", set_attr("sna", "type", lambda: string_array(1000, "khronos" * 8))),
         ("model_dim_in_array", "attribute 'dim_in' is not a readable integer", set_attr("sna", "dim_in", lambda: [2, 2, 2], "<i8")),
         ("model_type_integer", "attribute 'type' is not a readable string", set_attr("sna", "type", lambda: 7, "<i8")),
+        # h5py writes a str attribute as a variable-length string: read like SNAPS's fixed-length ones
+        ("good_khronos_model_vlen_type", None, set_attr("sna", "type", lambda: "khronos")),
+        ("model_type_vlen_too_long", "attribute 'type' is longer than the [0-9]+ characters it may hold", set_attr("sna", "type", lambda: "khronos" * 100)),
+        ("model_type_fixed_too_long", "attribute 'type' is longer than the [0-9]+ characters it may hold", set_attr("sna", "type", lambda: b"khronos" * 100)),
         ("model_lower_rank9", "dataset 'lower' has rank 9", set_dataset("sna", "lower", rank9)),
         ("model_knots_rank9", "dataset 'knots' has rank 9", set_dataset("sna", "knots", rank9)),
         ("model_W_string", "dataset 'W' is not a floating-point array", set_dataset("sna", "W", lambda: string_array(4, "x"))),

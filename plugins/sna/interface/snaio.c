@@ -138,13 +138,33 @@ PetscErrorCode SNAHDF5ReadAttributeStringDefault(hid_t loc, const char name[], c
   PetscFunctionReturn(0);
 }
 
-/* Reads a string attribute (fixed-length) into value[len]. One string only: H5Aread writes every
-   element of an array of strings, which value[] could not hold. */
+/* A variable-length string attribute (what h5py writes for `attrs[name] = "text"`) into value[len]; the library's
+   copy is freed with H5free_memory. Sets *err < 0 when it cannot be read, *toolong when it does not fit. */
+static void ReadVariableString(hid_t attr, hid_t type, char value[], size_t len, herr_t *err, PetscBool *toolong)
+{
+  hid_t mem  = H5Tcopy(H5T_C_S1);
+  char *text = NULL;
+
+  *err = mem >= 0 ? H5Tset_size(mem, H5T_VARIABLE) : -1;
+  if (*err >= 0) *err = H5Tset_cset(mem, H5Tget_cset(type)); /* h5py writes UTF-8; HDF5 converts no character set */
+  if (*err >= 0) *err = H5Aread(attr, mem, &text);
+  if (*err >= 0 && text) {
+    *toolong = strlen(text) >= len ? PETSC_TRUE : PETSC_FALSE;
+    if (!*toolong) strcpy(value, text);
+  } else if (*err >= 0)
+    *err = -1; /* a null string: nothing to read */
+  if (text) H5free_memory(text);
+  if (mem >= 0) H5Tclose(mem);
+}
+
+/* Reads a string attribute, fixed-length (as SNAPS writes them) or variable-length (as h5py writes them), into
+   value[len]. One string only: H5Aread writes every element of an array of strings, which value[] could not hold. */
 PetscErrorCode SNAHDF5ReadAttributeString(hid_t loc, const char name[], char value[], size_t len)
 {
-  hid_t    attr, type, mem;
-  herr_t   err = -1;
-  hssize_t count;
+  hid_t     attr, type, mem;
+  herr_t    err     = -1;
+  PetscBool toolong = PETSC_FALSE;
+  hssize_t  count;
 
   PetscFunctionBegin;
   PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no attribute '%s'", name);
@@ -156,16 +176,21 @@ PetscErrorCode SNAHDF5ReadAttributeString(hid_t loc, const char name[], char val
     H5Aclose(attr);
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 attribute '%s' is an array of %lld strings; expected a single string: corrupt file", name, (long long)count);
   }
-  if (type >= 0 && count == 1 && H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) && H5Tget_size(type) < len) {
+  memset(value, 0, len);
+  if (type >= 0 && count == 1 && H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0)
+    ReadVariableString(attr, type, value, len, &err, &toolong);
+  else if (type >= 0 && count == 1 && H5Tget_class(type) == H5T_STRING && H5Tget_size(type) >= len)
+    toolong = PETSC_TRUE;
+  else if (type >= 0 && count == 1 && H5Tget_class(type) == H5T_STRING) {
     mem = H5Tcopy(H5T_C_S1);
     H5Tset_size(mem, len);
     H5Tset_strpad(mem, H5T_STR_NULLTERM);
-    memset(value, 0, len);
     err = H5Aread(attr, mem, value);
     H5Tclose(mem);
   }
   if (type >= 0) H5Tclose(type);
   if (attr >= 0) H5Aclose(attr);
+  PetscCheck(!toolong, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 attribute '%s' is longer than the %zu characters it may hold: corrupt file", name, len - 1);
   PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 attribute '%s' is not a readable string", name);
   PetscFunctionReturn(0);
 }

@@ -4,7 +4,7 @@ cases/poisson-mf/README.md, "ar1: the form of rho and the joint stage's stop"): 
 correction_study.py seeds), ar1 against the LF model (-mf_nested_lf false), the case's DELTA, five draws at 10% and
 30% HF (-mf_seed 0..4) and all training airfoils at 100% (repeated --repeat times for timings).
 
-  rho_study.py OUT [--configs a,b,...] [--tag T] [--repeat R] [--fractions 0.1,0.3,1]
+  rho_study.py OUT [--configs a,b,...] [--tag T] [--repeat R] [--fractions 0.1,0.3,1] [--extra "-opt v ..."]
 
 Writes OUT/rho_study[_T].json: per run the held-out Cp rel. L2 from the LF model and from XFOIL's Cp (/YLF), the
 correction's in-process fit time, its iterations and reason, the chosen form; medians per config and fraction
@@ -33,8 +33,8 @@ CONFIGS = {
 
 
 def main():
-    o = mf_study.options(sys.argv, CONFIGS, [("--repeat", "1")])
-    out, repeat = o["out"], int(o["repeat"])
+    o = mf_study.options(sys.argv, CONFIGS, [("--repeat", "1"), ("--extra", "")])
+    out, repeat, extra = o["out"], int(o["repeat"]), o["extra"].split()
     os.makedirs(out, exist_ok=True)
     sna = cs.test_split(out)
     X, Y, _, _ = harness.load_test(os.path.join(sna, "test.h5"))
@@ -43,7 +43,7 @@ def main():
 
     def fit(name, fraction, seed):
         opts = ["-mf_lf_model", lf] + cs.correction_options("ar1", fraction, False, seed, cs.CANDIDATES["case"], data)
-        model, r = ev.fit(out, "rho", data, opts + CONFIGS[name], 1)
+        model, r = ev.fit(out, "rho", data, opts + CONFIGS[name] + extra, 1)
         e = cs.errors(out, "rho", model, sna, False, Y)
         return dict(config=name, hf_fraction=fraction, seed=seed, correction_s=r["correction_fit_time_s"],
                     iterations=r["iterations"], reason=r["converged_reason"], rho_form=r.get("mf_rho_form"),
@@ -51,7 +51,7 @@ def main():
 
     mf_study.run(o, lambda fraction: cs.SEEDS if fraction < 1 else [None] * repeat, fit,
                  ("own_lf", "ylf", "correction_s", "iterations"), {"forms": "rho_form", "own_lf_all": "own_lf"},
-                 {"configs": {n: CONFIGS[n] for n in o["configs"]}, "machine": harness.machine()},
+                 {"configs": {n: CONFIGS[n] for n in o["configs"]}, "extra": extra, "machine": harness.machine()},
                  lambda k, v: "%-24s own_lf %.4f  ylf %.4f  correction %.3f s  its %d  %s" % (k, v["own_lf"], v["ylf"], v["correction_s"], v["iterations"], v["forms"]))
 
 

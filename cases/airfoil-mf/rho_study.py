@@ -4,21 +4,21 @@ cases/poisson-mf/README.md, "ar1: the form of rho and the joint stage's stop"): 
 correction_study.py seeds), ar1 against the LF model (-mf_nested_lf false), the case's DELTA, five draws at 10% and
 30% HF (-mf_seed 0..4) and all training airfoils at 100% (repeated --repeat times for timings).
 
-  rho_study.py OUT [--configs a,b,...] [--tag T] [--repeat R] [--fractions 0.1,0.3,1]
+  rho_study.py OUT [--configs a,b,...] [--tag T] [--repeat R] [--fractions 0.1,0.3,1] [--extra "-opt v ..."]
 
 Writes OUT/rho_study[_T].json: per run the held-out Cp rel. L2 from the LF model and from XFOIL's Cp (/YLF), the
-correction's in-process fit time, its iterations and reason, the chosen form; medians per config and fraction.
+correction's in-process fit time, its iterations and reason, the chosen form; medians per config and fraction
+(the loop and the file: postprocess/mf_study.py).
 """
-import json
 import os
 import sys
 
-import numpy as np
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "postprocess")]
 import correction_study as cs  # noqa: E402
 import evaluate as ev  # noqa: E402
 import harness  # noqa: E402
+import mf_study  # noqa: E402
 
 S_LE = "5"  # the SNA's input index of the surface coordinate (m, p, t, alpha, Re, s_le)
 RTOL = ["-sna_fit_progress_window", "0"]  # the joint stage to rtol 1e-10 alone (the stop before the progress rule)
@@ -32,42 +32,27 @@ CONFIGS = {
 }
 
 
-def arg(name, default):
-    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
-
-
 def main():
-    out = os.path.abspath(sys.argv[1])
-    configs = arg("--configs", ",".join(CONFIGS)).split(",")
-    tag, repeat = arg("--tag", ""), int(arg("--repeat", "1"))
-    fractions = [float(f) for f in arg("--fractions", "0.1,0.3,1").split(",")]
+    o = mf_study.options(sys.argv, CONFIGS, [("--repeat", "1"), ("--extra", "")])
+    out, repeat, extra = o["out"], int(o["repeat"]), o["extra"].split()
     os.makedirs(out, exist_ok=True)
     sna = cs.test_split(out)
     X, Y, _, _ = harness.load_test(os.path.join(sna, "test.h5"))
     data = os.path.join(sna, harness.train_name(1.0))
     lf, _ = cs.fit_lf(out, data)
-    runs = []
-    for fraction in fractions:
-        for seed in (cs.SEEDS if fraction < 1 else [None] * repeat):
-            for name in configs:
-                opts = ["-mf_lf_model", lf] + cs.correction_options("ar1", fraction, False, seed, cs.CANDIDATES["case"], data)
-                model, r = ev.fit(out, "rho", data, opts + CONFIGS[name], 1)
-                e = cs.errors(out, "rho", model, sna, False, Y)
-                runs.append(dict(config=name, hf_fraction=fraction, seed=seed, correction_s=r["correction_fit_time_s"],
-                                 iterations=r["iterations"], reason=r["converged_reason"], rho_form=r.get("mf_rho_form"),
-                                 cv=[r.get("mf_cv_error_" + f) for f in ("constant", "inputs", "full")], **e))
-                print(json.dumps(runs[-1]), flush=True)
-    summary = {}
-    for name in configs:
-        for fraction in fractions:
-            sel = [r for r in runs if (r["config"], r["hf_fraction"]) == (name, fraction)]
-            summary["%s %g" % (name, fraction)] = dict({k: float(np.median([r[k] for r in sel])) for k in ("own_lf", "ylf", "correction_s", "iterations")},
-                                                       forms=[r["rho_form"] for r in sel], own_lf_all=[r["own_lf"] for r in sel])
-    res = {"configs": {n: CONFIGS[n] for n in configs}, "runs": runs, "median": summary, "machine": harness.machine()}
-    with open(os.path.join(out, "rho_study%s.json" % ("_" + tag if tag else "")), "w") as f:
-        json.dump(res, f, indent=1)
-    for k, v in summary.items():
-        print("%-24s own_lf %.4f  ylf %.4f  correction %.3f s  its %d  %s" % (k, v["own_lf"], v["ylf"], v["correction_s"], v["iterations"], v["forms"]))
+
+    def fit(name, fraction, seed):
+        opts = ["-mf_lf_model", lf] + cs.correction_options("ar1", fraction, False, seed, cs.CANDIDATES["case"], data)
+        model, r = ev.fit(out, "rho", data, opts + CONFIGS[name] + extra, 1)
+        e = cs.errors(out, "rho", model, sna, False, Y)
+        return dict(config=name, hf_fraction=fraction, seed=seed, correction_s=r["correction_fit_time_s"],
+                    iterations=r["iterations"], reason=r["converged_reason"], rho_form=r.get("mf_rho_form"),
+                    cv=[r.get("mf_cv_error_" + f) for f in ("constant", "inputs", "full")], **e)
+
+    mf_study.run(o, lambda fraction: cs.SEEDS if fraction < 1 else [None] * repeat, fit,
+                 ("own_lf", "ylf", "correction_s", "iterations"), {"forms": "rho_form", "own_lf_all": "own_lf"},
+                 {"configs": {n: CONFIGS[n] for n in o["configs"]}, "extra": extra, "machine": harness.machine()},
+                 lambda k, v: "%-24s own_lf %.4f  ylf %.4f  correction %.3f s  its %d  %s" % (k, v["own_lf"], v["ylf"], v["correction_s"], v["iterations"], v["forms"]))
 
 
 if __name__ == "__main__":

@@ -1,22 +1,21 @@
 #!/usr/bin/python3
 """The form of ar1's scale rho on poisson-mf (cases/poisson-mf/README.md), over several draws of the HF designs.
 
-  rho_study.py OUT [--configs a,b,...] [--tag T] [--extra "-opt v ..."] [--fractions 0.1,0.3,1]
+  rho_study.py OUT [--configs a,b,...] [--tag T] [--extra "-opt v ..."] [--fractions 0.1,0.3,1] [--seeds 1,2,3,4,5]
       OUT holding mf.h5, test.h5 and test_noylf.h5 (evaluate.py OUT --data-only)
 
 The LF part is fitted once (-mf_hf_fraction 0) and reused by every correction fit (-mf_lf_model). At 10% and 30%
 (seeds 1..5) and 100% (seeds 1..5: the same 40 designs, so only the fits' own randomness differs), each config: the
 held-out relative L2 error from the LF model and from the test designs' LF values (/YLF), the correction's fit
-time, the chosen form. Writes OUT/rho_study[_T].json.
+time, the chosen form. Writes OUT/rho_study[_T].json (the loop and the file: postprocess/mf_study.py).
 """
-import json
 import os
 import sys
 
-import numpy as np
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "postprocess")]
 import evaluate as ev  # noqa: E402
+import mf_study  # noqa: E402
 
 SEEDS = [1, 2, 3, 4, 5]
 CONFIGS = {
@@ -30,44 +29,28 @@ CONFIGS = {
 }
 
 
-def arg(name, default):
-    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
-
-
 def main():
-    out = os.path.abspath(sys.argv[1])
-    configs = arg("--configs", ",".join(CONFIGS)).split(",")
-    tag = arg("--tag", "")
-    extra = arg("--extra", "").split()
-    fractions = [float(f) for f in arg("--fractions", "0.1,0.3,1").split(",")]
+    o = mf_study.options(sys.argv, CONFIGS, [("--extra", ""), ("--seeds", ",".join(map(str, SEEDS)))])
+    out, extra, seeds = o["out"], o["extra"].split(), [int(s) for s in o["seeds"].split(",")]
     data, test = os.path.join(out, "mf.h5"), os.path.join(out, "test.h5")
     lf = os.path.join(out, "rho_lf.h5")
     if not os.path.exists(lf):
         lf, _ = ev.fit(out, "rho_lf", data, ["-mf_hf_fraction", "0"] + ev.prefixed(ev.MODEL, "mf_lf_"), 1)
-    runs = []
-    for frac in fractions:
-        for seed in SEEDS:
-            for name in configs:
-                opts = ["-mf_lf_model", lf, "-mf_hf_fraction", str(frac), "-mf_seed", str(seed)] + CONFIGS[name]
-                opts += ev.prefixed(ev.DELTA, "mf_delta_") + (ev.JOINT if "ar1" in name else []) + extra
-                model, r = ev.fit(out, "rho_c", data, opts, 1)
-                err, _ = ev.predict(out, "rho_c", model, test, 1, False)
-                err_ylf, _ = ev.predict(out, "rho_c", model, test, 1, True)
-                runs.append(dict(hf_fraction=frac, seed=seed, config=name, error=err, error_from_ylf=err_ylf,
-                                 correction_time_s=r.get("correction_fit_time_s"), rho_form=r.get("mf_rho_form"),
-                                 cv_error_constant=r.get("mf_cv_error_constant"), cv_error_full=r.get("mf_cv_error_full"),
-                                 converged_reason=r.get("converged_reason"), iterations=r.get("iterations")))
-                print(json.dumps(runs[-1]), flush=True)
-    summary = {}
-    for name in configs:
-        for frac in fractions:
-            sel = [r for r in runs if (r["config"], r["hf_fraction"]) == (name, frac)]
-            summary["%s %g" % (name, frac)] = {k: float(np.median([r[k] for r in sel])) for k in ("error", "error_from_ylf", "correction_time_s")}
-            summary["%s %g" % (name, frac)]["forms"] = [r["rho_form"] for r in sel]
-    with open(os.path.join(out, "rho_study%s.json" % ("_" + tag if tag else "")), "w") as f:
-        json.dump({"seeds": SEEDS, "extra": extra, "runs": runs, "median": summary}, f, indent=1)
-    for k, v in summary.items():
-        print("%-22s error %.3e  /YLF %.3e  correction %.2f s  %s" % (k, v["error"], v["error_from_ylf"], v["correction_time_s"], v["forms"]))
+
+    def fit(name, frac, seed):
+        opts = ["-mf_lf_model", lf, "-mf_hf_fraction", str(frac), "-mf_seed", str(seed)] + CONFIGS[name]
+        opts += ev.prefixed(ev.DELTA, "mf_delta_") + (ev.JOINT if "ar1" in name else []) + extra
+        model, r = ev.fit(out, "rho_c", data, opts, 1)
+        err, _ = ev.predict(out, "rho_c", model, test, 1, False)
+        err_ylf, _ = ev.predict(out, "rho_c", model, test, 1, True)
+        return dict(hf_fraction=frac, seed=seed, config=name, error=err, error_from_ylf=err_ylf,
+                    correction_time_s=r.get("correction_fit_time_s"), rho_form=r.get("mf_rho_form"),
+                    cv_error_constant=r.get("mf_cv_error_constant"), cv_error_full=r.get("mf_cv_error_full"),
+                    converged_reason=r.get("converged_reason"), iterations=r.get("iterations"))
+
+    mf_study.run(o, lambda frac: seeds, fit, ("error", "error_from_ylf", "correction_time_s"), {"forms": "rho_form"},
+                 {"seeds": seeds, "extra": extra},
+                 lambda k, v: "%-22s error %.3e  /YLF %.3e  correction %.2f s  %s" % (k, v["error"], v["error_from_ylf"], v["correction_time_s"], v["forms"]))
 
 
 if __name__ == "__main__":

@@ -120,6 +120,21 @@ static PetscErrorCode SNASetFromOptions_FitType(SNA sna, PetscOptionItems *Petsc
   PetscFunctionReturn(0);
 }
 
+/* -sna_fit_progress_window and _rtol: only when given, so that a type's default (the mf joint stage's) is not taken
+   for the user's choice, which a fit without Levenberg-Marquardt refuses (SNAFitRun). */
+static PetscErrorCode SNASetFromOptions_ProgressStop(SNA sna, PetscOptionItems *PetscOptionsObject)
+{
+  PetscInt  window = sna->progress_window;
+  PetscReal rtol   = sna->progress_rtol;
+  PetscBool wset, rset;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsInt("-sna_fit_progress_window", "Levenberg-Marquardt (-sna_fit_type lm, the auto fit's retry, an mf model's joint ar1 stage; refused by other fits): stop (STOPPED_SLOW_PROGRESS) when the last this many accepted steps together lowered the objective by less than -sna_fit_progress_rtol times it (0: off; an mf model's joint ar1 stage: 5)", "SNASetProgressStop", window, &window, &wset));
+  PetscCall(PetscOptionsReal("-sna_fit_progress_rtol", "Levenberg-Marquardt: the gain of the last -sna_fit_progress_window steps, relative to the objective, below which the fit stops (1e-3; an mf model's joint ar1 stage: 1e-2)", "SNASetProgressStop", rtol, &rtol, &rset));
+  if (wset || rset) PetscCall(SNASetProgressStop(sna, window, rtol));
+  PetscFunctionReturn(0);
+}
+
 /* Reads the class options, then the type's. */
 PetscErrorCode SNASetFromOptions(SNA sna)
 {
@@ -144,9 +159,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(PetscOptionsInt("-sna_fit_max_it", "Maximum sweeps (ALS) and iterations (LM, TAO) per level", "SNASetTolerances", sna->max_it, &sna->max_it, NULL));
   PetscCall(PetscOptionsBool("-sna_fit_error_if_not_converged", "Raise an error when a fit ends without converging (the model keeps its best iterate); a stop by -sna_fit_progress_window (STOPPED_SLOW_PROGRESS) is one the user asked for and is accepted", "SNASetErrorIfNotConverged", sna->errorifnotconverged, &sna->errorifnotconverged, NULL));
   PetscCall(SNASetTolerances(sna, sna->atol, sna->rtol, sna->max_it));
-  PetscCall(PetscOptionsInt("-sna_fit_progress_window", "Levenberg-Marquardt: stop (STOPPED_SLOW_PROGRESS) when the last this many accepted steps together lowered the objective by less than -sna_fit_progress_rtol times it (0: off; an mf model's joint ar1 stage: 5)", "SNASetProgressStop", sna->progress_window, &sna->progress_window, NULL));
-  PetscCall(PetscOptionsReal("-sna_fit_progress_rtol", "Levenberg-Marquardt: the gain of the last -sna_fit_progress_window steps, relative to the objective, below which the fit stops (1e-3; an mf model's joint ar1 stage: 1e-2)", "SNASetProgressStop", sna->progress_rtol, &sna->progress_rtol, NULL));
-  PetscCall(SNASetProgressStop(sna, sna->progress_window, sna->progress_rtol));
+  PetscCall(SNASetFromOptions_ProgressStop(sna, PetscOptionsObject));
   PetscCall(SNASetRegularization(sna, sna->lambda));
   {
     PetscReal fraction = sna->val_chosen ? sna->validation : SNA_VALIDATION_DEFAULT;
@@ -305,7 +318,8 @@ PetscErrorCode SNASetTolerances(SNA sna, PetscReal atol, PetscReal rtol, PetscIn
   PetscFunctionReturn(0);
 }
 
-/* Sets the slow-progress stop of the Levenberg-Marquardt fit (see sna.h). */
+/* Sets the slow-progress stop of the Levenberg-Marquardt fit (see sna.h): the user's choice, which SNAFitRun()
+   refuses on a fit that never runs Levenberg-Marquardt (a type's default sets the fields itself). */
 PetscErrorCode SNASetProgressStop(SNA sna, PetscInt window, PetscReal rtol)
 {
   MPI_Comm comm = PetscObjectComm((PetscObject)sna);
@@ -316,6 +330,7 @@ PetscErrorCode SNASetProgressStop(SNA sna, PetscInt window, PetscReal rtol)
   PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_progress_rtol must be in [0, 1), not %g", (double)rtol);
   sna->progress_window = window;
   sna->progress_rtol   = rtol;
+  sna->progress_chosen = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 

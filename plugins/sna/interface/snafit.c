@@ -2,6 +2,21 @@
 #include <snaps/private/snaimpl.h>
 #include <petscblaslapack.h>
 
+/* -sna_fit_progress_window and _rtol stop Levenberg-Marquardt: a fit that never runs it (als, tao, irls,
+   infinite_descent) would leave them silently unused, so when the user asked for them it refuses them. lm runs it;
+   auto runs it where the type says so (khronos: its retry after ALS, refused by the type above 2000 parameters; mf:
+   the joint ar1 stage, refused by the residual blend). */
+static PetscErrorCode SNAFitCheckProgressStop(SNA sna, const char name[])
+{
+  PetscBool lm;
+
+  PetscFunctionBegin;
+  if (!sna->progress_chosen) PetscFunctionReturn(0);
+  PetscCall(PetscStrInList(name, SNAFITLM "," SNAFITAUTO, ',', &lm));
+  PetscCheck(lm, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-sna_fit_progress_window %" PetscInt_FMT " (with -sna_fit_progress_rtol %g) stops Levenberg-Marquardt, which -sna_fit_type %s of SNA type %s never runs: drop -sna_fit_progress_window and -sna_fit_progress_rtol, or use -sna_fit_type lm", sna->progress_window, (double)sna->progress_rtol, name, ((PetscObject)sna)->type_name);
+  PetscFunctionReturn(0);
+}
+
 /* Runs the fit registered under name for the SNA's type, after the type's check that none of its options is
    ignored by that fit (SNAFitCheck_C, optional) and the type's start of a fresh model from the data (SNAFitStart_C,
    optional: a parameter initialisation, so every fit gets it). */
@@ -17,6 +32,7 @@ PetscErrorCode SNAFitRun(SNA sna, const char name[], Vec X, Vec Y)
     SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s cannot be fitted with -sna_fit_type %s: use one of %s", ((PetscObject)sna)->type_name, name, names);
   }
   /* the type refuses its options that this fit would ignore */
+  PetscCall(SNAFitCheckProgressStop(sna, name));
   PetscTryMethod(sna, "SNAFitCheck_C", (SNA, const char[]), (sna, name));
   PetscTryMethod(sna, "SNAFitStart_C", (SNA, Vec, Vec), (sna, X, Y));
   PetscCall((*fit)(sna, X, Y));

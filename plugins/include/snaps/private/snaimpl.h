@@ -61,6 +61,7 @@ struct _p_SNA {
   PetscInt    max_it;
   PetscInt    progress_window; /* -sna_fit_progress_window: steps of the slow-progress stop (0: off) */
   PetscReal   progress_rtol;   /* -sna_fit_progress_rtol: their gain, relative to the objective, that stops the fit */
+  PetscBool   progress_chosen; /* asked for, not a type's default: refused by a fit without Levenberg-Marquardt */
   PetscBool   errorifnotconverged;
   PetscReal   fit_scale; /* variance of the targets: the scale of -sna_fit_rtol, as b is KSP's */
   PetscInt    iterations;

@@ -1170,6 +1170,8 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
     if (lm && (kh->start[sna->dim_in] * kh->max_modes + kh->max_modes * sna->dim_out > KHRONOS_AUTO_LM_MAX_PARAMS)) {
       lm = PETSC_FALSE;
       PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": more than %d parameters, ALS instead of Levenberg-Marquardt\n", level, KHRONOS_AUTO_LM_MAX_PARAMS));
+      /* from the first level on (every later one is larger) the stop would be unused */
+      PetscCheck(level > 0 || !sna->progress_chosen, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-sna_fit_progress_window %" PetscInt_FMT " stops Levenberg-Marquardt, which -sna_fit_type auto does not run on a model of more than %d parameters (ALS alone): drop -sna_fit_progress_window and -sna_fit_progress_rtol, or use -sna_fit_type lm", sna->progress_window, KHRONOS_AUTO_LM_MAX_PARAMS);
     }
     PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": up to %" PetscInt_FMT " nodes per input, %" PetscInt_FMT " modes\n", level, SNAKhronosMaxNodes(kh), kh->modes));
     PetscCall(FitLevel(sna, &c, y, newton, lm, &reason));

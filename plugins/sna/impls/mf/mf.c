@@ -653,7 +653,9 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
   mf->rho->previous_default   = PETSC_TRUE;
   PetscCall(SNAKhronosSetBasis(mf->rho, 2, 4, 2));
   PetscCall(CorrectionDefaults(mf->delta));
-  PetscCall(SNASetProgressStop(sna, MF_JOINT_WINDOW, MF_JOINT_PROGRESS));
+  /* the type's default, not SNASetProgressStop(): that marks the stop as the user's, refused by the residual blend */
+  sna->progress_window = MF_JOINT_WINDOW;
+  sna->progress_rtol   = MF_JOINT_PROGRESS;
   PetscCall(SetPartPrefix(sna, mf->lf, "mf_lf_"));
   PetscCall(SetPartPrefix(sna, mf->delta, "mf_delta_"));
   PetscCall(SetPartPrefix(sna, mf->rho, "mf_rho_"));

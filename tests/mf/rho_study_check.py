@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""cases/poisson-mf/rho_study.py (its loop and JSON: postprocess/mf_study.py) on one config, one fraction and one
+draw against the committed reference (tests/mf/CMakeLists.txt, mf.rho_study).
+
+    rho_study_check.py --bin BIN --dir D
+
+Writes the case's data to D (evaluate.py --data-only, about 4 s), runs the study for ar1 full at 10% HF, seed 1,
+with the slow-progress stop of cases/poisson-mf/reference/rho_study_prog1e-2.json, and checks the JSON's keys and
+that run's held-out errors against that reference's (relative 1e-3: the same data, options and seed).
+"""
+import argparse
+import json
+import os
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CASE = os.path.join(ROOT, "cases", "poisson-mf")
+REFERENCE = os.path.join(CASE, "reference", "rho_study_prog1e-2.json")
+EXTRA = "-sna_fit_progress_window 5 -sna_fit_progress_rtol 1e-2"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True, help="the directory of snaps-fit, snaps-predict and snaps-poisson-param")
+    ap.add_argument("--dir", required=True)
+    a = ap.parse_args()
+    sys.path[:0] = [CASE]
+    import evaluate  # noqa: E402  (the case's helpers; rho_study uses the same module object)
+    import rho_study  # noqa: E402
+
+    evaluate.BIN = a.bin
+    sys.argv = ["evaluate.py", a.dir, "--np", "1", "--data-only"]
+    evaluate.main()
+    for f in ("rho_lf.h5", "rho_study_check.json"):  # a fresh LF fit and a fresh result every run
+        if os.path.exists(os.path.join(a.dir, f)):
+            os.remove(os.path.join(a.dir, f))
+    sys.argv = ["rho_study.py", a.dir, "--configs", "ar1 full", "--fractions", "0.1", "--seeds", "1", "--extra", EXTRA, "--tag", "check"]
+    rho_study.main()
+    with open(os.path.join(a.dir, "rho_study_check.json")) as f:
+        got = json.load(f)
+    with open(REFERENCE) as f:
+        ref = json.load(f)
+    failures = []
+    if sorted(got) != ["extra", "median", "runs", "seeds"] or list(got["median"]) != ["ar1 full 0.1"] or len(got["runs"]) != 1:
+        failures.append("keys: %s, medians %s, %d runs" % (sorted(got), list(got["median"]), len(got["runs"])))
+    run = got["runs"][0]
+    want = [r for r in ref["runs"] if (r["config"], r["hf_fraction"], r["seed"]) == ("ar1 full", 0.1, 1)][0]
+    for key in ("error", "error_from_ylf"):
+        if abs(run[key] - want[key]) > 1e-3 * want[key]:
+            failures.append("%s %.6e, reference %.6e" % (key, run[key], want[key]))
+    median = got.get("median", {}).get("ar1 full 0.1", {}).get("error")
+    if run["rho_form"] != "full" or median != run["error"]:
+        failures.append("form %s, median %s against the one run's %s" % (run["rho_form"], median, run["error"]))
+    if failures:
+        sys.exit("rho_study on poisson-mf does not reproduce %s:\n  %s" % (REFERENCE, "\n  ".join(failures)))
+    print("rho_study reproduces the reference: error %.6e (%.6e), from /YLF %.6e (%.6e)" % (run["error"], want["error"], run["error_from_ylf"], want["error_from_ylf"]))
+
+
+if __name__ == "__main__":
+    main()

@@ -212,6 +212,8 @@ add_cases(
         # h5py writes a str attribute as a variable-length string: read like SNAPS's fixed-length ones
         ("good_khronos_model_vlen_type", None, set_attr("sna", "type", lambda: "khronos")),
         ("model_type_vlen_too_long", "attribute 'type' is longer than the [0-9]+ characters it may hold", set_attr("sna", "type", lambda: "khronos" * 100)),
+        # a fixed size above the reader's buffer holding a short text (numpy's S256): read, not called too long
+        ("good_khronos_model_wide_type", None, set_attr("sna", "type", lambda: b"khronos", "S256")),
         ("model_type_fixed_too_long", "attribute 'type' is longer than the [0-9]+ characters it may hold", set_attr("sna", "type", lambda: b"khronos" * 100)),
         ("model_lower_rank9", "dataset 'lower' has rank 9", set_dataset("sna", "lower", rank9)),
         ("model_knots_rank9", "dataset 'knots' has rank 9", set_dataset("sna", "knots", rank9)),

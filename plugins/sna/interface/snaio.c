@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <errno.h>
 #include <string.h>
+#include <stdlib.h>
 #include <stdio.h>
 
 #define SNA_MODEL_GROUP "/sna"
@@ -157,11 +158,33 @@ static void ReadVariableString(hid_t attr, hid_t type, char value[], size_t len,
   if (mem >= 0) H5Tclose(mem);
 }
 
+/* A fixed-length string attribute into value[len]: read whole (its declared size may exceed len with a short text
+   inside, e.g. numpy's S256), then copied if its text fits. Sizes above 1 MiB are not read (a hostile declaration). */
+static void ReadFixedString(hid_t attr, hid_t type, char value[], size_t len, herr_t *err, PetscBool *toolong)
+{
+  size_t size = H5Tget_size(type);
+  hid_t  mem  = -1;
+  char  *text = size > 0 && size <= ((size_t)1 << 20) ? calloc(size + 1, 1) : NULL;
+
+  *err = text ? 0 : -1;
+  if (!text && size > ((size_t)1 << 20)) *toolong = PETSC_TRUE;
+  if (*err >= 0) *err = (mem = H5Tcopy(H5T_C_S1)) >= 0 ? H5Tset_size(mem, size + 1) : -1;
+  if (*err >= 0) *err = H5Tset_strpad(mem, H5T_STR_NULLTERM);
+  if (*err >= 0) *err = H5Tset_cset(mem, H5Tget_cset(type));
+  if (*err >= 0) *err = H5Aread(attr, mem, text);
+  if (*err >= 0) {
+    *toolong = strlen(text) >= len ? PETSC_TRUE : PETSC_FALSE;
+    if (!*toolong) strcpy(value, text);
+  }
+  if (mem >= 0) H5Tclose(mem);
+  free(text);
+}
+
 /* Reads a string attribute, fixed-length (as SNAPS writes them) or variable-length (as h5py writes them), into
    value[len]. One string only: H5Aread writes every element of an array of strings, which value[] could not hold. */
 PetscErrorCode SNAHDF5ReadAttributeString(hid_t loc, const char name[], char value[], size_t len)
 {
-  hid_t     attr, type, mem;
+  hid_t     attr, type;
   herr_t    err     = -1;
   PetscBool toolong = PETSC_FALSE;
   hssize_t  count;
@@ -179,15 +202,8 @@ PetscErrorCode SNAHDF5ReadAttributeString(hid_t loc, const char name[], char val
   memset(value, 0, len);
   if (type >= 0 && count == 1 && H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0)
     ReadVariableString(attr, type, value, len, &err, &toolong);
-  else if (type >= 0 && count == 1 && H5Tget_class(type) == H5T_STRING && H5Tget_size(type) >= len)
-    toolong = PETSC_TRUE;
-  else if (type >= 0 && count == 1 && H5Tget_class(type) == H5T_STRING) {
-    mem = H5Tcopy(H5T_C_S1);
-    H5Tset_size(mem, len);
-    H5Tset_strpad(mem, H5T_STR_NULLTERM);
-    err = H5Aread(attr, mem, value);
-    H5Tclose(mem);
-  }
+  else if (type >= 0 && count == 1 && H5Tget_class(type) == H5T_STRING)
+    ReadFixedString(attr, type, value, len, &err, &toolong);
   if (type >= 0) H5Tclose(type);
   if (attr >= 0) H5Aclose(attr);
   PetscCheck(!toolong, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 attribute '%s' is longer than the %zu characters it may hold: corrupt file", name, len - 1);

@@ -338,17 +338,15 @@ static void KhronosEvaluateRows(SNA sna, PetscInt n, const PetscReal x[], PetscR
   PetscReal          vals[SNA_BSPLINE_MAX_DEGREE + 1];
 
   for (PetscInt i = 0; i < n; i++) {
-    PetscReal *PETSC_RESTRICT yi = y + i * q;
     (void)KhronosFactor(kh, 0, SNAUnitCoordinate(sna, 0, x[i * d]), vals, z);
     for (PetscInt p = 1; p < d; p++) {
       (void)KhronosFactor(kh, p, SNAUnitCoordinate(sna, p, x[i * d + p]), vals, f);
       for (PetscInt m = 0; m < M; m++) z[m] *= f[m];
     }
-    /* mode by mode along the outputs (contiguous in C: they vectorise), each output still summed over m from 0 */
-    for (PetscInt j = 0; j < q; j++) yi[j] = 0;
-    for (PetscInt m = 0; m < M; m++) {
-      const PetscReal zm = z[m], *PETSC_RESTRICT Cm = kh->C + m * q;
-      for (PetscInt j = 0; j < q; j++) yi[j] += Cm[j] * zm;
+    for (PetscInt j = 0; j < q; j++) {
+      PetscReal u = 0;
+      for (PetscInt m = 0; m < M; m++) u += kh->C[m * q + j] * z[m];
+      y[i * q + j] = u;
     }
   }
 }

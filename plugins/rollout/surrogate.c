@@ -475,9 +475,9 @@ static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscRe
 }
 
 /* Whether every head is a khronos SNA, evaluated then by SNAKhronosEvaluateRows (hwork: 2 M reals of the head with
-   the most modes M), else by SNAPSEvaluateRows. Wrapping each head's rows in Vecs for SNAEvaluate cost as much as
-   the arithmetic of the 168 small heads of the Kolmogorov long mode (2 or 3 inputs, 8 modes, 16 bins): the
-   categorical model was half as fast as its twin (cases/kolmogorov-surrogate/README.md, "Cost"). */
+   the most modes M), else by SNAPSEvaluateRows. The 168 heads of the Kolmogorov long mode are small (2 or 3
+   inputs, 8 modes, 16 bins): Vecs created per call cost as much as their arithmetic, and Vecs kept between steps
+   still about 8% of it (cases/kolmogorov-surrogate/README.md, "Cost"); arrays need neither. */
 static PetscErrorCode SurrogateHeadRows(SNAPSSurrogate s)
 {
   PetscInt M = 0;

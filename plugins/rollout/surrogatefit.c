@@ -855,8 +855,9 @@ static PetscErrorCode ConservativePairs(SNAPSSurrogate s, PetscInt npair, PairFi
     PetscCall(ConservationApply(npair, P, off, sc, nrow, rs, col, val, p, z, Sp));
     pSp = 0;
     for (PetscInt g = 0; g < nrow; g++) pSp += p[g] * Sp[g];
-    if (!(pSp > 0)) break; /* S is positive semidefinite: p in its null space (dependent, inconsistent constraints) or
-                               rounding; no step is possible, and the constraint check below judges lambda so far */
+    if (!(pSp > 0)) break; /* S = C A^-1 C^T is positive semidefinite: p'Sp <= 0 is rounding near the solution (or
+                               constraints that contradict each other); no step is possible, and the constraint
+                               check below judges lambda so far */
     alpha = rr / pSp;
     for (PetscInt g = 0; g < nrow; g++) {
       lam[g] += alpha * p[g];
@@ -888,7 +889,7 @@ static PetscErrorCode ConservativePairs(SNAPSSurrogate s, PetscInt npair, PairFi
     worst = PetscMax(worst, PetscAbsReal(c));
   }
   PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %s: %" PetscInt_FMT " constraints (cubic monomials of z . Q(z, z)) and %" PetscInt_FMT " fixed linear coefficients on %" PetscInt_FMT " unknowns, conjugate gradients %" PetscInt_FMT " iterations (relative residual %.3g), largest constraint residual %.3g of the largest coefficient %.3g; training relative error %.4g on average (before %.4g)\n", nfix ? "-drift_dissipative" : "-drift_conservative", ncons, nfix, off[npair], it, (double)(rr0 > 0 ? PetscSqrtReal(rr / rr0) : 0), (double)worst, (double)cmax, (double)after, (double)before));
-  PetscCheck(pSp > 0 || worst <= 1e-8 * cmax, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the constrained fit's conjugate gradients broke down after %" PetscInt_FMT " iterations (p'Sp = %g: a direction in the null space of the constraints' matrix, so they are dependent and inconsistent) with the constraint residual %g of %g: give a larger -drift_ridge", nfix ? "-drift_dissipative" : "-drift_conservative", it, (double)pSp, (double)worst, (double)cmax);
+  PetscCheck(pSp > 0 || worst <= 1e-8 * cmax, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the constrained fit's conjugate gradients broke down after %" PetscInt_FMT " iterations (p'Sp = %g <= 0: rounding, or constraints that contradict each other) with the constraint residual %g of %g: give a larger -drift_ridge", nfix ? "-drift_dissipative" : "-drift_conservative", it, (double)pSp, (double)worst, (double)cmax);
   PetscCheck(worst <= 1e-8 * cmax, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the constrained fit did not converge in %" PetscInt_FMT " iterations (constraint residual %g of %g): give a larger -drift_ridge", nfix ? "-drift_dissipative" : "-drift_conservative", maxit, (double)worst, (double)cmax);
   PetscCall(PetscFree(d));
   PetscCall(PetscFree4(sc, beta, beta0, z));

@@ -474,6 +474,27 @@ static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscRe
   PetscFunctionReturn(0);
 }
 
+/* Whether every head is a khronos SNA, evaluated then by SNAKhronosEvaluateRows (hwork: 2 M reals of the head with
+   the most modes M), else by SNAPSEvaluateRows. The 168 heads of the Kolmogorov long mode are small (2 or 3
+   inputs, 8 modes, 16 bins): Vecs created per call cost as much as their arithmetic, and Vecs kept between steps
+   still about 8% of it (cases/kolmogorov-surrogate/README.md, "Cost"); arrays need neither. */
+static PetscErrorCode SurrogateHeadRows(SNAPSSurrogate s)
+{
+  PetscInt M = 0;
+
+  PetscFunctionBegin;
+  s->hrows = PETSC_TRUE;
+  for (PetscInt i = 0; i < s->D && s->hrows; i++) {
+    PetscInt degree, nodes, modes;
+    PetscCall(PetscObjectTypeCompare((PetscObject)s->head[i], SNAKHRONOS, &s->hrows));
+    if (!s->hrows) break;
+    PetscCall(SNAKhronosGetBasis(s->head[i], &degree, &nodes, &modes));
+    M = PetscMax(M, modes);
+  }
+  if (s->hrows) PetscCall(PetscMalloc1(2 * PetscMax(M, 1), &s->hwork));
+  PetscFunctionReturn(0);
+}
+
 /* The drifts and the heads, on PETSC_COMM_SELF of every rank: rollouts step each rank's members alone. Head i
    (categorical models) has SNAPSSurrogateHeadInputs inputs and q outputs, drift i has D inputs and one output. */
 static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
@@ -502,6 +523,7 @@ static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
      dense factors (on the 120 coordinates of the Kolmogorov case that made the rollout slower than the solver), and
      quadratic ones as their monomials (stored by snaps-rollout-fit, else SNAPSSurrogateQuadratic: 5 times cheaper
      again there) */
+  if (cat) PetscCall(SurrogateHeadRows(s));
   PetscCall(SNAPSSurrogateQuadratic(s));
   if (s->qstart) PetscFunctionReturn(0);
   PetscCall(PetscCalloc1(s->D, &s->sparse));
@@ -552,9 +574,7 @@ PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *sp)
   PetscCall(PetscFree(s->fcos)); /* fsin is in its block */
   for (PetscInt i = 0; s->drift && i < s->D; i++) PetscCall(SNADestroy(&s->drift[i]));
   for (PetscInt i = 0; s->head && i < s->D; i++) PetscCall(SNADestroy(&s->head[i]));
-  for (PetscInt i = 0; s->hx && i < s->D; i++) PetscCall(VecDestroy(&s->hx[i]));
-  PetscCall(PetscFree(s->hx));
-  PetscCall(VecDestroy(&s->hy));
+  PetscCall(PetscFree(s->hwork));
   PetscCall(PetscFree(s->drift));
   PetscCall(PetscFree(s->head));
   PetscCall(PetscFree3(s->basis, s->mean, s->edges));
@@ -736,37 +756,6 @@ void SNAPSSurrogateHeadRow(SNAPSSurrogate s, PetscInt i, const PetscReal z[], co
 
 /* e (n x D): the residuals drawn coordinate by coordinate from the heads, given z (n x D) and, for Markov heads,
    the residuals of the step before (s->eprev). */
-/* The heads' input Vecs (one per head: their widths differ) and output Vec for n states, without arrays (placed per
-   step): creating two Vecs per head and step took about as long as evaluating the 168 heads of the Kolmogorov long
-   mode. Made again when n changes. */
-static PetscErrorCode SurrogateHeadVecs(SNAPSSurrogate s, PetscInt n)
-{
-  PetscFunctionBegin;
-  if (s->hx && n == s->hn) PetscFunctionReturn(0);
-  for (PetscInt i = 0; s->hx && i < s->D; i++) PetscCall(VecDestroy(&s->hx[i]));
-  PetscCall(VecDestroy(&s->hy));
-  if (!s->hx) PetscCall(PetscCalloc1(s->D, &s->hx));
-  for (PetscInt i = 0; i < s->D; i++) {
-    const PetscInt d = SNAPSSurrogateHeadInputs(s, i);
-    PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, d, n * d, NULL, &s->hx[i]));
-  }
-  PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, s->q, n * s->q, NULL, &s->hy));
-  s->hn = n;
-  PetscFunctionReturn(0);
-}
-
-/* p (n x q) = head i at its input rows x (n x its inputs). */
-static PetscErrorCode SurrogateHeadEvaluate(SNAPSSurrogate s, PetscInt i, const PetscReal x[], PetscReal p[])
-{
-  PetscFunctionBegin;
-  PetscCall(VecPlaceArray(s->hx[i], x));
-  PetscCall(VecPlaceArray(s->hy, p));
-  PetscCall(SNAEvaluate(s->head[i], s->hx[i], s->hy));
-  PetscCall(VecResetArray(s->hx[i]));
-  PetscCall(VecResetArray(s->hy));
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscRandom rnd[], PetscReal e[])
 {
   const PetscInt D = s->D, q = s->q;
@@ -774,11 +763,13 @@ static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, con
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc2(n * (2 * D + 1), &x, n * q, &p));
-  PetscCall(SurrogateHeadVecs(s, n));
   for (PetscInt i = 0; i < D; i++) {
     const PetscInt d = SNAPSSurrogateHeadInputs(s, i);
     for (PetscInt k = 0; k < n; k++) SNAPSSurrogateHeadRow(s, i, z + k * D, e + k * D, s->markov ? s->eprev + k * D : NULL, x + k * d);
-    PetscCall(SurrogateHeadEvaluate(s, i, x, p));
+    if (s->hrows)
+      PetscCall(SNAKhronosEvaluateRows(s->head[i], n, x, p, s->hwork));
+    else
+      PetscCall(SNAPSEvaluateRows(s->head[i], n, x, p));
     PetscCall(SNASoftmax(n, q, p, NULL));
     for (PetscInt k = 0; k < n; k++) {
       PetscReal u1, u2;

@@ -824,7 +824,7 @@ static PetscErrorCode ConservationApply(PetscInt npair, const PairFit P[], const
 static PetscErrorCode ConservativePairs(SNAPSSurrogate s, PetscInt npair, PairFit P[], PetscInt nfix, const PetscInt fixcol[], const PetscReal fixval[])
 {
   PetscInt  *off, nrow = 0, ncons, *rs, *col, it, maxit = 20000;
-  PetscReal *val, *sc, *beta, *beta0, *z, *lam, *r, *p, *Sp, *d, rr, rr0, tol = 1e-12, before = 0, after = 0, worst = 0, cmax = 0;
+  PetscReal *val, *sc, *beta, *beta0, *z, *lam, *r, *p, *Sp, *d, rr, rr0, pSp = 1, tol = 1e-12, before = 0, after = 0, worst = 0, cmax = 0;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(npair + 1, &off));
@@ -851,9 +851,13 @@ static PetscErrorCode ConservativePairs(SNAPSSurrogate s, PetscInt npair, PairFi
   for (PetscInt g = 0; g < nrow; g++) rr += r[g] * r[g];
   rr0 = rr;
   for (it = 0; it < maxit && rr > tol * tol * rr0 && rr > 0; it++) {
-    PetscReal pSp = 0, alpha, rrn = 0;
+    PetscReal alpha, rrn = 0;
     PetscCall(ConservationApply(npair, P, off, sc, nrow, rs, col, val, p, z, Sp));
+    pSp = 0;
     for (PetscInt g = 0; g < nrow; g++) pSp += p[g] * Sp[g];
+    if (!(pSp > 0)) break; /* S = C A^-1 C^T is positive semidefinite: p'Sp <= 0 is rounding near the solution (or
+                               constraints that contradict each other); no step is possible, and the constraint
+                               check below judges lambda so far */
     alpha = rr / pSp;
     for (PetscInt g = 0; g < nrow; g++) {
       lam[g] += alpha * p[g];
@@ -868,15 +872,15 @@ static PetscErrorCode ConservativePairs(SNAPSSurrogate s, PetscInt npair, PairFi
   for (PetscInt g = 0; g < nrow; g++)
     for (PetscInt k = rs[g]; k < rs[g + 1]; k++) beta0[col[k]] += val[k] / sc[col[k]] * lam[g];
   for (PetscInt h = 0; h < npair; h++) {
-    PetscReal d = 0; /* the objective's increase, (beta - beta0)^T A (beta - beta0) = z^T C^T lambda, per pair */
+    PetscReal inc = 0; /* the objective's increase, (beta - beta0)^T A (beta - beta0) = z^T C^T lambda, per pair */
     for (PetscInt j = 0; j < 2 * P[h].nf; j++) {
-      d += z[off[h] + j] * beta0[off[h] + j];
+      inc += z[off[h] + j] * beta0[off[h] + j];
       beta[off[h] + j] -= z[off[h] + j];
       P[h].B[j] = beta[off[h] + j] / P[h].scale[j];
       cmax      = PetscMax(cmax, PetscAbsReal(P[h].B[j]));
     }
     before += P[h].rel / npair;
-    P[h].rel = P[h].tt > 0 ? PetscSqrtReal(P[h].rel * P[h].rel + P[h].N * d / P[h].tt) : 0;
+    P[h].rel = P[h].tt > 0 ? PetscSqrtReal(P[h].rel * P[h].rel + P[h].N * inc / P[h].tt) : 0;
     after += P[h].rel / npair;
   }
   for (PetscInt g = 0; g < nrow; g++) { /* the constraints' residual in the coefficients' own units */
@@ -885,6 +889,7 @@ static PetscErrorCode ConservativePairs(SNAPSSurrogate s, PetscInt npair, PairFi
     worst = PetscMax(worst, PetscAbsReal(c));
   }
   PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %s: %" PetscInt_FMT " constraints (cubic monomials of z . Q(z, z)) and %" PetscInt_FMT " fixed linear coefficients on %" PetscInt_FMT " unknowns, conjugate gradients %" PetscInt_FMT " iterations (relative residual %.3g), largest constraint residual %.3g of the largest coefficient %.3g; training relative error %.4g on average (before %.4g)\n", nfix ? "-drift_dissipative" : "-drift_conservative", ncons, nfix, off[npair], it, (double)(rr0 > 0 ? PetscSqrtReal(rr / rr0) : 0), (double)worst, (double)cmax, (double)after, (double)before));
+  PetscCheck(pSp > 0 || worst <= 1e-8 * cmax, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the constrained fit's conjugate gradients broke down after %" PetscInt_FMT " iterations (p'Sp = %g <= 0: rounding, or constraints that contradict each other) with the constraint residual %g of %g: give a larger -drift_ridge", nfix ? "-drift_dissipative" : "-drift_conservative", it, (double)pSp, (double)worst, (double)cmax);
   PetscCheck(worst <= 1e-8 * cmax, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the constrained fit did not converge in %" PetscInt_FMT " iterations (constraint residual %g of %g): give a larger -drift_ridge", nfix ? "-drift_dissipative" : "-drift_conservative", maxit, (double)worst, (double)cmax);
   PetscCall(PetscFree(d));
   PetscCall(PetscFree4(sc, beta, beta0, z));
@@ -919,11 +924,13 @@ static void PairLinearRows(SNAPSSurrogate s, const PairFit *P, PetscInt h, Petsc
   }
 }
 
-/* The linear part L of all pair fits (PairLinearRows) and the largest eigenvalue of its symmetric part. */
-static PetscErrorCode PairLinear(SNAPSSurrogate s, PetscInt npair, const PairFit P[], PetscReal L[], PetscReal *top)
+/* The linear part L of all pair fits (PairLinearRows) and the eigendecomposition of its symmetric part: w its
+   eigenvalues ascending (syev), row k of V the eigenvector of w[k]; one decomposition for DissipativeLinear's
+   projection and ConstrainedPairs' check. */
+static PetscErrorCode PairLinear(SNAPSSurrogate s, PetscInt npair, const PairFit P[], PetscReal L[], PetscReal V[], PetscReal w[])
 {
   const PetscInt D = s->D, size = 1 + D + D * D;
-  PetscReal     *T[2], *B, *S, *w;
+  PetscReal     *T[2], *B;
   PetscBool     *used[2];
 
   PetscFunctionBegin;
@@ -935,12 +942,9 @@ static PetscErrorCode PairLinear(SNAPSSurrogate s, PetscInt npair, const PairFit
     PetscCall(PetscFree(B));
   }
   PetscCall(PetscFree4(T[0], T[1], used[0], used[1]));
-  PetscCall(PetscMalloc2(D * D, &S, D, &w));
   for (PetscInt i = 0; i < D; i++)
-    for (PetscInt a = 0; a < D; a++) S[i * D + a] = (L[i * D + a] + L[a * D + i]) / 2;
-  PetscCall(SNASymmetricEigen(D, S, w));
-  *top = D ? w[D - 1] : 0; /* syev: ascending */
-  PetscCall(PetscFree2(S, w));
+    for (PetscInt a = 0; a < D; a++) V[i * D + a] = (L[i * D + a] + L[a * D + i]) / 2;
+  PetscCall(SNASymmetricEigen(D, V, w));
   PetscFunctionReturn(0);
 }
 
@@ -1009,10 +1013,8 @@ static PetscErrorCode DissipativeLinear(SNAPSSurrogate s, PetscInt npair, const 
   PetscFunctionBegin;
   for (PetscInt h = 0; h < npair; h++) nu += 2 * P[h].nf;
   PetscCall(PetscMalloc3(D * D, &L, D * D, &S, D, &w));
-  PetscCall(PairLinear(s, npair, P, L, &top));
-  for (PetscInt i = 0; i < D; i++)
-    for (PetscInt a = 0; a < D; a++) S[i * D + a] = (L[i * D + a] + L[a * D + i]) / 2;
-  PetscCall(SNASymmetricEigen(D, S, w)); /* row k of S: the eigenvector of w[k] */
+  PetscCall(PairLinear(s, npair, P, L, S, w)); /* row k of S: the eigenvector of w[k] */
+  top = D ? w[D - 1] : 0;
   for (PetscInt k = 0; k < D; k++) {
     const PetscReal e = w[k] + margin;
     if (w[k] > 0) npos++;
@@ -1037,24 +1039,26 @@ static PetscErrorCode DissipativeLinear(SNAPSSurrogate s, PetscInt npair, const 
    reporting the largest eigenvalue of the symmetric part of the final linear part. */
 static PetscErrorCode ConstrainedPairs(SNAPSSurrogate s, PetscInt npair, PairFit P[], const TrainOptions *o)
 {
-  PetscInt   nfix = 0, *fixcol;
-  PetscReal *fixval, *L, top;
+  const PetscInt D    = s->D;
+  PetscInt       nfix = 0, *fixcol;
+  PetscReal     *fixval, *L, *V, *w, top;
 
   PetscFunctionBegin;
   PetscCall(ConservativePairs(s, npair, P, 0, NULL, NULL));
   if (!o->dissipative) PetscFunctionReturn(0);
   PetscCall(DissipativeLinear(s, npair, P, o->dmargin, &nfix, &fixcol, &fixval));
   PetscCall(ConservativePairs(s, npair, P, nfix, fixcol, fixval));
-  PetscCall(PetscMalloc1(s->D * s->D, &L));
-  PetscCall(PairLinear(s, npair, P, L, &top));
+  PetscCall(PetscMalloc3(D * D, &L, D * D, &V, PetscMax(D, 1), &w));
+  PetscCall(PairLinear(s, npair, P, L, V, w));
+  top = D ? w[D - 1] : 0; /* ascending */
   PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: -drift_dissipative: the refitted linear part's symmetric part has the largest eigenvalue %.4g\n", (double)top));
   {
     PetscReal big = 0;
-    for (PetscInt k = 0; k < s->D * s->D; k++) big = PetscMax(big, PetscAbsReal(L[k]));
-    if (top > -o->dmargin + 1e-8 * big) PetscCall(PetscFree(L));
+    for (PetscInt k = 0; k < D * D; k++) big = PetscMax(big, PetscAbsReal(L[k]));
+    if (top > -o->dmargin + 1e-8 * big) PetscCall(PetscFree3(L, V, w));
     PetscCheck(top <= -o->dmargin + 1e-8 * big, s->comm, PETSC_ERR_NOT_CONVERGED, "-drift_dissipative: the refitted linear part's symmetric part has the largest eigenvalue %g, not at most minus -drift_dissipative_margin %g (up to rounding of its largest entry %g): the constrained refit did not hold the linear part; a larger -drift_ridge may help", (double)top, (double)o->dmargin, (double)big);
   }
-  PetscCall(PetscFree(L));
+  PetscCall(PetscFree3(L, V, w));
   PetscCall(PetscFree2(fixcol, fixval));
   PetscFunctionReturn(0);
 }

@@ -267,6 +267,10 @@ typedef struct _n_SNAKhronosSparse *SNAKhronosSparse;
 PETSC_EXTERN PetscErrorCode         SNAKhronosSparseCreate(SNA, SNAKhronosSparse *);
 PETSC_EXTERN PetscErrorCode         SNAKhronosSparseEvaluate(SNAKhronosSparse, PetscInt, const PetscReal[], PetscReal[]);
 PETSC_EXTERN PetscErrorCode         SNAKhronosSparseDestroy(SNAKhronosSparse *);
+/* y (n x q) = a set-up khronos SNA at n local rows x (n x d) given as arrays, SNAEvaluate's values to the bit, without
+   Vecs, logging or allocation; work: 2 M reals (M: SNAKhronosGetBasis's modes). For many small SNAs evaluated a few
+   rows at a time. */
+PETSC_EXTERN PetscErrorCode SNAKhronosEvaluateRows(SNA, PetscInt, const PetscReal[], PetscReal[], PetscReal[]);
 
 /* ---- Type aion: rank-r separable sum of products of 1-D atoms (SCIENCE.md section 5) ----
      u(x) = sum_{m<r} prod_{p<d} psi_{p,m}(t_p),  psi_{p,m}(t) = sum_{k<P} A exp(alpha t) cos(omega t + phi)

@@ -45,8 +45,8 @@ struct _n_SNAPSSurrogate {
   PetscInt   qm, *bstart, *bpair;
   PetscReal *bcoef;
   PetscReal *qwork, *swork; /* workspaces of QuadraticDrift and SNAPSSurrogateStep, kept between steps */
-  Vec       *hx, hy;        /* D and 1: the heads' input and output Vecs for hn states (SurrogateHeadVecs), arrays placed per step */
-  PetscInt   hn;
+  PetscBool  hrows;         /* every head is khronos: evaluated by SNAKhronosEvaluateRows in hwork (SurrogateHeadRows) */
+  PetscReal *hwork;
   PetscInt   nqwork, nswork;
   /* a basis that is SNAPSLatentFourier's 2-D one (|kx|, |ky| <= fr on an fnx x fnx grid) is decoded separably
      (SNAPSLatentFourierPlan): fcos/fsin hold cos and sin of 2 pi k i / fnx for k = -fr..fr, i < fnx (one block, fsin after fcos); fr = 0:

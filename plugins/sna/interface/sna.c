@@ -518,6 +518,12 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
   PetscCheck(!X && !Y, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAFit() minimises the %s objective, which takes no data: pass NULL for X and Y, or call SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) to fit data", SNAObjectives[sna->objective]);
   PetscCheck(!sna->val_chosen || sna->validation == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g holds out samples, but the %s objective takes no data: drop -sna_fit_validation (or set it to 0)", (double)sna->validation, SNAObjectives[sna->objective]);
   PetscCheck(!sna->refit_chosen || !sna->val_refit, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation_refit fits again on all samples, but the %s objective takes no data: drop -sna_fit_validation_refit", SNAObjectives[sna->objective]);
+  if (sna->progress_chosen) {
+    char given[2 * PETSC_MAX_OPTION_NAME + 64], names[2 * PETSC_MAX_OPTION_NAME + 8];
+
+    PetscCall(SNAProgressStopGiven(sna, given, sizeof(given), names, sizeof(names)));
+    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of Levenberg-Marquardt, which the fit of the %s objective (block ALS with greedy rank growth) never runs: drop %s", given, SNAObjectives[sna->objective], names);
+  }
   PetscCall(SNASetUp(sna));
   PetscCall(PetscLogEventBegin(SNA_Fit, sna, 0, 0, 0));
   sna->iterations = 0;

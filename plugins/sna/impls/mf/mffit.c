@@ -506,6 +506,12 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
   PetscCheck(ismf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAMFFit() needs an SNA of type mf, not %s", ((PetscObject)sna)->type_name);
   PetscCheck(!Xhf == !Yhf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_NULL, "Give both HF inputs and values to SNAMFFit(), or neither");
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna)); /* also without HF data, where SNAFit() is not called */
+  if (!Xhf && sna->progress_chosen) {                             /* without HF data there is no joint stage: the stop would be unused */
+    char given[2 * PETSC_MAX_OPTION_NAME + 64], names[2 * PETSC_MAX_OPTION_NAME + 8];
+
+    PetscCall(SNAProgressStopGiven(sna, given, sizeof(given), names, sizeof(names)));
+    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of ar1's joint Levenberg-Marquardt stage, which does not run without HF data (-mf_hf_fraction 0: the model is its LF part alone): drop %s, give HF data (-mf_hf_fraction > 0), or give the LF part's fit its own (-mf_lf_sna_fit_progress_window with -mf_lf_sna_fit_type lm)", given, names);
+  }
   mf = (SNA_MF *)sna->data;
   PetscCall(VecGetBlockSize(Xlf, &d));
   PetscCall(VecGetBlockSize(Ylf, &q));

@@ -1,5 +1,6 @@
 """The runner shared by the studies of ar1's scale rho (cases/poisson-mf/rho_study.py, cases/airfoil-mf/rho_study.py):
-their common arguments, the loop over HF fractions, draws and configs, the medians and the JSON written atomically.
+their common arguments, the loop over HF fractions, draws and configs, the medians and the JSON written
+atomically (postprocess/atomic.py).
 Each case keeps only its table of configs and its hooks: the draws of a fraction, and one fit and prediction.
 
   STUDY OUT [--configs a,b,...] [--tag T] [--fractions 0.1,0.3,1] [the case's own options]
@@ -11,6 +12,8 @@ import json
 import os
 
 import numpy as np
+
+import atomic
 
 
 def options(argv, configs, own=()):
@@ -45,14 +48,6 @@ def medians(runs, configs, fractions, keys, lists):
     return summary
 
 
-def write_json(path, obj):
-    """obj to path as JSON, atomically: a temporary file beside it, then os.replace."""
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(obj, f, indent=1)
-    os.replace(tmp, path)
-
-
 def run(o, draws, fit, keys, lists, header, line):
     """Every config of o at every fraction of o over draws(fraction) (seeds), fit(config, fraction, seed) giving
     one run's record (with config and hf_fraction); writes header, the runs and their medians to
@@ -64,7 +59,7 @@ def run(o, draws, fit, keys, lists, header, line):
                 runs.append(fit(name, fraction, seed))
                 print(json.dumps(runs[-1]), flush=True)
     res = dict(header, runs=runs, median=medians(runs, o["configs"], o["fractions"], keys, lists))
-    write_json(os.path.join(o["out"], "rho_study%s.json" % ("_" + o["tag"] if o["tag"] else "")), res)
+    atomic.write_json(os.path.join(o["out"], "rho_study%s.json" % ("_" + o["tag"] if o["tag"] else "")), res)
     for k, v in res["median"].items():
         print(line(k, v))
     return res

@@ -6,18 +6,33 @@ draw against the committed reference (tests/mf/CMakeLists.txt, mf.rho_study).
 
 Writes the case's data to D (evaluate.py --data-only, about 4 s), runs the study for ar1 full at 10% HF, seed 1,
 with the slow-progress stop of cases/poisson-mf/reference/rho_study_prog1e-2.json, and checks the JSON's keys and
-that run's held-out errors against that reference's (relative 1e-3: the same data, options and seed). Also: a JSON
-write that fails leaves neither a temporary file nor a changed result (postprocess/atomic.py).
+that run's held-out errors against that reference's (relative 1e-3: the same data, options and seed). Also: a
+misspelt option or one without its value is refused with the usage message (argparse), and a JSON write that fails
+leaves neither a temporary file nor a changed result (postprocess/atomic.py).
 """
 import argparse
 import json
 import os
+import subprocess
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CASE = os.path.join(ROOT, "cases", "poisson-mf")
 REFERENCE = os.path.join(CASE, "reference", "rho_study_prog1e-2.json")
 EXTRA = "-sna_fit_progress_window 5 -sna_fit_progress_rtol 1e-2"
+
+
+def bad_arguments(out):
+    """rho_study.py with a misspelt option, and with a flag given last without its value: each must exit non-zero
+    naming the option (not run the defaults, not crash). OUT holds no data: were an option ignored, the study would
+    fail at once on the missing files, not run for minutes."""
+    out = os.path.join(out, "no_such_study")
+    failures = []
+    for args, want in ((["--sedes", "1"], "unrecognized arguments: --sedes 1"), (["--tag"], "--tag: expected one argument")):
+        p = subprocess.run([sys.executable, "-B", os.path.join(CASE, "rho_study.py"), out] + args, capture_output=True, text=True, timeout=60)
+        if p.returncode == 0 or want not in p.stderr or "usage:" not in p.stderr:
+            failures.append("rho_study.py OUT %s: exit %d, stderr %r (expected an error with %r and the usage)" % (" ".join(args), p.returncode, p.stderr[-300:], want))
+    return failures
 
 
 def failed_write(mf_study, out, got):
@@ -48,7 +63,7 @@ def main():
     ap.add_argument("--bin", required=True, help="the directory of snaps-fit, snaps-predict and snaps-poisson-param")
     ap.add_argument("--dir", required=True)
     a = ap.parse_args()
-    failures = []
+    failures = bad_arguments(a.dir)
     sys.path[:0] = [CASE]
     import evaluate  # noqa: E402  (the case's helpers; rho_study uses the same module object)
     import rho_study  # noqa: E402

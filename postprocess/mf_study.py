@@ -1,5 +1,6 @@
 """The runner shared by the studies of ar1's scale rho (cases/poisson-mf/rho_study.py, cases/airfoil-mf/rho_study.py):
-their common arguments, the loop over HF fractions, draws and configs, the medians and the JSON written atomically.
+their common arguments (argparse), the loop over HF fractions, draws and configs, the medians and the JSON written
+atomically (postprocess/atomic.py).
 Each case keeps only its table of configs and its hooks: the draws of a fraction, and one fit and prediction.
 
   STUDY OUT [--configs a,b,...] [--tag T] [--fractions 0.1,0.3,1] [the case's own options]
@@ -7,30 +8,38 @@ Each case keeps only its table of configs and its hooks: the draws of a fraction
 Writes OUT/rho_study[_T].json: the case's header, every run, and per "config fraction" the medians of the case's
 keys and the lists it asks for.
 """
+import argparse
 import json
 import os
 
 import numpy as np
 
+import atomic
+
 
 def options(argv, configs, own=()):
     """OUT, --configs (every config of the table unless given), --tag, --fractions, and the case's own (name,
-    default) pairs, each returned under its name without the dashes."""
-
-    def arg(name, default):
-        return argv[argv.index(name) + 1] if name in argv else default
-
-    if len(argv) < 2 or argv[1].startswith("--"):
-        raise SystemExit("usage: %s OUT [--configs a,b,...] [--tag T] [--fractions 0.1,0.3,1]%s"
-                         % (os.path.basename(argv[0]), "".join(" [%s %s]" % (n, d) for n, d in own)))
-    o = dict(out=os.path.abspath(argv[1]), configs=arg("--configs", ",".join(configs)).split(","), tag=arg("--tag", ""),
-             fractions=[float(f) for f in arg("--fractions", "0.1,0.3,1").split(",")])
-    unknown = [c for c in o["configs"] if c not in configs]
+    default, help) options, each returned under its name without the dashes. Parsed by argparse: an unknown or
+    misspelt option, or one without its value, is an error with the usage message (exit status 2)."""
+    ap = argparse.ArgumentParser(prog=os.path.basename(argv[0]), allow_abbrev=False,
+                                 description="configs: " + "; ".join(configs))
+    ap.add_argument("out", help="the study's directory")
+    ap.add_argument("--configs", default=",".join(configs), help="comma-separated configs (default: all)")
+    ap.add_argument("--tag", default="", help="writes OUT/rho_study_TAG.json")
+    ap.add_argument("--fractions", default="0.1,0.3,1", help="HF fractions (default %(default)s)")
+    for name, default, text in own:
+        ap.add_argument(name, default=default, help="%s (default %r)" % (text, default))
+    a = vars(ap.parse_args(argv[1:]))
+    a["out"] = os.path.abspath(a["out"])
+    a["configs"] = a["configs"].split(",")
+    unknown = [c for c in a["configs"] if c not in configs]
     if unknown:
-        raise SystemExit("--configs: unknown %s: use some of %s" % (", ".join(map(repr, unknown)), ", ".join(configs)))
-    for name, default in own:
-        o[name.lstrip("-")] = arg(name, default)
-    return o
+        ap.error("--configs: unknown %s: use some of %s" % (", ".join(map(repr, unknown)), ", ".join(configs)))
+    try:
+        a["fractions"] = [float(f) for f in a["fractions"].split(",")]
+    except ValueError:
+        ap.error("--fractions %s: give comma-separated numbers in [0, 1], e.g. 0.1,0.3,1" % a["fractions"])
+    return a
 
 
 def medians(runs, configs, fractions, keys, lists):
@@ -45,14 +54,6 @@ def medians(runs, configs, fractions, keys, lists):
     return summary
 
 
-def write_json(path, obj):
-    """obj to path as JSON, atomically: a temporary file beside it, then os.replace."""
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(obj, f, indent=1)
-    os.replace(tmp, path)
-
-
 def run(o, draws, fit, keys, lists, header, line):
     """Every config of o at every fraction of o over draws(fraction) (seeds), fit(config, fraction, seed) giving
     one run's record (with config and hf_fraction); writes header, the runs and their medians to
@@ -64,7 +65,7 @@ def run(o, draws, fit, keys, lists, header, line):
                 runs.append(fit(name, fraction, seed))
                 print(json.dumps(runs[-1]), flush=True)
     res = dict(header, runs=runs, median=medians(runs, o["configs"], o["fractions"], keys, lists))
-    write_json(os.path.join(o["out"], "rho_study%s.json" % ("_" + o["tag"] if o["tag"] else "")), res)
+    atomic.write_json(os.path.join(o["out"], "rho_study%s.json" % ("_" + o["tag"] if o["tag"] else "")), res)
     for k, v in res["median"].items():
         print(line(k, v))
     return res

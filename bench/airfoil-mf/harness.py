@@ -34,7 +34,10 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "cases", "airfoil"))
 sys.path.insert(0, os.path.join(ROOT, "bench", "poisson-peers"))
+sys.path.insert(0, os.path.join(ROOT, "postprocess"))
 import airfoil  # noqa: E402  (the Cp stations and the lift from integrated Cp)
+import atomic  # noqa: E402
+from atomic import write_json, write_text  # noqa: E402,F401  (text and JSON written atomically: re-exported)
 from peers import machine  # noqa: E402,F401  (host, CPU, cores, load: re-exported for the baselines)
 
 DATA = os.path.join(ROOT, "cases", "airfoil", "data", "airfoil_mf.h5")
@@ -97,37 +100,13 @@ def rows(data, kind, ids):
     return X[keep], Y[keep], case[keep]
 
 
-def write_text(path, text):
-    """text into path through a temporary file renamed into place (a killed run leaves no partial file there; a
-    failed write leaves neither a temporary file nor a changed path)."""
-    tmp = "%s.tmp%d" % (path, os.getpid())
-    try:
-        with open(tmp, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
-def write_json(path, obj):
-    """obj as indented JSON into path, atomically (write_text)."""
-    write_text(path, json.dumps(obj, indent=1))
-
-
 @contextlib.contextmanager
 def h5_atomic(path):
     """An HDF5 file opened for writing at a temporary name and renamed to path when the block ends without an
     error; on an error the temporary file is removed and path is left as it was (a run killed or failing while
-    writing a split never leaves a partial file that the next step would read)."""
-    tmp = "%s.tmp%d" % (path, os.getpid())
-    try:
-        with h5py.File(tmp, "w") as f:
-            yield f
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    writing a split never leaves a partial file that the next step would read): atomic.replacing."""
+    with atomic.replacing(path) as tmp, h5py.File(tmp, "w") as f:
+        yield f
 
 
 def thin_lf(data, stride, le_keep=0.0):

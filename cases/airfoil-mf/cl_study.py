@@ -159,11 +159,6 @@ ROUND2 = [
 BUDGET_CANDIDATES += ROUND2
 
 
-def budget_parts(c):
-    return (ev.khronos(c["nodes"], c["modes"], 1e-6, 3, "als%d" % c["sweeps"]),
-            ev.khronos(c["delta_nodes"], c["delta_modes"], 1e-6, c["delta_degree"]))
-
-
 def budget(out):
     val, X, Y, _, case = validation(out)
     with open(ev.BASELINES) as f:
@@ -177,7 +172,7 @@ def budget(out):
             for seed in seeds:
                 lam = ev.weight_lambda(c["weight"], data, fraction)
                 P, r = fit_predict(val, "cand", ev.mf_options(c["blend"], fraction, False, seed, lam,
-                                                              parts=budget_parts(c)), data)
+                                                              parts=ev.budget_parts(c)), data)
                 errs.append(errors(X, Y, P, case))
                 cpus.append(r["fit_cpu_s"])
             key = "%03d" % round(100 * fraction)
@@ -216,7 +211,7 @@ def spread(out, seeds=range(1, 6)):
         errs = []
         for seed in seeds:
             opts = ev.mf_options(c["blend"], 1.0, False, None, ev.weight_lambda(c["weight"], data, 1.0),
-                                 parts=budget_parts(c)) + ["-mf_lf_sna_khronos_seed", str(seed)]
+                                 parts=ev.budget_parts(c)) + ["-mf_lf_sna_khronos_seed", str(seed)]
             P, r = fit_predict(val, "spread", opts, data)
             errs.append(errors(X, Y, P, case))
         row = dict(c, seeds=list(seeds), params=r["n_params"])

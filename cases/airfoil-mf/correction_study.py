@@ -284,8 +284,7 @@ def main():
     res = {"timing": lambda: timing(out, weights), "search": lambda: search(out, names), "seeds": lambda: seeds(out, name)}[part]()
     res["machine"] = harness.machine()
     tag = "_" + name if part == "seeds" else "_" + "_".join(names) if part == "search" and "--only" in sys.argv else ""
-    with open(os.path.join(out, part + tag + ".json"), "w") as f:
-        json.dump(res, f, indent=1)
+    harness.write_json(os.path.join(out, part + tag + ".json"), res)  # atomically (postprocess/atomic.py)
 
 
 if __name__ == "__main__":

@@ -79,9 +79,10 @@ BUDGET = dict(nodes="4,4,4,4,4,20", modes=6, sweeps=100, delta_nodes="3,3,3,3,3,
 
 
 def budget_parts(b):
-    """(LF part, correction) options of a budget candidate (ALS with Anderson depth 5; the correction as DELTA)."""
+    """(LF part, correction) options of a budget candidate (ALS with Anderson depth 5; the correction as DELTA, of
+    degree 2 unless the candidate gives its delta_degree: cl_study.py's)."""
     return (khronos(b["nodes"], b["modes"], 1e-6, 3, "als%d" % b["sweeps"]),
-            khronos(b["delta_nodes"], b["delta_modes"], 1e-6, 2))
+            khronos(b["delta_nodes"], b["delta_modes"], 1e-6, b.get("delta_degree", 2)))
 
 
 def mlp_budget(baselines=BASELINES):

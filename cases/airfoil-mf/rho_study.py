@@ -33,7 +33,8 @@ CONFIGS = {
 
 
 def main():
-    o = mf_study.options(sys.argv, CONFIGS, [("--repeat", "1"), ("--extra", "")])
+    o = mf_study.options(sys.argv, CONFIGS, [("--repeat", "1", "fits of each config at 100%% HF (for timings)"),
+                                             ("--extra", "", "snaps-fit options added to every correction fit, one string")])
     out, repeat, extra = o["out"], int(o["repeat"]), o["extra"].split()
     os.makedirs(out, exist_ok=True)
     sna = cs.test_split(out)

@@ -30,7 +30,8 @@ CONFIGS = {
 
 
 def main():
-    o = mf_study.options(sys.argv, CONFIGS, [("--extra", ""), ("--seeds", ",".join(map(str, SEEDS)))])
+    o = mf_study.options(sys.argv, CONFIGS, [("--extra", "", "snaps-fit options added to every correction fit, one string"),
+                                             ("--seeds", ",".join(map(str, SEEDS)), "the draws of the HF designs (-mf_seed), comma-separated")])
     out, extra, seeds = o["out"], o["extra"].split(), [int(s) for s in o["seeds"].split(",")]
     data, test = os.path.join(out, "mf.h5"), os.path.join(out, "test.h5")
     lf = os.path.join(out, "rho_lf.h5")

@@ -559,6 +559,10 @@ static const char *const KhRenamed[][2] = {
    Rejected rather than ignored. */
 static const char *const KhUnused[] = {"-sna_fit_type", "-sna_fit_lambda", "-sna_fit_atol", "-sna_bounds", "-sna_khronos_refine", "-sna_khronos_enrich", "-sna_khronos_seed"};
 
+/* The slow-progress stop of Levenberg-Marquardt, which neither solve runs: refused by the Ritz fit of -khronos_solve
+   als (SNAFitObjective()), and here for -khronos_solve tensor. */
+static const char *const KhProgress[] = {"-sna_fit_progress_window", "-sna_fit_progress_rtol"};
+
 /* Fails naming the new option when an old -khronos_* name is given, and naming the option when an SNA
    option the solve cannot honour is given. The SNA has no options prefix: its options are -sna_... */
 static PetscErrorCode KhCheckOptionNames(MPI_Comm comm)
@@ -627,7 +631,12 @@ static PetscErrorCode KhCreateSNA(PoissonKhronos *kh, PetscBool tensor)
   PetscCall(SNAKhronosGetBasis(sna, &kh->degree, &kh->nodes, &kh->modes_max));
   PetscCall(SNAGetTolerances(sna, NULL, &kh->tol, &kh->sweeps));
   if (tensor) {
-    PetscBool capped;
+    PetscBool capped, set;
+    /* the tensor solve runs no fit at all (the als solve's Ritz fit refuses them itself: SNAFitObjective()) */
+    for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(KhProgress); i++) {
+      PetscCall(PetscOptionsHasName(NULL, NULL, KhProgress[i], &set));
+      PetscCheck(!set, comm, PETSC_ERR_USER_INPUT, "%s asks for the slow-progress stop of Levenberg-Marquardt, which -khronos_solve tensor (a direct Galerkin solve in the tensor spline space, no iterative fit) never runs: remove it", KhProgress[i]);
+    }
     PetscCall(PetscOptionsHasName(NULL, NULL, "-sna_khronos_modes", &capped));
     kh->modes_max = capped ? PetscMin(kh->modes_max, kh->nodes - 2) : kh->nodes - 2;
   }

@@ -126,12 +126,17 @@ static PetscErrorCode SNASetFromOptions_ProgressStop(SNA sna, PetscOptionItems *
 {
   PetscInt  window = sna->progress_window;
   PetscReal rtol   = sna->progress_rtol;
-  PetscBool wset, rset;
+  PetscBool wset, rset, wgiven = sna->progress_wgiven, rgiven = sna->progress_rgiven;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsInt("-sna_fit_progress_window", "Levenberg-Marquardt (-sna_fit_type lm, the auto fit's retry, an mf model's joint ar1 stage; refused by other fits): stop (STOPPED_SLOW_PROGRESS) when the last this many accepted steps together lowered the objective by less than -sna_fit_progress_rtol times it (0: off; an mf model's joint ar1 stage: 5)", "SNASetProgressStop", window, &window, &wset));
   PetscCall(PetscOptionsReal("-sna_fit_progress_rtol", "Levenberg-Marquardt: the gain of the last -sna_fit_progress_window steps, relative to the objective, below which the fit stops (1e-3; an mf model's joint ar1 stage: 1e-2)", "SNASetProgressStop", rtol, &rtol, &rset));
-  if (wset || rset) PetscCall(SNASetProgressStop(sna, window, rtol));
+  if (wset || rset) {
+    PetscCall(SNASetProgressStop(sna, window, rtol));
+    /* the refusals name only the options given (SNAProgressStopGiven) */
+    sna->progress_wgiven = (PetscBool)(wgiven || wset);
+    sna->progress_rgiven = (PetscBool)(rgiven || rset);
+  }
   PetscFunctionReturn(0);
 }
 
@@ -331,6 +336,28 @@ PetscErrorCode SNASetProgressStop(SNA sna, PetscInt window, PetscReal rtol)
   sna->progress_window = window;
   sna->progress_rtol   = rtol;
   sna->progress_chosen = PETSC_TRUE;
+  sna->progress_wgiven = PETSC_TRUE;
+  sna->progress_rgiven = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAProgressStopGiven(SNA sna, char given[], size_t glen, char names[], size_t nlen)
+{
+  const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
+  char        w[PETSC_MAX_OPTION_NAME + 32], r[PETSC_MAX_OPTION_NAME + 32], wn[PETSC_MAX_OPTION_NAME], rn[PETSC_MAX_OPTION_NAME];
+
+  PetscFunctionBegin;
+  w[0] = r[0] = wn[0] = rn[0] = '\0';
+  if (sna->progress_wgiven) {
+    PetscCall(PetscSNPrintf(wn, sizeof(wn), "-%ssna_fit_progress_window", prefix));
+    PetscCall(PetscSNPrintf(w, sizeof(w), "%s %" PetscInt_FMT, wn, sna->progress_window));
+  }
+  if (sna->progress_rgiven) {
+    PetscCall(PetscSNPrintf(rn, sizeof(rn), "-%ssna_fit_progress_rtol", prefix));
+    PetscCall(PetscSNPrintf(r, sizeof(r), "%s %g", rn, (double)sna->progress_rtol));
+  }
+  PetscCall(PetscSNPrintf(given, glen, "%s%s%s", w, w[0] && r[0] ? " with " : "", r));
+  PetscCall(PetscSNPrintf(names, nlen, "%s%s%s", wn, wn[0] && rn[0] ? " and " : "", rn));
   PetscFunctionReturn(0);
 }
 
@@ -491,6 +518,12 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
   PetscCheck(!X && !Y, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAFit() minimises the %s objective, which takes no data: pass NULL for X and Y, or call SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) to fit data", SNAObjectives[sna->objective]);
   PetscCheck(!sna->val_chosen || sna->validation == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g holds out samples, but the %s objective takes no data: drop -sna_fit_validation (or set it to 0)", (double)sna->validation, SNAObjectives[sna->objective]);
   PetscCheck(!sna->refit_chosen || !sna->val_refit, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation_refit fits again on all samples, but the %s objective takes no data: drop -sna_fit_validation_refit", SNAObjectives[sna->objective]);
+  if (sna->progress_chosen) {
+    char given[2 * PETSC_MAX_OPTION_NAME + 64], names[2 * PETSC_MAX_OPTION_NAME + 8];
+
+    PetscCall(SNAProgressStopGiven(sna, given, sizeof(given), names, sizeof(names)));
+    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of Levenberg-Marquardt, which the fit of the %s objective (block ALS with greedy rank growth) never runs: drop %s", given, SNAObjectives[sna->objective], names);
+  }
   PetscCall(SNASetUp(sna));
   PetscCall(PetscLogEventBegin(SNA_Fit, sna, 0, 0, 0));
   sna->iterations = 0;

@@ -8,12 +8,16 @@
    the joint ar1 stage, refused by the residual blend). */
 static PetscErrorCode SNAFitCheckProgressStop(SNA sna, const char name[])
 {
-  PetscBool lm;
+  const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
+  char        given[2 * PETSC_MAX_OPTION_NAME + 64], names[2 * PETSC_MAX_OPTION_NAME + 8];
+  PetscBool   lm;
 
   PetscFunctionBegin;
   if (!sna->progress_chosen) PetscFunctionReturn(0);
   PetscCall(PetscStrInList(name, SNAFITLM "," SNAFITAUTO, ',', &lm));
-  PetscCheck(lm, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-sna_fit_progress_window %" PetscInt_FMT " (with -sna_fit_progress_rtol %g) stops Levenberg-Marquardt, which -sna_fit_type %s of SNA type %s never runs: drop -sna_fit_progress_window and -sna_fit_progress_rtol, or use -sna_fit_type lm", sna->progress_window, (double)sna->progress_rtol, name, ((PetscObject)sna)->type_name);
+  if (lm) PetscFunctionReturn(0);
+  PetscCall(SNAProgressStopGiven(sna, given, sizeof(given), names, sizeof(names)));
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of Levenberg-Marquardt, which -%ssna_fit_type %s of SNA type %s never runs: drop %s, or use -%ssna_fit_type lm", given, prefix, name, ((PetscObject)sna)->type_name, names, prefix);
   PetscFunctionReturn(0);
 }
 

@@ -1143,6 +1143,15 @@ static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[],
   PetscFunctionReturn(0);
 }
 
+/* The parameters of the current level at the full rank, which decide whether the auto fit may retry with
+   Levenberg-Marquardt (KHRONOS_AUTO_LM_MAX_PARAMS). */
+static PetscInt AutoParameters(SNA sna)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+
+  return kh->start[sna->dim_in] * kh->max_modes + kh->max_modes * sna->dim_out;
+}
+
 /* The fits of khronos, for each refinement level: ALS, the single-step block fit (infinite_descent) and auto
    (ALS, then Levenberg-Marquardt if ALS did not converge). */
 static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscBool automatic)
@@ -1153,6 +1162,14 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
   SNAConvergedReason reason = SNA_CONVERGED_ITERATING;
 
   PetscFunctionBegin;
+  if (automatic && sna->progress_chosen && AutoParameters(sna) > KHRONOS_AUTO_LM_MAX_PARAMS) {
+    /* from the first level on (every later one is larger) the stop would be unused: refused before any work */
+    const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
+    char        given[2 * PETSC_MAX_OPTION_NAME + 64], names[2 * PETSC_MAX_OPTION_NAME + 8];
+
+    PetscCall(SNAProgressStopGiven(sna, given, sizeof(given), names, sizeof(names)));
+    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of Levenberg-Marquardt, which -%ssna_fit_type auto does not run on a model of more than %d parameters (this one has %" PetscInt_FMT ": ALS alone): drop %s, or use -%ssna_fit_type lm", given, prefix, KHRONOS_AUTO_LM_MAX_PARAMS, AutoParameters(sna), names, prefix);
+  }
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &c.n, &x));
   PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &c.n, &y));
   PetscCall(SNAGlobalCount(sna, c.n, &c.N));
@@ -1167,11 +1184,9 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
     if (level > 0) PetscCall(RefineKnots(sna));
     PetscCall(CacheBasis(sna, x, &c));
     PetscCall(CacheAllFactors(sna, &c));
-    if (lm && (kh->start[sna->dim_in] * kh->max_modes + kh->max_modes * sna->dim_out > KHRONOS_AUTO_LM_MAX_PARAMS)) {
+    if (lm && AutoParameters(sna) > KHRONOS_AUTO_LM_MAX_PARAMS) {
       lm = PETSC_FALSE;
       PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": more than %d parameters, ALS instead of Levenberg-Marquardt\n", level, KHRONOS_AUTO_LM_MAX_PARAMS));
-      /* from the first level on (every later one is larger) the stop would be unused */
-      PetscCheck(level > 0 || !sna->progress_chosen, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-sna_fit_progress_window %" PetscInt_FMT " stops Levenberg-Marquardt, which -sna_fit_type auto does not run on a model of more than %d parameters (ALS alone): drop -sna_fit_progress_window and -sna_fit_progress_rtol, or use -sna_fit_type lm", sna->progress_window, KHRONOS_AUTO_LM_MAX_PARAMS);
     }
     PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": up to %" PetscInt_FMT " nodes per input, %" PetscInt_FMT " modes\n", level, SNAKhronosMaxNodes(kh), kh->modes));
     PetscCall(FitLevel(sna, &c, y, newton, lm, &reason));

@@ -485,10 +485,11 @@ static PetscErrorCode SurrogateHeadRows(SNAPSSurrogate s)
   PetscFunctionBegin;
   s->hrows = PETSC_TRUE;
   for (PetscInt i = 0; i < s->D && s->hrows; i++) {
-    PetscInt degree, nodes, modes;
+    PetscInt modes;
     PetscCall(PetscObjectTypeCompare((PetscObject)s->head[i], SNAKHRONOS, &s->hrows));
     if (!s->hrows) break;
-    PetscCall(SNAKhronosGetBasis(s->head[i], &degree, &nodes, &modes));
+    /* modes only: asking for nodes refuses heads with a node count per input (-head_sna_khronos_nodes 4,6,...) */
+    PetscCall(SNAKhronosGetBasis(s->head[i], NULL, NULL, &modes));
     M = PetscMax(M, modes);
   }
   if (s->hrows) PetscCall(PetscMalloc1(2 * PetscMax(M, 1), &s->hwork));

@@ -379,28 +379,41 @@ static PetscErrorCode SNAEvaluateLocal_Khronos(SNA sna, PetscInt n, const PetscR
   PetscFunctionReturn(0);
 }
 
-/*
+/*@
   SNAKhronosEvaluateRows - Evaluates a set-up khronos SNA at n local rows given as arrays, as SNAEvaluate() does
-  (the same arithmetic: the same bits), without Vecs, logging or allocation.
+  (the same arithmetic, hence the same bits when floating-point contraction is off, as in SNAPS's C17 build), without
+  Vecs, logging or allocation.
+
+  Not Collective: x and y are this rank's rows only
 
   Input Parameters:
 + sna  - a khronos SNA, fitted or loaded
-. n    - the number of rows
+. n    - the number of rows (n >= 0)
 . x    - n x d inputs, row by row
-- work - 2 M reals of workspace (M: the modes of SNAKhronosGetBasis())
+- work - 2 M reals of workspace (M: the modes of SNAKhronosGetBasis()); x, y and work must not overlap
 
   Output Parameter:
 . y - n x q outputs
 
-  Note: for callers that evaluate many small SNAs a few rows at a time (a rollout surrogate's categorical heads: 168
-  SNAs of 2 or 3 inputs per step), where wrapping the arrays in Vecs for SNAEvaluate() costs time beside the
-  arithmetic. Not collective: x and y are this rank's rows only.
-*/
+  Level: developer
+
+  Note:
+  For callers that evaluate many small SNAs a few rows at a time (a rollout surrogate's categorical heads: 168 SNAs
+  of 2 or 3 inputs per step), where wrapping the arrays in Vecs for SNAEvaluate() costs time beside the arithmetic.
+
+.seealso: `SNAEvaluate()`, `SNAKhronosGetBasis()`, `SNAKhronosSparseEvaluate()`
+@*/
 PetscErrorCode SNAKhronosEvaluateRows(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[], PetscReal work[])
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscCheck(sna->setupcalled && sna->lower && sna->ops->evaluatelocal == SNAEvaluateLocal_Khronos, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "SNAKhronosEvaluateRows() needs a fitted or loaded khronos SNA; this one has type %s and is %s", ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : "(none)", sna->setupcalled && sna->lower ? "set up" : "neither fitted nor loaded: fit or load it first");
+  PetscCheck(n >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "SNAKhronosEvaluateRows() needs n >= 0 rows, not %" PetscInt_FMT, n);
+  if (n) {
+    PetscValidRealPointer(x, 3);
+    PetscValidRealPointer(y, 4);
+    PetscValidRealPointer(work, 5);
+  }
+  PetscCheck(sna->setupcalled && sna->lower && sna->ops->evaluatelocal == SNAEvaluateLocal_Khronos, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "SNAKhronosEvaluateRows() needs a fitted or loaded khronos SNA; this one has type %s and is %s", ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : "(none)", !(sna->setupcalled && sna->lower) ? "neither fitted nor loaded: fit or load it first" : "set up: use SNAEvaluate() for other types");
   KhronosEvaluateRows(sna, n, x, y, work, work + ((SNA_Khronos *)sna->data)->modes);
   PetscFunctionReturn(0);
 }

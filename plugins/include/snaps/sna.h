@@ -128,8 +128,9 @@ PETSC_EXTERN PetscErrorCode SNASetRegularization(SNA, PetscReal);
 PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt);
 /* Sets the slow-progress stop of the Levenberg-Marquardt fit: window steps (0: off) whose gain together is below
    rtol times the objective (-sna_fit_progress_window, -sna_fit_progress_rtol). A fit that never runs
-   Levenberg-Marquardt (als, tao, irls, infinite_descent; auto on a khronos model of more than 2000 parameters; an mf
-   model's residual blend) refuses it. */
+   Levenberg-Marquardt (als, tao, irls, infinite_descent; auto on a khronos model of more than 2000 parameters; the
+   Ritz (Galerkin) fit and the tensor solve of snaps-poisson; an mf model's residual blend, or any mf fit without HF
+   data) refuses it. */
 PETSC_EXTERN PetscErrorCode SNASetProgressStop(SNA, PetscInt, PetscReal);
 PETSC_EXTERN PetscErrorCode SNASetValidation(SNA, PetscReal, PetscInt);
 /* When held-out validation stops a fit: once its MSE has risen by alpha percent above its best (Prechelt's

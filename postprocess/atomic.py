@@ -1,5 +1,5 @@
-"""Files written atomically, the one home of that rule for the studies and benchmarks (bench/airfoil-mf/harness.py,
-postprocess/mf_study.py, cases/airfoil-mf): the content goes to a temporary name beside the path and is renamed into
+"""Files written atomically, the one home of that rule for the scripts of postprocess/, bench/ and cases/ (the
+studies, benchmarks and datasets): the content goes to a temporary name beside the path and is renamed into
 place (os.replace) once complete. A run killed while writing leaves no partial file that a later step would read;
 a write that fails (an object JSON cannot hold, a full disk, an HDF5 dataset that cannot be stored) raises, removes
 its temporary file and leaves the path as it was.
@@ -32,3 +32,13 @@ def write_json(path, obj):
     """obj as indented JSON into path, atomically: a dump that fails changes nothing."""
     with replacing(path) as tmp, open(tmp, "w") as f:
         json.dump(obj, f, indent=1)
+
+
+@contextlib.contextmanager
+def h5_file(path):
+    """An HDF5 file (h5py.File) opened for writing at a temporary name, closed and renamed to path when the block
+    ends without an error; on an error the temporary file is removed and path is left as it was (replacing)."""
+    import h5py  # here: the text and JSON writers do not need it
+
+    with replacing(path) as tmp, h5py.File(tmp, "w") as f:
+        yield f

@@ -23,7 +23,6 @@ smaller training sets are nested in the larger. Every non-test LF case trains th
       scores predictions /Y of P.h5 (rows as in test.h5) and prints the metrics as JSON
 """
 import argparse
-import contextlib
 import json
 import os
 import sys
@@ -36,8 +35,7 @@ sys.path.insert(0, os.path.join(ROOT, "cases", "airfoil"))
 sys.path.insert(0, os.path.join(ROOT, "bench", "poisson-peers"))
 sys.path.insert(0, os.path.join(ROOT, "postprocess"))
 import airfoil  # noqa: E402  (the Cp stations and the lift from integrated Cp)
-import atomic  # noqa: E402
-from atomic import write_json, write_text  # noqa: E402,F401  (text and JSON written atomically: re-exported)
+from atomic import h5_file, write_json, write_text  # noqa: E402,F401  (written atomically: re-exported)
 from peers import machine  # noqa: E402,F401  (host, CPU, cores, load: re-exported for the baselines)
 
 DATA = os.path.join(ROOT, "cases", "airfoil", "data", "airfoil_mf.h5")
@@ -100,15 +98,6 @@ def rows(data, kind, ids):
     return X[keep], Y[keep], case[keep]
 
 
-@contextlib.contextmanager
-def h5_atomic(path):
-    """An HDF5 file opened for writing at a temporary name and renamed to path when the block ends without an
-    error; on an error the temporary file is removed and path is left as it was (a run killed or failing while
-    writing a split never leaves a partial file that the next step would read): atomic.replacing."""
-    with atomic.replacing(path) as tmp, h5py.File(tmp, "w") as f:
-        yield f
-
-
 def thin_lf(data, stride, le_keep=0.0):
     """The training file data with every stride-th XFOIL station of each LF case (its first and, if it falls on the
     stride, its last), and every station whose 6th input is below le_keep in magnitude (the leading edge, where the
@@ -119,7 +108,7 @@ def thin_lf(data, stride, le_keep=0.0):
     if stride == 1:
         return data
     thin = data[:-3] + "_lf_stride%d%s.h5" % (stride, "_le%g" % le_keep if le_keep > 0 else "")
-    with h5py.File(data, "r") as f, h5_atomic(thin) as g:
+    with h5py.File(data, "r") as f, h5_file(thin) as g:
         case = f["lf/case"][...]
         first = {c: i for i, c in reversed(list(enumerate(case)))}  # each case's first row (rows are case-major)
         keep = (np.arange(len(case)) - np.array([first[c] for c in case])) % stride == 0
@@ -146,7 +135,7 @@ def write_split(data, split, out, s_input="s"):
         fraction = float(key)
         # snaps-fit needs a non-empty /hf: the 0% file carries the 10% cases and says -mf_hf_fraction 0
         hf = rows(data, "hf", ids if fraction > 0 else split["train_hf"][f"{0.1:g}"])
-        with h5_atomic(f"{out}/{train_name(fraction)}") as f:
+        with h5_file(f"{out}/{train_name(fraction)}") as f:
             for kind, (X, Y, case) in (("lf", lf), ("hf", hf)):
                 f[f"{kind}/X"], f[f"{kind}/Y"], f[f"{kind}/case"] = X, Y, case
             f.attrs["mf_hf_fraction"] = 1.0 if fraction > 0 else 0.0
@@ -157,7 +146,7 @@ def write_split(data, split, out, s_input="s"):
     # both fidelities' rows of a case are the same design at the same stations, in the same order
     assert np.array_equal(case, caseL) and np.allclose(X, XL), "LF and HF rows of the test cases do not align"
     for name, with_lf in (("test.h5", True), ("test_nolf.h5", False)):
-        with h5_atomic(f"{out}/{name}") as f:
+        with h5_file(f"{out}/{name}") as f:
             f["X"], f["Y"], f["case"] = X, Y, case
             if with_lf:
                 f["YLF"] = YL

@@ -295,7 +295,7 @@ def run_seeds(out, split, np_, seeds=range(5), fractions=(0.1, 0.3)):
 
 
 def write_preds(preds, path):
-    with harness.h5_atomic(path) as f:
+    with harness.h5_file(path) as f:
         for method, by_key in preds.items():
             for key, P in by_key.items():
                 f[f"{method}/{key}"] = P
@@ -311,7 +311,7 @@ def scaling(out, split, np_, sizes=(312, 625, 1250, 2500, 5000, 10000, 20000, 46
     for n in sizes:
         keep = np.isin(case, ids[: max(1, min(len(ids), round(n / 101)))])
         data = os.path.join(out, "scaling_%d.h5" % keep.sum())
-        with harness.h5_atomic(data) as f:
+        with harness.h5_file(data) as f:
             f["X"], f["Y"] = X[keep], Y[keep]
         res = os.path.join(out, "scaling_%d_fit.json" % keep.sum())
         # a fixed number of sweeps: the cost per sweep against n (a converged fit's sweep count varies with the data)
@@ -355,13 +355,13 @@ def validation_split(split, out, seed=15, s_input=None):
     lf = harness.rows(data, "lf", np.setdiff1d(sp["train_lf"], val))
     for fraction in (0.1, 1.0):
         hf = harness.rows(data, "hf", np.sort(rest[: int(round(fraction * len(rest)))]))
-        with harness.h5_atomic(os.path.join(out, harness.train_name(fraction))) as f:
+        with harness.h5_file(os.path.join(out, harness.train_name(fraction))) as f:
             for kind, (X, Y, case) in (("lf", lf), ("hf", hf)):
                 f[f"{kind}/X"], f[f"{kind}/Y"], f[f"{kind}/case"] = X, Y, case
     X, Y, case = harness.rows(data, "hf", val)
     _, YL, _ = harness.rows(data, "lf", val)
     for name, with_lf in (("test.h5", True), ("test_nolf.h5", False)):
-        with harness.h5_atomic(os.path.join(out, name)) as f:
+        with harness.h5_file(os.path.join(out, name)) as f:
             f["X"], f["Y"], f["case"] = X, Y, case
             if with_lf:
                 f["YLF"] = YL
@@ -398,7 +398,7 @@ def khronos(nodes, modes, lam, degree=3, fit=None):
 def lf_validation(val, opts, np_):
     """The LF part alone on the validation airfoils' LF Cp: relative L2 error, CPU seconds."""
     X, _, YL, _ = harness.load_test(os.path.join(val, "test.h5"))
-    with harness.h5_atomic(os.path.join(val, "test_lf.h5")) as f:
+    with harness.h5_file(os.path.join(val, "test_lf.h5")) as f:
         f["X"], f["Y"] = X, YL
     model, r = fit(val, "lf", os.path.join(val, harness.train_name(1.0)), ["-data_group", "/lf"] + opts, np_)
     P, _, _ = predict(val, "lf", model, os.path.join(val, "test_lf.h5"), np_)

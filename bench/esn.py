@@ -22,12 +22,16 @@ forecast: member k of INIT.h5 (mod its members) is listened to for --warmup time
 """
 import argparse
 import os
+import sys
 import time
 
 import h5py
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "postprocess"))
+import atomic  # noqa: E402
 
 
 def load(path):
@@ -136,8 +140,7 @@ def forecast(a):
         out[s + 1] = x
     wall = time.time() - t0
     times = a.t0 + dt * np.arange(steps + 1)
-    tmp = a.out + ".tmp"
-    with h5py.File(tmp, "w") as h:
+    with atomic.h5_file(a.out) as h:
         h["time"] = times
         h["u"] = out
         g = h.create_group("diagnostics")
@@ -151,7 +154,6 @@ def forecast(a):
         h.attrs["snaps_trajectory_version"] = 1
         h.attrs["stepper"] = "esn"
         h.attrs["wall_time_s"] = wall
-    os.replace(tmp, a.out)
     print(f"esn: {K} members x {a.horizon:g} time units closed loop in {wall:.1f} s ({wall / (K * a.horizon) * 1e3:.3f} ms per member per time unit)")
 
 

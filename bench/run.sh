@@ -30,9 +30,11 @@ run 1 -which grid -results "$out/grid.json" "$@"
 run 1 -which fit -results "$out/fit_1rank.json" "$@"
 run 2 -which fit -results "$out/fit_2ranks.json" "$@"
 
-"$python" - "$out" "$load" <<'PY'
+"$python" - "$out" "$load" "$root" <<'PY'
 import json, os, sys
 out, loadavg = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(sys.argv[3], "postprocess"))
+import atomic  # noqa: E402
 load = lambda name: json.load(open(os.path.join(out, name)))
 ev, gr, f1, f2 = load("eval.json"), load("grid.json"), load("fit_1rank.json"), load("fit_2ranks.json")
 t1, t2 = f1["fit_samples_per_s_per_rank_median"], f2["fit_samples_per_s_per_rank_median"]
@@ -61,11 +63,7 @@ s = {
     "fit_parallel_efficiency_2_vs_1": t2 / t1,
     "fit_speedup_2_vs_1": f1["fit_time_s_median"] / f2["fit_time_s_median"],
 }
-tmp = os.path.join(out, ".summary.json.tmp")
-with open(tmp, "w") as fp:
-    json.dump(s, fp, indent=2)
-    fp.write("\n")
-os.replace(tmp, os.path.join(out, "summary.json"))
+atomic.write_text(os.path.join(out, "summary.json"), json.dumps(s, indent=2) + "\n")
 print("== summary (%s, %s cores)" % (s["machine"]["cpu_model"], s["machine"]["cores"]))
 print("  (a) eval  %8.2f ns/sample (target <= %g, %s), naive baseline %.1f ns, speed-up %.1fx"
       % (s["eval_ns_per_sample_median"], s["eval_target_ns_per_sample"], "PASS" if s["eval_pass"] else "FAIL",

@@ -16,11 +16,12 @@ every side with replacement and recomputes the figures, bounded_members picks th
 w1_sorted is the Wasserstein-1 distance of two pooled samples. Tested by regression.flow_stats_bootstrap.
 """
 import argparse
-import json
 import os
 
 import h5py
 import numpy as np
+
+import atomic
 
 
 def spectrum(field, length, sdim):
@@ -180,10 +181,7 @@ def main():
     print(f"{a.trajectory}: {s['field']} mean {s['field_mean']:.4g} std {s['field_std']:.4g}, autocorrelation time "
           f"{s['autocorrelation_time']:.4g}, " + ", ".join(f"{k} {v:.4g}" for k, v in s.items() if k.endswith("_mean") and k != "field_mean"))
     if a.json:
-        tmp = a.json + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(s, f, indent=1)
-        os.replace(tmp, a.json)
+        atomic.write_json(a.json, s)
     if a.png:
         plot(s, a.png, a.label)
 

@@ -15,8 +15,10 @@ Every array is a pure function of fixed seeds.
 import os
 import sys
 
-import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import atomic  # noqa: E402
 
 
 def rank3(X):
@@ -32,11 +34,9 @@ def smooth6(X):
 
 
 def write(path, X, Y):
-    tmp = path + ".tmp"
-    with h5py.File(tmp, "w") as f:
+    with atomic.h5_file(path) as f:
         f.create_dataset("X", data=X)
         f.create_dataset("Y", data=Y[:, None])
-    os.replace(tmp, path)
 
 
 def main(out):

@@ -27,6 +27,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import atomic  # noqa: E402
+
 JAX = {"train_mse": 1e-8, "train_time_s": 0.46, "test_mse": 1.1e-9, "test_time_s": 0.7,
        "device": "NVIDIA H200 GPU", "problem": "rank3_3d"}
 CURVE_KEYS = ("iteration", "time_s", "train_mse", "test_mse")
@@ -177,10 +180,7 @@ def dump(obj, path):
     text = json.dumps(obj, indent=2)
     text = re.sub(r"\[\s*([-0-9.eE+,\s]|null)*\]", lambda m: re.sub(r"\s+", " ", m.group(0)).replace("[ ", "[")
                   .replace(" ]", "]"), text)
-    tmp = path + ".tmp"
-    with open(tmp, "w") as fp:
-        fp.write(text + "\n")
-    os.replace(tmp, path)
+    atomic.write_text(path, text + "\n")
 
 
 def main():

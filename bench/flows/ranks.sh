@@ -16,9 +16,11 @@ for size in "128 20" "256 5"; do
     done
   done
 done
-/usr/bin/python3 - "$tmp" "$root/bench/results/kolmogorov_ranks.json" <<'PY'
+/usr/bin/python3 - "$tmp" "$root/bench/results/kolmogorov_ranks.json" "$root" <<'PY'
 import glob, json, os, statistics, sys
-tmp, out = sys.argv[1:]
+tmp, out, root = sys.argv[1:]
+sys.path.insert(0, os.path.join(root, "postprocess"))
+import atomic  # noqa: E402
 res = {"what": "snaps-kolmogorov Re=40 wall time (s), 1 vs 2 MPI ranks, median of 3 interleaved runs", "sizes": {}}
 for N, T in ((128, 20), (256, 5)):
     t = {n: [json.load(open(f))["wall_time_s"] for f in sorted(glob.glob(f"{tmp}/r_{N}_{n}_*.json"))] for n in (1, 2)}
@@ -27,8 +29,6 @@ for N, T in ((128, 20), (256, 5)):
     print(f"{N}^2, {T} time units: 1 rank {m1:.2f} s, 2 ranks {m2:.2f} s, speed-up {m1 / m2:.2f}")
 res["machine"] = json.load(open(glob.glob(f"{tmp}/r_128_1_1.json")[0]))["machine"]
 res["load_average_before_each_run"] = open(f"{tmp}/load").read().split("\n")[:-1]
-tmpout = out + ".tmp"
-json.dump(res, open(tmpout, "w"), indent=1)
-os.replace(tmpout, out)
+atomic.write_json(out, res)
 PY
 rm -rf "$tmp"

@@ -8,6 +8,9 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import atomic  # noqa: E402
+
 METHODS = ["infinite_descent", "variable_projection", "levenberg_marquardt", "newton_cg", "lbfgs", "steepest_descent"]
 TAO = ["levenberg_marquardt", "newton_cg", "lbfgs", "steepest_descent"]
 
@@ -58,10 +61,7 @@ def main():
     for p in problems:
         if (p + ".best_mse") in r:
             lines.append("\n%s: best MSE reached by any method %.10e (success = within 1e-8 relative of it)." % (p, r[p + ".best_mse"]))
-    tmp = sys.argv[2] + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    os.replace(tmp, sys.argv[2])
+    atomic.write_text(sys.argv[2], "\n".join(lines) + "\n")
     print("\n".join(lines))
 
 

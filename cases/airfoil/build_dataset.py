@@ -21,11 +21,13 @@ import json
 import os
 import re
 import subprocess
+import sys
 
-import h5py
 import numpy as np
 
-import airfoil
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import airfoil  # noqa: E402
+import atomic  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 INPUT_NAMES = "m,p,t,alpha_deg,Re_1e6,s"
@@ -80,8 +82,7 @@ def main(argv=None):
     hf_cpu = [r["cpu_s"] for r in hf]
     hf_wall = [r["wall_s"] for r in hf]
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    tmp = f"{a.out}.tmp"
-    with h5py.File(tmp, "w") as f:
+    with atomic.h5_file(a.out) as f:
         for kind, recs in (("lf", lf), ("hf", hf)):
             X, Y, case = rows(recs)
             f.create_dataset(f"{kind}/X", data=X, compression="gzip", shuffle=True)
@@ -111,7 +112,6 @@ def main(argv=None):
         f.attrs["hf_failed_ids"] = np.array([r["case"] for r in hf_failed], dtype=np.int64)
         f.attrs["hf_cpu_s_median"] = float(np.median(hf_cpu)) if hf_cpu else np.nan
         f.attrs["hf_wall_s_median"] = float(np.median(hf_wall)) if hf_wall else np.nan
-    os.replace(tmp, a.out)
     print(f"build_dataset: {a.out}: {len(lf)} LF cases ({len(lf_failed)} failed), {len(hf)} HF cases "
           f"({len(hf_failed)} failed), {os.path.getsize(a.out) / 1e6:.2f} MB; HF median "
           f"{np.median(hf_cpu) if hf_cpu else float('nan'):.1f} s CPU, "

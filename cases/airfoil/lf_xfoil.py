@@ -10,8 +10,11 @@ failure marks the case missing.
 """
 import os
 import subprocess
+import sys
 
-import airfoil
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import airfoil  # noqa: E402
+import atomic  # noqa: E402
 
 SETTINGS = {"panels": 160, "ncrit": 9.0, "iterations": 200, "continuation_step": 1.0}
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -23,9 +26,8 @@ def nofpe_library(build_dir):
     src = os.path.join(_HERE, "nofpe.c")
     if not os.path.exists(lib) or os.path.getmtime(lib) < os.path.getmtime(src):
         os.makedirs(build_dir, exist_ok=True)
-        tmp = f"{lib}.{os.getpid()}"
-        subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-o", tmp, src], check=True)
-        os.replace(tmp, lib)
+        with atomic.replacing(lib) as tmp:
+            subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-o", tmp, src], check=True)
     return lib
 
 

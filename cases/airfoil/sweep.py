@@ -17,10 +17,12 @@ import time
 
 import numpy as np
 
-import airfoil
-import hf_openfoam
-import lf_xfoil
-import mesh
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import airfoil  # noqa: E402
+import atomic  # noqa: E402
+import hf_openfoam  # noqa: E402
+import lf_xfoil  # noqa: E402
+import mesh  # noqa: E402
 
 # The design space (and the seed) are part of the dataset: build_dataset.py records them as attributes.
 DESIGN = {
@@ -38,13 +40,6 @@ def latin_hypercube(n, seed=DESIGN["seed"]):
     u = (np.argsort(rng.random((d, n)), axis=1).T + rng.random((n, d))) / n
     lo, hi = np.array(DESIGN["lower"]), np.array(DESIGN["upper"])
     return lo + u * (hi - lo)
-
-
-def _write_atomic(path, obj):
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w") as f:
-        json.dump(obj, f)
-    os.replace(tmp, path)
 
 
 def _case(kind, cid, x, work, lib):
@@ -70,7 +65,7 @@ def _case(kind, cid, x, work, lib):
     rec["wall_s"] = time.time() - t0
     rec["cpu_s"] = (c1.children_user + c1.children_system) - (c0.children_user + c0.children_system)
     rec["cp"] = None if cp is None else [float(v) for v in cp]
-    _write_atomic(out, rec)
+    atomic.write_text(out, json.dumps(rec))
     return f"{kind} {cid:4d} converged={rec['converged']} wall={rec['wall_s']:.1f}s cpu={rec['cpu_s']:.1f}s"
 
 
@@ -117,10 +112,9 @@ def main(argv=None):
     ids = list(range(a.lf))
     lib = lf_xfoil.nofpe_library(os.path.join(a.work, "build"))
     if not a.reverse:  # the forward sweep's settings are the record
-        _write_atomic(f"{a.work}/settings.json", {"design": DESIGN, "n_lf": a.lf, "n_hf": a.hf,
-                                                  "xfoil": lf_xfoil.SETTINGS, "mesh": mesh.SETTINGS,
-                                                  "openfoam": hf_openfoam.SETTINGS,
-                                                  "stations": len(airfoil.stations())})
+        settings = {"design": DESIGN, "n_lf": a.lf, "n_hf": a.hf, "xfoil": lf_xfoil.SETTINGS, "mesh": mesh.SETTINGS,
+                    "openfoam": hf_openfoam.SETTINGS, "stations": len(airfoil.stations())}
+        atomic.write_text(f"{a.work}/settings.json", json.dumps(settings))
     if a.only != "hf":
         _run("lf", ids, X, a.work, lib, a.jobs)
     if a.only != "lf":

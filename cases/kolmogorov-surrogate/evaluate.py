@@ -25,6 +25,7 @@ import numpy as np
 from scipy.stats import wasserstein_distance
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import atomic  # noqa: E402
 import flow_stats  # noqa: E402
 
 LAMBDA = 0.125
@@ -307,9 +308,7 @@ def main():
     for n, _ in MODELS:  # whether the step clamps, and how often coordinates left the training box
         js = json.load(open(os.path.join(out, f"long_{n}.json")))
         res["long_horizon"][n].update({k: v for k, v in js.items() if "clamp" in k or "box" in k})
-    tmp = os.path.join(out, "results.json.tmp")
-    json.dump(res, open(tmp, "w"), indent=1)
-    os.replace(tmp, os.path.join(out, "results.json"))
+    atomic.write_json(os.path.join(out, "results.json"), res)
     summary(res, out)
     plots(out, curves, lt, short_curves, starts, energetic)
 

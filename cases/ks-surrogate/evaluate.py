@@ -47,6 +47,7 @@ import numpy as np
 from scipy.stats import wasserstein_distance
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import atomic  # noqa: E402
 import flow_stats  # noqa: E402
 
 LAMBDA = 0.048  # set by main from --lyapunov
@@ -252,9 +253,7 @@ def main():
     error_bars(res, bounded, A, dt, stA["tau"], std, energetic)
     res["machine"] = json.load(open(os.path.join(out, "train.json"))).get("machine")
     targets(res)
-    tmp = os.path.join(out, "results.json.tmp")
-    json.dump(res, open(tmp, "w"), indent=1)
-    os.replace(tmp, os.path.join(out, "results.json"))
+    atomic.write_json(os.path.join(out, "results.json"), res)
     summary(res, out)
     plots(out, curves, tS, S, nrmse_curves, crps_curves, energetic, dt)
 

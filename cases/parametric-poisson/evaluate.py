@@ -27,6 +27,8 @@ import h5py
 import numpy as np
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "postprocess"))
+import atomic  # noqa: E402
 BIN = os.path.join(ROOT, "build", "bin")
 
 # Two smooth inclusions of higher conductivity (tanh-like logistic edges: piecewise smooth).
@@ -237,9 +239,7 @@ def main():
     results["machine"], results["snaps_version"], results["date"] = first["machine"], first["snaps_version"], first["date"]
     results["wall_time_s"] = time.time() - t0
     path = os.path.join(a.out, "results.json")
-    with open(path + ".tmp", "w") as f:
-        json.dump(results, f, indent=1)
-    os.replace(path + ".tmp", path)
+    atomic.write_json(path, results)
     subprocess.run([sys.executable, os.path.join(ROOT, "postprocess", "plot_guess.py"), path, os.path.join(a.out, "guess_iterations.png")], check=True)
     print("results: %s (%.0f s)" % (path, results["wall_time_s"]))
 

@@ -559,9 +559,21 @@ static const char *const KhRenamed[][2] = {
    Rejected rather than ignored. */
 static const char *const KhUnused[] = {"-sna_fit_type", "-sna_fit_lambda", "-sna_fit_atol", "-sna_bounds", "-sna_khronos_refine", "-sna_khronos_enrich", "-sna_khronos_seed"};
 
-/* The slow-progress stop of Levenberg-Marquardt, which neither solve runs: refused by the Ritz fit of -khronos_solve
-   als (SNAFitObjective()), and here for -khronos_solve tensor. */
-static const char *const KhProgress[] = {"-sna_fit_progress_window", "-sna_fit_progress_rtol"};
+/* The fit options of the SNA that -khronos_solve tensor, a direct solve that runs no fit, has no use for: refused
+   here, each with what it asks for and whether -khronos_solve als (the Ritz fit) takes it; the Ritz fit refuses the
+   others itself (SNAFitObjective(), khronosritz.c). -sna_fit_rtol is the tensor solve's truncation tolerance. */
+static const struct {
+  const char *name, *what;
+  PetscBool   als;
+} KhTensorUnused[] = {
+    {"-sna_fit_max_it", "limits the ALS sweeps per rank stage", PETSC_TRUE},
+    {"-sna_fit_error_if_not_converged", "makes a fit that did not converge an error", PETSC_TRUE},
+    {"-sna_fit_als_anderson", "accelerates ALS sweeps", PETSC_FALSE},
+    {"-sna_fit_als_extrapolate", "adds a line search to ALS sweeps", PETSC_FALSE},
+    {"-sna_fit_validation", "holds out samples of a data fit", PETSC_FALSE},
+    {"-sna_fit_validation_refit", "fits again on all samples of a data fit", PETSC_FALSE},
+    {"-sna_fit_progress_window", "asks for the slow-progress stop of Levenberg-Marquardt", PETSC_FALSE},
+    {"-sna_fit_progress_rtol", "asks for the slow-progress stop of Levenberg-Marquardt", PETSC_FALSE}};
 
 /* Fails naming the new option when an old -khronos_* name is given, and naming the option when an SNA
    option the solve cannot honour is given. The SNA has no options prefix: its options are -sna_... */
@@ -632,10 +644,10 @@ static PetscErrorCode KhCreateSNA(PoissonKhronos *kh, PetscBool tensor)
   PetscCall(SNAGetTolerances(sna, NULL, &kh->tol, &kh->sweeps));
   if (tensor) {
     PetscBool capped, set;
-    /* the tensor solve runs no fit at all (the als solve's Ritz fit refuses them itself: SNAFitObjective()) */
-    for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(KhProgress); i++) {
-      PetscCall(PetscOptionsHasName(NULL, NULL, KhProgress[i], &set));
-      PetscCheck(!set, comm, PETSC_ERR_USER_INPUT, "%s asks for the slow-progress stop of Levenberg-Marquardt, which -khronos_solve tensor (a direct Galerkin solve in the tensor spline space, no iterative fit) never runs: remove it", KhProgress[i]);
+    /* the tensor solve runs no fit at all */
+    for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(KhTensorUnused); i++) {
+      PetscCall(PetscOptionsHasName(NULL, NULL, KhTensorUnused[i].name, &set));
+      PetscCheck(!set, comm, PETSC_ERR_USER_INPUT, "%s %s, which -khronos_solve tensor (a direct Galerkin solve in the tensor spline space, no iterative fit) never runs: remove it%s", KhTensorUnused[i].name, KhTensorUnused[i].what, KhTensorUnused[i].als ? ", or use -khronos_solve als (greedy ALS, which takes it)" : "");
     }
     PetscCall(PetscOptionsHasName(NULL, NULL, "-sna_khronos_modes", &capped));
     kh->modes_max = capped ? PetscMin(kh->modes_max, kh->nodes - 2) : kh->nodes - 2;

@@ -15,8 +15,8 @@
 
    The solution is a KHRONOS SNA (type khronos, one output) on the box [a,b]^d: its M + T modes are the M
    Galerkin modes (boundary coefficients zero) followed by the T lifting terms, all with output weight 1.
-   Its options are the class's (-sna_khronos_degree, -sna_khronos_nodes, -sna_khronos_modes, -sna_fit_max_it,
-   -sna_fit_rtol, -sna_monitor); it can be saved (SNASave) and evaluated anywhere (SNAEvaluate, snaps-predict). */
+   Its options are the class's (-sna_khronos_degree, -sna_khronos_nodes, -sna_khronos_modes, -sna_fit_max_it (als
+   only: the tensor solve runs no fit and refuses it), -sna_fit_rtol, -sna_monitor); it can be saved (SNASave) and evaluated anywhere (SNAEvaluate, snaps-predict). */
 #pragma once
 
 #include <snaps/bspline.h>

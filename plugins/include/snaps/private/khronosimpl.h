@@ -104,6 +104,12 @@ PETSC_INTERN PetscErrorCode SNAKhronosInitializeMode(SNA, PetscInt);
 PETSC_INTERN PetscErrorCode SNAKhronosInitializeModeSpread(SNA, PetscInt, PetscReal);
 /* Adds one mode: W and C grow from M to M + 1, the new mode is pseudo-random with zero output weight. */
 PETSC_INTERN PetscErrorCode SNAKhronosAddMode(SNA);
+/* Largest model the auto fit gives to Levenberg-Marquardt (P x P dense normal equations, a Cholesky
+   factorisation of P^3/3 flops per step); larger models are fitted by ALS. */
+#define KHRONOS_AUTO_LM_MAX_PARAMS 2000
+/* The parameters of the model on its current nodes at the full rank (-sna_khronos_modes): before a fit, those of its
+   first level, which decide whether the auto fit may retry with Levenberg-Marquardt (KHRONOS_AUTO_LM_MAX_PARAMS). */
+PETSC_INTERN PetscInt SNAKhronosFullRankParameters(SNA);
 /* Fits by alternating least squares (or single-step block Newton, fit type infinite_descent) with
    optional knot refinement and rank enrichment. */
 /* Anderson depth of the auto fit's sweeps (bench/fit: 17 sweeps instead of 21 with Bro's line search on

@@ -42,6 +42,15 @@ PetscInt SNAKhronosMaxNodes(const SNA_Khronos *kh)
   return G;
 }
 
+PetscInt SNAKhronosFullRankParameters(SNA sna)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  PetscInt     G  = 0;
+
+  for (PetscInt p = 0; p < sna->dim_in; p++) G += kh->nodes[kh->nnodes == 1 ? 0 : p];
+  return G * kh->max_modes + kh->max_modes * sna->dim_out;
+}
+
 PetscBool SNAKhronosUniformNodes(const SNA_Khronos *kh)
 {
   for (PetscInt p = 1; p < kh->nnodes; p++)
@@ -216,16 +225,26 @@ PetscErrorCode SNAKhronosCheckAndersonUnused(SNA sna, const char what[])
   PetscFunctionReturn(0);
 }
 
-/* Before a fit of the registry runs (SNAFitRun): the ALS options of khronos are refused by a fit that takes no
-   ALS sweeps (lm, tao, irls), instead of being silently ignored. als, auto and infinite_descent read them (or
-   refuse them) themselves. */
+/* Before a fit of the registry runs (SNAFitRun), before the tensor start or any other work: the ALS options of
+   khronos are refused by a fit that takes no ALS sweeps (lm, tao, irls), instead of being silently ignored. als, auto
+   and infinite_descent read them (or refuse them) themselves. The auto fit refuses the slow-progress stop on a model
+   whose first level is too large for its Levenberg-Marquardt retry (every later level is larger: the stop would never
+   run). */
 static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
 {
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
   char         what[96];
-  PetscBool    sweeps;
+  PetscBool    sweeps, automatic;
 
   PetscFunctionBegin;
+  PetscCall(PetscStrcmp(fit, SNAFITAUTO, &automatic));
+  if (automatic && sna->progress_chosen && SNAKhronosFullRankParameters(sna) > KHRONOS_AUTO_LM_MAX_PARAMS) {
+    const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
+    char        given[2 * PETSC_MAX_OPTION_NAME + 64], names[2 * PETSC_MAX_OPTION_NAME + 8];
+
+    PetscCall(SNAProgressStopGiven(sna, given, sizeof(given), names, sizeof(names)));
+    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of Levenberg-Marquardt, which -%ssna_fit_type auto does not run on a model of more than %d parameters (this one has %" PetscInt_FMT ": ALS alone): drop %s, or use -%ssna_fit_type lm", given, prefix, KHRONOS_AUTO_LM_MAX_PARAMS, SNAKhronosFullRankParameters(sna), names, prefix);
+  }
   PetscCall(PetscStrInList(fit, SNAFITALS "," SNAFITAUTO "," SNAFITINFINITEDESCENT, ',', &sweeps));
   if (sweeps) PetscFunctionReturn(0);
   PetscCall(PetscSNPrintf(what, sizeof(what), "-sna_fit_type %s", fit));

@@ -1064,10 +1064,6 @@ PetscErrorCode SNAKhronosSweepStage(SNA sna, const KhronosObjective *obj, const 
 /* Relative decrease per sweep below which an enrichment stage below the target rank adds the next mode: the
    greedy stages only have to give the next mode a good start, the full-rank stage does the real work. */
 #define KHRONOS_ENRICH_LEAVE 1e-2
-/* Largest model the auto fit gives to Levenberg-Marquardt (P x P dense normal equations, a Cholesky
-   factorisation of P^3/3 flops per step); larger models are fitted by ALS. */
-#define KHRONOS_AUTO_LM_MAX_PARAMS 2000
-
 /* The auto fit's second method: when ALS (from theta0) did not converge within its budget, it may be crawling
    through a swamp or stuck in a poor basin (bench/fit's smooth_6d, where ALS stalls at 9% relative error and
    Levenberg-Marquardt from the same start reaches 1e-7), so Levenberg-Marquardt starts again from theta0 with
@@ -1143,15 +1139,6 @@ static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[],
   PetscFunctionReturn(0);
 }
 
-/* The parameters of the current level at the full rank, which decide whether the auto fit may retry with
-   Levenberg-Marquardt (KHRONOS_AUTO_LM_MAX_PARAMS). */
-static PetscInt AutoParameters(SNA sna)
-{
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
-
-  return kh->start[sna->dim_in] * kh->max_modes + kh->max_modes * sna->dim_out;
-}
-
 /* The fits of khronos, for each refinement level: ALS, the single-step block fit (infinite_descent) and auto
    (ALS, then Levenberg-Marquardt if ALS did not converge). */
 static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscBool automatic)
@@ -1162,14 +1149,7 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
   SNAConvergedReason reason = SNA_CONVERGED_ITERATING;
 
   PetscFunctionBegin;
-  if (automatic && sna->progress_chosen && AutoParameters(sna) > KHRONOS_AUTO_LM_MAX_PARAMS) {
-    /* from the first level on (every later one is larger) the stop would be unused: refused before any work */
-    const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
-    char        given[2 * PETSC_MAX_OPTION_NAME + 64], names[2 * PETSC_MAX_OPTION_NAME + 8];
-
-    PetscCall(SNAProgressStopGiven(sna, given, sizeof(given), names, sizeof(names)));
-    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of Levenberg-Marquardt, which -%ssna_fit_type auto does not run on a model of more than %d parameters (this one has %" PetscInt_FMT ": ALS alone): drop %s, or use -%ssna_fit_type lm", given, prefix, KHRONOS_AUTO_LM_MAX_PARAMS, AutoParameters(sna), names, prefix);
-  }
+  /* the slow-progress stop on a model too large for the LM retry was refused before any work (SNAFitCheck_Khronos) */
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &c.n, &x));
   PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &c.n, &y));
   PetscCall(SNAGlobalCount(sna, c.n, &c.N));
@@ -1184,7 +1164,7 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
     if (level > 0) PetscCall(RefineKnots(sna));
     PetscCall(CacheBasis(sna, x, &c));
     PetscCall(CacheAllFactors(sna, &c));
-    if (lm && AutoParameters(sna) > KHRONOS_AUTO_LM_MAX_PARAMS) {
+    if (lm && SNAKhronosFullRankParameters(sna) > KHRONOS_AUTO_LM_MAX_PARAMS) {
       lm = PETSC_FALSE;
       PetscCall(PetscInfo(sna, "KHRONOS level %" PetscInt_FMT ": more than %d parameters, ALS instead of Levenberg-Marquardt\n", level, KHRONOS_AUTO_LM_MAX_PARAMS));
     }

@@ -290,7 +290,7 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   spread = kh->init_spread;
   PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "SNAKhronosSetInitSpread", spread, &spread, &set));
   if (set) PetscCall(SNAKhronosSetInitSpread_Khronos(sna, spread)); /* else a fit may keep its own default (irls) */
-  PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps (also the enrichment stages of auto) try a step along the last sweep's change (line search); refused by lm, tao and irls", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
+  PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps (also the enrichment stages of auto) try a step along the last sweep's change (line search); refused by lm, tao, irls and the Ritz fit", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
   /* shown: the depth the chosen fit will use; kept unset unless given, so that a later change of fit type
      still gets that fit's own default */
   anderson = kh->anderson >= 0 ? kh->anderson : DefaultAnderson(sna);

@@ -378,6 +378,7 @@ static PetscErrorCode RitzGetForm(SNA sna, const RitzForm **form)
   PetscCall(PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic));
   PetscCheck(als || automatic, comm, PETSC_ERR_SUP, "-sna_fit_type %s cannot minimise a Ritz energy: its fit is block ALS (-sna_fit_type als, or the default auto)", sna->fittype);
   PetscCall(SNAKhronosCheckAndersonUnused(sna, "the Ritz fit (exact block minimisers with greedy rank growth)"));
+  PetscCheck(!kh->extrapolate, comm, PETSC_ERR_ARG_INCOMP, "-sna_fit_als_extrapolate adds a line search to ALS sweeps, which the Ritz fit (exact block minimisers with greedy rank growth) does not take: drop -sna_fit_als_extrapolate");
   PetscFunctionReturn(0);
 }
 

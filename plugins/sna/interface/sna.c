@@ -133,7 +133,7 @@ static PetscErrorCode SNASetFromOptions_ProgressStop(SNA sna, PetscOptionItems *
   PetscCall(PetscOptionsReal("-sna_fit_progress_rtol", "Levenberg-Marquardt: the gain of the last -sna_fit_progress_window steps, relative to the objective, below which the fit stops (1e-3; an mf model's joint ar1 stage: 1e-2)", "SNASetProgressStop", rtol, &rtol, &rset));
   if (wset || rset) {
     PetscCall(SNASetProgressStop(sna, window, rtol));
-    /* the refusals name only the options given (SNAProgressStopGiven) */
+    /* the refusals name only the options given (SNAProgressStopRefuse) */
     sna->progress_wgiven = (PetscBool)(wgiven || wset);
     sna->progress_rgiven = (PetscBool)(rgiven || rset);
   }
@@ -341,7 +341,9 @@ PetscErrorCode SNASetProgressStop(SNA sna, PetscInt window, PetscReal rtol)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode SNAProgressStopGiven(SNA sna, char given[], size_t glen, char names[], size_t nlen)
+/* The slow-progress options given, with their values ("-sna_fit_progress_window 5 with -sna_fit_progress_rtol 0.01",
+   or the one given) and their names alone ("-sna_fit_progress_window and ..."), with the SNA's options prefix. */
+static PetscErrorCode SNAProgressStopGiven(SNA sna, char given[], size_t glen, char names[], size_t nlen)
 {
   const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
   char        w[PETSC_MAX_OPTION_NAME + 32], r[PETSC_MAX_OPTION_NAME + 32], wn[PETSC_MAX_OPTION_NAME], rn[PETSC_MAX_OPTION_NAME];
@@ -359,6 +361,15 @@ PetscErrorCode SNAProgressStopGiven(SNA sna, char given[], size_t glen, char nam
   PetscCall(PetscSNPrintf(given, glen, "%s%s%s", w, w[0] && r[0] ? " with " : "", r));
   PetscCall(PetscSNPrintf(names, nlen, "%s%s%s", wn, wn[0] && rn[0] ? " and " : "", rn));
   PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAProgressStopRefuse(SNA sna, const char of[], const char alt[])
+{
+  char given[2 * PETSC_MAX_OPTION_NAME + 64], names[2 * PETSC_MAX_OPTION_NAME + 8];
+
+  PetscFunctionBegin;
+  PetscCall(SNAProgressStopGiven(sna, given, sizeof(given), names, sizeof(names)));
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of %s: drop %s%s", given, of, names, alt);
 }
 
 /* Returns the stopping tests set by SNASetTolerances() or the -sna_fit_ options. */
@@ -519,10 +530,10 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
   PetscCheck(!sna->val_chosen || sna->validation == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g holds out samples, but the %s objective takes no data: drop -sna_fit_validation (or set it to 0)", (double)sna->validation, SNAObjectives[sna->objective]);
   PetscCheck(!sna->refit_chosen || !sna->val_refit, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation_refit fits again on all samples, but the %s objective takes no data: drop -sna_fit_validation_refit", SNAObjectives[sna->objective]);
   if (sna->progress_chosen) {
-    char given[2 * PETSC_MAX_OPTION_NAME + 64], names[2 * PETSC_MAX_OPTION_NAME + 8];
+    char of[128];
 
-    PetscCall(SNAProgressStopGiven(sna, given, sizeof(given), names, sizeof(names)));
-    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of Levenberg-Marquardt, which the fit of the %s objective (block ALS with greedy rank growth) never runs: drop %s", given, SNAObjectives[sna->objective], names);
+    PetscCall(PetscSNPrintf(of, sizeof(of), "Levenberg-Marquardt, which the fit of the %s objective (block ALS with greedy rank growth) never runs", SNAObjectives[sna->objective]));
+    PetscCall(SNAProgressStopRefuse(sna, of, ""));
   }
   PetscCall(SNASetUp(sna));
   PetscCall(PetscLogEventBegin(SNA_Fit, sna, 0, 0, 0));

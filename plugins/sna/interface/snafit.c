@@ -9,15 +9,16 @@
 static PetscErrorCode SNAFitCheckProgressStop(SNA sna, const char name[])
 {
   const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
-  char        given[2 * PETSC_MAX_OPTION_NAME + 64], names[2 * PETSC_MAX_OPTION_NAME + 8];
+  char        of[PETSC_MAX_OPTION_NAME + 128], alt[PETSC_MAX_OPTION_NAME + 32];
   PetscBool   lm;
 
   PetscFunctionBegin;
   if (!sna->progress_chosen) PetscFunctionReturn(0);
   PetscCall(PetscStrInList(name, SNAFITLM "," SNAFITAUTO, ',', &lm));
   if (lm) PetscFunctionReturn(0);
-  PetscCall(SNAProgressStopGiven(sna, given, sizeof(given), names, sizeof(names)));
-  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of Levenberg-Marquardt, which -%ssna_fit_type %s of SNA type %s never runs: drop %s, or use -%ssna_fit_type lm", given, prefix, name, ((PetscObject)sna)->type_name, names, prefix);
+  PetscCall(PetscSNPrintf(of, sizeof(of), "Levenberg-Marquardt, which -%ssna_fit_type %s of SNA type %s never runs", prefix, name, ((PetscObject)sna)->type_name));
+  PetscCall(PetscSNPrintf(alt, sizeof(alt), ", or use -%ssna_fit_type lm", prefix));
+  PetscCall(SNAProgressStopRefuse(sna, of, alt));
   PetscFunctionReturn(0);
 }
 

@@ -62,7 +62,7 @@ struct _p_SNA {
   PetscInt    progress_window; /* -sna_fit_progress_window: steps of the slow-progress stop (0: off) */
   PetscReal   progress_rtol;   /* -sna_fit_progress_rtol: their gain, relative to the objective, that stops the fit */
   PetscBool   progress_chosen; /* asked for, not a type's default: refused by a fit without Levenberg-Marquardt */
-  PetscBool   progress_wgiven; /* -sna_fit_progress_window given (SNAProgressStopGiven names it) */
+  PetscBool   progress_wgiven; /* -sna_fit_progress_window given (SNAProgressStopRefuse names it) */
   PetscBool   progress_rgiven; /* -sna_fit_progress_rtol given */
   PetscBool   errorifnotconverged;
   PetscReal   fit_scale; /* variance of the targets: the scale of -sna_fit_rtol, as b is KSP's */
@@ -136,10 +136,10 @@ PETSC_INTERN PetscErrorCode SNAFitFind(SNA, const char[], PetscErrorCode (**)(SN
 PETSC_INTERN const char *SNAObjectiveValueName(SNA);
 /* SNAFit() for an objective that takes no data (SNA_OBJECTIVE_RITZ): runs the type's minimiser of it. */
 PETSC_INTERN PetscErrorCode SNAFitObjective(SNA, Vec, Vec);
-/* The slow-progress options given (SNASetProgressStop() from code counts as both), with the SNA's options prefix, for
-   the refusal of a fit that never runs Levenberg-Marquardt: with their values ("-sna_fit_progress_window 5 with
-   -sna_fit_progress_rtol 0.01", or the one given) and their names alone ("-sna_fit_progress_window and ..."). */
-PETSC_INTERN PetscErrorCode SNAProgressStopGiven(SNA, char[], size_t, char[], size_t);
+/* The refusal of the slow-progress stop the user asked for (sna->progress_chosen) by a fit that never runs it: the
+   error "<the options given, with their values> asks for the slow-progress stop of <of>: drop <their names><alt>",
+   naming only the options given (SNASetProgressStop() from code counts as both), with the SNA's options prefix. */
+PETSC_INTERN PetscErrorCode SNAProgressStopRefuse(SNA, const char[], const char[]);
 /* Sets the scale of -sna_fit_rtol from the targets (their variance). */
 PETSC_INTERN PetscErrorCode SNAFitComputeScale(SNA, Vec);
 /* The names of the fits available to the SNA's type, comma-separated, for help and error messages. */

@@ -240,10 +240,11 @@ static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
   PetscCall(PetscStrcmp(fit, SNAFITAUTO, &automatic));
   if (automatic && sna->progress_chosen && SNAKhronosFullRankParameters(sna) > KHRONOS_AUTO_LM_MAX_PARAMS) {
     const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
-    char        given[2 * PETSC_MAX_OPTION_NAME + 64], names[2 * PETSC_MAX_OPTION_NAME + 8];
+    char        of[PETSC_MAX_OPTION_NAME + 128], alt[PETSC_MAX_OPTION_NAME + 32];
 
-    PetscCall(SNAProgressStopGiven(sna, given, sizeof(given), names, sizeof(names)));
-    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of Levenberg-Marquardt, which -%ssna_fit_type auto does not run on a model of more than %d parameters (this one has %" PetscInt_FMT ": ALS alone): drop %s, or use -%ssna_fit_type lm", given, prefix, KHRONOS_AUTO_LM_MAX_PARAMS, SNAKhronosFullRankParameters(sna), names, prefix);
+    PetscCall(PetscSNPrintf(of, sizeof(of), "Levenberg-Marquardt, which -%ssna_fit_type auto does not run on a model of more than %d parameters (this one has %" PetscInt_FMT ": ALS alone)", prefix, KHRONOS_AUTO_LM_MAX_PARAMS, SNAKhronosFullRankParameters(sna)));
+    PetscCall(PetscSNPrintf(alt, sizeof(alt), ", or use -%ssna_fit_type lm", prefix));
+    PetscCall(SNAProgressStopRefuse(sna, of, alt));
   }
   PetscCall(PetscStrInList(fit, SNAFITALS "," SNAFITAUTO "," SNAFITINFINITEDESCENT, ',', &sweeps));
   if (sweeps) PetscFunctionReturn(0);

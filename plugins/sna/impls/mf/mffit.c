@@ -429,12 +429,7 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
   PetscFunctionBegin;
   PetscCheck(mf->Xlf || SNAMFPartReady(mf->lf), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "The multi-fidelity model has no LF part to correct: fit it with SNAMFFit() (snaps-fit on a file with /lf and /hf), or load a fitted one");
   PetscCheck(mf->blend == SNA_MF_AR1 || (mf->select == SNA_MF_SELECT_NONE && mf->rho_form == SNA_MF_RHO_FULL), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s chooses the form of ar1's scale rho, but the blend is residual (no rho): drop it, or use -mf_blend ar1", mf->select == SNA_MF_SELECT_CV ? "-mf_select cv" : "-mf_rho_form");
-  if (mf->blend != SNA_MF_AR1 && sna->progress_chosen) {
-    char given[2 * PETSC_MAX_OPTION_NAME + 64], names[2 * PETSC_MAX_OPTION_NAME + 8];
-
-    PetscCall(SNAProgressStopGiven(sna, given, sizeof(given), names, sizeof(names)));
-    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of ar1's joint Levenberg-Marquardt stage, which the blend residual does not run (its parts have their own fits): drop %s, use -mf_blend ar1, or give the correction's fit its own (-mf_delta_sna_fit_progress_window with -mf_delta_sna_fit_type lm)", given, names);
-  }
+  if (mf->blend != SNA_MF_AR1 && sna->progress_chosen) PetscCall(SNAProgressStopRefuse(sna, "ar1's joint Levenberg-Marquardt stage, which the blend residual does not run (its parts have their own fits)", ", use -mf_blend ar1, or give the correction's fit its own (-mf_delta_sna_fit_progress_window with -mf_delta_sna_fit_type lm)"));
   mf->nested_rows = 0;
   PetscCall(SNAMFNestedDestroy(mf));
   if (mf->Xlf && mf->use_nested) PetscCall(NestedCreate(sna, X));
@@ -506,12 +501,8 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
   PetscCheck(ismf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAMFFit() needs an SNA of type mf, not %s", ((PetscObject)sna)->type_name);
   PetscCheck(!Xhf == !Yhf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_NULL, "Give both HF inputs and values to SNAMFFit(), or neither");
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna)); /* also without HF data, where SNAFit() is not called */
-  if (!Xhf && sna->progress_chosen) {                             /* without HF data there is no joint stage: the stop would be unused */
-    char given[2 * PETSC_MAX_OPTION_NAME + 64], names[2 * PETSC_MAX_OPTION_NAME + 8];
-
-    PetscCall(SNAProgressStopGiven(sna, given, sizeof(given), names, sizeof(names)));
-    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of ar1's joint Levenberg-Marquardt stage, which does not run without HF data (-mf_hf_fraction 0: the model is its LF part alone): drop %s, give HF data (-mf_hf_fraction > 0), or give the LF part's fit its own (-mf_lf_sna_fit_progress_window with -mf_lf_sna_fit_type lm)", given, names);
-  }
+  /* without HF data there is no joint stage: the stop would be unused */
+  if (!Xhf && sna->progress_chosen) PetscCall(SNAProgressStopRefuse(sna, "ar1's joint Levenberg-Marquardt stage, which does not run without HF data (-mf_hf_fraction 0: the model is its LF part alone)", ", give HF data (-mf_hf_fraction > 0), or give the LF part's fit its own (-mf_lf_sna_fit_progress_window with -mf_lf_sna_fit_type lm)"));
   mf = (SNA_MF *)sna->data;
   PetscCall(VecGetBlockSize(Xlf, &d));
   PetscCall(VecGetBlockSize(Ylf, &q));

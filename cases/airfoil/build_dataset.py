@@ -34,7 +34,15 @@ INPUT_NAMES = "m,p,t,alpha_deg,Re_1e6,s"
 
 
 def load_cases(work, kind):
-    recs = [json.load(open(f)) for f in sorted(glob.glob(f"{work}/{kind}/case_*.json"))]
+    """(converged, failed) case records of one fidelity; a converged record whose Cp is not one value per station
+    (airfoil.stations) stops the build, naming the file: its rows would not line up with the stations."""
+    files = sorted(glob.glob(f"{work}/{kind}/case_*.json"))
+    recs = [json.load(open(f)) for f in files]
+    n = len(airfoil.stations())
+    for f, r in zip(files, recs):
+        if r["converged"] and len(r["cp"] or []) != n:
+            sys.exit(f"build_dataset: {f}: {len(r['cp'] or [])} Cp values, expected one per station ({n}): rerun "
+                     "the case (remove the file and run sweep.py again)")
     return [r for r in recs if r["converged"]], [r for r in recs if not r["converged"]]
 
 

@@ -6,6 +6,7 @@
   test_airfoil.py xfoil DIR            the XFOIL driver reproduces the committed XFOIL sample (needs xfoil, cc)
   test_airfoil.py mesh DIR             gmsh meshes a cambered airfoil: hybrid, one cell thick, ~20k cells
   test_airfoil.py split FILE DIR       bench/airfoil-mf's split of FILE: test airfoils never in training
+  test_airfoil.py build FILE DIR       build_dataset.py rebuilds FILE's rows from case records made from FILE
 """
 import json
 import os
@@ -254,6 +255,81 @@ def check_atomic_writes(harness, data, split, out):
     check(not leftovers(out), f"harness.write_split left temporary files after a failed write: {leftovers(out)}")
 
 
+def case_records(f, kind, ids):
+    """The sweep's case records (sweep.py _case) of the cases ids of one fidelity, made from dataset f's rows."""
+    recs = []
+    for cid in ids:
+        k = int(np.flatnonzero(f[f"cases/{kind}/id"][...] == cid)[0])
+        m, p, t, alpha, re = f[f"cases/{kind}/design"][k]
+        cp = f[f"{kind}/Y"][...][f[f"{kind}/case"][...] == cid, 0]
+        recs.append({"case": int(cid), "m": m, "p": p, "t": t, "alpha_deg": alpha, "Re": re * 1e6, "converged": True,
+                     "cl_tool": float(f[f"cases/{kind}/CL_tool"][k]), "wall_s": 1.0, "cpu_s": 1.0,
+                     "cp": cp.tolist()})
+    return recs
+
+
+def write_records(work, kind, recs):
+    os.makedirs(f"{work}/{kind}", exist_ok=True)
+    for r in recs:
+        with open(f"{work}/{kind}/case_{r['case']:04d}.json", "w") as o:
+            json.dump(r, o)
+
+
+def test_build(path, out):
+    """build_dataset.py on case records made from the committed dataset (3 LF designs, 2 of them with HF, one
+    failed LF case) must give back the dataset's rows and per-case values for those designs; then a record with
+    one Cp value too few must stop the build with an error naming it, leaving the file already built as it was."""
+    import h5py
+
+    work = os.path.join(out, "work")
+    shutil.rmtree(out, ignore_errors=True)
+    with h5py.File(path, "r") as f:
+        hf_ids = f["cases/hf/id"][:2].tolist()
+        lf_ids = hf_ids + [i for i in f["cases/lf/id"][...].tolist() if i not in hf_ids][:1]
+        lf, hf = case_records(f, "lf", lf_ids), case_records(f, "hf", hf_ids)
+        settings = {"design": json.loads(f.attrs["design"]), "xfoil": json.loads(f.attrs["lf_settings"]),
+                    "openfoam": json.loads(f.attrs["hf_settings"]), "mesh": json.loads(f.attrs["mesh_settings"])}
+        want = {}
+        for kind, ids in (("lf", lf_ids), ("hf", hf_ids)):
+            case = f[f"{kind}/case"][...]
+            rows = np.concatenate([np.flatnonzero(case == i) for i in sorted(ids)])
+            k = [int(np.flatnonzero(f[f"cases/{kind}/id"][...] == i)[0]) for i in sorted(ids)]
+            want[kind] = (f[f"{kind}/X"][...][rows], f[f"{kind}/Y"][...][rows], case[rows], f[f"cases/{kind}/CL"][k])
+    write_records(work, "lf", lf + [dict(lf[0], case=9999, converged=False, cp=None)])
+    write_records(work, "hf", hf)
+    with open(f"{work}/settings.json", "w") as o:
+        json.dump(settings, o)
+    built = os.path.join(out, "built.h5")
+    cmd = [sys.executable, os.path.join(HERE, "build_dataset.py"), "--work", work, "--out", built]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    check(r.returncode == 0, f"build_dataset.py failed: {r.stderr.strip()[-300:]}")
+    if r.returncode != 0:
+        return
+    with h5py.File(built, "r") as f:
+        for kind in ("lf", "hf"):
+            X, Y, case, cl = want[kind]
+            check(np.array_equal(f[f"{kind}/case"][...], case), f"/{kind}/case differs from the dataset's")
+            check(np.allclose(f[f"{kind}/X"][...], X, rtol=0, atol=1e-12), f"/{kind}/X differs from the dataset's")
+            check(np.array_equal(f[f"{kind}/Y"][...], Y), f"/{kind}/Y differs from the dataset's")
+            check(np.allclose(f[f"cases/{kind}/CL"][...], cl, rtol=0, atol=1e-12),
+                  f"/cases/{kind}/CL {f[f'cases/{kind}/CL'][...]} differs from the dataset's {cl}")
+        check(f.attrs["n_lf_failed"] == 1 and f.attrs["n_lf_cases"] == 3 and f.attrs["n_hf_cases"] == 2,
+              "case counts: %s" % {k: f.attrs[k] for k in ("n_lf_cases", "n_lf_failed", "n_hf_cases")})
+    before = open(built, "rb").read()
+    write_records(work, "hf", [dict(hf[0], cp=hf[0]["cp"][:-1])])
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    bad = f"case_{hf[0]['case']:04d}.json"
+    check(r.returncode != 0 and bad in r.stderr and "expected one per station" in r.stderr,
+          f"a record with one Cp value too few: exit {r.returncode}, stderr {r.stderr.strip()[-300:]!r}")
+    check(open(built, "rb").read() == before, "the failed build changed the dataset already built")
+    # a value HDF5 cannot store (None among the Cp values): the build fails while writing the new file
+    write_records(work, "hf", [dict(hf[0], cp=[None] + hf[0]["cp"][1:])])
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    check(r.returncode != 0, "a record with a Cp value None was built without an error")
+    check(open(built, "rb").read() == before, "a build that failed while writing changed the dataset already built")
+    check(not leftovers(out), f"the failed builds left temporary files: {leftovers(out)}")
+
+
 def main():
     what = sys.argv[1]
     if what == "parsers":
@@ -266,8 +342,10 @@ def main():
         test_mesh(sys.argv[2])
     elif what == "split":
         test_split(sys.argv[2], sys.argv[3])
+    elif what == "build":
+        test_build(sys.argv[2], sys.argv[3])
     else:
-        sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR, mesh DIR or split FILE DIR")
+        sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR, mesh DIR, split FILE DIR or build FILE DIR")
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
     print(f"{what}: all checks passed")

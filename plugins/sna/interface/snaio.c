@@ -139,6 +139,13 @@ PetscErrorCode SNAHDF5ReadAttributeStringDefault(hid_t loc, const char name[], c
   PetscFunctionReturn(0);
 }
 
+/* Copies text into value[len] when it fits (with its terminating zero); otherwise sets *toolong. */
+static void CopyIfFits(const char text[], char value[], size_t len, PetscBool *toolong)
+{
+  *toolong = strlen(text) >= len ? PETSC_TRUE : PETSC_FALSE;
+  if (!*toolong) strcpy(value, text);
+}
+
 /* A variable-length string attribute (what h5py writes for `attrs[name] = "text"`) into value[len]; the library's
    copy is freed with H5free_memory. Sets *err < 0 when it cannot be read, *toolong when it does not fit. */
 static void ReadVariableString(hid_t attr, hid_t type, char value[], size_t len, herr_t *err, PetscBool *toolong)
@@ -149,10 +156,9 @@ static void ReadVariableString(hid_t attr, hid_t type, char value[], size_t len,
   *err = mem >= 0 ? H5Tset_size(mem, H5T_VARIABLE) : -1;
   if (*err >= 0) *err = H5Tset_cset(mem, H5Tget_cset(type)); /* h5py writes UTF-8; HDF5 converts no character set */
   if (*err >= 0) *err = H5Aread(attr, mem, &text);
-  if (*err >= 0 && text) {
-    *toolong = strlen(text) >= len ? PETSC_TRUE : PETSC_FALSE;
-    if (!*toolong) strcpy(value, text);
-  } else if (*err >= 0)
+  if (*err >= 0 && text)
+    CopyIfFits(text, value, len, toolong);
+  else if (*err >= 0)
     *err = -1; /* a null string: nothing to read */
   if (text) H5free_memory(text);
   if (mem >= 0) H5Tclose(mem);
@@ -172,10 +178,7 @@ static void ReadFixedString(hid_t attr, hid_t type, char value[], size_t len, he
   if (*err >= 0) *err = H5Tset_strpad(mem, H5T_STR_NULLTERM);
   if (*err >= 0) *err = H5Tset_cset(mem, H5Tget_cset(type));
   if (*err >= 0) *err = H5Aread(attr, mem, text);
-  if (*err >= 0) {
-    *toolong = strlen(text) >= len ? PETSC_TRUE : PETSC_FALSE;
-    if (!*toolong) strcpy(value, text);
-  }
+  if (*err >= 0) CopyIfFits(text, value, len, toolong);
   if (mem >= 0) H5Tclose(mem);
   free(text);
 }

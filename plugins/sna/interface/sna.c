@@ -635,6 +635,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   MPI_Comm       comm;
   Vec            Xt = NULL, Yt = NULL;
   PetscErrorCode ierr;
+  PetscErrorCode (*fit)(SNA, Vec, Vec);
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
@@ -650,6 +651,8 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   if (sna->dim_in < 0) PetscCall(SNASetSizes(sna, bsx, bsy));
   PetscCheck(bsx == sna->dim_in, comm, PETSC_ERR_ARG_SIZ, "The data have %" PetscInt_FMT " inputs (X columns) but the model has %" PetscInt_FMT, bsx, sna->dim_in);
   PetscCheck(bsy == sna->dim_out, comm, PETSC_ERR_ARG_SIZ, "The data have %" PetscInt_FMT " outputs (Y columns) but the model has %" PetscInt_FMT, bsy, sna->dim_out);
+  /* options the fit would ignore are refused before any work on the data (SNAFitRun() checks again: cheap) */
+  PetscCall(SNAFitRunCheck(sna, sna->fittype, &fit));
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &nx, NULL));
   PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &ny, NULL));
   PetscCheck(nx == ny, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "X and Y hold different numbers of samples on this rank (%" PetscInt_FMT " and %" PetscInt_FMT ")", nx, ny);

@@ -172,26 +172,45 @@ static PetscErrorCode ChooseHF(const char data[], const char group[], HFChoice *
   PetscFunctionReturn(0);
 }
 
+/* The first option of the LF part (the model has no prefix: -mf_lf_sna_...) in the options database, or opt[0] = 0
+   for none. A word of PetscOptionsGetAll() is one if it starts so in any case (PETSc matches option names regardless
+   of case) and the database has an option of that name: a value that reads like one, or contains the text, is not. */
+static PetscErrorCode FindLowFidelityOption(char opt[], size_t len)
+{
+  static const char lfprefix[] = "-mf_lf_sna_";
+  char             *all, **words, head[sizeof(lfprefix)];
+  int               n;
+
+  PetscFunctionBegin;
+  opt[0] = 0;
+  PetscCall(PetscOptionsGetAll(NULL, &all));
+  PetscCall(PetscStrToArray(all, ' ', &n, &words));
+  PetscCall(PetscFree(all));
+  for (int i = 0; i < n && !opt[0]; i++) {
+    PetscBool lf, has;
+
+    PetscCall(PetscStrncpy(head, words[i], sizeof(head)));
+    PetscCall(PetscStrtolower(head));
+    PetscCall(PetscStrcmp(head, lfprefix, &lf));
+    if (!lf) continue;
+    PetscCall(PetscOptionsHasName(NULL, NULL, words[i], &has));
+    if (has) PetscCall(PetscStrncpy(opt, words[i], len));
+  }
+  PetscCall(PetscStrToArrayDestroy(n, words));
+  PetscFunctionReturn(0);
+}
+
 /* -mf_lf_model: only for a multi-fidelity fit with HF data, and without options for the LF part it replaces. */
 static PetscErrorCode CheckLowFidelityModelOptions(const char data[], PetscBool mf, const char lfmodel[], PetscReal fraction)
 {
-  MPI_Comm    comm = PETSC_COMM_WORLD;
-  const char *lfopt;
-  char       *all;
+  MPI_Comm comm = PETSC_COMM_WORLD;
+  char     opt[PETSC_MAX_OPTION_NAME];
 
   PetscFunctionBegin;
   PetscCheck(mf, comm, PETSC_ERR_USER_INPUT, "-mf_lf_model '%s' gives the LF part of a multi-fidelity fit, but '%s' is fitted as one group (no /lf and /hf, or -data_group): drop -mf_lf_model", lfmodel, data);
   PetscCheck(fraction > 0, comm, PETSC_ERR_USER_INPUT, "-mf_lf_model '%s' with -mf_hf_fraction 0 leaves nothing to fit (the LF model is that file): give HF data (-mf_hf_fraction > 0)", lfmodel);
-  PetscCall(PetscOptionsGetAll(NULL, &all));
-  lfopt = strstr(all, "-mf_lf_sna_");
-  if (lfopt) {
-    char opt[64];
-    PetscCall(PetscStrncpy(opt, lfopt, sizeof(opt)));
-    if (strchr(opt, ' ')) *strchr(opt, ' ') = 0;
-    PetscCall(PetscFree(all));
-    SETERRQ(comm, PETSC_ERR_USER_INPUT, "-mf_lf_model '%s' takes the LF part as it was fitted, so %s would not apply: drop it (or drop -mf_lf_model to fit the LF part)", lfmodel, opt);
-  }
-  PetscCall(PetscFree(all));
+  PetscCall(FindLowFidelityOption(opt, sizeof(opt)));
+  PetscCheck(!opt[0], comm, PETSC_ERR_USER_INPUT, "-mf_lf_model '%s' takes the LF part as it was fitted, so %s would not apply: drop it (or drop -mf_lf_model to fit the LF part)", lfmodel, opt);
   PetscFunctionReturn(0);
 }
 

@@ -572,6 +572,11 @@ static const struct {
     {"-sna_fit_als_extrapolate", "adds a line search to ALS sweeps", PETSC_FALSE},
     {"-sna_fit_validation", "holds out samples of a data fit", PETSC_FALSE},
     {"-sna_fit_validation_refit", "fits again on all samples of a data fit", PETSC_FALSE},
+    {"-sna_fit_validation_patience", "decides when held-out samples stop a data fit", PETSC_FALSE},
+    {"-sna_fit_validation_stop", "decides when held-out samples stop a data fit", PETSC_FALSE},
+    {"-sna_fit_validation_rise", "decides when held-out samples stop a data fit", PETSC_FALSE},
+    {"-sna_khronos_init", "chooses the start of a data fit", PETSC_FALSE},
+    {"-sna_khronos_init_spread", "sets the spread of the random start of a fit", PETSC_TRUE},
     {"-sna_fit_progress_window", "asks for the slow-progress stop of Levenberg-Marquardt", PETSC_FALSE},
     {"-sna_fit_progress_rtol", "asks for the slow-progress stop of Levenberg-Marquardt", PETSC_FALSE}};
 

@@ -175,10 +175,13 @@ PetscErrorCode SNASetFromOptions(SNA sna)
     PetscCall(PetscOptionsInt("-sna_fit_validation_patience", "Under -sna_fit_validation_stop patience: iterations without a better validation MSE, past the best point's training MSE, before the fit stops (0: never stops early)", "SNASetValidation", patience, &patience, &pset));
     if (fset) PetscCall(SNASetValidation(sna, fraction, patience));
     PetscCheck(patience >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, patience);
-    sna->patience = patience;
+    sna->patience   = patience;
+    sna->val_pgiven = (PetscBool)(sna->val_pgiven || pset);
   }
-  PetscCall(PetscOptionsEnum("-sna_fit_validation_stop", "When validation stops the fit: rise (its MSE rose -sna_fit_validation_rise percent above its best) or patience (no better MSE for -sna_fit_validation_patience iterations)", "SNASetValidationStop", SNAValidationStops, (PetscEnum)sna->val_stoptype, (PetscEnum *)&sna->val_stoptype, NULL));
-  PetscCall(PetscOptionsReal("-sna_fit_validation_rise", "Under -sna_fit_validation_stop rise: the rise of the validation MSE above its best, in percent, that stops the fit", "SNASetValidationStop", sna->val_alpha, &sna->val_alpha, NULL));
+  PetscCall(PetscOptionsEnum("-sna_fit_validation_stop", "When validation stops the fit: rise (its MSE rose -sna_fit_validation_rise percent above its best) or patience (no better MSE for -sna_fit_validation_patience iterations)", "SNASetValidationStop", SNAValidationStops, (PetscEnum)sna->val_stoptype, (PetscEnum *)&sna->val_stoptype, &flg));
+  sna->val_sgiven = (PetscBool)(sna->val_sgiven || flg);
+  PetscCall(PetscOptionsReal("-sna_fit_validation_rise", "Under -sna_fit_validation_stop rise: the rise of the validation MSE above its best, in percent, that stops the fit", "SNASetValidationStop", sna->val_alpha, &sna->val_alpha, &flg));
+  sna->val_rgiven = (PetscBool)(sna->val_rgiven || flg);
   PetscCall(SNASetValidationStop(sna, sna->val_stoptype, sna->val_alpha));
   PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without the stop rule firing goes on with all samples from its best held-out iterate, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", sna->val_refit, &sna->val_refit, &flg));
   if (flg) sna->refit_chosen = PETSC_TRUE;
@@ -522,13 +525,39 @@ static PetscErrorCode SNAFitEnd(SNA sna)
   PetscFunctionReturn(0);
 }
 
+/* The stop rule of held-out validation (-sna_fit_validation_patience, _stop, _rise), given to a fit that holds out
+   nothing because it takes no data: refused, naming the first of them given (why: what takes no data). */
+static PetscErrorCode SNAValidationRuleRefuse(SNA sna, const char why[])
+{
+  const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "", *name;
+  char        value[64];
+
+  PetscFunctionBegin;
+  if (sna->val_pgiven) {
+    name = "patience";
+    PetscCall(PetscSNPrintf(value, sizeof(value), "%" PetscInt_FMT, sna->patience));
+  } else if (sna->val_sgiven) {
+    name = "stop";
+    PetscCall(PetscStrncpy(value, SNAValidationStops[sna->val_stoptype], sizeof(value)));
+  } else if (sna->val_rgiven) {
+    name = "rise";
+    PetscCall(PetscSNPrintf(value, sizeof(value), "%g", (double)sna->val_alpha));
+  } else
+    PetscFunctionReturn(0);
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_fit_validation_%s %s decides when held-out samples stop a fit, but %s: drop -%ssna_fit_validation_%s", prefix, name, value, why, prefix, name);
+}
+
 /* SNAFit() for an objective without data: the type minimises it (the Ritz form and its fit are the type's). */
 PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
 {
+  char why[64];
+
   PetscFunctionBegin;
   PetscCheck(!X && !Y, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAFit() minimises the %s objective, which takes no data: pass NULL for X and Y, or call SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) to fit data", SNAObjectives[sna->objective]);
   PetscCheck(!sna->val_chosen || sna->validation == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g holds out samples, but the %s objective takes no data: drop -sna_fit_validation (or set it to 0)", (double)sna->validation, SNAObjectives[sna->objective]);
   PetscCheck(!sna->refit_chosen || !sna->val_refit, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation_refit fits again on all samples, but the %s objective takes no data: drop -sna_fit_validation_refit", SNAObjectives[sna->objective]);
+  PetscCall(PetscSNPrintf(why, sizeof(why), "the %s objective takes no data", SNAObjectives[sna->objective]));
+  PetscCall(SNAValidationRuleRefuse(sna, why));
   if (sna->progress_chosen) {
     char of[128];
 
@@ -606,6 +635,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   MPI_Comm       comm;
   Vec            Xt = NULL, Yt = NULL;
   PetscErrorCode ierr;
+  PetscErrorCode (*fit)(SNA, Vec, Vec);
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
@@ -621,6 +651,8 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   if (sna->dim_in < 0) PetscCall(SNASetSizes(sna, bsx, bsy));
   PetscCheck(bsx == sna->dim_in, comm, PETSC_ERR_ARG_SIZ, "The data have %" PetscInt_FMT " inputs (X columns) but the model has %" PetscInt_FMT, bsx, sna->dim_in);
   PetscCheck(bsy == sna->dim_out, comm, PETSC_ERR_ARG_SIZ, "The data have %" PetscInt_FMT " outputs (Y columns) but the model has %" PetscInt_FMT, bsy, sna->dim_out);
+  /* options the fit would ignore are refused before any work on the data (SNAFitRun() checks again: cheap) */
+  PetscCall(SNAFitRunCheck(sna, sna->fittype, &fit));
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &nx, NULL));
   PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &ny, NULL));
   PetscCheck(nx == ny, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "X and Y hold different numbers of samples on this rank (%" PetscInt_FMT " and %" PetscInt_FMT ")", nx, ny);

@@ -22,16 +22,14 @@ static PetscErrorCode SNAFitCheckProgressStop(SNA sna, const char name[])
   PetscFunctionReturn(0);
 }
 
-/* Runs the fit registered under name for the SNA's type, after the type's check that none of its options is
-   ignored by that fit (SNAFitCheck_C, optional) and the type's start of a fresh model from the data (SNAFitStart_C,
-   optional: a parameter initialisation, so every fit gets it). */
-PetscErrorCode SNAFitRun(SNA sna, const char name[], Vec X, Vec Y)
+/* The fit registered under name for the SNA's type, after the check that none of the options given is ignored by
+   that fit: the slow-progress stop here, the type's own options in SNAFitCheck_C (optional). Reads nothing but the
+   settings, so SNAFit() calls it before any work on the data (the validation split, the scale, the first loss). */
+PetscErrorCode SNAFitRunCheck(SNA sna, const char name[], PetscErrorCode (**fit)(SNA, Vec, Vec))
 {
-  PetscErrorCode (*fit)(SNA, Vec, Vec);
-
   PetscFunctionBegin;
-  PetscCall(SNAFitFind(sna, name, &fit));
-  if (!fit) {
+  PetscCall(SNAFitFind(sna, name, fit));
+  if (!*fit) {
     char names[512];
     PetscCall(SNAFitGetNames(sna, names, sizeof(names)));
     SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s cannot be fitted with -sna_fit_type %s: use one of %s", ((PetscObject)sna)->type_name, name, names);
@@ -39,6 +37,17 @@ PetscErrorCode SNAFitRun(SNA sna, const char name[], Vec X, Vec Y)
   /* the type refuses its options that this fit would ignore */
   PetscCall(SNAFitCheckProgressStop(sna, name));
   PetscTryMethod(sna, "SNAFitCheck_C", (SNA, const char[]), (sna, name));
+  PetscFunctionReturn(0);
+}
+
+/* Runs the fit registered under name for the SNA's type, after SNAFitRunCheck() and the type's start of a fresh model
+   from the data (SNAFitStart_C, optional: a parameter initialisation, so every fit gets it). */
+PetscErrorCode SNAFitRun(SNA sna, const char name[], Vec X, Vec Y)
+{
+  PetscErrorCode (*fit)(SNA, Vec, Vec);
+
+  PetscFunctionBegin;
+  PetscCall(SNAFitRunCheck(sna, name, &fit));
   PetscTryMethod(sna, "SNAFitStart_C", (SNA, Vec, Vec), (sna, X, Y));
   PetscCall((*fit)(sna, X, Y));
   PetscFunctionReturn(0);

@@ -76,7 +76,9 @@ PetscErrorCode SNAGetObjective(SNA sna, SNAObjective *objective)
   known in advance), nor do -sna_khronos_refine (the form is given on the model's basis) and a start from the
   model's parameters (the growth starts from one pseudo-random mode, the class's initialisation); -sna_khronos_refine,
   -sna_fit_als_anderson (a nonzero depth: the block minimisers are exact, there is no sweep map to accelerate) and
-  -sna_fit_validation (J has no samples to hold out) are errors rather than silently unused. The fit type
+  -sna_fit_validation and its stop rule (-sna_fit_validation_patience, _stop, _rise: J has no samples to hold out),
+  and -sna_khronos_init tensor (a least-squares start from data; the spread of the random start,
+  -sna_khronos_init_spread, applies) are errors rather than silently unused. The fit type
   must be als or the default auto. The solve is dense and redundant: every rank computes the same model.
   SNAGetObjectiveValue() returns the final J; SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) returns to data
   fits.

@@ -54,6 +54,9 @@ PETSC_INTERN PetscErrorCode SNAFitAddWork(SNA, PetscInt, const SNAFitStatistics 
 PETSC_INTERN PetscErrorCode SNAFitSetReason(SNA, SNAConvergedReason);
 /* Runs the fit registered under a name on this SNA (a composite fit calls its stages this way). */
 PETSC_INTERN PetscErrorCode SNAFitRun(SNA, const char[], Vec, Vec);
+/* The fit registered under a name, after the refusal of the options given that it would ignore (SNAFitRun() calls it;
+   SNAFit() too, before any work on the data). */
+PETSC_INTERN PetscErrorCode SNAFitRunCheck(SNA, const char[], PetscErrorCode (**)(SNA, Vec, Vec));
 
 /* Anderson acceleration of a sweep map theta -> G(theta) (plugins/fit/anderson.c): SNAAndersonMix() records
    (theta, G(theta)) and returns the accelerated point from the last m pairs; the caller keeps it only if it

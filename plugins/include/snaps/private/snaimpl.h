@@ -86,8 +86,10 @@ struct _p_SNA {
   PetscBool         val_stop;
   PetscBool         val_refit;                /* -sna_fit_validation_refit: a fit that did not stop early is fitted again on all samples */
   PetscBool         val_chosen, refit_chosen; /* the fraction and the refit were chosen by the user (else the default's) */
-  PetscBool         previous_default;         /* the auto fit keeps the previous default (random start, no validation): the
-                                                 parts of an mf model, whose cases were tuned under it */
+  /* -sna_fit_validation_patience, _stop, _rise given: a fit without data refuses them (SNAFitObjective()) */
+  PetscBool val_pgiven, val_sgiven, val_rgiven;
+  PetscBool previous_default; /* the auto fit keeps the previous default (random start, no validation): the
+                                 parts of an mf model, whose cases were tuned under it */
   SNAConvergedReason reason;
   SNAFitStatistics   stats;
   SNAObjective       objective; /* what SNAFit() minimises (the Ritz form itself is the type's) */

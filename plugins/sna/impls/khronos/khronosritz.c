@@ -366,6 +366,7 @@ static PetscErrorCode RitzGetForm(SNA sna, const RitzForm **form)
   PetscContainer container;
   PetscBool      als, automatic;
   void          *ptr;
+  const char    *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
 
   PetscFunctionBegin;
   PetscCall(PetscObjectQuery((PetscObject)sna, "SNARitzForm", (PetscObject *)&container));
@@ -379,6 +380,7 @@ static PetscErrorCode RitzGetForm(SNA sna, const RitzForm **form)
   PetscCheck(als || automatic, comm, PETSC_ERR_SUP, "-sna_fit_type %s cannot minimise a Ritz energy: its fit is block ALS (-sna_fit_type als, or the default auto)", sna->fittype);
   PetscCall(SNAKhronosCheckAndersonUnused(sna, "the Ritz fit (exact block minimisers with greedy rank growth)"));
   PetscCheck(!kh->extrapolate, comm, PETSC_ERR_ARG_INCOMP, "-sna_fit_als_extrapolate adds a line search to ALS sweeps, which the Ritz fit (exact block minimisers with greedy rank growth) does not take: drop -sna_fit_als_extrapolate");
+  PetscCheck(!kh->init_chosen || kh->init != SNA_KHRONOS_INIT_TENSOR, comm, PETSC_ERR_SUP, "-%ssna_khronos_init tensor starts a data fit from a least-squares fit to its targets, but the Ritz fit takes no data (it starts each new mode at random, -%ssna_khronos_init_spread): drop -%ssna_khronos_init", prefix, prefix, prefix);
   PetscFunctionReturn(0);
 }
 

@@ -555,9 +555,8 @@ static const char *const KhRenamed[][2] = {
     {"-khronos_monitor", "-sna_monitor"}};
 
 /* SNA options a Galerkin solve has no use for: it minimises the Ritz energy (no data, loss or fit type),
-   always enriches the rank greedily, starts every mode from the same bump and works on the -domain box.
-   Rejected rather than ignored. */
-static const char *const KhUnused[] = {"-sna_fit_type", "-sna_fit_lambda", "-sna_fit_atol", "-sna_bounds", "-sna_khronos_refine", "-sna_khronos_enrich", "-sna_khronos_seed"};
+   always enriches the rank greedily and works on the -domain box. Rejected rather than ignored. */
+static const char *const KhUnused[] = {"-sna_fit_type", "-sna_fit_lambda", "-sna_fit_atol", "-sna_bounds", "-sna_khronos_refine", "-sna_khronos_enrich"};
 
 /* The fit options of the SNA that -khronos_solve tensor, a direct solve that runs no fit, has no use for: refused
    here, each with what it asks for and whether -khronos_solve als (the Ritz fit) takes it; the Ritz fit refuses the
@@ -577,6 +576,7 @@ static const struct {
     {"-sna_fit_validation_rise", "decides when held-out samples stop a data fit", PETSC_FALSE},
     {"-sna_khronos_init", "chooses the start of a data fit", PETSC_FALSE},
     {"-sna_khronos_init_spread", "sets the spread of the random start of a fit", PETSC_TRUE},
+    {"-sna_khronos_seed", "seeds the random start of each mode of a fit", PETSC_TRUE},
     {"-sna_fit_progress_window", "asks for the slow-progress stop of Levenberg-Marquardt", PETSC_FALSE},
     {"-sna_fit_progress_rtol", "asks for the slow-progress stop of Levenberg-Marquardt", PETSC_FALSE}};
 

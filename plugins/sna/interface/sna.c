@@ -663,6 +663,16 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCall(SNAFitDefaultValidation(sna, N));
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna));
   PetscCheck(!sna->refit_chosen || !sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-sna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -sna_fit_validation f (f > 0) as well, or drop -sna_fit_validation_refit");
+  if (sna->validation == 0) { /* no held-out samples: a stop rule of validation the user gave would go unused */
+    const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
+    char        why[192];
+
+    if (sna->val_chosen)
+      PetscCall(PetscSNPrintf(why, sizeof(why), "-%ssna_fit_validation 0 holds none out", prefix));
+    else
+      PetscCall(PetscSNPrintf(why, sizeof(why), "this fit holds none out (the default validation is for auto fits of at least %d samples; -%ssna_fit_validation f holds some out)", SNA_VALIDATION_MIN_SAMPLES, prefix));
+    PetscCall(SNAValidationRuleRefuse(sna, why));
+  }
   if (!sna->lower)
     PetscCall(SNABoundsFromData(sna, X));
   else

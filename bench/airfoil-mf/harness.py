@@ -98,21 +98,48 @@ def rows(data, kind, ids):
     return X[keep], Y[keep], case[keep]
 
 
+def lf_stations(s, stride, le_keep=0.0):
+    """Which of one LF case's stations (s: its 6th input, in the file's order) thin_lf keeps, a bool array.
+    stride: an int k, every k-th station (the first, and the last if it falls on the stride); "<k>le<w>" (e.g.
+    "3le0.35"), every k-th and every station with |s| < w (the leading edge kept whole); or "u<N>", the stations
+    nearest N points equally spaced in s from its least to its largest value (each once: fewer than N where
+    stations are sparser than the points), so that each interval of uniform spline knots in s gets about as many
+    rows: in s_le (--s_input le) the cosine-spaced stations are sparse at the leading edge (s_le 0, +-0.14, +-0.20)
+    and crowded at the trailing edge (+-0.01 apart), so u<N> keeps every station near the leading edge and about
+    every 6th near the trailing edge. Either way, also every station with |s| < le_keep, or, le_keep a pair (lo, hi),
+    with lo <= s <= hi (a window that need not be centred on the leading edge)."""
+    s = np.asarray(s, dtype=float)
+    if isinstance(stride, str) and stride.startswith("u"):
+        keep = np.zeros(len(s), dtype=bool)
+        keep[np.argmin(np.abs(s[None, :] - np.linspace(s.min(), s.max(), int(stride[1:]))[:, None]), axis=1)] = True
+    elif isinstance(stride, str) and "le" in stride:
+        k, w = stride.split("le")
+        keep = (np.arange(len(s)) % int(k) == 0) | (np.abs(s) < float(w))
+    else:
+        keep = np.arange(len(s)) % int(stride) == 0
+    if isinstance(le_keep, (tuple, list)):
+        return keep | ((s >= le_keep[0]) & (s <= le_keep[1]))
+    return keep | (np.abs(s) < le_keep)
+
+
 def thin_lf(data, stride, le_keep=0.0):
-    """The training file data with every stride-th XFOIL station of each LF case (its first and, if it falls on the
-    stride, its last), and every station whose 6th input is below le_keep in magnitude (the leading edge, where the
-    suction peak is: 13 of 101 stations for le_keep 0.35 in s_le), written next to it as
-    <data>_lf_stride<k>[_le<le_keep>].h5; data itself for stride 1. The HF rows and the attributes are kept. Written
-    on every call (a few MB: cheap) to a temporary name and renamed into place, so that neither a killed run's
-    partial file nor one made from an older data file is ever read."""
+    """The training file data with the XFOIL stations lf_stations(s, stride, le_keep) of each LF case (stride an int
+    k: every k-th; "<k>le<w>": every k-th and the leading edge, |6th input| < w; "u<N>": N stations spread evenly in
+    the 6th input; le_keep: also every station whose 6th input is
+    below it in magnitude, the leading edge, where the suction peak is: 13 of 101 stations for le_keep 0.35 in s_le),
+    written next to it as <data>_lf_stride<stride>[_le<le_keep>].h5; data itself for stride 1 (every station). The
+    HF rows and the attributes are kept. Written on every call (a few MB: cheap) to a temporary name and renamed
+    into place, so that neither a killed run's partial file nor one made from an older data file is ever read."""
     if stride == 1:
         return data
-    thin = data[:-3] + "_lf_stride%d%s.h5" % (stride, "_le%g" % le_keep if le_keep > 0 else "")
+    window = "_le%g_%g" % tuple(le_keep) if isinstance(le_keep, (tuple, list)) else "_le%g" % le_keep if le_keep > 0 else ""
+    thin = data[:-3] + "_lf_stride%s%s.h5" % (stride, window)
     with h5py.File(data, "r") as f, h5_file(thin) as g:
-        case = f["lf/case"][...]
-        first = {c: i for i, c in reversed(list(enumerate(case)))}  # each case's first row (rows are case-major)
-        keep = (np.arange(len(case)) - np.array([first[c] for c in case])) % stride == 0
-        keep |= np.abs(f["lf/X"][:, 5]) < le_keep
+        case, s = f["lf/case"][...], f["lf/X"][:, 5]
+        keep = np.zeros(len(case), dtype=bool)
+        starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])  # rows are case-major: each case's rows together
+        for a, b in zip(starts, np.r_[starts[1:], len(case)]):
+            keep[a:b] = lf_stations(s[a:b], stride, le_keep)
         for kind in ("lf", "hf"):
             for key in ("X", "Y", "case"):
                 g[f"{kind}/{key}"] = f[f"{kind}/{key}"][...][keep] if kind == "lf" else f[f"{kind}/{key}"][...]

@@ -13,6 +13,10 @@ only (evaluate.validation_split: a seeded 20% of the training HF airfoils; the t
                              torch here to fit it on the validation airfoils), fit CPU in process;
                              OUT/cl_budget.json
   cl_study.py OUT spread     SPREAD at 100% HF over five random starts of the LF part: OUT/cl_spread.json
+  cl_study.py OUT stations   as budget, for STATION_CANDIDATES (BUDGET with other thinnings of the XFOIL
+                             stations: the leading edge kept whole): OUT/cl_stations.json
+  cl_study.py OUT stations_starts   as budget, for STATION_STARTS, each error the median over five random starts
+                             of the LF part (LF_SEEDS): OUT/cl_stations_starts.json
 """
 import json
 import os
@@ -159,28 +163,60 @@ ROUND2 = [
 BUDGET_CANDIDATES += ROUND2
 
 
-def budget(out):
+# Non-uniform thinnings of the budgeted model's XFOIL stations (harness.lf_stations), the rest of BUDGET as it is: the
+# leading edge (|s_le| below le_keep) or the window where the training LF Cp has its minimum for 90% of the LF
+# airfoils (s_le -0.35 to 0.59: the 5% and 95% quantiles of the argmin station over the validation split's LF
+# training airfoils, LF data only) kept whole and every k-th station elsewhere, or "u<N>": stations spread evenly in
+# s_le (every one near the leading edge, about every 6th near the trailing edge); 31 to 43 of 101 stations, against
+# stride 3's 34.
+LF_PEAK_WINDOW = (-0.35, 0.59)
+STATION_CANDIDATES = [candidate("4,4,4,4,4,20", 6, 100, "3,3,3,3,3,12", 3, st, le_keep=le) for st, le in (
+    (3, 0.0), (3, 0.35), (4, 0.35), (5, 0.35), (4, 0.45), ("u34", 0.0), ("u38", 0.0), ("u44", 0.0),
+    (6, LF_PEAK_WINDOW), (5, LF_PEAK_WINDOW))]
+
+# The least worst ratios of STATION_CANDIDATES' one start, and every k-th with the leading edge at stride 3's count
+# (4 and 0.35: 35 stations), against BUDGET, each over five random starts of the LF part (LF_SEEDS), as the spread
+# of one start is wider than their differences (cl_spread.json).
+STATION_STARTS = [STATION_CANDIDATES[i] for i in (0, 7, 1, 2, 9, 5)]
+LF_SEEDS = (1, 2, 3, 4, 5)
+
+
+def budget(out, candidates=None, name="cl_budget.json", lf_seeds=(None,)):
+    """candidates (BUDGET_CANDIDATES by default) at 10% and 30% HF (median of three draws) and 100%: OUT/name.
+    lf_seeds: the LF part's random starts (-mf_lf_sna_khronos_seed; None: its default), each error the median over
+    them (each start's errors in row["by_lf_seed"]), the fit CPU the most over every fit."""
     val, X, Y, _, case = validation(out)
     with open(ev.BASELINES) as f:
         mlp = {r["hf_fraction"]: r for r in json.load(f)["results"] if r["method"] == "mlp_hf"}
     max_params, max_cpu = ev.mlp_budget()
     rows = []
-    for c in BUDGET_CANDIDATES:
+    for c in candidates or BUDGET_CANDIDATES:
         data, row = harness.thin_lf(os.path.join(val, harness.train_name(1.0)), c["stride"], c["le_keep"]), dict(c)
-        for fraction, seeds in ((0.1, (0, 1, 2)), (0.3, (0, 1, 2)), (1.0, (None,))):
-            errs, cpus = [], []
-            for seed in seeds:
-                lam = ev.weight_lambda(c["weight"], data, fraction)
-                P, r = fit_predict(val, "cand", ev.mf_options(c["blend"], fraction, False, seed, lam,
-                                                              parts=ev.budget_parts(c)), data)
-                errs.append(errors(X, Y, P, case))
-                cpus.append(r["fit_cpu_s"])
-            key = "%03d" % round(100 * fraction)
+        by_seed = []
+        for lf_seed in lf_seeds:
+            start = [] if lf_seed is None else ["-mf_lf_sna_khronos_seed", str(lf_seed)]
+            one = {}
+            for fraction, seeds in ((0.1, (0, 1, 2)), (0.3, (0, 1, 2)), (1.0, (None,))):
+                errs, cpus = [], []
+                for seed in seeds:
+                    lam = ev.weight_lambda(c["weight"], data, fraction)
+                    P, r = fit_predict(val, "cand", ev.mf_options(c["blend"], fraction, False, seed, lam,
+                                                                  parts=ev.budget_parts(c)) + start, data)
+                    errs.append(errors(X, Y, P, case))
+                    cpus.append(r["fit_cpu_s"])
+                key = "%03d" % round(100 * fraction)
+                for k, _ in ev.TARGET_ERRORS:
+                    one["%s_%s" % (k, key)] = float(np.median([e[k] for e in errs]))
+                one["fit_cpu_s_" + key] = max(cpus)
+            by_seed.append(one)
+        for key in by_seed[0]:
+            row[key] = (max if key.startswith("fit_cpu") else np.median)([one[key] for one in by_seed])
+        for key in ("010", "030", "100"):
             for k, _ in ev.TARGET_ERRORS:
-                row["%s_%s" % (k, key)] = float(np.median([e[k] for e in errs]))
-                row["ratio_%s_%s" % (k, key)] = row["%s_%s" % (k, key)] / mlp[fraction][k]
-            row["fit_cpu_s_" + key] = max(cpus)
-            row["params"] = r["n_params"]
+                row["ratio_%s_%s" % (k, key)] = row["%s_%s" % (k, key)] / mlp[float(int(key) / 100)][k]
+        row["params"] = r["n_params"]
+        if lf_seeds != (None,):
+            row["lf_seeds"], row["by_lf_seed"] = list(lf_seeds), by_seed
         row["worst_ratio"] = max(v for k, v in row.items() if k.startswith("ratio_"))
         row["within_budget"] = bool(row["params"] <= max_params and
                                     max(row["fit_cpu_s_%s" % k] for k in ("010", "030", "100")) <= ev.BUDGET_MARGIN * max_cpu)
@@ -192,7 +228,7 @@ def budget(out):
     res = {"budget": {"max_params": max_params, "max_fit_cpu_s": max_cpu, "margin": ev.BUDGET_MARGIN},
            "mlp_hf_test_errors": {str(f): {k: r[k] for k, _ in ev.TARGET_ERRORS} for f, r in mlp.items()},
            "rows": rows, "chosen": min(ok, key=lambda r: r["worst_ratio"]) if ok else None}
-    harness.write_json(os.path.join(out, "cl_budget.json"), res)
+    harness.write_json(os.path.join(out, name), res)
 
 
 # The candidates whose spread over the LF part's random start spread() measures: the case's BUDGET, the least worst
@@ -201,12 +237,12 @@ SPREAD = [BUDGET_CANDIDATES[0], candidate("4,4,4,4,4,16", 5, 100, "3,3,3,3,3,20"
           candidate("4,4,4,4,4,16", 5, 150, "3,3,3,3,3,20", 4, 3), candidate("4,4,4,4,4,20", 8, 50, "3,3,3,3,3,12", 3, 1)]
 
 
-def spread(out, seeds=range(1, 6)):
+def spread(out, seeds=range(1, 6), candidates=None, name="cl_spread.json"):
     """SPREAD at 100% HF with the LF part's random start drawn by -mf_lf_sna_khronos_seed: how far the three
     validation errors move with the start alone (the budget search's rows are one start each)."""
     val, X, Y, _, case = validation(out)
     rows = []
-    for c in SPREAD:
+    for c in candidates or SPREAD:
         data = harness.thin_lf(os.path.join(val, harness.train_name(1.0)), c["stride"], c["le_keep"])
         errs = []
         for seed in seeds:
@@ -221,10 +257,12 @@ def spread(out, seeds=range(1, 6)):
         rows.append(row)
         print("spread %s: %s" % (c, ", ".join("%s %.4f [%.4f, %.4f]" % (name, row[k]["median"], row[k]["min"],
                                                                            row[k]["max"]) for k, name in ev.TARGET_ERRORS)), flush=True)
-    harness.write_json(os.path.join(out, "cl_spread.json"), {"rows": rows})
+    harness.write_json(os.path.join(out, name), {"rows": rows})
 
 
-MODES = {"diagnose": diagnose, "budget": budget, "spread": spread}
+MODES = {"diagnose": diagnose, "budget": budget, "spread": spread,
+         "stations": lambda out: budget(out, STATION_CANDIDATES, "cl_stations.json"),
+         "stations_starts": lambda out: budget(out, STATION_STARTS, "cl_stations_starts.json", LF_SEEDS)}
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[2] not in MODES:

@@ -73,9 +73,13 @@ HF_ONLY = {"khronos_hf": LF,
 
 # The budgeted whole model (sna_residual_budget, README "The budgeted model"): the best on the validation airfoils
 # (search_budget, reference/budget_search.json) among those with at most mlp_hf's parameters / 100 and whose fit takes
-# at most mlp_hf's training CPU / 100, both counted like mlp_hf's (the fit in process, CPU). stride: every stride-th
-# XFOIL station of the LF rows (1: all).
-BUDGET = dict(nodes="4,4,4,4,4,20", modes=6, sweeps=100, delta_nodes="3,3,3,3,3,12", delta_modes=3, stride=3)
+# at most mlp_hf's training CPU / 100, both counted like mlp_hf's (the fit in process, CPU). stride: which XFOIL
+# stations of the LF rows the fit keeps (harness.lf_stations): k, every k-th (1: all); "<k>le<w>", every k-th and
+# every station with |s_le| < w. "3le0.35": every 3rd and the leading edge whole (43 of 101 stations: s_le 0, +-0.14,
+# +-0.20, ... up to +-0.35, of which stride 3 alone keeps 4 of 13), where the suction peak is: chosen over stride 3
+# (34 stations) and other thinnings on the validation airfoils over five random starts of the LF part
+# (cl_study.py OUT stations_starts, reference/cl_stations_starts.json; README "The budgeted model").
+BUDGET = dict(nodes="4,4,4,4,4,20", modes=6, sweeps=100, delta_nodes="3,3,3,3,3,12", delta_modes=3, stride="3le0.35")
 
 
 def budget_parts(b):
@@ -724,6 +728,39 @@ def check_thin_lf(sna, stride=3):
     print("airfoil-mf check: thin_lf rewrote a partial file (%d LF rows, %d HF rows)" % (want, n_hf))
 
 
+# The station patterns of harness.lf_stations that check_lf_stations checks on the case's 101 stations: (stride,
+# le_keep, the stations each LF case must keep, the leading-edge stations among them: |s_le| below this, or within
+# this window). The budgeted model's (BUDGET), the stations spread evenly in s_le, and every 5th with the window of
+# the LF Cp's minimum (cl_study.py's candidates).
+LF_STATION_PATTERNS = ((BUDGET["stride"], 0.0, 43, 0.35), ("u44", 0.0, 39, 0.25), (5, (-0.35, 0.59), 40, (-0.35, 0.59)))
+
+
+def check_lf_stations(sna):
+    """harness.thin_lf's station patterns (LF_STATION_PATTERNS): every LF case must keep the given number of stations,
+    the same ones in the same order (the product rows of the ALS fit), every leading-edge station among them, and
+    every HF row."""
+    data = os.path.join(sna, harness.train_name(1.0))
+    with h5py.File(data, "r") as f:
+        lf_case, n_hf, s = f["lf/case"][...], len(f["hf/case"]), f["lf/X"][:, 5]
+    grid = s[lf_case == lf_case[0]]
+    for stride, le_keep, n, le in LF_STATION_PATTERNS:
+        thin = harness.thin_lf(data, stride, le_keep)
+        with h5py.File(thin, "r") as g:
+            case, X, got_hf = g["lf/case"][...], g["lf/X"][...], len(g["hf/case"])
+        ids, counts = np.unique(case, return_counts=True)
+        kept = X[case == ids[0], 5]
+        must = grid[(grid >= le[0]) & (grid <= le[1])] if isinstance(le, tuple) else grid[np.abs(grid) < le]
+        why = ("%d LF cases of %d" % (len(ids), len(np.unique(lf_case))) if len(ids) != len(np.unique(lf_case)) else
+               "stations per case %s, expected %d" % (sorted(set(counts.tolist())), n) if set(counts) != {n} else
+               "the cases keep different stations" if any(not np.array_equal(X[case == i, 5], kept) for i in ids) else
+               "leading-edge stations %s missing" % np.setdiff1d(must, kept) if np.setdiff1d(must, kept).size else
+               "%d HF rows, expected %d" % (got_hf, n_hf) if got_hf != n_hf else None)
+        if why:
+            sys.exit("airfoil-mf check: harness.thin_lf(stride %s, le_keep %s): %s" % (stride, le_keep, why))
+        print("airfoil-mf check: thin_lf stride %s, le_keep %s: %d stations per LF case, the leading edge kept"
+              % (stride, le_keep, n))
+
+
 def check_targets():
     """The MLP target must judge every error of TARGET_ERRORS: records (made up) where the SNA beats mlp_hf on Cp rel.
     L2, parameters and time but not on CL must give MISSED naming CL, and met once CL is equal."""
@@ -756,11 +793,12 @@ def check_tiny(out):
     nested HF rows (-mf_nested_lf true), applied to the test airfoils' XFOIL Cp (/YLF), against XFOIL alone; and the
     correction fitted against the LF model (-mf_nested_lf false, the default), applied to that model, against the LF
     model alone (the same model file at -mf_hf_fraction 0); harness.thin_lf must not reuse a partial file
-    (check_thin_lf); the MLP target must judge every error (check_targets). ar1_const (the case's sna_ar1_const) fitted so must do
+    (check_thin_lf) and must keep its station patterns (check_lf_stations); the MLP target must judge every error (check_targets). ar1_const (the case's sna_ar1_const) fitted so must do
     the latter too, and ar1_const's report must say its rho is constant (the case's sna_ar1_const rows are that fit)."""
     check_targets()
     data, split, sna = tiny_split(out)
     check_thin_lf(sna)
+    check_lf_stations(sna)
     X, Y, YL, case = harness.load_test(os.path.join(sna, "test.h5"))
     err = {"xfoil": harness.score(X, Y, YL, case)["cp_rel_l2"]}
     fits = [("lf_alone", "residual", 0, True, "test_nolf.h5"), ("mf_data", "residual", 1, True, "test.h5"),

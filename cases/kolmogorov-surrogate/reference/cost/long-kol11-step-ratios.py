@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 # Medians of the long-kol11-step.sh lines (usage: long-kol11-step-ratios.py LOG), per set of repetitions (each set
-# begins at a '# SNAPS_NP=' line): seconds per solver time unit, per member and time unit of each rollout (4 members),
+# begins at a line '# ... long-kol11-step.sh ...', the command; indented comments are not): seconds per solver time unit, per member and time unit of each rollout (4 members),
 # and the ratio solver / rollout per repetition (in brackets).
 import re, statistics as st, sys
 sets, rows = [], None
 for line in open(sys.argv[1]):
-    if line.startswith("# SNAPS_NP="):
+    if re.match(r"# \S.*long-kol11-step\.sh", line) and not line.startswith("# medians"):
         rows = []
         sets.append((line[2:].strip(), rows))
     m = re.match(r"rep \d+ \((\d) ranks\): solver 20 time units ([\d.]+) s; (.*?); stepping.*load (.*)", line)

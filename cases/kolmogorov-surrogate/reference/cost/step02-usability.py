@@ -41,6 +41,7 @@ for name in ("deterministic01", "deterministic02", "categorical01", "categorical
          "spectrum_male": float(np.mean(np.abs(np.log(flow_stats.spectrum(Fa, 2 * np.pi, 2)[1][energetic] / stA["E"][energetic])))), "std_w": float(Fa.std())}
     print(f"{name} free run of {tf[-1]:g} time units (a field every {tf[1] - tf[0]:g}): bounded {int(keep.sum())} of {keep.size} (first |w| >= 3 max|w| of truth A at "
           f"{', '.join(first)} time units), max|w| {np.abs(F).max():.4g}; all members from t = 130, against truth A's 30..60: {fmt(m)}; std(w) per 500 time units {' '.join(win)}")
+    nb = [flow_stats.bounded_members(evaluate.load(os.path.join(out, f"short_{name}_{t:g}.h5"))[1], wmax) for t in (30, 35, 40)]
     s, _, _ = evaluate.short_metrics(out, name, [30.0, 35.0, 40.0], std)
     print(f"{name} short (12 states, 20 time units, {s['ensemble']} per state): VPT mean {s['vpt_mean']:.3f} median {s['vpt_median']:.3f} LT "
-          f"({' '.join(f'{v:.2f}' for v in s['vpt_states'])}); CRPS/std at 1 LT {s['crps_1lt']:.3f}")
+          f"({' '.join(f'{v:.2f}' for v in s['vpt_states'])}); CRPS/std at 1 LT {s['crps_1lt']:.3f}; short rollouts bounded {sum(int(b.sum()) for b in nb)} of {sum(b.size for b in nb)}")

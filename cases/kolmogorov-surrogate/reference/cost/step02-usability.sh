@@ -6,7 +6,7 @@
 #   short_<name>_<s>.h5: from t = s = 30, 35, 40, 20 time units, a field every 1 (categorical: 8 samples per member)
 # then step02-usability.py DIR/use (evaluate.py's long_metrics and short_metrics). Niced (not timed). STEPS="01" or "02": the rollouts
 # of that step only (no evaluation).
-root=$(cd "$(dirname "$0")/../../../.." && pwd)
+here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../../../.." && pwd)
 cd "$root" && source scripts/env.sh
 O=${DIR:-/tmp/kol11}; U=$O/use; mkdir -p $U; ln -sf $O/truth_a.h5 $U/truth_a.h5
 kol="nice -n 19 mpirun -n 1 build/bin/snaps-kolmogorov -N 64 -Re 40 -stepper sna -init_trajectory $O/truth_a.h5"
@@ -21,4 +21,4 @@ for step in ${STEPS:-01 02}; do
     done
   done
 done
-[ -n "${STEPS:-}" ] || /usr/bin/python3 "$(dirname "$0")/step02-usability.py" $U # STEPS given: the rollouts of those steps only
+[ -n "${STEPS:-}" ] || /usr/bin/python3 "$here/step02-usability.py" $U # STEPS given: the rollouts of those steps only

@@ -172,15 +172,15 @@ PetscErrorCode SNASetFromOptions(SNA sna)
     PetscBool fset, pset;
 
     PetscCall(PetscOptionsReal("-sna_fit_validation", "Fraction of the samples held out: the fit keeps the iterate of lowest MSE on them and stops when they show overfitting (0: none; default 0.1 for the auto fit of khronos on 100 samples or more without refinement or enrichment, not in an mf model, else 0)", "SNASetValidation", fraction, &fraction, &fset));
-    PetscCall(PetscOptionsInt("-sna_fit_validation_patience", "Under -sna_fit_validation_stop patience: iterations without a better validation MSE, past the best point's training MSE, before the fit stops (0: never stops early)", "SNASetValidation", patience, &patience, &pset));
+    PetscCall(PetscOptionsInt("-sna_fit_validation_patience", "Under -sna_fit_validation_stop patience: iterations without a better validation MSE, past the best point's training MSE, before the fit stops (0: never stops early; refused where no samples are held out)", "SNASetValidation", patience, &patience, &pset));
     if (fset) PetscCall(SNASetValidation(sna, fraction, patience));
     PetscCheck(patience >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, patience);
     sna->patience   = patience;
     sna->val_pgiven = (PetscBool)(sna->val_pgiven || pset);
   }
-  PetscCall(PetscOptionsEnum("-sna_fit_validation_stop", "When validation stops the fit: rise (its MSE rose -sna_fit_validation_rise percent above its best) or patience (no better MSE for -sna_fit_validation_patience iterations)", "SNASetValidationStop", SNAValidationStops, (PetscEnum)sna->val_stoptype, (PetscEnum *)&sna->val_stoptype, &flg));
+  PetscCall(PetscOptionsEnum("-sna_fit_validation_stop", "When validation stops the fit: rise (its MSE rose -sna_fit_validation_rise percent above its best) or patience (no better MSE for -sna_fit_validation_patience iterations); refused where no samples are held out", "SNASetValidationStop", SNAValidationStops, (PetscEnum)sna->val_stoptype, (PetscEnum *)&sna->val_stoptype, &flg));
   sna->val_sgiven = (PetscBool)(sna->val_sgiven || flg);
-  PetscCall(PetscOptionsReal("-sna_fit_validation_rise", "Under -sna_fit_validation_stop rise: the rise of the validation MSE above its best, in percent, that stops the fit", "SNASetValidationStop", sna->val_alpha, &sna->val_alpha, &flg));
+  PetscCall(PetscOptionsReal("-sna_fit_validation_rise", "Under -sna_fit_validation_stop rise: the rise of the validation MSE above its best, in percent, that stops the fit (refused where no samples are held out)", "SNASetValidationStop", sna->val_alpha, &sna->val_alpha, &flg));
   sna->val_rgiven = (PetscBool)(sna->val_rgiven || flg);
   PetscCall(SNASetValidationStop(sna, sna->val_stoptype, sna->val_alpha));
   PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without the stop rule firing goes on with all samples from its best held-out iterate, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", sna->val_refit, &sna->val_refit, &flg));
@@ -526,8 +526,9 @@ static PetscErrorCode SNAFitEnd(SNA sna)
 }
 
 /* The stop rule of held-out validation (-sna_fit_validation_patience, _stop, _rise), given to a fit that holds out
-   nothing because it takes no data: refused, naming the first of them given (why: what takes no data). */
-static PetscErrorCode SNAValidationRuleRefuse(SNA sna, const char why[])
+   nothing (it takes no data, no samples are held out, or it runs no fit): refused, naming the first of them given
+   (why: why nothing is held out). */
+PetscErrorCode SNAValidationRuleRefuse(SNA sna, const char why[])
 {
   const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "", *name;
   char        value[64];
@@ -541,7 +542,7 @@ static PetscErrorCode SNAValidationRuleRefuse(SNA sna, const char why[])
     PetscCall(PetscStrncpy(value, SNAValidationStops[sna->val_stoptype], sizeof(value)));
   } else if (sna->val_rgiven) {
     name = "rise";
-    PetscCall(PetscSNPrintf(value, sizeof(value), "%g", (double)sna->val_alpha));
+    PetscCall(PetscSNPrintf(value, sizeof(value), "%.6g", (double)sna->val_alpha)); /* PETSc's %g writes 5 as "5." */
   } else
     PetscFunctionReturn(0);
   SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_fit_validation_%s %s decides when held-out samples stop a fit, but %s: drop -%ssna_fit_validation_%s", prefix, name, value, why, prefix, name);
@@ -670,7 +671,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
     if (sna->val_chosen)
       PetscCall(PetscSNPrintf(why, sizeof(why), "-%ssna_fit_validation 0 holds none out", prefix));
     else
-      PetscCall(PetscSNPrintf(why, sizeof(why), "this fit holds none out (the default validation is for auto fits of at least %d samples; -%ssna_fit_validation f holds some out)", SNA_VALIDATION_MIN_SAMPLES, prefix));
+      PetscCall(PetscSNPrintf(why, sizeof(why), "this fit holds none out (-%ssna_fit_validation is not given, and its default holds none out here: see -help; -%ssna_fit_validation f holds some out)", prefix, prefix));
     PetscCall(SNAValidationRuleRefuse(sna, why));
   }
   if (!sna->lower)

@@ -86,7 +86,7 @@ struct _p_SNA {
   PetscBool         val_stop;
   PetscBool         val_refit;                /* -sna_fit_validation_refit: a fit that did not stop early is fitted again on all samples */
   PetscBool         val_chosen, refit_chosen; /* the fraction and the refit were chosen by the user (else the default's) */
-  /* -sna_fit_validation_patience, _stop, _rise given: a fit without data refuses them (SNAFitObjective()) */
+  /* -sna_fit_validation_patience, _stop, _rise given: a fit that holds nothing out refuses them (SNAValidationRuleRefuse()) */
   PetscBool val_pgiven, val_sgiven, val_rgiven;
   PetscBool previous_default; /* the auto fit keeps the previous default (random start, no validation): the
                                  parts of an mf model, whose cases were tuned under it */
@@ -142,6 +142,7 @@ PETSC_INTERN PetscErrorCode SNAFitObjective(SNA, Vec, Vec);
    error "<the options given, with their values> asks for the slow-progress stop of <of>: drop <their names><alt>",
    naming only the options given (SNASetProgressStop() from code counts as both), with the SNA's options prefix. */
 PETSC_INTERN PetscErrorCode SNAProgressStopRefuse(SNA, const char[], const char[]);
+PETSC_INTERN PetscErrorCode SNAValidationRuleRefuse(SNA, const char[]);
 /* Sets the scale of -sna_fit_rtol from the targets (their variance). */
 PETSC_INTERN PetscErrorCode SNAFitComputeScale(SNA, Vec);
 /* The names of the fits available to the SNA's type, comma-separated, for help and error messages. */

@@ -502,6 +502,7 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
   PetscCheck(!Xhf == !Yhf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_NULL, "Give both HF inputs and values to SNAMFFit(), or neither");
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna)); /* also without HF data, where SNAFit() is not called */
   /* without HF data there is no joint stage: the stop would be unused */
+  if (!Xhf) PetscCall(SNAValidationRuleRefuse(sna, "without HF data (-mf_hf_fraction 0) the model is its LF part alone and runs no joint fit"));
   if (!Xhf && sna->progress_chosen) PetscCall(SNAProgressStopRefuse(sna, "ar1's joint Levenberg-Marquardt stage, which does not run without HF data (-mf_hf_fraction 0: the model is its LF part alone)", ", give HF data (-mf_hf_fraction > 0), or give the LF part's fit its own (-mf_lf_sna_fit_progress_window with -mf_lf_sna_fit_type lm)"));
   mf = (SNA_MF *)sna->data;
   PetscCall(VecGetBlockSize(Xlf, &d));

@@ -100,8 +100,7 @@ def rows(data, kind, ids):
 
 def lf_stations(s, stride, le_keep=0.0):
     """Which of one LF case's stations (s: its 6th input, in the file's order) thin_lf keeps, a bool array.
-    stride: an int k, every k-th station (the first, and the last if it falls on the stride); "<k>le<w>" (e.g.
-    "3le0.35"), every k-th and every station with |s| < w (the leading edge kept whole); or "u<N>", the stations
+    stride: an int k, every k-th station (the first, and the last if it falls on the stride); or "u<N>", the stations
     nearest N points equally spaced in s from its least to its largest value (each once: fewer than N where
     stations are sparser than the points), so that each interval of uniform spline knots in s gets about as many
     rows: in s_le (--s_input le) the cosine-spaced stations are sparse at the leading edge (s_le 0, +-0.14, +-0.20)
@@ -112,9 +111,6 @@ def lf_stations(s, stride, le_keep=0.0):
     if isinstance(stride, str) and stride.startswith("u"):
         keep = np.zeros(len(s), dtype=bool)
         keep[np.argmin(np.abs(s[None, :] - np.linspace(s.min(), s.max(), int(stride[1:]))[:, None]), axis=1)] = True
-    elif isinstance(stride, str) and "le" in stride:
-        k, w = stride.split("le")
-        keep = (np.arange(len(s)) % int(k) == 0) | (np.abs(s) < float(w))
     else:
         keep = np.arange(len(s)) % int(stride) == 0
     if isinstance(le_keep, (tuple, list)):
@@ -124,8 +120,7 @@ def lf_stations(s, stride, le_keep=0.0):
 
 def thin_lf(data, stride, le_keep=0.0):
     """The training file data with the XFOIL stations lf_stations(s, stride, le_keep) of each LF case (stride an int
-    k: every k-th; "<k>le<w>": every k-th and the leading edge, |6th input| < w; "u<N>": N stations spread evenly in
-    the 6th input; le_keep: also every station whose 6th input is
+    k: every k-th; "u<N>": N stations spread evenly in the 6th input; le_keep: also every station whose 6th input is
     below it in magnitude, the leading edge, where the suction peak is: 13 of 101 stations for le_keep 0.35 in s_le),
     written next to it as <data>_lf_stride<stride>[_le<le_keep>].h5; data itself for stride 1 (every station). The
     HF rows and the attributes are kept. Written on every call (a few MB: cheap) to a temporary name and renamed

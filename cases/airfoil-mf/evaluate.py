@@ -73,13 +73,14 @@ HF_ONLY = {"khronos_hf": LF,
 
 # The budgeted whole model (sna_residual_budget, README "The budgeted model"): the best on the validation airfoils
 # (search_budget, reference/budget_search.json) among those with at most mlp_hf's parameters / 100 and whose fit takes
-# at most mlp_hf's training CPU / 100, both counted like mlp_hf's (the fit in process, CPU). stride: which XFOIL
-# stations of the LF rows the fit keeps (harness.lf_stations): k, every k-th (1: all); "<k>le<w>", every k-th and
-# every station with |s_le| < w. "3le0.35": every 3rd and the leading edge whole (43 of 101 stations: s_le 0, +-0.14,
+# at most mlp_hf's training CPU / 100, both counted like mlp_hf's (the fit in process, CPU). stride and le_keep:
+# which XFOIL stations of the LF rows the fit keeps (harness.lf_stations): every stride-th (1: all) and every station
+# with |s_le| < le_keep. 3 and 0.35: every 3rd and the leading edge whole (43 of 101 stations: s_le 0, +-0.14,
 # +-0.20, ... up to +-0.35, of which stride 3 alone keeps 4 of 13), where the suction peak is: chosen over stride 3
 # (34 stations) and other thinnings on the validation airfoils over five random starts of the LF part
 # (cl_study.py OUT stations_starts, reference/cl_stations_starts.json; README "The budgeted model").
-BUDGET = dict(nodes="4,4,4,4,4,20", modes=6, sweeps=100, delta_nodes="3,3,3,3,3,12", delta_modes=3, stride="3le0.35")
+BUDGET = dict(nodes="4,4,4,4,4,20", modes=6, sweeps=100, delta_nodes="3,3,3,3,3,12", delta_modes=3, stride=3,
+              le_keep=0.35)
 
 
 def budget_parts(b):
@@ -241,7 +242,7 @@ def run_sna(out, split, np_):
                 P, w, c = predict(out, tag + "_ylf", model, os.path.join(split, "test.h5"), np_)
                 record(name + ("_ylf_nested" if nested else "_ylf"), fraction, r, P, c, w)
         if fraction > 0:  # the budgeted model (BUDGET), residual blend, predicted from its own LF part
-            bdata = harness.thin_lf(data, BUDGET["stride"])
+            bdata = harness.thin_lf(data, BUDGET["stride"], BUDGET["le_keep"])
             model, r = fit(out, "sna_residual_budget_%03d" % round(100 * fraction), bdata, mf_options(
                 "residual", f_opt, False, lam=chosen_lambda("residual", fraction, bdata, f_opt), parts=budget_parts(BUDGET)), np_)
             P, w, c = predict(out, "sna_residual_budget_%03d" % round(100 * fraction), model,
@@ -280,7 +281,7 @@ def run_seeds(out, split, np_, seeds=range(5), fractions=(0.1, 0.3)):
                         add("sna_" + blend, fraction, seed, P, r)
                     P, _, _ = predict(out, tag + "_ylf", model, os.path.join(split, "test.h5"), np_)
                     add("sna_%s_ylf%s" % (blend, "_nested" if nested else ""), fraction, seed, P, r)
-            tag, bdata = "seed%d_budget_%03d" % (seed, round(100 * fraction)), harness.thin_lf(data, BUDGET["stride"])
+            tag, bdata = "seed%d_budget_%03d" % (seed, round(100 * fraction)), harness.thin_lf(data, BUDGET["stride"], BUDGET["le_keep"])
             model, r = fit(out, tag, bdata, mf_options("residual", fraction, False, seed, chosen_lambda(
                 "residual", fraction, bdata, fraction), parts=budget_parts(BUDGET)), np_)
             P, _, _ = predict(out, tag, model, os.path.join(split, "test_nolf.h5"), np_)
@@ -732,7 +733,7 @@ def check_thin_lf(sna, stride=3):
 # le_keep, the stations each LF case must keep, the leading-edge stations among them: |s_le| below this, or within
 # this window). The budgeted model's (BUDGET), the stations spread evenly in s_le, and every 5th with the window of
 # the LF Cp's minimum (cl_study.py's candidates).
-LF_STATION_PATTERNS = ((BUDGET["stride"], 0.0, 43, 0.35), ("u44", 0.0, 39, 0.25), (5, (-0.35, 0.59), 40, (-0.35, 0.59)))
+LF_STATION_PATTERNS = ((BUDGET["stride"], BUDGET["le_keep"], 43, 0.35), ("u44", 0.0, 39, 0.25), (5, (-0.35, 0.59), 40, (-0.35, 0.59)))
 
 
 def check_lf_stations(sna):

@@ -257,14 +257,13 @@ def check_atomic_writes(harness, data, split, out):
 
 def case_records(f, kind, ids):
     """The sweep's case records (sweep.py _case) of the cases ids of one fidelity, made from dataset f's rows."""
-    recs = []
+    case_id, design, cl_tool = (f[f"cases/{kind}/{k}"][...] for k in ("id", "design", "CL_tool"))
+    Y, case, recs = f[f"{kind}/Y"][:, 0], f[f"{kind}/case"][...], []
     for cid in ids:
-        k = int(np.flatnonzero(f[f"cases/{kind}/id"][...] == cid)[0])
-        m, p, t, alpha, re = f[f"cases/{kind}/design"][k]
-        cp = f[f"{kind}/Y"][...][f[f"{kind}/case"][...] == cid, 0]
+        k = int(np.flatnonzero(case_id == cid)[0])
+        m, p, t, alpha, re = design[k]
         recs.append({"case": int(cid), "m": m, "p": p, "t": t, "alpha_deg": alpha, "Re": re * 1e6, "converged": True,
-                     "cl_tool": float(f[f"cases/{kind}/CL_tool"][k]), "wall_s": 1.0, "cpu_s": 1.0,
-                     "cp": cp.tolist()})
+                     "cl_tool": float(cl_tool[k]), "wall_s": 1.0, "cpu_s": 1.0, "cp": Y[case == cid].tolist()})
     return recs
 
 
@@ -291,9 +290,9 @@ def test_build(path, out):
                     "openfoam": json.loads(f.attrs["hf_settings"]), "mesh": json.loads(f.attrs["mesh_settings"])}
         want = {}
         for kind, ids in (("lf", lf_ids), ("hf", hf_ids)):
-            case = f[f"{kind}/case"][...]
+            case, case_id = f[f"{kind}/case"][...], f[f"cases/{kind}/id"][...]
             rows = np.concatenate([np.flatnonzero(case == i) for i in sorted(ids)])
-            k = [int(np.flatnonzero(f[f"cases/{kind}/id"][...] == i)[0]) for i in sorted(ids)]
+            k = [int(np.flatnonzero(case_id == i)[0]) for i in sorted(ids)]
             want[kind] = (f[f"{kind}/X"][...][rows], f[f"{kind}/Y"][...][rows], case[rows], f[f"cases/{kind}/CL"][k])
     write_records(work, "lf", lf + [dict(lf[0], case=9999, converged=False, cp=None)])
     write_records(work, "hf", hf)

@@ -30,7 +30,7 @@ def spectrum(field, length, sdim):
     if sdim == 1:
         uh = np.fft.rfft(field, axis=-1) / n
         e = 0.5 * np.mean(np.abs(uh) ** 2, axis=tuple(range(field.ndim - 1)))
-        e[1:] *= 2  # the rfft keeps one of each +-k pair
+        e[1:(n + 1) // 2] *= 2  # the rfft keeps one of each +-k pair; the Nyquist mode of an even n has no pair
         k = 2 * np.pi / length * np.arange(e.size)
         return k, e
     wh = np.fft.fft2(field, axes=(-2, -1)) / (n * n)

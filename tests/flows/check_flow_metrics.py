@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""regression.flow_metrics: the figures the surrogate cases report, against answers known without the code under test.
+
+postprocess/flow_stats.py (both cases):
+  spectrum, 1-D: single Fourier modes (the mean, a wavenumber, the Nyquist mode of an even grid) put their energy
+    mean(u^2) / 2 in their own bin, and the bins sum to mean(u^2) / 2 (Parseval);
+  spectrum, 2-D (vorticity w on [0, 2 pi)^2): a mode k puts the kinetic energy |w_k|^2 / (2 |k|^2) of its velocity
+    (from the streamfunction, computed here by hand) in shell rint(|k|);
+  autocorrelation and integral_time: an AR(1) series of coefficient phi has the autocorrelation phi^l and the integral
+    time sum_l phi^l - 1/2 (trapezoid) = (1 + phi) / (2 (1 - phi)) steps; exp(-t / tau) integrates to tau (1 - exp(-T / tau));
+    a curve that crosses zero is integrated up to its last positive lag only.
+cases/ks-surrogate/evaluate.py:
+  crps_ensemble equals the CRPS's definition, the integral of (F_ensemble(z) - H(z - y))^2 over z, done on a grid;
+  short_metrics: the valid prediction time is the first saved time at which the normalised RMSE of the ensemble mean
+    exceeds 0.5, member k is paired with state k mod states, a state that never exceeds it counts with the horizon.
+cases/kolmogorov-surrogate/evaluate.py:
+  short_metrics, from trajectory files written here: the same valid prediction time and pairing, the CRPS at one
+    Lyapunov time of a single forecast equal to its mean absolute error;
+  block_stats + block_metrics: W1 / std from the pooled histograms within a bin of scipy's on the raw samples, and
+    zero spectrum and autocorrelation errors for a run against itself.
+"""
+import importlib.util
+import os
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+from scipy.signal import lfilter
+from scipy.stats import wasserstein_distance
+
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.join(here, "..", "..")
+sys.path.insert(0, os.path.join(root, "postprocess"))
+import flow_stats  # noqa: E402
+
+
+def load_case(name):
+    spec = importlib.util.spec_from_file_location(f"evaluate_{name.replace('-', '_')}", os.path.join(root, "cases", name, "evaluate.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+ks = load_case("ks-surrogate")
+kol = load_case("kolmogorov-surrogate")
+failures = []
+
+
+def check(what, got, want, tol, absolute=False):
+    err = abs(got - want) if absolute else abs(got - want) / max(abs(want), 1e-300)
+    ok = bool(np.isfinite(got) and err <= tol)
+    print(f"{what}: {got:.10g} (expected {want:.10g}, {'abs' if absolute else 'rel'} err {err:.2g} <= {tol:g}): {'ok' if ok else 'FAIL'}")
+    if not ok:
+        failures.append(what)
+
+
+def spectrum_1d():
+    n, L = 64, 22.0
+    x = np.arange(n) * L / n
+    for idx, amp in ((0, 0.7), (3, 1.3), (n // 2, 0.9)):  # the mean, a wavenumber, the Nyquist mode
+        u = amp * np.cos(2 * np.pi * idx * x / L + (0.4 if 0 < idx < n // 2 else 0))
+        field = np.broadcast_to(u, (3, 2, n))
+        k, e = flow_stats.spectrum(field, L, 1)
+        check(f"1-D spectrum: mode {idx}'s wavenumber", k[idx], 2 * np.pi * idx / L, 1e-12)
+        check(f"1-D spectrum: mode {idx}'s energy, mean(u^2) / 2", e[idx], 0.5 * np.mean(u * u), 1e-12)
+        check(f"1-D spectrum: energy outside mode {idx}", np.delete(e, idx).sum(), 0.0, 1e-12 * amp * amp, absolute=True)
+    u = np.random.default_rng(1).standard_normal((5, 3, n))
+    check("1-D spectrum: Parseval on random fields", flow_stats.spectrum(u, L, 1)[1].sum(), 0.5 * np.mean(u * u), 1e-12)
+
+
+def velocity_energy(w):
+    """Kinetic energy mean(|u|^2) / 2 of w on [0, 2 pi)^2, u = (d psi / dy, -d psi / dx), -lap psi = w: by hand."""
+    n = w.shape[-1]
+    kk = np.fft.fftfreq(n, 1.0 / n)
+    ky, kx = np.meshgrid(kk, kk, indexing="ij")
+    k2 = kx ** 2 + ky ** 2
+    k2[0, 0] = 1.0
+    ph = np.fft.fft2(w) / k2
+    ph[0, 0] = 0.0
+    ux = np.real(np.fft.ifft2(1j * ky * ph))
+    uy = np.real(np.fft.ifft2(-1j * kx * ph))
+    return 0.5 * np.mean(ux * ux + uy * uy)
+
+
+def spectrum_2d():
+    n = 32
+    g = np.arange(n) * 2 * np.pi / n
+    y, x = np.meshgrid(g, g, indexing="ij")
+    for kx, ky, shell in ((3, 4, 5), (1, 1, 1), (2, 2, 3), (0, 7, 7)):
+        w = 1.7 * np.cos(kx * x + ky * y + 0.3)
+        k, e = flow_stats.spectrum(np.broadcast_to(w, (2, 3, n, n)), 2 * np.pi, 2)
+        want = velocity_energy(w)
+        check(f"2-D spectrum: w = cos({kx} x + {ky} y), velocity energy in shell {shell}", e[shell], want, 1e-12)
+        check(f"2-D spectrum: the same, a^2 / (4 |k|^2)", want, 1.7 ** 2 / (4 * (kx * kx + ky * ky)), 1e-12)
+        check(f"2-D spectrum: energy outside shell {shell}", np.delete(e, shell).sum(), 0.0, 1e-12, absolute=True)
+    wh = np.fft.fft2(np.random.default_rng(2).standard_normal((n, n)))
+    wh[n // 2, :] = wh[:, n // 2] = 0  # no Nyquist modes: their derivative, and so their velocity, is not defined
+    w = np.real(np.fft.ifft2(wh))
+    check("2-D spectrum: Parseval on a random field", flow_stats.spectrum(w[None, None], 2 * np.pi, 2)[1].sum(), velocity_energy(w), 1e-12)
+
+
+def autocorrelation():
+    phi, nt = 0.8, 400000
+    rng = np.random.default_rng(4)
+    e = rng.standard_normal((nt, 4)) * np.sqrt(1 - phi ** 2)
+    e[0] = rng.standard_normal(4)  # x_0 from the stationary distribution
+    xs = lfilter([1.0], [1.0, -phi], e, axis=0)  # x_t = phi x_(t-1) + e_t
+    xs = 3.0 + 2.0 * xs  # a mean and a variance that the normalisation must take out
+    lag, c, tau = flow_stats.autocorrelation(xs[:, :, None], 0.5, 60)
+    check("autocorrelation: lag axis, 60 lags of 0.5", lag[-1], 30.0, 1e-12)
+    check("autocorrelation of AR(1) at lag 1: phi", c[1], phi, 0.01, absolute=True)
+    check("autocorrelation of AR(1) at lag 5: phi^5", c[5], phi ** 5, 0.01, absolute=True)
+    # to the first zero crossing: the sum of phi^l over the lags before it, minus half of c[0], times dt
+    zero = int(np.argmax(c <= 0))
+    want = 0.5 * (np.sum(phi ** np.arange(zero)) - 0.5 - 0.5 * phi ** (zero - 1))
+    check("integral time of AR(1), dt 0.5: 0.5 (1 + phi) / (2 (1 - phi)) = 2.25", tau, want, 0.04)
+    dt, T, t0 = 0.01, 5.0, 1.3
+    c = np.exp(-np.arange(int(round(T / dt)) + 1) * dt / t0)
+    check("integral_time of exp(-t / 1.3) over 5", flow_stats.integral_time(c, dt), t0 * (1 - np.exp(-T / t0)), 1e-4)
+    c = np.cos(np.arange(400) * dt)  # first lag <= 0 at t = 1.58 (pi / 2 = 1.5708 lies between 1.57 and 1.58)
+    check("integral_time of cos(t): up to t = 1.57, sin(1.57) to trapezoid error", flow_stats.integral_time(c, dt), np.sin(1.57), 1e-5)
+
+
+def crps():
+    rng = np.random.default_rng(5)
+    z = np.linspace(-12, 12, 480001)
+    dz = z[1] - z[0]
+    for E in (1, 2, 5):
+        x = rng.standard_normal((E, 3))
+        y = rng.standard_normal(3)
+        got = ks.crps_ensemble(x, y)
+        for p in range(3):
+            F = np.mean(x[:, p][:, None] <= z[None, :], axis=0)
+            H = (z >= y[p]).astype(float)
+            check(f"CRPS of a {E}-member ensemble at point {p}: the integral definition", got[p], np.sum((F - H) ** 2) * dz, 2e-4)
+
+
+def ks_short():
+    """3 states, 4 members each; member k (k = e * 3 + s) from state s; the ensemble mean drifts from state s's truth
+    at rate c_s along a unit-RMS direction, the members offset from it by constants of mean zero: nrmse_s(t) = c_s t / std."""
+    rng = np.random.default_rng(6)
+    nt, S, E, N, dt, std = 201, 3, 4, 16, 0.5, 2.0
+    t = 100 + dt * np.arange(nt)
+    v = rng.standard_normal(N)
+    v /= np.sqrt(np.mean(v * v))
+    rates = [0.05, 0.013, 0.0]  # crossing 0.5 at t = 20 and 76.9; never
+    truth = rng.standard_normal((nt, S, N))
+    offset = [0.2, -0.2, 0.1, -0.1]  # member e's constant offset: the ensemble is not one forecast repeated, its mean is
+    pred = np.empty((nt, E * S, N))
+    for s in range(S):
+        for e in range(E):
+            pred[:, e * S + s] = truth[:, s] + rates[s] * (t - t[0])[:, None] * v + offset[e]
+    out, _, _ = ks.short_metrics(pred, truth, t, std, S)
+    lam = ks.LAMBDA
+    for s, rate in enumerate(rates):
+        if rate:
+            cross = 0.5 * std / rate  # time units after the start
+            want = (np.floor(cross / dt + 1e-9) + 1) * dt * lam
+        else:
+            want = (t[-1] - t[0]) * lam
+        check(f"KS short_metrics: state {s}'s valid prediction time (rate {rate})", out["vpt_states"][s], want, 1e-12)
+    check("KS short_metrics: states at the horizon", out["vpt_at_horizon"], 1, 0, absolute=True)
+    check("KS short_metrics: ensemble size", out["ensemble"], E, 0, absolute=True)
+
+
+def write_trajectory(path, t, w):
+    with h5py.File(path, "w") as h:
+        h.attrs["field"] = np.bytes_("w")
+        h["time"] = t
+        h["w"] = w
+
+
+def kolmogorov_short(tmp):
+    rng = np.random.default_rng(7)
+    M, n, std, dt = 2, 8, 1.5, 0.5
+    starts = [40.0, 55.0]
+    tA = 30 + dt * np.arange(200)
+    A = rng.standard_normal((tA.size, M, n, n))
+    write_trajectory(os.path.join(tmp, "truth_a.h5"), tA, A)
+    v = rng.standard_normal((n, n))
+    v /= np.sqrt(np.mean(v * v))
+    rates = {0: 0.1, 1: 0.02}  # per truth member: crossing 0.5 at 7.5 and 37.5 time units
+    tp = dt * np.arange(41)  # 20 time units: member 1 never crosses
+    for s in starts:
+        i0 = int(round((s - tA[0]) / dt))
+        P = np.empty((tp.size, 2 * M, n, n))  # member k from truth member k mod M
+        for k in range(2 * M):
+            j = k % M
+            P[:, k] = A[i0:i0 + tp.size, j] + rates[j] * tp[:, None, None] * v + (0.4 if k < M else -0.4)
+        write_trajectory(os.path.join(tmp, f"short_cat_{s:g}.h5"), tp, P)
+        write_trajectory(os.path.join(tmp, f"short_det_{s:g}.h5"), tp, P[:, :M])  # one forecast per state
+    out, _, _ = kol.short_metrics(tmp, "cat", starts, std)
+    want = [(np.floor(0.5 * std / rates[0] / dt + 1e-9) + 1) * dt * kol.LAMBDA, tp[-1] * kol.LAMBDA] * len(starts)
+    for i, (g, w) in enumerate(zip(out["vpt_states"], want)):
+        check(f"Kolmogorov short_metrics: valid prediction time {i} (start {starts[i // M]:g}, member {i % M})", g, w, 1e-12)
+    check("Kolmogorov short_metrics: ensemble size", out["ensemble"], 2, 0, absolute=True)
+    det, _, _ = kol.short_metrics(tmp, "det", starts, std)
+    i = int(np.argmin(np.abs(tp - 1 / kol.LAMBDA)))
+    mae = np.mean([np.mean(np.abs(rates[j] * tp[i] * v + 0.4)) for j in range(M)]) / std
+    check("Kolmogorov short_metrics: CRPS at 1 LT of a single forecast = its mean abs error / std", det["crps_1lt"], mae, 1e-12)
+
+
+def kolmogorov_blocks():
+    rng = np.random.default_rng(8)
+    dt, nt = 1.0, 1000  # 4 blocks of 250 time units per member
+
+    def correlated(scale, shift, members):  # AR(1) in time (coefficient 0.7): an autocorrelation time to compare
+        x = rng.standard_normal((nt, members, 8, 8))
+        for t in range(1, nt):
+            x[t] = 0.7 * x[t - 1] + np.sqrt(1 - 0.49) * x[t]
+        return scale * x + shift
+
+    a, b = correlated(1.0, 0.0, 2), correlated(1.3, 0.2, 3)  # samples of different sizes
+    wmax = np.abs(a).max()
+    edges = np.linspace(-3 * wmax, 3 * wmax, 24001)
+    dx = edges[1] - edges[0]
+    sa, sb = kol.block_stats(a, dt, edges), kol.block_stats(b, dt, edges)
+    ia, ib = np.arange(len(sa["H"])), np.arange(len(sb["H"]))
+    std = a.std()
+    energetic = sa["E"].mean(axis=0) > 0
+    got = kol.block_metrics(sb, sa, ib, ia, dx, std, energetic)
+    want = wasserstein_distance(b[:, :, ::2, ::2].ravel(), a[:, :, ::2, ::2].ravel()) / std
+    check("Kolmogorov block_metrics: W1 / std from the histograms, against scipy's on the samples (within a bin)", got[0], want, 2 * dx / std, absolute=True)
+    same = kol.block_metrics(sa, sa, ia, ia, dx, std, energetic)
+    check("Kolmogorov block_metrics: a run against itself, W1", same[0], 0.0, 1e-15, absolute=True)
+    check("Kolmogorov block_metrics: a run against itself, spectrum MALE", same[1], 0.0, 1e-15, absolute=True)
+    check("Kolmogorov block_metrics: a run against itself, autocorrelation time error", same[2], 0.0, 1e-15, absolute=True)
+
+
+def main():
+    spectrum_1d()
+    spectrum_2d()
+    autocorrelation()
+    crps()
+    ks_short()
+    with tempfile.TemporaryDirectory() as tmp:
+        kolmogorov_short(tmp)
+    kolmogorov_blocks()
+    print(f"{len(failures)} failed: {failures}" if failures else "all passed")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

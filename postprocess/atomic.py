@@ -34,6 +34,12 @@ def write_json(path, obj):
         json.dump(obj, f, indent=1)
 
 
+def save_figure(fig, path, **savefig_kw):
+    """A matplotlib figure into path, atomically; its format from path's extension (the temporary name has none)."""
+    with replacing(path) as tmp:
+        fig.savefig(tmp, format=os.path.splitext(path)[1][1:] or None, **savefig_kw)
+
+
 @contextlib.contextmanager
 def h5_file(path):
     """An HDF5 file (h5py.File) opened for writing at a temporary name, closed and renamed to path when the block

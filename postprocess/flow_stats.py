@@ -166,7 +166,7 @@ def plot(s, png, label):
     fig.suptitle(f"{s['equation']}: {s['members']} members x {s['saved_times']} saved times, t in [{s['t_first']:g}, {s['t_last']:g}]; "
                  f"std {s['field_std']:.4g}")
     fig.tight_layout()
-    fig.savefig(png, dpi=110)
+    atomic.save_figure(fig, png, dpi=110)
 
 
 def main():

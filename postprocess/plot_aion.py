@@ -19,6 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import atomic  # noqa: E402  (beside this script)
 
 STYLE = {
     "infinite_descent": ("tab:red", "o", "infinite descent"),
@@ -93,7 +94,7 @@ def main():
                 ax.legend(fontsize=7, loc="upper right")
     fig.colorbar(cs, ax=axes, shrink=0.8, label="log10 MSE")
     fig.suptitle("One atom, N = %d: paths of every method from the same starts (bench_aion)" % n)
-    fig.savefig(sys.argv[2], dpi=120)
+    atomic.save_figure(fig, sys.argv[2], dpi=120)
     print("written %s" % sys.argv[2])
 
 

@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import atomic  # noqa: E402  (beside this script)
 
 XDMF = """<?xml version="1.0" ?>
 <Xdmf Version="3.0">
@@ -85,10 +86,9 @@ def main(d):
         name, fit["n_params"], fit["n_samples"], fit["wall_time_s"], fit["machine"]["cpu_model"]))
     fig.tight_layout()
     png = os.path.join(d, name + ".png")
-    fig.savefig(png, dpi=110)
+    atomic.save_figure(fig, png, dpi=110)
 
-    with open(os.path.join(d, "prediction.xdmf"), "w") as f:
-        f.write(XDMF.format(nx=len(gx), ny=len(gy)))
+    atomic.write_text(os.path.join(d, "prediction.xdmf"), XDMF.format(nx=len(gx), ny=len(gy)))
     rows = [
         ("parameters", fit["n_params"]),
         ("training samples", fit["n_samples"]),
@@ -101,11 +101,8 @@ def main(d):
         ("prediction [ns/sample/rank]", "%.1f" % predict["ns_per_sample_per_rank"]),
         ("machine", "%s, %d cores" % (fit["machine"]["cpu_model"], fit["machine"]["cores"])),
     ]
-    with open(os.path.join(d, "summary.md"), "w") as f:
-        f.write("# %s\n\n| figure | value |\n|---|---|\n" % name)
-        for k, v in rows:
-            f.write("| %s | %s |\n" % (k, v))
-        f.write("\n![%s](%s.png)\n" % (name, name))
+    atomic.write_text(os.path.join(d, "summary.md"), "# %s\n\n| figure | value |\n|---|---|\n" % name
+                      + "".join("| %s | %s |\n" % (k, v) for k, v in rows) + "\n![%s](%s.png)\n" % (name, name))
     print("plot_fit: wrote %s, summary.md, prediction.xdmf; grid MSE %.3e, relative L2 %.3e" % (png, test_mse, rel_l2))
 
 

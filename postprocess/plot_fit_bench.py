@@ -11,13 +11,13 @@ anchor (training MSE 1e-8 in 0.46 s, test MSE 1.1e-9 in 0.7 s on an H200 GPU; st
 Usage: plot_fit_bench.py fit.json out.png
 """
 import json
-import math
 import sys
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import atomic  # noqa: E402  (beside this script)
 
 COLORS = {"default": "tab:red", "als": "tab:blue", "als100": "tab:cyan", "als_ls": "tab:purple", "als_aa": "tab:green", "default_val": "tab:brown", "default_prev": "tab:olive",
           "default_tensor": "tab:pink", "lm": "tab:orange",
@@ -94,7 +94,7 @@ def main(src, dst):
                  "load at start %s%s)" % (m["cpu_model"], m["cores"], " ".join("%g" % x for x in fit["load_average_at_start"]),
                                           ", QUICK run: 1 repetition" if fit.get("quick") else ""), fontsize=10)
     fig.tight_layout(rect=(0, 0, 0.87, 0.96))
-    fig.savefig(dst, dpi=110)
+    atomic.save_figure(fig, dst, dpi=110)
     print("written %s" % dst)
 
 

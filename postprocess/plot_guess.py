@@ -11,6 +11,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import atomic  # noqa: E402  (beside this script)
 
 STYLE = {"zero": ("zero guess", "k"), "fischer": ("fischer", "tab:orange"), "pod": ("pod", "tab:green"),
          "sna": ("sna (surrogate alone)", "tab:blue"), "sna_galerkin": ("sna, Galerkin all modes", "tab:red"),
@@ -51,7 +52,7 @@ def main():
         ax_err.set_title(title, fontsize=9)
     fig.suptitle("Initial guesses for -div(kappa grad u) = f, %d ranks, %s (%s)" % (res["ranks"], res["machine"]["cpu_model"], res["date"]), fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.985))  # room for the suptitle
-    fig.savefig(sys.argv[2], dpi=110)
+    atomic.save_figure(fig, sys.argv[2], dpi=110)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import atomic  # noqa: E402  (beside this script)
 
 
 def main(path, png):
@@ -39,7 +40,7 @@ def main(path, png):
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(png, dpi=130)
+    atomic.save_figure(fig, png, dpi=130)
 
 
 if __name__ == "__main__":

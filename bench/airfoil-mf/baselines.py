@@ -257,9 +257,8 @@ def main(argv=None):
                           "table": searches},
            "results": results, "total_cpu_s": float((clock() - t0)[1]), "loadavg_end": os.getloadavg()}
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    with open(a.out, "w") as f:
-        json.dump(out, f, indent=1)
-    with h5py.File(a.out.replace(".json", "_pred.h5"), "w") as f:  # /<method>/hfNNN: /Y rows of test.h5
+    harness.write_json(a.out, out)
+    with harness.h5_file(a.out.replace(".json", "_pred.h5")) as f:  # /<method>/hfNNN: /Y rows of test.h5
         for k, P in preds.items():
             f.create_dataset(k, data=P, compression="gzip")
     print(f"baselines: {a.out}")

@@ -118,9 +118,8 @@ def main(argv=None):
         runs.append(prev)
         print(f"cokriging_scaling: {prev}", flush=True)
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    with open(a.out, "w") as f:
-        json.dump({"machine": harness.machine(), "mem_available_gib_at_end": mem_available_gib(),
-                   "split": os.path.abspath(a.split), "n_hf_per_n_lf": 0.25, "runs": runs}, f, indent=1)
+    harness.write_json(a.out, {"machine": harness.machine(), "mem_available_gib_at_end": mem_available_gib(),
+                               "split": os.path.abspath(a.split), "n_hf_per_n_lf": 0.25, "runs": runs})
     print(f"cokriging_scaling: {a.out}")
 
 

@@ -35,7 +35,7 @@ sys.path.insert(0, os.path.join(ROOT, "cases", "airfoil"))
 sys.path.insert(0, os.path.join(ROOT, "bench", "poisson-peers"))
 sys.path.insert(0, os.path.join(ROOT, "postprocess"))
 import airfoil  # noqa: E402  (the Cp stations and the lift from integrated Cp)
-from atomic import h5_file, write_json, write_text  # noqa: E402,F401  (written atomically: re-exported)
+from atomic import h5_file, save_figure, write_json, write_text  # noqa: E402,F401  (written atomically: re-exported)
 from peers import machine  # noqa: E402,F401  (host, CPU, cores, load: re-exported for the baselines)
 
 DATA = os.path.join(ROOT, "cases", "airfoil", "data", "airfoil_mf.h5")

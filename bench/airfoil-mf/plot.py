@@ -42,7 +42,7 @@ def error_vs_hf(records, out):
         a.set_yscale("log")
         a.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(out, dpi=80)
+    harness.save_figure(fig, out, dpi=80)
 
 
 def cp_curves(test, preds, fraction, out, n=3, methods=None):
@@ -67,7 +67,7 @@ def cp_curves(test, preds, fraction, out, n=3, methods=None):
         a.legend(fontsize=7)
     fig.suptitle(f"held-out airfoils, {100 * fraction:g}% HF")
     fig.tight_layout()
-    fig.savefig(out, dpi=80)
+    harness.save_figure(fig, out, dpi=80)
 
 
 def cost_vs_n(scaling, extra, out):
@@ -104,7 +104,7 @@ def cost_vs_n(scaling, extra, out):
     ax[1].set(xlabel="samples (LF + HF rows)", ylabel="GiB")
     ax[1].legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(out, dpi=80)
+    harness.save_figure(fig, out, dpi=80)
 
 
 def table(records, out):
@@ -115,8 +115,7 @@ def table(records, out):
         lines.append(f"| {r['method']} | {100 * r['hf_fraction']:g} | {r['cp_rel_l2']:.4f} | {r['cl_abs_err']:.4f} | "
                      f"{r['suction_peak_abs_err']:.3f} | {r['params']} | {r.get('train_cpu_s', r.get('train_s', 0)):.1f} | "
                      f"{1e3 * r.get('infer_cpu_s_per_airfoil', r.get('infer_s_per_airfoil', 0)):.3f} |")
-    with open(out, "w") as f:
-        f.write("\n".join(lines) + "\n")
+    harness.write_text(out, "\n".join(lines) + "\n")
 
 
 def main(argv=None):

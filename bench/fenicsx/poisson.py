@@ -15,8 +15,9 @@ Usage: poisson.py --exact 'sin(pi*x)*sin(pi*y^2)' --cell quadrilateral|triangle 
 The expression uses snaps-poisson's syntax (x, y, pi, ^, sin, cos, exp, log, sqrt).
 """
 import argparse
-import json
+import os
 import statistics
+import sys
 import time
 
 import numpy as np
@@ -26,6 +27,9 @@ from petsc4py import PETSc
 import dolfinx
 from dolfinx import fem, mesh
 from dolfinx.fem import petsc as fpetsc
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import atomic  # noqa: E402
 
 
 def exact_ufl(expr, X):
@@ -120,7 +124,7 @@ def main():
             print("fenicsx %s%d n %4d dofs %8d  L2^2 %.3e  solve %.4f s (setup %.3f s, %d its)" % (
                 "Q" if a.cell == "quadrilateral" else "P", a.degree, n, r["dofs"], l2sq, r["solve_time_s"], tsetup, its), flush=True)
     if a.out and comm.rank == 0:
-        json.dump(runs, open(a.out, "w"), indent=1)
+        atomic.write_json(a.out, runs)
 
 
 if __name__ == "__main__":

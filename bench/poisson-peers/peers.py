@@ -23,6 +23,9 @@ import statistics
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import atomic  # noqa: E402
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "build", "bin", "snaps-poisson")
 FENICSX = os.path.join(ROOT, "bench", "fenicsx", "poisson.py")
@@ -143,7 +146,7 @@ def main():
     summary = {}
     for case, runs in res.items():
         summary[case] = {mth: {str(t): time_to(rs, t) for t in TOLS} for mth, rs in runs.items()}
-    json.dump({"machine": m0, "repeat": a.repeat, "summary": summary, "runs": res}, open(os.path.join(a.out, "results.json"), "w"), indent=1)
+    atomic.write_json(os.path.join(a.out, "results.json"), {"machine": m0, "repeat": a.repeat, "summary": summary, "runs": res})
 
     def fmt(t):  # ms; two decimals below 1 ms (KHRONOS's times)
         return "-" if t is None else ("%.2f" % (1e3 * t) if t < 1e-3 else "%.1f" % (1e3 * t))
@@ -169,7 +172,7 @@ def main():
     lines += ["", "Times are interpolated log-log between the two runs of each curve that bracket the tolerance; '-': not "
               "reached in the sweep. %s. See bench/poisson-peers/README.md for what each time includes." % KHRONOS_NOTE,
               "", "![error vs time](peers.png)"]
-    open(os.path.join(a.out, "table.md"), "w").write("\n".join(lines) + "\n")
+    atomic.write_text(os.path.join(a.out, "table.md"), "\n".join(lines) + "\n")
     print("\n".join(lines))
 
     import matplotlib
@@ -191,7 +194,7 @@ def main():
         ax[0][c].grid(True, which="both", alpha=0.3)
     ax[0][0].legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "peers.png"), dpi=90)
+    atomic.save_figure(fig, os.path.join(a.out, "peers.png"), dpi=90)
     print("peers: wrote %s/results.json, table.md, peers.png" % a.out)
 
 

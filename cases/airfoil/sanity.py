@@ -12,7 +12,9 @@ import os
 import numpy as np
 
 import airfoil
-import sweep
+import sweep  # puts postprocess/ on the path
+
+import atomic  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALPHAS = [-4.0, 0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
@@ -41,8 +43,7 @@ def main():
         cl = np.array(out[kind]["cl_integrated"], dtype=float)
         lin = np.abs(a) <= 6
         out[kind]["cl_slope_per_deg_alpha_le_6"] = float(np.polyfit(a[lin], cl[lin], 1)[0])
-    with open(os.path.join(HERE, "sanity.json"), "w") as f:
-        json.dump(out, f, indent=1)
+    atomic.write_json(os.path.join(HERE, "sanity.json"), out)
     plot(out)
 
 
@@ -68,7 +69,7 @@ def plot(out):
         ax[1 + j].set(xlabel="s (-x/c lower, +x/c upper)", ylabel="Cp", title=f"alpha {alpha:g} deg")
         ax[1 + j].legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(os.path.join(HERE, "sanity.png"), dpi=80)
+    atomic.save_figure(fig, os.path.join(HERE, "sanity.png"), dpi=80)
 
 
 if __name__ == "__main__":

@@ -182,7 +182,7 @@ def long_main(args):
             L[n]["ratios deterministic / this"] = {k: L["deterministic"][k] / L[n][k] for k in ("w1_over_std", "spectrum_male", "acf_time_error")}
     res["machine"] = ta.get("machine")
     res["load_average_at_evaluation"] = list(os.getloadavg())
-    json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=1)
+    atomic.write_json(os.path.join(out, "results.json"), res)
     long_summary(res, out)
     long_plots(out, curves, energetic, edges, std)
 
@@ -192,7 +192,7 @@ def long_summary(res, out):
     f = lambda v: "n/a" if v is None else f"{v:.3g}"  # noqa: E731
     pm = lambda m, k: f"{f(m[k])} ({f(m[k + '_resampled'][0])} +- {f(m[k + '_resampled'][1])})" if k in m else "n/a"  # noqa: E731
     nz = L["sampling_noise (solver run B vs A)"]
-    lines = [f"# Kolmogorov flow Re = 40, 64^2: long-horizon statistics (long mode)", "",
+    lines = ["# Kolmogorov flow Re = 40, 64^2: long-horizon statistics (long mode)", "",
              f"Truth A and B: {res['truth_a']['members']} members x {res['truth_a']['time_units'] / res['truth_a']['members']:g} time units each "
              f"({res['truth_a']['time_units'] * LAMBDA:.0f} Lyapunov times per run, lambda = {LAMBDA}); fields every {res['dt']:g}; std(w) {res['std_w_truth']:.4f}; "
              f"energetic shells {res['energetic_shells']}; integral autocorrelation time of truth A {L['truth A']['acf_time']:.3g}. "
@@ -212,7 +212,7 @@ def long_summary(res, out):
     lines += ["", f"Machine: {json.dumps(res.get('machine'))}; load average at evaluation {[round(x, 2) for x in res['load_average_at_evaluation']]}"]
     text = "\n".join(lines) + "\n"
     print(text)
-    open(os.path.join(out, "summary.md"), "w").write(text)
+    atomic.write_text(os.path.join(out, "summary.md"), text)
 
 
 def long_plots(out, curves, energetic, edges, std):
@@ -246,7 +246,7 @@ def long_plots(out, curves, energetic, edges, std):
         a.legend(fontsize=7)
     fig.suptitle("Kolmogorov flow Re = 40: over 1000 Lyapunov times per run (long mode)")
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "kolmogorov_long.png"), dpi=90)
+    atomic.save_figure(fig, os.path.join(out, "kolmogorov_long.png"), dpi=90)
 
 
 def main():
@@ -332,7 +332,7 @@ def summary(res, out):
               f"Machine: {json.dumps(res.get('machine'))}; load average at evaluation {res['load_average_at_evaluation']}"]
     text = "\n".join(lines) + "\n"
     print(text)
-    open(os.path.join(out, "summary.md"), "w").write(text)
+    atomic.write_text(os.path.join(out, "summary.md"), text)
 
 
 def plots(out, curves, lt, short_curves, starts, energetic):
@@ -375,7 +375,7 @@ def plots(out, curves, lt, short_curves, starts, energetic):
     for a in ax[2]:
         a.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "kolmogorov_surrogate.png"), dpi=90)
+    atomic.save_figure(fig, os.path.join(out, "kolmogorov_surrogate.png"), dpi=90)
 
 
 if __name__ == "__main__":

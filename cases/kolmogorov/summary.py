@@ -5,6 +5,9 @@ import os
 import statistics
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import atomic  # noqa: E402
+
 out = sys.argv[1]
 s = json.load(open(os.path.join(out, "kolmogorov_stats.json")))
 run = json.load(open(os.path.join(out, "kolmogorov.json")))
@@ -27,5 +30,5 @@ if t[1] and t[2]:
     summary["ranks"] = {"1": t[1], "2": t[2], "speedup": m1 / m2}
 text = "\n".join(lines)
 print(text)
-open(os.path.join(out, "summary.md"), "w").write(text + "\n")
-json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=1)
+atomic.write_text(os.path.join(out, "summary.md"), text + "\n")
+atomic.write_json(os.path.join(out, "summary.json"), summary)

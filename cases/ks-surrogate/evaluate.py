@@ -328,7 +328,7 @@ def summary(res, out):
               f"Machine: {json.dumps(res.get('machine'))}"]
     text = "\n".join(lines) + "\n"
     print(text)
-    open(os.path.join(out, "summary.md"), "w").write(text)
+    atomic.write_text(os.path.join(out, "summary.md"), text)
 
 
 def error_bar_lines(res, f):
@@ -401,7 +401,7 @@ def plots(out, curves, tS, S, nrmse, crps, energetic, dt):
     for a in ax:
         a.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "stats.png"), dpi=110)
+    atomic.save_figure(fig, os.path.join(out, "stats.png"), dpi=110)
 
     fig, ax = plt.subplots(1, 2, figsize=(12, 4))
     lt = (tS - tS[0]) * LAMBDA
@@ -415,7 +415,7 @@ def plots(out, curves, tS, S, nrmse, crps, energetic, dt):
         a.set_xlabel("Lyapunov times")
         a.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "short_horizon.png"), dpi=110)
+    atomic.save_figure(fig, os.path.join(out, "short_horizon.png"), dpi=110)
 
     panels = [("truth", S[:, 0])]
     for n, label in MODELS:
@@ -430,7 +430,7 @@ def plots(out, curves, tS, S, nrmse, crps, energetic, dt):
         a.set_xlabel("x")
     ax[0].set_ylabel("Lyapunov times from the held-out state")
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "spacetime.png"), dpi=110)
+    atomic.save_figure(fig, os.path.join(out, "spacetime.png"), dpi=110)
 
 
 if __name__ == "__main__":

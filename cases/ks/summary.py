@@ -4,6 +4,9 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import atomic  # noqa: E402
+
 out = sys.argv[1]
 ref = {"std_u": 1.186, "energy_mean": 0.703, "energy_std": 0.221, "lyapunov22": 0.0483, "lyapunov22_err": 0.0002,
        "lyapunov22_ml": 0.043, "lyapunov100": 0.091}
@@ -37,5 +40,5 @@ for name, l, r in (("L = 22", l22, ref["lyapunov22"]), ("L = 100", l100, ref["ly
         summary["lyapunov L = 22 verdict"] = verdict
 text = "\n".join(lines)
 print(text)
-open(os.path.join(out, "summary.md"), "w").write(text + "\n")
-json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=1)
+atomic.write_text(os.path.join(out, "summary.md"), text + "\n")
+atomic.write_json(os.path.join(out, "summary.json"), summary)

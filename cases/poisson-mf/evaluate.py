@@ -25,6 +25,9 @@ import time
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import atomic  # noqa: E402
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "build", "bin")
 KAPPA = "1+mu1*x"
@@ -227,8 +230,7 @@ def main():
         r = json.load(f)
     results["machine"], results["snaps_version"], results["date"] = r["machine"], r["snaps_version"], r["date"]
     results["wall_time_s"] = time.time() - t_start
-    with open(os.path.join(out, "results.json"), "w") as f:
-        json.dump(results, f, indent=1)
+    atomic.write_json(os.path.join(out, "results.json"), results)
     write_table(results, os.path.join(out, "table.md"))
     print(open(os.path.join(out, "table.md")).read())
 
@@ -252,8 +254,7 @@ def write_table(results, path):
             t["hf_only_error_10"], "met" if t["met_half_of_hf_only"] else "missed"))
     m = results["machine"]
     lines += ["", "Machine: %s, %s, %s cores; %d ranks; whole run %.0f s." % (m.get("host"), m.get("cpu_model"), m.get("cores"), results["ranks"], results["wall_time_s"])]
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
+    atomic.write_text(path, "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

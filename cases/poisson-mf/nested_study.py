@@ -8,7 +8,6 @@ The LF part is fitted once (-mf_hf_fraction 0) and reused by every correction fi
 part a whole fit makes. At 10% and 30% (seeds 1..5) and 100%, both blends, both choices: the held-out relative L2
 error predicted from the LF model and from the test designs' LF values (/YLF). Writes OUT/nested_study.json.
 """
-import json
 import os
 import sys
 
@@ -46,8 +45,8 @@ def main():
                 for frac in (0.1, 0.3, 1.0):
                     v = [r[key] for r in runs if (r["blend"], r["nested"], r["hf_fraction"]) == (blend, nested, frac)]
                     summary["%s nested=%s %s %g" % (blend, nested, key, frac)] = float(np.median(v))
-    with open(os.path.join(out, "nested_study%s.json" % ("_" + nodes.replace(",", "-") if nodes else "")), "w") as f:
-        json.dump({"seeds": SEEDS, "lf_options": model_opts, "runs": runs, "median": summary}, f, indent=1)
+    ev.atomic.write_json(os.path.join(out, "nested_study%s.json" % ("_" + nodes.replace(",", "-") if nodes else "")),
+                         {"seeds": SEEDS, "lf_options": model_opts, "runs": runs, "median": summary})
     for k, v in summary.items():
         print("%-40s %.3e" % (k, v))
 

@@ -7,7 +7,6 @@ A seeded 20% of the LF training designs are held out; the LF part (evaluate.MODE
 fitted to the other LF designs (snaps-fit -data_group /lf on a file of those rows) and scored on the held-out
 designs' LF values (relative L2). Writes OUT/nodes_study.json.
 """
-import json
 import os
 import sys
 
@@ -43,8 +42,7 @@ def main():
         rows.append(dict(nodes=nodes, params=r["n_params"], validation_rel_l2=float(np.linalg.norm(P - Y[hold]) / np.linalg.norm(Y[hold])),
                          train_relative_mse=r["train_relative_mse"], fit_s=r["wall_time_s"]))
         print(rows[-1], flush=True)
-    with open(os.path.join(out, "nodes_study.json"), "w") as f:
-        json.dump({"validation_designs": val.tolist(), "model": ev.MODEL, "rows": rows}, f, indent=1)
+    ev.atomic.write_json(os.path.join(out, "nodes_study.json"), {"validation_designs": val.tolist(), "model": ev.MODEL, "rows": rows})
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
+import atomic  # noqa: E402
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "build", "bin", "snaps-poisson")
 PROBLEMS = {
@@ -185,8 +188,8 @@ def main():
         "rank2_l2sq": extra["khronos_rank2"]["l2_error_squared"],
     }
     machine = kan["khronos"][0]["machine"]
-    json.dump({"size": a.size, "ranks": a.np, "repeat": REPEAT, "machine": machine, "targets": targets, "runs": runs, "extra": extra},
-              open(os.path.join(a.out, "results.json"), "w"), indent=1)
+    atomic.write_json(os.path.join(a.out, "results.json"),
+                      {"size": a.size, "ranks": a.np, "repeat": REPEAT, "machine": machine, "targets": targets, "runs": runs, "extra": extra})
 
     # ---- table ----
     lines = ["# Poisson: KHRONOS vs FEM (%s sizes, %d ranks, %s, %d cores; wall times: median of %d runs)\n" % (a.size, a.np, machine["cpu_model"], machine["cores"], REPEAT)]
@@ -230,7 +233,7 @@ def main():
               "method that reaches it." % ("measured in this run" if fx else "not installed here (scripts/install-deps.sh --bench), without"),
               "FEM Q1 errors at KHRONOS DoF counts are interpolated log-log between measured FEM runs "
               "(extrapolated from the nearest pair outside their range).", "", "![error vs DoFs and time](poisson.png)"]
-    open(os.path.join(a.out, "table.md"), "w").write("\n".join(lines) + "\n")
+    atomic.write_text(os.path.join(a.out, "table.md"), "\n".join(lines) + "\n")
 
     # ---- plot ----
     import matplotlib
@@ -256,7 +259,7 @@ def main():
             ax[row][c].legend()
     fig.suptitle("Poisson on [-1,1]^2: KHRONOS vs FEM (%s, %d cores)" % (machine["cpu_model"], machine["cores"]))
     fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "poisson.png"), dpi=100)
+    atomic.save_figure(fig, os.path.join(a.out, "poisson.png"), dpi=100)
     print("\n".join(l for l in lines if l.startswith("| ") and ("time to" in l or "L2" in l)))
     print("sweep: wrote %s/table.md, results.json, poisson.png" % a.out)
 

@@ -195,6 +195,10 @@ PETSC_INTERN PetscErrorCode SNAHDF5CheckArray(hid_t, const char[], PetscInt, con
    (mf) stores each in a subgroup this way. */
 PETSC_INTERN PetscErrorCode SNAHDF5WriteModel(SNA, hid_t);
 PETSC_INTERN PetscErrorCode SNAHDF5ReadModel(SNA, const char[], hid_t);
+/* SNAHDF5ReadModel of the group groupname of an open file, with SNALoadGroup's errors for a missing or unreadable
+   group: every rank's part, its error returned; the caller silences HDF5's error stack and makes the ranks agree
+   (SNALoadGroup; a reader of many models from one file opens it once). Arguments: sna, filename, file, groupname. */
+PETSC_INTERN PetscErrorCode SNAHDF5LoadGroupLocal(SNA, const char[], hid_t, const char[]);
 
 /* The product of n sizes declared by a file (what names them, e.g. "KHRONOS coefficients (d x nodes x modes)"),
    checked against overflow of PetscInt before anything is allocated from it. */

@@ -487,6 +487,7 @@ static PetscErrorCode SurrogateReadModels(SNAPSSurrogate s, hid_t h5, const char
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
+  PetscCall(SNAHDF5SetMetadataCacheLocal(h5, 256 * 1024)); /* a model's metadata is not read twice: keep little */
   PetscCall(PetscCalloc1(s->D, &s->drift));
   if (cat) PetscCall(PetscCalloc1(s->D, &s->head));
   for (PetscInt i = 0; i < s->D; i++) {

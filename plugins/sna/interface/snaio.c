@@ -733,6 +733,24 @@ PetscErrorCode SNAHDF5LoadGroupLocal(SNA sna, const char filename[], hid_t file,
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SNAHDF5SetMetadataCacheLocal(hid_t file, size_t bytes)
+{
+  H5AC_cache_config_t cfg;
+
+  PetscFunctionBegin;
+  cfg.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+  PetscCheck(H5Fget_mdc_config(file, &cfg) >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5 cannot report the metadata cache of an open file");
+  cfg.set_initial_size = 1;
+  cfg.initial_size     = bytes;
+  cfg.min_size         = PetscMin(cfg.min_size, bytes);
+  cfg.max_size         = PetscMax(cfg.max_size, bytes);
+  cfg.incr_mode        = H5C_incr__off;
+  cfg.flash_incr_mode  = H5C_flash_incr__off;
+  cfg.decr_mode        = H5C_decr__off;
+  PetscCheck(H5Fset_mdc_config(file, &cfg) >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5 refuses a metadata cache of %zu bytes", bytes);
+  PetscFunctionReturn(0);
+}
+
 /* Every rank's part of SNALoadGroup: opens the file, reads the group, and always closes the file. */
 static PetscErrorCode SNALoad_Local(SNA sna, const char filename[], const char groupname[])
 {

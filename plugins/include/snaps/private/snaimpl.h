@@ -199,9 +199,9 @@ PETSC_INTERN PetscErrorCode SNAHDF5ReadModel(SNA, const char[], hid_t);
    group: every rank's part, its error returned; the caller silences HDF5's error stack and makes the ranks agree
    (SNALoadGroup; a reader of many models from one file opens it once). Arguments: sna, filename, file, groupname. */
 PETSC_INTERN PetscErrorCode SNAHDF5LoadGroupLocal(SNA, const char[], hid_t, const char[]);
-/* Fixes the metadata cache of an open file at bytes, never resized: a reader of many small models from one file
-   evicts each model's metadata once read instead of growing the cache to hold them all, which cost more than opening
-   the file again per model (the Kolmogorov surrogate's 168 heads: kol12, cases/kolmogorov-surrogate/README.md "Cost"). */
+/* Fixes the metadata cache of an open file at bytes, never resized: a reader of many small models from one file keeps
+   the last few models' metadata instead of growing the cache to hold them all, which cost more than opening the file
+   again per model (the Kolmogorov surrogate's 168 heads: cases/kolmogorov-surrogate/README.md, "Cost"). */
 PETSC_INTERN PetscErrorCode SNAHDF5SetMetadataCacheLocal(hid_t, size_t);
 
 /* The product of n sizes declared by a file (what names them, e.g. "KHRONOS coefficients (d x nodes x modes)"),

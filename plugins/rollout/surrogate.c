@@ -274,25 +274,6 @@ static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char f
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
-{
-  hid_t          h5, g;
-  PetscErrorCode ierr;
-
-  PetscFunctionBegin;
-  PetscCall(SNAHDF5OpenReadLocal(file, "surrogate model", &h5));
-  if (H5Lexists(h5, "surrogate", H5P_DEFAULT) <= 0) {
-    H5Fclose(h5);
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no group /surrogate: it is not a rollout surrogate (train one with snaps-rollout-fit)", file);
-  }
-  g    = H5Gopen2(h5, "surrogate", H5P_DEFAULT);
-  ierr = SurrogateReadGroup(s, g, file); /* not PetscCall: the handles are closed first */
-  H5Gclose(g);
-  H5Fclose(h5);
-  PetscCall(ierr);
-  PetscFunctionReturn(0);
-}
-
 /* Appends the terms of the polynomial (nt monomials, exps nt x D) to the quadratic table as (a, b) pairs, index D
    standing for the factor 1; *ok false (and nothing appended) where a monomial has degree 3 or more. */
 static PetscErrorCode QuadraticAppend(SNAPSSurrogate s, PetscInt nt, const PetscInt exps[], const PetscReal coef[], PetscInt *n, PetscBool *ok)
@@ -497,12 +478,16 @@ static PetscErrorCode SurrogateHeadRows(SNAPSSurrogate s)
 }
 
 /* The drifts and the heads, on PETSC_COMM_SELF of every rank: rollouts step each rank's members alone. Head i
-   (categorical models) has SNAPSSurrogateHeadInputs inputs and q outputs, drift i has D inputs and one output. */
-static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
+   (categorical models) has SNAPSSurrogateHeadInputs inputs and q outputs, drift i has D inputs and one output. Read
+   from the open file h5, not by SNALoadGroup: that opens the file once per model, 168 times in the Kolmogorov long
+   mode. */
+static PetscErrorCode SurrogateReadModels(SNAPSSurrogate s, hid_t h5, const char file[])
 {
-  PetscBool cat = (PetscBool)!strcmp(s->kind, "categorical");
+  PetscBool      cat = (PetscBool)!strcmp(s->kind, "categorical");
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
+  PetscCall(SNAHDF5SetMetadataCacheLocal(h5, 256 * 1024)); /* a model's metadata is not read twice: keep little */
   PetscCall(PetscCalloc1(s->D, &s->drift));
   if (cat) PetscCall(PetscCalloc1(s->D, &s->head));
   for (PetscInt i = 0; i < s->D; i++) {
@@ -513,18 +498,45 @@ static PetscErrorCode SurrogateLoadModels(SNAPSSurrogate s, const char file[])
       SNALossType loss, want_loss = h ? SNA_LOSS_CROSS_ENTROPY : SNA_LOSS_MSE;
       PetscCall(PetscSNPrintf(group, sizeof(group), "/surrogate/%s%" PetscInt_FMT "/sna", h ? "head" : "drift", i));
       PetscCall(SNACreate(PETSC_COMM_SELF, sna));
-      PetscCall(SNALoadGroup(*sna, file, group));
+      PetscCall(PetscLogEventBegin(SNA_Load, *sna, 0, 0, 0));
+      /* not PetscCall: which model failed, said beside the error (PETSc prints the first message of a chain only) */
+      ierr = SNAHDF5LoadGroupLocal(*sna, file, h5, group);
+      if (ierr) (void)(*PetscErrorPrintf)("The model %s of '%s' cannot be read: corrupt surrogate\n", group, file);
+      PetscCall(ierr);
+      PetscCall(PetscLogEventEnd(SNA_Load, *sna, 0, 0, 0));
       PetscCall(SNAGetSizes(*sna, &d, &q));
       PetscCall(SNAGetLossType(*sna, &loss));
       PetscCheck(h || d == s->D, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The drift %s of '%s' takes %" PetscInt_FMT " latent coordinates, but the model's latent size is %" PetscInt_FMT ": corrupt surrogate", group, file, d, s->D);
       PetscCheck(d == want_d && q == want_q && loss == want_loss, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model %s of '%s' has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs (%s loss), not %" PetscInt_FMT " and %" PetscInt_FMT " (%s): corrupt surrogate", group, file, d, q, SNALossTypes[loss], want_d, want_q, SNALossTypes[want_loss]);
     }
   }
+  PetscFunctionReturn(0);
+}
+
+/* Every rank's part of SNAPSSurrogateLoad: the file opened once for the group /surrogate and every model in it, and
+   always closed; then the evaluation tables of the models read. */
+static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
+{
+  hid_t          h5, g;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5OpenReadLocal(file, "surrogate model", &h5));
+  if (H5Lexists(h5, "surrogate", H5P_DEFAULT) <= 0) {
+    H5Fclose(h5);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no group /surrogate: it is not a rollout surrogate (train one with snaps-rollout-fit)", file);
+  }
+  g    = H5Gopen2(h5, "surrogate", H5P_DEFAULT);
+  ierr = SurrogateReadGroup(s, g, file); /* not PetscCall: the handles are closed first */
+  H5Gclose(g);
+  if (!ierr) ierr = SurrogateReadModels(s, h5, file);
+  H5Fclose(h5);
+  PetscCall(ierr);
   /* polynomial drifts of a few factors per term (Fourier latents): evaluated term by term, not as d (k + 1) M
      dense factors (on the 120 coordinates of the Kolmogorov case that made the rollout slower than the solver), and
      quadratic ones as their monomials (stored by snaps-rollout-fit, else SNAPSSurrogateQuadratic: 5 times cheaper
      again there) */
-  if (cat) PetscCall(SurrogateHeadRows(s));
+  if (s->head) PetscCall(SurrogateHeadRows(s));
   PetscCall(SNAPSSurrogateQuadratic(s));
   if (s->qstart) PetscFunctionReturn(0);
   PetscCall(PetscCalloc1(s->D, &s->sparse));
@@ -544,13 +556,9 @@ PetscErrorCode SNAPSSurrogateLoad(MPI_Comm comm, const char file[], SNAPSSurroga
   s->comm = comm;
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  ierr = SurrogateLoad_Local(s, file); /* not PetscCall: every rank must agree */
+  ierr = SurrogateLoad_Local(s, file); /* not PetscCall: every rank must agree, once for the whole load */
   H5Eset_auto2(H5E_DEFAULT, func, data);
   PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, comm));
-  if (!worst) {
-    ierr = SurrogateLoadModels(s, file);
-    PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, comm));
-  }
   if (worst) PetscCall(SNAPSSurrogateDestroy(&s));
   PetscCheck(!worst, comm, PETSC_ERR_FILE_UNEXPECTED, "Loading the surrogate model '%s' failed (see the message above)", file);
   *out = s;

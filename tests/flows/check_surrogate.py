@@ -20,7 +20,9 @@ checks:
                  The residual scale: a categorical model whose residual_scale is 0 rolls out exactly as its
                  deterministic twin, and a scale outside [0, 100] is refused naming it
   wrong_system   a model trained for L = 22, N = 32 is refused by runs with another L or N, naming both values,
-                 and one with another latent size is not a model for this run (-init_trajectory of another N)
+                 and one with another latent size is not a model for this run (-init_trajectory of another N); a
+                 model with one head's dataset deleted, or of the wrong shape, is refused on 1 and 2 ranks, naming
+                 the head's group, the file and the dataset
   kolmogorov     a small categorical surrogate on a POD basis trained on a short 32^2 Kolmogorov run: seeded rollouts
                  of 3 members (spread over the ranks: each on one) are equal bit for bit on 1 and 2 ranks, and
                  the deterministic twin's too; the model file holds an orthonormal POD basis; a run of another
@@ -64,6 +66,7 @@ checks:
                  reports it; -drift_conservative with the SNA's own fit is refused naming the option
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -278,7 +281,18 @@ def wrong_system():
     expect_error([KS, "-stepper", "sna", "-T", "2"], r"-stepper sna needs -stepper_model")
     expect_error(base + ["-L", "22", "-N", "32", "-init_trajectory", path("train.h5"), "-trajectory", path("train.h5")], r"-trajectory.*-init_trajectory")
     expect_error([KS, "-stepper", "sna", "-stepper_model", path("train.h5"), "-T", "2"], r"no group /surrogate")
-    print("wrong_system: models for another system are refused, naming both values")
+    # a corrupt head among the models read from the one open file: the message names the head's group and the file
+    for name, edit, says in (("no_C.h5", lambda g: g.__delitem__("C"), r"no dataset 'C'"),
+                             ("bad_W.h5", lambda g: (g.__delitem__("W"), g.create_dataset("W", data=np.ones((1, 2, 3)))),
+                              r"dataset 'W' has the wrong shape")):
+        shutil.copy(path("cat.h5"), path(name))
+        with h5py.File(path(name), "r+") as h:
+            edit(h["surrogate/head1/sna"])
+        for ranks in (1, 2):
+            cmd = [KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path(name), "-T", "2", "-dt_save", "1"]
+            expect_error((MPIEXEC + ["-n", str(ranks)] if ranks > 1 else []) + cmd,
+                         r"(?s)" + says + r".*The model /surrogate/head1/sna of '" + re.escape(path(name)) + r"' cannot be read: corrupt surrogate")
+    print("wrong_system: models for another system are refused, naming both values; a corrupt head is refused naming it")
 
 
 def kolmogorov():

@@ -716,25 +716,50 @@ PetscErrorCode SNAHDF5OpenReadLocal(const char file[], const char what[], hid_t 
   PetscFunctionReturn(0);
 }
 
-/* Every rank's part of SNALoadGroup: opens the file, reads the group, and always closes the handles. */
+/* Every rank's part of loading the model of group groupname from the open file: SNALoadGroup's, and that of callers
+   that read many models from one file (a rollout surrogate's heads), which open it once. */
+PetscErrorCode SNAHDF5LoadGroupLocal(SNA sna, const char filename[], hid_t file, const char groupname[])
+{
+  hid_t          group;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCheck(H5Lexists(file, groupname, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' holds no SNAPS model (no group %s): is it a dataset rather than a model?", filename, groupname);
+  group = H5Gopen2(file, groupname, H5P_DEFAULT);
+  PetscCheck(group >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", groupname, filename);
+  ierr = SNAHDF5ReadModel(sna, filename, group); /* not PetscCall: close the group first */
+  H5Gclose(group);
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAHDF5SetMetadataCacheLocal(hid_t file, size_t bytes)
+{
+  H5AC_cache_config_t cfg;
+
+  PetscFunctionBegin;
+  cfg.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+  PetscCheck(H5Fget_mdc_config(file, &cfg) >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5 cannot report the metadata cache of an open file");
+  cfg.set_initial_size = 1;
+  cfg.initial_size     = bytes;
+  cfg.min_size         = PetscMin(cfg.min_size, bytes);
+  cfg.max_size         = PetscMax(cfg.max_size, bytes);
+  cfg.incr_mode        = H5C_incr__off;
+  cfg.flash_incr_mode  = H5C_flash_incr__off;
+  cfg.decr_mode        = H5C_decr__off;
+  PetscCheck(H5Fset_mdc_config(file, &cfg) >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5 refuses a metadata cache of %zu bytes", bytes);
+  PetscFunctionReturn(0);
+}
+
+/* Every rank's part of SNALoadGroup: opens the file, reads the group, and always closes the file. */
 static PetscErrorCode SNALoad_Local(SNA sna, const char filename[], const char groupname[])
 {
-  hid_t          file, group;
+  hid_t          file;
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(SNAHDF5OpenReadLocal(filename, "model file", &file));
-  if (H5Lexists(file, groupname, H5P_DEFAULT) <= 0) {
-    H5Fclose(file);
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' holds no SNAPS model (no group %s): is it a dataset rather than a model?", filename, groupname);
-  }
-  group = H5Gopen2(file, groupname, H5P_DEFAULT);
-  if (group < 0) {
-    H5Fclose(file);
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", groupname, filename);
-  }
-  ierr = SNAHDF5ReadModel(sna, filename, group); /* not PetscCall: close the handles first */
-  H5Gclose(group);
+  ierr = SNAHDF5LoadGroupLocal(sna, filename, file, groupname); /* not PetscCall: close the file first */
   H5Fclose(file);
   PetscCall(ierr);
   PetscFunctionReturn(0);

@@ -195,6 +195,14 @@ PETSC_INTERN PetscErrorCode SNAHDF5CheckArray(hid_t, const char[], PetscInt, con
    (mf) stores each in a subgroup this way. */
 PETSC_INTERN PetscErrorCode SNAHDF5WriteModel(SNA, hid_t);
 PETSC_INTERN PetscErrorCode SNAHDF5ReadModel(SNA, const char[], hid_t);
+/* SNAHDF5ReadModel of the group groupname of an open file, with SNALoadGroup's errors for a missing or unreadable
+   group: every rank's part, its error returned; the caller silences HDF5's error stack and makes the ranks agree
+   (SNALoadGroup; a reader of many models from one file opens it once). Arguments: sna, filename, file, groupname. */
+PETSC_INTERN PetscErrorCode SNAHDF5LoadGroupLocal(SNA, const char[], hid_t, const char[]);
+/* Fixes the metadata cache of an open file at bytes, never resized: a reader of many small models from one file keeps
+   the last few models' metadata instead of growing the cache to hold them all, which cost more than opening the file
+   again per model (the Kolmogorov surrogate's 168 heads: cases/kolmogorov-surrogate/README.md, "Cost"). */
+PETSC_INTERN PetscErrorCode SNAHDF5SetMetadataCacheLocal(hid_t, size_t);
 
 /* The product of n sizes declared by a file (what names them, e.g. "KHRONOS coefficients (d x nodes x modes)"),
    checked against overflow of PetscInt before anything is allocated from it. */

@@ -525,27 +525,30 @@ static PetscErrorCode SNAFitEnd(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* The stop rule of held-out validation (-sna_fit_validation_patience, _stop, _rise), given to a fit that holds out
-   nothing (it takes no data, no samples are held out, or it runs no fit): refused, naming the first of them given
-   (why: why nothing is held out). */
+/* The stop rules of held-out validation (-sna_fit_validation_patience, _stop, _rise), given to a fit that holds out
+   nothing (it takes no data, no samples are held out, or it runs no fit): refused, naming every one given (why: why
+   nothing is held out), so that a user who gave two does not drop one and meet the other on the next run. */
 PetscErrorCode SNAValidationRuleRefuse(SNA sna, const char why[])
 {
-  const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "", *name;
-  char        value[64];
+  const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
+  char        given[3][PETSC_MAX_PATH_LEN], all[3 * PETSC_MAX_PATH_LEN + 16] = "";
+  PetscInt    n = 0;
 
   PetscFunctionBegin;
-  if (sna->val_pgiven) {
-    name = "patience";
-    PetscCall(PetscSNPrintf(value, sizeof(value), "%" PetscInt_FMT, sna->patience));
-  } else if (sna->val_sgiven) {
-    name = "stop";
-    PetscCall(PetscStrncpy(value, SNAValidationStops[sna->val_stoptype], sizeof(value)));
-  } else if (sna->val_rgiven) {
-    name = "rise";
-    PetscCall(PetscSNPrintf(value, sizeof(value), "%.6g", (double)sna->val_alpha)); /* PETSc's %g writes 5 as "5." */
-  } else
-    PetscFunctionReturn(0);
-  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_fit_validation_%s %s decides when held-out samples stop a fit, but %s: drop -%ssna_fit_validation_%s", prefix, name, value, why, prefix, name);
+  if (sna->val_pgiven) PetscCall(PetscSNPrintf(given[n++], sizeof(given[0]), "-%ssna_fit_validation_patience %" PetscInt_FMT, prefix, sna->patience));
+  if (sna->val_sgiven) PetscCall(PetscSNPrintf(given[n++], sizeof(given[0]), "-%ssna_fit_validation_stop %s", prefix, SNAValidationStops[sna->val_stoptype]));
+  if (sna->val_rgiven) PetscCall(PetscSNPrintf(given[n++], sizeof(given[0]), "-%ssna_fit_validation_rise %.6g", prefix, (double)sna->val_alpha)); /* PETSc's %g writes 5 as "5." */
+  if (!n) PetscFunctionReturn(0);
+  for (PetscInt i = 0; i < n; i++) {
+    if (i) PetscCall(PetscStrlcat(all, i == n - 1 ? " and " : ", ", sizeof(all)));
+    PetscCall(PetscStrlcat(all, given[i], sizeof(all)));
+  }
+  if (n == 1) {
+    char *space = strchr(given[0], ' ');
+    *space      = 0; /* the option's name alone */
+    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "%s decides when held-out samples stop a fit, but %s: drop %s", all, why, given[0]);
+  }
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "%s decide when held-out samples stop a fit, but %s: drop them", all, why);
 }
 
 /* SNAFit() for an objective without data: the type minimises it (the Ritz form and its fit are the type's). */

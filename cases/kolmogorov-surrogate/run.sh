@@ -16,7 +16,7 @@
 #   full  (not run; about an hour): training 2 members x 600 time units; truth A and B 2 x 400; long rollouts x 400
 #   long  (about an hour of solver time on 2 shared cores; not part of the default job): the quick training, and the
 #         categorical model on the Fourier latent (local heads, HEAD_OPTIONS) beside its deterministic twin, both with
-#         the box |kx|, |ky| <= 6 (LATENT_MODES 6) and the drift as a vector field (-drift_form rate) whose
+#         the box |kx|, |ky| <= 6 (LATENT_MODES 6), a step of 0.1 (ROLLOUT_DT) and the drift as a vector field (-drift_form rate) whose
 #         quadratic part conserves |z|^2 and whose linear part damps it (-drift_dissipative, margin 0.05); truth A
 #         and B of 4 members x 2000 time units each after t = 30 (8000 time units = 1000 Lyapunov times per run; a
 #         field every 1; seeds 11.. and 21..; run side by side, one rank each); rollouts of 4 members x 2000 time
@@ -25,7 +25,7 @@
 # Options through the environment: SNAPS_NP (ranks, 2), LATENT (fourier or pod), LATENT_MODES (Fourier box r, 5, long 6;
 # POD modes, 8), REUSE_DATA=1 (keep the solver trajectories of an earlier run in OUT where its data.stamp matches this
 # run's mode, latent, lengths, spacing and seeds; otherwise they are regenerated), FIT_OPTIONS (snaps-rollout-fit
-# options; defaults above), AUGMENT_SHIFTS=s (train on the training run plus its s - 1 x-translated copies,
+# options; defaults above), ROLLOUT_DT (long mode: the surrogate step, 0.1; 0.2 measured in README.md), AUGMENT_SHIFTS=s (train on the training run plus its s - 1 x-translated copies,
 # augment.py: an exact symmetry of the flow; 1, none), HEAD_OPTIONS (long mode: the categorical heads'
 # snaps-rollout-fit options; $long_heads below), REUSE_MODELS=1 (keep the models sna_*.h5 of an earlier run in OUT
 # where its models.stamp matches this run's latent, r, fit options and data: the fit of the categorical heads takes
@@ -48,13 +48,15 @@ case $mode in
 esac
 [ "$mode" = long ] && [ "${LATENT:-fourier}" != fourier ] && { echo "run.sh: long mode is for the Fourier latent (LATENT=fourier)" >&2; exit 2; }
 latent=${LATENT:-fourier}
+long_dt=${ROLLOUT_DT:-0.1} # the long mode's surrogate step (README.md, "Step 0.2": 0.2 is 1.4 to 2x cheaper, its statistics a little worse)
+[ -n "${ROLLOUT_DT:-}" ] && { [ "$mode" = long ] && [ "$latent" = fourier ] && [ -z "${FIT_OPTIONS:-}" ] || { echo "run.sh: ROLLOUT_DT sets the long mode's step (LATENT=fourier, without FIT_OPTIONS, which would replace it); this run would ignore it" >&2; exit 2; }; }
 long_heads="-head_local -head_stride 4 -residual_scale 0.7" # chosen on the training runs (README.md, "Long horizon")
 case $latent in
   fourier) r=${LATENT_MODES:-5}; dt_train=0.1; kinds="deterministic"
     fit_options=${FIT_OPTIONS:--rollout_dt 0.1 -drift_degree 2 -drift_noise 0.22}
     if [ "$mode" = long ]; then # |kx|, |ky| <= 6, the rate form, dissipative: bounded from every start of a validation run (README.md)
       r=${LATENT_MODES:-6}
-      fit_options=${FIT_OPTIONS:--rollout_dt 0.1 -drift_degree 2 -drift_noise 0.22 -drift_form rate -drift_dissipative -drift_dissipative_margin 0.05}
+      fit_options=${FIT_OPTIONS:--rollout_dt $long_dt -drift_degree 2 -drift_noise 0.22 -drift_form rate -drift_dissipative -drift_dissipative_margin 0.05}
       kinds="categorical deterministic" && fit_options="$fit_options ${HEAD_OPTIONS:-$long_heads}"
     fi ;;
   pod) r=${LATENT_MODES:-8}; dt_train=0.5; kinds="categorical deterministic"
@@ -100,7 +102,7 @@ if [ "${AUGMENT_SHIFTS:-1}" -gt 1 ]; then
   train=$out/train_augmented.h5
 fi
 outputs="-twin_model $out/sna_deterministic.h5"
-[ "$latent" = pod ] && outputs="$outputs -model $out/sna_categorical.h5"
+case " $kinds " in *" categorical "*) outputs="$outputs -model $out/sna_categorical.h5" ;; esac # pod, and the long mode
 rm -f "$out"/long_*.h5 "$out"/short_*.h5 # a model kind not trained now must not be evaluated from an earlier run
 # what the models depend on (their data included): reused (REUSE_MODELS=1) only where the stamp written after their
 # last fit matches

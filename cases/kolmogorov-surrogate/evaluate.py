@@ -81,8 +81,9 @@ def short_metrics(out, name, starts, std):
 
 
 def per_unit(js, members, T):
-    wall = json.load(open(js))["wall_time_s"]
-    return {"wall_s": wall, "members": members, "time_units": T, "per_member_per_time_unit_s": wall / (members * T),
+    r = json.load(open(js))
+    wall = r["wall_time_s"]
+    return {"wall_s": wall, "ranks": r.get("ranks"), "members": members, "time_units": T, "per_member_per_time_unit_s": wall / (members * T),
             "ensemble_per_time_unit_s": wall / T}
 
 
@@ -204,8 +205,9 @@ def long_summary(res, out):
     for label, m, s, c in rows:
         lines.append(f"| {label} | {f(m.get('bounded_fraction'))} | {f(m.get('lyapunov_times'))} | {pm(m, 'w1_over_std')} | {pm(m, 'spectrum_male')} | "
                      f"{pm(m, 'acf_time_error')} | {f(m.get('acf_time'))} | {f(s['vpt_mean']) if s else ''} | {f(s['crps_1lt']) if s else ''} | "
-                     f"{f(c['per_member_per_time_unit_s'])} | {f(c.get('speedup_per_member_vs_solver', 1.0))} |")
-    lines.append("")
+                     f"{f(c['per_member_per_time_unit_s'])} ({c.get('ranks')} rank{'s' if c.get('ranks') != 1 else ''}) | {f(c.get('speedup_per_member_vs_solver', 1.0))} |")
+    lines += ["", "Cost: the solver's is truth A's run, which shared the machine with truth B (run.sh runs them side by side); the "
+              "rollouts ran alone on their ranks, after it: not a back-to-back comparison (README.md, \"Cost\", for those).", ""]
     for n, m in L.items():
         if "ratios deterministic / this" in m:
             lines.append(f"Ratios deterministic / {n}: " + ", ".join(f"{k} {v:.3g}" for k, v in m["ratios deterministic / this"].items()))

@@ -35,9 +35,13 @@ def write_json(path, obj):
 
 
 def save_figure(fig, path, **savefig_kw):
-    """A matplotlib figure into path, atomically; its format from path's extension (the temporary name has none)."""
+    """A matplotlib figure into path, atomically. Its format: savefig_kw's, else path's extension, else matplotlib's
+    default (savefig.format): never the temporary name's (path.tmpPID), which matplotlib would take for one."""
+    import matplotlib  # here: the text and JSON writers do not need it
+
+    savefig_kw.setdefault("format", os.path.splitext(path)[1][1:] or matplotlib.rcParams["savefig.format"])
     with replacing(path) as tmp:
-        fig.savefig(tmp, format=os.path.splitext(path)[1][1:] or None, **savefig_kw)
+        fig.savefig(tmp, **savefig_kw)
 
 
 @contextlib.contextmanager

@@ -258,7 +258,7 @@ def main(argv=None):
            "results": results, "total_cpu_s": float((clock() - t0)[1]), "loadavg_end": os.getloadavg()}
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     harness.write_json(a.out, out)
-    with harness.h5_file(a.out.replace(".json", "_pred.h5")) as f:  # /<method>/hfNNN: /Y rows of test.h5
+    with harness.h5_file(os.path.splitext(a.out)[0] + "_pred.h5") as f:  # /<method>/hfNNN: /Y rows of test.h5
         for k, P in preds.items():
             f.create_dataset(k, data=P, compression="gzip")
     print(f"baselines: {a.out}")

@@ -8,12 +8,14 @@ Restartable like the sweep: finished alphas are read back. Run through run.sh's 
 """
 import json
 import os
+import sys
 
 import numpy as np
 
 import airfoil
-import sweep  # puts postprocess/ on the path
+import sweep
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
 import atomic  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))

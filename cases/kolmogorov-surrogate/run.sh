@@ -16,20 +16,21 @@
 #   full  (not run; about an hour): training 2 members x 600 time units; truth A and B 2 x 400; long rollouts x 400
 #   long  (about an hour of solver time on 2 shared cores; not part of the default job): the quick training, and the
 #         categorical model on the Fourier latent (local heads, HEAD_OPTIONS) beside its deterministic twin, both with
-#         the box |kx|, |ky| <= 6 (LATENT_MODES 6), a step of 0.1 (ROLLOUT_DT) and the drift as a vector field (-drift_form rate) whose
-#         quadratic part conserves |z|^2 and whose linear part damps it (-drift_dissipative, margin 0.05); truth A
-#         and B of 4 members x 2000 time units each after t = 30 (8000 time units = 1000 Lyapunov times per run; a
-#         field every 1; seeds 11.. and 21..; run side by side, one rank each); rollouts of 4 members x 2000 time
-#         units from truth A's members at t = 30; short horizon from the 8 start times of each of its 4 members;
-#         evaluate.py --mode long: statistics over all of it with error bars from resampled 250-time-unit blocks
+#         the box |kx|, |ky| <= 6 (LATENT_MODES 6), a step of 0.1 (ROLLOUT_DT) and the drift as a vector field
+#         (-drift_form rate) whose quadratic part conserves |z|^2 and whose linear part damps it (-drift_dissipative,
+#         margin 0.05); truth A and B of 4 members x 2000 time units each after t = 30 (8000 time units = 1000
+#         Lyapunov times per run; a field every 1; seeds 11.. and 21..; run side by side, one rank each); rollouts of
+#         4 members x 2000 time units from truth A's members at t = 30; short horizon from the 8 start times of each
+#         of its 4 members; evaluate.py --mode long: statistics over all of it with error bars from resampled
+#         250-time-unit blocks
 # Options through the environment: SNAPS_NP (ranks, 2), LATENT (fourier or pod), LATENT_MODES (Fourier box r, 5, long 6;
 # POD modes, 8), REUSE_DATA=1 (keep the solver trajectories of an earlier run in OUT where its data.stamp matches this
 # run's mode, latent, lengths, spacing and seeds; otherwise they are regenerated), FIT_OPTIONS (snaps-rollout-fit
-# options; defaults above), ROLLOUT_DT (long mode: the surrogate step, 0.1; 0.2 measured in README.md), AUGMENT_SHIFTS=s (train on the training run plus its s - 1 x-translated copies,
-# augment.py: an exact symmetry of the flow; 1, none), HEAD_OPTIONS (long mode: the categorical heads'
-# snaps-rollout-fit options; $long_heads below), REUSE_MODELS=1 (keep the models sna_*.h5 of an earlier run in OUT
-# where its models.stamp matches this run's latent, r, fit options and data: the fit of the categorical heads takes
-# about 15 minutes here).
+# options; defaults above), ROLLOUT_DT (long mode: the surrogate step, 0.1; 0.2 measured in README.md),
+# AUGMENT_SHIFTS=s (train on the training run plus its s - 1 x-translated copies, augment.py: an exact symmetry of
+# the flow; 1, none), HEAD_OPTIONS (long mode: the categorical heads' snaps-rollout-fit options; $long_heads below),
+# REUSE_MODELS=1 (keep the models sna_*.h5 of an earlier run in OUT where its models.stamp matches this run's latent,
+# r, fit options and data: the fit of the categorical heads takes about 15 minutes here).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -48,8 +49,8 @@ case $mode in
 esac
 [ "$mode" = long ] && [ "${LATENT:-fourier}" != fourier ] && { echo "run.sh: long mode is for the Fourier latent (LATENT=fourier)" >&2; exit 2; }
 latent=${LATENT:-fourier}
-long_dt=${ROLLOUT_DT:-0.1} # the long mode's surrogate step (README.md, "Step 0.2": 0.2 is 1.4 to 2x cheaper, its statistics a little worse)
-[ -n "${ROLLOUT_DT:-}" ] && { [ "$mode" = long ] && [ "$latent" = fourier ] && [ -z "${FIT_OPTIONS:-}" ] || { echo "run.sh: ROLLOUT_DT sets the long mode's step (LATENT=fourier, without FIT_OPTIONS, which would replace it); this run would ignore it" >&2; exit 2; }; }
+long_dt=${ROLLOUT_DT:-0.1} # the long mode's surrogate step (README.md, "Step 0.2": 0.2 is 1.2 to 2.4x cheaper, its statistics a little worse)
+[ -n "${ROLLOUT_DT:-}" ] && { [ "$mode" = long ] && [ "$latent" = fourier ] && [ -z "${FIT_OPTIONS:-}" ] || { echo "run.sh: ROLLOUT_DT=$ROLLOUT_DT sets the long mode's step (LATENT=fourier, no FIT_OPTIONS), and this run (mode $mode, LATENT=$latent${FIT_OPTIONS:+, FIT_OPTIONS set}) would ignore it: unset it, or give -rollout_dt in FIT_OPTIONS" >&2; exit 2; }; }
 long_heads="-head_local -head_stride 4 -residual_scale 0.7" # chosen on the training runs (README.md, "Long horizon")
 case $latent in
   fourier) r=${LATENT_MODES:-5}; dt_train=0.1; kinds="deterministic"

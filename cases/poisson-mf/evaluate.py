@@ -167,14 +167,14 @@ def main():
     Xh, Yh, ch = rows(mu_hf, F_hf[:nh], g)
     Xt, Yt, _ = rows(mu_test, F_hf[nh:], g)
     _, Ylt, _ = rows(mu_test, F_lf[nl:], g)
-    with h5py.File(data, "w") as f:
+    with atomic.h5_file(data) as f:  # the studies (nested_study.py, nodes_study.py, rho_study.py) read these later
         for grp, X, Y, c in (("lf", Xl, Yl, cl), ("hf", Xh, Yh, ch)):
             f[grp + "/X"], f[grp + "/Y"], f[grp + "/case"] = X, Y, c
         f.attrs["input_names"] = "mu1,mu2,x,y"
         f.attrs["output_names"] = "u"
-    with h5py.File(test, "w") as f:
+    with atomic.h5_file(test) as f:
         f["X"], f["Y"], f["YLF"] = Xt, Yt, Ylt
-    with h5py.File(os.path.join(out, "test_noylf.h5"), "w") as f:
+    with atomic.h5_file(os.path.join(out, "test_noylf.h5")) as f:
         f["X"], f["Y"] = Xt, Yt
     lf_vs_hf = float(np.linalg.norm(Ylt - Yt) / np.linalg.norm(Yt))
     print("data written: LF against HF on the test designs %.3e (%.0f s)" % (lf_vs_hf, time.time() - t_start), flush=True)

@@ -14,7 +14,9 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import evaluate as ev  # noqa: E402
+import evaluate as ev  # noqa: E402  (puts postprocess/ on the path)
+
+import atomic  # noqa: E402
 
 SEEDS = [1, 2, 3, 4, 5]
 
@@ -45,8 +47,8 @@ def main():
                 for frac in (0.1, 0.3, 1.0):
                     v = [r[key] for r in runs if (r["blend"], r["nested"], r["hf_fraction"]) == (blend, nested, frac)]
                     summary["%s nested=%s %s %g" % (blend, nested, key, frac)] = float(np.median(v))
-    ev.atomic.write_json(os.path.join(out, "nested_study%s.json" % ("_" + nodes.replace(",", "-") if nodes else "")),
-                         {"seeds": SEEDS, "lf_options": model_opts, "runs": runs, "median": summary})
+    atomic.write_json(os.path.join(out, "nested_study%s.json" % ("_" + nodes.replace(",", "-") if nodes else "")),
+                      {"seeds": SEEDS, "lf_options": model_opts, "runs": runs, "median": summary})
     for k, v in summary.items():
         print("%-40s %.3e" % (k, v))
 

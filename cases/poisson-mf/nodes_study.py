@@ -14,7 +14,9 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import evaluate as ev  # noqa: E402
+import evaluate as ev  # noqa: E402  (puts postprocess/ on the path)
+
+import atomic  # noqa: E402
 
 NODES = ["10", "6,6,10,10", "6,6,14,14", "8,8,12,12", "4,4,12,12", "12,12,10,10", "4,4,16,16", "6,6,18,18", "4,4,18,18", "8,8,18,18", "6,6,24,24"]
 
@@ -42,7 +44,7 @@ def main():
         rows.append(dict(nodes=nodes, params=r["n_params"], validation_rel_l2=float(np.linalg.norm(P - Y[hold]) / np.linalg.norm(Y[hold])),
                          train_relative_mse=r["train_relative_mse"], fit_s=r["wall_time_s"]))
         print(rows[-1], flush=True)
-    ev.atomic.write_json(os.path.join(out, "nodes_study.json"), {"validation_designs": val.tolist(), "model": ev.MODEL, "rows": rows})
+    atomic.write_json(os.path.join(out, "nodes_study.json"), {"validation_designs": val.tolist(), "model": ev.MODEL, "rows": rows})
 
 
 if __name__ == "__main__":

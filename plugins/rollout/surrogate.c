@@ -502,8 +502,8 @@ static PetscErrorCode SurrogateReadModels(SNAPSSurrogate s, hid_t h5, const char
       /* not PetscCall: which model failed, said beside the error (PETSc prints the first message of a chain only) */
       ierr = SNAHDF5LoadGroupLocal(*sna, file, h5, group);
       if (ierr) (void)(*PetscErrorPrintf)("The model %s of '%s' cannot be read: corrupt surrogate\n", group, file);
+      PetscCall(PetscLogEventEnd(SNA_Load, *sna, 0, 0, 0)); /* before the error: -log_view of a failed run stays balanced */
       PetscCall(ierr);
-      PetscCall(PetscLogEventEnd(SNA_Load, *sna, 0, 0, 0));
       PetscCall(SNAGetSizes(*sna, &d, &q));
       PetscCall(SNAGetLossType(*sna, &loss));
       PetscCheck(h || d == s->D, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The drift %s of '%s' takes %" PetscInt_FMT " latent coordinates, but the model's latent size is %" PetscInt_FMT ": corrupt surrogate", group, file, d, s->D);

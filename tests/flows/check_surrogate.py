@@ -162,7 +162,6 @@ def euler_ks_galerkin(u, h=0.02, L=22.0, r=3):
 
 
 def polynomial():
-    import re
     run([KS, "-L", "22", "-N", "32", "-ensemble", "8", "-T", "10", "-dt_save", "0.5", "-trajectory", path("map.h5")])
     rng = np.random.default_rng(5)
     with h5py.File(path("map.h5"), "r+") as h:  # the solver's file layout, the map's states
@@ -265,7 +264,6 @@ def markov():
 
 
 def expect_error(cmd, pattern):
-    import re
     out = run(cmd, expect_rc=1)
     if not re.search(pattern, out):
         sys.exit(f"FAIL: {' '.join(cmd)} did not say /{pattern}/:\n{out}")

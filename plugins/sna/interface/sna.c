@@ -544,8 +544,9 @@ PetscErrorCode SNAValidationRuleRefuse(SNA sna, const char why[])
     PetscCall(PetscStrlcat(all, given[i], sizeof(all)));
   }
   if (n == 1) {
-    char *space = strchr(given[0], ' ');
-    *space      = 0; /* the option's name alone */
+    char *space;
+    PetscCall(PetscStrchr(given[0], ' ', &space)); /* every entry is "name value" */
+    *space = 0;                                    /* the option's name alone */
     SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "%s decides when held-out samples stop a fit, but %s: drop %s", all, why, given[0]);
   }
   SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "%s decide when held-out samples stop a fit, but %s: drop them", all, why);

@@ -790,7 +790,7 @@ PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname
   ierr = SNALoad_Local(sna, filename, groupname); /* not PetscCall: all ranks must agree on failure */
   H5Eset_auto2(H5E_DEFAULT, func, data);
   PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)sna)));
+  PetscCall(PetscLogEventEnd(SNA_Load, sna, 0, 0, 0)); /* before the check: -log_view of a failed run stays balanced */
   PetscCheck(!worst, PetscObjectComm((PetscObject)sna), PETSC_ERR_FILE_UNEXPECTED, "Loading the model '%s' failed (see the message above)", filename);
-  PetscCall(PetscLogEventEnd(SNA_Load, sna, 0, 0, 0));
   PetscFunctionReturn(0);
 }

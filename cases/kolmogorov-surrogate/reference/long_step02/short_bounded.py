@@ -1,0 +1,21 @@
+#!/usr/bin/env python3
+"""How many short rollouts of a long-mode run stay bounded (finite and below 3 max|w| of truth A after t = 30, as
+evaluate.py and flow_stats.bounded_members count them): the "short rollouts bounded" column of README.md's
+"Step 0.2 over 1000 Lyapunov times" (evaluate.py --mode long does not store it).
+usage: short_bounded.py OUT (run.sh's output directory of a long-mode run)"""
+import glob
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "postprocess"))
+import flow_stats  # noqa: E402
+
+out = sys.argv[1]
+_, A = flow_stats.load_window(os.path.join(out, "truth_a.h5"), 30)
+wmax = float(np.abs(A).max())
+del A
+for kind in ("deterministic", "categorical"):
+    keep = [flow_stats.bounded_members(flow_stats.load_window(f)[1], wmax) for f in sorted(glob.glob(os.path.join(out, f"short_{kind}_*.h5")))]
+    print(f"{kind}: {int(sum(k.sum() for k in keep))} of {sum(k.size for k in keep)} short rollouts bounded")

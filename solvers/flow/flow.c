@@ -79,6 +79,7 @@ struct _n_FlowRun {
   PetscInt        next_save;             /* index of the next saved time */
   MPI_Comm        sun_comm;
   PetscLogDouble  wall0, wall_last; /* wall clock at the start and at the last progress line */
+  PetscLogDouble  load_s;           /* of wall_time_s, the seconds spent loading the surrogate model (-stepper sna) */
   PetscReal       t_begin;          /* simulated time at the start of this run (0, or the restart's) */
   PetscReal       t, *diag_sum, *diag_sq;
   PetscInt        nstat;
@@ -930,7 +931,7 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     c[1] = (PetscReal)cl;
     PetscCallMPI(MPI_Allreduce(c, sum, 2, MPIU_REAL, MPI_SUM, r->comm));
     r->clamp_fraction = sum[0] > 0 ? sum[1] / sum[0] : 0;
-    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s; %g latent coordinates per step left the training box%s\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->clamp_fraction, clamp ? " (held at it: this model clamps)" : " (not clamped)"));
+    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s (%.2f s of it loading the model); %g latent coordinates per step left the training box%s\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->load_s, (double)r->clamp_fraction, clamp ? " (held at it: this model clamps)" : " (not clamped)"));
   } else
     PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members, %.2f s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, (double)wall));
   for (PetscInt i = 0; i < nd && r->nstat; i++) {
@@ -952,6 +953,7 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   PetscCall(SNAPSReportSetString(rep, "stepper", r->stepper));
   if (r->sur) PetscCall(SNAPSReportSetString(rep, "stepper_model", r->stepper_model));
   if (r->sur) PetscCall(SNAPSReportSetReal(rep, "surrogate_clamped_per_step", r->clamp_fraction));
+  if (r->sur) PetscCall(SNAPSReportSetReal(rep, "model_load_time_s", r->load_s)); /* part of wall_time_s */
   if (r->init_trajectory[0]) PetscCall(SNAPSReportSetString(rep, "init_trajectory", r->init_trajectory));
   for (int j = 0; j < 5; j++) PetscCall(SNAPSReportSetInt(rep, names[j], (PetscInt)all[j]));
   PetscCall(SNAPSReportSetReal(rep, "wall_time_s", wall));
@@ -1016,6 +1018,8 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   PetscCall(PetscLogEventBegin(FLOW_LOAD, 0, 0, 0, 0));
   if (!strcmp(r->stepper, "sna")) PetscCall(SurrogateLoad(r));
   PetscCall(PetscLogEventEnd(FLOW_LOAD, 0, 0, 0, 0));
+  PetscCall(PetscTime(&wall));
+  r->load_s = wall - r->wall0; /* a fixed cost: reported apart, so that a rate per time unit can leave it out */
   PetscCall(PetscLogEventBegin(FLOW_SETUP, 0, 0, 0, 0));
   PetscCall(SetupMembers(r));
   if (r->sur) PetscCall(SurrogateStart(r));

@@ -65,6 +65,7 @@ checks:
                  points commutes with the table to 1e-10), fits the same table on 1 and 2 ranks (1e-9), and the fit
                  reports it; -drift_conservative with the SNA's own fit is refused naming the option
 """
+import json
 import os
 import re
 import shutil
@@ -111,8 +112,12 @@ def rollout(model, out, seed=3, ranks=1, extra=()):
 
 def reproducible():
     train()
-    a = rollout("cat.h5", "a.h5")
+    a = rollout("cat.h5", "a.h5", extra=["-results", path("a.json")])
     b = rollout("cat.h5", "b.h5")
+    with open(path("a.json")) as f:  # the model's load, reported apart from the steps as part of the run's wall time
+        rep = json.load(f)
+    if not 0 < rep.get("model_load_time_s", -1) <= rep["wall_time_s"]:
+        sys.exit(f"FAIL: model_load_time_s {rep.get('model_load_time_s')} is not in (0, wall_time_s {rep['wall_time_s']}]")
     c = rollout("cat.h5", "c.h5", ranks=2)
     if not np.array_equal(a, b):
         sys.exit("FAIL: two seeded rollouts on 1 rank differ")

@@ -8,7 +8,7 @@ for line in open(sys.argv[1]):
     if re.match(r"# \S.*long-kol11-step\.sh", line) and not line.startswith("# medians"):
         rows = []
         sets.append((line[2:].strip(), rows))
-    m = re.match(r"rep \d+ \((\d) ranks\): solver 20 time units ([\d.]+) s; (.*?); stepping.*load (.*)", line)
+    m = re.match(r"rep \d+ \((\d) ranks\): solver 20 time units ([\d.]+) s; (.*?); (?:stepping|model load).*load (.*)", line)
     if m:
         runs = re.findall(r"step (0\.\d) (\w+) 4 x (\d+) ([\d.]+) s", m.group(3))
         rows.append((float(m.group(2)) / 20, {(s, k, T): float(w) / (4 * float(T)) for s, k, T, w in runs}, m.group(4)))

@@ -348,7 +348,7 @@ PetscErrorCode SNASetProgressStop(SNA sna, PetscInt window, PetscReal rtol)
    or the one given) and their names alone ("-sna_fit_progress_window and ..."), with the SNA's options prefix. */
 static PetscErrorCode SNAProgressStopGiven(SNA sna, char given[], size_t glen, char names[], size_t nlen)
 {
-  const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
+  const char *prefix = SNAMessagePrefix(sna);
   char        w[PETSC_MAX_OPTION_NAME + 32], r[PETSC_MAX_OPTION_NAME + 32], wn[PETSC_MAX_OPTION_NAME], rn[PETSC_MAX_OPTION_NAME];
 
   PetscFunctionBegin;
@@ -530,7 +530,7 @@ static PetscErrorCode SNAFitEnd(SNA sna)
    nothing is held out), so that a user who gave two does not drop one and meet the other on the next run. */
 PetscErrorCode SNAValidationRuleRefuse(SNA sna, const char why[])
 {
-  const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
+  const char *prefix = SNAMessagePrefix(sna);
   char        given[3][PETSC_MAX_PATH_LEN], all[3 * PETSC_MAX_PATH_LEN + 16] = "";
   PetscInt    n = 0;
 
@@ -669,7 +669,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna));
   PetscCheck(!sna->refit_chosen || !sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-sna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -sna_fit_validation f (f > 0) as well, or drop -sna_fit_validation_refit");
   if (sna->validation == 0) { /* no held-out samples: a stop rule of validation the user gave would go unused */
-    const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
+    const char *prefix = SNAMessagePrefix(sna);
     char        why[192];
 
     if (sna->val_chosen)

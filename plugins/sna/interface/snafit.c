@@ -8,7 +8,7 @@
    the joint ar1 stage, refused by the residual blend). */
 static PetscErrorCode SNAFitCheckProgressStop(SNA sna, const char name[])
 {
-  const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
+  const char *prefix = SNAMessagePrefix(sna);
   char        of[PETSC_MAX_OPTION_NAME + 128], alt[PETSC_MAX_OPTION_NAME + 32];
   PetscBool   lm;
 

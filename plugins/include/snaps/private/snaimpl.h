@@ -143,6 +143,11 @@ PETSC_INTERN PetscErrorCode SNAFitObjective(SNA, Vec, Vec);
    naming only the options given (SNASetProgressStop() from code counts as both), with the SNA's options prefix. */
 PETSC_INTERN PetscErrorCode SNAProgressStopRefuse(SNA, const char[], const char[]);
 PETSC_INTERN PetscErrorCode SNAValidationRuleRefuse(SNA, const char[]);
+/* The SNA's options prefix as messages that name one of its options print it: "" where it has none. */
+static inline const char *SNAMessagePrefix(SNA sna)
+{
+  return ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
+}
 /* Sets the scale of -sna_fit_rtol from the targets (their variance). */
 PETSC_INTERN PetscErrorCode SNAFitComputeScale(SNA, Vec);
 /* The names of the fits available to the SNA's type, comma-separated, for help and error messages. */

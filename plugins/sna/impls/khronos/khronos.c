@@ -239,7 +239,7 @@ static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(fit, SNAFITAUTO, &automatic));
   if (automatic && sna->progress_chosen && SNAKhronosFullRankParameters(sna) > KHRONOS_AUTO_LM_MAX_PARAMS) {
-    const char *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
+    const char *prefix = SNAMessagePrefix(sna);
     char        of[PETSC_MAX_OPTION_NAME + 128], alt[PETSC_MAX_OPTION_NAME + 32];
 
     PetscCall(PetscSNPrintf(of, sizeof(of), "Levenberg-Marquardt, which -%ssna_fit_type auto does not run on a model of more than %d parameters (this one has %" PetscInt_FMT ": ALS alone)", prefix, KHRONOS_AUTO_LM_MAX_PARAMS, SNAKhronosFullRankParameters(sna)));
@@ -257,11 +257,10 @@ static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
 static PetscErrorCode SNAKhronosSetInitSpread_Khronos(SNA sna, PetscReal spread)
 {
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
-  const char  *prefix;
 
   PetscFunctionBegin;
-  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix)); /* a part of an mf model has its own */
-  PetscCheck(spread >= 0 && spread < PETSC_MAX_REAL, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_khronos_init_spread must be 0 or positive and finite, not %g", prefix ? prefix : "", (double)spread);
+  /* the SNA's prefix: a part of an mf model has its own */
+  PetscCheck(spread >= 0 && spread < PETSC_MAX_REAL, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_khronos_init_spread must be 0 or positive and finite, not %g", SNAMessagePrefix(sna), (double)spread);
   kh->init_spread     = spread;
   kh->init_spread_set = PETSC_TRUE;
   PetscFunctionReturn(0);

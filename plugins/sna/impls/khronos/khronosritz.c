@@ -366,7 +366,7 @@ static PetscErrorCode RitzGetForm(SNA sna, const RitzForm **form)
   PetscContainer container;
   PetscBool      als, automatic;
   void          *ptr;
-  const char    *prefix = ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
+  const char    *prefix = SNAMessagePrefix(sna);
 
   PetscFunctionBegin;
   PetscCall(PetscObjectQuery((PetscObject)sna, "SNARitzForm", (PetscObject *)&container));

@@ -531,7 +531,7 @@ static PetscErrorCode SNAFitEnd(SNA sna)
 PetscErrorCode SNAValidationRuleRefuse(SNA sna, const char why[])
 {
   const char *prefix = SNAMessagePrefix(sna);
-  char        given[3][PETSC_MAX_PATH_LEN], all[3 * PETSC_MAX_PATH_LEN + 16] = "";
+  char        given[3][PETSC_MAX_OPTION_NAME + 64], all[sizeof(given) + 16] = ""; /* "-name value" each, joined */
   PetscInt    n = 0;
 
   PetscFunctionBegin;

@@ -1444,6 +1444,7 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscCall(PetscNew(&s));
   s->comm = comm;
   s->q    = o.q;
+  s->simd = PETSC_TRUE; /* the heads' residuals by the drift's AVX2 kernel where the CPU has it: the same bits */
   PetscCall(LoadPairs(s, nfiles, files, &o, &n, &z0, &z1, &zm, &prev, &zr));
   PetscCall(DriftForLatent(s, &o));
   PetscCall(HeadsForLatent(s, &o));

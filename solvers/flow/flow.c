@@ -37,7 +37,9 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "                            generator (seeded by -seed and the member), so runs repeat on any number of ranks.\n"
                            "                            It must be trained for this system (equation, grid, L; Re, alpha, forcing wavenumber).\n"
                            "                            -T, -dt_save and -save_start must be multiples of its step; no -lyapunov,\n"
-                           "                            -checkpoint or -restart\n";
+                           "                            -checkpoint or -restart\n"
+                           "  -stepper_simd <bool>      evaluate a quadratic drift with AVX2 where the CPU has it (true); the same\n"
+                           "                            results either way (false runs the portable code, to check that)\n";
 
 typedef struct {
   Vec             y; /* the member's state, also ARKODE's output vector */
@@ -54,7 +56,7 @@ struct _n_FlowRun {
   char        program[64];
   PetscReal   T, dt_save, save_start, rtol, atol, hfixed, ckpt_every, tau, transient, eps, progress_every, abort_at;
   PetscInt    K, seed, order, max_steps;
-  PetscBool   lyapunov;
+  PetscBool   lyapunov, simd, simd_set;
   char        stepper[16], stepper_model[PETSC_MAX_PATH_LEN], init_trajectory[PETSC_MAX_PATH_LEN];
   PetscReal   init_time;
   PetscBool   init_time_set;
@@ -184,6 +186,7 @@ PetscErrorCode FlowRunCreate(MPI_Comm comm, const char program[], FlowRun *run)
   r->eps            = 1e-7;
   r->progress_every = 10;
   r->abort_at       = PETSC_MAX_REAL;
+  r->simd           = PETSC_TRUE;
   PetscCall(PetscStrncpy(r->stepper, "arkode", sizeof(r->stepper)));
   *run = r;
   PetscFunctionReturn(0);
@@ -221,6 +224,7 @@ static PetscErrorCode CheckStepper(FlowRun r)
   PetscCheck(!r->init_time_set || r->init_trajectory[0], r->comm, PETSC_ERR_USER_INPUT, "-init_time %g needs -init_trajectory <file>", (double)r->init_time);
   if (!strcmp(r->stepper, "arkode")) {
     PetscCheck(!r->stepper_model[0], r->comm, PETSC_ERR_USER_INPUT, "-stepper_model %s needs -stepper sna", r->stepper_model);
+    PetscCheck(!r->simd_set, r->comm, PETSC_ERR_USER_INPUT, "-stepper_simd applies to -stepper sna only: remove it or add -stepper sna -stepper_model <m.h5>");
     PetscFunctionReturn(0);
   }
   PetscCheck(r->stepper_model[0], r->comm, PETSC_ERR_USER_INPUT, "-stepper sna needs -stepper_model <m.h5> (a model from snaps-rollout-fit)");
@@ -263,6 +267,7 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(PetscOptionsReal("-init_time", "Saved time of -init_trajectory to start from", NULL, r->init_time, &r->init_time, &r->init_time_set));
   PetscCall(PetscOptionsString("-stepper", "Time stepper: arkode or sna (a rollout surrogate)", NULL, r->stepper, r->stepper, sizeof(r->stepper), NULL));
   PetscCall(PetscOptionsString("-stepper_model", "Rollout surrogate model (with -stepper sna)", NULL, r->stepper_model, r->stepper_model, sizeof(r->stepper_model), NULL));
+  PetscCall(PetscOptionsBool("-stepper_simd", "Evaluate a quadratic drift with AVX2 where the CPU has it (the same results either way)", NULL, r->simd, &r->simd, &r->simd_set));
   PetscCall(CheckStepper(r));
   PetscCall(CheckPositive(r->comm, "-T", r->T));
   PetscCall(CheckPositive(r->comm, "-dt_save", r->dt_save));
@@ -713,6 +718,7 @@ static PetscErrorCode SurrogateLoad(FlowRun r)
 
   PetscFunctionBegin;
   PetscCall(SNAPSSurrogateLoad(r->comm, r->stepper_model, &r->sur));
+  PetscCall(SNAPSSurrogateSetSIMD(r->sur, r->simd));
   PetscCall(SNAPSSurrogateCheckSystem(r->sur, r->pb->desc.equation, r->npts, r->pb->desc.length[0]));
   PetscCall(SNAPSSurrogateCheckPhysics(r->sur, r->stepper_model, r->pb->nu, r->pb->alpha, r->pb->forcing, r->pb->famp));
   PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, NULL, NULL, &dt));
@@ -954,6 +960,12 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   if (r->sur) PetscCall(SNAPSReportSetString(rep, "stepper_model", r->stepper_model));
   if (r->sur) PetscCall(SNAPSReportSetReal(rep, "surrogate_clamped_per_step", r->clamp_fraction));
   if (r->sur) PetscCall(SNAPSReportSetReal(rep, "model_load_time_s", r->load_s)); /* part of wall_time_s */
+  if (r->sur) {
+    const char *kernel;
+
+    PetscCall(SNAPSSurrogateGetKernel(r->sur, &kernel));
+    PetscCall(SNAPSReportSetString(rep, "surrogate_kernel", kernel)); /* the cost figures' code path */
+  }
   if (r->init_trajectory[0]) PetscCall(SNAPSReportSetString(rep, "init_trajectory", r->init_trajectory));
   for (int j = 0; j < 5; j++) PetscCall(SNAPSReportSetInt(rep, names[j], (PetscInt)all[j]));
   PetscCall(SNAPSReportSetReal(rep, "wall_time_s", wall));

@@ -22,7 +22,7 @@ checks:
   wrong_system   a model trained for L = 22, N = 32 is refused by runs with another L or N, naming both values,
                  and one with another latent size is not a model for this run (-init_trajectory of another N); a
                  model with one head's dataset deleted, or of the wrong shape, is refused on 1 and 2 ranks, naming
-                 the head's group, the file and the dataset
+                 the head's group, the file and the dataset; -stepper_simd without -stepper sna is refused
   kolmogorov     a small categorical surrogate on a POD basis trained on a short 32^2 Kolmogorov run: seeded rollouts
                  of 3 members (spread over the ranks: each on one) are equal bit for bit on 1 and 2 ranks, and
                  the deterministic twin's too; the model file holds an orthonormal POD basis; a run of another
@@ -45,8 +45,10 @@ checks:
                  rolls out bit for bit the same, and is refused as corrupt without its table or its box
                  naming both values; one step of 9 members from 9 states (stepped together on 1 rank, 4 + 5 on
                  2 ranks), decoded, is the stored table of monomials and basis evaluated in numpy (1e-11), the
-                 same bits on 1 and 2 ranks and for a member alone, also for a copy whose cos row no longer shares
-                 its sin row's factors and one whose basis rows are permuted (the dense decode)
+                 same bits on 1 and 2 ranks and for a member alone, and with the portable kernel (-stepper_simd 0)
+                 as with the default (AVX2 where the CPU has it; each report names its kernel), also for a copy
+                 whose cos row no longer shares its sin row's factors and one whose basis rows are permuted (the
+                 dense decode)
   ks_pairs       the 1-D equivariant quadratic drift (-drift_pairs: each complex Fourier mode driven by itself and the
                  products A_p A_q with p + q = k, the KS case at L = 100) trained on a short KS run saved every 0.1: the
                  fit reports the pair drift, the model does not clamp, and a rollout from a state shifted by 5 of the 32
@@ -77,6 +79,7 @@ import numpy as np
 
 check, scratch, KS, FIT = sys.argv[1:5]
 MPIEXEC = sys.argv[5:]
+AVX2 = os.uname().machine == "x86_64" and any("avx2" in line.split() for line in open("/proc/cpuinfo") if line.startswith("flags"))
 shutil.rmtree(scratch, ignore_errors=True)
 os.makedirs(scratch)
 
@@ -282,6 +285,7 @@ def wrong_system():
     expect_error(base + ["-L", "22", "-N", "32", "-dt_save", "0.3"], r"-dt_save 0.3 is not a multiple of the surrogate's step 0.5")
     expect_error(base + ["-L", "22", "-N", "32", "-lyapunov"], r"-stepper sna does not support -lyapunov")
     expect_error([KS, "-stepper", "sna", "-T", "2"], r"-stepper sna needs -stepper_model")
+    expect_error([KS, "-stepper_simd", "0", "-T", "2"], r"-stepper_simd applies to -stepper sna only")
     expect_error(base + ["-L", "22", "-N", "32", "-init_trajectory", path("train.h5"), "-trajectory", path("train.h5")], r"-trajectory.*-init_trajectory")
     expect_error([KS, "-stepper", "sna", "-stepper_model", path("train.h5"), "-T", "2"], r"no group /surrogate")
     # a corrupt head among the models read from the one open file: the message names the head's group and the file
@@ -518,10 +522,10 @@ def table_members(KOL, B):
     with h5py.File(path("permuted.h5"), "r+") as h:
         h["surrogate/basis"][...] = h["surrogate/basis"][:][[2, 1, 0] + list(range(3, B.shape[0]))]
 
-    def step(model, out, ranks, members=9):
+    def step(model, out, ranks, members=9, extra=()):
         cmd = [KOL, "-N", "32", "-Re", "40", "-stepper", "sna", "-stepper_model", path(model), "-init_trajectory",
                path("nine.h5"), "-init_time", "30", "-ensemble", str(members), "-T", "0.1", "-dt_save", "0.1",
-               "-trajectory", path(out)]
+               "-trajectory", path(out), *extra]
         run((MPIEXEC + ["-n", str(ranks)] if ranks > 1 else []) + cmd)
         with h5py.File(path(out), "r") as h:
             return h["w"][:]
@@ -540,6 +544,15 @@ def table_members(KOL, B):
                      f"{err:g} relative: the table's product or the decode is wrong")
         if not np.array_equal(step(model, "nine2.h5", 2), w) or not np.array_equal(step(model, "one.h5", 1, 1), w[:, :1]):
             sys.exit(f"FAIL: the step of {model}'s members depends on the ranks or on which members share the step")
+        # the portable kernel (-stepper_simd 0) and the default (AVX2 where the CPU has it, 4 members at a time) agree
+        # bit for bit, and the report names the kernel that ran
+        if not np.array_equal(step(model, "nine_portable.h5", 1, extra=("-results", path("portable.json"), "-stepper_simd", "0")), w):
+            sys.exit(f"FAIL: the step of {model}'s members with -stepper_simd 0 (the portable kernel) differs from the default's")
+        step(model, "nine_default.h5", 2, extra=("-results", path("default.json")))
+        kernels = [json.load(open(path(f)))["surrogate_kernel"] for f in ("portable.json", "default.json")]
+        if kernels != ["portable", "avx2" if AVX2 else "portable"]:
+            sys.exit(f"FAIL: the reports name the kernels {kernels}, not portable and {'avx2' if AVX2 else 'portable'} (this CPU "
+                     f"{'has' if AVX2 else 'lacks'} AVX2)")
 
 
 def khronos_polynomial(g, z):

@@ -40,11 +40,14 @@ struct _n_SNAPSSurrogate {
   PetscReal *qcoef;
   PetscReal *qlo, *qhi; /* D each: the drift SNAs' common input box, to which the table clamps each input as they do */
   /* the table by 2 x 2 blocks (QuadraticBlocks), which QuadraticDrift evaluates: the inputs (z, 1, padded to an even
-     count) in qm pairs; block j of row pair r (rows 2r, 2r + 1; bstart[r] <= j < bstart[r + 1]) holds the 8
-     coefficients bcoef[8j ..] of the 4 products of the input pairs numbered bpair[j] (QuadraticPair) in both rows */
-  PetscInt   qm, *bstart, *bpair;
+     count) in qm pairs; half j of row pair r (rows 2r, 2r + 1; bstart[r] <= j < bstart[r + 1]) holds the 4
+     coefficients bcoef[4j ..] of the complex product of the input pairs p = bhalf[2j] and q = bhalf[2j + 1] / 2,
+     conjugated where bhalf[2j + 1] is odd (h), in both rows; bpair[j] = 2 QuadraticPair(qm, p, q) + h, its place in
+     QuadraticProducts' table (each kernel reads one of bpair and bhalf) */
+  PetscInt   qm, *bstart, *bpair, *bhalf;
   PetscReal *bcoef;
   PetscReal *qwork, *swork; /* workspaces of QuadraticDrift and SNAPSSurrogateStep, kept between steps */
+  PetscBool  simd;          /* QuadraticDrift may use AVX2 where the CPU has it (SNAPSSurrogateSetSIMD; the same bits) */
   PetscBool  hrows;         /* every head is khronos: evaluated by SNAKhronosEvaluateRows in hwork (SurrogateHeadRows) */
   PetscReal *hwork;
   PetscInt   nqwork, nswork;

@@ -100,12 +100,13 @@ static void QuadraticHalves(SNAPSSurrogate s, PetscInt pair, const PetscReal c[]
   }
 }
 
-/* The table (qstart, qa, qb, qcoef) as s->bstart, bpair, bcoef: the inputs x = (z, 1) in pairs (x_2p, x_2p+1), per
+/* The table (qstart, qa, qb, qcoef) as s->bstart, bpair, bhalf, bcoef: the inputs x = (z, 1) in pairs (x_2p, x_2p+1), per
    pair of rows (2r, 2r + 1) and pair of input pairs the 2 x 2 block of the 8 coefficients of x_2p+i x_2q+j (i, j = 0,
    1) in both rows, stored as its halves (QuadraticHalves) in ascending pair order, whatever the table's order. A
    Fourier latent's pairs are its complex modes, so the Kolmogorov case's 55552 terms make 7057 blocks (98% full) and
-   7607 halves (the long mode's 128024 terms, 17407): QuadraticRows reads 4 coefficients and 2 numbers per 8 terms,
-   where the term-by-term evaluation read 3 numbers per term (its bound: 26 us per step). Any table fits (an odd count of inputs
+   7607 halves (the long mode's 128024 terms, 17407): QuadraticRows reads 4 coefficients, 2 products and an index per
+   8 terms (QuadraticRowsAVX2: 4 coefficients and 2 indices), where the term-by-term evaluation read 3 numbers per
+   term (its bound: 26 us per step). Any table fits (an odd count of inputs
    or rows is padded with zeros); the rounding is not the term-by-term sum's. */
 static PetscErrorCode QuadraticBlocks(SNAPSSurrogate s)
 {
@@ -444,66 +445,76 @@ static void QuadraticRows(SNAPSSurrogate s, const PetscReal P[], PetscReal g[])
   }
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && defined(__GNUC__) /* GCC and clang (which defines __GNUC__ too) */
 #define SURROGATE_AVX2  1
 #define SURROGATE_LANES 4 /* one AVX2 vector of states */
 
-/* u (2 x SURROGATE_LANES) = the product of half b (b[0] = p, b[1] = 2 q + h; QuadraticHalves) from the inputs x
-   (2 qm x SURROGATE_LANES, lane fastest), as QuadraticProducts makes it: (x_2p + i x_2p+1)(x_2q + i x_2q+1) for h =
-   0, (x_2p + i x_2p+1)(x_2q - i x_2q+1) for h = 1, written as cc + sg ss and cs - sg sc with sg = -1, 1, the same
-   bits as cc - ss and cs + sc (a product by -1 is exact). */
-__attribute__((target("avx2"), always_inline)) static inline void QuadraticHalfProducts(const PetscReal x[], const PetscInt b[], PetscReal u[2][SURROGATE_LANES])
-{
-  enum { L = SURROGATE_LANES };
-  const PetscReal *xc = x + 2 * L * b[0], *xs = xc + L, *yc = x + 2 * L * (b[1] / 2), *ys = yc + L;
-  const PetscReal  sg = b[1] % 2 ? 1 : -1;
+/* 4 states' values, one per lane: written with vector types, which GCC and clang both compile to 4-wide
+   instructions (clang 14 left the same loops over an array index scalar, 1.9 times the portable kernel's time) */
+typedef double SurrogateV4 __attribute__((vector_size(4 * sizeof(double))));
 
-  for (PetscInt k = 0; k < L; k++) {
-    const PetscReal cc = xc[k] * yc[k], cs = xc[k] * ys[k], sc = xs[k] * yc[k], ss = xs[k] * ys[k];
-    u[0][k] = cc + sg * ss;
-    u[1][k] = cs - sg * sc;
-  }
+__attribute__((target("avx2"), always_inline)) static inline SurrogateV4 SurrogateLoad4(const PetscReal *p)
+{
+  SurrogateV4 v;
+
+  memcpy(&v, p, sizeof(v)); /* an unaligned load */
+  return v;
+}
+
+/* u = the product of half b (b[0] = p, b[1] = 2 q + h; QuadraticHalves) from the inputs x (2 qm x SURROGATE_LANES,
+   lane fastest), as QuadraticProducts makes it: (x_2p + i x_2p+1)(x_2q + i x_2q+1) for h = 0, (x_2p + i x_2p+1)(x_2q
+   - i x_2q+1) for h = 1, written as cc + sg ss and cs - sg sc with sg = -1, 1, the same bits as cc - ss and cs + sc
+   (a product by -1 is exact). */
+__attribute__((target("avx2"), always_inline)) static inline void QuadraticHalfProducts(const PetscReal x[], const PetscInt b[], SurrogateV4 u[2])
+{
+  const PetscReal  *xp = x + 2 * SURROGATE_LANES * b[0], *yp = x + 2 * SURROGATE_LANES * (b[1] / 2);
+  const SurrogateV4 xc = SurrogateLoad4(xp), xs = SurrogateLoad4(xp + SURROGATE_LANES), yc = SurrogateLoad4(yp), ys = SurrogateLoad4(yp + SURROGATE_LANES);
+  const SurrogateV4 cc = xc * yc, cs = xc * ys, sc = xs * yc, ss = xs * ys;
+  const PetscReal   sg = b[1] % 2 ? 1 : -1;
+
+  u[0] = cc + sg * ss;
+  u[1] = cs - sg * sc;
 }
 
 /* QuadraticRows for SURROGATE_LANES states at once, g (2 per row pair x SURROGATE_LANES), from their inputs x:
    each lane does QuadraticRows' arithmetic in its order, with the products made where they are used from x (in the
    L1 cache) instead of read from QuadraticProducts' table (0.47 MB for 4 states of the long mode, which pushed the
    coefficients out of the L2 cache). AVX2 only, for its 4-wide vectors: without them, making the products twice
-   costs more than the table (1.5 times the portable kernel's time). Not "fma": fused multiply-adds would round
-   differently, and a state's bits would depend on the CPU. */
+   costs more than the table (1.5 times the portable kernel's time). Not "fma", and the library is compiled with
+   -ffp-contract=off (CMakeLists.txt): fused multiply-adds would round differently, and a state's bits would depend
+   on the CPU. */
 __attribute__((target("avx2"))) static void QuadraticRowsAVX2(SNAPSSurrogate s, const PetscReal x[], PetscReal g[])
 {
-  enum { L = SURROGATE_LANES };
+  const SurrogateV4 zero = {0, 0, 0, 0};
+
   for (PetscInt r = 0; r < (s->D + 1) / 2; r++) {
-    const PetscInt end      = s->bstart[r + 1];
-    PetscInt       j        = s->bstart[r];
-    PetscReal      a0[2][L] = {{0}}, a1[2][L] = {{0}}, b0[2][L] = {{0}}, b1[2][L] = {{0}}, u[2][L], v[2][L];
+    const PetscInt end   = s->bstart[r + 1];
+    PetscInt       j     = s->bstart[r];
+    SurrogateV4    a0[2] = {zero, zero}, a1[2] = {zero, zero}, b0[2] = {zero, zero}, b1[2] = {zero, zero}, u[2], v[2], g0, g1;
 
     for (; j + 1 < end; j += 2) {
       const PetscReal *c = s->bcoef + 4 * j;
       QuadraticHalfProducts(x, s->bhalf + 2 * j, u);
       QuadraticHalfProducts(x, s->bhalf + 2 * j + 2, v);
-      for (PetscInt l = 0; l < 2; l++)
-        for (PetscInt k = 0; k < L; k++) {
-          a0[l][k] += c[l] * u[l][k];
-          a1[l][k] += c[2 + l] * u[l][k];
-          b0[l][k] += c[4 + l] * v[l][k];
-          b1[l][k] += c[6 + l] * v[l][k];
-        }
+      for (PetscInt l = 0; l < 2; l++) {
+        a0[l] += c[l] * u[l];
+        a1[l] += c[2 + l] * u[l];
+        b0[l] += c[4 + l] * v[l];
+        b1[l] += c[6 + l] * v[l];
+      }
     }
     if (j < end) {
       const PetscReal *c = s->bcoef + 4 * j;
       QuadraticHalfProducts(x, s->bhalf + 2 * j, u);
-      for (PetscInt l = 0; l < 2; l++)
-        for (PetscInt k = 0; k < L; k++) {
-          a0[l][k] += c[l] * u[l][k];
-          a1[l][k] += c[2 + l] * u[l][k];
-        }
+      for (PetscInt l = 0; l < 2; l++) {
+        a0[l] += c[l] * u[l];
+        a1[l] += c[2 + l] * u[l];
+      }
     }
-    for (PetscInt k = 0; k < L; k++) {
-      g[2 * r * L + k]       = (a0[0][k] + a0[1][k]) + (b0[0][k] + b0[1][k]);
-      g[(2 * r + 1) * L + k] = (a1[0][k] + a1[1][k]) + (b1[0][k] + b1[1][k]);
-    }
+    g0 = (a0[0] + a0[1]) + (b0[0] + b0[1]);
+    g1 = (a1[0] + a1[1]) + (b1[0] + b1[1]);
+    memcpy(g + 2 * r * SURROGATE_LANES, &g0, sizeof(g0));
+    memcpy(g + (2 * r + 1) * SURROGATE_LANES, &g1, sizeof(g1));
   }
 }
 #endif
@@ -523,8 +534,8 @@ static PetscBool SurrogateUsesAVX2(SNAPSSurrogate s)
    drift SNAs' box as their B-splines clamp it: the table is the SNAs' value everywhere, in the box and out. Evaluated
    by the halves of 2 x 2 blocks (QuadraticBlocks), state by state from the complex products of all input pairs
    (QuadraticProducts, QuadraticRows), or with AVX2 4 states at a time (QuadraticRowsAVX2; a group of 3 repeats its
-   last state in the spare lane, and the last 1 or 2 states take the portable kernel): 0.73 times the portable
-   kernel's time per state over the long mode's rollouts (cases/kolmogorov-surrogate/README.md, "Cost"). The same
+   last state in the spare lane, and the last 1 or 2 states take the portable kernel): 0.47 to 0.59 of the portable
+   kernel's stepping time for the long mode's twins on 1 rank (cases/kolmogorov-surrogate/README.md, "Cost"). The same
    bits either way, for a state alone or in an ensemble (SNAPSSurrogateSetSIMD). Not BLAS: the table is 6% of the dense
    matrix of all products (a dgemv would do 16 times the work). */
 static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscReal g[])

@@ -38,8 +38,9 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "                            It must be trained for this system (equation, grid, L; Re, alpha, forcing wavenumber).\n"
                            "                            -T, -dt_save and -save_start must be multiples of its step; no -lyapunov,\n"
                            "                            -checkpoint or -restart\n"
-                           "  -stepper_simd <bool>      evaluate a quadratic drift with AVX2 where the CPU has it (true); the same\n"
-                           "                            results either way (false runs the portable code, to check that)\n";
+                           "  -stepper_simd <bool>      with -stepper sna: evaluate the model's quadratic drift with AVX2 where the\n"
+                           "                            CPU has it, 4 members of a rank at a time (true); the same results either way\n"
+                           "                            (false runs the portable code, to check that; refused for a drift of SNAs)\n";
 
 typedef struct {
   Vec             y; /* the member's state, also ARKODE's output vector */
@@ -719,6 +720,12 @@ static PetscErrorCode SurrogateLoad(FlowRun r)
   PetscFunctionBegin;
   PetscCall(SNAPSSurrogateLoad(r->comm, r->stepper_model, &r->sur));
   PetscCall(SNAPSSurrogateSetSIMD(r->sur, r->simd));
+  if (r->simd_set) {
+    const char *kernel;
+
+    PetscCall(SNAPSSurrogateGetKernel(r->sur, &kernel));
+    PetscCheck(strcmp(kernel, "sna"), r->comm, PETSC_ERR_USER_INPUT, "-stepper_simd applies to a quadratic drift (a table of monomials), but the drift of '%s' is fitted SNAs: remove -stepper_simd", r->stepper_model);
+  }
   PetscCall(SNAPSSurrogateCheckSystem(r->sur, r->pb->desc.equation, r->npts, r->pb->desc.length[0]));
   PetscCall(SNAPSSurrogateCheckPhysics(r->sur, r->stepper_model, r->pb->nu, r->pb->alpha, r->pb->forcing, r->pb->famp));
   PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, NULL, NULL, &dt));
@@ -964,7 +971,7 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     const char *kernel;
 
     PetscCall(SNAPSSurrogateGetKernel(r->sur, &kernel));
-    PetscCall(SNAPSReportSetString(rep, "surrogate_kernel", kernel)); /* the cost figures' code path */
+    PetscCall(SNAPSReportSetString(rep, "surrogate_kernel", kernel)); /* the cost figures' code path (avx2: for groups of 3 or 4 members of a rank) */
   }
   if (r->init_trajectory[0]) PetscCall(SNAPSReportSetString(rep, "init_trajectory", r->init_trajectory));
   for (int j = 0; j < 5; j++) PetscCall(SNAPSReportSetInt(rep, names[j], (PetscInt)all[j]));

@@ -450,7 +450,8 @@ static void QuadraticRows(SNAPSSurrogate s, const PetscReal P[], PetscReal g[])
 #define SURROGATE_LANES 4 /* one AVX2 vector of states */
 
 /* 4 states' values, one per lane: written with vector types, which GCC and clang both compile to 4-wide
-   instructions (clang 14 left the same loops over an array index scalar, 1.9 times the portable kernel's time) */
+   instructions (clang 14 left the same loops over an array index scalar: 1.9 times the portable kernel's time,
+   measured once in a reviewer's harness) */
 typedef double SurrogateV4 __attribute__((vector_size(4 * sizeof(double))));
 
 __attribute__((target("avx2"), always_inline)) static inline SurrogateV4 SurrogateLoad4(const PetscReal *p)
@@ -480,8 +481,8 @@ __attribute__((target("avx2"), always_inline)) static inline void QuadraticHalfP
    each lane does QuadraticRows' arithmetic in its order, with the products made where they are used from x (in the
    L1 cache) instead of read from QuadraticProducts' table (0.47 MB for 4 states of the long mode, which pushed the
    coefficients out of the L2 cache). AVX2 only, for its 4-wide vectors: without them, making the products twice
-   costs more than the table (1.5 times the portable kernel's time). Not "fma", and the library is compiled with
-   -ffp-contract=off (CMakeLists.txt): fused multiply-adds would round differently, and a state's bits would depend
+   costs more than the table (1.5 times the portable kernel's time). Not "fma", and this file is compiled with
+   -ffp-contract=off (plugins/CMakeLists.txt): fused multiply-adds would round differently, and a state's bits would depend
    on the CPU. */
 __attribute__((target("avx2"))) static void QuadraticRowsAVX2(SNAPSSurrogate s, const PetscReal x[], PetscReal g[])
 {

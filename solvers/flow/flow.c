@@ -39,7 +39,7 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "                            -T, -dt_save and -save_start must be multiples of its step; no -lyapunov,\n"
                            "                            -checkpoint or -restart\n"
                            "  -stepper_simd <bool>      with -stepper sna: evaluate the model's quadratic drift with AVX2 where the\n"
-                           "                            CPU has it, 4 members of a rank at a time (true); the same results either way\n"
+                           "                            CPU has it, 3 or 4 members of a rank at a time (true); the same results either way\n"
                            "                            (false runs the portable code, to check that; refused for a drift of SNAs)\n";
 
 typedef struct {
@@ -268,7 +268,7 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(PetscOptionsReal("-init_time", "Saved time of -init_trajectory to start from", NULL, r->init_time, &r->init_time, &r->init_time_set));
   PetscCall(PetscOptionsString("-stepper", "Time stepper: arkode or sna (a rollout surrogate)", NULL, r->stepper, r->stepper, sizeof(r->stepper), NULL));
   PetscCall(PetscOptionsString("-stepper_model", "Rollout surrogate model (with -stepper sna)", NULL, r->stepper_model, r->stepper_model, sizeof(r->stepper_model), NULL));
-  PetscCall(PetscOptionsBool("-stepper_simd", "Evaluate a quadratic drift with AVX2 where the CPU has it (the same results either way)", NULL, r->simd, &r->simd, &r->simd_set));
+  PetscCall(PetscOptionsBool("-stepper_simd", "With -stepper sna: evaluate a quadratic drift with AVX2 where the CPU has it (the same results either way)", NULL, r->simd, &r->simd, &r->simd_set));
   PetscCall(CheckStepper(r));
   PetscCall(CheckPositive(r->comm, "-T", r->T));
   PetscCall(CheckPositive(r->comm, "-dt_save", r->dt_save));

@@ -46,7 +46,7 @@ checks:
                  rolls out bit for bit the same, and is refused as corrupt without its table or its box
                  naming both values; one step of 9 members from 9 states (stepped together on 1 rank), decoded,
                  is the stored table of monomials and basis evaluated in numpy (1e-11), the same bits for the
-                 first 7 on 2 ranks (4 + 3) and for a member alone, and with the portable kernel (-stepper_simd 0)
+                 first 7 on 2 ranks (3 + 4) and for a member alone, and with the portable kernel (-stepper_simd 0)
                  as with the default (AVX2 groups of 4 and 3 where the CPU has it; each report names its kernel),
                  also for a copy
                  whose cos row no longer shares its sin row's factors and one whose basis rows are permuted (the
@@ -503,7 +503,7 @@ def table_members(KOL, B):
     """One step of 9 members from 9 different states, stepped together on 1 rank, decoded, is mean + B^T (z0 + the
     stored table of monomials at z0) evaluated here (numpy, to 1e-11 of the largest value: the step sums the table by
     2 x 2 blocks of complex products, QuadraticBlocks, in another order than the table's); the first 7 stepped on 2
-    ranks (4 + 3), a member alone and the 9 with the portable kernel (-stepper_simd 0) give the same bits as the 9 (on
+    ranks (3 + 4), a member alone and the 9 with the portable kernel (-stepper_simd 0) give the same bits as the 9 (on
     a CPU with AVX2: groups of 4 and of 3 with a spare lane, 1 alone portable); the same for a copy whose table has row 1's terms reversed (the
     blocks do not depend on the table's order), for one whose basis rows 0 and 2 are swapped (no longer the Fourier
     layout: the dense decode, not the separable one), and for a polynomial drift on a POD basis of 3 coordinates (an odd
@@ -547,7 +547,7 @@ def table_members(KOL, B):
         if not err < 1e-11:
             sys.exit(f"FAIL: one step of 9 members of {model}, decoded, differs from the table of monomials evaluated here by "
                      f"{err:g} relative: the table's product or the decode is wrong")
-        # 7 members on 2 ranks (4 + 3: AVX2 groups of 4 and of 3 with a spare lane, where the CPU has it) and 1 alone
+        # 7 members on 2 ranks (3 + 4: AVX2 groups of 4 and of 3 with a spare lane, where the CPU has it) and 1 alone
         # (the portable kernel) are the first 7 and the first of the 9 (groups of 4, 4 and 1 alone)
         if not np.array_equal(step(model, "seven2.h5", 2, 7), w[:, :7]) or not np.array_equal(step(model, "one.h5", 1, 1), w[:, :1]):
             sys.exit(f"FAIL: the step of {model}'s members depends on the ranks or on which members share the step")

@@ -5,9 +5,11 @@
 # trajectories' fields and diagnostics (/w, /time, /diagnostics; not the attributes, which name the run's model path).
 root=$(cd "$(dirname "$0")/../../../.." && pwd)
 cd "$root" && source scripts/env.sh
+set -eo pipefail # a failed run stops the script: no comparison of a previous run's files
 O=${DIR:-/tmp/kol11/full}; R=$O/bits13; new=build/bin/snaps-kolmogorov; mkdir -p $R
 for m in sna01_deterministic sna01_categorical sna02_deterministic sna02_categorical; do
   for np in 1 2; do
+    rm -f $R/*.h5 $R/*.xmf
     for v in old new portable; do
       b=$new; x=""; [ $v = old ] && b=$OLD; [ $v = portable ] && x="-stepper_simd 0"
       mpirun --oversubscribe -n $np $b -N 64 -Re 40 -stepper sna -stepper_model $O/$m.h5 -init_trajectory $O/truth_a.h5 -init_time 30 -ensemble 4 -T 100 -dt_save 1 -seed 8 $x -trajectory $R/$v.h5 > /dev/null

@@ -100,14 +100,14 @@ static void QuadraticHalves(SNAPSSurrogate s, PetscInt pair, const PetscReal c[]
   }
 }
 
-/* The table (qstart, qa, qb, qcoef) as s->bstart, bpair, bhalf, bcoef: the inputs x = (z, 1) in pairs (x_2p, x_2p+1), per
-   pair of rows (2r, 2r + 1) and pair of input pairs the 2 x 2 block of the 8 coefficients of x_2p+i x_2q+j (i, j = 0,
-   1) in both rows, stored as its halves (QuadraticHalves) in ascending pair order, whatever the table's order. A
-   Fourier latent's pairs are its complex modes, so the Kolmogorov case's 55552 terms make 7057 blocks (98% full) and
-   7607 halves (the long mode's 128024 terms, 17407): QuadraticRows reads 4 coefficients, 2 products and an index per
-   8 terms (QuadraticRowsAVX2: 4 coefficients and 2 indices), where the term-by-term evaluation read 3 numbers per
-   term (its bound: 26 us per step). Any table fits (an odd count of inputs
-   or rows is padded with zeros); the rounding is not the term-by-term sum's. */
+/* The table (qstart, qa, qb, qcoef) as s->bstart, bpair, bhalf, bcoef: the inputs x = (z, 1) in pairs (x_2p,
+   x_2p+1), per pair of rows (2r, 2r + 1) and pair of input pairs the 2 x 2 block of the 8 coefficients of x_2p+i
+   x_2q+j (i, j = 0, 1) in both rows, stored as its halves (QuadraticHalves) in ascending pair order, whatever the
+   table's order. A Fourier latent's pairs are its complex modes, so the Kolmogorov case's 55552 terms make 7057
+   blocks (98% full) and 7607 halves (the long mode's 128024 terms, 17407): QuadraticRows reads 4 coefficients, 2
+   products and an index per 8 terms (QuadraticRowsAVX2: 4 coefficients and 2 indices), where the term-by-term
+   evaluation read 3 numbers per term (its bound: 26 us per step). Any table fits (an odd count of inputs or rows is
+   padded with zeros); the rounding is not the term-by-term sum's. */
 static PetscErrorCode QuadraticBlocks(SNAPSSurrogate s)
 {
   const PetscInt D = s->D, R = (D + 1) / 2, M = (D + 2) / 2, npair = M * (M + 1) / 2;
@@ -482,8 +482,8 @@ __attribute__((target("avx2"), always_inline)) static inline void QuadraticHalfP
    L1 cache) instead of read from QuadraticProducts' table (0.47 MB for 4 states of the long mode, which pushed the
    coefficients out of the L2 cache). AVX2 only, for its 4-wide vectors: without them, making the products twice
    costs more than the table (1.5 times the portable kernel's time). Not "fma", and this file is compiled with
-   -ffp-contract=off (plugins/CMakeLists.txt): fused multiply-adds would round differently, and a state's bits would depend
-   on the CPU. */
+   -ffp-contract=off (plugins/CMakeLists.txt): fused multiply-adds would round differently, and a state's bits would
+   depend on the CPU. */
 __attribute__((target("avx2"))) static void QuadraticRowsAVX2(SNAPSSurrogate s, const PetscReal x[], PetscReal g[])
 {
   const SurrogateV4 zero = {0, 0, 0, 0};
@@ -546,7 +546,8 @@ static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscRe
   PetscReal     *x, *P, *gr;
 
   PetscFunctionBegin;
-  PetscCall(SurrogateWork(PetscMax(4 * M * 4, 2 * M + 2 * M * (M + 1) + 2 * M), &s->qwork, &s->nqwork));
+  /* the larger of the AVX2 layout (x and gr, 2 M x 4 each) and the portable one (x, P and gr) */
+  PetscCall(SurrogateWork(PetscMax(16 * M, 2 * M + 2 * M * (M + 1) + 2 * M), &s->qwork, &s->nqwork));
 #if defined(SURROGATE_AVX2)
   if (SurrogateUsesAVX2(s)) {
     enum { L = SURROGATE_LANES };
@@ -568,7 +569,7 @@ static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscRe
   x  = s->qwork;
   P  = x + 2 * M;
   gr = P + 2 * M * (M + 1);
-  for (PetscInt p = D; p < 2 * M; p++) x[p] = p == D ? 1 : 0;
+  for (PetscInt p = D; p < 2 * M; p++) x[p] = p == D ? 1 : 0; /* the factor 1, and a zero where D + 1 is odd */
   for (PetscInt k = PetscMin(k0, n); k < n; k++) {
     for (PetscInt p = 0; p < D; p++) x[p] = PetscMin(s->qhi[p], PetscMax(s->qlo[p], z[k * D + p]));
     QuadraticProducts(M, x, P);

@@ -964,14 +964,14 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   PetscCall(SNAPSReportSetReal(rep, "ark_fixed_step", r->hfixed));
   PetscCall(SNAPSReportSetInt(rep, "ark_order", r->order));
   PetscCall(SNAPSReportSetString(rep, "stepper", r->stepper));
-  if (r->sur) PetscCall(SNAPSReportSetString(rep, "stepper_model", r->stepper_model));
-  if (r->sur) PetscCall(SNAPSReportSetReal(rep, "surrogate_clamped_per_step", r->clamp_fraction));
-  if (r->sur) PetscCall(SNAPSReportSetReal(rep, "model_load_time_s", r->load_s)); /* part of wall_time_s */
   if (r->sur) {
     const char *kernel;
 
     PetscCall(SNAPSSurrogateGetKernel(r->sur, &kernel));
-    PetscCall(SNAPSReportSetString(rep, "surrogate_kernel", kernel)); /* the cost figures' code path (avx2: for groups of 3 or 4 members of a rank) */
+    PetscCall(SNAPSReportSetString(rep, "stepper_model", r->stepper_model));
+    PetscCall(SNAPSReportSetReal(rep, "surrogate_clamped_per_step", r->clamp_fraction));
+    PetscCall(SNAPSReportSetReal(rep, "model_load_time_s", r->load_s)); /* part of wall_time_s */
+    PetscCall(SNAPSReportSetString(rep, "surrogate_kernel", kernel));   /* the cost figures' code path (avx2: for groups of 3 or 4 members of a rank) */
   }
   if (r->init_trajectory[0]) PetscCall(SNAPSReportSetString(rep, "init_trajectory", r->init_trajectory));
   for (int j = 0; j < 5; j++) PetscCall(SNAPSReportSetInt(rep, names[j], (PetscInt)all[j]));

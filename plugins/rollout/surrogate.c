@@ -2,6 +2,7 @@
 #include <snaps/surrogate.h>
 #include <snaps/private/snaimpl.h>
 #include <snaps/private/surrogateimpl.h>
+#include <snaps/private/simd.h>
 
 PetscInt SNAPSTokenEncode(PetscInt q, const PetscReal edges[], PetscReal x)
 {
@@ -445,33 +446,19 @@ static void QuadraticRows(SNAPSSurrogate s, const PetscReal P[], PetscReal g[])
   }
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) /* GCC and clang (which defines __GNUC__ too) */
-#define SURROGATE_AVX2  1
+#if defined(SNAPS_AVX2)
 #define SURROGATE_LANES 4 /* one AVX2 vector of states */
-
-/* 4 states' values, one per lane: written with vector types, which GCC and clang both compile to 4-wide
-   instructions (clang 14 left the same loops over an array index scalar: 1.9 times the portable kernel's time,
-   measured once in a reviewer's harness) */
-typedef double SurrogateV4 __attribute__((vector_size(4 * sizeof(double))));
-
-__attribute__((target("avx2"), always_inline)) static inline SurrogateV4 SurrogateLoad4(const PetscReal *p)
-{
-  SurrogateV4 v;
-
-  memcpy(&v, p, sizeof(v)); /* an unaligned load */
-  return v;
-}
 
 /* u = the product of half b (b[0] = p, b[1] = 2 q + h; QuadraticHalves) from the inputs x (2 qm x SURROGATE_LANES,
    lane fastest), as QuadraticProducts makes it: (x_2p + i x_2p+1)(x_2q + i x_2q+1) for h = 0, (x_2p + i x_2p+1)(x_2q
    - i x_2q+1) for h = 1, written as cc + sg ss and cs - sg sc with sg = -1, 1, the same bits as cc - ss and cs + sc
    (a product by -1 is exact). */
-__attribute__((target("avx2"), always_inline)) static inline void QuadraticHalfProducts(const PetscReal x[], const PetscInt b[], SurrogateV4 u[2])
+__attribute__((target("avx2"), always_inline)) static inline void QuadraticHalfProducts(const PetscReal x[], const PetscInt b[], SNAPSV4 u[2])
 {
-  const PetscReal  *xp = x + 2 * SURROGATE_LANES * b[0], *yp = x + 2 * SURROGATE_LANES * (b[1] / 2);
-  const SurrogateV4 xc = SurrogateLoad4(xp), xs = SurrogateLoad4(xp + SURROGATE_LANES), yc = SurrogateLoad4(yp), ys = SurrogateLoad4(yp + SURROGATE_LANES);
-  const SurrogateV4 cc = xc * yc, cs = xc * ys, sc = xs * yc, ss = xs * ys;
-  const PetscReal   sg = b[1] % 2 ? 1 : -1;
+  const PetscReal *xp = x + 2 * SURROGATE_LANES * b[0], *yp = x + 2 * SURROGATE_LANES * (b[1] / 2);
+  const SNAPSV4    xc = SNAPSLoadV4(xp), xs = SNAPSLoadV4(xp + SURROGATE_LANES), yc = SNAPSLoadV4(yp), ys = SNAPSLoadV4(yp + SURROGATE_LANES);
+  const SNAPSV4    cc = xc * yc, cs = xc * ys, sc = xs * yc, ss = xs * ys;
+  const PetscReal  sg = b[1] % 2 ? 1 : -1;
 
   u[0] = cc + sg * ss;
   u[1] = cs - sg * sc;
@@ -486,12 +473,12 @@ __attribute__((target("avx2"), always_inline)) static inline void QuadraticHalfP
    depend on the CPU. */
 __attribute__((target("avx2"))) static void QuadraticRowsAVX2(SNAPSSurrogate s, const PetscReal x[], PetscReal g[])
 {
-  const SurrogateV4 zero = {0, 0, 0, 0};
+  const SNAPSV4 zero = {0, 0, 0, 0};
 
   for (PetscInt r = 0; r < (s->D + 1) / 2; r++) {
     const PetscInt end   = s->bstart[r + 1];
     PetscInt       j     = s->bstart[r];
-    SurrogateV4    a0[2] = {zero, zero}, a1[2] = {zero, zero}, b0[2] = {zero, zero}, b1[2] = {zero, zero}, u[2], v[2], g0, g1;
+    SNAPSV4        a0[2] = {zero, zero}, a1[2] = {zero, zero}, b0[2] = {zero, zero}, b1[2] = {zero, zero}, u[2], v[2], g0, g1;
 
     for (; j + 1 < end; j += 2) {
       const PetscReal *c = s->bcoef + 4 * j;
@@ -520,11 +507,129 @@ __attribute__((target("avx2"))) static void QuadraticRowsAVX2(SNAPSSurrogate s, 
 }
 #endif
 
+/* ---- the heads' draws: a class from logits ---- */
+
+/* e^x for x <= 0 to within about 1 ulp, with no libm call, so that the bins' exponentials vectorise: x = n ln 2 + r,
+   |r| <= ln 2 / 2 (Cody and Waite's split of ln 2: n ln2hi is exact for |n| < 2^21), e^r by its Taylor polynomial of
+   degree 13 (truncation below 1e-17 relative), times 2^n made in the exponent's bits (n + 1023 from the bits of
+   n + 1.5 2^52); 0 below -708, where e^x leaves the normal doubles, and for NaN. SurrogateExpAVX2 does the same
+   operations in the same order on 4 lanes: the same bits. */
+#define SURROGATE_EXP_MIN        (-708.0)
+#define SURROGATE_EXP_SHIFT      0x1.8p52              /* 1.5 2^52: its ulp is 1, so t - SHIFT is x log2(e) rounded */
+#define SURROGATE_EXP_BITS       0x4338000000000000ull /* the bits of SURROGATE_EXP_SHIFT */
+#define SURROGATE_LOG2E          0x1.71547652b82fep0
+#define SURROGATE_LN2HI          0x1.62e42feep-1 /* 6.93147180369123816490e-01, 32 significant bits */
+#define SURROGATE_LN2LO          0x1.a39ef35793c76p-33
+#define SURROGATE_EXP_POLY(r, p) /* p = sum_{k <= 13} r^k / k!, by Horner's rule from the top */ \
+  do {                                                                                           \
+    p = 1.6059043836821613e-10 * (r) + 2.08767569878681e-09;                                     \
+    p = p * (r) + 2.505210838544172e-08;                                                         \
+    p = p * (r) + 2.755731922398589e-07;                                                         \
+    p = p * (r) + 2.7557319223985893e-06;                                                        \
+    p = p * (r) + 2.48015873015873e-05;                                                          \
+    p = p * (r) + 1.984126984126984e-04;                                                         \
+    p = p * (r) + 1.388888888888889e-03;                                                         \
+    p = p * (r) + 8.333333333333333e-03;                                                         \
+    p = p * (r) + 4.1666666666666664e-02;                                                        \
+    p = p * (r) + 1.6666666666666666e-01;                                                        \
+    p = p * (r) + 0.5;                                                                           \
+    p = p * (r) + 1.0;                                                                           \
+    p = p * (r) + 1.0;                                                                           \
+  } while (0)
+
+static inline PetscReal SurrogateExp(PetscReal x)
+{
+  const PetscReal t = x * SURROGATE_LOG2E + SURROGATE_EXP_SHIFT, n = t - SURROGATE_EXP_SHIFT;
+  const PetscReal r = (x - n * SURROGATE_LN2HI) - n * SURROGATE_LN2LO;
+  PetscReal       p, scale;
+  uint64_t        b;
+
+  SURROGATE_EXP_POLY(r, p);
+  memcpy(&b, &t, sizeof(b));
+  b = (b - SURROGATE_EXP_BITS + 1023) << 52;
+  memcpy(&scale, &b, sizeof(scale));
+  return x >= SURROGATE_EXP_MIN ? p * scale : 0;
+}
+
+#if defined(SNAPS_AVX2)
+/* l[j] = e^(l[j] - mx) for the first 4 floor(q / 4) of the q logits, as SurrogateExp does; returns how many it did */
+__attribute__((target("avx2"))) static PetscInt SurrogateExpAVX2(PetscInt q, PetscReal l[], PetscReal mx)
+{
+  PetscInt j = 0;
+
+  for (; j + SURROGATE_LANES <= q; j += SURROGATE_LANES) {
+    const SNAPSV4 x = SNAPSLoadV4(l + j) - mx, t = x * SURROGATE_LOG2E + SURROGATE_EXP_SHIFT, n = t - SURROGATE_EXP_SHIFT;
+    const SNAPSV4 r    = (x - n * SURROGATE_LN2HI) - n * SURROGATE_LN2LO;
+    const SNAPSU4 keep = (SNAPSU4)(x >= SURROGATE_EXP_MIN); /* all ones where x >= -708, as a comparison makes */
+    SNAPSV4       p, v;
+
+    SURROGATE_EXP_POLY(r, p);
+    v = p * (SNAPSV4)(((SNAPSU4)t - SURROGATE_EXP_BITS + 1023) << 52);
+    v = (SNAPSV4)((SNAPSU4)v & keep);
+    memcpy(l + j, &v, sizeof(v));
+  }
+  return j;
+}
+#endif
+
+/* The class drawn with the uniform number u from q logits l (overwritten by the weights e^(l_j - max l)): the first k
+   whose cumulative weight exceeds u times their sum. SNAPSCategoricalSample of the softmax's probabilities, without
+   its q divisions and libm's exponentials: the weights differ from the softmax's by rounding only (a few ulp), so a
+   draw differs only where u falls within that of a class's edge. AVX2 where avx2 and the CPU allow (the same bits). */
+static PetscInt SurrogateSampleLogits(PetscBool avx2, PetscInt q, PetscReal l[], PetscReal u)
+{
+  PetscReal mx = l[0], sum = 0, c = 0, target;
+  PetscInt  j = 0;
+
+  for (PetscInt k = 1; k < q; k++) mx = PetscMax(mx, l[k]);
+#if defined(SNAPS_AVX2)
+  if (avx2) j = SurrogateExpAVX2(q, l, mx);
+#else
+  (void)avx2;
+#endif
+  for (; j < q; j++) l[j] = SurrogateExp(l[j] - mx);
+  for (PetscInt k = 0; k < q; k++) sum += l[k];
+  target = u * sum;
+  for (PetscInt k = 0; k < q - 1; k++)
+    if (target < (c += l[k])) return k;
+  return q - 1;
+}
+
+/*@
+  SNAPSCategoricalSampleLogits - Draws a class from q logits (unnormalised log-probabilities) with a uniform number u
+  in [0, 1), as SNAPSCategoricalSample() does from their softmax, by the inverse transform over the weights
+  e^(l_j - max l)
+
+  Not Collective
+
+  Input Parameters:
++ q - the number of classes
+. l - the q logits, overwritten by the weights
+- u - the uniform number
+
+  Level: developer
+
+  Note:
+  The weights come from SNAPS's own exponential (about 1 ulp; vectorised with AVX2 where the CPU has it, with the same
+  bits): the class differs from SNAPSCategoricalSample()'s of SNASoftmax()'s probabilities only where u falls within
+  a few ulp of a class's edge. Categorical surrogates draw their residuals' bins so (SNAPSSurrogateStep()).
+
+.seealso: `SNAPSCategoricalSample()`, `SNASoftmax()`, `SNAPSSurrogateStep()`
+@*/
+PetscInt SNAPSCategoricalSampleLogits(PetscInt q, PetscReal l[], PetscReal u)
+{
+#if defined(SNAPS_AVX2)
+  return SurrogateSampleLogits(SNAPSHasAVX2(), q, l, u);
+#else
+  return SurrogateSampleLogits(PETSC_FALSE, q, l, u);
+#endif
+}
+
 /* The kernel QuadraticDrift runs: AVX2 where allowed and the CPU has it. */
 static PetscBool SurrogateUsesAVX2(SNAPSSurrogate s)
 {
-#if defined(SURROGATE_AVX2)
-  return (PetscBool)(s->simd && __builtin_cpu_supports("avx2"));
+#if defined(SNAPS_AVX2)
+  return (PetscBool)(s->simd && SNAPSHasAVX2());
 #else
   (void)s;
   return PETSC_FALSE;
@@ -548,7 +653,7 @@ static PetscErrorCode QuadraticDrift(SNAPSSurrogate s, PetscInt n, const PetscRe
   PetscFunctionBegin;
   /* the larger of the AVX2 layout (x and gr, 2 M x 4 each) and the portable one (x, P and gr) */
   PetscCall(SurrogateWork(PetscMax(16 * M, 2 * M + 2 * M * (M + 1) + 2 * M), &s->qwork, &s->nqwork));
-#if defined(SURROGATE_AVX2)
+#if defined(SNAPS_AVX2)
   if (SurrogateUsesAVX2(s)) {
     enum { L = SURROGATE_LANES };
     x  = s->qwork;
@@ -910,8 +1015,9 @@ void SNAPSSurrogateHeadRow(SNAPSSurrogate s, PetscInt i, const PetscReal z[], co
    the residuals of the step before (s->eprev). */
 static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscRandom rnd[], PetscReal e[])
 {
-  const PetscInt D = s->D, q = s->q;
-  PetscReal     *x, *p;
+  const PetscInt  D = s->D, q = s->q;
+  const PetscBool avx2 = SurrogateUsesAVX2(s);
+  PetscReal      *x, *p;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc2(n * (2 * D + 1), &x, n * q, &p));
@@ -922,12 +1028,11 @@ static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, con
       PetscCall(SNAKhronosEvaluateRows(s->head[i], n, x, p, s->hwork));
     else
       PetscCall(SNAPSEvaluateRows(s->head[i], n, x, p));
-    PetscCall(SNASoftmax(n, q, p, NULL));
     for (PetscInt k = 0; k < n; k++) {
       PetscReal u1, u2;
       PetscCall(PetscRandomGetValueReal(rnd[k], &u1));
       PetscCall(PetscRandomGetValueReal(rnd[k], &u2));
-      e[k * D + i] = SNAPSTokenDecode(q, s->edges + i * (q + 1), SNAPSCategoricalSample(q, p + k * q, u1), u2);
+      e[k * D + i] = SNAPSTokenDecode(q, s->edges + i * (q + 1), SurrogateSampleLogits(avx2, q, p + k * q, u1), u2);
     }
   }
   PetscCall(PetscFree2(x, p));

@@ -1,5 +1,6 @@
-static const char help[] = "Tokens of rollout surrogates: encode/decode round trip over quantile bins, and the categorical sampler's\n"
-                           "empirical frequencies against the probabilities (chi-squared).\n";
+static const char help[] = "Tokens of rollout surrogates: encode/decode round trip over quantile bins, the categorical sampler's\n"
+                           "empirical frequencies against the probabilities (chi-squared), and the draws from logits: their\n"
+                           "exponentials against libm's, and their classes against the softmax's.\n";
 
 #include <snaps.h>
 
@@ -35,6 +36,17 @@ static PetscErrorCode RoundTrip(void)
   PetscFunctionReturn(0);
 }
 
+/* A rander48 generator (the rollouts' type) seeded with seed. */
+static PetscErrorCode Rander48(unsigned long seed, PetscRandom *rnd)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, rnd));
+  PetscCall(PetscRandomSetType(*rnd, PETSCRANDER48));
+  PetscCall(PetscRandomSetSeed(*rnd, seed));
+  PetscCall(PetscRandomSeed(*rnd));
+  PetscFunctionReturn(0);
+}
+
 /* 200000 draws from a skewed distribution over 8 classes: Pearson's chi-squared statistic against the
    probabilities must stay below 26.12, the 0.1% critical value of 7 degrees of freedom. */
 static PetscErrorCode ChiSquared(void)
@@ -46,10 +58,7 @@ static PetscErrorCode ChiSquared(void)
   PetscRandom     rnd;
 
   PetscFunctionBegin;
-  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
-  PetscCall(PetscRandomSetType(rnd, PETSCRANDER48));
-  PetscCall(PetscRandomSetSeed(rnd, 17));
-  PetscCall(PetscRandomSeed(rnd));
+  PetscCall(Rander48(17, &rnd));
   for (PetscInt t = 0; t < n; t++) {
     PetscReal u;
     PetscCall(PetscRandomGetValueReal(rnd, &u));
@@ -62,11 +71,58 @@ static PetscErrorCode ChiSquared(void)
   PetscFunctionReturn(0);
 }
 
+/* SNAPSCategoricalSampleLogits: its weights e^(l_j - max l) within 2 ulp of libm's exp over [-708, 0] (at 4 places of
+   q = 7 logits: lanes of the AVX2 form, where the CPU has it, and the plain tail, which must agree bit for bit), 0
+   below -708 and for NaN, 1 at the maximum; and its class equal to SNAPSCategoricalSample's of the softmax for
+   100000 draws from random logits (they can differ only where u falls within a few ulp of a class's edge). */
+static PetscErrorCode Logits(void)
+{
+  const PetscInt q = 7, n = 100000, nb = 16;
+  PetscReal      maxerr = 0;
+  PetscRandom    rnd;
+
+  PetscFunctionBegin;
+  PetscCall(Rander48(23, &rnd));
+  for (PetscInt t = 0; t < n; t++) {
+    PetscReal u, x, l[7];
+    PetscCall(PetscRandomGetValueReal(rnd, &u));
+    x = t < 4 ? (PetscReal[]){0, -0x1p-60, -0.34657359027997264, -708}[t] : (t % 2 ? -708 * u : -20 * u); /* also near 0 */
+    for (PetscInt j = 0; j < q; j++) l[j] = j == 0 ? 0 : (j == 1 || j == 5 ? x : -1e3);
+    (void)SNAPSCategoricalSampleLogits(q, l, 0.5);
+    PetscCheck(l[0] == 1 && l[2] == 0 && l[6] == 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The weights of logits 0 and -1000 are %g and %g, not 1 and 0", (double)l[0], (double)l[2]);
+    PetscCheck(l[1] == l[5], PETSC_COMM_SELF, PETSC_ERR_PLIB, "e^%.17g is %.17g in one place of the logits and %.17g in another: the two forms of the exponential differ", (double)x, (double)l[1], (double)l[5]);
+    maxerr = PetscMax(maxerr, PetscAbsReal(l[1] - PetscExpReal(x)) / PetscExpReal(x));
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "logits: largest relative error of the weights %.3g (2 ulp: %.3g)\n", (double)maxerr, (double)(2 * PETSC_MACHINE_EPSILON)));
+  PetscCheck(maxerr <= 2 * PETSC_MACHINE_EPSILON, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The weights' exponential is off by %g relative, more than 2 ulp", (double)maxerr);
+  {
+    PetscReal l[7] = {0, -708.5, -1e308, NAN, -800, -708.5, -1};
+    (void)SNAPSCategoricalSampleLogits(q, l, 0.5);
+    PetscCheck(l[1] == 0 && l[2] == 0 && l[3] == 0 && l[4] == 0 && l[5] == 0 && l[6] == PetscExpReal(-1), PETSC_COMM_SELF, PETSC_ERR_PLIB, "Below -708 and for NaN the weights must be 0: %g %g %g %g %g", (double)l[1], (double)l[2], (double)l[3], (double)l[4], (double)l[5]);
+  }
+  for (PetscInt t = 0; t < n; t++) {
+    PetscReal l[16], p[16], u;
+    PetscInt  a, b;
+    for (PetscInt j = 0; j < nb; j++) {
+      PetscCall(PetscRandomGetValueReal(rnd, &u));
+      l[j] = p[j] = 6 * (u - 0.5) + (j % 5 == 0 ? 4 : 0);
+    }
+    PetscCall(PetscRandomGetValueReal(rnd, &u));
+    PetscCall(SNASoftmax(1, nb, p, NULL));
+    a = SNAPSCategoricalSample(nb, p, u);
+    b = SNAPSCategoricalSampleLogits(nb, l, u);
+    PetscCheck(a == b, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Draw %" PetscInt_FMT " with u = %.17g: class %" PetscInt_FMT " from the logits, %" PetscInt_FMT " from their softmax", t, (double)u, b, a);
+  }
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(RoundTrip());
   PetscCall(ChiSquared());
+  PetscCall(Logits());
   PetscCall(PetscFinalize());
   return 0;
 }

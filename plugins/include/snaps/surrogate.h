@@ -67,6 +67,8 @@ PETSC_EXTERN PetscReal SNAPSTokenDecode(PetscInt, const PetscReal[], PetscInt, P
 /* Draws a class from q probabilities with the uniform number u in [0, 1): the first k whose cumulative sum
    exceeds u (inverse transform). */
 PETSC_EXTERN PetscInt SNAPSCategoricalSample(PetscInt, const PetscReal[], PetscReal);
+/* The same from q logits (overwritten by their weights e^(l_j - max l)), without the softmax. */
+PETSC_EXTERN PetscInt SNAPSCategoricalSampleLogits(PetscInt, PetscReal[], PetscReal);
 
 /* Training from solver trajectories (every rank loads the files; the pairs are spread over the ranks and
    each fit is data-parallel): writes the categorical model and the deterministic twin (the same drift) to

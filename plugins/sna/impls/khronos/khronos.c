@@ -349,41 +349,59 @@ static inline PetscInt KhronosFactor(const SNA_Khronos *kh, PetscInt p, PetscRea
 }
 
 /* y (n x q) at n rows x (n x d), with z and f workspaces of M each: the one scattered evaluation, of SNAEvaluate and
-   of SNAKhronosEvaluateRows alike (the same bits). */
-static void KhronosEvaluateRows(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[], PetscReal z[], PetscReal f[])
+   of SNAKhronosEvaluateRows alike. Every loop over modes or outputs is contiguous, so that it vectorises: each output
+   is still summed over m from 0 as one alone is, and no multiply and add is fused (-ffp-contract=off,
+   plugins/CMakeLists.txt), so the AVX2 form and the plain one give the same bits. */
+#define KHRONOS_ROW_BLOCK 16 /* outputs summed at once: 4 AVX2 registers, whose loop the compiler unrolls */
+
+static inline __attribute__((always_inline)) void KhronosRowsBody(SNA sna, PetscInt n, const PetscReal *restrict x, PetscReal *restrict y, PetscReal *restrict z, PetscReal *restrict f)
 {
   const SNA_Khronos *kh = (const SNA_Khronos *)sna->data;
   const PetscInt     d = sna->dim_in, q = sna->dim_out, M = kh->modes;
+  const PetscReal   *C = kh->C;
   PetscReal          vals[SNA_BSPLINE_MAX_DEGREE + 1];
 
   for (PetscInt i = 0; i < n; i++) {
+    PetscReal *yi = y + i * q;
+
     (void)KhronosFactor(kh, 0, SNAUnitCoordinate(sna, 0, x[i * d]), vals, z);
     for (PetscInt p = 1; p < d; p++) {
       (void)KhronosFactor(kh, p, SNAUnitCoordinate(sna, p, x[i * d + p]), vals, f);
       for (PetscInt m = 0; m < M; m++) z[m] *= f[m];
     }
     PetscInt j = 0;
-    for (; j + 4 <= q; j += 4) { /* 4 outputs at a time in registers (the compiler pairs them), each summed over m
-                                    from 0 as one output alone is: the same bits */
-      PetscReal u0 = 0, u1 = 0, u2 = 0, u3 = 0;
+    for (; j + KHRONOS_ROW_BLOCK <= q; j += KHRONOS_ROW_BLOCK) { /* a block of outputs in registers, over the modes */
+      PetscReal u[KHRONOS_ROW_BLOCK] = {0};
       for (PetscInt m = 0; m < M; m++) {
-        const PetscReal *c = kh->C + m * q + j;
-        u0 += c[0] * z[m];
-        u1 += c[1] * z[m];
-        u2 += c[2] * z[m];
-        u3 += c[3] * z[m];
+        const PetscReal zm = z[m], *c = C + m * q + j;
+        for (PetscInt b = 0; b < KHRONOS_ROW_BLOCK; b++) u[b] += c[b] * zm;
       }
-      y[i * q + j]     = u0;
-      y[i * q + j + 1] = u1;
-      y[i * q + j + 2] = u2;
-      y[i * q + j + 3] = u3;
+      for (PetscInt b = 0; b < KHRONOS_ROW_BLOCK; b++) yi[j + b] = u[b];
     }
     for (; j < q; j++) {
       PetscReal u = 0;
-      for (PetscInt m = 0; m < M; m++) u += kh->C[m * q + j] * z[m];
-      y[i * q + j] = u;
+      for (PetscInt m = 0; m < M; m++) u += C[m * q + j] * z[m];
+      yi[j] = u;
     }
   }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) /* GCC and clang */
+__attribute__((target("avx2"))) static void KhronosRowsAVX2(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[], PetscReal z[], PetscReal f[])
+{
+  KhronosRowsBody(sna, n, x, y, z, f);
+}
+#endif
+
+static void KhronosEvaluateRows(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[], PetscReal z[], PetscReal f[])
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("avx2")) {
+    KhronosRowsAVX2(sna, n, x, y, z, f);
+    return;
+  }
+#endif
+  KhronosRowsBody(sna, n, x, y, z, f);
 }
 
 static PetscErrorCode SNAEvaluateLocal_Khronos(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[])
@@ -400,7 +418,7 @@ static PetscErrorCode SNAEvaluateLocal_Khronos(SNA sna, PetscInt n, const PetscR
 
 /*@
   SNAKhronosEvaluateRows - Evaluates a set-up khronos SNA at n local rows given as arrays, as SNAEvaluate() does
-  (the same arithmetic, hence the same bits when floating-point contraction is off, as in SNAPS's C17 build), without
+  (the same arithmetic, hence the same bits: khronos.c is compiled with -ffp-contract=off), without
   Vecs, logging or allocation.
 
   Not Collective: x and y are this rank's rows only

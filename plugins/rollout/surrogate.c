@@ -512,8 +512,9 @@ __attribute__((target("avx2"))) static void QuadraticRowsAVX2(SNAPSSurrogate s, 
 /* e^x for x <= 0 to within about 1 ulp, with no libm call, so that the bins' exponentials vectorise: x = n ln 2 + r,
    |r| <= ln 2 / 2 (Cody and Waite's split of ln 2: n ln2hi is exact for |n| < 2^21), e^r by its Taylor polynomial of
    degree 13 (truncation below 1e-17 relative), times 2^n made in the exponent's bits (n + 1023 from the bits of
-   n + 1.5 2^52); 0 below -708, where e^x leaves the normal doubles, and for NaN. SurrogateExpAVX2 does the same
-   operations in the same order on 4 lanes: the same bits. */
+   n + 1.5 2^52); 0 below -708 (e^x leaves the normal doubles at -708.4) and for NaN, computed from 0 there so that
+   no floating-point exception is raised. SurrogateExpAVX2 does the same operations in the same order on 4 lanes:
+   the same bits. */
 #define SURROGATE_EXP_MIN        (-708.0)
 #define SURROGATE_EXP_SHIFT      0x1.8p52              /* 1.5 2^52: its ulp is 1, so t - SHIFT is x log2(e) rounded */
 #define SURROGATE_EXP_BITS       0x4338000000000000ull /* the bits of SURROGATE_EXP_SHIFT */
@@ -539,8 +540,9 @@ __attribute__((target("avx2"))) static void QuadraticRowsAVX2(SNAPSSurrogate s, 
 
 static inline PetscReal SurrogateExp(PetscReal x)
 {
-  const PetscReal t = x * SURROGATE_LOG2E + SURROGATE_EXP_SHIFT, n = t - SURROGATE_EXP_SHIFT;
-  const PetscReal r = (x - n * SURROGATE_LN2HI) - n * SURROGATE_LN2LO;
+  const PetscReal xc = x >= SURROGATE_EXP_MIN ? x : 0; /* -inf or a huge gap would raise FE_INVALID or FE_OVERFLOW */
+  const PetscReal t = xc * SURROGATE_LOG2E + SURROGATE_EXP_SHIFT, n = t - SURROGATE_EXP_SHIFT;
+  const PetscReal r = (xc - n * SURROGATE_LN2HI) - n * SURROGATE_LN2LO;
   PetscReal       p, scale;
   uint64_t        b;
 
@@ -558,9 +560,10 @@ __attribute__((target("avx2"))) static PetscInt SurrogateExpAVX2(PetscInt q, Pet
   PetscInt j = 0;
 
   for (; j + SURROGATE_LANES <= q; j += SURROGATE_LANES) {
-    const SNAPSV4 x = SNAPSLoadV4(l + j) - mx, t = x * SURROGATE_LOG2E + SURROGATE_EXP_SHIFT, n = t - SURROGATE_EXP_SHIFT;
-    const SNAPSV4 r    = (x - n * SURROGATE_LN2HI) - n * SURROGATE_LN2LO;
+    const SNAPSV4 x    = SNAPSLoadV4(l + j) - mx;
     const SNAPSU4 keep = (SNAPSU4)(x >= SURROGATE_EXP_MIN); /* all ones where x >= -708, as a comparison makes */
+    const SNAPSV4 xc = (SNAPSV4)((SNAPSU4)x & keep), t = xc * SURROGATE_LOG2E + SURROGATE_EXP_SHIFT, n = t - SURROGATE_EXP_SHIFT;
+    const SNAPSV4 r = (xc - n * SURROGATE_LN2HI) - n * SURROGATE_LN2LO;
     SNAPSV4       p, v;
 
     SURROGATE_EXP_POLY(r, p);
@@ -575,19 +578,24 @@ __attribute__((target("avx2"))) static PetscInt SurrogateExpAVX2(PetscInt q, Pet
 /* The class drawn with the uniform number u from q logits l (overwritten by the weights e^(l_j - max l)): the first k
    whose cumulative weight exceeds u times their sum. SNAPSCategoricalSample of the softmax's probabilities, without
    its q divisions and libm's exponentials: the weights differ from the softmax's by rounding only (a few ulp), so a
-   draw differs only where u falls within that of a class's edge. AVX2 where avx2 and the CPU allow (the same bits). */
+   draw differs only where u falls within that of a class's edge. AVX2 where avx2 (the CPU has it): the same bits. */
 static PetscInt SurrogateSampleLogits(PetscBool avx2, PetscInt q, PetscReal l[], PetscReal u)
 {
   PetscReal mx = l[0], sum = 0, c = 0, target;
-  PetscInt  j = 0;
+  PetscInt  j   = 0;
+  PetscBool nan = PetscIsNanReal(l[0]);
 
-  for (PetscInt k = 1; k < q; k++) mx = PetscMax(mx, l[k]);
+  for (PetscInt k = 1; k < q; k++) {
+    mx = PetscMax(mx, l[k]);
+    if (PetscIsNanReal(l[k])) nan = PETSC_TRUE;
+  }
 #if defined(SNAPS_AVX2)
   if (avx2) j = SurrogateExpAVX2(q, l, mx);
 #else
   (void)avx2;
 #endif
   for (; j < q; j++) l[j] = SurrogateExp(l[j] - mx);
+  if (nan) return q - 1; /* as SNAPSCategoricalSample from the softmax of a NaN logit, all NaN: a broken head */
   for (PetscInt k = 0; k < q; k++) sum += l[k];
   target = u * sum;
   for (PetscInt k = 0; k < q - 1; k++)
@@ -603,9 +611,15 @@ static PetscInt SurrogateSampleLogits(PetscBool avx2, PetscInt q, PetscReal l[],
   Not Collective
 
   Input Parameters:
-+ q - the number of classes
-. l - the q logits, overwritten by the weights
++ q - the number of classes (q >= 1)
 - u - the uniform number
+
+  Input/Output Parameter:
+. l - the q logits, overwritten by their weights (0 for a NaN logit)
+
+  Output:
+  The class drawn, in [0, q); q - 1 where a logit is NaN, as SNAPSCategoricalSample() gives for the softmax's
+  probabilities then (all NaN)
 
   Level: developer
 
@@ -618,22 +632,13 @@ static PetscInt SurrogateSampleLogits(PetscBool avx2, PetscInt q, PetscReal l[],
 @*/
 PetscInt SNAPSCategoricalSampleLogits(PetscInt q, PetscReal l[], PetscReal u)
 {
-#if defined(SNAPS_AVX2)
   return SurrogateSampleLogits(SNAPSHasAVX2(), q, l, u);
-#else
-  return SurrogateSampleLogits(PETSC_FALSE, q, l, u);
-#endif
 }
 
 /* The kernel QuadraticDrift runs: AVX2 where allowed and the CPU has it. */
 static PetscBool SurrogateUsesAVX2(SNAPSSurrogate s)
 {
-#if defined(SNAPS_AVX2)
-  return (PetscBool)(s->simd && SNAPSHasAVX2());
-#else
-  (void)s;
-  return PETSC_FALSE;
-#endif
+  return (PetscBool)(s->simd && SNAPSHasAVX2()); /* PETSC_FALSE without SNAPS_AVX2 */
 }
 
 /* g (n x D) = the quadratic drifts at z (n x D) from the table of SurrogateQuadratic, each input clamped to the
@@ -1016,7 +1021,7 @@ void SNAPSSurrogateHeadRow(SNAPSSurrogate s, PetscInt i, const PetscReal z[], co
 static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscRandom rnd[], PetscReal e[])
 {
   const PetscInt  D = s->D, q = s->q;
-  const PetscBool avx2 = SurrogateUsesAVX2(s);
+  const PetscBool avx2 = SNAPSHasAVX2(); /* not -stepper_simd, which is the drift's: the same bits either way */
   PetscReal      *x, *p;
 
   PetscFunctionBegin;

@@ -40,7 +40,8 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "                            -checkpoint or -restart\n"
                            "  -stepper_simd <bool>      with -stepper sna: evaluate the model's quadratic drift with AVX2 where the\n"
                            "                            CPU has it, 3 or 4 members of a rank at a time (true); the same results either way\n"
-                           "                            (false runs the portable code, to check that; refused for a drift of SNAs)\n";
+                           "                            (false runs the drift's portable code, to check that; refused for a drift of SNAs;\n"
+                           "                            the heads' exponentials and KHRONOS rows take AVX2 wherever the CPU has it)\n";
 
 typedef struct {
   Vec             y; /* the member's state, also ARKODE's output vector */

@@ -45,7 +45,8 @@ PETSC_EXTERN PetscErrorCode SNAPSSurrogateGetInfo(SNAPSSurrogate, const char **,
    coordinates that left the box (held at it when clamp; see SNAPSSurrogateStep()). */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateGetClampCount(SNAPSSurrogate, PetscBool *, PetscInt *, PetscInt *);
 /* Whether SNAPSSurrogateStep() may evaluate a quadratic drift with AVX2 where the CPU has it (default PETSC_TRUE;
-   the same bits either way: PETSC_FALSE runs the portable code only, to check that), and the code that evaluates its
+   the same bits either way: PETSC_FALSE runs the drift's portable code only, to check that; the heads' exponentials
+   and KHRONOS rows take AVX2 wherever the CPU has it, with the same bits), and the code that evaluates its
    drift (may be NULL): "avx2" (groups of 3 or 4 of the states stepped together; the last 1 or 2, and a step of 1 or
    2 states, take the portable code), "portable", or "sna" for a drift of fitted SNAs, which neither applies to. */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateSetSIMD(SNAPSSurrogate, PetscBool);

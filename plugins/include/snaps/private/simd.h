@@ -29,4 +29,9 @@ static inline PetscBool SNAPSHasAVX2(void)
 {
   return (PetscBool)__builtin_cpu_supports("avx2");
 }
+#else
+static inline PetscBool SNAPSHasAVX2(void)
+{
+  return PETSC_FALSE;
+}
 #endif

@@ -1,6 +1,7 @@
 /* KHRONOS: a CP (canonical polyadic) low-rank expansion over per-input B-splines.
    Evaluation touches k + 1 basis functions per input, so a sample costs O(d k M). */
 #include <snaps/private/khronosimpl.h>
+#include <snaps/private/simd.h>
 #include <snaps/options.h>
 #include <petscblaslapack.h>
 
@@ -386,7 +387,7 @@ static inline __attribute__((always_inline)) void KhronosRowsBody(SNA sna, Petsc
   }
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) /* GCC and clang */
+#if defined(SNAPS_AVX2)
 __attribute__((target("avx2"))) static void KhronosRowsAVX2(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[], PetscReal z[], PetscReal f[])
 {
   KhronosRowsBody(sna, n, x, y, z, f);
@@ -395,8 +396,8 @@ __attribute__((target("avx2"))) static void KhronosRowsAVX2(SNA sna, PetscInt n,
 
 static void KhronosEvaluateRows(SNA sna, PetscInt n, const PetscReal x[], PetscReal y[], PetscReal z[], PetscReal f[])
 {
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (__builtin_cpu_supports("avx2")) {
+#if defined(SNAPS_AVX2)
+  if (SNAPSHasAVX2()) {
     KhronosRowsAVX2(sna, n, x, y, z, f);
     return;
   }

@@ -379,6 +379,14 @@ static inline __attribute__((always_inline)) void KhronosRowsBody(SNA sna, Petsc
       }
       for (PetscInt b = 0; b < KHRONOS_ROW_BLOCK; b++) yi[j + b] = u[b];
     }
+    for (; j + 4 <= q; j += 4) { /* then 4 at a time, as before the blocks of 16 */
+      PetscReal u[4] = {0};
+      for (PetscInt m = 0; m < M; m++) {
+        const PetscReal zm = z[m], *c = C + m * q + j;
+        for (PetscInt b = 0; b < 4; b++) u[b] += c[b] * zm;
+      }
+      for (PetscInt b = 0; b < 4; b++) yi[j + b] = u[b];
+    }
     for (; j < q; j++) {
       PetscReal u = 0;
       for (PetscInt m = 0; m < M; m++) u += C[m * q + j] * z[m];

@@ -575,34 +575,6 @@ __attribute__((target("avx2"))) static PetscInt SurrogateExpAVX2(PetscInt q, Pet
 }
 #endif
 
-/* The class drawn with the uniform number u from q logits l (overwritten by the weights e^(l_j - max l)): the first k
-   whose cumulative weight exceeds u times their sum. SNAPSCategoricalSample of the softmax's probabilities, without
-   its q divisions and libm's exponentials: the weights differ from the softmax's by rounding only (a few ulp), so a
-   draw differs only where u falls within that of a class's edge. AVX2 where avx2 (the CPU has it): the same bits. */
-static PetscInt SurrogateSampleLogits(PetscBool avx2, PetscInt q, PetscReal l[], PetscReal u)
-{
-  PetscReal mx = l[0], sum = 0, c = 0, target;
-  PetscInt  j   = 0;
-  PetscBool nan = PetscIsNanReal(l[0]);
-
-  for (PetscInt k = 1; k < q; k++) {
-    mx = PetscMax(mx, l[k]);
-    if (PetscIsNanReal(l[k])) nan = PETSC_TRUE;
-  }
-#if defined(SNAPS_AVX2)
-  if (avx2) j = SurrogateExpAVX2(q, l, mx);
-#else
-  (void)avx2;
-#endif
-  for (; j < q; j++) l[j] = SurrogateExp(l[j] - mx);
-  if (nan) return q - 1; /* as SNAPSCategoricalSample from the softmax of a NaN logit, all NaN: a broken head */
-  for (PetscInt k = 0; k < q; k++) sum += l[k];
-  target = u * sum;
-  for (PetscInt k = 0; k < q - 1; k++)
-    if (target < (c += l[k])) return k;
-  return q - 1;
-}
-
 /*@
   SNAPSCategoricalSampleLogits - Draws a class from q logits (unnormalised log-probabilities) with a uniform number u
   in [0, 1), as SNAPSCategoricalSample() does from their softmax, by the inverse transform over the weights
@@ -625,14 +597,32 @@ static PetscInt SurrogateSampleLogits(PetscBool avx2, PetscInt q, PetscReal l[],
 
   Note:
   The weights come from SNAPS's own exponential (about 1 ulp; vectorised with AVX2 where the CPU has it, with the same
-  bits): the class differs from SNAPSCategoricalSample()'s of SNASoftmax()'s probabilities only where u falls within
-  a few ulp of a class's edge. Categorical surrogates draw their residuals' bins so (SNAPSSurrogateStep()).
+  bits), without the softmax's q divisions and libm's exponentials: they differ from SNASoftmax()'s probabilities by
+  rounding only, so the class differs from SNAPSCategoricalSample()'s only where u falls within a few ulp of a class's
+  edge. Categorical surrogates draw their residuals' bins so (SNAPSSurrogateStep()).
 
 .seealso: `SNAPSCategoricalSample()`, `SNASoftmax()`, `SNAPSSurrogateStep()`
 @*/
 PetscInt SNAPSCategoricalSampleLogits(PetscInt q, PetscReal l[], PetscReal u)
 {
-  return SurrogateSampleLogits(SNAPSHasAVX2(), q, l, u);
+  PetscReal mx = l[0], sum = 0, c = 0, target;
+  PetscInt  j   = 0;
+  PetscBool nan = PetscIsNanReal(l[0]);
+
+  for (PetscInt k = 1; k < q; k++) {
+    mx = PetscMax(mx, l[k]);
+    if (PetscIsNanReal(l[k])) nan = PETSC_TRUE;
+  }
+#if defined(SNAPS_AVX2)
+  if (SNAPSHasAVX2()) j = SurrogateExpAVX2(q, l, mx);
+#endif
+  for (; j < q; j++) l[j] = SurrogateExp(l[j] - mx);
+  if (nan) return q - 1; /* as SNAPSCategoricalSample from the softmax of a NaN logit, all NaN: a broken head */
+  for (PetscInt k = 0; k < q; k++) sum += l[k];
+  target = u * sum;
+  for (PetscInt k = 0; k < q - 1; k++)
+    if (target < (c += l[k])) return k;
+  return q - 1;
 }
 
 /* The kernel QuadraticDrift runs: AVX2 where allowed and the CPU has it. */
@@ -1020,9 +1010,8 @@ void SNAPSSurrogateHeadRow(SNAPSSurrogate s, PetscInt i, const PetscReal z[], co
    the residuals of the step before (s->eprev). */
 static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, const PetscReal z[], PetscRandom rnd[], PetscReal e[])
 {
-  const PetscInt  D = s->D, q = s->q;
-  const PetscBool avx2 = SNAPSHasAVX2(); /* not -stepper_simd, which is the drift's: the same bits either way */
-  PetscReal      *x, *p;
+  const PetscInt D = s->D, q = s->q;
+  PetscReal     *x, *p;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc2(n * (2 * D + 1), &x, n * q, &p));
@@ -1037,7 +1026,7 @@ static PetscErrorCode SurrogateSampleResiduals(SNAPSSurrogate s, PetscInt n, con
       PetscReal u1, u2;
       PetscCall(PetscRandomGetValueReal(rnd[k], &u1));
       PetscCall(PetscRandomGetValueReal(rnd[k], &u2));
-      e[k * D + i] = SNAPSTokenDecode(q, s->edges + i * (q + 1), SurrogateSampleLogits(avx2, q, p + k * q, u1), u2);
+      e[k * D + i] = SNAPSTokenDecode(q, s->edges + i * (q + 1), SNAPSCategoricalSampleLogits(q, p + k * q, u1), u2);
     }
   }
   PetscCall(PetscFree2(x, p));

@@ -355,6 +355,19 @@ static inline PetscInt KhronosFactor(const SNA_Khronos *kh, PetscInt p, PetscRea
    plugins/CMakeLists.txt), so the AVX2 form and the plain one give the same bits. */
 #define KHRONOS_ROW_BLOCK 16 /* outputs summed at once: 4 AVX2 registers, whose loop the compiler unrolls */
 
+/* y[0 .. B) = sum over m of c[m q + b] z[m], the B (<= KHRONOS_ROW_BLOCK) outputs in registers over the modes (B is a
+   constant where it is inlined, so the compiler unrolls the lanes), each summed over m from 0 as one alone is */
+static inline __attribute__((always_inline)) void KhronosOutputs(PetscInt B, PetscInt M, PetscInt q, const PetscReal *c, const PetscReal *z, PetscReal *y)
+{
+  PetscReal u[KHRONOS_ROW_BLOCK] = {0};
+
+  for (PetscInt m = 0; m < M; m++) {
+    const PetscReal zm = z[m], *cm = c + m * q;
+    for (PetscInt b = 0; b < B; b++) u[b] += cm[b] * zm;
+  }
+  for (PetscInt b = 0; b < B; b++) y[b] = u[b];
+}
+
 static inline __attribute__((always_inline)) void KhronosRowsBody(SNA sna, PetscInt n, const PetscReal *restrict x, PetscReal *restrict y, PetscReal *restrict z, PetscReal *restrict f)
 {
   const SNA_Khronos *kh = (const SNA_Khronos *)sna->data;
@@ -371,27 +384,9 @@ static inline __attribute__((always_inline)) void KhronosRowsBody(SNA sna, Petsc
       for (PetscInt m = 0; m < M; m++) z[m] *= f[m];
     }
     PetscInt j = 0;
-    for (; j + KHRONOS_ROW_BLOCK <= q; j += KHRONOS_ROW_BLOCK) { /* a block of outputs in registers, over the modes */
-      PetscReal u[KHRONOS_ROW_BLOCK] = {0};
-      for (PetscInt m = 0; m < M; m++) {
-        const PetscReal zm = z[m], *c = C + m * q + j;
-        for (PetscInt b = 0; b < KHRONOS_ROW_BLOCK; b++) u[b] += c[b] * zm;
-      }
-      for (PetscInt b = 0; b < KHRONOS_ROW_BLOCK; b++) yi[j + b] = u[b];
-    }
-    for (; j + 4 <= q; j += 4) { /* then 4 at a time, as before the blocks of 16 */
-      PetscReal u[4] = {0};
-      for (PetscInt m = 0; m < M; m++) {
-        const PetscReal zm = z[m], *c = C + m * q + j;
-        for (PetscInt b = 0; b < 4; b++) u[b] += c[b] * zm;
-      }
-      for (PetscInt b = 0; b < 4; b++) yi[j + b] = u[b];
-    }
-    for (; j < q; j++) {
-      PetscReal u = 0;
-      for (PetscInt m = 0; m < M; m++) u += C[m * q + j] * z[m];
-      yi[j] = u;
-    }
+    for (; j + KHRONOS_ROW_BLOCK <= q; j += KHRONOS_ROW_BLOCK) KhronosOutputs(KHRONOS_ROW_BLOCK, M, q, C + j, z, yi + j);
+    for (; j + 4 <= q; j += 4) KhronosOutputs(4, M, q, C + j, z, yi + j); /* then 4 at a time, and one */
+    for (; j < q; j++) KhronosOutputs(1, M, q, C + j, z, yi + j);
   }
 }
 

@@ -435,9 +435,9 @@ static void ShapeText(int rank, const hsize_t dims[], char text[], size_t len)
   for (int r = 0; r < rank && used < len; r++) used += (size_t)snprintf(text + used, len - used, "%s%llu", r ? " x " : "", (unsigned long long)dims[r]);
 }
 
-PetscErrorCode SNAHDF5CheckArray(hid_t loc, const char name[], PetscInt rank, const hsize_t dims[])
+/* The checks of SNAHDF5CheckArray on an open dataset (dset < 0: it could not be opened). */
+static PetscErrorCode CheckDataset(hid_t dset, const char name[], PetscInt rank, const hsize_t dims[])
 {
-  hid_t             dset;
   hsize_t           fdims[SNA_HDF5_MAX_RANK];
   int               frank = -1;
   SNAHDF5ArrayState state = SNA_HDF5_ARRAY_UNREADABLE;
@@ -445,10 +445,7 @@ PetscErrorCode SNAHDF5CheckArray(hid_t loc, const char name[], PetscInt rank, co
   char              have[256], want[256];
 
   PetscFunctionBegin;
-  PetscCheck(H5Lexists(loc, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no dataset '%s'", name);
-  dset = H5Dopen2(loc, name, H5P_DEFAULT);
   if (dset >= 0) state = SNAHDF5InspectArray(dset, SNA_HDF5_MAX_RANK, &frank, fdims);
-  if (dset >= 0) H5Dclose(dset);
   PetscCheck(state != SNA_HDF5_ARRAY_RANK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' has rank %d; SNAPS arrays have at most %d dimensions: corrupt file", name, frank, SNA_HDF5_MAX_RANK);
   PetscCheck(state != SNA_HDF5_ARRAY_NOT_FLOAT && state != SNA_HDF5_ARRAY_UNREADABLE, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' %s", name, SNAHDF5ArrayStateText(state));
   same = (PetscBool)(frank == rank);
@@ -457,6 +454,34 @@ PetscErrorCode SNAHDF5CheckArray(hid_t loc, const char name[], PetscInt rank, co
   ShapeText((int)rank, dims, want, sizeof(want));
   PetscCheck(same, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' has the wrong shape for the sizes in its attributes (%s, not %s): corrupt file", name, have, want);
   PetscCheck(state == SNA_HDF5_ARRAY_OK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' (%s) %s", name, have, SNAHDF5ArrayStateText(state));
+  PetscFunctionReturn(0);
+}
+
+/* Opens the dataset name of loc, which must exist and pass CheckDataset; closed again on failure. */
+static PetscErrorCode OpenCheckedDataset(hid_t loc, const char name[], PetscInt rank, const hsize_t dims[], hid_t *dset)
+{
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  *dset = -1;
+  PetscCheck(H5Lexists(loc, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no dataset '%s'", name);
+  *dset = H5Dopen2(loc, name, H5P_DEFAULT);
+  ierr  = CheckDataset(*dset, name, rank, dims); /* not PetscCall: close the dataset first */
+  if (ierr && *dset >= 0) {
+    H5Dclose(*dset);
+    *dset = -1;
+  }
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAHDF5CheckArray(hid_t loc, const char name[], PetscInt rank, const hsize_t dims[])
+{
+  hid_t dset;
+
+  PetscFunctionBegin;
+  PetscCall(OpenCheckedDataset(loc, name, rank, dims, &dset));
+  H5Dclose(dset);
   PetscFunctionReturn(0);
 }
 
@@ -510,11 +535,10 @@ PetscErrorCode SNAHDF5ReadRows(hid_t loc, const char name[], PetscInt rank, cons
   PetscBool checksum = PETSC_FALSE;
 
   PetscFunctionBegin;
-  PetscCall(SNAHDF5CheckArray(loc, name, rank, dims));
   PetscCheck(!rank || row0 + nrows <= dims[0], PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Rows %llu to %llu of the HDF5 dataset '%s' of %llu rows", (unsigned long long)row0, (unsigned long long)(row0 + nrows), name, (unsigned long long)dims[0]);
+  PetscCall(OpenCheckedDataset(loc, name, rank, dims, &dset)); /* opened once: the checks and the read */
   for (PetscInt i = 0; i < rank; i++) shape[i] = i ? dims[i] : nrows;
-  dset = H5Dopen2(loc, name, H5P_DEFAULT);
-  if (dset >= 0) fspace = RowsSpace(dset, rank, dims, row0, nrows);
+  fspace = RowsSpace(dset, rank, dims, row0, nrows);
   if (fspace != H5S_ALL && fspace >= 0) mspace = H5Screate_simple((int)rank, shape, NULL);
   if (dset >= 0 && fspace >= 0 && mspace >= 0) err = H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, data);
   if (err < 0) checksum = SNAHDF5ChecksumFailed();

@@ -10,6 +10,9 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <limits.h>
 
 /* What the warning line says after the option's name (and value). */
 static const char OptionsUnusedWhy[] = "was set but never used: misspelt, wrong prefix, or not applicable here";
@@ -136,6 +139,87 @@ PetscErrorCode SNAPSCheckOutputNotInput(MPI_Comm comm, const char outopt[], cons
       if (ins[i] && !stat(ins[i], &si) && si.st_dev == so.st_dev && si.st_ino == so.st_ino) clash = i;
   PetscCallMPI(MPI_Bcast(&clash, 1, MPIU_INT, 0, comm));
   PetscCheck(clash < 0, comm, PETSC_ERR_USER_INPUT, "%s '%s' is the same file as %s '%s': writing it would destroy the input. Choose another output file", outopt, out, inopts[clash], ins[clash]);
+  PetscFunctionReturn(0);
+}
+
+/* The canonical name of path: its directory resolved (symbolic links, "." and "..") and its base name; the
+   directory must exist. Returns errno, or 0. */
+static int CanonicalPath(const char path[], char canon[], size_t len)
+{
+  char        dir[PETSC_MAX_PATH_LEN], real[PETSC_MAX_PATH_LEN];
+  const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+
+  if (!slash) snprintf(dir, sizeof(dir), ".");
+  else if (slash == path) snprintf(dir, sizeof(dir), "/");
+  else snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+  if (!realpath(dir, real)) return errno;
+  if (!strcmp(real, "/")) real[0] = 0;
+  if (strlen(real) + strlen(base) + 2 > len) return ENAMETOOLONG;
+  strcpy(canon, real);
+  strcat(canon, "/");
+  strcat(canon, base);
+  return 0;
+}
+
+/* Rank 0's check of SNAPSCheckOutputs: the first problem as a message, or an empty one. */
+static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *const files[], char msg[], size_t len)
+{
+  char        (*canon)[PETSC_MAX_PATH_LEN] = malloc((size_t)PetscMax(n, 1) * sizeof(*canon));
+  struct stat st, sj;
+
+  msg[0] = 0;
+  if (!canon) {
+    snprintf(msg, len, "out of memory checking the output files");
+    return;
+  }
+  for (PetscInt i = 0; i < n && !msg[0]; i++) {
+    int err;
+
+    canon[i][0] = 0;
+    if (!files[i] || !files[i][0]) continue;
+    if (files[i][strlen(files[i]) - 1] == '/' || (!stat(files[i], &st) && S_ISDIR(st.st_mode))) {
+      snprintf(msg, len, "%s '%s' is a directory: name a file in it", opts[i], files[i]);
+      break;
+    }
+    if ((err = CanonicalPath(files[i], canon[i], sizeof(canon[i])))) {
+      snprintf(msg, len, "%s '%s': its directory cannot be used (%s): create it first, or choose another path", opts[i], files[i], strerror(err));
+      break;
+    }
+    {
+      char *slash = strrchr(canon[i], '/');
+
+      *slash = 0; /* the directory, for the moment */
+      if (access(slash == canon[i] ? "/" : canon[i], W_OK | X_OK)) snprintf(msg, len, "%s '%s': cannot write in its directory '%s' (%s): choose another path", opts[i], files[i], slash == canon[i] ? "/" : canon[i], strerror(errno));
+      *slash = '/';
+    }
+    for (PetscInt j = 0; j < i && !msg[0]; j++) {
+      PetscBool same = (PetscBool)(canon[j][0] && !strcmp(canon[i], canon[j]));
+
+      if (!same && canon[j][0] && !stat(files[i], &st) && !stat(files[j], &sj)) same = (PetscBool)(st.st_dev == sj.st_dev && st.st_ino == sj.st_ino);
+      if (same) snprintf(msg, len, "%s '%s' and %s '%s' are the same file: give each output its own file", opts[j], files[j], opts[i], files[i]);
+    }
+  }
+  free(canon);
+}
+
+/*@C
+  SNAPSCheckOutputs - Fails, before any work, when the n output files files[] (options opts[]; NULL or empty
+  names are skipped) cannot all be written: a name that is a directory, a directory that does not exist or
+  cannot be written in, or two outputs that are the same file (compared by their resolved directories and
+  names, and by identity where both exist: "x.h5", "./x.h5", a symbolic or a hard link) and would overwrite
+  each other. A long run then fails at once, not when it writes its results. Collective: rank 0 looks,
+  every rank returns the same error. Inputs: SNAPSCheckOutputNotInput().
+@*/
+PetscErrorCode SNAPSCheckOutputs(MPI_Comm comm, PetscInt n, const char *const opts[], const char *const files[])
+{
+  PetscMPIInt rank;
+  char        msg[2 * PETSC_MAX_PATH_LEN + 256];
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) CheckOutputsLocal(n, opts, files, msg, sizeof(msg));
+  PetscCallMPI(MPI_Bcast(msg, sizeof(msg), MPI_CHAR, 0, comm));
+  PetscCheck(!msg[0], comm, PETSC_ERR_USER_INPUT, "%s", msg);
   PetscFunctionReturn(0);
 }
 

@@ -211,10 +211,10 @@ static PetscErrorCode CheckOutputs(FlowRun r)
   const char *in_file[3] = {r->restart[0] ? r->restart : NULL, r->init_trajectory[0] ? r->init_trajectory : NULL, r->stepper_model[0] ? r->stepper_model : NULL};
 
   PetscFunctionBegin;
-  for (int i = 0; i < 3; i++)
-    for (int j = i + 1; j < 3; j++) PetscCheck(!file[i][0] || strcmp(file[i], file[j]), r->comm, PETSC_ERR_USER_INPUT, "%s and %s name the same file '%s': give each output its own file", opt[i], opt[j], file[i]);
+  PetscCall(SNAPSCheckOutputs(r->comm, 3, opt, file));
   if (r->trajectory[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-trajectory", r->trajectory, 3, in_opt, in_file));
   if (r->results[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-results", r->results, 3, in_opt, in_file));
+  if (r->checkpoint[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-checkpoint", r->checkpoint, 2, in_opt + 1, in_file + 1)); /* may be -restart's */
   PetscFunctionReturn(0);
 }
 

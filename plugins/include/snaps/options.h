@@ -14,6 +14,11 @@ PETSC_EXTERN PetscErrorCode SNAPSOptionsWarnUnused(MPI_Comm);
    skipped). Collective; an output that does not exist yet is always fine. */
 PETSC_EXTERN PetscErrorCode SNAPSCheckOutputNotInput(MPI_Comm, const char[], const char[], PetscInt, const char *const[], const char *const[]);
 
+/* Refuses, before any work, n output files (options and names; NULL or empty names skipped) that cannot all be
+   written: a directory, a directory that is missing or not writable, two outputs that are the same file
+   (resolved paths, or device and inode). Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSCheckOutputs(MPI_Comm, PetscInt, const char *const[], const char *const[]);
+
 /* The machine's physical memory in bytes (sysconf), or 0 when it cannot be told. Not collective. */
 PETSC_EXTERN PetscErrorCode SNAPSPhysicalMemory(PetscLogDouble *);
 

@@ -149,9 +149,12 @@ static int CanonicalPath(const char path[], char canon[], size_t len)
   char        dir[PETSC_MAX_PATH_LEN], real[PETSC_MAX_PATH_LEN];
   const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
 
-  if (!slash) snprintf(dir, sizeof(dir), ".");
-  else if (slash == path) snprintf(dir, sizeof(dir), "/");
-  else snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+  if (!slash)
+    snprintf(dir, sizeof(dir), ".");
+  else if (slash == path)
+    snprintf(dir, sizeof(dir), "/");
+  else
+    snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
   if (!realpath(dir, real)) return errno;
   if (!strcmp(real, "/")) real[0] = 0;
   if (strlen(real) + strlen(base) + 2 > len) return ENAMETOOLONG;
@@ -164,7 +167,7 @@ static int CanonicalPath(const char path[], char canon[], size_t len)
 /* Rank 0's check of SNAPSCheckOutputs: the first problem as a message, or an empty one. */
 static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *const files[], char msg[], size_t len)
 {
-  char        (*canon)[PETSC_MAX_PATH_LEN] = malloc((size_t)PetscMax(n, 1) * sizeof(*canon));
+  char(*canon)[PETSC_MAX_PATH_LEN] = malloc((size_t)PetscMax(n, 1) * sizeof(*canon));
   struct stat st, sj;
 
   msg[0] = 0;

@@ -156,6 +156,18 @@ PetscErrorCode SNAPSReportSetInt(SNAPSReport r, const char key[], PetscInt value
 }
 
 /*@C
+  SNAPSReportSetBool - Adds or replaces a true/false field. Not collective.
+@*/
+PetscErrorCode SNAPSReportSetBool(SNAPSReport r, const char key[], PetscBool value)
+{
+  PetscFunctionBegin;
+  PetscValidPointer(r, 1);
+  PetscValidCharPointer(key, 2);
+  PetscCall(ReportPut_Private(r->root, key, cJSON_CreateBool(value ? 1 : 0)));
+  PetscFunctionReturn(0);
+}
+
+/*@C
   SNAPSReportSetString - Adds or replaces a string field. Not collective.
 @*/
 PetscErrorCode SNAPSReportSetString(SNAPSReport r, const char key[], const char value[])

@@ -351,6 +351,22 @@ static PetscErrorCode Finish_Rank0(SNAPSTrajectory tr, PetscReal **times)
 }
 
 /*@C
+  SNAPSTrajectoryXdmfName - The name of the XDMF file written beside a trajectory of 2-D fields: file without
+  its ".h5", then ".xmf". Not collective.
+@*/
+PetscErrorCode SNAPSTrajectoryXdmfName(const char file[], char xmf[], size_t len)
+{
+  size_t n;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(xmf, file, len));
+  n = strlen(xmf);
+  if (n > 3 && !strcmp(xmf + n - 3, ".h5")) xmf[n - 3] = 0;
+  PetscCall(PetscStrlcat(xmf, ".xmf", len));
+  PetscFunctionReturn(0);
+}
+
+/*@C
   SNAPSTrajectoryClose - Finishes the file: marks it complete, renames the partial file to its final name
   and, for 2-D fields, writes "<file without .h5>.xmf" for ParaView. Collective.
 @*/
@@ -366,12 +382,9 @@ PetscErrorCode SNAPSTrajectoryClose(SNAPSTrajectory *traj)
   PetscCall(AgreeOnRank0(tr->comm, ierr, "Finishing the trajectory", tr->file));
   if (tr->desc.sdim == 2) {
     char   xmf[PETSC_MAX_PATH_LEN], *text = NULL;
-    size_t len = 0, n;
+    size_t len = 0;
 
-    PetscCall(PetscStrncpy(xmf, tr->file, sizeof(xmf)));
-    n = strlen(xmf);
-    if (n > 3 && !strcmp(xmf + n - 3, ".h5")) xmf[n - 3] = 0;
-    PetscCall(PetscStrlcat(xmf, ".xmf", sizeof(xmf)));
+    PetscCall(SNAPSTrajectoryXdmfName(tr->file, xmf, sizeof(xmf)));
     if (!tr->rank) PetscCall(XdmfText(tr, times, &text, &len));
     PetscCall(SNAPSWriteFileReplace(tr->comm, xmf, text, len)); /* not synced: neither is the HDF5 file it describes */
     PetscCall(PetscFree(text));

@@ -10,12 +10,13 @@
 #include <nvector/nvector_petsc.h>
 #include <sundials/sundials_linearsolver.h>
 #include <signal.h>
+#include <snaps/options.h>
 
 const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "  -T <t>                    final time (100)\n"
                            "  -dt_save <dt>             time between saved states (1)\n"
                            "  -save_start <t>           first saved time (0): skip a transient\n"
-                           "  -ensemble <K>             independent members, seeds seed..seed+K-1 (1)\n"
+                           "  -ensemble <K>             independent members, each with its own generator seeded from (-seed, member) (1)\n"
                            "  -seed <s>                 seed of the random initial states (1)\n"
                            "  -trajectory <out.h5>      HDF5 trajectory (time, field, diagnostics); .xmf beside 2-D fields\n"
                            "  -results <r.json>         JSON report: parameters, ARKODE statistics, mean diagnostics, Lyapunov\n"
@@ -23,21 +24,22 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "  -ark_fixed_step <h>       fixed step instead of error control (0: adaptive)\n"
                            "  -ark_order <q>            order of the IMEX ARK method, 2 to 5 (4)\n"
                            "  -ark_max_steps <n>        steps allowed per segment (1000000)\n"
-                           "  -checkpoint <ck.h5>       checkpoint file, rewritten atomically every -checkpoint_every (T)\n"
+                           "  -checkpoint <ck.h5>       checkpoint file, rewritten atomically every -checkpoint_every (-dt_save;\n"
+                           "                            -lyapunov_tau with -lyapunov); a restart may then raise -T\n"
                            "  -restart <ck.h5>          continue an interrupted run from its checkpoint (same options, same ranks)\n"
                            "  -lyapunov                 leading Lyapunov exponent by two-trajectory renormalisation per member\n"
                            "  -lyapunov_tau <t>         renormalisation interval (1); -lyapunov_transient <t> spin-up first (100)\n"
-                           "  -lyapunov_eps <e>         separation, relative to the state's norm (1e-7)\n"
+                           "  -lyapunov_eps <e>         separation, relative to the state's norm (1e-7); these three need -lyapunov\n"
                            "  -progress_every <s>       wall seconds between progress lines (10; 0: every segment)\n"
                            "  -abort_at <t>             kill the run (SIGKILL) at the first saved time >= t: tests restarts\n"
                            "  -init_trajectory <f.h5>   initial states from a saved trajectory: member k starts from member k mod M of the\n"
-                           "                            file (M members) at -init_time (its first saved time)\n"
+                           "                            file (M members) at -init_time (its first saved time); no -init options then\n"
                            "  -stepper arkode|sna       advance with ARKODE (default) or with a rollout surrogate (snaps-rollout-fit):\n"
                            "  -stepper_model <m.h5>     the surrogate; a categorical one samples each member's path from its own\n"
                            "                            generator (seeded by -seed and the member), so runs repeat on any number of ranks.\n"
                            "                            It must be trained for this system (equation, grid, L; Re, alpha, forcing wavenumber).\n"
                            "                            -T, -dt_save and -save_start must be multiples of its step; no -lyapunov,\n"
-                           "                            -checkpoint or -restart\n"
+                           "                            -checkpoint, -restart or -ark_* options\n"
                            "  -stepper_simd <bool>      with -stepper sna: evaluate the model's quadratic drift with AVX2 where the\n"
                            "                            CPU has it, 3 or 4 members of a rank at a time (true); the same results either way\n"
                            "                            (false runs the drift's portable code, to check that; refused for a drift of SNAs;\n"
@@ -59,15 +61,17 @@ struct _n_FlowRun {
   PetscReal   T, dt_save, save_start, rtol, atol, hfixed, ckpt_every, tau, transient, eps, progress_every, abort_at;
   PetscInt    K, seed, order, max_steps;
   PetscBool   lyapunov, simd, simd_set;
+  PetscBool   ark_set, lyap_set; /* an -ark_* option, a -lyapunov_* option was given */
   char        stepper[16], stepper_model[PETSC_MAX_PATH_LEN], init_trajectory[PETSC_MAX_PATH_LEN];
-  PetscReal   init_time;
+  PetscReal   init_time, init_time_used; /* asked for (-init_time), and the saved time the members start from */
   PetscBool   init_time_set;
   /* -stepper sna: the surrogate, the latent states of this rank's members and their generators */
   SNAPSSurrogate sur;
   PetscReal     *zlat, tsur;
   PetscRandom   *rng;
   long           sur_steps;
-  PetscReal      clamp_fraction; /* latent coordinates held at the training box per member step */
+  PetscReal      clamp_fraction; /* latent coordinates that left the training box per member step */
+  PetscBool      clamps;         /* the model holds them at the box */
   /* a member split over the ranks gathered to rank 0 (GatherStates): made once, every member has the same layout */
   VecScatter tozero;
   Vec        zero;
@@ -83,6 +87,7 @@ struct _n_FlowRun {
   PetscInt        next_save;             /* index of the next saved time */
   MPI_Comm        sun_comm;
   PetscLogDouble  wall0, wall_last; /* wall clock at the start and at the last progress line */
+  PetscReal       t_printed;        /* simulated time of the last progress line (no second line for it) */
   PetscLogDouble  load_s;           /* of wall_time_s, the seconds spent loading the surrogate model (-stepper sna) */
   PetscReal       t_begin;          /* simulated time at the start of this run (0, or the restart's) */
   PetscReal       t, *diag_sum, *diag_sq;
@@ -231,6 +236,7 @@ static PetscErrorCode CheckStepper(FlowRun r)
   }
   PetscCheck(r->stepper_model[0], r->comm, PETSC_ERR_USER_INPUT, "-stepper sna needs -stepper_model <m.h5> (a model from snaps-rollout-fit)");
   PetscCheck(!r->lyapunov && !r->checkpoint[0] && !r->restart[0], r->comm, PETSC_ERR_SUP, "-stepper sna does not support -lyapunov, -checkpoint or -restart: use -stepper arkode");
+  PetscCheck(!r->ark_set, r->comm, PETSC_ERR_USER_INPUT, "The -ark_* options (tolerances, step, order, step limit) set ARKODE, which -stepper sna does not use: remove them, or use -stepper arkode");
   PetscFunctionReturn(0);
 }
 
@@ -241,7 +247,7 @@ PetscBool FlowRunUsesSurrogate(FlowRun r)
 
 PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsObject)
 {
-  PetscBool has;
+  PetscBool has, set[8] = {PETSC_FALSE}, help;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsReal("-T", "Final time", NULL, r->T, &r->T, NULL));
@@ -251,26 +257,31 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(PetscOptionsBoundedInt("-seed", "Seed of the random initial states", NULL, r->seed, &r->seed, NULL, 0));
   PetscCall(PetscOptionsString("-trajectory", "HDF5 trajectory file", NULL, r->trajectory, r->trajectory, sizeof(r->trajectory), NULL));
   PetscCall(PetscOptionsString("-results", "JSON report", NULL, r->results, r->results, sizeof(r->results), NULL));
-  PetscCall(PetscOptionsReal("-ark_rtol", "ARKODE relative tolerance", NULL, r->rtol, &r->rtol, NULL));
-  PetscCall(PetscOptionsReal("-ark_atol", "ARKODE absolute tolerance", NULL, r->atol, &r->atol, NULL));
-  PetscCall(PetscOptionsReal("-ark_fixed_step", "Fixed step (0: adaptive)", NULL, r->hfixed, &r->hfixed, NULL));
-  PetscCall(PetscOptionsRangeInt("-ark_order", "Order of the IMEX ARK method", NULL, r->order, &r->order, NULL, 2, 5));
-  PetscCall(PetscOptionsBoundedInt("-ark_max_steps", "Steps allowed per segment", NULL, r->max_steps, &r->max_steps, NULL, 1));
+  PetscCall(PetscOptionsReal("-ark_rtol", "ARKODE relative tolerance", NULL, r->rtol, &r->rtol, &set[0]));
+  PetscCall(PetscOptionsReal("-ark_atol", "ARKODE absolute tolerance", NULL, r->atol, &r->atol, &set[1]));
+  PetscCall(PetscOptionsReal("-ark_fixed_step", "Fixed step (0: adaptive)", NULL, r->hfixed, &r->hfixed, &set[2]));
+  PetscCall(PetscOptionsRangeInt("-ark_order", "Order of the IMEX ARK method", NULL, r->order, &r->order, &set[3], 2, 5));
+  PetscCall(PetscOptionsBoundedInt("-ark_max_steps", "Steps allowed per segment", NULL, r->max_steps, &r->max_steps, &set[4], 1));
   PetscCall(PetscOptionsString("-checkpoint", "Checkpoint file", NULL, r->checkpoint, r->checkpoint, sizeof(r->checkpoint), NULL));
-  PetscCall(PetscOptionsReal("-checkpoint_every", "Simulated time between checkpoints", NULL, r->ckpt_every, &r->ckpt_every, &has));
+  PetscCall(PetscOptionsReal("-checkpoint_every", "Simulated time between checkpoints (default -dt_save; -lyapunov_tau with -lyapunov)", NULL, r->ckpt_every, &r->ckpt_every, &has));
   PetscCall(PetscOptionsString("-restart", "Checkpoint to continue from", NULL, r->restart, r->restart, sizeof(r->restart), NULL));
   PetscCall(PetscOptionsBool("-lyapunov", "Measure the leading Lyapunov exponent", NULL, r->lyapunov, &r->lyapunov, NULL));
-  PetscCall(PetscOptionsReal("-lyapunov_tau", "Renormalisation interval", NULL, r->tau, &r->tau, NULL));
-  PetscCall(PetscOptionsReal("-lyapunov_transient", "Spin-up before the twins start", NULL, r->transient, &r->transient, NULL));
-  PetscCall(PetscOptionsReal("-lyapunov_eps", "Twin separation relative to the state's norm", NULL, r->eps, &r->eps, NULL));
+  PetscCall(PetscOptionsReal("-lyapunov_tau", "Renormalisation interval", NULL, r->tau, &r->tau, &set[5]));
+  PetscCall(PetscOptionsReal("-lyapunov_transient", "Spin-up before the twins start", NULL, r->transient, &r->transient, &set[6]));
+  PetscCall(PetscOptionsReal("-lyapunov_eps", "Twin separation relative to the state's norm", NULL, r->eps, &r->eps, &set[7]));
+  r->ark_set  = (PetscBool)(set[0] || set[1] || set[2] || set[3] || set[4]);
+  r->lyap_set = (PetscBool)(set[5] || set[6] || set[7]);
   PetscCall(PetscOptionsReal("-progress_every", "Wall seconds between progress lines", NULL, r->progress_every, &r->progress_every, NULL));
   PetscCall(PetscOptionsReal("-abort_at", "Kill the run at the first saved time >= this (tests restarts)", NULL, r->abort_at, &r->abort_at, NULL));
   PetscCall(PetscOptionsString("-init_trajectory", "Initial states from this trajectory file", NULL, r->init_trajectory, r->init_trajectory, sizeof(r->init_trajectory), NULL));
-  PetscCall(PetscOptionsReal("-init_time", "Saved time of -init_trajectory to start from", NULL, r->init_time, &r->init_time, &r->init_time_set));
+  PetscCall(PetscOptionsReal("-init_time", "Saved time of -init_trajectory to start from (default: its first)", NULL, r->init_time, &r->init_time, &r->init_time_set));
   PetscCall(PetscOptionsString("-stepper", "Time stepper: arkode or sna (a rollout surrogate)", NULL, r->stepper, r->stepper, sizeof(r->stepper), NULL));
   PetscCall(PetscOptionsString("-stepper_model", "Rollout surrogate model (with -stepper sna)", NULL, r->stepper_model, r->stepper_model, sizeof(r->stepper_model), NULL));
   PetscCall(PetscOptionsBool("-stepper_simd", "With -stepper sna: evaluate a quadratic drift with AVX2 where the CPU has it (the same results either way)", NULL, r->simd, &r->simd, &r->simd_set));
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  if (help) PetscFunctionReturn(0); /* a help run prints the options; it checks none of them */
   PetscCall(CheckStepper(r));
+  PetscCheck(r->lyapunov || !r->lyap_set, r->comm, PETSC_ERR_USER_INPUT, "-lyapunov_tau, -lyapunov_transient and -lyapunov_eps apply to -lyapunov only: add -lyapunov, or remove them");
   PetscCall(CheckPositive(r->comm, "-T", r->T));
   PetscCall(CheckPositive(r->comm, "-dt_save", r->dt_save));
   PetscCall(CheckPositive(r->comm, "-ark_rtol", r->rtol));
@@ -279,9 +290,13 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(CheckPositive(r->comm, "-lyapunov_eps", r->eps));
   PetscCheck(r->hfixed >= 0 && r->hfixed < r->T, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ark_fixed_step %g must be 0 (adaptive) or a step below -T %g", (double)r->hfixed, (double)r->T);
   PetscCheck(r->save_start >= 0 && r->transient >= 0, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-save_start and -lyapunov_transient cannot be negative");
+  PetscCheck(r->save_start <= r->T, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-save_start %g is beyond -T %g: nothing would be saved; lower it or raise -T", (double)r->save_start, (double)r->T);
   PetscCheck(!has || r->checkpoint[0], r->comm, PETSC_ERR_USER_INPUT, "-checkpoint_every %g needs -checkpoint <file>", (double)r->ckpt_every);
-  if (has)
-    PetscCall(CheckPositive(r->comm, "-checkpoint_every", r->ckpt_every));
+  if (has) PetscCall(CheckPositive(r->comm, "-checkpoint_every", r->ckpt_every));
+  /* the segment is part of the run's fingerprint (integrators restart at its ends): a default of -T would make
+     a checkpoint useless to a restart that raises -T, the one thing a restart may change */
+  else if (r->checkpoint[0])
+    r->ckpt_every = r->lyapunov ? r->tau : r->dt_save;
   else
     r->ckpt_every = r->T;
   if (r->lyapunov) {
@@ -291,6 +306,18 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   }
   PetscCheck(r->K <= PETSC_MAX_INT / 2, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ensemble %" PetscInt_FMT " is too large", r->K);
   PetscCall(CheckOutputs(r));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  FlowRunCheckInitOptions - Refuses the equation's initial-state options (n names, set[i]: option i was given)
+  when the members start from -init_trajectory, which replaces that state: they would be ignored. Call after
+  FlowRunSetFromOptions(). Collective.
+@*/
+PetscErrorCode FlowRunCheckInitOptions(FlowRun r, PetscInt n, const char *const names[], const PetscBool set[])
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < n && r->init_trajectory[0]; i++) PetscCheck(!set[i], r->comm, PETSC_ERR_USER_INPUT, "%s does not apply with -init_trajectory: the members start from the states of '%s'. Remove one of them", names[i], r->init_trajectory);
   PetscFunctionReturn(0);
 }
 
@@ -353,7 +380,10 @@ static PetscErrorCode MemberRestart(FlowMember *m, PetscReal t, PetscReal h, Pet
   PetscFunctionBegin;
   PetscCall(MemberAddCounts(m));
   ARKCall(ARKStepReInit(m->ark, RhsExplicit, RhsImplicit, t, m->nv));
-  ARKCall(ARKStepSetInitStep(m->ark, h));
+  if (m->run->hfixed > 0)
+    ARKCall(ARKStepSetFixedStep(m->ark, m->run->hfixed)); /* ARKStepSetInitStep(0) would unset it */
+  else
+    ARKCall(ARKStepSetInitStep(m->ark, h));
   ARKCall(ARKStepSetStopTime(m->ark, tstop));
   PetscFunctionReturn(0);
 }
@@ -378,6 +408,7 @@ static PetscErrorCode MemberAdvance(FlowRun r, FlowMember *m, PetscReal tout)
   r->cb_error = 0;
   flag        = ARKStepEvolve(m->ark, tout, m->nv, &tret, ARK_NORMAL);
   PetscCall(r->cb_error);
+  PetscCheck(flag != ARK_TOO_MUCH_WORK, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): it took -ark_max_steps %" PetscInt_FMT " steps in this segment; raise -ark_max_steps (or -ark_fixed_step, if set)", (double)tout, flag, ARKStepGetReturnFlagName(flag), r->max_steps);
   PetscCheck(flag >= 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): the solution may have blown up; reduce -ark_rtol or -ark_fixed_step, or raise -N", (double)tout, flag, ARKStepGetReturnFlagName(flag));
   PetscFunctionReturn(0);
 }
@@ -530,6 +561,10 @@ static PetscErrorCode RunFingerprint(FlowRun r, char fp[], size_t len)
 
   PetscFunctionBegin;
   if (r->pb->fingerprint) PetscCall(r->pb->fingerprint(r->pb->ctx, pfp, sizeof(pfp)));
+  if (r->init_trajectory[0]) { /* the members' start, so a restart cannot silently change it */
+    size_t n = strlen(pfp);
+    PetscCall(PetscSNPrintf(pfp + n, sizeof(pfp) - n, " init_trajectory=%s init_time=%.17g", r->init_trajectory, (double)(r->init_time_set ? r->init_time : PETSC_MIN_REAL)));
+  }
   PetscCall(PetscSNPrintf(fp, len, "%s K=%" PetscInt_FMT " seed=%" PetscInt_FMT " dt_save=%.17g save_start=%.17g segment=%.17g lyapunov=%d tau=%.17g transient=%.17g eps=%.17g rtol=%.17g atol=%.17g h=%.17g order=%" PetscInt_FMT " ranks=%d", pfp, r->K, r->seed, (double)r->dt_save, (double)r->save_start, (double)r->ckpt_every, (int)r->lyapunov, (double)r->tau, (double)r->transient, (double)r->eps, (double)r->rtol, (double)r->atol, (double)r->hfixed, r->order, r->size));
   PetscFunctionReturn(0);
 }
@@ -703,6 +738,7 @@ static PetscErrorCode InitialFromTrajectory(FlowRun r)
   PetscCall(SNAPSTrajectoryLoadTime(r->comm, f, r->init_time_set ? r->init_time : PETSC_MIN_REAL, &td));
   PetscCheck(!strcmp(td.equation, r->pb->desc.equation) && td.npts == r->npts, r->comm, PETSC_ERR_ARG_INCOMP, "-init_trajectory '%s' holds %s states of %" PetscInt_FMT " points, but this run is %s with %" PetscInt_FMT, f, td.equation, td.npts, r->pb->desc.equation, r->npts);
   PetscCheck(!(td.length > 0) || PetscAbsReal(td.length - r->pb->desc.length[0]) <= 1e-12 * td.length, r->comm, PETSC_ERR_ARG_INCOMP, "-init_trajectory '%s' was run with L = %g, but this run has L = %g", f, (double)td.length, (double)r->pb->desc.length[0]);
+  r->init_time_used = td.time[0];
   PetscCall(PetscMalloc1(r->K * r->npts, &all));
   for (PetscInt k = 0; k < r->K; k++) PetscCall(PetscArraycpy(all + k * r->npts, td.data + (k % td.members) * r->npts, r->npts));
   PetscCall(ScatterStates(r, r->m, all));
@@ -858,10 +894,11 @@ static PetscErrorCode PrintProgress(FlowRun r, PetscReal t, PetscBool force)
 
   PetscFunctionBegin;
   PetscCall(PetscTime(&now));
-  due = force || now - r->wall_last >= r->progress_every;
+  due = (force || now - r->wall_last >= r->progress_every) && t != r->t_printed;
   PetscCallMPI(MPI_Bcast(&due, 1, MPI_INT, 0, r->comm));
   if (!due) PetscFunctionReturn(0);
   r->wall_last = now;
+  r->t_printed = t;
   for (PetscInt i = 0; i < LocalCount(r) && !r->sur; i++) {
     long c[5];
     PetscCall(MemberCurrentCounts(&r->m[i], c));
@@ -945,6 +982,7 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     c[1] = (PetscReal)cl;
     PetscCallMPI(MPI_Allreduce(c, sum, 2, MPIU_REAL, MPI_SUM, r->comm));
     r->clamp_fraction = sum[0] > 0 ? sum[1] / sum[0] : 0;
+    r->clamps         = clamp;
     PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s (%.2f s of it loading the model); %g latent coordinates per step left the training box%s\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->load_s, (double)r->clamp_fraction, clamp ? " (held at it: this model clamps)" : " (not clamped)"));
   } else
     PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members, %.2f s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, (double)wall));
@@ -960,22 +998,34 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   PetscCall(SNAPSReportSetReal(rep, "dt_save", r->dt_save));
   PetscCall(SNAPSReportSetInt(rep, "ensemble", r->K));
   PetscCall(SNAPSReportSetInt(rep, "seed", r->seed));
-  PetscCall(SNAPSReportSetReal(rep, "ark_rtol", r->rtol));
-  PetscCall(SNAPSReportSetReal(rep, "ark_atol", r->atol));
-  PetscCall(SNAPSReportSetReal(rep, "ark_fixed_step", r->hfixed));
-  PetscCall(SNAPSReportSetInt(rep, "ark_order", r->order));
+  if (!r->sur) { /* ARKODE's settings where ARKODE ran */
+    PetscCall(SNAPSReportSetReal(rep, "ark_rtol", r->rtol));
+    PetscCall(SNAPSReportSetReal(rep, "ark_atol", r->atol));
+    PetscCall(SNAPSReportSetReal(rep, "ark_fixed_step", r->hfixed));
+    PetscCall(SNAPSReportSetInt(rep, "ark_order", r->order));
+  }
   PetscCall(SNAPSReportSetString(rep, "stepper", r->stepper));
   if (r->sur) {
     const char *kernel;
 
     PetscCall(SNAPSSurrogateGetKernel(r->sur, &kernel));
     PetscCall(SNAPSReportSetString(rep, "stepper_model", r->stepper_model));
-    PetscCall(SNAPSReportSetReal(rep, "surrogate_clamped_per_step", r->clamp_fraction));
+    PetscCall(SNAPSReportSetInt(rep, "surrogate_steps", (PetscInt)all[0]));
+    PetscCall(SNAPSReportSetReal(rep, "surrogate_clamped_per_step", r->clamp_fraction)); /* left the box: held there, or not (surrogate_clamps) */
+    PetscCall(SNAPSReportSetBool(rep, "surrogate_clamps", r->clamps));
     PetscCall(SNAPSReportSetReal(rep, "model_load_time_s", r->load_s)); /* part of wall_time_s */
     PetscCall(SNAPSReportSetString(rep, "surrogate_kernel", kernel));   /* the cost figures' code path (avx2: for groups of 3 or 4 members of a rank) */
   }
-  if (r->init_trajectory[0]) PetscCall(SNAPSReportSetString(rep, "init_trajectory", r->init_trajectory));
-  for (int j = 0; j < 5; j++) PetscCall(SNAPSReportSetInt(rep, names[j], (PetscInt)all[j]));
+  if (r->init_trajectory[0]) {
+    PetscCall(SNAPSReportSetString(rep, "init", "trajectory")); /* not the equation's -init, which did not run */
+    PetscCall(SNAPSReportSetString(rep, "init_trajectory", r->init_trajectory));
+    PetscCall(SNAPSReportSetReal(rep, "init_time", r->init_time_used));
+  }
+  if (r->restart[0]) {
+    PetscCall(SNAPSReportSetString(rep, "restart", r->restart));
+    PetscCall(SNAPSReportSetReal(rep, "restart_time", r->t_begin));
+  }
+  for (int j = 0; j < 5 && !r->sur; j++) PetscCall(SNAPSReportSetInt(rep, names[j], (PetscInt)all[j]));
   PetscCall(SNAPSReportSetReal(rep, "wall_time_s", wall));
   PetscCall(SNAPSReportSetInt(rep, "saved_states", r->nstat));
   for (PetscInt i = 0; i < nd && r->nstat; i++) {
@@ -1011,7 +1061,28 @@ static PetscErrorCode PrintLyapunov(FlowRun r)
   if (!r->lyapunov) PetscFunctionReturn(0);
   for (PetscInt k = 0; k < r->K; k++) mean += r->lsum[k] / span / r->K;
   for (PetscInt k = 0; k < r->K; k++) var += PetscSqr(r->lsum[k] / span - mean) / PetscMax(1, r->K - 1);
-  PetscCall(PetscPrintf(r->comm, "%s: leading Lyapunov exponent %.5f +- %.5f (standard error over %" PetscInt_FMT " members, %g time units each, tau %g)\n", r->program, (double)mean, (double)(r->K > 1 ? PetscSqrtReal(var / r->K) : 0), r->K, (double)span, (double)r->tau));
+  if (r->K > 1)
+    PetscCall(PetscPrintf(r->comm, "%s: leading Lyapunov exponent %.5f +- %.5f (standard error over %" PetscInt_FMT " members, %g time units each, tau %g)\n", r->program, (double)mean, (double)PetscSqrtReal(var / r->K), r->K, (double)span, (double)r->tau));
+  else
+    PetscCall(PetscPrintf(r->comm, "%s: leading Lyapunov exponent %.5f (1 member: no standard error; -ensemble K > 1 gives one; %g time units, tau %g)\n", r->program, (double)mean, (double)span, (double)r->tau));
+  PetscFunctionReturn(0);
+}
+
+/* What needs the problem: the XDMF file beside a 2-D trajectory is an output too, and the ensemble must fit in
+   memory (a runaway -ensemble is named at once, not an allocation failure in the set-up). */
+static PetscErrorCode CheckProblemOutputs(FlowRun r)
+{
+  char           xmf[PETSC_MAX_PATH_LEN], what[256];
+  const char    *opt[3] = {"-trajectory's XDMF file", "-checkpoint", "-results"}, *file[3] = {xmf, r->checkpoint, r->results};
+  PetscLogDouble vectors = FlowRunUsesSurrogate(r) ? 4 : 40 * (r->lyapunov ? 2 : 1); /* ARKODE's stage and work vectors per member */
+
+  PetscFunctionBegin;
+  if (r->trajectory[0] && r->pb->desc.sdim == 2) {
+    PetscCall(SNAPSTrajectoryXdmfName(r->trajectory, xmf, sizeof(xmf)));
+    PetscCall(SNAPSCheckOutputs(r->comm, 3, opt, file));
+  }
+  PetscCall(PetscSNPrintf(what, sizeof(what), "-ensemble %" PetscInt_FMT " of %" PetscInt_FMT " grid points (-N)", r->K, r->npts));
+  PetscCall(SNAPSCheckMemory(r->comm, (PetscLogDouble)r->K * (PetscLogDouble)r->npts * sizeof(PetscReal) * vectors, what));
   PetscFunctionReturn(0);
 }
 
@@ -1035,6 +1106,7 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   r->npts          = pb->desc.shape[0] * (pb->desc.sdim == 2 ? pb->desc.shape[1] : 1);
   PetscCall(PetscCalloc4(r->K, &hbase, r->K, &htwin, r->K, &r->lsum, 2 * pb->desc.ndiag + 2, &r->diag_sum));
   r->diag_sq = r->diag_sum + pb->desc.ndiag + 1;
+  PetscCall(CheckProblemOutputs(r));
   PetscCall(PetscLogEventBegin(FLOW_LOAD, 0, 0, 0, 0));
   if (!strcmp(r->stepper, "sna")) PetscCall(SurrogateLoad(r));
   PetscCall(PetscLogEventEnd(FLOW_LOAD, 0, 0, 0, 0));
@@ -1050,6 +1122,10 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   if (r->trajectory[0]) {
     PetscCall(SNAPSTrajectoryOpen(r->comm, r->trajectory, &pb->desc, r->restart[0] ? r->next_save : -1, &r->traj));
     if (pb->attributes) PetscCall(pb->attributes(pb->ctx, r->traj));
+    if (r->init_trajectory[0]) { /* the equation's "init" did not run */
+      PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "init", "trajectory"));
+      PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "init_trajectory", r->init_trajectory));
+    }
     PetscCall(SNAPSTrajectorySetAttributeReal(r->traj, "dt_save", r->dt_save));
     PetscCall(SNAPSTrajectorySetAttributeReal(r->traj, "seed", (PetscReal)r->seed));
     PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "stepper", r->stepper));

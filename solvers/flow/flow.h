@@ -43,6 +43,8 @@ typedef struct _n_FlowRun *FlowRun;
 PetscErrorCode             FlowRunCreate(MPI_Comm, const char program[], FlowRun *);
 PetscErrorCode             FlowRunSetFromOptions(FlowRun, PetscOptionItems *);
 PetscErrorCode             FlowRunSolve(FlowRun, FlowProblem *);
+/* Refuses the equation's initial-state options (names, and whether each was given) with -init_trajectory. */
+PetscErrorCode FlowRunCheckInitOptions(FlowRun, PetscInt, const char *const[], const PetscBool[]);
 /* Whether the run advances with a rollout surrogate (-stepper sna), after FlowRunSetFromOptions. */
 PetscBool      FlowRunUsesSurrogate(FlowRun);
 PetscErrorCode FlowRunDestroy(FlowRun *);

@@ -29,7 +29,8 @@ int main(int argc, char **argv)
   PetscInt    N = 64, nf = 4;
   PetscReal   Re = 40, alpha = 0, famp = 1, amp = 1;
   char        init[16] = "random";
-  PetscBool   help_only;
+  PetscBool   help_only, set[2] = {PETSC_FALSE};
+  const char *init_opts[2] = {"-init", "-init_amplitude"};
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
@@ -41,11 +42,12 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsReal("-alpha", "Linear drag", NULL, alpha, &alpha, NULL));
   PetscCall(PetscOptionsInt("-forcing_wavenumber", "Forcing wavenumber n", NULL, nf, &nf, NULL));
   PetscCall(PetscOptionsReal("-forcing_amplitude", "Forcing amplitude A", NULL, famp, &famp, NULL));
-  PetscCall(PetscOptionsString("-init", "Initial state: random or taylor-green", NULL, init, init, sizeof(init), NULL));
-  PetscCall(PetscOptionsReal("-init_amplitude", "Initial amplitude", NULL, amp, &amp, NULL));
+  PetscCall(PetscOptionsString("-init", "Initial state: random or taylor-green", NULL, init, init, sizeof(init), &set[0]));
+  PetscCall(PetscOptionsReal("-init_amplitude", "Initial amplitude", NULL, amp, &amp, &set[1]));
   PetscCall(FlowRunSetFromOptions(run, PetscOptionsObject));
   PetscOptionsEnd();
   if (!help_only) {
+    PetscCall(FlowRunCheckInitOptions(run, 2, init_opts, set));
     /* checked on all ranks together first: with -stepper sna each rank creates the equation alone (PETSC_COMM_SELF),
        where a bad option would be reported once per rank */
     PetscCall(KolmogorovCheckEquation(PETSC_COMM_WORLD, N, Re, alpha, nf, famp));

@@ -22,7 +22,8 @@ int main(int argc, char **argv)
   PetscInt    N = 64, mode = 1;
   PetscReal   L = 22, amplitude = 0.1;
   char        init[16] = "random";
-  PetscBool   help_only;
+  PetscBool   help_only, set[3] = {PETSC_FALSE};
+  const char *init_opts[3] = {"-init", "-init_amplitude", "-init_mode"};
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
@@ -31,12 +32,14 @@ int main(int argc, char **argv)
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-ks options", NULL);
   PetscCall(PetscOptionsReal("-L", "Domain length", NULL, L, &L, NULL));
   PetscCall(PetscOptionsInt("-N", "Grid points", NULL, N, &N, NULL));
-  PetscCall(PetscOptionsString("-init", "Initial state: random or mode", NULL, init, init, sizeof(init), NULL));
-  PetscCall(PetscOptionsReal("-init_amplitude", "Initial amplitude", NULL, amplitude, &amplitude, NULL));
-  PetscCall(PetscOptionsInt("-init_mode", "Fourier mode of -init mode", NULL, mode, &mode, NULL));
+  PetscCall(PetscOptionsString("-init", "Initial state: random or mode", NULL, init, init, sizeof(init), &set[0]));
+  PetscCall(PetscOptionsReal("-init_amplitude", "Initial amplitude", NULL, amplitude, &amplitude, &set[1]));
+  PetscCall(PetscOptionsInt("-init_mode", "Fourier mode of -init mode", NULL, mode, &mode, &set[2]));
   PetscCall(FlowRunSetFromOptions(run, PetscOptionsObject));
   PetscOptionsEnd();
   if (!help_only) {
+    PetscCall(FlowRunCheckInitOptions(run, 3, init_opts, set));
+    PetscCheck(!set[2] || !strcmp(init, "mode"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-init_mode %" PetscInt_FMT " applies to -init mode only, not -init %s: add -init mode, or remove it", mode, init);
     PetscCall(KSCreate(N, L, &ks));
     PetscCall(KSSetInitial(ks, init, amplitude, mode));
     PetscCall(KSGetProblem(ks, &pb));

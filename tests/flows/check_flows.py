@@ -2,12 +2,14 @@
 
 usage: check_flows.py CHECK SCRATCH KS KOLMOGOROV MPIEXEC
 checks:
-  ks_linear_decay   a small single Fourier mode decays as exp((q^2 - q^4) t), at N 32 and 64 and two tolerances
+  ks_linear_decay   a small single Fourier mode decays as exp((q^2 - q^4) t), at N 32 and 64 and two tolerances,
+                    and with -ark_fixed_step
   taylor_green      w = 2 cos x cos y exp(-2 nu t), unforced, at N 16 and 32 and two tolerances
   restart           a run killed (SIGKILL) after a checkpoint and restarted equals the uninterrupted run bit for
                     bit (KS: 3 members on 2 ranks; Kolmogorov: 2 ranks); the killed run kept its rows
   ranks_agree       Kolmogorov on 1 and 2 ranks agree to the time-integration tolerance
   bad_checkpoint    a checkpoint of another run, a truncated one and one with a damaged state are refused clearly
+  checkpoint_extend a checkpoint written without -checkpoint_every continues to a larger -T, bit for bit
   lyapunov          KS L = 22: a short two-trajectory estimate of the leading exponent is positive and near 0.05
 """
 import json
@@ -55,6 +57,17 @@ def ks_linear_decay():
         assert errs[N, 1e-5] < 1e-3, errs
         assert errs[N, 1e-9] < 1e-6, errs
         assert errs[N, 1e-9] < 0.1 * errs[N, 1e-5], errs
+    # -ark_fixed_step: exactly T / h steps, as accurate as a 4th-order step of 0.01 is on this decay
+    f, rep = path("ks_mode_fixed.h5"), path("ks_mode_fixed.json")
+    run([KS, "-L", str(L), "-N", "32", "-init", "mode", "-init_mode", str(m), "-init_amplitude", str(a), "-T", "4",
+         "-dt_save", "1", "-ark_fixed_step", "0.01", "-trajectory", f, "-results", rep])
+    with h5py.File(f) as h:
+        t, u = h["time"][:], h["u"][:, 0, :]
+    x = np.arange(32) * L / 32
+    exact = a * np.exp((q * q - q ** 4) * t)[:, None] * np.cos(q * x)[None, :]
+    err, steps = np.abs(u - exact).max() / a, json.load(open(rep))["ark_steps"]
+    print(f"-ark_fixed_step 0.01: {steps} steps, max relative error {err:.2e}")
+    assert steps == 400 and err < 1e-6, (steps, err)
 
 
 def taylor_green():
@@ -178,6 +191,17 @@ def bad_checkpoint():
         h["state"] = s
     expect_error(same + ["-restart", bad], r"'state' contains NaN or Inf")
     run(same + ["-restart", ck])  # the intact checkpoint restarts with the same options
+
+
+def checkpoint_extend():
+    """-checkpoint without -checkpoint_every: a finished run's checkpoint continues to a larger -T, and the result
+    is the uninterrupted run's to the bit (the segment does not depend on -T)."""
+    base = [*MPIEXEC, "-n", "2", KS, "-ensemble", "2", "-dt_save", "0.5"]
+    run(base + ["-T", "4", "-checkpoint", path("full.h5")])
+    run(base + ["-T", "2", "-checkpoint", path("part.h5")])
+    out = run(base + ["-T", "4", "-checkpoint", path("part.h5"), "-restart", path("part.h5"), "-results", path("r.json")])
+    assert json.load(open(path("r.json")))["restart_time"] == 2, out
+    same_files(path("full.h5"), path("part.h5"), ["state", "diag_sum", "diag_sq"])
 
 
 def lyapunov():

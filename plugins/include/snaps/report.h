@@ -13,6 +13,8 @@ PETSC_EXTERN PetscErrorCode SNAPSReportCreate(MPI_Comm, SNAPSReport *);
 PETSC_EXTERN PetscErrorCode SNAPSReportSetReal(SNAPSReport, const char[], PetscReal);
 /* Adds or replaces an integer figure. */
 PETSC_EXTERN PetscErrorCode SNAPSReportSetInt(SNAPSReport, const char[], PetscInt);
+/* Adds or replaces a true/false field. */
+PETSC_EXTERN PetscErrorCode SNAPSReportSetBool(SNAPSReport, const char[], PetscBool);
 /* Adds or replaces a string field. */
 PETSC_EXTERN PetscErrorCode SNAPSReportSetString(SNAPSReport, const char[], const char[]);
 /* Adds or replaces an array of reals. */

@@ -30,6 +30,8 @@ typedef struct {
 
 typedef struct _n_SNAPSTrajectory *SNAPSTrajectory;
 
+/* "<file without .h5>.xmf": the XDMF description SNAPSTrajectoryClose writes beside 2-D fields. */
+PETSC_EXTERN PetscErrorCode SNAPSTrajectoryXdmfName(const char[], char[], size_t);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm, const char[], const SNAPSTrajectoryDesc *, PetscInt, SNAPSTrajectory *);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory, const char[], PetscReal);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeString(SNAPSTrajectory, const char[], const char[]);

@@ -974,7 +974,7 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   else
     PetscCall(PetscArraycpy(all, mine, 5));
   if (r->sur) {
-    PetscInt  st, cl;
+    PetscInt  st, cl, D;
     PetscBool clamp;
     PetscReal c[2], sum[2];
     PetscCall(SNAPSSurrogateGetClampCount(r->sur, &clamp, &st, &cl));
@@ -983,6 +983,10 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     PetscCallMPI(MPI_Allreduce(c, sum, 2, MPIU_REAL, MPI_SUM, r->comm));
     r->clamp_fraction = sum[0] > 0 ? sum[1] / sum[0] : 0;
     r->clamps         = clamp;
+    PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, &D, NULL, NULL));
+    /* a few coordinates just past the box are usual (0.7 of 168 per step in the Kolmogorov case); most of them
+       means the members are far from every training state and the model extrapolates */
+    if (r->clamp_fraction > 0.1 * D) PetscCall(PetscPrintf(r->comm, "WARNING: %s: on average %.3g of the model's %" PetscInt_FMT " latent coordinates per step lay outside its training box%s: the rollout is far from the training data (start it from states like the training trajectories', or train on these)\n", r->program, (double)r->clamp_fraction, D, clamp ? " (held at it)" : ""));
     PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s (%.2f s of it loading the model); %g latent coordinates per step left the training box%s\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->load_s, (double)r->clamp_fraction, clamp ? " (held at it: this model clamps)" : " (not clamped)"));
   } else
     PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members, %.2f s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, (double)wall));

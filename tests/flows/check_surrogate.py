@@ -301,7 +301,20 @@ def wrong_system():
             cmd = [KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path(name), "-T", "2", "-dt_save", "1"]
             expect_error((MPIEXEC + ["-n", str(ranks)] if ranks > 1 else []) + cmd,
                          r"(?s)" + says + r".*The model /surrogate/head1/sna of '" + re.escape(path(name)) + r"' cannot be read: corrupt surrogate")
-    print("wrong_system: models for another system are refused, naming both values; a corrupt head is refused naming it")
+    # members far from every training state (the training states times 50): the run says that the model extrapolates
+    with h5py.File(path("train.h5"), "r") as h, h5py.File(path("far.h5"), "w") as g:
+        for k, v in h.attrs.items():
+            g.attrs[k] = v
+        for name in h:
+            if name == "u":
+                g["u"] = h["u"][:] * 50
+            else:
+                h.copy(name, g)
+    out = run(base + ["-L", "22", "-N", "32", "-init_trajectory", path("far.h5")])
+    if not re.search(r"WARNING: snaps-ks: on average [0-9.]+ of the model's [0-9]+ latent coordinates per step lay outside its training box", out):
+        sys.exit(f"FAIL: no warning that the rollout is far from the training data:\n{out}")
+    print("wrong_system: models for another system are refused, naming both values; a corrupt head is refused naming it;"
+          " a rollout far from the training states is warned about")
 
 
 def kolmogorov():

@@ -55,6 +55,18 @@ static void ValidationRunStart(SNA sna)
   sna->val_nstrip = 0;
 }
 
+/* Each stop rule's own setting given under the other rule would be ignored: refused, naming both. */
+static PetscErrorCode SNAValidationRuleCheck(SNA sna)
+{
+  const char *prefix = SNAMessagePrefix(sna), *deflt = sna->val_sgiven ? "" : " (the default)";
+  MPI_Comm    comm = PetscObjectComm((PetscObject)sna);
+
+  PetscFunctionBegin;
+  PetscCheck(!sna->val_pgiven || sna->val_stoptype == SNA_VALIDATION_STOP_PATIENCE, comm, PETSC_ERR_USER_INPUT, "-%ssna_fit_validation_patience %" PetscInt_FMT " applies to -%ssna_fit_validation_stop patience, but the stop rule is %s%s: add -%ssna_fit_validation_stop patience, or drop it", prefix, sna->patience, prefix, SNAValidationStops[sna->val_stoptype], deflt, prefix);
+  PetscCheck(!sna->val_rgiven || sna->val_stoptype == SNA_VALIDATION_STOP_RISE, comm, PETSC_ERR_USER_INPUT, "-%ssna_fit_validation_rise %.6g applies to -%ssna_fit_validation_stop rise, but the stop rule is %s: drop one of them", prefix, (double)sna->val_alpha, prefix, SNAValidationStops[sna->val_stoptype]);
+  PetscFunctionReturn(0);
+}
+
 /* Splits (X, Y) into the training part (Xt, Yt, new Vecs) and the held-out part (kept in the SNA). */
 PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
 {
@@ -62,6 +74,7 @@ PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
   PetscBool *held;
 
   PetscFunctionBegin;
+  PetscCall(SNAValidationRuleCheck(sna));
   PetscCall(SNAFitValidationRelease(sna)); /* a previous split (of a fit that failed) goes first */
   PetscCall(SNAGetSeed(sna, &seed));
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &n, NULL));

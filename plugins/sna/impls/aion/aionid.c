@@ -339,7 +339,7 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
       th[4 * j + 3] = -th[4 * j + 3];
     }
   SNAAionLinearToPolar(np / 4, th, ai->theta);
-  sna->iterations  = 1;
+  sna->iterations  = inner; /* the count -sna_fit_max_it caps (the one outer step is stats.outer) */
   sna->stats.outer = 1;
   sna->stats.inner = inner;
   PetscCall(PetscInfo(sna, "AION infinite descent: 1 outer step, %" PetscInt_FMT " inner iterations, %" PetscInt_FMT " function and %" PetscInt_FMT " Hessian evaluations, %s\n", inner, sna->stats.function, sna->stats.hessian, SNAConvergedReasons[sna->reason]));

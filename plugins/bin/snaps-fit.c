@@ -302,9 +302,9 @@ static PetscErrorCode FitClockStop(FitClock *clk)
 
 /* The mf fit: parts' options, the LF part on /lf (or from lfmodel, not refitted), the correction on the chosen HF
    samples (none: LF alone). */
-static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lfmodel[], Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf, Vec cases, PetscBool *errorifnotconverged, FitClock *clk)
+static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lfmodel[], Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf, Vec cases, PetscBool *errorifnotconverged, PetscBool parterror[3], FitClock *clk)
 {
-  SNA      lf;
+  SNA      lf, part[3];
   PetscInt d, q;
 
   PetscFunctionBegin;
@@ -315,6 +315,14 @@ static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lf
   PetscCall(SNASetFromOptions(sna));
   PetscCall(SNAGetErrorIfNotConverged(sna, errorifnotconverged));
   PetscCall(SNASetErrorIfNotConverged(sna, PETSC_FALSE));
+  /* so for each part's own -mf_<part>_sna_fit_error_if_not_converged: the model is written first (PartStops) */
+  PetscCall(SNAMFGetParts(sna, &part[0], &part[1], &part[2]));
+  for (int i = 0; i < 3; i++) {
+    parterror[i] = PETSC_FALSE;
+    if (!part[i]) continue;
+    PetscCall(SNAGetErrorIfNotConverged(part[i], &parterror[i]));
+    PetscCall(SNASetErrorIfNotConverged(part[i], PETSC_FALSE));
+  }
   if (lfmodel) PetscCall(SetLowFidelityModel(sna, lfmodel, data, d, q));
   PetscCall(SNAMFSetCases(sna, cases));
   PetscCall(FitClockStart(clk)); /* the fit alone: not the setup above, nor the -mf_lf_model file */
@@ -322,6 +330,33 @@ static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lf
   PetscCall(FitClockStop(clk));
   PetscCall(SNAMFGetParts(sna, &lf, NULL, NULL));
   if (!lfmodel) PetscCall(SNACheckFitUsable(lf, "snaps-fit (the LF part of the multi-fidelity model)"));
+  PetscFunctionReturn(0);
+}
+
+static const char *const PartName[3] = {"LF part", "correction delta", "scale rho"};
+
+/* The parts' stops (not fitted: no HF data, an LF part given, or no rho): on stdout, where the model's reason
+   alone hides which part stopped how (model NULL), or after the model is written, the error of a part given
+   -mf_<part>_sna_fit_error_if_not_converged that did not converge (parterror, model: where it was written). */
+static PetscErrorCode PartStops(SNA sna, PetscBool lfgiven, const PetscBool parterror[3], const char model[])
+{
+  SNA                part[3];
+  SNAConvergedReason reason;
+  PetscInt           its;
+  const char        *prefix;
+
+  PetscFunctionBegin;
+  PetscCall(SNAMFGetParts(sna, &part[0], &part[1], &part[2]));
+  for (int i = 0; i < 3; i++) {
+    if (!part[i] || (!i && lfgiven) || (model && !parterror[i])) continue;
+    PetscCall(SNAGetConvergedReason(part[i], &reason));
+    if (reason == SNA_CONVERGED_ITERATING) continue;
+    PetscCall(SNAGetIterationNumber(part[i], &its));
+    PetscCall(PetscObjectGetOptionsPrefix((PetscObject)part[i], &prefix));
+    if (!prefix) prefix = "";
+    PetscCheck(!model || reason >= 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The %s of the multi-fidelity model did not converge (%s after %" PetscInt_FMT " iterations, -%ssna_fit_error_if_not_converged); the model was written to %s", PartName[i], SNAConvergedReasons[reason], its, prefix, model);
+    if (!model) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit:   %s: %s after %" PetscInt_FMT " iterations%s%s%s\n", PartName[i], SNAConvergedReasons[reason], its, reason < 0 ? " (raise -" : "", reason < 0 ? prefix : "", reason < 0 ? "sna_fit_max_it, or loosen its rtol)" : ""));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -429,7 +464,7 @@ static PetscErrorCode ReportChoice(SNAPSReport report, const HFChoice *ch)
 int main(int argc, char **argv)
 {
   char               data[PETSC_MAX_PATH_LEN], model[PETSC_MAX_PATH_LEN], init[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "", group[256] = "/", lfmodel[PETSC_MAX_PATH_LEN] = "";
-  PetscBool          hasdata, hasmodel, hasinit, hasresults, haslfmodel, helpflg, errorifnotconverged, groupset, mf = PETSC_FALSE, choose = PETSC_FALSE;
+  PetscBool          hasdata, hasmodel, hasinit, hasresults, haslfmodel, helpflg, errorifnotconverged, groupset, mf = PETSC_FALSE, choose = PETSC_FALSE, parterror[3];
   Vec                X = NULL, Y = NULL, Xlf = NULL, Ylf = NULL;
   SNA                sna;
   PetscInt           N, d, q, nparams, its, nlf = 0;
@@ -469,6 +504,9 @@ int main(int argc, char **argv)
   PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <out.h5>: where to write the fitted model");
   { /* -init_model may be -model: the model is read whole before it is replaced (a fit continued in place) */
     const char *inopts[3] = {"-data", "-mf_lf_model", "-init_model"}, *ins[3] = {data, haslfmodel ? lfmodel : NULL, hasinit ? init : NULL};
+    const char *outopts[2] = {"-model", "-results"}, *outs[2] = {model, hasresults ? results : NULL};
+
+    PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
     PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", model, 2, inopts, ins));
     if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 3, inopts, ins));
   }
@@ -498,7 +536,7 @@ int main(int argc, char **argv)
 
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
   if (mf) {
-    PetscCall(FitMultiFidelity(sna, data, haslfmodel ? lfmodel : NULL, Xlf, Ylf, X, Y, ch.cases, &errorifnotconverged, &clk));
+    PetscCall(FitMultiFidelity(sna, data, haslfmodel ? lfmodel : NULL, Xlf, Ylf, X, Y, ch.cases, &errorifnotconverged, parterror, &clk));
     if (!X) {
       X = Xlf;
       Y = Ylf;
@@ -539,11 +577,13 @@ int main(int argc, char **argv)
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s (%s) on %" PetscInt_FMT " samples, %" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs, %" PetscInt_FMT " parameters, %d ranks\n", type, fittype, N, d, q, nparams, size));
   PetscCall(SNAGetValidationMSE(sna, &valmse));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training MSE %.6e (relative %.3e), %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)mse, (double)(var > 0 ? mse / var : mse), SNAConvergedReasons[reason], its, (double)clk.wall));
+  if (mf) PetscCall(PartStops(sna, haslfmodel, parterror, NULL));
   if (valmse >= 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the training MSE above is over all samples)\n", (double)valmse));
   /* a finite loss that the fit lowered is a usable model (the best iterate), whether or not a tolerance was met */
   PetscCall(SNACheckFitUsable(sna, "snaps-fit"));
   PetscCall(SNASave(sna, model));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: model written to %s%s\n", model, reason < 0 ? " (the best iterate of a fit that did not converge: raise -sna_fit_max_it, or loosen -sna_fit_rtol)" : ""));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: model written to %s%s\n", model, reason >= 0 ? "" : mf ? " (the best iterate of a fit that did not converge: raise the -sna_fit_max_it of a part above that did not, or for ar1's joint stage the model's)"
+                                                                                                             : " (the best iterate of a fit that did not converge: raise -sna_fit_max_it, or loosen -sna_fit_rtol)"));
 
   if (hasresults) {
     SNAPSReport report;
@@ -579,6 +619,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportWrite(report, results));
     PetscCall(SNAPSReportDestroy(&report));
   }
+  if (mf) PetscCall(PartStops(sna, haslfmodel, parterror, model));
   PetscCheck(!errorifnotconverged || reason > 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The fit did not converge (%s after %" PetscInt_FMT " iterations, -sna_fit_error_if_not_converged); the model was written to %s", SNAConvergedReasons[reason], its, model);
   PetscCall(SNADestroy(&sna));
   PetscCall(VecDestroy(&X));

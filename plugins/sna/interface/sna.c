@@ -521,7 +521,7 @@ static PetscErrorCode SNAFitEnd(SNA sna)
   if (!sna->stats.outer) sna->stats.outer = sna->iterations;
   if (PetscIsInfOrNanReal(sna->fit_mse)) sna->reason = SNA_DIVERGED_NANORINF;
   PetscCall(SNAViewFromOptions(sna, NULL, "-sna_view"));
-  PetscCheck(!sna->errorifnotconverged || sna->reason > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "SNAFit (-sna_fit_type %s) did not converge: %s after %" PetscInt_FMT " iterations, %s %g (-sna_fit_error_if_not_converged)", sna->fittype, SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse);
+  PetscCheck(!sna->errorifnotconverged || sna->reason > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "SNAFit (-%ssna_fit_type %s) did not converge: %s after %" PetscInt_FMT " iterations, %s %g (-%ssna_fit_error_if_not_converged)", SNAMessagePrefix(sna), sna->fittype, SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse, SNAMessagePrefix(sna));
   PetscFunctionReturn(0);
 }
 

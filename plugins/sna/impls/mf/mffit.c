@@ -1,6 +1,7 @@
 /* Fitting a multi-fidelity SNA: the LF part by its own fit, then the correction on the HF data. */
 #include <snaps/private/mfimpl.h>
 #include <snaps/dataset.h>
+#include <string.h>
 
 /* The LF part on the LF data given to SNAMFFit(), which the model then lets go of; an LF part fitted elsewhere
    (SNAMFSetLowFidelity) is kept as it is. */
@@ -421,24 +422,56 @@ static PetscErrorCode SelectRhoForm(SNA sna, Vec X, Vec Y)
    -mf_select cv the form of rho (SelectRhoForm), then delta on y - u_LF(x) by its own fit, and for ar1 the joint fit
    of rho and delta. With LF data, u_LF is that data at the HF rows that are LF rows too (NestedCreate) under
    -mf_nested_lf, else the LF part. */
+/* The first option given (command line, file, environment) whose name starts with the model's prefix then part
+   ("mf_rho_"), into name (empty: none). PETSc marks a part's options used when the part reads them, which it
+   does whether or not the fit will use the part: this finds them by name. */
+static PetscErrorCode PartOptionGiven(SNA sna, const char part[], char name[], size_t len)
+{
+  const char *prefix;
+  char        want[256], *all, *p;
+
+  PetscFunctionBegin;
+  name[0] = 0;
+  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
+  PetscCall(PetscSNPrintf(want, sizeof(want), "-%s%s", prefix ? prefix : "", part));
+  PetscCall(PetscOptionsGetAll(NULL, &all));
+  for (p = strstr(all, want); p; p = strstr(p + 1, want)) {
+    if (p != all && p[-1] != ' ') continue; /* inside another option or value */
+    PetscCall(PetscStrncpy(name, p, PetscMin(len, strcspn(p, " ") + 1)));
+    break;
+  }
+  PetscCall(PetscFree(all));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;
   PetscLogDouble t0, t1;
+  PetscBool      lf_fitted;
 
   PetscFunctionBegin;
   PetscCheck(mf->Xlf || SNAMFPartReady(mf->lf), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "The multi-fidelity model has no LF part to correct: fit it with SNAMFFit() (snaps-fit on a file with /lf and /hf), or load a fitted one");
   PetscCheck(mf->blend == SNA_MF_AR1 || (mf->select == SNA_MF_SELECT_NONE && mf->rho_form == SNA_MF_RHO_FULL), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s chooses the form of ar1's scale rho, but the blend is residual (no rho): drop it, or use -mf_blend ar1", mf->select == SNA_MF_SELECT_CV ? "-mf_select cv" : "-mf_rho_form");
+  if (mf->blend != SNA_MF_AR1) {
+    char given[256];
+
+    PetscCall(PartOptionGiven(sna, "mf_rho_", given, sizeof(given)));
+    PetscCheck(!given[0], PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s sets ar1's scale rho, but the blend is residual (no rho): drop it, or use -mf_blend ar1", given);
+  }
   if (mf->blend != SNA_MF_AR1 && sna->progress_chosen) PetscCall(SNAProgressStopRefuse(sna, "ar1's joint Levenberg-Marquardt stage, which the blend residual does not run (its parts have their own fits)", ", use -mf_blend ar1, or give the correction's fit its own (-mf_delta_sna_fit_progress_window with -mf_delta_sna_fit_type lm)"));
   mf->nested_rows = 0;
   PetscCall(SNAMFNestedDestroy(mf));
   if (mf->Xlf && mf->use_nested) PetscCall(NestedCreate(sna, X));
+  lf_fitted = (PetscBool)(mf->Xlf && !mf->lf_given);
   if (mf->Xlf) PetscCall(FitLowFidelity(sna));
   if (mf->lf_given) PetscCall(SNAWarnOutsideBounds(mf->lf, X, "HF samples lie outside the input box of the LF model fitted elsewhere (-mf_lf_model): it is constant beyond its box, and the correction must absorb that (fit the LF model on a box that holds the HF inputs, -sna_bounds)"));
   PetscCall(PetscTime(&t0));
   mf->corrected = PETSC_FALSE;
   PetscCall(SelectRhoForm(sna, X, Y));
   PetscCall(FitCorrection(sna, X, Y));
+  /* a converged correction of an LF part that did not converge is not a converged model */
+  if (lf_fitted && mf->lf->reason < 0 && sna->reason > 0) PetscCall(SNAFitSetReason(sna, mf->lf->reason));
   PetscCall(SNAMFNestedDestroy(mf)); /* the model itself always evaluates its LF part */
   mf->corrected = PETSC_TRUE;
   PetscCall(PetscTime(&t1));
@@ -481,7 +514,8 @@ static PetscErrorCode FitWithoutCorrection(SNA sna)
   Notes:
   Each part is fitted by its own fit and options (-mf_lf_sna_..., -mf_delta_sna_...); ar1's joint stage by the model's
   -sna_fit_ options. The model's convergence reason and work are those of the correction (of the LF part without HF
-  data); each part keeps its own (SNAMFGetParts()).
+  data), but an LF part fitted here that did not converge gives the model its reason; each part keeps its own
+  (SNAMFGetParts()).
 
   Level: beginner
 

@@ -722,12 +722,16 @@ PetscErrorCode SNAHDF5CommitLocal(PetscErrorCode (*write)(void *, const char[]),
   H5E_auto2_t    func;
   void          *data;
 
+  PetscFunctionBegin;
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   ierr = (*write)(ctx, tmp);
   H5Eset_auto2(H5E_DEFAULT, func, data);
-  if (SNAPSCommitLocal(tmp, file, &ierr, &err)) return PETSC_ERR_FILE_WRITE;
-  return ierr;
+  PetscCall(SNAPSCommitLocal(tmp, file, &ierr, &err));
+  /* the writer's own errors have their message; a failed rename gets its cause here */
+  PetscCheck(!err, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename the complete temporary file '%s' to '%s': %s", tmp, file, strerror(err));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
 }
 
 PetscErrorCode SNAHDF5OpenReadLocal(const char file[], const char what[], hid_t *h5)

@@ -822,3 +822,34 @@ PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname
   PetscCheck(!worst, PetscObjectComm((PetscObject)sna), PETSC_ERR_FILE_UNEXPECTED, "Loading the model '%s' failed (see the message above)", filename);
   PetscFunctionReturn(0);
 }
+
+/*@C
+  SNAReportFit - How the last fit of part ended, into report under the key prefix (such as "lf_", or ""): type,
+  n_params, converged_reason, iterations and, when time >= 0, fit_time_s. Not collective (the report is rank 0's).
+@*/
+PetscErrorCode SNAReportFit(SNA part, SNAPSReport report, const char prefix[], PetscReal time)
+{
+  char               key[64];
+  PetscInt           np, its;
+  SNAConvergedReason reason;
+  SNAType            type;
+
+  PetscFunctionBegin;
+  PetscCall(SNAGetNumParameters(part, &np));
+  PetscCall(SNAGetConvergedReason(part, &reason));
+  PetscCall(SNAGetIterationNumber(part, &its));
+  PetscCall(SNAGetType(part, &type));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%stype", prefix));
+  PetscCall(SNAPSReportSetString(report, key, type));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%sn_params", prefix));
+  PetscCall(SNAPSReportSetInt(report, key, np));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%sconverged_reason", prefix));
+  PetscCall(SNAPSReportSetString(report, key, SNAConvergedReasons[reason]));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%siterations", prefix));
+  PetscCall(SNAPSReportSetInt(report, key, its));
+  if (time >= 0) {
+    PetscCall(PetscSNPrintf(key, sizeof(key), "%sfit_time_s", prefix));
+    PetscCall(SNAPSReportSetReal(report, key, time));
+  }
+  PetscFunctionReturn(0);
+}

@@ -752,7 +752,11 @@ PetscErrorCode SNAHDF5LoadGroupLocal(SNA sna, const char filename[], hid_t file,
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  PetscCheck(H5Lexists(file, groupname, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' holds no SNAPS model (no group %s): is it a dataset rather than a model?", filename, groupname);
+  if (H5Lexists(file, groupname, H5P_DEFAULT) <= 0) {
+    /* a rollout surrogate's groups are all under /surrogate: name the programs that read it */
+    PetscCheck(strncmp(groupname, "/surrogate", 10) == 0 || H5Lexists(file, "surrogate", H5P_DEFAULT) <= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' is a rollout surrogate (group /surrogate, from snaps-rollout-fit), not a model of one SNA (no group %s): use it with snaps-ks or snaps-kolmogorov -stepper sna -stepper_model '%s'", filename, groupname, filename);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' holds no SNAPS model (no group %s): is it a dataset rather than a model?", filename, groupname);
+  }
   group = H5Gopen2(file, groupname, H5P_DEFAULT);
   PetscCheck(group >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", groupname, filename);
   ierr = SNAHDF5ReadModel(sna, filename, group); /* not PetscCall: close the group first */

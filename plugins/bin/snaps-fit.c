@@ -360,34 +360,6 @@ static PetscErrorCode PartStops(SNA sna, PetscBool lfgiven, const PetscBool part
   PetscFunctionReturn(0);
 }
 
-/* One part's figures in the report, under a prefix such as "lf_". */
-static PetscErrorCode ReportPart(SNAPSReport report, const char prefix[], SNA part, PetscReal time)
-{
-  char               key[64];
-  PetscInt           np, its;
-  SNAConvergedReason reason;
-  SNAType            type;
-
-  PetscFunctionBegin;
-  PetscCall(SNAGetNumParameters(part, &np));
-  PetscCall(SNAGetConvergedReason(part, &reason));
-  PetscCall(SNAGetIterationNumber(part, &its));
-  PetscCall(SNAGetType(part, &type));
-  PetscCall(PetscSNPrintf(key, sizeof(key), "%stype", prefix));
-  PetscCall(SNAPSReportSetString(report, key, type));
-  PetscCall(PetscSNPrintf(key, sizeof(key), "%sn_params", prefix));
-  PetscCall(SNAPSReportSetInt(report, key, np));
-  PetscCall(PetscSNPrintf(key, sizeof(key), "%sconverged_reason", prefix));
-  PetscCall(SNAPSReportSetString(report, key, SNAConvergedReasons[reason]));
-  PetscCall(PetscSNPrintf(key, sizeof(key), "%siterations", prefix));
-  PetscCall(SNAPSReportSetInt(report, key, its));
-  if (time >= 0) {
-    PetscCall(PetscSNPrintf(key, sizeof(key), "%sfit_time_s", prefix));
-    PetscCall(SNAPSReportSetReal(report, key, time));
-  }
-  PetscFunctionReturn(0);
-}
-
 /* What the correction was fitted against: the LF data at nested HF rows (inputs that are also LF rows), the LF model
    at the others. */
 static PetscErrorCode ReportCorrectionTarget(SNAPSReport report, SNA sna)
@@ -438,9 +410,9 @@ static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt 
   PetscCall(SNAPSReportSetString(report, "mf_blend", SNAMFBlends[blend]));
   PetscCall(SNAPSReportSetInt(report, "n_samples_lf", nlf));
   PetscCall(SNAPSReportSetString(report, "mf_lf_model", lfmodel ? lfmodel : "none: the LF part fitted here"));
-  PetscCall(ReportPart(report, "lf_", lf, tlf));
-  if (corrected) PetscCall(ReportPart(report, "delta_", delta, -1));
-  if (corrected && rho) PetscCall(ReportPart(report, "rho_", rho, -1));
+  PetscCall(SNAReportFit(lf, report, "lf_", tlf));
+  if (corrected) PetscCall(SNAReportFit(delta, report, "delta_", -1));
+  if (corrected && rho) PetscCall(SNAReportFit(rho, report, "rho_", -1));
   PetscCall(SNAPSReportSetReal(report, "correction_fit_time_s", tcorr));
   if (corrected) PetscCall(ReportCorrectionTarget(report, sna));
   if (corrected && rho) PetscCall(ReportRhoSelection(report, sna));

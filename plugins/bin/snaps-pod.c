@@ -176,6 +176,7 @@ int main(int argc, char **argv)
   SNAGuessModelData data;
   PetscLogDouble    t0, t1;
   PetscMPIInt       size;
+  PetscBool         podtol_set, maxk_set, rhstol_set, maxr_set, rhsmap_set, norhs_set, snatol_set, maxks_set, opdegree_set;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(SNAInitializePackage());
@@ -183,16 +184,16 @@ int main(int argc, char **argv)
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-pod options", NULL);
   PetscCall(PetscOptionsString("-snapshots", "Snapshot file (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
   PetscCall(PetscOptionsString("-model", "Model file to write (HDF5)", NULL, modelfile, modelfile, sizeof(modelfile), &hasmodel));
-  PetscCall(PetscOptionsReal("-pod_tol", "Relative projection error of the kept POD modes", NULL, podtol, &podtol, NULL));
-  PetscCall(PetscOptionsInt("-pod_max_modes", "Largest number of POD modes", NULL, maxk, &maxk, NULL));
-  PetscCall(PetscOptionsReal("-rhs_tol", "Relative projection error of the kept right-hand-side modes", NULL, rhstol, &rhstol, NULL));
-  PetscCall(PetscOptionsInt("-rhs_max_modes", "Largest number of right-hand-side modes", NULL, maxr, &maxr, NULL));
-  PetscCall(PetscOptionsEList("-rhs_map", "Map from right-hand-side coordinates to solution coordinates", NULL, maps, 2, maps[rhsmap], &rhsmap, NULL));
-  PetscCall(PetscOptionsBool("-no_rhs", "Build no /rhs group", NULL, norhs, &norhs, NULL));
-  PetscCall(PetscOptionsReal("-pod_sna_tol", "The SNA predicts the fewest leading coordinates whose projection error is <= this", NULL, snatol, &snatol, NULL));
-  PetscCall(PetscOptionsInt("-pod_sna_max_modes", "Largest number of coordinates the SNA predicts", NULL, maxks, &maxks, NULL));
+  PetscCall(PetscOptionsReal("-pod_tol", "Relative projection error of the kept POD modes", NULL, podtol, &podtol, &podtol_set));
+  PetscCall(PetscOptionsInt("-pod_max_modes", "Largest number of POD modes", NULL, maxk, &maxk, &maxk_set));
+  PetscCall(PetscOptionsReal("-rhs_tol", "Relative projection error of the kept right-hand-side modes", NULL, rhstol, &rhstol, &rhstol_set));
+  PetscCall(PetscOptionsInt("-rhs_max_modes", "Largest number of right-hand-side modes", NULL, maxr, &maxr, &maxr_set));
+  PetscCall(PetscOptionsEList("-rhs_map", "Map from right-hand-side coordinates to solution coordinates", NULL, maps, 2, maps[rhsmap], &rhsmap, &rhsmap_set));
+  PetscCall(PetscOptionsBool("-no_rhs", "Build no /rhs group", NULL, norhs, &norhs, &norhs_set));
+  PetscCall(PetscOptionsReal("-pod_sna_tol", "The SNA predicts the fewest leading coordinates whose projection error is <= this", NULL, snatol, &snatol, &snatol_set));
+  PetscCall(PetscOptionsInt("-pod_sna_max_modes", "Largest number of coordinates the SNA predicts", NULL, maxks, &maxks, &maxks_set));
   PetscCall(PetscOptionsString("-operators", "Reduced-operator records (from -ksp_guess_sna_record_operators) to fit into the -model", NULL, opfile, opfile, sizeof(opfile), &hasop));
-  PetscCall(PetscOptionsInt("-operator_degree", "Polynomial degree in the parameters of the reduced-operator model", NULL, opdegree, &opdegree, NULL));
+  PetscCall(PetscOptionsInt("-operator_degree", "Polynomial degree in the parameters of the reduced-operator model", NULL, opdegree, &opdegree, &opdegree_set));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
@@ -206,15 +207,23 @@ int main(int argc, char **argv)
     PetscCall(PetscFinalize());
     return 0;
   }
+  PetscCheck(hasop || !opdegree_set, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operator_degree %" PetscInt_FMT " applies to the reduced-operator fit (-operators rec.h5 -model m.h5), which this run does not do: give -operators, or drop -operator_degree", opdegree);
   if (hasop) { /* second step: the reduced operator of an existing model */
-    PetscReal misfit;
-    PetscInt  T, nrec, kop;
+    const char *snapopts[] = {"-pod_tol", "-pod_max_modes", "-rhs_tol", "-rhs_max_modes", "-rhs_map", "-no_rhs", "-pod_sna_tol", "-pod_sna_max_modes"};
+    PetscBool   snapsets[] = {podtol_set, maxk_set, rhstol_set, maxr_set, rhsmap_set, norhs_set, snatol_set, maxks_set};
+    PetscReal   misfit;
+    PetscInt    T, nrec, kop;
+
+    /* the model's basis is read as it is: options of building one would be ignored */
+    for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(snapopts); i++) PetscCheck(!snapsets[i], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s applies to building a model from -snapshots, but -operators only adds the reduced operator to the existing model '%s': drop %s (or build the model first, without -operators)", snapopts[i], modelfile, snapopts[i]);
+    PetscCheck(opdegree >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operator_degree must be at least 1 (1: affine in the parameters), not %" PetscInt_FMT, opdegree);
     PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operators needs -model <m.h5>: the model the operators were recorded with");
     PetscCheck(!hassnap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operators and -snapshots do not go together: the records belong to the basis of an existing model, which new snapshots would replace. Build the model first, record, then run snaps-pod -model m.h5 -operators rec.h5");
     { /* the model is read and extended in place; the records and the report must be other files */
-      const char *inopts[2] = {"-operators", "-model"}, *ins[2] = {opfile, modelfile};
+      const char *inopts[2] = {"-operators", "-model"}, *ins[2] = {opfile, modelfile}, *outopts[2] = {"-model", "-results"}, *outs[2] = {modelfile, results};
       PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", modelfile, 1, inopts, ins));
       if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 2, inopts, ins));
+      PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
     }
     PetscCall(PetscTime(&t0));
     PetscCall(SNAGuessModelFitOperator(PETSC_COMM_WORLD, modelfile, opfile, opdegree, &misfit, &T, &nrec, &kop));
@@ -243,11 +252,19 @@ int main(int argc, char **argv)
   PetscCheck(hassnap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -snapshots <s.h5>: the training snapshots (run with -help for all options)");
   PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: where to write the model");
   {
-    const char *inopts[1] = {"-snapshots"}, *ins[1] = {snapfile};
+    const char *inopts[1] = {"-snapshots"}, *ins[1] = {snapfile}, *outopts[2] = {"-model", "-results"}, *outs[2] = {modelfile, results};
     PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", modelfile, 1, inopts, ins));
     if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 1, inopts, ins));
+    PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
   }
-  PetscCheck(podtol >= 0 && podtol < 1 && rhstol >= 0 && rhstol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_tol and -rhs_tol must be in [0, 1)");
+  PetscCheck(podtol >= 0 && podtol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_tol must be in [0, 1), not %g", (double)podtol);
+  PetscCheck(rhstol >= 0 && rhstol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-rhs_tol must be in [0, 1), not %g", (double)rhstol);
+  { /* -no_rhs builds no right-hand-side basis: the options of one would be ignored */
+    const char *rhsopts[] = {"-rhs_tol", "-rhs_max_modes", "-rhs_map"};
+    PetscBool   rhssets[] = {rhstol_set, maxr_set, rhsmap_set};
+
+    for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(rhsopts); i++) PetscCheck(!norhs || !rhssets[i], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s applies to the right-hand-side basis, which -no_rhs does not build: drop %s or -no_rhs", rhsopts[i], rhsopts[i]);
+  }
   PetscCheck(maxk == PETSC_DETERMINE || maxk >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_max_modes must be at least 1, not %" PetscInt_FMT, maxk);
   PetscCheck(maxr >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-rhs_max_modes must be at least 1, not %" PetscInt_FMT, maxr);
   PetscCheck(snatol >= 0 && snatol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_sna_tol must be in [0, 1), not %g", (double)snatol);
@@ -255,6 +272,12 @@ int main(int argc, char **argv)
 
   PetscCall(PetscTime(&t0));
   PetscCall(SNAPSSnapshotsLoad(PETSC_COMM_WORLD, snapfile, &N, &X, &U, norhs ? NULL : &B, fingerprint));
+  if (!norhs && !B) { /* no /B: no right-hand-side basis either */
+    const char *rhsopts[] = {"-rhs_tol", "-rhs_max_modes", "-rhs_map"};
+    PetscBool   rhssets[] = {rhstol_set, maxr_set, rhsmap_set};
+
+    for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(rhsopts); i++) PetscCheck(!rhssets[i], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s applies to the right-hand-side basis, but the snapshot file '%s' has no right-hand sides /B: drop %s, or write snapshots with /B", rhsopts[i], snapfile, rhsopts[i]);
+  }
   PetscCall(VecGetBlockSize(X, &q));
   PetscCall(VecGetSize(U[0], &n));
 
@@ -326,6 +349,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportSetReal(report, "fit_rel_error_mean", fit_mean));
     PetscCall(SNAPSReportSetReal(report, "fit_rel_error_max", fit_max));
     PetscCall(SNAPSReportSetReal(report, "fit_time_s", fit_s));
+    PetscCall(SNAReportFit(sna, report, "", -1)); /* converged_reason, iterations: a fit cut short shows here */
     PetscCall(SNAPSReportSetInt(report, "rhs_n_modes", r));
     if (B) {
       PetscCall(SNAPSReportSetString(report, "rhs_map", maps[rhsmap]));
@@ -334,6 +358,7 @@ int main(int argc, char **argv)
       PetscCall(SNAPSReportSetReal(report, "rhs_fit_rel_error_mean", rfit_mean));
       PetscCall(SNAPSReportSetReal(report, "rhs_fit_rel_error_max", rfit_max));
       PetscCall(SNAPSReportSetReal(report, "rhs_fit_time_s", rfit_s));
+      if (rsna) PetscCall(SNAReportFit(rsna, report, "rhs_", -1));
     }
     PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(t1 - t0)));
     PetscCall(SNAPSReportWrite(report, results));

@@ -89,9 +89,10 @@ int main(int argc, char **argv)
   PetscCheck(hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the inputs /X to evaluate at");
   PetscCheck(hasout, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -out <pred.h5>: where to write the predictions");
   {
-    const char *inopts[2] = {"-model", "-data"}, *ins[2] = {model, data};
+    const char *inopts[2] = {"-model", "-data"}, *ins[2] = {model, data}, *outopts[2] = {"-out", "-results"}, *outs[2] = {out, hasresults ? results : NULL};
     PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-out", out, 2, inopts, ins));
     if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 2, inopts, ins));
+    PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
   }
 
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
@@ -113,6 +114,11 @@ int main(int argc, char **argv)
   PetscCall(VecGetSize(X, &N));
   N /= d;
   PetscCall(LoadLowFidelityValues(sna, model, data, group, X, &YLF));
+  { /* the model is clamped to its training box: predictions beyond it are extrapolated as constants */
+    char what[2 * PETSC_MAX_PATH_LEN + 160];
+    PetscCall(PetscSNPrintf(what, sizeof(what), "inputs of '%s' lie outside the input box of the model '%s' (its training box): it is constant beyond the box, so their predictions are extrapolations", data, model));
+    PetscCall(SNAWarnOutsideBounds(sna, X, what));
+  }
 
   PetscCall(VecCreate(PETSC_COMM_WORLD, &U));
   {

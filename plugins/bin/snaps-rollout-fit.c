@@ -72,27 +72,37 @@ static const char help[] = "snaps-rollout-fit: trains rollout surrogates of a ti
 
 int main(int argc, char **argv)
 {
-  char     *files[64], cat[PETSC_MAX_PATH_LEN] = "", det[PETSC_MAX_PATH_LEN] = "";
-  PetscInt  nfiles = 64;
-  PetscBool help_only, has;
+  char      **files = NULL, cat[PETSC_MAX_PATH_LEN] = "", det[PETSC_MAX_PATH_LEN] = "";
+  const char *value, **inopts = NULL;
+  PetscInt    nfiles = 1;
+  PetscBool   help_only, has;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
+  /* room for every comma-separated name given: a fixed array would drop the names beyond it */
+  PetscCall(PetscOptionsFindPair(NULL, NULL, "-trajectories", &value, &has));
+  for (const char *c = has && value ? value : ""; *c; c++) nfiles += *c == ',';
+  PetscCall(PetscCalloc1(nfiles, &files));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-rollout-fit options", NULL);
   PetscCall(PetscOptionsStringArray("-trajectories", "Solver trajectory files", NULL, files, &nfiles, &has));
   PetscCall(PetscOptionsString("-model", "Categorical surrogate (output)", NULL, cat, cat, sizeof(cat), NULL));
   PetscCall(PetscOptionsString("-twin_model", "Deterministic twin (output)", NULL, det, det, sizeof(det), NULL));
   PetscOptionsEnd();
   if (!help_only) {
+    const char *outopts[2] = {"-model", "-twin_model"}, *outs[2] = {cat, det};
+
     PetscCheck(has && nfiles > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -trajectories <a.h5,...>: the solver trajectories to train on (run with -help for all options)");
-    for (PetscInt i = 0; i < 2; i++) {
-      const char *out = i ? det : cat, *opt = i ? "-twin_model" : "-model";
-      if (out[0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, opt, out, nfiles, (const char *const *)files, (const char *const *)files));
-    }
+    PetscCall(PetscMalloc1(nfiles, &inopts));
+    for (PetscInt i = 0; i < nfiles; i++) inopts[i] = "-trajectories";
+    for (PetscInt i = 0; i < 2; i++)
+      if (outs[i][0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], nfiles, inopts, (const char *const *)files));
+    PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs)); /* before the fit, not when saving after it */
     PetscCall(SNAPSSurrogateTrain(PETSC_COMM_WORLD, nfiles, (const char *const *)files, cat, det));
   }
   if (!has) nfiles = 0;
   for (PetscInt i = 0; i < nfiles; i++) PetscCall(PetscFree(files[i]));
+  PetscCall(PetscFree(files));
+  PetscCall(PetscFree(inopts));
   if (!help_only) PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;

@@ -240,6 +240,26 @@ static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt 
   PetscFunctionReturn(0);
 }
 
+/* A NaN or Inf in a snapshot would surface later as an opaque LAPACK failure of the POD: name the file, dataset, row. */
+static PetscErrorCode CheckRowFinite(PetscViewer viewer, const char name[], PetscInt t, Vec row)
+{
+  const PetscScalar *v;
+  const char        *file;
+  PetscInt           n, bad = PETSC_MAX_INT, first, lo;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(row, &n));
+  PetscCall(VecGetOwnershipRange(row, &lo, NULL));
+  PetscCall(VecGetArrayRead(row, &v));
+  for (PetscInt i = 0; i < n && bad == PETSC_MAX_INT; i++)
+    if (PetscIsInfOrNanScalar(v[i])) bad = lo + i;
+  PetscCall(VecRestoreArrayRead(row, &v));
+  PetscCall(MPIU_Allreduce(&bad, &first, 1, MPIU_INT, MPI_MIN, PetscObjectComm((PetscObject)row)));
+  PetscCall(PetscViewerFileGetName(viewer, &file));
+  PetscCheck(first == PETSC_MAX_INT, PetscObjectComm((PetscObject)row), PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s' has a NaN or Inf in /%s, row %" PetscInt_FMT " (entry %" PetscInt_FMT "): the solve that wrote that snapshot failed; recompute it or drop the row", file, name, t, first);
+  PetscFunctionReturn(0);
+}
+
 /* Reads rows 0..N-1 of dataset name into rows[0..N-1], new Vecs of size n. */
 static PetscErrorCode LoadRows(PetscViewer viewer, const char name[], PetscInt N, PetscInt n, Vec rows[])
 {
@@ -252,6 +272,7 @@ static PetscErrorCode LoadRows(PetscViewer viewer, const char name[], PetscInt N
     PetscCall(PetscObjectSetName((PetscObject)rows[t], name));
     PetscCall(PetscViewerHDF5SetTimestep(viewer, t));
     PetscCall(VecLoad(rows[t], viewer));
+    PetscCall(CheckRowFinite(viewer, name, t, rows[t]));
   }
   PetscFunctionReturn(0);
 }

@@ -106,15 +106,16 @@ static PetscErrorCode PODSnapshots(SNAPSSurrogate s, PetscInt nfiles, const SNAP
 PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate s, PetscInt nfiles, const SNAPSTrajectoryData td[], PetscInt r, PetscInt q)
 {
   PetscInt  maxsnap = 2000;
-  PetscBool pod;
+  PetscBool pod, maxsnap_set;
 
   PetscFunctionBegin;
   PetscCall(PetscStrncpy(s->latent, td[0].sdim == 1 ? "fourier" : "pod", sizeof(s->latent)));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-latent", s->latent, sizeof(s->latent), NULL));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-latent_snapshots", &maxsnap, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-latent_snapshots", &maxsnap, &maxsnap_set));
   PetscCheck(!strcmp(s->latent, "fourier") || !strcmp(s->latent, "pod"), s->comm, PETSC_ERR_ARG_UNKNOWN_TYPE, "-latent %s: use fourier or pod", s->latent);
   PetscCheck(maxsnap >= 2, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-latent_snapshots must be at least 2, not %" PetscInt_FMT, maxsnap);
-  pod        = (PetscBool)!strcmp(s->latent, "pod");
+  pod = (PetscBool)!strcmp(s->latent, "pod");
+  PetscCheck(pod || !maxsnap_set, s->comm, PETSC_ERR_ARG_INCOMP, "-latent_snapshots %" PetscInt_FMT " chooses the training states of a POD basis, but this latent is %s (its modes need no states): give -latent pod, or drop -latent_snapshots", maxsnap, s->latent);
   s->sdim    = td[0].sdim;
   s->kmax    = r;
   s->nu      = td[0].nu;

@@ -18,6 +18,7 @@ typedef struct {
   PetscInt    copies;                                          /* -drift_noise_copies: noisy copies of every pair */
   PetscBool   linear;                                          /* -drift_noise_target linear: the noise propagated by KS's linear part, else clean targets */
   PetscBool   fit_set, equivariant_set, target_set, noise_set; /* given on the command line (DriftForLatent) */
+  PetscBool   copies_set;                                      /* -drift_noise_copies given (DriftForLatent) */
   PetscBool   markov;                                          /* -head_markov: heads also see the residual of the step before */
   PetscReal   rscale;                                          /* -residual_scale: rollouts add the drawn residuals times this */
   const char *poly_option;                                     /* the first polynomial-only option given (NULL: none) */
@@ -82,7 +83,7 @@ static void PairRate(SNAPSSurrogate s, const SNAPSTrajectoryData *t, PetscInt i,
    where the trajectory starts later), for Markov heads; for the rate form (-drift_form rate) also zr = z0 + dz/dt at
    the start (PairRate; NULL otherwise), the drift's target as an end state. Pairs are numbered over files, members and
    times (every stride-th) and split evenly over the ranks. */
-static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *const files[], const TrainOptions *o, PetscInt *n, PetscReal **z0, PetscReal **z1, PetscReal **zm, PetscBool **prev, PetscReal **zr)
+static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *const files[], const TrainOptions *o, PetscInt *n, PetscReal **z0, PetscReal **z1, PetscReal **zm, PetscBool **prev, PetscReal **zr, PetscInt *lagout)
 {
   SNAPSTrajectoryData *td;
   PetscInt             total = 0, lo, hi, k = 0, lag = 0, i0;
@@ -109,6 +110,9 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
     PetscCheck(!strcmp(td[f].equation, s->equation) && td[f].npts == s->npts && td[f].length == s->length, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (%s, %" PetscInt_FMT " points, L = %g) is not the system of '%s' (%s, %" PetscInt_FMT " points, L = %g)", files[f], td[f].equation, td[f].npts, (double)td[f].length, files[0], s->equation, s->npts, (double)s->length);
     PetscCheck(td[f].nu == td[0].nu && td[f].alpha == td[0].alpha && td[f].forcing == td[0].forcing && td[f].famp == td[0].famp, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT ", amplitude %g) is not the system of '%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT ", amplitude %g): train on trajectories of one Re, drag and forcing", files[f], (double)td[f].nu, (double)td[f].alpha, td[f].forcing, (double)td[f].famp, files[0], (double)td[0].nu, (double)td[0].alpha, td[0].forcing, (double)td[0].famp);
     PetscCheck(PetscAbsReal(td[f].time[1] - td[f].time[0] - dtsave) < 1e-9 * dtsave, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' saves every %g, '%s' every %g: give trajectories of one spacing", files[f], (double)(td[f].time[1] - td[f].time[0]), files[0], (double)dtsave);
+    /* every spacing, not only the first: a pair is lag rows apart, so an uneven row would pair states other than dt apart
+       (relative 1e-6: saved times t0 + i h carry the rounding of the solver's sums) */
+    for (PetscInt i = 2; i < td[f].nt; i++) PetscCheck(PetscAbsReal(td[f].time[i] - td[f].time[i - 1] - dtsave) <= 1e-6 * dtsave, s->comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' has uneven saved times: row %" PetscInt_FMT " (time %g) is %g after row %" PetscInt_FMT ", not the spacing %g of its first rows: pairs of rows would span different intervals; give trajectories saved at a fixed -dt_save", files[f], i, (double)td[f].time[i], (double)(td[f].time[i] - td[f].time[i - 1]), i - 1, (double)dtsave);
     total += td[f].members * PairStarts(td[f].nt, lag, o->stride, o->rate, &i0);
   }
   PetscCall(SNAPSSurrogateSetLatent(s, nfiles, td, o->r, o->q));
@@ -142,6 +146,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
   PetscCall(PetscFree(w));
   PetscCall(PetscFree(td));
   PetscCall(TrainingBox(s, *n, *z0, *z1));
+  *lagout = lag;
   PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %" PetscInt_FMT " pairs (z(t), z(t + %g)) from %" PetscInt_FMT " files, latent size %" PetscInt_FMT " (%s)\n", total, (double)s->dt, nfiles, s->D, s->latent));
   PetscFunctionReturn(0);
 }
@@ -226,6 +231,32 @@ static PetscErrorCode DriftResiduals(SNAPSSurrogate s, PetscInt n, const PetscRe
   PetscFunctionReturn(0);
 }
 
+/* Whether the heads are fitted on local pair k (global index first + k): every -head_stride-th pair, and for Markov
+   heads only those with a step before. */
+static PetscBool HeadPair(PetscInt first, PetscInt k, const PetscBool prev[], const TrainOptions *o)
+{
+  return (PetscBool)((first + k) % o->head_stride == 0 && (!o->markov || prev[k]));
+}
+
+/* Fails, before any fit, when the heads would have no training pair (lag: saved rows per -rollout_dt), so that a
+   refused categorical run writes no file, not even the twin. */
+static PetscErrorCode CheckHeadPairs(SNAPSSurrogate s, PetscInt nall, const PetscBool prev[], const TrainOptions *o, PetscInt lag)
+{
+  PetscInt first = 0, n = 0, ntotal;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Exscan(&nall, &first, 1, MPIU_INT, MPI_SUM, s->comm));
+  for (PetscInt k = 0; k < nall; k++) n += HeadPair(first, k, prev, o);
+  PetscCallMPI(MPI_Allreduce(&n, &ntotal, 1, MPIU_INT, MPI_SUM, s->comm));
+  if (!ntotal) {
+    char markov[192] = "";
+
+    if (o->markov) PetscCall(PetscSNPrintf(markov, sizeof(markov), ", and -head_markov needs a step before each pair: at least 2 lag + 1 = %" PetscInt_FMT " saved states per trajectory, lag = %" PetscInt_FMT " being the saved times per -rollout_dt", 2 * lag + 1, lag));
+    SETERRQ(s->comm, PETSC_ERR_ARG_SIZ, "No training pair is left for the categorical heads (-head_stride %" PetscInt_FMT "%s): give a smaller -head_stride, or trajectories with more saved times per -rollout_dt; nothing was written", o->head_stride, markov);
+  }
+  PetscFunctionReturn(0);
+}
+
 /* The categorical heads: residuals of the drift, their bins, and head i fitted to (z, e_<i) -> bin of e_i; Markov
    heads (-head_markov) also see the residual of the step before, e_i(t - dt) = z_i(t) - z_i(t - dt) - g_i(z(t - dt)),
    and are fitted on the pairs that have a step before. */
@@ -233,7 +264,7 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
 {
   const PetscInt D = s->D, q = s->q;
   PetscReal     *e, *em, *x, *y, *z0, *z1, *zm;
-  PetscInt       first = 0, n = 0, ntotal;
+  PetscInt       first = 0, n = 0;
 
   PetscFunctionBegin;
   s->markov = o->markov;
@@ -241,15 +272,13 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
   s->rscale = o->rscale;
   PetscCallMPI(MPI_Exscan(&nall, &first, 1, MPIU_INT, MPI_SUM, s->comm));
   PetscCall(PetscMalloc3(PetscMax(1, nall * D), &z0, PetscMax(1, nall * D), &z1, PetscMax(1, nall * D), &zm));
-  for (PetscInt k = 0; k < nall; k++) /* every -head_stride-th pair: the heads' fits cost far more than the drifts' */
-    if ((first + k) % o->head_stride == 0 && (!s->markov || prev[k])) {
+  for (PetscInt k = 0; k < nall; k++)  /* every -head_stride-th pair: the heads' fits cost far more than the drifts' */
+    if (HeadPair(first, k, prev, o)) { /* CheckHeadPairs found some */
       PetscCall(PetscArraycpy(z0 + n * D, z0all + k * D, D));
       PetscCall(PetscArraycpy(z1 + n * D, z1all + k * D, D));
       PetscCall(PetscArraycpy(zm + n * D, zmall + k * D, D));
       n++;
     }
-  PetscCallMPI(MPI_Allreduce(&n, &ntotal, 1, MPIU_INT, MPI_SUM, s->comm));
-  PetscCheck(ntotal > 0, s->comm, PETSC_ERR_ARG_SIZ, "No training pair is left for the categorical heads (-head_stride %" PetscInt_FMT "%s): give a smaller -head_stride, or trajectories with more saved times per -rollout_dt", o->head_stride, s->markov ? ", and -head_markov needs a step before each pair: at least 3 saved states per trajectory" : "");
   PetscCall(PetscMalloc4(PetscMax(1, n * D), &e, PetscMax(1, n * D), &em, PetscMax(1, n * (2 * D + 1)), &x, PetscMax(1, n * q), &y));
   PetscCall(DriftResiduals(s, n, z0, z1, e));
   if (s->markov) PetscCall(DriftResiduals(s, n, zm, z0, em));
@@ -1377,7 +1406,7 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
   for (PetscInt k = 4; k >= 0; k--)
     if (set[k]) o->poly_option = poly_only[k];
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_noise", &o->noise, &o->noise_set));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_noise_copies", &o->copies, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_noise_copies", &o->copies, &o->copies_set));
   PetscCheck(o->noise >= 0 && o->copies >= 0 && o->ridge >= 0 && o->margin >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_noise (%g), -drift_noise_copies (%" PetscInt_FMT "), -drift_ridge (%g) and -drift_box_margin (%g) must be nonnegative", (double)o->noise, o->copies, (double)o->ridge, (double)o->margin);
   PetscCheck(o->degree >= 1 && o->degree <= 7, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_degree must be 1 to 7 (the KHRONOS spline degrees), not %" PetscInt_FMT, o->degree);
   PetscFunctionReturn(0);
@@ -1400,6 +1429,15 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
     if (!o->target_set) o->linear = PETSC_FALSE;
     if (!o->noise_set) o->noise = 0;
     PetscCheck(!(o->poly && o->equivariant) && !o->linear, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_equivariant true and -drift_noise_target linear assume a Fourier latent, but this latent is %s: drop them", s->latent);
+  }
+  if (o->noise == 0 && (o->copies_set || o->target_set)) { /* the noise's own options do nothing without noise (NoisyPairs makes no copy) */
+    char given[64];
+
+    if (o->copies_set)
+      PetscCall(PetscSNPrintf(given, sizeof(given), "-drift_noise_copies %" PetscInt_FMT, o->copies));
+    else
+      PetscCall(PetscSNPrintf(given, sizeof(given), "-drift_noise_target %s", o->linear ? "linear" : "clean"));
+    SETERRQ(s->comm, PETSC_ERR_ARG_INCOMP, "%s applies to the noisy copies of the drift's pairs, but the drift noise is 0 (-drift_noise 0%s): give -drift_noise e > 0, or drop %s", given, o->noise_set ? "" : ", the default on this latent", o->copies_set ? "-drift_noise_copies" : "-drift_noise_target");
   }
   PetscCheck(o->poly || !o->poly_option, s->comm, PETSC_ERR_ARG_INCOMP, "%s applies to the polynomial drift (-drift_fit polynomial), but the drift here is the SNA's own fit (-drift_fit sna%s): drop %s, or give -drift_fit polynomial", o->poly_option, o->fit_set ? "" : ", the default on this latent", o->poly_option);
   s->clamp = (PetscBool)!o->poly; /* the SNA fit's drifts are constant beyond the training box, the polynomials are not */
@@ -1426,16 +1464,17 @@ static PetscErrorCode HeadsForLatent(SNAPSSurrogate s, const TrainOptions *o)
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
 {
   SNAPSSurrogate s;
-  TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, PETSC_FALSE, PETSC_FALSE, 0};
-  PetscBool      drift_snas = PETSC_FALSE;
-  PetscInt       n          = 0;
+  TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, PETSC_FALSE, PETSC_FALSE, 0};
+  PetscBool      drift_snas = PETSC_FALSE, dt_set;
+  PetscInt       n = 0, lag = 1;
   PetscReal     *z0, *z1, *zm, *zr;
   PetscBool     *prev;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-latent_modes", &o.r, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-train_stride", &o.stride, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-rollout_dt", &o.dt, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-rollout_dt", &o.dt, &dt_set));
+  PetscCheck(!dt_set || o.dt > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-rollout_dt must be positive (a multiple of the trajectories' saved-time spacing), not %g: give a positive step, or drop -rollout_dt for the spacing itself", (double)o.dt);
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-save_drift_snas", &drift_snas, NULL));
   PetscCheck((cat && cat[0]) || (det && det[0]), comm, PETSC_ERR_ARG_WRONG, "Name an output: -model (categorical) or -twin_model (deterministic)");
   PetscCall(HeadOptions(comm, (PetscBool)(cat && cat[0]), &o));
@@ -1445,13 +1484,15 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   s->comm = comm;
   s->q    = o.q;
   s->simd = PETSC_TRUE; /* the heads' residuals by the drift's AVX2 kernel where the CPU has it: the same bits */
-  PetscCall(LoadPairs(s, nfiles, files, &o, &n, &z0, &z1, &zm, &prev, &zr));
+  PetscCall(LoadPairs(s, nfiles, files, &o, &n, &z0, &z1, &zm, &prev, &zr, &lag));
   PetscCall(DriftForLatent(s, &o));
   PetscCall(HeadsForLatent(s, &o));
+  if (cat && cat[0]) PetscCall(CheckHeadPairs(s, n, prev, &o, lag));
   s->rate     = o.rate; /* before the fit: the noisy copies' targets (LinearPropagator) and the heads' residuals use it */
   s->substeps = o.substeps;
   PetscCall(TrainDrift(s, n, z0, o.rate ? zr : z1, &o)); /* the rate form's targets as end states: y - x = dz/dt */
   PetscCall(PetscFree(zr));
+  PetscCheck(!drift_snas || s->qstart, comm, PETSC_ERR_ARG_INCOMP, "-save_drift_snas writes quadratic drifts as SNAs beside their table of monomials, but this drift is not quadratic (it is written as SNAs anyway): drop -save_drift_snas");
   if (det && det[0]) {
     PetscCall(PetscStrncpy(s->kind, "deterministic", sizeof(s->kind)));
     PetscCall(SurrogateSave(s, det, drift_snas));

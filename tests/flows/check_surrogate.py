@@ -68,6 +68,12 @@ checks:
                  and random states (the unconstrained fit's is above 1e-3), stays equivariant (an x-shift by 5 of 32
                  points commutes with the table to 1e-10), fits the same table on 1 and 2 ranks (1e-9), and the fit
                  reports it; -drift_conservative with the SNA's own fit is refused naming the option
+  fit_errors     snaps-rollout-fit refuses, before any fit and writing nothing, outputs that are one file or a directory
+                 or in a missing directory, an output that is an input (named -trajectories), -rollout_dt 0,
+                 -latent_snapshots on a Fourier latent, the noise options without noise, -save_drift_snas on a cubic
+                 drift, uneven saved times (naming the file and row), a KS trajectory without L, and a categorical run
+                 whose heads have no pair (its twin unchanged; the message says 2 lag + 1 states); 65 -trajectories
+                 are all used
 """
 import json
 import os
@@ -822,5 +828,71 @@ def kolmogorov_conservative():
           "without)")
 
 
+def fit_errors():
+    """Each case is checked even when another fails, so a run without the fixes shows every one."""
+    fails = []
+
+    def refused(args, pattern, absent=()):
+        cmd = [FIT] + ([] if "-trajectories" in args else ["-trajectories", path("ks.h5")]) + ["-latent_modes", "2"] + args
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if p.returncode == 0 or not re.search(pattern, p.stdout):
+            fails.append(f"{' '.join(cmd)}: rc {p.returncode}, expected an error /{pattern}/; output tail:\n{p.stdout[-600:]}")
+        elif "no fit" in absent and "snaps-rollout-fit: drift 0 of" in p.stdout:
+            fails.append(f"{' '.join(cmd)}: refused only after a fit")
+        for f in absent:
+            if f != "no fit" and os.path.exists(path(f)):
+                fails.append(f"{' '.join(cmd)}: wrote {f}")
+        print(f"checked: {pattern}")
+
+    run([KS, "-L", "22", "-N", "32", "-T", "40", "-dt_save", "0.25", "-trajectory", path("ks.h5")])
+    os.makedirs(path("adir"))
+    refused(["-model", path("same.h5"), "-twin_model", path("./same.h5")],
+            r"-model '.*same.h5' and -twin_model '.*same.h5' are the same file", ("no fit", "same.h5"))
+    refused(["-twin_model", path("nodir/d.h5")], r"-twin_model '.*nodir/d.h5': its directory cannot be used", ("no fit",))
+    refused(["-twin_model", path("adir")], r"-twin_model '.*adir' is a directory", ("no fit",))
+    refused(["-twin_model", os.path.join(scratch, ".", "ks.h5")],
+            r"-twin_model '.*ks.h5' is the same file as -trajectories '.*ks.h5'", ("no fit",))
+    refused(["-twin_model", path("d.h5"), "-rollout_dt", "0"], r"-rollout_dt must be positive .*not 0", ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-latent_snapshots", "10"],
+            r"-latent_snapshots 10 chooses the training states of a POD basis, but this latent is fourier", ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-latent", "pod", "-drift_noise_copies", "3"],
+            r"-drift_noise_copies 3 applies to the noisy copies .* drift noise is 0 \(-drift_noise 0, the default on this latent\)",
+            ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-drift_noise", "0", "-drift_noise_target", "clean"],
+            r"-drift_noise_target clean applies to the noisy copies", ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-save_drift_snas"], r"-save_drift_snas writes quadratic drifts .* this drift is not quadratic",
+            ("d.h5",))
+    # uneven saved times: the first spacing is right, rows 100 on are 0.1 later
+    shutil.copy(path("ks.h5"), path("uneven.h5"))
+    with h5py.File(path("uneven.h5"), "r+") as h:
+        t = h["time"][:]
+        t[100:] += 0.1
+        h["time"][:] = t
+    refused(["-trajectories", path("uneven.h5"), "-twin_model", path("d.h5")], r"'.*uneven.h5' has uneven saved times: row 100 ",
+            ("no fit", "d.h5"))
+    shutil.copy(path("ks.h5"), path("nolength.h5"))
+    with h5py.File(path("nolength.h5"), "r+") as h:
+        del h.attrs["L"]
+    refused(["-trajectories", path("nolength.h5"), "-twin_model", path("d.h5")],
+            r"The KS trajectory '.*nolength.h5' has no positive attribute L", ("no fit", "d.h5"))
+    # a categorical run refused for want of head pairs leaves an existing twin as it was
+    run([KS, "-L", "22", "-N", "32", "-T", "5", "-trajectory", path("short.h5")])
+    run([FIT, "-trajectories", path("short.h5"), "-latent_modes", "2", "-twin_model", path("tw.h5")])
+    before = open(path("tw.h5"), "rb").read()
+    refused(["-trajectories", path("short.h5"), "-twin_model", path("tw.h5"), "-model", path("ca.h5"), "-rollout_dt", "5",
+             "-head_markov", "-drift_degree", "1"],
+            r"-head_markov needs a step before each pair: at least 2 lag \+ 1 = 11 saved states", ("no fit", "ca.h5"))
+    if open(path("tw.h5"), "rb").read() != before:
+        fails.append("the refused categorical run replaced the existing twin tw.h5")
+    # more -trajectories than the 64 a fixed array once held: all are read
+    out = run([FIT, "-trajectories", ",".join([path("short.h5")] * 65), "-latent_modes", "2", "-twin_model", path("t65.h5")])
+    if "from 65 files" not in out:
+        fails.append(f"65 -trajectories were not all used:\n{out[-400:]}")
+    if fails:
+        sys.exit("FAIL:\n" + "\n\n".join(fails))
+    print("fit_errors: bad outputs and options refused before any fit, uneven times and a missing L refused, 65 files used")
+
+
 {"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov,
- "kolmogorov_fourier": kolmogorov_fourier, "markov": markov, "ks_pairs": ks_pairs, "ks_rate": ks_rate, "kolmogorov_conservative": kolmogorov_conservative}[check]()
+ "kolmogorov_fourier": kolmogorov_fourier, "markov": markov, "ks_pairs": ks_pairs, "ks_rate": ks_rate, "kolmogorov_conservative": kolmogorov_conservative,
+ "fit_errors": fit_errors}[check]()

@@ -9,6 +9,7 @@
 
 #include <petscvec.h>
 #include <petscviewer.h>
+#include <snaps/report.h>
 
 /* An SNA object. */
 typedef struct _p_SNA *SNA;
@@ -157,6 +158,11 @@ PETSC_EXTERN PetscErrorCode SNAGetErrorIfNotConverged(SNA, PetscBool *);
 PETSC_EXTERN PetscErrorCode SNACheckFitUsable(SNA, const char[]);
 /* Why the last fit stopped. */
 PETSC_EXTERN PetscErrorCode SNAGetConvergedReason(SNA, SNAConvergedReason *);
+/* How a fit ended, into a report under a key prefix ("lf_", ""): type, n_params, converged_reason, iterations and,
+   if time >= 0, fit_time_s. */
+PETSC_EXTERN PetscErrorCode SNAReportFit(SNA, SNAPSReport, const char[], PetscReal);
+/* Prints "WARNING: <count> <what>" when some rows of X lie outside the SNA's input box, where it is constant. */
+PETSC_EXTERN PetscErrorCode SNAWarnOutsideBounds(SNA, Vec, const char[]);
 /* Number of sweeps (ALS) or iterations (TAO) of the last fit, all levels together. */
 PETSC_EXTERN PetscErrorCode SNAGetIterationNumber(SNA, PetscInt *);
 

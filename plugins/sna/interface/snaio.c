@@ -722,12 +722,16 @@ PetscErrorCode SNAHDF5CommitLocal(PetscErrorCode (*write)(void *, const char[]),
   H5E_auto2_t    func;
   void          *data;
 
+  PetscFunctionBegin;
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   ierr = (*write)(ctx, tmp);
   H5Eset_auto2(H5E_DEFAULT, func, data);
-  if (SNAPSCommitLocal(tmp, file, &ierr, &err)) return PETSC_ERR_FILE_WRITE;
-  return ierr;
+  PetscCall(SNAPSCommitLocal(tmp, file, &ierr, &err));
+  /* the writer's own errors have their message; a failed rename gets its cause here */
+  PetscCheck(!err, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename the complete temporary file '%s' to '%s': %s", tmp, file, strerror(err));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
 }
 
 PetscErrorCode SNAHDF5OpenReadLocal(const char file[], const char what[], hid_t *h5)
@@ -748,7 +752,11 @@ PetscErrorCode SNAHDF5LoadGroupLocal(SNA sna, const char filename[], hid_t file,
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  PetscCheck(H5Lexists(file, groupname, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' holds no SNAPS model (no group %s): is it a dataset rather than a model?", filename, groupname);
+  if (H5Lexists(file, groupname, H5P_DEFAULT) <= 0) {
+    /* a rollout surrogate's groups are all under /surrogate: name the programs that read it */
+    PetscCheck(strncmp(groupname, "/surrogate", 10) == 0 || H5Lexists(file, "surrogate", H5P_DEFAULT) <= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' is a rollout surrogate (group /surrogate, from snaps-rollout-fit), not a model of one SNA (no group %s): use it with snaps-ks or snaps-kolmogorov -stepper sna -stepper_model '%s'", filename, groupname, filename);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' holds no SNAPS model (no group %s): is it a dataset rather than a model?", filename, groupname);
+  }
   group = H5Gopen2(file, groupname, H5P_DEFAULT);
   PetscCheck(group >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", groupname, filename);
   ierr = SNAHDF5ReadModel(sna, filename, group); /* not PetscCall: close the group first */
@@ -816,5 +824,36 @@ PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname
   PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)sna)));
   PetscCall(PetscLogEventEnd(SNA_Load, sna, 0, 0, 0)); /* before the check: -log_view of a failed run stays balanced */
   PetscCheck(!worst, PetscObjectComm((PetscObject)sna), PETSC_ERR_FILE_UNEXPECTED, "Loading the model '%s' failed (see the message above)", filename);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAReportFit - How the last fit of part ended, into report under the key prefix (such as "lf_", or ""): type,
+  n_params, converged_reason, iterations and, when time >= 0, fit_time_s. Not collective (the report is rank 0's).
+@*/
+PetscErrorCode SNAReportFit(SNA part, SNAPSReport report, const char prefix[], PetscReal time)
+{
+  char               key[64];
+  PetscInt           np, its;
+  SNAConvergedReason reason;
+  SNAType            type;
+
+  PetscFunctionBegin;
+  PetscCall(SNAGetNumParameters(part, &np));
+  PetscCall(SNAGetConvergedReason(part, &reason));
+  PetscCall(SNAGetIterationNumber(part, &its));
+  PetscCall(SNAGetType(part, &type));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%stype", prefix));
+  PetscCall(SNAPSReportSetString(report, key, type));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%sn_params", prefix));
+  PetscCall(SNAPSReportSetInt(report, key, np));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%sconverged_reason", prefix));
+  PetscCall(SNAPSReportSetString(report, key, SNAConvergedReasons[reason]));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%siterations", prefix));
+  PetscCall(SNAPSReportSetInt(report, key, its));
+  if (time >= 0) {
+    PetscCall(PetscSNPrintf(key, sizeof(key), "%sfit_time_s", prefix));
+    PetscCall(SNAPSReportSetReal(report, key, time));
+  }
   PetscFunctionReturn(0);
 }

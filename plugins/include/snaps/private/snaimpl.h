@@ -125,7 +125,6 @@ static inline PetscReal SNAUnitCoordinate(SNA sna, PetscInt p, PetscReal x)
 /* Local part of a sample Vec as rows: checks block size and returns the count and array. */
 PETSC_INTERN PetscErrorCode SNAGetLocalRows(SNA, Vec, PetscInt, const char[], PetscInt *, const PetscReal **);
 /* Prints "WARNING: <count> <what>" when samples of X lie outside the model's input box (where it is constant). */
-PETSC_INTERN PetscErrorCode SNAWarnOutsideBounds(SNA, Vec, const char[]);
 /* The range of each input over the samples X of all ranks (a constant input gets a unit box around it). */
 PETSC_INTERN PetscErrorCode SNAComputeDataBox(SNA, Vec, PetscReal[], PetscReal[]);
 /* Global number of samples behind local counts. */

@@ -8,6 +8,7 @@ PetscErrorCode PoissonErrorsGetOptions(MPI_Comm comm, PetscInt dim, PetscInt *ce
   /* about 1e6 to 4e6 points in 1-D..3-D, fewer in more dimensions */
   const PetscInt defcells[POISSON_EXACT_MAX_DIM + 1] = {0, 4096, 256, 48, 8, 5, 3};
   const PetscInt deforder[POISSON_EXACT_MAX_DIM + 1] = {0, 5, 5, 4, 3, 3, 3};
+  PetscBool      help;
 
   PetscFunctionBegin;
   PetscCheck(dim >= 1 && dim <= POISSON_EXACT_MAX_DIM, comm, PETSC_ERR_ARG_OUTOFRANGE, "The dimension must be between 1 and %d, not %" PetscInt_FMT, POISSON_EXACT_MAX_DIM, dim);
@@ -17,6 +18,8 @@ PetscErrorCode PoissonErrorsGetOptions(MPI_Comm comm, PetscInt dim, PetscInt *ce
   PetscCall(PetscOptionsInt("-error_cells", "Cells per direction of the error-quadrature grid", NULL, *cells, cells, NULL));
   PetscCall(PetscOptionsInt("-error_order", "Gauss points per direction and cell of the error quadrature", NULL, *order, order, NULL));
   PetscOptionsEnd();
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  if (help) PetscFunctionReturn(0); /* a help run lists the options; it checks none of them */
   PetscCheck(*cells >= 1, comm, PETSC_ERR_USER_INPUT, "-error_cells must be at least 1, not %" PetscInt_FMT, *cells);
   PetscCheck(*order >= 1 && *order <= 32, comm, PETSC_ERR_USER_INPUT, "-error_order must be between 1 and 32, not %" PetscInt_FMT, *order);
   { /* the grid counts its cells in a PetscInt, and a batch holds at least one cell's points: refuse before any solve */

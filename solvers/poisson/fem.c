@@ -8,6 +8,8 @@
 #include <petscviewerhdf5.h>
 #include <petscsf.h>
 #include <snaps/options.h>
+#include <snaps/report.h>
+#include <snaps/trajectory.h>
 
 /* The manufactured solution seen by the pointwise functions, which get no user context in PETSc 3.18:
    one FEM problem per process at a time. */
@@ -359,24 +361,43 @@ PetscErrorCode PoissonFEMComputeErrors(PoissonFEM *fem, PoissonExact exact, Pets
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PoissonFEMViewSolution(PoissonFEM *fem, const char file[])
+/* The mesh and the solution, as PETSc's HDF5 viewer writes them for XDMF, in file. */
+static PetscErrorCode PoissonFEMWriteHDF5(PoissonFEM *fem, MPI_Comm comm, const char file[])
 {
   PetscViewer viewer;
-  MPI_Comm    comm;
 
   PetscFunctionBegin;
-  PetscCall(PetscObjectGetComm((PetscObject)fem->dm, &comm));
   PetscCall(PetscViewerHDF5Open(comm, file, FILE_MODE_WRITE, &viewer));
   PetscCall(PetscViewerPushFormat(viewer, PETSC_VIEWER_HDF5_XDMF));
   PetscCall(DMView(fem->dm, viewer));
   PetscCall(VecView(fem->u, viewer));
   PetscCall(PetscViewerPopFormat(viewer));
   PetscCall(PetscViewerDestroy(&viewer));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonFEMViewSolution(PoissonFEM *fem, const char file[])
+{
+  MPI_Comm       comm;
+  char           tmp[PETSC_MAX_PATH_LEN];
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetComm((PetscObject)fem->dm, &comm));
+  PetscCall(PoissonViewTemporaryName(comm, file, tmp, sizeof(tmp)));
+  ierr = PoissonFEMWriteHDF5(fem, comm, tmp); /* not PetscCall: the temporary file is removed first */
+  PetscCall(PoissonViewCommit(comm, tmp, file, ierr));
 #if defined(POISSON_GEN_XDMF)
-  { /* PETSc's own script writes <file without .h5>.xmf next to it */
-    char  cmd[3 * PETSC_MAX_PATH_LEN];
+  { /* PETSc's own generator writes the .xmf (the name SNAPSTrajectoryXdmfName() gives, checked as an output)
+       under a temporary name, renamed over it when complete */
+    char  cmd[4 * PETSC_MAX_PATH_LEN], xmf[PETSC_MAX_PATH_LEN], xtmp[PETSC_MAX_PATH_LEN];
     FILE *fp = NULL;
-    PetscCall(PetscSNPrintf(cmd, sizeof(cmd), "\"%s\" \"%s\" \"%s\" 2>&1", POISSON_PYTHON, POISSON_GEN_XDMF, file));
+    PetscCall(SNAPSTrajectoryXdmfName(file, xmf, sizeof(xmf)));
+    PetscCall(SNAPSTemporaryName(xmf, xtmp, sizeof(xtmp))); /* rank 0 runs the command */
+    PetscCall(PetscSNPrintf(cmd, sizeof(cmd),
+                            "\"%s\" -c \"import os, runpy, sys\ntry:\n  runpy.run_path(sys.argv[1])['generateXdmf'](sys.argv[2], sys.argv[4])\n  os.replace(sys.argv[4], sys.argv[3])\nfinally:\n  "
+                            "os.path.exists(sys.argv[4]) and os.remove(sys.argv[4])\" \"%s\" \"%s\" \"%s\" \"%s\" 2>&1",
+                            POISSON_PYTHON, POISSON_GEN_XDMF, file, xmf, xtmp));
     PetscCall(PetscPOpen(comm, NULL, cmd, "r", &fp));
     if (fp) {
       char line[256];

@@ -3,6 +3,10 @@
 #include "errors.h"
 #include <snaps/dataset.h>
 #include <snaps/options.h>
+#include <snaps/report.h>
+#include <snaps/trajectory.h>
+#include "mesh.h"
+#include <string.h>
 #include <hdf5.h>
 #include <petscblaslapack.h>
 #include <petsctime.h>
@@ -1339,37 +1343,36 @@ PetscErrorCode PoissonKhronosComputeErrors(PoissonKhronos *kh, PoissonExact exac
   PetscFunctionReturn(0);
 }
 
-/* Writes the XDMF description of the structured grid behind a PoissonKhronosViewSolution() file: the
+/* Writes the XDMF description of the structured grid behind a PoissonKhronosViewSolution() file h5: the
    points /X (in the grid's row-major order, last direction fastest, which is the order the Topology
-   dimensions give) and the node values /u. Rank 0 writes. */
+   dimensions give) and the node values /u. Rank 0 builds the text; it replaces the .xmf whole. */
 static PetscErrorCode KhWriteXDMF(MPI_Comm comm, const char h5[], PetscInt d, const PetscInt n[])
 {
-  char      xmf[PETSC_MAX_PATH_LEN], dims[64] = "", *base;
-  size_t    len;
-  PetscInt  N = 1;
-  PetscBool h5ext;
-  FILE     *fp;
+  char        xmf[PETSC_MAX_PATH_LEN], dims[64] = "", text[2 * PETSC_MAX_PATH_LEN + 1024] = "";
+  const char *base;
+  PetscInt    N = 1;
+  PetscMPIInt rank;
 
   PetscFunctionBegin;
-  PetscCall(PetscStrncpy(xmf, h5, sizeof(xmf)));
-  PetscCall(PetscStrrchr(h5, '/', &base)); /* the .xmf sits next to the .h5 and names it relatively */
-  PetscCall(PetscStrlen(xmf, &len));
-  PetscCall(PetscStrendswith(xmf, ".h5", &h5ext));
-  if (h5ext) xmf[len - 3] = 0; /* like PETSc's petsc_gen_xdmf.py: u.h5 -> u.xmf */
-  PetscCall(PetscStrlcat(xmf, ".xmf", sizeof(xmf)));
+  PetscCall(SNAPSTrajectoryXdmfName(h5, xmf, sizeof(xmf))); /* like PETSc's petsc_gen_xdmf.py: u.h5 -> u.xmf */
+  base = strrchr(h5, '/');                                  /* the .xmf sits next to the .h5 and names it relatively */
+  base = base ? base + 1 : h5;
   for (PetscInt p = 0; p < d; p++) {
     char num[24];
     PetscCall(PetscSNPrintf(num, sizeof(num), p ? " %" PetscInt_FMT : "%" PetscInt_FMT, n[p]));
     PetscCall(PetscStrlcat(dims, num, sizeof(dims)));
     N *= n[p];
   }
-  PetscCall(PetscFOpen(comm, xmf, "w", &fp));
-  PetscCall(PetscFPrintf(comm, fp, "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n<Xdmf Version=\"2.0\">\n  <Domain>\n    <Grid Name=\"khronos\" GridType=\"Uniform\">\n"));
-  PetscCall(PetscFPrintf(comm, fp, "      <Topology TopologyType=\"%" PetscInt_FMT "DSMesh\" Dimensions=\"%s\"/>\n", d, dims));
-  PetscCall(PetscFPrintf(comm, fp, "      <Geometry GeometryType=\"%s\">\n        <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/X</DataItem>\n      </Geometry>\n", d == 2 ? "XY" : "XYZ", N, d, base));
-  PetscCall(PetscFPrintf(comm, fp, "      <Attribute Name=\"u\" AttributeType=\"Scalar\" Center=\"Node\">\n        <DataItem Dimensions=\"%s\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/u</DataItem>\n      </Attribute>\n", dims, base));
-  PetscCall(PetscFPrintf(comm, fp, "    </Grid>\n  </Domain>\n</Xdmf>\n"));
-  PetscCall(PetscFClose(comm, fp));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank)
+    PetscCall(PetscSNPrintf(text, sizeof(text),
+                            "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n<Xdmf Version=\"2.0\">\n  <Domain>\n    <Grid Name=\"khronos\" GridType=\"Uniform\">\n"
+                            "      <Topology TopologyType=\"%" PetscInt_FMT "DSMesh\" Dimensions=\"%s\"/>\n"
+                            "      <Geometry GeometryType=\"%s\">\n        <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/X</DataItem>\n      </Geometry>\n"
+                            "      <Attribute Name=\"u\" AttributeType=\"Scalar\" Center=\"Node\">\n        <DataItem Dimensions=\"%s\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/u</DataItem>\n      </Attribute>\n"
+                            "    </Grid>\n  </Domain>\n</Xdmf>\n",
+                            d, dims, d == 2 ? "XY" : "XYZ", N, d, base, dims, base));
+  PetscCall(SNAPSWriteFileReplace(comm, xmf, text, rank ? 0 : strlen(text))); /* not synced: neither is the HDF5 file */
   PetscFunctionReturn(0);
 }
 
@@ -1441,10 +1444,17 @@ PetscErrorCode PoissonKhronosViewSolution(PoissonKhronos *kh, const char file[],
     }
   }
   PetscCall(VecRestoreArrayWrite(vecs[0], &x));
-  PetscCall(SNADatasetSave(kh->comm, file, 2, names, vecs));
-  PetscCall(VecGetArrayRead(vecs[1], &u));
-  PetscCall(KhAppendGridValues(kh->comm, file, d, n, u));
-  PetscCall(VecRestoreArrayRead(vecs[1], &u));
+  { /* the dataset and the grid-shaped /u go to a temporary file, renamed over file when both are written */
+    char           tmp[PETSC_MAX_PATH_LEN];
+    PetscErrorCode ierr;
+
+    PetscCall(PoissonViewTemporaryName(kh->comm, file, tmp, sizeof(tmp)));
+    PetscCall(SNADatasetSave(kh->comm, tmp, 2, names, vecs)); /* atomic itself: no temporary file left on failure */
+    PetscCall(VecGetArrayRead(vecs[1], &u));
+    ierr = KhAppendGridValues(kh->comm, tmp, d, n, u); /* not PetscCall: the temporary file is removed first */
+    PetscCall(VecRestoreArrayRead(vecs[1], &u));
+    PetscCall(PoissonViewCommit(kh->comm, tmp, file, ierr));
+  }
   PetscCall(KhWriteXDMF(kh->comm, file, d, n));
   for (PetscInt p = 0; p < d; p++) PetscCall(PetscFree(coords[p]));
   PetscCall(VecDestroy(&vecs[0]));

@@ -1,16 +1,24 @@
 /* The serial Poisson mesh (see mesh.h). */
 #include "mesh.h"
 #include <snaps/options.h>
+#include <snaps/report.h>
+#include <string.h>
 
 PetscErrorCode PoissonMeshDomainOption(PetscOptionItems *PetscOptionsObject, const PetscReal def[], PetscReal *a, PetscReal *b)
 {
   PetscReal dom[2] = {def[0], def[1]};
   PetscInt  n      = 2;
-  PetscBool set;
+  PetscBool set, help;
   MPI_Comm  comm = PetscOptionsObject->comm;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsRealArray("-domain", "The box [a,b]^d: a,b", NULL, dom, &n, &set));
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  if (help && (n != 2 || !(dom[0] < dom[1]) || PetscIsInfOrNanReal(dom[0]) || PetscIsInfOrNanReal(dom[1]))) { /* a help run checks nothing: the default box for the listing */
+    dom[0] = def[0];
+    dom[1] = def[1];
+    n      = 2;
+  }
   PetscCheck(!set || n == 2, comm, PETSC_ERR_USER_INPUT, "-domain needs two numbers a,b (the box [a,b]^d), got %" PetscInt_FMT, n);
   PetscCheck(!PetscIsInfOrNanReal(dom[0]) && !PetscIsInfOrNanReal(dom[1]), comm, PETSC_ERR_USER_INPUT, "-domain %g,%g: the bounds must be finite", (double)dom[0], (double)dom[1]);
   PetscCheck(dom[0] < dom[1], comm, PETSC_ERR_USER_INPUT, "-domain %g,%g is empty: need a < b", (double)dom[0], (double)dom[1]);
@@ -117,5 +125,26 @@ PetscErrorCode PoissonMeshAddLagrangeField(DM dm, PetscInt *degree)
   PetscCall(DMSetField(dm, 0, NULL, (PetscObject)fe));
   PetscCall(PetscFEDestroy(&fe));
   PetscCall(DMCreateDS(dm));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonViewTemporaryName(MPI_Comm comm, const char file[], char tmp[], size_t len)
+{
+  PetscFunctionBegin;
+  PetscCall(SNAPSTemporaryName(file, tmp, len));
+  PetscCallMPI(MPI_Bcast(tmp, (PetscMPIInt)len, MPI_CHAR, 0, comm)); /* the name holds rank 0's pid */
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonViewCommit(MPI_Comm comm, const char tmp[], const char file[], PetscErrorCode ierr)
+{
+  PetscErrorCode outcome = ierr;
+  int            err     = 0;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &outcome, 1, MPI_INT, MPI_MAX, comm)); /* a rank that failed stops the rename */
+  PetscCallMPI(MPI_Barrier(comm));                                                /* every rank has closed the file */
+  PetscCall(SNAPSCommitTemporary(comm, tmp, file, &outcome, &err));
+  PetscCheck(!outcome, comm, PETSC_ERR_FILE_WRITE, "Could not write -view_solution '%s'%s%s: an existing file is left as it was", file, err ? ": " : "", err ? strerror(err) : "");
   PetscFunctionReturn(0);
 }

@@ -22,3 +22,8 @@ PETSC_EXTERN PetscErrorCode PoissonMeshCreateSerial(MPI_Comm, const char[], Pets
 PETSC_EXTERN PetscErrorCode PoissonMeshAddLagrangeField(DM, PetscInt *);
 /* Reads -petscspace_degree (1 to 8, default 1). Collective. */
 PETSC_EXTERN PetscErrorCode PoissonMeshDegreeOption(MPI_Comm, PetscInt *);
+/* -view_solution is written to a temporary file beside it (the name, rank 0's, on every rank) and renamed over it
+   at the end, so that a failed write leaves an existing file as it was. ViewCommit takes the writer's error code
+   (0: written): renames, or removes the temporary file and fails. Collective. */
+PETSC_EXTERN PetscErrorCode PoissonViewTemporaryName(MPI_Comm, const char[], char[], size_t);
+PETSC_EXTERN PetscErrorCode PoissonViewCommit(MPI_Comm, const char[], const char[], PetscErrorCode);

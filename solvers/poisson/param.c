@@ -177,15 +177,31 @@ static PetscErrorCode BatchPrediction(PoissonParam *pp, KSP ksp, PetscInt N, con
   PetscFunctionReturn(0);
 }
 
-/* For -help: builds the problem (q parameters) and configures the solver, so that their options are read and
-   printed, without solving. */
+/* -help: builds the problem (q parameters) and configures the solver, so that their options are read and
+   printed, without solving. A help run checks none of the options: an out-of-range -dim or q, and a -kappa or
+   -source that does not parse, are replaced, for the listing only, by the defaults. */
 static PetscErrorCode ViewSolverOptions(PetscInt dim, PetscReal a, PetscReal b, const char kappa[], const char source[], PetscInt q)
 {
   PoissonParam pp;
   KSP          ksp;
+  const char  *exprs[2] = {kappa, source};
 
   PetscFunctionBegin;
-  PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, a, b, kappa, source, q, &pp));
+  if (dim < 1 || dim > 3) dim = 2;
+  if (q < 1 || q > POISSON_FIELD_MAX_PARAMS) q = 1;
+  for (PetscInt i = 0; i < 2; i++) {
+    PoissonField   f = NULL;
+    PetscErrorCode ierr;
+
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = PoissonFieldCreate(PETSC_COMM_WORLD, i ? "-source" : "-kappa", exprs[i], dim, q, &f);
+    PetscCall(PetscPopErrorHandler());
+    if (ierr)
+      exprs[i] = "1";
+    else
+      PetscCall(PoissonFieldDestroy(&f));
+  }
+  PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, a, b, exprs[0], exprs[1], q, &pp));
   PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
   PetscCall(KSPSetOperators(ksp, pp.A, pp.A));
   PetscCall(KSPSetFromOptions(ksp));
@@ -194,21 +210,25 @@ static PetscErrorCode ViewSolverOptions(PetscInt dim, PetscReal a, PetscReal b, 
   PetscFunctionReturn(0);
 }
 
-/* The outputs (NULL when not asked for) must not be one of the files read: the samples, the mesh, the model of
+/* The outputs (NULL when not asked for), the guess's record file among them, are refused before any work when
+   they cannot be written, name the same file, or are one of the files read: the samples, the mesh, the model of
    -ksp_guess_type sna. */
 static PetscErrorCode CheckOutputs(const char samples[], const char snapshots[], const char results[], const char coords[])
 {
-  char        mesh[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "";
-  PetscBool   hasmesh, hasmodel;
-  const char *outopts[3] = {"-snapshots", "-results", "-dof_coordinates"}, *outs[3] = {snapshots, results, coords};
+  char        mesh[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "", record[PETSC_MAX_PATH_LEN] = "";
+  PetscBool   hasmesh, hasmodel, hasrecord;
+  const char *outopts[4] = {"-snapshots", "-results", "-dof_coordinates", "-ksp_guess_sna_record_operators"}, *outs[4] = {snapshots, results, coords, record};
   const char *inopts[3] = {"-samples", "-dm_plex_filename", "-ksp_guess_sna_model"}, *ins[3] = {samples, mesh, model};
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-dm_plex_filename", mesh, sizeof(mesh), &hasmesh));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_sna_model", model, sizeof(model), &hasmodel));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_sna_record_operators", record, sizeof(record), &hasrecord));
   if (!hasmesh) ins[1] = NULL;
   if (!hasmodel) ins[2] = NULL;
-  for (PetscInt i = 0; i < 3; i++)
+  if (!hasrecord) outs[3] = NULL;
+  PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 4, outopts, outs));
+  for (PetscInt i = 0; i < 4; i++)
     if (outs[i]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], 3, inopts, ins));
   PetscFunctionReturn(0);
 }
@@ -219,7 +239,7 @@ int main(int argc, char **argv)
   char           samplefile[PETSC_MAX_PATH_LEN] = "";
   PetscInt       dim = 2, N = 0, q = 0, np = POISSON_FIELD_MAX_PARAMS + 1, batch_reps = 5;
   PetscReal      dom[2] = {0, 1}, a, b, params[POISSON_FIELD_MAX_PARAMS + 1] = {0}, *X, *its, *tsolve, *tguess, *tfield, *tcoord, *tassem, *gerr, *res0;
-  PetscBool      hassnap, hascoord, hasresults, hasparams, hassamples, helpflg, batch;
+  PetscBool      hassnap, hascoord, hasresults, hasparams, hassamples, helpflg, batch, batch_set;
   Mat            U      = NULL; /* the FEM solutions, one column each, for the batch prediction's errors */
   PetscReal     *tbatch = NULL, *berr = NULL, mbatch = 0;
   PoissonParam   pp;
@@ -245,7 +265,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-snapshots", "Snapshot file to write (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
   PetscCall(PetscOptionsString("-dof_coordinates", "Dataset file to write with the position of every unknown (/X, natural ordering)", NULL, coordfile, coordfile, sizeof(coordfile), &hascoord));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
-  PetscCall(PetscOptionsInt("-batch_repeat", "With -ksp_guess_type sna: batches of surrogate-alone predictions of all fields (0: none)", "SNAGuessPredictFields", batch_reps, &batch_reps, NULL));
+  PetscCall(PetscOptionsInt("-batch_repeat", "With -ksp_guess_type sna: batches of surrogate-alone predictions of all fields (0: none)", "SNAGuessPredictFields", batch_reps, &batch_reps, &batch_set));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
   if (helpflg) { /* the mesh, element and solver options too (one parameter unless -params says more), then stop */
@@ -254,6 +274,9 @@ int main(int argc, char **argv)
     return 0;
   }
   PetscCheck(batch_reps >= 0 && batch_reps <= 1000000, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat must be 0 to 1000000, not %" PetscInt_FMT, batch_reps);
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_type", guesstype, sizeof(guesstype), NULL)); /* KSPGetGuess() would create one */
+  PetscCall(PetscStrcmp(guesstype, KSPGUESSSNA, &batch));
+  PetscCheck(!batch_set || batch, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat %" PetscInt_FMT " repeats the batch prediction of the surrogate of -ksp_guess_type sna, but the guess is %s: add -ksp_guess_type sna -ksp_guess_sna_model m.h5, or remove -batch_repeat", batch_reps, guesstype);
   PetscCall(CheckOutputs(hassamples ? samplefile : NULL, hassnap ? snapfile : NULL, hasresults ? results : NULL, hascoord ? coordfile : NULL));
   PetscCall(ReadSamples(PETSC_COMM_WORLD, hasparams ? params : NULL, np, hassamples ? samplefile : NULL, &N, &q, &X));
   PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, a, b, kappa, source, q, &pp));
@@ -268,8 +291,6 @@ int main(int argc, char **argv)
   PetscCall(PCSetType(pc, PCGAMG));
   PetscCall(KSPSetTolerances(ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
   PetscCall(KSPSetFromOptions(ksp));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_type", guesstype, sizeof(guesstype), NULL)); /* KSPGetGuess() would create one */
-  PetscCall(PetscStrcmp(guesstype, KSPGUESSSNA, &batch));
   if (!batch_reps) batch = PETSC_FALSE;
   PetscCall(DMCreateGlobalVector(pp.dm, &u));
   PetscCall(VecDuplicate(u, &cap.x0));

@@ -129,18 +129,48 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
   PetscFunctionReturn(0);
 }
 
-/* The output files (NULL when not asked for) must not be the mesh file that is read. */
+/* The outputs (NULL when not asked for), the .xmf written beside -view_solution among them, are refused before
+   any work when they cannot be written, name the same file, or are the mesh file that is read. */
 static PetscErrorCode CheckOutputs(const char results[], const char view[], const char model[])
 {
-  char        mesh[PETSC_MAX_PATH_LEN] = "";
+  char        mesh[PETSC_MAX_PATH_LEN] = "", xmf[PETSC_MAX_PATH_LEN] = "";
   PetscBool   hasmesh;
-  const char *outopts[3] = {"-results", "-view_solution", "-model"}, *outs[3] = {results, view, model}, *inopts[1] = {"-dm_plex_filename"}, *ins[1] = {mesh};
+  const char *outopts[4] = {"-results", "-view_solution", "-view_solution's XDMF file", "-model"}, *outs[4] = {results, view, view ? xmf : NULL, model}, *inopts[1] = {"-dm_plex_filename"}, *ins[1] = {mesh};
 
   PetscFunctionBegin;
+  if (view) PetscCall(SNAPSTrajectoryXdmfName(view, xmf, sizeof(xmf)));
+  PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 4, outopts, outs));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-dm_plex_filename", mesh, sizeof(mesh), &hasmesh));
   if (!hasmesh) PetscFunctionReturn(0);
-  for (PetscInt i = 0; i < 3; i++)
+  for (PetscInt i = 0; i < 4; i++)
     if (outs[i]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], 1, inopts, ins));
+  PetscFunctionReturn(0);
+}
+
+/* -help: lists the options of the error quadrature and of the method (mesh, element and solver; or the SNA's)
+   without solving. A help run checks none of the options: an out-of-range -dim or an -exact that does not parse
+   is replaced, for the listing only, by 2 or by u = 0. */
+static PetscErrorCode ViewOptions(PetscInt method, const char exprs[], PetscInt dim, PetscReal a, PetscReal b)
+{
+  PoissonExact   exact;
+  PetscInt       ecells, eorder;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  if (dim < 1 || dim > POISSON_EXACT_MAX_DIM) dim = 2;
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact);
+  PetscCall(PetscPopErrorHandler());
+  if (ierr) PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, "0", dim, &exact));
+  PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
+  if (method == 1) {
+    SNA sna;
+    PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+    PetscCall(SNASetFromOptions(sna));
+    PetscCall(SNADestroy(&sna));
+  } else
+    PetscCall(PoissonFEMViewOptions(PETSC_COMM_WORLD, exact, dim, a, b));
+  PetscCall(PoissonExactDestroy(&exact));
   PetscFunctionReturn(0);
 }
 
@@ -168,25 +198,18 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsBool("-exact_view", "Print u and the derived source", NULL, exactview, &exactview, NULL));
   PetscCall(PoissonMeshDomainOption(PetscOptionsObject, dom, &a, &b));
   PetscOptionsEnd();
+  PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
+  if (helpflg) {
+    PetscCall(ViewOptions(method, exprs, dim, a, b));
+    PetscCall(PetscFinalize());
+    return 0;
+  }
   PetscCheck(!hasmodel || method == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model %s saves a KHRONOS solution as an SNA model: it needs -method khronos (a FEM solution is not an SNA; use -view_solution)", model);
   PetscCheck(!hasview || method == 0 || dim == 2 || dim == 3, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-view_solution with -method khronos writes 2-D and 3-D grids for ParaView, not -dim %" PetscInt_FMT ": save the solution with -model u.h5 and evaluate it with snaps-predict instead", dim);
   PetscCheck(dim >= 1 && dim <= POISSON_EXACT_MAX_DIM, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-dim must be between 1 and %d, not %" PetscInt_FMT, POISSON_EXACT_MAX_DIM, dim);
   PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact));
   if (exactview) PetscCall(PoissonExactView(exact, PETSC_VIEWER_STDOUT_WORLD));
   PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
-  PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
-  if (helpflg) { /* the method's own options too (mesh, element and solver; or the SNA's), then stop without solving */
-    if (method == 1) {
-      SNA sna;
-      PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
-      PetscCall(SNASetFromOptions(sna));
-      PetscCall(SNADestroy(&sna));
-    } else
-      PetscCall(PoissonFEMViewOptions(PETSC_COMM_WORLD, exact, dim, a, b));
-    PetscCall(PoissonExactDestroy(&exact));
-    PetscCall(PetscFinalize());
-    return 0;
-  }
   PetscCall(CheckOutputs(hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
   if (method == 1) {
     PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));

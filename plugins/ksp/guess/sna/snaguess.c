@@ -2,6 +2,7 @@
    Structure after PETSc's own guesses (src/ksp/ksp/guess/impls/pod): options, set-up when the
    operator is known, the guess itself, a view, and no update (the model is trained offline). */
 #include <snaps/private/snaguessimpl.h>
+#include <snaps/options.h>
 #include <petsc/private/kspimpl.h>
 #include <petscblaslapack.h>
 
@@ -433,11 +434,10 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
       PetscCall(PetscPrintf(comm, ")"));
     }
     if (g->source != SOURCE_NONE) PetscCall(PetscPrintf(comm, ", |c| %.6e", (double)g->cnorm));
-    if (g->galerkin && g->kg == k)
+    if (g->galerkin && g->kg == k) {
       PetscCall(PetscPrintf(comm, ", Galerkin projection on all %" PetscInt_FMT " POD modes%s", k, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
-    if (g->galerkin && g->kg == k && g->last_rhs_error >= 0)
-      PetscCall(PetscPrintf(comm, ", |b - W W^T b| / |b| %.2e: V^T b %s", (double)g->last_rhs_error, g->last_rhs_error <= g->reduced_rhs_tol ? "from W" : "by a pass over V"));
-    else if (g->galerkin)
+      if (g->last_rhs_error >= 0) PetscCall(PetscPrintf(comm, ", |b - W W^T b| / |b| %.2e: V^T b %s", (double)g->last_rhs_error, g->last_rhs_error <= g->reduced_rhs_tol ? "from W" : "by a pass over V"));
+    } else if (g->galerkin)
       PetscCall(PetscPrintf(comm, ", Galerkin correction in the first %" PetscInt_FMT " POD modes%s", g->kg, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
     else if (g->scale)
       PetscCall(PetscPrintf(comm, ", scaled by %.9g", (double)g->alpha));
@@ -461,7 +461,8 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
   PetscInt      n = SNAGUESS_MAX_PARAMS, modes = g->galerkin_modes == PETSC_DEFAULT ? -1 : g->galerkin_modes;
   PetscReal     params[SNAGUESS_MAX_PARAMS];
-  PetscBool     set;
+  PetscBool     set, help, modes_set, scale_set, opmodel_set, reduced_set;
+  MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
 
   PetscFunctionBegin;
   PetscCall(PetscArraycpy(params, g->opt_params, SNAGUESS_MAX_PARAMS)); /* what -help shows */
@@ -474,14 +475,14 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
     g->nopt = n;
   }
   PetscCall(PetscOptionsBool("-ksp_guess_sna_galerkin", "Galerkin correction of the prediction in the POD basis", "KSPGuessSNA", g->galerkin, &g->galerkin, NULL));
-  PetscCall(PetscOptionsInt("-ksp_guess_sna_galerkin_modes", "Number of leading POD modes of the Galerkin correction (-1: all)", "KSPGuessSNA", modes, &modes, &set));
-  if (set) {
+  PetscCall(PetscOptionsInt("-ksp_guess_sna_galerkin_modes", "Number of leading POD modes of the Galerkin correction (-1: all)", "KSPGuessSNA", modes, &modes, &modes_set));
+  if (modes_set) {
     PetscCheck(modes == -1 || modes >= 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-ksp_guess_sna_galerkin_modes must be -1 (all) or at least 1, not %" PetscInt_FMT, modes);
     g->galerkin_modes = modes == -1 ? PETSC_DEFAULT : modes;
     g->loaded[0]      = 0; /* work arrays are sized by it: reload */
   }
-  PetscCall(PetscOptionsBool("-ksp_guess_sna_scale", "Scale the prediction by the least-squares factor alpha minimising |b - alpha A x| (without Galerkin correction)", "KSPGuessSNA", g->scale, &g->scale, NULL));
-  PetscCall(PetscOptionsBool("-ksp_guess_sna_operator_model", "With the Galerkin correction: the reduced operator from the model's /operator at the parameters (when it has one) instead of from A", "KSPGuessSNA", g->use_opmodel, &g->use_opmodel, NULL));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_scale", "Scale the prediction by the least-squares factor alpha minimising |b - alpha A x| (without Galerkin correction)", "KSPGuessSNA", g->scale, &g->scale, &scale_set));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_operator_model", "With the Galerkin correction: the reduced operator from the model's /operator at the parameters (when it has one) instead of from A", "KSPGuessSNA", g->use_opmodel, &g->use_opmodel, &opmodel_set));
   PetscCall(PetscOptionsString("-ksp_guess_sna_record_operators", "Write the parameters and V^T A V of every new operator to this HDF5 file (for snaps-pod -operators)", "KSPGuessSNA", g->record, g->record, sizeof(g->record), NULL));
   {
     PetscInt kernel = (PetscInt)g->kernel;
@@ -493,7 +494,7 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   }
   {
     PetscBool reduced = g->reduced_rhs;
-    PetscCall(PetscOptionsBool("-ksp_guess_sna_reduced_rhs", "With Galerkin projection on all modes: V^T b from the model's right-hand-side basis W when b lies in its span (checked every solve), two passes over r vectors instead of one over k", "KSPGuessSNA", reduced, &reduced, NULL));
+    PetscCall(PetscOptionsBool("-ksp_guess_sna_reduced_rhs", "With Galerkin projection on all modes: V^T b from the model's right-hand-side basis W when b lies in its span (checked every solve), two passes over r vectors instead of one over k", "KSPGuessSNA", reduced, &reduced, &reduced_set));
     if (reduced != g->reduced_rhs) {
       g->reduced_rhs = reduced;
       g->loaded[0]   = 0; /* V^T W is prepared at load: reload */
@@ -504,7 +505,20 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGuessSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
   PetscCall(PetscOptionsBool("-ksp_guess_sna_monitor", "Print one line per guess", "KSPGuessSNA", g->monitor, &g->monitor, NULL));
   PetscOptionsEnd();
-  PetscCheck(!g->record[0] || g->galerkin, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-ksp_guess_sna_record_operators records the reduced operators of the Galerkin correction: add -ksp_guess_sna_galerkin");
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  if (help) PetscFunctionReturn(0); /* a help run lists the options; it checks none of them */
+  /* options that do not apply are refused, not silently ignored */
+  PetscCheck(!g->record[0] || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_record_operators records the reduced operators of the Galerkin correction: add -ksp_guess_sna_galerkin");
+  PetscCheck(!modes_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_galerkin_modes %" PetscInt_FMT " applies to the Galerkin correction only: add -ksp_guess_sna_galerkin, or remove -ksp_guess_sna_galerkin_modes", modes);
+  PetscCheck(!scale_set || !g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_scale applies without a Galerkin correction only (-ksp_guess_sna_galerkin replaces the scaling): remove -ksp_guess_sna_scale or -ksp_guess_sna_galerkin");
+  PetscCheck(!opmodel_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_operator_model chooses the reduced operator of the Galerkin correction: add -ksp_guess_sna_galerkin, or remove -ksp_guess_sna_operator_model");
+  PetscCheck(!reduced_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_reduced_rhs applies to the Galerkin projection on all modes only: add -ksp_guess_sna_galerkin, or remove -ksp_guess_sna_reduced_rhs");
+  if (g->record[0]) { /* rewritten after every new operator: refused before the first solve, not at it */
+    const char *outopt[1] = {"-ksp_guess_sna_record_operators"}, *out[1] = {g->record}, *inopt[1] = {"-ksp_guess_sna_model"}, *in[1] = {g->file};
+
+    PetscCall(SNAPSCheckOutputs(comm, 1, outopt, out));
+    PetscCall(SNAPSCheckOutputNotInput(comm, outopt[0], g->record, 1, inopt, in));
+  }
   PetscFunctionReturn(0);
 }
 

@@ -592,7 +592,8 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportDestroy(&report));
   }
   if (mf) PetscCall(PartStops(sna, haslfmodel, parterror, model));
-  PetscCheck(!errorifnotconverged || reason > 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The fit did not converge (%s after %" PetscInt_FMT " iterations, -sna_fit_error_if_not_converged); the model was written to %s", SNAConvergedReasons[reason], its, model);
+  PetscCheck(!errorifnotconverged || reason > 0 || mf, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The fit did not converge (%s after %" PetscInt_FMT " iterations, -sna_fit_error_if_not_converged); the model was written to %s", SNAConvergedReasons[reason], its, model);
+  PetscCheck(!errorifnotconverged || reason > 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The multi-fidelity fit did not converge (%s: see its parts' stops above, -sna_fit_error_if_not_converged); the model was written to %s", SNAConvergedReasons[reason], model);
   PetscCall(SNADestroy(&sna));
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));

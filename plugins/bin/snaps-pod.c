@@ -349,7 +349,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportSetReal(report, "fit_rel_error_mean", fit_mean));
     PetscCall(SNAPSReportSetReal(report, "fit_rel_error_max", fit_max));
     PetscCall(SNAPSReportSetReal(report, "fit_time_s", fit_s));
-    PetscCall(SNAReportFit(sna, report, "", -1)); /* converged_reason, iterations: a fit cut short shows here */
+    PetscCall(SNAReportFit(sna, report, "sna_", -1)); /* sna_converged_reason, ...: a fit cut short shows here (n_params is q's) */
     PetscCall(SNAPSReportSetInt(report, "rhs_n_modes", r));
     if (B) {
       PetscCall(SNAPSReportSetString(report, "rhs_map", maps[rhsmap]));

@@ -156,6 +156,12 @@ static int CanonicalPath(const char path[], char canon[], size_t len)
   else
     snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
   if (!realpath(dir, real)) return errno;
+  {
+    struct stat sd;
+
+    if (stat(real, &sd)) return errno;
+    if (!S_ISDIR(sd.st_mode)) return ENOTDIR; /* a regular file as the directory: realpath accepts it */
+  }
   if (!strcmp(real, "/")) real[0] = 0;
   if (strlen(real) + strlen(base) + 2 > len) return ENAMETOOLONG;
   strcpy(canon, real);
@@ -180,8 +186,12 @@ static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *
 
     canon[i][0] = 0;
     if (!files[i] || !files[i][0]) continue;
-    if (files[i][strlen(files[i]) - 1] == '/' || (!stat(files[i], &st) && S_ISDIR(st.st_mode))) {
+    if (!stat(files[i], &st) && S_ISDIR(st.st_mode)) {
       snprintf(msg, len, "%s '%s' is a directory: name a file in it", opts[i], files[i]);
+      break;
+    }
+    if (files[i][strlen(files[i]) - 1] == '/') {
+      snprintf(msg, len, "%s '%s' ends in '/': name a file, not a directory", opts[i], files[i]);
       break;
     }
     if ((err = CanonicalPath(files[i], canon[i], sizeof(canon[i])))) {

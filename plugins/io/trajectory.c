@@ -642,8 +642,6 @@ static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], const PetscRea
   PetscCall(SNAHDF5ReadAttributeInt(h5, "complete", &complete));
   PetscCheck(complete == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' is incomplete (complete = %" PetscInt_FMT "): its run did not finish", file, complete);
   PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "L", 0, &td->length)); /* absent in older files */
-  /* KS's linear part and wavenumbers scale with L: without it the fit would divide by 0 */
-  PetscCheck(strcmp(td->equation, "ks") || td->length > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The KS trajectory '%s' has no positive attribute L (the domain length; %g): it was written by an older snaps-ks or edited. Rerun snaps-ks, or add the attribute L to the file", file, (double)td->length);
   PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "nu", 0, &td->nu));
   PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "alpha", 0, &td->alpha));
   PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "forcing_wavenumber", 0, &f));

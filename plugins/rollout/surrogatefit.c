@@ -97,6 +97,9 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
   for (PetscInt f = 0; f < nfiles; f++) {
     PetscCall(SNAPSTrajectoryLoad(s->comm, files[f], &td[f]));
     PetscCheck(td[f].nt >= 2, s->comm, PETSC_ERR_ARG_SIZ, "'%s' holds fewer than 2 saved times", files[f]);
+    /* KS's linear part and wavenumbers scale with L: without it the fit would divide by 0 (a solver run from such
+       a file, -init_trajectory, needs no L) */
+    PetscCheck(strcmp(td[f].equation, "ks") || td[f].length > 0, s->comm, PETSC_ERR_FILE_UNEXPECTED, "The KS trajectory '%s' has no positive attribute L (the domain length; %g): it was written by an older snaps-ks or edited. Rerun snaps-ks, or add the attribute L to the file", files[f], (double)td[f].length);
     if (!f) {
       PetscCall(PetscStrncpy(s->equation, td[0].equation, sizeof(s->equation)));
       PetscCall(PetscStrncpy(s->field, td[0].field, sizeof(s->field)));
@@ -1479,7 +1482,14 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscCheck((cat && cat[0]) || (det && det[0]), comm, PETSC_ERR_ARG_WRONG, "Name an output: -model (categorical) or -twin_model (deterministic)");
   PetscCall(HeadOptions(comm, (PetscBool)(cat && cat[0]), &o));
   PetscCall(DriftOptions(comm, &o));
-  PetscCheck(o.stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-train_stride must be at least 1, not %" PetscInt_FMT, o.stride);
+  /* before any fit where the options tell (a drift of SNAs, or a polynomial of degree 3 or more); after the fit
+     below where only the fitted drift does (its box) */
+  if (drift_snas && !(o.poly && o.degree <= 2)) {
+    char what[64];
+
+    PetscCall(PetscSNPrintf(what, sizeof(what), o.poly ? "-drift_degree %" PetscInt_FMT : "-drift_fit sna", o.degree));
+    SETERRQ(comm, PETSC_ERR_ARG_INCOMP, "-save_drift_snas writes quadratic drifts as SNAs beside their table of monomials, but this drift (%s) is not quadratic (it is written as SNAs anyway): drop -save_drift_snas", what);
+  }
   PetscCall(PetscNew(&s));
   s->comm = comm;
   s->q    = o.q;

@@ -10,6 +10,7 @@
 #include <nvector/nvector_petsc.h>
 #include <sundials/sundials_linearsolver.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <snaps/options.h>
 
 const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
@@ -23,9 +24,12 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "  -ark_rtol <r>, -ark_atol <a>  ARKODE tolerances (1e-6, 1e-9)\n"
                            "  -ark_fixed_step <h>       fixed step instead of error control (0: adaptive)\n"
                            "  -ark_order <q>            order of the IMEX ARK method, 2 to 5 (4)\n"
-                           "  -ark_max_steps <n>        steps allowed per segment (1000000)\n"
+                           "  -ark_max_steps <n>        steps allowed between two output times (saved times, segment ends) (1000000)\n"
                            "  -checkpoint <ck.h5>       checkpoint file, rewritten atomically every -checkpoint_every (-dt_save;\n"
-                           "                            -lyapunov_tau with -lyapunov); a restart may then raise -T\n"
+                           "                            -lyapunov_tau with -lyapunov); a restart may then raise -T. The integrators\n"
+                           "                            restart at every checkpoint: results differ from a run without -checkpoint\n"
+                           "                            at rounding level (a chaotic flow grows that); fewer, larger -checkpoint_every\n"
+                           "                            mean less I/O\n"
                            "  -restart <ck.h5>          continue an interrupted run from its checkpoint (same options, same ranks)\n"
                            "  -lyapunov                 leading Lyapunov exponent by two-trajectory renormalisation per member\n"
                            "  -lyapunov_tau <t>         renormalisation interval (1); -lyapunov_transient <t> spin-up first (100)\n"
@@ -261,7 +265,7 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(PetscOptionsReal("-ark_atol", "ARKODE absolute tolerance", NULL, r->atol, &r->atol, &set[1]));
   PetscCall(PetscOptionsReal("-ark_fixed_step", "Fixed step (0: adaptive)", NULL, r->hfixed, &r->hfixed, &set[2]));
   PetscCall(PetscOptionsRangeInt("-ark_order", "Order of the IMEX ARK method", NULL, r->order, &r->order, &set[3], 2, 5));
-  PetscCall(PetscOptionsBoundedInt("-ark_max_steps", "Steps allowed per segment", NULL, r->max_steps, &r->max_steps, &set[4], 1));
+  PetscCall(PetscOptionsBoundedInt("-ark_max_steps", "Steps allowed between two output times (saved times, segment ends)", NULL, r->max_steps, &r->max_steps, &set[4], 1));
   PetscCall(PetscOptionsString("-checkpoint", "Checkpoint file", NULL, r->checkpoint, r->checkpoint, sizeof(r->checkpoint), NULL));
   PetscCall(PetscOptionsReal("-checkpoint_every", "Simulated time between checkpoints (default -dt_save; -lyapunov_tau with -lyapunov)", NULL, r->ckpt_every, &r->ckpt_every, &has));
   PetscCall(PetscOptionsString("-restart", "Checkpoint to continue from", NULL, r->restart, r->restart, sizeof(r->restart), NULL));
@@ -408,7 +412,7 @@ static PetscErrorCode MemberAdvance(FlowRun r, FlowMember *m, PetscReal tout)
   r->cb_error = 0;
   flag        = ARKStepEvolve(m->ark, tout, m->nv, &tret, ARK_NORMAL);
   PetscCall(r->cb_error);
-  PetscCheck(flag != ARK_TOO_MUCH_WORK, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): it took -ark_max_steps %" PetscInt_FMT " steps in this segment; raise -ark_max_steps (or -ark_fixed_step, if set)", (double)tout, flag, ARKStepGetReturnFlagName(flag), r->max_steps);
+  PetscCheck(flag != ARK_TOO_MUCH_WORK, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): it took -ark_max_steps %" PetscInt_FMT " steps since the last output time (saved time or segment end); raise -ark_max_steps (or -ark_fixed_step, if set)", (double)tout, flag, ARKStepGetReturnFlagName(flag), r->max_steps);
   PetscCheck(flag >= 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): the solution may have blown up; reduce -ark_rtol or -ark_fixed_step, or raise -N", (double)tout, flag, ARKStepGetReturnFlagName(flag));
   PetscFunctionReturn(0);
 }
@@ -557,13 +561,15 @@ static PetscErrorCode GatherLyapunovSums(FlowRun r, PetscReal all[])
 
 static PetscErrorCode RunFingerprint(FlowRun r, char fp[], size_t len)
 {
-  char pfp[512] = "";
+  char pfp[PETSC_MAX_PATH_LEN + 512] = "";
 
   PetscFunctionBegin;
   if (r->pb->fingerprint) PetscCall(r->pb->fingerprint(r->pb->ctx, pfp, sizeof(pfp)));
-  if (r->init_trajectory[0]) { /* the members' start, so a restart cannot silently change it */
+  if (r->init_trajectory[0]) { /* the members' start, so a restart cannot silently change it; resolved, so any
+                                  spelling of the same file (./f.h5, an absolute path) is the same run */
     size_t n = strlen(pfp);
-    PetscCall(PetscSNPrintf(pfp + n, sizeof(pfp) - n, " init_trajectory=%s init_time=%.17g", r->init_trajectory, (double)(r->init_time_set ? r->init_time : PETSC_MIN_REAL)));
+    char   real[PETSC_MAX_PATH_LEN]; /* PATH_MAX on Linux */
+    PetscCall(PetscSNPrintf(pfp + n, sizeof(pfp) - n, " init_trajectory=%s init_time=%.17g", realpath(r->init_trajectory, real) ? real : r->init_trajectory, (double)(r->init_time_set ? r->init_time : PETSC_MIN_REAL)));
   }
   PetscCall(PetscSNPrintf(fp, len, "%s K=%" PetscInt_FMT " seed=%" PetscInt_FMT " dt_save=%.17g save_start=%.17g segment=%.17g lyapunov=%d tau=%.17g transient=%.17g eps=%.17g rtol=%.17g atol=%.17g h=%.17g order=%" PetscInt_FMT " ranks=%d", pfp, r->K, r->seed, (double)r->dt_save, (double)r->save_start, (double)r->ckpt_every, (int)r->lyapunov, (double)r->tau, (double)r->transient, (double)r->eps, (double)r->rtol, (double)r->atol, (double)r->hfixed, r->order, r->size));
   PetscFunctionReturn(0);
@@ -591,7 +597,7 @@ static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const 
 {
   SNAPSCheckpoint ck;
   PetscReal      *all = NULL, *lsum;
-  char            fp[1024];
+  char            fp[PETSC_MAX_PATH_LEN + 1024];
 
   PetscFunctionBegin;
   PetscCall(RunFingerprint(r, fp, sizeof(fp)));
@@ -641,7 +647,7 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
 {
   SNAPSCheckpoint ck;
   PetscReal      *all, v;
-  char            fp[1024], fpfile[1024];
+  char            fp[PETSC_MAX_PATH_LEN + 1024], fpfile[PETSC_MAX_PATH_LEN + 1024];
 
   PetscFunctionBegin;
   PetscCall(RunFingerprint(r, fp, sizeof(fp)));
@@ -1072,21 +1078,45 @@ static PetscErrorCode PrintLyapunov(FlowRun r)
   PetscFunctionReturn(0);
 }
 
-/* What needs the problem: the XDMF file beside a 2-D trajectory is an output too, and the ensemble must fit in
-   memory (a runaway -ensemble is named at once, not an allocation failure in the set-up). */
+/* The ensemble must fit in memory: a runaway -ensemble is named at once, not an allocation failure in the set-up.
+   Each node holds its ranks' shares (whole members, or slabs of every member); every rank takes the verdict of
+   the most loaded node, so that no rank goes on alone into the collectives. */
+static PetscErrorCode CheckEnsembleMemory(FlowRun r)
+{
+  const PetscLogDouble vectors = FlowRunUsesSurrogate(r) ? 4 : 40 * (r->lyapunov ? 2 : 1); /* ARKODE's stage and work vectors per member */
+  PetscLogDouble       rank_values, mem, ratio[2], worst[2];
+  MPI_Comm             node;
+  PetscMPIInt          local;
+
+  PetscFunctionBegin;
+  if (SelfMembers(r))
+    rank_values = PetscCeilReal((PetscReal)r->K / r->size) * (PetscLogDouble)r->npts;
+  else
+    rank_values = (PetscLogDouble)r->K * PetscCeilReal((PetscReal)r->npts / r->size);
+  PetscCallMPI(MPI_Comm_split_type(r->comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  PetscCallMPI(MPI_Comm_size(node, &local));
+  PetscCallMPI(MPI_Comm_free(&node));
+  PetscCall(SNAPSPhysicalMemory(&mem));
+  ratio[0] = rank_values * sizeof(PetscReal) * vectors * local; /* this node's need, then its memory */
+  ratio[1] = mem;
+  worst[0] = mem > 0 ? ratio[0] / mem : 0;
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, worst, 1, MPI_DOUBLE, MPI_MAX, r->comm));
+  PetscCheck(worst[0] <= 1, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ensemble %" PetscInt_FMT " of %" PetscInt_FMT " grid points (-N) needs %.3g times the memory of the most loaded node (here: %.3g GB of %.3g GB): choose a smaller -ensemble or -N, or more nodes", r->K, r->npts, (double)worst[0], (double)(ratio[0] / 1e9), (double)(ratio[1] / 1e9));
+  PetscFunctionReturn(0);
+}
+
+/* What needs the problem: the XDMF file beside a 2-D trajectory is an output too, and the ensemble's memory. */
 static PetscErrorCode CheckProblemOutputs(FlowRun r)
 {
-  char           xmf[PETSC_MAX_PATH_LEN], what[256];
-  const char    *opt[3] = {"-trajectory's XDMF file", "-checkpoint", "-results"}, *file[3] = {xmf, r->checkpoint, r->results};
-  PetscLogDouble vectors = FlowRunUsesSurrogate(r) ? 4 : 40 * (r->lyapunov ? 2 : 1); /* ARKODE's stage and work vectors per member */
+  char        xmf[PETSC_MAX_PATH_LEN];
+  const char *opt[3] = {"-trajectory's XDMF file", "-checkpoint", "-results"}, *file[3] = {xmf, r->checkpoint, r->results};
 
   PetscFunctionBegin;
   if (r->trajectory[0] && r->pb->desc.sdim == 2) {
     PetscCall(SNAPSTrajectoryXdmfName(r->trajectory, xmf, sizeof(xmf)));
     PetscCall(SNAPSCheckOutputs(r->comm, 3, opt, file));
   }
-  PetscCall(PetscSNPrintf(what, sizeof(what), "-ensemble %" PetscInt_FMT " of %" PetscInt_FMT " grid points (-N)", r->K, r->npts));
-  PetscCall(SNAPSCheckMemory(r->comm, (PetscLogDouble)r->K * (PetscLogDouble)r->npts * sizeof(PetscReal) * vectors, what));
+  PetscCall(CheckEnsembleMemory(r));
   PetscFunctionReturn(0);
 }
 

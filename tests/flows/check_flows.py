@@ -196,10 +196,15 @@ def bad_checkpoint():
 def checkpoint_extend():
     """-checkpoint without -checkpoint_every: a finished run's checkpoint continues to a larger -T, and the result
     is the uninterrupted run's to the bit (the segment does not depend on -T)."""
-    base = [*MPIEXEC, "-n", "2", KS, "-ensemble", "2", "-dt_save", "0.5"]
-    run(base + ["-T", "4", "-checkpoint", path("full.h5")])
-    run(base + ["-T", "2", "-checkpoint", path("part.h5")])
-    out = run(base + ["-T", "4", "-checkpoint", path("part.h5"), "-restart", path("part.h5"), "-results", path("r.json")])
+    run([KS, "-T", "3", "-dt_save", "1", "-trajectory", path("init.h5")])
+    with h5py.File(path("init.h5"), "r+") as h:  # an older file without L: a solver run from it needs none
+        del h.attrs["L"]
+    base = [*MPIEXEC, "-n", "2", KS, "-ensemble", "2", "-dt_save", "0.5", "-init_time", "2"]
+    run(base + ["-T", "4", "-checkpoint", path("full.h5"), "-init_trajectory", path("init.h5")])
+    run(base + ["-T", "2", "-checkpoint", path("part.h5"), "-init_trajectory", os.path.join(scratch, ".", "init.h5")])
+    # the restart names the initial states' file another way: the same file, so the same run
+    out = run(base + ["-T", "4", "-checkpoint", path("part.h5"), "-restart", path("part.h5"), "-results", path("r.json"),
+                      "-init_trajectory", path("init.h5")])
     assert json.load(open(path("r.json")))["restart_time"] == 2, out
     same_files(path("full.h5"), path("part.h5"), ["state", "diag_sum", "diag_sq"])
 

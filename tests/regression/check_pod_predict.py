@@ -83,9 +83,12 @@ succeeds(pod + ["-results", path("r.json"), "-rhs_map", "sna", "-rhs_sna_khronos
                 "-rhs_sna_khronos_modes", "4", "-rhs_sna_fit_max_it", "3"])
 if os.path.exists(path("r.json")):
     r = json.load(open(path("r.json")))
-    for key in ("converged_reason", "iterations", "rhs_converged_reason", "rhs_iterations"):
+    for key in ("sna_converged_reason", "sna_iterations", "rhs_converged_reason", "rhs_iterations"):
         if key not in r:
             fails.append(f"snaps-pod -results has no {key}: {sorted(r)}")
+    with h5py.File(snap) as h:  # n_params is the problem's parameter count, not the SNA's coefficients
+        if r.get("n_params") != h["X"].shape[1]:
+            fails.append(f"snaps-pod -results n_params {r.get('n_params')}, not the {h['X'].shape[1]} parameters of /X")
     if r.get("rhs_converged_reason") != "DIVERGED_ITS" or not r.get("rhs_iterations", 0) >= 1:
         fails.append(f"the rhs SNA stopped by -rhs_sna_fit_max_it 3 is reported as {r.get('rhs_converged_reason')} after {r.get('rhs_iterations')}")
 

@@ -1,6 +1,7 @@
 /* Fitting a multi-fidelity SNA: the LF part by its own fit, then the correction on the HF data. */
 #include <snaps/private/mfimpl.h>
 #include <snaps/dataset.h>
+#include <ctype.h>
 #include <string.h>
 
 /* The LF part on the LF data given to SNAMFFit(), which the model then lets go of; an LF part fitted elsewhere
@@ -435,6 +436,8 @@ static PetscErrorCode PartOptionGiven(SNA sna, const char part[], char name[], s
   PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
   PetscCall(PetscSNPrintf(want, sizeof(want), "-%s%s", prefix ? prefix : "", part));
   PetscCall(PetscOptionsGetAll(NULL, &all));
+  for (p = all; *p; p++) *p = (char)tolower((unsigned char)*p); /* PETSc's option names ignore case */
+  for (p = want; *p; p++) *p = (char)tolower((unsigned char)*p);
   for (p = strstr(all, want); p; p = strstr(p + 1, want)) {
     if (p != all && p[-1] != ' ') continue; /* inside another option or value */
     PetscCall(PetscStrncpy(name, p, PetscMin(len, strcspn(p, " ") + 1)));

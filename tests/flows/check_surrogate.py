@@ -862,6 +862,14 @@ def fit_errors():
             r"-drift_noise_target clean applies to the noisy copies", ("no fit", "d.h5"))
     refused(["-twin_model", path("d.h5"), "-save_drift_snas"], r"-save_drift_snas writes quadratic drifts .* this drift \(-drift_degree 3\) is not quadratic",
             ("no fit", "d.h5"))
+    # a NaN in the second of two trajectories: the message names that file (PETSc prints only the first line in full)
+    shutil.copy(path("ks.h5"), path("nan.h5"))
+    with h5py.File(path("nan.h5"), "r+") as h:
+        u = h["u"][:]
+        u[2, 0, 3] = np.nan
+        h["u"][:] = u
+    refused(["-trajectories", path("ks.h5") + "," + path("nan.h5"), "-twin_model", path("d.h5")],
+            r"In '.*nan\.h5': The HDF5 dataset 'u' contains NaN or Inf \(row 2, entry 3 of that row\)", ("no fit", "d.h5"))
     # uneven saved times: the first spacing is right, rows 100 on are 0.1 later
     shutil.copy(path("ks.h5"), path("uneven.h5"))
     with h5py.File(path("uneven.h5"), "r+") as h:

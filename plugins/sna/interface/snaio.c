@@ -91,14 +91,30 @@ static herr_t ReadScalarAttribute(hid_t loc, const char name[], PetscBool real, 
   return err;
 }
 
+/* "In 'file' (group /g): " for the messages about loc's attributes and datasets (loc: a file, group or dataset),
+   or "" where HDF5 cannot tell: a program reading many files (snaps-rollout-fit's -trajectories, a model's 168
+   heads) must say which one is corrupt, and PETSc prints only the first message of an error in full. */
+static const char *Where(hid_t loc, char buf[], size_t len)
+{
+  char    file[PETSC_MAX_PATH_LEN], group[256];
+  ssize_t nf = H5Fget_name(loc, file, sizeof(file)), ng = H5Iget_name(loc, group, sizeof(group));
+
+  buf[0] = 0;
+  if (nf <= 0 || (size_t)nf >= sizeof(file)) return buf;
+  if (ng > 1 && (size_t)ng < sizeof(group) && group[0] == '/') snprintf(buf, len, "In '%s' (%s): ", file, group);
+  else snprintf(buf, len, "In '%s': ", file);
+  return buf;
+}
+
 PetscErrorCode SNAHDF5ReadAttributeInt(hid_t loc, const char name[], PetscInt *value)
 {
   long long v = 0;
+  char      w[PETSC_MAX_PATH_LEN + 300];
 
   PetscFunctionBegin;
-  PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no attribute '%s'", name);
-  PetscCheck(ReadScalarAttribute(loc, name, PETSC_FALSE, H5T_NATIVE_LLONG, &v) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 attribute '%s' is not a readable integer", name);
-  PetscCheck(v >= PETSC_MIN_INT && v <= PETSC_MAX_INT, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 attribute '%s' = %lld is out of range", name, v);
+  PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThere is no attribute '%s'", Where(loc, w, sizeof(w)), name);
+  PetscCheck(ReadScalarAttribute(loc, name, PETSC_FALSE, H5T_NATIVE_LLONG, &v) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 attribute '%s' is not a readable integer", Where(loc, w, sizeof(w)), name);
+  PetscCheck(v >= PETSC_MIN_INT && v <= PETSC_MAX_INT, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 attribute '%s' = %lld is out of range", Where(loc, w, sizeof(w)), name, v);
   *value = (PetscInt)v;
   PetscFunctionReturn(0);
 }
@@ -107,10 +123,11 @@ PetscErrorCode SNAHDF5ReadAttributeInt(hid_t loc, const char name[], PetscInt *v
 PetscErrorCode SNAHDF5ReadAttributeReal(hid_t loc, const char name[], PetscReal *value)
 {
   double v = 0;
+  char   w[PETSC_MAX_PATH_LEN + 300];
 
   PetscFunctionBegin;
-  PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The file has no attribute '%s'", name);
-  PetscCheck(ReadScalarAttribute(loc, name, PETSC_TRUE, H5T_NATIVE_DOUBLE, &v) >= 0 && (PetscIsNormalReal(v) || v == 0), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The attribute '%s' is not a readable finite number", name);
+  PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThere is no attribute '%s'", Where(loc, w, sizeof(w)), name);
+  PetscCheck(ReadScalarAttribute(loc, name, PETSC_TRUE, H5T_NATIVE_DOUBLE, &v) >= 0 && (PetscIsNormalReal(v) || v == 0), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe attribute '%s' is not a readable finite number", Where(loc, w, sizeof(w)), name);
   *value = (PetscReal)v;
   PetscFunctionReturn(0);
 }
@@ -191,16 +208,17 @@ PetscErrorCode SNAHDF5ReadAttributeString(hid_t loc, const char name[], char val
   herr_t    err     = -1;
   PetscBool toolong = PETSC_FALSE;
   hssize_t  count;
+  char      w[PETSC_MAX_PATH_LEN + 300];
 
   PetscFunctionBegin;
-  PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no attribute '%s'", name);
+  PetscCheck(H5Aexists(loc, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThere is no attribute '%s'", Where(loc, w, sizeof(w)), name);
   attr  = H5Aopen(loc, name, H5P_DEFAULT);
   type  = attr >= 0 ? H5Aget_type(attr) : -1;
   count = attr >= 0 ? AttributeCount(attr) : -1;
   if (count != 1 && type >= 0 && H5Tget_class(type) == H5T_STRING) {
     H5Tclose(type);
     H5Aclose(attr);
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 attribute '%s' is an array of %lld strings; expected a single string: corrupt file", name, (long long)count);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 attribute '%s' is an array of %lld strings; expected a single string: corrupt file", Where(loc, w, sizeof(w)), name, (long long)count);
   }
   memset(value, 0, len);
   if (type >= 0 && count == 1 && H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0)
@@ -209,8 +227,8 @@ PetscErrorCode SNAHDF5ReadAttributeString(hid_t loc, const char name[], char val
     ReadFixedString(attr, type, value, len, &err, &toolong);
   if (type >= 0) H5Tclose(type);
   if (attr >= 0) H5Aclose(attr);
-  PetscCheck(!toolong, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 attribute '%s' is longer than the %zu characters it may hold: corrupt file", name, len - 1);
-  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 attribute '%s' is not a readable string", name);
+  PetscCheck(!toolong, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 attribute '%s' is longer than the %zu characters it may hold: corrupt file", Where(loc, w, sizeof(w)), name, len - 1);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 attribute '%s' is not a readable string", Where(loc, w, sizeof(w)), name);
   PetscFunctionReturn(0);
 }
 
@@ -436,24 +454,24 @@ static void ShapeText(int rank, const hsize_t dims[], char text[], size_t len)
 }
 
 /* The checks of SNAHDF5CheckArray on an open dataset (dset < 0: it could not be opened). */
-static PetscErrorCode CheckDataset(hid_t dset, const char name[], PetscInt rank, const hsize_t dims[])
+static PetscErrorCode CheckDataset(hid_t loc, hid_t dset, const char name[], PetscInt rank, const hsize_t dims[])
 {
   hsize_t           fdims[SNA_HDF5_MAX_RANK];
   int               frank = -1;
   SNAHDF5ArrayState state = SNA_HDF5_ARRAY_UNREADABLE;
   PetscBool         same;
-  char              have[256], want[256];
+  char              have[256], want[256], w[PETSC_MAX_PATH_LEN + 300];
 
   PetscFunctionBegin;
   if (dset >= 0) state = SNAHDF5InspectArray(dset, SNA_HDF5_MAX_RANK, &frank, fdims);
-  PetscCheck(state != SNA_HDF5_ARRAY_RANK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' has rank %d; SNAPS arrays have at most %d dimensions: corrupt file", name, frank, SNA_HDF5_MAX_RANK);
-  PetscCheck(state != SNA_HDF5_ARRAY_NOT_FLOAT && state != SNA_HDF5_ARRAY_UNREADABLE, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' %s", name, SNAHDF5ArrayStateText(state));
+  PetscCheck(state != SNA_HDF5_ARRAY_RANK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 dataset '%s' has rank %d; SNAPS arrays have at most %d dimensions: corrupt file", Where(loc, w, sizeof(w)), name, frank, SNA_HDF5_MAX_RANK);
+  PetscCheck(state != SNA_HDF5_ARRAY_NOT_FLOAT && state != SNA_HDF5_ARRAY_UNREADABLE, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 dataset '%s' %s", Where(loc, w, sizeof(w)), name, SNAHDF5ArrayStateText(state));
   same = (PetscBool)(frank == rank);
   for (PetscInt r = 0; same && r < rank; r++) same = (PetscBool)(fdims[r] == dims[r]);
   ShapeText(frank, fdims, have, sizeof(have));
   ShapeText((int)rank, dims, want, sizeof(want));
-  PetscCheck(same, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' has the wrong shape for the sizes in its attributes (%s, not %s): corrupt file", name, have, want);
-  PetscCheck(state == SNA_HDF5_ARRAY_OK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' (%s) %s", name, have, SNAHDF5ArrayStateText(state));
+  PetscCheck(same, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 dataset '%s' has the wrong shape for the sizes in its attributes (%s, not %s): corrupt file", Where(loc, w, sizeof(w)), name, have, want);
+  PetscCheck(state == SNA_HDF5_ARRAY_OK, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 dataset '%s' (%s) %s", Where(loc, w, sizeof(w)), name, have, SNAHDF5ArrayStateText(state));
   PetscFunctionReturn(0);
 }
 
@@ -461,12 +479,13 @@ static PetscErrorCode CheckDataset(hid_t dset, const char name[], PetscInt rank,
 static PetscErrorCode OpenCheckedDataset(hid_t loc, const char name[], PetscInt rank, const hsize_t dims[], hid_t *dset)
 {
   PetscErrorCode ierr;
+  char           w[PETSC_MAX_PATH_LEN + 300];
 
   PetscFunctionBegin;
   *dset = -1;
-  PetscCheck(H5Lexists(loc, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The model has no dataset '%s'", name);
+  PetscCheck(H5Lexists(loc, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe group has no dataset '%s'", Where(loc, w, sizeof(w)), name);
   *dset = H5Dopen2(loc, name, H5P_DEFAULT);
-  ierr  = CheckDataset(*dset, name, rank, dims); /* not PetscCall: close the dataset first */
+  ierr  = CheckDataset(loc, *dset, name, rank, dims); /* not PetscCall: close the dataset first */
   if (ierr && *dset >= 0) {
     H5Dclose(*dset);
     *dset = -1;
@@ -533,6 +552,7 @@ PetscErrorCode SNAHDF5ReadRows(hid_t loc, const char name[], PetscInt rank, cons
   hsize_t   count, shape[SNA_HDF5_MAX_RANK];
   herr_t    err      = -1;
   PetscBool checksum = PETSC_FALSE;
+  char      w[PETSC_MAX_PATH_LEN + 300];
 
   PetscFunctionBegin;
   PetscCheck(!rank || row0 + nrows <= dims[0], PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Rows %llu to %llu of the HDF5 dataset '%s' of %llu rows", (unsigned long long)row0, (unsigned long long)(row0 + nrows), name, (unsigned long long)dims[0]);
@@ -545,18 +565,18 @@ PetscErrorCode SNAHDF5ReadRows(hid_t loc, const char name[], PetscInt rank, cons
   if (mspace != H5S_ALL && mspace >= 0) H5Sclose(mspace);
   if (fspace != H5S_ALL && fspace >= 0) H5Sclose(fspace);
   if (dset >= 0) H5Dclose(dset);
-  PetscCheck(!checksum, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' fails its checksum: the file is corrupt (changed since it was written); restore it from a copy or write it again", name);
-  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' is not a readable rank-%" PetscInt_FMT " floating-point array: corrupt file", name, rank);
+  PetscCheck(!checksum, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 dataset '%s' fails its checksum: the file is corrupt (changed since it was written); restore it from a copy or write it again", Where(loc, w, sizeof(w)), name);
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 dataset '%s' is not a readable rank-%" PetscInt_FMT " floating-point array: corrupt file", Where(loc, w, sizeof(w)), name, rank);
   (void)ShapeCount((int)rank, shape, &count);
   /* the position in the dataset, not in the rows read: a reader of one row (row0 > 0) must name the row in the file */
   for (hsize_t i = 0; i < count; i++) {
     if (PetscLikely(!PetscIsInfOrNanReal(data[i]))) continue;
     if (rank < 2)
-      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' contains NaN or Inf (entry %llu): the file is corrupt", name, (unsigned long long)(row0 + i));
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 dataset '%s' contains NaN or Inf (entry %llu): the file is corrupt", Where(loc, w, sizeof(w)), name, (unsigned long long)(row0 + i));
     else {
       hsize_t rowlen = count / nrows; /* nrows > 0: there is an entry i */
 
-      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The HDF5 dataset '%s' contains NaN or Inf (row %llu, entry %llu of that row): the file is corrupt", name, (unsigned long long)(row0 + i / rowlen), (unsigned long long)(i % rowlen));
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 dataset '%s' contains NaN or Inf (row %llu, entry %llu of that row): the file is corrupt", Where(loc, w, sizeof(w)), name, (unsigned long long)(row0 + i / rowlen), (unsigned long long)(i % rowlen));
     }
   }
   PetscFunctionReturn(0);

@@ -1138,9 +1138,9 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   PetscCheck(!SUNContext_Create((void *)&r->sun_comm, &r->sun), r->comm, PETSC_ERR_LIB, "SUNDIALS could not create its context");
   pb->desc.members = r->K;
   r->npts          = pb->desc.shape[0] * (pb->desc.sdim == 2 ? pb->desc.shape[1] : 1);
+  PetscCall(CheckProblemOutputs(r)); /* before the first allocation of K values (a runaway -ensemble's calloc took a minute) */
   PetscCall(PetscCalloc4(r->K, &hbase, r->K, &htwin, r->K, &r->lsum, 2 * pb->desc.ndiag + 2, &r->diag_sum));
   r->diag_sq = r->diag_sum + pb->desc.ndiag + 1;
-  PetscCall(CheckProblemOutputs(r));
   PetscCall(PetscLogEventBegin(FLOW_LOAD, 0, 0, 0, 0));
   if (!strcmp(r->stepper, "sna")) PetscCall(SurrogateLoad(r));
   PetscCall(PetscLogEventEnd(FLOW_LOAD, 0, 0, 0, 0));

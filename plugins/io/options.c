@@ -7,6 +7,7 @@
 #include <snaps/options.h>
 #include <petsc/private/petscimpl.h>
 #include <sys/stat.h>
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +20,8 @@ static const char OptionsUnusedWhy[] = "was set but never used: misspelt, wrong 
 
 /* The communicator of the pending report; MPI_COMM_NULL when none is pending. */
 static MPI_Comm OptionsWarnComm = MPI_COMM_NULL;
+/* The program's report of every option ran (or was asked for): a library's report of its own options says nothing. */
+static PetscBool OptionsAllReported = PETSC_FALSE;
 
 /* Flags used[i] = 1 where option names[i] (n names, given on rank 0) was used on some rank of comm; the
    result is on rank 0. Collective. */
@@ -53,8 +56,21 @@ static PetscErrorCode OptionsUsedOnAnyRank_Private(MPI_Comm comm, PetscMPIInt n,
   PetscFunctionReturn(0);
 }
 
-/* Prints the warning lines for the options of rank 0 that no rank of comm used. Collective. */
-static PetscErrorCode OptionsWarnUnused_Private(MPI_Comm comm)
+/* Whether option name (without its '-') contains part, ignoring case as PETSc does (part NULL: every option). */
+static PetscBool OptionsNameMatches_Private(const char name[], const char part[])
+{
+  char   lower[256];
+  size_t i;
+
+  if (!part) return PETSC_TRUE;
+  for (i = 0; name[i] && i < sizeof(lower) - 1; i++) lower[i] = (char)tolower((unsigned char)name[i]);
+  lower[i] = 0;
+  return (PetscBool)(strstr(lower, part) != NULL);
+}
+
+/* Prints the warning lines for the options of rank 0 (those containing part, NULL: all) that no rank of comm
+   used; what follows the option's name is why. Collective. */
+static PetscErrorCode OptionsWarnUnused_Private(MPI_Comm comm, const char part[], const char why[])
 {
   PetscMPIInt rank, n = 0, *used;
   PetscInt    nleft = 0;
@@ -71,11 +87,11 @@ static PetscErrorCode OptionsWarnUnused_Private(MPI_Comm comm)
     PetscCall(PetscMalloc1(n, &used));
     PetscCall(OptionsUsedOnAnyRank_Private(comm, n, names, used));
     for (PetscMPIInt i = 0; i < n; i++) {
-      if (rank || used[i]) continue;
+      if (rank || used[i] || !OptionsNameMatches_Private(names[i], part)) continue;
       if (values[i])
-        PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "WARNING: option -%s (value %s) %s\n", names[i], values[i], OptionsUnusedWhy));
+        PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "WARNING: option -%s (value %s) %s\n", names[i], values[i], why));
       else
-        PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "WARNING: option -%s %s\n", names[i], OptionsUnusedWhy));
+        PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "WARNING: option -%s %s\n", names[i], why));
     }
     PetscCall(PetscFree(used));
   }
@@ -90,7 +106,7 @@ static PetscErrorCode OptionsWarnAtFinalize_Private(void)
 
   PetscFunctionBegin;
   OptionsWarnComm = MPI_COMM_NULL;
-  if (comm != MPI_COMM_NULL) PetscCall(OptionsWarnUnused_Private(comm));
+  if (comm != MPI_COMM_NULL) PetscCall(OptionsWarnUnused_Private(comm, NULL, OptionsUnusedWhy));
   PetscFunctionReturn(0);
 }
 
@@ -109,11 +125,35 @@ PetscErrorCode SNAPSOptionsWarnUnused(MPI_Comm comm)
   PetscBool help, left;
 
   PetscFunctionBegin;
+  OptionsAllReported = PETSC_TRUE; /* reported here, or by PETSc (-options_left), or not wanted (-help) */
   PetscCall(PetscOptionsHasHelp(NULL, &help));
   PetscCall(PetscOptionsHasName(NULL, NULL, "-options_left", &left));
   if (help || left) PetscFunctionReturn(0);
   if (OptionsWarnComm == MPI_COMM_NULL) PetscCall(PetscRegisterFinalize(OptionsWarnAtFinalize_Private));
   OptionsWarnComm = comm;
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSOptionsWarnUnusedPart - For a library loaded into another program (the sna initial guess by -dll_append):
+  warns, on rank 0 of PETSC_COMM_WORLD (standard error), about every option whose name contains part (lower case,
+  e.g. "ksp_guess_sna_") that was set but that no rank used, one line each naming what (e.g. "the sna initial
+  guess"). Call it from a function registered with PetscRegisterFinalize(). Quiet where another report covers it:
+  a SNAPS program's SNAPSOptionsWarnUnused(), -options_left (PETSc's report), -help, and PETSc's debug builds,
+  which warn about unused options themselves.
+@*/
+PetscErrorCode SNAPSOptionsWarnUnusedPart(const char part[], const char what[])
+{
+  PetscBool help, left;
+  char      why[256];
+
+  PetscFunctionBegin;
+  if (OptionsAllReported || PetscDefined(USE_DEBUG)) PetscFunctionReturn(0);
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-options_left", &left));
+  if (help || left) PetscFunctionReturn(0);
+  PetscCall(PetscSNPrintf(why, sizeof(why), "was set but never used by %s: misspelt, wrong prefix, or not applicable here", what));
+  PetscCall(OptionsWarnUnused_Private(PETSC_COMM_WORLD, part, why));
   PetscFunctionReturn(0);
 }
 

@@ -5,8 +5,13 @@
 
 /* Call right before PetscFinalize(): then PetscFinalize() prints, on rank 0 of the communicator, one warning
    line per option that no rank used. Quiet under -help and when -options_left is given (PETSc reports).
-   For programs; libsnaps loaded with -dll_append into another program does not call it (-options_left there). */
+   For programs; libsnaps loaded with -dll_append into another program does not call it: there the sna initial
+   guess reports its own options (SNAPSOptionsWarnUnusedPart), and -options_left lists them all. */
 PETSC_EXTERN PetscErrorCode SNAPSOptionsWarnUnused(MPI_Comm);
+/* For a library loaded into another program: at PetscFinalize (call it from a registered finalize function), the
+   same warning for the unused options whose names contain part ("ksp_guess_sna_"), naming what uses them; quiet
+   under a SNAPS program's own report, -options_left, -help and PETSc's debug builds. */
+PETSC_EXTERN PetscErrorCode SNAPSOptionsWarnUnusedPart(const char[], const char[]);
 
 /* Refuses an output file that is one of the inputs (the same file by identity: device and inode, so a
    different spelling, a symbolic link or a hard link counts too), before anything is written. outopt, out:

@@ -724,6 +724,9 @@ static PetscBool SNAGuessPackageInitialized = PETSC_FALSE;
 static PetscErrorCode SNAGuessFinalizePackage(void)
 {
   PetscFunctionBegin;
+  /* a host program (-dll_append) reports no unused option in PETSc's optimised builds: a misspelt
+     -ksp_guess_sna_ option would silently keep its default */
+  PetscCall(SNAPSOptionsWarnUnusedPart("ksp_guess_sna_", "the sna initial guess"));
   SNAGuessPackageInitialized = PETSC_FALSE;
   PetscFunctionReturn(0);
 }

@@ -135,11 +135,14 @@ def predict(out, tag, model, test, np_):
 
 def mf_options(blend, fraction, nested=True, seed=None, lam=None, lf=True, parts=None):
     """blend: a name of BLENDS. nested: the correction fitted against the LF data at the HF rows that are LF rows too
-    (for predictions from given LF values, /YLF), else against the LF model (for predictions from it). lam: the correction's Tikhonov weight
+    (for predictions from given LF values, /YLF), else against the LF model (for predictions from it); at fraction 0
+    only the LF part's options (no correction is fitted). lam: the correction's Tikhonov weight
     instead of DELTA's (and ar1's joint stage's: at least 1e-6); lf False: no options for the LF part (an LF part given
     by -mf_lf_model); parts: (LF part, correction) options instead of (LF, DELTA), e.g. budget_parts(BUDGET)."""
     lf_opts, delta = parts or (LF, DELTA)
     blend, blend_opts = BLENDS[blend]
+    if not fraction:  # no HF data: the LF part alone (snaps-fit refuses the correction's options, then unused)
+        return ["-mf_blend", blend, "-mf_hf_fraction", "0"] + (prefixed(lf_opts, "mf_lf_") if lf else [])
     joint = JOINT
     if lam is not None:
         delta = [("%g" % lam) if i and delta[i - 1] == "-sna_fit_lambda" else o for i, o in enumerate(delta)]

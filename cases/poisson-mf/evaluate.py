@@ -203,7 +203,8 @@ def main():
                 if frac == 0 and k:
                     continue  # without HF data every blend is the LF model alone
                 name, blend = "LF alone" if frac == 0 else method, ("residual", "ar1", "ar1c", "ar1cv")[k]
-                model, fr = fit(out, "mf_%s_%g_%d" % (blend, frac, seed), data, mopts + choice + lf_opts, a.np)
+                # 0%: no correction is fitted, and snaps-fit refuses its options
+                model, fr = fit(out, "mf_%s_%g_%d" % (blend, frac, seed), data, (mopts if frac else ["-mf_blend", blend]) + choice + lf_opts, a.np)
                 err, tp = predict(out, "mf_%s_%g_%d" % (blend, frac, seed), model, test, a.np, False)
                 # 0%: snaps-predict refuses /YLF for the LF model alone (no correction): from /YLF is the LF data itself
                 err_ylf = lf_vs_hf if frac == 0 else predict(out, "mf_%s_%g_%d" % (blend, frac, seed), model, test, a.np, True)[0]

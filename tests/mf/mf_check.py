@@ -59,7 +59,7 @@ def choice(a):
     assert ids == r2["hf_case_ids_used"], f"same seed, other cases: {ids} {r2['hf_case_ids_used']}"
     assert ids != r3["hf_case_ids_used"], "another seed chose the same cases"
     assert set(ids) <= set(range(100, 120)), ids
-    r0 = fit(a, "c0.h5", "-mf_hf_fraction", "0")
+    r0 = fit(a, "c0.h5", "-mf_hf_fraction", "0", base=CUBIC[:4])  # the LF part alone: no -mf_delta_* (refused)
     assert r0["hf_cases_used"] == 0 and "delta_n_params" not in r0 and r0["n_params"] == r0["lf_n_params"], r0
     print("cases kept by seed 5:", ids, "by seed 6:", r3["hf_case_ids_used"])
 

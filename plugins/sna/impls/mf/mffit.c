@@ -484,6 +484,21 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 }
 
 /* Without HF data: the LF part alone, and the model reports the LF part's fit as its own. */
+/* Without HF data the correction is not fitted: options that set it (its parts' -mf_delta_* and -mf_rho_*, ar1's
+   -mf_select) would be read and ignored. Refused, as rho's options are under the blend residual. */
+static PetscErrorCode CorrectionOptionsRefuse(SNA sna)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+  char    given[256];
+
+  PetscFunctionBegin;
+  PetscCall(PartOptionGiven(sna, "mf_delta_", given, sizeof(given)));
+  if (!given[0]) PetscCall(PartOptionGiven(sna, "mf_rho_", given, sizeof(given)));
+  if (!given[0] && mf->select != SNA_MF_SELECT_NONE) PetscCall(PetscStrncpy(given, "-mf_select", sizeof(given)));
+  PetscCheck(!given[0], PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s sets the correction, which is not fitted without HF data (-mf_hf_fraction 0: the model is its LF part alone): drop it, or give HF data (-mf_hf_fraction > 0)", given);
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode FitWithoutCorrection(SNA sna)
 {
   SNA_MF *mf = (SNA_MF *)sna->data;
@@ -540,6 +555,7 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna)); /* also without HF data, where SNAFit() is not called */
   /* without HF data there is no joint stage: the stop would be unused */
   if (!Xhf) PetscCall(SNAValidationRuleRefuse(sna, "without HF data (-mf_hf_fraction 0) the model is its LF part alone and runs no joint fit"));
+  if (!Xhf) PetscCall(CorrectionOptionsRefuse(sna));
   if (!Xhf && sna->progress_chosen) PetscCall(SNAProgressStopRefuse(sna, "ar1's joint Levenberg-Marquardt stage, which does not run without HF data (-mf_hf_fraction 0: the model is its LF part alone)", ", give HF data (-mf_hf_fraction > 0), or give the LF part's fit its own (-mf_lf_sna_fit_progress_window with -mf_lf_sna_fit_type lm)"));
   mf = (SNA_MF *)sna->data;
   PetscCall(VecGetBlockSize(Xlf, &d));

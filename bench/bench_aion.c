@@ -39,7 +39,9 @@ static const char *const MethodName[NMETHODS]   = {"infinite_descent", "variable
 static const char *const MethodPrefix[NMETHODS] = {"id_", "vp_", "sd_", "ncg_", "lbfgs_", "lm_"};
 static const char *const BoxName[2]             = {"near", "wide"};
 
-#define MAXP 16
+#define MAXP     16
+#define MAXSIZES 8 /* -sizes values */
+#define MAXLIST  8 /* -problems values */
 
 typedef struct {
   char      name[32];
@@ -430,13 +432,31 @@ static PetscErrorCode Summarise(SNAPSReport rep, const Problem *pb, PetscInt box
   PetscFunctionReturn(0);
 }
 
+/* A -path_problem given must be one of the problems run: otherwise no path would be recorded, silently. */
+static PetscErrorCode CheckPathProblem(const Problem prob[], PetscInt nprob, const char path_problem[])
+{
+  char names[512] = "";
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < nprob; i++) {
+    PetscBool match;
+
+    PetscCall(PetscStrcmp(prob[i].name, path_problem, &match));
+    if (match) PetscFunctionReturn(0);
+    PetscCall(PetscStrlcat(names, i ? ", " : "", sizeof(names)));
+    PetscCall(PetscStrlcat(names, prob[i].name, sizeof(names)));
+  }
+  SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-path_problem %s is not one of the problems of this run (%s): name one of them, or select it with -sizes and -problems", path_problem, names);
+}
+
 int main(int argc, char **argv)
 {
-  PetscInt    sizes[8] = {100, 1000, 10000}, nsizes = 8, starts = 100, max_it = 500, sd_max_it = 2000, nprob = 0, nlist = 8;
-  char        results[PETSC_MAX_PATH_LEN] = "", path_problem[32] = "atom_N1000", *list[8];
-  Problem     prob[12];
+  PetscInt    sizes[MAXSIZES + 1] = {100, 1000, 10000}, nsizes = MAXSIZES + 1, starts = 100, max_it = 500, sd_max_it = 2000, nprob = 0, nlist = MAXLIST + 1; /* + 1: an extra value is seen */
+  char        results[PETSC_MAX_PATH_LEN] = "", path_problem[32] = "atom_N1000", *list[MAXLIST + 1];
+  Problem     prob[MAXSIZES + 3];
   SNAPSReport rep;
-  PetscBool   want_atom = PETSC_TRUE, want_atom3 = PETSC_TRUE, want_grid = PETSC_TRUE, want_scattered = PETSC_TRUE, all_met = PETSC_TRUE, has_sizes, has_list, helpflg;
+  PetscMPIInt size;
+  PetscBool   want_atom = PETSC_TRUE, want_atom3 = PETSC_TRUE, want_grid = PETSC_TRUE, want_scattered = PETSC_TRUE, all_met = PETSC_TRUE, has_sizes, has_list, has_path, has_results, helpflg;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_aion options", NULL);
@@ -445,10 +465,12 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsInt("-starts", "Random starts per box", NULL, starts, &starts, NULL));
   PetscCall(PetscOptionsInt("-max_it", "Iteration cap of VP and the TAO methods", NULL, max_it, &max_it, NULL));
   PetscCall(PetscOptionsInt("-sd_max_it", "Iteration cap of steepest descent", NULL, sd_max_it, &sd_max_it, NULL));
-  PetscCall(PetscOptionsString("-path_problem", "Problem whose first starts record the paths", NULL, path_problem, path_problem, sizeof(path_problem), NULL));
-  PetscCall(PetscOptionsString("-results", "JSON report", NULL, results, results, sizeof(results), NULL));
+  PetscCall(PetscOptionsString("-path_problem", "Problem whose first starts record the paths", NULL, path_problem, path_problem, sizeof(path_problem), &has_path));
+  PetscCall(PetscOptionsString("-results", "JSON report", NULL, results, results, sizeof(results), &has_results));
   PetscOptionsEnd();
   if (!has_sizes) nsizes = 3;
+  PetscCall(BenchCheckArrayCount("-sizes", nsizes, MAXSIZES));
+  PetscCall(BenchCheckArrayCount("-problems", has_list ? nlist : 0, MAXLIST));
   if (has_list) {
     want_atom = want_atom3 = want_grid = want_scattered = PETSC_FALSE;
     for (PetscInt i = 0; i < nlist; i++) {
@@ -470,7 +492,11 @@ int main(int argc, char **argv)
     PetscCall(PetscFinalize());
     return 0;
   }
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  /* every rank would run every problem: the tables twice, and single-core timings reported as "ranks": 2 */
+  PetscCheck(size == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "bench_aion is a single-core benchmark (every rank would run every problem): run it on 1 rank, not %d", size);
   PetscCheck(starts >= 1 && max_it >= 1 && sd_max_it >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-starts, -max_it and -sd_max_it must be positive");
+  PetscCall(BenchCheckResults(has_results, results, 0, NULL, NULL)); /* before any work, not after it */
   PetscCall(SetMethodOptions(max_it, sd_max_it));
 
   /* the problems */
@@ -493,6 +519,7 @@ int main(int argc, char **argv)
     const PetscReal t[4] = {1.5, -1.2, 8.0, 0.6};
     PetscCall(AddProblem(prob, &nprob, "atom_scattered", 1, 1, 1, 1000, 0.0, PETSC_TRUE, t));
   }
+  if (has_path) PetscCall(CheckPathProblem(prob, nprob, path_problem));
 
   PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &rep));
   PetscCall(SNAPSReportSetString(rep, "program", "bench_aion"));

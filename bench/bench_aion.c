@@ -6,7 +6,8 @@ static const char help[] = "bench_aion: infinite descent (AION) against classica
                            "  atom_scattered  the one atom at 1000 seeded random points: no algebraic path, infinite descent is root finding\n"
                            "              from the start alone (not one of the issue's problems; its targets are reported, not required)\n"
                            "Starts: near = every parameter within 15% of the truth; wide = A within 50%, alpha within +-1, omega within 50%,\n"
-                           "  phi anywhere in (-pi, pi]; -starts of each (uniform, seeded; the same starts for every method).\n"
+                           "  phi anywhere in (-pi, pi]; -starts of each (uniform, seeded by the problem: the same starts for every method\n"
+                           "  and in every run of the problem, e.g. -sizes 1000 alone).\n"
                            "Methods: infinite_descent (AION's fit), variable_projection (bench/aion_vp.c), and through SNAFit with TAO:\n"
                            "  steepest_descent (bncg, -tao_bncg_type gd), newton_cg (nls, exact Hessian, Steihaug CG without preconditioner),\n"
                            "  lbfgs (lmvm), levenberg_marquardt\n"
@@ -39,7 +40,9 @@ static const char *const MethodName[NMETHODS]   = {"infinite_descent", "variable
 static const char *const MethodPrefix[NMETHODS] = {"id_", "vp_", "sd_", "ncg_", "lbfgs_", "lm_"};
 static const char *const BoxName[2]             = {"near", "wide"};
 
-#define MAXP 16
+#define MAXP     16
+#define MAXSIZES 8 /* -sizes values */
+#define MAXLIST  8 /* -problems values */
 
 typedef struct {
   char      name[32];
@@ -47,6 +50,7 @@ typedef struct {
   PetscInt  n;         /* samples per input */
   PetscReal noise;     /* Gaussian, relative to the RMS of the signal */
   PetscBool scattered; /* 1-D samples at seeded random points instead of uniform ones (no algebraic path) */
+  PetscInt  seed;      /* its starts' seed number: see StartSeed() */
   PetscReal truth[MAXP];
   Vec       X, Y;
 } Problem;
@@ -126,6 +130,24 @@ static PetscErrorCode MakeData(Problem *pb)
   PetscFunctionReturn(0);
 }
 
+/* The seed number of a problem's starts, from its name alone, so that a run of some problems (-sizes 1000) gives each
+   the starts it has in any other run: the problems of the default run keep the numbers they had when it was seeded by
+   position (0 to 5: the committed bench/results/aion.json), other one-atom sizes N get 6 + N. */
+static PetscErrorCode StartSeed(const char name[], PetscInt n, PetscInt *seed)
+{
+  const char *const defaults[] = {"atom_N100", "atom_N1000", "atom_N10000", "atom3_noisy", "grid2", "atom_scattered"};
+
+  PetscFunctionBegin;
+  *seed = 6 + n;
+  for (PetscInt i = 0; i < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(defaults); i++) {
+    PetscBool match;
+
+    PetscCall(PetscStrcmp(name, defaults[i], &match));
+    if (match) *seed = i;
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Appends a problem (d inputs, rank r, P terms, n samples per input, relative noise, scattered, truth). */
 static PetscErrorCode AddProblem(Problem prob[], PetscInt *nprob, const char name[], PetscInt d, PetscInt r, PetscInt P, PetscInt n, PetscReal noise, PetscBool scattered, const PetscReal truth[])
 {
@@ -140,12 +162,13 @@ static PetscErrorCode AddProblem(Problem prob[], PetscInt *nprob, const char nam
   pb->n         = n;
   pb->noise     = noise;
   pb->scattered = scattered;
+  PetscCall(StartSeed(name, n, &pb->seed));
   PetscCall(PetscArraycpy(pb->truth, truth, 4 * d * r * P));
   PetscFunctionReturn(0);
 }
 
-/* Start `index` of box 0 (near) or 1 (wide) for problem number `which`: seeded, the same for every method. */
-static PetscErrorCode MakeStart(const Problem *pb, PetscInt which, PetscInt box, PetscInt index, PetscReal th[])
+/* Start `index` of box 0 (near) or 1 (wide) of a problem: seeded (its seed number), the same for every method. */
+static PetscErrorCode MakeStart(const Problem *pb, PetscInt box, PetscInt index, PetscReal th[])
 {
   const PetscInt np = 4 * pb->d * pb->r * pb->P;
   PetscRandom    rnd;
@@ -154,7 +177,7 @@ static PetscErrorCode MakeStart(const Problem *pb, PetscInt which, PetscInt box,
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
   PetscCall(PetscRandomSetType(rnd, PETSCRANDER48));
   PetscCall(PetscRandomSetInterval(rnd, -1.0, 1.0));
-  PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(100003 * which + 7919 * box + 31 * index + 1)));
+  PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(100003 * pb->seed + 7919 * box + 31 * index + 1)));
   PetscCall(PetscRandomSeed(rnd));
   for (PetscInt j = 0; j < np; j++) {
     const PetscReal t = pb->truth[j];
@@ -430,13 +453,31 @@ static PetscErrorCode Summarise(SNAPSReport rep, const Problem *pb, PetscInt box
   PetscFunctionReturn(0);
 }
 
+/* A -path_problem given must be one of the problems run: otherwise no path would be recorded, silently. */
+static PetscErrorCode CheckPathProblem(const Problem prob[], PetscInt nprob, const char path_problem[])
+{
+  char names[512] = "";
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < nprob; i++) {
+    PetscBool match;
+
+    PetscCall(PetscStrcmp(prob[i].name, path_problem, &match));
+    if (match) PetscFunctionReturn(0);
+    PetscCall(PetscStrlcat(names, i ? ", " : "", sizeof(names)));
+    PetscCall(PetscStrlcat(names, prob[i].name, sizeof(names)));
+  }
+  SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-path_problem %s is not one of the problems of this run (%s): name one of them, or select it with -sizes and -problems", path_problem, names);
+}
+
 int main(int argc, char **argv)
 {
-  PetscInt    sizes[8] = {100, 1000, 10000}, nsizes = 8, starts = 100, max_it = 500, sd_max_it = 2000, nprob = 0, nlist = 8;
-  char        results[PETSC_MAX_PATH_LEN] = "", path_problem[32] = "atom_N1000", *list[8];
-  Problem     prob[12];
+  PetscInt    sizes[MAXSIZES + 1] = {100, 1000, 10000}, nsizes = MAXSIZES + 1, starts = 100, max_it = 500, sd_max_it = 2000, nprob = 0, nlist = MAXLIST + 1; /* + 1: an extra value is seen */
+  char        results[PETSC_MAX_PATH_LEN] = "", path_problem[32] = "atom_N1000", *list[MAXLIST + 1];
+  Problem     prob[MAXSIZES + 3];
   SNAPSReport rep;
-  PetscBool   want_atom = PETSC_TRUE, want_atom3 = PETSC_TRUE, want_grid = PETSC_TRUE, want_scattered = PETSC_TRUE, all_met = PETSC_TRUE, has_sizes, has_list, helpflg;
+  PetscMPIInt size;
+  PetscBool   want_atom = PETSC_TRUE, want_atom3 = PETSC_TRUE, want_grid = PETSC_TRUE, want_scattered = PETSC_TRUE, all_met = PETSC_TRUE, has_sizes, has_list, has_path, has_results, helpflg;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_aion options", NULL);
@@ -445,10 +486,12 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsInt("-starts", "Random starts per box", NULL, starts, &starts, NULL));
   PetscCall(PetscOptionsInt("-max_it", "Iteration cap of VP and the TAO methods", NULL, max_it, &max_it, NULL));
   PetscCall(PetscOptionsInt("-sd_max_it", "Iteration cap of steepest descent", NULL, sd_max_it, &sd_max_it, NULL));
-  PetscCall(PetscOptionsString("-path_problem", "Problem whose first starts record the paths", NULL, path_problem, path_problem, sizeof(path_problem), NULL));
-  PetscCall(PetscOptionsString("-results", "JSON report", NULL, results, results, sizeof(results), NULL));
+  PetscCall(PetscOptionsString("-path_problem", "Problem whose first starts record the paths", NULL, path_problem, path_problem, sizeof(path_problem), &has_path));
+  PetscCall(PetscOptionsString("-results", "JSON report", NULL, results, results, sizeof(results), &has_results));
   PetscOptionsEnd();
   if (!has_sizes) nsizes = 3;
+  PetscCall(BenchCheckArrayCount("-sizes", nsizes, MAXSIZES));
+  PetscCall(BenchCheckArrayCount("-problems", has_list ? nlist : 0, MAXLIST));
   if (has_list) {
     want_atom = want_atom3 = want_grid = want_scattered = PETSC_FALSE;
     for (PetscInt i = 0; i < nlist; i++) {
@@ -470,7 +513,11 @@ int main(int argc, char **argv)
     PetscCall(PetscFinalize());
     return 0;
   }
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  /* every rank would run every problem: the tables twice, and single-core timings reported as "ranks": 2 */
+  PetscCheck(size == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "bench_aion is a single-core benchmark (every rank would run every problem): run it on 1 rank, not %d", size);
   PetscCheck(starts >= 1 && max_it >= 1 && sd_max_it >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-starts, -max_it and -sd_max_it must be positive");
+  PetscCall(BenchCheckResults(has_results, results, 0, NULL, NULL)); /* before any work, not after it */
   PetscCall(SetMethodOptions(max_it, sd_max_it));
 
   /* the problems */
@@ -493,6 +540,7 @@ int main(int argc, char **argv)
     const PetscReal t[4] = {1.5, -1.2, 8.0, 0.6};
     PetscCall(AddProblem(prob, &nprob, "atom_scattered", 1, 1, 1, 1000, 0.0, PETSC_TRUE, t));
   }
+  if (has_path) PetscCall(CheckPathProblem(prob, nprob, path_problem));
 
   PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &rep));
   PetscCall(SNAPSReportSetString(rep, "program", "bench_aion"));
@@ -524,7 +572,7 @@ int main(int argc, char **argv)
     for (PetscInt box = 0; box < 2; box++)
       for (PetscInt s = 0; s < starts; s++) {
         PetscReal th0[MAXP];
-        PetscCall(MakeStart(pb, ip, box, s, th0));
+        PetscCall(MakeStart(pb, box, s, th0));
         if (s == 0 && record_paths) {
           PetscCall(PetscSNPrintf(key, sizeof(key), "paths.%s.start", BoxName[box]));
           PetscCall(SNAPSReportSetRealArray(rep, key, np, th0));

@@ -353,8 +353,8 @@ int main(int argc, char **argv)
 {
   char        train[PETSC_MAX_PATH_LEN] = "", test[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
   char        method[64] = "default", mopts[1024] = "", model[1024] = "", prefix[80], unused[256] = "";
-  PetscInt    reps = 5, ntr = MAX_TARGETS, nte = MAX_TARGETS, N, Nt;
-  PetscReal   ltr[MAX_TARGETS], lte[MAX_TARGETS];
+  PetscInt    reps = 5, ntr = MAX_TARGETS + 1, nte = MAX_TARGETS + 1, N, Nt; /* + 1: an extra value is seen */
+  PetscReal   ltr[MAX_TARGETS + 1], lte[MAX_TARGETS + 1];
   PetscBool   hastrain, hastest, hasresults, hasmopts, hastr, haste, hasmodel, helpflg;
   Vec         X, Y;
   Curve       curve = {0};
@@ -377,6 +377,12 @@ int main(int argc, char **argv)
   if (helpflg) { /* the options are printed: fit nothing */
     PetscCall(PetscFinalize());
     return 0;
+  }
+  PetscCall(BenchCheckArrayCount("-target_train_mse", ntr, MAX_TARGETS));
+  PetscCall(BenchCheckArrayCount("-target_test_mse", nte, MAX_TARGETS));
+  { /* before any work: a run must not end unable to write its report */
+    const char *inopts[] = {"-train", "-test"}, *ins[] = {train, test};
+    PetscCall(BenchCheckResults(hasresults, results, 2, inopts, ins));
   }
   PetscCheck(!(hasmopts && !mopts[0]), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-method_options has no value: start the string with a space, -method_options \" -sna_fit_type lm\" (PETSc reads a value starting with - as the next option)");
   PetscCheck(!(hasmodel && !model[0]), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model_options has no value: start the string with a space, -model_options \" -sna_khronos_nodes 32\" (PETSc reads a value starting with - as the next option)");
@@ -426,6 +432,7 @@ int main(int argc, char **argv)
   PetscCall(VecDestroy(&curve.Ytest));
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
+  PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;
 }

@@ -332,7 +332,6 @@ static PetscErrorCode BenchFit(SNAPSReport report, PetscInt N, PetscInt sweeps, 
   PetscMPIInt     size;
 
   PetscFunctionBegin;
-  PetscCheck(sweeps >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-fit_sweeps must be at least 1, not %" PetscInt_FMT, sweeps);
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscCall(CreateSamples(PETSC_COMM_WORLD, N, 3, PETSC_TRUE, &X, &Y));
   PetscCall(PetscMalloc2(reps + 1, &t, reps + 1, &thr));
@@ -426,6 +425,9 @@ int main(int argc, char **argv)
   if (all) doeval = dogrid = dofit = PETSC_TRUE;
   PetscCheck(!(doeval || dogrid) || size == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "The evaluation benchmarks (a) and (b) are single-core figures: run them on 1 rank, or use -which fit on %d ranks", size);
   PetscCheck(N >= 1 && fitN >= size && reps >= 1 && fitreps >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-n_samples, -reps and -fit_reps must be positive and -fit_samples at least the number of ranks");
+  PetscCheck(!dofit || sweeps >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-fit_sweeps must be at least 1, not %" PetscInt_FMT, sweeps);
+  /* the report's file before any work, not after it */
+  PetscCall(BenchCheckResults(hasresults, results, 0, NULL, NULL));
   { /* samples (d inputs, one output, a copy) and the grid (its points and values): refused before they are allocated */
     char what[128];
     PetscCall(PetscSNPrintf(what, sizeof(what), "-n_samples %" PetscInt_FMT " and -fit_samples %" PetscInt_FMT, N, fitN));

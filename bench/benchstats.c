@@ -1,4 +1,4 @@
-/* Statistics over repetitions shared by the benchmark programs (benchstats.h). */
+/* Statistics over repetitions, and option checks, shared by the benchmark programs (benchstats.h). */
 #include "benchstats.h"
 
 static int CompareReal(const void *a, const void *b)
@@ -41,5 +41,24 @@ PetscErrorCode BenchStats(PetscInt n, const PetscReal t[], PetscReal *med, Petsc
   *min = s[0];
   *max = s[n - 1];
   PetscCall(PetscFree(s));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BenchCheckArrayCount(const char opt[], PetscInt n, PetscInt max)
+{
+  PetscFunctionBegin;
+  PetscCheck(n <= max, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "%s takes at most %" PetscInt_FMT " values, but more were given: give at most %" PetscInt_FMT " (the rest would be ignored)", opt, max, max);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BenchCheckResults(PetscBool has, const char results[], PetscInt n, const char *const inopts[], const char *const ins[])
+{
+  const char *opts[] = {"-results"}, *files[] = {results};
+
+  PetscFunctionBegin;
+  if (!has) PetscFunctionReturn(0);
+  PetscCheck(results[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-results has no file name: give one, -results out.json");
+  PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 1, opts, files));
+  if (n) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, n, inopts, ins));
   PetscFunctionReturn(0);
 }

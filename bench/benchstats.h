@@ -1,9 +1,16 @@
-/* Statistics over repetitions shared by the benchmark programs. */
+/* Statistics over repetitions, and option checks, shared by the benchmark programs. */
 #pragma once
 
 #include <petscsys.h>
+#include <snaps.h>
 
 /* Median of n values (mean of the two middle ones for even n; NaN if n == 0; Inf sorts last); v is not modified. */
 PetscErrorCode BenchMedian(PetscInt, const PetscReal[], PetscReal *);
 /* Median, minimum and maximum of n > 0 values (t is not modified). */
 PetscErrorCode BenchStats(PetscInt, const PetscReal[], PetscReal *, PetscReal *, PetscReal *);
+/* Fails when array option opt gave n values, more than max: call PetscOptions*Array with room for max + 1
+   values (n = max + 1 on input), so that an extra value is seen instead of silently dropped. Collective. */
+PetscErrorCode BenchCheckArrayCount(const char[], PetscInt, PetscInt);
+/* Fails, before any work, when the -results file (results; has: the option was given) has no name, cannot be written
+   (SNAPSCheckOutputs) or is one of the n inputs (options inopts[], names ins[]). Collective. */
+PetscErrorCode BenchCheckResults(PetscBool, const char[], PetscInt, const char *const[], const char *const[]);

@@ -73,14 +73,43 @@ def features(R):
     return F
 
 
+def positive(kind):
+    """An argparse type: a number of the kind (int or float) above 0, else a usage error naming the value."""
+    def parse(text):
+        try:
+            v = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+        if not 0 < v < float("inf"):
+            raise argparse.ArgumentTypeError(f"must be positive{' and finite' if kind is float else ''}, not {text}")
+        return v
+    return parse
+
+
+def check_output(path, opt):
+    """Refuses, before any work, an output path whose directory does not exist (or a directory as the path)."""
+    folder = os.path.dirname(path) or "."
+    if os.path.isdir(path) or not os.path.isdir(folder):
+        raise SystemExit(f"esn: {opt} {path}: " + ("a directory: name a file in it" if os.path.isdir(path) else
+                                                    f"its directory {folder} does not exist: create it first"))
+
+
 def train(a):
+    if not a.model.endswith(".npz"):  # np.savez would append .npz, and forecast would not find the model by its name
+        raise SystemExit(f"esn: MODEL {a.model} must end in .npz (numpy would write {a.model}.npz)")
+    check_output(a.model, "MODEL")
     t, u, attrs = load(a.train)
     t, u = t[:: a.every], u[:: a.every]
+    if len(t) < 2:
+        raise SystemExit(f"esn: {a.train} holds {len(t)} saved time(s) with --every {a.every}: nothing to train on")
     dt = float(np.median(np.diff(t)))
     steps = int(round(a.time / dt))
     skip = int(round(50 / dt))
     nt, K, N = u.shape
     per = min(nt - 1 - skip, steps // K + 1)
+    if per < 1:
+        raise SystemExit(f"esn: {a.train} holds {nt} saved times (every {dt:g} with --every {a.every}): none is left to "
+                         "train on after the 50-unit transient; give a longer trajectory")
     if a.groups < 1:
         raise SystemExit(f"esn: --groups {a.groups} must be at least 1 (1: one reservoir reading the whole field)")
     if a.groups == 1 and a.overlap:
@@ -104,14 +133,20 @@ def train(a):
             used += K
     beta = a.beta
     Wout = np.linalg.solve(RtR + beta * np.eye(a.nodes), UtR.T).T
-    np.savez(a.model, A_data=A.data, A_indices=A.indices, A_indptr=A.indptr, Win=Win, Wout=Wout, dt=dt, nodes=a.nodes,
-             L=float(attrs.get("L", 0)), train_time=used * dt, train_wall=time.time() - t0, groups=a.groups,
-             overlap=a.overlap)
+    with atomic.replacing(a.model) as tmp, open(tmp, "wb") as f:  # a file object: np.savez appends no suffix to it
+        np.savez(f, A_data=A.data, A_indices=A.indices, A_indptr=A.indptr, Win=Win, Wout=Wout, dt=dt, nodes=a.nodes,
+                 L=float(attrs.get("L", 0)), train_time=used * dt, train_wall=time.time() - t0, groups=a.groups,
+                 overlap=a.overlap)
     what = f"{a.groups} patches of {N // a.groups} points (overlap {a.overlap}) sharing one reservoir of " if a.groups > 1 else ""
     print(f"esn: {what}{a.nodes} nodes trained on {used} steps ({used * dt:g} time units over {K} members) in {time.time() - t0:.1f} s")
 
 
 def forecast(a):
+    if a.warmup < 0 or a.members < 0:
+        raise SystemExit(f"esn: --warmup {a.warmup:g} and --members {a.members} must be >= 0 (--members 0: every member)")
+    check_output(a.out, "OUT")
+    if not os.path.isfile(a.model):
+        raise SystemExit(f"esn: MODEL {a.model} is not a file (esn.py train writes one, named *.npz)")
     m = np.load(a.model)
     nodes = int(m["nodes"])
     A = sp.csr_matrix((m["A_data"], m["A_indices"], m["A_indptr"]), shape=(nodes, nodes))
@@ -163,19 +198,19 @@ def main():
     t = s.add_parser("train")
     t.add_argument("train")
     t.add_argument("model")
-    t.add_argument("--nodes", type=int, default=3000)
-    t.add_argument("--time", type=float, default=10000)
+    t.add_argument("--nodes", type=positive(int), default=3000)
+    t.add_argument("--time", type=positive(float), default=10000)
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--every", type=int, default=1)
+    t.add_argument("--every", type=positive(int), default=1)
     t.add_argument("--groups", type=int, default=1)
     t.add_argument("--overlap", type=int, default=None, help="points read on each side of a patch (6; --groups > 1 only)")
-    t.add_argument("--beta", type=float, default=1e-4)
+    t.add_argument("--beta", type=positive(float), default=1e-4)
     f = s.add_parser("forecast")
     f.add_argument("model")
     f.add_argument("init")
     f.add_argument("out")
     f.add_argument("--t0", type=float, required=True)
-    f.add_argument("--horizon", type=float, required=True)
+    f.add_argument("--horizon", type=positive(float), required=True)
     f.add_argument("--warmup", type=float, default=25)
     f.add_argument("--members", type=int, default=0)
     a = p.parse_args()

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds bench_sna if needed and runs the SNAPS benchmark alone on this machine:
 #   (a) scattered evaluation and (b) grid evaluation on 1 rank, (c) ALS fit on 1 and 2 ranks.
-# Writes bench/results/{eval,grid,fit_1rank,fit_2ranks}.json and the merged bench/results/summary.json.
-# Extra arguments are passed to every run (e.g. -reps 5 -n_samples 100000 for a quick check).
-# Environment: BUILD_DIR (default <repo>/build), MPIEXEC (default mpiexec), PYTHON (default /usr/bin/python3).
+# Writes {eval,grid,fit_1rank,fit_2ranks}.json and the merged summary.json into BENCH_OUT (default bench/results,
+# the committed figures that bench/README.md cites). Extra arguments are passed to every run (e.g. -reps 5
+# -n_samples 100000 for a quick check); such a run is not the committed benchmark, so it needs BENCH_OUT:
+#   BENCH_OUT=/tmp/bench bench/run.sh -reps 5 -n_samples 100000
+# Environment: BENCH_OUT, BUILD_DIR (default <repo>/build), MPIEXEC (default mpiexec), PYTHON (default /usr/bin/python3).
 set -euo pipefail
 
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -11,7 +13,13 @@ root=$(dirname "$bench")
 build=${BUILD_DIR:-$root/build}
 mpiexec=${MPIEXEC:-mpiexec}
 python=${PYTHON:-/usr/bin/python3}
-out=$bench/results
+out=${BENCH_OUT:-$bench/results}
+# refused before anything is built or run: a quick run would replace the committed results with other figures
+if [ $# -gt 0 ] && [ -z "${BENCH_OUT:-}" ]; then
+  echo "bench/run.sh: extra arguments ($*) make a run unlike the committed bench/results/*.json: give it an output" >&2
+  echo "directory, BENCH_OUT=/tmp/bench bench/run.sh $* (BENCH_OUT=bench/results to replace the committed figures)" >&2
+  exit 2
+fi
 
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build"
 cmake --build "$build" -j2 --target bench_sna

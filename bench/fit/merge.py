@@ -71,7 +71,8 @@ def load_runs(rawdir):
 
 
 def best_of(runs, key):
-    """Lowest value of key over every curve and final value of every run of a problem, and which run."""
+    """Lowest value of key over every point of every repetition's curve of every run of a problem, and which run
+    (the curves only: a run's final values, measured after the fit, are not looked at)."""
     best, where = math.inf, None
     for (method, n), d in runs.items():
         for c in d["curves"]:

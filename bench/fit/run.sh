@@ -3,11 +3,14 @@
 # ALS with line-search extrapolation, ALS with Anderson acceleration, Levenberg-Marquardt, TAO LMVM, the default
 # fit (auto from the tensor start, 10% held out, rise stop, refit), the previous default (auto from the random start,
 # no validation), that with 10% held out (patience stop) and auto from the tensor start alone, on the problems of
-# make_problems.py, on 1 and 2 ranks; long lm/tao runs estimate the best error any method reaches. Merges everything into bench/results/fit.json (machine, load, date, targets met/missed),
-# prints a table and plots bench/results/fit_bench.png.
-#   bash bench/fit/run.sh            # 3 repetitions of every run (medians), on an idle machine
-#   bash bench/fit/run.sh --quick    # 1 repetition, shorter best runs: a smoke test
-# Extra arguments after the flag go to every bench_fit run. Environment: BUILD_DIR (default <repo>/build),
+# make_problems.py, on 1 and 2 ranks; long lm/tao runs estimate the best error any method reaches. Merges everything
+# into FIT_OUT/fit.json (machine, load, date, targets met/missed), prints a table and plots FIT_OUT/fit_bench.png;
+# FIT_OUT defaults to bench/results, the committed figures that bench/README.md cites.
+#   bash bench/fit/run.sh                            # 3 repetitions of every run (medians), on an idle machine
+#   FIT_OUT=/tmp/fit bash bench/fit/run.sh --quick   # 1 repetition, shorter best runs: a smoke test
+# --quick, extra arguments, FIT_METHODS or FIT_RANKS make a run unlike the committed one: it needs FIT_OUT (FIT_OUT=
+# bench/results to replace the committed figures). Extra arguments after the flag go to every bench_fit run.
+# Environment: FIT_OUT, BUILD_DIR (default <repo>/build),
 # MPIEXEC (mpiexec), PYTHON (/usr/bin/python3), FIT_DATA (data sets, default bench/fit/data), FIT_RAW (one JSON
 # per run, default bench/fit/out), FIT_METHODS (methods timed, default "default default_prev default_val default_tensor als als100
 # als_ls als_aa lm tao_lmvm"),
@@ -21,13 +24,19 @@ mpiexec=${MPIEXEC:-mpiexec}
 python=${PYTHON:-/usr/bin/python3}
 data=${FIT_DATA:-$here/data}
 raw=${FIT_RAW:-$here/out}
-out=$root/bench/results
+out=${FIT_OUT:-$root/bench/results}
 methods=${FIT_METHODS:-default default_prev default_val default_tensor als als100 als_ls als_aa lm tao_lmvm}
 ranks=${FIT_RANKS:-1 2}
 quick=0
 if [ "${1:-}" = "--quick" ]; then
   quick=1
   shift
+fi
+# refused before anything is built or run: such a run would replace the committed fit.json and fit_bench.png
+if [ -z "${FIT_OUT:-}" ] && { [ $quick = 1 ] || [ $# -gt 0 ] || [ -n "${FIT_METHODS:-}" ] || [ -n "${FIT_RANKS:-}" ]; }; then
+  echo "bench/fit/run.sh: --quick, extra arguments, FIT_METHODS or FIT_RANKS make a run unlike the committed" >&2
+  echo "bench/results/fit.json: give it an output directory, e.g. FIT_OUT=/tmp/fit (FIT_OUT=bench/results to replace it)" >&2
+  exit 2
 fi
 reps=$([ $quick = 1 ] && echo 1 || echo 3)
 # The best runs: lm to its stall (2000 iterations at most) and a long TAO LMVM run, one repetition on one rank

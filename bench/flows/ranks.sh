@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # snaps-kolmogorov on 1 and 2 MPI ranks (Re = 40), interleaved, 3 runs each, at 128^2 (20 time units) and
-# 256^2 (5 time units); writes bench/results/kolmogorov_ranks.json (medians, speed-ups, machine, load).
+# 256^2 (5 time units); writes bench/results/kolmogorov_ranks.json (medians, speed-ups, machine, date, version, load).
 # Run it alone on the machine: the ranks' timings mean nothing while other jobs share the cores.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/scripts/env.sh"
+# a timing benchmark on dedicated cores: a waiting rank busy-polls (env.sh makes it yield, for shared machines, and
+# says to unset that for timing)
+unset OMPI_MCA_mpi_yield_when_idle
 bin=$root/build/bin/snaps-kolmogorov
 tmp=$(mktemp -d)
 for size in "128 20" "256 5"; do
@@ -27,7 +30,8 @@ for N, T in ((128, 20), (256, 5)):
     m1, m2 = statistics.median(t[1]), statistics.median(t[2])
     res["sizes"][f"{N}x{N}"] = {"T": T, "1_rank": t[1], "2_ranks": t[2], "median_1": m1, "median_2": m2, "speedup": m1 / m2}
     print(f"{N}^2, {T} time units: 1 rank {m1:.2f} s, 2 ranks {m2:.2f} s, speed-up {m1 / m2:.2f}")
-res["machine"] = json.load(open(glob.glob(f"{tmp}/r_128_1_1.json")[0]))["machine"]
+first = json.load(open(glob.glob(f"{tmp}/r_128_1_1.json")[0]))
+res.update({k: first[k] for k in ("machine", "date", "snaps_version")})  # of the first run
 res["load_average_before_each_run"] = open(f"{tmp}/load").read().split("\n")[:-1]
 atomic.write_json(out, res)
 PY

@@ -96,13 +96,37 @@ def time_to(runs, tol):
     return best
 
 
+def positive_int(text):
+    """An argparse type: an integer >= 1, else a usage error naming the value (--repeat 0 failed in statistics)."""
+    try:
+        v = int(text)
+    except ValueError:
+        v = 0
+    if v < 1:
+        raise argparse.ArgumentTypeError("must be a positive integer, not %r" % text)
+    return v
+
+
+def positive_ints(text):
+    """An argparse type: comma-separated positive integers (--np 1,2)."""
+    return [positive_int(x) for x in text.split(",")]
+
+
+def problem_list(text):
+    """An argparse type: comma-separated problem names, each one of PROBLEMS."""
+    bad = [k for k in text.split(",") if k not in PROBLEMS]
+    if bad:
+        raise argparse.ArgumentTypeError("unknown problem(s) %s: choose from %s" % (",".join(bad), ",".join(PROBLEMS)))
+    return text.split(",")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--np", default="1,2")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--np", type=positive_ints, default="1,2")
+    ap.add_argument("--repeat", type=positive_int, default=3, help="runs per size (the median is kept)")
     ap.add_argument("--quick", action="store_true", help="fewer sizes (a check of the script, not a measurement)")
-    ap.add_argument("--problems", default=",".join(PROBLEMS), help="comma-separated subset of " + ",".join(PROBLEMS))
+    ap.add_argument("--problems", type=problem_list, default=",".join(PROBLEMS), help="comma-separated subset of " + ",".join(PROBLEMS))
     ap.add_argument("--retable", action="store_true", help="rewrite table.md and peers.png from the results.json in <out dir>, running nothing")
     a = ap.parse_args()
     os.makedirs(os.path.join(a.out, "runs"), exist_ok=True)
@@ -117,8 +141,8 @@ def main():
         m0, res, a.repeat = old["machine"], old["runs"], old["repeat"]
     else:
         res = {}
-        for np in [int(v) for v in a.np.split(",")]:
-            for key in a.problems.split(","):
+        for np in a.np:
+            for key in a.problems:
                 expr, _, kopts = PROBLEMS[key]
                 runs = {mth: [] for mth in methods}
                 print("== %s, %d rank(s)" % (expr, np), flush=True)

@@ -278,8 +278,7 @@ PetscErrorCode SNAFit_Khronos_IRLS(SNA sna, Vec X, Vec Y)
   c.M          = kh->modes;
   c.k1         = kh->degree + 1;
   c.lambda     = sna->lambda;
-  c.newton_its = 2;
-  PetscCall(PetscOptionsGetInt(((PetscObject)sna)->options, ((PetscObject)sna)->prefix, "-sna_fit_irls_newton_its", &c.newton_its, NULL));
+  c.newton_its = kh->irls_newton_its; /* -sna_fit_irls_newton_its, read with the other KHRONOS options */
   PetscCheck(c.newton_its >= 1, c.comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_irls_newton_its must be at least 1, not %" PetscInt_FMT, c.newton_its);
   PetscCall(SNAGetTolerances(sna, &atol, &rtol, &max_it));
   PetscCall(SNAFitGetData(sna, X, Y, &c.n, &c.N, &c.x, &c.y));

@@ -30,6 +30,8 @@ typedef struct {
   PetscBool          init_spread_set; /* chosen by the user (else a fit may use its own default: irls 0.1) */
   PetscBool          extrapolate;     /* ALS with a line search along the last sweep's change (-sna_fit_als_extrapolate) */
   PetscInt           anderson;        /* depth of the Anderson acceleration of ALS sweeps, 0: none (-sna_fit_als_anderson) */
+  PetscInt           irls_newton_its; /* Newton steps per block and sweep of the irls fit (-sna_fit_irls_newton_its, 2) */
+  PetscBool          irls_its_given;  /* ... given by the user: a fit other than irls refuses it */
   SNAKhronosInitType init;            /* the start of a data fit (-sna_khronos_init) */
   PetscBool          init_chosen;     /* init given by the user; else tensor for the auto fit where it applies, random otherwise */
   PetscBool          fresh;           /* the parameters are still the set-up's random ones (no fit, load or user values since) */

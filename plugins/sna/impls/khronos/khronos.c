@@ -230,12 +230,12 @@ PetscErrorCode SNAKhronosCheckAndersonUnused(SNA sna, const char what[])
    khronos are refused by a fit that takes no ALS sweeps (lm, tao, irls), instead of being silently ignored. als, auto
    and infinite_descent read them (or refuse them) themselves. The auto fit refuses the slow-progress stop on a model
    whose first level is too large for its Levenberg-Marquardt retry (every later level is larger: the stop would never
-   run). */
+   run). -sna_fit_irls_newton_its, given, is refused by every fit but irls (it was an unused option there). */
 static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
 {
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
   char         what[96];
-  PetscBool    sweeps, automatic;
+  PetscBool    sweeps, automatic, irls;
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(fit, SNAFITAUTO, &automatic));
@@ -247,6 +247,8 @@ static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
     PetscCall(PetscSNPrintf(alt, sizeof(alt), ", or use -%ssna_fit_type lm", prefix));
     PetscCall(SNAProgressStopRefuse(sna, of, alt));
   }
+  PetscCall(PetscStrcmp(fit, SNAFITIRLS, &irls));
+  PetscCheck(irls || !kh->irls_its_given, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_irls_newton_its %" PetscInt_FMT " sets the Newton steps of -sna_fit_type irls, which -sna_fit_type %s does not run: drop it, or use -sna_fit_type irls", SNAMessagePrefix(sna), kh->irls_newton_its, fit);
   PetscCall(PetscStrInList(fit, SNAFITALS "," SNAFITAUTO "," SNAFITINFINITEDESCENT, ',', &sweeps));
   if (sweeps) PetscFunctionReturn(0);
   PetscCall(PetscSNPrintf(what, sizeof(what), "-sna_fit_type %s", fit));
@@ -298,6 +300,8 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsInt("-sna_fit_als_anderson", "ALS sweeps are Anderson-accelerated with this many past sweeps, each accelerated point kept only if it lowers the loss (0: none; default 5 for -sna_fit_type auto, 0 for als; refused by the fits without sweeps: lm, tao, irls, infinite_descent and the Ritz fit)", "SNAFITALS", anderson, &anderson, &set));
   PetscCheck(!set || anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, anderson);
   if (set) kh->anderson = anderson;
+  PetscCall(PetscOptionsInt("-sna_fit_irls_newton_its", "Newton (IRLS) steps per block and sweep of -sna_fit_type irls, the cross-entropy fit (at least 1; refused by the other fits)", "SNAFITIRLS", kh->irls_newton_its, &kh->irls_newton_its, &set));
+  if (set) kh->irls_its_given = PETSC_TRUE;
   {
     SNAKhronosInitType init = kh->init;
 
@@ -1298,13 +1302,14 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   PetscCall(PetscNew(&kh));
   kh->degree = 2;
   PetscCall(PetscMalloc1(1, &kh->nodes));
-  kh->nodes[0]  = 16;
-  kh->nnodes    = 1;
-  kh->modes     = 4;
-  kh->max_modes = 4;
-  kh->seed      = 42;
-  kh->anderson  = PETSC_DEFAULT; /* the fit decides: auto accelerates, als does not */
-  sna->data     = kh;
+  kh->nodes[0]        = 16;
+  kh->nnodes          = 1;
+  kh->modes           = 4;
+  kh->max_modes       = 4;
+  kh->seed            = 42;
+  kh->anderson        = PETSC_DEFAULT; /* the fit decides: auto accelerates, als does not */
+  kh->irls_newton_its = 2;
+  sna->data           = kh;
 
   sna->ops->setup                 = SNASetUp_Khronos;
   sna->ops->destroy               = SNADestroy_Khronos;

@@ -10,10 +10,14 @@ cases/kolmogorov-surrogate/run.sh: a bad AUGMENT_SHIFTS is refused (exit 2) befo
 cases/airfoil/run.sh (with stand-ins for xfoil and OpenFOAM, and no design): the dataset is built from the --work
 given, into that directory (never the committed data/airfoil_mf.h5), refused with one line when a fidelity has no
 case, and not built under --only. mpirun and mpiexec are stand-ins that fail at once, so that a script which
-ignored its bad arguments stops there rather than run a case.
+ignored its bad arguments stops there rather than run a case. And the Markdown tables of the committed documents
+(the cases' READMEs and summaries quote the scripts' tables): a row with an unescaped | in a cell, or a row left
+outside its table by a line of prose, renders as something else. A cases/ script that a cases' README quotes as a
+command (an indented line, or after &&) is executable.
 """
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +41,35 @@ def expect(what, got, code, out_has=(), err_has=(), out_lacks=()):
     rc, out, err = got
     if rc != code or not all(s in out for s in out_has) or not all(s in err for s in err_has) or any(s in out for s in out_lacks):
         failures.append("%s: exit %s (expected %s), stdout %r, stderr %r" % (what, rc, code, out[-300:], err[-300:]))
+
+
+def markdown_tables():
+    """Table rows (lines from | to |) outside fenced code: each in a table (a header row and its delimiter row above
+    it, no other line between) with the header's number of cells (\\| escaped)."""
+    files = subprocess.run(["git", "ls-files", "*.md"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    cells = lambda line: len(line.replace("\\|", "").strip().strip("|").split("|"))  # noqa: E731
+    for f in files:
+        lines, fence, n = open(os.path.join(ROOT, f)).read().splitlines(), False, None
+        for i, line in enumerate(lines):
+            if line.lstrip().startswith("```"):
+                fence, n = not fence, None
+            elif fence:
+                continue
+            elif line.startswith("|") and line.rstrip().endswith("|"):
+                if n is None and not re.match(r"^\|\s*:?-", lines[i + 1] if i + 1 < len(lines) else ""):
+                    failures.append("%s:%d: a table row outside its table: %s" % (f, i + 1, line[:100]))
+                elif n is None:
+                    n = cells(line)
+                elif cells(line) != n:
+                    failures.append("%s:%d: %d cells in a table of %d (an unescaped |?): %s" % (f, i + 1, cells(line), n, line[:100]))
+            else:
+                n = None
+    quoted = re.compile(r"(?:^ {4}|&& )(cases/[\w/-]+\.(?:py|sh))\b")
+    for f in (f for f in files if f.startswith("cases/")):
+        for i, line in enumerate(open(os.path.join(ROOT, f)), 1):
+            for m in quoted.finditer(line):
+                if not os.access(os.path.join(ROOT, m.group(1)), os.X_OK):
+                    failures.append("%s:%d runs %s, which is not executable" % (f, i, m.group(1)))
 
 
 def main():
@@ -90,9 +123,10 @@ def main():
     if os.stat(committed).st_mtime_ns != before:
         failures.append("cases/airfoil/run.sh --work %s rewrote the committed %s" % (work, committed))
 
+    markdown_tables()
     if failures:
         sys.exit("case scripts:\n  " + "\n  ".join(failures))
-    print("case scripts: usage, refused arguments, the airfoil dataset's work directory")
+    print("case scripts: usage, refused arguments, the airfoil dataset's work directory; the documents' tables and commands")
 
 
 if __name__ == "__main__":

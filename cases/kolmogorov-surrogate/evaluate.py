@@ -395,6 +395,8 @@ def plots(out, curves, lt, short_curves, starts, energetic):
     for a, (label, w) in zip(fields.ravel(), panels):
         im = a.imshow(w, origin="lower", cmap="RdBu_r", vmin=-vmax, vmax=vmax, extent=[0, 2 * np.pi, 0, 2 * np.pi])
         a.set_title(label, fontsize=9)
+        if not np.isfinite(w).all():  # a diverged rollout: say so where its field would be
+            a.text(np.pi, np.pi, "not finite: diverged", ha="center", va="center")
         a.set_xlabel("x")
         a.set_ylabel("y")
     top.colorbar(im, ax=fields, shrink=0.8, label=f"vorticity w (start t0 = {s:g} of truth A)")
@@ -414,7 +416,7 @@ def plots(out, curves, lt, short_curves, starts, energetic):
     ax[1].set_ylabel("PDF")
     for (n, label), c in zip(MODELS, short_curves.values()):
         bad = diverged(out, n, starts, wmax)
-        line, = ax[2].semilogy(lt, c, label=label + (f" ({len(bad)} rollouts diverged: x)" if bad else ""))
+        line, = ax[2].semilogy(lt, c, label=label + (f" ({len(bad)} rollout{'s' * (len(bad) != 1)} diverged: x)" if bad else ""))
         for _, _, t in bad:  # where each diverged rollout first left the bound (its error then dominates the mean)
             j = min(int(np.argmin(np.abs(lt - t * LAMBDA))), c.size - 1)
             ax[2].plot(lt[j], c[j], "x", color=line.get_color(), ms=8)

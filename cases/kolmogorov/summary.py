@@ -29,7 +29,7 @@ def main(argv=None):
             ("autocorrelation time of w (to the first zero)", f("autocorrelation_time")),
             (f"wall time of the trajectory ({g('T'):g} time units, {g('ranks')} ranks), s", g("wall_time_s"))]
     setting = (f"{g('machine').get('cpu_model')}, {g('machine').get('cores')} cores; {g('ranks')} ranks; statistics over {f('members')} "
-               f"member(s) x t in [{f('t_first'):g}, {f('t_last'):g}] (a field every {f('dt_save'):g})")
+               f"member{'s' * (f('members') != 1)} x t in [{f('t_first'):g}, {f('t_last'):g}] (a field every {f('dt_save'):g})")
     summary = {"mode": a.mode, "machine": g("machine"), "setting": setting, "figures": dict(rows)}
     # a | inside a cell would end it: escaped in the Markdown only (the JSON keeps the names as they are)
     lines = ["| figure | snaps-kolmogorov |", "|---|---|"] + [f"| {n.replace('|', chr(92) + '|')} | {v:.4g} |" for n, v in rows]
@@ -37,7 +37,7 @@ def main(argv=None):
         lj = p("lyapunov.json")
         l = checks.load_json(lj)
         lam, se, members = (checks.key(l, k, lj) for k in ("lyapunov_exponent", "lyapunov_stderr", "lyapunov_members"))
-        lines.append(f"| leading Lyapunov exponent ({len(members)} members x {checks.key(l, 'lyapunov_time_per_member', lj):g} time units) | "
+        lines.append(f"| leading Lyapunov exponent ({len(members)} member{'s' * (len(members) != 1)} x {checks.key(l, 'lyapunov_time_per_member', lj):g} time units) | "
                      f"{lam:.4f} {'(1 member: no standard error)' if se is None else f'+- {se:.4f}'} |")
         summary["lyapunov"] = {"exponent": lam, "stderr": se}
         t = {n: [checks.key(checks.load_json(p(f"ranks{n}_{r}.json")), "wall_time_s", p(f"ranks{n}_{r}.json")) for r in REPS] for n in (1, 2)}

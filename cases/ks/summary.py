@@ -46,11 +46,11 @@ def main(argv=None):
     for name, file, r in runs:
         lam, se, members, span = lyapunov(p(file))
         pm = "(1 member: no standard error)" if se is None else f"+- {se:.4f}"
-        lines.append(f"| leading Lyapunov exponent, {name} ({len(members)} members x {span:g} time units) | {lam:.4f} {pm} | {r} |")
+        lines.append(f"| leading Lyapunov exponent, {name} ({len(members)} member{'s' * (len(members) != 1)} x {span:g} time units) | {lam:.4f} {pm} | {r} |")
         summary[f"lyapunov {name}"] = {"exponent": lam, "stderr": se, "members": len(members), "time_per_member": span}
         if name == "L = 22":
             if se is None or se <= 0:
-                verdict = f"{lam:.4f} from {len(members)} member(s) has no standard error: it cannot tell 0.0483 and 0.043 apart"
+                verdict = f"{lam:.4f} has no standard error ({len(members)} member): it cannot tell 0.0483 and 0.043 apart"
             else:
                 z43, z48 = (lam - ref["lyapunov22_ml"]) / se, (lam - ref["lyapunov22"]) / se
                 verdict = (f"{lam:.4f} +- {se:.4f} is {abs(z48):.1f} standard errors from 0.0483 and {abs(z43):.1f} from 0.043: "

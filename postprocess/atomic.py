@@ -2,17 +2,21 @@
 studies, benchmarks and datasets): the content goes to a temporary name beside the path and is renamed into
 place (os.replace) once complete. A run killed while writing leaves no partial file that a later step would read;
 a write that fails (an object JSON cannot hold, a full disk, an HDF5 dataset that cannot be stored) raises, removes
-its temporary file and leaves the path as it was.
+its temporary file and leaves the path as it was. A path whose directory does not exist stops the script with one line
+naming it (checks.writable).
 """
 import contextlib
 import json
 import os
+
+import checks  # beside this file
 
 
 @contextlib.contextmanager
 def replacing(path):
     """A temporary name beside path to write to: renamed to path when the block ends without an error, removed in
     every case that leaves it behind."""
+    checks.writable(path)
     tmp = "%s.tmp%d" % (path, os.getpid())
     try:
         yield tmp

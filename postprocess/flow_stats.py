@@ -18,10 +18,10 @@ w1_sorted is the Wasserstein-1 distance of two pooled samples. Tested by regress
 import argparse
 import os
 
-import h5py
 import numpy as np
 
 import atomic
+import checks
 
 
 def spectrum(field, length, sdim):
@@ -97,10 +97,31 @@ def w1_sorted(a, b):
     return float(wasserstein_distance(a, b))
 
 
+def trajectory(path):
+    """path opened with h5py, and the name of its field: a complete trajectory (attribute complete = 1, as the C reader
+    requires: a run that did not finish leaves 0) with /time and the field, else one line naming the file."""
+    h = checks.h5(path)
+    try:
+        if "field" not in h.attrs:
+            raise SystemExit(f"{path}: not a trajectory (no attribute 'field')")
+        if h.attrs.get("complete", 0) != 1:
+            raise SystemExit(f"{path}: an incomplete trajectory (attribute complete = {h.attrs.get('complete', 'absent')}): its run did not finish")
+        f = h.attrs["field"]
+        fname = f.decode() if isinstance(f, bytes) else str(f)
+        for d in ("time", fname):
+            if d not in h:
+                raise SystemExit(f"{path}: no /{d}")
+    except BaseException:
+        h.close()
+        raise
+    return h, fname
+
+
 def load_window(path, t_from=None, t_to=None):
-    """The saved times in [t_from, t_to] (either may be None) of a trajectory file and its field there."""
-    with h5py.File(path, "r") as h:
-        fname = h.attrs["field"].decode() if isinstance(h.attrs["field"], bytes) else str(h.attrs["field"])
+    """The saved times in [t_from, t_to] (either may be None) of a trajectory file and its field there (non-finite
+    values kept: a diverged rollout is scored as such by the cases)."""
+    h, fname = trajectory(path)
+    with h:
         t = h["time"][:]
         keep = np.ones(t.size, bool)
         if t_from is not None:
@@ -111,16 +132,16 @@ def load_window(path, t_from=None, t_to=None):
 
 
 def stats(path, skip):
-    with h5py.File(path, "r") as h:
-        fname = h.attrs["field"].decode() if isinstance(h.attrs["field"], bytes) else str(h.attrs["field"])
-        eq = h.attrs["equation"]
+    h, fname = trajectory(path)
+    with h:
+        eq = h.attrs.get("equation", b"?")
         eq = eq.decode() if isinstance(eq, bytes) else str(eq)
         t = h["time"][:]
         keep = t >= skip - 1e-12
         if keep.sum() < 3:
             raise SystemExit(f"{path}: fewer than 3 saved times after --skip {skip}")
-        field = h[fname][keep]
-        diags = {k: h["diagnostics"][k][keep] for k in h["diagnostics"]}
+        field = checks.finite(h[fname][keep], f"{path}: /{fname} after --skip {skip}")
+        diags = {k: checks.finite(h["diagnostics"][k][keep], f"{path}: /diagnostics/{k}") for k in h.get("diagnostics", {})}
         length = float(h.attrs["L"]) if "L" in h.attrs else 2 * np.pi
     sdim = field.ndim - 2
     dt = float(np.median(np.diff(t[keep])))
@@ -159,24 +180,27 @@ def plot(s, png, label):
     ax[1].set_ylabel("PDF")
     ax[2].plot(s["autocorrelation_lag"], s["autocorrelation"], label=f"{label}: tau = {s['autocorrelation_time']:.3g}")
     ax[2].axhline(0, color="k", lw=0.5)
-    ax[2].set_xlabel("lag")
+    ax[2].set_xlabel("lag (time units)")
     ax[2].set_ylabel(f"autocorrelation of {s['field']} at a point")
     for a in ax:
         a.legend(fontsize=8)
-    fig.suptitle(f"{s['equation']}: {s['members']} members x {s['saved_times']} saved times, t in [{s['t_first']:g}, {s['t_last']:g}]; "
+    fig.suptitle(f"{label} ({s['equation']}): {s['members']} members x {s['saved_times']} saved times, t in [{s['t_first']:g}, {s['t_last']:g}]; "
                  f"std {s['field_std']:.4g}")
     fig.tight_layout()
     atomic.save_figure(fig, png, dpi=110)
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     p.add_argument("trajectory")
     p.add_argument("--skip", type=float, default=0.0, help="ignore saved times before this (transient)")
     p.add_argument("--json", help="write the statistics here")
     p.add_argument("--png", help="plot spectrum, PDF and autocorrelation here")
-    p.add_argument("--label", default="solver")
+    p.add_argument("--label", default="solver", help="the run's name in the plot's legend and title")
     a = p.parse_args()
+    for out in (a.json, a.png):  # before the work: a typo in a directory must not cost the statistics
+        if out:
+            checks.writable(out)
     s = stats(a.trajectory, a.skip)
     print(f"{a.trajectory}: {s['field']} mean {s['field_mean']:.4g} std {s['field_std']:.4g}, autocorrelation time "
           f"{s['autocorrelation_time']:.4g}, " + ", ".join(f"{k} {v:.4g}" for k, v in s.items() if k.endswith("_mean") and k != "field_mean"))

@@ -15,30 +15,29 @@ import os
 import numpy as np
 
 import atomic
+import checks
 
 
 def options(argv, configs, own=()):
     """OUT, --configs (every config of the table unless given), --tag, --fractions, and the case's own (name,
-    default, help) options, each returned under its name without the dashes. Parsed by argparse: an unknown or
-    misspelt option, or one without its value, is an error with the usage message (exit status 2)."""
+    default, help[, type]) options, each returned under its name without the dashes. Parsed by argparse: an unknown or
+    misspelt option, one without its value or with a bad one, is an error with the usage message (exit status 2)."""
     ap = argparse.ArgumentParser(prog=os.path.basename(argv[0]), allow_abbrev=False,
                                  description="configs: " + "; ".join(configs))
     ap.add_argument("out", help="the study's directory")
     ap.add_argument("--configs", default=",".join(configs), help="comma-separated configs (default: all)")
     ap.add_argument("--tag", default="", help="writes OUT/rho_study_TAG.json")
-    ap.add_argument("--fractions", default="0.1,0.3,1", help="HF fractions (default %(default)s)")
-    for name, default, text in own:
-        ap.add_argument(name, default=default, help="%s (default %r)" % (text, default))
+    ap.add_argument("--fractions", default="0.1,0.3,1", type=checks.comma_list(item=float), help="HF fractions in [0, 1] (default %(default)s)")
+    for name, default, text, *kind in own:
+        ap.add_argument(name, default=default, type=(kind or [str])[0], help="%s (default %r)" % (text, default))
     a = vars(ap.parse_args(argv[1:]))
     a["out"] = os.path.abspath(a["out"])
     a["configs"] = a["configs"].split(",")
     unknown = [c for c in a["configs"] if c not in configs]
     if unknown:
         ap.error("--configs: unknown %s: use some of %s" % (", ".join(map(repr, unknown)), ", ".join(configs)))
-    try:
-        a["fractions"] = [float(f) for f in a["fractions"].split(",")]
-    except ValueError:
-        ap.error("--fractions %s: give comma-separated numbers in [0, 1], e.g. 0.1,0.3,1" % a["fractions"])
+    if not all(0 <= f <= 1 for f in a["fractions"]):
+        ap.error("--fractions %s: give comma-separated numbers in [0, 1], e.g. 0.1,0.3,1" % ",".join("%g" % f for f in a["fractions"]))
     return a
 
 

@@ -11,8 +11,7 @@ Each row is one start (near, wide); each method's iterates are drawn projected o
 algebraic (matrix-pencil) solution, then its Newton iterates.
 Usage: plot_aion.py <bench_aion results.json> <out.png>
 """
-import json
-import sys
+import argparse
 
 import matplotlib
 
@@ -20,6 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import atomic  # noqa: E402  (beside this script)
+import checks  # noqa: E402
 
 STYLE = {
     "infinite_descent": ("tab:red", "o", "infinite descent"),
@@ -51,14 +51,24 @@ def landscapes(truth, n, alphas, omegas):
     return fixed, reduced
 
 
-def main():
-    if len(sys.argv) != 3:
-        sys.exit(__doc__)
-    res = json.load(open(sys.argv[1]))
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    ap.add_argument("results", help="bench_aion's results JSON")
+    ap.add_argument("png", help="the plot to write")
+    a = ap.parse_args(argv)
+    checks.writable(a.png)
+    res = checks.load_json(a.results)
+    with checks.reading(a.results):
+        fig = plot(res, a.results)
+    atomic.save_figure(fig, a.png, dpi=120)
+    print("written %s" % a.png)
+
+
+def plot(res, path):
     starts = {box: res.get("paths.%s.start" % box) for box in ("near", "wide")}
     prob = res.get("path_problem")
     if prob is None or starts["near"] is None or len(res.get(prob + ".truth", [])) != 4:
-        sys.exit("%s has no recorded paths of a one-atom problem (bench_aion -path_problem atom_N...)" % sys.argv[1])
+        raise SystemExit("%s has no recorded paths of a one-atom problem (bench_aion -path_problem atom_N...)" % path)
     truth = res[prob + ".truth"]
     n = res[prob + ".samples_per_input"]
     alphas = np.linspace(truth[1] - 3.0, truth[1] + 3.0, 241)
@@ -94,8 +104,7 @@ def main():
                 ax.legend(fontsize=7, loc="upper right")
     fig.colorbar(cs, ax=axes, shrink=0.8, label="log10 MSE")
     fig.suptitle("One atom, N = %d: paths of every method from the same starts (bench_aion)" % n)
-    atomic.save_figure(fig, sys.argv[2], dpi=120)
-    print("written %s" % sys.argv[2])
+    return fig
 
 
 if __name__ == "__main__":

@@ -6,18 +6,17 @@ fit.log (the -sna_monitor lines). Writes <case>.png (truth, prediction, error, t
 prediction.xdmf (ParaView view of the grid prediction) and summary.md.
 Usage: plot_fit.py <case output directory>
 """
-import json
+import argparse
 import os
 import re
-import sys
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import atomic  # noqa: E402  (beside this script)
+import checks  # noqa: E402
 
 XDMF = """<?xml version="1.0" ?>
 <Xdmf Version="3.0">
@@ -51,41 +50,66 @@ def read_monitor(log):
     return its, loss
 
 
-def main(d):
+def read_grid(path, name, shape):
+    """/Y of path (grid.h5 or prediction.h5) as the grid's array, finite."""
+    with checks.h5(path) as f:
+        if "Y" not in f or f["Y"].size != shape[0] * shape[1]:
+            raise SystemExit("%s: no /Y of %d x %d values (the grid of grid.h5)" % (path, shape[0], shape[1]))
+        return checks.finite(f["Y"][()], "%s: /Y (%s)" % (path, name)).reshape(shape)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    ap.add_argument("dir", help="the case's output directory")
+    d = ap.parse_args(argv).dir
+    checks.need(d, "directory")
     name = os.path.basename(os.path.normpath(d))
-    with h5py.File(os.path.join(d, "grid.h5"), "r") as f:
+    png = checks.writable(os.path.join(d, name + ".png"))
+    grid = os.path.join(d, "grid.h5")
+    with checks.h5(grid) as f:
+        if "grid/x" not in f or "grid/y" not in f:
+            raise SystemExit("%s: no /grid/x and /grid/y" % grid)
         gx, gy = f["grid/x"][()], f["grid/y"][()]
-        truth = f["Y"][()].reshape(len(gx), len(gy))
-    with h5py.File(os.path.join(d, "prediction.h5"), "r") as f:
-        pred = f["Y"][()].reshape(len(gx), len(gy))
-    fit = json.load(open(os.path.join(d, "fit.json")))
-    predict = json.load(open(os.path.join(d, "predict.json")))
+    truth = read_grid(grid, "truth", (len(gx), len(gy)))
+    pred = read_grid(os.path.join(d, "prediction.h5"), "prediction", (len(gx), len(gy)))
+    fj, pj = os.path.join(d, "fit.json"), os.path.join(d, "predict.json")
+    fit, predict = checks.load_json(fj), checks.load_json(pj)
+    for k in ("ranks", "n_params", "n_samples", "wall_time_s", "iterations", "train_mse", ["machine", "cpu_model"], ["machine", "cores"]):
+        checks.key(fit, k, fj)
+    checks.key(predict, "ns_per_sample_per_rank", pj)
     err = pred - truth
     test_mse = float(np.mean(err**2))
     rel_l2 = float(np.linalg.norm(err) / np.linalg.norm(truth))
+    ranks = "%d rank%s" % (fit["ranks"], "" if fit["ranks"] == 1 else "s")
+    # what one monitor line counts: an ALS sweep only when the fit was ALS (auto may have switched method)
+    kind = fit.get("fit_type", "?")
+    step, steps = ("ALS sweep", "ALS sweeps") if kind == "als" else ("iteration (%s fit)" % kind, "iterations (%s fit)" % kind)
 
     fig, ax = plt.subplots(1, 4, figsize=(17, 4))
     ext = [gy[0], gy[-1], gx[0], gx[-1]]
     for a, field, title in ((ax[0], truth, "truth"), (ax[1], pred, "KHRONOS prediction")):
         im = a.imshow(field, origin="lower", extent=ext, cmap="viridis")
         a.set_title(title)
-        a.set_xlabel("y")
-        a.set_ylabel("x")
         fig.colorbar(im, ax=a)
     im = ax[2].imshow(np.abs(err) + 1e-300, origin="lower", extent=ext, cmap="magma",
                       norm=matplotlib.colors.LogNorm(vmin=max(np.abs(err).max() * 1e-4, 1e-16)))
     ax[2].set_title("|error| (grid MSE %.2e)" % test_mse)
     fig.colorbar(im, ax=ax[2])
+    for a in ax[:3]:
+        a.set_xlabel("y")
+        a.set_ylabel("x")
     its, loss = read_monitor(os.path.join(d, "fit.log"))
-    ax[3].semilogy(its, loss, ".-")
-    ax[3].set_xlabel("ALS sweep")
+    if its:
+        ax[3].semilogy(its, loss, ".-")
+        ax[3].grid(True, which="both", alpha=0.3)
+    else:  # no -sna_monitor lines: say so rather than leave an empty frame
+        ax[3].text(0.5, 0.5, "no training curve:\nfit.log has no -sna_monitor lines", ha="center", va="center", transform=ax[3].transAxes)
+    ax[3].set_xlabel(step)
     ax[3].set_ylabel("training MSE")
-    ax[3].set_title("training curve (%d ranks)" % fit["ranks"])
-    ax[3].grid(True, which="both", alpha=0.3)
+    ax[3].set_title("training curve (%s)" % ranks)
     fig.suptitle("%s: %d parameters, %d samples, fit %.2f s on %s" % (
         name, fit["n_params"], fit["n_samples"], fit["wall_time_s"], fit["machine"]["cpu_model"]))
     fig.tight_layout()
-    png = os.path.join(d, name + ".png")
     atomic.save_figure(fig, png, dpi=110)
 
     atomic.write_text(os.path.join(d, "prediction.xdmf"), XDMF.format(nx=len(gx), ny=len(gy)))
@@ -93,7 +117,7 @@ def main(d):
         ("parameters", fit["n_params"]),
         ("training samples", fit["n_samples"]),
         ("ranks", fit["ranks"]),
-        ("ALS sweeps", fit["iterations"]),
+        (steps, fit["iterations"]),
         ("training MSE", "%.3e" % fit["train_mse"]),
         ("grid MSE (unseen points)", "%.3e" % test_mse),
         ("grid relative L2 error", "%.3e" % rel_l2),
@@ -107,4 +131,4 @@ def main(d):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main()

@@ -10,18 +10,18 @@ dash-dot); on both t_ALS / 5 on 1 rank (the default must end before it; vertical
 anchor (training MSE 1e-8 in 0.46 s, test MSE 1.1e-9 in 0.7 s on an H200 GPU; star).
 Usage: plot_fit_bench.py fit.json out.png
 """
-import json
-import sys
+import argparse
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import atomic  # noqa: E402  (beside this script)
+import checks  # noqa: E402
 
 COLORS = {"default": "tab:red", "als": "tab:blue", "als100": "tab:cyan", "als_ls": "tab:purple", "als_aa": "tab:green", "default_val": "tab:brown", "default_prev": "tab:olive",
           "default_tensor": "tab:pink", "lm": "tab:orange",
-          "tao_lmvm": "tab:green"}
+          "tao_lmvm": "navy"}  # a colour of its own (als_aa has tab:green)
 TMIN = 1e-4  # the first monitor call comes right after set-up: log axes need a positive time
 
 
@@ -62,9 +62,22 @@ def mark_targets(ax, name, p, fit, key):
                 label="JAX, H200: %s MSE %g in %g s" % (what, j[what + "_mse"], j[what + "_time_s"]))
 
 
-def main(src, dst):
-    with open(src) as fp:
-        fit = json.load(fp)
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    ap.add_argument("results", help="bench/results/fit.json")
+    ap.add_argument("png", help="the plot to write")
+    a = ap.parse_args(argv)
+    checks.writable(a.png)
+    fit = checks.load_json(a.results)
+    with checks.reading(a.results):
+        if not fit["problems"]:
+            raise SystemExit("%s: no problem in 'problems'" % a.results)
+        fig = plot(fit)
+    atomic.save_figure(fig, a.png, dpi=110)
+    print("written %s" % a.png)
+
+
+def plot(fit):
     probs = fit["problems"]
     rows = (("train_mse", "training MSE"), ("test_mse", "test MSE"))
     fig, axes = plt.subplots(len(rows), len(probs), figsize=(5 * len(probs) + 3.5, 4.6 * len(rows)), squeeze=False)
@@ -94,11 +107,8 @@ def main(src, dst):
                  "load at start %s%s)" % (m["cpu_model"], m["cores"], " ".join("%g" % x for x in fit["load_average_at_start"]),
                                           ", QUICK run: 1 repetition" if fit.get("quick") else ""), fontsize=10)
     fig.tight_layout(rect=(0, 0, 0.87, 0.96))
-    atomic.save_figure(fig, dst, dpi=110)
-    print("written %s" % dst)
+    return fig
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: plot_fit_bench.py fit.json out.png")
-    main(sys.argv[1], sys.argv[2])
+    main()

@@ -4,22 +4,35 @@ residual |b - A x0| / |b| of each initial guess (right; a guess that already mee
 iterations), one row per problem family, from the case's results.json.
 Usage: plot_guess.py results.json out.png
 """
-import json
-import sys
+import argparse
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import atomic  # noqa: E402  (beside this script)
+import checks  # noqa: E402
 
 STYLE = {"zero": ("zero guess", "k"), "fischer": ("fischer", "tab:orange"), "pod": ("pod", "tab:green"),
          "sna": ("sna (surrogate alone)", "tab:blue"), "sna_galerkin": ("sna, Galerkin all modes", "tab:red"),
          "sna_galerkin_rebuild": ("sna, Galerkin, V^T A V rebuilt", "tab:purple")}
 
 
-def main():
-    res = json.load(open(sys.argv[1]))
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    ap.add_argument("results", help="the case's results.json")
+    ap.add_argument("png", help="the plot to write")
+    a = ap.parse_args(argv)
+    checks.writable(a.png)
+    res = checks.load_json(a.results)
+    if not checks.key(res, "families", a.results):
+        raise SystemExit("%s: no problem family in 'families'" % a.results)
+    with checks.reading(a.results):
+        fig = plot(res)
+    atomic.save_figure(fig, a.png, dpi=110)
+
+
+def plot(res):
     fams = res["families"]
     fig, axes = plt.subplots(len(fams), 2, figsize=(12, 4 * len(fams)), squeeze=False)
     for row, (name, f) in enumerate(fams.items()):
@@ -52,7 +65,7 @@ def main():
         ax_err.set_title(title, fontsize=9)
     fig.suptitle("Initial guesses for -div(kappa grad u) = f, %d ranks, %s (%s)" % (res["ranks"], res["machine"]["cpu_model"], res["date"]), fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.985))  # room for the suptitle
-    atomic.save_figure(fig, sys.argv[2], dpi=110)
+    return fig
 
 
 if __name__ == "__main__":

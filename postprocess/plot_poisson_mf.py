@@ -3,8 +3,7 @@
 
 usage: plot_poisson_mf.py results.json out.png
 """
-import json
-import sys
+import argparse
 
 import matplotlib
 
@@ -12,36 +11,60 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import atomic  # noqa: E402  (beside this script)
+import checks  # noqa: E402
+
+TOP = 2.0  # an untuned fit that extrapolates wildly stays off the plot: a triangle at the top edge, its errors in table.md
+# a colour per method, none grey: the grey-free palette keeps the method lines apart from the black reference lines
+COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
 
 
-def main(path, png):
-    with open(path) as f:
-        r = json.load(f)
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    ap.add_argument("results", help="the case's results.json")
+    ap.add_argument("png", help="the plot to write")
+    a = ap.parse_args(argv)
+    checks.writable(a.png)
+    r = checks.load_json(a.results)
+    with checks.reading(a.results):
+        fig = plot(r, a.results)
+    atomic.save_figure(fig, a.png, dpi=130)
+
+
+def series(ax, x, y, color, style, label):
+    """y against x; the points above TOP as triangles at the top edge, counted in the label."""
+    y = checks.finite(y, label)
+    off = y > TOP
+    ax.plot(x, y, style, color=color, label=label + (" (%d of %d off scale: see table.md)" % (off.sum(), off.size) if off.any() else ""))
+    if off.any():
+        ax.plot(np.asarray(x)[off], np.full(off.sum(), TOP * 0.93), "^", color=color, ms=7, clip_on=False)
+
+
+def plot(r, path):
+    fig, ax = plt.subplots(figsize=(6.4, 5.8))
     lf = next(iter(r["methods"].get("LF alone", {}).values()), [])
     if lf:
-        ax.axhline(np.mean([x["error"] for x in lf]), color="gray", ls="--", label="LF model alone (0% HF)")
-    ax.axhline(r["lf_solution_error_on_test"], color="gray", ls=":", label="LF solutions themselves")
-    for name, runs in r["methods"].items():
-        if name == "LF alone":
-            continue
+        ax.axhline(np.mean([x["error"] for x in lf]), color="k", ls="--", lw=1, label="LF model alone (0% HF)")
+    ax.axhline(r["lf_solution_error_on_test"], color="k", ls="-.", lw=1, label="LF solutions themselves")
+    methods = [name for name in r["methods"] if name != "LF alone"]
+    if not methods:
+        raise SystemExit("%s: no method beside the LF model alone in 'methods'" % path)
+    for name, color in zip(methods, COLORS * 2):
+        runs = r["methods"][name]
         fr = sorted(runs, key=float)
         x = [100 * float(f) for f in fr]
-        y = [np.mean([e["error"] for e in runs[f]]) for f in fr]
-        ax.plot(x, y, "o-", label=name)
+        series(ax, x, [np.mean([e["error"] for e in runs[f]]) for f in fr], color, "o-", name)
         if name.startswith("mf"):
-            yl = [np.mean([e["error_from_ylf"] for e in runs[f]]) for f in fr]
-            ax.plot(x, yl, "x:", label=name + ", from given LF values")
+            series(ax, x, [np.mean([e["error_from_ylf"] for e in runs[f]]) for f in fr], color, "x:", name + ", from given LF values")
     ax.set_yscale("log")
-    ax.set_ylim(top=2.0)  # an untuned fit that extrapolates wildly stays off the plot (its errors are in table.md)
+    ax.set_ylim(top=TOP)
     ax.set_xlabel("HF training designs used (%)")
     ax.set_ylabel("relative L2 error on held-out HF designs")
     ax.set_title("Poisson: LF %s, HF %s" % (r["lf"], r["hf"]), fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.14))  # below: the top edge holds the triangles
     fig.tight_layout()
-    atomic.save_figure(fig, png, dpi=130)
+    return fig
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main()

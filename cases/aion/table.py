@@ -4,22 +4,35 @@ and medians (over all starts) of outer and inner iterations, evaluations and wal
 targets for infinite descent checked in that run.
 Usage: table.py <aion.json> <table.md>
 """
-import json
+import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
 import atomic  # noqa: E402
+import checks  # noqa: E402
 
 METHODS = ["infinite_descent", "variable_projection", "levenberg_marquardt", "newton_cg", "lbfgs", "steepest_descent"]
 TAO = ["levenberg_marquardt", "newton_cg", "lbfgs", "steepest_descent"]
 
 
-def main():
-    if len(sys.argv) != 3:
-        sys.exit(__doc__)
-    r = json.load(open(sys.argv[1]))
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    ap.add_argument("results", help="bench_aion's results JSON")
+    ap.add_argument("table", help="the Markdown table to write")
+    a = ap.parse_args(argv)
+    checks.writable(a.table)
+    r = checks.load_json(a.results)
+    with checks.reading(a.results):
+        lines = table(r)
+    atomic.write_text(a.table, "\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+def table(r):
     problems = [k[: -len(".truth")] for k in r if k.endswith(".truth")]
+    if not problems:
+        raise KeyError("<problem>.truth")  # not a bench_aion results file (checks.reading names it)
     m = r["machine"]
     lines = [
         "bench_aion, %d starts per box, %s (%s cores), SNAPS %s, %s; medians over all starts."
@@ -61,8 +74,7 @@ def main():
     for p in problems:
         if (p + ".best_mse") in r:
             lines.append("\n%s: best MSE reached by any method %.10e (success = within 1e-8 relative of it)." % (p, r[p + ".best_mse"]))
-    atomic.write_text(sys.argv[2], "\n".join(lines) + "\n")
-    print("\n".join(lines))
+    return lines
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ correction, as the MLP with XFOIL's Cp as an input (mlp_mf) costs only its train
   correction_study.py OUT check [--bin DIR]   regression.airfoil_mf_correction (check(): no collapse, an early stop)
 Writes OUT/<part>.json.
 """
+import argparse
 import json
 import os
 import sys
@@ -26,6 +27,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import evaluate as ev  # noqa: E402
 import harness  # noqa: E402  (evaluate puts bench/airfoil-mf on the path)
+import checks  # noqa: E402  (postprocess/, on the path through harness)
 
 SEEDS = range(5)
 
@@ -269,21 +271,27 @@ def check(out, fraction=0.3, seeds=(0, 1, 2), lam_rows=0.02, max_sweeps=40):
 
 
 def main():
-    out, part = os.path.abspath(sys.argv[1]), sys.argv[2]
-    name = sys.argv[sys.argv.index("--delta") + 1] if "--delta" in sys.argv else "case"
-    names = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else list(CANDIDATES)
-    if "--bin" in sys.argv:  # snaps-fit and snaps-predict of another build (the tests')
-        ev.BIN = sys.argv[sys.argv.index("--bin") + 1]
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    ap.add_argument("out", help="the study's directory")
+    ap.add_argument("part", choices=("timing", "search", "seeds", "check"))
+    ap.add_argument("--weights", help="timing: evaluate.py's results.json, the weights it chose")
+    ap.add_argument("--only", type=checks.comma_list(CANDIDATES), help="search: these candidates (default: all)")
+    ap.add_argument("--delta", choices=list(CANDIDATES), help="seeds: the correction setting (default: case)")
+    ap.add_argument("--bin", help="snaps-fit and snaps-predict of another build (the tests')")
+    a = ap.parse_args()
+    for opt, part in (("weights", "timing"), ("only", "search"), ("delta", "seeds")):
+        if getattr(a, opt) is not None and a.part != part:
+            ap.error("--%s applies to %s only" % (opt, part))
+    out, part, name, names = os.path.abspath(a.out), a.part, a.delta or "case", a.only or list(CANDIDATES)
+    if a.bin:
+        ev.BIN = a.bin
+    weights = checks.key(checks.load_json(a.weights), ["weights", "chosen"], a.weights) if a.weights else None
     os.makedirs(out, exist_ok=True)
     if part == "check":
         return check(out)
-    weights = None
-    if "--weights" in sys.argv:  # evaluate.py's results.json: the weights it chose
-        with open(sys.argv[sys.argv.index("--weights") + 1]) as f:
-            weights = json.load(f)["weights"]["chosen"]
     res = {"timing": lambda: timing(out, weights), "search": lambda: search(out, names), "seeds": lambda: seeds(out, name)}[part]()
     res["machine"] = harness.machine()
-    tag = "_" + name if part == "seeds" else "_" + "_".join(names) if part == "search" and "--only" in sys.argv else ""
+    tag = "_" + name if part == "seeds" else "_" + "_".join(names) if part == "search" and a.only else ""
     harness.write_json(os.path.join(out, part + tag + ".json"), res)  # atomically (postprocess/atomic.py)
 
 

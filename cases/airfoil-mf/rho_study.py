@@ -18,6 +18,7 @@ sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "postprocess")]
 import correction_study as cs  # noqa: E402
 import evaluate as ev  # noqa: E402
 import harness  # noqa: E402
+import checks  # noqa: E402
 import mf_study  # noqa: E402
 
 S_LE = "5"  # the SNA's input index of the surface coordinate (m, p, t, alpha, Re, s_le)
@@ -33,9 +34,9 @@ CONFIGS = {
 
 
 def main():
-    o = mf_study.options(sys.argv, CONFIGS, [("--repeat", "1", "fits of each config at 100%% HF (for timings)"),
+    o = mf_study.options(sys.argv, CONFIGS, [("--repeat", "1", "fits of each config at 100%% HF (for timings)", checks.positive_int),
                                              ("--extra", "", "snaps-fit options added to every correction fit, one string")])
-    out, repeat, extra = o["out"], int(o["repeat"]), o["extra"].split()
+    out, repeat, extra = o["out"], o["repeat"], o["extra"].split()
     os.makedirs(out, exist_ok=True)
     sna = cs.test_split(out)
     X, Y, _, _ = harness.load_test(os.path.join(sna, "test.h5"))

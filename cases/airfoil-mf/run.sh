@@ -10,9 +10,11 @@
 # Usage: run.sh <output directory> [quick|full] [--seeds: also 10% and 30% HF drawn by -mf_seed 0..4, median and range]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../../scripts/case-args.sh"
+case_args "" "$@"
 out=${1:-$here/../../results/airfoil-mf}
 size=${2:-quick}
-mkdir -p "$out"
+mkdir -p -- "$out"
 export OMPI_MCA_mpi_yield_when_idle=${OMPI_MCA_mpi_yield_when_idle:-1}
 /usr/bin/python3 "$here/evaluate.py" "$out" --size "$size" --np "${SNAPS_NP:-1}" "${@:3}"
 plot=$here/../../bench/airfoil-mf/plot.py

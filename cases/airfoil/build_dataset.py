@@ -28,6 +28,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
 import airfoil  # noqa: E402
 import atomic  # noqa: E402
+import checks  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 INPUT_NAMES = "m,p,t,alpha_deg,Re_1e6,s"
@@ -37,7 +38,7 @@ def load_cases(work, kind):
     """(converged, failed) case records of one fidelity; a converged record whose Cp is not one value per station
     (airfoil.stations) stops the build, naming the file: its rows would not line up with the stations."""
     files = sorted(glob.glob(f"{work}/{kind}/case_*.json"))
-    recs = [json.load(open(f)) for f in files]
+    recs = [checks.load_json(f) for f in files]
     n = len(airfoil.stations())
     for f, r in zip(files, recs):
         if r["converged"] and len(r["cp"] or []) != n:
@@ -78,15 +79,18 @@ def versions():
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     ap.add_argument("--work", default=os.path.join(HERE, "work"))
     ap.add_argument("--out", default=os.path.join(HERE, "data", "airfoil_mf.h5"))
     a = ap.parse_args(argv)
-    settings = json.load(open(f"{a.work}/settings.json"))
+    settings = checks.load_json(f"{a.work}/settings.json")
     lf, lf_failed = load_cases(a.work, "lf")
     hf, hf_failed = load_cases(a.work, "hf")
     lf_ids = {r["case"] for r in lf}
     hf = [r for r in hf if r["case"] in lf_ids]
+    for kind, recs in (("LF", lf), ("HF (with converged LF)", hf)):
+        if not recs:  # a dataset needs both fidelities: sweep.py --only runs one
+            sys.exit(f"build_dataset: {a.work}: no converged {kind} case: run the sweep for both fidelities first")
     hf_cpu = [r["cpu_s"] for r in hf]
     hf_wall = [r["wall_s"] for r in hf]
     os.makedirs(os.path.dirname(a.out), exist_ok=True)

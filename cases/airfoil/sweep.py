@@ -98,7 +98,8 @@ def _converged_lf(ids, work):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 allow_abbrev=False)  # run.sh reads --work and --only spelt out
     ap.add_argument("--lf", type=int, default=480, help="designs run with XFOIL (low fidelity)")
     ap.add_argument("--hf", type=int, default=104, help="of those, the first with converged LF run with OpenFOAM")
     ap.add_argument("--jobs", type=int, default=2, help="serial cases run at a time")

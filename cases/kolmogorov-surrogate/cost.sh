@@ -9,8 +9,15 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+source "$root/scripts/case-args.sh"
+case_help "$@"
+[ $# -ge 1 ] && [ $# -le 2 ] || { echo "cost.sh: needs the case output directory of run.sh (and the repetitions); usage: $0 --help" >&2; exit 2; }
 out=$1
 reps=${2:-3}
+for f in truth_a.h5 sna_deterministic.h5; do
+  [ -f "$out/$f" ] || { echo "cost.sh: $out/$f: no such file (run.sh $out first)" >&2; exit 2; }
+done
+[[ $reps =~ ^[1-9][0-9]*$ ]] || { echo "cost.sh: repetitions must be an integer >= 1, not '$reps'" >&2; exit 2; }
 np=${SNAPS_NP:-2}
 kol="mpirun -n $np $root/build/bin/snaps-kolmogorov -N 64 -Re 40 -init_trajectory $out/truth_a.h5 -init_time 30"
 sur="$kol -stepper sna -stepper_model $out/sna_deterministic.h5 -seed 8"

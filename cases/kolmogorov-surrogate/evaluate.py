@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Metrics, plots, results.json and summary.md of cases/kolmogorov-surrogate (see run.sh), on the vorticity w.
 
-usage: evaluate.py OUT [--mode quick|full] --starts "40 55 ..." --tlong T
+usage: evaluate.py OUT --starts "40 55 ..." [--mode quick|full] [--tlong T]
+       evaluate.py OUT --starts "40 55 ..." --mode long [--block B] [--models "deterministic categorical"]
+--starts: the start times of the short-horizon rollouts short_<model>_<start>.h5 (run.sh's: quick "40 55 ... 145");
+--tlong: the length of the long rollouts long_<model>.h5 (default: their own T, from long_<model>.json); the cost per
+member per time unit divides each rollout's wall time by its own length. --block and --models: the long mode's.
 
 Long horizon (each model rolled out from the states of truth A at t = 30 for T time units; statistics pooled over
 members and saved times; the same metrics between the two independent solver runs A and B give the sampling noise):
@@ -80,9 +84,10 @@ def short_metrics(out, name, starts, std):
             tp[:n] * LAMBDA, np.mean([c[:n] for c in curves], axis=0))
 
 
-def per_unit(js, members, T):
+def per_unit(js, members, T=None):
+    """The wall time of a run's JSON per member and time unit (T: the run's own, the JSON's, unless given)."""
     r = json.load(open(js))
-    wall = r["wall_time_s"]
+    wall, T = r["wall_time_s"], r["T"] if T is None else T
     return {"wall_s": wall, "ranks": r.get("ranks"), "members": members, "time_units": T, "per_member_per_time_unit_s": wall / (members * T),
             "ensemble_per_time_unit_s": wall / T}
 
@@ -252,19 +257,34 @@ def long_plots(out, curves, energetic, edges, std):
 
 
 def main():
-    a = argparse.ArgumentParser()
+    a = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     a.add_argument("out")
-    a.add_argument("--mode", default="quick")
-    a.add_argument("--starts", default="40 55 70 85")
-    a.add_argument("--tlong", type=float, default=100)
-    a.add_argument("--block", type=float, default=BLOCK, help="long mode: time units per resampling block")
-    a.add_argument("--models", default="deterministic categorical", help="long mode: the rollouts long_<name>.h5 to evaluate")
+    a.add_argument("--mode", choices=("quick", "full", "long"), default="quick")
+    a.add_argument("--starts", required=True, help="start times of the short-horizon rollouts, e.g. \"40 55 70\"")
+    a.add_argument("--tlong", type=float, help="length of the long rollouts (default: their JSON's T)")
+    a.add_argument("--block", type=float, help="long mode: time units per resampling block (%g)" % BLOCK)
+    a.add_argument("--models", help="long mode: the rollouts long_<name>.h5 to evaluate (\"deterministic categorical\")")
     args = a.parse_args()
+    try:
+        starts = [float(s) for s in args.starts.split()]
+    except ValueError:
+        starts = []
+    if not starts:
+        a.error("--starts %r: give the start times, e.g. \"40 55 70\"" % args.starts)
     if args.mode == "long":
+        if args.tlong is not None:
+            a.error("--tlong does not apply to --mode long (the rollouts' lengths are read from their files)")
+        args.block = BLOCK if args.block is None else args.block
+        args.models = args.models or "deterministic categorical"
         return long_main(args)
-    out, starts, TL = args.out, [float(s) for s in args.starts.split()], args.tlong
+    if args.block is not None or args.models is not None:
+        a.error("--block and --models apply to --mode long only")
+    out = args.out
     global MODELS  # the kinds this run trained (the Fourier latent: the deterministic model only)
     MODELS = [(n, label) for n, label in MODELS if os.path.exists(os.path.join(out, f"long_{n}.h5"))]
+    if not MODELS:
+        sys.exit(f"evaluate.py: {out}: no long rollout long_<model>.h5 (run.sh writes them)")
+    TL = args.tlong if args.tlong is not None else float(json.load(open(os.path.join(out, f"long_{MODELS[0][0]}.json")))["T"])
     tA, A = load(os.path.join(out, "truth_a.h5"), T0, T0 + TL)
     _, B = load(os.path.join(out, "truth_b.h5"), T0, T0 + TL)
     dt = float(np.median(np.diff(tA)))
@@ -288,7 +308,7 @@ def main():
         if st is not None:
             curves[label] = st
         res["short_horizon"][name], lt, short_curves[label] = short_metrics(out, name, starts, std)
-        res["cost"][name] = per_unit(os.path.join(out, f"long_{name}.json"), U.shape[1], TL)
+        res["cost"][name] = per_unit(os.path.join(out, f"long_{name}.json"), U.shape[1])  # its own T
         res["cost"][name]["speedup_per_member_vs_solver"] = res["cost"]["solver"]["per_member_per_time_unit_s"] / res["cost"][name]["per_member_per_time_unit_s"]
     free = os.path.join(out, "free_1000lt.h5")
     if os.path.exists(free):  # the deterministic model's free run over 1000 Lyapunov times, a field every 5
@@ -337,6 +357,19 @@ def summary(res, out):
     atomic.write_text(os.path.join(out, "summary.md"), text)
 
 
+def diverged(out, name, starts, wmax):
+    """The short rollouts of a model that left the bound of the long metrics (non-finite, or |w| >= 3 max|w| of the
+    truth): (start, member, the first such time from the start) for each."""
+    found = []
+    for s in starts:
+        tp, P = load(os.path.join(out, f"short_{name}_{s:g}.h5"))
+        for m in range(P.shape[1]):
+            bad = ~np.all(np.isfinite(P[:, m]) & (np.abs(P[:, m]) < 3 * wmax), axis=(1, 2))
+            if bad.any():
+                found.append((s, m, float(tp[np.argmax(bad)])))
+    return found
+
+
 def plots(out, curves, lt, short_curves, starts, energetic):
     import matplotlib
     matplotlib.use("Agg")
@@ -344,6 +377,9 @@ def plots(out, curves, lt, short_curves, starts, energetic):
 
     s = starts[0]
     _, S = load(os.path.join(out, "truth_a.h5"), s, s + 40)
+    _, A = load(os.path.join(out, "truth_a.h5"), T0)
+    wmax = float(np.abs(A).max())
+    del A
     panels = []
     for t in (8, 40):
         i = int(round(t / 0.5))
@@ -352,31 +388,43 @@ def plots(out, curves, lt, short_curves, starts, energetic):
             _, P = load(os.path.join(out, f"short_{n}_{s:g}.h5"))
             panels.append((f"{label.split(' (')[0]}{' sample' if n == 'categorical' else ''}, t0 + {t}", P[i, 0]))
     vmax = np.abs(S).max()
-    fig, ax = plt.subplots(3, 3, figsize=(13, 12))
-    for a, (label, w) in zip(ax[:2].ravel(), panels):
-        a.imshow(w, origin="lower", cmap="RdBu_r", vmin=-vmax, vmax=vmax, extent=[0, 2 * np.pi, 0, 2 * np.pi])
+    # the fields: a row per time, the truth and each model trained (no empty panels); the statistics below
+    fig = plt.figure(figsize=(13, 12), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, height_ratios=[2, 1])
+    fields = top.subplots(2, 1 + len(MODELS), squeeze=False)
+    for a, (label, w) in zip(fields.ravel(), panels):
+        im = a.imshow(w, origin="lower", cmap="RdBu_r", vmin=-vmax, vmax=vmax, extent=[0, 2 * np.pi, 0, 2 * np.pi])
         a.set_title(label, fontsize=9)
+        if not np.isfinite(w).all():  # a diverged rollout: say so where its field would be
+            a.text(np.pi, np.pi, "not finite: diverged", ha="center", va="center")
+        a.set_xlabel("x")
+        a.set_ylabel("y")
+    top.colorbar(im, ax=fields, shrink=0.8, label=f"vorticity w (start t0 = {s:g} of truth A)")
+    ax = bottom.subplots(1, 3)
     for label, st in curves.items():
         ok = (st["k"] > 0) & (st["E"] > 0)
-        ax[2, 0].loglog(st["k"][ok], st["E"][ok], label=label)
-    ax[2, 0].set_xlabel("shell |k|")
-    ax[2, 0].set_ylabel("E(k)")
+        ax[0].loglog(st["k"][ok], st["E"][ok], label=label)
+    ax[0].set_xlabel("shell |k|")
+    ax[0].set_ylabel("E(k)")
     for name, label in [("truth_a.h5", "truth A"), ("truth_b.h5", "truth B")] + [(f"long_{n}.h5", l) for n, l in MODELS]:
         _, w = load(os.path.join(out, name), T0 if name.startswith("truth") else None)
         w = w[::4, :, ::2, ::2]
         w = w[np.isfinite(w) & (np.abs(w) < 100)]
         h, ed = np.histogram(w, bins=80, range=(-vmax, vmax), density=True)
-        ax[2, 1].semilogy(0.5 * (ed[1:] + ed[:-1]), np.maximum(h, 1e-6), label=label)
-    ax[2, 1].set_xlabel("w")
-    ax[2, 1].set_ylabel("PDF")
-    for label, c in short_curves.items():
-        ax[2, 2].plot(lt, c, label=label)
-    ax[2, 2].axhline(0.5, color="k", lw=0.5)
-    ax[2, 2].set_xlabel("Lyapunov times from the held-out state")
-    ax[2, 2].set_ylabel("normalised RMSE of the ensemble mean")
-    for a in ax[2]:
+        ax[1].semilogy(0.5 * (ed[1:] + ed[:-1]), np.maximum(h, 1e-6), label=label)
+    ax[1].set_xlabel("w")
+    ax[1].set_ylabel("PDF")
+    for (n, label), c in zip(MODELS, short_curves.values()):
+        bad = diverged(out, n, starts, wmax)
+        line, = ax[2].semilogy(lt, c, label=label + (f" ({len(bad)} rollout{'s' * (len(bad) != 1)} diverged: x)" if bad else ""))
+        for _, _, t in bad:  # where each diverged rollout first left the bound (its error then dominates the mean)
+            j = min(int(np.argmin(np.abs(lt - t * LAMBDA))), c.size - 1)
+            ax[2].plot(lt[j], c[j], "x", color=line.get_color(), ms=8)
+    ax[2].axhline(0.5, color="k", lw=0.5)
+    ax[2].set_xlabel("Lyapunov times from the held-out state")
+    ax[2].set_ylabel("normalised RMSE of the ensemble mean")
+    for a in ax:
         a.legend(fontsize=7)
-    fig.tight_layout()
     atomic.save_figure(fig, os.path.join(out, "kolmogorov_surrogate.png"), dpi=90)
 
 

@@ -7,7 +7,7 @@
 # noisy copies whose targets carry the viscous propagator (README.md); not clamped; plus a free run of 8000 time
 # units (1000 Lyapunov times). LATENT=pod: the former categorical SNA and its
 # deterministic twin on a POD basis (clamped to the training box).
-# Usage: run.sh <output directory> [quick|full]
+# Usage: run.sh <output directory> [quick|full|long]
 #   quick (about 10 min on 2 shared cores): training 1 member x 200 time units and (fourier) one of 600 (seed 2),
 #         saved every 0.1 (pod: the first only, every 0.5);
 #         held-out truth runs A and B (independent seeds: the sampling noise) 1 member x 200 time units each
@@ -27,12 +27,14 @@
 # POD modes, 8), REUSE_DATA=1 (keep the solver trajectories of an earlier run in OUT where its data.stamp matches this
 # run's mode, latent, lengths, spacing and seeds; otherwise they are regenerated), FIT_OPTIONS (snaps-rollout-fit
 # options; defaults above), ROLLOUT_DT (long mode: the surrogate step, 0.1; 0.2 measured in README.md),
-# AUGMENT_SHIFTS=s (train on the training run plus its s - 1 x-translated copies, augment.py: an exact symmetry of
+# AUGMENT_SHIFTS=s (train on each training run plus its s - 1 x-translated copies, augment.py: an exact symmetry of
 # the flow; 1, none), HEAD_OPTIONS (long mode: the categorical heads' snaps-rollout-fit options; $long_heads below),
 # REUSE_MODELS=1 (keep the models sna_*.h5 of an earlier run in OUT where its models.stamp matches this run's latent,
 # r, fit options and data: the fit of the categorical heads takes about 15 minutes here).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../../scripts/case-args.sh"
+case_args 2 "$@"
 root=$(cd "$here/../.." && pwd)
 out=${1:-$root/results/kolmogorov-surrogate}
 mode=${2:-quick}
@@ -40,7 +42,6 @@ bin=$root/build/bin
 np=${SNAPS_NP:-2}
 py=/usr/bin/python3
 source "$root/scripts/reuse-stamp.sh"
-mkdir -p "$out"
 case $mode in
   quick) Ktr=1; Ttr=230; Ttr2=630; Ktruth=1; Tlong=200; starts="40 55 70 85 100 115 130 145"; drift_its=40; head_its=8 ;;
   full) Ktr=2; Ttr=630; Ttr2=630; Ktruth=2; Tlong=400; starts="40 80 120 160 200 240 280 320"; drift_its=100; head_its=20 ;;
@@ -49,6 +50,8 @@ case $mode in
 esac
 [ "$mode" = long ] && [ "${LATENT:-fourier}" != fourier ] && { echo "run.sh: long mode is for the Fourier latent (LATENT=fourier)" >&2; exit 2; }
 latent=${LATENT:-fourier}
+augment=${AUGMENT_SHIFTS:-1}
+[[ $augment =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: AUGMENT_SHIFTS must be an integer >= 1 (copies of each training run), not '$augment'" >&2; exit 2; }
 long_dt=${ROLLOUT_DT:-0.1} # the long mode's surrogate step (README.md, "Step 0.2": 0.2 is 1.2 to 2.4x cheaper, its statistics a little worse)
 [ -n "${ROLLOUT_DT:-}" ] && { [ "$mode" = long ] && [ "$latent" = fourier ] && [ -z "${FIT_OPTIONS:-}" ] || { echo "run.sh: ROLLOUT_DT=$ROLLOUT_DT sets the long mode's step (LATENT=fourier, no FIT_OPTIONS), and this run (mode $mode, LATENT=$latent${FIT_OPTIONS:+, FIT_OPTIONS set}) would ignore it: unset it, or give -rollout_dt in FIT_OPTIONS" >&2; exit 2; }; }
 long_heads="-head_local -head_stride 4 -residual_scale 0.7" # chosen on the training runs (README.md, "Long horizon")
@@ -64,6 +67,7 @@ case $latent in
     fit_options=${FIT_OPTIONS:--rollout_dt 0.5 -drift_sna_khronos_modes 4 -head_sna_khronos_modes 4 -drift_sna_fit_max_it $drift_its -head_sna_fit_max_it $head_its} ;;
   *) echo "run.sh: LATENT must be fourier or pod, not '$latent'" >&2; exit 2 ;;
 esac
+mkdir -p -- "$out"
 kol="mpirun -n $np $bin/snaps-kolmogorov -N 64 -Re 40 -progress_every 60"
 dt_save=0.5; [ "$mode" = long ] && dt_save=1 # truth and rollouts: a field every dt_save (long: 2 x 8000 fields per run)
 # 1. solver data: training (seed 1, from t = 30 after the transient), held-out truth A (seed 3: initial states of every
@@ -98,16 +102,20 @@ fi
 # 2. the surrogates: the deterministic one on the Fourier latent, or (pod) the categorical model and its twin
 train=$out/train.h5
 [ "$latent" = fourier ] && train=$out/train.h5,$out/train2.h5
-if [ "${AUGMENT_SHIFTS:-1}" -gt 1 ]; then
-  $py "$here/augment.py" "$out/train.h5" "$out/train_augmented.h5" "$AUGMENT_SHIFTS"
-  train=$out/train_augmented.h5
+if [ "$augment" -gt 1 ]; then # every training run with its x-translates, not the first alone
+  augmented=""
+  for f in ${train//,/ }; do
+    $py "$here/augment.py" "$f" "${f%.h5}_augmented.h5" "$augment"
+    augmented=${augmented:+$augmented,}${f%.h5}_augmented.h5
+  done
+  train=$augmented
 fi
 outputs="-twin_model $out/sna_deterministic.h5"
 case " $kinds " in *" categorical "*) outputs="$outputs -model $out/sna_categorical.h5" ;; esac # pod, and the long mode
 rm -f "$out"/long_*.h5 "$out"/short_*.h5 # a model kind not trained now must not be evaluated from an earlier run
 # what the models depend on (their data included): reused (REUSE_MODELS=1) only where the stamp written after their
 # last fit matches
-models_stamp="latent=$latent r=$r kinds=$kinds augment=${AUGMENT_SHIFTS:-1} fit=$fit_options; data: $data_stamp"
+models_stamp="latent=$latent r=$r kinds=$kinds augment=$augment${augmented:+ (every training run)} fit=$fit_options; data: $data_stamp"
 reuse_models=0
 if [ "${REUSE_MODELS:-0}" = 1 ] && stamp_matches "$out/models.stamp" "$models_stamp" "the models in $out (REUSE_MODELS=1)" \
   && (for kind in $kinds; do [ -f "$out/sna_$kind.h5" ] || exit 1; done); then

@@ -7,18 +7,20 @@
 #         4 members x 500 time units; wall time of 128^2 for 20 time units on 1 and 2 ranks, median of 3
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../../scripts/case-args.sh"
+case_args 2 "$@"
 root=$(cd "$here/../.." && pwd)
 out=${1:-$root/results/kolmogorov}
 mode=${2:-quick}
 bin=$root/build/bin
 np=${SNAPS_NP:-2}
 py=/usr/bin/python3
-mkdir -p "$out"
 case $mode in
   quick) T=300 ;;
   full) T=1000 ;;
   *) echo "run.sh: mode must be quick or full, not '$mode'" >&2; exit 2 ;;
 esac
+mkdir -p -- "$out"
 mpirun -n "$np" "$bin/snaps-kolmogorov" -N 64 -Re 40 -T "$T" -dt_save 0.5 -trajectory "$out/kolmogorov.h5" \
   -results "$out/kolmogorov.json" -progress_every 30 | tee "$out/kolmogorov.log"
 $py "$root/postprocess/flow_stats.py" "$out/kolmogorov.h5" --skip 50 --json "$out/kolmogorov_stats.json" \
@@ -32,4 +34,4 @@ if [ "$mode" = full ]; then
     done
   done
 fi
-$py "$here/summary.py" "$out"
+$py "$here/summary.py" "$out" "$mode"

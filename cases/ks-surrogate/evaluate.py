@@ -202,9 +202,9 @@ def cost(out, name, members, T):
 
 
 def main():
-    a = argparse.ArgumentParser()
+    a = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     a.add_argument("out")
-    a.add_argument("--mode", default="quick")
+    a.add_argument("--mode", choices=("quick", "full"), default="quick", help="run.sh's mode (recorded in the results)")
     a.add_argument("--lyapunov", type=float, default=0.048)
     a.add_argument("--short_horizon", type=float, default=250.0)
     args = a.parse_args()

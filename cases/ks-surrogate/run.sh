@@ -23,6 +23,8 @@
 #   statistics over 8 x 2800 (2016 Lyapunov times)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../../scripts/case-args.sh"
+case_args 2 "$@"
 root=$(cd "$here/../.." && pwd)
 out=${1:-$root/results/ks-surrogate}
 mode=${2:-quick}
@@ -30,7 +32,6 @@ bin=$root/build/bin
 np=${SNAPS_NP:-2}
 py=/usr/bin/python3
 source "$root/scripts/reuse-stamp.sh"
-mkdir -p "$out"
 case $mode in
   quick) TT=2100; head_stride=8; head_its=8; esn_time=10000; TL=2625 ;;
   full) TT=6350; head_stride=4; head_its=20; esn_time=50000; TL=5250 ;;
@@ -47,6 +48,7 @@ case $L in # per length: grid, training spacing, short horizon and its states, L
     fit="-latent_modes 42 -rollout_dt 0.05 -drift_pairs -drift_degree 2 -drift_form rate -drift_noise 0 -head_local -head_stride $head_stride -head_sna_fit_max_it $head_its" ;;
   *) echo "run.sh: L must be 22 or 100, not '$L'" >&2; exit 2 ;;
 esac
+mkdir -p -- "$out"
 ks="mpirun -n $np $bin/snaps-ks -L $L -N $N -progress_every 60"
 # REUSE_DATA=1 keeps the solver data (and the ESN) of an earlier run, but only where the stamp written beside them after
 # their last complete generation matches: data of another length or mode must not be evaluated as this run's

@@ -8,18 +8,20 @@
 #         [200, 5200]; Lyapunov exponent from 32 members x 5000 time units (L = 22) and 8 x 2000 (L = 100)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../../scripts/case-args.sh"
+case_args 2 "$@"
 root=$(cd "$here/../.." && pwd)
 out=${1:-$root/results/ks}
 mode=${2:-quick}
 bin=$root/build/bin
 np=${SNAPS_NP:-2}
 py=/usr/bin/python3
-mkdir -p "$out"
 case $mode in
   quick) K=4; T=1000; skip=100; LK=4; LT=1100; L100=0 ;;
   full) K=8; T=5200; skip=200; LK=32; LT=5100; L100=1 ;;
   *) echo "run.sh: mode must be quick or full, not '$mode'" >&2; exit 2 ;;
 esac
+mkdir -p -- "$out"
 # statistics: one trajectory file, every member
 mpirun -n "$np" "$bin/snaps-ks" -L 22 -N 64 -ensemble "$K" -T "$T" -dt_save 0.5 -save_start "$skip" \
   -trajectory "$out/ks22.h5" -results "$out/ks22.json" -progress_every 30 | tee "$out/ks22.log"
@@ -31,4 +33,4 @@ if [ "$L100" = 1 ]; then
   mpirun -n "$np" "$bin/snaps-ks" -L 100 -N 256 -ensemble 8 -T 2100 -lyapunov -lyapunov_transient 100 -lyapunov_tau 1 \
     -seed 12 -results "$out/lyapunov100.json" -progress_every 60 | tee "$out/lyapunov100.log"
 fi
-$py "$here/summary.py" "$out"
+$py "$here/summary.py" "$out" "$mode"

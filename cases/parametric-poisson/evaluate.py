@@ -29,6 +29,7 @@ import numpy as np
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "postprocess"))
 import atomic  # noqa: E402
+import checks  # noqa: E402
 BIN = os.path.join(ROOT, "build", "bin")
 
 # Two smooth inclusions of higher conductivity (tanh-like logistic edges: piecewise smooth).
@@ -111,9 +112,9 @@ def family(out, name, fam, size, np_, pcs, repeat):
     mpi = ["mpirun", "-n", str(np_), os.path.join(BIN, "snaps-poisson-param")]
     common = ["-kappa", fam["kappa"], "-source", fam["source"], "-dm_plex_box_faces", str(size["faces"])]
     train, test = os.path.join(d, "train.h5"), os.path.join(d, "test.h5")
-    with h5py.File(train, "w") as f:
+    with atomic.h5_file(train) as f:
         f["X"] = lhs(size["n_train"], fam["q"], 1)
-    with h5py.File(test, "w") as f:
+    with atomic.h5_file(test) as f:
         f["X"] = lhs(size["n_test"], fam["q"], 2)
     snaps, model = os.path.join(d, "snapshots.h5"), os.path.join(d, "model.h5")
     print("== %s: %s" % (name, fam["title"]), flush=True)
@@ -129,7 +130,7 @@ def family(out, name, fam, size, np_, pcs, repeat):
     guesses = [g for g in GUESSES if g != "sna_galerkin_rebuild" or "operator_degree" in fam]
     if "operator_degree" in fam:  # the reduced operator V^T A(mu) V as a polynomial in mu: record, then fit
         recx, recs = os.path.join(d, "operator_samples.h5"), os.path.join(d, "operators.h5")
-        with h5py.File(train) as f, h5py.File(recx, "w") as g:
+        with h5py.File(train) as f, atomic.h5_file(recx) as g:
             g["X"] = f["X"][:N_OPERATOR_RECORDS]
         t = run(mpi + common + ["-samples", recx, "-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin",
                                 "-ksp_guess_sna_record_operators", recs, "-batch_repeat", "0"], os.path.join(d, "operators.log"))
@@ -216,23 +217,20 @@ def summarize(fam, size, pc, pod, runs):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(allow_abbrev=False)
     ap.add_argument("out")
     ap.add_argument("--size", choices=list(SIZES), default="small")
-    ap.add_argument("--np", type=int, default=2)
-    ap.add_argument("--pc", default="gamg,jacobi", help="comma-separated list of: " + ", ".join(PCS))
-    ap.add_argument("--families", default=",".join(FAMILIES))
-    ap.add_argument("--repeat", type=int, default=None, help="runs of each evaluation (default: 1 small, 3 full)")
+    ap.add_argument("--np", type=checks.positive_int, default=2)
+    ap.add_argument("--pc", type=checks.comma_list(PCS), default="gamg,jacobi", help="comma-separated list of: " + ", ".join(PCS))
+    ap.add_argument("--families", type=checks.comma_list(FAMILIES), default=",".join(FAMILIES), help="comma-separated list of: " + ", ".join(FAMILIES))
+    ap.add_argument("--repeat", type=checks.positive_int, default=None, help="runs of each evaluation (default: 1 small, 3 full)")
     a = ap.parse_args()
-    pcs = a.pc.split(",")
-    for p in pcs:
-        if p not in PCS:
-            sys.exit("unknown --pc %s (choose from %s)" % (p, ", ".join(PCS)))
+    pcs = a.pc
     repeat = a.repeat or (3 if a.size == "full" else 1)
     os.makedirs(a.out, exist_ok=True)
     t0 = time.time()
     results = {"size": a.size, "ranks": a.np, "repeat": repeat, "families": {}}
-    for name in a.families.split(","):
+    for name in a.families:
         for p, r in family(a.out, name, FAMILIES[name], SIZES[a.size], a.np, pcs, repeat).items():
             results["families"]["%s/%s" % (name, p)] = r
     first = json.load(open(os.path.join(a.out, name, "eval_zero_%s_0.json" % pcs[0])))

@@ -4,9 +4,11 @@
 # Usage: run.sh <output directory> [--size small|full] [--pc gamg,jacobi] [--repeat R] [--families load,design]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../../scripts/case-args.sh"
+case_args "" "$@"
 out=${1:-$here/../../results/parametric-poisson}
 shift || true
-mkdir -p "$out"
+mkdir -p -- "$out"
 # MPI ranks that wait yield the core: the timings stay meaningful when other work shares the machine
 export OMPI_MCA_mpi_yield_when_idle=${OMPI_MCA_mpi_yield_when_idle:-1}
 /usr/bin/python3 "$here/evaluate.py" "$out" --np "${SNAPS_NP:-2}" "$@"

@@ -27,6 +27,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
 import atomic  # noqa: E402
+import checks  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "build", "bin")
@@ -83,7 +84,7 @@ def designs(n, rng):
 
 
 def solve(out, name, mu, faces, degree, np_):
-    with h5py.File(os.path.join(out, name + "_mu.h5"), "w") as f:
+    with atomic.h5_file(os.path.join(out, name + "_mu.h5")) as f:
         f["X"] = mu
     t = run([os.path.join(BIN, "snaps-poisson-param"), "-kappa", KAPPA, "-source", SOURCE, "-samples", os.path.join(out, name + "_mu.h5"),
              "-snapshots", os.path.join(out, name + "_snap.h5"), "-dof_coordinates", os.path.join(out, name + "_coords.h5"),
@@ -143,9 +144,9 @@ def predict(out, tag, model, test, np_, ylf):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(allow_abbrev=False)  # run.sh looks for --data-only spelt out
     ap.add_argument("out")
-    ap.add_argument("--np", type=int, default=2)
+    ap.add_argument("--np", type=checks.positive_int, default=2)
     ap.add_argument("--size", choices=list(SIZES), default="quick")
     ap.add_argument("--data-only", action="store_true", help="stop after writing mf.h5 and test.h5")
     a = ap.parse_args()

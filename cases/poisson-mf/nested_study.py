@@ -8,6 +8,7 @@ The LF part is fitted once (-mf_hf_fraction 0) and reused by every correction fi
 part a whole fit makes. At 10% and 30% (seeds 1..5) and 100%, both blends, both choices: the held-out relative L2
 error predicted from the LF model and from the test designs' LF values (/YLF). Writes OUT/nested_study.json.
 """
+import argparse
 import os
 import sys
 
@@ -17,15 +18,20 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import evaluate as ev  # noqa: E402  (puts postprocess/ on the path)
 
 import atomic  # noqa: E402
+import checks  # noqa: E402
 
 SEEDS = [1, 2, 3, 4, 5]
 
 
 def main():
-    out = os.path.abspath(sys.argv[1])
-    nodes = sys.argv[sys.argv.index("--lf_nodes") + 1] if "--lf_nodes" in sys.argv else None
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    ap.add_argument("out", help="the directory of evaluate.py OUT --data-only")
+    ap.add_argument("--lf_nodes", type=checks.comma_list(item=int), help="the LF part's node counts, e.g. 6,6,18,18")
+    a = ap.parse_args()
+    out = os.path.abspath(a.out)
+    nodes = ",".join(map(str, a.lf_nodes)) if a.lf_nodes else None
     model_opts = [o if (prev != "-sna_khronos_nodes" or not nodes) else nodes for prev, o in zip([None] + ev.MODEL[:-1], ev.MODEL)]
-    data, test = os.path.join(out, "mf.h5"), os.path.join(out, "test.h5")
+    data, test = checks.need(os.path.join(out, "mf.h5")), checks.need(os.path.join(out, "test.h5"))
     lf, _ = ev.fit(out, "nested_lf", data, ["-mf_hf_fraction", "0"] + ev.prefixed(model_opts, "mf_lf_"), 1)
     runs = []
     for frac in (0.1, 0.3, 1.0):

@@ -7,6 +7,7 @@ A seeded 20% of the LF training designs are held out; the LF part (evaluate.MODE
 fitted to the other LF designs (snaps-fit -data_group /lf on a file of those rows) and scored on the held-out
 designs' LF values (relative L2). Writes OUT/nodes_study.json.
 """
+import argparse
 import os
 import sys
 
@@ -17,21 +18,24 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import evaluate as ev  # noqa: E402  (puts postprocess/ on the path)
 
 import atomic  # noqa: E402
+import checks  # noqa: E402
 
 NODES = ["10", "6,6,10,10", "6,6,14,14", "8,8,12,12", "4,4,12,12", "12,12,10,10", "4,4,16,16", "6,6,18,18", "4,4,18,18", "8,8,18,18", "6,6,24,24"]
 
 
 def main():
-    out = os.path.abspath(sys.argv[1])
-    with h5py.File(os.path.join(out, "mf.h5")) as f:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    ap.add_argument("out", help="the directory of evaluate.py OUT --data-only")
+    out = os.path.abspath(ap.parse_args().out)
+    with checks.h5(os.path.join(out, "mf.h5")) as f:
         X, Y, case = f["lf/X"][...], f["lf/Y"][...], f["lf/case"][...]
     ids = np.unique(case)
     val = np.random.default_rng(7).permutation(ids)[: int(round(0.2 * len(ids)))]
     hold = np.isin(case, val)
     train, vfile = os.path.join(out, "nodes_train.h5"), os.path.join(out, "nodes_val.h5")
-    with h5py.File(train, "w") as f:
+    with atomic.h5_file(train) as f:
         f["lf/X"], f["lf/Y"] = X[~hold], Y[~hold]
-    with h5py.File(vfile, "w") as f:
+    with atomic.h5_file(vfile) as f:
         f["X"], f["Y"] = X[hold], Y[hold]
     rows = []
     for nodes in NODES:

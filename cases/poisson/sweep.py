@@ -20,6 +20,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
 import atomic  # noqa: E402
+import checks  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "build", "bin", "snaps-poisson")
@@ -92,11 +93,11 @@ def loglog_interp(xs, ys, x):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(allow_abbrev=False)
     ap.add_argument("out")
     ap.add_argument("--size", choices=["small", "full"], default="small")
-    ap.add_argument("--np", type=int, default=2)
-    ap.add_argument("--repeat", type=int, default=None, help="runs per configuration (default 1 small, 5 full); median wall time")
+    ap.add_argument("--np", type=checks.positive_int, default=2)
+    ap.add_argument("--repeat", type=checks.positive_int, default=None, help="runs per configuration (default 1 small, 5 full); median wall time")
     ap.add_argument("--no-fenicsx", action="store_true", help="leave FEniCSx out even when dolfinx is installed")
     a = ap.parse_args()
     global REPEAT

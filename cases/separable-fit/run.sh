@@ -4,11 +4,13 @@
 # Usage: run.sh <output directory>   (programs from build/bin; MPI environment from scripts/env.sh)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../../scripts/case-args.sh"
+case_args 1 "$@"
 root=$(cd "$here/../.." && pwd)
 out=${1:-$root/results/separable-fit}
 bin=$root/build/bin
 np=${SNAPS_NP:-2}
-mkdir -p "$out"
+mkdir -p -- "$out"
 /usr/bin/python3 "$here/make_data.py" "$out"
 mpirun -n "$np" "$bin/snaps-fit" -options_file "$here/fit.opts" -data "$out/train.h5" -model "$out/model.h5" \
   -results "$out/fit.json" | tee "$out/fit.log"

@@ -168,6 +168,7 @@ def ks_short():
 def write_trajectory(path, t, w):
     with h5py.File(path, "w") as h:
         h.attrs["field"] = np.bytes_("w")
+        h.attrs["complete"] = 1  # as a finished run's (flow_stats.load_window refuses others)
         h["time"] = t
         h["w"] = w
 

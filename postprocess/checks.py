@@ -1,0 +1,104 @@
+"""Bad input stops a script with one line naming the file and the problem (SystemExit: exit status 1, no traceback),
+the one home of that rule for the scripts of postprocess/ and cases/ (atomic.py checks its outputs' directory here).
+"""
+import contextlib
+import json
+import os
+
+
+def need(path, what="file"):
+    """path, which must exist."""
+    if not os.path.exists(path):
+        raise SystemExit("%s: no such %s" % (path, what))
+    return path
+
+
+def load_json(path):
+    """The JSON in path (which must exist and parse)."""
+    try:
+        with open(need(path)) as f:
+            return json.load(f)
+    except ValueError as e:
+        raise SystemExit("%s: not valid JSON (%s)" % (path, e))
+
+
+def h5(path):
+    """path opened read-only with h5py (it must exist and be an HDF5 file)."""
+    import h5py  # here: the JSON checks do not need it
+
+    try:
+        return h5py.File(need(path), "r")
+    except OSError as e:
+        raise SystemExit("%s: cannot be read as HDF5 (%s)" % (path, e))
+
+
+def key(d, k, path):
+    """d[k]; d was read from path. k may be a list of keys, one per level (d[k0][k1]...)."""
+    for name in [k] if isinstance(k, str) else k:
+        try:
+            d = d[name]
+        except (KeyError, IndexError, TypeError):
+            raise SystemExit("%s: no '%s'" % (path, "/".join([k] if isinstance(k, str) else k)))
+    return d
+
+
+@contextlib.contextmanager
+def reading(path):
+    """A block that reads what was parsed from path: a key or item missing there stops the script, naming path (for
+    nested content that key() would check level by level)."""
+    try:
+        yield
+    except (KeyError, IndexError) as e:
+        raise SystemExit("%s: no %s (a key or item this script reads)" % (path, e))
+
+
+def finite(a, what):
+    """a as a float array, which must hold only finite values; what names it (file and dataset)."""
+    import numpy as np  # here: atomic.py imports this module for writable alone
+
+    a = np.asarray(a, dtype=float)
+    bad = np.count_nonzero(~np.isfinite(a))
+    if bad:
+        raise SystemExit("%s: %d of %d values are not finite (NaN or inf)" % (what, bad, a.size))
+    return a
+
+
+def writable(path):
+    """path, an output whose directory must exist: checked before the work that leads to it, so that a typo in the
+    directory does not cost the run (and the error names the path, not a temporary file)."""
+    d = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(d):
+        raise SystemExit("%s: the directory %s does not exist" % (path, d))
+    if not os.access(d, os.W_OK):
+        raise SystemExit("%s: the directory %s is not writable" % (path, d))
+    return path
+
+
+# argparse types: a bad value is refused with the usage message (exit status 2) before any work
+def positive_int(v):
+    """An integer >= 1."""
+    import argparse
+
+    try:
+        n = int(v)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError("%r is not an integer >= 1" % v)
+    return n
+
+
+def comma_list(choices=None, item=str):
+    """A comma-separated list of values of type item (e.g. int or float), each among choices where given."""
+    import argparse
+
+    def parse(v):
+        try:
+            out = [item(x) for x in v.split(",")]
+        except ValueError:
+            raise argparse.ArgumentTypeError("%r is not a comma-separated list of %s values" % (v, item.__name__))
+        bad = [x for x in out if choices is not None and x not in choices]
+        if bad:
+            raise argparse.ArgumentTypeError("unknown %s in %r: use some of %s" % (", ".join(map(repr, bad)), v, ", ".join(choices)))
+        return out
+    return parse

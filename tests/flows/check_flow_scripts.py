@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""The flow cases' Python scripts on small made-up outputs (regression.flow_scripts; a few seconds, no solver run).
+
+    check_flow_scripts.py DIR
+
+cases/ks/summary.py and cases/kolmogorov/summary.py: the mode's files only (a Lyapunov or 1- vs 2-rank result left by
+an earlier full run is not a quick run's), a one-member Lyapunov run (no standard error), the machine, ranks and
+statistics window, Markdown tables that stay tables, one line naming the file when one is missing.
+cases/kolmogorov-surrogate/augment.py: SHIFTS checked, the diagnostics kept, marked complete, nothing written on a
+refusal. cases/kolmogorov-surrogate/run.sh: AUGMENT_SHIFTS augments every training run (mpirun is a stand-in that
+records its arguments and fails). cases/kolmogorov-surrogate/evaluate.py: --mode and --starts checked; the
+quick-mode figure on one model (no empty panel, a colorbar on the fields, the error on a log axis with the diverged
+rollout marked) and the cost per time unit from the rollout's own length. cases/ks-surrogate/evaluate.py: --mode
+checked.
+"""
+import contextlib
+import io
+import json
+import os
+import runpy
+import shutil
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "postprocess"))
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import atomic  # noqa: E402
+
+failures = []
+figures = []
+
+
+def capture(fig, path, **kw):  # the figure is checked, not drawn (drawing it would take most of this test's time)
+    figures.append(fig)
+
+
+atomic.save_figure = capture
+
+
+def run(script, *args):
+    """(exit status, message) of script run in this process; an exception other than SystemExit: 'traceback'."""
+    argv, sys.argv = sys.argv, [script] + [str(a) for a in args]
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            runpy.run_path(script, run_name="__main__")
+        return 0, ""
+    except SystemExit as e:
+        return (1, e.code) if isinstance(e.code, str) else (e.code or 0, err.getvalue())
+    except Exception as e:  # noqa: BLE001  (the defect looked for)
+        return "traceback", "%s: %s" % (type(e).__name__, e)
+    finally:
+        sys.argv = argv
+
+
+def check(what, cond, detail=""):
+    if not cond:
+        failures.append("%s%s" % (what, ": " + str(detail) if detail else ""))
+
+
+def dump(path, obj):
+    with open(path, "w") as f:
+        json.dump(obj, f)
+
+
+def table_ok(text):
+    """Every table row (a line starting with |) has as many cells as its header, and no table row follows prose."""
+    rows, cells, prose = text.splitlines(), None, False
+    for line in rows:
+        if line.startswith("|"):
+            n = len(line.replace("\\|", "").strip("|").split("|"))
+            if cells is None:
+                cells = n
+            if n != cells or prose:
+                return False
+        elif line.strip() and cells is not None:
+            prose = True
+    return True
+
+
+MACHINE = {"cpu_model": "test CPU", "cores": 2}
+
+
+def stats_json(path, extra):
+    dump(path, dict({"field_std": 1.2, "energy_mean": 0.7, "energy_std": 0.2, "autocorrelation_time": 3.0, "members": 4,
+                     "t_first": 100.0, "t_last": 1000.0, "dt_save": 0.5}, **extra))
+
+
+def summaries(d):
+    ks = os.path.join(ROOT, "cases", "ks", "summary.py")
+    o = os.path.join(d, "ks")
+    os.makedirs(o, exist_ok=True)
+    code, msg = run(ks, o, "quick")
+    check("ks summary.py on an empty directory: one line naming ks22_stats.json", code == 1 and "ks22_stats.json" in str(msg), (code, msg))
+    stats_json(os.path.join(o, "ks22_stats.json"), {})
+    dump(os.path.join(o, "ks22.json"), {"ranks": 2, "machine": MACHINE})
+    dump(os.path.join(o, "lyapunov22.json"), {"lyapunov_exponent": 0.05, "lyapunov_stderr": None, "lyapunov_members": [0.05],
+                                              "lyapunov_time_per_member": 1000})
+    dump(os.path.join(o, "lyapunov100.json"), {"lyapunov_exponent": 0.09, "lyapunov_stderr": 0.001, "lyapunov_members": [0.09] * 8,
+                                               "lyapunov_time_per_member": 2000})  # left by an earlier full run
+    code, msg = run(ks, o, "quick")
+    check("ks summary.py, a one-member Lyapunov run", code == 0, (code, msg))
+    if code == 0:
+        md = open(os.path.join(o, "summary.md")).read()
+        check("ks summary.md of a quick run shows the L = 100 result of an earlier full run", "L = 100" not in md, md)
+        check("ks summary.md: no machine, ranks and statistics window", "test CPU" in md and "2 ranks" in md and "[100, 1000]" in md, md)
+        check("ks summary.md: a broken table", table_ok(md), md)
+        check("ks summary.md: the one-member run's missing standard error", "no standard error" in md, md)
+    code, msg = run(ks, o, "full")
+    check("ks summary.py full", code == 0 and "L = 100" in open(os.path.join(o, "summary.md")).read() and table_ok(open(os.path.join(o, "summary.md")).read()),
+          (code, msg))
+
+    kol = os.path.join(ROOT, "cases", "kolmogorov", "summary.py")
+    o = os.path.join(d, "kolmogorov")
+    os.makedirs(o, exist_ok=True)
+    stats_json(os.path.join(o, "kolmogorov_stats.json"), {"enstrophy_mean": 4.0, "dissipation_mean": 0.3, "energy_input_mean": 0.3, "members": 1})
+    dump(os.path.join(o, "kolmogorov.json"), {"T": 300, "ranks": 2, "wall_time_s": 10.0, "machine": MACHINE})
+    dump(os.path.join(o, "lyapunov.json"), {"lyapunov_exponent": 0.12, "lyapunov_stderr": 0.01, "lyapunov_members": [0.1] * 4,
+                                            "lyapunov_time_per_member": 500})  # left by an earlier full run, as these:
+    for n in (1, 2):
+        for r in (1, 2, 3):
+            dump(os.path.join(o, "ranks%d_%d.json" % (n, r)), {"wall_time_s": 3.0 / n})
+    code, msg = run(kol, o, "quick")
+    check("kolmogorov summary.py quick", code == 0, (code, msg))
+    if code == 0:
+        md = open(os.path.join(o, "summary.md")).read()
+        check("kolmogorov summary.md of a quick run shows an earlier full run's results", "Lyapunov" not in md and "1 rank / 2 ranks" not in md, md)
+        check("kolmogorov summary.md: a broken table (an unescaped | in a cell)", table_ok(md), md)
+        check("kolmogorov summary.md: no machine, ranks and statistics window", "test CPU" in md and "2 ranks" in md and "[100, 1000]" in md, md)
+        check("kolmogorov summary.json: the figures' names as they are", "mean energy <|u|^2>/2" in json.load(open(os.path.join(o, "summary.json")))["figures"])
+    code, msg = run(kol, o, "full")
+    check("kolmogorov summary.py full", code == 0 and "1 rank / 2 ranks" in open(os.path.join(o, "summary.md")).read(), (code, msg))
+
+
+def trajectory(path, t, w, complete=1, diagnostics=True):
+    with h5py.File(path, "w") as f:
+        f.attrs.update({"equation": np.bytes_("kolmogorov"), "field": np.bytes_("w"), "complete": complete, "members": w.shape[1]})
+        f["time"], f["w"] = t, w
+        if diagnostics:
+            f["diagnostics/energy"] = np.abs(w).mean(axis=(2, 3))
+    return path
+
+
+def field(t, members=1, n=8, seed=0, rate=0.0):
+    """A smooth 2-D field, time x member x n x n, moving in x; its error growing at rate (for a forecast)."""
+    x = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    rng = np.random.default_rng(seed)
+    w = np.empty((t.size, members, n, n))
+    for m in range(members):
+        ph = rng.uniform(0, 2 * np.pi, 3)
+        w[:, m] = (np.sin(x[None, None, :] - 0.3 * t[:, None, None] + ph[0]) * np.cos(x[None, :, None] + ph[1])
+                   + 0.5 * np.sin(2 * x[None, :, None] + 0.7 * t[:, None, None] + ph[2])) * 3
+    return w + rate * t[:, None, None, None] * np.sin(3 * x)[None, None, None, :]
+
+
+def augment(d):
+    aug = os.path.join(ROOT, "cases", "kolmogorov-surrogate", "augment.py")
+    t = np.arange(10) * 0.1
+    src = trajectory(os.path.join(d, "train.h5"), t, field(t, 2))
+    for bad in ("0", "x"):
+        dst = os.path.join(d, "aug_%s.h5" % bad)
+        code, msg = run(aug, src, dst, bad)
+        check("augment.py SHIFTS %s: refused with the usage, nothing written" % bad, code == 2 and "SHIFTS" in msg and not os.path.exists(dst), (code, msg))
+    part = trajectory(os.path.join(d, "partial.h5"), t, field(t, 2), complete=0)
+    dst = os.path.join(d, "aug_partial.h5")
+    code, msg = run(aug, part, dst, "4")
+    check("augment.py on an incomplete trajectory: refused, nothing written", code == 1 and part in str(msg) and not os.path.exists(dst), (code, msg))
+    dst = os.path.join(d, "aug.h5")
+    code, msg = run(aug, src, dst, "4")
+    check("augment.py SHIFTS 4", code == 0, (code, msg))
+    if code == 0:
+        with h5py.File(src, "r") as a, h5py.File(dst, "r") as b:
+            check("augment.py: members", b["w"].shape[1] == 8 and b.attrs["members"] == 8, b["w"].shape)
+            check("augment.py: the second copy shifted by N/4", np.array_equal(b["w"][:, 2:4], np.roll(a["w"][:], 2, axis=-1)))
+            check("augment.py: /diagnostics kept, one column per member", "diagnostics" in b and b["diagnostics/energy"].shape == (10, 8))
+            check("augment.py: marked complete", b.attrs.get("complete") == 1)
+
+
+def augment_every_run(d):
+    """run.sh with AUGMENT_SHIFTS=2 and the quick mode's data reused (REUSE_DATA=1, its stamp): both training runs
+    augmented and given to snaps-rollout-fit (the stand-in mpirun records its arguments, then fails)."""
+    o = os.path.join(d, "kolmogorov-surrogate")
+    os.makedirs(o, exist_ok=True)
+    t = np.arange(10) * 0.1
+    for name in ("train.h5", "train2.h5", "truth_a.h5", "truth_b.h5"):
+        trajectory(os.path.join(o, name), t, field(t))
+    with open(os.path.join(o, "data.stamp"), "w") as f:  # run.sh's quick-mode stamp for the Fourier latent
+        f.write("mode=quick latent=fourier train=1 x (230, 630) every 0.1 seeds 1 2; truth=1 x 200 every 0.5 seeds 3 4\n")
+    stub = os.path.join(d, "stub")
+    os.makedirs(stub, exist_ok=True)
+    with open(os.path.join(stub, "mpirun"), "w") as f:
+        f.write("#!/bin/sh\necho \"$@\" >> %s/mpirun.args\nexit 97\n" % d)
+    os.chmod(os.path.join(stub, "mpirun"), 0o755)
+    env = dict(os.environ, PATH=stub + os.pathsep + os.environ["PATH"], REUSE_DATA="1", AUGMENT_SHIFTS="2")
+    p = subprocess.run(["bash", os.path.join(ROOT, "cases", "kolmogorov-surrogate", "run.sh"), o, "quick"], env=env,
+                       capture_output=True, text=True, timeout=60)
+    args = open(os.path.join(d, "mpirun.args")).read() if os.path.exists(os.path.join(d, "mpirun.args")) else ""
+    want = "-trajectories %s/train_augmented.h5,%s/train2_augmented.h5 " % (o, o)
+    check("kolmogorov-surrogate run.sh AUGMENT_SHIFTS=2: both training runs augmented for the fit", "reusing" in p.stdout and want in args,
+          "stdout %r, mpirun %r" % (p.stdout[-300:], args[-300:]))
+
+
+def evaluate(d):
+    ev = os.path.join(ROOT, "cases", "kolmogorov-surrogate", "evaluate.py")
+    o = os.path.join(d, "kol-evaluate")
+    os.makedirs(o, exist_ok=True)
+    for args, what in (([o, "--starts", "40", "--mode", "bogus"], "--mode bogus"), ([o], "no --starts"),
+                       ([o, "--starts", "40", "--block", "100"], "--block without --mode long")):
+        code, msg = run(ev, *args)
+        check("kolmogorov-surrogate evaluate.py %s: refused with the usage" % what, code == 2 and "usage" in str(msg), (code, str(msg)[-200:]))
+    ks = os.path.join(ROOT, "cases", "ks-surrogate", "evaluate.py")
+    code, msg = run(ks, o, "--mode", "bogus")
+    check("ks-surrogate evaluate.py --mode bogus: refused with the usage", code == 2 and "usage" in str(msg), (code, str(msg)[-200:]))
+
+    # quick mode, the Fourier latent's one model: truth A from t = 30 to 90, B to 60, long rollouts of 20 time units
+    # (the JSON's T; no --tlong), short ones of 40 from t = 40, one of which leaves the bound at t0 + 20
+    ta, tb, tr = 30 + np.arange(121) * 0.5, 30 + np.arange(61) * 0.5, np.arange(81) * 0.5
+    trajectory(os.path.join(o, "truth_a.h5"), ta, field(ta, seed=1))
+    trajectory(os.path.join(o, "truth_b.h5"), tb, field(tb, seed=2))
+    dump(os.path.join(o, "truth_a.json"), {"ensemble": 1, "T": 90, "wall_time_s": 9.0, "ranks": 2, "machine": MACHINE})
+    dump(os.path.join(o, "train.json"), {"machine": MACHINE})
+    tl = np.arange(41) * 0.5
+    trajectory(os.path.join(o, "long_deterministic.h5"), tl, field(tl, seed=1))
+    dump(os.path.join(o, "long_deterministic.json"), {"T": 20, "wall_time_s": 0.02, "ranks": 2})
+    short = field(40 + tr, seed=1, rate=0.05)
+    short[40:] = np.inf  # diverged at t0 + 20
+    trajectory(os.path.join(o, "short_deterministic_40.h5"), tr, short)
+    figures.clear()
+    code, msg = run(ev, o, "--starts", "40")
+    check("kolmogorov-surrogate evaluate.py, quick mode on made-up runs", code == 0, (code, str(msg)[-300:]))
+    if code == 0 and figures:
+        res = json.load(open(os.path.join(o, "results.json")))
+        cost = res["cost"]["deterministic"]
+        check("evaluate.py: the cost per member per time unit divides by the rollout's own length (20)",
+              abs(cost["per_member_per_time_unit_s"] - 0.02 / 20) < 1e-12, cost)
+        fig = figures[-1]
+        panels = [a for a in fig.axes if a.get_label() != "<colorbar>"]
+        empty = [a.get_title() for a in panels if not (a.lines or a.images or a.collections)]
+        check("evaluate.py's figure: empty panels", not empty, empty)
+        check("evaluate.py's figure: no colorbar for the vorticity fields", any(a.get_label() == "<colorbar>" for a in fig.axes))
+        err = [a for a in panels if "RMSE" in a.get_ylabel()]
+        check("evaluate.py's figure: the error panel on a log axis", err and err[0].get_yscale() == "log")
+        check("evaluate.py's figure: the diverged rollout marked", err and any("diverged" in line.get_label() for line in err[0].lines),
+              [line.get_label() for line in err[0].lines] if err else None)
+
+
+def main():
+    d = os.path.abspath(sys.argv[1])
+    shutil.rmtree(d, ignore_errors=True)  # this test's own scratch directory: nothing of an earlier run
+    os.makedirs(d, exist_ok=True)
+    summaries(d)
+    augment(d)
+    augment_every_run(d)
+    evaluate(d)
+    if failures:
+        sys.exit("flow case scripts:\n  " + "\n  ".join(failures))
+    print("flow case scripts: summaries, augment.py, evaluate.py checked")
+
+
+if __name__ == "__main__":
+    main()

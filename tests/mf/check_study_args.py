@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""The arguments of the cases' studies and evaluations, their LF part's reuse and their writers (mf.study_arguments;
+about a second: every refusal comes before any fit, and the scripts run in this process).
+
+    check_study_args.py DIR
+
+A misspelt option, one without its value, a bad value (a family, a preconditioner, a part, a correction setting, a
+seed, a fraction outside [0, 1], a count below 1) is refused with the usage (exit 2) before any work and before the
+output directory is made: cases/parametric-poisson/evaluate.py, cases/poisson/sweep.py, cases/poisson-mf's
+rho_study.py and nested_study.py, cases/airfoil-mf's correction_study.py and rho_study.py. poisson-mf's rho_study.py
+reuses OUT/rho_lf.h5 only where its stamp names the same mf.h5 and options (snaps-fit replaced by a stand-in here).
+And no script of cases/ or postprocess/ writes an HDF5 file or a figure other than through postprocess/atomic.py.
+"""
+import contextlib
+import glob
+import io
+import os
+import re
+import runpy
+import shutil
+import signal
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+failures = []
+
+
+@contextlib.contextmanager
+def isolated():
+    """sys.path and the modules a script loads restored after it: the cases' evaluate.py modules share a name."""
+    path, modules = list(sys.path), set(sys.modules)
+    try:
+        yield
+    finally:
+        sys.path[:] = path
+        for m in set(sys.modules) - modules:  # this project's modules only (numpy and the like load once)
+            if (getattr(sys.modules[m], "__file__", None) or "").startswith(ROOT):
+                del sys.modules[m]
+
+
+def timeout(signum, frame):
+    raise TimeoutError("still running after 20 s: the bad argument was not refused")
+
+
+def run(script, *args):
+    argv, sys.argv = sys.argv, [script] + [str(a) for a in args]
+    err = io.StringIO()
+    signal.signal(signal.SIGALRM, timeout)  # a script that ignored its bad argument is stopped (and its child killed)
+    signal.alarm(20)
+    try:
+        with isolated(), contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            runpy.run_path(script, run_name="__main__")
+        return 0, ""
+    except SystemExit as e:
+        return (1, e.code) if isinstance(e.code, str) else (e.code or 0, err.getvalue())
+    except Exception as e:  # noqa: BLE001  (the defect looked for)
+        return "traceback", "%s: %s" % (type(e).__name__, e)
+    finally:
+        signal.alarm(0)
+        sys.argv = argv
+
+
+def refused(script, out, args, says):
+    code, msg = run(script, out, *args)
+    what = "%s OUT %s" % (os.path.relpath(script, ROOT), " ".join(args))
+    if code != 2 or "usage" not in msg or says not in msg:
+        failures.append("%s: exit %s, %r (expected the usage and %r)" % (what, code, msg.strip()[-300:], says))
+    if os.path.exists(out):
+        failures.append("%s: OUT made before the arguments were checked" % what)
+        shutil.rmtree(out)
+
+
+def lf_reuse(d):
+    """poisson-mf rho_study.lf_part with a stand-in fit: a rho_lf.h5 without stamp is fitted again, reused while mf.h5
+    and the options are the same, fitted again when mf.h5 changes."""
+    fits = []
+
+    def fake_fit(out, tag, data, opts, np_):
+        fits.append(tag)
+        with open(os.path.join(out, tag + ".h5"), "w") as f:
+            f.write("model %d" % len(fits))
+        return os.path.join(out, tag + ".h5"), {}
+
+    out = os.path.join(d, "rho")
+    os.makedirs(out)
+    data = os.path.join(out, "mf.h5")
+    with open(data, "w") as f:
+        f.write("data A")
+    with open(os.path.join(out, "rho_lf.h5"), "w") as f:
+        f.write("garbage")
+    with isolated(), contextlib.redirect_stdout(io.StringIO()):
+        sys.path.insert(0, os.path.join(ROOT, "cases", "poisson-mf"))
+        import rho_study
+        if not hasattr(rho_study, "lf_part"):
+            failures.append("poisson-mf rho_study.py: no lf_part (it reuses any rho_lf.h5 found)")
+            return
+        rho_study.ev.fit = fake_fit
+        rho_study.lf_part(out, data)
+        rho_study.lf_part(out, data)
+        with open(data, "w") as f:
+            f.write("data B")
+        rho_study.lf_part(out, data)
+    if fits != ["rho_lf", "rho_lf"]:
+        failures.append("poisson-mf rho_study.lf_part: fits %s for (a rho_lf.h5 without stamp, the same data again, other "
+                        "data): expected a fit, a reuse, a fit" % fits)
+
+
+def writers():
+    """h5py.File(..., "w") and savefig outside postprocess/atomic.py: a killed run would leave a partial file."""
+    pattern = re.compile(r"""h5py\.File\([^#]*["'][wax]["']|\.savefig\(""")
+    for f in sorted(glob.glob(os.path.join(ROOT, "cases", "**", "*.py"), recursive=True) + glob.glob(os.path.join(ROOT, "postprocess", "*.py"))):
+        if f.endswith(os.path.join("postprocess", "atomic.py")) or os.sep + "reference" + os.sep in f or f.endswith("test_airfoil.py"):
+            continue  # the helper itself; recorded scripts of past measurements; a test that writes its inputs
+        for i, line in enumerate(open(f), 1):
+            if pattern.search(line) and "what a run killed while writing it leaves" not in line:  # evaluate.py's check of that
+                failures.append("%s:%d writes outside postprocess/atomic.py: %s" % (os.path.relpath(f, ROOT), i, line.strip()))
+
+
+def main():
+    d = os.path.abspath(sys.argv[1])
+    shutil.rmtree(d, ignore_errors=True)  # this test's own scratch directory
+    os.makedirs(d)
+    stub = os.path.join(d, "stub")  # stand-ins that fail at once: a script that ignored its bad argument stops there
+    os.makedirs(stub)
+    for tool in ("mpirun", "mpiexec"):
+        with open(os.path.join(stub, tool), "w") as f:
+            f.write("#!/bin/sh\nexit 97\n")
+        os.chmod(os.path.join(stub, tool), 0o755)
+    os.environ["PATH"] = stub + os.pathsep + os.environ["PATH"]
+    out = os.path.join(d, "out")
+    pp = os.path.join(ROOT, "cases", "parametric-poisson", "evaluate.py")
+    refused(pp, out, ["--families", "bogus"], "bogus")
+    refused(pp, out, ["--families", "load,desgin"], "desgin")
+    refused(pp, out, ["--repeat", "0"], "--repeat")
+    refused(pp, out, ["--pc", "gamg,ilu"], "ilu")
+    sweep = os.path.join(ROOT, "cases", "poisson", "sweep.py")
+    refused(sweep, out, ["--repeat", "-1"], "--repeat")
+    refused(sweep, out, ["--rep", "3"], "--rep")
+    mf = os.path.join(ROOT, "cases", "poisson-mf")
+    refused(os.path.join(mf, "nested_study.py"), out, ["--lf-nodes", "6"], "--lf-nodes")
+    refused(os.path.join(mf, "nested_study.py"), out, ["--lf_nodes"], "--lf_nodes")
+    refused(os.path.join(mf, "nested_study.py"), out, ["--lf_nodes", "6,x"], "6,x")
+    refused(os.path.join(mf, "rho_study.py"), out, ["--seeds", "1,x"], "1,x")
+    refused(os.path.join(mf, "rho_study.py"), out, ["--fractions", "5"], "--fractions")
+    refused(os.path.join(mf, "nodes_study.py"), out, ["--np", "2"], "--np")
+    afm = os.path.join(ROOT, "cases", "airfoil-mf")
+    cs = os.path.join(afm, "correction_study.py")
+    refused(cs, out, ["seed"], "seed")
+    refused(cs, out, ["seeds", "--dleta", "case"], "--dleta")
+    refused(cs, out, ["seeds", "--delta", "bogus"], "bogus")
+    refused(cs, out, ["search", "--only", "case,bogus"], "bogus")
+    refused(cs, out, ["timing", "--delta", "case"], "--delta")
+    refused(os.path.join(afm, "rho_study.py"), out, ["--repeat", "0"], "--repeat")
+    lf_reuse(d)
+    writers()
+    if failures:
+        sys.exit("study arguments:\n  " + "\n  ".join(failures))
+    print("study arguments: refused before any work; rho_lf.h5 reused by its stamp; writers atomic")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""The case scripts' arguments (regression.case_scripts; about a second: every refusal comes before any work).
+
+    check_case_scripts.py DIR
+
+Every cases/*/run.sh: -h and --help print its usage and exit 0, an option where the output directory belongs is
+refused (exit 2) and creates nothing. scripts/run-cases.sh: -h; unknown case names are refused before the build,
+naming each. cases/aion/run.sh: a stray positional and --size without its value are refused before the build.
+cases/kolmogorov-surrogate/run.sh: a bad AUGMENT_SHIFTS is refused (exit 2) before any run; cost.sh has a usage.
+cases/airfoil/run.sh (with stand-ins for xfoil and OpenFOAM, and no design): the dataset is built from the --work
+given, into that directory (never the committed data/airfoil_mf.h5), refused with one line when a fidelity has no
+case, and not built under --only. mpirun and mpiexec are stand-ins that fail at once, so that a script which
+ignored its bad arguments stops there rather than run a case. And the Markdown tables of the committed documents
+(the cases' READMEs and summaries quote the scripts' tables): a row with an unescaped | in a cell, or a row left
+outside its table by a line of prose, renders as something else. A cases/ script that a cases' README quotes as a
+command (an indented line, or after &&) is executable.
+"""
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+failures = []
+
+
+def run(cmd, cwd, env=None):
+    # BUILD_DIR: a build directory cmake cannot use (cases/aion/run.sh builds there): a script must stop before it
+    e = dict(os.environ, BUILD_DIR=os.path.join(cwd, "fake-build"), **(env or {}))
+    e["PATH"] = os.path.join(cwd, "stub") + os.pathsep + e["PATH"]
+    try:
+        p = subprocess.run(cmd, cwd=cwd, env=e, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "timeout", "", ""
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect(what, got, code, out_has=(), err_has=(), out_lacks=()):
+    rc, out, err = got
+    if rc != code or not all(s in out for s in out_has) or not all(s in err for s in err_has) or any(s in out for s in out_lacks):
+        failures.append("%s: exit %s (expected %s), stdout %r, stderr %r" % (what, rc, code, out[-300:], err[-300:]))
+
+
+def markdown_tables():
+    """Table rows (lines from | to |) outside fenced code: each in a table (a header row and its delimiter row above
+    it, no other line between) with the header's number of cells (\\| escaped)."""
+    try:  # the committed documents; without git (a source tarball), those a glob finds outside build directories
+        files = subprocess.run(["git", "ls-files", "*.md"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        files = [os.path.relpath(f, ROOT) for f in glob.glob(os.path.join(ROOT, "**", "*.md"), recursive=True)
+                 if not os.path.relpath(f, ROOT).startswith(("build", "install"))]
+    cells = lambda line: len(line.replace("\\|", "").strip().strip("|").split("|"))  # noqa: E731
+    for f in files:
+        lines, fence, n = open(os.path.join(ROOT, f)).read().splitlines(), False, None
+        for i, line in enumerate(lines):
+            if line.lstrip().startswith("```"):
+                fence, n = not fence, None
+            elif fence:
+                continue
+            elif line.startswith("|") and line.rstrip().endswith("|"):
+                if n is None and not re.match(r"^\|\s*:?-", lines[i + 1] if i + 1 < len(lines) else ""):
+                    failures.append("%s:%d: a table row outside its table: %s" % (f, i + 1, line[:100]))
+                elif n is None:
+                    n = cells(line)
+                elif cells(line) != n:
+                    failures.append("%s:%d: %d cells in a table of %d (an unescaped |?): %s" % (f, i + 1, cells(line), n, line[:100]))
+            else:
+                n = None
+    quoted = re.compile(r"(?:^ {4}|&& )(cases/[\w/-]+\.(?:py|sh))\b")
+    for f in (f for f in files if f.startswith("cases/")):
+        for i, line in enumerate(open(os.path.join(ROOT, f)), 1):
+            for m in quoted.finditer(line):
+                if not os.access(os.path.join(ROOT, m.group(1)), os.X_OK):
+                    failures.append("%s:%d runs %s, which is not executable" % (f, i, m.group(1)))
+
+
+def main():
+    d = os.path.abspath(sys.argv[1])
+    shutil.rmtree(d, ignore_errors=True)  # this test's own scratch directory: nothing of an earlier run
+    stub = os.path.join(d, "stub")
+    os.makedirs(stub, exist_ok=True)
+    for tool in ("mpirun", "mpiexec", "xfoil", "simpleFoam", "gmshToFoam"):  # stand-ins: fail at once if ever run
+        with open(os.path.join(stub, tool), "w") as f:
+            f.write("#!/bin/sh\necho \"stand-in $0 run\" >&2\nexit 97\n")
+        os.chmod(os.path.join(stub, tool), 0o755)
+
+    fake = os.path.join(d, "fake-build")
+    os.makedirs(fake, exist_ok=True)
+    open(os.path.join(fake, "CMakeCache.txt"), "w").close()
+    for script in sorted(glob.glob(os.path.join(ROOT, "cases", "*", "run.sh"))):
+        case = os.path.basename(os.path.dirname(script))
+        for h in ("-h", "--help"):
+            expect("%s %s" % (case, h), run(["bash", script, h], d), 0, out_has=("Usage:",))
+        if case != "airfoil":  # its arguments are the sweep's options (below)
+            expect("%s -x" % case, run(["bash", script, "-x"], d), 2, err_has=("'-x'",))
+    if any(os.path.exists(os.path.join(d, n)) for n in ("-x", "-h", "--help")):
+        failures.append("a run.sh created a directory named after an option")
+
+    rc = os.path.join(ROOT, "scripts", "run-cases.sh")
+    expect("run-cases.sh -h", run(["bash", rc, "-h"], d), 0, out_has=("Usage:", "SNAPS_NP"))
+    expect("run-cases.sh a typo", run(["bash", rc, "a", "typo"], d), 2, err_has=("'a'", "'typo'"), out_lacks=("Built target", "== case"))
+
+    aion = os.path.join(ROOT, "cases", "aion", "run.sh")
+    expect("aion run.sh OUT quick", run(["bash", aion, os.path.join(d, "aion"), "quick"], d), 2, err_has=("'quick'",))
+    expect("aion run.sh OUT --size", run(["bash", aion, os.path.join(d, "aion"), "--size"], d), 2, err_has=("--size needs a value",))
+
+    kol = os.path.join(ROOT, "cases", "kolmogorov-surrogate")
+    for bad in ("x", "0", "2.5"):
+        out = os.path.join(d, "kol_%s" % bad)
+        expect("kolmogorov-surrogate AUGMENT_SHIFTS=%s" % bad, run(["bash", os.path.join(kol, "run.sh"), out], d, {"AUGMENT_SHIFTS": bad}), 2,
+               err_has=("AUGMENT_SHIFTS",))
+        if os.path.exists(out):
+            failures.append("kolmogorov-surrogate AUGMENT_SHIFTS=%s: the output directory was made before the refusal" % bad)
+    expect("cost.sh -h", run(["bash", os.path.join(kol, "cost.sh"), "-h"], d), 0, out_has=("Usage:",))
+    expect("cost.sh without a directory", run(["bash", os.path.join(kol, "cost.sh")], d), 2, err_has=("usage",))
+
+    airfoil = os.path.join(ROOT, "cases", "airfoil", "run.sh")
+    committed = os.path.join(ROOT, "cases", "airfoil", "data", "airfoil_mf.h5")
+    before = os.stat(committed).st_mtime_ns
+    work = os.path.join(d, "airfoil_work")
+    expect("airfoil run.sh --work W, no design", run(["bash", airfoil, "--work", work, "--lf", "0", "--hf", "0"], d), 1,
+           err_has=("build_dataset: %s: no converged LF case" % work,))
+    expect("airfoil run.sh --work W --only lf", run(["bash", airfoil, "--work", work, "--lf", "0", "--only", "lf"], d), 0, out_has=("no dataset built",))
+    expect("airfoil run.sh --work", run(["bash", airfoil, "--work"], d), 2, err_has=("--work needs a value",))
+    if os.stat(committed).st_mtime_ns != before:
+        failures.append("cases/airfoil/run.sh --work %s rewrote the committed %s" % (work, committed))
+
+    markdown_tables()
+    if failures:
+        sys.exit("case scripts:\n  " + "\n  ".join(failures))
+    print("case scripts: usage, refused arguments, the airfoil dataset's work directory; the documents' tables and commands")
+
+
+if __name__ == "__main__":
+    main()

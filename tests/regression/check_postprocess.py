@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""The plotting and table scripts of postprocess/ (and cases/aion/table.py) on bad input, and the readability of their
+plots (regression.postprocess_errors; about a second: every script runs in this process, matplotlib loaded once).
+
+    check_postprocess.py DIR
+
+Bad input (no argument, a missing file, a missing key, NaN, an incomplete trajectory, an output in a missing directory)
+must stop a script with one line naming the file (SystemExit; any other exception is a traceback: a failure), and an
+output in a missing directory before the work. The plots written must have no empty panel; plot_fit.py's training
+curve says when fit.log has none, its labels follow the fit type and the rank count; plot_poisson_mf.py's lines are
+told apart and its off-scale points marked; plot_fit_bench.py's methods have colours of their own; flow_stats.py's
+title names the run.
+"""
+import contextlib
+import io
+import json
+import os
+import runpy
+import shutil
+import sys
+
+import h5py
+import numpy as np
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PP = os.path.join(ROOT, "postprocess")
+sys.path.insert(0, PP)
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import atomic  # noqa: E402
+
+failures = []
+figures = []  # the figures the scripts saved (atomic.save_figure, replaced below), checked for empty panels
+
+
+def capture(fig, path, **kw):  # checked, not drawn: drawing would take most of this test's time
+    atomic.write_text(path, "")
+    figures.append(fig)
+
+
+atomic.save_figure = capture
+
+
+def run(script, *args):
+    """(exit status, message) of script run with args in this process; a traceback is a failure."""
+    argv, sys.argv = sys.argv, [script] + [str(a) for a in args]
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            runpy.run_path(script, run_name="__main__")
+        return 0, ""
+    except SystemExit as e:
+        if isinstance(e.code, str):
+            return 1, e.code
+        return e.code or 0, err.getvalue()
+    except Exception as e:  # noqa: BLE001  (the defect this test looks for)
+        return "traceback", "%s: %s" % (type(e).__name__, e)
+    finally:
+        sys.argv = argv
+
+
+def refused(what, script, args, names):
+    """script args must stop with a clear error whose last line names each of names."""
+    code, msg = run(script, *args)
+    last = msg.strip().splitlines()[-1] if msg.strip() else ""
+    if code in (0, "traceback") or not all(str(n) in last for n in names) or ".tmp" in msg:
+        failures.append("%s: %s %s: exit %s, %r (expected a one-line error naming %s)" % (what, os.path.basename(script), " ".join(map(str, args)), code, msg.strip()[-300:], ", ".join(map(str, names))))
+
+
+def ok(what, script, *args):
+    code, msg = run(script, *args)
+    if code != 0:
+        failures.append("%s: %s %s: exit %s, %r" % (what, os.path.basename(script), " ".join(map(str, args)), code, msg.strip()[-300:]))
+    return code == 0
+
+
+def empty_panels(fig):
+    """The panels of fig that show nothing (colorbars aside)."""
+    out = []
+    for ax in fig.axes:
+        if ax.get_label() == "<colorbar>":
+            continue
+        shown = any(len(np.atleast_1d(line.get_xdata())) for line in ax.lines) or ax.images or ax.collections or ax.patches \
+            or any(t.get_text().strip() for t in ax.texts)
+        if not shown:
+            out.append(ax.get_title() or "(untitled)")
+    return out
+
+
+def fit_case(d, fit_extra=None, nan=False):
+    """A tiny case directory as cases/separable-fit/run.sh leaves it: grid.h5, prediction.h5, fit.json, predict.json,
+    fit.log (without -sna_monitor lines)."""
+    os.makedirs(d, exist_ok=True)
+    x, y = np.linspace(0, 1, 5), np.linspace(0, 1, 4)
+    truth = np.add.outer(x, y).reshape(-1, 1)
+    with h5py.File(os.path.join(d, "grid.h5"), "w") as f:
+        f["grid/x"], f["grid/y"], f["Y"] = x, y, truth
+    with h5py.File(os.path.join(d, "prediction.h5"), "w") as f:
+        f["Y"] = np.where(np.arange(truth.size)[:, None] == 3, np.nan, truth * 1.01) if nan else truth * 1.01
+    fit = {"ranks": 1, "n_params": 10, "n_samples": 20, "wall_time_s": 0.1, "iterations": 3, "train_mse": 1e-4,
+           "fit_type": "auto", "machine": {"cpu_model": "test CPU", "cores": 2}}
+    fit.update(fit_extra or {})
+    fit = {k: v for k, v in fit.items() if v is not None}
+    with open(os.path.join(d, "fit.json"), "w") as f:
+        json.dump(fit, f)
+    with open(os.path.join(d, "predict.json"), "w") as f:
+        json.dump({"ns_per_sample_per_rank": 5.0}, f)
+    with open(os.path.join(d, "fit.log"), "w") as f:
+        f.write("snaps-fit: no monitor lines here\n")
+    return d
+
+
+def trajectory(path, complete=1, nan=False):
+    with h5py.File(path, "w") as f:
+        f.attrs.update({"equation": np.bytes_("kuramoto-sivashinsky"), "field": np.bytes_("u"), "complete": complete, "L": 22.0})
+        t = np.arange(20) * 0.5
+        u = np.sin(np.add.outer(t, np.linspace(0, 2 * np.pi, 16, endpoint=False)))[:, None, :]
+        if nan:
+            u[5, 0, 3] = np.nan
+        f["time"], f["u"], f["diagnostics/energy"] = t, u, np.ones((20, 1))
+    return path
+
+
+def main():
+    d = os.path.abspath(sys.argv[1])
+    shutil.rmtree(d, ignore_errors=True)  # this test's own scratch directory: nothing of an earlier run
+    os.makedirs(d, exist_ok=True)
+    nodir = os.path.join(d, "no_such_dir")
+
+    plot_fit = os.path.join(PP, "plot_fit.py")
+    refused("plot_fit, no argument", plot_fit, [], ["required"])
+    refused("plot_fit, missing directory", plot_fit, [nodir], [nodir])
+    c = fit_case(os.path.join(d, "no_machine"), {"machine": None})
+    refused("plot_fit, fit.json without machine", plot_fit, [c], [os.path.join(c, "fit.json"), "machine"])
+    c = fit_case(os.path.join(d, "nan"), nan=True)
+    refused("plot_fit, NaN in prediction.h5", plot_fit, [c], [os.path.join(c, "prediction.h5")])
+    c = fit_case(os.path.join(d, "fitcase"))
+    figures.clear()
+    if ok("plot_fit, no monitor lines", plot_fit, c) and figures:
+        ax = figures[-1].axes
+        if empty_panels(figures[-1]):
+            failures.append("plot_fit: empty panels %s (fit.log has no monitor lines: the panel must say so)" % empty_panels(figures[-1]))
+        curve = [a for a in ax if a.get_title().startswith("training curve")]
+        if not curve or "1 ranks" in curve[0].get_title() or "ALS" in curve[0].get_xlabel():
+            failures.append("plot_fit: training curve title %r, x label %r for 1 rank and fit type auto" % (
+                curve[0].get_title() if curve else None, curve[0].get_xlabel() if curve else None))
+        error = [a for a in ax if a.get_title().startswith("|error|")]
+        if not error or not error[0].get_xlabel() or not error[0].get_ylabel():
+            failures.append("plot_fit: the error panel has no axis labels")
+
+    plot_guess = os.path.join(PP, "plot_guess.py")
+    refused("plot_guess, missing file", plot_guess, [os.path.join(d, "absent.json"), os.path.join(d, "g.png")], [os.path.join(d, "absent.json")])
+    bad = os.path.join(d, "guess_bad.json")
+    with open(bad, "w") as f:
+        json.dump({"families": {"load": {"guesses": {}}}, "ranks": 2}, f)
+    refused("plot_guess, a family without its keys", plot_guess, [bad, os.path.join(d, "g.png")], [bad])
+
+    pmf = os.path.join(PP, "plot_poisson_mf.py")
+    refused("plot_poisson_mf, missing file", pmf, [os.path.join(d, "absent.json"), os.path.join(d, "p.png")], [os.path.join(d, "absent.json")])
+    figures.clear()
+    if ok("plot_poisson_mf, the reference results", pmf, os.path.join(ROOT, "cases", "poisson-mf", "reference", "results.json"), os.path.join(d, "p.png")) and figures:
+        ax = figures[-1].axes[0]
+        styles = {}
+        for line in ax.get_lines():
+            if line.get_label().startswith("_"):
+                continue
+            rgb = np.round(np.array(matplotlib.colors.to_rgb(line.get_color())) * 20)  # grey and tab:gray are alike
+            key = (tuple(rgb), line.get_linestyle())
+            styles.setdefault(key, []).append(line.get_label())
+        same = [v for v in styles.values() if len(v) > 1]
+        if same:
+            failures.append("plot_poisson_mf: lines drawn alike (colour and line style): %s" % same)
+        hf = [line.get_label() for line in ax.get_lines() if line.get_label().startswith("HF-only KHRONOS (")]
+        if not any("off scale" in label for label in hf):
+            failures.append("plot_poisson_mf: HF-only KHRONOS, every point above the plot, is not marked off scale: %s" % hf)
+
+    plot_aion = os.path.join(PP, "plot_aion.py")
+    refused("plot_aion, missing file", plot_aion, [os.path.join(d, "absent.json"), os.path.join(d, "a.png")], [os.path.join(d, "absent.json")])
+    refused("plot_aion, output in a missing directory", plot_aion, [os.path.join(ROOT, "bench", "results", "aion.json"), os.path.join(nodir, "a.png")],
+            [os.path.join(nodir, "a.png")])
+
+    bench = os.path.join(PP, "plot_fit_bench.py")
+    refused("plot_fit_bench, missing file", bench, [os.path.join(d, "absent.json"), os.path.join(d, "b.png")], [os.path.join(d, "absent.json")])
+    colors = runpy.run_path(bench)["COLORS"]
+    shared = {c: [m for m in colors if colors[m] == c] for c in colors.values()}
+    if any(len(v) > 1 for v in shared.values()):
+        failures.append("plot_fit_bench: methods sharing a colour: %s" % [v for v in shared.values() if len(v) > 1])
+
+    table = os.path.join(ROOT, "cases", "aion", "table.py")
+    with open(bad, "w") as f:
+        json.dump({"machine": {}, "starts_per_box": 3, "atom_100.truth": [1, 2, 3, 4]}, f)
+    refused("aion table, missing keys", table, [bad, os.path.join(d, "t.md")], [bad])
+
+    fs = os.path.join(PP, "flow_stats.py")
+    part = trajectory(os.path.join(d, "partial.h5"), complete=0)
+    refused("flow_stats, incomplete trajectory", fs, [part], [part, "complete"])
+    sys.path.insert(0, PP)
+    import flow_stats  # noqa: E402
+    try:
+        flow_stats.load_window(part)
+        failures.append("flow_stats.load_window read an incomplete trajectory (complete = 0)")
+    except SystemExit as e:
+        if part not in str(e.code):
+            failures.append("flow_stats.load_window: %r does not name the file" % e.code)
+    nan = trajectory(os.path.join(d, "nan.h5"), nan=True)
+    refused("flow_stats, NaN in the field", fs, [nan], [nan])
+    good = trajectory(os.path.join(d, "good.h5"))
+    refused("flow_stats, --json in a missing directory", fs, [good, "--json", os.path.join(nodir, "s.json")], [os.path.join(nodir, "s.json")])
+    figures.clear()
+    if ok("flow_stats, a complete trajectory", fs, good, "--png", os.path.join(d, "s.png"), "--label", "my run") and figures:
+        fig = figures[-1]
+        if "my run" not in (fig._suptitle.get_text() if fig._suptitle else ""):
+            failures.append("flow_stats: the title does not name the run (--label)")
+        if not any("time" in a.get_xlabel() for a in fig.axes):
+            failures.append("flow_stats: the autocorrelation's lag has no unit")
+
+    try:
+        atomic.write_text(os.path.join(nodir, "x.txt"), "x")
+        failures.append("atomic.write_text wrote into a missing directory")
+    except SystemExit as e:
+        if os.path.join(nodir, "x.txt") not in str(e.code) or ".tmp" in str(e.code):
+            failures.append("atomic.write_text into a missing directory: %r (expected the path, not a temporary name)" % e.code)
+    except Exception as e:  # noqa: BLE001
+        failures.append("atomic.write_text into a missing directory: %s: %s" % (type(e).__name__, e))
+
+    for fig in figures:
+        if empty_panels(fig):
+            failures.append("a figure with empty panels: %s" % empty_panels(fig))
+    if failures:
+        sys.exit("postprocess scripts:\n  " + "\n  ".join(failures))
+    print("postprocess scripts: clear errors on bad input, readable plots")
+
+
+if __name__ == "__main__":
+    main()

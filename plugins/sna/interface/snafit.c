@@ -22,12 +22,33 @@ static PetscErrorCode SNAFitCheckProgressStop(SNA sna, const char name[])
   PetscFunctionReturn(0);
 }
 
+/* -sna_loss cross_entropy asks for the cross-entropy of the logits, which only irls minimises: the fits of the
+   least-squares loss (auto, als, infinite_descent, lm, tao) would regress the logits onto the class rows (minimise
+   their MSE) and report that as the cross-entropy fit, so they refuse it, as irls refuses the MSE. A fit registered
+   by the user (SNAFitRegister()) decides for itself. */
+static PetscErrorCode SNAFitCheckLoss(SNA sna, const char name[])
+{
+  const char *prefix = SNAMessagePrefix(sna);
+  PetscBool   lsq;
+  PetscErrorCode (*irls)(SNA, Vec, Vec);
+
+  PetscFunctionBegin;
+  if (sna->loss != SNA_LOSS_CROSS_ENTROPY) PetscFunctionReturn(0);
+  PetscCall(PetscStrInList(name, SNAFITAUTO "," SNAFITALS "," SNAFITINFINITEDESCENT "," SNAFITLM "," SNAFITTAO, ',', &lsq));
+  if (!lsq) PetscFunctionReturn(0);
+  PetscCall(SNAFitFind(sna, SNAFITIRLS, &irls));
+  PetscCheck(!irls, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_loss cross_entropy: -%ssna_fit_type %s minimises the mean-squared error (it would regress the logits onto the class rows), not the cross-entropy: use -%ssna_fit_type irls, the fit of that loss, or drop -%ssna_loss cross_entropy", prefix, prefix, name, prefix, prefix);
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_loss cross_entropy: SNA type %s has no fit of the cross-entropy loss (-%ssna_fit_type %s minimises the mean-squared error; irls, the fit of that loss, is khronos's): use -%ssna_type khronos with -%ssna_fit_type irls, or drop -%ssna_loss cross_entropy", prefix, ((PetscObject)sna)->type_name, prefix, name, prefix, prefix, prefix);
+}
+
 /* The fit registered under name for the SNA's type, after the check that none of the options given is ignored by
-   that fit: the slow-progress stop here, the type's own options in SNAFitCheck_C (optional). Reads nothing but the
-   settings, so SNAFit() calls it before any work on the data (the validation split, the scale, the first loss). */
+   that fit: the loss and the slow-progress stop here, the type's own options in SNAFitCheck_C (optional). Reads
+   nothing but the settings, so SNAFit() calls it before any work on the data (the validation split, the scale, the
+   first loss). */
 PetscErrorCode SNAFitRunCheck(SNA sna, const char name[], PetscErrorCode (**fit)(SNA, Vec, Vec))
 {
   PetscFunctionBegin;
+  PetscCall(SNAFitCheckLoss(sna, name));
   PetscCall(SNAFitFind(sna, name, fit));
   if (!*fit) {
     char names[512];

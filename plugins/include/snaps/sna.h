@@ -194,7 +194,9 @@ PETSC_EXTERN PetscErrorCode SNAGetObjectiveValue(SNA, PetscReal *);
 PETSC_EXTERN PetscErrorCode SNAGetParameters(SNA, PetscReal[]);
 /* Sets the flat parameter vector theta, e.g. a chosen initialisation before SNAFit(); rejects NaN/Inf. */
 PETSC_EXTERN PetscErrorCode SNASetParameters(SNA, const PetscReal[]);
-/* Chooses the training loss (-sna_loss mse|cross_entropy); cross-entropy makes irls the default fit. */
+/* Chooses the training loss (-sna_loss mse|cross_entropy); unless the fit was chosen, cross-entropy makes irls the fit
+   and mse the type's natural one (auto for khronos). The fits of the MSE (auto, als, infinite_descent, lm, tao) refuse
+   the cross-entropy loss, as irls refuses the MSE. */
 PETSC_EXTERN PetscErrorCode SNASetLossType(SNA, SNALossType);
 /* Returns the training loss. */
 PETSC_EXTERN PetscErrorCode SNAGetLossType(SNA, SNALossType *);

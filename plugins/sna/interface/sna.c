@@ -281,13 +281,23 @@ PetscErrorCode SNASetFitType(SNA sna, SNAFitType type)
   PetscFunctionReturn(0);
 }
 
-/* A type's natural fit (called by its create routine); a choice the user made is kept. */
+/* The fit becomes type, unless the user chose one. */
+static PetscErrorCode SNAReplaceUnchosenFitType(SNA sna, const char type[])
+{
+  PetscFunctionBegin;
+  if (sna->fittype_set || !type[0]) PetscFunctionReturn(0);
+  PetscCall(PetscFree(sna->fittype));
+  PetscCall(PetscStrallocpy(type, &sna->fittype));
+  PetscFunctionReturn(0);
+}
+
+/* A type's natural fit (called by its create routine), which the MSE loss returns to (SNASetLossType()); a choice
+   the user made is kept. */
 PetscErrorCode SNASetDefaultFitType(SNA sna, SNAFitType type)
 {
   PetscFunctionBegin;
-  if (sna->fittype_set) PetscFunctionReturn(0);
-  PetscCall(PetscFree(sna->fittype));
-  PetscCall(PetscStrallocpy(type, &sna->fittype));
+  PetscCall(PetscStrncpy(sna->fittype_natural, type, sizeof(sna->fittype_natural)));
+  PetscCall(SNAReplaceUnchosenFitType(sna, type));
   PetscFunctionReturn(0);
 }
 
@@ -936,14 +946,15 @@ PetscErrorCode SNAComputeMSE(SNA sna, Vec X, Vec Y, PetscReal *mse)
   PetscFunctionReturn(0);
 }
 
-/* Chooses the training loss; cross-entropy makes the block Newton fit (irls) the default. */
+/* Chooses the training loss; unless the user chose the fit, cross-entropy makes the block Newton fit (irls) the fit,
+   and the MSE the type's natural one (auto for khronos, after a cross-entropy loss too). */
 PetscErrorCode SNASetLossType(SNA sna, SNALossType loss)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCheck(loss == SNA_LOSS_MSE || loss == SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown loss %d: use SNA_LOSS_MSE or SNA_LOSS_CROSS_ENTROPY", (int)loss);
   sna->loss = loss;
-  if (loss == SNA_LOSS_CROSS_ENTROPY) PetscCall(SNASetDefaultFitType(sna, SNAFITIRLS));
+  PetscCall(SNAReplaceUnchosenFitType(sna, loss == SNA_LOSS_CROSS_ENTROPY ? SNAFITIRLS : sna->fittype_natural));
   PetscFunctionReturn(0);
 }
 

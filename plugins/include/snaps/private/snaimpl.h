@@ -55,7 +55,8 @@ struct _p_SNA {
 
   /* fitting */
   char       *fittype;
-  PetscBool   fittype_set; /* chosen by the user; otherwise a type may pick its natural fit */
+  PetscBool   fittype_set;         /* chosen by the user; otherwise a type may pick its natural fit */
+  char        fittype_natural[32]; /* the type's natural fit (SNASetDefaultFitType()), the MSE loss's unless chosen */
   PetscReal   lambda, atol, rtol;
   SNALossType loss;
   PetscInt    max_it;

@@ -250,7 +250,8 @@ PETSC_EXTERN PetscErrorCode SNAKhronosSetNodes(SNA, PetscInt, const PetscInt[]);
    with knot refinement). */
 PETSC_EXTERN PetscErrorCode SNAKhronosGetNodes(SNA, PetscInt *, const PetscInt *[]);
 /* Sets the knot-refinement levels of each fit (nodes doubled by exact knot insertion, warm start)
-   and whether the rank grows greedily from 1 to M. */
+   and whether the rank grows greedily from 1 to M: stages of the ALS fits (auto, als, infinite_descent), refused by
+   lm, tao and irls. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetRefinement(SNA, PetscInt, PetscBool);
 /* Sets the spread s of the random start (-sna_khronos_init_spread): s > 0 starts every factor at 1 + s U(-1, 1) (its
    product over many inputs stays O(1)), 0 the coefficients at U(-1, 1). */

@@ -769,8 +769,8 @@ PetscErrorCode SNAGetErrorIfNotConverged(SNA sna, PetscBool *flg)
 
   Notes:
   A fit failed when its loss is NaN or Inf (DIVERGED_NANORINF), or when it never lowered the loss (DIVERGED_TAO,
-  DIVERGED_NO_PROGRESS, or any reason that is not convergence with the loss of the start). DIVERGED_ITS after
-  progress is not a failure: the model holds the best iterate of the budget. After a refit on all samples
+  DIVERGED_NO_PROGRESS, or any reason that is not convergence with the loss of the start). DIVERGED_ITS or
+  DIVERGED_STALLED after progress is not a failure: the model holds the best iterate of the budget. After a refit on all samples
   (-sna_fit_validation_refit) the loss of the start is not compared: it was measured on the split's training samples
   only, and the refit starts from a fit that converged.
 

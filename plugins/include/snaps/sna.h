@@ -127,7 +127,8 @@ PETSC_EXTERN PetscErrorCode SNAGetNumParameters(SNA, PetscInt *);
 PETSC_EXTERN PetscErrorCode SNASetFitType(SNA, SNAFitType);
 /* Returns the fitting algorithm. */
 PETSC_EXTERN PetscErrorCode SNAGetFitType(SNA, SNAFitType *);
-/* Tikhonov weight lambda of the loss (1/2N) sum |y - u|^2 + (lambda/2) |theta|^2. */
+/* Tikhonov weight lambda of the loss (1/2N) sum |y - u|^2 + (lambda/2) |theta|^2; absolute, in the units of the targets
+   squared (scale it with their variance for targets far from order one). */
 PETSC_EXTERN PetscErrorCode SNASetRegularization(SNA, PetscReal);
 /* Stopping tolerances on the mean squared error: absolute, relative decrease, and the sweep budget. */
 PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt);

@@ -158,7 +158,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(SNASetFromOptions_FitType(sna, PetscOptionsObject));
   PetscCall(PetscOptionsEnum("-sna_loss", "Training loss: mse, or cross_entropy (the outputs are the logits of a categorical distribution)", "SNASetLossType", SNALossTypes, (PetscEnum)sna->loss, (PetscEnum *)&loss, &flg));
   if (flg) PetscCall(SNASetLossType(sna, loss));
-  PetscCall(PetscOptionsReal("-sna_fit_lambda", "Tikhonov weight lambda of the loss (1/2N)|y-u|^2 + (lambda/2)|theta|^2", "SNASetRegularization", sna->lambda, &sna->lambda, NULL));
+  PetscCall(PetscOptionsReal("-sna_fit_lambda", "Tikhonov weight lambda of the loss (1/2N)|y-u|^2 + (lambda/2)|theta|^2: absolute, in the units of the targets squared (for targets far from order one, scale it with their variance, or scale the data)", "SNASetRegularization", sna->lambda, &sna->lambda, NULL));
   PetscCall(PetscOptionsReal("-sna_fit_atol", "Stop when the training MSE falls below this", "SNASetTolerances", sna->atol, &sna->atol, NULL));
   PetscCall(PetscOptionsReal("-sna_fit_rtol", "Stop when a sweep or step lowers the training MSE by less than rtol times the variance of the targets (and by less than half); AION's infinite descent: when the Newton model's decrease is below rtol times the loss", "SNASetTolerances", sna->rtol, &sna->rtol, NULL));
   PetscCall(PetscOptionsInt("-sna_fit_max_it", "Maximum sweeps (ALS) and iterations (LM, TAO) per level", "SNASetTolerances", sna->max_it, &sna->max_it, NULL));
@@ -310,7 +310,29 @@ PetscErrorCode SNAGetFitType(SNA sna, SNAFitType *type)
   PetscFunctionReturn(0);
 }
 
-/* Sets the Tikhonov weight lambda >= 0. */
+/*@
+  SNASetRegularization - Sets the Tikhonov weight lambda of the data loss (1/2N) sum |y - u|^2 + (lambda/2) |theta|^2
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA
+- lambda - the weight, finite and >= 0 (default 1e-12)
+
+  Options Database Key:
+. -sna_fit_lambda <lambda> - the same
+
+  Notes:
+  lambda is absolute, not relative to the targets: it weighs |theta|^2 against the MSE in the units of the targets
+  squared. The default 1e-12 is negligible for targets of order one; for targets of size s the penalty weighs about
+  s^(2 - 2/(d+1)) times more (a model is a product of d + 1 factors, each of which scales only with s^(1/(d+1))), so
+  for small targets lower lambda with their variance (or scale the data): at s = 1e-8 the default shrinks the model
+  to zero. A fit whose training MSE ends at or above the targets' variance prints a WARNING saying so.
+
+  Level: intermediate
+
+.seealso: SNASetTolerances(), SNAFit()
+@*/
 PetscErrorCode SNASetRegularization(SNA sna, PetscReal lambda)
 {
   PetscFunctionBegin;
@@ -523,13 +545,15 @@ static PetscErrorCode SNAComputeLoss(SNA sna, Vec X, Vec Y, PetscReal *loss)
 }
 
 /* Fits the model to (X, Y), warm-starting from the current parameters if already set up. */
-/* The end of every fit: the reason for a non-finite result, -sna_view and -sna_fit_error_if_not_converged. */
+/* The end of every fit: the reason for a non-finite result, the warning of a fit no better than the targets' mean,
+   -sna_view and -sna_fit_error_if_not_converged. */
 static PetscErrorCode SNAFitEnd(SNA sna)
 {
   PetscFunctionBegin;
   sna->monitorstage = NULL;
   if (!sna->stats.outer) sna->stats.outer = sna->iterations;
   if (PetscIsInfOrNanReal(sna->fit_mse)) sna->reason = SNA_DIVERGED_NANORINF;
+  PetscCall(SNAFitWarnNoBetterThanMean(sna));
   PetscCall(SNAViewFromOptions(sna, NULL, "-sna_view"));
   PetscCheck(!sna->errorifnotconverged || sna->reason > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "SNAFit (-%ssna_fit_type %s) did not converge: %s after %" PetscInt_FMT " iterations, %s %g (-%ssna_fit_error_if_not_converged)", SNAMessagePrefix(sna), sna->fittype, SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse, SNAMessagePrefix(sna));
   PetscFunctionReturn(0);

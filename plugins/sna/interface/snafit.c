@@ -275,6 +275,30 @@ PetscErrorCode SNAFitComputeScale(SNA sna, Vec Y)
   PetscFunctionReturn(0);
 }
 
+/* See snaimpl.h. The usual cause is -sna_fit_lambda, which is absolute: the penalty (lambda/2)|theta|^2 is on the
+   coefficients of a product of d + 1 factors (the inputs' and the output head's), so targets s times smaller need
+   factors only s^(1/(d+1)) smaller each, and the penalty weighs s^(2 - 2/(d+1)) times more against the MSE (s = 1e-8,
+   d = 2: lambda 1e-12 acts as 0.05 does on targets of order one). ALS feels it sooner: each input block is normalised
+   and the amplitude kept in the head C, so a block's data term is of size |C|^2 ~ the targets' square against
+   lambda, and its solve returns a block too small by that ratio, which the normalisation moves into C: the model
+   shrinks to zero in a sweep and stays there (CONVERGED_RTOL at a relative MSE above 1). */
+PetscErrorCode SNAFitWarnNoBetterThanMean(SNA sna)
+{
+  const char *prefix = SNAMessagePrefix(sna);
+  char        cause[PETSC_MAX_OPTION_NAME + 512];
+
+  PetscFunctionBegin;
+  if (sna->objective != SNA_OBJECTIVE_LEAST_SQUARES || sna->loss != SNA_LOSS_MSE || PetscIsInfOrNanReal(sna->fit_mse) || !(sna->fit_mse >= sna->fit_scale)) PetscFunctionReturn(0);
+  if (sna->lambda > SNA_LAMBDA_NOTABLE * sna->fit_scale)
+    PetscCall(PetscSNPrintf(cause, sizeof(cause), "-%ssna_fit_lambda %g is absolute, not relative to the targets: it weighs (lambda/2)|theta|^2 against the MSE in the targets' units, here at %.3g times their variance; lower it for targets of this size (to %g or less: lambda times their variance), or scale the targets to order one", prefix, (double)sna->lambda, (double)(sna->lambda / sna->fit_scale), (double)(sna->lambda * sna->fit_scale)));
+  else if (sna->reason < 0)
+    PetscCall(PetscSNPrintf(cause, sizeof(cause), "the fit did not converge (%s)", SNAConvergedReasons[sna->reason]));
+  else
+    PetscCall(PetscSNPrintf(cause, sizeof(cause), "the model cannot represent the targets (give it more modes or nodes), or the fit stalled near its start (-%ssna_monitor)", prefix));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: the fit (-%ssna_fit_type %s) ended %s at training MSE %g, not below the variance %g of its targets (relative %.3g): the model fits them no better than their mean. Likely cause: %s.\n", prefix, sna->fittype, SNAConvergedReasons[sna->reason], (double)sna->fit_mse, (double)sna->fit_scale, (double)(sna->fit_mse / sna->fit_scale), cause));
+  PetscFunctionReturn(0);
+}
+
 PetscBool SNAFitDecreaseConverged(SNA sna, PetscReal prev, PetscReal mse)
 {
   const PetscReal decrease = prev - mse;

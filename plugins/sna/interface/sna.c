@@ -325,9 +325,9 @@ PetscErrorCode SNAGetFitType(SNA sna, SNAFitType *type)
   Notes:
   lambda is absolute, not relative to the targets: it weighs |theta|^2 against the MSE in the units of the targets
   squared. The default 1e-12 is negligible for targets of order one; for targets of size s the penalty weighs about
-  s^(2 - 2/(d+1)) times more (a model is a product of d + 1 factors, each of which scales only with s^(1/(d+1))), so
-  for small targets lower lambda with their variance (or scale the data): at s = 1e-8 the default shrinks the model
-  to zero. A fit whose training MSE ends at or above the targets' variance prints a WARNING saying so.
+  s^(2/(d+1) - 2) times more against the MSE (a model is a product of d + 1 factors, each of which scales only with
+  s^(1/(d+1))), so for small targets lower lambda with their variance (or scale the data): at s = 1e-8 the default
+  shrinks the model to zero. A fit whose training MSE ends at or above the targets' variance prints a WARNING saying so.
 
   Level: intermediate
 

@@ -276,9 +276,9 @@ PetscErrorCode SNAFitComputeScale(SNA sna, Vec Y)
 }
 
 /* See snaimpl.h. The usual cause is -sna_fit_lambda, which is absolute: the penalty (lambda/2)|theta|^2 is on the
-   coefficients of a product of d + 1 factors (the inputs' and the output head's), so targets s times smaller need
-   factors only s^(1/(d+1)) smaller each, and the penalty weighs s^(2 - 2/(d+1)) times more against the MSE (s = 1e-8,
-   d = 2: lambda 1e-12 acts as 0.05 does on targets of order one). ALS feels it sooner: each input block is normalised
+   coefficients of a product of d + 1 factors (the inputs' and the output head's), so targets of size s need factors
+   of size s^(1/(d+1)) each, and against the MSE (size s^2) the penalty weighs s^(2/(d+1) - 2) times what it weighs on
+   targets of order one (s = 1e-8, d = 2: 4.6e10 times, lambda 1e-12 acts as 0.05 does there). ALS feels it sooner: each input block is normalised
    and the amplitude kept in the head C, so a block's data term is of size |C|^2 ~ the targets' square against
    lambda, and its solve returns a block too small by that ratio, which the normalisation moves into C: the model
    shrinks to zero in a sweep and stays there (CONVERGED_RTOL at a relative MSE above 1). */

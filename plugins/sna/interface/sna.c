@@ -145,6 +145,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
 {
   char        type[256];
   PetscBool   flg, monitor = PETSC_FALSE;
+  PetscReal   lambda         = sna->lambda;
   PetscInt    nb             = 2 * 64;
   PetscReal   bounds[2 * 64] = {0};
   SNALossType loss;
@@ -158,14 +159,14 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(SNASetFromOptions_FitType(sna, PetscOptionsObject));
   PetscCall(PetscOptionsEnum("-sna_loss", "Training loss: mse, or cross_entropy (the outputs are the logits of a categorical distribution)", "SNASetLossType", SNALossTypes, (PetscEnum)sna->loss, (PetscEnum *)&loss, &flg));
   if (flg) PetscCall(SNASetLossType(sna, loss));
-  PetscCall(PetscOptionsReal("-sna_fit_lambda", "Tikhonov weight lambda of the loss (1/2N)|y-u|^2 + (lambda/2)|theta|^2: absolute, in the units of the targets squared (for targets far from order one, scale it with their variance, or scale the data)", "SNASetRegularization", sna->lambda, &sna->lambda, NULL));
+  PetscCall(PetscOptionsReal("-sna_fit_lambda", "Tikhonov weight lambda of the loss (1/2N)|y-u|^2 + (lambda/2)|theta|^2: absolute, in the units of the targets squared (for targets far from order one, scale it with their variance, or scale the data)", "SNASetRegularization", lambda, &lambda, &flg));
+  if (flg) PetscCall(SNASetRegularization(sna, lambda)); /* given: a fit that takes no lambda refuses it */
   PetscCall(PetscOptionsReal("-sna_fit_atol", "Stop when the training MSE falls below this", "SNASetTolerances", sna->atol, &sna->atol, NULL));
   PetscCall(PetscOptionsReal("-sna_fit_rtol", "Stop when a sweep or step lowers the training MSE by less than rtol times the variance of the targets (and by less than half); AION's infinite descent: when the Newton model's decrease is below rtol times the loss", "SNASetTolerances", sna->rtol, &sna->rtol, NULL));
   PetscCall(PetscOptionsInt("-sna_fit_max_it", "Maximum sweeps (ALS) and iterations (LM, TAO) per level", "SNASetTolerances", sna->max_it, &sna->max_it, NULL));
   PetscCall(PetscOptionsBool("-sna_fit_error_if_not_converged", "Raise an error when a fit ends without converging (the model keeps its best iterate); a stop by -sna_fit_progress_window (STOPPED_SLOW_PROGRESS) is one the user asked for and is accepted", "SNASetErrorIfNotConverged", sna->errorifnotconverged, &sna->errorifnotconverged, NULL));
   PetscCall(SNASetTolerances(sna, sna->atol, sna->rtol, sna->max_it));
   PetscCall(SNASetFromOptions_ProgressStop(sna, PetscOptionsObject));
-  PetscCall(SNASetRegularization(sna, sna->lambda));
   {
     PetscReal fraction = sna->val_chosen ? sna->validation : SNA_VALIDATION_DEFAULT;
     PetscInt  patience = sna->patience;
@@ -323,7 +324,9 @@ PetscErrorCode SNAGetFitType(SNA sna, SNAFitType *type)
 . -sna_fit_lambda <lambda> - the same
 
   Notes:
-  lambda is absolute, not relative to the targets: it weighs |theta|^2 against the MSE in the units of the targets
+  A fit whose objective has no lambda refuses a lambda given here or by the option: TAO's least-squares types (brgn,
+  pounders: their own regularisation) and the Ritz fit (SNASetRitzForm()). lambda is absolute, not relative to the
+  targets: it weighs |theta|^2 against the MSE in the units of the targets
   squared. The default 1e-12 is negligible for targets of order one; for targets of size s the penalty weighs about
   s^(2/(d+1) - 2) times more against the MSE (a model is a product of d + 1 factors, each of which scales only with
   s^(1/(d+1))), so for small targets lower lambda with their variance (or scale the data): at s = 1e-8 the default
@@ -338,7 +341,8 @@ PetscErrorCode SNASetRegularization(SNA sna, PetscReal lambda)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCheck(lambda >= 0 && PetscIsNormalReal(lambda + 1.0), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The regularisation weight (-sna_fit_lambda) must be finite and >= 0, not %g", (double)lambda);
-  sna->lambda = lambda;
+  sna->lambda       = lambda;
+  sna->lambda_given = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 

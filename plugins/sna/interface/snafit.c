@@ -102,6 +102,15 @@ PetscErrorCode SNAFitGetSettings(SNA sna, PetscReal *lambda, PetscReal *atol, Pe
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SNAFitRefuseLambda(SNA sna, const char what[], const char alt[])
+{
+  const char *prefix = SNAMessagePrefix(sna);
+
+  PetscFunctionBegin;
+  PetscCheck(!sna->lambda_given, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_lambda %g weighs (lambda/2)|theta|^2 in the loss of the data fits, which %s: drop -%ssna_fit_lambda%s", prefix, (double)sna->lambda, what, prefix, alt);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAFitGetProgressStop(SNA sna, PetscInt *window, PetscReal *rtol)
 {
   PetscFunctionBegin;

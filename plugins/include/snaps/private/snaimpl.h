@@ -58,6 +58,7 @@ struct _p_SNA {
   PetscBool   fittype_set;         /* chosen by the user; otherwise a type may pick its natural fit */
   char        fittype_natural[32]; /* the type's natural fit (SNASetDefaultFitType()), the MSE loss's unless chosen */
   PetscReal   lambda, atol, rtol;
+  PetscBool   lambda_given; /* lambda set by SNASetRegularization() or -sna_fit_lambda: a fit without it refuses it */
   SNALossType loss;
   PetscInt    max_it;
   PetscInt    progress_window; /* -sna_fit_progress_window: steps of the slow-progress stop (0: off) */

@@ -272,7 +272,8 @@ static PetscErrorCode CheckDataSettingsRefused(void)
       PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
       ierr[c] = SNAFit(sna, NULL, NULL);
       PetscCall(PetscPopErrorHandler());
-    } else PetscCall(SNAFit(sna, NULL, NULL));
+    } else
+      PetscCall(SNAFit(sna, NULL, NULL));
     PetscCall(SNADestroy(&sna));
   }
   PetscCheck(ierr[0] == PETSC_ERR_ARG_INCOMP && ierr[1] == PETSC_ERR_ARG_INCOMP, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The Ritz fit should refuse a given lambda and a nonzero atol (PETSC_ERR_ARG_INCOMP), not give %d and %d", (int)ierr[0], (int)ierr[1]);

@@ -255,7 +255,7 @@ static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
   PetscCheck(!kh->extrapolate, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-sna_fit_als_extrapolate adds a line search to ALS sweeps, which -sna_fit_type %s does not take: drop -sna_fit_als_extrapolate, or use -sna_fit_type als or auto", fit);
   /* the stages of the ALS fits: lm, tao and irls fit the model as it is set up (one mode under enrichment) */
   {
-    const char *prefix = SNAMessagePrefix(sna);
+    const char *prefix                          = SNAMessagePrefix(sna);
     char        alt[PETSC_MAX_OPTION_NAME + 64] = "";
     PetscBool   irls;
 

@@ -138,6 +138,8 @@ PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt
    Ritz (Galerkin) fit and the tensor solve of snaps-poisson; an mf model's residual blend, or any mf fit without HF
    data) refuses it. */
 PETSC_EXTERN PetscErrorCode SNASetProgressStop(SNA, PetscInt, PetscReal);
+/* Holds out a fraction of the samples (-sna_fit_validation); the patience applies only to SNA_VALIDATION_STOP_PATIENCE
+   (PETSC_DEFAULT: unchanged; another value under the rule rise is refused by SNAFit()). */
 PETSC_EXTERN PetscErrorCode SNASetValidation(SNA, PetscReal, PetscInt);
 /* When held-out validation stops a fit: once its MSE has risen by alpha percent above its best (Prechelt's
    generalisation loss), or once it has not improved for patience iterations. */

@@ -622,16 +622,15 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
 /* The fit proper on the training samples (X, Y: all of them, or those the validation split left). The loss of the
    start is measured only for the first of the fits of one SNAFit() (refit: the refit on all samples keeps it, the
    start of the whole fit); the loss at the end is measured by SNAFit() once the last fit is known. Each costs an
-   evaluation of the model on every sample, a third to a half of an ALS sweep (bench/README.md). */
+   evaluation of the model on every sample, a third to a half of an ALS sweep (bench/README.md). SNAFit() logs the
+   event SNA_Fit once around both fits. */
 static PetscErrorCode SNAFitTraining(SNA sna, Vec X, Vec Y, PetscBool refit)
 {
   PetscFunctionBegin;
-  PetscCall(PetscLogEventBegin(SNA_Fit, sna, X, Y, 0));
   PetscCall(SNAFitComputeScale(sna, Y));
   if (!refit) PetscCall(SNAComputeLoss(sna, X, Y, &sna->fit_mse0));
   PetscCall(SNAFitRun(sna, sna->fittype, X, Y));
   PetscCall(SNAFitValidationFinish(sna));
-  PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
   PetscFunctionReturn(0);
 }
 
@@ -728,11 +727,13 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   sna->fit_refitted = PETSC_FALSE;
   PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
   if (sna->validation > 0) PetscCall(SNAFitValidationSplit(sna, X, Y, &Xt, &Yt));
+  PetscCall(PetscLogEventBegin(SNA_Fit, sna, X, Y, 0)); /* one SNAFit(), one event: the refit included */
   ierr = SNAFitTraining(sna, Xt ? Xt : X, Yt ? Yt : Y, PETSC_FALSE); /* not PetscCall: release the split first */
   if (ierr) {
     PetscCall(VecDestroy(&Xt));
     PetscCall(VecDestroy(&Yt));
     PetscCall(SNAFitValidationRelease(sna));
+    PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
   }
   PetscCall(ierr);
   sna->fit_refitted = SNAFitRefits(sna);
@@ -741,6 +742,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
     PetscCall(VecDestroy(&Yt));
     PetscCall(SNAFitRefit(sna, X, Y));
   }
+  PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
   /* the training loss of the model on the samples of its last fit; not PetscCall: release the split first */
   ierr = SNAComputeLoss(sna, Xt ? Xt : X, Yt ? Yt : Y, &sna->fit_mse);
   PetscCall(VecDestroy(&Xt));

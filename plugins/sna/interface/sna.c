@@ -163,15 +163,19 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   if (flg) PetscCall(SNASetRegularization(sna, lambda)); /* given: a fit that takes no lambda refuses it */
   PetscCall(PetscOptionsReal("-sna_fit_atol", "Stop when the training MSE falls below this", "SNASetTolerances", sna->atol, &sna->atol, NULL));
   PetscCall(PetscOptionsReal("-sna_fit_rtol", "Stop when a sweep or step lowers the training MSE by less than rtol times the variance of the targets (and by less than half); AION's infinite descent: when the Newton model's decrease is below rtol times the loss", "SNASetTolerances", sna->rtol, &sna->rtol, NULL));
-  PetscCall(PetscOptionsInt("-sna_fit_max_it", "Maximum sweeps (ALS) and iterations (LM, TAO) per level", "SNASetTolerances", sna->max_it, &sna->max_it, NULL));
+  PetscCall(PetscOptionsInt("-sna_fit_max_it", "Maximum sweeps (ALS) and iterations (LM, TAO) per level; the auto fit's Levenberg-Marquardt retry after ALS has a budget of its own of as many steps", "SNASetTolerances", sna->max_it, &sna->max_it, NULL));
   PetscCall(PetscOptionsBool("-sna_fit_error_if_not_converged", "Raise an error when a fit ends without converging (the model keeps its best iterate); a stop by -sna_fit_progress_window (STOPPED_SLOW_PROGRESS) is one the user asked for and is accepted", "SNASetErrorIfNotConverged", sna->errorifnotconverged, &sna->errorifnotconverged, NULL));
   PetscCall(SNASetTolerances(sna, sna->atol, sna->rtol, sna->max_it));
   PetscCall(SNASetFromOptions_ProgressStop(sna, PetscOptionsObject));
   {
-    PetscReal fraction = sna->val_chosen ? sna->validation : SNA_VALIDATION_DEFAULT;
+    PetscReal fraction = sna->val_chosen ? sna->validation : 0;
     PetscInt  patience = sna->patience;
-    PetscBool fset, pset;
+    PetscBool fset, pset, applies = PETSC_FALSE;
 
+    if (!sna->val_chosen) { /* shown: the default of this type and fit (given enough samples), not always 0.1 */
+      PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, &applies));
+      if (applies) fraction = SNA_VALIDATION_DEFAULT;
+    }
     PetscCall(PetscOptionsReal("-sna_fit_validation", "Fraction of the samples held out: the fit keeps the iterate of lowest MSE on them and stops when they show overfitting (0: none; default 0.1 for the auto fit of khronos on 100 samples or more without refinement or enrichment, not in an mf model, else 0)", "SNASetValidation", fraction, &fraction, &fset));
     PetscCall(PetscOptionsInt("-sna_fit_validation_patience", "Under -sna_fit_validation_stop patience: iterations without a better validation MSE, past the best point's training MSE, before the fit stops (0: never stops early; refused where no samples are held out)", "SNASetValidation", patience, &patience, &pset));
     if (fset) PetscCall(SNASetValidation(sna, fraction, patience));
@@ -727,7 +731,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   sna->fit_refitted = PETSC_FALSE;
   PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
   if (sna->validation > 0) PetscCall(SNAFitValidationSplit(sna, X, Y, &Xt, &Yt));
-  PetscCall(PetscLogEventBegin(SNA_Fit, sna, X, Y, 0)); /* one SNAFit(), one event: the refit included */
+  PetscCall(PetscLogEventBegin(SNA_Fit, sna, X, Y, 0));              /* one SNAFit(), one event: the refit included */
   ierr = SNAFitTraining(sna, Xt ? Xt : X, Yt ? Yt : Y, PETSC_FALSE); /* not PetscCall: release the split first */
   if (ierr) {
     PetscCall(VecDestroy(&Xt));

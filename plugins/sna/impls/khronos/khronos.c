@@ -311,7 +311,10 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCheck(!set || anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, anderson);
   if (set) kh->anderson = anderson;
   {
-    SNAKhronosInitType init = kh->init;
+    /* shown: the start this fit takes unless the option is given (the tensor start where the measured default
+       applies: UseTensorStart, less its cap of 2000 coarse coefficients), for the options read above */
+    SNAKhronosInitType init = kh->init_chosen ? kh->init : SNAKhronosMeasuredDefaultFor(sna, enrich, refine) && kh->init_spread == 0 ? SNA_KHRONOS_INIT_TENSOR
+                                                                                                                                     : SNA_KHRONOS_INIT_RANDOM;
 
     PetscCall(PetscOptionsEnum("-sna_khronos_init", "Start of every data fit of a fresh model (auto, als, lm, tao, infinite_descent): random (seeded coefficients) or tensor (a least-squares fit of a coarse tensor-product spline, 6 functions per input, decomposed into the modes, up to 2000 coarse coefficients, i.e. 4 inputs at 6 or more nodes; beyond that the random start, with a warning). Default: tensor for the auto fit on the least-squares loss without -sna_khronos_enrich, -sna_khronos_refine or -sna_khronos_init_spread, not in an mf model; else random", "SNAFITAUTO", SNAKhronosInitTypes, (PetscEnum)init, (PetscEnum *)&init, &set));
     if (set) {

@@ -335,6 +335,18 @@ static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lf
 
 static const char *const PartName[3] = {"LF part", "correction delta", "scale rho"};
 
+/* " (what to change)" after a reason that is not convergence, for the options of prefix: the budget or the tolerance,
+   or for a stall (DIVERGED_STALLED: the ALS sweeps stopped lowering the training MSE with sweeps left) the penalty. */
+static PetscErrorCode NotConvergedAdvice(SNAConvergedReason reason, const char prefix[], char advice[], size_t len)
+{
+  PetscFunctionBegin;
+  if (reason == SNA_DIVERGED_STALLED)
+    PetscCall(PetscSNPrintf(advice, len, " (the ALS sweeps stopped lowering the training MSE with sweeps left: lower -%ssna_fit_lambda; more sweeps do not help)", prefix));
+  else
+    PetscCall(PetscSNPrintf(advice, len, " (raise -%ssna_fit_max_it, or loosen its rtol)", prefix));
+  PetscFunctionReturn(0);
+}
+
 /* The parts' stops (not fitted: no HF data, an LF part given, or no rho): on stdout, where the model's reason
    alone hides which part stopped how (model NULL), or after the model is written, the error of a part given
    -mf_<part>_sna_fit_error_if_not_converged that did not converge (parterror, model: where it was written). */
@@ -355,7 +367,12 @@ static PetscErrorCode PartStops(SNA sna, PetscBool lfgiven, const PetscBool part
     PetscCall(PetscObjectGetOptionsPrefix((PetscObject)part[i], &prefix));
     if (!prefix) prefix = "";
     PetscCheck(!model || reason >= 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The %s of the multi-fidelity model did not converge (%s after %" PetscInt_FMT " iterations, -%ssna_fit_error_if_not_converged); the model was written to %s", PartName[i], SNAConvergedReasons[reason], its, prefix, model);
-    if (!model) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit:   %s: %s after %" PetscInt_FMT " iterations%s%s%s\n", PartName[i], SNAConvergedReasons[reason], its, reason < 0 ? " (raise -" : "", reason < 0 ? prefix : "", reason < 0 ? "sna_fit_max_it, or loosen its rtol)" : ""));
+    if (!model) {
+      char advice[PETSC_MAX_OPTION_NAME + 128] = "";
+
+      if (reason < 0) PetscCall(NotConvergedAdvice(reason, prefix, advice, sizeof(advice)));
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit:   %s: %s after %" PetscInt_FMT " iterations%s\n", PartName[i], SNAConvergedReasons[reason], its, advice));
+    }
   }
   PetscFunctionReturn(0);
 }
@@ -554,8 +571,9 @@ int main(int argc, char **argv)
   /* a finite loss that the fit lowered is a usable model (the best iterate), whether or not a tolerance was met */
   PetscCall(SNACheckFitUsable(sna, "snaps-fit"));
   PetscCall(SNASave(sna, model));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: model written to %s%s\n", model, reason >= 0 ? "" : mf ? " (the best iterate of a fit that did not converge: raise the -sna_fit_max_it of a part above that did not, or for ar1's joint stage the model's)"
-                                                                                                             : " (the best iterate of a fit that did not converge: raise -sna_fit_max_it, or loosen -sna_fit_rtol)"));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: model written to %s%s\n", model, reason >= 0 ? "" : mf                           ? " (the best iterate of a fit that did not converge: raise the -sna_fit_max_it of a part above that did not, or lower the -sna_fit_lambda of one that stalled, or for ar1's joint stage the model's -sna_fit_max_it)"
+                                                                                                      : reason == SNA_DIVERGED_STALLED ? " (the best iterate of a fit that did not converge: its ALS sweeps stopped lowering the training MSE with sweeps left, where the penalty holds it: lower -sna_fit_lambda; more sweeps do not help)"
+                                                                                                                                       : " (the best iterate of a fit that did not converge: raise -sna_fit_max_it, or loosen -sna_fit_rtol)"));
 
   if (hasresults) {
     SNAPSReport report;

@@ -279,7 +279,9 @@ static PetscErrorCode SNATaoGetModelParameters(SNATaoCtx *ctx, Vec theta)
 
   TAO's options take the SNA's prefix plus "sna_fit_": -sna_fit_tao_type lmvm|bncg|nls|brgn|..., -sna_fit_tao_monitor.
   Newton types (nls, ntr, ...) need the type's exact Hessian (aion), least-squares types (brgn) its residual
-  Jacobian (khronos, aion). The model keeps the lowest-loss point TAO evaluated.
+  Jacobian (khronos, aion). The least-squares types minimise the residuals' 1/2 |R|^2 (brgn with its own
+  regularisation, -sna_fit_tao_brgn_regularizer_weight), not the Tikhonov term: they refuse a -sna_fit_lambda given.
+  The model keeps the lowest-loss point TAO evaluated.
 
   Level: intermediate
 
@@ -331,6 +333,17 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
   PetscCall(TaoSetMonitor(tao, SNATaoMonitor, &ctx, NULL));
   PetscCall(TaoSetFromOptions(tao));
   PetscCall(SNATaoCheckType(sna, tao, &needH, &needJ));
+  if (needJ) { /* the least-squares types minimise 1/2 |R|^2 of the residuals alone: a lambda given would be ignored */
+    TaoType   type;
+    PetscBool brgn;
+    char      what[128], alt[PETSC_MAX_OPTION_NAME + 96];
+
+    PetscCall(TaoGetType(tao, &type));
+    PetscCall(PetscStrcmp(type, TAOBRGN, &brgn));
+    PetscCall(PetscSNPrintf(what, sizeof(what), "TAO type %s does not minimise (it minimises the residuals' 1/2 |R|^2%s)", type, brgn ? " with its own regularisation" : ""));
+    PetscCall(PetscSNPrintf(alt, sizeof(alt), "%s%s%s, or use a TAO type of the loss (lmvm, the default)", brgn ? " (give -" : "", brgn ? (prefix ? prefix : "") : "", brgn ? "sna_fit_tao_brgn_regularizer_weight instead)" : ""));
+    PetscCall(SNAFitRefuseLambda(sna, what, alt));
+  }
   { /* the dense Hessian (a copy and the Mat) and the rank's Jacobian rows (the same): refused before they grow */
     const PetscLogDouble P = ctx.P, bytes = 16 * ((needH ? P * P : 0) + (needJ ? (PetscLogDouble)ctx.n * ctx.q * P : 0));
     char                 what[256];

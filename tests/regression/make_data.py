@@ -41,6 +41,8 @@ def datasets(out):
     write(os.path.join(out, "good.h5"), X=X, Y=Y)
     # inputs only (snaps-predict accepts /X alone)
     write(os.path.join(out, "good_xonly.h5"), X=X)
+    # the same targets at size 1e-8: the absolute -sna_fit_lambda 1e-12 outweighs them
+    write(os.path.join(out, "small.h5"), X=X, Y=1e-8 * Y)
 
     X3 = rng.uniform(-1.0, 1.0, size=(500, 3))
     write(os.path.join(out, "good3.h5"), X=X3, Y=smooth(X3)[:, None])

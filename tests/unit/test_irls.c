@@ -1,6 +1,7 @@
 static const char help[] = "KHRONOS categorical head fitted by cross-entropy (-sna_loss cross_entropy, fit irls): labels drawn from a\n"
                            "known conditional distribution p(class | x) of 2 inputs are fitted, and the model's probabilities must\n"
-                           "recover the true ones; the loss survives a save and load.\n";
+                           "recover the true ones; the loss survives a save and load, with its fit (irls); back to the MSE loss the\n"
+                           "fit is the type's natural one (auto), unless chosen.\n";
 
 #include <snaps.h>
 #include <snaps/private/khronosimpl.h>
@@ -86,9 +87,36 @@ static PetscErrorCode MaxError(SNA sna, PetscReal *err)
   PetscFunctionReturn(0);
 }
 
+/* Back to the MSE, the fit is the type's natural one again (auto), unless the user chose one (kept throughout). */
+static PetscErrorCode CheckLossSwitch(void)
+{
+  SNA        sna;
+  SNAFitType fit;
+  PetscBool  same;
+
+  PetscFunctionBegin;
+  for (PetscInt chosen = 0; chosen < 2; chosen++) {
+    PetscCall(SNACreate(PETSC_COMM_SELF, &sna));
+    if (chosen) PetscCall(SNASetFitType(sna, SNAFITLM));
+    PetscCall(SNASetLossType(sna, SNA_LOSS_CROSS_ENTROPY));
+    PetscCall(SNAGetFitType(sna, &fit));
+    PetscCall(PetscStrcmp(fit, chosen ? SNAFITLM : SNAFITIRLS, &same));
+    PetscCheck(same, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The cross-entropy loss gave fit type %s (the fit %s chosen)", fit, chosen ? "was" : "was not");
+    PetscCall(SNASetLossType(sna, SNA_LOSS_MSE));
+    PetscCall(SNAGetFitType(sna, &fit));
+    PetscCall(PetscStrcmp(fit, chosen ? SNAFITLM : SNAFITAUTO, &same));
+    PetscCheck(same, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Back to the MSE loss, the fit type is %s, not %s", fit, chosen ? SNAFITLM : SNAFITAUTO);
+    PetscCall(SNADestroy(&sna));
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "back to the MSE loss, the fit is auto again (lm when chosen)\n"));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   SNA                sna, back;
+  SNAFitType         fit;
+  PetscBool          same;
   Vec                X, Y;
   PetscReal          lo[2] = {-1, -1}, hi[2] = {1, 1}, err = 0, ce0, ce, ce_back;
   SNAConvergedReason reason;
@@ -125,10 +153,15 @@ int main(int argc, char **argv)
   PetscCall(SNALoad(back, file));
   PetscCall(SNAGetLossType(back, &loss));
   PetscCheck(loss == SNA_LOSS_CROSS_ENTROPY, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The loaded model lost its cross-entropy loss");
+  /* its loss's fit, as SNASetLossType() gives it: a refit must not minimise the MSE of the logits (auto) */
+  PetscCall(SNAGetFitType(back, &fit));
+  PetscCall(PetscStrcmp(fit, SNAFITIRLS, &same));
+  PetscCheck(same, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The loaded cross-entropy model has fit type %s, not irls", fit);
   PetscCall(SNAComputeCrossEntropy(back, X, Y, &ce_back));
   PetscCheck(ce_back == ce, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The loaded model gives cross-entropy %.17g, not %.17g", (double)ce_back, (double)ce);
   PetscCall(SNADestroy(&back));
   PetscCall(SNADestroy(&sna));
+  PetscCall(CheckLossSwitch());
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
   PetscCall(PetscFinalize());

@@ -3,7 +3,8 @@ static const char help[] = "KHRONOS Levenberg-Marquardt and the default fit: the
                            "iterations, honest stopping at the budget, greedy enrichment at least as good as a direct fit, and\n"
                            "Anderson-accelerated ALS in at most half the sweeps of plain ALS; early stopping on held-out samples keeps\n"
                            "the best-validation iterate (stopping on patience or on a rise of the validation MSE; the default fit holds\n"
-                           "out 10 percent by default, a chosen fit type none), and a failed validated fit leaves no held-out samples behind; the tensor\n"
+                           "out 10 percent by default, a chosen fit type none), and a failed validated fit leaves no held-out samples behind (a patience\n"
+                           "from SNASetValidation() under the rule rise is refused); the tensor\n"
                            "start (-sna_khronos_init tensor) is exact for a target its coarse splines reproduce under every fit, saves plain ALS\n"
                            "sweeps on a smooth target, and leaves a warm start alone; a validated fit that converged goes on with\n"
                            "all samples under -sna_fit_validation_refit, measuring the training loss of its start and end once each.\n";
@@ -418,7 +419,7 @@ static PetscErrorCode CheckValidation(SNAValidationStop stop)
   PetscFunctionBegin;
   PetscCall(MakeNoisyData(&X, &Y));
   PetscCall(CreateModel(3, 1, 16, 6, NULL, 1e-10, 200, &sna));
-  PetscCall(SNASetValidation(sna, 0.2, 5));
+  PetscCall(SNASetValidation(sna, 0.2, stop == SNA_VALIDATION_STOP_PATIENCE ? 5 : PETSC_DEFAULT)); /* rise takes none */
   PetscCall(SNASetValidationStop(sna, stop, alpha));
   PetscCall(SNAMonitorSet(sna, RecordValidation, &rec, NULL));
   PetscCall(SNAFit(sna, X, Y));
@@ -449,7 +450,7 @@ static PetscErrorCode FitValidated(Vec X, Vec Y, PetscBool refit, SNAConvergedRe
 
   PetscFunctionBegin;
   PetscCall(CreateModel(2, 2, 8, 2, NULL, 1e-10, 100, &sna));
-  PetscCall(SNASetValidation(sna, 0.2, 5));
+  PetscCall(SNASetValidation(sna, 0.2, PETSC_DEFAULT));
   sna->val_refit    = refit;
   sna->refit_chosen = PETSC_TRUE; /* as -sna_fit_validation_refit <refit> */
   PetscCall(SNAFit(sna, X, Y));
@@ -507,7 +508,7 @@ static PetscErrorCode CheckRefitEvaluations(void)
   PetscCall(PetscLogDefaultBegin());
   PetscCall(MakeData(500, 2, 2, Target, &X, &Y));
   PetscCall(CreateModel(2, 2, 8, 2, NULL, 1e-10, 100, &sna));
-  PetscCall(SNASetValidation(sna, 0.2, 5));
+  PetscCall(SNASetValidation(sna, 0.2, PETSC_DEFAULT));
   sna->val_refit    = PETSC_TRUE;
   sna->refit_chosen = PETSC_TRUE;
   PetscCall(SNAMonitorSet(sna, CountHeldOut, &observed, NULL));
@@ -538,18 +539,43 @@ static PetscErrorCode CheckFailedValidationReleased(void)
   PetscFunctionBegin;
   PetscCall(MakeData(200, 3, 1, Smooth, &X, &Y)); /* Smooth takes 3 inputs */
   PetscCall(CreateModel(3, 1, 6, 2, "no_such_fit", 1e-6, 5, &sna));
-  PetscCall(SNASetValidation(sna, 0.2, 5));
+  PetscCall(SNASetValidation(sna, 0.2, PETSC_DEFAULT));
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = SNAFit(sna, X, Y); /* fails in the fit itself, after the split */
   PetscCall(PetscPopErrorHandler());
   PetscCheck(ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "A fit of type no_such_fit should fail");
   PetscCall(SNASetFitType(sna, SNAFITALS));
-  PetscCall(SNASetValidation(sna, 0, 5));
+  PetscCall(SNASetValidation(sna, 0, PETSC_DEFAULT));
   PetscCall(SNAFit(sna, X, Y));
   PetscCall(SNAGetValidationMSE(sna, &val));
   PetscCheck(val == -1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "A fit without validation after a failed validated fit reports validation MSE %g: the failed fit left its held-out samples", (double)val);
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "a failed validated fit leaves no held-out samples to the next fit\n"));
   PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* A patience given by SNASetValidation() under the rule rise, which takes none, is refused as the option is (before
+   any work), not dropped; PETSC_DEFAULT passes. */
+static PetscErrorCode CheckPatienceUnderRise(void)
+{
+  SNA            sna;
+  Vec            X, Y;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(200, 3, 1, Smooth, &X, &Y));
+  PetscCall(CreateModel(3, 1, 6, 2, SNAFITALS, 1e-6, 2, &sna));
+  PetscCall(SNASetValidation(sna, 0.2, 3));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = SNAFit(sna, X, Y);
+  PetscCall(PetscPopErrorHandler());
+  PetscCheck(ierr == PETSC_ERR_USER_INPUT, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNASetValidation()'s patience 3 under the rule rise should be refused (PETSC_ERR_USER_INPUT), not give %d", (int)ierr);
+  PetscCall(SNASetValidationStop(sna, SNA_VALIDATION_STOP_PATIENCE, 20));
+  PetscCall(SNAFit(sna, X, Y)); /* the rule that takes it */
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "a patience given by SNASetValidation() under the rule rise is refused\n"));
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
   PetscFunctionReturn(0);
@@ -573,6 +599,7 @@ int main(int argc, char **argv)
   PetscCall(CheckValidationRefit());
   PetscCall(CheckRefitEvaluations());
   PetscCall(CheckFailedValidationReleased());
+  PetscCall(CheckPatienceUnderRise());
   PetscCall(PetscFinalize());
   return 0;
 }

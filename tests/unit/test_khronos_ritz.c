@@ -1,6 +1,7 @@
 static const char help[] = "KHRONOS Ritz-energy fit (SNASetRitzForm): a 2-D problem whose discrete solution has rank 2 against the direct\n"
                            "tensor solve, a 3-D manufactured solution to discretisation error, an honest DIVERGED_ITS at the\n"
-                           "sweep budget, the same model on every rank, and a non-finite form refused without a leak (run with -malloc_debug).\n";
+                           "sweep budget, the same model on every rank, a non-finite form refused without a leak (run with -malloc_debug), and\n"
+                           "the data fits' lambda and atol refused.\n";
 
 #include <snaps.h>
 #include <petscdt.h>
@@ -250,6 +251,38 @@ static PetscErrorCode CheckRefusedFormLeaksNothing(void)
   PetscFunctionReturn(0);
 }
 
+/* The data fits' Tikhonov weight (given, even the default's value) and a nonzero -sna_fit_atol have no use in the Ritz
+   fit: refused (PETSC_ERR_ARG_INCOMP), not ignored; the same fit without them runs. */
+static PetscErrorCode CheckDataSettingsRefused(void)
+{
+  SNA            sna;
+  SNABSpline     bs;
+  PetscReal     *K, *M;
+  PetscErrorCode ierr[2];
+  const PetscInt G = 6;
+
+  PetscFunctionBegin;
+  PetscCall(Matrices(2, 2, G, 0, 1, &bs, &K, &M));
+  for (PetscInt c = 0; c < 3; c++) {
+    PetscCall(Model(2, 2, G, 1, 0, 1, 1e-10, 10, &sna));
+    PetscCall(SNASetRitzForm(sna, K, M, 0, NULL, PETSC_TRUE));
+    if (c == 0) PetscCall(SNASetRegularization(sna, 1e-12));
+    if (c == 1) PetscCall(SNASetTolerances(sna, 1e-3, 1e-10, 10));
+    if (c < 2) {
+      PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+      ierr[c] = SNAFit(sna, NULL, NULL);
+      PetscCall(PetscPopErrorHandler());
+    } else
+      PetscCall(SNAFit(sna, NULL, NULL));
+    PetscCall(SNADestroy(&sna));
+  }
+  PetscCheck(ierr[0] == PETSC_ERR_ARG_INCOMP && ierr[1] == PETSC_ERR_ARG_INCOMP, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The Ritz fit should refuse a given lambda and a nonzero atol (PETSC_ERR_ARG_INCOMP), not give %d and %d", (int)ierr[0], (int)ierr[1]);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "the Ritz fit refuses a given lambda and a nonzero atol\n"));
+  PetscCall(PetscFree2(K, M));
+  PetscCall(SNABSplineDestroy(&bs));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
@@ -261,6 +294,7 @@ int main(int argc, char **argv)
   PetscCall(CheckTensor2D(2, 1e-22, 1e-10));
   PetscCall(CheckManufactured3D());
   PetscCall(CheckRefusedFormLeaksNothing());
+  PetscCall(CheckDataSettingsRefused());
   PetscCall(PetscFinalize());
   return 0;
 }

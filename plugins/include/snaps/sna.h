@@ -65,7 +65,11 @@ typedef enum {
   SNA_DIVERGED_NANORINF    = -1,
   SNA_DIVERGED_TAO         = -2, /* TAO failed without lowering the loss */
   SNA_DIVERGED_ITS         = -3, /* -sna_fit_max_it sweeps or iterations done before any tolerance was met */
-  SNA_DIVERGED_NO_PROGRESS = -4  /* no step lowered the loss below its starting value */
+  SNA_DIVERGED_NO_PROGRESS = -4, /* no step lowered the loss below its starting value */
+  SNA_DIVERGED_STALLED     = -5  /* an ALS sweep raised the training loss (by more than -sna_fit_rtol times the
+                                    targets' variance) before any tolerance was met, with sweeps of -sna_fit_max_it
+                                    left: the sweeps stopped where the penalty -sna_fit_lambda (or rounding) holds the
+                                    fit; lower -sna_fit_lambda, more sweeps do not help */
 } SNAConvergedReason;
 PETSC_EXTERN const char *const *SNAConvergedReasons;
 
@@ -123,7 +127,8 @@ PETSC_EXTERN PetscErrorCode SNAGetNumParameters(SNA, PetscInt *);
 PETSC_EXTERN PetscErrorCode SNASetFitType(SNA, SNAFitType);
 /* Returns the fitting algorithm. */
 PETSC_EXTERN PetscErrorCode SNAGetFitType(SNA, SNAFitType *);
-/* Tikhonov weight lambda of the loss (1/2N) sum |y - u|^2 + (lambda/2) |theta|^2. */
+/* Tikhonov weight lambda of the loss (1/2N) sum |y - u|^2 + (lambda/2) |theta|^2; absolute, in the units of the targets
+   squared (scale it with their variance for targets far from order one). */
 PETSC_EXTERN PetscErrorCode SNASetRegularization(SNA, PetscReal);
 /* Stopping tolerances on the mean squared error: absolute, relative decrease, and the sweep budget. */
 PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt);
@@ -133,6 +138,8 @@ PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt
    Ritz (Galerkin) fit and the tensor solve of snaps-poisson; an mf model's residual blend, or any mf fit without HF
    data) refuses it. */
 PETSC_EXTERN PetscErrorCode SNASetProgressStop(SNA, PetscInt, PetscReal);
+/* Holds out a fraction of the samples (-sna_fit_validation); the patience applies only to SNA_VALIDATION_STOP_PATIENCE
+   (PETSC_DEFAULT: unchanged; another value under the rule rise is refused by SNAFit()). */
 PETSC_EXTERN PetscErrorCode SNASetValidation(SNA, PetscReal, PetscInt);
 /* When held-out validation stops a fit: once its MSE has risen by alpha percent above its best (Prechelt's
    generalisation loss), or once it has not improved for patience iterations. */
@@ -194,7 +201,9 @@ PETSC_EXTERN PetscErrorCode SNAGetObjectiveValue(SNA, PetscReal *);
 PETSC_EXTERN PetscErrorCode SNAGetParameters(SNA, PetscReal[]);
 /* Sets the flat parameter vector theta, e.g. a chosen initialisation before SNAFit(); rejects NaN/Inf. */
 PETSC_EXTERN PetscErrorCode SNASetParameters(SNA, const PetscReal[]);
-/* Chooses the training loss (-sna_loss mse|cross_entropy); cross-entropy makes irls the default fit. */
+/* Chooses the training loss (-sna_loss mse|cross_entropy); unless the fit was chosen, cross-entropy makes irls the fit
+   and mse the type's natural one (auto for khronos). The fits of the MSE (auto, als, infinite_descent, lm, tao) refuse
+   the cross-entropy loss, as irls refuses the MSE. */
 PETSC_EXTERN PetscErrorCode SNASetLossType(SNA, SNALossType);
 /* Returns the training loss. */
 PETSC_EXTERN PetscErrorCode SNAGetLossType(SNA, SNALossType *);
@@ -248,7 +257,8 @@ PETSC_EXTERN PetscErrorCode SNAKhronosSetNodes(SNA, PetscInt, const PetscInt[]);
    with knot refinement). */
 PETSC_EXTERN PetscErrorCode SNAKhronosGetNodes(SNA, PetscInt *, const PetscInt *[]);
 /* Sets the knot-refinement levels of each fit (nodes doubled by exact knot insertion, warm start)
-   and whether the rank grows greedily from 1 to M. */
+   and whether the rank grows greedily from 1 to M: stages of the ALS fits (auto, als, infinite_descent), refused by
+   lm, tao and irls. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetRefinement(SNA, PetscInt, PetscBool);
 /* Sets the spread s of the random start (-sna_khronos_init_spread): s > 0 starts every factor at 1 + s U(-1, 1) (its
    product over many inputs stays O(1)), 0 the coefficients at U(-1, 1). */

@@ -145,6 +145,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
 {
   char        type[256];
   PetscBool   flg, monitor = PETSC_FALSE;
+  PetscReal   lambda         = sna->lambda;
   PetscInt    nb             = 2 * 64;
   PetscReal   bounds[2 * 64] = {0};
   SNALossType loss;
@@ -158,19 +159,23 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(SNASetFromOptions_FitType(sna, PetscOptionsObject));
   PetscCall(PetscOptionsEnum("-sna_loss", "Training loss: mse, or cross_entropy (the outputs are the logits of a categorical distribution)", "SNASetLossType", SNALossTypes, (PetscEnum)sna->loss, (PetscEnum *)&loss, &flg));
   if (flg) PetscCall(SNASetLossType(sna, loss));
-  PetscCall(PetscOptionsReal("-sna_fit_lambda", "Tikhonov weight lambda of the loss (1/2N)|y-u|^2 + (lambda/2)|theta|^2", "SNASetRegularization", sna->lambda, &sna->lambda, NULL));
+  PetscCall(PetscOptionsReal("-sna_fit_lambda", "Tikhonov weight lambda of the loss (1/2N)|y-u|^2 + (lambda/2)|theta|^2: absolute, in the units of the targets squared (for targets far from order one, scale it with their variance, or scale the data)", "SNASetRegularization", lambda, &lambda, &flg));
+  if (flg) PetscCall(SNASetRegularization(sna, lambda)); /* given: a fit that takes no lambda refuses it */
   PetscCall(PetscOptionsReal("-sna_fit_atol", "Stop when the training MSE falls below this", "SNASetTolerances", sna->atol, &sna->atol, NULL));
   PetscCall(PetscOptionsReal("-sna_fit_rtol", "Stop when a sweep or step lowers the training MSE by less than rtol times the variance of the targets (and by less than half); AION's infinite descent: when the Newton model's decrease is below rtol times the loss", "SNASetTolerances", sna->rtol, &sna->rtol, NULL));
-  PetscCall(PetscOptionsInt("-sna_fit_max_it", "Maximum sweeps (ALS) and iterations (LM, TAO) per level", "SNASetTolerances", sna->max_it, &sna->max_it, NULL));
+  PetscCall(PetscOptionsInt("-sna_fit_max_it", "Maximum sweeps (ALS) and iterations (LM, TAO) per level; the auto fit's Levenberg-Marquardt retry after ALS has a budget of its own of as many steps", "SNASetTolerances", sna->max_it, &sna->max_it, NULL));
   PetscCall(PetscOptionsBool("-sna_fit_error_if_not_converged", "Raise an error when a fit ends without converging (the model keeps its best iterate); a stop by -sna_fit_progress_window (STOPPED_SLOW_PROGRESS) is one the user asked for and is accepted", "SNASetErrorIfNotConverged", sna->errorifnotconverged, &sna->errorifnotconverged, NULL));
   PetscCall(SNASetTolerances(sna, sna->atol, sna->rtol, sna->max_it));
   PetscCall(SNASetFromOptions_ProgressStop(sna, PetscOptionsObject));
-  PetscCall(SNASetRegularization(sna, sna->lambda));
   {
-    PetscReal fraction = sna->val_chosen ? sna->validation : SNA_VALIDATION_DEFAULT;
+    PetscReal fraction = sna->val_chosen ? sna->validation : 0;
     PetscInt  patience = sna->patience;
-    PetscBool fset, pset;
+    PetscBool fset, pset, applies = PETSC_FALSE;
 
+    if (!sna->val_chosen) { /* shown: the default of this type and fit (given enough samples), not always 0.1 */
+      PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, &applies));
+      if (applies) fraction = SNA_VALIDATION_DEFAULT;
+    }
     PetscCall(PetscOptionsReal("-sna_fit_validation", "Fraction of the samples held out: the fit keeps the iterate of lowest MSE on them and stops when they show overfitting (0: none; default 0.1 for the auto fit of khronos on 100 samples or more without refinement or enrichment, not in an mf model, else 0)", "SNASetValidation", fraction, &fraction, &fset));
     PetscCall(PetscOptionsInt("-sna_fit_validation_patience", "Under -sna_fit_validation_stop patience: iterations without a better validation MSE, past the best point's training MSE, before the fit stops (0: never stops early; refused where no samples are held out)", "SNASetValidation", patience, &patience, &pset));
     if (fset) PetscCall(SNASetValidation(sna, fraction, patience));
@@ -281,13 +286,23 @@ PetscErrorCode SNASetFitType(SNA sna, SNAFitType type)
   PetscFunctionReturn(0);
 }
 
-/* A type's natural fit (called by its create routine); a choice the user made is kept. */
+/* The fit becomes type, unless the user chose one. */
+static PetscErrorCode SNAReplaceUnchosenFitType(SNA sna, const char type[])
+{
+  PetscFunctionBegin;
+  if (sna->fittype_set || !type[0]) PetscFunctionReturn(0);
+  PetscCall(PetscFree(sna->fittype));
+  PetscCall(PetscStrallocpy(type, &sna->fittype));
+  PetscFunctionReturn(0);
+}
+
+/* A type's natural fit (called by its create routine), which the MSE loss returns to (SNASetLossType()); a choice
+   the user made is kept. */
 PetscErrorCode SNASetDefaultFitType(SNA sna, SNAFitType type)
 {
   PetscFunctionBegin;
-  if (sna->fittype_set) PetscFunctionReturn(0);
-  PetscCall(PetscFree(sna->fittype));
-  PetscCall(PetscStrallocpy(type, &sna->fittype));
+  PetscCall(PetscStrncpy(sna->fittype_natural, type, sizeof(sna->fittype_natural)));
+  PetscCall(SNAReplaceUnchosenFitType(sna, type));
   PetscFunctionReturn(0);
 }
 
@@ -300,13 +315,38 @@ PetscErrorCode SNAGetFitType(SNA sna, SNAFitType *type)
   PetscFunctionReturn(0);
 }
 
-/* Sets the Tikhonov weight lambda >= 0. */
+/*@
+  SNASetRegularization - Sets the Tikhonov weight lambda of the data loss (1/2N) sum |y - u|^2 + (lambda/2) |theta|^2
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA
+- lambda - the weight, finite and >= 0 (default 1e-12)
+
+  Options Database Key:
+. -sna_fit_lambda <lambda> - the same
+
+  Notes:
+  A fit whose objective has no lambda refuses a lambda given here or by the option: TAO's least-squares types (brgn,
+  pounders: their own regularisation) and the Ritz fit (SNASetRitzForm()). lambda is absolute, not relative to the
+  targets: it weighs |theta|^2 against the MSE in the units of the targets
+  squared. The default 1e-12 is negligible for targets of order one; for targets of size s the penalty weighs about
+  s^(2/(d+1) - 2) times more against the MSE (a model is a product of d + 1 factors, each of which scales only with
+  s^(1/(d+1))), so for small targets lower lambda with their variance (or scale the data): at s = 1e-8 the default
+  shrinks the model to zero. A fit whose training MSE ends at or above the targets' variance prints a WARNING saying so.
+
+  Level: intermediate
+
+.seealso: SNASetTolerances(), SNAFit()
+@*/
 PetscErrorCode SNASetRegularization(SNA sna, PetscReal lambda)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCheck(lambda >= 0 && PetscIsNormalReal(lambda + 1.0), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The regularisation weight (-sna_fit_lambda) must be finite and >= 0, not %g", (double)lambda);
-  sna->lambda = lambda;
+  sna->lambda       = lambda;
+  sna->lambda_given = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 
@@ -513,13 +553,15 @@ static PetscErrorCode SNAComputeLoss(SNA sna, Vec X, Vec Y, PetscReal *loss)
 }
 
 /* Fits the model to (X, Y), warm-starting from the current parameters if already set up. */
-/* The end of every fit: the reason for a non-finite result, -sna_view and -sna_fit_error_if_not_converged. */
+/* The end of every fit: the reason for a non-finite result, the warning of a fit no better than the targets' mean,
+   -sna_view and -sna_fit_error_if_not_converged. */
 static PetscErrorCode SNAFitEnd(SNA sna)
 {
   PetscFunctionBegin;
   sna->monitorstage = NULL;
   if (!sna->stats.outer) sna->stats.outer = sna->iterations;
   if (PetscIsInfOrNanReal(sna->fit_mse)) sna->reason = SNA_DIVERGED_NANORINF;
+  PetscCall(SNAFitWarnNoBetterThanMean(sna));
   PetscCall(SNAViewFromOptions(sna, NULL, "-sna_view"));
   PetscCheck(!sna->errorifnotconverged || sna->reason > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "SNAFit (-%ssna_fit_type %s) did not converge: %s after %" PetscInt_FMT " iterations, %s %g (-%ssna_fit_error_if_not_converged)", SNAMessagePrefix(sna), sna->fittype, SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse, SNAMessagePrefix(sna));
   PetscFunctionReturn(0);
@@ -584,16 +626,15 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
 /* The fit proper on the training samples (X, Y: all of them, or those the validation split left). The loss of the
    start is measured only for the first of the fits of one SNAFit() (refit: the refit on all samples keeps it, the
    start of the whole fit); the loss at the end is measured by SNAFit() once the last fit is known. Each costs an
-   evaluation of the model on every sample, a third to a half of an ALS sweep (bench/README.md). */
+   evaluation of the model on every sample, a third to a half of an ALS sweep (bench/README.md). SNAFit() logs the
+   event SNA_Fit once around both fits. */
 static PetscErrorCode SNAFitTraining(SNA sna, Vec X, Vec Y, PetscBool refit)
 {
   PetscFunctionBegin;
-  PetscCall(PetscLogEventBegin(SNA_Fit, sna, X, Y, 0));
   PetscCall(SNAFitComputeScale(sna, Y));
   if (!refit) PetscCall(SNAComputeLoss(sna, X, Y, &sna->fit_mse0));
   PetscCall(SNAFitRun(sna, sna->fittype, X, Y));
   PetscCall(SNAFitValidationFinish(sna));
-  PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
   PetscFunctionReturn(0);
 }
 
@@ -690,11 +731,13 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   sna->fit_refitted = PETSC_FALSE;
   PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
   if (sna->validation > 0) PetscCall(SNAFitValidationSplit(sna, X, Y, &Xt, &Yt));
+  PetscCall(PetscLogEventBegin(SNA_Fit, sna, X, Y, 0));              /* one SNAFit(), one event: the refit included */
   ierr = SNAFitTraining(sna, Xt ? Xt : X, Yt ? Yt : Y, PETSC_FALSE); /* not PetscCall: release the split first */
   if (ierr) {
     PetscCall(VecDestroy(&Xt));
     PetscCall(VecDestroy(&Yt));
     PetscCall(SNAFitValidationRelease(sna));
+    PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
   }
   PetscCall(ierr);
   sna->fit_refitted = SNAFitRefits(sna);
@@ -703,6 +746,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
     PetscCall(VecDestroy(&Yt));
     PetscCall(SNAFitRefit(sna, X, Y));
   }
+  PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
   /* the training loss of the model on the samples of its last fit; not PetscCall: release the split first */
   ierr = SNAComputeLoss(sna, Xt ? Xt : X, Yt ? Yt : Y, &sna->fit_mse);
   PetscCall(VecDestroy(&Xt));
@@ -759,8 +803,8 @@ PetscErrorCode SNAGetErrorIfNotConverged(SNA sna, PetscBool *flg)
 
   Notes:
   A fit failed when its loss is NaN or Inf (DIVERGED_NANORINF), or when it never lowered the loss (DIVERGED_TAO,
-  DIVERGED_NO_PROGRESS, or any reason that is not convergence with the loss of the start). DIVERGED_ITS after
-  progress is not a failure: the model holds the best iterate of the budget. After a refit on all samples
+  DIVERGED_NO_PROGRESS, or any reason that is not convergence with the loss of the start). DIVERGED_ITS or
+  DIVERGED_STALLED after progress is not a failure: the model holds the best iterate of the budget. After a refit on all samples
   (-sna_fit_validation_refit) the loss of the start is not compared: it was measured on the split's training samples
   only, and the refit starts from a fit that converged.
 
@@ -936,14 +980,15 @@ PetscErrorCode SNAComputeMSE(SNA sna, Vec X, Vec Y, PetscReal *mse)
   PetscFunctionReturn(0);
 }
 
-/* Chooses the training loss; cross-entropy makes the block Newton fit (irls) the default. */
+/* Chooses the training loss; unless the user chose the fit, cross-entropy makes the block Newton fit (irls) the fit,
+   and the MSE the type's natural one (auto for khronos, after a cross-entropy loss too). */
 PetscErrorCode SNASetLossType(SNA sna, SNALossType loss)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCheck(loss == SNA_LOSS_MSE || loss == SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown loss %d: use SNA_LOSS_MSE or SNA_LOSS_CROSS_ENTROPY", (int)loss);
   sna->loss = loss;
-  if (loss == SNA_LOSS_CROSS_ENTROPY) PetscCall(SNASetDefaultFitType(sna, SNAFITIRLS));
+  PetscCall(SNAReplaceUnchosenFitType(sna, loss == SNA_LOSS_CROSS_ENTROPY ? SNAFITIRLS : sna->fittype_natural));
   PetscFunctionReturn(0);
 }
 

@@ -22,12 +22,33 @@ static PetscErrorCode SNAFitCheckProgressStop(SNA sna, const char name[])
   PetscFunctionReturn(0);
 }
 
+/* -sna_loss cross_entropy asks for the cross-entropy of the logits, which only irls minimises: the fits of the
+   least-squares loss (auto, als, infinite_descent, lm, tao) would regress the logits onto the class rows (minimise
+   their MSE) and report that as the cross-entropy fit, so they refuse it, as irls refuses the MSE. A fit registered
+   by the user (SNAFitRegister()) decides for itself. */
+static PetscErrorCode SNAFitCheckLoss(SNA sna, const char name[])
+{
+  const char *prefix = SNAMessagePrefix(sna);
+  PetscBool   lsq;
+  PetscErrorCode (*irls)(SNA, Vec, Vec);
+
+  PetscFunctionBegin;
+  if (sna->loss != SNA_LOSS_CROSS_ENTROPY) PetscFunctionReturn(0);
+  PetscCall(PetscStrInList(name, SNAFITAUTO "," SNAFITALS "," SNAFITINFINITEDESCENT "," SNAFITLM "," SNAFITTAO, ',', &lsq));
+  if (!lsq) PetscFunctionReturn(0);
+  PetscCall(SNAFitFind(sna, SNAFITIRLS, &irls));
+  PetscCheck(!irls, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_loss cross_entropy: -%ssna_fit_type %s minimises the mean-squared error (it would regress the logits onto the class rows), not the cross-entropy: use -%ssna_fit_type irls, the fit of that loss, or drop -%ssna_loss cross_entropy", prefix, prefix, name, prefix, prefix);
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_loss cross_entropy: SNA type %s has no fit of the cross-entropy loss (-%ssna_fit_type %s minimises the mean-squared error; irls, the fit of that loss, is khronos's): use -%ssna_type khronos with -%ssna_fit_type irls, or drop -%ssna_loss cross_entropy", prefix, ((PetscObject)sna)->type_name, prefix, name, prefix, prefix, prefix);
+}
+
 /* The fit registered under name for the SNA's type, after the check that none of the options given is ignored by
-   that fit: the slow-progress stop here, the type's own options in SNAFitCheck_C (optional). Reads nothing but the
-   settings, so SNAFit() calls it before any work on the data (the validation split, the scale, the first loss). */
+   that fit: the loss and the slow-progress stop here, the type's own options in SNAFitCheck_C (optional). Reads
+   nothing but the settings, so SNAFit() calls it before any work on the data (the validation split, the scale, the
+   first loss). */
 PetscErrorCode SNAFitRunCheck(SNA sna, const char name[], PetscErrorCode (**fit)(SNA, Vec, Vec))
 {
   PetscFunctionBegin;
+  PetscCall(SNAFitCheckLoss(sna, name));
   PetscCall(SNAFitFind(sna, name, fit));
   if (!*fit) {
     char names[512];
@@ -78,6 +99,15 @@ PetscErrorCode SNAFitGetSettings(SNA sna, PetscReal *lambda, PetscReal *atol, Pe
   if (atol) *atol = sna->atol;
   if (rtol) *rtol = sna->rtol * sna->fit_scale;
   if (max_it) *max_it = sna->max_it;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFitRefuseLambda(SNA sna, const char what[], const char alt[])
+{
+  const char *prefix = SNAMessagePrefix(sna);
+
+  PetscFunctionBegin;
+  PetscCheck(!sna->lambda_given, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_lambda %g weighs (lambda/2)|theta|^2 in the loss of the data fits, which %s: drop -%ssna_fit_lambda%s", prefix, (double)sna->lambda, what, prefix, alt);
   PetscFunctionReturn(0);
 }
 
@@ -251,6 +281,30 @@ PetscErrorCode SNAFitComputeScale(SNA sna, Vec Y)
   sna->fit_scale = norm * norm / N - PetscSqr(sum / N);
   if (!(sna->fit_scale > 1e-14 * norm * norm / N)) sna->fit_scale = norm * norm / N;
   if (!(sna->fit_scale > 0)) sna->fit_scale = 1.0;
+  PetscFunctionReturn(0);
+}
+
+/* See snaimpl.h. The usual cause is -sna_fit_lambda, which is absolute: the penalty (lambda/2)|theta|^2 is on the
+   coefficients of a product of d + 1 factors (the inputs' and the output head's), so targets of size s need factors
+   of size s^(1/(d+1)) each, and against the MSE (size s^2) the penalty weighs s^(2/(d+1) - 2) times what it weighs on
+   targets of order one (s = 1e-8, d = 2: 4.6e10 times, lambda 1e-12 acts as 0.05 does there). ALS feels it sooner: each input block is normalised
+   and the amplitude kept in the head C, so a block's data term is of size |C|^2 ~ the targets' square against
+   lambda, and its solve returns a block too small by that ratio, which the normalisation moves into C: the model
+   shrinks to zero in a sweep and stays there (CONVERGED_RTOL at a relative MSE above 1). */
+PetscErrorCode SNAFitWarnNoBetterThanMean(SNA sna)
+{
+  const char *prefix = SNAMessagePrefix(sna);
+  char        cause[PETSC_MAX_OPTION_NAME + 512];
+
+  PetscFunctionBegin;
+  if (sna->objective != SNA_OBJECTIVE_LEAST_SQUARES || sna->loss != SNA_LOSS_MSE || PetscIsInfOrNanReal(sna->fit_mse) || !(sna->fit_mse >= sna->fit_scale)) PetscFunctionReturn(0);
+  if (sna->lambda > SNA_LAMBDA_NOTABLE * sna->fit_scale)
+    PetscCall(PetscSNPrintf(cause, sizeof(cause), "-%ssna_fit_lambda %g is absolute, not relative to the targets: it weighs (lambda/2)|theta|^2 against the MSE in the targets' units, here at %.3g times their variance; lower it for targets of this size (to %g or less: lambda times their variance), or scale the targets to order one", prefix, (double)sna->lambda, (double)(sna->lambda / sna->fit_scale), (double)(sna->lambda * sna->fit_scale)));
+  else if (sna->reason < 0)
+    PetscCall(PetscSNPrintf(cause, sizeof(cause), "the fit did not converge (%s)", SNAConvergedReasons[sna->reason]));
+  else
+    PetscCall(PetscSNPrintf(cause, sizeof(cause), "the model cannot represent the targets (give it more modes or nodes), or the fit stalled near its start (-%ssna_monitor)", prefix));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: the fit (-%ssna_fit_type %s) ended %s at training MSE %g, not below the variance %g of its targets (relative %.3g): the model fits them no better than their mean. Likely cause: %s.\n", prefix, sna->fittype, SNAConvergedReasons[sna->reason], (double)sna->fit_mse, (double)sna->fit_scale, (double)(sna->fit_mse / sna->fit_scale), cause));
   PetscFunctionReturn(0);
 }
 

@@ -722,13 +722,14 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
   if (!ierr) ierr = SNASetBounds(sna, lo, hi);
   PetscCall(PetscFree2(lo, hi));
   PetscCall(ierr);
-  sna->loss = SNA_LOSS_MSE;
   if (H5Aexists(group, "loss") > 0) {
     char loss[32];
     PetscCall(SNAHDF5ReadAttributeString(group, "loss", loss, sizeof(loss)));
     PetscCheck(!strcmp(loss, "mse") || !strcmp(loss, "cross_entropy"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has loss '%s'; this SNAPS knows mse and cross_entropy", filename, loss);
-    sna->loss = strcmp(loss, "mse") ? SNA_LOSS_CROSS_ENTROPY : SNA_LOSS_MSE;
-  }
+    /* as SNASetLossType() sets it, so that a refit takes the loss's fit (irls) unless the user chose one */
+    PetscCall(SNASetLossType(sna, strcmp(loss, "mse") ? SNA_LOSS_CROSS_ENTROPY : SNA_LOSS_MSE));
+  } else
+    PetscCall(SNASetLossType(sna, SNA_LOSS_MSE));
   PetscCall((*sna->ops->load)(sna, group));
   PetscCheck(sna->nparams == nparams, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' says it has %" PetscInt_FMT " parameters but its arrays hold %" PetscInt_FMT ": corrupt model", filename, nparams, sna->nparams);
   sna->setupcalled = PETSC_TRUE;

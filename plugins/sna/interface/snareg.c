@@ -10,8 +10,8 @@ PetscFunctionList SNAList = NULL;
 static PetscBool SNAPackageInitialized = PETSC_FALSE;
 static PetscBool SNARegisterAllCalled  = PETSC_FALSE;
 
-const char *const  SNAConvergedReasons_Shifted[] = {"DIVERGED_NO_PROGRESS", "DIVERGED_ITS", "DIVERGED_TAO", "DIVERGED_NANORINF", "CONVERGED_ITERATING", "", "CONVERGED_ATOL", "CONVERGED_RTOL", "CONVERGED_TAO", "", "CONVERGED_STATIONARY", "CONVERGED_STALLED", "CONVERGED_VALIDATION", "STOPPED_SLOW_PROGRESS", "SNAConvergedReason", "SNA_", NULL};
-const char *const *SNAConvergedReasons           = SNAConvergedReasons_Shifted + 4;
+const char *const  SNAConvergedReasons_Shifted[] = {"DIVERGED_STALLED", "DIVERGED_NO_PROGRESS", "DIVERGED_ITS", "DIVERGED_TAO", "DIVERGED_NANORINF", "CONVERGED_ITERATING", "", "CONVERGED_ATOL", "CONVERGED_RTOL", "CONVERGED_TAO", "", "CONVERGED_STATIONARY", "CONVERGED_STALLED", "CONVERGED_VALIDATION", "STOPPED_SLOW_PROGRESS", "SNAConvergedReason", "SNA_", NULL};
+const char *const *SNAConvergedReasons           = SNAConvergedReasons_Shifted + 5;
 const char *const  SNALossTypes[]                = {"mse", "cross_entropy", "SNALossType", "SNA_LOSS_", NULL};
 const char *const  SNAValidationStops[]          = {"rise", "patience", "SNAValidationStop", "SNA_VALIDATION_STOP_", NULL};
 

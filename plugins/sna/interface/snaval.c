@@ -62,7 +62,7 @@ static PetscErrorCode SNAValidationRuleCheck(SNA sna)
   MPI_Comm    comm = PetscObjectComm((PetscObject)sna);
 
   PetscFunctionBegin;
-  PetscCheck(!sna->val_pgiven || sna->val_stoptype == SNA_VALIDATION_STOP_PATIENCE, comm, PETSC_ERR_USER_INPUT, "-%ssna_fit_validation_patience %" PetscInt_FMT " applies to -%ssna_fit_validation_stop patience, but the stop rule is %s%s: add -%ssna_fit_validation_stop patience, or drop it", prefix, sna->patience, prefix, SNAValidationStops[sna->val_stoptype], deflt, prefix);
+  PetscCheck(!sna->val_pgiven || sna->val_stoptype == SNA_VALIDATION_STOP_PATIENCE, comm, PETSC_ERR_USER_INPUT, "-%ssna_fit_validation_patience %" PetscInt_FMT " applies to -%ssna_fit_validation_stop patience, but the stop rule is %s%s: add -%ssna_fit_validation_stop patience, or drop it (SNASetValidation(): pass PETSC_DEFAULT)", prefix, sna->patience, prefix, SNAValidationStops[sna->val_stoptype], deflt, prefix);
   PetscCheck(!sna->val_rgiven || sna->val_stoptype == SNA_VALIDATION_STOP_RISE, comm, PETSC_ERR_USER_INPUT, "-%ssna_fit_validation_rise %.6g applies to -%ssna_fit_validation_stop rise, but the stop rule is %s: drop one of them", prefix, (double)sna->val_alpha, prefix, SNAValidationStops[sna->val_stoptype]);
   PetscFunctionReturn(0);
 }
@@ -238,8 +238,10 @@ PetscErrorCode SNAGetValidationMSE(SNA sna, PetscReal *mse)
   Input Parameters:
 + sna      - the SNA
 . fraction - the fraction of samples held out, in [0, 1); 0 for none
-- patience - iterations without a better validation MSE (past the best point's training MSE) before the fit
-             stops; 0 never stops early (the best-validation iterate is still kept)
+- patience - under SNA_VALIDATION_STOP_PATIENCE only (SNASetValidationStop()): iterations without a better validation
+             MSE (past the best point's training MSE) before the fit stops, 0 never stops early (the best-validation
+             iterate is still kept); PETSC_DEFAULT keeps the current patience (10 unless set), as the default rule, rise,
+             takes none
 
   Options Database Keys:
 + -sna_fit_validation <f>          - the fraction
@@ -247,7 +249,9 @@ PetscErrorCode SNAGetValidationMSE(SNA sna, PetscReal *mse)
 
   Notes:
   The split is pseudo-random by global sample index with the type's seed (-sna_khronos_seed), the same for any
-  number of ranks. The training MSE of the fit is then that of the other samples.
+  number of ranks. The training MSE of the fit is then that of the other samples. A patience other than PETSC_DEFAULT
+  and the current one is the user's choice, as -sna_fit_validation_patience is: SNAFit() refuses it under the rule
+  rise, which would ignore it.
 
   Level: intermediate
 
@@ -258,10 +262,13 @@ PetscErrorCode SNASetValidation(SNA sna, PetscReal fraction, PetscInt patience)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCheck(fraction >= 0 && fraction < 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation must be in [0, 1) (the fraction of samples held out; 0: none), not %g", (double)fraction);
-  PetscCheck(patience >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, patience);
+  PetscCheck(patience >= 0 || patience == PETSC_DEFAULT, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, patience);
   sna->validation = fraction;
-  sna->patience   = patience;
   sna->val_chosen = PETSC_TRUE;
+  if (patience == PETSC_DEFAULT || patience == sna->patience) PetscFunctionReturn(0);
+  /* a new patience is asked for (SNASetFromOptions() marks the option given itself): refused under rise, not ignored */
+  sna->patience   = patience;
+  sna->val_pgiven = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 

@@ -131,6 +131,8 @@ PETSC_INTERN PetscErrorCode SNAKhronosTensorStart(SNA, Vec, Vec);
    fit when the user chose neither start nor validation: the auto fit on the least-squares loss without knot refinement
    or enrichment, not an mf part (SNAFitDefaultValidation_C). */
 PETSC_INTERN PetscErrorCode SNAKhronosMeasuredDefault(SNA, PetscBool *);
+/* The same for the given enrichment and refinement (-help, before SNAKhronosSetRefinement() takes the options). */
+PETSC_INTERN PetscBool SNAKhronosMeasuredDefaultFor(SNA, PetscBool, PetscInt);
 /* The default fit: ALS while sweeps gain much, then Levenberg-Marquardt on all parameters. */
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_Auto(SNA, Vec, Vec);
 /* Cross-entropy fit of a categorical head (the q outputs are logits): exact block Newton per block. */

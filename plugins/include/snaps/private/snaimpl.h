@@ -55,8 +55,10 @@ struct _p_SNA {
 
   /* fitting */
   char       *fittype;
-  PetscBool   fittype_set; /* chosen by the user; otherwise a type may pick its natural fit */
+  PetscBool   fittype_set;         /* chosen by the user; otherwise a type may pick its natural fit */
+  char        fittype_natural[32]; /* the type's natural fit (SNASetDefaultFitType()), the MSE loss's unless chosen */
   PetscReal   lambda, atol, rtol;
+  PetscBool   lambda_given; /* lambda set by SNASetRegularization() or -sna_fit_lambda: a fit without it refuses it */
   SNALossType loss;
   PetscInt    max_it;
   PetscInt    progress_window; /* -sna_fit_progress_window: steps of the slow-progress stop (0: off) */
@@ -149,6 +151,11 @@ static inline const char *SNAMessagePrefix(SNA sna)
 }
 /* Sets the scale of -sna_fit_rtol from the targets (their variance). */
 PETSC_INTERN PetscErrorCode SNAFitComputeScale(SNA, Vec);
+/* At the end of a data fit of the MSE (SNAFitEnd, where the reason is final): a WARNING when the training MSE is not
+   below the targets' variance (the relative MSE is at least 1, whatever the reason says), naming the likely cause,
+   -sna_fit_lambda where it is above SNA_LAMBDA_NOTABLE times that variance (it is absolute). */
+PETSC_INTERN PetscErrorCode SNAFitWarnNoBetterThanMean(SNA);
+#define SNA_LAMBDA_NOTABLE 1e-6
 /* The names of the fits available to the SNA's type, comma-separated, for help and error messages. */
 PETSC_INTERN PetscErrorCode SNAFitGetNames(SNA, char[], size_t);
 

@@ -227,8 +227,9 @@ PetscErrorCode SNAKhronosCheckAndersonUnused(SNA sna, const char what[])
 }
 
 /* Before a fit of the registry runs (SNAFitRun), before the tensor start or any other work: the ALS options of
-   khronos are refused by a fit that takes no ALS sweeps (lm, tao, irls), instead of being silently ignored. als, auto
-   and infinite_descent read them (or refuse them) themselves. The auto fit refuses the slow-progress stop on a model
+   khronos (Anderson, extrapolation, and the stages of the ALS fits: enrichment, knot refinement) are refused by a fit
+   that takes no ALS sweeps (lm, tao, irls), instead of being silently ignored. als, auto and infinite_descent read
+   them (or refuse them) themselves. The auto fit refuses the slow-progress stop on a model
    whose first level is too large for its Levenberg-Marquardt retry (every later level is larger: the stop would never
    run). -sna_fit_irls_newton_its, given, is refused by every fit but irls (it was an unused option there). */
 static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
@@ -254,6 +255,17 @@ static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
   PetscCall(PetscSNPrintf(what, sizeof(what), "-sna_fit_type %s", fit));
   PetscCall(SNAKhronosCheckAndersonUnused(sna, what));
   PetscCheck(!kh->extrapolate, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-sna_fit_als_extrapolate adds a line search to ALS sweeps, which -sna_fit_type %s does not take: drop -sna_fit_als_extrapolate, or use -sna_fit_type als or auto", fit);
+  /* the stages of the ALS fits: lm, tao and irls fit the model as it is set up (one mode under enrichment) */
+  {
+    const char *prefix                          = SNAMessagePrefix(sna);
+    char        alt[PETSC_MAX_OPTION_NAME + 64] = "";
+    PetscBool   irls;
+
+    PetscCall(PetscStrcmp(fit, SNAFITIRLS, &irls)); /* the only fit of the cross-entropy loss */
+    if (!irls) PetscCall(PetscSNPrintf(alt, sizeof(alt), ", or use -%ssna_fit_type als or auto", prefix));
+    PetscCheck(!kh->enrich, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_khronos_enrich grows the rank from 1 to -%ssna_khronos_modes %" PetscInt_FMT " between the ALS stages of a fit, which -%ssna_fit_type %s does not take (it would fit the rank-1 start alone): drop -%ssna_khronos_enrich%s", prefix, prefix, kh->max_modes, prefix, fit, prefix, alt);
+    PetscCheck(!kh->refine, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_khronos_refine %" PetscInt_FMT " doubles the knot intervals between the levels of an ALS fit, which -%ssna_fit_type %s does not take (it would fit the first level alone): drop -%ssna_khronos_refine (give more -%ssna_khronos_nodes instead)%s", prefix, kh->refine, prefix, fit, prefix, prefix, alt);
+  }
   PetscFunctionReturn(0);
 }
 
@@ -287,8 +299,8 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsInt("-sna_khronos_degree", "B-spline degree (1 to 7)", "SNAKhronosSetBasis", degree, &degree, NULL));
   PetscCall(PetscOptionsIntArray("-sna_khronos_nodes", "B-spline basis functions (nodes) per input: one value for every input, or one per input (e.g. 4,4,12)", "SNAKhronosSetNodes", nodes, &n, &nodesset));
   PetscCall(PetscOptionsInt("-sna_khronos_modes", "Rank M: number of separable modes", "SNAKhronosSetBasis", modes, &modes, NULL));
-  PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start)", "SNAKhronosSetRefinement", refine, &refine, NULL));
-  PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
+  PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start; the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls)", "SNAKhronosSetRefinement", refine, &refine, NULL));
+  PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes (the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls)", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
   PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation", "", kh->seed, &kh->seed, NULL));
   spread = kh->init_spread;
   PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "SNAKhronosSetInitSpread", spread, &spread, &set));
@@ -303,7 +315,10 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsInt("-sna_fit_irls_newton_its", "Newton (IRLS) steps per block and sweep of -sna_fit_type irls, the cross-entropy fit (at least 1; refused by the other fits)", "SNAFITIRLS", kh->irls_newton_its, &kh->irls_newton_its, &set));
   if (set) kh->irls_its_given = PETSC_TRUE;
   {
-    SNAKhronosInitType init = kh->init;
+    /* shown: the start this fit takes unless the option is given (the tensor start where the measured default
+       applies: UseTensorStart, less its cap of 2000 coarse coefficients), for the options read above */
+    SNAKhronosInitType init = kh->init_chosen ? kh->init : SNAKhronosMeasuredDefaultFor(sna, enrich, refine) && kh->init_spread == 0 ? SNA_KHRONOS_INIT_TENSOR
+                                                                                                                                     : SNA_KHRONOS_INIT_RANDOM;
 
     PetscCall(PetscOptionsEnum("-sna_khronos_init", "Start of every data fit of a fresh model (auto, als, lm, tao, infinite_descent): random (seeded coefficients) or tensor (a least-squares fit of a coarse tensor-product spline, 6 functions per input, decomposed into the modes, up to 2000 coarse coefficients, i.e. 4 inputs at 6 or more nodes; beyond that the random start, with a warning). Default: tensor for the auto fit on the least-squares loss without -sna_khronos_enrich, -sna_khronos_refine or -sna_khronos_init_spread, not in an mf model; else random", "SNAFITAUTO", SNAKhronosInitTypes, (PetscEnum)init, (PetscEnum *)&init, &set));
     if (set) {

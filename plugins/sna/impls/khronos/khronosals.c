@@ -990,7 +990,8 @@ static PetscErrorCode Accelerate(SNA sna, const KhronosObjective *obj, SNAAnders
 }
 
 /* See khronosimpl.h: sweeps of block updates of obj (head, then each input block) until a stopping test holds, the
-   budget is spent (DIVERGED_ITS) or, with ctl->leave, progress slows (CONVERGED_ITERATING: hand over). Each sweep
+   budget is spent (DIVERGED_ITS) or, with ctl->leave, progress slows (CONVERGED_ITERATING: hand over; with leave 0,
+   a sweep that did not lower the objective, which the data fits report as DIVERGED_STALLED). Each sweep
    may be followed by an Anderson step (ctl->anderson) or else Bro's (ctl->extrapolate, -sna_fit_als_extrapolate).
    Ends on the best iterate of the stage. */
 PetscErrorCode SNAKhronosSweepStage(SNA sna, const KhronosObjective *obj, const KhronosSweepControl *ctl, SNAConvergedReason *reason)
@@ -1131,7 +1132,9 @@ static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[],
     ctl.leave = 0;
     PetscCall(SNAKhronosSweepStage(sna, &obj, &ctl, reason));
   }
-  if (*reason == SNA_CONVERGED_ITERATING) *reason = SNA_DIVERGED_ITS;
+  /* the full-rank stage left because a sweep did not lower the MSE (ctl.leave 0): stalled with budget left, not cut off by
+     it; as DIVERGED_ITS before, not convergence (auto's LM retry, no validation refit) */
+  if (*reason == SNA_CONVERGED_ITERATING) *reason = SNA_DIVERGED_STALLED;
   /* an ALS stage stopped by its validation MSE may sit in a poor basin (smooth_6d) as well as fit noise: LM
      decides, and the validation keeps the best iterate of the two */
   if (lm && (*reason < 0 || *reason == SNA_CONVERGED_VALIDATION) && *reason != SNA_DIVERGED_NANORINF) PetscCall(RetryWithLM(sna, c, y, theta0, reason));
@@ -1201,7 +1204,8 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
   Options Database Keys:
 + -sna_fit_max_it <n>   - sweeps per refinement level, and per enrichment stage
 . -sna_fit_rtol <r>     - stop when a sweep lowers the training MSE by less than r times the variance of the
-                          targets (and by less than half)
+                          targets (and by less than half); a sweep that raises it by more (the penalty -sna_fit_lambda
+                          outweighing what the sweeps still gain) ends the fit DIVERGED_STALLED
 . -sna_fit_als_anderson <m> - Anderson acceleration from the last m sweeps, each accelerated point kept only if
                           it lowers the loss (0: none, the default of als)
 . -sna_fit_als_extrapolate - without Anderson: Bro's line search after each sweep

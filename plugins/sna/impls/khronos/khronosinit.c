@@ -392,14 +392,20 @@ static PetscErrorCode Balance(SNA sna, const PetscReal Fq[])
 
 /* See khronosimpl.h. Knot refinement is left out because the refit on all samples would refine once more, and
    enrichment because it grows the modes from one. */
+PetscBool SNAKhronosMeasuredDefaultFor(SNA sna, PetscBool enrich, PetscInt refine)
+{
+  PetscBool automatic = PETSC_FALSE;
+
+  if (sna->fittype) (void)PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic);
+  return (PetscBool)(automatic && !sna->previous_default && !enrich && refine == 0 && sna->loss == SNA_LOSS_MSE);
+}
+
 PetscErrorCode SNAKhronosMeasuredDefault(SNA sna, PetscBool *applies)
 {
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
-  PetscBool    automatic;
 
   PetscFunctionBegin;
-  PetscCall(PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic));
-  *applies = (PetscBool)(automatic && !sna->previous_default && !kh->enrich && kh->refine == 0 && sna->loss == SNA_LOSS_MSE);
+  *applies = SNAKhronosMeasuredDefaultFor(sna, kh->enrich, kh->refine);
   PetscFunctionReturn(0);
 }
 

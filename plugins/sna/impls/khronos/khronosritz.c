@@ -380,6 +380,9 @@ static PetscErrorCode RitzGetForm(SNA sna, const RitzForm **form)
   PetscCheck(als || automatic, comm, PETSC_ERR_SUP, "-sna_fit_type %s cannot minimise a Ritz energy: its fit is block ALS (-sna_fit_type als, or the default auto)", sna->fittype);
   PetscCall(SNAKhronosCheckAndersonUnused(sna, "the Ritz fit (exact block minimisers with greedy rank growth)"));
   PetscCheck(!kh->extrapolate, comm, PETSC_ERR_ARG_INCOMP, "-sna_fit_als_extrapolate adds a line search to ALS sweeps, which the Ritz fit (exact block minimisers with greedy rank growth) does not take: drop -sna_fit_als_extrapolate");
+  /* the data fits' settings that the energy has no use for: refused when given, not ignored */
+  PetscCall(SNAFitRefuseLambda(sna, "the Ritz fit does not minimise (its energy J has no data to regularise)", ""));
+  PetscCheck(sna->atol == 0, comm, PETSC_ERR_ARG_INCOMP, "-%ssna_fit_atol %g stops a data fit at a training MSE, which the Ritz fit does not have (the minimum of its energy J is not known in advance): drop -%ssna_fit_atol; the Ritz fit stops by -%ssna_fit_rtol and -%ssna_fit_max_it", prefix, (double)sna->atol, prefix, prefix, prefix);
   PetscCheck(!kh->init_chosen || kh->init != SNA_KHRONOS_INIT_TENSOR, comm, PETSC_ERR_SUP, "-%ssna_khronos_init tensor starts a data fit from a least-squares fit to its targets, but the Ritz fit takes no data (it starts each new mode at random, -%ssna_khronos_init_spread): drop -%ssna_khronos_init", prefix, prefix, prefix);
   PetscFunctionReturn(0);
 }

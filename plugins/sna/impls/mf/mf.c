@@ -599,7 +599,8 @@ static PetscErrorCode CorrectionDefaults(SNA delta)
   delta; rho is KHRONOS) with their own options. SNAMFFit() fits the LF part to the LF data with its own
   fit, then delta to y_HF - u_LF at the HF samples with its own fit; for ar1 that delta and rho = 1 start a joint
   Levenberg-Marquardt fit of r and delta on the HF data (the LF part frozen), which reaches the least-squares
-  optimum of the blend and uses the model's -sna_fit_max_it, -sna_fit_rtol and -sna_fit_lambda. Without HF data
+  optimum of the blend and uses the model's -sna_fit_max_it, -sna_fit_rtol, -sna_fit_atol, -sna_fit_lambda and
+  -sna_monitor (refused where that stage does not run: the blend residual, and without HF data). Without HF data
   the model is its LF part alone, bit for bit. SNAFit() on an mf model whose LF part is fitted (or loaded)
   refits only the correction. A model file holds /sna (type mf, attributes blend and corrected) with the parts as
   subgroups lf, delta and rho, each in the usual model contract.

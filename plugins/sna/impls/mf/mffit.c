@@ -447,6 +447,25 @@ static PetscErrorCode PartOptionGiven(SNA sna, const char part[], char name[], s
   PetscFunctionReturn(0);
 }
 
+/* The model's own fit options (-sna_fit_max_it, -sna_fit_rtol, -sna_fit_atol, -sna_fit_lambda) and monitors (-sna_monitor,
+   SNAMonitorSet()) are those of ar1's joint Levenberg-Marquardt stage, the only fit of the model itself (its parts have
+   their own, -mf_lf_sna_..., -mf_delta_sna_...): where that stage does not run (why), they would be read and ignored,
+   so they are refused, naming the first one given and where it belongs (alt). */
+static PetscErrorCode JointOptionsRefuse(SNA sna, const char why[], const char part[])
+{
+  const char *const names[] = {"sna_fit_max_it", "sna_fit_rtol", "sna_fit_atol", "sna_fit_lambda"};
+  const char       *prefix  = SNAMessagePrefix(sna);
+  char              given[256];
+
+  PetscFunctionBegin;
+  for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(names); i++) {
+    PetscCall(PartOptionGiven(sna, names[i], given, sizeof(given)));
+    PetscCheck(!given[0], PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s sets ar1's joint Levenberg-Marquardt stage, the multi-fidelity model's own fit, which %s: drop it, or give it to a part (-%smf_%s_%s)", given, why, prefix, part, names[i]);
+  }
+  PetscCheck(!sna->numbermonitors, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_monitor (a monitor of the multi-fidelity model itself) follows ar1's joint Levenberg-Marquardt stage, the model's own fit, which %s: drop it, or monitor a part (-%smf_%s_sna_monitor)", prefix, why, prefix, part);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;
@@ -462,6 +481,7 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
     PetscCall(PartOptionGiven(sna, "mf_rho_", given, sizeof(given)));
     PetscCheck(!given[0], PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s sets ar1's scale rho, but the blend is residual (no rho): drop it, or use -mf_blend ar1", given);
   }
+  if (mf->blend != SNA_MF_AR1) PetscCall(JointOptionsRefuse(sna, "the blend residual does not run (use -mf_blend ar1 for it)", "delta"));
   if (mf->blend != SNA_MF_AR1 && sna->progress_chosen) PetscCall(SNAProgressStopRefuse(sna, "ar1's joint Levenberg-Marquardt stage, which the blend residual does not run (its parts have their own fits)", ", use -mf_blend ar1, or give the correction's fit its own (-mf_delta_sna_fit_progress_window with -mf_delta_sna_fit_type lm)"));
   mf->nested_rows = 0;
   PetscCall(SNAMFNestedDestroy(mf));
@@ -556,6 +576,7 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
   /* without HF data there is no joint stage: the stop would be unused */
   if (!Xhf) PetscCall(SNAValidationRuleRefuse(sna, "without HF data (-mf_hf_fraction 0) the model is its LF part alone and runs no joint fit"));
   if (!Xhf) PetscCall(CorrectionOptionsRefuse(sna));
+  if (!Xhf) PetscCall(JointOptionsRefuse(sna, "does not run without HF data (-mf_hf_fraction 0: the model is its LF part alone)", "lf"));
   if (!Xhf && sna->progress_chosen) PetscCall(SNAProgressStopRefuse(sna, "ar1's joint Levenberg-Marquardt stage, which does not run without HF data (-mf_hf_fraction 0: the model is its LF part alone)", ", give HF data (-mf_hf_fraction > 0), or give the LF part's fit its own (-mf_lf_sna_fit_progress_window with -mf_lf_sna_fit_type lm)"));
   mf = (SNA_MF *)sna->data;
   PetscCall(VecGetBlockSize(Xlf, &d));

@@ -161,7 +161,8 @@ PETSC_EXTERN PetscErrorCode SNAGetConvergedReason(SNA, SNAConvergedReason *);
 /* How a fit ended, into a report under a key prefix ("lf_", ""): type, n_params, converged_reason, iterations and,
    if time >= 0, fit_time_s. */
 PETSC_EXTERN PetscErrorCode SNAReportFit(SNA, SNAPSReport, const char[], PetscReal);
-/* Prints "WARNING: <count> <what>" when some rows of X lie outside the SNA's input box, where it is constant. */
+/* Prints "WARNING: <count> <what>" when some rows of X lie outside the SNA's input box (where a khronos model is
+   constant and an aion model extrapolates); an error before the box is known (declared, fitted or loaded). */
 PETSC_EXTERN PetscErrorCode SNAWarnOutsideBounds(SNA, Vec, const char[]);
 /* Number of sweeps (ALS) or iterations (TAO) of the last fit, all levels together. */
 PETSC_EXTERN PetscErrorCode SNAGetIterationNumber(SNA, PetscInt *);

@@ -480,14 +480,18 @@ static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
   PetscFunctionReturn(0);
 }
 
-/* Bounds narrower than the data are legal (the model is clamped outside its box) but almost always a mistake, so
-   say how many samples fall outside: "WARNING: <count> <what>". */
+/* Bounds narrower than the data are legal (a khronos model is constant outside its box, an aion model extrapolates)
+   but almost always a mistake, so say how many samples fall outside: "WARNING: <count> <what>". Collective. */
 PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X, const char what[])
 {
   const PetscReal *x;
   PetscInt         n, outside = 0, total;
 
   PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
+  PetscValidCharPointer(what, 3);
+  PetscCheck(sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "SNAWarnOutsideBounds() compares the samples with the model's input box, which is not known yet: declare it (SNASetBounds(), -%ssna_bounds), or fit or load the model first", SNAMessagePrefix(sna));
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &n, &x));
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt p = 0; p < sna->dim_in; p++)
@@ -770,10 +774,12 @@ PetscErrorCode SNAGetErrorIfNotConverged(SNA sna, PetscBool *flg)
 @*/
 PetscErrorCode SNACheckFitUsable(SNA sna, const char who[])
 {
-  const SNAConvergedReason r = sna->reason;
+  SNAConvergedReason r;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidCharPointer(who, 2);
+  r = sna->reason;
   PetscCheck(!PetscIsInfOrNanReal(sna->fit_mse) && r != SNA_DIVERGED_NANORINF && r != SNA_DIVERGED_TAO && r != SNA_DIVERGED_NO_PROGRESS, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "%s: the fit failed (%s, training MSE %g); no model was written", who, SNAConvergedReasons[r], (double)sna->fit_mse);
   /* fit_mse0 is on the split's training samples and fit_mse, after a refit, on all: not comparable. A refit starts
      only from a fit that converged, and keeps the best iterate of its own budget, so it lowered the loss already. */
@@ -975,12 +981,16 @@ PetscErrorCode SNAComputeCrossEntropy(SNA sna, Vec X, Vec Y, PetscReal *ce)
   Vec              U;
   const PetscReal *u, *y;
   PetscReal        local = 0, sum;
-  PetscInt         n, N, q = sna->dim_out;
+  PetscInt         n, N, q;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
+  PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
+  PetscValidRealPointer(ce, 4);
   PetscCall(VecDuplicate(Y, &U));
   PetscCall(SNAEvaluate(sna, X, U));
+  q = sna->dim_out;
   PetscCall(VecGetLocalSize(Y, &n));
   n /= q;
   PetscCall(VecGetArrayRead(U, &u));

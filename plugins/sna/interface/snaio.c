@@ -849,7 +849,8 @@ PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname
 
 /*@C
   SNAReportFit - How the last fit of part ended, into report under the key prefix (such as "lf_", or ""): type,
-  n_params, converged_reason, iterations and, when time >= 0, fit_time_s. Not collective (the report is rank 0's).
+  n_params, converged_reason, iterations and, when time >= 0, fit_time_s. Collective: the parameter count sets the
+  model up if it is not (SNAGetNumParameters()); the report itself is rank 0's.
 @*/
 PetscErrorCode SNAReportFit(SNA part, SNAPSReport report, const char prefix[], PetscReal time)
 {
@@ -859,6 +860,7 @@ PetscErrorCode SNAReportFit(SNA part, SNAPSReport report, const char prefix[], P
   SNAType            type;
 
   PetscFunctionBegin;
+  PetscValidHeaderSpecific(part, SNA_CLASSID, 1);
   PetscCall(SNAGetNumParameters(part, &np));
   PetscCall(SNAGetConvergedReason(part, &reason));
   PetscCall(SNAGetIterationNumber(part, &its));

@@ -1,0 +1,129 @@
+static const char help[] = "The SNA class API refuses misuse with a clear error instead of crashing or giving wrong numbers: a public\n"
+                           "function before the input box is known, the input box of a fitted or loaded model, type-specific\n"
+                           "functions on another type, enum values out of range, Vecs on another communicator, values only one\n"
+                           "rank gets wrong; a type change or a load starts a fresh fit record; errors name the options with the\n"
+                           "SNA's prefix. Each case is cheap; on several ranks the cases of communicators and rank-local\n"
+                           "failures run too (every rank must get the error: a rank left behind would hang).\n"
+                           "  -dir <path>    scratch directory for the model and dataset files (default: the current one)\n"
+                           "  -case <name>   run only this case\n";
+
+#include <snaps.h>
+#include <string.h>
+
+static char        scratch[PETSC_MAX_PATH_LEN] = ".";
+static PetscMPIInt rank, size;
+
+/* N samples of 2 inputs in [0,1]^2 (scaled by scale), q outputs y = sin(3 x0) + x1^2 + j, on comm. */
+static PetscErrorCode Data(MPI_Comm comm, PetscInt N, PetscInt q, PetscReal scale, Vec *X, Vec *Y)
+{
+  PetscInt   n = PETSC_DECIDE, lo = 0;
+  PetscReal *x, *y;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSplitOwnership(comm, &n, &N));
+  PetscCallMPI(MPI_Exscan(&n, &lo, 1, MPIU_INT, MPI_SUM, comm));
+  {
+    PetscMPIInt r;
+    PetscCallMPI(MPI_Comm_rank(comm, &r));
+    if (!r) lo = 0;
+  }
+  PetscCall(VecCreateMPI(comm, 2 * n, 2 * N, X));
+  PetscCall(VecSetBlockSize(*X, 2));
+  PetscCall(VecCreateMPI(comm, q * n, q * N, Y));
+  PetscCall(VecSetBlockSize(*Y, q));
+  PetscCall(VecGetArray(*X, &x));
+  PetscCall(VecGetArray(*Y, &y));
+  for (PetscInt i = 0; i < n; i++) {
+    const PetscInt  g = lo + i;
+    const PetscReal a = (PetscReal)((g * 37) % N) / N, b = (PetscReal)((g * 11) % 17) / 16.0;
+    x[2 * i]     = scale * a;
+    x[2 * i + 1] = scale * b;
+    for (PetscInt j = 0; j < q; j++) y[q * i + j] = PetscSinReal(3 * a) + b * b + j;
+  }
+  PetscCall(VecRestoreArray(*X, &x));
+  PetscCall(VecRestoreArray(*Y, &y));
+  PetscFunctionReturn(0);
+}
+
+/* Checks that ierr is code and that PETSc's message of the error holds every one of the texts (NULL-terminated). */
+static PetscErrorCode Expect(PetscErrorCode ierr, PetscErrorCode code, const char *const texts[], const char what[])
+{
+  char *msg = NULL;
+
+  PetscFunctionBegin;
+  PetscCheck(ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: expected error %d, got none", what, (int)code);
+  PetscCall(PetscErrorMessage(ierr, NULL, &msg));
+  PetscCheck(ierr == code, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: expected error %d, got %d: %s", what, (int)code, (int)ierr, msg ? msg : "");
+  for (PetscInt i = 0; texts && texts[i]; i++) PetscCheck(msg && strstr(msg, texts[i]), PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: the message '%s' does not hold '%s'", what, msg ? msg : "(none)", texts[i]);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  %s: [%d] %s\n", what, (int)ierr, msg ? msg : ""));
+  PetscFunctionReturn(0);
+}
+
+/* Runs call with errors returned, then Expect(); the texts are a brace list. */
+#define EXPECT(call, code, what, ...)                                \
+  do {                                                               \
+    const char    *_t[] = {__VA_ARGS__, NULL};                       \
+    PetscErrorCode _e;                                               \
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); \
+    _e = (call);                                                     \
+    PetscCall(PetscPopErrorHandler());                               \
+    PetscCall(Expect(_e, code, _t, what));                           \
+  } while (0)
+
+/* SNAWarnOutsideBounds() before the input box is known: an error saying so (it read a NULL box). */
+static PetscErrorCode WarnWithoutBox(void)
+{
+  SNA sna;
+  Vec X, Y;
+
+  PetscFunctionBegin;
+  PetscCall(Data(PETSC_COMM_WORLD, 10, 1, 1.0, &X, &Y));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetSizes(sna, 2, 1));
+  EXPECT(SNAWarnOutsideBounds(sna, X, "outside"), PETSC_ERR_ARG_WRONGSTATE, "SNAWarnOutsideBounds() without a box", "input box");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+typedef struct {
+  const char *name;
+  PetscErrorCode (*run)(void);
+} Case;
+
+int main(int argc, char **argv)
+{
+  const Case cases[] = {
+      {"warn_without_box", WarnWithoutBox},
+  };
+  char      only[64] = "";
+  PetscInt  failed = 0, ran = 0;
+  PetscBool found = PETSC_FALSE;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-dir", scratch, sizeof(scratch), NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-case", only, sizeof(only), NULL));
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    PetscErrorCode ierr;
+    PetscBool      match;
+
+    PetscCall(PetscStrcmp(only, cases[i].name, &match));
+    if (only[0] && !match) continue;
+    found = PETSC_TRUE;
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s\n", cases[i].name));
+    ierr = (*cases[i].run)();
+    ran++;
+    if (ierr) {
+      failed++;
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "FAILED: %s\n", cases[i].name));
+    }
+  }
+  PetscCheck(found, PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "No case %s", only);
+  PetscCheck(!failed, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%" PetscInt_FMT " of %" PetscInt_FMT " cases failed", failed, ran);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "all %" PetscInt_FMT " cases passed\n", ran));
+  PetscCall(PetscFinalize());
+  return 0;
+}

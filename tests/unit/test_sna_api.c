@@ -87,6 +87,68 @@ static PetscErrorCode WarnWithoutBox(void)
   PetscFunctionReturn(0);
 }
 
+/* -sna_bounds without SNASetSizes(): create, set from options, fit works, with the declared box. */
+static PetscErrorCode BoundsOptionWithoutSizes(void)
+{
+  SNA              sna;
+  Vec              X, Y;
+  const PetscReal *lo, *hi;
+  PetscInt         d, q;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsSetValue(NULL, "-nosizes_sna_bounds", "0,1,0,1"));
+  PetscCall(Data(PETSC_COMM_WORLD, 40, 1, 1.0, &X, &Y));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "nosizes_"));
+  PetscCall(SNASetFitType(sna, SNAFITALS));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetSizes(sna, &d, &q));
+  PetscCall(SNAGetBounds(sna, &lo, &hi));
+  PetscCheck(d == 2 && q == 1 && lo[0] == 0 && hi[0] == 1 && lo[1] == 0 && hi[1] == 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-sna_bounds 0,1,0,1 without SNASetSizes(): sizes %" PetscInt_FMT ", %" PetscInt_FMT ", box [%g, %g] x [%g, %g]", d, q, (double)lo[0], (double)hi[0], (double)lo[1], (double)hi[1]);
+  PetscCall(SNADestroy(&sna));
+  /* a box of 3 inputs for data of 2: the fit names both counts */
+  PetscCall(PetscOptionsSetValue(NULL, "-nosizes_sna_bounds", "0,1,0,1,0,1"));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "nosizes_"));
+  PetscCall(SNASetFromOptions(sna));
+  EXPECT(SNAFit(sna, X, Y), PETSC_ERR_ARG_SIZ, "-sna_bounds of 3 inputs, data of 2", "-nosizes_sna_bounds", "3 inputs", "2 inputs");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-nosizes_sna_bounds"));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* -sna_bounds of 100 inputs (it held at most 64); a wrong count is reported as given. */
+static PetscErrorCode BoundsOptionManyInputs(void)
+{
+  SNA              sna;
+  char             list[202 * 4];
+  const PetscReal *lo, *hi;
+
+  PetscFunctionBegin;
+  list[0] = 0;
+  for (PetscInt i = 0; i < 100; i++) PetscCall(PetscStrlcat(list, i ? ",-1,2" : "-1,2", sizeof(list)));
+  PetscCall(PetscOptionsSetValue(NULL, "-many_sna_bounds", list));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "many_"));
+  PetscCall(SNASetSizes(sna, 100, 1));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNAGetBounds(sna, &lo, &hi));
+  PetscCheck(lo && hi && lo[99] == -1 && hi[99] == 2, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-sna_bounds of 100 inputs not taken");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscStrlcat(list, ",0,1", sizeof(list))); /* 202 numbers for 100 inputs */
+  PetscCall(PetscOptionsSetValue(NULL, "-many_sna_bounds", list));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "many_"));
+  PetscCall(SNASetSizes(sna, 100, 1));
+  EXPECT(SNASetFromOptions(sna), PETSC_ERR_ARG_SIZ, "-sna_bounds of 202 numbers for 100 inputs", "-many_sna_bounds has 202 numbers", "100 inputs");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-many_sna_bounds"));
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   const char *name;
   PetscErrorCode (*run)(void);
@@ -96,6 +158,8 @@ int main(int argc, char **argv)
 {
   const Case cases[] = {
       {"warn_without_box", WarnWithoutBox},
+      {"bounds_no_sizes", BoundsOptionWithoutSizes},
+      {"bounds_many_inputs", BoundsOptionManyInputs},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

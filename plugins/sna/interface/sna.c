@@ -46,6 +46,7 @@ PetscErrorCode SNADestroy(SNA *sna)
   if ((*sna)->ops->destroy) PetscCall((*(*sna)->ops->destroy)(*sna));
   PetscCall(SNAMonitorCancel(*sna));
   PetscCall(PetscFree2((*sna)->lower, (*sna)->upper));
+  PetscCall(PetscFree((*sna)->bounds_pending));
   PetscCall(PetscFree((*sna)->fittype));
   PetscCall(SNAFitValidationRelease(*sna));
   PetscCall(PetscHeaderDestroy(sna));
@@ -140,13 +141,59 @@ static PetscErrorCode SNASetFromOptions_ProgressStop(SNA sna, PetscOptionItems *
   PetscFunctionReturn(0);
 }
 
+/* -sna_bounds lo0,hi0,lo1,hi1,...: as many numbers as given (counted first: PetscOptionsRealArray() reads at most as
+   many as it has room for); before the sizes are known it is kept until SNASetSizes() (or SNAFit()) sets them. */
+static PetscErrorCode SNASetFromOptions_Bounds(SNA sna, PetscOptionItems *PetscOptionsObject)
+{
+  const char *prefix = SNAMessagePrefix(sna), *value = NULL;
+  PetscInt    nb, nmax                               = 2 * PetscMax(sna->dim_in, 1);
+  PetscReal  *bounds, *lo, *hi;
+  PetscBool   given, flg;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsFindPair(((PetscObject)sna)->options, ((PetscObject)sna)->prefix, "-sna_bounds", &value, &given));
+  if (given && value) {
+    PetscInt count = 1;
+    for (const char *c = value; *c; c++) count += *c == ',';
+    nmax = PetscMax(nmax, count);
+  }
+  PetscCall(PetscCalloc1(nmax, &bounds));
+  for (PetscInt p = 0; sna->lower && p < sna->dim_in; p++) { /* -help shows the box when it is known */
+    bounds[2 * p]     = sna->lower[p];
+    bounds[2 * p + 1] = sna->upper[p];
+  }
+  nb = nmax;
+  PetscCall(PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg));
+  if (!flg) {
+    PetscCall(PetscFree(bounds));
+    PetscFunctionReturn(0);
+  }
+  if (nb % 2 || nb == 0) PetscCall(PetscFree(bounds));
+  PetscCheck(nb % 2 == 0 && nb > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "-%ssna_bounds needs pairs lo,hi for each input; got %" PetscInt_FMT " numbers", prefix, nb);
+  if (sna->dim_in < 0) { /* SNASetSizes() applies it */
+    PetscCall(PetscFree(sna->bounds_pending));
+    sna->bounds_pending  = bounds;
+    sna->nbounds_pending = nb;
+    PetscFunctionReturn(0);
+  }
+  if (nb != 2 * sna->dim_in) PetscCall(PetscFree(bounds));
+  PetscCheck(nb == 2 * sna->dim_in, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_SIZ, "-%ssna_bounds has %" PetscInt_FMT " numbers, but the model has %" PetscInt_FMT " inputs (needs %" PetscInt_FMT ")", prefix, nb, sna->dim_in, 2 * sna->dim_in);
+  PetscCall(PetscMalloc2(nb / 2, &lo, nb / 2, &hi));
+  for (PetscInt p = 0; p < nb / 2; p++) {
+    lo[p] = bounds[2 * p];
+    hi[p] = bounds[2 * p + 1];
+  }
+  PetscCall(PetscFree(bounds));
+  PetscCall(SNASetBounds(sna, lo, hi));
+  PetscCall(PetscFree2(lo, hi));
+  PetscFunctionReturn(0);
+}
+
 /* Reads the class options, then the type's. */
 PetscErrorCode SNASetFromOptions(SNA sna)
 {
   char        type[256];
   PetscBool   flg, monitor = PETSC_FALSE;
-  PetscInt    nb             = 2 * 64;
-  PetscReal   bounds[2 * 64] = {0};
   SNALossType loss;
 
   PetscFunctionBegin;
@@ -185,19 +232,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(SNASetValidationStop(sna, sna->val_stoptype, sna->val_alpha));
   PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without the stop rule firing goes on with all samples from its best held-out iterate, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", sna->val_refit, &sna->val_refit, &flg));
   if (flg) sna->refit_chosen = PETSC_TRUE;
-  PetscCall(PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg));
-  if (flg) {
-    PetscReal lo[64], hi[64];
-
-    PetscCheck(nb % 2 == 0 && nb > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "-sna_bounds needs pairs lo,hi for each input; got %" PetscInt_FMT " numbers", nb);
-    if (sna->dim_in < 0) sna->dim_in = nb / 2;
-    PetscCheck(nb == 2 * sna->dim_in, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_SIZ, "-sna_bounds has %" PetscInt_FMT " numbers, but the model has %" PetscInt_FMT " inputs (needs %" PetscInt_FMT ")", nb, sna->dim_in, 2 * sna->dim_in);
-    for (PetscInt p = 0; p < nb / 2; p++) {
-      lo[p] = bounds[2 * p];
-      hi[p] = bounds[2 * p + 1];
-    }
-    PetscCall(SNASetBounds(sna, lo, hi));
-  }
+  PetscCall(SNASetFromOptions_Bounds(sna, PetscOptionsObject));
   PetscCall(PetscOptionsBool("-sna_monitor", "Print the training loss of every sweep", "SNAMonitorSet", monitor, &monitor, &flg));
   if (flg && monitor) {
     PetscViewerAndFormat *vf;
@@ -210,16 +245,37 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* Sets the input and output dimensions (d >= 1, q >= 1). */
+/* Sets the input and output dimensions (d >= 1, q >= 1), then the box of -sna_bounds if it was read before them. */
 PetscErrorCode SNASetSizes(SNA sna, PetscInt d, PetscInt q)
 {
+  PetscReal *pending, *lo, *hi;
+  PetscInt   nb;
+  PetscBool  wrong;
+
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  pending = sna->bounds_pending;
+  nb      = sna->nbounds_pending;
   PetscCheck(d >= 1 && q >= 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "An SNA needs at least one input and one output, not d = %" PetscInt_FMT ", q = %" PetscInt_FMT, d, q);
   PetscCheck(!sna->setupcalled || (d == sna->dim_in && q == sna->dim_out), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Cannot change the sizes of an SNA that is set up (%" PetscInt_FMT " -> %" PetscInt_FMT " inputs, %" PetscInt_FMT " -> %" PetscInt_FMT " outputs)", sna->dim_in, d, sna->dim_out, q);
+  sna->bounds_pending  = NULL; /* taken now, or refused */
+  sna->nbounds_pending = 0;
+  wrong                = (PetscBool)(pending && nb != 2 * d);
+  if (wrong) PetscCall(PetscFree(pending));
+  PetscCheck(!wrong, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_SIZ, "-%ssna_bounds gives the box of %" PetscInt_FMT " inputs (%" PetscInt_FMT " numbers), but the model has %" PetscInt_FMT " inputs (SNASetSizes(), or the columns of the data fitted): give lo,hi for each of them (%" PetscInt_FMT " numbers)", SNAMessagePrefix(sna), nb / 2, nb, d, 2 * d);
   if (sna->lower && d != sna->dim_in) PetscCall(PetscFree2(sna->lower, sna->upper));
   sna->dim_in  = d;
   sna->dim_out = q;
+  if (pending) {
+    PetscCall(PetscMalloc2(d, &lo, d, &hi));
+    for (PetscInt p = 0; p < d; p++) {
+      lo[p] = pending[2 * p];
+      hi[p] = pending[2 * p + 1];
+    }
+    PetscCall(PetscFree(pending));
+    PetscCall(SNASetBounds(sna, lo, hi));
+    PetscCall(PetscFree2(lo, hi));
+  }
   PetscFunctionReturn(0);
 }
 

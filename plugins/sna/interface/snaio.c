@@ -690,6 +690,8 @@ static PetscErrorCode SNAResetType(SNA sna, const char type[])
   sna->nparams     = 0;
   sna->reason      = SNA_CONVERGED_ITERATING;
   PetscCall(PetscFree2(sna->lower, sna->upper));
+  PetscCall(PetscFree(sna->bounds_pending)); /* -sna_bounds read before the sizes: the model loaded has its own box */
+  sna->nbounds_pending = 0;
   sna->dim_in = sna->dim_out = -1;
   PetscCall(SNASetType(sna, type));
   PetscFunctionReturn(0);

@@ -50,6 +50,8 @@ struct _p_SNA {
   PetscInt   dim_in, dim_out; /* d, q */
   PetscReal *lower, *upper;   /* input box, length d; NULL until known */
   PetscBool  bounds_from_user;
+  PetscReal *bounds_pending; /* -sna_bounds read before the sizes were known (lo0,hi0,lo1,...): SNASetSizes() applies it */
+  PetscInt   nbounds_pending;
   PetscInt   nparams;
   PetscBool  setupcalled;
 

@@ -70,6 +70,20 @@ static PetscErrorCode Expect(PetscErrorCode ierr, PetscErrorCode code, const cha
     PetscCall(Expect(_e, code, _t, what));                           \
   } while (0)
 
+/* A khronos SNA fitted on N samples (als, a few sweeps: cheap). */
+static PetscErrorCode Fitted(PetscInt N, const char prefix[], SNA *sna, Vec *X, Vec *Y)
+{
+  PetscFunctionBegin;
+  PetscCall(Data(PETSC_COMM_WORLD, N, 1, 1.0, X, Y));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, sna));
+  if (prefix) PetscCall(SNASetOptionsPrefix(*sna, prefix));
+  PetscCall(SNAKhronosSetBasis(*sna, 2, 5, 2));
+  PetscCall(SNASetFitType(*sna, SNAFITALS));
+  PetscCall(SNASetTolerances(*sna, 0, 1e-8, 10));
+  PetscCall(SNAFit(*sna, *X, *Y));
+  PetscFunctionReturn(0);
+}
+
 /* SNAWarnOutsideBounds() before the input box is known: an error saying so (it read a NULL box). */
 static PetscErrorCode WarnWithoutBox(void)
 {
@@ -149,6 +163,44 @@ static PetscErrorCode BoundsOptionManyInputs(void)
   PetscFunctionReturn(0);
 }
 
+/* The input box of a fitted or loaded model cannot change (it rescaled the model silently); its own box is accepted. */
+static PetscErrorCode BoundsOfSetUpModel(void)
+{
+  SNA              sna;
+  Vec              X, Y;
+  PetscReal        m0, m1, lo[2] = {0, 0}, hi[2] = {2, 2}, same[4];
+  const PetscReal *l, *h;
+  char             file[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(Fitted(60, "setup_", &sna, &X, &Y));
+  PetscCall(SNAComputeMSE(sna, X, Y, &m0));
+  EXPECT(SNASetBounds(sna, lo, hi), PETSC_ERR_ARG_WRONGSTATE, "SNASetBounds() on a fitted model", "input box", "set up");
+  PetscCall(SNAGetBounds(sna, &l, &h));
+  same[0] = l[0];
+  same[1] = l[1];
+  same[2] = h[0];
+  same[3] = h[1];
+  PetscCall(SNASetBounds(sna, same, same + 2));
+  PetscCall(SNAComputeMSE(sna, X, Y, &m1));
+  PetscCheck(m0 == m1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the MSE changed from %g to %g", (double)m0, (double)m1);
+  PetscCall(PetscOptionsSetValue(NULL, "-setup_sna_bounds", "0,2,0,2"));
+  EXPECT(SNASetFromOptions(sna), PETSC_ERR_ARG_WRONGSTATE, "-sna_bounds on a fitted model", "-setup_sna_bounds", "input box");
+  PetscCall(PetscOptionsClearValue(NULL, "-setup_sna_bounds"));
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_np%d.h5", scratch, size));
+  PetscCall(SNASave(sna, file));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNALoad(sna, file));
+  EXPECT(SNASetBounds(sna, lo, hi), PETSC_ERR_ARG_WRONGSTATE, "SNASetBounds() on a loaded model", "input box");
+  PetscCall(SNAComputeMSE(sna, X, Y, &m1));
+  PetscCheck(PetscAbsReal(m0 - m1) <= 1e-12 * m0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the loaded model's MSE %g is not the saved one's %g", (double)m1, (double)m0);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   const char *name;
   PetscErrorCode (*run)(void);
@@ -160,6 +212,7 @@ int main(int argc, char **argv)
       {"warn_without_box", WarnWithoutBox},
       {"bounds_no_sizes", BoundsOptionWithoutSizes},
       {"bounds_many_inputs", BoundsOptionManyInputs},
+      {"bounds_set_up", BoundsOfSetUpModel},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

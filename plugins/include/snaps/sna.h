@@ -111,7 +111,9 @@ PETSC_EXTERN PetscErrorCode SNASetSizes(SNA, PetscInt, PetscInt);
 /* Returns the number of inputs d and outputs q (either pointer may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAGetSizes(SNA, PetscInt *, PetscInt *);
 /* Declares the input box [lower_p, upper_p] for each input p; inputs are mapped affinely onto it.
-   If never called (nor -sna_bounds given), SNAFit() takes the box from the data's range. */
+   If never called (nor -sna_bounds given), SNAFit() takes the box from the data's range. The box of a set-up
+   (fitted or loaded) model cannot change (PETSC_ERR_ARG_WRONGSTATE): its parameters are on it, and a warm start
+   keeps it; the same box is accepted. */
 PETSC_EXTERN PetscErrorCode SNASetBounds(SNA, const PetscReal[], const PetscReal[]);
 /* Returns the input box (arrays of length d, owned by the SNA; NULL before it is known). */
 PETSC_EXTERN PetscErrorCode SNAGetBounds(SNA, const PetscReal *[], const PetscReal *[]);

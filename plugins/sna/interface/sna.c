@@ -141,6 +141,39 @@ static PetscErrorCode SNASetFromOptions_ProgressStop(SNA sna, PetscOptionItems *
   PetscFunctionReturn(0);
 }
 
+/* "[lo0, hi0] x [lo1, hi1] ..." for messages (the first 4 inputs of more). */
+static PetscErrorCode SNABoxString(PetscInt d, const PetscReal lower[], const PetscReal upper[], char buf[], size_t len)
+{
+  PetscFunctionBegin;
+  buf[0] = 0;
+  for (PetscInt p = 0; p < PetscMin(d, 4); p++) {
+    char one[64];
+    PetscCall(PetscSNPrintf(one, sizeof(one), "%s[%g, %g]", p ? " x " : "", (double)lower[p], (double)upper[p]));
+    PetscCall(PetscStrlcat(buf, one, len));
+  }
+  if (d > 4) {
+    char more[64];
+    PetscCall(PetscSNPrintf(more, sizeof(more), " x ... (%" PetscInt_FMT " inputs)", d));
+    PetscCall(PetscStrlcat(buf, more, len));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Whether lower, upper is the box of a set-up SNA other than its own, which would rescale the model: then the
+   model's box and the new one in words. */
+static PetscErrorCode SNABoundsWouldRescale(SNA sna, const PetscReal lower[], const PetscReal upper[], PetscBool *rescale, char model[], char given[], size_t len)
+{
+  PetscFunctionBegin;
+  *rescale = PETSC_FALSE;
+  if (!sna->setupcalled || !sna->lower) PetscFunctionReturn(0);
+  for (PetscInt p = 0; p < sna->dim_in; p++)
+    if (lower[p] != sna->lower[p] || upper[p] != sna->upper[p]) *rescale = PETSC_TRUE;
+  if (!*rescale) PetscFunctionReturn(0);
+  PetscCall(SNABoxString(sna->dim_in, sna->lower, sna->upper, model, len));
+  PetscCall(SNABoxString(sna->dim_in, lower, upper, given, len));
+  PetscFunctionReturn(0);
+}
+
 /* -sna_bounds lo0,hi0,lo1,hi1,...: as many numbers as given (counted first: PetscOptionsRealArray() reads at most as
    many as it has room for); before the sizes are known it is kept until SNASetSizes() (or SNAFit()) sets them. */
 static PetscErrorCode SNASetFromOptions_Bounds(SNA sna, PetscOptionItems *PetscOptionsObject)
@@ -184,6 +217,14 @@ static PetscErrorCode SNASetFromOptions_Bounds(SNA sna, PetscOptionItems *PetscO
     hi[p] = bounds[2 * p + 1];
   }
   PetscCall(PetscFree(bounds));
+  { /* a fitted or loaded model (a warm start such as snaps-fit -init_model) keeps its box: say so with the option */
+    PetscBool rescale;
+    char      model[320], box[320];
+
+    PetscCall(SNABoundsWouldRescale(sna, lo, hi, &rescale, model, box, sizeof(model)));
+    if (rescale) PetscCall(PetscFree2(lo, hi));
+    PetscCheck(!rescale, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_bounds gives the input box %s, but this SNA is already fitted or loaded, on the box %s: a warm start (such as snaps-fit -init_model) keeps the model's box, on which its parameters are. Drop -%ssna_bounds, or give the model's box, or fit a new model", prefix, box, model, prefix);
+  }
   PetscCall(SNASetBounds(sna, lo, hi));
   PetscCall(PetscFree2(lo, hi));
   PetscFunctionReturn(0);
@@ -289,11 +330,11 @@ PetscErrorCode SNAGetSizes(SNA sna, PetscInt *d, PetscInt *q)
   PetscFunctionReturn(0);
 }
 
-/* Declares the input box; every lower[p] < upper[p], finite. */
-PetscErrorCode SNASetBounds(SNA sna, const PetscReal lower[], const PetscReal upper[])
+/* Takes the input box (every lower[p] < upper[p], finite) without looking at the model: SNASetBounds()'s part, and
+   the library's own choice of a box from data. */
+PetscErrorCode SNASetBounds_Internal(SNA sna, const PetscReal lower[], const PetscReal upper[])
 {
   PetscFunctionBegin;
-  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCheck(sna->dim_in > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Call SNASetSizes() before SNASetBounds()");
   for (PetscInt p = 0; p < sna->dim_in; p++) {
     PetscCheck(PetscIsNormalReal(upper[p] - lower[p]) && lower[p] < upper[p], PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Input %" PetscInt_FMT " has an empty or invalid box [%g, %g]: need lower < upper, both finite", p, (double)lower[p], (double)upper[p]);
@@ -301,6 +342,23 @@ PetscErrorCode SNASetBounds(SNA sna, const PetscReal lower[], const PetscReal up
   if (!sna->lower) PetscCall(PetscMalloc2(sna->dim_in, &sna->lower, sna->dim_in, &sna->upper));
   PetscCall(PetscArraycpy(sna->lower, lower, sna->dim_in));
   PetscCall(PetscArraycpy(sna->upper, upper, sna->dim_in));
+  PetscFunctionReturn(0);
+}
+
+/* Declares the input box; every lower[p] < upper[p], finite. A set-up (fitted or loaded) model keeps its own. */
+PetscErrorCode SNASetBounds(SNA sna, const PetscReal lower[], const PetscReal upper[])
+{
+  PetscBool rescale;
+  char      model[320], given[320];
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidRealPointer(lower, 2);
+  PetscValidRealPointer(upper, 3);
+  PetscCheck(sna->dim_in > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Call SNASetSizes() before SNASetBounds()");
+  PetscCall(SNABoundsWouldRescale(sna, lower, upper, &rescale, model, given, sizeof(model)));
+  PetscCheck(!rescale, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Cannot change the input box of an SNA that is set up (fitted, loaded or given parameters): its parameters are on the box %s, and the box %s would rescale the model. A warm start keeps the model's box; fit a new SNA for another", model, given);
+  PetscCall(SNASetBounds_Internal(sna, lower, upper));
   sna->bounds_from_user = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
@@ -530,7 +588,7 @@ static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
   PetscFunctionBegin;
   PetscCall(PetscMalloc2(sna->dim_in, &mn, sna->dim_in, &mx));
   PetscCall(SNAComputeDataBox(sna, X, mn, mx));
-  PetscCall(SNASetBounds(sna, mn, mx));
+  PetscCall(SNASetBounds_Internal(sna, mn, mx));
   sna->bounds_from_user = PETSC_FALSE;
   PetscCall(PetscFree2(mn, mx));
   PetscFunctionReturn(0);

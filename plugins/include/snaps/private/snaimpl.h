@@ -129,6 +129,9 @@ PETSC_INTERN PetscErrorCode SNAGetLocalRows(SNA, Vec, PetscInt, const char[], Pe
 /* Prints "WARNING: <count> <what>" when samples of X lie outside the model's input box (where it is constant). */
 /* The range of each input over the samples X of all ranks (a constant input gets a unit box around it). */
 PETSC_INTERN PetscErrorCode SNAComputeDataBox(SNA, Vec, PetscReal[], PetscReal[]);
+/* SNASetBounds() without its refusal to change the box of a set-up model, nor marking the box as the user's: the
+   library's own choice of a box from data (SNAFit(), an mf model's box shared by its parts). */
+PETSC_INTERN PetscErrorCode SNASetBounds_Internal(SNA, const PetscReal[], const PetscReal[]);
 /* Global number of samples behind local counts. */
 PETSC_INTERN PetscErrorCode SNAGlobalCount(SNA, PetscInt, PetscInt *);
 

@@ -70,6 +70,34 @@ static PetscErrorCode Expect(PetscErrorCode ierr, PetscErrorCode code, const cha
     PetscCall(Expect(_e, code, _t, what));                           \
   } while (0)
 
+/* Output of PetscPrintf captured while capturing is on (rank 0 prints). */
+static char captured[8192];
+static PetscErrorCode (*vfprintf_saved)(FILE *, const char[], va_list);
+static PetscErrorCode CaptureVFPrintf(FILE *fd, const char format[], va_list ap)
+{
+  size_t len = strlen(captured);
+
+  if (fd != PETSC_STDOUT) return (*vfprintf_saved)(fd, format, ap);
+  if (len < sizeof(captured) - 1) vsnprintf(captured + len, sizeof(captured) - len, format, ap);
+  return 0;
+}
+static PetscErrorCode CaptureBegin(void)
+{
+  PetscFunctionBegin;
+  captured[0]    = 0;
+  vfprintf_saved = PetscVFPrintf;
+  PetscVFPrintf  = CaptureVFPrintf;
+  PetscFunctionReturn(0);
+}
+static PetscErrorCode CaptureEnd(void)
+{
+  PetscFunctionBegin;
+  PetscVFPrintf = vfprintf_saved;
+  if (rank) captured[0] = 0;
+  PetscCallMPI(MPI_Bcast(captured, sizeof(captured), MPI_CHAR, 0, PETSC_COMM_WORLD));
+  PetscFunctionReturn(0);
+}
+
 /* A khronos SNA fitted on N samples (als, a few sweeps: cheap). */
 static PetscErrorCode Fitted(PetscInt N, const char prefix[], SNA *sna, Vec *X, Vec *Y)
 {
@@ -201,6 +229,46 @@ static PetscErrorCode BoundsOfSetUpModel(void)
   PetscFunctionReturn(0);
 }
 
+/* A warm-start refit keeps the box of the first fit: its warning says so, not a declared box (none was). A box
+   given by -sna_bounds is named with the prefix; aion is not constant beyond its box. */
+static PetscErrorCode OutsideBoxWarnings(void)
+{
+  SNA       sna;
+  Vec       X, Y, X2, Y2;
+  PetscReal lo[2] = {0, 0}, hi[2] = {0.5, 0.5};
+
+  PetscFunctionBegin;
+  PetscCall(Fitted(60, NULL, &sna, &X, &Y));
+  PetscCall(Data(PETSC_COMM_WORLD, 60, 1, 2.0, &X2, &Y2));
+  PetscCall(CaptureBegin());
+  PetscCall(SNAFit(sna, X2, Y2));
+  PetscCall(CaptureEnd());
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  warm start: %s", captured));
+  PetscCheck(strstr(captured, "WARNING") && strstr(captured, "first fit") && !strstr(captured, "declared"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "the warning of a warm start on wider data: '%s'", captured);
+  PetscCall(SNADestroy(&sna));
+  for (PetscInt t = 0; t < 2; t++) {
+    PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+    PetscCall(SNASetOptionsPrefix(sna, "box_"));
+    PetscCall(SNASetType(sna, t ? SNAAION : SNAKHRONOS));
+    PetscCall(SNASetSizes(sna, 2, 1));
+    PetscCall(SNASetBounds(sna, lo, hi));
+    PetscCall(SNASetTolerances(sna, 0, 1e-6, 3));
+    if (!t) PetscCall(SNASetFitType(sna, SNAFITALS));
+    PetscCall(CaptureBegin());
+    PetscCall(SNAFit(sna, X, Y));
+    PetscCall(CaptureEnd());
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  declared box, %s: %s", t ? "aion" : "khronos", captured));
+    PetscCheck(strstr(captured, "WARNING") && strstr(captured, "-box_sna_bounds"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "the warning of a declared box: '%s'", captured);
+    PetscCheck(t ? !strstr(captured, "constant") : !!strstr(captured, "constant"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "the %s model's behaviour beyond its box: '%s'", t ? "aion" : "khronos", captured);
+    PetscCall(SNADestroy(&sna));
+  }
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscCall(VecDestroy(&X2));
+  PetscCall(VecDestroy(&Y2));
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   const char *name;
   PetscErrorCode (*run)(void);
@@ -213,6 +281,7 @@ int main(int argc, char **argv)
       {"bounds_no_sizes", BoundsOptionWithoutSizes},
       {"bounds_many_inputs", BoundsOptionManyInputs},
       {"bounds_set_up", BoundsOfSetUpModel},
+      {"outside_box_warning", OutsideBoxWarnings},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

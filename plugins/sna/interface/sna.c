@@ -71,6 +71,7 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   sna->data        = NULL;
   sna->setupcalled = PETSC_FALSE;
   sna->nparams     = 0;
+  sna->beyondbox   = NULL;
   PetscCall(PetscObjectChangeTypeName((PetscObject)sna, type));
   PetscCall((*create)(sna));
   PetscFunctionReturn(0);
@@ -360,6 +361,7 @@ PetscErrorCode SNASetBounds(SNA sna, const PetscReal lower[], const PetscReal up
   PetscCheck(!rescale, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Cannot change the input box of an SNA that is set up (fitted, loaded or given parameters): its parameters are on the box %s, and the box %s would rescale the model. A warm start keeps the model's box; fit a new SNA for another", model, given);
   PetscCall(SNASetBounds_Internal(sna, lower, upper));
   sna->bounds_from_user = PETSC_TRUE;
+  sna->bounds_loaded    = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 
@@ -590,6 +592,7 @@ static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
   PetscCall(SNAComputeDataBox(sna, X, mn, mx));
   PetscCall(SNASetBounds_Internal(sna, mn, mx));
   sna->bounds_from_user = PETSC_FALSE;
+  sna->bounds_loaded    = PETSC_FALSE;
   PetscCall(PetscFree2(mn, mx));
   PetscFunctionReturn(0);
 }
@@ -616,6 +619,24 @@ PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X, const char what[])
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(SNAGlobalCount(sna, outside, &total));
   if (total) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: %" PetscInt_FMT " %s\n", total, what));
+  PetscFunctionReturn(0);
+}
+
+/* SNAFit()'s warning of training samples outside the box the model has already: the box declared, or that of its
+   first fit or of the model loaded, which a warm start keeps (said so: the user may have declared nothing). */
+static PetscErrorCode SNAWarnOutsideTrainingBox(SNA sna, Vec X)
+{
+  const char *prefix = SNAMessagePrefix(sna), *beyond = sna->beyondbox ? sna->beyondbox : "the model is extrapolated beyond its box";
+  char        what[512];
+
+  PetscFunctionBegin;
+  if (sna->bounds_loaded)
+    PetscCall(PetscSNPrintf(what, sizeof(what), "training samples lie outside the input box of the model loaded, which a warm start keeps; %s: to take the box from these data, fit a new model", beyond));
+  else if (sna->bounds_from_user)
+    PetscCall(PetscSNPrintf(what, sizeof(what), "training samples lie outside the declared input box (-%ssna_bounds or SNASetBounds()); %s", prefix, beyond));
+  else
+    PetscCall(PetscSNPrintf(what, sizeof(what), "training samples lie outside the input box of this model's first fit (the range of its data), which a warm start keeps; %s: to take the box from these data, fit a new SNA, or give the first fit a box that holds them (-%ssna_bounds or SNASetBounds())", beyond, prefix));
+  PetscCall(SNAWarnOutsideBounds(sna, X, what));
   PetscFunctionReturn(0);
 }
 
@@ -799,7 +820,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   if (!sna->lower)
     PetscCall(SNABoundsFromData(sna, X));
   else
-    PetscCall(SNAWarnOutsideBounds(sna, X, "training samples lie outside the declared input box (-sna_bounds); the model is constant beyond its box"));
+    PetscCall(SNAWarnOutsideTrainingBox(sna, X));
   PetscCall(SNASetUp(sna));
 
   sna->iterations   = 0;
@@ -1139,7 +1160,8 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPushTab(viewer));
   PetscCall(PetscViewerASCIIPrintf(viewer, "inputs %" PetscInt_FMT ", outputs %" PetscInt_FMT ", trainable parameters %" PetscInt_FMT "\n", sna->dim_in, sna->dim_out, sna->nparams));
   if (sna->lower) {
-    PetscCall(PetscViewerASCIIPrintf(viewer, "input box (%s):", sna->bounds_from_user ? "declared" : "from the training data"));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "input box (%s):", sna->bounds_loaded ? "of the model loaded" : sna->bounds_from_user ? "declared"
+                                                                                                                                   : "from the training data"));
     PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_FALSE));
     for (PetscInt p = 0; p < sna->dim_in; p++) PetscCall(PetscViewerASCIIPrintf(viewer, " [%g, %g]", (double)sna->lower[p], (double)sna->upper[p]));
     PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));

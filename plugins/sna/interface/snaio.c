@@ -101,8 +101,10 @@ static const char *Where(hid_t loc, char buf[], size_t len)
 
   buf[0] = 0;
   if (nf <= 0 || (size_t)nf >= sizeof(file)) return buf;
-  if (ng > 1 && (size_t)ng < sizeof(group) && group[0] == '/') snprintf(buf, len, "In '%s' (%s): ", file, group);
-  else snprintf(buf, len, "In '%s': ", file);
+  if (ng > 1 && (size_t)ng < sizeof(group) && group[0] == '/')
+    snprintf(buf, len, "In '%s' (%s): ", file, group);
+  else
+    snprintf(buf, len, "In '%s': ", file);
   return buf;
 }
 
@@ -724,7 +726,8 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
   if (!ierr) ierr = SNASetBounds(sna, lo, hi);
   PetscCall(PetscFree2(lo, hi));
   PetscCall(ierr);
-  sna->loss = SNA_LOSS_MSE;
+  sna->bounds_loaded = PETSC_TRUE;
+  sna->loss          = SNA_LOSS_MSE;
   if (H5Aexists(group, "loss") > 0) {
     char loss[32];
     PetscCall(SNAHDF5ReadAttributeString(group, "loss", loss, sizeof(loss)));

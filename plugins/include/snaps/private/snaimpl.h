@@ -50,6 +50,9 @@ struct _p_SNA {
   PetscInt   dim_in, dim_out; /* d, q */
   PetscReal *lower, *upper;   /* input box, length d; NULL until known */
   PetscBool  bounds_from_user;
+  PetscBool  bounds_loaded; /* the box came with a model loaded (SNALoad()) */
+  const char *beyondbox;    /* what the type's model does beyond its box, for warnings ("the model is constant beyond
+                               its box"); set by the type's create routine, NULL: extrapolated */
   PetscReal *bounds_pending; /* -sna_bounds read before the sizes were known (lo0,hi0,lo1,...): SNASetSizes() applies it */
   PetscInt   nbounds_pending;
   PetscInt   nparams;

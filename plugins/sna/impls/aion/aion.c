@@ -324,6 +324,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Aion(SNA sna)
   sna->ops->hessianlocal          = SNAHessianLocal_Aion;
   sna->ops->residualjacobianlocal = SNAResidualJacobianLocal_Aion;
   PetscCall(SNASetDefaultFitType(sna, SNAFITINFINITEDESCENT));
+  sna->beyondbox = "the model extrapolates beyond its box (its damped cosines go on there)";
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetAtoms_C", SNAAionSetAtoms_Aion));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionGetAtoms_C", SNAAionGetAtoms_Aion));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetPencilMode_C", SNAAionSetPencilMode_Aion));

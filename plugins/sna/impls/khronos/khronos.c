@@ -1320,6 +1320,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   sna->ops->residualjacobianlocal = SNAResidualJacobianLocal_Khronos;
   sna->ops->normalequationslocal  = SNANormalEquationsLocal_Khronos;
   PetscCall(SNASetDefaultFitType(sna, SNAFITAUTO));
+  sna->beyondbox = "the model is constant beyond its box (each input is clamped to it)";
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", SNAKhronosSetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetPolynomial_C", SNAKhronosSetPolynomial_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", SNAGetSeed_Khronos));

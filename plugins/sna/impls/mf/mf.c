@@ -673,6 +673,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
   sna->ops->setparameters         = SNASetParameters_MF;
   sna->ops->residualjacobianlocal = SNAResidualJacobianLocal_MF;
   PetscCall(SNASetDefaultFitType(sna, SNAFITAUTO));
+  sna->beyondbox = "the model extends beyond its box as its parts do (a khronos part is constant there, an aion part extrapolates)";
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFSetBlend_C", SNAMFSetBlend_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetBlend_C", SNAMFGetBlend_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetParts_C", SNAMFGetParts_MF));

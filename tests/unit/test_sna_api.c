@@ -269,6 +269,80 @@ static PetscErrorCode OutsideBoxWarnings(void)
   PetscFunctionReturn(0);
 }
 
+/* A Ritz form on khronos: a type change or a load returns to data fits. */
+static PetscErrorCode ObjectiveReset(void)
+{
+  SNA          sna;
+  Vec          X, Y;
+  PetscReal    K[2 * 4 * 4] = {0}, M[2 * 4 * 4] = {0}, lo[2] = {0, 0}, hi[2] = {1, 1};
+  SNAObjective obj;
+  char         file[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  for (PetscInt p = 0; p < 2; p++)
+    for (PetscInt g = 0; g < 4; g++) {
+      K[(p * 4 + g) * 4 + g] = 2;
+      M[(p * 4 + g) * 4 + g] = 1;
+    }
+  PetscCall(Fitted(40, NULL, &sna, &X, &Y));
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_np%d.h5", scratch, size));
+  PetscCall(SNASave(sna, file));
+  PetscCall(SNADestroy(&sna));
+  for (PetscInt t = 0; t < 2; t++) {
+    PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+    PetscCall(SNASetSizes(sna, 2, 1));
+    PetscCall(SNASetBounds(sna, lo, hi));
+    PetscCall(SNAKhronosSetBasis(sna, 2, 4, 1));
+    PetscCall(SNASetRitzForm(sna, K, M, 0, NULL, PETSC_FALSE));
+    if (t)
+      PetscCall(SNALoad(sna, file));
+    else
+      PetscCall(SNASetType(sna, SNAAION));
+    PetscCall(SNAGetObjective(sna, &obj));
+    PetscCheck(obj == SNA_OBJECTIVE_LEAST_SQUARES, PETSC_COMM_SELF, PETSC_ERR_PLIB, "after %s the objective is still %s", t ? "SNALoad()" : "SNASetType()", SNAObjectives[obj]);
+    EXPECT(SNAFit(sna, NULL, NULL), PETSC_ERR_ARG_NULL, "SNAFit(NULL, NULL) of data", "must not be NULL");
+    PetscCall(SNASetTolerances(sna, 0, 1e-6, 3));
+    PetscCall(SNAFit(sna, X, Y));
+    PetscCall(SNADestroy(&sna));
+  }
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* A type change discards the fit record of the previous type's model; SNACheckFitUsable() without a fit says so. */
+static PetscErrorCode FitRecordReset(void)
+{
+  SNA                sna;
+  Vec                X, Y;
+  SNAConvergedReason reason;
+  PetscInt           its;
+  SNAFitStatistics   st;
+  PetscReal          v;
+  char               file[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(Fitted(40, NULL, &sna, &X, &Y));
+  PetscCall(SNACheckFitUsable(sna, "fitted"));
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_np%d.h5", scratch, size));
+  PetscCall(SNASave(sna, file));
+  PetscCall(SNASetType(sna, SNAAION));
+  PetscCall(SNAGetConvergedReason(sna, &reason));
+  PetscCall(SNAGetIterationNumber(sna, &its));
+  PetscCall(SNAGetFitStatistics(sna, &st));
+  PetscCall(SNAGetObjectiveValue(sna, &v));
+  PetscCheck(reason == SNA_CONVERGED_ITERATING && its == 0 && st.outer == 0 && st.function == 0 && v == 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "after SNASetType(aion) of a fitted khronos: %s after %" PetscInt_FMT " iterations, %" PetscInt_FMT " outer, objective %g", SNAConvergedReasons[reason], its, st.outer, (double)v);
+  EXPECT(SNACheckFitUsable(sna, "retyped"), PETSC_ERR_ARG_WRONGSTATE, "SNACheckFitUsable() after a type change", "retyped", "no fit");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNALoad(sna, file));
+  EXPECT(SNACheckFitUsable(sna, "loaded"), PETSC_ERR_ARG_WRONGSTATE, "SNACheckFitUsable() of a loaded model", "loaded", "no fit");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   const char *name;
   PetscErrorCode (*run)(void);
@@ -282,6 +356,8 @@ int main(int argc, char **argv)
       {"bounds_many_inputs", BoundsOptionManyInputs},
       {"bounds_set_up", BoundsOfSetUpModel},
       {"outside_box_warning", OutsideBoxWarnings},
+      {"objective_reset", ObjectiveReset},
+      {"fit_record_reset", FitRecordReset},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

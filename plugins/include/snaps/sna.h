@@ -89,7 +89,8 @@ PETSC_EXTERN PetscErrorCode SNARegister(const char[], PetscErrorCode (*)(SNA));
 PETSC_EXTERN PetscErrorCode SNACreate(MPI_Comm, SNA *);
 /* Destroys an SNA and sets the pointer to NULL. */
 PETSC_EXTERN PetscErrorCode SNADestroy(SNA *);
-/* Chooses the implementation (SNAKHRONOS, ...). */
+/* Chooses the implementation (SNAKHRONOS, ...); a change of type starts an unfitted model of the new type (the
+   previous parameters, fit record and Ritz form are discarded; sizes, box and fit settings are kept). */
 PETSC_EXTERN PetscErrorCode SNASetType(SNA, SNAType);
 /* Returns the implementation name. */
 PETSC_EXTERN PetscErrorCode SNAGetType(SNA, SNAType *);
@@ -156,7 +157,8 @@ PETSC_EXTERN PetscErrorCode SNASetErrorIfNotConverged(SNA, PetscBool);
 /* Whether SNAFit() raises an error when the fit does not converge. */
 PETSC_EXTERN PetscErrorCode SNAGetErrorIfNotConverged(SNA, PetscBool *);
 /* Raises PETSC_ERR_NOT_CONVERGED (the message starts with who) if the last fit failed: a non-finite loss, or
-   no decrease from the start. A fit that only ran out of iterations holds a usable best iterate. */
+   no decrease from the start. A fit that only ran out of iterations holds a usable best iterate. Without a fit (none
+   since the SNA was created, loaded or given its type) it raises PETSC_ERR_ARG_WRONGSTATE. */
 PETSC_EXTERN PetscErrorCode SNACheckFitUsable(SNA, const char[]);
 /* Why the last fit stopped. */
 PETSC_EXTERN PetscErrorCode SNAGetConvergedReason(SNA, SNAConvergedReason *);

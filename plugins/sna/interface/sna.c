@@ -53,7 +53,8 @@ PetscErrorCode SNADestroy(SNA *sna)
   PetscFunctionReturn(0);
 }
 
-/* Sets the implementation; a change of type discards the previous type's parameters. */
+/* Sets the implementation; a change of type discards the previous type's parameters, the record of its last fit and a
+   Ritz form (the khronos type's): the new model starts unfitted, fitting data. */
 PetscErrorCode SNASetType(SNA sna, SNAType type)
 {
   PetscBool match;
@@ -68,10 +69,19 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   PetscCheck(create, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown SNA type '%s' (known types: khronos, aion, mf)", type);
   if (sna->ops->destroy) PetscCall((*sna->ops->destroy)(sna));
   PetscCall(PetscMemzero(sna->ops, sizeof(struct _SNAOps)));
-  sna->data        = NULL;
-  sna->setupcalled = PETSC_FALSE;
-  sna->nparams     = 0;
-  sna->beyondbox   = NULL;
+  sna->data         = NULL;
+  sna->setupcalled  = PETSC_FALSE;
+  sna->nparams      = 0;
+  sna->beyondbox    = NULL;
+  sna->reason       = SNA_CONVERGED_ITERATING;
+  sna->iterations   = 0;
+  sna->fit_mse      = 0;
+  sna->fit_mse0     = 0;
+  sna->val_mse      = PETSC_MAX_REAL;
+  sna->fit_refitted = PETSC_FALSE;
+  sna->objective    = SNA_OBJECTIVE_LEAST_SQUARES;
+  PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
+  PetscCall(PetscObjectCompose((PetscObject)sna, "SNARitzForm", NULL));
   PetscCall(PetscObjectChangeTypeName((PetscObject)sna, type));
   PetscCall((*create)(sna));
   PetscFunctionReturn(0);
@@ -787,9 +797,11 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
     PetscCall(SNAFitObjective(sna, X, Y));
     PetscFunctionReturn(0);
   }
+  comm = PetscObjectComm((PetscObject)sna);
+  /* NULL is what the Ritz objective takes: say so (PETSc's argument checks are compiled out of optimised builds) */
+  PetscCheck(X && Y, comm, PETSC_ERR_ARG_NULL, "SNAFit() fits the data X and Y, which must not be NULL: NULL X and Y are for the Ritz objective (SNASetRitzForm()), which this SNA does not have");
   PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
   PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
-  comm = PetscObjectComm((PetscObject)sna);
   PetscCall(VecGetBlockSize(X, &bsx));
   PetscCall(VecGetBlockSize(Y, &bsy));
   if (sna->dim_in < 0) PetscCall(SNASetSizes(sna, bsx, bsy));
@@ -897,7 +909,8 @@ PetscErrorCode SNAGetErrorIfNotConverged(SNA sna, PetscBool *flg)
 - who - start of the error message, e.g. the program's name
 
   Notes:
-  A fit failed when its loss is NaN or Inf (DIVERGED_NANORINF), or when it never lowered the loss (DIVERGED_TAO,
+  Without a fit to check (none ran since the SNA was created, loaded or given its type) it raises
+  PETSC_ERR_ARG_WRONGSTATE. A fit failed when its loss is NaN or Inf (DIVERGED_NANORINF), or when it never lowered the loss (DIVERGED_TAO,
   DIVERGED_NO_PROGRESS, or any reason that is not convergence with the loss of the start). DIVERGED_ITS after
   progress is not a failure: the model holds the best iterate of the budget. After a refit on all samples
   (-sna_fit_validation_refit) the loss of the start is not compared: it was measured on the split's training samples
@@ -915,6 +928,7 @@ PetscErrorCode SNACheckFitUsable(SNA sna, const char who[])
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscValidCharPointer(who, 2);
   r = sna->reason;
+  PetscCheck(r != SNA_CONVERGED_ITERATING, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "%s: there is no fit to check: SNAFit() has not run on this SNA since it was created, loaded or given its type", who);
   PetscCheck(!PetscIsInfOrNanReal(sna->fit_mse) && r != SNA_DIVERGED_NANORINF && r != SNA_DIVERGED_TAO && r != SNA_DIVERGED_NO_PROGRESS, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "%s: the fit failed (%s, training MSE %g); no model was written", who, SNAConvergedReasons[r], (double)sna->fit_mse);
   /* fit_mse0 is on the split's training samples and fit_mse, after a refit, on all: not comparable. A refit starts
      only from a fit that converged, and keeps the best iterate of its own budget, so it lowered the loss already. */

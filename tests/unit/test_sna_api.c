@@ -343,6 +343,22 @@ static PetscErrorCode FitRecordReset(void)
   PetscFunctionReturn(0);
 }
 
+/* Enum values out of range are refused. */
+static PetscErrorCode EnumRanges(void)
+{
+  SNA sna;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  EXPECT(SNASetValidationStop(sna, (SNAValidationStop)7, 20), PETSC_ERR_ARG_OUTOFRANGE, "SNASetValidationStop(7)", "7");
+  EXPECT(SNASetValidationStop(sna, (SNAValidationStop)-1, 20), PETSC_ERR_ARG_OUTOFRANGE, "SNASetValidationStop(-1)", "-1");
+  EXPECT(SNASetObjective(sna, (SNAObjective)5), PETSC_ERR_ARG_OUTOFRANGE, "SNASetObjective(5)", "5");
+  PetscCall(SNASetType(sna, SNAAION));
+  EXPECT(SNAAionSetPencilMode(sna, (SNAAionPencilMode)9), PETSC_ERR_ARG_OUTOFRANGE, "SNAAionSetPencilMode(9)", "9");
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   const char *name;
   PetscErrorCode (*run)(void);
@@ -358,6 +374,7 @@ int main(int argc, char **argv)
       {"outside_box_warning", OutsideBoxWarnings},
       {"objective_reset", ObjectiveReset},
       {"fit_record_reset", FitRecordReset},
+      {"enum_ranges", EnumRanges},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

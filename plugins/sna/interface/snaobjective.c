@@ -29,6 +29,7 @@ PetscErrorCode SNASetObjective(SNA sna, SNAObjective objective)
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCheck(objective == SNA_OBJECTIVE_LEAST_SQUARES || objective == SNA_OBJECTIVE_RITZ, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown objective %d: use SNA_OBJECTIVE_LEAST_SQUARES or SNA_OBJECTIVE_RITZ", (int)objective);
   if (objective == SNA_OBJECTIVE_RITZ) {
     PetscObject form;
     PetscCall(PetscObjectQuery((PetscObject)sna, "SNARitzForm", &form));

@@ -294,7 +294,8 @@ PetscErrorCode SNASetValidationStop(SNA sna, SNAValidationStop stop, PetscReal a
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscCheck(alpha >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_rise must be >= 0 (the percentage by which the validation MSE may rise above its best before the fit stops), not %g", (double)alpha);
+  PetscCheck(stop == SNA_VALIDATION_STOP_RISE || stop == SNA_VALIDATION_STOP_PATIENCE, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown validation stop rule %d: use SNA_VALIDATION_STOP_RISE or SNA_VALIDATION_STOP_PATIENCE (-%ssna_fit_validation_stop rise or patience)", (int)stop, SNAMessagePrefix(sna));
+  PetscCheck(alpha >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_validation_rise must be >= 0 (the percentage by which the validation MSE may rise above its best before the fit stops), not %g", SNAMessagePrefix(sna), (double)alpha);
   sna->val_stoptype = stop;
   sna->val_alpha    = alpha;
   PetscFunctionReturn(0);

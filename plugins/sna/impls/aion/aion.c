@@ -258,6 +258,7 @@ static PetscErrorCode SNAAionSetPencilMode_Aion(SNA sna, SNAAionPencilMode mode)
   SNA_Aion *ai = (SNA_Aion *)sna->data;
 
   PetscFunctionBegin;
+  PetscCheck(mode == SNA_AION_PENCIL_AUTO || mode == SNA_AION_PENCIL_ALWAYS || mode == SNA_AION_PENCIL_NEVER, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown AION pencil mode %d: use SNA_AION_PENCIL_AUTO, _ALWAYS or _NEVER (-%ssna_aion_pencil auto, always or never)", (int)mode, SNAMessagePrefix(sna));
   ai->pencil = mode;
   PetscFunctionReturn(0);
 }

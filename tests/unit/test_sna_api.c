@@ -359,6 +359,36 @@ static PetscErrorCode EnumRanges(void)
   PetscFunctionReturn(0);
 }
 
+/* Type-specific setters and getters on another type: an error naming the function and both types. */
+static PetscErrorCode TypeMethods(void)
+{
+  SNA      sna;
+  PetscInt k, one = 1;
+  Vec      C;
+
+  PetscFunctionBegin;
+  PetscCall(VecCreateMPI(PETSC_COMM_WORLD, 1, PETSC_DETERMINE, &C));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "tm_"));
+  PetscCall(SNASetType(sna, SNAAION));
+  EXPECT(SNAKhronosSetBasis(sna, 3, 10, 5), PETSC_ERR_SUP, "SNAKhronosSetBasis() on aion", "SNAKhronosSetBasis()", "khronos", "aion", "-tm_sna_type");
+  EXPECT(SNAKhronosSetNodes(sna, 1, &one), PETSC_ERR_SUP, "SNAKhronosSetNodes() on aion", "SNAKhronosSetNodes()", "aion");
+  EXPECT(SNAKhronosSetRefinement(sna, 2, PETSC_TRUE), PETSC_ERR_SUP, "SNAKhronosSetRefinement() on aion", "SNAKhronosSetRefinement()", "aion");
+  EXPECT(SNAKhronosSetInitSpread(sna, 0.1), PETSC_ERR_SUP, "SNAKhronosSetInitSpread() on aion", "SNAKhronosSetInitSpread()", "aion");
+  EXPECT(SNAKhronosGetBasis(sna, &k, NULL, NULL), PETSC_ERR_SUP, "SNAKhronosGetBasis() on aion", "SNAKhronosGetBasis()", "aion");
+  EXPECT(SNAMFSetBlend(sna, SNA_MF_AR1), PETSC_ERR_SUP, "SNAMFSetBlend() on aion", "SNAMFSetBlend()", "mf", "aion");
+  EXPECT(SNAMFSetRhoForm(sna, SNA_MF_RHO_CONSTANT), PETSC_ERR_SUP, "SNAMFSetRhoForm() on aion", "SNAMFSetRhoForm()", "aion");
+  EXPECT(SNAMFSetRhoInputs(sna, 1, &one), PETSC_ERR_SUP, "SNAMFSetRhoInputs() on aion", "SNAMFSetRhoInputs()", "aion");
+  EXPECT(SNAMFSetSelect(sna, SNA_MF_SELECT_CV, 5), PETSC_ERR_SUP, "SNAMFSetSelect() on aion", "SNAMFSetSelect()", "aion");
+  EXPECT(SNAMFSetCases(sna, C), PETSC_ERR_SUP, "SNAMFSetCases() on aion", "SNAMFSetCases()", "aion");
+  PetscCall(SNASetType(sna, SNAKHRONOS));
+  EXPECT(SNAAionSetAtoms(sna, 2, 2), PETSC_ERR_SUP, "SNAAionSetAtoms() on khronos", "SNAAionSetAtoms()", "aion", "khronos");
+  EXPECT(SNAAionSetPencilMode(sna, SNA_AION_PENCIL_NEVER), PETSC_ERR_SUP, "SNAAionSetPencilMode() on khronos", "SNAAionSetPencilMode()", "khronos");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&C));
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   const char *name;
   PetscErrorCode (*run)(void);
@@ -375,6 +405,7 @@ int main(int argc, char **argv)
       {"objective_reset", ObjectiveReset},
       {"fit_record_reset", FitRecordReset},
       {"enum_ranges", EnumRanges},
+      {"type_methods", TypeMethods},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

@@ -240,6 +240,9 @@ PETSC_EXTERN PetscErrorCode SNAMonitorDefault(SNA, PetscInt, PetscReal, void *);
 /* What the fit is doing at the current monitor call (e.g. "algebraic start"), or NULL; owned by the SNA. */
 PETSC_EXTERN PetscErrorCode SNAMonitorGetStage(SNA, const char **);
 
+/* The functions of one type below (SNAKhronos...(), SNAAion...(), SNAMF...()) raise PETSC_ERR_SUP, naming the types, on
+   an SNA of another type: set its type first. */
+
 /* ---- Type khronos: per-input B-spline expansions multiplied into M modes (SCIENCE.md section 1) ---- */
 /* Sets the spline degree k (1..SNA_BSPLINE_MAX_DEGREE = 7), nodes G per input (>= k + 1) and modes M (>= 1) before set-up. */
 PETSC_EXTERN PetscErrorCode SNAKhronosSetBasis(SNA, PetscInt, PetscInt, PetscInt);

@@ -33,6 +33,13 @@ PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
   PetscFunctionReturn(0);
 }
 
+/* The error of a type-specific function fname() (of type want) called on an SNA of another type (SNAUseTypeMethod()). */
+PetscErrorCode SNATypeMethodMissing(SNA sna, const char fname[], const char want[])
+{
+  PetscFunctionBegin;
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "%s() applies to an SNA of type %s; this one has type %s (set the type first: -%ssna_type or SNASetType())", fname, want, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : "(none)", SNAMessagePrefix(sna));
+}
+
 /* Destroys an SNA and its type's data. */
 PetscErrorCode SNADestroy(SNA *sna)
 {

@@ -47,12 +47,12 @@ struct _SNAOps {
 
 struct _p_SNA {
   PETSCHEADER(struct _SNAOps);
-  PetscInt   dim_in, dim_out; /* d, q */
-  PetscReal *lower, *upper;   /* input box, length d; NULL until known */
-  PetscBool  bounds_from_user;
-  PetscBool  bounds_loaded; /* the box came with a model loaded (SNALoad()) */
-  const char *beyondbox;    /* what the type's model does beyond its box, for warnings ("the model is constant beyond
-                               its box"); set by the type's create routine, NULL: extrapolated */
+  PetscInt    dim_in, dim_out; /* d, q */
+  PetscReal  *lower, *upper;   /* input box, length d; NULL until known */
+  PetscBool   bounds_from_user;
+  PetscBool   bounds_loaded; /* the box came with a model loaded (SNALoad()) */
+  const char *beyondbox;     /* what the type's model does beyond its box, for warnings ("the model is constant beyond
+                                its box"); set by the type's create routine, NULL: extrapolated */
   PetscReal *bounds_pending; /* -sna_bounds read before the sizes were known (lo0,hi0,lo1,...): SNASetSizes() applies it */
   PetscInt   nbounds_pending;
   PetscInt   nparams;
@@ -155,6 +155,18 @@ static inline const char *SNAMessagePrefix(SNA sna)
 {
   return ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
 }
+/* PetscUseMethod for the type-specific API (SNAKhronos...(), SNAAion...(), SNAMF...(), SNASetRitzForm()): on an SNA
+   of another type an error naming the function, the type it applies to and the SNA's own (SNATypeMethodMissing()),
+   rather than PETSc's "Cannot locate function" (PetscUseMethod) or nothing at all (PetscTryMethod: the setting was
+   silently lost). */
+#define SNAUseTypeMethod(sna, fname, want, cargs, args)                                \
+  do {                                                                                 \
+    PetscErrorCode(*_sna_method) cargs;                                                \
+    PetscCall(PetscObjectQueryFunction((PetscObject)(sna), fname "_C", &_sna_method)); \
+    if (!_sna_method) PetscCall(SNATypeMethodMissing(sna, fname, want));               \
+    PetscCall((*_sna_method)args);                                                     \
+  } while (0)
+PETSC_INTERN PetscErrorCode SNATypeMethodMissing(SNA, const char[], const char[]);
 /* Sets the scale of -sna_fit_rtol from the targets (their variance). */
 PETSC_INTERN PetscErrorCode SNAFitComputeScale(SNA, Vec);
 /* The names of the fits available to the SNA's type, comma-separated, for help and error messages. */

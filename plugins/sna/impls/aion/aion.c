@@ -268,7 +268,7 @@ PetscErrorCode SNAAionSetAtoms(SNA sna, PetscInt rank, PetscInt terms)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAAionSetAtoms_C", (SNA, PetscInt, PetscInt), (sna, rank, terms));
+  SNAUseTypeMethod(sna, "SNAAionSetAtoms", "aion", (SNA, PetscInt, PetscInt), (sna, rank, terms));
   PetscFunctionReturn(0);
 }
 
@@ -277,7 +277,7 @@ PetscErrorCode SNAAionGetAtoms(SNA sna, PetscInt *rank, PetscInt *terms)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAAionGetAtoms_C", (SNA, PetscInt *, PetscInt *), (sna, rank, terms));
+  SNAUseTypeMethod(sna, "SNAAionGetAtoms", "aion", (SNA, PetscInt *, PetscInt *), (sna, rank, terms));
   PetscFunctionReturn(0);
 }
 
@@ -286,7 +286,7 @@ PetscErrorCode SNAAionSetPencilMode(SNA sna, SNAAionPencilMode mode)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAAionSetPencilMode_C", (SNA, SNAAionPencilMode), (sna, mode));
+  SNAUseTypeMethod(sna, "SNAAionSetPencilMode", "aion", (SNA, SNAAionPencilMode), (sna, mode));
   PetscFunctionReturn(0);
 }
 

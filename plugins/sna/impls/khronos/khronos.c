@@ -1208,7 +1208,7 @@ PetscErrorCode SNAKhronosSetBasis(SNA sna, PetscInt degree, PetscInt nodes, Pets
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAKhronosSetBasis_C", (SNA, PetscInt, PetscInt, PetscInt), (sna, degree, nodes, modes));
+  SNAUseTypeMethod(sna, "SNAKhronosSetBasis", "khronos", (SNA, PetscInt, PetscInt, PetscInt), (sna, degree, nodes, modes));
   PetscFunctionReturn(0);
 }
 
@@ -1218,7 +1218,7 @@ PetscErrorCode SNAKhronosSetNodes(SNA sna, PetscInt n, const PetscInt nodes[])
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAKhronosSetNodes_C", (SNA, PetscInt, const PetscInt[]), (sna, n, nodes));
+  SNAUseTypeMethod(sna, "SNAKhronosSetNodes", "khronos", (SNA, PetscInt, const PetscInt[]), (sna, n, nodes));
   PetscFunctionReturn(0);
 }
 
@@ -1227,7 +1227,7 @@ PetscErrorCode SNAKhronosGetNodes(SNA sna, PetscInt *n, const PetscInt *nodes[])
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAKhronosGetNodes_C", (SNA, PetscInt *, const PetscInt *[]), (sna, n, nodes));
+  SNAUseTypeMethod(sna, "SNAKhronosGetNodes", "khronos", (SNA, PetscInt *, const PetscInt *[]), (sna, n, nodes));
   PetscFunctionReturn(0);
 }
 
@@ -1237,7 +1237,7 @@ PetscErrorCode SNAKhronosGetBasis(SNA sna, PetscInt *degree, PetscInt *nodes, Pe
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAKhronosGetBasis_C", (SNA, PetscInt *, PetscInt *, PetscInt *), (sna, degree, nodes, modes));
+  SNAUseTypeMethod(sna, "SNAKhronosGetBasis", "khronos", (SNA, PetscInt *, PetscInt *, PetscInt *), (sna, degree, nodes, modes));
   PetscFunctionReturn(0);
 }
 
@@ -1246,7 +1246,7 @@ PetscErrorCode SNAKhronosSetRefinement(SNA sna, PetscInt refine, PetscBool enric
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAKhronosSetRefinement_C", (SNA, PetscInt, PetscBool), (sna, refine, enrich));
+  SNAUseTypeMethod(sna, "SNAKhronosSetRefinement", "khronos", (SNA, PetscInt, PetscBool), (sna, refine, enrich));
   PetscFunctionReturn(0);
 }
 
@@ -1256,7 +1256,7 @@ PetscErrorCode SNAKhronosSetInitSpread(SNA sna, PetscReal spread)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAKhronosSetInitSpread_C", (SNA, PetscReal), (sna, spread));
+  SNAUseTypeMethod(sna, "SNAKhronosSetInitSpread", "khronos", (SNA, PetscReal), (sna, spread));
   PetscFunctionReturn(0);
 }
 
@@ -1265,7 +1265,7 @@ PetscErrorCode SNAKhronosSetConstant(SNA sna, const PetscReal c[])
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAKhronosSetConstant_C", (SNA, const PetscReal[]), (sna, c));
+  SNAUseTypeMethod(sna, "SNAKhronosSetConstant", "khronos", (SNA, const PetscReal[]), (sna, c));
   PetscFunctionReturn(0);
 }
 
@@ -1277,7 +1277,7 @@ PetscErrorCode SNAKhronosSetPolynomial(SNA sna, PetscInt nterms, const PetscInt 
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAKhronosSetPolynomial_C", (SNA, PetscInt, const PetscInt[], const PetscReal[]), (sna, nterms, exps, coef));
+  SNAUseTypeMethod(sna, "SNAKhronosSetPolynomial", "khronos", (SNA, PetscInt, const PetscInt[], const PetscReal[]), (sna, nterms, exps, coef));
   PetscFunctionReturn(0);
 }
 

@@ -695,7 +695,7 @@ PetscErrorCode SNAMFSetRhoForm(SNA sna, SNAMFRhoForm form)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAMFSetRhoForm_C", (SNA, SNAMFRhoForm), (sna, form));
+  SNAUseTypeMethod(sna, "SNAMFSetRhoForm", "mf", (SNA, SNAMFRhoForm), (sna, form));
   PetscFunctionReturn(0);
 }
 
@@ -704,7 +704,7 @@ PetscErrorCode SNAMFSetRhoInputs(SNA sna, PetscInt n, const PetscInt inputs[])
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAMFSetRhoInputs_C", (SNA, PetscInt, const PetscInt[]), (sna, n, inputs));
+  SNAUseTypeMethod(sna, "SNAMFSetRhoInputs", "mf", (SNA, PetscInt, const PetscInt[]), (sna, n, inputs));
   PetscFunctionReturn(0);
 }
 
@@ -713,7 +713,7 @@ PetscErrorCode SNAMFSetSelect(SNA sna, SNAMFSelect sel, PetscInt folds)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAMFSetSelect_C", (SNA, SNAMFSelect, PetscInt), (sna, sel, folds));
+  SNAUseTypeMethod(sna, "SNAMFSetSelect", "mf", (SNA, SNAMFSelect, PetscInt), (sna, sel, folds));
   PetscFunctionReturn(0);
 }
 
@@ -722,7 +722,7 @@ PetscErrorCode SNAMFGetRhoSelection(SNA sna, SNAMFRhoForm *form, PetscReal err[3
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAMFGetRhoSelection_C", (SNA, SNAMFRhoForm *, PetscReal[3], PetscInt *), (sna, form, err, folds));
+  SNAUseTypeMethod(sna, "SNAMFGetRhoSelection", "mf", (SNA, SNAMFRhoForm *, PetscReal[3], PetscInt *), (sna, form, err, folds));
   PetscFunctionReturn(0);
 }
 
@@ -732,7 +732,7 @@ PetscErrorCode SNAMFSetCases(SNA sna, Vec cases)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   if (cases) PetscValidHeaderSpecific(cases, VEC_CLASSID, 2);
-  PetscTryMethod(sna, "SNAMFSetCases_C", (SNA, Vec), (sna, cases));
+  SNAUseTypeMethod(sna, "SNAMFSetCases", "mf", (SNA, Vec), (sna, cases));
   PetscFunctionReturn(0);
 }
 
@@ -741,7 +741,7 @@ PetscErrorCode SNAMFSetBlend(SNA sna, SNAMFBlend blend)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAMFSetBlend_C", (SNA, SNAMFBlend), (sna, blend));
+  SNAUseTypeMethod(sna, "SNAMFSetBlend", "mf", (SNA, SNAMFBlend), (sna, blend));
   PetscFunctionReturn(0);
 }
 
@@ -750,7 +750,7 @@ PetscErrorCode SNAMFGetBlend(SNA sna, SNAMFBlend *blend)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAMFGetBlend_C", (SNA, SNAMFBlend *), (sna, blend));
+  SNAUseTypeMethod(sna, "SNAMFGetBlend", "mf", (SNA, SNAMFBlend *), (sna, blend));
   PetscFunctionReturn(0);
 }
 
@@ -759,7 +759,7 @@ PetscErrorCode SNAMFGetParts(SNA sna, SNA *lf, SNA *delta, SNA *rho)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAMFGetParts_C", (SNA, SNA *, SNA *, SNA *), (sna, lf, delta, rho));
+  SNAUseTypeMethod(sna, "SNAMFGetParts", "mf", (SNA, SNA *, SNA *, SNA *), (sna, lf, delta, rho));
   PetscFunctionReturn(0);
 }
 
@@ -768,7 +768,7 @@ PetscErrorCode SNAMFHasCorrection(SNA sna, PetscBool *has)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAMFHasCorrection_C", (SNA, PetscBool *), (sna, has));
+  SNAUseTypeMethod(sna, "SNAMFHasCorrection", "mf", (SNA, PetscBool *), (sna, has));
   PetscFunctionReturn(0);
 }
 
@@ -777,7 +777,7 @@ PetscErrorCode SNAMFGetFitTimes(SNA sna, PetscReal *tlf, PetscReal *tcorr)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAMFGetFitTimes_C", (SNA, PetscReal *, PetscReal *), (sna, tlf, tcorr));
+  SNAUseTypeMethod(sna, "SNAMFGetFitTimes", "mf", (SNA, PetscReal *, PetscReal *), (sna, tlf, tcorr));
   PetscFunctionReturn(0);
 }
 
@@ -786,7 +786,7 @@ PetscErrorCode SNAMFGetNestedRows(SNA sna, PetscInt *n)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAMFGetNestedRows_C", (SNA, PetscInt *), (sna, n));
+  SNAUseTypeMethod(sna, "SNAMFGetNestedRows", "mf", (SNA, PetscInt *), (sna, n));
   PetscFunctionReturn(0);
 }
 
@@ -814,7 +814,7 @@ PetscErrorCode SNAMFSetLowFidelity(SNA sna, SNA lf)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscValidHeaderSpecific(lf, SNA_CLASSID, 2);
-  PetscUseMethod(sna, "SNAMFSetLowFidelity_C", (SNA, SNA), (sna, lf));
+  SNAUseTypeMethod(sna, "SNAMFSetLowFidelity", "mf", (SNA, SNA), (sna, lf));
   PetscFunctionReturn(0);
 }
 
@@ -826,6 +826,6 @@ PetscErrorCode SNAMFEvaluateCorrection(SNA sna, Vec X, Vec YLF, Vec Y)
   PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
   PetscValidHeaderSpecific(YLF, VEC_CLASSID, 3);
   PetscValidHeaderSpecific(Y, VEC_CLASSID, 4);
-  PetscUseMethod(sna, "SNAMFEvaluateCorrection_C", (SNA, Vec, Vec, Vec), (sna, X, YLF, Y));
+  SNAUseTypeMethod(sna, "SNAMFEvaluateCorrection", "mf", (SNA, Vec, Vec, Vec), (sna, X, YLF, Y));
   PetscFunctionReturn(0);
 }

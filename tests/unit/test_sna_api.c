@@ -389,6 +389,49 @@ static PetscErrorCode TypeMethods(void)
   PetscFunctionReturn(0);
 }
 
+/* On several ranks: Vecs on PETSC_COMM_SELF given to an SNA on PETSC_COMM_WORLD (the MSE was summed over the ranks and
+   divided by one rank's count), rows of X and Y that differ on one rank only, a NaN parameter on one rank only: every
+   rank gets the error. */
+static PetscErrorCode Communicators(void)
+{
+  SNA       sna;
+  Vec       X, Y, Xs, Ys, U;
+  PetscReal v, *theta;
+  PetscInt  n, np;
+
+  PetscFunctionBegin;
+  if (size == 1) PetscFunctionReturn(0);
+  PetscCall(Fitted(40, NULL, &sna, &X, &Y));
+  PetscCall(Data(PETSC_COMM_SELF, 10, 1, 1.0, &Xs, &Ys));
+  EXPECT(SNAComputeMSE(sna, Xs, Ys, &v), PETSC_ERR_ARG_NOTSAMECOMM, "SNAComputeMSE() of Vecs on PETSC_COMM_SELF", "communicator");
+  EXPECT(SNAComputeCrossEntropy(sna, Xs, Ys, &v), PETSC_ERR_ARG_NOTSAMECOMM, "SNAComputeCrossEntropy() of Vecs on PETSC_COMM_SELF", "communicator");
+  EXPECT(SNAFit(sna, Xs, Ys), PETSC_ERR_ARG_NOTSAMECOMM, "SNAFit() of Vecs on PETSC_COMM_SELF", "communicator");
+  EXPECT(SNAWarnOutsideBounds(sna, Xs, "outside"), PETSC_ERR_ARG_NOTSAMECOMM, "SNAWarnOutsideBounds() of a Vec on PETSC_COMM_SELF", "communicator");
+  PetscCall(VecDuplicate(Ys, &U));
+  PetscCall(SNAEvaluate(sna, Xs, U)); /* rank-local evaluation stays allowed */
+  PetscCall(VecDestroy(&U));
+  PetscCall(VecDestroy(&Xs));
+  PetscCall(VecDestroy(&Ys));
+  /* the last rank holds one Y row fewer than X rows */
+  PetscCall(VecGetLocalSize(Y, &n));
+  PetscCall(VecCreateMPI(PETSC_COMM_WORLD, n - (rank == size - 1), PETSC_DETERMINE, &Ys));
+  PetscCall(VecSetBlockSize(Ys, 1));
+  PetscCall(VecSet(Ys, 1.0));
+  EXPECT(SNAFit(sna, X, Ys), PETSC_ERR_ARG_SIZ, "SNAFit() of X and Y laid out differently on one rank", "different numbers of samples");
+  EXPECT(SNAComputeMSE(sna, X, Ys, &v), PETSC_ERR_ARG_SIZ, "SNAComputeMSE() of X and Y laid out differently on one rank", "different numbers of samples");
+  PetscCall(VecDestroy(&Ys));
+  PetscCall(SNAGetNumParameters(sna, &np));
+  PetscCall(PetscMalloc1(np, &theta));
+  PetscCall(SNAGetParameters(sna, theta));
+  if (rank == size - 1) theta[np - 1] = (PetscReal)NAN;
+  EXPECT(SNASetParameters(sna, theta), PETSC_ERR_FP, "SNASetParameters() with a NaN on one rank", "NaN");
+  PetscCall(PetscFree(theta));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   const char *name;
   PetscErrorCode (*run)(void);
@@ -406,6 +449,7 @@ int main(int argc, char **argv)
       {"fit_record_reset", FitRecordReset},
       {"enum_ranges", EnumRanges},
       {"type_methods", TypeMethods},
+      {"communicators", Communicators},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

@@ -548,6 +548,40 @@ PetscErrorCode SNAGetLocalRows(SNA sna, Vec v, PetscInt cols, const char name[],
   PetscFunctionReturn(0);
 }
 
+/* A Vec of samples given to func() lives on the SNA's communicator, as every function that sums over the SNA's ranks
+   needs (PETSc's PetscCheckSameComm() is compiled out of optimised builds); local: or on one process, for functions
+   that only evaluate the rank's own rows. */
+PetscErrorCode SNACheckSampleComm(SNA sna, Vec v, const char name[], const char func[], PetscBool local)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)sna);
+  PetscMPIInt flag, size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_compare(comm, PetscObjectComm((PetscObject)v), &flag));
+  if (flag == MPI_IDENT || flag == MPI_CONGRUENT) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)v), &size));
+  if (local && size == 1) PetscFunctionReturn(0);
+  SETERRQ(comm, PETSC_ERR_ARG_NOTSAMECOMM, "%s() was given %s on another communicator than the SNA's: %s; create it on the SNA's communicator (PetscObjectComm((PetscObject)sna))", func, name, local ? "it evaluates each rank's rows of Vecs on that communicator or on one process" : "it sums over the SNA's ranks, so samples on another communicator would be counted wrongly");
+}
+
+/* X and Y hold as many rows on every rank: checked on all ranks together, so that all of them raise the error of one
+   (alone, it would leave the others waiting in the next reduction). */
+static PetscErrorCode SNACheckSameRows(SNA sna, PetscInt nx, PetscInt ny)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)sna);
+  PetscMPIInt rank, size, first;
+  PetscInt    counts[2] = {nx, ny};
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  first = nx != ny ? rank : size;
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm));
+  if (first == size) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Bcast(counts, 2, MPIU_INT, first, comm));
+  SETERRQ(comm, PETSC_ERR_ARG_SIZ, "X and Y hold different numbers of samples on rank %d (%" PetscInt_FMT " and %" PetscInt_FMT "): lay them out alike, a sample's inputs and targets on the same rank", first, counts[0], counts[1]);
+}
+
 /* Sum of a local count over the SNA's communicator. */
 PetscErrorCode SNAGlobalCount(SNA sna, PetscInt nlocal, PetscInt *nglobal)
 {
@@ -625,6 +659,7 @@ PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X, const char what[])
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
   PetscValidCharPointer(what, 3);
+  PetscCall(SNACheckSampleComm(sna, X, "X", "SNAWarnOutsideBounds", PETSC_FALSE));
   PetscCheck(sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "SNAWarnOutsideBounds() compares the samples with the model's input box, which is not known yet: declare it (SNASetBounds(), -%ssna_bounds), or fit or load the model first", SNAMessagePrefix(sna));
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &n, &x));
   for (PetscInt i = 0; i < n; i++)
@@ -809,6 +844,8 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCheck(X && Y, comm, PETSC_ERR_ARG_NULL, "SNAFit() fits the data X and Y, which must not be NULL: NULL X and Y are for the Ritz objective (SNASetRitzForm()), which this SNA does not have");
   PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
   PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
+  PetscCall(SNACheckSampleComm(sna, X, "X", "SNAFit", PETSC_FALSE));
+  PetscCall(SNACheckSampleComm(sna, Y, "Y", "SNAFit", PETSC_FALSE));
   PetscCall(VecGetBlockSize(X, &bsx));
   PetscCall(VecGetBlockSize(Y, &bsy));
   if (sna->dim_in < 0) PetscCall(SNASetSizes(sna, bsx, bsy));
@@ -818,7 +855,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCall(SNAFitRunCheck(sna, sna->fittype, &fit));
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &nx, NULL));
   PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &ny, NULL));
-  PetscCheck(nx == ny, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "X and Y hold different numbers of samples on this rank (%" PetscInt_FMT " and %" PetscInt_FMT ")", nx, ny);
+  PetscCall(SNACheckSameRows(sna, nx, ny));
   PetscCall(SNAGlobalCount(sna, nx, &N));
   PetscCheck(N > 0, comm, PETSC_ERR_ARG_SIZ, "Cannot fit to an empty dataset");
   PetscCall(SNACheckFinite(sna, X, "The training inputs X"));
@@ -982,19 +1019,26 @@ PetscErrorCode SNAGetParameters(SNA sna, PetscReal theta[])
   PetscFunctionReturn(0);
 }
 
-/* Sets theta (sets the model up first if needed); every entry must be finite. */
+/* Sets theta (sets the model up first if needed); every entry must be finite. Collective. */
 PetscErrorCode SNASetParameters(SNA sna, const PetscReal theta[])
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCall(SNASetUp(sna));
   PetscCheck(sna->ops->setparameters, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s does not accept parameters", ((PetscObject)sna)->type_name);
-  for (PetscInt i = 0; i < sna->nparams; i++) PetscCheck(!PetscIsInfOrNanReal(theta[i]), PETSC_COMM_SELF, PETSC_ERR_FP, "Parameter %" PetscInt_FMT " given to SNASetParameters() is NaN or Inf", i);
+  { /* every rank holds the whole model: all of them refuse a NaN that one was given */
+    PetscInt bad = PETSC_MAX_INT;
+    for (PetscInt i = 0; i < sna->nparams && bad == PETSC_MAX_INT; i++)
+      if (PetscIsInfOrNanReal(theta[i])) bad = i;
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &bad, 1, MPIU_INT, MPI_MIN, PetscObjectComm((PetscObject)sna)));
+    PetscCheck(bad == PETSC_MAX_INT, PetscObjectComm((PetscObject)sna), PETSC_ERR_FP, "Parameter %" PetscInt_FMT " given to SNASetParameters() is NaN or Inf (on one rank at least)", bad);
+  }
   PetscCall((*sna->ops->setparameters)(sna, theta));
   PetscFunctionReturn(0);
 }
 
-/* Evaluates at scattered points; X and Y must have matching local sample counts. */
+/* Evaluates at scattered points; X and Y must have matching local sample counts, on the SNA's communicator or on one
+   process (each rank evaluates its own rows: no communication). */
 PetscErrorCode SNAEvaluate(SNA sna, Vec X, Vec Y)
 {
   const PetscReal *x;
@@ -1005,6 +1049,8 @@ PetscErrorCode SNAEvaluate(SNA sna, Vec X, Vec Y)
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
   PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
+  PetscCall(SNACheckSampleComm(sna, X, "X", "SNAEvaluate", PETSC_TRUE));
+  PetscCall(SNACheckSampleComm(sna, Y, "Y", "SNAEvaluate", PETSC_TRUE));
   PetscCheck(sna->setupcalled && sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Fit or load the SNA before evaluating it");
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "The input X", &nx, NULL));
   PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "The output Y", &ny, NULL));
@@ -1059,6 +1105,7 @@ PetscErrorCode SNAEvaluateGrid(SNA sna, const PetscInt n[], const PetscReal *con
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscValidHeaderSpecific(Y, VEC_CLASSID, 4);
+  PetscCall(SNACheckSampleComm(sna, Y, "Y", "SNAEvaluateGrid", PETSC_TRUE));
   PetscCheck(sna->setupcalled && sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Fit or load the SNA before evaluating it");
   PetscCall(SNAGridSize(sna, n, &npoints));
   PetscCall(VecGetSize(Y, &N));
@@ -1073,6 +1120,22 @@ PetscErrorCode SNAEvaluateGrid(SNA sna, const PetscInt n[], const PetscReal *con
   PetscFunctionReturn(0);
 }
 
+/* The checks of a loss over all ranks' samples (func(): its name): X and Y on the SNA's communicator, as many rows of
+   each on every rank (all ranks raise the error), before any rank evaluates the model. */
+static PetscErrorCode SNACheckLoss(SNA sna, Vec X, Vec Y, const char func[])
+{
+  PetscInt nx, ny;
+
+  PetscFunctionBegin;
+  PetscCall(SNACheckSampleComm(sna, X, "X", func, PETSC_FALSE));
+  PetscCall(SNACheckSampleComm(sna, Y, "Y", func, PETSC_FALSE));
+  PetscCheck(sna->setupcalled && sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Fit or load the SNA before evaluating it");
+  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "The input X", &nx, NULL));
+  PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "The output Y", &ny, NULL));
+  PetscCall(SNACheckSameRows(sna, nx, ny));
+  PetscFunctionReturn(0);
+}
+
 /* Mean squared error (1/(N q)) sum |y - u|^2 over all ranks' samples. */
 PetscErrorCode SNAComputeMSE(SNA sna, Vec X, Vec Y, PetscReal *mse)
 {
@@ -1083,6 +1146,10 @@ PetscErrorCode SNAComputeMSE(SNA sna, Vec X, Vec Y, PetscReal *mse)
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
+  PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
+  PetscValidRealPointer(mse, 4);
+  PetscCall(SNACheckLoss(sna, X, Y, "SNAComputeMSE"));
   PetscCall(VecDuplicate(Y, &U));
   PetscCall(SNAEvaluate(sna, X, U));
   PetscCall(VecGetLocalSize(Y, &n));
@@ -1144,6 +1211,7 @@ PetscErrorCode SNAComputeCrossEntropy(SNA sna, Vec X, Vec Y, PetscReal *ce)
   PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
   PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
   PetscValidRealPointer(ce, 4);
+  PetscCall(SNACheckLoss(sna, X, Y, "SNAComputeCrossEntropy"));
   PetscCall(VecDuplicate(Y, &U));
   PetscCall(SNAEvaluate(sna, X, U));
   q = sna->dim_out;

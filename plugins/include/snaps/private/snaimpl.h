@@ -135,6 +135,8 @@ PETSC_INTERN PetscErrorCode SNAComputeDataBox(SNA, Vec, PetscReal[], PetscReal[]
 /* SNASetBounds() without its refusal to change the box of a set-up model, nor marking the box as the user's: the
    library's own choice of a box from data (SNAFit(), an mf model's box shared by its parts). */
 PETSC_INTERN PetscErrorCode SNASetBounds_Internal(SNA, const PetscReal[], const PetscReal[]);
+/* That a Vec of samples given to a function (its name) lives on the SNA's communicator, or (local) on one process. */
+PETSC_INTERN PetscErrorCode SNACheckSampleComm(SNA, Vec, const char[], const char[], PetscBool);
 /* Global number of samples behind local counts. */
 PETSC_INTERN PetscErrorCode SNAGlobalCount(SNA, PetscInt, PetscInt *);
 

@@ -732,6 +732,7 @@ PetscErrorCode SNAMFSetCases(SNA sna, Vec cases)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   if (cases) PetscValidHeaderSpecific(cases, VEC_CLASSID, 2);
+  if (cases) PetscCall(SNACheckSampleComm(sna, cases, "the case ids", "SNAMFSetCases", PETSC_FALSE));
   SNAUseTypeMethod(sna, "SNAMFSetCases", "mf", (SNA, Vec), (sna, cases));
   PetscFunctionReturn(0);
 }
@@ -826,6 +827,9 @@ PetscErrorCode SNAMFEvaluateCorrection(SNA sna, Vec X, Vec YLF, Vec Y)
   PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
   PetscValidHeaderSpecific(YLF, VEC_CLASSID, 3);
   PetscValidHeaderSpecific(Y, VEC_CLASSID, 4);
+  PetscCall(SNACheckSampleComm(sna, X, "X", "SNAMFEvaluateCorrection", PETSC_TRUE));
+  PetscCall(SNACheckSampleComm(sna, YLF, "YLF", "SNAMFEvaluateCorrection", PETSC_TRUE));
+  PetscCall(SNACheckSampleComm(sna, Y, "Y", "SNAMFEvaluateCorrection", PETSC_TRUE));
   SNAUseTypeMethod(sna, "SNAMFEvaluateCorrection", "mf", (SNA, Vec, Vec, Vec), (sna, X, YLF, Y));
   PetscFunctionReturn(0);
 }

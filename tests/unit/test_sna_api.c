@@ -389,6 +389,40 @@ static PetscErrorCode TypeMethods(void)
   PetscFunctionReturn(0);
 }
 
+/* Errors name the options with the SNA's prefix. */
+static PetscErrorCode PrefixedMessages(void)
+{
+  SNA sna;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "pfx_"));
+  EXPECT(SNASetTolerances(sna, 0, 2, 10), PETSC_ERR_ARG_OUTOFRANGE, "rtol 2", "-pfx_sna_fit_rtol");
+  EXPECT(SNASetTolerances(sna, -1, 0, 10), PETSC_ERR_ARG_OUTOFRANGE, "atol -1", "-pfx_sna_fit_atol");
+  EXPECT(SNASetTolerances(sna, 0, 0, -1), PETSC_ERR_ARG_OUTOFRANGE, "max_it -1", "-pfx_sna_fit_max_it");
+  EXPECT(SNASetRegularization(sna, -1), PETSC_ERR_ARG_OUTOFRANGE, "lambda -1", "-pfx_sna_fit_lambda");
+  EXPECT(SNASetProgressStop(sna, -1, 0), PETSC_ERR_ARG_OUTOFRANGE, "progress window -1", "-pfx_sna_fit_progress_window");
+  EXPECT(SNASetValidationStop(sna, SNA_VALIDATION_STOP_RISE, -1), PETSC_ERR_ARG_OUTOFRANGE, "rise -1", "-pfx_sna_fit_validation_rise");
+  EXPECT(SNAKhronosSetBasis(sna, 9, 10, 2), PETSC_ERR_ARG_OUTOFRANGE, "degree 9", "-pfx_sna_khronos_degree");
+  EXPECT(SNAKhronosSetBasis(sna, 2, 10, 0), PETSC_ERR_ARG_OUTOFRANGE, "modes 0", "-pfx_sna_khronos_modes");
+  EXPECT(SNAKhronosSetBasis(sna, 3, 2, 2), PETSC_ERR_ARG_OUTOFRANGE, "2 nodes of degree 3", "-pfx_sna_khronos_nodes");
+  EXPECT(SNAKhronosSetRefinement(sna, 13, PETSC_FALSE), PETSC_ERR_ARG_OUTOFRANGE, "refine 13", "-pfx_sna_khronos_refine");
+  PetscCall(SNASetType(sna, SNAAION));
+  EXPECT(SNAAionSetAtoms(sna, 0, 1), PETSC_ERR_ARG_OUTOFRANGE, "aion rank 0", "-pfx_sna_aion_rank");
+  EXPECT(SNAAionSetAtoms(sna, 1, 0), PETSC_ERR_ARG_OUTOFRANGE, "aion terms 0", "-pfx_sna_aion_terms");
+  PetscCall(PetscOptionsSetValue(NULL, "-pfx_sna_fit_type", "bogus"));
+  EXPECT(SNASetFromOptions(sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "-pfx_sna_fit_type bogus", "-pfx_sna_fit_type bogus");
+  PetscCall(PetscOptionsClearValue(NULL, "-pfx_sna_fit_type"));
+  PetscCall(PetscOptionsSetValue(NULL, "-pfx_sna_fit_validation_patience", "-2"));
+  EXPECT(SNASetFromOptions(sna), PETSC_ERR_ARG_OUTOFRANGE, "-pfx_sna_fit_validation_patience -2", "-pfx_sna_fit_validation_patience");
+  PetscCall(PetscOptionsClearValue(NULL, "-pfx_sna_fit_validation_patience"));
+  PetscCall(PetscOptionsSetValue(NULL, "-pfx_sna_bounds", "0,1,2"));
+  EXPECT(SNASetFromOptions(sna), PETSC_ERR_ARG_WRONG, "-pfx_sna_bounds 0,1,2", "-pfx_sna_bounds");
+  PetscCall(PetscOptionsClearValue(NULL, "-pfx_sna_bounds"));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 /* On several ranks: Vecs on PETSC_COMM_SELF given to an SNA on PETSC_COMM_WORLD (the MSE was summed over the ranks and
    divided by one rank's count), rows of X and Y that differ on one rank only, a NaN parameter on one rank only: every
    rank gets the error. */
@@ -449,6 +483,7 @@ int main(int argc, char **argv)
       {"fit_record_reset", FitRecordReset},
       {"enum_ranges", EnumRanges},
       {"type_methods", TypeMethods},
+      {"prefixed_messages", PrefixedMessages},
       {"communicators", Communicators},
   };
   char      only[64] = "";

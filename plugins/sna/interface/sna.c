@@ -134,7 +134,7 @@ static PetscErrorCode SNASetFromOptions_FitType(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsString("-sna_fit_type", text, "SNASetFitType", sna->fittype, fittype, sizeof(fittype), &flg));
   if (!flg) PetscFunctionReturn(0);
   PetscCall(SNAFitFind(sna, fittype, &fit));
-  PetscCheck(fit, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown -sna_fit_type %s for SNA type %s: use one of %s", fittype, ((PetscObject)sna)->type_name, names);
+  PetscCheck(fit, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown -%ssna_fit_type %s for SNA type %s: use one of %s", SNAMessagePrefix(sna), fittype, ((PetscObject)sna)->type_name, names);
   PetscCall(SNASetFitType(sna, fittype));
   PetscFunctionReturn(0);
 }
@@ -280,7 +280,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
     PetscCall(PetscOptionsReal("-sna_fit_validation", "Fraction of the samples held out: the fit keeps the iterate of lowest MSE on them and stops when they show overfitting (0: none; default 0.1 for the auto fit of khronos on 100 samples or more without refinement or enrichment, not in an mf model, else 0)", "SNASetValidation", fraction, &fraction, &fset));
     PetscCall(PetscOptionsInt("-sna_fit_validation_patience", "Under -sna_fit_validation_stop patience: iterations without a better validation MSE, past the best point's training MSE, before the fit stops (0: never stops early; refused where no samples are held out)", "SNASetValidation", patience, &patience, &pset));
     if (fset) PetscCall(SNASetValidation(sna, fraction, patience));
-    PetscCheck(patience >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, patience);
+    PetscCheck(patience >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, SNAMessagePrefix(sna), patience);
     sna->patience   = patience;
     sna->val_pgiven = (PetscBool)(sna->val_pgiven || pset);
   }
@@ -438,7 +438,7 @@ PetscErrorCode SNASetRegularization(SNA sna, PetscReal lambda)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscCheck(lambda >= 0 && PetscIsNormalReal(lambda + 1.0), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The regularisation weight (-sna_fit_lambda) must be finite and >= 0, not %g", (double)lambda);
+  PetscCheck(lambda >= 0 && PetscIsNormalReal(lambda + 1.0), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The regularisation weight (-%ssna_fit_lambda) must be finite and >= 0, not %g", SNAMessagePrefix(sna), (double)lambda);
   sna->lambda = lambda;
   PetscFunctionReturn(0);
 }
@@ -450,9 +450,9 @@ PetscErrorCode SNASetTolerances(SNA sna, PetscReal atol, PetscReal rtol, PetscIn
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscCheck(atol >= 0 && PetscIsNormalReal(atol + 1.0), comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_atol must be finite and >= 0, not %g", (double)atol);
-  PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_rtol must be in [0, 1), not %g", (double)rtol);
-  PetscCheck(max_it >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_max_it must be >= 0, not %" PetscInt_FMT, max_it);
+  PetscCheck(atol >= 0 && PetscIsNormalReal(atol + 1.0), comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_atol must be finite and >= 0, not %g", SNAMessagePrefix(sna), (double)atol);
+  PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_rtol must be in [0, 1), not %g", SNAMessagePrefix(sna), (double)rtol);
+  PetscCheck(max_it >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_max_it must be >= 0, not %" PetscInt_FMT, SNAMessagePrefix(sna), max_it);
   sna->atol   = atol;
   sna->rtol   = rtol;
   sna->max_it = max_it;
@@ -467,8 +467,8 @@ PetscErrorCode SNASetProgressStop(SNA sna, PetscInt window, PetscReal rtol)
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscCheck(window >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_progress_window must be >= 0 (0: off), not %" PetscInt_FMT, window);
-  PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_progress_rtol must be in [0, 1), not %g", (double)rtol);
+  PetscCheck(window >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_progress_window must be >= 0 (0: off), not %" PetscInt_FMT, SNAMessagePrefix(sna), window);
+  PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_progress_rtol must be in [0, 1), not %g", SNAMessagePrefix(sna), (double)rtol);
   sna->progress_window = window;
   sna->progress_rtol   = rtol;
   sna->progress_chosen = PETSC_TRUE;
@@ -750,8 +750,8 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
 
   PetscFunctionBegin;
   PetscCheck(!X && !Y, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAFit() minimises the %s objective, which takes no data: pass NULL for X and Y, or call SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) to fit data", SNAObjectives[sna->objective]);
-  PetscCheck(!sna->val_chosen || sna->validation == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g holds out samples, but the %s objective takes no data: drop -sna_fit_validation (or set it to 0)", (double)sna->validation, SNAObjectives[sna->objective]);
-  PetscCheck(!sna->refit_chosen || !sna->val_refit, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation_refit fits again on all samples, but the %s objective takes no data: drop -sna_fit_validation_refit", SNAObjectives[sna->objective]);
+  PetscCheck(!sna->val_chosen || sna->validation == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_fit_validation %g holds out samples, but the %s objective takes no data: drop -%ssna_fit_validation (or set it to 0)", SNAMessagePrefix(sna), (double)sna->validation, SNAObjectives[sna->objective], SNAMessagePrefix(sna));
+  PetscCheck(!sna->refit_chosen || !sna->val_refit, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_fit_validation_refit fits again on all samples, but the %s objective takes no data: drop -%ssna_fit_validation_refit", SNAMessagePrefix(sna), SNAObjectives[sna->objective], SNAMessagePrefix(sna));
   PetscCall(PetscSNPrintf(why, sizeof(why), "the %s objective takes no data", SNAObjectives[sna->objective]));
   PetscCall(SNAValidationRuleRefuse(sna, why));
   if (sna->progress_chosen) {
@@ -817,9 +817,9 @@ PetscErrorCode SNAFitCheckValidation(SNA sna)
   PetscBool mf;
 
   PetscFunctionBegin;
-  PetscCheck(sna->loss == SNA_LOSS_MSE, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g measures the mean-squared error, but this SNA's loss is %s: use -sna_fit_validation 0 with -sna_loss %s", (double)sna->validation, SNALossTypes[sna->loss], SNALossTypes[sna->loss]);
+  PetscCheck(sna->loss == SNA_LOSS_MSE, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_fit_validation %g measures the mean-squared error, but this SNA's loss is %s: use -%ssna_fit_validation 0 with -%ssna_loss %s", SNAMessagePrefix(sna), (double)sna->validation, SNALossTypes[sna->loss], SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNALossTypes[sna->loss]);
   PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &mf));
-  PetscCheck(!mf, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g does not apply to a multi-fidelity (mf) model, whose parts are fitted on their own data: hold out HF samples of the correction with -mf_delta_sna_fit_validation (or LF samples with -mf_lf_sna_fit_validation), and drop -sna_fit_validation", (double)sna->validation);
+  PetscCheck(!mf, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_fit_validation %g does not apply to a multi-fidelity (mf) model, whose parts are fitted on their own data: hold out HF samples of the correction with -%smf_delta_sna_fit_validation (or LF samples with -%smf_lf_sna_fit_validation), and drop -%ssna_fit_validation", SNAMessagePrefix(sna), (double)sna->validation, SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   PetscFunctionReturn(0);
 }
 
@@ -862,7 +862,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCall(SNACheckFinite(sna, Y, "The training targets Y"));
   PetscCall(SNAFitDefaultValidation(sna, N));
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna));
-  PetscCheck(!sna->refit_chosen || !sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-sna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -sna_fit_validation f (f > 0) as well, or drop -sna_fit_validation_refit");
+  PetscCheck(!sna->refit_chosen || !sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-%ssna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -%ssna_fit_validation f (f > 0) as well, or drop -%ssna_fit_validation_refit", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   if (sna->validation == 0) { /* no held-out samples: a stop rule of validation the user gave would go unused */
     const char *prefix = SNAMessagePrefix(sna);
     char        why[192];

@@ -79,13 +79,13 @@ static PetscErrorCode CheckNodes(SNA sna, PetscInt degree, PetscInt n, const Pet
   MPI_Comm comm = PetscObjectComm((PetscObject)sna);
 
   PetscFunctionBegin;
-  PetscCheck(n >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_nodes needs one value (the same for every input) or one per input, not none");
-  PetscCheck(n == 1 || sna->dim_in < 0 || n == sna->dim_in, comm, PETSC_ERR_ARG_SIZ, "-sna_khronos_nodes has %" PetscInt_FMT " values but the model has %" PetscInt_FMT " inputs: give one value (the same for every input) or one per input", n, sna->dim_in);
+  PetscCheck(n >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_khronos_nodes needs one value (the same for every input) or one per input, not none", SNAMessagePrefix(sna));
+  PetscCheck(n == 1 || sna->dim_in < 0 || n == sna->dim_in, comm, PETSC_ERR_ARG_SIZ, "-%ssna_khronos_nodes has %" PetscInt_FMT " values but the model has %" PetscInt_FMT " inputs: give one value (the same for every input) or one per input", SNAMessagePrefix(sna), n, sna->dim_in);
   for (PetscInt p = 0; p < n; p++) {
     if (n == 1)
-      PetscCheck(nodes[p] >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least degree + 1 = %" PetscInt_FMT " nodes per input (-sna_khronos_nodes), not %" PetscInt_FMT, degree + 1, nodes[p]);
+      PetscCheck(nodes[p] >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least degree + 1 = %" PetscInt_FMT " nodes per input (-%ssna_khronos_nodes), not %" PetscInt_FMT, degree + 1, SNAMessagePrefix(sna), nodes[p]);
     else
-      PetscCheck(nodes[p] >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_nodes: input %" PetscInt_FMT " has %" PetscInt_FMT " nodes, but degree %" PetscInt_FMT " needs at least degree + 1 = %" PetscInt_FMT " per input", p, nodes[p], degree, degree + 1);
+      PetscCheck(nodes[p] >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_khronos_nodes: input %" PetscInt_FMT " has %" PetscInt_FMT " nodes, but degree %" PetscInt_FMT " needs at least degree + 1 = %" PetscInt_FMT " per input", SNAMessagePrefix(sna), p, nodes[p], degree, degree + 1);
   }
   PetscFunctionReturn(0);
 }
@@ -166,7 +166,7 @@ PetscErrorCode SNAKhronosCheckMemory(SNA sna, PetscInt degree, PetscInt n, const
   nb    = G * modes;
   bytes = 8 * (sum + d * (degree + 1) + sum * modes + (als ? 3 * nb * nb + (refine ? G * G / 2 : 0) : 0));
   PetscCall(SNAKhronosNodesString(n, nodes, list, sizeof(list)));
-  PetscCall(PetscSNPrintf(what, sizeof(what), "KHRONOS with -sna_khronos_nodes %s, -sna_khronos_modes %" PetscInt_FMT " and -sna_khronos_refine %" PetscInt_FMT " (up to %.4g nodes per input at the finest level%s)", list, modes, refine, (double)G, als ? ", the normal equations of its block fits" : ""));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "KHRONOS with -%ssna_khronos_nodes %s, -%ssna_khronos_modes %" PetscInt_FMT " and -%ssna_khronos_refine %" PetscInt_FMT " (up to %.4g nodes per input at the finest level%s)", SNAMessagePrefix(sna), list, SNAMessagePrefix(sna), modes, SNAMessagePrefix(sna), refine, (double)G, als ? ", the normal equations of its block fits" : ""));
   PetscCall(SNAPSCheckMemory(PetscObjectComm((PetscObject)sna), bytes, what));
   PetscFunctionReturn(0);
 }
@@ -296,7 +296,7 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
      still gets that fit's own default */
   anderson = kh->anderson >= 0 ? kh->anderson : DefaultAnderson(sna);
   PetscCall(PetscOptionsInt("-sna_fit_als_anderson", "ALS sweeps are Anderson-accelerated with this many past sweeps, each accelerated point kept only if it lowers the loss (0: none; default 5 for -sna_fit_type auto, 0 for als; refused by the fits without sweeps: lm, tao, irls, infinite_descent and the Ritz fit)", "SNAFITALS", anderson, &anderson, &set));
-  PetscCheck(!set || anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, anderson);
+  PetscCheck(!set || anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, SNAMessagePrefix(sna), anderson);
   if (set) kh->anderson = anderson;
   {
     SNAKhronosInitType init = kh->init;
@@ -899,9 +899,9 @@ PetscErrorCode SNAKhronosSetBasisNodes(SNA sna, PetscInt degree, PetscInt n, con
   PetscBool    same = (PetscBool)(degree == kh->degree && modes == kh->max_modes && (n == kh->nnodes || n == 1));
 
   PetscFunctionBegin;
-  PetscCheck(degree >= 1 && degree <= SNA_BSPLINE_MAX_DEGREE, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS spline degree (-sna_khronos_degree) must be 1 to %d, not %" PetscInt_FMT, SNA_BSPLINE_MAX_DEGREE, degree);
+  PetscCheck(degree >= 1 && degree <= SNA_BSPLINE_MAX_DEGREE, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS spline degree (-%ssna_khronos_degree) must be 1 to %d, not %" PetscInt_FMT, SNAMessagePrefix(sna), SNA_BSPLINE_MAX_DEGREE, degree);
   PetscCall(CheckNodes(sna, degree, n, nodes));
-  PetscCheck(modes >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least one mode (-sna_khronos_modes), not %" PetscInt_FMT, modes);
+  PetscCheck(modes >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least one mode (-%ssna_khronos_modes), not %" PetscInt_FMT, SNAMessagePrefix(sna), modes);
   /* a set-up model holds one count per input: the same basis may be given again as one value or as the list */
   for (PetscInt p = 0; p < kh->nnodes && same; p++) same = (PetscBool)(nodes[n == 1 ? 0 : p] == kh->nodes[p]);
   if (same) PetscFunctionReturn(0);
@@ -952,7 +952,7 @@ static PetscErrorCode SNAKhronosGetBasis_Khronos(SNA sna, PetscInt *degree, Pets
   PetscFunctionBegin;
   if (nodes) {
     PetscCall(SNAKhronosNodesString(kh->nnodes, kh->nodes, list, sizeof(list)));
-    PetscCheck(SNAKhronosUniformNodes(kh), PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "This KHRONOS model has different node counts per input (-sna_khronos_nodes %s), where one count for every input is needed (e.g. by the Ritz form or the Galerkin solve): give -sna_khronos_nodes one value", list);
+    PetscCheck(SNAKhronosUniformNodes(kh), PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "This KHRONOS model has different node counts per input (-%ssna_khronos_nodes %s), where one count for every input is needed (e.g. by the Ritz form or the Galerkin solve): give -%ssna_khronos_nodes one value", SNAMessagePrefix(sna), list, SNAMessagePrefix(sna));
     *nodes = kh->nodes[0];
   }
   if (degree) *degree = kh->degree;
@@ -965,7 +965,7 @@ static PetscErrorCode SNAKhronosSetRefinement_Khronos(SNA sna, PetscInt refine, 
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
 
   PetscFunctionBegin;
-  PetscCheck(refine >= 0 && refine <= 12, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_refine must be 0 to 12 levels, not %" PetscInt_FMT, refine);
+  PetscCheck(refine >= 0 && refine <= 12, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_khronos_refine must be 0 to 12 levels, not %" PetscInt_FMT, SNAMessagePrefix(sna), refine);
   PetscCall(SNAKhronosCheckMemory(sna, kh->degree, kh->nnodes, kh->nodes, kh->max_modes, refine, PETSC_FALSE));
   kh->refine = refine;
   kh->enrich = enrich;

@@ -461,6 +461,22 @@ static PetscErrorCode Communicators(void)
   EXPECT(SNASetParameters(sna, theta), PETSC_ERR_FP, "SNASetParameters() with a NaN on one rank", "NaN");
   PetscCall(PetscFree(theta));
   PetscCall(SNADestroy(&sna));
+  /* irls's targets must be class probabilities: a bad row on the last rank only */
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetLossType(sna, SNA_LOSS_CROSS_ENTROPY));
+  PetscCall(SNASetFitType(sna, SNAFITIRLS));
+  PetscCall(VecDuplicate(Y, &Ys));
+  PetscCall(VecSet(Ys, 1.0));
+  {
+    PetscInt lo, hi;
+    PetscCall(VecGetOwnershipRange(Ys, &lo, &hi));
+    if (rank == size - 1) PetscCall(VecSetValue(Ys, hi - 1, 2.0, INSERT_VALUES));
+  }
+  PetscCall(VecAssemblyBegin(Ys));
+  PetscCall(VecAssemblyEnd(Ys));
+  EXPECT(SNAFit(sna, X, Ys), PETSC_ERR_ARG_WRONG, "irls of targets that are not probabilities on one rank", "class probabilities");
+  PetscCall(VecDestroy(&Ys));
+  PetscCall(SNADestroy(&sna));
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
   PetscFunctionReturn(0);

@@ -423,6 +423,38 @@ static PetscErrorCode PrefixedMessages(void)
   PetscFunctionReturn(0);
 }
 
+/* SNADatasetSave() refuses what SNADatasetLoad() would refuse: NaN or Inf values, X and Y of different row counts. */
+static PetscErrorCode DatasetSaveChecks(void)
+{
+  const char *names[2] = {"/X", "/Y"};
+  Vec         v[2], X, Y, Y2;
+  char        file[PETSC_MAX_PATH_LEN];
+  PetscBool   exists;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_data_np%d.h5", scratch, size));
+  if (!rank) (void)remove(file);
+  PetscCall(Data(PETSC_COMM_WORLD, 20, 1, 1.0, &X, &Y));
+  PetscCall(VecSetValue(Y, 13, (PetscReal)NAN, INSERT_VALUES));
+  PetscCall(VecAssemblyBegin(Y));
+  PetscCall(VecAssemblyEnd(Y));
+  v[0] = X;
+  v[1] = Y;
+  EXPECT(SNADatasetSave(PETSC_COMM_WORLD, file, 2, names, v), PETSC_ERR_FP, "SNADatasetSave() of a NaN", "/Y", "NaN or Inf", "row 13");
+  PetscCall(PetscTestFile(file, 'r', &exists));
+  PetscCheck(!exists, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNADatasetSave() refused the data but wrote '%s'", file);
+  PetscCall(VecDestroy(&Y));
+  PetscCall(Data(PETSC_COMM_WORLD, 19, 1, 1.0, &Y2, &Y));
+  v[1] = Y;
+  EXPECT(SNADatasetSave(PETSC_COMM_WORLD, file, 2, names, v), PETSC_ERR_ARG_SIZ, "SNADatasetSave() of 20 X and 19 Y rows", "/X", "/Y", "20", "19");
+  PetscCall(PetscTestFile(file, 'r', &exists));
+  PetscCheck(!exists, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNADatasetSave() refused the data but wrote '%s'", file);
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscCall(VecDestroy(&Y2));
+  PetscFunctionReturn(0);
+}
+
 /* On several ranks: Vecs on PETSC_COMM_SELF given to an SNA on PETSC_COMM_WORLD (the MSE was summed over the ranks and
    divided by one rank's count), rows of X and Y that differ on one rank only, a NaN parameter on one rank only: every
    rank gets the error. */
@@ -500,6 +532,7 @@ int main(int argc, char **argv)
       {"enum_ranges", EnumRanges},
       {"type_methods", TypeMethods},
       {"prefixed_messages", PrefixedMessages},
+      {"dataset_save", DatasetSaveChecks},
       {"communicators", Communicators},
   };
   char      only[64] = "";

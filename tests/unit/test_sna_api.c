@@ -455,6 +455,23 @@ static PetscErrorCode DatasetSaveChecks(void)
   PetscFunctionReturn(0);
 }
 
+/* SNAView() supports ASCII viewers only: another is an error, not silence. */
+static PetscErrorCode ViewerTypes(void)
+{
+  SNA         sna;
+  PetscViewer v;
+  char        file[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_view_np%d.bin", scratch, size));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(PetscViewerBinaryOpen(PETSC_COMM_WORLD, file, FILE_MODE_WRITE, &v));
+  EXPECT(SNAView(sna, v), PETSC_ERR_SUP, "SNAView() with a binary viewer", "ASCII");
+  PetscCall(PetscViewerDestroy(&v));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 /* On several ranks: Vecs on PETSC_COMM_SELF given to an SNA on PETSC_COMM_WORLD (the MSE was summed over the ranks and
    divided by one rank's count), rows of X and Y that differ on one rank only, a NaN parameter on one rank only: every
    rank gets the error. */
@@ -533,6 +550,7 @@ int main(int argc, char **argv)
       {"type_methods", TypeMethods},
       {"prefixed_messages", PrefixedMessages},
       {"dataset_save", DatasetSaveChecks},
+      {"viewer_types", ViewerTypes},
       {"communicators", Communicators},
   };
   char      only[64] = "";

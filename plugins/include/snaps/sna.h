@@ -98,7 +98,7 @@ PETSC_EXTERN PetscErrorCode SNAGetType(SNA, SNAType *);
 PETSC_EXTERN PetscErrorCode SNASetFromOptions(SNA);
 /* Allocates the parameters for the current sizes; called by SNAFit() if needed. */
 PETSC_EXTERN PetscErrorCode SNASetUp(SNA);
-/* Prints or stores a description; supports ASCII viewers. */
+/* Prints or stores a description; ASCII viewers only (another type raises PETSC_ERR_SUP). */
 PETSC_EXTERN PetscErrorCode SNAView(SNA, PetscViewer);
 /* Views according to an option such as -sna_view. */
 PETSC_EXTERN PetscErrorCode SNAViewFromOptions(SNA, PetscObject, const char[]);
@@ -197,7 +197,8 @@ PETSC_EXTERN PetscErrorCode SNAGetObjectiveValue(SNA, PetscReal *);
 
 /* Copies the flat trainable parameter vector theta (length SNAGetNumParameters()) out of the model. */
 PETSC_EXTERN PetscErrorCode SNAGetParameters(SNA, PetscReal[]);
-/* Sets the flat parameter vector theta, e.g. a chosen initialisation before SNAFit(); rejects NaN/Inf. */
+/* Sets the flat parameter vector theta, e.g. a chosen initialisation before SNAFit(); rejects NaN/Inf (on any rank:
+   collective). */
 PETSC_EXTERN PetscErrorCode SNASetParameters(SNA, const PetscReal[]);
 /* Chooses the training loss (-sna_loss mse|cross_entropy); cross-entropy makes irls the default fit. */
 PETSC_EXTERN PetscErrorCode SNASetLossType(SNA, SNALossType);

@@ -94,7 +94,7 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   PetscFunctionReturn(0);
 }
 
-/* Returns the type name (NULL before SNASetType()). */
+/* Returns the type name (khronos, SNACreate()'s, until SNASetType() or -sna_type chooses another). */
 PetscErrorCode SNAGetType(SNA sna, SNAType *type)
 {
   PetscFunctionBegin;
@@ -1235,7 +1235,8 @@ PetscErrorCode SNAComputeCrossEntropy(SNA sna, Vec X, Vec Y, PetscReal *ce)
   PetscFunctionReturn(0);
 }
 
-/* Views the SNA: sizes, bounds, fit settings and outcome, then the type's details. */
+/* Views the SNA: sizes, bounds, fit settings and outcome, then the type's details. ASCII viewers only: another type
+   (binary, draw, ... which PETSc's -sna_view accepts) is an error rather than silence. */
 PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
 {
   PetscBool isascii;
@@ -1243,8 +1244,10 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   if (!viewer) PetscCall(PetscViewerASCIIGetStdout(PetscObjectComm((PetscObject)sna), &viewer));
+  PetscValidHeaderSpecific(viewer, PETSC_VIEWER_CLASSID, 2);
+  PetscCheckSameComm(sna, 1, viewer, 2);
   PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
-  if (!isascii) PetscFunctionReturn(0);
+  PetscCheck(isascii, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNAView() supports ASCII viewers only (stdout, or -%ssna_view ascii:<file>), not %s", SNAMessagePrefix(sna), ((PetscObject)viewer)->type_name ? ((PetscObject)viewer)->type_name : "a viewer without a type");
   PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)sna, viewer));
   PetscCall(PetscViewerASCIIPushTab(viewer));
   PetscCall(PetscViewerASCIIPrintf(viewer, "inputs %" PetscInt_FMT ", outputs %" PetscInt_FMT ", trainable parameters %" PetscInt_FMT "\n", sna->dim_in, sna->dim_out, sna->nparams));

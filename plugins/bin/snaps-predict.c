@@ -114,9 +114,19 @@ int main(int argc, char **argv)
   PetscCall(VecGetSize(X, &N));
   N /= d;
   PetscCall(LoadLowFidelityValues(sna, model, data, group, X, &YLF));
-  { /* the model is clamped to its training box: predictions beyond it are extrapolated as constants */
-    char what[2 * PETSC_MAX_PATH_LEN + 160];
-    PetscCall(PetscSNPrintf(what, sizeof(what), "inputs of '%s' lie outside the input box of the model '%s' (its training box): it is constant beyond the box, so their predictions are extrapolations", data, model));
+  { /* predictions beyond the model's training box are extrapolations: constant for khronos (its inputs are clamped to
+       the box), the damped cosines going on for aion, each part's own for mf */
+    char        what[2 * PETSC_MAX_PATH_LEN + 240];
+    SNAType     type;
+    PetscBool   khronos, aion;
+    const char *beyond;
+
+    PetscCall(SNAGetType(sna, &type));
+    PetscCall(PetscStrcmp(type, SNAKHRONOS, &khronos));
+    PetscCall(PetscStrcmp(type, SNAAION, &aion));
+    beyond = khronos ? "it is constant beyond the box" : aion ? "its damped cosines go on beyond the box"
+                                                              : "its parts extend beyond the box as their types do (a khronos part is constant there)";
+    PetscCall(PetscSNPrintf(what, sizeof(what), "inputs of '%s' lie outside the input box of the model '%s' (its training box): %s, so their predictions are extrapolations", data, model, beyond));
     PetscCall(SNAWarnOutsideBounds(sna, X, what));
   }
 

@@ -227,10 +227,12 @@ static PetscErrorCode IRLSInitialize(IRLSCtx *c)
   PetscFunctionReturn(0);
 }
 
-/* Rows of Y must be class probabilities. */
+/* Rows of Y must be class probabilities: checked on every rank, raised on all of them (the first rank with a bad row
+   names it; alone, it would leave the others waiting in the fit's first reduction). */
 static PetscErrorCode IRLSCheckTargets(IRLSCtx *c)
 {
-  PetscInt bad = -1;
+  PetscInt    bad = -1;
+  PetscMPIInt rank, size, first;
 
   PetscFunctionBegin;
   for (PetscInt i = 0; i < c->n && bad < 0; i++) {
@@ -241,7 +243,13 @@ static PetscErrorCode IRLSCheckTargets(IRLSCtx *c)
     }
     if (mn < 0 || PetscAbsReal(s - 1) > 1e-8) bad = i;
   }
-  PetscCheck(bad < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "-sna_loss cross_entropy needs rows of Y that are class probabilities (one-hot labels), but local row %" PetscInt_FMT " is negative or does not sum to 1", bad);
+  PetscCallMPI(MPI_Comm_rank(c->comm, &rank));
+  PetscCallMPI(MPI_Comm_size(c->comm, &size));
+  first = bad >= 0 ? rank : size;
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, c->comm));
+  if (first == size) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Bcast(&bad, 1, MPIU_INT, first, c->comm));
+  SETERRQ(c->comm, PETSC_ERR_ARG_WRONG, "-%ssna_loss cross_entropy needs rows of Y that are class probabilities (one-hot labels), but local row %" PetscInt_FMT " of rank %d is negative or does not sum to 1", SNAMessagePrefix(c->sna), bad, first);
   PetscFunctionReturn(0);
 }
 
@@ -269,7 +277,7 @@ PetscErrorCode SNAFit_Khronos_IRLS(SNA sna, Vec X, Vec Y)
   SNAConvergedReason reason = SNA_DIVERGED_ITS;
 
   PetscFunctionBegin;
-  PetscCheck(sna->loss == SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-sna_fit_type irls fits the cross-entropy loss: add -sna_loss cross_entropy (or use another fit for the MSE)");
+  PetscCheck(sna->loss == SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_fit_type irls fits the cross-entropy loss: add -%ssna_loss cross_entropy (or use another fit for the MSE)", SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   PetscCall(PetscMemzero(&c, sizeof(c)));
   c.sna        = sna;
   c.comm       = PetscObjectComm((PetscObject)sna);
@@ -279,7 +287,7 @@ PetscErrorCode SNAFit_Khronos_IRLS(SNA sna, Vec X, Vec Y)
   c.k1         = kh->degree + 1;
   c.lambda     = sna->lambda;
   c.newton_its = kh->irls_newton_its; /* -sna_fit_irls_newton_its, read with the other KHRONOS options */
-  PetscCheck(c.newton_its >= 1, c.comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_irls_newton_its must be at least 1, not %" PetscInt_FMT, c.newton_its);
+  PetscCheck(c.newton_its >= 1, c.comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_irls_newton_its must be at least 1, not %" PetscInt_FMT, SNAMessagePrefix(sna), c.newton_its);
   PetscCall(SNAGetTolerances(sna, &atol, &rtol, &max_it));
   PetscCall(SNAFitGetData(sna, X, Y, &c.n, &c.N, &c.x, &c.y));
   PetscCall(IRLSCheckTargets(&c));

@@ -7,7 +7,7 @@
    the gauge directions of separable models, along which H is singular, stay damped). mu follows Nielsen's
    rule on the ratio of actual to predicted decrease. The normal equations are P x P dense, so this fit is
    for models of up to a few thousand parameters; ALS is the fit for larger ones. */
-#include <snaps/private/snafitimpl.h>
+#include <snaps/private/snaimpl.h>
 #include <petscblaslapack.h>
 
 /* Largest parameter count for which the P x P normal equations are formed (2 x 8 P^2 bytes). */
@@ -159,7 +159,7 @@ PetscErrorCode SNAFit_LM(SNA sna, Vec X, Vec Y)
   c.comm = PetscObjectComm((PetscObject)sna);
   PetscCall(SNAGetNumParameters(sna, &c.P));
   PetscCall(SNAGetSizes(sna, NULL, &c.q));
-  PetscCheck(c.P <= SNA_LM_MAX_PARAMS, c.comm, PETSC_ERR_SUP, "-sna_fit_type lm forms the %" PetscInt_FMT " x %" PetscInt_FMT " normal equations of all parameters; models of more than %d parameters are fitted with -sna_fit_type als or tao", c.P, c.P, SNA_LM_MAX_PARAMS);
+  PetscCheck(c.P <= SNA_LM_MAX_PARAMS, c.comm, PETSC_ERR_SUP, "-%ssna_fit_type lm forms the %" PetscInt_FMT " x %" PetscInt_FMT " normal equations of all parameters; models of more than %d parameters are fitted with -%ssna_fit_type als or tao", SNAMessagePrefix(sna), c.P, c.P, SNA_LM_MAX_PARAMS, SNAMessagePrefix(sna));
   PetscCall(SNAFitGetSettings(sna, &c.lambda, &atol, NULL, &max_it));
   PetscCall(SNAFitGetData(sna, X, Y, &c.n, &c.N, &c.x, &c.y));
   PetscCall(SNAGetIterationNumber(sna, &it0));

@@ -568,11 +568,71 @@ static PetscErrorCode WriteArray_Private(MPI_Comm comm, const char filename[], h
   PetscFunctionReturn(0);
 }
 
+/* The group and the last component of a dataset name ("/hf/Y": "hf" and "Y"; "X" and "/X": "" and "X"). */
+static void NameParts(const char name[], char group[], size_t len, const char **leaf)
+{
+  const char *s = name[0] == '/' ? name + 1 : name, *slash = strrchr(s, '/');
+  size_t      n = slash ? (size_t)(slash - s) : 0;
+
+  if (n >= len) n = len - 1;
+  memcpy(group, s, n);
+  group[n] = 0;
+  *leaf    = slash ? slash + 1 : s;
+}
+
+/* SNADatasetSave() writes nothing SNADatasetLoad() would refuse: Vecs on comm only, no NaN or Inf (the first bad row
+   over all ranks named), and the Y and case of a group with as many rows as its X. Collective: every rank raises
+   the same error. */
+static PetscErrorCode SaveCheck_Private(MPI_Comm comm, const char filename[], PetscInt n, const char *const names[], const Vec vecs[])
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < n; i++) {
+    PetscMPIInt      flag;
+    PetscInt         nloc, bs, rstart, bad = PETSC_MAX_INT;
+    const PetscReal *a;
+
+    PetscCallMPI(MPI_Comm_compare(comm, PetscObjectComm((PetscObject)vecs[i]), &flag));
+    PetscCheck(flag == MPI_IDENT || flag == MPI_CONGRUENT, comm, PETSC_ERR_ARG_NOTSAMECOMM, "SNADatasetSave(): the Vec of dataset %s for '%s' lives on another communicator than the one given: create it there", names[i], filename);
+    PetscCall(VecGetLocalSize(vecs[i], &nloc));
+    PetscCall(VecGetBlockSize(vecs[i], &bs));
+    PetscCall(VecGetOwnershipRange(vecs[i], &rstart, NULL));
+    PetscCall(VecGetArrayRead(vecs[i], &a));
+    for (PetscInt k = 0; k < nloc && bad == PETSC_MAX_INT; k++)
+      if (PetscIsInfOrNanReal(a[k])) bad = (rstart + k) / bs;
+    PetscCall(VecRestoreArrayRead(vecs[i], &a));
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &bad, 1, MPIU_INT, MPI_MIN, comm));
+    PetscCheck(bad == PETSC_MAX_INT, comm, PETSC_ERR_FP, "SNADatasetSave(): dataset %s for '%s' contains NaN or Inf at row %" PetscInt_FMT " (0-based), which SNADatasetLoad() refuses: nothing was written", names[i], filename, bad);
+  }
+  for (PetscInt i = 0; i < n; i++) {
+    char        gi[PETSC_MAX_PATH_LEN], gj[PETSC_MAX_PATH_LEN];
+    const char *li, *lj;
+    PetscBool   same;
+
+    NameParts(names[i], gi, sizeof(gi), &li);
+    if (strcmp(li, "Y") && strcmp(li, "case")) continue;
+    for (PetscInt j = 0; j < n; j++) {
+      PetscInt Ni, Nj, bsi, bsj;
+
+      NameParts(names[j], gj, sizeof(gj), &lj);
+      PetscCall(PetscStrcmp(gi, gj, &same));
+      if (!same || strcmp(lj, "X")) continue;
+      PetscCall(VecGetSize(vecs[i], &Ni));
+      PetscCall(VecGetBlockSize(vecs[i], &bsi));
+      PetscCall(VecGetSize(vecs[j], &Nj));
+      PetscCall(VecGetBlockSize(vecs[j], &bsj));
+      PetscCheck(Ni / bsi == Nj / bsj, comm, PETSC_ERR_ARG_SIZ, "SNADatasetSave(): %s and %s for '%s' have different numbers of rows (%" PetscInt_FMT " and %" PetscInt_FMT "), which SNADatasetLoad() refuses: nothing was written", names[j], names[i], filename, Nj / bsj, Ni / bsi);
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
 /*@C
   SNADatasetSave - Writes n Vecs (rows of block-size columns) as (N x bs) float64 datasets names[i]
   (e.g. "/X", "/hf/Y"; groups are created as needed) into a new HDF5 file, atomically: the data goes
   to a temporary file in the same directory, renamed over filename only when complete. On failure
-  the temporary file is removed and an existing filename is left untouched. Collective.
+  the temporary file is removed and an existing filename is left untouched. What SNADatasetLoad() would refuse is
+  not written (an error before any file is created): NaN or Inf values, and a group's Y or case with another number
+  of rows than its X. Collective: the Vecs live on comm.
 @*/
 PetscErrorCode SNADatasetSave(MPI_Comm comm, const char filename[], PetscInt n, const char *const names[], const Vec vecs[])
 {
@@ -596,6 +656,7 @@ PetscErrorCode SNADatasetSave(MPI_Comm comm, const char filename[], PetscInt n, 
     PetscCheck(names[i] && names[i][0], comm, PETSC_ERR_ARG_NULL, "Dataset name %" PetscInt_FMT " for '%s' is missing or empty", i, filename);
     PetscValidHeaderSpecific(vecs[i], VEC_CLASSID, 5);
   }
+  PetscCall(SaveCheck_Private(comm, filename, n, names, vecs));
   /* The temporary name carries a pid, so every rank uses rank 0's. Every rank builds one first so
      that a bad filename fails everywhere; the length check covers pids of any length. */
   PetscCheck(strlen(filename) + 64 < sizeof(tmp), comm, PETSC_ERR_ARG_SIZ, "Dataset file name '%s' is too long", filename);

@@ -29,5 +29,6 @@ PETSC_EXTERN PetscErrorCode SNADatasetLoadFidelities(MPI_Comm, const char[], Vec
 PETSC_EXTERN PetscErrorCode SNADatasetSelectRows(Vec, const PetscBool[], Vec *);
 /* Writes Vecs (rows of block-size columns) as named float64 datasets into a new file, atomically:
    the file is written under a temporary name and renamed over filename only when complete.
-   names[i] may contain a group path such as "/hf/Y"; groups are created as needed. */
+   names[i] may contain a group path such as "/hf/Y"; groups are created as needed. What SNADatasetLoad() would
+   refuse is an error and writes nothing: NaN or Inf values, a group's Y or case of another row count than its X. */
 PETSC_EXTERN PetscErrorCode SNADatasetSave(MPI_Comm, const char[], PetscInt, const char *const[], const Vec[]);

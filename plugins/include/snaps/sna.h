@@ -93,7 +93,8 @@ PETSC_EXTERN PetscErrorCode SNARegister(const char[], PetscErrorCode (*)(SNA));
 PETSC_EXTERN PetscErrorCode SNACreate(MPI_Comm, SNA *);
 /* Destroys an SNA and sets the pointer to NULL. */
 PETSC_EXTERN PetscErrorCode SNADestroy(SNA *);
-/* Chooses the implementation (SNAKHRONOS, ...). */
+/* Chooses the implementation (SNAKHRONOS, ...); a change of type starts an unfitted model of the new type (the
+   previous parameters, fit record and Ritz form are discarded; sizes, box and fit settings are kept). */
 PETSC_EXTERN PetscErrorCode SNASetType(SNA, SNAType);
 /* Returns the implementation name. */
 PETSC_EXTERN PetscErrorCode SNAGetType(SNA, SNAType *);
@@ -101,7 +102,7 @@ PETSC_EXTERN PetscErrorCode SNAGetType(SNA, SNAType *);
 PETSC_EXTERN PetscErrorCode SNASetFromOptions(SNA);
 /* Allocates the parameters for the current sizes; called by SNAFit() if needed. */
 PETSC_EXTERN PetscErrorCode SNASetUp(SNA);
-/* Prints or stores a description; supports ASCII viewers. */
+/* Prints or stores a description; ASCII viewers only (another type raises PETSC_ERR_SUP). */
 PETSC_EXTERN PetscErrorCode SNAView(SNA, PetscViewer);
 /* Views according to an option such as -sna_view. */
 PETSC_EXTERN PetscErrorCode SNAViewFromOptions(SNA, PetscObject, const char[]);
@@ -115,7 +116,9 @@ PETSC_EXTERN PetscErrorCode SNASetSizes(SNA, PetscInt, PetscInt);
 /* Returns the number of inputs d and outputs q (either pointer may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAGetSizes(SNA, PetscInt *, PetscInt *);
 /* Declares the input box [lower_p, upper_p] for each input p; inputs are mapped affinely onto it.
-   If never called (nor -sna_bounds given), SNAFit() takes the box from the data's range. */
+   If never called (nor -sna_bounds given), SNAFit() takes the box from the data's range. The box of a set-up
+   (fitted or loaded) model cannot change (PETSC_ERR_ARG_WRONGSTATE): its parameters are on it, and a warm start
+   keeps it; the same box is accepted. */
 PETSC_EXTERN PetscErrorCode SNASetBounds(SNA, const PetscReal[], const PetscReal[]);
 /* Returns the input box (arrays of length d, owned by the SNA; NULL before it is known). */
 PETSC_EXTERN PetscErrorCode SNAGetBounds(SNA, const PetscReal *[], const PetscReal *[]);
@@ -161,14 +164,16 @@ PETSC_EXTERN PetscErrorCode SNASetErrorIfNotConverged(SNA, PetscBool);
 /* Whether SNAFit() raises an error when the fit does not converge. */
 PETSC_EXTERN PetscErrorCode SNAGetErrorIfNotConverged(SNA, PetscBool *);
 /* Raises PETSC_ERR_NOT_CONVERGED (the message starts with who) if the last fit failed: a non-finite loss, or
-   no decrease from the start. A fit that only ran out of iterations holds a usable best iterate. */
+   no decrease from the start. A fit that only ran out of iterations holds a usable best iterate. Without a fit (none
+   since the SNA was created, loaded or given its type) it raises PETSC_ERR_ARG_WRONGSTATE. */
 PETSC_EXTERN PetscErrorCode SNACheckFitUsable(SNA, const char[]);
 /* Why the last fit stopped. */
 PETSC_EXTERN PetscErrorCode SNAGetConvergedReason(SNA, SNAConvergedReason *);
 /* How a fit ended, into a report under a key prefix ("lf_", ""): type, n_params, converged_reason, iterations and,
    if time >= 0, fit_time_s. */
 PETSC_EXTERN PetscErrorCode SNAReportFit(SNA, SNAPSReport, const char[], PetscReal);
-/* Prints "WARNING: <count> <what>" when some rows of X lie outside the SNA's input box, where it is constant. */
+/* Prints "WARNING: <count> <what>" when some rows of X lie outside the SNA's input box (where a khronos model is
+   constant and an aion model extrapolates); an error before the box is known (declared, fitted or loaded). */
 PETSC_EXTERN PetscErrorCode SNAWarnOutsideBounds(SNA, Vec, const char[]);
 /* Number of sweeps (ALS) or iterations (TAO) of the last fit, all levels together. */
 PETSC_EXTERN PetscErrorCode SNAGetIterationNumber(SNA, PetscInt *);
@@ -199,7 +204,8 @@ PETSC_EXTERN PetscErrorCode SNAGetObjectiveValue(SNA, PetscReal *);
 
 /* Copies the flat trainable parameter vector theta (length SNAGetNumParameters()) out of the model. */
 PETSC_EXTERN PetscErrorCode SNAGetParameters(SNA, PetscReal[]);
-/* Sets the flat parameter vector theta, e.g. a chosen initialisation before SNAFit(); rejects NaN/Inf. */
+/* Sets the flat parameter vector theta, e.g. a chosen initialisation before SNAFit(); rejects NaN/Inf (on any rank:
+   collective). */
 PETSC_EXTERN PetscErrorCode SNASetParameters(SNA, const PetscReal[]);
 /* Chooses the training loss (-sna_loss mse|cross_entropy); unless the fit was chosen, cross-entropy makes irls the fit
    and mse the type's natural one (auto for khronos). The fits of the MSE (auto, als, infinite_descent, lm, tao) refuse
@@ -243,6 +249,9 @@ PETSC_EXTERN PetscErrorCode SNAMonitorCancel(SNA);
 PETSC_EXTERN PetscErrorCode SNAMonitorDefault(SNA, PetscInt, PetscReal, void *);
 /* What the fit is doing at the current monitor call (e.g. "algebraic start"), or NULL; owned by the SNA. */
 PETSC_EXTERN PetscErrorCode SNAMonitorGetStage(SNA, const char **);
+
+/* The functions of one type below (SNAKhronos...(), SNAAion...(), SNAMF...()) raise PETSC_ERR_SUP, naming the types, on
+   an SNA of another type: set its type first. */
 
 /* ---- Type khronos: per-input B-spline expansions multiplied into M modes (SCIENCE.md section 1) ---- */
 /* Sets the spline degree k (1..SNA_BSPLINE_MAX_DEGREE = 7), nodes G per input (>= k + 1) and modes M (>= 1) before set-up. */

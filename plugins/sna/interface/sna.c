@@ -33,6 +33,13 @@ PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
   PetscFunctionReturn(0);
 }
 
+/* The error of a type-specific function fname() (of type want) called on an SNA of another type (SNAUseTypeMethod()). */
+PetscErrorCode SNATypeMethodMissing(SNA sna, const char fname[], const char want[])
+{
+  PetscFunctionBegin;
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "%s() applies to an SNA of type %s; this one has type %s (set the type first: -%ssna_type or SNASetType())", fname, want, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : "(none)", SNAMessagePrefix(sna));
+}
+
 /* Destroys an SNA and its type's data. */
 PetscErrorCode SNADestroy(SNA *sna)
 {
@@ -46,13 +53,15 @@ PetscErrorCode SNADestroy(SNA *sna)
   if ((*sna)->ops->destroy) PetscCall((*(*sna)->ops->destroy)(*sna));
   PetscCall(SNAMonitorCancel(*sna));
   PetscCall(PetscFree2((*sna)->lower, (*sna)->upper));
+  PetscCall(PetscFree((*sna)->bounds_pending));
   PetscCall(PetscFree((*sna)->fittype));
   PetscCall(SNAFitValidationRelease(*sna));
   PetscCall(PetscHeaderDestroy(sna));
   PetscFunctionReturn(0);
 }
 
-/* Sets the implementation; a change of type discards the previous type's parameters. */
+/* Sets the implementation; a change of type discards the previous type's parameters, the record of its last fit and a
+   Ritz form (the khronos type's): the new model starts unfitted, fitting data. */
 PetscErrorCode SNASetType(SNA sna, SNAType type)
 {
   PetscBool match;
@@ -67,15 +76,25 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   PetscCheck(create, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown SNA type '%s' (known types: khronos, aion, mf)", type);
   if (sna->ops->destroy) PetscCall((*sna->ops->destroy)(sna));
   PetscCall(PetscMemzero(sna->ops, sizeof(struct _SNAOps)));
-  sna->data        = NULL;
-  sna->setupcalled = PETSC_FALSE;
-  sna->nparams     = 0;
+  sna->data         = NULL;
+  sna->setupcalled  = PETSC_FALSE;
+  sna->nparams      = 0;
+  sna->beyondbox    = NULL;
+  sna->reason       = SNA_CONVERGED_ITERATING;
+  sna->iterations   = 0;
+  sna->fit_mse      = 0;
+  sna->fit_mse0     = 0;
+  sna->val_mse      = PETSC_MAX_REAL;
+  sna->fit_refitted = PETSC_FALSE;
+  sna->objective    = SNA_OBJECTIVE_LEAST_SQUARES;
+  PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
+  PetscCall(PetscObjectCompose((PetscObject)sna, "SNARitzForm", NULL));
   PetscCall(PetscObjectChangeTypeName((PetscObject)sna, type));
   PetscCall((*create)(sna));
   PetscFunctionReturn(0);
 }
 
-/* Returns the type name (NULL before SNASetType()). */
+/* Returns the type name (khronos, SNACreate()'s, until SNASetType() or -sna_type chooses another). */
 PetscErrorCode SNAGetType(SNA sna, SNAType *type)
 {
   PetscFunctionBegin;
@@ -115,7 +134,7 @@ static PetscErrorCode SNASetFromOptions_FitType(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsString("-sna_fit_type", text, "SNASetFitType", sna->fittype, fittype, sizeof(fittype), &flg));
   if (!flg) PetscFunctionReturn(0);
   PetscCall(SNAFitFind(sna, fittype, &fit));
-  PetscCheck(fit, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown -sna_fit_type %s for SNA type %s: use one of %s", fittype, ((PetscObject)sna)->type_name, names);
+  PetscCheck(fit, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown -%ssna_fit_type %s for SNA type %s: use one of %s", SNAMessagePrefix(sna), fittype, ((PetscObject)sna)->type_name, names);
   PetscCall(SNASetFitType(sna, fittype));
   PetscFunctionReturn(0);
 }
@@ -140,14 +159,101 @@ static PetscErrorCode SNASetFromOptions_ProgressStop(SNA sna, PetscOptionItems *
   PetscFunctionReturn(0);
 }
 
+/* "[lo0, hi0] x [lo1, hi1] ..." for messages (the first 4 inputs of more). */
+static PetscErrorCode SNABoxString(PetscInt d, const PetscReal lower[], const PetscReal upper[], char buf[], size_t len)
+{
+  PetscFunctionBegin;
+  buf[0] = 0;
+  for (PetscInt p = 0; p < PetscMin(d, 4); p++) {
+    char one[64];
+    PetscCall(PetscSNPrintf(one, sizeof(one), "%s[%g, %g]", p ? " x " : "", (double)lower[p], (double)upper[p]));
+    PetscCall(PetscStrlcat(buf, one, len));
+  }
+  if (d > 4) {
+    char more[64];
+    PetscCall(PetscSNPrintf(more, sizeof(more), " x ... (%" PetscInt_FMT " inputs)", d));
+    PetscCall(PetscStrlcat(buf, more, len));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Whether lower, upper is the box of a set-up SNA other than its own, which would rescale the model: then the
+   model's box and the new one in words. */
+static PetscErrorCode SNABoundsWouldRescale(SNA sna, const PetscReal lower[], const PetscReal upper[], PetscBool *rescale, char model[], char given[], size_t len)
+{
+  PetscFunctionBegin;
+  *rescale = PETSC_FALSE;
+  if (!sna->setupcalled || !sna->lower) PetscFunctionReturn(0);
+  for (PetscInt p = 0; p < sna->dim_in; p++)
+    if (lower[p] != sna->lower[p] || upper[p] != sna->upper[p]) *rescale = PETSC_TRUE;
+  if (!*rescale) PetscFunctionReturn(0);
+  PetscCall(SNABoxString(sna->dim_in, sna->lower, sna->upper, model, len));
+  PetscCall(SNABoxString(sna->dim_in, lower, upper, given, len));
+  PetscFunctionReturn(0);
+}
+
+/* -sna_bounds lo0,hi0,lo1,hi1,...: as many numbers as given (counted first: PetscOptionsRealArray() reads at most as
+   many as it has room for); before the sizes are known it is kept until SNASetSizes() (or SNAFit()) sets them. */
+static PetscErrorCode SNASetFromOptions_Bounds(SNA sna, PetscOptionItems *PetscOptionsObject)
+{
+  const char *prefix = SNAMessagePrefix(sna), *value = NULL;
+  PetscInt    nb, nmax                               = 2 * PetscMax(sna->dim_in, 1);
+  PetscReal  *bounds, *lo, *hi;
+  PetscBool   given, flg;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsFindPair(((PetscObject)sna)->options, ((PetscObject)sna)->prefix, "-sna_bounds", &value, &given));
+  if (given && value) {
+    PetscInt count = 1;
+    for (const char *c = value; *c; c++) count += *c == ',';
+    nmax = PetscMax(nmax, count);
+  }
+  PetscCall(PetscCalloc1(nmax, &bounds));
+  for (PetscInt p = 0; sna->lower && p < sna->dim_in; p++) { /* -help shows the box when it is known */
+    bounds[2 * p]     = sna->lower[p];
+    bounds[2 * p + 1] = sna->upper[p];
+  }
+  nb = nmax;
+  PetscCall(PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg));
+  if (!flg) {
+    PetscCall(PetscFree(bounds));
+    PetscFunctionReturn(0);
+  }
+  if (nb % 2 || nb == 0) PetscCall(PetscFree(bounds));
+  PetscCheck(nb % 2 == 0 && nb > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "-%ssna_bounds needs pairs lo,hi for each input; got %" PetscInt_FMT " numbers", prefix, nb);
+  if (sna->dim_in < 0) { /* SNASetSizes() applies it */
+    PetscCall(PetscFree(sna->bounds_pending));
+    sna->bounds_pending  = bounds;
+    sna->nbounds_pending = nb;
+    PetscFunctionReturn(0);
+  }
+  if (nb != 2 * sna->dim_in) PetscCall(PetscFree(bounds));
+  PetscCheck(nb == 2 * sna->dim_in, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_SIZ, "-%ssna_bounds has %" PetscInt_FMT " numbers, but the model has %" PetscInt_FMT " inputs (needs %" PetscInt_FMT ")", prefix, nb, sna->dim_in, 2 * sna->dim_in);
+  PetscCall(PetscMalloc2(nb / 2, &lo, nb / 2, &hi));
+  for (PetscInt p = 0; p < nb / 2; p++) {
+    lo[p] = bounds[2 * p];
+    hi[p] = bounds[2 * p + 1];
+  }
+  PetscCall(PetscFree(bounds));
+  { /* a fitted or loaded model (a warm start such as snaps-fit -init_model) keeps its box: say so with the option */
+    PetscBool rescale;
+    char      model[320], box[320];
+
+    PetscCall(SNABoundsWouldRescale(sna, lo, hi, &rescale, model, box, sizeof(model)));
+    if (rescale) PetscCall(PetscFree2(lo, hi));
+    PetscCheck(!rescale, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_bounds gives the input box %s, but this SNA is already fitted or loaded, on the box %s: a warm start (such as snaps-fit -init_model) keeps the model's box, on which its parameters are. Drop -%ssna_bounds, or give the model's box, or fit a new model", prefix, box, model, prefix);
+  }
+  PetscCall(SNASetBounds(sna, lo, hi));
+  PetscCall(PetscFree2(lo, hi));
+  PetscFunctionReturn(0);
+}
+
 /* Reads the class options, then the type's. */
 PetscErrorCode SNASetFromOptions(SNA sna)
 {
   char        type[256];
   PetscBool   flg, monitor = PETSC_FALSE;
-  PetscReal   lambda         = sna->lambda;
-  PetscInt    nb             = 2 * 64;
-  PetscReal   bounds[2 * 64] = {0};
+  PetscReal   lambda = sna->lambda;
   SNALossType loss;
 
   PetscFunctionBegin;
@@ -179,7 +285,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
     PetscCall(PetscOptionsReal("-sna_fit_validation", "Fraction of the samples held out: the fit keeps the iterate of lowest MSE on them and stops when they show overfitting (0: none; default 0.1 for the auto fit of khronos on 100 samples or more without refinement or enrichment, not in an mf model, else 0)", "SNASetValidation", fraction, &fraction, &fset));
     PetscCall(PetscOptionsInt("-sna_fit_validation_patience", "Under -sna_fit_validation_stop patience: iterations without a better validation MSE, past the best point's training MSE, before the fit stops (0: never stops early; refused where no samples are held out)", "SNASetValidation", patience, &patience, &pset));
     if (fset) PetscCall(SNASetValidation(sna, fraction, patience));
-    PetscCheck(patience >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, patience);
+    PetscCheck(patience >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, SNAMessagePrefix(sna), patience);
     sna->patience   = patience;
     sna->val_pgiven = (PetscBool)(sna->val_pgiven || pset);
   }
@@ -190,19 +296,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(SNASetValidationStop(sna, sna->val_stoptype, sna->val_alpha));
   PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without the stop rule firing goes on with all samples from its best held-out iterate, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", sna->val_refit, &sna->val_refit, &flg));
   if (flg) sna->refit_chosen = PETSC_TRUE;
-  PetscCall(PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg));
-  if (flg) {
-    PetscReal lo[64], hi[64];
-
-    PetscCheck(nb % 2 == 0 && nb > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "-sna_bounds needs pairs lo,hi for each input; got %" PetscInt_FMT " numbers", nb);
-    if (sna->dim_in < 0) sna->dim_in = nb / 2;
-    PetscCheck(nb == 2 * sna->dim_in, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_SIZ, "-sna_bounds has %" PetscInt_FMT " numbers, but the model has %" PetscInt_FMT " inputs (needs %" PetscInt_FMT ")", nb, sna->dim_in, 2 * sna->dim_in);
-    for (PetscInt p = 0; p < nb / 2; p++) {
-      lo[p] = bounds[2 * p];
-      hi[p] = bounds[2 * p + 1];
-    }
-    PetscCall(SNASetBounds(sna, lo, hi));
-  }
+  PetscCall(SNASetFromOptions_Bounds(sna, PetscOptionsObject));
   PetscCall(PetscOptionsBool("-sna_monitor", "Print the training loss of every sweep", "SNAMonitorSet", monitor, &monitor, &flg));
   if (flg && monitor) {
     PetscViewerAndFormat *vf;
@@ -215,16 +309,37 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* Sets the input and output dimensions (d >= 1, q >= 1). */
+/* Sets the input and output dimensions (d >= 1, q >= 1), then the box of -sna_bounds if it was read before them. */
 PetscErrorCode SNASetSizes(SNA sna, PetscInt d, PetscInt q)
 {
+  PetscReal *pending, *lo, *hi;
+  PetscInt   nb;
+  PetscBool  wrong;
+
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  pending = sna->bounds_pending;
+  nb      = sna->nbounds_pending;
   PetscCheck(d >= 1 && q >= 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "An SNA needs at least one input and one output, not d = %" PetscInt_FMT ", q = %" PetscInt_FMT, d, q);
   PetscCheck(!sna->setupcalled || (d == sna->dim_in && q == sna->dim_out), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Cannot change the sizes of an SNA that is set up (%" PetscInt_FMT " -> %" PetscInt_FMT " inputs, %" PetscInt_FMT " -> %" PetscInt_FMT " outputs)", sna->dim_in, d, sna->dim_out, q);
+  sna->bounds_pending  = NULL; /* taken now, or refused */
+  sna->nbounds_pending = 0;
+  wrong                = (PetscBool)(pending && nb != 2 * d);
+  if (wrong) PetscCall(PetscFree(pending));
+  PetscCheck(!wrong, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_SIZ, "-%ssna_bounds gives the box of %" PetscInt_FMT " inputs (%" PetscInt_FMT " numbers), but the model has %" PetscInt_FMT " inputs (SNASetSizes(), or the columns of the data fitted): give lo,hi for each of them (%" PetscInt_FMT " numbers)", SNAMessagePrefix(sna), nb / 2, nb, d, 2 * d);
   if (sna->lower && d != sna->dim_in) PetscCall(PetscFree2(sna->lower, sna->upper));
   sna->dim_in  = d;
   sna->dim_out = q;
+  if (pending) {
+    PetscCall(PetscMalloc2(d, &lo, d, &hi));
+    for (PetscInt p = 0; p < d; p++) {
+      lo[p] = pending[2 * p];
+      hi[p] = pending[2 * p + 1];
+    }
+    PetscCall(PetscFree(pending));
+    PetscCall(SNASetBounds(sna, lo, hi));
+    PetscCall(PetscFree2(lo, hi));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -238,11 +353,11 @@ PetscErrorCode SNAGetSizes(SNA sna, PetscInt *d, PetscInt *q)
   PetscFunctionReturn(0);
 }
 
-/* Declares the input box; every lower[p] < upper[p], finite. */
-PetscErrorCode SNASetBounds(SNA sna, const PetscReal lower[], const PetscReal upper[])
+/* Takes the input box (every lower[p] < upper[p], finite) without looking at the model: SNASetBounds()'s part, and
+   the library's own choice of a box from data. */
+PetscErrorCode SNASetBounds_Internal(SNA sna, const PetscReal lower[], const PetscReal upper[])
 {
   PetscFunctionBegin;
-  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCheck(sna->dim_in > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Call SNASetSizes() before SNASetBounds()");
   for (PetscInt p = 0; p < sna->dim_in; p++) {
     PetscCheck(PetscIsNormalReal(upper[p] - lower[p]) && lower[p] < upper[p], PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Input %" PetscInt_FMT " has an empty or invalid box [%g, %g]: need lower < upper, both finite", p, (double)lower[p], (double)upper[p]);
@@ -250,7 +365,25 @@ PetscErrorCode SNASetBounds(SNA sna, const PetscReal lower[], const PetscReal up
   if (!sna->lower) PetscCall(PetscMalloc2(sna->dim_in, &sna->lower, sna->dim_in, &sna->upper));
   PetscCall(PetscArraycpy(sna->lower, lower, sna->dim_in));
   PetscCall(PetscArraycpy(sna->upper, upper, sna->dim_in));
+  PetscFunctionReturn(0);
+}
+
+/* Declares the input box; every lower[p] < upper[p], finite. A set-up (fitted or loaded) model keeps its own. */
+PetscErrorCode SNASetBounds(SNA sna, const PetscReal lower[], const PetscReal upper[])
+{
+  PetscBool rescale;
+  char      model[320], given[320];
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidRealPointer(lower, 2);
+  PetscValidRealPointer(upper, 3);
+  PetscCheck(sna->dim_in > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Call SNASetSizes() before SNASetBounds()");
+  PetscCall(SNABoundsWouldRescale(sna, lower, upper, &rescale, model, given, sizeof(model)));
+  PetscCheck(!rescale, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Cannot change the input box of an SNA that is set up (fitted, loaded or given parameters): its parameters are on the box %s, and the box %s would rescale the model. A warm start keeps the model's box; fit a new SNA for another", model, given);
+  PetscCall(SNASetBounds_Internal(sna, lower, upper));
   sna->bounds_from_user = PETSC_TRUE;
+  sna->bounds_loaded    = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 
@@ -344,7 +477,7 @@ PetscErrorCode SNASetRegularization(SNA sna, PetscReal lambda)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscCheck(lambda >= 0 && PetscIsNormalReal(lambda + 1.0), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The regularisation weight (-sna_fit_lambda) must be finite and >= 0, not %g", (double)lambda);
+  PetscCheck(lambda >= 0 && PetscIsNormalReal(lambda + 1.0), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The regularisation weight (-%ssna_fit_lambda) must be finite and >= 0, not %g", SNAMessagePrefix(sna), (double)lambda);
   sna->lambda       = lambda;
   sna->lambda_given = PETSC_TRUE;
   PetscFunctionReturn(0);
@@ -357,9 +490,9 @@ PetscErrorCode SNASetTolerances(SNA sna, PetscReal atol, PetscReal rtol, PetscIn
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscCheck(atol >= 0 && PetscIsNormalReal(atol + 1.0), comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_atol must be finite and >= 0, not %g", (double)atol);
-  PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_rtol must be in [0, 1), not %g", (double)rtol);
-  PetscCheck(max_it >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_max_it must be >= 0, not %" PetscInt_FMT, max_it);
+  PetscCheck(atol >= 0 && PetscIsNormalReal(atol + 1.0), comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_atol must be finite and >= 0, not %g", SNAMessagePrefix(sna), (double)atol);
+  PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_rtol must be in [0, 1), not %g", SNAMessagePrefix(sna), (double)rtol);
+  PetscCheck(max_it >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_max_it must be >= 0, not %" PetscInt_FMT, SNAMessagePrefix(sna), max_it);
   sna->atol   = atol;
   sna->rtol   = rtol;
   sna->max_it = max_it;
@@ -374,8 +507,8 @@ PetscErrorCode SNASetProgressStop(SNA sna, PetscInt window, PetscReal rtol)
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscCheck(window >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_progress_window must be >= 0 (0: off), not %" PetscInt_FMT, window);
-  PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_progress_rtol must be in [0, 1), not %g", (double)rtol);
+  PetscCheck(window >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_progress_window must be >= 0 (0: off), not %" PetscInt_FMT, SNAMessagePrefix(sna), window);
+  PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_progress_rtol must be in [0, 1), not %g", SNAMessagePrefix(sna), (double)rtol);
   sna->progress_window = window;
   sna->progress_rtol   = rtol;
   sna->progress_chosen = PETSC_TRUE;
@@ -455,6 +588,40 @@ PetscErrorCode SNAGetLocalRows(SNA sna, Vec v, PetscInt cols, const char name[],
   PetscFunctionReturn(0);
 }
 
+/* A Vec of samples given to func() lives on the SNA's communicator, as every function that sums over the SNA's ranks
+   needs (PETSc's PetscCheckSameComm() is compiled out of optimised builds); local: or on one process, for functions
+   that only evaluate the rank's own rows. */
+PetscErrorCode SNACheckSampleComm(SNA sna, Vec v, const char name[], const char func[], PetscBool local)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)sna);
+  PetscMPIInt flag, size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_compare(comm, PetscObjectComm((PetscObject)v), &flag));
+  if (flag == MPI_IDENT || flag == MPI_CONGRUENT) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)v), &size));
+  if (local && size == 1) PetscFunctionReturn(0);
+  SETERRQ(comm, PETSC_ERR_ARG_NOTSAMECOMM, "%s() was given %s on another communicator than the SNA's: %s; create it on the SNA's communicator (PetscObjectComm((PetscObject)sna))", func, name, local ? "it evaluates each rank's rows of Vecs on that communicator or on one process" : "it sums over the SNA's ranks, so samples on another communicator would be counted wrongly");
+}
+
+/* X and Y hold as many rows on every rank: checked on all ranks together, so that all of them raise the error of one
+   (alone, it would leave the others waiting in the next reduction). */
+static PetscErrorCode SNACheckSameRows(SNA sna, PetscInt nx, PetscInt ny)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)sna);
+  PetscMPIInt rank, size, first;
+  PetscInt    counts[2] = {nx, ny};
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  first = nx != ny ? rank : size;
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm));
+  if (first == size) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Bcast(counts, 2, MPIU_INT, first, comm));
+  SETERRQ(comm, PETSC_ERR_ARG_SIZ, "X and Y hold different numbers of samples on rank %d (%" PetscInt_FMT " and %" PetscInt_FMT "): lay them out alike, a sample's inputs and targets on the same rank", first, counts[0], counts[1]);
+}
+
 /* Sum of a local count over the SNA's communicator. */
 PetscErrorCode SNAGlobalCount(SNA sna, PetscInt nlocal, PetscInt *nglobal)
 {
@@ -514,20 +681,26 @@ static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
   PetscFunctionBegin;
   PetscCall(PetscMalloc2(sna->dim_in, &mn, sna->dim_in, &mx));
   PetscCall(SNAComputeDataBox(sna, X, mn, mx));
-  PetscCall(SNASetBounds(sna, mn, mx));
+  PetscCall(SNASetBounds_Internal(sna, mn, mx));
   sna->bounds_from_user = PETSC_FALSE;
+  sna->bounds_loaded    = PETSC_FALSE;
   PetscCall(PetscFree2(mn, mx));
   PetscFunctionReturn(0);
 }
 
-/* Bounds narrower than the data are legal (the model is clamped outside its box) but almost always a mistake, so
-   say how many samples fall outside: "WARNING: <count> <what>". */
+/* Bounds narrower than the data are legal (a khronos model is constant outside its box, an aion model extrapolates)
+   but almost always a mistake, so say how many samples fall outside: "WARNING: <count> <what>". Collective. */
 PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X, const char what[])
 {
   const PetscReal *x;
   PetscInt         n, outside = 0, total;
 
   PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
+  PetscValidCharPointer(what, 3);
+  PetscCall(SNACheckSampleComm(sna, X, "X", "SNAWarnOutsideBounds", PETSC_FALSE));
+  PetscCheck(sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "SNAWarnOutsideBounds() compares the samples with the model's input box, which is not known yet: declare it (SNASetBounds(), -%ssna_bounds), or fit or load the model first", SNAMessagePrefix(sna));
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &n, &x));
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt p = 0; p < sna->dim_in; p++)
@@ -538,6 +711,24 @@ PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X, const char what[])
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(SNAGlobalCount(sna, outside, &total));
   if (total) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: %" PetscInt_FMT " %s\n", total, what));
+  PetscFunctionReturn(0);
+}
+
+/* SNAFit()'s warning of training samples outside the box the model has already: the box declared, or that of its
+   first fit or of the model loaded, which a warm start keeps (said so: the user may have declared nothing). */
+static PetscErrorCode SNAWarnOutsideTrainingBox(SNA sna, Vec X)
+{
+  const char *prefix = SNAMessagePrefix(sna), *beyond = sna->beyondbox ? sna->beyondbox : "the model is extrapolated beyond its box";
+  char        what[512];
+
+  PetscFunctionBegin;
+  if (sna->bounds_loaded)
+    PetscCall(PetscSNPrintf(what, sizeof(what), "training samples lie outside the input box of the model loaded, which a warm start keeps; %s: to take the box from these data, fit a new model", beyond));
+  else if (sna->bounds_from_user)
+    PetscCall(PetscSNPrintf(what, sizeof(what), "training samples lie outside the declared input box (-%ssna_bounds or SNASetBounds()); %s", prefix, beyond));
+  else
+    PetscCall(PetscSNPrintf(what, sizeof(what), "training samples lie outside the input box of this model's first fit (the range of its data), which a warm start keeps; %s: to take the box from these data, fit a new SNA, or give the first fit a box that holds them (-%ssna_bounds or SNASetBounds())", beyond, prefix));
+  PetscCall(SNAWarnOutsideBounds(sna, X, what));
   PetscFunctionReturn(0);
 }
 
@@ -601,8 +792,8 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
 
   PetscFunctionBegin;
   PetscCheck(!X && !Y, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAFit() minimises the %s objective, which takes no data: pass NULL for X and Y, or call SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) to fit data", SNAObjectives[sna->objective]);
-  PetscCheck(!sna->val_chosen || sna->validation == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g holds out samples, but the %s objective takes no data: drop -sna_fit_validation (or set it to 0)", (double)sna->validation, SNAObjectives[sna->objective]);
-  PetscCheck(!sna->refit_chosen || !sna->val_refit, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation_refit fits again on all samples, but the %s objective takes no data: drop -sna_fit_validation_refit", SNAObjectives[sna->objective]);
+  PetscCheck(!sna->val_chosen || sna->validation == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_fit_validation %g holds out samples, but the %s objective takes no data: drop -%ssna_fit_validation (or set it to 0)", SNAMessagePrefix(sna), (double)sna->validation, SNAObjectives[sna->objective], SNAMessagePrefix(sna));
+  PetscCheck(!sna->refit_chosen || !sna->val_refit, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_fit_validation_refit fits again on all samples, but the %s objective takes no data: drop -%ssna_fit_validation_refit", SNAMessagePrefix(sna), SNAObjectives[sna->objective], SNAMessagePrefix(sna));
   PetscCall(PetscSNPrintf(why, sizeof(why), "the %s objective takes no data", SNAObjectives[sna->objective]));
   PetscCall(SNAValidationRuleRefuse(sna, why));
   if (sna->progress_chosen) {
@@ -667,9 +858,9 @@ PetscErrorCode SNAFitCheckValidation(SNA sna)
   PetscBool mf;
 
   PetscFunctionBegin;
-  PetscCheck(sna->loss == SNA_LOSS_MSE, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g measures the mean-squared error, but this SNA's loss is %s: use -sna_fit_validation 0 with -sna_loss %s", (double)sna->validation, SNALossTypes[sna->loss], SNALossTypes[sna->loss]);
+  PetscCheck(sna->loss == SNA_LOSS_MSE, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_fit_validation %g measures the mean-squared error, but this SNA's loss is %s: use -%ssna_fit_validation 0 with -%ssna_loss %s", SNAMessagePrefix(sna), (double)sna->validation, SNALossTypes[sna->loss], SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNALossTypes[sna->loss]);
   PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &mf));
-  PetscCheck(!mf, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_fit_validation %g does not apply to a multi-fidelity (mf) model, whose parts are fitted on their own data: hold out HF samples of the correction with -mf_delta_sna_fit_validation (or LF samples with -mf_lf_sna_fit_validation), and drop -sna_fit_validation", (double)sna->validation);
+  PetscCheck(!mf, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_fit_validation %g does not apply to a multi-fidelity (mf) model, whose parts are fitted on their own data: hold out HF samples of the correction with -%smf_delta_sna_fit_validation (or LF samples with -%smf_lf_sna_fit_validation), and drop -%ssna_fit_validation", SNAMessagePrefix(sna), (double)sna->validation, SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   PetscFunctionReturn(0);
 }
 
@@ -689,9 +880,13 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
     PetscCall(SNAFitObjective(sna, X, Y));
     PetscFunctionReturn(0);
   }
+  comm = PetscObjectComm((PetscObject)sna);
+  /* NULL is what the Ritz objective takes: say so (PETSc's argument checks are compiled out of optimised builds) */
+  PetscCheck(X && Y, comm, PETSC_ERR_ARG_NULL, "SNAFit() fits the data X and Y, which must not be NULL: NULL X and Y are for the Ritz objective (SNASetRitzForm()), which this SNA does not have");
   PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
   PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
-  comm = PetscObjectComm((PetscObject)sna);
+  PetscCall(SNACheckSampleComm(sna, X, "X", "SNAFit", PETSC_FALSE));
+  PetscCall(SNACheckSampleComm(sna, Y, "Y", "SNAFit", PETSC_FALSE));
   PetscCall(VecGetBlockSize(X, &bsx));
   PetscCall(VecGetBlockSize(Y, &bsy));
   if (sna->dim_in < 0) PetscCall(SNASetSizes(sna, bsx, bsy));
@@ -701,14 +896,14 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCall(SNAFitRunCheck(sna, sna->fittype, &fit));
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &nx, NULL));
   PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &ny, NULL));
-  PetscCheck(nx == ny, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "X and Y hold different numbers of samples on this rank (%" PetscInt_FMT " and %" PetscInt_FMT ")", nx, ny);
+  PetscCall(SNACheckSameRows(sna, nx, ny));
   PetscCall(SNAGlobalCount(sna, nx, &N));
   PetscCheck(N > 0, comm, PETSC_ERR_ARG_SIZ, "Cannot fit to an empty dataset");
   PetscCall(SNACheckFinite(sna, X, "The training inputs X"));
   PetscCall(SNACheckFinite(sna, Y, "The training targets Y"));
   PetscCall(SNAFitDefaultValidation(sna, N));
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna));
-  PetscCheck(!sna->refit_chosen || !sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-sna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -sna_fit_validation f (f > 0) as well, or drop -sna_fit_validation_refit");
+  PetscCheck(!sna->refit_chosen || !sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-%ssna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -%ssna_fit_validation f (f > 0) as well, or drop -%ssna_fit_validation_refit", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   if (sna->validation == 0) { /* no held-out samples: a stop rule of validation the user gave would go unused */
     const char *prefix = SNAMessagePrefix(sna);
     char        why[192];
@@ -722,7 +917,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   if (!sna->lower)
     PetscCall(SNABoundsFromData(sna, X));
   else
-    PetscCall(SNAWarnOutsideBounds(sna, X, "training samples lie outside the declared input box (-sna_bounds); the model is constant beyond its box"));
+    PetscCall(SNAWarnOutsideTrainingBox(sna, X));
   PetscCall(SNASetUp(sna));
 
   sna->iterations   = 0;
@@ -802,7 +997,8 @@ PetscErrorCode SNAGetErrorIfNotConverged(SNA sna, PetscBool *flg)
 - who - start of the error message, e.g. the program's name
 
   Notes:
-  A fit failed when its loss is NaN or Inf (DIVERGED_NANORINF), or when it never lowered the loss (DIVERGED_TAO,
+  Without a fit to check (none ran since the SNA was created, loaded or given its type) it raises
+  PETSC_ERR_ARG_WRONGSTATE. A fit failed when its loss is NaN or Inf (DIVERGED_NANORINF), or when it never lowered the loss (DIVERGED_TAO,
   DIVERGED_NO_PROGRESS, or any reason that is not convergence with the loss of the start). DIVERGED_ITS or
   DIVERGED_STALLED after progress is not a failure: the model holds the best iterate of the budget. After a refit on all samples
   (-sna_fit_validation_refit) the loss of the start is not compared: it was measured on the split's training samples
@@ -814,10 +1010,13 @@ PetscErrorCode SNAGetErrorIfNotConverged(SNA sna, PetscBool *flg)
 @*/
 PetscErrorCode SNACheckFitUsable(SNA sna, const char who[])
 {
-  const SNAConvergedReason r = sna->reason;
+  SNAConvergedReason r;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidCharPointer(who, 2);
+  r = sna->reason;
+  PetscCheck(r != SNA_CONVERGED_ITERATING, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "%s: there is no fit to check: SNAFit() has not run on this SNA since it was created, loaded or given its type", who);
   PetscCheck(!PetscIsInfOrNanReal(sna->fit_mse) && r != SNA_DIVERGED_NANORINF && r != SNA_DIVERGED_TAO && r != SNA_DIVERGED_NO_PROGRESS, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "%s: the fit failed (%s, training MSE %g); no model was written", who, SNAConvergedReasons[r], (double)sna->fit_mse);
   /* fit_mse0 is on the split's training samples and fit_mse, after a refit, on all: not comparable. A refit starts
      only from a fit that converged, and keeps the best iterate of its own budget, so it lowered the loss already. */
@@ -864,19 +1063,26 @@ PetscErrorCode SNAGetParameters(SNA sna, PetscReal theta[])
   PetscFunctionReturn(0);
 }
 
-/* Sets theta (sets the model up first if needed); every entry must be finite. */
+/* Sets theta (sets the model up first if needed); every entry must be finite. Collective. */
 PetscErrorCode SNASetParameters(SNA sna, const PetscReal theta[])
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCall(SNASetUp(sna));
   PetscCheck(sna->ops->setparameters, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s does not accept parameters", ((PetscObject)sna)->type_name);
-  for (PetscInt i = 0; i < sna->nparams; i++) PetscCheck(!PetscIsInfOrNanReal(theta[i]), PETSC_COMM_SELF, PETSC_ERR_FP, "Parameter %" PetscInt_FMT " given to SNASetParameters() is NaN or Inf", i);
+  { /* every rank holds the whole model: all of them refuse a NaN that one was given */
+    PetscInt bad = PETSC_MAX_INT;
+    for (PetscInt i = 0; i < sna->nparams && bad == PETSC_MAX_INT; i++)
+      if (PetscIsInfOrNanReal(theta[i])) bad = i;
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &bad, 1, MPIU_INT, MPI_MIN, PetscObjectComm((PetscObject)sna)));
+    PetscCheck(bad == PETSC_MAX_INT, PetscObjectComm((PetscObject)sna), PETSC_ERR_FP, "Parameter %" PetscInt_FMT " given to SNASetParameters() is NaN or Inf (on one rank at least)", bad);
+  }
   PetscCall((*sna->ops->setparameters)(sna, theta));
   PetscFunctionReturn(0);
 }
 
-/* Evaluates at scattered points; X and Y must have matching local sample counts. */
+/* Evaluates at scattered points; X and Y must have matching local sample counts, on the SNA's communicator or on one
+   process (each rank evaluates its own rows: no communication). */
 PetscErrorCode SNAEvaluate(SNA sna, Vec X, Vec Y)
 {
   const PetscReal *x;
@@ -887,6 +1093,8 @@ PetscErrorCode SNAEvaluate(SNA sna, Vec X, Vec Y)
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
   PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
+  PetscCall(SNACheckSampleComm(sna, X, "X", "SNAEvaluate", PETSC_TRUE));
+  PetscCall(SNACheckSampleComm(sna, Y, "Y", "SNAEvaluate", PETSC_TRUE));
   PetscCheck(sna->setupcalled && sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Fit or load the SNA before evaluating it");
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "The input X", &nx, NULL));
   PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "The output Y", &ny, NULL));
@@ -941,6 +1149,7 @@ PetscErrorCode SNAEvaluateGrid(SNA sna, const PetscInt n[], const PetscReal *con
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscValidHeaderSpecific(Y, VEC_CLASSID, 4);
+  PetscCall(SNACheckSampleComm(sna, Y, "Y", "SNAEvaluateGrid", PETSC_TRUE));
   PetscCheck(sna->setupcalled && sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Fit or load the SNA before evaluating it");
   PetscCall(SNAGridSize(sna, n, &npoints));
   PetscCall(VecGetSize(Y, &N));
@@ -955,6 +1164,22 @@ PetscErrorCode SNAEvaluateGrid(SNA sna, const PetscInt n[], const PetscReal *con
   PetscFunctionReturn(0);
 }
 
+/* The checks of a loss over all ranks' samples (func(): its name): X and Y on the SNA's communicator, as many rows of
+   each on every rank (all ranks raise the error), before any rank evaluates the model. */
+static PetscErrorCode SNACheckLoss(SNA sna, Vec X, Vec Y, const char func[])
+{
+  PetscInt nx, ny;
+
+  PetscFunctionBegin;
+  PetscCall(SNACheckSampleComm(sna, X, "X", func, PETSC_FALSE));
+  PetscCall(SNACheckSampleComm(sna, Y, "Y", func, PETSC_FALSE));
+  PetscCheck(sna->setupcalled && sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Fit or load the SNA before evaluating it");
+  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "The input X", &nx, NULL));
+  PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "The output Y", &ny, NULL));
+  PetscCall(SNACheckSameRows(sna, nx, ny));
+  PetscFunctionReturn(0);
+}
+
 /* Mean squared error (1/(N q)) sum |y - u|^2 over all ranks' samples. */
 PetscErrorCode SNAComputeMSE(SNA sna, Vec X, Vec Y, PetscReal *mse)
 {
@@ -965,6 +1190,10 @@ PetscErrorCode SNAComputeMSE(SNA sna, Vec X, Vec Y, PetscReal *mse)
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
+  PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
+  PetscValidRealPointer(mse, 4);
+  PetscCall(SNACheckLoss(sna, X, Y, "SNAComputeMSE"));
   PetscCall(VecDuplicate(Y, &U));
   PetscCall(SNAEvaluate(sna, X, U));
   PetscCall(VecGetLocalSize(Y, &n));
@@ -1020,12 +1249,17 @@ PetscErrorCode SNAComputeCrossEntropy(SNA sna, Vec X, Vec Y, PetscReal *ce)
   Vec              U;
   const PetscReal *u, *y;
   PetscReal        local = 0, sum;
-  PetscInt         n, N, q = sna->dim_out;
+  PetscInt         n, N, q;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
+  PetscValidHeaderSpecific(Y, VEC_CLASSID, 3);
+  PetscValidRealPointer(ce, 4);
+  PetscCall(SNACheckLoss(sna, X, Y, "SNAComputeCrossEntropy"));
   PetscCall(VecDuplicate(Y, &U));
   PetscCall(SNAEvaluate(sna, X, U));
+  q = sna->dim_out;
   PetscCall(VecGetLocalSize(Y, &n));
   n /= q;
   PetscCall(VecGetArrayRead(U, &u));
@@ -1046,7 +1280,8 @@ PetscErrorCode SNAComputeCrossEntropy(SNA sna, Vec X, Vec Y, PetscReal *ce)
   PetscFunctionReturn(0);
 }
 
-/* Views the SNA: sizes, bounds, fit settings and outcome, then the type's details. */
+/* Views the SNA: sizes, bounds, fit settings and outcome, then the type's details. ASCII viewers only: another type
+   (binary, draw, ... which PETSc's -sna_view accepts) is an error rather than silence. */
 PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
 {
   PetscBool isascii;
@@ -1054,13 +1289,16 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   if (!viewer) PetscCall(PetscViewerASCIIGetStdout(PetscObjectComm((PetscObject)sna), &viewer));
+  PetscValidHeaderSpecific(viewer, PETSC_VIEWER_CLASSID, 2);
+  PetscCheckSameComm(sna, 1, viewer, 2);
   PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
-  if (!isascii) PetscFunctionReturn(0);
+  PetscCheck(isascii, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNAView() supports ASCII viewers only (stdout, or -%ssna_view ascii:<file>), not %s", SNAMessagePrefix(sna), ((PetscObject)viewer)->type_name ? ((PetscObject)viewer)->type_name : "a viewer without a type");
   PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)sna, viewer));
   PetscCall(PetscViewerASCIIPushTab(viewer));
   PetscCall(PetscViewerASCIIPrintf(viewer, "inputs %" PetscInt_FMT ", outputs %" PetscInt_FMT ", trainable parameters %" PetscInt_FMT "\n", sna->dim_in, sna->dim_out, sna->nparams));
   if (sna->lower) {
-    PetscCall(PetscViewerASCIIPrintf(viewer, "input box (%s):", sna->bounds_from_user ? "declared" : "from the training data"));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "input box (%s):", sna->bounds_loaded ? "of the model loaded" : sna->bounds_from_user ? "declared"
+                                                                                                                                   : "from the training data"));
     PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_FALSE));
     for (PetscInt p = 0; p < sna->dim_in; p++) PetscCall(PetscViewerASCIIPrintf(viewer, " [%g, %g]", (double)sna->lower[p], (double)sna->upper[p]));
     PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));

@@ -101,8 +101,10 @@ static const char *Where(hid_t loc, char buf[], size_t len)
 
   buf[0] = 0;
   if (nf <= 0 || (size_t)nf >= sizeof(file)) return buf;
-  if (ng > 1 && (size_t)ng < sizeof(group) && group[0] == '/') snprintf(buf, len, "In '%s' (%s): ", file, group);
-  else snprintf(buf, len, "In '%s': ", file);
+  if (ng > 1 && (size_t)ng < sizeof(group) && group[0] == '/')
+    snprintf(buf, len, "In '%s' (%s): ", file, group);
+  else
+    snprintf(buf, len, "In '%s': ", file);
   return buf;
 }
 
@@ -690,6 +692,8 @@ static PetscErrorCode SNAResetType(SNA sna, const char type[])
   sna->nparams     = 0;
   sna->reason      = SNA_CONVERGED_ITERATING;
   PetscCall(PetscFree2(sna->lower, sna->upper));
+  PetscCall(PetscFree(sna->bounds_pending)); /* -sna_bounds read before the sizes: the model loaded has its own box */
+  sna->nbounds_pending = 0;
   sna->dim_in = sna->dim_out = -1;
   PetscCall(SNASetType(sna, type));
   PetscFunctionReturn(0);
@@ -722,6 +726,7 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
   if (!ierr) ierr = SNASetBounds(sna, lo, hi);
   PetscCall(PetscFree2(lo, hi));
   PetscCall(ierr);
+  sna->bounds_loaded = PETSC_TRUE;
   if (H5Aexists(group, "loss") > 0) {
     char loss[32];
     PetscCall(SNAHDF5ReadAttributeString(group, "loss", loss, sizeof(loss)));
@@ -850,7 +855,8 @@ PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname
 
 /*@C
   SNAReportFit - How the last fit of part ended, into report under the key prefix (such as "lf_", or ""): type,
-  n_params, converged_reason, iterations and, when time >= 0, fit_time_s. Not collective (the report is rank 0's).
+  n_params, converged_reason, iterations and, when time >= 0, fit_time_s. Collective: the parameter count sets the
+  model up if it is not (SNAGetNumParameters()); the report itself is rank 0's.
 @*/
 PetscErrorCode SNAReportFit(SNA part, SNAPSReport report, const char prefix[], PetscReal time)
 {
@@ -860,6 +866,7 @@ PetscErrorCode SNAReportFit(SNA part, SNAPSReport report, const char prefix[], P
   SNAType            type;
 
   PetscFunctionBegin;
+  PetscValidHeaderSpecific(part, SNA_CLASSID, 1);
   PetscCall(SNAGetNumParameters(part, &np));
   PetscCall(SNAGetConvergedReason(part, &reason));
   PetscCall(SNAGetIterationNumber(part, &its));

@@ -29,6 +29,7 @@ PetscErrorCode SNASetObjective(SNA sna, SNAObjective objective)
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCheck(objective == SNA_OBJECTIVE_LEAST_SQUARES || objective == SNA_OBJECTIVE_RITZ, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown objective %d: use SNA_OBJECTIVE_LEAST_SQUARES or SNA_OBJECTIVE_RITZ", (int)objective);
   if (objective == SNA_OBJECTIVE_RITZ) {
     PetscObject form;
     PetscCall(PetscObjectQuery((PetscObject)sna, "SNARitzForm", &form));
@@ -93,7 +94,7 @@ PetscErrorCode SNASetRitzForm(SNA sna, const PetscReal K[], const PetscReal M[],
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCheck(R >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The Ritz form's source has %" PetscInt_FMT " terms: give 0 or more", R);
-  PetscUseMethod(sna, "SNASetRitzForm_C", (SNA, const PetscReal[], const PetscReal[], PetscInt, const PetscReal[], PetscBool), (sna, K, M, R, F, dirichlet));
+  SNAUseTypeMethod(sna, "SNASetRitzForm", "khronos", (SNA, const PetscReal[], const PetscReal[], PetscInt, const PetscReal[], PetscBool), (sna, K, M, R, F, dirichlet));
   sna->objective = SNA_OBJECTIVE_RITZ;
   PetscFunctionReturn(0);
 }

@@ -86,7 +86,7 @@ PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
   }
   PetscCall(MPIU_Allreduce(counts, global, 2, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)sna)));
   if (!(global[0] > 0 && global[1] > 0)) PetscCall(PetscFree(held));
-  PetscCheck(global[0] > 0 && global[1] > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation %g of %" PetscInt_FMT " samples holds out %" PetscInt_FMT " and trains on %" PetscInt_FMT ": both must be at least one; use a fraction between 1/N and 1 - 1/N, or 0 for no validation", (double)sna->validation, global[0] + global[1], global[1], global[0]);
+  PetscCheck(global[0] > 0 && global[1] > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_validation %g of %" PetscInt_FMT " samples holds out %" PetscInt_FMT " and trains on %" PetscInt_FMT ": both must be at least one; use a fraction between 1/N and 1 - 1/N, or 0 for no validation", SNAMessagePrefix(sna), (double)sna->validation, global[0] + global[1], global[1], global[0]);
   PetscCall(SNADatasetSelectRows(X, held, &sna->valX));
   PetscCall(SNADatasetSelectRows(Y, held, &sna->valY));
   for (PetscInt i = 0; i < n; i++) held[i] = (PetscBool)!held[i]; /* now: trained on */
@@ -301,7 +301,8 @@ PetscErrorCode SNASetValidationStop(SNA sna, SNAValidationStop stop, PetscReal a
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscCheck(alpha >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_rise must be >= 0 (the percentage by which the validation MSE may rise above its best before the fit stops), not %g", (double)alpha);
+  PetscCheck(stop == SNA_VALIDATION_STOP_RISE || stop == SNA_VALIDATION_STOP_PATIENCE, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown validation stop rule %d: use SNA_VALIDATION_STOP_RISE or SNA_VALIDATION_STOP_PATIENCE (-%ssna_fit_validation_stop rise or patience)", (int)stop, SNAMessagePrefix(sna));
+  PetscCheck(alpha >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_validation_rise must be >= 0 (the percentage by which the validation MSE may rise above its best before the fit stops), not %g", SNAMessagePrefix(sna), (double)alpha);
   sna->val_stoptype = stop;
   sna->val_alpha    = alpha;
   PetscFunctionReturn(0);

@@ -47,9 +47,14 @@ struct _SNAOps {
 
 struct _p_SNA {
   PETSCHEADER(struct _SNAOps);
-  PetscInt   dim_in, dim_out; /* d, q */
-  PetscReal *lower, *upper;   /* input box, length d; NULL until known */
-  PetscBool  bounds_from_user;
+  PetscInt    dim_in, dim_out; /* d, q */
+  PetscReal  *lower, *upper;   /* input box, length d; NULL until known */
+  PetscBool   bounds_from_user;
+  PetscBool   bounds_loaded; /* the box came with a model loaded (SNALoad()) */
+  const char *beyondbox;     /* what the type's model does beyond its box, for warnings ("the model is constant beyond
+                                its box"); set by the type's create routine, NULL: extrapolated */
+  PetscReal *bounds_pending; /* -sna_bounds read before the sizes were known (lo0,hi0,lo1,...): SNASetSizes() applies it */
+  PetscInt   nbounds_pending;
   PetscInt   nparams;
   PetscBool  setupcalled;
 
@@ -129,6 +134,11 @@ PETSC_INTERN PetscErrorCode SNAGetLocalRows(SNA, Vec, PetscInt, const char[], Pe
 /* Prints "WARNING: <count> <what>" when samples of X lie outside the model's input box (where it is constant). */
 /* The range of each input over the samples X of all ranks (a constant input gets a unit box around it). */
 PETSC_INTERN PetscErrorCode SNAComputeDataBox(SNA, Vec, PetscReal[], PetscReal[]);
+/* SNASetBounds() without its refusal to change the box of a set-up model, nor marking the box as the user's: the
+   library's own choice of a box from data (SNAFit(), an mf model's box shared by its parts). */
+PETSC_INTERN PetscErrorCode SNASetBounds_Internal(SNA, const PetscReal[], const PetscReal[]);
+/* That a Vec of samples given to a function (its name) lives on the SNA's communicator, or (local) on one process. */
+PETSC_INTERN PetscErrorCode SNACheckSampleComm(SNA, Vec, const char[], const char[], PetscBool);
 /* Global number of samples behind local counts. */
 PETSC_INTERN PetscErrorCode SNAGlobalCount(SNA, PetscInt, PetscInt *);
 
@@ -149,6 +159,18 @@ static inline const char *SNAMessagePrefix(SNA sna)
 {
   return ((PetscObject)sna)->prefix ? ((PetscObject)sna)->prefix : "";
 }
+/* PetscUseMethod for the type-specific API (SNAKhronos...(), SNAAion...(), SNAMF...(), SNASetRitzForm()): on an SNA
+   of another type an error naming the function, the type it applies to and the SNA's own (SNATypeMethodMissing()),
+   rather than PETSc's "Cannot locate function" (PetscUseMethod) or nothing at all (PetscTryMethod: the setting was
+   silently lost). */
+#define SNAUseTypeMethod(sna, fname, want, cargs, args)                                \
+  do {                                                                                 \
+    PetscErrorCode(*_sna_method) cargs;                                                \
+    PetscCall(PetscObjectQueryFunction((PetscObject)(sna), fname "_C", &_sna_method)); \
+    if (!_sna_method) PetscCall(SNATypeMethodMissing(sna, fname, want));               \
+    PetscCall((*_sna_method)args);                                                     \
+  } while (0)
+PETSC_INTERN PetscErrorCode SNATypeMethodMissing(SNA, const char[], const char[]);
 /* Sets the scale of -sna_fit_rtol from the targets (their variance). */
 PETSC_INTERN PetscErrorCode SNAFitComputeScale(SNA, Vec);
 /* At the end of a data fit of the MSE (SNAFitEnd, where the reason is final): a WARNING when the training MSE is not

@@ -86,7 +86,7 @@ static PetscErrorCode SNASetUp_Aion(SNA sna)
   PetscCheck(sna->dim_out == 1, comm, PETSC_ERR_SUP, "AION fits one output, but the model has %" PetscInt_FMT ": fit one AION model per output", sna->dim_out);
   PetscCall(SNAAionAllocate(sna));
   if (ai->ninit) {
-    PetscCheck(ai->ninit == sna->nparams, comm, PETSC_ERR_ARG_SIZ, "-sna_aion_init has %" PetscInt_FMT " numbers but the model has 4 d r P = %" PetscInt_FMT " parameters (A, alpha, omega, phi for each of P = %" PetscInt_FMT " terms, rank %" PetscInt_FMT ", %" PetscInt_FMT " inputs)", ai->ninit, sna->nparams, ai->terms, ai->rank, sna->dim_in);
+    PetscCheck(ai->ninit == sna->nparams, comm, PETSC_ERR_ARG_SIZ, "-%ssna_aion_init has %" PetscInt_FMT " numbers but the model has 4 d r P = %" PetscInt_FMT " parameters (A, alpha, omega, phi for each of P = %" PetscInt_FMT " terms, rank %" PetscInt_FMT ", %" PetscInt_FMT " inputs)", SNAMessagePrefix(sna), ai->ninit, sna->nparams, ai->terms, ai->rank, sna->dim_in);
     PetscCall(PetscArraycpy(ai->theta, ai->init, sna->nparams));
   } else
     PetscCall(SNAAionInitializeDefault(sna));
@@ -142,10 +142,10 @@ static PetscErrorCode SNASetFromOptions_Aion(SNA sna, PetscOptionItems *PetscOpt
   PetscCall(PetscOptionsInt("-sna_aion_seed", "Seed of the default initialisation", "", ai->seed, &ai->seed, NULL));
   PetscCall(PetscOptionsRealArray("-sna_aion_init", "Initial parameters A,alpha,omega,phi of every term (input, rank, term order)", "SNASetParameters", init, &ninit, &flg));
   PetscOptionsHeadEnd();
-  PetscCheck(ai->pencil_L >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_aion_pencil_rows must be >= 0 (0 chooses), not %" PetscInt_FMT, ai->pencil_L);
+  PetscCheck(ai->pencil_L >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_aion_pencil_rows must be >= 0 (0 chooses), not %" PetscInt_FMT, SNAMessagePrefix(sna), ai->pencil_L);
   if (rank != ai->rank || terms != ai->terms) PetscCall(SNAAionSetAtoms(sna, rank, terms));
   if (flg) {
-    PetscCheck(!sna->setupcalled, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-sna_aion_init applies before set-up; this model is already set up, fitted or loaded");
+    PetscCheck(!sna->setupcalled, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_aion_init applies before set-up; this model is already set up, fitted or loaded", SNAMessagePrefix(sna));
     PetscCall(PetscFree(ai->init));
     PetscCall(PetscMalloc1(ninit, &ai->init));
     PetscCall(PetscArraycpy(ai->init, init, ninit));
@@ -253,8 +253,8 @@ static PetscErrorCode SNAAionSetAtoms_Aion(SNA sna, PetscInt rank, PetscInt term
   MPI_Comm  comm = PetscObjectComm((PetscObject)sna);
 
   PetscFunctionBegin;
-  PetscCheck(rank >= 1 && rank <= 1024, comm, PETSC_ERR_ARG_OUTOFRANGE, "AION rank (-sna_aion_rank) must be 1 to 1024, not %" PetscInt_FMT, rank);
-  PetscCheck(terms >= 1 && terms <= 1024, comm, PETSC_ERR_ARG_OUTOFRANGE, "AION terms per factor (-sna_aion_terms) must be 1 to 1024, not %" PetscInt_FMT, terms);
+  PetscCheck(rank >= 1 && rank <= 1024, comm, PETSC_ERR_ARG_OUTOFRANGE, "AION rank (-%ssna_aion_rank) must be 1 to 1024, not %" PetscInt_FMT, SNAMessagePrefix(sna), rank);
+  PetscCheck(terms >= 1 && terms <= 1024, comm, PETSC_ERR_ARG_OUTOFRANGE, "AION terms per factor (-%ssna_aion_terms) must be 1 to 1024, not %" PetscInt_FMT, SNAMessagePrefix(sna), terms);
   PetscCheck(!sna->setupcalled || (rank == ai->rank && terms == ai->terms), comm, PETSC_ERR_ARG_WRONGSTATE, "Cannot change the rank or terms of an AION model that is already set up, fitted or loaded");
   ai->rank  = rank;
   ai->terms = terms;
@@ -276,6 +276,7 @@ static PetscErrorCode SNAAionSetPencilMode_Aion(SNA sna, SNAAionPencilMode mode)
   SNA_Aion *ai = (SNA_Aion *)sna->data;
 
   PetscFunctionBegin;
+  PetscCheck(mode == SNA_AION_PENCIL_AUTO || mode == SNA_AION_PENCIL_ALWAYS || mode == SNA_AION_PENCIL_NEVER, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown AION pencil mode %d: use SNA_AION_PENCIL_AUTO, _ALWAYS or _NEVER (-%ssna_aion_pencil auto, always or never)", (int)mode, SNAMessagePrefix(sna));
   ai->pencil = mode;
   PetscFunctionReturn(0);
 }
@@ -285,7 +286,7 @@ PetscErrorCode SNAAionSetAtoms(SNA sna, PetscInt rank, PetscInt terms)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAAionSetAtoms_C", (SNA, PetscInt, PetscInt), (sna, rank, terms));
+  SNAUseTypeMethod(sna, "SNAAionSetAtoms", "aion", (SNA, PetscInt, PetscInt), (sna, rank, terms));
   PetscFunctionReturn(0);
 }
 
@@ -294,7 +295,7 @@ PetscErrorCode SNAAionGetAtoms(SNA sna, PetscInt *rank, PetscInt *terms)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAAionGetAtoms_C", (SNA, PetscInt *, PetscInt *), (sna, rank, terms));
+  SNAUseTypeMethod(sna, "SNAAionGetAtoms", "aion", (SNA, PetscInt *, PetscInt *), (sna, rank, terms));
   PetscFunctionReturn(0);
 }
 
@@ -303,7 +304,7 @@ PetscErrorCode SNAAionSetPencilMode(SNA sna, SNAAionPencilMode mode)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAAionSetPencilMode_C", (SNA, SNAAionPencilMode), (sna, mode));
+  SNAUseTypeMethod(sna, "SNAAionSetPencilMode", "aion", (SNA, SNAAionPencilMode), (sna, mode));
   PetscFunctionReturn(0);
 }
 
@@ -342,6 +343,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Aion(SNA sna)
   sna->ops->hessianlocal          = SNAHessianLocal_Aion;
   sna->ops->residualjacobianlocal = SNAResidualJacobianLocal_Aion;
   PetscCall(SNASetDefaultFitType(sna, SNAFITINFINITEDESCENT));
+  sna->beyondbox = "the model extrapolates beyond its box (its damped cosines go on there)";
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetAtoms_C", SNAAionSetAtoms_Aion));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionGetAtoms_C", SNAAionGetAtoms_Aion));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetPencilMode_C", SNAAionSetPencilMode_Aion));

@@ -205,7 +205,7 @@ static PetscErrorCode AxisRates(SNA sna, const AionAxis *ax, PetscInt nchan, con
   s  = PetscMax(1, n / (2 * L));
   ns = n / s;
   if (!ai->pencil_L) L = PetscMin(L, ns - K);
-  PetscCheck(L >= K && ns - L >= 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "AION's matrix pencil needs K <= L <= N - K for K = %" PetscInt_FMT " exponentials; -sna_aion_pencil_rows %" PetscInt_FMT " does not fit %" PetscInt_FMT " samples", K, L, n);
+  PetscCheck(L >= K && ns - L >= 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "AION's matrix pencil needs K <= L <= N - K for K = %" PetscInt_FMT " exponentials; -%ssna_aion_pencil_rows %" PetscInt_FMT " does not fit %" PetscInt_FMT " samples", K, SNAMessagePrefix(sna), L, n);
   PetscCall(PetscMalloc3(nchan * s * ns, &dec, K, &zre, K, &zim));
   for (PetscInt c = 0; c < nchan; c++)
     for (PetscInt o = 0; o < s; o++)
@@ -458,7 +458,7 @@ PetscErrorCode SNAAionAlgebraicSolve(SNA sna, PetscInt n, const PetscReal x[], c
   SNA_Aion      *ai   = (SNA_Aion *)sna->data;
   MPI_Comm       comm = PetscObjectComm((PetscObject)sna);
   const PetscInt d = sna->dim_in, K = 2 * ai->rank * ai->terms;
-  const char    *req = "(-sna_aion_pencil always); use -sna_aion_pencil auto or never to solve by root finding instead";
+  char           req[2 * PETSC_MAX_OPTION_NAME + 96];
   PetscInt       N = 0, cells = 1;
   PetscReal     *t, *yall, *Y;
   AionAxis       ax[2];
@@ -468,6 +468,7 @@ PetscErrorCode SNAAionAlgebraicSolve(SNA sna, PetscInt n, const PetscReal x[], c
   PetscFunctionBegin;
   *found = PETSC_FALSE;
   if (ai->pencil == SNA_AION_PENCIL_NEVER) PetscFunctionReturn(0);
+  PetscCall(PetscSNPrintf(req, sizeof(req), "(-%ssna_aion_pencil always); use -%ssna_aion_pencil auto or never to solve by root finding instead", SNAMessagePrefix(sna), SNAMessagePrefix(sna)));
   if (d > 2) {
     PetscCheck(!always, comm, PETSC_ERR_SUP, "AION's algebraic (matrix-pencil) path handles 1 or 2 inputs on uniform samples; this model has %" PetscInt_FMT " inputs %s", d, req);
     PetscFunctionReturn(0);
@@ -499,7 +500,7 @@ PetscErrorCode SNAAionAlgebraicSolve(SNA sna, PetscInt n, const PetscReal x[], c
     PetscFunctionReturn(0);
   }
   for (PetscInt p = 0; p < d; p++)
-    PetscCheck(ax[p].n >= 2 * K + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "AION's matrix pencil needs at least 2K + 1 = %" PetscInt_FMT " uniformly spaced samples along input %" PetscInt_FMT " to resolve K = 2 r P = %" PetscInt_FMT " exponentials (rank %" PetscInt_FMT ", %" PetscInt_FMT " terms per factor), but the data have %" PetscInt_FMT ": use fewer terms or a lower rank (-sna_aion_terms, -sna_aion_rank), more samples, or -sna_aion_pencil never", 2 * K + 1, p, K, ai->rank, ai->terms, ax[p].n);
+    PetscCheck(ax[p].n >= 2 * K + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "AION's matrix pencil needs at least 2K + 1 = %" PetscInt_FMT " uniformly spaced samples along input %" PetscInt_FMT " to resolve K = 2 r P = %" PetscInt_FMT " exponentials (rank %" PetscInt_FMT ", %" PetscInt_FMT " terms per factor), but the data have %" PetscInt_FMT ": use fewer terms or a lower rank (-%ssna_aion_terms, -%ssna_aion_rank), more samples, or -%ssna_aion_pencil never", 2 * K + 1, p, K, ai->rank, ai->terms, ax[p].n, SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   if (d == 1)
     PetscCall(SolveLine(sna, &ax[0], Y, theta));
   else

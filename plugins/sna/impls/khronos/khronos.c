@@ -79,13 +79,13 @@ static PetscErrorCode CheckNodes(SNA sna, PetscInt degree, PetscInt n, const Pet
   MPI_Comm comm = PetscObjectComm((PetscObject)sna);
 
   PetscFunctionBegin;
-  PetscCheck(n >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_nodes needs one value (the same for every input) or one per input, not none");
-  PetscCheck(n == 1 || sna->dim_in < 0 || n == sna->dim_in, comm, PETSC_ERR_ARG_SIZ, "-sna_khronos_nodes has %" PetscInt_FMT " values but the model has %" PetscInt_FMT " inputs: give one value (the same for every input) or one per input", n, sna->dim_in);
+  PetscCheck(n >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_khronos_nodes needs one value (the same for every input) or one per input, not none", SNAMessagePrefix(sna));
+  PetscCheck(n == 1 || sna->dim_in < 0 || n == sna->dim_in, comm, PETSC_ERR_ARG_SIZ, "-%ssna_khronos_nodes has %" PetscInt_FMT " values but the model has %" PetscInt_FMT " inputs: give one value (the same for every input) or one per input", SNAMessagePrefix(sna), n, sna->dim_in);
   for (PetscInt p = 0; p < n; p++) {
     if (n == 1)
-      PetscCheck(nodes[p] >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least degree + 1 = %" PetscInt_FMT " nodes per input (-sna_khronos_nodes), not %" PetscInt_FMT, degree + 1, nodes[p]);
+      PetscCheck(nodes[p] >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least degree + 1 = %" PetscInt_FMT " nodes per input (-%ssna_khronos_nodes), not %" PetscInt_FMT, degree + 1, SNAMessagePrefix(sna), nodes[p]);
     else
-      PetscCheck(nodes[p] >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_nodes: input %" PetscInt_FMT " has %" PetscInt_FMT " nodes, but degree %" PetscInt_FMT " needs at least degree + 1 = %" PetscInt_FMT " per input", p, nodes[p], degree, degree + 1);
+      PetscCheck(nodes[p] >= degree + 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_khronos_nodes: input %" PetscInt_FMT " has %" PetscInt_FMT " nodes, but degree %" PetscInt_FMT " needs at least degree + 1 = %" PetscInt_FMT " per input", SNAMessagePrefix(sna), p, nodes[p], degree, degree + 1);
   }
   PetscFunctionReturn(0);
 }
@@ -166,7 +166,7 @@ PetscErrorCode SNAKhronosCheckMemory(SNA sna, PetscInt degree, PetscInt n, const
   nb    = G * modes;
   bytes = 8 * (sum + d * (degree + 1) + sum * modes + (als ? 3 * nb * nb + (refine ? G * G / 2 : 0) : 0));
   PetscCall(SNAKhronosNodesString(n, nodes, list, sizeof(list)));
-  PetscCall(PetscSNPrintf(what, sizeof(what), "KHRONOS with -sna_khronos_nodes %s, -sna_khronos_modes %" PetscInt_FMT " and -sna_khronos_refine %" PetscInt_FMT " (up to %.4g nodes per input at the finest level%s)", list, modes, refine, (double)G, als ? ", the normal equations of its block fits" : ""));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "KHRONOS with -%ssna_khronos_nodes %s, -%ssna_khronos_modes %" PetscInt_FMT " and -%ssna_khronos_refine %" PetscInt_FMT " (up to %.4g nodes per input at the finest level%s)", SNAMessagePrefix(sna), list, SNAMessagePrefix(sna), modes, SNAMessagePrefix(sna), refine, (double)G, als ? ", the normal equations of its block fits" : ""));
   PetscCall(SNAPSCheckMemory(PetscObjectComm((PetscObject)sna), bytes, what));
   PetscFunctionReturn(0);
 }
@@ -310,7 +310,7 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
      still gets that fit's own default */
   anderson = kh->anderson >= 0 ? kh->anderson : DefaultAnderson(sna);
   PetscCall(PetscOptionsInt("-sna_fit_als_anderson", "ALS sweeps are Anderson-accelerated with this many past sweeps, each accelerated point kept only if it lowers the loss (0: none; default 5 for -sna_fit_type auto, 0 for als; refused by the fits without sweeps: lm, tao, irls, infinite_descent and the Ritz fit)", "SNAFITALS", anderson, &anderson, &set));
-  PetscCheck(!set || anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, anderson);
+  PetscCheck(!set || anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, SNAMessagePrefix(sna), anderson);
   if (set) kh->anderson = anderson;
   PetscCall(PetscOptionsInt("-sna_fit_irls_newton_its", "Newton (IRLS) steps per block and sweep of -sna_fit_type irls, the cross-entropy fit (at least 1; refused by the other fits)", "SNAFITIRLS", kh->irls_newton_its, &kh->irls_newton_its, &set));
   if (set) kh->irls_its_given = PETSC_TRUE;
@@ -918,9 +918,9 @@ PetscErrorCode SNAKhronosSetBasisNodes(SNA sna, PetscInt degree, PetscInt n, con
   PetscBool    same = (PetscBool)(degree == kh->degree && modes == kh->max_modes && (n == kh->nnodes || n == 1));
 
   PetscFunctionBegin;
-  PetscCheck(degree >= 1 && degree <= SNA_BSPLINE_MAX_DEGREE, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS spline degree (-sna_khronos_degree) must be 1 to %d, not %" PetscInt_FMT, SNA_BSPLINE_MAX_DEGREE, degree);
+  PetscCheck(degree >= 1 && degree <= SNA_BSPLINE_MAX_DEGREE, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS spline degree (-%ssna_khronos_degree) must be 1 to %d, not %" PetscInt_FMT, SNAMessagePrefix(sna), SNA_BSPLINE_MAX_DEGREE, degree);
   PetscCall(CheckNodes(sna, degree, n, nodes));
-  PetscCheck(modes >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least one mode (-sna_khronos_modes), not %" PetscInt_FMT, modes);
+  PetscCheck(modes >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "KHRONOS needs at least one mode (-%ssna_khronos_modes), not %" PetscInt_FMT, SNAMessagePrefix(sna), modes);
   /* a set-up model holds one count per input: the same basis may be given again as one value or as the list */
   for (PetscInt p = 0; p < kh->nnodes && same; p++) same = (PetscBool)(nodes[n == 1 ? 0 : p] == kh->nodes[p]);
   if (same) PetscFunctionReturn(0);
@@ -971,7 +971,7 @@ static PetscErrorCode SNAKhronosGetBasis_Khronos(SNA sna, PetscInt *degree, Pets
   PetscFunctionBegin;
   if (nodes) {
     PetscCall(SNAKhronosNodesString(kh->nnodes, kh->nodes, list, sizeof(list)));
-    PetscCheck(SNAKhronosUniformNodes(kh), PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "This KHRONOS model has different node counts per input (-sna_khronos_nodes %s), where one count for every input is needed (e.g. by the Ritz form or the Galerkin solve): give -sna_khronos_nodes one value", list);
+    PetscCheck(SNAKhronosUniformNodes(kh), PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "This KHRONOS model has different node counts per input (-%ssna_khronos_nodes %s), where one count for every input is needed (e.g. by the Ritz form or the Galerkin solve): give -%ssna_khronos_nodes one value", SNAMessagePrefix(sna), list, SNAMessagePrefix(sna));
     *nodes = kh->nodes[0];
   }
   if (degree) *degree = kh->degree;
@@ -984,7 +984,7 @@ static PetscErrorCode SNAKhronosSetRefinement_Khronos(SNA sna, PetscInt refine, 
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
 
   PetscFunctionBegin;
-  PetscCheck(refine >= 0 && refine <= 12, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_khronos_refine must be 0 to 12 levels, not %" PetscInt_FMT, refine);
+  PetscCheck(refine >= 0 && refine <= 12, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_khronos_refine must be 0 to 12 levels, not %" PetscInt_FMT, SNAMessagePrefix(sna), refine);
   PetscCall(SNAKhronosCheckMemory(sna, kh->degree, kh->nnodes, kh->nodes, kh->max_modes, refine, PETSC_FALSE));
   kh->refine = refine;
   kh->enrich = enrich;
@@ -1227,7 +1227,7 @@ PetscErrorCode SNAKhronosSetBasis(SNA sna, PetscInt degree, PetscInt nodes, Pets
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAKhronosSetBasis_C", (SNA, PetscInt, PetscInt, PetscInt), (sna, degree, nodes, modes));
+  SNAUseTypeMethod(sna, "SNAKhronosSetBasis", "khronos", (SNA, PetscInt, PetscInt, PetscInt), (sna, degree, nodes, modes));
   PetscFunctionReturn(0);
 }
 
@@ -1237,7 +1237,7 @@ PetscErrorCode SNAKhronosSetNodes(SNA sna, PetscInt n, const PetscInt nodes[])
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAKhronosSetNodes_C", (SNA, PetscInt, const PetscInt[]), (sna, n, nodes));
+  SNAUseTypeMethod(sna, "SNAKhronosSetNodes", "khronos", (SNA, PetscInt, const PetscInt[]), (sna, n, nodes));
   PetscFunctionReturn(0);
 }
 
@@ -1246,7 +1246,7 @@ PetscErrorCode SNAKhronosGetNodes(SNA sna, PetscInt *n, const PetscInt *nodes[])
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAKhronosGetNodes_C", (SNA, PetscInt *, const PetscInt *[]), (sna, n, nodes));
+  SNAUseTypeMethod(sna, "SNAKhronosGetNodes", "khronos", (SNA, PetscInt *, const PetscInt *[]), (sna, n, nodes));
   PetscFunctionReturn(0);
 }
 
@@ -1256,7 +1256,7 @@ PetscErrorCode SNAKhronosGetBasis(SNA sna, PetscInt *degree, PetscInt *nodes, Pe
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAKhronosGetBasis_C", (SNA, PetscInt *, PetscInt *, PetscInt *), (sna, degree, nodes, modes));
+  SNAUseTypeMethod(sna, "SNAKhronosGetBasis", "khronos", (SNA, PetscInt *, PetscInt *, PetscInt *), (sna, degree, nodes, modes));
   PetscFunctionReturn(0);
 }
 
@@ -1265,7 +1265,7 @@ PetscErrorCode SNAKhronosSetRefinement(SNA sna, PetscInt refine, PetscBool enric
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAKhronosSetRefinement_C", (SNA, PetscInt, PetscBool), (sna, refine, enrich));
+  SNAUseTypeMethod(sna, "SNAKhronosSetRefinement", "khronos", (SNA, PetscInt, PetscBool), (sna, refine, enrich));
   PetscFunctionReturn(0);
 }
 
@@ -1275,7 +1275,7 @@ PetscErrorCode SNAKhronosSetInitSpread(SNA sna, PetscReal spread)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAKhronosSetInitSpread_C", (SNA, PetscReal), (sna, spread));
+  SNAUseTypeMethod(sna, "SNAKhronosSetInitSpread", "khronos", (SNA, PetscReal), (sna, spread));
   PetscFunctionReturn(0);
 }
 
@@ -1284,7 +1284,7 @@ PetscErrorCode SNAKhronosSetConstant(SNA sna, const PetscReal c[])
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAKhronosSetConstant_C", (SNA, const PetscReal[]), (sna, c));
+  SNAUseTypeMethod(sna, "SNAKhronosSetConstant", "khronos", (SNA, const PetscReal[]), (sna, c));
   PetscFunctionReturn(0);
 }
 
@@ -1296,7 +1296,7 @@ PetscErrorCode SNAKhronosSetPolynomial(SNA sna, PetscInt nterms, const PetscInt 
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAKhronosSetPolynomial_C", (SNA, PetscInt, const PetscInt[], const PetscReal[]), (sna, nterms, exps, coef));
+  SNAUseTypeMethod(sna, "SNAKhronosSetPolynomial", "khronos", (SNA, PetscInt, const PetscInt[], const PetscReal[]), (sna, nterms, exps, coef));
   PetscFunctionReturn(0);
 }
 
@@ -1340,6 +1340,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   sna->ops->residualjacobianlocal = SNAResidualJacobianLocal_Khronos;
   sna->ops->normalequationslocal  = SNANormalEquationsLocal_Khronos;
   PetscCall(SNASetDefaultFitType(sna, SNAFITAUTO));
+  sna->beyondbox = "the model is constant beyond its box (each input is clamped to it)";
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetBasis_C", SNAKhronosSetBasis_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetPolynomial_C", SNAKhronosSetPolynomial_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", SNAGetSeed_Khronos));

@@ -425,11 +425,11 @@ static PetscErrorCode UseTensorStart(SNA sna, PetscBool *use)
   }
   *use = (PetscBool)(kh->fresh && kh->init == SNA_KHRONOS_INIT_TENSOR);
   if (!*use) PetscFunctionReturn(0);
-  PetscCheck(!kh->enrich, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_khronos_init tensor starts all %" PetscInt_FMT " modes at once, -sna_khronos_enrich grows them from one: drop one of the two", kh->max_modes);
-  PetscCheck(sna->loss == SNA_LOSS_MSE, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-sna_khronos_init tensor fits a coarse spline to the targets by least squares, but -sna_loss %s takes the outputs as logits: drop -sna_khronos_init tensor (the fit then starts at random)", SNALossTypes[sna->loss]);
+  PetscCheck(!kh->enrich, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_khronos_init tensor starts all %" PetscInt_FMT " modes at once, -%ssna_khronos_enrich grows them from one: drop one of the two", SNAMessagePrefix(sna), kh->max_modes, SNAMessagePrefix(sna));
+  PetscCheck(sna->loss == SNA_LOSS_MSE, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_khronos_init tensor fits a coarse spline to the targets by least squares, but -%ssna_loss %s takes the outputs as logits: drop -%ssna_khronos_init tensor (the fit then starts at random)", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNALossTypes[sna->loss], SNAMessagePrefix(sna));
   if (CoarseSize(sna) > KHRONOS_INIT_MAX) { /* asked for by name: the user hears that it does not apply */
     *use = PETSC_FALSE;
-    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: -sna_khronos_init tensor: %" PetscInt_FMT " inputs give more than %d coarse coefficients (up to %d per input), too many for its least-squares fit: the fit starts from the random start instead\n", sna->dim_in, KHRONOS_INIT_MAX, KHRONOS_INIT_NODES));
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: -%ssna_khronos_init tensor: %" PetscInt_FMT " inputs give more than %d coarse coefficients (up to %d per input), too many for its least-squares fit: the fit starts from the random start instead\n", SNAMessagePrefix(sna), sna->dim_in, KHRONOS_INIT_MAX, KHRONOS_INIT_NODES));
   }
   PetscFunctionReturn(0);
 }

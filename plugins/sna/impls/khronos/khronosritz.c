@@ -41,7 +41,7 @@ PetscErrorCode SNASetRitzForm_Khronos(SNA sna, const PetscReal K[], const PetscR
   PetscCheck(d >= 1, comm, PETSC_ERR_ORDER, "SNASetRitzForm() needs the model's sizes: call SNASetSizes() first");
   PetscCheck(sna->dim_out == 1, comm, PETSC_ERR_SUP, "A Ritz energy is minimised by a model with one output, not %" PetscInt_FMT ": SNASetSizes(sna, d, 1)", sna->dim_out);
   PetscCheck(K && M && (F || !R), comm, PETSC_ERR_ARG_NULL, "SNASetRitzForm() needs the stiffness and mass matrices (and the source when R > 0)");
-  PetscCheck(G >= (dirichlet ? 3 : 1), comm, PETSC_ERR_ARG_OUTOFRANGE, "With Dirichlet conditions a factor needs at least 3 basis functions, not %" PetscInt_FMT " (-sna_khronos_nodes)", G);
+  PetscCheck(G >= (dirichlet ? 3 : 1), comm, PETSC_ERR_ARG_OUTOFRANGE, "With Dirichlet conditions a factor needs at least 3 basis functions, not %" PetscInt_FMT " (-%ssna_khronos_nodes)", G, SNAMessagePrefix(sna));
   /* the inputs are checked before anything is allocated, so that a refused form leaks nothing */
   for (PetscInt i = 0; i < d * G * G; i++) PetscCheck(!PetscIsInfOrNanReal(K[i]) && !PetscIsInfOrNanReal(M[i]), comm, PETSC_ERR_FP, "The Ritz form's matrices are not finite (entry %" PetscInt_FMT ")", i);
   for (PetscInt i = 0; i < R * d * G; i++) PetscCheck(!PetscIsInfOrNanReal(F[i]), comm, PETSC_ERR_FP, "The Ritz form's source is not finite (entry %" PetscInt_FMT ")", i);
@@ -373,13 +373,13 @@ static PetscErrorCode RitzGetForm(SNA sna, const RitzForm **form)
   PetscCheck(container, comm, PETSC_ERR_ORDER, "The Ritz objective needs its form: call SNASetRitzForm()");
   PetscCall(PetscContainerGetPointer(container, &ptr));
   *form = (const RitzForm *)ptr;
-  PetscCheck(SNAKhronosUniformNodes(kh) && (*form)->G == kh->nodes[0] && (*form)->d == sna->dim_in, comm, PETSC_ERR_ARG_INCOMP, "The Ritz form was given for %" PetscInt_FMT " inputs of %" PetscInt_FMT " basis functions, the model has %" PetscInt_FMT " of %" PetscInt_FMT " (-sna_khronos_nodes, one value): set the form after the basis", (*form)->d, (*form)->G, sna->dim_in, kh->nodes[0]);
-  PetscCheck(kh->refine == 0, comm, PETSC_ERR_SUP, "-sna_khronos_refine %" PetscInt_FMT ": the Ritz form is given on the model's basis, so a Ritz fit cannot refine the knots; use more -sna_khronos_nodes instead", kh->refine);
+  PetscCheck(SNAKhronosUniformNodes(kh) && (*form)->G == kh->nodes[0] && (*form)->d == sna->dim_in, comm, PETSC_ERR_ARG_INCOMP, "The Ritz form was given for %" PetscInt_FMT " inputs of %" PetscInt_FMT " basis functions, the model has %" PetscInt_FMT " of %" PetscInt_FMT " (-%ssna_khronos_nodes, one value): set the form after the basis", (*form)->d, (*form)->G, sna->dim_in, kh->nodes[0], SNAMessagePrefix(sna));
+  PetscCheck(kh->refine == 0, comm, PETSC_ERR_SUP, "-%ssna_khronos_refine %" PetscInt_FMT ": the Ritz form is given on the model's basis, so a Ritz fit cannot refine the knots; use more -%ssna_khronos_nodes instead", SNAMessagePrefix(sna), kh->refine, SNAMessagePrefix(sna));
   PetscCall(PetscStrcmp(sna->fittype, SNAFITALS, &als));
   PetscCall(PetscStrcmp(sna->fittype, SNAFITAUTO, &automatic));
-  PetscCheck(als || automatic, comm, PETSC_ERR_SUP, "-sna_fit_type %s cannot minimise a Ritz energy: its fit is block ALS (-sna_fit_type als, or the default auto)", sna->fittype);
+  PetscCheck(als || automatic, comm, PETSC_ERR_SUP, "-%ssna_fit_type %s cannot minimise a Ritz energy: its fit is block ALS (-%ssna_fit_type als, or the default auto)", SNAMessagePrefix(sna), sna->fittype, SNAMessagePrefix(sna));
   PetscCall(SNAKhronosCheckAndersonUnused(sna, "the Ritz fit (exact block minimisers with greedy rank growth)"));
-  PetscCheck(!kh->extrapolate, comm, PETSC_ERR_ARG_INCOMP, "-sna_fit_als_extrapolate adds a line search to ALS sweeps, which the Ritz fit (exact block minimisers with greedy rank growth) does not take: drop -sna_fit_als_extrapolate");
+  PetscCheck(!kh->extrapolate, comm, PETSC_ERR_ARG_INCOMP, "-%ssna_fit_als_extrapolate adds a line search to ALS sweeps, which the Ritz fit (exact block minimisers with greedy rank growth) does not take: drop -%ssna_fit_als_extrapolate", SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   /* the data fits' settings that the energy has no use for: refused when given, not ignored */
   PetscCall(SNAFitRefuseLambda(sna, "the Ritz fit does not minimise (its energy J has no data to regularise)", ""));
   PetscCheck(sna->atol == 0, comm, PETSC_ERR_ARG_INCOMP, "-%ssna_fit_atol %g stops a data fit at a training MSE, which the Ritz fit does not have (the minimum of its energy J is not known in advance): drop -%ssna_fit_atol; the Ritz fit stops by -%ssna_fit_rtol and -%ssna_fit_max_it", prefix, (double)sna->atol, prefix, prefix, prefix);

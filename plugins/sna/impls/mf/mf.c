@@ -103,8 +103,8 @@ static PetscErrorCode SNAMFBlendFromOptions(SNA sna)
   PetscCall(PetscOptionsInt("-mf_select_folds", "Most folds of -mf_select cv (fewer HF cases: one fold per case, leave-one-case-out)", "SNAMFSetSelect", folds, &folds, &foldset));
   PetscOptionsEnd();
   /* refused, not ignored: each applies only with the other option named */
-  PetscCheck(!inset || form == SNA_MF_RHO_INPUTS || sel == SNA_MF_SELECT_CV, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-mf_rho_inputs gives the inputs of -mf_rho_form inputs (or a candidate of -mf_select cv), but the form is %s without -mf_select cv: add -mf_rho_form inputs or -mf_select cv, or drop -mf_rho_inputs", SNAMFRhoForms[form]);
-  PetscCheck(!foldset || sel == SNA_MF_SELECT_CV, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-mf_select_folds %" PetscInt_FMT " applies only to -mf_select cv: add -mf_select cv, or drop -mf_select_folds", folds);
+  PetscCheck(!inset || form == SNA_MF_RHO_INPUTS || sel == SNA_MF_SELECT_CV, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%smf_rho_inputs gives the inputs of -%smf_rho_form inputs (or a candidate of -%smf_select cv), but the form is %s without -%smf_select cv: add -%smf_rho_form inputs or -%smf_select cv, or drop -%smf_rho_inputs", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMFRhoForms[form], SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+  PetscCheck(!foldset || sel == SNA_MF_SELECT_CV, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%smf_select_folds %" PetscInt_FMT " applies only to -%smf_select cv: add -%smf_select cv, or drop -%smf_select_folds", SNAMessagePrefix(sna), folds, SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   PetscCall(SNAMFSetBlend(sna, blend));
   PetscCall(SNAMFSetRhoForm(sna, form));
   if (inset) PetscCall(SNAMFSetRhoInputs(sna, nin, inputs));
@@ -377,7 +377,7 @@ static PetscErrorCode SNAResidualJacobianLocal_MF(SNA sna, PetscInt n, const Pet
   const PetscReal *xr;
 
   PetscFunctionBegin;
-  PetscCheck(mf->correction_stage, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "A multi-fidelity SNA is fitted by its parts' own fits (-sna_fit_type auto); choose their fits with -mf_lf_sna_fit_type and -mf_delta_sna_fit_type");
+  PetscCheck(mf->correction_stage, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "A multi-fidelity SNA is fitted by its parts' own fits (-%ssna_fit_type auto); choose their fits with -%smf_lf_sna_fit_type and -%smf_delta_sna_fit_type", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   PetscCall(PetscCalloc6(nq, &ylf, nq, &zero, nq, &rr, nq, &rd, nq * Pr, &Jr, nq * Pd, &Jd));
   PetscCall(SNAMFLowFidelityLocal(sna, n, x, ylf));
   if (mf->rho_form == SNA_MF_RHO_CONSTANT) {
@@ -403,8 +403,8 @@ static PetscErrorCode SNAMFSetBlend_MF(SNA sna, SNAMFBlend blend)
   SNA_MF *mf = (SNA_MF *)sna->data;
 
   PetscFunctionBegin;
-  PetscCheck(blend == SNA_MF_RESIDUAL || blend == SNA_MF_AR1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown multi-fidelity blend %d (-mf_blend residual|ar1)", (int)blend);
-  PetscCheck(blend == mf->blend || !mf->corrected, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Cannot change the blend (-mf_blend) of a multi-fidelity model whose correction is fitted (%s)", SNAMFBlends[mf->blend]);
+  PetscCheck(blend == SNA_MF_RESIDUAL || blend == SNA_MF_AR1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown multi-fidelity blend %d (-%smf_blend residual|ar1)", (int)blend, SNAMessagePrefix(sna));
+  PetscCheck(blend == mf->blend || !mf->corrected, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Cannot change the blend (-%smf_blend) of a multi-fidelity model whose correction is fitted (%s)", SNAMessagePrefix(sna), SNAMFBlends[mf->blend]);
   mf->blend = blend;
   PetscFunctionReturn(0);
 }
@@ -414,8 +414,8 @@ static PetscErrorCode SNAMFSetRhoForm_MF(SNA sna, SNAMFRhoForm form)
   SNA_MF *mf = (SNA_MF *)sna->data;
 
   PetscFunctionBegin;
-  PetscCheck(form >= SNA_MF_RHO_FULL && form <= SNA_MF_RHO_INPUTS, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown form of rho %d (-mf_rho_form full|constant|inputs)", (int)form);
-  PetscCheck(form == mf->rho_form || !mf->corrected || mf->blend != SNA_MF_AR1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Cannot change the form of rho (-mf_rho_form) of a multi-fidelity model whose correction is fitted (%s)", SNAMFRhoForms[mf->rho_form]);
+  PetscCheck(form >= SNA_MF_RHO_FULL && form <= SNA_MF_RHO_INPUTS, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown form of rho %d (-%smf_rho_form full|constant|inputs)", (int)form, SNAMessagePrefix(sna));
+  PetscCheck(form == mf->rho_form || !mf->corrected || mf->blend != SNA_MF_AR1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Cannot change the form of rho (-%smf_rho_form) of a multi-fidelity model whose correction is fitted (%s)", SNAMessagePrefix(sna), SNAMFRhoForms[mf->rho_form]);
   mf->rho_form = form;
   PetscFunctionReturn(0);
 }
@@ -426,10 +426,10 @@ static PetscErrorCode SNAMFSetRhoInputs_MF(SNA sna, PetscInt n, const PetscInt i
   MPI_Comm comm = PetscObjectComm((PetscObject)sna);
 
   PetscFunctionBegin;
-  PetscCheck(n >= 1 && n <= SNA_MF_MAX_INPUTS, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_rho_inputs needs 1 to %d input indices, not %" PetscInt_FMT, SNA_MF_MAX_INPUTS, n);
+  PetscCheck(n >= 1 && n <= SNA_MF_MAX_INPUTS, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%smf_rho_inputs needs 1 to %d input indices, not %" PetscInt_FMT, SNAMessagePrefix(sna), SNA_MF_MAX_INPUTS, n);
   for (PetscInt i = 0; i < n; i++) {
-    PetscCheck(inputs[i] >= 0 && (sna->dim_in < 0 || inputs[i] < sna->dim_in), comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_rho_inputs: index %" PetscInt_FMT " is not an input of the model (0 to %" PetscInt_FMT ")", inputs[i], sna->dim_in - 1);
-    PetscCheck(i == 0 || inputs[i] > inputs[i - 1], comm, PETSC_ERR_ARG_WRONG, "-mf_rho_inputs must list input indices in ascending order without repeats (e.g. 2,3), not %" PetscInt_FMT " after %" PetscInt_FMT, inputs[i], inputs[i - 1]);
+    PetscCheck(inputs[i] >= 0 && (sna->dim_in < 0 || inputs[i] < sna->dim_in), comm, PETSC_ERR_ARG_OUTOFRANGE, "-%smf_rho_inputs: index %" PetscInt_FMT " is not an input of the model (0 to %" PetscInt_FMT ")", SNAMessagePrefix(sna), inputs[i], sna->dim_in - 1);
+    PetscCheck(i == 0 || inputs[i] > inputs[i - 1], comm, PETSC_ERR_ARG_WRONG, "-%smf_rho_inputs must list input indices in ascending order without repeats (e.g. 2,3), not %" PetscInt_FMT " after %" PetscInt_FMT, SNAMessagePrefix(sna), inputs[i], inputs[i - 1]);
   }
   PetscCall(PetscArraycpy(mf->rho_inputs, inputs, n));
   mf->nrho_inputs = n;
@@ -441,8 +441,8 @@ static PetscErrorCode SNAMFSetSelect_MF(SNA sna, SNAMFSelect sel, PetscInt folds
   SNA_MF *mf = (SNA_MF *)sna->data;
 
   PetscFunctionBegin;
-  PetscCheck(sel == SNA_MF_SELECT_NONE || sel == SNA_MF_SELECT_CV, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown selection %d (-mf_select none|cv)", (int)sel);
-  PetscCheck(folds >= 2, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-mf_select_folds must be at least 2 (each fold is left out once), not %" PetscInt_FMT, folds);
+  PetscCheck(sel == SNA_MF_SELECT_NONE || sel == SNA_MF_SELECT_CV, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "Unknown selection %d (-%smf_select none|cv)", (int)sel, SNAMessagePrefix(sna));
+  PetscCheck(folds >= 2, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%smf_select_folds must be at least 2 (each fold is left out once), not %" PetscInt_FMT, SNAMessagePrefix(sna), folds);
   mf->select = sel;
   mf->folds  = folds;
   PetscFunctionReturn(0);
@@ -674,6 +674,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
   sna->ops->setparameters         = SNASetParameters_MF;
   sna->ops->residualjacobianlocal = SNAResidualJacobianLocal_MF;
   PetscCall(SNASetDefaultFitType(sna, SNAFITAUTO));
+  sna->beyondbox = "the model extends beyond its box as its parts do (a khronos part is constant there, an aion part extrapolates)";
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFSetBlend_C", SNAMFSetBlend_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetBlend_C", SNAMFGetBlend_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetParts_C", SNAMFGetParts_MF));
@@ -695,7 +696,7 @@ PetscErrorCode SNAMFSetRhoForm(SNA sna, SNAMFRhoForm form)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAMFSetRhoForm_C", (SNA, SNAMFRhoForm), (sna, form));
+  SNAUseTypeMethod(sna, "SNAMFSetRhoForm", "mf", (SNA, SNAMFRhoForm), (sna, form));
   PetscFunctionReturn(0);
 }
 
@@ -704,7 +705,7 @@ PetscErrorCode SNAMFSetRhoInputs(SNA sna, PetscInt n, const PetscInt inputs[])
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAMFSetRhoInputs_C", (SNA, PetscInt, const PetscInt[]), (sna, n, inputs));
+  SNAUseTypeMethod(sna, "SNAMFSetRhoInputs", "mf", (SNA, PetscInt, const PetscInt[]), (sna, n, inputs));
   PetscFunctionReturn(0);
 }
 
@@ -713,7 +714,7 @@ PetscErrorCode SNAMFSetSelect(SNA sna, SNAMFSelect sel, PetscInt folds)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAMFSetSelect_C", (SNA, SNAMFSelect, PetscInt), (sna, sel, folds));
+  SNAUseTypeMethod(sna, "SNAMFSetSelect", "mf", (SNA, SNAMFSelect, PetscInt), (sna, sel, folds));
   PetscFunctionReturn(0);
 }
 
@@ -722,7 +723,7 @@ PetscErrorCode SNAMFGetRhoSelection(SNA sna, SNAMFRhoForm *form, PetscReal err[3
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAMFGetRhoSelection_C", (SNA, SNAMFRhoForm *, PetscReal[3], PetscInt *), (sna, form, err, folds));
+  SNAUseTypeMethod(sna, "SNAMFGetRhoSelection", "mf", (SNA, SNAMFRhoForm *, PetscReal[3], PetscInt *), (sna, form, err, folds));
   PetscFunctionReturn(0);
 }
 
@@ -732,7 +733,8 @@ PetscErrorCode SNAMFSetCases(SNA sna, Vec cases)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   if (cases) PetscValidHeaderSpecific(cases, VEC_CLASSID, 2);
-  PetscTryMethod(sna, "SNAMFSetCases_C", (SNA, Vec), (sna, cases));
+  if (cases) PetscCall(SNACheckSampleComm(sna, cases, "the case ids", "SNAMFSetCases", PETSC_FALSE));
+  SNAUseTypeMethod(sna, "SNAMFSetCases", "mf", (SNA, Vec), (sna, cases));
   PetscFunctionReturn(0);
 }
 
@@ -741,7 +743,7 @@ PetscErrorCode SNAMFSetBlend(SNA sna, SNAMFBlend blend)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscTryMethod(sna, "SNAMFSetBlend_C", (SNA, SNAMFBlend), (sna, blend));
+  SNAUseTypeMethod(sna, "SNAMFSetBlend", "mf", (SNA, SNAMFBlend), (sna, blend));
   PetscFunctionReturn(0);
 }
 
@@ -750,7 +752,7 @@ PetscErrorCode SNAMFGetBlend(SNA sna, SNAMFBlend *blend)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAMFGetBlend_C", (SNA, SNAMFBlend *), (sna, blend));
+  SNAUseTypeMethod(sna, "SNAMFGetBlend", "mf", (SNA, SNAMFBlend *), (sna, blend));
   PetscFunctionReturn(0);
 }
 
@@ -759,7 +761,7 @@ PetscErrorCode SNAMFGetParts(SNA sna, SNA *lf, SNA *delta, SNA *rho)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAMFGetParts_C", (SNA, SNA *, SNA *, SNA *), (sna, lf, delta, rho));
+  SNAUseTypeMethod(sna, "SNAMFGetParts", "mf", (SNA, SNA *, SNA *, SNA *), (sna, lf, delta, rho));
   PetscFunctionReturn(0);
 }
 
@@ -768,7 +770,7 @@ PetscErrorCode SNAMFHasCorrection(SNA sna, PetscBool *has)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAMFHasCorrection_C", (SNA, PetscBool *), (sna, has));
+  SNAUseTypeMethod(sna, "SNAMFHasCorrection", "mf", (SNA, PetscBool *), (sna, has));
   PetscFunctionReturn(0);
 }
 
@@ -777,7 +779,7 @@ PetscErrorCode SNAMFGetFitTimes(SNA sna, PetscReal *tlf, PetscReal *tcorr)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAMFGetFitTimes_C", (SNA, PetscReal *, PetscReal *), (sna, tlf, tcorr));
+  SNAUseTypeMethod(sna, "SNAMFGetFitTimes", "mf", (SNA, PetscReal *, PetscReal *), (sna, tlf, tcorr));
   PetscFunctionReturn(0);
 }
 
@@ -786,7 +788,7 @@ PetscErrorCode SNAMFGetNestedRows(SNA sna, PetscInt *n)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscUseMethod(sna, "SNAMFGetNestedRows_C", (SNA, PetscInt *), (sna, n));
+  SNAUseTypeMethod(sna, "SNAMFGetNestedRows", "mf", (SNA, PetscInt *), (sna, n));
   PetscFunctionReturn(0);
 }
 
@@ -814,7 +816,7 @@ PetscErrorCode SNAMFSetLowFidelity(SNA sna, SNA lf)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscValidHeaderSpecific(lf, SNA_CLASSID, 2);
-  PetscUseMethod(sna, "SNAMFSetLowFidelity_C", (SNA, SNA), (sna, lf));
+  SNAUseTypeMethod(sna, "SNAMFSetLowFidelity", "mf", (SNA, SNA), (sna, lf));
   PetscFunctionReturn(0);
 }
 
@@ -826,6 +828,9 @@ PetscErrorCode SNAMFEvaluateCorrection(SNA sna, Vec X, Vec YLF, Vec Y)
   PetscValidHeaderSpecific(X, VEC_CLASSID, 2);
   PetscValidHeaderSpecific(YLF, VEC_CLASSID, 3);
   PetscValidHeaderSpecific(Y, VEC_CLASSID, 4);
-  PetscUseMethod(sna, "SNAMFEvaluateCorrection_C", (SNA, Vec, Vec, Vec), (sna, X, YLF, Y));
+  PetscCall(SNACheckSampleComm(sna, X, "X", "SNAMFEvaluateCorrection", PETSC_TRUE));
+  PetscCall(SNACheckSampleComm(sna, YLF, "YLF", "SNAMFEvaluateCorrection", PETSC_TRUE));
+  PetscCall(SNACheckSampleComm(sna, Y, "Y", "SNAMFEvaluateCorrection", PETSC_TRUE));
+  SNAUseTypeMethod(sna, "SNAMFEvaluateCorrection", "mf", (SNA, Vec, Vec, Vec), (sna, X, YLF, Y));
   PetscFunctionReturn(0);
 }

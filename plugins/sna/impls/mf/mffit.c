@@ -142,7 +142,7 @@ static PetscErrorCode SharedBox(SNA sna, Vec Xlf, Vec Xhf)
   }
   for (PetscInt i = 0; i < 4; i++) {
     if (parts[i]->lower && (parts[i]->bounds_from_user || (parts[i] == mf->lf && mf->lf_given))) continue; /* a fitted LF part keeps its box */
-    PetscCall(SNASetBounds(parts[i], lo, hi));
+    PetscCall(SNASetBounds_Internal(parts[i], lo, hi));                                                    /* on a refit too: SNASetBounds() refuses a set-up part's */
     parts[i]->bounds_from_user = PETSC_FALSE;
   }
   PetscCall(PetscFree4(lo, hi, lo2, hi2));

@@ -29,11 +29,11 @@ static PetscErrorCode SaveRhoInputs(SNA sna, hid_t group)
   PetscReal    *on;
 
   PetscFunctionBegin;
-  PetscCheck(sna->dim_in <= SNA_MF_MAX_INPUTS, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-mf_rho_inputs (rho form inputs) supports at most %d inputs, but the model has %" PetscInt_FMT, SNA_MF_MAX_INPUTS, sna->dim_in);
+  PetscCheck(sna->dim_in <= SNA_MF_MAX_INPUTS, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-%smf_rho_inputs (rho form inputs) supports at most %d inputs, but the model has %" PetscInt_FMT, SNAMessagePrefix(sna), SNA_MF_MAX_INPUTS, sna->dim_in);
   PetscCall(PetscCalloc1(sna->dim_in, &on));
   for (PetscInt k = 0; k < mf->nrho_inputs; k++) {
     if (mf->rho_inputs[k] < 0 || mf->rho_inputs[k] >= sna->dim_in) PetscCall(PetscFree(on));
-    PetscCheck(mf->rho_inputs[k] >= 0 && mf->rho_inputs[k] < sna->dim_in, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-mf_rho_inputs: index %" PetscInt_FMT " is not an input of the model (0 to %" PetscInt_FMT "): cannot save it", mf->rho_inputs[k], sna->dim_in - 1);
+    PetscCheck(mf->rho_inputs[k] >= 0 && mf->rho_inputs[k] < sna->dim_in, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-%smf_rho_inputs: index %" PetscInt_FMT " is not an input of the model (0 to %" PetscInt_FMT "): cannot save it", SNAMessagePrefix(sna), mf->rho_inputs[k], sna->dim_in - 1);
     on[mf->rho_inputs[k]] = 1;
   }
   PetscCall(SNAHDF5WriteArray(group, "rho_inputs", 1, dims, on));

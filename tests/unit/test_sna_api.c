@@ -1,0 +1,585 @@
+static const char help[] = "The SNA class API refuses misuse with a clear error instead of crashing or giving wrong numbers: a public\n"
+                           "function before the input box is known, the input box of a fitted or loaded model, type-specific\n"
+                           "functions on another type, enum values out of range, Vecs on another communicator, values only one\n"
+                           "rank gets wrong; a type change or a load starts a fresh fit record; errors name the options with the\n"
+                           "SNA's prefix. Each case is cheap; on several ranks the cases of communicators and rank-local\n"
+                           "failures run too (every rank must get the error: a rank left behind would hang).\n"
+                           "  -dir <path>    scratch directory for the model and dataset files (default: the current one)\n"
+                           "  -case <name>   run only this case\n";
+
+#include <snaps.h>
+#include <string.h>
+
+static char        scratch[PETSC_MAX_PATH_LEN] = ".";
+static PetscMPIInt rank, size;
+
+/* N samples of 2 inputs in [0,1]^2 (scaled by scale), q outputs y = sin(3 x0) + x1^2 + j, on comm. */
+static PetscErrorCode Data(MPI_Comm comm, PetscInt N, PetscInt q, PetscReal scale, Vec *X, Vec *Y)
+{
+  PetscInt   n = PETSC_DECIDE, lo = 0;
+  PetscReal *x, *y;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSplitOwnership(comm, &n, &N));
+  PetscCallMPI(MPI_Exscan(&n, &lo, 1, MPIU_INT, MPI_SUM, comm));
+  {
+    PetscMPIInt r;
+    PetscCallMPI(MPI_Comm_rank(comm, &r));
+    if (!r) lo = 0;
+  }
+  PetscCall(VecCreateMPI(comm, 2 * n, 2 * N, X));
+  PetscCall(VecSetBlockSize(*X, 2));
+  PetscCall(VecCreateMPI(comm, q * n, q * N, Y));
+  PetscCall(VecSetBlockSize(*Y, q));
+  PetscCall(VecGetArray(*X, &x));
+  PetscCall(VecGetArray(*Y, &y));
+  for (PetscInt i = 0; i < n; i++) {
+    const PetscInt  g = lo + i;
+    const PetscReal a = (PetscReal)((g * 37) % N) / N, b = (PetscReal)((g * 11) % 17) / 16.0;
+    x[2 * i]     = scale * a;
+    x[2 * i + 1] = scale * b;
+    for (PetscInt j = 0; j < q; j++) y[q * i + j] = PetscSinReal(3 * a) + b * b + j;
+  }
+  PetscCall(VecRestoreArray(*X, &x));
+  PetscCall(VecRestoreArray(*Y, &y));
+  PetscFunctionReturn(0);
+}
+
+/* Checks that ierr is code and that PETSc's message of the error holds every one of the texts (NULL-terminated). */
+static PetscErrorCode Expect(PetscErrorCode ierr, PetscErrorCode code, const char *const texts[], const char what[])
+{
+  char *msg = NULL;
+
+  PetscFunctionBegin;
+  PetscCheck(ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: expected error %d, got none", what, (int)code);
+  PetscCall(PetscErrorMessage(ierr, NULL, &msg));
+  PetscCheck(ierr == code, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: expected error %d, got %d: %s", what, (int)code, (int)ierr, msg ? msg : "");
+  for (PetscInt i = 0; texts && texts[i]; i++) PetscCheck(msg && strstr(msg, texts[i]), PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: the message '%s' does not hold '%s'", what, msg ? msg : "(none)", texts[i]);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  %s: [%d] %s\n", what, (int)ierr, msg ? msg : ""));
+  PetscFunctionReturn(0);
+}
+
+/* Runs call with errors returned, then Expect(); the texts are a brace list. */
+#define EXPECT(call, code, what, ...)                                \
+  do {                                                               \
+    const char    *_t[] = {__VA_ARGS__, NULL};                       \
+    PetscErrorCode _e;                                               \
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); \
+    _e = (call);                                                     \
+    PetscCall(PetscPopErrorHandler());                               \
+    PetscCall(Expect(_e, code, _t, what));                           \
+  } while (0)
+
+/* Output of PetscPrintf captured while capturing is on (rank 0 prints). */
+static char captured[8192];
+static PetscErrorCode (*vfprintf_saved)(FILE *, const char[], va_list);
+static PetscErrorCode CaptureVFPrintf(FILE *fd, const char format[], va_list ap)
+{
+  size_t len = strlen(captured);
+
+  if (fd != PETSC_STDOUT) return (*vfprintf_saved)(fd, format, ap);
+  if (len < sizeof(captured) - 1) vsnprintf(captured + len, sizeof(captured) - len, format, ap);
+  return 0;
+}
+static PetscErrorCode CaptureBegin(void)
+{
+  PetscFunctionBegin;
+  captured[0]    = 0;
+  vfprintf_saved = PetscVFPrintf;
+  PetscVFPrintf  = CaptureVFPrintf;
+  PetscFunctionReturn(0);
+}
+static PetscErrorCode CaptureEnd(void)
+{
+  PetscFunctionBegin;
+  PetscVFPrintf = vfprintf_saved;
+  if (rank) captured[0] = 0;
+  PetscCallMPI(MPI_Bcast(captured, sizeof(captured), MPI_CHAR, 0, PETSC_COMM_WORLD));
+  PetscFunctionReturn(0);
+}
+
+/* A khronos SNA fitted on N samples (als, a few sweeps: cheap). */
+static PetscErrorCode Fitted(PetscInt N, const char prefix[], SNA *sna, Vec *X, Vec *Y)
+{
+  PetscFunctionBegin;
+  PetscCall(Data(PETSC_COMM_WORLD, N, 1, 1.0, X, Y));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, sna));
+  if (prefix) PetscCall(SNASetOptionsPrefix(*sna, prefix));
+  PetscCall(SNAKhronosSetBasis(*sna, 2, 5, 2));
+  PetscCall(SNASetFitType(*sna, SNAFITALS));
+  PetscCall(SNASetTolerances(*sna, 0, 1e-8, 10));
+  PetscCall(SNAFit(*sna, *X, *Y));
+  PetscFunctionReturn(0);
+}
+
+/* SNAWarnOutsideBounds() before the input box is known: an error saying so (it read a NULL box). */
+static PetscErrorCode WarnWithoutBox(void)
+{
+  SNA sna;
+  Vec X, Y;
+
+  PetscFunctionBegin;
+  PetscCall(Data(PETSC_COMM_WORLD, 10, 1, 1.0, &X, &Y));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetSizes(sna, 2, 1));
+  EXPECT(SNAWarnOutsideBounds(sna, X, "outside"), PETSC_ERR_ARG_WRONGSTATE, "SNAWarnOutsideBounds() without a box", "input box");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* -sna_bounds without SNASetSizes(): create, set from options, fit works, with the declared box. */
+static PetscErrorCode BoundsOptionWithoutSizes(void)
+{
+  SNA              sna;
+  Vec              X, Y;
+  const PetscReal *lo, *hi;
+  PetscInt         d, q;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsSetValue(NULL, "-nosizes_sna_bounds", "0,1,0,1"));
+  PetscCall(Data(PETSC_COMM_WORLD, 40, 1, 1.0, &X, &Y));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "nosizes_"));
+  PetscCall(SNASetFitType(sna, SNAFITALS));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetSizes(sna, &d, &q));
+  PetscCall(SNAGetBounds(sna, &lo, &hi));
+  PetscCheck(d == 2 && q == 1 && lo[0] == 0 && hi[0] == 1 && lo[1] == 0 && hi[1] == 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-sna_bounds 0,1,0,1 without SNASetSizes(): sizes %" PetscInt_FMT ", %" PetscInt_FMT ", box [%g, %g] x [%g, %g]", d, q, (double)lo[0], (double)hi[0], (double)lo[1], (double)hi[1]);
+  PetscCall(SNADestroy(&sna));
+  /* a box of 3 inputs for data of 2: the fit names both counts */
+  PetscCall(PetscOptionsSetValue(NULL, "-nosizes_sna_bounds", "0,1,0,1,0,1"));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "nosizes_"));
+  PetscCall(SNASetFromOptions(sna));
+  EXPECT(SNAFit(sna, X, Y), PETSC_ERR_ARG_SIZ, "-sna_bounds of 3 inputs, data of 2", "-nosizes_sna_bounds", "3 inputs", "2 inputs");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-nosizes_sna_bounds"));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* -sna_bounds of 100 inputs (it held at most 64); a wrong count is reported as given. */
+static PetscErrorCode BoundsOptionManyInputs(void)
+{
+  SNA              sna;
+  char             list[202 * 4];
+  const PetscReal *lo, *hi;
+
+  PetscFunctionBegin;
+  list[0] = 0;
+  for (PetscInt i = 0; i < 100; i++) PetscCall(PetscStrlcat(list, i ? ",-1,2" : "-1,2", sizeof(list)));
+  PetscCall(PetscOptionsSetValue(NULL, "-many_sna_bounds", list));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "many_"));
+  PetscCall(SNASetSizes(sna, 100, 1));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNAGetBounds(sna, &lo, &hi));
+  PetscCheck(lo && hi && lo[99] == -1 && hi[99] == 2, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-sna_bounds of 100 inputs not taken");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscStrlcat(list, ",0,1", sizeof(list))); /* 202 numbers for 100 inputs */
+  PetscCall(PetscOptionsSetValue(NULL, "-many_sna_bounds", list));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "many_"));
+  PetscCall(SNASetSizes(sna, 100, 1));
+  EXPECT(SNASetFromOptions(sna), PETSC_ERR_ARG_SIZ, "-sna_bounds of 202 numbers for 100 inputs", "-many_sna_bounds has 202 numbers", "100 inputs");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-many_sna_bounds"));
+  PetscFunctionReturn(0);
+}
+
+/* The input box of a fitted or loaded model cannot change (it rescaled the model silently); its own box is accepted. */
+static PetscErrorCode BoundsOfSetUpModel(void)
+{
+  SNA              sna;
+  Vec              X, Y;
+  PetscReal        m0, m1, lo[2] = {0, 0}, hi[2] = {2, 2}, same[4];
+  const PetscReal *l, *h;
+  char             file[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(Fitted(60, "setup_", &sna, &X, &Y));
+  PetscCall(SNAComputeMSE(sna, X, Y, &m0));
+  EXPECT(SNASetBounds(sna, lo, hi), PETSC_ERR_ARG_WRONGSTATE, "SNASetBounds() on a fitted model", "input box", "set up");
+  PetscCall(SNAGetBounds(sna, &l, &h));
+  same[0] = l[0];
+  same[1] = l[1];
+  same[2] = h[0];
+  same[3] = h[1];
+  PetscCall(SNASetBounds(sna, same, same + 2));
+  PetscCall(SNAComputeMSE(sna, X, Y, &m1));
+  PetscCheck(m0 == m1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the MSE changed from %g to %g", (double)m0, (double)m1);
+  PetscCall(PetscOptionsSetValue(NULL, "-setup_sna_bounds", "0,2,0,2"));
+  EXPECT(SNASetFromOptions(sna), PETSC_ERR_ARG_WRONGSTATE, "-sna_bounds on a fitted model", "-setup_sna_bounds", "input box");
+  PetscCall(PetscOptionsClearValue(NULL, "-setup_sna_bounds"));
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_np%d.h5", scratch, size));
+  PetscCall(SNASave(sna, file));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNALoad(sna, file));
+  EXPECT(SNASetBounds(sna, lo, hi), PETSC_ERR_ARG_WRONGSTATE, "SNASetBounds() on a loaded model", "input box");
+  PetscCall(SNAComputeMSE(sna, X, Y, &m1));
+  PetscCheck(PetscAbsReal(m0 - m1) <= 1e-12 * m0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the loaded model's MSE %g is not the saved one's %g", (double)m1, (double)m0);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* A warm-start refit keeps the box of the first fit: its warning says so, not a declared box (none was). A box
+   given by -sna_bounds is named with the prefix; aion is not constant beyond its box. */
+static PetscErrorCode OutsideBoxWarnings(void)
+{
+  SNA       sna;
+  Vec       X, Y, X2, Y2;
+  PetscReal lo[2] = {0, 0}, hi[2] = {0.5, 0.5};
+
+  PetscFunctionBegin;
+  PetscCall(Fitted(60, NULL, &sna, &X, &Y));
+  PetscCall(Data(PETSC_COMM_WORLD, 60, 1, 2.0, &X2, &Y2));
+  PetscCall(CaptureBegin());
+  PetscCall(SNAFit(sna, X2, Y2));
+  PetscCall(CaptureEnd());
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  warm start: %s", captured));
+  PetscCheck(strstr(captured, "WARNING") && strstr(captured, "first fit") && !strstr(captured, "declared"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "the warning of a warm start on wider data: '%s'", captured);
+  PetscCall(SNADestroy(&sna));
+  for (PetscInt t = 0; t < 2; t++) {
+    PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+    PetscCall(SNASetOptionsPrefix(sna, "box_"));
+    PetscCall(SNASetType(sna, t ? SNAAION : SNAKHRONOS));
+    PetscCall(SNASetSizes(sna, 2, 1));
+    PetscCall(SNASetBounds(sna, lo, hi));
+    PetscCall(SNASetTolerances(sna, 0, 1e-6, 3));
+    if (!t) PetscCall(SNASetFitType(sna, SNAFITALS));
+    PetscCall(CaptureBegin());
+    PetscCall(SNAFit(sna, X, Y));
+    PetscCall(CaptureEnd());
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  declared box, %s: %s", t ? "aion" : "khronos", captured));
+    PetscCheck(strstr(captured, "WARNING") && strstr(captured, "-box_sna_bounds"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "the warning of a declared box: '%s'", captured);
+    PetscCheck(t ? !strstr(captured, "constant") : !!strstr(captured, "constant"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "the %s model's behaviour beyond its box: '%s'", t ? "aion" : "khronos", captured);
+    PetscCall(SNADestroy(&sna));
+  }
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscCall(VecDestroy(&X2));
+  PetscCall(VecDestroy(&Y2));
+  PetscFunctionReturn(0);
+}
+
+/* A Ritz form on khronos: a type change or a load returns to data fits. */
+static PetscErrorCode ObjectiveReset(void)
+{
+  SNA          sna;
+  Vec          X, Y;
+  PetscReal    K[2 * 4 * 4] = {0}, M[2 * 4 * 4] = {0}, lo[2] = {0, 0}, hi[2] = {1, 1};
+  SNAObjective obj;
+  char         file[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  for (PetscInt p = 0; p < 2; p++)
+    for (PetscInt g = 0; g < 4; g++) {
+      K[(p * 4 + g) * 4 + g] = 2;
+      M[(p * 4 + g) * 4 + g] = 1;
+    }
+  PetscCall(Fitted(40, NULL, &sna, &X, &Y));
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_np%d.h5", scratch, size));
+  PetscCall(SNASave(sna, file));
+  PetscCall(SNADestroy(&sna));
+  for (PetscInt t = 0; t < 2; t++) {
+    PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+    PetscCall(SNASetSizes(sna, 2, 1));
+    PetscCall(SNASetBounds(sna, lo, hi));
+    PetscCall(SNAKhronosSetBasis(sna, 2, 4, 1));
+    PetscCall(SNASetRitzForm(sna, K, M, 0, NULL, PETSC_FALSE));
+    if (t)
+      PetscCall(SNALoad(sna, file));
+    else
+      PetscCall(SNASetType(sna, SNAAION));
+    PetscCall(SNAGetObjective(sna, &obj));
+    PetscCheck(obj == SNA_OBJECTIVE_LEAST_SQUARES, PETSC_COMM_SELF, PETSC_ERR_PLIB, "after %s the objective is still %s", t ? "SNALoad()" : "SNASetType()", SNAObjectives[obj]);
+    EXPECT(SNAFit(sna, NULL, NULL), PETSC_ERR_ARG_NULL, "SNAFit(NULL, NULL) of data", "must not be NULL");
+    PetscCall(SNASetTolerances(sna, 0, 1e-6, 3));
+    PetscCall(SNAFit(sna, X, Y));
+    PetscCall(SNADestroy(&sna));
+  }
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* A type change discards the fit record of the previous type's model; SNACheckFitUsable() without a fit says so. */
+static PetscErrorCode FitRecordReset(void)
+{
+  SNA                sna;
+  Vec                X, Y;
+  SNAConvergedReason reason;
+  PetscInt           its;
+  SNAFitStatistics   st;
+  PetscReal          v;
+  char               file[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(Fitted(40, NULL, &sna, &X, &Y));
+  PetscCall(SNACheckFitUsable(sna, "fitted"));
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_np%d.h5", scratch, size));
+  PetscCall(SNASave(sna, file));
+  PetscCall(SNASetType(sna, SNAAION));
+  PetscCall(SNAGetConvergedReason(sna, &reason));
+  PetscCall(SNAGetIterationNumber(sna, &its));
+  PetscCall(SNAGetFitStatistics(sna, &st));
+  PetscCall(SNAGetObjectiveValue(sna, &v));
+  PetscCheck(reason == SNA_CONVERGED_ITERATING && its == 0 && st.outer == 0 && st.function == 0 && v == 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "after SNASetType(aion) of a fitted khronos: %s after %" PetscInt_FMT " iterations, %" PetscInt_FMT " outer, objective %g", SNAConvergedReasons[reason], its, st.outer, (double)v);
+  EXPECT(SNACheckFitUsable(sna, "retyped"), PETSC_ERR_ARG_WRONGSTATE, "SNACheckFitUsable() after a type change", "retyped", "no fit");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNALoad(sna, file));
+  EXPECT(SNACheckFitUsable(sna, "loaded"), PETSC_ERR_ARG_WRONGSTATE, "SNACheckFitUsable() of a loaded model", "loaded", "no fit");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* Enum values out of range are refused. */
+static PetscErrorCode EnumRanges(void)
+{
+  SNA sna;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  EXPECT(SNASetValidationStop(sna, (SNAValidationStop)7, 20), PETSC_ERR_ARG_OUTOFRANGE, "SNASetValidationStop(7)", "7");
+  EXPECT(SNASetValidationStop(sna, (SNAValidationStop)-1, 20), PETSC_ERR_ARG_OUTOFRANGE, "SNASetValidationStop(-1)", "-1");
+  EXPECT(SNASetObjective(sna, (SNAObjective)5), PETSC_ERR_ARG_OUTOFRANGE, "SNASetObjective(5)", "5");
+  PetscCall(SNASetType(sna, SNAAION));
+  EXPECT(SNAAionSetPencilMode(sna, (SNAAionPencilMode)9), PETSC_ERR_ARG_OUTOFRANGE, "SNAAionSetPencilMode(9)", "9");
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
+/* Type-specific setters and getters on another type: an error naming the function and both types. */
+static PetscErrorCode TypeMethods(void)
+{
+  SNA      sna;
+  PetscInt k, one = 1;
+  Vec      C;
+
+  PetscFunctionBegin;
+  PetscCall(VecCreateMPI(PETSC_COMM_WORLD, 1, PETSC_DETERMINE, &C));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "tm_"));
+  PetscCall(SNASetType(sna, SNAAION));
+  EXPECT(SNAKhronosSetBasis(sna, 3, 10, 5), PETSC_ERR_SUP, "SNAKhronosSetBasis() on aion", "SNAKhronosSetBasis()", "khronos", "aion", "-tm_sna_type");
+  EXPECT(SNAKhronosSetNodes(sna, 1, &one), PETSC_ERR_SUP, "SNAKhronosSetNodes() on aion", "SNAKhronosSetNodes()", "aion");
+  EXPECT(SNAKhronosSetRefinement(sna, 2, PETSC_TRUE), PETSC_ERR_SUP, "SNAKhronosSetRefinement() on aion", "SNAKhronosSetRefinement()", "aion");
+  EXPECT(SNAKhronosSetInitSpread(sna, 0.1), PETSC_ERR_SUP, "SNAKhronosSetInitSpread() on aion", "SNAKhronosSetInitSpread()", "aion");
+  EXPECT(SNAKhronosGetBasis(sna, &k, NULL, NULL), PETSC_ERR_SUP, "SNAKhronosGetBasis() on aion", "SNAKhronosGetBasis()", "aion");
+  EXPECT(SNAMFSetBlend(sna, SNA_MF_AR1), PETSC_ERR_SUP, "SNAMFSetBlend() on aion", "SNAMFSetBlend()", "mf", "aion");
+  EXPECT(SNAMFSetRhoForm(sna, SNA_MF_RHO_CONSTANT), PETSC_ERR_SUP, "SNAMFSetRhoForm() on aion", "SNAMFSetRhoForm()", "aion");
+  EXPECT(SNAMFSetRhoInputs(sna, 1, &one), PETSC_ERR_SUP, "SNAMFSetRhoInputs() on aion", "SNAMFSetRhoInputs()", "aion");
+  EXPECT(SNAMFSetSelect(sna, SNA_MF_SELECT_CV, 5), PETSC_ERR_SUP, "SNAMFSetSelect() on aion", "SNAMFSetSelect()", "aion");
+  EXPECT(SNAMFSetCases(sna, C), PETSC_ERR_SUP, "SNAMFSetCases() on aion", "SNAMFSetCases()", "aion");
+  PetscCall(SNASetType(sna, SNAKHRONOS));
+  EXPECT(SNAAionSetAtoms(sna, 2, 2), PETSC_ERR_SUP, "SNAAionSetAtoms() on khronos", "SNAAionSetAtoms()", "aion", "khronos");
+  EXPECT(SNAAionSetPencilMode(sna, SNA_AION_PENCIL_NEVER), PETSC_ERR_SUP, "SNAAionSetPencilMode() on khronos", "SNAAionSetPencilMode()", "khronos");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&C));
+  PetscFunctionReturn(0);
+}
+
+/* Errors name the options with the SNA's prefix. */
+static PetscErrorCode PrefixedMessages(void)
+{
+  SNA sna;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "pfx_"));
+  EXPECT(SNASetTolerances(sna, 0, 2, 10), PETSC_ERR_ARG_OUTOFRANGE, "rtol 2", "-pfx_sna_fit_rtol");
+  EXPECT(SNASetTolerances(sna, -1, 0, 10), PETSC_ERR_ARG_OUTOFRANGE, "atol -1", "-pfx_sna_fit_atol");
+  EXPECT(SNASetTolerances(sna, 0, 0, -1), PETSC_ERR_ARG_OUTOFRANGE, "max_it -1", "-pfx_sna_fit_max_it");
+  EXPECT(SNASetRegularization(sna, -1), PETSC_ERR_ARG_OUTOFRANGE, "lambda -1", "-pfx_sna_fit_lambda");
+  EXPECT(SNASetProgressStop(sna, -1, 0), PETSC_ERR_ARG_OUTOFRANGE, "progress window -1", "-pfx_sna_fit_progress_window");
+  EXPECT(SNASetValidationStop(sna, SNA_VALIDATION_STOP_RISE, -1), PETSC_ERR_ARG_OUTOFRANGE, "rise -1", "-pfx_sna_fit_validation_rise");
+  EXPECT(SNAKhronosSetBasis(sna, 9, 10, 2), PETSC_ERR_ARG_OUTOFRANGE, "degree 9", "-pfx_sna_khronos_degree");
+  EXPECT(SNAKhronosSetBasis(sna, 2, 10, 0), PETSC_ERR_ARG_OUTOFRANGE, "modes 0", "-pfx_sna_khronos_modes");
+  EXPECT(SNAKhronosSetBasis(sna, 3, 2, 2), PETSC_ERR_ARG_OUTOFRANGE, "2 nodes of degree 3", "-pfx_sna_khronos_nodes");
+  EXPECT(SNAKhronosSetRefinement(sna, 13, PETSC_FALSE), PETSC_ERR_ARG_OUTOFRANGE, "refine 13", "-pfx_sna_khronos_refine");
+  PetscCall(SNASetType(sna, SNAAION));
+  EXPECT(SNAAionSetAtoms(sna, 0, 1), PETSC_ERR_ARG_OUTOFRANGE, "aion rank 0", "-pfx_sna_aion_rank");
+  EXPECT(SNAAionSetAtoms(sna, 1, 0), PETSC_ERR_ARG_OUTOFRANGE, "aion terms 0", "-pfx_sna_aion_terms");
+  PetscCall(PetscOptionsSetValue(NULL, "-pfx_sna_fit_type", "bogus"));
+  EXPECT(SNASetFromOptions(sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "-pfx_sna_fit_type bogus", "-pfx_sna_fit_type bogus");
+  PetscCall(PetscOptionsClearValue(NULL, "-pfx_sna_fit_type"));
+  PetscCall(PetscOptionsSetValue(NULL, "-pfx_sna_fit_validation_patience", "-2"));
+  EXPECT(SNASetFromOptions(sna), PETSC_ERR_ARG_OUTOFRANGE, "-pfx_sna_fit_validation_patience -2", "-pfx_sna_fit_validation_patience");
+  PetscCall(PetscOptionsClearValue(NULL, "-pfx_sna_fit_validation_patience"));
+  PetscCall(PetscOptionsSetValue(NULL, "-pfx_sna_bounds", "0,1,2"));
+  EXPECT(SNASetFromOptions(sna), PETSC_ERR_ARG_WRONG, "-pfx_sna_bounds 0,1,2", "-pfx_sna_bounds");
+  PetscCall(PetscOptionsClearValue(NULL, "-pfx_sna_bounds"));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
+/* SNADatasetSave() refuses what SNADatasetLoad() would refuse: NaN or Inf values, X and Y of different row counts. */
+static PetscErrorCode DatasetSaveChecks(void)
+{
+  const char *names[2] = {"/X", "/Y"};
+  Vec         v[2], X, Y, Y2;
+  char        file[PETSC_MAX_PATH_LEN];
+  PetscBool   exists;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_data_np%d.h5", scratch, size));
+  if (!rank) (void)remove(file);
+  PetscCall(Data(PETSC_COMM_WORLD, 20, 1, 1.0, &X, &Y));
+  PetscCall(VecSetValue(Y, 13, (PetscReal)NAN, INSERT_VALUES));
+  PetscCall(VecAssemblyBegin(Y));
+  PetscCall(VecAssemblyEnd(Y));
+  v[0] = X;
+  v[1] = Y;
+  EXPECT(SNADatasetSave(PETSC_COMM_WORLD, file, 2, names, v), PETSC_ERR_FP, "SNADatasetSave() of a NaN", "/Y", "NaN or Inf", "row 13");
+  PetscCall(PetscTestFile(file, 'r', &exists));
+  PetscCheck(!exists, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNADatasetSave() refused the data but wrote '%s'", file);
+  PetscCall(VecDestroy(&Y));
+  PetscCall(Data(PETSC_COMM_WORLD, 19, 1, 1.0, &Y2, &Y));
+  v[1] = Y;
+  EXPECT(SNADatasetSave(PETSC_COMM_WORLD, file, 2, names, v), PETSC_ERR_ARG_SIZ, "SNADatasetSave() of 20 X and 19 Y rows", "/X", "/Y", "20", "19");
+  PetscCall(PetscTestFile(file, 'r', &exists));
+  PetscCheck(!exists, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNADatasetSave() refused the data but wrote '%s'", file);
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscCall(VecDestroy(&Y2));
+  PetscFunctionReturn(0);
+}
+
+/* SNAView() supports ASCII viewers only: another is an error, not silence. */
+static PetscErrorCode ViewerTypes(void)
+{
+  SNA         sna;
+  PetscViewer v;
+  char        file[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_view_np%d.bin", scratch, size));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(PetscViewerBinaryOpen(PETSC_COMM_WORLD, file, FILE_MODE_WRITE, &v));
+  EXPECT(SNAView(sna, v), PETSC_ERR_SUP, "SNAView() with a binary viewer", "ASCII");
+  PetscCall(PetscViewerDestroy(&v));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
+/* On several ranks: Vecs on PETSC_COMM_SELF given to an SNA on PETSC_COMM_WORLD (the MSE was summed over the ranks and
+   divided by one rank's count), rows of X and Y that differ on one rank only, a NaN parameter on one rank only: every
+   rank gets the error. */
+static PetscErrorCode Communicators(void)
+{
+  SNA       sna;
+  Vec       X, Y, Xs, Ys, U;
+  PetscReal v, *theta;
+  PetscInt  n, np;
+
+  PetscFunctionBegin;
+  if (size == 1) PetscFunctionReturn(0);
+  PetscCall(Fitted(40, NULL, &sna, &X, &Y));
+  PetscCall(Data(PETSC_COMM_SELF, 10, 1, 1.0, &Xs, &Ys));
+  EXPECT(SNAComputeMSE(sna, Xs, Ys, &v), PETSC_ERR_ARG_NOTSAMECOMM, "SNAComputeMSE() of Vecs on PETSC_COMM_SELF", "communicator");
+  EXPECT(SNAComputeCrossEntropy(sna, Xs, Ys, &v), PETSC_ERR_ARG_NOTSAMECOMM, "SNAComputeCrossEntropy() of Vecs on PETSC_COMM_SELF", "communicator");
+  EXPECT(SNAFit(sna, Xs, Ys), PETSC_ERR_ARG_NOTSAMECOMM, "SNAFit() of Vecs on PETSC_COMM_SELF", "communicator");
+  EXPECT(SNAWarnOutsideBounds(sna, Xs, "outside"), PETSC_ERR_ARG_NOTSAMECOMM, "SNAWarnOutsideBounds() of a Vec on PETSC_COMM_SELF", "communicator");
+  PetscCall(VecDuplicate(Ys, &U));
+  PetscCall(SNAEvaluate(sna, Xs, U)); /* rank-local evaluation stays allowed */
+  PetscCall(VecDestroy(&U));
+  PetscCall(VecDestroy(&Xs));
+  PetscCall(VecDestroy(&Ys));
+  /* the last rank holds one Y row fewer than X rows */
+  PetscCall(VecGetLocalSize(Y, &n));
+  PetscCall(VecCreateMPI(PETSC_COMM_WORLD, n - (rank == size - 1), PETSC_DETERMINE, &Ys));
+  PetscCall(VecSetBlockSize(Ys, 1));
+  PetscCall(VecSet(Ys, 1.0));
+  EXPECT(SNAFit(sna, X, Ys), PETSC_ERR_ARG_SIZ, "SNAFit() of X and Y laid out differently on one rank", "different numbers of samples");
+  EXPECT(SNAComputeMSE(sna, X, Ys, &v), PETSC_ERR_ARG_SIZ, "SNAComputeMSE() of X and Y laid out differently on one rank", "different numbers of samples");
+  PetscCall(VecDestroy(&Ys));
+  PetscCall(SNAGetNumParameters(sna, &np));
+  PetscCall(PetscMalloc1(np, &theta));
+  PetscCall(SNAGetParameters(sna, theta));
+  if (rank == size - 1) theta[np - 1] = (PetscReal)NAN;
+  EXPECT(SNASetParameters(sna, theta), PETSC_ERR_FP, "SNASetParameters() with a NaN on one rank", "NaN");
+  PetscCall(PetscFree(theta));
+  PetscCall(SNADestroy(&sna));
+  /* irls's targets must be class probabilities: a bad row on the last rank only */
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetLossType(sna, SNA_LOSS_CROSS_ENTROPY));
+  PetscCall(SNASetFitType(sna, SNAFITIRLS));
+  PetscCall(VecDuplicate(Y, &Ys));
+  PetscCall(VecSet(Ys, 1.0));
+  {
+    PetscInt lo, hi;
+    PetscCall(VecGetOwnershipRange(Ys, &lo, &hi));
+    if (rank == size - 1) PetscCall(VecSetValue(Ys, hi - 1, 2.0, INSERT_VALUES));
+  }
+  PetscCall(VecAssemblyBegin(Ys));
+  PetscCall(VecAssemblyEnd(Ys));
+  EXPECT(SNAFit(sna, X, Ys), PETSC_ERR_ARG_WRONG, "irls of targets that are not probabilities on one rank", "class probabilities");
+  PetscCall(VecDestroy(&Ys));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+typedef struct {
+  const char *name;
+  PetscErrorCode (*run)(void);
+} Case;
+
+int main(int argc, char **argv)
+{
+  const Case cases[] = {
+      {"warn_without_box", WarnWithoutBox},
+      {"bounds_no_sizes", BoundsOptionWithoutSizes},
+      {"bounds_many_inputs", BoundsOptionManyInputs},
+      {"bounds_set_up", BoundsOfSetUpModel},
+      {"outside_box_warning", OutsideBoxWarnings},
+      {"objective_reset", ObjectiveReset},
+      {"fit_record_reset", FitRecordReset},
+      {"enum_ranges", EnumRanges},
+      {"type_methods", TypeMethods},
+      {"prefixed_messages", PrefixedMessages},
+      {"dataset_save", DatasetSaveChecks},
+      {"viewer_types", ViewerTypes},
+      {"communicators", Communicators},
+  };
+  char      only[64] = "";
+  PetscInt  failed = 0, ran = 0;
+  PetscBool found = PETSC_FALSE;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-dir", scratch, sizeof(scratch), NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-case", only, sizeof(only), NULL));
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    PetscErrorCode ierr;
+    PetscBool      match;
+
+    PetscCall(PetscStrcmp(only, cases[i].name, &match));
+    if (only[0] && !match) continue;
+    found = PETSC_TRUE;
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s\n", cases[i].name));
+    ierr = (*cases[i].run)();
+    ran++;
+    if (ierr) {
+      failed++;
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "FAILED: %s\n", cases[i].name));
+    }
+  }
+  PetscCheck(found, PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "No case %s", only);
+  PetscCheck(!failed, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%" PetscInt_FMT " of %" PetscInt_FMT " cases failed", failed, ran);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "all %" PetscInt_FMT " cases passed\n", ran));
+  PetscCall(PetscFinalize());
+  return 0;
+}

@@ -337,12 +337,12 @@ static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lf
 static const char *const PartName[3] = {"LF part", "correction delta", "scale rho"};
 
 /* " (what to change)" after a reason that is not convergence, for the options of prefix: the budget or the tolerance,
-   or for a stall (DIVERGED_STALLED: the ALS sweeps stopped lowering the training MSE with sweeps left) the penalty. */
+   or for a stall (DIVERGED_STALLED: the sweeps, ALS or block Newton, stopped lowering the training MSE with sweeps left) the penalty. */
 static PetscErrorCode NotConvergedAdvice(SNAConvergedReason reason, const char prefix[], char advice[], size_t len)
 {
   PetscFunctionBegin;
   if (reason == SNA_DIVERGED_STALLED)
-    PetscCall(PetscSNPrintf(advice, len, " (the ALS sweeps stopped lowering the training MSE with sweeps left: lower -%ssna_fit_lambda; more sweeps do not help)", prefix));
+    PetscCall(PetscSNPrintf(advice, len, " (the sweeps stopped lowering the training MSE with sweeps left: lower -%ssna_fit_lambda; more sweeps do not help)", prefix));
   else
     PetscCall(PetscSNPrintf(advice, len, " (raise -%ssna_fit_max_it, or loosen its rtol)", prefix));
   PetscFunctionReturn(0);
@@ -573,7 +573,7 @@ int main(int argc, char **argv)
   PetscCall(SNACheckFitUsable(sna, "snaps-fit"));
   PetscCall(SNASave(sna, model));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: model written to %s%s\n", model, reason >= 0 ? "" : mf                           ? " (the best iterate of a fit that did not converge: raise the -sna_fit_max_it of a part above that did not, or lower the -sna_fit_lambda of one that stalled, or for ar1's joint stage the model's -sna_fit_max_it)"
-                                                                                                      : reason == SNA_DIVERGED_STALLED ? " (the best iterate of a fit that did not converge: its ALS sweeps stopped lowering the training MSE with sweeps left, where the penalty holds it: lower -sna_fit_lambda; more sweeps do not help)"
+                                                                                                      : reason == SNA_DIVERGED_STALLED ? " (the best iterate of a fit that did not converge: its sweeps stopped lowering the training MSE with sweeps left, where the penalty holds it: lower -sna_fit_lambda; more sweeps do not help)"
                                                                                                                                        : " (the best iterate of a fit that did not converge: raise -sna_fit_max_it, or loosen -sna_fit_rtol)"));
 
   if (hasresults) {

@@ -6,6 +6,7 @@
    with the least-squares solvers (brgn: Gauss-Newton, -sna_fit_tao_brgn_regularization_type lm for
    Levenberg-Marquardt). BRGN minimises the data loss with its own regularisation, not lambda. */
 #include <snaps/private/snafitimpl.h>
+#include <snaps/private/snaimpl.h> /* SNAMessagePrefix() */
 #include <petsctao.h>
 #include <snaps/options.h>
 
@@ -280,7 +281,7 @@ static PetscErrorCode SNATaoGetModelParameters(SNATaoCtx *ctx, Vec theta)
   TAO's options take the SNA's prefix plus "sna_fit_": -sna_fit_tao_type lmvm|bncg|nls|brgn|..., -sna_fit_tao_monitor.
   Newton types (nls, ntr, ...) need the type's exact Hessian (aion), least-squares types (brgn) its residual
   Jacobian (khronos, aion). The least-squares types minimise the residuals' 1/2 |R|^2 (brgn with its own
-  regularisation, -sna_fit_tao_brgn_regularizer_weight), not the Tikhonov term: they refuse a -sna_fit_lambda given.
+  regularisation, -sna_fit_tao_brgn_regularizer_weight), not the Tikhonov term: they refuse a nonzero -sna_fit_lambda given.
   The model keeps the lowest-loss point TAO evaluated.
 
   Level: intermediate
@@ -346,8 +347,10 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
   }
   { /* the dense Hessian (a copy and the Mat) and the rank's Jacobian rows (the same): refused before they grow */
     const PetscLogDouble P = ctx.P, bytes = 16 * ((needH ? P * P : 0) + (needJ ? (PetscLogDouble)ctx.n * ctx.q * P : 0));
-    char                 what[256];
-    PetscCall(PetscSNPrintf(what, sizeof(what), "-sna_fit_type tao with %s for a model of %" PetscInt_FMT " parameters (sized by -sna_khronos_nodes and -sna_khronos_modes, or -sna_aion_rank and -sna_aion_terms)", needH ? "the dense Hessian" : "the dense Jacobian", ctx.P));
+    const char          *pf = SNAMessagePrefix(sna);
+    char                 what[384];
+
+    PetscCall(PetscSNPrintf(what, sizeof(what), "-%ssna_fit_type tao with %s for a model of %" PetscInt_FMT " parameters (sized by -%ssna_khronos_nodes and -%ssna_khronos_modes, or -%ssna_aion_rank and -%ssna_aion_terms)", pf, needH ? "the dense Hessian" : "the dense Jacobian", ctx.P, pf, pf, pf, pf));
     PetscCall(SNAPSCheckMemory(comm, bytes, what));
   }
   if (needH) { /* dense P x P: only for the Newton types that use it */

@@ -269,9 +269,14 @@ static PetscErrorCode CheckDataSettingsRefused(void)
     if (c == 0) PetscCall(SNASetRegularization(sna, 1e-12));
     if (c == 1) PetscCall(SNASetTolerances(sna, 1e-3, 1e-10, 10));
     if (c < 2) {
+      const char *want = c ? "-sna_fit_atol 0.001 stops a data fit" : "-sna_fit_lambda 1e-12 (the option or SNASetRegularization())";
+      char       *msg  = NULL;
+
       PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
       ierr[c] = SNAFit(sna, NULL, NULL);
       PetscCall(PetscPopErrorHandler());
+      if (ierr[c]) PetscCall(PetscErrorMessage(ierr[c], NULL, &msg));
+      PetscCheck(ierr[c] && msg && strstr(msg, want), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The Ritz fit's refusal should say '%s', not '%s'", want, msg ? msg : "(no error)");
     } else
       PetscCall(SNAFit(sna, NULL, NULL));
     PetscCall(SNADestroy(&sna));

@@ -53,7 +53,7 @@ PetscErrorCode SNAFitRunCheck(SNA sna, const char name[], PetscErrorCode (**fit)
   if (!*fit) {
     char names[512];
     PetscCall(SNAFitGetNames(sna, names, sizeof(names)));
-    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s cannot be fitted with -sna_fit_type %s: use one of %s", ((PetscObject)sna)->type_name, name, names);
+    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s cannot be fitted with -%ssna_fit_type %s: use one of %s", ((PetscObject)sna)->type_name, SNAMessagePrefix(sna), name, names);
   }
   /* the type refuses its options that this fit would ignore */
   PetscCall(SNAFitCheckProgressStop(sna, name));
@@ -107,7 +107,8 @@ PetscErrorCode SNAFitRefuseLambda(SNA sna, const char what[], const char alt[])
   const char *prefix = SNAMessagePrefix(sna);
 
   PetscFunctionBegin;
-  PetscCheck(!sna->lambda_given, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_lambda %g weighs (lambda/2)|theta|^2 in the loss of the data fits, which %s: drop -%ssna_fit_lambda%s", prefix, (double)sna->lambda, what, prefix, alt);
+  /* a given weight of 0 asks for no penalty, which such a fit applies: nothing is ignored (bench_aion sets 0 for every method) */
+  PetscCheck(!sna->lambda_given || sna->lambda == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_lambda %g (the option or SNASetRegularization()) weighs (lambda/2)|theta|^2 in the loss of the data fits, which %s: drop it (or set 0)%s", prefix, (double)sna->lambda, what, alt);
   PetscFunctionReturn(0);
 }
 
@@ -142,7 +143,7 @@ PetscErrorCode SNAFitHasOperation(SNA sna, SNAFitOperation op, const char fit[],
   if (has)
     *has = found;
   else
-    PetscCheck(found, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s does not provide %s, which -sna_fit_type %s needs", ((PetscObject)sna)->type_name, what, fit);
+    PetscCheck(found, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s does not provide %s, which -%ssna_fit_type %s needs", ((PetscObject)sna)->type_name, what, SNAMessagePrefix(sna), fit);
   PetscFunctionReturn(0);
 }
 
@@ -188,7 +189,7 @@ PetscErrorCode SNAFitHessianLocal(SNA sna, PetscInt n, const PetscReal x[], cons
 PetscErrorCode SNAFitResidualJacobianLocal(SNA sna, PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal r[], PetscReal J[])
 {
   PetscFunctionBegin;
-  PetscCheck(sna->ops->residualjacobianlocal, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s does not provide dense residual-Jacobian rows, which -sna_fit_type %s needs", ((PetscObject)sna)->type_name, sna->fittype);
+  PetscCheck(sna->ops->residualjacobianlocal, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s does not provide dense residual-Jacobian rows, which -%ssna_fit_type %s needs", ((PetscObject)sna)->type_name, SNAMessagePrefix(sna), sna->fittype);
   PetscCall((*sna->ops->residualjacobianlocal)(sna, n, x, y, r, J));
   PetscFunctionReturn(0);
 }

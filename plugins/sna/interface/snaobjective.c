@@ -76,7 +76,7 @@ PetscErrorCode SNAGetObjective(SNA sna, SNAObjective *objective)
   sweep. -sna_fit_lambda and -sna_fit_atol do not apply (J has no data to regularise, and its minimum is not
   known in advance), nor do -sna_khronos_refine (the form is given on the model's basis) and a start from the
   model's parameters (the growth starts from one pseudo-random mode, the class's initialisation); -sna_fit_lambda
-  (given: SNASetRegularization() or the option), -sna_fit_atol (nonzero), -sna_khronos_refine,
+  (given and nonzero: SNASetRegularization() or the option), -sna_fit_atol (nonzero), -sna_khronos_refine,
   -sna_fit_als_anderson (a nonzero depth: the block minimisers are exact, there is no sweep map to accelerate) and
   -sna_fit_validation and its stop rule (-sna_fit_validation_patience, _stop, _rise: J has no samples to hold out),
   and -sna_khronos_init tensor (a least-squares start from data; the spread of the random start,

@@ -261,8 +261,8 @@ PetscErrorCode SNASetValidation(SNA sna, PetscReal fraction, PetscInt patience)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscCheck(fraction >= 0 && fraction < 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation must be in [0, 1) (the fraction of samples held out; 0: none), not %g", (double)fraction);
-  PetscCheck(patience >= 0 || patience == PETSC_DEFAULT, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-sna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, patience);
+  PetscCheck(fraction >= 0 && fraction < 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_validation must be in [0, 1) (the fraction of samples held out; 0: none), not %g", SNAMessagePrefix(sna), (double)fraction);
+  PetscCheck(patience >= 0 || patience == PETSC_DEFAULT, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_validation_patience must be >= 0 (0: never stop early), not %" PetscInt_FMT, SNAMessagePrefix(sna), patience);
   sna->validation = fraction;
   sna->val_chosen = PETSC_TRUE;
   if (patience == PETSC_DEFAULT || patience == sna->patience) PetscFunctionReturn(0);

@@ -222,7 +222,7 @@ PetscErrorCode SNAKhronosCheckAndersonUnused(SNA sna, const char what[])
   SNA_Khronos *kh = (SNA_Khronos *)sna->data;
 
   PetscFunctionBegin;
-  PetscCheck(kh->anderson <= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-sna_fit_als_anderson %" PetscInt_FMT " accelerates ALS sweeps, which %s does not take: drop -sna_fit_als_anderson, or use -sna_fit_type als or auto", kh->anderson, what);
+  PetscCheck(kh->anderson <= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_als_anderson %" PetscInt_FMT " accelerates ALS sweeps, which %s does not take: drop -%ssna_fit_als_anderson, or use -%ssna_fit_type als or auto", SNAMessagePrefix(sna), kh->anderson, what, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   PetscFunctionReturn(0);
 }
 
@@ -249,12 +249,12 @@ static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
     PetscCall(SNAProgressStopRefuse(sna, of, alt));
   }
   PetscCall(PetscStrcmp(fit, SNAFITIRLS, &irls));
-  PetscCheck(irls || !kh->irls_its_given, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_irls_newton_its %" PetscInt_FMT " sets the Newton steps of -sna_fit_type irls, which -sna_fit_type %s does not run: drop it, or use -sna_fit_type irls", SNAMessagePrefix(sna), kh->irls_newton_its, fit);
+  PetscCheck(irls || !kh->irls_its_given, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_irls_newton_its %" PetscInt_FMT " sets the Newton steps of -%ssna_fit_type irls, which -%ssna_fit_type %s does not run: drop it, or use -%ssna_fit_type irls", SNAMessagePrefix(sna), kh->irls_newton_its, SNAMessagePrefix(sna), SNAMessagePrefix(sna), fit, SNAMessagePrefix(sna));
   PetscCall(PetscStrInList(fit, SNAFITALS "," SNAFITAUTO "," SNAFITINFINITEDESCENT, ',', &sweeps));
   if (sweeps) PetscFunctionReturn(0);
-  PetscCall(PetscSNPrintf(what, sizeof(what), "-sna_fit_type %s", fit));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "-%ssna_fit_type %s", SNAMessagePrefix(sna), fit));
   PetscCall(SNAKhronosCheckAndersonUnused(sna, what));
-  PetscCheck(!kh->extrapolate, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-sna_fit_als_extrapolate adds a line search to ALS sweeps, which -sna_fit_type %s does not take: drop -sna_fit_als_extrapolate, or use -sna_fit_type als or auto", fit);
+  PetscCheck(!kh->extrapolate, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_als_extrapolate adds a line search to ALS sweeps, which -%ssna_fit_type %s does not take: drop -%ssna_fit_als_extrapolate, or use -%ssna_fit_type als or auto", SNAMessagePrefix(sna), SNAMessagePrefix(sna), fit, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   /* the stages of the ALS fits: lm, tao and irls fit the model as it is set up (one mode under enrichment) */
   {
     const char *prefix                          = SNAMessagePrefix(sna);

@@ -1225,7 +1225,12 @@ PetscErrorCode SNAFit_Khronos_ALS(SNA sna, Vec X, Vec Y)
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(sna->fittype, SNAFITINFINITEDESCENT, &newton));
-  if (newton) PetscCall(SNAKhronosCheckAndersonUnused(sna, "-sna_fit_type infinite_descent (one Newton step per block, not a sweep map to accelerate)"));
+  if (newton) {
+    char what[128];
+
+    PetscCall(PetscSNPrintf(what, sizeof(what), "-%ssna_fit_type infinite_descent (one Newton step per block, not a sweep map to accelerate)", SNAMessagePrefix(sna)));
+    PetscCall(SNAKhronosCheckAndersonUnused(sna, what));
+  }
   PetscCall(FitKhronos(sna, X, Y, newton, PETSC_FALSE));
   PetscFunctionReturn(0);
 }

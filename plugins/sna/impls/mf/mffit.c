@@ -488,7 +488,12 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
   if (mf->Xlf && mf->use_nested) PetscCall(NestedCreate(sna, X));
   lf_fitted = (PetscBool)(mf->Xlf && !mf->lf_given);
   if (mf->Xlf) PetscCall(FitLowFidelity(sna));
-  if (mf->lf_given) PetscCall(SNAWarnOutsideBounds(mf->lf, X, "HF samples lie outside the input box of the LF model fitted elsewhere (-mf_lf_model): it is constant beyond its box, and the correction must absorb that (fit the LF model on a box that holds the HF inputs, -sna_bounds)"));
+  if (mf->lf_given) {
+    char what[512];
+
+    PetscCall(PetscSNPrintf(what, sizeof(what), "HF samples lie outside the input box of the LF model fitted elsewhere (-mf_lf_model): %s, and the correction must absorb that (fit the LF model on a box that holds the HF inputs, -sna_bounds)", mf->lf->beyondbox ? mf->lf->beyondbox : "the model is extrapolated beyond its box"));
+    PetscCall(SNAWarnOutsideBounds(mf->lf, X, what));
+  }
   PetscCall(PetscTime(&t0));
   mf->corrected = PETSC_FALSE;
   PetscCall(SelectRhoForm(sna, X, Y));

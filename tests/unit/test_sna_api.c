@@ -224,6 +224,15 @@ static PetscErrorCode BoundsOfSetUpModel(void)
   PetscCall(SNAComputeMSE(sna, X, Y, &m1));
   PetscCheck(PetscAbsReal(m0 - m1) <= 1e-12 * m0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the loaded model's MSE %g is not the saved one's %g", (double)m1, (double)m0);
   PetscCall(SNADestroy(&sna));
+  /* -sna_bounds read before the sizes, then a load: another box is refused (it was dropped), the model's own is not */
+  PetscCall(PetscOptionsSetValue(NULL, "-pending_sna_bounds", "0,2,0,2"));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "pending_"));
+  PetscCall(SNASetFromOptions(sna));
+  /* the load's ranks agree on a failure, under one code and message (the reason is printed by the error handler) */
+  EXPECT(SNALoad(sna, file), PETSC_ERR_FILE_UNEXPECTED, "-sna_bounds of another box before SNALoad()", "Loading the model");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-pending_sna_bounds"));
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
   PetscFunctionReturn(0);

@@ -692,7 +692,7 @@ static PetscErrorCode SNAResetType(SNA sna, const char type[])
   sna->nparams     = 0;
   sna->reason      = SNA_CONVERGED_ITERATING;
   PetscCall(PetscFree2(sna->lower, sna->upper));
-  PetscCall(PetscFree(sna->bounds_pending)); /* -sna_bounds read before the sizes: the model loaded has its own box */
+  PetscCall(PetscFree(sna->bounds_pending)); /* -sna_bounds read before the sizes: for another model */
   sna->nbounds_pending = 0;
   sna->dim_in = sna->dim_out = -1;
   PetscCall(SNASetType(sna, type));
@@ -704,7 +704,9 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
 {
   PetscInt       version, d, q, nparams;
   char           type[64];
-  PetscReal     *lo, *hi;
+  PetscReal     *lo, *hi, *pending;
+  PetscInt       npending;
+  PetscBool      same;
   hsize_t        dd;
   PetscErrorCode ierr;
 
@@ -716,6 +718,10 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
   PetscCall(SNAHDF5ReadAttributeInt(group, "dim_out", &q));
   PetscCall(SNAHDF5ReadAttributeInt(group, "n_params", &nparams));
   PetscCheck(d >= 1 && d <= 4096 && q >= 1 && q <= 1 << 20, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (%" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs): corrupt model", filename, d, q);
+  pending              = sna->bounds_pending; /* -sna_bounds read before the sizes: compared with the model's box below */
+  npending             = sna->nbounds_pending;
+  sna->bounds_pending  = NULL;
+  sna->nbounds_pending = 0;
   PetscCall(SNAResetType(sna, type));
   PetscCheck(sna->ops->load, PETSC_COMM_SELF, PETSC_ERR_SUP, "SNA type %s cannot be loaded", type);
   PetscCall(SNASetSizes(sna, d, q));
@@ -724,8 +730,12 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
   ierr = SNAHDF5ReadArray(group, "lower", 1, &dd, lo); /* not PetscCall: free lo and hi first */
   if (!ierr) ierr = SNAHDF5ReadArray(group, "upper", 1, &dd, hi);
   if (!ierr) ierr = SNASetBounds(sna, lo, hi);
+  same = (PetscBool)(npending == 2 * d);
+  for (PetscInt p = 0; same && p < d; p++) same = (PetscBool)(pending[2 * p] == lo[p] && pending[2 * p + 1] == hi[p]);
   PetscCall(PetscFree2(lo, hi));
+  PetscCall(PetscFree(pending));
   PetscCall(ierr);
+  PetscCheck(!npending || same, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-%ssna_bounds, given before the model was loaded, is not the box of the model in '%s': a loaded model keeps its box; drop -%ssna_bounds", SNAMessagePrefix(sna), filename, SNAMessagePrefix(sna));
   sna->bounds_loaded = PETSC_TRUE;
   if (H5Aexists(group, "loss") > 0) {
     char loss[32];

@@ -10,12 +10,14 @@ case_help "$@"
 if [ $# -gt 0 ]; then cases=("$@"); else mapfile -t cases < <(grep -v '^#' "$root/cases/default-suite" | sed '/^\s*$/d'); fi
 # every name checked before the build: a typo must not cost the build and the cases before it
 unknown=()
+# a case is a run.sh whose Usage line takes the output directory (cases/airfoil's generates the data, with tools)
+runnable() { [[ $1 != */* && $1 != .* && -f $root/cases/$1/run.sh ]] && grep -q '^# Usage: .*run.sh <output directory>' "$root/cases/$1/run.sh"; }
 for c in "${cases[@]}"; do
-  [[ $c != */* && $c != .* && -f $root/cases/$c/run.sh ]] || unknown+=("'$c'")
+  runnable "$c" || unknown+=("'$c'")
 done
 if [ ${#unknown[@]} -gt 0 ]; then
-  known=$(cd "$root/cases" && ls -d -- */run.sh | sed 's|/run.sh||' | paste -sd ' ')
-  echo "run-cases: unknown case ${unknown[*]}: the cases are $known" >&2
+  known=$(cd "$root/cases" && for d in */run.sh; do runnable "${d%/run.sh}" && echo "${d%/run.sh}"; done | paste -sd ' ')
+  echo "run-cases: unknown case ${unknown[*]} (a case is cases/<case>/run.sh taking an output directory): the cases are $known" >&2
   exit 2
 fi
 bash "$root/scripts/build.sh"

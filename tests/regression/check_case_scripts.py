@@ -101,6 +101,8 @@ def main():
     rc = os.path.join(ROOT, "scripts", "run-cases.sh")
     expect("run-cases.sh -h", run(["bash", rc, "-h"], d), 0, out_has=("Usage:", "SNAPS_NP"))
     expect("run-cases.sh a typo", run(["bash", rc, "a", "typo"], d), 2, err_has=("'a'", "'typo'"), out_lacks=("Built target", "== case"))
+    # cases/airfoil/run.sh generates the data (XFOIL, OpenFOAM) and takes no output directory: not a case to run
+    expect("run-cases.sh airfoil", run(["bash", rc, "airfoil"], d), 2, err_has=("'airfoil'", "airfoil-mf"), out_lacks=("Built target", "== case"))
 
     aion = os.path.join(ROOT, "cases", "aion", "run.sh")
     expect("aion run.sh OUT quick", run(["bash", aion, os.path.join(d, "aion"), "quick"], d), 2, err_has=("'quick'",))

@@ -13,11 +13,8 @@ quick-mode figure on one model (no empty panel, a colorbar on the fields, the er
 rollout marked) and the cost per time unit from the rollout's own length. cases/ks-surrogate/evaluate.py: --mode
 checked.
 """
-import contextlib
-import io
 import json
 import os
-import runpy
 import shutil
 import subprocess
 import sys
@@ -32,6 +29,9 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import atomic  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import script_runner  # noqa: E402
+
 failures = []
 figures = []
 
@@ -43,21 +43,7 @@ def capture(fig, path, **kw):  # the figure is checked, not drawn (drawing it wo
 atomic.save_figure = capture
 
 
-def run(script, *args):
-    """(exit status, message) of script run in this process; an exception other than SystemExit: 'traceback'."""
-    argv, sys.argv = sys.argv, [script] + [str(a) for a in args]
-    err = io.StringIO()
-    try:
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            runpy.run_path(script, run_name="__main__")
-        return 0, ""
-    except SystemExit as e:
-        return (1, e.code) if isinstance(e.code, str) else (e.code or 0, err.getvalue())
-    except Exception as e:  # noqa: BLE001  (the defect looked for)
-        return "traceback", "%s: %s" % (type(e).__name__, e)
-    finally:
-        sys.argv = argv
-
+run = script_runner.run  # (exit status, message) of a script run in this process
 
 def check(what, cond, detail=""):
     if not cond:

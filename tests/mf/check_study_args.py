@@ -16,12 +16,14 @@ import glob
 import io
 import os
 import re
-import runpy
 import shutil
 import signal
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import script_runner  # noqa: E402
+
 failures = []
 
 
@@ -43,22 +45,12 @@ def timeout(signum, frame):
 
 
 def run(script, *args):
-    argv, sys.argv = sys.argv, [script] + [str(a) for a in args]
-    err = io.StringIO()
     signal.signal(signal.SIGALRM, timeout)  # a script that ignored its bad argument is stopped (and its child killed)
     signal.alarm(20)
     try:
-        with isolated(), contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            runpy.run_path(script, run_name="__main__")
-        return 0, ""
-    except SystemExit as e:
-        return (1, e.code) if isinstance(e.code, str) else (e.code or 0, err.getvalue())
-    except Exception as e:  # noqa: BLE001  (the defect looked for)
-        return "traceback", "%s: %s" % (type(e).__name__, e)
+        return script_runner.run(script, *args, context=isolated())
     finally:
         signal.alarm(0)
-        sys.argv = argv
-
 
 def refused(script, out, args, says):
     code, msg = run(script, out, *args)

@@ -11,8 +11,6 @@ curve says when fit.log has none, its labels follow the fit type and the rank co
 told apart and its off-scale points marked; plot_fit_bench.py's methods have colours of their own; flow_stats.py's
 title names the run.
 """
-import contextlib
-import io
 import json
 import os
 import runpy
@@ -30,6 +28,9 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import atomic  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import script_runner  # noqa: E402
+
 failures = []
 figures = []  # the figures the scripts saved (atomic.save_figure, replaced below), checked for empty panels
 
@@ -42,23 +43,7 @@ def capture(fig, path, **kw):  # checked, not drawn: drawing would take most of 
 atomic.save_figure = capture
 
 
-def run(script, *args):
-    """(exit status, message) of script run with args in this process; a traceback is a failure."""
-    argv, sys.argv = sys.argv, [script] + [str(a) for a in args]
-    err = io.StringIO()
-    try:
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            runpy.run_path(script, run_name="__main__")
-        return 0, ""
-    except SystemExit as e:
-        if isinstance(e.code, str):
-            return 1, e.code
-        return e.code or 0, err.getvalue()
-    except Exception as e:  # noqa: BLE001  (the defect this test looks for)
-        return "traceback", "%s: %s" % (type(e).__name__, e)
-    finally:
-        sys.argv = argv
-
+run = script_runner.run  # (exit status, message) of a script run in this process; a traceback is a failure
 
 def refused(what, script, args, names):
     """script args must stop with a clear error whose last line names each of names."""

@@ -234,38 +234,32 @@ PetscErrorCode SNAKhronosCheckAndersonUnused(SNA sna, const char what[])
    run). -sna_fit_irls_newton_its, given, is refused by every fit but irls (it was an unused option there). */
 static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
 {
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
-  char         what[96];
+  SNA_Khronos *kh     = (SNA_Khronos *)sna->data;
+  const char  *prefix = SNAMessagePrefix(sna);
+  char         what[96], alt[PETSC_MAX_OPTION_NAME + 64] = "";
   PetscBool    sweeps, automatic, irls;
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(fit, SNAFITAUTO, &automatic));
   if (automatic && sna->progress_chosen && SNAKhronosFullRankParameters(sna) > KHRONOS_AUTO_LM_MAX_PARAMS) {
-    const char *prefix = SNAMessagePrefix(sna);
-    char        of[PETSC_MAX_OPTION_NAME + 128], alt[PETSC_MAX_OPTION_NAME + 32];
+    char of[PETSC_MAX_OPTION_NAME + 128];
 
     PetscCall(PetscSNPrintf(of, sizeof(of), "Levenberg-Marquardt, which -%ssna_fit_type auto does not run on a model of more than %d parameters (this one has %" PetscInt_FMT ": ALS alone)", prefix, KHRONOS_AUTO_LM_MAX_PARAMS, SNAKhronosFullRankParameters(sna)));
     PetscCall(PetscSNPrintf(alt, sizeof(alt), ", or use -%ssna_fit_type lm", prefix));
     PetscCall(SNAProgressStopRefuse(sna, of, alt));
   }
   PetscCall(PetscStrcmp(fit, SNAFITIRLS, &irls));
-  PetscCheck(irls || !kh->irls_its_given, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_irls_newton_its %" PetscInt_FMT " sets the Newton steps of -%ssna_fit_type irls, which -%ssna_fit_type %s does not run: drop it, or use -%ssna_fit_type irls", SNAMessagePrefix(sna), kh->irls_newton_its, SNAMessagePrefix(sna), SNAMessagePrefix(sna), fit, SNAMessagePrefix(sna));
+  PetscCheck(irls || !kh->irls_its_given, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_irls_newton_its %" PetscInt_FMT " sets the Newton steps of -%ssna_fit_type irls, which -%ssna_fit_type %s does not run: drop it, or use -%ssna_fit_type irls", prefix, kh->irls_newton_its, prefix, prefix, fit, prefix);
   PetscCall(PetscStrInList(fit, SNAFITALS "," SNAFITAUTO "," SNAFITINFINITEDESCENT, ',', &sweeps));
   if (sweeps) PetscFunctionReturn(0);
-  PetscCall(PetscSNPrintf(what, sizeof(what), "-%ssna_fit_type %s", SNAMessagePrefix(sna), fit));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "-%ssna_fit_type %s", prefix, fit));
   PetscCall(SNAKhronosCheckAndersonUnused(sna, what));
-  PetscCheck(!kh->extrapolate, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_als_extrapolate adds a line search to ALS sweeps, which -%ssna_fit_type %s does not take: drop -%ssna_fit_als_extrapolate, or use -%ssna_fit_type als or auto", SNAMessagePrefix(sna), SNAMessagePrefix(sna), fit, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
-  /* the stages of the ALS fits: lm, tao and irls fit the model as it is set up (one mode under enrichment) */
-  {
-    const char *prefix                          = SNAMessagePrefix(sna);
-    char        alt[PETSC_MAX_OPTION_NAME + 64] = "";
-    PetscBool   irls;
-
-    PetscCall(PetscStrcmp(fit, SNAFITIRLS, &irls)); /* the only fit of the cross-entropy loss */
-    if (!irls) PetscCall(PetscSNPrintf(alt, sizeof(alt), ", or use -%ssna_fit_type als or auto", prefix));
-    PetscCheck(!kh->enrich, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_khronos_enrich grows the rank from 1 to -%ssna_khronos_modes %" PetscInt_FMT " between the ALS stages of a fit, which -%ssna_fit_type %s does not take (it would fit the rank-1 start alone): drop -%ssna_khronos_enrich%s", prefix, prefix, kh->max_modes, prefix, fit, prefix, alt);
-    PetscCheck(!kh->refine, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_khronos_refine %" PetscInt_FMT " doubles the knot intervals between the levels of an ALS fit, which -%ssna_fit_type %s does not take (it would fit the first level alone): drop -%ssna_khronos_refine (give more -%ssna_khronos_nodes instead)%s", prefix, kh->refine, prefix, fit, prefix, prefix, alt);
-  }
+  PetscCheck(!kh->extrapolate, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_als_extrapolate adds a line search to ALS sweeps, which -%ssna_fit_type %s does not take: drop -%ssna_fit_als_extrapolate, or use -%ssna_fit_type als or auto", prefix, prefix, fit, prefix, prefix);
+  /* the stages of the ALS fits: lm, tao and irls fit the model as it is set up (one mode under enrichment); irls, the
+     only fit of the cross-entropy loss, has no ALS fit to point to */
+  if (!irls) PetscCall(PetscSNPrintf(alt, sizeof(alt), ", or use -%ssna_fit_type als or auto", prefix));
+  PetscCheck(!kh->enrich, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_khronos_enrich grows the rank from 1 to -%ssna_khronos_modes %" PetscInt_FMT " between the ALS stages of a fit, which -%ssna_fit_type %s does not take (it would fit the rank-1 start alone): drop -%ssna_khronos_enrich%s", prefix, prefix, kh->max_modes, prefix, fit, prefix, alt);
+  PetscCheck(!kh->refine, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_khronos_refine %" PetscInt_FMT " doubles the knot intervals between the levels of an ALS fit, which -%ssna_fit_type %s does not take (it would fit the first level alone): drop -%ssna_khronos_refine (give more -%ssna_khronos_nodes instead)%s", prefix, kh->refine, prefix, fit, prefix, prefix, alt);
   PetscFunctionReturn(0);
 }
 

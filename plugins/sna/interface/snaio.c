@@ -680,20 +680,13 @@ PetscErrorCode SNASaveGroup(SNA sna, const char filename[], const char groupname
   PetscFunctionReturn(0);
 }
 
-/* Discards the type's data and recreates it empty, so a model can be loaded into any SNA. */
+/* Discards the type's data and recreates it empty, so a model can be loaded into any SNA: without its type name the
+   SNA is of no type, and SNASetType() resets it as for a change of type (data, parameters, fit record, objective). */
 static PetscErrorCode SNAResetType(SNA sna, const char type[])
 {
   PetscFunctionBegin;
-  if (sna->ops->destroy) PetscCall((*sna->ops->destroy)(sna));
-  PetscCall(PetscMemzero(sna->ops, sizeof(struct _SNAOps)));
   PetscCall(PetscFree(((PetscObject)sna)->type_name));
-  sna->data        = NULL;
-  sna->setupcalled = PETSC_FALSE;
-  sna->nparams     = 0;
-  sna->reason      = SNA_CONVERGED_ITERATING;
   PetscCall(PetscFree2(sna->lower, sna->upper));
-  PetscCall(PetscFree(sna->bounds_pending)); /* -sna_bounds read before the sizes: for another model */
-  sna->nbounds_pending = 0;
   sna->dim_in = sna->dim_out = -1;
   PetscCall(SNASetType(sna, type));
   PetscFunctionReturn(0);

@@ -232,7 +232,7 @@ static PetscErrorCode IRLSInitialize(IRLSCtx *c)
 static PetscErrorCode IRLSCheckTargets(IRLSCtx *c)
 {
   PetscInt    bad = -1;
-  PetscMPIInt rank, size, first;
+  PetscMPIInt first;
 
   PetscFunctionBegin;
   for (PetscInt i = 0; i < c->n && bad < 0; i++) {
@@ -243,11 +243,8 @@ static PetscErrorCode IRLSCheckTargets(IRLSCtx *c)
     }
     if (mn < 0 || PetscAbsReal(s - 1) > 1e-8) bad = i;
   }
-  PetscCallMPI(MPI_Comm_rank(c->comm, &rank));
-  PetscCallMPI(MPI_Comm_size(c->comm, &size));
-  first = bad >= 0 ? rank : size;
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, c->comm));
-  if (first == size) PetscFunctionReturn(0);
+  PetscCall(SNAFirstRankWith(c->comm, (PetscBool)(bad >= 0), &first));
+  if (first < 0) PetscFunctionReturn(0);
   PetscCallMPI(MPI_Bcast(&bad, 1, MPIU_INT, first, c->comm));
   SETERRQ(c->comm, PETSC_ERR_ARG_WRONG, "-%ssna_loss cross_entropy needs rows of Y that are class probabilities (one-hot labels), but local row %" PetscInt_FMT " of rank %d is negative or does not sum to 1", SNAMessagePrefix(c->sna), bad, first);
   PetscFunctionReturn(0);

@@ -604,20 +604,31 @@ PetscErrorCode SNACheckSampleComm(SNA sna, Vec v, const char name[], const char 
   SETERRQ(comm, PETSC_ERR_ARG_NOTSAMECOMM, "%s() was given %s on another communicator than the SNA's: %s; create it on the SNA's communicator (PetscObjectComm((PetscObject)sna))", func, name, local ? "it evaluates each rank's rows of Vecs on that communicator or on one process" : "it sums over the SNA's ranks, so samples on another communicator would be counted wrongly");
 }
 
+/* See snaimpl.h. */
+PetscErrorCode SNAFirstRankWith(MPI_Comm comm, PetscBool flag, PetscMPIInt *first)
+{
+  PetscMPIInt rank, size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  *first = flag ? rank : size;
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, first, 1, MPI_INT, MPI_MIN, comm));
+  if (*first == size) *first = -1;
+  PetscFunctionReturn(0);
+}
+
 /* X and Y hold as many rows on every rank: checked on all ranks together, so that all of them raise the error of one
    (alone, it would leave the others waiting in the next reduction). */
 static PetscErrorCode SNACheckSameRows(SNA sna, PetscInt nx, PetscInt ny)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)sna);
-  PetscMPIInt rank, size, first;
+  PetscMPIInt first;
   PetscInt    counts[2] = {nx, ny};
 
   PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  first = nx != ny ? rank : size;
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm));
-  if (first == size) PetscFunctionReturn(0);
+  PetscCall(SNAFirstRankWith(comm, (PetscBool)(nx != ny), &first));
+  if (first < 0) PetscFunctionReturn(0);
   PetscCallMPI(MPI_Bcast(counts, 2, MPIU_INT, first, comm));
   SETERRQ(comm, PETSC_ERR_ARG_SIZ, "X and Y hold different numbers of samples on rank %d (%" PetscInt_FMT " and %" PetscInt_FMT "): lay them out alike, a sample's inputs and targets on the same rank", first, counts[0], counts[1]);
 }

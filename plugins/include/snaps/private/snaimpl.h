@@ -139,6 +139,9 @@ PETSC_INTERN PetscErrorCode SNAComputeDataBox(SNA, Vec, PetscReal[], PetscReal[]
 PETSC_INTERN PetscErrorCode SNASetBounds_Internal(SNA, const PetscReal[], const PetscReal[]);
 /* That a Vec of samples given to a function (its name) lives on the SNA's communicator, or (local) on one process. */
 PETSC_INTERN PetscErrorCode SNACheckSampleComm(SNA, Vec, const char[], const char[], PetscBool);
+/* The lowest rank of comm where flag holds, or -1 (collective): a check that one rank fails is raised on every rank,
+   with that rank's values broadcast from it, instead of one rank alone leaving the others waiting in a reduction. */
+PETSC_INTERN PetscErrorCode SNAFirstRankWith(MPI_Comm, PetscBool, PetscMPIInt *);
 /* Global number of samples behind local counts. */
 PETSC_INTERN PetscErrorCode SNAGlobalCount(SNA, PetscInt, PetscInt *);
 

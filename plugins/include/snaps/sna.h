@@ -66,8 +66,9 @@ typedef enum {
   SNA_DIVERGED_TAO         = -2, /* TAO failed without lowering the loss */
   SNA_DIVERGED_ITS         = -3, /* -sna_fit_max_it sweeps or iterations done before any tolerance was met */
   SNA_DIVERGED_NO_PROGRESS = -4, /* no step lowered the loss below its starting value */
-  SNA_DIVERGED_STALLED     = -5  /* a sweep (ALS, or infinite_descent's block Newton steps) did not lower the
-                                    training loss before any tolerance was met, with sweeps of -sna_fit_max_it
+  SNA_DIVERGED_STALLED     = -5  /* a sweep (ALS, or infinite_descent's block Newton steps) raised the training
+                                    loss by more than -sna_fit_rtol times the targets' variance (a smaller change has
+                                    converged) before any tolerance was met, with sweeps of -sna_fit_max_it
                                     left: the sweeps stopped where the penalty -sna_fit_lambda (or rounding) holds the
                                     fit; lower -sna_fit_lambda, more sweeps do not help */
 } SNAConvergedReason;

@@ -20,8 +20,8 @@ PETSC_INTERN PetscErrorCode SNAFitRestoreData(SNA, Vec, Vec, const PetscReal **,
    a sweep or step that lowers the training MSE by less than the returned rtol has converged (rtol times the
    variance of the targets). */
 PETSC_INTERN PetscErrorCode SNAFitGetSettings(SNA, PetscReal *, PetscReal *, PetscReal *, PetscInt *);
-/* For a fit whose objective has no Tikhonov term: the error "-sna_fit_lambda <value> weighs ... which <what>: drop
-   -sna_fit_lambda<alt>" if the user gave lambda (SNASetRegularization(), -sna_fit_lambda), else nothing. */
+/* For a fit whose objective has no Tikhonov term: the error "-sna_fit_lambda <value> ... weighs ... which <what>: drop
+   it (or set 0)<alt>" if the user gave a nonzero lambda (SNASetRegularization(), -sna_fit_lambda), else nothing. */
 PETSC_INTERN PetscErrorCode SNAFitRefuseLambda(SNA, const char[], const char[]);
 /* The slow-progress stop: window steps (0: off) and their relative gain (-sna_fit_progress_window, _rtol). */
 PETSC_INTERN PetscErrorCode SNAFitGetProgressStop(SNA, PetscInt *, PetscReal *);

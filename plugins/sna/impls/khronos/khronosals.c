@@ -991,7 +991,8 @@ static PetscErrorCode Accelerate(SNA sna, const KhronosObjective *obj, SNAAnders
 
 /* See khronosimpl.h: sweeps of block updates of obj (head, then each input block) until a stopping test holds, the
    budget is spent (DIVERGED_ITS) or, with ctl->leave, progress slows (CONVERGED_ITERATING: hand over; with leave 0,
-   a sweep that did not lower the objective, which the data fits report as DIVERGED_STALLED). Each sweep
+   a sweep that raised the objective by more than the rtol test allows, which the data fits report as
+   DIVERGED_STALLED). Each sweep
    may be followed by an Anderson step (ctl->anderson) or else Bro's (ctl->extrapolate, -sna_fit_als_extrapolate).
    Ends on the best iterate of the stage. */
 PetscErrorCode SNAKhronosSweepStage(SNA sna, const KhronosObjective *obj, const KhronosSweepControl *ctl, SNAConvergedReason *reason)
@@ -1132,8 +1133,9 @@ static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[],
     ctl.leave = 0;
     PetscCall(SNAKhronosSweepStage(sna, &obj, &ctl, reason));
   }
-  /* the full-rank stage left because a sweep did not lower the MSE (ctl.leave 0): stalled with budget left, not cut off by
-     it; as DIVERGED_ITS before, not convergence (auto's LM retry, no validation refit) */
+  /* the full-rank stage left because a sweep raised the MSE (ctl.leave 0; a change within rtol has converged):
+     stalled with budget left, not cut off by it; as DIVERGED_ITS before, not convergence (auto's LM retry, no
+     validation refit) */
   if (*reason == SNA_CONVERGED_ITERATING) *reason = SNA_DIVERGED_STALLED;
   /* an ALS stage stopped by its validation MSE may sit in a poor basin (smooth_6d) as well as fit noise: LM
      decides, and the validation keeps the best iterate of the two */

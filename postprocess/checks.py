@@ -1,6 +1,7 @@
 """Bad input stops a script with one line naming the file and the problem (SystemExit: exit status 1, no traceback),
 the one home of that rule for the scripts of postprocess/ and cases/ (atomic.py checks its outputs' directory here).
 """
+import argparse
 import contextlib
 import json
 import os
@@ -72,6 +73,18 @@ def writable(path):
     if not os.access(d, os.W_OK):
         raise SystemExit("%s: the directory %s is not writable" % (path, d))
     return path
+
+
+def results_to_output(doc, argv, results_help, output="png", output_help="the plot to write"):
+    """The command line of a script that turns one results JSON into one file (a plot, a table): (the results' path,
+    their JSON, the output's path), the output's directory checked before any work. argparse: -h, and a misspelt or
+    missing argument refused with the usage (exit status 2)."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    ap.add_argument("results", help=results_help)
+    ap.add_argument(output, help=output_help)
+    a = ap.parse_args(argv)
+    out = writable(getattr(a, output))
+    return a.results, load_json(a.results), out
 
 
 # argparse types: a bad value is refused with the usage message (exit status 2) before any work

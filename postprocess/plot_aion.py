@@ -11,7 +11,6 @@ Each row is one start (near, wide); each method's iterates are drawn projected o
 algebraic (matrix-pencil) solution, then its Newton iterates.
 Usage: plot_aion.py <bench_aion results.json> <out.png>
 """
-import argparse
 
 import matplotlib
 
@@ -52,16 +51,11 @@ def landscapes(truth, n, alphas, omegas):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
-    ap.add_argument("results", help="bench_aion's results JSON")
-    ap.add_argument("png", help="the plot to write")
-    a = ap.parse_args(argv)
-    checks.writable(a.png)
-    res = checks.load_json(a.results)
-    with checks.reading(a.results):
-        fig = plot(res, a.results)
-    atomic.save_figure(fig, a.png, dpi=120)
-    print("written %s" % a.png)
+    path, res, png = checks.results_to_output(__doc__, argv, "bench_aion's results JSON")
+    with checks.reading(path):
+        fig = plot(res, path)
+    atomic.save_figure(fig, png, dpi=120)
+    print("written %s" % png)
 
 
 def plot(res, path):

@@ -10,7 +10,6 @@ dash-dot); on both t_ALS / 5 on 1 rank (the default must end before it; vertical
 anchor (training MSE 1e-8 in 0.46 s, test MSE 1.1e-9 in 0.7 s on an H200 GPU; star).
 Usage: plot_fit_bench.py fit.json out.png
 """
-import argparse
 
 import matplotlib
 
@@ -63,18 +62,13 @@ def mark_targets(ax, name, p, fit, key):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
-    ap.add_argument("results", help="bench/results/fit.json")
-    ap.add_argument("png", help="the plot to write")
-    a = ap.parse_args(argv)
-    checks.writable(a.png)
-    fit = checks.load_json(a.results)
-    with checks.reading(a.results):
+    path, fit, png = checks.results_to_output(__doc__, argv, "bench/results/fit.json")
+    with checks.reading(path):
         if not fit["problems"]:
-            raise SystemExit("%s: no problem in 'problems'" % a.results)
+            raise SystemExit("%s: no problem in 'problems'" % path)
         fig = plot(fit)
-    atomic.save_figure(fig, a.png, dpi=110)
-    print("written %s" % a.png)
+    atomic.save_figure(fig, png, dpi=110)
+    print("written %s" % png)
 
 
 def plot(fit):

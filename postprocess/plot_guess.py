@@ -4,7 +4,6 @@ residual |b - A x0| / |b| of each initial guess (right; a guess that already mee
 iterations), one row per problem family, from the case's results.json.
 Usage: plot_guess.py results.json out.png
 """
-import argparse
 
 import matplotlib
 
@@ -19,17 +18,12 @@ STYLE = {"zero": ("zero guess", "k"), "fischer": ("fischer", "tab:orange"), "pod
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
-    ap.add_argument("results", help="the case's results.json")
-    ap.add_argument("png", help="the plot to write")
-    a = ap.parse_args(argv)
-    checks.writable(a.png)
-    res = checks.load_json(a.results)
-    if not checks.key(res, "families", a.results):
-        raise SystemExit("%s: no problem family in 'families'" % a.results)
-    with checks.reading(a.results):
+    path, res, png = checks.results_to_output(__doc__, argv, "the case's results.json")
+    if not checks.key(res, "families", path):
+        raise SystemExit("%s: no problem family in 'families'" % path)
+    with checks.reading(path):
         fig = plot(res)
-    atomic.save_figure(fig, a.png, dpi=110)
+    atomic.save_figure(fig, png, dpi=110)
 
 
 def plot(res):

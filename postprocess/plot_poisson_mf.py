@@ -3,7 +3,6 @@
 
 usage: plot_poisson_mf.py results.json out.png
 """
-import argparse
 
 import matplotlib
 
@@ -19,15 +18,10 @@ COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:b
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
-    ap.add_argument("results", help="the case's results.json")
-    ap.add_argument("png", help="the plot to write")
-    a = ap.parse_args(argv)
-    checks.writable(a.png)
-    r = checks.load_json(a.results)
-    with checks.reading(a.results):
-        fig = plot(r, a.results)
-    atomic.save_figure(fig, a.png, dpi=130)
+    path, r, png = checks.results_to_output(__doc__, argv, "the case's results.json")
+    with checks.reading(path):
+        fig = plot(r, path)
+    atomic.save_figure(fig, png, dpi=130)
 
 
 def series(ax, x, y, color, style, label):

@@ -4,7 +4,6 @@ and medians (over all starts) of outer and inner iterations, evaluations and wal
 targets for infinite descent checked in that run.
 Usage: table.py <aion.json> <table.md>
 """
-import argparse
 import os
 import sys
 
@@ -17,15 +16,10 @@ TAO = ["levenberg_marquardt", "newton_cg", "lbfgs", "steepest_descent"]
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
-    ap.add_argument("results", help="bench_aion's results JSON")
-    ap.add_argument("table", help="the Markdown table to write")
-    a = ap.parse_args(argv)
-    checks.writable(a.table)
-    r = checks.load_json(a.results)
-    with checks.reading(a.results):
+    path, r, out = checks.results_to_output(__doc__, argv, "bench_aion's results JSON", "table", "the Markdown table to write")
+    with checks.reading(path):
         lines = table(r)
-    atomic.write_text(a.table, "\n".join(lines) + "\n")
+    atomic.write_text(out, "\n".join(lines) + "\n")
     print("\n".join(lines))
 
 

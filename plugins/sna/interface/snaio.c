@@ -680,11 +680,14 @@ PetscErrorCode SNASaveGroup(SNA sna, const char filename[], const char groupname
   PetscFunctionReturn(0);
 }
 
-/* Discards the type's data and recreates it empty, so a model can be loaded into any SNA: without its type name the
-   SNA is of no type, and SNASetType() resets it as for a change of type (data, parameters, fit record, objective). */
+/* Discards the type's data and recreates it empty, so a model can be loaded into any SNA: the type's destroy runs
+   first, while the sizes it frees by are still the old ones; then, without its type name, the SNA is of no type, and
+   SNASetType() resets it as for a change of type (parameters, fit record, objective). */
 static PetscErrorCode SNAResetType(SNA sna, const char type[])
 {
   PetscFunctionBegin;
+  if (sna->ops->destroy) PetscCall((*sna->ops->destroy)(sna));
+  PetscCall(PetscMemzero(sna->ops, sizeof(struct _SNAOps)));
   PetscCall(PetscFree(((PetscObject)sna)->type_name));
   PetscCall(PetscFree2(sna->lower, sna->upper));
   sna->dim_in = sna->dim_out = -1;

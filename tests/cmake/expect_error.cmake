@@ -1,6 +1,8 @@
 # Runs CMD (a ;-list) and passes only if it exits non-zero, with output matching REGEX, within
 # MAXTIME seconds (default 120). The time limit matters for MPI runs: a rank that does not stop
 # promptly (stuck in a collective call, or parked in PETSc's error handler) shows up as a failure.
+# A sanitizer report in the output fails it too (sanitizer_report.cmake).
+include(${CMAKE_CURRENT_LIST_DIR}/sanitizer_report.cmake)
 if(NOT DEFINED MAXTIME)
   set(MAXTIME 120)
 endif()
@@ -13,6 +15,7 @@ string(JOIN " " cmdline ${CMD})
 if(rc MATCHES "timeout")
   message(FATAL_ERROR "the command did not finish within ${MAXTIME} s (a rank hangs or waits):\n${cmdline}\n${all}")
 endif()
+snaps_check_sanitizer_report("${all}" "${cmdline}")
 if(rc EQUAL 0)
   message(FATAL_ERROR "expected a failure, but the command succeeded:\n${cmdline}\n${all}")
 endif()

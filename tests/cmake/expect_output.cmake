@@ -1,12 +1,15 @@
 # Runs CMD (a ;-list) and passes only if it exits with 0 within MAXTIME seconds (default 120), its output
 # (stdout and stderr) matches REGEX (when given and not empty) and does not match NOT_REGEX (when given and
-# not empty). For what a successful run must print, or must not print (e.g. no warning).
+# not empty). For what a successful run must print, or must not print (e.g. no warning). A sanitizer report in the
+# output fails it (sanitizer_report.cmake).
+include(${CMAKE_CURRENT_LIST_DIR}/sanitizer_report.cmake)
 if(NOT DEFINED MAXTIME)
   set(MAXTIME 120)
 endif()
 execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT ${MAXTIME})
 set(all "${out}${err}")
 string(JOIN " " cmdline ${CMD})
+snaps_check_sanitizer_report("${all}" "${cmdline}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "expected success, but the command failed (${rc}):\n${cmdline}\n${all}")
 endif()

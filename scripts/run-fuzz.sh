@@ -22,8 +22,9 @@ source "$root/scripts/env.sh"
 # leaks are checked after every input; not at exit, where Open MPI's allocations are no finding. The
 # slow unwinder follows an allocation through HDF5 and PETSc (built without frame pointers), so that the
 # suppressions of HDF5's and PETSc's own leaks (tests/sanitize/lsan.supp, by function) match here too.
-export ASAN_OPTIONS=leak_check_at_exit=0:fast_unwind_on_malloc=0:suppressions=$root/tests/sanitize/asan.supp
-export LSAN_OPTIONS=suppressions=$root/tests/sanitize/lsan.supp:print_suppressions=0
+# (the paths quoted for the sanitizers' option parser, which splits an unquoted value at a space)
+export ASAN_OPTIONS="leak_check_at_exit=0:fast_unwind_on_malloc=0:suppressions='$root/tests/sanitize/asan.supp'"
+export LSAN_OPTIONS="suppressions='$root/tests/sanitize/lsan.supp':print_suppressions=0"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 found=0
 summary=""

@@ -104,7 +104,8 @@ train=$out/train.h5
 [ "$latent" = fourier ] && train=$out/train.h5,$out/train2.h5
 if [ "$augment" -gt 1 ]; then # every training run with its x-translates, not the first alone
   augmented=""
-  for f in ${train//,/ }; do
+  IFS=, read -ra train_files <<<"$train" # split at the commas only: $out may hold a space
+  for f in "${train_files[@]}"; do
     $py "$here/augment.py" "$f" "${f%.h5}_augmented.h5" "$augment"
     augmented=${augmented:+$augmented,}${f%.h5}_augmented.h5
   done

@@ -181,7 +181,7 @@ def augment_every_run(d):
     stub = os.path.join(d, "stub")
     os.makedirs(stub, exist_ok=True)
     with open(os.path.join(stub, "mpirun"), "w") as f:
-        f.write("#!/bin/sh\necho \"$@\" >> %s/mpirun.args\nexit 97\n" % d)
+        f.write("#!/bin/sh\necho \"$@\" >> '%s/mpirun.args'\nexit 97\n" % d)  # quoted: d may hold a space
     os.chmod(os.path.join(stub, "mpirun"), 0o755)
     env = dict(os.environ, PATH=stub + os.pathsep + os.environ["PATH"], REUSE_DATA="1", AUGMENT_SHIFTS="2")
     p = subprocess.run(["bash", os.path.join(ROOT, "cases", "kolmogorov-surrogate", "run.sh"), o, "quick"], env=env,

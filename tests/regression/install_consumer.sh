@@ -16,7 +16,8 @@ fail() {
 # The consumer must load libsnaps from the prefix.
 check_runtime() {
   local exe=$1 prefix=$2 lib
-  lib=$(ldd "$exe" | awk '/libsnaps\.so/ {print $3}')
+  # "libsnaps.so.0 => /path/libsnaps.so.0 (0x...)": the path whole, also with a space in it
+  lib=$(ldd "$exe" | sed -n 's/.*libsnaps\.so[^ ]* => \(.*\) (0x.*/\1/p')
   echo "libsnaps resolved to: ${lib:-<not found>}"
   [ -n "$lib" ] || fail "$exe does not find libsnaps.so at run time:"$'\n'"$(ldd "$exe")"
   case $(readlink -f "$lib") in
@@ -69,14 +70,16 @@ pkgconfig)
   flags=$(pkg-config --cflags --libs snaps) || fail "pkg-config cannot resolve snaps"
   echo "pkg-config --cflags --libs snaps: $flags"
   incdir=$(pkg-config --variable=includedir snaps)
+  incdir=${incdir//\\ / } # pkg-config escapes a space in a path as "\ "
   [ -f "$incdir/snaps.h" ] ||
     fail "snaps.pc points at includedir=$incdir, which has no snaps.h (the install went to $prefix): the .pc file is not relocated by 'cmake --install --prefix'"
   case $(readlink -f "$incdir") in
   "$(readlink -f "$prefix")"/*) ;;
   *) fail "snaps.pc gives includedir=$incdir, outside the prefix $prefix" ;;
   esac
-  # shellcheck disable=SC2086
-  "$cc" -std=c17 -o "$work/snaps_consumer" "$src/main.c" $flags || fail "compiling main.c with pkg-config's flags failed"
+  # the words as a shell would split them: pkg-config escapes a space in a path as "\ "
+  eval "flagv=($flags)"
+  "$cc" -std=c17 -o "$work/snaps_consumer" "$src/main.c" "${flagv[@]}" || fail "compiling main.c with pkg-config's flags failed"
   check_runtime "$work/snaps_consumer" "$prefix"
   ;;
 *)

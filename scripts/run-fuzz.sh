@@ -6,7 +6,7 @@
 # into the repository), prints the executions per reader, and keeps every crash, leak, timeout and
 # out-of-memory input under tests/fuzz/crashes/<reader>/. A crash found is fixed and its input moved
 # to tests/fuzz/regressions/<reader>/, where the fuzz-regression tests of every build run it.
-# Exits 1 when an input crashed. FUZZ_FLAGS adds libFuzzer flags (e.g. FUZZ_FLAGS=-detect_leaks=0 while a
+# Exits 1 when an input crashed or a reader did not run. FUZZ_FLAGS adds libFuzzer flags (e.g. FUZZ_FLAGS=-detect_leaks=0 while a
 # known leak on an error path would stop every job).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,7 +39,12 @@ for reader in "${readers[@]}"; do
   (cd "$build" && "$build/bin/fuzz_$reader" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
     -max_len=65536 -rss_limit_mb=2048 -timeout=10 -max_total_time="$seconds" -print_final_stats=1 ${FUZZ_FLAGS:-} \
     -artifact_prefix="$crashes/" "$corpus" "$root/tests/fuzz/corpus/$reader") >"$log" 2>&1 || true
-  execs=$(grep -Eo '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+  # no execution line: libFuzzer never started (bad FUZZ_FLAGS, a harness dying at start); said, and a failure
+  execs=$(grep -Eo '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
+  if [ -z "$execs" ]; then
+    echo "run-fuzz: $reader did not run (see $log)"
+    found=1
+  fi
   new=$(($(ls "$crashes" | wc -l) - before))
   [ "$new" -eq 0 ] || found=1
   summary+=$(printf '%-10s %12s executions, %d new crash/leak/timeout inputs in %s\n' "$reader" "${execs:-?}" "$new" "$crashes")$'\n'

@@ -78,8 +78,20 @@ def fenicsx(out, tag, np, expr, cell, k, faces):
     rs = json.load(open(path))
     for r in rs:
         r["time_s"] = r["solve_time_s"]
-        print("  %-28s dofs %7d  L2^2 %.3e  solve %.4f s" % ("%s_%d" % (tag, r.get("cells_per_direction", 0)), r["dofs"], r["l2_error_squared"], r["time_s"]), flush=True)
+        print("  %-28s dofs %7d  L2^2 %.3e  solve %.4f s" % ("%s_%s" % (tag, cells_label(r)), r["dofs"], r["l2_error_squared"], r["time_s"]), flush=True)
     return rs
+
+
+def cells_label(r):
+    """The FEM mesh of report r, per direction: "32" for 32 x 32, "4x32" otherwise. snaps-poisson reports the mesh solved
+    on as a list (since audit s16); FEniCSx's reports and older snaps-poisson ones hold one number, which in the latter
+    was the first -dm_plex_box_faces before any -dm_refine: it is used only where it accounts for all the cells."""
+    c, dim = r.get("cells_per_direction"), r.get("dim", 2)
+    if isinstance(c, list):
+        return str(c[0]) if len(set(c)) == 1 else "x".join(str(n) for n in c)
+    if c is not None and ("cells" not in r or r["cells"] == c ** dim):
+        return str(c)
+    return "%s in all" % r.get("cells", "?")
 
 
 def loglog_interp(xs, ys, x):
@@ -202,10 +214,8 @@ def main():
             for r in runs[key].get(m, []):
                 if m == "khronos":
                     size = "G=%d, rank %d" % (r["nodes"], r["modes"])
-                elif m.startswith("fenicsx"):
-                    size = "%d cells" % r.get("cells_per_direction", 0)
                 else:
-                    size = "%s cells" % r.get("cells_per_direction", r.get("cells", "?"))
+                    size = "%s cells" % cells_label(r)
                 lines.append("| %s | %s | %d | %.3e | %s | %.4f |" % (label, size, r["dofs"], r["l2_error_squared"],
                                                                      "%.3e" % r["h1_error"] if "h1_error" in r else "-", r["time_s"]))
         lines.append("")

@@ -370,6 +370,39 @@ PetscErrorCode SNAPSTemporaryName(const char filename[], char out[], size_t outl
 }
 
 /*@C
+  SNAPSCopyFile - Copies the file src to dst byte for byte (dst is created or truncated); a failed copy removes
+  dst, so no partial copy is left. Not collective.
+
+  Input Parameters:
++ src - the file to copy
+- dst - the copy
+@*/
+PetscErrorCode SNAPSCopyFile(const char src[], const char dst[])
+{
+  FILE     *in, *out;
+  char      buf[1 << 16];
+  size_t    got;
+  PetscBool ok = PETSC_TRUE;
+  int       err;
+
+  PetscFunctionBegin;
+  in = fopen(src, "rb");
+  PetscCheck(in, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot read '%s': %s", src, strerror(errno));
+  out = fopen(dst, "wb");
+  err = errno;
+  if (!out) fclose(in);
+  PetscCheck(out, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create '%s': %s", dst, strerror(err));
+  while (ok && (got = fread(buf, 1, sizeof(buf), in)) > 0) ok = (PetscBool)(fwrite(buf, 1, got, out) == got);
+  ok  = (PetscBool)(ok && !ferror(in));
+  err = errno;
+  fclose(in);
+  ok = (PetscBool)(!fclose(out) && ok);
+  if (!ok) (void)unlink(dst);
+  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not copy '%s' to '%s': %s", src, dst, strerror(err));
+  PetscFunctionReturn(0);
+}
+
+/*@C
   SNAPSCommitLocal - Finishes an atomic write on one process: renames tmp over filename when *outcome is 0 (a
   failed rename sets *outcome to PETSC_ERR_FILE_WRITE and *err to errno), and removes tmp when *outcome is (or
   becomes) nonzero, so an existing filename is replaced only by a complete file. Not collective.

@@ -163,6 +163,24 @@ PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *snap)
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAPSSnapshotsDestroy - Abandons an unfinished snapshot file, for a run that fails before SNAPSSnapshotsClose():
+  closes and removes its temporary file (an existing file of the final name is left as it was) and frees the
+  writer. Collective.
+
+  Input Parameter:
+. snap - the writer (NULL, or *snap NULL: nothing to do)
+@*/
+PetscErrorCode SNAPSSnapshotsDestroy(SNAPSSnapshots *snap)
+{
+  PetscFunctionBegin;
+  if (!snap || !*snap) PetscFunctionReturn(0);
+  if ((*snap)->viewer) PetscCall(SnapshotsAbort(*snap)); /* else a failed write already removed it */
+  PetscCall(PetscFree((*snap)->X));
+  PetscCall(PetscFree(*snap));
+  PetscFunctionReturn(0);
+}
+
 /* Rank 0: dataset name (U or B) must be N x n float64 rows held in the file, checked before the N
    vectors of size n are created from the attributes. */
 static PetscErrorCode CheckRows_Rank0(hid_t f, const char file[], const char name[], PetscInt N, PetscInt n)

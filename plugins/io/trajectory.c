@@ -170,8 +170,9 @@ static PetscErrorCode CreateFile_Rank0(SNAPSTrajectory tr)
   PetscFunctionReturn(0);
 }
 
-/* Rank 0: reopens the partial file of an interrupted run and cuts every dataset back to rows rows. */
-static PetscErrorCode ResumeFile_Rank0(SNAPSTrajectory tr, PetscInt rows)
+/* Rank 0: checks that the open partial file (a copy of name, or name itself) belongs to this run and has at
+   least rows rows, and cuts every dataset back to rows rows. */
+static PetscErrorCode CutRows_Rank0(SNAPSTrajectory tr, const char name[], PetscInt rows)
 {
   const SNAPSTrajectoryDesc *d = &tr->desc;
   char                       field[32];
@@ -181,12 +182,9 @@ static PetscErrorCode ResumeFile_Rank0(SNAPSTrajectory tr, PetscInt rows)
   int                        r;
 
   PetscFunctionBegin;
-  PetscCheck(access(tr->partial, R_OK | W_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot resume the trajectory: the partial file '%s' of the interrupted run is missing (%s); give the same -trajectory as that run", tr->partial, strerror(errno));
-  tr->h5 = H5Fopen(tr->partial, H5F_ACC_RDWR, H5P_DEFAULT);
-  PetscCheck(tr->h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "HDF5 cannot reopen the partial trajectory '%s': it is corrupt", tr->partial);
   PetscCall(SNAHDF5ReadAttributeString(tr->h5, "field", field, sizeof(field)));
   PetscCall(SNAHDF5ReadAttributeInt(tr->h5, "members", &members));
-  PetscCheck(!strcmp(field, d->field) && members == d->members, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The partial trajectory '%s' holds field %s with %" PetscInt_FMT " members, not %s with %" PetscInt_FMT ": it belongs to another run", tr->partial, field, members, d->field, d->members);
+  PetscCheck(!strcmp(field, d->field) && members == d->members, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' holds field %s with %" PetscInt_FMT " members, not %s with %" PetscInt_FMT ": it belongs to another run", name, field, members, d->field, d->members);
   {
     hid_t dset = H5Dopen2(tr->h5, "time", H5P_DEFAULT), space = dset >= 0 ? H5Dget_space(dset) : -1;
     r = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
@@ -194,19 +192,62 @@ static PetscErrorCode ResumeFile_Rank0(SNAPSTrajectory tr, PetscInt rows)
     if (space >= 0) H5Sclose(space);
     if (dset >= 0) H5Dclose(dset);
   }
-  PetscCheck(r == 1 && dims[0] >= (hsize_t)rows, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The partial trajectory '%s' has fewer rows than its checkpoint (%" PetscInt_FMT "): it is not the file of that run", tr->partial, rows);
+  PetscCheck(r == 1 && dims[0] >= (hsize_t)rows, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' has fewer rows than its checkpoint (%" PetscInt_FMT "): it is not the file of that run", name, rows);
   PetscCall(SetRows(tr->h5, "time", (hsize_t)rows, NULL));
   PetscCall(SetRows(tr->h5, d->field, (hsize_t)rows, NULL));
   diag = H5Gopen2(tr->h5, "diagnostics", H5P_DEFAULT);
-  PetscCheck(diag >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The partial trajectory '%s' has no /diagnostics", tr->partial);
+  PetscCheck(diag >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' has no /diagnostics", name);
   for (PetscInt i = 0; i < d->ndiag; i++) PetscCall(SetRows(diag, d->diag[i], (hsize_t)rows, NULL));
   H5Gclose(diag);
   PetscFunctionReturn(0);
 }
 
+/* Rank 0: the open copy of a finished run's trajectory must be marked complete; it is marked incomplete. */
+static PetscErrorCode MarkIncomplete_Rank0(SNAPSTrajectory tr)
+{
+  PetscInt complete = 0;
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5ReadAttributeInt(tr->h5, "complete", &complete));
+  PetscCheck(complete == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "Cannot resume the trajectory '%s': there is no partial file '%s' of an interrupted run, and '%s' is not marked complete", tr->file, tr->partial, tr->file);
+  H5Adelete(tr->h5, "complete");
+  PetscCall(SNAHDF5WriteAttributeInt(tr->h5, "complete", 0));
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: reopens the partial file of an interrupted run and cuts every dataset back to rows rows. A run that
+   finished left no partial file but the complete one, which a restart that raises -T extends: it is copied to
+   the partial name (the complete file stays as it was until the new run finishes) and marked incomplete. */
+static PetscErrorCode ResumeFile_Rank0(SNAPSTrajectory tr, PetscInt rows)
+{
+  PetscBool      finished = PETSC_FALSE;
+  PetscErrorCode ierr     = 0;
+
+  PetscFunctionBegin;
+  if (access(tr->partial, F_OK) != 0 && errno == ENOENT) {
+    PetscCheck(access(tr->file, R_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot resume the trajectory: neither the partial file '%s' of an interrupted run nor the file '%s' of a finished one exists (%s); give the same -trajectory as the run that wrote the checkpoint", tr->partial, tr->file, strerror(errno));
+    PetscCall(SNAPSCopyFile(tr->file, tr->partial));
+    finished = PETSC_TRUE;
+  }
+  PetscCheck(access(tr->partial, R_OK | W_OK) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot resume the trajectory: the partial file '%s' of the interrupted run cannot be read and written (%s)", tr->partial, strerror(errno));
+  tr->h5 = H5Fopen(tr->partial, H5F_ACC_RDWR, H5P_DEFAULT);
+  if (tr->h5 < 0 && finished) (void)unlink(tr->partial);
+  PetscCheck(tr->h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "HDF5 cannot reopen the trajectory '%s': it is corrupt", finished ? tr->file : tr->partial);
+  if (finished) ierr = MarkIncomplete_Rank0(tr);
+  if (!ierr) ierr = CutRows_Rank0(tr, finished ? tr->file : tr->partial, rows);
+  if (ierr && finished) { /* a copy that does not serve this run is not left under the partial name */
+    H5Fclose(tr->h5);
+    tr->h5 = -1;
+    (void)unlink(tr->partial);
+  }
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
 /*@C
   SNAPSTrajectoryOpen - Starts a trajectory file: a new one (resume < 0), or the partial file of an
-  interrupted run cut back to its first resume rows (a restart from a checkpoint). Collective.
+  interrupted run cut back to its first resume rows (a restart from a checkpoint); without a partial file, a
+  copy of the complete file of a finished run, cut back the same way (a restart that raises -T). Collective.
 
   Input Parameters:
 + comm   - the ranks of the run; rank 0 writes

@@ -293,6 +293,9 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(CheckPositive(r->comm, "-lyapunov_tau", r->tau));
   PetscCall(CheckPositive(r->comm, "-lyapunov_eps", r->eps));
   PetscCheck(r->hfixed >= 0 && r->hfixed < r->T, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ark_fixed_step %g must be 0 (adaptive) or a step below -T %g", (double)r->hfixed, (double)r->T);
+  /* a fixed step turns ARKODE's error control off and the stage solves are exact: the tolerances would change nothing */
+  PetscCheck(!(r->hfixed > 0 && (set[0] || set[1])), r->comm, PETSC_ERR_USER_INPUT, "%s%s%s set ARKODE's error control, which -ark_fixed_step %g turns off: remove %s, or -ark_fixed_step", set[0] ? "-ark_rtol" : "", set[0] && set[1] ? " and " : "", set[1] ? "-ark_atol" : "",
+             (double)r->hfixed, set[0] && set[1] ? "them" : "it");
   PetscCheck(r->save_start >= 0 && r->transient >= 0, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-save_start and -lyapunov_transient cannot be negative");
   PetscCheck(r->save_start <= r->T, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-save_start %g is beyond -T %g: nothing would be saved; lower it or raise -T", (double)r->save_start, (double)r->T);
   PetscCheck(!has || r->checkpoint[0], r->comm, PETSC_ERR_USER_INPUT, "-checkpoint_every %g needs -checkpoint <file>", (double)r->ckpt_every);
@@ -307,6 +310,10 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
     PetscReal q = r->ckpt_every / r->tau;
     PetscCheck(!has || PetscAbsReal(q - round(q)) < 1e-9 * q, r->comm, PETSC_ERR_USER_INPUT, "-checkpoint_every %g must be a multiple of -lyapunov_tau %g", (double)r->ckpt_every, (double)r->tau);
     PetscCheck(r->transient < r->T, r->comm, PETSC_ERR_USER_INPUT, "-lyapunov needs -T %g beyond -lyapunov_transient %g", (double)r->T, (double)r->transient);
+    { /* the twins start at the first segment end (a multiple of tau) at or after the transient, as in FlowRunSolve */
+      const PetscReal start = PetscMax(1, PetscCeilReal(r->transient * (1 - 1e-14) / r->tau - 1e-9)) * r->tau;
+      PetscCheck(start < r->T * (1 - 1e-14), r->comm, PETSC_ERR_USER_INPUT, "-lyapunov measures nothing: the twins start at the first multiple of -lyapunov_tau %g at or after -lyapunov_transient %g, t = %g, which is not before -T %g; raise -T, or lower -lyapunov_transient or -lyapunov_tau", (double)r->tau, (double)r->transient, (double)start, (double)r->T);
+    }
   }
   PetscCheck(r->K <= PETSC_MAX_INT / 2, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ensemble %" PetscInt_FMT " is too large", r->K);
   PetscCall(CheckOutputs(r));
@@ -1008,9 +1015,11 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   PetscCall(SNAPSReportSetReal(rep, "dt_save", r->dt_save));
   PetscCall(SNAPSReportSetInt(rep, "ensemble", r->K));
   PetscCall(SNAPSReportSetInt(rep, "seed", r->seed));
-  if (!r->sur) { /* ARKODE's settings where ARKODE ran */
-    PetscCall(SNAPSReportSetReal(rep, "ark_rtol", r->rtol));
-    PetscCall(SNAPSReportSetReal(rep, "ark_atol", r->atol));
+  if (!r->sur) { /* ARKODE's settings where ARKODE ran (its tolerances where it controlled the error) */
+    if (r->hfixed <= 0) {
+      PetscCall(SNAPSReportSetReal(rep, "ark_rtol", r->rtol));
+      PetscCall(SNAPSReportSetReal(rep, "ark_atol", r->atol));
+    }
     PetscCall(SNAPSReportSetReal(rep, "ark_fixed_step", r->hfixed));
     PetscCall(SNAPSReportSetInt(rep, "ark_order", r->order));
   }

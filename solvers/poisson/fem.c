@@ -49,6 +49,70 @@ static PetscErrorCode exact_u(PetscInt dim, PetscReal time, const PetscReal x[],
 }
 #pragma GCC diagnostic pop
 
+/* The refinement level of -dm_refine (0 when not given), which DMSetFromOptions() applies to the DMPlex mesh. */
+static PetscErrorCode PoissonFEMRefineLevel(PetscInt *refine)
+{
+  PetscFunctionBegin;
+  *refine = 0;
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-dm_refine", refine, NULL));
+  PetscFunctionReturn(0);
+}
+
+/* After a solve that met Inf or NaN: looks for a point among the n points x[n*dim] (rank-local: mesh vertices) where
+   u or f = -Laplace(u) is not finite; where[] gets "at x = (...)", the point the ranks agree on, or a vaguer place. */
+static PetscErrorCode PoissonFEMFindNonFinite(MPI_Comm comm, PoissonExact exact, PetscInt n, const PetscReal x[], char where[], size_t len)
+{
+  PetscInt  dim;
+  PetscReal bad[4] = {0, -PETSC_MAX_REAL, -PETSC_MAX_REAL, -PETSC_MAX_REAL};
+
+  PetscFunctionBegin;
+  PetscCall(PoissonExactGetInfo(exact, &dim, NULL));
+  for (PetscInt i = 0; i < n && !bad[0]; i++) {
+    PetscReal u, f;
+    PetscCall(PoissonExactEvaluate(exact, &x[i * dim], &u, NULL, &f));
+    if (PetscIsInfOrNanReal(u) || PetscIsInfOrNanReal(f)) {
+      bad[0] = 1;
+      for (PetscInt d = 0; d < dim && d < 3; d++) bad[d + 1] = x[i * dim + d];
+    }
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, bad, 4, MPIU_REAL, MPIU_MAX, comm));
+  if (bad[0] == 0)
+    PetscCall(PetscStrncpy(where, "at some quadrature point", len));
+  else
+    PetscCall(PetscSNPrintf(where, len, dim == 1 ? "at x = (%g)" : (dim == 2 ? "at x = (%g, %g)" : "at x = (%g, %g, %g)"), (double)bad[1], (double)bad[2], (double)bad[3]));
+  PetscFunctionReturn(0);
+}
+
+/* Fails naming -exact and where (PoissonFEMFindNonFinite()) for a linear system that holds Inf or NaN, so that the
+   user fixes the input rather than the solver. */
+static PetscErrorCode PoissonFEMRefuseNonFinite(MPI_Comm comm, PoissonExact exact, const char where[])
+{
+  const char *expr;
+
+  PetscFunctionBegin;
+  PetscCall(PoissonExactGetInfo(exact, NULL, &expr));
+  SETERRQ(comm, PETSC_ERR_USER_INPUT, "-exact '%s': the solution u (the Dirichlet data) or the source f = -Laplace(u) is not finite %s, so the linear system holds Inf or NaN: choose an -exact that is finite and smooth on the whole domain", expr, where);
+}
+
+/* PoissonFEMRefuseNonFinite() with a point among the vertices of the box [a,b]^dim of fem->faces cells (every rank
+   looks at all of them). */
+static PetscErrorCode PoissonFEMRefuseNonFiniteBox(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, const PoissonFEM *fem)
+{
+  PetscInt   n = 1;
+  PetscReal *x;
+  char       where[160];
+
+  PetscFunctionBegin;
+  for (PetscInt d = 0; d < dim; d++) n *= fem->faces[d] + 1;
+  PetscCall(PetscMalloc1(n * dim, &x));
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt d = 0, r = i; d < dim; r /= fem->faces[d] + 1, d++) x[i * dim + d] = a + (b - a) * (r % (fem->faces[d] + 1)) / fem->faces[d];
+  PetscCall(PoissonFEMFindNonFinite(comm, exact, n, x, where, sizeof(where)));
+  PetscCall(PetscFree(x));
+  PetscCall(PoissonFEMRefuseNonFinite(comm, exact, where));
+  PetscFunctionReturn(0);
+}
+
 /* Mesh, field, boundary conditions and the configured solver (SNES of type ksponly): everything but the solve. */
 static PetscErrorCode PoissonFEMSetUp(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonFEM *fem, SNES *snesout)
 {
@@ -68,6 +132,11 @@ static PetscErrorCode PoissonFEMSetUp(MPI_Comm comm, PoissonExact exact, PetscIn
   PetscCheck(!fem_exact, comm, PETSC_ERR_ORDER, "Only one FEM problem per process at a time");
   PetscCall(PoissonMeshCreateSerial(comm, "snaps-poisson", dim, a, b, 16, fem->mesh, sizeof(fem->mesh), fem->faces, &dm));
   PetscCall(DMSetFromOptions(dm)); /* distributes (-dm_distribute, default on), refines, ... */
+  if (!fem->mesh[0]) { /* each refinement halves the box's cells in every direction */
+    PetscInt refine;
+    PetscCall(PoissonFEMRefineLevel(&refine));
+    for (PetscInt d = 0; d < dim; d++) fem->faces[d] <<= refine;
+  }
   PetscCall(DMViewFromOptions(dm, NULL, "-dm_view"));
   PetscCall(DMPlexIsSimplex(dm, &fem->simplex));
   PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
@@ -108,7 +177,8 @@ static PetscErrorCode PoissonFEMChooseAssembly(MPI_Comm comm, PetscInt dim, Pois
 {
   const char *choices[] = {"auto", "box", "plex"}, *why = NULL;
   PetscInt    choice = 0;
-  PetscBool   simplex, refine, view, fits;
+  PetscBool   simplex, view, fits;
+  PetscInt    refine;
   PetscMPIInt size;
 
   PetscFunctionBegin;
@@ -120,13 +190,13 @@ static PetscErrorCode PoissonFEMChooseAssembly(MPI_Comm comm, PetscInt dim, Pois
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(PoissonMeshGetOptions(comm, "snaps-poisson", dim, 16, fem->mesh, sizeof(fem->mesh), fem->faces, &simplex));
   PetscCall(PoissonMeshDegreeOption(comm, &fem->degree));
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-dm_refine", &refine));
+  PetscCall(PoissonFEMRefineLevel(&refine)); /* -dm_refine 0 (the first point of a refinement sweep) is the box */
   PetscCall(PetscOptionsHasName(NULL, NULL, "-view_solution", &view));
   if (fem->mesh[0])
     why = "a mesh file (-dm_plex_filename)";
   else if (simplex)
     why = "simplices (-dm_plex_simplex)";
-  else if (refine)
+  else if (refine > 0)
     why = "-dm_refine";
   else if (view)
     why = "-view_solution (written by DMPlex)";
@@ -166,7 +236,7 @@ static PetscErrorCode PoissonFEMSetUpBox(MPI_Comm comm, PetscInt dim, PetscReal 
 }
 
 /* The timed part: A and rhs are the caller's to destroy, after the clock (FEniCSx's time leaves out its frees too). */
-static PetscErrorCode PoissonFEMSolveBox(MPI_Comm comm, PoissonExact exact, PoissonFEM *fem, KSP ksp, Mat *Aout, Vec *rhsout)
+static PetscErrorCode PoissonFEMSolveBox(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonFEM *fem, KSP ksp, Mat *Aout, Vec *rhsout)
 {
   Mat                A;
   Vec                rhs;
@@ -178,9 +248,25 @@ static PetscErrorCode PoissonFEMSolveBox(MPI_Comm comm, PoissonExact exact, Pois
   PetscCall(KSPSolve(ksp, rhs, fem->u));
   PetscCall(KSPGetConvergedReason(ksp, &reason));
   PetscCall(KSPGetIterationNumber(ksp, &fem->iterations));
+  if (reason == KSP_DIVERGED_NANORINF) PetscCall(PoissonFEMRefuseNonFiniteBox(comm, exact, dim, a, b, fem));
   PetscCheck(reason >= 0, comm, PETSC_ERR_NOT_CONVERGED, "The linear solve failed: %s after %" PetscInt_FMT " iterations (try another -pc_type or a larger -ksp_max_it)", KSPConvergedReasons[reason], fem->iterations);
   *Aout   = A;
   *rhsout = rhs;
+  PetscFunctionReturn(0);
+}
+
+/* The grid rule of -error_cells serves boxes of tensor cells only (PoissonFEMComputeErrors()): a -error_cells
+   given for a mesh file or simplices is refused before the solve, not ignored. */
+static PetscErrorCode PoissonFEMCheckErrorCells(MPI_Comm comm, const PoissonFEM *fem)
+{
+  PetscInt  ecells = 0;
+  PetscBool set;
+
+  PetscFunctionBegin;
+  if (fem->box || (!fem->mesh[0] && !fem->simplex)) PetscFunctionReturn(0);
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-error_cells", &ecells, &set));
+  PetscCheck(!set, comm, PETSC_ERR_USER_INPUT, "-error_cells %" PetscInt_FMT " sets the error-quadrature grid of a box of tensor cells, which %s%s%s does not have: the error is integrated by %s on every mesh cell; remove -error_cells (-error_order sets that rule)", ecells,
+             fem->mesh[0] ? "the mesh file '" : "a mesh of simplices", fem->mesh[0] ? fem->mesh : "", fem->mesh[0] ? "'" : "", fem->simplex ? "Stroud's conical rule of degree + -error_order points" : "-error_order Gauss points per direction");
   PetscFunctionReturn(0);
 }
 
@@ -205,13 +291,14 @@ PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, 
     PetscCall(PoissonFEMSetUpBox(comm, dim, a, b, fem, &ksp));
     PetscCallMPI(MPI_Barrier(comm));
     PetscCall(PetscTime(&t1));
-    PetscCall(PoissonFEMSolveBox(comm, exact, fem, ksp, &A, &rhs));
+    PetscCall(PoissonFEMSolveBox(comm, exact, dim, a, b, fem, ksp, &A, &rhs));
     PetscCall(PetscTime(&t2));
     PetscCall(KSPDestroy(&ksp));
     PetscCall(MatDestroy(&A));
     PetscCall(VecDestroy(&rhs));
   } else {
     PetscCall(PoissonFEMSetUp(comm, exact, dim, a, b, fem, &snes));
+    PetscCall(PoissonFEMCheckErrorCells(comm, fem));
     PetscCall(SNESGetKSP(snes, &ksp));
     PetscCallMPI(MPI_Barrier(comm));
     PetscCall(PetscTime(&t1));
@@ -220,6 +307,19 @@ PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, 
     PetscCall(SNESGetConvergedReason(snes, &sreason));
     PetscCall(KSPGetConvergedReason(ksp, &kreason));
     PetscCall(KSPGetIterationNumber(ksp, &fem->iterations));
+    if (sreason == SNES_DIVERGED_FNORM_NAN || kreason == KSP_DIVERGED_NANORINF) {
+      Vec                coords;
+      PetscInt           n;
+      const PetscScalar *x;
+      char               where[160];
+      PetscCall(DMGetCoordinatesLocal(fem->dm, &coords));
+      PetscCall(VecGetLocalSize(coords, &n));
+      PetscCall(VecGetArrayRead(coords, &x));
+      PetscCall(PoissonFEMFindNonFinite(comm, exact, n / dim, (const PetscReal *)x, where, sizeof(where))); /* the mesh's vertices */
+      PetscCall(VecRestoreArrayRead(coords, &x));
+      PetscCall(SNESDestroy(&snes));
+      PetscCall(PoissonFEMRefuseNonFinite(comm, exact, where));
+    }
     PetscCheck(sreason >= 0 && kreason >= 0, comm, PETSC_ERR_NOT_CONVERGED, "The linear solve failed: %s after %" PetscInt_FMT " iterations (try another -pc_type or a larger -ksp_max_it)", KSPConvergedReasons[kreason], fem->iterations);
     PetscCall(SNESDestroy(&snes));
   }

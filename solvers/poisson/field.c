@@ -10,7 +10,7 @@ struct _n_PoissonField {
   char     *names[FIELD_MAX_NAMES];
   int       slot[FIELD_MAX_NAMES]; /* 0..2: coordinate; 3 + p: parameter p */
   double    values[FIELD_MAX_NAMES];
-  PetscBool uses_params;
+  PetscInt  used; /* bit p: the expression uses mu<p+1> */
 };
 
 /* Adds a variable name and what it stands for. */
@@ -55,7 +55,7 @@ PetscErrorCode PoissonFieldCreate(MPI_Comm comm, const char option[], const char
     PetscBool known = PETSC_FALSE;
     for (int k = 0; k < f->nnames && !known; k++) {
       PetscCall(PetscStrcmp(vars[v], f->names[k], &known));
-      if (known && f->slot[k] >= 3) f->uses_params = PETSC_TRUE;
+      if (known && f->slot[k] >= 3) f->used |= (PetscInt)1 << (f->slot[k] - 3);
     }
     if (!known) {
       PetscCall(PetscStrncpy(name, vars[v], sizeof(name)));
@@ -75,7 +75,12 @@ PetscReal PoissonFieldEvaluate(PoissonField f, const PetscReal x[], const PetscR
 
 PetscBool PoissonFieldUsesParameters(PoissonField f)
 {
-  return f->uses_params;
+  return (PetscBool)(f->used != 0);
+}
+
+PetscInt PoissonFieldUsedParameters(PoissonField f)
+{
+  return f->used;
 }
 
 PetscErrorCode PoissonFieldDestroy(PoissonField *field)

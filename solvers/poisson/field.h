@@ -20,5 +20,7 @@ PETSC_EXTERN PetscErrorCode PoissonFieldCreate(MPI_Comm, const char[], const cha
 PETSC_EXTERN PetscReal PoissonFieldEvaluate(PoissonField, const PetscReal[], const PetscReal[]);
 /* Whether the expression uses any of the parameters mu1..muq. */
 PETSC_EXTERN PetscBool PoissonFieldUsesParameters(PoissonField);
+/* The parameters the expression uses: bit p set when it uses mu<p+1>. */
+PETSC_EXTERN PetscInt PoissonFieldUsedParameters(PoissonField);
 /* Frees the evaluator. */
 PETSC_EXTERN PetscErrorCode PoissonFieldDestroy(PoissonField *);

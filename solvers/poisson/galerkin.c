@@ -714,35 +714,46 @@ static PetscErrorCode KhStoreSolution(PoissonKhronos *kh)
   PetscFunctionReturn(0);
 }
 
-/* Basis, 1-D mass and stiffness, and the 1-D Gauss quadrature aligned with the knot intervals (qper
-   points per interval). */
-static PetscErrorCode KhSetUpBasis(PoissonKhronos *kh, PetscInt qper)
+/* The 1-D Gauss rule of qper points per knot interval: nq points xq, weights wq and basis values Bq[q*G + g]
+   (the caller frees them with PetscFree3). */
+static PetscErrorCode KhGaussRule(const PoissonKhronos *kh, PetscInt qper, PetscInt *nq, PetscReal **xq, PetscReal **wq, PetscReal **Bq)
 {
   const PetscInt G = kh->nodes, k = kh->degree, nint = G - k;
   PetscReal     *gx, *gw;
 
   PetscFunctionBegin;
-  PetscCall(SNABSplineCreateUniform(k, G, kh->a, kh->b, &kh->bs));
-  PetscCall(PetscMalloc2(G * G, &kh->Mf, G * G, &kh->Kf));
-  PetscCall(SNABSplineMassStiffness(&kh->bs, kh->Mf, kh->Kf));
-  kh->nq = nint * qper;
+  *nq = nint * qper;
   PetscCall(PetscMalloc2(qper, &gx, qper, &gw));
   PetscCall(PetscDTGaussQuadrature(qper, 0.0, 1.0, gx, gw));
-  PetscCall(PetscMalloc3(kh->nq, &kh->xq, kh->nq, &kh->wq, kh->nq * G, &kh->Bq));
-  PetscCall(PetscArrayzero(kh->Bq, kh->nq * G));
+  PetscCall(PetscMalloc3(*nq, xq, *nq, wq, *nq * G, Bq));
+  PetscCall(PetscArrayzero(*Bq, *nq * G));
   for (PetscInt e = 0; e < nint; e++) {
     const PetscReal lo = kh->bs.knots[k + e], h = kh->bs.knots[k + e + 1] - lo;
     for (PetscInt i = 0; i < qper; i++) {
       const PetscInt q = e * qper + i;
       PetscReal      vals[SNA_BSPLINE_MAX_DEGREE + 1];
       PetscInt       first;
-      kh->xq[q] = lo + h * gx[i];
-      kh->wq[q] = h * gw[i];
-      first     = SNABSplineEvalInline(&kh->bs, kh->xq[q], vals);
-      for (PetscInt j = 0; j <= k; j++) kh->Bq[q * G + first + j] = vals[j];
+      (*xq)[q] = lo + h * gx[i];
+      (*wq)[q] = h * gw[i];
+      first    = SNABSplineEvalInline(&kh->bs, (*xq)[q], vals);
+      for (PetscInt j = 0; j <= k; j++) (*Bq)[q * G + first + j] = vals[j];
     }
   }
   PetscCall(PetscFree2(gx, gw));
+  PetscFunctionReturn(0);
+}
+
+/* Basis, 1-D mass and stiffness, and the 1-D Gauss quadrature aligned with the knot intervals (qper
+   points per interval). */
+static PetscErrorCode KhSetUpBasis(PoissonKhronos *kh, PetscInt qper)
+{
+  const PetscInt G = kh->nodes, k = kh->degree;
+
+  PetscFunctionBegin;
+  PetscCall(SNABSplineCreateUniform(k, G, kh->a, kh->b, &kh->bs));
+  PetscCall(PetscMalloc2(G * G, &kh->Mf, G * G, &kh->Kf));
+  PetscCall(SNABSplineMassStiffness(&kh->bs, kh->Mf, kh->Kf));
+  PetscCall(KhGaussRule(kh, qper, &kh->nq, &kh->xq, &kh->wq, &kh->Bq));
   PetscFunctionReturn(0);
 }
 
@@ -1307,7 +1318,9 @@ static PetscReal SeparableInner(PetscInt na, const PetscReal A[], PetscInt nb, c
 
 PetscErrorCode PoissonKhronosComputeErrors(PoissonKhronos *kh, PoissonExact exact, PetscInt cells, PetscInt order, PetscReal *l2grid, PetscReal *h1, PetscReal *l2sep, PetscInt *urank, PetscReal *uerr)
 {
-  const PetscInt d = kh->dim, G = kh->nodes, nq = kh->nq;
+  const PetscInt d = kh->dim, G = kh->nodes, qsolve = kh->nq / (G - kh->degree), qerr = PetscMax(qsolve, kh->degree + 4);
+  PetscInt       nq = kh->nq;
+  PetscReal     *xq = kh->xq, *wq = kh->wq, *Bq = kh->Bq;
   KhTerms        t;
   CPGrid         ucp;
   EvalCtx        ec  = {exact, d, 0, 0, 0, kh->a, kh->b};
@@ -1316,8 +1329,11 @@ PetscErrorCode PoissonKhronosComputeErrors(PoissonKhronos *kh, PoissonExact exac
   PetscFunctionBegin;
   PetscCall(KhTermsCreate(kh, &t));
   PetscCall(PoissonErrorsComputeGrid(kh->comm, exact, kh->a, kh->b, cells, order, KhEvaluate, &t, l2grid, h1));
-  /* separable: ||u_h||^2 - 2 (u_h, u~) + ||u~||^2 with u~ the low-rank compression of u */
-  PetscCall(CPGridCompress(kh->comm, &ec, d, nq, kh->xq, kh->wq, 1e-13, 16, PETSC_FALSE, PETSC_FALSE, "exact u", &ucp));
+  /* separable: ||u_h||^2 - 2 (u_h, u~) + ||u~||^2 with u~ the low-rank compression of u. ||u_h||^2 is exact (mass
+     matrix), so the other two terms need a rule whose error is far below the discretisation's: at least k + 4
+     Gauss points per interval (the tensor solve's k points made the 2-D figure 10x too large) */
+  if (qerr != qsolve) PetscCall(KhGaussRule(kh, qerr, &nq, &xq, &wq, &Bq));
+  PetscCall(CPGridCompress(kh->comm, &ec, d, nq, xq, wq, 1e-13, 16, PETSC_FALSE, PETSC_FALSE, "exact u", &ucp));
   PetscCall(PetscCalloc2(PetscMax(1, t.nt * d * G), &MC, PetscMax(1, t.nt * d * nq), &V));
   for (PetscInt i = 0; i < t.nt * d; i++)
     for (PetscInt g = 0; g < G; g++) {
@@ -1328,18 +1344,19 @@ PetscErrorCode PoissonKhronosComputeErrors(PoissonKhronos *kh, PoissonExact exac
   for (PetscInt i = 0; i < t.nt * d; i++)
     for (PetscInt q = 0; q < nq; q++) {
       PetscReal s = 0;
-      for (PetscInt g = 0; g < G; g++) s += kh->Bq[q * G + g] * t.C[i * G + g];
+      for (PetscInt g = 0; g < G; g++) s += Bq[q * G + g] * t.C[i * G + g];
       V[i * nq + q] = s;
     }
   uh2    = SeparableInner(t.nt, t.C, t.nt, MC, d, G, NULL);
-  cross  = SeparableInner(t.nt, V, ucp.R, ucp.H, d, nq, kh->wq);
-  u2     = SeparableInner(ucp.R, ucp.H, ucp.R, ucp.H, d, nq, kh->wq);
+  cross  = SeparableInner(t.nt, V, ucp.R, ucp.H, d, nq, wq);
+  u2     = SeparableInner(ucp.R, ucp.H, ucp.R, ucp.H, d, nq, wq);
   *l2sep = PetscMax(uh2 - 2 * cross + u2, 0);
   *urank = ucp.R;
   *uerr  = ucp.relerr;
   PetscCall(PetscFree2(MC, V));
   PetscCall(PetscFree(ucp.H));
   PetscCall(PetscFree3(t.C, t.v, t.dv));
+  if (qerr != qsolve) PetscCall(PetscFree3(xq, wq, Bq));
   PetscFunctionReturn(0);
 }
 
@@ -1404,6 +1421,18 @@ static PetscErrorCode KhAppendGridValues(MPI_Comm comm, const char file[], Petsc
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PoissonKhronosCheckViewPoints(MPI_Comm comm, PetscInt dim, PetscInt npoints)
+{
+  char what[128];
+
+  PetscFunctionBegin;
+  PetscCheck(npoints >= 2, comm, PETSC_ERR_USER_INPUT, "-khronos_view_points must be at least 2, not %" PetscInt_FMT, npoints);
+  /* the grid's points, values and the copy written: refused before N = npoints^d can wrap */
+  PetscCall(PetscSNPrintf(what, sizeof(what), "-khronos_view_points %" PetscInt_FMT " in %" PetscInt_FMT "-D", npoints, dim));
+  PetscCall(SNAPSCheckMemory(comm, 8.0 * (dim + 3) * PetscPowRealInt((PetscReal)npoints, dim), what));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PoissonKhronosViewSolution(PoissonKhronos *kh, const char file[], PetscInt npoints)
 {
   const PetscInt   d        = kh->dim;
@@ -1416,12 +1445,7 @@ PetscErrorCode PoissonKhronosViewSolution(PoissonKhronos *kh, const char file[],
 
   PetscFunctionBegin;
   PetscCheck(d == 2 || d == 3, kh->comm, PETSC_ERR_SUP, "-view_solution writes 2-D and 3-D grids for ParaView, not %" PetscInt_FMT "-D: save the solution with -model u.h5 and evaluate it with snaps-predict instead", d);
-  PetscCheck(npoints >= 2, kh->comm, PETSC_ERR_USER_INPUT, "-khronos_view_points must be at least 2, not %" PetscInt_FMT, npoints);
-  { /* the grid's points, values and the copy written: refused before N = npoints^d can wrap */
-    char what[128];
-    PetscCall(PetscSNPrintf(what, sizeof(what), "-khronos_view_points %" PetscInt_FMT " in %" PetscInt_FMT "-D", npoints, kh->dim));
-    PetscCall(SNAPSCheckMemory(kh->comm, 8.0 * (kh->dim + 3) * PetscPowRealInt((PetscReal)npoints, kh->dim), what));
-  }
+  PetscCall(PoissonKhronosCheckViewPoints(kh->comm, d, npoints));
   for (PetscInt p = 0; p < d; p++) {
     n[p] = npoints;
     N *= npoints;

@@ -64,12 +64,16 @@ typedef struct {
 PETSC_EXTERN PetscErrorCode PoissonKhronosSolve(MPI_Comm, PoissonExact, PetscInt, PetscReal, PetscReal, PoissonKhronos *);
 /* Errors against exact: *l2grid and *h1 by the shared grid quadrature (errors.h, cells and order per
    direction), *l2sep the squared L2 error computed separably from a low-rank compression of u (rank
-   *urank, relative error *uerr) with 1-D Gauss quadrature. Collective. */
+   *urank, relative error *uerr) with 1-D Gauss quadrature of at least degree + 4 points per knot interval (the
+   solve's rule where it has as many). Collective. */
 PETSC_EXTERN PetscErrorCode PoissonKhronosComputeErrors(PoissonKhronos *, PoissonExact, PetscInt, PetscInt, PetscReal *, PetscReal *, PetscReal *, PetscInt *, PetscReal *);
 /* Writes the solution on a tensor grid of npoints per direction over [a,b]^d (d = 2 or 3) as an HDF5
    file with /X (grid points, N x d) and /Y (values, N x 1), the dataset contract that snaps-predict
    reads, plus the same values as /u shaped like the grid, and <file>.xmf describing the structured
    grid (points /X, node values /u) for ParaView. Collective. */
 PETSC_EXTERN PetscErrorCode PoissonKhronosViewSolution(PoissonKhronos *, const char[], PetscInt);
+/* Refuses a -khronos_view_points grid (npoints per direction in dim dimensions) of fewer than 2 points or one that
+   does not fit in memory; PoissonKhronosViewSolution() checks it too, the caller before the solve. Collective. */
+PETSC_EXTERN PetscErrorCode PoissonKhronosCheckViewPoints(MPI_Comm, PetscInt, PetscInt);
 /* Frees the basis, the coefficients and the SNA. */
 PETSC_EXTERN PetscErrorCode PoissonKhronosDestroy(PoissonKhronos *);

@@ -56,7 +56,13 @@ PetscErrorCode PoissonMeshGetOptions(MPI_Comm comm, const char program[], PetscI
   PetscCall(PetscOptionsIntArray("-dm_plex_box_faces", "Box mesh cells per direction", "DMPlexCreateBoxMesh", box, &nfaces, &hasfaces));
   PetscCall(PetscOptionsBool("-dm_plex_simplex", "Box mesh of simplices instead of quadrilaterals/hexahedra", "DMPlexCreateBoxMesh", *simplex, simplex, NULL));
   PetscOptionsEnd();
-  if (hasfile) PetscFunctionReturn(0);
+  if (hasfile) {
+    PetscBool hasdomain, help;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-domain", &hasdomain));
+    PetscCall(PetscOptionsHasHelp(NULL, &help));
+    PetscCheck(!hasdomain || help, comm, PETSC_ERR_USER_INPUT, "-domain sets the box mesh, but -dm_plex_filename '%s' gives the mesh, and with it the domain: remove -domain (or -dm_plex_filename)", mesh);
+    PetscFunctionReturn(0);
+  }
   PetscCheck(dim >= 1 && dim <= 3, comm, PETSC_ERR_SUP, "%s solves 1-D, 2-D and 3-D FEM problems, not %" PetscInt_FMT "-D", program, dim);
   if (!hasfaces) nfaces = dim;
   if (nfaces == 1)
@@ -88,6 +94,12 @@ PetscErrorCode PoissonMeshCreateSerial(MPI_Comm comm, const char program[], Pets
     for (PetscInt d = 0; d < dim; d++) {
       lower[d] = a;
       upper[d] = b;
+    }
+    if (simplex && dim > 1) { /* DMPlex meshes a box of simplices with a mesh generator, which PETSc may lack */
+      PetscBool has;
+      PetscCall(PetscHasExternalPackage(dim == 2 ? "triangle" : "ctetgen", &has));
+      if (!has && dim == 3) PetscCall(PetscHasExternalPackage("tetgen", &has));
+      PetscCheck(has, comm, PETSC_ERR_SUP, "-dm_plex_simplex: a %" PetscInt_FMT "-D box of simplices needs PETSc built with %s, which this PETSc lacks: mesh the box with gmsh and give it as -dm_plex_filename (meshes/README.md), or drop -dm_plex_simplex", dim, dim == 2 ? "triangle" : "ctetgen or tetgen");
     }
     PetscCall(DMPlexCreateBoxMesh(comm, dim, simplex, faces, lower, upper, NULL, PETSC_TRUE, dm));
   }

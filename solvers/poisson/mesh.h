@@ -13,7 +13,8 @@ PETSC_EXTERN PetscErrorCode PoissonMeshDomainOption(PetscOptionItems *, const Pe
    distribution: on a distributed mesh, faces on partition boundaries would look like boundary faces. The
    caller distributes and applies the other -dm_ options. program names the options section and the mesh. */
 /* The mesh options of PoissonMeshCreateSerial without creating the mesh: mesh gets -dm_plex_filename ("" for a
-   box), faces[0..dim-1] the box cells (checked, memory included), *simplex -dm_plex_simplex. */
+   box), faces[0..dim-1] the box cells (checked, memory included), *simplex -dm_plex_simplex. -domain is refused
+   with a mesh file, which sets the domain. */
 PETSC_EXTERN PetscErrorCode PoissonMeshGetOptions(MPI_Comm, const char[], PetscInt, PetscInt, char[], size_t, PetscInt[], PetscBool *);
 PETSC_EXTERN PetscErrorCode PoissonMeshCreateSerial(MPI_Comm, const char[], PetscInt, PetscReal, PetscReal, PetscInt, char[], size_t, PetscInt[], DM *);
 /* Gives dm one scalar Lagrange field "u" of degree -petscspace_degree (1 to 8; default 1, where PETSc's

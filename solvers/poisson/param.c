@@ -177,6 +177,97 @@ static PetscErrorCode BatchPrediction(PoissonParam *pp, KSP ksp, PetscInt N, con
   PetscFunctionReturn(0);
 }
 
+/* The per-sample figures of the -results report. */
+typedef struct {
+  PetscReal *its, *tsolve, *tguess, *tassem, *tfield, *tcoord, *gerr, *res0;
+} SampleRecord;
+
+/* Assembles and solves the N samples X[N*q] in order, records their figures in rec and, with snapfile, appends
+   each solution and right-hand side to *snaps (created at the first sample). u, work (global) and un, bn (natural)
+   are work vectors; U, when not NULL, gets the solutions as columns. A failure leaves *snaps for the caller to
+   abandon (SNAPSSnapshotsDestroy()). */
+static PetscErrorCode SolveSamples(PoissonParam *pp, KSP ksp, PetscInt N, PetscInt q, const PetscReal X[], Vec u, Vec work, Vec un, Vec bn, GuessCapture *cap, Mat U, const char snapfile[], SNAPSSnapshots *snaps, SampleRecord *rec)
+{
+  char fingerprint[SNAPS_FINGERPRINT_LEN];
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < N; i++) {
+    const PetscReal   *mu = X + i * q;
+    PetscLogDouble     t0, t1, t2;
+    PetscInt           n;
+    PetscReal          unorm, enorm, bnorm, rnorm, tg[3];
+    KSPConvergedReason reason;
+
+    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+    PetscCall(PetscTime(&t0));
+    PetscCall(PoissonParamAssemble(pp, i, mu));
+    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+    PetscCall(PetscTime(&t1));
+    PetscCall(SNAGuessSetParameters(ksp, q, mu)); /* no-op unless the guess is "sna" */
+    PetscCall(VecSet(u, 0.0));
+    PetscCall(KSPSolve(ksp, pp->b, u));
+    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+    PetscCall(PetscTime(&t2));
+    PetscCall(KSPGetConvergedReason(ksp, &reason));
+    PetscCall(KSPGetIterationNumber(ksp, &n));
+    PetscCheck(reason > 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "Sample %" PetscInt_FMT ": the linear solve failed (%s after %" PetscInt_FMT " iterations)", i, KSPConvergedReasons[reason], n);
+    PetscCall(SNAGuessGetLastTimes(ksp, &tg[0], &tg[1], &tg[2]));
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, tg, 3, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+    rec->its[i]    = (PetscReal)n;
+    rec->tassem[i] = (PetscReal)(t1 - t0);
+    rec->tsolve[i] = (PetscReal)(t2 - t1);
+    rec->tguess[i] = tg[0];
+    rec->tfield[i] = tg[1];
+    rec->tcoord[i] = tg[2];
+    /* the initial guess against the converged solution: relative L2 error and relative residual */
+    PetscCall(PoissonParamL2Norm(pp, u, work, &unorm));
+    PetscCall(VecAYPX(cap->x0, -1.0, u));
+    PetscCall(PoissonParamL2Norm(pp, cap->x0, work, &enorm));
+    rec->gerr[i] = unorm > 0 ? enorm / unorm : enorm;
+    if (U) {
+      Vec col;
+      PetscCall(MatDenseGetColumnVecWrite(U, i, &col));
+      PetscCall(VecCopy(u, col));
+      PetscCall(MatDenseRestoreColumnVecWrite(U, i, &col));
+    }
+    PetscCall(VecAYPX(cap->x0, -1.0, u)); /* x0 again */
+    PetscCall(MatMult(pp->A, cap->x0, work));
+    PetscCall(VecAYPX(work, -1.0, pp->b));
+    PetscCall(VecNorm(work, NORM_2, &rnorm));
+    PetscCall(VecNorm(pp->b, NORM_2, &bnorm));
+    rec->res0[i] = bnorm > 0 ? rnorm / bnorm : rnorm;
+    if (snapfile) {
+      if (!*snaps) {
+        PetscCall(SNAPSOperatorFingerprint(pp->A, pp->nat, fingerprint));
+        PetscCall(SNAPSSnapshotsCreate(PETSC_COMM_WORLD, snapfile, q, fingerprint, snaps));
+      }
+      PetscCall(SNAPSNaturalGlobalToNatural(pp->nat, u, un));
+      PetscCall(SNAPSNaturalGlobalToNatural(pp->nat, pp->b, bn));
+      PetscCall(SNAPSSnapshotsAdd(*snaps, mu, un, bn));
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Warns, before the solves, about the parameters that neither -kappa nor -source uses: they change no solution, yet
+   -snapshots records them as inputs (constant noise to snaps-pod and snaps-fit). what names where they came from. */
+static PetscErrorCode WarnUnusedParameters(PoissonParam *pp, const char what[])
+{
+  const PetscInt used = PoissonFieldUsedParameters(pp->kappa) | PoissonFieldUsedParameters(pp->source);
+  char           names[64] = "";
+  PetscInt       nunused   = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt p = 0; p < pp->q; p++) {
+    char one[16];
+    if (used & ((PetscInt)1 << p)) continue;
+    PetscCall(PetscSNPrintf(one, sizeof(one), "%smu%" PetscInt_FMT, nunused++ ? ", " : "", p + 1));
+    PetscCall(PetscStrlcat(names, one, sizeof(names)));
+  }
+  if (nunused) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson-param: -kappa and -source do not use %s of the %" PetscInt_FMT " parameters of the %s: %s change nothing, and -snapshots would record them as inputs; give only the parameters the expressions use\n", names, pp->q, what, nunused > 1 ? "they" : "it"));
+  PetscFunctionReturn(0);
+}
+
 /* -help: builds the problem (q parameters) and configures the solver, so that their options are read and
    printed, without solving. A help run checks none of the options: an out-of-range -dim or q, and a -kappa or
    -source that does not parse, are replaced, for the listing only, by the defaults. */
@@ -250,7 +341,6 @@ int main(int argc, char **argv)
   SNAPSSnapshots snaps         = NULL;
   char           guesstype[64] = "none";
   PetscMPIInt    size;
-  char           fingerprint[SNAPS_FINGERPRINT_LEN];
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(SNAGuessInitializePackage()); /* -ksp_guess_type sna without -dll_append */
@@ -280,6 +370,7 @@ int main(int argc, char **argv)
   PetscCall(CheckOutputs(hassamples ? samplefile : NULL, hassnap ? snapfile : NULL, hasresults ? results : NULL, hascoord ? coordfile : NULL));
   PetscCall(ReadSamples(PETSC_COMM_WORLD, hasparams ? params : NULL, np, hassamples ? samplefile : NULL, &N, &q, &X));
   PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, a, b, kappa, source, q, &pp));
+  PetscCall(WarnUnusedParameters(&pp, hassamples ? "-samples' /X columns" : "-params values"));
   if (hascoord) PetscCall(WriteDofCoordinates(&pp, coordfile));
 
   PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
@@ -307,60 +398,12 @@ int main(int argc, char **argv)
     PetscCall(PetscMalloc2(batch_reps, &tbatch, N, &berr));
   }
 
-  for (PetscInt i = 0; i < N; i++) {
-    const PetscReal   *mu = X + i * q;
-    PetscLogDouble     t0, t1, t2;
-    PetscInt           n;
-    PetscReal          unorm, enorm, bnorm, rnorm, tg[3];
-    KSPConvergedReason reason;
-
-    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
-    PetscCall(PetscTime(&t0));
-    PetscCall(PoissonParamAssemble(&pp, mu));
-    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
-    PetscCall(PetscTime(&t1));
-    PetscCall(SNAGuessSetParameters(ksp, q, mu)); /* no-op unless the guess is "sna" */
-    PetscCall(VecSet(u, 0.0));
-    PetscCall(KSPSolve(ksp, pp.b, u));
-    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
-    PetscCall(PetscTime(&t2));
-    PetscCall(KSPGetConvergedReason(ksp, &reason));
-    PetscCall(KSPGetIterationNumber(ksp, &n));
-    PetscCheck(reason > 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "Sample %" PetscInt_FMT ": the linear solve failed (%s after %" PetscInt_FMT " iterations)", i, KSPConvergedReasons[reason], n);
-    PetscCall(SNAGuessGetLastTimes(ksp, &tg[0], &tg[1], &tg[2]));
-    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, tg, 3, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
-    its[i]    = (PetscReal)n;
-    tassem[i] = (PetscReal)(t1 - t0);
-    tsolve[i] = (PetscReal)(t2 - t1);
-    tguess[i] = tg[0];
-    tfield[i] = tg[1];
-    tcoord[i] = tg[2];
-    /* the initial guess against the converged solution: relative L2 error and relative residual */
-    PetscCall(PoissonParamL2Norm(&pp, u, work, &unorm));
-    PetscCall(VecAYPX(cap.x0, -1.0, u));
-    PetscCall(PoissonParamL2Norm(&pp, cap.x0, work, &enorm));
-    gerr[i] = unorm > 0 ? enorm / unorm : enorm;
-    if (U) {
-      Vec col;
-      PetscCall(MatDenseGetColumnVecWrite(U, i, &col));
-      PetscCall(VecCopy(u, col));
-      PetscCall(MatDenseRestoreColumnVecWrite(U, i, &col));
-    }
-    PetscCall(VecAYPX(cap.x0, -1.0, u)); /* x0 again */
-    PetscCall(MatMult(pp.A, cap.x0, work));
-    PetscCall(VecAYPX(work, -1.0, pp.b));
-    PetscCall(VecNorm(work, NORM_2, &rnorm));
-    PetscCall(VecNorm(pp.b, NORM_2, &bnorm));
-    res0[i] = bnorm > 0 ? rnorm / bnorm : rnorm;
-    if (hassnap) {
-      if (!snaps) {
-        PetscCall(SNAPSOperatorFingerprint(pp.A, pp.nat, fingerprint));
-        PetscCall(SNAPSSnapshotsCreate(PETSC_COMM_WORLD, snapfile, q, fingerprint, &snaps));
-      }
-      PetscCall(SNAPSNaturalGlobalToNatural(pp.nat, u, un));
-      PetscCall(SNAPSNaturalGlobalToNatural(pp.nat, pp.b, bn));
-      PetscCall(SNAPSSnapshotsAdd(snaps, mu, un, bn));
-    }
+  {
+    SampleRecord   rec = {its, tsolve, tguess, tassem, tfield, tcoord, gerr, res0};
+    PetscErrorCode ierr;
+    ierr = SolveSamples(&pp, ksp, N, q, X, u, work, un, bn, &cap, U, hassnap ? snapfile : NULL, &snaps, &rec);
+    if (ierr) PetscCall(SNAPSSnapshotsDestroy(&snaps)); /* a failed sample leaves no temporary snapshot file */
+    PetscCall(ierr);
   }
   if (snaps) PetscCall(SNAPSSnapshotsClose(&snaps));
   if (batch) {

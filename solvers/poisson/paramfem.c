@@ -8,15 +8,22 @@
 /* The problem the pointwise functions see (they get no user context in PETSc 3.18); mu arrives as the
    DS constants. */
 static PoissonParam *param_current     = NULL;
-static PetscBool     param_kappa_bad   = PETSC_FALSE;
-static PetscReal     param_kappa_at[3] = {0, 0, 0};
+static PetscBool     param_kappa_bad    = PETSC_FALSE;
+static PetscReal     param_kappa_at[3]  = {0, 0, 0};
+static PetscBool     param_source_bad   = PETSC_FALSE;
+static PetscReal     param_source_at[3] = {0, 0, 0};
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
-/* Residual, point part: -f(x; mu). */
+/* Residual, point part: -f(x; mu); remembers a point where f is not finite. */
 static void f0_u(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[], const PetscInt uOff_x[], const PetscScalar u[], const PetscScalar u_t[], const PetscScalar u_x[], const PetscInt aOff[], const PetscInt aOff_x[], const PetscScalar a[], const PetscScalar a_t[], const PetscScalar a_x[], PetscReal t, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[], PetscScalar f0[])
 {
-  f0[0] = -PoissonFieldEvaluate(param_current->source, x, constants);
+  const PetscReal f = PoissonFieldEvaluate(param_current->source, x, constants);
+  if (PetscIsInfOrNanReal(f) && !param_source_bad) {
+    param_source_bad = PETSC_TRUE;
+    for (PetscInt d = 0; d < dim; d++) param_source_at[d] = x[d];
+  }
+  f0[0] = -f;
 }
 
 /* Conductivity at a point; remembers a point where it is not positive. */
@@ -139,14 +146,15 @@ PetscErrorCode PoissonParamCreate(MPI_Comm comm, PetscInt dim, PetscReal a, Pets
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PoissonParamAssemble(PoissonParam *pp, const PetscReal mu[])
+PetscErrorCode PoissonParamAssemble(PoissonParam *pp, PetscInt sample, const PetscReal mu[])
 {
   MPI_Comm     comm;
   PetscDS      ds;
   Vec          loc, locF;
   PetscScalar *consts, *bb;
   PetscInt     lo;
-  PetscReal    bad[4];
+  PetscReal    bad[8];
+  char         which[160], where[2][128];
 
   PetscFunctionBegin;
   PetscCall(PetscObjectGetComm((PetscObject)pp->dm, &comm));
@@ -156,7 +164,8 @@ PetscErrorCode PoissonParamAssemble(PoissonParam *pp, const PetscReal mu[])
   for (PetscInt p = 0; p < pp->q; p++) consts[p] = mu[p];
   PetscCall(PetscDSSetConstants(ds, pp->q, consts));
   PetscCall(PetscFree(consts));
-  param_kappa_bad = PETSC_FALSE;
+  param_kappa_bad  = PETSC_FALSE;
+  param_source_bad = PETSC_FALSE;
   PetscCall(DMGetLocalVector(pp->dm, &loc));
   PetscCall(DMGetLocalVector(pp->dm, &locF));
   PetscCall(VecSet(loc, 0.0));
@@ -169,15 +178,27 @@ PetscErrorCode PoissonParamAssemble(PoissonParam *pp, const PetscReal mu[])
   PetscCall(DMLocalToGlobal(pp->dm, locF, ADD_VALUES, pp->b));
   PetscCall(DMRestoreLocalVector(pp->dm, &locF));
   PetscCall(DMRestoreLocalVector(pp->dm, &loc));
-  /* the conductivity must be positive everywhere: agree on it, and say where it is not */
+  /* the conductivity must be positive and the source finite everywhere: agree on it, and say for which sample
+     and where it is not */
   bad[0] = param_kappa_bad ? 1.0 : 0.0;
-  for (PetscInt d = 0; d < 3; d++) bad[d + 1] = param_kappa_bad ? param_kappa_at[d] : -PETSC_MAX_REAL;
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, bad, 4, MPIU_REAL, MPIU_MAX, comm));
-  if (bad[0] != 0) {
-    char where[128];
-    PetscCall(PetscSNPrintf(where, sizeof(where), pp->dim == 1 ? "%g" : (pp->dim == 2 ? "%g, %g" : "%g, %g, %g"), (double)bad[1], (double)bad[2], (double)bad[3]));
-    SETERRQ(comm, PETSC_ERR_USER_INPUT, "-kappa is not positive everywhere for these parameters (for example near x = (%s)): the problem is not elliptic", where);
+  bad[4] = param_source_bad ? 1.0 : 0.0;
+  for (PetscInt d = 0; d < 3; d++) {
+    bad[d + 1] = param_kappa_bad ? param_kappa_at[d] : -PETSC_MAX_REAL;
+    bad[d + 5] = param_source_bad ? param_source_at[d] : -PETSC_MAX_REAL;
   }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, bad, 8, MPIU_REAL, MPIU_MAX, comm));
+  if (bad[0] != 0 || bad[4] != 0) {
+    size_t n;
+    PetscCall(PetscSNPrintf(which, sizeof(which), "Sample %" PetscInt_FMT " (mu = ", sample));
+    for (PetscInt p = 0; p < pp->q; p++) {
+      PetscCall(PetscStrlen(which, &n));
+      PetscCall(PetscSNPrintf(which + n, sizeof(which) - n, "%s%g", p ? ", " : "", (double)mu[p]));
+    }
+    PetscCall(PetscStrlcat(which, ")", sizeof(which)));
+    for (PetscInt i = 0; i < 2; i++) PetscCall(PetscSNPrintf(where[i], sizeof(where[i]), pp->dim == 1 ? "%g" : (pp->dim == 2 ? "%g, %g" : "%g, %g, %g"), (double)bad[4 * i + 1], (double)bad[4 * i + 2], (double)bad[4 * i + 3]));
+  }
+  PetscCheck(bad[0] == 0, comm, PETSC_ERR_USER_INPUT, "%s: -kappa is not positive everywhere for these parameters (for example near x = (%s)): the problem is not elliptic", which, where[0]);
+  PetscCheck(bad[4] == 0, comm, PETSC_ERR_USER_INPUT, "%s: -source is not finite everywhere for these parameters (for example at x = (%s)): choose a source that is finite on the whole domain", which, where[1]);
   /* b = -F(0); u = 0 on the boundary by identity rows and columns (keeps A symmetric) */
   PetscCall(VecScale(pp->b, -1.0));
   if (!pp->assembled || PoissonFieldUsesParameters(pp->kappa)) PetscCall(MatZeroRowsColumns(pp->A, pp->nbc, pp->bcrows, 1.0, NULL, NULL));

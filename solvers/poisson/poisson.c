@@ -40,7 +40,9 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
 #include "galerkin.h"
 #include "mesh.h"
 
-/* A -results report holding the fields every method writes; the caller adds its own and writes it. */
+/* A -results report holding the fields every method writes; the caller adds its own and writes it. The box
+   [a,b]^d is left out when a >= b (a mesh file, whose domain the caller reports), error_cells when ecells is 0 (an
+   error quadrature without the grid, which the caller names). */
 static PetscErrorCode PoissonReportCreate(const char method[], const char exprs[], PetscInt dim, PetscReal a, PetscReal b, PetscInt dofs, PetscInt degree, PetscReal l2sq, PetscReal h1, PetscInt ecells, PetscInt eorder, PetscReal setup, PetscReal solve, SNAPSReport *report)
 {
   PetscFunctionBegin;
@@ -49,13 +51,15 @@ static PetscErrorCode PoissonReportCreate(const char method[], const char exprs[
   PetscCall(SNAPSReportSetString(*report, "method", method));
   PetscCall(SNAPSReportSetString(*report, "exact", exprs));
   PetscCall(SNAPSReportSetInt(*report, "dim", dim));
-  PetscCall(SNAPSReportSetReal(*report, "domain_lower", a));
-  PetscCall(SNAPSReportSetReal(*report, "domain_upper", b));
+  if (a < b) {
+    PetscCall(SNAPSReportSetReal(*report, "domain_lower", a));
+    PetscCall(SNAPSReportSetReal(*report, "domain_upper", b));
+  }
   PetscCall(SNAPSReportSetInt(*report, "dofs", dofs));
   PetscCall(SNAPSReportSetInt(*report, "degree", degree));
   PetscCall(SNAPSReportSetReal(*report, "l2_error_squared", l2sq));
   PetscCall(SNAPSReportSetReal(*report, "h1_error", h1));
-  PetscCall(SNAPSReportSetInt(*report, "error_cells", ecells));
+  if (ecells > 0) PetscCall(SNAPSReportSetInt(*report, "error_cells", ecells));
   PetscCall(SNAPSReportSetInt(*report, "error_order", eorder));
   PetscCall(SNAPSReportSetReal(*report, "setup_time_s", setup));
   PetscCall(SNAPSReportSetReal(*report, "solve_time_s", solve));
@@ -63,16 +67,11 @@ static PetscErrorCode PoissonReportCreate(const char method[], const char exprs[
   PetscFunctionReturn(0);
 }
 
-/* -view_solution and -model of -method khronos: writes the solution on a grid and saves it as an SNA
-   model (either file name may be NULL). */
-static PetscErrorCode KhronosWrite(PoissonKhronos *kh, const char view[], const char model[])
+/* -view_solution (npoints per direction) and -model of -method khronos: writes the solution on a grid and saves
+   it as an SNA model (either file name may be NULL). */
+static PetscErrorCode KhronosWrite(PoissonKhronos *kh, const char view[], PetscInt npoints, const char model[])
 {
-  PetscInt npoints = kh->dim == 2 ? 129 : 33;
-
   PetscFunctionBegin;
-  PetscOptionsBegin(kh->comm, NULL, "snaps-poisson -method khronos -view_solution", NULL);
-  PetscCall(PetscOptionsInt("-khronos_view_points", "Grid points per direction of -view_solution", NULL, npoints, &npoints, NULL));
-  PetscOptionsEnd();
   if (view) PetscCall(PoissonKhronosViewSolution(kh, view, npoints));
   if (model) {
     PetscCall(SNASave(kh->sna, model));
@@ -84,7 +83,7 @@ static PetscErrorCode KhronosWrite(PoissonKhronos *kh, const char view[], const 
 /* -method khronos: solves, prints one line and writes the -results report (same fields as FEM, plus the
    KHRONOS figures), the -view_solution grid and the -model file. For d >= 4 the reported
    l2_error_squared is the separable one (error_method). */
-static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscInt dim, PetscReal a, PetscReal b, PetscInt ecells, PetscInt eorder, const char results[], const char view[], const char model[])
+static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscInt dim, PetscReal a, PetscReal b, PetscInt ecells, PetscInt eorder, const char results[], const char view[], PetscInt npoints, const char model[])
 {
   PoissonKhronos kh;
   PetscReal      l2grid, l2sep, h1, l2sq, uerr;
@@ -101,7 +100,7 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: khronos degree %" PetscInt_FMT " %" PetscInt_FMT "-D, G %" PetscInt_FMT ", rank %" PetscInt_FMT ", %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e (%s; grid %.6e, separable %.6e), H1 error %.6e, source %s rank %" PetscInt_FMT " (rel. error %.1e), %" PetscInt_FMT " lifting terms, %.3f s\n", kh.degree, dim,
                         kh.nodes, kh.modes, kh.dofs, size, (double)l2sq, emethod, (double)l2grid, (double)l2sep, (double)h1, kh.source_method, kh.source_rank, (double)kh.source_error, kh.lift_terms, (double)(kh.setup_time + kh.solve_time)));
   PetscCall(SNAViewFromOptions(kh.sna, NULL, "-sna_view"));
-  PetscCall(KhronosWrite(&kh, view, model));
+  PetscCall(KhronosWrite(&kh, view, npoints, model));
   if (results) {
     SNAPSReport report;
     PetscCall(PoissonExactGetSourceString(exact, &source));
@@ -178,8 +177,8 @@ int main(int argc, char **argv)
 {
   const char  *methods[]                 = {"fem", "khronos"};
   char         exprs[PETSC_MAX_PATH_LEN] = "sin(pi*x)*sin(pi*y)", results[PETSC_MAX_PATH_LEN] = "", viewfile[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "";
-  PetscInt     method = 0, dim = 2, ecells, eorder;
-  PetscBool    hasresults, hasview, hasmodel, helpflg, exactview = PETSC_FALSE;
+  PetscInt     method = 0, dim = 2, ecells, eorder, vpoints;
+  PetscBool    hasresults, hasview, hasmodel, helpflg, exactview = PETSC_FALSE, vpset;
   PetscReal    dom[2] = {-1, 1}, a, b, l2sq, h1;
   PetscMPIInt  size;
   PoissonExact exact;
@@ -192,6 +191,8 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsEList("-method", "Discretisation", NULL, methods, 2, methods[method], &method, NULL));
   PetscCall(PetscOptionsString("-exact", "Exact solution u(x)", NULL, exprs, exprs, sizeof(exprs), NULL));
   PetscCall(PetscOptionsInt("-dim", "Dimension", NULL, dim, &dim, NULL));
+  vpoints = dim == 3 ? 33 : 129;
+  PetscCall(PetscOptionsInt("-khronos_view_points", "Grid points per direction of -view_solution with -method khronos (2-D 129, 3-D 33)", NULL, vpoints, &vpoints, &vpset));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscCall(PetscOptionsString("-view_solution", "HDF5 file for mesh and solution (+ .xmf)", NULL, viewfile, viewfile, sizeof(viewfile), &hasview));
   PetscCall(PetscOptionsString("-model", "HDF5 file for the KHRONOS solution as an SNA model (-method khronos)", NULL, model, model, sizeof(model), &hasmodel));
@@ -207,12 +208,14 @@ int main(int argc, char **argv)
   PetscCheck(!hasmodel || method == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model %s saves a KHRONOS solution as an SNA model: it needs -method khronos (a FEM solution is not an SNA; use -view_solution)", model);
   PetscCheck(!hasview || method == 0 || dim == 2 || dim == 3, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-view_solution with -method khronos writes 2-D and 3-D grids for ParaView, not -dim %" PetscInt_FMT ": save the solution with -model u.h5 and evaluate it with snaps-predict instead", dim);
   PetscCheck(dim >= 1 && dim <= POISSON_EXACT_MAX_DIM, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-dim must be between 1 and %d, not %" PetscInt_FMT, POISSON_EXACT_MAX_DIM, dim);
+  PetscCheck(!vpset || (method == 1 && hasview), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-khronos_view_points %" PetscInt_FMT " sets the grid that -view_solution writes with -method khronos, but %s: add %s, or remove -khronos_view_points", vpoints, method == 1 ? "there is no -view_solution" : "the method is fem (its -view_solution writes the mesh)", method == 1 ? "-view_solution u.h5" : "-method khronos");
+  if (method == 1 && hasview) PetscCall(PoissonKhronosCheckViewPoints(PETSC_COMM_WORLD, dim, vpoints)); /* before the solve, not after it */
   PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact));
   if (exactview) PetscCall(PoissonExactView(exact, PETSC_VIEWER_STDOUT_WORLD));
   PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
   PetscCall(CheckOutputs(hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
   if (method == 1) {
-    PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
+    PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL, hasview ? viewfile : NULL, vpoints, hasmodel ? model : NULL));
     PetscCall(PoissonExactDestroy(&exact));
     PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
     PetscCall(PetscFinalize());
@@ -227,14 +230,23 @@ int main(int argc, char **argv)
   if (hasresults) {
     SNAPSReport report;
     PetscCall(PoissonExactGetSourceString(exact, &source));
-    PetscCall(PoissonReportCreate(methods[method], exprs, dim, a, b, fem.dofs, fem.degree, l2sq, h1, ecells, eorder, fem.setup_time, fem.solve_time, &report));
+    const PetscBool grid = (PetscBool)(fem.box || (!fem.mesh[0] && !fem.simplex)); /* the error's grid rule applies */
+    PetscReal       faces[3], lo[3], hi[3];
+
+    PetscCall(PoissonReportCreate(methods[method], exprs, dim, fem.mesh[0] ? 0 : a, fem.mesh[0] ? 0 : b, fem.dofs, fem.degree, l2sq, h1, grid ? ecells : 0, eorder, fem.setup_time, fem.solve_time, &report));
+    if (!grid) PetscCall(SNAPSReportSetString(report, "error_quadrature", fem.simplex ? "Stroud conical rule of degree + error_order points per cell" : "error_order Gauss points per direction and cell"));
     PetscCall(SNAPSReportSetString(report, "cell_type", fem.simplex ? "simplex" : "tensor"));
     PetscCall(SNAPSReportSetString(report, "assembly", fem.box ? "box" : "plex"));
     PetscCall(SNAPSReportSetInt(report, "cells", fem.cells));
-    if (!fem.mesh[0])
-      PetscCall(SNAPSReportSetInt(report, "cells_per_direction", fem.faces[0]));
-    else
+    if (!fem.mesh[0]) { /* the mesh solved on, -dm_refine included: one count per direction */
+      for (PetscInt d = 0; d < dim; d++) faces[d] = (PetscReal)fem.faces[d];
+      PetscCall(SNAPSReportSetRealArray(report, "cells_per_direction", dim, faces));
+    } else { /* the file's domain: its bounding box, not -domain (refused with a mesh file) */
       PetscCall(SNAPSReportSetString(report, "mesh", fem.mesh));
+      PetscCall(DMGetBoundingBox(fem.dm, lo, hi));
+      PetscCall(SNAPSReportSetRealArray(report, "mesh_lower", dim, lo));
+      PetscCall(SNAPSReportSetRealArray(report, "mesh_upper", dim, hi));
+    }
     PetscCall(SNAPSReportSetInt(report, "ksp_iterations", fem.iterations));
     PetscCall(SNAPSReportWrite(report, results));
     PetscCall(SNAPSReportDestroy(&report));

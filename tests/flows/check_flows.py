@@ -68,6 +68,8 @@ def ks_linear_decay():
     err, steps = np.abs(u - exact).max() / a, json.load(open(rep))["ark_steps"]
     print(f"-ark_fixed_step 0.01: {steps} steps, max relative error {err:.2e}")
     assert steps == 400 and err < 1e-6, (steps, err)
+    # no error control with a fixed step: the report gives no tolerances, which changed nothing
+    assert "ark_rtol" not in json.load(open(rep)) and "ark_atol" not in json.load(open(rep)), rep
 
 
 def taylor_green():
@@ -207,6 +209,27 @@ def checkpoint_extend():
                       "-init_trajectory", path("init.h5")])
     assert json.load(open(path("r.json")))["restart_time"] == 2, out
     same_files(path("full.h5"), path("part.h5"), ["state", "diag_sum", "diag_sq"])
+
+
+def trajectory_extend():
+    """A finished run that wrote -trajectory continues to a larger -T from its checkpoint: the rows are appended to
+    its complete file (as the uninterrupted run writes them); a restart whose -trajectory has neither a partial nor a
+    fitting complete file is refused, leaves no partial file and the other file as it was."""
+    run([KS, "-N", "32", "-T", "4", "-checkpoint", path("full_ck.h5"), "-trajectory", path("full.h5")])  # the same segments
+    run([KS, "-N", "32", "-T", "2", "-checkpoint", path("ck.h5"), "-trajectory", path("tr.h5")])
+    run([KS, "-N", "32", "-T", "4", "-checkpoint", path("ck.h5"), "-restart", path("ck.h5"), "-trajectory", path("tr.h5")])
+    with h5py.File(path("tr.h5"), "r") as h, h5py.File(path("full.h5"), "r") as g:
+        assert h.attrs["complete"] == 1 and list(h["time"][:]) == [0, 1, 2, 3, 4], h["time"][:]
+        assert np.array_equal(h["u"][:], g["u"][:]), "the extended trajectory differs from the uninterrupted run's"
+    run([KS, "-N", "32", "-T", "1", "-trajectory", path("short.h5")])  # a complete file with too few rows
+    before = open(path("short.h5"), "rb").read()
+    expect_error([KS, "-N", "32", "-T", "6", "-checkpoint", path("ck.h5"), "-restart", path("ck.h5"), "-trajectory", path("absent.h5")],
+                 r"neither the partial file '[^']*\.absent\.h5\.partial' of an interrupted run nor the file '[^']*absent\.h5' of a finished one exists")
+    expect_error([KS, "-N", "32", "-T", "6", "-checkpoint", path("ck.h5"), "-restart", path("ck.h5"), "-trajectory", path("short.h5")],
+                 r"The trajectory '[^']*short\.h5' has fewer rows than its checkpoint \(5\)")
+    assert open(path("short.h5"), "rb").read() == before, "the refused restart changed short.h5"
+    left = [f for f in os.listdir(scratch) if f.endswith(".partial")]
+    assert not left, f"partial files left: {left}"
 
 
 def lyapunov():

@@ -30,6 +30,9 @@ PETSC_EXTERN PetscErrorCode SNAPSWriteFileAtomic(MPI_Comm, const char[], const c
 PETSC_EXTERN PetscErrorCode SNAPSWriteFileReplace(MPI_Comm, const char[], const char[], size_t);
 /* Builds "<dir>/.<base>.tmp.<pid>" for filename, the temporary name used by atomic writes. */
 PETSC_EXTERN PetscErrorCode SNAPSTemporaryName(const char[], char[], size_t);
+/* Copies the file src to dst byte for byte on this process (dst created or truncated); on failure dst is removed.
+   Not collective. */
+PETSC_EXTERN PetscErrorCode SNAPSCopyFile(const char[], const char[]);
 /* Finishes an atomic write on one process: renames tmp over file when the outcome is 0, else removes tmp. */
 PETSC_EXTERN PetscErrorCode SNAPSCommitLocal(const char[], const char[], PetscErrorCode *, int *);
 /* Finishes an atomic write: rank 0 renames tmp over file when its outcome is 0, else removes tmp; every rank

@@ -23,6 +23,9 @@ PETSC_EXTERN PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm, const char[], PetscIn
 PETSC_EXTERN PetscErrorCode SNAPSSnapshotsAdd(SNAPSSnapshots, const PetscReal[], Vec, Vec);
 /* Writes /X and the attributes, closes the file and renames it into place; frees the writer. Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *);
+/* Abandons an unfinished snapshot file (the writer's run failed): closes and removes the temporary file, leaves an
+   existing file of that name as it was, frees the writer. NULL is a no-op. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSSnapshotsDestroy(SNAPSSnapshots *);
 
 /* Reads a snapshot file: N, the parameters X (Vec of N rows with block size q, distributed by rows),
    the solutions U[N] and, when present and hasB is not NULL, the right-hand sides B[N] (Vecs of size n,

@@ -9,7 +9,8 @@
                            and the run's parameters (SNAPSTrajectorySetAttribute*)
    While a run is going the rows go to "<dir>/.<base>.partial", flushed after every row, so a killed run
    keeps what it wrote; SNAPSTrajectoryClose() renames it to the final name. A restarted run reopens the
-   partial file and cuts it back to the rows of its checkpoint. */
+   partial file and cuts it back to the rows of its checkpoint; a restart of a finished run (raising -T) reopens a
+   copy of its complete file instead. */
 #pragma once
 
 #include <petscsys.h>

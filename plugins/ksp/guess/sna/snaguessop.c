@@ -226,25 +226,12 @@ static PetscErrorCode FitTerms(const FitInput *in, PetscInt T, const PetscInt ex
 /* Rank 0: copies model into tmp and replaces its /operator group. */
 static PetscErrorCode WriteOperator_Rank0(const char model[], const char tmp[], const FitInput *in, PetscInt degree, PetscInt T, const PetscInt exps[], const PetscReal terms[], PetscReal misfit)
 {
-  FILE          *src, *dst;
-  char           buf[1 << 16];
-  size_t         got;
-  PetscBool      ok = PETSC_TRUE;
   hid_t          file, group;
   PetscReal     *e;
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  src = fopen(model, "rb");
-  PetscCheck(src, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot read '%s': %s", model, strerror(errno));
-  dst = fopen(tmp, "wb");
-  if (!dst) fclose(src);
-  PetscCheck(dst, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create '%s': %s", tmp, strerror(errno));
-  while (ok && (got = fread(buf, 1, sizeof(buf), src)) > 0) ok = (PetscBool)(fwrite(buf, 1, got, dst) == got);
-  ok = (PetscBool)(ok && !ferror(src));
-  fclose(src);
-  ok = (PetscBool)(!fclose(dst) && ok);
-  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not copy '%s' to '%s'", model, tmp);
+  PetscCall(SNAPSCopyFile(model, tmp));
   file = H5Fopen(tmp, H5F_ACC_RDWR, H5P_DEFAULT);
   PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "HDF5 cannot open '%s' for writing", tmp);
   if (H5Lexists(file, OP_GROUP, H5P_DEFAULT) > 0) H5Ldelete(file, OP_GROUP, H5P_DEFAULT);

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""snaps-poisson and snaps-poisson-param report what they solved and refuse what they would ignore (audit s16): the
+JSON's cells_per_direction is the mesh solved on (-dm_refine and every direction included), -dm_refine 0 keeps the
+box assembly, a mesh file's JSON gives its bounding box and no error grid, -domain and -error_cells are refused with a
+mesh file, -khronos_view_points is checked before the solve and refused without -view_solution, a non-finite -exact
+or -source is named (not the solver), a failed sample names itself and leaves no temporary snapshot file, parameters
+the expressions do not use are warned about, KHRONOS's separable error agrees with the grid's, and a box of simplices
+without a mesh generator says what to do. Each run is a few tenths of a second.
+
+usage: input_checks.py <scratch dir> <snaps-poisson> <snaps-poisson-param>"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+# a square [-1,1]^2 of four triangles around its centre (gmsh 2.2), so that no mesh generator is needed
+TINY_MSH = """$MeshFormat
+2.2 0 8
+$EndMeshFormat
+$Nodes
+5
+1 -1 -1 0
+2 1 -1 0
+3 1 1 0
+4 -1 1 0
+5 0 0 0
+$EndNodes
+$Elements
+4
+1 2 2 1 1 1 2 5
+2 2 2 1 1 2 3 5
+3 2 2 1 1 3 4 5
+4 2 2 1 1 4 1 5
+$EndElements
+"""
+fails = []
+
+
+def run(cmd, fail=False):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    if (p.returncode != 0) != fail:
+        fails.append(f"{' '.join(cmd)} exited {p.returncode}, expected {'a failure' if fail else '0'}:\n{p.stdout[-3000:]}")
+    return p.stdout
+
+
+def refused(cmd, pattern):
+    out = run(cmd, fail=True)
+    if not re.search(pattern, out):
+        fails.append(f"{' '.join(cmd)}: no '{pattern}' in:\n{out[-3000:]}")
+
+
+def main():
+    d, poisson, param = sys.argv[1:4]
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    p = lambda name: os.path.join(d, name)  # noqa: E731
+    with open(p("tiny.msh"), "w") as f:
+        f.write(TINY_MSH)
+    fast = ["-error_cells", "16", "-error_order", "2"]
+
+    # finding 2: the refined mesh, every direction; finding 11: -dm_refine 0 is the box assembly
+    run([poisson, "-dm_plex_box_faces", "4", "-dm_refine", "2", "-results", p("rf2.json")] + fast)
+    run([poisson, "-dm_plex_box_faces", "4,8", "-dm_refine", "0", "-results", p("rf0.json")] + fast)
+    if os.path.exists(p("rf2.json")) and os.path.exists(p("rf0.json")):
+        r2, r0 = json.load(open(p("rf2.json"))), json.load(open(p("rf0.json")))
+        if r2["cells_per_direction"] != [16, 16] or r2["cells"] != 256:
+            fails.append(f"-dm_plex_box_faces 4 -dm_refine 2: cells_per_direction {r2['cells_per_direction']}, cells {r2['cells']}; the mesh is 16 x 16")
+        if r0["cells_per_direction"] != [4, 8] or r0["assembly"] != "box":
+            fails.append(f"-dm_plex_box_faces 4,8 -dm_refine 0: cells_per_direction {r0['cells_per_direction']}, assembly {r0['assembly']}; expected [4, 8], box")
+
+    # findings 3 and 4: a mesh file sets the domain and takes no error grid; its JSON says what was used
+    run([poisson, "-dm_plex_filename", p("tiny.msh"), "-results", p("mesh.json")])
+    if os.path.exists(p("mesh.json")):
+        r = json.load(open(p("mesh.json")))
+        if "domain_lower" in r or "error_cells" in r or r.get("mesh_lower") != [-1, -1] or r.get("mesh_upper") != [1, 1] or "error_quadrature" not in r:
+            fails.append(f"a mesh file's JSON: {r}")
+    refused([poisson, "-dm_plex_filename", p("tiny.msh"), "-domain", "0,5"], r"-domain sets the box mesh, but -dm_plex_filename '[^']*tiny.msh' gives the mesh")
+    refused([param, "-params", "1", "-dm_plex_filename", p("tiny.msh"), "-domain", "3,4"], r"-domain sets the box mesh, but -dm_plex_filename")
+    refused([poisson, "-dm_plex_filename", p("tiny.msh"), "-error_cells", "300"], r"-error_cells 300 sets the error-quadrature grid of a box of tensor cells, which the mesh file")
+
+    # finding 10: -khronos_view_points checked before the solve (no solve line printed), refused where it does nothing
+    out = run([poisson, "-method", "khronos", "-khronos_view_points", "1", "-view_solution", p("kv.h5")], fail=True)
+    if "-khronos_view_points must be at least 2, not 1" not in out or "snaps-poisson: khronos" in out:
+        fails.append(f"-khronos_view_points 1 not refused before the solve:\n{out[-2000:]}")
+    refused([poisson, "-method", "khronos", "-khronos_view_points", "5"], r"-khronos_view_points 5 sets the grid that -view_solution writes with -method khronos, but there is no -view_solution")
+
+    # finding 7: a non-finite u or f is named, on both FEM paths and in snaps-poisson-param
+    for assembly in ("box", "plex"):
+        refused([poisson, "-exact", "sqrt(x)", "-fem_assembly", assembly, "-dm_plex_box_faces", "4"] + fast,
+                r"-exact 'sqrt\(x\)': the solution u \(the Dirichlet data\) or the source f = -Laplace\(u\) is not finite at x = \(-1")
+    refused([param, "-params", "1", "-source", "sqrt(x-0.5)", "-dm_plex_box_faces", "4"], r"Sample 0 \(mu = 1\.?\): -source is not finite everywhere")
+
+    # finding 8: the failed sample is named, and no temporary snapshot file is left
+    with h5py.File(p("xs.h5"), "w") as h:
+        h["X"] = np.array([[1.0], [-1.0]])
+    refused([param, "-samples", p("xs.h5"), "-kappa", "mu1", "-snapshots", p("snap.h5"), "-dm_plex_box_faces", "4"],
+            r"Sample 1 \(mu = -1\.?\): -kappa is not positive everywhere")
+    left = [f for f in os.listdir(d) if ".tmp." in f or f.startswith("snap")]
+    if left:
+        fails.append(f"a failed snaps-poisson-param left {left}")
+
+    # finding 12: parameters no expression uses
+    out = run([param, "-params", "1,2,3", "-kappa", "1+mu1", "-dm_plex_box_faces", "4"])
+    if "WARNING: snaps-poisson-param: -kappa and -source do not use mu2, mu3 of the 3 parameters" not in out:
+        fails.append(f"no warning about the unused mu2, mu3:\n{out[-2000:]}")
+
+    # finding 9: the separable error of the 2-D tensor solve is the grid's to a few digits (was 10x larger)
+    out = run([poisson, "-method", "khronos"])  # the default error grid: the fast one is not accurate to 1e-2
+    m = re.search(r"grid ([0-9.e+-]+), separable ([0-9.e+-]+)", out)
+    if not m or abs(float(m.group(2)) / float(m.group(1)) - 1) > 1e-2:
+        fails.append(f"separable and grid errors disagree: {m.group(0) if m else out[-2000:]}")
+
+    # finding 14: a box of simplices either solves or says what to do (not PETSc's configure hint)
+    p14 = subprocess.run([poisson, "-dm_plex_simplex", "1", "-dm_plex_box_faces", "4"] + fast, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    if p14.returncode != 0 and not re.search(r"-dm_plex_simplex: a 2-D box of simplices needs PETSc built with triangle, which this PETSc lacks: mesh the box with gmsh", p14.stdout):
+        fails.append(f"-dm_plex_simplex failed without saying what to do:\n{p14.stdout[-2000:]}")
+
+    if fails:
+        sys.exit("FAIL:\n" + "\n\n".join(fails))
+    print("PASS: the reports say what was solved; ignored inputs are refused or warned about")
+
+
+if __name__ == "__main__":
+    main()

@@ -296,6 +296,14 @@ def wrong_system():
     expect_error([KS, "-stepper_simd", "0", "-T", "2"], r"-stepper_simd applies to -stepper sna only")
     expect_error(base + ["-L", "22", "-N", "32", "-init_trajectory", path("train.h5"), "-trajectory", path("train.h5")], r"-trajectory.*-init_trajectory")
     expect_error([KS, "-stepper", "sna", "-stepper_model", path("train.h5"), "-T", "2"], r"no group /surrogate")
+    # an empty training box and bin edges out of order: refused, not rolled out
+    for name, edit, says in (("empty_box.h5", lambda s: (s["lower"].__setitem__(0, 5.0), s["upper"].__setitem__(0, -5.0)),
+                              r"the training box \(lower, upper\) of coordinate 0 is \[5\.?, -5\.?\], which is empty"),
+                             ("edges_down.h5", lambda s: s["edges"].__setitem__(0, s["edges"][0][::-1]), r"the bin edges of coordinate 0 decrease")):
+        shutil.copy(path("cat.h5"), path(name))
+        with h5py.File(path(name), "r+") as h:
+            edit(h["surrogate"])
+        expect_error([KS, "-stepper", "sna", "-stepper_model", path(name), "-T", "2", "-dt_save", "1", "-L", "22", "-N", "32"], says)
     # a corrupt head among the models read from the one open file: the message names the head's group and the file
     for name, edit, says in (("no_C.h5", lambda g: g.__delitem__("C"), r"no dataset 'C'"),
                              ("bad_W.h5", lambda g: (g.__delitem__("W"), g.create_dataset("W", data=np.ones((1, 2, 3)))),
@@ -319,7 +327,8 @@ def wrong_system():
     out = run(base + ["-L", "22", "-N", "32", "-init_trajectory", path("far.h5")])
     if not re.search(r"WARNING: snaps-ks: on average [0-9.]+ of the model's [0-9]+ latent coordinates per step lay outside its training box", out):
         sys.exit(f"FAIL: no warning that the rollout is far from the training data:\n{out}")
-    print("wrong_system: models for another system are refused, naming both values; a corrupt head is refused naming it;"
+    print("wrong_system: models for another system are refused, naming both values; a corrupt head, an empty box and falling"
+          " bin edges are refused;"
           " a rollout far from the training states is warned about")
 
 

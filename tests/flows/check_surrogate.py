@@ -869,6 +869,17 @@ def fit_errors():
             ("no fit", "d.h5"))
     refused(["-twin_model", path("d.h5"), "-drift_noise", "0", "-drift_noise_target", "clean"],
             r"-drift_noise_target clean applies to the noisy copies", ("no fit", "d.h5"))
+    # a stride that would divide by zero or select no pair, noise without copies, infinite reals, too few POD states
+    refused(["-twin_model", path("d.h5"), "-train_stride", "0"], r"-train_stride 0: must be at least 1", ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-train_stride", "-2"], r"-train_stride -2: must be at least 1", ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-drift_noise", "0.01", "-drift_noise_copies", "0"],
+            r"-drift_noise 0.01 makes noisy copies .* but -drift_noise_copies is 0", ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-drift_ridge", "inf"], r"-drift_ridge \(inf\.?\) .* must be finite and nonnegative", ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-drift_pairs", "-drift_dissipative", "-drift_dissipative_margin", "inf"],
+            r"-drift_dissipative_margin must be a finite nonnegative number .*not inf", ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-latent", "pod", "-latent_modes", "6", "-latent_snapshots", "3"],
+            r"-latent_modes 6 POD modes need at least 7 training snapshots, but -latent_snapshots 3 keeps 3 of the 161 training states",
+            ("no fit", "d.h5"))
     refused(["-twin_model", path("d.h5"), "-save_drift_snas"], r"-save_drift_snas writes quadratic drifts .* this drift \(-drift_degree 3\) is not quadratic",
             ("no fit", "d.h5"))
     # a NaN in the second of two trajectories: the message names that file (PETSc prints only the first line in full)

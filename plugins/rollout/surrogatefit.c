@@ -1421,7 +1421,7 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, PetscBool help, TrainOptions *
   PetscCheck(o->substeps >= 1 && o->substeps <= 1000, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_substeps must be in [1, 1000] (RK4 steps per -rollout_dt), not %" PetscInt_FMT, o->substeps);
   o->poly   = (PetscBool)(fit == 1);
   o->linear = (PetscBool)(target == 1);
-  PetscCheck(o->dmargin >= 0 && !PetscIsInfOrNanReal(o->dmargin), comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_dissipative_margin must be a finite nonnegative number (the least damping rate of the linear part), not %g", (double)o->dmargin);
+  PetscCheck(o->dmargin >= 0 && !PetscIsInfOrNanReal(o->dmargin), comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_dissipative_margin must be nonnegative and finite (the least damping rate of the linear part), not %g", (double)o->dmargin);
   PetscCheck(!margin_set || o->dissipative, comm, PETSC_ERR_ARG_INCOMP, "-drift_dissipative_margin %g applies only with -drift_dissipative: add -drift_dissipative, or drop -drift_dissipative_margin", (double)o->dmargin);
   PetscCheck(!cons_set || o->conservative || !o->dissipative, comm, PETSC_ERR_ARG_INCOMP, "-drift_conservative false with -drift_dissipative: the dissipative fit is conservative (its linear part is refitted under the conservation); drop -drift_conservative false, or -drift_dissipative");
   if (o->dissipative) o->conservative = PETSC_TRUE; /* the dissipative linear part is refitted under the conservation */

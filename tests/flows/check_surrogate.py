@@ -876,7 +876,7 @@ def fit_errors():
             r"-drift_noise 0.01 makes noisy copies .* but -drift_noise_copies is 0", ("no fit", "d.h5"))
     refused(["-twin_model", path("d.h5"), "-drift_ridge", "inf"], r"-drift_ridge \(inf\.?\) .* must be finite and nonnegative", ("no fit", "d.h5"))
     refused(["-twin_model", path("d.h5"), "-drift_pairs", "-drift_dissipative", "-drift_dissipative_margin", "inf"],
-            r"-drift_dissipative_margin must be a finite nonnegative number .*not inf", ("no fit", "d.h5"))
+            r"-drift_dissipative_margin must be nonnegative and finite .*not inf", ("no fit", "d.h5"))
     refused(["-twin_model", path("d.h5"), "-latent", "pod", "-latent_modes", "6", "-latent_snapshots", "3"],
             r"-latent_modes 6 POD modes need at least 7 training snapshots, but -latent_snapshots 3 keeps 3 of the 161 training states",
             ("no fit", "d.h5"))

@@ -132,6 +132,8 @@ def family(out, name, fam, size, np_, pcs, repeat):
         recx, recs = os.path.join(d, "operator_samples.h5"), os.path.join(d, "operators.h5")
         with h5py.File(train) as f, atomic.h5_file(recx) as g:
             g["X"] = f["X"][:N_OPERATOR_RECORDS]
+        if os.path.exists(recs):  # records are appended: a rerun starts afresh, with N_OPERATOR_RECORDS of them
+            os.remove(recs)
         t = run(mpi + common + ["-samples", recx, "-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin",
                                 "-ksp_guess_sna_record_operators", recs, "-batch_repeat", "0"], os.path.join(d, "operators.log"))
         run(["mpirun", "-n", str(np_), os.path.join(BIN, "snaps-pod"), "-model", model, "-operators", recs, "-operator_degree",

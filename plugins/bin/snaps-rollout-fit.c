@@ -98,7 +98,8 @@ int main(int argc, char **argv)
       if (outs[i][0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], nfiles, inopts, (const char *const *)files));
     PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs)); /* before the fit, not when saving after it */
     PetscCall(SNAPSSurrogateTrain(PETSC_COMM_WORLD, nfiles, (const char *const *)files, cat, det));
-  }
+  } else
+    PetscCall(SNAPSSurrogateTrain(PETSC_COMM_WORLD, 0, NULL, cat, det)); /* lists the training options and the SNAs' */
   if (!has) nfiles = 0;
   for (PetscInt i = 0; i < nfiles; i++) PetscCall(PetscFree(files[i]));
   PetscCall(PetscFree(files));

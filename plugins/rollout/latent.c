@@ -100,18 +100,36 @@ static PetscErrorCode PODSnapshots(SNAPSSurrogate s, PetscInt nfiles, const SNAP
   PetscFunctionReturn(0);
 }
 
+/* -latent (into latent, which holds the default; NULL: only listed, for -help) and -latent_snapshots (default 2000). */
+PetscErrorCode SNAPSSurrogateLatentOptions(MPI_Comm comm, char latent[], PetscInt *maxsnap, PetscBool *maxsnap_set)
+{
+  char      name[16] = "";
+  PetscInt  m        = 2000;
+  PetscBool set;
+
+  PetscFunctionBegin;
+  if (latent) PetscCall(PetscStrncpy(name, latent, sizeof(name)));
+  PetscOptionsBegin(comm, NULL, "snaps-rollout-fit: the latent basis", NULL);
+  PetscCall(PetscOptionsString("-latent", "fourier|pod (default: fourier for 1-D fields, pod for 2-D)", NULL, name, name, sizeof(name), NULL));
+  PetscCall(PetscOptionsInt("-latent_snapshots", "POD: at most m training states, evenly strided", NULL, m, &m, &set));
+  PetscOptionsEnd();
+  if (latent) PetscCall(PetscStrncpy(latent, name, sizeof(name)));
+  if (maxsnap) *maxsnap = m;
+  if (maxsnap_set) *maxsnap_set = set;
+  PetscFunctionReturn(0);
+}
+
 /* The latent basis of a surrogate being trained on the trajectories td (every rank the same): -latent
    fourier|pod (fourier for 1-D fields, pod otherwise), -latent_modes r, -latent_snapshots (POD: at most this
    many strided training states, 2000). Allocates basis, mean and the q-bin edges and sets D. */
 PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate s, PetscInt nfiles, const SNAPSTrajectoryData td[], PetscInt r, PetscInt q)
 {
-  PetscInt  maxsnap = 2000;
+  PetscInt  maxsnap;
   PetscBool pod, maxsnap_set;
 
   PetscFunctionBegin;
   PetscCall(PetscStrncpy(s->latent, td[0].sdim == 1 ? "fourier" : "pod", sizeof(s->latent)));
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-latent", s->latent, sizeof(s->latent), NULL));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-latent_snapshots", &maxsnap, &maxsnap_set));
+  PetscCall(SNAPSSurrogateLatentOptions(s->comm, s->latent, &maxsnap, &maxsnap_set));
   PetscCheck(!strcmp(s->latent, "fourier") || !strcmp(s->latent, "pod"), s->comm, PETSC_ERR_ARG_UNKNOWN_TYPE, "-latent %s: use fourier or pod", s->latent);
   PetscCheck(maxsnap >= 2, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-latent_snapshots must be at least 2, not %" PetscInt_FMT, maxsnap);
   pod = (PetscBool)!strcmp(s->latent, "pod");
@@ -137,6 +155,14 @@ PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate s, PetscInt nfiles, const 
     PetscInt   m;
     PetscReal *X;
     PetscCall(PODSnapshots(s, nfiles, td, maxsnap, &m, &X));
+    if (r >= m) { /* said here, where the states that -latent_snapshots left out are known (SNAPSLatentPOD sees only m) */
+      PetscInt total = 0;
+
+      for (PetscInt f = 0; f < nfiles; f++) total += td[f].nt * td[f].members;
+      PetscCall(PetscFree(X));
+      PetscCheck(m < total, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-latent_modes %" PetscInt_FMT " POD modes need at least %" PetscInt_FMT " training states, but the trajectories hold %" PetscInt_FMT ": lower -latent_modes or give longer trajectories", r, r + 1, total);
+      SETERRQ(s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-latent_modes %" PetscInt_FMT " POD modes need at least %" PetscInt_FMT " training snapshots, but -latent_snapshots %" PetscInt_FMT "%s keeps %" PetscInt_FMT " of the %" PetscInt_FMT " training states: raise -latent_snapshots or lower -latent_modes", r, r + 1, maxsnap, maxsnap_set ? "" : " (the default)", m, total);
+    }
     PetscCall(SNAPSLatentPOD(m, s->npts, X, r, s->basis, s->mean, &s->energy));
     PetscCall(PetscFree(X));
     PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: latent basis: %" PetscInt_FMT " POD modes of %" PetscInt_FMT " training snapshots capture %.4f of the fluctuation energy\n", r, m, (double)s->energy));

@@ -279,9 +279,13 @@ static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char f
   PetscCall(SNAHDF5ReadArray(g, "mean", 1, dims + 1, s->mean));
   PetscCall(SNAHDF5ReadArray(g, "lower", 1, dims, s->lower));
   PetscCall(SNAHDF5ReadArray(g, "upper", 1, dims, s->upper));
+  /* an empty box pins a clamped coordinate to its upper end; edges out of order scramble the decoded residuals */
+  for (PetscInt p = 0; p < s->D; p++) PetscCheck(s->lower[p] <= s->upper[p], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': the training box (lower, upper) of coordinate %" PetscInt_FMT " is [%g, %g], which is empty: corrupt model (train it again with snaps-rollout-fit)", file, p, (double)s->lower[p], (double)s->upper[p]);
   if (!strcmp(s->kind, "categorical")) {
     dims[1] = (hsize_t)(s->q + 1);
     PetscCall(SNAHDF5ReadArray(g, "edges", 2, dims, s->edges));
+    for (PetscInt i = 0; i < s->D; i++)
+      for (PetscInt b = 0; b < s->q; b++) PetscCheck(s->edges[i * (s->q + 1) + b] <= s->edges[i * (s->q + 1) + b + 1], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': the bin edges of coordinate %" PetscInt_FMT " decrease (edge %" PetscInt_FMT " is %g, edge %" PetscInt_FMT " is %g): corrupt model (train it again with snaps-rollout-fit)", file, i, b, (double)s->edges[i * (s->q + 1) + b], b + 1, (double)s->edges[i * (s->q + 1) + b + 1]);
   }
   PetscCall(SurrogateReadMonomials(s, g, file));
   /* snaps-rollout-fit writes quadratic drifts as their table alone (unless -save_drift_snas): without a usable table

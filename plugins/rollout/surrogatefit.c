@@ -166,6 +166,29 @@ static PetscErrorCode CreateModel(MPI_Comm comm, const char prefix[], PetscInt d
   PetscFunctionReturn(0);
 }
 
+/* A drift's SNA (the SNA's own fit, -drift_fit sna) of d inputs, with its defaults and -drift_sna_ options. */
+static PetscErrorCode CreateDriftSNA(MPI_Comm comm, PetscInt d, SNA *sna)
+{
+  PetscFunctionBegin;
+  PetscCall(CreateModel(comm, "drift_", d, 1, 3, 24, sna));
+  PetscCall(SNASetFitType(*sna, SNAFITALS));
+  PetscCall(SNASetTolerances(*sna, 0, 1e-8, 100));
+  PetscCall(SNASetFromOptions(*sna));
+  PetscFunctionReturn(0);
+}
+
+/* A categorical head's SNA of d inputs and q bins, with its defaults and -head_sna_ options. */
+static PetscErrorCode CreateHeadSNA(MPI_Comm comm, PetscInt d, PetscInt q, SNA *sna)
+{
+  PetscFunctionBegin;
+  PetscCall(CreateModel(comm, "head_", d, q, 4, 8, sna));
+  PetscCall(SNASetLossType(*sna, SNA_LOSS_CROSS_ENTROPY));
+  PetscCall(SNASetTolerances(*sna, 0, 1e-4, 20));
+  PetscCall(SNASetRegularization(*sna, 1e-6));
+  PetscCall(SNASetFromOptions(*sna));
+  PetscFunctionReturn(0);
+}
+
 /* Fits sna to n local rows (x: n x d, y: n x q) and prints how the fit ended. */
 static PetscErrorCode FitRows(SNA sna, const char what[], PetscInt n, const PetscReal x[], const PetscReal y[])
 {
@@ -295,11 +318,7 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
       for (PetscInt b = 0; b < q; b++) y[k * q + b] = 0;
       y[k * q + SNAPSTokenEncode(q, s->edges + i * (q + 1), e[k * D + i])] = 1;
     }
-    PetscCall(CreateModel(s->comm, "head_", d, q, 4, 8, &s->head[i]));
-    PetscCall(SNASetLossType(s->head[i], SNA_LOSS_CROSS_ENTROPY));
-    PetscCall(SNASetTolerances(s->head[i], 0, 1e-4, 20));
-    PetscCall(SNASetRegularization(s->head[i], 1e-6));
-    PetscCall(SNASetFromOptions(s->head[i]));
+    PetscCall(CreateHeadSNA(s->comm, d, q, &s->head[i]));
     PetscCall(PetscSNPrintf(what, sizeof(what), "head %" PetscInt_FMT " of %" PetscInt_FMT " (log q = %.4g)", i, D, (double)PetscLogReal((PetscReal)q)));
     PetscCall(FitRows(s->head[i], what, n, x, y));
   }
@@ -1200,10 +1219,7 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
       PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %s: polynomial of degree %" PetscInt_FMT " with %" PetscInt_FMT " monomials (KHRONOS modes), training relative error %.4g\n", what, o->degree, modes, (double)rel));
       continue;
     }
-    PetscCall(CreateModel(s->comm, "drift_", s->D, 1, 3, 24, &s->drift[i]));
-    PetscCall(SNASetFitType(s->drift[i], SNAFITALS));
-    PetscCall(SNASetTolerances(s->drift[i], 0, 1e-8, 100));
-    PetscCall(SNASetFromOptions(s->drift[i]));
+    PetscCall(CreateDriftSNA(s->comm, s->D, &s->drift[i]));
     PetscCall(FitRows(s->drift[i], what, na, x, dz));
   }
   PetscCall(PetscFree(dz));
@@ -1351,18 +1367,21 @@ static PetscErrorCode SurrogateSave(SNAPSSurrogate s, const char file[], PetscBo
 
 /* The categorical heads' options (-bins, -head_stride, -bin_tail, -head_markov, -residual_scale, -head_local), checked; refused
    when no categorical model is trained (heads: whether -model names one), where they would do nothing. */
-static PetscErrorCode HeadOptions(MPI_Comm comm, PetscBool heads, TrainOptions *o)
+static PetscErrorCode HeadOptions(MPI_Comm comm, PetscBool heads, PetscBool help, TrainOptions *o)
 {
   const char *names[] = {"-bins", "-head_stride", "-bin_tail", "-head_markov", "-residual_scale", "-head_local"};
   PetscBool   set[6];
 
   PetscFunctionBegin;
-  PetscCall(PetscOptionsGetInt(NULL, NULL, names[0], &o->q, &set[0]));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, names[1], &o->head_stride, &set[1]));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, names[2], &o->tail, &set[2]));
-  PetscCall(PetscOptionsGetBool(NULL, NULL, names[3], &o->markov, &set[3]));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, names[4], &o->rscale, &set[4]));
-  PetscCall(PetscOptionsGetBool(NULL, NULL, names[5], &o->local, &set[5]));
+  PetscOptionsBegin(comm, NULL, "snaps-rollout-fit: the categorical heads (-model)", NULL);
+  PetscCall(PetscOptionsInt(names[0], "Quantile bins per coordinate", NULL, o->q, &o->q, &set[0]));
+  PetscCall(PetscOptionsInt(names[1], "Fit the heads on every s-th of the training pairs", NULL, o->head_stride, &o->head_stride, &set[1]));
+  PetscCall(PetscOptionsReal(names[2], "The outer bin edges at the f and 1 - f quantiles", NULL, o->tail, &o->tail, &set[2]));
+  PetscCall(PetscOptionsBool(names[3], "Heads also see the coordinate's drift residual of the step before", NULL, o->markov, &o->markov, &set[3]));
+  PetscCall(PetscOptionsReal(names[4], "Rollouts add the drawn residuals times s (0: the deterministic twin)", NULL, o->rscale, &o->rscale, &set[4]));
+  PetscCall(PetscOptionsBool(names[5], "Head i sees only its own latent pair (Fourier latents)", NULL, o->local, &o->local, &set[5]));
+  PetscOptionsEnd();
+  if (help) PetscFunctionReturn(0); /* a help run lists the options; it checks none of them */
   for (PetscInt k = 0; k < 6; k++) PetscCheck(heads || !set[k], comm, PETSC_ERR_ARG_INCOMP, "%s applies to the categorical heads, but only the deterministic twin is trained (-twin_model without -model): give -model or drop %s", names[k], names[k]);
   PetscCheck(o->q >= 2 && o->q <= 4096, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bins must be in [2, 4096], not %" PetscInt_FMT, o->q);
   PetscCheck(o->head_stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-head_stride must be at least 1, not %" PetscInt_FMT, o->head_stride);
@@ -1372,7 +1391,7 @@ static PetscErrorCode HeadOptions(MPI_Comm comm, PetscBool heads, TrainOptions *
 }
 
 /* The drift's options (-drift_fit, -drift_degree, ...; see snaps-rollout-fit -help), checked. */
-static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
+static PetscErrorCode DriftOptions(MPI_Comm comm, PetscBool help, TrainOptions *o)
 {
   const char *fits[] = {"sna", "polynomial"}, *targets[] = {"clean", "linear"}, *forms[] = {"map", "rate"};
   const char *poly_only[] = {"-drift_degree", "-drift_ridge", "-drift_box_margin", "-drift_equivariant", "-drift_pairs"};
@@ -1380,24 +1399,29 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
   PetscBool   set[5], substeps_set, cons_set, margin_set;
 
   PetscFunctionBegin;
-  PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_fit", fits, 2, &fit, &o->fit_set));
-  PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_noise_target", targets, 2, &target, &o->target_set));
-  PetscCall(PetscOptionsGetEList(NULL, NULL, "-drift_form", forms, 2, &form, NULL));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_substeps", &o->substeps, &substeps_set));
+  PetscOptionsBegin(comm, NULL, "snaps-rollout-fit: the drift", NULL);
+  PetscCall(PetscOptionsEList("-drift_fit", "polynomial: least squares over monomials (default for Fourier latents); sna: the SNA's own fit (POD)", NULL, fits, 2, fits[fit], &fit, &o->fit_set));
+  PetscCall(PetscOptionsEList("-drift_noise_target", "A noisy copy's target: the noise propagated by the linear part (Fourier latents) or the clean next state", NULL, targets, 2, targets[target], &target, &o->target_set));
+  PetscCall(PetscOptionsEList("-drift_form", "map: the increment over -rollout_dt; rate: the vector field dz/dt, stepped by RK4", NULL, forms, 2, forms[form], &form, NULL));
+  PetscCall(PetscOptionsInt("-drift_substeps", "Rate form: RK4 steps per -rollout_dt", NULL, o->substeps, &o->substeps, &substeps_set));
+  PetscCall(PetscOptionsInt("-drift_degree", "Largest degree of the polynomial drift's monomials", NULL, o->degree, &o->degree, &set[0]));
+  PetscCall(PetscOptionsBool("-drift_equivariant", "Only monomials that translations map like the output's Fourier mode", NULL, o->equivariant, &o->equivariant, &o->equivariant_set));
+  PetscCall(PetscOptionsReal("-drift_ridge", "Ridge on the standardised monomials", NULL, o->ridge, &o->ridge, &set[1]));
+  PetscCall(PetscOptionsReal("-drift_box_margin", "The polynomial SNAs' box: the training box widened by m widths each side", NULL, o->margin, &o->margin, &set[2]));
+  PetscCall(PetscOptionsBool("-drift_pairs", "1-D Fourier latent: the complex quadratic pair drift", NULL, o->pairs, &o->pairs, &set[4]));
+  PetscCall(PetscOptionsBool("-drift_conservative", "Pair drifts: the quadratic part conserves |z|^2", NULL, o->conservative, &o->conservative, &cons_set));
+  PetscCall(PetscOptionsBool("-drift_dissipative", "-drift_conservative, and the linear part's symmetric part made negative semidefinite", NULL, o->dissipative, &o->dissipative, NULL));
+  PetscCall(PetscOptionsReal("-drift_dissipative_margin", "The least damping rate of -drift_dissipative's linear part", NULL, o->dmargin, &o->dmargin, &margin_set));
+  PetscCall(PetscOptionsReal("-drift_noise", "Noisy copies of the pairs: input noise e times the latent rms (0: none; default 0 on POD latents)", NULL, o->noise, &o->noise, &o->noise_set));
+  PetscCall(PetscOptionsInt("-drift_noise_copies", "Noisy copies of every pair", NULL, o->copies, &o->copies, &o->copies_set));
+  PetscOptionsEnd();
+  if (help) PetscFunctionReturn(0); /* a help run lists the options; it checks none of them */
   o->rate = (PetscBool)(form == 1);
   PetscCheck(o->rate || !substeps_set, comm, PETSC_ERR_ARG_INCOMP, "-drift_substeps applies to the rate form (-drift_form rate), but the drift here is the map over -rollout_dt: give -drift_form rate or drop -drift_substeps");
   PetscCheck(o->substeps >= 1 && o->substeps <= 1000, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_substeps must be in [1, 1000] (RK4 steps per -rollout_dt), not %" PetscInt_FMT, o->substeps);
   o->poly   = (PetscBool)(fit == 1);
   o->linear = (PetscBool)(target == 1);
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_degree", &o->degree, &set[0]));
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_equivariant", &o->equivariant, &o->equivariant_set));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_ridge", &o->ridge, &set[1]));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_box_margin", &o->margin, &set[2]));
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_pairs", &o->pairs, &set[4]));
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_conservative", &o->conservative, &cons_set));
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-drift_dissipative", &o->dissipative, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_dissipative_margin", &o->dmargin, &margin_set));
-  PetscCheck(o->dmargin >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_dissipative_margin must be nonnegative (the least damping rate of the linear part), not %g", (double)o->dmargin);
+  PetscCheck(o->dmargin >= 0 && !PetscIsInfOrNanReal(o->dmargin), comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_dissipative_margin must be nonnegative and finite (the least damping rate of the linear part), not %g", (double)o->dmargin);
   PetscCheck(!margin_set || o->dissipative, comm, PETSC_ERR_ARG_INCOMP, "-drift_dissipative_margin %g applies only with -drift_dissipative: add -drift_dissipative, or drop -drift_dissipative_margin", (double)o->dmargin);
   PetscCheck(!cons_set || o->conservative || !o->dissipative, comm, PETSC_ERR_ARG_INCOMP, "-drift_conservative false with -drift_dissipative: the dissipative fit is conservative (its linear part is refitted under the conservation); drop -drift_conservative false, or -drift_dissipative");
   if (o->dissipative) o->conservative = PETSC_TRUE; /* the dissipative linear part is refitted under the conservation */
@@ -1408,9 +1432,8 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, TrainOptions *o)
   if (set[4] && o->pairs && !set[0]) o->degree = 2; /* the pair drift is quadratic: -drift_pairs alone must not need -drift_degree 2 too */
   for (PetscInt k = 4; k >= 0; k--)
     if (set[k]) o->poly_option = poly_only[k];
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-drift_noise", &o->noise, &o->noise_set));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-drift_noise_copies", &o->copies, &o->copies_set));
-  PetscCheck(o->noise >= 0 && o->copies >= 0 && o->ridge >= 0 && o->margin >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_noise (%g), -drift_noise_copies (%" PetscInt_FMT "), -drift_ridge (%g) and -drift_box_margin (%g) must be nonnegative", (double)o->noise, o->copies, (double)o->ridge, (double)o->margin);
+  /* inf passes ">= 0": an infinite ridge fits a zero drift, an infinite noise or margin fails later with another message */
+  PetscCheck(o->noise >= 0 && o->copies >= 0 && o->ridge >= 0 && o->margin >= 0 && !PetscIsInfOrNanReal(o->noise) && !PetscIsInfOrNanReal(o->ridge) && !PetscIsInfOrNanReal(o->margin), comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_noise (%g), -drift_noise_copies (%" PetscInt_FMT "), -drift_ridge (%g) and -drift_box_margin (%g) must be finite and nonnegative", (double)o->noise, o->copies, (double)o->ridge, (double)o->margin);
   PetscCheck(o->degree >= 1 && o->degree <= 7, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_degree must be 1 to 7 (the KHRONOS spline degrees), not %" PetscInt_FMT, o->degree);
   PetscFunctionReturn(0);
 }
@@ -1442,6 +1465,8 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
       PetscCall(PetscSNPrintf(given, sizeof(given), "-drift_noise_target %s", o->linear ? "linear" : "clean"));
     SETERRQ(s->comm, PETSC_ERR_ARG_INCOMP, "%s applies to the noisy copies of the drift's pairs, but the drift noise is 0 (-drift_noise 0%s): give -drift_noise e > 0, or drop %s", given, o->noise_set ? "" : ", the default on this latent", o->copies_set ? "-drift_noise_copies" : "-drift_noise_target");
   }
+  /* NoisyPairs makes as many copies as asked: none would train without the noise asked for */
+  PetscCheck(o->noise == 0 || o->copies >= 1, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_noise %g%s makes noisy copies of the drift's pairs, but -drift_noise_copies is 0: give -drift_noise_copies 1 or more, or -drift_noise 0", (double)o->noise, o->noise_set ? "" : " (the default on this latent)");
   PetscCheck(o->poly || !o->poly_option, s->comm, PETSC_ERR_ARG_INCOMP, "%s applies to the polynomial drift (-drift_fit polynomial), but the drift here is the SNA's own fit (-drift_fit sna%s): drop %s, or give -drift_fit polynomial", o->poly_option, o->fit_set ? "" : ", the default on this latent", o->poly_option);
   s->clamp = (PetscBool)!o->poly; /* the SNA fit's drifts are constant beyond the training box, the polynomials are not */
   PetscFunctionReturn(0);
@@ -1461,27 +1486,43 @@ static PetscErrorCode HeadsForLatent(SNAPSSurrogate s, const TrainOptions *o)
 
 /*@C
   SNAPSSurrogateTrain - Trains rollout surrogates from solver trajectories: the drift (deterministic twin) and,
-  unless -surrogate_kind deterministic, the categorical heads; writes the categorical model to cat and the
-  deterministic twin to det (either may be NULL or empty). Collective.
+  when cat is given (-model), the categorical heads; writes the categorical model to cat and the
+  deterministic twin to det (either may be NULL or empty). Under -help it lists its options (and a drift's and
+  a head's SNA options) and trains nothing. Collective.
 @*/
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
 {
   SNAPSSurrogate s;
   TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, PETSC_FALSE, PETSC_FALSE, 0};
-  PetscBool      drift_snas = PETSC_FALSE, dt_set;
+  PetscBool      drift_snas = PETSC_FALSE, dt_set, help;
   PetscInt       n = 0, lag = 1;
   PetscReal     *z0, *z1, *zm, *zr;
   PetscBool     *prev;
 
   PetscFunctionBegin;
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-latent_modes", &o.r, NULL));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-train_stride", &o.stride, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-rollout_dt", &o.dt, &dt_set));
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  PetscOptionsBegin(comm, NULL, "snaps-rollout-fit: training", NULL);
+  PetscCall(PetscOptionsInt("-latent_modes", "Fourier or POD modes kept", NULL, o.r, &o.r, NULL));
+  PetscCall(PetscOptionsInt("-train_stride", "Use every s-th pair", NULL, o.stride, &o.stride, NULL));
+  PetscCall(PetscOptionsReal("-rollout_dt", "Surrogate step, a multiple of the trajectories' spacing (default: the spacing)", NULL, o.dt, &o.dt, &dt_set));
+  PetscCall(PetscOptionsBool("-save_drift_snas", "Also write quadratic drifts as SNAs beside their table of monomials", NULL, drift_snas, &drift_snas, NULL));
+  PetscOptionsEnd();
+  if (help) PetscCall(SNAPSSurrogateLatentOptions(comm, NULL, NULL, NULL)); /* listed; read where the latent is made */
+  PetscCall(HeadOptions(comm, (PetscBool)(cat && cat[0]), help, &o));
+  PetscCall(DriftOptions(comm, help, &o));
+  if (help) { /* the SNAs' options too (a drift's and a head's, as training creates them), then no training */
+    SNA sna;
+
+    PetscCall(CreateDriftSNA(comm, 1, &sna));
+    PetscCall(SNADestroy(&sna));
+    PetscCall(CreateHeadSNA(comm, 1, o.q, &sna));
+    PetscCall(SNADestroy(&sna));
+    PetscFunctionReturn(0);
+  }
+  /* a divisor and a loop step (PairStarts): 0 would divide by zero, a negative stride would select no pair */
+  PetscCheck(o.stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-train_stride %" PetscInt_FMT ": must be at least 1 (use every s-th pair)", o.stride);
   PetscCheck(!dt_set || o.dt > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-rollout_dt must be positive (a multiple of the trajectories' saved-time spacing), not %g: give a positive step, or drop -rollout_dt for the spacing itself", (double)o.dt);
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-save_drift_snas", &drift_snas, NULL));
   PetscCheck((cat && cat[0]) || (det && det[0]), comm, PETSC_ERR_ARG_WRONG, "Name an output: -model (categorical) or -twin_model (deterministic)");
-  PetscCall(HeadOptions(comm, (PetscBool)(cat && cat[0]), &o));
-  PetscCall(DriftOptions(comm, &o));
   /* before any fit where the options tell (a drift of SNAs, or a polynomial of degree 3 or more); after the fit
      below where only the fitted drift does (its box) */
   if (drift_snas && !(o.poly && o.degree <= 2)) {

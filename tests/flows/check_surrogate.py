@@ -296,6 +296,14 @@ def wrong_system():
     expect_error([KS, "-stepper_simd", "0", "-T", "2"], r"-stepper_simd applies to -stepper sna only")
     expect_error(base + ["-L", "22", "-N", "32", "-init_trajectory", path("train.h5"), "-trajectory", path("train.h5")], r"-trajectory.*-init_trajectory")
     expect_error([KS, "-stepper", "sna", "-stepper_model", path("train.h5"), "-T", "2"], r"no group /surrogate")
+    # an empty training box and bin edges out of order: refused, not rolled out
+    for name, edit, says in (("empty_box.h5", lambda s: (s["lower"].__setitem__(0, 5.0), s["upper"].__setitem__(0, -5.0)),
+                              r"the training box \(lower, upper\) of coordinate 0 is \[5\.?, -5\.?\], which is empty"),
+                             ("edges_down.h5", lambda s: s["edges"].__setitem__(0, s["edges"][0][::-1]), r"the bin edges of coordinate 0 decrease")):
+        shutil.copy(path("cat.h5"), path(name))
+        with h5py.File(path(name), "r+") as h:
+            edit(h["surrogate"])
+        expect_error([KS, "-stepper", "sna", "-stepper_model", path(name), "-T", "2", "-dt_save", "1", "-L", "22", "-N", "32"], says)
     # a corrupt head among the models read from the one open file: the message names the head's group and the file
     for name, edit, says in (("no_C.h5", lambda g: g.__delitem__("C"), r"no dataset 'C'"),
                              ("bad_W.h5", lambda g: (g.__delitem__("W"), g.create_dataset("W", data=np.ones((1, 2, 3)))),
@@ -319,7 +327,8 @@ def wrong_system():
     out = run(base + ["-L", "22", "-N", "32", "-init_trajectory", path("far.h5")])
     if not re.search(r"WARNING: snaps-ks: on average [0-9.]+ of the model's [0-9]+ latent coordinates per step lay outside its training box", out):
         sys.exit(f"FAIL: no warning that the rollout is far from the training data:\n{out}")
-    print("wrong_system: models for another system are refused, naming both values; a corrupt head is refused naming it;"
+    print("wrong_system: models for another system are refused, naming both values; a corrupt head, an empty box and falling"
+          " bin edges are refused;"
           " a rollout far from the training states is warned about")
 
 
@@ -860,6 +869,17 @@ def fit_errors():
             ("no fit", "d.h5"))
     refused(["-twin_model", path("d.h5"), "-drift_noise", "0", "-drift_noise_target", "clean"],
             r"-drift_noise_target clean applies to the noisy copies", ("no fit", "d.h5"))
+    # a stride that would divide by zero or select no pair, noise without copies, infinite reals, too few POD states
+    refused(["-twin_model", path("d.h5"), "-train_stride", "0"], r"-train_stride 0: must be at least 1", ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-train_stride", "-2"], r"-train_stride -2: must be at least 1", ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-drift_noise", "0.01", "-drift_noise_copies", "0"],
+            r"-drift_noise 0.01 makes noisy copies .* but -drift_noise_copies is 0", ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-drift_ridge", "inf"], r"-drift_ridge \(inf\.?\) .* must be finite and nonnegative", ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-drift_pairs", "-drift_dissipative", "-drift_dissipative_margin", "inf"],
+            r"-drift_dissipative_margin must be nonnegative and finite .*not inf", ("no fit", "d.h5"))
+    refused(["-twin_model", path("d.h5"), "-latent", "pod", "-latent_modes", "6", "-latent_snapshots", "3"],
+            r"-latent_modes 6 POD modes need at least 7 training snapshots, but -latent_snapshots 3 keeps 3 of the 161 training states",
+            ("no fit", "d.h5"))
     refused(["-twin_model", path("d.h5"), "-save_drift_snas"], r"-save_drift_snas writes quadratic drifts .* this drift \(-drift_degree 3\) is not quadratic",
             ("no fit", "d.h5"))
     # a NaN in the second of two trajectories: the message names that file (PETSc prints only the first line in full)

@@ -126,6 +126,8 @@ def main():
         with h5py.File(os.path.join(d, "train.h5")) as f, h5py.File(recx, "w") as g:
             g["X"] = f["X"][:6]
         gal = ["-ksp_guess_type", "sna", "-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin"]
+        if os.path.exists(recs):  # records are appended: a rerun starts afresh, with 6 of them
+            os.remove(recs)
         run(mpiexec + ["-n", "2", prog] + opts + ["-samples", recx, "-ksp_guess_sna_record_operators", recs] + gal)
         with h5py.File(recs) as f, h5py.File(model) as m:
             k = m["pod"].attrs["n_modes"]

@@ -73,6 +73,7 @@ PETSC_INTERN PetscErrorCode SNAPSSurrogateQuadratic(SNAPSSurrogate);
 /* y (n x q) = the SNA at n local rows x (n x d). */
 PETSC_INTERN PetscErrorCode SNAPSEvaluateRows(SNA, PetscInt, const PetscReal[], PetscReal[]);
 /* The latent basis of a surrogate being trained (see latent.c): sets D, basis and mean and allocates the edges. */
+PETSC_INTERN PetscErrorCode SNAPSSurrogateLatentOptions(MPI_Comm, char[], PetscInt *, PetscBool *);
 PETSC_INTERN PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate, PetscInt, const SNAPSTrajectoryData[], PetscInt, PetscInt);
 /* Sets the separable decode of a loaded basis that is exactly the 2-D Fourier basis of SNAPSLatentFourier (fr, fnx,
    fcos, fsin); leaves fr = 0 for any other basis. */

@@ -30,6 +30,7 @@ typedef struct {
   PetscReal   reduced_rhs_tol;            /* largest |b - W W^T b| / |b| for which V^T b is taken as (V^T W)(W^T b) */
   char        record[PETSC_MAX_PATH_LEN]; /* -ksp_guess_sna_record_operators; "" if not recording */
   PetscInt    galerkin_modes;             /* requested; PETSC_DEFAULT: all */
+  const char *rhs_option;                 /* -ksp_guess_sna_reduced_rhs(_tol) if given, for the check at load; else NULL */
   BasisKernel kernel;                     /* -ksp_guess_sna_basis_kernel */
   PetscInt    nopt, napp;                 /* parameters from the options and from the application */
   PetscReal   opt_params[SNAGUESS_MAX_PARAMS], app_params[SNAGUESS_MAX_PARAMS];
@@ -130,7 +131,9 @@ static PetscErrorCode KSPGuessSNALoadModel(KSPGuess guess)
   g->tblas = g->tvec = 0;
   if (g->kernel == KERNEL_AUTO) PetscCall(SNAGuessBasisTimeKernels(&g->model.V, &g->tblas, &g->tvec));
   g->blas = (PetscBool)(g->model.V.data && (g->kernel == KERNEL_BLAS || (g->kernel == KERNEL_AUTO && g->tblas <= g->tvec)));
-  g->kg   = g->galerkin_modes == PETSC_DEFAULT || g->galerkin_modes > k ? k : g->galerkin_modes;
+  /* checked here, where k is known: a larger m would silently become all modes, another method */
+  PetscCheck(g->galerkin_modes == PETSC_DEFAULT || g->galerkin_modes <= k, comm, PETSC_ERR_ARG_OUTOFRANGE, "-ksp_guess_sna_galerkin_modes %" PetscInt_FMT ": the model '%s' has %" PetscInt_FMT " POD modes, so it must be -1 (all) or 1..%" PetscInt_FMT, g->galerkin_modes, g->file, k, k);
+  g->kg = g->galerkin_modes == PETSC_DEFAULT ? k : g->galerkin_modes;
   PetscCall(PetscMalloc5(g->kg * g->kg, &g->G, PetscMax(k, g->model.r), &g->rhs, k, &g->coef, g->kg, &g->pivots, g->kg * g->kg, &g->Gcopy));
   /* V^T b through W costs 2 r n (z = W^T b, then s = b - W z to check it) instead of k n: worth it for r < k / 2 */
   g->reduced_count = g->direct_count = 0;
@@ -175,6 +178,11 @@ static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
   PetscCall(MatGetSize(guess->A, &n, NULL));
   PetscCall(PetscStrcmp(g->file, g->loaded, &same));
   if (!same || g->model.n != n) PetscCall(KSPGuessSNALoadModel(guess));
+  /* the options against the model, at every set-up (they may change without a reload): a wrong count of
+     -ksp_guess_sna_params would be reported only on the paths that read them; the V^T b options do nothing
+     unless every mode is corrected */
+  PetscCheck(!g->nopt || g->nopt == g->model.q, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_SIZ, "The initial-guess model '%s' takes %" PetscInt_FMT " parameters but %" PetscInt_FMT " were given by %s", g->file, g->model.q, g->nopt, ParameterSources[SOURCE_OPTIONS]);
+  PetscCheck(!g->rhs_option || g->kg == g->model.k, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "%s applies to the Galerkin projection on all modes only, but -ksp_guess_sna_galerkin_modes %" PetscInt_FMT " corrects the first %" PetscInt_FMT " of the model's %" PetscInt_FMT ": remove %s or -ksp_guess_sna_galerkin_modes", g->rhs_option, g->kg, g->kg, g->model.k, g->rhs_option);
   if (g->check_fingerprint) PetscCall(KSPGuessSNACheckFingerprint(guess));
   PetscFunctionReturn(0);
 }
@@ -184,6 +192,31 @@ static void KSPGuessSNAGetParameters(KSPGuess_SNA *g, PetscInt *np, const PetscR
 {
   *np = g->napp ? g->napp : g->nopt;
   *mu = g->napp ? g->app_params : g->opt_params;
+}
+
+/* Whether the Galerkin correction takes V^T A V from the model's /operator (*reason NULL) or computes it from A
+   (*reason says why, in buf), for the parameters known now: the guess and its view decide alike. */
+static PetscErrorCode KSPGuessSNAOperatorSource(KSPGuess_SNA *g, char buf[], size_t len, const char **reason)
+{
+  PetscInt         np;
+  const PetscReal *mu;
+
+  PetscFunctionBegin;
+  KSPGuessSNAGetParameters(g, &np, &mu);
+  *reason = buf;
+  if (!g->model.op)
+    PetscCall(PetscStrncpy(buf, "the model has no /operator", len));
+  else if (!g->use_opmodel)
+    PetscCall(PetscStrncpy(buf, "-ksp_guess_sna_operator_model false", len));
+  else if (g->record[0])
+    PetscCall(PetscStrncpy(buf, "recording them (-ksp_guess_sna_record_operators)", len));
+  else if (np != g->model.q)
+    PetscCall(PetscSNPrintf(buf, len, "the model's /operator needs the %" PetscInt_FMT " parameters, which are not known", g->model.q));
+  else if (g->kg > g->model.op->k)
+    PetscCall(PetscSNPrintf(buf, len, "the model's /operator has %" PetscInt_FMT " modes, fewer than the %" PetscInt_FMT " corrected", g->model.op->k, g->kg));
+  else
+    *reason = NULL;
+  PetscFunctionReturn(0);
 }
 
 /* The LU factors of V^T A V for the first kg modes, when the operator changed: from the model's
@@ -202,7 +235,14 @@ static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
   g->rebuilt = PETSC_FALSE;
   if (g->gvalid && g->gmat == guess->A && g->gstate == state) PetscFunctionReturn(0);
   KSPGuessSNAGetParameters(g, &np, &mu);
-  g->from_model = (PetscBool)(g->model.op && g->use_opmodel && !g->record[0] && np == g->model.q && g->kg <= g->model.op->k);
+  {
+    char        why[128];
+    const char *reason;
+
+    PetscCall(KSPGuessSNAOperatorSource(g, why, sizeof(why), &reason));
+    g->from_model = (PetscBool)!reason;
+    if (reason && g->model.op) PetscCall(PetscInfo(guess, "The reduced operator from A, not from the model's /operator: %s\n", reason));
+  }
   if (g->from_model) {
     PetscCall(SNAGuessOperatorEvaluate(g->model.op, mu, g->kg, g->G));
   } else {
@@ -221,6 +261,7 @@ static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
         PetscCall(PetscFree(g->rec.l1));
         PetscCall(PetscMalloc1(g->kg, &g->rec.l1));
         for (PetscInt j = 0; j < g->kg; j++) PetscCall(VecNorm(g->model.V.v[j], NORM_1, &g->rec.l1[j]));
+        PetscCall(SNAGuessOperatorRecordsResume(comm, g->record, &g->rec)); /* appended to the file's records: several runs add up */
       }
       PetscCall(SNAGuessOperatorRecordsAdd(comm, g->record, &g->rec, mu, g->G));
     }
@@ -461,7 +502,7 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
   PetscInt      n = SNAGUESS_MAX_PARAMS, modes = g->galerkin_modes == PETSC_DEFAULT ? -1 : g->galerkin_modes;
   PetscReal     params[SNAGUESS_MAX_PARAMS];
-  PetscBool     set, help, modes_set, scale_set, opmodel_set, reduced_set;
+  PetscBool     set, help, modes_set, scale_set, opmodel_set, reduced_set, tol_set;
   MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
 
   PetscFunctionBegin;
@@ -478,8 +519,10 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCall(PetscOptionsInt("-ksp_guess_sna_galerkin_modes", "Number of leading POD modes of the Galerkin correction (-1: all)", "KSPGuessSNA", modes, &modes, &modes_set));
   if (modes_set) {
     PetscCheck(modes == -1 || modes >= 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-ksp_guess_sna_galerkin_modes must be -1 (all) or at least 1, not %" PetscInt_FMT, modes);
-    g->galerkin_modes = modes == -1 ? PETSC_DEFAULT : modes;
-    g->loaded[0]      = 0; /* work arrays are sized by it: reload */
+    if ((modes == -1 ? PETSC_DEFAULT : modes) != g->galerkin_modes) {
+      g->galerkin_modes = modes == -1 ? PETSC_DEFAULT : modes;
+      g->loaded[0]      = 0; /* work arrays are sized by it: reload (not for the same value: KSPSetFromOptions per solve) */
+    }
   }
   PetscCall(PetscOptionsBool("-ksp_guess_sna_scale", "Scale the prediction by the least-squares factor alpha minimising |b - alpha A x| (without Galerkin correction)", "KSPGuessSNA", g->scale, &g->scale, &scale_set));
   PetscCall(PetscOptionsBool("-ksp_guess_sna_operator_model", "With the Galerkin correction: the reduced operator from the model's /operator at the parameters (when it has one) instead of from A", "KSPGuessSNA", g->use_opmodel, &g->use_opmodel, &opmodel_set));
@@ -500,7 +543,7 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
       g->loaded[0]   = 0; /* V^T W is prepared at load: reload */
     }
   }
-  PetscCall(PetscOptionsReal("-ksp_guess_sna_reduced_rhs_tol", "Largest |b - W W^T b| / |b| for which -ksp_guess_sna_reduced_rhs drops the rest of b", "KSPGuessSNA", g->reduced_rhs_tol, &g->reduced_rhs_tol, NULL));
+  PetscCall(PetscOptionsReal("-ksp_guess_sna_reduced_rhs_tol", "Largest |b - W W^T b| / |b| for which -ksp_guess_sna_reduced_rhs drops the rest of b", "KSPGuessSNA", g->reduced_rhs_tol, &g->reduced_rhs_tol, &tol_set));
   PetscCheck(g->reduced_rhs_tol >= 0 && g->reduced_rhs_tol < 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-ksp_guess_sna_reduced_rhs_tol must be in [0, 1), not %g", (double)g->reduced_rhs_tol);
   PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGuessSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
   PetscCall(PetscOptionsBool("-ksp_guess_sna_monitor", "Print one line per guess", "KSPGuessSNA", g->monitor, &g->monitor, NULL));
@@ -513,6 +556,8 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCheck(!scale_set || !g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_scale applies without a Galerkin correction only (-ksp_guess_sna_galerkin replaces the scaling): remove -ksp_guess_sna_scale or -ksp_guess_sna_galerkin");
   PetscCheck(!opmodel_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_operator_model chooses the reduced operator of the Galerkin correction: add -ksp_guess_sna_galerkin, or remove -ksp_guess_sna_operator_model");
   PetscCheck(!reduced_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_reduced_rhs applies to the Galerkin projection on all modes only: add -ksp_guess_sna_galerkin, or remove -ksp_guess_sna_reduced_rhs");
+  PetscCheck(!tol_set || (g->galerkin && g->reduced_rhs), comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_reduced_rhs_tol %g applies to -ksp_guess_sna_reduced_rhs with the Galerkin projection on all modes only%s: remove -ksp_guess_sna_reduced_rhs_tol%s", (double)g->reduced_rhs_tol, g->galerkin ? ", which is off (-ksp_guess_sna_reduced_rhs false)" : "", g->galerkin ? ", or -ksp_guess_sna_reduced_rhs false" : ", or add -ksp_guess_sna_galerkin");
+  g->rhs_option = tol_set ? "-ksp_guess_sna_reduced_rhs_tol" : (reduced_set ? "-ksp_guess_sna_reduced_rhs" : NULL); /* against the modes corrected, at load */
   if (g->record[0]) { /* rewritten after every new operator: refused before the first solve, not at it */
     const char *outopt[1] = {"-ksp_guess_sna_record_operators"}, *out[1] = {g->record}, *inopt[1] = {"-ksp_guess_sna_model"}, *in[1] = {g->file};
 
@@ -543,10 +588,16 @@ static PetscErrorCode KSPGuessView_SNA(KSPGuess guess, PetscViewer viewer)
     else
       PetscCall(PetscViewerASCIIPrintf(viewer, "passes over the basis: %s (-ksp_guess_sna_basis_kernel %s)\n", g->blas ? "BLAS gemv" : "VecMDot/VecMAXPY", BasisKernels[g->kernel]));
     if (g->model.ks < g->model.k) PetscCall(PetscViewerASCIIPrintf(viewer, "the SNA predicts the first %" PetscInt_FMT " coordinates\n", g->model.ks));
-    if (g->galerkin && g->model.op && g->use_opmodel && !g->record[0])
-      PetscCall(PetscViewerASCIIPrintf(viewer, "reduced operator: the model's, polynomial of degree %" PetscInt_FMT " in the parameters (%" PetscInt_FMT " terms, %" PetscInt_FMT " modes, fitted to %" PetscInt_FMT " records, misfit %.2e)\n", g->model.op->degree, g->model.op->T, g->model.op->k, g->model.op->nrecords, (double)g->model.op->misfit));
-    else if (g->galerkin)
-      PetscCall(PetscViewerASCIIPrintf(viewer, "reduced operator: computed from A when it changes (%" PetscInt_FMT " products with A)\n", g->kg));
+    if (g->galerkin) {
+      char        why[128];
+      const char *reason;
+
+      PetscCall(KSPGuessSNAOperatorSource(g, why, sizeof(why), &reason));
+      if (!reason)
+        PetscCall(PetscViewerASCIIPrintf(viewer, "reduced operator: the model's, polynomial of degree %" PetscInt_FMT " in the parameters (%" PetscInt_FMT " terms, %" PetscInt_FMT " modes, fitted to %" PetscInt_FMT " records, misfit %.2e)\n", g->model.op->degree, g->model.op->T, g->model.op->k, g->model.op->nrecords, (double)g->model.op->misfit));
+      else
+        PetscCall(PetscViewerASCIIPrintf(viewer, "reduced operator: computed from A when it changes (%" PetscInt_FMT " products with A)%s%s\n", g->kg, g->model.op ? ", not from the model's /operator: " : "", g->model.op ? reason : ""));
+    }
   }
   if (g->record[0]) PetscCall(PetscViewerASCIIPrintf(viewer, "recording reduced operators to %s (%" PetscInt_FMT " so far)\n", g->record, g->rec.count));
   if (g->galerkin && (g->galerkin_modes == PETSC_DEFAULT || (g->loaded[0] && g->kg == g->model.k))) {
@@ -617,6 +668,7 @@ static PetscErrorCode SNAGuessPredictFields_SNA(KSPGuess guess, PetscInt N, cons
     PetscCheck(!anybad, comm, PETSC_ERR_ARG_SIZ, "SNAGuessPredictFields: the fields matrix's rows are not laid out as the operator's vectors (here %" PetscInt_FMT " local rows against %" PetscInt_FMT "): create it with MatCreateDense(comm, nlocal, PETSC_DECIDE, PETSC_DETERMINE, N, NULL, &X)", m, g->model.V.nloc);
   }
   PetscCheck(cols == N, comm, PETSC_ERR_ARG_SIZ, "SNAGuessPredictFields: the fields matrix has %" PetscInt_FMT " columns for %" PetscInt_FMT " parameter points", cols, N);
+  if (!N) PetscFunctionReturn(0); /* no point, no field; the work vectors of N x q entries would not exist */
   for (PetscInt i = 0; i < N * q; i++) PetscCheck(!PetscIsInfOrNanReal(mu[i]), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "SNAGuessPredictFields: parameter %" PetscInt_FMT " of point %" PetscInt_FMT " is not a finite number", i % q + 1, i / q);
   if (g->bmu) PetscCall(VecGetSize(g->bmu, &len));
   if (len != N * q) {

@@ -65,6 +65,25 @@ static PetscErrorCode WriteRecords_Rank0(const char tmp[], const SNAGuessOperato
   PetscFunctionReturn(0);
 }
 
+/* Room for need records in rec. */
+static PetscErrorCode RecordsReserve(SNAGuessOperatorRecords *rec, PetscInt need)
+{
+  PetscInt   cap = PetscMax(8, 2 * rec->cap);
+  PetscReal *X, *Gs;
+
+  PetscFunctionBegin;
+  if (need <= rec->cap) PetscFunctionReturn(0);
+  cap = PetscMax(cap, need);
+  PetscCall(PetscMalloc2(cap * rec->q, &X, cap * rec->k * rec->k, &Gs));
+  PetscCall(PetscArraycpy(X, rec->X, rec->count * rec->q));
+  PetscCall(PetscArraycpy(Gs, rec->G, rec->count * rec->k * rec->k));
+  PetscCall(PetscFree2(rec->X, rec->G));
+  rec->X   = X;
+  rec->G   = Gs;
+  rec->cap = cap;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm comm, const char file[], SNAGuessOperatorRecords *rec, const PetscReal mu[], const PetscScalar G[])
 {
   PetscMPIInt    rank;
@@ -73,17 +92,7 @@ PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm comm, const char file[], SNAG
   int            err = 0;
 
   PetscFunctionBegin;
-  if (rec->count == rec->cap) {
-    PetscInt   cap = PetscMax(8, 2 * rec->cap);
-    PetscReal *X, *Gs;
-    PetscCall(PetscMalloc2(cap * rec->q, &X, cap * rec->k * rec->k, &Gs));
-    PetscCall(PetscArraycpy(X, rec->X, rec->count * rec->q));
-    PetscCall(PetscArraycpy(Gs, rec->G, rec->count * rec->k * rec->k));
-    PetscCall(PetscFree2(rec->X, rec->G));
-    rec->X   = X;
-    rec->G   = Gs;
-    rec->cap = cap;
-  }
+  PetscCall(RecordsReserve(rec, rec->count + 1));
   PetscCall(PetscArraycpy(rec->X + rec->count * rec->q, mu, rec->q));
   /* row-major k x k in the file (h5py shows G[i, j] = <v_i, A v_j>); G is column-major */
   for (PetscInt i = 0; i < rec->k; i++)
@@ -107,9 +116,9 @@ PetscErrorCode SNAGuessOperatorRecordsDestroy(SNAGuessOperatorRecords *rec)
   PetscFunctionReturn(0);
 }
 
-/* ---------------------------------------------------------------- fitting (snaps-pod) */
+/* ---------------------------------------------------------------- reading records (appending, fitting) */
 
-/* What the fit needs from the model and the records, read on rank 0. */
+/* What the fit needs from the model and the records, read on rank 0 (the records alone, to append to them). */
 typedef struct {
   PetscInt   k, q, n, nrec, kmodel;
   char       fp_model[64], fp_rec[64];
@@ -119,15 +128,16 @@ typedef struct {
 static PetscErrorCode FitInputFree(FitInput *in)
 {
   PetscFunctionBegin;
-  PetscCall(PetscFree4(in->X, in->G, in->l1_rec, in->l1_model));
+  PetscCall(PetscFree3(in->X, in->G, in->l1_rec));
+  PetscCall(PetscFree(in->l1_model));
   PetscFunctionReturn(0);
 }
 
-/* Rank 0: the records and the model's identity and mode norms; every mismatch is an error naming both. */
-static PetscErrorCode ReadFitInput_Rank0(const char model[], const char records[], FitInput *in)
+/* Rank 0: a records file (sizes, fingerprint, X, G, basis_l1 into in), for the fit and for appending to it. */
+static PetscErrorCode ReadRecords_Rank0(const char records[], FitInput *in)
 {
-  hid_t    rf = -1, mf = -1, pod;
-  PetscInt version, n_model, q_model;
+  hid_t    rf = -1;
+  PetscInt version;
   char     content[64] = "";
 
   PetscFunctionBegin;
@@ -150,12 +160,83 @@ static PetscErrorCode ReadFitInput_Rank0(const char model[], const char records[
     PetscCall(SNAHDF5SizeProduct("record entries (n_records x n_modes x n_modes)", 3, fg, &ng));
     PetscCall(SNAHDF5CheckArray(rf, "X", 2, dx));
     PetscCall(SNAHDF5CheckArray(rf, "G", 3, dg));
-    PetscCall(PetscMalloc4(nx, &in->X, ng, &in->G, in->k, &in->l1_rec, in->k, &in->l1_model));
+    PetscCall(PetscMalloc3(nx, &in->X, ng, &in->G, in->k, &in->l1_rec));
     PetscCall(SNAHDF5ReadArray(rf, "X", 2, dx, in->X));
     PetscCall(SNAHDF5ReadArray(rf, "G", 3, dg, in->G));
     PetscCall(SNAHDF5ReadArray(rf, "basis_l1", 1, &dl, in->l1_rec));
   }
   H5Fclose(rf);
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: the records of file into rec (empty; its k, q, n, fingerprint and l1 set), refused unless they were
+   made for the same model and modes. */
+static PetscErrorCode ResumeRecords_Rank0(const char file[], SNAGuessOperatorRecords *rec)
+{
+  FitInput in;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(&in, sizeof(in)));
+  PetscCall(ReadRecords_Rank0(file, &in));
+  PetscCheck(in.k == rec->k && in.q == rec->q && in.n == rec->n && !strcmp(in.fp_rec, rec->fingerprint), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-ksp_guess_sna_record_operators '%s' holds records of %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters, vector size %" PetscInt_FMT " and fingerprint %s, but this guess records %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters, size %" PetscInt_FMT ", fingerprint %s: records are appended to the file, so name another file or remove it", file, in.k, in.q, in.n, in.fp_rec, rec->k, rec->q, rec->n, rec->fingerprint);
+  for (PetscInt j = 0; j < in.k; j++)
+    PetscCheck(PetscAbsReal(in.l1_rec[j] - rec->l1[j]) <= 1e-8 * rec->l1[j], PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-ksp_guess_sna_record_operators '%s' holds records made with another POD basis (mode %" PetscInt_FMT ": 1-norm %.12g, this model's %.12g): records are appended to the file, so name another file or remove it", file, j, (double)in.l1_rec[j], (double)rec->l1[j]);
+  PetscCall(RecordsReserve(rec, in.nrec));
+  PetscCall(PetscArraycpy(rec->X, in.X, in.nrec * in.q));
+  PetscCall(PetscArraycpy(rec->G, in.G, in.nrec * in.k * in.k));
+  rec->count = in.nrec;
+  PetscCall(PetscFree3(in.X, in.G, in.l1_rec));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAGuessOperatorRecordsResume(MPI_Comm comm, const char file[], SNAGuessOperatorRecords *rec)
+{
+  PetscMPIInt    rank;
+  PetscErrorCode ierr   = 0;
+  PetscBool      exists = PETSC_FALSE;
+  PetscInt       count;
+
+  PetscFunctionBegin;
+  PetscCheck(!rec->count, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "SNAGuessOperatorRecordsResume: the records are not empty");
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) PetscCall(PetscTestFile(file, '\0', &exists));
+  PetscCallMPI(MPI_Bcast(&exists, 1, MPIU_BOOL, 0, comm));
+  if (!exists) PetscFunctionReturn(0);
+  if (rank == 0) {
+    H5E_auto2_t func;
+    void       *data;
+    H5Eget_auto2(H5E_DEFAULT, &func, &data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    ierr = ResumeRecords_Rank0(file, rec); /* not PetscCall: agree with the other ranks first */
+    H5Eset_auto2(H5E_DEFAULT, func, data);
+  }
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
+  PetscCheck(!ierr, comm, PETSC_ERR_ARG_INCOMP, "Cannot append to the reduced-operator records '%s' (-ksp_guess_sna_record_operators; see the message above)", file);
+  /* every rank the same records, as after SNAGuessOperatorRecordsAdd() */
+  count = rec->count;
+  PetscCallMPI(MPI_Bcast(&count, 1, MPIU_INT, 0, comm));
+  PetscCall(RecordsReserve(rec, count));
+  rec->count = count;
+  {
+    PetscMPIInt nx, ng;
+
+    PetscCall(PetscMPIIntCast(count * rec->q, &nx));
+    PetscCall(PetscMPIIntCast(count * rec->k * rec->k, &ng));
+    PetscCallMPI(MPI_Bcast(rec->X, nx, MPIU_REAL, 0, comm));
+    PetscCallMPI(MPI_Bcast(rec->G, ng, MPIU_REAL, 0, comm));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: the records and the model's identity and mode norms; every mismatch is an error naming both. */
+static PetscErrorCode ReadFitInput_Rank0(const char model[], const char records[], FitInput *in)
+{
+  hid_t    mf = -1, pod;
+  PetscInt n_model, q_model;
+
+  PetscFunctionBegin;
+  PetscCall(ReadRecords_Rank0(records, in));
+  PetscCall(PetscMalloc1(in->k, &in->l1_model));
 
   PetscCheck(H5Fis_hdf5(model) > 0 && (mf = H5Fopen(model, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the model '%s' as HDF5", model);
   PetscCheck(H5Lexists(mf, "/pod", H5P_DEFAULT) > 0 && (pod = H5Gopen2(mf, "/pod", H5P_DEFAULT)) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no group /pod: it is not an initial-guess model", model);
@@ -280,7 +361,8 @@ PetscErrorCode SNAGuessModelFitOperator(MPI_Comm comm, const char model[], const
     ierr = ReadFitInput_Rank0(model, records, &in); /* not PetscCall: agree with the other ranks first */
     if (!ierr) {
       T = Monomials(in.q, 0, degree, e, 0, NULL);
-      if (T > in.nrec) ierr = PetscError(PETSC_COMM_SELF, __LINE__, PETSC_FUNCTION_NAME, __FILE__, PETSC_ERR_USER_INPUT, PETSC_ERROR_INITIAL, "A reduced-operator model of degree %" PetscInt_FMT " in %" PetscInt_FMT " parameters has %" PetscInt_FMT " terms but '%s' holds only %" PetscInt_FMT " records: record more operators (more than %" PetscInt_FMT ", so that the misfit means something) or lower -operator_degree", degree, in.q, T, records, in.nrec, T);
+      /* as many records as terms interpolate any data: the misfit (0 to rounding) would then tell nothing */
+      if (T >= in.nrec) ierr = PetscError(PETSC_COMM_SELF, __LINE__, PETSC_FUNCTION_NAME, __FILE__, PETSC_ERR_USER_INPUT, PETSC_ERROR_INITIAL, "A reduced-operator model of degree %" PetscInt_FMT " in %" PetscInt_FMT " parameters has %" PetscInt_FMT " terms but '%s' holds only %" PetscInt_FMT " records: record more operators (more than %" PetscInt_FMT ", so that the misfit means something) or lower -operator_degree", degree, in.q, T, records, in.nrec, T);
     }
     if (!ierr) ierr = PetscMalloc2(T * in.q, &exps, T * in.k * in.k, &terms);
     if (!ierr) {
@@ -308,16 +390,13 @@ PetscErrorCode SNAGuessModelFitOperator(MPI_Comm comm, const char model[], const
 
 /* ---------------------------------------------------------------- loading and evaluation */
 
-/* Every rank: /operator of an open model file, checked against the model's q and k. */
-static PetscErrorCode ReadOperator_Local(hid_t file, const char filename[], PetscInt q, PetscInt kmodel, SNAGuessOperatorModel *op)
+/* Every rank: the sizes and arrays of the open group /operator, checked against the model's q and k; the exponents
+   and row-major terms as stored into *e and *rows (allocated here, freed by the caller, also after an error). */
+static PetscErrorCode ReadOperatorGroup_Local(hid_t group, const char filename[], PetscInt q, PetscInt kmodel, SNAGuessOperatorModel *op, PetscReal **e, PetscReal **rows)
 {
-  hid_t      group;
-  PetscInt   qop;
-  PetscReal *e, *rows;
+  PetscInt qop;
 
   PetscFunctionBegin;
-  group = H5Gopen2(file, OP_GROUP, H5P_DEFAULT);
-  PetscCheck(group >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", OP_GROUP, filename);
   PetscCall(SNAHDF5ReadAttributeInt(group, "n_modes", &op->k));
   PetscCall(SNAHDF5ReadAttributeInt(group, "n_params", &qop));
   PetscCall(SNAHDF5ReadAttributeInt(group, "degree", &op->degree));
@@ -335,15 +414,38 @@ static PetscErrorCode ReadOperator_Local(hid_t file, const char filename[], Pets
     PetscCall(SNAHDF5CheckArray(group, "exponents", 2, de));
     PetscCall(SNAHDF5CheckArray(group, "terms", 3, dt));
     PetscCall(PetscMalloc2(ne, &op->exponents, nt, &op->terms));
-    PetscCall(PetscMalloc2(ne, &e, nt, &rows));
-    PetscCall(SNAHDF5ReadArray(group, "exponents", 2, de, e));
-    PetscCall(SNAHDF5ReadArray(group, "terms", 3, dt, rows));
+    PetscCall(PetscMalloc2(ne, e, nt, rows));
+    PetscCall(SNAHDF5ReadArray(group, "exponents", 2, de, *e));
+    PetscCall(SNAHDF5ReadArray(group, "terms", 3, dt, *rows));
     PetscCall(SNAHDF5ReadArray(group, "fit_rel_error", 1, &one, &op->misfit));
   }
-  H5Gclose(group);
-  for (PetscInt i = 0; i < op->T * q; i++) {
+  PetscFunctionReturn(0);
+}
+
+/* Every rank: /operator of an open model file, checked against the model's q and k. */
+static PetscErrorCode ReadOperator_Local(hid_t file, const char filename[], PetscInt q, PetscInt kmodel, SNAGuessOperatorModel *op)
+{
+  hid_t          group;
+  PetscReal     *e = NULL, *rows = NULL;
+  PetscInt       bad = -1;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  group = H5Gopen2(file, OP_GROUP, H5P_DEFAULT);
+  PetscCheck(group >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "HDF5 cannot open the group %s of '%s': corrupt model", OP_GROUP, filename);
+  ierr = ReadOperatorGroup_Local(group, filename, q, kmodel, op, &e, &rows); /* not PetscCall: close and free first */
+  H5Gclose(group);                                                           /* an open group would keep the file open after the caller's H5Fclose */
+  if (ierr) PetscCall(PetscFree2(e, rows));
+  PetscCall(ierr);
+  for (PetscInt i = 0; i < op->T * q && bad < 0; i++) {
     op->exponents[i] = (PetscInt)e[i];
-    PetscCheck(e[i] >= 0 && e[i] <= 64 && e[i] == (PetscReal)op->exponents[i], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': %s/exponents holds %g, not a small non-negative integer: corrupt model", filename, OP_GROUP, (double)e[i]);
+    if (!(e[i] >= 0 && e[i] <= 64 && e[i] == (PetscReal)op->exponents[i])) bad = i;
+  }
+  if (bad >= 0) {
+    const PetscReal v = e[bad];
+
+    PetscCall(PetscFree2(e, rows));
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': %s/exponents holds %g, not a small non-negative integer: corrupt model", filename, OP_GROUP, (double)v);
   }
   /* column-major blocks in memory, so that evaluation runs down contiguous columns */
   for (PetscInt t = 0; t < op->T; t++)

@@ -1,0 +1,121 @@
+"""Options and files of the sna guess that must be refused, or said as they are, on PETSc's KSP ex2 (serial, seconds).
+
+  usage: guess_checks.py SCRATCH DATA EX2 LIBSNAPS PREDICT_FIELDS SNAPS_POD
+  (DATA: the guess fixtures' directory, with ex2_A.bin and ex2_model.h5)
+
+  - -ksp_guess_sna_reduced_rhs_tol is refused where it does nothing: without -ksp_guess_sna_galerkin and
+    with -ksp_guess_sna_galerkin_modes m below the model's k
+  - -ksp_guess_sna_galerkin_modes above the model's k is refused naming k (not made "all modes")
+  - -ksp_guess_sna_params of the wrong count is refused where the guess does not read them (Galerkin on all modes)
+  - SNAGuessPredictFields() with no point returns (it crashed); a second KSPSetFromOptions() with the same
+    -ksp_guess_sna_galerkin_modes does not load the model again; a model whose /operator cannot be read fails
+    to load and leaves no HDF5 object open
+  - -ksp_guess_sna_record_operators appends: two runs give two records; records of another number of modes are
+    refused, the file unchanged
+  - snaps-pod -operators refuses as many records as terms (the misfit would be 0 whatever the data)
+  - -ksp_view says where the reduced operator comes from: the model's /operator, or A and why not the /operator
+Each case is checked even when another fails, so a run without the fixes shows every one.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+scratch, data, EX2, LIB, PREDICT, POD = sys.argv[1:7]
+shutil.rmtree(scratch, ignore_errors=True)
+os.makedirs(scratch)
+fails = []
+MODEL = os.path.join(data, "ex2_model.h5")
+GUESS = [EX2, "-m", "24", "-n", "20", "-dll_append", LIB, "-ksp_guess_type", "sna"]
+
+
+def path(name):
+    return os.path.join(scratch, name)
+
+
+def run(cmd):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    return p.returncode, p.stdout
+
+
+def expect(cmd, pattern, ok=False, what=""):
+    """The command fails (ok: succeeds) and its output matches pattern."""
+    rc, out = run(cmd)
+    if (rc == 0) != ok or not re.search(pattern, out):
+        fails.append(f"{what or ' '.join(cmd)}: rc {rc}, expected {'success' if ok else 'an error'} with /{pattern}/; output tail:\n{out[-800:]}")
+    print(f"checked: {what or pattern}")
+    return out
+
+
+# ---- options that do not apply, or do not fit the model ----
+ex2 = GUESS + ["-ksp_guess_sna_model", MODEL]
+expect(ex2 + ["-ksp_guess_sna_reduced_rhs_tol", "0.5"], r"-ksp_guess_sna_reduced_rhs_tol 0.5 applies to .* add -ksp_guess_sna_galerkin")
+expect(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_galerkin_modes", "2", "-ksp_guess_sna_params", "0.5,0.5", "-ksp_guess_sna_reduced_rhs_tol", "0.5"],
+       r"-ksp_guess_sna_reduced_rhs_tol applies to the Galerkin projection on all modes only, but -ksp_guess_sna_galerkin_modes 2 corrects the first 2 of the model's 4")
+expect(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_galerkin_modes", "100"],
+       r"-ksp_guess_sna_galerkin_modes 100: the model '.*ex2_model.h5' has 4 POD modes, so it must be -1 \(all\) or 1..4")
+expect(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_params", "7,7,7"], r"takes 2 parameters but 3 were given by -ksp_guess_sna_params")
+
+# ---- SNAGuessPredictFields(), reloads, a corrupt /operator ----
+predict = [PREDICT, "-matrix", os.path.join(data, "ex2_A.bin"), "-m", "24", "-n", "20", "-ksp_guess_type", "sna", "-ksp_guess_sna_model"]
+expect(predict + [MODEL, "-case", "empty"], r"predict_fields: 0 fields", ok=True)
+out = expect(predict + [MODEL, "-case", "twice", "-ksp_guess_sna_galerkin", "-ksp_guess_sna_galerkin_modes", "2", "-info"],
+             r"Loaded initial-guess model", ok=True, what="a second KSPSetFromOptions()")
+if len(re.findall(r"Loaded initial-guess model", out)) != 1:
+    fails.append(f"a second KSPSetFromOptions() with the same -ksp_guess_sna_galerkin_modes loaded the model {len(re.findall('Loaded initial-guess model', out))} times")
+shutil.copy(MODEL, path("bad_operator.h5"))
+with h5py.File(path("bad_operator.h5"), "r+") as h:
+    g = h.create_group("operator")
+    for name, value in (("n_modes", 2), ("n_params", 2), ("degree", 1), ("n_terms", 3), ("n_records", 4)):
+        g.attrs[name] = np.int64(value)
+    g["exponents"] = np.array([[0, 0], [1, 0], [0, 1]], dtype=float)
+    terms = np.ones((3, 2, 2))
+    terms[1, 0, 1] = np.nan
+    g["terms"] = terms
+    g["fit_rel_error"] = np.zeros(1)
+expect(predict + [path("bad_operator.h5"), "-case", "badop"], r"the load failed .*HDF5 objects left open: 0", ok=True, what="a corrupt /operator")
+
+# ---- records appended over runs, checked against the file's sizes; the fit needs more records than terms ----
+rec = path("rec.h5")
+record = ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_record_operators", rec]
+params = ("0.5,0.5", "0.25,0.75", "1,0", "0.1,0.9")
+for i, mu in enumerate(params[:3]):
+    run(record + ["-ksp_guess_sna_params", mu])
+    with h5py.File(rec) as h:
+        if h.attrs["n_records"] != i + 1 or h["X"].shape != (i + 1, 2):
+            fails.append(f"run {i + 1} of -ksp_guess_sna_record_operators left {h.attrs['n_records']} records (X {h['X'].shape}), not {i + 1}")
+before = open(rec, "rb").read()
+expect(record + ["-ksp_guess_sna_params", "0.5,0.5", "-ksp_guess_sna_galerkin_modes", "2"],
+       r"-ksp_guess_sna_record_operators '.*rec.h5' holds records of 4 modes, 2 parameters.* but this guess records 2 modes")
+if open(rec, "rb").read() != before:
+    fails.append("records of another number of modes changed the records file")
+shutil.copy(MODEL, path("op.h5"))
+expect([POD, "-model", path("op.h5"), "-operators", rec, "-operator_degree", "1"], r"has 3 terms but '.*rec.h5' holds only 3 records")
+run(record + ["-ksp_guess_sna_params", params[3]])
+expect([POD, "-model", path("op.h5"), "-operators", rec, "-operator_degree", "1"], r"fitted to 4 records", ok=True)
+
+# ---- -ksp_view: the model's /operator where the guess uses it, else A and why ----
+view = GUESS + ["-ksp_guess_sna_model", path("op.h5"), "-ksp_guess_sna_galerkin", "-ksp_view"]
+expect(view + ["-ksp_guess_sna_params", "0.5,0.5"], r"reduced operator: the model's, polynomial of degree 1", ok=True)
+expect(view, r"reduced operator: computed from A when it changes \(4 products with A\), not from the model's /operator: "
+       r"the model's /operator needs the 2 parameters, which are not known", ok=True)
+shutil.copy(path("op.h5"), path("op2.h5"))  # its /operator cut to the leading 2 of the 4 modes
+with h5py.File(path("op2.h5"), "r+") as h:
+    if "operator" in h:
+        terms = h["operator/terms"][:, :2, :2]
+        del h["operator/terms"]
+        h["operator/terms"] = terms
+        h["operator"].attrs["n_modes"] = np.int64(2)
+    else:
+        fails.append("no /operator was fitted from the appended records")
+expect(GUESS + ["-ksp_guess_sna_model", path("op2.h5"), "-ksp_guess_sna_galerkin", "-ksp_guess_sna_params", "0.5,0.5", "-ksp_view"],
+       r"computed from A when it changes \(4 products with A\), not from the model's /operator: the model's /operator has 2 modes, fewer than the 4 corrected",
+       ok=True)
+if fails:
+    sys.exit("FAIL:\n" + "\n\n".join(fails))
+print("guess_checks: options refused naming the values, empty and repeated predictions, a corrupt /operator, appended records, "
+      "the fit's record count and the view's reduced operator")

@@ -3,6 +3,7 @@
 mpiexec with -n N (or a driver given --np N) for N > 1 reserves N processors (PROCESSORS N, so that ctest -j does not
 oversubscribe the machine); a test that runs on more than one rank carries the label mpi, and one that runs no
 mpiexec does not (so that ctest -L mpi and -LE mpi select the multi-rank runs; a 1-rank mpiexec run may carry it).
+Only what a test's command line says is seen: ranks that a driver starts without a --np argument are not.
 Usage: check_test_labels.py CTEST"""
 import json
 import os

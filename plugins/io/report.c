@@ -392,13 +392,23 @@ PetscErrorCode SNAPSCopyFile(const char src[], const char dst[])
   err = errno;
   if (!out) fclose(in);
   PetscCheck(out, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create '%s': %s", dst, strerror(err));
-  while (ok && (got = fread(buf, 1, sizeof(buf), in)) > 0) ok = (PetscBool)(fwrite(buf, 1, got, out) == got);
-  ok  = (PetscBool)(ok && !ferror(in));
-  err = errno;
+  err = 0; /* the errno of the first failure: a write error may show only when fclose() flushes */
+  while (ok && (got = fread(buf, 1, sizeof(buf), in)) > 0)
+    if (fwrite(buf, 1, got, out) != got) {
+      ok  = PETSC_FALSE;
+      err = errno;
+    }
+  if (ok && ferror(in)) {
+    ok  = PETSC_FALSE;
+    err = errno;
+  }
   fclose(in);
-  ok = (PetscBool)(!fclose(out) && ok);
+  if (fclose(out) && ok) {
+    ok  = PETSC_FALSE;
+    err = errno;
+  }
   if (!ok) (void)unlink(dst);
-  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not copy '%s' to '%s': %s", src, dst, strerror(err));
+  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not copy '%s' to '%s': %s", src, dst, strerror(err ? err : EIO));
   PetscFunctionReturn(0);
 }
 

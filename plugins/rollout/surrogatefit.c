@@ -1507,6 +1507,8 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscCall(PetscOptionsReal("-rollout_dt", "Surrogate step, a multiple of the trajectories' spacing (default: the spacing)", NULL, o.dt, &o.dt, &dt_set));
   PetscCall(PetscOptionsBool("-save_drift_snas", "Also write quadratic drifts as SNAs beside their table of monomials", NULL, drift_snas, &drift_snas, NULL));
   PetscOptionsEnd();
+  /* first: the heads' and drifts' option checks below say which model an option belongs to */
+  PetscCheck(help || (cat && cat[0]) || (det && det[0]), comm, PETSC_ERR_ARG_WRONG, "Name an output: -model (categorical) or -twin_model (deterministic)");
   if (help) PetscCall(SNAPSSurrogateLatentOptions(comm, NULL, NULL, NULL)); /* listed; read where the latent is made */
   PetscCall(HeadOptions(comm, (PetscBool)(cat && cat[0]), help, &o));
   PetscCall(DriftOptions(comm, help, &o));
@@ -1522,7 +1524,6 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   /* a divisor and a loop step (PairStarts): 0 would divide by zero, a negative stride would select no pair */
   PetscCheck(o.stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-train_stride %" PetscInt_FMT ": must be at least 1 (use every s-th pair)", o.stride);
   PetscCheck(!dt_set || o.dt > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-rollout_dt must be positive (a multiple of the trajectories' saved-time spacing), not %g: give a positive step, or drop -rollout_dt for the spacing itself", (double)o.dt);
-  PetscCheck((cat && cat[0]) || (det && det[0]), comm, PETSC_ERR_ARG_WRONG, "Name an output: -model (categorical) or -twin_model (deterministic)");
   /* before any fit where the options tell (a drift of SNAs, or a polynomial of degree 3 or more); after the fit
      below where only the fitted drift does (its box) */
   if (drift_snas && !(o.poly && o.degree <= 2)) {

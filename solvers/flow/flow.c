@@ -420,7 +420,7 @@ static PetscErrorCode MemberAdvance(FlowRun r, FlowMember *m, PetscReal tout)
   flag        = ARKStepEvolve(m->ark, tout, m->nv, &tret, ARK_NORMAL);
   PetscCall(r->cb_error);
   PetscCheck(flag != ARK_TOO_MUCH_WORK, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): it took -ark_max_steps %" PetscInt_FMT " steps since the last output time (saved time or segment end); raise -ark_max_steps (or -ark_fixed_step, if set)", (double)tout, flag, ARKStepGetReturnFlagName(flag), r->max_steps);
-  PetscCheck(flag >= 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): the solution may have blown up; reduce -ark_rtol or -ark_fixed_step, or raise -N", (double)tout, flag, ARKStepGetReturnFlagName(flag));
+  PetscCheck(flag >= 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): the solution may have blown up; reduce %s, or raise -N", (double)tout, flag, ARKStepGetReturnFlagName(flag), r->hfixed > 0 ? "-ark_fixed_step" : "-ark_rtol");
   PetscFunctionReturn(0);
 }
 

@@ -264,7 +264,7 @@ static PetscErrorCode WarnUnusedParameters(PoissonParam *pp, const char what[])
     PetscCall(PetscSNPrintf(one, sizeof(one), "%smu%" PetscInt_FMT, nunused++ ? ", " : "", p + 1));
     PetscCall(PetscStrlcat(names, one, sizeof(names)));
   }
-  if (nunused) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson-param: -kappa and -source do not use %s of the %" PetscInt_FMT " parameters of the %s: %s change nothing, and -snapshots would record them as inputs; give only the parameters the expressions use\n", names, pp->q, what, nunused > 1 ? "they" : "it"));
+  if (nunused) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson-param: -kappa and -source do not use %s of the %" PetscInt_FMT " parameters of the %s: %s, and -snapshots would record %s as inputs; give only the parameters the expressions use\n", names, pp->q, what, nunused > 1 ? "they change nothing" : "it changes nothing", nunused > 1 ? "them" : "it"));
   PetscFunctionReturn(0);
 }
 

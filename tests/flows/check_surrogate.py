@@ -869,6 +869,8 @@ def fit_errors():
             ("no fit", "d.h5"))
     refused(["-twin_model", path("d.h5"), "-drift_noise", "0", "-drift_noise_target", "clean"],
             r"-drift_noise_target clean applies to the noisy copies", ("no fit", "d.h5"))
+    # no output named: said first, not as a heads' option refused for a twin that was not asked for either
+    refused(["-bins", "8"], r"Name an output: -model \(categorical\) or -twin_model", ("no fit",))
     # a stride that would divide by zero or select no pair, noise without copies, infinite reals, too few POD states
     refused(["-twin_model", path("d.h5"), "-train_stride", "0"], r"-train_stride 0: must be at least 1", ("no fit", "d.h5"))
     refused(["-twin_model", path("d.h5"), "-train_stride", "-2"], r"-train_stride -2: must be at least 1", ("no fit", "d.h5"))

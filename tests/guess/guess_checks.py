@@ -11,7 +11,7 @@
     -ksp_guess_sna_galerkin_modes does not load the model again; a model whose /operator cannot be read fails
     to load and leaves no HDF5 object open
   - -ksp_guess_sna_record_operators appends: two runs give two records; records of another number of modes are
-    refused, the file unchanged
+    refused, the file unchanged; eight runs recording to one file at the same time leave eight records
   - snaps-pod -operators refuses as many records as terms (the misfit would be 0 whatever the data)
   - -ksp_view says where the reduced operator comes from: the model's /operator, or A and why not the /operator
 Each case is checked even when another fails, so a run without the fixes shows every one.
@@ -97,6 +97,24 @@ shutil.copy(MODEL, path("op.h5"))
 expect([POD, "-model", path("op.h5"), "-operators", rec, "-operator_degree", "1"], r"has 3 terms but '.*rec.h5' holds only 3 records")
 run(record + ["-ksp_guess_sna_params", params[3]])
 expect([POD, "-model", path("op.h5"), "-operators", rec, "-operator_degree", "1"], r"fitted to 4 records", ok=True)
+
+# ---- runs recording to one file at the same time each keep their record (each rewrites the whole file) ----
+rec2 = path("rec2.h5")
+procs = [subprocess.Popen(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_record_operators", rec2, "-ksp_guess_sna_params", f"0.{i},0.5"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for i in range(1, 9)]
+outs = [(p.wait(timeout=60), p.stdout.read()) for p in procs]
+if any(rc for rc, _ in outs):
+    fails.append("a concurrent recording run failed:\n" + "\n".join(out[-400:] for rc, out in outs if rc))
+elif not os.path.exists(rec2):
+    fails.append("8 concurrent recording runs left no records file")
+else:
+    with h5py.File(rec2) as h:
+        got = sorted(h["X"][:, 0].round(6).tolist())
+    if got != [round(0.1 * i, 6) for i in range(1, 9)]:
+        fails.append(f"8 concurrent recording runs left the records of mu1 = {got}, not 0.1 .. 0.8 (records lost)")
+if os.path.exists(rec2 + ".lock"):
+    fails.append("the recording runs left their lock file " + rec2 + ".lock")
+print("checked: concurrent recording runs")
 
 # ---- -ksp_view: the model's /operator where the guess uses it, else A and why ----
 view = GUESS + ["-ksp_guess_sna_model", path("op.h5"), "-ksp_guess_sna_galerkin", "-ksp_view"]

@@ -14,7 +14,7 @@ fail=0
 # unchecked, a model too large for the disk left every check below comparing two empty hashes
 cp "$work/model.h5" "$disk/model.h5" || { echo "the model does not fit the 64 KiB disk: nothing checked"; exit 1; }
 ref=$(sha256sum <"$disk/model.h5")
-[ -n "$ref" ] || { echo "cannot hash the model on the disk"; exit 1; }
+[ "$ref" = "$(sha256sum <"$work/model.h5")" ] || { echo "the model's copy on the disk is not whole"; exit 1; }
 dd if=/dev/zero of="$disk/fill" bs=4k >/dev/null 2>&1 # the rest of the disk
 check() { # what: no temporary file, the model untouched
   local left

@@ -32,7 +32,9 @@
                                            parameters are known (default true); else computed from A
      -ksp_guess_sna_record_operators <f.h5>  append mu and the computed V^T A V of every new operator to f.h5
                                            (records of earlier runs are kept, so runs add up; a file of another
-                                           model or number of modes is refused: remove it to start afresh)
+                                           model or number of modes is refused: remove it to start afresh; runs
+                                           recording at the same time take turns by flock() on f.h5.lock, so each
+                                           keeps its records where the file system has flock)
      -ksp_guess_sna_reduced_rhs <bool>     with Galerkin projection on all modes: V^T b = (V^T W)(W^T b) from the
                                            model's right-hand-side modes W when |b - W W^T b| <= tol |b| (checked
                                            every solve; worth it for r < k / 2; not tried again once the first 3

@@ -4,11 +4,18 @@
    the fit is exact and the Galerkin correction of a new operator costs T k^2 + O(k^3) instead of k
    products with A and k^2 dot products of length n. Here: recording (by the guess, offline), fitting
    (SNAGuessModelFitOperator, for snaps-pod), loading and evaluation (online). */
+#if !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE /* flock (BSD, not POSIX) */
+#endif
 #include <snaps/private/snaguessimpl.h>
 #include <snaps/report.h>
 #include <petscblaslapack.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define OP_GROUP "/operator"
 
@@ -84,29 +91,6 @@ static PetscErrorCode RecordsReserve(SNAGuessOperatorRecords *rec, PetscInt need
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm comm, const char file[], SNAGuessOperatorRecords *rec, const PetscReal mu[], const PetscScalar G[])
-{
-  PetscMPIInt    rank;
-  PetscErrorCode ierr = 0;
-  char           tmp[PETSC_MAX_PATH_LEN];
-  int            err = 0;
-
-  PetscFunctionBegin;
-  PetscCall(RecordsReserve(rec, rec->count + 1));
-  PetscCall(PetscArraycpy(rec->X + rec->count * rec->q, mu, rec->q));
-  /* row-major k x k in the file (h5py shows G[i, j] = <v_i, A v_j>); G is column-major */
-  for (PetscInt i = 0; i < rec->k; i++)
-    for (PetscInt j = 0; j < rec->k; j++) rec->G[rec->count * rec->k * rec->k + i * rec->k + j] = PetscRealPart(G[j * rec->k + i]);
-  rec->count++;
-  /* the whole file again, atomically: a run that stops early leaves every record so far */
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(SNAPSTemporaryName(file, tmp, sizeof(tmp)));
-  if (rank == 0) ierr = WriteRecords_Rank0(tmp, rec); /* not PetscCall: agree with the other ranks first */
-  PetscCall(SNAPSCommitTemporary(comm, tmp, file, &ierr, &err));
-  PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "Could not write the reduced-operator records '%s'%s%s (-ksp_guess_sna_record_operators)", file, err ? ": " : "", err ? strerror(err) : "");
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode SNAGuessOperatorRecordsDestroy(SNAGuessOperatorRecords *rec)
 {
   PetscFunctionBegin;
@@ -133,15 +117,13 @@ static PetscErrorCode FitInputFree(FitInput *in)
   PetscFunctionReturn(0);
 }
 
-/* Rank 0: a records file (sizes, fingerprint, X, G, basis_l1 into in), for the fit and for appending to it. */
-static PetscErrorCode ReadRecords_Rank0(const char records[], FitInput *in)
+/* Rank 0: the records of the open file rf (named records) into in. */
+static PetscErrorCode ReadRecordsOpen_Rank0(hid_t rf, const char records[], FitInput *in)
 {
-  hid_t    rf = -1;
   PetscInt version;
   char     content[64] = "";
 
   PetscFunctionBegin;
-  PetscCheck(H5Fis_hdf5(records) > 0 && (rf = H5Fopen(records, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the operator records '%s' as HDF5 (write them with -ksp_guess_sna_record_operators)", records);
   if (H5Aexists(rf, "content") > 0) PetscCall(SNAHDF5ReadAttributeString(rf, "content", content, sizeof(content)));
   PetscCheck(!strcmp(content, "snaps reduced-operator records"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not a file of reduced-operator records (write one with -ksp_guess_sna_record_operators)", records);
   PetscCall(SNAHDF5ReadAttributeInt(rf, "snaps_format_version", &version));
@@ -165,7 +147,32 @@ static PetscErrorCode ReadRecords_Rank0(const char records[], FitInput *in)
     PetscCall(SNAHDF5ReadArray(rf, "G", 3, dg, in->G));
     PetscCall(SNAHDF5ReadArray(rf, "basis_l1", 1, &dl, in->l1_rec));
   }
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: a records file (sizes, fingerprint, X, G, basis_l1 into in), for the fit and for appending to it. On an
+   error the file is closed and in's arrays freed: the guess reads the file inside a user's KSPSolve, which may go on. */
+static PetscErrorCode ReadRecords_Rank0(const char records[], FitInput *in)
+{
+  hid_t          rf = -1;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCheck(H5Fis_hdf5(records) > 0 && (rf = H5Fopen(records, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the operator records '%s' as HDF5 (write them with -ksp_guess_sna_record_operators)", records);
+  ierr = ReadRecordsOpen_Rank0(rf, records, in);
   H5Fclose(rf);
+  if (ierr) PetscCall(PetscFree3(in->X, in->G, in->l1_rec));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: records read from file (in) that were made for rec's model and modes, or an error naming both. */
+static PetscErrorCode CheckRecordsMatch(const char file[], const FitInput *in, const SNAGuessOperatorRecords *rec)
+{
+  PetscFunctionBegin;
+  PetscCheck(in->k == rec->k && in->q == rec->q && in->n == rec->n && !strcmp(in->fp_rec, rec->fingerprint), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-ksp_guess_sna_record_operators '%s' holds records of %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters, vector size %" PetscInt_FMT " and fingerprint %s, but this guess records %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters, size %" PetscInt_FMT ", fingerprint %s: records are appended to the file, so name another file or remove it", file, in->k, in->q, in->n, in->fp_rec, rec->k, rec->q, rec->n, rec->fingerprint);
+  for (PetscInt j = 0; j < in->k; j++)
+    PetscCheck(PetscAbsReal(in->l1_rec[j] - rec->l1[j]) <= 1e-8 * rec->l1[j], PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-ksp_guess_sna_record_operators '%s' holds records made with another POD basis (mode %" PetscInt_FMT ": 1-norm %.12g, this model's %.12g): records are appended to the file, so name another file or remove it", file, j, (double)in->l1_rec[j], (double)rec->l1[j]);
   PetscFunctionReturn(0);
 }
 
@@ -173,14 +180,15 @@ static PetscErrorCode ReadRecords_Rank0(const char records[], FitInput *in)
    made for the same model and modes. */
 static PetscErrorCode ResumeRecords_Rank0(const char file[], SNAGuessOperatorRecords *rec)
 {
-  FitInput in;
+  FitInput       in;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(&in, sizeof(in)));
   PetscCall(ReadRecords_Rank0(file, &in));
-  PetscCheck(in.k == rec->k && in.q == rec->q && in.n == rec->n && !strcmp(in.fp_rec, rec->fingerprint), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-ksp_guess_sna_record_operators '%s' holds records of %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters, vector size %" PetscInt_FMT " and fingerprint %s, but this guess records %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters, size %" PetscInt_FMT ", fingerprint %s: records are appended to the file, so name another file or remove it", file, in.k, in.q, in.n, in.fp_rec, rec->k, rec->q, rec->n, rec->fingerprint);
-  for (PetscInt j = 0; j < in.k; j++)
-    PetscCheck(PetscAbsReal(in.l1_rec[j] - rec->l1[j]) <= 1e-8 * rec->l1[j], PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-ksp_guess_sna_record_operators '%s' holds records made with another POD basis (mode %" PetscInt_FMT ": 1-norm %.12g, this model's %.12g): records are appended to the file, so name another file or remove it", file, j, (double)in.l1_rec[j], (double)rec->l1[j]);
+  ierr = CheckRecordsMatch(file, &in, rec);
+  if (ierr) PetscCall(PetscFree3(in.X, in.G, in.l1_rec));
+  PetscCall(ierr);
   PetscCall(RecordsReserve(rec, in.nrec));
   PetscCall(PetscArraycpy(rec->X, in.X, in.nrec * in.q));
   PetscCall(PetscArraycpy(rec->G, in.G, in.nrec * in.k * in.k));
@@ -189,42 +197,129 @@ static PetscErrorCode ResumeRecords_Rank0(const char file[], SNAGuessOperatorRec
   PetscFunctionReturn(0);
 }
 
+/* Rank 0: rec's records become those of file (none if it does not exist); refused unless they were made for the
+   same model and modes. HDF5's own error stack is silenced: the message says what is wrong. */
+static PetscErrorCode LoadRecords_Rank0(const char file[], SNAGuessOperatorRecords *rec)
+{
+  PetscBool      exists = PETSC_FALSE;
+  PetscErrorCode ierr;
+  H5E_auto2_t    func;
+  void          *data;
+
+  PetscFunctionBegin;
+  rec->count = 0;
+  PetscCall(PetscTestFile(file, '\0', &exists));
+  if (!exists) PetscFunctionReturn(0);
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  ierr = ResumeRecords_Rank0(file, rec);
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/* Every rank: rank 0's records, as after SNAGuessOperatorRecordsAdd(). Collective. */
+static PetscErrorCode RecordsBcast(MPI_Comm comm, SNAGuessOperatorRecords *rec)
+{
+  PetscInt    count = rec->count;
+  PetscMPIInt nx, ng;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Bcast(&count, 1, MPIU_INT, 0, comm));
+  PetscCall(RecordsReserve(rec, count));
+  rec->count = count;
+  PetscCall(PetscMPIIntCast(count * rec->q, &nx));
+  PetscCall(PetscMPIIntCast(count * rec->k * rec->k, &ng));
+  PetscCallMPI(MPI_Bcast(rec->X, nx, MPIU_REAL, 0, comm));
+  PetscCallMPI(MPI_Bcast(rec->G, ng, MPIU_REAL, 0, comm));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAGuessOperatorRecordsResume(MPI_Comm comm, const char file[], SNAGuessOperatorRecords *rec)
 {
   PetscMPIInt    rank;
-  PetscErrorCode ierr   = 0;
-  PetscBool      exists = PETSC_FALSE;
-  PetscInt       count;
+  PetscErrorCode ierr = 0;
 
   PetscFunctionBegin;
   PetscCheck(!rec->count, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "SNAGuessOperatorRecordsResume: the records are not empty");
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) PetscCall(PetscTestFile(file, '\0', &exists));
-  PetscCallMPI(MPI_Bcast(&exists, 1, MPIU_BOOL, 0, comm));
-  if (!exists) PetscFunctionReturn(0);
+  if (rank == 0) ierr = LoadRecords_Rank0(file, rec); /* not PetscCall: agree with the other ranks first */
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
+  PetscCheck(!ierr, comm, PETSC_ERR_ARG_INCOMP, "Cannot append to the reduced-operator records '%s' (-ksp_guess_sna_record_operators; see the message above)", file);
+  PetscCall(RecordsBcast(comm, rec));
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: an exclusive lock (flock) on "<file>.lock" for one read, append and rename of the records, so that runs
+   recording to one file at the same time each keep their records (each rewrites the whole file: without the lock
+   the last rename wins). The holder removes the lock file before it lets go; a waiter that then holds a lock on
+   the removed file tries again. A file system without flock() gives no lock (*fd = -1; the man page says so). */
+static PetscErrorCode RecordsLock_Rank0(const char lock[], int *fd)
+{
+  PetscFunctionBegin;
+  *fd = -1;
+  for (;;) {
+    struct stat held, named;
+    int         f = open(lock, O_RDWR | O_CREAT, 0644), e;
+
+    PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the lock file '%s' of the reduced-operator records (-ksp_guess_sna_record_operators): %s", lock, strerror(errno));
+    if (flock(f, LOCK_EX)) {
+      e = errno;
+      (void)close(f);
+      if (e == EINTR) continue;
+      if (e == ENOLCK || e == EOPNOTSUPP || e == ENOSYS) { /* no locks on this file system */
+        (void)unlink(lock);
+        PetscFunctionReturn(0);
+      }
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot lock '%s' of the reduced-operator records (-ksp_guess_sna_record_operators): %s", lock, strerror(e));
+    }
+    if (!fstat(f, &held) && !stat(lock, &named) && held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
+      *fd = f;
+      break;
+    }
+    (void)close(f); /* the holder before us removed this lock file */
+  }
+  PetscFunctionReturn(0);
+}
+
+static void RecordsUnlock_Rank0(const char lock[], int fd)
+{
+  if (fd < 0) return;
+  (void)unlink(lock);
+  (void)close(fd);
+}
+
+PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm comm, const char file[], SNAGuessOperatorRecords *rec, const PetscReal mu[], const PetscScalar G[])
+{
+  PetscMPIInt    rank;
+  PetscErrorCode ierr = 0;
+  char           tmp[PETSC_MAX_PATH_LEN], lock[PETSC_MAX_PATH_LEN];
+  int            err = 0, fd = -1;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscSNPrintf(lock, sizeof(lock), "%s.lock", file));
+  /* the file's records as they are now, under the lock: another run may have added some since we read them */
   if (rank == 0) {
-    H5E_auto2_t func;
-    void       *data;
-    H5Eget_auto2(H5E_DEFAULT, &func, &data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    ierr = ResumeRecords_Rank0(file, rec); /* not PetscCall: agree with the other ranks first */
-    H5Eset_auto2(H5E_DEFAULT, func, data);
+    ierr = RecordsLock_Rank0(lock, &fd); /* not PetscCall: agree with the other ranks first */
+    if (!ierr) ierr = LoadRecords_Rank0(file, rec);
+    if (ierr) RecordsUnlock_Rank0(lock, fd);
   }
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
   PetscCheck(!ierr, comm, PETSC_ERR_ARG_INCOMP, "Cannot append to the reduced-operator records '%s' (-ksp_guess_sna_record_operators; see the message above)", file);
-  /* every rank the same records, as after SNAGuessOperatorRecordsAdd() */
-  count = rec->count;
-  PetscCallMPI(MPI_Bcast(&count, 1, MPIU_INT, 0, comm));
-  PetscCall(RecordsReserve(rec, count));
-  rec->count = count;
-  {
-    PetscMPIInt nx, ng;
-
-    PetscCall(PetscMPIIntCast(count * rec->q, &nx));
-    PetscCall(PetscMPIIntCast(count * rec->k * rec->k, &ng));
-    PetscCallMPI(MPI_Bcast(rec->X, nx, MPIU_REAL, 0, comm));
-    PetscCallMPI(MPI_Bcast(rec->G, ng, MPIU_REAL, 0, comm));
-  }
+  PetscCall(RecordsBcast(comm, rec));
+  PetscCall(RecordsReserve(rec, rec->count + 1));
+  PetscCall(PetscArraycpy(rec->X + rec->count * rec->q, mu, rec->q));
+  /* row-major k x k in the file (h5py shows G[i, j] = <v_i, A v_j>); G is column-major */
+  for (PetscInt i = 0; i < rec->k; i++)
+    for (PetscInt j = 0; j < rec->k; j++) rec->G[rec->count * rec->k * rec->k + i * rec->k + j] = PetscRealPart(G[j * rec->k + i]);
+  rec->count++;
+  /* the whole file again, atomically: a run that stops early leaves every record so far */
+  PetscCall(SNAPSTemporaryName(file, tmp, sizeof(tmp)));
+  if (rank == 0) ierr = WriteRecords_Rank0(tmp, rec); /* not PetscCall: agree with the other ranks first */
+  PetscCall(SNAPSCommitTemporary(comm, tmp, file, &ierr, &err));
+  if (rank == 0) RecordsUnlock_Rank0(lock, fd);
+  PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "Could not write the reduced-operator records '%s'%s%s (-ksp_guess_sna_record_operators)", file, err ? ": " : "", err ? strerror(err) : "");
   PetscFunctionReturn(0);
 }
 

@@ -21,6 +21,9 @@ import sys
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
+
 check, scratch, KS, KOL, MPIEXEC = sys.argv[1:6]
 MPIEXEC = [MPIEXEC] + sys.argv[6:]
 shutil.rmtree(scratch, ignore_errors=True)  # a fresh directory: leftovers of an earlier run must not count
@@ -28,7 +31,7 @@ os.makedirs(scratch)
 
 
 def run(cmd, expect_rc=0):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if p.returncode != expect_rc:
         sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}, expected {expect_rc}:\n{p.stdout}")
     return p.stdout
@@ -115,8 +118,8 @@ def restart():
         run(cmd + ["-checkpoint", path(f"{name}_ck_full.h5"), "-trajectory", full, "-results", path(f"{name}_full.json")])
         ck = path(f"{name}_ck.h5")
         abort = 1.5 * every + 0.5  # mid-segment, after the first checkpoint
-        p = subprocess.run(cmd + ["-checkpoint", ck, "-trajectory", part, "-abort_at", str(abort)],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        p = script_runner.program(cmd + ["-checkpoint", ck, "-trajectory", part, "-abort_at", str(abort)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert p.returncode != 0, "the -abort_at run was not killed"
         partial = os.path.join(os.path.dirname(part), "." + os.path.basename(part) + ".partial")
         assert not os.path.exists(part) and os.path.exists(partial), "the killed run must leave only its partial file"
@@ -146,7 +149,7 @@ def ranks_agree():
 
 def expect_error(cmd, pattern):
     import re
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert p.returncode != 0, f"{' '.join(cmd)} succeeded"
     assert re.search(pattern, p.stdout), f"no '{pattern}' in:\n{p.stdout}"
     print(f"refused as expected: {re.search(pattern, p.stdout).group(0)}")
@@ -165,7 +168,7 @@ def surrogate_option_errors():
         (["-init", "foo"], r"-init foo: use random or taylor-green"),
     ):
         cmd = [*MPIEXEC, "-n", "2", KOL, "-stepper", "sna", "-stepper_model", model, *opts]
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert p.returncode != 0, f"{' '.join(cmd)} succeeded"
         count = len(re.findall(pattern, p.stdout))
         assert count == 1, f"'{pattern}' printed {count} times on 2 ranks, not once:\n{p.stdout}"

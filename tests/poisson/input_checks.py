@@ -4,7 +4,7 @@ JSON's cells_per_direction is the mesh solved on (-dm_refine and every direction
 box assembly, a mesh file's JSON gives its bounding box and no error grid, -domain and -error_cells are refused with a
 mesh file, -khronos_view_points is checked before the solve and refused without -view_solution, a non-finite -exact
 or -source is named (not the solver), a failed sample names itself and leaves no temporary snapshot file, parameters
-the expressions do not use are warned about, KHRONOS's separable error agrees with the grid's, and a box of simplices
+the expressions do not use are warned about, KHRONOS's separable error agrees with the grid's, a box of simplices
 without a mesh generator says what to do. Each run is a few tenths of a second.
 
 usage: input_checks.py <scratch dir> <snaps-poisson> <snaps-poisson-param>"""
@@ -17,6 +17,9 @@ import sys
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
 
 # a square [-1,1]^2 of four triangles around its centre (gmsh 2.2), so that no mesh generator is needed
 TINY_MSH = """$MeshFormat
@@ -42,7 +45,7 @@ fails = []
 
 
 def run(cmd, fail=False):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
     if (p.returncode != 0) != fail:
         fails.append(f"{' '.join(cmd)} exited {p.returncode}, expected {'a failure' if fail else '0'}:\n{p.stdout[-3000:]}")
     return p.stdout
@@ -116,7 +119,7 @@ def main():
         fails.append(f"separable and grid errors disagree: {m.group(0) if m else out[-2000:]}")
 
     # finding 14: a box of simplices either solves or says what to do (not PETSc's configure hint)
-    p14 = subprocess.run([poisson, "-dm_plex_simplex", "1", "-dm_plex_box_faces", "4"] + fast, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    p14 = script_runner.program([poisson, "-dm_plex_simplex", "1", "-dm_plex_box_faces", "4"] + fast, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
     if p14.returncode != 0 and not re.search(r"-dm_plex_simplex: a 2-D box of simplices needs PETSc built with triangle, which this PETSc lacks: mesh the box with gmsh", p14.stdout):
         fails.append(f"-dm_plex_simplex failed without saying what to do:\n{p14.stdout[-2000:]}")
 

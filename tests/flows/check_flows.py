@@ -11,6 +11,8 @@ checks:
   bad_checkpoint    a checkpoint of another run, a truncated one and one with a damaged state are refused clearly
   checkpoint_extend a checkpoint written without -checkpoint_every continues to a larger -T, bit for bit
   lyapunov          KS L = 22: a short two-trajectory estimate of the leading exponent is positive and near 0.05
+  unused_options    a misspelt option is warned about once, before the integration (also in a run killed before its
+                    end, and on 2 ranks); PETSc's options read at PetscFinalize and -options_left 0 bring no warning
 """
 import json
 import os
@@ -243,6 +245,22 @@ def lyapunov():
     lam, se = r["lyapunov_exponent"], r["lyapunov_stderr"]
     print(f"lambda = {lam:.4f} +- {se:.4f} over {len(r['lyapunov_members'])} members")
     assert 0.02 < lam < 0.08, r
+
+
+def unused_options():
+    warn = "WARNING: option -ark_rtoll (value 1e-8) was set but never used"
+    out = run([KS, "-T", "2", "-progress_every", "0", "-ark_rtoll", "1e-8"])
+    assert out.count(warn) == 1 and out.index(warn) < out.index("snaps-ks: t = "), f"one warning, before the first progress line:\n{out}"
+    out = run([*MPIEXEC, "-n", "2", KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-progress_every", "0", "-ark_rtoll", "1e-8"])
+    assert out.count(warn) == 1, f"2 ranks: one warning:\n{out}"
+    killed = run([KS, "-T", "3", "-progress_every", "0", "-ark_rtoll", "1e-8", "-abort_at", "1", "-checkpoint", path("unused_ck.h5")], expect_rc=-9)
+    assert warn in killed, f"a run killed before its end must have warned:\n{killed}"
+    # read inside PetscFinalize (and the tests' PETSC_OPTIONS -malloc_dump -no_signal_handler): no early warning
+    out = run([KS, "-T", "1", "-log_view", "-options_view", "-memory_view", "-citations", "-malloc_view", "-objects_dump"])
+    assert "was set but never used" not in out, out
+    out = run([KS, "-T", "1", "-ark_rtoll", "1e-8", "-options_left", "0"])
+    assert "was set but never used" not in out, out
+    print("a misspelt option: one warning before the run; -log_view & co. and -options_left 0: none")
 
 
 globals()[check]()

@@ -12,13 +12,15 @@ checks:
   checkpoint_extend a checkpoint written without -checkpoint_every continues to a larger -T, bit for bit
   lyapunov          KS L = 22: a short two-trajectory estimate of the leading exponent is positive and near 0.05
   unused_options    a misspelt option is warned about once, before the integration (also in a run killed before its
-                    end, and on 2 ranks); PETSc's options read at PetscFinalize and -options_left 0 bring no warning
+                    end, and on 2 ranks); PETSc's options read at PetscFinalize and -options_left 0 bring no warning;
+                    a Kolmogorov trajectory under a 240-character file name gets a whole XDMF file
 """
 import json
 import os
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import h5py
 import numpy as np
@@ -261,6 +263,11 @@ def unused_options():
     out = run([KS, "-T", "1", "-ark_rtoll", "1e-8", "-options_left", "0"])
     assert "was set but never used" not in out, out
     print("a misspelt option: one warning before the run; -log_view & co. and -options_left 0: none")
+    base = "k" * 240  # with ".h5" and the partial file's "." and ".partial", 252 of a file name's 255 characters
+    run([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-ensemble", "2", "-trajectory", path(base + ".h5")])
+    grids = ET.parse(path(base + ".xmf")).getroot().findall("./Domain/Grid/Grid")
+    assert len(grids) == 3 and all(g.find(".//DataItem[@Format='HDF']").text == base + ".h5:/w" for g in grids), open(path(base + ".xmf")).read()[:2000]
+    print("a 240-character trajectory name: XDMF of 3 times, each naming the file")
 
 
 globals()[check]()

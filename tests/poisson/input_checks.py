@@ -5,7 +5,7 @@ box assembly, a mesh file's JSON gives its bounding box and no error grid, -doma
 mesh file, -khronos_view_points is checked before the solve and refused without -view_solution, a non-finite -exact
 or -source is named (not the solver), a failed sample names itself and leaves no temporary snapshot file, parameters
 the expressions do not use are warned about, KHRONOS's separable error agrees with the grid's, a box of simplices
-without a mesh generator says what to do. Each run is a few tenths of a second.
+without a mesh generator says what to do, and -ksp_type preonly reports its zero guess's figures. Each run is a few tenths of a second.
 
 usage: input_checks.py <scratch dir> <snaps-poisson> <snaps-poisson-param>"""
 import json
@@ -122,6 +122,13 @@ def main():
     p14 = script_runner.program([poisson, "-dm_plex_simplex", "1", "-dm_plex_box_faces", "4"] + fast, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
     if p14.returncode != 0 and not re.search(r"-dm_plex_simplex: a 2-D box of simplices needs PETSc built with triangle, which this PETSc lacks: mesh the box with gmsh", p14.stdout):
         fails.append(f"-dm_plex_simplex failed without saying what to do:\n{p14.stdout[-2000:]}")
+
+    # suspected S2: preonly calls its monitors after the solve: the guess's figures were the solution's (0, 1e-15),
+    # not those of the zero guess preonly starts from (1, 1)
+    run([param, "-params", "1", "-dm_plex_box_faces", "4", "-ksp_type", "preonly", "-pc_type", "lu", "-results", p("preonly.json")])
+    r = json.load(open(p("preonly.json")))
+    if r["guess_rel_l2_error"] != [1] or r["guess_rel_residual"] != [1]:
+        fails.append(f"preonly's zero guess: relative error and residual {r['guess_rel_l2_error']} {r['guess_rel_residual']}, not [1] [1]")
 
     if fails:
         sys.exit("FAIL:\n" + "\n\n".join(fails))

@@ -22,6 +22,8 @@ static const char help[] = "snaps-poisson-param: -div(kappa(x; mu) grad u) = f(x
 
 #include <snaps.h>
 #include "paramfem.h"
+#include "mesh.h"
+#include "mesh.h"
 
 /* Coordinate component *(PetscInt *)ctx of the point x, for DMProjectFunction(). */
 static PetscErrorCode CoordinateComponent(PetscInt dim, PetscReal time, const PetscReal x[], PetscInt Nc, PetscScalar *u, void *ctx)
@@ -443,7 +445,7 @@ int main(int argc, char **argv)
     PetscCall(Median(N, tassem, &massem));
     PetscCall(Median(N, gerr, &merr));
     PetscCall(Median(N, res0, &mres));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " dofs, %d ranks, guess %s: %" PetscInt_FMT " solves, median %g iterations, KSPSolve %.3e s (guess %.3e s), assembly %.3e s, initial guess L2 error %.3e, residual %.3e\n", pp.simplex ? "P" : "Q", pp.degree, dim, pp.dofs, size, guesstype, N, (double)mits,
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " dofs, %d ranks, guess %s: %" PetscInt_FMT " solves, median %g iterations, KSPSolve %.3e s (guess %.3e s), assembly %.3e s, initial guess L2 error %.3e, residual %.3e\n", PoissonMeshReportsSimplex(dim, pp.simplex) ? "P" : "Q", pp.degree, dim, pp.dofs, size, guesstype, N, (double)mits,
                           (double)msolve, (double)mguess, (double)massem, (double)merr, (double)mres));
     if (hasresults) {
       SNAPSReport report;

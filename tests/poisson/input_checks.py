@@ -5,7 +5,8 @@ box assembly, a mesh file's JSON gives its bounding box and no error grid, -doma
 mesh file, -khronos_view_points is checked before the solve and refused without -view_solution, a non-finite -exact
 or -source is named (not the solver), a failed sample names itself and leaves no temporary snapshot file, parameters
 the expressions do not use are warned about, KHRONOS's separable error agrees with the grid's, a box of simplices
-without a mesh generator says what to do, and -ksp_type preonly reports its zero guess's figures. Each run is a few tenths of a second.
+without a mesh generator says what to do, -ksp_type preonly reports its zero guess's figures, and 1-D cells are tensor
+cells (Q1) on every path. Each run is a few tenths of a second.
 
 usage: input_checks.py <scratch dir> <snaps-poisson> <snaps-poisson-param>"""
 import json
@@ -129,6 +130,16 @@ def main():
     r = json.load(open(p("preonly.json")))
     if r["guess_rel_l2_error"] != [1] or r["guess_rel_residual"] != [1]:
         fails.append(f"preonly's zero guess: relative error and residual {r['guess_rel_l2_error']} {r['guess_rel_residual']}, not [1] [1]")
+
+    # suspected S3: a 1-D cell is a tensor cell (Q1) on the plex path as on the box path
+    for assembly in ("box", "plex"):
+        out = run([poisson, "-dim", "1", "-exact", "sin(pi*x)", "-fem_assembly", assembly, "-results", p("d1.json")])
+        cell = json.load(open(p("d1.json")))["cell_type"]
+        if cell != "tensor" or "fem Q1 1-D" not in out:
+            fails.append(f"-dim 1 -fem_assembly {assembly}: cell_type {cell}, not tensor (and Q1):\n{out[-1000:]}")
+    out = run([param, "-dim", "1", "-params", "1", "-dm_plex_box_faces", "8"])
+    if "snaps-poisson-param: Q1 1-D" not in out:
+        fails.append(f"snaps-poisson-param -dim 1: not Q1:\n{out[-1000:]}")
 
     if fails:
         sys.exit("FAIL:\n" + "\n\n".join(fails))

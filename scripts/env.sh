@@ -1,4 +1,5 @@
-# Environment for running SNAPS programs with Open MPI, also as root and in containers.
+# Environment for running SNAPS programs with Open MPI, also as root and in containers. The test suite takes its
+# environment from the export lines here (tests/CMakeLists.txt: NAME=value words, no spaces in a value).
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none

@@ -1,9 +1,44 @@
 """Runs a project script in this process, as the checks of the Python scripts in tests/ do (one interpreter for many
-scripts: numpy, h5py and matplotlib load once, so each check takes about a second)."""
+scripts: numpy, h5py and matplotlib load once, so each check takes about a second); and runs a program for the checks
+that start programs (program(): fails on a sanitizer report in the output, as the CMake drivers do)."""
 import contextlib
 import io
+import os
+import re
 import runpy
+import subprocess
 import sys
+
+
+def _sanitizer_report_regex():
+    """The regex of tests/cmake/sanitizer_report.cmake (SNAPS_SANITIZER_REPORT): one list for the CMake and Python drivers."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "cmake", "sanitizer_report.cmake")) as f:
+        m = re.search(r'^set\(SNAPS_SANITIZER_REPORT "([^"]+)"\)', f.read(), re.M)
+    if not m:
+        sys.exit("tests/cmake/sanitizer_report.cmake defines no SNAPS_SANITIZER_REPORT")
+    return re.compile(m.group(1))
+
+
+SANITIZER_REPORT = _sanitizer_report_regex()
+
+
+def check_sanitizer_report(text, cmd):
+    """Exits (the check fails) when text, the output of command cmd, holds a sanitizer report: a run that must fail
+    for another reason, and matches its message, would otherwise pass with a memory error or a leak on some rank."""
+    m = SANITIZER_REPORT.search(text or "")
+    if m:
+        sys.exit(f"FAIL: the output holds a sanitizer report (\"{m.group(0)}\"):\n{' '.join(map(str, cmd))}\n{text[-6000:]}")
+
+
+def program(cmd, **kwargs):
+    """subprocess.run(cmd, **kwargs) for the checks that run programs, then check_sanitizer_report on what it
+    captured (stdout and stderr, text or bytes); output not captured went to the test's log, and the exit code,
+    which a sanitizer makes non-zero, is the caller's to check."""
+    p = subprocess.run(cmd, **kwargs)
+    for out in (p.stdout, p.stderr):
+        if out:
+            check_sanitizer_report(out if isinstance(out, str) else out.decode(errors="replace"), cmd)
+    return p
 
 
 def run(script, *args, context=None):

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,14 @@ static const char OptionsUnusedWhy[] = "was set but never used: misspelt, wrong 
 
 /* The communicator of the pending report; MPI_COMM_NULL when none is pending. */
 static MPI_Comm OptionsWarnComm = MPI_COMM_NULL;
+/* The options SNAPSOptionsWarnUnusedEarly() already warned about (rank 0): the report at PetscFinalize skips them. */
+static char    **OptionsWarned  = NULL;
+static PetscInt  OptionsNWarned = 0;
+static PetscBool OptionsFinalizeRegistered = PETSC_FALSE;
+/* Options that PETSc reads only inside PetscFinalize() (pinit.c, 3.18), as name prefixes without the '-': unused
+   before the end by design, so the early report leaves them to the one at PetscFinalize. "log" covers -log_view
+   and its variants, -log_all, -log_mpe. */
+static const char *const OptionsReadAtFinalize[] = {"citations", "saw_options", "x_virtual", "memory_view", "get_total_flops", "log", "no_signal_handler", "mpidump", "malloc_dump", "malloc_view", "malloc_debug", "malloc_test", "objects_dump", "options_view", "options_left", "nox", "mpi_linear_solver_server"};
 /* The program's report of every option ran (or was asked for): a library's report of its own options says nothing. */
 static PetscBool OptionsAllReported = PETSC_FALSE;
 
@@ -68,9 +77,26 @@ static PetscBool OptionsNameMatches_Private(const char name[], const char part[]
   return (PetscBool)(strstr(lower, part) != NULL);
 }
 
+/* Whether option name (without its '-') was warned about by SNAPSOptionsWarnUnusedEarly() (rank 0). */
+static PetscBool OptionsWarnedBefore_Private(const char name[])
+{
+  for (PetscInt i = 0; i < OptionsNWarned; i++)
+    if (!strcasecmp(OptionsWarned[i], name)) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+/* Whether PETSc reads option name (without its '-') only inside PetscFinalize(). */
+static PetscBool OptionsReadAtFinalize_Private(const char name[])
+{
+  for (size_t i = 0; i < sizeof(OptionsReadAtFinalize) / sizeof(OptionsReadAtFinalize[0]); i++)
+    if (!strncasecmp(name, OptionsReadAtFinalize[i], strlen(OptionsReadAtFinalize[i]))) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
 /* Prints the warning lines for the options of rank 0 (those containing part, NULL: all) that no rank of comm
-   used; what follows the option's name is why. Collective. */
-static PetscErrorCode OptionsWarnUnused_Private(MPI_Comm comm, const char part[], const char why[])
+   used, but for those warned about already; what follows the option's name is why. With early, it leaves out
+   the options read inside PetscFinalize() and records those it warns about. Collective. */
+static PetscErrorCode OptionsWarnUnused_Private(MPI_Comm comm, const char part[], const char why[], PetscBool early)
 {
   PetscMPIInt rank, n = 0, *used;
   PetscInt    nleft = 0;
@@ -87,7 +113,12 @@ static PetscErrorCode OptionsWarnUnused_Private(MPI_Comm comm, const char part[]
     PetscCall(PetscMalloc1(n, &used));
     PetscCall(OptionsUsedOnAnyRank_Private(comm, n, names, used));
     for (PetscMPIInt i = 0; i < n; i++) {
-      if (rank || used[i] || !OptionsNameMatches_Private(names[i], part)) continue;
+      if (rank || used[i] || !OptionsNameMatches_Private(names[i], part) || OptionsWarnedBefore_Private(names[i])) continue;
+      if (early) {
+        if (OptionsReadAtFinalize_Private(names[i])) continue;
+        PetscCall(PetscRealloc((size_t)(OptionsNWarned + 1) * sizeof(char *), &OptionsWarned));
+        PetscCall(PetscStrallocpy(names[i], &OptionsWarned[OptionsNWarned++]));
+      }
       if (values[i])
         PetscCall(PetscFPrintf(PETSC_COMM_SELF, PETSC_STDERR, "WARNING: option -%s (value %s) %s\n", names[i], values[i], why));
       else
@@ -99,14 +130,27 @@ static PetscErrorCode OptionsWarnUnused_Private(MPI_Comm comm, const char part[]
   PetscFunctionReturn(0);
 }
 
-/* The function PetscFinalize() calls: the pending report. */
+/* The function PetscFinalize() calls: the pending report, then the list of early warnings freed. */
 static PetscErrorCode OptionsWarnAtFinalize_Private(void)
 {
   MPI_Comm comm = OptionsWarnComm;
 
   PetscFunctionBegin;
   OptionsWarnComm = MPI_COMM_NULL;
-  if (comm != MPI_COMM_NULL) PetscCall(OptionsWarnUnused_Private(comm, NULL, OptionsUnusedWhy));
+  if (comm != MPI_COMM_NULL) PetscCall(OptionsWarnUnused_Private(comm, NULL, OptionsUnusedWhy, PETSC_FALSE));
+  for (PetscInt i = 0; i < OptionsNWarned; i++) PetscCall(PetscFree(OptionsWarned[i]));
+  PetscCall(PetscFree(OptionsWarned));
+  OptionsNWarned            = 0;
+  OptionsFinalizeRegistered = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+/* Registers OptionsWarnAtFinalize_Private once (both the report and the early warnings' list need it). */
+static PetscErrorCode OptionsRegisterFinalize_Private(void)
+{
+  PetscFunctionBegin;
+  if (!OptionsFinalizeRegistered) PetscCall(PetscRegisterFinalize(OptionsWarnAtFinalize_Private));
+  OptionsFinalizeRegistered = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 
@@ -129,8 +173,30 @@ PetscErrorCode SNAPSOptionsWarnUnused(MPI_Comm comm)
   PetscCall(PetscOptionsHasHelp(NULL, &help));
   PetscCall(PetscOptionsHasName(NULL, NULL, "-options_left", &left));
   if (help || left) PetscFunctionReturn(0);
-  if (OptionsWarnComm == MPI_COMM_NULL) PetscCall(PetscRegisterFinalize(OptionsWarnAtFinalize_Private));
+  PetscCall(OptionsRegisterFinalize_Private());
   OptionsWarnComm = comm;
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSOptionsWarnUnusedEarly - Warns now, on rank 0 of comm (standard error), about the options that no rank has
+  used so far, with the line of SNAPSOptionsWarnUnused(), so that a misspelt option of a long run is seen before
+  the run, not after it. Call it on every rank of comm once the program has read every option it will read
+  before PetscFinalize() (its own, its objects' and its viewers'), and before the long work. The options PETSc
+  reads only inside PetscFinalize() (-log_view and the other -log options, -memory_view, -malloc_dump,
+  -options_view, ...) are left to the report at PetscFinalize(), which skips the options warned about here.
+  Quiet under -help and -options_left, as SNAPSOptionsWarnUnused() is.
+@*/
+PetscErrorCode SNAPSOptionsWarnUnusedEarly(MPI_Comm comm)
+{
+  PetscBool help, left;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-options_left", &left));
+  if (help || left) PetscFunctionReturn(0);
+  PetscCall(OptionsRegisterFinalize_Private()); /* frees the list of warned options */
+  PetscCall(OptionsWarnUnused_Private(comm, NULL, OptionsUnusedWhy, PETSC_TRUE));
   PetscFunctionReturn(0);
 }
 
@@ -153,7 +219,7 @@ PetscErrorCode SNAPSOptionsWarnUnusedPart(const char part[], const char what[])
   PetscCall(PetscOptionsHasName(NULL, NULL, "-options_left", &left));
   if (help || left) PetscFunctionReturn(0);
   PetscCall(PetscSNPrintf(why, sizeof(why), "was set but never used by %s: misspelt, wrong prefix, or not applicable here", what));
-  PetscCall(OptionsWarnUnused_Private(PETSC_COMM_WORLD, part, why));
+  PetscCall(OptionsWarnUnused_Private(PETSC_COMM_WORLD, part, why, PETSC_FALSE));
   PetscFunctionReturn(0);
 }
 

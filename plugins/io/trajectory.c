@@ -4,6 +4,7 @@
 #include <snaps/report.h>
 #include <snaps/private/snaimpl.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -343,17 +344,40 @@ PetscErrorCode SNAPSTrajectoryAppend(SNAPSTrajectory tr, PetscReal t, const Pets
   PetscFunctionReturn(0);
 }
 
+/* Appends printf-style text to the text *s (*n bytes of *cap), which it enlarges first when the text would not fit:
+   no assumption on how long a row is (a file name of 250 characters and wide numbers make one over 1000 bytes). */
+static PetscErrorCode XdmfPut(char **s, size_t *cap, size_t *n, const char fmt[], ...)
+{
+  va_list ap;
+  int     m;
+
+  PetscFunctionBegin;
+  va_start(ap, fmt);
+  m = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  PetscCheck(m >= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Could not format the XDMF text");
+  if (*n + (size_t)m + 1 > *cap) {
+    *cap = PetscMax(2 * *cap, *n + (size_t)m + 1);
+    PetscCall(PetscRealloc(*cap, s));
+  }
+  va_start(ap, fmt);
+  (void)vsnprintf(*s + *n, *cap - *n, fmt, ap);
+  va_end(ap);
+  *n += (size_t)m;
+  PetscFunctionReturn(0);
+}
+
 /* The XDMF text that lets ParaView animate member 0 of a 2-D field; NULL for 1-D fields. */
 static PetscErrorCode XdmfText(SNAPSTrajectory tr, const PetscReal times[], char **text, size_t *len)
 {
   const SNAPSTrajectoryDesc *d     = &tr->desc;
   const char                *slash = strrchr(tr->file, '/'), *base = slash ? slash + 1 : tr->file;
-  size_t                     cap = 4096 + (size_t)tr->rows * 1024, n = 0;
+  size_t                     cap = 4096 + (size_t)tr->rows * 1024, n = 0; /* a first guess: XdmfPut enlarges it */
   char                      *s;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(cap, &s));
-#define XDMF_PUT(...) n += (size_t)snprintf(s + n, cap - n, __VA_ARGS__)
+#define XDMF_PUT(...) PetscCall(XdmfPut(&s, &cap, &n, __VA_ARGS__))
   XDMF_PUT("<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n <Domain>\n  <Grid Name=\"%s\" GridType=\"Collection\" CollectionType=\"Temporal\">\n", d->equation);
   for (PetscInt k = 0; k < tr->rows; k++) {
     XDMF_PUT("   <Grid Name=\"t%" PetscInt_FMT "\" GridType=\"Uniform\">\n    <Time Value=\"%.17g\"/>\n", k, (double)times[k]);
@@ -368,7 +392,6 @@ static PetscErrorCode XdmfText(SNAPSTrajectory tr, const PetscReal times[], char
   }
   XDMF_PUT("  </Grid>\n </Domain>\n</Xdmf>\n");
 #undef XDMF_PUT
-  PetscCheck(n < cap, PETSC_COMM_SELF, PETSC_ERR_PLIB, "XDMF text overflow");
   *text = s;
   *len  = n;
   PetscFunctionReturn(0);

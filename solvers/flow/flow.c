@@ -1174,6 +1174,9 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
     PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "stepper", r->stepper));
     if (r->sur) PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "stepper_model", r->stepper_model));
   }
+  /* every option of the run is read by now (driver, equation, surrogate, checkpoint, trajectory): a misspelt one
+     is reported before the integration, which may take hours, not only at PetscFinalize */
+  PetscCall(SNAPSOptionsWarnUnusedEarly(r->comm));
   PetscCall(RestartAll(r, r->restart[0] ? hbase : NULL, htwin, PetscMin(r->T, r->t + seg)));
   while (r->t < r->T * (1 - 1e-14)) {
     PetscReal tend = PetscMin(r->T, (round(r->t / seg) + 1) * seg); /* segments end on multiples of seg */

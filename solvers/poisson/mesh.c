@@ -122,6 +122,18 @@ PetscErrorCode PoissonMeshDegreeOption(MPI_Comm comm, PetscInt *degree)
   PetscFunctionReturn(0);
 }
 
+/*@C
+  PoissonMeshReportsSimplex - Whether reports name the cells simplices (P_k, cell_type "simplex") rather than tensor
+  cells (Q_k, "tensor"). A segment is both, and DMPlexIsSimplex() calls it a simplex while the box path (box.h) knows
+  tensor cells only, so one 1-D discretisation was reported "P1 simplex" or "Q1 tensor" depending on the path. 1-D
+  cells are called tensor cells on every path: the default 1-D solve is the box path, and -dm_plex_simplex (what makes
+  the cells simplices where the two differ) is off by default. Not collective.
+@*/
+PetscBool PoissonMeshReportsSimplex(PetscInt dim, PetscBool simplex)
+{
+  return (PetscBool)(dim > 1 && simplex);
+}
+
 PetscErrorCode PoissonMeshAddLagrangeField(DM dm, PetscInt *degree)
 {
   PetscFE   fe;

@@ -21,6 +21,9 @@ PETSC_EXTERN PetscErrorCode PoissonMeshCreateSerial(MPI_Comm, const char[], Pets
    own default would be 0) on its cells, simplices or tensor cells as the mesh has them, and creates its
    PetscDS. Returns the degree. Collective. */
 PETSC_EXTERN PetscErrorCode PoissonMeshAddLagrangeField(DM, PetscInt *);
+/* Whether reports name the cells simplices (P_k, cell_type "simplex") rather than tensor cells (Q_k, "tensor"), given
+   the dimension and DMPlexIsSimplex(). A 1-D cell is both; it is called a tensor cell on every path. */
+PETSC_EXTERN PetscBool PoissonMeshReportsSimplex(PetscInt, PetscBool);
 /* Reads -petscspace_degree (1 to 8, default 1). Collective. */
 PETSC_EXTERN PetscErrorCode PoissonMeshDegreeOption(MPI_Comm, PetscInt *);
 /* -view_solution is written to a temporary file beside it (the name, rank 0's, on every rank) and renamed over it

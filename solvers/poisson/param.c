@@ -23,6 +23,7 @@ static const char help[] = "snaps-poisson-param: -div(kappa(x; mu) grad u) = f(x
 #include <snaps.h>
 #include "paramfem.h"
 #include "mesh.h"
+#include "mesh.h"
 
 /* Coordinate component *(PetscInt *)ctx of the point x, for DMProjectFunction(). */
 static PetscErrorCode CoordinateComponent(PetscInt dim, PetscReal time, const PetscReal x[], PetscInt Nc, PetscScalar *u, void *ctx)
@@ -70,19 +71,32 @@ static PetscErrorCode WriteDofCoordinates(PoissonParam *pp, const char file[])
 
 /* Captures the initial guess: the KSP's solution at iteration 0. */
 typedef struct {
-  Vec x0;
+  Vec       x0;
+  PetscBool captured; /* x0 is this solve's */
 } GuessCapture;
+
+/* Whether the KSP is preonly (or its alias none): it calls its monitors at iteration 0 after the solve, with the
+   solution, and refuses a nonzero initial guess, so its guess is the zero vector. */
+static PetscErrorCode KSPIsPreonly(KSP ksp, PetscBool *preonly)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompareAny((PetscObject)ksp, preonly, KSPPREONLY, KSPNONE, ""));
+  PetscFunctionReturn(0);
+}
 
 static PetscErrorCode CaptureInitialGuess(KSP ksp, PetscInt it, PetscReal rnorm, void *ctx)
 {
   GuessCapture *cap = (GuessCapture *)ctx;
   Vec           x;
+  PetscBool     preonly;
 
   PetscFunctionBegin;
   (void)rnorm;
-  if (it) PetscFunctionReturn(0);
+  PetscCall(KSPIsPreonly(ksp, &preonly));
+  if (it || preonly) PetscFunctionReturn(0);
   PetscCall(KSPBuildSolution(ksp, NULL, &x));
   PetscCall(VecCopy(x, cap->x0));
+  cap->captured = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 
@@ -205,12 +219,22 @@ static PetscErrorCode SolveSamples(PoissonParam *pp, KSP ksp, PetscInt N, PetscI
     PetscCall(PetscTime(&t1));
     PetscCall(SNAGuessSetParameters(ksp, q, mu)); /* no-op unless the guess is "sna" */
     PetscCall(VecSet(u, 0.0));
+    PetscCall(VecSet(cap->x0, 0.0)); /* the guess of preonly, which captures none */
+    cap->captured = PETSC_FALSE;
     PetscCall(KSPSolve(ksp, pp->b, u));
     PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
     PetscCall(PetscTime(&t2));
     PetscCall(KSPGetConvergedReason(ksp, &reason));
     PetscCall(KSPGetIterationNumber(ksp, &n));
     PetscCheck(reason > 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "Sample %" PetscInt_FMT ": the linear solve failed (%s after %" PetscInt_FMT " iterations)", i, KSPConvergedReasons[reason], n);
+    {
+      PetscBool preonly;
+      KSPType   type;
+
+      PetscCall(KSPIsPreonly(ksp, &preonly));
+      PetscCall(KSPGetType(ksp, &type));
+      PetscCheck(cap->captured || preonly, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-ksp_type %s did not call its monitors at iteration 0, so the initial guess's error and residual (guess_rel_l2_error, guess_rel_residual) cannot be measured: choose another -ksp_type (cg, gmres, preonly, ...)", type);
+    }
     PetscCall(SNAGuessGetLastTimes(ksp, &tg[0], &tg[1], &tg[2]));
     PetscCall(MPIU_Allreduce(MPI_IN_PLACE, tg, 3, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
     rec->its[i]    = (PetscReal)n;
@@ -421,7 +445,7 @@ int main(int argc, char **argv)
     PetscCall(Median(N, tassem, &massem));
     PetscCall(Median(N, gerr, &merr));
     PetscCall(Median(N, res0, &mres));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " dofs, %d ranks, guess %s: %" PetscInt_FMT " solves, median %g iterations, KSPSolve %.3e s (guess %.3e s), assembly %.3e s, initial guess L2 error %.3e, residual %.3e\n", pp.simplex ? "P" : "Q", pp.degree, dim, pp.dofs, size, guesstype, N, (double)mits,
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " dofs, %d ranks, guess %s: %" PetscInt_FMT " solves, median %g iterations, KSPSolve %.3e s (guess %.3e s), assembly %.3e s, initial guess L2 error %.3e, residual %.3e\n", PoissonMeshReportsSimplex(dim, pp.simplex) ? "P" : "Q", pp.degree, dim, pp.dofs, size, guesstype, N, (double)mits,
                           (double)msolve, (double)mguess, (double)massem, (double)merr, (double)mres));
     if (hasresults) {
       SNAPSReport report;

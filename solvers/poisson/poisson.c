@@ -225,7 +225,7 @@ int main(int argc, char **argv)
 
   PetscCall(PoissonFEMSolve(PETSC_COMM_WORLD, exact, dim, a, b, &fem));
   PetscCall(PoissonFEMComputeErrors(&fem, exact, ecells, eorder, &l2sq, &h1));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: fem %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " cells, %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e, H1 error %.6e, %" PetscInt_FMT " iterations, %.3f s\n", fem.simplex ? "P" : "Q",
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: fem %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " cells, %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e, H1 error %.6e, %" PetscInt_FMT " iterations, %.3f s\n", PoissonMeshReportsSimplex(dim, fem.simplex) ? "P" : "Q",
                         fem.degree, dim, fem.cells, fem.dofs, size, (double)l2sq, (double)h1, fem.iterations, (double)(fem.setup_time + fem.solve_time)));
   if (hasview) PetscCall(PoissonFEMViewSolution(&fem, viewfile));
   if (hasresults) {
@@ -236,7 +236,7 @@ int main(int argc, char **argv)
 
     PetscCall(PoissonReportCreate(methods[method], exprs, dim, fem.mesh[0] ? 0 : a, fem.mesh[0] ? 0 : b, fem.dofs, fem.degree, l2sq, h1, grid ? ecells : 0, eorder, fem.setup_time, fem.solve_time, &report));
     if (!grid) PetscCall(SNAPSReportSetString(report, "error_quadrature", fem.simplex ? "Stroud conical rule of degree + error_order points per cell" : "error_order Gauss points per direction and cell"));
-    PetscCall(SNAPSReportSetString(report, "cell_type", fem.simplex ? "simplex" : "tensor"));
+    PetscCall(SNAPSReportSetString(report, "cell_type", PoissonMeshReportsSimplex(dim, fem.simplex) ? "simplex" : "tensor"));
     PetscCall(SNAPSReportSetString(report, "assembly", fem.box ? "box" : "plex"));
     PetscCall(SNAPSReportSetInt(report, "cells", fem.cells));
     if (!fem.mesh[0]) { /* the mesh solved on, -dm_refine included: one count per direction */

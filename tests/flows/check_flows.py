@@ -11,15 +11,22 @@ checks:
   bad_checkpoint    a checkpoint of another run, a truncated one and one with a damaged state are refused clearly
   checkpoint_extend a checkpoint written without -checkpoint_every continues to a larger -T, bit for bit
   lyapunov          KS L = 22: a short two-trajectory estimate of the leading exponent is positive and near 0.05
+  unused_options    a misspelt option is warned about once, before the integration (also in a run killed before its
+                    end, and on 2 ranks); PETSc's options read at PetscFinalize and -options_left 0 bring no warning;
+                    a Kolmogorov trajectory under a 240-character file name gets a whole XDMF file
 """
 import json
 import os
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
 
 check, scratch, KS, KOL, MPIEXEC = sys.argv[1:6]
 MPIEXEC = [MPIEXEC] + sys.argv[6:]
@@ -28,7 +35,7 @@ os.makedirs(scratch)
 
 
 def run(cmd, expect_rc=0):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if p.returncode != expect_rc:
         sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}, expected {expect_rc}:\n{p.stdout}")
     return p.stdout
@@ -115,8 +122,8 @@ def restart():
         run(cmd + ["-checkpoint", path(f"{name}_ck_full.h5"), "-trajectory", full, "-results", path(f"{name}_full.json")])
         ck = path(f"{name}_ck.h5")
         abort = 1.5 * every + 0.5  # mid-segment, after the first checkpoint
-        p = subprocess.run(cmd + ["-checkpoint", ck, "-trajectory", part, "-abort_at", str(abort)],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        p = script_runner.program(cmd + ["-checkpoint", ck, "-trajectory", part, "-abort_at", str(abort)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert p.returncode != 0, "the -abort_at run was not killed"
         partial = os.path.join(os.path.dirname(part), "." + os.path.basename(part) + ".partial")
         assert not os.path.exists(part) and os.path.exists(partial), "the killed run must leave only its partial file"
@@ -146,7 +153,7 @@ def ranks_agree():
 
 def expect_error(cmd, pattern):
     import re
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert p.returncode != 0, f"{' '.join(cmd)} succeeded"
     assert re.search(pattern, p.stdout), f"no '{pattern}' in:\n{p.stdout}"
     print(f"refused as expected: {re.search(pattern, p.stdout).group(0)}")
@@ -165,7 +172,7 @@ def surrogate_option_errors():
         (["-init", "foo"], r"-init foo: use random or taylor-green"),
     ):
         cmd = [*MPIEXEC, "-n", "2", KOL, "-stepper", "sna", "-stepper_model", model, *opts]
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert p.returncode != 0, f"{' '.join(cmd)} succeeded"
         count = len(re.findall(pattern, p.stdout))
         assert count == 1, f"'{pattern}' printed {count} times on 2 ranks, not once:\n{p.stdout}"
@@ -240,6 +247,27 @@ def lyapunov():
     lam, se = r["lyapunov_exponent"], r["lyapunov_stderr"]
     print(f"lambda = {lam:.4f} +- {se:.4f} over {len(r['lyapunov_members'])} members")
     assert 0.02 < lam < 0.08, r
+
+
+def unused_options():
+    warn = "WARNING: option -ark_rtoll (value 1e-8) was set but never used"
+    out = run([KS, "-T", "2", "-progress_every", "0", "-ark_rtoll", "1e-8"])
+    assert out.count(warn) == 1 and out.index(warn) < out.index("snaps-ks: t = "), f"one warning, before the first progress line:\n{out}"
+    out = run([*MPIEXEC, "-n", "2", KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-progress_every", "0", "-ark_rtoll", "1e-8"])
+    assert out.count(warn) == 1, f"2 ranks: one warning:\n{out}"
+    killed = run([KS, "-T", "3", "-progress_every", "0", "-ark_rtoll", "1e-8", "-abort_at", "1", "-checkpoint", path("unused_ck.h5")], expect_rc=-9)
+    assert warn in killed, f"a run killed before its end must have warned:\n{killed}"
+    # read inside PetscFinalize (and the tests' PETSC_OPTIONS -malloc_dump -no_signal_handler): no early warning
+    out = run([KS, "-T", "1", "-log_view", "-options_view", "-memory_view", "-citations", "-malloc_view", "-objects_dump"])
+    assert "was set but never used" not in out, out
+    out = run([KS, "-T", "1", "-ark_rtoll", "1e-8", "-options_left", "0"])
+    assert "was set but never used" not in out, out
+    print("a misspelt option: one warning before the run; -log_view & co. and -options_left 0: none")
+    base = "k" * 240  # with ".h5" and the partial file's "." and ".partial", 252 of a file name's 255 characters
+    run([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-ensemble", "2", "-trajectory", path(base + ".h5")])
+    grids = ET.parse(path(base + ".xmf")).getroot().findall("./Domain/Grid/Grid")
+    assert len(grids) == 3 and all(g.find(".//DataItem[@Format='HDF']").text == base + ".h5:/w" for g in grids), open(path(base + ".xmf")).read()[:2000]
+    print("a 240-character trajectory name: XDMF of 3 times, each naming the file")
 
 
 globals()[check]()

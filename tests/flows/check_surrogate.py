@@ -85,6 +85,9 @@ import sys
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
+
 check, scratch, KS, FIT = sys.argv[1:5]
 MPIEXEC = sys.argv[5:]
 AVX2 = os.uname().machine == "x86_64" and any("avx2" in line.split() for line in open("/proc/cpuinfo") if line.startswith("flags"))
@@ -97,7 +100,7 @@ def path(name):
 
 
 def run(cmd, expect_rc=0):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if (p.returncode == 0) != (expect_rc == 0):
         sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}, expected {'0' if expect_rc == 0 else 'an error'}:\n{p.stdout}")
     return p.stdout
@@ -843,7 +846,7 @@ def fit_errors():
 
     def refused(args, pattern, absent=()):
         cmd = [FIT] + ([] if "-trajectories" in args else ["-trajectories", path("ks.h5")]) + ["-latent_modes", "2"] + args
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if p.returncode == 0 or not re.search(pattern, p.stdout):
             fails.append(f"{' '.join(cmd)}: rc {p.returncode}, expected an error /{pattern}/; output tail:\n{p.stdout[-600:]}")
         elif "no fit" in absent and "snaps-rollout-fit: drift 0 of" in p.stdout:

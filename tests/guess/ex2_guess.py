@@ -9,13 +9,16 @@ no larger than the plain run's, or 1e-8).
 usage: ex2_guess.py --np N --ex2 EX2 --lib LIBSNAPS [--max-its K] -- MPIEXEC... -- GUESS-OPTIONS...
 """
 import argparse
+import os
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
 
 
 def run(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    p = script_runner.program(cmd, capture_output=True, text=True, timeout=120)
     out = p.stdout + p.stderr
     if p.returncode != 0:
         sys.exit(f"FAILED ({p.returncode}): {' '.join(cmd)}\n{out}")

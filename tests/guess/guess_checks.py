@@ -25,6 +25,9 @@ import sys
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
+
 scratch, data, EX2, LIB, PREDICT, POD = sys.argv[1:7]
 shutil.rmtree(scratch, ignore_errors=True)
 os.makedirs(scratch)
@@ -38,7 +41,7 @@ def path(name):
 
 
 def run(cmd):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
     return p.returncode, p.stdout
 
 

@@ -22,11 +22,13 @@ import hashlib
 import shutil
 import json
 import os
-import subprocess
 import sys
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
 
 
 def lhs(n, q, seed):
@@ -38,7 +40,7 @@ def lhs(n, q, seed):
 
 
 def run(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    p = script_runner.program(cmd, capture_output=True, text=True, timeout=300)
     if p.returncode:
         sys.exit("FAILED (%d): %s\n%s%s" % (p.returncode, " ".join(cmd), p.stdout, p.stderr))
     return p.stdout
@@ -139,8 +141,8 @@ def main():
                 sys.exit("a recorded V^T A V of the symmetric operator is not symmetric")
         before = hashlib.sha256(open(model, "rb").read()).hexdigest()
         # too many terms for the records: rejected, and the model is unchanged
-        p = subprocess.run(mpiexec + ["-n", "2", os.path.join(bindir, "snaps-pod"), "-model", model, "-operators", recs, "-operator_degree", "3"],
-                           capture_output=True, text=True, timeout=120)
+        p = script_runner.program(mpiexec + ["-n", "2", os.path.join(bindir, "snaps-pod"), "-model", model, "-operators", recs, "-operator_degree", "3"],
+                                  capture_output=True, text=True, timeout=120)
         if p.returncode == 0 or "has 10 terms but" not in p.stdout + p.stderr:
             sys.exit("a degree-3 fit from 6 records was not rejected:\n" + p.stdout + p.stderr)
         if hashlib.sha256(open(model, "rb").read()).hexdigest() != before:

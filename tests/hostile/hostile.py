@@ -20,6 +20,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: the sanitizer report's regex)
+
 # ---------------------------------------------------------------- the cases
 
 # reader: which program reads the file, and how (see run()); source: the good file a case starts from;
@@ -508,7 +511,7 @@ def run(a):
         sys.exit(f"FAIL {c['name']}: no answer within {a.timeout} s:\n{' '.join(cmd)}")
     text = p.stdout + p.stderr
     shown = f"{' '.join(cmd)}\n(exit {p.returncode})\n{text[-4000:]}"
-    sanitizer = re.search(r"ERROR: \w+Sanitizer|runtime error:", text)  # a sanitizer build's report
+    sanitizer = script_runner.SANITIZER_REPORT.search(text)  # a sanitizer build's report
     if c["regex"] is None:
         if sanitizer:
             sys.exit(f"FAIL {c['name']}: the sanitizer reported an error:\n{shown}")

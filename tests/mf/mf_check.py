@@ -17,18 +17,20 @@
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
 
 CUBIC = ["-mf_lf_sna_khronos_degree", "3", "-mf_lf_sna_khronos_nodes", "6",
          "-mf_delta_sna_khronos_degree", "3", "-mf_delta_sna_khronos_nodes", "6"]
 
 
 def run(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    p = script_runner.program(cmd, capture_output=True, text=True, timeout=120)
     if p.returncode != 0:
         sys.exit(f"FAILED ({p.returncode}): {' '.join(cmd)}\n{p.stdout}{p.stderr}")
     return p.stdout
@@ -150,7 +152,7 @@ def lf_model(a):
     fit(a, "lm_d3_model.h5", data="lm_d3.h5", base=[])
     cmd = [a.fit, "-data", os.path.join(a.dir, "residual.h5"), "-model", os.path.join(a.dir, "never.h5"), "-mf_lf_model",
            os.path.join(a.dir, "lm_d3_model.h5")]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    p = script_runner.program(cmd, capture_output=True, text=True, timeout=60)
     want = "The LF model '%s' (-mf_lf_model) has 3 inputs and 1 outputs but the data '%s' have 2 and 1" % (
         cmd[6], cmd[2])
     assert p.returncode != 0 and want in p.stdout + p.stderr, f"exit {p.returncode}\n{p.stdout}{p.stderr}"
@@ -196,8 +198,8 @@ def hostile(a):
         with h5py.File(os.path.join(a.dir, "hi.h5" if name.startswith("rho_") else "h.h5")) as src, h5py.File(bad, "w") as dst:
             src.copy("sna", dst)
             damage(dst["sna"])
-        p = subprocess.run([a.predict, "-model", bad, "-data", os.path.join(a.dir, "query.h5"), "-out", os.path.join(a.dir, "never.h5")],
-                           capture_output=True, text=True, timeout=60)
+        p = script_runner.program([a.predict, "-model", bad, "-data", os.path.join(a.dir, "query.h5"), "-out", os.path.join(a.dir, "never.h5")],
+                                  capture_output=True, text=True, timeout=60)
         out = p.stdout + p.stderr
         assert p.returncode != 0 and message in out and "Segmentation" not in out, f"{name}: exit {p.returncode}\n{out}"
         print(f"{name}: refused ({message})")

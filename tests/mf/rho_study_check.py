@@ -13,8 +13,10 @@ leaves neither a temporary file nor a changed result (postprocess/atomic.py).
 import argparse
 import json
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CASE = os.path.join(ROOT, "cases", "poisson-mf")
@@ -29,7 +31,7 @@ def bad_arguments(out):
     out = os.path.join(out, "no_such_study")
     failures = []
     for args, want in ((["--sedes", "1"], "unrecognized arguments: --sedes 1"), (["--tag"], "--tag: expected one argument")):
-        p = subprocess.run([sys.executable, "-B", os.path.join(CASE, "rho_study.py"), out] + args, capture_output=True, text=True, timeout=60)
+        p = script_runner.program([sys.executable, "-B", os.path.join(CASE, "rho_study.py"), out] + args, capture_output=True, text=True, timeout=60)
         if p.returncode == 0 or want not in p.stderr or "usage:" not in p.stderr:
             failures.append("rho_study.py OUT %s: exit %d, stderr %r (expected an error with %r and the usage)" % (" ".join(args), p.returncode, p.stderr[-300:], want))
     return failures

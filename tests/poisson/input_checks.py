@@ -4,8 +4,9 @@ JSON's cells_per_direction is the mesh solved on (-dm_refine and every direction
 box assembly, a mesh file's JSON gives its bounding box and no error grid, -domain and -error_cells are refused with a
 mesh file, -khronos_view_points is checked before the solve and refused without -view_solution, a non-finite -exact
 or -source is named (not the solver), a failed sample names itself and leaves no temporary snapshot file, parameters
-the expressions do not use are warned about, KHRONOS's separable error agrees with the grid's, and a box of simplices
-without a mesh generator says what to do. Each run is a few tenths of a second.
+the expressions do not use are warned about, KHRONOS's separable error agrees with the grid's, a box of simplices
+without a mesh generator says what to do, -ksp_type preonly reports its zero guess's figures, and 1-D cells are tensor
+cells (Q1) on every path. Each run is a few tenths of a second.
 
 usage: input_checks.py <scratch dir> <snaps-poisson> <snaps-poisson-param>"""
 import json
@@ -17,6 +18,9 @@ import sys
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
 
 # a square [-1,1]^2 of four triangles around its centre (gmsh 2.2), so that no mesh generator is needed
 TINY_MSH = """$MeshFormat
@@ -42,7 +46,7 @@ fails = []
 
 
 def run(cmd, fail=False):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
     if (p.returncode != 0) != fail:
         fails.append(f"{' '.join(cmd)} exited {p.returncode}, expected {'a failure' if fail else '0'}:\n{p.stdout[-3000:]}")
     return p.stdout
@@ -116,9 +120,26 @@ def main():
         fails.append(f"separable and grid errors disagree: {m.group(0) if m else out[-2000:]}")
 
     # finding 14: a box of simplices either solves or says what to do (not PETSc's configure hint)
-    p14 = subprocess.run([poisson, "-dm_plex_simplex", "1", "-dm_plex_box_faces", "4"] + fast, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    p14 = script_runner.program([poisson, "-dm_plex_simplex", "1", "-dm_plex_box_faces", "4"] + fast, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
     if p14.returncode != 0 and not re.search(r"-dm_plex_simplex: a 2-D box of simplices needs PETSc built with triangle, which this PETSc lacks: mesh the box with gmsh", p14.stdout):
         fails.append(f"-dm_plex_simplex failed without saying what to do:\n{p14.stdout[-2000:]}")
+
+    # suspected S2: preonly calls its monitors after the solve: the guess's figures were the solution's (0, 1e-15),
+    # not those of the zero guess preonly starts from (1, 1)
+    run([param, "-params", "1", "-dm_plex_box_faces", "4", "-ksp_type", "preonly", "-pc_type", "lu", "-results", p("preonly.json")])
+    r = json.load(open(p("preonly.json")))
+    if r["guess_rel_l2_error"] != [1] or r["guess_rel_residual"] != [1]:
+        fails.append(f"preonly's zero guess: relative error and residual {r['guess_rel_l2_error']} {r['guess_rel_residual']}, not [1] [1]")
+
+    # suspected S3: a 1-D cell is a tensor cell (Q1) on the plex path as on the box path
+    for assembly in ("box", "plex"):
+        out = run([poisson, "-dim", "1", "-exact", "sin(pi*x)", "-fem_assembly", assembly, "-results", p("d1.json")])
+        cell = json.load(open(p("d1.json")))["cell_type"]
+        if cell != "tensor" or "fem Q1 1-D" not in out:
+            fails.append(f"-dim 1 -fem_assembly {assembly}: cell_type {cell}, not tensor (and Q1):\n{out[-1000:]}")
+    out = run([param, "-dim", "1", "-params", "1", "-dm_plex_box_faces", "8"])
+    if "snaps-poisson-param: Q1 1-D" not in out:
+        fails.append(f"snaps-poisson-param -dim 1: not Q1:\n{out[-1000:]}")
 
     if fails:
         sys.exit("FAIL:\n" + "\n\n".join(fails))

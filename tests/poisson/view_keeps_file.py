@@ -7,8 +7,10 @@ usage: view_keeps_file.py <scratch dir> -- <snaps-poisson> [args...]"""
 import os
 import resource
 import signal
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
 
 LIMIT = 5_000_000  # bytes: MPI's start-up needs a few MB; the 340 x 340 solution file is about 5.5 MB
 
@@ -26,8 +28,8 @@ def main():
     for f, text in ((view, "previous solution\n"), (xmf, "previous xdmf\n")):
         with open(f, "w") as fp:
             fp.write(text)
-    p = subprocess.run(cmd + ["-dm_plex_box_faces", "340", "-ksp_rtol", "1e-3", "-error_cells", "16", "-error_order", "2", "-view_solution", view],
-                       capture_output=True, text=True, preexec_fn=limit, timeout=120)
+    p = script_runner.program(cmd + ["-dm_plex_box_faces", "340", "-ksp_rtol", "1e-3", "-error_cells", "16", "-error_order", "2", "-view_solution", view],
+                              capture_output=True, text=True, preexec_fn=limit, timeout=120)
     fails = []
     if p.returncode == 0:
         fails.append("the run succeeded although its -view_solution file could not be written")

@@ -22,6 +22,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 failures = []
 
@@ -31,7 +34,7 @@ def run(cmd, cwd, env=None):
     e = dict(os.environ, BUILD_DIR=os.path.join(cwd, "fake-build"), **(env or {}))
     e["PATH"] = os.path.join(cwd, "stub") + os.pathsep + e["PATH"]
     try:
-        p = subprocess.run(cmd, cwd=cwd, env=e, capture_output=True, text=True, timeout=60)
+        p = script_runner.program(cmd, cwd=cwd, env=e, capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:
         return "timeout", "", ""
     return p.returncode, p.stdout, p.stderr

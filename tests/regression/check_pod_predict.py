@@ -19,6 +19,9 @@ import sys
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
+
 scratch, POD, PREDICT, FIT, KS, CORPUS = sys.argv[1:7]
 shutil.rmtree(scratch, ignore_errors=True)
 os.makedirs(scratch)
@@ -31,7 +34,7 @@ def path(name):
 
 
 def run(cmd):
-    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def refused(cmd, pattern, absent=()):

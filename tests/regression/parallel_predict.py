@@ -10,6 +10,9 @@ import sys
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
+
 
 def main(argv):
     if len(argv) < 6:
@@ -25,7 +28,7 @@ def main(argv):
         if os.path.exists(out):
             os.remove(out)
         cmd = mpiexec + ["-n", str(n), predict, "-model", model, "-data", data, "-out", out]
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=40)
+        r = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=40)
         print(" ".join(cmd))
         print(r.stdout)
         if r.returncode != 0:

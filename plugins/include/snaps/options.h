@@ -8,6 +8,10 @@
    For programs; libsnaps loaded with -dll_append into another program does not call it: there the sna initial
    guess reports its own options (SNAPSOptionsWarnUnusedPart), and -options_left lists them all. */
 PETSC_EXTERN PetscErrorCode SNAPSOptionsWarnUnused(MPI_Comm);
+/* The same warning now, for a long run: call it once every option the program reads before PetscFinalize() has
+   been read, before the long work. Leaves out what PETSc reads inside PetscFinalize() (-log_view, -malloc_dump, ...);
+   the report at PetscFinalize skips what it warned about. */
+PETSC_EXTERN PetscErrorCode SNAPSOptionsWarnUnusedEarly(MPI_Comm);
 /* For a library loaded into another program: at PetscFinalize (call it from a registered finalize function), the
    same warning for the unused options whose names contain part ("ksp_guess_sna_"), naming what uses them; quiet
    under a SNAPS program's own report, -options_left, -help and PETSc's debug builds. */

@@ -25,9 +25,10 @@ static MPI_Comm OptionsWarnComm = MPI_COMM_NULL;
 static char    **OptionsWarned  = NULL;
 static PetscInt  OptionsNWarned = 0;
 static PetscBool OptionsFinalizeRegistered = PETSC_FALSE;
-/* Options that PETSc reads only inside PetscFinalize() (pinit.c, 3.18), as name prefixes without the '-': unused
-   before the end by design, so the early report leaves them to the one at PetscFinalize. "log" covers -log_view
-   and its variants, -log_all, -log_mpe. */
+/* Options that PETSc reads only inside PetscFinalize() (pinit.c, 3.18), without the '-': unused before the end by
+   design, so the early report leaves them to the one at PetscFinalize. Each names itself and its family, the name
+   followed by '_' ("log" covers -log_view and its variants, -log_all, -log_mpe), not a longer word: -logx or
+   -log_vieww is still a misspelling, warned about at once. */
 static const char *const OptionsReadAtFinalize[] = {"citations", "saw_options", "x_virtual", "memory_view", "get_total_flops", "log", "no_signal_handler", "mpidump", "malloc_dump", "malloc_view", "malloc_debug", "malloc_test", "objects_dump", "options_view", "options_left", "nox", "mpi_linear_solver_server"};
 /* The program's report of every option ran (or was asked for): a library's report of its own options says nothing. */
 static PetscBool OptionsAllReported = PETSC_FALSE;
@@ -88,8 +89,11 @@ static PetscBool OptionsWarnedBefore_Private(const char name[])
 /* Whether PETSc reads option name (without its '-') only inside PetscFinalize(). */
 static PetscBool OptionsReadAtFinalize_Private(const char name[])
 {
-  for (size_t i = 0; i < sizeof(OptionsReadAtFinalize) / sizeof(OptionsReadAtFinalize[0]); i++)
-    if (!strncasecmp(name, OptionsReadAtFinalize[i], strlen(OptionsReadAtFinalize[i]))) return PETSC_TRUE;
+  for (size_t i = 0; i < sizeof(OptionsReadAtFinalize) / sizeof(OptionsReadAtFinalize[0]); i++) {
+    size_t len = strlen(OptionsReadAtFinalize[i]);
+
+    if (!strncasecmp(name, OptionsReadAtFinalize[i], len) && (name[len] == '\0' || name[len] == '_')) return PETSC_TRUE;
+  }
   return PETSC_FALSE;
 }
 

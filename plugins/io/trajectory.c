@@ -346,6 +346,7 @@ PetscErrorCode SNAPSTrajectoryAppend(SNAPSTrajectory tr, PetscReal t, const Pets
 
 /* Appends printf-style text to the text *s (*n bytes of *cap), which it enlarges first when the text would not fit:
    no assumption on how long a row is (a file name of 250 characters and wide numbers make one over 1000 bytes). */
+static PetscErrorCode XdmfPut(char **s, size_t *cap, size_t *n, const char fmt[], ...) PETSC_ATTRIBUTE_FORMAT(4, 5);
 static PetscErrorCode XdmfPut(char **s, size_t *cap, size_t *n, const char fmt[], ...)
 {
   va_list ap;

@@ -23,7 +23,6 @@ static const char help[] = "snaps-poisson-param: -div(kappa(x; mu) grad u) = f(x
 #include <snaps.h>
 #include "paramfem.h"
 #include "mesh.h"
-#include "mesh.h"
 
 /* Coordinate component *(PetscInt *)ctx of the point x, for DMProjectFunction(). */
 static PetscErrorCode CoordinateComponent(PetscInt dim, PetscReal time, const PetscReal x[], PetscInt Nc, PetscScalar *u, void *ctx)

@@ -105,7 +105,9 @@ expect([POD, "-model", path("op.h5"), "-operators", rec, "-operator_degree", "1"
 rec2 = path("rec2.h5")
 procs = [subprocess.Popen(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_record_operators", rec2, "-ksp_guess_sna_params", f"0.{i},0.5"],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for i in range(1, 9)]
-outs = [(p.wait(timeout=60), p.stdout.read()) for p in procs]
+outs = [(p.returncode, out) for p, out in ((p, p.communicate(timeout=60)[0]) for p in procs)]
+for out in (out for _, out in outs):
+    script_runner.check_sanitizer_report(out, ["a concurrent recording run"])
 if any(rc for rc, _ in outs):
     fails.append("a concurrent recording run failed:\n" + "\n".join(out[-400:] for rc, out in outs if rc))
 elif not os.path.exists(rec2):

@@ -256,28 +256,39 @@ PetscErrorCode SNAGuessOperatorRecordsResume(MPI_Comm comm, const char file[], S
    the removed file tries again. A file system without flock() gives no lock (*fd = -1; the man page says so). */
 static PetscErrorCode RecordsLock_Rank0(const char lock[], int *fd)
 {
+  PetscBool said = PETSC_FALSE;
+
   PetscFunctionBegin;
   *fd = -1;
   for (;;) {
     struct stat held, named;
-    int         f = open(lock, O_RDWR | O_CREAT, 0644), e;
+    int         f = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666), e;
 
+    if (f < 0 && errno == EACCES) f = open(lock, O_RDONLY | O_CLOEXEC); /* another user's lock file: flock needs no write */
     PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the lock file '%s' of the reduced-operator records (-ksp_guess_sna_record_operators): %s", lock, strerror(errno));
-    if (flock(f, LOCK_EX)) {
-      e = errno;
+    e = flock(f, LOCK_EX | LOCK_NB) ? errno : 0;
+    if (e == EWOULDBLOCK) { /* another run is appending: say why this one waits, then wait */
+      if (!said) PetscCall(PetscInfo(NULL, "Waiting for the lock '%s': another run is appending to the reduced-operator records\n", lock));
+      said = PETSC_TRUE;
+      e    = 0;
+      while (flock(f, LOCK_EX) && (e = errno) == EINTR) e = 0;
+    }
+    if (e) {
       (void)close(f);
-      if (e == EINTR) continue;
       if (e == ENOLCK || e == EOPNOTSUPP || e == ENOSYS) { /* no locks on this file system */
         (void)unlink(lock);
         PetscFunctionReturn(0);
       }
       SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot lock '%s' of the reduced-operator records (-ksp_guess_sna_record_operators): %s", lock, strerror(e));
     }
-    if (!fstat(f, &held) && !stat(lock, &named) && held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
+    e = fstat(f, &held) ? errno : (stat(lock, &named) ? errno : 0);
+    if (!e && held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
       *fd = f;
       break;
     }
-    (void)close(f); /* the holder before us removed this lock file */
+    (void)close(f);
+    /* ENOENT or another inode: the holder before us removed this lock file; anything else is an error */
+    PetscCheck(!e || e == ENOENT, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot check the lock file '%s' of the reduced-operator records (-ksp_guess_sna_record_operators): %s", lock, strerror(e));
   }
   PetscFunctionReturn(0);
 }
@@ -289,24 +300,14 @@ static void RecordsUnlock_Rank0(const char lock[], int fd)
   (void)close(fd);
 }
 
-PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm comm, const char file[], SNAGuessOperatorRecords *rec, const PetscReal mu[], const PetscScalar G[])
+/* Every rank: rank 0's records (just read under the lock) plus mu and G, written to tmp and renamed over file;
+   *werr, *err: the write's outcome and errno, the same on every rank. */
+static PetscErrorCode RecordsAppendWrite(MPI_Comm comm, const char file[], const char tmp[], SNAGuessOperatorRecords *rec, const PetscReal mu[], const PetscScalar G[], PetscErrorCode *werr, int *err)
 {
-  PetscMPIInt    rank;
-  PetscErrorCode ierr = 0;
-  char           tmp[PETSC_MAX_PATH_LEN], lock[PETSC_MAX_PATH_LEN];
-  int            err = 0, fd = -1;
+  PetscMPIInt rank;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(PetscSNPrintf(lock, sizeof(lock), "%s.lock", file));
-  /* the file's records as they are now, under the lock: another run may have added some since we read them */
-  if (rank == 0) {
-    ierr = RecordsLock_Rank0(lock, &fd); /* not PetscCall: agree with the other ranks first */
-    if (!ierr) ierr = LoadRecords_Rank0(file, rec);
-    if (ierr) RecordsUnlock_Rank0(lock, fd);
-  }
-  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
-  PetscCheck(!ierr, comm, PETSC_ERR_ARG_INCOMP, "Cannot append to the reduced-operator records '%s' (-ksp_guess_sna_record_operators; see the message above)", file);
   PetscCall(RecordsBcast(comm, rec));
   PetscCall(RecordsReserve(rec, rec->count + 1));
   PetscCall(PetscArraycpy(rec->X + rec->count * rec->q, mu, rec->q));
@@ -315,11 +316,35 @@ PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm comm, const char file[], SNAG
     for (PetscInt j = 0; j < rec->k; j++) rec->G[rec->count * rec->k * rec->k + i * rec->k + j] = PetscRealPart(G[j * rec->k + i]);
   rec->count++;
   /* the whole file again, atomically: a run that stops early leaves every record so far */
+  *werr = 0;
+  *err  = 0;
+  if (rank == 0) *werr = WriteRecords_Rank0(tmp, rec); /* not PetscCall: agree with the other ranks first */
+  PetscCall(SNAPSCommitTemporary(comm, tmp, file, werr, err));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm comm, const char file[], SNAGuessOperatorRecords *rec, const PetscReal mu[], const PetscScalar G[])
+{
+  PetscMPIInt    rank;
+  PetscErrorCode ierr = 0, werr = 0;
+  char           tmp[PETSC_MAX_PATH_LEN], lock[PETSC_MAX_PATH_LEN];
+  int            err = 0, fd = -1;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  /* the names first: nothing between taking the lock and letting it go returns without letting it go */
   PetscCall(SNAPSTemporaryName(file, tmp, sizeof(tmp)));
-  if (rank == 0) ierr = WriteRecords_Rank0(tmp, rec); /* not PetscCall: agree with the other ranks first */
-  PetscCall(SNAPSCommitTemporary(comm, tmp, file, &ierr, &err));
+  PetscCall(PetscSNPrintf(lock, sizeof(lock), "%s.lock", file));
+  /* the file's records as they are now, under the lock: another run may have added some since we read them */
+  if (rank == 0) {
+    ierr = RecordsLock_Rank0(lock, &fd); /* not PetscCall: agree with the other ranks first */
+    if (!ierr) ierr = LoadRecords_Rank0(file, rec);
+  }
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
+  if (!ierr) ierr = RecordsAppendWrite(comm, file, tmp, rec, mu, G, &werr, &err);
   if (rank == 0) RecordsUnlock_Rank0(lock, fd);
-  PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "Could not write the reduced-operator records '%s'%s%s (-ksp_guess_sna_record_operators)", file, err ? ": " : "", err ? strerror(err) : "");
+  PetscCheck(!ierr, comm, PETSC_ERR_ARG_INCOMP, "Cannot append to the reduced-operator records '%s' (-ksp_guess_sna_record_operators; see the message above)", file);
+  PetscCheck(!werr, comm, PETSC_ERR_FILE_WRITE, "Could not write the reduced-operator records '%s'%s%s (-ksp_guess_sna_record_operators)", file, err ? ": " : "", err ? strerror(err) : "");
   PetscFunctionReturn(0);
 }
 

@@ -71,11 +71,11 @@ PETSC_INTERN PetscLogEvent  KSPGUESS_SNA_BasisDot, KSPGUESS_SNA_BasisCombine;
    *rows (k * (hi - lo), row-major; allocated here, once the dataset's shape and storage are checked,
    and freed by the caller); rejects a wrong shape, missing data, a failed checksum and NaN or Inf. */
 PETSC_INTERN PetscErrorCode SNAGuessReadBasisColumns_Local(hid_t, const char[], const char[], PetscInt, PetscInt, PetscInt, PetscInt, PetscScalar **);
-/* Appends mu[q] and the column-major k x k reduced operator G to rec and rewrites file atomically. Collective. */
+/* Appends mu[q] and the column-major k x k reduced operator G to the records in file (none if it does not exist;
+   refused if they were made for another model or number of modes: rec's k, q, n, fingerprint and l1 say which),
+   read again under a lock so that runs recording at the same time keep theirs, and rewrites file atomically; rec
+   holds the file's records on return. Collective. */
 PETSC_INTERN PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm, const char[], SNAGuessOperatorRecords *, const PetscReal[], const PetscScalar[]);
-/* Reads the records already in file, if it exists, into rec (empty, its k, q, n, fingerprint and l1 set), so that
-   new records are appended to them; refuses records of another model or number of modes. Collective. */
-PETSC_INTERN PetscErrorCode SNAGuessOperatorRecordsResume(MPI_Comm, const char[], SNAGuessOperatorRecords *);
 PETSC_INTERN PetscErrorCode SNAGuessOperatorRecordsDestroy(SNAGuessOperatorRecords *);
 /* Loads /operator of a model with q parameters and k modes, if it has one (else *op = NULL). Collective. */
 PETSC_INTERN PetscErrorCode SNAGuessOperatorLoad(MPI_Comm, const char[], PetscInt, PetscInt, SNAGuessOperatorModel **);

@@ -261,8 +261,8 @@ static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
         PetscCall(PetscFree(g->rec.l1));
         PetscCall(PetscMalloc1(g->kg, &g->rec.l1));
         for (PetscInt j = 0; j < g->kg; j++) PetscCall(VecNorm(g->model.V.v[j], NORM_1, &g->rec.l1[j]));
-        PetscCall(SNAGuessOperatorRecordsResume(comm, g->record, &g->rec)); /* appended to the file's records: several runs add up */
       }
+      /* appended to the file's records, which it reads under a lock each time: several runs add up */
       PetscCall(SNAGuessOperatorRecordsAdd(comm, g->record, &g->rec, mu, g->G));
     }
   }

@@ -218,7 +218,7 @@ static PetscErrorCode LoadRecords_Rank0(const char file[], SNAGuessOperatorRecor
   PetscFunctionReturn(0);
 }
 
-/* Every rank: rank 0's records, as after SNAGuessOperatorRecordsAdd(). Collective. */
+/* Every rank: rank 0's records (read under the lock by SNAGuessOperatorRecordsAdd()). Collective. */
 static PetscErrorCode RecordsBcast(MPI_Comm comm, SNAGuessOperatorRecords *rec)
 {
   PetscInt    count = rec->count;
@@ -232,21 +232,6 @@ static PetscErrorCode RecordsBcast(MPI_Comm comm, SNAGuessOperatorRecords *rec)
   PetscCall(PetscMPIIntCast(count * rec->k * rec->k, &ng));
   PetscCallMPI(MPI_Bcast(rec->X, nx, MPIU_REAL, 0, comm));
   PetscCallMPI(MPI_Bcast(rec->G, ng, MPIU_REAL, 0, comm));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode SNAGuessOperatorRecordsResume(MPI_Comm comm, const char file[], SNAGuessOperatorRecords *rec)
-{
-  PetscMPIInt    rank;
-  PetscErrorCode ierr = 0;
-
-  PetscFunctionBegin;
-  PetscCheck(!rec->count, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "SNAGuessOperatorRecordsResume: the records are not empty");
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) ierr = LoadRecords_Rank0(file, rec); /* not PetscCall: agree with the other ranks first */
-  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
-  PetscCheck(!ierr, comm, PETSC_ERR_ARG_INCOMP, "Cannot append to the reduced-operator records '%s' (-ksp_guess_sna_record_operators; see the message above)", file);
-  PetscCall(RecordsBcast(comm, rec));
   PetscFunctionReturn(0);
 }
 

@@ -8,9 +8,10 @@ export OMPI_MCA_hwloc_base_binding_policy=none
 # a busy-polling rank otherwise starves the rank it waits for (2-rank Kolmogorov runs took 7x longer than
 # 1 rank on a loaded 2-core machine, and 1.0-1.4x with this). Unset it to time on dedicated cores.
 export OMPI_MCA_mpi_yield_when_idle=1
-# Start-up, measured here (2026-12-06, medians of 6 interleaved starts of an empty MPI program on the loaded 2-core
-# VM): a program started without mpirun (a singleton) starts no orted daemon, which only MPI_Comm_spawn would need and
-# SNAPS never calls (1.2 s -> 0.6 s a start), and point-to-point messages take ob1 (shared memory) without probing
-# for UCX first (0.6 s -> 0.35 s; mpirun -n 2: 1.7 s -> 1.25 s). One node only: on a cluster with InfiniBand, leave
-# OMPI_MCA_pml unset so that UCX is used.
-export OMPI_MCA_ess_singleton_isolated=1 OMPI_MCA_pml=ob1
+# Start-up, measured here (2026-12-06, medians of 7 interleaved starts of an empty MPI program on the loaded 2-core
+# VM): point-to-point messages take ob1 (shared memory) without probing for UCX first: 0.74 s -> 0.55 s a program
+# started without mpirun, 1.0 s -> 0.71 s for mpirun -n 2. One node only: on a cluster with InfiniBand, leave it
+# unset so that UCX is used. (OMPI_MCA_ess_singleton_isolated=1 would save 0.3 s more, but such singletons share one
+# session directory, /tmp/ompi.<host>.<uid>/jf.0/1, and one that ends removes it under the others: HDF5 then failed
+# to open files in 2 of 443 sanitized tests.)
+export OMPI_MCA_pml=ob1

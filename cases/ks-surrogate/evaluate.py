@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Metrics, plots, results.json and summary.md of cases/ks-surrogate (see run.sh).
 
 usage: evaluate.py OUT [--mode quick|full] [--lyapunov LAMBDA] [--short_horizon T]

@@ -68,6 +68,9 @@ case $latent in
   *) echo "run.sh: LATENT must be fourier or pod, not '$latent'" >&2; exit 2 ;;
 esac
 mkdir -p -- "$out"
+# an earlier run's files that this one would not rewrite: the free run (the Fourier latent's quick and full modes
+# only), the other mode's plot, and the results (written at the end: a failed run must not leave an earlier run's)
+case_clean "$out" "$out"/free_1000lt.{h5,json,xmf} "$out"/kolmogorov_{surrogate,long}.png "$out"/{results.json,summary.md}
 kol=(mpirun -n "$np" "$bin/snaps-kolmogorov" -N 64 -Re 40 -progress_every 60) # an array: the paths may hold spaces
 dt_save=0.5; [ "$mode" = long ] && dt_save=1 # truth and rollouts: a field every dt_save (long: 2 x 8000 fields per run)
 # 1. solver data: training (seed 1, from t = 30 after the transient), held-out truth A (seed 3: initial states of every
@@ -84,7 +87,7 @@ fi
 if [ "$reuse_data" = 1 ]; then
   echo "run.sh: reusing the solver trajectories in $out"
 else
-  rm -f "$out/data.stamp" "$out/models.stamp" "$out"/truth_[ab].{h5,json} # a failed run below must leave nothing to reuse or evaluate
+  rm -f "$out/data.stamp" "$out/models.stamp" "$out"/truth_[ab].{h5,json} "$out"/train2.h5 # a failed run below must leave nothing to reuse or evaluate (train2.h5: the Fourier latent's alone)
   "${kol[@]}" -ensemble $Ktr -seed 1 -T $Ttr -save_start 30 -dt_save $dt_train -trajectory "$out/train.h5" -results "$out/train.json" | tail -1
   [ "$latent" = fourier ] && "${kol[@]}" -ensemble $Ktr -seed 2 -T $Ttr2 -save_start 30 -dt_save $dt_train -trajectory "$out/train2.h5" | tail -1
   if [ "$mode" = long ]; then # two independent runs side by side, one rank each: they share nothing, the slabs would
@@ -125,7 +128,7 @@ fi
 if [ "$reuse_models" = 1 ]; then
   echo "run.sh: reusing the models in $out (REUSE_MODELS=1)"
 else
-  rm -f "$out/models.stamp"
+  rm -f "$out/models.stamp" "$out"/sna_{categorical,deterministic}.h5 # the kinds not trained now must not stay from an earlier run
   mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$train" "${outputs[@]}" -latent "$latent" -latent_modes "$r" $fit_options | tee "$out/rollout_fit.log" | grep -v "^snaps-rollout-fit: \(drift\|head\)"
   echo "$models_stamp" > "$out/models.stamp"
 fi

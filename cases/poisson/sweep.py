@@ -114,7 +114,10 @@ def main():
     a = ap.parse_args()
     global REPEAT
     REPEAT = a.repeat or (5 if a.size == "full" else 1)
-    os.makedirs(os.path.join(a.out, "runs"), exist_ok=True)
+    os.makedirs(a.out, exist_ok=True)
+    # runs/: every program's -results of this run only (an earlier run of another size has other names: not left there)
+    checks.clean_earlier(a.out, os.path.dirname(os.path.abspath(__file__)), ["runs"])
+    os.makedirs(os.path.join(a.out, "runs"))
     full = a.size == "full"
     khronos_nodes = [10, 18, 34, 66, 130, 258] if full else [10, 14, 18, 26, 34, 66, 258]
     q1_faces = [5, 9, 17, 33, 65, 129] if full else [5, 9, 17, 33, 65]

@@ -49,6 +49,8 @@ case $L in # per length: grid, training spacing, short horizon and its states, L
   *) echo "run.sh: L must be 22 or 100, not '$L'" >&2; exit 2 ;;
 esac
 mkdir -p -- "$out"
+# the results of an earlier run (written at the end: a failed run must not leave an earlier run's to be read as its own)
+case_clean "$out" "$out"/{results.json,summary.md,stats.png,short_horizon.png,spacetime.png}
 ks=(mpirun -n "$np" "$bin/snaps-ks" -L "$L" -N "$N" -progress_every 60) # an array: the paths may hold spaces
 # REUSE_DATA=1 keeps the solver data (and the ESN) of an earlier run, but only where the stamp written beside them after
 # their last complete generation matches: data of another length or mode must not be evaluated as this run's
@@ -90,4 +92,5 @@ done
 $py "$root/bench/esn.py" forecast "$out/esn.npz" "$out/short_truth.h5" "$out/short_esn.h5" --t0 100 --horizon "$TS" | tee -a "$out/esn.log"
 $py "$root/bench/esn.py" forecast "$out/esn.npz" "$out/long_truth3.h5" "$out/long_esn.h5" --t0 100 --horizon "$TL" | tee -a "$out/esn.log"
 # 4. metrics, plots, results.json and summary.md
-$py "$here/evaluate.py" "$out" --mode "$mode" --lyapunov "$lambda" --short_horizon "$TS"
+reused=(); [ "$reuse_data" = 1 ] && reused=(--reused_data) # the solver's cost and machine are then the earlier run's: summary.md says so
+$py "$here/evaluate.py" "$out" --mode "$mode" --lyapunov "$lambda" --short_horizon "$TS" ${reused[@]+"${reused[@]}"}

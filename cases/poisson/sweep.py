@@ -204,7 +204,7 @@ def main():
         "rank2_l2sq": extra["khronos_rank2"]["l2_error_squared"],
     }
     # the time targets' verdicts: judged on one timing per configuration when REPEAT is 1 (the small size: its main-job
-    # run stays about a minute; --repeat N for medians), which the table and the results say beside each
+    # run stays at about 140 CPU s; --repeat N for medians), which the table and the results say beside each
     targets["time_samples_per_configuration"] = REPEAT
     machine = kan["khronos"][0]["machine"]
     atomic.write_json(os.path.join(a.out, "results.json"),

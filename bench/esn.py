@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Echo state network baseline for rollouts of a 1-D field (Pathak et al. 2018, KS L = 22 setting).
 
 usage: esn.py train TRAIN.h5 MODEL.npz [--nodes 3000] [--time 10000] [--seed 0] [--every 1] [--groups 1 [--overlap 6]] [--beta 1e-4]

@@ -115,3 +115,24 @@ def comma_list(choices=None, item=str):
             raise argparse.ArgumentTypeError("unknown %s in %r: use some of %s" % (", ".join(map(repr, bad)), v, ", ".join(choices)))
         return out
     return parse
+
+
+def clean_earlier(out, case_dir, names):
+    """Before a case's run into out (its arguments checked): removes names (globs relative to out, files or
+    directories: an earlier run's outputs that this run would not rewrite), so that what out holds afterwards is this
+    run's. Refused (nothing removed) when out is case_dir's committed reference/ directory or inside it: a run is made
+    elsewhere and what is to be committed copied there (scripts/case-args.sh's case_clean, for the bash cases)."""
+    import glob
+    import shutil
+
+    ref = os.path.join(os.path.realpath(case_dir), "reference")
+    real = os.path.realpath(out)
+    if real == ref or real.startswith(ref + os.sep):
+        raise SystemExit("%s is the case's committed reference directory: run into another directory and copy what is "
+                         "to be committed" % out)
+    for pattern in names:
+        for p in glob.glob(os.path.join(glob.escape(out), pattern)):
+            if os.path.isdir(p) and not os.path.islink(p):
+                shutil.rmtree(p)
+            else:
+                os.remove(p)

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Statistics and plots of a flow trajectory (snaps-ks, snaps-kolmogorov, or a surrogate rollout: one format).
 
 usage: flow_stats.py TRAJECTORY.h5 [--skip T] [--json OUT.json] [--png OUT.png] [--label NAME]

@@ -11,10 +11,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import atomic  # noqa: E402  (beside this script)
 import checks  # noqa: E402
+import styles  # noqa: E402
 
-STYLE = {"zero": ("zero guess", "k"), "fischer": ("fischer", "tab:orange"), "pod": ("pod", "tab:green"),
-         "sna": ("sna (surrogate alone)", "tab:blue"), "sna_galerkin": ("sna, Galerkin all modes", "tab:red"),
-         "sna_galerkin_rebuild": ("sna, Galerkin, V^T A V rebuilt", "tab:purple")}
+# a label, a colour and a marker per guess; a guess whose iterations equal (or nearly) an earlier one's is drawn over it
+# hollow and dashed, its label naming the other (styles.covers: sna, Galerkin with V^T A V rebuilt, takes as many
+# iterations as the Galerkin guess on the design family)
+STYLE = {"zero": ("zero guess", "k", "o"), "fischer": ("fischer", "tab:orange", "s"), "pod": ("pod", "tab:green", "^"),
+         "sna": ("sna (surrogate alone)", "tab:blue", "D"), "sna_galerkin": ("sna, Galerkin all modes", "tab:red", "v"),
+         "sna_galerkin_rebuild": ("sna, Galerkin, V^T A V rebuilt", "tab:purple", "P")}
+MS = 3
 
 
 def main(argv=None):
@@ -31,12 +36,12 @@ def plot(res):
     fig, axes = plt.subplots(len(fams), 2, figsize=(12, 4 * len(fams)), squeeze=False)
     for row, (name, f) in enumerate(fams.items()):
         ax_it, ax_err = axes[row]
-        for g, (label, color) in STYLE.items():
-            if g not in f["guesses"]:
-                continue
-            its = f["guesses"][g]["iterations"]
-            ax_it.plot(range(1, len(its) + 1), its, ".-", color=color, lw=0.8, ms=3,
-                       label="%s (median %g)" % (label, f["guesses"][g]["median_iterations"]))
+        shown = [g for g in STYLE if g in f["guesses"]]
+        runs = [(STYLE[g][0], list(range(1, len(f["guesses"][g]["iterations"]) + 1)), f["guesses"][g]["iterations"]) for g in shown]
+        for g, (label, x, its), hit in zip(shown, runs, styles.covers(runs)):
+            kw = dict(color=STYLE[g][1], marker=STYLE[g][2], ls="-", lw=0.8, ms=MS)
+            kw.update(styles.cover_style(hit, MS))
+            ax_it.plot(x, its, label="%s (median %g)" % (styles.cover_label(label, hit), f["guesses"][g]["median_iterations"]), **kw)
         ax_it.set_xlabel("solve (unseen parameter sample)")
         ax_it.set_ylabel("Krylov iterations to rtol %g" % f["ksp_rtol"])
         ax_it.set_title("%s: %s\n%d dofs, %d training samples, %d POD modes (SNA: %d)" %

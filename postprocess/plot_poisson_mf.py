@@ -11,30 +11,33 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import atomic  # noqa: E402  (beside this script)
 import checks  # noqa: E402
+import styles  # noqa: E402
 
 TOP = 2.0  # an untuned fit that extrapolates wildly stays off the plot: a triangle at the top edge, its errors in table.md
-# a colour per method, none grey: the grey-free palette keeps the method lines apart from the black reference lines
-COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
+MS = 5  # marker size; a series drawn over an earlier one with the same values: hollow, larger, dashed (styles.cover_style)
 
 
 def main(argv=None):
     path, r, png = checks.results_to_output(__doc__, argv, "the case's results.json")
     with checks.reading(path):
         fig = plot(r, path)
-    atomic.save_figure(fig, png, dpi=130)
+    atomic.save_figure(fig, png, dpi=130, bbox_inches="tight")  # the legend below the axes, whole
 
 
-def series(ax, x, y, color, style, label):
-    """y against x; the points above TOP as triangles at the top edge, counted in the label."""
+def series(ax, x, y, color, marker, ls, label, hit=None):
+    """y against x; the points above TOP as triangles at the top edge, counted in the label. hit: the earlier series
+    this one lies on (styles.covers): drawn so that that one shows through, and named in the label."""
     y = checks.finite(y, label)
     off = y > TOP
-    ax.plot(x, y, style, color=color, label=label + (" (%d of %d off scale: see table.md)" % (off.sum(), off.size) if off.any() else ""))
+    kw = dict(color=color, marker=marker, ls=ls, ms=MS)
+    kw.update(styles.cover_style(hit, MS, ls))
+    ax.plot(x, y, label=styles.cover_label(label, hit) + (" (%d of %d off scale: see table.md)" % (off.sum(), off.size) if off.any() else ""), **kw)
     if off.any():
         ax.plot(np.asarray(x)[off], np.full(off.sum(), TOP * 0.93), "^", color=color, ms=7, clip_on=False)
 
 
 def plot(r, path):
-    fig, ax = plt.subplots(figsize=(6.4, 5.8))
+    fig, ax = plt.subplots(figsize=(7.2, 5.8))
     lf = next(iter(r["methods"].get("LF alone", {}).values()), [])
     if lf:
         ax.axhline(np.mean([x["error"] for x in lf]), color="k", ls="--", lw=1, label="LF model alone (0% HF)")
@@ -42,13 +45,21 @@ def plot(r, path):
     methods = [name for name in r["methods"] if name != "LF alone"]
     if not methods:
         raise SystemExit("%s: no method beside the LF model alone in 'methods'" % path)
-    for name, color in zip(methods, COLORS * 2):
+    # every series first (a method, and for mf ones its predictions from given LF values), then drawn in that order:
+    # a colour and a marker per method (styles.distinct), solid for the model's own LF, dotted from given LF values;
+    # a series on the values of an earlier one is drawn over it so that both show, its label naming the other
+    drawn = []
+    for name, (color, marker, _) in zip(methods, styles.distinct(len(methods), styles.COLORS[:9])):
         runs = r["methods"][name]
         fr = sorted(runs, key=float)
         x = [100 * float(f) for f in fr]
-        series(ax, x, [np.mean([e["error"] for e in runs[f]]) for f in fr], color, "o-", name)
+        drawn.append((name, x, [np.mean([e["error"] for e in runs[f]]) for f in fr], color, marker, "-"))
         if name.startswith("mf"):
-            series(ax, x, [np.mean([e["error_from_ylf"] for e in runs[f]]) for f in fr], color, "x:", name + ", from given LF values")
+            drawn.append((name + ", from given LF values", x, [np.mean([e["error_from_ylf"] for e in runs[f]]) for f in fr],
+                          color, marker, ":"))
+    hits = styles.covers([(label, x, y) for label, x, y, *_ in drawn])
+    for (label, x, y, color, marker, ls), hit in zip(drawn, hits):
+        series(ax, x, y, color, marker, ls, label, hit)
     ax.set_yscale("log")
     ax.set_ylim(top=TOP)
     ax.set_xlabel("HF training designs used (%)")

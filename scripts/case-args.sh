@@ -24,3 +24,17 @@ case_args() {
     exit 2
   fi
 }
+# case_clean OUT PATH...: before a run, removes PATHs (files or directories: an earlier run's outputs in OUT that this
+# run would not rewrite, globs expanded by the caller), so that what OUT holds after the run is this run's. Refused (exit
+# 2, nothing removed) when OUT is the case's committed reference/ directory or inside it: a run is made elsewhere and
+# what is to be committed copied there (the READMEs' reference runs were made so).
+case_clean() {
+  local out=$1 ref
+  shift
+  ref=$(cd "$(dirname "$0")" && pwd -P)/reference
+  case "$(cd "$out" && pwd -P)/" in
+    "$ref"/*) echo "$0: $out is the case's committed reference directory: run into another directory and copy what is to be committed" >&2
+      exit 2 ;;
+  esac
+  rm -rf -- "$@"
+}

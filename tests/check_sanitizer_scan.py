@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The Python drivers fail on a sanitizer report (script_runner.program), as the CMake drivers do: a run that must
 fail, and prints the expected message, no longer passes when its output also holds an AddressSanitizer report.
 

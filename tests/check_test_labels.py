@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Checks the suite's labels from `ctest --show-only=json-v1` (run in the build directory): a test that starts
 mpiexec with -n N (or a driver given --np N) for N > 1 reserves N processors (PROCESSORS N, so that ctest -j does not
 oversubscribe the machine); a test that runs on more than one rank carries the label mpi, and one that runs no

@@ -12,9 +12,15 @@ method, hf_fraction, cp_rel_l2, ...):
   plot.py [--results A.json B.json] [--preds A_pred.h5 ...] [--fraction 0.1] [--methods M ...] [--out DIR]
           [--scaling_extra S.json]   (S: runs of n, fit_cpu_s (the fit in process: co-kriging's
                                       basis) and optionally process_cpu_s and peak_rss_gib, drawn with an n^1 line)
+          [--plots error_vs_hf table cp_curves cost_vs_n]   (which outputs; default all four)
+
+Every input of the outputs asked for is checked before anything is written (a missing file, or a file without what is
+read from it, stops the script with one line naming it): cp_curves.png needs --test (bench/airfoil-mf/harness.py split
+writes split/test.h5) and --preds, cost_vs_n.png needs --scaling. Each method of error_vs_hf.png has a colour, marker
+and line style of its own, and a method on the values of an earlier one is drawn over it so that both show, its label
+naming the other (postprocess/styles.py).
 """
 import argparse
-import json
 import os
 
 import h5py
@@ -24,25 +30,36 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-import harness  # noqa: E402
+import harness  # noqa: E402  (puts postprocess/ on the path)
+import checks  # noqa: E402  (postprocess/checks.py)
+import styles  # noqa: E402  (postprocess/styles.py)
 
 RES = os.path.join(harness.ROOT, "bench", "results")
+PLOTS = ("error_vs_hf", "table", "cp_curves", "cost_vs_n")
+RECORD_KEYS = ("method", "hf_fraction", "cp_rel_l2", "cl_abs_err", "suction_peak_abs_err", "params")
+MS = 4
 
 
 def error_vs_hf(records, out):
-    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
-    for method in sorted({r["method"] for r in records}):
-        rs = sorted((r for r in records if r["method"] == method), key=lambda r: r["hf_fraction"])
-        f = [100 * r["hf_fraction"] for r in rs]
-        ax[0].plot(f, [r["cp_rel_l2"] for r in rs], "o-", label=method)
-        ax[1].plot(f, [r["cl_abs_err"] for r in rs], "o-", label=method)
+    """Cp rel. L2 (left) and mean |CL error| (right) against the HF fraction, every method."""
+    methods = sorted({r["method"] for r in records})
+    fig, ax = plt.subplots(1, 2, figsize=(16, 4.8))
+    for a, key in zip(ax, ("cp_rel_l2", "cl_abs_err")):
+        drawn = []
+        for method in methods:
+            rs = sorted((r for r in records if r["method"] == method), key=lambda r: r["hf_fraction"])
+            drawn.append((method, [100 * r["hf_fraction"] for r in rs], [r[key] for r in rs]))
+        for (method, f, y), (color, marker, ls), hit in zip(drawn, styles.distinct(len(drawn)), styles.covers(drawn)):
+            kw = dict(color=color, marker=marker, ls=ls, ms=MS, lw=1)
+            kw.update(styles.cover_style(hit, MS, ls))
+            a.plot(f, y, label=styles.cover_label(method, hit), **kw)
+        a.set_yscale("log")
     ax[0].set(xlabel="HF training cases [% of the non-test pool]", ylabel="Cp relative L2 error (held-out HF)")
     ax[1].set(xlabel="HF training cases [% of the non-test pool]", ylabel="mean |CL error|")
-    for a in ax:
-        a.set_yscale("log")
-        a.legend(fontsize=7)
+    for a in ax:  # a legend per panel, beside it (not over the data): a method covering another says so in its panel's
+        a.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     fig.tight_layout()
-    harness.save_figure(fig, out, dpi=80)
+    harness.save_figure(fig, out, dpi=80, bbox_inches="tight")
 
 
 def cp_curves(test, preds, fraction, out, n=3, methods=None):
@@ -71,7 +88,7 @@ def cp_curves(test, preds, fraction, out, n=3, methods=None):
 
 
 def cost_vs_n(scaling, extra, out):
-    data = json.load(open(scaling))
+    data = checks.load_json(scaling)
     runs = [r for r in data["runs"] if "fit_fixed_s" in r]
     not_run = [r for r in data["runs"] if "not_run" in r]
     n = np.array([r["n_lf"] + r["n_hf"] for r in runs])
@@ -84,7 +101,7 @@ def cost_vs_n(scaling, extra, out):
                      label="co-kriging: LF GP optimised")
     ax[0].loglog(n, n**3 * runs[-1]["fit_fixed_s"] / n[-1] ** 3, "k:", label="n^3")
     for path in extra:  # other methods' fit on the same axes (cases/airfoil-mf: the SNA), with n^1 to read the slope
-        e = json.load(open(path))["runs"]
+        e = checks.load_json(path)["runs"]
         ne = np.array([r["n"] for r in e])
         name = os.path.basename(path)
         ax[0].loglog(ne, [r["fit_cpu_s"] for r in e], "o-", label=name + ": fit in process")
@@ -118,6 +135,34 @@ def table(records, out):
     harness.write_text(out, "\n".join(lines) + "\n")
 
 
+def read_inputs(a):
+    """Every input of the outputs asked for (a.plots), checked before anything is written: the records of a.results
+    (each with RECORD_KEYS), and the files cp_curves and cost_vs_n read. Stops with one line naming the file."""
+    records = []
+    for p in a.results:
+        d = checks.load_json(p)
+        rs = checks.key(d, "results", p)
+        for r in rs:
+            missing = [k for k in RECORD_KEYS if k not in r]
+            if missing:
+                raise SystemExit("%s: a record (method %s) has no %s" % (p, r.get("method", "?"), ", ".join(missing)))
+        records += rs
+    if not records:
+        raise SystemExit("%s: no records in 'results'" % ", ".join(a.results))
+    if "cp_curves" in a.plots:
+        if not os.path.exists(a.test):
+            raise SystemExit("%s: no such file (the held-out airfoils: bench/airfoil-mf/harness.py split writes it, "
+                             "cases/airfoil-mf/run.sh writes OUT/split/test.h5)" % a.test)
+        for p in [a.test] + a.preds:
+            checks.h5(p).close()
+    if "cost_vs_n" in a.plots:
+        scaling = checks.load_json(a.scaling)
+        checks.key(scaling, "runs", a.scaling)
+        for p in a.scaling_extra:
+            checks.key(checks.load_json(p), "runs", p)
+    return records
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     here = os.path.dirname(os.path.abspath(__file__))
@@ -129,16 +174,20 @@ def main(argv=None):
     ap.add_argument("--fraction", type=float, default=0.1)
     ap.add_argument("--table", default="table.md", help="name of the markdown table written in --out")
     ap.add_argument("--methods", nargs="*", default=None, help="the methods drawn in cp_curves.png (default: all)")
+    ap.add_argument("--plots", nargs="+", choices=PLOTS, default=list(PLOTS), help="the outputs to write (default: all)")
     ap.add_argument("--out", default=os.path.join(RES, "airfoil-mf"))
     a = ap.parse_args(argv)
+    records = read_inputs(a)  # before anything is written: a missing input must not leave half the outputs replaced
     os.makedirs(a.out, exist_ok=True)
-    records = [r for p in a.results for r in json.load(open(p))["results"]]
-    error_vs_hf(records, f"{a.out}/error_vs_hf.png")
-    table(records, f"{a.out}/{a.table}")
-    cp_curves(a.test, a.preds, a.fraction, f"{a.out}/cp_curves.png", methods=a.methods)
-    if os.path.exists(a.scaling):
+    if "error_vs_hf" in a.plots:
+        error_vs_hf(records, f"{a.out}/error_vs_hf.png")
+    if "table" in a.plots:
+        table(records, f"{a.out}/{a.table}")
+    if "cp_curves" in a.plots:
+        cp_curves(a.test, a.preds, a.fraction, f"{a.out}/cp_curves.png", methods=a.methods)
+    if "cost_vs_n" in a.plots:
         cost_vs_n(a.scaling, a.scaling_extra, f"{a.out}/cost_vs_n.png")
-    print(f"plot: {a.out}")
+    print(f"plot: {', '.join(a.plots)} in {a.out}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Datasets of the fit benchmark (bench/fit/run.sh): training and test sets of three problems.
 
     make_problems.py OUTDIR

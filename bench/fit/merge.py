@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Merges the bench_fit reports of bench/fit/run.sh into one JSON file, computes the targets and prints a table.
 
     merge.py RAWDIR OUT.json [--load "l1 l5 l15"] [--quick 0|1]

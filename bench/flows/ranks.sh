@@ -2,8 +2,15 @@
 # snaps-kolmogorov on 1 and 2 MPI ranks (Re = 40), interleaved, 3 runs each, at 128^2 (20 time units) and
 # 256^2 (5 time units); writes bench/results/kolmogorov_ranks.json (medians, speed-ups, machine, date, version, load).
 # Run it alone on the machine: the ranks' timings mean nothing while other jobs share the cores.
+# Usage: ranks.sh   (no arguments: it replaces the committed bench/results/kolmogorov_ranks.json; -h or --help prints this)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/scripts/case-args.sh"
+case_help "$@"
+if [ $# -gt 0 ]; then # refused before any run: an argument would be ignored and the committed figures replaced
+  echo "$0: takes no arguments, not '$1' (it runs the benchmark and replaces bench/results/kolmogorov_ranks.json); usage: $0 --help" >&2
+  exit 2
+fi
 source "$root/scripts/env.sh"
 # a timing benchmark on dedicated cores: a waiting rank busy-polls (env.sh makes it yield, for shared machines, and
 # says to unset that for timing)

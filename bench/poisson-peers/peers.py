@@ -128,7 +128,11 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer sizes (a check of the script, not a measurement)")
     ap.add_argument("--problems", type=problem_list, default=",".join(PROBLEMS), help="comma-separated subset of " + ",".join(PROBLEMS))
     ap.add_argument("--retable", action="store_true", help="rewrite table.md and peers.png from the results.json in <out dir>, running nothing")
+    ap.add_argument("--check_args", action="store_true", help="only check the arguments and exit (run.sh's first step, before "
+                    "it installs or builds anything)")
     a = ap.parse_args()
+    if a.check_args:
+        return
     os.makedirs(os.path.join(a.out, "runs"), exist_ok=True)
     m0 = machine()
     sizes = {2: [8, 16, 32, 64, 128], 3: [4, 8, 16, 32, 64]}

@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
 # Poisson peers: KHRONOS, snaps-poisson FEM and FEniCSx on the same solutions (see peers.py and README.md).
-# Usage: run.sh [<output directory>] [--np 1,2] [--repeat 3] [--quick]
+# Usage: run.sh [<output directory>] [--np 1,2] [--repeat 3] [--quick] [--problems kan,expcos,rational] [--retable]
+#   (default output directory: bench/results/poisson-peers, the committed figures; --retable: table.md and peers.png
+#   again from its results.json, running, installing and building nothing). Every argument is checked (peers.py) before
+#   anything is installed, built or run; -h or --help prints this.
 # Installs python3-dolfinx (scripts/install-deps.sh --bench) and builds SNAPS if needed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-out=${1:-$root/bench/results/poisson-peers}
-shift || true
-bash "$root/scripts/install-deps.sh" --bench
-[ -x "$root/build/bin/snaps-poisson" ] || bash "$root/scripts/build.sh"
+source "$root/scripts/case-args.sh"
+case_help "$@"
+out=$root/bench/results/poisson-peers
+if [ $# -gt 0 ] && [[ $1 != -* ]]; then # the output directory, when given, comes first: an option is never taken for it
+  out=$1
+  shift
+fi
+/usr/bin/python3 "$here/peers.py" "$out" "$@" --check_args # refuses a misspelt option or a bad value, exit 2
+case " $* " in
+  *" --retable "*) ;; # from results.json alone: nothing to install or build
+  *) bash "$root/scripts/install-deps.sh" --bench
+    [ -x "$root/build/bin/snaps-poisson" ] || bash "$root/scripts/build.sh" ;;
+esac
 source "$root/scripts/env.sh"
-mkdir -p "$out"
+mkdir -p -- "$out"
 /usr/bin/python3 "$here/peers.py" "$out" "$@"

@@ -4,7 +4,7 @@
 # three-atom and rank-2 2-D problems (bench/bench_aion.c). Writes aion.json (every start, medians,
 # targets, paths, machine), table.md and aion_paths.png (loss landscape with each method's path).
 # Usage: run.sh <output directory> [--size small|full] [-- bench_aion options]   (small: 20 starts per box, a few
-#        minutes; full: 100 starts per box, about 15 minutes on 2 cores). BUILD_DIR: the build to use (default build/;
+#        minutes; full: 100 starts per box, about 15 to 20 minutes on 2 cores, not timed as a whole). BUILD_DIR: the build to use (default build/;
 #        configured there if it is not yet, and bench_aion built).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

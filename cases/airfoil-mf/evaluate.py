@@ -585,17 +585,36 @@ def compare_errors(s, b):
     return {k: {"sna": s[k], "mlp": b[k], "equal_or_better": bool(s[k] <= b[k])} for k, _ in TARGET_ERRORS}
 
 
-def target_verdict(c):
+def target_verdict(c, elsewhere=None):
     """A vs_mlp comparison's verdict: met only when every error is equal or better and both ratios reach 100x;
-    otherwise MISSED with what misses (the errors by name, parameters, training time)."""
+    otherwise MISSED with what misses (the errors by name, parameters, training time). elsewhere: where the MLP's
+    training time was measured when that is another run than the SNA's (quick mode: the committed baselines file); the
+    verdict then says that its time part compares two runs."""
     misses = [name for k, name in TARGET_ERRORS if not c["errors"][k]["equal_or_better"]]
     misses += ["parameters"] if c["params_ratio"] < 100 else []
-    misses += ["training time"] if c["train_time_ratio"] < 100 else []
-    return "met" if not misses else "MISSED (%s)" % ", ".join(misses)
+    misses += ["training time" + (" [baseline timed in another run]" if elsewhere else "")] if c["train_time_ratio"] < 100 else []
+    if misses:
+        return "MISSED (%s)" % ", ".join(misses)
+    return "met (baseline timed in another run: %s)" % elsewhere if elsewhere else "met"
 
 
-def targets(records):
-    """Issue 14's targets, each with its numbers: met or missed."""
+def baselines_elsewhere(results):
+    """Where the baselines' timings come from when they were not measured in this run (quick mode: read from the
+    committed file, timed by baselines.py in a run of its own, another day and load), or None (full: this run)."""
+    if results.get("size") == "full":
+        return None
+    return results.get("baselines_file", "bench/results/airfoil_mf_baselines.json")
+
+
+def load_text(m, key="loadavg"):
+    """A machine record's load average (1, 5, 15 min) as text, or "not recorded"."""
+    la = m.get(key) if m else None
+    return " / ".join("%.2f" % x for x in la) if la else "not recorded"
+
+
+def targets(records, elsewhere=None):
+    """Issue 14's targets, each with its numbers: met or missed. elsewhere: baselines_elsewhere() (each comparison
+    with an MLP records where the MLP's time was measured: "this run" or that file)."""
     out = {}
     hf10 = min((best(records, name, 0.1) for name in HF_ONLY), key=lambda r: r["cp_rel_l2"])
     for m in (["sna_" + b + v for v in ("", "_ylf") for b in BLENDS] + ["sna_%s_ylf_nested" % b for b in NESTED_BLENDS]
@@ -629,19 +648,33 @@ def targets(records):
                                 "mlp_error": b["cp_rel_l2"], "errors": errors,
                                 "equal_or_better": all(e["equal_or_better"] for e in errors.values()),
                                 "params_ratio": b["params"] / params, "sna_seconds": seconds, "sna_seconds_are": basis,
-                                "mlp_train_cpu_s": b["train_cpu_s"], "train_time_ratio": b["train_cpu_s"] / max(seconds, 1e-9)})
+                                "mlp_train_cpu_s": b["train_cpu_s"], "train_time_ratio": b["train_cpu_s"] / max(seconds, 1e-9),
+                                "mlp_timed_in": elsewhere or "this run"})
         out[m]["vs_mlp"] = cmp
     return out
 
 
 def write_table(results, path):
     recs = results["results"]
+    elsewhere = baselines_elsewhere(results)
+    bm, sm = results.get("baseline_machine") or {}, results["machine"]
+    if elsewhere:  # quick: the baselines' seconds are another run's (another day and load): said before any figure
+        timing = ("**The baselines' timings (lf, mlp_*, cokriging*) come from another run**: %s, timed by "
+                  "bench/airfoil-mf/baselines.py on %s, %s, %s cores, load average %s at its start%s; this run's SNA fits "
+                  "on %s, %s, %s cores, load average %s at its end. Every ratio of training time against an MLP below "
+                  "compares the two runs (a verdict that counts it says so); `full` times both in the same run." % (
+                      elsewhere, bm.get("host"), bm.get("cpu_model"), bm.get("cores"), load_text(bm),
+                      "" if not results.get("baseline_loadavg_end") else ", %s at its end" % " / ".join(
+                          "%.2f" % x for x in results["baseline_loadavg_end"]),
+                      sm.get("host"), sm.get("cpu_model"), sm.get("cores"), load_text(sm)))
+    else:
+        timing = "The baselines were timed in this run, on the same machine as the SNA's fits."
     lines = ["Held-out HF airfoils (%d, whole airfoils never trained on); SNA inputs (m, p, t, alpha, Re/1e6, s_le); "
              "`_ylf`: the correction applied to the test airfoils' XFOIL Cp (snaps-predict with /YLF); baselines: %s. "
              "Times (README \"Timing: what is counted\"): the SNA's fit CPU in process (snaps-fit's fit_cpu_time_s) "
              "and its snaps-fit process's CPU; the baselines' (lf, mlp_*, cokriging*) fit CPU is their training "
              "loop's (or GP fits'), the same basis as the fit in process; they have no process figure (-)." % (
-                 recs[0]["n_test_airfoils"], results["baselines_source"]), ""]
+                 recs[0]["n_test_airfoils"], results["baselines_source"]), "", timing, ""]
     lines += ["| method | HF % | Cp rel. L2 | mean abs CL error | mean abs min-Cp error | parameters | training CPU s "
               "(process) | fit CPU s (in process) | inference CPU ms / airfoil |", "|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(recs, key=lambda r: (r["method"], r["hf_fraction"])):
@@ -671,7 +704,7 @@ def write_table(results, path):
             lines.append("  - vs %s at %g%%, %s: %s; %.0fx fewer parameters, %.1fx less training time (%.3f %s s vs "
                          "%.2f CPU s): %s" % (c["mlp"], 100 * c["hf_fraction"], c["counted"], errs, c["params_ratio"],
                                               c["train_time_ratio"], c["sna_seconds"], c["sna_seconds_are"],
-                                              c["mlp_train_cpu_s"], target_verdict(c)))
+                                              c["mlp_train_cpu_s"], target_verdict(c, elsewhere)))
     if "seeds" in results:
         lines += ["", "Several draws of the HF airfoils (snaps-fit -mf_hf_fraction f -mf_seed s from the 100%% training file, "
                   "seeds %s): held-out Cp rel. L2, median [min, max]:" % results["seeds"]["seeds"], "",
@@ -690,9 +723,10 @@ def write_table(results, path):
             med = {r["weight"]: r["median"] for r in w["rows"] if (r["blend"], r["hf_fraction"]) == (blend, f)}
             lines.append("| %s | %g | %s | %s |" % (blend, 100 * f, " | ".join("%.4f" % med[x] for x in WEIGHTS),
                                                    w["chosen"]["%s %g" % (blend, f)]))
-    m = results["machine"]
-    lines += ["", "Machine: %s, %s, %s cores; %d rank(s); whole run %.0f s." % (
-        m.get("host"), m.get("cpu_model"), m.get("cores"), results["ranks"], results["wall_time_s"])]
+    lines += ["", "Machine: %s, %s, %s cores, load average %s at the end; %d rank(s); whole run %.0f s. Baselines: %s." % (
+        sm.get("host"), sm.get("cpu_model"), sm.get("cores"), load_text(sm), results["ranks"], results["wall_time_s"],
+        "timed in another run (%s) on %s, %s, %s cores, load average %s at its start" % (
+            elsewhere, bm.get("host"), bm.get("cpu_model"), bm.get("cores"), load_text(bm)) if elsewhere else "timed in this run")]
     harness.write_text(path, "\n".join(lines) + "\n")
 
 
@@ -839,7 +873,7 @@ def retable(out):
     path = os.path.join(out, "results.json")
     with open(path) as f:
         results = json.load(f)
-    results["targets"] = targets(results["results"])
+    results["targets"] = targets(results["results"], baselines_elsewhere(results))
     harness.write_json(path, results)
     write_table(results, os.path.join(out, "table.md"))
     print("airfoil-mf: targets judged again in %s and %s" % (path, os.path.join(out, "table.md")))
@@ -923,8 +957,11 @@ def main():
     if b["split"]["test"] != split["test"] or b["split"]["train_hf"] != split["train_hf"]:
         sys.exit("airfoil-mf: %s was made on another split than harness.py's: rerun bench/airfoil-mf/baselines.py" % base)
     results["baseline_machine"] = b["machine"]
+    if a.size != "full":  # where the baselines were timed (another run): the table says so beside every time ratio
+        results["baselines_file"] = os.path.relpath(base, ROOT)
+        results["baseline_loadavg_end"] = b.get("loadavg_end")
     results["results"] = b["results"] + records
-    results["targets"] = targets(results["results"])
+    results["targets"] = targets(results["results"], baselines_elsewhere(results))
     if seeds:
         results["seeds"] = seeds
     if weights:

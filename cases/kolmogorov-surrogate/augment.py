@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Adds the x-translated copies of a Kolmogorov trajectory as extra members (an exact symmetry of the equations:
 w(x - s, y, t) is a solution whenever w is), so the training data cover every x-phase.
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Metrics, plots, results.json and summary.md of cases/kolmogorov-surrogate (see run.sh), on the vorticity w.
 
 usage: evaluate.py OUT --starts "40 55 ..." [--mode quick|full] [--tlong T]

@@ -68,7 +68,10 @@ case $latent in
   *) echo "run.sh: LATENT must be fourier or pod, not '$latent'" >&2; exit 2 ;;
 esac
 mkdir -p -- "$out"
-kol="mpirun -n $np $bin/snaps-kolmogorov -N 64 -Re 40 -progress_every 60"
+# an earlier run's files that this one would not rewrite: the free run (the Fourier latent's quick and full modes
+# only), the other mode's plot, and the results (written at the end: a failed run must not leave an earlier run's)
+case_clean "$out" "$out"/free_1000lt.{h5,json,xmf} "$out"/kolmogorov_{surrogate,long}.png "$out"/{results.json,summary.md}
+kol=(mpirun -n "$np" "$bin/snaps-kolmogorov" -N 64 -Re 40 -progress_every 60) # an array: the paths may hold spaces
 dt_save=0.5; [ "$mode" = long ] && dt_save=1 # truth and rollouts: a field every dt_save (long: 2 x 8000 fields per run)
 # 1. solver data: training (seed 1, from t = 30 after the transient), held-out truth A (seed 3: initial states of every
 #    rollout, and the reference statistics) and B (seed 4: the solver-vs-solver sampling noise)
@@ -84,18 +87,18 @@ fi
 if [ "$reuse_data" = 1 ]; then
   echo "run.sh: reusing the solver trajectories in $out"
 else
-  rm -f "$out/data.stamp" "$out/models.stamp" "$out"/truth_[ab].{h5,json} # a failed run below must leave nothing to reuse or evaluate
-  $kol -ensemble $Ktr -seed 1 -T $Ttr -save_start 30 -dt_save $dt_train -trajectory "$out/train.h5" -results "$out/train.json" | tail -1
-  [ "$latent" = fourier ] && $kol -ensemble $Ktr -seed 2 -T $Ttr2 -save_start 30 -dt_save $dt_train -trajectory "$out/train2.h5" | tail -1
+  rm -f "$out/data.stamp" "$out/models.stamp" "$out"/truth_[ab].{h5,json} "$out"/train2.h5 # a failed run below must leave nothing to reuse or evaluate (train2.h5: the Fourier latent's alone)
+  "${kol[@]}" -ensemble $Ktr -seed 1 -T $Ttr -save_start 30 -dt_save $dt_train -trajectory "$out/train.h5" -results "$out/train.json" | tail -1
+  [ "$latent" = fourier ] && "${kol[@]}" -ensemble $Ktr -seed 2 -T $Ttr2 -save_start 30 -dt_save $dt_train -trajectory "$out/train2.h5" | tail -1
   if [ "$mode" = long ]; then # two independent runs side by side, one rank each: they share nothing, the slabs would
-    solver1="mpirun -n 1 $bin/snaps-kolmogorov -N 64 -Re 40 -progress_every 600 -ensemble $Ktruth -T $((Tlong + 30)) -save_start 30 -dt_save $dt_save"
-    $solver1 -seed 11 -trajectory "$out/truth_a.h5" -results "$out/truth_a.json" > "$out/truth_a.log" &
+    solver1=(mpirun -n 1 "$bin/snaps-kolmogorov" -N 64 -Re 40 -progress_every 600 -ensemble "$Ktruth" -T $((Tlong + 30)) -save_start 30 -dt_save "$dt_save")
+    "${solver1[@]}" -seed 11 -trajectory "$out/truth_a.h5" -results "$out/truth_a.json" > "$out/truth_a.log" &
     pidA=$!
-    $solver1 -seed 21 -trajectory "$out/truth_b.h5" -results "$out/truth_b.json" > "$out/truth_b.log"
+    "${solver1[@]}" -seed 21 -trajectory "$out/truth_b.h5" -results "$out/truth_b.json" > "$out/truth_b.log"
     wait "$pidA" # its exit status (a bare wait returns 0): set -e stops here where truth A failed
   else
-    $kol -ensemble $Ktruth -seed 3 -T $((Tlong + 70)) -save_start 30 -dt_save $dt_save -trajectory "$out/truth_a.h5" -results "$out/truth_a.json" | tail -1
-    $kol -ensemble $Ktruth -seed 4 -T $((Tlong + 30)) -save_start 30 -dt_save $dt_save -trajectory "$out/truth_b.h5" -results "$out/truth_b.json" | tail -1
+    "${kol[@]}" -ensemble $Ktruth -seed 3 -T $((Tlong + 70)) -save_start 30 -dt_save $dt_save -trajectory "$out/truth_a.h5" -results "$out/truth_a.json" | tail -1
+    "${kol[@]}" -ensemble $Ktruth -seed 4 -T $((Tlong + 30)) -save_start 30 -dt_save $dt_save -trajectory "$out/truth_b.h5" -results "$out/truth_b.json" | tail -1
   fi
   echo "$data_stamp" > "$out/data.stamp"
 fi
@@ -111,8 +114,8 @@ if [ "$augment" -gt 1 ]; then # every training run with its x-translates, not th
   done
   train=$augmented
 fi
-outputs="-twin_model $out/sna_deterministic.h5"
-case " $kinds " in *" categorical "*) outputs="$outputs -model $out/sna_categorical.h5" ;; esac # pod, and the long mode
+outputs=(-twin_model "$out/sna_deterministic.h5") # an array: $out may hold a space
+case " $kinds " in *" categorical "*) outputs+=(-model "$out/sna_categorical.h5") ;; esac # pod, and the long mode
 rm -f "$out"/long_*.h5 "$out"/short_*.h5 # a model kind not trained now must not be evaluated from an earlier run
 # what the models depend on (their data included): reused (REUSE_MODELS=1) only where the stamp written after their
 # last fit matches
@@ -125,8 +128,8 @@ fi
 if [ "$reuse_models" = 1 ]; then
   echo "run.sh: reusing the models in $out (REUSE_MODELS=1)"
 else
-  rm -f "$out/models.stamp"
-  mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$train" $outputs -latent "$latent" -latent_modes "$r" $fit_options | tee "$out/rollout_fit.log" | grep -v "^snaps-rollout-fit: \(drift\|head\)"
+  rm -f "$out/models.stamp" "$out"/sna_{categorical,deterministic}.h5 # the kinds not trained now must not stay from an earlier run
+  mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$train" "${outputs[@]}" -latent "$latent" -latent_modes "$r" $fit_options | tee "$out/rollout_fit.log" | grep -v "^snaps-rollout-fit: \(drift\|head\)"
   echo "$models_stamp" > "$out/models.stamp"
 fi
 # 3. rollouts with the solver's program: long (statistics, from truth A at t = 30) and short (from truth A at each
@@ -134,12 +137,12 @@ fi
 for kind in $kinds; do
   K=8; [ $kind = deterministic ] && K=1 # the twin's members from one state would be identical
   [ "$mode" = long ] && K=$Ktruth # long: member k from truth A's member k at t = 30, as long as it
-  $kol -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/truth_a.h5" -init_time 30 -ensemble $K \
+  "${kol[@]}" -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/truth_a.h5" -init_time 30 -ensemble $K \
     -T "$Tlong" -dt_save $dt_save -seed 8 -trajectory "$out/long_$kind.h5" -results "$out/long_$kind.json" | grep reached
   K=8; [ $kind = deterministic ] && K=1
   [ "$mode" = long ] && K=$((K * Ktruth)) # from each of truth A's members (evaluate.py pairs member k with k mod Ktruth)
   for s in $starts; do
-    $kol -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/truth_a.h5" -init_time "$s" -ensemble $K \
+    "${kol[@]}" -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/truth_a.h5" -init_time "$s" -ensemble $K \
       -T 40 -dt_save $dt_save -seed $((100 + s)) -trajectory "$out/short_${kind}_$s.h5" > /dev/null
   done
 done
@@ -149,7 +152,7 @@ if [ "$mode" = long ]; then
   exit 0
 fi
 # the free run over 1000 Lyapunov times (8000 time units, a field every 5): cheap for the surrogate, not for the solver
-[ "$latent" = fourier ] && $kol -stepper sna -stepper_model "$out/sna_deterministic.h5" -init_trajectory "$out/truth_a.h5" \
+[ "$latent" = fourier ] && "${kol[@]}" -stepper sna -stepper_model "$out/sna_deterministic.h5" -init_trajectory "$out/truth_a.h5" \
   -init_time 30 -ensemble 1 -T 8000 -dt_save 5 -trajectory "$out/free_1000lt.h5" -results "$out/free_1000lt.json" | grep reached
 # 4. metrics, plots, results.json and summary.md (with the load average: timings on a shared machine)
 uptime

@@ -1,7 +1,13 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Metrics, plots, results.json and summary.md of cases/ks-surrogate (see run.sh).
 
-usage: evaluate.py OUT [--mode quick|full] [--lyapunov LAMBDA] [--short_horizon T]
+usage: evaluate.py OUT [--mode quick|full] [--lyapunov LAMBDA] [--short_horizon T] [--reused_data]
+
+Every input is checked first (a missing one stops it with one line naming the file): the solver runs (long_truth3.h5
+and .json, long_truth4.h5, short_truth.h5, train.json) and each model's rollouts (long_<model>.h5, short_<model>.h5,
+and long_<model>.json but for the ESN), as run.sh writes them for every model (MODELS). --reused_data (run.sh with
+REUSE_DATA=1 when it reused an earlier run's solver data): the solver's cost and the machine are that earlier run's,
+and summary.md's cost column and machine line say so.
 
 The domain length L is read from the truth's trajectory file (L = 22 or L = 100, run.sh); --lyapunov is the leading
 Lyapunov exponent that converts times into Lyapunov times (0.048 for L = 22, the default; 0.09 for L = 100: 0.0898
@@ -48,6 +54,7 @@ from scipy.stats import wasserstein_distance
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
 import atomic  # noqa: E402
+import checks  # noqa: E402
 import flow_stats  # noqa: E402
 
 LAMBDA = 0.048  # set by main from --lyapunov
@@ -201,14 +208,29 @@ def cost(out, name, members, T):
     return {"wall_s": wall, "per_member_per_time_unit_s": wall / (members * T), "ensemble_per_time_unit_s": wall / T}
 
 
+def inputs(out):
+    """Every file main reads, checked before any work: the solver runs', then each model's (MODELS: run.sh rolls every
+    one out, so a missing file is a failed or partial run, not a model left out)."""
+    for name in ("long_truth3.h5", "long_truth3.json", "long_truth4.h5", "short_truth.h5", "train.json"):
+        checks.need(os.path.join(out, name))
+    for name, _ in MODELS:
+        for f in [f"long_{name}.h5", f"short_{name}.h5"] + ([] if name == "esn" else [f"long_{name}.json"]):
+            if not os.path.exists(os.path.join(out, f)):
+                raise SystemExit("%s: no such file (run.sh rolls out every model, %s: a failed or partial run?)" % (
+                    os.path.join(out, f), ", ".join(n for n, _ in MODELS)))
+
+
 def main():
     a = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     a.add_argument("out")
     a.add_argument("--mode", choices=("quick", "full"), default="quick", help="run.sh's mode (recorded in the results)")
     a.add_argument("--lyapunov", type=float, default=0.048)
     a.add_argument("--short_horizon", type=float, default=250.0)
+    a.add_argument("--reused_data", action="store_true", help="the solver runs are an earlier run's (run.sh REUSE_DATA=1): "
+                   "their cost and machine are labelled so")
     args = a.parse_args()
     out = args.out
+    inputs(out)
     global LAMBDA, LENGTH
     LAMBDA = args.lyapunov
     with h5py.File(os.path.join(out, "long_truth3.h5"), "r") as h:
@@ -234,8 +256,6 @@ def main():
     nrmse_curves, crps_curves = {}, {}
     for name, label in MODELS:
         lp = os.path.join(out, f"long_{name}.h5")
-        if not os.path.exists(lp):
-            continue
         _, U, _ = load(lp)  # rollouts: every saved time (the surrogates' clocks start at 0, the ESN's at t0)
         m, st, v = long_metrics(U[: A.shape[0]], A, stA, dt, std, energetic)
         res["long_horizon"][name] = m
@@ -249,9 +269,11 @@ def main():
         res["cost"][name] = cost(out, name, U.shape[1], T)
     solver = json.load(open(os.path.join(out, "long_truth3.json")))
     res["cost"]["solver"] = {"wall_s": solver["wall_time_s"], "per_member_per_time_unit_s": solver["wall_time_s"] / (solver["ensemble"] * solver["T"]),
-                             "ensemble_per_time_unit_s": solver["wall_time_s"] / solver["T"]}
+                             "ensemble_per_time_unit_s": solver["wall_time_s"] / solver["T"],
+                             "measured_in": "an earlier run (its solver data reused: REUSE_DATA=1)" if args.reused_data else "this run"}
     error_bars(res, bounded, A, dt, stA["tau"], std, energetic)
-    res["machine"] = json.load(open(os.path.join(out, "train.json"))).get("machine")
+    res["machine"] = json.load(open(os.path.join(out, "train.json"))).get("machine")  # the solver data's run
+    res["solver_data_reused"] = bool(args.reused_data)
     targets(res)
     atomic.write_json(os.path.join(out, "results.json"), res)
     summary(res, out)
@@ -311,13 +333,16 @@ def summary(res, out):
              f"energetic modes k = {L['energetic_modes']}; std(u) of the truth {res['std_u_truth']:.4f}.", "",
              "| model | bounded | W1 / std | spectrum MALE | autocorrelation time error | VPT mean (median) [Lyapunov times] | CRPS/std at 1, 2 LT; mean 0-5 LT | cost per member per time unit [s] |",
              "|---|---|---|---|---|---|---|---|"]
-    rows = [("solver run B vs A (sampling noise)", L["sampling_noise (solver run B vs A)"], None, C.get("solver"))]
+    reused = res.get("solver_data_reused") or C.get("solver", {}).get("measured_in", "this run") != "this run"
+    rows = [("solver run B vs A (sampling noise)" + ("; its cost: an earlier run's (reused data)" if reused else ""),
+             L["sampling_noise (solver run B vs A)"], None, C.get("solver"))]
     rows += [(label, L.get(n, {}), S.get(n), C.get(n)) for n, label in MODELS if n in L]
     for label, m, s, c in rows:
         vpt = f"{f(s['vpt_mean'])} ({f(s['vpt_median'])}){horizon_note(s)}" if s else ""
         crps = f"{f(s['crps_1lt'])}, {f(s['crps_2lt'])}; {f(s['crps_mean_5lt'])}" if s else ""
         lines.append(f"| {label} | {f(m.get('bounded_fraction'))} | {f(m.get('w1_over_std'))} | {f(m.get('spectrum_male'))} | "
-                     f"{f(m.get('acf_time_error'))} | {vpt} | {crps} | {f(c['per_member_per_time_unit_s']) if c else ''} |")
+                     f"{f(m.get('acf_time_error'))} | {vpt} | {crps} | {f(c['per_member_per_time_unit_s']) if c else ''}"
+                     f"{' (earlier run)' if c and c.get('measured_in', 'this run') != 'this run' else ''} |")
     for n, label in MODELS:  # the ensembles' spread against their error (short_metrics)
         if "spread_skill_1lt" in S.get(n, {}):
             m = S[n]
@@ -325,7 +350,9 @@ def summary(res, out):
                       f"{f(m['spread_skill_1lt'])} at 1 LT, {f(m['spread_skill_2lt'])} at 2 LT, {f(m['spread_skill_pooled_5lt'])} pooled over 0-5 LT (ratio of the sums)."]
     lines += error_bar_lines(res, f)
     lines += ["", "Targets (issue 16): " + "; ".join(f"{k}: {f(v) if isinstance(v, float) else v}" for k, v in res["targets"].items()), "",
-              f"Machine: {json.dumps(res.get('machine'))}"]
+              ("Cost: the solver's is an earlier run's (its solver data reused, REUSE_DATA=1: another time and load), the "
+               "models' this run's: not comparable. " if reused else "") +
+              f"Machine{' (of the earlier run that made the solver data, train.json)' if reused else ''}: {json.dumps(res.get('machine'))}"]
     text = "\n".join(lines) + "\n"
     print(text)
     atomic.write_text(os.path.join(out, "summary.md"), text)

@@ -49,7 +49,9 @@ case $L in # per length: grid, training spacing, short horizon and its states, L
   *) echo "run.sh: L must be 22 or 100, not '$L'" >&2; exit 2 ;;
 esac
 mkdir -p -- "$out"
-ks="mpirun -n $np $bin/snaps-ks -L $L -N $N -progress_every 60"
+# the results of an earlier run (written at the end: a failed run must not leave an earlier run's to be read as its own)
+case_clean "$out" "$out"/{results.json,summary.md,stats.png,short_horizon.png,spacetime.png}
+ks=(mpirun -n "$np" "$bin/snaps-ks" -L "$L" -N "$N" -progress_every 60) # an array: the paths may hold spaces
 # REUSE_DATA=1 keeps the solver data (and the ESN) of an earlier run, but only where the stamp written beside them after
 # their last complete generation matches: data of another length or mode must not be evaluated as this run's
 data_stamp="L=$L N=$N mode=$mode train=8 x $TT every $dt_train seed 1; truth=8 x $TL seeds 3 4"
@@ -64,9 +66,9 @@ else
 rm -f "$out/data.stamp" # a failed run below must leave nothing to reuse
 # 1. data: training (seed 1), held-out short-horizon states (seed 2, NS members, 25 time units of history before
 #    t0 = 100 for the ESN's warm-up), two independent long truth runs (seeds 3 and 4: the sampling noise)
-$ks -ensemble 8 -seed 1 -T "$TT" -save_start 100 -dt_save "$dt_train" -trajectory "$out/train.h5" -results "$out/train.json" | tail -2
+"${ks[@]}" -ensemble 8 -seed 1 -T "$TT" -save_start 100 -dt_save "$dt_train" -trajectory "$out/train.h5" -results "$out/train.json" | tail -2
 for s in 3 4; do
-  $ks -ensemble 8 -seed $s -T $((TL + 100)) -save_start 75 -dt_save 0.25 -trajectory "$out/long_truth$s.h5" -results "$out/long_truth$s.json" | tail -1
+  "${ks[@]}" -ensemble 8 -seed $s -T $((TL + 100)) -save_start 75 -dt_save 0.25 -trajectory "$out/long_truth$s.h5" -results "$out/long_truth$s.json" | tail -1
 done
 echo "$data_stamp" > "$out/data.stamp"
 fi
@@ -74,7 +76,7 @@ fi
 # them; regenerated on a fresh run, and where reused data holds another number of them (runs before NS = 64 had 16;
 # a member's state depends only on (seed, member), so the first 16 stay the same)
 members=$([ -f "$out/short_truth.h5" ] && $py -c "import h5py, sys; print(h5py.File(sys.argv[1], 'r').attrs['members'])" "$out/short_truth.h5" || echo 0)
-{ [ "$reuse_data" = 1 ] && [ "$members" = "$NS" ]; } || $ks -ensemble "$NS" -seed 2 -T $((100 + TS)) -save_start 75 -dt_save 0.25 -trajectory "$out/short_truth.h5" | tail -1
+{ [ "$reuse_data" = 1 ] && [ "$members" = "$NS" ]; } || "${ks[@]}" -ensemble "$NS" -seed 2 -T $((100 + TS)) -save_start 75 -dt_save 0.25 -trajectory "$out/short_truth.h5" | tail -1
 # 2. the surrogates (categorical and its deterministic twin) and the ESN
 mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$out/train.h5" -model "$out/sna_categorical.h5" -twin_model "$out/sna_deterministic.h5" \
   $fit ${FIT_OPTIONS:-} | tee "$out/rollout_fit.log"
@@ -82,12 +84,13 @@ mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$out/train.h5" -model "$
 # 3. rollouts from the held-out states: short horizon (TS time units) and long (from the states of long_truth3 at t = 100)
 for kind in categorical deterministic; do
   K=$NS; [ $kind = categorical ] && K=$((8 * NS)) # 8 samples of each of the NS states: member k starts from state k mod NS
-  $ks -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/short_truth.h5" -init_time 100 -ensemble $K \
+  "${ks[@]}" -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/short_truth.h5" -init_time 100 -ensemble $K \
     -T "$TS" -dt_save 0.25 -seed 7 -trajectory "$out/short_$kind.h5" -results "$out/short_$kind.json" | tail -1
-  $ks -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/long_truth3.h5" -init_time 100 -ensemble 8 \
+  "${ks[@]}" -stepper sna -stepper_model "$out/sna_$kind.h5" -init_trajectory "$out/long_truth3.h5" -init_time 100 -ensemble 8 \
     -T "$TL" -dt_save 0.25 -seed 8 -trajectory "$out/long_$kind.h5" -results "$out/long_$kind.json" | tail -1
 done
 $py "$root/bench/esn.py" forecast "$out/esn.npz" "$out/short_truth.h5" "$out/short_esn.h5" --t0 100 --horizon "$TS" | tee -a "$out/esn.log"
 $py "$root/bench/esn.py" forecast "$out/esn.npz" "$out/long_truth3.h5" "$out/long_esn.h5" --t0 100 --horizon "$TL" | tee -a "$out/esn.log"
 # 4. metrics, plots, results.json and summary.md
-$py "$here/evaluate.py" "$out" --mode "$mode" --lyapunov "$lambda" --short_horizon "$TS"
+reused=(); [ "$reuse_data" = 1 ] && reused=(--reused_data) # the solver's cost and machine are then the earlier run's: summary.md says so
+$py "$here/evaluate.py" "$out" --mode "$mode" --lyapunov "$lambda" --short_horizon "$TS" ${reused[@]+"${reused[@]}"}

@@ -230,6 +230,8 @@ def main():
     pcs = a.pc
     repeat = a.repeat or (3 if a.size == "full" else 1)
     os.makedirs(a.out, exist_ok=True)
+    # an earlier run's families (one not run now would stay beside this run's) and results: every family is written afresh
+    checks.clean_earlier(a.out, os.path.dirname(os.path.abspath(__file__)), list(FAMILIES) + ["results.json", "guess_iterations.png"])
     t0 = time.time()
     results = {"size": a.size, "ranks": a.np, "repeat": repeat, "families": {}}
     for name in a.families:

@@ -152,6 +152,10 @@ def main():
     a = ap.parse_args()
     S, out = SIZES[a.size], os.path.abspath(a.out)
     os.makedirs(out, exist_ok=True)
+    # an earlier run's fits (another size has other seeds) and results: not left beside this run's (--data-only writes
+    # none); the studies' files (nested_*, nodes_*, rho_*) are theirs
+    checks.clean_earlier(out, os.path.dirname(os.path.abspath(__file__)), ["mf_residual_*", "mf_ar1_*", "mf_ar1c_*", "mf_ar1cv_*",
+                                                                        "hf_only[0-9]_*", "results.json", "table.md", "poisson_mf.png"])
     rng = np.random.default_rng(2025)
     mu_lf, mu_test = designs(S["n_lf"], rng), designs(S["n_test"], rng)
     mu_hf = mu_lf[: S["n_hf"]]  # every HF design also has its LF run (as XFOIL on every RANS design)

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """bench/esn.py's parallel reservoir (--groups): on a periodic advected field u(t, x) = f(x - c t) the patches cover
 the grid once, the trained ESN forecasts the advection, (the patches sharing one reservoir) a forecast from a
 state shifted by a whole patch is the shifted forecast, and bad --groups/--overlap values are refused by name.

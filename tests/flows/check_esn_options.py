@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """bench/esn.py refuses bad values by name before any work, and writes its model where forecast finds it: --nodes,
 --time, --beta, --every and --horizon must be positive (--time -5 trained on 0 steps and wrote an all-zero readout,
 --nodes 0 died dividing by zero), a model name without .npz (np.savez appended it, so forecast did not find it), an

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """regression.flow_metrics: the figures the surrogate cases report, against answers known without the code under test.
 
 postprocess/flow_stats.py (both cases):

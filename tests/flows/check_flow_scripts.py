@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The flow cases' Python scripts on small made-up outputs (regression.flow_scripts; a few seconds, no solver run).
 
     check_flow_scripts.py DIR

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """regression.flow_stats_bootstrap: the error-bar machinery of postprocess/flow_stats.py that the surrogate cases share.
 
 On AR(1) series x_t = phi x_(t-1) + sqrt(1 - phi^2) e_t (unit variance, correlation time (1 + phi) / (1 - phi)

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Writes the seed corpus of the fuzz harnesses (tests/fuzz/corpus/<reader>/): small valid files made
 by SNAPS's own programs, and crafted ones that hit known weak spots of the readers (string arrays in
 string attributes, datasets of rank above 8, sizes whose product overflows, non-finite values).

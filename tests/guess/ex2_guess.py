@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """PETSc's own KSP tutorial ex2, unmodified, with and without the SNAPS initial guess.
 
 Runs ex2 twice (plain, then with -dll_append libsnaps.so -ksp_guess_type sna ...), reads its

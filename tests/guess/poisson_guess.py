@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The sna guess in snaps-poisson-param (DMPlex, natural ordering, Galerkin correction).
 
   poisson_guess.py train DIR MPIEXEC... -- PROGRAM-OPTIONS...

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The arguments of the cases' studies and evaluations, their LF part's reuse and their writers (mf.study_arguments;
 about a second: every refusal comes before any fit, and the scripts run in this process).
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """End-to-end checks of multi-fidelity fits and predictions (tests/mf/CMakeLists.txt).
 
     mf_check.py --fit FIT --predict PREDICT --dir D [--mpiexec CMD] SCENARIO

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Deterministic two-fidelity datasets for the multi-fidelity tests (tests/mf/CMakeLists.txt).
 
     mf_data.py OUTDIR    writes, for inputs (mu, s) with case = one mu and 21 stations s in [-1, 1]:

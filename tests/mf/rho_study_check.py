@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """cases/poisson-mf/rho_study.py (its loop and JSON: postprocess/mf_study.py) on one config, one fraction and one
 draw against the committed reference (tests/mf/CMakeLists.txt, mf.rho_study).
 

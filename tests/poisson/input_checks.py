@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """snaps-poisson and snaps-poisson-param report what they solved and refuse what they would ignore (audit s16): the
 JSON's cells_per_direction is the mesh solved on (-dm_refine and every direction included), -dm_refine 0 keeps the
 box assembly, a mesh file's JSON gives its bounding box and no error grid, -domain and -error_cells are refused with a

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """A -view_solution write that fails leaves an existing file as it was (written to a temporary file, renamed at
 the end), and no temporary file behind. The failure: a file size limit (RLIMIT_FSIZE, SIGXFSZ ignored, so a write
 beyond it fails with EFBIG) below the new file's size, above what MPI's start-up writes.

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """bench_aion seeds a problem's starts from its name, not from its place in the run's list: a run of one problem
 (-sizes 1000) must make the starts the full default run made for it, i.e. those recorded in the committed
 bench/results/aion.json (its paths' starts, of atom_N1000).

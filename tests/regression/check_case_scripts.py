@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The case scripts' arguments (regression.case_scripts; about a second: every refusal comes before any work).
 
     check_case_scripts.py DIR

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The plotting and table scripts of postprocess/ (and cases/aion/table.py) on bad input, and the readability of their
 plots (regression.postprocess_errors; about a second: every script runs in this process, matplotlib loaded once).
 
@@ -8,8 +8,10 @@ Bad input (no argument, a missing file, a missing key, NaN, an incomplete trajec
 must stop a script with one line naming the file (SystemExit; any other exception is a traceback: a failure), and an
 output in a missing directory before the work. The plots written must have no empty panel; plot_fit.py's training
 curve says when fit.log has none, its labels follow the fit type and the rank count; plot_poisson_mf.py's lines are
-told apart and its off-scale points marked; plot_fit_bench.py's methods have colours of their own; flow_stats.py's
-title names the run.
+told apart and its off-scale points marked; a line of plot_poisson_mf.py or plot_guess.py drawn over another with the
+same values is drawn so that the other shows (another line style, hollow markers) and its label names it (the two
+default blends of the poisson-mf reference were hidden under later lines); plot_fit_bench.py's methods have colours of
+their own; flow_stats.py's title names the run.
 """
 import json
 import os
@@ -71,6 +73,23 @@ def empty_panels(fig):
         if not shown:
             out.append(ax.get_title() or "(untitled)")
     return out
+
+
+def hidden_lines(ax, what):
+    """Lines of ax drawn over an earlier one with the same values (to 1e-9 relative) at the same x that hide it: the
+    later one must have another line style and hollow markers or another marker, and its label must name the earlier."""
+    lines = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+    for j, b in enumerate(lines):
+        for a in lines[:j]:
+            xa, ya = np.asarray(a.get_xdata(), float), np.asarray(a.get_ydata(), float)
+            xb, yb = np.asarray(b.get_xdata(), float), np.asarray(b.get_ydata(), float)
+            if xa.shape != xb.shape or not np.array_equal(xa, xb) or not np.allclose(ya, yb, rtol=1e-9, atol=0):
+                continue
+            apart = b.get_linestyle() != a.get_linestyle() and (b.get_marker() != a.get_marker() or b.get_markerfacecolor() == "none")
+            base = a.get_label().split(" (")[0]
+            if not apart or base not in b.get_label()[len(base):]:
+                failures.append("%s: %r is drawn over %r with the same values and hides it (line style %s / %s, marker %s / %s)"
+                                % (what, b.get_label(), a.get_label(), b.get_linestyle(), a.get_linestyle(), b.get_marker(), a.get_marker()))
 
 
 def fit_case(d, fit_extra=None, nan=False):
@@ -140,6 +159,19 @@ def main():
     with open(bad, "w") as f:
         json.dump({"families": {"load": {"guesses": {}}}, "ranks": 2}, f)
     refused("plot_guess, a family without its keys", plot_guess, [bad, os.path.join(d, "g.png")], [bad])
+    guess = os.path.join(d, "guess.json")  # one family; the Galerkin guess with V^T A V rebuilt takes the Galerkin guess's iterations
+    its = {"zero": [14, 14, 13], "fischer": [8, 9, 7], "pod": [9, 9, 8], "sna": [10, 9, 10], "sna_galerkin": [0, 2, 0],
+           "sna_galerkin_rebuild": [0, 2, 0]}
+    with open(guess, "w") as f:
+        json.dump({"ranks": 2, "date": "today", "machine": {"cpu_model": "test CPU"}, "families": {"design/gamg": {
+            "title": "t", "dofs": 10, "n_train": 5, "pod_modes": 4, "sna_modes": 3, "ksp_rtol": 1e-10,
+            "guesses": {g: {"iterations": v, "median_iterations": float(np.median(v)), "median_guess_rel_residual": 1e-3}
+                        for g, v in its.items()},
+            "surrogate": {"median_rel_l2_error": 1e-4, "median_prediction_time_s": 1e-4, "median_coordinates_time_s": 1e-5,
+                          "median_fem_solve_time_s": 1e-2, "speedup_field": 100.0, "speedup_coordinates": 1000.0}}}}, f)
+    figures.clear()
+    if ok("plot_guess, two guesses with the same iterations", plot_guess, guess, os.path.join(d, "g.png")) and figures:
+        hidden_lines(figures[-1].axes[0], "plot_guess")
 
     pmf = os.path.join(PP, "plot_poisson_mf.py")
     refused("plot_poisson_mf, missing file", pmf, [os.path.join(d, "absent.json"), os.path.join(d, "p.png")], [os.path.join(d, "absent.json")])
@@ -156,6 +188,7 @@ def main():
         same = [v for v in styles.values() if len(v) > 1]
         if same:
             failures.append("plot_poisson_mf: lines drawn alike (colour and line style): %s" % same)
+        hidden_lines(ax, "plot_poisson_mf")  # mf ar1 (rho by CV) has mf ar1's errors at every fraction
         hf = [line.get_label() for line in ax.get_lines() if line.get_label().startswith("HF-only KHRONOS (")]
         if not any("off scale" in label for label in hf):
             failures.append("plot_poisson_mf: HF-only KHRONOS, every point above the plot, is not marked off scale: %s" % hf)

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Deterministic inputs for the SNAPS regression tests (tests/regression/CMakeLists.txt).
 
     make_data.py OUTDIR                  datasets: good.h5, good3.h5 and the bad ones

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """snaps-predict gives the same predictions on 1, 2 and 3 ranks (to 1e-14), and copies /X exactly.
 
     parallel_predict.py PREDICT MODEL DATA WORKDIR MPIEXEC [MPIEXEC args...]

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # Medians of the kol13-simd.sh lines (usage: kol13-simd-ratios.py LOG), per set of repetitions (each set begins at a
 # line '# ... kol13-simd.sh ...', the command): per model and kernel, seconds per member and time unit with the model's
 # load and without it, the ratio solver / rollout (median over the repetitions, each repetition's in brackets), and

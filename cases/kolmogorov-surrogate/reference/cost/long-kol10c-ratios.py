@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # Medians of the long-kol10c.sh lines (usage: long-kol10c-ratios.py LOG): seconds per solver time unit, per member and
 # time unit of each rollout (4 x 100), and the ratio solver / rollout per repetition.
 import re, sys, statistics as st

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # Medians of the long-kol11-step.sh lines (usage: long-kol11-step-ratios.py LOG), per set of repetitions (each set
 # begins at a line '# ... long-kol11-step.sh ...', the command; indented comments are not): seconds per solver time unit, per member and time unit of each rollout (4 members),
 # and the ratio solver / rollout per repetition (in brackets).

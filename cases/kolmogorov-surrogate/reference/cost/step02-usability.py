@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The step-0.1 and step-0.2 models on held-out truth A only (step02-usability.sh's rollouts in DIR), with the case's
 evaluate.py functions: long_metrics (W1 / std of w, spectrum MALE over the energetic shells, integral autocorrelation
 time error, bounded members) of the 4 x 30 time units from truth A's states at t = 30 against truth A's t = 30..60, and

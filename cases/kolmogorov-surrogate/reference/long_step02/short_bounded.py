@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """How many short rollouts of a long-mode run stay bounded (finite and below 3 max|w| of truth A after t = 30, as
 evaluate.py and flow_stats.bounded_members count them): the "short rollouts bounded" column of README.md's
 "Step 0.2 over 1000 Lyapunov times" (evaluate.py --mode long does not store it).

@@ -221,6 +221,9 @@ PETSC_EXTERN PetscErrorCode SNAComputeCrossEntropy(SNA, Vec, Vec, PetscReal *);
 PETSC_EXTERN PetscErrorCode SNASoftmax(PetscInt, PetscInt, PetscReal[], PetscReal[]);
 /* Mean squared error over all samples and outputs: (1/(N q)) sum |y - u|^2. */
 PETSC_EXTERN PetscErrorCode SNAComputeMSE(SNA, Vec, Vec, PetscReal *);
+/* The mean over the outputs of each output's variance (the MSE of the best constant model: each output's mean), and
+   optionally the targets' mean square, of targets Y (block size q); a stable one-sweep formula, one reduction. */
+PETSC_EXTERN PetscErrorCode SNAComputeTargetVariance(Vec, PetscReal *, PetscReal *);
 
 /* Evaluates the model at scattered points: X (block size d) to Y (block size q), same layout. */
 PETSC_EXTERN PetscErrorCode SNAEvaluate(SNA, Vec, Vec);

@@ -1,4 +1,4 @@
-"""Checks of the training error that snaps-fit reports, and of the relative tolerance behind it.
+"""Checks of the training error that snaps-fit and snaps-predict report, and of the relative tolerance behind it.
 
 usage: check_fit_report.py SCRATCH FIT PREDICT
 
@@ -8,6 +8,9 @@ usage: check_fit_report.py SCRATCH FIT PREDICT
   a relative MSE of 0.08 and reported 1.6e-8). tests/mpi/test_mpi_fit.c checks the variance on 1, 2 and 4 ranks.
 - One output far from zero (1e8 + O(1)): the relative MSE is not cancelled away.
 - A constant target: no relative MSE (there is no variance), and the report says why.
+- A classifier (-sna_loss cross_entropy, outputs are logits): snaps-fit reports train_cross_entropy and
+  train_accuracy, snaps-predict test_cross_entropy and test_accuracy, both as computed from the predictions here;
+  neither reports the MSE of the logits (it called a perfect classifier's logit MSE its training MSE).
 Every case is checked even when another fails, so a run without the fixes shows each.
 """
 import json
@@ -91,6 +94,27 @@ if r:
     if "train_relative_mse" in r or "constant" not in why or not re.search(r"training MSE \S+ \(no relative MSE: every output of the targets is constant", out):
         fails.append(f"constant target: expected no train_relative_mse and a reason, got {r.get('train_relative_mse')!r}, {why!r}:\n{out}")
     print("checked: constant target: no relative MSE")
+
+# ---- a classifier: its cross-entropy and accuracy, not the MSE of its logits ----
+rng = np.random.default_rng(1)
+X = rng.uniform(-1, 1, (400, 2))
+c = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.3).astype(int)
+cls = write("cls.h5", X=X, Y=np.eye(3)[c])
+fit_out, fr = run([FIT, "-data", cls, "-model", path("cls.model"), "-sna_loss", "cross_entropy", "-sna_fit_max_it", "5"], "cls_fit")
+pred_out, pr = run([PREDICT, "-model", path("cls.model"), "-data", cls, "-out", path("cls_pred.h5")], "cls_pred")
+if fr and pr:
+    with h5py.File(path("cls_pred.h5")) as h:
+        U = h["Y"][:]
+    lse = U.max(axis=1) + np.log(np.exp(U - U.max(axis=1, keepdims=True)).sum(axis=1))
+    ce = float(np.mean(lse - U[np.arange(len(c)), c]))
+    acc = float(np.mean(U.argmax(axis=1) == c))
+    for who, r, out, pre, word in (("snaps-fit", fr, fit_out, "train", "training"), ("snaps-predict", pr, pred_out, "test", "test")):
+        got = (r.get("loss"), r.get(f"{pre}_cross_entropy"), r.get(f"{pre}_accuracy"))
+        if got[0] != "cross_entropy" or got[1] is None or not close(got[1], ce, 1e-6) or got[2] != acc:
+            fails.append(f"{who} on a classifier: loss, {pre}_cross_entropy, {pre}_accuracy are {got}, expected ('cross_entropy', {ce:.6g}, {acc})")
+        if f"{pre}_mse" in r or "train_relative_mse" in r or f"{word} MSE" in out or not re.search(rf"{word} cross-entropy \S+, accuracy {acc:.4f}", out):
+            fails.append(f"{who} on a classifier reports the MSE of its logits, or not its cross-entropy and accuracy:\n{out}\n{r}")
+    print(f"checked: a classifier: cross-entropy {ce:.3g}, accuracy {acc}")
 
 if fails:
     sys.exit("FAIL:\n" + "\n".join(fails))

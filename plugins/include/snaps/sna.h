@@ -216,6 +216,9 @@ PETSC_EXTERN PetscErrorCode SNASetLossType(SNA, SNALossType);
 PETSC_EXTERN PetscErrorCode SNAGetLossType(SNA, SNALossType *);
 /* Mean cross-entropy (1/N) sum_i -sum_j y_ij log softmax(u_i)_j over all samples (the outputs u are logits). */
 PETSC_EXTERN PetscErrorCode SNAComputeCrossEntropy(SNA, Vec, Vec, PetscReal *);
+/* The mean cross-entropy and the accuracy (the fraction of rows whose largest logit is their class) of logits U
+   against class rows Y (both block size q); either output may be NULL. */
+PETSC_EXTERN PetscErrorCode SNAComputeLogitScores(Vec, Vec, PetscReal *, PetscReal *);
 /* Replaces each of n rows of q logits by its softmax probabilities, in place (max-shifted: no overflow);
    returns in lse[i] (if not NULL) the log-sum-exp of row i. */
 PETSC_EXTERN PetscErrorCode SNASoftmax(PetscInt, PetscInt, PetscReal[], PetscReal[]);

@@ -80,6 +80,10 @@ def datasets(out):
         f.write(head)
 
     # (own generators from here: the data above stay as they were)
+    # a noisy damped cosine at scattered times (AION with held-out validation)
+    r = np.random.default_rng(3)
+    tn = np.sort(r.uniform(0.0, 1.0, 300))
+    write(os.path.join(out, "atom_noisy.h5"), X=tn[:, None], Y=(np.exp(-0.5 * tn) * np.cos(9 * tn + 0.3) + 0.05 * r.standard_normal(300))[:, None])
     # 3 classes, one-hot rows (-sna_loss cross_entropy)
     r = np.random.default_rng(1)
     Xc = r.uniform(-1.0, 1.0, (400, 2))

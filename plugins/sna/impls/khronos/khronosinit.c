@@ -447,7 +447,8 @@ PetscErrorCode SNAKhronosTensorStart(SNA sna, Vec X, Vec Y)
 
   PetscFunctionBegin;
   PetscCall(UseTensorStart(sna, &use));
-  kh->fresh = PETSC_FALSE;
+  kh->fit_fresh = kh->fresh;
+  kh->fresh     = PETSC_FALSE;
   if (!use) PetscFunctionReturn(0);
   PetscCall(SNAFitGetData(sna, X, Y, &n, &N, &x, &y));
   PetscCall(CoarseCreate(sna, &cb));

@@ -34,7 +34,7 @@ static PetscErrorCode SNAGetSeed(SNA sna, PetscInt *seed)
 /* The defaults of -sna_fit_validation and -sna_fit_validation_refit (those the user did not choose): where the type
    says its measured default applies (SNAFitDefaultValidation_C: khronos's auto fit, bench/fit), SNA_VALIDATION_DEFAULT
    of the samples if there are at least SNA_VALIDATION_MIN_SAMPLES (fewer hold out too few to judge by) and the refit;
-   elsewhere neither (a refit of a fit with knot refinement would refine again). */
+   elsewhere neither. */
 PetscErrorCode SNAFitDefaultValidation(SNA sna, PetscInt N)
 {
   PetscBool applies = PETSC_FALSE;

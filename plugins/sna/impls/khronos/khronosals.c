@@ -1214,7 +1214,8 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
                           outweighing what the sweeps still gain) ends the fit DIVERGED_STALLED
 . -sna_fit_als_anderson <m> - Anderson acceleration from the last m sweeps, each accelerated point kept only if
                           it lowers the loss (0: none, the default of als)
-. -sna_fit_als_extrapolate - without Anderson: Bro's line search after each sweep
+. -sna_fit_als_extrapolate - without Anderson: Bro's line search after each sweep (refused where Anderson is on: with
+                          -sna_fit_als_anderson m > 0, or under auto without -sna_fit_als_anderson 0)
 . -sna_khronos_enrich   - grow the rank greedily: each rank below the target sweeps until a sweep gains < 1%,
                           then the full-rank stage sweeps
 . -sna_khronos_refine <L> - knot-refinement levels (the refit of -sna_fit_validation_refit goes on at the refined knots)

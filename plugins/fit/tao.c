@@ -189,7 +189,9 @@ static PetscErrorCode SNATaoJacobian(Tao tao, Vec theta, Mat J, Mat Jpre, void *
 }
 
 /* Reports the training MSE of the current iterate to the SNA's monitors; the model holds that iterate
-   (not the last line-search trial), so monitors can read it with SNAGetParameters(). A stop asked for by the held-out
+   (not the last line-search trial), so monitors can read it with SNAGetParameters(). BRGN's objective holds its own
+   regulariser (-sna_fit_tao_brgn_regularizer_weight), so for it the data loss is evaluated here: the monitor, the
+   tolerances and the validation see the training MSE, not that objective. A stop asked for by the held-out
    validation ends TAO here. */
 static PetscErrorCode SNATaoMonitor(Tao tao, void *ptr)
 {
@@ -198,17 +200,22 @@ static PetscErrorCode SNATaoMonitor(Tao tao, void *ptr)
   Vec        theta;
   PetscReal  f, reg = 0, sse, mse;
   PetscInt   its;
+  MPI_Comm   comm = PetscObjectComm((PetscObject)sna);
 
   PetscFunctionBegin;
   PetscCall(TaoGetIterationNumber(tao, &its));
   PetscCall(TaoGetSolution(tao, &theta));
   PetscCall(SNATaoSetModelParameters(ctx, theta));
-  PetscCall(TaoGetSolutionStatus(tao, NULL, &f, NULL, NULL, NULL, NULL));
-  if (!ctx->brgn) {
+  if (ctx->brgn) {
+    PetscCall(SNAFitLossLocal(sna, ctx->n, ctx->x, ctx->y, &sse));
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &sse, 1, MPIU_REAL, MPIU_SUM, comm));
+    ctx->work.function++;
+  } else {
+    PetscCall(TaoGetSolutionStatus(tao, NULL, &f, NULL, NULL, NULL, NULL));
     PetscCall(VecNorm(theta, NORM_2, &reg));
     reg = 0.5 * ctx->lambda * reg * reg;
+    sse = (f - reg) * ctx->N;
   }
-  sse = (f - reg) * ctx->N;
   mse = 2.0 * sse / ((PetscReal)ctx->N * ctx->q);
   PetscCall(SNAFitMonitor(sna, ctx->it0 + its, mse));
   if (SNAFitStopRequested(sna)) {

@@ -1028,6 +1028,7 @@ PetscErrorCode SNAKhronosSweepStage(SNA sna, const KhronosObjective *obj, const 
     else if (prev_theta)
       PetscCall(Extrapolate(sna, obj, it + 1, prev_theta, &mse));
     sna->iterations++;
+    sna->stats.outer++; /* a sweep is an outer iteration, also where a Levenberg-Marquardt retry adds its steps */
     PetscCall(SNAMonitor(sna, sna->iterations, mse));
     if (PetscIsInfOrNanReal(mse)) {
       *reason = SNA_DIVERGED_NANORINF;

@@ -26,7 +26,7 @@ typedef const char *SNAFitType;
 #define SNAFITTAO             "tao"
 #define SNAFITINFINITEDESCENT "infinite_descent" /* single outer step solving grad L(theta + delta) = 0 (SCIENCE.md 5) */
 #define SNAFITLM              "lm"               /* Levenberg-Marquardt on all parameters (damped Gauss-Newton, direct solve) */
-#define SNAFITAUTO            "auto"             /* KHRONOS's default: Levenberg-Marquardt for models it can afford, else ALS */
+#define SNAFITAUTO            "auto"             /* KHRONOS's default: ALS with Anderson acceleration, then, if ALS did not converge, Levenberg-Marquardt from the same start on models of at most 2000 parameters (the better result kept) */
 #define SNAFITIRLS            "irls"             /* cross-entropy loss: exact block Newton (IRLS) on each KHRONOS block */
 
 /* The training loss. MSE: (1/2N) sum |y - u|^2. Cross-entropy: the q outputs are the logits of a categorical

@@ -652,6 +652,19 @@ static PetscErrorCode SNACheckFinite(SNA sna, Vec v, const char name[])
   PetscFunctionReturn(0);
 }
 
+/* Rejects finite targets whose squares overflow: every data fit squares them (the MSE, its scale, the normal
+   equations, the tensor start's Gram matrices), which would fail later with Inf or an unexplained LAPACK error. */
+static PetscErrorCode SNACheckTargetsSquare(SNA sna, Vec Y)
+{
+  PetscReal norm, mx;
+
+  PetscFunctionBegin;
+  PetscCall(VecNorm(Y, NORM_2, &norm));
+  if (norm < PetscSqrtReal(PETSC_MAX_REAL)) PetscFunctionReturn(0);
+  PetscCall(VecNorm(Y, NORM_INFINITY, &mx));
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The training targets Y are too large for double precision: the sum of their squares overflows (their largest magnitude is %g), and every fit squares them (the MSE, the normal equations). Scale the targets to order one (divide them by %g, and multiply the predictions by it)", (double)mx, (double)mx);
+}
+
 /* The data's range of each input (all ranks), into mn and mx (length d); a constant input gets a unit box. */
 PetscErrorCode SNAComputeDataBox(SNA sna, Vec X, PetscReal mn[], PetscReal mx[])
 {
@@ -912,6 +925,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCheck(N > 0, comm, PETSC_ERR_ARG_SIZ, "Cannot fit to an empty dataset");
   PetscCall(SNACheckFinite(sna, X, "The training inputs X"));
   PetscCall(SNACheckFinite(sna, Y, "The training targets Y"));
+  PetscCall(SNACheckTargetsSquare(sna, Y));
   PetscCall(SNAFitDefaultValidation(sna, N));
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna));
   PetscCheck(!sna->refit_chosen || !sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-%ssna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -%ssna_fit_validation f (f > 0) as well, or drop -%ssna_fit_validation_refit", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));

@@ -32,6 +32,11 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "                       with fewer cases); the report's mf_rho_form, mf_cv_error_constant, mf_cv_error_full\n"
                            "The model is written whenever the fit ends with a finite loss it lowered, also when it did not converge (the\n"
                            "best iterate; the reason is printed and in the report); -sna_fit_error_if_not_converged then exits non-zero.\n"
+                           "The training error printed and in the report (over all samples): train_mse, and train_relative_mse, the MSE over\n"
+                           "the mean of the outputs' variances (the MSE of the best constant model, each output's mean: 1 is no better than\n"
+                           "that), left out with train_relative_mse_omitted saying why when every output is constant. A classifier\n"
+                           "(-sna_loss cross_entropy: its outputs are logits) has train_cross_entropy, the loss it minimises, and\n"
+                           "train_accuracy, the fraction of samples whose largest logit is their class, instead (the report's loss says which).\n"
                            "Class options: -sna_type khronos|aion, -sna_fit_type auto|als|lm|tao|infinite_descent, -sna_fit_lambda,\n"
                            "  -sna_fit_max_it, -sna_fit_rtol, -sna_fit_atol, -sna_fit_error_if_not_converged, -sna_fit_validation <fraction held out>,\n"
                            "  -sna_fit_validation_patience, -sna_bounds, -sna_monitor, -sna_view; KHRONOS: -sna_khronos_nodes (one count for\n"
@@ -46,6 +51,9 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
 #include <snaps.h>
 #include <errno.h>
 #include <time.h>
+
+/* Why snaps-fit reports no relative MSE for targets whose every output is constant. */
+static const char ConstantTargets[] = "every output of the targets is constant, so they have no variance to compare the MSE with";
 
 /* The choice of HF samples (-mf_hf_fraction, -mf_seed) and what it kept. */
 typedef struct {
@@ -458,11 +466,12 @@ int main(int argc, char **argv)
   Vec                X = NULL, Y = NULL, Xlf = NULL, Ylf = NULL;
   SNA                sna;
   PetscInt           N, d, q, nparams, its, nlf = 0;
-  PetscReal          mse, var, valmse, fitcpu;
+  PetscReal          mse = 0, var = 0, ce = 0, acc = 0, valmse, fitcpu;
   FitClock           clk;
   SNAConvergedReason reason;
   SNAType            type;
   SNAFitType         fittype;
+  SNALossType        loss;
   PetscMPIInt        size;
   HFChoice           ch = {1.0, 0, PETSC_FALSE, 0, 0, 0, NULL, NULL};
 
@@ -551,22 +560,30 @@ int main(int argc, char **argv)
     PetscReal local = (PetscReal)clk.cpu;
     PetscCall(MPIU_Allreduce(&local, &fitcpu, 1, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
   }
-  PetscCall(SNAComputeMSE(sna, X, Y, &mse));
+  PetscCall(SNAGetLossType(sna, &loss));
+  if (loss == SNA_LOSS_CROSS_ENTROPY) { /* the outputs are logits: their MSE against the class rows means nothing */
+    Vec U;
+    PetscCall(VecDuplicate(Y, &U));
+    PetscCall(SNAEvaluate(sna, X, U));
+    PetscCall(SNAComputeLogitScores(U, Y, &ce, &acc));
+    PetscCall(VecDestroy(&U));
+  } else {
+    PetscCall(SNAComputeMSE(sna, X, Y, &mse));
+    PetscCall(SNAComputeTargetVariance(Y, &var, NULL)); /* relative MSE: 1 is no better than the outputs' means */
+  }
   PetscCall(SNAGetNumParameters(sna, &nparams));
   PetscCall(SNAGetConvergedReason(sna, &reason));
   PetscCall(SNAGetIterationNumber(sna, &its));
   PetscCall(SNAGetType(sna, &type));
   PetscCall(SNAGetFitType(sna, &fittype));
-  { /* MSE relative to the variance of Y: 1 means no better than the mean */
-    PetscReal mean, sumsq;
-    PetscCall(VecSum(Y, &mean));
-    mean /= (PetscReal)(N * q);
-    PetscCall(VecNorm(Y, NORM_2, &sumsq));
-    var = sumsq * sumsq / (PetscReal)(N * q) - mean * mean;
-  }
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s (%s) on %" PetscInt_FMT " samples, %" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs, %" PetscInt_FMT " parameters, %d ranks\n", type, fittype, N, d, q, nparams, size));
   PetscCall(SNAGetValidationMSE(sna, &valmse));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training MSE %.6e (relative %.3e), %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)mse, (double)(var > 0 ? mse / var : mse), SNAConvergedReasons[reason], its, (double)clk.wall));
+  if (loss == SNA_LOSS_CROSS_ENTROPY)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training cross-entropy %.6e, accuracy %.4f, %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)ce, (double)acc, SNAConvergedReasons[reason], its, (double)clk.wall));
+  else if (var > 0)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training MSE %.6e (relative %.3e), %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)mse, (double)(mse / var), SNAConvergedReasons[reason], its, (double)clk.wall));
+  else
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training MSE %.6e (no relative MSE: %s), %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)mse, ConstantTargets, SNAConvergedReasons[reason], its, (double)clk.wall));
   if (mf) PetscCall(PartStops(sna, haslfmodel, parterror, NULL));
   if (valmse >= 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the training MSE above is over all samples)\n", (double)valmse));
   /* a finite loss that the fit lowered is a usable model (the best iterate), whether or not a tolerance was met */
@@ -588,8 +605,18 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportSetInt(report, "n_inputs", d));
     PetscCall(SNAPSReportSetInt(report, "n_outputs", q));
     PetscCall(SNAPSReportSetInt(report, "n_params", nparams));
-    PetscCall(SNAPSReportSetReal(report, "train_mse", mse));
-    PetscCall(SNAPSReportSetReal(report, "train_relative_mse", var > 0 ? mse / var : mse));
+    PetscCall(SNAPSReportSetString(report, "loss", SNALossTypes[loss]));
+    if (loss == SNA_LOSS_CROSS_ENTROPY) {
+      PetscCall(SNAPSReportSetReal(report, "train_cross_entropy", ce));
+      PetscCall(SNAPSReportSetReal(report, "train_accuracy", acc));
+      PetscCall(SNAPSReportSetString(report, "train_relative_mse_omitted", "the outputs are logits (-sna_loss cross_entropy): train_cross_entropy and train_accuracy measure the fit"));
+    } else {
+      PetscCall(SNAPSReportSetReal(report, "train_mse", mse));
+      if (var > 0)
+        PetscCall(SNAPSReportSetReal(report, "train_relative_mse", mse / var));
+      else
+        PetscCall(SNAPSReportSetString(report, "train_relative_mse_omitted", ConstantTargets));
+    }
     if (valmse >= 0) PetscCall(SNAPSReportSetReal(report, "validation_mse", valmse));
     PetscCall(SNAPSReportSetInt(report, "iterations", its));
     {

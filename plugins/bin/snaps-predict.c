@@ -3,6 +3,9 @@ static const char help[] = "snaps-predict: evaluates a saved SNA model at the in
                            "  -data <in.h5>       inputs /X (N x d); if /Y is present too, the test error is reported\n"
                            "  -data_group <path>  group holding X (and Y), default /\n"
                            "  -out <pred.h5>      predictions: /X (copied) and /Y (N x q), written atomically\n"
+                           "With /Y, a classifier (a model fitted with -sna_loss cross_entropy: its outputs are logits) is reported by\n"
+                           "test_cross_entropy (the mean cross-entropy) and test_accuracy (the fraction of samples whose largest logit is\n"
+                           "their class) instead of test_mse; the report's loss says which.\n"
                            "A multi-fidelity model (type mf) predicts the HF values; when the data also hold /YLF (N x q, LF values at\n"
                            "/X, e.g. an LF run at the new design), its correction is applied to them instead of to its LF model's (a model\n"
                            "fitted without HF data, -mf_hf_fraction 0, has none: /YLF is then an error).\n"
@@ -66,7 +69,8 @@ int main(int argc, char **argv)
   SNA         sna;
   Vec         X, Y, U, YLF = NULL;
   PetscInt    d, q, bs, N;
-  PetscReal   t0, t1, mse = -1;
+  PetscReal   t0, t1, mse = -1, ce = 0, acc = 0;
+  SNALossType loss;
   PetscMPIInt size;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
@@ -98,6 +102,7 @@ int main(int argc, char **argv)
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
   PetscCall(SNALoad(sna, model));
   PetscCall(SNAGetSizes(sna, &d, &q));
+  PetscCall(SNAGetLossType(sna, &loss));
   PetscCall(PetscSNPrintf(xpath, sizeof(xpath), "%s/Y", !(group[0] == '/' && !group[1]) ? group : ""));
   PetscCall(SNADatasetHas(PETSC_COMM_WORLD, data, xpath, &hastargets));
   if (hastargets) {
@@ -145,7 +150,9 @@ int main(int argc, char **argv)
     PetscCall(SNAEvaluate(sna, X, U));
   PetscCall(PetscTime(&t1));
   PetscCall(CheckFinite(U, q, model, data));
-  if (Y) {
+  if (Y && loss == SNA_LOSS_CROSS_ENTROPY) /* the outputs are logits: their MSE against the class rows means nothing */
+    PetscCall(SNAComputeLogitScores(U, Y, &ce, &acc));
+  else if (Y) {
     PetscReal nrm;
     PetscCall(VecAXPY(Y, -1.0, U));
     PetscCall(VecNorm(Y, NORM_2, &nrm));
@@ -157,7 +164,10 @@ int main(int argc, char **argv)
     PetscCall(SNADatasetSave(PETSC_COMM_WORLD, out, 2, names, vecs));
   }
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-predict: %" PetscInt_FMT " samples in %.3e s (%.1f ns per sample per rank) on %d ranks; predictions in %s\n", N, (double)(t1 - t0), (double)((t1 - t0) * 1e9 * size / N), size, out));
-  if (Y) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-predict: test MSE %.6e\n", (double)mse));
+  if (Y && loss == SNA_LOSS_CROSS_ENTROPY)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-predict: test cross-entropy %.6e, accuracy %.4f\n", (double)ce, (double)acc));
+  else if (Y)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-predict: test MSE %.6e\n", (double)mse));
   if (hasresults) {
     SNAPSReport report;
     PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
@@ -165,7 +175,12 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportSetString(report, "model", model));
     PetscCall(SNAPSReportSetString(report, "data", data));
     PetscCall(SNAPSReportSetInt(report, "n_samples", N));
-    if (Y) PetscCall(SNAPSReportSetReal(report, "test_mse", mse));
+    PetscCall(SNAPSReportSetString(report, "loss", SNALossTypes[loss]));
+    if (Y && loss == SNA_LOSS_CROSS_ENTROPY) {
+      PetscCall(SNAPSReportSetReal(report, "test_cross_entropy", ce));
+      PetscCall(SNAPSReportSetReal(report, "test_accuracy", acc));
+    } else if (Y)
+      PetscCall(SNAPSReportSetReal(report, "test_mse", mse));
     PetscCall(SNAPSReportSetString(report, "lf_values", YLF ? "given (/YLF)" : "model"));
     PetscCall(SNAPSReportSetReal(report, "wall_time_s", t1 - t0));
     PetscCall(SNAPSReportSetReal(report, "ns_per_sample_per_rank", (t1 - t0) * 1e9 * size / N));

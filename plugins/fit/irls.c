@@ -257,9 +257,10 @@ static PetscErrorCode IRLSCheckTargets(IRLSCtx *c)
   Each sweep takes up to -sna_fit_irls_newton_its Newton steps on the head C and then on each input's spline
   coefficients W[p]; each block subproblem is a convex multinomial logistic regression. Stops when a sweep
   lowers F by less than -sna_fit_rtol times F (CONVERGED_RTOL), F is below -sna_fit_atol (CONVERGED_ATOL), no
-  block can lower F (CONVERGED_STALLED), or after -sna_fit_max_it sweeps (DIVERGED_ITS). Starts from factors
-  near one and a uniform distribution; the model keeps the last iterate, which is the best (F decreases
-  monotonically).
+  block can lower F (CONVERGED_STALLED), or after -sna_fit_max_it sweeps (DIVERGED_ITS). A fresh model starts from
+  factors near one and a uniform distribution; a warm start (a model loaded, e.g. snaps-fit -init_model, fitted
+  before, or given its parameters) goes on from its parameters. The model keeps the last iterate, which is the best
+  (F decreases monotonically).
 
   Level: intermediate
 
@@ -291,7 +292,7 @@ PetscErrorCode SNAFit_Khronos_IRLS(SNA sna, Vec X, Vec Y)
   PetscCall(PetscMalloc5(c.n * c.d, &c.first, c.n * c.d * c.k1, &c.vals, c.d * c.n * c.M, &c.F, c.n * c.M, &c.R, c.n * c.q, &c.U));
   for (PetscInt i = 0; i < c.n; i++)
     for (PetscInt p = 0; p < c.d; p++) c.first[i * c.d + p] = SNABSplineEvalInline(&kh->basis[p], SNAUnitCoordinate(sna, p, c.x[i * c.d + p]), c.vals + (i * c.d + p) * c.k1);
-  PetscCall(IRLSInitialize(&c));
+  if (kh->fit_fresh) PetscCall(IRLSInitialize(&c)); /* a warm start (a loaded, fitted or given model) keeps its parameters */
   for (PetscInt p = 0; p < c.d; p++) IRLSFactor(&c, p);
   IRLSProducts(&c, -1);
   PetscCall(IRLSObjective(&c, -1, &obj));

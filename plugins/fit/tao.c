@@ -29,6 +29,7 @@ typedef struct {
   PetscReal       *jac;       /* local residual Jacobian rows (types with ops->residualjacobianlocal) */
   PetscBool        brgn;      /* BRGN reports 1/2 |R|^2 (plus its own regularisation) as the objective */
   PetscBool        nonfinite; /* a callback met NaN or Inf: the iterates diverged */
+  PetscBool        val_stop;  /* the held-out validation stopped the fit (SNAFitStopRequested()) */
 } SNATaoCtx;
 
 /* The first error raised inside TaoSolve, kept so that a solve stopped by non-finite values can end the
@@ -188,7 +189,10 @@ static PetscErrorCode SNATaoJacobian(Tao tao, Vec theta, Mat J, Mat Jpre, void *
 }
 
 /* Reports the training MSE of the current iterate to the SNA's monitors; the model holds that iterate
-   (not the last line-search trial), so monitors can read it with SNAGetParameters(). */
+   (not the last line-search trial), so monitors can read it with SNAGetParameters(). BRGN's objective holds its own
+   regulariser (-sna_fit_tao_brgn_regularizer_weight), so for it the data loss is evaluated here: the monitor, the
+   tolerances and the validation see the training MSE, not that objective. A stop asked for by the held-out
+   validation ends TAO here. */
 static PetscErrorCode SNATaoMonitor(Tao tao, void *ptr)
 {
   SNATaoCtx *ctx = (SNATaoCtx *)ptr;
@@ -196,19 +200,29 @@ static PetscErrorCode SNATaoMonitor(Tao tao, void *ptr)
   Vec        theta;
   PetscReal  f, reg = 0, sse, mse;
   PetscInt   its;
+  MPI_Comm   comm = PetscObjectComm((PetscObject)sna);
 
   PetscFunctionBegin;
   PetscCall(TaoGetIterationNumber(tao, &its));
   PetscCall(TaoGetSolution(tao, &theta));
   PetscCall(SNATaoSetModelParameters(ctx, theta));
-  PetscCall(TaoGetSolutionStatus(tao, NULL, &f, NULL, NULL, NULL, NULL));
-  if (!ctx->brgn) {
+  if (ctx->brgn) {
+    PetscCall(SNAFitLossLocal(sna, ctx->n, ctx->x, ctx->y, &sse));
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &sse, 1, MPIU_REAL, MPIU_SUM, comm));
+    ctx->work.function++;
+  } else {
+    PetscCall(TaoGetSolutionStatus(tao, NULL, &f, NULL, NULL, NULL, NULL));
     PetscCall(VecNorm(theta, NORM_2, &reg));
     reg = 0.5 * ctx->lambda * reg * reg;
+    sse = (f - reg) * ctx->N;
   }
-  sse = (f - reg) * ctx->N;
   mse = 2.0 * sse / ((PetscReal)ctx->N * ctx->q);
   PetscCall(SNAFitMonitor(sna, ctx->it0 + its, mse));
+  if (SNAFitStopRequested(sna)) {
+    ctx->val_stop = PETSC_TRUE;
+    PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
+    PetscFunctionReturn(0);
+  }
   /* the class's -sna_fit_rtol and -sna_fit_atol apply to TAO too (its own tolerances are off): TAO's default
      convergence test, which runs after the monitors, keeps a reason set here */
   if (its > 0 && (mse <= ctx->atol || SNAFitDecreaseConverged(sna, ctx->mse_prev, mse))) PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
@@ -399,7 +413,7 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
     PetscCall(SNATaoObjectiveGradient(tao, theta, &ctx.best_f, G, &ctx));
     PetscCall(VecDestroy(&G));
   }
-  snareason = SNATaoReason(reason, f0, ctx.best_f, ctx.atol_met);
+  snareason = ctx.val_stop ? SNA_CONVERGED_VALIDATION : SNATaoReason(reason, f0, ctx.best_f, ctx.atol_met);
   if (ierr && !(ctx.best_f < f0)) {
     snareason = SNA_DIVERGED_NANORINF;
     PetscCall(PetscInfo(sna, "TAO stopped on NaN or Inf: %s\n", failure.message));

@@ -7,7 +7,10 @@ static const char help[] = "A fit on all ranks must equal the serial fit (rank 0
                            "rank holds whole designs, by designs and positions; -rank0_samples n: rank 0 holds the first n\n"
                            "samples, the other ranks split the rest (default: an even split); -product_groups_expected\n"
                            "g_0,..,g_{size-1},g_serial: the designs each rank's samples, then the serial fit's, must have been\n"
-                           "summed by (0: not a product; the results alone cannot tell the paths apart); plus any -sna_ option.\n";
+                           "summed by (0: not a product; the results alone cannot tell the paths apart); plus any -sna_ option.\n"
+                           "Also: SNAComputeTargetVariance() of three outputs (the target, the target + 1e8, a constant) is the\n"
+                           "two-pass value of all samples to 1e-10 (the ranks' means near 1e8 are merged with their rounding, 1e-8),\n"
+                           "the same bits on every rank, and exactly 0 for constant targets.\n";
 
 #include <snaps.h>
 #include "reldiff.h"
@@ -80,6 +83,54 @@ static PetscErrorCode MakeData(MPI_Comm comm, PetscInt start, PetscInt end, Vec 
   PetscFunctionReturn(0);
 }
 
+/* SNAComputeTargetVariance() of this rank's rows [start, start + n) of three outputs, the target y, y + 1e8 and 5: the
+   mean of their variances (each about its own mean; the one-pass pooled formula gave about 1e16 / 3 here) against the
+   two-pass value of all N samples, the same bits on every rank (one reduction, applied in rank order), and 0 exactly
+   for the constant output alone. */
+static PetscErrorCode CheckTargetVariance(PetscInt N, PetscInt start, PetscInt n)
+{
+  Vec        Y3;
+  PetscReal *y, x[2], v, mean[2] = {0, 0}, m2[2] = {0, 0}, var, ms, expect, range[2];
+  PetscInt   bad = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < N; i++) { /* two-pass, of the values as stored (y + 1e8 rounded) */
+    Sample(i, x, &v);
+    mean[0] += v / N;
+    mean[1] += (v + 1e8) / N;
+  }
+  for (PetscInt i = 0; i < N; i++) {
+    Sample(i, x, &v);
+    m2[0] += PetscSqr(v - mean[0]);
+    m2[1] += PetscSqr((v + 1e8) - mean[1]);
+  }
+  expect = (m2[0] + m2[1]) / N / 3; /* the constant output has none */
+  PetscCall(VecCreateMPI(PETSC_COMM_WORLD, 3 * n, PETSC_DETERMINE, &Y3));
+  PetscCall(VecSetBlockSize(Y3, 3));
+  PetscCall(VecGetArray(Y3, &y));
+  for (PetscInt i = 0; i < n; i++) {
+    Sample(start + i, x, &v);
+    y[3 * i]     = v;
+    y[3 * i + 1] = v + 1e8;
+    y[3 * i + 2] = 5;
+  }
+  PetscCall(VecRestoreArray(Y3, &y));
+  PetscCall(SNAComputeTargetVariance(Y3, &var, &ms));
+  range[0] = var;
+  range[1] = -var;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, range, 2, MPIU_REAL, MPI_MIN, PETSC_COMM_WORLD));
+  if (!(PetscAbsReal(var - expect) <= 1e-10 * expect) || range[0] != -range[1]) bad++;
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "SNAComputeTargetVariance: %.17g, two-pass %.17g (relative difference %.2e), mean square %.6g\n", (double)var, (double)expect, (double)(PetscAbsReal(var - expect) / expect), (double)ms));
+  PetscCall(VecGetArray(Y3, &y));
+  for (PetscInt i = 0; i < n; i++) y[3 * i] = y[3 * i + 1] = -2.5;
+  PetscCall(VecRestoreArray(Y3, &y));
+  PetscCall(SNAComputeTargetVariance(Y3, &var, &ms));
+  if (var != 0 || ms != (2 * 6.25 + 25) / 3) bad++;
+  PetscCall(VecDestroy(&Y3));
+  PetscCheck(!bad, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "SNAComputeTargetVariance() differs from the two-pass variance %g of all samples, from rank to rank, or is not 0 (mean square 12.5) for constant targets (above: %g, %g)", (double)expect, (double)var, (double)ms);
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Fit(MPI_Comm comm, Vec X, Vec Y, SNA *sna)
 {
   PetscFunctionBegin;
@@ -118,6 +169,7 @@ int main(int argc, char **argv)
   PetscCallMPI(MPI_Scan(&n, &start, 1, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD));
   start -= n;
   PetscCall(MakeData(PETSC_COMM_WORLD, start, start + n, &X, &Y));
+  PetscCall(CheckTargetVariance(N, start, n));
   PetscCall(Fit(PETSC_COMM_WORLD, X, Y, &par));
   PetscCall(SNAGetIterationNumber(par, &itsP));
   if (check_path) PetscCall(CheckProductPath("parallel", par, expected[rank], &wrong));

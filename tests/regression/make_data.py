@@ -79,6 +79,19 @@ def datasets(out):
     with open(os.path.join(out, "truncated.h5"), "wb") as f:
         f.write(head)
 
+    # (own generators from here: the data above stay as they were)
+    # good.h5's targets times 1e155: finite, but the sum of their squares overflows
+    write(os.path.join(out, "big.h5"), X=X, Y=1e155 * Y)
+    # a noisy damped cosine at scattered times (AION with held-out validation)
+    r = np.random.default_rng(3)
+    tn = np.sort(r.uniform(0.0, 1.0, 300))
+    write(os.path.join(out, "atom_noisy.h5"), X=tn[:, None], Y=(np.exp(-0.5 * tn) * np.cos(9 * tn + 0.3) + 0.05 * r.standard_normal(300))[:, None])
+    # 3 classes, one-hot rows (-sna_loss cross_entropy)
+    r = np.random.default_rng(1)
+    Xc = r.uniform(-1.0, 1.0, (400, 2))
+    c = (Xc[:, 0] > 0).astype(int) + (Xc[:, 1] > 0.3).astype(int)
+    write(os.path.join(out, "cls.h5"), X=Xc, Y=np.eye(3)[c])
+
 
 def models(model, out):
     os.makedirs(out, exist_ok=True)

@@ -1,7 +1,9 @@
 static const char help[] = "KHRONOS categorical head fitted by cross-entropy (-sna_loss cross_entropy, fit irls): labels drawn from a\n"
                            "known conditional distribution p(class | x) of 2 inputs are fitted, and the model's probabilities must\n"
                            "recover the true ones; the loss survives a save and load, with its fit (irls); back to the MSE loss the\n"
-                           "fit is the type's natural one (auto), unless chosen.\n";
+                           "fit is the type's natural one (auto), unless chosen. A second fit of the loaded model starts from it (a warm start;\n"
+                           "irls restarted from the uniform distribution), and SNAComputeLogitScores() gives the cross-entropy and\n"
+                           "the accuracy of its logits.\n";
 
 #include <snaps.h>
 #include <snaps/private/khronosimpl.h>
@@ -159,6 +161,36 @@ int main(int argc, char **argv)
   PetscCheck(same, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The loaded cross-entropy model has fit type %s, not irls", fit);
   PetscCall(SNAComputeCrossEntropy(back, X, Y, &ce_back));
   PetscCheck(ce_back == ce, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The loaded model gives cross-entropy %.17g, not %.17g", (double)ce_back, (double)ce);
+  { /* the logits' scores, against a count here; then one more sweep from the loaded model, which starts there */
+    Vec              U;
+    const PetscReal *u, *y;
+    PetscReal        ce_scores, acc, hits = 0;
+    PetscInt         n;
+
+    PetscCall(VecDuplicate(Y, &U));
+    PetscCall(SNAEvaluate(back, X, U));
+    PetscCall(SNAComputeLogitScores(U, Y, &ce_scores, &acc));
+    PetscCall(VecGetLocalSize(Y, &n));
+    PetscCall(VecGetArrayRead(U, &u));
+    PetscCall(VecGetArrayRead(Y, &y));
+    for (PetscInt i = 0; i < n / NCLASS; i++) {
+      PetscInt ju = 0, jy = 0;
+      for (PetscInt j = 1; j < NCLASS; j++) {
+        if (u[i * NCLASS + j] > u[i * NCLASS + ju]) ju = j;
+        if (y[i * NCLASS + j] > y[i * NCLASS + jy]) jy = j;
+      }
+      hits += ju == jy;
+    }
+    PetscCall(VecRestoreArrayRead(Y, &y));
+    PetscCall(VecRestoreArrayRead(U, &u));
+    PetscCall(VecDestroy(&U));
+    PetscCheck(ce_scores == ce && acc == hits / (n / NCLASS), PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAComputeLogitScores(): cross-entropy %.17g (SNAComputeCrossEntropy(): %.17g), accuracy %g (counted: %g)", (double)ce_scores, (double)ce, (double)acc, (double)(hits / (n / NCLASS)));
+    PetscCall(SNASetTolerances(back, 0, 1e-6, 1));
+    PetscCall(SNAFit(back, X, Y));
+    PetscCall(SNAComputeCrossEntropy(back, X, Y, &ce_back));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "accuracy %.4f; one more sweep from the loaded model: cross-entropy %.8f (loaded %.8f)\n", (double)acc, (double)ce_back, (double)ce));
+    PetscCheck(ce_back <= ce + 1e-6, PETSC_COMM_SELF, PETSC_ERR_PLIB, "One irls sweep from the loaded model (cross-entropy %.8f) ends at %.8f: it did not start from the model", (double)ce, (double)ce_back);
+  }
   PetscCall(SNADestroy(&back));
   PetscCall(SNADestroy(&sna));
   PetscCall(CheckLossSwitch());

@@ -352,6 +352,40 @@ static PetscErrorCode FitRecordReset(void)
   PetscFunctionReturn(0);
 }
 
+/* A fit stopped by its held-out samples (CONVERGED_VALIDATION) asks no later fit to stop: the next SNAFit() without
+   validation runs to its own end (Levenberg-Marquardt stopped after its first step, CONVERGED_VALIDATION, on the
+   request left by the previous fit's split). */
+static PetscErrorCode ValidationStopNotStale(void)
+{
+  SNA                sna;
+  Vec                X, Y;
+  SNAConvergedReason reason;
+  PetscInt           its;
+
+  PetscFunctionBegin;
+  PetscCall(Data(PETSC_COMM_WORLD, 200, 1, 1.0, &X, &Y));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNAKhronosSetBasis(sna, 2, 8, 3));
+  PetscCall(SNASetFitType(sna, SNAFITTAO));
+  PetscCall(SNASetTolerances(sna, 0, 1e-10, 200));
+  PetscCall(SNASetValidation(sna, 0.2, PETSC_DEFAULT)); /* the default patience: not a setting a fit without validation refuses */
+  PetscCall(SNASetValidationStop(sna, SNA_VALIDATION_STOP_PATIENCE, 0));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetConvergedReason(sna, &reason));
+  PetscCall(SNAGetIterationNumber(sna, &its));
+  PetscCheck(reason == SNA_CONVERGED_VALIDATION, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "the TAO fit with validation patience 10 ended %s after %" PetscInt_FMT " iterations, not CONVERGED_VALIDATION: the case tests nothing", SNAConvergedReasons[reason], its);
+  PetscCall(SNASetValidation(sna, 0, PETSC_DEFAULT));
+  PetscCall(SNASetFitType(sna, SNAFITLM));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetConvergedReason(sna, &reason));
+  PetscCall(SNAGetIterationNumber(sna, &its));
+  PetscCheck(reason != SNA_CONVERGED_VALIDATION, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "a fit without held-out samples ended CONVERGED_VALIDATION after %" PetscInt_FMT " iterations: the previous fit's stop request", its);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 /* Enum values out of range are refused. */
 static PetscErrorCode EnumRanges(void)
 {
@@ -555,6 +589,7 @@ int main(int argc, char **argv)
       {"outside_box_warning", OutsideBoxWarnings},
       {"objective_reset", ObjectiveReset},
       {"fit_record_reset", FitRecordReset},
+      {"validation_stop_not_stale", ValidationStopNotStale},
       {"enum_ranges", EnumRanges},
       {"type_methods", TypeMethods},
       {"prefixed_messages", PrefixedMessages},

@@ -26,7 +26,7 @@ typedef const char *SNAFitType;
 #define SNAFITTAO             "tao"
 #define SNAFITINFINITEDESCENT "infinite_descent" /* single outer step solving grad L(theta + delta) = 0 (SCIENCE.md 5) */
 #define SNAFITLM              "lm"               /* Levenberg-Marquardt on all parameters (damped Gauss-Newton, direct solve) */
-#define SNAFITAUTO            "auto"             /* KHRONOS's default: Levenberg-Marquardt for models it can afford, else ALS */
+#define SNAFITAUTO            "auto"             /* KHRONOS's default: ALS with Anderson acceleration, then, if ALS did not converge, Levenberg-Marquardt from the same start on models of at most 2000 parameters (the better result kept) */
 #define SNAFITIRLS            "irls"             /* cross-entropy loss: exact block Newton (IRLS) on each KHRONOS block */
 
 /* The training loss. MSE: (1/2N) sum |y - u|^2. Cross-entropy: the q outputs are the logits of a categorical
@@ -216,11 +216,17 @@ PETSC_EXTERN PetscErrorCode SNASetLossType(SNA, SNALossType);
 PETSC_EXTERN PetscErrorCode SNAGetLossType(SNA, SNALossType *);
 /* Mean cross-entropy (1/N) sum_i -sum_j y_ij log softmax(u_i)_j over all samples (the outputs u are logits). */
 PETSC_EXTERN PetscErrorCode SNAComputeCrossEntropy(SNA, Vec, Vec, PetscReal *);
+/* The mean cross-entropy and the accuracy (the fraction of rows whose largest logit is their class) of logits U
+   against class rows Y (both block size q); either output may be NULL. */
+PETSC_EXTERN PetscErrorCode SNAComputeLogitScores(Vec, Vec, PetscReal *, PetscReal *);
 /* Replaces each of n rows of q logits by its softmax probabilities, in place (max-shifted: no overflow);
    returns in lse[i] (if not NULL) the log-sum-exp of row i. */
 PETSC_EXTERN PetscErrorCode SNASoftmax(PetscInt, PetscInt, PetscReal[], PetscReal[]);
 /* Mean squared error over all samples and outputs: (1/(N q)) sum |y - u|^2. */
 PETSC_EXTERN PetscErrorCode SNAComputeMSE(SNA, Vec, Vec, PetscReal *);
+/* The mean over the outputs of each output's variance (the MSE of the best constant model: each output's mean), and
+   optionally the targets' mean square, of targets Y (block size q); a stable one-sweep formula, one reduction. */
+PETSC_EXTERN PetscErrorCode SNAComputeTargetVariance(Vec, PetscReal *, PetscReal *);
 
 /* Evaluates the model at scattered points: X (block size d) to Y (block size q), same layout. */
 PETSC_EXTERN PetscErrorCode SNAEvaluate(SNA, Vec, Vec);

@@ -268,7 +268,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(PetscOptionsReal("-sna_fit_lambda", "Tikhonov weight lambda of the loss (1/2N)|y-u|^2 + (lambda/2)|theta|^2: absolute, in the units of the targets squared (for targets far from order one, scale it with their variance, or scale the data)", "SNASetRegularization", lambda, &lambda, &flg));
   if (flg) PetscCall(SNASetRegularization(sna, lambda)); /* given: a fit that takes no lambda refuses it */
   PetscCall(PetscOptionsReal("-sna_fit_atol", "Stop when the training MSE falls below this", "SNASetTolerances", sna->atol, &sna->atol, NULL));
-  PetscCall(PetscOptionsReal("-sna_fit_rtol", "Stop when a sweep or step lowers the training MSE by less than rtol times the variance of the targets (and by less than half); AION's infinite descent: when the Newton model's decrease is below rtol times the loss", "SNASetTolerances", sna->rtol, &sna->rtol, NULL));
+  PetscCall(PetscOptionsReal("-sna_fit_rtol", "Stop when a sweep or step lowers the training MSE by less than rtol times the variance of the targets (the mean of the outputs' variances, each about its own mean) and by less than half; AION's infinite descent: when the Newton model's decrease is below rtol times the loss", "SNASetTolerances", sna->rtol, &sna->rtol, NULL));
   PetscCall(PetscOptionsInt("-sna_fit_max_it", "Maximum sweeps (ALS) and iterations (LM, TAO) per level; the auto fit's Levenberg-Marquardt retry after ALS has a budget of its own of as many steps", "SNASetTolerances", sna->max_it, &sna->max_it, NULL));
   PetscCall(PetscOptionsBool("-sna_fit_error_if_not_converged", "Raise an error when a fit ends without converging (the model keeps its best iterate); a stop by -sna_fit_progress_window (STOPPED_SLOW_PROGRESS) is one the user asked for and is accepted", "SNASetErrorIfNotConverged", sna->errorifnotconverged, &sna->errorifnotconverged, NULL));
   PetscCall(SNASetTolerances(sna, sna->atol, sna->rtol, sna->max_it));
@@ -652,6 +652,19 @@ static PetscErrorCode SNACheckFinite(SNA sna, Vec v, const char name[])
   PetscFunctionReturn(0);
 }
 
+/* Rejects finite targets whose squares overflow: every data fit squares them (the MSE, its scale, the normal
+   equations, the tensor start's Gram matrices), which would fail later with Inf or an unexplained LAPACK error. */
+static PetscErrorCode SNACheckTargetsSquare(SNA sna, Vec Y)
+{
+  PetscReal norm, mx;
+
+  PetscFunctionBegin;
+  PetscCall(VecNorm(Y, NORM_2, &norm));
+  if (norm < PetscSqrtReal(PETSC_MAX_REAL)) PetscFunctionReturn(0);
+  PetscCall(VecNorm(Y, NORM_INFINITY, &mx));
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "The training targets Y are too large for double precision: the sum of their squares overflows (their largest magnitude is %g), and every fit squares them (the MSE, the normal equations). Scale the targets to order one (divide them by %g, and multiply the predictions by it)", (double)mx, (double)mx);
+}
+
 /* The data's range of each input (all ranks), into mn and mx (length d); a constant input gets a unit box. */
 PetscErrorCode SNAComputeDataBox(SNA sna, Vec X, PetscReal mn[], PetscReal mx[])
 {
@@ -912,6 +925,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCheck(N > 0, comm, PETSC_ERR_ARG_SIZ, "Cannot fit to an empty dataset");
   PetscCall(SNACheckFinite(sna, X, "The training inputs X"));
   PetscCall(SNACheckFinite(sna, Y, "The training targets Y"));
+  PetscCall(SNACheckTargetsSquare(sna, Y));
   PetscCall(SNAFitDefaultValidation(sna, N));
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna));
   PetscCheck(!sna->refit_chosen || !sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-%ssna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -%ssna_fit_validation f (f > 0) as well, or drop -%ssna_fit_validation_refit", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
@@ -1028,10 +1042,10 @@ PetscErrorCode SNACheckFitUsable(SNA sna, const char who[])
   PetscValidCharPointer(who, 2);
   r = sna->reason;
   PetscCheck(r != SNA_CONVERGED_ITERATING, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "%s: there is no fit to check: SNAFit() has not run on this SNA since it was created, loaded or given its type", who);
-  PetscCheck(!PetscIsInfOrNanReal(sna->fit_mse) && r != SNA_DIVERGED_NANORINF && r != SNA_DIVERGED_TAO && r != SNA_DIVERGED_NO_PROGRESS, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "%s: the fit failed (%s, training MSE %g); no model was written", who, SNAConvergedReasons[r], (double)sna->fit_mse);
+  PetscCheck(!PetscIsInfOrNanReal(sna->fit_mse) && r != SNA_DIVERGED_NANORINF && r != SNA_DIVERGED_TAO && r != SNA_DIVERGED_NO_PROGRESS, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "%s: the fit failed (%s, %s %g); no model was written", who, SNAConvergedReasons[r], SNAObjectiveValueName(sna), (double)sna->fit_mse);
   /* fit_mse0 is on the split's training samples and fit_mse, after a refit, on all: not comparable. A refit starts
      only from a fit that converged, and keeps the best iterate of its own budget, so it lowered the loss already. */
-  PetscCheck(r > 0 || sna->fit_refitted || sna->fit_mse < sna->fit_mse0, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "%s: the fit stopped (%s) without lowering the training MSE %g of its start; no model was written", who, SNAConvergedReasons[r], (double)sna->fit_mse0);
+  PetscCheck(r > 0 || sna->fit_refitted || sna->fit_mse < sna->fit_mse0, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "%s: the fit stopped (%s) without lowering the %s %g of its start; no model was written", who, SNAConvergedReasons[r], SNAObjectiveValueName(sna), (double)sna->fit_mse0);
   PetscFunctionReturn(0);
 }
 
@@ -1257,10 +1271,7 @@ PetscErrorCode SNASoftmax(PetscInt n, PetscInt q, PetscReal z[], PetscReal lse[]
 /* Mean cross-entropy over all ranks' samples: -sum_j y_ij (u_ij - logsumexp(u_i)), averaged over samples. */
 PetscErrorCode SNAComputeCrossEntropy(SNA sna, Vec X, Vec Y, PetscReal *ce)
 {
-  Vec              U;
-  const PetscReal *u, *y;
-  PetscReal        local = 0, sum;
-  PetscInt         n, N, q;
+  Vec U;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
@@ -1270,24 +1281,71 @@ PetscErrorCode SNAComputeCrossEntropy(SNA sna, Vec X, Vec Y, PetscReal *ce)
   PetscCall(SNACheckLoss(sna, X, Y, "SNAComputeCrossEntropy"));
   PetscCall(VecDuplicate(Y, &U));
   PetscCall(SNAEvaluate(sna, X, U));
-  q = sna->dim_out;
-  PetscCall(VecGetLocalSize(Y, &n));
+  PetscCall(SNAComputeLogitScores(U, Y, ce, NULL));
+  PetscCall(VecDestroy(&U));
+  PetscFunctionReturn(0);
+}
+
+/*@
+  SNAComputeLogitScores - The mean cross-entropy and the accuracy of logits against class rows
+
+  Collective
+
+  Input Parameters:
++ U - the logits, N rows of q (block size q): the outputs of a model fitted with -sna_loss cross_entropy
+- Y - the class rows (one-hot labels, or class probabilities), laid out as U
+
+  Output Parameters:
++ crossentropy - (1/N) sum_i -sum_j y_ij log softmax(u_i)_j, the loss such a fit minimises (or NULL)
+- accuracy     - the fraction of rows whose largest logit is at their class, the largest entry of the row of Y (the
+                 first of equal largest ones), in [0, 1] (or NULL)
+
+  Notes:
+  The MSE of the logits against the class rows says nothing about such a model (a perfect classifier has logits of
+  any size): snaps-fit and snaps-predict report these two figures for it instead.
+
+  Level: intermediate
+
+.seealso: SNAComputeCrossEntropy(), SNASetLossType()
+@*/
+PetscErrorCode SNAComputeLogitScores(Vec U, Vec Y, PetscReal *crossentropy, PetscReal *accuracy)
+{
+  const PetscReal *u, *y;
+  PetscReal        local[3] = {0, 0, 0}, sum[3];
+  PetscInt         n, ny, q, qy;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(U, VEC_CLASSID, 1);
+  PetscValidHeaderSpecific(Y, VEC_CLASSID, 2);
+  PetscCall(VecGetBlockSize(U, &q));
+  PetscCall(VecGetBlockSize(Y, &qy));
+  PetscCall(VecGetLocalSize(U, &n));
+  PetscCall(VecGetLocalSize(Y, &ny));
+  PetscCheck(q == qy && n == ny, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The logits (%" PetscInt_FMT " local entries, rows of %" PetscInt_FMT ") and the class rows (%" PetscInt_FMT ", rows of %" PetscInt_FMT ") are not laid out alike", n, q, ny, qy);
   n /= q;
   PetscCall(VecGetArrayRead(U, &u));
   PetscCall(VecGetArrayRead(Y, &y));
   for (PetscInt i = 0; i < n; i++) { /* -sum_j y_ij log p_ij with log p = u - logsumexp(u), never log(0) */
-    PetscReal mx = u[i * q], lse = 0;
-    for (PetscInt j = 1; j < q; j++) mx = PetscMax(mx, u[i * q + j]);
-    for (PetscInt j = 0; j < q; j++) lse += PetscExpReal(u[i * q + j] - mx);
+    const PetscReal *ui = u + i * q, *yi = y + i * q;
+    PetscReal        mx = ui[0], lse = 0;
+    PetscInt         ju = 0, jy = 0;
+
+    for (PetscInt j = 1; j < q; j++) {
+      if (ui[j] > ui[ju]) ju = j;
+      if (yi[j] > yi[jy]) jy = j;
+    }
+    mx = ui[ju];
+    for (PetscInt j = 0; j < q; j++) lse += PetscExpReal(ui[j] - mx);
     lse = mx + PetscLogReal(lse);
-    for (PetscInt j = 0; j < q; j++) local -= y[i * q + j] * (u[i * q + j] - lse);
+    for (PetscInt j = 0; j < q; j++) local[0] -= yi[j] * (ui[j] - lse);
+    if (ju == jy) local[1] += 1;
   }
+  local[2] = (PetscReal)n;
   PetscCall(VecRestoreArrayRead(Y, &y));
   PetscCall(VecRestoreArrayRead(U, &u));
-  PetscCall(VecDestroy(&U));
-  PetscCall(MPIU_Allreduce(&local, &sum, 1, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)sna)));
-  PetscCall(SNAGlobalCount(sna, n, &N));
-  *ce = sum / (PetscReal)N;
+  PetscCall(MPIU_Allreduce(local, sum, 3, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)U)));
+  if (crossentropy) *crossentropy = sum[2] > 0 ? sum[0] / sum[2] : 0;
+  if (accuracy) *accuracy = sum[2] > 0 ? sum[1] / sum[2] : 0;
   PetscFunctionReturn(0);
 }
 

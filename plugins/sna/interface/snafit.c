@@ -268,20 +268,132 @@ PetscErrorCode SNAFitSetReason(SNA sna, SNAConvergedReason reason)
   PetscFunctionReturn(0);
 }
 
-/* The scale of the relative tolerance: the variance of the targets over all outputs (the MSE of the best
-   constant model), or their mean square if they are constant, or 1 if they are all zero. */
-PetscErrorCode SNAFitComputeScale(SNA sna, Vec Y)
+/* Per output column: the count, mean and sum of squared deviations from the mean (M2) of the rows seen. */
+typedef struct {
+  PetscReal n, mean, m2;
+} ColumnMoments;
+
+/* The MPI operation of SNAComputeTargetVariance(): merges the moments of two sets of rows, column by column (Chan,
+   Golub and LeVeque), inout = in (+) inout. Exact for two constant columns of the same value (delta 0). Created
+   non-commutative, so MPI applies it in rank order and every rank gets the same bits. */
+static void MPIAPI ColumnMomentsMerge(void *in, void *inout, PetscMPIInt *len, MPI_Datatype *type)
 {
-  PetscReal sum, norm;
-  PetscInt  N;
+  const ColumnMoments *a = (const ColumnMoments *)in;
+  ColumnMoments       *b = (ColumnMoments *)inout;
+
+  (void)type;
+  for (PetscMPIInt j = 0; j < *len; j++) {
+    const PetscReal n = a[j].n + b[j].n, delta = b[j].mean - a[j].mean;
+
+    if (a[j].n == 0) continue;
+    if (b[j].n == 0) {
+      b[j] = a[j];
+      continue;
+    }
+    b[j].m2   = a[j].m2 + b[j].m2 + delta * delta * (a[j].n * (b[j].n / n));
+    b[j].mean = a[j].mean + delta * (b[j].n / n);
+    b[j].n    = n;
+  }
+}
+
+/*@
+  SNAComputeTargetVariance - The mean over the outputs of each output's variance: the MSE of the best constant
+  model, which predicts each output's mean
+
+  Collective
+
+  Input Parameter:
+. Y - the targets, N rows of q outputs (block size q), any parallel layout by rows
+
+  Output Parameters:
++ variance   - (1/q) sum_j var_j, var_j = (1/N) sum_i (y_ij - mean_j)^2 (0 for N = 0)
+- meansquare - (1/q) sum_j (1/N) sum_i y_ij^2, the MSE of the zero model (or NULL)
+
+  Notes:
+  Each output has its own mean: a variance pooled over all outputs about one mean counts the offsets between the
+  outputs' means as variance (outputs near +1000 and -1000 would give 1e6 for variances of order one). Each rank
+  sums its rows' deviations from its first row and their squares (shifted sums: no cancellation for outputs that sit
+  far from zero, 1e8 + O(1) say), and one MPI reduction merges the ranks' per-output counts, means and sums of
+  squared deviations (Chan, Golub and LeVeque). A constant output contributes exactly 0, so variance is 0 exactly when
+  every output is constant. The scale of -sna_fit_rtol (the relative tolerance of the data fits, and the
+  variance of the fit's no-better-than-the-mean WARNING) is this variance; snaps-fit reports the training MSE
+  relative to it (train_relative_mse: 1 is no better than the outputs' means).
+
+  Level: intermediate
+
+.seealso: SNAComputeMSE(), SNASetTolerances(), SNAFit()
+@*/
+PetscErrorCode SNAComputeTargetVariance(Vec Y, PetscReal *variance, PetscReal *meansquare)
+{
+  const PetscReal *y;
+  ColumnMoments   *loc, *all;
+  PetscInt         q, n;
+  PetscMPIInt      bq;
+  MPI_Datatype     type;
+  MPI_Op           op;
+  MPI_Comm         comm;
+  PetscReal        var = 0, ms = 0;
 
   PetscFunctionBegin;
-  PetscCall(VecSum(Y, &sum));
-  PetscCall(VecNorm(Y, NORM_2, &norm));
-  PetscCall(VecGetSize(Y, &N));
-  sna->fit_scale = norm * norm / N - PetscSqr(sum / N);
-  if (!(sna->fit_scale > 1e-14 * norm * norm / N)) sna->fit_scale = norm * norm / N;
-  if (!(sna->fit_scale > 0)) sna->fit_scale = 1.0;
+  PetscValidHeaderSpecific(Y, VEC_CLASSID, 1);
+  PetscValidRealPointer(variance, 2);
+  comm = PetscObjectComm((PetscObject)Y);
+  PetscCall(VecGetBlockSize(Y, &q));
+  PetscCall(VecGetLocalSize(Y, &n));
+  PetscCheck(n % q == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The targets hold %" PetscInt_FMT " local entries, not whole rows of %" PetscInt_FMT " outputs", n, q);
+  n /= q;
+  PetscCall(PetscMPIIntCast(q, &bq));
+  PetscCall(PetscCalloc2(q, &loc, q, &all));
+  PetscCall(VecGetArrayRead(Y, &y));
+  /* sums of the deviations from the rank's first row and of their squares (in mean and m2 until the moments are
+     formed): exact for a constant output */
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt j = 0; j < q; j++) {
+      const PetscReal v = y[i * q + j] - y[j];
+
+      loc[j].mean += v;
+      loc[j].m2 += v * v;
+    }
+  for (PetscInt j = 0; j < q && n > 0; j++) {
+    const PetscReal s1 = loc[j].mean, s2 = loc[j].m2;
+
+    loc[j].n    = (PetscReal)n;
+    loc[j].mean = y[j] + s1 / n;
+    loc[j].m2   = PetscMax(s2 - s1 * (s1 / n), 0);
+  }
+  PetscCall(VecRestoreArrayRead(Y, &y));
+  PetscCallMPI(MPI_Type_contiguous(3, MPIU_REAL, &type));
+  PetscCallMPI(MPI_Type_commit(&type));
+  PetscCallMPI(MPI_Op_create(ColumnMomentsMerge, 0, &op));
+  PetscCallMPI(MPI_Allreduce(loc, all, bq, type, op, comm));
+  PetscCallMPI(MPI_Op_free(&op));
+  PetscCallMPI(MPI_Type_free(&type));
+  for (PetscInt j = 0; j < q; j++)
+    if (all[j].n > 0) {
+      var += all[j].m2 / all[j].n;
+      ms += all[j].m2 / all[j].n + all[j].mean * all[j].mean;
+    }
+  PetscCall(PetscFree2(loc, all));
+  *variance = var / q;
+  if (meansquare) *meansquare = ms / q;
+  PetscFunctionReturn(0);
+}
+
+/* The scale of the relative tolerance: the mean over the outputs of their variances (SNAComputeTargetVariance(): the
+   MSE of the best constant model), or for targets whose every output is constant their mean square, or 1 if they
+   are all zero. */
+PetscErrorCode SNAFitComputeScale(SNA sna, Vec Y)
+{
+  PetscReal var, ms;
+
+  PetscFunctionBegin;
+  PetscCall(SNAComputeTargetVariance(Y, &var, &ms));
+  if (var > 0)
+    sna->fit_scale = var;
+  else if (ms > 0)
+    sna->fit_scale = ms;
+  else
+    sna->fit_scale = 1.0;
   PetscFunctionReturn(0);
 }
 

@@ -34,7 +34,7 @@ static PetscErrorCode SNAGetSeed(SNA sna, PetscInt *seed)
 /* The defaults of -sna_fit_validation and -sna_fit_validation_refit (those the user did not choose): where the type
    says its measured default applies (SNAFitDefaultValidation_C: khronos's auto fit, bench/fit), SNA_VALIDATION_DEFAULT
    of the samples if there are at least SNA_VALIDATION_MIN_SAMPLES (fewer hold out too few to judge by) and the refit;
-   elsewhere neither (a refit of a fit with knot refinement would refine again). */
+   elsewhere neither. */
 PetscErrorCode SNAFitDefaultValidation(SNA sna, PetscInt N)
 {
   PetscBool applies = PETSC_FALSE;
@@ -156,14 +156,15 @@ PetscErrorCode SNAFitValidationObserve(SNA sna, PetscReal mse)
     sna->val_run    = sna->val_mse;
     sna->val_runfit = mse;
     sna->val_since  = 0;
-  } else if (mse < sna->val_runfit)
-    sna->val_stop = ValidationStops(sna);
+  } else if (mse < sna->val_runfit && !sna->val_stop)
+    sna->val_stop = ValidationStops(sna); /* latched: the stop once asked for stays asked for (SNAFitValidationResume()) */
   PetscFunctionReturn(0);
 }
 
+/* Only while samples are held out: a request of an earlier fit's split does not stop the next fit. */
 PetscBool SNAFitStopRequested(SNA sna)
 {
-  return sna->val_stop;
+  return (PetscBool)(sna->valX && sna->val_stop);
 }
 
 PetscErrorCode SNAFitValidationResume(SNA sna)
@@ -174,8 +175,10 @@ PetscErrorCode SNAFitValidationResume(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* After the fit: the model goes back to the best-validation iterate (if the last one is not as good), the reason
-   says so if the fit stopped early, and the held-out samples are released. */
+/* After the fit: the model goes back to the best-validation iterate (if the last one is not as good), and the
+   held-out samples are released. The reason is the fit's own: a fit that stopped on the rule says so
+   (SNA_CONVERGED_VALIDATION, snafitimpl.h); one that ran on to its own end keeps its reason, also when the rule
+   fired on the way (a fit that ignores SNAFitStopRequested() must not be reported as stopped early). */
 PetscErrorCode SNAFitValidationFinish(SNA sna)
 {
   PetscFunctionBegin;
@@ -189,7 +192,7 @@ PetscErrorCode SNAFitValidationFinish(SNA sna)
     else
       sna->val_best = last;
   }
-  if (sna->val_stop && sna->reason != SNA_DIVERGED_NANORINF) sna->reason = SNA_CONVERGED_VALIDATION;
+  if (sna->val_stop && sna->reason != SNA_CONVERGED_VALIDATION) PetscCall(PetscInfo(sna, "The held-out validation asked the fit (-%ssna_fit_type %s) to stop, but it ran on to %s\n", SNAMessagePrefix(sna), sna->fittype, SNAConvergedReasons[sna->reason]));
   sna->val_mse = sna->val_best;
   PetscCall(SNAFitValidationRelease(sna));
   PetscFunctionReturn(0);
@@ -202,6 +205,7 @@ PetscErrorCode SNAFitValidationRelease(SNA sna)
   PetscFunctionBegin;
   PetscCall(PetscFree(sna->val_theta));
   sna->val_nparams = 0;
+  sna->val_stop    = PETSC_FALSE;
   PetscCall(VecDestroy(&sna->valX));
   PetscCall(VecDestroy(&sna->valY));
   PetscFunctionReturn(0);

@@ -35,6 +35,7 @@ typedef struct {
   SNAKhronosInitType init;            /* the start of a data fit (-sna_khronos_init) */
   PetscBool          init_chosen;     /* init given by the user; else tensor for the auto fit where it applies, random otherwise */
   PetscBool          fresh;           /* the parameters are still the set-up's random ones (no fit, load or user values since) */
+  PetscBool          fit_fresh;       /* the running data fit started from a fresh model (fresh before the tensor start): irls initialises only such a model */
   SNABSpline        *basis;           /* one basis per input, on [0, 1] */
   PetscReal         *W;               /* W[(start[p] + g)*M + m] */
   PetscReal         *C;               /* output head C[m*q + j] */
@@ -125,7 +126,7 @@ PETSC_INTERN PetscErrorCode SNAFit_Khronos_ALS(SNA, Vec, Vec);
 /* The tensor start (khronosinit.c), SNAFitStart_C of khronos: before any data fit (auto, als, lm, tao, ...) of a
    fresh model under -sna_khronos_init tensor, replaces the random parameters by the decomposition of a coarse
    tensor-product spline fitted to the training samples (X, Y). Collective; the model is no longer fresh afterwards
-   either way. */
+   either way (fit_fresh says whether it was). */
 PETSC_INTERN PetscErrorCode SNAKhronosTensorStart(SNA, Vec, Vec);
 /* Whether the default measured by bench/fit (tensor start, held-out validation, rise stop, refit) applies to this
    fit when the user chose neither start nor validation: the auto fit on the least-squares loss without knot refinement

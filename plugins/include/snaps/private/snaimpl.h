@@ -72,7 +72,7 @@ struct _p_SNA {
   PetscBool   progress_wgiven; /* -sna_fit_progress_window given (SNAProgressStopRefuse names it) */
   PetscBool   progress_rgiven; /* -sna_fit_progress_rtol given */
   PetscBool   errorifnotconverged;
-  PetscReal   fit_scale; /* variance of the targets: the scale of -sna_fit_rtol, as b is KSP's */
+  PetscReal   fit_scale; /* variance of the targets (SNAComputeTargetVariance()): the scale of -sna_fit_rtol, as b is KSP's */
   PetscInt    iterations;
   /* training loss (MSE, or the cross-entropy) at the end of the last SNAFit(), on the samples of its last fit, and at
      its start, on the samples it first trained on: after a refit (-sna_fit_validation_refit) these are different sets */
@@ -174,7 +174,8 @@ static inline const char *SNAMessagePrefix(SNA sna)
     PetscCall((*_sna_method)args);                                                     \
   } while (0)
 PETSC_INTERN PetscErrorCode SNATypeMethodMissing(SNA, const char[], const char[]);
-/* Sets the scale of -sna_fit_rtol from the targets (their variance). */
+/* Sets the scale of -sna_fit_rtol from the targets: the mean of the outputs' variances (SNAComputeTargetVariance()),
+   their mean square if every output is constant, 1 if they are all zero. */
 PETSC_INTERN PetscErrorCode SNAFitComputeScale(SNA, Vec);
 /* At the end of a data fit of the MSE (SNAFitEnd, where the reason is final): a WARNING when the training MSE is not
    below the targets' variance (the relative MSE is at least 1, whatever the reason says), naming the likely cause,

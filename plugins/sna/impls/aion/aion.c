@@ -111,7 +111,8 @@ static PetscErrorCode SNADestroy_Aion(SNA sna)
 
 /* Before a fit runs (SNAFitRunCheck): the matrix pencil is infinite descent's algebraic start (SNAAionAlgebraicSolve);
    lm and tao start from the initialisation, so -sna_aion_pencil always and a pencil parameter given to them would be
-   ignored: refused (never, no pencil, is what they do anyway). */
+   ignored: refused (never, no pencil, is what they do anyway). Infinite descent runs no pencil under never or on
+   more than 2 inputs either: a pencil parameter given there is refused too. */
 static PetscErrorCode SNAFitCheck_Aion(SNA sna, const char fit[])
 {
   SNA_Aion   *ai     = (SNA_Aion *)sna->data;
@@ -120,7 +121,11 @@ static PetscErrorCode SNAFitCheck_Aion(SNA sna, const char fit[])
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(fit, SNAFITINFINITEDESCENT, &id));
-  if (id) PetscFunctionReturn(0);
+  if (id) {
+    PetscCheck(ai->pencil_L == 0 || ai->pencil != SNA_AION_PENCIL_NEVER, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_aion_pencil_rows %" PetscInt_FMT " sets the matrix pencil of infinite descent's start, which -%ssna_aion_pencil never turns off: drop -%ssna_aion_pencil_rows, or use -%ssna_aion_pencil auto or always", prefix, ai->pencil_L, prefix, prefix, prefix);
+    PetscCheck(ai->pencil_L == 0 || sna->dim_in <= 2, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_aion_pencil_rows %" PetscInt_FMT " sets the matrix pencil of infinite descent's start, which handles 1 or 2 inputs, not the %" PetscInt_FMT " of this model: drop -%ssna_aion_pencil_rows", prefix, ai->pencil_L, sna->dim_in, prefix);
+    PetscFunctionReturn(0);
+  }
   PetscCheck(ai->pencil != SNA_AION_PENCIL_ALWAYS, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_aion_pencil %s chooses how infinite descent starts (the matrix pencil), which -%ssna_fit_type %s does not run (it starts from the initialisation): drop -%ssna_aion_pencil, or use -%ssna_fit_type infinite_descent", prefix, SNAAionPencilModes[ai->pencil], prefix, fit, prefix, prefix);
   PetscCheck(ai->pencil_L == 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_aion_pencil_rows %" PetscInt_FMT " sets the matrix pencil of infinite descent's start, which -%ssna_fit_type %s does not run (it starts from the initialisation): drop -%ssna_aion_pencil_rows, or use -%ssna_fit_type infinite_descent", prefix, ai->pencil_L, prefix, fit, prefix, prefix);
   PetscFunctionReturn(0);
@@ -138,7 +143,7 @@ static PetscErrorCode SNASetFromOptions_Aion(SNA sna, PetscOptionItems *PetscOpt
   PetscCall(PetscOptionsInt("-sna_aion_rank", "Rank r: number of separable products", "SNAAionSetAtoms", rank, &rank, NULL));
   PetscCall(PetscOptionsInt("-sna_aion_terms", "Damped cosines P in every 1-D factor", "SNAAionSetAtoms", terms, &terms, NULL));
   PetscCall(PetscOptionsEnum("-sna_aion_pencil", "Infinite descent: solve exponents and frequencies algebraically (matrix pencil); always is refused by lm and tao, which start from the initialisation", "SNAAionSetPencilMode", SNAAionPencilModes, (PetscEnum)ai->pencil, (PetscEnum *)&ai->pencil, NULL));
-  PetscCall(PetscOptionsInt("-sna_aion_pencil_rows", "Pencil parameter L of infinite descent (0: from the sizes); refused by lm and tao", "", ai->pencil_L, &ai->pencil_L, NULL));
+  PetscCall(PetscOptionsInt("-sna_aion_pencil_rows", "Pencil parameter L of infinite descent (0: from the sizes); refused by lm and tao, under -sna_aion_pencil never and for more than 2 inputs", "", ai->pencil_L, &ai->pencil_L, NULL));
   PetscCall(PetscOptionsInt("-sna_aion_seed", "Seed of the default initialisation", "", ai->seed, &ai->seed, NULL));
   PetscCall(PetscOptionsRealArray("-sna_aion_init", "Initial parameters A,alpha,omega,phi of every term (input, rank, term order)", "SNASetParameters", init, &ninit, &flg));
   PetscOptionsHeadEnd();

@@ -462,7 +462,7 @@ PetscErrorCode SNAAionAlgebraicSolve(SNA sna, PetscInt n, const PetscReal x[], c
   PetscInt       N = 0, cells = 1;
   PetscReal     *t, *yall, *Y;
   AionAxis       ax[2];
-  char           why[256] = "";
+  char           why[512] = "";
   PetscBool      always   = (PetscBool)(ai->pencil == SNA_AION_PENCIL_ALWAYS);
 
   PetscFunctionBegin;
@@ -491,6 +491,14 @@ PetscErrorCode SNAAionAlgebraicSolve(SNA sna, PetscInt n, const PetscReal x[], c
       if (Y[cell] != PETSC_MAX_REAL) PetscCall(PetscSNPrintf(why, sizeof(why), "the samples repeat grid points (not a plain uniform record or grid)"));
       Y[cell] = yall[i];
     }
+  }
+  if (why[0] && sna->valX) { /* the samples held out for validation left gaps in the record or grid */
+    PetscInt nheld;
+    char     held[PETSC_MAX_OPTION_NAME + 224];
+
+    PetscCall(VecGetSize(sna->valX, &nheld));
+    PetscCall(PetscSNPrintf(held, sizeof(held), " (-%ssna_fit_validation %g held out %" PetscInt_FMT " of the samples, and the path needs all of a uniform record or grid: -%ssna_fit_validation 0 keeps them)", SNAMessagePrefix(sna), (double)sna->validation, nheld / d, SNAMessagePrefix(sna)));
+    PetscCall(PetscStrlcat(why, held, sizeof(why)));
   }
   if (why[0]) {
     PetscCall(PetscFree(Y));

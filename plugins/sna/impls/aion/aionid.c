@@ -331,6 +331,10 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
       sna->reason = SNA_DIVERGED_NANORINF;
       break;
     }
+    if (SNAFitStopRequested(sna)) { /* the held-out validation MSE stopped improving (-sna_fit_validation) */
+      sna->reason = SNA_CONVERGED_VALIDATION;
+      break;
+    }
   }
   /* store with omega >= 0: cos(w t + phi) = cos(-w t - phi), i.e. (a, b, alpha, w) -> (a, -b, alpha, -w) */
   for (PetscInt j = 0; j < np / 4; j++)

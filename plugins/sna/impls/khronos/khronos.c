@@ -251,7 +251,15 @@ static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
   PetscCall(PetscStrcmp(fit, SNAFITIRLS, &irls));
   PetscCheck(irls || !kh->irls_its_given, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_irls_newton_its %" PetscInt_FMT " sets the Newton steps of -%ssna_fit_type irls, which -%ssna_fit_type %s does not run: drop it, or use -%ssna_fit_type irls", prefix, kh->irls_newton_its, prefix, prefix, fit, prefix);
   PetscCall(PetscStrInList(fit, SNAFITALS "," SNAFITAUTO "," SNAFITINFINITEDESCENT, ',', &sweeps));
-  if (sweeps) PetscFunctionReturn(0);
+  if (sweeps) {
+    /* a sweep is followed by an Anderson step or else Bro's line search (SNAKhronosSweepStage): the line search given
+       where Anderson acceleration is on (given, or auto's default on a model small enough for its Levenberg-Marquardt
+       retry: FitLevel) would be ignored */
+    const PetscBool deflt = (PetscBool)(kh->anderson < 0), anderson = (PetscBool)(kh->anderson > 0 || (deflt && automatic && SNAKhronosFullRankParameters(sna) <= KHRONOS_AUTO_LM_MAX_PARAMS));
+
+    PetscCheck(!kh->extrapolate || !anderson, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_als_extrapolate adds Bro's line search to ALS sweeps that are not Anderson-accelerated, but -%ssna_fit_type %s accelerates them (-%ssna_fit_als_anderson %" PetscInt_FMT "%s): add -%ssna_fit_als_anderson 0 for the line search instead, or drop -%ssna_fit_als_extrapolate", prefix, prefix, fit, prefix, deflt ? SNAKhronosDefaultAnderson(PETSC_TRUE) : kh->anderson, deflt ? ", its default" : "", prefix, prefix);
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscSNPrintf(what, sizeof(what), "-%ssna_fit_type %s", prefix, fit));
   PetscCall(SNAKhronosCheckAndersonUnused(sna, what));
   PetscCheck(!kh->extrapolate, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_als_extrapolate adds a line search to ALS sweeps, which -%ssna_fit_type %s does not take: drop -%ssna_fit_als_extrapolate, or use -%ssna_fit_type als or auto", prefix, prefix, fit, prefix, prefix);
@@ -293,13 +301,13 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsInt("-sna_khronos_degree", "B-spline degree (1 to 7)", "SNAKhronosSetBasis", degree, &degree, NULL));
   PetscCall(PetscOptionsIntArray("-sna_khronos_nodes", "B-spline basis functions (nodes) per input: one value for every input, or one per input (e.g. 4,4,12)", "SNAKhronosSetNodes", nodes, &n, &nodesset));
   PetscCall(PetscOptionsInt("-sna_khronos_modes", "Rank M: number of separable modes", "SNAKhronosSetBasis", modes, &modes, NULL));
-  PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start; the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls)", "SNAKhronosSetRefinement", refine, &refine, NULL));
+  PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start; the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls; the refit of -sna_fit_validation_refit goes on at the refined knots)", "SNAKhronosSetRefinement", refine, &refine, NULL));
   PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes (the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls)", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
   PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation", "", kh->seed, &kh->seed, NULL));
   spread = kh->init_spread;
   PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "SNAKhronosSetInitSpread", spread, &spread, &set));
   if (set) PetscCall(SNAKhronosSetInitSpread_Khronos(sna, spread)); /* else a fit may keep its own default (irls) */
-  PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps (also the enrichment stages of auto) try a step along the last sweep's change (line search); refused by lm, tao, irls and the Ritz fit", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
+  PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps that are not Anderson-accelerated try a step along the last sweep's change (Bro's line search): with -sna_fit_type als (no Anderson by default), or with -sna_fit_als_anderson 0 (auto accelerates its sweeps by default: refused there without it); refused by lm, tao, irls and the Ritz fit", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
   /* shown: the depth the chosen fit will use; kept unset unless given, so that a later change of fit type
      still gets that fit's own default */
   anderson = kh->anderson >= 0 ? kh->anderson : DefaultAnderson(sna);

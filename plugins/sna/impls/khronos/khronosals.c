@@ -1028,6 +1028,7 @@ PetscErrorCode SNAKhronosSweepStage(SNA sna, const KhronosObjective *obj, const 
     else if (prev_theta)
       PetscCall(Extrapolate(sna, obj, it + 1, prev_theta, &mse));
     sna->iterations++;
+    sna->stats.outer++; /* a sweep is an outer iteration, also where a Levenberg-Marquardt retry adds its steps */
     PetscCall(SNAMonitor(sna, sna->iterations, mse));
     if (PetscIsInfOrNanReal(mse)) {
       *reason = SNA_DIVERGED_NANORINF;
@@ -1145,25 +1146,29 @@ static PetscErrorCode FitLevel(SNA sna, KhronosALSCache *c, const PetscReal y[],
 }
 
 /* The fits of khronos, for each refinement level: ALS, the single-step block fit (infinite_descent) and auto
-   (ALS, then Levenberg-Marquardt if ALS did not converge). */
+   (ALS, then Levenberg-Marquardt if ALS did not converge). The refit on all samples after a validated fit
+   (-sna_fit_validation_refit) goes on at the basis that fit ended with: its knots were refined already, and the
+   validation MSE reported is that of a model of this basis. */
 static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscBool automatic)
 {
   SNA_Khronos       *kh = (SNA_Khronos *)sna->data;
   KhronosALSCache    c  = {0};
   const PetscReal   *x, *y;
   SNAConvergedReason reason = SNA_CONVERGED_ITERATING;
+  const PetscInt     refine = sna->fit_refitted ? 0 : kh->refine;
 
   PetscFunctionBegin;
+  if (sna->fit_refitted && kh->refine) PetscCall(PetscInfo(sna, "KHRONOS refit: at the current knots (%" PetscInt_FMT " nodes at most per input), without the -%ssna_khronos_refine %" PetscInt_FMT " levels again\n", SNAKhronosMaxNodes(kh), SNAMessagePrefix(sna), kh->refine));
   /* the slow-progress stop on a model too large for the LM retry was refused before any work (SNAFitCheck_Khronos) */
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &c.n, &x));
   PetscCall(SNAGetLocalRows(sna, Y, sna->dim_out, "Y", &c.n, &y));
   PetscCall(SNAGlobalCount(sna, c.n, &c.N));
   /* the finest level's block normal equations, before the coarse levels spend any time */
-  PetscCall(SNAKhronosCheckMemory(sna, kh->degree, kh->nnodes, kh->nodes, kh->max_modes, kh->refine, PETSC_TRUE));
+  PetscCall(SNAKhronosCheckMemory(sna, kh->degree, kh->nnodes, kh->nodes, kh->max_modes, refine, PETSC_TRUE));
   c.x = x;
   c.X = X;
   c.Y = Y;
-  for (PetscInt level = 0; level <= kh->refine; level++) {
+  for (PetscInt level = 0; level <= refine; level++) {
     PetscBool lm = automatic;
 
     if (level > 0) PetscCall(RefineKnots(sna));
@@ -1210,10 +1215,11 @@ static PetscErrorCode FitKhronos(SNA sna, Vec X, Vec Y, PetscBool newton, PetscB
                           outweighing what the sweeps still gain) ends the fit DIVERGED_STALLED
 . -sna_fit_als_anderson <m> - Anderson acceleration from the last m sweeps, each accelerated point kept only if
                           it lowers the loss (0: none, the default of als)
-. -sna_fit_als_extrapolate - without Anderson: Bro's line search after each sweep
+. -sna_fit_als_extrapolate - without Anderson: Bro's line search after each sweep (refused where Anderson is on: with
+                          -sna_fit_als_anderson m > 0, or under auto without -sna_fit_als_anderson 0)
 . -sna_khronos_enrich   - grow the rank greedily: each rank below the target sweeps until a sweep gains < 1%,
                           then the full-rank stage sweeps
-. -sna_khronos_refine <L> - knot-refinement levels
+. -sna_khronos_refine <L> - knot-refinement levels (the refit of -sna_fit_validation_refit goes on at the refined knots)
 - -sna_khronos_init <random|tensor> - the start of a fresh model: pseudo-random modes, or the coarse tensor-product
                           fit decomposed into separable terms (khronosinit.c; random above 2000 coarse coefficients)
 

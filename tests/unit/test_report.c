@@ -1,19 +1,27 @@
 /* Unit test of snaps/report.h: reports written as JSON and read back, atomic writes and their failures.
    Usage: test_report <scratch directory>. Runs on any number of MPI ranks with the same results. */
+#if !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE /* mknod, S_IFSOCK */
+#endif
 #if !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L
 #endif
 #include <snaps/report.h>
+#include <snaps/options.h>
 #include <snaps/version.h>
 
 #include <cjson/cJSON.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static char        scratch[PETSC_MAX_PATH_LEN];
@@ -178,7 +186,7 @@ static PetscErrorCode TestFailures(void)
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = SNAPSReportWrite(r, file);
   PetscCall(PetscPopErrorHandler());
-  PetscCall(ExpectError(ierr, PETSC_ERR_FILE_WRITE, "cannot rename temporary file", "target is a directory"));
+  PetscCall(ExpectError(ierr, PETSC_ERR_FILE_WRITE, "cannot move the temporary file into place: Is a directory", "target is a directory"));
   if (rank == 0) ok = CountTemporaries(scratch, prefix) == 0;
   PetscCall(Agree(ok, "temporary file removed after a failed rename"));
   PetscCall(SNAPSReportDestroy(&r));
@@ -233,6 +241,139 @@ static PetscErrorCode TestAtomicHelpers(void)
   PetscFunctionReturn(0);
 }
 
+/* The mode (permission bits) of path, or -1. */
+static int ModeOf(const char path[])
+{
+  struct stat st;
+
+  return stat(path, &st) ? -1 : (int)(st.st_mode & 07777);
+}
+
+/* SNAPSCheckOutputs() on one output, its error code (0: accepted) and message in msg. */
+static PetscErrorCode CheckOne(const char file[], PetscErrorCode *ierr, char **msg)
+{
+  const char *opts[1] = {"-out"}, *files[1] = {file};
+
+  PetscFunctionBegin;
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  *ierr = SNAPSCheckOutputs(PETSC_COMM_WORLD, 1, opts, files);
+  PetscCall(PetscPopErrorHandler());
+  *msg = NULL;
+  if (*ierr) PetscCall(PetscErrorMessage(*ierr, NULL, msg));
+  PetscFunctionReturn(0);
+}
+
+/* What an atomic write does with an output that exists and is not a plain regular file: through a symbolic link it
+   replaces the link's target and keeps the link; an existing file keeps its permission bits; a FIFO and a character
+   device (a copy of /dev/null's node, where this process may make one) are written into and stay what they are;
+   SNAPSCheckOutputs() refuses a socket and a block device (naming them) before any work, and accepts the streams.
+   Before: each was renamed over (a link or /dev/null became a regular file; the mode came from the umask). */
+static PetscErrorCode TestOutputKinds(void)
+{
+  char           real[PETSC_MAX_PATH_LEN], link[PETSC_MAX_PATH_LEN], fifo[PETSC_MAX_PATH_LEN], dev[PETSC_MAX_PATH_LEN], sock[PETSC_MAX_PATH_LEN], blk[PETSC_MAX_PATH_LEN], *msg;
+  const char     text[] = "through the link\n", piped[] = "into the pipe\n";
+  PetscErrorCode ierr;
+  int            ok = 1, reader = -1, havedev = 0, haveblk = 0;
+  struct stat    st;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(real, sizeof(real), "%s/kinds_real_np%d.txt", scratch, size));
+  PetscCall(PetscSNPrintf(link, sizeof(link), "%s/kinds_link_np%d.txt", scratch, size));
+  PetscCall(PetscSNPrintf(fifo, sizeof(fifo), "%s/kinds_fifo_np%d", scratch, size));
+  PetscCall(PetscSNPrintf(dev, sizeof(dev), "%s/kinds_null_np%d", scratch, size));
+  PetscCall(PetscSNPrintf(blk, sizeof(blk), "%s/kinds_blk_np%d", scratch, size));
+  PetscCall(PetscSNPrintf(sock, sizeof(sock), "%s/kinds_sock_np%d", scratch, size));
+  if (rank == 0) {
+    const char *base = strrchr(real, '/') + 1; /* a relative link, as ln -s makes them */
+
+    (void)unlink(real);
+    (void)unlink(link);
+    (void)unlink(fifo);
+    (void)unlink(dev);
+    (void)unlink(blk);
+    (void)unlink(sock);
+    ok      = !symlink(base, link) && !mkfifo(fifo, 0600);
+    havedev = !mknod(dev, S_IFCHR | 0666, makedev(1, 3)); /* not allowed without CAP_MKNOD: that case is skipped */
+    haveblk = !mknod(blk, S_IFBLK | 0600, makedev(1, 0));
+    {
+      struct sockaddr_un addr;
+      int                fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+      memset(&addr, 0, sizeof(addr));
+      addr.sun_family = AF_UNIX;
+      ok              = ok && fd >= 0 && strlen(sock) < sizeof(addr.sun_path);
+      if (ok) {
+        memcpy(addr.sun_path, sock, strlen(sock) + 1);
+        ok = !bind(fd, (struct sockaddr *)&addr, sizeof(addr));
+      }
+      if (fd >= 0) (void)close(fd);
+    }
+  }
+  PetscCall(Agree(ok, "making the link, the FIFO and the socket"));
+  PetscCallMPI(MPI_Bcast(&havedev, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Bcast(&haveblk, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+
+  /* a link to a file of mode 0640: the file is replaced, the link and the mode stay */
+  PetscCall(SNAPSWriteFileAtomic(PETSC_COMM_WORLD, real, rank ? NULL : "old", rank ? 0 : 3));
+  if (rank == 0) ok = !chmod(real, 0640);
+  PetscCall(Agree(ok, "chmod"));
+  PetscCall(SNAPSWriteFileAtomic(PETSC_COMM_WORLD, link, rank ? NULL : text, rank ? 0 : strlen(text)));
+  if (rank == 0) {
+    char *s = ReadFile(real);
+    ok      = !lstat(link, &st) && S_ISLNK(st.st_mode) && s && !strcmp(s, text);
+    free(s);
+  }
+  PetscCall(Agree(ok, "a write through a symbolic link replaces its target and keeps the link"));
+  if (rank == 0) ok = ModeOf(real) == 0640;
+  PetscCall(Agree(ok, "the replaced file keeps its mode 0640"));
+  if (rank == 0) ok = !chmod(real, 0600);
+  PetscCall(SNAPSWriteFileReplace(PETSC_COMM_WORLD, real, rank ? NULL : "again", rank ? 0 : 5));
+  if (rank == 0) ok = ok && ModeOf(real) == 0600 && CountTemporaries(scratch, ".kinds_") == 0;
+  PetscCall(Agree(ok, "a file of mode 0600 written over directly stays 0600, no temporary left"));
+
+  /* a FIFO with a reader gets the complete text and stays a FIFO */
+  if (rank == 0) ok = (reader = open(fifo, O_RDONLY | O_NONBLOCK)) >= 0;
+  PetscCall(Agree(ok, "opening the FIFO's reader"));
+  PetscCall(SNAPSWriteFileAtomic(PETSC_COMM_WORLD, fifo, rank ? NULL : piped, rank ? 0 : strlen(piped)));
+  if (rank == 0) {
+    char    got[64] = "";
+    ssize_t n       = read(reader, got, sizeof(got) - 1);
+
+    ok = n == (ssize_t)strlen(piped) && !strncmp(got, piped, (size_t)n) && !lstat(fifo, &st) && S_ISFIFO(st.st_mode);
+    (void)close(reader);
+  }
+  PetscCall(Agree(ok, "a FIFO is written into and stays a FIFO"));
+
+  /* a character device (/dev/null's numbers) is written into and stays one */
+  if (havedev) {
+    PetscCall(SNAPSWriteFileAtomic(PETSC_COMM_WORLD, dev, rank ? NULL : text, rank ? 0 : strlen(text)));
+    if (rank == 0) ok = !lstat(dev, &st) && S_ISCHR(st.st_mode);
+    PetscCall(Agree(ok, "a character device is written into and stays a character device"));
+    PetscCall(CheckOne(dev, &ierr, &msg));
+    PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAPSCheckOutputs() refused a character device: %s", msg);
+  } else
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  (no character device made here: mknod needs CAP_MKNOD; that case skipped)\n"));
+
+  /* refused before any work: a socket and a block device; accepted: the FIFO and the link */
+  PetscCall(CheckOne(sock, &ierr, &msg));
+  PetscCall(ExpectError(ierr, PETSC_ERR_USER_INPUT, "is a socket: an output is written whole to a temporary file", "a socket as an output"));
+  if (haveblk) {
+    PetscCall(CheckOne(blk, &ierr, &msg));
+    PetscCall(ExpectError(ierr, PETSC_ERR_USER_INPUT, "is a block device", "a block device as an output"));
+  }
+  PetscCall(CheckOne(fifo, &ierr, &msg));
+  PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAPSCheckOutputs() refused a FIFO: %s", msg);
+  PetscCall(CheckOne(link, &ierr, &msg));
+  PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAPSCheckOutputs() refused a link to a file: %s", msg);
+  if (rank == 0) {
+    (void)unlink(dev);
+    (void)unlink(blk);
+    (void)unlink(sock);
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "outputs that are links, FIFOs, devices, sockets: ok\n"));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, "Unit test of SNAPS reports. Usage: test_report <scratch directory>\n"));
@@ -243,6 +384,7 @@ int main(int argc, char **argv)
   PetscCall(TestWriteAndRead());
   PetscCall(TestFailures());
   PetscCall(TestAtomicHelpers());
+  PetscCall(TestOutputKinds());
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "test_report: all tests passed on %d rank(s)\n", size));
   PetscCall(PetscFinalize());
   return 0;

@@ -256,6 +256,13 @@ static PetscErrorCode CheckMultiFidelity(const char data[], PetscBool groupset, 
                                                                                                                                                                                                                                         : "-mf_seed",
              data);
   PetscCheck(!hasblend || *mf, comm, PETSC_ERR_USER_INPUT, "-mf_blend fits both fidelities of '%s', but -data_group %s fits that group alone: drop one of the two", data, group);
+  if (*mf) { /* the file chose the type mf: another -sna_type would replace it, and the parts' types have options */
+    char      type[256];
+    PetscBool set;
+
+    PetscCall(PetscOptionsGetString(NULL, NULL, "-sna_type", type, sizeof(type), &set));
+    PetscCheck(!set || !strcmp(type, SNAMF), comm, PETSC_ERR_USER_INPUT, "-sna_type %s: '%s' is a multi-fidelity dataset (/lf and /hf), fitted as a model of type mf: choose the types of its parts with -mf_lf_sna_type and -mf_delta_sna_type, or fit one group alone as a %s model with -data_group /hf (or /lf)", type, data, type);
+  }
   PetscCheck(!*mf || !hasinit, comm, PETSC_ERR_USER_INPUT, "-init_model warm-starts a single-fidelity fit; '%s' is multi-fidelity (/lf and /hf): fit it without -init_model, or one group with -data_group", data);
   PetscCheck(ch->fraction >= 0 && ch->fraction <= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction must be in [0, 1] (0: the LF model alone, 1: every HF case), not %g", (double)ch->fraction);
   PetscCheck(*mf || !*choose || ch->fraction > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction 0 keeps none of the samples of -data_group %s: nothing to fit", group);

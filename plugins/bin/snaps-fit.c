@@ -264,7 +264,6 @@ static PetscErrorCode CheckMultiFidelity(const char data[], PetscBool groupset, 
     PetscCheck(!set || !strcmp(type, SNAMF), comm, PETSC_ERR_USER_INPUT, "-sna_type %s: '%s' is a multi-fidelity dataset (/lf and /hf), fitted as a model of type mf: choose the types of its parts with -mf_lf_sna_type and -mf_delta_sna_type, or fit one group alone as a %s model with -data_group /hf (or /lf)", type, data, type);
   }
   PetscCheck(!*mf || !hasinit, comm, PETSC_ERR_USER_INPUT, "-init_model warm-starts a single-fidelity fit; '%s' is multi-fidelity (/lf and /hf): fit it without -init_model, or one group with -data_group", data);
-  PetscCheck(ch->fraction >= 0 && ch->fraction <= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction must be in [0, 1] (0: the LF model alone, 1: every HF case), not %g", (double)ch->fraction);
   PetscCheck(*mf || !*choose || ch->fraction > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction 0 keeps none of the samples of -data_group %s: nothing to fit", group);
   if (lfmodel) PetscCall(CheckLowFidelityModelOptions(data, *mf, lfmodel, ch->fraction));
   PetscFunctionReturn(0);
@@ -486,6 +485,8 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsReal("-mf_hf_fraction", "Fraction of the HF cases (or rows) kept, chosen by -mf_seed: 0 the LF model alone, 1 all", NULL, ch.fraction, &ch.fraction, NULL));
   PetscCall(PetscOptionsInt("-mf_seed", "Seed of the choice of HF cases", NULL, ch.seed, &ch.seed, NULL));
   PetscOptionsEnd();
+  /* before -help's exit too: an invalid value is refused with its error, with or without -help (README) */
+  PetscCheck(ch.fraction >= 0 && ch.fraction <= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction must be in [0, 1] (0: the LF model alone, 1: every HF case), not %g", (double)ch.fraction);
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
   if (helpflg) { /* print the SNA options too (those of a multi-fidelity model and its parts), then stop before any check or work */
     PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));

@@ -261,6 +261,12 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(SNAInitializePackage());
   PetscObjectOptionsBegin((PetscObject)sna);
   PetscCall(PetscOptionsFList("-sna_type", "Separable neural architecture", "SNASetType", SNAList, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : SNAKHRONOS, type, sizeof(type), &flg));
+  if (flg && sna->setupcalled) { /* a fitted or loaded model (a warm start such as snaps-fit -init_model) keeps its type */
+    PetscBool same;
+
+    PetscCall(PetscObjectTypeCompare((PetscObject)sna, type, &same));
+    PetscCheck(same, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_type %s would replace this SNA, which is already fitted or loaded as a %s model, by a new %s model: a warm start (such as snaps-fit -init_model) keeps the model's type, whose parameters it continues from. Drop -%ssna_type, or fit a new model", SNAMessagePrefix(sna), type, ((PetscObject)sna)->type_name, type, SNAMessagePrefix(sna));
+  }
   if (flg || !((PetscObject)sna)->type_name) PetscCall(SNASetType(sna, flg ? type : SNAKHRONOS));
   PetscCall(SNASetFromOptions_FitType(sna, PetscOptionsObject));
   PetscCall(PetscOptionsEnum("-sna_loss", "Training loss: mse, or cross_entropy (the outputs are the logits of a categorical distribution)", "SNASetLossType", SNALossTypes, (PetscEnum)sna->loss, (PetscEnum *)&loss, &flg));

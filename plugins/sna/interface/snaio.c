@@ -713,7 +713,7 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
   PetscCall(SNAHDF5ReadAttributeInt(group, "dim_in", &d));
   PetscCall(SNAHDF5ReadAttributeInt(group, "dim_out", &q));
   PetscCall(SNAHDF5ReadAttributeInt(group, "n_params", &nparams));
-  PetscCheck(d >= 1 && d <= 4096 && q >= 1 && q <= 1 << 20, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (%" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs): corrupt model", filename, d, q);
+  PetscCheck(d >= 1 && d <= SNA_MAX_INPUTS && q >= 1 && q <= SNA_MAX_OUTPUTS, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (%" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs): corrupt model", filename, d, q);
   pending              = sna->bounds_pending; /* -sna_bounds read before the sizes: compared with the model's box below */
   npending             = sna->nbounds_pending;
   sna->bounds_pending  = NULL;

@@ -8,6 +8,12 @@
 
 #define SNA_MAX_MONITORS 5
 
+/* The most inputs and outputs an SNA takes: what a model file may declare (SNALoad() calls larger sizes corrupt),
+   so SNASetSizes() refuses more before any fit, and every model SNAPS writes can be read back. The types' limits
+   of the same contract: SNA_KHRONOS_MAX_NODES, SNA_KHRONOS_MAX_MODES, SNA_AION_MAX_RANK, SNA_AION_MAX_TERMS. */
+#define SNA_MAX_INPUTS  4096
+#define SNA_MAX_OUTPUTS (1 << 20)
+
 /* Operations an SNA type provides. Evaluation ops work on local, row-major arrays. */
 typedef struct _SNAOps *SNAOps;
 struct _SNAOps {

@@ -168,6 +168,8 @@ PetscErrorCode SNAKhronosCheckMemory(SNA sna, PetscInt degree, PetscInt n, const
   PetscCall(SNAKhronosNodesString(n, nodes, list, sizeof(list)));
   PetscCall(PetscSNPrintf(what, sizeof(what), "KHRONOS with -%ssna_khronos_nodes %s, -%ssna_khronos_modes %" PetscInt_FMT " and -%ssna_khronos_refine %" PetscInt_FMT " (up to %.4g nodes per input at the finest level%s)", SNAMessagePrefix(sna), list, SNAMessagePrefix(sna), modes, SNAMessagePrefix(sna), refine, (double)G, als ? ", the normal equations of its block fits" : ""));
   PetscCall(SNAPSCheckMemory(PetscObjectComm((PetscObject)sna), bytes, what));
+  /* what a model file holds (SNALoad() refuses more): refused before the fit, not when the model is read */
+  PetscCheck(G <= SNA_KHRONOS_MAX_NODES && modes <= SNA_KHRONOS_MAX_MODES, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "%s: a KHRONOS model holds at most %d nodes per input (at the finest level) and %d modes: choose fewer", what, SNA_KHRONOS_MAX_NODES, SNA_KHRONOS_MAX_MODES);
   PetscFunctionReturn(0);
 }
 

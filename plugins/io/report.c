@@ -53,6 +53,66 @@ static cJSON *ReportReal_Private(PetscReal v)
   return PetscIsInfOrNanReal(v) ? cJSON_CreateNull() : cJSON_CreateNumber((double)v);
 }
 
+/* The length (1 to 4) of the valid UTF-8 sequence at s (RFC 3629: no overlong forms, no surrogates, nothing past
+   U+10FFFF), or 0 when s starts with a byte that is not valid UTF-8 there. s is NUL-terminated: a sequence cut short
+   meets the NUL, which no continuation byte matches. */
+static size_t Utf8Sequence(const unsigned char s[])
+{
+  const unsigned char c = s[0];
+
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+
+    return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    const unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+
+    return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
+  }
+  return 0;
+}
+
+/* A JSON string of value (NULL when out of memory). JSON text is UTF-8, but a file name is any bytes: each byte that is
+   not part of a valid UTF-8 sequence (a Latin-1 name such as "caf\xe9.h5") is written as the character of the same
+   value, U+0080 to U+00FF (the byte 0xe9 as U+00E9), so the report stays valid JSON that any reader parses. */
+static cJSON *ReportString_Private(const char value[])
+{
+  const unsigned char *s = (const unsigned char *)value;
+  size_t               n = 0, bad = 0, len;
+  char                *fixed;
+  cJSON               *item;
+
+  while (s[n]) {
+    len = Utf8Sequence(s + n);
+    bad += !len;
+    n += len ? len : 1;
+  }
+  if (!bad) return cJSON_CreateString(value);
+  if (!(fixed = malloc(n + bad + 1))) return NULL;
+  for (size_t i = 0, o = 0;;) {
+    if (i == n) {
+      fixed[o] = 0;
+      break;
+    }
+    len = Utf8Sequence(s + i);
+    if (len) {
+      memcpy(fixed + o, s + i, len);
+      o += len;
+      i += len;
+    } else { /* the byte as the code point of its value, in two bytes: 110000bb 10bbbbbb */
+      fixed[o++] = (char)(0xC0 | (s[i] >> 6));
+      fixed[o++] = (char)(0x80 | (s[i] & 0x3F));
+      i++;
+    }
+  }
+  item = cJSON_CreateString(fixed);
+  free(fixed);
+  return item;
+}
+
 /* The first "model name" of /proc/cpuinfo into model, or "unknown". */
 static void CPUModel_Private(char model[], size_t len)
 {
@@ -126,11 +186,11 @@ PetscErrorCode SNAPSReportCreate(MPI_Comm comm, SNAPSReport *report)
   PetscCall(ReportPut_Private(r->root, "ranks", cJSON_CreateNumber(size)));
   machine = cJSON_CreateObject();
   PetscCall(ReportPut_Private(r->root, "machine", machine));
-  PetscCall(ReportPut_Private(machine, "host", cJSON_CreateString(host)));
-  PetscCall(ReportPut_Private(machine, "cpu_model", cJSON_CreateString(model)));
+  PetscCall(ReportPut_Private(machine, "host", ReportString_Private(host)));
+  PetscCall(ReportPut_Private(machine, "cpu_model", ReportString_Private(model)));
   PetscCall(ReportPut_Private(machine, "cores", cJSON_CreateNumber((double)cores)));
-  PetscCall(ReportPut_Private(machine, "blas", cJSON_CreateString(blas)));
-  PetscCall(ReportPut_Private(machine, "lapack", cJSON_CreateString(lapack)));
+  PetscCall(ReportPut_Private(machine, "blas", ReportString_Private(blas)));
+  PetscCall(ReportPut_Private(machine, "lapack", ReportString_Private(lapack)));
   PetscFunctionReturn(0);
 }
 
@@ -171,7 +231,9 @@ PetscErrorCode SNAPSReportSetBool(SNAPSReport r, const char key[], PetscBool val
 }
 
 /*@C
-  SNAPSReportSetString - Adds or replaces a string field. Not collective.
+  SNAPSReportSetString - Adds or replaces a string field; bytes of value that are not valid UTF-8 (a file name in
+  Latin-1) are written as the characters U+0080 to U+00FF of the same values, so the report stays valid JSON. Not
+  collective.
 @*/
 PetscErrorCode SNAPSReportSetString(SNAPSReport r, const char key[], const char value[])
 {
@@ -179,7 +241,7 @@ PetscErrorCode SNAPSReportSetString(SNAPSReport r, const char key[], const char 
   PetscValidPointer(r, 1);
   PetscValidCharPointer(key, 2);
   PetscValidCharPointer(value, 3);
-  PetscCall(ReportPut_Private(r->root, key, cJSON_CreateString(value)));
+  PetscCall(ReportPut_Private(r->root, key, ReportString_Private(value)));
   PetscFunctionReturn(0);
 }
 

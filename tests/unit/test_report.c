@@ -87,6 +87,27 @@ static int IsNumber(const cJSON *object, const char key[], double want)
   return cJSON_IsNumber(item) && item->valuedouble == want;
 }
 
+/* Whether the NUL-terminated text is valid UTF-8 (RFC 3629), as JSON text must be. */
+static int IsUtf8(const char text[])
+{
+  const unsigned char *s = (const unsigned char *)text;
+
+  while (*s) {
+    int n = *s < 0x80 ? 0 : *s >= 0xC2 && *s <= 0xDF ? 1
+                        : *s >= 0xE0 && *s <= 0xEF   ? 2
+                        : *s >= 0xF0 && *s <= 0xF4   ? 3
+                                                     : -1;
+
+    if (n < 0) return 0;
+    if (n == 2 && ((*s == 0xE0 && s[1] < 0xA0) || (*s == 0xED && s[1] > 0x9F))) return 0; /* overlong, surrogate */
+    if (n == 3 && ((*s == 0xF0 && s[1] < 0x90) || (*s == 0xF4 && s[1] > 0x8F))) return 0; /* overlong, past U+10FFFF */
+    for (int k = 1; k <= n; k++)
+      if ((s[k] & 0xC0) != 0x80) return 0;
+    s += n + 1;
+  }
+  return 1;
+}
+
 /* Builds a report with every kind of value, replaces keys, writes it, and checks the file on rank 0. */
 static PetscErrorCode TestWriteAndRead(void)
 {
@@ -103,6 +124,8 @@ static PetscErrorCode TestWriteAndRead(void)
   PetscCall(SNAPSReportSetReal(r, "inf", -INFINITY));
   PetscCall(SNAPSReportSetInt(r, "iterations", 42));
   PetscCall(SNAPSReportSetString(r, "solver", "tao \"blmvm\"\n"));
+  /* a file name in Latin-1, valid UTF-8, an encoded surrogate, a 4-byte character and a sequence cut short */
+  PetscCall(SNAPSReportSetString(r, "path", "caf\xe9.h5 \xc3\xa9 \xed\xa0\x80 \xf0\x9f\x98\x80 \xc3"));
   PetscCall(SNAPSReportSetRealArray(r, "history", 4, arr));
   PetscCall(SNAPSReportSetRealArray(r, "empty", 0, NULL));
   PetscCall(SNAPSReportSetReal(r, "rmse", 0.0625));         /* replaced */
@@ -120,6 +143,7 @@ static PetscErrorCode TestWriteAndRead(void)
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(root, "history"), *m = cJSON_GetObjectItemCaseSensitive(root, "machine"), *item;
     const cJSON *date = cJSON_GetObjectItemCaseSensitive(root, "date"), *s = cJSON_GetObjectItemCaseSensitive(root, "solver");
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "empty"), *v = cJSON_GetObjectItemCaseSensitive(root, "snaps_version");
+    const cJSON *path = cJSON_GetObjectItemCaseSensitive(root, "path");
     int          rmse = 0;
 
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s", text ? text : "(no file)\n"));
@@ -128,6 +152,8 @@ static PetscErrorCode TestWriteAndRead(void)
     Check(rmse == 1 && IsNumber(root, "rmse", 0.03125) && IsNumber(root, "iterations", 43), "rmse and iterations replaced, once each");
     Check(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root, "nan")) && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root, "inf")), "NaN and Inf written as null");
     Check(cJSON_IsString(s) && !strcmp(s->valuestring, "tao \"blmvm\"\n"), "string with quotes and newline");
+    Check(text && IsUtf8(text), "the report is valid UTF-8 (a string's bytes that are not UTF-8 are escaped)");
+    Check(cJSON_IsString(path) && !strcmp(path->valuestring, "caf\xc3\xa9.h5 \xc3\xa9 \xc3\xad\xc2\xa0\xc2\x80 \xf0\x9f\x98\x80 \xc3\x83"), "bytes that are not UTF-8 written as U+0080..U+00FF, valid UTF-8 kept");
     Check(cJSON_IsArray(h) && cJSON_GetArraySize(h) == 4 && cJSON_GetArrayItem(h, 0)->valuedouble == 1.0 && cJSON_GetArrayItem(h, 1)->valuedouble == -2.5 && cJSON_IsNull(cJSON_GetArrayItem(h, 2)) && cJSON_GetArrayItem(h, 3)->valuedouble == 1e-300, "real array, with NaN as null");
     Check(cJSON_IsArray(e) && cJSON_GetArraySize(e) == 0, "empty array");
     Check(IsNumber(root, "ranks", size), "ranks");

@@ -1,5 +1,6 @@
-/* Results reports: flat JSON files of named figures, written by every program's -results option.
-   Each report records the machine it ran on (host, CPU model, cores, MPI ranks) and the SNAPS version. */
+/* Results reports: JSON files of named figures at the top level (numbers, strings, arrays of numbers), written by
+   every program's -results option. Each report records the SNAPS version, the date, the MPI ranks and, as the one
+   nested object "machine", the machine it ran on (host, CPU model, cores, BLAS and LAPACK libraries). */
 #pragma once
 
 #include <petscsys.h>

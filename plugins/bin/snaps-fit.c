@@ -3,13 +3,15 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  -data_group <path>   group holding X and Y (default /; e.g. /hf)\n"
                            "  -model <out.h5>      fitted model, written atomically (an existing file is replaced only on success)\n"
                            "  -init_model <m.h5>   warm start from a saved model instead of a fresh initialisation (it keeps the model's\n"
-                           "                       input box: -sna_bounds may only repeat it)\n"
+                           "                       input box and type: -sna_bounds and -sna_type may only repeat them; the fresh start's\n"
+                           "                       -sna_khronos_init and -sna_khronos_init_spread are refused)\n"
                            "  -results <r.json>    JSON report: n_samples, n_params, train_mse, validation_mse (when samples\n"
                            "                       were held out: by the default khronos fit, or -sna_fit_validation), wall_time_s\n"
                            "                       and fit_cpu_time_s (the fit alone, SNAFit or SNAMFFit: wall, and CPU summed over\n"
                            "                       the ranks; without start-up, reading the data and -mf_lf_model, and setting up\n"
                            "                       the SNA), iterations (outer, inner), evaluations, ranks, machine, ...; for mf\n"
-                           "                       also per part (lf_, delta_, rho_) n_params, fit_time_s, converged_reason, the HF\n"
+                           "                       also per part (lf_, delta_, rho_) type, n_params, converged_reason, iterations, and\n"
+                           "                       lf_fit_time_s and correction_fit_time_s (delta and rho together), the HF\n"
                            "                       cases used, and mf_nested_hf_rows: the HF rows whose inputs are also LF rows,\n"
                            "                       where delta is fitted to y_HF - y_LF of the data\n"
                            "Multi-fidelity (a -data file with groups /lf and /hf, each X and Y, optional case: one integer id per row):\n"
@@ -264,8 +266,14 @@ static PetscErrorCode CheckMultiFidelity(const char data[], PetscBool groupset, 
                                                                                                                                                                                                                                         : "-mf_seed",
              data);
   PetscCheck(!hasblend || *mf, comm, PETSC_ERR_USER_INPUT, "-mf_blend fits both fidelities of '%s', but -data_group %s fits that group alone: drop one of the two", data, group);
+  if (*mf) { /* the file chose the type mf: another -sna_type would replace it, and the parts' types have options */
+    char      type[256];
+    PetscBool set;
+
+    PetscCall(PetscOptionsGetString(NULL, NULL, "-sna_type", type, sizeof(type), &set));
+    PetscCheck(!set || !strcmp(type, SNAMF), comm, PETSC_ERR_USER_INPUT, "-sna_type %s: '%s' is a multi-fidelity dataset (/lf and /hf), fitted as a model of type mf: choose the types of its parts with -mf_lf_sna_type and -mf_delta_sna_type, or fit one group alone as a %s model with -data_group /hf (or /lf)", type, data, type);
+  }
   PetscCheck(!*mf || !hasinit, comm, PETSC_ERR_USER_INPUT, "-init_model warm-starts a single-fidelity fit; '%s' is multi-fidelity (/lf and /hf): fit it without -init_model, or one group with -data_group", data);
-  PetscCheck(ch->fraction >= 0 && ch->fraction <= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction must be in [0, 1] (0: the LF model alone, 1: every HF case), not %g", (double)ch->fraction);
   PetscCheck(*mf || !*choose || ch->fraction > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction 0 keeps none of the samples of -data_group %s: nothing to fit", group);
   if (lfmodel) PetscCall(CheckLowFidelityModelOptions(data, *mf, lfmodel, ch->fraction));
   PetscFunctionReturn(0);
@@ -488,6 +496,8 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsReal("-mf_hf_fraction", "Fraction of the HF cases (or rows) kept, chosen by -mf_seed: 0 the LF model alone, 1 all", NULL, ch.fraction, &ch.fraction, NULL));
   PetscCall(PetscOptionsInt("-mf_seed", "Seed of the choice of HF cases", NULL, ch.seed, &ch.seed, NULL));
   PetscOptionsEnd();
+  /* before -help's exit too: an invalid value is refused with its error, with or without -help (README) */
+  PetscCheck(ch.fraction >= 0 && ch.fraction <= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction must be in [0, 1] (0: the LF model alone, 1: every HF case), not %g", (double)ch.fraction);
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
   if (helpflg) { /* print the SNA options too (those of a multi-fidelity model and its parts), then stop before any check or work */
     PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));

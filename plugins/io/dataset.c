@@ -236,12 +236,13 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
   Vec               v   = NULL;
   H5T_class_t       cls = H5T_NO_CLASS;
   SNAHDF5ArrayState state;
-  int               corrupt = 0;
+  int               corrupt = 0, nofilter = 0;
   int               ndims   = -1;
   hsize_t           dims[2] = {0, 0}, start[2], count[2];
   PetscInt          N, cols, rstart = 0, n = 0, bad, badlocal = PETSC_MAX_INT;
   PetscScalar      *a, dummy = 0;
   herr_t            status;
+  char              text[320] = "";
 
   PetscFunctionBegin;
   *vec = NULL;
@@ -293,6 +294,7 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
   PetscCall(VecGetArrayWrite(v, &a));
   status = H5Dread(h.dset, H5T_NATIVE_DOUBLE, h.mspace, h.fspace, h.dxpl, n > 0 ? a : &dummy);
   if (status < 0) corrupt = SNAHDF5ChecksumFailed();
+  if (status < 0 && !corrupt) nofilter = SNAHDF5MissingFilterText(h.dset, text, sizeof(text));
   if (status >= 0) {
     for (PetscInt i = 0; i < n && badlocal == PETSC_MAX_INT; i++) {
       for (PetscInt j = 0; j < cols; j++) {
@@ -305,7 +307,11 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
   }
   PetscCall(VecRestoreArrayWrite(v, &a));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &corrupt, 1, MPI_INT, MPI_MAX, comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &nofilter, 1, MPI_INT, MPI_MAX, comm));
+  /* a rank whose rows read fine (an optional filter may leave chunks unfiltered) words the message as one that failed */
+  if (nofilter && !text[0]) (void)SNAHDF5MissingFilterText(h.dset, text, sizeof(text));
   DatasetCheck(comm, err, &h, &v, !corrupt, PETSC_ERR_FILE_READ, "'%s' dataset %s fails its checksum: the file is corrupt (changed since it was written); restore it from a copy or write it again", filename, path);
+  DatasetCheck(comm, err, &h, &v, !nofilter, PETSC_ERR_FILE_READ, "'%s' dataset %s %s", filename, path, text);
   DatasetCheck(comm, err, &h, &v, status >= 0, PETSC_ERR_FILE_READ, "Cannot read dataset %s from '%s' (file truncated or corrupt?)", path, filename);
   PetscCallMPI(MPI_Allreduce(&badlocal, &bad, 1, MPIU_INT, MPI_MIN, comm));
   DatasetCheck(comm, err, &h, &v, bad == PETSC_MAX_INT, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s contains NaN or Inf at row %" PetscInt_FMT " (0-based)", filename, path, bad);

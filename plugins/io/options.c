@@ -4,7 +4,11 @@
    PETSc reads some options only there (-log_view, -memory_view, -options_view, -citations, -mpidump,
    -get_total_flops, ...), and they are all read by the time registered functions run. An option counts
    as used when any rank used it: the ranks hold the same options but may query different ones. */
+#if !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* S_ISSOCK, realpath */
+#endif
 #include <snaps/options.h>
+#include <snaps/report.h>
 #include <petsc/private/petscimpl.h>
 #include <sys/stat.h>
 #include <ctype.h>
@@ -280,10 +284,21 @@ static int CanonicalPath(const char path[], char canon[], size_t len)
   return 0;
 }
 
+/* What an existing output that is not a regular file or a directory is, for the refusal; NULL for a stream (a character
+   device such as /dev/null or a terminal, or a FIFO), into which the complete file is copied (SNAPSMoveIntoPlace). */
+static const char *NotAFile(mode_t mode)
+{
+  if (S_ISCHR(mode) || S_ISFIFO(mode)) return NULL;
+  if (S_ISBLK(mode)) return "a block device (a disk or partition, which writing a file over would destroy)";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
 /* Rank 0's check of SNAPSCheckOutputs: the first problem as a message, or an empty one. */
 static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *const files[], char msg[], size_t len)
 {
   char(*canon)[PETSC_MAX_PATH_LEN] = malloc((size_t)PetscMax(n, 1) * sizeof(*canon));
+  char        target[PETSC_MAX_PATH_LEN], name[2 * PETSC_MAX_PATH_LEN + 32]; /* the name, and its link's target */
   struct stat st, sj;
 
   msg[0] = 0;
@@ -292,27 +307,68 @@ static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *
     return;
   }
   for (PetscInt i = 0; i < n && !msg[0]; i++) {
-    int err;
+    const char *what;
+    int         err = 0;
+    PetscBool   stream;
 
     canon[i][0] = 0;
     if (!files[i] || !files[i][0]) continue;
-    if (!stat(files[i], &st) && S_ISDIR(st.st_mode)) {
-      snprintf(msg, len, "%s '%s' is a directory: name a file in it", opts[i], files[i]);
+    /* a symbolic link: its target is what the write replaces (the link stays), so the checks are the target's */
+    if (strlen(files[i]) >= sizeof(target) || SNAPSOutputTarget(files[i], target, sizeof(target), &err) || err) {
+      snprintf(msg, len, "%s '%s': its symbolic link cannot be followed (%s): name the file itself", opts[i], files[i], strerror(err ? err : ENAMETOOLONG));
+      break;
+    }
+    if (strcmp(target, files[i]))
+      snprintf(name, sizeof(name), "'%s' (a link to '%s')", files[i], target);
+    else
+      snprintf(name, sizeof(name), "'%s'", files[i]);
+    if (stat(target, &st) && errno != ENOENT && errno != ENOTDIR) { /* those two: its directory, below */
+      snprintf(msg, len, "%s %s cannot be used (%s): choose another path", opts[i], name, strerror(errno));
+      break;
+    }
+    if (!stat(target, &st) && S_ISDIR(st.st_mode)) {
+      snprintf(msg, len, "%s %s is a directory: name a file in it", opts[i], name);
       break;
     }
     if (files[i][strlen(files[i]) - 1] == '/') {
       snprintf(msg, len, "%s '%s' ends in '/': name a file, not a directory", opts[i], files[i]);
       break;
     }
-    if ((err = CanonicalPath(files[i], canon[i], sizeof(canon[i])))) {
-      snprintf(msg, len, "%s '%s': its directory cannot be used (%s): create it first, or choose another path", opts[i], files[i], strerror(err));
+    stream = (PetscBool)(!stat(target, &st) && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)));
+    if (!stat(target, &st) && !S_ISREG(st.st_mode) && (what = NotAFile(st.st_mode))) {
+      snprintf(msg, len, "%s %s is %s: an output is written whole to a temporary file that then replaces it. Name a regular file (or /dev/null to discard the output)", opts[i], name, what);
+      break;
+    }
+    if (stream) { /* written into, not replaced: it must be writable, and so must the temporary file's directory */
+      char           prefix[PETSC_MAX_PATH_LEN], *slash = NULL;
+      PetscErrorCode ierr;
+
+      if (access(target, W_OK)) {
+        snprintf(msg, len, "%s %s cannot be written (%s): choose another path", opts[i], name, strerror(errno));
+        break;
+      }
+      ierr = PetscPushErrorHandler(PetscReturnErrorHandler, NULL); /* a name too long: this message, not a trace */
+      if (!ierr) {
+        ierr = SNAPSTemporaryPrefix(files[i], prefix, sizeof(prefix));
+        if (PetscPopErrorHandler()) ierr = 1;
+      }
+      if (ierr || !(slash = strrchr(prefix, '/'))) {
+        snprintf(msg, len, "%s '%s': no room for the name of its temporary file: choose another path", opts[i], files[i]);
+        break;
+      }
+      *slash = 0;
+      if (access(prefix[0] ? prefix : "/", W_OK | X_OK)) snprintf(msg, len, "%s '%s' is a %s, written from a complete temporary file in '%s' (TMPDIR), where it cannot be written (%s): set TMPDIR to a writable directory", opts[i], files[i], S_ISFIFO(st.st_mode) ? "FIFO" : "character device", prefix[0] ? prefix : "/", strerror(errno));
+      continue; /* two outputs into one stream follow each other: no clash */
+    }
+    if ((err = CanonicalPath(target, canon[i], sizeof(canon[i])))) {
+      snprintf(msg, len, "%s %s: its directory cannot be used (%s): create it first, or choose another path", opts[i], name, strerror(err));
       break;
     }
     {
       char *slash = strrchr(canon[i], '/');
 
       *slash = 0; /* the directory, for the moment */
-      if (access(slash == canon[i] ? "/" : canon[i], W_OK | X_OK)) snprintf(msg, len, "%s '%s': cannot write in its directory '%s' (%s): choose another path", opts[i], files[i], slash == canon[i] ? "/" : canon[i], strerror(errno));
+      if (access(slash == canon[i] ? "/" : canon[i], W_OK | X_OK)) snprintf(msg, len, "%s %s: cannot write in its directory '%s' (%s): choose another path", opts[i], name, slash == canon[i] ? "/" : canon[i], strerror(errno));
       *slash = '/';
     }
     for (PetscInt j = 0; j < i && !msg[0]; j++) {
@@ -328,10 +384,14 @@ static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *
 /*@C
   SNAPSCheckOutputs - Fails, before any work, when the n output files files[] (options opts[]; NULL or empty
   names are skipped) cannot all be written: a name that is a directory, a directory that does not exist or
-  cannot be written in, or two outputs that are the same file (compared by their resolved directories and
+  cannot be written in, two outputs that are the same file (compared by their resolved directories and
   names, and by identity where both exist: "x.h5", "./x.h5", a symbolic or a hard link) and would overwrite
-  each other. A long run then fails at once, not when it writes its results. Collective: rank 0 looks,
-  every rank returns the same error. Inputs: SNAPSCheckOutputNotInput().
+  each other, or an existing name that is neither a regular file nor a stream (a block device, a socket), which the
+  write would replace. A symbolic link is checked as its target, which the write replaces (SNAPSOutputTarget()). A
+  stream (a character device such as /dev/null or a terminal, or a FIFO) is written into, from a complete temporary
+  file in $TMPDIR (or /tmp): it must be writable, and so must that directory. A long run then fails at once, not
+  when it writes its results. Collective: rank 0 looks, every rank returns the same error. Inputs:
+  SNAPSCheckOutputNotInput().
 @*/
 PetscErrorCode SNAPSCheckOutputs(MPI_Comm comm, PetscInt n, const char *const opts[], const char *const files[])
 {

@@ -2,7 +2,9 @@
 
    Every rank keeps the JSON tree (setting a value is cheap and needs no communication); only rank
    0's tree is written. Files are written atomically: a temporary file in the same directory,
-   flushed to disk, then renamed over the target. */
+   flushed to disk, then renamed over the target; a symbolic link's target is replaced (the link stays), an existing
+   file keeps its permission bits, and a stream (/dev/null, a terminal, a FIFO) gets the complete file copied into it
+   (SNAPSMoveIntoPlace). */
 #if !defined(_GNU_SOURCE)
 #define _GNU_SOURCE /* dladdr; also gethostname, gmtime_r, fsync, O_DIRECTORY */
 #endif
@@ -17,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,6 +51,66 @@ static PetscErrorCode ReportPut_Private(cJSON *object, const char key[], cJSON *
 static cJSON *ReportReal_Private(PetscReal v)
 {
   return PetscIsInfOrNanReal(v) ? cJSON_CreateNull() : cJSON_CreateNumber((double)v);
+}
+
+/* The length (1 to 4) of the valid UTF-8 sequence at s (RFC 3629: no overlong forms, no surrogates, nothing past
+   U+10FFFF), or 0 when s starts with a byte that is not valid UTF-8 there. s is NUL-terminated: a sequence cut short
+   meets the NUL, which no continuation byte matches. */
+static size_t Utf8Sequence(const unsigned char s[])
+{
+  const unsigned char c = s[0];
+
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+
+    return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    const unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+
+    return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
+  }
+  return 0;
+}
+
+/* A JSON string of value (NULL when out of memory). JSON text is UTF-8, but a file name is any bytes: each byte that is
+   not part of a valid UTF-8 sequence (a Latin-1 name such as "caf\xe9.h5") is written as the character of the same
+   value, U+0080 to U+00FF (the byte 0xe9 as U+00E9), so the report stays valid JSON that any reader parses. */
+static cJSON *ReportString_Private(const char value[])
+{
+  const unsigned char *s = (const unsigned char *)value;
+  size_t               n = 0, bad = 0, len;
+  char                *fixed;
+  cJSON               *item;
+
+  while (s[n]) {
+    len = Utf8Sequence(s + n);
+    bad += !len;
+    n += len ? len : 1;
+  }
+  if (!bad) return cJSON_CreateString(value);
+  if (!(fixed = malloc(n + bad + 1))) return NULL;
+  for (size_t i = 0, o = 0;;) {
+    if (i == n) {
+      fixed[o] = 0;
+      break;
+    }
+    len = Utf8Sequence(s + i);
+    if (len) {
+      memcpy(fixed + o, s + i, len);
+      o += len;
+      i += len;
+    } else { /* the byte as the code point of its value, in two bytes: 110000bb 10bbbbbb */
+      fixed[o++] = (char)(0xC0 | (s[i] >> 6));
+      fixed[o++] = (char)(0x80 | (s[i] & 0x3F));
+      i++;
+    }
+  }
+  item = cJSON_CreateString(fixed);
+  free(fixed);
+  return item;
 }
 
 /* The first "model name" of /proc/cpuinfo into model, or "unknown". */
@@ -123,11 +186,11 @@ PetscErrorCode SNAPSReportCreate(MPI_Comm comm, SNAPSReport *report)
   PetscCall(ReportPut_Private(r->root, "ranks", cJSON_CreateNumber(size)));
   machine = cJSON_CreateObject();
   PetscCall(ReportPut_Private(r->root, "machine", machine));
-  PetscCall(ReportPut_Private(machine, "host", cJSON_CreateString(host)));
-  PetscCall(ReportPut_Private(machine, "cpu_model", cJSON_CreateString(model)));
+  PetscCall(ReportPut_Private(machine, "host", ReportString_Private(host)));
+  PetscCall(ReportPut_Private(machine, "cpu_model", ReportString_Private(model)));
   PetscCall(ReportPut_Private(machine, "cores", cJSON_CreateNumber((double)cores)));
-  PetscCall(ReportPut_Private(machine, "blas", cJSON_CreateString(blas)));
-  PetscCall(ReportPut_Private(machine, "lapack", cJSON_CreateString(lapack)));
+  PetscCall(ReportPut_Private(machine, "blas", ReportString_Private(blas)));
+  PetscCall(ReportPut_Private(machine, "lapack", ReportString_Private(lapack)));
   PetscFunctionReturn(0);
 }
 
@@ -168,7 +231,9 @@ PetscErrorCode SNAPSReportSetBool(SNAPSReport r, const char key[], PetscBool val
 }
 
 /*@C
-  SNAPSReportSetString - Adds or replaces a string field. Not collective.
+  SNAPSReportSetString - Adds or replaces a string field; bytes of value that are not valid UTF-8 (a file name in
+  Latin-1) are written as the characters U+0080 to U+00FF of the same values, so the report stays valid JSON. Not
+  collective.
 @*/
 PetscErrorCode SNAPSReportSetString(SNAPSReport r, const char key[], const char value[])
 {
@@ -176,7 +241,7 @@ PetscErrorCode SNAPSReportSetString(SNAPSReport r, const char key[], const char 
   PetscValidPointer(r, 1);
   PetscValidCharPointer(key, 2);
   PetscValidCharPointer(value, 3);
-  PetscCall(ReportPut_Private(r->root, key, cJSON_CreateString(value)));
+  PetscCall(ReportPut_Private(r->root, key, ReportString_Private(value)));
   PetscFunctionReturn(0);
 }
 
@@ -264,7 +329,7 @@ static PetscErrorCode WriteFileReplace(MPI_Comm comm, const char filename[], con
          STEP_SYNC,
          STEP_CLOSE,
          STEP_RENAME };
-  static const char *what[] = {"", "no buffer given on rank 0", "cannot create temporary file", "cannot write", "cannot flush to disk", "cannot close", "cannot rename temporary file"};
+  static const char *what[] = {"", "no buffer given on rank 0", "cannot create temporary file", "cannot write", "cannot flush to disk", "cannot close", "cannot move the temporary file into place"};
   PetscMPIInt        rank;
   int                state[2] = {STEP_OK, 0}; /* failed step, errno */
   char               tmp[PETSC_MAX_PATH_LEN];
@@ -325,8 +390,8 @@ static PetscErrorCode WriteFileReplace(MPI_Comm comm, const char filename[], con
 
 /*@C
   SNAPSWriteFileAtomic - Writes rank 0's buffer (len bytes; other ranks may pass NULL, 0) to filename
-  atomically: a temporary file in the same directory, flushed and fsync'ed, then renamed over filename.
-  On failure the temporary file is removed and an existing filename is untouched. Collective: the
+  atomically: a temporary file in the same directory, flushed and fsync'ed, then renamed over filename (see
+  SNAPSMoveIntoPlace(): symbolic links, permission bits, streams such as /dev/null). On failure the temporary file is removed and an existing filename is untouched. Collective: the
   outcome is broadcast so every rank returns the same error.
 @*/
 PetscErrorCode SNAPSWriteFileAtomic(MPI_Comm comm, const char filename[], const char buffer[], size_t len)
@@ -350,22 +415,119 @@ PetscErrorCode SNAPSWriteFileReplace(MPI_Comm comm, const char filename[], const
 }
 
 /*@C
-  SNAPSTemporaryName - Builds "<dir>/.<base>.tmp.<pid>" for filename "<dir>/<base>" (".<base>.tmp.<pid>"
-  when filename has no directory): the temporary name used by atomic writes. Not collective.
+  SNAPSOutputTarget - The file that an atomic write to filename replaces: filename with the symbolic links of its last
+  component followed (a chain; a relative link is taken in the directory of the link), so that the write updates the
+  file a link points to and the link stays. A name that is not a link, or does not exist, is its own target; so is a
+  dangling link's target, which the write creates. Not collective.
+
+  Input Parameters:
++ filename - the output's name
+- len      - the room in target
+
+  Output Parameters:
++ target - the file to replace (filename when *err is set)
+- err    - 0, or the errno of a link that cannot be followed (ELOOP after 40 links, ENAMETOOLONG, readlink()'s)
+
+  Level: developer
+
+.seealso: SNAPSTemporaryName(), SNAPSMoveIntoPlace(), SNAPSCheckOutputs()
 @*/
-PetscErrorCode SNAPSTemporaryName(const char filename[], char out[], size_t outlen)
+PetscErrorCode SNAPSOutputTarget(const char filename[], char target[], size_t len, int *err)
 {
+  char        link[PETSC_MAX_PATH_LEN], next[PETSC_MAX_PATH_LEN];
+  struct stat st;
+  int         hops = 0;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(filename, 1);
+  PetscValidCharPointer(target, 2);
+  PetscValidIntPointer(err, 4);
+  *err = 0;
+  PetscCheck(strlen(filename) < len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The file name '%s' does not fit in %zu characters", filename, len);
+  (void)snprintf(target, len, "%s", filename);
+  while (!lstat(target, &st) && S_ISLNK(st.st_mode)) {
+    const char *slash = strrchr(target, '/');
+    ssize_t     n;
+    int         w;
+
+    if (++hops > 40) {
+      *err = ELOOP;
+      break;
+    }
+    n = readlink(target, link, sizeof(link) - 1);
+    if (n < 0 || (size_t)n >= sizeof(link) - 1) {
+      *err = n < 0 ? errno : ENAMETOOLONG;
+      break;
+    }
+    link[n] = 0;
+    if (link[0] == '/' || !slash)
+      w = snprintf(next, sizeof(next), "%s", link);
+    else
+      w = snprintf(next, sizeof(next), "%.*s%s", (int)(slash + 1 - target), target, link);
+    if (w < 0 || (size_t)w >= sizeof(next) || (size_t)w >= len) {
+      *err = ENAMETOOLONG;
+      break;
+    }
+    (void)snprintf(target, len, "%s", next);
+  }
+  if (*err) (void)snprintf(target, len, "%s", filename);
+  PetscFunctionReturn(0);
+}
+
+/* Whether path exists and is a stream: a character device (/dev/null, a terminal) or a FIFO (a pipe such as a shell's
+   /dev/stdout or <(...)), which an atomic write copies its complete file into instead of renaming over it. */
+static PetscBool IsStream(const char path[])
+{
+  struct stat st;
+
+  return (PetscBool)(!stat(path, &st) && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)));
+}
+
+/*@C
+  SNAPSTemporaryPrefix - Builds "<dir>/.<base>" for the target "<dir>/<base>" of filename (SNAPSOutputTarget(): symbolic
+  links followed, so that the temporary file is renamed within the target's file system; ".<base>" when it has no
+  directory), or "$TMPDIR/.<base>" (TMPDIR unset or empty: /tmp) when the target is a stream (a character device
+  such as /dev/null, or a FIFO), whose directory may not be writable and which is never renamed over. Temporary
+  names start so. Not collective.
+@*/
+PetscErrorCode SNAPSTemporaryPrefix(const char filename[], char out[], size_t outlen)
+{
+  char        target[PETSC_MAX_PATH_LEN];
   const char *slash, *base;
-  int         w;
+  int         w, err;
 
   PetscFunctionBegin;
   PetscValidCharPointer(filename, 1);
   PetscValidCharPointer(out, 2);
-  slash = strrchr(filename, '/');
-  base  = slash ? slash + 1 : filename;
+  PetscCall(SNAPSOutputTarget(filename, target, sizeof(target), &err)); /* a link that cannot be followed: its own place (the commit fails) */
+  slash = strrchr(target, '/');
+  base  = slash ? slash + 1 : target;
   PetscCheck(base[0], PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "'%s' is not a file name (it names a directory)", filename);
-  w = snprintf(out, outlen, "%.*s.%s.tmp.%ld", (int)(base - filename), filename, base, (long)getpid());
+  if (IsStream(target)) {
+    const char *dir = getenv("TMPDIR");
+
+    w = snprintf(out, outlen, "%s/.%s", dir && dir[0] ? dir : "/tmp", base);
+  } else
+    w = snprintf(out, outlen, "%.*s.%s", (int)(base - target), target, base);
   PetscCheck(w >= 0 && (size_t)w < outlen, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "Temporary name for '%s' does not fit in %zu characters", filename, outlen);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSTemporaryName - Builds "<dir>/.<base>.tmp.<pid>" for filename "<dir>/<base>" (".<base>.tmp.<pid>" when filename
+  has no directory): the temporary name used by atomic writes; its place is SNAPSTemporaryPrefix()'s (a symbolic
+  link's target's directory, or $TMPDIR for a stream). Not collective.
+@*/
+PetscErrorCode SNAPSTemporaryName(const char filename[], char out[], size_t outlen)
+{
+  size_t n;
+  int    w;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSTemporaryPrefix(filename, out, outlen));
+  n = strlen(out);
+  w = snprintf(out + n, outlen - n, ".tmp.%ld", (long)getpid());
+  PetscCheck(w >= 0 && (size_t)w < outlen - n, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "Temporary name for '%s' does not fit in %zu characters", filename, outlen);
   PetscFunctionReturn(0);
 }
 
@@ -412,10 +574,93 @@ PetscErrorCode SNAPSCopyFile(const char src[], const char dst[])
   PetscFunctionReturn(0);
 }
 
+/* Copies the file src into the stream dst (a character device or a FIFO: opened for writing, neither created nor
+   truncated; opening a FIFO waits for its reader). Returns 0 or the errno of the first failure. */
+static int CopyIntoStream(const char src[], const char dst[])
+{
+  char    buf[1 << 16];
+  int     in = open(src, O_RDONLY), out, err = 0;
+  ssize_t n;
+
+  if (in < 0) return errno;
+  out = open(dst, O_WRONLY | O_NOCTTY);
+  if (out < 0) {
+    err = errno;
+    (void)close(in);
+    return err;
+  }
+  while (!err && (n = read(in, buf, sizeof(buf))) != 0) {
+    if (n < 0) {
+      if (errno != EINTR) err = errno;
+      continue;
+    }
+    for (ssize_t off = 0; off < n && !err;) {
+      ssize_t w = write(out, buf + off, (size_t)(n - off));
+
+      if (w >= 0)
+        off += w;
+      else if (errno != EINTR)
+        err = errno;
+    }
+  }
+  (void)close(in);
+  if (close(out) && !err) err = errno;
+  return err;
+}
+
 /*@C
-  SNAPSCommitLocal - Finishes an atomic write on one process: renames tmp over filename when *outcome is 0 (a
-  failed rename sets *outcome to PETSC_ERR_FILE_WRITE and *err to errno), and removes tmp when *outcome is (or
-  becomes) nonzero, so an existing filename is replaced only by a complete file. Not collective.
+  SNAPSMoveIntoPlace - Puts the complete file tmp (SNAPSTemporaryName()) in the place of filename on this process: renamed
+  over filename's target (SNAPSOutputTarget(): a symbolic link stays and its file is replaced), an existing file's
+  permission bits (and, where allowed, owner and group) kept; or, when the target is a stream (a character device
+  such as /dev/null or a terminal, or a FIFO), copied into it and removed. Any other existing file that is not a
+  regular file (a block device, a socket) is not replaced: ENOTSUP. Not collective.
+
+  Input Parameters:
++ tmp      - the temporary file holding the data
+- filename - the file it replaces
+
+  Output Parameter:
+. err - 0, or the errno of the failure (tmp is then left as it was)
+
+  Level: developer
+
+.seealso: SNAPSCommitLocal(), SNAPSTemporaryName(), SNAPSCheckOutputs()
+@*/
+PetscErrorCode SNAPSMoveIntoPlace(const char tmp[], const char filename[], int *err)
+{
+  char        target[PETSC_MAX_PATH_LEN];
+  struct stat st;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(tmp, 1);
+  PetscValidCharPointer(filename, 2);
+  PetscValidIntPointer(err, 3);
+  PetscCall(SNAPSOutputTarget(filename, target, sizeof(target), err));
+  if (*err) PetscFunctionReturn(0);
+  if (!stat(target, &st)) {
+    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+      *err = CopyIntoStream(tmp, target);
+      if (!*err) (void)unlink(tmp);
+      PetscFunctionReturn(0);
+    }
+    if (S_ISREG(st.st_mode)) {
+      /* the replacement is the same file to its users: chown first (it may clear set-user-ID bits), best effort */
+      if ((st.st_uid != geteuid() || st.st_gid != getegid()) && chown(tmp, st.st_uid, st.st_gid)) {}
+      (void)chmod(tmp, st.st_mode & 07777);
+    } else if (!S_ISDIR(st.st_mode)) { /* a directory: rename() says so */
+      *err = ENOTSUP;
+      PetscFunctionReturn(0);
+    }
+  }
+  if (rename(tmp, target)) *err = errno;
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSCommitLocal - Finishes an atomic write on one process: moves tmp into the place of filename (SNAPSMoveIntoPlace():
+  renamed over it, or copied into a stream) when *outcome is 0 (a failure sets *outcome to PETSC_ERR_FILE_WRITE and
+  *err to errno), and removes tmp when *outcome is (or becomes) nonzero, so an existing filename is replaced only by a
+  complete file. Not collective.
 
   Input Parameters:
 + tmp      - the temporary file holding the data (SNAPSTemporaryName())
@@ -423,18 +668,23 @@ PetscErrorCode SNAPSCopyFile(const char src[], const char dst[])
 
   Input/Output Parameters:
 + outcome - 0 if the data was written completely, else the writer's error code
-- err     - errno of a failed rename (unchanged otherwise)
+- err     - errno of a failed move (unchanged otherwise)
 
   Level: developer
 
-.seealso: SNAPSCommitTemporary(), SNAPSTemporaryName(), SNAPSWriteFileAtomic()
+.seealso: SNAPSCommitTemporary(), SNAPSTemporaryName(), SNAPSWriteFileAtomic(), SNAPSMoveIntoPlace()
 @*/
 PetscErrorCode SNAPSCommitLocal(const char tmp[], const char filename[], PetscErrorCode *outcome, int *err)
 {
   PetscFunctionBegin;
-  if (!*outcome && rename(tmp, filename)) {
-    *outcome = PETSC_ERR_FILE_WRITE;
-    *err     = errno;
+  if (!*outcome) {
+    int e;
+
+    PetscCall(SNAPSMoveIntoPlace(tmp, filename, &e));
+    if (e) {
+      *outcome = PETSC_ERR_FILE_WRITE;
+      *err     = e;
+    }
   }
   if (*outcome) (void)unlink(tmp);
   PetscFunctionReturn(0);

@@ -33,16 +33,17 @@ static PetscErrorCode AgreeOnRank0(MPI_Comm comm, PetscErrorCode ierr, const cha
   PetscFunctionReturn(0);
 }
 
-/* Builds "<dir>/.<base>.partial" for the trajectory file "<dir>/<base>". */
+/* Builds "<dir>/.<base>.partial" for the trajectory file "<dir>/<base>", in the place of its temporary files
+   (SNAPSTemporaryPrefix(): a symbolic link's target's directory; $TMPDIR for a stream such as /dev/null). */
 static PetscErrorCode PartialName(const char file[], char out[], size_t len)
 {
-  const char *slash = strrchr(file, '/'), *base = slash ? slash + 1 : file;
-  int         w;
+  size_t n;
 
   PetscFunctionBegin;
-  PetscCheck(base[0], PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "'%s' is not a file name (it names a directory)", file);
-  w = snprintf(out, len, "%.*s.%s.partial", (int)(base - file), file, base);
-  PetscCheck(w >= 0 && (size_t)w < len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The name '%s' is too long", file);
+  PetscCall(SNAPSTemporaryPrefix(file, out, len));
+  n = strlen(out);
+  PetscCheck(n + sizeof(".partial") <= len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The name '%s' is too long", file);
+  PetscCall(PetscStrlcat(out, ".partial", len));
   PetscFunctionReturn(0);
 }
 
@@ -411,7 +412,12 @@ static PetscErrorCode Finish_Rank0(SNAPSTrajectory tr, PetscReal **times)
   PetscCall(SNAHDF5WriteAttributeInt(tr->h5, "complete", 1));
   PetscCheck(H5Fclose(tr->h5) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not close '%s' (disk full?)", tr->partial);
   tr->h5 = -1;
-  PetscCheck(!rename(tr->partial, tr->file), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not rename '%s' to '%s': %s", tr->partial, tr->file, strerror(errno));
+  { /* renamed over the file (a symbolic link's target; its mode kept), or copied into a stream; kept on failure */
+    int err;
+
+    PetscCall(SNAPSMoveIntoPlace(tr->partial, tr->file, &err));
+    PetscCheck(!err, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not move the complete trajectory '%s' into place as '%s': %s", tr->partial, tr->file, strerror(err));
+  }
   PetscFunctionReturn(0);
 }
 

@@ -489,21 +489,36 @@ PetscErrorCode PoissonFEMViewSolution(PoissonFEM *fem, const char file[])
   PetscCall(PoissonViewCommit(comm, tmp, file, ierr));
 #if defined(POISSON_GEN_XDMF)
   { /* PETSc's own generator writes the .xmf (the name SNAPSTrajectoryXdmfName() gives, checked as an output)
-       under a temporary name, renamed over it when complete */
-    char  cmd[4 * PETSC_MAX_PATH_LEN], xmf[PETSC_MAX_PATH_LEN], xtmp[PETSC_MAX_PATH_LEN];
-    FILE *fp = NULL;
+       under a temporary name, which rank 0 moves into place when the generator says it finished (SNAPSCommitLocal:
+       a symbolic link's target replaced, an existing file's mode kept) */
+    static const char done_line[] = "snaps: xdmf written\n";
+    char              cmd[4 * PETSC_MAX_PATH_LEN], xmf[PETSC_MAX_PATH_LEN], xtmp[PETSC_MAX_PATH_LEN];
+    FILE             *fp   = NULL;
+    PetscBool         done = PETSC_FALSE;
+    PetscMPIInt       rank;
+
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
     PetscCall(SNAPSTrajectoryXdmfName(file, xmf, sizeof(xmf)));
     PetscCall(SNAPSTemporaryName(xmf, xtmp, sizeof(xtmp))); /* rank 0 runs the command */
-    PetscCall(PetscSNPrintf(cmd, sizeof(cmd),
-                            "\"%s\" -c \"import os, runpy, sys\ntry:\n  runpy.run_path(sys.argv[1])['generateXdmf'](sys.argv[2], sys.argv[4])\n  os.replace(sys.argv[4], sys.argv[3])\nfinally:\n  "
-                            "os.path.exists(sys.argv[4]) and os.remove(sys.argv[4])\" \"%s\" \"%s\" \"%s\" \"%s\" 2>&1",
-                            POISSON_PYTHON, POISSON_GEN_XDMF, file, xmf, xtmp));
+    PetscCall(PetscSNPrintf(cmd, sizeof(cmd), "\"%s\" -c \"import runpy, sys\nrunpy.run_path(sys.argv[1])['generateXdmf'](sys.argv[2], sys.argv[3])\nprint('%.*s')\" \"%s\" \"%s\" \"%s\" 2>&1", POISSON_PYTHON, (int)strlen(done_line) - 1, done_line, POISSON_GEN_XDMF, file, xtmp));
     PetscCall(PetscPOpen(comm, NULL, cmd, "r", &fp));
     if (fp) {
       char line[256];
-      while (fgets(line, sizeof(line), fp)) PetscCall(PetscPrintf(PETSC_COMM_SELF, "petsc_gen_xdmf: %s", line));
+      while (fgets(line, sizeof(line), fp)) {
+        if (!strcmp(line, done_line))
+          done = PETSC_TRUE;
+        else
+          PetscCall(PetscPrintf(PETSC_COMM_SELF, "petsc_gen_xdmf: %s", line));
+      }
     }
     PetscCall(PetscPClose(comm, fp));
+    if (!rank) {
+      PetscErrorCode outcome = done ? 0 : PETSC_ERR_LIB; /* unfinished: its temporary file is removed */
+      int            err     = 0;
+
+      PetscCall(SNAPSCommitLocal(xtmp, xmf, &outcome, &err));
+      if (err) PetscCall(PetscPrintf(PETSC_COMM_SELF, "petsc_gen_xdmf: could not move the complete '%s' into place as '%s': %s\n", xtmp, xmf, strerror(err)));
+    }
   }
 #else
   PetscCall(PetscPrintf(comm, "snaps-poisson: run PETSc's lib/petsc/bin/petsc_gen_xdmf.py %s to make the XDMF file for ParaView\n", file));

@@ -194,6 +194,14 @@ def huge_coefficients(f):
         f["sna"][name][...] = 1e300
 
 
+def lzf_W(f):
+    """W compressed with h5py's LZF filter (32000), which the HDF5 library lacks: a missing filter, not a corrupt file.
+    Its values are constant, which LZF shrinks (h5py makes LZF optional: a chunk it cannot shrink is stored plain and
+    reads fine without the filter)."""
+    g = f["sna"]
+    rewrite(g, "W", 0.25 + 0.0 * g["W"][...], compression="lzf")
+
+
 def flip(path):
     """A case body whose work is done on the closed file: one bit of dataset path's raw data flipped."""
 
@@ -231,6 +239,7 @@ add_cases(
         ("model_knot_interval_1e-310", "knot interval \\[0\\.?, 1e-310\\] of input 0 is 1e-310 wide", knot_interval_1e310),
         ("model_huge_coefficients", "predictions of the model '[^']*' are not finite .*coefficients", huge_coefficients),
         ("model_W_nan", "dataset 'W' contains NaN or Inf", nan_in_W),
+        ("model_W_lzf", "dataset 'W' is compressed with HDF5 filter 32000 \\(lzf\\), which this HDF5 library cannot decode \\(it is not corrupt\\): rewrite it with gzip", lzf_W),
         # one flipped bit in W's raw data: the Fletcher32 checksum of a model written by SNAPS must catch it
         ("model_flipped_byte", "checksum.*corrupt|corrupt.*checksum", flip("sna/W")),
     ],
@@ -333,6 +342,19 @@ for _reader in ("predict_data", "fit_data"):
         ("data_flipped_byte_", "checksum.*corrupt|corrupt.*checksum", fletcher32_copy),
     ):
         new_file(_name + _reader, _reader, _regex)(_write)
+
+
+def lzf_copy(path, src):
+    """The good dataset with X compressed by h5py's LZF filter (32000), which the HDF5 library lacks."""
+    import h5py
+
+    with h5py.File(src["data"], "r") as g, h5py.File(path, "w") as f:
+        f.create_dataset("X", data=g["X"][...], compression="lzf")
+        f.create_dataset("Y", data=g["Y"][...])
+
+
+# the one dataset reader of every program: the missing filter named, not "file truncated or corrupt?"
+new_file("data_lzf_fit_data", "fit_data", "dataset /X is compressed with HDF5 filter 32000 \\(lzf\\), which this HDF5 library cannot decode \\(it is not corrupt\\): rewrite it with gzip")(lzf_copy)
 # predictions written by snaps-predict (SNADatasetSave) carry checksums too
 case("data_written_by_snaps_flipped_byte", "predict_data", "dataset /X fails its checksum: the file is corrupt", "predictions")(flip("X"))
 

@@ -58,6 +58,9 @@ def datasets(out):
     write(os.path.join(out, "rows.h5"), X=X, Y=Y[:499])
     write(os.path.join(out, "int.h5"), X=np.round(10 * X).astype(np.int64), Y=Y)
     write(os.path.join(out, "noy.h5"), X=X)
+    # more inputs than a model file may hold (4096): refused before the fit (its own generator: the draws above stay)
+    Xw = np.random.default_rng(4097).uniform(-1.0, 1.0, size=(5, 4097))
+    write(os.path.join(out, "wide.h5"), X=Xw, Y=Xw[:, :1])
 
     # AION: one damped cosine 1.5 e^{-1.2 t} cos(8 t + 0.6) in one input
     def atom(t):

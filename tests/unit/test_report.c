@@ -1,19 +1,27 @@
 /* Unit test of snaps/report.h: reports written as JSON and read back, atomic writes and their failures.
    Usage: test_report <scratch directory>. Runs on any number of MPI ranks with the same results. */
+#if !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE /* mknod, S_IFSOCK */
+#endif
 #if !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L
 #endif
 #include <snaps/report.h>
+#include <snaps/options.h>
 #include <snaps/version.h>
 
 #include <cjson/cJSON.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static char        scratch[PETSC_MAX_PATH_LEN];
@@ -79,6 +87,27 @@ static int IsNumber(const cJSON *object, const char key[], double want)
   return cJSON_IsNumber(item) && item->valuedouble == want;
 }
 
+/* Whether the NUL-terminated text is valid UTF-8 (RFC 3629), as JSON text must be. */
+static int IsUtf8(const char text[])
+{
+  const unsigned char *s = (const unsigned char *)text;
+
+  while (*s) {
+    int n = *s < 0x80 ? 0 : *s >= 0xC2 && *s <= 0xDF ? 1
+                        : *s >= 0xE0 && *s <= 0xEF   ? 2
+                        : *s >= 0xF0 && *s <= 0xF4   ? 3
+                                                     : -1;
+
+    if (n < 0) return 0;
+    if (n == 2 && ((*s == 0xE0 && s[1] < 0xA0) || (*s == 0xED && s[1] > 0x9F))) return 0; /* overlong, surrogate */
+    if (n == 3 && ((*s == 0xF0 && s[1] < 0x90) || (*s == 0xF4 && s[1] > 0x8F))) return 0; /* overlong, past U+10FFFF */
+    for (int k = 1; k <= n; k++)
+      if ((s[k] & 0xC0) != 0x80) return 0;
+    s += n + 1;
+  }
+  return 1;
+}
+
 /* Builds a report with every kind of value, replaces keys, writes it, and checks the file on rank 0. */
 static PetscErrorCode TestWriteAndRead(void)
 {
@@ -95,6 +124,8 @@ static PetscErrorCode TestWriteAndRead(void)
   PetscCall(SNAPSReportSetReal(r, "inf", -INFINITY));
   PetscCall(SNAPSReportSetInt(r, "iterations", 42));
   PetscCall(SNAPSReportSetString(r, "solver", "tao \"blmvm\"\n"));
+  /* a file name in Latin-1, valid UTF-8, an encoded surrogate, a 4-byte character and a sequence cut short */
+  PetscCall(SNAPSReportSetString(r, "path", "caf\xe9.h5 \xc3\xa9 \xed\xa0\x80 \xf0\x9f\x98\x80 \xc3"));
   PetscCall(SNAPSReportSetRealArray(r, "history", 4, arr));
   PetscCall(SNAPSReportSetRealArray(r, "empty", 0, NULL));
   PetscCall(SNAPSReportSetReal(r, "rmse", 0.0625));         /* replaced */
@@ -112,6 +143,7 @@ static PetscErrorCode TestWriteAndRead(void)
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(root, "history"), *m = cJSON_GetObjectItemCaseSensitive(root, "machine"), *item;
     const cJSON *date = cJSON_GetObjectItemCaseSensitive(root, "date"), *s = cJSON_GetObjectItemCaseSensitive(root, "solver");
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "empty"), *v = cJSON_GetObjectItemCaseSensitive(root, "snaps_version");
+    const cJSON *path = cJSON_GetObjectItemCaseSensitive(root, "path");
     int          rmse = 0;
 
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s", text ? text : "(no file)\n"));
@@ -120,6 +152,8 @@ static PetscErrorCode TestWriteAndRead(void)
     Check(rmse == 1 && IsNumber(root, "rmse", 0.03125) && IsNumber(root, "iterations", 43), "rmse and iterations replaced, once each");
     Check(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root, "nan")) && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root, "inf")), "NaN and Inf written as null");
     Check(cJSON_IsString(s) && !strcmp(s->valuestring, "tao \"blmvm\"\n"), "string with quotes and newline");
+    Check(text && IsUtf8(text), "the report is valid UTF-8 (a string's bytes that are not UTF-8 are escaped)");
+    Check(cJSON_IsString(path) && !strcmp(path->valuestring, "caf\xc3\xa9.h5 \xc3\xa9 \xc3\xad\xc2\xa0\xc2\x80 \xf0\x9f\x98\x80 \xc3\x83"), "bytes that are not UTF-8 written as U+0080..U+00FF, valid UTF-8 kept");
     Check(cJSON_IsArray(h) && cJSON_GetArraySize(h) == 4 && cJSON_GetArrayItem(h, 0)->valuedouble == 1.0 && cJSON_GetArrayItem(h, 1)->valuedouble == -2.5 && cJSON_IsNull(cJSON_GetArrayItem(h, 2)) && cJSON_GetArrayItem(h, 3)->valuedouble == 1e-300, "real array, with NaN as null");
     Check(cJSON_IsArray(e) && cJSON_GetArraySize(e) == 0, "empty array");
     Check(IsNumber(root, "ranks", size), "ranks");
@@ -178,7 +212,7 @@ static PetscErrorCode TestFailures(void)
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = SNAPSReportWrite(r, file);
   PetscCall(PetscPopErrorHandler());
-  PetscCall(ExpectError(ierr, PETSC_ERR_FILE_WRITE, "cannot rename temporary file", "target is a directory"));
+  PetscCall(ExpectError(ierr, PETSC_ERR_FILE_WRITE, "cannot move the temporary file into place: Is a directory", "target is a directory"));
   if (rank == 0) ok = CountTemporaries(scratch, prefix) == 0;
   PetscCall(Agree(ok, "temporary file removed after a failed rename"));
   PetscCall(SNAPSReportDestroy(&r));
@@ -233,6 +267,139 @@ static PetscErrorCode TestAtomicHelpers(void)
   PetscFunctionReturn(0);
 }
 
+/* The mode (permission bits) of path, or -1. */
+static int ModeOf(const char path[])
+{
+  struct stat st;
+
+  return stat(path, &st) ? -1 : (int)(st.st_mode & 07777);
+}
+
+/* SNAPSCheckOutputs() on one output, its error code (0: accepted) and message in msg. */
+static PetscErrorCode CheckOne(const char file[], PetscErrorCode *ierr, char **msg)
+{
+  const char *opts[1] = {"-out"}, *files[1] = {file};
+
+  PetscFunctionBegin;
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  *ierr = SNAPSCheckOutputs(PETSC_COMM_WORLD, 1, opts, files);
+  PetscCall(PetscPopErrorHandler());
+  *msg = NULL;
+  if (*ierr) PetscCall(PetscErrorMessage(*ierr, NULL, msg));
+  PetscFunctionReturn(0);
+}
+
+/* What an atomic write does with an output that exists and is not a plain regular file: through a symbolic link it
+   replaces the link's target and keeps the link; an existing file keeps its permission bits; a FIFO and a character
+   device (a copy of /dev/null's node, where this process may make one) are written into and stay what they are;
+   SNAPSCheckOutputs() refuses a socket and a block device (naming them) before any work, and accepts the streams.
+   Before: each was renamed over (a link or /dev/null became a regular file; the mode came from the umask). */
+static PetscErrorCode TestOutputKinds(void)
+{
+  char           real[PETSC_MAX_PATH_LEN], link[PETSC_MAX_PATH_LEN], fifo[PETSC_MAX_PATH_LEN], dev[PETSC_MAX_PATH_LEN], sock[PETSC_MAX_PATH_LEN], blk[PETSC_MAX_PATH_LEN], *msg;
+  const char     text[] = "through the link\n", piped[] = "into the pipe\n";
+  PetscErrorCode ierr;
+  int            ok = 1, reader = -1, havedev = 0, haveblk = 0;
+  struct stat    st;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(real, sizeof(real), "%s/kinds_real_np%d.txt", scratch, size));
+  PetscCall(PetscSNPrintf(link, sizeof(link), "%s/kinds_link_np%d.txt", scratch, size));
+  PetscCall(PetscSNPrintf(fifo, sizeof(fifo), "%s/kinds_fifo_np%d", scratch, size));
+  PetscCall(PetscSNPrintf(dev, sizeof(dev), "%s/kinds_null_np%d", scratch, size));
+  PetscCall(PetscSNPrintf(blk, sizeof(blk), "%s/kinds_blk_np%d", scratch, size));
+  PetscCall(PetscSNPrintf(sock, sizeof(sock), "%s/kinds_sock_np%d", scratch, size));
+  if (rank == 0) {
+    const char *base = strrchr(real, '/') + 1; /* a relative link, as ln -s makes them */
+
+    (void)unlink(real);
+    (void)unlink(link);
+    (void)unlink(fifo);
+    (void)unlink(dev);
+    (void)unlink(blk);
+    (void)unlink(sock);
+    ok      = !symlink(base, link) && !mkfifo(fifo, 0600);
+    havedev = !mknod(dev, S_IFCHR | 0666, makedev(1, 3)); /* not allowed without CAP_MKNOD: that case is skipped */
+    haveblk = !mknod(blk, S_IFBLK | 0600, makedev(1, 0));
+    {
+      struct sockaddr_un addr;
+      int                fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+      memset(&addr, 0, sizeof(addr));
+      addr.sun_family = AF_UNIX;
+      ok              = ok && fd >= 0 && strlen(sock) < sizeof(addr.sun_path);
+      if (ok) {
+        memcpy(addr.sun_path, sock, strlen(sock) + 1);
+        ok = !bind(fd, (struct sockaddr *)&addr, sizeof(addr));
+      }
+      if (fd >= 0) (void)close(fd);
+    }
+  }
+  PetscCall(Agree(ok, "making the link, the FIFO and the socket"));
+  PetscCallMPI(MPI_Bcast(&havedev, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Bcast(&haveblk, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+
+  /* a link to a file of mode 0640: the file is replaced, the link and the mode stay */
+  PetscCall(SNAPSWriteFileAtomic(PETSC_COMM_WORLD, real, rank ? NULL : "old", rank ? 0 : 3));
+  if (rank == 0) ok = !chmod(real, 0640);
+  PetscCall(Agree(ok, "chmod"));
+  PetscCall(SNAPSWriteFileAtomic(PETSC_COMM_WORLD, link, rank ? NULL : text, rank ? 0 : strlen(text)));
+  if (rank == 0) {
+    char *s = ReadFile(real);
+    ok      = !lstat(link, &st) && S_ISLNK(st.st_mode) && s && !strcmp(s, text);
+    free(s);
+  }
+  PetscCall(Agree(ok, "a write through a symbolic link replaces its target and keeps the link"));
+  if (rank == 0) ok = ModeOf(real) == 0640;
+  PetscCall(Agree(ok, "the replaced file keeps its mode 0640"));
+  if (rank == 0) ok = !chmod(real, 0600);
+  PetscCall(SNAPSWriteFileReplace(PETSC_COMM_WORLD, real, rank ? NULL : "again", rank ? 0 : 5));
+  if (rank == 0) ok = ok && ModeOf(real) == 0600 && CountTemporaries(scratch, ".kinds_") == 0;
+  PetscCall(Agree(ok, "a file of mode 0600 written over directly stays 0600, no temporary left"));
+
+  /* a FIFO with a reader gets the complete text and stays a FIFO */
+  if (rank == 0) ok = (reader = open(fifo, O_RDONLY | O_NONBLOCK)) >= 0;
+  PetscCall(Agree(ok, "opening the FIFO's reader"));
+  PetscCall(SNAPSWriteFileAtomic(PETSC_COMM_WORLD, fifo, rank ? NULL : piped, rank ? 0 : strlen(piped)));
+  if (rank == 0) {
+    char    got[64] = "";
+    ssize_t n       = read(reader, got, sizeof(got) - 1);
+
+    ok = n == (ssize_t)strlen(piped) && !strncmp(got, piped, (size_t)n) && !lstat(fifo, &st) && S_ISFIFO(st.st_mode);
+    (void)close(reader);
+  }
+  PetscCall(Agree(ok, "a FIFO is written into and stays a FIFO"));
+
+  /* a character device (/dev/null's numbers) is written into and stays one */
+  if (havedev) {
+    PetscCall(SNAPSWriteFileAtomic(PETSC_COMM_WORLD, dev, rank ? NULL : text, rank ? 0 : strlen(text)));
+    if (rank == 0) ok = !lstat(dev, &st) && S_ISCHR(st.st_mode);
+    PetscCall(Agree(ok, "a character device is written into and stays a character device"));
+    PetscCall(CheckOne(dev, &ierr, &msg));
+    PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAPSCheckOutputs() refused a character device: %s", msg);
+  } else
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  (no character device made here: mknod needs CAP_MKNOD; that case skipped)\n"));
+
+  /* refused before any work: a socket and a block device; accepted: the FIFO and the link */
+  PetscCall(CheckOne(sock, &ierr, &msg));
+  PetscCall(ExpectError(ierr, PETSC_ERR_USER_INPUT, "is a socket: an output is written whole to a temporary file", "a socket as an output"));
+  if (haveblk) {
+    PetscCall(CheckOne(blk, &ierr, &msg));
+    PetscCall(ExpectError(ierr, PETSC_ERR_USER_INPUT, "is a block device", "a block device as an output"));
+  }
+  PetscCall(CheckOne(fifo, &ierr, &msg));
+  PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAPSCheckOutputs() refused a FIFO: %s", msg);
+  PetscCall(CheckOne(link, &ierr, &msg));
+  PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAPSCheckOutputs() refused a link to a file: %s", msg);
+  if (rank == 0) {
+    (void)unlink(dev);
+    (void)unlink(blk);
+    (void)unlink(sock);
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "outputs that are links, FIFOs, devices, sockets: ok\n"));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, "Unit test of SNAPS reports. Usage: test_report <scratch directory>\n"));
@@ -243,6 +410,7 @@ int main(int argc, char **argv)
   PetscCall(TestWriteAndRead());
   PetscCall(TestFailures());
   PetscCall(TestAtomicHelpers());
+  PetscCall(TestOutputKinds());
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "test_report: all tests passed on %d rank(s)\n", size));
   PetscCall(PetscFinalize());
   return 0;

@@ -1,5 +1,6 @@
-/* Results reports: flat JSON files of named figures, written by every program's -results option.
-   Each report records the machine it ran on (host, CPU model, cores, MPI ranks) and the SNAPS version. */
+/* Results reports: JSON files of named figures at the top level (numbers, strings, arrays of numbers), written by
+   every program's -results option. Each report records the SNAPS version, the date, the MPI ranks and, as the one
+   nested object "machine", the machine it ran on (host, CPU model, cores, BLAS and LAPACK libraries). */
 #pragma once
 
 #include <petscsys.h>
@@ -24,16 +25,25 @@ PETSC_EXTERN PetscErrorCode SNAPSReportWrite(SNAPSReport, const char[]);
 /* Frees the report. */
 PETSC_EXTERN PetscErrorCode SNAPSReportDestroy(SNAPSReport *);
 
-/* Writes a file atomically from rank 0's buffer: temporary name in the same directory, fsync, rename. */
+/* Writes a file atomically from rank 0's buffer: temporary name in the same directory, fsync, rename (into a stream
+   such as /dev/null: the complete file copied). */
 PETSC_EXTERN PetscErrorCode SNAPSWriteFileAtomic(MPI_Comm, const char[], const char[], size_t);
 /* The same without fsync (file and directory): for files that only describe unsynced ones (a trajectory's XDMF). */
 PETSC_EXTERN PetscErrorCode SNAPSWriteFileReplace(MPI_Comm, const char[], const char[], size_t);
-/* Builds "<dir>/.<base>.tmp.<pid>" for filename, the temporary name used by atomic writes. */
+/* The file an output replaces: its name with the symbolic links of its last component followed; errno of a link that
+   cannot be followed. */
+PETSC_EXTERN PetscErrorCode SNAPSOutputTarget(const char[], char[], size_t, int *);
+/* "<dir>/.<base>" of the output's target, or "$TMPDIR/.<base>" for a stream (a character device, a FIFO). */
+PETSC_EXTERN PetscErrorCode SNAPSTemporaryPrefix(const char[], char[], size_t);
+/* Builds "<dir>/.<base>.tmp.<pid>" for filename (see SNAPSTemporaryPrefix), the temporary name used by atomic writes. */
 PETSC_EXTERN PetscErrorCode SNAPSTemporaryName(const char[], char[], size_t);
 /* Copies the file src to dst byte for byte on this process (dst created or truncated); on failure dst is removed.
    Not collective. */
 PETSC_EXTERN PetscErrorCode SNAPSCopyFile(const char[], const char[]);
-/* Finishes an atomic write on one process: renames tmp over file when the outcome is 0, else removes tmp. */
+/* Puts the complete file tmp in the place of file on this process: renamed over its target (links followed, an
+   existing file's mode kept), or copied into a stream; errno of a failure. */
+PETSC_EXTERN PetscErrorCode SNAPSMoveIntoPlace(const char[], const char[], int *);
+/* Finishes an atomic write on one process: moves tmp into the place of file when the outcome is 0, else removes tmp. */
 PETSC_EXTERN PetscErrorCode SNAPSCommitLocal(const char[], const char[], PetscErrorCode *, int *);
 /* Finishes an atomic write: rank 0 renames tmp over file when its outcome is 0, else removes tmp; every rank
    gets rank 0's outcome and errno. Collective. */

@@ -261,6 +261,12 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(SNAInitializePackage());
   PetscObjectOptionsBegin((PetscObject)sna);
   PetscCall(PetscOptionsFList("-sna_type", "Separable neural architecture", "SNASetType", SNAList, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : SNAKHRONOS, type, sizeof(type), &flg));
+  if (flg && sna->setupcalled) { /* a fitted or loaded model (a warm start such as snaps-fit -init_model) keeps its type */
+    PetscBool same;
+
+    PetscCall(PetscObjectTypeCompare((PetscObject)sna, type, &same));
+    PetscCheck(same, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_type %s would replace this SNA, which is already fitted or loaded as a %s model, by a new %s model: a warm start (such as snaps-fit -init_model) keeps the model's type, whose parameters it continues from. Drop -%ssna_type, or fit a new model", SNAMessagePrefix(sna), type, ((PetscObject)sna)->type_name, type, SNAMessagePrefix(sna));
+  }
   if (flg || !((PetscObject)sna)->type_name) PetscCall(SNASetType(sna, flg ? type : SNAKHRONOS));
   PetscCall(SNASetFromOptions_FitType(sna, PetscOptionsObject));
   PetscCall(PetscOptionsEnum("-sna_loss", "Training loss: mse, or cross_entropy (the outputs are the logits of a categorical distribution)", "SNASetLossType", SNALossTypes, (PetscEnum)sna->loss, (PetscEnum *)&loss, &flg));
@@ -321,6 +327,8 @@ PetscErrorCode SNASetSizes(SNA sna, PetscInt d, PetscInt q)
   pending = sna->bounds_pending;
   nb      = sna->nbounds_pending;
   PetscCheck(d >= 1 && q >= 1, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "An SNA needs at least one input and one output, not d = %" PetscInt_FMT ", q = %" PetscInt_FMT, d, q);
+  /* the sizes a model file may hold (SNALoad() refuses more): refused here, before any fit, not when the model is read */
+  PetscCheck(d <= SNA_MAX_INPUTS && q <= SNA_MAX_OUTPUTS, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "An SNA takes at most %d inputs and %d outputs (what its model file may hold), not %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs: reduce the data first (e.g. to the coefficients of a POD basis: snaps-pod)", SNA_MAX_INPUTS, SNA_MAX_OUTPUTS, d, q);
   PetscCheck(!sna->setupcalled || (d == sna->dim_in && q == sna->dim_out), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Cannot change the sizes of an SNA that is set up (%" PetscInt_FMT " -> %" PetscInt_FMT " inputs, %" PetscInt_FMT " -> %" PetscInt_FMT " outputs)", sna->dim_in, d, sna->dim_out, q);
   sna->bounds_pending  = NULL; /* taken now, or refused */
   sna->nbounds_pending = 0;

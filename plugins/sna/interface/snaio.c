@@ -399,6 +399,56 @@ static SNAHDF5ArrayState StorageState(hid_t dset, hid_t dcpl, int rank, const hs
   return ChunksMatchLayout(dset, dcpl, rank, dims, esize) ? SNA_HDF5_ARRAY_OK : SNA_HDF5_ARRAY_BAD_CHUNKS;
 }
 
+/* The first filter of a dataset's pipeline that this HDF5 library cannot apply (H5Zfilter_avail(), which also looks
+   for a plugin on HDF5_PLUGIN_PATH), as "HDF5 filter 32000 (lzf)" in text (may be NULL); false if each one is available.
+   h5py's compression='lzf' is the usual one: the LZF filter ships with h5py, not with the HDF5 library. */
+static PetscBool MissingFilter(hid_t dcpl, char text[], size_t len)
+{
+  static const struct {
+    H5Z_filter_t id;
+    const char  *name;
+  } known[] = {
+      {32000, "lzf"},
+      {32001, "blosc"},
+      {32004, "lz4"},
+      {32008, "bitshuffle"},
+      {32015, "zstd"},
+      {307, "bzip2"},
+      {4, "szip"}};
+  const int nf    = H5Pget_nfilters(dcpl);
+  PetscBool found = PETSC_FALSE;
+
+  H5E_BEGIN_TRY
+  {
+    for (int i = 0; i < nf && !found; i++) {
+      unsigned     flags;
+      size_t       nvalues  = 0;
+      char         name[64] = "";
+      H5Z_filter_t id       = H5Pget_filter2(dcpl, (unsigned)i, &flags, &nvalues, NULL, sizeof(name), name, NULL);
+
+      if (id < 0 || H5Zfilter_avail(id) > 0) continue;
+      found                  = PETSC_TRUE;
+      name[sizeof(name) - 1] = 0;
+      for (size_t k = 0; !name[0] && k < sizeof(known) / sizeof(known[0]); k++)
+        if (known[k].id == id) (void)snprintf(name, sizeof(name), "%s", known[k].name);
+      if (text) (void)snprintf(text, len, "HDF5 filter %d (%s)", (int)id, name[0] ? name : "unnamed");
+    }
+  }
+  H5E_END_TRY;
+  return found;
+}
+
+PetscBool SNAHDF5MissingFilterText(hid_t dset, char text[], size_t len)
+{
+  hid_t     dcpl = H5Dget_create_plist(dset);
+  char      filter[96];
+  PetscBool missing = (PetscBool)(dcpl >= 0 && MissingFilter(dcpl, filter, sizeof(filter)));
+
+  if (dcpl >= 0) H5Pclose(dcpl);
+  if (missing) (void)snprintf(text, len, "is compressed with %s, which this HDF5 library cannot decode (it is not corrupt): rewrite it with gzip compression or none (h5py: compression='gzip')", filter);
+  return missing;
+}
+
 SNAHDF5ArrayState SNAHDF5InspectArray(hid_t dset, int maxrank, int *rank, hsize_t dims[])
 {
   hid_t             space = H5Dget_space(dset), type = H5Dget_type(dset), dcpl = H5Dget_create_plist(dset);
@@ -553,8 +603,8 @@ PetscErrorCode SNAHDF5ReadRows(hid_t loc, const char name[], PetscInt rank, cons
   hid_t     dset, fspace = -1, mspace = H5S_ALL;
   hsize_t   count, shape[SNA_HDF5_MAX_RANK];
   herr_t    err      = -1;
-  PetscBool checksum = PETSC_FALSE;
-  char      w[PETSC_MAX_PATH_LEN + 300];
+  PetscBool checksum = PETSC_FALSE, nofilter = PETSC_FALSE;
+  char      w[PETSC_MAX_PATH_LEN + 300], text[320];
 
   PetscFunctionBegin;
   PetscCheck(!rank || row0 + nrows <= dims[0], PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Rows %llu to %llu of the HDF5 dataset '%s' of %llu rows", (unsigned long long)row0, (unsigned long long)(row0 + nrows), name, (unsigned long long)dims[0]);
@@ -564,10 +614,12 @@ PetscErrorCode SNAHDF5ReadRows(hid_t loc, const char name[], PetscInt rank, cons
   if (fspace != H5S_ALL && fspace >= 0) mspace = H5Screate_simple((int)rank, shape, NULL);
   if (dset >= 0 && fspace >= 0 && mspace >= 0) err = H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, data);
   if (err < 0) checksum = SNAHDF5ChecksumFailed();
+  if (err < 0 && !checksum && dset >= 0) nofilter = SNAHDF5MissingFilterText(dset, text, sizeof(text));
   if (mspace != H5S_ALL && mspace >= 0) H5Sclose(mspace);
   if (fspace != H5S_ALL && fspace >= 0) H5Sclose(fspace);
   if (dset >= 0) H5Dclose(dset);
   PetscCheck(!checksum, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 dataset '%s' fails its checksum: the file is corrupt (changed since it was written); restore it from a copy or write it again", Where(loc, w, sizeof(w)), name);
+  PetscCheck(!nofilter, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 dataset '%s' %s", Where(loc, w, sizeof(w)), name, text);
   PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%sThe HDF5 dataset '%s' is not a readable rank-%" PetscInt_FMT " floating-point array: corrupt file", Where(loc, w, sizeof(w)), name, rank);
   (void)ShapeCount((int)rank, shape, &count);
   /* the position in the dataset, not in the rows read: a reader of one row (row0 > 0) must name the row in the file */
@@ -713,7 +765,7 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
   PetscCall(SNAHDF5ReadAttributeInt(group, "dim_in", &d));
   PetscCall(SNAHDF5ReadAttributeInt(group, "dim_out", &q));
   PetscCall(SNAHDF5ReadAttributeInt(group, "n_params", &nparams));
-  PetscCheck(d >= 1 && d <= 4096 && q >= 1 && q <= 1 << 20, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (%" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs): corrupt model", filename, d, q);
+  PetscCheck(d >= 1 && d <= SNA_MAX_INPUTS && q >= 1 && q <= SNA_MAX_OUTPUTS, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (%" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs): corrupt model", filename, d, q);
   pending              = sna->bounds_pending; /* -sna_bounds read before the sizes: compared with the model's box below */
   npending             = sna->nbounds_pending;
   sna->bounds_pending  = NULL;

@@ -16,6 +16,11 @@
 
 #include <snaps/private/snaimpl.h>
 
+/* The most separable products and terms per factor an AION model holds: what a model file may declare (see
+   SNA_MAX_INPUTS) */
+#define SNA_AION_MAX_RANK  1024
+#define SNA_AION_MAX_TERMS 1024
+
 typedef enum {
   SNA_AION_POLAR,
   SNA_AION_LINEAR

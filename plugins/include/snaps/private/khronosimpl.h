@@ -71,6 +71,10 @@ typedef struct {
 
 /* Bytes of one tile of gathered rows in the BLAS assemblies: a tile stays in L2 whatever the sample
    count, so memory is bounded and a span with very many samples is accumulated tile by tile. */
+/* The most nodes per input (at the finest level of a refined fit) and modes a KHRONOS model holds: what a model file
+   may declare (see SNA_MAX_INPUTS) */
+#define SNA_KHRONOS_MAX_NODES (1 << 20)
+#define SNA_KHRONOS_MAX_MODES (1 << 16)
 #define KHRONOS_TILE_BYTES 65536
 
 /* Rows per tile for rows of width w (at least one). */
@@ -91,7 +95,8 @@ PETSC_INTERN PetscErrorCode SNAKhronosSpanGroupsDestroy(KhronosSpanGroups *);
 PETSC_INTERN PetscErrorCode SNAKhronosAllocate(SNA, const PetscInt[], PetscInt);
 /* Refuses a basis (degree, n node counts: one for every input or one per input, modes, refinement levels) whose
    model, or whose block normal equations (with PETSC_TRUE: the ALS-based fits), would not fit in the machine's
-   memory at the finest level. */
+   memory at the finest level, or which has more nodes per input at the finest level, or more modes, than a model
+   file holds (SNA_KHRONOS_MAX_NODES, SNA_KHRONOS_MAX_MODES). */
 PETSC_INTERN PetscErrorCode SNAKhronosCheckMemory(SNA, PetscInt, PetscInt, const PetscInt[], PetscInt, PetscInt, PetscBool);
 /* Sets degree, node counts (n = 1: one for every input; else one per input) and modes: the checks of the basis. */
 PETSC_INTERN PetscErrorCode SNAKhronosSetBasisNodes(SNA, PetscInt, PetscInt, const PetscInt[], PetscInt);

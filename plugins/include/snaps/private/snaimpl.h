@@ -8,6 +8,12 @@
 
 #define SNA_MAX_MONITORS 5
 
+/* The most inputs and outputs an SNA takes: what a model file may declare (SNALoad() calls larger sizes corrupt),
+   so SNASetSizes() refuses more before any fit, and every model SNAPS writes can be read back. The types' limits
+   of the same contract: SNA_KHRONOS_MAX_NODES, SNA_KHRONOS_MAX_MODES, SNA_AION_MAX_RANK, SNA_AION_MAX_TERMS. */
+#define SNA_MAX_INPUTS  4096
+#define SNA_MAX_OUTPUTS (1 << 20)
+
 /* Operations an SNA type provides. Evaluation ops work on local, row-major arrays. */
 typedef struct _SNAOps *SNAOps;
 struct _SNAOps {
@@ -258,6 +264,11 @@ typedef enum {
   SNA_HDF5_ARRAY_UNREADABLE, /* HDF5 cannot describe it */
 } SNAHDF5ArrayState;
 PETSC_INTERN SNAHDF5ArrayState SNAHDF5InspectArray(hid_t, int, int *, hsize_t[]);
+/* For a read that failed: whether the open dataset's pipeline holds a filter this HDF5 library cannot apply (h5py's
+   LZF is the usual one), and then what to say, "is compressed with HDF5 filter 32000 (lzf), which ...: rewrite it
+   with gzip compression or none ...", in text (len bytes). Not before the read: a chunk that an optional filter could
+   not shrink is stored unfiltered, and a dataset of such chunks reads fine. Arguments: dset, text, len. */
+PETSC_INTERN PetscBool         SNAHDF5MissingFilterText(hid_t, char[], size_t);
 PETSC_INTERN const char       *SNAHDF5ArrayStateText(SNAHDF5ArrayState);
 /* Dataset-creation properties for a float64 array: chunked with HDF5's Fletcher32 checksum (contiguous
    when it has no elements); the caller closes it. */

@@ -258,8 +258,8 @@ static PetscErrorCode SNAAionSetAtoms_Aion(SNA sna, PetscInt rank, PetscInt term
   MPI_Comm  comm = PetscObjectComm((PetscObject)sna);
 
   PetscFunctionBegin;
-  PetscCheck(rank >= 1 && rank <= 1024, comm, PETSC_ERR_ARG_OUTOFRANGE, "AION rank (-%ssna_aion_rank) must be 1 to 1024, not %" PetscInt_FMT, SNAMessagePrefix(sna), rank);
-  PetscCheck(terms >= 1 && terms <= 1024, comm, PETSC_ERR_ARG_OUTOFRANGE, "AION terms per factor (-%ssna_aion_terms) must be 1 to 1024, not %" PetscInt_FMT, SNAMessagePrefix(sna), terms);
+  PetscCheck(rank >= 1 && rank <= SNA_AION_MAX_RANK, comm, PETSC_ERR_ARG_OUTOFRANGE, "AION rank (-%ssna_aion_rank) must be 1 to %d, not %" PetscInt_FMT, SNAMessagePrefix(sna), SNA_AION_MAX_RANK, rank);
+  PetscCheck(terms >= 1 && terms <= SNA_AION_MAX_TERMS, comm, PETSC_ERR_ARG_OUTOFRANGE, "AION terms per factor (-%ssna_aion_terms) must be 1 to %d, not %" PetscInt_FMT, SNAMessagePrefix(sna), SNA_AION_MAX_TERMS, terms);
   PetscCheck(!sna->setupcalled || (rank == ai->rank && terms == ai->terms), comm, PETSC_ERR_ARG_WRONGSTATE, "Cannot change the rank or terms of an AION model that is already set up, fitted or loaded");
   ai->rank  = rank;
   ai->terms = terms;

@@ -28,7 +28,7 @@ PetscErrorCode SNALoad_Aion(SNA sna, hid_t group)
   PetscFunctionBegin;
   PetscCall(SNAHDF5ReadAttributeInt(group, "rank", &rank));
   PetscCall(SNAHDF5ReadAttributeInt(group, "terms", &terms));
-  PetscCheck(rank >= 1 && rank <= 1024 && terms >= 1 && terms <= 1024, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "Implausible AION sizes in the model (rank %" PetscInt_FMT ", terms %" PetscInt_FMT "): corrupt file", rank, terms);
+  PetscCheck(rank >= 1 && rank <= SNA_AION_MAX_RANK && terms >= 1 && terms <= SNA_AION_MAX_TERMS, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "Implausible AION sizes in the model (rank %" PetscInt_FMT ", terms %" PetscInt_FMT "): corrupt file", rank, terms);
   PetscCheck(sna->dim_out == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "An AION model has one output, but the file declares %" PetscInt_FMT ": corrupt file", sna->dim_out);
   {
     const PetscInt f[4] = {4, sna->dim_in, rank, terms};

@@ -168,6 +168,8 @@ PetscErrorCode SNAKhronosCheckMemory(SNA sna, PetscInt degree, PetscInt n, const
   PetscCall(SNAKhronosNodesString(n, nodes, list, sizeof(list)));
   PetscCall(PetscSNPrintf(what, sizeof(what), "KHRONOS with -%ssna_khronos_nodes %s, -%ssna_khronos_modes %" PetscInt_FMT " and -%ssna_khronos_refine %" PetscInt_FMT " (up to %.4g nodes per input at the finest level%s)", SNAMessagePrefix(sna), list, SNAMessagePrefix(sna), modes, SNAMessagePrefix(sna), refine, (double)G, als ? ", the normal equations of its block fits" : ""));
   PetscCall(SNAPSCheckMemory(PetscObjectComm((PetscObject)sna), bytes, what));
+  /* what a model file holds (SNALoad() refuses more): refused before the fit, not when the model is read */
+  PetscCheck(G <= SNA_KHRONOS_MAX_NODES && modes <= SNA_KHRONOS_MAX_MODES, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "%s: a KHRONOS model holds at most %d nodes per input (at the finest level) and %d modes: choose fewer", what, SNA_KHRONOS_MAX_NODES, SNA_KHRONOS_MAX_MODES);
   PetscFunctionReturn(0);
 }
 
@@ -306,6 +308,8 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation", "", kh->seed, &kh->seed, NULL));
   spread = kh->init_spread;
   PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "SNAKhronosSetInitSpread", spread, &spread, &set));
+  /* the coefficients of a set-up model are drawn already (a fitted or loaded one is a warm start): refused, not ignored */
+  PetscCheck(!set || !sna->setupcalled, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_khronos_init_spread %g sets how the coefficients of a fresh model are drawn, but this model's are already set (it is set up, fitted or loaded; a warm start such as snaps-fit -init_model starts from its parameters): drop -%ssna_khronos_init_spread, or fit a new model", SNAMessagePrefix(sna), (double)spread, SNAMessagePrefix(sna));
   if (set) PetscCall(SNAKhronosSetInitSpread_Khronos(sna, spread)); /* else a fit may keep its own default (irls) */
   PetscCall(PetscOptionsBool("-sna_fit_als_extrapolate", "ALS sweeps that are not Anderson-accelerated try a step along the last sweep's change (Bro's line search): with -sna_fit_type als (no Anderson by default), or with -sna_fit_als_anderson 0 (auto accelerates its sweeps by default: refused there without it); refused by lm, tao, irls and the Ritz fit", "SNAFITALS", kh->extrapolate, &kh->extrapolate, NULL));
   /* shown: the depth the chosen fit will use; kept unset unless given, so that a later change of fit type
@@ -323,6 +327,8 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
                                                                                                                                      : SNA_KHRONOS_INIT_RANDOM;
 
     PetscCall(PetscOptionsEnum("-sna_khronos_init", "Start of every data fit of a fresh model (auto, als, lm, tao, infinite_descent): random (seeded coefficients) or tensor (a least-squares fit of a coarse tensor-product spline, 6 functions per input, decomposed into the modes, up to 2000 coarse coefficients, i.e. 4 inputs at 6 or more nodes; beyond that the random start, with a warning). Default: tensor for the auto fit on the least-squares loss without -sna_khronos_enrich, -sna_khronos_refine or -sna_khronos_init_spread, not in an mf model; else random", "SNAFITAUTO", SNAKhronosInitTypes, (PetscEnum)init, (PetscEnum *)&init, &set));
+    /* the start of a fresh model's first data fit: a fitted or loaded model (a warm start) starts from its parameters */
+    PetscCheck(!set || !sna->setupcalled || kh->fresh, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_khronos_init %s chooses the start of a fresh model's fit, but this model is already fitted or loaded (a warm start such as snaps-fit -init_model starts from its parameters): drop -%ssna_khronos_init, or fit a new model", SNAMessagePrefix(sna), SNAKhronosInitTypes[init], SNAMessagePrefix(sna));
     if (set) {
       kh->init        = init;
       kh->init_chosen = PETSC_TRUE;

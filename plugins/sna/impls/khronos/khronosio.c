@@ -124,7 +124,7 @@ PetscErrorCode SNALoad_Khronos(SNA sna, hid_t group)
   PetscCall(SNAHDF5ReadAttributeInt(group, "degree", &degree));
   PetscCall(SNAHDF5ReadAttributeInt(group, "nodes", &nodes));
   PetscCall(SNAHDF5ReadAttributeInt(group, "modes", &modes));
-  PetscCheck(degree >= 1 && degree <= SNA_BSPLINE_MAX_DEGREE && nodes >= degree + 1 && nodes <= 1 << 20 && modes >= 1 && modes <= 1 << 16, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "Implausible KHRONOS sizes in the model (degree %" PetscInt_FMT ", nodes %" PetscInt_FMT ", modes %" PetscInt_FMT "): corrupt file", degree, nodes, modes);
+  PetscCheck(degree >= 1 && degree <= SNA_BSPLINE_MAX_DEGREE && nodes >= degree + 1 && nodes <= SNA_KHRONOS_MAX_NODES && modes >= 1 && modes <= SNA_KHRONOS_MAX_MODES, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "Implausible KHRONOS sizes in the model (degree %" PetscInt_FMT ", nodes %" PetscInt_FMT ", modes %" PetscInt_FMT "): corrupt file", degree, nodes, modes);
   nk = nodes + degree + 1;
   {
     const PetscInt fW[3] = {d, nodes, modes}, fC[2] = {modes, q}, fK[2] = {d, nk};

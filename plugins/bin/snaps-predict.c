@@ -9,7 +9,8 @@ static const char help[] = "snaps-predict: evaluates a saved SNA model at the in
                            "A multi-fidelity model (type mf) predicts the HF values; when the data also hold /YLF (N x q, LF values at\n"
                            "/X, e.g. an LF run at the new design), its correction is applied to them instead of to its LF model's (a model\n"
                            "fitted without HF data, -mf_hf_fraction 0, has none: /YLF is then an error).\n"
-                           "  -results <r.json>   JSON report: n_samples, test_mse (if /Y given), lf_values (mf: given (/YLF) or model),\n"
+                           "  -results <r.json>   JSON report: n_samples, loss (the model's), test_mse (if /Y given; a classifier:\n"
+                           "                      test_cross_entropy and test_accuracy), lf_values (mf: given (/YLF) or model),\n"
                            "                      wall_time_s and ns_per_sample_per_rank (the evaluation alone), ranks, machine, ...\n";
 
 #include <snaps.h>

@@ -20,7 +20,9 @@ os.makedirs(out, exist_ok=True)
 COMMON = {"snaps_version", "date", "ranks", "machine", "program", "model", "data"}
 # keys a help may name that only runs other than those below write: add a key here when its help names it for a case
 # (a loss, a mode) that these runs do not take
-CONDITIONAL = set()
+# keys of one word, which the pattern of key-like words cannot tell from prose: looked for by name
+ONE_WORD = {"loss"}
+CONDITIONAL = {"test_cross_entropy", "test_accuracy"}  # a classifier's (snaps-predict of a cross-entropy model)
 
 
 def run(cmd):
@@ -41,7 +43,10 @@ def help_keys(prog):
         if not line.startswith(" " * 10) or line.lstrip().startswith("-"):
             break
         para.append(line)
-    return set(re.findall(r"(?<![-\w])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w(])", " ".join(para)))
+    text = " ".join(para)
+    # key-like words (with an underscore), and the one-word keys of ONE_WORD where the paragraph names them
+    words = set(re.findall(r"(?<![-\w])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w(])", text))
+    return words | {k for k in ONE_WORD if re.search(r"(?<![-\w])%s(?![\w(])" % k, text)}
 
 
 def keys(path):

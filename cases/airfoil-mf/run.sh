@@ -33,8 +33,14 @@ done
 mkdir -p -- "$out"
 # an earlier run's outputs in OUT: removed, so that a failed run leaves none to be taken for its own (the plots below
 # read sna_results.json and sna_pred.h5), and the other mode's and --seeds' files do not stay beside this run's
+# (evaluate.py's names only: scaling_<n>.h5(.model) and scaling_<n>_fit.json(.log); seed<k>_<method>_<pct>[...] .h5, _fit.json,
+# _fit.log, _pred.h5, _pred.log; regular files, never a directory or another name of the user's in OUT)
+earlier=()
+for f in "$out"/scaling_[0-9]*{.h5,.h5.model,_fit.json,_fit.json.log} "$out"/seed[0-9]_*_[0-9][0-9][0-9]*{.h5,_fit.json,_fit.log,_pred.log}; do
+  [ -f "$f" ] && [ ! -L "$f" ] && earlier+=("$f")
+done
 case_clean "$out" "$out"/{results,sna_results}.json "$out"/sna_pred.h5 "$out"/table{,_all}.md "$out"/{error_vs_hf,cp_curves,cost_vs_n}.png \
-  "$out"/baselines{.json,_pred.h5,.log} "$out"/sna_scaling.json "$out"/scaling_* "$out"/seed[0-9]*_*
+  "$out"/baselines{.json,_pred.h5,.log} "$out"/sna_scaling.json ${earlier[@]+"${earlier[@]}"}
 export OMPI_MCA_mpi_yield_when_idle=${OMPI_MCA_mpi_yield_when_idle:-1}
 /usr/bin/python3 "$here/evaluate.py" "$out" --size "$size" --np "${SNAPS_NP:-1}" ${opts[@]+"${opts[@]}"}
 plot=$here/../../bench/airfoil-mf/plot.py

@@ -7,7 +7,8 @@ are stand-ins, no SNAPS program runs).
 
 - A run removes first the files of an earlier run in its output directory that it would not rewrite (cases/ks: the
   full mode's lyapunov100.*; cases/kolmogorov: lyapunov.*, ranks*_*.json; cases/poisson: runs/; cases/poisson-mf: an
-  earlier run's fits and results; cases/parametric-poisson: an earlier run's families): here mpirun fails at once, so
+  earlier run's fits and results; cases/parametric-poisson: an earlier run's families; cases/airfoil-mf: evaluate.py's
+  file names only, not a user's seed1_notes.txt or scaling_study.ods): here mpirun fails at once, so
   what is left is what the run removed before its first program; a case's committed reference/ directory is refused
   as an output directory (nothing removed).
 - cases/airfoil-mf/run.sh refuses an argument it does not take (evaluate.py's --retable wrote no results, and run.sh
@@ -77,6 +78,22 @@ def stale_files(d):
             failures.append("%s run.sh OUT %s (mpirun failing at once): exit %s; an earlier run's %s left in OUT%s; %r" % (
                 case, " ".join(args), rc, left, "" if os.path.exists(os.path.join(out, "mine.txt")) else ", a file not the case's removed",
                 se[-200:]))
+
+    # airfoil-mf: evaluate.py (run by /usr/bin/python3, not a stand-in) stops at once on a --np that is not a number;
+    # its earlier outputs go first, the user's files with similar names stay (a broad glob removed them)
+    out = os.path.join(d, "stale_airfoil-mf")
+    stale = ["results.json", "scaling_625.h5", "scaling_625.h5.model", "scaling_625_fit.json.log",
+             "seed1_residual_010_ylf_pred.h5", "seed0_budget_030_fit.json"]
+    mine = ["mine.txt", "seed1_notes.txt", "scaling_study.ods", "seed1_notes_100x/keep.txt", "scaling_625/keep.txt"]
+    for name in stale + mine:
+        os.makedirs(os.path.dirname(os.path.join(out, name)), exist_ok=True)
+        open(os.path.join(out, name), "w").close()
+    rc, so, se = run(["bash", os.path.join(ROOT, "cases", "airfoil-mf", "run.sh"), out, "quick"], d, env={"SNAPS_NP": "x"})
+    left = [n for n in stale if os.path.exists(os.path.join(out, n))]
+    gone = [n for n in mine if not os.path.exists(os.path.join(out, n))]
+    if rc == 0 or left or gone:
+        failures.append("airfoil-mf run.sh OUT quick (evaluate.py failing at once): exit %s; an earlier run's %s left in OUT; "
+                        "files not the case's removed: %s; %r" % (rc, left, gone, se[-200:]))
 
     fake = os.path.join(d, "fakecase")  # a case of its own, with a committed reference/ directory
     os.makedirs(os.path.join(fake, "reference"), exist_ok=True)

@@ -52,6 +52,17 @@ PetscInt SNAKhronosFullRankParameters(SNA sna)
   return G * kh->max_modes + kh->max_modes * sna->dim_out;
 }
 
+/* The full-rank parameter count at the finest level of -sna_khronos_refine (each level doubles the knot intervals:
+   n - degree intervals become 2 (n - degree)), as a real: it may exceed any integer before the memory check refuses it. */
+static PetscReal FinestLevelParameters(SNA sna)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  PetscReal    G  = 0;
+
+  for (PetscInt p = 0; p < sna->dim_in; p++) G += (PetscReal)(kh->nodes[kh->nnodes == 1 ? 0 : p] - kh->degree) * PetscPowRealInt(2.0, kh->refine) + kh->degree;
+  return G * kh->max_modes + (PetscReal)kh->max_modes * sna->dim_out;
+}
+
 PetscBool SNAKhronosUniformNodes(const SNA_Khronos *kh)
 {
   for (PetscInt p = 1; p < kh->nnodes; p++)
@@ -257,7 +268,14 @@ static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
     /* a sweep is followed by an Anderson step or else Bro's line search (SNAKhronosSweepStage): the line search given
        where Anderson acceleration is on (given, or auto's default on a model small enough for its Levenberg-Marquardt
        retry: FitLevel) would be ignored */
-    const PetscBool deflt = (PetscBool)(kh->anderson < 0), anderson = (PetscBool)(kh->anderson > 0 || (deflt && automatic && SNAKhronosFullRankParameters(sna) <= KHRONOS_AUTO_LM_MAX_PARAMS));
+    const PetscBool deflt = (PetscBool)(kh->anderson < 0);
+    PetscBool       newton, anderson;
+
+    /* auto's default depth is taken level by level (FitKhronos): a level of more parameters than its LM retry affords
+       runs without acceleration, so the line search acts there (the parameters grow with the level); infinite
+       descent's Newton sweeps are never accelerated */
+    PetscCall(PetscStrcmp(fit, SNAFITINFINITEDESCENT, &newton));
+    anderson = (PetscBool)(!newton && (kh->anderson > 0 || (deflt && automatic && FinestLevelParameters(sna) <= KHRONOS_AUTO_LM_MAX_PARAMS)));
 
     PetscCheck(!kh->extrapolate || !anderson, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_als_extrapolate adds Bro's line search to ALS sweeps that are not Anderson-accelerated, but -%ssna_fit_type %s accelerates them (-%ssna_fit_als_anderson %" PetscInt_FMT "%s): add -%ssna_fit_als_anderson 0 for the line search instead, or drop -%ssna_fit_als_extrapolate", prefix, prefix, fit, prefix, deflt ? SNAKhronosDefaultAnderson(PETSC_TRUE) : kh->anderson, deflt ? ", its default" : "", prefix, prefix);
     PetscFunctionReturn(0);

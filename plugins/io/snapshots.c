@@ -51,21 +51,25 @@ PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm comm, const char file[], PetscInt q
   PetscFunctionReturn(0);
 }
 
-/* Writes one row of dataset name (vector v) at timestep N. The viewer names the dataset after the Vec, so
-   the Vec is renamed for the write; its own name is copied first, since PetscObjectSetName() frees the
-   string PetscObjectGetName() returned. */
+/* Writes one row of dataset name (vector v) at timestep N. v is viewed through a plain MPI Vec on its array: a Vec
+   that carries a DM is written by that DM's viewer instead (on one rank, DMPlexCreateNaturalVector() gives a Vec of
+   the plex, which PETSc 3.18 writes under /fields and /vertex_fields, where snaps-pod finds no /U), and the viewer
+   names the dataset after the Vec. */
 static PetscErrorCode WriteRow(SNAPSSnapshots s, const char name[], Vec v)
 {
-  const char *cur;
-  char       *old;
+  const PetscScalar *a;
+  PetscInt           n, N;
+  Vec                row;
 
   PetscFunctionBegin;
-  PetscCall(PetscObjectGetName((PetscObject)v, &cur));
-  PetscCall(PetscStrallocpy(cur, &old));
-  PetscCall(PetscObjectSetName((PetscObject)v, name));
-  PetscCall(VecView(v, s->viewer));
-  PetscCall(PetscObjectSetName((PetscObject)v, old));
-  PetscCall(PetscFree(old));
+  PetscCall(VecGetLocalSize(v, &n));
+  PetscCall(VecGetSize(v, &N));
+  PetscCall(VecGetArrayRead(v, &a));
+  PetscCall(VecCreateMPIWithArray(PetscObjectComm((PetscObject)v), 1, n, N, a, &row));
+  PetscCall(PetscObjectSetName((PetscObject)row, name));
+  PetscCall(VecView(row, s->viewer));
+  PetscCall(VecDestroy(&row));
+  PetscCall(VecRestoreArrayRead(v, &a));
   PetscFunctionReturn(0);
 }
 

@@ -7,6 +7,9 @@
   poisson_guess.py training DIR NP MPIEXEC... -- PROGRAM-OPTIONS...
       at every training parameter, the Galerkin-corrected guess is the FEM solution (relative residual
       below 1e-10), and the surrogate alone has the training error snaps-pod reported.
+  poisson_guess.py serial_snapshots DIR MPIEXEC... -- PROGRAM-OPTIONS...
+      the training solves on 1 rank: the snapshot file's /U and /B are the 2-rank file's (natural ordering), and
+      snaps-pod reads it.
   poisson_guess.py unseen DIR MPIEXEC... -- PROGRAM-OPTIONS...
       on the unseen samples, on 1 and 2 ranks: the guesses agree between rank counts (the model was
       trained on 2 ranks), sna + Galerkin needs fewer iterations than the zero guess, and the surrogate's
@@ -91,6 +94,24 @@ def main():
               (np.mean(alone), max(alone), pod["fit_rel_error_mean"], pod["fit_rel_error_max"]))
         if not (0.2 * pod["fit_rel_error_max"] <= max(alone) <= 5 * pod["fit_rel_error_max"]):
             sys.exit("the surrogate's error in the solver (%.3e) does not match its training error (%.3e)" % (max(alone), pod["fit_rel_error_max"]))
+        return
+    if mode == "serial_snapshots":
+        # the training solves again on 1 rank: the snapshot file holds /U and /B (N x n) in the natural ordering of the
+        # 2-rank file, and snaps-pod reads it (on 1 rank the plex's natural Vec was written under /fields)
+        mpiexec, opts = split(sys.argv[3:])
+        snap1 = os.path.join(d, "snapshots_1rank.h5")
+        run(mpiexec + ["-n", "1", prog] + opts + ["-samples", os.path.join(d, "train.h5"), "-snapshots", snap1, "-ksp_rtol", "1e-13"])
+        with h5py.File(snap1, "r") as f1, h5py.File(os.path.join(d, "snapshots.h5"), "r") as f2:
+            if "U" not in f1 or "B" not in f1:
+                sys.exit("the 1-rank snapshot file %s has no /U or /B: %s" % (snap1, sorted(f1)))
+            for name in ("U", "B"):
+                a, b = f1[name][()], f2[name][()]
+                err = np.abs(a - b).max() / np.abs(b).max() if a.shape == b.shape else np.inf
+                print("/%s: 1 rank %s, 2 ranks %s, max difference %.2e of the largest entry" % (name, a.shape, b.shape, err))
+                if err > 1e-9:
+                    sys.exit("/%s of the 1-rank snapshots differs from the 2-rank file's (shapes %s, %s)" % (name, a.shape, b.shape))
+        run(mpiexec + ["-n", "1", os.path.join(bindir, "snaps-pod"), "-snapshots", snap1, "-model", os.path.join(d, "model_1rank.h5"),
+                       "-pod_tol", "0", "-sna_khronos_degree", "2", "-sna_khronos_nodes", "4", "-sna_khronos_modes", "4", "-sna_bounds", "0,1,0,1"])
         return
     if mode == "unseen":
         mpiexec, opts = split(sys.argv[3:])

@@ -284,13 +284,13 @@ static int CanonicalPath(const char path[], char canon[], size_t len)
   return 0;
 }
 
-/* What an existing output that is not a regular file or a directory is, for the refusal; NULL for a stream (a character
-   device such as /dev/null or a terminal, or a FIFO), into which the complete file is copied (SNAPSMoveIntoPlace). */
+/* What an existing output that is neither a regular file, a directory nor a stream (a character device) is, for the
+   refusal. */
 static const char *NotAFile(mode_t mode)
 {
-  if (S_ISCHR(mode) || S_ISFIFO(mode)) return NULL;
+  if (S_ISFIFO(mode)) return "a pipe (FIFO), such as a piped standard output or <(...), into which an output is not written";
   if (S_ISBLK(mode)) return "a block device (a disk or partition, which writing a file over would destroy)";
-  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISSOCK(mode)) return "a socket, into which an output is not written";
   return "not a regular file";
 }
 
@@ -307,17 +307,27 @@ static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *
     return;
   }
   for (PetscInt i = 0; i < n && !msg[0]; i++) {
-    const char *what;
     int         err = 0;
     PetscBool   stream;
 
     canon[i][0] = 0;
     if (!files[i] || !files[i][0]) continue;
+    /* a stream (a character device, by the name as given) is written into; any other non-regular file is refused */
+    if (!stat(files[i], &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISCHR(st.st_mode)) {
+      snprintf(msg, len, "%s '%s' is %s: name a regular file (or /dev/null to discard the output)", opts[i], files[i], NotAFile(st.st_mode));
+      break;
+    }
+    stream = (PetscBool)(!stat(files[i], &st) && S_ISCHR(st.st_mode));
     /* a symbolic link: its target is what the write replaces (the link stays), so the checks are the target's */
-    if (strlen(files[i]) >= sizeof(target) || SNAPSOutputTarget(files[i], target, sizeof(target), &err) || err) {
+    if (!stream && strlen(files[i]) < sizeof(target) && !SNAPSOutputTarget(files[i], target, sizeof(target), &err) && err == SNAPS_OUTPUT_THROUGH_FD) {
+      snprintf(msg, len, "%s '%s' reaches a file through a link to an open file descriptor (such as /dev/stdout redirected to a file), which would be replaced, losing what it held and what is written to it later: name the file itself", opts[i], files[i]);
+      break;
+    }
+    if (!stream && (strlen(files[i]) >= sizeof(target) || SNAPSOutputTarget(files[i], target, sizeof(target), &err) || err)) {
       snprintf(msg, len, "%s '%s': its symbolic link cannot be followed (%s): name the file itself", opts[i], files[i], strerror(err ? err : ENAMETOOLONG));
       break;
     }
+    if (stream) snprintf(target, sizeof(target), "%s", files[i]);
     if (strcmp(target, files[i]))
       snprintf(name, sizeof(name), "'%s' (a link to '%s')", files[i], target);
     else
@@ -334,9 +344,8 @@ static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *
       snprintf(msg, len, "%s '%s' ends in '/': name a file, not a directory", opts[i], files[i]);
       break;
     }
-    stream = (PetscBool)(!stat(target, &st) && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)));
-    if (!stat(target, &st) && !S_ISREG(st.st_mode) && (what = NotAFile(st.st_mode))) {
-      snprintf(msg, len, "%s %s is %s: an output is written whole to a temporary file that then replaces it. Name a regular file (or /dev/null to discard the output)", opts[i], name, what);
+    if (!stream && !stat(target, &st) && !S_ISREG(st.st_mode)) {
+      snprintf(msg, len, "%s %s is %s: name a regular file (or /dev/null to discard the output)", opts[i], name, NotAFile(st.st_mode));
       break;
     }
     if (stream) { /* written into, not replaced: it must be writable, and so must the temporary file's directory */
@@ -357,7 +366,7 @@ static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *
         break;
       }
       *slash = 0;
-      if (access(prefix[0] ? prefix : "/", W_OK | X_OK)) snprintf(msg, len, "%s '%s' is a %s, written from a complete temporary file in '%s' (TMPDIR), where it cannot be written (%s): set TMPDIR to a writable directory", opts[i], files[i], S_ISFIFO(st.st_mode) ? "FIFO" : "character device", prefix[0] ? prefix : "/", strerror(errno));
+      if (access(prefix[0] ? prefix : "/", W_OK | X_OK)) snprintf(msg, len, "%s '%s' is a %s, written from a complete temporary file in '%s' (TMPDIR), where it cannot be written (%s): set TMPDIR to a writable directory", opts[i], files[i], "character device", prefix[0] ? prefix : "/", strerror(errno));
       continue; /* two outputs into one stream follow each other: no clash */
     }
     if ((err = CanonicalPath(target, canon[i], sizeof(canon[i])))) {
@@ -386,10 +395,12 @@ static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *
   names are skipped) cannot all be written: a name that is a directory, a directory that does not exist or
   cannot be written in, two outputs that are the same file (compared by their resolved directories and
   names, and by identity where both exist: "x.h5", "./x.h5", a symbolic or a hard link) and would overwrite
-  each other, or an existing name that is neither a regular file nor a stream (a block device, a socket), which the
-  write would replace. A symbolic link is checked as its target, which the write replaces (SNAPSOutputTarget()). A
-  stream (a character device such as /dev/null or a terminal, or a FIFO) is written into, from a complete temporary
-  file in $TMPDIR (or /tmp): it must be writable, and so must that directory. A long run then fails at once, not
+  each other, an existing name that is neither a regular file nor a stream (a FIFO or pipe, a socket, a block device),
+  or a name that reaches a file through a link to an open descriptor (/dev/stdout, /dev/fd/N, /proc/<pid>/fd/N: stdout
+  redirected to a file), which the write would replace. A symbolic link is checked as its target, which the write
+  replaces (SNAPSOutputTarget()). A stream (SNAPSOutputIsStream(): a character device such as /dev/null or a terminal)
+  is written into, from a complete temporary file in $TMPDIR (or /tmp): it must be writable, and so must that
+  directory. A long run then fails at once, not
   when it writes its results. Collective: rank 0 looks, every rank returns the same error. Inputs:
   SNAPSCheckOutputNotInput().
 @*/

@@ -20,6 +20,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
+#if defined(__linux__)
+#include <sys/vfs.h>
+#endif
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -344,9 +347,17 @@ static PetscErrorCode WriteFileReplace(MPI_Comm comm, const char filename[], con
     FILE *fp = NULL;
 
     if (len && !buffer) state[0] = STEP_ARG;
-    if (!state[0] && !(fp = fopen(tmp, "wb"))) {
-      state[0] = STEP_OPEN;
-      state[1] = errno;
+    if (!state[0]) {
+      int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600); /* see SNAPSTemporaryCreate() */
+
+      if (fd < 0 || !(fp = fdopen(fd, "wb"))) {
+        state[0] = STEP_OPEN;
+        state[1] = errno;
+        if (fd >= 0) {
+          (void)close(fd);
+          (void)unlink(tmp);
+        }
+      }
     }
     if (!state[0] && len && fwrite(buffer, 1, len, fp) != len) {
       state[0] = STEP_WRITE;
@@ -415,10 +426,54 @@ PetscErrorCode SNAPSWriteFileReplace(MPI_Comm comm, const char filename[], const
 }
 
 /*@C
+  SNAPSOutputIsStream - Whether filename, as given, is a stream: an existing character device such as /dev/null or a
+  terminal (stat() of the name, so a link is followed, including the /proc/<pid>/fd links behind /dev/stdout). A stream
+  is written into, never renamed over. Any other non-regular file (a FIFO or pipe, a socket, a block device) is not an
+  output (SNAPSCheckOutputs() refuses it). Not collective.
+@*/
+PetscErrorCode SNAPSOutputIsStream(const char filename[], PetscBool *stream)
+{
+  struct stat st;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(filename, 1);
+  PetscValidBoolPointer(stream, 2);
+  *stream = (PetscBool)(!stat(filename, &st) && S_ISCHR(st.st_mode));
+  PetscFunctionReturn(0);
+}
+
+/* Whether the symbolic link path is one of the kernel's links to an open file (/proc/<pid>/fd/N, hence /dev/fd/N,
+   /dev/stdout, /dev/stderr): its text is not a name to rename over (a pipe's 'pipe:[N]', or the file a descriptor holds,
+   such as a redirected stdout, whose holder would keep the replaced inode). Judged by the file system of its directory
+   (proc), and by name where that cannot be asked. */
+static PetscBool ThroughDescriptor(const char path[])
+{
+  char        dir[PETSC_MAX_PATH_LEN];
+  const char *slash = strrchr(path, '/');
+
+  if (!strncmp(path, "/proc/", 6) || !strncmp(path, "/dev/fd/", 8)) return PETSC_TRUE;
+  if (!slash)
+    (void)snprintf(dir, sizeof(dir), ".");
+  else
+    (void)snprintf(dir, sizeof(dir), "%.*s", (int)(slash == path ? 1 : slash - path), path);
+#if defined(__linux__)
+  {
+    struct statfs fs;
+
+    if (!statfs(dir, &fs) && fs.f_type == 0x9fa0) return PETSC_TRUE; /* PROC_SUPER_MAGIC */
+  }
+#endif
+  return PETSC_FALSE;
+}
+
+/*@C
   SNAPSOutputTarget - The file that an atomic write to filename replaces: filename with the symbolic links of its last
   component followed (a chain; a relative link is taken in the directory of the link), so that the write updates the
   file a link points to and the link stays. A name that is not a link, or does not exist, is its own target; so is a
-  dangling link's target, which the write creates. Not collective.
+  dangling link's target, which the write creates; so is a stream (SNAPSOutputIsStream()), which is written into. A
+  chain through a link to an open file descriptor (/proc/<pid>/fd/N, /dev/fd/N, /dev/stdout: for example stdout
+  redirected to a file) is not followed: *err is SNAPS_OUTPUT_THROUGH_FD, since renaming over that file would lose it
+  and whatever its holder writes later. Not collective.
 
   Input Parameters:
 + filename - the output's name
@@ -426,17 +481,19 @@ PetscErrorCode SNAPSWriteFileReplace(MPI_Comm comm, const char filename[], const
 
   Output Parameters:
 + target - the file to replace (filename when *err is set)
-- err    - 0, or the errno of a link that cannot be followed (ELOOP after 40 links, ENAMETOOLONG, readlink()'s)
+- err    - 0, SNAPS_OUTPUT_THROUGH_FD (negative), or the errno of a link that cannot be followed (ELOOP after 40 links,
+           ENAMETOOLONG, readlink()'s)
 
   Level: developer
 
-.seealso: SNAPSTemporaryName(), SNAPSMoveIntoPlace(), SNAPSCheckOutputs()
+.seealso: SNAPSTemporaryName(), SNAPSMoveIntoPlace(), SNAPSCheckOutputs(), SNAPSOutputIsStream()
 @*/
 PetscErrorCode SNAPSOutputTarget(const char filename[], char target[], size_t len, int *err)
 {
   char        link[PETSC_MAX_PATH_LEN], next[PETSC_MAX_PATH_LEN];
   struct stat st;
   int         hops = 0;
+  PetscBool   stream;
 
   PetscFunctionBegin;
   PetscValidCharPointer(filename, 1);
@@ -445,11 +502,17 @@ PetscErrorCode SNAPSOutputTarget(const char filename[], char target[], size_t le
   *err = 0;
   PetscCheck(strlen(filename) < len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The file name '%s' does not fit in %zu characters", filename, len);
   (void)snprintf(target, len, "%s", filename);
+  PetscCall(SNAPSOutputIsStream(filename, &stream));
+  if (stream) PetscFunctionReturn(0);
   while (!lstat(target, &st) && S_ISLNK(st.st_mode)) {
     const char *slash = strrchr(target, '/');
     ssize_t     n;
     int         w;
 
+    if (ThroughDescriptor(target)) {
+      *err = SNAPS_OUTPUT_THROUGH_FD;
+      break;
+    }
     if (++hops > 40) {
       *err = ELOOP;
       break;
@@ -474,36 +537,29 @@ PetscErrorCode SNAPSOutputTarget(const char filename[], char target[], size_t le
   PetscFunctionReturn(0);
 }
 
-/* Whether path exists and is a stream: a character device (/dev/null, a terminal) or a FIFO (a pipe such as a shell's
-   /dev/stdout or <(...)), which an atomic write copies its complete file into instead of renaming over it. */
-static PetscBool IsStream(const char path[])
-{
-  struct stat st;
-
-  return (PetscBool)(!stat(path, &st) && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)));
-}
-
 /*@C
   SNAPSTemporaryPrefix - Builds "<dir>/.<base>" for the target "<dir>/<base>" of filename (SNAPSOutputTarget(): symbolic
   links followed, so that the temporary file is renamed within the target's file system; ".<base>" when it has no
-  directory), or "$TMPDIR/.<base>" (TMPDIR unset or empty: /tmp) when the target is a stream (a character device
-  such as /dev/null, or a FIFO), whose directory may not be writable and which is never renamed over. Temporary
-  names start so. Not collective.
+  directory), or "$TMPDIR/.<base>" (TMPDIR unset or empty: /tmp) when filename is a stream (SNAPSOutputIsStream(): a
+  character device such as /dev/null or a terminal), whose directory may not be writable and which is never renamed
+  over. Temporary names start so. Not collective.
 @*/
 PetscErrorCode SNAPSTemporaryPrefix(const char filename[], char out[], size_t outlen)
 {
   char        target[PETSC_MAX_PATH_LEN];
   const char *slash, *base;
   int         w, err;
+  PetscBool   stream;
 
   PetscFunctionBegin;
   PetscValidCharPointer(filename, 1);
   PetscValidCharPointer(out, 2);
   PetscCall(SNAPSOutputTarget(filename, target, sizeof(target), &err)); /* a link that cannot be followed: its own place (the commit fails) */
+  PetscCall(SNAPSOutputIsStream(filename, &stream));
   slash = strrchr(target, '/');
   base  = slash ? slash + 1 : target;
   PetscCheck(base[0], PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "'%s' is not a file name (it names a directory)", filename);
-  if (IsStream(target)) {
+  if (stream) {
     const char *dir = getenv("TMPDIR");
 
     w = snprintf(out, outlen, "%s/.%s", dir && dir[0] ? dir : "/tmp", base);
@@ -514,21 +570,85 @@ PetscErrorCode SNAPSTemporaryPrefix(const char filename[], char out[], size_t ou
 }
 
 /*@C
-  SNAPSTemporaryName - Builds "<dir>/.<base>.tmp.<pid>" for filename "<dir>/<base>" (".<base>.tmp.<pid>" when filename
-  has no directory): the temporary name used by atomic writes; its place is SNAPSTemporaryPrefix()'s (a symbolic
-  link's target's directory, or $TMPDIR for a stream). Not collective.
+  SNAPSTemporaryName - Builds "<dir>/.<base>.tmp.<pid>.<n>" for filename "<dir>/<base>" (".<base>.tmp.<pid>.<n>" when
+  filename has no directory), n counting the calls in this process, so that no two temporary files of this process or
+  of another one share a name: the temporary name used by atomic writes; its place is SNAPSTemporaryPrefix()'s (a
+  symbolic link's target's directory, or $TMPDIR for a stream). Not collective: a collective writer uses rank 0's name.
+  Create the file with SNAPSTemporaryCreate().
 @*/
 PetscErrorCode SNAPSTemporaryName(const char filename[], char out[], size_t outlen)
 {
-  size_t n;
-  int    w;
+  static unsigned long count = 0;
+  size_t               n;
+  int                  w;
+  char                 end[64];
+  const char          *slash;
 
   PetscFunctionBegin;
   PetscCall(SNAPSTemporaryPrefix(filename, out, outlen));
-  n = strlen(out);
-  w = snprintf(out + n, outlen - n, ".tmp.%ld", (long)getpid());
+  (void)snprintf(end, sizeof(end), ".tmp.%ld.%lu", (long)getpid(), count++);
+  n     = strlen(out);
+  slash = strrchr(out, '/');
+  /* a long name's temporary must still be a valid file name (255 bytes): its base is cut, the unique end kept */
+  if (n - (size_t)(slash ? slash + 1 - out : 0) + strlen(end) > 255) n = (size_t)(slash ? slash + 1 - out : 0) + 255 - strlen(end);
+  w = snprintf(out + n, outlen - n, "%s", end);
   PetscCheck(w >= 0 && (size_t)w < outlen - n, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "Temporary name for '%s' does not fit in %zu characters", filename, outlen);
   PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSTemporaryCreate - Creates the temporary file tmp (SNAPSTemporaryName()) empty, exclusively (an existing name,
+  or a link planted there, is an error) and readable by its owner only (mode 0600), so that no one else reads the data
+  while it is written; SNAPSMoveIntoPlace() gives it its final mode. A writer then opens it for writing (fopen "wb",
+  H5Fcreate with H5F_ACC_TRUNC), which keeps that mode. Not collective (a collective writer: rank 0, before the
+  others open it).
+
+  Output Parameter:
+. err - 0, or the errno of the failure
+@*/
+PetscErrorCode SNAPSTemporaryCreate(const char tmp[], int *err)
+{
+  int fd;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(tmp, 1);
+  PetscValidIntPointer(err, 2);
+  *err = 0;
+  fd   = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    *err = errno;
+  else if (close(fd))
+    *err = errno;
+  PetscFunctionReturn(0);
+}
+
+/* The process's umask, read once: from /proc/self/status where it is shown (no change to it), else by setting and
+   restoring it. */
+static mode_t Umask(void)
+{
+  static int    known = 0;
+  static mode_t mask  = 022;
+
+  if (!known) {
+    FILE        *fp = fopen("/proc/self/status", "r");
+    char         line[256];
+    unsigned int m;
+    int          found = 0;
+
+    if (fp) {
+      while (!found && fgets(line, sizeof(line), fp))
+        if (sscanf(line, "Umask: %o", &m) == 1) found = 1;
+      (void)fclose(fp);
+    }
+    if (found)
+      mask = (mode_t)m;
+    else {
+      mask = umask(077);
+      (void)umask(mask);
+    }
+    known = 1;
+  }
+  return mask;
 }
 
 /*@C
@@ -574,8 +694,8 @@ PetscErrorCode SNAPSCopyFile(const char src[], const char dst[])
   PetscFunctionReturn(0);
 }
 
-/* Copies the file src into the stream dst (a character device or a FIFO: opened for writing, neither created nor
-   truncated; opening a FIFO waits for its reader). Returns 0 or the errno of the first failure. */
+/* Copies the file src into the stream dst (a character device: opened for writing, neither created nor truncated).
+   Returns 0 or the errno of the first failure. */
 static int CopyIntoStream(const char src[], const char dst[])
 {
   char    buf[1 << 16];
@@ -610,10 +730,11 @@ static int CopyIntoStream(const char src[], const char dst[])
 
 /*@C
   SNAPSMoveIntoPlace - Puts the complete file tmp (SNAPSTemporaryName()) in the place of filename on this process: renamed
-  over filename's target (SNAPSOutputTarget(): a symbolic link stays and its file is replaced), an existing file's
-  permission bits (and, where allowed, owner and group) kept; or, when the target is a stream (a character device
-  such as /dev/null or a terminal, or a FIFO), copied into it and removed. Any other existing file that is not a
-  regular file (a block device, a socket) is not replaced: ENOTSUP. Not collective.
+  over filename's target (SNAPSOutputTarget(): a symbolic link stays and its file is replaced), with an existing file's
+  permission bits (and, where allowed, owner and group), else a new file's (0666 less the umask); or, when filename is a
+  stream (SNAPSOutputIsStream(): a character device such as /dev/null or a terminal), copied into it and removed.
+  Anything else that is not a regular file (a FIFO, a block device, a socket), or a name that reaches a file through a
+  link to an open descriptor (/dev/stdout redirected to a file), is not replaced: ENOTSUP. Not collective.
 
   Input Parameters:
 + tmp      - the temporary file holding the data
@@ -630,19 +751,23 @@ PetscErrorCode SNAPSMoveIntoPlace(const char tmp[], const char filename[], int *
 {
   char        target[PETSC_MAX_PATH_LEN];
   struct stat st;
+  PetscBool   stream;
 
   PetscFunctionBegin;
   PetscValidCharPointer(tmp, 1);
   PetscValidCharPointer(filename, 2);
   PetscValidIntPointer(err, 3);
+  *err = 0;
+  PetscCall(SNAPSOutputIsStream(filename, &stream));
+  if (stream) {
+    *err = CopyIntoStream(tmp, filename);
+    if (!*err) (void)unlink(tmp);
+    PetscFunctionReturn(0);
+  }
   PetscCall(SNAPSOutputTarget(filename, target, sizeof(target), err));
+  if (*err == SNAPS_OUTPUT_THROUGH_FD) *err = ENOTSUP;
   if (*err) PetscFunctionReturn(0);
   if (!stat(target, &st)) {
-    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
-      *err = CopyIntoStream(tmp, target);
-      if (!*err) (void)unlink(tmp);
-      PetscFunctionReturn(0);
-    }
     if (S_ISREG(st.st_mode)) {
       /* the replacement is the same file to its users: chown first (it may clear set-user-ID bits), best effort */
       if ((st.st_uid != geteuid() || st.st_gid != getegid()) && chown(tmp, st.st_uid, st.st_gid)) {}
@@ -651,7 +776,8 @@ PetscErrorCode SNAPSMoveIntoPlace(const char tmp[], const char filename[], int *
       *err = ENOTSUP;
       PetscFunctionReturn(0);
     }
-  }
+  } else
+    (void)chmod(tmp, 0666 & ~Umask()); /* a new file: created 0600 (SNAPSTemporaryCreate()), now as any new file */
   if (rename(tmp, target)) *err = errno;
   PetscFunctionReturn(0);
 }

@@ -37,6 +37,15 @@ PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm comm, const char file[], PetscInt q
   PetscCall(SNAPSTemporaryName(file, s->tmp, sizeof(s->tmp)));
   PetscCallMPI(MPI_Bcast(s->tmp, (PetscMPIInt)sizeof(s->tmp), MPI_CHAR, 0, comm)); /* the name holds rank 0's pid */
   {
+    PetscMPIInt r_;
+
+    PetscCallMPI(MPI_Comm_rank(comm, &r_));
+    if (!r_) {
+      int e_;
+      PetscCall(SNAPSTemporaryCreate(s->tmp, &e_));
+    } /* 0600, exclusive; a failure: H5Fcreate says so */
+  }
+  {
     PetscErrorCode ierr;
     PetscMPIInt    rank;
     PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* the message comes below, after the clean-up */

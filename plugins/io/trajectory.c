@@ -34,16 +34,24 @@ static PetscErrorCode AgreeOnRank0(MPI_Comm comm, PetscErrorCode ierr, const cha
 }
 
 /* Builds "<dir>/.<base>.partial" for the trajectory file "<dir>/<base>", in the place of its temporary files
-   (SNAPSTemporaryPrefix(): a symbolic link's target's directory; $TMPDIR for a stream such as /dev/null). */
+   (SNAPSTemporaryPrefix(): a symbolic link's target's directory), the name a restart finds again; for a stream such as
+   /dev/null (which no restart resumes) "$TMPDIR/.<base>.partial.<pid>", which no other run shares. */
 static PetscErrorCode PartialName(const char file[], char out[], size_t len)
 {
-  size_t n;
+  size_t    n;
+  PetscBool stream;
+  char      end[64];
 
   PetscFunctionBegin;
   PetscCall(SNAPSTemporaryPrefix(file, out, len));
+  PetscCall(SNAPSOutputIsStream(file, &stream));
+  if (stream)
+    PetscCall(PetscSNPrintf(end, sizeof(end), ".partial.%ld", (long)getpid()));
+  else
+    PetscCall(PetscStrncpy(end, ".partial", sizeof(end)));
   n = strlen(out);
-  PetscCheck(n + sizeof(".partial") <= len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The name '%s' is too long", file);
-  PetscCall(PetscStrlcat(out, ".partial", len));
+  PetscCheck(n + strlen(end) < len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The name '%s' is too long", file);
+  PetscCall(PetscStrlcat(out, end, len));
   PetscFunctionReturn(0);
 }
 
@@ -152,9 +160,17 @@ static PetscErrorCode CreateFile_Rank0(SNAPSTrajectory tr)
   const SNAPSTrajectoryDesc *d = &tr->desc;
   hsize_t                    dims[4], one = 1;
   hid_t                      diag;
+  PetscBool                  stream;
+  int                        err;
 
   PetscFunctionBegin;
+  PetscCall(SNAPSOutputIsStream(tr->file, &stream));
+  /* created 0600 and exclusively (SNAPSTemporaryCreate()); a regular file's stale partial file of an earlier run, which
+     this run may replace, is truncated as it is */
+  PetscCall(SNAPSTemporaryCreate(tr->partial, &err));
+  PetscCheck(!err || (!stream && err == EEXIST), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the trajectory file '%s': %s: check the directory exists and is writable", tr->partial, strerror(err));
   tr->h5 = H5Fcreate(tr->partial, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (tr->h5 < 0 && stream) (void)unlink(tr->partial);
   PetscCheck(tr->h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the trajectory file '%s': check the directory exists and is writable", tr->partial);
   PetscCall(SNAHDF5WriteAttributeInt(tr->h5, "snaps_trajectory_version", SNAPS_TRAJECTORY_VERSION));
   PetscCall(SNAHDF5WriteAttributeString(tr->h5, "equation", d->equation));
@@ -423,13 +439,20 @@ static PetscErrorCode Finish_Rank0(SNAPSTrajectory tr, PetscReal **times)
 
 /*@C
   SNAPSTrajectoryXdmfName - The name of the XDMF file written beside a trajectory of 2-D fields: file without
-  its ".h5", then ".xmf". Not collective.
+  its ".h5", then ".xmf"; empty when file is a stream (SNAPSOutputIsStream(): /dev/null, a terminal), beside which no
+  XDMF file is written. Not collective.
 @*/
 PetscErrorCode SNAPSTrajectoryXdmfName(const char file[], char xmf[], size_t len)
 {
-  size_t n;
+  size_t    n;
+  PetscBool stream;
 
   PetscFunctionBegin;
+  PetscCall(SNAPSOutputIsStream(file, &stream));
+  if (stream) {
+    if (len) xmf[0] = 0;
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscStrncpy(xmf, file, len));
   n = strlen(xmf);
   if (n > 3 && !strcmp(xmf + n - 3, ".h5")) xmf[n - 3] = 0;
@@ -456,9 +479,12 @@ PetscErrorCode SNAPSTrajectoryClose(SNAPSTrajectory *traj)
     size_t len = 0;
 
     PetscCall(SNAPSTrajectoryXdmfName(tr->file, xmf, sizeof(xmf)));
-    if (!tr->rank) PetscCall(XdmfText(tr, times, &text, &len));
-    PetscCall(SNAPSWriteFileReplace(tr->comm, xmf, text, len)); /* not synced: neither is the HDF5 file it describes */
-    PetscCall(PetscFree(text));
+    PetscCallMPI(MPI_Bcast(xmf, (PetscMPIInt)sizeof(xmf), MPI_CHAR, 0, tr->comm)); /* rank 0's judgement: no XDMF beside a stream */
+    if (xmf[0]) {
+      if (!tr->rank) PetscCall(XdmfText(tr, times, &text, &len));
+      PetscCall(SNAPSWriteFileReplace(tr->comm, xmf, text, len)); /* not synced: neither is the HDF5 file it describes */
+      PetscCall(PetscFree(text));
+    }
   }
   PetscCall(PetscFree(times));
   PetscCall(SNAPSTrajectoryDestroy(traj));
@@ -555,10 +581,13 @@ PetscErrorCode SNAPSCheckpointSetArray(SNAPSCheckpoint ck, const char name[], Pe
 static PetscErrorCode Write_Rank0(void *ctx, const char tmp[])
 {
   SNAPSCheckpoint ck   = (SNAPSCheckpoint)ctx;
-  hid_t           h5   = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t           h5;
   PetscErrorCode  ierr = 0;
+  int             e;
 
   PetscFunctionBegin;
+  PetscCall(SNAPSTemporaryCreate(tmp, &e)); /* 0600, exclusive; a failure: H5Fcreate says so */
+  h5 = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the checkpoint file '%s': check the directory exists and is writable", tmp);
   for (PetscInt i = 0; i < ck->n && !ierr; i++) {
     if (ck->rows[i] < 0)

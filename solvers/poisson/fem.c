@@ -499,6 +499,8 @@ PetscErrorCode PoissonFEMViewSolution(PoissonFEM *fem, const char file[])
 
     PetscCallMPI(MPI_Comm_rank(comm, &rank));
     PetscCall(SNAPSTrajectoryXdmfName(file, xmf, sizeof(xmf)));
+    PetscCallMPI(MPI_Bcast(xmf, (PetscMPIInt)sizeof(xmf), MPI_CHAR, 0, comm)); /* rank 0's judgement */
+    if (!xmf[0]) PetscFunctionReturn(0);                                       /* no XDMF beside a stream */
     PetscCall(SNAPSTemporaryName(xmf, xtmp, sizeof(xtmp))); /* rank 0 runs the command */
     PetscCall(PetscSNPrintf(cmd, sizeof(cmd), "\"%s\" -c \"import runpy, sys\nrunpy.run_path(sys.argv[1])['generateXdmf'](sys.argv[2], sys.argv[3])\nprint('%.*s')\" \"%s\" \"%s\" \"%s\" 2>&1", POISSON_PYTHON, (int)strlen(done_line) - 1, done_line, POISSON_GEN_XDMF, file, xtmp));
     PetscCall(PetscPOpen(comm, NULL, cmd, "r", &fp));

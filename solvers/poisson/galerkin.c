@@ -1372,6 +1372,8 @@ static PetscErrorCode KhWriteXDMF(MPI_Comm comm, const char h5[], PetscInt d, co
 
   PetscFunctionBegin;
   PetscCall(SNAPSTrajectoryXdmfName(h5, xmf, sizeof(xmf))); /* like PETSc's petsc_gen_xdmf.py: u.h5 -> u.xmf */
+  PetscCallMPI(MPI_Bcast(xmf, (PetscMPIInt)sizeof(xmf), MPI_CHAR, 0, comm)); /* rank 0's judgement */
+  if (!xmf[0]) PetscFunctionReturn(0);                                       /* no XDMF beside a stream */
   base = strrchr(h5, '/');                                  /* the .xmf sits next to the .h5 and names it relatively */
   base = base ? base + 1 : h5;
   for (PetscInt p = 0; p < d; p++) {

@@ -157,6 +157,15 @@ PetscErrorCode PoissonViewTemporaryName(MPI_Comm comm, const char file[], char t
   PetscFunctionBegin;
   PetscCall(SNAPSTemporaryName(file, tmp, len));
   PetscCallMPI(MPI_Bcast(tmp, (PetscMPIInt)len, MPI_CHAR, 0, comm)); /* the name holds rank 0's pid */
+  {
+    PetscMPIInt r_;
+
+    PetscCallMPI(MPI_Comm_rank(comm, &r_));
+    if (!r_) {
+      int e_;
+      PetscCall(SNAPSTemporaryCreate(tmp, &e_));
+    } /* 0600, exclusive; a failure: H5Fcreate says so */
+  }
   PetscFunctionReturn(0);
 }
 

@@ -5,7 +5,8 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -dim <d>                dimension (2)\n"
                            "  -domain a,b             the box [a,b]^d (-1,1); refused with -dm_plex_filename (the mesh is the domain)\n"
                            "  -results <r.json>       JSON report: method, dim, dofs, l2_error_squared, h1_error, wall_time_s, ...\n"
-                           "  -view_solution <u.h5>   mesh and solution as HDF5, plus u.xmf for ParaView (khronos: d = 2, 3; the\n"
+                           "  -view_solution <u.h5>   mesh and solution as HDF5, plus u.xmf for ParaView (none beside /dev/null or\n"
+                           "                          a terminal; a pipe is refused) (khronos: d = 2, 3; the\n"
                            "                          solution on a grid of -khronos_view_points per direction (2-D 129, 3-D 33),\n"
                            "                          stored as the dataset /X, /Y that snaps-predict -data reads, and as /u\n"
                            "                          shaped like the grid for the .xmf)\n"
@@ -143,7 +144,7 @@ static PetscErrorCode CheckOutputs(const char results[], const char view[], cons
   PetscCall(PetscOptionsGetString(NULL, NULL, "-dm_plex_filename", mesh, sizeof(mesh), &hasmesh));
   if (!hasmesh) PetscFunctionReturn(0);
   for (PetscInt i = 0; i < 4; i++)
-    if (outs[i]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], 1, inopts, ins));
+    if (outs[i] && outs[i][0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], 1, inopts, ins)); /* an XDMF name is empty beside a stream */
   PetscFunctionReturn(0);
 }
 

@@ -18,6 +18,7 @@ checks:
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -275,6 +276,29 @@ def unused_options():
     grids = ET.parse(path(base + ".xmf")).getroot().findall("./Domain/Grid/Grid")
     assert len(grids) == 3 and all(g.find(".//DataItem[@Format='HDF']").text == base + ".h5:/w" for g in grids), open(path(base + ".xmf")).read()[:2000]
     print("a 240-character trajectory name: XDMF of 3 times, each naming the file")
+
+
+def trajectory_stream():
+    """-trajectory into a stream (a character device with /dev/null's numbers, made here where mknod is allowed):
+    written into, it stays a character device, no .xmf is written beside it and no temporary or partial file is left
+    in $TMPDIR; a FIFO is refused before any work."""
+    tmpdir = path("tmp")
+    os.makedirs(tmpdir)
+    os.environ["TMPDIR"] = tmpdir
+    fifo = path("pipe.h5")
+    os.mkfifo(fifo)
+    expect_error([KOL, "-N", "16", "-T", "0.1", "-trajectory", fifo], r"-trajectory '[^']*pipe\.h5' is a pipe")
+    dev = path("null_copy.h5")
+    try:
+        os.mknod(dev, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except OSError as e:
+        print(f"no character device made here ({e}): the stream case skipped")
+        return
+    run([KOL, "-N", "16", "-T", "0.1", "-dt_save", "0.05", "-trajectory", dev])
+    assert stat.S_ISCHR(os.lstat(dev).st_mode), "the character device was replaced"
+    assert not os.path.exists(path("null_copy.xmf")), "an XDMF file was written beside a stream"
+    assert not os.listdir(tmpdir), f"left in TMPDIR: {os.listdir(tmpdir)}"
+    print("a stream trajectory: written into, no .xmf, nothing left; a FIFO refused")
 
 
 globals()[check]()

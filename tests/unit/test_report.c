@@ -9,6 +9,7 @@
 #include <snaps/report.h>
 #include <snaps/options.h>
 #include <snaps/version.h>
+#include <snaps/trajectory.h>
 
 #include <cjson/cJSON.h>
 
@@ -229,15 +230,16 @@ static PetscErrorCode TestAtomicHelpers(void)
   int            ok = 1;
 
   PetscFunctionBegin;
+  /* "<dir>/.<base>.tmp.<pid>.<n>": the pid, then a count of this process's temporary names */
   PetscCall(SNAPSTemporaryName("a/b/c.json", tmp, sizeof(tmp)));
-  PetscCall(PetscSNPrintf(want, sizeof(want), "a/b/.c.json.tmp.%ld", (long)getpid()));
-  PetscCheck(!strcmp(tmp, want), PETSC_COMM_SELF, PETSC_ERR_PLIB, "temporary name '%s', expected '%s'", tmp, want);
+  PetscCall(PetscSNPrintf(want, sizeof(want), "a/b/.c.json.tmp.%ld.", (long)getpid()));
+  PetscCheck(!strncmp(tmp, want, strlen(want)) && tmp[strlen(want)], PETSC_COMM_SELF, PETSC_ERR_PLIB, "temporary name '%s', expected '%s<n>'", tmp, want);
   PetscCall(SNAPSTemporaryName("c.json", tmp, sizeof(tmp)));
-  PetscCall(PetscSNPrintf(want, sizeof(want), ".c.json.tmp.%ld", (long)getpid()));
-  PetscCheck(!strcmp(tmp, want), PETSC_COMM_SELF, PETSC_ERR_PLIB, "temporary name '%s', expected '%s'", tmp, want);
+  PetscCall(PetscSNPrintf(want, sizeof(want), ".c.json.tmp.%ld.", (long)getpid()));
+  PetscCheck(!strncmp(tmp, want, strlen(want)) && tmp[strlen(want)], PETSC_COMM_SELF, PETSC_ERR_PLIB, "temporary name '%s', expected '%s<n>'", tmp, want);
   PetscCall(SNAPSTemporaryName("/c", tmp, sizeof(tmp)));
-  PetscCall(PetscSNPrintf(want, sizeof(want), "/.c.tmp.%ld", (long)getpid()));
-  PetscCheck(!strcmp(tmp, want), PETSC_COMM_SELF, PETSC_ERR_PLIB, "temporary name '%s', expected '%s'", tmp, want);
+  PetscCall(PetscSNPrintf(want, sizeof(want), "/.c.tmp.%ld.", (long)getpid()));
+  PetscCheck(!strncmp(tmp, want, strlen(want)) && tmp[strlen(want)], PETSC_COMM_SELF, PETSC_ERR_PLIB, "temporary name '%s', expected '%s<n>'", tmp, want);
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = SNAPSTemporaryName("a/b/c.json", small, sizeof(small));
   PetscCall(PetscPopErrorHandler());
@@ -290,10 +292,11 @@ static PetscErrorCode CheckOne(const char file[], PetscErrorCode *ierr, char **m
 }
 
 /* What an atomic write does with an output that exists and is not a plain regular file: through a symbolic link it
-   replaces the link's target and keeps the link; an existing file keeps its permission bits; a FIFO and a character
-   device (a copy of /dev/null's node, where this process may make one) are written into and stay what they are;
-   SNAPSCheckOutputs() refuses a socket and a block device (naming them) before any work, and accepts the streams.
-   Before: each was renamed over (a link or /dev/null became a regular file; the mode came from the umask). */
+   replaces the link's target and keeps the link; an existing file keeps its permission bits; temporaries are 0600,
+   exclusive and unique; a character device (/dev/null, and a copy of its node where this process may make one) is
+   written into and stays one, with no XDMF name beside it; SNAPSCheckOutputs() refuses a FIFO, a socket, a block
+   device and a name through /proc/self/fd or /dev/fd that reaches a regular file (naming them) before any work, and
+   accepts the streams and links. */
 static PetscErrorCode TestOutputKinds(void)
 {
   char           real[PETSC_MAX_PATH_LEN], link[PETSC_MAX_PATH_LEN], fifo[PETSC_MAX_PATH_LEN], dev[PETSC_MAX_PATH_LEN], sock[PETSC_MAX_PATH_LEN], blk[PETSC_MAX_PATH_LEN], *msg;
@@ -316,6 +319,7 @@ static PetscErrorCode TestOutputKinds(void)
     (void)unlink(link);
     (void)unlink(fifo);
     (void)unlink(dev);
+    (void)unlink(fifo);
     (void)unlink(blk);
     (void)unlink(sock);
     ok      = !symlink(base, link) && !mkfifo(fifo, 0600);
@@ -357,18 +361,103 @@ static PetscErrorCode TestOutputKinds(void)
   if (rank == 0) ok = ok && ModeOf(real) == 0600 && CountTemporaries(scratch, ".kinds_") == 0;
   PetscCall(Agree(ok, "a file of mode 0600 written over directly stays 0600, no temporary left"));
 
-  /* a FIFO with a reader gets the complete text and stays a FIFO */
+  /* a temporary file is created exclusively and readable by its owner only, whatever the umask; a new file then gets
+     0666 less the umask */
+  {
+    char   t[PETSC_MAX_PATH_LEN], fresh[PETSC_MAX_PATH_LEN];
+    int    e = 0;
+    mode_t mask;
+
+    PetscCall(PetscSNPrintf(fresh, sizeof(fresh), "%s/kinds_fresh_np%d.txt", scratch, size));
+    PetscCall(SNAPSTemporaryName(real, t, sizeof(t)));
+    if (rank == 0) {
+      mask = umask(0);
+      PetscCall(SNAPSTemporaryCreate(t, &e));
+      (void)umask(mask);
+      ok = !e && ModeOf(t) == 0600;
+      PetscCall(SNAPSTemporaryCreate(t, &e));
+      ok = ok && e == EEXIST;
+      (void)unlink(t);
+      (void)unlink(fresh);
+    }
+    PetscCall(Agree(ok, "a temporary file is created exclusively with mode 0600"));
+    PetscCall(SNAPSWriteFileAtomic(PETSC_COMM_WORLD, fresh, rank ? NULL : "new", rank ? 0 : 3));
+    if (rank == 0) {
+      mask = umask(022);
+      (void)umask(mask);
+      ok = ModeOf(fresh) == (int)(0666 & ~mask);
+      (void)unlink(fresh);
+    }
+    PetscCall(Agree(ok, "a new file gets mode 0666 less the umask"));
+  }
+
+  /* stream temporaries: unique in one process (pid and count), in $TMPDIR or /tmp */
+  {
+    char        t1[PETSC_MAX_PATH_LEN], t2[PETSC_MAX_PATH_LEN], want[PETSC_MAX_PATH_LEN];
+    const char *dir = getenv("TMPDIR");
+
+    PetscCall(SNAPSTemporaryName("/dev/null", t1, sizeof(t1)));
+    PetscCall(SNAPSTemporaryName("/dev/null", t2, sizeof(t2)));
+    PetscCall(PetscSNPrintf(want, sizeof(want), "%s/.null.tmp.%ld.", dir && dir[0] ? dir : "/tmp", (long)getpid()));
+    PetscCheck(strcmp(t1, t2) && !strncmp(t1, want, strlen(want)) && !strncmp(t2, want, strlen(want)), PETSC_COMM_SELF, PETSC_ERR_PLIB, "check failed: two stream temporaries of one process differ and start '%s': '%s', '%s'", want, t1, t2);
+  }
+
+  /* /dev/null itself is written into and stays a character device; no XDMF file is named beside it */
+  {
+    char xmf[PETSC_MAX_PATH_LEN];
+
+    PetscCall(SNAPSWriteFileAtomic(PETSC_COMM_WORLD, "/dev/null", rank ? NULL : text, rank ? 0 : strlen(text)));
+    if (rank == 0) ok = !lstat("/dev/null", &st) && S_ISCHR(st.st_mode);
+    PetscCall(Agree(ok, "/dev/null is written into and stays a character device"));
+    PetscCall(SNAPSTrajectoryXdmfName("/dev/null", xmf, sizeof(xmf)));
+    PetscCheck(!xmf[0], PETSC_COMM_SELF, PETSC_ERR_PLIB, "check failed: an XDMF file '%s' is named beside the stream /dev/null", xmf);
+    PetscCall(SNAPSTrajectoryXdmfName("traj.h5", xmf, sizeof(xmf)));
+    PetscCheck(!strcmp(xmf, "traj.xmf"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "check failed: XDMF name '%s' of traj.h5", xmf);
+  }
+
+  /* a FIFO (a piped stdout) is refused before any work; a write into it fails at once (no reader waited for) */
+  PetscCall(CheckOne(fifo, &ierr, &msg));
+  PetscCall(ExpectError(ierr, PETSC_ERR_USER_INPUT, "is a pipe (FIFO)", "a FIFO as an output"));
   if (rank == 0) ok = (reader = open(fifo, O_RDONLY | O_NONBLOCK)) >= 0;
   PetscCall(Agree(ok, "opening the FIFO's reader"));
-  PetscCall(SNAPSWriteFileAtomic(PETSC_COMM_WORLD, fifo, rank ? NULL : piped, rank ? 0 : strlen(piped)));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = SNAPSWriteFileAtomic(PETSC_COMM_WORLD, fifo, rank ? NULL : piped, rank ? 0 : strlen(piped));
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(ExpectError(ierr, PETSC_ERR_FILE_WRITE, "Operation not supported", "a write into a FIFO"));
   if (rank == 0) {
-    char    got[64] = "";
-    ssize_t n       = read(reader, got, sizeof(got) - 1);
-
-    ok = n == (ssize_t)strlen(piped) && !strncmp(got, piped, (size_t)n) && !lstat(fifo, &st) && S_ISFIFO(st.st_mode);
+    ok = !lstat(fifo, &st) && S_ISFIFO(st.st_mode) && CountTemporaries(scratch, ".kinds_fifo") == 0;
     (void)close(reader);
   }
-  PetscCall(Agree(ok, "a FIFO is written into and stays a FIFO"));
+  PetscCall(Agree(ok, "the FIFO stays a FIFO, no temporary left"));
+
+  /* a name that reaches a regular file through an open descriptor (/proc/self/fd/N, /dev/fd/N: what /dev/stdout is
+     when stdout is redirected to a file) is refused, and the file is not replaced */
+  {
+    char fdname[64], devfd[64];
+    int  fd = -1;
+
+    if (rank == 0) ok = (fd = open(real, O_RDONLY)) >= 0;
+    PetscCall(Agree(ok, "opening the file for /proc/self/fd"));
+    PetscCallMPI(MPI_Bcast(&fd, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+    PetscCall(PetscSNPrintf(fdname, sizeof(fdname), "/proc/self/fd/%d", fd));
+    PetscCall(PetscSNPrintf(devfd, sizeof(devfd), "/dev/fd/%d", fd));
+    PetscCall(CheckOne(fdname, &ierr, &msg));
+    PetscCall(ExpectError(ierr, PETSC_ERR_USER_INPUT, "reaches a file through a link to an open file descriptor", "/proc/self/fd/N of a regular file"));
+    PetscCall(CheckOne(devfd, &ierr, &msg));
+    PetscCall(ExpectError(ierr, PETSC_ERR_USER_INPUT, "name the file itself", "/dev/fd/N of a regular file"));
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = SNAPSWriteFileAtomic(PETSC_COMM_WORLD, fdname, rank ? NULL : "lost", rank ? 0 : 4);
+    PetscCall(PetscPopErrorHandler());
+    PetscCall(ExpectError(ierr, PETSC_ERR_FILE_WRITE, "Cannot write '/proc/self/fd/", "a write through /proc/self/fd/N")); /* its temporary has no place */
+    if (rank == 0) {
+      char *s = ReadFile(real);
+
+      ok = s && !strcmp(s, "again") && !fstat(fd, &st) && ModeOf(real) == 0600 && CountTemporaries(scratch, ".kinds_") == 0;
+      free(s);
+      (void)close(fd);
+    }
+    PetscCall(Agree(ok, "the file reached through /proc/self/fd is unchanged, no temporary left"));
+  }
 
   /* a character device (/dev/null's numbers) is written into and stays one */
   if (havedev) {
@@ -382,13 +471,11 @@ static PetscErrorCode TestOutputKinds(void)
 
   /* refused before any work: a socket and a block device; accepted: the FIFO and the link */
   PetscCall(CheckOne(sock, &ierr, &msg));
-  PetscCall(ExpectError(ierr, PETSC_ERR_USER_INPUT, "is a socket: an output is written whole to a temporary file", "a socket as an output"));
+  PetscCall(ExpectError(ierr, PETSC_ERR_USER_INPUT, "is a socket", "a socket as an output"));
   if (haveblk) {
     PetscCall(CheckOne(blk, &ierr, &msg));
     PetscCall(ExpectError(ierr, PETSC_ERR_USER_INPUT, "is a block device", "a block device as an output"));
   }
-  PetscCall(CheckOne(fifo, &ierr, &msg));
-  PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAPSCheckOutputs() refused a FIFO: %s", msg);
   PetscCall(CheckOne(link, &ierr, &msg));
   PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAPSCheckOutputs() refused a link to a file: %s", msg);
   if (rank == 0) {

@@ -30,18 +30,27 @@ PETSC_EXTERN PetscErrorCode SNAPSReportDestroy(SNAPSReport *);
 PETSC_EXTERN PetscErrorCode SNAPSWriteFileAtomic(MPI_Comm, const char[], const char[], size_t);
 /* The same without fsync (file and directory): for files that only describe unsynced ones (a trajectory's XDMF). */
 PETSC_EXTERN PetscErrorCode SNAPSWriteFileReplace(MPI_Comm, const char[], const char[], size_t);
-/* The file an output replaces: its name with the symbolic links of its last component followed; errno of a link that
-   cannot be followed. */
+/* Whether an output name is a stream, written into and never renamed over: a character device (/dev/null, a terminal),
+   by stat() of the name as given. */
+PETSC_EXTERN PetscErrorCode SNAPSOutputIsStream(const char[], PetscBool *);
+/* SNAPSOutputTarget's *err when the name reaches a file through a link to an open descriptor (/proc/<pid>/fd/N,
+   /dev/fd/N, /dev/stdout redirected to a file), which is never renamed over. */
+#define SNAPS_OUTPUT_THROUGH_FD (-1)
+/* The file an output replaces: its name with the symbolic links of its last component followed (a stream: itself);
+   errno of a link that cannot be followed, or SNAPS_OUTPUT_THROUGH_FD. */
 PETSC_EXTERN PetscErrorCode SNAPSOutputTarget(const char[], char[], size_t, int *);
-/* "<dir>/.<base>" of the output's target, or "$TMPDIR/.<base>" for a stream (a character device, a FIFO). */
+/* "<dir>/.<base>" of the output's target, or "$TMPDIR/.<base>" for a stream (a character device). */
 PETSC_EXTERN PetscErrorCode SNAPSTemporaryPrefix(const char[], char[], size_t);
-/* Builds "<dir>/.<base>.tmp.<pid>" for filename (see SNAPSTemporaryPrefix), the temporary name used by atomic writes. */
+/* Builds "<dir>/.<base>.tmp.<pid>.<n>" for filename (see SNAPSTemporaryPrefix; n counts the calls of this process),
+   the temporary name used by atomic writes. */
 PETSC_EXTERN PetscErrorCode SNAPSTemporaryName(const char[], char[], size_t);
+/* Creates a temporary file exclusively (O_EXCL, no link followed) with mode 0600; errno of a failure. */
+PETSC_EXTERN PetscErrorCode SNAPSTemporaryCreate(const char[], int *);
 /* Copies the file src to dst byte for byte on this process (dst created or truncated); on failure dst is removed.
    Not collective. */
 PETSC_EXTERN PetscErrorCode SNAPSCopyFile(const char[], const char[]);
 /* Puts the complete file tmp in the place of file on this process: renamed over its target (links followed, an
-   existing file's mode kept), or copied into a stream; errno of a failure. */
+   existing file's mode kept, a new file's 0666 less the umask), or copied into a stream; errno of a failure. */
 PETSC_EXTERN PetscErrorCode SNAPSMoveIntoPlace(const char[], const char[], int *);
 /* Finishes an atomic write on one process: moves tmp into the place of file when the outcome is 0, else removes tmp. */
 PETSC_EXTERN PetscErrorCode SNAPSCommitLocal(const char[], const char[], PetscErrorCode *, int *);

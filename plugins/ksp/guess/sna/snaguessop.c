@@ -55,6 +55,10 @@ static PetscErrorCode WriteRecords_Rank0(const char tmp[], const SNAGuessOperato
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
+  {
+    int e_;
+    PetscCall(SNAPSTemporaryCreate(tmp, &e_));
+  } /* 0600, exclusive; a failure: H5Fcreate says so */
   file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create '%s'", tmp);
   ierr = SNAHDF5WriteAttributeInt(file, "snaps_format_version", SNAGUESS_FORMAT_VERSION);
@@ -319,10 +323,19 @@ PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm comm, const char file[], SNAG
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   /* the names first: nothing between taking the lock and letting it go returns without letting it go */
   PetscCall(SNAPSTemporaryName(file, tmp, sizeof(tmp)));
-  PetscCall(PetscSNPrintf(lock, sizeof(lock), "%s.lock", file));
+  { /* the lock is the resolved target's (a link and its file share one); a stream (/dev/null) has none */
+    char      target[PETSC_MAX_PATH_LEN];
+    PetscBool stream;
+    int       terr;
+
+    PetscCall(SNAPSOutputIsStream(file, &stream));
+    PetscCall(SNAPSOutputTarget(file, target, sizeof(target), &terr));
+    lock[0] = 0;
+    if (!stream) PetscCall(PetscSNPrintf(lock, sizeof(lock), "%s.lock", target));
+  }
   /* the file's records as they are now, under the lock: another run may have added some since we read them */
   if (rank == 0) {
-    ierr = RecordsLock_Rank0(lock, &fd); /* not PetscCall: agree with the other ranks first */
+    if (lock[0]) ierr = RecordsLock_Rank0(lock, &fd); /* not PetscCall: agree with the other ranks first */
     if (!ierr) ierr = LoadRecords_Rank0(file, rec);
   }
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));

@@ -669,10 +669,7 @@ PetscErrorCode SNADatasetSave(MPI_Comm comm, const char filename[], PetscInt n, 
   PetscCall(SNAPSTemporaryName(filename, tmp, sizeof(tmp)));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Bcast(tmp, (PetscMPIInt)sizeof(tmp), MPI_CHAR, 0, comm));
-  if (rank == 0) {
-    int e_;
-    PetscCall(SNAPSTemporaryCreate(tmp, &e_));
-  } /* 0600, exclusive; a failure: H5Fcreate says so */
+  if (rank == 0) PetscCall(SNAPSTemporaryCreate(tmp, NULL)); /* 0600, exclusive; a failure: H5Fcreate says so */
 
   H5Quiet(&es);
   fapl = H5Pcreate(H5P_FILE_ACCESS);

@@ -322,6 +322,13 @@ PetscErrorCode SNAPSReportDestroy(SNAPSReport *r)
   PetscFunctionReturn(0);
 }
 
+/* Opens a new temporary file for writing: exclusively (an existing name, or a link planted there, fails) and readable
+   by its owner only (0600); the one place of these flags (SNAPSTemporaryCreate(), the JSON and XDMF writer). */
+static int OpenTemporary(const char tmp[])
+{
+  return open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
 /* SNAPSWriteFileAtomic (sync) or SNAPSWriteFileReplace (no fsync of the file or its directory). */
 static PetscErrorCode WriteFileReplace(MPI_Comm comm, const char filename[], const char buffer[], size_t len, PetscBool sync)
 {
@@ -348,7 +355,7 @@ static PetscErrorCode WriteFileReplace(MPI_Comm comm, const char filename[], con
 
     if (len && !buffer) state[0] = STEP_ARG;
     if (!state[0]) {
-      int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600); /* see SNAPSTemporaryCreate() */
+      int fd = OpenTemporary(tmp);
 
       if (fd < 0 || !(fp = fdopen(fd, "wb"))) {
         state[0] = STEP_OPEN;
@@ -604,21 +611,20 @@ PetscErrorCode SNAPSTemporaryName(const char filename[], char out[], size_t outl
   others open it).
 
   Output Parameter:
-. err - 0, or the errno of the failure
+. err - 0, or the errno of the failure (NULL where the writer's own open reports the failure)
 @*/
 PetscErrorCode SNAPSTemporaryCreate(const char tmp[], int *err)
 {
-  int fd;
+  int fd, e = 0;
 
   PetscFunctionBegin;
   PetscValidCharPointer(tmp, 1);
-  PetscValidIntPointer(err, 2);
-  *err = 0;
-  fd   = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  fd = OpenTemporary(tmp);
   if (fd < 0)
-    *err = errno;
+    e = errno;
   else if (close(fd))
-    *err = errno;
+    e = errno;
+  if (err) *err = e;
   PetscFunctionReturn(0);
 }
 

@@ -40,10 +40,7 @@ PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm comm, const char file[], PetscInt q
     PetscMPIInt r_;
 
     PetscCallMPI(MPI_Comm_rank(comm, &r_));
-    if (!r_) {
-      int e_;
-      PetscCall(SNAPSTemporaryCreate(s->tmp, &e_));
-    } /* 0600, exclusive; a failure: H5Fcreate says so */
+    if (!r_) PetscCall(SNAPSTemporaryCreate(s->tmp, NULL)); /* 0600, exclusive; a failure: H5Fcreate says so */
   }
   {
     PetscErrorCode ierr;

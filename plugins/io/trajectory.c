@@ -583,10 +583,9 @@ static PetscErrorCode Write_Rank0(void *ctx, const char tmp[])
   SNAPSCheckpoint ck   = (SNAPSCheckpoint)ctx;
   hid_t           h5;
   PetscErrorCode  ierr = 0;
-  int             e;
 
   PetscFunctionBegin;
-  PetscCall(SNAPSTemporaryCreate(tmp, &e)); /* 0600, exclusive; a failure: H5Fcreate says so */
+  PetscCall(SNAPSTemporaryCreate(tmp, NULL)); /* 0600, exclusive; a failure: H5Fcreate says so */
   h5 = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the checkpoint file '%s': check the directory exists and is writable", tmp);
   for (PetscInt i = 0; i < ck->n && !ierr; i++) {

@@ -1324,10 +1324,7 @@ static PetscErrorCode CreateEmpty(const char tmp[])
   hid_t h5;
 
   PetscFunctionBegin;
-  {
-    int e_;
-    PetscCall(SNAPSTemporaryCreate(tmp, &e_));
-  } /* 0600, exclusive; a failure: H5Fcreate says so */
+  PetscCall(SNAPSTemporaryCreate(tmp, NULL)); /* 0600, exclusive; a failure: H5Fcreate says so */
   h5 = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot create the temporary file '%s' of the surrogate model", tmp);
   PetscCheck(H5Fclose(h5) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not close '%s'", tmp);

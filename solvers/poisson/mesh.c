@@ -161,10 +161,7 @@ PetscErrorCode PoissonViewTemporaryName(MPI_Comm comm, const char file[], char t
     PetscMPIInt r_;
 
     PetscCallMPI(MPI_Comm_rank(comm, &r_));
-    if (!r_) {
-      int e_;
-      PetscCall(SNAPSTemporaryCreate(tmp, &e_));
-    } /* 0600, exclusive; a failure: H5Fcreate says so */
+    if (!r_) PetscCall(SNAPSTemporaryCreate(tmp, NULL)); /* 0600, exclusive; a failure: H5Fcreate says so */
   }
   PetscFunctionReturn(0);
 }

@@ -44,7 +44,7 @@ PETSC_EXTERN PetscErrorCode SNAPSTemporaryPrefix(const char[], char[], size_t);
 /* Builds "<dir>/.<base>.tmp.<pid>.<n>" for filename (see SNAPSTemporaryPrefix; n counts the calls of this process),
    the temporary name used by atomic writes. */
 PETSC_EXTERN PetscErrorCode SNAPSTemporaryName(const char[], char[], size_t);
-/* Creates a temporary file exclusively (O_EXCL, no link followed) with mode 0600; errno of a failure. */
+/* Creates a temporary file exclusively (O_EXCL, no link followed) with mode 0600; errno of a failure (err may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAPSTemporaryCreate(const char[], int *);
 /* Copies the file src to dst byte for byte on this process (dst created or truncated); on failure dst is removed.
    Not collective. */

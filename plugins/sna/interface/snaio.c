@@ -676,10 +676,7 @@ static PetscErrorCode SNASave_Local(SNA sna, const char filename[], const char g
     }
   } else {
     PetscCall(SNAPSTemporaryName(filename, tmp, sizeof(tmp)));
-    {
-      int e_;
-      PetscCall(SNAPSTemporaryCreate(tmp, &e_));
-    } /* 0600, exclusive; a failure: H5Fcreate says so */
+    PetscCall(SNAPSTemporaryCreate(tmp, NULL)); /* 0600, exclusive; a failure: H5Fcreate says so */
     file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (file < 0) (void)unlink(tmp); /* on a full disk the file exists, empty, though HDF5 could not write its header */
     PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the model file '%s' (temporary '%s'): check the directory exists, is writable and has space", filename, tmp);

@@ -160,10 +160,7 @@ PetscErrorCode SNAGuessModelWrite(const char filename[], const SNAGuessModelData
   PetscCallMPI(MPI_Bcast(tmp, (PetscMPIInt)sizeof(tmp), MPI_CHAR, 0, comm)); /* the name holds rank 0's pid */
   if (rank == 0) {
     H5Silence(&printing);
-    {
-      int e_;
-      PetscCall(SNAPSTemporaryCreate(tmp, &e_));
-    } /* 0600, exclusive; a failure: H5Fcreate says so */
+    PetscCall(SNAPSTemporaryCreate(tmp, NULL)); /* 0600, exclusive; a failure: H5Fcreate says so */
     file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (file < 0) {
       ierr = PETSC_ERR_FILE_OPEN;

@@ -55,10 +55,7 @@ static PetscErrorCode WriteRecords_Rank0(const char tmp[], const SNAGuessOperato
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  {
-    int e_;
-    PetscCall(SNAPSTemporaryCreate(tmp, &e_));
-  } /* 0600, exclusive; a failure: H5Fcreate says so */
+  PetscCall(SNAPSTemporaryCreate(tmp, NULL)); /* 0600, exclusive; a failure: H5Fcreate says so */
   file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create '%s'", tmp);
   ierr = SNAHDF5WriteAttributeInt(file, "snaps_format_version", SNAGUESS_FORMAT_VERSION);

@@ -6,7 +6,9 @@ usage: flow_stats.py TRAJECTORY.h5 [--skip T] [--json OUT.json] [--png OUT.png] 
 Statistics over the saved times after --skip and over all members:
   mean, std and PDF of the field (u or w); the energy spectrum (KS: E(k) = <|u_k|^2>/2 per wavenumber;
   2-D: shell sums of |u_k|^2/2 = |w_k|^2 / (2|k|^2) over integer |k|); the autocorrelation of the field at a
-  point (averaged over points and members) and its integral time (integrated to the first zero crossing);
+  point (averaged over points and members) and its integral time (integrated to the first zero crossing; where
+  the autocorrelation stays positive over the window, the integral over the window, a lower bound, flagged by
+  autocorrelation_crosses_zero = false; a field that does not change in time has none: null, with a note);
   means and standard deviations of the diagnostics (energy, enstrophy, dissipation, energy_input, ...).
 The JSON holds the figures and the curves, so runs (and surrogate rollouts) can be compared.
 
@@ -56,9 +58,16 @@ def autocorrelation(field, dt, max_lag, mean=None):
 
 
 def integral_time(c, dt):
-    """The integral of the autocorrelation c (lags 0, dt, ...) up to its first zero crossing."""
+    """The integral of the autocorrelation c (lags 0, dt, ...) up to its first zero crossing. Where c never reaches
+    zero, the integral over all of c: a lower bound that grows with the window (crosses_zero tells)."""
     zero = np.argmax(c <= 0) if np.any(c <= 0) else c.size
     return float(np.trapz(c[: max(zero, 1)], dx=dt)) if zero > 1 else 0.0
+
+
+def crosses_zero(c):
+    """Whether the autocorrelation c reaches zero within its lags, i.e. whether integral_time(c) is the integral time
+    and not a lower bound."""
+    return bool(np.any(np.asarray(c) <= 0))
 
 
 def bounded_members(field, fmax):
@@ -147,20 +156,41 @@ def stats(path, skip):
     dt = float(np.median(np.diff(t[keep])))
     k, e = spectrum(field, length, sdim)
     hist, edges = np.histogram(field, bins=80, density=True)
-    lag, c, tau = autocorrelation(field, dt, max_lag=int(200 / dt))
+    # a field constant in time (u = 0, a steady laminar state) has variance 0 about its time mean: no autocorrelation
+    # (0 / 0), so no integral time; null in the JSON (not NaN, which is no JSON), with the reason
+    steady = bool(np.all(field == field[:1]))
+    if steady:
+        lag, c, tau = np.zeros(0), np.zeros(0), None
+    else:
+        lag, c, tau = autocorrelation(field, dt, max_lag=int(200 / dt))
     out = {
         "file": os.path.abspath(path), "equation": eq, "field": fname, "members": int(field.shape[1]),
         "saved_times": int(field.shape[0]), "skip": skip, "t_first": float(t[keep][0]), "t_last": float(t[keep][-1]), "dt_save": dt,
         "field_mean": float(field.mean()), "field_std": float(field.std()),
-        "autocorrelation_time": float(tau),
+        "autocorrelation_time": None if tau is None else float(tau),
+        "autocorrelation_crosses_zero": None if tau is None else crosses_zero(c),
         "spectrum_k": k.tolist(), "spectrum_E": e.tolist(),
         "pdf_edges": edges.tolist(), "pdf": hist.tolist(),
         "autocorrelation_lag": lag.tolist(), "autocorrelation": c.tolist(),
     }
+    if steady:
+        out["autocorrelation_note"] = f"{fname} does not change in time: no autocorrelation, so no integral time"
+    elif not out["autocorrelation_crosses_zero"]:
+        out["autocorrelation_note"] = (f"the autocorrelation does not reach zero within its {lag.size - 1} lags ({lag[-1]:g} time units): "
+                                       "autocorrelation_time is its integral over them, a lower bound; a longer run gives the time")
     for name, v in diags.items():
         out[f"{name}_mean"] = float(v.mean())
         out[f"{name}_std"] = float(v.std())
     return out
+
+
+def tau_text(s):
+    """The autocorrelation time as printed: a value, a lower bound, or undefined."""
+    if s["autocorrelation_time"] is None:
+        return "undefined (the field does not change in time)"
+    if not s["autocorrelation_crosses_zero"]:
+        return f">= {s['autocorrelation_time']:.4g} (a lower bound: no zero crossing within the window)"
+    return f"{s['autocorrelation_time']:.4g}"
 
 
 def plot(s, png, label):
@@ -178,7 +208,7 @@ def plot(s, png, label):
     ax[1].semilogy(0.5 * (edges[1:] + edges[:-1]), np.maximum(s["pdf"], 1e-12), label=label)
     ax[1].set_xlabel(s["field"])
     ax[1].set_ylabel("PDF")
-    ax[2].plot(s["autocorrelation_lag"], s["autocorrelation"], label=f"{label}: tau = {s['autocorrelation_time']:.3g}")
+    ax[2].plot(s["autocorrelation_lag"], s["autocorrelation"], label=f"{label}: tau {'= ' * (s['autocorrelation_time'] is not None and s['autocorrelation_crosses_zero'])}{tau_text(s)}")
     ax[2].axhline(0, color="k", lw=0.5)
     ax[2].set_xlabel("lag (time units)")
     ax[2].set_ylabel(f"autocorrelation of {s['field']} at a point")
@@ -203,7 +233,7 @@ def main():
             checks.writable(out)
     s = stats(a.trajectory, a.skip)
     print(f"{a.trajectory}: {s['field']} mean {s['field_mean']:.4g} std {s['field_std']:.4g}, autocorrelation time "
-          f"{s['autocorrelation_time']:.4g}, " + ", ".join(f"{k} {v:.4g}" for k, v in s.items() if k.endswith("_mean") and k != "field_mean"))
+          f"{tau_text(s)}, " + ", ".join(f"{k} {v:.4g}" for k, v in s.items() if k.endswith("_mean") and k != "field_mean"))
     if a.json:
         atomic.write_json(a.json, s)
     if a.png:

@@ -34,7 +34,7 @@ def main(argv=None):
     rows = [("std(u), L = 22", f("field_std"), ref["std_u"]),
             ("mean energy", f("energy_mean"), ref["energy_mean"]),
             ("std of energy", f("energy_std"), ref["energy_std"]),
-            ("autocorrelation time of u (to the first zero)", f("autocorrelation_time"), None)]
+            (f"autocorrelation time of u ({'to the first zero' if s.get('autocorrelation_crosses_zero', True) else 'a lower bound: no zero crossing within the window'})", f("autocorrelation_time"), None)]
     machine = checks.key(run, "machine", p("ks22.json"))
     setting = (f"{machine.get('cpu_model')}, {machine.get('cores')} cores; {checks.key(run, 'ranks', p('ks22.json'))} ranks; statistics "
                f"over {f('members')} members x t in [{f('t_first'):g}, {f('t_last'):g}] (a field every {f('dt_save'):g})")

@@ -9,6 +9,9 @@ postprocess/flow_stats.py (both cases):
   autocorrelation and integral_time: an AR(1) series of coefficient phi has the autocorrelation phi^l and the integral
     time sum_l phi^l - 1/2 (trapezoid) = (1 + phi) / (2 (1 - phi)) steps; exp(-t / tau) integrates to tau (1 - exp(-T / tau));
     a curve that crosses zero is integrated up to its last positive lag only.
+  flow_stats.py's JSON and line (a run of the script): a field constant in time has no autocorrelation time (null with
+    a note, and the JSON is standard: no NaN); one whose autocorrelation stays positive over the 200 lags is flagged
+    autocorrelation_crosses_zero = false and printed as a lower bound; one that crosses zero is flagged true.
 cases/ks-surrogate/evaluate.py:
   crps_ensemble equals the CRPS's definition, the integral of (F_ensemble(z) - H(z - y))^2 over z, done on a grid;
   short_metrics: the valid prediction time is the first saved time at which the normalised RMSE of the ensemble mean
@@ -173,6 +176,53 @@ def write_trajectory(path, t, w):
         h["w"] = w
 
 
+def flow_stats_json(tmp):
+    import json
+    import subprocess
+
+    def holds(what, ok):
+        print(f"{what}: {'ok' if ok else 'FAIL'}")
+        if not ok:
+            failures.append(what)
+
+    t = np.arange(2000.0)
+    fields = {"steady": np.zeros((t.size, 1, 4)),  # u = 0: the variance about the time mean is 0
+              "slow": np.broadcast_to(np.cos(2 * np.pi * t / 2000)[:, None, None], (t.size, 1, 4)),  # positive to lag 500
+              "fast": np.broadcast_to(np.cos(2 * np.pi * t / 100)[:, None, None], (t.size, 1, 4))}  # first zero at lag 25
+    for name, u in fields.items():
+        f, out = os.path.join(tmp, f"{name}.h5"), os.path.join(tmp, f"{name}.json")
+        with h5py.File(f, "w") as h:
+            h.attrs["field"] = np.bytes_("u")
+            h.attrs["complete"] = 1
+            h["time"] = t
+            h["u"] = u
+        p = subprocess.run([sys.executable, os.path.join(root, "postprocess", "flow_stats.py"), f, "--json", out],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        holds(f"flow_stats.py on the {name} field: exit status", p.returncode == 0)
+        holds(f"flow_stats.py on the {name} field: no warning", "Warning" not in p.stdout)
+
+        def no_constant(c):
+            raise ValueError(f"non-standard JSON constant {c}")
+        try:
+            s = json.load(open(out), parse_constant=no_constant)
+        except ValueError as e:
+            holds(f"flow_stats.py on the {name} field: standard JSON ({e})", False)
+            continue
+        line = p.stdout.strip().splitlines()[-1]
+        if name == "steady":
+            holds("steady field: autocorrelation_time null", s["autocorrelation_time"] is None)
+            holds("steady field: a note says why", "does not change in time" in s.get("autocorrelation_note", ""))
+            holds("steady field: the line says undefined", "autocorrelation time undefined" in line)
+        elif name == "slow":
+            holds("slow field: autocorrelation_crosses_zero false", s.get("autocorrelation_crosses_zero") is False)
+            holds("slow field: a note names the lower bound", "lower bound" in s.get("autocorrelation_note", ""))
+            holds("slow field: the line prints >= (a lower bound)", "autocorrelation time >= " in line)
+        else:
+            holds("fast field: autocorrelation_crosses_zero true", s.get("autocorrelation_crosses_zero") is True)
+            holds("fast field: no note", "autocorrelation_note" not in s)
+            check("fast field: integral time to the first zero, 100 / (2 pi)", s["autocorrelation_time"], 100 / (2 * np.pi), 0.02)
+
+
 def kolmogorov_short(tmp):
     rng = np.random.default_rng(7)
     M, n, std, dt = 2, 8, 1.5, 0.5
@@ -247,6 +297,7 @@ def main():
     ks_short()
     with tempfile.TemporaryDirectory() as tmp:
         kolmogorov_short(tmp)
+        flow_stats_json(tmp)
     kolmogorov_blocks()
     print(f"{len(failures)} failed: {failures}" if failures else "all passed")
     sys.exit(1 if failures else 0)

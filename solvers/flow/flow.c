@@ -422,6 +422,8 @@ static PetscErrorCode MemberAdvance(FlowRun r, FlowMember *m, PetscReal tout)
   PetscCall(r->cb_error);
   PetscCheck(flag != ARK_TOO_MUCH_WORK, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): it took -ark_max_steps %" PetscInt_FMT " steps since the last output time (saved time or segment end); raise -ark_max_steps (or -ark_fixed_step, if set)", (double)tout, flag, ARKStepGetReturnFlagName(flag), r->max_steps);
   PetscCheck(flag >= 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): the solution may have blown up; reduce %s, or raise -N", (double)tout, flag, ARKStepGetReturnFlagName(flag), r->hfixed > 0 ? "-ark_fixed_step" : "-ark_rtol");
+  /* a positive flag also means "stopped at the stop time": short of tout, the state is not the one at tout */
+  PetscCheck(PetscAbsReal((PetscReal)tret - tout) <= 1e-12 * PetscMax(1, PetscAbsReal(tout)), PETSC_COMM_SELF, PETSC_ERR_PLIB, "ARKODE stopped at t = %.17g, not at the requested t = %.17g (flag %d, %s): its stop time and the segment end disagree; this is a bug of the flow driver", (double)tret, (double)tout, flag, ARKStepGetReturnFlagName(flag));
   PetscFunctionReturn(0);
 }
 
@@ -958,6 +960,15 @@ static PetscErrorCode AdvanceSegment(FlowRun r, PetscReal tend)
   PetscFunctionReturn(0);
 }
 
+/* The end of the segment that starts at r->t: the next multiple of seg, or -T. One rule for the integrators' stop
+   time and the segment loop. floor, not round: a checkpoint at a time that is no multiple of seg (the final one, at
+   a -T that is none) goes on to the next multiple, not past it; the factor makes t = k seg less a rounding error
+   count as k seg. */
+static PetscReal SegmentEnd(FlowRun r, PetscReal seg)
+{
+  return PetscMin(r->T, (PetscFloorReal(r->t / seg * (1 + 1e-12)) + 1) * seg);
+}
+
 /* Restarts every integrator at r->t with the given next steps, stopping at tstop. */
 static PetscErrorCode RestartAll(FlowRun r, const PetscReal hbase[], const PetscReal htwin[], PetscReal tstop)
 {
@@ -1178,9 +1189,9 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   /* every option of the run is read by now (driver, equation, surrogate, checkpoint, trajectory): a misspelt one
      is reported before the integration, which may take hours, not only at PetscFinalize */
   PetscCall(SNAPSOptionsWarnUnusedEarly(r->comm));
-  PetscCall(RestartAll(r, r->restart[0] ? hbase : NULL, htwin, PetscMin(r->T, r->t + seg)));
+  PetscCall(RestartAll(r, r->restart[0] ? hbase : NULL, htwin, SegmentEnd(r, seg)));
   while (r->t < r->T * (1 - 1e-14)) {
-    PetscReal tend = PetscMin(r->T, (round(r->t / seg) + 1) * seg); /* segments end on multiples of seg */
+    PetscReal tend = SegmentEnd(r, seg); /* segments end on multiples of seg: where RestartAll() set the stop time */
 
     PetscCall(AdvanceSegment(r, tend));
     if (r->lyapunov && r->twins) PetscCall(Renormalise(r));
@@ -1209,7 +1220,7 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
       for (PetscInt k = 0; k < r->K; k++) htwin[k] = hbase[k];
     }
     if (r->checkpoint[0] && (r->t >= r->T * (1 - 1e-14) || PetscAbsReal(r->t / r->ckpt_every - round(r->t / r->ckpt_every)) < 1e-9)) PetscCall(WriteCheckpoint(r, hbase, htwin));
-    PetscCall(RestartAll(r, hbase, htwin, PetscMin(r->T, r->t + seg)));
+    PetscCall(RestartAll(r, hbase, htwin, SegmentEnd(r, seg)));
     PetscCall(PrintProgress(r, r->t, r->progress_every <= 0 ? PETSC_TRUE : PETSC_FALSE));
   }
   if (r->lyapunov) {

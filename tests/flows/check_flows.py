@@ -10,6 +10,8 @@ checks:
   ranks_agree       Kolmogorov on 1 and 2 ranks agree to the time-integration tolerance
   bad_checkpoint    a checkpoint of another run, a truncated one and one with a damaged state are refused clearly
   checkpoint_extend a checkpoint written without -checkpoint_every continues to a larger -T, bit for bit
+  checkpoint_extend_fraction  a finished run's checkpoint at a -T that is no multiple of the segment continues
+                    to a larger -T with every row at its time (as the uninterrupted run's, to the tolerance)
   lyapunov          KS L = 22: a short two-trajectory estimate of the leading exponent is positive and near 0.05
   unused_options    a misspelt option is warned about once, before the integration (also in a run killed before its
                     end, and on 2 ranks); PETSc's options read at PetscFinalize and -options_left 0 bring no warning;
@@ -238,6 +240,28 @@ def trajectory_extend():
     assert open(path("short.h5"), "rb").read() == before, "the refused restart changed short.h5"
     left = [f for f in os.listdir(scratch) if f.endswith(".partial")]
     assert not left, f"partial files left: {left}"
+
+
+def checkpoint_extend_fraction():
+    """A finished run whose -T is no multiple of the segment (10.7, segment 1) continues from its final checkpoint: the
+    first segment ends at the next multiple (11), where the integrators stop, and every row is the uninterrupted run's
+    at its time (to the integration tolerance: the integrators restarted at 10.7). The stop time was once 11.7 and the
+    state there saved as t = 12: 0.06 away. With -lyapunov (segment -lyapunov_tau 0.5) the same."""
+    for name, extra in (("ks", []), ("lyap", ["-lyapunov", "-lyapunov_transient", "2"])):
+        base = [KS, "-N", "32", "-dt_save", "1", *extra]
+        run(base + ["-T", "15", "-checkpoint", path(f"{name}_ref_ck.h5"), "-trajectory", path(f"{name}_ref.h5")])
+        ck, tr = path(f"{name}_ck.h5"), path(f"{name}_tr.h5")
+        run(base + ["-T", "10.7", "-checkpoint", ck, "-trajectory", tr])
+        run(base + ["-T", "15", "-checkpoint", ck, "-restart", ck, "-trajectory", tr])
+        with h5py.File(tr) as h, h5py.File(path(f"{name}_ref.h5")) as g:
+            assert np.array_equal(h["time"][:], g["time"][:]), (h["time"][:], g["time"][:])
+            u, ref = h["u"][:], g["u"][:]
+            scale = np.abs(ref).max()
+            for i, t in enumerate(h["time"][:]):
+                d = np.abs(u[i] - ref[i]).max() / scale
+                assert d < 1e-5, f"{name}: the row at t = {t:g} differs from the uninterrupted run's by {d:.3g} (relative)"
+            print(f"{name}: rows {h['time'][0]:g} to {h['time'][-1]:g} as the uninterrupted run's, max relative "
+                  f"difference {np.abs(u - ref).max() / scale:.2e}")
 
 
 def lyapunov():

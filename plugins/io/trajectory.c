@@ -55,6 +55,25 @@ static PetscErrorCode PartialName(const char file[], char out[], size_t len)
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAPSTrajectoryPartialName - The name of the hidden partial file that an interrupted run writing the trajectory
+  file leaves behind (the file a restart resumes), and whether it exists (rank 0 looks; every rank gets its answer).
+  Collective.
+@*/
+PetscErrorCode SNAPSTrajectoryPartialName(MPI_Comm comm, const char file[], char partial[], size_t len, PetscBool *exists)
+{
+  PetscMPIInt rank;
+  int         found = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PartialName(file, partial, len));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) found = access(partial, F_OK) == 0;
+  PetscCallMPI(MPI_Bcast(&found, 1, MPI_INT, 0, comm));
+  *exists = found ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
 /* Creates an extendible float64 dataset of rank r whose first dimension (time) starts at 0, chunked by
    chunk0 rows and checksummed. */
 static PetscErrorCode CreateRowDataset(hid_t loc, const char name[], int r, const hsize_t dims[], hsize_t chunk0)
@@ -635,6 +654,19 @@ PetscErrorCode SNAPSCheckpointLoad(SNAPSCheckpoint ck, const char file[])
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, ck->comm));
   PetscCheck(ierr != PETSC_ERR_FILE_OPEN, ck->comm, PETSC_ERR_FILE_OPEN, "Cannot read the checkpoint file '%s': it does not exist or is not readable", file);
   PetscCheck(!ierr, ck->comm, PETSC_ERR_FILE_UNEXPECTED, "The checkpoint file '%s' is not an HDF5 file, or it is truncated or corrupt", file);
+  PetscFunctionReturn(0);
+}
+
+/* Whether the loaded checkpoint has the scalar or string name (one that an older writer may not have written).
+   Collective. */
+PetscErrorCode SNAPSCheckpointHas(SNAPSCheckpoint ck, const char name[], PetscBool *has)
+{
+  int found = 0;
+
+  PetscFunctionBegin;
+  if (!ck->rank) found = H5Aexists(ck->h5, name) > 0;
+  PetscCallMPI(MPI_Bcast(&found, 1, MPI_INT, 0, ck->comm));
+  *has = found ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 

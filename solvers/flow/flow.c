@@ -11,6 +11,7 @@
 #include <sundials/sundials_linearsolver.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <snaps/options.h>
 
 const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
@@ -303,7 +304,7 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   if (has) PetscCall(CheckPositive(r->comm, "-checkpoint_every", r->ckpt_every));
   /* the segment is part of the run's fingerprint (integrators restart at its ends): a default of -T would make
      a checkpoint useless to a restart that raises -T, the one thing a restart may change */
-  else if (r->checkpoint[0])
+  else if (r->checkpoint[0] || r->restart[0]) /* a restart without -checkpoint continues a run that had one */
     r->ckpt_every = r->lyapunov ? r->tau : r->dt_save;
   else
     r->ckpt_every = r->T;
@@ -603,6 +604,21 @@ static PetscErrorCode NextSteps(FlowRun r, FlowMember *mem, PetscReal h[])
   PetscFunctionReturn(0);
 }
 
+/* -trajectory as an absolute name (the restart may run elsewhere), "" without one. */
+static PetscErrorCode TrajectoryPath(FlowRun r, char path[], size_t len)
+{
+  char cwd[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  path[0] = 0;
+  if (!r->trajectory[0]) PetscFunctionReturn(0);
+  if (r->trajectory[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+    PetscCall(PetscStrncpy(path, r->trajectory, len));
+  else
+    PetscCall(PetscSNPrintf(path, len, "%s/%s", cwd, r->trajectory));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const PetscReal htwin[])
 {
   SNAPSCheckpoint ck;
@@ -613,6 +629,8 @@ static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const 
   PetscCall(RunFingerprint(r, fp, sizeof(fp)));
   PetscCall(SNAPSCheckpointCreate(r->comm, &ck));
   PetscCall(SNAPSCheckpointSetString(ck, "fingerprint", fp));
+  PetscCall(TrajectoryPath(r, fp, sizeof(fp)));
+  PetscCall(SNAPSCheckpointSetString(ck, "trajectory", fp)); /* a restart that leaves it out must not abandon its rows */
   PetscCall(SNAPSCheckpointSetReal(ck, "t", r->t));
   PetscCall(SNAPSCheckpointSetReal(ck, "next_save", (PetscReal)r->next_save));
   PetscCall(SNAPSCheckpointSetReal(ck, "nstat", (PetscReal)r->nstat));
@@ -658,13 +676,24 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
   SNAPSCheckpoint ck;
   PetscReal      *all, v;
   char            fp[PETSC_MAX_PATH_LEN + 1024], fpfile[PETSC_MAX_PATH_LEN + 1024];
+  PetscBool       has;
 
   PetscFunctionBegin;
   PetscCall(RunFingerprint(r, fp, sizeof(fp)));
   PetscCall(SNAPSCheckpointCreate(r->comm, &ck));
   PetscCall(SNAPSCheckpointLoad(ck, r->restart));
   PetscCall(SNAPSCheckpointGetString(ck, "fingerprint", fpfile, sizeof(fpfile)));
-  PetscCheck(!strcmp(fp, fpfile), r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of another run.\n  It was written by: %s\n  This run is:       %s\nRestart with the options (and ranks) of the interrupted run; only -T may change", r->restart, fpfile, fp);
+  PetscCheck(!strcmp(fp, fpfile), r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of another run.\n  It was written by: %s\n  This run is:       %s\nRestart with the options (and ranks) of the interrupted run; only -T may change%s", r->restart, fpfile, fp,
+             r->checkpoint[0] ? "" : ".\nThis run has no -checkpoint: give the interrupted run's -checkpoint (and its -checkpoint_every, which sets segment=)");
+  PetscCall(SNAPSCheckpointHas(ck, "trajectory", &has)); /* not in checkpoints written before it was recorded */
+  if (has && !r->trajectory[0]) {
+    char      partial[PETSC_MAX_PATH_LEN];
+    PetscBool exists = PETSC_FALSE;
+
+    PetscCall(SNAPSCheckpointGetString(ck, "trajectory", fpfile, sizeof(fpfile)));
+    if (fpfile[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, fpfile, partial, sizeof(partial), &exists));
+    PetscCheck(!exists, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory '%s' and was interrupted: its rows so far are in '%s'. Give -trajectory %s to continue it there, or delete that partial file to continue without a trajectory", r->restart, fpfile, partial, fpfile);
+  }
   PetscCall(SNAPSCheckpointGetReal(ck, "t", &r->t));
   PetscCheck(r->t < r->T, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is at t = %g, at or past -T %g: nothing to do", r->restart, (double)r->t, (double)r->T);
   PetscCall(SNAPSCheckpointGetReal(ck, "next_save", &v));

@@ -12,6 +12,8 @@ checks:
   checkpoint_extend a checkpoint written without -checkpoint_every continues to a larger -T, bit for bit
   checkpoint_extend_fraction  a finished run's checkpoint at a -T that is no multiple of the segment continues
                     to a larger -T with every row at its time (as the uninterrupted run's, to the tolerance)
+  restart_omissions a restart without -checkpoint, or without the -trajectory of an interrupted run: continued, or
+                    refused naming the option (and the partial file, kept)
   lyapunov          KS L = 22: a short two-trajectory estimate of the leading exponent is positive and near 0.05
   unused_options    a misspelt option is warned about once, before the integration (also in a run killed before its
                     end, and on 2 ranks); PETSc's options read at PetscFinalize and -options_left 0 bring no warning;
@@ -262,6 +264,28 @@ def checkpoint_extend_fraction():
                 assert d < 1e-5, f"{name}: the row at t = {t:g} differs from the uninterrupted run's by {d:.3g} (relative)"
             print(f"{name}: rows {h['time'][0]:g} to {h['time'][-1]:g} as the uninterrupted run's, max relative "
                   f"difference {np.abs(u - ref).max() / scale:.2e}")
+
+
+def restart_omissions():
+    """A restart that leaves out an option of the interrupted run: without -checkpoint it continues a run whose checkpoint
+    had the default segment (and is refused, naming -checkpoint, where the segment was another); without the -trajectory
+    of an interrupted run it is refused, naming the partial file, which keeps its rows, and the option to give."""
+    ck = path("ck.h5")
+    run([KS, "-N", "32", "-T", "4", "-dt_save", "1", "-checkpoint", ck])
+    out = run([KS, "-N", "32", "-T", "8", "-dt_save", "1", "-restart", ck])
+    assert "reached t = 8" in out, out
+    run([KS, "-N", "32", "-T", "4", "-dt_save", "1", "-checkpoint", ck, "-checkpoint_every", "2"])
+    expect_error([KS, "-N", "32", "-T", "8", "-dt_save", "1", "-restart", ck], r"This run has no -checkpoint: give the interrupted run's -checkpoint")
+    base = [KS, "-N", "32", "-T", "6", "-dt_save", "1", "-checkpoint", path("gc.h5")]
+    p = script_runner.program(base + ["-trajectory", path("g.h5"), "-abort_at", "3"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert p.returncode != 0, "the -abort_at run was not killed"
+    partial = path(".g.h5.partial")
+    expect_error(base + ["-restart", path("gc.h5")], r"wrote -trajectory '[^']*g\.h5' and was interrupted: its rows so far are in '[^']*\.g\.h5\.partial'\. Give -trajectory")
+    with h5py.File(partial) as h:
+        assert list(h["time"][:]) == [0, 1, 2, 3], h["time"][:]
+    run(base + ["-restart", path("gc.h5"), "-trajectory", path("g.h5")])
+    with h5py.File(path("g.h5")) as h:
+        assert list(h["time"][:]) == [0, 1, 2, 3, 4, 5, 6], h["time"][:]
 
 
 def lyapunov():

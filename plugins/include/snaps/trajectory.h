@@ -33,6 +33,7 @@ typedef struct _n_SNAPSTrajectory *SNAPSTrajectory;
 
 /* "<file without .h5>.xmf": the XDMF description SNAPSTrajectoryClose writes beside 2-D fields. */
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryXdmfName(const char[], char[], size_t);
+PETSC_EXTERN PetscErrorCode SNAPSTrajectoryPartialName(MPI_Comm, const char[], char[], size_t, PetscBool *);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm, const char[], const SNAPSTrajectoryDesc *, PetscInt, SNAPSTrajectory *);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory, const char[], PetscReal);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeString(SNAPSTrajectory, const char[], const char[]);
@@ -73,6 +74,7 @@ PETSC_EXTERN PetscErrorCode SNAPSCheckpointSetString(SNAPSCheckpoint, const char
 PETSC_EXTERN PetscErrorCode SNAPSCheckpointSetArray(SNAPSCheckpoint, const char[], PetscInt, PetscInt, const PetscReal[]);
 PETSC_EXTERN PetscErrorCode SNAPSCheckpointWrite(SNAPSCheckpoint, const char[]);
 PETSC_EXTERN PetscErrorCode SNAPSCheckpointLoad(SNAPSCheckpoint, const char[]);
+PETSC_EXTERN PetscErrorCode SNAPSCheckpointHas(SNAPSCheckpoint, const char[], PetscBool *);
 PETSC_EXTERN PetscErrorCode SNAPSCheckpointGetReal(SNAPSCheckpoint, const char[], PetscReal *);
 PETSC_EXTERN PetscErrorCode SNAPSCheckpointGetString(SNAPSCheckpoint, const char[], char[], size_t);
 PETSC_EXTERN PetscErrorCode SNAPSCheckpointGetArray(SNAPSCheckpoint, const char[], PetscInt, PetscInt, PetscReal[]);

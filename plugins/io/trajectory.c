@@ -786,6 +786,9 @@ static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], const PetscRea
   td->sdim     = rf - 2;
   td->shape[0] = (PetscInt)df[2];
   td->shape[1] = rf == 4 ? (PetscInt)df[3] : 1;
+  /* an empty member or grid axis holds no state: every reader would divide by (or index modulo) the count */
+  PetscCheck(td->members >= 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' holds no members (its /%s has 0 of them): an empty or edited file; give a trajectory written by a completed run", file, td->field);
+  PetscCheck(td->shape[0] >= 1 && td->shape[1] >= 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' holds no grid points (its /%s has a grid of %" PetscInt_FMT " x %" PetscInt_FMT "): corrupt file", file, td->field, td->shape[0], td->shape[1]);
   PetscCall(PetscIntMultError(td->shape[0], td->shape[1], &td->npts));
   PetscCall(PetscIntMultError(at ? 1 : td->nt, td->members, &count));
   PetscCall(PetscIntMultError(count, td->npts, &count));
@@ -836,7 +839,8 @@ static PetscErrorCode TrajectoryLoad(MPI_Comm comm, const char file[], const Pet
 }
 
 /*@C
-  SNAPSTrajectoryLoad - Reads a whole, complete trajectory file into memory on every rank of comm.
+  SNAPSTrajectoryLoad - Reads a whole, complete trajectory file into memory on every rank of comm. A file without
+  members or grid points is refused (so are incomplete files and times that do not increase).
 @*/
 PetscErrorCode SNAPSTrajectoryLoad(MPI_Comm comm, const char file[], SNAPSTrajectoryData *td)
 {

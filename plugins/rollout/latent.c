@@ -91,6 +91,7 @@ static PetscErrorCode PODSnapshots(SNAPSSurrogate s, PetscInt nfiles, const SNAP
 
   PetscFunctionBegin;
   for (PetscInt f = 0; f < nfiles; f++) total += td[f].nt * td[f].members;
+  PetscCheck(total > 0 && maxsnap > 0, s->comm, PETSC_ERR_ARG_SIZ, "A POD basis needs training states, but the trajectories hold none");
   stride = (total + maxsnap - 1) / maxsnap;
   *m     = (total + stride - 1) / stride;
   PetscCall(PetscMalloc1(*m * s->npts, X));

@@ -268,7 +268,7 @@ static PetscErrorCode SurrogateReadGroup(SNAPSSurrogate s, hid_t g, const char f
   PetscCall(SNAHDF5ReadAttributeIntDefault(g, "head_local", 0, &flag));
   s->local = (PetscBool)(flag != 0);
   PetscCheck(!s->local || (s->D % 2 == 0 && !strcmp(s->kind, "categorical")), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has head_local %" PetscInt_FMT " with latent size %" PetscInt_FMT " and kind %s: local heads need (cos, sin) pairs and a categorical model: corrupt model (train it again with snaps-rollout-fit)", file, flag, s->D, s->kind);
-  PetscCheck(s->npts >= 1 && s->npts <= (1 << 26) && s->D >= 1 && s->D <= s->npts && s->D <= 4096 && s->q >= 2 && s->q <= 4096 && s->dt > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (npts %" PetscInt_FMT ", latent %" PetscInt_FMT ", bins %" PetscInt_FMT ", dt %g): corrupt model", file, s->npts, s->D, s->q, (double)s->dt);
+  PetscCheck(s->npts >= 1 && s->npts <= (1 << 26) && s->D >= 1 && s->D <= s->npts && s->D <= 4096 && s->q >= 2 && s->q <= 4096 && s->dt >= 1e-12 && s->dt <= 1e6, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares implausible sizes (npts %" PetscInt_FMT ", latent %" PetscInt_FMT ", bins %" PetscInt_FMT ", dt %g): corrupt model", file, s->npts, s->D, s->q, (double)s->dt);
   dims[0] = (hsize_t)s->D;
   dims[1] = (hsize_t)s->npts;
   PetscCall(SNAPSLatentCheckBasis(g, file, s->D, s->npts));

@@ -51,6 +51,14 @@ static PetscErrorCode TrainingBox(SNAPSSurrogate s, PetscInt n, const PetscReal 
     s->upper[i] = -b[s->D + i];
   }
   PetscCall(PetscFree(b));
+  /* said here, in terms of the data: the drift's and heads' boxes (SNASetBounds) would only see an empty input box */
+  for (PetscInt i = 0; i < s->D; i++) {
+    PetscInt N;
+
+    if (s->upper[i] > s->lower[i]) continue;
+    PetscCall(MPIU_Allreduce(&n, &N, 1, MPIU_INT, MPI_SUM, s->comm));
+    SETERRQ(s->comm, PETSC_ERR_ARG_WRONG, "Latent coordinate %" PetscInt_FMT " of %" PetscInt_FMT " takes the single value %g over all %" PetscInt_FMT " training pairs: the trajectories do not vary in it (steady or laminar data?), and a rollout model learns only from change. Train on chaotic trajectories (a longer or later -save_start, another Re or L), or lower -latent_modes", i, s->D, (double)s->lower[i], N);
+  }
   PetscFunctionReturn(0);
 }
 
@@ -118,8 +126,9 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
     for (PetscInt i = 2; i < td[f].nt; i++) PetscCheck(PetscAbsReal(td[f].time[i] - td[f].time[i - 1] - dtsave) <= 1e-6 * dtsave, s->comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' has uneven saved times: row %" PetscInt_FMT " (time %g) is %g after row %" PetscInt_FMT ", not the spacing %g of its first rows: pairs of rows would span different intervals; give trajectories saved at a fixed -dt_save", files[f], i, (double)td[f].time[i], (double)(td[f].time[i] - td[f].time[i - 1]), i - 1, (double)dtsave);
     total += td[f].members * PairStarts(td[f].nt, lag, o->stride, o->rate, &i0);
   }
-  PetscCall(SNAPSSurrogateSetLatent(s, nfiles, td, o->r, o->q));
+  /* before the basis: a POD basis of no states would divide by their count */
   PetscCheck(total > 0, s->comm, PETSC_ERR_ARG_SIZ, "The trajectories hold no pair of states %g apart%s", (double)s->dt, o->rate ? " with 2 saved states before and after its start (-drift_form rate)" : "");
+  PetscCall(SNAPSSurrogateSetLatent(s, nfiles, td, o->r, o->q));
   lo = total * rank / size;
   hi = total * (rank + 1) / size;
   *n = hi - lo;

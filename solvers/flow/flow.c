@@ -19,7 +19,8 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "  -dt_save <dt>             time between saved states (1)\n"
                            "  -save_start <t>           first saved time (0): skip a transient\n"
                            "  -ensemble <K>             independent members, each with its own generator seeded from (-seed, member) (1)\n"
-                           "  -seed <s>                 seed of the random initial states (1)\n"
+                           "  -seed <s>                 seed of the random initial states, the -lyapunov twins and a categorical surrogate's\n"
+                           "                            draws (1); warned about where nothing uses it (-init_trajectory without those two)\n"
                            "  -trajectory <out.h5>      HDF5 trajectory (time, field, diagnostics); .xmf beside 2-D fields (none\n"
                            "                            beside /dev/null or a terminal; a pipe or /dev/stdout to a file: refused)\n"
                            "  -results <r.json>         JSON report: parameters, ARKODE statistics, mean diagnostics, Lyapunov\n"
@@ -45,7 +46,9 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "                            generator (seeded by -seed and the member), so runs repeat on any number of ranks.\n"
                            "                            It must be trained for this system (equation, grid, L; Re, alpha, forcing wavenumber).\n"
                            "                            -T, -dt_save and -save_start must be multiples of its step; no -lyapunov,\n"
-                           "                            -checkpoint, -restart or -ark_* options\n"
+                           "                            -checkpoint, -restart or -ark_* options. The saved row at t = 0 is the initial field\n"
+                           "                            itself (full resolution); later rows are decoded from the model's latent modes, so\n"
+                           "                            statistics over rows mix the two unless they start at -save_start > 0 or row 1\n"
                            "  -stepper_simd <bool>      with -stepper sna: evaluate the model's quadratic drift with AVX2 where the\n"
                            "                            CPU has it, 3 or 4 members of a rank at a time (true); the same results either way\n"
                            "                            (false runs the drift's portable code, to check that; refused for a drift of SNAs;\n"
@@ -66,7 +69,7 @@ struct _n_FlowRun {
   char        program[64];
   PetscReal   T, dt_save, save_start, rtol, atol, hfixed, ckpt_every, tau, transient, eps, progress_every, abort_at;
   PetscInt    K, seed, order, max_steps;
-  PetscBool   lyapunov, simd, simd_set;
+  PetscBool   lyapunov, simd, simd_set, seed_set;
   PetscBool   ark_set, lyap_set; /* an -ark_* option, a -lyapunov_* option was given */
   char        stepper[16], stepper_model[PETSC_MAX_PATH_LEN], init_trajectory[PETSC_MAX_PATH_LEN];
   PetscReal   init_time, init_time_used; /* asked for (-init_time), and the saved time the members start from */
@@ -238,6 +241,8 @@ static PetscErrorCode CheckStepper(FlowRun r)
   if (!strcmp(r->stepper, "arkode")) {
     PetscCheck(!r->stepper_model[0], r->comm, PETSC_ERR_USER_INPUT, "-stepper_model %s needs -stepper sna", r->stepper_model);
     PetscCheck(!r->simd_set, r->comm, PETSC_ERR_USER_INPUT, "-stepper_simd applies to -stepper sna only: remove it or add -stepper sna -stepper_model <m.h5>");
+    /* ARKODE draws nothing: the seed feeds only the random initial states and the Lyapunov twins */
+    if (r->seed_set && r->init_trajectory[0] && !r->lyapunov) PetscCall(PetscPrintf(r->comm, "WARNING: %s: -seed %" PetscInt_FMT " does not apply with -init_trajectory and -stepper arkode: the members start from the states of '%s' and nothing is drawn (-seed seeds the random initial states, the -lyapunov twins and a categorical surrogate's draws); it is ignored\n", r->program, r->seed, r->init_trajectory));
     PetscFunctionReturn(0);
   }
   PetscCheck(r->stepper_model[0], r->comm, PETSC_ERR_USER_INPUT, "-stepper sna needs -stepper_model <m.h5> (a model from snaps-rollout-fit)");
@@ -260,7 +265,7 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(PetscOptionsReal("-dt_save", "Time between saved states", NULL, r->dt_save, &r->dt_save, NULL));
   PetscCall(PetscOptionsReal("-save_start", "First saved time", NULL, r->save_start, &r->save_start, NULL));
   PetscCall(PetscOptionsBoundedInt("-ensemble", "Independent members", NULL, r->K, &r->K, NULL, 1));
-  PetscCall(PetscOptionsBoundedInt("-seed", "Seed of the random initial states", NULL, r->seed, &r->seed, NULL, 0));
+  PetscCall(PetscOptionsBoundedInt("-seed", "Seed of the random initial states, the -lyapunov twins and a categorical surrogate's draws", NULL, r->seed, &r->seed, &r->seed_set, 0));
   PetscCall(PetscOptionsString("-trajectory", "HDF5 trajectory file", NULL, r->trajectory, r->trajectory, sizeof(r->trajectory), NULL));
   PetscCall(PetscOptionsString("-results", "JSON report", NULL, r->results, r->results, sizeof(r->results), NULL));
   PetscCall(PetscOptionsReal("-ark_rtol", "ARKODE relative tolerance", NULL, r->rtol, &r->rtol, &set[0]));
@@ -796,6 +801,7 @@ static PetscErrorCode InitialFromTrajectory(FlowRun r)
 static PetscErrorCode SurrogateLoad(FlowRun r)
 {
   PetscReal   dt;
+  const char *kind;
   const char *names[3] = {"-T", "-dt_save", "-save_start"};
   PetscReal   vals[3]  = {r->T, r->dt_save, r->save_start};
 
@@ -810,9 +816,15 @@ static PetscErrorCode SurrogateLoad(FlowRun r)
   }
   PetscCall(SNAPSSurrogateCheckSystem(r->sur, r->pb->desc.equation, r->npts, r->pb->desc.length[0]));
   PetscCall(SNAPSSurrogateCheckPhysics(r->sur, r->stepper_model, r->pb->nu, r->pb->alpha, r->pb->forcing, r->pb->famp));
-  PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, NULL, NULL, &dt));
+  PetscCall(SNAPSSurrogateGetInfo(r->sur, &kind, NULL, NULL, &dt));
+  /* a deterministic model draws nothing: the seed would feed only the random initial states (warned, not refused:
+     one command line serves a categorical model and its deterministic twin, as in the cases' scripts) */
+  if (r->seed_set && r->init_trajectory[0] && !strcmp(kind, "deterministic")) PetscCall(PetscPrintf(r->comm, "WARNING: %s: -seed %" PetscInt_FMT " does not apply with -init_trajectory and the deterministic model '%s': the members start from the states of '%s' and the model draws nothing (-seed seeds the random initial states and a categorical model's draws); it is ignored\n", r->program, r->seed, r->stepper_model, r->init_trajectory));
   for (int i = 0; i < 3; i++) {
     PetscReal n = vals[i] / dt;
+    /* the step counts are PetscInts (SurrogateAdvance); -save_start may be 0 steps, -T and -dt_save must take one */
+    PetscCheck(n <= PETSC_MAX_INT / 2, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g is %g steps of the surrogate's step %g ('%s'): too many; lower %s", names[i], (double)vals[i], (double)n, (double)dt, r->stepper_model, names[i]);
+    PetscCheck(i == 2 || round(n) >= 1, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g is below the surrogate's step %g ('%s'): the model advances in whole steps; give %s at least %g", names[i], (double)vals[i], (double)dt, r->stepper_model, names[i], (double)dt);
     PetscCheck(PetscAbsReal(n - round(n)) < 1e-9 * PetscMax(1, n), r->comm, PETSC_ERR_ARG_INCOMP, "%s %g is not a multiple of the surrogate's step %g ('%s')", names[i], (double)vals[i], (double)dt, r->stepper_model);
   }
   PetscFunctionReturn(0);

@@ -926,6 +926,77 @@ def fit_errors():
     print("fit_errors: bad outputs and options refused before any fit, uneven times and a missing L refused, 65 files used")
 
 
+def rollout_inputs():
+    """Empty or degenerate inputs of training and rollouts, refused with messages that name the cause (seconds)."""
+    fails = []
+
+    def refused(cmd, pattern):
+        try:  # a refusal takes a second; without it some of these runs step 1e10 times
+            p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=30)
+        except subprocess.TimeoutExpired:
+            fails.append(f"{' '.join(cmd)}: still running after 30 s, expected an error /{pattern}/")
+            return
+        if p.returncode == 0 or not re.search(pattern, p.stdout) or re.search(r"Caught signal|Signal code|Floating Point Exception", p.stdout):
+            fails.append(f"{' '.join(cmd)}: rc {p.returncode}, expected an error /{pattern}/; output tail:\n{p.stdout[-600:]}")
+        print(f"checked: {pattern}")
+
+    def warned(cmd, pattern):
+        out = run(cmd)
+        if not re.search(pattern, out):
+            fails.append(f"{' '.join(cmd)}: no warning /{pattern}/:\n{out[-600:]}")
+        print(f"checked: {pattern}")
+
+    run([KS, "-L", "22", "-N", "32", "-T", "130", "-save_start", "100", "-dt_save", "0.5", "-trajectory", path("train.h5")])
+    run([FIT, "-trajectories", path("train.h5"), "-twin_model", path("det.h5"), "-latent_modes", "2", "-drift_degree", "2"])
+    # a trajectory of 0 members: POD training divided by their count, -init_trajectory took member k mod 0
+    shutil.copy(path("train.h5"), path("zero.h5"))
+    with h5py.File(path("zero.h5"), "r+") as g:
+        d = g["u"][:]
+        del g["u"]
+        g["u"] = d[:, :0, :]
+        g.attrs["members"] = 0
+        for n in list(g["diagnostics"]):
+            dd = g["diagnostics"][n][:]
+            del g["diagnostics"][n]
+            g["diagnostics"][n] = dd[:, :0]
+    says = r"The trajectory '.*zero\.h5' holds no members"
+    for latent in ("pod", "fourier"):
+        refused([FIT, "-trajectories", path("zero.h5"), "-twin_model", path("o.h5"), "-latent", latent, "-latent_modes", "2"], says)
+    ks = [KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("det.h5"), "-ensemble", "1"]
+    refused(ks + ["-init_trajectory", path("zero.h5"), "-T", "2", "-dt_save", "1"], says)
+    # -T or -dt_save below one step of the model (0 steps run), and a model whose step is implausible (corrupt)
+    refused(ks + ["-T", "0.1", "-dt_save", "0.1"], r"-T 0\.1 is below the surrogate's step 0\.5 .*give -T at least 0\.5")
+    refused(ks + ["-T", "2", "-dt_save", "1e-10"], r"-dt_save 1e-10 is below the surrogate's step 0\.5")
+    for name, dt in (("dttiny.h5", 1e-300), ("dthuge.h5", 1e300)):
+        shutil.copy(path("det.h5"), path(name))
+        with h5py.File(path(name), "r+") as h:
+            h["surrogate"].attrs["dt"] = dt
+        refused([KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path(name), "-T", "10", "-dt_save", "1"],
+                r"declares implausible sizes .*dt [0-9.e+-]+\): corrupt model")
+    # trajectories that do not move (every row the first): no latent coordinate varies, said in those terms
+    shutil.copy(path("train.h5"), path("steady.h5"))
+    with h5py.File(path("steady.h5"), "r+") as g:
+        u = g["u"][:]
+        u[:] = u[0]
+        g["u"][:] = u
+    refused([FIT, "-trajectories", path("steady.h5"), "-twin_model", path("s.h5"), "-latent_modes", "2", "-drift_degree", "2"],
+            r"Latent coordinate 0 of 4 takes the single value .* training pairs: the trajectories do not vary in it \(steady or laminar")
+    for f in ("o.h5", "s.h5"):
+        if os.path.exists(path(f)):
+            fails.append(f"a refused training wrote {f}")
+    # -seed where nothing draws: a deterministic model, or ARKODE, started from -init_trajectory
+    start = ["-init_trajectory", path("train.h5"), "-init_time", "110", "-T", "1", "-dt_save", "0.5", "-seed", "5"]
+    warned(ks + start, r"WARNING: snaps-ks: -seed 5 does not apply with -init_trajectory and the deterministic model")
+    warned([KS, "-L", "22", "-N", "32"] + start, r"WARNING: snaps-ks: -seed 5 does not apply with -init_trajectory and -stepper arkode")
+    # row t = 0 of a surrogate rollout is the initial field itself: said in -help
+    out = run([KS, "-help"])
+    if not re.search(r"The saved row at t = 0 is the initial field\s+itself", out):
+        fails.append("-help does not say what row t = 0 of a -stepper sna run holds")
+    if fails:
+        sys.exit("FAIL:\n" + "\n\n".join(fails))
+    print("rollout_inputs: 0-member trajectories, steps below the model's, implausible model steps and steady training data refused; -seed where nothing draws warned")
+
+
 {"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov,
  "kolmogorov_fourier": kolmogorov_fourier, "markov": markov, "ks_pairs": ks_pairs, "ks_rate": ks_rate, "kolmogorov_conservative": kolmogorov_conservative,
- "fit_errors": fit_errors}[check]()
+ "fit_errors": fit_errors, "rollout_inputs": rollout_inputs}[check]()

@@ -17,8 +17,9 @@ typedef struct {
   PetscInt  iterations;  /* accepted LM steps */
   PetscInt  trials;      /* linear systems solved (accepted or not) */
   PetscInt  nfunc, njac; /* projected-residual and Jacobian evaluations */
-  PetscBool converged;
+  PetscBool converged;   /* the gradient test was met (not a stall, not the caps) */
 } AionVPResult;
 
-/* Fits the AION model sna (set up, parameters = the start) to the serial data X, Y. */
+/* Fits the AION model sna (set up, parameters = the start) to the serial data X, Y. A start whose amplitude
+   columns are linearly dependent (coinciding atoms) is not fitted: no iterations, the model keeps its start. */
 PetscErrorCode AionVPFit(SNA, Vec, Vec, const AionVPOptions *, AionVPResult *);

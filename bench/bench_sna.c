@@ -8,7 +8,8 @@ static const char help[] = "bench_sna: performance benchmark of the KHRONOS sepa
                            "  fit   (c) ALS fit throughput (samples x sweeps per second per rank), fixed number of sweeps;\n"
                            "            run on 1 and 2 ranks and compare the two reports (bench/run.sh does that)\n"
                            "Options:\n"
-                           "  -which <eval|grid|fit|all>  what to measure (default all; eval and grid need 1 rank)\n"
+                           "  -which <eval|grid|fit|all>  what to measure (default all; eval and grid need 1 rank); the options\n"
+                           "                              below of a part not measured are refused\n"
                            "  -n_samples <N>              scattered samples for (a) (default 1000000)\n"
                            "  -reps <r>                   repetitions for (a) and (b) (default 21)\n"
                            "  -grid_n <n>                 points per input of the grid (b) (default 512)\n"
@@ -395,7 +396,7 @@ int main(int argc, char **argv)
 {
   char        which[16] = "all", results[PETSC_MAX_PATH_LEN] = "";
   PetscInt    N = 1000000, reps = 21, gridn = 512, fitN = 200000, sweeps = 5, fitreps = 5;
-  PetscBool   hasresults, doeval, dogrid, dofit, all, helpflg;
+  PetscBool   hasresults, doeval, dogrid, dofit, all, helpflg, set[6];
   PetscMPIInt size;
   SNAPSReport report;
 
@@ -404,12 +405,12 @@ int main(int argc, char **argv)
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_sna options", "SNA");
   PetscCall(PetscOptionsString("-which", "What to measure: eval, grid, fit or all", NULL, which, which, sizeof(which), NULL));
-  PetscCall(PetscOptionsInt("-n_samples", "Scattered samples for the evaluation benchmark (a)", NULL, N, &N, NULL));
-  PetscCall(PetscOptionsInt("-reps", "Repetitions of (a) and (b)", NULL, reps, &reps, NULL));
-  PetscCall(PetscOptionsInt("-grid_n", "Grid points per input for (b)", NULL, gridn, &gridn, NULL));
-  PetscCall(PetscOptionsInt("-fit_samples", "Global training samples for (c)", NULL, fitN, &fitN, NULL));
-  PetscCall(PetscOptionsInt("-fit_sweeps", "ALS sweeps per fit in (c)", NULL, sweeps, &sweeps, NULL));
-  PetscCall(PetscOptionsInt("-fit_reps", "Repetitions of (c)", NULL, fitreps, &fitreps, NULL));
+  PetscCall(PetscOptionsInt("-n_samples", "Scattered samples for the evaluation benchmark (a)", NULL, N, &N, &set[0]));
+  PetscCall(PetscOptionsInt("-reps", "Repetitions of (a) and (b)", NULL, reps, &reps, &set[1]));
+  PetscCall(PetscOptionsInt("-grid_n", "Grid points per input for (b)", NULL, gridn, &gridn, &set[2]));
+  PetscCall(PetscOptionsInt("-fit_samples", "Global training samples for (c)", NULL, fitN, &fitN, &set[3]));
+  PetscCall(PetscOptionsInt("-fit_sweeps", "ALS sweeps per fit in (c)", NULL, sweeps, &sweeps, &set[4]));
+  PetscCall(PetscOptionsInt("-fit_reps", "Repetitions of (c)", NULL, fitreps, &fitreps, &set[5]));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
@@ -423,6 +424,13 @@ int main(int argc, char **argv)
   PetscCall(PetscStrcmp(which, "fit", &dofit));
   PetscCheck(all || doeval || dogrid || dofit, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-which must be eval, grid, fit or all, not '%s'", which);
   if (all) doeval = dogrid = dofit = PETSC_TRUE;
+  { /* an option of a part that is not run would be read (so not reported unused) and change nothing */
+    const char *const name[6] = {"-n_samples", "-reps", "-grid_n", "-fit_samples", "-fit_sweeps", "-fit_reps"};
+    const char *const part[6] = {"eval", "eval and grid", "grid", "fit", "fit", "fit"};
+    const PetscBool   runs[6] = {doeval, (PetscBool)(doeval || dogrid), dogrid, dofit, dofit, dofit};
+    for (PetscInt i = 0; i < 6; i++)
+      PetscCheck(!set[i] || runs[i], PETSC_COMM_WORLD, PETSC_ERR_ARG_INCOMP, "%s applies to -which %s (or all), which this run (-which %s) does not measure: remove it", name[i], part[i], which);
+  }
   PetscCheck(!(doeval || dogrid) || size == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "The evaluation benchmarks (a) and (b) are single-core figures: run them on 1 rank, or use -which fit on %d ranks", size);
   PetscCheck(N >= 1 && fitN >= size && reps >= 1 && fitreps >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-n_samples, -reps and -fit_reps must be positive and -fit_samples at least the number of ranks");
   PetscCheck(!dofit || sweeps >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-fit_sweeps must be at least 1, not %" PetscInt_FMT, sweeps);

@@ -1,10 +1,20 @@
 /* Statistics over repetitions, and option checks, shared by the benchmark programs (benchstats.h). */
 #include "benchstats.h"
 
+/* A total order for qsort: NaN after everything (x > y and x < y are both false for NaN, which is no order). */
 static int CompareReal(const void *a, const void *b)
 {
   const PetscReal x = *(const PetscReal *)a, y = *(const PetscReal *)b;
+  if (PetscIsNanReal(x) || PetscIsNanReal(y)) return (int)PetscIsNanReal(x) - (int)PetscIsNanReal(y);
   return (x > y) - (x < y);
+}
+
+/* Whether any of n values is NaN: a failed repetition, reported as a NaN statistic instead of hidden in a median. */
+static PetscBool AnyNaN(PetscInt n, const PetscReal v[])
+{
+  for (PetscInt i = 0; i < n; i++)
+    if (PetscIsNanReal(v[i])) return PETSC_TRUE;
+  return PETSC_FALSE;
 }
 
 /* A sorted copy of n values, freed by the caller. */
@@ -23,7 +33,7 @@ PetscErrorCode BenchMedian(PetscInt n, const PetscReal v[], PetscReal *med)
 
   PetscFunctionBegin;
   *med = NAN;
-  if (!n) PetscFunctionReturn(0);
+  if (!n || AnyNaN(n, v)) PetscFunctionReturn(0);
   PetscCall(SortedCopy(n, v, &s));
   *med = n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
   PetscCall(PetscFree(s));
@@ -36,6 +46,10 @@ PetscErrorCode BenchStats(PetscInt n, const PetscReal t[], PetscReal *med, Petsc
 
   PetscFunctionBegin;
   PetscCheck(n > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Need at least one repetition, not %" PetscInt_FMT, n);
+  if (AnyNaN(n, t)) {
+    *med = *min = *max = NAN;
+    PetscFunctionReturn(0);
+  }
   PetscCall(SortedCopy(n, t, &s));
   *med = (n % 2) ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
   *min = s[0];

@@ -4,9 +4,10 @@
 #include <petscsys.h>
 #include <snaps.h>
 
-/* Median of n values (mean of the two middle ones for even n; NaN if n == 0; Inf sorts last); v is not modified. */
+/* Median of n values (mean of the two middle ones for even n; NaN if n == 0; Inf sorts last); v is not modified.
+   NaN if any value is NaN: a failed repetition (a NaN MSE) is reported, not hidden in the median of the others. */
 PetscErrorCode BenchMedian(PetscInt, const PetscReal[], PetscReal *);
-/* Median, minimum and maximum of n > 0 values (t is not modified). */
+/* Median, minimum and maximum of n > 0 values (t is not modified); all three NaN if any value is NaN. */
 PetscErrorCode BenchStats(PetscInt, const PetscReal[], PetscReal *, PetscReal *, PetscReal *);
 /* Fails when array option opt gave n values, more than max: call PetscOptions*Array with room for max + 1
    values (n = max + 1 on input), so that an extra value is seen instead of silently dropped. Collective. */

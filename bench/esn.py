@@ -5,10 +5,10 @@ usage: esn.py train TRAIN.h5 MODEL.npz [--nodes 3000] [--time 10000] [--seed 0] 
        esn.py forecast MODEL.npz INIT.h5 OUT.h5 --t0 T0 --horizon H [--warmup 25] [--members K]
 
 train:    a reservoir r(t+1) = tanh(A r(t) + W_in u(t)) (nodes N_r, A sparse with mean degree 3 scaled to spectral
-          radius 0.6, W_in with one nonzero per row uniform in [-0.5, 0.5]) is driven by the first --time time units of
-          every member of TRAIN.h5 (after a 50-unit transient per member); the readout u(t+1) = W_out r~(t), with r~
-          the reservoir state with every second node squared (Pathak's symmetry trick), is fitted by ridge regression
-          (--beta, 1e-4) on all members at once. --every k: the ESN steps every k-th saved time of TRAIN.h5 (KS L = 100:
+          radius 0.6, W_in with one nonzero per row uniform in [-0.5, 0.5]) is driven by --time time units in all,
+          split evenly over the members of TRAIN.h5 (each after a 50-unit transient); the readout
+          u(t+1) = W_out r~(t), with r~ the reservoir state with every second node squared (Pathak's symmetry trick),
+          is fitted by ridge regression (--beta, 1e-4) on all members at once. --every k: the ESN steps every k-th saved time of TRAIN.h5 (KS L = 100:
           training saved every 0.05 for the SNA drift, the ESN steps 0.25 as at L = 22).
           --groups g > 1: the parallel reservoir of Pathak et al. (PRL 120, 024102, 2018) for long domains: the N grid
           points are cut into g patches of N / g points; a reservoir reads its patch and --overlap l points on each
@@ -16,8 +16,9 @@ train:    a reservoir r(t+1) = tanh(A r(t) + W_in u(t)) (nodes N_r, A sparse wit
           periodic domain is translation invariant (an exact symmetry of KS: every patch's history is training data
           for one readout, g times the data of separate reservoirs at a g-th of the cost).
 forecast: member k of INIT.h5 (mod its members) is listened to for --warmup time units before --t0 (open loop),
-          then the ESN runs closed loop for --horizon time units from the state at t0; writes a trajectory file in
-          the solvers' format (time, u (nt x K x N), diagnostics energy and mean_u), so flow_stats.py and the
+          read at the model's step (INIT.h5 saved at that step or a whole fraction of it; other spacings are
+          refused), then the ESN runs closed loop for --horizon time units from the state at t0; writes a trajectory
+          file in the solvers' format (time, u (nt x K x N), diagnostics energy and mean_u), so flow_stats.py and the
           case's evaluation read it like a solver run. Every member runs in one batched loop.
 """
 import argparse
@@ -156,13 +157,26 @@ def forecast(a):
     idx = patch_index(u.shape[2], groups, overlap)
     i0 = int(np.argmin(abs(t - a.t0)))
     w = int(round(a.warmup / dt))
-    if i0 - w < 0 or abs(t[i0] - a.t0) > 1e-9:
-        raise SystemExit(f"esn: {a.init} needs saved times from {a.t0 - a.warmup} to {a.t0} every {dt}")
+    need = f"{a.init} needs saved times from {a.t0 - a.warmup:g} to {a.t0:g} every {dt:g} (the model's step)"
+    if len(t) < 2:
+        raise SystemExit(f"esn: {need}; it holds {len(t)} saved time(s)")
+    # the model steps dt (train --every): read every stride-th saved state, which must be dt apart, else the warm-up
+    # would feed the reservoir states at another rate than it was trained on
+    spacing = float(np.median(np.diff(t)))
+    stride = int(round(dt / spacing)) if spacing > 0 else 0
+    if stride < 1 or abs(stride * spacing - dt) > 1e-6 * dt:
+        raise SystemExit(f"esn: {need}; it is saved every {spacing:g}, which does not divide {dt:g}: save INIT every "
+                         f"{dt:g} or a whole fraction of it")
+    if i0 - w * stride < 0 or abs(t[i0] - a.t0) > 1e-9:
+        raise SystemExit(f"esn: {need}")
+    used = t[i0 - w * stride: i0 + 1: stride]
+    if np.max(abs(used - (t[i0] - dt * np.arange(w, -1, -1)))) > 1e-3 * spacing:
+        raise SystemExit(f"esn: {need}; its saved times in that range are not evenly spaced")
     K = a.members or u.shape[1]
     members = np.arange(K) % u.shape[1]
     steps = int(round(a.horizon / dt))
     r = np.zeros((K * groups, nodes))
-    for i in range(i0 - w, i0):  # listen: after reading u[i0 - 1] the readout predicts u[i0]
+    for i in range(i0 - w * stride, i0, stride):  # listen: after reading u[i0 - stride] the readout predicts u[i0]
         r = np.tanh((A @ r.T).T + read_patches(u[i][members], idx) @ Win.T)
     out = np.empty((steps + 1, K, u.shape[2]))
     out[0] = u[i0][members]

@@ -2,8 +2,10 @@
 # Builds bench_sna if needed and runs the SNAPS benchmark alone on this machine:
 #   (a) scattered evaluation and (b) grid evaluation on 1 rank, (c) ALS fit on 1 and 2 ranks.
 # Writes {eval,grid,fit_1rank,fit_2ranks}.json and the merged summary.json into BENCH_OUT (default bench/results,
-# the committed figures that bench/README.md cites). Extra arguments are passed to every run (e.g. -reps 5
-# -n_samples 100000 for a quick check); such a run is not the committed benchmark, so it needs BENCH_OUT:
+# the committed figures that bench/README.md cites). Extra arguments are passed to the runs they apply to (-n_samples
+# to eval, -reps to eval and grid, -grid_n to grid, -fit_* to the fits; any other option, e.g. -log_view, to every
+# run: bench_sna refuses an option of a part it does not run), e.g. -reps 5 -n_samples 100000 for a quick check;
+# such a run is not the committed benchmark, so it needs BENCH_OUT:
 #   BENCH_OUT=/tmp/bench bench/run.sh -reps 5 -n_samples 100000
 # Environment: BENCH_OUT, BUILD_DIR (default <repo>/build), MPIEXEC (default mpiexec), PYTHON (default /usr/bin/python3).
 set -euo pipefail
@@ -28,15 +30,38 @@ mkdir -p "$out"
 # Open MPI as root, and shared-memory transport without CMA (as in the test suite).
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
 run() { local n=$1; shift; "$mpiexec" --oversubscribe -n "$n" "$build/bin/bench_sna" "$@"; }
+# part_args PART ARGS...: the arguments that apply to PART (eval, grid or fit), in the array part_args: bench_sna's
+# part-specific options with their value go to their parts only, anything else to every part
+part_args() {
+  local part=$1 opt parts
+  shift
+  part_args=()
+  while [ $# -gt 0 ]; do
+    opt=$1
+    case $opt in
+      -n_samples) parts=eval ;;
+      -reps) parts="eval grid" ;;
+      -grid_n) parts=grid ;;
+      -fit_samples | -fit_sweeps | -fit_reps) parts=fit ;;
+      *) part_args+=("$opt"); shift; continue ;;
+    esac
+    [ $# -ge 2 ] || { echo "bench/run.sh: $opt needs a value" >&2; exit 2; }
+    case " $parts " in *" $part "*) part_args+=("$opt" "$2") ;; esac
+    shift 2
+  done
+}
 
 echo "== machine: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1), $(nproc) cores"
 # The figures are only meaningful on an otherwise idle machine: record the load when starting.
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "== load average at start: $load (should be well below 1; other jobs inflate every figure)"
-run 1 -which eval -results "$out/eval.json" "$@"
-run 1 -which grid -results "$out/grid.json" "$@"
-run 1 -which fit -results "$out/fit_1rank.json" "$@"
-run 2 -which fit -results "$out/fit_2ranks.json" "$@"
+part_args eval "$@"
+run 1 -which eval -results "$out/eval.json" ${part_args[@]+"${part_args[@]}"}
+part_args grid "$@"
+run 1 -which grid -results "$out/grid.json" ${part_args[@]+"${part_args[@]}"}
+part_args fit "$@"
+run 1 -which fit -results "$out/fit_1rank.json" ${part_args[@]+"${part_args[@]}"}
+run 2 -which fit -results "$out/fit_2ranks.json" ${part_args[@]+"${part_args[@]}"}
 
 "$python" - "$out" "$load" "$root" <<'PY'
 import json, os, sys

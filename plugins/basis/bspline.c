@@ -71,9 +71,11 @@ PetscErrorCode SNABSplineCreateFromKnots(PetscInt k, PetscInt nknots, const Pets
     /* multiplicity k + 2 would give an identically zero basis function */
     PetscCheck(mult <= k + 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Interior knot %g has multiplicity %" PetscInt_FMT " > degree + 1 = %" PetscInt_FMT, (double)knots[i], mult, k + 1);
   }
-  /* Uniform within a few ulps: FindSpan's one-step guard absorbs that rounding */
+  /* Uniform within a few ulps: FindSpan's one-step guard absorbs that rounding. Never more than a small part of h:
+     far from 0 (a = 1e13, b - a = 1) a few ulps of a exceed h, and knots h and more off uniform were taken as
+     uniform, so FindSpan's one-step correction returned the wrong span */
   h   = (b - a) / (n - k);
-  tol = 16 * PETSC_MACHINE_EPSILON * (PetscAbsReal(a) + PetscAbsReal(b));
+  tol = PetscMin(16 * PETSC_MACHINE_EPSILON * (PetscAbsReal(a) + PetscAbsReal(b)), 1e-3 * h);
   for (PetscInt i = 1; i < n - k && uniform; i++) uniform = PetscAbsReal(knots[k + i] - (a + i * h)) <= tol ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(PetscMemzero(bs, sizeof(*bs)));
   bs->degree = k;

@@ -50,7 +50,13 @@ PetscErrorCode SNAPSOperatorFingerprint(Mat A, SNAPSNatural nat, char hex[SNAPS_
   PetscCall(NaturalIndices(nat, &gidx));
   PetscCall(MatGetOwnershipRange(A, &rstart, &rend));
   PetscCall(VecGetOwnershipRange(gidx, &vstart, &vend));
-  PetscCheck(rstart == vstart && rend == vend, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "The operator's rows [%" PetscInt_FMT ", %" PetscInt_FMT ") on this rank differ from the vector layout [%" PetscInt_FMT ", %" PetscInt_FMT ")", rstart, rend, vstart, vend);
+  { /* decided on every rank: a rank whose rows match would otherwise go on into the collective scatter and hang
+       there while the others return the error (a caller that handles errors) */
+    PetscBool same = (PetscBool)(rstart == vstart && rend == vend), all;
+    PetscCall(MPIU_Allreduce(&same, &all, 1, MPIU_BOOL, MPI_LAND, comm));
+    if (!all) PetscCall(VecDestroy(&gidx));
+    PetscCheck(all, comm, PETSC_ERR_ARG_INCOMP, "The operator's row layout differs from the vector layout of the natural map on some rank (on this one rows [%" PetscInt_FMT ", %" PetscInt_FMT "), vector [%" PetscInt_FMT ", %" PetscInt_FMT "))", rstart, rend, vstart, vend);
+  }
   /* every stored column of the local rows, then their natural indices in one scatter */
   for (PetscInt r = rstart; r < rend; r++) {
     PetscInt ncols;

@@ -53,7 +53,14 @@ PetscErrorCode SNAPSNaturalCreate(DM dm, Vec v, SNAPSNatural *natural)
   if (isplex) {
     PetscSF sf;
     PetscCall(DMGetNaturalSF(dm, &sf));
-    if (!sf) isplex = PETSC_FALSE; /* never distributed, or distributed without DMSetUseNatural(): global ordering */
+    if (!sf) { /* never distributed: the global ordering is the serial one */
+      PetscBool distributed;
+      /* distributed without DMSetUseNatural(): the global ordering is the partition's, which would make the stored
+         vectors and the fingerprint depend on the number of ranks and the partitioner. Collective, so every rank errors. */
+      PetscCall(DMPlexIsDistributed(dm, &distributed));
+      PetscCheck(!distributed, comm, PETSC_ERR_ARG_WRONGSTATE, "The DMPlex attached to the solver was distributed without a natural ordering, so its vectors and operator fingerprint would depend on the number of ranks: call DMSetUseNatural(dm, PETSC_TRUE) before DMPlexDistribute() (or DMSetFromOptions() that distributes)");
+      isplex = PETSC_FALSE;
+    }
   }
   PetscCall(PetscNew(&nat));
   nat->kind = isda ? NATURAL_DMDA : (isplex ? NATURAL_DMPLEX : NATURAL_GLOBAL);

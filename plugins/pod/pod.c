@@ -16,6 +16,9 @@ static PetscErrorCode GramSchmidt(PetscInt N, const Vec snap[], Vec Q[], PetscSc
     PetscReal norm0, norm;
     PetscCall(VecCopy(snap[i], Q[*m]));
     PetscCall(VecNorm(Q[*m], NORM_2, &norm0));
+    /* the same norm on every rank: all refuse. Unchecked, a NaN first snapshot was dropped as dependent (the
+       comparisons below are false) and a later one failed in the SVD with an unclear LAPACK error */
+    PetscCheck(!PetscIsInfOrNanReal(norm0), PetscObjectComm((PetscObject)snap[i]), PETSC_ERR_FP, "Snapshot %" PetscInt_FMT " (counting from 0) of the POD holds a NaN or Inf: remove it, or fix the run that produced it", i);
     for (PetscInt pass = 0; pass < 2 && *m > 0; pass++) {
       PetscCall(VecMDot(Q[*m], *m, Q, h));
       for (PetscInt j = 0; j < *m; j++) {

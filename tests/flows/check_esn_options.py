@@ -2,7 +2,8 @@
 """bench/esn.py refuses bad values by name before any work, and writes its model where forecast finds it: --nodes,
 --time, --beta, --every and --horizon must be positive (--time -5 trained on 0 steps and wrote an all-zero readout,
 --nodes 0 died dividing by zero), a model name without .npz (np.savez appended it, so forecast did not find it), an
-output in a missing directory, a trajectory too short to train on. One process: esn.main() with each command line.
+output in a missing directory, a trajectory too short to train on, a forecast INIT saved at a spacing that does not
+divide the model's step (it was read one saved state per step). One process: esn.main() with each command line.
 
 usage: check_esn_options.py SCRATCH_DIR"""
 import contextlib
@@ -64,7 +65,36 @@ def main():
     code, out = run(forecast)
     if code or not os.path.isfile(forecast[3]):
         sys.exit(f"check_esn_options: forecast from {model} failed: {code} {out}")
-    print("check_esn_options: bad values refused by name; the model is written as named and read back")
+    # INIT saved at another spacing than the model's step (0.25): a whole fraction of it (0.05) is read every 5th
+    # state, the same forecast as from those states alone; other spacings are refused (they were read one state per
+    # step, a warm-up at the wrong rate)
+    fine = 0.05 * np.arange(1600)
+    u = np.sin(2 * np.pi * np.arange(16)[None, None, :] / 16 - fine[:, None, None])
+    for name, keep in (("fine.h5", slice(None)), ("coarse.h5", slice(None, None, 5)), ("tenth.h5", slice(None, None, 2)),
+                       ("half.h5", slice(None, None, 10))):
+        with h5py.File(os.path.join(scratch, name), "w") as h:
+            h["time"] = fine[keep]
+            h["u"] = u[keep]
+    got = {}
+    for name in ("fine.h5", "coarse.h5"):
+        out_h5 = os.path.join(scratch, "f_" + name)
+        code, out = run(["forecast", model, os.path.join(scratch, name), out_h5, "--t0", "60", "--horizon", "1"])
+        if code:
+            sys.exit(f"check_esn_options: forecast from {name} failed: {code} {out}")
+        with h5py.File(out_h5, "r") as h:
+            got[name] = h["u"][:]
+    if not np.array_equal(got["fine.h5"], got["coarse.h5"]):
+        sys.exit("check_esn_options: the forecast from INIT saved every 0.05 is not the one from its every 5th state")
+    for name, spacing in (("tenth.h5", "0.1"), ("half.h5", "0.5")):
+        code, out = run(["forecast", model, os.path.join(scratch, name), os.path.join(scratch, "refused.h5"), "--t0", "60",
+                         "--horizon", "1"])
+        says = f"it is saved every {spacing}, which does not divide 0.25"
+        if code is None or code == 0 or says not in str(code) + out:
+            sys.exit(f"check_esn_options: forecast from INIT saved every {spacing} was not refused with '{says}': {code} {out}")
+        if os.path.exists(os.path.join(scratch, "refused.h5")):
+            sys.exit("check_esn_options: a refused forecast wrote its output")
+    print("check_esn_options: bad values refused by name; the model is written as named and read back; INIT read at the "
+          "model's step")
 
 
 if __name__ == "__main__":

@@ -494,6 +494,38 @@ static PetscErrorCode TestErrors(void)
   PetscFunctionReturn(0);
 }
 
+/* Knots far from 0 on a short interval ([1e13, 1e13 + 1], 100 intervals, the first half 10% compressed, up to 5 h
+   off uniform): the uniform test's tolerance of a few ulps of |a| + |b| exceeded h and flagged them uniform, and the
+   O(1) FindSpan then gave a span 4 off (negative basis values). They must not be uniform, and every span and the
+   partition of unity must be right. */
+static PetscErrorCode TestUniformTolerance(void)
+{
+  const PetscInt  k = 2, ni = 100, n = ni + k, nk = n + k + 1;
+  const PetscReal a = 1e13, b = 1e13 + 1;
+  PetscReal       U[2 * 100 + 8], v[3];
+  SNABSpline      bs;
+  PetscInt        bad = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i <= k; i++) {
+    U[i]          = a;
+    U[nk - 1 - i] = b;
+  }
+  for (PetscInt i = 1; i < ni; i++) U[k + i] = a + (i < 50 ? 0.9 * i : 45 + 1.1 * (i - 50)) / ni;
+  PetscCall(SNABSplineCreateFromKnots(k, nk, U, &bs));
+  PetscCheck(!bs.uniform, PETSC_COMM_SELF, PETSC_ERR_PLIB, "knots up to 5 h off uniform on [1e13, 1e13 + 1] were flagged uniform");
+  for (PetscInt p = 0; p < 1000; p++) {
+    const PetscReal t = a + (b - a) * Rand();
+    PetscInt        s = SNABSplineFindSpan(&bs, t), sb = k, f;
+    while (sb + 1 <= n - 1 && U[sb + 1] <= t) sb++;
+    PetscCall(SNABSplineEvaluate(&bs, t, &f, v));
+    if ((s != sb || v[0] < 0 || v[1] < 0 || v[2] < 0) && bad++ < 5) PetscCall(PetscPrintf(PETSC_COMM_SELF, "    t = a + %.6f: span %" PetscInt_FMT ", linear search %" PetscInt_FMT ", values %g %g %g\n", (double)(t - a), s, sb, (double)v[0], (double)v[1], (double)v[2]));
+  }
+  PetscCall(SNABSplineDestroy(&bs));
+  PetscCall(Report("far-from-0 nonuniform knots: wrong spans or negative values", (PetscReal)bad, 0.0));
+  PetscFunctionReturn(0);
+}
+
 /* FindSpan against a linear search, on and next to knots, at the ends, outside [a, b]. */
 static PetscErrorCode TestFindSpan(void)
 {
@@ -587,6 +619,7 @@ int main(int argc, char **argv)
   PetscCall(TestMassStiffness());
   PetscCall(TestErrors());
   PetscCall(TestFindSpan());
+  PetscCall(TestUniformTolerance());
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "All B-spline tests passed\n"));
   PetscCall(PetscFinalize());
   return 0;

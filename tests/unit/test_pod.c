@@ -90,9 +90,40 @@ int main(int argc, char **argv)
   PetscCall(VecDestroyVecs(k, &V));
   PetscCall(PetscFree(sigma));
 
+  /* a NaN or Inf in snapshot 0 (dropped as dependent before), 3 (an unclear LAPACK failure) or all of them ("All
+     snapshots are zero"): an error naming the snapshot, on every rank */
+  for (PetscInt bad = 0; bad < 3; bad++) {
+    const PetscInt at = bad == 1 ? 3 : 0;
+    Vec            T[4];
+    PetscErrorCode ierr;
+    const char    *text;
+    char          *specific, *found, expect[64];
+
+    for (PetscInt i = 0; i < 4; i++) {
+      PetscCall(VecDuplicate(S[i], &T[i]));
+      PetscCall(VecCopy(S[i], T[i]));
+      if (bad == 2) PetscCall(VecSet(T[i], NAN));
+    }
+    if (bad < 2) {
+      PetscCall(VecSetValue(T[at], n / 2, bad ? PETSC_INFINITY : NAN, INSERT_VALUES)); /* on every rank: same entry */
+      PetscCall(VecAssemblyBegin(T[at]));
+      PetscCall(VecAssemblyEnd(T[at]));
+    }
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = SNAPSPODCompute(4, T, 0.0, PETSC_DETERMINE, &k, &V, &sigma);
+    PetscCall(PetscPopErrorHandler());
+    PetscCheck(ierr == PETSC_ERR_FP, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "a NaN or Inf in snapshot %" PetscInt_FMT " (case %" PetscInt_FMT "): error %d, not PETSC_ERR_FP", at, bad, (int)ierr);
+    PetscCall(PetscErrorMessage(ierr, &text, &specific));
+    PetscCall(PetscSNPrintf(expect, sizeof(expect), "Snapshot %" PetscInt_FMT " (counting from 0)", at));
+    PetscCheck(specific, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "case %" PetscInt_FMT ": no error message", bad);
+    PetscCall(PetscStrstr(specific, expect, &found));
+    PetscCheck(found, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "case %" PetscInt_FMT ": message '%s' does not name snapshot %" PetscInt_FMT, bad, specific, at);
+    for (PetscInt i = 0; i < 4; i++) PetscCall(VecDestroy(&T[i]));
+  }
+
   for (PetscInt i = 0; i < N; i++) PetscCall(VecDestroy(&S[i]));
   for (PetscInt j = 0; j < r; j++) PetscCall(VecDestroy(&U[j]));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "test_pod: singular values, orthonormality, reproduction and truncation as expected\n"));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "test_pod: singular values, orthonormality, reproduction, truncation and non-finite snapshots as expected\n"));
   PetscCall(PetscFinalize());
   return 0;
 }

@@ -9,8 +9,9 @@
      serial mesh. PETSc 3.18 builds a correct natural SF only for sections without constrained
      dofs, so Dirichlet conditions must be assembled into the matrix (see solvers/poisson/paramfem.c);
      a natural vector of another size than the global one is rejected.
-   On one rank a DMPlex that was never distributed has no natural SF; its global ordering is then the
-   serial one, which is the natural ordering.
+   A DMPlex that was never distributed has no natural SF; its global ordering is then the serial one,
+   which is the natural ordering. A DMPlex distributed without DMSetUseNatural() is refused (collective
+   error): its global ordering is the partition's, which depends on the number of ranks.
 
    The fingerprint identifies the discrete problem a model was trained for: a 64-bit hash of the
    operator's sparsity pattern (every stored entry as a pair of natural row and column indices) and
@@ -30,7 +31,8 @@ typedef struct _n_SNAPSNatural *SNAPSNatural;
 
 /* Creates the map for global vectors like v (same layout), through dm when it is a DMDA or a DMPlex
    with a natural SF, otherwise the identity (dm may be NULL). Fails with a message when dm describes
-   vectors of another size than v, or when the DMPlex natural vector has another size. Collective. */
+   vectors of another size than v, when the DMPlex natural vector has another size, or when the DMPlex
+   was distributed without DMSetUseNatural() (on every rank). Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSNaturalCreate(DM, Vec, SNAPSNatural *);
 /* Creates a vector in the natural layout (contiguous blocks of natural indices per rank). Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSNaturalCreateVec(SNAPSNatural, Vec *);

@@ -136,3 +136,19 @@ def clean_earlier(out, case_dir, names):
                 shutil.rmtree(p)
             else:
                 os.remove(p)
+
+
+def number(v, spec=".4g"):
+    """A figure for a table: '-' for a null one (a statistic that is undefined, e.g. flow_stats.py's autocorrelation
+    time of a field that does not change), else formatted by spec."""
+    return "-" if v is None else format(v, spec)
+
+
+def autocorrelation_label(stats, var):
+    """The table label of flow_stats.py's autocorrelation time of var: to the first zero, a lower bound (no zero
+    crossing within the window) or undefined (the field does not change in time; the value is null)."""
+    if stats.get("autocorrelation_time") is None:
+        return f"autocorrelation time of {var} (undefined: {var} does not change in time)"
+    if not stats.get("autocorrelation_crosses_zero", True):
+        return f"autocorrelation time of {var} (a lower bound: no zero crossing within the window)"
+    return f"autocorrelation time of {var} (to the first zero)"

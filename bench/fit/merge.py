@@ -65,6 +65,13 @@ def load_runs(rawdir):
             continue
         with open(path) as fp:
             d = json.load(fp)
+        failed = [k for k in ("time_s_median", "train_mse_median", "test_mse_median") if d.get(k, 0) is None]
+        if d.get("available") and failed:
+            # bench_fit writes a median of values holding a NaN (a failed repetition) as null: the run failed, it
+            # is reported as such, not compared
+            d["available"] = False
+            d["unavailable_because"] = "a repetition failed (%s null: a NaN among %s)" % (
+                ", ".join(failed), ", ".join(k.replace("_median", "_all") for k in failed))
         d["curves"] = [curve(d, r) for r in range(d["reps"])] if d.get("available") else []
         runs.setdefault(m.group(1), {})[(m.group(2), int(m.group(3)))] = d
     return runs

@@ -26,13 +26,13 @@ def main(argv=None):
     f, g = (lambda k: checks.key(s, k, sj)), (lambda k: checks.key(run, k, rj))  # noqa: E731
     rows = [("std(w)", f("field_std")), ("mean energy <|u|^2>/2", f("energy_mean")), ("mean enstrophy <w^2>/2", f("enstrophy_mean")),
             ("mean dissipation 2 nu Z", f("dissipation_mean")), ("mean energy input", f("energy_input_mean")),
-            (f"autocorrelation time of w ({'to the first zero' if s.get('autocorrelation_crosses_zero', True) else 'a lower bound: no zero crossing within the window'})", f("autocorrelation_time")),
+            (checks.autocorrelation_label(s, "w"), f("autocorrelation_time")),
             (f"wall time of the trajectory ({g('T'):g} time units, {g('ranks')} ranks), s", g("wall_time_s"))]
     setting = (f"{g('machine').get('cpu_model')}, {g('machine').get('cores')} cores; {g('ranks')} ranks; statistics over {f('members')} "
                f"member{'s' * (f('members') != 1)} x t in [{f('t_first'):g}, {f('t_last'):g}] (a field every {f('dt_save'):g})")
     summary = {"mode": a.mode, "machine": g("machine"), "setting": setting, "figures": dict(rows)}
     # a | inside a cell would end it: escaped in the Markdown only (the JSON keeps the names as they are)
-    lines = ["| figure | snaps-kolmogorov |", "|---|---|"] + [f"| {n.replace('|', chr(92) + '|')} | {v:.4g} |" for n, v in rows]
+    lines = ["| figure | snaps-kolmogorov |", "|---|---|"] + [f"| {n.replace('|', chr(92) + '|')} | {checks.number(v)} |" for n, v in rows]
     if a.mode == "full":
         lj = p("lyapunov.json")
         l = checks.load_json(lj)

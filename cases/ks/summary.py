@@ -34,13 +34,13 @@ def main(argv=None):
     rows = [("std(u), L = 22", f("field_std"), ref["std_u"]),
             ("mean energy", f("energy_mean"), ref["energy_mean"]),
             ("std of energy", f("energy_std"), ref["energy_std"]),
-            (f"autocorrelation time of u ({'to the first zero' if s.get('autocorrelation_crosses_zero', True) else 'a lower bound: no zero crossing within the window'})", f("autocorrelation_time"), None)]
+            (checks.autocorrelation_label(s, "u"), f("autocorrelation_time"), None)]
     machine = checks.key(run, "machine", p("ks22.json"))
     setting = (f"{machine.get('cpu_model')}, {machine.get('cores')} cores; {checks.key(run, 'ranks', p('ks22.json'))} ranks; statistics "
                f"over {f('members')} members x t in [{f('t_first'):g}, {f('t_last'):g}] (a field every {f('dt_save'):g})")
     summary = {"mode": a.mode, "machine": machine, "setting": setting, "stats": {r[0]: r[1] for r in rows}}
     lines = ["| figure | snaps-ks | reference |", "|---|---|---|"]
-    lines += [f"| {n} | {v:.4g} | {'' if r is None else r} |" for n, v, r in rows]
+    lines += [f"| {n} | {checks.number(v)} | {'' if r is None else r} |" for n, v, r in rows]
     runs = [("L = 22", "lyapunov22.json", ref["lyapunov22"])] + ([("L = 100", "lyapunov100.json", ref["lyapunov100"])] if a.mode == "full" else [])
     verdict = None
     for name, file, r in runs:

@@ -58,7 +58,7 @@ PetscErrorCode SNAPSNaturalCreate(DM dm, Vec v, SNAPSNatural *natural)
       /* distributed without DMSetUseNatural(): the global ordering is the partition's, which would make the stored
          vectors and the fingerprint depend on the number of ranks and the partitioner. Collective, so every rank errors. */
       PetscCall(DMPlexIsDistributed(dm, &distributed));
-      PetscCheck(!distributed, comm, PETSC_ERR_ARG_WRONGSTATE, "The DMPlex attached to the solver was distributed without a natural ordering, so its vectors and operator fingerprint would depend on the number of ranks: call DMSetUseNatural(dm, PETSC_TRUE) before DMPlexDistribute() (or DMSetFromOptions() that distributes)");
+      PetscCheck(!distributed, comm, PETSC_ERR_ARG_WRONGSTATE, "The DMPlex attached to the solver was distributed without a natural ordering, so its vectors and operator fingerprint would depend on the number of ranks: call DMSetUseNatural(dm, PETSC_TRUE) before DMPlexDistribute() (or DMSetFromOptions() that distributes) in the program, or, where the program cannot be changed, run it on one rank or with -dm_distribute 0");
       isplex = PETSC_FALSE;
     }
   }

@@ -122,6 +122,12 @@ def summaries(d):
         check("kolmogorov summary.json: the figures' names as they are", "mean energy <|u|^2>/2" in json.load(open(os.path.join(o, "summary.json")))["figures"])
     code, msg = run(kol, o, "full")
     check("kolmogorov summary.py full", code == 0 and "1 rank / 2 ranks" in open(os.path.join(o, "summary.md")).read(), (code, msg))
+    # flow_stats.py's autocorrelation time: null for a field that does not change, a lower bound without a zero crossing
+    for extra, want in (({"autocorrelation_time": None, "autocorrelation_crosses_zero": None}, "| autocorrelation time of w (undefined: w does not change in time) | - |"),
+                        ({"autocorrelation_crosses_zero": False}, "| autocorrelation time of w (a lower bound: no zero crossing within the window) | 3 |")):
+        stats_json(os.path.join(o, "kolmogorov_stats.json"), dict({"enstrophy_mean": 4.0, "dissipation_mean": 0.3, "energy_input_mean": 0.3, "members": 1}, **extra))
+        code, msg = run(kol, o, "quick")
+        check("kolmogorov summary.py, autocorrelation %s" % extra, code == 0 and want in open(os.path.join(o, "summary.md")).read(), (code, msg))
 
 
 def trajectory(path, t, w, complete=1, diagnostics=True):

@@ -248,7 +248,7 @@ def checkpoint_extend_fraction():
     """A finished run whose -T is no multiple of the segment (10.7, segment 1) continues from its final checkpoint: the
     first segment ends at the next multiple (11), where the integrators stop, and every row is the uninterrupted run's
     at its time (to the integration tolerance: the integrators restarted at 10.7). The stop time was once 11.7 and the
-    state there saved as t = 12: 0.06 away. With -lyapunov (segment -lyapunov_tau 0.5) the same."""
+    state there saved as t = 12: 0.06 away. With -lyapunov (segment -lyapunov_tau, default 1) the same."""
     for name, extra in (("ks", []), ("lyap", ["-lyapunov", "-lyapunov_transient", "2"])):
         base = [KS, "-N", "32", "-dt_save", "1", *extra]
         run(base + ["-T", "15", "-checkpoint", path(f"{name}_ref_ck.h5"), "-trajectory", path(f"{name}_ref.h5")])

@@ -118,7 +118,14 @@ def parse_xfoil_cp(cp_path, coord_path, m, p, t):
     xy = np.loadtxt(coord_path, skiprows=1, ndmin=2)
     if xy.shape != (len(a), 2) or not np.allclose(xy[:, 0], a[:, 0], atol=1e-4):
         raise ValueError(f"{coord_path}: not the {len(a)} paneled nodes of {cp_path} (SAVE after PANE/PPAR)")
-    return surface_coordinate(m, p, t, xy), a[:, 1]
+    s = surface_coordinate(m, p, t, xy)
+    # XFOIL's nodes run upper TE -> LE -> lower TE, and its last node is the trailing-edge point again. The
+    # nearest-point map gives that point s = +1 (the upper surface's copy of it comes first), which resample
+    # would drop as a duplicate, holding the last lower node's Cp over the stations nearest s = -1: a node after
+    # the leading edge (the smallest |s|) that maps to s = +1 is the lower surface's end, s = -1.
+    le = int(np.argmin(np.abs(s)))
+    s[le + 1 :][s[le + 1 :] == 1.0] = -1.0
+    return s, a[:, 1]
 
 
 def parse_foam_raw(path, m, p, t, p_inf=0.0, q_inf=0.5):

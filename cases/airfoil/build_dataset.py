@@ -8,9 +8,14 @@ Contract (the multi-fidelity dataset of snaps-fit -mf_blend, plus what the bench
   /cases/lf/{id, design, CL, CL_tool}, /cases/hf/...: per case, design (m, p, t, alpha_deg, Re/1e6), CL
       from the integrated Cp at the stations (airfoil.lift; the benchmark's CL error uses the same function)
       and the tool's own CL (XFOIL's, OpenFOAM's pressure + viscous force)
+  /cases/hf/{iterations, residual_p, residual_nuTilda}: per HF case, the simpleFoam iterations and the p and
+      nuTilda initial residuals of its last iteration, as the sweep recorded them (-1 and NaN for records
+      written before the sweep recorded them: the committed dataset's)
   /stations      the s values of every case's rows, in order
 Attributes: input_names, output_names, and the generation settings (tools and versions, mesh, turbulence
-model, design space and seed, the numbers of failed cases). Only converged cases enter; HF cases whose
+model, design space and seed, the numbers of failed cases). hf_settings' residual_p and residual_nuTilda are
+the convergence targets of the sweep's settings.json, not the residuals each case reached
+(hf_residual_note says so; the committed dataset's first cases ran to a tighter target, see the README). Only converged cases enter; HF cases whose
 design has no converged LF are left out (none are run: sweep.py picks HF designs among converged LF).
 
   build_dataset.py [--work cases/airfoil/work] [--out cases/airfoil/data/airfoil_mf.h5]
@@ -103,6 +108,9 @@ def main(argv=None):
             ids, design, cl, tool = per_case(recs)
             for name, v in (("id", ids), ("design", design), ("CL", cl), ("CL_tool", tool)):
                 f.create_dataset(f"cases/{kind}/{name}", data=v)
+        for name, missing in (("iterations", -1), ("residual_p", np.nan), ("residual_nuTilda", np.nan)):
+            v = [missing if r.get(name) is None else r[name] for r in hf]
+            f.create_dataset(f"cases/hf/{name}", data=np.array(v, dtype=np.int64 if missing == -1 else float))
         f["stations"] = airfoil.stations()
         f.attrs["input_names"] = INPUT_NAMES
         f.attrs["output_names"] = "Cp"
@@ -112,6 +120,9 @@ def main(argv=None):
         f.attrs["hf_tool"] = (f"OpenFOAM v1912 ({v['openfoam']}, Debian openfoam) simpleFoam, "
                               f"{settings['openfoam']['turbulence']}, fully turbulent; mesh gmsh {v['gmsh']}")
         f.attrs["hf_settings"] = json.dumps(settings["openfoam"])
+        f.attrs["hf_residual_note"] = ("hf_settings residual_p and residual_nuTilda are the convergence targets of "
+                                       "the sweep's settings, not the residuals reached: those are per case in "
+                                       "/cases/hf/residual_p and residual_nuTilda (NaN where not recorded)")
         f.attrs["turbulence_model"] = settings["openfoam"]["turbulence"]
         f.attrs["mesh_settings"] = json.dumps(settings["mesh"])
         f.attrs["mesh_cells"] = _mesh_cells(a.work, hf)

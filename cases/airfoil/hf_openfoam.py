@@ -8,6 +8,7 @@ The surface p comes from a sampledSurfaces function object (raw format, face cen
 import math
 import os
 import re
+import shutil
 import subprocess
 
 import numpy as np
@@ -158,9 +159,52 @@ def cl_steady(case, s=SETTINGS):
     return it[-1] >= s["cl_steady_window"] and np.ptp(cl[w]) < s["cl_steady_tol"]
 
 
+def clean_case(case):
+    """Removes what an earlier run left in directory case (the README's retry: delete the case's JSON, run the
+    sweep again). Left in place, its time directories and postProcessing/ would be read as this run's results,
+    and OpenFOAM's forceCoeffs would write coefficient_0.dat beside the old coefficient.dat. Only a case
+    directory is removed: an existing directory must hold airfoil.geo (written first by every run) or be empty."""
+    if not os.path.isdir(case):
+        return
+    real = os.path.realpath(case)
+    here = os.path.realpath(os.getcwd())
+    entries = os.listdir(case)
+    if real == os.path.dirname(real) or here == real or here.startswith(real + os.sep) or (
+            entries and "airfoil.geo" not in entries):
+        raise RuntimeError(f"{case}: not an HF case directory left by an earlier run (no airfoil.geo, or it holds "
+                           "the current directory): not removed; give each case its own directory")
+    shutil.rmtree(case)
+
+
+def residuals(log):
+    """(p, nuTilda) initial residuals of the last iteration in a simpleFoam log, None where absent."""
+    out = []
+    for field in ("p", "nuTilda"):
+        v = re.findall(rf"Solving for {field}, Initial residual = ([-+0-9.eE]+)", log)
+        out.append(float(v[-1]) if v else None)
+    return tuple(out)
+
+
+def last_time(case, log):
+    """The time (iteration) this run's simpleFoam wrote last: that of its convergence message, else the last
+    'Time = N' of its log. Its time directory and surface sample must exist: a result is read only from outputs
+    this run wrote (clean_case removed any others)."""
+    m = re.findall(r"^SIMPLE solution converged in (\d+) iterations", log, flags=re.M)
+    t = m or re.findall(r"^Time = (\d+)\s*$", log, flags=re.M)
+    if not t:
+        raise RuntimeError(f"{case}/log.simpleFoam: no 'Time = N' line: simpleFoam did not iterate")
+    last = int(t[-1])
+    raw = f"{case}/postProcessing/surfaceCp/{last}/p_airfoil.raw"
+    if not os.path.isdir(f"{case}/{last}") or not os.path.exists(raw):
+        raise RuntimeError(f"{case}: simpleFoam's log ends at iteration {last}, but {case}/{last} or {raw} is "
+                           "missing")
+    return last, raw
+
+
 def run(case, m, p, t, alpha_deg, re):
-    """Meshes, solves and samples one case in directory case; returns (Cp at the stations, converged,
-    iterations)."""
+    """Meshes, solves and samples one case in directory case, removing what an earlier run left there first;
+    returns (Cp at the stations, converged, iterations, (p, nuTilda) initial residuals of the last iteration)."""
+    clean_case(case)
     os.makedirs(case, exist_ok=True)
     mesh.write_geo(f"{case}/airfoil.geo", m, p, t)
     mesh.mesh(f"{case}/airfoil.geo", f"{case}/airfoil.msh", f"{case}/log.gmsh")
@@ -168,9 +212,8 @@ def run(case, m, p, t, alpha_deg, re):
     foam(["gmshToFoam", f"{case}/airfoil.msh"], case, f"{case}/log.gmshToFoam")
     fix_boundary(case)
     foam(["simpleFoam"], case, f"{case}/log.simpleFoam")
-    last = sorted(int(d) for d in os.listdir(case) if d.isdigit() and d != "0")[-1]
     log = open(f"{case}/log.simpleFoam").read()
+    last, raw = last_time(case, log)
     converged = "SIMPLE solution converged" in log or cl_steady(case)
-    raw = f"{case}/postProcessing/surfaceCp/{last}/p_airfoil.raw"
     s, cp = airfoil.parse_foam_raw(raw, m, p, t)
-    return airfoil.resample(s, cp), converged, last
+    return airfoil.resample(s, cp), converged, last, residuals(log)

@@ -6,7 +6,7 @@ repanels them (PPAR: 160 panels on XFOIL's spline of those points) and SAVEs the
 map the Cp dump onto the stations. A point counts as converged only when
 XFOIL adds it to the polar (PACC), which it does for converged viscous solutions alone. A failure is retried
 once by alpha continuation from 0 deg (a converged boundary layer at each step seeds the next); a second
-failure marks the case missing.
+failure marks the case missing. An attempt that runs past timeout_s is killed and counts as failed.
 """
 import os
 import subprocess
@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import airfoil  # noqa: E402
 import atomic  # noqa: E402
 
-SETTINGS = {"panels": 160, "ncrit": 9.0, "iterations": 200, "continuation_step": 1.0}
+SETTINGS = {"panels": 160, "ncrit": 9.0, "iterations": 200, "continuation_step": 1.0, "timeout_s": 120}
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -67,8 +67,12 @@ def run(case, m, p, t, alpha_deg, re, lib):
             if os.path.exists(f"{case}/{f}"):
                 os.remove(f"{case}/{f}")
         with open(f"{case}/log.xfoil.{attempt}", "w") as log:
-            subprocess.run(["xfoil"], input=_script(re, alpha_deg, continuation), text=True, cwd=case, env=env,
-                           stdout=log, stderr=subprocess.STDOUT, timeout=120)
+            try:
+                subprocess.run(["xfoil"], input=_script(re, alpha_deg, continuation), text=True, cwd=case, env=env,
+                               stdout=log, stderr=subprocess.STDOUT, timeout=SETTINGS["timeout_s"])
+            except subprocess.TimeoutExpired:  # a hung attempt is a failed one: the continuation still runs
+                log.write(f"\nlf_xfoil: XFOIL killed after {SETTINGS['timeout_s']} s (attempt {attempt})\n")
+                continue
         cl = _polar_cl(f"{case}/polar.txt", alpha_deg)
         if cl is not None and os.path.exists(f"{case}/cp.txt"):
             s, cp = airfoil.parse_xfoil_cp(f"{case}/cp.txt", f"{case}/panel.dat", m, p, t)

@@ -6,7 +6,7 @@ Cases are independent serial jobs, --jobs at a time (two on two cores beats one 
 a case whose result file exists is skipped; each result is written to a temporary file and renamed, so an
 interrupted sweep never leaves a half-written result. Results: <work>/{lf,hf}/case_NNNN.json.
 
-  cases/airfoil/run.sh sweep [--lf 480] [--hf 110] [--jobs 2] [--work cases/airfoil/work]
+  cases/airfoil/run.sh sweep [--lf 480] [--hf 104] [--jobs 2] [--work cases/airfoil/work]
 """
 import argparse
 import concurrent.futures as cf
@@ -56,8 +56,9 @@ def _case(kind, cid, x, work, lib):
             cp, cl, attempts = lf_xfoil.run(cdir, m, p, t, alpha, re, lib)
             rec.update(converged=cp is not None, attempts=attempts, cl_tool=cl)
         else:
-            cp, converged, iters = hf_openfoam.run(cdir, m, p, t, alpha, re)
-            rec.update(converged=bool(converged), iterations=iters, cl_tool=_foam_cl(cdir))
+            cp, converged, iters, (res_p, res_nut) = hf_openfoam.run(cdir, m, p, t, alpha, re)
+            rec.update(converged=bool(converged), iterations=iters, residual_p=res_p, residual_nuTilda=res_nut,
+                       cl_tool=_foam_cl(cdir))
     except Exception as e:  # a crashed tool marks the case failed; the sweep goes on
         cp = None
         rec.update(converged=False, error=f"{type(e).__name__}: {e}")

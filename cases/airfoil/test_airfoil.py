@@ -4,6 +4,7 @@
   test_airfoil.py parsers              XFOIL and OpenFOAM sample outputs (samples/) parsed and resampled
   test_airfoil.py dataset FILE         the committed dataset satisfies its contract (build_dataset.py)
   test_airfoil.py xfoil DIR            the XFOIL driver reproduces the committed XFOIL sample (needs xfoil, cc)
+  test_airfoil.py drivers DIR          the XFOIL and OpenFOAM drivers with stand-ins for the tools: retries
   test_airfoil.py mesh DIR             gmsh meshes a cambered airfoil: hybrid, one cell thick, ~20k cells
   test_airfoil.py split FILE DIR       bench/airfoil-mf's split of FILE: test airfoils never in training
   test_airfoil.py build FILE DIR       build_dataset.py rebuilds FILE's rows from case records made from FILE
@@ -61,14 +62,27 @@ def check_extremes(s, k_max, k_min, label):
           "near the leading edge")
 
 
+def check_xfoil_te(s, cp, label):
+    """XFOIL's first and last nodes are the trailing edge, on the upper and on the lower surface: s = +1 and -1,
+    and the stations there hold those nodes' Cp (not the last lower node's held over the last stations)."""
+    check(s[0] == 1.0 and s[-1] == -1.0, f"{label}: first and last XFOIL nodes at s = {s[0]}, {s[-1]}, expected "
+          "+1 (upper trailing edge) and -1 (lower trailing edge)")
+    st = airfoil.resample(s, cp)
+    check(st[0] == cp[-1] and st[-1] == cp[0], f"{label}: Cp at s = -1, +1 is {st[0]}, {st[-1]}, expected XFOIL's "
+          f"trailing-edge nodes' {cp[-1]}, {cp[0]}")
+    check(st[0] != st[1], f"{label}: Cp at the two stations nearest s = -1 equal ({st[0]}): a value held constant")
+
+
 def test_parsers():
     s, cp = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", f"{SAMPLES}/xfoil_naca0012_panel.dat",
                                    SAMPLE["m"], SAMPLE["p"], SAMPLE["t"])
     check_cp_row(airfoil.resample(s, cp), "XFOIL sample", SAMPLE["cl_xfoil"], 0.003)
+    check_xfoil_te(s, cp, "XFOIL sample")
     d = CAMBERED
     s, cp = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_case8_a1_re2.85e6.cp", f"{SAMPLES}/xfoil_case8_panel.dat", d["m"],
                                    d["p"], d["t"])
     check_cp_row(airfoil.resample(s, cp), "XFOIL cambered sample", d["cl_xfoil"], 0.003, d)
+    check_xfoil_te(s, cp, "XFOIL cambered sample")
     s, cp = airfoil.parse_foam_raw(f"{SAMPLES}/openfoam_naca0012_a5_re3e6_p_airfoil.raw", SAMPLE["m"],
                                    SAMPLE["p"], SAMPLE["t"])
     check_cp_row(airfoil.resample(s, cp), "OpenFOAM sample", SAMPLE["cl_foam"], 0.003)
@@ -153,6 +167,96 @@ def test_xfoil(work):
                                     SAMPLE["m"], SAMPLE["p"], SAMPLE["t"])
     err = np.abs(cp - airfoil.resample(s, ref)).max()
     check(err < 2e-3, f"XFOIL Cp differs from the committed sample by {err:.2e}")
+
+
+def test_drivers(work):
+    """The two drivers with their tools replaced by stand-ins that write what the tools write (no XFOIL,
+    gmsh or OpenFOAM needed): an HF case retried in its old directory reads only this run's outputs; an XFOIL
+    attempt that times out is followed by the continuation attempt."""
+    import hf_openfoam
+    import lf_xfoil
+    import mesh
+
+    shutil.rmtree(work, ignore_errors=True)
+    case = os.path.join(work, "hf", "case_0064")
+    raw = np.loadtxt(f"{SAMPLES}/openfoam_naca0012_a5_re3e6_p_airfoil.raw", comments="#")
+
+    def solve(pscale, last, cl, converged):
+        """simpleFoam's outputs: the time directory, the surface sample at it, forceCoeffs' file (a new name
+        where the old one exists, as OpenFOAM's logFiles does) and the log."""
+        os.makedirs(f"{case}/{last}", exist_ok=True)
+        os.makedirs(f"{case}/postProcessing/surfaceCp/{last}", exist_ok=True)
+        a = raw.copy()
+        a[:, 3] *= pscale
+        np.savetxt(f"{case}/postProcessing/surfaceCp/{last}/p_airfoil.raw", a, header="x y z p")
+        forces = f"{case}/postProcessing/forces/0"
+        os.makedirs(forces, exist_ok=True)
+        name = "coefficient_0.dat" if os.path.exists(f"{forces}/coefficient.dat") else "coefficient.dat"
+        with open(f"{forces}/{name}", "w") as f:
+            f.write("# Time Cd Cs Cl CmRoll CmPitch CmYaw Cd(f) Cd(r) Cs(f) Cs(r) Cl(f) Cl(r)\n")
+            for i in range(1, last + 1):
+                f.write(f"{i} 0 0 {cl + (0 if converged else 0.01 * (i % 2))} 0 0 0 0 0 0 0 0 0\n")
+        log = "".join(f"Time = {i}\n\nsmoothSolver:  Solving for nuTilda, Initial residual = {1e-3 / i}, "
+                      f"Final residual = 0, No Iterations 1\nGAMG:  Solving for p, Initial residual = {2e-3 / i}, "
+                      "Final residual = 0, No Iterations 2\n" for i in range(1, last + 1))
+        if converged:
+            log += f"\nSIMPLE solution converged in {last} iterations\n"
+        open(f"{case}/log.simpleFoam", "w").write(log)
+
+    runs = [(0.5, 1500, 0.30, False), (1.0, 600, 0.55, True)]  # capped and wrong, then the retry: converged
+    saved = (mesh.mesh, hf_openfoam.write_case, hf_openfoam.fix_boundary, hf_openfoam.foam)
+    mesh.mesh = lambda *a: None
+    hf_openfoam.write_case = lambda *a, **k: None
+    hf_openfoam.fix_boundary = lambda c: None
+    hf_openfoam.foam = lambda cmd, c, log: solve(*runs.pop(0)) if cmd[0] == "simpleFoam" else None
+    try:
+        d = SAMPLE
+        first = hf_openfoam.run(case, d["m"], d["p"], d["t"], d["alpha_deg"], 3e6)
+        check(not first[1] and first[2] == 1500, f"HF stand-in, first run: converged {first[1]}, {first[2]} "
+              "iterations, expected not converged at 1500")
+        cp, converged, iters, res = hf_openfoam.run(case, d["m"], d["p"], d["t"], d["alpha_deg"], 3e6)
+        s, ref = airfoil.parse_foam_raw(f"{SAMPLES}/openfoam_naca0012_a5_re3e6_p_airfoil.raw", d["m"], d["p"], d["t"])
+        good = airfoil.resample(s, ref)
+        check(converged and iters == 600, f"HF retry: converged {converged}, {iters} iterations, expected 600")
+        check(np.allclose(cp, good), "HF retry in the old case directory returned the earlier run's Cp "
+              f"(ratio to this run's {np.median(cp / good):.2f})")
+        check(np.allclose(res, (2e-3 / 600, 1e-3 / 600)), f"HF retry: residuals {res}, expected the last iteration's")
+        cl = hf_openfoam.cl_history(case)[1][-1]
+        check(cl == 0.55, f"HF retry: forceCoeffs CL {cl} read, expected this run's 0.55")
+        other = os.path.join(work, "not_a_case")
+        os.makedirs(other)
+        open(f"{other}/keep.txt", "w").write("kept")
+        try:
+            hf_openfoam.run(other, d["m"], d["p"], d["t"], d["alpha_deg"], 3e6)
+            check(False, "hf_openfoam.run removed or used a directory that is not a case directory")
+        except RuntimeError as e:
+            check("not an HF case directory" in str(e), f"hf_openfoam.run on a foreign directory: {e}")
+        check(os.path.exists(f"{other}/keep.txt"), "hf_openfoam.run removed a file of a foreign directory")
+    finally:
+        mesh.mesh, hf_openfoam.write_case, hf_openfoam.fix_boundary, hf_openfoam.foam = saved
+
+    calls = []
+
+    def xfoil(cmd, input, cwd, **kw):
+        calls.append("ASEQ" in input)
+        if len(calls) == 1:
+            raise subprocess.TimeoutExpired(cmd, kw.get("timeout"))
+        shutil.copy(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", f"{cwd}/cp.txt")
+        shutil.copy(f"{SAMPLES}/xfoil_naca0012_panel.dat", f"{cwd}/panel.dat")
+        open(f"{cwd}/polar.txt", "w").write(f"  {SAMPLE['alpha_deg']:.3f}   {SAMPLE['cl_xfoil']}  0 0 0 0 0\n")
+
+    saved = lf_xfoil.subprocess.run
+    lf_xfoil.subprocess.run = xfoil
+    try:
+        cp, cl, attempts = lf_xfoil.run(os.path.join(work, "lf"), SAMPLE["m"], SAMPLE["p"], SAMPLE["t"],
+                                        SAMPLE["alpha_deg"], 3e6, "/nonexistent/libnofpe.so")
+        check(calls == [False, True] and attempts == 2 and cl == SAMPLE["cl_xfoil"],
+              f"XFOIL timing out on the first attempt: attempts made {calls} (True: continuation), returned "
+              f"attempt {attempts}, CL {cl}; expected the continuation attempt to run and give the sample's CL")
+    except subprocess.TimeoutExpired:
+        check(False, f"an XFOIL timeout ended lf_xfoil.run before the continuation attempt (attempts {calls})")
+    finally:
+        lf_xfoil.subprocess.run = saved
 
 
 def test_mesh(work):
@@ -295,6 +399,7 @@ def test_build(path, out):
             k = [int(np.flatnonzero(case_id == i)[0]) for i in sorted(ids)]
             want[kind] = (f[f"{kind}/X"][...][rows], f[f"{kind}/Y"][...][rows], case[rows], f[f"cases/{kind}/CL"][k])
     write_records(work, "lf", lf + [dict(lf[0], case=9999, converged=False, cp=None)])
+    hf[0].update(iterations=600, residual_p=3e-6, residual_nuTilda=2e-6)  # the others: records without them
     write_records(work, "hf", hf)
     with open(f"{work}/settings.json", "w") as o:
         json.dump(settings, o)
@@ -312,6 +417,12 @@ def test_build(path, out):
             check(np.array_equal(f[f"{kind}/Y"][...], Y), f"/{kind}/Y differs from the dataset's")
             check(np.allclose(f[f"cases/{kind}/CL"][...], cl, rtol=0, atol=1e-12),
                   f"/cases/{kind}/CL {f[f'cases/{kind}/CL'][...]} differs from the dataset's {cl}")
+        k = int(np.flatnonzero(f["cases/hf/id"][...] == hf[0]["case"])[0])
+        got = [f[f"cases/hf/{n}"][...] for n in ("iterations", "residual_p", "residual_nuTilda")]
+        check([g[k] for g in got] == [600, 3e-6, 2e-6] and got[0][1 - k] == -1 and np.isnan(got[1][1 - k]),
+              f"/cases/hf/iterations, residual_p, residual_nuTilda {got}: expected the records' values, -1 and NaN "
+              "where a record has none")
+        check("hf_residual_note" in f.attrs, "attribute hf_residual_note missing")
         check(f.attrs["n_lf_failed"] == 1 and f.attrs["n_lf_cases"] == 3 and f.attrs["n_hf_cases"] == 2,
               "case counts: %s" % {k: f.attrs[k] for k in ("n_lf_cases", "n_lf_failed", "n_hf_cases")})
     before = open(built, "rb").read()
@@ -339,12 +450,14 @@ def main():
         test_xfoil(sys.argv[2])
     elif what == "mesh":
         test_mesh(sys.argv[2])
+    elif what == "drivers":
+        test_drivers(sys.argv[2])
     elif what == "split":
         test_split(sys.argv[2], sys.argv[3])
     elif what == "build":
         test_build(sys.argv[2], sys.argv[3])
     else:
-        sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR, mesh DIR, split FILE DIR or build FILE DIR")
+        sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR, mesh DIR, drivers DIR, split FILE DIR or build FILE DIR")
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
     print(f"{what}: all checks passed")

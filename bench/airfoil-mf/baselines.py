@@ -9,13 +9,15 @@ nested training HF sets as the SNA):
   cokriging       Kennedy-O'Hagan AR1 co-kriging with sklearn GPs: a GP on LF, then y_H = rho * GP_L(x) +
                   GP_delta(x), rho by least squares on the HF designs (nested: their LF is known there);
                   GPs over the 5 design variables, the 101 station values of a case one multi-output target
-                  (shared kernel): point-level GPs cannot hold the ~38k LF rows (see cokriging_scaling.py)
+                  (shared kernel): point-level GPs cannot hold the 46,056 LF rows (15.8 GiB for
+                  the kernel matrix alone; see cokriging_scaling.py)
   cokriging_ylf   the same correction applied to the test airfoils' actual LF Cp (as snaps-predict does with
                   /YLF): rho * y_L + GP_delta(x)
 
 MLP hyperparameters: a grid (width x depth x learning rate) searched once per MLP kind on the 100% training
 HF set, scored on a seeded 20% of its cases held out for validation (never the test airfoils); the winner
-trains every fraction. Everything runs on one thread (the machine is shared).
+trains every fraction (so the 10% and 30% settings were chosen with more HF airfoils than those fractions
+have; one seed, no early stopping: see the README). Everything runs on one thread (the machine is shared).
 
   baselines.py [--split bench/airfoil-mf/split] [--out bench/results/airfoil_mf_baselines.json] [--quick]
       also writes the predictions at the test rows, <out>_pred.h5: /<method>/hf<percent> (plot.py)

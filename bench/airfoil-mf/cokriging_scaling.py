@@ -11,7 +11,10 @@ serves). Per size, in a fresh process
   lml_grad_s    one log-marginal-likelihood + gradient evaluation of the LF GP: the unit of the
                 hyperparameter optimisation, which needs tens to hundreds of them; O(n^3) time, and
                 O(n^2 * hyperparameters) memory for the kernel gradient
-  fit_opt_s     the LF GP's full fit with sklearn's L-BFGS-B optimiser (only up to --opt_max rows)
+  fit_opt_s     the LF GP's full fit with sklearn's L-BFGS-B optimiser (only up to --opt_max rows), sklearn's
+                default bounds (1e-5, 1e5), one start; fit_opt_theta its hyperparameters, fit_opt_at_bound
+                those that ended at a bound (every RBF length scale at 1e-5 makes the kernel white noise:
+                the time is then that of a failed optimisation, not of a usable fit; a warning says so)
   peak_rss_gib  the process's peak resident memory
 A size is not started when the measured peak of the previous one, times 4 (the n^2 growth), exceeds
 --mem_fraction of the memory available now: the machine is shared, and an out-of-memory kill could hit other
@@ -37,6 +40,16 @@ import numpy as np
 import harness
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def at_bound(names, theta, bounds, rtol=1e-6):
+    """The hyperparameters (name, 'lower' or 'upper') whose log value theta sits at its log bound."""
+    out = []
+    for name, v, (lo, hi) in zip(names, theta, bounds):
+        for side, b in (("lower", lo), ("upper", hi)):
+            if abs(v - b) <= rtol * max(1.0, abs(b)):
+                out.append([name, side])
+    return out
 
 
 def mem_available_gib():
@@ -81,6 +94,14 @@ def child(split, n_lf, opt):
         g = GaussianProcessRegressor(kernel(), normalize_y=True, random_state=0).fit(xl, yl)
         out["fit_opt_s"] = time.process_time() - t0
         out["fit_opt_theta"] = np.exp(g.kernel_.theta).tolist()
+        names = [f"{h.name}[{i}]" if h.n_elements > 1 else h.name for h in g.kernel_.hyperparameters
+                 for i in range(h.n_elements)]
+        out["fit_opt_at_bound"] = at_bound(names, g.kernel_.theta, g.kernel_.bounds)
+        if out["fit_opt_at_bound"]:
+            print(f"cokriging_scaling: WARNING: n_lf {n_lf}: the optimised LF GP ended with "
+                  f"{len(out['fit_opt_at_bound'])} hyperparameter(s) at a bound: {out['fit_opt_at_bound']}; "
+                  "fit_opt_s times that fit (all length scales at the lower bound: a white-noise model)",
+                  file=sys.stderr, flush=True)
     out["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(json.dumps(out))
 
@@ -116,6 +137,7 @@ def main(argv=None):
             break
         prev = json.loads(r.stdout.strip().splitlines()[-1])
         runs.append(prev)
+        sys.stderr.write(r.stderr)  # the child's warnings (hyperparameters at a bound)
         print(f"cokriging_scaling: {prev}", flush=True)
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     harness.write_json(a.out, {"machine": harness.machine(), "mem_available_gib_at_end": mem_available_gib(),

@@ -135,7 +135,8 @@ static PetscErrorCode SNALMStep(SNALMCtx *c, PetscReal mu, PetscReal delta[], Pe
 . -sna_fit_atol <a>   - stop when the training MSE falls below a
 . -sna_fit_progress_window <w> - stop when the last w accepted steps together lowered the objective by less than
                         -sna_fit_progress_rtol times it (STOPPED_SLOW_PROGRESS; 0, the default, turns it off)
-- -sna_fit_progress_rtol <f> - that fraction (1e-3)
+- -sna_fit_progress_rtol <f> - that fraction (1e-3); refused without -sna_fit_progress_window where the type has no
+                        window of its own (khronos, aion: the rtol alone would change nothing)
 
   Stops with CONVERGED_STALLED when no damping lowers a finite loss any more (rounding level), DIVERGED_ITS at
   the budget. The model keeps the best (the last accepted) iterate.

@@ -579,6 +579,273 @@ typedef struct {
   PetscErrorCode (*run)(void);
 } Case;
 
+/* Whether the SNA's view holds text. */
+static PetscErrorCode ViewHas(SNA sna, const char text[], PetscBool *has)
+{
+  PetscFunctionBegin;
+  PetscCall(CaptureBegin());
+  PetscCall(SNAView(sna, PETSC_VIEWER_STDOUT_WORLD));
+  PetscCall(CaptureEnd());
+  *has = (PetscBool)(strstr(captured, text) != NULL);
+  PetscFunctionReturn(0);
+}
+
+/* A type's default slow-progress stop (mf's: 5 steps, 1e-2) stays with it: a change to khronos does not carry it
+   over (its Levenberg-Marquardt fit stopped STOPPED_SLOW_PROGRESS, unasked), and one to mf keeps the user's stop
+   (SNASetProgressStop()) instead of overwriting it. A fresh mf model says it is not fitted. */
+static PetscErrorCode ProgressStopTypeChange(void)
+{
+  SNA                sna;
+  Vec                X, Y;
+  PetscBool          has;
+  SNAConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(ViewHas(sna, "stops when 5 steps gain less than 0.01", &has));
+  PetscCheck(has, PETSC_COMM_SELF, PETSC_ERR_PLIB, "a fresh mf SNA lost its joint stage's default stop:\n%s", captured);
+  PetscCall(ViewHas(sna, "blend residual: not fitted", &has));
+  PetscCheck(has, PETSC_COMM_SELF, PETSC_ERR_PLIB, "a fresh mf SNA does not say it is not fitted:\n%s", captured);
+  PetscCall(SNASetType(sna, SNAKHRONOS));
+  PetscCall(ViewHas(sna, "Levenberg-Marquardt stops when", &has));
+  PetscCheck(!has, PETSC_COMM_SELF, PETSC_ERR_PLIB, "mf -> khronos kept mf's slow-progress stop:\n%s", captured);
+  PetscCall(Data(PETSC_COMM_WORLD, 200, 1, 1.0, &X, &Y));
+  PetscCall(SNAKhronosSetBasis(sna, 3, 8, 3));
+  PetscCall(SNASetFitType(sna, SNAFITLM));
+  PetscCall(SNASetTolerances(sna, 0, 0, 60));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetConvergedReason(sna, &reason));
+  PetscCheck(reason != SNA_STOPPED_SLOW_PROGRESS, PETSC_COMM_SELF, PETSC_ERR_PLIB, "mf -> khronos: its lm fit stopped on a slow-progress rule nobody set");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetProgressStop(sna, 10, 1e-4));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(ViewHas(sna, "stops when 10 steps gain less than 0.0001", &has));
+  PetscCheck(has, PETSC_COMM_SELF, PETSC_ERR_PLIB, "khronos -> mf overwrote SNASetProgressStop(10, 1e-4):\n%s", captured);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* -sna_fit_progress_rtol alone: where the type has no window (khronos: off) the rtol would change nothing, so the fit
+   refuses it, naming the window's option; on mf it keeps the type's window of 5. */
+static PetscErrorCode ProgressRtolAlone(void)
+{
+  SNA       sna;
+  Vec       X, Y;
+  PetscBool has;
+
+  PetscFunctionBegin;
+  PetscCall(Data(PETSC_COMM_WORLD, 40, 1, 1.0, &X, &Y));
+  PetscCall(PetscOptionsSetValue(NULL, "-pr_sna_fit_progress_rtol", "0.5"));
+  PetscCall(PetscOptionsSetValue(NULL, "-pr_sna_fit_type", "lm"));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "pr_"));
+  PetscCall(SNAKhronosSetBasis(sna, 2, 5, 2));
+  PetscCall(SNASetFromOptions(sna));
+  EXPECT(SNAFit(sna, X, Y), PETSC_ERR_ARG_INCOMP, "-sna_fit_progress_rtol without a window on khronos", "-pr_sna_fit_progress_rtol 0.5", "-pr_sna_fit_progress_window");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-pr_sna_fit_type"));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "pr_"));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(ViewHas(sna, "stops when 5 steps gain less than 0.5", &has));
+  PetscCheck(has, PETSC_COMM_SELF, PETSC_ERR_PLIB, "mf with -pr_sna_fit_progress_rtol 0.5 alone:\n%s", captured);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-pr_sna_fit_progress_rtol"));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* PETSc's order, SNASetFromOptions() then SNALoad(): the type's options read before the load apply to the loaded model
+   (-sna_khronos_refine 1 was reset by the load, silently), and a -sna_type other than the file's is refused. */
+static PetscErrorCode LoadAfterOptions(void)
+{
+  SNA      sna;
+  Vec      X, Y;
+  PetscInt n0, n1;
+  char     file[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(Fitted(60, NULL, &sna, &X, &Y));
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_load_np%d.h5", scratch, size));
+  PetscCall(SNASave(sna, file));
+  PetscCall(SNAGetNumParameters(sna, &n0));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsSetValue(NULL, "-lo_sna_khronos_refine", "1"));
+  PetscCall(PetscOptionsSetValue(NULL, "-lo_sna_fit_type", "als"));
+  PetscCall(PetscOptionsSetValue(NULL, "-lo_sna_fit_max_it", "3"));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "lo_"));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNALoad(sna, file));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetNumParameters(sna, &n1));
+  PetscCheck(n1 > n0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-lo_sna_khronos_refine 1 read before SNALoad() was lost: %" PetscInt_FMT " parameters after the fit, %" PetscInt_FMT " loaded", n1, n0);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-lo_sna_khronos_refine"));
+  PetscCall(PetscOptionsClearValue(NULL, "-lo_sna_fit_type"));
+  PetscCall(PetscOptionsClearValue(NULL, "-lo_sna_fit_max_it"));
+  PetscCall(PetscOptionsSetValue(NULL, "-lo_sna_type", "aion"));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "lo_"));
+  PetscCall(SNASetFromOptions(sna));
+  EXPECT(SNALoad(sna, file), PETSC_ERR_ARG_INCOMP, "-lo_sna_type aion, then SNALoad() of a khronos model", "-lo_sna_type aion", "khronos", "sna_api_load_np");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-lo_sna_type"));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* The cross-entropy loss's fit (irls) survives a type change; the type's MSE fit (auto) came back and was refused. */
+static PetscErrorCode LossFitAfterTypeChange(void)
+{
+  SNA        sna;
+  SNAFitType fit;
+  PetscBool  irls;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetLossType(sna, SNA_LOSS_CROSS_ENTROPY));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(SNASetType(sna, SNAKHRONOS));
+  PetscCall(SNAGetFitType(sna, &fit));
+  PetscCall(PetscStrcmp(fit, SNAFITIRLS, &irls));
+  PetscCheck(irls, PETSC_COMM_SELF, PETSC_ERR_PLIB, "cross-entropy, then mf -> khronos: fit %s, not irls", fit);
+  PetscCall(SNASetLossType(sna, SNA_LOSS_MSE));
+  PetscCall(SNAGetFitType(sna, &fit));
+  PetscCall(PetscStrcmp(fit, SNAFITAUTO, &irls));
+  PetscCheck(irls, PETSC_COMM_SELF, PETSC_ERR_PLIB, "back to the MSE: fit %s, not auto", fit);
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
+/* A failed SNASave() that the caller catches ends its log event: later saves are counted (-log_view). */
+static PetscErrorCode SaveEventBalanced(void)
+{
+  SNA                sna;
+  Vec                X, Y;
+  PetscEventPerfInfo before, after;
+  char               file[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogDefaultBegin());
+  PetscCall(Fitted(40, NULL, &sna, &X, &Y));
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_event_np%d.h5", scratch, size));
+  PetscCall(PetscLogEventGetPerfInfo(PETSC_DETERMINE, SNA_Save, &before));
+  EXPECT(SNASave(sna, "/nonexistent-dir-of-snaps/model.h5"), PETSC_ERR_FILE_WRITE, "SNASave() into a missing directory", "nonexistent-dir-of-snaps");
+  PetscCall(SNASave(sna, file));
+  PetscCall(PetscLogEventGetPerfInfo(PETSC_DETERMINE, SNA_Save, &after));
+  PetscCheck(after.count == before.count + 2, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNASave event counted %d times for a failed and a good save", after.count - before.count);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* A getter that sets the model up (SNAGetNumParameters()) makes -sna_type refused: the message says so, not "already
+   fitted or loaded". */
+static PetscErrorCode GetterSetsUp(void)
+{
+  SNA      sna;
+  PetscInt n;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsSetValue(NULL, "-np_sna_type", "aion"));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "np_"));
+  PetscCall(SNASetSizes(sna, 2, 1));
+  PetscCall(SNAGetNumParameters(sna, &n));
+  EXPECT(SNASetFromOptions(sna), PETSC_ERR_ARG_WRONGSTATE, "-np_sna_type aion after SNAGetNumParameters()", "-np_sna_type aion", "already set up", "SNAGetNumParameters()");
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-np_sna_type"));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNACreate_Mine(SNA sna)
+{
+  PetscFunctionBegin;
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_PLIB, "not called by this test");
+}
+
+/* An unknown type's error lists the types registered, SNARegister()'s too. */
+static PetscErrorCode UnknownTypeList(void)
+{
+  SNA sna;
+
+  PetscFunctionBegin;
+  PetscCall(SNARegister("mine", SNACreate_Mine));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "ut_"));
+  EXPECT(SNASetType(sna, "bogus"), PETSC_ERR_ARG_UNKNOWN_TYPE, "SNASetType(bogus)", "'bogus'", "-ut_sna_type", "use one of khronos, aion, mf, mine");
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CountMonitor(SNA sna, PetscInt it, PetscReal mse, void *ctx)
+{
+  PetscFunctionBegin;
+  (void)sna;
+  (void)it;
+  (void)mse;
+  (*(PetscInt *)ctx)++;
+  PetscFunctionReturn(0);
+}
+
+/* -sna_monitor takes PETSc's viewer syntax (ascii:file), alone stdout, a boolean as before; -sna_monitor_cancel removes
+   the monitors set in code. */
+static PetscErrorCode MonitorOptions(void)
+{
+  SNA       sna;
+  Vec       X, Y;
+  PetscInt  calls = 0;
+  char      file[PETSC_MAX_PATH_LEN], text[256] = "";
+  FILE     *fp;
+  PetscBool has = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscCall(Data(PETSC_COMM_WORLD, 40, 1, 1.0, &X, &Y));
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_monitor_np%d.txt", scratch, size));
+  PetscCall(PetscSNPrintf(text, sizeof(text), "ascii:%s", file));
+  PetscCall(PetscOptionsSetValue(NULL, "-mo_sna_monitor", text));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "mo_"));
+  PetscCall(SNAKhronosSetBasis(sna, 2, 5, 2));
+  PetscCall(SNASetFitType(sna, SNAFITALS));
+  PetscCall(SNASetTolerances(sna, 0, 0, 3));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNADestroy(&sna)); /* closes the file */
+  PetscCall(PetscOptionsClearValue(NULL, "-mo_sna_monitor"));
+  if (!rank) {
+    PetscCall(PetscFOpen(PETSC_COMM_SELF, file, "r", &fp));
+    while (!has && fgets(text, sizeof(text), fp)) has = (PetscBool)(strstr(text, "SNA loss") != NULL);
+    PetscCall(PetscFClose(PETSC_COMM_SELF, fp));
+  }
+  PetscCallMPI(MPI_Bcast(&has, 1, MPIU_BOOL, 0, PETSC_COMM_WORLD));
+  PetscCheck(has, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-mo_sna_monitor ascii:%s wrote no 'SNA loss' line", file);
+  PetscCall(PetscOptionsSetValue(NULL, "-mo_sna_monitor_cancel", NULL));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "mo_"));
+  PetscCall(SNAKhronosSetBasis(sna, 2, 5, 2));
+  PetscCall(SNASetFitType(sna, SNAFITALS));
+  PetscCall(SNASetTolerances(sna, 0, 0, 3));
+  PetscCall(SNAMonitorSet(sna, CountMonitor, &calls, NULL));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCheck(calls == 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-mo_sna_monitor_cancel left the monitor set in code (%" PetscInt_FMT " calls)", calls);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-mo_sna_monitor_cancel"));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   const Case cases[] = {
@@ -596,6 +863,14 @@ int main(int argc, char **argv)
       {"dataset_save", DatasetSaveChecks},
       {"viewer_types", ViewerTypes},
       {"communicators", Communicators},
+      {"progress_stop_type_change", ProgressStopTypeChange},
+      {"progress_rtol_alone", ProgressRtolAlone},
+      {"load_after_options", LoadAfterOptions},
+      {"loss_fit_after_type_change", LossFitAfterTypeChange},
+      {"save_event_balanced", SaveEventBalanced},
+      {"getter_sets_up", GetterSetsUp},
+      {"unknown_type_list", UnknownTypeList},
+      {"monitor_options", MonitorOptions},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

@@ -95,11 +95,14 @@ PETSC_EXTERN PetscErrorCode SNACreate(MPI_Comm, SNA *);
 /* Destroys an SNA and sets the pointer to NULL. */
 PETSC_EXTERN PetscErrorCode SNADestroy(SNA *);
 /* Chooses the implementation (SNAKHRONOS, ...); a change of type starts an unfitted model of the new type (the
-   previous parameters, fit record and Ritz form are discarded; sizes, box and fit settings are kept). */
+   previous parameters, fit record and Ritz form are discarded; sizes, box and fit settings are kept: a setting the
+   user made, such as SNASetProgressStop() or the cross-entropy loss's irls fit, stays; the old type's defaults go). */
 PETSC_EXTERN PetscErrorCode SNASetType(SNA, SNAType);
 /* Returns the implementation name. */
 PETSC_EXTERN PetscErrorCode SNAGetType(SNA, SNAType *);
-/* Reads -sna_type, -sna_fit_*, -sna_monitor, the type's own options. */
+/* Reads -sna_type, -sna_fit_*, -sna_monitor [ascii[:file[:format]]], -sna_monitor_cancel, the type's own options.
+   Before SNALoad() (PETSc's order) the type's options are read again for the loaded model, and -sna_type must be the
+   file's type. */
 PETSC_EXTERN PetscErrorCode SNASetFromOptions(SNA);
 /* Allocates the parameters for the current sizes; called by SNAFit() if needed. */
 PETSC_EXTERN PetscErrorCode SNASetUp(SNA);
@@ -123,7 +126,8 @@ PETSC_EXTERN PetscErrorCode SNAGetSizes(SNA, PetscInt *, PetscInt *);
 PETSC_EXTERN PetscErrorCode SNASetBounds(SNA, const PetscReal[], const PetscReal[]);
 /* Returns the input box (arrays of length d, owned by the SNA; NULL before it is known). */
 PETSC_EXTERN PetscErrorCode SNAGetBounds(SNA, const PetscReal *[], const PetscReal *[]);
-/* Number of trainable parameters (valid after SNASetUp()). */
+/* Number of trainable parameters; sets the model up (SNASetUp()) if it is not, after which options that change the
+   model (-sna_type, the basis) are refused: call SNASetFromOptions() first. */
 PETSC_EXTERN PetscErrorCode SNAGetNumParameters(SNA, PetscInt *);
 
 /* Chooses the fitting algorithm (SNAFITAUTO, SNAFITALS, SNAFITLM, SNAFITTAO, SNAFITINFINITEDESCENT, or any
@@ -137,7 +141,8 @@ PETSC_EXTERN PetscErrorCode SNASetRegularization(SNA, PetscReal);
 /* Stopping tolerances on the mean squared error: absolute, relative decrease, and the sweep budget. */
 PETSC_EXTERN PetscErrorCode SNASetTolerances(SNA, PetscReal, PetscReal, PetscInt);
 /* Sets the slow-progress stop of the Levenberg-Marquardt fit: window steps (0: off) whose gain together is below
-   rtol times the objective (-sna_fit_progress_window, -sna_fit_progress_rtol). A fit that never runs
+   rtol times the objective (-sna_fit_progress_window, -sna_fit_progress_rtol; the rtol option alone keeps the
+   type's window: where it has none (khronos, aion: off) the fit refuses it). A fit that never runs
    Levenberg-Marquardt (als, tao, irls, infinite_descent; auto on a khronos model of more than 2000 parameters; the
    Ritz (Galerkin) fit and the tensor solve of snaps-poisson; an mf model's residual blend, or any mf fit without HF
    data) refuses it. */
@@ -239,7 +244,9 @@ PETSC_EXTERN PetscErrorCode SNACreateGridVec(SNA, const PetscInt[], Vec *);
 
 /* Writes the model to an HDF5 file, atomically (temporary file, then rename). */
 PETSC_EXTERN PetscErrorCode SNASave(SNA, const char[]);
-/* Reads a model from an HDF5 file written by SNASave(): sets type, sizes and parameters. */
+/* Reads a model from an HDF5 file written by SNASave(): sets type, sizes and parameters. After SNASetFromOptions()
+   (PETSc's order: SetFromOptions, then Load) it reads the loaded type's options again (a model that cannot take one,
+   such as another basis, refuses it) and refuses a -sna_type other than the file's. */
 PETSC_EXTERN PetscErrorCode SNALoad(SNA, const char[]);
 /* Writes the model into the named group (e.g. "/rhs/sna"; parents are created) of a new file written
    atomically, or with append = PETSC_TRUE into an existing file, changed in place (write a temporary

@@ -73,7 +73,19 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   PetscCall(PetscObjectTypeCompare((PetscObject)sna, type, &match));
   if (match) PetscFunctionReturn(0);
   PetscCall(PetscFunctionListFind(SNAList, type, &create));
-  PetscCheck(create, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown SNA type '%s' (known types: khronos, aion, mf)", type);
+  if (!create) { /* the types registered (SNARegister() adds to them) */
+    const char **names;
+    int          n;
+    char         known[512] = "";
+
+    PetscCall(PetscFunctionListGet(SNAList, &names, &n));
+    for (int i = 0; i < n && names[i]; i++) { /* the array ends with NULL */
+      if (i) PetscCall(PetscStrlcat(known, ", ", sizeof(known)));
+      PetscCall(PetscStrlcat(known, names[i], sizeof(known)));
+    }
+    PetscCall(PetscFree(names));
+    SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown SNA type '%s' (-%ssna_type or SNASetType()): use one of %s", type, SNAMessagePrefix(sna), known);
+  }
   if (sna->ops->destroy) PetscCall((*sna->ops->destroy)(sna));
   PetscCall(PetscMemzero(sna->ops, sizeof(struct _SNAOps)));
   sna->data         = NULL;
@@ -87,6 +99,11 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   sna->val_mse      = PETSC_MAX_REAL;
   sna->fit_refitted = PETSC_FALSE;
   sna->objective    = SNA_OBJECTIVE_LEAST_SQUARES;
+  /* the old type's default stop goes with it; the user's (progress_window, _rtol where given) stays */
+  sna->progress_window_type = 0;
+  sna->progress_rtol_type   = 1e-3;
+  /* -sna_type's record: SNASetFromOptions() sets it again after its own change */
+  sna->type_option[0] = 0;
   PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
   PetscCall(PetscObjectCompose((PetscObject)sna, "SNARitzForm", NULL));
   PetscCall(PetscObjectChangeTypeName((PetscObject)sna, type));
@@ -140,22 +157,31 @@ static PetscErrorCode SNASetFromOptions_FitType(SNA sna, PetscOptionItems *Petsc
 }
 
 /* -sna_fit_progress_window and _rtol: only when given, so that a type's default (the mf joint stage's) is not taken
-   for the user's choice, which a fit without Levenberg-Marquardt refuses (SNAFitRun). */
+   for the user's choice, which a fit without Levenberg-Marquardt refuses (SNAFitRun). Each one given replaces the
+   type's default of that one alone; the rtol alone where no window is in force is refused by the fit
+   (SNAFitCheckProgressStop). */
 static PetscErrorCode SNASetFromOptions_ProgressStop(SNA sna, PetscOptionItems *PetscOptionsObject)
 {
-  PetscInt  window = sna->progress_window;
-  PetscReal rtol   = sna->progress_rtol;
-  PetscBool wset, rset, wgiven = sna->progress_wgiven, rgiven = sna->progress_rgiven;
+  MPI_Comm  comm = PetscObjectComm((PetscObject)sna);
+  PetscInt  window;
+  PetscReal rtol;
+  PetscBool wset, rset;
 
   PetscFunctionBegin;
+  PetscCall(SNAGetProgressStopInForce(sna, &window, &rtol));
   PetscCall(PetscOptionsInt("-sna_fit_progress_window", "Levenberg-Marquardt (-sna_fit_type lm, the auto fit's retry, an mf model's joint ar1 stage; refused by other fits): stop (STOPPED_SLOW_PROGRESS) when the last this many accepted steps together lowered the objective by less than -sna_fit_progress_rtol times it (0: off; an mf model's joint ar1 stage: 5)", "SNASetProgressStop", window, &window, &wset));
-  PetscCall(PetscOptionsReal("-sna_fit_progress_rtol", "Levenberg-Marquardt: the gain of the last -sna_fit_progress_window steps, relative to the objective, below which the fit stops (1e-3; an mf model's joint ar1 stage: 1e-2)", "SNASetProgressStop", rtol, &rtol, &rset));
-  if (wset || rset) {
-    PetscCall(SNASetProgressStop(sna, window, rtol));
-    /* the refusals name only the options given (SNAProgressStopRefuse) */
-    sna->progress_wgiven = (PetscBool)(wgiven || wset);
-    sna->progress_rgiven = (PetscBool)(rgiven || rset);
+  PetscCall(PetscOptionsReal("-sna_fit_progress_rtol", "Levenberg-Marquardt: the gain of the last -sna_fit_progress_window steps, relative to the objective, below which the fit stops (1e-3; an mf model's joint ar1 stage: 1e-2); refused without -sna_fit_progress_window where no window is in force (khronos, aion)", "SNASetProgressStop", rtol, &rtol, &rset));
+  if (wset) {
+    PetscCheck(window >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_progress_window must be >= 0 (0: off), not %" PetscInt_FMT, SNAMessagePrefix(sna), window);
+    sna->progress_window = window;
+    sna->progress_wgiven = PETSC_TRUE;
   }
+  if (rset) {
+    PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_progress_rtol must be in [0, 1), not %g", SNAMessagePrefix(sna), (double)rtol);
+    sna->progress_rtol   = rtol;
+    sna->progress_rgiven = PETSC_TRUE;
+  }
+  if (wset || rset) sna->progress_chosen = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 
@@ -248,11 +274,59 @@ static PetscErrorCode SNASetFromOptions_Bounds(SNA sna, PetscOptionItems *PetscO
   PetscFunctionReturn(0);
 }
 
+/* -sna_monitor [ascii[:file[:format]]] (PETSc's viewer syntax, as -ksp_monitor; alone: stdout; a boolean value, as
+   before: on or off) and -sna_monitor_cancel (the monitors set before, in code or by options). */
+static PetscErrorCode SNASetFromOptions_Monitor(SNA sna, PetscOptionItems *PetscOptionsObject)
+{
+  const char *value = NULL, *bools[] = {"0", "1", "false", "true", "no", "yes", "off", "on"};
+  PetscBool   cancel = PETSC_FALSE, given, flg, isbool = PETSC_FALSE, on = PETSC_TRUE;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsBool("-sna_monitor_cancel", "Remove the monitors set before (SNAMonitorSet() in code, or -sna_monitor)", "SNAMonitorCancel", cancel, &cancel, &flg));
+  if (flg && cancel) PetscCall(SNAMonitorCancel(sna));
+  PetscCall(PetscOptionsFindPair(((PetscObject)sna)->options, ((PetscObject)sna)->prefix, "-sna_monitor", &value, &given));
+  for (size_t i = 0; given && value && i < sizeof(bools) / sizeof(bools[0]); i++) {
+    PetscBool match;
+
+    PetscCall(PetscStrcasecmp(value, bools[i], &match));
+    if (match) {
+      isbool = PETSC_TRUE;
+      on     = (PetscBool)(i % 2);
+    }
+  }
+  if (isbool) {
+    PetscCall(PetscOptionsBool("-sna_monitor", "Print the training loss of every sweep", "SNAMonitorSet", on, &on, &flg));
+    if (on) {
+      PetscViewerAndFormat *vf;
+
+      PetscCall(PetscViewerAndFormatCreate(PETSC_VIEWER_STDOUT_(PetscObjectComm((PetscObject)sna)), PETSC_VIEWER_DEFAULT, &vf));
+      PetscCall(SNAMonitorSet(sna, SNAMonitorDefault, vf, (PetscErrorCode(*)(void **))PetscViewerAndFormatDestroy));
+    }
+  } else {
+    PetscViewer       viewer;
+    PetscViewerFormat format;
+
+    PetscCall(PetscOptionsViewer("-sna_monitor", "Print the training loss of every sweep (to stdout, or -sna_monitor ascii:<file>)", "SNAMonitorSet", &viewer, &format, &flg));
+    if (flg) {
+      PetscViewerAndFormat *vf;
+      PetscBool             isascii;
+
+      PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
+      if (!isascii) PetscCall(PetscViewerDestroy(&viewer));
+      PetscCheck(isascii, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_monitor %s: the monitor prints text, to an ASCII viewer only (-%ssna_monitor, or -%ssna_monitor ascii:<file>)", SNAMessagePrefix(sna), value, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+      PetscCall(PetscViewerAndFormatCreate(viewer, format, &vf));
+      PetscCall(PetscViewerDestroy(&viewer)); /* vf holds its own reference */
+      PetscCall(SNAMonitorSet(sna, SNAMonitorDefault, vf, (PetscErrorCode(*)(void **))PetscViewerAndFormatDestroy));
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Reads the class options, then the type's. */
 PetscErrorCode SNASetFromOptions(SNA sna)
 {
   char        type[256];
-  PetscBool   flg, monitor = PETSC_FALSE;
+  PetscBool   flg;
   PetscReal   lambda = sna->lambda;
   SNALossType loss;
 
@@ -265,9 +339,10 @@ PetscErrorCode SNASetFromOptions(SNA sna)
     PetscBool same;
 
     PetscCall(PetscObjectTypeCompare((PetscObject)sna, type, &same));
-    PetscCheck(same, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_type %s would replace this SNA, which is already fitted or loaded as a %s model, by a new %s model: a warm start (such as snaps-fit -init_model) keeps the model's type, whose parameters it continues from. Drop -%ssna_type, or fit a new model", SNAMessagePrefix(sna), type, ((PetscObject)sna)->type_name, type, SNAMessagePrefix(sna));
+    PetscCheck(same, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_type %s would replace this SNA, which is already set up as a %s model (fitted, loaded, or set up by SNASetUp(), SNAGetNumParameters() or SNAGetParameters()), by a new %s model: a warm start (such as snaps-fit -init_model) keeps the model's type, whose parameters it continues from. Drop -%ssna_type, or fit a new model (a program: call SNASetFromOptions() before those getters)", SNAMessagePrefix(sna), type, ((PetscObject)sna)->type_name, type, SNAMessagePrefix(sna));
   }
   if (flg || !((PetscObject)sna)->type_name) PetscCall(SNASetType(sna, flg ? type : SNAKHRONOS));
+  if (flg) PetscCall(PetscStrncpy(sna->type_option, type, sizeof(sna->type_option))); /* a load of another type refuses it */
   PetscCall(SNASetFromOptions_FitType(sna, PetscOptionsObject));
   PetscCall(PetscOptionsEnum("-sna_loss", "Training loss: mse, or cross_entropy (the outputs are the logits of a categorical distribution)", "SNASetLossType", SNALossTypes, (PetscEnum)sna->loss, (PetscEnum *)&loss, &flg));
   if (flg) PetscCall(SNASetLossType(sna, loss));
@@ -303,14 +378,20 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without the stop rule firing goes on with all samples from its best held-out iterate, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", sna->val_refit, &sna->val_refit, &flg));
   if (flg) sna->refit_chosen = PETSC_TRUE;
   PetscCall(SNASetFromOptions_Bounds(sna, PetscOptionsObject));
-  PetscCall(PetscOptionsBool("-sna_monitor", "Print the training loss of every sweep", "SNAMonitorSet", monitor, &monitor, &flg));
-  if (flg && monitor) {
-    PetscViewerAndFormat *vf;
-    PetscCall(PetscViewerAndFormatCreate(PETSC_VIEWER_STDOUT_(PetscObjectComm((PetscObject)sna)), PETSC_VIEWER_DEFAULT, &vf));
-    PetscCall(SNAMonitorSet(sna, SNAMonitorDefault, vf, (PetscErrorCode(*)(void **))PetscViewerAndFormatDestroy));
-  }
+  PetscCall(SNASetFromOptions_Monitor(sna, PetscOptionsObject));
   if (sna->ops->setfromoptions) PetscCall((*sna->ops->setfromoptions)(sna, PetscOptionsObject));
   PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)sna, PetscOptionsObject));
+  PetscOptionsEnd();
+  sna->setfromoptionscalled = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNASetFromOptions_Type(SNA sna)
+{
+  PetscFunctionBegin;
+  if (!sna->ops->setfromoptions) PetscFunctionReturn(0);
+  PetscObjectOptionsBegin((PetscObject)sna);
+  PetscCall((*sna->ops->setfromoptions)(sna, PetscOptionsObject));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -405,7 +486,8 @@ PetscErrorCode SNAGetBounds(SNA sna, const PetscReal *lower[], const PetscReal *
   PetscFunctionReturn(0);
 }
 
-/* Number of trainable parameters. */
+/* Number of trainable parameters; sets the model up (SNASetUp()) if it is not, so that options read after it which
+   change the model (-sna_type, the basis) are refused: call SNASetFromOptions() first. */
 PetscErrorCode SNAGetNumParameters(SNA sna, PetscInt *n)
 {
   PetscFunctionBegin;
@@ -443,7 +525,8 @@ PetscErrorCode SNASetDefaultFitType(SNA sna, SNAFitType type)
 {
   PetscFunctionBegin;
   PetscCall(PetscStrncpy(sna->fittype_natural, type, sizeof(sna->fittype_natural)));
-  PetscCall(SNAReplaceUnchosenFitType(sna, type));
+  /* the loss's fit, as SNASetLossType() chooses it: a type change keeps the cross-entropy's irls */
+  PetscCall(SNAReplaceUnchosenFitType(sna, sna->loss == SNA_LOSS_CROSS_ENTROPY ? SNAFITIRLS : type));
   PetscFunctionReturn(0);
 }
 
@@ -525,6 +608,22 @@ PetscErrorCode SNASetProgressStop(SNA sna, PetscInt window, PetscReal rtol)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SNASetDefaultProgressStop(SNA sna, PetscInt window, PetscReal rtol)
+{
+  PetscFunctionBegin;
+  sna->progress_window_type = window;
+  sna->progress_rtol_type   = rtol;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAGetProgressStopInForce(SNA sna, PetscInt *window, PetscReal *rtol)
+{
+  PetscFunctionBegin;
+  *window = sna->progress_wgiven ? sna->progress_window : sna->progress_window_type;
+  *rtol   = sna->progress_rgiven ? sna->progress_rtol : sna->progress_rtol_type;
+  PetscFunctionReturn(0);
+}
+
 /* The slow-progress options given, with their values ("-sna_fit_progress_window 5 with -sna_fit_progress_rtol 0.01",
    or the one given) and their names alone ("-sna_fit_progress_window and ..."), with the SNA's options prefix. */
 static PetscErrorCode SNAProgressStopGiven(SNA sna, char given[], size_t glen, char names[], size_t nlen)
@@ -570,14 +669,17 @@ PetscErrorCode SNAGetTolerances(SNA sna, PetscReal *atol, PetscReal *rtol, Petsc
 /* Allocates and initialises the parameters (deterministically: the same on every rank and run). */
 PetscErrorCode SNASetUp(SNA sna)
 {
+  PetscErrorCode ierr;
+
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   if (sna->setupcalled) PetscFunctionReturn(0);
   if (!((PetscObject)sna)->type_name) PetscCall(SNASetType(sna, SNAKHRONOS));
   PetscCheck(sna->dim_in > 0 && sna->dim_out > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Set the SNA's sizes (SNASetSizes(), or fit it to data) before setting it up");
   PetscCall(PetscLogEventBegin(SNA_SetUp, sna, 0, 0, 0));
-  if (sna->ops->setup) PetscCall((*sna->ops->setup)(sna));
+  ierr = sna->ops->setup ? (*sna->ops->setup)(sna) : 0; /* not PetscCall: end the event first (-log_view stays balanced) */
   PetscCall(PetscLogEventEnd(SNA_SetUp, sna, 0, 0, 0));
+  PetscCall(ierr);
   sna->setupcalled = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
@@ -820,7 +922,8 @@ PetscErrorCode SNAValidationRuleRefuse(SNA sna, const char why[])
 /* SNAFit() for an objective without data: the type minimises it (the Ritz form and its fit are the type's). */
 PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
 {
-  char why[64];
+  char           why[64];
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCheck(!X && !Y, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAFit() minimises the %s objective, which takes no data: pass NULL for X and Y, or call SNASetObjective(sna, SNA_OBJECTIVE_LEAST_SQUARES) to fit data", SNAObjectives[sna->objective]);
@@ -840,8 +943,15 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
   sna->reason     = SNA_CONVERGED_ITERATING;
   sna->fit_scale  = 1.0;
   PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
-  PetscUseMethod(sna, "SNAFitRitz_C", (SNA), (sna));
+  {
+    PetscErrorCode (*ritz)(SNA);
+
+    PetscCall(PetscObjectQueryFunction((PetscObject)sna, "SNAFitRitz_C", &ritz));
+    PetscCheck(ritz, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s cannot minimise the %s objective", ((PetscObject)sna)->type_name, SNAObjectives[sna->objective]);
+    ierr = (*ritz)(sna); /* not PetscCall: end the event first (-log_view stays balanced) */
+  }
   PetscCall(PetscLogEventEnd(SNA_Fit, sna, 0, 0, 0));
+  PetscCall(ierr);
   PetscCall(SNAFitEnd(sna));
   PetscFunctionReturn(0);
 }
@@ -972,7 +1082,9 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   if (sna->fit_refitted) {
     PetscCall(VecDestroy(&Xt));
     PetscCall(VecDestroy(&Yt));
-    PetscCall(SNAFitRefit(sna, X, Y));
+    ierr = SNAFitRefit(sna, X, Y); /* not PetscCall: end the event first */
+    if (ierr) PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
+    PetscCall(ierr);
   }
   PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
   /* the training loss of the model on the samples of its last fit; not PetscCall: release the split first */
@@ -1121,6 +1233,7 @@ PetscErrorCode SNAEvaluate(SNA sna, Vec X, Vec Y)
   const PetscReal *x;
   PetscReal       *y;
   PetscInt         nx, ny;
+  PetscErrorCode   ierr;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
@@ -1135,10 +1248,11 @@ PetscErrorCode SNAEvaluate(SNA sna, Vec X, Vec Y)
   PetscCall(PetscLogEventBegin(SNA_Evaluate, sna, X, Y, 0));
   PetscCall(VecGetArrayRead(X, &x));
   PetscCall(VecGetArrayWrite(Y, &y));
-  PetscCall((*sna->ops->evaluatelocal)(sna, nx, x, y));
+  ierr = (*sna->ops->evaluatelocal)(sna, nx, x, y); /* not PetscCall: restore and end the event first */
   PetscCall(VecRestoreArrayWrite(Y, &y));
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(PetscLogEventEnd(SNA_Evaluate, sna, X, Y, 0));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
@@ -1176,8 +1290,9 @@ PetscErrorCode SNACreateGridVec(SNA sna, const PetscInt n[], Vec *Y)
 /* Evaluates on a tensor grid, exploiting separability: each rank computes its own rows of Y. */
 PetscErrorCode SNAEvaluateGrid(SNA sna, const PetscInt n[], const PetscReal *const coords[], Vec Y)
 {
-  PetscInt   npoints, N, rstart, rend;
-  PetscReal *y;
+  PetscInt       npoints, N, rstart, rend;
+  PetscReal     *y;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
@@ -1191,9 +1306,10 @@ PetscErrorCode SNAEvaluateGrid(SNA sna, const PetscInt n[], const PetscReal *con
   PetscCheck(rstart % sna->dim_out == 0 && rend % sna->dim_out == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Y's parallel layout splits a grid point's outputs; create it with SNACreateGridVec()");
   PetscCall(PetscLogEventBegin(SNA_EvaluateGrid, sna, Y, 0, 0));
   PetscCall(VecGetArrayWrite(Y, &y));
-  PetscCall((*sna->ops->evaluategridlocal)(sna, n, coords, rstart / sna->dim_out, rend / sna->dim_out, y));
+  ierr = (*sna->ops->evaluategridlocal)(sna, n, coords, rstart / sna->dim_out, rend / sna->dim_out, y); /* not PetscCall: restore and end the event first */
   PetscCall(VecRestoreArrayWrite(Y, &y));
   PetscCall(PetscLogEventEnd(SNA_EvaluateGrid, sna, Y, 0, 0));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
@@ -1382,7 +1498,13 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
     PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   }
   PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s, lambda %g, atol %g, rtol %g, max_it %" PetscInt_FMT "\n", sna->fittype, (double)sna->lambda, (double)sna->atol, (double)sna->rtol, sna->max_it));
-  if (sna->progress_window) PetscCall(PetscViewerASCIIPrintf(viewer, "  Levenberg-Marquardt stops when %" PetscInt_FMT " steps gain less than %g of the objective\n", sna->progress_window, (double)sna->progress_rtol));
+  {
+    PetscInt  window;
+    PetscReal rtol;
+
+    PetscCall(SNAGetProgressStopInForce(sna, &window, &rtol));
+    if (window) PetscCall(PetscViewerASCIIPrintf(viewer, "  Levenberg-Marquardt stops when %" PetscInt_FMT " steps gain less than %g of the objective\n", window, (double)rtol));
+  }
   if (sna->reason != SNA_CONVERGED_ITERATING) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, %s %g\n", SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse));
     if (sna->val_mse < PETSC_MAX_REAL) PetscCall(PetscViewerASCIIPrintf(viewer, "validation: %g of the samples held out (stop on %s), validation MSE %g\n", (double)sna->validation, SNAValidationStops[sna->val_stoptype], (double)sna->val_mse));

@@ -15,7 +15,15 @@ static PetscErrorCode SNAFitCheckProgressStop(SNA sna, const char name[])
   PetscFunctionBegin;
   if (!sna->progress_chosen) PetscFunctionReturn(0);
   PetscCall(PetscStrInList(name, SNAFITLM "," SNAFITAUTO, ',', &lm));
-  if (lm) PetscFunctionReturn(0);
+  if (lm) {
+    PetscInt  window;
+    PetscReal rtol;
+
+    /* the rtol alone, where no window is in force (khronos, aion: 0, off), would change nothing */
+    PetscCall(SNAGetProgressStopInForce(sna, &window, &rtol));
+    PetscCheck(window > 0 || sna->progress_wgiven || !sna->progress_rgiven, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_progress_rtol %g has no effect without -%ssna_fit_progress_window <w> (w > 0 steps; SNA type %s has no slow-progress stop by default): give both, or drop -%ssna_fit_progress_rtol", prefix, (double)rtol, prefix, ((PetscObject)sna)->type_name, prefix);
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscSNPrintf(of, sizeof(of), "Levenberg-Marquardt, which -%ssna_fit_type %s of SNA type %s never runs", prefix, name, ((PetscObject)sna)->type_name));
   PetscCall(PetscSNPrintf(alt, sizeof(alt), ", or use -%ssna_fit_type lm", prefix));
   PetscCall(SNAProgressStopRefuse(sna, of, alt));
@@ -115,8 +123,7 @@ PetscErrorCode SNAFitRefuseLambda(SNA sna, const char what[], const char alt[])
 PetscErrorCode SNAFitGetProgressStop(SNA sna, PetscInt *window, PetscReal *rtol)
 {
   PetscFunctionBegin;
-  *window = sna->progress_window;
-  *rtol   = sna->progress_rtol;
+  PetscCall(SNAGetProgressStopInForce(sna, window, rtol));
   PetscFunctionReturn(0);
 }
 

@@ -728,8 +728,9 @@ PetscErrorCode SNASaveGroup(SNA sna, const char filename[], const char groupname
     H5Eset_auto2(H5E_DEFAULT, func, data);
   }
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, PetscObjectComm((PetscObject)sna)));
+  PetscCall(PetscLogEventEnd(SNA_Save, sna, 0, 0, 0)); /* before the check: a caller that catches the error (the sna
+                                                           guess) keeps -log_view counting later saves */
   PetscCheck(!ierr, PetscObjectComm((PetscObject)sna), PETSC_ERR_FILE_WRITE, "Saving the model to '%s' failed (see the message above)", filename);
-  PetscCall(PetscLogEventEnd(SNA_Save, sna, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 
@@ -896,11 +897,14 @@ PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname
   PetscErrorCode ierr, worst;
   H5E_auto2_t    func;
   void          *data;
+  char           asked[sizeof(sna->type_option)];
+  PetscBool      same = PETSC_TRUE;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscValidCharPointer(filename, 2);
   PetscValidCharPointer(groupname, 3);
+  PetscCall(PetscStrncpy(asked, sna->type_option, sizeof(asked))); /* the load's change of type clears it */
   PetscCall(PetscLogEventBegin(SNA_Load, sna, 0, 0, 0));
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -909,6 +913,12 @@ PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname
   PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)sna)));
   PetscCall(PetscLogEventEnd(SNA_Load, sna, 0, 0, 0)); /* before the check: -log_view of a failed run stays balanced */
   PetscCheck(!worst, PetscObjectComm((PetscObject)sna), PETSC_ERR_FILE_UNEXPECTED, "Loading the model '%s' failed (see the message above)", filename);
+  /* the load recreated the type: its options read by SNASetFromOptions() before it (PETSc's order: SetFromOptions,
+     then Load) are read again, for the loaded model (which refuses those it cannot take, such as its basis) */
+  if (asked[0]) PetscCall(PetscObjectTypeCompare((PetscObject)sna, asked, &same));
+  PetscCheck(same, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_type %s asks for an SNA of type %s, but '%s' holds a model of type %s, which a load takes: drop -%ssna_type, or load a model of type %s", SNAMessagePrefix(sna), asked, asked, filename, ((PetscObject)sna)->type_name, SNAMessagePrefix(sna), asked);
+  if (asked[0]) PetscCall(PetscStrncpy(sna->type_option, asked, sizeof(sna->type_option)));
+  if (sna->setfromoptionscalled) PetscCall(SNASetFromOptions_Type(sna));
   PetscFunctionReturn(0);
 }
 

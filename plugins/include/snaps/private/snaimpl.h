@@ -63,6 +63,8 @@ struct _p_SNA {
   PetscInt   nbounds_pending;
   PetscInt   nparams;
   PetscBool  setupcalled;
+  PetscBool  setfromoptionscalled; /* SNASetFromOptions() ran: a load reads the new type's options again */
+  char       type_option[64];      /* the type -sna_type asked for (SNASetFromOptions()), "" if none: a load of another refuses */
 
   /* fitting */
   char       *fittype;
@@ -72,11 +74,13 @@ struct _p_SNA {
   PetscBool   lambda_given; /* lambda set by SNASetRegularization() or -sna_fit_lambda: a fit without it refuses it */
   SNALossType loss;
   PetscInt    max_it;
-  PetscInt    progress_window; /* -sna_fit_progress_window: steps of the slow-progress stop (0: off) */
-  PetscReal   progress_rtol;   /* -sna_fit_progress_rtol: their gain, relative to the objective, that stops the fit */
-  PetscBool   progress_chosen; /* asked for, not a type's default: refused by a fit without Levenberg-Marquardt */
-  PetscBool   progress_wgiven; /* -sna_fit_progress_window given (SNAProgressStopRefuse names it) */
-  PetscBool   progress_rgiven; /* -sna_fit_progress_rtol given */
+  PetscInt    progress_window;      /* -sna_fit_progress_window: steps of the slow-progress stop (0: off), when given */
+  PetscReal   progress_rtol;        /* -sna_fit_progress_rtol: their gain, relative to the objective, that stops the fit, when given */
+  PetscInt    progress_window_type; /* the type's default stop (SNASetDefaultProgressStop(); 0: off), where the user */
+  PetscReal   progress_rtol_type;   /* gave none; SNASetType() resets it: a type change keeps neither the old default nor loses the user's */
+  PetscBool   progress_chosen;      /* asked for, not a type's default: refused by a fit without Levenberg-Marquardt */
+  PetscBool   progress_wgiven;      /* -sna_fit_progress_window given (SNAProgressStopRefuse names it) */
+  PetscBool   progress_rgiven;      /* -sna_fit_progress_rtol given */
   PetscBool   errorifnotconverged;
   PetscReal   fit_scale; /* variance of the targets (SNAComputeTargetVariance()): the scale of -sna_fit_rtol, as b is KSP's */
   PetscInt    iterations;
@@ -129,6 +133,13 @@ PETSC_INTERN PetscErrorCode SNAFitValidationFinish(SNA);
 PETSC_INTERN PetscErrorCode SNAFitValidationRelease(SNA);
 /* Sets the fit's default type unless the user chose one (a type's natural fit, e.g. AION's infinite descent). */
 PETSC_INTERN PetscErrorCode SNASetDefaultFitType(SNA, SNAFitType);
+/* Reads the options of the SNA's type alone (its setfromoptions), as SNASetFromOptions() does after the class's:
+   SNALoadGroup() after a load, which recreated the type. */
+PETSC_INTERN PetscErrorCode SNASetFromOptions_Type(SNA);
+/* Sets the type's default slow-progress stop (called by its create routine), which applies where the user gave none. */
+PETSC_INTERN PetscErrorCode SNASetDefaultProgressStop(SNA, PetscInt, PetscReal);
+/* The slow-progress stop in force: the user's window and rtol where given, else the type's default. */
+PETSC_INTERN PetscErrorCode SNAGetProgressStopInForce(SNA, PetscInt *, PetscReal *);
 /* Maps input x (length d) to the unit box [0,1]^d using the SNA's bounds (no clamping). */
 static inline PetscReal SNAUnitCoordinate(SNA sna, PetscInt p, PetscReal x)
 {

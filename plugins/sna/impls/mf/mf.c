@@ -167,11 +167,15 @@ static PetscErrorCode ViewRhoForm(SNA sna, PetscViewer viewer)
 
 static PetscErrorCode SNAView_MF(SNA sna, PetscViewer viewer)
 {
-  SNA_MF *mf = (SNA_MF *)sna->data;
+  SNA_MF     *mf   = (SNA_MF *)sna->data;
+  const char *form = mf->blend == SNA_MF_AR1 ? "(1 + r(x)) y_LF(x) + delta(x)" : "y_LF(x) + delta(x)";
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(viewer, "multi-fidelity blend %s: %s\n", SNAMFBlends[mf->blend], !mf->corrected ? "no correction (fitted without HF data): the LF model alone" : mf->blend == SNA_MF_AR1 ? "(1 + r(x)) y_LF(x) + delta(x)"
-                                                                                                                                                                                                            : "y_LF(x) + delta(x)"));
+  if (!sna->setupcalled)
+    form = "not fitted";
+  else if (!mf->corrected)
+    form = "no correction (fitted without HF data): the LF model alone";
+  PetscCall(PetscViewerASCIIPrintf(viewer, "multi-fidelity blend %s: %s\n", SNAMFBlends[mf->blend], form));
   if (mf->time_lf > 0 || mf->time_correction > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "fit times: LF %.3g s, correction %.3g s\n", (double)mf->time_lf, (double)mf->time_correction));
   PetscCall(PetscViewerASCIIPrintf(viewer, "LF part:\n"));
   PetscCall(PetscViewerASCIIPushTab(viewer));
@@ -655,8 +659,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
   PetscCall(SNAKhronosSetBasis(mf->rho, 2, 4, 2));
   PetscCall(CorrectionDefaults(mf->delta));
   /* the type's default, not SNASetProgressStop(): that marks the stop as the user's, refused by the residual blend */
-  sna->progress_window = MF_JOINT_WINDOW;
-  sna->progress_rtol   = MF_JOINT_PROGRESS;
+  PetscCall(SNASetDefaultProgressStop(sna, MF_JOINT_WINDOW, MF_JOINT_PROGRESS));
   PetscCall(SetPartPrefix(sna, mf->lf, "mf_lf_"));
   PetscCall(SetPartPrefix(sna, mf->delta, "mf_delta_"));
   PetscCall(SetPartPrefix(sna, mf->rho, "mf_rho_"));

@@ -164,6 +164,9 @@ def clean_case(case):
     sweep again). Left in place, its time directories and postProcessing/ would be read as this run's results,
     and OpenFOAM's forceCoeffs would write coefficient_0.dat beside the old coefficient.dat. Only a case
     directory is removed: an existing directory must hold airfoil.geo (written first by every run) or be empty."""
+    if os.path.islink(case):
+        raise RuntimeError(f"{case}: a symbolic link, not an HF case directory left by an earlier run: not removed; "
+                           "remove the link (the sweep makes each case's directory itself)")
     if not os.path.isdir(case):
         return
     real = os.path.realpath(case)
@@ -180,7 +183,8 @@ def residuals(log):
     """(p, nuTilda) initial residuals of the last iteration in a simpleFoam log, None where absent."""
     out = []
     for field in ("p", "nuTilda"):
-        v = re.findall(rf"Solving for {field}, Initial residual = ([-+0-9.eE]+)", log)
+        # nan/inf too (float() reads them): a diverged last iteration is reported as such, not as an earlier one's
+        v = re.findall(rf"Solving for {field}, Initial residual = ([-+0-9.eE]+|-?nan|-?inf)", log, flags=re.I)
         out.append(float(v[-1]) if v else None)
     return tuple(out)
 

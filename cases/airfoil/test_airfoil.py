@@ -232,6 +232,18 @@ def test_drivers(work):
         except RuntimeError as e:
             check("not an HF case directory" in str(e), f"hf_openfoam.run on a foreign directory: {e}")
         check(os.path.exists(f"{other}/keep.txt"), "hf_openfoam.run removed a file of a foreign directory")
+        link = os.path.join(work, "case_link")
+        os.symlink(other, link)
+        try:
+            hf_openfoam.run(link, d["m"], d["p"], d["t"], d["alpha_deg"], 3e6)
+            check(False, "hf_openfoam.run used a case directory that is a symbolic link")
+        except RuntimeError as e:
+            check("a symbolic link" in str(e), f"hf_openfoam.run on a linked case directory: {e}")
+        check(os.path.exists(f"{other}/keep.txt"), "hf_openfoam.run removed a file through a link")
+        res = hf_openfoam.residuals("GAMG:  Solving for p, Initial residual = 0.001, Final residual = 1e-5, No Iterations 3\n"
+                                    "smoothSolver:  Solving for nuTilda, Initial residual = 2e-5, Final residual = 1e-7\n"
+                                    "GAMG:  Solving for p, Initial residual = nan, Final residual = nan, No Iterations 1000\n")
+        check(np.isnan(res[0]) and res[1] == 2e-5, f"HF residuals of a log whose last iteration diverged: {res}, expected (nan, 2e-05)")
     finally:
         mesh.mesh, hf_openfoam.write_case, hf_openfoam.fix_boundary, hf_openfoam.foam = saved
 

@@ -306,7 +306,14 @@ static PetscErrorCode SNASetFromOptions_Monitor(SNA sna, PetscOptionItems *Petsc
     PetscViewer       viewer;
     PetscViewerFormat format;
 
-    PetscCall(PetscOptionsViewer("-sna_monitor", "Print the training loss of every sweep (to stdout, or -sna_monitor ascii:<file>)", "SNAMonitorSet", &viewer, &format, &flg));
+    /* the viewer's type is checked before PetscOptionsViewer() opens it: a binary:<file> would be created (emptied) first */
+    if (given && value && value[0]) {
+      char   type[16] = "";
+      size_t len      = strcspn(value, ":");
+      if (len < sizeof(type)) PetscCall(PetscStrncpy(type, value, len + 1));
+      PetscCheck(len == 0 || (len < sizeof(type) && !strcmp(type, "ascii")), PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_monitor %s: the monitor prints text, to standard output or an ASCII viewer only: give -%ssna_monitor alone, or -%ssna_monitor ascii:<file>", SNAMessagePrefix(sna), value, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+    }
+    PetscCall(PetscOptionsViewer("-sna_monitor", "Print the training loss of every sweep (to stdout, or ascii:<file>)", "SNAMonitorSet", &viewer, &format, &flg));
     if (flg) {
       PetscViewerAndFormat *vf;
       PetscBool             isascii;

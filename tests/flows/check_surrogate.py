@@ -17,6 +17,8 @@ checks:
                  training residuals' is about 0.95; the uniform draw within a bin is white), where the plain heads'
                  are near zero; the file says markov
                  and the heads have D + i + 1 inputs; the rollout is the same on 1 and 2 ranks.
+                 Each coordinate's drawn residuals (in the model's own coordinates) lie within that coordinate's
+                 outer bin edges, in both rollouts and in one step of a copy whose edges are moved apart per coordinate.
                  The residual scale: a categorical model whose residual_scale is 0 rolls out exactly as its
                  deterministic twin, and a scale outside [0, 100] is refused naming it
   wrong_system   a model trained for L = 22, N = 32 is refused by runs with another L or N, naming both values,
@@ -214,9 +216,17 @@ def latent(u, r=3):
     return np.stack([v.real, v.imag], -1).reshape(u.shape[:-1] + (2 * r,))
 
 
-def residuals(states, twin, name):
+def model_latent(model):
+    """The model's own encoder u -> z = basis (u - mean), the coordinates its edges and residuals are in."""
+    with h5py.File(path(model), "r") as h:
+        basis, mean = h["surrogate/basis"][:], h["surrogate/mean"][:]
+    return lambda u: (u - mean) @ basis.T
+
+
+def residuals(states, twin, name, enc=latent):
     """e(t) = z(t + dt) - z(t) - g(z(t)) along each member of states (nt x M x N), g from one step of the twin
-    started from every state (a trajectory file with one saved time whose members are those states)."""
+    started from every state (a trajectory file with one saved time whose members are those states); z = enc(u)
+    (enc may return a tuple of encodings, and then so does this)."""
     nt, M, N = states.shape
     with h5py.File(path(name + "_states.h5"), "w") as h:
         h.attrs.update({"equation": np.bytes_("ks"), "field": np.bytes_("u"), "complete": 1, "L": 22.0})
@@ -226,9 +236,9 @@ def residuals(states, twin, name):
          path(name + "_states.h5"), "-init_time", "0", "-ensemble", str((nt - 1) * M), "-T", "0.5", "-dt_save", "0.5",
          "-trajectory", path(name + "_step.h5")])
     with h5py.File(path(name + "_step.h5"), "r") as h:
-        g = latent(h["u"][1] - h["u"][0]).reshape(nt - 1, M, -1)
-    z = latent(states)
-    return z[1:] - z[:-1] - g
+        u0, u1 = h["u"][0], h["u"][1]
+    one = lambda f: f(states)[1:] - f(states)[:-1] - (f(u1) - f(u0)).reshape(nt - 1, M, -1)
+    return one(enc) if not isinstance(enc, tuple) else tuple(one(f) for f in enc)
 
 
 def lag1(e):
@@ -248,12 +258,34 @@ def markov():
         flag, dims = int(h["surrogate"].attrs.get("markov", 0)), [int(h[f"surrogate/head{i}/sna"].attrs["dim_in"]) for i in range(6)]
     if flag != 1 or dims != [6 + i + 1 for i in range(6)]:
         sys.exit(f"FAIL: the Markov model says markov = {flag} and its heads take {dims} inputs, not 1 and {[7 + i for i in range(6)]}")
+    zc = model_latent("cat.h5")  # both models share the latent and the twin's drift
     with h5py.File(path("train.h5"), "r") as h:
-        truth = lag1(residuals(h["u"][:200], "det.h5", "train"))
+        truth = residuals(h["u"][:200], "det.h5", "train")
     extra = ["-ensemble", "4", "-T", "50", "-dt_save", "0.5"]
-    plain = lag1(residuals(rollout("cat.h5", "plain.h5", extra=extra), "det.h5", "plain"))
+    plain, eplain = residuals(rollout("cat.h5", "plain.h5", extra=extra), "det.h5", "plain", enc=(latent, zc))
     a = rollout("mcat.h5", "mark.h5", extra=extra)
-    mark = lag1(residuals(a, "det.h5", "mark"))
+    mark, emark = residuals(a, "det.h5", "mark", enc=(latent, zc))
+    truth, plain, mark = lag1(truth), lag1(plain), lag1(mark)
+    # each coordinate's residuals are drawn within its own bins, in the model's coordinates (residual_scale 1, no
+    # clamp): within [edges[i][0], edges[i][q]]. Coordinate 0's edges are the narrowest here and lie within the
+    # others', so a copy whose coordinate i has its edges moved by i makes them disjoint: one step of it must draw
+    # each coordinate's residual within its own moved edges (another coordinate's edges would show at once)
+    shutil.copy(path("cat.h5"), path("moved.h5"))
+    with h5py.File(path("moved.h5"), "r+") as h:
+        h["surrogate/edges"][...] = h["surrogate/edges"][:] + np.arange(h["surrogate/edges"].shape[0])[:, None]
+    one = ["-ensemble", "4", "-T", "0.5", "-dt_save", "0.5"]
+    emoved = residuals(rollout("moved.h5", "moved_roll.h5", extra=one), "det.h5", "moved", enc=zc)
+    for model, e in (("cat.h5", eplain), ("mcat.h5", emark), ("moved.h5", emoved)):
+        with h5py.File(path(model), "r") as h:
+            edges, rs, clamp = h["surrogate/edges"][:], h["surrogate"].attrs["residual_scale"], h["surrogate"].attrs["clamp"]
+        if clamp or rs != 1:
+            sys.exit(f"FAIL: {model} has clamp {clamp} and residual_scale {rs}, not 0 and 1: its residuals are not the drawn ones")
+        tol = 1e-9 * (np.abs(edges).max() + np.abs(zc(a)).max())
+        for i in range(edges.shape[0]):
+            lo, hi = e[..., i].min(), e[..., i].max()
+            if lo < edges[i, 0] - tol or hi > edges[i, -1] + tol:
+                sys.exit(f"FAIL: {model}: the rollout's residuals of coordinate {i} span [{lo:.4g}, {hi:.4g}], beyond its "
+                         f"edges [{edges[i, 0]:.4g}, {edges[i, -1]:.4g}]")
     if not (truth > 0.8 and mark > 0.5 and abs(plain) < 0.3):
         sys.exit(f"FAIL: lag-1 autocorrelation of the residuals: training {truth:.3f} (want above 0.8), Markov rollout {mark:.3f} "
                  f"(want above 0.5), plain rollout {plain:.3f} (want near 0)")

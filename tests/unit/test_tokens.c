@@ -6,7 +6,7 @@ static const char help[] = "Tokens of rollout surrogates: encode/decode round tr
 #include <fenv.h>
 
 /* x -> bin -> value: the centre lies within half a bin of x, a value drawn within the bin encodes to the same
-   bin, and values beyond the outer edges go to the outer bins. */
+   bin, values beyond the outer edges go to the outer bins, and each edge goes to the bin it opens. */
 static PetscErrorCode RoundTrip(void)
 {
   const PetscInt q         = 12;
@@ -33,6 +33,12 @@ static PetscErrorCode RoundTrip(void)
     PetscCheck(k2 == k, PETSC_COMM_SELF, PETSC_ERR_PLIB, "A value %g drawn within bin %" PetscInt_FMT " encodes to bin %" PetscInt_FMT, (double)x, k, k2);
   }
   PetscCheck(SNAPSTokenEncode(q, edges, -1e9) == 0 && SNAPSTokenEncode(q, edges, 1e9) == q - 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Values beyond the outer edges do not go to the outer bins");
+  /* a value exactly on an edge belongs to the bin above it (edges[k] <= x < edges[k+1]): the quantile edges are
+     training values themselves, so this case is common, and random draws above never hit it */
+  for (PetscInt k = 0; k < q; k++) {
+    PetscInt a = SNAPSTokenEncode(q, edges, edges[k]), b = SNAPSTokenEncode(q, edges, SNAPSTokenDecode(q, edges, k, 0.0));
+    PetscCheck(a == k && b == k, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The edge %g of bin %" PetscInt_FMT " encodes to bin %" PetscInt_FMT ", and its decoding at u = 0 to bin %" PetscInt_FMT, (double)edges[k], k, a, b);
+  }
   PetscCall(PetscRandomDestroy(&rnd));
   PetscFunctionReturn(0);
 }

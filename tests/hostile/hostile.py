@@ -194,6 +194,15 @@ def huge_coefficients(f):
         f["sna"][name][...] = 1e300
 
 
+def n_params_plus(k):
+    """A case body: the model's n_params attribute raised by k (same integer type), its arrays left as they are."""
+
+    def edit(f):
+        f["sna"].attrs.modify("n_params", f["sna"].attrs["n_params"] + k)
+
+    return edit
+
+
 def lzf_W(f):
     """W compressed with h5py's LZF filter (32000), which the HDF5 library lacks: a missing filter, not a corrupt file.
     Its values are constant, which LZF shrinks (h5py makes LZF optional: a chunk it cannot shrink is stored plain and
@@ -239,6 +248,8 @@ add_cases(
         ("model_knot_interval_1e-310", "knot interval \\[0\\.?, 1e-310\\] of input 0 is 1e-310 wide", knot_interval_1e310),
         ("model_huge_coefficients", "predictions of the model '[^']*' are not finite .*coefficients", huge_coefficients),
         ("model_W_nan", "dataset 'W' contains NaN or Inf", nan_in_W),
+        # the count the file states must match the arrays it holds (a model edited by hand, or half rewritten)
+        ("model_n_params_wrong", "'[^']*model_n_params_wrong\\.h5' says it has [0-9]+ parameters but its arrays hold [0-9]+: corrupt model", n_params_plus(7)),
         ("model_W_lzf", "dataset 'W' is compressed with HDF5 filter 32000 \\(lzf\\), which this HDF5 library cannot decode \\(it is not corrupt\\): rewrite it with gzip", lzf_W),
         # one flipped bit in W's raw data: the Fletcher32 checksum of a model written by SNAPS must catch it
         ("model_flipped_byte", "checksum.*corrupt|corrupt.*checksum", flip("sna/W")),

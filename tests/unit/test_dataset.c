@@ -424,6 +424,79 @@ static PetscErrorCode TestAtomicSave(void)
   PetscFunctionReturn(0);
 }
 
+/* 1 on every rank if file exists (rank 0 looks). */
+static PetscErrorCode Exists(const char file[], PetscBool *exists)
+{
+  int e = 0;
+
+  PetscFunctionBegin;
+  if (rank == 0) e = access(file, F_OK) == 0;
+  PetscCallMPI(MPI_Bcast(&e, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+  *exists = e ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+/* SNADatasetSave() refuses what SNADatasetLoad() would refuse (Y with another number of rows than X, NaN or Inf)
+   before it creates any file: every rank gets the error, no file appears, and an existing file is left as it was. */
+static PetscErrorCode TestSaveRefusals(void)
+{
+  const char    *names[2] = {"/X", "/Y"};
+  char           file[PETSC_MAX_PATH_LEN], old[PETSC_MAX_PATH_LEN], expect[2 * PETSC_MAX_PATH_LEN];
+  Vec            v[2];
+  PetscErrorCode ierr;
+  PetscBool      exists;
+  PetscInt       lo, hi;
+  PetscScalar   *a;
+
+  PetscFunctionBegin;
+  PetscCall(Path("refused.h5", file));
+  if (rank == 0) (void)unlink(file); /* left by an earlier run */
+  PetscCall(Path("refused_old.h5", old));
+  PetscCall(SaveXY(old, "", 7, 5.0));
+
+  /* X with 6 rows, Y with 5 */
+  PetscCall(MakeVec(6, 3, 0.0, &v[0]));
+  PetscCall(MakeVec(5, 2, 0.5, &v[1]));
+  for (int k = 0; k < 2; k++) {
+    const char *f = k ? old : file;
+
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = SNADatasetSave(PETSC_COMM_WORLD, f, 2, names, v);
+    PetscCall(PetscPopErrorHandler());
+    PetscCall(PetscSNPrintf(expect, sizeof(expect), "/X and /Y for '%s' have different numbers of rows (6 and 5)", f));
+    PetscCall(ExpectError(ierr, PETSC_ERR_ARG_SIZ, f, expect, k ? "save 6 X, 5 Y rows over a file" : "save of 6 X rows, 5 Y rows"));
+  }
+  PetscCall(Exists(file, &exists));
+  PetscCheck(!exists, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "a refused save of mismatched rows created %s", file);
+  PetscCall(CheckXY(old, NULL, 7, 5.0)); /* untouched */
+  PetscCall(VecDestroy(&v[1]));
+
+  /* Inf in Y at row 3 (on rank 1 of 2), NaN at row 5: the first row is named */
+  PetscCall(MakeVec(6, 2, 0.5, &v[1]));
+  PetscCall(VecGetOwnershipRange(v[1], &lo, &hi));
+  PetscCall(VecGetArray(v[1], &a));
+  if (lo <= 3 * 2 + 1 && 3 * 2 + 1 < hi) a[3 * 2 + 1 - lo] = INFINITY;
+  if (lo <= 5 * 2 && 5 * 2 < hi) a[5 * 2 - lo] = NAN;
+  PetscCall(VecRestoreArray(v[1], &a));
+  for (int k = 0; k < 2; k++) {
+    const char *f = k ? old : file;
+
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = SNADatasetSave(PETSC_COMM_WORLD, f, 2, names, v);
+    PetscCall(PetscPopErrorHandler());
+    PetscCall(PetscSNPrintf(expect, sizeof(expect), "dataset /Y for '%s' contains NaN or Inf at row 3 (0-based)", f));
+    PetscCall(ExpectError(ierr, PETSC_ERR_FP, f, expect, k ? "save of Inf in Y over a file" : "save of Inf in Y"));
+  }
+  PetscCall(Exists(file, &exists));
+  PetscCheck(!exists, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "a refused save of Inf created %s", file);
+  PetscCall(CheckXY(old, NULL, 7, 5.0));
+  PetscCall(VecDestroy(&v[0]));
+  PetscCall(VecDestroy(&v[1]));
+  PetscCall(CheckNoTemporaries("refused saves"));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "refused saves: ok\n"));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, "Unit test of SNAPS datasets. Usage: test_dataset <scratch directory>\n"));
@@ -436,6 +509,7 @@ int main(int argc, char **argv)
   PetscCall(TestGroups());
   PetscCall(TestBadInputs());
   PetscCall(TestAtomicSave());
+  PetscCall(TestSaveRefusals());
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "test_dataset: all tests passed on %d rank(s)\n", size));
   PetscCall(PetscFinalize());
   return 0;

@@ -7,6 +7,7 @@ naming it (checks.writable).
 """
 import contextlib
 import json
+import math
 import os
 
 import checks  # beside this file
@@ -32,10 +33,27 @@ def write_text(path, text):
         f.write(text)
 
 
+def finite_json(obj):
+    """obj with every non-finite float (NaN, +-inf, Python's or numpy's) replaced by None, through dicts, lists and
+    tuples, and numpy scalars made Python numbers: what strict JSON can hold (NaN and Infinity are not JSON; a strict
+    reader refuses the file). A figure that is undefined is then null; the writer should say why beside it."""
+    if isinstance(obj, dict):
+        return {k: finite_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite_json(v) for v in obj]
+    if type(obj).__module__ == "numpy" and hasattr(obj, "item") and getattr(obj, "ndim", 1) == 0:
+        obj = obj.item()  # a numpy scalar
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
 def write_json(path, obj):
-    """obj as indented JSON into path, atomically: a dump that fails changes nothing."""
+    """obj as indented, strict JSON into path, atomically: non-finite floats become null (finite_json), and a dump
+    that fails (allow_nan=False: one that slipped through, e.g. in an object JSON cannot hold) changes nothing."""
+    obj = finite_json(obj)
     with replacing(path) as tmp, open(tmp, "w") as f:
-        json.dump(obj, f, indent=1)
+        json.dump(obj, f, indent=1, allow_nan=False)
 
 
 def save_figure(fig, path, **savefig_kw):

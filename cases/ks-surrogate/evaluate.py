@@ -69,9 +69,36 @@ def load(path, t_from=None, t_to=None):
 
 
 def long_stats(u, dt):
+    """Spectrum, autocorrelation and its integral time tau (None for a field that does not change in time: 0 / 0, as
+    in flow_stats.stats; crosses: whether the autocorrelation reaches zero within the window, else tau is a lower bound)."""
     k, e = flow_stats.spectrum(u, LENGTH, 1)
+    if np.all(u == u[:1]):
+        return {"k": k, "E": e, "acf": np.zeros(0), "tau": None, "crosses": None}
     _, c, tau = flow_stats.autocorrelation(u, dt, int(200 / dt))
-    return {"k": k, "E": e, "acf": c, "tau": tau}
+    return {"k": k, "E": e, "acf": c, "tau": tau, "crosses": flow_stats.crosses_zero(c)}
+
+
+def acf_figures(out, st, st_truth, window):
+    """acf_time, acf_time_error and acf_crosses_zero of a run's long_stats st against the truth's into out, with a
+    note where they are undefined (a field constant in time) or bounds (no zero crossing within the window)."""
+    out["acf_time"] = None if st["tau"] is None else float(st["tau"])
+    out["acf_crosses_zero"] = st["crosses"]
+    if st["tau"] is None or st_truth["tau"] is None:
+        out["acf_time_error"] = None
+        out["acf_note"] = "the field does not change in time (it or the truth's): no autocorrelation time, so no error"
+        return
+    out["acf_time_error"] = float(abs(st["tau"] - st_truth["tau"]) / st_truth["tau"])
+    bounds = [n for n, x in (("this run's", st), ("the truth's", st_truth)) if not x["crosses"]]
+    if bounds:
+        out["acf_note"] = (f"{' and '.join(bounds)} autocorrelation does not reach zero within {window:g} time units: its "
+                           "autocorrelation time is the integral over them, a lower bound, and acf_time_error is not exact")
+
+
+def spectrum_male(e, e_truth, energetic):
+    """The mean |ln E - ln E_truth| over the energetic modes, None (undefined) where E is 0 on one (a collapsed run)."""
+    if np.any(e[energetic] <= 0):
+        return None
+    return float(np.mean(np.abs(np.log(e[energetic] / e_truth[energetic]))))
 
 
 def long_metrics(u, truth, st_truth, dt, std, energetic):
@@ -83,9 +110,10 @@ def long_metrics(u, truth, st_truth, dt, std, energetic):
     st = long_stats(v, dt)
     sub = max(1, int(round(2 / dt)))  # every 2 time units: nearly independent samples, and fewer to sort
     out["w1_over_std"] = float(wasserstein_distance(v[::sub].ravel(), truth[::sub].ravel()) / std)
-    out["spectrum_male"] = float(np.mean(np.abs(np.log(st["E"][energetic] / st_truth["E"][energetic]))))
-    out["acf_time"] = float(st["tau"])
-    out["acf_time_error"] = float(abs(st["tau"] - st_truth["tau"]) / st_truth["tau"])
+    out["spectrum_male"] = spectrum_male(st["E"], st_truth["E"], energetic)
+    if out["spectrum_male"] is None:
+        out["spectrum_note"] = "the energy is 0 on an energetic mode (a collapsed run): the log spectrum error is undefined"
+    acf_figures(out, st, st_truth, 200)
     out["std_u"] = float(v.std())
     return out, st, v
 
@@ -289,13 +317,35 @@ def error_bars(res, bounded, A, dt, tau_truth, std, energetic):
     L, S = res["long_horizon"], res["short_horizon"]
     L["bootstrap"] = {"resamples": BOOT_RESAMPLES, "block_time_units": block, "blocks_of_truth_A": nblocks}
     for name, d in sd.items():
-        L[name]["bootstrap_sd"] = d
+        L[name]["bootstrap_sd"] = {k: finite(v) for k, v in d.items()}  # None: undefined (a collapsed model: 0/0)
     if diff:
-        dif = {k: L["deterministic"][k] - L["categorical"][k] for k in diff}
-        L["deterministic - categorical"] = {k: {"mean": dif[k], "sd": v, "beyond the noise": bool(abs(dif[k]) > 2 * v)} for k, v in diff.items()}
+        dif = {k: finite(L["deterministic"][k] - L["categorical"][k]) if L["deterministic"].get(k) is not None and L["categorical"].get(k) is not None
+               else None for k in diff}
+        # beyond the noise: undefined (None) where the difference or its sd is (a collapsed model's log spectrum, 0/0)
+        L["deterministic - categorical"] = {k: {"mean": dif[k], "sd": finite(v),
+                                                "beyond the noise": None if dif[k] is None or finite(v) is None else bool(abs(dif[k]) > 2 * v)}
+                                            for k, v in diff.items()}
     if "categorical" in S and "deterministic" in S:
         d = np.array(S["deterministic"]["vpt_states"]) - np.array(S["categorical"]["vpt_states"])
         S["deterministic - categorical vpt"] = {"mean": float(d.mean()), "se": float(d.std(ddof=1) / np.sqrt(d.size))}
+
+
+def ratio(a, b, key, name_a, name_b):
+    """a[key] / b[key] of two models' long-horizon figures (None for a model not in this run), and None where it is
+    undefined: (the ratio or None, why None or None)."""
+    for m, n in ((a, name_a), (b, name_b)):
+        if m is None:
+            return None, f"no {n} model in this run"
+        if m.get(key) is None:
+            return None, f"no {key} of the {n} model (" + ("no bounded member)" if "bounded_fraction" in m and not m["bounded_fraction"] else "undefined)")
+    if not (np.isfinite(a[key]) and np.isfinite(b[key])) or b[key] == 0:
+        return None, f"{key} of the {name_b} model is 0 or not finite"
+    return float(a[key] / b[key]), None
+
+
+def finite(x):
+    """x if it is a finite number, else None (an undefined figure: null in results.json, '-' or n/a in the summary)."""
+    return float(x) if x is not None and np.isfinite(x) else None
 
 
 def targets(res):
@@ -315,13 +365,23 @@ def targets(res):
         ">= 1000 Lyapunov times": L["lyapunov_times_pooled"] >= 1000,
     }
     if scored == "categorical":  # the twin against the categorical model
-        res["targets"].update({
-            "ratio deterministic/categorical W1": g(d, "w1_over_std") / g(c, "w1_over_std"),
-            "ratio deterministic/categorical spectrum MALE": g(d, "spectrum_male") / g(c, "spectrum_male"),
-            "ratio categorical/deterministic bounded fraction": g(c, "bounded_fraction") / max(g(d, "bounded_fraction"), 1e-300),
-        })
-        for k, v in L.get("deterministic - categorical", {}).items():  # error_bars
-            res["targets"][f"categorical better than the twin beyond the noise on {k}"] = v["mean"] > 0 and v["beyond the noise"]
+        whys = []
+        for k, label in (("w1_over_std", "W1"), ("spectrum_male", "spectrum MALE")):
+            r, why = ratio(L.get("deterministic"), L.get("categorical"), k, "deterministic", "categorical")
+            res["targets"][f"ratio deterministic/categorical {label}"] = r
+            whys += [why] if why and why not in whys else []
+        res["targets"]["ratio categorical/deterministic bounded fraction"] = g(c, "bounded_fraction") / max(g(d, "bounded_fraction"), 1e-300)
+        if whys:  # null ratios: why
+            res["targets"]["ratios undefined"] = "; ".join(whys)
+        for k, v in L.get("deterministic - categorical", {}).items():  # error_bars; None: undefined (not "within the noise")
+            res["targets"][f"categorical better than the twin beyond the noise on {k}"] = (
+                None if v["beyond the noise"] is None else bool(v["mean"] > 0 and v["beyond the noise"]))
+
+
+def acf_mark(m):
+    """The summary's mark on an autocorrelation time error that is not exact (acf_figures: no zero crossing within
+    the window, so an autocorrelation time is a lower bound)."""
+    return " (a bound: no zero crossing in the window)" if m.get("acf_time_error") is not None and "acf_note" in m else ""
 
 
 def summary(res, out):
@@ -341,7 +401,7 @@ def summary(res, out):
         vpt = f"{f(s['vpt_mean'])} ({f(s['vpt_median'])}){horizon_note(s)}" if s else ""
         crps = f"{f(s['crps_1lt'])}, {f(s['crps_2lt'])}; {f(s['crps_mean_5lt'])}" if s else ""
         lines.append(f"| {label} | {f(m.get('bounded_fraction'))} | {f(m.get('w1_over_std'))} | {f(m.get('spectrum_male'))} | "
-                     f"{f(m.get('acf_time_error'))} | {vpt} | {crps} | {f(c['per_member_per_time_unit_s']) if c else ''}"
+                     f"{f(m.get('acf_time_error'))}{acf_mark(m)} | {vpt} | {crps} | {f(c['per_member_per_time_unit_s']) if c else ''}"
                      f"{' (earlier run)' if c and c.get('measured_in', 'this run') != 'this run' else ''} |")
     for n, label in MODELS:  # the ensembles' spread against their error (short_metrics)
         if "spread_skill_1lt" in S.get(n, {}):
@@ -349,7 +409,7 @@ def summary(res, out):
             lines += ["", f"Spread-skill ratio of the {label} ensemble (1: spread matches the error; below 1: overconfident): "
                       f"{f(m['spread_skill_1lt'])} at 1 LT, {f(m['spread_skill_2lt'])} at 2 LT, {f(m['spread_skill_pooled_5lt'])} pooled over 0-5 LT (ratio of the sums)."]
     lines += error_bar_lines(res, f)
-    lines += ["", "Targets (issue 16): " + "; ".join(f"{k}: {f(v) if isinstance(v, float) else v}" for k, v in res["targets"].items()), "",
+    lines += ["", "Targets (issue 16): " + "; ".join(f"{k}: {f(v) if v is None or isinstance(v, float) else v}" for k, v in res["targets"].items()), "",
               ("Cost: the solver's is an earlier run's (its solver data reused, REUSE_DATA=1: another time and load), the "
                "models' this run's: not comparable. " if reused else "") +
               f"Machine{' (of the earlier run that made the solver data, train.json)' if reused else ''}: {json.dumps(res.get('machine'))}"]
@@ -380,7 +440,8 @@ def error_bar_lines(res, f):
     d = L.get("deterministic - categorical")
     if d:
         v = S.get("deterministic - categorical vpt")
-        cells = [f"{f(d[k]['mean'])} +- {f(d[k]['sd'])} ({'beyond' if d[k]['beyond the noise'] else 'within'} the noise)" for k in keys]
+        noise = {True: "beyond the noise", False: "within the noise", None: "undefined"}
+        cells = [f"{f(d[k]['mean'])} +- {f(d[k]['sd'])} ({noise[d[k]['beyond the noise']]})" for k in keys]
         lines.append(f"| twin - categorical (positive: categorical better; paired on the same truth draws) | {' | '.join(cells)} | "
                      f"{f(-v['mean']) + ' +- ' + f(v['se']) + ' (categorical - twin, paired over the states' + capped_note(S) + ')' if v else ''} |")
     return lines
@@ -409,7 +470,7 @@ def plots(out, curves, tS, S, nrmse, crps, energetic, dt):
         k, e = st["k"], st["E"]
         ok = (k > 0) & (e > 0) & (k < 2 * np.pi / 22 * 21)  # wavenumbers below 6 (the L = 22 modes 1..20)
         ax[0].semilogy(k[ok], e[ok], label=label)
-        ax[2].plot(np.arange(st["acf"].size) * dt, st["acf"], label=f"{label}: tau {st['tau']:.3g}")
+        ax[2].plot(np.arange(st["acf"].size) * dt, st["acf"], label=f"{label}: tau " + ("undefined" if st["tau"] is None else f"{'>= ' * (not st['crosses'])}{st['tau']:.3g}"))
     ax[0].set_xlabel("wavenumber k")
     ax[0].set_ylabel("E(k)")
     for name, label in [("long_truth3.h5", "truth A"), ("long_truth4.h5", "truth B")] + [(f"long_{n}.h5", l) for n, l in MODELS]:

@@ -55,6 +55,14 @@ def dump(path, obj):
         json.dump(obj, f)
 
 
+def strict_json(path):
+    """path's JSON, parsed strictly: NaN and Infinity, which Python writes by default but which are not JSON, raise."""
+    def no_constant(c):
+        raise ValueError("%s: non-standard JSON constant %s" % (path, c))
+    with open(path) as f:
+        return json.load(f, parse_constant=no_constant)
+
+
 def table_ok(text):
     """Every table row (a line starting with |) has as many cells as its header, and no table row follows prose."""
     rows, cells, prose = text.splitlines(), None, False
@@ -227,7 +235,14 @@ def evaluate(d):
     code, msg = run(ev, o, "--starts", "40")
     check("kolmogorov-surrogate evaluate.py, quick mode on made-up runs", code == 0, (code, str(msg)[-300:]))
     if code == 0 and figures:
-        res = json.load(open(os.path.join(o, "results.json")))
+        try:
+            res = strict_json(os.path.join(o, "results.json"))
+        except ValueError as e:  # the one-model run's ratios against the absent categorical model were NaN
+            check("evaluate.py's results.json: strict JSON", False, e)
+            res = json.load(open(os.path.join(o, "results.json")))
+        tg = res["targets"]
+        check("evaluate.py, one model: the ratios to the absent categorical model null, with the reason",
+              tg.get("ratio deterministic/categorical W1", 0) is None and "no categorical" in tg.get("ratios undefined", ""), tg)
         cost = res["cost"]["deterministic"]
         check("evaluate.py: the cost per member per time unit divides by the rollout's own length (20)",
               abs(cost["per_member_per_time_unit_s"] - 0.02 / 20) < 1e-12, cost)

@@ -194,7 +194,9 @@ def long_main(args):
            "truth_a": {"members": int(A.shape[1]), "time_units": float((tA[-1] - tA[0]) * A.shape[1])},
            "energetic_shells": [int(i) for i in np.nonzero(energetic)[0]], "long_horizon": {}, "short_horizon": {}, "cost": {}}
     res["long_horizon"]["sampling_noise (solver run B vs A)"] = resampled(stB, stA, dx, std, energetic, rng)
-    res["long_horizon"]["truth A"] = {"acf_time": block_metrics(stA, stA, np.arange(len(stA["H"])), np.arange(len(stA["H"])), dx, std, energetic)[3]}
+    res["long_horizon"]["sampling_noise (solver run B vs A)"]["acf_crosses_zero"] = flow_stats.crosses_zero(stB["C"].mean(axis=0))
+    res["long_horizon"]["truth A"] = {"acf_time": block_metrics(stA, stA, np.arange(len(stA["H"])), np.arange(len(stA["H"])), dx, std, energetic)[3],
+                                      "acf_crosses_zero": flow_stats.crosses_zero(stA["C"].mean(axis=0))}
     curves = {"truth A": stA, "truth B": stB}
     ta = json.load(open(os.path.join(out, "truth_a.json")))
     res["cost"]["solver"] = per_unit(os.path.join(out, "truth_a.json"), ta["ensemble"], ta["T"])
@@ -208,6 +210,7 @@ def long_main(args):
         if keep.any():
             stU = block_stats(U[:, keep], dt, edges)
             m.update(resampled(stU, stA, dx, std, energetic, rng))
+            m["acf_crosses_zero"] = flow_stats.crosses_zero(stU["C"].mean(axis=0))  # else acf_time is a lower bound
             m["std_w"] = float(U[:, keep].std())
             curves[name] = stU
         del U
@@ -221,9 +224,13 @@ def long_main(args):
         if all(os.path.exists(os.path.join(out, f"short_{name}_{s:g}.h5")) for s in starts):
             res["short_horizon"][name] = short_metrics(out, name, starts, std)[0]
     L = res["long_horizon"]
-    for n in L:
-        if n.startswith("categorical") and "deterministic" in L and "w1_over_std" in L[n]:
-            L[n]["ratios deterministic / this"] = {k: L["deterministic"][k] / L[n][k] for k in ("w1_over_std", "spectrum_male", "acf_time_error")}
+    for n in L:  # the twin against each categorical model; null where undefined (no bounded member of either), with why
+        if n.startswith("categorical") and "deterministic" in L:
+            r = {k: ratio(L["deterministic"], L[n], k, "deterministic", n) for k in ("w1_over_std", "spectrum_male", "acf_time_error")}
+            L[n]["ratios deterministic / this"] = {k: v for k, (v, _) in r.items()}
+            why = sorted({w for _, w in r.values() if w})
+            if why:
+                L[n]["ratios undefined"] = "; ".join(why)
     res["machine"] = ta.get("machine")
     res["load_average_at_evaluation"] = list(os.getloadavg())
     atomic.write_json(os.path.join(out, "results.json"), res)
@@ -247,13 +254,14 @@ def long_summary(res, out):
     rows += [(n, L[n], S.get(n), C[n]) for n in L if n in C and n != "solver"]
     for label, m, s, c in rows:
         lines.append(f"| {label} | {f(m.get('bounded_fraction'))} | {f(m.get('lyapunov_times'))} | {pm(m, 'w1_over_std')} | {pm(m, 'spectrum_male')} | "
-                     f"{pm(m, 'acf_time_error')} | {f(m.get('acf_time'))} | {f(s['vpt_mean']) if s else ''} | {f(s['crps_1lt']) if s else ''} | "
+                     f"{pm(m, 'acf_time_error')} | {f(m.get('acf_time'))}{' (a lower bound: no zero crossing in 60 time units)' if m.get('acf_crosses_zero') is False else ''} | {f(s['vpt_mean']) if s else ''} | {f(s['crps_1lt']) if s else ''} | "
                      f"{f(c['per_member_per_time_unit_s'])} ({c.get('ranks')} rank{'s' if c.get('ranks') != 1 else ''}) | {f(c.get('speedup_per_member_vs_solver', 1.0))} |")
     lines += ["", "Cost: the solver's is truth A's run, which shared the machine with truth B (run.sh runs them side by side); the "
               "rollouts ran alone on their ranks, after it: not a back-to-back comparison (README.md, \"Cost\", for those).", ""]
     for n, m in L.items():
         if "ratios deterministic / this" in m:
-            lines.append(f"Ratios deterministic / {n}: " + ", ".join(f"{k} {v:.3g}" for k, v in m["ratios deterministic / this"].items()))
+            lines.append(f"Ratios deterministic / {n}: " + ", ".join(f"{k} {f(v) if v is not None else 'undefined'}" for k, v in m["ratios deterministic / this"].items())
+                         + (f" ({m['ratios undefined']})" if "ratios undefined" in m else ""))
     lines += ["", f"Machine: {json.dumps(res.get('machine'))}; load average at evaluation {[round(x, 2) for x in res['load_average_at_evaluation']]}"]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -256,6 +256,28 @@ def evaluate(d):
         check("evaluate.py's figure: the diverged rollout marked", err and any("diverged" in line.get_label() for line in err[0].lines),
               [line.get_label() for line in err[0].lines] if err else None)
 
+    # --mode long where every member of the twin left the bound (its figures, and the ratios to it, undefined)
+    o = os.path.join(d, "kol-evaluate-long")
+    os.makedirs(o, exist_ok=True)
+    trajectory(os.path.join(o, "truth_a.h5"), ta, field(ta, seed=1))
+    trajectory(os.path.join(o, "truth_b.h5"), ta, field(ta, seed=2))
+    dump(os.path.join(o, "truth_a.json"), {"ensemble": 1, "T": 90, "wall_time_s": 9.0, "ranks": 2, "machine": MACHINE})
+    tl = np.arange(121) * 0.5
+    trajectory(os.path.join(o, "long_categorical.h5"), tl, field(tl, seed=3))
+    bad = field(tl, seed=4)
+    bad[60:] = np.inf
+    trajectory(os.path.join(o, "long_deterministic.h5"), tl, bad)
+    for n in ("categorical", "deterministic"):
+        dump(os.path.join(o, "long_%s.json" % n), {"T": 60, "wall_time_s": 0.06, "ranks": 2})
+    code, msg = run(ev, o, "--starts", "40", "--mode", "long", "--block", "10")
+    check("kolmogorov-surrogate evaluate.py --mode long, the twin with no bounded member", code == 0, (code, str(msg)[-300:]))
+    if code == 0:
+        c = strict_json(os.path.join(o, "results.json"))["long_horizon"]["categorical"]
+        check("evaluate.py --mode long: the ratios to a twin with no bounded member null, with the reason",
+              c.get("ratios deterministic / this", {}).get("w1_over_std", 0) is None and "no bounded member" in c.get("ratios undefined", ""), c)
+        md = open(os.path.join(o, "summary.md")).read()
+        check("evaluate.py --mode long: the summary says the ratios are undefined", "w1_over_std undefined" in md, md)
+
 
 def main():
     d = os.path.abspath(sys.argv[1])

@@ -98,14 +98,21 @@ def short_metrics(out, name, starts, std):
             nrmse = np.sqrt(np.mean((Pj.mean(axis=1) - S[:, j]) ** 2, axis=(1, 2))) / std
             over = np.nonzero(nrmse > 0.5)[0]
             vpt.append(float(tp[over[0]] * LAMBDA if over.size else tp[S.shape[0] - 1] * LAMBDA))
-            i = int(np.argmin(np.abs(tp - 1 / LAMBDA)))
-            x, y = Pj[i], S[i, j]
-            crps = np.mean(np.abs(x - y[None])) - 0.5 * np.mean(np.abs(x[:, None] - x[None, :]))
-            crps1.append(float(crps / std))
+            if tp[S.shape[0] - 1] < 1 / LAMBDA - 1e-9:  # shorter than 1 Lyapunov time: no CRPS there (not the last time's)
+                crps1.append(None)
+            else:
+                i = int(np.argmin(np.abs(tp[: S.shape[0]] - 1 / LAMBDA)))
+                x, y = Pj[i], S[i, j]
+                crps = np.mean(np.abs(x - y[None])) - 0.5 * np.mean(np.abs(x[:, None] - x[None, :]))
+                crps1.append(float(crps / std))
             curves.append(nrmse)
     n = min(c.size for c in curves)
-    return ({"vpt_mean": float(np.mean(vpt)), "vpt_median": float(np.median(vpt)), "vpt_states": vpt,
-             "crps_1lt": float(np.mean(crps1)), "states": len(vpt), "ensemble": int(P.shape[1] // S.shape[1])},
+    out = {"vpt_mean": float(np.mean(vpt)), "vpt_median": float(np.median(vpt)), "vpt_states": vpt,
+           "crps_1lt": float(np.mean([c for c in crps1 if c is not None])) if all(c is not None for c in crps1) else None,
+           "states": len(vpt), "ensemble": int(P.shape[1] // S.shape[1])}
+    if out["crps_1lt"] is None:
+        out["horizon_note"] = f"a short rollout covers less than 1 Lyapunov time ({1 / LAMBDA:g} time units): crps_1lt is null"
+    return (out,
             tp[:n] * LAMBDA, np.mean([c[:n] for c in curves], axis=0))
 
 

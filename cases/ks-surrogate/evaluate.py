@@ -36,7 +36,8 @@ Short horizon (the held-out states of short_truth at t = 100: 64 at L = 22, 16 a
                     difference between two models compares capped values
   crps              continuous ranked probability score per point, E|X - y| - E|X - X'| / 2, divided by std(u), averaged
                     over the states and points, at 1 and 2 Lyapunov times and over the first 5 (the mean absolute error
-                    for single forecasts)
+                    for single forecasts); a figure at a time beyond the rollouts is null, said in
+                    horizon_note, as is vpt_se for a single state (vpt_se_note)
   spread_skill      ensembles only: sqrt(ensemble variance (unbiased, times (E + 1) / E) / squared error of the ensemble
                     mean), over states and points, at 1 and 2 Lyapunov times and, spread_skill_pooled_5lt, pooled over
                     the first 5 (the ratio of the sums over those times, not a mean of the ratios): 1 when the spread
@@ -201,14 +202,27 @@ def short_metrics(pred, truth, t, std, n_states):
         capped += not over.size
     crps = np.array([crps_ensemble(ens[i], truth[i]).mean() for i in range(nt)]) / std
     lt = (t - t[0]) * LAMBDA
-    at = lambda x: float(np.interp(x, lt, crps))  # noqa: E731
-    out = {"vpt_mean": float(np.mean(vpt)), "vpt_median": float(np.median(vpt)), "vpt_se": float(np.std(vpt, ddof=1) / np.sqrt(len(vpt))),
-           "vpt_states": [float(v) for v in vpt], "vpt_at_horizon": capped, "horizon_lt": float((t[-1] - t[0]) * LAMBDA),
-           "crps_1lt": at(1.0), "crps_2lt": at(2.0), "crps_mean_5lt": float(crps[lt <= 5].mean()), "ensemble": E,
-           "states": n_states}
+    # a figure at x Lyapunov times beyond the horizon is null (np.interp would clamp it to the last time's)
+    at = lambda x: float(np.interp(x, lt, crps)) if x <= lt[-1] + 1e-9 else None  # noqa: E731
+    out = {"vpt_mean": float(np.mean(vpt)), "vpt_median": float(np.median(vpt)), "vpt_se": se(vpt),
+           "vpt_states": [float(v) for v in vpt], "vpt_at_horizon": capped, "horizon_lt": float(lt[-1]),
+           "crps_1lt": at(1.0), "crps_2lt": at(2.0), "crps_mean_5lt": float(crps[lt <= 5].mean()) if lt[-1] >= 5 - 1e-9 else None,
+           "ensemble": E, "states": n_states}
+    if out["vpt_se"] is None:
+        out["vpt_se_note"] = "one start state: no standard error"
     if E > 1:
         out.update(spread_skill(ens, mean, truth, lt))
+    short = [k for k in ("crps_1lt", "crps_2lt", "crps_mean_5lt", "spread_skill_1lt", "spread_skill_2lt", "spread_skill_pooled_5lt")
+             if k in out and out[k] is None]
+    if short:
+        out["horizon_note"] = f"the rollouts cover {lt[-1]:.3g} Lyapunov times: {', '.join(short)} lie beyond them (null)"
     return out, nrmse.mean(axis=1), crps
+
+
+def se(x):
+    """The standard error of the mean of x, None for fewer than 2 values (no spread to estimate it from)."""
+    x = np.asarray(x, float)
+    return float(x.std(ddof=1) / np.sqrt(x.size)) if x.size > 1 else None
 
 
 def spread_skill(ens, mean, truth, lt):
@@ -222,8 +236,10 @@ def spread_skill(ens, mean, truth, lt):
     mse = np.mean((mean - truth) ** 2, axis=(1, 2))
     i = lambda x: int(np.argmin(np.abs(lt - x)))  # noqa: E731
     ratio = lambda sl: float(np.sqrt(var[sl].sum() / max(mse[sl].sum(), 1e-300)))  # noqa: E731
-    return {"spread_skill_1lt": ratio(slice(i(1.0), i(1.0) + 1)), "spread_skill_2lt": ratio(slice(i(2.0), i(2.0) + 1)),
-            "spread_skill_pooled_5lt": ratio(lt <= 5)}
+    within = lambda x: x <= lt[-1] + 1e-9  # noqa: E731  (beyond the horizon: null, not the last time's figure)
+    return {"spread_skill_1lt": ratio(slice(i(1.0), i(1.0) + 1)) if within(1.0) else None,
+            "spread_skill_2lt": ratio(slice(i(2.0), i(2.0) + 1)) if within(2.0) else None,
+            "spread_skill_pooled_5lt": ratio(lt <= 5) if within(5.0 - 2e-9) else None}
 
 
 def cost(out, name, members, T):
@@ -327,7 +343,9 @@ def error_bars(res, bounded, A, dt, tau_truth, std, energetic):
                                             for k, v in diff.items()}
     if "categorical" in S and "deterministic" in S:
         d = np.array(S["deterministic"]["vpt_states"]) - np.array(S["categorical"]["vpt_states"])
-        S["deterministic - categorical vpt"] = {"mean": float(d.mean()), "se": float(d.std(ddof=1) / np.sqrt(d.size))}
+        S["deterministic - categorical vpt"] = {"mean": float(d.mean()), "se": se(d)}
+        if d.size < 2:
+            S["deterministic - categorical vpt"]["se_note"] = "one start state: no standard error"
 
 
 def ratio(a, b, key, name_a, name_b):

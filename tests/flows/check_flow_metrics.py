@@ -167,6 +167,21 @@ def ks_short():
     check("KS short_metrics: states at the horizon", out["vpt_at_horizon"], 1, 0, absolute=True)
     check("KS short_metrics: ensemble size", out["ensemble"], E, 0, absolute=True)
 
+    def holds(what, ok):
+        print(f"{what}: {'ok' if ok else 'FAIL'}")
+        if not ok:
+            failures.append(what)
+    # one start state: no standard error (not NaN); rollouts of 1.44 Lyapunov times: nothing at 2 or over 5 (not the
+    # last time's figure)
+    one, _, _ = ks.short_metrics(pred[:, 0::S], truth[:, :1], t, std, 1)
+    holds("KS short_metrics, one state: vpt_se null with a note", one["vpt_se"] is None and "one start state" in one.get("vpt_se_note", ""))
+    n = int(round(1.44 / lam / dt)) + 1
+    short, _, _ = ks.short_metrics(pred[:n], truth[:n], t[:n], std, S)
+    holds("KS short_metrics, 1.44-LT rollouts: crps_1lt a number", isinstance(short["crps_1lt"], float))
+    holds("KS short_metrics, 1.44-LT rollouts: crps_2lt, crps_mean_5lt, spread_skill_2lt and _pooled_5lt null with a note",
+          all(short[k] is None for k in ("crps_2lt", "crps_mean_5lt", "spread_skill_2lt", "spread_skill_pooled_5lt"))
+          and "crps_2lt" in short.get("horizon_note", ""))
+
 
 def write_trajectory(path, t, w):
     with h5py.File(path, "w") as h:
@@ -251,6 +266,14 @@ def kolmogorov_short(tmp):
     i = int(np.argmin(np.abs(tp - 1 / kol.LAMBDA)))
     mae = np.mean([np.mean(np.abs(rates[j] * tp[i] * v + 0.4)) for j in range(M)]) / std
     check("Kolmogorov short_metrics: CRPS at 1 LT of a single forecast = its mean abs error / std", det["crps_1lt"], mae, 1e-12)
+    tq = tp[:13]  # 6 time units: less than 1 Lyapunov time (8)
+    for s in starts:
+        with h5py.File(os.path.join(tmp, f"short_det_{s:g}.h5"), "r") as h:
+            write_trajectory(os.path.join(tmp, f"short_shortdet_{s:g}.h5"), tq, h["w"][: tq.size])
+    q, _, _ = kol.short_metrics(tmp, "shortdet", starts, std)
+    if q["crps_1lt"] is not None or "horizon_note" not in q:
+        print("Kolmogorov short_metrics, rollouts shorter than 1 LT: crps_1lt not null: FAIL", q["crps_1lt"])
+        failures.append("Kolmogorov short_metrics, rollouts shorter than 1 LT: crps_1lt null with a note")
 
 
 def kolmogorov_blocks():

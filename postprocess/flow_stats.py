@@ -140,6 +140,30 @@ def load_window(path, t_from=None, t_to=None):
         return t[keep], h[fname][keep]
 
 
+def same_grid(path, t, field, dt, n, truth, length=None, span=None, span_option="the span compared"):
+    """Stops with one line naming path unless the run saved there (times t, field: time x member x space) is
+    comparable with the truth it is scored against (named truth): saved every dt, n points per direction, domain
+    length length (where given, against the file's attribute L), and, where span is given, covering span time units.
+    A rollout on another clock or grid would be paired row by row and point by point with the truth, giving wrong
+    figures (or a bare numpy error)."""
+    if t.size < 2:
+        raise SystemExit(f"{path}: {t.size} saved time(s): nothing to compare with {truth}")
+    d = np.diff(t)
+    if not np.allclose(d, dt, rtol=1e-6, atol=0):
+        raise SystemExit(f"{path}: saved every {float(np.median(d)):g} time units, {truth} every {dt:g}: roll out with the "
+                         "truth's save interval")
+    if field.shape[-1] != n:
+        raise SystemExit(f"{path}: N = {field.shape[-1]} points, {truth} N = {n}: roll out on the truth's grid")
+    if length is not None:
+        h, _ = trajectory(path)
+        with h:
+            got = float(h.attrs["L"]) if "L" in h.attrs else None
+        if got is not None and not np.isclose(got, length, rtol=1e-9):
+            raise SystemExit(f"{path}: L = {got:g}, {truth} L = {length:g}: roll out on the truth's domain")
+    if span is not None and t[-1] - t[0] < span - 1e-6 * dt:
+        raise SystemExit(f"{path}: covers {t[-1] - t[0]:g} time units, fewer than {span_option} ({span:g})")
+
+
 def stats(path, skip):
     h, fname = trajectory(path)
     with h:

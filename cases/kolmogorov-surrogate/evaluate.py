@@ -90,8 +90,10 @@ def long_metrics(w, truth, st_truth, dt, std, energetic):
 def short_metrics(out, name, starts, std):
     vpt, crps1, curves = [], [], []
     for s in starts:
-        tp, P = load(os.path.join(out, f"short_{name}_{s:g}.h5"))
-        _, S = load(os.path.join(out, "truth_a.h5"), s, s + tp[-1])
+        f = os.path.join(out, f"short_{name}_{s:g}.h5")
+        tp, P = load(f)
+        tS, S = load(os.path.join(out, "truth_a.h5"), s, s + tp[-1])
+        flow_stats.same_grid(f, tp, P, float(np.median(np.diff(tS))), S.shape[-1], "truth_a.h5")
         P = np.where(np.isfinite(P), P, 1e6)[: S.shape[0]]
         for j in range(S.shape[1]):  # rollout member k started from truth member k mod M (M = 1 but in long mode)
             Pj = P[:, j::S.shape[1]]
@@ -212,6 +214,7 @@ def long_main(args):
         if not os.path.exists(f):
             continue
         tU, U = load(f)
+        flow_stats.same_grid(f, tU, U, dt, A.shape[-1], "truth_a.h5")
         keep = flow_stats.bounded_members(U, wmax)
         m = {"bounded_fraction": float(keep.mean()), "members": int(U.shape[1]), "time_units_per_member": float(tU[-1] - tU[0])}
         if keep.any():
@@ -354,7 +357,8 @@ def main():
     ta = json.load(open(os.path.join(out, "truth_a.json")))
     res["cost"]["solver"] = per_unit(os.path.join(out, "truth_a.json"), ta["ensemble"], ta["T"])
     for name, label in MODELS:
-        _, U = load(os.path.join(out, f"long_{name}.h5"))
+        tU, U = load(os.path.join(out, f"long_{name}.h5"))
+        flow_stats.same_grid(os.path.join(out, f"long_{name}.h5"), tU, U, dt, A.shape[-1], "truth_a.h5")
         m, st = long_metrics(U, A, stA, dt, std, energetic)
         m["lyapunov_times_pooled"] = float(TL * U.shape[1] * LAMBDA)
         res["long_horizon"][name] = m

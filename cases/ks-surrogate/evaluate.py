@@ -10,8 +10,10 @@ REUSE_DATA=1 when it reused an earlier run's solver data): the solver's cost and
 and summary.md's cost column and machine line say so.
 
 The domain length L is read from the truth's trajectory file (L = 22 or L = 100, run.sh); --lyapunov is the leading
-Lyapunov exponent that converts times into Lyapunov times (0.048 for L = 22, the default; 0.09 for L = 100: 0.0898
-+- 0.0011 measured by cases/ks); --short_horizon is the length of the short-horizon rollouts (250).
+Lyapunov exponent that converts times into Lyapunov times (default from L: 0.048 for L = 22; 0.09 for L = 100: 0.0898
++- 0.0011 measured by cases/ks; another L needs --lyapunov); --short_horizon is the length in time units of the
+short-horizon comparison (250), no longer than the short rollouts. Every rollout must be saved at the truth's interval,
+on its N and L: another is refused with one line naming the file and both values.
 
 Long horizon (each model rolled out from the 8 states of long_truth3 at t = 100; statistics pooled over members and
 the saved times after t = 100; the same metrics between the two independent solver runs give the sampling noise):
@@ -58,7 +60,8 @@ import atomic  # noqa: E402
 import checks  # noqa: E402
 import flow_stats  # noqa: E402
 
-LAMBDA = 0.048  # set by main from --lyapunov
+LYAPUNOV = {22.0: 0.048, 100.0: 0.09}  # the leading Lyapunov exponent by domain length (cases/ks measures them)
+LAMBDA = 0.048  # set by main from --lyapunov, else from the truth's L (LYAPUNOV)
 LENGTH = 22.0  # set by main from the truth's file
 MODELS = [("categorical", "SNA categorical (distributional)"), ("deterministic", "SNA deterministic twin"),
           ("esn", "echo state network")]
@@ -268,7 +271,7 @@ def main():
     a = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     a.add_argument("out")
     a.add_argument("--mode", choices=("quick", "full"), default="quick", help="run.sh's mode (recorded in the results)")
-    a.add_argument("--lyapunov", type=float, default=0.048)
+    a.add_argument("--lyapunov", type=float, help="the leading Lyapunov exponent (default: from the truth's L: 0.048 for L = 22, 0.09 for L = 100)")
     a.add_argument("--short_horizon", type=float, default=250.0)
     a.add_argument("--reused_data", action="store_true", help="the solver runs are an earlier run's (run.sh REUSE_DATA=1): "
                    "their cost and machine are labelled so")
@@ -276,9 +279,14 @@ def main():
     out = args.out
     inputs(out)
     global LAMBDA, LENGTH
-    LAMBDA = args.lyapunov
     with h5py.File(os.path.join(out, "long_truth3.h5"), "r") as h:
         LENGTH = float(h.attrs["L"])
+    LAMBDA = args.lyapunov if args.lyapunov is not None else LYAPUNOV.get(LENGTH)
+    if LAMBDA is None:
+        a.error(f"{os.path.join(out, 'long_truth3.h5')}: L = {LENGTH:g}: give its Lyapunov exponent, --lyapunov (known: "
+                + ", ".join(f"{v:g} for L = {k:g}" for k, v in LYAPUNOV.items()) + "; cases/ks measures it)")
+    if args.short_horizon <= 0:
+        a.error(f"--short_horizon {args.short_horizon:g}: give a positive length in time units")
     t0 = 100.0
     tA, A, _ = load(os.path.join(out, "long_truth3.h5"), t0)
     _, B, _ = load(os.path.join(out, "long_truth4.h5"), t0)
@@ -297,17 +305,21 @@ def main():
     bounded = {noise_key: vB}
     curves = {"truth A": stA, "truth B": stB}
     tS, S, _ = load(os.path.join(out, "short_truth.h5"), t0, t0 + args.short_horizon)
+    flow_stats.same_grid(os.path.join(out, "short_truth.h5"), tS, S, dt, A.shape[-1], "long_truth3.h5", LENGTH, span=args.short_horizon, span_option="--short_horizon")
     nrmse_curves, crps_curves = {}, {}
     for name, label in MODELS:
         lp = os.path.join(out, f"long_{name}.h5")
-        _, U, _ = load(lp)  # rollouts: every saved time (the surrogates' clocks start at 0, the ESN's at t0)
+        tU, U, _ = load(lp)  # rollouts: every saved time (the surrogates' clocks start at 0, the ESN's at t0)
+        flow_stats.same_grid(lp, tU, U, dt, A.shape[-1], "long_truth3.h5", LENGTH)
         m, st, v = long_metrics(U[: A.shape[0]], A, stA, dt, std, energetic)
         res["long_horizon"][name] = m
         if st is not None:
             curves[label] = st
             bounded[name] = v
-        _, P, _ = load(os.path.join(out, f"short_{name}.h5"))
-        sm, nc, cc = short_metrics(P, S, tS, std, S.shape[1])
+        sp = os.path.join(out, f"short_{name}.h5")
+        tP, P, _ = load(sp)
+        flow_stats.same_grid(sp, tP, P, dt, A.shape[-1], "short_truth.h5", LENGTH, span=args.short_horizon, span_option="--short_horizon")  # --short_horizon within it
+        sm, nc, cc = short_metrics(P[: S.shape[0]], S, tS, std, S.shape[1])  # its first --short_horizon time units
         res["short_horizon"][name] = sm
         nrmse_curves[label], crps_curves[label] = nc, cc
         res["cost"][name] = cost(out, name, U.shape[1], T)

@@ -256,6 +256,14 @@ def evaluate(d):
         check("evaluate.py's figure: the diverged rollout marked", err and any("diverged" in line.get_label() for line in err[0].lines),
               [line.get_label() for line in err[0].lines] if err else None)
 
+    # a short rollout saved every 1.0 against the truth's 0.5: refused, naming the file and both intervals (it used to
+    # be scored row by row as if saved every 0.5, or crash in numpy)
+    bad = os.path.join(o, "short_deterministic_40.h5")
+    trajectory(bad, tr[::2], short[::2])
+    code, msg = run(ev, o, "--starts", "40")
+    check("kolmogorov-surrogate evaluate.py, a short rollout saved every 1 against the truth's 0.5: refused naming both",
+          code == 1 and bad in str(msg) and "every 1 " in str(msg) and "every 0.5" in str(msg), (code, str(msg)[-300:]))
+
     # --mode long where every member of the twin left the bound (its figures, and the ratios to it, undefined)
     o = os.path.join(d, "kol-evaluate-long")
     os.makedirs(o, exist_ok=True)
@@ -279,6 +287,71 @@ def evaluate(d):
         check("evaluate.py --mode long: the summary says the ratios are undefined", "w1_over_std undefined" in md, md)
 
 
+def ks_trajectory(path, t, u, L):
+    with h5py.File(path, "w") as f:
+        f.attrs.update({"equation": np.bytes_("ks"), "field": np.bytes_("u"), "complete": 1, "members": u.shape[1], "L": L})
+        f["time"], f["u"] = t, u
+    return path
+
+
+def ks_wave(t, members, n=16, seed=0):
+    """A smooth 1-D field, time x member x n, travelling and changing in time."""
+    x = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    ph = np.random.default_rng(seed).uniform(0, 2 * np.pi, (members, 2))
+    return np.stack([np.sin(x[None] - 0.4 * t[:, None] + p[0]) + 0.5 * np.cos(2 * x[None] + 0.9 * t[:, None] + p[1]) for p in ph], axis=1)
+
+
+def ks_evaluate(d):
+    """cases/ks-surrogate/evaluate.py on made-up runs: --lyapunov from the truth's L, and rollouts on another grid or
+    a --short_horizon longer than the rollouts refused with one line naming the file."""
+    ev = os.path.join(ROOT, "cases", "ks-surrogate", "evaluate.py")
+    o = os.path.join(d, "ks-evaluate")
+    os.makedirs(o, exist_ok=True)
+    dt, L = 0.5, 22.0
+    tt = 100 + np.arange(121) * dt  # 60 time units from t0 = 100
+    ks_trajectory(os.path.join(o, "long_truth3.h5"), tt, ks_wave(tt, 2, seed=1), L)
+    ks_trajectory(os.path.join(o, "long_truth4.h5"), tt, ks_wave(tt, 2, seed=2), L)
+    ks_trajectory(os.path.join(o, "short_truth.h5"), tt[:41], ks_wave(tt[:41], 2, seed=3), L)
+    dump(os.path.join(o, "long_truth3.json"), {"wall_time_s": 1.0, "ensemble": 2, "T": 60})
+    dump(os.path.join(o, "train.json"), {"machine": MACHINE})
+    tr = np.arange(121) * dt
+
+    def esn(t):  # the ESN's long rollout: its wall time an attribute
+        with h5py.File(ks_trajectory(os.path.join(o, "long_esn.h5"), t, ks_wave(t, 2, seed=4), L), "a") as f:
+            f.attrs["wall_time_s"] = 0.1
+        return os.path.join(o, "long_esn.h5")
+    for n in ("categorical", "deterministic", "esn"):
+        ks_trajectory(os.path.join(o, "long_%s.h5" % n), tr, ks_wave(tr, 2, seed=4), L)
+        ks_trajectory(os.path.join(o, "short_%s.h5" % n), tr[:41], ks_wave(tr[:41], 2, seed=5), L)
+        if n != "esn":
+            dump(os.path.join(o, "long_%s.json" % n), {"wall_time_s": 0.1})
+    esn(tr)
+    code, msg = run(ev, o, "--short_horizon", "20")
+    check("ks-surrogate evaluate.py on made-up runs (L = 22, no --lyapunov)", code == 0, (code, str(msg)[-300:]))
+    if code == 0:
+        res = strict_json(os.path.join(o, "results.json"))
+        check("ks-surrogate evaluate.py, L = 22: lambda 0.048 by default", res["lambda"] == 0.048, res["lambda"])
+    code, msg = run(ev, o, "--short_horizon", "30")
+    check("ks-surrogate evaluate.py --short_horizon 30, rollouts of 20: refused naming the file",
+          code == 1 and "short_truth.h5" in str(msg) and "20" in str(msg), (code, str(msg)[-300:]))
+    bad = ks_trajectory(os.path.join(o, "short_deterministic.h5"), tr[:41], ks_wave(tr[:41], 2, n=32, seed=5), L)
+    code, msg = run(ev, o, "--short_horizon", "20")
+    check("ks-surrogate evaluate.py, a short rollout with N = 32 against the truth's 16: refused naming the file and both",
+          code == 1 and bad in str(msg) and "32" in str(msg) and "16" in str(msg), (code, str(msg)[-300:]))
+    ks_trajectory(bad, tr[:41], ks_wave(tr[:41], 2, seed=5), L)
+    bad = esn(tr[::2])
+    code, msg = run(ev, o, "--short_horizon", "20")
+    check("ks-surrogate evaluate.py, a long rollout saved every 1 against the truth's 0.5: refused naming the file and both",
+          code == 1 and bad in str(msg) and "every 1 " in str(msg) and "every 0.5" in str(msg), (code, str(msg)[-300:]))
+    esn(tr)
+    for n in ("long_truth3.h5", "long_truth4.h5", "short_truth.h5"):  # L = 50: no known Lyapunov exponent
+        with h5py.File(os.path.join(o, n), "a") as f:
+            f.attrs["L"] = 50.0
+    code, msg = run(ev, o, "--short_horizon", "20")
+    check("ks-surrogate evaluate.py, L = 50 without --lyapunov: refused naming L and the option",
+          code == 2 and "L = 50" in str(msg) and "--lyapunov" in str(msg), (code, str(msg)[-300:]))
+
+
 def main():
     d = os.path.abspath(sys.argv[1])
     shutil.rmtree(d, ignore_errors=True)  # this test's own scratch directory: nothing of an earlier run
@@ -287,6 +360,7 @@ def main():
     augment(d)
     augment_every_run(d)
     evaluate(d)
+    ks_evaluate(d)
     if failures:
         sys.exit("flow case scripts:\n  " + "\n  ".join(failures))
     print("flow case scripts: summaries, augment.py, evaluate.py checked")

@@ -15,10 +15,16 @@ postprocess/flow_stats.py (both cases):
 cases/ks-surrogate/evaluate.py:
   crps_ensemble equals the CRPS's definition, the integral of (F_ensemble(z) - H(z - y))^2 over z, done on a grid;
   short_metrics: the valid prediction time is the first saved time at which the normalised RMSE of the ensemble mean
-    exceeds 0.5, member k is paired with state k mod states, a state that never exceeds it counts with the horizon.
+    exceeds 0.5, member k is paired with state k mod states, a state that never exceeds it counts with the horizon;
+    one state: vpt_se null with a note (not NaN); rollouts of 1.44 Lyapunov times: the figures at 2 and over 5 null
+    with a note (not the last time's);
+  long_metrics: an autocorrelation without a zero crossing in the window flagged (acf_crosses_zero false, a note, the
+    summary's mark); a run collapsed to u = 0: autocorrelation time error and spectrum error null with notes, no
+    warning; error_bars on it: 'beyond the noise' null, printed undefined (not 'within the noise').
 cases/kolmogorov-surrogate/evaluate.py:
   short_metrics, from trajectory files written here: the same valid prediction time and pairing, the CRPS at one
-    Lyapunov time of a single forecast equal to its mean absolute error;
+    Lyapunov time of a single forecast equal to its mean absolute error; rollouts shorter than 1 Lyapunov time:
+    crps_1lt null with a note;
   block_stats + block_metrics: W1 / std from the pooled histograms within a bin of scipy's on the raw samples, and
     zero spectrum and autocorrelation errors for a run against itself.
 """
@@ -183,6 +189,51 @@ def ks_short():
           and "crps_2lt" in short.get("horizon_note", ""))
 
 
+def ks_long_acf():
+    """KS long_metrics: a run whose autocorrelation stays positive over the 200-time-unit window is flagged (its time a
+    lower bound, acf_crosses_zero false, a note; the summary marks it); a run that collapsed to u = 0 (bounded, constant
+    in time) has an undefined autocorrelation time and spectrum error: null with notes, not NaN or inf."""
+    dt, N = 1.0, 16
+    t = np.arange(1000.0)
+    x = np.linspace(0, 2 * np.pi, N, endpoint=False)
+    wave = lambda period: np.sin(x[None, None, :] - 2 * np.pi * t[:, None, None] / period)  # noqa: E731
+    truth = wave(40.0) * np.ones((1, 2, 1))  # first zero of the autocorrelation at lag 10
+    st = ks.long_stats(truth, dt)
+    energetic = (st["k"] > 0) & (st["E"] > 1e-3 * st["E"].max())
+    std = float(truth.std())
+    slow, _, _ = ks.long_metrics(wave(2000.0) * np.ones((1, 2, 1)), truth, st, dt, std, energetic)  # positive to lag 500
+    ok = slow.get("acf_crosses_zero") is False and "lower bound" in slow.get("acf_note", "") and "a bound" in ks.acf_mark(slow)
+    print(f"KS long_metrics, no zero crossing in the window: flagged: {'ok' if ok else 'FAIL'}")
+    if not ok:
+        failures.append("KS long_metrics, no zero crossing in the window: acf_crosses_zero false, a note, marked in the summary")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no 0 / 0, no log 0
+        try:
+            flat, _, _ = ks.long_metrics(np.zeros((t.size, 2, N)), truth, st, dt, std, energetic)
+        except (RuntimeWarning, FloatingPointError) as e:
+            flat = {"error": str(e)}
+    ok = flat.get("acf_time_error", 0) is None and flat.get("spectrum_male", 0) is None and "acf_note" in flat and "spectrum_note" in flat
+    print(f"KS long_metrics, a run collapsed to u = 0: undefined figures null with notes: {'ok' if ok else 'FAIL'} {flat if not ok else ''}")
+    if not ok:
+        failures.append("KS long_metrics, a run collapsed to u = 0: acf_time_error and spectrum_male null with notes")
+    # error_bars on such runs: the difference's sd undefined, so "beyond the noise" undefined, printed so (not "within")
+    L = {"categorical": {"w1_over_std": 0.1, "spectrum_male": 0.2, "acf_time_error": 0.1}, "deterministic": dict(flat, w1_over_std=0.2)}
+    res = {"long_horizon": L, "short_horizon": {}}
+    boot, ks.bootstrap_long = ks.bootstrap_long, lambda *a: ({}, {"w1_over_std": 0.01, "spectrum_male": float("nan"), "acf_time_error": float("nan")}, 10.0, 4)
+    try:
+        ks.error_bars(res, {}, None, dt, 1.0, std, energetic)
+    finally:
+        ks.bootstrap_long = boot
+    L["bootstrap"], L["sampling_noise (solver run B vs A)"] = {"resamples": 1, "block_time_units": 10.0, "blocks_of_truth_A": 4}, {}
+    text = "\n".join(ks.error_bar_lines(res, lambda v: "n/a" if v is None or not np.isfinite(v) else f"{v:.4g}"))
+    d = L["deterministic - categorical"]
+    ok = d["spectrum_male"]["beyond the noise"] is None and d["w1_over_std"]["beyond the noise"] is True and "(undefined)" in text and "within" not in text
+    print(f"KS error_bars, an undefined figure: 'beyond the noise' undefined: {'ok' if ok else 'FAIL'}")
+    if not ok:
+        failures.append("KS error_bars, an undefined figure or sd: 'beyond the noise' null, printed undefined (not within the noise)")
+
+
 def write_trajectory(path, t, w):
     with h5py.File(path, "w") as h:
         h.attrs["field"] = np.bytes_("w")
@@ -318,6 +369,7 @@ def main():
     autocorrelation()
     crps()
     ks_short()
+    ks_long_acf()
     with tempfile.TemporaryDirectory() as tmp:
         kolmogorov_short(tmp)
         flow_stats_json(tmp)

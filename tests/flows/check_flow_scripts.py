@@ -10,8 +10,11 @@ cases/kolmogorov-surrogate/augment.py: SHIFTS checked, the diagnostics kept, mar
 refusal. cases/kolmogorov-surrogate/run.sh: AUGMENT_SHIFTS augments every training run (mpirun is a stand-in that
 records its arguments and fails). cases/kolmogorov-surrogate/evaluate.py: --mode and --starts checked; the
 quick-mode figure on one model (no empty panel, a colorbar on the fields, the error on a log axis with the diverged
-rollout marked) and the cost per time unit from the rollout's own length. cases/ks-surrogate/evaluate.py: --mode
-checked.
+rollout marked), the cost per time unit from the rollout's own length, results.json strict JSON (no NaN: the ratios to
+the absent categorical model null with the reason), a short rollout on another clock refused, and --mode long with a
+twin that has no bounded member (ratios null with the reason, no KeyError). cases/ks-surrogate/evaluate.py: --mode
+checked; on made-up runs: --lyapunov from the truth's L (refused for an L without a known one), rollouts on another
+clock or N and a --short_horizon beyond the rollouts refused with one line naming the file.
 """
 import json
 import os

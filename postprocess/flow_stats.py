@@ -106,6 +106,51 @@ def w1_sorted(a, b):
     return float(wasserstein_distance(a, b))
 
 
+# Figures of a surrogate's long run against the truth's, shared by cases/ks-surrogate and cases/kolmogorov-surrogate's
+# evaluate.py (st: their long_stats dicts, with tau None for a field constant in time and crosses from crosses_zero).
+
+def acf_figures(out, st, st_truth, window):
+    """acf_time, acf_time_error and acf_crosses_zero of a run's long_stats st against the truth's into out, with a
+    note where they are undefined (a field constant in time) or bounds (no zero crossing within the window)."""
+    out["acf_time"] = None if st["tau"] is None else float(st["tau"])
+    out["acf_crosses_zero"] = st["crosses"]
+    if st["tau"] is None or st_truth["tau"] is None:
+        out["acf_time_error"] = None
+        out["acf_note"] = "the field does not change in time (it or the truth's): no autocorrelation time, so no error"
+        return
+    out["acf_time_error"] = float(abs(st["tau"] - st_truth["tau"]) / st_truth["tau"])
+    bounds = [n for n, x in (("this run's", st), ("the truth's", st_truth)) if not x["crosses"]]
+    if bounds:
+        out["acf_note"] = (f"{' and '.join(bounds)} autocorrelation does not reach zero within {window:g} time units: its "
+                           "autocorrelation time is the integral over them, a lower bound, and acf_time_error is not exact")
+
+
+def spectrum_male(e, e_truth, energetic):
+    """The mean |ln E - ln E_truth| over the energetic modes, None (undefined) where E is 0 on one (a collapsed run)."""
+    if np.any(e[energetic] <= 0):
+        return None
+    return float(np.mean(np.abs(np.log(e[energetic] / e_truth[energetic]))))
+
+
+def ratio(a, b, key, name_a, name_b):
+    """a[key] / b[key] of two models' long-horizon figures (None for a model not in this run), and None where it is
+    undefined: (the ratio or None, why None or None)."""
+    for m, n in ((a, name_a), (b, name_b)):
+        if m is None:
+            return None, f"no {n} model in this run"
+        if m.get(key) is None:
+            return None, f"no {key} of the {n} model (" + ("no bounded member)" if "bounded_fraction" in m and not m["bounded_fraction"] else "undefined)")
+    if not (np.isfinite(a[key]) and np.isfinite(b[key])) or b[key] == 0:
+        return None, f"{key} of the {name_b} model is 0 or not finite"
+    return float(a[key] / b[key]), None
+
+
+def acf_mark(m):
+    """The summary's mark on an autocorrelation time error that is not exact (acf_figures: no zero crossing within
+    the window, so an autocorrelation time is a lower bound)."""
+    return " (a bound: no zero crossing in the window)" if m.get("acf_time_error") is not None and "acf_note" in m else ""
+
+
 def trajectory(path):
     """path opened with h5py, and the name of its field: a complete trajectory (attribute complete = 1, as the C reader
     requires: a run that did not finish leaves 0) with /time and the field, else one line naming the file."""

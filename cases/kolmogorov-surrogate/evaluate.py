@@ -53,22 +53,6 @@ def long_stats(w, dt):
     return {"k": k, "E": e, "acf": c, "tau": tau, "crosses": flow_stats.crosses_zero(c)}
 
 
-def acf_figures(out, st, st_truth, window):
-    """acf_time, acf_time_error and acf_crosses_zero of a run's long_stats st against the truth's into out, with a
-    note where they are undefined (a field constant in time) or bounds (no zero crossing within the window)."""
-    out["acf_time"] = None if st["tau"] is None else float(st["tau"])
-    out["acf_crosses_zero"] = st["crosses"]
-    if st["tau"] is None or st_truth["tau"] is None:
-        out["acf_time_error"] = None
-        out["acf_note"] = "the field does not change in time (it or the truth's): no autocorrelation time, so no error"
-        return
-    out["acf_time_error"] = float(abs(st["tau"] - st_truth["tau"]) / st_truth["tau"])
-    bounds = [n for n, x in (("this run's", st), ("the truth's", st_truth)) if not x["crosses"]]
-    if bounds:
-        out["acf_note"] = (f"{' and '.join(bounds)} autocorrelation does not reach zero within {window:g} time units: its "
-                           "autocorrelation time is the integral over them, a lower bound, and acf_time_error is not exact")
-
-
 def long_metrics(w, truth, st_truth, dt, std, energetic):
     keep = flow_stats.bounded_members(w, np.abs(truth).max())
     out = {"bounded_fraction": float(keep.mean()), "members": int(w.shape[1])}
@@ -78,11 +62,10 @@ def long_metrics(w, truth, st_truth, dt, std, energetic):
     st = long_stats(v, dt)
     sub = max(1, int(round(2 / dt)))  # every 2 time units, every 2nd point: fewer values to sort
     out["w1_over_std"] = float(wasserstein_distance(v[::sub, :, ::2, ::2].ravel(), truth[::sub, :, ::2, ::2].ravel()) / std)
-    e = st["E"][energetic]
-    out["spectrum_male"] = float(np.mean(np.abs(np.log(e / st_truth["E"][energetic])))) if np.all(e > 0) else None
+    out["spectrum_male"] = flow_stats.spectrum_male(st["E"], st_truth["E"], energetic)
     if out["spectrum_male"] is None:
         out["spectrum_note"] = "the energy is 0 on an energetic shell (a collapsed run): the log spectrum error is undefined"
-    acf_figures(out, st, st_truth, min(ACF_WINDOW, (w.shape[0] - 1) * dt))
+    flow_stats.acf_figures(out, st, st_truth, min(ACF_WINDOW, (w.shape[0] - 1) * dt))
     out["std_w"] = float(v.std())
     return out, st
 
@@ -116,19 +99,6 @@ def short_metrics(out, name, starts, std):
         out["horizon_note"] = f"a short rollout covers less than 1 Lyapunov time ({1 / LAMBDA:g} time units): crps_1lt is null"
     return (out,
             tp[:n] * LAMBDA, np.mean([c[:n] for c in curves], axis=0))
-
-
-def ratio(a, b, key, name_a, name_b):
-    """a[key] / b[key] of two models' long-horizon figures (None for a model not in this run), and None where it is
-    undefined: (the ratio or None, why None or None)."""
-    for m, n in ((a, name_a), (b, name_b)):
-        if m is None:
-            return None, f"no {n} model in this run"
-        if m.get(key) is None:
-            return None, f"no {key} of the {n} model (" + ("no bounded member)" if "bounded_fraction" in m and not m["bounded_fraction"] else "undefined)")
-    if not (np.isfinite(a[key]) and np.isfinite(b[key])) or b[key] == 0:
-        return None, f"{key} of the {name_b} model is 0 or not finite"
-    return float(a[key] / b[key]), None
 
 
 def per_unit(js, members, T=None):
@@ -236,7 +206,7 @@ def long_main(args):
     L = res["long_horizon"]
     for n in L:  # the twin against each categorical model; null where undefined (no bounded member of either), with why
         if n.startswith("categorical") and "deterministic" in L:
-            r = {k: ratio(L["deterministic"], L[n], k, "deterministic", n) for k in ("w1_over_std", "spectrum_male", "acf_time_error")}
+            r = {k: flow_stats.ratio(L["deterministic"], L[n], k, "deterministic", n) for k in ("w1_over_std", "spectrum_male", "acf_time_error")}
             L[n]["ratios deterministic / this"] = {k: v for k, (v, _) in r.items()}
             why = sorted({w for _, w in r.values() if w})
             if why:
@@ -384,7 +354,7 @@ def main():
                       "100% bounded": all(g(res["long_horizon"][n], "bounded_fraction") == 1.0 for n, _ in MODELS)}
     why = None
     for k, label in (("w1_over_std", "W1"), ("spectrum_male", "spectrum MALE")):
-        r, why = ratio(d, c, k, "deterministic", "categorical")
+        r, why = flow_stats.ratio(d, c, k, "deterministic", "categorical")
         res["targets"][f"ratio deterministic/categorical {label}"] = r
     if why:  # null ratios: why (the same reason for both)
         res["targets"]["ratios undefined"] = why
@@ -394,12 +364,6 @@ def main():
     atomic.write_json(os.path.join(out, "results.json"), res)
     summary(res, out)
     plots(out, curves, lt, short_curves, starts, energetic)
-
-
-def acf_mark(m):
-    """The summary's mark on an autocorrelation time error that is not exact (acf_figures: no zero crossing within
-    the window, so an autocorrelation time is a lower bound)."""
-    return " (a bound: no zero crossing in the window)" if m.get("acf_time_error") is not None and "acf_note" in m else ""
 
 
 def summary(res, out):
@@ -415,7 +379,7 @@ def summary(res, out):
     for label, m, s, c in rows:
         vpt = f"{f(s['vpt_mean'])} ({f(s['vpt_median'])})" if s else ""
         lines.append(f"| {label} | {f(m.get('bounded_fraction'))} | {f(m.get('w1_over_std'))} | {f(m.get('spectrum_male'))} | "
-                     f"{f(m.get('acf_time_error'))}{acf_mark(m)} | {vpt} | {f(s['crps_1lt']) if s else ''} | {f(c['per_member_per_time_unit_s'])} | "
+                     f"{f(m.get('acf_time_error'))}{flow_stats.acf_mark(m)} | {vpt} | {f(s['crps_1lt']) if s else ''} | {f(c['per_member_per_time_unit_s'])} | "
                      f"{f(c.get('speedup_per_member_vs_solver', 1.0))} |")
     lines += ["", "Targets (issue 16): " + "; ".join(f"{k}: {f(v) if v is None or isinstance(v, float) else v}" for k, v in res["targets"].items()), "",
               f"Machine: {json.dumps(res.get('machine'))}; load average at evaluation {res['load_average_at_evaluation']}"]

@@ -82,29 +82,6 @@ def long_stats(u, dt):
     return {"k": k, "E": e, "acf": c, "tau": tau, "crosses": flow_stats.crosses_zero(c)}
 
 
-def acf_figures(out, st, st_truth, window):
-    """acf_time, acf_time_error and acf_crosses_zero of a run's long_stats st against the truth's into out, with a
-    note where they are undefined (a field constant in time) or bounds (no zero crossing within the window)."""
-    out["acf_time"] = None if st["tau"] is None else float(st["tau"])
-    out["acf_crosses_zero"] = st["crosses"]
-    if st["tau"] is None or st_truth["tau"] is None:
-        out["acf_time_error"] = None
-        out["acf_note"] = "the field does not change in time (it or the truth's): no autocorrelation time, so no error"
-        return
-    out["acf_time_error"] = float(abs(st["tau"] - st_truth["tau"]) / st_truth["tau"])
-    bounds = [n for n, x in (("this run's", st), ("the truth's", st_truth)) if not x["crosses"]]
-    if bounds:
-        out["acf_note"] = (f"{' and '.join(bounds)} autocorrelation does not reach zero within {window:g} time units: its "
-                           "autocorrelation time is the integral over them, a lower bound, and acf_time_error is not exact")
-
-
-def spectrum_male(e, e_truth, energetic):
-    """The mean |ln E - ln E_truth| over the energetic modes, None (undefined) where E is 0 on one (a collapsed run)."""
-    if np.any(e[energetic] <= 0):
-        return None
-    return float(np.mean(np.abs(np.log(e[energetic] / e_truth[energetic]))))
-
-
 def long_metrics(u, truth, st_truth, dt, std, energetic):
     keep = flow_stats.bounded_members(u, np.abs(truth).max())
     out = {"bounded_fraction": float(keep.mean()), "members": int(u.shape[1])}
@@ -114,10 +91,10 @@ def long_metrics(u, truth, st_truth, dt, std, energetic):
     st = long_stats(v, dt)
     sub = max(1, int(round(2 / dt)))  # every 2 time units: nearly independent samples, and fewer to sort
     out["w1_over_std"] = float(wasserstein_distance(v[::sub].ravel(), truth[::sub].ravel()) / std)
-    out["spectrum_male"] = spectrum_male(st["E"], st_truth["E"], energetic)
+    out["spectrum_male"] = flow_stats.spectrum_male(st["E"], st_truth["E"], energetic)
     if out["spectrum_male"] is None:
         out["spectrum_note"] = "the energy is 0 on an energetic mode (a collapsed run): the log spectrum error is undefined"
-    acf_figures(out, st, st_truth, 200)
+    flow_stats.acf_figures(out, st, st_truth, 200)
     out["std_u"] = float(v.std())
     return out, st, v
 
@@ -360,19 +337,6 @@ def error_bars(res, bounded, A, dt, tau_truth, std, energetic):
             S["deterministic - categorical vpt"]["se_note"] = "one start state: no standard error"
 
 
-def ratio(a, b, key, name_a, name_b):
-    """a[key] / b[key] of two models' long-horizon figures (None for a model not in this run), and None where it is
-    undefined: (the ratio or None, why None or None)."""
-    for m, n in ((a, name_a), (b, name_b)):
-        if m is None:
-            return None, f"no {n} model in this run"
-        if m.get(key) is None:
-            return None, f"no {key} of the {n} model (" + ("no bounded member)" if "bounded_fraction" in m and not m["bounded_fraction"] else "undefined)")
-    if not (np.isfinite(a[key]) and np.isfinite(b[key])) or b[key] == 0:
-        return None, f"{key} of the {name_b} model is 0 or not finite"
-    return float(a[key] / b[key]), None
-
-
 def finite(x):
     """x if it is a finite number, else None (an undefined figure: null in results.json, '-' or n/a in the summary)."""
     return float(x) if x is not None and np.isfinite(x) else None
@@ -397,7 +361,7 @@ def targets(res):
     if scored == "categorical":  # the twin against the categorical model
         whys = []
         for k, label in (("w1_over_std", "W1"), ("spectrum_male", "spectrum MALE")):
-            r, why = ratio(L.get("deterministic"), L.get("categorical"), k, "deterministic", "categorical")
+            r, why = flow_stats.ratio(L.get("deterministic"), L.get("categorical"), k, "deterministic", "categorical")
             res["targets"][f"ratio deterministic/categorical {label}"] = r
             whys += [why] if why and why not in whys else []
         res["targets"]["ratio categorical/deterministic bounded fraction"] = g(c, "bounded_fraction") / max(g(d, "bounded_fraction"), 1e-300)
@@ -406,12 +370,6 @@ def targets(res):
         for k, v in L.get("deterministic - categorical", {}).items():  # error_bars; None: undefined (not "within the noise")
             res["targets"][f"categorical better than the twin beyond the noise on {k}"] = (
                 None if v["beyond the noise"] is None else bool(v["mean"] > 0 and v["beyond the noise"]))
-
-
-def acf_mark(m):
-    """The summary's mark on an autocorrelation time error that is not exact (acf_figures: no zero crossing within
-    the window, so an autocorrelation time is a lower bound)."""
-    return " (a bound: no zero crossing in the window)" if m.get("acf_time_error") is not None and "acf_note" in m else ""
 
 
 def summary(res, out):
@@ -431,7 +389,7 @@ def summary(res, out):
         vpt = f"{f(s['vpt_mean'])} ({f(s['vpt_median'])}){horizon_note(s)}" if s else ""
         crps = f"{f(s['crps_1lt'])}, {f(s['crps_2lt'])}; {f(s['crps_mean_5lt'])}" if s else ""
         lines.append(f"| {label} | {f(m.get('bounded_fraction'))} | {f(m.get('w1_over_std'))} | {f(m.get('spectrum_male'))} | "
-                     f"{f(m.get('acf_time_error'))}{acf_mark(m)} | {vpt} | {crps} | {f(c['per_member_per_time_unit_s']) if c else ''}"
+                     f"{f(m.get('acf_time_error'))}{flow_stats.acf_mark(m)} | {vpt} | {crps} | {f(c['per_member_per_time_unit_s']) if c else ''}"
                      f"{' (earlier run)' if c and c.get('measured_in', 'this run') != 'this run' else ''} |")
     for n, label in MODELS:  # the ensembles' spread against their error (short_metrics)
         if "spread_skill_1lt" in S.get(n, {}):

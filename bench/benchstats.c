@@ -1,11 +1,10 @@
 /* Statistics over repetitions, and option checks, shared by the benchmark programs (benchstats.h). */
 #include "benchstats.h"
 
-/* A total order for qsort: NaN after everything (x > y and x < y are both false for NaN, which is no order). */
+/* An order for qsort of values without NaN (its callers return NaN statistics before sorting: AnyNaN). */
 static int CompareReal(const void *a, const void *b)
 {
   const PetscReal x = *(const PetscReal *)a, y = *(const PetscReal *)b;
-  if (PetscIsNanReal(x) || PetscIsNanReal(y)) return (int)PetscIsNanReal(x) - (int)PetscIsNanReal(y);
   return (x > y) - (x < y);
 }
 

@@ -181,7 +181,6 @@ static PetscErrorCode SNASetFromOptions_ProgressStop(SNA sna, PetscOptionItems *
     sna->progress_rtol   = rtol;
     sna->progress_rgiven = PETSC_TRUE;
   }
-  if (wset || rset) sna->progress_chosen = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 
@@ -609,7 +608,6 @@ PetscErrorCode SNASetProgressStop(SNA sna, PetscInt window, PetscReal rtol)
   PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_progress_rtol must be in [0, 1), not %g", SNAMessagePrefix(sna), (double)rtol);
   sna->progress_window = window;
   sna->progress_rtol   = rtol;
-  sna->progress_chosen = PETSC_TRUE;
   sna->progress_wgiven = PETSC_TRUE;
   sna->progress_rgiven = PETSC_TRUE;
   PetscFunctionReturn(0);
@@ -938,7 +936,7 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
   PetscCheck(!sna->refit_chosen || !sna->val_refit, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_fit_validation_refit fits again on all samples, but the %s objective takes no data: drop -%ssna_fit_validation_refit", SNAMessagePrefix(sna), SNAObjectives[sna->objective], SNAMessagePrefix(sna));
   PetscCall(PetscSNPrintf(why, sizeof(why), "the %s objective takes no data", SNAObjectives[sna->objective]));
   PetscCall(SNAValidationRuleRefuse(sna, why));
-  if (sna->progress_chosen) {
+  if (SNAProgressStopChosen(sna)) {
     char of[128];
 
     PetscCall(PetscSNPrintf(of, sizeof(of), "Levenberg-Marquardt, which the fit of the %s objective (block ALS with greedy rank growth) never runs", SNAObjectives[sna->objective]));

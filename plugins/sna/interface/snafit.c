@@ -13,7 +13,7 @@ static PetscErrorCode SNAFitCheckProgressStop(SNA sna, const char name[])
   PetscBool   lm;
 
   PetscFunctionBegin;
-  if (!sna->progress_chosen) PetscFunctionReturn(0);
+  if (!SNAProgressStopChosen(sna)) PetscFunctionReturn(0);
   PetscCall(PetscStrInList(name, SNAFITLM "," SNAFITAUTO, ',', &lm));
   if (lm) {
     PetscInt  window;

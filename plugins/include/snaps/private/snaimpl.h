@@ -78,7 +78,6 @@ struct _p_SNA {
   PetscReal   progress_rtol;        /* -sna_fit_progress_rtol: their gain, relative to the objective, that stops the fit, when given */
   PetscInt    progress_window_type; /* the type's default stop (SNASetDefaultProgressStop(); 0: off), where the user */
   PetscReal   progress_rtol_type;   /* gave none; SNASetType() resets it: a type change keeps neither the old default nor loses the user's */
-  PetscBool   progress_chosen;      /* asked for, not a type's default: refused by a fit without Levenberg-Marquardt */
   PetscBool   progress_wgiven;      /* -sna_fit_progress_window given (SNAProgressStopRefuse names it) */
   PetscBool   progress_rgiven;      /* -sna_fit_progress_rtol given */
   PetscBool   errorifnotconverged;
@@ -169,7 +168,13 @@ PETSC_INTERN PetscErrorCode SNAFitFind(SNA, const char[], PetscErrorCode (**)(SN
 PETSC_INTERN const char *SNAObjectiveValueName(SNA);
 /* SNAFit() for an objective that takes no data (SNA_OBJECTIVE_RITZ): runs the type's minimiser of it. */
 PETSC_INTERN PetscErrorCode SNAFitObjective(SNA, Vec, Vec);
-/* The refusal of the slow-progress stop the user asked for (sna->progress_chosen) by a fit that never runs it: the
+/* Whether the user asked for the slow-progress stop (either option, or SNASetProgressStop()), not a type's default:
+   refused by a fit without Levenberg-Marquardt. */
+static inline PetscBool SNAProgressStopChosen(SNA sna)
+{
+  return (PetscBool)(sna->progress_wgiven || sna->progress_rgiven);
+}
+/* The refusal of the slow-progress stop the user asked for (SNAProgressStopChosen()) by a fit that never runs it: the
    error "<the options given, with their values> asks for the slow-progress stop of <of>: drop <their names><alt>",
    naming only the options given (SNASetProgressStop() from code counts as both), with the SNA's options prefix. */
 PETSC_INTERN PetscErrorCode SNAProgressStopRefuse(SNA, const char[], const char[]);

@@ -254,7 +254,7 @@ static PetscErrorCode SNAFitCheck_Khronos(SNA sna, const char fit[])
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(fit, SNAFITAUTO, &automatic));
-  if (automatic && sna->progress_chosen && SNAKhronosFullRankParameters(sna) > KHRONOS_AUTO_LM_MAX_PARAMS) {
+  if (automatic && SNAProgressStopChosen(sna) && SNAKhronosFullRankParameters(sna) > KHRONOS_AUTO_LM_MAX_PARAMS) {
     char of[PETSC_MAX_OPTION_NAME + 128];
 
     PetscCall(PetscSNPrintf(of, sizeof(of), "Levenberg-Marquardt, which -%ssna_fit_type auto does not run on a model of more than %d parameters (this one has %" PetscInt_FMT ": ALS alone)", prefix, KHRONOS_AUTO_LM_MAX_PARAMS, SNAKhronosFullRankParameters(sna)));

@@ -482,7 +482,7 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
     PetscCheck(!given[0], PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s sets ar1's scale rho, but the blend is residual (no rho): drop it, or use -mf_blend ar1", given);
   }
   if (mf->blend != SNA_MF_AR1) PetscCall(JointOptionsRefuse(sna, "the blend residual does not run (use -mf_blend ar1 for it)", "delta"));
-  if (mf->blend != SNA_MF_AR1 && sna->progress_chosen) PetscCall(SNAProgressStopRefuse(sna, "ar1's joint Levenberg-Marquardt stage, which the blend residual does not run (its parts have their own fits)", ", use -mf_blend ar1, or give the correction's fit its own (-mf_delta_sna_fit_progress_window with -mf_delta_sna_fit_type lm)"));
+  if (mf->blend != SNA_MF_AR1 && SNAProgressStopChosen(sna)) PetscCall(SNAProgressStopRefuse(sna, "ar1's joint Levenberg-Marquardt stage, which the blend residual does not run (its parts have their own fits)", ", use -mf_blend ar1, or give the correction's fit its own (-mf_delta_sna_fit_progress_window with -mf_delta_sna_fit_type lm)"));
   mf->nested_rows = 0;
   PetscCall(SNAMFNestedDestroy(mf));
   if (mf->Xlf && mf->use_nested) PetscCall(NestedCreate(sna, X));
@@ -582,7 +582,7 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
   if (!Xhf) PetscCall(SNAValidationRuleRefuse(sna, "without HF data (-mf_hf_fraction 0) the model is its LF part alone and runs no joint fit"));
   if (!Xhf) PetscCall(CorrectionOptionsRefuse(sna));
   if (!Xhf) PetscCall(JointOptionsRefuse(sna, "does not run without HF data (-mf_hf_fraction 0: the model is its LF part alone)", "lf"));
-  if (!Xhf && sna->progress_chosen) PetscCall(SNAProgressStopRefuse(sna, "ar1's joint Levenberg-Marquardt stage, which does not run without HF data (-mf_hf_fraction 0: the model is its LF part alone)", ", give HF data (-mf_hf_fraction > 0), or give the LF part's fit its own (-mf_lf_sna_fit_progress_window with -mf_lf_sna_fit_type lm)"));
+  if (!Xhf && SNAProgressStopChosen(sna)) PetscCall(SNAProgressStopRefuse(sna, "ar1's joint Levenberg-Marquardt stage, which does not run without HF data (-mf_hf_fraction 0: the model is its LF part alone)", ", give HF data (-mf_hf_fraction > 0), or give the LF part's fit its own (-mf_lf_sna_fit_progress_window with -mf_lf_sna_fit_type lm)"));
   mf = (SNA_MF *)sna->data;
   PetscCall(VecGetBlockSize(Xlf, &d));
   PetscCall(VecGetBlockSize(Ylf, &q));

@@ -9,6 +9,7 @@
 #   BENCH_OUT=/tmp/bench bench/run.sh -reps 5 -n_samples 100000
 # Environment: BENCH_OUT, BUILD_DIR (default <repo>/build), MPIEXEC (default mpiexec), PYTHON (default /usr/bin/python3).
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$bench")

@@ -15,12 +15,18 @@ def need(path, what="file"):
 
 
 def load_json(path):
-    """The JSON in path (which must exist and parse)."""
+    """The JSON object in path (which must exist, be readable, parse and hold an object at the top: every results file
+    of SNAPS does; a list or a number there would end in a traceback at the first key read)."""
     try:
         with open(need(path)) as f:
-            return json.load(f)
+            d = json.load(f)
     except ValueError as e:
         raise SystemExit("%s: not valid JSON (%s)" % (path, e))
+    except OSError as e:  # a directory, no read permission
+        raise SystemExit("%s: cannot be read (%s)" % (path, e.strerror or e))
+    if not isinstance(d, dict):
+        raise SystemExit("%s: holds a JSON %s, not an object of named results" % (path, type(d).__name__))
+    return d
 
 
 def h5(path):
@@ -45,12 +51,23 @@ def key(d, k, path):
 
 @contextlib.contextmanager
 def reading(path):
-    """A block that reads what was parsed from path: a key or item missing there stops the script, naming path (for
-    nested content that key() would check level by level)."""
+    """A block that reads what was parsed from path: a key or item missing there, or a value of the wrong kind (a null
+    where a number is read: atomic.finite_json writes NaN as null), stops the script, naming path (for nested content
+    that key() would check level by level; the scripts name a null value's key themselves where they can: value())."""
     try:
         yield
     except (KeyError, IndexError) as e:
         raise SystemExit("%s: no %s (a key or item this script reads)" % (path, e))
+    except TypeError as e:
+        raise SystemExit("%s: a value this script reads is null or of the wrong kind (%s)" % (path, e))
+
+
+def value(v, path, what):
+    """v, a number read from path (what names its key): a null one (NaN in the run: atomic.finite_json writes it as
+    null) stops the script, naming both."""
+    if v is None:
+        raise SystemExit("%s: %s is null (NaN in the run)" % (path, what))
+    return v
 
 
 def finite(a, what):

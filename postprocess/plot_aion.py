@@ -8,7 +8,9 @@ The one-atom problem fits A e^{alpha t} cos(omega t + phi) to noiseless uniform 
          that variable projection and infinite descent's Newton step work on).
 Each row is one start (near, wide); each method's iterates are drawn projected onto (alpha, omega)
 (omega taken as |omega|: cos(w t + phi) = cos(-w t - phi)). Infinite descent's path is its start, the
-algebraic (matrix-pencil) solution, then its Newton iterates.
+algebraic (matrix-pencil) solution, then its Newton iterates. One colour scale serves all four panels; each row's
+legend counts its paths' points and those outside the plotted window, and a path that ends outside the window gets
+an arrow at the window's edge with its end point.
 Usage: plot_aion.py <bench_aion results.json> <out.png>
 """
 
@@ -58,32 +60,64 @@ def main(argv=None):
     print("written %s" % png)
 
 
+def path_points(res, key, path):
+    """The iterates of key as rows (A, alpha, omega, phi); a null or a wrong length is refused, naming the key."""
+    v = res[key]
+    if not isinstance(v, list) or not v or len(v) % 4 or any(x is None for x in v):
+        raise SystemExit("%s: %s is not a list of (A, alpha, omega, phi) rows of numbers (a null is NaN in the run)" % (path, key))
+    return np.asarray(v, dtype=float).reshape(-1, 4)
+
+
 def plot(res, path):
     starts = {box: res.get("paths.%s.start" % box) for box in ("near", "wide")}
     prob = res.get("path_problem")
-    if prob is None or starts["near"] is None or len(res.get(prob + ".truth", [])) != 4:
+    if prob is None or len(res.get(prob + ".truth") or []) != 4:
         raise SystemExit("%s has no recorded paths of a one-atom problem (bench_aion -path_problem atom_N...)" % path)
+    for box, s in starts.items():  # both rows are drawn: both starts are needed
+        if not isinstance(s, list) or len(s) != 4 or any(x is None for x in s):
+            raise SystemExit("%s: no paths.%s.start of 4 numbers (bench_aion -path_problem atom_N...)" % (path, box))
     truth = res[prob + ".truth"]
     n = res[prob + ".samples_per_input"]
     alphas = np.linspace(truth[1] - 3.0, truth[1] + 3.0, 241)
     omegas = np.linspace(max(0.5, 0.25 * truth[2]), 1.75 * truth[2], 241)
     fixed, reduced = landscapes(truth, n, alphas, omegas)
+    zs = [np.log10(np.maximum(land, 1e-12)) for land in (fixed, reduced)]
+    # one colour scale for all four panels (the one colour bar): each panel's own 30 levels made the same colour
+    # stand for different losses on the left and on the right
+    levels = np.linspace(min(z.min() for z in zs), max(z.max() for z in zs), 31)
+    lines = levels[::2]
 
-    fig, axes = plt.subplots(2, 2, figsize=(12, 10), sharex=True, sharey=True)
+    def inside(a, w):
+        return (alphas[0] <= a <= alphas[-1]) and (omegas[0] <= w <= omegas[-1])
+
+    fig, axes = plt.subplots(2, 2, figsize=(12, 10.5), sharex=True, sharey=True)
     titles = ("loss with A, phi at the optimum", "loss with the amplitudes eliminated")
     for row, box in enumerate(("near", "wide")):
-        for col, land in enumerate((fixed, reduced)):
+        for col, z in enumerate(zs):
             ax = axes[row, col]
-            z = np.log10(np.maximum(land, 1e-12))
-            cs = ax.contourf(alphas, omegas, z, levels=30, cmap="viridis")
-            ax.contour(alphas, omegas, z, levels=15, colors="k", linewidths=0.3, alpha=0.4)
+            cs = ax.contourf(alphas, omegas, z, levels=levels, cmap="viridis")
+            ax.contour(alphas, omegas, z, levels=lines, colors="k", linewidths=0.3, alpha=0.4)
             for method, (color, marker, label) in STYLE.items():
                 key = "paths.%s.%s" % (box, method)
                 if key not in res:
                     continue
-                p = np.asarray(res[key]).reshape(-1, 4)
-                ax.plot(p[:, 1], np.abs(p[:, 2]), color=color, marker=marker, ms=3, lw=1.2,
-                        label="%s (%d points)" % (label, len(p)))
+                p = path_points(res, key, path)
+                a, w = p[:, 1], np.abs(p[:, 2])
+                out = np.count_nonzero([not inside(x, y) for x, y in zip(a, w)])
+                note = "%d points" % len(p) + (", %d off the plot" % out if out else "")
+                ax.plot(a, w, color=color, marker=marker, ms=3, lw=1.2, label="%s (%s)" % (label, note))
+                # where the path ends: inside, a ringed marker; outside, an arrow at the window's edge pointing to it,
+                # with the end point's coordinates (a path cut at the frame reads as leaving, not as where it ended)
+                if inside(a[-1], w[-1]):
+                    ax.plot(a[-1], w[-1], marker=marker, ms=8, mfc="none", mec=color, mew=1.5)
+                else:
+                    ex = np.clip(a[-1], alphas[0], alphas[-1])
+                    ey = np.clip(w[-1], omegas[0], omegas[-1])
+                    cx, cy = 0.5 * (alphas[0] + alphas[-1]), 0.5 * (omegas[0] + omegas[-1])
+                    ax.annotate("end (%.3g, %.3g)" % (a[-1], w[-1]), xy=(ex, ey),
+                                xytext=(ex + 0.3 * (cx - ex), ey + 0.3 * (cy - ey)), color=color, fontsize=8,
+                                ha="center", va="center", arrowprops=dict(arrowstyle="-|>", color=color, lw=1.5), fontweight="bold",
+                                annotation_clip=False)
             s = starts[box]
             ax.plot(s[1], abs(s[2]), "k*", ms=14, label="start")
             ax.plot(truth[1], truth[2], "wX", ms=10, mec="k", label="optimum")
@@ -94,10 +128,12 @@ def plot(res, path):
                 ax.set_xlabel("alpha (exponent)")
             if col == 0:
                 ax.set_ylabel("omega (frequency)")
-            if row == 0 and col == 1:
-                ax.legend(fontsize=7, loc="upper right")
-    fig.colorbar(cs, ax=axes, shrink=0.8, label="log10 MSE")
-    fig.suptitle("One atom, N = %d: paths of every method from the same starts (bench_aion)" % n)
+            if col == 1:  # a legend per row: the point counts are the row's
+                ax.legend(fontsize=7, loc="lower left")
+    fig.colorbar(cs, ax=axes, shrink=0.8, label="log10 MSE (one scale for all four panels)")
+    fig.suptitle("One atom, N = %d: paths of every method from the same starts (bench_aion)\n"
+                 "window: alpha %.3g to %.3g, |omega| %.3g to %.3g; a path's end outside it is marked by an arrow at the "
+                 "edge" % (n, alphas[0], alphas[-1], omegas[0], omegas[-1]), fontsize=11)
     return fig
 
 

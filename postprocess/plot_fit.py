@@ -63,7 +63,7 @@ def main(argv=None):
     ap.add_argument("dir", help="the case's output directory")
     d = ap.parse_args(argv).dir
     checks.need(d, "directory")
-    name = os.path.basename(os.path.normpath(d))
+    name = os.path.basename(os.path.abspath(d))  # "." names the directory, not a hidden "..png"
     png = checks.writable(os.path.join(d, name + ".png"))
     grid = os.path.join(d, "grid.h5")
     with checks.h5(grid) as f:
@@ -91,8 +91,16 @@ def main(argv=None):
         im = a.imshow(field, origin="lower", extent=ext, cmap="viridis")
         a.set_title(title)
         fig.colorbar(im, ax=a)
-    im = ax[2].imshow(np.abs(err) + 1e-300, origin="lower", extent=ext, cmap="magma",
-                      norm=matplotlib.colors.LogNorm(vmin=max(np.abs(err).max() * 1e-4, 1e-16)))
+    emax = float(np.abs(err).max())
+    if emax > 0:
+        vmin = max(emax * 1e-4, 1e-16)  # four decades, floored at 1e-16 ...
+        vmin = vmin if vmin < emax else emax * 1e-4  # ... unless the largest error is below it
+        im = ax[2].imshow(np.abs(err) + 1e-300, origin="lower", extent=ext, cmap="magma",
+                          norm=matplotlib.colors.LogNorm(vmin=vmin, vmax=emax))
+    else:  # an exact fit: no log scale of zeros (LogNorm refuses vmin > vmax); said on the panel
+        im = ax[2].imshow(np.abs(err), origin="lower", extent=ext, cmap="magma", vmin=0.0, vmax=1.0)
+        ax[2].text(0.5, 0.5, "no error: the prediction equals\nthe truth at every grid point", ha="center", va="center",
+                   transform=ax[2].transAxes, color="white")
     ax[2].set_title("|error| (grid MSE %.2e)" % test_mse)
     fig.colorbar(im, ax=ax[2])
     for a in ax[:3]:

@@ -3,7 +3,8 @@
 time, a column per problem.
 
 Each method's curve is the repetition of median fit time (bench/results/fit.json); 1 rank solid, 2 ranks dashed,
-a dot where the fit ended; the long *_best runs thin grey. Targets: on the training panels the best training
+a dot where the fit ended; the long *_best runs thin grey; a run that failed (bench/fit/merge.py: a repetition gave
+NaN) is named in red at the bottom of its panels, with the reason. Targets: on the training panels the best training
 MSE any run reached (dotted) and the old default's final training MSE (ALS, 100 sweeps, 1 rank; the default
 must end at or below it; dash-dot); on the test panels 2 x the best test MSE (the default must end below it;
 dash-dot); on both t_ALS / 5 on 1 rank (the default must end before it; vertical), and on rank3_3d the JAX
@@ -77,11 +78,18 @@ def plot(fit):
     fig, axes = plt.subplots(len(rows), len(probs), figsize=(5 * len(probs) + 3.5, 4.6 * len(rows)), squeeze=False)
     for col, (name, p) in enumerate(probs.items()):
         for row, (key, label) in enumerate(rows):
-            ax, labelled = axes[row][col], set()
+            ax, labelled, missing = axes[row][col], set(), []
             for run, s in p["runs"].items():
                 method, n = run.rsplit("/", 1)
                 if s.get("available") and s.get("curve"):
                     plot_run(ax, method, int(n), s, key, labelled)
+                elif not s.get("available"):  # named on the panel: a method left out silently reads as never run
+                    missing.append("failed: %s (%s)" % (run, s.get("unavailable_because") or "unavailable"))
+                else:
+                    missing.append("no curve: %s (no monitor points recorded)" % run)
+            if missing:
+                ax.text(0.02, 0.02, "\n".join(missing), transform=ax.transAxes, fontsize=7, color="tab:red", va="bottom",
+                        wrap=True)
             ax.plot([], [], color="black", ls="-", lw=1, label="1 rank")
             ax.plot([], [], color="black", ls="--", lw=1, label="2 ranks")
             mark_targets(ax, name, p, fit, key)

@@ -27,12 +27,22 @@ def main(argv=None):
     if not checks.key(res, "families", path):
         raise SystemExit("%s: no problem family in 'families'" % path)
     with checks.reading(path):
-        fig = plot(res)
+        fig = plot(res, path)
     atomic.save_figure(fig, png, dpi=110)
 
 
-def plot(res):
+def plot(res, path):
     fams = res["families"]
+    for name, f in fams.items():  # checked before drawing: one line naming the family and the key
+        shown = [g for g in STYLE if g in f["guesses"]]
+        if not shown:  # would be two empty panels and exit 0
+            raise SystemExit("%s: family '%s' has no initial guess in 'guesses' (known: %s)" % (path, name, ", ".join(STYLE)))
+        for g in shown:
+            where = "families/%s/guesses/%s" % (name, g)
+            checks.value(f["guesses"][g]["median_guess_rel_residual"], path, where + "/median_guess_rel_residual")
+            checks.value(f["guesses"][g]["median_iterations"], path, where + "/median_iterations")
+            for i, v in enumerate(f["guesses"][g]["iterations"]):
+                checks.value(v, path, "%s/iterations[%d]" % (where, i))
     fig, axes = plt.subplots(len(fams), 2, figsize=(12, 4 * len(fams)), squeeze=False)
     for row, (name, f) in enumerate(fams.items()):
         ax_it, ax_err = axes[row]
@@ -50,10 +60,21 @@ def plot(res):
         ax_it.legend(fontsize=8)
         names = [g for g in STYLE if g in f["guesses"]]
         errs = [f["guesses"][g]["median_guess_rel_residual"] for g in names]
-        ax_err.bar(range(len(names)), errs, color=[STYLE[g][1] for g in names])
+        # a residual of exactly 0 (the guess solves the system) has no height on a log axis: drawn hatched at a floor
+        # a decade below the smallest positive one, marked "0"
+        pos = [e for e in errs if e > 0]
+        floor = min(pos) / 10 if pos else 1e-16
+        bars = ax_err.bar(range(len(names)), [e if e > 0 else floor for e in errs], color=[STYLE[g][1] for g in names])
+        for b, e in zip(bars, errs):
+            if e <= 0:
+                b.set_hatch("//")
+                b.set_alpha(0.4)
+                ax_err.annotate("0", (b.get_x() + b.get_width() / 2, floor), ha="center", va="bottom", fontsize=8)
         ax_err.set_xticks(range(len(names)))
         ax_err.set_xticklabels([STYLE[g][0] for g in names], rotation=15, fontsize=8)
         ax_err.set_yscale("log")
+        if len(pos) < len(errs):
+            ax_err.set_ylim(bottom=floor / 3)
         ax_err.set_ylabel("median relative residual of the initial guess")
         s = f["surrogate"]
         title = ("surrogate alone: error %.1e, field %.1e s (coordinates %.1e s)\nFEM assembly + solve %.1e s: %.0fx (field), %.0fx (coordinates)" %

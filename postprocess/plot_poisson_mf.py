@@ -38,10 +38,14 @@ def series(ax, x, y, color, marker, ls, label, hit=None):
 
 def plot(r, path):
     fig, ax = plt.subplots(figsize=(7.2, 5.8))
-    lf = next(iter(r["methods"].get("LF alone", {}).values()), [])
+    def errors(name, f, runs, key):  # a null error (NaN in the run) named, not a TypeError
+        return [checks.value(e[key], path, "methods/%s/%s: %s" % (name, f, key)) for e in runs]
+
+    lf_runs = r["methods"].get("LF alone", {})
+    lf = next(iter(lf_runs.items()), None)
     if lf:
-        ax.axhline(np.mean([x["error"] for x in lf]), color="k", ls="--", lw=1, label="LF model alone (0% HF)")
-    ax.axhline(r["lf_solution_error_on_test"], color="k", ls="-.", lw=1, label="LF solutions themselves")
+        ax.axhline(np.mean(errors("LF alone", lf[0], lf[1], "error")), color="k", ls="--", lw=1, label="LF model alone (0% HF)")
+    ax.axhline(checks.value(r["lf_solution_error_on_test"], path, "lf_solution_error_on_test"), color="k", ls="-.", lw=1, label="LF solutions themselves")
     methods = [name for name in r["methods"] if name != "LF alone"]
     if not methods:
         raise SystemExit("%s: no method beside the LF model alone in 'methods'" % path)
@@ -53,9 +57,9 @@ def plot(r, path):
         runs = r["methods"][name]
         fr = sorted(runs, key=float)
         x = [100 * float(f) for f in fr]
-        drawn.append((name, x, [np.mean([e["error"] for e in runs[f]]) for f in fr], color, marker, "-"))
+        drawn.append((name, x, [np.mean(errors(name, f, runs[f], "error")) for f in fr], color, marker, "-"))
         if name.startswith("mf"):
-            drawn.append((name + ", from given LF values", x, [np.mean([e["error_from_ylf"] for e in runs[f]]) for f in fr],
+            drawn.append((name + ", from given LF values", x, [np.mean(errors(name, f, runs[f], "error_from_ylf")) for f in fr],
                           color, marker, ":"))
     hits = styles.covers([(label, x, y) for label, x, y, *_ in drawn])
     for (label, x, y, color, marker, ls), hit in zip(drawn, hits):

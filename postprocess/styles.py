@@ -33,9 +33,14 @@ def covers(series, near=NEAR):
             if not y.size or any(float(a) not in at for a in x):
                 continue
             y0 = np.array([at[float(a)] for a in x])
+            # only points where both are finite count: matplotlib draws no NaN (a null in a results file), so a series
+            # of NaN is drawn nowhere and hides nothing (a NaN scale would have made every point "equal")
+            ok = np.isfinite(y) & np.isfinite(y0)
+            if not ok.any():
+                continue
             scale = np.maximum(np.abs(y0), np.abs(y))
             with np.errstate(invalid="ignore", divide="ignore"):
-                rel = np.where(scale > 0, np.abs(y - y0) / scale, 0.0)
+                rel = np.where(~ok, np.inf, np.where(scale > 0, np.abs(y - y0) / scale, 0.0))
             k = int(np.count_nonzero(rel <= 1e-9))
             if k == y.size:
                 hits.append((0, label, "same"))

@@ -9,11 +9,24 @@
 # Exits 1 when an input crashed or a reader did not run. FUZZ_FLAGS adds libFuzzer flags (e.g. FUZZ_FLAGS=-detect_leaks=0 while a
 # known leak on an error path would stop every job).
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 shift || true
 readers=("$@")
 [ ${#readers[@]} -gt 0 ] || readers=(model dataset snapshots guess)
+# checked before the install and the build: libFuzzer reads -max_total_time=model (or 0) as 0, i.e. no time limit,
+# and an unknown reader would fail only at the build
+[[ $seconds =~ ^[1-9][0-9]*$ ]] || {
+  echo "run-fuzz: the seconds per reader must be a positive integer, not '$seconds' (usage: run-fuzz.sh [seconds] [reader...])" >&2
+  exit 2
+}
+for reader in "${readers[@]}"; do
+  case $reader in
+    model | dataset | snapshots | guess) ;;
+    *) echo "run-fuzz: unknown reader '$reader': use some of model, dataset, snapshots, guess" >&2; exit 2 ;;
+  esac
+done
 bash "$root/scripts/install-deps.sh" --fuzz
 build=$root/build-fuzz
 CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSNAPS_FUZZ=ON >/dev/null

@@ -16,6 +16,7 @@
 # als_ls als_aa lm tao_lmvm"),
 # FIT_RANKS ("1 2").
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)

@@ -4,6 +4,7 @@
 # Run it alone on the machine: the ranks' timings mean nothing while other jobs share the cores.
 # Usage: ranks.sh   (no arguments: it replaces the committed bench/results/kolmogorov_ranks.json; -h or --help prints this)
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/scripts/case-args.sh"
 case_help "$@"

@@ -6,6 +6,7 @@
 #   anything is installed, built or run; -h or --help prints this.
 # Installs python3-dolfinx (scripts/install-deps.sh --bench) and builds SNAPS if needed.
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 source "$root/scripts/case-args.sh"

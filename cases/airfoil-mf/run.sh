@@ -15,6 +15,7 @@
 #   at every fraction (no choice on validation airfoils). evaluate.py's other modes (--retable, --search*, --scaling,
 #   --check) write no new results to plot: run cases/airfoil-mf/evaluate.py OUT --help for them.
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../scripts/case-args.sh"
 case_args "" "$@"

@@ -7,6 +7,7 @@
 #        run.sh --sanity     NACA 0012 over alpha with both tools: sanity.json, sanity.png
 # Needs scripts/install-deps.sh --airfoil (xfoil, openfoam). Restartable: finished cases are skipped.
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../scripts/case-args.sh"
 case_help "$@"

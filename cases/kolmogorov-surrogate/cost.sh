@@ -7,6 +7,7 @@
 # Usage: cost.sh <case output directory of run.sh> [repetitions (3)]; SNAPS_NP ranks (2); SOLVER_WRITES=1: the solver
 # also writes its trajectory, a field every 0.5 as the 200-time-unit surrogate runs do (the same outputs).
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 source "$root/scripts/case-args.sh"

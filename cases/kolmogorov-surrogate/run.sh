@@ -32,6 +32,7 @@
 # REUSE_MODELS=1 (keep the models sna_*.h5 of an earlier run in OUT where its models.stamp matches this run's latent,
 # r, fit options and data: the fit of the categorical heads takes about 15 minutes here).
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../scripts/case-args.sh"
 case_args 2 "$@"

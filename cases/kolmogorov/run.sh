@@ -6,6 +6,7 @@
 #   full  (the measurement in README.md, about 15 min alone on 2 cores): t in [0, 1000]; Lyapunov exponent from
 #         4 members x 500 time units; wall time of 128^2 for 20 time units on 1 and 2 ranks, median of 3
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../scripts/case-args.sh"
 case_args 2 "$@"

@@ -7,6 +7,7 @@
 #   full  (the measurement in README.md, about 15 min alone on 2 cores): L = 22 statistics of 8 members over
 #         [200, 5200]; Lyapunov exponent from 32 members x 5000 time units (L = 22) and 8 x 2000 (L = 100)
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../scripts/case-args.sh"
 case_args 2 "$@"

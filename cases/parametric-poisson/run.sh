@@ -3,6 +3,7 @@
 # initial guesses on 100 unseen parameter samples. Writes results.json and guess_iterations.png.
 # Usage: run.sh <output directory> [--size small|full] [--pc gamg,jacobi] [--repeat R] [--families load,design]
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../scripts/case-args.sh"
 case_args "" "$@"

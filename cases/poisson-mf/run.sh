@@ -6,6 +6,7 @@
 # Usage: run.sh <output directory> [--size quick|full] [--data-only]   (--data-only: mf.h5 and test.h5 alone, the
 #        studies' input; no fits, no plot). Ranks: SNAPS_NP (2).
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../scripts/case-args.sh"
 case_args "" "$@"

@@ -3,6 +3,7 @@
 # plot truth / prediction / error and the training curve.
 # Usage: run.sh <output directory>   (programs from build/bin; MPI environment from scripts/env.sh)
 set -euo pipefail
+unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../scripts/case-args.sh"
 case_args 1 "$@"

@@ -11,7 +11,9 @@ curve says when fit.log has none, its labels follow the fit type and the rank co
 told apart and its off-scale points marked; a line of plot_poisson_mf.py or plot_guess.py drawn over another with the
 same values is drawn so that the other shows (another line style, hollow markers) and its label names it (the two
 default blends of the poisson-mf reference were hidden under later lines); plot_fit_bench.py's methods have colours of
-their own; flow_stats.py's title names the run.
+their own; flow_stats.py's title names the run. Null values (NaN in a run), a JSON list and a directory as the results are refused
+in one line; plot_aion.py's panels share one colour scale and its paths off the window are counted and their ends
+marked; a failed method of plot_fit_bench.py is named; an exact fit and "." work in plot_fit.py (bad_input()).
 """
 import json
 import os
@@ -92,7 +94,7 @@ def hidden_lines(ax, what):
                                 % (what, b.get_label(), a.get_label(), b.get_linestyle(), a.get_linestyle(), b.get_marker(), a.get_marker()))
 
 
-def fit_case(d, fit_extra=None, nan=False):
+def fit_case(d, fit_extra=None, nan=False, exact=False):
     """A tiny case directory as cases/separable-fit/run.sh leaves it: grid.h5, prediction.h5, fit.json, predict.json,
     fit.log (without -sna_monitor lines)."""
     os.makedirs(d, exist_ok=True)
@@ -101,7 +103,7 @@ def fit_case(d, fit_extra=None, nan=False):
     with h5py.File(os.path.join(d, "grid.h5"), "w") as f:
         f["grid/x"], f["grid/y"], f["Y"] = x, y, truth
     with h5py.File(os.path.join(d, "prediction.h5"), "w") as f:
-        f["Y"] = np.where(np.arange(truth.size)[:, None] == 3, np.nan, truth * 1.01) if nan else truth * 1.01
+        f["Y"] = np.where(np.arange(truth.size)[:, None] == 3, np.nan, truth * 1.01) if nan else truth * (1.0 if exact else 1.01)
     fit = {"ranks": 1, "n_params": 10, "n_samples": 20, "wall_time_s": 0.1, "iterations": 3, "train_mse": 1e-4,
            "fit_type": "auto", "machine": {"cpu_model": "test CPU", "cores": 2}}
     fit.update(fit_extra or {})
@@ -124,6 +126,126 @@ def trajectory(path, complete=1, nan=False):
             u[5, 0, 3] = np.nan
         f["time"], f["u"], f["diagnostics/energy"] = t, u, np.ones((20, 1))
     return path
+
+
+def texts(fig):
+    """Every text of fig: the panels' texts and annotations, the figure's, the legends' labels."""
+    out = [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text() for t in fig.texts]
+    out += [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+    return out + [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+
+
+def dump(path, obj):
+    with open(path, "w") as f:
+        json.dump(obj, f)
+    return path
+
+
+def bad_input(d):
+    """Nulls (atomic.finite_json writes NaN as null), a list at the top, a directory as the results file; and the
+    plots' honesty: one colour scale in plot_aion.py, paths off its window counted and their ends marked, a failed
+    method of plot_fit_bench.py named, an exact fit and "." in plot_fit.py, a family without guesses in plot_guess.py,
+    a series of NaN not "the same as" another (styles.covers)."""
+    import styles  # noqa: E402
+
+    nan = float("nan")
+    hit = styles.covers([("A", [1, 2, 3], [1.0, 2.0, 3.0]), ("B", [1, 2, 3], [nan, nan, nan])])
+    if hit[1] is not None:
+        failures.append("styles.covers: a series of NaN (drawn nowhere) is said to lie on A: %r" % (hit[1],))
+
+    aion_json = os.path.join(ROOT, "bench", "results", "aion.json")
+    plot_aion = os.path.join(PP, "plot_aion.py")
+    listed = dump(os.path.join(d, "list.json"), [1, 2])
+    for script in ("plot_aion.py", "plot_fit_bench.py", "plot_poisson_mf.py", "plot_guess.py"):
+        refused("%s, a JSON list" % script, os.path.join(PP, script), [listed, os.path.join(d, "x.png")], [listed, "list"])
+        refused("%s, a directory as results" % script, os.path.join(PP, script), [d, os.path.join(d, "x.png")], [d])
+
+    res = json.load(open(aion_json))
+    nowide = dump(os.path.join(d, "aion_nowide.json"), {k: v for k, v in res.items() if k != "paths.wide.start"})
+    refused("plot_aion, no paths.wide.start", plot_aion, [nowide, os.path.join(d, "a.png")], [nowide, "paths.wide.start"])
+    nullpath = dump(os.path.join(d, "aion_null.json"), dict(res, **{"paths.near.lbfgs": [None] * 4}))
+    refused("plot_aion, a null in a path", plot_aion, [nullpath, os.path.join(d, "a.png")], [nullpath, "paths.near.lbfgs"])
+    # a path that ends far off the window (Levenberg-Marquardt's wide path in a main-job run ended at alpha 26, omega 117)
+    lm = res["paths.wide.levenberg_marquardt"] + [1.0, 26.2, 117.1, 0.0]
+    # 100 samples rather than 1000: the landscapes are 10 times cheaper, the figure the same
+    far = dump(os.path.join(d, "aion_far.json"), dict(res, **{"paths.wide.levenberg_marquardt": lm, res["path_problem"] + ".samples_per_input": 100}))
+    levels = {}
+    orig = matplotlib.axes.Axes.contourf
+
+    def contourf(ax, *a, **kw):
+        cs = orig(ax, *a, **kw)
+        levels[id(ax)] = np.asarray(cs.levels)
+        return cs
+
+    matplotlib.axes.Axes.contourf = contourf
+    figures.clear()
+    try:
+        done = ok("plot_aion, a path ending off the window", plot_aion, far, os.path.join(d, "a.png"))
+    finally:
+        matplotlib.axes.Axes.contourf = orig
+    if done and figures:
+        fig = figures[-1]
+        lv = list(levels.values())
+        if len(lv) != 4 or any(v.shape != lv[0].shape or not np.allclose(v, lv[0]) for v in lv):
+            failures.append("plot_aion: the four panels have different colour levels (%s), one colour bar" % [(v.min(), v.max()) for v in lv])
+        panels = [a for a in fig.axes if a.get_label() != "<colorbar>"]
+        wide = [a for a in panels if a.get_title().startswith("wide")]
+        labels = [t.get_text() for a in wide if a.get_legend() for t in a.get_legend().get_texts()]
+        if not any("Levenberg-Marquardt" in t and "points" in t and "off the plot" in t for t in labels):
+            failures.append("plot_aion: the wide row has no legend counting its points and those off the plot: %s" % labels)
+        if not any("end (26.2, 117)" in t.get_text() for a in wide for t in a.texts):
+            failures.append("plot_aion: the end of a path off the window is not marked at the edge")
+
+    bench = os.path.join(PP, "plot_fit_bench.py")
+    fit = json.load(open(os.path.join(ROOT, "bench", "results", "fit.json")))
+    fit["problems"] = dict(list(fit["problems"].items())[:1])  # one column is enough, and a third of the time
+    for p in fit["problems"].values():
+        for run, r in p["runs"].items():
+            if run.startswith("lm/"):
+                r.update(available=False, unavailable_because="a repetition failed (test)")
+    failed = dump(os.path.join(d, "fit_failed.json"), fit)
+    figures.clear()
+    if ok("plot_fit_bench, lm failed", bench, failed, os.path.join(d, "b.png")) and figures:
+        if not any("failed: lm/1" in t for t in texts(figures[-1])):
+            failures.append("plot_fit_bench: a failed method (lm) is not named on the figure")
+
+    pmf = os.path.join(PP, "plot_poisson_mf.py")
+    r = json.load(open(os.path.join(ROOT, "cases", "poisson-mf", "reference", "results.json")))
+    name = [m for m in r["methods"] if m != "LF alone"][0]
+    frac = list(r["methods"][name])[0]
+    r["methods"][name][frac][0]["error"] = None
+    pnull = dump(os.path.join(d, "pmf_null.json"), r)
+    refused("plot_poisson_mf, a null error", pmf, [pnull, os.path.join(d, "p.png")], [pnull, name, "error", "null"])
+
+    plot_guess = os.path.join(PP, "plot_guess.py")
+    g = json.load(open(os.path.join(d, "guess.json")))
+    fam = g["families"]["design/gamg"]
+    fam["guesses"]["sna"]["median_guess_rel_residual"] = None
+    gnull = dump(os.path.join(d, "guess_null.json"), g)
+    refused("plot_guess, a null residual", plot_guess, [gnull, os.path.join(d, "g.png")], [gnull, "sna", "median_guess_rel_residual"])
+    fam["guesses"]["sna"]["median_guess_rel_residual"] = 1e-3
+    fam["guesses"]["pod"]["iterations"][1] = None
+    gnull = dump(os.path.join(d, "guess_itnull.json"), g)
+    refused("plot_guess, a null iteration count", plot_guess, [gnull, os.path.join(d, "g.png")], [gnull, "pod", "iterations"])
+    fam["guesses"] = {}
+    gnone = dump(os.path.join(d, "guess_none.json"), g)
+    refused("plot_guess, a family without guesses", plot_guess, [gnone, os.path.join(d, "g.png")], [gnone, "design/gamg"])
+
+    plot_fit = os.path.join(PP, "plot_fit.py")
+    c = fit_case(os.path.join(d, "exact"), exact=True)
+    figures.clear()
+    if ok("plot_fit, an exact fit", plot_fit, c) and figures:
+        if not any("no error" in t for t in texts(figures[-1])):
+            failures.append("plot_fit: an exact fit's error panel does not say there is no error")
+    c = fit_case(os.path.join(d, "dotcase"))
+    cwd = os.getcwd()
+    os.chdir(c)
+    try:
+        ok("plot_fit .", plot_fit, ".")
+    finally:
+        os.chdir(cwd)
+    if not os.path.exists(os.path.join(c, "dotcase.png")) or os.path.exists(os.path.join(c, "..png")):
+        failures.append("plot_fit .: %s (expected dotcase.png, named after the directory)" % sorted(os.listdir(c)))
 
 
 def main():
@@ -241,6 +363,8 @@ def main():
             failures.append("atomic.write_text into a missing directory: %r (expected the path, not a temporary name)" % e.code)
     except Exception as e:  # noqa: BLE001
         failures.append("atomic.write_text into a missing directory: %s: %s" % (type(e).__name__, e))
+
+    bad_input(d)
 
     for fig in figures:
         if empty_panels(fig):

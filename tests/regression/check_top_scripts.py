@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+"""The top-level scripts' arguments and exit statuses (regression.top_scripts; about a second: stand-ins for the
+install, the build and the programs, so that nothing is installed, built or fuzzed).
+
+    check_top_scripts.py DIR
+
+scripts/run-fuzz.sh: seconds that are not a positive integer (libFuzzer reads -max_total_time=model as "no limit")
+and an unknown reader are refused (exit 2) before the install and the build. scripts/run-tests.sh and
+scripts/run-sanitize.sh: a ctest that selects no test is a failure, not a pass. With CDPATH exported (cd then prints
+the directory, which ended up in the paths taken with $(cd ...)), scripts/run-cases.sh still refuses an unknown case
+by name and every cases/*/run.sh --help started by a relative path prints its usage. cases/aion/run.sh: SNAPS_NP other
+than 1 is said to be unused; a run whose path problem was not run ends with a note and no figure, not a plot error.
+The CMake minimum covers cmake_language(DEFER) of tests/ (3.19).
+"""
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+failures = []
+
+
+def run(cmd, cwd, env=None, stub=None):
+    e = dict(os.environ, **(env or {}))
+    e.pop("CDPATH", None)
+    e.update(env or {})
+    if stub:
+        e["PATH"] = stub + os.pathsep + e["PATH"]
+    try:
+        p = subprocess.run(cmd, cwd=cwd, env=e, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "timeout", "", ""
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect(what, got, code, out_has=(), err_has=(), nonzero=False):
+    rc, out, err = got
+    bad_code = (rc in (0, "timeout")) if nonzero else rc != code
+    if bad_code or not all(s in out for s in out_has) or not all(s in err for s in err_has):
+        failures.append("%s: exit %s (expected %s), stdout %r, stderr %r" % (what, rc, "non-zero" if nonzero else code,
+                                                                             out[-300:], err[-300:]))
+
+
+def script(path, text):
+    with open(path, "w") as f:
+        f.write("#!/usr/bin/env bash\n" + text)
+    os.chmod(path, 0o755)
+
+
+def main():
+    d = os.path.abspath(sys.argv[1])
+    shutil.rmtree(d, ignore_errors=True)
+    # a copy of scripts/ whose install and build are stand-ins, and a cmake stand-in on PATH
+    root = os.path.join(d, "root")
+    shutil.copytree(os.path.join(ROOT, "scripts"), os.path.join(root, "scripts"))
+    script(os.path.join(root, "scripts", "install-deps.sh"), "exit 0\n")
+    script(os.path.join(root, "scripts", "build.sh"), "exit 0\n")
+    os.makedirs(os.path.join(root, "cases", "a"))
+    script(os.path.join(root, "cases", "a", "run.sh"), "# Usage: run.sh <output directory>\nexit 0\n")
+    stub = os.path.join(d, "stub")
+    os.makedirs(stub)
+    script(os.path.join(stub, "cmake"), "exit 0\n")
+
+    fuzz = os.path.join(root, "scripts", "run-fuzz.sh")
+    expect("run-fuzz.sh model (a reader where the seconds go)", run(["bash", fuzz, "model"], root, stub=stub), 2,
+           err_has=("'model'", "positive integer"))
+    expect("run-fuzz.sh 0", run(["bash", fuzz, "0"], root, stub=stub), 2, err_has=("'0'",))
+    expect("run-fuzz.sh 5 modle", run(["bash", fuzz, "5", "modle"], root, stub=stub), 2, err_has=("'modle'",))
+    if os.path.exists(os.path.join(root, "build-fuzz")):
+        failures.append("run-fuzz.sh configured build-fuzz/ before refusing its arguments")
+
+    # an empty test directory: ctest finds no test
+    for b in ("build", "build-sanitize"):
+        os.makedirs(os.path.join(root, b))
+        open(os.path.join(root, b, "CTestTestfile.cmake"), "w").close()
+    expect("run-tests.sh, no test selected", run(["bash", os.path.join(root, "scripts", "run-tests.sh")], root,
+                                                 env={"SNAPS_SANITIZE_TESTS": "0"}, stub=stub), None, nonzero=True)
+    expect("run-sanitize.sh, no test selected", run(["bash", os.path.join(root, "scripts", "run-sanitize.sh")], root, stub=stub),
+           None, nonzero=True)
+
+    cdpath = {"CDPATH": ".:/nonexistent"}
+    expect("run-cases.sh nosuchcase with CDPATH", run(["bash", "scripts/run-cases.sh", "nosuchcase"], root, env=cdpath, stub=stub),
+           2, err_has=("nosuchcase",))
+    for case in sorted(glob.glob(os.path.join(ROOT, "cases", "*", "run.sh"))):
+        rel = os.path.relpath(case, ROOT)
+        expect("%s --help with CDPATH" % rel, run(["bash", rel, "--help"], ROOT, env=cdpath, stub=stub), 0, out_has=("Usage",))
+
+    # cases/aion/run.sh with a bench_aion stand-in that writes the committed results without the paths (as -sizes 100)
+    build = os.path.join(d, "aion-build")
+    os.makedirs(os.path.join(build, "bin"))
+    open(os.path.join(build, "CMakeCache.txt"), "w").close()
+    res = json.load(open(os.path.join(ROOT, "bench", "results", "aion.json")))
+    nopaths = os.path.join(d, "nopaths.json")
+    with open(nopaths, "w") as f:
+        json.dump({k: v for k, v in res.items() if not k.startswith("paths.")}, f)
+    script(os.path.join(build, "bin", "bench_aion"),
+           'while [ $# -gt 0 ]; do [ "$1" = -results ] && cp "%s" "$2"; shift; done\necho bench_aion stand-in\n' % nopaths)
+    out = os.path.join(d, "aion-out")
+    os.makedirs(out)
+    open(os.path.join(out, "aion_paths.png"), "w").close()  # an earlier run's figure
+    got = run(["bash", os.path.join(ROOT, "cases", "aion", "run.sh"), out, "--", "-sizes", "100"], d,
+              env={"BUILD_DIR": build, "SNAPS_NP": "2"}, stub=stub)
+    expect("aion run.sh -- -sizes 100 (no path problem run), SNAPS_NP=2", got, 0, out_has=("no aion_paths.png",),
+           err_has=("SNAPS_NP=2 is not used",))
+    if os.path.exists(os.path.join(out, "aion_paths.png")):
+        failures.append("aion run.sh: an earlier run's aion_paths.png left beside a run that drew none")
+
+    top = open(os.path.join(ROOT, "CMakeLists.txt")).read()
+    m = re.search(r"cmake_minimum_required\(VERSION (\d+)\.(\d+)", top)
+    defer = [f for f in glob.glob(os.path.join(ROOT, "**", "CMakeLists.txt"), recursive=True)
+             if "cmake_language(DEFER" in open(f).read()]
+    if defer and (not m or (int(m.group(1)), int(m.group(2))) < (3, 19)):
+        failures.append("CMakeLists.txt asks for CMake %s, but %s use cmake_language(DEFER), new in 3.19"
+                        % (m.group(0) if m else "?", [os.path.relpath(f, ROOT) for f in defer]))
+
+    if failures:
+        sys.exit("top-level scripts:\n  " + "\n  ".join(failures))
+    print("top-level scripts: arguments checked before work, no-test runs fail, CDPATH harmless")
+
+
+if __name__ == "__main__":
+    main()

@@ -18,7 +18,8 @@ static const char help[] = "snaps-pod: builds a surrogate initial-guess model (f
                            "  -results <r.json>     JSON report: sizes, singular values, fit errors, times, machine\n"
                            "The SNA mu -> POD coordinates takes the -sna_ options (-sna_khronos_degree, -sna_khronos_nodes,\n"
                            "  -sna_khronos_modes, -sna_fit_max_it, -sna_bounds, -sna_monitor, ...); the SNA right-hand-side\n"
-                           "  coordinates -> POD coordinates the same options prefixed by rhs_ (-rhs_sna_khronos_modes, ...).\n";
+                           "  coordinates -> POD coordinates the same options prefixed by rhs_ (-rhs_sna_khronos_modes, ...).\n"
+                           "A misspelt or inapplicable option is reported before the snapshots are read and the SNAs fitted.\n";
 
 #include <snaps.h>
 #include <petscblaslapack.h>
@@ -270,6 +271,19 @@ int main(int argc, char **argv)
   PetscCheck(snatol >= 0 && snatol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_sna_tol must be in [0, 1), not %g", (double)snatol);
   PetscCheck(maxks == PETSC_DETERMINE || maxks >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_sna_max_modes must be at least 1, not %" PetscInt_FMT, maxks);
 
+  { /* the SNA fits' options, read now on SNAs made as FitCoordinates() makes them (the right-hand sides' only for
+       -rhs_map sna): every option is then read, and a misspelt one is reported before the fits, not after them */
+    PetscInt nsna = !norhs && rhsmap == 1 ? 2 : 1;
+
+    for (PetscInt i = 0; i < nsna; i++) {
+      PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+      if (i) PetscCall(SNASetOptionsPrefix(sna, "rhs_"));
+      PetscCall(SNASetFromOptions(sna));
+      PetscCall(SNAReadFitOptions(sna));
+      PetscCall(SNADestroy(&sna));
+    }
+    PetscCall(SNAPSOptionsWarnUnusedEarly(PETSC_COMM_WORLD));
+  }
   PetscCall(PetscTime(&t0));
   PetscCall(SNAPSSnapshotsLoad(PETSC_COMM_WORLD, snapfile, &N, &X, &U, norhs ? NULL : &B, fingerprint));
   if (!norhs && !B) { /* no /B: no right-hand-side basis either */

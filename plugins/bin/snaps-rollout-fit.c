@@ -6,6 +6,8 @@ static const char help[] = "snaps-rollout-fit: trains rollout surrogates of a ti
                            "  -trajectories <a.h5,b.h5,...>  solver trajectories (snaps-ks -trajectory) of one system\n"
                            "  -model <cat.h5>                the categorical (distributional) surrogate\n"
                            "  -twin_model <det.h5>           the deterministic twin (the same drift, rolled out without sampling)\n"
+                           "  -results <r.json>              JSON report: the latent, its size, the pairs, each drift's training error\n"
+                           "                                 (drift_train_error), each head's cross-entropy, the fit times, machine\n"
                            "  -latent fourier|pod            latent basis: the first r Fourier modes of a 1-D field (default for 1-D:\n"
                            "                                 latent size 2r) or, on a 2-D grid, the modes of the half plane of the box\n"
                            "                                 |kx|, |ky| <= r (latent size 4r(r + 1)); or the time-average and the leading\n"
@@ -66,16 +68,17 @@ static const char help[] = "snaps-rollout-fit: trains rollout surrogates of a ti
                            "                                 -drift_sna_khronos_init_spread 0.1)\n"
                            "  -head_sna_...                  options of the heads (defaults: degree 2, 4 nodes, 8 modes, irls, 20 sweeps,\n"
                            "                                 rtol 1e-4, lambda 1e-6; -head_sna_fit_irls_newton_its 2)\n"
+                           "A misspelt or inapplicable option is reported once the trajectories are read, before the fits.\n"
                            "Use the models with snaps-ks or snaps-kolmogorov -stepper sna -stepper_model <file>.\n";
 
 #include <snaps.h>
 
 int main(int argc, char **argv)
 {
-  char      **files = NULL, cat[PETSC_MAX_PATH_LEN] = "", det[PETSC_MAX_PATH_LEN] = "";
+  char      **files = NULL, cat[PETSC_MAX_PATH_LEN] = "", det[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
   const char *value, **inopts = NULL;
   PetscInt    nfiles = 1;
-  PetscBool   help_only, has;
+  PetscBool   help_only, has, hasresults;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
@@ -87,19 +90,37 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsStringArray("-trajectories", "Solver trajectory files", NULL, files, &nfiles, &has));
   PetscCall(PetscOptionsString("-model", "Categorical surrogate (output)", NULL, cat, cat, sizeof(cat), NULL));
   PetscCall(PetscOptionsString("-twin_model", "Deterministic twin (output)", NULL, det, det, sizeof(det), NULL));
+  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscOptionsEnd();
   if (!help_only) {
-    const char *outopts[2] = {"-model", "-twin_model"}, *outs[2] = {cat, det};
+    const char   *outopts[3] = {"-model", "-twin_model", "-results"}, *outs[3] = {cat, det, hasresults ? results : NULL};
+    SNAPSReport    report     = NULL;
+    PetscLogDouble t0, t1;
 
     PetscCheck(has && nfiles > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -trajectories <a.h5,...>: the solver trajectories to train on (run with -help for all options)");
     PetscCall(PetscMalloc1(nfiles, &inopts));
     for (PetscInt i = 0; i < nfiles; i++) inopts[i] = "-trajectories";
-    for (PetscInt i = 0; i < 2; i++)
-      if (outs[i][0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], nfiles, inopts, (const char *const *)files));
-    PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs)); /* before the fit, not when saving after it */
-    PetscCall(SNAPSSurrogateTrain(PETSC_COMM_WORLD, nfiles, (const char *const *)files, cat, det));
+    for (PetscInt i = 0; i < 3; i++)
+      if (outs[i] && outs[i][0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], nfiles, inopts, (const char *const *)files));
+    PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 3, outopts, outs)); /* before the fit, not when saving after it */
+    if (hasresults) {
+      PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
+      PetscCall(SNAPSReportSetString(report, "program", "snaps-rollout-fit"));
+      PetscCall(SNAPSReportSetInt(report, "n_trajectories", nfiles));
+      if (cat[0]) PetscCall(SNAPSReportSetString(report, "model", cat));
+      if (det[0]) PetscCall(SNAPSReportSetString(report, "twin_model", det));
+    }
+    PetscCall(PetscTime(&t0));
+    /* it warns about unused options once it has read its own, before the fits: every option of this program is read */
+    PetscCall(SNAPSSurrogateTrain(PETSC_COMM_WORLD, nfiles, (const char *const *)files, cat, det, report));
+    PetscCall(PetscTime(&t1));
+    if (report) {
+      PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(t1 - t0)));
+      PetscCall(SNAPSReportWrite(report, results));
+      PetscCall(SNAPSReportDestroy(&report));
+    }
   } else
-    PetscCall(SNAPSSurrogateTrain(PETSC_COMM_WORLD, 0, NULL, cat, det)); /* lists the training options and the SNAs' */
+    PetscCall(SNAPSSurrogateTrain(PETSC_COMM_WORLD, 0, NULL, cat, det, NULL)); /* lists the training options and the SNAs' */
   if (!has) nfiles = 0;
   for (PetscInt i = 0; i < nfiles; i++) PetscCall(PetscFree(files[i]));
   PetscCall(PetscFree(files));

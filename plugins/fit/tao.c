@@ -446,3 +446,33 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
   PetscCall(SNAFitRestoreData(sna, X, Y, &ctx.x, &ctx.y));
   PetscFunctionReturn(0);
 }
+
+/*@C
+  SNAReadFitOptions - Reads, without fitting, the options that SNAFit() reads beyond SNASetFromOptions(): -sna_view
+  (read at the end of a fit) and, for SNAFITTAO, the TAO solver's options (-sna_fit_tao_..., read when the fit
+  starts). A program calls it on an SNA set up as the one it will fit, before SNAPSOptionsWarnUnusedEarly() and the
+  long fit, so that those options are not reported as unused. Collective.
+@*/
+PetscErrorCode SNAReadFitOptions(SNA sna)
+{
+  const char *prefix;
+  SNAFitType  type;
+  PetscBool   flg, tao;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
+  PetscCall(PetscOptionsHasName(((PetscObject)sna)->options, prefix, "-sna_view", &flg));
+  PetscCall(SNAGetFitType(sna, &type));
+  PetscCall(PetscStrcmp(type, SNAFITTAO, &tao));
+  if (tao) { /* a solver as SNAFit_Tao() makes it: its options are read, nothing is solved */
+    Tao t;
+
+    PetscCall(TaoCreate(PetscObjectComm((PetscObject)sna), &t));
+    PetscCall(TaoSetType(t, TAOLMVM));
+    PetscCall(TaoSetOptionsPrefix(t, prefix));
+    PetscCall(TaoAppendOptionsPrefix(t, "sna_fit_"));
+    PetscCall(TaoSetFromOptions(t));
+    PetscCall(TaoDestroy(&t));
+  }
+  PetscFunctionReturn(0);
+}

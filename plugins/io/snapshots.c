@@ -3,6 +3,7 @@
 #include <snaps/snapshots.h>
 #include <snaps/dataset.h>
 #include <snaps/report.h>
+#include <snaps/ordering.h>
 #include <snaps/private/snaimpl.h>
 #include <petscviewerhdf5.h>
 #include <errno.h>
@@ -22,12 +23,10 @@ struct _n_SNAPSSnapshots {
 PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm comm, const char file[], PetscInt q, const char fingerprint[], SNAPSSnapshots *snap)
 {
   SNAPSSnapshots s;
-  size_t         len;
 
   PetscFunctionBegin;
   PetscCheck(q >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "Snapshots need at least one parameter, not %" PetscInt_FMT, q);
-  PetscCall(PetscStrlen(fingerprint, &len));
-  PetscCheck(len == 16, comm, PETSC_ERR_ARG_WRONG, "The fingerprint '%s' is not 16 hexadecimal digits", fingerprint);
+  PetscCheck(SNAPSFingerprintIsValid(fingerprint), comm, PETSC_ERR_ARG_WRONG, "The fingerprint '%s' is not 16 hexadecimal digits", fingerprint ? fingerprint : "(null)");
   PetscCall(PetscNew(&s));
   s->comm = comm;
   s->q    = q;
@@ -144,7 +143,9 @@ static PetscErrorCode WriteParameters_Rank0(SNAPSSnapshots s)
   if (!ierr) ierr = SNAHDF5WriteAttributeInt(root, "n_params", s->q);
   if (!ierr) ierr = SNAHDF5WriteAttributeInt(root, "n_samples", s->N);
   H5Gclose(root);
-  if (H5Fclose(file) < 0 && !ierr) ierr = PETSC_ERR_FILE_WRITE;
+  /* the file is closed before any error is raised; a failure here (a full disk at the final flush) is the first
+     message of the chain, the one PETSc prints in full: it names the file */
+  PetscCheck(H5Fclose(file) >= 0 || ierr, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not close the snapshot file '%s' (disk full?)", s->tmp);
   PetscCall(ierr);
   PetscFunctionReturn(0);
 }
@@ -225,6 +226,7 @@ static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt 
   PetscMPIInt    rank;
   PetscErrorCode ierr   = 0;
   PetscInt       buf[5] = {0, 0, 0, 0, 0};
+  char           text[64] = "", ordering[64] = ""; /* rank 0's, broadcast for the messages */
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
@@ -232,7 +234,6 @@ static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt 
     H5E_auto2_t func;
     void       *data;
     hid_t       f, root;
-    char        text[64];
     H5Eget_auto2(H5E_DEFAULT, &func, &data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -245,7 +246,8 @@ static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt 
       if (!ierr) ierr = SNAHDF5ReadAttributeInt(root, "n_params", &buf[1]);
       if (!ierr) ierr = SNAHDF5ReadAttributeInt(root, "n_samples", &buf[2]);
       if (!ierr) ierr = SNAHDF5ReadAttributeString(root, "fingerprint", text, sizeof(text));
-      if (!ierr) ierr = PetscStrncpy(fingerprint, text, 17);
+      /* absent in no file SNAPS wrote, but "natural" is what a file without it means (the model reader's default) */
+      if (!ierr) ierr = SNAHDF5ReadAttributeStringDefault(root, "ordering", "natural", ordering, sizeof(ordering));
       buf[3] = H5Lexists(f, "U", H5P_DEFAULT) > 0;
       buf[4] = H5Lexists(f, "B", H5P_DEFAULT) > 0;
       if (!ierr && buf[3]) ierr = CheckRows_Rank0(f, file, "U", buf[2], buf[0]);
@@ -260,7 +262,17 @@ static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt 
   PetscCheck(ierr != PETSC_ERR_FILE_READ, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not a snapshot file: it has no attributes vector_size and fingerprint (write snapshots with snaps-poisson-param -snapshots or SNAPSSnapshotsCreate())", file);
   PetscCheck(!ierr, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not a snapshot file (see the message above)", file);
   PetscCallMPI(MPI_Bcast(buf, 5, MPIU_INT, 0, comm));
-  PetscCallMPI(MPI_Bcast(fingerprint, 17, MPI_CHAR, 0, comm));
+  PetscCallMPI(MPI_Bcast(text, sizeof(text), MPI_CHAR, 0, comm));
+  PetscCallMPI(MPI_Bcast(ordering, sizeof(ordering), MPI_CHAR, 0, comm));
+  /* checked whole: a longer text cut to 16 digits would pass as the fingerprint of the operator it starts like */
+  PetscCheck(SNAPSFingerprintIsValid(text), comm, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s' has the fingerprint '%s', which is not 16 hexadecimal digits: an edited or foreign file; write the snapshots again with snaps-poisson-param -snapshots or SNAPSSnapshotsCreate()", file, text);
+  PetscCall(PetscStrncpy(fingerprint, text, SNAPS_FINGERPRINT_LEN));
+  { /* the model snaps-pod writes from these rows says "natural": another ordering would be dropped silently there */
+    PetscBool natural;
+
+    PetscCall(PetscStrcmp(ordering, "natural", &natural));
+    PetscCheck(natural, comm, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s' stores its vectors in the ordering '%s'; this SNAPS reads 'natural'", file, ordering);
+  }
   PetscCheck(buf[3], comm, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s' has no dataset /U", file);
   PetscCheck(buf[0] >= 1 && buf[1] >= 1 && buf[2] >= 1, comm, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s' declares implausible sizes", file);
   for (PetscInt i = 0; i < 3; i++) sizes[i] = buf[i];

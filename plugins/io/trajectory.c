@@ -404,31 +404,58 @@ static PetscErrorCode XdmfPut(char **s, size_t *cap, size_t *n, const char fmt[]
   PetscFunctionReturn(0);
 }
 
+/* text with the five XML special characters (& < > " ') as entities, in a new string: names pasted into the XDMF
+   (the file's base name, the equation and field) may hold any of them, and an unescaped one makes the file invalid
+   XML, which ParaView's readers reject. */
+static PetscErrorCode XmlEscape(const char text[], char **out)
+{
+  size_t n = 1, k = 0;
+
+  PetscFunctionBegin;
+  for (const char *c = text; *c; c++) n += *c == '&' ? 5 : *c == '<' || *c == '>' ? 4 : *c == '"' || *c == '\'' ? 6 : 1;
+  PetscCall(PetscMalloc1(n, out));
+  for (const char *c = text; *c; c++) {
+    const char *e = *c == '&' ? "&amp;" : *c == '<' ? "&lt;" : *c == '>' ? "&gt;" : *c == '"' ? "&quot;" : *c == '\'' ? "&apos;" : NULL;
+
+    if (e)
+      for (; *e; e++) (*out)[k++] = *e;
+    else (*out)[k++] = *c;
+  }
+  (*out)[k] = 0;
+  PetscFunctionReturn(0);
+}
+
 /* The XDMF text that lets ParaView animate member 0 of a 2-D field; NULL for 1-D fields. */
 static PetscErrorCode XdmfText(SNAPSTrajectory tr, const PetscReal times[], char **text, size_t *len)
 {
   const SNAPSTrajectoryDesc *d     = &tr->desc;
   const char                *slash = strrchr(tr->file, '/'), *base = slash ? slash + 1 : tr->file;
   size_t                     cap = 4096 + (size_t)tr->rows * 1024, n = 0; /* a first guess: XdmfPut enlarges it */
-  char                      *s;
+  char                      *s, *xbase, *xequation, *xfield;
 
   PetscFunctionBegin;
+  PetscCall(XmlEscape(base, &xbase));
+  PetscCall(XmlEscape(d->equation, &xequation));
+  PetscCall(XmlEscape(d->field, &xfield));
   PetscCall(PetscMalloc1(cap, &s));
 #define XDMF_PUT(...) PetscCall(XdmfPut(&s, &cap, &n, __VA_ARGS__))
-  XDMF_PUT("<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n <Domain>\n  <Grid Name=\"%s\" GridType=\"Collection\" CollectionType=\"Temporal\">\n", d->equation);
+  XDMF_PUT("<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n <Domain>\n  <Grid Name=\"%s\" GridType=\"Collection\" CollectionType=\"Temporal\">\n", xequation);
   for (PetscInt k = 0; k < tr->rows; k++) {
     XDMF_PUT("   <Grid Name=\"t%" PetscInt_FMT "\" GridType=\"Uniform\">\n    <Time Value=\"%.17g\"/>\n", k, (double)times[k]);
     XDMF_PUT("    <Topology TopologyType=\"2DCoRectMesh\" Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT "\"/>\n", d->shape[0], d->shape[1]);
     XDMF_PUT("    <Geometry GeometryType=\"ORIGIN_DXDY\">\n     <DataItem Dimensions=\"2\" Format=\"XML\">0 0</DataItem>\n");
     XDMF_PUT("     <DataItem Dimensions=\"2\" Format=\"XML\">%.17g %.17g</DataItem>\n    </Geometry>\n", (double)(d->length[0] / d->shape[0]), (double)(d->length[1] / d->shape[1]));
-    XDMF_PUT("    <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", d->field);
+    XDMF_PUT("    <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", xfield);
     XDMF_PUT("     <DataItem ItemType=\"HyperSlab\" Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT "\">\n", d->shape[0], d->shape[1]);
     XDMF_PUT("      <DataItem Dimensions=\"3 4\" Format=\"XML\">%" PetscInt_FMT " 0 0 0 1 1 1 1 1 1 %" PetscInt_FMT " %" PetscInt_FMT "</DataItem>\n", k, d->shape[0], d->shape[1]);
-    XDMF_PUT("      <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/%s</DataItem>\n", tr->rows, d->members, d->shape[0], d->shape[1], base, d->field);
+    XDMF_PUT("      <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/%s</DataItem>\n", tr->rows, d->members, d->shape[0], d->shape[1], xbase, xfield);
     XDMF_PUT("     </DataItem>\n    </Attribute>\n   </Grid>\n");
   }
   XDMF_PUT("  </Grid>\n </Domain>\n</Xdmf>\n");
 #undef XDMF_PUT
+  PetscCall(PetscFree(xbase));
+  PetscCall(PetscFree(xequation));
+  PetscCall(PetscFree(xfield));
   *text = s;
   *len  = n;
   PetscFunctionReturn(0);
@@ -617,7 +644,9 @@ static PetscErrorCode Write_Rank0(void *ctx, const char tmp[])
       ierr            = SNAHDF5WriteArray(h5, ck->name[i], 2, dims, ck->data[i]);
     }
   }
-  if (H5Fclose(h5) < 0 && !ierr) ierr = PETSC_ERR_FILE_WRITE;
+  /* closed before any error is raised; a failure here (a full disk at the final flush) is the message PETSc prints
+     in full: it names the file */
+  PetscCheck(H5Fclose(h5) >= 0 || ierr, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not close the checkpoint file '%s' (disk full?)", tmp);
   PetscCall(ierr);
   PetscFunctionReturn(0);
 }
@@ -780,7 +809,11 @@ static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], const PetscRea
   PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "forcing_amplitude", td->forcing > 0 ? 1 : 0, &td->famp));
   PetscCall(TrajectoryShape(h5, file, "time", &rt, dt));
   PetscCall(TrajectoryShape(h5, file, td->field, &rf, df));
-  PetscCheck(rt == 1 && (rf == 3 || rf == 4) && df[0] == dt[0] && dt[0] >= 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' has /time of rank %d and /%s of rank %d with different numbers of saved times: corrupt file", file, rt, td->field, rf);
+  /* one check each: the message says which of the shapes is wrong */
+  PetscCheck(rt == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' has /time of rank %d; expected rank 1 (one entry per saved time): corrupt file", file, rt);
+  PetscCheck(rf == 3 || rf == 4, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' has /%s of rank %d; expected rank 3 (saved times x members x grid points) or 4 (saved times x members x nx x ny): corrupt file", file, td->field, rf);
+  PetscCheck(df[0] == dt[0], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' has %llu saved times in /time but %llu rows in /%s: corrupt file", file, (unsigned long long)dt[0], (unsigned long long)df[0], td->field);
+  PetscCheck(dt[0] >= 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' holds no saved time (/time and /%s have 0 rows): an empty file; give a trajectory written by a run that saved at least one state", file, td->field);
   td->nt       = (PetscInt)dt[0];
   td->members  = (PetscInt)df[1];
   td->sdim     = rf - 2;

@@ -3,6 +3,7 @@
 #include <petsc/private/petscimpl.h>
 #include <stdint.h>
 #include <inttypes.h>
+#include <ctype.h>
 
 /* The splitmix64 finaliser: a bijective mix of 64 bits, so distinct entries give unrelated terms. */
 static inline uint64_t Mix64(uint64_t z)
@@ -98,4 +99,18 @@ PetscErrorCode SNAPSOperatorFingerprint(Mat A, SNAPSNatural nat, char hex[SNAPS_
   PetscCallMPI(MPI_Allreduce(sums, totals, 2, MPI_UINT64_T, MPI_SUM, comm));
   PetscCall(PetscSNPrintf(hex, SNAPS_FINGERPRINT_LEN, "%016" PRIx64, Mix64(totals[0] ^ Mix64((uint64_t)N ^ Mix64(totals[1])))));
   PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSFingerprintIsValid - Whether text is exactly 16 hexadecimal digits, as SNAPSOperatorFingerprint() writes;
+  NULL is not. Readers and writers of snapshot and model files refuse any other text.
+@*/
+PetscBool SNAPSFingerprintIsValid(const char text[])
+{
+  size_t i;
+
+  if (!text) return PETSC_FALSE;
+  for (i = 0; text[i]; i++)
+    if (i >= SNAPS_FINGERPRINT_LEN - 1 || !isxdigit((unsigned char)text[i])) return PETSC_FALSE;
+  return (PetscBool)(i == SNAPS_FINGERPRINT_LEN - 1);
 }

@@ -1,6 +1,7 @@
 /* Training rollout surrogates from solver trajectories (see snaps/surrogate.h). */
 #include <snaps/surrogate.h>
 #include <snaps/report.h>
+#include <snaps/options.h>
 #include <snaps/private/snaimpl.h>
 #include <snaps/private/khronosimpl.h>
 #include <snaps/private/surrogateimpl.h>
@@ -198,8 +199,8 @@ static PetscErrorCode CreateHeadSNA(MPI_Comm comm, PetscInt d, PetscInt q, SNA *
   PetscFunctionReturn(0);
 }
 
-/* Fits sna to n local rows (x: n x d, y: n x q) and prints how the fit ended. */
-static PetscErrorCode FitRows(SNA sna, const char what[], PetscInt n, const PetscReal x[], const PetscReal y[])
+/* Fits sna to n local rows (x: n x d, y: n x q), prints how the fit ended and gives its training loss (for -results). */
+static PetscErrorCode FitRows(SNA sna, const char what[], PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *objective)
 {
   Vec                X, Y;
   PetscInt           d, q;
@@ -215,6 +216,7 @@ static PetscErrorCode FitRows(SNA sna, const char what[], PetscInt n, const Pets
   PetscCall(SNAGetLossType(sna, &loss));
   PetscCall(SNACheckFitUsable(sna, what));
   PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "snaps-rollout-fit: %s: training %s %.6g (from %.6g), %s after %" PetscInt_FMT " iterations\n", what, loss == SNA_LOSS_CROSS_ENTROPY ? "cross-entropy" : "MSE", (double)sna->fit_mse, (double)sna->fit_mse0, SNAConvergedReasons[reason], sna->iterations));
+  *objective = sna->fit_mse;
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
   PetscFunctionReturn(0);
@@ -295,7 +297,7 @@ static PetscErrorCode CheckHeadPairs(SNAPSSurrogate s, PetscInt nall, const Pets
 /* The categorical heads: residuals of the drift, their bins, and head i fitted to (z, e_<i) -> bin of e_i; Markov
    heads (-head_markov) also see the residual of the step before, e_i(t - dt) = z_i(t) - z_i(t - dt) - g_i(z(t - dt)),
    and are fitted on the pairs that have a step before. */
-static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscReal z0all[], const PetscReal z1all[], const PetscReal zmall[], const PetscBool prev[], const TrainOptions *o)
+static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscReal z0all[], const PetscReal z1all[], const PetscReal zmall[], const PetscBool prev[], const TrainOptions *o, PetscReal loss[])
 {
   const PetscInt D = s->D, q = s->q;
   PetscReal     *e, *em, *x, *y, *z0, *z1, *zm;
@@ -329,7 +331,7 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
     }
     PetscCall(CreateHeadSNA(s->comm, d, q, &s->head[i]));
     PetscCall(PetscSNPrintf(what, sizeof(what), "head %" PetscInt_FMT " of %" PetscInt_FMT " (log q = %.4g)", i, D, (double)PetscLogReal((PetscReal)q)));
-    PetscCall(FitRows(s->head[i], what, n, x, y));
+    PetscCall(FitRows(s->head[i], what, n, x, y, &loss[i]));
   }
   PetscCall(PetscFree4(e, em, x, y));
   PetscCall(PetscFree3(z0, z1, zm));
@@ -1194,7 +1196,7 @@ static PetscErrorCode NoisyPairs(SNAPSSurrogate s, PetscInt n, const PetscReal z
    increment, where the SNA's own (nonconvex) fits of products of 16 factors stalled at 6% to 50% (cases/ks-surrogate
    README). With -drift_fit sna the SNA is fitted by its own fit (defaults: KHRONOS degree 2, 3 nodes: quadratic
    factors, 24 modes, ALS, 100 sweeps). */
-static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[], const TrainOptions *o)
+static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[], const TrainOptions *o, PetscReal err[])
 {
   PetscReal *dz, *x, *y;
   PetscInt   na = 0;
@@ -1224,12 +1226,13 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
       PetscReal rel = 0;
       PetscInt  modes;
       PetscCall(PolynomialDrift(s, na, x, dz, i, o, &rel, &s->drift[i]));
+      err[i] = rel;
       PetscCall(SNAKhronosGetBasis(s->drift[i], NULL, NULL, &modes));
       PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %s: polynomial of degree %" PetscInt_FMT " with %" PetscInt_FMT " monomials (KHRONOS modes), training relative error %.4g\n", what, o->degree, modes, (double)rel));
       continue;
     }
     PetscCall(CreateDriftSNA(s->comm, s->D, &s->drift[i]));
-    PetscCall(FitRows(s->drift[i], what, na, x, dz));
+    PetscCall(FitRows(s->drift[i], what, na, x, dz, &err[i]));
   }
   PetscCall(PetscFree(dz));
   PetscCall(PetscFree2(x, y));
@@ -1237,6 +1240,7 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
   for (PetscInt h = 0; pairs && h < s->D / 2; h++) {
     const PetscReal rel = fits[h].rel;
     PetscInt        mc, ms;
+    err[2 * h] = err[2 * h + 1] = rel; /* one fit of the complex mode: one error for both coordinates */
     PetscCall(PairSNAs(s, o, &fits[h], &s->drift[2 * h], &s->drift[2 * h + 1]));
     PetscCall(SNAKhronosGetBasis(s->drift[2 * h], NULL, NULL, &mc));
     PetscCall(SNAKhronosGetBasis(s->drift[2 * h + 1], NULL, NULL, &ms));
@@ -1494,22 +1498,54 @@ static PetscErrorCode HeadsForLatent(SNAPSSurrogate s, const TrainOptions *o)
   PetscFunctionReturn(0);
 }
 
+/* The options the fits will read (the drift SNAs' with -drift_fit sna, the heads' with -model), read now on SNAs made
+   as TrainDrift() and TrainHeads() make them: then SNAPSOptionsWarnUnusedEarly() can report the rest before the fits. */
+static PetscErrorCode ReadFitOptions(SNAPSSurrogate s, PetscBool heads, const TrainOptions *o)
+{
+  SNA sna;
+
+  PetscFunctionBegin;
+  if (!o->poly) {
+    PetscCall(CreateDriftSNA(s->comm, s->D, &sna));
+    PetscCall(SNAReadFitOptions(sna));
+    PetscCall(SNADestroy(&sna));
+  }
+  if (heads) {
+    s->markov = o->markov; /* the heads' inputs (SNAPSSurrogateHeadInputs) depend on these; TrainHeads sets them too */
+    s->local  = o->local;
+    PetscCall(CreateHeadSNA(s->comm, SNAPSSurrogateHeadInputs(s, 0), s->q, &sna));
+    PetscCall(SNAReadFitOptions(sna));
+    PetscCall(SNADestroy(&sna));
+  }
+  PetscFunctionReturn(0);
+}
+
 /*@C
   SNAPSSurrogateTrain - Trains rollout surrogates from solver trajectories: the drift (deterministic twin) and,
   when cat is given (-model), the categorical heads; writes the categorical model to cat and the
   deterministic twin to det (either may be NULL or empty). Under -help it lists its options (and a drift's and
   a head's SNA options) and trains nothing. Collective.
+
+  Once the trajectories are read and every option of the training is read (the SNAs' too), and before the fits, it
+  warns about the options that no one read (SNAPSOptionsWarnUnusedEarly()): the caller reads its own options first.
+
+  report (NULL: none) gets the figures of the fit: latent, latent_size, latent_modes, pairs, rollout_dt, drift_fit,
+  drift_form, drift_train_error (per latent coordinate: the relative error of a polynomial drift, the training MSE of
+  an SNA drift: drift_train_error_kind says which), head_train_cross_entropy (per coordinate, with -model), and the
+  times drift_fit_time_s, head_fit_time_s and train_time_s.
 @*/
-PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[])
+PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[], SNAPSReport report)
 {
   SNAPSSurrogate s;
   TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, PETSC_FALSE, PETSC_FALSE, 0};
   PetscBool      drift_snas = PETSC_FALSE, dt_set, help;
   PetscInt       n = 0, lag = 1;
-  PetscReal     *z0, *z1, *zm, *zr;
+  PetscReal     *z0, *z1, *zm, *zr, *drift_err, *head_loss;
   PetscBool     *prev;
+  PetscLogDouble t0, t1, t2 = 0, t3 = 0;
 
   PetscFunctionBegin;
+  PetscCall(PetscTime(&t0));
   PetscCall(PetscOptionsHasHelp(NULL, &help));
   PetscOptionsBegin(comm, NULL, "snaps-rollout-fit: training", NULL);
   PetscCall(PetscOptionsInt("-latent_modes", "Fourier or POD modes kept", NULL, o.r, &o.r, NULL));
@@ -1550,9 +1586,16 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscCall(DriftForLatent(s, &o));
   PetscCall(HeadsForLatent(s, &o));
   if (cat && cat[0]) PetscCall(CheckHeadPairs(s, n, prev, &o, lag));
+  /* every option is read by now (the program's, the latent's, the training's, the SNAs'): a misspelt one is
+     reported before the fits, which take minutes in the cases, not only at PetscFinalize */
+  PetscCall(ReadFitOptions(s, (PetscBool)(cat && cat[0]), &o));
+  PetscCall(SNAPSOptionsWarnUnusedEarly(comm));
   s->rate     = o.rate; /* before the fit: the noisy copies' targets (LinearPropagator) and the heads' residuals use it */
   s->substeps = o.substeps;
-  PetscCall(TrainDrift(s, n, z0, o.rate ? zr : z1, &o)); /* the rate form's targets as end states: y - x = dz/dt */
+  PetscCall(PetscCalloc2(s->D, &drift_err, s->D, &head_loss));
+  PetscCall(PetscTime(&t1));
+  PetscCall(TrainDrift(s, n, z0, o.rate ? zr : z1, &o, drift_err)); /* the rate form's targets as end states: y - x = dz/dt */
+  PetscCall(PetscTime(&t2));
   PetscCall(PetscFree(zr));
   PetscCheck(!drift_snas || s->qstart, comm, PETSC_ERR_ARG_INCOMP, "-save_drift_snas writes quadratic drifts as SNAs beside their table of monomials, but this drift is not quadratic (it is written as SNAs anyway): drop -save_drift_snas");
   if (det && det[0]) {
@@ -1560,9 +1603,42 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
     PetscCall(SurrogateSave(s, det, drift_snas));
   }
   if (cat && cat[0]) {
-    PetscCall(TrainHeads(s, n, z0, z1, zm, prev, &o));
+    PetscLogDouble h0;
+
+    PetscCall(PetscTime(&h0));
+    PetscCall(TrainHeads(s, n, z0, z1, zm, prev, &o, head_loss));
+    PetscCall(PetscTime(&t3));
+    t3 -= h0;
     PetscCall(PetscStrncpy(s->kind, "categorical", sizeof(s->kind)));
     PetscCall(SurrogateSave(s, cat, drift_snas));
+  }
+  if (report) {
+    PetscInt  pairs = 0;
+    PetscReal dt    = s->dt;
+
+    PetscCallMPI(MPI_Allreduce(&n, &pairs, 1, MPIU_INT, MPI_SUM, comm));
+    PetscCall(SNAPSReportSetString(report, "latent", s->latent));
+    PetscCall(SNAPSReportSetInt(report, "latent_size", s->D));
+    PetscCall(SNAPSReportSetInt(report, "latent_modes", o.r));
+    PetscCall(SNAPSReportSetInt(report, "pairs", pairs));
+    PetscCall(SNAPSReportSetReal(report, "rollout_dt", dt));
+    PetscCall(SNAPSReportSetString(report, "drift_fit", o.poly ? "polynomial" : "sna"));
+    PetscCall(SNAPSReportSetString(report, "drift_form", o.rate ? "rate" : "map"));
+    PetscCall(SNAPSReportSetString(report, "drift_train_error_kind", o.poly ? "relative_error" : "mse"));
+    PetscCall(SNAPSReportSetRealArray(report, "drift_train_error", s->D, drift_err));
+    PetscCall(SNAPSReportSetReal(report, "drift_fit_time_s", (PetscReal)(t2 - t1)));
+    if (cat && cat[0]) {
+      PetscCall(SNAPSReportSetInt(report, "bins", s->q));
+      PetscCall(SNAPSReportSetRealArray(report, "head_train_cross_entropy", s->D, head_loss));
+      PetscCall(SNAPSReportSetReal(report, "head_fit_time_s", (PetscReal)t3));
+    }
+  }
+  PetscCall(PetscFree2(drift_err, head_loss));
+  if (report) {
+    PetscLogDouble t4;
+
+    PetscCall(PetscTime(&t4));
+    PetscCall(SNAPSReportSetReal(report, "train_time_s", (PetscReal)(t4 - t0)));
   }
   PetscCall(PetscFree2(z0, z1));
   PetscCall(PetscFree2(zm, prev));

@@ -334,6 +334,20 @@ def unused_options():
     print("a 240-character trajectory name: XDMF of 3 times, each naming the file")
 
 
+def xdmf_escape():
+    """A trajectory name holding the XML special characters: the XDMF beside it is valid XML (ParaView's readers parse
+    it as such) and, once parsed, names the file as it is; the equation and field names are escaped the same way."""
+    base = "a&b<c>d\"e'f"
+    run([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-trajectory", path(base + ".h5")])
+    try:
+        root = ET.parse(path(base + ".xmf")).getroot()
+    except ET.ParseError as e:
+        raise AssertionError(f"the XDMF is not valid XML ({e}):\n{open(path(base + '.xmf')).read()[:1500]}")
+    grids = root.findall("./Domain/Grid/Grid")
+    assert len(grids) == 3 and all(g.find(".//DataItem[@Format='HDF']").text == base + ".h5:/w" for g in grids), open(path(base + ".xmf")).read()[:2000]
+    print("a trajectory named with & < > \" ': valid XDMF naming the file")
+
+
 def trajectory_stream():
     """-trajectory into a stream (a character device with /dev/null's numbers, made here where mknod is allowed):
     written into, it stays a character device, no .xmf is written beside it and no temporary or partial file is left

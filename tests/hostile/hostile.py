@@ -387,6 +387,11 @@ add_cases(
         ("snap_U_rank9", "dataset /U has rank 9", set_dataset("/", "U", rank9)),
         ("snap_U_no_storage", "dataset /U .*holds no data", snap_no_storage),
         ("snap_X_flipped_byte", "dataset /X fails its checksum: the file is corrupt", flip("X")),
+        # the model written from the rows says "natural", which the model reader requires: refused here, not passed on
+        ("snap_ordering_petsc", "stores its vectors in the ordering 'petsc'; this SNAPS reads 'natural'", set_attr("/", "ordering", lambda: np_bytes("petsc"))),
+        # checked whole: a longer fingerprint was cut to its first 16 characters, passing as that operator's
+        ("snap_fingerprint_long", "fingerprint 'c809406cb862ba28XXXX', which is not 16 hexadecimal digits", set_attr("/", "fingerprint", lambda: np_bytes("c809406cb862ba28XXXX"))),
+        ("snap_fingerprint_not_hex", "fingerprint 'zzzzzzzzzzzzzzzz', which is not 16 hexadecimal digits", set_attr("/", "fingerprint", lambda: np_bytes("zzzzzzzzzzzzzzzz"))),
     ],
 )
 
@@ -464,7 +469,7 @@ add_cases(
         ("traj_field_string_array", "attribute 'field' is an array of 1000 strings", set_attr("/", "field", lambda: string_array(1000, "u"))),
         ("traj_u_rank9", "dataset /u of the trajectory .* has too many dimensions", set_dataset("/", "u", rank9)),
         ("traj_u_no_storage", "dataset /time of the trajectory .*holds no data|dataset /u of the trajectory .*holds no data", traj_u_no_storage),
-        ("traj_time_count", "/time of rank 1 and /u of rank 3 with different numbers of saved times", traj_times(lambda t: t[:-1])),
+        ("traj_time_count", "has 4 saved times in /time but 5 rows in /u: corrupt file", traj_times(lambda t: t[:-1])),
         # -init_trajectory reads only the saved time it starts from (SNAPSTrajectoryLoadTime; here the first): a bad
         # value there is refused, naming its row in the file
         ("traj_inf_state", "HDF5 dataset 'u' contains NaN or Inf \\(row 0, entry 3 of that row\\)", traj_value(0, float("inf"))),
@@ -478,6 +483,8 @@ add_cases(
 # a NaN in a later row: read alone from that row's saved time (-init_time 1: row 2, the message must name row 2 of the
 # file, not row 0 of the one row read), and by snaps-rollout-fit, which reads every row (SNAPSTrajectoryLoad)
 case("traj_nan_state", "init_trajectory_row2", "HDF5 dataset 'u' contains NaN or Inf \\(row 2, entry 3 of that row\\)")(traj_value(2, float("nan")))
+# a field of the wrong rank is named as such (not as differing numbers of saved times: both have every row)
+case("traj_u_rank2_fit", "rollout_fit", "has /u of rank 2; expected rank 3 \\(saved times x members x grid points\\)")(lambda f: rewrite(f, "u", f["u"][:, 0, :]))
 case("traj_nan_state_fit", "rollout_fit", "HDF5 dataset 'u' contains NaN or Inf \\(row 2, entry 3 of that row\\)")(traj_value(2, float("nan")))
 
 

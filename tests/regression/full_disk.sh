@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A write that fails on a full disk must leave no temporary file and the existing file as it was.
 # The full disk is a 64 KiB tmpfs (needs root; exit 77, CTest's skip, where mount is not allowed).
-#   full_disk.sh <scratch dir> <data dir of make_data.py> <snaps-fit> <snaps-predict> <snaps-poisson-param>
+#   full_disk.sh <scratch dir> <data dir of make_data.py> <snaps-fit> <snaps-predict> <snaps-poisson-param> <snaps-ks>
+# The flow solver's checkpoint and trajectory then get a disk with room to start their files but not to finish them:
+# the existing ones stay as they were, no temporary file is left, and the message names the file.
 set -u
-work=$1 data=$2 fit=$3 predict=$4 param=$5
+work=$1 data=$2 fit=$3 predict=$4 param=$5 ks=$6
 disk=$work/disk
 mkdir -p "$disk"
 mountpoint -q "$disk" && umount "$disk"
@@ -34,4 +36,23 @@ run "$fit" -data "$data/good.h5" -model "$work/model2.h5" -results "$disk/r.json
 check "snaps-fit -results on a full disk"
 run "$param" -params 0.5 -kappa 1+mu1*x -dm_plex_box_faces 4 -snapshots "$disk/s.h5"
 check "snaps-poisson-param -snapshots on a full disk"
+
+# 16 KiB left after the two files: each run below creates its file, then fails writing or closing it
+rm -f "$disk"/*
+"$ks" -N 32 -T 0.5 -checkpoint "$work/ck.h5" -trajectory "$work/tr.h5" >/dev/null || { echo "the reference snaps-ks run failed"; exit 1; }
+cp "$work/ck.h5" "$work/tr.h5" "$disk/" || { echo "the checkpoint and trajectory do not fit the 64 KiB disk: nothing checked"; exit 1; }
+flow() { # what, file, command...: fails, the file untouched, no temporary, the message names the file
+  local what=$1 file=$2 ref left
+  shift 2
+  ref=$(sha256sum <"$work/$file")
+  run "$@"
+  left=$(find "$disk" -name '*.tmp*')
+  [ -z "$left" ] || { echo "FAIL $what: temporary files left: $left"; fail=1; }
+  [ "$(sha256sum <"$disk/$file")" = "$ref" ] || { echo "FAIL $what: the existing $file changed"; fail=1; }
+  grep -q "disk/\.$file" "$work/out.txt" || { echo "FAIL $what: the message does not name $file:"; tail -5 "$work/out.txt"; fail=1; }
+  echo "checked: $what"
+}
+flow "snaps-ks -checkpoint on a full disk" ck.h5 "$ks" -N 256 -ensemble 16 -T 1 -checkpoint "$disk/ck.h5"
+# an interrupted trajectory's rows stay in its partial file for a restart (-checkpoint); not a temporary file
+flow "snaps-ks -trajectory on a full disk" tr.h5 "$ks" -N 256 -T 4 -dt_save 0.1 -trajectory "$disk/tr.h5"
 exit $fail

@@ -51,3 +51,6 @@ PETSC_EXTERN PetscErrorCode SNAPSNaturalDestroy(SNAPSNatural *);
    natural ordering of nat (which must describe A's row layout). A must support MatGetRow() (AIJ and
    BAIJ formats do; SBAIJ, shell and MATIS matrices do not). Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSOperatorFingerprint(Mat, SNAPSNatural, char[SNAPS_FINGERPRINT_LEN]);
+/* Whether text is a fingerprint as SNAPSOperatorFingerprint() writes it: exactly 16 hexadecimal digits (a longer
+   text cut to 16, or non-hex text, is not: it would pass as some operator's). */
+PETSC_EXTERN PetscBool SNAPSFingerprintIsValid(const char[]);

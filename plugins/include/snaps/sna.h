@@ -104,6 +104,9 @@ PETSC_EXTERN PetscErrorCode SNAGetType(SNA, SNAType *);
    Before SNALoad() (PETSc's order) the type's options are read again for the loaded model, and -sna_type must be the
    file's type. */
 PETSC_EXTERN PetscErrorCode SNASetFromOptions(SNA);
+/* Reads, without fitting, the options SNAFit() reads beyond SNASetFromOptions() (-sna_view; a TAO fit's
+   -sna_fit_tao_... options), so that SNAPSOptionsWarnUnusedEarly() before a long fit does not flag them. Collective. */
+PETSC_EXTERN PetscErrorCode SNAReadFitOptions(SNA);
 /* Allocates the parameters for the current sizes; called by SNAFit() if needed. */
 PETSC_EXTERN PetscErrorCode SNASetUp(SNA);
 /* Prints or stores a description; ASCII viewers only (another type raises PETSC_ERR_SUP). */

@@ -26,6 +26,7 @@
 
 #include <snaps/sna.h>
 #include <snaps/trajectory.h>
+#include <snaps/report.h>
 
 typedef struct _n_SNAPSSurrogate *SNAPSSurrogate;
 
@@ -76,5 +77,6 @@ PETSC_EXTERN PetscInt SNAPSCategoricalSampleLogits(PetscInt, PetscReal[], PetscR
    the two files (either may be NULL or empty). Options: -latent fourier|pod, -latent_modes r (8), -latent_snapshots, -rollout_dt (the files'
    spacing), -bins q (16), -bin_tail (1e-3), -train_stride s (1), -head_stride (1), -head_markov (false),
    -residual_scale (1), the drift's -drift_sna_* and the heads'
-   -head_sna_* options. */
-PETSC_EXTERN PetscErrorCode SNAPSSurrogateTrain(MPI_Comm, PetscInt, const char *const[], const char[], const char[]);
+   -head_sna_* options. Warns about unused options before the fits (the caller reads its own first); the figures of
+   the fit go into the report, if not NULL (the caller writes it: snaps-rollout-fit -results). */
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateTrain(MPI_Comm, PetscInt, const char *const[], const char[], const char[], SNAPSReport);

@@ -111,13 +111,11 @@ static PetscErrorCode WriteBasisGroup(MPI_Comm comm, hid_t file, const char name
 static PetscErrorCode CheckModelData(MPI_Comm comm, const SNAGuessModelData *m, PetscInt *n)
 {
   PetscInt nj, din, dout;
-  size_t   len;
 
   PetscFunctionBegin;
   PetscCheck(m->k >= 1 && m->basis, comm, PETSC_ERR_ARG_WRONG, "A model needs at least one POD mode");
   PetscCheck(m->sna, comm, PETSC_ERR_ARG_WRONG, "A model needs the SNA that maps parameters to POD coordinates");
-  PetscCall(PetscStrlen(m->fingerprint, &len));
-  PetscCheck(len == SNAPS_FINGERPRINT_LEN - 1, comm, PETSC_ERR_ARG_WRONG, "The fingerprint '%s' is not 16 hexadecimal digits", m->fingerprint);
+  PetscCheck(SNAPSFingerprintIsValid(m->fingerprint), comm, PETSC_ERR_ARG_WRONG, "The fingerprint '%s' is not 16 hexadecimal digits", m->fingerprint);
   PetscCall(VecGetSize(m->basis[0], n));
   for (PetscInt j = 0; j < m->k; j++) {
     PetscCall(VecGetSize(m->basis[j], &nj));

@@ -1,0 +1,59 @@
+"""I/O and option checks of snaps-rollout-fit, snaps-pod, the snapshot and checkpoint writers.
+
+usage: check_io_s19.py CHECK SCRATCH BIN_DIR
+
+rollout_fit_results: snaps-rollout-fit lists -results in -help, writes the JSON report, and warns about a misspelt
+  option once, before the first drift is fitted. pod_unused_early: snaps-pod warns about a misspelt option before its
+  fits, and not about the SNA options its fits read (-sna_view, -rhs_sna_* with -rhs_map sna). (Writes that fail on a
+  full disk: regression.full_disk, full_disk.sh.)
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
+
+check, scratch, BIN = sys.argv[1:4]
+shutil.rmtree(scratch, ignore_errors=True)
+os.makedirs(scratch)
+
+
+def path(name):
+    return os.path.join(scratch, name)
+
+
+def run(cmd, rc=0, **kw):
+    p = script_runner.program([os.path.join(BIN, cmd[0])] + cmd[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120, **kw)
+    assert (p.returncode == 0) == (rc == 0), f"{' '.join(cmd)}: rc {p.returncode}:\n{p.stdout[-3000:]}"
+    return p.stdout
+
+
+def rollout_fit_results():
+    run(["snaps-ks", "-T", "20", "-dt_save", "0.5", "-N", "32", "-seed", "3", "-trajectory", path("ks.h5")])
+    assert "-results <r.json>" in run(["snaps-rollout-fit", "-help"]), "-results is not in -help"
+    out = run(["snaps-rollout-fit", "-trajectories", path("ks.h5"), "-twin_model", path("det.h5"), "-model", path("cat.h5"), "-latent_modes", "3",
+               "-head_sna_fit_max_it", "2", "-results", path("r.json"), "-drift_degre", "2"])
+    warn = "WARNING: option -drift_degre (value 2) was set but never used"
+    assert out.count(warn) == 1 and out.index(warn) < out.index("snaps-rollout-fit: drift 0"), f"one warning, before the first drift:\n{out}"
+    assert "was set but never used" not in out.replace(warn, ""), out
+    r = json.load(open(path("r.json")))
+    assert r["program"] == "snaps-rollout-fit" and r["latent_size"] == 6 and r["pairs"] == 40, r
+    assert len(r["drift_train_error"]) == 6 and len(r["head_train_cross_entropy"]) == 6 and "machine" in r, r
+    print("-results in -help and written; a misspelt option warned about once, before the fits")
+
+
+def pod_unused_early():
+    snap = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fuzz", "corpus", "snapshots", "ex2.h5")
+    out = run(["snaps-pod", "-snapshots", snap, "-model", path("m.h5"), "-sna_khronos_modess", "3", "-rhs_map", "sna", "-rhs_sna_khronos_modes", "4",
+               "-sna_view", "ascii:" + path("view.txt")])
+    warn = "WARNING: option -sna_khronos_modess (value 3) was set but never used"
+    assert out.count(warn) == 1 and out.index(warn) < out.index("snaps-pod: 9 snapshots"), f"one warning, before the fits:\n{out}"
+    assert out.count("was set but never used") == 1, f"only the misspelt option:\n{out}"
+    print("snaps-pod: a misspelt option warned about once, before the fits; the options its fits read are not")
+
+
+globals()[check]()

@@ -216,7 +216,7 @@ static PetscErrorCode SolveSamples(PoissonParam *pp, KSP ksp, PetscInt N, PetscI
     PetscCall(PoissonParamAssemble(pp, i, mu));
     PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
     PetscCall(PetscTime(&t1));
-    PetscCall(SNAGuessSetParameters(ksp, q, mu)); /* no-op unless the guess is "sna" */
+    PetscCall(SNAGuessSetParameters(ksp, q, mu)); /* used by an "sna" guess only */
     PetscCall(VecSet(u, 0.0));
     PetscCall(VecSet(cap->x0, 0.0)); /* the guess of preonly, which captures none */
     cap->captured = PETSC_FALSE;

@@ -14,6 +14,8 @@
     refused, the file unchanged; eight runs recording to one file at the same time leave eight records
   - snaps-pod -operators refuses as many records as terms (the misfit would be 0 whatever the data)
   - -ksp_view says where the reduced operator comes from: the model's /operator, or A and why not the /operator
+  - the monitor and -ksp_view name the parameters that choose the model's reduced operator
+  - a reduced-operator model of more than 1024 terms is used (the solve refused it though the load and fit accept it)
 Each case is checked even when another fails, so a run without the fixes shows every one.
 """
 import os
@@ -138,6 +140,29 @@ with h5py.File(path("op2.h5"), "r+") as h:
 expect(GUESS + ["-ksp_guess_sna_model", path("op2.h5"), "-ksp_guess_sna_galerkin", "-ksp_guess_sna_params", "0.5,0.5", "-ksp_view"],
        r"computed from A when it changes \(4 products with A\), not from the model's /operator: the model's /operator has 2 modes, fewer than the 4 corrected",
        ok=True)
+# ---- the parameters that choose the model's reduced operator are said (not "from nowhere (not needed)") ----
+expect(GUESS + ["-ksp_guess_sna_model", path("op.h5"), "-ksp_guess_sna_galerkin", "-ksp_guess_sna_params", "0.2,0.3", "-ksp_guess_sna_monitor", "-ksp_view"],
+       r"parameters from -ksp_guess_sna_params \(0.2, 0.3\), Galerkin projection on all 4 POD modes \(reduced operator from the model\)(.|\n)*"
+       r"reduced operator: the model's, polynomial of degree 1 .*, at the parameters from -ksp_guess_sna_params", ok=True,
+       what="the monitor and -ksp_view name the parameters of the model's reduced operator")
+
+# ---- a reduced-operator model of more terms than 1024 (the load takes up to 100000) is used, not refused at the solve ----
+shutil.copy(path("op.h5"), path("op_many.h5"))  # its 3 terms padded with zero terms to 1100
+with h5py.File(path("op_many.h5"), "r+") as h:
+    if "operator" in h:
+        T = 1100
+        e, t = h["operator/exponents"][...], h["operator/terms"][...]
+        e2 = np.zeros((T, e.shape[1]))
+        e2[: len(e)] = e
+        e2[len(e):, 0] = 2 + np.arange(T - len(e)) % 40  # distinct higher powers of mu1, zero coefficients
+        t2 = np.zeros((T,) + t.shape[1:])
+        t2[: len(t)] = t
+        for name, value in (("exponents", e2), ("terms", t2)):
+            del h["operator/" + name]
+            h["operator/" + name] = value
+        h["operator"].attrs["n_terms"] = np.int64(T)
+expect(GUESS + ["-ksp_guess_sna_model", path("op_many.h5"), "-ksp_guess_sna_galerkin", "-ksp_guess_sna_params", "0.5,0.5", "-ksp_view"],
+       r"reduced operator: the model's, polynomial of degree 1 in the parameters \(1100 terms", ok=True, what="a reduced-operator model of 1100 terms")
 if fails:
     sys.exit("FAIL:\n" + "\n\n".join(fails))
 print("guess_checks: options refused naming the values, empty and repeated predictions, a corrupt /operator, appended records, "

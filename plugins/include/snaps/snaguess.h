@@ -24,7 +24,9 @@
 
    Options (prefix of the KSP, then -ksp_guess_sna_):
      -ksp_guess_sna_model <file.h5>        the model file (required)
-     -ksp_guess_sna_params <mu1,mu2,...>   parameters for every solve (overridden by SNAGuessSetParameters())
+     -ksp_guess_sna_params <mu1,mu2,...>   parameters for every solve (overridden by SNAGuessSetParameters(), with a
+                                           warning; values outside the model's training box are used and said so by
+                                           the monitor and -ksp_view)
      -ksp_guess_sna_galerkin <bool>        Galerkin correction in the POD basis (default false)
      -ksp_guess_sna_galerkin_modes <m>     correct in the first m modes only (default: all)
      -ksp_guess_sna_scale <bool>           least-squares scaling when there is no Galerkin correction (default true)
@@ -44,8 +46,10 @@
                                            the contiguous basis, or PETSc's VecMDot/VecMAXPY; auto (default)
                                            times both when the model is loaded and keeps the faster
      -ksp_guess_sna_check_fingerprint <bool>  compare the operator with the model's fingerprint (default true)
-     -ksp_guess_sna_monitor                one line per guess: where mu came from, |c|, correction, time
-   -ksp_view shows the model and what the guess did.
+     -ksp_guess_sna_monitor                one line per guess: where mu came from (and whether it lies outside the
+                                           model's training box), |c|, correction, time
+   -ksp_view shows the model and what the guess did. The model is loaded again when the operator's size, row
+   layout (after KSPReset()) or the KSP's DM changes.
 
    Model file contract (HDF5, readable with h5py; written by snaps-pod through SNAGuessModelWrite()):
      /pod                group; attributes snaps_format_version (1), vector_size n, n_params q,
@@ -84,8 +88,10 @@ PETSC_EXTERN PetscErrorCode SNAGuessInitializePackage(void);
 PETSC_EXTERN PetscErrorCode KSPGuessCreate_SNA(KSPGuess);
 
 /* Gives the guess of ksp the parameters mu[q] of the next solves (they stay until changed; q = 0
-   clears them, so the right-hand side is used). Does nothing when the KSP has no "sna" guess, so an
-   application may always call it. Not collective, but every rank must pass the same values. */
+   clears them, so the right-hand side is used). They are kept on the KSP, so a call before
+   KSPSetFromOptions() creates the "sna" guess is not lost; other guess types ignore them, so an
+   application may always call it. They override -ksp_guess_sna_params (a warning says so once).
+   Not collective, but every rank must pass the same values. */
 PETSC_EXTERN PetscErrorCode SNAGuessSetParameters(KSP, PetscInt, const PetscReal[]);
 /* Wall times (s, this rank) of the last guess of ksp: all of it (correction included), the surrogate's
    prediction of the field x0 = V c, and of its coordinates c alone (any pointer may be NULL); zeros

@@ -8,6 +8,9 @@
 /* Version of the /pod and /rhs layout (see snaps/snaguess.h). */
 #define SNAGUESS_FORMAT_VERSION 1
 
+/* Most terms of a reduced-operator model: snaps-pod fits no more, the guess loads no more (the same limit at both). */
+#define SNAGUESS_OPERATOR_MAX_TERMS 100000
+
 /* The reduced operator as a function of the parameters: G(mu) = sum_t theta_t(mu) G_t (group /operator). */
 typedef struct {
   PetscInt   k, q, degree, T, nrecords; /* k x k blocks, q parameters, monomials of degree <= degree, T of them */

@@ -7,6 +7,14 @@
 #include <petscblaslapack.h>
 
 #define SNAGUESS_MAX_PARAMS 64
+#define SNAGUESS_PARAMS_KEY "SNAGuessParameters" /* composed on the KSP by SNAGuessSetParameters() */
+
+/* The parameters SNAGuessSetParameters() keeps on the KSP, so that a guess created later (KSPSetFromOptions()
+   after the call) still gets them. */
+typedef struct {
+  PetscInt  q;
+  PetscReal mu[SNAGUESS_MAX_PARAMS];
+} SNAGuessParams;
 
 typedef enum {
   KERNEL_AUTO,
@@ -39,6 +47,7 @@ typedef struct {
   char             loaded[PETSC_MAX_PATH_LEN]; /* file it came from; "" if none */
   SNAGuessModel    model;
   SNAPSNatural     nat;
+  DM               dm;          /* the KSP's DM the model was loaded for (referenced: its address stays its own), or NULL */
   Mat              printed_mat; /* operator and nonzero state whose fingerprint was checked */
   PetscObjectState printed_state;
   char             fingerprint[SNAPS_FINGERPRINT_LEN];
@@ -70,6 +79,9 @@ typedef struct {
   PetscBool       rebuilt;
   PetscReal       alpha, cnorm, last_time, total_time, last_predict_time, last_coord_time;
   PetscInt        count;
+  PetscBool       outside;       /* the last guess's parameters lie outside the SNA's training box */
+  PetscInt        outside_count; /* guesses with parameters outside it */
+  PetscBool       override_told; /* the application's parameters overriding -ksp_guess_sna_params was said */
 } KSPGuess_SNA;
 
 static PetscLogEvent KSPGUESS_SNA_Form, KSPGUESS_SNA_Predict;
@@ -93,6 +105,7 @@ static PetscErrorCode KSPGuessSNAFreeModel(KSPGuess_SNA *g)
   PetscCall(VecDestroy(&g->res));
   PetscCall(SNAGuessModelDestroy(&g->model));
   PetscCall(SNAPSNaturalDestroy(&g->nat));
+  PetscCall(DMDestroy(&g->dm));
   g->loaded[0]     = 0;
   g->printed_mat   = NULL;
   g->printed_state = 0;
@@ -114,6 +127,8 @@ static PetscErrorCode KSPGuessSNALoadModel(KSPGuess guess)
   PetscCall(MatCreateVecs(guess->A, &x, NULL));
   PetscCall(VecGetSize(x, &n));
   PetscCall(SNAPSNaturalCreate(guess->ksp->dm, x, &g->nat)); /* ksp->dm directly: KSPGetDM() would create a DMShell */
+  if (guess->ksp->dm) PetscCall(PetscObjectReference((PetscObject)guess->ksp->dm));
+  g->dm = guess->ksp->dm;
   PetscCall(VecDestroy(&x));
   PetscCall(SNAGuessModelLoad(comm, g->file, g->nat, n, &g->model));
   k = g->model.k;
@@ -167,17 +182,43 @@ static PetscErrorCode KSPGuessSNACheckFingerprint(KSPGuess guess)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
+/* Parameters given by SNAGuessSetParameters() before the KSP had this guess (kept on the KSP) become the guess's. */
+static PetscErrorCode KSPGuessSNATakeKSPParameters(KSPGuess guess)
 {
-  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
-  PetscBool     same;
-  PetscInt      n;
+  KSPGuess_SNA   *g = (KSPGuess_SNA *)guess->data;
+  PetscContainer  container;
+  SNAGuessParams *kept;
 
   PetscFunctionBegin;
-  PetscCheck(g->file[0], PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "The sna initial guess needs a model file: -ksp_guess_sna_model <model.h5> (build one with snaps-pod)");
+  if (!guess->ksp) PetscFunctionReturn(0);
+  PetscCall(PetscObjectQuery((PetscObject)guess->ksp, SNAGUESS_PARAMS_KEY, (PetscObject *)&container));
+  if (!container) PetscFunctionReturn(0);
+  PetscCall(PetscContainerGetPointer(container, (void **)&kept));
+  PetscCall(PetscArraycpy(g->app_params, kept->mu, kept->q));
+  g->napp = kept->q;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
+{
+  KSPGuess_SNA *g    = (KSPGuess_SNA *)guess->data;
+  MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
+  PetscBool     same;
+  PetscInt      n, nloc;
+  PetscMPIInt   moved = 0, anymoved;
+
+  PetscFunctionBegin;
+  PetscCheck(g->file[0], comm, PETSC_ERR_USER_INPUT, "The sna initial guess needs a model file: -ksp_guess_sna_model <model.h5> (build one with snaps-pod)");
+  PetscCall(KSPGuessSNATakeKSPParameters(guess));
   PetscCall(MatGetSize(guess->A, &n, NULL));
+  PetscCall(MatGetLocalSize(guess->A, &nloc, NULL));
   PetscCall(PetscStrcmp(g->file, g->loaded, &same));
-  if (!same || g->model.n != n) PetscCall(KSPGuessSNALoadModel(guess));
+  /* the bases, work vectors and natural map are laid out for one row distribution and DM: after KSPReset() or
+     KSPSetDM() the same global size may come with others (every rank must agree to reload: the load is collective) */
+  if (same && g->model.n == n) moved = (PetscMPIInt)(nloc != g->model.V.nloc || guess->ksp->dm != g->dm);
+  PetscCallMPI(MPI_Allreduce(&moved, &anymoved, 1, MPI_INT, MPI_MAX, comm));
+  if (anymoved) PetscCall(PetscInfo(guess, "The operator's row layout or the KSP's DM changed: the model is loaded again for them\n"));
+  if (!same || g->model.n != n || anymoved) PetscCall(KSPGuessSNALoadModel(guess));
   /* the options against the model, at every set-up (they may change without a reload): a wrong count of
      -ksp_guess_sna_params would be reported only on the paths that read them; the V^T b options do nothing
      unless every mode is corrected */
@@ -356,6 +397,49 @@ static PetscErrorCode KSPGuessSNACheckFinite(KSPGuess_SNA *g, MPI_Comm comm, Pet
   PetscFunctionReturn(0);
 }
 
+/* -ksp_guess_sna_params given, but the application's parameters (SNAGuessSetParameters()) are used: said once,
+   the first time they differ, so that the user's option is not silently ignored (-ksp_view says it too). */
+static PetscErrorCode KSPGuessSNATellOverride(KSPGuess guess)
+{
+  KSPGuess_SNA *g    = (KSPGuess_SNA *)guess->data;
+  MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
+  PetscBool     differ;
+
+  PetscFunctionBegin;
+  if (g->override_told || !g->napp || !g->nopt) PetscFunctionReturn(0);
+  differ = (PetscBool)(g->napp != g->nopt);
+  for (PetscInt p = 0; p < g->napp && !differ; p++) differ = (PetscBool)(g->app_params[p] != g->opt_params[p]);
+  if (!differ) PetscFunctionReturn(0);
+  g->override_told = PETSC_TRUE;
+  PetscCall(PetscPrintf(comm, "WARNING: -ksp_guess_sna_params"));
+  for (PetscInt p = 0; p < g->nopt; p++) PetscCall(PetscPrintf(comm, "%s%g", p ? "," : " ", (double)g->opt_params[p]));
+  PetscCall(PetscPrintf(comm, " is overridden by the parameters the application passes with SNAGuessSetParameters()"));
+  for (PetscInt p = 0; p < g->napp; p++) PetscCall(PetscPrintf(comm, "%s%g", p ? ", " : " (", (double)g->app_params[p]));
+  PetscCall(PetscPrintf(comm, "): the sna initial guess uses the application's (remove -ksp_guess_sna_params)\n"));
+  PetscFunctionReturn(0);
+}
+
+/* Parameters outside the box the SNA was trained on (snaps-predict warns of the same): a khronos model is
+   constant beyond it, so the guess is the box edge's prediction, the usual reason for a weak guess. Counted
+   for -ksp_view and said by the monitor. */
+static PetscErrorCode KSPGuessSNANoteOutside(KSPGuess guess, PetscInt np, const PetscReal mu[])
+{
+  KSPGuess_SNA    *g = (KSPGuess_SNA *)guess->data;
+  const PetscReal *lo, *hi;
+
+  PetscFunctionBegin;
+  g->outside = PETSC_FALSE;
+  PetscCall(SNAGetBounds(g->model.sna, &lo, &hi));
+  if (!lo || !hi) PetscFunctionReturn(0);
+  for (PetscInt p = 0; p < np && !g->outside; p++)
+    if (mu[p] < lo[p] || mu[p] > hi[p]) {
+      g->outside = PETSC_TRUE;
+      PetscCall(PetscInfo(guess, "Parameter %" PetscInt_FMT " = %g lies outside the model's training box [%g, %g]: the surrogate extrapolates\n", p + 1, (double)mu[p], (double)lo[p], (double)hi[p]));
+    }
+  if (g->outside) g->outside_count++;
+  PetscFunctionReturn(0);
+}
+
 /* The surrogate's coordinates c of the solution, from the parameters or the right-hand side. */
 static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
 {
@@ -368,6 +452,7 @@ static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
   PetscFunctionBegin;
   KSPGuessSNAGetParameters(g, &np, &mu);
   g->source = g->napp ? SOURCE_APPLICATION : (g->nopt ? SOURCE_OPTIONS : SOURCE_RHS);
+  PetscCall(KSPGuessSNATellOverride(guess));
   if (g->source == SOURCE_RHS) {
     PetscCheck(g->model.r > 0, comm, PETSC_ERR_USER_INPUT, "The sna initial guess needs the problem's parameters (SNAGuessSetParameters() or -ksp_guess_sna_params mu1,...,mu%" PetscInt_FMT "), or a model with a /rhs group to read them from the right-hand side; '%s' has none", g->model.q, g->file);
     const PetscInt r = g->model.r;
@@ -390,6 +475,7 @@ static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
     PetscCall(VecGetArray(g->mu, &a));
     for (PetscInt p = 0; p < np; p++) a[p] = mu[p];
     PetscCall(VecRestoreArray(g->mu, &a));
+    PetscCall(KSPGuessSNANoteOutside(guess, np, mu));
     PetscCall(SNAEvaluate(g->model.sna, g->mu, g->cs));
   }
   PetscCall(VecNorm(g->source == SOURCE_RHS ? g->c : g->cs, NORM_2, &g->cnorm));
@@ -407,9 +493,10 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(KSPGUESS_SNA_Form, guess, b, x, 0));
   PetscCall(PetscTime(&t0));
-  g->alpha      = 1.0;
-  g->rebuilt    = PETSC_FALSE;
-  g->from_model = PETSC_FALSE;
+  g->alpha   = 1.0;
+  g->rebuilt = PETSC_FALSE;
+  g->outside = PETSC_FALSE;
+  /* g->from_model stays: it says where the (possibly kept) reduced operator came from */
   if (g->galerkin && g->kg == k) {
     /* every mode corrected: the Galerkin solution x = V (V^T A V)^{-1} V^T b does not depend on the
        prediction, which is therefore not computed (this is PETSc's pod guess with an offline basis) */
@@ -417,6 +504,10 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
     g->cnorm  = 0;
     tc = tx = t0;
     PetscCall(KSPGuessSNAGalerkinOperator(guess));
+    if (g->from_model) { /* the parameters chose G(mu) from the model's /operator: they are used, and said where from */
+      g->source = g->napp ? SOURCE_APPLICATION : SOURCE_OPTIONS;
+      PetscCall(KSPGuessSNATellOverride(guess));
+    }
     PetscCall(KSPGuessSNAProjectRHS(g, b));
     PetscCall(KSPGuessSNAReducedSolve(g));
     PetscCall(SNAGuessBasisCombine(&g->model.V, g->blas, k, g->rhs, PETSC_FALSE, x));
@@ -472,9 +563,9 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
       const PetscReal *mu;
       KSPGuessSNAGetParameters(g, &np, &mu);
       for (PetscInt p = 0; p < g->model.q; p++) PetscCall(PetscPrintf(comm, "%s%g", p ? ", " : " (", (double)mu[p]));
-      PetscCall(PetscPrintf(comm, ")"));
+      PetscCall(PetscPrintf(comm, ")%s", g->outside ? " (outside the model's training box: the surrogate extrapolates)" : ""));
     }
-    if (g->source != SOURCE_NONE) PetscCall(PetscPrintf(comm, ", |c| %.6e", (double)g->cnorm));
+    if (!(g->galerkin && g->kg == k)) PetscCall(PetscPrintf(comm, ", |c| %.6e", (double)g->cnorm)); /* no prediction on all modes */
     if (g->galerkin && g->kg == k) {
       PetscCall(PetscPrintf(comm, ", Galerkin projection on all %" PetscInt_FMT " POD modes%s", k, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
       if (g->last_rhs_error >= 0) PetscCall(PetscPrintf(comm, ", |b - W W^T b| / |b| %.2e: V^T b %s", (double)g->last_rhs_error, g->last_rhs_error <= g->reduced_rhs_tol ? "from W" : "by a pass over V"));
@@ -509,7 +600,14 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCall(PetscArraycpy(params, g->opt_params, SNAGUESS_MAX_PARAMS)); /* what -help shows */
   PetscOptionsBegin(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->prefix, "SNA initial guess options", "KSPGuess");
   PetscCall(PetscOptionsString("-ksp_guess_sna_model", "Model file (HDF5, from snaps-pod)", "KSPGuessSNA", g->file, g->file, sizeof(g->file), NULL));
-  PetscCall(PetscOptionsRealArray("-ksp_guess_sna_params", "Problem parameters mu1,mu2,... for every solve (SNAGuessSetParameters() overrides)", "SNAGuessSetParameters", params, &n, &set));
+  PetscCall(PetscOptionsRealArray("-ksp_guess_sna_params", "Problem parameters mu1,mu2,... for every solve (SNAGuessSetParameters() overrides, with a warning)", "SNAGuessSetParameters", params, &n, &set));
+  /* given without a value, PETSc reports it not set: that would silently mean "no parameters" (the right-hand side) */
+  {
+    PetscBool named;
+    PetscCall(PetscOptionsHasName(((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_params", &named));
+    if (named && !set) n = 0, set = PETSC_TRUE;
+  }
+  PetscCheck(!set || n > 0, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_params needs the problem's parameters mu1,mu2,... (as many as the model has), but none were given: give the values, or remove the option to read them from the right-hand side");
   if (set) {
     for (PetscInt p = 0; p < n; p++) PetscCheck(!PetscIsInfOrNanReal(params[p]), PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-ksp_guess_sna_params: parameter %" PetscInt_FMT " is not a finite number", p + 1);
     PetscCall(PetscArraycpy(g->opt_params, params, n));
@@ -594,7 +692,8 @@ static PetscErrorCode KSPGuessView_SNA(KSPGuess guess, PetscViewer viewer)
 
       PetscCall(KSPGuessSNAOperatorSource(g, why, sizeof(why), &reason));
       if (!reason)
-        PetscCall(PetscViewerASCIIPrintf(viewer, "reduced operator: the model's, polynomial of degree %" PetscInt_FMT " in the parameters (%" PetscInt_FMT " terms, %" PetscInt_FMT " modes, fitted to %" PetscInt_FMT " records, misfit %.2e)\n", g->model.op->degree, g->model.op->T, g->model.op->k, g->model.op->nrecords, (double)g->model.op->misfit));
+        PetscCall(PetscViewerASCIIPrintf(viewer, "reduced operator: the model's, polynomial of degree %" PetscInt_FMT " in the parameters (%" PetscInt_FMT " terms, %" PetscInt_FMT " modes, fitted to %" PetscInt_FMT " records, misfit %.2e), at the parameters from %s%s\n", g->model.op->degree, g->model.op->T, g->model.op->k, g->model.op->nrecords, (double)g->model.op->misfit,
+                                         ParameterSources[g->napp ? SOURCE_APPLICATION : SOURCE_OPTIONS], g->napp && g->nopt ? " (overriding -ksp_guess_sna_params)" : ""));
       else
         PetscCall(PetscViewerASCIIPrintf(viewer, "reduced operator: computed from A when it changes (%" PetscInt_FMT " products with A)%s%s\n", g->kg, g->model.op ? ", not from the model's /operator: " : "", g->model.op ? reason : ""));
     }
@@ -611,8 +710,9 @@ static PetscErrorCode KSPGuessView_SNA(KSPGuess guess, PetscViewer viewer)
       PetscCall(PetscViewerASCIIPrintf(viewer, "correction: Galerkin in the first %" PetscInt_FMT " POD modes\n", g->loaded[0] ? g->kg : g->galerkin_modes));
     else
       PetscCall(PetscViewerASCIIPrintf(viewer, "correction: %s\n", g->scale ? "least-squares scaling" : "none (the surrogate's prediction as it is)"));
-    PetscCall(PetscViewerASCIIPrintf(viewer, "parameters from %s\n", g->count ? ParameterSources[g->source] : (g->napp ? ParameterSources[SOURCE_APPLICATION] : (g->nopt ? ParameterSources[SOURCE_OPTIONS] : ParameterSources[SOURCE_RHS]))));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "parameters from %s%s\n", g->count ? ParameterSources[g->source] : (g->napp ? ParameterSources[SOURCE_APPLICATION] : (g->nopt ? ParameterSources[SOURCE_OPTIONS] : ParameterSources[SOURCE_RHS])), g->napp && g->nopt ? " (overriding -ksp_guess_sna_params)" : ""));
   }
+  if (g->outside_count) PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " of the %" PetscInt_FMT " guesses had parameters outside the model's training box (the surrogate extrapolates there: weaker guesses)\n", g->outside_count, g->count));
   if (g->count) PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " guesses, last %.3e s, mean %.3e s (rank 0)\n", g->count, (double)g->last_time, (double)(g->total_time / g->count)));
   PetscFunctionReturn(0);
 }
@@ -734,9 +834,29 @@ PetscErrorCode KSPGuessCreate_SNA(KSPGuess guess)
 
 PetscErrorCode SNAGuessSetParameters(KSP ksp, PetscInt q, const PetscReal mu[])
 {
+  PetscContainer  container;
+  SNAGuessParams *kept;
+
   PetscFunctionBegin;
   PetscValidHeaderSpecific(ksp, KSP_CLASSID, 1);
   if (q) PetscValidRealPointer(mu, 3);
+  PetscCheck(q >= 0 && q <= SNAGUESS_MAX_PARAMS, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "SNAGuessSetParameters: %" PetscInt_FMT " parameters; between 0 and %d are supported", q, SNAGUESS_MAX_PARAMS);
+  for (PetscInt p = 0; p < q; p++) PetscCheck(!PetscIsInfOrNanReal(mu[p]), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "SNAGuessSetParameters: parameter %" PetscInt_FMT " is not a finite number", p + 1);
+  /* kept on the KSP as well: a program that calls this before KSPSetFromOptions() creates the sna guess would
+     otherwise lose them without a word (the guess reads them at its set-up) */
+  PetscCall(PetscObjectQuery((PetscObject)ksp, SNAGUESS_PARAMS_KEY, (PetscObject *)&container));
+  if (!container) {
+    PetscCall(PetscNew(&kept));
+    PetscCall(PetscContainerCreate(PetscObjectComm((PetscObject)ksp), &container));
+    PetscCall(PetscContainerSetPointer(container, kept));
+    PetscCall(PetscContainerSetUserDestroy(container, PetscContainerUserDestroyDefault));
+    PetscCall(PetscObjectCompose((PetscObject)ksp, SNAGUESS_PARAMS_KEY, (PetscObject)container));
+    PetscCall(PetscContainerDestroy(&container)); /* the KSP holds it */
+    PetscCall(PetscObjectQuery((PetscObject)ksp, SNAGUESS_PARAMS_KEY, (PetscObject *)&container));
+  }
+  PetscCall(PetscContainerGetPointer(container, (void **)&kept));
+  PetscCall(PetscArraycpy(kept->mu, mu, q));
+  kept->q = q;
   /* ksp->guess directly: KSPGetGuess() would create a guess of no type, which would make KSPSolve()
      start from zero even where the application asked for a nonzero initial guess */
   if (ksp->guess) PetscTryMethod(ksp->guess, "SNAGuessSetParameters_C", (KSPGuess, PetscInt, const PetscReal[]), (ksp->guess, q, mu));

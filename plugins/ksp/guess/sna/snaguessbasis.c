@@ -10,6 +10,18 @@
 
 PetscLogEvent KSPGUESS_SNA_BasisDot, KSPGUESS_SNA_BasisCombine;
 
+/* The BLAS kernels read and write nloc entries of the vector's array: a vector of another local size (an operator
+   laid out anew without the model being reloaded) must be an error, never a read or write out of bounds. */
+static PetscErrorCode CheckLayout(const SNAGuessBasis *B, Vec v)
+{
+  PetscInt nloc;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(v, &nloc));
+  PetscCheck(nloc == B->nloc, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The vector has %" PetscInt_FMT " local entries but the initial-guess model's basis was laid out for %" PetscInt_FMT " on this rank: the model must be loaded again for this layout", nloc, B->nloc);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAGuessBasisCreate(SNAPSNatural nat, PetscInt k, SNAGuessBasis *B)
 {
   Vec       tmpl;
@@ -58,6 +70,7 @@ PetscErrorCode SNAGuessBasisDot(const SNAGuessBasis *B, PetscBool blas, Vec b, P
   PetscFunctionBegin;
   PetscCheck(m >= 0 && m <= B->k, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " basis vectors requested of %" PetscInt_FMT, m, B->k);
   if (!m) PetscFunctionReturn(0);
+  PetscCall(CheckLayout(B, b));
   PetscCall(PetscLogEventBegin(KSPGUESS_SNA_BasisDot, b, 0, 0, 0));
   if (blas && B->data) {
     const PetscScalar *a;
@@ -93,6 +106,7 @@ PetscErrorCode SNAGuessBasisCombine(const SNAGuessBasis *B, PetscBool blas, Pets
 {
   PetscFunctionBegin;
   PetscCheck(m >= 0 && m <= B->k, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " basis vectors requested of %" PetscInt_FMT, m, B->k);
+  PetscCall(CheckLayout(B, x));
   PetscCall(PetscLogEventBegin(KSPGUESS_SNA_BasisCombine, x, 0, 0, 0));
   if (blas && B->data && m) {
     PetscScalar      *a;

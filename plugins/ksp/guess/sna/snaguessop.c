@@ -476,8 +476,11 @@ PetscErrorCode SNAGuessModelFitOperator(MPI_Comm comm, const char model[], const
     ierr = ReadFitInput_Rank0(model, records, &in); /* not PetscCall: agree with the other ranks first */
     if (!ierr) {
       T = Monomials(in.q, 0, degree, e, 0, NULL);
+      /* the guess loads at most SNAGUESS_OPERATOR_MAX_TERMS terms: a fit beyond would write a model it refuses */
+      if (T > SNAGUESS_OPERATOR_MAX_TERMS) ierr = PetscError(PETSC_COMM_SELF, __LINE__, PETSC_FUNCTION_NAME, __FILE__, PETSC_ERR_USER_INPUT, PETSC_ERROR_INITIAL, "A reduced-operator model of degree %" PetscInt_FMT " in %" PetscInt_FMT " parameters has %" PetscInt_FMT " terms, more than the %d the sna initial guess loads: lower -operator_degree", degree, in.q, T, SNAGUESS_OPERATOR_MAX_TERMS);
       /* as many records as terms interpolate any data: the misfit (0 to rounding) would then tell nothing */
-      if (T >= in.nrec) ierr = PetscError(PETSC_COMM_SELF, __LINE__, PETSC_FUNCTION_NAME, __FILE__, PETSC_ERR_USER_INPUT, PETSC_ERROR_INITIAL, "A reduced-operator model of degree %" PetscInt_FMT " in %" PetscInt_FMT " parameters has %" PetscInt_FMT " terms but '%s' holds only %" PetscInt_FMT " records: record more operators (more than %" PetscInt_FMT ", so that the misfit means something) or lower -operator_degree", degree, in.q, T, records, in.nrec, T);
+      else if (T >= in.nrec)
+        ierr = PetscError(PETSC_COMM_SELF, __LINE__, PETSC_FUNCTION_NAME, __FILE__, PETSC_ERR_USER_INPUT, PETSC_ERROR_INITIAL, "A reduced-operator model of degree %" PetscInt_FMT " in %" PetscInt_FMT " parameters has %" PetscInt_FMT " terms but '%s' holds only %" PetscInt_FMT " records: record more operators (more than %" PetscInt_FMT ", so that the misfit means something) or lower -operator_degree", degree, in.q, T, records, in.nrec, T);
     }
     if (!ierr) ierr = PetscMalloc2(T * in.q, &exps, T * in.k * in.k, &terms);
     if (!ierr) {
@@ -517,7 +520,7 @@ static PetscErrorCode ReadOperatorGroup_Local(hid_t group, const char filename[]
   PetscCall(SNAHDF5ReadAttributeInt(group, "degree", &op->degree));
   PetscCall(SNAHDF5ReadAttributeInt(group, "n_terms", &op->T));
   PetscCall(SNAHDF5ReadAttributeInt(group, "n_records", &op->nrecords));
-  PetscCheck(qop == q && op->k >= 1 && op->k <= kmodel && op->T >= 1 && op->T <= 100000, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': %s declares %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters and %" PetscInt_FMT " terms for a model of %" PetscInt_FMT " modes and %" PetscInt_FMT " parameters: corrupt model", filename, OP_GROUP, op->k, qop, op->T, kmodel, q);
+  PetscCheck(qop == q && op->k >= 1 && op->k <= kmodel && op->T >= 1 && op->T <= SNAGUESS_OPERATOR_MAX_TERMS, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s': %s declares %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters and %" PetscInt_FMT " terms for a model of %" PetscInt_FMT " modes and %" PetscInt_FMT " parameters: corrupt model", filename, OP_GROUP, op->k, qop, op->T, kmodel, q);
   op->q = q;
   {
     hsize_t        de[2] = {(hsize_t)op->T, (hsize_t)q}, dt[3] = {(hsize_t)op->T, (hsize_t)op->k, (hsize_t)op->k}, one = 1;
@@ -615,12 +618,14 @@ PetscErrorCode SNAGuessOperatorLoad(MPI_Comm comm, const char filename[], PetscI
 
 PetscErrorCode SNAGuessOperatorEvaluate(const SNAGuessOperatorModel *op, const PetscReal mu[], PetscInt kg, PetscScalar G[])
 {
-  PetscReal theta[1024];
-  PetscInt  kk = op->k * op->k;
+  PetscReal *theta;
+  PetscInt   kk = op->k * op->k;
 
   PetscFunctionBegin;
   PetscCheck(kg <= op->k, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The reduced-operator model has %" PetscInt_FMT " modes, %" PetscInt_FMT " requested", op->k, kg);
-  PetscCheck(op->T <= 1024, PETSC_COMM_SELF, PETSC_ERR_SUP, "Reduced-operator models of more than 1024 terms are not supported");
+  /* any T the load accepts (at most SNAGUESS_OPERATOR_MAX_TERMS): evaluated once per new operator, so the allocation is
+     nothing beside the T k^2 products */
+  PetscCall(PetscMalloc1(op->T, &theta));
   MonomialValues(op->q, op->T, op->exponents, mu, theta);
   /* the leading kg x kg block, column-major for LAPACK */
   for (PetscInt j = 0; j < kg; j++) {
@@ -631,6 +636,7 @@ PetscErrorCode SNAGuessOperatorEvaluate(const SNAGuessOperatorModel *op, const P
       for (PetscInt i = 0; i < kg; i++) g[i] += th * col[i];
     }
   }
+  PetscCall(PetscFree(theta));
   PetscFunctionReturn(0);
 }
 

@@ -178,3 +178,57 @@ PetscErrorCode PoissonViewCommit(MPI_Comm comm, const char tmp[], const char fil
   PetscCheck(!outcome, comm, PETSC_ERR_FILE_WRITE, "Could not write -view_solution '%s'%s%s: an existing file is left as it was", file, err ? ": " : "", err ? strerror(err) : "");
   PetscFunctionReturn(0);
 }
+
+/* The error handler of PoissonErrorHoldPush(): records an error raised on hold->comm, prints any other one. */
+static PetscErrorCode PoissonErrorHoldHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  PoissonErrorHold *hold = (PoissonErrorHold *)ctx;
+
+  if (p == PETSC_ERROR_INITIAL) {
+    int cmp = MPI_UNEQUAL;
+
+    if (comm != MPI_COMM_NULL) (void)MPI_Comm_compare(comm, hold->comm, &cmp);
+    hold->held = (cmp == MPI_IDENT || cmp == MPI_CONGRUENT) ? PETSC_TRUE : PETSC_FALSE;
+    if (hold->held) (void)PetscStrncpy(hold->msg, mess ? mess : "", sizeof(hold->msg));
+  }
+  if (hold->held) return n;
+  return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, NULL);
+}
+
+PetscErrorCode PoissonErrorHoldPush(MPI_Comm comm, PoissonErrorHold *hold)
+{
+  PetscFunctionBegin;
+  hold->comm   = comm;
+  hold->held   = PETSC_FALSE;
+  hold->msg[0] = 0;
+  PetscCall(PetscPushErrorHandler(PoissonErrorHoldHandler, hold));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonErrorHoldPop(PoissonErrorHold *hold)
+{
+  PetscFunctionBegin;
+  (void)hold;
+  PetscCall(PetscPopErrorHandler());
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonErrorHoldRaise(PoissonErrorHold *hold, PetscErrorCode ierr, const char from[], const char to[])
+{
+  char   msg[sizeof(hold->msg) + 2 * PETSC_MAX_PATH_LEN];
+  size_t n = 0, lf = from ? strlen(from) : 0, lt = to ? strlen(to) : 0;
+
+  PetscFunctionBegin;
+  if (!ierr) PetscFunctionReturn(0);
+  if (!hold->held) PetscCall(ierr); /* printed where it was raised */
+  for (const char *s = hold->msg; *s && n + lt + 1 < sizeof(msg);) {
+    if (lf && !strncmp(s, from, lf)) {
+      memcpy(msg + n, to, lt);
+      n += lt;
+      s += lf;
+    } else
+      msg[n++] = *s++;
+  }
+  msg[n] = 0;
+  SETERRQ(hold->comm, ierr, "%s", msg);
+}

@@ -6,8 +6,8 @@
 
 PetscErrorCode PoissonMeshDomainOption(PetscOptionItems *PetscOptionsObject, const PetscReal def[], PetscReal *a, PetscReal *b)
 {
-  PetscReal dom[2] = {def[0], def[1]};
-  PetscInt  n      = 2;
+  PetscReal dom[3] = {def[0], def[1], 0};
+  PetscInt  n      = 3; /* one more than needed: a third value is refused, not dropped */
   PetscBool set, help;
   MPI_Comm  comm = PetscOptionsObject->comm;
 
@@ -46,7 +46,7 @@ static PetscErrorCode PoissonMeshCheckMemory(MPI_Comm comm, PetscInt dim, const 
 PetscErrorCode PoissonMeshGetOptions(MPI_Comm comm, const char program[], PetscInt dim, PetscInt default_faces, char mesh[], size_t meshlen, PetscInt faces[], PetscBool *simplex)
 {
   PetscBool hasfile, hasfaces;
-  PetscInt  nfaces = 3, box[3] = {default_faces, default_faces, default_faces};
+  PetscInt  nfaces = 4, box[4] = {default_faces, default_faces, default_faces, 0}; /* one more: extra counts are refused */
 
   PetscFunctionBegin;
   *simplex = PETSC_FALSE;
@@ -68,7 +68,7 @@ PetscErrorCode PoissonMeshGetOptions(MPI_Comm comm, const char program[], PetscI
   if (nfaces == 1)
     for (PetscInt d = 1; d < dim; d++) box[d] = box[0]; /* -dm_plex_box_faces n means n in every direction */
   else
-    PetscCheck(nfaces >= dim, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces needs one count per direction (%" PetscInt_FMT ") or a single one", dim);
+    PetscCheck(nfaces == dim, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces needs one count per direction (%" PetscInt_FMT ") or a single one, not %" PetscInt_FMT "%s", dim, nfaces, nfaces > dim ? " (check -dim)" : "");
   for (PetscInt d = 0; d < dim; d++) {
     PetscCheck(box[d] >= 1, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces: %" PetscInt_FMT " cells in direction %" PetscInt_FMT, box[d], d);
     faces[d] = box[d];

@@ -15,7 +15,9 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -model <u.h5>           khronos: save the solution as a KHRONOS SNA model (snaps-predict -model u.h5)\n"
                            "  -exact_view             print u and the derived source f\n"
                            "  -error_cells <n>        cells per direction of the error-quadrature grid (2-D: 256, 3-D: 48); boxes of\n"
-                           "                          quadrilaterals/hexahedra only (mesh files and simplices: quadrature on the cells)\n"
+                           "                          quadrilaterals/hexahedra only (mesh files and simplices: quadrature on the cells);\n"
+                           "                          FEM rounds it up to whole sub-cells of every mesh cell (the report gives the\n"
+                           "                          grid used: error_cells, error_cells_per_direction)\n"
                            "  -error_order <q>        Gauss points per direction of the error quadrature (2-D: 5, 3-D: 4)\n"
                            "FEM: -dm_plex_box_faces n[,n[,n]] (16), -petscspace_degree k (1), -dm_plex_filename meshes/square.msh,\n"
                            "  -dm_plex_simplex, -dm_refine, -ksp_type (cg), -ksp_rtol (1e-12), -ksp_monitor, -fem_assembly auto|box|plex\n"
@@ -269,7 +271,15 @@ int main(int argc, char **argv)
     const PetscBool grid = (PetscBool)(fem.box || (!fem.mesh[0] && !fem.simplex)); /* the error's grid rule applies */
     PetscReal       faces[3], lo[3], hi[3];
 
-    PetscCall(PoissonReportCreate(methods[method], exprs, dim, fem.mesh[0] ? 0 : a, fem.mesh[0] ? 0 : b, fem.dofs, fem.degree, l2sq, h1, grid ? ecells : 0, eorder, fem.setup_time, fem.solve_time, &report));
+    PetscInt        eused = PETSC_MAX_INT; /* the grid used: whole sub-cells per mesh cell, so at least -error_cells */
+    PetscReal       ecells_dir[3];
+
+    for (PetscInt d = 0; d < dim; d++) {
+      eused         = PetscMin(eused, fem.error_cells[d]);
+      ecells_dir[d] = (PetscReal)fem.error_cells[d];
+    }
+    PetscCall(PoissonReportCreate(methods[method], exprs, dim, fem.mesh[0] ? 0 : a, fem.mesh[0] ? 0 : b, fem.dofs, fem.degree, l2sq, h1, grid ? eused : 0, eorder, fem.setup_time, fem.solve_time, &report));
+    if (grid) PetscCall(SNAPSReportSetRealArray(report, "error_cells_per_direction", dim, ecells_dir));
     if (!grid) PetscCall(SNAPSReportSetString(report, "error_quadrature", fem.simplex ? "Stroud conical rule of degree + error_order points per cell" : "error_order Gauss points per direction and cell"));
     PetscCall(SNAPSReportSetString(report, "cell_type", PoissonMeshReportsSimplex(dim, fem.simplex) ? "simplex" : "tensor"));
     PetscCall(SNAPSReportSetString(report, "assembly", fem.box ? "box" : "plex"));

@@ -1014,8 +1014,10 @@ static PetscErrorCode KhTensorSolve(PoissonKhronos *kh, const PetscReal V[], con
     }
     if (monitor) PetscCall(PetscPrintf(kh->comm, "  khronos: tensor solve, rank %" PetscInt_FMT ": singular value %.3e, energy error of the truncation %.3e (tol %g |J|)\n", r + 1, (double)tn, (double)(0.5 * aerr), (double)kh->tol));
   }
-  kh->modes  = r;
-  kh->energy = Jh + 0.5 * aerr;
+  kh->modes            = r;
+  kh->energy           = Jh + 0.5 * aerr;
+  kh->truncation_error = 0.5 * aerr;
+  kh->truncation       = 0.5 * aerr <= kh->tol * PetscAbsReal(Jh) ? "tolerance" : (r == n ? "full rank" : "rank cap");
   PetscCall(PetscFree5(Ut, tmp, Q, ev, t));
   PetscCall(PetscFree(work));
   PetscFunctionReturn(0);

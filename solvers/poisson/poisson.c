@@ -28,8 +28,9 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -khronos_solve tensor|als (2-D: tensor; d > 2: als only). tensor: f integrated by tensor Gauss quadrature\n"
                            "  (not compressed), the Galerkin system in the whole (G-2)^2 spline space solved by fast diagonalisation,\n"
                            "  then truncated to the lowest rank whose energy error is <= -sna_fit_rtol |J| (1e-15; rank cap\n"
-                           "  -sna_khronos_modes, default none); it runs no fit, so -sna_fit_max_it, the ALS, validation and\n"
-                           "  slow-progress options, -sna_fit_error_if_not_converged and the start options -sna_khronos_init,\n"
+                           "  -sna_khronos_modes, default none; the report's truncation_stop and truncation_energy_error say which\n"
+                           "  ended it, and a cap reached above the tolerance is warned about); it runs no fit, so -sna_fit_max_it,\n"
+                           "  the ALS, validation and slow-progress options, -sna_fit_error_if_not_converged and the start options -sna_khronos_init,\n"
                            "  -sna_khronos_init_spread and -sna_khronos_seed are refused. als: f and the face data\n"
                            "  compressed to low rank (-khronos_source_tol 1e-12, -khronos_source_rank 16, -khronos_source_cross\n"
                            "  true: try a rank-1 cross of f first), greedy rank enrichment up to -sna_khronos_modes M (4) with\n"
@@ -45,6 +46,7 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
 #include "fem.h"
 #include "galerkin.h"
 #include "mesh.h"
+#include <string.h>
 
 /* The error quadrature (u and grad u of the exact solution at every quadrature point) is most of a 3-D run's time:
    its own -log_view event, and its time (the slowest rank's) in the printed line and the report. */
@@ -132,6 +134,8 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
   l2sq    = dim >= 4 ? l2sep : l2grid;
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: khronos degree %" PetscInt_FMT " %" PetscInt_FMT "-D, G %" PetscInt_FMT ", rank %" PetscInt_FMT ", %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e (%s; grid %.6e, separable %.6e), H1 error %.6e, source %s rank %" PetscInt_FMT " (rel. error %.1e), %" PetscInt_FMT " lifting terms, %.3f s, errors %.3f s\n", kh.degree, dim,
                         kh.nodes, kh.modes, kh.dofs, size, (double)l2sq, emethod, (double)l2grid, (double)l2sep, (double)h1, kh.source_method, kh.source_rank, (double)kh.source_error, kh.lift_terms, (double)(kh.setup_time + kh.solve_time), (double)terr));
+  if (kh.truncation && !strcmp(kh.truncation, "rank cap"))
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the tensor solve's rank truncation stopped at the rank cap -sna_khronos_modes %" PetscInt_FMT " with energy error %.3e, above the tolerance -sna_fit_rtol %g |J|: raise -sna_khronos_modes (or leave it unset) for the tolerance\n", kh.modes, (double)kh.truncation_error, (double)kh.tol));
   PetscCall(SNAViewFromOptions(kh.sna, NULL, "-sna_view"));
   PetscCall(KhronosWrite(&kh, view, npoints, model));
   if (results) {
@@ -145,6 +149,10 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     PetscCall(SNAPSReportSetReal(report, "energy", kh.energy));
     PetscCall(SNAPSReportSetString(report, "solve", kh.solve));
     if (kh.reason) PetscCall(SNAPSReportSetString(report, "converged_reason", kh.reason));
+    if (kh.truncation) { /* the tensor solve */
+      PetscCall(SNAPSReportSetString(report, "truncation_stop", kh.truncation));
+      PetscCall(SNAPSReportSetReal(report, "truncation_energy_error", kh.truncation_error));
+    }
     PetscCall(SNAPSReportSetInt(report, "source_rank", kh.source_rank));
     PetscCall(SNAPSReportSetReal(report, "source_rel_error", kh.source_error));
     PetscCall(SNAPSReportSetString(report, "source_fit", kh.source_method));

@@ -1198,6 +1198,7 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
   PetscCall(KhGetSolveType(kh, &tensor));
   PetscCall(KhCreateSNA(kh, tensor));
   PetscCall(KhGetSourceOptions(kh, &stol, &srank, &cross, &monitor));
+  kh->source_tol = stol;
   kh->n = kh->nodes - 2;
   PetscCall(KhRegisterEvents());
   PetscCallMPI(MPI_Barrier(comm));

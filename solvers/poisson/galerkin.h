@@ -44,6 +44,7 @@ typedef struct {
   PetscReal   truncation_error; /* tensor: the energy error of the truncation (0 for als) */
   PetscInt    source_rank;   /* rank of the compressed source (0: not compressed) */
   PetscReal   source_error;  /* relative weighted L2 error of the compressed source */
+  PetscReal   source_tol;    /* -khronos_source_tol, which source_error may miss (the best rank found is kept) */
   const char *source_method; /* how the source was compressed and checked: grid, sampled, rank-1 cross */
   PetscInt    lift_terms;    /* separable terms of the lifting (0: homogeneous Dirichlet data) */
   PetscReal   setup_time;    /* basis, source compression, lifting (s, max over ranks) */

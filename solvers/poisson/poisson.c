@@ -33,7 +33,8 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  the ALS, validation and slow-progress options, -sna_fit_error_if_not_converged and the start options -sna_khronos_init,\n"
                            "  -sna_khronos_init_spread and -sna_khronos_seed are refused. als: f and the face data\n"
                            "  compressed to low rank (-khronos_source_tol 1e-12, -khronos_source_rank 16, -khronos_source_cross\n"
-                           "  true: try a rank-1 cross of f first), greedy rank enrichment up to -sna_khronos_modes M (4) with\n"
+                           "  true: try a rank-1 cross of f first; a source tolerance not reached is warned about, source_tol_met in\n"
+                           "  the report), greedy rank enrichment up to -sna_khronos_modes M (4) with\n"
                            "  -sna_fit_max_it (50) ALS sweeps per stage, each new mode started at random (-sna_khronos_seed), kept\n"
                            "  when it lowers the energy by more than -sna_fit_rtol |J| (1e-10): the SNA class's Ritz fit (SNASetRitzForm),\n"
                            "  whose stop reason the report gives (converged_reason). -sna_monitor: energies per rank/sweep.\n"
@@ -134,6 +135,8 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
   l2sq    = dim >= 4 ? l2sep : l2grid;
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: khronos degree %" PetscInt_FMT " %" PetscInt_FMT "-D, G %" PetscInt_FMT ", rank %" PetscInt_FMT ", %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e (%s; grid %.6e, separable %.6e), H1 error %.6e, source %s rank %" PetscInt_FMT " (rel. error %.1e), %" PetscInt_FMT " lifting terms, %.3f s, errors %.3f s\n", kh.degree, dim,
                         kh.nodes, kh.modes, kh.dofs, size, (double)l2sq, emethod, (double)l2grid, (double)l2sep, (double)h1, kh.source_method, kh.source_rank, (double)kh.source_error, kh.lift_terms, (double)(kh.setup_time + kh.solve_time), (double)terr));
+  if (kh.source_rank > 0 && kh.source_error > kh.source_tol)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the source's rank-%" PetscInt_FMT " compression has relative error %.1e, above -khronos_source_tol %g: the rank growth stopped (no further improvement, or -khronos_source_rank) and the best rank found is used; raise -khronos_source_rank, or set -khronos_source_tol to what is reachable\n", kh.source_rank, (double)kh.source_error, (double)kh.source_tol));
   if (kh.truncation && !strcmp(kh.truncation, "rank cap"))
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the tensor solve's rank truncation stopped at the rank cap -sna_khronos_modes %" PetscInt_FMT " with energy error %.3e, above the tolerance -sna_fit_rtol %g |J|: raise -sna_khronos_modes (or leave it unset) for the tolerance\n", kh.modes, (double)kh.truncation_error, (double)kh.tol));
   PetscCall(SNAViewFromOptions(kh.sna, NULL, "-sna_view"));
@@ -155,6 +158,8 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     }
     PetscCall(SNAPSReportSetInt(report, "source_rank", kh.source_rank));
     PetscCall(SNAPSReportSetReal(report, "source_rel_error", kh.source_error));
+    PetscCall(SNAPSReportSetReal(report, "source_tol", kh.source_tol));
+    PetscCall(SNAPSReportSetBool(report, "source_tol_met", (PetscBool)(kh.source_error <= kh.source_tol)));
     PetscCall(SNAPSReportSetString(report, "source_fit", kh.source_method));
     PetscCall(SNAPSReportSetInt(report, "lifting_terms", kh.lift_terms));
     PetscCall(SNAPSReportSetString(report, "error_method", emethod));

@@ -28,6 +28,8 @@ PETSC_EXTERN PetscErrorCode PoissonExactEvaluate(PoissonExact, const PetscReal[]
 /* u (may be NULL) and f = -Laplace(u) (may be NULL) at n points x[n*dim]: through the compiled tape (tape.h)
    when it reproduces libmatheval, else point by point. Not collective. */
 PETSC_EXTERN PetscErrorCode PoissonExactEvaluateBatch(PoissonExact, PetscInt, const PetscReal[], PetscReal[], PetscReal[]);
+/* u (may be NULL) and grad u (may be NULL; grad[n*dim]) at n points x[n*dim], like PoissonExactEvaluateBatch(). */
+PETSC_EXTERN PetscErrorCode PoissonExactEvaluateGradientBatch(PoissonExact, PetscInt, const PetscReal[], PetscReal[], PetscReal[]);
 /* Returns the dimension and the expression as given. */
 PETSC_EXTERN PetscErrorCode PoissonExactGetInfo(PoissonExact, PetscInt *, const char *[]);
 /* Returns the derived source f = -Laplace(u) as text (libmatheval's unsimplified form); valid until destroy. */

@@ -217,7 +217,7 @@ def main():
         "one run per configuration: the time targets' verdicts are judged on one sample each on a shared machine "
         "(marked so); --repeat N takes the median of N")]
     for key, (_, title) in PROBLEMS.items():
-        lines += ["## %s on [-1,1]^2\n" % title, "| method | size | DoFs | squared L2 error | H1 error | time [s] |", "|---|---|---|---|---|---|"]
+        lines += ["## %s on [-1,1]^2\n" % title, "| method | size | DoFs | squared L2 error | H1 seminorm error | time [s] |", "|---|---|---|---|---|---|"]
         klabel = "KHRONOS k=%d, %s" % (KDEG, "tensor solve" if key in NONSEP else "rank 1")
         for m, label in (("khronos", klabel), ("fem_q1", "FEM Q1"), ("fem_q2", "FEM Q2"), ("fem_q3", "FEM Q3"),
                          ("fenicsx_q2", "FEniCSx Q2"), ("fenicsx_q3", "FEniCSx Q3"), ("fenicsx_p3", "FEniCSx P3")):

@@ -4,7 +4,8 @@
      composite tensor Gauss-Legendre quadrature with `order` points per direction on every cell of a
      uniform grid of `cells` cells per direction over the box [a,b]^d,
 
-   giving  l2_error_squared = int (u_h - u)^2 dx   and   h1_error = sqrt(int |grad(u_h - u)|^2 dx).
+   giving  l2_error_squared = int (u_h - u)^2 dx   and   h1_error = sqrt(int |grad(u_h - u)|^2 dx), the H1
+   seminorm of the error (not the full H1 norm, which would add the L2 part; the key keeps its name).
 
    Two ways to use it:
    - PoissonErrorsComputeGrid(): for methods that can evaluate u_h and grad u_h at arbitrary points (the

@@ -17,11 +17,19 @@ typedef struct _n_PoissonExact *PoissonExact;
    or has a source that cannot be derived. Collective only in the sense that every rank parses the same
    string; comm is used for error messages. */
 PETSC_EXTERN PetscErrorCode PoissonExactCreate(MPI_Comm, const char[], PetscInt, PoissonExact *);
+/* The problem's box [a,b]^d: the compiled tape (see PoissonExactEvaluateBatch()), checked against libmatheval on
+   [-1,1]^d when created, is checked again at 64 points of [a,b]^d and dropped (libmatheval point by point, slower,
+   the same values) on a mismatch or when fewer than 16 of them are inside the expression's domain. UsesTape says
+   whether it is kept. Not collective. */
+PETSC_EXTERN PetscErrorCode PoissonExactSetDomain(PoissonExact, PetscReal, PetscReal);
+PETSC_EXTERN PetscErrorCode PoissonExactUsesTape(PoissonExact, PetscBool *);
 /* Evaluates at one point x[dim]: u, grad[dim] and f = -Laplace(u); any output may be NULL. Not collective. */
 PETSC_EXTERN PetscErrorCode PoissonExactEvaluate(PoissonExact, const PetscReal[], PetscReal *, PetscReal[], PetscReal *);
 /* u (may be NULL) and f = -Laplace(u) (may be NULL) at n points x[n*dim]: through the compiled tape (tape.h)
    when it reproduces libmatheval, else point by point. Not collective. */
 PETSC_EXTERN PetscErrorCode PoissonExactEvaluateBatch(PoissonExact, PetscInt, const PetscReal[], PetscReal[], PetscReal[]);
+/* u (may be NULL) and grad u (may be NULL; grad[n*dim]) at n points x[n*dim], like PoissonExactEvaluateBatch(). */
+PETSC_EXTERN PetscErrorCode PoissonExactEvaluateGradientBatch(PoissonExact, PetscInt, const PetscReal[], PetscReal[], PetscReal[]);
 /* Returns the dimension and the expression as given. */
 PETSC_EXTERN PetscErrorCode PoissonExactGetInfo(PoissonExact, PetscInt *, const char *[]);
 /* Returns the derived source f = -Laplace(u) as text (libmatheval's unsimplified form); valid until destroy. */

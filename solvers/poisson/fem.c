@@ -362,6 +362,7 @@ static PetscErrorCode PoissonFEMErrorSubcells(PoissonFEM *fem, MPI_Comm comm, Pe
   *nsub = 1;
   for (PetscInt d = 0; d < dim; d++) fmin = PetscMin(fmin, fem->faces[d] > 0 ? fem->faces[d] : PETSC_MAX_INT);
   if (fmin < PETSC_MAX_INT) *nsub = (cells + fmin - 1) / fmin;
+  for (PetscInt d = 0; d < dim; d++) fem->error_cells[d] = fem->faces[d] > 0 ? *nsub * fem->faces[d] : 0;
   {
     const PetscLogDouble nq = PetscPowRealInt((PetscReal)(*nsub * order), dim);
     char                 what[256];

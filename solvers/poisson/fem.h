@@ -15,6 +15,8 @@ typedef struct {
   PetscInt   degree;                   /* polynomial degree of the element (-petscspace_degree) */
   PetscInt   cells;                    /* global number of mesh cells */
   PetscInt   faces[3];                 /* box mesh cells per direction; 0 for a mesh file */
+  PetscInt   error_cells[3];           /* the error grid used per direction (PoissonFEMComputeErrors()): faces x sub-cells, at
+                                          least -error_cells; 0 for simplices and mesh files (quadrature on the cells) */
   PetscBool  simplex;                  /* triangles/tetrahedra */
   PetscInt   iterations;               /* Krylov iterations */
   PetscReal  setup_time;               /* mesh, distribution, discretisation (s, max over ranks) */

@@ -1014,8 +1014,10 @@ static PetscErrorCode KhTensorSolve(PoissonKhronos *kh, const PetscReal V[], con
     }
     if (monitor) PetscCall(PetscPrintf(kh->comm, "  khronos: tensor solve, rank %" PetscInt_FMT ": singular value %.3e, energy error of the truncation %.3e (tol %g |J|)\n", r + 1, (double)tn, (double)(0.5 * aerr), (double)kh->tol));
   }
-  kh->modes  = r;
-  kh->energy = Jh + 0.5 * aerr;
+  kh->modes            = r;
+  kh->energy           = Jh + 0.5 * aerr;
+  kh->truncation_error = 0.5 * aerr;
+  kh->truncation       = 0.5 * aerr <= kh->tol * PetscAbsReal(Jh) ? "tolerance" : (r == n ? "full rank" : "rank cap");
   PetscCall(PetscFree5(Ut, tmp, Q, ev, t));
   PetscCall(PetscFree(work));
   PetscFunctionReturn(0);
@@ -1196,6 +1198,7 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
   PetscCall(KhGetSolveType(kh, &tensor));
   PetscCall(KhCreateSNA(kh, tensor));
   PetscCall(KhGetSourceOptions(kh, &stol, &srank, &cross, &monitor));
+  kh->source_tol = stol;
   kh->n = kh->nodes - 2;
   PetscCall(KhRegisterEvents());
   PetscCallMPI(MPI_Barrier(comm));
@@ -1397,8 +1400,9 @@ static PetscErrorCode KhWriteXDMF(MPI_Comm comm, const char h5[], PetscInt d, co
 
 /* Adds the values u (all on rank 0) to the file as the dataset /u shaped like the grid, n[0] x ... x n[d-1]:
    ParaView's XDMF readers (xdmf2 and xdmf3) read a structured grid's attribute reliably only from a
-   dataset of the grid's shape, not from the N x 1 /Y. Rank 0 writes; every rank learns the outcome. */
-static PetscErrorCode KhAppendGridValues(MPI_Comm comm, const char file[], PetscInt d, const PetscInt n[], const PetscReal u[])
+   dataset of the grid's shape, not from the N x 1 /Y. Rank 0 writes; every rank learns the outcome, and the error
+   (collective) names user, the file the temporary file is renamed to. */
+static PetscErrorCode KhAppendGridValues(MPI_Comm comm, const char file[], const char user[], PetscInt d, const PetscInt n[], const PetscReal u[])
 {
   PetscMPIInt rank;
   int         ok = 1;
@@ -1419,7 +1423,7 @@ static PetscErrorCode KhAppendGridValues(MPI_Comm comm, const char file[], Petsc
     if (f < 0 || H5Fclose(f) < 0) ok = 0;
   }
   PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
-  PetscCheck(ok, comm, PETSC_ERR_FILE_WRITE, "Cannot add the grid-shaped values /u to '%s' (written just before): check the disk and the file's permissions", file);
+  PetscCheck(ok, comm, PETSC_ERR_FILE_WRITE, "Cannot add the grid-shaped values /u to -view_solution '%s' (its temporary file, written just before): check the disk space and the directory's permissions", user);
   PetscFunctionReturn(0);
 }
 
@@ -1471,15 +1475,30 @@ PetscErrorCode PoissonKhronosViewSolution(PoissonKhronos *kh, const char file[],
   }
   PetscCall(VecRestoreArrayWrite(vecs[0], &x));
   { /* the dataset and the grid-shaped /u go to a temporary file, renamed over file when both are written */
-    char           tmp[PETSC_MAX_PATH_LEN];
-    PetscErrorCode ierr;
+    char             tmp[PETSC_MAX_PATH_LEN];
+    PoissonErrorHold hold;
+    PetscErrorCode   ierr;
 
     PetscCall(PoissonViewTemporaryName(kh->comm, file, tmp, sizeof(tmp)));
-    PetscCall(SNADatasetSave(kh->comm, tmp, 2, names, vecs)); /* atomic itself: no temporary file left on failure */
     PetscCall(VecGetArrayRead(vecs[1], &u));
-    ierr = KhAppendGridValues(kh->comm, tmp, d, n, u); /* not PetscCall: the temporary file is removed first */
+    /* the errors of both writes are collective: held back until every rank has agreed to remove the temporary
+       file (raised at once, they would park rank 1 and PoissonViewCommit would wait for it), and then they name
+       the user's file, not the temporary one */
+    PetscCall(PoissonErrorHoldPush(kh->comm, &hold));
+    ierr = SNADatasetSave(kh->comm, tmp, 2, names, vecs);
+    if (!ierr) ierr = KhAppendGridValues(kh->comm, tmp, file, d, n, u);
+    PetscCall(PoissonErrorHoldPop(&hold));
     PetscCall(VecRestoreArrayRead(vecs[1], &u));
-    PetscCall(PoissonViewCommit(kh->comm, tmp, file, ierr));
+    if (ierr && !hold.held) PetscCall(ierr); /* one rank's own error, printed: no collective clean-up */
+    if (ierr) {                              /* every rank: remove the temporary file, then say why */
+      PoissonErrorHold commit;
+
+      PetscCall(PoissonErrorHoldPush(kh->comm, &commit));
+      (void)PoissonViewCommit(kh->comm, tmp, file, ierr); /* fails, by design: its message would hide the cause */
+      PetscCall(PoissonErrorHoldPop(&commit));
+      PetscCall(PoissonErrorHoldRaise(&hold, ierr, tmp, file));
+    }
+    PetscCall(PoissonViewCommit(kh->comm, tmp, file, 0));
   }
   PetscCall(KhWriteXDMF(kh->comm, file, d, n));
   for (PetscInt p = 0; p < d; p++) PetscCall(PetscFree(coords[p]));

@@ -39,8 +39,12 @@ typedef struct {
   PetscReal   energy;        /* final energy 1/2 a(u0,u0) - (f,u0) + a(L,u0) of the homogeneous part */
   const char *solve;         /* -khronos_solve: tensor (2-D: whole tensor space, then rank truncation) or als */
   const char *reason;        /* als: how the SNA's Ritz fit stopped (SNAConvergedReasons); tensor: NULL (a direct solve) */
+  const char *truncation;    /* tensor: why the rank truncation stopped: "tolerance" (energy error <= -sna_fit_rtol |J|),
+                                "full rank" or "rank cap" (-sna_khronos_modes reached first); als: NULL */
+  PetscReal   truncation_error; /* tensor: the energy error of the truncation (0 for als) */
   PetscInt    source_rank;   /* rank of the compressed source (0: not compressed) */
   PetscReal   source_error;  /* relative weighted L2 error of the compressed source */
+  PetscReal   source_tol;    /* -khronos_source_tol, which source_error may miss (the best rank found is kept) */
   const char *source_method; /* how the source was compressed and checked: grid, sampled, rank-1 cross */
   PetscInt    lift_terms;    /* separable terms of the lifting (0: homogeneous Dirichlet data) */
   PetscReal   setup_time;    /* basis, source compression, lifting (s, max over ranks) */

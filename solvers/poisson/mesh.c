@@ -6,8 +6,8 @@
 
 PetscErrorCode PoissonMeshDomainOption(PetscOptionItems *PetscOptionsObject, const PetscReal def[], PetscReal *a, PetscReal *b)
 {
-  PetscReal dom[2] = {def[0], def[1]};
-  PetscInt  n      = 2;
+  PetscReal dom[3] = {def[0], def[1], 0};
+  PetscInt  n      = 3; /* one more than needed: a third value is refused, not dropped */
   PetscBool set, help;
   MPI_Comm  comm = PetscOptionsObject->comm;
 
@@ -46,7 +46,7 @@ static PetscErrorCode PoissonMeshCheckMemory(MPI_Comm comm, PetscInt dim, const 
 PetscErrorCode PoissonMeshGetOptions(MPI_Comm comm, const char program[], PetscInt dim, PetscInt default_faces, char mesh[], size_t meshlen, PetscInt faces[], PetscBool *simplex)
 {
   PetscBool hasfile, hasfaces;
-  PetscInt  nfaces = 3, box[3] = {default_faces, default_faces, default_faces};
+  PetscInt  nfaces = 4, box[4] = {default_faces, default_faces, default_faces, 0}; /* one more: extra counts are refused */
 
   PetscFunctionBegin;
   *simplex = PETSC_FALSE;
@@ -68,7 +68,7 @@ PetscErrorCode PoissonMeshGetOptions(MPI_Comm comm, const char program[], PetscI
   if (nfaces == 1)
     for (PetscInt d = 1; d < dim; d++) box[d] = box[0]; /* -dm_plex_box_faces n means n in every direction */
   else
-    PetscCheck(nfaces >= dim, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces needs one count per direction (%" PetscInt_FMT ") or a single one", dim);
+    PetscCheck(nfaces == dim, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces needs one count per direction (%" PetscInt_FMT ") or a single one, not %" PetscInt_FMT "%s", dim, nfaces, nfaces > dim ? " (check -dim)" : "");
   for (PetscInt d = 0; d < dim; d++) {
     PetscCheck(box[d] >= 1, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces: %" PetscInt_FMT " cells in direction %" PetscInt_FMT, box[d], d);
     faces[d] = box[d];
@@ -177,4 +177,58 @@ PetscErrorCode PoissonViewCommit(MPI_Comm comm, const char tmp[], const char fil
   PetscCall(SNAPSCommitTemporary(comm, tmp, file, &outcome, &err));
   PetscCheck(!outcome, comm, PETSC_ERR_FILE_WRITE, "Could not write -view_solution '%s'%s%s: an existing file is left as it was", file, err ? ": " : "", err ? strerror(err) : "");
   PetscFunctionReturn(0);
+}
+
+/* The error handler of PoissonErrorHoldPush(): records an error raised on hold->comm, prints any other one. */
+static PetscErrorCode PoissonErrorHoldHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  PoissonErrorHold *hold = (PoissonErrorHold *)ctx;
+
+  if (p == PETSC_ERROR_INITIAL) {
+    int cmp = MPI_UNEQUAL;
+
+    if (comm != MPI_COMM_NULL) (void)MPI_Comm_compare(comm, hold->comm, &cmp);
+    hold->held = (cmp == MPI_IDENT || cmp == MPI_CONGRUENT) ? PETSC_TRUE : PETSC_FALSE;
+    if (hold->held) (void)PetscStrncpy(hold->msg, mess ? mess : "", sizeof(hold->msg));
+  }
+  if (hold->held) return n;
+  return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, NULL);
+}
+
+PetscErrorCode PoissonErrorHoldPush(MPI_Comm comm, PoissonErrorHold *hold)
+{
+  PetscFunctionBegin;
+  hold->comm   = comm;
+  hold->held   = PETSC_FALSE;
+  hold->msg[0] = 0;
+  PetscCall(PetscPushErrorHandler(PoissonErrorHoldHandler, hold));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonErrorHoldPop(PoissonErrorHold *hold)
+{
+  PetscFunctionBegin;
+  (void)hold;
+  PetscCall(PetscPopErrorHandler());
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonErrorHoldRaise(PoissonErrorHold *hold, PetscErrorCode ierr, const char from[], const char to[])
+{
+  char   msg[sizeof(hold->msg) + 2 * PETSC_MAX_PATH_LEN];
+  size_t n = 0, lf = from ? strlen(from) : 0, lt = to ? strlen(to) : 0;
+
+  PetscFunctionBegin;
+  if (!ierr) PetscFunctionReturn(0);
+  if (!hold->held) PetscCall(ierr); /* printed where it was raised */
+  for (const char *s = hold->msg; *s && n + lt + 1 < sizeof(msg);) {
+    if (lf && !strncmp(s, from, lf)) {
+      memcpy(msg + n, to, lt);
+      n += lt;
+      s += lf;
+    } else
+      msg[n++] = *s++;
+  }
+  msg[n] = 0;
+  SETERRQ(hold->comm, ierr, "%s", msg);
 }

@@ -31,3 +31,18 @@ PETSC_EXTERN PetscErrorCode PoissonMeshDegreeOption(MPI_Comm, PetscInt *);
    (0: written): renames, or removes the temporary file and fails. Collective. */
 PETSC_EXTERN PetscErrorCode PoissonViewTemporaryName(MPI_Comm, const char[], char[], size_t);
 PETSC_EXTERN PetscErrorCode PoissonViewCommit(MPI_Comm, const char[], const char[], PetscErrorCode);
+/* Holding back a collective error until a collective clean-up has run: PETSc's traceback handler parks the other
+   ranks of an error raised on a communicator of several ranks (they sleep, then exit), so a clean-up that is
+   collective (an HDF5 close, a rename agreed by all) after a PetscCall would hang. Between Push and Pop, an error
+   raised on comm (or a congruent one) is recorded silently, and every rank returns its code; an error on another
+   communicator (one rank's own) is printed at once as usual. After the clean-up, Raise re-raises a recorded error on
+   comm with its message (with each occurrence of from replaced by to, say a temporary file's name by the user's),
+   or returns ierr of an error already printed. */
+typedef struct {
+  MPI_Comm  comm;
+  PetscBool held; /* the first error was raised on comm: not printed yet */
+  char      msg[1024];
+} PoissonErrorHold;
+PETSC_EXTERN PetscErrorCode PoissonErrorHoldPush(MPI_Comm, PoissonErrorHold *);
+PETSC_EXTERN PetscErrorCode PoissonErrorHoldPop(PoissonErrorHold *);
+PETSC_EXTERN PetscErrorCode PoissonErrorHoldRaise(PoissonErrorHold *, PetscErrorCode, const char[], const char[]);

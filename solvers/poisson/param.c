@@ -422,11 +422,17 @@ int main(int argc, char **argv)
   }
 
   {
-    SampleRecord   rec = {its, tsolve, tguess, tassem, tfield, tcoord, gerr, res0};
-    PetscErrorCode ierr;
+    SampleRecord     rec = {its, tsolve, tguess, tassem, tfield, tcoord, gerr, res0};
+    PoissonErrorHold hold;
+    PetscErrorCode   ierr;
+
+    /* a failed sample (a collective check) leaves no temporary snapshot file: the error is held back until every
+       rank has abandoned the file, whose close is collective (raised at once, it would park rank 1: a hang) */
+    PetscCall(PoissonErrorHoldPush(PETSC_COMM_WORLD, &hold));
     ierr = SolveSamples(&pp, ksp, N, q, X, u, work, un, bn, &cap, U, hassnap ? snapfile : NULL, &snaps, &rec);
-    if (ierr) PetscCall(SNAPSSnapshotsDestroy(&snaps)); /* a failed sample leaves no temporary snapshot file */
-    PetscCall(ierr);
+    PetscCall(PoissonErrorHoldPop(&hold));
+    if (ierr && hold.held) PetscCall(SNAPSSnapshotsDestroy(&snaps));
+    PetscCall(PoissonErrorHoldRaise(&hold, ierr, NULL, NULL));
   }
   if (snaps) PetscCall(SNAPSSnapshotsClose(&snaps));
   if (batch) {

@@ -30,7 +30,7 @@ static void f0_u(PetscInt dim, PetscInt Nf, PetscInt NfAux, const PetscInt uOff[
 static inline PetscReal Kappa(const PetscReal x[], const PetscScalar mu[], PetscInt dim)
 {
   const PetscReal k = PoissonFieldEvaluate(param_current->kappa, x, mu);
-  if (!(k > 0) && !param_kappa_bad) {
+  if (!(k > 0 && k < PETSC_INFINITY) && !param_kappa_bad) { /* NaN, <= 0 and +Inf alike */
     param_kappa_bad = PETSC_TRUE;
     for (PetscInt d = 0; d < dim; d++) param_kappa_at[d] = x[d];
   }
@@ -197,7 +197,7 @@ PetscErrorCode PoissonParamAssemble(PoissonParam *pp, PetscInt sample, const Pet
     PetscCall(PetscStrlcat(which, ")", sizeof(which)));
     for (PetscInt i = 0; i < 2; i++) PetscCall(PetscSNPrintf(where[i], sizeof(where[i]), pp->dim == 1 ? "%g" : (pp->dim == 2 ? "%g, %g" : "%g, %g, %g"), (double)bad[4 * i + 1], (double)bad[4 * i + 2], (double)bad[4 * i + 3]));
   }
-  PetscCheck(bad[0] == 0, comm, PETSC_ERR_USER_INPUT, "%s: -kappa is not positive everywhere for these parameters (for example near x = (%s)): the problem is not elliptic", which, where[0]);
+  PetscCheck(bad[0] == 0, comm, PETSC_ERR_USER_INPUT, "%s: -kappa is not positive everywhere, or not finite, for these parameters (for example near x = (%s)): the problem is not elliptic", which, where[0]);
   PetscCheck(bad[4] == 0, comm, PETSC_ERR_USER_INPUT, "%s: -source is not finite everywhere for these parameters (for example at x = (%s)): choose a source that is finite on the whole domain", which, where[1]);
   /* b = -F(0); u = 0 on the boundary by identity rows and columns (keeps A symmetric) */
   PetscCall(VecScale(pp->b, -1.0));

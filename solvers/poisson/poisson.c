@@ -4,7 +4,9 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "                          x1..xd; f = -Laplace(u) and the Dirichlet data are derived from it (default sin(pi*x)*sin(pi*y))\n"
                            "  -dim <d>                dimension (2)\n"
                            "  -domain a,b             the box [a,b]^d (-1,1); refused with -dm_plex_filename (the mesh is the domain)\n"
-                           "  -results <r.json>       JSON report: method, dim, dofs, l2_error_squared, h1_error, wall_time_s, ...\n"
+                           "  -results <r.json>       JSON report: method, dim, dofs, l2_error_squared, h1_error (the H1 seminorm of\n"
+                           "                          u_h - u), wall_time_s (setup + solve), error_time_s (the error quadrature,\n"
+                           "                          also the -log_view event PoissonErrors), ...\n"
                            "  -view_solution <u.h5>   mesh and solution as HDF5, plus u.xmf for ParaView (none beside /dev/null or\n"
                            "                          a terminal; a pipe is refused) (khronos: d = 2, 3; the\n"
                            "                          solution on a grid of -khronos_view_points per direction (2-D 129, 3-D 33),\n"
@@ -13,7 +15,9 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -model <u.h5>           khronos: save the solution as a KHRONOS SNA model (snaps-predict -model u.h5)\n"
                            "  -exact_view             print u and the derived source f\n"
                            "  -error_cells <n>        cells per direction of the error-quadrature grid (2-D: 256, 3-D: 48); boxes of\n"
-                           "                          quadrilaterals/hexahedra only (mesh files and simplices: quadrature on the cells)\n"
+                           "                          quadrilaterals/hexahedra only (mesh files and simplices: quadrature on the cells);\n"
+                           "                          FEM rounds it up to whole sub-cells of every mesh cell (the report gives the\n"
+                           "                          grid used: error_cells, error_cells_per_direction)\n"
                            "  -error_order <q>        Gauss points per direction of the error quadrature (2-D: 5, 3-D: 4)\n"
                            "FEM: -dm_plex_box_faces n[,n[,n]] (16), -petscspace_degree k (1), -dm_plex_filename meshes/square.msh,\n"
                            "  -dm_plex_simplex, -dm_refine, -ksp_type (cg), -ksp_rtol (1e-12), -ksp_monitor, -fem_assembly auto|box|plex\n"
@@ -24,11 +28,13 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -khronos_solve tensor|als (2-D: tensor; d > 2: als only). tensor: f integrated by tensor Gauss quadrature\n"
                            "  (not compressed), the Galerkin system in the whole (G-2)^2 spline space solved by fast diagonalisation,\n"
                            "  then truncated to the lowest rank whose energy error is <= -sna_fit_rtol |J| (1e-15; rank cap\n"
-                           "  -sna_khronos_modes, default none); it runs no fit, so -sna_fit_max_it, the ALS, validation and\n"
-                           "  slow-progress options, -sna_fit_error_if_not_converged and the start options -sna_khronos_init,\n"
+                           "  -sna_khronos_modes, default none; the report's truncation_stop and truncation_energy_error say which\n"
+                           "  ended it, and a cap reached above the tolerance is warned about); it runs no fit, so -sna_fit_max_it,\n"
+                           "  the ALS, validation and slow-progress options, -sna_fit_error_if_not_converged and the start options -sna_khronos_init,\n"
                            "  -sna_khronos_init_spread and -sna_khronos_seed are refused. als: f and the face data\n"
                            "  compressed to low rank (-khronos_source_tol 1e-12, -khronos_source_rank 16, -khronos_source_cross\n"
-                           "  true: try a rank-1 cross of f first), greedy rank enrichment up to -sna_khronos_modes M (4) with\n"
+                           "  true: try a rank-1 cross of f first; a source tolerance not reached is warned about, source_tol_met in\n"
+                           "  the report), greedy rank enrichment up to -sna_khronos_modes M (4) with\n"
                            "  -sna_fit_max_it (50) ALS sweeps per stage, each new mode started at random (-sna_khronos_seed), kept\n"
                            "  when it lowers the energy by more than -sna_fit_rtol |J| (1e-10): the SNA class's Ritz fit (SNASetRitzForm),\n"
                            "  whose stop reason the report gives (converged_reason). -sna_monitor: energies per rank/sweep.\n"
@@ -41,6 +47,31 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
 #include "fem.h"
 #include "galerkin.h"
 #include "mesh.h"
+#include <string.h>
+
+/* The error quadrature (u and grad u of the exact solution at every quadrature point) is most of a 3-D run's time:
+   its own -log_view event, and its time (the slowest rank's) in the printed line and the report. */
+static PetscLogEvent POISSON_ERRORS;
+
+static PetscErrorCode ErrorsTimeStart(PetscLogDouble *t0)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(POISSON_ERRORS, 0, 0, 0, 0));
+  PetscCall(PetscTime(t0));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ErrorsTimeEnd(PetscLogDouble t0, PetscReal *seconds)
+{
+  PetscLogDouble t1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscLogEventEnd(POISSON_ERRORS, 0, 0, 0, 0));
+  *seconds = (PetscReal)(t1 - t0);
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, seconds, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+  PetscFunctionReturn(0);
+}
 
 /* A -results report holding the fields every method writes; the caller adds its own and writes it. The box
    [a,b]^d is left out when a >= b (a mesh file, whose domain the caller reports), error_cells when ecells is 0 (an
@@ -88,7 +119,8 @@ static PetscErrorCode KhronosWrite(PoissonKhronos *kh, const char view[], PetscI
 static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscInt dim, PetscReal a, PetscReal b, PetscInt ecells, PetscInt eorder, const char results[], const char view[], PetscInt npoints, const char model[])
 {
   PoissonKhronos kh;
-  PetscReal      l2grid, l2sep, h1, l2sq, uerr;
+  PetscReal      l2grid, l2sep, h1, l2sq, uerr, terr;
+  PetscLogDouble t0;
   PetscInt       urank;
   PetscMPIInt    size;
   const char    *source, *emethod;
@@ -96,11 +128,17 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscCall(PoissonKhronosSolve(PETSC_COMM_WORLD, exact, dim, a, b, &kh));
+  PetscCall(ErrorsTimeStart(&t0));
   PetscCall(PoissonKhronosComputeErrors(&kh, exact, ecells, eorder, &l2grid, &h1, &l2sep, &urank, &uerr));
+  PetscCall(ErrorsTimeEnd(t0, &terr));
   emethod = dim >= 4 ? "separable" : "grid";
   l2sq    = dim >= 4 ? l2sep : l2grid;
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: khronos degree %" PetscInt_FMT " %" PetscInt_FMT "-D, G %" PetscInt_FMT ", rank %" PetscInt_FMT ", %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e (%s; grid %.6e, separable %.6e), H1 error %.6e, source %s rank %" PetscInt_FMT " (rel. error %.1e), %" PetscInt_FMT " lifting terms, %.3f s\n", kh.degree, dim,
-                        kh.nodes, kh.modes, kh.dofs, size, (double)l2sq, emethod, (double)l2grid, (double)l2sep, (double)h1, kh.source_method, kh.source_rank, (double)kh.source_error, kh.lift_terms, (double)(kh.setup_time + kh.solve_time)));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: khronos degree %" PetscInt_FMT " %" PetscInt_FMT "-D, G %" PetscInt_FMT ", rank %" PetscInt_FMT ", %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e (%s; grid %.6e, separable %.6e), H1 error %.6e, source %s rank %" PetscInt_FMT " (rel. error %.1e), %" PetscInt_FMT " lifting terms, %.3f s, errors %.3f s\n", kh.degree, dim,
+                        kh.nodes, kh.modes, kh.dofs, size, (double)l2sq, emethod, (double)l2grid, (double)l2sep, (double)h1, kh.source_method, kh.source_rank, (double)kh.source_error, kh.lift_terms, (double)(kh.setup_time + kh.solve_time), (double)terr));
+  if (kh.source_rank > 0 && kh.source_error > kh.source_tol)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the source's rank-%" PetscInt_FMT " compression has relative error %.1e, above -khronos_source_tol %g: the rank growth stopped (no further improvement, or -khronos_source_rank) and the best rank found is used; raise -khronos_source_rank, or set -khronos_source_tol to what is reachable\n", kh.source_rank, (double)kh.source_error, (double)kh.source_tol));
+  if (kh.truncation && !strcmp(kh.truncation, "rank cap"))
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the tensor solve's rank truncation stopped at the rank cap -sna_khronos_modes %" PetscInt_FMT " with energy error %.3e, above the tolerance -sna_fit_rtol %g |J|: raise -sna_khronos_modes (or leave it unset) for the tolerance\n", kh.modes, (double)kh.truncation_error, (double)kh.tol));
   PetscCall(SNAViewFromOptions(kh.sna, NULL, "-sna_view"));
   PetscCall(KhronosWrite(&kh, view, npoints, model));
   if (results) {
@@ -114,13 +152,20 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     PetscCall(SNAPSReportSetReal(report, "energy", kh.energy));
     PetscCall(SNAPSReportSetString(report, "solve", kh.solve));
     if (kh.reason) PetscCall(SNAPSReportSetString(report, "converged_reason", kh.reason));
+    if (kh.truncation) { /* the tensor solve */
+      PetscCall(SNAPSReportSetString(report, "truncation_stop", kh.truncation));
+      PetscCall(SNAPSReportSetReal(report, "truncation_energy_error", kh.truncation_error));
+    }
     PetscCall(SNAPSReportSetInt(report, "source_rank", kh.source_rank));
     PetscCall(SNAPSReportSetReal(report, "source_rel_error", kh.source_error));
+    PetscCall(SNAPSReportSetReal(report, "source_tol", kh.source_tol));
+    PetscCall(SNAPSReportSetBool(report, "source_tol_met", (PetscBool)(kh.source_error <= kh.source_tol)));
     PetscCall(SNAPSReportSetString(report, "source_fit", kh.source_method));
     PetscCall(SNAPSReportSetInt(report, "lifting_terms", kh.lift_terms));
     PetscCall(SNAPSReportSetString(report, "error_method", emethod));
     PetscCall(SNAPSReportSetReal(report, "l2_error_squared_grid", l2grid));
     PetscCall(SNAPSReportSetReal(report, "l2_error_squared_separable", l2sep));
+    PetscCall(SNAPSReportSetReal(report, "error_time_s", terr));
     PetscCall(SNAPSReportSetInt(report, "exact_rank", urank));
     PetscCall(SNAPSReportSetReal(report, "exact_rel_error", uerr));
     PetscCall(SNAPSReportWrite(report, results));
@@ -177,17 +222,19 @@ static PetscErrorCode ViewOptions(PetscInt method, const char exprs[], PetscInt 
 
 int main(int argc, char **argv)
 {
-  const char  *methods[]                 = {"fem", "khronos"};
-  char         exprs[PETSC_MAX_PATH_LEN] = "sin(pi*x)*sin(pi*y)", results[PETSC_MAX_PATH_LEN] = "", viewfile[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "";
-  PetscInt     method = 0, dim = 2, ecells, eorder, vpoints;
-  PetscBool    hasresults, hasview, hasmodel, helpflg, exactview = PETSC_FALSE, vpset;
-  PetscReal    dom[2] = {-1, 1}, a, b, l2sq, h1;
-  PetscMPIInt  size;
-  PoissonExact exact;
-  PoissonFEM   fem;
-  const char  *source;
+  const char    *methods[]                 = {"fem", "khronos"};
+  char           exprs[PETSC_MAX_PATH_LEN] = "sin(pi*x)*sin(pi*y)", results[PETSC_MAX_PATH_LEN] = "", viewfile[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "";
+  PetscInt       method = 0, dim = 2, ecells, eorder, vpoints;
+  PetscBool      hasresults, hasview, hasmodel, helpflg, exactview = PETSC_FALSE, vpset;
+  PetscReal      dom[2] = {-1, 1}, a, b, l2sq, h1, terr;
+  PetscLogDouble t0;
+  PetscMPIInt    size;
+  PoissonExact   exact;
+  PoissonFEM     fem;
+  const char    *source;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(PetscLogEventRegister("PoissonErrors", DM_CLASSID, &POISSON_ERRORS));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-poisson options", NULL);
   PetscCall(PetscOptionsEList("-method", "Discretisation", NULL, methods, 2, methods[method], &method, NULL));
@@ -213,6 +260,7 @@ int main(int argc, char **argv)
   PetscCheck(!vpset || (method == 1 && hasview), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-khronos_view_points %" PetscInt_FMT " sets the grid that -view_solution writes with -method khronos, but %s: add %s, or remove -khronos_view_points", vpoints, method == 1 ? "there is no -view_solution" : "the method is fem (its -view_solution writes the mesh)", method == 1 ? "-view_solution u.h5" : "-method khronos");
   if (method == 1 && hasview) PetscCall(PoissonKhronosCheckViewPoints(PETSC_COMM_WORLD, dim, vpoints)); /* before the solve, not after it */
   PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact));
+  PetscCall(PoissonExactSetDomain(exact, a, b)); /* a mesh file: -1, 1 (-domain is refused with it) */
   if (exactview) PetscCall(PoissonExactView(exact, PETSC_VIEWER_STDOUT_WORLD));
   PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
   PetscCall(CheckOutputs(hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
@@ -225,9 +273,11 @@ int main(int argc, char **argv)
   }
 
   PetscCall(PoissonFEMSolve(PETSC_COMM_WORLD, exact, dim, a, b, &fem));
+  PetscCall(ErrorsTimeStart(&t0));
   PetscCall(PoissonFEMComputeErrors(&fem, exact, ecells, eorder, &l2sq, &h1));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: fem %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " cells, %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e, H1 error %.6e, %" PetscInt_FMT " iterations, %.3f s\n", PoissonMeshReportsSimplex(dim, fem.simplex) ? "P" : "Q",
-                        fem.degree, dim, fem.cells, fem.dofs, size, (double)l2sq, (double)h1, fem.iterations, (double)(fem.setup_time + fem.solve_time)));
+  PetscCall(ErrorsTimeEnd(t0, &terr));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: fem %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " cells, %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e, H1 error %.6e, %" PetscInt_FMT " iterations, %.3f s, errors %.3f s\n", PoissonMeshReportsSimplex(dim, fem.simplex) ? "P" : "Q",
+                        fem.degree, dim, fem.cells, fem.dofs, size, (double)l2sq, (double)h1, fem.iterations, (double)(fem.setup_time + fem.solve_time), (double)terr));
   if (hasview) PetscCall(PoissonFEMViewSolution(&fem, viewfile));
   if (hasresults) {
     SNAPSReport report;
@@ -235,7 +285,15 @@ int main(int argc, char **argv)
     const PetscBool grid = (PetscBool)(fem.box || (!fem.mesh[0] && !fem.simplex)); /* the error's grid rule applies */
     PetscReal       faces[3], lo[3], hi[3];
 
-    PetscCall(PoissonReportCreate(methods[method], exprs, dim, fem.mesh[0] ? 0 : a, fem.mesh[0] ? 0 : b, fem.dofs, fem.degree, l2sq, h1, grid ? ecells : 0, eorder, fem.setup_time, fem.solve_time, &report));
+    PetscInt        eused = PETSC_MAX_INT; /* the grid used: whole sub-cells per mesh cell, so at least -error_cells */
+    PetscReal       ecells_dir[3];
+
+    for (PetscInt d = 0; d < dim; d++) {
+      eused         = PetscMin(eused, fem.error_cells[d]);
+      ecells_dir[d] = (PetscReal)fem.error_cells[d];
+    }
+    PetscCall(PoissonReportCreate(methods[method], exprs, dim, fem.mesh[0] ? 0 : a, fem.mesh[0] ? 0 : b, fem.dofs, fem.degree, l2sq, h1, grid ? eused : 0, eorder, fem.setup_time, fem.solve_time, &report));
+    if (grid) PetscCall(SNAPSReportSetRealArray(report, "error_cells_per_direction", dim, ecells_dir));
     if (!grid) PetscCall(SNAPSReportSetString(report, "error_quadrature", fem.simplex ? "Stroud conical rule of degree + error_order points per cell" : "error_order Gauss points per direction and cell"));
     PetscCall(SNAPSReportSetString(report, "cell_type", PoissonMeshReportsSimplex(dim, fem.simplex) ? "simplex" : "tensor"));
     PetscCall(SNAPSReportSetString(report, "assembly", fem.box ? "box" : "plex"));
@@ -250,6 +308,7 @@ int main(int argc, char **argv)
       PetscCall(SNAPSReportSetRealArray(report, "mesh_upper", dim, hi));
     }
     PetscCall(SNAPSReportSetInt(report, "ksp_iterations", fem.iterations));
+    PetscCall(SNAPSReportSetReal(report, "error_time_s", terr));
     PetscCall(SNAPSReportWrite(report, results));
     PetscCall(SNAPSReportDestroy(&report));
   }

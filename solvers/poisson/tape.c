@@ -417,6 +417,24 @@ PetscErrorCode PoissonTapeEvaluate(PoissonTape t, PetscInt n, const PetscReal x[
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PoissonTapeEvaluateGradient(PoissonTape t, PetscInt n, const PetscReal x[], PetscReal u[], PetscReal grad[])
+{
+  const PetscInt   dim = t->dim, stride = (1 + 2 * dim) * TAPE_BATCH;
+  const PetscReal *top = t->work + (t->nnodes - 1) * stride;
+
+  PetscFunctionBegin;
+  for (PetscInt i0 = 0; i0 < n; i0 += TAPE_BATCH) {
+    const PetscInt m = PetscMin(TAPE_BATCH, n - i0);
+    TapeEvaluateBatch(t, m, x + i0 * dim);
+    if (u)
+      for (PetscInt i = 0; i < m; i++) u[i0 + i] = top[i];
+    if (grad)
+      for (PetscInt i = 0; i < m; i++)
+        for (PetscInt d = 0; d < dim; d++) grad[(i0 + i) * dim + d] = top[(1 + d) * TAPE_BATCH + i];
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PoissonTapeDestroy(PoissonTape *tape)
 {
   PetscFunctionBegin;

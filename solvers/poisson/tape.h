@@ -15,4 +15,6 @@ typedef struct _n_PoissonTape *PoissonTape;
 PETSC_EXTERN PetscErrorCode PoissonTapeCreate(const char[], PetscInt, PetscInt, char *const[], const PetscInt[], PoissonTape *);
 /* u (may be NULL) and lap = Laplace(u) (may be NULL) at n points x[n*dim]. */
 PETSC_EXTERN PetscErrorCode PoissonTapeEvaluate(PoissonTape, PetscInt, const PetscReal[], PetscReal[], PetscReal[]);
+/* u (may be NULL) and grad u (may be NULL; grad[n*dim]) at n points x[n*dim]. */
+PETSC_EXTERN PetscErrorCode PoissonTapeEvaluateGradient(PoissonTape, PetscInt, const PetscReal[], PetscReal[], PetscReal[]);
 PETSC_EXTERN PetscErrorCode PoissonTapeDestroy(PoissonTape *);

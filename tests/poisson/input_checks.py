@@ -77,6 +77,15 @@ def main():
         if r0["cells_per_direction"] != [4, 8] or r0["assembly"] != "box":
             fails.append(f"-dm_plex_box_faces 4,8 -dm_refine 0: cells_per_direction {r0['cells_per_direction']}, assembly {r0['assembly']}; expected [4, 8], box")
 
+    # audit s19 finding 5: FEM's error grid is whole sub-cells of the mesh cells, reported as used (it said 16)
+    run([poisson, "-dm_plex_box_faces", "6", "-results", p("ec6.json")] + fast)
+    if os.path.exists(p("ec6.json")) and os.path.exists(p("rf0.json")):
+        r6, r0 = json.load(open(p("ec6.json"))), json.load(open(p("rf0.json")))
+        if r6.get("error_cells") != 18 or r6.get("error_cells_per_direction") != [18, 18]:
+            fails.append(f"-dm_plex_box_faces 6 -error_cells 16: error_cells {r6.get('error_cells')}, per direction {r6.get('error_cells_per_direction')}; the grid used is 18 x 18")
+        if r0.get("error_cells") != 16 or r0.get("error_cells_per_direction") != [16, 32]:
+            fails.append(f"-dm_plex_box_faces 4,8 -error_cells 16: error_cells {r0.get('error_cells')}, per direction {r0.get('error_cells_per_direction')}; the grid used is 16 x 32")
+
     # findings 3 and 4: a mesh file sets the domain and takes no error grid; its JSON says what was used
     run([poisson, "-dm_plex_filename", p("tiny.msh"), "-results", p("mesh.json")])
     if os.path.exists(p("mesh.json")):

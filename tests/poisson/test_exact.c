@@ -33,6 +33,24 @@ int main(int argc, char **argv)
     worst = PetscMax(worst, PetscAbsReal(f - MixedSource(pts[i])));
     worst = PetscMax(worst, PetscAbsReal(grad[1] - 3 * PetscExpReal(pts[i][0]) * pts[i][1] * pts[i][1] * PetscCosReal(pts[i][2])));
   }
+  { /* the tape is checked on the problem's box (audit s19, finding 10): log(x-2) is NaN on all of [-1,1]^2 but
+       finite on [3,4]^2; sqrt(x-0.9) is finite on a tenth of [0,1]^2: too few points to check the tape there */
+    PoissonExact shifted, edge;
+    PetscBool    tape;
+
+    PetscCall(PoissonExactCreate(PETSC_COMM_SELF, "log(x-2)*y", 2, &shifted));
+    PetscCall(PoissonExactSetDomain(shifted, 3, 4));
+    PetscCall(PoissonExactUsesTape(shifted, &tape));
+    PetscCheck(tape, PETSC_COMM_SELF, PETSC_ERR_PLIB, "log(x-2)*y on [3,4]^2: the tape agrees with libmatheval there but was dropped");
+    PetscCall(PoissonExactCreate(PETSC_COMM_SELF, "sqrt(x-0.9)*y", 2, &edge));
+    PetscCall(PoissonExactUsesTape(edge, &tape));
+    PetscCheck(tape, PETSC_COMM_SELF, PETSC_ERR_PLIB, "sqrt(x-0.9)*y: the tape should pass the [-1,1]^2 check (its points outside the expression's domain are skipped)");
+    PetscCall(PoissonExactSetDomain(edge, 0, 1));
+    PetscCall(PoissonExactUsesTape(edge, &tape));
+    PetscCheck(!tape, PETSC_COMM_SELF, PETSC_ERR_PLIB, "sqrt(x-0.9)*y on [0,1]^2: the tape was kept with fewer than 16 finite probe points");
+    PetscCall(PoissonExactDestroy(&shifted));
+    PetscCall(PoissonExactDestroy(&edge));
+  }
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "symbolic vs hand-derived source and gradient: max difference %.3e\n", (double)worst));
   PetscCheck(worst < 1e-12, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Symbolic source differs from the hand-derived one by %g", (double)worst);
   PetscCall(PoissonExactDestroy(&kan));

@@ -396,12 +396,12 @@ static void TapeEvaluateBatch(PoissonTape t, PetscInt m, const PetscReal x[])
   }
 }
 
-PetscErrorCode PoissonTapeEvaluate(PoissonTape t, PetscInt n, const PetscReal x[], PetscReal u[], PetscReal lap[])
+/* u, and the Laplacian (lap) or the gradient (grad, n x dim) where asked for, batch by batch from the tape's top node */
+static void TapeEvaluateRows(PoissonTape t, PetscInt n, const PetscReal x[], PetscReal u[], PetscReal lap[], PetscReal grad[])
 {
   const PetscInt   dim = t->dim, stride = (1 + 2 * dim) * TAPE_BATCH;
   const PetscReal *top = t->work + (t->nnodes - 1) * stride;
 
-  PetscFunctionBegin;
   for (PetscInt i0 = 0; i0 < n; i0 += TAPE_BATCH) {
     const PetscInt m = PetscMin(TAPE_BATCH, n - i0);
     TapeEvaluateBatch(t, m, x + i0 * dim);
@@ -413,25 +413,23 @@ PetscErrorCode PoissonTapeEvaluate(PoissonTape t, PetscInt n, const PetscReal x[
         for (PetscInt d = 0; d < dim; d++) s += top[(1 + dim + d) * TAPE_BATCH + i];
         lap[i0 + i] = s;
       }
+    if (grad)
+      for (PetscInt i = 0; i < m; i++)
+        for (PetscInt d = 0; d < dim; d++) grad[(i0 + i) * dim + d] = top[(1 + d) * TAPE_BATCH + i];
   }
+}
+
+PetscErrorCode PoissonTapeEvaluate(PoissonTape t, PetscInt n, const PetscReal x[], PetscReal u[], PetscReal lap[])
+{
+  PetscFunctionBegin;
+  TapeEvaluateRows(t, n, x, u, lap, NULL);
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode PoissonTapeEvaluateGradient(PoissonTape t, PetscInt n, const PetscReal x[], PetscReal u[], PetscReal grad[])
 {
-  const PetscInt   dim = t->dim, stride = (1 + 2 * dim) * TAPE_BATCH;
-  const PetscReal *top = t->work + (t->nnodes - 1) * stride;
-
   PetscFunctionBegin;
-  for (PetscInt i0 = 0; i0 < n; i0 += TAPE_BATCH) {
-    const PetscInt m = PetscMin(TAPE_BATCH, n - i0);
-    TapeEvaluateBatch(t, m, x + i0 * dim);
-    if (u)
-      for (PetscInt i = 0; i < m; i++) u[i0 + i] = top[i];
-    if (grad)
-      for (PetscInt i = 0; i < m; i++)
-        for (PetscInt d = 0; d < dim; d++) grad[(i0 + i) * dim + d] = top[(1 + d) * TAPE_BATCH + i];
-  }
+  TapeEvaluateRows(t, n, x, u, NULL, grad);
   PetscFunctionReturn(0);
 }
 

@@ -14,6 +14,9 @@ postprocess/flow_stats.py (both cases):
     autocorrelation_crosses_zero = false and printed as a lower bound; one that crosses zero is flagged true.
 cases/ks-surrogate/evaluate.py:
   crps_ensemble equals the CRPS's definition, the integral of (F_ensemble(z) - H(z - y))^2 over z, done on a grid;
+  spread_skill (through short_metrics): 2 members at c +- a, the truth at c + b: sqrt(3) a / |b| exactly;
+  Blocks.resample (the bootstrap's, which ks_long_acf stubs): an AR(1) run's autocorrelation time as the whole run's,
+    and the same for 3 u; long_metrics' W1 / std: 1.2 u against u is 0.2 mean|u| / std (std the truth's, given);
   short_metrics: the valid prediction time is the first saved time at which the normalised RMSE of the ensemble mean
     exceeds 0.5, member k is paired with state k mod states, a state that never exceeds it counts with the horizon;
     one state: vpt_se null with a note (not NaN); rollouts of 1.44 Lyapunov times: the figures at 2 and over 5 null
@@ -23,7 +26,7 @@ cases/ks-surrogate/evaluate.py:
     warning; error_bars on it: 'beyond the noise' null, printed undefined (not 'within the noise').
 cases/kolmogorov-surrogate/evaluate.py:
   short_metrics, from trajectory files written here: the same valid prediction time and pairing, the CRPS at one
-    Lyapunov time of a single forecast equal to its mean absolute error; rollouts shorter than 1 Lyapunov time:
+    Lyapunov time of a single forecast equal to its mean absolute error, of 2 members at +- 0.4 about it by hand; rollouts shorter than 1 Lyapunov time:
     crps_1lt null with a note;
   block_stats + block_metrics: W1 / std from the pooled histograms within a bin of scipy's on the raw samples, and
     zero spectrum and autocorrelation errors for a run against itself.
@@ -234,6 +237,56 @@ def ks_long_acf():
         failures.append("KS error_bars, an undefined figure or sd: 'beyond the noise' null, printed undefined (not within the noise)")
 
 
+def ks_spread_skill():
+    """KS spread_skill through short_metrics, an exact case: one state, 2 members at c +- a(t), the truth at c + b, so
+    the ensemble's unbiased variance 2 a^2 times (E + 1) / E = 3 / 2 is 3 a^2 and the ensemble mean's squared error
+    b^2: the ratio is sqrt(3) a / |b| at a time, sqrt(3 sum a^2 / sum b^2) pooled."""
+    rng = np.random.default_rng(9)
+    lam, dt, N, b = ks.LAMBDA, 0.5, 16, 0.2
+    t = 10 + dt * np.arange(int(round(5.5 / lam / dt)) + 1)  # 5.5 Lyapunov times
+    a = 0.3 + 0.01 * (t - t[0])
+    truth = rng.standard_normal((t.size, 1, N))
+    c = truth - b
+    pred = np.concatenate([c + a[:, None, None], c - a[:, None, None]], axis=1)  # member k from state k mod 1
+    out, _, _ = ks.short_metrics(pred, truth, t, 1.0, 1)
+    lt = (t - t[0]) * lam
+    for x in (1, 2):
+        i = int(np.argmin(np.abs(lt - x)))
+        check(f"KS spread-skill at {x} LT, 2 members at c +- a, truth c + b: sqrt(3) a / |b|", out[f"spread_skill_{x}lt"], np.sqrt(3) * a[i] / b, 1e-12)
+    sl = lt <= 5
+    check("KS spread-skill pooled over 5 LT: sqrt(3 sum a^2 / sum b^2)", out["spread_skill_pooled_5lt"], np.sqrt(3 * np.sum(a[sl] ** 2) / (sl.sum() * b * b)), 1e-12)
+
+
+def ks_bootstrap_blocks():
+    """KS Blocks.resample (the real one; ks_long_acf stubs bootstrap_long): on all blocks of an AR(1) run its
+    autocorrelation time is the whole run's (flow_stats.autocorrelation) but for the lag pairs across block ends, and
+    an autocorrelation time does not depend on the amplitude: u and 3 u give the same."""
+    rng = np.random.default_rng(10)
+    phi, nt, dt, nb, lags = 0.9, 4000, 0.5, 400, 100
+    u = 2 * lfilter([1.0], [1.0, -phi], rng.standard_normal((nt, 2, 8)) * np.sqrt(1 - phi ** 2), axis=0) + 0.5  # variance 4
+    blocks = ks.Blocks(u, dt, nb, lags)
+    idx = np.arange(len(blocks.w1))
+    tau = blocks.resample(idx, dt)[2]
+    whole = flow_stats.autocorrelation(u, dt, lags)[2]
+    check("KS Blocks.resample: AR(1) phi 0.9 autocorrelation time on all blocks, against the whole run's", tau, whole, 0.03)
+    check("KS Blocks.resample: the same, (1 + phi) / (2 (1 - phi)) dt = 4.75", tau, (1 + phi) / (2 * (1 - phi)) * dt, 0.1)
+    check("KS Blocks.resample: autocorrelation time of 3 u equals u's", ks.Blocks(3 * u, dt, nb, lags).resample(idx, dt)[2], tau, 1e-12)
+
+
+def ks_long_w1():
+    """KS long_metrics' W1 / std: a model run 2 u against the truth u (same sample sizes, same times) has the sorted
+    coupling |2 x - x|, so W1 = mean |u| exactly; it is divided by the std given (the truth's), not the model's."""
+    rng = np.random.default_rng(11)
+    dt, N = 1.0, 16
+    truth = rng.standard_normal((400, 2, N))
+    st = ks.long_stats(truth, dt)
+    energetic = (st["k"] > 0) & (st["E"] > 1e-3 * st["E"].max())
+    std = 1.7  # any positive scale: the figure divides by the one given
+    out, _, _ = ks.long_metrics(1.2 * truth, truth, st, dt, std, energetic)  # 1.2 u stays within the bound (3 max|u|)
+    sub = max(1, int(round(2 / dt)))
+    check("KS long_metrics: W1 of 1.2 u against u, over std: 0.2 mean|u| / std", out["w1_over_std"], 0.2 * np.mean(np.abs(truth[::sub])) / std, 1e-12)
+
+
 def write_trajectory(path, t, w):
     with h5py.File(path, "w") as h:
         h.attrs["field"] = np.bytes_("w")
@@ -317,6 +370,10 @@ def kolmogorov_short(tmp):
     i = int(np.argmin(np.abs(tp - 1 / kol.LAMBDA)))
     mae = np.mean([np.mean(np.abs(rates[j] * tp[i] * v + 0.4)) for j in range(M)]) / std
     check("Kolmogorov short_metrics: CRPS at 1 LT of a single forecast = its mean abs error / std", det["crps_1lt"], mae, 1e-12)
+    # 2 members y + d +- 0.4 (d = rate t v): CRPS = (|d + 0.4| + |d - 0.4|) / 2 - (1/2) mean_ij |x_i - x_j|, the last
+    # mean (0 + 0.8 + 0.8 + 0) / 4 = 0.4, so CRPS = mean(|d + 0.4| + |d - 0.4|) / 2 - 0.2, per state, over std
+    crps2 = np.mean([np.mean(np.abs(rates[j] * tp[i] * v + 0.4) + np.abs(rates[j] * tp[i] * v - 0.4)) / 2 - 0.2 for j in range(M)]) / std
+    check("Kolmogorov short_metrics: CRPS at 1 LT of 2 members at +- 0.4 about the forecast (by hand)", out["crps_1lt"], crps2, 1e-12)
     tq = tp[:13]  # 6 time units: less than 1 Lyapunov time (8)
     for s in starts:
         with h5py.File(os.path.join(tmp, f"short_det_{s:g}.h5"), "r") as h:
@@ -369,6 +426,9 @@ def main():
     autocorrelation()
     crps()
     ks_short()
+    ks_spread_skill()
+    ks_bootstrap_blocks()
+    ks_long_w1()
     ks_long_acf()
     with tempfile.TemporaryDirectory() as tmp:
         kolmogorov_short(tmp)

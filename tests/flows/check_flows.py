@@ -5,6 +5,9 @@ checks:
   ks_linear_decay   a small single Fourier mode decays as exp((q^2 - q^4) t), at N 32 and 64 and two tolerances,
                     and with -ark_fixed_step
   taylor_green      w = 2 cos x cos y exp(-2 nu t), unforced, at N 16 and 32 and two tolerances
+  kolmogorov_laminar  the forced flow from rest, w = (A Re / n) (1 - exp(-n^2 t / Re)) cos(n y) exactly, and its
+                    energy, enstrophy, dissipation and energy input by hand (the budget closes); Taylor-Green's
+                    dissipation is -dE/dt
   restart           a run killed (SIGKILL) after a checkpoint and restarted equals the uninterrupted run bit for
                     bit (KS: 3 members on 2 ranks; Kolmogorov: 2 ranks), its trajectory and its results report
                     (statistics, solver counts; all but date, timings and the restart's own keys); the killed run
@@ -106,6 +109,46 @@ def taylor_green():
         assert errs[N, 1e-5] < 1e-3, errs
         assert errs[N, 1e-9] < 1e-7, errs
         assert errs[N, 1e-9] < 0.1 * errs[N, 1e-5], errs
+
+
+def kolmogorov_laminar():
+    """Kolmogorov flow from rest under the forcing A n cos(n y), laminar: w depends on y alone, the advection is 0, and
+    w = W (1 - exp(-n^2 t / Re)) cos(n y), W = A Re / n, exactly. Its diagnostics then follow by hand (psi = w / n^2):
+    energy <|u|^2>/2 = <w^2> / (2 n^2), enstrophy <w^2>/2, dissipation 2 enstrophy / Re, energy_input <psi F>
+    = A W (1 - e) / (2 n); and they close the budget dE/dt = energy_input - dissipation. Also Taylor-Green (unforced),
+    whose energy decays as exp(-4 t / Re): its dissipation is -dE/dt."""
+    N, n, A, Re = 16, 2, 1.3, 5.0
+    f = path("laminar.h5")
+    run([KOL, "-N", str(N), "-Re", str(Re), "-forcing_wavenumber", str(n), "-forcing_amplitude", str(A), "-init", "taylor-green",
+         "-init_amplitude", "0", "-T", "2", "-dt_save", "0.05", "-ark_rtol", "1e-10", "-ark_atol", "1e-10", "-trajectory", f])
+    with h5py.File(f) as h:
+        t, w = h["time"][:], h["w"][:, 0]
+        d = {k: h["diagnostics"][k][:, 0] for k in ("energy", "enstrophy", "dissipation", "energy_input")}
+    y = np.arange(N) * 2 * np.pi / N
+    W, grow = A * Re / n, 1 - np.exp(-n * n * t / Re)
+    exact = W * grow[:, None, None] * np.cos(n * y)[None, :, None]  # w[t, iy, ix]: y along the rows
+    err = np.abs(w - exact).max() / W
+    print(f"laminar Kolmogorov: max relative error of w {err:.2e}")
+    assert err < 1e-6, f"laminar Kolmogorov flow w = A Re / n (1 - exp(-n^2 t / Re)) cos(n y): max relative error {err:g}"
+    a = W * grow
+    want = {"energy": a * a / (4 * n * n), "enstrophy": a * a / 4, "dissipation": 2 / Re * a * a / 4, "energy_input": A * a / (2 * n)}
+    for k, v in want.items():
+        e = np.abs(d[k] - v).max() / np.abs(v).max()
+        print(f"laminar Kolmogorov: {k} against its value by hand: max relative error {e:.2e}")
+        assert e < 1e-6, f"laminar Kolmogorov {k}: {d[k][-3:]} against {v[-3:]} by hand (relative error {e:g})"
+    # E(t + 2h) - E(t) = the integral of input - dissipation over [t, t + 2h] (Simpson's rule, error O(h^5))
+    g, h2 = d["energy_input"] - d["dissipation"], t[2] - t[0]
+    gap = np.abs(d["energy"][2::2] - d["energy"][:-2:2] - h2 / 6 * (g[:-2:2] + 4 * g[1:-1:2] + g[2::2])).max() / np.abs(d["energy"]).max()
+    print(f"laminar Kolmogorov: energy budget dE/dt = input - dissipation, integrated (Simpson): max gap {gap:.2e}")
+    assert gap < 1e-5, f"the energy budget does not close: max |E(t + 2h) - E(t) - integral of (input - dissipation)| / max E = {gap:g}"
+    f = path("tg_budget.h5")
+    run([KOL, "-N", "16", "-Re", str(Re), "-init", "taylor-green", "-forcing_amplitude", "0", "-T", "1", "-dt_save", "0.25",
+         "-ark_rtol", "1e-10", "-ark_atol", "1e-10", "-trajectory", f])
+    with h5py.File(f) as h:
+        t, E, D = h["time"][:], h["diagnostics/energy"][:, 0], h["diagnostics/dissipation"][:, 0]
+    e = np.abs(D - 4 / Re * E[0] * np.exp(-4 * t / Re)).max() / D[0]
+    print(f"Taylor-Green: dissipation against -dE/dt of E0 exp(-4 t / Re): max relative error {e:.2e}")
+    assert e < 1e-6, f"Taylor-Green dissipation {D} is not -dE/dt = 4 E0 exp(-4 t / Re) / Re (relative error {e:g})"
 
 
 def same_files(a, b, names):

@@ -2,6 +2,8 @@
 
 usage: check_surrogate.py CHECK SCRATCH KS ROLLOUT_FIT MPIEXEC...  (KS: snaps-ks; kolmogorov: snaps-kolmogorov)
 checks:
+  bin_edges      with -bin_tail 0.1 and 8 bins, the stored edges cut each coordinate's training residuals (recomputed with
+                 the twin's drift) into 10% below, 10% in each bin, 10% above (+- 0.02)
   reproducible   a small categorical surrogate trained on a short KS run: seeded rollouts of 3 members repeat bit
                  for bit, on 1 and on 2 ranks alike; members differ, and another -seed gives other paths; the
                  deterministic twin's rollout is the same for any seed; a model with local heads (-head_local) has
@@ -245,6 +247,33 @@ def lag1(e):
     """The lag-1 autocorrelation of the residuals e (nt x M x D), pooled over members and coordinates."""
     e = e - e.mean(axis=(0, 1))
     return float((e[1:] * e[:-1]).sum() / (e * e).sum())
+
+
+def bin_edges():
+    """(mutation audit s19) The stored bin edges are quantiles of the training residuals: with -bin_tail 0.1 and 8 bins,
+    each coordinate's residuals of the training pairs (recomputed here with the twin's drift, in the model's own latent
+    coordinates) fall below edges[i][0] and above edges[i][8] 10% of the time each, and 10% in each inner bin."""
+    run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "200", "-save_start", "100", "-dt_save", "0.5",
+         "-trajectory", path("train.h5")])
+    run([FIT, "-trajectories", path("train.h5"), "-latent_modes", "3", "-bins", "8", "-head_sna_khronos_modes", "3",
+         "-head_sna_fit_max_it", "2", "-bin_tail", "0.1", "-model", path("cat.h5"), "-twin_model", path("det.h5")])
+    with h5py.File(path("train.h5"), "r") as h:
+        u = h["u"][:]
+    with h5py.File(path("cat.h5"), "r") as h:
+        edges = h["surrogate/edges"][:]
+    e = residuals(u, "det.h5", "train", enc=model_latent("cat.h5")).reshape(-1, edges.shape[0])
+    fails = []
+    for i in range(edges.shape[0]):
+        x = e[:, i]
+        frac = np.array([np.mean(x < edges[i, 0])] + [np.mean((x >= edges[i, b]) & (x < edges[i, b + 1])) for b in range(8)]
+                        + [np.mean(x >= edges[i, 8])])
+        want = np.array([0.1] + [0.1] * 8 + [0.1])
+        print(f"coordinate {i}: fractions below, in each bin, above: {np.round(frac, 3)}")
+        if np.abs(frac - want).max() > 0.02:
+            fails.append(f"coordinate {i}: the fractions of the training residuals below the edges, in each bin and above "
+                         f"them are {np.round(frac, 3)}, not 0.1 each (+- 0.02): edges {edges[i]}")
+    if fails:
+        sys.exit("FAIL: " + "\n".join(fails))
 
 
 def markov():
@@ -1031,4 +1060,4 @@ def rollout_inputs():
 
 {"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov,
  "kolmogorov_fourier": kolmogorov_fourier, "markov": markov, "ks_pairs": ks_pairs, "ks_rate": ks_rate, "kolmogorov_conservative": kolmogorov_conservative,
- "fit_errors": fit_errors, "rollout_inputs": rollout_inputs}[check]()
+ "fit_errors": fit_errors, "rollout_inputs": rollout_inputs, "bin_edges": bin_edges}[check]()

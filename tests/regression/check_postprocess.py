@@ -117,14 +117,20 @@ def fit_case(d, fit_extra=None, nan=False, exact=False):
     return d
 
 
-def trajectory(path, complete=1, nan=False):
+def trajectory(path, complete=1, nan=False, bad_u=None, bad_energy=None):
+    """A small KS trajectory; nan, bad_u, bad_energy: put a NaN, or the value given (e.g. inf), in u or the energy."""
     with h5py.File(path, "w") as f:
         f.attrs.update({"equation": np.bytes_("kuramoto-sivashinsky"), "field": np.bytes_("u"), "complete": complete, "L": 22.0})
         t = np.arange(20) * 0.5
         u = np.sin(np.add.outer(t, np.linspace(0, 2 * np.pi, 16, endpoint=False)))[:, None, :]
         if nan:
             u[5, 0, 3] = np.nan
-        f["time"], f["u"], f["diagnostics/energy"] = t, u, np.ones((20, 1))
+        if bad_u is not None:
+            u[5, 0, 3] = bad_u
+        energy = np.ones((20, 1))
+        if bad_energy is not None:
+            energy[7, 0] = bad_energy
+        f["time"], f["u"], f["diagnostics/energy"] = t, u, energy
     return path
 
 
@@ -345,6 +351,12 @@ def main():
             failures.append("flow_stats.load_window: %r does not name the file" % e.code)
     nan = trajectory(os.path.join(d, "nan.h5"), nan=True)
     refused("flow_stats, NaN in the field", fs, [nan], [nan])
+    # an infinite value is refused like a NaN (checks.finite), in the field and in a diagnostic (which would otherwise
+    # pass into the JSON's means)
+    for what, name, kw, names in (("+inf in the field", "inf_u.h5", {"bad_u": np.inf}, ["/u", "not finite"]),
+                                  ("-inf in /diagnostics/energy", "inf_energy.h5", {"bad_energy": -np.inf}, ["/diagnostics/energy", "not finite"])):
+        bad = trajectory(os.path.join(d, name), **kw)
+        refused("flow_stats, " + what, fs, [bad], [bad] + names)
     good = trajectory(os.path.join(d, "good.h5"))
     refused("flow_stats, --json in a missing directory", fs, [good, "--json", os.path.join(nodir, "s.json")], [os.path.join(nodir, "s.json")])
     figures.clear()

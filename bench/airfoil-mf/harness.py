@@ -36,7 +36,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench", "poisson-peers"))
 sys.path.insert(0, os.path.join(ROOT, "postprocess"))
 import airfoil  # noqa: E402  (the Cp stations and the lift from integrated Cp)
 from atomic import h5_file, save_figure, write_json, write_text  # noqa: E402,F401  (written atomically: re-exported)
-from peers import machine  # noqa: E402,F401  (host, CPU, cores, load: re-exported for the baselines)
+from peers import machine  # noqa: E402,F401  (host, CPU, cores, BLAS and LAPACK, load: re-exported for the baselines)
 
 DATA = os.path.join(ROOT, "cases", "airfoil", "data", "airfoil_mf.h5")
 FRACTIONS = (0.0, 0.1, 0.3, 1.0)

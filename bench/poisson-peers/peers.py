@@ -40,7 +40,41 @@ ERR = ["-error_cells", "256", "-error_order", "5"]
 TOLS = (1e-8, 1e-10)
 
 
-def machine():
+LIBSNAPS = os.path.join(ROOT, "build", "lib", "libsnaps.so")
+
+
+def snaps_libraries(lib=LIBSNAPS):
+    """{"blas", "lapack"}: the files that give libsnaps (lib) dgemv_ and dpotrf_ as the dynamic linker resolves them on
+    this machine, links resolved (Debian's libblas.so.3 is an alternatives link: reference BLAS, OpenBLAS...): what a
+    SNAPS program's -results records as machine.blas and machine.lapack (SNAPSReportCreate(), plugins/io/report.c),
+    found here without running one. "unknown" where lib or the symbol is not found (no build, a sanitized build)."""
+    import ctypes
+
+    class DlInfo(ctypes.Structure):
+        _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p), ("dli_sname", ctypes.c_char_p),
+                    ("dli_saddr", ctypes.c_void_p)]
+
+    found = {"blas": "unknown", "lapack": "unknown"}
+    try:
+        snaps = ctypes.CDLL(lib)  # loaded, never initialised: only its symbols are looked up
+        dladdr = ctypes.CDLL(None).dladdr
+    except (OSError, AttributeError):
+        return found
+    dladdr.argtypes, dladdr.restype = [ctypes.c_void_p, ctypes.POINTER(DlInfo)], ctypes.c_int
+    for key, symbol in (("blas", "dgemv_"), ("lapack", "dpotrf_")):
+        info = DlInfo()
+        try:
+            address = ctypes.cast(getattr(snaps, symbol), ctypes.c_void_p)
+        except AttributeError:
+            continue
+        if dladdr(address, ctypes.byref(info)) and info.dli_fname:
+            found[key] = os.path.realpath(os.fsdecode(info.dli_fname))
+    return found
+
+
+def machine(lib=LIBSNAPS):
+    """The machine record of a results file: host, CPU, cores, load average, and the BLAS and LAPACK the SNAPS
+    programs run here (snaps_libraries(lib)), as every SNAPS program's -results names them."""
     cpu = "unknown"
     try:
         for line in open("/proc/cpuinfo"):
@@ -49,7 +83,7 @@ def machine():
                 break
     except OSError:
         pass
-    return {"host": platform.node(), "cpu_model": cpu, "cores": os.cpu_count(), "loadavg": os.getloadavg()}
+    return dict({"host": platform.node(), "cpu_model": cpu, "cores": os.cpu_count()}, **snaps_libraries(lib), loadavg=os.getloadavg())
 
 
 def mpirun(np):

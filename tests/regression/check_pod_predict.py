@@ -89,9 +89,10 @@ if os.path.exists(path("r.json")):
     for key in ("sna_converged_reason", "sna_iterations", "rhs_converged_reason", "rhs_iterations"):
         if key not in r:
             fails.append(f"snaps-pod -results has no {key}: {sorted(r)}")
-    with h5py.File(snap) as h:  # n_params is the problem's parameter count, not the SNA's coefficients
-        if r.get("n_params") != h["X"].shape[1]:
-            fails.append(f"snaps-pod -results n_params {r.get('n_params')}, not the {h['X'].shape[1]} parameters of /X")
+    with h5py.File(snap) as h:  # n_mu is the problem's parameter count; n_params (snaps-fit: trainable) is not in it
+        if r.get("n_mu") != h["X"].shape[1] or "n_params" in r or not r.get("sna_n_params", 0) > h["X"].shape[1]:
+            fails.append(f"snaps-pod -results n_mu {r.get('n_mu')}, n_params {r.get('n_params')}, sna_n_params {r.get('sna_n_params')}: expected "
+                         f"n_mu = the {h['X'].shape[1]} parameters of /X, no n_params, sna_n_params the SNA's coefficient count")
     if r.get("rhs_converged_reason") != "DIVERGED_ITS" or not r.get("rhs_iterations", 0) >= 1:
         fails.append(f"the rhs SNA stopped by -rhs_sna_fit_max_it 3 is reported as {r.get('rhs_converged_reason')} after {r.get('rhs_iterations')}")
 

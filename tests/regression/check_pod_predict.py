@@ -118,6 +118,28 @@ subprocess.run([FIT, "-trajectories", path("ks.h5"), "-latent_modes", "2", "-twi
 refused([PREDICT, "-model", path("det.h5"), "-data", data, "-out", path("p8.h5")],
         r"'.*det.h5' is a rollout surrogate .* use it with snaps-ks or snaps-kolmogorov -stepper sna", ("p8.h5",))
 
+# -model_group: a nested SNA (here the model copied under /outer/sna, and a surrogate's drift saved as an SNA) is
+# evaluated like /sna; a group that is missing or not an SNA is refused naming the option
+with h5py.File(model, "r") as h, h5py.File(path("nested.h5"), "w") as o:
+    h.copy("sna", o.create_group("outer"), name="sna")
+succeeds([PREDICT, "-model", path("nested.h5"), "-model_group", "/outer/sna", "-data", data, "-out", path("nested_p.h5"), "-results", path("nested.json")])
+if os.path.exists(path("nested_p.h5")):
+    with h5py.File(path("in.h5"), "r") as a, h5py.File(path("nested_p.h5"), "r") as b:
+        if not np.array_equal(a["Y"][:], b["Y"][:]):
+            fails.append("-model_group /outer/sna: predictions differ from the same model at /sna")
+    if json.load(open(path("nested.json"))).get("model_group") != "/outer/sna":
+        fails.append("snaps-predict -results has no model_group /outer/sna")
+refused([PREDICT, "-model", model, "-model_group", "/nope", "-data", data, "-out", path("p9.h5")],
+        r"-model_group /nope: the model file '.*khronos.h5' has no such group", ("p9.h5",))
+refused([PREDICT, "-model", model, "-model_group", "/sna/lower", "-data", data, "-out", path("p9.h5")],
+        r"-model_group /sna/lower: '.*khronos.h5' holds no SNA model there", ("p9.h5",))
+refused([PREDICT, "-model", path("det.h5"), "-model_group", "/surrogate", "-data", data, "-out", path("p9.h5")],
+        r"-model_group /surrogate: '.*det.h5' holds no SNA model there", ("p9.h5",))
+with h5py.File(path("det.h5"), "r") as h, h5py.File(path("z.h5"), "w") as o:  # drifts of degree 3 (the default): stored as SNAs
+    lo, hi = h["surrogate/drift0/sna/lower"][:], h["surrogate/drift0/sna/upper"][:]
+    o["X"] = lo + (hi - lo) * np.random.default_rng(1).random((10, lo.size))
+succeeds([PREDICT, "-model", path("det.h5"), "-model_group", "/surrogate/drift0/sna", "-data", path("z.h5"), "-out", path("zp.h5")])
+
 if fails:
     sys.exit("FAIL:\n" + "\n\n".join(fails))
 print("PASS pod_predict")

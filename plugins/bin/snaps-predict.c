@@ -35,7 +35,8 @@ static PetscErrorCode CheckModelGroup(const char model[], const char group[])
     H5Eget_auto2(H5E_DEFAULT, &func, &data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if ((f = H5Fopen(model, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0) {
-      if ((g = H5Oopen(f, group, H5P_DEFAULT)) < 0) status = 1;
+      if ((g = H5Oopen(f, group, H5P_DEFAULT)) < 0)
+        status = 1;
       else {
         if (H5Iget_type(g) != H5I_GROUP || H5Aexists(g, "type") <= 0 || H5Aexists(g, "dim_in") <= 0) status = 2;
         H5Oclose(g);

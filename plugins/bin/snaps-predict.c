@@ -13,7 +13,7 @@ static const char help[] = "snaps-predict: evaluates a saved SNA model at the in
                            "fitted without HF data, -mf_hf_fraction 0, has none: /YLF is then an error).\n"
                            "  -results <r.json>   JSON report: n_samples, loss (the model's), test_mse (if /Y given; a classifier:\n"
                            "                      test_cross_entropy and test_accuracy), lf_values (mf: given (/YLF) or model),\n"
-                           "                      wall_time_s and ns_per_sample_per_rank (the evaluation alone), ranks, machine, ...\n";
+                           "                      wall_time_s and ns_per_sample_per_rank (the evaluation alone), model_group, ranks, machine, ...\n";
 
 #include <snaps.h>
 #include <hdf5.h>

@@ -3,7 +3,8 @@
 
 Reads grid.h5 (truth on a grid), prediction.h5 (model output there), fit.json, predict.json and
 fit.log (the -sna_monitor lines). Writes <case>.png (truth, prediction, error, training curve),
-prediction.xdmf (ParaView view of the grid prediction) and summary.md.
+prediction.xdmf (ParaView view of the grid prediction and truth: ParaView's X axis is y, its Y axis is x, as in the
+PNG) and summary.md.
 Usage: plot_fit.py <case output directory>
 """
 import argparse
@@ -18,7 +19,12 @@ import numpy as np  # noqa: E402
 import atomic  # noqa: E402  (beside this script)
 import checks  # noqa: E402
 
+# prediction.xdmf: the grid values are stored as /Y of N x 1 (N = nx * ny, x slowest: the order of grid.h5's rows),
+# so each attribute reshapes that dataset ("$0" Function over the N x 1 HDF item) to the 2DRectMesh's nx x ny. XDMF
+# lists a rectilinear mesh's dimensions slowest first and its VXVY coordinates fastest first, so the mesh's first
+# (ParaView "X") axis is the data's y and its second ("Y") axis is x: the same layout as the PNG (y across, x up).
 XDMF = """<?xml version="1.0" ?>
+<!-- ParaView X axis = y (/grid/y, fastest in /Y), ParaView Y axis = x (/grid/x, slowest in /Y) -->
 <Xdmf Version="3.0">
  <Domain>
   <Grid Name="prediction" GridType="Uniform">
@@ -28,10 +34,14 @@ XDMF = """<?xml version="1.0" ?>
     <DataItem Dimensions="{nx}" NumberType="Float" Precision="8" Format="HDF">grid.h5:/grid/x</DataItem>
    </Geometry>
    <Attribute Name="prediction" AttributeType="Scalar" Center="Node">
-    <DataItem Dimensions="{nx} {ny}" NumberType="Float" Precision="8" Format="HDF">prediction.h5:/Y</DataItem>
+    <DataItem ItemType="Function" Function="$0" Dimensions="{nx} {ny}">
+     <DataItem Dimensions="{n} 1" NumberType="Float" Precision="8" Format="HDF">prediction.h5:/Y</DataItem>
+    </DataItem>
    </Attribute>
    <Attribute Name="truth" AttributeType="Scalar" Center="Node">
-    <DataItem Dimensions="{nx} {ny}" NumberType="Float" Precision="8" Format="HDF">grid.h5:/Y</DataItem>
+    <DataItem ItemType="Function" Function="$0" Dimensions="{nx} {ny}">
+     <DataItem Dimensions="{n} 1" NumberType="Float" Precision="8" Format="HDF">grid.h5:/Y</DataItem>
+    </DataItem>
    </Attribute>
   </Grid>
  </Domain>
@@ -120,7 +130,7 @@ def main(argv=None):
     fig.tight_layout()
     atomic.save_figure(fig, png, dpi=110)
 
-    atomic.write_text(os.path.join(d, "prediction.xdmf"), XDMF.format(nx=len(gx), ny=len(gy)))
+    atomic.write_text(os.path.join(d, "prediction.xdmf"), XDMF.format(nx=len(gx), ny=len(gy), n=len(gx) * len(gy)))
     rows = [
         ("parameters", fit["n_params"]),
         ("training samples", fit["n_samples"]),

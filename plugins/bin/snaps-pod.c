@@ -354,7 +354,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportSetString(report, "fingerprint", fingerprint));
     PetscCall(SNAPSReportSetInt(report, "n_snapshots", N));
     PetscCall(SNAPSReportSetInt(report, "vector_size", n));
-    PetscCall(SNAPSReportSetInt(report, "n_params", q));
+    PetscCall(SNAPSReportSetInt(report, "n_mu", q)); /* the PDE parameters; n_params (trainable, as in snaps-fit) is sna_n_params */
     PetscCall(SNAPSReportSetInt(report, "n_modes", k));
     PetscCall(SNAPSReportSetInt(report, "sna_modes", ks));
     PetscCall(SNAPSReportSetReal(report, "sna_projection_error", ProjectionError(N, sigma, ks)));
@@ -363,7 +363,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportSetReal(report, "fit_rel_error_mean", fit_mean));
     PetscCall(SNAPSReportSetReal(report, "fit_rel_error_max", fit_max));
     PetscCall(SNAPSReportSetReal(report, "fit_time_s", fit_s));
-    PetscCall(SNAReportFit(sna, report, "sna_", -1)); /* sna_converged_reason, ...: a fit cut short shows here (n_params is q's) */
+    PetscCall(SNAReportFit(sna, report, "sna_", -1)); /* sna_converged_reason, sna_n_params, ...: a fit cut short shows here */
     PetscCall(SNAPSReportSetInt(report, "rhs_n_modes", r));
     if (B) {
       PetscCall(SNAPSReportSetString(report, "rhs_map", maps[rhsmap]));

@@ -1,5 +1,7 @@
 static const char help[] = "snaps-predict: evaluates a saved SNA model at the inputs of an HDF5 dataset.\n\n"
                            "  -model <m.h5>       model written by snaps-fit\n"
+                           "  -model_group <path> the model's group in that file, default /sna; a nested SNA such as an mf model's part\n"
+                           "                      (/sna/lf, /sna/delta, /sna/rho) or a surrogate's saved drift (/surrogate/drift0/sna)\n"
                            "  -data <in.h5>       inputs /X (N x d); if /Y is present too, the test error is reported\n"
                            "  -data_group <path>  group holding X (and Y), default /\n"
                            "  -out <pred.h5>      predictions: /X (copied) and /Y (N x q), written atomically\n"
@@ -11,9 +13,43 @@ static const char help[] = "snaps-predict: evaluates a saved SNA model at the in
                            "fitted without HF data, -mf_hf_fraction 0, has none: /YLF is then an error).\n"
                            "  -results <r.json>   JSON report: n_samples, loss (the model's), test_mse (if /Y given; a classifier:\n"
                            "                      test_cross_entropy and test_accuracy), lf_values (mf: given (/YLF) or model),\n"
-                           "                      wall_time_s and ns_per_sample_per_rank (the evaluation alone), ranks, machine, ...\n";
+                           "                      wall_time_s and ns_per_sample_per_rank (the evaluation alone), model_group, ranks, machine, ...\n";
 
 #include <snaps.h>
+#include <hdf5.h>
+
+/* Refuses, on every rank, a -model_group that is not an SNA model group (no attributes type and dim_in), with a message
+   naming it and the groups that are; a file HDF5 cannot open is left to SNALoadGroup(), whose message says why. */
+static PetscErrorCode CheckModelGroup(const char model[], const char group[])
+{
+  PetscMPIInt rank;
+  int         status = 0; /* 1: no such group, 2: not an SNA */
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  if (!rank) {
+    H5E_auto2_t func;
+    void       *data;
+    hid_t       f, g;
+
+    H5Eget_auto2(H5E_DEFAULT, &func, &data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if ((f = H5Fopen(model, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0) {
+      if ((g = H5Oopen(f, group, H5P_DEFAULT)) < 0)
+        status = 1;
+      else {
+        if (H5Iget_type(g) != H5I_GROUP || H5Aexists(g, "type") <= 0 || H5Aexists(g, "dim_in") <= 0) status = 2;
+        H5Oclose(g);
+      }
+      H5Fclose(f);
+    }
+    H5Eset_auto2(H5E_DEFAULT, func, data);
+  }
+  PetscCallMPI(MPI_Bcast(&status, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+  PetscCheck(status != 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model_group %s: the model file '%s' has no such group; give the group of an SNA in it (default /sna; nested ones such as /sna/lf or /surrogate/drift0/sna)", group, model);
+  PetscCheck(status != 2, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model_group %s: '%s' holds no SNA model there (an SNA group has the attributes type and dim_in); give the group of an SNA (default /sna; nested ones such as /sna/lf or /surrogate/drift0/sna)", group, model);
+  PetscFunctionReturn(0);
+}
 
 /* A model with finite but huge coefficients can overflow: an error naming the first bad sample rather
    than Inf or NaN written as predictions. */
@@ -66,8 +102,8 @@ static PetscErrorCode LoadLowFidelityValues(SNA sna, const char model[], const c
 
 int main(int argc, char **argv)
 {
-  char        model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], group[256] = "/", xpath[PETSC_MAX_PATH_LEN];
-  PetscBool   hasmodel, hasdata, hasout, hasresults, helpflg, hastargets = PETSC_FALSE;
+  char        model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], group[256] = "/", xpath[PETSC_MAX_PATH_LEN], mgroup[256] = "/sna";
+  PetscBool   hasmodel, hasdata, hasout, hasresults, helpflg, hastargets = PETSC_FALSE, hasmgroup;
   SNA         sna;
   Vec         X, Y, U, YLF = NULL;
   PetscInt    d, q, bs, N;
@@ -80,6 +116,7 @@ int main(int argc, char **argv)
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-predict options", "SNA");
   PetscCall(PetscOptionsString("-model", "Model file (HDF5)", NULL, NULL, model, sizeof(model), &hasmodel));
+  PetscCall(PetscOptionsString("-model_group", "Group of the model in the model file (a nested SNA: /sna/lf, /surrogate/drift0/sna, ...)", NULL, mgroup, mgroup, sizeof(mgroup), &hasmgroup));
   PetscCall(PetscOptionsString("-data", "Inputs (HDF5 with /X)", NULL, NULL, data, sizeof(data), &hasdata));
   PetscCall(PetscOptionsString("-data_group", "Group holding X", NULL, group, group, sizeof(group), NULL));
   PetscCall(PetscOptionsString("-out", "Predictions file (HDF5)", NULL, NULL, out, sizeof(out), &hasout));
@@ -102,7 +139,8 @@ int main(int argc, char **argv)
   }
 
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
-  PetscCall(SNALoad(sna, model));
+  if (hasmgroup) PetscCall(CheckModelGroup(model, mgroup)); /* the default /sna: SNALoad's messages (not a model, a surrogate, ...) */
+  PetscCall(SNALoadGroup(sna, model, mgroup));
   PetscCall(SNAGetSizes(sna, &d, &q));
   PetscCall(SNAGetLossType(sna, &loss));
   PetscCall(PetscSNPrintf(xpath, sizeof(xpath), "%s/Y", !(group[0] == '/' && !group[1]) ? group : ""));
@@ -175,6 +213,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
     PetscCall(SNAPSReportSetString(report, "program", "snaps-predict"));
     PetscCall(SNAPSReportSetString(report, "model", model));
+    PetscCall(SNAPSReportSetString(report, "model_group", mgroup));
     PetscCall(SNAPSReportSetString(report, "data", data));
     PetscCall(SNAPSReportSetInt(report, "n_samples", N));
     PetscCall(SNAPSReportSetString(report, "loss", SNALossTypes[loss]));

@@ -330,6 +330,21 @@ PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory tr, const char na
   PetscFunctionReturn(0);
 }
 
+/* Sets an integer attribute on the file's root (int64: a grid size, a seed, a wavenumber; a float64 one loses the
+   digits of a seed above 2^53 and reads as 4.0 beside the surrogate's int64 4). Collective. */
+PetscErrorCode SNAPSTrajectorySetAttributeInt(SNAPSTrajectory tr, const char name[], PetscInt value)
+{
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  if (!tr->rank) {
+    if (H5Aexists(tr->h5, name) > 0) H5Adelete(tr->h5, name);
+    ierr = SNAHDF5WriteAttributeInt(tr->h5, name, value);
+  }
+  PetscCall(AgreeOnRank0(tr->comm, ierr, "Writing an attribute of the trajectory", tr->partial));
+  PetscFunctionReturn(0);
+}
+
 /* Sets a string attribute on the file's root. Collective. */
 PetscErrorCode SNAPSTrajectorySetAttributeString(SNAPSTrajectory tr, const char name[], const char value[])
 {
@@ -425,7 +440,8 @@ static PetscErrorCode XmlEscape(const char text[], char **out)
   PetscFunctionReturn(0);
 }
 
-/* The XDMF text that lets ParaView animate member 0 of a 2-D field; NULL for 1-D fields. */
+/* The XDMF text that lets ParaView animate member 0 of a 2-D field (member 0 only: the other members are in the HDF5
+   file, not in the XDMF); NULL for 1-D fields. */
 static PetscErrorCode XdmfText(SNAPSTrajectory tr, const PetscReal times[], char **text, size_t *len)
 {
   const SNAPSTrajectoryDesc *d     = &tr->desc;

@@ -199,8 +199,9 @@ static PetscErrorCode CreateHeadSNA(MPI_Comm comm, PetscInt d, PetscInt q, SNA *
   PetscFunctionReturn(0);
 }
 
-/* Fits sna to n local rows (x: n x d, y: n x q), prints how the fit ended and gives its training loss (for -results). */
-static PetscErrorCode FitRows(SNA sna, const char what[], PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *objective)
+/* Fits sna to n local rows (x: n x d, y: n x q), prints how the fit ended and gives its training loss, its iterations
+   and whether it converged (a stop at the iteration cap or a failure is not convergence), for -results. */
+static PetscErrorCode FitRows(SNA sna, const char what[], PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *objective, PetscReal *its, PetscBool *converged)
 {
   Vec                X, Y;
   PetscInt           d, q;
@@ -217,6 +218,8 @@ static PetscErrorCode FitRows(SNA sna, const char what[], PetscInt n, const Pets
   PetscCall(SNACheckFitUsable(sna, what));
   PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "snaps-rollout-fit: %s: training %s %.6g (from %.6g), %s after %" PetscInt_FMT " iterations\n", what, loss == SNA_LOSS_CROSS_ENTROPY ? "cross-entropy" : "MSE", (double)sna->fit_mse, (double)sna->fit_mse0, SNAConvergedReasons[reason], sna->iterations));
   *objective = sna->fit_mse;
+  *its       = (PetscReal)sna->iterations;
+  *converged = (PetscBool)(reason > 0);
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
   PetscFunctionReturn(0);
@@ -297,7 +300,7 @@ static PetscErrorCode CheckHeadPairs(SNAPSSurrogate s, PetscInt nall, const Pets
 /* The categorical heads: residuals of the drift, their bins, and head i fitted to (z, e_<i) -> bin of e_i; Markov
    heads (-head_markov) also see the residual of the step before, e_i(t - dt) = z_i(t) - z_i(t - dt) - g_i(z(t - dt)),
    and are fitted on the pairs that have a step before. */
-static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscReal z0all[], const PetscReal z1all[], const PetscReal zmall[], const PetscBool prev[], const TrainOptions *o, PetscReal loss[])
+static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscReal z0all[], const PetscReal z1all[], const PetscReal zmall[], const PetscBool prev[], const TrainOptions *o, PetscReal loss[], PetscReal its[], PetscBool converged[])
 {
   const PetscInt D = s->D, q = s->q;
   PetscReal     *e, *em, *x, *y, *z0, *z1, *zm;
@@ -331,7 +334,7 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
     }
     PetscCall(CreateHeadSNA(s->comm, d, q, &s->head[i]));
     PetscCall(PetscSNPrintf(what, sizeof(what), "head %" PetscInt_FMT " of %" PetscInt_FMT " (log q = %.4g)", i, D, (double)PetscLogReal((PetscReal)q)));
-    PetscCall(FitRows(s->head[i], what, n, x, y, &loss[i]));
+    PetscCall(FitRows(s->head[i], what, n, x, y, &loss[i], &its[i], &converged[i]));
   }
   PetscCall(PetscFree4(e, em, x, y));
   PetscCall(PetscFree3(z0, z1, zm));
@@ -1196,7 +1199,8 @@ static PetscErrorCode NoisyPairs(SNAPSSurrogate s, PetscInt n, const PetscReal z
    increment, where the SNA's own (nonconvex) fits of products of 16 factors stalled at 6% to 50% (cases/ks-surrogate
    README). With -drift_fit sna the SNA is fitted by its own fit (defaults: KHRONOS degree 2, 3 nodes: quadratic
    factors, 24 modes, ALS, 100 sweeps). */
-static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[], const TrainOptions *o, PetscReal err[])
+/* its[i] and converged[i] (for -results): an SNA drift's fit; a polynomial drift is a direct solve (0, converged). */
+static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[], const TrainOptions *o, PetscReal err[], PetscReal its[], PetscBool converged[])
 {
   PetscReal *dz, *x, *y;
   PetscInt   na = 0;
@@ -1232,7 +1236,7 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
       continue;
     }
     PetscCall(CreateDriftSNA(s->comm, s->D, &s->drift[i]));
-    PetscCall(FitRows(s->drift[i], what, na, x, dz, &err[i]));
+    PetscCall(FitRows(s->drift[i], what, na, x, dz, &err[i], &its[i], &converged[i]));
   }
   PetscCall(PetscFree(dz));
   PetscCall(PetscFree2(x, y));
@@ -1531,8 +1535,11 @@ static PetscErrorCode ReadFitOptions(SNAPSSurrogate s, PetscBool heads, const Tr
 
   report (NULL: none) gets the figures of the fit: latent, latent_size, latent_modes, pairs, rollout_dt, drift_fit,
   drift_form, drift_train_error (per latent coordinate: the relative error of a polynomial drift, the training MSE of
-  an SNA drift: drift_train_error_kind says which), head_train_cross_entropy (per coordinate, with -model), and the
-  times drift_fit_time_s, head_fit_time_s and train_time_s.
+  an SNA drift: drift_train_error_kind says which), drift_iterations (per coordinate: an SNA drift's iterations, 0 for
+  a polynomial drift, a direct solve), drifts_not_converged (SNA drift fits that stopped at -drift_sna_fit_max_it or
+  failed), head_train_cross_entropy, head_iterations and heads_not_converged (the same for the heads, with -model),
+  and the times drift_fit_time_s, head_fit_time_s and train_time_s. When some fits did not converge it prints one
+  line saying how many, after the fits.
 @*/
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[], SNAPSReport report)
 {
@@ -1540,7 +1547,9 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, PETSC_FALSE, PETSC_FALSE, 0};
   PetscBool      drift_snas = PETSC_FALSE, dt_set, help;
   PetscInt       n = 0, lag = 1;
-  PetscReal     *z0, *z1, *zm, *zr, *drift_err, *head_loss;
+  PetscReal     *z0, *z1, *zm, *zr, *drift_err, *head_loss, *drift_its, *head_its;
+  PetscBool     *drift_conv, *head_conv;
+  PetscInt       drift_bad = 0, head_bad = 0;
   PetscBool     *prev;
   PetscLogDouble t0, t1, t2 = 0, t3 = 0;
 
@@ -1593,8 +1602,10 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   s->rate     = o.rate; /* before the fit: the noisy copies' targets (LinearPropagator) and the heads' residuals use it */
   s->substeps = o.substeps;
   PetscCall(PetscCalloc2(s->D, &drift_err, s->D, &head_loss));
+  PetscCall(PetscCalloc4(s->D, &drift_its, s->D, &head_its, s->D, &drift_conv, s->D, &head_conv));
+  for (PetscInt i = 0; i < s->D; i++) drift_conv[i] = head_conv[i] = PETSC_TRUE; /* direct solves: a fit sets its own */
   PetscCall(PetscTime(&t1));
-  PetscCall(TrainDrift(s, n, z0, o.rate ? zr : z1, &o, drift_err)); /* the rate form's targets as end states: y - x = dz/dt */
+  PetscCall(TrainDrift(s, n, z0, o.rate ? zr : z1, &o, drift_err, drift_its, drift_conv)); /* the rate form's targets as end states: y - x = dz/dt */
   PetscCall(PetscTime(&t2));
   PetscCall(PetscFree(zr));
   PetscCheck(!drift_snas || s->qstart, comm, PETSC_ERR_ARG_INCOMP, "-save_drift_snas writes quadratic drifts as SNAs beside their table of monomials, but this drift is not quadratic (it is written as SNAs anyway): drop -save_drift_snas");
@@ -1606,11 +1617,15 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
     PetscLogDouble h0;
 
     PetscCall(PetscTime(&h0));
-    PetscCall(TrainHeads(s, n, z0, z1, zm, prev, &o, head_loss));
+    PetscCall(TrainHeads(s, n, z0, z1, zm, prev, &o, head_loss, head_its, head_conv));
     PetscCall(PetscTime(&t3));
     t3 -= h0;
     PetscCall(PetscStrncpy(s->kind, "categorical", sizeof(s->kind)));
     PetscCall(SurrogateSave(s, cat, drift_snas));
+  }
+  for (PetscInt i = 0; i < s->D; i++) {
+    drift_bad += !drift_conv[i];
+    head_bad += !head_conv[i];
   }
   if (report) {
     PetscInt  pairs = 0;
@@ -1626,14 +1641,19 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
     PetscCall(SNAPSReportSetString(report, "drift_form", o.rate ? "rate" : "map"));
     PetscCall(SNAPSReportSetString(report, "drift_train_error_kind", o.poly ? "relative_error" : "mse"));
     PetscCall(SNAPSReportSetRealArray(report, "drift_train_error", s->D, drift_err));
+    PetscCall(SNAPSReportSetRealArray(report, "drift_iterations", s->D, drift_its));
+    PetscCall(SNAPSReportSetInt(report, "drifts_not_converged", drift_bad));
     PetscCall(SNAPSReportSetReal(report, "drift_fit_time_s", (PetscReal)(t2 - t1)));
     if (cat && cat[0]) {
       PetscCall(SNAPSReportSetInt(report, "bins", s->q));
       PetscCall(SNAPSReportSetRealArray(report, "head_train_cross_entropy", s->D, head_loss));
+      PetscCall(SNAPSReportSetRealArray(report, "head_iterations", s->D, head_its));
+      PetscCall(SNAPSReportSetInt(report, "heads_not_converged", head_bad));
       PetscCall(SNAPSReportSetReal(report, "head_fit_time_s", (PetscReal)t3));
     }
   }
   PetscCall(PetscFree2(drift_err, head_loss));
+  PetscCall(PetscFree4(drift_its, head_its, drift_conv, head_conv));
   if (report) {
     PetscLogDouble t4;
 
@@ -1642,6 +1662,16 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   }
   PetscCall(PetscFree2(z0, z1));
   PetscCall(PetscFree2(zm, prev));
+  if (drift_bad || head_bad) { /* the per-fit lines scroll by: one line at the end says a cap was hit (an iteration cap is not convergence) */
+    char line[512] = "";
+    if (head_bad) PetscCall(PetscSNPrintf(line, sizeof(line), "%" PetscInt_FMT " of %" PetscInt_FMT " head fits did not converge (raise -head_sna_fit_max_it; see the heads' lines above)", head_bad, s->D));
+    if (drift_bad) {
+      char more[256];
+      PetscCall(PetscSNPrintf(more, sizeof(more), "%s%" PetscInt_FMT " of %" PetscInt_FMT " drift fits did not converge (raise -drift_sna_fit_max_it; see the drifts' lines above)", head_bad ? "; " : "", drift_bad, s->D));
+      PetscCall(PetscStrlcat(line, more, sizeof(line)));
+    }
+    PetscCall(PetscPrintf(comm, "snaps-rollout-fit: %s\n", line));
+  }
   PetscCall(SNAPSSurrogateDestroy(&s));
   PetscFunctionReturn(0);
 }

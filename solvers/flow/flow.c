@@ -1221,9 +1221,10 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
     if (r->init_trajectory[0]) { /* the equation's "init" did not run */
       PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "init", "trajectory"));
       PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "init_trajectory", r->init_trajectory));
+      PetscCall(SNAPSTrajectorySetAttributeReal(r->traj, "init_time", r->init_time_used)); /* the saved time the members started from */
     }
     PetscCall(SNAPSTrajectorySetAttributeReal(r->traj, "dt_save", r->dt_save));
-    PetscCall(SNAPSTrajectorySetAttributeReal(r->traj, "seed", (PetscReal)r->seed));
+    PetscCall(SNAPSTrajectorySetAttributeInt(r->traj, "seed", r->seed));
     PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "stepper", r->stepper));
     if (r->sur) PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "stepper_model", r->stepper_model));
   }

@@ -215,11 +215,11 @@ static PetscErrorCode KolAttributes(void *ctx, SNAPSTrajectory tr)
 
   PetscFunctionBegin;
   PetscCall(SNAPSTrajectorySetAttributeReal(tr, "L", 2 * PETSC_PI)); /* the box side: surrogates trained on the file record it (SNAPSSurrogateCheckSystem) */
-  PetscCall(SNAPSTrajectorySetAttributeReal(tr, "N", (PetscReal)kf->N));
+  PetscCall(SNAPSTrajectorySetAttributeInt(tr, "N", kf->N));
   PetscCall(SNAPSTrajectorySetAttributeReal(tr, "Re", kf->Re));
   PetscCall(SNAPSTrajectorySetAttributeReal(tr, "nu", kf->nu));
   PetscCall(SNAPSTrajectorySetAttributeReal(tr, "alpha", kf->alpha));
-  PetscCall(SNAPSTrajectorySetAttributeReal(tr, "forcing_wavenumber", (PetscReal)kf->nf));
+  PetscCall(SNAPSTrajectorySetAttributeInt(tr, "forcing_wavenumber", kf->nf));
   PetscCall(SNAPSTrajectorySetAttributeReal(tr, "forcing_amplitude", kf->famp));
   PetscCall(SNAPSTrajectorySetAttributeString(tr, "init", kf->init));
   PetscFunctionReturn(0);

@@ -162,7 +162,7 @@ static PetscErrorCode KSAttributes(void *ctx, SNAPSTrajectory tr)
 
   PetscFunctionBegin;
   PetscCall(SNAPSTrajectorySetAttributeReal(tr, "L", ks->L));
-  PetscCall(SNAPSTrajectorySetAttributeReal(tr, "N", (PetscReal)ks->N));
+  PetscCall(SNAPSTrajectorySetAttributeInt(tr, "N", ks->N));
   PetscCall(SNAPSTrajectorySetAttributeString(tr, "init", ks->init));
   PetscFunctionReturn(0);
 }

@@ -6,6 +6,8 @@
 #include <petscds.h>
 #include <petscsnes.h>
 #include <petscviewerhdf5.h>
+#include <hdf5.h>
+#include <string.h>
 #include <petscsf.h>
 #include <snaps/options.h>
 #include <snaps/report.h>
@@ -477,6 +479,147 @@ static PetscErrorCode PoissonFEMWriteHDF5(PoissonFEM *fem, MPI_Comm comm, const 
   PetscFunctionReturn(0);
 }
 
+/* Shape, element size and class of dataset path in the open file h5 (rank <= 2); *rank = 0 when it is missing. */
+static herr_t FEMDatasetShape(hid_t h5, const char path[], int *rank, hsize_t dims[2], size_t *size, H5T_class_t *cls)
+{
+  hid_t d, sp, t;
+
+  *rank = 0;
+  if (H5Lexists(h5, path, H5P_DEFAULT) <= 0) return 0;
+  if ((d = H5Dopen2(h5, path, H5P_DEFAULT)) < 0) return -1;
+  sp    = H5Dget_space(d);
+  t     = H5Dget_type(d);
+  *rank = H5Sget_simple_extent_ndims(sp);
+  if (*rank >= 1 && *rank <= 2) H5Sget_simple_extent_dims(sp, dims, NULL);
+  *size = H5Tget_size(t);
+  *cls  = H5Tget_class(t);
+  H5Tclose(t);
+  H5Sclose(sp);
+  H5Dclose(d);
+  return (*rank >= 1 && *rank <= 2) ? 0 : -1;
+}
+
+/* Appends to text (of length cap) the XDMF DataItem of dataset path of the file named base, as stored. */
+static PetscErrorCode FEMDataItem(char text[], size_t cap, const char base[], const char path[], int rank, const hsize_t dims[], size_t size, H5T_class_t cls)
+{
+  char item[PETSC_MAX_PATH_LEN + 256], d[64];
+
+  PetscFunctionBegin;
+  if (rank == 1)
+    PetscCall(PetscSNPrintf(d, sizeof(d), "%llu", (unsigned long long)dims[0]));
+  else
+    PetscCall(PetscSNPrintf(d, sizeof(d), "%llu %llu", (unsigned long long)dims[0], (unsigned long long)dims[1]));
+  PetscCall(PetscSNPrintf(item, sizeof(item), "        <DataItem Dimensions=\"%s\" NumberType=\"%s\" Precision=\"%d\" Format=\"HDF\">%s:%s</DataItem>\n", d, cls == H5T_INTEGER ? "Int" : "Float", (int)size, base, path));
+  PetscCall(PetscStrlcat(text, item, cap));
+  PetscFunctionReturn(0);
+}
+
+/* Writes the XDMF description of the PoissonFEMWriteHDF5() file h5 as it is stored (PETSc's petsc_gen_xdmf.py, used
+   before, declared the int32 cells as 8-byte floats and the field /vertex_fields/<name> of n values as 1 x n x 1, the
+   shapes of a time-stepped file): cells /viz/topology/cells (int), points /geometry/vertices and every field of
+   /vertex_fields (node-centred) and /cell_fields (cell-centred), n values (scalar) or n x bs (vector). Rank 0 reads the
+   shapes from the committed file and builds the text; every rank learns its outcome; the .xmf is replaced whole. */
+static PetscErrorCode PoissonFEMWriteXDMF(MPI_Comm comm, const char file[])
+{
+  char         xmf[PETSC_MAX_PATH_LEN], why[PETSC_MAX_PATH_LEN + 128] = "";
+  char        *text = NULL;
+  const size_t cap  = 1 << 16;
+  PetscMPIInt  rank;
+  int          bad = 0;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSTrajectoryXdmfName(file, xmf, sizeof(xmf)));                /* u.h5 -> u.xmf, as PETSc's generator names it */
+  PetscCallMPI(MPI_Bcast(xmf, (PetscMPIInt)sizeof(xmf), MPI_CHAR, 0, comm)); /* rank 0's judgement */
+  if (!xmf[0]) PetscFunctionReturn(0);                                       /* no XDMF beside a stream */
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    const char *base = strrchr(file, '/'), *type = NULL;
+    hid_t       h5;
+    int         crank, vrank, nf = 0;
+    hsize_t     cdims[2], vdims[2];
+    size_t      csize = 0, vsize = 0;
+    H5T_class_t ccls = H5T_NO_CLASS, vcls = H5T_NO_CLASS;
+
+    base = base ? base + 1 : file; /* the .xmf sits next to the .h5 and names it relatively */
+    PetscCall(PetscCalloc1(cap, &text));
+    if ((h5 = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
+      bad = 1;
+      PetscCall(PetscSNPrintf(why, sizeof(why), "cannot reopen '%s' to read its shapes", file));
+    } else {
+      if (FEMDatasetShape(h5, "/viz/topology/cells", &crank, cdims, &csize, &ccls) < 0 || crank != 2 || FEMDatasetShape(h5, "/geometry/vertices", &vrank, vdims, &vsize, &vcls) < 0 || vrank != 2) {
+        bad = 1;
+        PetscCall(PetscSNPrintf(why, sizeof(why), "'%s' has no cells /viz/topology/cells (n x corners) and points /geometry/vertices (n x dim)", file));
+      } else {
+        /* XDMF's names of PETSc's cell shapes, by dimension and corner count */
+        if (vdims[1] == 1 && cdims[1] == 2) type = "Polyline\" NodesPerElement=\"2";
+        if (vdims[1] == 2 && cdims[1] == 3) type = "Triangle";
+        if (vdims[1] == 2 && cdims[1] == 4) type = "Quadrilateral";
+        if (vdims[1] == 3 && cdims[1] == 4) type = "Tetrahedron";
+        if (vdims[1] == 3 && cdims[1] == 8) type = "Hexahedron";
+        if (!type) {
+          bad = 1;
+          PetscCall(PetscSNPrintf(why, sizeof(why), "cells of %llu corners in %llu-D have no XDMF topology here", (unsigned long long)cdims[1], (unsigned long long)vdims[1]));
+        }
+      }
+      if (!bad) {
+        char head[512];
+
+        PetscCall(PetscSNPrintf(head, sizeof(head), "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n<Xdmf Version=\"2.0\">\n  <Domain>\n    <Grid Name=\"domain\" GridType=\"Uniform\">\n      <Topology TopologyType=\"%s\" NumberOfElements=\"%llu\">\n", type, (unsigned long long)cdims[0]));
+        PetscCall(PetscStrlcat(text, head, cap));
+        PetscCall(FEMDataItem(text, cap, base, "/viz/topology/cells", crank, cdims, csize, ccls));
+        PetscCall(PetscStrlcat(text, "      </Topology>\n", cap));
+        PetscCall(PetscSNPrintf(head, sizeof(head), "      <Geometry GeometryType=\"%s\">\n", vdims[1] == 1 ? "X" : vdims[1] == 2 ? "XY"
+                                                                                                                                  : "XYZ"));
+        PetscCall(PetscStrlcat(text, head, cap));
+        PetscCall(FEMDataItem(text, cap, base, "/geometry/vertices", vrank, vdims, vsize, vcls));
+        PetscCall(PetscStrlcat(text, "      </Geometry>\n", cap));
+        for (int g = 0; g < 2 && !bad; g++) {
+          const char *group  = g ? "/cell_fields" : "/vertex_fields";
+          hsize_t     nlinks = 0;
+          hid_t       gid;
+
+          if (H5Lexists(h5, group, H5P_DEFAULT) <= 0) continue;
+          if ((gid = H5Gopen2(h5, group, H5P_DEFAULT)) < 0) continue;
+          {
+            H5G_info_t info;
+            if (H5Gget_info(gid, &info) >= 0) nlinks = info.nlinks;
+          }
+          for (hsize_t i = 0; i < nlinks && !bad; i++) {
+            char        name[256], path[300], head2[512];
+            int         frank;
+            hsize_t     fdims[2];
+            size_t      fsize = 0;
+            H5T_class_t fcls  = H5T_NO_CLASS;
+
+            if (H5Lget_name_by_idx(gid, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof(name), H5P_DEFAULT) < 0) continue;
+            PetscCall(PetscSNPrintf(path, sizeof(path), "%s/%s", group, name));
+            if (FEMDatasetShape(h5, path, &frank, fdims, &fsize, &fcls) < 0 || !frank) continue; /* not a dataset of rank 1 or 2 */
+            PetscCall(PetscSNPrintf(head2, sizeof(head2), "      <Attribute Name=\"%s\" AttributeType=\"%s\" Center=\"%s\">\n", name, frank == 1 ? "Scalar" : "Vector", g ? "Cell" : "Node"));
+            PetscCall(PetscStrlcat(text, head2, cap));
+            PetscCall(FEMDataItem(text, cap, base, path, frank, fdims, fsize, fcls));
+            PetscCall(PetscStrlcat(text, "      </Attribute>\n", cap));
+            nf++;
+          }
+          H5Gclose(gid);
+        }
+        PetscCall(PetscStrlcat(text, "    </Grid>\n  </Domain>\n</Xdmf>\n", cap));
+        if (!nf) {
+          bad = 1;
+          PetscCall(PetscSNPrintf(why, sizeof(why), "'%s' has no field under /vertex_fields or /cell_fields", file));
+        }
+      }
+      H5Fclose(h5);
+    }
+  }
+  PetscCallMPI(MPI_Bcast(&bad, 1, MPI_INT, 0, comm));
+  PetscCallMPI(MPI_Bcast(why, (PetscMPIInt)sizeof(why), MPI_CHAR, 0, comm));
+  if (bad) PetscCall(PetscFree(text));
+  PetscCheck(!bad, comm, PETSC_ERR_LIB, "-view_solution: cannot write the XDMF file '%s': %s", xmf, why);
+  PetscCall(SNAPSWriteFileReplace(comm, xmf, text ? text : "", (!rank && text) ? strlen(text) : 0)); /* not synced: neither is the HDF5 file */
+  PetscCall(PetscFree(text));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PoissonFEMViewSolution(PoissonFEM *fem, const char file[])
 {
   MPI_Comm       comm;
@@ -488,44 +631,7 @@ PetscErrorCode PoissonFEMViewSolution(PoissonFEM *fem, const char file[])
   PetscCall(PoissonViewTemporaryName(comm, file, tmp, sizeof(tmp)));
   ierr = PoissonFEMWriteHDF5(fem, comm, tmp); /* not PetscCall: the temporary file is removed first */
   PetscCall(PoissonViewCommit(comm, tmp, file, ierr));
-#if defined(POISSON_GEN_XDMF)
-  { /* PETSc's own generator writes the .xmf (the name SNAPSTrajectoryXdmfName() gives, checked as an output)
-       under a temporary name, which rank 0 moves into place when the generator says it finished (SNAPSCommitLocal:
-       a symbolic link's target replaced, an existing file's mode kept) */
-    static const char done_line[] = "snaps: xdmf written\n";
-    char              cmd[4 * PETSC_MAX_PATH_LEN], xmf[PETSC_MAX_PATH_LEN], xtmp[PETSC_MAX_PATH_LEN];
-    FILE             *fp   = NULL;
-    PetscBool         done = PETSC_FALSE;
-    PetscMPIInt       rank;
-
-    PetscCallMPI(MPI_Comm_rank(comm, &rank));
-    PetscCall(SNAPSTrajectoryXdmfName(file, xmf, sizeof(xmf)));
-    PetscCallMPI(MPI_Bcast(xmf, (PetscMPIInt)sizeof(xmf), MPI_CHAR, 0, comm)); /* rank 0's judgement */
-    if (!xmf[0]) PetscFunctionReturn(0);                                       /* no XDMF beside a stream */
-    PetscCall(SNAPSTemporaryName(xmf, xtmp, sizeof(xtmp))); /* rank 0 runs the command */
-    PetscCall(PetscSNPrintf(cmd, sizeof(cmd), "\"%s\" -c \"import runpy, sys\nrunpy.run_path(sys.argv[1])['generateXdmf'](sys.argv[2], sys.argv[3])\nprint('%.*s')\" \"%s\" \"%s\" \"%s\" 2>&1", POISSON_PYTHON, (int)strlen(done_line) - 1, done_line, POISSON_GEN_XDMF, file, xtmp));
-    PetscCall(PetscPOpen(comm, NULL, cmd, "r", &fp));
-    if (fp) {
-      char line[256];
-      while (fgets(line, sizeof(line), fp)) {
-        if (!strcmp(line, done_line))
-          done = PETSC_TRUE;
-        else
-          PetscCall(PetscPrintf(PETSC_COMM_SELF, "petsc_gen_xdmf: %s", line));
-      }
-    }
-    PetscCall(PetscPClose(comm, fp));
-    if (!rank) {
-      PetscErrorCode outcome = done ? 0 : PETSC_ERR_LIB; /* unfinished: its temporary file is removed */
-      int            err     = 0;
-
-      PetscCall(SNAPSCommitLocal(xtmp, xmf, &outcome, &err));
-      if (err) PetscCall(PetscPrintf(PETSC_COMM_SELF, "petsc_gen_xdmf: could not move the complete '%s' into place as '%s': %s\n", xtmp, xmf, strerror(err)));
-    }
-  }
-#else
-  PetscCall(PetscPrintf(comm, "snaps-poisson: run PETSc's lib/petsc/bin/petsc_gen_xdmf.py %s to make the XDMF file for ParaView\n", file));
-#endif
+  PetscCall(PoissonFEMWriteXDMF(comm, file));
   PetscFunctionReturn(0);
 }
 

@@ -465,7 +465,7 @@ int main(int argc, char **argv)
       PetscCall(SNAPSReportSetString(report, "kappa", kappa));
       PetscCall(SNAPSReportSetString(report, "source", source));
       PetscCall(SNAPSReportSetInt(report, "dim", dim));
-      PetscCall(SNAPSReportSetInt(report, "n_params", q));
+      PetscCall(SNAPSReportSetInt(report, "n_mu", q)); /* the PDE parameters (n_params means trainable ones, snaps-fit) */
       PetscCall(SNAPSReportSetInt(report, "n_samples", N));
       PetscCall(SNAPSReportSetInt(report, "dofs", pp.dofs));
       PetscCall(SNAPSReportSetInt(report, "cells", pp.cells));

@@ -80,6 +80,8 @@ def main():
             out = os.path.join(d, "training_%s_%s.json" % (tag, np_))
             run(mpiexec + ["-n", np_, prog] + opts + ["-samples", os.path.join(d, "train.h5"), "-results", out, "-ksp_rtol", "1e-13"] + sna + extra)
             res[tag] = json.load(open(out))
+            if res[tag].get("n_mu") != 2 or "n_params" in res[tag]:  # n_params means trainable parameters (snaps-fit)
+                sys.exit("%s: n_mu %s, n_params %s (expected n_mu 2, the PDE parameters, and no n_params)" % (out, res[tag].get("n_mu"), res[tag].get("n_params")))
         # the residual |b - A x0| / |b| of the guess itself: the snapshots were solved to rtol 1e-13, and
         # with all modes kept the Galerkin guess is the snapshot (KSPSolve may then stop at iteration 0)
         gal = res["galerkin"]["guess_rel_residual"]

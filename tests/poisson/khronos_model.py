@@ -21,6 +21,9 @@ import xml.etree.ElementTree as ET
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import xdmf_check  # noqa: E402
+
 CELLS, ORDER = 32, 4
 EXACT = {2: "sin(pi*(x+y/2))", 3: "sin(pi*(x+y/2+z/4))"}  # not symmetric: a swapped axis shows
 
@@ -74,6 +77,7 @@ def check_view(fails, view, dim, npts, tol):
     got = {i.text.strip(): i.get("Dimensions") for i in items}
     if got != want:
         fails.append(f"{xmf}: data items {got}, expected {want}")
+    fails.extend(xdmf_check.problems(xmf))  # every item's shape, precision and number type as stored
 
 
 def main():

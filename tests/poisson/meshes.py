@@ -6,13 +6,16 @@ Usage: meshes.py <scratch dir> <meshes dir> <gmsh> <mpiexec ...> -- <snaps-poiss
   P2 on the coarse one beats P1 on the fine one.
 - P1 on two tetrahedral meshes of meshes/cube.geo on 2 ranks: the error falls by more than 4x.
 - hypre (BoomerAMG) and GAMG give the same discrete solution (errors to 1e-6 relative).
-- -view_solution writes an HDF5 file h5py reads (mesh, field u) and an .xmf that points at it.
+- -view_solution writes an HDF5 file h5py reads (mesh, field u) and an .xmf that describes it as stored.
 """
 import json
 import math
 import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import xdmf_check  # noqa: E402
 
 
 def main():
@@ -73,6 +76,7 @@ def main():
     xmf = open(view[:-3] + ".xmf").read()
     if os.path.basename(view) not in xmf or "/vertex_fields/u_u" not in xmf:
         fails.append("the .xmf file does not reference %s:/vertex_fields/u_u" % os.path.basename(view))
+    fails.extend(xdmf_check.problems(view[:-3] + ".xmf"))  # the .xmf describes the file as stored
     if fails:
         sys.exit("\n".join(fails))
 

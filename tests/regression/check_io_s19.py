@@ -2,7 +2,8 @@
 
 usage: check_io_s19.py CHECK SCRATCH BIN_DIR
 
-rollout_fit_results: snaps-rollout-fit lists -results in -help, writes the JSON report, and warns about a misspelt
+rollout_fit_results: snaps-rollout-fit lists -results in -help, writes the JSON report (with each drift's and head's
+  iterations and the counts of fits that did not converge, summarised in a last line), and warns about a misspelt
   option once, before the first drift is fitted. pod_unused_early: snaps-pod warns about a misspelt option before its
   fits, and not about the SNA options its fits read (-sna_view, -rhs_sna_* with -rhs_map sna). (Writes that fail on a
   full disk: regression.full_disk, full_disk.sh.)
@@ -43,6 +44,14 @@ def rollout_fit_results():
     r = json.load(open(path("r.json")))
     assert r["program"] == "snaps-rollout-fit" and r["latent_size"] == 6 and r["pairs"] == 40, r
     assert len(r["drift_train_error"]) == 6 and len(r["head_train_cross_entropy"]) == 6 and "machine" in r, r
+    # how each fit stopped: iterations per fit and the count of fits that did not converge (-head_sna_fit_max_it 2
+    # stops every head at its cap; the polynomial drifts are direct solves: 0 iterations, converged)
+    assert r.get("head_iterations") and len(r["head_iterations"]) == 6 and all(0 < i <= 2 for i in r["head_iterations"]), r
+    assert r.get("drift_iterations") == [0] * 6 and r.get("drifts_not_converged") == 0, r
+    stopped = out.count("DIVERGED_ITS after")
+    assert r.get("heads_not_converged") == stopped > 0, (stopped, r)
+    last = out.strip().splitlines()[-1]
+    assert f"{stopped} of 6 head fits did not converge" in last and "-head_sna_fit_max_it" in last, last
     print("-results in -help and written; a misspelt option warned about once, before the fits")
 
 

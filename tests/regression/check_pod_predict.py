@@ -89,9 +89,10 @@ if os.path.exists(path("r.json")):
     for key in ("sna_converged_reason", "sna_iterations", "rhs_converged_reason", "rhs_iterations"):
         if key not in r:
             fails.append(f"snaps-pod -results has no {key}: {sorted(r)}")
-    with h5py.File(snap) as h:  # n_params is the problem's parameter count, not the SNA's coefficients
-        if r.get("n_params") != h["X"].shape[1]:
-            fails.append(f"snaps-pod -results n_params {r.get('n_params')}, not the {h['X'].shape[1]} parameters of /X")
+    with h5py.File(snap) as h:  # n_mu is the problem's parameter count; n_params (snaps-fit: trainable) is not in it
+        if r.get("n_mu") != h["X"].shape[1] or "n_params" in r or not r.get("sna_n_params", 0) > h["X"].shape[1]:
+            fails.append(f"snaps-pod -results n_mu {r.get('n_mu')}, n_params {r.get('n_params')}, sna_n_params {r.get('sna_n_params')}: expected "
+                         f"n_mu = the {h['X'].shape[1]} parameters of /X, no n_params, sna_n_params the SNA's coefficient count")
     if r.get("rhs_converged_reason") != "DIVERGED_ITS" or not r.get("rhs_iterations", 0) >= 1:
         fails.append(f"the rhs SNA stopped by -rhs_sna_fit_max_it 3 is reported as {r.get('rhs_converged_reason')} after {r.get('rhs_iterations')}")
 
@@ -116,6 +117,28 @@ subprocess.run([FIT, "-trajectories", path("ks.h5"), "-latent_modes", "2", "-twi
                stdout=subprocess.DEVNULL)
 refused([PREDICT, "-model", path("det.h5"), "-data", data, "-out", path("p8.h5")],
         r"'.*det.h5' is a rollout surrogate .* use it with snaps-ks or snaps-kolmogorov -stepper sna", ("p8.h5",))
+
+# -model_group: a nested SNA (here the model copied under /outer/sna, and a surrogate's drift saved as an SNA) is
+# evaluated like /sna; a group that is missing or not an SNA is refused naming the option
+with h5py.File(model, "r") as h, h5py.File(path("nested.h5"), "w") as o:
+    h.copy("sna", o.create_group("outer"), name="sna")
+succeeds([PREDICT, "-model", path("nested.h5"), "-model_group", "/outer/sna", "-data", data, "-out", path("nested_p.h5"), "-results", path("nested.json")])
+if os.path.exists(path("nested_p.h5")):
+    with h5py.File(path("in.h5"), "r") as a, h5py.File(path("nested_p.h5"), "r") as b:
+        if not np.array_equal(a["Y"][:], b["Y"][:]):
+            fails.append("-model_group /outer/sna: predictions differ from the same model at /sna")
+    if json.load(open(path("nested.json"))).get("model_group") != "/outer/sna":
+        fails.append("snaps-predict -results has no model_group /outer/sna")
+refused([PREDICT, "-model", model, "-model_group", "/nope", "-data", data, "-out", path("p9.h5")],
+        r"-model_group /nope: the model file '.*khronos.h5' has no such group", ("p9.h5",))
+refused([PREDICT, "-model", model, "-model_group", "/sna/lower", "-data", data, "-out", path("p9.h5")],
+        r"-model_group /sna/lower: '.*khronos.h5' holds no SNA model there", ("p9.h5",))
+refused([PREDICT, "-model", path("det.h5"), "-model_group", "/surrogate", "-data", data, "-out", path("p9.h5")],
+        r"-model_group /surrogate: '.*det.h5' holds no SNA model there", ("p9.h5",))
+with h5py.File(path("det.h5"), "r") as h, h5py.File(path("z.h5"), "w") as o:  # drifts of degree 3 (the default): stored as SNAs
+    lo, hi = h["surrogate/drift0/sna/lower"][:], h["surrogate/drift0/sna/upper"][:]
+    o["X"] = lo + (hi - lo) * np.random.default_rng(1).random((10, lo.size))
+succeeds([PREDICT, "-model", path("det.h5"), "-model_group", "/surrogate/drift0/sna", "-data", path("z.h5"), "-out", path("zp.h5")])
 
 if fails:
     sys.exit("FAIL:\n" + "\n\n".join(fails))

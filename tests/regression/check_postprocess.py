@@ -13,7 +13,8 @@ same values is drawn so that the other shows (another line style, hollow markers
 default blends of the poisson-mf reference were hidden under later lines); plot_fit_bench.py's methods have colours of
 their own; flow_stats.py's title names the run. Null values (NaN in a run), a JSON list and a directory as the results are refused
 in one line; plot_aion.py's panels share one colour scale and its paths off the window are counted and their ends
-marked; a failed method of plot_fit_bench.py is named; an exact fit and "." work in plot_fit.py (bad_input()).
+marked; a failed method of plot_fit_bench.py is named; an exact fit and "." work in plot_fit.py (bad_input()), and
+its prediction.xdmf describes the HDF5 data as stored (tests/xdmf_check.py).
 """
 import json
 import os
@@ -34,6 +35,7 @@ import atomic  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 import script_runner  # noqa: E402
+import xdmf_check  # noqa: E402
 
 failures = []
 figures = []  # the figures the scripts saved (atomic.save_figure, replaced below), checked for empty panels
@@ -243,6 +245,8 @@ def bad_input(d):
     if ok("plot_fit, an exact fit", plot_fit, c) and figures:
         if not any("no error" in t for t in texts(figures[-1])):
             failures.append("plot_fit: an exact fit's error panel does not say there is no error")
+    # prediction.xdmf must describe the N x 1 /Y datasets as stored (it declared them nx x ny)
+    failures.extend("plot_fit: " + p for p in xdmf_check.problems(os.path.join(c, "prediction.xdmf")))
     c = fit_case(os.path.join(d, "dotcase"))
     cwd = os.getcwd()
     os.chdir(c)

@@ -1,12 +1,16 @@
 /* Trajectory files of time-dependent solvers and of surrogate rollouts (one format for both), and the
    checkpoint files that let a long run restart.
 
-   A trajectory file (HDF5, readable with h5py; XDMF beside it for 2-D fields so ParaView animates them):
+   A trajectory file (HDF5, readable with h5py; XDMF beside it for 2-D fields so ParaView animates member 0 of them:
+   the XDMF shows member 0 only, the other members of an ensemble are in the HDF5 file alone):
      /time                 float64 (nt)                     the saved times
      /<field>              float64 (nt, members, n1[, n2])   one row per saved time; chunked by row, Fletcher32
      /diagnostics/<name>   float64 (nt, members)             scalar diagnostics of each member (energy, ...)
      attributes on /       snaps_trajectory_version, equation, field, members, complete (0 while running)
-                           and the run's parameters (SNAPSTrajectorySetAttribute*)
+                           and the run's parameters (SNAPSTrajectorySetAttribute*): integers (N, seed,
+                           forcing_wavenumber) int64 (float64 in older files; readers take either), reals
+                           float64 (L, Re, nu, alpha, forcing_amplitude, dt_save, init_time), strings (init,
+                           init_trajectory, stepper, stepper_model); README "File contracts" lists them
    While a run is going the rows go to "<dir>/.<base>.partial", flushed after every row, so a killed run
    keeps what it wrote; SNAPSTrajectoryClose() renames it to the final name. A restarted run reopens the
    partial file and cuts it back to the rows of its checkpoint; a restart of a finished run (raising -T) reopens a
@@ -36,6 +40,7 @@ PETSC_EXTERN PetscErrorCode SNAPSTrajectoryXdmfName(const char[], char[], size_t
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryPartialName(MPI_Comm, const char[], char[], size_t, PetscBool *);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm, const char[], const SNAPSTrajectoryDesc *, PetscInt, SNAPSTrajectory *);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory, const char[], PetscReal);
+PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeInt(SNAPSTrajectory, const char[], PetscInt);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeString(SNAPSTrajectory, const char[], const char[]);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryAppend(SNAPSTrajectory, PetscReal, const PetscReal[], const PetscReal[]);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryClose(SNAPSTrajectory *);

@@ -19,7 +19,8 @@ PetscErrorCode PoissonMeshDomainOption(PetscOptionItems *PetscOptionsObject, con
     dom[1] = def[1];
     n      = 2;
   }
-  PetscCheck(!set || n == 2, comm, PETSC_ERR_USER_INPUT, "-domain needs two numbers a,b (the box [a,b]^d), got %" PetscInt_FMT, n);
+  /* n is capped at the array's 3 slots: 3 means three or more */
+  PetscCheck(!set || n == 2, comm, PETSC_ERR_USER_INPUT, "-domain needs two numbers a,b (the box [a,b]^d), got %s%" PetscInt_FMT, n == 3 ? "more than " : "", n == 3 ? 2 : n);
   PetscCheck(!PetscIsInfOrNanReal(dom[0]) && !PetscIsInfOrNanReal(dom[1]), comm, PETSC_ERR_USER_INPUT, "-domain %g,%g: the bounds must be finite", (double)dom[0], (double)dom[1]);
   PetscCheck(dom[0] < dom[1], comm, PETSC_ERR_USER_INPUT, "-domain %g,%g is empty: need a < b", (double)dom[0], (double)dom[1]);
   *a = dom[0];
@@ -68,7 +69,7 @@ PetscErrorCode PoissonMeshGetOptions(MPI_Comm comm, const char program[], PetscI
   if (nfaces == 1)
     for (PetscInt d = 1; d < dim; d++) box[d] = box[0]; /* -dm_plex_box_faces n means n in every direction */
   else
-    PetscCheck(nfaces == dim, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces needs one count per direction (%" PetscInt_FMT ") or a single one, not %" PetscInt_FMT "%s", dim, nfaces, nfaces > dim ? " (check -dim)" : "");
+    PetscCheck(nfaces == dim, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces needs one count per direction (%" PetscInt_FMT ") or a single one, not %s%" PetscInt_FMT "%s", dim, nfaces == 4 ? "more than " : "", nfaces == 4 ? 3 : nfaces, nfaces > dim ? " (check -dim)" : ""); /* nfaces is capped at the array's 4 slots */
   for (PetscInt d = 0; d < dim; d++) {
     PetscCheck(box[d] >= 1, comm, PETSC_ERR_USER_INPUT, "-dm_plex_box_faces: %" PetscInt_FMT " cells in direction %" PetscInt_FMT, box[d], d);
     faces[d] = box[d];

@@ -106,7 +106,7 @@ static PetscErrorCode ReadSamples(MPI_Comm comm, const PetscReal params[], Petsc
   PetscFunctionBegin;
   PetscCheck(!params != !file, comm, PETSC_ERR_USER_INPUT, "Give either -params mu1,mu2,... or -samples X.h5 (run with -help)");
   if (params) {
-    PetscCheck(np >= 1 && np <= POISSON_FIELD_MAX_PARAMS, comm, PETSC_ERR_USER_INPUT, "-params takes 1 to %d values, not %" PetscInt_FMT, POISSON_FIELD_MAX_PARAMS, np);
+    PetscCheck(np >= 1 && np <= POISSON_FIELD_MAX_PARAMS, comm, PETSC_ERR_USER_INPUT, "-params takes 1 to %d values, not %s%" PetscInt_FMT, POISSON_FIELD_MAX_PARAMS, np > POISSON_FIELD_MAX_PARAMS ? "more than " : "", PetscMin(np, POISSON_FIELD_MAX_PARAMS)); /* np is capped one above the maximum */
     *N = 1;
     *q = np;
     PetscCall(PetscMalloc1(np, X));

@@ -13,7 +13,7 @@ static const char help[] = "bench_aion: infinite descent (AION) against classica
                            "  lbfgs (lmvm), levenberg_marquardt\n"
                            "  (brgn, -tao_brgn_regularization_type lm). Each SNAFit method has an options prefix (id_, sd_, ncg_, lbfgs_, lm_),\n"
                            "  e.g. -lbfgs_sna_fit_tao_gatol 1e-10; VP takes none (-vp_* is refused). Gradient tolerance 1e-12 on the loss\n"
-                           "  (1/2N) sum r^2 for VP and TAO (their -sna_fit_rtol is 0: the class's loss tolerance would stop them first). Every method fits each problem's first start once untimed first (a warm-up).\n"
+                           "  (1/2N) sum r^2 for VP and TAO (the TAO methods get -sna_fit_rtol 0: the class's loss tolerance would stop them first). Every method fits each problem's first start once untimed first (a warm-up).\n"
                            "Success: noiseless, MSE <= 1e-20 and every parameter (canonical form) within 1e-8 relative of the truth;\n"
                            "  noisy, MSE within 1e-8 relative of the best MSE any method reached.\n"
                            "Options:\n"

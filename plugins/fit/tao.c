@@ -289,6 +289,21 @@ static PetscErrorCode SNATaoGetModelParameters(SNATaoCtx *ctx, Vec theta)
   PetscFunctionReturn(0);
 }
 
+/* The TAO solver of an SNA's fit, before its options are read: L-BFGS (TAOLMVM) by default, options prefix
+   <sna prefix>sna_fit_. SNAFit_TAO() and SNAReadFitOptions() make it the same way. */
+static PetscErrorCode SNATaoCreate(SNA sna, Tao *tao)
+{
+  const char *prefix;
+
+  PetscFunctionBegin;
+  PetscCall(TaoCreate(PetscObjectComm((PetscObject)sna), tao));
+  PetscCall(TaoSetType(*tao, TAOLMVM));
+  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
+  PetscCall(TaoSetOptionsPrefix(*tao, prefix));
+  PetscCall(TaoAppendOptionsPrefix(*tao, "sna_fit_"));
+  PetscFunctionReturn(0);
+}
+
 /*MC
   SNAFITTAO - "tao": all parameters at once by a PETSc TAO solver (default LMVM, a limited-memory quasi-Newton)
 
@@ -335,11 +350,8 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
   PetscCall(VecScatterCreateToAll(theta, &ctx.toall, &ctx.full));
   PetscCall(SNATaoGetModelParameters(&ctx, theta));
 
-  PetscCall(TaoCreate(comm, &tao));
-  PetscCall(TaoSetType(tao, TAOLMVM));
+  PetscCall(SNATaoCreate(sna, &tao));
   PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
-  PetscCall(TaoSetOptionsPrefix(tao, prefix));
-  PetscCall(TaoAppendOptionsPrefix(tao, "sna_fit_"));
   PetscCall(TaoSetSolution(tao, theta));
   PetscCall(TaoSetObjectiveAndGradient(tao, NULL, SNATaoObjectiveGradient, &ctx));
   PetscCall(TaoSetMaximumIterations(tao, max_it));
@@ -464,13 +476,10 @@ PetscErrorCode SNAReadFitOptions(SNA sna)
   PetscCall(PetscOptionsHasName(((PetscObject)sna)->options, prefix, "-sna_view", &flg));
   PetscCall(SNAGetFitType(sna, &type));
   PetscCall(PetscStrcmp(type, SNAFITTAO, &tao));
-  if (tao) { /* a solver as SNAFit_Tao() makes it: its options are read, nothing is solved */
+  if (tao) { /* the solver SNAFit_TAO() makes: its options are read, nothing is solved */
     Tao t;
 
-    PetscCall(TaoCreate(PetscObjectComm((PetscObject)sna), &t));
-    PetscCall(TaoSetType(t, TAOLMVM));
-    PetscCall(TaoSetOptionsPrefix(t, prefix));
-    PetscCall(TaoAppendOptionsPrefix(t, "sna_fit_"));
+    PetscCall(SNATaoCreate(sna, &t));
     PetscCall(TaoSetFromOptions(t));
     PetscCall(TaoDestroy(&t));
   }

@@ -276,7 +276,7 @@ static PetscErrorCode SolveSamples(PoissonParam *pp, KSP ksp, PetscInt N, PetscI
    -snapshots records them as inputs (constant noise to snaps-pod and snaps-fit). what names where they came from. */
 static PetscErrorCode WarnUnusedParameters(PoissonParam *pp, const char what[])
 {
-  const PetscInt used = PoissonFieldUsedParameters(pp->kappa) | PoissonFieldUsedParameters(pp->source);
+  const PetscInt used      = PoissonFieldUsedParameters(pp->kappa) | PoissonFieldUsedParameters(pp->source);
   char           names[64] = "";
   PetscInt       nunused   = 0;
 

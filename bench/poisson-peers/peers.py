@@ -43,6 +43,39 @@ TOLS = (1e-8, 1e-10)
 LIBSNAPS = os.path.join(ROOT, "build", "lib", "libsnaps.so")
 
 
+def _symbol_file(lib, symbol):
+    """The file (links resolved) that gives the shared library lib (a ctypes.CDLL) its symbol, or None."""
+    import ctypes
+
+    class DlInfo(ctypes.Structure):
+        _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p), ("dli_sname", ctypes.c_char_p),
+                    ("dli_saddr", ctypes.c_void_p)]
+
+    try:
+        dladdr = ctypes.CDLL(None).dladdr
+        address = ctypes.cast(getattr(lib, symbol), ctypes.c_void_p)
+    except AttributeError:
+        return None
+    dladdr.argtypes, dladdr.restype = [ctypes.c_void_p, ctypes.POINTER(DlInfo)], ctypes.c_int
+    info = DlInfo()
+    if dladdr(address, ctypes.byref(info)) and info.dli_fname:
+        return os.path.realpath(os.fsdecode(info.dli_fname))
+    return None
+
+
+def numpy_blas():
+    """The BLAS numpy's own arithmetic calls (cblas_dgemm of numpy's core extension), for results computed in Python
+    (the baselines): "unknown" where numpy is not loaded or the symbol is not found."""
+    import ctypes
+
+    core = getattr(sys.modules.get("numpy"), "core", None)
+    try:
+        ext = ctypes.CDLL(core._multiarray_umath.__file__)
+    except (AttributeError, OSError):
+        return "unknown"
+    return _symbol_file(ext, "cblas_dgemm") or "unknown"
+
+
 def snaps_libraries(lib=LIBSNAPS):
     """{"blas", "lapack"}: the files that give libsnaps (lib) dgemv_ and dpotrf_ as the dynamic linker resolves them on
     this machine, links resolved (Debian's libblas.so.3 is an alternatives link: reference BLAS, OpenBLAS...): what a
@@ -50,31 +83,20 @@ def snaps_libraries(lib=LIBSNAPS):
     found here without running one. "unknown" where lib or the symbol is not found (no build, a sanitized build)."""
     import ctypes
 
-    class DlInfo(ctypes.Structure):
-        _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p), ("dli_sname", ctypes.c_char_p),
-                    ("dli_saddr", ctypes.c_void_p)]
-
     found = {"blas": "unknown", "lapack": "unknown"}
     try:
         snaps = ctypes.CDLL(lib)  # loaded, never initialised: only its symbols are looked up
-        dladdr = ctypes.CDLL(None).dladdr
-    except (OSError, AttributeError):
+    except OSError:
         return found
-    dladdr.argtypes, dladdr.restype = [ctypes.c_void_p, ctypes.POINTER(DlInfo)], ctypes.c_int
     for key, symbol in (("blas", "dgemv_"), ("lapack", "dpotrf_")):
-        info = DlInfo()
-        try:
-            address = ctypes.cast(getattr(snaps, symbol), ctypes.c_void_p)
-        except AttributeError:
-            continue
-        if dladdr(address, ctypes.byref(info)) and info.dli_fname:
-            found[key] = os.path.realpath(os.fsdecode(info.dli_fname))
+        found[key] = _symbol_file(snaps, symbol) or "unknown"
     return found
 
 
 def machine(lib=LIBSNAPS):
-    """The machine record of a results file: host, CPU, cores, load average, and the BLAS and LAPACK the SNAPS
-    programs run here (snaps_libraries(lib)), as every SNAPS program's -results names them."""
+    """The machine record of a results file: host, CPU, cores, load average, the BLAS and LAPACK the SNAPS
+    programs run here (snaps_libraries(lib)), as every SNAPS program's -results names them, and numpy_blas, the BLAS
+    of the results this Python process computes itself (numpy_blas())."""
     cpu = "unknown"
     try:
         for line in open("/proc/cpuinfo"):
@@ -83,7 +105,8 @@ def machine(lib=LIBSNAPS):
                 break
     except OSError:
         pass
-    return dict({"host": platform.node(), "cpu_model": cpu, "cores": os.cpu_count()}, **snaps_libraries(lib), loadavg=os.getloadavg())
+    return dict({"host": platform.node(), "cpu_model": cpu, "cores": os.cpu_count()}, **snaps_libraries(lib), numpy_blas=numpy_blas(),
+                loadavg=os.getloadavg())
 
 
 def mpirun(np):

@@ -95,8 +95,8 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscOptionsEnd();
   if (!help_only) {
-    const char   *outopts[3] = {"-model", "-twin_model", "-results"}, *outs[3] = {cat, det, hasresults ? results : NULL};
-    SNAPSReport    report     = NULL;
+    const char    *outopts[3] = {"-model", "-twin_model", "-results"}, *outs[3] = {cat, det, hasresults ? results : NULL};
+    SNAPSReport    report = NULL;
     PetscLogDouble t0, t1;
 
     PetscCheck(has && nfiles > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -trajectories <a.h5,...>: the solver trajectories to train on (run with -help for all options)");

@@ -427,14 +427,21 @@ static PetscErrorCode XmlEscape(const char text[], char **out)
   size_t n = 1, k = 0;
 
   PetscFunctionBegin;
-  for (const char *c = text; *c; c++) n += *c == '&' ? 5 : *c == '<' || *c == '>' ? 4 : *c == '"' || *c == '\'' ? 6 : 1;
+  for (const char *c = text; *c; c++) n += *c == '&' ? 5 : *c == '<' || *c == '>' ? 4
+                                                       : *c == '"' || *c == '\''  ? 6
+                                                                                  : 1;
   PetscCall(PetscMalloc1(n, out));
   for (const char *c = text; *c; c++) {
-    const char *e = *c == '&' ? "&amp;" : *c == '<' ? "&lt;" : *c == '>' ? "&gt;" : *c == '"' ? "&quot;" : *c == '\'' ? "&apos;" : NULL;
+    const char *e = *c == '&' ? "&amp;" : *c == '<' ? "&lt;"
+                                      : *c == '>'   ? "&gt;"
+                                      : *c == '"'   ? "&quot;"
+                                      : *c == '\''  ? "&apos;"
+                                                    : NULL;
 
     if (e)
       for (; *e; e++) (*out)[k++] = *e;
-    else (*out)[k++] = *c;
+    else
+      (*out)[k++] = *c;
   }
   (*out)[k] = 0;
   PetscFunctionReturn(0);
@@ -642,7 +649,7 @@ PetscErrorCode SNAPSCheckpointSetArray(SNAPSCheckpoint ck, const char name[], Pe
 
 static PetscErrorCode Write_Rank0(void *ctx, const char tmp[])
 {
-  SNAPSCheckpoint ck   = (SNAPSCheckpoint)ctx;
+  SNAPSCheckpoint ck = (SNAPSCheckpoint)ctx;
   hid_t           h5;
   PetscErrorCode  ierr = 0;
 

@@ -237,7 +237,8 @@ PetscErrorCode PoissonExactEvaluateBatch(PoissonExact ex, PetscInt n, const Pets
 PetscErrorCode PoissonExactEvaluateGradientBatch(PoissonExact ex, PetscInt n, const PetscReal x[], PetscReal u[], PetscReal grad[])
 {
   PetscFunctionBegin;
-  if (ex->tape) PetscCall(PoissonTapeEvaluateGradient(ex->tape, n, x, u, grad));
+  if (ex->tape)
+    PetscCall(PoissonTapeEvaluateGradient(ex->tape, n, x, u, grad));
   else
     for (PetscInt i = 0; i < n; i++) PetscCall(PoissonExactEvaluate(ex, &x[i * ex->dim], u ? &u[i] : NULL, grad ? &grad[i * ex->dim] : NULL, NULL));
   PetscFunctionReturn(0);

@@ -134,7 +134,7 @@ static PetscErrorCode PoissonFEMSetUp(MPI_Comm comm, PoissonExact exact, PetscIn
   PetscCheck(!fem_exact, comm, PETSC_ERR_ORDER, "Only one FEM problem per process at a time");
   PetscCall(PoissonMeshCreateSerial(comm, "snaps-poisson", dim, a, b, 16, fem->mesh, sizeof(fem->mesh), fem->faces, &dm));
   PetscCall(DMSetFromOptions(dm)); /* distributes (-dm_distribute, default on), refines, ... */
-  if (!fem->mesh[0]) { /* each refinement halves the box's cells in every direction */
+  if (!fem->mesh[0]) {             /* each refinement halves the box's cells in every direction */
     PetscInt refine;
     PetscCall(PoissonFEMRefineLevel(&refine));
     for (PetscInt d = 0; d < dim; d++) fem->faces[d] <<= refine;

@@ -8,20 +8,20 @@
 
 /* A solved FEM problem: its mesh, solution and figures. */
 typedef struct {
-  DM         dm;                       /* distributed mesh with the discretisation (a DMDA of the interior nodes for -fem_assembly box) */
-  PoissonBox box;                      /* -fem_assembly box: the tensor-grid discretisation; NULL for DMPlex + PetscFE */
-  Vec        u;                        /* global solution (Dirichlet values live in the local vectors) */
-  PetscInt   dofs;                     /* unknowns: global size of u */
-  PetscInt   degree;                   /* polynomial degree of the element (-petscspace_degree) */
-  PetscInt   cells;                    /* global number of mesh cells */
-  PetscInt   faces[3];                 /* box mesh cells per direction; 0 for a mesh file */
-  PetscInt   error_cells[3];           /* the error grid used per direction (PoissonFEMComputeErrors()): faces x sub-cells, at
-                                          least -error_cells; 0 for simplices and mesh files (quadrature on the cells) */
-  PetscBool  simplex;                  /* triangles/tetrahedra */
-  PetscInt   iterations;               /* Krylov iterations */
-  PetscReal  setup_time;               /* mesh, distribution, discretisation (s, max over ranks) */
-  PetscReal  solve_time;               /* assembly and linear solve (s, max over ranks) */
-  char       mesh[PETSC_MAX_PATH_LEN]; /* mesh file, or "" for a box mesh */
+  DM         dm;                      /* distributed mesh with the discretisation (a DMDA of the interior nodes for -fem_assembly box) */
+  PoissonBox box;                     /* -fem_assembly box: the tensor-grid discretisation; NULL for DMPlex + PetscFE */
+  Vec        u;                       /* global solution (Dirichlet values live in the local vectors) */
+  PetscInt   dofs;                    /* unknowns: global size of u */
+  PetscInt   degree;                  /* polynomial degree of the element (-petscspace_degree) */
+  PetscInt   cells;                   /* global number of mesh cells */
+  PetscInt   faces[3];                /* box mesh cells per direction; 0 for a mesh file */
+  PetscInt   error_cells[3];          /* the error grid used per direction (PoissonFEMComputeErrors()): faces x sub-cells, at
+                                         least -error_cells; 0 for simplices and mesh files (quadrature on the cells) */
+  PetscBool simplex;                  /* triangles/tetrahedra */
+  PetscInt  iterations;               /* Krylov iterations */
+  PetscReal setup_time;               /* mesh, distribution, discretisation (s, max over ranks) */
+  PetscReal solve_time;               /* assembly and linear solve (s, max over ranks) */
+  char      mesh[PETSC_MAX_PATH_LEN]; /* mesh file, or "" for a box mesh */
 } PoissonFEM;
 
 /* Builds the mesh ([a,b]^dim box from -dm_plex_box_faces, or -dm_plex_filename), the element

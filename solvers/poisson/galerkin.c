@@ -1199,7 +1199,7 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
   PetscCall(KhCreateSNA(kh, tensor));
   PetscCall(KhGetSourceOptions(kh, &stol, &srank, &cross, &monitor));
   kh->source_tol = stol;
-  kh->n = kh->nodes - 2;
+  kh->n          = kh->nodes - 2;
   PetscCall(KhRegisterEvents());
   PetscCallMPI(MPI_Barrier(comm));
   PetscCall(PetscTime(&t0));
@@ -1374,10 +1374,10 @@ static PetscErrorCode KhWriteXDMF(MPI_Comm comm, const char h5[], PetscInt d, co
   PetscMPIInt rank;
 
   PetscFunctionBegin;
-  PetscCall(SNAPSTrajectoryXdmfName(h5, xmf, sizeof(xmf))); /* like PETSc's petsc_gen_xdmf.py: u.h5 -> u.xmf */
+  PetscCall(SNAPSTrajectoryXdmfName(h5, xmf, sizeof(xmf)));                  /* like PETSc's petsc_gen_xdmf.py: u.h5 -> u.xmf */
   PetscCallMPI(MPI_Bcast(xmf, (PetscMPIInt)sizeof(xmf), MPI_CHAR, 0, comm)); /* rank 0's judgement */
   if (!xmf[0]) PetscFunctionReturn(0);                                       /* no XDMF beside a stream */
-  base = strrchr(h5, '/');                                  /* the .xmf sits next to the .h5 and names it relatively */
+  base = strrchr(h5, '/');                                                   /* the .xmf sits next to the .h5 and names it relatively */
   base = base ? base + 1 : h5;
   for (PetscInt p = 0; p < d; p++) {
     char num[24];

@@ -25,37 +25,37 @@
 
 /* A solved KHRONOS problem: its basis, coefficients and figures (read-only for users). */
 typedef struct {
-  PetscInt    dim;           /* d */
-  PetscReal   a, b;          /* the box [a,b]^d */
-  PetscInt    degree;        /* spline degree k (-sna_khronos_degree) */
-  PetscInt    nodes;         /* G: basis functions per direction incl. the two boundary ones (-sna_khronos_nodes) */
-  PetscInt    n;             /* G - 2 interior functions per direction */
-  PetscInt    modes_max;     /* largest rank (-sna_khronos_modes) */
-  PetscInt    modes;         /* rank used */
-  PetscInt    dofs;          /* trainable parameters d * (G-2) * modes */
-  PetscInt    sweeps;        /* largest number of ALS sweeps per stage (-sna_fit_max_it) */
-  PetscInt    total_sweeps;  /* ALS sweeps done */
-  PetscReal   tol;           /* relative energy decrease below which enrichment stops (-sna_fit_rtol) */
-  PetscReal   energy;        /* final energy 1/2 a(u0,u0) - (f,u0) + a(L,u0) of the homogeneous part */
-  const char *solve;         /* -khronos_solve: tensor (2-D: whole tensor space, then rank truncation) or als */
-  const char *reason;        /* als: how the SNA's Ritz fit stopped (SNAConvergedReasons); tensor: NULL (a direct solve) */
-  const char *truncation;    /* tensor: why the rank truncation stopped: "tolerance" (energy error <= -sna_fit_rtol |J|),
-                                "full rank" or "rank cap" (-sna_khronos_modes reached first); als: NULL */
+  PetscInt    dim;              /* d */
+  PetscReal   a, b;             /* the box [a,b]^d */
+  PetscInt    degree;           /* spline degree k (-sna_khronos_degree) */
+  PetscInt    nodes;            /* G: basis functions per direction incl. the two boundary ones (-sna_khronos_nodes) */
+  PetscInt    n;                /* G - 2 interior functions per direction */
+  PetscInt    modes_max;        /* largest rank (-sna_khronos_modes) */
+  PetscInt    modes;            /* rank used */
+  PetscInt    dofs;             /* trainable parameters d * (G-2) * modes */
+  PetscInt    sweeps;           /* largest number of ALS sweeps per stage (-sna_fit_max_it) */
+  PetscInt    total_sweeps;     /* ALS sweeps done */
+  PetscReal   tol;              /* relative energy decrease below which enrichment stops (-sna_fit_rtol) */
+  PetscReal   energy;           /* final energy 1/2 a(u0,u0) - (f,u0) + a(L,u0) of the homogeneous part */
+  const char *solve;            /* -khronos_solve: tensor (2-D: whole tensor space, then rank truncation) or als */
+  const char *reason;           /* als: how the SNA's Ritz fit stopped (SNAConvergedReasons); tensor: NULL (a direct solve) */
+  const char *truncation;       /* tensor: why the rank truncation stopped: "tolerance" (energy error <= -sna_fit_rtol |J|),
+                                   "full rank" or "rank cap" (-sna_khronos_modes reached first); als: NULL */
   PetscReal   truncation_error; /* tensor: the energy error of the truncation (0 for als) */
-  PetscInt    source_rank;   /* rank of the compressed source (0: not compressed) */
-  PetscReal   source_error;  /* relative weighted L2 error of the compressed source */
-  PetscReal   source_tol;    /* -khronos_source_tol, which source_error may miss (the best rank found is kept) */
-  const char *source_method; /* how the source was compressed and checked: grid, sampled, rank-1 cross */
-  PetscInt    lift_terms;    /* separable terms of the lifting (0: homogeneous Dirichlet data) */
-  PetscReal   setup_time;    /* basis, source compression, lifting (s, max over ranks) */
-  PetscReal   solve_time;    /* ALS (s, max over ranks) */
-  SNABSpline  bs;            /* full clamped basis, G functions */
-  PetscReal  *W;             /* ALS work: W[(p*modes_max + m)*n + g]; freed once the solution is in sna */
-  PetscReal  *lift;          /* lift[(t*d + p)*G + g]: full-basis coefficients of the lifting terms (freed likewise) */
-  PetscReal  *Mf, *Kf;       /* full G x G mass and stiffness */
-  PetscInt    nq;            /* 1-D quadrature points (Gauss per knot interval) */
-  PetscReal  *xq, *wq, *Bq;  /* points, weights, basis values Bq[q*G + g] */
-  SNA         sna;           /* the solution as a KHRONOS model (modes, then lifting terms) */
+  PetscInt    source_rank;      /* rank of the compressed source (0: not compressed) */
+  PetscReal   source_error;     /* relative weighted L2 error of the compressed source */
+  PetscReal   source_tol;       /* -khronos_source_tol, which source_error may miss (the best rank found is kept) */
+  const char *source_method;    /* how the source was compressed and checked: grid, sampled, rank-1 cross */
+  PetscInt    lift_terms;       /* separable terms of the lifting (0: homogeneous Dirichlet data) */
+  PetscReal   setup_time;       /* basis, source compression, lifting (s, max over ranks) */
+  PetscReal   solve_time;       /* ALS (s, max over ranks) */
+  SNABSpline  bs;               /* full clamped basis, G functions */
+  PetscReal  *W;                /* ALS work: W[(p*modes_max + m)*n + g]; freed once the solution is in sna */
+  PetscReal  *lift;             /* lift[(t*d + p)*G + g]: full-basis coefficients of the lifting terms (freed likewise) */
+  PetscReal  *Mf, *Kf;          /* full G x G mass and stiffness */
+  PetscInt    nq;               /* 1-D quadrature points (Gauss per knot interval) */
+  PetscReal  *xq, *wq, *Bq;     /* points, weights, basis values Bq[q*G + g] */
+  SNA         sna;              /* the solution as a KHRONOS model (modes, then lifting terms) */
   MPI_Comm    comm;
 } PoissonKhronos;
 

@@ -7,7 +7,7 @@
 
 /* The problem the pointwise functions see (they get no user context in PETSc 3.18); mu arrives as the
    DS constants. */
-static PoissonParam *param_current     = NULL;
+static PoissonParam *param_current      = NULL;
 static PetscBool     param_kappa_bad    = PETSC_FALSE;
 static PetscReal     param_kappa_at[3]  = {0, 0, 0};
 static PetscBool     param_source_bad   = PETSC_FALSE;

@@ -285,8 +285,8 @@ int main(int argc, char **argv)
     const PetscBool grid = (PetscBool)(fem.box || (!fem.mesh[0] && !fem.simplex)); /* the error's grid rule applies */
     PetscReal       faces[3], lo[3], hi[3];
 
-    PetscInt        eused = PETSC_MAX_INT; /* the grid used: whole sub-cells per mesh cell, so at least -error_cells */
-    PetscReal       ecells_dir[3];
+    PetscInt  eused = PETSC_MAX_INT; /* the grid used: whole sub-cells per mesh cell, so at least -error_cells */
+    PetscReal ecells_dir[3];
 
     for (PetscInt d = 0; d < dim; d++) {
       eused         = PetscMin(eused, fem.error_cells[d]);

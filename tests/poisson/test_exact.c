@@ -20,7 +20,7 @@ int main(int argc, char **argv)
 {
   PoissonExact    kan, mixed;
   const PetscReal pts[4][3] = {{0.3, -0.7, 0.1}, {-0.9, 0.2, 0.5}, {0.55, 0.95, -0.4}, {0.0, 0.0, 0.0}};
-  PetscReal       worst = 0, u, grad[3], f;
+  PetscReal       worst     = 0, u, grad[3], f;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PoissonExactCreate(PETSC_COMM_SELF, "sin(pi*x)*sin(pi*y^2)", 2, &kan));

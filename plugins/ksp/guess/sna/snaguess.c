@@ -656,7 +656,7 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCheck(!reduced_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_reduced_rhs applies to the Galerkin projection on all modes only: add -ksp_guess_sna_galerkin, or remove -ksp_guess_sna_reduced_rhs");
   PetscCheck(!tol_set || (g->galerkin && g->reduced_rhs), comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_reduced_rhs_tol %g applies to -ksp_guess_sna_reduced_rhs with the Galerkin projection on all modes only%s: remove -ksp_guess_sna_reduced_rhs_tol%s", (double)g->reduced_rhs_tol, g->galerkin ? ", which is off (-ksp_guess_sna_reduced_rhs false)" : "", g->galerkin ? ", or -ksp_guess_sna_reduced_rhs false" : ", or add -ksp_guess_sna_galerkin");
   g->rhs_option = tol_set ? "-ksp_guess_sna_reduced_rhs_tol" : (reduced_set ? "-ksp_guess_sna_reduced_rhs" : NULL); /* against the modes corrected, at load */
-  if (g->record[0]) { /* rewritten after every new operator: refused before the first solve, not at it */
+  if (g->record[0]) {                                                                                               /* rewritten after every new operator: refused before the first solve, not at it */
     const char *outopt[1] = {"-ksp_guess_sna_record_operators"}, *out[1] = {g->record}, *inopt[1] = {"-ksp_guess_sna_model"}, *in[1] = {g->file};
 
     PetscCall(SNAPSCheckOutputs(comm, 1, outopt, out));

@@ -1,5 +1,7 @@
 /* Snapshot files (see snaps/snapshots.h): PETSc's HDF5 viewer for the rows, plain HDF5 for /X and the
-   attributes, atomic rename at the end. */
+   attributes, atomic rename at the end. Rank 0 alone writes the file: each row is gathered to it and viewed
+   through a viewer on PETSC_COMM_SELF. With a collective parallel-HDF5 write, a failure on one rank (a full disk)
+   left the others inside the collective call for ever; now the ranks agree on rank 0's outcome after each row. */
 #include <snaps/snapshots.h>
 #include <snaps/dataset.h>
 #include <snaps/report.h>
@@ -12,17 +14,33 @@
 
 struct _n_SNAPSSnapshots {
   MPI_Comm    comm;
+  PetscMPIInt rank;
   char        file[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN];
   char        fingerprint[17];
-  PetscViewer viewer;
+  PetscViewer viewer; /* rank 0's, on PETSC_COMM_SELF; NULL elsewhere, and after a failed write */
   PetscInt    q, n, N, cap;
-  PetscBool   hasB;
-  PetscReal  *X; /* N x q, every rank */
+  PetscBool   hasB, failed; /* failed (every rank): a write failed and the temporary file is gone */
+  PetscReal  *X;            /* N x q, every rank */
 };
+
+/* Rank 0, after a failed write: closes and removes the temporary file, with no collective call. */
+static void Abandon_Rank0(SNAPSSnapshots s)
+{
+  if (s->rank) return;
+  if (PetscPushErrorHandler(PetscReturnErrorHandler, NULL)) return; /* closing a file that failed may fail too */
+  if (s->viewer) {
+    (void)PetscViewerHDF5PopTimestepping(s->viewer);
+    (void)PetscViewerDestroy(&s->viewer);
+  }
+  (void)PetscPopErrorHandler();
+  s->viewer = NULL;
+  (void)unlink(s->tmp);
+}
 
 PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm comm, const char file[], PetscInt q, const char fingerprint[], SNAPSSnapshots *snap)
 {
   SNAPSSnapshots s;
+  PetscErrorCode ierr = 0;
 
   PetscFunctionBegin;
   PetscCheck(q >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "Snapshots need at least one parameter, not %" PetscInt_FMT, q);
@@ -31,75 +49,64 @@ PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm comm, const char file[], PetscInt q
   s->comm = comm;
   s->q    = q;
   s->n    = -1;
+  PetscCallMPI(MPI_Comm_rank(comm, &s->rank));
   PetscCall(PetscStrncpy(s->file, file, sizeof(s->file)));
   PetscCall(PetscStrncpy(s->fingerprint, fingerprint, sizeof(s->fingerprint)));
   PetscCall(SNAPSTemporaryName(file, s->tmp, sizeof(s->tmp)));
   PetscCallMPI(MPI_Bcast(s->tmp, (PetscMPIInt)sizeof(s->tmp), MPI_CHAR, 0, comm)); /* the name holds rank 0's pid */
-  {
-    PetscMPIInt r_;
-
-    PetscCallMPI(MPI_Comm_rank(comm, &r_));
-    if (!r_) PetscCall(SNAPSTemporaryCreate(s->tmp, NULL)); /* 0600, exclusive; a failure: H5Fcreate says so */
-  }
-  {
-    PetscErrorCode ierr;
-    PetscMPIInt    rank;
+  if (!s->rank) {
+    PetscCall(SNAPSTemporaryCreate(s->tmp, NULL));                   /* 0600, exclusive; a failure: H5Fcreate says so */
     PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* the message comes below, after the clean-up */
-    ierr = PetscViewerHDF5Open(comm, s->tmp, FILE_MODE_WRITE, &s->viewer);
+    ierr = PetscViewerHDF5Open(PETSC_COMM_SELF, s->tmp, FILE_MODE_WRITE, &s->viewer);
+    if (!ierr) ierr = PetscViewerHDF5PushTimestepping(s->viewer);
     PetscCall(PetscPopErrorHandler());
-    PetscCallMPI(MPI_Comm_rank(comm, &rank));
-    if (ierr && !rank) (void)unlink(s->tmp); /* a full disk leaves the file, empty */
-    PetscCheck(!ierr, comm, PETSC_ERR_FILE_OPEN, "Cannot create the snapshot file '%s' (temporary '%s'): check the directory exists, is writable and has space", file, s->tmp);
+    if (ierr) Abandon_Rank0(s); /* a full disk leaves the file, empty */
   }
-  PetscCall(PetscViewerHDF5PushTimestepping(s->viewer));
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
+  if (ierr) {
+    char tmp[PETSC_MAX_PATH_LEN];
+
+    PetscCall(PetscStrncpy(tmp, s->tmp, sizeof(tmp)));
+    PetscCall(PetscFree(s));
+    SETERRQ(comm, PETSC_ERR_FILE_OPEN, "Cannot create the snapshot file '%s' (temporary '%s'): check the directory exists, is writable and has space", file, tmp);
+  }
   *snap = s;
   PetscFunctionReturn(0);
 }
 
-/* Writes one row of dataset name (vector v) at timestep N. v is viewed through a plain MPI Vec on its array: a Vec
-   that carries a DM is written by that DM's viewer instead (on one rank, DMPlexCreateNaturalVector() gives a Vec of
-   the plex, which PETSc 3.18 writes under /fields and /vertex_fields, where snaps-pod finds no /U), and the viewer
-   names the dataset after the Vec. */
-static PetscErrorCode WriteRow(SNAPSSnapshots s, const char name[], Vec v)
+/* Gathers v (collective) into *row, a new sequential Vec named name that holds all of v on rank 0 and nothing
+   elsewhere. A plain Vec: one that carries a DM is written by that DM's viewer instead (PETSc 3.18 writes a plex
+   Vec under /fields and /vertex_fields, where snaps-pod finds no /U), and the viewer names the dataset after it. */
+static PetscErrorCode GatherRow(Vec v, const char name[], VecScatter *scat, Vec *row)
 {
-  const PetscScalar *a;
-  PetscInt           n, N;
-  Vec                row;
-
   PetscFunctionBegin;
-  PetscCall(VecGetLocalSize(v, &n));
-  PetscCall(VecGetSize(v, &N));
-  PetscCall(VecGetArrayRead(v, &a));
-  PetscCall(VecCreateMPIWithArray(PetscObjectComm((PetscObject)v), 1, n, N, a, &row));
-  PetscCall(PetscObjectSetName((PetscObject)row, name));
-  PetscCall(VecView(row, s->viewer));
-  PetscCall(VecDestroy(&row));
-  PetscCall(VecRestoreArrayRead(v, &a));
+  PetscCall(VecScatterCreateToZero(v, scat, row));
+  PetscCall(VecScatterBegin(*scat, v, *row, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(*scat, v, *row, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterDestroy(scat));
+  PetscCall(PetscObjectSetName((PetscObject)*row, name));
   PetscFunctionReturn(0);
 }
 
-/* After a failed write: closes and removes the temporary file (rank 0), so the object can only be closed. */
-static PetscErrorCode SnapshotsAbort(SNAPSSnapshots s)
+/* Rank 0: row N of /U (and /B), the datasets and the attribute timestepping = 1 as the parallel viewer wrote them. */
+static PetscErrorCode WriteRows_Rank0(SNAPSSnapshots s, Vec U, Vec B)
 {
-  PetscMPIInt rank;
-
   PetscFunctionBegin;
-  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* closing a file that failed may fail too */
-  (void)PetscViewerHDF5PopTimestepping(s->viewer);
-  (void)PetscViewerDestroy(&s->viewer);
-  PetscCall(PetscPopErrorHandler());
-  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
-  if (!rank) (void)unlink(s->tmp);
+  PetscCall(PetscViewerHDF5SetTimestep(s->viewer, s->N));
+  PetscCall(VecView(U, s->viewer));
+  if (B) PetscCall(VecView(B, s->viewer));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode SNAPSSnapshotsAdd(SNAPSSnapshots s, const PetscReal mu[], Vec u, Vec b)
 {
   PetscInt       n;
-  PetscErrorCode ierr;
+  PetscErrorCode ierr = 0;
+  VecScatter     scat;
+  Vec            U = NULL, B = NULL;
 
   PetscFunctionBegin;
-  PetscCheck(s->viewer, s->comm, PETSC_ERR_ARG_WRONGSTATE, "Snapshot file '%s': an earlier write failed", s->file);
+  PetscCheck(!s->failed, s->comm, PETSC_ERR_ARG_WRONGSTATE, "Snapshot file '%s': an earlier write failed", s->file);
   PetscCall(VecGetSize(u, &n));
   if (s->n < 0) {
     s->n    = n;
@@ -116,11 +123,19 @@ PetscErrorCode SNAPSSnapshotsAdd(SNAPSSnapshots s, const PetscReal mu[], Vec u, 
     s->X = X;
   }
   PetscCall(PetscArraycpy(s->X + s->N * s->q, mu, s->q));
-  ierr = PetscViewerHDF5SetTimestep(s->viewer, s->N);
-  if (!ierr) ierr = WriteRow(s, "U", u);
-  if (!ierr && b) ierr = WriteRow(s, "B", b);
-  if (ierr) PetscCall(SnapshotsAbort(s)); /* a full disk, say: no temporary file is left behind */
-  PetscCall(ierr);
+  PetscCall(GatherRow(u, "U", &scat, &U));
+  if (b) PetscCall(GatherRow(b, "B", &scat, &B));
+  if (!s->rank) {
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* the message comes below, on s->comm */
+    ierr = WriteRows_Rank0(s, U, B);
+    PetscCall(PetscPopErrorHandler());
+    if (ierr) Abandon_Rank0(s); /* a full disk, say: no temporary file is left behind */
+  }
+  PetscCall(VecDestroy(&U));
+  PetscCall(VecDestroy(&B));
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, s->comm));
+  if (ierr) s->failed = PETSC_TRUE;
+  PetscCheck(!ierr, s->comm, PETSC_ERR_FILE_WRITE, "Could not write snapshot %" PetscInt_FMT " to '%s' (disk full?): the file was not written (an existing one is left as it was)", s->N, s->file);
   s->N++;
   PetscFunctionReturn(0);
 }
@@ -150,21 +165,37 @@ static PetscErrorCode WriteParameters_Rank0(SNAPSSnapshots s)
   PetscFunctionReturn(0);
 }
 
+/* Rank 0: closes the rows' viewer (its final flush may fail on a full disk), then adds /X and the attributes. */
+static PetscErrorCode Finish_Rank0(SNAPSSnapshots s)
+{
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = PetscViewerHDF5PopTimestepping(s->viewer);
+  if (!ierr) ierr = PetscViewerDestroy(&s->viewer);
+  PetscCall(PetscPopErrorHandler());
+  if (ierr) Abandon_Rank0(s);
+  PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not close the snapshot file '%s' (disk full?)", s->tmp);
+  PetscCall(WriteParameters_Rank0(s));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *snap)
 {
-  SNAPSSnapshots s = *snap;
-  PetscMPIInt    rank;
+  SNAPSSnapshots s    = *snap;
   PetscErrorCode ierr = 0;
   int            err  = 0;
 
   PetscFunctionBegin;
   if (!s) PetscFunctionReturn(0);
-  PetscCall(PetscViewerHDF5PopTimestepping(s->viewer));
-  PetscCall(PetscViewerDestroy(&s->viewer));
-  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
-  if (rank == 0) {
-    if (s->N == 0) ierr = PETSC_ERR_ARG_WRONG;
-    if (!ierr) ierr = WriteParameters_Rank0(s); /* not PetscCall: agree with the other ranks first */
+  PetscCheck(!s->failed, s->comm, PETSC_ERR_ARG_WRONGSTATE, "Snapshot file '%s': an earlier write failed; abandon it with SNAPSSnapshotsDestroy()", s->file);
+  if (s->rank == 0) {
+    if (s->N == 0) {
+      ierr = PETSC_ERR_ARG_WRONG;
+      Abandon_Rank0(s);
+    }
+    if (!ierr) ierr = Finish_Rank0(s); /* not PetscCall: agree with the other ranks first */
   }
   PetscCall(SNAPSCommitTemporary(s->comm, s->tmp, s->file, &ierr, &err));
   PetscCheck(s->N > 0, s->comm, PETSC_ERR_ARG_WRONG, "No snapshots were added: '%s' was not written", s->file);
@@ -177,7 +208,7 @@ PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *snap)
 /*@C
   SNAPSSnapshotsDestroy - Abandons an unfinished snapshot file, for a run that fails before SNAPSSnapshotsClose():
   closes and removes its temporary file (an existing file of the final name is left as it was) and frees the
-  writer. Collective.
+  writer. Collective, but makes no collective call: it may follow an error raised on one rank only.
 
   Input Parameter:
 . snap - the writer (NULL, or *snap NULL: nothing to do)
@@ -186,7 +217,7 @@ PetscErrorCode SNAPSSnapshotsDestroy(SNAPSSnapshots *snap)
 {
   PetscFunctionBegin;
   if (!snap || !*snap) PetscFunctionReturn(0);
-  if ((*snap)->viewer) PetscCall(SnapshotsAbort(*snap)); /* else a failed write already removed it */
+  if (!(*snap)->failed) Abandon_Rank0(*snap); /* else a failed write already removed it */
   PetscCall(PetscFree((*snap)->X));
   PetscCall(PetscFree(*snap));
   PetscFunctionReturn(0);

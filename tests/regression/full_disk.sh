@@ -2,15 +2,18 @@
 # A write that fails on a full disk must leave no temporary file and the existing file as it was.
 # The full disk is a 64 KiB tmpfs (needs root; exit 77, CTest's skip, where mount is not allowed).
 #   full_disk.sh <scratch dir> <data dir of make_data.py> <snaps-fit> <snaps-predict> <snaps-poisson-param> <snaps-ks>
+#                <python> <mpiexec and its options...>
 # The flow solver's checkpoint and trajectory then get a disk with room to start their files but not to finish them:
 # the existing ones stay as they were, no temporary file is left, and the message names the file.
 set -u
-work=$1 data=$2 fit=$3 predict=$4 param=$5 ks=$6
-disk=$work/disk
-mkdir -p "$disk"
+work=$1 data=$2 fit=$3 predict=$4 param=$5 ks=$6 python=$7
+mpiexec=("${@:8}")
+disk=$work/disk disk2=$work/disk2
+mkdir -p "$disk" "$disk2"
 mountpoint -q "$disk" && umount "$disk"
+mountpoint -q "$disk2" && umount "$disk2"
 mount -t tmpfs -o size=64k tmpfs "$disk" 2>/dev/null || { echo "cannot mount a tmpfs here: skipped"; exit 77; }
-trap 'umount "$disk"' EXIT
+trap 'umount "$disk"; mountpoint -q "$disk2" && umount "$disk2"' EXIT
 fail=0
 "$fit" -data "$data/good.h5" -model "$work/model.h5" >/dev/null || { echo "the reference fit failed"; exit 1; }
 # unchecked, a model too large for the disk left every check below comparing two empty hashes
@@ -36,6 +39,27 @@ run "$fit" -data "$data/good.h5" -model "$work/model2.h5" -results "$disk/r.json
 check "snaps-fit -results on a full disk"
 run "$param" -params 0.5 -kappa 1+mu1*x -dm_plex_box_faces 4 -snapshots "$disk/s.h5"
 check "snaps-poisson-param -snapshots on a full disk"
+
+# 2 ranks, a disk that fills after a few samples: the write fails on rank 0 alone. With collective parallel HDF5
+# the other rank waited in the write for ever (the timeout's 124), leaving the temporary file.
+"$python" -c "import h5py, numpy as np; h5py.File('$work/X.h5', 'w')['X'] = np.linspace(0.1, 0.9, 20).reshape(20, 1)" ||
+  { echo "cannot write the samples"; exit 1; }
+rm -f "$work/s.h5"
+"$param" -params 0.5 -kappa 1+mu1*x -dm_plex_box_faces 4 -snapshots "$work/s.h5" >/dev/null || { echo "the reference snapshots failed"; exit 1; }
+mount -t tmpfs -o size=200k tmpfs "$disk2" || { echo "cannot mount the second tmpfs"; exit 1; }
+cp "$work/s.h5" "$disk2/s.h5" || { echo "the snapshots do not fit the 200 KiB disk: nothing checked"; exit 1; }
+ref=$(sha256sum <"$work/s.h5")
+timeout 30 "${mpiexec[@]}" -n 2 "$param" -samples "$work/X.h5" -kappa 1+mu1*x -dm_plex_box_faces 40 \
+  -snapshots "$disk2/s.h5" >"$work/out.txt" 2>&1
+rc=$?
+what="snaps-poisson-param -snapshots on 2 ranks on a disk that fills"
+if [ $rc = 124 ]; then echo "FAIL $what: hung (killed after 30 s)"; fail=1; elif [ $rc = 0 ]; then echo "FAIL $what: succeeded"; fail=1; fi
+left=$(find "$disk2" -name '*.tmp*')
+[ -z "$left" ] || { echo "FAIL $what: temporary files left: $left"; fail=1; }
+[ "$(sha256sum <"$disk2/s.h5")" = "$ref" ] || { echo "FAIL $what: the existing s.h5 changed"; fail=1; }
+grep -q "disk2/s\.h5" "$work/out.txt" || { echo "FAIL $what: the message does not name s.h5:"; tail -5 "$work/out.txt"; fail=1; }
+echo "checked: $what"
+umount "$disk2"
 
 # 16 KiB left after the two files: each run below creates its file, then fails writing or closing it
 rm -f "$disk"/*

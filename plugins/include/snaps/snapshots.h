@@ -6,9 +6,9 @@
      /B   N x n float64: the right-hand sides the linear solver saw (optional)
      attributes of /: fingerprint (the operator's, 16 hex digits), vector_size n, n_params q,
                       n_samples N, ordering ("natural")
-   /U and /B are written with PETSc's HDF5 viewer, one timestep per sample (attribute timestepping),
-   so each row is written and read in parallel. The file is written under a temporary name and renamed
-   when it is complete. */
+   /U and /B are written with PETSc's HDF5 viewer, one timestep per sample (attribute timestepping): each row
+   is gathered to rank 0, which alone writes the file (a write failing there cannot hang the other ranks), and
+   read in parallel. The file is written under a temporary name and renamed when it is complete. */
 #pragma once
 
 #include <petscvec.h>

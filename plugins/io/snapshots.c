@@ -255,8 +255,8 @@ static PetscErrorCode CheckRows_Rank0(hid_t f, const char file[], const char nam
 static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt sizes[3], char fingerprint[17], PetscBool *hasB)
 {
   PetscMPIInt    rank;
-  PetscErrorCode ierr   = 0;
-  PetscInt       buf[5] = {0, 0, 0, 0, 0};
+  PetscErrorCode ierr     = 0;
+  PetscInt       buf[5]   = {0, 0, 0, 0, 0};
   char           text[64] = "", ordering[64] = ""; /* rank 0's, broadcast for the messages */
 
   PetscFunctionBegin;

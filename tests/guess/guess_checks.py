@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
 
-scratch, data, EX2, LIB, PREDICT, POD = sys.argv[1:7]
+scratch, data, EX2, LIB, PREDICT, POD, SOLVES = sys.argv[1:8]
 shutil.rmtree(scratch, ignore_errors=True)
 os.makedirs(scratch)
 fails = []
@@ -145,6 +145,18 @@ expect(GUESS + ["-ksp_guess_sna_model", path("op.h5"), "-ksp_guess_sna_galerkin"
        r"parameters from -ksp_guess_sna_params \(0.2, 0.3\), Galerkin projection on all 4 POD modes \(reduced operator from the model\)(.|\n)*"
        r"reduced operator: the model's, polynomial of degree 1 .*, at the parameters from -ksp_guess_sna_params", ok=True,
        what="the monitor and -ksp_view name the parameters of the model's reduced operator")
+
+# ---- new parameters on the same A: the model's reduced operator is evaluated again at them (a cache of G(mu) keyed
+#      by A's state alone would keep G(0, 0) for the second solve) ----
+solves = [SOLVES, "-matrix", os.path.join(data, "ex2_A.bin"), "-m", "24", "-n", "20", "-ksp_guess_type", "sna", "-ksp_guess_sna_model",
+          path("op.h5"), "-ksp_guess_sna_galerkin", "-ksp_guess_sna_monitor", "-case", "params", "-info"]
+out = expect(solves, r"guess_solves: params: iterations", ok=True, what="two solves of the same A at two parameters")
+# ... and the model is loaded once: the DMShell PETSc gives the KSP during its first solve is not a change of DM
+if len(re.findall(r"Loaded initial-guess model", out)) != 1:
+    fails.append(f"two solves of the same KSP loaded the model {len(re.findall('Loaded initial-guess model', out))} times (a DMShell taken for a new DM?)")
+lines = [l.strip() for l in out.splitlines() if l.strip().startswith("KSPGuess sna:")]
+if len(lines) != 2 or not all("(reduced operator from the model)" in l for l in lines) or "(1., 1.)" not in lines[1]:
+    fails.append("new parameters on the same A: the model's reduced operator was not evaluated at them:\n  " + "\n  ".join(lines))
 
 # ---- a reduced-operator model of more terms than 1024 (the load takes up to 100000) is used, not refused at the solve ----
 shutil.copy(path("op.h5"), path("op_many.h5"))  # its 3 terms padded with zero terms to 1100

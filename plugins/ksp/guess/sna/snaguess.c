@@ -70,8 +70,10 @@ typedef struct {
   PetscBLASInt           *pivots;
   Mat                     gmat;
   PetscObjectState        gstate;
-  PetscBool               gvalid, from_model; /* from_model: G came from the model's /operator, not from A */
-  PetscBool               cholesky;           /* G symmetric positive definite: Cholesky factors, else LU */
+  PetscBool               gvalid, from_model;       /* from_model: G came from the model's /operator, not from A */
+  PetscReal               gmu[SNAGUESS_MAX_PARAMS]; /* the parameters G was evaluated at (from_model) */
+  PetscInt                gnp;
+  PetscBool               cholesky; /* G symmetric positive definite: Cholesky factors, else LU */
   SNAGuessOperatorRecords rec;
 
   /* what the last guess did */
@@ -114,6 +116,19 @@ static PetscErrorCode KSPGuessSNAFreeModel(KSPGuess_SNA *g)
   PetscFunctionReturn(0);
 }
 
+/* The DM that orders the vectors (a DMDA or a DMPlex, see SNAPSNaturalCreate()), or NULL: the DMShell that PETSc
+   gives a KSP without one during its first solve orders nothing, and must not count as a change of DM. */
+static PetscErrorCode KSPGuessSNAOrderingDM(DM dm, DM *odm)
+{
+  PetscBool isda = PETSC_FALSE, isplex = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  if (dm) PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMDA, &isda));
+  if (dm) PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMPLEX, &isplex));
+  *odm = isda || isplex ? dm : NULL;
+  PetscFunctionReturn(0);
+}
+
 /* Loads the model for the current operator: natural ordering from the KSP's DM, if it has one. */
 static PetscErrorCode KSPGuessSNALoadModel(KSPGuess guess)
 {
@@ -127,8 +142,8 @@ static PetscErrorCode KSPGuessSNALoadModel(KSPGuess guess)
   PetscCall(MatCreateVecs(guess->A, &x, NULL));
   PetscCall(VecGetSize(x, &n));
   PetscCall(SNAPSNaturalCreate(guess->ksp->dm, x, &g->nat)); /* ksp->dm directly: KSPGetDM() would create a DMShell */
-  if (guess->ksp->dm) PetscCall(PetscObjectReference((PetscObject)guess->ksp->dm));
-  g->dm = guess->ksp->dm;
+  PetscCall(KSPGuessSNAOrderingDM(guess->ksp->dm, &g->dm));
+  if (g->dm) PetscCall(PetscObjectReference((PetscObject)g->dm));
   PetscCall(VecDestroy(&x));
   PetscCall(SNAGuessModelLoad(comm, g->file, g->nat, n, &g->model));
   k = g->model.k;
@@ -206,6 +221,7 @@ static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
   PetscBool     same;
   PetscInt      n, nloc;
   PetscMPIInt   moved = 0, anymoved;
+  DM            odm;
 
   PetscFunctionBegin;
   PetscCheck(g->file[0], comm, PETSC_ERR_USER_INPUT, "The sna initial guess needs a model file: -ksp_guess_sna_model <model.h5> (build one with snaps-pod)");
@@ -215,7 +231,8 @@ static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
   PetscCall(PetscStrcmp(g->file, g->loaded, &same));
   /* the bases, work vectors and natural map are laid out for one row distribution and DM: after KSPReset() or
      KSPSetDM() the same global size may come with others (every rank must agree to reload: the load is collective) */
-  if (same && g->model.n == n) moved = (PetscMPIInt)(nloc != g->model.V.nloc || guess->ksp->dm != g->dm);
+  PetscCall(KSPGuessSNAOrderingDM(guess->ksp->dm, &odm));
+  if (same && g->model.n == n) moved = (PetscMPIInt)(nloc != g->model.V.nloc || odm != g->dm);
   PetscCallMPI(MPI_Allreduce(&moved, &anymoved, 1, MPI_INT, MPI_MAX, comm));
   if (anymoved) PetscCall(PetscInfo(guess, "The operator's row layout or the KSP's DM changed: the model is loaded again for them\n"));
   if (!same || g->model.n != n || anymoved) PetscCall(KSPGuessSNALoadModel(guess));
@@ -260,6 +277,15 @@ static PetscErrorCode KSPGuessSNAOperatorSource(KSPGuess_SNA *g, char buf[], siz
   PetscFunctionReturn(0);
 }
 
+/* Whether the parameters are those the kept G was evaluated at. */
+static PetscBool KSPGuessSNASameParameters(const KSPGuess_SNA *g, PetscInt np, const PetscReal mu[])
+{
+  if (np != g->gnp) return PETSC_FALSE;
+  for (PetscInt p = 0; p < np; p++)
+    if (mu[p] != g->gmu[p]) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
 /* The LU factors of V^T A V for the first kg modes, when the operator changed: from the model's
    /operator at the parameters when it has one (no work of size n), else from A V (and recorded). */
 static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
@@ -274,8 +300,9 @@ static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
   PetscFunctionBegin;
   PetscCall(PetscObjectStateGet((PetscObject)guess->A, &state));
   g->rebuilt = PETSC_FALSE;
-  if (g->gvalid && g->gmat == guess->A && g->gstate == state) PetscFunctionReturn(0);
   KSPGuessSNAGetParameters(g, &np, &mu);
+  /* kept while A is: G from A depends on A alone, G from the model's /operator on the parameters too */
+  if (g->gvalid && g->gmat == guess->A && g->gstate == state && (!g->from_model || KSPGuessSNASameParameters(g, np, mu))) PetscFunctionReturn(0);
   {
     char        why[128];
     const char *reason;
@@ -330,9 +357,11 @@ static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
   }
   if (!g->cholesky) PetscCallBLAS("LAPACKgetrf", LAPACKgetrf_(&bk, &bk, g->G, &bk, g->pivots, &info));
   PetscCheck(info == 0, comm, PETSC_ERR_MAT_LU_ZRPVT, "The reduced operator V^T A V of the sna initial guess (%" PetscInt_FMT " modes%s) is singular (LAPACK getrf info %d): fewer -ksp_guess_sna_galerkin_modes%s", g->kg, g->from_model ? ", from the model's /operator" : "", (int)info, g->from_model ? ", or -ksp_guess_sna_operator_model false" : "");
-  g->gmat    = guess->A;
-  g->gstate  = state;
-  g->gvalid  = PETSC_TRUE;
+  g->gmat   = guess->A;
+  g->gstate = state;
+  g->gvalid = PETSC_TRUE;
+  g->gnp    = np;
+  PetscCall(PetscArraycpy(g->gmu, mu, np));
   g->rebuilt = PETSC_TRUE;
   PetscFunctionReturn(0);
 }

@@ -30,22 +30,36 @@ static PetscErrorCode DMGlobalSize(DM dm, PetscInt *n)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode SNAPSNaturalOrderingDM(DM dm, DM *odm)
+{
+  PetscBool isda = PETSC_FALSE, isplex = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscValidPointer(odm, 2);
+  if (dm) {
+    PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMDA, &isda));
+    PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMPLEX, &isplex));
+  }
+  *odm = isda || isplex ? dm : NULL;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAPSNaturalCreate(DM dm, Vec v, SNAPSNatural *natural)
 {
   SNAPSNatural nat;
-  PetscBool    isda = PETSC_FALSE, isplex = PETSC_FALSE;
+  PetscBool    isda = PETSC_FALSE, isplex;
   PetscInt     n, ndm, nnat;
   MPI_Comm     comm;
+  DM           odm;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(v, VEC_CLASSID, 2);
   PetscValidPointer(natural, 3);
   PetscCall(PetscObjectGetComm((PetscObject)v, &comm));
   PetscCall(VecGetSize(v, &n));
-  if (dm) {
-    PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMDA, &isda));
-    PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMPLEX, &isplex));
-  }
+  PetscCall(SNAPSNaturalOrderingDM(dm, &odm));
+  if (odm) PetscCall(PetscObjectTypeCompare((PetscObject)odm, DMDA, &isda));
+  isplex = odm && !isda ? PETSC_TRUE : PETSC_FALSE;
   if (isda || isplex) {
     PetscCall(DMGlobalSize(dm, &ndm));
     PetscCheck(ndm == n, comm, PETSC_ERR_ARG_SIZ, "The %s attached to the solver describes vectors of size %" PetscInt_FMT " but the operator has size %" PetscInt_FMT ": cannot map the vectors to a natural ordering", isda ? "DMDA" : "DMPlex", ndm, n);

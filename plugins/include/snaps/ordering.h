@@ -34,6 +34,9 @@ typedef struct _n_SNAPSNatural *SNAPSNatural;
    vectors of another size than v, when the DMPlex natural vector has another size, or when the DMPlex
    was distributed without DMSetUseNatural() (on every rank). Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSNaturalCreate(DM, Vec, SNAPSNatural *);
+/* The DM whose ordering SNAPSNaturalCreate() would consider: dm itself when it is a DMDA or a DMPlex, else NULL (no
+   DM, or one such as the DMShell PETSc gives a KSP without one, which orders nothing). Not collective. */
+PETSC_EXTERN PetscErrorCode SNAPSNaturalOrderingDM(DM, DM *);
 /* Creates a vector in the natural layout (contiguous blocks of natural indices per rank). Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSNaturalCreateVec(SNAPSNatural, Vec *);
 /* Creates a vector in the global layout the map was made for. Collective. */

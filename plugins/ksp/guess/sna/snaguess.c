@@ -116,19 +116,6 @@ static PetscErrorCode KSPGuessSNAFreeModel(KSPGuess_SNA *g)
   PetscFunctionReturn(0);
 }
 
-/* The DM that orders the vectors (a DMDA or a DMPlex, see SNAPSNaturalCreate()), or NULL: the DMShell that PETSc
-   gives a KSP without one during its first solve orders nothing, and must not count as a change of DM. */
-static PetscErrorCode KSPGuessSNAOrderingDM(DM dm, DM *odm)
-{
-  PetscBool isda = PETSC_FALSE, isplex = PETSC_FALSE;
-
-  PetscFunctionBegin;
-  if (dm) PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMDA, &isda));
-  if (dm) PetscCall(PetscObjectTypeCompare((PetscObject)dm, DMPLEX, &isplex));
-  *odm = isda || isplex ? dm : NULL;
-  PetscFunctionReturn(0);
-}
-
 /* Loads the model for the current operator: natural ordering from the KSP's DM, if it has one. */
 static PetscErrorCode KSPGuessSNALoadModel(KSPGuess guess)
 {
@@ -142,7 +129,7 @@ static PetscErrorCode KSPGuessSNALoadModel(KSPGuess guess)
   PetscCall(MatCreateVecs(guess->A, &x, NULL));
   PetscCall(VecGetSize(x, &n));
   PetscCall(SNAPSNaturalCreate(guess->ksp->dm, x, &g->nat)); /* ksp->dm directly: KSPGetDM() would create a DMShell */
-  PetscCall(KSPGuessSNAOrderingDM(guess->ksp->dm, &g->dm));
+  PetscCall(SNAPSNaturalOrderingDM(guess->ksp->dm, &g->dm)); /* a DMShell orders nothing: not a DM to reload for */
   if (g->dm) PetscCall(PetscObjectReference((PetscObject)g->dm));
   PetscCall(VecDestroy(&x));
   PetscCall(SNAGuessModelLoad(comm, g->file, g->nat, n, &g->model));
@@ -231,7 +218,7 @@ static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
   PetscCall(PetscStrcmp(g->file, g->loaded, &same));
   /* the bases, work vectors and natural map are laid out for one row distribution and DM: after KSPReset() or
      KSPSetDM() the same global size may come with others (every rank must agree to reload: the load is collective) */
-  PetscCall(KSPGuessSNAOrderingDM(guess->ksp->dm, &odm));
+  PetscCall(SNAPSNaturalOrderingDM(guess->ksp->dm, &odm));
   if (same && g->model.n == n) moved = (PetscMPIInt)(nloc != g->model.V.nloc || odm != g->dm);
   PetscCallMPI(MPI_Allreduce(&moved, &anymoved, 1, MPI_INT, MPI_MAX, comm));
   if (anymoved) PetscCall(PetscInfo(guess, "The operator's row layout or the KSP's DM changed: the model is loaded again for them\n"));
@@ -685,7 +672,8 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCheck(!reduced_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_reduced_rhs applies to the Galerkin projection on all modes only: add -ksp_guess_sna_galerkin, or remove -ksp_guess_sna_reduced_rhs");
   PetscCheck(!tol_set || (g->galerkin && g->reduced_rhs), comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_reduced_rhs_tol %g applies to -ksp_guess_sna_reduced_rhs with the Galerkin projection on all modes only%s: remove -ksp_guess_sna_reduced_rhs_tol%s", (double)g->reduced_rhs_tol, g->galerkin ? ", which is off (-ksp_guess_sna_reduced_rhs false)" : "", g->galerkin ? ", or -ksp_guess_sna_reduced_rhs false" : ", or add -ksp_guess_sna_galerkin");
   g->rhs_option = tol_set ? "-ksp_guess_sna_reduced_rhs_tol" : (reduced_set ? "-ksp_guess_sna_reduced_rhs" : NULL); /* against the modes corrected, at load */
-  if (g->record[0]) {                                                                                               /* rewritten after every new operator: refused before the first solve, not at it */
+  /* rewritten after every new operator: refused before the first solve, not at it */
+  if (g->record[0]) {
     const char *outopt[1] = {"-ksp_guess_sna_record_operators"}, *out[1] = {g->record}, *inopt[1] = {"-ksp_guess_sna_model"}, *in[1] = {g->file};
 
     PetscCall(SNAPSCheckOutputs(comm, 1, outopt, out));
@@ -750,9 +738,7 @@ static PetscErrorCode SNAGuessSetParameters_SNA(KSPGuess guess, PetscInt q, cons
 {
   KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
 
-  PetscFunctionBegin;
-  PetscCheck(q >= 0 && q <= SNAGUESS_MAX_PARAMS, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "SNAGuessSetParameters: %" PetscInt_FMT " parameters; between 0 and %d are supported", q, SNAGUESS_MAX_PARAMS);
-  for (PetscInt p = 0; p < q; p++) PetscCheck(!PetscIsInfOrNanReal(mu[p]), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "SNAGuessSetParameters: parameter %" PetscInt_FMT " is not a finite number", p + 1);
+  PetscFunctionBegin; /* q and mu checked by SNAGuessSetParameters(), the only caller */
   PetscCall(PetscArraycpy(g->app_params, mu, q));
   g->napp = q;
   PetscFunctionReturn(0);

@@ -77,13 +77,15 @@ PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm comm, const char file[], PetscInt q
 /* Gathers v (collective) into *row, a new sequential Vec named name that holds all of v on rank 0 and nothing
    elsewhere. A plain Vec: one that carries a DM is written by that DM's viewer instead (PETSc 3.18 writes a plex
    Vec under /fields and /vertex_fields, where snaps-pod finds no /U), and the viewer names the dataset after it. */
-static PetscErrorCode GatherRow(Vec v, const char name[], VecScatter *scat, Vec *row)
+static PetscErrorCode GatherRow(Vec v, const char name[], Vec *row)
 {
+  VecScatter scat;
+
   PetscFunctionBegin;
-  PetscCall(VecScatterCreateToZero(v, scat, row));
-  PetscCall(VecScatterBegin(*scat, v, *row, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterEnd(*scat, v, *row, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterDestroy(scat));
+  PetscCall(VecScatterCreateToZero(v, &scat, row));
+  PetscCall(VecScatterBegin(scat, v, *row, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(scat, v, *row, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterDestroy(&scat));
   PetscCall(PetscObjectSetName((PetscObject)*row, name));
   PetscFunctionReturn(0);
 }
@@ -102,7 +104,6 @@ PetscErrorCode SNAPSSnapshotsAdd(SNAPSSnapshots s, const PetscReal mu[], Vec u, 
 {
   PetscInt       n;
   PetscErrorCode ierr = 0;
-  VecScatter     scat;
   Vec            U = NULL, B = NULL;
 
   PetscFunctionBegin;
@@ -123,8 +124,8 @@ PetscErrorCode SNAPSSnapshotsAdd(SNAPSSnapshots s, const PetscReal mu[], Vec u, 
     s->X = X;
   }
   PetscCall(PetscArraycpy(s->X + s->N * s->q, mu, s->q));
-  PetscCall(GatherRow(u, "U", &scat, &U));
-  if (b) PetscCall(GatherRow(b, "B", &scat, &B));
+  PetscCall(GatherRow(u, "U", &U));
+  if (b) PetscCall(GatherRow(b, "B", &B));
   if (!s->rank) {
     PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* the message comes below, on s->comm */
     ierr = WriteRows_Rank0(s, U, B);

@@ -419,24 +419,37 @@ static PetscErrorCode XdmfPut(char **s, size_t *cap, size_t *n, const char fmt[]
   PetscFunctionReturn(0);
 }
 
-/* text with the five XML special characters (& < > " ') as entities, in a new string: names pasted into the XDMF
-   (the file's base name, the equation and field) may hold any of them, and an unescaped one makes the file invalid
-   XML, which ParaView's readers reject. */
+/* The XML entity of c, one of the five special characters (& < > " '), or NULL for any other. */
+static const char *XmlEntity(char c)
+{
+  switch (c) {
+  case '&':
+    return "&amp;";
+  case '<':
+    return "&lt;";
+  case '>':
+    return "&gt;";
+  case '"':
+    return "&quot;";
+  case '\'':
+    return "&apos;";
+  default:
+    return NULL;
+  }
+}
+
+/* text with the five XML special characters as entities, in a new string: names pasted into the XDMF (the file's
+   base name, the equation and field) may hold any of them, and an unescaped one makes the file invalid XML, which
+   ParaView's readers reject. */
 static PetscErrorCode XmlEscape(const char text[], char **out)
 {
   size_t n = 1, k = 0;
 
   PetscFunctionBegin;
-  for (const char *c = text; *c; c++) n += *c == '&' ? 5 : *c == '<' || *c == '>' ? 4
-                                                       : *c == '"' || *c == '\''  ? 6
-                                                                                  : 1;
+  for (const char *c = text; *c; c++) n += XmlEntity(*c) ? strlen(XmlEntity(*c)) : 1;
   PetscCall(PetscMalloc1(n, out));
   for (const char *c = text; *c; c++) {
-    const char *e = *c == '&' ? "&amp;" : *c == '<' ? "&lt;"
-                                      : *c == '>'   ? "&gt;"
-                                      : *c == '"'   ? "&quot;"
-                                      : *c == '\''  ? "&apos;"
-                                                    : NULL;
+    const char *e = XmlEntity(*c);
 
     if (e)
       for (; *e; e++) (*out)[k++] = *e;

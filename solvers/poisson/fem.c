@@ -134,7 +134,8 @@ static PetscErrorCode PoissonFEMSetUp(MPI_Comm comm, PoissonExact exact, PetscIn
   PetscCheck(!fem_exact, comm, PETSC_ERR_ORDER, "Only one FEM problem per process at a time");
   PetscCall(PoissonMeshCreateSerial(comm, "snaps-poisson", dim, a, b, 16, fem->mesh, sizeof(fem->mesh), fem->faces, &dm));
   PetscCall(DMSetFromOptions(dm)); /* distributes (-dm_distribute, default on), refines, ... */
-  if (!fem->mesh[0]) {             /* each refinement halves the box's cells in every direction */
+  /* each refinement halves the box's cells in every direction */
+  if (!fem->mesh[0]) {
     PetscInt refine;
     PetscCall(PoissonFEMRefineLevel(&refine));
     for (PetscInt d = 0; d < dim; d++) fem->faces[d] <<= refine;
@@ -533,7 +534,7 @@ static PetscErrorCode PoissonFEMWriteXDMF(MPI_Comm comm, const char file[])
   if (!xmf[0]) PetscFunctionReturn(0);                                       /* no XDMF beside a stream */
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (!rank) {
-    const char *base = strrchr(file, '/'), *type = NULL;
+    const char *base = strrchr(file, '/'), *type = NULL, *geometry[3] = {"X", "XY", "XYZ"};
     hid_t       h5;
     int         crank, vrank, nf = 0;
     hsize_t     cdims[2], vdims[2];
@@ -568,8 +569,7 @@ static PetscErrorCode PoissonFEMWriteXDMF(MPI_Comm comm, const char file[])
         PetscCall(PetscStrlcat(text, head, cap));
         PetscCall(FEMDataItem(text, cap, base, "/viz/topology/cells", crank, cdims, csize, ccls));
         PetscCall(PetscStrlcat(text, "      </Topology>\n", cap));
-        PetscCall(PetscSNPrintf(head, sizeof(head), "      <Geometry GeometryType=\"%s\">\n", vdims[1] == 1 ? "X" : vdims[1] == 2 ? "XY"
-                                                                                                                                  : "XYZ"));
+        PetscCall(PetscSNPrintf(head, sizeof(head), "      <Geometry GeometryType=\"%s\">\n", geometry[vdims[1] - 1])); /* vdims[1] is 1 to 3: a topology type was found */
         PetscCall(PetscStrlcat(text, head, cap));
         PetscCall(FEMDataItem(text, cap, base, "/geometry/vertices", vrank, vdims, vsize, vcls));
         PetscCall(PetscStrlcat(text, "      </Geometry>\n", cap));

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """What the bench scripts and ks-surrogate's do with failures, quick runs and reused files (stand-ins for mpiexec,
-mpirun, cmake and the programs: no SNAPS program runs; about 1-3 s each, bash and Python only).
+mpirun, cmake and the programs: no SNAPS program runs; 1-2.5 s of CPU each, 4-7 s wall on the shared 2-core
+machine; bash and Python only).
 
     check_bench_scripts.py DIR PART   (PART: fit, peers, ks_esn or ks_plots; one test each)
 

@@ -1,9 +1,14 @@
 #!/usr/bin/python3
 """Merges the bench_fit reports of bench/fit/run.sh into one JSON file, computes the targets and prints a table.
 
-    merge.py RAWDIR OUT.json [--load "l1 l5 l15"] [--quick 0|1]
+    merge.py RAWDIR OUT.json [--load "l1 l5 l15"] [--quick 0|1] [--expected FILE]
 
-RAWDIR holds one report per run, named PROBLEM.METHOD.NrankS.json. For each problem:
+RAWDIR holds one report per run, named PROBLEM.METHOD.NrankS.json. --expected FILE (run.sh writes it) lists the runs
+started, one "PROBLEM METHOD RANKS" a line; without it, every problem is expected to have every (method, ranks) seen
+in RAWDIR. An expected run without a report (it failed) is in runs as unavailable ("no report"), named in the table and
+in missing_runs, and no target that needs it is decided (met null, its note says which run is missing): a missing
+*_best run leaves best_test incomplete (best_test_from says so), so the targets against 2 x best_test are not decided.
+For each problem:
   best_train, best_test  the lowest training and test MSE on any curve of any run (every repetition,
                          the long *_best runs included): the best any method reached
   level = 2 x best_test  the test error a fit must reach to count as converged
@@ -77,6 +82,36 @@ def load_runs(rawdir):
     return runs
 
 
+def read_expected(path, runs):
+    """{problem: [(method, ranks)]} of the runs that should have a report: those of path (lines "PROBLEM METHOD RANKS"),
+    or, without it, every (method, ranks) seen in runs for every problem of runs."""
+    if path is None:
+        seen = sorted({k for pr in runs.values() for k in pr}, key=lambda k: (k[1], k[0]))
+        return {name: list(seen) for name in runs}
+    expected = {}
+    with open(path) as fp:
+        for i, line in enumerate(fp, 1):
+            if not line.strip():
+                continue
+            f = line.split()
+            if len(f) != 3 or not f[2].isdigit():
+                sys.exit("merge.py: %s:%d: expected 'PROBLEM METHOD RANKS', not %r" % (path, i, line.strip()))
+            expected.setdefault(f[0], []).append((f[1], int(f[2])))
+    return expected
+
+
+def add_missing(runs, expected):
+    """Puts every expected run without a report into runs as unavailable; returns {problem: ["method/ranks", ...]}."""
+    missing = {}
+    for name, keys in expected.items():
+        pr = runs.setdefault(name, {})
+        for key in keys:
+            if key not in pr:
+                pr[key] = {"available": False, "unavailable_because": "no report (the run failed)", "curves": []}
+                missing.setdefault(name, []).append("%s/%d" % key)
+    return missing
+
+
 def best_of(runs, key):
     """Lowest value of key over every point of every repetition's curve of every run of a problem, and which run
     (the curves only: a run's final values, measured after the fit, are not looked at)."""
@@ -114,17 +149,37 @@ def target(what, value, bound, met, note=None):
     return t
 
 
-def targets(runs, n, level, anchor):
-    """The targets of issue 12 on n ranks (met None: a run is missing, so it cannot be decided)."""
+def absent(runs, method, n):
+    """Why the run (method, n) cannot be used ("" where it can)."""
+    d = runs.get((method, n))
+    if d is None:
+        return "no %s run on %d rank(s)" % (method, n)
+    if not d.get("available"):
+        return "%s on %d rank(s) is unavailable: %s" % (method, n, d.get("unavailable_because") or "no results")
+    return ""
+
+
+def targets(runs, n, level, anchor, best_missing=None):
+    """The targets of issue 12 on n ranks (met None: a run it needs is missing, so it cannot be decided; the note
+    says which). best_missing: the *_best runs without a report, which leave 2 x best test unknown."""
     get = lambda m: runs.get((m, n)) if runs.get((m, n), {}).get("available") else None
     dflt, als, old = get("default"), get("als"), get("als100")
     t = {}
     if not dflt:
-        return {"missing": "no default run on %d rank(s)" % n}
+        return {"missing": "not decided: " + absent(runs, "default", n)}
+    undecided = None
+    if best_missing:
+        undecided = ("not decided: 2 x best test is not known, the best run(s) %s have no report (the level is that "
+                     "of the other runs)" % ", ".join(best_missing))
     dt = dflt["time_s_median"]
     t["default_test"] = target("default final test MSE <= 2 x best test", dflt["test_mse_median"], level,
-                               dflt["test_mse_median"] <= level)
-    if als:
+                               None if undecided else dflt["test_mse_median"] <= level, undecided)
+    if not als:
+        why = absent(runs, "als", n)
+        t["t_als"] = target("plain ALS time to test MSE <= 2 x best test", None, None, None, why)
+        t["default_speed"] = target("default time to its final state <= t_ALS / 5", dt, None, None,
+                                    "not decided: it needs plain ALS, and " + why)
+    else:
         t_als = dflt_bound = median([first_time(c, "test_mse", level) for c in als["curves"]])
         note = None
         met = None
@@ -136,9 +191,15 @@ def targets(runs, n, level, anchor):
                     "is faster whatever its time" % (als["test_mse_median"], als["time_s_median"],
                                                        als.get("reason", "its budget")))
         t["t_als"] = target("plain ALS time to test MSE <= 2 x best test", t_als, None, None)
-        t["default_speed"] = target("default time to its final state <= t_ALS / 5", dt, dflt_bound / 5,
-                                    met if met is not None else dt <= dflt_bound / 5, note)
-    if old:
+        if undecided:
+            met, note = None, undecided
+        elif met is None:
+            met = dt <= dflt_bound / 5
+        t["default_speed"] = target("default time to its final state <= t_ALS / 5", dt, dflt_bound / 5, met, note)
+    if not old:
+        t["default_train"] = target("default final train MSE <= old default's (ALS, 100 sweeps)", dflt["train_mse_median"],
+                                    None, None, "not decided: it needs the old default, and " + absent(runs, "als100", n))
+    else:
         t["default_train"] = target("default final train MSE <= old default's (ALS, 100 sweeps)",
                                     dflt["train_mse_median"], old["train_mse_median"],
                                     dflt["train_mse_median"] <= old["train_mse_median"])
@@ -159,6 +220,8 @@ def print_table(res):
         print("== %s: %s (%s parameters); best train %s, best test %s (%s), 2 x best test %s" % (
             name, p["model_options"].strip(), p["n_params"], fmt(p["best_train_mse"]), fmt(p["best_test_mse"]), p["best_test_from"],
             fmt(p["level_2x_best_test"])))
+        if p.get("missing_runs"):
+            print("   MISSING (no report: the run failed): %s" % ", ".join(p["missing_runs"]))
         print("   %-14s %5s %-10s %-22s %6s %9s %10s %10s %12s" % ("method", "ranks", "fit", "reason", "its", "time s",
                                                                   "train MSE", "test MSE", "t(2x best)"))
         for key, s in p["runs"].items():
@@ -174,10 +237,11 @@ def print_table(res):
                 if key == "missing":
                     print("   [%s rank(s)] %s" % (n, t))
                     continue
-                if t["bound"] is None:  # a measured figure, not a target
-                    print("   [%s rank(s)] %-62s %10s" % (n, t["what"], fmt(t["value"], "%.3g")))
+                if t["bound"] is None:  # a measured figure, not a target, or a target that cannot be decided
+                    print("   [%s rank(s)] %-62s %10s%s" % (n, t["what"], fmt(t["value"], "%.3g"),
+                                                          "  (" + t["note"] + ")" if t.get("note") else ""))
                     continue
-                met = {True: "MET", False: "MISSED", None: ""}[t["met"]]
+                met = {True: "MET", False: "MISSED", None: "NOT DECIDED"}[t["met"]]
                 print("   [%s rank(s)] %-62s %10s <= %-10s %s%s" % (n, t["what"], fmt(t["value"], "%.3g"),
                                                                      fmt(t["bound"], "%.3g"), met,
                                                                      "  (" + t["note"] + ")" if t.get("note") else ""))
@@ -197,33 +261,42 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--load", default="")
     ap.add_argument("--quick", type=int, default=0)
+    ap.add_argument("--expected", help="the runs started, one 'PROBLEM METHOD RANKS' a line (run.sh writes it)")
     a = ap.parse_args()
     runs = load_runs(a.rawdir)
     if not runs:
         sys.exit("merge.py: no bench_fit reports in %s" % a.rawdir)
     first = next(iter(next(iter(runs.values())).values()))
     dates = sorted(d["date"] for pr in runs.values() for d in pr.values())
+    missing = add_missing(runs, read_expected(a.expected, runs))
     res = {"program": "bench/fit/run.sh", "date": dates[0], "snaps_version": first["snaps_version"],
            "machine": first["machine"], "load_average_at_start": [float(v) for v in a.load.split()],
-           "quick": bool(a.quick), "jax_anchor": JAX, "problems": {}}
+           "quick": bool(a.quick), "missing_runs": ["%s %s" % (name, r) for name, rs in missing.items() for r in rs],
+           "jax_anchor": JAX, "problems": {}}
     for name, pr in sorted(runs.items(), key=lambda kv: (ORDER.index(kv[0]) if kv[0] in ORDER else len(ORDER), kv[0])):
         best_train, _ = best_of(pr, "train_mse")
         best_test, where = best_of(pr, "test_mse")
+        best_missing = [r for r in missing.get(name, []) if r.split("/")[0].endswith("_best")]
+        if best_missing:
+            where = "incomplete: %s missing (lowest of the other runs: %s)" % (", ".join(best_missing), where)
         level = 2 * best_test if best_test is not None else None
         anchor = name == JAX["problem"]
-        p = {"model_options": next(iter(pr.values()))["model_options"],
+        p = {"model_options": next((d["model_options"] for d in pr.values() if "model_options" in d), "unknown: no report"),
              "n_params": next((d.get("n_params") for d in pr.values() if d.get("n_params")), None), "best_train_mse": best_train,
-             "best_test_mse": best_test, "best_test_from": where, "level_2x_best_test": level, "runs": {},
-             "targets": {}}
+             "best_test_mse": best_test, "best_test_from": where, "level_2x_best_test": level,
+             "missing_runs": missing.get(name, []), "runs": {}, "targets": {}}
         for (method, n), d in sorted(pr.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             p["runs"]["%s/%d" % (method, n)] = summarise(d, level, anchor)
         if level is not None:
             for n in sorted({n for (_, n) in pr}):
                 if ("default", n) in pr:
-                    p["targets"][str(n)] = targets(pr, n, level, anchor)
+                    p["targets"][str(n)] = targets(pr, n, level, anchor, best_missing)
         res["problems"][name] = p
     dump(res, a.out)
     print_table(res)
+    if res["missing_runs"]:
+        print("merge.py: %d run(s) have no report (failed): %s; the targets that need them are not decided"
+              % (len(res["missing_runs"]), ", ".join(res["missing_runs"])), file=sys.stderr)
     print("written %s" % a.out)
 
 

@@ -10,11 +10,16 @@ triangles; CG + BoomerAMG), each --repeat times as separate processes (FEniCSx: 
   FEniCSx  solve time (Dirichlet data, matrix creation, assembly, AMG set-up, CG; not the mesh, space, forms, JIT)
 Errors: squared L2 error, snaps-poisson's shared quadrature (256 cells x 5 Gauss points per direction) for
 KHRONOS and FEM, a degree 2k + 12 Gauss rule per cell for FEniCSx.
-Writes results.json (with the machine and the load average), table.md (time to 1e-8 and 1e-10, interpolated
-log-log on each error-vs-time curve) and peers.png (error vs time).
+Writes results.json (with the machine and the load average, and under "run" what was run: quick or not, the rank
+counts, problems, repetitions, the arguments, the date (UTC), the git revision and the SNAPS version of the reports),
+table.md (time to 1e-8 and 1e-10, interpolated log-log on each error-vs-time curve; a quick run is said to be no
+measurement) and peers.png (error vs time).
 Usage: peers.py <out dir> [--np 1,2] [--repeat 3] [--quick] [--problems kan,expcos,rational] [--retable]
+--retable rewrites table.md and peers.png from <out dir>/results.json and takes none of the other options (they would
+change nothing).
 """
 import argparse
+import datetime
 import json
 import math
 import os
@@ -177,17 +182,39 @@ def problem_list(text):
     return text.split(",")
 
 
-def main():
+def git_revision():
+    """The checkout's commit (git describe --always --dirty: '-dirty' where files differ from it), or 'unknown'."""
+    try:
+        p = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty", "--abbrev=12"], capture_output=True, text=True)
+    except OSError:
+        return "unknown"
+    return p.stdout.strip() if p.returncode == 0 and p.stdout.strip() else "unknown"
+
+
+def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--np", type=positive_ints, default="1,2")
-    ap.add_argument("--repeat", type=positive_int, default=3, help="runs per size (the median is kept)")
+    # the run options' defaults are applied after the parse: None tells --retable that one was given
+    ap.add_argument("--np", type=positive_ints, help="comma-separated rank counts (default 1,2)")
+    ap.add_argument("--repeat", type=positive_int, help="runs per size, the median is kept (default 3)")
     ap.add_argument("--quick", action="store_true", help="fewer sizes (a check of the script, not a measurement)")
-    ap.add_argument("--problems", type=problem_list, default=",".join(PROBLEMS), help="comma-separated subset of " + ",".join(PROBLEMS))
-    ap.add_argument("--retable", action="store_true", help="rewrite table.md and peers.png from the results.json in <out dir>, running nothing")
+    ap.add_argument("--problems", type=problem_list, help="comma-separated subset of " + ",".join(PROBLEMS) + " (default all)")
+    ap.add_argument("--retable", action="store_true", help="rewrite table.md and peers.png from the results.json in <out dir>, "
+                    "running nothing (no other option)")
     ap.add_argument("--check_args", action="store_true", help="only check the arguments and exit (run.sh's first step, before "
                     "it installs or builds anything)")
-    a = ap.parse_args()
+    argv = sys.argv[1:] if argv is None else argv
+    a = ap.parse_args(argv)
+    if a.retable:
+        given = [o for o, v in (("--np", a.np), ("--repeat", a.repeat), ("--problems", a.problems)) if v is not None]
+        given += ["--quick"] if a.quick else []
+        if given:
+            ap.error("--retable rewrites table.md and peers.png from %s, running nothing: %s would change nothing; "
+                     "drop %s, or run without --retable" % (os.path.join(a.out, "results.json"), " ".join(given),
+                                                            "it" if len(given) == 1 else "them"))
+    a.np = a.np if a.np is not None else [1, 2]
+    a.repeat = a.repeat if a.repeat is not None else 3
+    a.problems = a.problems if a.problems is not None else list(PROBLEMS)
     if a.check_args:
         return
     os.makedirs(os.path.join(a.out, "runs"), exist_ok=True)
@@ -200,7 +227,12 @@ def main():
     if a.retable:  # the table and the plot again from results.json, no runs
         old = json.load(open(os.path.join(a.out, "results.json")))
         m0, res, a.repeat = old["machine"], old["runs"], old["repeat"]
+        record = old.get("run")  # absent in results written before it was recorded
     else:
+        record = {"quick": a.quick, "np": a.np, "problems": a.problems, "repeat": a.repeat,
+                  "arguments": argv[:argv.index(a.out)] + argv[argv.index(a.out) + 1:],
+                  "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "git_revision": git_revision()}
         res = {}
         for np in a.np:
             for key in a.problems:
@@ -228,19 +260,30 @@ def main():
                             print("  %-11s dofs %7d  L2^2 %.3e  time %.4f s" % (mth, r["dofs"], r["l2_error_squared"], r["time_s"]), flush=True)
                 res["%s_np%d" % (key, np)] = runs
         m0["loadavg_end"] = os.getloadavg()
+        first = next((r for runs in res.values() for rs in runs.values() for r in rs if "snaps_version" in r), {})
+        record["snaps_version"] = first.get("snaps_version", "unknown")
     summary = {}
     for case, runs in res.items():
         summary[case] = {mth: {str(t): time_to(rs, t) for t in TOLS} for mth, rs in runs.items()}
-    atomic.write_json(os.path.join(a.out, "results.json"), {"machine": m0, "repeat": a.repeat, "summary": summary, "runs": res})
+    results = {"machine": m0, "repeat": a.repeat, "summary": summary, "runs": res}
+    if record is not None:
+        results = {"run": record, **results}
+    atomic.write_json(os.path.join(a.out, "results.json"), results)
 
     def fmt(t):  # ms; two decimals below 1 ms (KHRONOS's times)
         return "-" if t is None else ("%.2f" % (1e3 * t) if t < 1e-3 else "%.1f" % (1e3 * t))
 
-    lines = ["# Poisson peers: time to squared L2 error 1e-8 (1e-10), ms\n",
-             "Machine: %s, %d cores, load average %.2f at the start, %.2f at the end (median of %d runs per point).\n" % (
-                 m0["cpu_model"], m0["cores"], m0["loadavg"][0], m0["loadavg_end"][0], a.repeat),
-             "| problem | ranks | KHRONOS | FEM Q2 | FEM Q3 | FEniCSx Q2 | FEniCSx Q3 | FEniCSx P2 | FEniCSx P3 | best FEM / best FEniCSx | best FEM (any) / KHRONOS |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["# Poisson peers: time to squared L2 error 1e-8 (1e-10), ms\n"]
+    if record and record.get("quick"):
+        lines.append("**Quick run (--quick: fewer sizes): a check of the script, not a measurement.**\n")
+    if record:
+        lines.append("Run %s, revision %s, SNAPS %s, arguments: %s.\n" % (record["date"], record["git_revision"],
+                                                                         record.get("snaps_version", "unknown"),
+                                                                         " ".join(record["arguments"]) or "none"))
+    lines += ["Machine: %s, %d cores, load average %.2f at the start, %.2f at the end (median of %d runs per point).\n" % (
+              m0["cpu_model"], m0["cores"], m0["loadavg"][0], m0["loadavg_end"][0], a.repeat),
+              "| problem | ranks | KHRONOS | FEM Q2 | FEM Q3 | FEniCSx Q2 | FEniCSx Q3 | FEniCSx P2 | FEniCSx P3 | best FEM / best FEniCSx | best FEM (any) / KHRONOS |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for case, s in summary.items():
         key, np = case.rsplit("_np", 1)
         cells = ["%s (%s)" % (fmt(s[mth]["1e-08"]), fmt(s[mth]["1e-10"])) for mth in methods]

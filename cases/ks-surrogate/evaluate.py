@@ -63,6 +63,8 @@ import flow_stats  # noqa: E402
 LYAPUNOV = {22.0: 0.048, 100.0: 0.09}  # the leading Lyapunov exponent by domain length (cases/ks measures them)
 LAMBDA = 0.048  # set by main from --lyapunov, else from the truth's L (LYAPUNOV)
 LENGTH = 22.0  # set by main from the truth's file
+PDF_RANGE = 5.0  # stats.png's PDF panel: u in (-PDF_RANGE, PDF_RANGE); the share of the samples outside it is in the legend
+SPACETIME_SAT = 3.0  # spacetime.png: the colours saturate at |u| = SPACETIME_SAT (said on the colour bar)
 MODELS = [("categorical", "SNA categorical (distributional)"), ("deterministic", "SNA deterministic twin"),
           ("esn", "echo state network")]
 
@@ -466,13 +468,20 @@ def plots(out, curves, tS, S, nrmse, crps, energetic, dt):
         if not os.path.exists(p):
             continue
         _, u, _ = load(p, 100 if name.startswith("long_truth") else None)
-        u = u[::8]
-        u = u[np.isfinite(u) & (np.abs(u) < 20)]
-        h, ed = np.histogram(u, bins=80, range=(-5, 5), density=True)
-        ax[1].semilogy(0.5 * (ed[1:] + ed[:-1]), np.maximum(h, 1e-6), label=label)
+        u = u[::8].ravel()
+        # the density of all samples, those outside the panel (|u| >= PDF_RANGE, or not finite: an unbounded model's)
+        # included, so that they lower the curve; their share is in the legend, and empty bins are not drawn (a floor
+        # there would read as a measured tail)
+        inside = np.isfinite(u) & (np.abs(u) < PDF_RANGE)
+        counts, ed = np.histogram(u[inside], bins=80, range=(-PDF_RANGE, PDF_RANGE))
+        h = np.where(counts > 0, counts / (max(u.size, 1) * np.diff(ed)), np.nan)
+        out_share = 1 - inside.mean() if u.size else 0.0
+        note = f" ({100 * out_share:.2g}% of samples with |u| >= {PDF_RANGE:g} or not finite: not drawn)" if out_share > 0 else ""
+        ax[1].semilogy(0.5 * (ed[1:] + ed[:-1]), h, marker=".", ms=2, label=label + note)  # a lone bin: a dot
     ax[1].set_xlabel("u")
-    ax[1].set_ylabel("PDF")
-    ax[2].set_xlabel("lag")
+    ax[1].set_ylabel("PDF of u (over all samples)")
+    ax[1].set_title(f"empty bins not drawn; |u| >= {PDF_RANGE:g} outside the panel", fontsize=8)
+    ax[2].set_xlabel("lag (time units)")
     ax[2].set_ylabel("autocorrelation of u at a point")
     for a in ax:
         a.legend(fontsize=7)
@@ -499,13 +508,16 @@ def plots(out, curves, tS, S, nrmse, crps, energetic, dt):
         if os.path.exists(p):
             _, u, _ = load(p)
             panels.append((label + (" (one sample)" if n == "categorical" else ""), u[:, 0]))
-    fig, ax = plt.subplots(1, len(panels), figsize=(4 * len(panels), 4), sharey=True)
+    fig, ax = plt.subplots(1, len(panels), figsize=(4 * len(panels) + 1, 4), sharey=True, squeeze=False, layout="constrained")
+    ax = ax[0]
     for a, (label, u) in zip(ax, panels):
-        a.imshow(np.clip(u, -4, 4), aspect="auto", origin="lower", cmap="RdBu_r", vmin=-3, vmax=3, extent=[0, LENGTH, 0, (tS[-1] - tS[0]) * LAMBDA])
+        # the colours saturate at |u| = SPACETIME_SAT (the colour bar's pointed ends): the truth's |u| rarely exceeds it
+        im = a.imshow(u, aspect="auto", origin="lower", cmap="RdBu_r", vmin=-SPACETIME_SAT, vmax=SPACETIME_SAT,
+                      extent=[0, LENGTH, 0, (tS[-1] - tS[0]) * LAMBDA])
         a.set_title(label, fontsize=9)
         a.set_xlabel("x")
     ax[0].set_ylabel("Lyapunov times from the held-out state")
-    fig.tight_layout()
+    fig.colorbar(im, ax=list(ax), extend="both", label=f"u (saturated at |u| >= {SPACETIME_SAT:g})")
     atomic.save_figure(fig, os.path.join(out, "spacetime.png"), dpi=110)
 
 

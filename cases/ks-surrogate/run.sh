@@ -54,7 +54,9 @@ mkdir -p -- "$out"
 case_clean "$out" "$out"/{results.json,summary.md,stats.png,short_horizon.png,spacetime.png}
 ks=(mpirun -n "$np" "$bin/snaps-ks" -L "$L" -N "$N" -progress_every 60) # an array: the paths may hold spaces
 # REUSE_DATA=1 keeps the solver data (and the ESN) of an earlier run, but only where the stamp written beside them after
-# their last complete generation matches: data of another length or mode must not be evaluated as this run's
+# their last complete generation matches: data of another length or mode must not be evaluated as this run's (the ESN
+# has a stamp of its own, esn.stamp: the data may match while esn.npz is another mode's, left by a run that failed
+# after writing the data)
 data_stamp="L=$L N=$N mode=$mode train=8 x $TT every $dt_train seed 1; truth=8 x $TL seeds 3 4"
 reuse_data=0
 if [ "${REUSE_DATA:-0}" = 1 ] && stamp_matches "$out/data.stamp" "$data_stamp" "the solver trajectories in $out (REUSE_DATA=1)" \
@@ -64,7 +66,7 @@ fi
 if [ "$reuse_data" = 1 ]; then
   echo "run.sh: reusing the solver trajectories in $out"
 else
-rm -f "$out/data.stamp" # a failed run below must leave nothing to reuse
+rm -f "$out/data.stamp" "$out/esn.stamp" # a failed run below must leave nothing to reuse
 # 1. data: training (seed 1), held-out short-horizon states (seed 2, NS members, 25 time units of history before
 #    t0 = 100 for the ESN's warm-up), two independent long truth runs (seeds 3 and 4: the sampling noise)
 "${ks[@]}" -ensemble 8 -seed 1 -T "$TT" -save_start 100 -dt_save "$dt_train" -trajectory "$out/train.h5" -results "$out/train.json" | tail -2
@@ -81,7 +83,15 @@ members=$([ -f "$out/short_truth.h5" ] && $py -c "import h5py, sys; print(h5py.F
 # 2. the surrogates (categorical and its deterministic twin) and the ESN
 mpirun -n "$np" "$bin/snaps-rollout-fit" -trajectories "$out/train.h5" -model "$out/sna_categorical.h5" -twin_model "$out/sna_deterministic.h5" \
   $fit ${FIT_OPTIONS:-} | tee "$out/rollout_fit.log"
-[ "$reuse_data" = 1 ] && [ -f "$out/esn.npz" ] || $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" --every "$esn_every" $esn_options | tee "$out/esn.log"
+esn_stamp="time=$esn_time every=$esn_every options=$esn_options; data: $data_stamp"
+if [ "$reuse_data" = 1 ] && stamp_matches "$out/esn.stamp" "$esn_stamp" "the echo state network in $out (REUSE_DATA=1)" \
+  && [ -f "$out/esn.npz" ]; then
+  echo "run.sh: reusing the echo state network in $out"
+else
+  rm -f "$out/esn.stamp" "$out/esn.npz"
+  $py "$root/bench/esn.py" train "$out/train.h5" "$out/esn.npz" --time "$esn_time" --every "$esn_every" $esn_options | tee "$out/esn.log"
+  echo "$esn_stamp" > "$out/esn.stamp"
+fi
 # 3. rollouts from the held-out states: short horizon (TS time units) and long (from the states of long_truth3 at t = 100)
 for kind in categorical deterministic; do
   K=$NS; [ $kind = categorical ] && K=$((8 * NS)) # 8 samples of each of the NS states: member k starts from state k mod NS

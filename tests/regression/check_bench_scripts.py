@@ -1,0 +1,301 @@
+#!/usr/bin/python3
+"""What the bench scripts and ks-surrogate's do with failures, quick runs and reused files (stand-ins for mpiexec,
+mpirun, cmake and the programs: no SNAPS program runs; 1-2.5 s of CPU each, 4-7 s wall on the shared 2-core
+machine; bash and Python only).
+
+    check_bench_scripts.py DIR PART   (PART: fit, peers, ks_esn or ks_plots; one test each)
+
+- fit: bench/fit/run.sh with a bench_fit stand-in whose plain-ALS runs fail exits non-zero after the other runs, the
+  merge and the plot, naming the failed runs; fit.json lists them under missing_runs and decides no target that needs
+  them (met null, the note naming the run); merge.py alone, on reports without a best run, leaves the targets against
+  2 x best test undecided and says the best is incomplete; a data set missing (smooth_6d_test.h5, written last but one
+  by make_problems.py) makes run.sh make the data sets again.
+- peers: bench/poisson-peers/run.sh refuses --quick, --np, --problems or --repeat without an output directory (they
+  replaced the committed bench/results/poisson-peers) before anything runs; peers.py's results.json records the
+  mode (quick), the arguments, the date and the git revision, and table.md says a quick run is not a measurement.
+- ks_esn: cases/ks-surrogate/run.sh REUSE_DATA=1 with matching solver data does not reuse an esn.npz trained in the
+  other mode (its esn.stamp names other settings), and reuses one whose stamp matches.
+- ks_plots: cases/ks-surrogate/evaluate.py's plots on a small made-up run: spacetime.png has a colour bar (and says
+  where it saturates), the PDF panel draws no empty bin (no floor), and the lag axis has its unit.
+"""
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PY = sys.executable
+failures = []
+
+
+def run(cmd, env=None, cwd=None, timeout=60):
+    e = dict(os.environ)
+    e.update(env or {})
+    try:
+        p = subprocess.run(cmd, cwd=cwd, env=e, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "timeout", "", ""
+    return p.returncode, p.stdout, p.stderr
+
+
+def script(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o755)
+
+
+def report(method, test_mse):
+    """A bench_fit report of one repetition whose curve ends at test_mse."""
+    return {"available": True, "reps": 1, "median_rep": 0, "date": "2026-12-06T00:00:00Z", "snaps_version": "0",
+            "machine": {"cpu_model": "stand-in", "cores": 2}, "model_options": " -sna_khronos_nodes 6", "n_params": 10, "fit_type": method,
+            "reason": "CONVERGED_RTOL", "time_s_median": 1.0, "train_mse_median": test_mse, "test_mse_median": test_mse,
+            "iterations_median": 3, "time_s_all": [1.0], "train_mse_all": [test_mse], "test_mse_all": [test_mse],
+            "rep0_curve_iteration": [0, 1], "rep0_curve_time_s": [0.1, 1.0], "rep0_curve_train_mse": [1e-2, test_mse],
+            "rep0_curve_test_mse": [1e-2, test_mse]}
+
+
+def fit(d):
+    # stand-ins: cmake (the build), mpiexec (bench_fit: a report, or a failure for -method als), python (make_problems.py
+    # logged and its six files touched, plot_fit_bench.py touching its PNG, anything else run by this Python)
+    stub = os.path.join(d, "stub")
+    script(os.path.join(stub, "cmake"), "#!/bin/sh\nexit 0\n")
+    script(os.path.join(stub, "mpiexec"), """#!%s
+import json, sys
+a = sys.argv[1:]
+method, out = a[a.index("-method") + 1], a[a.index("-results") + 1]
+if method == "als":
+    sys.exit("stand-in bench_fit: -method als fails")
+r = json.loads(%r)
+r["fit_type"] = method
+if method == "lm_best":  # the best run reaches the lowest error
+    r["rep0_curve_test_mse"][-1] = r["test_mse_median"] = 5e-4
+json.dump(r, open(out, "w"))
+""" % (PY, json.dumps(report("x", 1e-3))))
+    script(os.path.join(stub, "python"), """#!/bin/sh
+case "$1" in
+  *make_problems.py) echo "make_problems $2" >> "%s/make_problems.log"
+    for s in rank3_3d noisy_3d smooth_6d; do touch "$2/${s}_train.h5" "$2/${s}_test.h5"; done ;;
+  *plot_fit_bench.py) touch "$3" ;;  # the plot of missing runs: regression.postprocess_errors
+  *) exec %s "$@" ;;
+esac
+""" % (d, PY))
+    build, data, raw, out = (os.path.join(d, n) for n in ("build", "data", "raw", "out"))
+    os.makedirs(build)
+    open(os.path.join(build, "CMakeCache.txt"), "w").close()
+    os.makedirs(data)
+    for s in ("rank3_3d", "noisy_3d", "smooth_6d"):  # smooth_6d_test.h5 missing: a make_problems.py killed before it
+        for part in ("train", "test"):
+            if (s, part) != ("smooth_6d", "test"):
+                open(os.path.join(data, "%s_%s.h5" % (s, part)), "w").close()
+    env = {"PATH": stub + os.pathsep + os.environ["PATH"], "BUILD_DIR": build, "MPIEXEC": os.path.join(stub, "mpiexec"),
+           "PYTHON": os.path.join(stub, "python"), "FIT_DATA": data, "FIT_RAW": raw, "FIT_OUT": out,
+           "FIT_METHODS": "default als als100", "FIT_RANKS": "1"}
+    rc, so, se = run(["bash", os.path.join(ROOT, "bench", "fit", "run.sh"), "--quick"], env)
+    if not os.path.exists(os.path.join(d, "make_problems.log")):
+        failures.append("bench/fit/run.sh with smooth_6d_test.h5 missing did not make the data sets again")
+    if rc in (0, "timeout") or "als on 1 rank(s)" not in se:
+        failures.append("bench/fit/run.sh with every als run failing: exit %s (expected 1, naming the failed runs), %r"
+                        % (rc, se[-400:]))
+    try:
+        res = json.load(open(os.path.join(out, "fit.json")))
+    except (OSError, ValueError) as e:
+        failures.append("bench/fit/run.sh with failing als runs wrote no fit.json (%s): %r" % (e, (so + se)[-300:]))
+        return
+    if not os.path.exists(os.path.join(out, "fit_bench.png")):
+        failures.append("bench/fit/run.sh with failing als runs: no fit_bench.png (the plot must still be drawn)")
+    p = res["problems"].get("rank3_3d", {})
+    als = p.get("runs", {}).get("als/1", {})
+    speed = p.get("targets", {}).get("1", {}).get("default_speed", {})
+    if als.get("available") is not False or "rank3_3d als/1" not in res.get("missing_runs", []):
+        failures.append("fit.json: the failed als run on 1 rank is not listed as missing: runs %s, missing_runs %s"
+                        % (sorted(p.get("runs", {})), res.get("missing_runs")))
+    if speed.get("met") is not None or "als" not in (speed.get("note") or ""):
+        failures.append("fit.json: default_speed decided without plain ALS: %r" % speed)
+    if "als/1" not in so or "MISSING" not in so:
+        failures.append("bench/fit/run.sh's table does not name the missing als run: %r" % so[-600:])
+
+    # merge.py alone: the best run missing leaves 2 x best test unknown, so the targets against it are not decided
+    raw2 = os.path.join(d, "raw2")
+    os.makedirs(raw2)
+    for m in ("default", "als", "als100"):
+        json.dump(report(m, 1e-3), open(os.path.join(raw2, "p.%s.1rank.json" % m), "w"))
+    with open(os.path.join(d, "expected.txt"), "w") as f:
+        f.write("p lm_best 1\np default 1\np als 1\np als100 1\n")
+    rc, so, se = run([PY, os.path.join(ROOT, "bench", "fit", "merge.py"), raw2, os.path.join(d, "m.json"), "--expected",
+                      os.path.join(d, "expected.txt")])
+    try:
+        p = json.load(open(os.path.join(d, "m.json")))["problems"]["p"]
+    except (OSError, ValueError, KeyError) as e:
+        failures.append("merge.py without the best run: %s, exit %s, %r" % (e, rc, se[-300:]))
+        return
+    t = p["targets"]["1"]
+    if (not p["best_test_from"].startswith("incomplete: lm_best/1 missing") or t["default_test"]["met"] is not None
+            or "lm_best" not in t["default_test"].get("note", "") or t["default_speed"]["met"] is not None
+            or "lm_best/1" not in so):
+        failures.append("merge.py without the lm_best run: best_test_from %r, default_test %r, default_speed %r; table %r"
+                        % (p["best_test_from"], t["default_test"], t["default_speed"], so[-400:]))
+
+
+def peers(d):
+    # a copy of run.sh in a tree of stand-ins: peers.py logs its arguments, install-deps.sh and the build do nothing
+    tree = os.path.join(d, "tree")
+    script(os.path.join(tree, "bench", "poisson-peers", "run.sh"), open(os.path.join(ROOT, "bench", "poisson-peers", "run.sh")).read())
+    os.makedirs(os.path.join(tree, "scripts"))
+    for f in ("case-args.sh", "env.sh"):
+        shutil.copy(os.path.join(ROOT, "scripts", f), os.path.join(tree, "scripts", f))
+    script(os.path.join(tree, "scripts", "install-deps.sh"), "exit 0\n")
+    script(os.path.join(tree, "build", "bin", "snaps-poisson"), "#!/bin/sh\nexit 0\n")
+    log = os.path.join(d, "peers.log")
+    script(os.path.join(tree, "bench", "poisson-peers", "peers.py"),
+           "import sys\nopen(%r, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n" % log)
+    committed = os.path.join(tree, "bench", "results", "poisson-peers")
+    for args in (["--quick"], ["--np", "1"], ["--problems", "kan"], ["--repeat", "5"]):
+        if os.path.exists(log):
+            os.remove(log)
+        rc, so, se = run(["bash", os.path.join(tree, "bench", "poisson-peers", "run.sh")] + args)
+        runs = [line for line in open(log)] if os.path.exists(log) else []
+        ran = [line for line in runs if "--check_args" not in line]
+        if rc != 2 or "output directory" not in se or ran:
+            failures.append("bench/poisson-peers/run.sh %s without an output directory: exit %s (expected 2, a refusal), "
+                            "peers.py run as %s; %r" % (" ".join(args), rc, ran, se[-300:]))
+    rc, so, se = run(["bash", os.path.join(tree, "bench", "poisson-peers", "run.sh"), "--retable"])
+    if rc != 0 or not any(line.startswith(committed + " --retable") for line in open(log)):
+        failures.append("bench/poisson-peers/run.sh --retable (the committed directory): exit %s, %r" % (rc, se[-300:]))
+
+    # peers.py itself, quick, with an mpirun stand-in writing the reports: results.json records the run
+    stub = os.path.join(d, "stub")
+    script(os.path.join(stub, "mpirun"), """#!%s
+import json, sys
+a = sys.argv[1:]
+if "-results" in a:
+    json.dump({"wall_time_s": 0.01, "solve_time_s": 0.01, "dofs": 10, "l2_error_squared": 1e-9,
+               "snaps_version": "stand-in"}, open(a[a.index("-results") + 1], "w"))
+else:
+    json.dump([{"solve_time_s": 0.02, "dofs": 10, "l2_error_squared": 1e-9}], open(a[a.index("--out") + 1], "w"))
+""" % PY)
+    out = os.path.join(d, "quick")
+    rc, so, se = run([PY, os.path.join(ROOT, "bench", "poisson-peers", "peers.py"), out, "--quick", "--np", "1",
+                      "--problems", "kan", "--repeat", "1"], {"PATH": stub + os.pathsep + os.environ["PATH"]})
+    try:
+        r = json.load(open(os.path.join(out, "results.json")))
+        table = open(os.path.join(out, "table.md")).read()
+    except (OSError, ValueError) as e:
+        failures.append("peers.py --quick with stand-ins: %s, exit %s, %r" % (e, rc, se[-300:]))
+        return
+    run_rec = r.get("run", {})
+    if (run_rec.get("quick") is not True or run_rec.get("arguments") != ["--quick", "--np", "1", "--problems", "kan", "--repeat", "1"]
+            or not run_rec.get("date") or not run_rec.get("git_revision") or "not a measurement" not in table):
+        failures.append("peers.py --quick: results.json's run record %r (expected quick, the arguments, the date and the "
+                        "git revision); table.md %r" % (run_rec, table[:300]))
+
+
+def ks_esn(d):
+    # solver data of this mode reused (data.stamp matches), an esn.npz of the other mode beside them
+    out = os.path.join(d, "out")
+    os.makedirs(out)
+    stub = os.path.join(d, "stub")
+    script(os.path.join(stub, "mpirun"), "#!/bin/sh\nexit 0\n")  # every solver and fit run: nothing to do
+    data_stamp = "L=22 N=64 mode=quick train=8 x 2100 every 0.05 seed 1; truth=8 x 2625 seeds 3 4"
+    with open(os.path.join(out, "data.stamp"), "w") as f:
+        f.write(data_stamp + "\n")
+    for n in ("long_truth3.h5", "long_truth4.h5", "train.h5"):
+        open(os.path.join(out, n), "w").close()
+    import h5py
+    with h5py.File(os.path.join(out, "short_truth.h5"), "w") as h:
+        h.attrs["members"] = 64
+    env = {"PATH": stub + os.pathsep + os.environ["PATH"], "REUSE_DATA": "1"}
+    runsh = os.path.join(ROOT, "cases", "ks-surrogate", "run.sh")
+    with open(os.path.join(out, "esn.npz"), "w") as f:
+        f.write("trained by a full run")
+    with open(os.path.join(out, "esn.stamp"), "w") as f:
+        f.write("time=50000 every=5 options=; data: L=22 N=64 mode=full train=8 x 6350 every 0.05 seed 1; truth=8 x 5250 seeds 3 4\n")
+    rc, so, se = run(["bash", runsh, out, "quick"], env)  # esn.py then fails on the stand-in train.h5 (or esn.npz)
+    if os.path.exists(os.path.join(out, "esn.npz")) and open(os.path.join(out, "esn.npz")).read() == "trained by a full run":
+        failures.append("ks-surrogate run.sh OUT quick, REUSE_DATA=1: the full run's esn.npz was kept (exit %s); %r"
+                        % (rc, (so + se)[-300:]))
+    if "not reusing the echo state network" not in so:
+        failures.append("ks-surrogate run.sh OUT quick, REUSE_DATA=1 with another mode's esn.npz: no word of it: %r" % so[-300:])
+    # a stamp that matches: the ESN is reused
+    esn_stamp = open(os.path.join(out, "esn.stamp")).read() if os.path.exists(os.path.join(out, "esn.stamp")) else None
+    if esn_stamp is not None:
+        failures.append("ks-surrogate run.sh: esn.stamp left after a failed ESN training: %r" % esn_stamp)
+    with open(os.path.join(out, "esn.npz"), "w") as f:
+        f.write("trained by a quick run")
+    with open(os.path.join(out, "esn.stamp"), "w") as f:
+        f.write("time=10000 every=5 options=; data: " + data_stamp + "\n")
+    rc, so, se = run(["bash", runsh, out, "quick"], env)
+    if "reusing the echo state network" not in so or open(os.path.join(out, "esn.npz")).read() != "trained by a quick run":
+        failures.append("ks-surrogate run.sh OUT quick, REUSE_DATA=1 with a matching esn.stamp: the ESN not reused: %r" % so[-300:])
+
+
+def ks_plots(d):
+    import numpy as np
+    import h5py
+    import matplotlib
+    matplotlib.use("Agg")
+    sys.path.insert(0, os.path.join(ROOT, "cases", "ks-surrogate"))
+    import evaluate as kse  # noqa: E402
+
+    out = os.path.join(d, "kss")
+    os.makedirs(out)
+    rng = np.random.default_rng(1)
+    t = np.arange(0, 40, 0.25)
+    for name, scale in (("long_truth3.h5", 1.0), ("long_truth4.h5", 1.0), ("long_esn.h5", 30.0), ("short_esn.h5", 5.0)):
+        with h5py.File(os.path.join(out, name), "w") as h:
+            h["time"] = t + (100 if "truth" in name else 0)
+            h["u"] = scale * rng.standard_normal((t.size, 2, 16))  # most of the ESN's |u| >= 5: outside the PDF panel
+            h.attrs.update({"L": 22.0, "field": "u", "complete": 1})
+    figs = {}
+    saved = kse.atomic.save_figure
+    kse.atomic.save_figure = lambda fig, path, **kw: figs.__setitem__(os.path.basename(path), fig)
+    try:
+        u = rng.standard_normal((t.size, 2, 16))
+        st = kse.long_stats(u, 0.25)
+        curves = {"truth A": st}
+        tS = t + 100
+        kse.plots(out, curves, tS, u, {"truth": np.zeros(t.size)}, {"truth": np.zeros(t.size)}, None, 0.25)
+    except (Exception, SystemExit) as e:  # noqa: BLE001  (a failure of the plot is this check's failure)
+        failures.append("ks-surrogate plots on a small run: %s: %s" % (type(e).__name__, e))
+        return
+    finally:
+        kse.atomic.save_figure = saved
+    st_fig, sp_fig = figs.get("stats.png"), figs.get("spacetime.png")
+    if sp_fig is None or st_fig is None:
+        failures.append("ks-surrogate plots: drew %s" % sorted(figs))
+        return
+    bars = [a for a in sp_fig.axes if a.get_label() == "<colorbar>"]
+    if not bars or "u" not in bars[0].get_ylabel() + bars[0].get_xlabel() or "3" not in bars[0].get_ylabel() + bars[0].get_xlabel():
+        failures.append("spacetime.png: no colour bar labelled u with its saturation (axes %s)"
+                        % [(a.get_label(), a.get_ylabel()) for a in sp_fig.axes])
+    pdf = st_fig.axes[1]
+    floor = [ln.get_label() for ln in pdf.get_lines() if np.nanmin(np.asarray(ln.get_ydata(), float)) <= 1e-6]
+    esn = [ln.get_label() for ln in pdf.get_lines() if "echo state" in ln.get_label()]
+    if floor:
+        failures.append("stats.png's PDF panel draws empty bins as data (a 1e-6 floor): %s" % floor)
+    if not esn or "|u| >= 5" not in esn[0] or "%" not in esn[0]:
+        failures.append("stats.png's PDF panel: the samples dropped are not stated (|u| >= 5, the panel's range): %s"
+                        % [ln.get_label() for ln in pdf.get_lines()])
+    if "time units" not in st_fig.axes[2].get_xlabel():
+        failures.append("stats.png: the lag axis has no unit: %r" % st_fig.axes[2].get_xlabel())
+
+
+def main():
+    d = os.path.abspath(sys.argv[1])
+    part = sys.argv[2] if len(sys.argv) > 2 else ""
+    parts = {"fit": fit, "peers": peers, "ks_esn": ks_esn, "ks_plots": ks_plots}
+    if part not in parts:
+        sys.exit("check_bench_scripts.py: PART is one of %s, not %r" % (", ".join(parts), part))
+    d = os.path.join(d, part)
+    shutil.rmtree(d, ignore_errors=True)  # this test's own scratch directory
+    os.makedirs(d)
+    parts[part](d)
+    if failures:
+        sys.exit("bench scripts (%s):\n  " % part + "\n  ".join(failures))
+    print("bench scripts (%s): failures reported, quick runs kept apart, reused files checked, plots labelled" % part)
+
+
+if __name__ == "__main__":
+    main()

@@ -20,7 +20,11 @@ trains every fraction (so the 10% and 30% settings were chosen with more HF airf
 have; one seed, no early stopping: see the README). Everything runs on one thread (the machine is shared).
 
   baselines.py [--split bench/airfoil-mf/split] [--out bench/results/airfoil_mf_baselines.json] [--quick]
+               [--search_from JSON]
       also writes the predictions at the test rows, <out>_pred.h5: /<method>/hf<percent> (plot.py)
+      --search_from JSON: no MLP search; its winners are taken from JSON's search table (an earlier baselines.py
+      output on the same split, grid and steps; JSON may be --out), which the new output carries with the file
+      it came from (mlp_search.from): the table's figures are that run's, on its data
 """
 import os
 
@@ -186,7 +190,23 @@ def to_rows(C, case_ids, case):
     return out
 
 
-def run(split_dir, grid, steps):
+def earlier_search(path, split_dir, grid, steps):
+    """The MLP search table of an earlier output path (--search_from), which must be of this split, grid and steps."""
+    import checks  # postprocess/, on the path harness.py set
+
+    d = checks.load_json(path)
+    split = json.load(open(f"{split_dir}/split.json"))
+    if d.get("split") != split:
+        raise SystemExit(f"baselines: --search_from {path}: its split is not {split_dir}/split.json's: its search "
+                         "chose settings with other validation airfoils")
+    ms = d.get("mlp_search") or {}
+    if ms.get("grid") != grid or ms.get("steps") != steps or set(ms.get("table", {})) != {"mlp_hf", "mlp_mf"}:
+        raise SystemExit(f"baselines: --search_from {path}: its search (grid {ms.get('grid')}, steps {ms.get('steps')}) "
+                         f"is not this run's (grid {grid}, steps {steps}) or lacks a table for mlp_hf and mlp_mf")
+    return ms
+
+
+def run(split_dir, grid, steps, searched=None):
     Xt, Yt, YLt, ct = harness.load_test(f"{split_dir}/test.h5")
     n_air = len(np.unique(ct))
     results, preds = [], {}
@@ -204,7 +224,7 @@ def run(split_dir, grid, steps):
 
     record("lf", 0.0, YLt, (0.0, 0.0), (0.0, 0.0), 0)
     full = load_train(split_dir, 1.0)
-    searches = {k: search(k, full, grid, steps) for k in ("mlp_hf", "mlp_mf")}
+    searches = searched["table"] if searched else {k: search(k, full, grid, steps) for k in ("mlp_hf", "mlp_mf")}
     best = {k: min(t, key=lambda r: r["val_cp_rel_l2"]) for k, t in searches.items()}
     ids_t, Dt, _ = design_rows(Xt, Yt, ct)
     _, _, CLt = design_rows(Xt, YLt, ct)
@@ -246,17 +266,23 @@ def main(argv=None):
     ap.add_argument("--split", default=os.path.join(here, "split"))
     ap.add_argument("--out", default=os.path.join(harness.ROOT, "bench", "results", "airfoil_mf_baselines.json"))
     ap.add_argument("--quick", action="store_true", help="a one-point grid and 300 steps: a smoke test")
+    ap.add_argument("--search_from", metavar="JSON",
+                    help="no MLP search: the settings chosen from this earlier output's search table (see above)")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
     grid = {"width": [32], "depth": [2], "lr": [3e-3]} if a.quick else GRID
     steps = 300 if a.quick else STEPS
+    searched = None
+    if a.search_from:  # read now: it may be the --out this run replaces
+        searched = earlier_search(a.search_from, a.split, grid, steps)
+        searched = dict(searched, **{"from": searched.get("from") or os.path.relpath(a.search_from, harness.ROOT)})
     m0 = harness.machine()
     t0 = clock()
-    results, searches, preds = run(a.split, grid, steps)
+    results, searches, preds = run(a.split, grid, steps, searched)
     out = {"machine": m0, "torch": torch.__version__, "threads": 1, "split": json.load(open(f"{a.split}/split.json")),
-           "mlp_search": {"grid": grid, "steps": steps, "batch": BATCH, "optimizer": "Adam, cosine decay",
-                          "activation": "SiLU", "validation": "seeded 20% of the 100% training HF cases",
-                          "table": searches},
+           "mlp_search": searched or {"grid": grid, "steps": steps, "batch": BATCH, "optimizer": "Adam, cosine decay",
+                                      "activation": "SiLU", "validation": "seeded 20% of the 100% training HF cases",
+                                      "table": searches},
            "results": results, "total_cpu_s": float((clock() - t0)[1]), "loadavg_end": os.getloadavg()}
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     harness.write_json(a.out, out)

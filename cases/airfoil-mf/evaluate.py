@@ -730,9 +730,17 @@ def write_table(results, path):
     harness.write_text(path, "\n".join(lines) + "\n")
 
 
-# The regression test's parts (mf_options' parts): small and quick; the LF part 8 nodes, 4 modes, 30 iterations of auto.
-TINY_PARTS = (["-sna_khronos_nodes", "8", "-sna_khronos_modes", "4", "-sna_fit_lambda", "3e-6", "-sna_fit_type", "auto",
-               "-sna_fit_max_it", "30"], ["-sna_khronos_nodes", "4", "-sna_khronos_modes", "4", "-sna_fit_lambda", "1e-6"])
+# The regression test's parts (mf_options' parts): small and quick; nodes per input as the case's LF and DELTA have
+# them (the LF part 4,4,4,4,4,12 nodes, 4 modes, 30 iterations of auto; the correction the case's DELTA). Until the LF
+# data's trailing-edge fix (2026-12-06) they were 8 and 4 nodes along every input, which on the fixed data missed the
+# check's 5% (held-out corrected 0.0852 against XFOIL's 0.0848, LF model 0.733 and corrected 0.725; before the fix
+# 0.0767 against 0.0837 and 0.307 against 0.335; the fix doubled the mean |LF - HF| at s = -1, 0.075 against 0.038).
+# With these: 0.0432 against 0.0848, LF model 0.164 and corrected 0.120 (on the pre-fix data 0.0422 against 0.0837,
+# 0.163 and 0.124).
+TINY_PARTS = (["-sna_khronos_nodes", "4,4,4,4,4,12", "-sna_khronos_modes", "4", "-sna_fit_lambda", "3e-6", "-sna_fit_type",
+               "auto", "-sna_fit_max_it", "30"],
+              ["-sna_khronos_degree", "2", "-sna_khronos_nodes", "3,3,3,3,3,12", "-sna_khronos_modes", "3",
+               "-sna_fit_lambda", "1e-6"])
 
 
 def tiny_split(out):

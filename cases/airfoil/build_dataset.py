@@ -18,7 +18,15 @@ the convergence targets of the sweep's settings.json, not the residuals each cas
 (hf_residual_note says so; the committed dataset's first cases ran to a tighter target, see the README). Only converged cases enter; HF cases whose
 design has no converged LF are left out (none are run: sweep.py picks HF designs among converged LF).
 
-  build_dataset.py [--work cases/airfoil/work] [--out cases/airfoil/data/airfoil_mf.h5]
+  build_dataset.py [--work cases/airfoil/work] [--out cases/airfoil/data/airfoil_mf.h5] [--hf_from FILE]
+
+--hf_from FILE takes the HF half unchanged from an existing dataset FILE (its /hf rows, /cases/hf and HF attributes,
+copied with their storage; its /stations are the s of the new LF rows too) and builds only the LF half from the
+work directory: how the LF data are regenerated when the HF sweep's work directory is gone (sweep.py --only lf,
+then this). Every HF case of FILE must be a converged LF case of the sweep with the same design to the last bit
+(else the build stops, naming the cases), FILE's /stations must be the stations (to rounding) and its design
+attribute the sweep's, and the work directory may hold no HF records (they would be ignored). FILE may be --out:
+it is read before the new file is renamed over it (atomic.h5_file).
 """
 import argparse
 import glob
@@ -52,8 +60,8 @@ def load_cases(work, kind):
     return [r for r in recs if r["converged"]], [r for r in recs if not r["converged"]]
 
 
-def rows(recs):
-    st = airfoil.stations()
+def rows(recs, st=None):
+    st = airfoil.stations() if st is None else st
     X, Y, case = [], [], []
     for r in recs:
         d = [r["m"], r["p"], r["t"], r["alpha_deg"], r["Re"] / 1e6]
@@ -69,6 +77,51 @@ def per_case(recs):
     cl = np.array([airfoil.lift(r["m"], r["p"], r["t"], r["alpha_deg"], np.asarray(r["cp"])) for r in recs])
     tool = np.array([r["cl_tool"] for r in recs], dtype=float)
     return ids, design, cl, tool
+
+
+# The HF half of a dataset, what --hf_from copies: these groups, whole, and these attributes where present (the
+# committed file has no hf_residual_note nor /cases/hf/iterations: its sweep did not record the residuals)
+HF_GROUPS = ("hf", "cases/hf")
+HF_ATTRS = ("hf_tool", "hf_settings", "hf_residual_note", "turbulence_model", "mesh_settings", "mesh_cells",
+            "n_hf_cases", "n_hf_failed", "hf_failed_ids", "hf_cpu_s_median", "hf_wall_s_median")
+HF_NEEDED = ("hf/X", "hf/Y", "hf/case", "cases/hf/id", "cases/hf/design", "cases/hf/CL", "cases/hf/CL_tool")
+
+
+def check_hf_from(path, lf, settings):
+    """Stops the build, naming path, unless its HF half can go with the sweep's LF records lf: the HF datasets and
+    attributes present, its stations and design space the sweep's, every HF case a converged LF case with the same
+    design (bit for bit: both come from sweep.latin_hypercube through the same Re / 1e6). Returns path's /stations,
+    which the new LF rows take as their s: they equal airfoil.stations() to rounding (the committed file's differ in
+    the last bit of 40 of the 101, computed by an earlier form of the same formula), and the LF and HF rows of one
+    station must have the same s to the bit."""
+    with checks.h5(path) as f:
+        missing = [k for k in HF_NEEDED + ("stations",) if k not in f] + [
+            k for k in ("hf_tool", "hf_settings", "n_hf_cases", "design") if k not in f.attrs]
+        if missing:
+            sys.exit(f"build_dataset: --hf_from {path}: no {', '.join(missing)}: not a dataset of build_dataset.py")
+        stations = f["stations"][...]
+        if stations.shape != airfoil.stations().shape or np.abs(stations - airfoil.stations()).max() > 1e-12:
+            sys.exit(f"build_dataset: --hf_from {path}: its /stations are not airfoil.stations(): its rows would not "
+                     "line up with the new LF rows")
+        if json.loads(f.attrs["design"]) != settings["design"]:
+            sys.exit(f"build_dataset: --hf_from {path}: design space {f.attrs['design']} is not the sweep's "
+                     f"{json.dumps(settings['design'])}: the same design id would be another airfoil")
+        ids, design = f["cases/hf/id"][...], f["cases/hf/design"][...]
+        if not np.array_equal(np.unique(f["hf/case"][...]), np.sort(ids)):
+            sys.exit(f"build_dataset: --hf_from {path}: /hf/case and /cases/hf/id name different cases")
+    by_id = {r["case"]: r for r in lf}
+    no_lf = [int(i) for i in ids if int(i) not in by_id]
+    if no_lf:
+        sys.exit(f"build_dataset: --hf_from {path}: HF cases {no_lf} have no converged LF case in the sweep: every "
+                 "HF design must be an LF design (rerun those LF cases, or build from a sweep with both fidelities)")
+    r = [by_id[int(i)] for i in ids]
+    lf_design = np.array([[x["m"], x["p"], x["t"], x["alpha_deg"], x["Re"] / 1e6] for x in r])  # per_case's
+    other = [int(i) for i, d, e in zip(ids, design, lf_design) if not np.array_equal(d, e)]
+    if other:
+        sys.exit(f"build_dataset: --hf_from {path}: HF cases {other[:10]}{' ...' if len(other) > 10 else ''} "
+                 f"({len(other)} of {len(ids)}) have another design than the sweep's LF case of that id: not the "
+                 "same design list (sweep.py --lf and the seed must be the file's)")
+    return stations
 
 
 def versions():
@@ -87,58 +140,88 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     ap.add_argument("--work", default=os.path.join(HERE, "work"))
     ap.add_argument("--out", default=os.path.join(HERE, "data", "airfoil_mf.h5"))
+    ap.add_argument("--hf_from", metavar="FILE", help="take the HF half unchanged from this dataset (see above)")
     a = ap.parse_args(argv)
     settings = checks.load_json(f"{a.work}/settings.json")
     lf, lf_failed = load_cases(a.work, "lf")
+    if a.hf_from:
+        if glob.glob(f"{a.work}/hf/case_*.json"):
+            sys.exit(f"build_dataset: --hf_from {a.hf_from}: {a.work}/hf holds HF records, which the HF half from the "
+                     "file would ignore: build without --hf_from, or from a work directory of an LF-only sweep")
+        if not lf:
+            sys.exit(f"build_dataset: {a.work}: no converged LF case: run sweep.py --only lf first")
+        stations = check_hf_from(a.hf_from, lf, settings)
+        return build(a, settings, lf, lf_failed, None, None, stations)
     hf, hf_failed = load_cases(a.work, "hf")
     lf_ids = {r["case"] for r in lf}
     hf = [r for r in hf if r["case"] in lf_ids]
     for kind, recs in (("LF", lf), ("HF (with converged LF)", hf)):
         if not recs:  # a dataset needs both fidelities: sweep.py --only runs one
             sys.exit(f"build_dataset: {a.work}: no converged {kind} case: run the sweep for both fidelities first")
-    hf_cpu = [r["cpu_s"] for r in hf]
-    hf_wall = [r["wall_s"] for r in hf]
-    os.makedirs(os.path.dirname(a.out), exist_ok=True)
+    build(a, settings, lf, lf_failed, hf, hf_failed)
+
+
+def build(a, settings, lf, lf_failed, hf, hf_failed, stations=None):
+    """Writes the dataset; hf None: the HF half is --hf_from's, copied (h5py's copy keeps each dataset's values,
+    type, chunks and filters), and stations its /stations, the s of every row."""
+    stations = airfoil.stations() if stations is None else stations
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with atomic.h5_file(a.out) as f:
-        for kind, recs in (("lf", lf), ("hf", hf)):
-            X, Y, case = rows(recs)
+        for kind, recs in (("lf", lf), ("hf", hf)) if hf is not None else (("lf", lf),):
+            X, Y, case = rows(recs, stations)
             f.create_dataset(f"{kind}/X", data=X, compression="gzip", shuffle=True)
             f.create_dataset(f"{kind}/Y", data=Y, compression="gzip", shuffle=True)
             f.create_dataset(f"{kind}/case", data=case, compression="gzip")
             ids, design, cl, tool = per_case(recs)
             for name, v in (("id", ids), ("design", design), ("CL", cl), ("CL_tool", tool)):
                 f.create_dataset(f"cases/{kind}/{name}", data=v)
-        for name, missing in (("iterations", -1), ("residual_p", np.nan), ("residual_nuTilda", np.nan)):
-            v = [missing if r.get(name) is None else r[name] for r in hf]
-            f.create_dataset(f"cases/hf/{name}", data=np.array(v, dtype=np.int64 if missing == -1 else float))
-        f["stations"] = airfoil.stations()
+        f["stations"] = stations
         f.attrs["input_names"] = INPUT_NAMES
         f.attrs["output_names"] = "Cp"
         v = versions()
         f.attrs["lf_tool"] = f"XFOIL {v['xfoil']} (Debian xfoil), viscous, free transition"
         f.attrs["lf_settings"] = json.dumps(settings["xfoil"])
-        f.attrs["hf_tool"] = (f"OpenFOAM v1912 ({v['openfoam']}, Debian openfoam) simpleFoam, "
-                              f"{settings['openfoam']['turbulence']}, fully turbulent; mesh gmsh {v['gmsh']}")
-        f.attrs["hf_settings"] = json.dumps(settings["openfoam"])
-        f.attrs["hf_residual_note"] = ("hf_settings residual_p and residual_nuTilda are the convergence targets of "
-                                       "the sweep's settings, not the residuals reached: those are per case in "
-                                       "/cases/hf/residual_p and residual_nuTilda (NaN where not recorded)")
-        f.attrs["turbulence_model"] = settings["openfoam"]["turbulence"]
-        f.attrs["mesh_settings"] = json.dumps(settings["mesh"])
-        f.attrs["mesh_cells"] = _mesh_cells(a.work, hf)
         f.attrs["design"] = json.dumps(settings["design"])
         f.attrs["seed"] = settings["design"]["seed"]
         f.attrs["n_lf_cases"] = len(lf)
-        f.attrs["n_hf_cases"] = len(hf)
         f.attrs["n_lf_failed"] = len(lf_failed)
-        f.attrs["n_hf_failed"] = len(hf_failed)
-        f.attrs["hf_failed_ids"] = np.array([r["case"] for r in hf_failed], dtype=np.int64)
-        f.attrs["hf_cpu_s_median"] = float(np.median(hf_cpu)) if hf_cpu else np.nan
-        f.attrs["hf_wall_s_median"] = float(np.median(hf_wall)) if hf_wall else np.nan
-    print(f"build_dataset: {a.out}: {len(lf)} LF cases ({len(lf_failed)} failed), {len(hf)} HF cases "
-          f"({len(hf_failed)} failed), {os.path.getsize(a.out) / 1e6:.2f} MB; HF median "
-          f"{np.median(hf_cpu) if hf_cpu else float('nan'):.1f} s CPU, "
-          f"{np.median(hf_wall) if hf_wall else float('nan'):.1f} s wall per case")
+        if hf is None:
+            with checks.h5(a.hf_from) as src:  # checked by check_hf_from; read before the rename replaces it
+                for g in HF_GROUPS:
+                    src.copy(src[g], f.require_group(os.path.dirname(g)) if "/" in g else f, os.path.basename(g))
+                for k in HF_ATTRS:
+                    if k in src.attrs:
+                        f.attrs[k] = src.attrs[k]
+                hf_note = f"HF half from {a.hf_from}: {int(src.attrs['n_hf_cases'])} cases"
+        else:
+            hf_note = write_hf(f, a, settings, v, hf, hf_failed)
+    print(f"build_dataset: {a.out}: {len(lf)} LF cases ({len(lf_failed)} failed), {hf_note}, "
+          f"{os.path.getsize(a.out) / 1e6:.2f} MB")
+
+
+def write_hf(f, a, settings, v, hf, hf_failed):
+    """The HF attributes and per-case records of the sweep's HF records; returns the summary for the last line."""
+    hf_cpu = [r["cpu_s"] for r in hf]
+    hf_wall = [r["wall_s"] for r in hf]
+    for name, missing in (("iterations", -1), ("residual_p", np.nan), ("residual_nuTilda", np.nan)):
+        v_ = [missing if r.get(name) is None else r[name] for r in hf]
+        f.create_dataset(f"cases/hf/{name}", data=np.array(v_, dtype=np.int64 if missing == -1 else float))
+    f.attrs["hf_tool"] = (f"OpenFOAM v1912 ({v['openfoam']}, Debian openfoam) simpleFoam, "
+                          f"{settings['openfoam']['turbulence']}, fully turbulent; mesh gmsh {v['gmsh']}")
+    f.attrs["hf_settings"] = json.dumps(settings["openfoam"])
+    f.attrs["hf_residual_note"] = ("hf_settings residual_p and residual_nuTilda are the convergence targets of "
+                                   "the sweep's settings, not the residuals reached: those are per case in "
+                                   "/cases/hf/residual_p and residual_nuTilda (NaN where not recorded)")
+    f.attrs["turbulence_model"] = settings["openfoam"]["turbulence"]
+    f.attrs["mesh_settings"] = json.dumps(settings["mesh"])
+    f.attrs["mesh_cells"] = _mesh_cells(a.work, hf)
+    f.attrs["n_hf_cases"] = len(hf)
+    f.attrs["n_hf_failed"] = len(hf_failed)
+    f.attrs["hf_failed_ids"] = np.array([r["case"] for r in hf_failed], dtype=np.int64)
+    f.attrs["hf_cpu_s_median"] = float(np.median(hf_cpu)) if hf_cpu else np.nan
+    f.attrs["hf_wall_s_median"] = float(np.median(hf_wall)) if hf_wall else np.nan
+    return (f"{len(hf)} HF cases ({len(hf_failed)} failed; median {np.median(hf_cpu) if hf_cpu else float('nan'):.1f} s "
+            f"CPU, {np.median(hf_wall) if hf_wall else float('nan'):.1f} s wall per case)")
 
 
 def _mesh_cells(work, hf):

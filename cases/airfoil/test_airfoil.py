@@ -8,6 +8,7 @@
   test_airfoil.py mesh DIR             gmsh meshes a cambered airfoil: hybrid, one cell thick, ~20k cells
   test_airfoil.py split FILE DIR       bench/airfoil-mf's split of FILE: test airfoils never in training
   test_airfoil.py build FILE DIR       build_dataset.py rebuilds FILE's rows from case records made from FILE
+  test_airfoil.py hf_from FILE DIR     build_dataset.py --hf_from: new LF rows, the HF half copied unchanged
 """
 import json
 import os
@@ -452,6 +453,109 @@ def test_build(path, out):
     check(not leftovers(out), f"the failed builds left temporary files: {leftovers(out)}")
 
 
+def h5_tree(path, groups):
+    """Every dataset under groups of path: name -> (values, dtype, chunks, compression, shuffle), and the attributes."""
+    import h5py
+
+    out = {}
+    with h5py.File(path, "r") as f:
+        for g in groups:
+            f[g].visititems(lambda n, o: out.__setitem__(f"{g}/{n}", (o[...].tobytes(), o.dtype, o.chunks, o.compression,
+                                                                       o.shuffle)) if hasattr(o, "dtype") else None)
+        return out, {k: np.asarray(v).tobytes() for k, v in f.attrs.items()}
+
+
+def test_hf_from(path, out):
+    """build_dataset.py --hf_from FILE on an LF-only work directory (records made from the committed dataset, one LF
+    Cp changed as a regenerated sweep would): the LF rows are the records', the HF half (/hf, /cases/hf, the HF
+    attributes) is FILE's to the byte, with its storage, also when FILE is --out itself, and the LF rows' s is FILE's
+    /stations (here made one ulp off airfoil.stations() in places, as the committed file's are). A FILE whose HF design differs
+    from the sweep's LF design of that id (by one ulp in alpha), an HF case without converged LF, and a work directory
+    holding HF records are refused with an error naming the problem, leaving --out as it was and no temporary file."""
+    import h5py
+
+    import build_dataset
+
+    shutil.rmtree(out, ignore_errors=True)
+    work, full = os.path.join(out, "work"), os.path.join(out, "full.h5")
+    with h5py.File(path, "r") as f:
+        hf_ids = f["cases/hf/id"][:2].tolist()
+        lf_ids = hf_ids + [i for i in f["cases/lf/id"][...].tolist() if i not in hf_ids][:1]
+        lf, hf = case_records(f, "lf", lf_ids), case_records(f, "hf", hf_ids)
+        settings = {"design": json.loads(f.attrs["design"]), "xfoil": json.loads(f.attrs["lf_settings"]),
+                    "openfoam": json.loads(f.attrs["hf_settings"]), "mesh": json.loads(f.attrs["mesh_settings"])}
+    write_records(work, "lf", lf)
+    write_records(work, "hf", hf)
+    with open(f"{work}/settings.json", "w") as o:
+        json.dump(settings, o)
+
+    def build(w, dest, *extra):
+        return subprocess.run([sys.executable, os.path.join(HERE, "build_dataset.py"), "--work", w, "--out", dest,
+                               *extra], capture_output=True, text=True)
+
+    r = build(work, full)  # the dataset whose HF half is taken: built with HF records of its own
+    check(r.returncode == 0, f"build_dataset.py failed: {r.stderr.strip()[-300:]}")
+    if r.returncode != 0:
+        return
+    with h5py.File(full, "r+") as f:  # stations one ulp off airfoil.stations() here and there, as the committed file's
+        st = f["stations"][...]
+        st[2::7] = np.nextafter(st[2::7], np.inf)
+        f["stations"][...] = st
+        X = f["hf/X"][...]
+        X[:, 5] = np.tile(st, X.shape[0] // len(st))
+        f["hf/X"][...] = X
+    lf_work = os.path.join(out, "lf_work")  # the regenerated LF sweep: no HF records, one LF Cp changed
+    lf_new = [dict(x) for x in lf]
+    lf_new[0]["cp"] = [lf_new[0]["cp"][0] + 0.125] + lf_new[0]["cp"][1:]
+    write_records(lf_work, "lf", lf_new)
+    shutil.copy(f"{work}/settings.json", lf_work)
+    groups = build_dataset.HF_GROUPS
+    want, want_attrs = h5_tree(full, groups)
+    want_attrs = {k: v for k, v in want_attrs.items() if k in build_dataset.HF_ATTRS}
+    check(len(want_attrs) == len(build_dataset.HF_ATTRS), f"{full}: HF attributes {sorted(want_attrs)}")
+    inplace = os.path.join(out, "inplace.h5")
+    shutil.copy(full, inplace)
+    for dest, src in ((os.path.join(out, "new.h5"), full), (inplace, inplace)):
+        r = build(lf_work, dest, "--hf_from", src)
+        check(r.returncode == 0, f"--hf_from {src} --out {dest}: failed: {r.stderr.strip()[-300:]}")
+        if r.returncode != 0:
+            continue
+        got, got_attrs = h5_tree(dest, groups)
+        check(got == want, f"{dest}: the HF datasets differ from {src}'s (values, type or storage): "
+              f"{sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))}")
+        bad = [k for k in want_attrs if got_attrs.get(k) != want_attrs[k]]
+        check(not bad, f"{dest}: HF attributes {bad} differ from {src}'s")
+        with h5py.File(dest, "r") as f:
+            y, case = f["lf/Y"][:, 0], f["lf/case"][...]
+            for rec in lf_new:
+                check(np.array_equal(y[case == rec["case"]], rec["cp"]), f"{dest}: LF case {rec['case']}: Cp is not "
+                      "the new sweep's")
+            check(f.attrs["n_lf_cases"] == 3, f"{dest}: n_lf_cases {f.attrs['n_lf_cases']}, expected 3")
+            check(np.array_equal(f["stations"][...], st) and np.array_equal(f["lf/X"][:, 5], np.tile(st, 3)),
+                  f"{dest}: /stations or the LF rows' s are not {src}'s /stations to the bit (the HF rows' s)")
+    before = open(inplace, "rb").read()
+    refusals = []
+    moved = [dict(x) for x in lf_new]
+    moved[0]["alpha_deg"] = float(np.nextafter(moved[0]["alpha_deg"], np.inf))
+    refusals.append(("an HF design one ulp off the LF one", moved, False, "another design than the sweep's"))
+    refusals.append(("an HF case without converged LF", [dict(lf_new[0], converged=False, cp=None)] + lf_new[1:],
+                     False, "no converged LF case in the sweep"))
+    refusals.append(("a work directory with HF records", lf_new, True, "holds HF records"))
+    for label, recs, with_hf, message in refusals:
+        bad_work = os.path.join(out, "bad_work")
+        shutil.rmtree(bad_work, ignore_errors=True)
+        write_records(bad_work, "lf", recs)
+        if with_hf:
+            write_records(bad_work, "hf", hf)
+        shutil.copy(f"{work}/settings.json", bad_work)
+        r = build(bad_work, inplace, "--hf_from", inplace)
+        check(r.returncode != 0 and message in r.stderr and "--hf_from" in r.stderr,
+              f"--hf_from with {label}: exit {r.returncode}, stderr {r.stderr.strip()[-300:]!r}, expected an error "
+              f"saying '{message}'")
+        check(open(inplace, "rb").read() == before, f"--hf_from with {label}: the refused build changed --out")
+    check(not leftovers(out), f"the --hf_from builds left temporary files: {leftovers(out)}")
+
+
 def main():
     what = sys.argv[1]
     if what == "parsers":
@@ -468,8 +572,11 @@ def main():
         test_split(sys.argv[2], sys.argv[3])
     elif what == "build":
         test_build(sys.argv[2], sys.argv[3])
+    elif what == "hf_from":
+        test_hf_from(sys.argv[2], sys.argv[3])
     else:
-        sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR, mesh DIR, drivers DIR, split FILE DIR or build FILE DIR")
+        sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR, mesh DIR, drivers DIR, split FILE DIR, "
+                 "build FILE DIR or hf_from FILE DIR")
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
     print(f"{what}: all checks passed")

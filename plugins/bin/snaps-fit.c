@@ -12,7 +12,8 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "                       and fit_cpu_time_s (the fit alone, SNAFit or SNAMFFit: wall, and CPU summed over\n"
                            "                       the ranks; without start-up, reading the data and -mf_lf_model, and setting up\n"
                            "                       the SNA), iterations (outer, inner), evaluations, ranks, machine, ...; for mf\n"
-                           "                       also per part (lf_, delta_, rho_) type, n_params, converged_reason, iterations, and\n"
+                           "                       also per part (lf_, delta_, rho_) type, n_params, converged_reason, iterations (rho's:\n"
+                           "                       those of ar1's joint stage, its only fit, rho_fitted_by joint_lm), and\n"
                            "                       lf_fit_time_s and correction_fit_time_s (delta and rho together), the HF\n"
                            "                       cases used, and mf_nested_hf_rows: the HF rows whose inputs are also LF rows,\n"
                            "                       where delta is fitted to y_HF - y_LF of the data\n"
@@ -352,7 +353,7 @@ static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lf
   PetscFunctionReturn(0);
 }
 
-static const char *const PartName[3] = {"LF part", "correction delta", "scale rho"};
+static const char *const PartName[3] = {"LF part", "correction delta", "scale rho (fitted jointly with delta by ar1's joint stage)"};
 
 /* " (what to change)" after a reason that is not convergence, for the options of prefix: the budget or the tolerance,
    or for a stall (DIVERGED_STALLED: the sweeps, ALS or block Newton, stopped lowering the training MSE with sweeps left) the penalty. */
@@ -383,7 +384,8 @@ static PetscErrorCode PartStops(SNA sna, PetscBool lfgiven, const PetscBool part
     PetscCall(SNAGetConvergedReason(part[i], &reason));
     if (reason == SNA_CONVERGED_ITERATING) continue;
     PetscCall(SNAGetIterationNumber(part[i], &its));
-    PetscCall(PetscObjectGetOptionsPrefix((PetscObject)part[i], &prefix));
+    /* rho's only fit is the joint stage, which takes the model's options (rho's own fit options are refused) */
+    PetscCall(PetscObjectGetOptionsPrefix((PetscObject)(i == 2 ? sna : part[i]), &prefix));
     if (!prefix) prefix = "";
     PetscCheck(!model || reason >= 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The %s of the multi-fidelity model did not converge (%s after %" PetscInt_FMT " iterations, -%ssna_fit_error_if_not_converged); the model was written to %s", PartName[i], SNAConvergedReasons[reason], its, prefix, model);
     if (!model) {
@@ -449,6 +451,8 @@ static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt 
   PetscCall(SNAReportFit(lf, report, "lf_", tlf));
   if (corrected) PetscCall(SNAReportFit(delta, report, "delta_", -1));
   if (corrected && rho) PetscCall(SNAReportFit(rho, report, "rho_", -1));
+  /* rho has no fit of its own: its reason and iterations are those of the stage that fitted it */
+  if (corrected && rho) PetscCall(SNAPSReportSetString(report, "rho_fitted_by", "joint_lm: the joint Levenberg-Marquardt stage of rho and delta (the model's -sna_fit_ options)"));
   PetscCall(SNAPSReportSetReal(report, "correction_fit_time_s", tcorr));
   if (corrected) PetscCall(ReportCorrectionTarget(report, sna));
   if (corrected && rho) PetscCall(ReportRhoSelection(report, sna));

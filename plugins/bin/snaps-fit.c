@@ -481,6 +481,7 @@ int main(int argc, char **argv)
   SNA                sna;
   PetscInt           N, d, q, nparams, its, nlf = 0;
   PetscReal          mse = 0, var = 0, ce = 0, acc = 0, valmse, fitcpu;
+  const char        *msename;
   FitClock           clk;
   SNAConvergedReason reason;
   SNAType            type;
@@ -594,14 +595,16 @@ int main(int argc, char **argv)
   PetscCall(SNAGetFitType(sna, &fittype));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s (%s) on %" PetscInt_FMT " samples, %" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs, %" PetscInt_FMT " parameters, %d ranks\n", type, fittype, N, d, q, nparams, size));
   PetscCall(SNAGetValidationMSE(sna, &valmse));
+  /* with samples held out, the MSE over all of them is no training MSE (-sna_view's "training-split MSE" is that) */
+  msename = valmse >= 0 ? "MSE over all samples (the held-out ones included)" : "training MSE";
   if (loss == SNA_LOSS_CROSS_ENTROPY)
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training cross-entropy %.6e, accuracy %.4f, %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)ce, (double)acc, SNAConvergedReasons[reason], its, (double)clk.wall));
   else if (var > 0)
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training MSE %.6e (relative %.3e), %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)mse, (double)(mse / var), SNAConvergedReasons[reason], its, (double)clk.wall));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s %.6e (relative %.3e), %s after %" PetscInt_FMT " iterations, %.3f s\n", msename, (double)mse, (double)(mse / var), SNAConvergedReasons[reason], its, (double)clk.wall));
   else
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training MSE %.6e (no relative MSE: %s), %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)mse, ConstantTargets, SNAConvergedReasons[reason], its, (double)clk.wall));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s %.6e (no relative MSE: %s), %s after %" PetscInt_FMT " iterations, %.3f s\n", msename, (double)mse, ConstantTargets, SNAConvergedReasons[reason], its, (double)clk.wall));
   if (mf) PetscCall(PartStops(sna, haslfmodel, parterror, NULL));
-  if (valmse >= 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the training MSE above is over all samples)\n", (double)valmse));
+  if (valmse >= 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the MSE above is over all samples, -sna_view's training-split MSE over the fitted ones)\n", (double)valmse));
   /* a finite loss that the fit lowered is a usable model (the best iterate), whether or not a tolerance was met */
   PetscCall(SNACheckFitUsable(sna, "snaps-fit"));
   PetscCall(SNASave(sna, model));

@@ -13,6 +13,7 @@ usage: check_fit_report.py SCRATCH FIT PREDICT
   neither reports the MSE of the logits (it called a perfect classifier's logit MSE its training MSE).
 - irls: its monitor and -sna_fit_atol take the training cross-entropy (not the objective with its penalty).
 - A classifier given rows of Y that are not class probabilities: snaps-fit and snaps-predict refuse them alike.
+- Held-out validation: -sna_view's training-split MSE and snaps-fit's MSE over all samples are named apart.
 Every case is checked even when another fails, so a run without the fixes shows each.
 """
 import json
@@ -93,7 +94,7 @@ if r:
 out, r = run([FIT, "-data", write("const.h5", X=X, Y=np.full((200, 1), 3.0)), "-model", path("const.model")], "const")
 if r:
     why = r.get("train_relative_mse_omitted", "")
-    if "train_relative_mse" in r or "constant" not in why or not re.search(r"training MSE \S+ \(no relative MSE: every output of the targets is constant", out):
+    if "train_relative_mse" in r or "constant" not in why or not re.search(r"(training MSE|MSE over all samples \(the held-out ones included\)) \S+ \(no relative MSE: every output of the targets is constant", out):
         fails.append(f"constant target: expected no train_relative_mse and a reason, got {r.get('train_relative_mse')!r}, {why!r}:\n{out}")
     print("checked: constant target: no relative MSE")
 
@@ -142,6 +143,13 @@ for who, cmd, out_file in (("snaps-fit", [FIT, "-data", creg, "-model", path("cr
     if p.returncode == 0 or not re.search(msg, p.stdout) or os.path.exists(path(out_file)):
         fails.append(f"{who} on a classifier with rows of Y that are not class probabilities: rc {p.returncode}, expected the class-row error and no {out_file}:\n{p.stdout[-1200:]}")
 print("checked: class rows refused by snaps-fit and snaps-predict alike")
+
+# ---- two MSEs under held-out validation: -sna_view's on the samples fitted, snaps-fit's over all samples ----
+vout, vr = run([FIT, "-data", write("val.h5", X=X, Y=np.sin(3 * X[:, :1]) * X[:, 1:]), "-model", path("val.model"), "-sna_fit_validation", "0.3", "-sna_fit_type", "als", "-sna_fit_max_it", "20", "-sna_view"], "val")
+if vr and (not re.search(r"last fit: \S+ after \d+ iterations, training-split MSE \S+ \(on the samples fitted, without the held-out ones\)", vout)
+           or not re.search(r"snaps-fit: MSE over all samples \(the held-out ones included\) \S+ \(relative", vout) or "training MSE" in vout):
+    fails.append(f"held-out validation: -sna_view's training-split MSE and snaps-fit's MSE over all samples are not named apart:\n{vout[-2500:]}")
+print("checked: training-split MSE and MSE over all samples named apart")
 
 if fails:
     sys.exit("FAIL:\n" + "\n".join(fails))

@@ -12,7 +12,8 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "                       and fit_cpu_time_s (the fit alone, SNAFit or SNAMFFit: wall, and CPU summed over\n"
                            "                       the ranks; without start-up, reading the data and -mf_lf_model, and setting up\n"
                            "                       the SNA), iterations (outer, inner), evaluations, ranks, machine, ...; for mf\n"
-                           "                       also per part (lf_, delta_, rho_) type, n_params, converged_reason, iterations, and\n"
+                           "                       also per part (lf_, delta_, rho_) type, n_params, converged_reason, iterations (rho's:\n"
+                           "                       those of ar1's joint stage, its only fit, rho_fitted_by joint_lm), and\n"
                            "                       lf_fit_time_s and correction_fit_time_s (delta and rho together), the HF\n"
                            "                       cases used, and mf_nested_hf_rows: the HF rows whose inputs are also LF rows,\n"
                            "                       where delta is fitted to y_HF - y_LF of the data\n"
@@ -352,7 +353,7 @@ static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lf
   PetscFunctionReturn(0);
 }
 
-static const char *const PartName[3] = {"LF part", "correction delta", "scale rho"};
+static const char *const PartName[3] = {"LF part", "correction delta", "scale rho (fitted jointly with delta by ar1's joint stage)"};
 
 /* " (what to change)" after a reason that is not convergence, for the options of prefix: the budget or the tolerance,
    or for a stall (DIVERGED_STALLED: the sweeps, ALS or block Newton, stopped lowering the training MSE with sweeps left) the penalty. */
@@ -383,7 +384,8 @@ static PetscErrorCode PartStops(SNA sna, PetscBool lfgiven, const PetscBool part
     PetscCall(SNAGetConvergedReason(part[i], &reason));
     if (reason == SNA_CONVERGED_ITERATING) continue;
     PetscCall(SNAGetIterationNumber(part[i], &its));
-    PetscCall(PetscObjectGetOptionsPrefix((PetscObject)part[i], &prefix));
+    /* rho's only fit is the joint stage, which takes the model's options (rho's own fit options are refused) */
+    PetscCall(PetscObjectGetOptionsPrefix((PetscObject)(i == 2 ? sna : part[i]), &prefix));
     if (!prefix) prefix = "";
     PetscCheck(!model || reason >= 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The %s of the multi-fidelity model did not converge (%s after %" PetscInt_FMT " iterations, -%ssna_fit_error_if_not_converged); the model was written to %s", PartName[i], SNAConvergedReasons[reason], its, prefix, model);
     if (!model) {
@@ -449,6 +451,8 @@ static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt 
   PetscCall(SNAReportFit(lf, report, "lf_", tlf));
   if (corrected) PetscCall(SNAReportFit(delta, report, "delta_", -1));
   if (corrected && rho) PetscCall(SNAReportFit(rho, report, "rho_", -1));
+  /* rho has no fit of its own: its reason and iterations are those of the stage that fitted it */
+  if (corrected && rho) PetscCall(SNAPSReportSetString(report, "rho_fitted_by", "joint_lm: the joint Levenberg-Marquardt stage of rho and delta (the model's -sna_fit_ options)"));
   PetscCall(SNAPSReportSetReal(report, "correction_fit_time_s", tcorr));
   if (corrected) PetscCall(ReportCorrectionTarget(report, sna));
   if (corrected && rho) PetscCall(ReportRhoSelection(report, sna));
@@ -477,6 +481,7 @@ int main(int argc, char **argv)
   SNA                sna;
   PetscInt           N, d, q, nparams, its, nlf = 0;
   PetscReal          mse = 0, var = 0, ce = 0, acc = 0, valmse, fitcpu;
+  const char        *msename;
   FitClock           clk;
   SNAConvergedReason reason;
   SNAType            type;
@@ -590,14 +595,16 @@ int main(int argc, char **argv)
   PetscCall(SNAGetFitType(sna, &fittype));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s (%s) on %" PetscInt_FMT " samples, %" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs, %" PetscInt_FMT " parameters, %d ranks\n", type, fittype, N, d, q, nparams, size));
   PetscCall(SNAGetValidationMSE(sna, &valmse));
+  /* with samples held out, the MSE over all of them is no training MSE (-sna_view's "training-split MSE" is that) */
+  msename = valmse >= 0 ? "MSE over all samples (the held-out ones included)" : "training MSE";
   if (loss == SNA_LOSS_CROSS_ENTROPY)
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training cross-entropy %.6e, accuracy %.4f, %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)ce, (double)acc, SNAConvergedReasons[reason], its, (double)clk.wall));
   else if (var > 0)
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training MSE %.6e (relative %.3e), %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)mse, (double)(mse / var), SNAConvergedReasons[reason], its, (double)clk.wall));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s %.6e (relative %.3e), %s after %" PetscInt_FMT " iterations, %.3f s\n", msename, (double)mse, (double)(mse / var), SNAConvergedReasons[reason], its, (double)clk.wall));
   else
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training MSE %.6e (no relative MSE: %s), %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)mse, ConstantTargets, SNAConvergedReasons[reason], its, (double)clk.wall));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s %.6e (no relative MSE: %s), %s after %" PetscInt_FMT " iterations, %.3f s\n", msename, (double)mse, ConstantTargets, SNAConvergedReasons[reason], its, (double)clk.wall));
   if (mf) PetscCall(PartStops(sna, haslfmodel, parterror, NULL));
-  if (valmse >= 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the training MSE above is over all samples)\n", (double)valmse));
+  if (valmse >= 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the MSE above is over all samples, -sna_view's training-split MSE over the fitted ones)\n", (double)valmse));
   /* a finite loss that the fit lowered is a usable model (the best iterate), whether or not a tolerance was met */
   PetscCall(SNACheckFitUsable(sna, "snaps-fit"));
   PetscCall(SNASave(sna, model));

@@ -190,9 +190,13 @@ int main(int argc, char **argv)
     PetscCall(SNAEvaluate(sna, X, U));
   PetscCall(PetscTime(&t1));
   PetscCall(CheckFinite(U, q, model, data));
-  if (Y && loss == SNA_LOSS_CROSS_ENTROPY) /* the outputs are logits: their MSE against the class rows means nothing */
+  if (Y && loss == SNA_LOSS_CROSS_ENTROPY) { /* the outputs are logits: their MSE against the class rows means nothing */
+    char what[PETSC_MAX_PATH_LEN + 16];
+
+    PetscCall(PetscSNPrintf(what, sizeof(what), "/Y of '%s'", data)); /* the fit's check: snaps-fit refuses these rows too */
+    PetscCall(SNACheckClassRows(Y, what));
     PetscCall(SNAComputeLogitScores(U, Y, &ce, &acc));
-  else if (Y) {
+  } else if (Y) {
     PetscReal nrm;
     PetscCall(VecAXPY(Y, -1.0, U));
     PetscCall(VecNorm(Y, NORM_2, &nrm));

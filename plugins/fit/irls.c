@@ -27,6 +27,7 @@ typedef struct {
   PetscReal       *R;     /* R[i*M + m]: product of the factors of every input but the block's (or all of them) */
   PetscReal       *U;     /* logits, then probabilities of the local samples (n x q) */
   PetscReal        lambda;
+  PetscReal        ce; /* the data term of the last IRLSObjective(): the cross-entropy, without the penalty */
   SNAFitStatistics work;
 } IRLSCtx;
 
@@ -56,7 +57,8 @@ static void IRLSProducts(IRLSCtx *c, PetscInt skip)
 }
 
 /* The objective F at the current parameters, with R holding the products that skip input skip (its factor
-   is multiplied in here); leaves the probabilities in U. One scalar reduction. */
+   is multiplied in here); leaves the probabilities in U and F's data term, the cross-entropy, in c->ce (what the
+   monitor and the tolerances take: the penalty grows without bound on separable classes). One scalar reduction. */
 static PetscErrorCode IRLSObjective(IRLSCtx *c, PetscInt skip, PetscReal *obj)
 {
   SNA_Khronos *kh    = (SNA_Khronos *)c->sna->data;
@@ -80,7 +82,8 @@ static PetscErrorCode IRLSObjective(IRLSCtx *c, PetscInt skip, PetscReal *obj)
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &local, 1, MPIU_REAL, MPIU_SUM, c->comm));
   for (PetscInt i = 0; i < kh->start[c->d] * c->M; i++) reg += kh->W[i] * kh->W[i];
   for (PetscInt i = 0; i < c->M * c->q; i++) reg += kh->C[i] * kh->C[i];
-  *obj = local / c->N + 0.5 * c->lambda * reg;
+  c->ce = local / c->N;
+  *obj  = c->ce + 0.5 * c->lambda * reg;
   c->work.function++;
   PetscFunctionReturn(0);
 }
@@ -227,36 +230,15 @@ static PetscErrorCode IRLSInitialize(IRLSCtx *c)
   PetscFunctionReturn(0);
 }
 
-/* Rows of Y must be class probabilities: checked on every rank, raised on all of them (the first rank with a bad row
-   names it; alone, it would leave the others waiting in the fit's first reduction). */
-static PetscErrorCode IRLSCheckTargets(IRLSCtx *c)
-{
-  PetscInt    bad = -1;
-  PetscMPIInt first;
-
-  PetscFunctionBegin;
-  for (PetscInt i = 0; i < c->n && bad < 0; i++) {
-    PetscReal s = 0, mn = 0;
-    for (PetscInt j = 0; j < c->q; j++) {
-      s += c->y[i * c->q + j];
-      mn = PetscMin(mn, c->y[i * c->q + j]);
-    }
-    if (mn < 0 || PetscAbsReal(s - 1) > 1e-8) bad = i;
-  }
-  PetscCall(SNAFirstRankWith(c->comm, (PetscBool)(bad >= 0), &first));
-  if (first < 0) PetscFunctionReturn(0);
-  PetscCallMPI(MPI_Bcast(&bad, 1, MPIU_INT, first, c->comm));
-  SETERRQ(c->comm, PETSC_ERR_ARG_WRONG, "-%ssna_loss cross_entropy needs rows of Y that are class probabilities (one-hot labels), but local row %" PetscInt_FMT " of rank %d is negative or does not sum to 1", SNAMessagePrefix(c->sna), bad, first);
-  PetscFunctionReturn(0);
-}
-
 /*MC
   SNAFITIRLS - "irls": exact block Newton (iteratively reweighted least squares) for the cross-entropy loss of a
   KHRONOS categorical head
 
   Each sweep takes up to -sna_fit_irls_newton_its Newton steps on the head C and then on each input's spline
-  coefficients W[p]; each block subproblem is a convex multinomial logistic regression. Stops when a sweep
-  lowers F by less than -sna_fit_rtol times F (CONVERGED_RTOL), F is below -sna_fit_atol (CONVERGED_ATOL), no
+  coefficients W[p]; each block subproblem is a convex multinomial logistic regression. The steps minimise F, the
+  cross-entropy E plus (lambda/2)|theta|^2; the monitor and -sna_fit_atol take E alone (with lambda > 0 the penalty
+  dominates F on separable classes, whose |theta| grows; -info prints both). Stops when a sweep lowers F by less
+  than -sna_fit_rtol times F (CONVERGED_RTOL), E is below -sna_fit_atol (CONVERGED_ATOL), no
   block can lower F (CONVERGED_STALLED), or after -sna_fit_max_it sweeps (DIVERGED_ITS). A fresh model starts from
   factors near one and a uniform distribution; a warm start (a model loaded, e.g. snaps-fit -init_model, fitted
   before, or given its parameters) goes on from its parameters. The model keeps the last iterate, which is the best
@@ -287,8 +269,8 @@ PetscErrorCode SNAFit_Khronos_IRLS(SNA sna, Vec X, Vec Y)
   c.newton_its = kh->irls_newton_its; /* -sna_fit_irls_newton_its, read with the other KHRONOS options */
   PetscCheck(c.newton_its >= 1, c.comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_irls_newton_its must be at least 1, not %" PetscInt_FMT, SNAMessagePrefix(sna), c.newton_its);
   PetscCall(SNAGetTolerances(sna, &atol, &rtol, &max_it));
+  PetscCall(SNACheckClassRows(Y, "The training targets Y")); /* snaps-predict checks its Y alike */
   PetscCall(SNAFitGetData(sna, X, Y, &c.n, &c.N, &c.x, &c.y));
-  PetscCall(IRLSCheckTargets(&c));
   PetscCall(PetscMalloc5(c.n * c.d, &c.first, c.n * c.d * c.k1, &c.vals, c.d * c.n * c.M, &c.F, c.n * c.M, &c.R, c.n * c.q, &c.U));
   for (PetscInt i = 0; i < c.n; i++)
     for (PetscInt p = 0; p < c.d; p++) c.first[i * c.d + p] = SNABSplineEvalInline(&kh->basis[p], SNAUnitCoordinate(sna, p, c.x[i * c.d + p]), c.vals + (i * c.d + p) * c.k1);
@@ -296,8 +278,10 @@ PetscErrorCode SNAFit_Khronos_IRLS(SNA sna, Vec X, Vec Y)
   for (PetscInt p = 0; p < c.d; p++) IRLSFactor(&c, p);
   IRLSProducts(&c, -1);
   PetscCall(IRLSObjective(&c, -1, &obj));
-  PetscCall(SNAFitSetStage(sna, "cross-entropy"));
-  PetscCall(SNAFitMonitor(sna, 0, obj));
+  /* the monitor and atol take the cross-entropy; rtol, the Newton steps and their line search the objective minimised,
+     which adds the penalty (lambda/2)|theta|^2 where lambda > 0 (both in -info) */
+  PetscCall(SNAFitSetStage(sna, c.lambda > 0 ? "cross-entropy; minimised with the penalty lambda/2 |theta|^2" : "cross-entropy"));
+  PetscCall(SNAFitMonitor(sna, 0, c.ce));
   for (it = 1; it <= max_it; it++) {
     PetscBool lowered, any = PETSC_FALSE;
 
@@ -311,13 +295,14 @@ PetscErrorCode SNAFit_Khronos_IRLS(SNA sna, Vec X, Vec Y)
       PetscCall(IRLSBlockNewton(&c, p, &obj, &lowered));
       any = (PetscBool)(any || lowered);
     }
-    c.work.outer++;
-    PetscCall(SNAFitMonitor(sna, it, obj));
+    c.work.outer++; /* c.ce: the cross-entropy at the sweep's last accepted point, which every block's last objective is */
+    PetscCall(SNAFitMonitor(sna, it, c.ce));
+    PetscCall(PetscInfo(sna, "IRLS sweep %" PetscInt_FMT ": cross-entropy %g, objective with the penalty %g\n", it, (double)c.ce, (double)obj));
     if (PetscIsInfOrNanReal(obj)) {
       reason = SNA_DIVERGED_NANORINF;
       break;
     }
-    if (obj < atol) {
+    if (c.ce < atol) {
       reason = SNA_CONVERGED_ATOL;
       break;
     }
@@ -325,7 +310,7 @@ PetscErrorCode SNAFit_Khronos_IRLS(SNA sna, Vec X, Vec Y)
       reason = it == 1 ? SNA_DIVERGED_NO_PROGRESS : SNA_CONVERGED_STALLED;
       break;
     }
-    if (prev - obj < rtol * obj) {
+    if (prev - obj < rtol * obj) { /* the objective minimised: its relative gain, as -help says for irls */
       reason = SNA_CONVERGED_RTOL;
       break;
     }

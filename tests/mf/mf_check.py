@@ -120,6 +120,21 @@ def ranks(a):
         print(f"{label}: 1 and 2 ranks agree to {d:.1e}")
 
 
+def rho_report(a):
+    """ar1 fits rho only in its joint Levenberg-Marquardt stage: the report gives that stage's reason and steps as
+    rho's (it said CONVERGED_ITERATING after 0 iterations, a fit never run), and how rho was fitted."""
+    small = ["-mf_delta_sna_khronos_nodes", "4", "-mf_rho_sna_khronos_nodes", "3"]
+    for form in ("full", "constant"):
+        r = fit(a, "rr.h5", "-mf_blend", "ar1", "-mf_rho_form", form, *small, data="ar1.h5")
+        assert r["rho_fitted_by"].startswith("joint_lm"), r.get("rho_fitted_by")
+        assert r["rho_converged_reason"] not in ("CONVERGED_ITERATING",), f"{form}: rho reported as never fitted: {r['rho_converged_reason']}"
+        assert r["rho_iterations"] >= 1, f"{form}: rho_iterations {r['rho_iterations']}"
+        assert r["rho_iterations"] <= r["iterations"], (r["rho_iterations"], r["iterations"])
+        print(f"rho ({form}): {r['rho_converged_reason']} after {r['rho_iterations']} joint steps; model {r['converged_reason']} after {r['iterations']}")
+    # rho's seed starts its modes beyond the first two: it applies with 3 modes (with 2 it is refused, mf.rho_seed_unused)
+    fit(a, "rs.h5", "-mf_blend", "ar1", "-mf_rho_sna_khronos_modes", "3", "-mf_rho_sna_khronos_seed", "7", *small, data="ar1.h5")
+
+
 def lf_model(a):
     delta = [o for o in CUBIC if not o.startswith("-mf_lf_")]
     for blend in ("residual", "ar1"):
@@ -235,10 +250,10 @@ def main():
     ap.add_argument("--dir")
     ap.add_argument("--mpiexec", default="mpiexec")
     ap.add_argument("--poisson")
-    ap.add_argument("scenario", choices=["choice", "ylf", "predict", "ranks", "coords", "hostile", "lf_model"])
+    ap.add_argument("scenario", choices=["choice", "ylf", "predict", "ranks", "coords", "hostile", "lf_model", "rho_report"])
     a = ap.parse_args()
     {"choice": choice, "ylf": ylf, "predict": predict_check, "ranks": ranks, "coords": coords, "hostile": hostile,
-     "lf_model": lf_model}[a.scenario](a)
+     "lf_model": lf_model, "rho_report": rho_report}[a.scenario](a)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@ usage: check_fit_report.py SCRATCH FIT PREDICT
 - A classifier (-sna_loss cross_entropy, outputs are logits): snaps-fit reports train_cross_entropy and
   train_accuracy, snaps-predict test_cross_entropy and test_accuracy, both as computed from the predictions here;
   neither reports the MSE of the logits (it called a perfect classifier's logit MSE its training MSE).
+- irls: its monitor and -sna_fit_atol take the training cross-entropy (not the objective with its penalty).
+- A classifier given rows of Y that are not class probabilities: snaps-fit and snaps-predict refuse them alike.
+- Held-out validation: -sna_view's training-split MSE and snaps-fit's MSE over all samples are named apart.
 Every case is checked even when another fails, so a run without the fixes shows each.
 """
 import json
@@ -91,7 +94,7 @@ if r:
 out, r = run([FIT, "-data", write("const.h5", X=X, Y=np.full((200, 1), 3.0)), "-model", path("const.model")], "const")
 if r:
     why = r.get("train_relative_mse_omitted", "")
-    if "train_relative_mse" in r or "constant" not in why or not re.search(r"training MSE \S+ \(no relative MSE: every output of the targets is constant", out):
+    if "train_relative_mse" in r or "constant" not in why or not re.search(r"(training MSE|MSE over all samples \(the held-out ones included\)) \S+ \(no relative MSE: every output of the targets is constant", out):
         fails.append(f"constant target: expected no train_relative_mse and a reason, got {r.get('train_relative_mse')!r}, {why!r}:\n{out}")
     print("checked: constant target: no relative MSE")
 
@@ -115,6 +118,38 @@ if fr and pr:
         if f"{pre}_mse" in r or "train_relative_mse" in r or f"{word} MSE" in out or not re.search(rf"{word} cross-entropy \S+, accuracy {acc:.4f}", out):
             fails.append(f"{who} on a classifier reports the MSE of its logits, or not its cross-entropy and accuracy:\n{out}\n{r}")
     print(f"checked: a classifier: cross-entropy {ce:.3g}, accuracy {acc}")
+
+# ---- irls: the monitor and -sna_fit_atol take the cross-entropy, not the objective with its penalty ----
+# (the monitor read the cross-entropy plus (lambda/2)|theta|^2, 80 times the cross-entropy on separable classes, and
+# the atol test used it: DIVERGED_ITS with the cross-entropy below atol)
+out15, r15 = run([FIT, "-data", cls, "-model", path("irls.model"), "-sna_loss", "cross_entropy", "-sna_fit_type", "irls", "-sna_fit_max_it", "15", "-sna_monitor"], "irls15")
+if r15:
+    mon = re.findall(r"(\d+) SNA loss \(training cross-entropy\) (\S+)", out15)
+    ce15 = r15["train_cross_entropy"]
+    if not mon or not close(float(mon[-1][1]), ce15, 1e-2):  # rounding of a cross-entropy near 1e-10; the penalty made it 80x
+        fails.append(f"irls: the monitor's last training cross-entropy {mon[-1] if mon else None} is not the reported cross-entropy {ce15}:\n{out15[-1500:]}")
+    atol = 2 * ce15
+    out_a, ra = run([FIT, "-data", cls, "-model", path("irls_a.model"), "-sna_loss", "cross_entropy", "-sna_fit_type", "irls", "-sna_fit_max_it", "15", "-sna_fit_atol", "%.6e" % atol], "irls_atol")
+    if ra and (ra["converged_reason"] != "CONVERGED_ATOL" or not ra["train_cross_entropy"] < atol):
+        fails.append(f"irls: -sna_fit_atol {atol:.3e} above the cross-entropy {ce15:.3e} of 15 sweeps did not stop the fit (CONVERGED_ATOL): {ra['converged_reason']}, cross-entropy {ra['train_cross_entropy']}")
+    print(f"checked: irls monitor and atol on the cross-entropy {ce15:.3g}")
+
+# ---- a classifier's class rows: snaps-predict refuses what snaps-fit refuses, with the same message ----
+creg = write("creg.h5", X=X, Y=np.random.default_rng(2).normal(0, 3, (len(X), 3)))
+msg = r"-sna_loss cross_entropy needs rows of Y that are class probabilities \(entries >= 0 summing to 1, e\.g\. one-hot labels\), but row 0 \(0-based\) has a negative entry or sums to \S+: give class rows"
+for who, cmd, out_file in (("snaps-fit", [FIT, "-data", creg, "-model", path("creg_never.h5"), "-sna_loss", "cross_entropy", "-sna_fit_type", "irls"], "creg_never.h5"),
+                           ("snaps-predict", [PREDICT, "-model", path("cls.model"), "-data", creg, "-out", path("creg_pred_never.h5")], "creg_pred_never.h5")):
+    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode == 0 or not re.search(msg, p.stdout) or os.path.exists(path(out_file)):
+        fails.append(f"{who} on a classifier with rows of Y that are not class probabilities: rc {p.returncode}, expected the class-row error and no {out_file}:\n{p.stdout[-1200:]}")
+print("checked: class rows refused by snaps-fit and snaps-predict alike")
+
+# ---- two MSEs under held-out validation: -sna_view's on the samples fitted, snaps-fit's over all samples ----
+vout, vr = run([FIT, "-data", write("val.h5", X=X, Y=np.sin(3 * X[:, :1]) * X[:, 1:]), "-model", path("val.model"), "-sna_fit_validation", "0.3", "-sna_fit_type", "als", "-sna_fit_max_it", "20", "-sna_view"], "val")
+if vr and (not re.search(r"last fit: \S+ after \d+ iterations, training-split MSE \S+ \(on the samples fitted, without the held-out ones\)", vout)
+           or not re.search(r"snaps-fit: MSE over all samples \(the held-out ones included\) \S+ \(relative", vout) or "training MSE" in vout):
+    fails.append(f"held-out validation: -sna_view's training-split MSE and snaps-fit's MSE over all samples are not named apart:\n{vout[-2500:]}")
+print("checked: training-split MSE and MSE over all samples named apart")
 
 if fails:
     sys.exit("FAIL:\n" + "\n".join(fails))

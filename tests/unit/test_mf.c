@@ -303,6 +303,39 @@ static PetscErrorCode CheckUnfittedGrid(void)
   PetscFunctionReturn(0);
 }
 
+/* SNAKhronosSetConstant() (ar1's start of rho) on a khronos SNA set up for greedy enrichment, which holds one mode of
+   the three asked for: it wrote two modes into the one-mode arrays (a heap overflow, seen as an abort at SNADestroy).
+   Now the constant of a rank-1 model: the output is c everywhere, and the parameters are those of one mode. */
+static PetscErrorCode CheckConstantOneMode(void)
+{
+  SNA             sna;
+  Vec             Y;
+  const PetscInt  n[2]  = {3, 4};
+  const PetscReal c0[3] = {0, 0.5, 1}, c1[4] = {0, 0.25, 0.5, 1}, *coords[2] = {c0, c1}, lo[2] = {0, 0}, hi[2] = {1, 1}, c = 0.25;
+  PetscReal       mx, mn;
+  PetscInt        np;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetType(sna, SNAKHRONOS));
+  PetscCall(SNASetSizes(sna, 2, 1));
+  PetscCall(SNAKhronosSetBasis(sna, 2, 4, 3));
+  PetscCall(SNAKhronosSetRefinement(sna, 0, PETSC_TRUE));
+  PetscCall(SNASetBounds(sna, lo, hi));
+  PetscCall(SNAKhronosSetConstant(sna, &c));
+  PetscCall(SNAGetNumParameters(sna, &np));
+  PetscCheck(np == 2 * 4 + 1, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "A khronos SNA under enrichment set to a constant has %" PetscInt_FMT " parameters, expected one mode's 9", np);
+  PetscCall(SNACreateGridVec(sna, n, &Y));
+  PetscCall(SNAEvaluateGrid(sna, n, coords, Y));
+  PetscCall(VecMax(Y, NULL, &mx));
+  PetscCall(VecMin(Y, NULL, &mn));
+  PetscCheck(PetscAbsReal(mx - c) < 1e-14 && PetscAbsReal(mn - c) < 1e-14, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "SNAKhronosSetConstant(%g) on a one-mode model evaluates to [%g, %g]", (double)c, (double)mn, (double)mx);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "constant on a one-mode (enrichment) model: %g everywhere\n", (double)c));
+  PetscCall(VecDestroy(&Y));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 /* A refit of the correction that fails in delta's own fit leaves no work vector behind: the memory in use (traced
    with -malloc_debug, which the test runs with) is the same after the error as before. */
 static PetscErrorCode CheckFailedCorrectionLeaksNothing(void)
@@ -614,6 +647,7 @@ int main(int argc, char **argv)
   PetscCall(CheckManyInputsGrid());
   PetscCall(CheckLFAlone(argv[1]));
   PetscCall(CheckUnfittedGrid());
+  PetscCall(CheckConstantOneMode());
   PetscCall(CheckFailedCorrectionLeaksNothing());
   PetscCall(PetscFinalize());
   return 0;

@@ -227,6 +227,7 @@ PETSC_EXTERN PetscErrorCode SNAComputeCrossEntropy(SNA, Vec, Vec, PetscReal *);
 /* The mean cross-entropy and the accuracy (the fraction of rows whose largest logit is their class) of logits U
    against class rows Y (both block size q); either output may be NULL. */
 PETSC_EXTERN PetscErrorCode SNAComputeLogitScores(Vec, Vec, PetscReal *, PetscReal *);
+PETSC_EXTERN PetscErrorCode SNACheckClassRows(Vec, const char[]);
 /* Replaces each of n rows of q logits by its softmax probabilities, in place (max-shifted: no overflow);
    returns in lse[i] (if not NULL) the log-sum-exp of row i. */
 PETSC_EXTERN PetscErrorCode SNASoftmax(PetscInt, PetscInt, PetscReal[], PetscReal[]);

@@ -354,8 +354,8 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   if (flg) PetscCall(SNASetLossType(sna, loss));
   PetscCall(PetscOptionsReal("-sna_fit_lambda", "Tikhonov weight lambda of the loss (1/2N)|y-u|^2 + (lambda/2)|theta|^2: absolute, in the units of the targets squared (for targets far from order one, scale it with their variance, or scale the data)", "SNASetRegularization", lambda, &lambda, &flg));
   if (flg) PetscCall(SNASetRegularization(sna, lambda)); /* given: a fit that takes no lambda refuses it */
-  PetscCall(PetscOptionsReal("-sna_fit_atol", "Stop when the training MSE falls below this", "SNASetTolerances", sna->atol, &sna->atol, NULL));
-  PetscCall(PetscOptionsReal("-sna_fit_rtol", "Stop when a sweep or step lowers the training MSE by less than rtol times the variance of the targets (the mean of the outputs' variances, each about its own mean) and by less than half; AION's infinite descent: when the Newton model's decrease is below rtol times the loss", "SNASetTolerances", sna->rtol, &sna->rtol, NULL));
+  PetscCall(PetscOptionsReal("-sna_fit_atol", "Stop when the training MSE falls below this (irls: the training cross-entropy, without the penalty)", "SNASetTolerances", sna->atol, &sna->atol, NULL));
+  PetscCall(PetscOptionsReal("-sna_fit_rtol", "Stop when a sweep or step lowers the training MSE by less than rtol times the variance of the targets (the mean of the outputs' variances, each about its own mean) and by less than half; AION's infinite descent: when the Newton model's decrease is below rtol times the loss; irls: when a sweep lowers the objective it minimises (the training cross-entropy plus the penalty lambda/2 |theta|^2) by less than rtol times it", "SNASetTolerances", sna->rtol, &sna->rtol, NULL));
   PetscCall(PetscOptionsInt("-sna_fit_max_it", "Maximum sweeps (ALS) and iterations (LM, TAO) per level; the auto fit's Levenberg-Marquardt retry after ALS has a budget of its own of as many steps", "SNASetTolerances", sna->max_it, &sna->max_it, NULL));
   PetscCall(PetscOptionsBool("-sna_fit_error_if_not_converged", "Raise an error when a fit ends without converging (the model keeps its best iterate); a stop by -sna_fit_progress_window (STOPPED_SLOW_PROGRESS) is one the user asked for and is accepted", "SNASetErrorIfNotConverged", sna->errorifnotconverged, &sna->errorifnotconverged, NULL));
   PetscCall(SNASetTolerances(sna, sna->atol, sna->rtol, sna->max_it));
@@ -1415,6 +1415,58 @@ PetscErrorCode SNAComputeCrossEntropy(SNA sna, Vec X, Vec Y, PetscReal *ce)
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNACheckClassRows - Checks that every row of Y is class probabilities (entries >= 0 summing to 1 within 1e-8, as
+  one-hot labels are): what a model of -sna_loss cross_entropy is fitted to (SNAFITIRLS) and scored against
+  (SNAComputeLogitScores(), snaps-predict). Otherwise the cross-entropy is no loss (it can be negative).
+
+  Collective: every rank raises the error, naming the first bad row (0-based over all ranks).
+
+  Input Parameters:
++ Y    - the rows (block size q)
+- what - the data for the message, e.g. "The training targets Y" or "/Y of 'test.h5'"
+
+  Level: intermediate
+
+.seealso: SNAComputeLogitScores(), SNASetLossType()
+@*/
+PetscErrorCode SNACheckClassRows(Vec Y, const char what[])
+{
+  const PetscReal *y;
+  PetscInt         n, q, lo, bad = -1;
+  PetscReal        sum = 0;
+  PetscMPIInt      first;
+  MPI_Comm         comm;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(Y, VEC_CLASSID, 1);
+  comm = PetscObjectComm((PetscObject)Y);
+  PetscCall(VecGetBlockSize(Y, &q));
+  PetscCall(VecGetLocalSize(Y, &n));
+  PetscCall(VecGetOwnershipRange(Y, &lo, NULL));
+  n /= q;
+  lo /= q;
+  PetscCall(VecGetArrayRead(Y, &y));
+  for (PetscInt i = 0; i < n && bad < 0; i++) {
+    PetscReal s = 0, mn = 0;
+    for (PetscInt j = 0; j < q; j++) {
+      s += y[i * q + j];
+      mn = PetscMin(mn, y[i * q + j]);
+    }
+    if (mn < 0 || !(PetscAbsReal(s - 1) <= 1e-8)) {
+      bad = lo + i;
+      sum = s;
+    }
+  }
+  PetscCall(VecRestoreArrayRead(Y, &y));
+  /* the first rank with a bad row names it; alone, it would leave the others waiting in their next reduction */
+  PetscCall(SNAFirstRankWith(comm, (PetscBool)(bad >= 0), &first));
+  if (first < 0) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Bcast(&bad, 1, MPIU_INT, first, comm));
+  PetscCallMPI(MPI_Bcast(&sum, 1, MPIU_REAL, first, comm));
+  SETERRQ(comm, PETSC_ERR_ARG_WRONG, "%s: -sna_loss cross_entropy needs rows of Y that are class probabilities (entries >= 0 summing to 1, e.g. one-hot labels), but row %" PetscInt_FMT " (0-based) has a negative entry or sums to %g: give class rows", what, bad, (double)sum);
+}
+
 /*@
   SNAComputeLogitScores - The mean cross-entropy and the accuracy of logits against class rows
 
@@ -1511,7 +1563,11 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
     if (window) PetscCall(PetscViewerASCIIPrintf(viewer, "  Levenberg-Marquardt stops when %" PetscInt_FMT " steps gain less than %g of the objective\n", window, (double)rtol));
   }
   if (sna->reason != SNA_CONVERGED_ITERATING) {
-    PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, %s %g\n", SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse));
+    /* held-out samples without a refit: the loss is on the samples fitted, not on all (snaps-fit's "MSE over all samples") */
+    if (sna->val_mse < PETSC_MAX_REAL && !sna->fit_refitted)
+      PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, training-split %s %g (on the samples fitted, without the held-out ones)\n", SNAConvergedReasons[sna->reason], sna->iterations, sna->loss == SNA_LOSS_CROSS_ENTROPY ? "cross-entropy" : "MSE", (double)sna->fit_mse));
+    else
+      PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, %s %g\n", SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse));
     if (sna->val_mse < PETSC_MAX_REAL) PetscCall(PetscViewerASCIIPrintf(viewer, "validation: %g of the samples held out (stop on %s), validation MSE %g\n", (double)sna->validation, SNAValidationStops[sna->val_stoptype], (double)sna->val_mse));
     PetscCall(PetscViewerASCIIPrintf(viewer, "work: %" PetscInt_FMT " outer, %" PetscInt_FMT " inner iterations; %" PetscInt_FMT " loss, %" PetscInt_FMT " gradient, %" PetscInt_FMT " Hessian evaluations\n", sna->stats.outer, sna->stats.inner, sna->stats.function, sna->stats.gradient, sna->stats.hessian));
   }

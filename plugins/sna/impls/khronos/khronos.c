@@ -1023,11 +1023,14 @@ static PetscErrorCode SNAKhronosSetRefinement_Khronos(SNA sna, PetscInt refine, 
    The other modes keep their pseudo-random factors with zero output weight. A rank-1 model gets weight c_j. */
 static PetscErrorCode SNAKhronosSetConstant_Khronos(SNA sna, const PetscReal c[])
 {
-  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
-  const PetscInt M = kh->modes, q = sna->dim_out, two = PetscMin(M, 2);
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  PetscInt     M, q = sna->dim_out, two;
 
   PetscFunctionBegin;
   PetscCall(SNASetUp(sna));
+  /* the modes W and C hold now: the set-up allocates one under -sna_khronos_enrich, fewer than the rank asked for */
+  M   = kh->modes;
+  two = PetscMin(M, 2);
   for (PetscInt m = two; m < M; m++) PetscCall(SNAKhronosInitializeMode(sna, m));
   for (PetscInt p = 0; p < sna->dim_in; p++)
     for (PetscInt g = 0; g < kh->nodes[p]; g++)

@@ -42,7 +42,7 @@ static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
   SNA_MF            *mf = (SNA_MF *)sna->data;
   PetscReal         *zero;
   PetscBool          khronos;
-  PetscInt           modes;
+  PetscInt           modes, its0;
   PetscErrorCode     ierr;
   SNAConvergedReason reason;
 
@@ -59,6 +59,7 @@ static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
   PetscCall(PetscFree(zero));
   mf->correction_stage = PETSC_TRUE;
   PetscCall(SNAMFCountParameters(sna));
+  its0                 = sna->iterations;
   ierr                 = SNAFitRun(sna, SNAFITLM, X, Y); /* not PetscCall: leave the stage first */
   mf->correction_stage = PETSC_FALSE;
   PetscCall(ierr);
@@ -66,6 +67,9 @@ static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
      as a whole lowered the loss from the model without a correction */
   PetscCall(SNAGetConvergedReason(sna, &reason));
   if (reason == SNA_DIVERGED_NO_PROGRESS) PetscCall(SNAFitSetReason(sna, SNA_CONVERGED_STALLED));
+  /* rho's only fit is this stage: its reason and steps are rho's (the report's rho_ figures), not a fit never run */
+  mf->rho->iterations = sna->iterations - its0;
+  mf->rho->reason     = sna->reason;
   PetscFunctionReturn(0);
 }
 
@@ -466,6 +470,39 @@ static PetscErrorCode JointOptionsRefuse(SNA sna, const char why[], const char p
   PetscFunctionReturn(0);
 }
 
+/* Under ar1, rho is never fitted on its own: FitAR1() sets it to the constant 1 (two constant modes that cancel, any
+   further modes from rho's seeded random start with zero weight) and the model's joint Levenberg-Marquardt stage fits
+   it together with delta, with the model's options. rho's own fit options, monitor and start (read by its
+   SNASetFromOptions(), so PETSc would not call them unused) would be ignored: refused, naming what applies. Its basis
+   (-mf_rho_sna_khronos_nodes, _degree, _modes), -mf_rho_sna_bounds and -mf_rho_sna_type do apply. */
+static PetscErrorCode RhoOptionsRefuse(SNA sna)
+{
+  SNA_MF     *mf     = (SNA_MF *)sna->data;
+  MPI_Comm    comm   = PetscObjectComm((PetscObject)sna);
+  const char *prefix = SNAMessagePrefix(sna);
+  const char *joint  = "under -mf_blend ar1 rho is fitted only jointly with delta, in the model's own Levenberg-Marquardt stage";
+  char        given[256];
+  PetscInt    modes = 0;
+  PetscBool   khronos;
+
+  PetscFunctionBegin;
+  PetscCall(PartOptionGiven(sna, "mf_rho_sna_fit_", given, sizeof(given)));
+  PetscCheck(!given[0], comm, PETSC_ERR_ARG_INCOMP, "%s sets a fit of rho on its own, but %s: drop it, or give the model's option (-%ssna_fit_%s; the joint stage reads -%ssna_fit_max_it, _rtol, _atol, _lambda and -%ssna_fit_progress_window, _rtol)", given, joint, prefix, given + strlen("-mf_rho_sna_fit_") + strlen(prefix), prefix, prefix);
+  PetscCall(PartOptionGiven(sna, "mf_rho_sna_monitor", given, sizeof(given)));
+  PetscCheck(!given[0], comm, PETSC_ERR_ARG_INCOMP, "%s would monitor a fit of rho on its own, but %s: drop it, or monitor that stage (-%ssna_monitor)", given, joint, prefix);
+  PetscCall(PartOptionGiven(sna, "mf_rho_sna_khronos_enrich", given, sizeof(given)));
+  if (!given[0]) PetscCall(PartOptionGiven(sna, "mf_rho_sna_khronos_refine", given, sizeof(given)));
+  PetscCheck(!given[0], comm, PETSC_ERR_ARG_INCOMP, "%s sets a stage of an ALS fit of rho, but %s, at the rank and nodes of rho's basis: drop it, and give the rank and nodes (-%smf_rho_sna_khronos_modes, -%smf_rho_sna_khronos_nodes)", given, joint, prefix, prefix);
+  PetscCall(PartOptionGiven(sna, "mf_rho_sna_khronos_init", given, sizeof(given)));
+  if (given[0] && !strstr(given, "init_spread")) SETERRQ(comm, PETSC_ERR_ARG_INCOMP, "%s chooses the start of a data fit of rho, but %s, from rho = 1 (two constant modes that cancel): drop it", given, joint);
+  PetscCall(PetscObjectTypeCompare((PetscObject)mf->rho, SNAKHRONOS, &khronos));
+  if (khronos) PetscCall(SNAKhronosGetBasis(mf->rho, NULL, NULL, &modes));
+  if (modes > 2 && (mf->rho_form != SNA_MF_RHO_CONSTANT || mf->select == SNA_MF_SELECT_CV)) PetscFunctionReturn(0); /* the modes beyond the first two start from rho's seed and spread */
+  if (!given[0]) PetscCall(PartOptionGiven(sna, "mf_rho_sna_khronos_seed", given, sizeof(given)));
+  PetscCheck(!given[0], comm, PETSC_ERR_ARG_INCOMP, "%s sets the random start of rho's modes beyond the first two (which start at rho = 1), but %s: drop it", given, modes <= 2 ? "rho has no more than two modes (-mf_rho_sna_khronos_modes)" : "the form -mf_rho_form constant fits no mode of rho");
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;
@@ -482,6 +519,7 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
     PetscCheck(!given[0], PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s sets ar1's scale rho, but the blend is residual (no rho): drop it, or use -mf_blend ar1", given);
   }
   if (mf->blend != SNA_MF_AR1) PetscCall(JointOptionsRefuse(sna, "the blend residual does not run (use -mf_blend ar1 for it)", "delta"));
+  if (mf->blend == SNA_MF_AR1) PetscCall(RhoOptionsRefuse(sna));
   if (mf->blend != SNA_MF_AR1 && SNAProgressStopChosen(sna)) PetscCall(SNAProgressStopRefuse(sna, "ar1's joint Levenberg-Marquardt stage, which the blend residual does not run (its parts have their own fits)", ", use -mf_blend ar1, or give the correction's fit its own (-mf_delta_sna_fit_progress_window with -mf_delta_sna_fit_type lm)"));
   mf->nested_rows = 0;
   PetscCall(SNAMFNestedDestroy(mf));

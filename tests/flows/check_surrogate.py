@@ -3,7 +3,8 @@
 usage: check_surrogate.py CHECK SCRATCH KS ROLLOUT_FIT MPIEXEC...  (KS: snaps-ks; kolmogorov: snaps-kolmogorov)
 checks:
   bin_edges      with -bin_tail 0.1 and 8 bins, the stored edges cut each coordinate's training residuals (recomputed with
-                 the twin's drift) into 10% below, 10% in each bin, 10% above (+- 0.02)
+                 the twin's drift) into 10% below, 10% in each bin, 10% above (+- 0.02); local heads' (-head_local)
+                 inputs are their latent pair and, for odd i, e_(i-1) (their input boxes are those columns' ranges)
   reproducible   a small categorical surrogate trained on a short KS run: seeded rollouts of 3 members repeat bit
                  for bit, on 1 and on 2 ranks alike; members differ, and another -seed gives other paths; the
                  deterministic twin's rollout is the same for any seed; a model with local heads (-head_local) has
@@ -272,6 +273,23 @@ def bin_edges():
         if np.abs(frac - want).max() > 0.02:
             fails.append(f"coordinate {i}: the fractions of the training residuals below the edges, in each bin and above "
                          f"them are {np.round(frac, 3)}, not 0.1 each (+- 0.02): edges {edges[i]}")
+    # (mutation audit s20) local heads (-head_local) see their latent pair and, for the pair's second coordinate i, the
+    # residual of coordinate i - 1: their input boxes (the training inputs' ranges) are those columns' ranges, which the
+    # full model's last head also holds (it sees z and every residual but its own). A local head given its own
+    # residual (its target) would show e_i's range.
+    run([FIT, "-trajectories", path("train.h5"), "-latent_modes", "3", "-bins", "8", "-head_sna_khronos_modes", "3",
+         "-head_sna_fit_max_it", "2", "-bin_tail", "0.1", "-head_local", "-model", path("local.h5")])
+    with h5py.File(path("cat.h5"), "r") as h, h5py.File(path("local.h5"), "r") as g:
+        D = edges.shape[0]
+        lo, hi = h[f"surrogate/head{D - 1}/sna/lower"][:], h[f"surrogate/head{D - 1}/sna/upper"][:]
+        for i in range(D):
+            cols = [2 * (i // 2), 2 * (i // 2) + 1] + ([D + i - 1] if i % 2 else [])
+            box = np.array([g[f"surrogate/head{i}/sna/lower"][:], g[f"surrogate/head{i}/sna/upper"][:]])
+            want = np.array([lo[cols], hi[cols]])
+            if box.shape != want.shape or not np.allclose(box, want, rtol=1e-12, atol=0):
+                fails.append(f"local head {i}: input box {box.tolist()}, not the ranges {want.tolist()} of z_{cols[0]}, "
+                             f"z_{cols[1]}" + (f" and the residual e_{i - 1}" if i % 2 else "") + " (the full model's last head's)")
+    print(f"local heads: input boxes are their latent pair's and, for odd i, the residual e_(i-1)'s ranges ({D} heads)")
     if fails:
         sys.exit("FAIL: " + "\n".join(fails))
 

@@ -13,7 +13,8 @@ checks:
   polynomial     the default drift (-drift_fit polynomial) recovers a known equivariant quadratic map exactly: states
                  on Fourier modes 1..3 of N = 32 stepped by one explicit Euler step of KS projected back onto those
                  modes; the fit's relative errors are at rounding level, the model does not clamp, and a rollout
-                 with snaps-ks -stepper sna continues the map's own trajectory to rounding
+                 with snaps-ks -stepper sna continues the map's own trajectory to rounding; the rate form trains on
+                 nt - 4 pairs per member (its 5-point stencil stays inside the trajectory; sanitized)
   markov         a categorical model with Markov heads (-head_markov) draws residuals correlated in time as the
                  training residuals are: the residuals of a rollout (each step minus the twin's drift, found by
                  stepping the twin once from every state of the rollout) have a lag-1 autocorrelation above 0.5 (the
@@ -211,6 +212,16 @@ def polynomial():
     if not err < 1e-8:
         sys.exit(f"FAIL: the rollout departs from the map's trajectory by {err:g} (relative)")
     print(f"polynomial: relative fit errors <= {max(errs):.2g}, rollout error {err:.2g} over 10 steps, not clamped")
+    # (mutation audit s20) the rate form's target is a 5-point stencil over saved times i - 2 .. i + 2: its pairs start
+    # at 2 .. nt - 3, nt - 4 per member (one more would read a row past the trajectory: the sanitizers see that here,
+    # where regression.surrogate_ks_rate is too long to run sanitized)
+    run([FIT, "-trajectories", path("map.h5"), "-twin_model", path("rate.h5"), "-latent_modes", "3", "-drift_form", "rate",
+         "-results", path("rate.json")])
+    with open(path("rate.json")) as f:
+        pairs = json.load(f)["pairs"]
+    if pairs != u.shape[1] * (u.shape[0] - 4):
+        sys.exit(f"FAIL: the rate form trained on {pairs} pairs, not {u.shape[1]} members x ({u.shape[0]} saved times - 4)")
+    print(f"rate form: {pairs} pairs, {u.shape[0] - 4} of {u.shape[0]} saved times per member")
 
 
 def latent(u, r=3):

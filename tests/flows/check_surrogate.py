@@ -212,6 +212,22 @@ def polynomial():
     if not err < 1e-8:
         sys.exit(f"FAIL: the rollout departs from the map's trajectory by {err:g} (relative)")
     print(f"polynomial: relative fit errors <= {max(errs):.2g}, rollout error {err:.2g} over 10 steps, not clamped")
+    # (mutation audit s20) a step that leaves the training box is counted (surrogate_clamped_per_step), above it as
+    # below: one step of 3 members from 3 times the map's first states, counted here from the stored box
+    shutil.copy(path("map.h5"), path("far.h5"))
+    with h5py.File(path("far.h5"), "r+") as h:
+        h["u"][...] *= 3
+    b = rollout("poly.h5", "far_roll.h5", extra=["-init_trajectory", path("far.h5"), "-init_time", "0", "-T", "0.5",
+                                                  "-dt_save", "0.5", "-results", path("far.json")])
+    with h5py.File(path("poly.h5"), "r") as h:
+        lo, hi = h["surrogate/lower"][:], h["surrogate/upper"][:]
+    z = model_latent("poly.h5")(b[1])
+    below, above = int((z < lo).sum()), int((z > hi).sum())
+    with open(path("far.json")) as f:
+        got = json.load(f)["surrogate_clamped_per_step"]
+    if not (below > 0 and above > 0 and abs(got - (below + above) / b.shape[1]) < 1e-12):
+        sys.exit(f"FAIL: surrogate_clamped_per_step {got}, not ({below} below + {above} above the box) / {b.shape[1]} members")
+    print(f"box exits: {below} below and {above} above over {b.shape[1]} member steps, as reported ({got:g} per step)")
     # (mutation audit s20) the rate form's target is a 5-point stencil over saved times i - 2 .. i + 2: its pairs start
     # at 2 .. nt - 3, nt - 4 per member (one more would read a row past the trajectory: the sanitizers see that here,
     # where regression.surrogate_ks_rate is too long to run sanitized)

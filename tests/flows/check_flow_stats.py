@@ -56,6 +56,10 @@ def main():
     u, v = np.sort(rng.standard_normal(3000)), np.sort(rng.standard_normal(2000) + 0.1)
     ok &= check("w1_sorted of samples of sizes 3000 and 2000", flow_stats.w1_sorted(u, v), wasserstein_distance(u, v), 1e-12)
     ok &= check("w1_sorted of equal sizes", flow_stats.w1_sorted(u[:2000], v), wasserstein_distance(u[:2000], v), 1e-12)
+    # (mutation audit s20) equal sizes whose sorted differences change sign (same mean, other spreads: W1 about 0.8, the
+    # difference of the means about 0); u[:2000] above lies wholly below v, where mean|a - b| = |mean(a - b)|
+    w, x = np.sort(rng.standard_normal(2000)), np.sort(2 * rng.standard_normal(2000))
+    ok &= check("w1_sorted of equal sizes, same mean, other spreads", flow_stats.w1_sorted(w, x), wasserstein_distance(w, x), 1e-12)
     c = a[:1000].copy()
     c[500, 2, 0] = np.nan
     c[700, 5, 0] = 100.0

@@ -4,6 +4,8 @@ usage: check_flows.py CHECK SCRATCH KS KOLMOGOROV MPIEXEC
 checks:
   ks_linear_decay   a small single Fourier mode decays as exp((q^2 - q^4) t), at N 32 and 64 and two tolerances,
                     and with -ark_fixed_step
+  ks_states         the sign of -u u_x (the second harmonic a single mode drives), the diagnostics of each member of
+                    an ensemble, -init_time's row
   taylor_green      w = 2 cos x cos y exp(-2 nu t), unforced, at N 16 and 32 and two tolerances
   kolmogorov_laminar  the forced flow from rest, w = (A Re / n) (1 - exp(-n^2 t / Re)) cos(n y) exactly, and its
                     energy, enstrophy, dissipation and energy input by hand (the budget closes); Taylor-Green's
@@ -12,14 +14,15 @@ checks:
                     bit (KS: 3 members on 2 ranks; Kolmogorov: 2 ranks), its trajectory and its results report
                     (statistics, solver counts; all but date, timings and the restart's own keys); the killed run
                     kept its rows
-  ranks_agree       Kolmogorov on 1 and 2 ranks agree to the time-integration tolerance
+  ranks_agree       Kolmogorov on 1, 2 and 3 ranks agree to the time-integration tolerance; no mode beyond the 2/3 rule
   bad_checkpoint    a checkpoint of another run, a truncated one and one with a damaged state are refused clearly
   checkpoint_extend a checkpoint written without -checkpoint_every continues to a larger -T, bit for bit
   checkpoint_extend_fraction  a finished run's checkpoint at a -T that is no multiple of the segment continues
                     to a larger -T with every row at its time (as the uninterrupted run's, to the tolerance)
   restart_omissions a restart without -checkpoint, or without the -trajectory of an interrupted run: continued, or
                     refused naming the option (and the partial file, kept)
-  lyapunov          KS L = 22: a short two-trajectory estimate of the leading exponent is positive and near 0.05
+  lyapunov          KS L = 22: a short two-trajectory estimate of the leading exponent is positive and near 0.05;
+                    the report's exponent, span and standard error are those of its members, as printed
   unused_options    a misspelt option is warned about once, before the integration (also in a run killed before its
                     end, and on 2 ranks); PETSc's options read at PetscFinalize and -options_left 0 bring no warning;
                     a Kolmogorov trajectory under a 240-character file name gets a whole XDMF file
@@ -89,6 +92,43 @@ def ks_linear_decay():
     assert "ark_rtol" not in json.load(open(rep)) and "ark_atol" not in json.load(open(rep)), rep
 
 
+def ks_states():
+    """(mutation audit s20) KS states and diagnostics by value. The sign of the nonlinear term: from u0 = a cos(q x),
+    -u u_x = (q a^2 / 2) sin(2 q x) drives the second harmonic, b(t) = (q a^2 / 2) (e^{2 l1 t} - e^{l2 t}) / (2 l1 - l2),
+    l = k^2 - k^4 (to O(a^2) relative). The diagnostics of each member of an ensemble: energy = <u^2> / 2, mean_u = <u>.
+    -init_time starts from the row saved at that time (bit for bit), not from the first."""
+    L, N, m, a = 22.0, 32, 4, 1e-2
+    q = 2 * np.pi * m / L
+    f = path("ks_harmonic.h5")
+    run([KS, "-L", str(L), "-N", str(N), "-init", "mode", "-init_mode", str(m), "-init_amplitude", str(a), "-T", "1",
+         "-dt_save", "0.5", "-ark_rtol", "1e-10", "-ark_atol", "1e-14", "-trajectory", f])
+    with h5py.File(f) as h:
+        t, u = h["time"][:], h["u"][:, 0, :]
+    x = np.arange(N) * L / N
+    l1, l2 = q * q - q ** 4, 4 * q * q - 16 * q ** 4
+    b = 2 / N * (u * np.sin(2 * q * x)[None, :]).sum(axis=1)
+    want = q * a * a / 2 * (np.exp(2 * l1 * t) - np.exp(l2 * t)) / (2 * l1 - l2)
+    err = np.abs(b[1:] - want[1:]).max() / np.abs(want[1:]).max()
+    print(f"KS second harmonic sin(2 q x) driven by -u u_x: {b[1:]} against {want[1:]} (relative error {err:.2e})")
+    assert err < 1e-4, f"the KS nonlinear term's second harmonic {b[1:]} is not {want[1:]} of u_t = -u u_x - u_xx - u_xxxx (relative error {err:g}): wrong sign?"
+    ens = path("ks_ens.h5")
+    run([KS, "-N", str(N), "-ensemble", "3", "-T", "1", "-dt_save", "0.5", "-trajectory", ens])
+    with h5py.File(ens) as h:
+        u, E, M = h["u"][:], h["diagnostics/energy"][:], h["diagnostics/mean_u"][:]
+    assert u.shape == (3, 3, N) and E.shape == M.shape == (3, 3), (u.shape, E.shape, M.shape)
+    assert not np.array_equal(u[0, 0], u[0, 1]) and not np.array_equal(u[0, 1], u[0, 2]), "the ensemble's members start alike"
+    e1, e2 = np.abs(E - 0.5 * (u * u).mean(axis=2)).max() / E.max(), np.abs(M - u.mean(axis=2)).max()
+    print(f"KS ensemble of 3: energy = <u^2>/2 to {e1:.1e}, mean_u = <u> to {e2:.1e}, per row and member")
+    assert e1 < 1e-12 and e2 < 1e-12, f"diagnostics per member: energy {E} against {0.5 * (u * u).mean(axis=2)}, mean_u {M} against {u.mean(axis=2)}"
+    r = path("ks_from_half.h5")
+    run([KS, "-N", str(N), "-ensemble", "3", "-init_trajectory", ens, "-init_time", "0.5", "-T", "0.5", "-dt_save", "0.5",
+         "-trajectory", r])
+    with h5py.File(r) as h:
+        first, at = h["u"][0], h.attrs["init_time"]
+    assert at == 0.5 and np.array_equal(first, u[1]), f"-init_time 0.5 (attribute {at}): the first row is not the state saved at 0.5 (differs by {np.abs(first - u[1]).max():g})"
+    print("-init_time 0.5: the first row is the state saved at t = 0.5, bit for bit")
+
+
 def taylor_green():
     Re = 10.0
     errs = {}
@@ -141,6 +181,19 @@ def kolmogorov_laminar():
     gap = np.abs(d["energy"][2::2] - d["energy"][:-2:2] - h2 / 6 * (g[:-2:2] + 4 * g[1:-1:2] + g[2::2])).max() / np.abs(d["energy"]).max()
     print(f"laminar Kolmogorov: energy budget dE/dt = input - dissipation, integrated (Simpson): max gap {gap:.2e}")
     assert gap < 1e-5, f"the energy budget does not close: max |E(t + 2h) - E(t) - integral of (input - dissipation)| / max E = {gap:g}"
+    # (mutation audit s20) a linear drag -alpha: the same closed form with the decay rate n^2 / Re + alpha
+    alpha = 0.7
+    f = path("laminar_drag.h5")
+    run([KOL, "-N", str(N), "-Re", str(Re), "-alpha", str(alpha), "-forcing_wavenumber", str(n), "-forcing_amplitude", str(A),
+         "-init", "taylor-green", "-init_amplitude", "0", "-T", "1", "-dt_save", "0.25", "-ark_rtol", "1e-10", "-ark_atol", "1e-10",
+         "-trajectory", f])
+    with h5py.File(f) as h:
+        t, w = h["time"][:], h["w"][:, 0]
+    rate = n * n / Re + alpha
+    exact = (A * n / rate) * (1 - np.exp(-rate * t))[:, None, None] * np.cos(n * y)[None, :, None]
+    err = np.abs(w - exact).max() / np.abs(exact).max()
+    print(f"laminar Kolmogorov with -alpha {alpha}: max relative error of w {err:.2e}")
+    assert err < 1e-6, f"laminar Kolmogorov with drag, w = A n / (n^2 / Re + alpha) (1 - exp(-(n^2 / Re + alpha) t)) cos(n y): max relative error {err:g}"
     f = path("tg_budget.h5")
     run([KOL, "-N", "16", "-Re", str(Re), "-init", "taylor-green", "-forcing_amplitude", "0", "-T", "1", "-dt_save", "0.25",
          "-ark_rtol", "1e-10", "-ark_atol", "1e-10", "-trajectory", f])
@@ -195,16 +248,29 @@ def restart():
 
 
 def ranks_agree():
+    """3 ranks too (mutation audit s20): with N 32 and the forcing wavenumber 4, 2 ranks start their rows at 0 and 16,
+    where the forcing cos(4 y) is the same, so a forcing that forgot the rank's row offset agreed on 2 ranks. Also the
+    2/3 rule: the saved states hold no mode with |kx| or |ky| >= N/3 (the random start has none, the dealiased advection
+    makes none: a mask that missed the negative ky would let them in)."""
     outs = []
-    for n in (1, 2):
+    for n in (1, 2, 3):  # 3 ranks (oversubscribed: 4 times as slow) to T = 0.5 only, where the offset shows already
         f = path(f"kol_ranks_{n}.h5")
-        run([*MPIEXEC, "-n", str(n), KOL, "-N", "32", "-T", "2", "-dt_save", "0.5", "-ark_rtol", "1e-10", "-ark_atol", "1e-12",
-             "-trajectory", f])
+        run([*MPIEXEC, "-n", str(n), KOL, "-N", "32", "-T", "2" if n < 3 else "0.5", "-dt_save", "0.5", "-ark_rtol", "1e-10",
+             "-ark_atol", "1e-12", "-trajectory", f])
         with h5py.File(f) as h:
             outs.append(h["w"][:])
-    d = np.abs(outs[0] - outs[1]).max() / np.abs(outs[0]).max()
-    print(f"1 vs 2 ranks: max relative difference {d:.2e}")
-    assert d < 1e-8, d
+    for n in (2, 3):
+        rows = len(outs[n - 1])
+        d = np.abs(outs[0][:rows] - outs[n - 1]).max() / np.abs(outs[0][:rows]).max()
+        print(f"1 vs {n} ranks: max relative difference {d:.2e}")
+        assert d < 1e-8, f"Kolmogorov on 1 and {n} ranks: max relative difference {d:g}"
+    N = outs[0].shape[-1]
+    k = np.abs(np.fft.fftfreq(N, 1.0 / N))
+    high = (k[:, None] >= N / 3) | (k[None, :] >= N / 3)
+    spec = np.abs(np.fft.fft2(outs[0][:, 0], axes=(-2, -1)))
+    leak = spec[:, high].max() / spec.max()
+    print(f"2/3 rule: largest mode with |kx| or |ky| >= N/3, relative to the largest: {leak:.2e}")
+    assert leak < 1e-10, f"the saved states hold modes the 2/3 rule removes (relative size {leak:g}): broken dealiasing mask"
 
 
 def expect_error(cmd, pattern):
@@ -341,12 +407,22 @@ def restart_omissions():
 
 def lyapunov():
     f = path("lyap.json")
-    run([*MPIEXEC, "-n", "2", KS, "-L", "22", "-ensemble", "4", "-T", "600", "-lyapunov", "-lyapunov_transient", "100",
+    out = run([*MPIEXEC, "-n", "2", KS, "-L", "22", "-ensemble", "4", "-T", "600", "-lyapunov", "-lyapunov_transient", "100",
          "-ark_rtol", "1e-5", "-results", f])
     r = json.load(open(f))
     lam, se = r["lyapunov_exponent"], r["lyapunov_stderr"]
     print(f"lambda = {lam:.4f} +- {se:.4f} over {len(r['lyapunov_members'])} members")
     assert 0.02 < lam < 0.08, r
+    # (mutation audit s20) the report's figures are those of the members: the mean of the members' exponents, each
+    # over the span the twins ran (T 600 less the transient 100), and the standard error (not the deviation) of that
+    # mean; and the line printed says the same
+    m = np.array(r["lyapunov_members"])
+    assert len(m) == 4 and r["lyapunov_time_per_member"] == 500, r
+    assert abs(lam - m.mean()) < 1e-12 and abs(se - m.std(ddof=1) / np.sqrt(len(m))) < 1e-12, (lam, se, m)
+    import re
+    printed = re.search(r"leading Lyapunov exponent ([-0-9.]+) \+- ([0-9.]+) \(standard error over 4 members, ([0-9.]+) time units", out)
+    assert printed, out
+    assert (float(printed.group(1)), float(printed.group(2)), float(printed.group(3))) == (round(lam, 5), round(se, 5), 500), (printed.group(0), r)
 
 
 def unused_options():

@@ -3,7 +3,8 @@
 usage: check_surrogate.py CHECK SCRATCH KS ROLLOUT_FIT MPIEXEC...  (KS: snaps-ks; kolmogorov: snaps-kolmogorov)
 checks:
   bin_edges      with -bin_tail 0.1 and 8 bins, the stored edges cut each coordinate's training residuals (recomputed with
-                 the twin's drift) into 10% below, 10% in each bin, 10% above (+- 0.02)
+                 the twin's drift) into 10% below, 10% in each bin, 10% above (+- 0.02); local heads' (-head_local)
+                 inputs are their latent pair and, for odd i, e_(i-1) (their input boxes are those columns' ranges)
   reproducible   a small categorical surrogate trained on a short KS run: seeded rollouts of 3 members repeat bit
                  for bit, on 1 and on 2 ranks alike; members differ, and another -seed gives other paths; the
                  deterministic twin's rollout is the same for any seed; a model with local heads (-head_local) has
@@ -12,7 +13,8 @@ checks:
   polynomial     the default drift (-drift_fit polynomial) recovers a known equivariant quadratic map exactly: states
                  on Fourier modes 1..3 of N = 32 stepped by one explicit Euler step of KS projected back onto those
                  modes; the fit's relative errors are at rounding level, the model does not clamp, and a rollout
-                 with snaps-ks -stepper sna continues the map's own trajectory to rounding
+                 with snaps-ks -stepper sna continues the map's own trajectory to rounding; the rate form trains on
+                 nt - 4 pairs per member (its 5-point stencil stays inside the trajectory; sanitized)
   markov         a categorical model with Markov heads (-head_markov) draws residuals correlated in time as the
                  training residuals are: the residuals of a rollout (each step minus the twin's drift, found by
                  stepping the twin once from every state of the rollout) have a lag-1 autocorrelation above 0.5 (the
@@ -210,6 +212,32 @@ def polynomial():
     if not err < 1e-8:
         sys.exit(f"FAIL: the rollout departs from the map's trajectory by {err:g} (relative)")
     print(f"polynomial: relative fit errors <= {max(errs):.2g}, rollout error {err:.2g} over 10 steps, not clamped")
+    # (mutation audit s20) a step that leaves the training box is counted (surrogate_clamped_per_step), above it as
+    # below: one step of 3 members from 3 times the map's first states, counted here from the stored box
+    shutil.copy(path("map.h5"), path("far.h5"))
+    with h5py.File(path("far.h5"), "r+") as h:
+        h["u"][...] *= 3
+    b = rollout("poly.h5", "far_roll.h5", extra=["-init_trajectory", path("far.h5"), "-init_time", "0", "-T", "0.5",
+                                                  "-dt_save", "0.5", "-results", path("far.json")])
+    with h5py.File(path("poly.h5"), "r") as h:
+        lo, hi = h["surrogate/lower"][:], h["surrogate/upper"][:]
+    z = model_latent("poly.h5")(b[1])
+    below, above = int((z < lo).sum()), int((z > hi).sum())
+    with open(path("far.json")) as f:
+        got = json.load(f)["surrogate_clamped_per_step"]
+    if not (below > 0 and above > 0 and abs(got - (below + above) / b.shape[1]) < 1e-12):
+        sys.exit(f"FAIL: surrogate_clamped_per_step {got}, not ({below} below + {above} above the box) / {b.shape[1]} members")
+    print(f"box exits: {below} below and {above} above over {b.shape[1]} member steps, as reported ({got:g} per step)")
+    # (mutation audit s20) the rate form's target is a 5-point stencil over saved times i - 2 .. i + 2: its pairs start
+    # at 2 .. nt - 3, nt - 4 per member (one more would read a row past the trajectory: the sanitizers see that here,
+    # where regression.surrogate_ks_rate is too long to run sanitized)
+    run([FIT, "-trajectories", path("map.h5"), "-twin_model", path("rate.h5"), "-latent_modes", "3", "-drift_form", "rate",
+         "-results", path("rate.json")])
+    with open(path("rate.json")) as f:
+        pairs = json.load(f)["pairs"]
+    if pairs != u.shape[1] * (u.shape[0] - 4):
+        sys.exit(f"FAIL: the rate form trained on {pairs} pairs, not {u.shape[1]} members x ({u.shape[0]} saved times - 4)")
+    print(f"rate form: {pairs} pairs, {u.shape[0] - 4} of {u.shape[0]} saved times per member")
 
 
 def latent(u, r=3):
@@ -272,6 +300,23 @@ def bin_edges():
         if np.abs(frac - want).max() > 0.02:
             fails.append(f"coordinate {i}: the fractions of the training residuals below the edges, in each bin and above "
                          f"them are {np.round(frac, 3)}, not 0.1 each (+- 0.02): edges {edges[i]}")
+    # (mutation audit s20) local heads (-head_local) see their latent pair and, for the pair's second coordinate i, the
+    # residual of coordinate i - 1: their input boxes (the training inputs' ranges) are those columns' ranges, which the
+    # full model's last head also holds (it sees z and every residual but its own). A local head given its own
+    # residual (its target) would show e_i's range.
+    run([FIT, "-trajectories", path("train.h5"), "-latent_modes", "3", "-bins", "8", "-head_sna_khronos_modes", "3",
+         "-head_sna_fit_max_it", "2", "-bin_tail", "0.1", "-head_local", "-model", path("local.h5")])
+    with h5py.File(path("cat.h5"), "r") as h, h5py.File(path("local.h5"), "r") as g:
+        D = edges.shape[0]
+        lo, hi = h[f"surrogate/head{D - 1}/sna/lower"][:], h[f"surrogate/head{D - 1}/sna/upper"][:]
+        for i in range(D):
+            cols = [2 * (i // 2), 2 * (i // 2) + 1] + ([D + i - 1] if i % 2 else [])
+            box = np.array([g[f"surrogate/head{i}/sna/lower"][:], g[f"surrogate/head{i}/sna/upper"][:]])
+            want = np.array([lo[cols], hi[cols]])
+            if box.shape != want.shape or not np.allclose(box, want, rtol=1e-12, atol=0):
+                fails.append(f"local head {i}: input box {box.tolist()}, not the ranges {want.tolist()} of z_{cols[0]}, "
+                             f"z_{cols[1]}" + (f" and the residual e_{i - 1}" if i % 2 else "") + " (the full model's last head's)")
+    print(f"local heads: input boxes are their latent pair's and, for odd i, the residual e_(i-1)'s ranges ({D} heads)")
     if fails:
         sys.exit("FAIL: " + "\n".join(fails))
 

@@ -474,6 +474,8 @@ add_cases(
         # value there is refused, naming its row in the file
         ("traj_inf_state", "HDF5 dataset 'u' contains NaN or Inf \\(row 0, entry 3 of that row\\)", traj_value(0, float("inf"))),
         ("traj_time_backwards", "times that do not increase \\(row 3", traj_times(lambda t: t[[0, 1, 2, 1, 4]])),
+        # a row written twice (an append or restart bug): a pair z(t) -> z(t) labelled dt, two states at one time
+        ("traj_time_repeated", "times that do not increase \\(row 2", traj_times(lambda t: t[[0, 1, 1, 3, 4]])),
         ("traj_time_nan", "HDF5 dataset 'time' contains NaN or Inf \\(entry 1\\)", traj_times(lambda t: t * [1, float("nan"), 1, 1, 1])),
         ("traj_wrong_equation", "holds kolmogorov states of 32 points, but this run is ks", set_attr("/", "equation", lambda: np_bytes("kolmogorov"))),
         ("traj_wrong_L", "was run with L = 100\\.?, but this run has L = 22", set_attr("/", "L", lambda: 100.0)),

@@ -2,7 +2,8 @@
 """End-to-end checks of multi-fidelity fits and predictions (tests/mf/CMakeLists.txt).
 
     mf_check.py --fit FIT --predict PREDICT --dir D [--mpiexec CMD] SCENARIO
-      choice     -mf_hf_fraction keeps whole cases, the same ones for the same seed, others for another seed
+      choice     -mf_hf_fraction keeps whole cases, the same ones for the same seed, others for another seed (of 2
+                 cases, either one)
       ylf        snaps-predict applies the correction to given /YLF: LF values + 1 give predictions + 1 (residual)
       predict    snaps-predict of an mf model reproduces held-out HF values (the exact correction)
       ranks      fits on 1 and 2 ranks predict the same to 1e-10
@@ -64,6 +65,16 @@ def choice(a):
     r0 = fit(a, "c0.h5", "-mf_hf_fraction", "0", base=CUBIC[:4])  # the LF part alone: no -mf_delta_* (refused)
     assert r0["hf_cases_used"] == 0 and "delta_n_params" not in r0 and r0["n_params"] == r0["lf_n_params"], r0
     print("cases kept by seed 5:", ids, "by seed 6:", r3["hf_case_ids_used"])
+    # (mutation audit s20) the shuffle is Fisher-Yates (any case may stay in place): of 2 HF cases with fraction 0.5,
+    # seeds 4 and 5 keep one each; a shuffle into a single cycle (Sattolo's: j < i) would keep case 101 for every seed
+    with h5py.File(os.path.join(a.dir, "residual.h5")) as f, h5py.File(os.path.join(a.dir, "two_cases.h5"), "w") as g:
+        keep = np.isin(f["hf/case"][:], [100, 101])
+        for k in ("X", "Y", "case"):
+            g["lf/" + k] = f["lf/" + k][:]
+            g["hf/" + k] = f["hf/" + k][:][keep]
+    two = [fit(a, f"two{s}.h5", "-mf_hf_fraction", "0.5", "-mf_seed", str(s), data="two_cases.h5")["hf_case_ids_used"] for s in (4, 5)]
+    assert sorted(two) == [[100], [101]], f"of 2 HF cases, seeds 4 and 5 kept {two}, not one each: a biased shuffle"
+    print("of 2 HF cases, seeds 4 and 5 keep", two)
 
 
 def ylf(a):

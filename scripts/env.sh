@@ -13,5 +13,6 @@ export OMPI_MCA_mpi_yield_when_idle=1
 # started without mpirun, 1.0 s -> 0.71 s for mpirun -n 2. One node only: on a cluster with InfiniBand, leave it
 # unset so that UCX is used. (OMPI_MCA_ess_singleton_isolated=1 would save 0.3 s more, but such singletons share one
 # session directory, /tmp/ompi.<host>.<uid>/jf.0/1, and one that ends removes it under the others: HDF5 then failed
-# to open files in 2 of 443 sanitized tests.)
+# to open files in 2 of 443 sanitized tests. The test suite sets it with a session directory per test:
+# tests/CMakeLists.txt, SNAPS_TEST_SESSION_BASE.)
 export OMPI_MCA_pml=ob1

@@ -105,8 +105,11 @@ expect([POD, "-model", path("op.h5"), "-operators", rec, "-operator_degree", "1"
 
 # ---- runs recording to one file at the same time each keep their record (each rewrites the whole file) ----
 rec2 = path("rec2.h5")
+# side by side, daemonless Open MPI singletons (the suite's OMPI_MCA_ess_singleton_isolated, tests/CMakeLists.txt) would
+# share one session directory: these get one each from their orted
+together = dict(os.environ, OMPI_MCA_ess_singleton_isolated="0")
 procs = [subprocess.Popen(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_record_operators", rec2, "-ksp_guess_sna_params", f"0.{i},0.5"],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for i in range(1, 9)]
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=together) for i in range(1, 9)]
 outs = [(p.returncode, out) for p, out in ((p, p.communicate(timeout=60)[0]) for p in procs)]
 for out in (out for _, out in outs):
     script_runner.check_sanitizer_report(out, ["a concurrent recording run"])

@@ -13,7 +13,7 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "                       the ranks; without start-up, reading the data and -mf_lf_model, and setting up\n"
                            "                       the SNA), iterations (outer, inner), evaluations, ranks, machine, ...; for mf\n"
                            "                       also per part (lf_, delta_, rho_) type, n_params, converged_reason, iterations (rho's:\n"
-                           "                       those of ar1's joint stage, its only fit, rho_fitted_by joint_lm), and\n"
+                           "                       those of ar1's joint stage, its only fit, as rho_fitted_by says), and\n"
                            "                       lf_fit_time_s and correction_fit_time_s (delta and rho together), the HF\n"
                            "                       cases used, and mf_nested_hf_rows: the HF rows whose inputs are also LF rows,\n"
                            "                       where delta is fitted to y_HF - y_LF of the data\n"

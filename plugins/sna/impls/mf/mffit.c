@@ -487,7 +487,17 @@ static PetscErrorCode RhoOptionsRefuse(SNA sna)
 
   PetscFunctionBegin;
   PetscCall(PartOptionGiven(sna, "mf_rho_sna_fit_", given, sizeof(given)));
-  PetscCheck(!given[0], comm, PETSC_ERR_ARG_INCOMP, "%s sets a fit of rho on its own, but %s: drop it, or give the model's option (-%ssna_fit_%s; the joint stage reads -%ssna_fit_max_it, _rtol, _atol, _lambda and -%ssna_fit_progress_window, _rtol)", given, joint, prefix, given + strlen("-mf_rho_sna_fit_") + strlen(prefix), prefix, prefix);
+  if (given[0]) {
+    const char *setting  = given + strlen("-mf_rho_sna_fit_") + strlen(prefix);
+    const char *stage[]  = {"max_it", "rtol", "atol", "lambda", "progress_window", "progress_rtol"};
+    PetscBool   read     = PETSC_FALSE;
+    char        alt[128] = "";
+
+    /* the model's option is advice only where the joint stage reads it (-sna_fit_type als or _validation do not apply) */
+    for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(stage); i++) read = (PetscBool)(read || !strcmp(setting, stage[i]));
+    if (read) PetscCall(PetscSNPrintf(alt, sizeof(alt), ", or give the model's option -%ssna_fit_%s", prefix, setting));
+    SETERRQ(comm, PETSC_ERR_ARG_INCOMP, "%s sets a fit of rho on its own, but %s: drop it%s (the joint stage reads -%ssna_fit_max_it, _rtol, _atol, _lambda and -%ssna_fit_progress_window, _rtol)", given, joint, alt, prefix, prefix);
+  }
   PetscCall(PartOptionGiven(sna, "mf_rho_sna_monitor", given, sizeof(given)));
   PetscCheck(!given[0], comm, PETSC_ERR_ARG_INCOMP, "%s would monitor a fit of rho on its own, but %s: drop it, or monitor that stage (-%ssna_monitor)", given, joint, prefix);
   PetscCall(PartOptionGiven(sna, "mf_rho_sna_khronos_enrich", given, sizeof(given)));

@@ -35,6 +35,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import argparse  # noqa: E402
 import itertools
 import json
+import subprocess
 import time
 
 import h5py
@@ -206,6 +207,28 @@ def earlier_search(path, split_dir, grid, steps):
     return ms
 
 
+def search_provenance(path, searched):
+    """Where a carried-over search table was measured (--search_from): the file, the git commit that last wrote it when
+    it is tracked (its data are that commit's), and that run's machine record. Kept as they are when the table was
+    itself carried over, so that a chain of reruns still names the run that searched."""
+    import checks  # postprocess/, on the path harness.py set
+
+    if searched.get("from"):
+        return {}
+    rel = os.path.relpath(path, harness.ROOT)
+    rev = None
+    try:  # a file changed since its last commit is not that commit's
+        git = ["git", "-C", harness.ROOT]
+        if not subprocess.run(git + ["status", "--porcelain", "--", rel], capture_output=True, text=True,
+                              check=True).stdout.strip():
+            rev = subprocess.run(git + ["log", "-1", "--format=%H", "--", rel], capture_output=True, text=True,
+                                 check=True).stdout.strip() or None
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return {"from": rel, "from_git_revision": rev, "from_machine": checks.load_json(path).get("machine"),
+            "from_note": "the table's figures and the settings it chose were measured by that run, on the data of its time"}
+
+
 def run(split_dir, grid, steps, searched=None):
     Xt, Yt, YLt, ct = harness.load_test(f"{split_dir}/test.h5")
     n_air = len(np.unique(ct))
@@ -275,7 +298,7 @@ def main(argv=None):
     searched = None
     if a.search_from:  # read now: it may be the --out this run replaces
         searched = earlier_search(a.search_from, a.split, grid, steps)
-        searched = dict(searched, **{"from": searched.get("from") or os.path.relpath(a.search_from, harness.ROOT)})
+        searched = dict(searched, **search_provenance(a.search_from, searched))
     m0 = harness.machine()
     t0 = clock()
     results, searches, preds = run(a.split, grid, steps, searched)

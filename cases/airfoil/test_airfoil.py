@@ -372,6 +372,16 @@ def check_atomic_writes(harness, data, split, out):
     check(not leftovers(out), f"harness.write_split left temporary files after a failed write: {leftovers(out)}")
 
 
+def small_sweep(f):
+    """A sweep of three designs of dataset f: its first two HF cases and one LF-only case; their ids, the sweep's case
+    records of each fidelity and its settings.json."""
+    hf_ids = f["cases/hf/id"][:2].tolist()
+    lf_ids = hf_ids + [i for i in f["cases/lf/id"][...].tolist() if i not in hf_ids][:1]
+    settings = {"design": json.loads(f.attrs["design"]), "xfoil": json.loads(f.attrs["lf_settings"]),
+                "openfoam": json.loads(f.attrs["hf_settings"]), "mesh": json.loads(f.attrs["mesh_settings"])}
+    return hf_ids, lf_ids, case_records(f, "lf", lf_ids), case_records(f, "hf", hf_ids), settings
+
+
 def case_records(f, kind, ids):
     """The sweep's case records (sweep.py _case) of the cases ids of one fidelity, made from dataset f's rows."""
     case_id, design, cl_tool = (f[f"cases/{kind}/{k}"][...] for k in ("id", "design", "CL_tool"))
@@ -400,11 +410,7 @@ def test_build(path, out):
     work = os.path.join(out, "work")
     shutil.rmtree(out, ignore_errors=True)
     with h5py.File(path, "r") as f:
-        hf_ids = f["cases/hf/id"][:2].tolist()
-        lf_ids = hf_ids + [i for i in f["cases/lf/id"][...].tolist() if i not in hf_ids][:1]
-        lf, hf = case_records(f, "lf", lf_ids), case_records(f, "hf", hf_ids)
-        settings = {"design": json.loads(f.attrs["design"]), "xfoil": json.loads(f.attrs["lf_settings"]),
-                    "openfoam": json.loads(f.attrs["hf_settings"]), "mesh": json.loads(f.attrs["mesh_settings"])}
+        hf_ids, lf_ids, lf, hf, settings = small_sweep(f)
         want = {}
         for kind, ids in (("lf", lf_ids), ("hf", hf_ids)):
             case, case_id = f[f"{kind}/case"][...], f[f"cases/{kind}/id"][...]
@@ -479,11 +485,7 @@ def test_hf_from(path, out):
     shutil.rmtree(out, ignore_errors=True)
     work, full = os.path.join(out, "work"), os.path.join(out, "full.h5")
     with h5py.File(path, "r") as f:
-        hf_ids = f["cases/hf/id"][:2].tolist()
-        lf_ids = hf_ids + [i for i in f["cases/lf/id"][...].tolist() if i not in hf_ids][:1]
-        lf, hf = case_records(f, "lf", lf_ids), case_records(f, "hf", hf_ids)
-        settings = {"design": json.loads(f.attrs["design"]), "xfoil": json.loads(f.attrs["lf_settings"]),
-                    "openfoam": json.loads(f.attrs["hf_settings"]), "mesh": json.loads(f.attrs["mesh_settings"])}
+        hf_ids, lf_ids, lf, hf, settings = small_sweep(f)
     write_records(work, "lf", lf)
     write_records(work, "hf", hf)
     with open(f"{work}/settings.json", "w") as o:

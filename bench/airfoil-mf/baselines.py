@@ -192,7 +192,8 @@ def to_rows(C, case_ids, case):
 
 
 def earlier_search(path, split_dir, grid, steps):
-    """The MLP search table of an earlier output path (--search_from), which must be of this split, grid and steps."""
+    """The MLP search table of an earlier output path (--search_from), which must be of this split, grid and steps,
+    with where it was measured (search_provenance)."""
     import checks  # postprocess/, on the path harness.py set
 
     d = checks.load_json(path)
@@ -204,16 +205,14 @@ def earlier_search(path, split_dir, grid, steps):
     if ms.get("grid") != grid or ms.get("steps") != steps or set(ms.get("table", {})) != {"mlp_hf", "mlp_mf"}:
         raise SystemExit(f"baselines: --search_from {path}: its search (grid {ms.get('grid')}, steps {ms.get('steps')}) "
                          f"is not this run's (grid {grid}, steps {steps}) or lacks a table for mlp_hf and mlp_mf")
-    return ms
+    return dict(ms, **search_provenance(path, d))
 
 
-def search_provenance(path, searched):
-    """Where a carried-over search table was measured (--search_from): the file, the git commit that last wrote it when
-    it is tracked (its data are that commit's), and that run's machine record. Kept as they are when the table was
-    itself carried over, so that a chain of reruns still names the run that searched."""
-    import checks  # postprocess/, on the path harness.py set
-
-    if searched.get("from"):
+def search_provenance(path, d):
+    """Where the search table of d, the output read from path, was measured: the file, the git commit that last wrote
+    it when it is tracked (its data are that commit's), and that run's machine record. Nothing when the table was
+    itself carried over (it holds them already), so that a chain of reruns still names the run that searched."""
+    if d["mlp_search"].get("from"):
         return {}
     rel = os.path.relpath(path, harness.ROOT)
     rev = None
@@ -225,7 +224,7 @@ def search_provenance(path, searched):
                                  check=True).stdout.strip() or None
     except (OSError, subprocess.CalledProcessError):
         pass
-    return {"from": rel, "from_git_revision": rev, "from_machine": checks.load_json(path).get("machine"),
+    return {"from": rel, "from_git_revision": rev, "from_machine": d.get("machine"),
             "from_note": "the table's figures and the settings it chose were measured by that run, on the data of its time"}
 
 
@@ -298,7 +297,6 @@ def main(argv=None):
     searched = None
     if a.search_from:  # read now: it may be the --out this run replaces
         searched = earlier_search(a.search_from, a.split, grid, steps)
-        searched = dict(searched, **search_provenance(a.search_from, searched))
     m0 = harness.machine()
     t0 = clock()
     results, searches, preds = run(a.split, grid, steps, searched)

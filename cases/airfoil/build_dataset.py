@@ -60,8 +60,8 @@ def load_cases(work, kind):
     return [r for r in recs if r["converged"]], [r for r in recs if not r["converged"]]
 
 
-def rows(recs, st=None):
-    st = airfoil.stations() if st is None else st
+def rows(recs, st):
+    """X (m, p, t, alpha_deg, Re/1e6, s), Y (Cp) and case of the records recs, one row per station of st."""
     X, Y, case = [], [], []
     for r in recs:
         d = [r["m"], r["p"], r["t"], r["alpha_deg"], r["Re"] / 1e6]

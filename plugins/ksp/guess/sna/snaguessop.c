@@ -286,8 +286,8 @@ static void RecordsUnlock_Rank0(const char lock[], int fd)
   (void)close(fd);
 }
 
-/* Every rank: rank 0's records (just read under the lock) plus mu and G, written to tmp and renamed over file;
- *werr, *err: the write's outcome and errno, the same on every rank. */
+/* Every rank: rank 0's records (just read under the lock) plus mu and G, written to tmp and renamed over file; the
+   write's outcome and errno in *werr and *err, the same on every rank. */
 static PetscErrorCode RecordsAppendWrite(MPI_Comm comm, const char file[], const char tmp[], SNAGuessOperatorRecords *rec, const PetscReal mu[], const PetscScalar G[], PetscErrorCode *werr, int *err)
 {
   PetscMPIInt rank;

@@ -97,6 +97,28 @@ def problems(xmf):
     return out
 
 
+def slabs(xmf):
+    """The HyperSlab selections of HDF data in xmf: (time, path, start, count) per selection, time being the Value of the
+    Time of the nearest Grid around it (None without one), path the dataset's path. A test that every member of an
+    ensemble at every saved time is shown checks these (problems() checks that each lies inside its dataset)."""
+    root = ET.parse(xmf).getroot()
+    parents = {c: p for p in root.iter() for c in p}
+    out = []
+    for item in root.iter("DataItem"):
+        kids = item.findall("DataItem")
+        if item.get("ItemType") != "HyperSlab" or len(kids) != 2 or kids[1].get("Format") != "HDF":
+            continue
+        sel = [int(x) for x in (kids[0].text or "").split()]
+        r = len(sel) // 3
+        time, up = None, parents.get(item)
+        while up is not None and time is None:
+            if up.tag == "Grid" and up.find("Time") is not None:
+                time = float(up.find("Time").get("Value"))
+            up = parents.get(up)
+        out.append((time, (kids[1].text or "").strip().split(":", 1)[1], tuple(sel[:r]), tuple(sel[2 * r :])))
+    return out
+
+
 if __name__ == "__main__":
     bad = [p for f in sys.argv[1:] for p in problems(f)]
     print("\n".join(bad) if bad else f"{len(sys.argv) - 1} XDMF file(s): every DataItem matches its HDF5 data")

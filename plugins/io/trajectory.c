@@ -20,7 +20,9 @@ struct _n_SNAPSTrajectory {
   hid_t               dset[2 + MAX_DIAG]; /* rank 0: its datasets time, the field and the diagnostics, open from the
                                        first append to the close: reopened per row, each append re-read and
                                        re-checksummed the partly filled chunks (a third of a surrogate rollout) */
-  PetscInt rows;                          /* saved times so far */
+  PetscInt  rows;                         /* saved times so far */
+  PetscBool resumable;                    /* a restart can resume the partial file (the run writes checkpoints): kept
+                                             after a failed write; otherwise removed, as nothing could use it */
   PetscInt npts;                          /* grid points of one member */
 };
 
@@ -52,6 +54,51 @@ static PetscErrorCode PartialName(const char file[], char out[], size_t len)
   n = strlen(out);
   PetscCheck(n + strlen(end) < len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "The name '%s' is too long", file);
   PetscCall(PetscStrlcat(out, end, len));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSTrajectoryCheckName - Refuses a trajectory name that the files written for it cannot hold: a control character
+  anywhere (a CR from a script with DOS line ends; XML cannot hold most of them), and, where an XDMF file is written
+  beside it (xdmf: 2-D fields), a ':' in its base name, which the XDMF's "<file>:/<dataset>" reference splits at (XDMF
+  has no escape for it; a directory's ':' is harmless: the XDMF names the file relatively). Collective (every rank
+  has the same name).
+
+  Input Parameters:
++ comm - the ranks of the run
+. opt  - the option that gave the name, for the message
+. file - the name
+- xdmf - whether an XDMF file will name it
+@*/
+PetscErrorCode SNAPSTrajectoryCheckName(MPI_Comm comm, const char opt[], const char file[], PetscBool xdmf)
+{
+  const char *slash = strrchr(file, '/'), *base = slash ? slash + 1 : file;
+  char        shown[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(shown, file, sizeof(shown)));
+  for (size_t i = 0; file[i]; i++) {
+    const unsigned char c = (unsigned char)file[i];
+
+    if (c < 32 || c == 127) { /* shown as '?': the raw character would garble the terminal */
+      for (size_t j = 0; shown[j]; j++)
+        if ((unsigned char)shown[j] < 32 || (unsigned char)shown[j] == 127) shown[j] = '?';
+      SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s '%s' holds a control character (code %d, shown as '?', at position %zu): rename the file without it", opt, shown, (int)c, i + 1);
+    }
+  }
+  PetscCheck(!xdmf || !strchr(base, ':'), comm, PETSC_ERR_USER_INPUT, "%s '%s': its base name holds ':', which the XDMF file written beside a 2-D trajectory uses to separate the file from the dataset (\"%s:/dataset\"; XDMF has no escape for it): rename the file without ':'", opt, file, base);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSTrajectorySetResumable - Says whether a restart can resume the trajectory's partial file (the run writes
+  checkpoints). A write that fails keeps a resumable partial file, for the restart; it removes any other, which
+  nothing could use. The default: resumable. Not collective (give every rank the same value).
+@*/
+PetscErrorCode SNAPSTrajectorySetResumable(SNAPSTrajectory tr, PetscBool resumable)
+{
+  PetscFunctionBegin;
+  tr->resumable = resumable;
   PetscFunctionReturn(0);
 }
 
@@ -304,8 +351,9 @@ PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm comm, const char file[], const SNAPS
   tr->desc = *desc;
   tr->h5   = -1;
   for (PetscInt i = 0; i < 2 + MAX_DIAG; i++) tr->dset[i] = -1;
-  tr->rows = resume < 0 ? 0 : resume;
-  tr->npts = desc->shape[0] * (desc->sdim == 2 ? desc->shape[1] : 1);
+  tr->rows      = resume < 0 ? 0 : resume;
+  tr->resumable = PETSC_TRUE;
+  tr->npts      = desc->shape[0] * (desc->sdim == 2 ? desc->shape[1] : 1);
   PetscCallMPI(MPI_Comm_rank(comm, &tr->rank));
   PetscCall(PetscStrncpy(tr->file, file, sizeof(tr->file)));
   PetscCall(PartialName(file, tr->partial, sizeof(tr->partial)));
@@ -359,6 +407,44 @@ PetscErrorCode SNAPSTrajectorySetAttributeString(SNAPSTrajectory tr, const char 
   PetscFunctionReturn(0);
 }
 
+/* Rank 0 runs write(tr, ...) on the partial file with PETSc's error printing held back (its message goes into the one
+   AgreeOnFailedWrite() prints, which says what became of the file) and returns its error code. */
+#define WRITE_RANK0(ierr, call)                                      \
+  do {                                                               \
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); \
+    ierr = call;                                                     \
+    PetscCall(PetscPopErrorHandler());                               \
+  } while (0)
+
+/* After rank 0's write into the partial file failed with ierr (0: it did not): every rank fails with the same message,
+   rank 0's reason and what became of the partial file. A resumable one keeps the rows so far for a restart; any other
+   is removed, since no restart could use it. */
+static PetscErrorCode AgreeOnFailedWrite(SNAPSTrajectory tr, PetscErrorCode ierr, const char what[])
+{
+  int  fate[2]                       = {(int)ierr, 0}; /* the error; 0 kept, 1 removed, or the errno of a removal that failed */
+  char why[PETSC_MAX_PATH_LEN + 256] = "";
+
+  PetscFunctionBegin;
+  if (!tr->rank && ierr) {
+    char *specific = NULL;
+
+    (void)PetscErrorMessage(ierr, NULL, &specific);
+    if (specific) (void)PetscStrncpy(why, specific, sizeof(why));
+    if (!tr->resumable) {
+      CloseDatasets_Rank0(tr);
+      if (tr->h5 >= 0) H5Fclose(tr->h5);
+      tr->h5  = -1;
+      fate[1] = unlink(tr->partial) == 0 || errno == ENOENT ? 1 : errno;
+    }
+  }
+  PetscCallMPI(MPI_Bcast(fate, 2, MPI_INT, 0, tr->comm));
+  if (!fate[0]) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Bcast(why, (PetscMPIInt)sizeof(why), MPI_CHAR, 0, tr->comm));
+  PetscCheck(fate[1] != 0, tr->comm, PETSC_ERR_FILE_WRITE, "%s '%s' failed: %s\nIts rows so far stay in '%s' for -restart from the last checkpoint", what, tr->file, why, tr->partial);
+  PetscCheck(fate[1] != 1, tr->comm, PETSC_ERR_FILE_WRITE, "%s '%s' failed: %s\nIts partial file '%s' was removed, as no restart could use it (the run writes no -checkpoint)", what, tr->file, why, tr->partial);
+  SETERRQ(tr->comm, PETSC_ERR_FILE_WRITE, "%s '%s' failed: %s\nIts partial file '%s', which no restart can use (the run writes no -checkpoint), could not be removed (%s): delete it", what, tr->file, why, tr->partial, strerror(fate[1]));
+}
+
 static PetscErrorCode Append_Rank0(SNAPSTrajectory tr, PetscReal t, const PetscReal field[], const PetscReal diag[])
 {
   const SNAPSTrajectoryDesc *d    = &tr->desc;
@@ -389,8 +475,8 @@ PetscErrorCode SNAPSTrajectoryAppend(SNAPSTrajectory tr, PetscReal t, const Pets
   PetscErrorCode ierr = 0;
 
   PetscFunctionBegin;
-  if (!tr->rank) ierr = Append_Rank0(tr, t, field, diag);
-  PetscCall(AgreeOnRank0(tr->comm, ierr, "Appending to the trajectory", tr->partial));
+  if (!tr->rank) WRITE_RANK0(ierr, Append_Rank0(tr, t, field, diag));
+  PetscCall(AgreeOnFailedWrite(tr, ierr, "Appending to the trajectory"));
   tr->rows++;
   PetscFunctionReturn(0);
 }
@@ -460,13 +546,14 @@ static PetscErrorCode XmlEscape(const char text[], char **out)
   PetscFunctionReturn(0);
 }
 
-/* The XDMF text that lets ParaView animate member 0 of a 2-D field (member 0 only: the other members are in the HDF5
-   file, not in the XDMF); NULL for 1-D fields. */
+/* The XDMF text that lets ParaView animate every member of a 2-D field: a temporal collection of the saved times; at
+   each, one grid (one member) or a spatial collection of one grid per member, named "member <m>" (ParaView: one block
+   each, the same at every time, on the same box: the Multiblock Inspector or Extract Block shows one). */
 static PetscErrorCode XdmfText(SNAPSTrajectory tr, const PetscReal times[], char **text, size_t *len)
 {
   const SNAPSTrajectoryDesc *d     = &tr->desc;
   const char                *slash = strrchr(tr->file, '/'), *base = slash ? slash + 1 : tr->file;
-  size_t                     cap = 4096 + (size_t)tr->rows * 1024, n = 0; /* a first guess: XdmfPut enlarges it */
+  size_t                     cap = 4096 + (size_t)(tr->rows * d->members) * 1024, n = 0; /* a first guess: XdmfPut enlarges it */
   char                      *s, *xbase, *xequation, *xfield;
 
   PetscFunctionBegin;
@@ -477,15 +564,24 @@ static PetscErrorCode XdmfText(SNAPSTrajectory tr, const PetscReal times[], char
 #define XDMF_PUT(...) PetscCall(XdmfPut(&s, &cap, &n, __VA_ARGS__))
   XDMF_PUT("<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n <Domain>\n  <Grid Name=\"%s\" GridType=\"Collection\" CollectionType=\"Temporal\">\n", xequation);
   for (PetscInt k = 0; k < tr->rows; k++) {
-    XDMF_PUT("   <Grid Name=\"t%" PetscInt_FMT "\" GridType=\"Uniform\">\n    <Time Value=\"%.17g\"/>\n", k, (double)times[k]);
-    XDMF_PUT("    <Topology TopologyType=\"2DCoRectMesh\" Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT "\"/>\n", d->shape[0], d->shape[1]);
-    XDMF_PUT("    <Geometry GeometryType=\"ORIGIN_DXDY\">\n     <DataItem Dimensions=\"2\" Format=\"XML\">0 0</DataItem>\n");
-    XDMF_PUT("     <DataItem Dimensions=\"2\" Format=\"XML\">%.17g %.17g</DataItem>\n    </Geometry>\n", (double)(d->length[0] / d->shape[0]), (double)(d->length[1] / d->shape[1]));
-    XDMF_PUT("    <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", xfield);
-    XDMF_PUT("     <DataItem ItemType=\"HyperSlab\" Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT "\">\n", d->shape[0], d->shape[1]);
-    XDMF_PUT("      <DataItem Dimensions=\"3 4\" Format=\"XML\">%" PetscInt_FMT " 0 0 0 1 1 1 1 1 1 %" PetscInt_FMT " %" PetscInt_FMT "</DataItem>\n", k, d->shape[0], d->shape[1]);
-    XDMF_PUT("      <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/%s</DataItem>\n", tr->rows, d->members, d->shape[0], d->shape[1], xbase, xfield);
-    XDMF_PUT("     </DataItem>\n    </Attribute>\n   </Grid>\n");
+    const PetscBool one = d->members == 1 ? PETSC_TRUE : PETSC_FALSE; /* one member: a plain grid per time, as before */
+
+    if (!one) XDMF_PUT("   <Grid Name=\"t%" PetscInt_FMT "\" GridType=\"Collection\" CollectionType=\"Spatial\">\n    <Time Value=\"%.17g\"/>\n", k, (double)times[k]);
+    for (PetscInt m = 0; m < d->members; m++) {
+      if (one)
+        XDMF_PUT("   <Grid Name=\"t%" PetscInt_FMT "\" GridType=\"Uniform\">\n    <Time Value=\"%.17g\"/>\n", k, (double)times[k]);
+      else
+        XDMF_PUT("   <Grid Name=\"member %" PetscInt_FMT "\" GridType=\"Uniform\">\n", m);
+      XDMF_PUT("    <Topology TopologyType=\"2DCoRectMesh\" Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT "\"/>\n", d->shape[0], d->shape[1]);
+      XDMF_PUT("    <Geometry GeometryType=\"ORIGIN_DXDY\">\n     <DataItem Dimensions=\"2\" Format=\"XML\">0 0</DataItem>\n");
+      XDMF_PUT("     <DataItem Dimensions=\"2\" Format=\"XML\">%.17g %.17g</DataItem>\n    </Geometry>\n", (double)(d->length[0] / d->shape[0]), (double)(d->length[1] / d->shape[1]));
+      XDMF_PUT("    <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", xfield);
+      XDMF_PUT("     <DataItem ItemType=\"HyperSlab\" Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT "\">\n", d->shape[0], d->shape[1]);
+      XDMF_PUT("      <DataItem Dimensions=\"3 4\" Format=\"XML\">%" PetscInt_FMT " %" PetscInt_FMT " 0 0 1 1 1 1 1 1 %" PetscInt_FMT " %" PetscInt_FMT "</DataItem>\n", k, m, d->shape[0], d->shape[1]);
+      XDMF_PUT("      <DataItem Dimensions=\"%" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT " %" PetscInt_FMT "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/%s</DataItem>\n", tr->rows, d->members, d->shape[0], d->shape[1], xbase, xfield);
+      XDMF_PUT("     </DataItem>\n    </Attribute>\n   </Grid>\n");
+    }
+    if (!one) XDMF_PUT("   </Grid>\n");
   }
   XDMF_PUT("  </Grid>\n </Domain>\n</Xdmf>\n");
 #undef XDMF_PUT
@@ -501,6 +597,7 @@ static PetscErrorCode XdmfText(SNAPSTrajectory tr, const PetscReal times[], char
 static PetscErrorCode Finish_Rank0(SNAPSTrajectory tr, PetscReal **times)
 {
   hsize_t n = (hsize_t)tr->rows;
+  herr_t  err;
 
   PetscFunctionBegin;
   CloseDatasets_Rank0(tr);
@@ -508,14 +605,21 @@ static PetscErrorCode Finish_Rank0(SNAPSTrajectory tr, PetscReal **times)
   if (tr->rows) PetscCall(SNAHDF5ReadArray(tr->h5, "time", 1, &n, *times));
   if (H5Aexists(tr->h5, "complete") > 0) H5Adelete(tr->h5, "complete");
   PetscCall(SNAHDF5WriteAttributeInt(tr->h5, "complete", 1));
-  PetscCheck(H5Fclose(tr->h5) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not close '%s' (disk full?)", tr->partial);
+  err    = H5Fclose(tr->h5);
   tr->h5 = -1;
-  { /* renamed over the file (a symbolic link's target; its mode kept), or copied into a stream; kept on failure */
-    int err;
+  PetscCheck(err >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not close '%s' (disk full?)", tr->partial);
+  PetscFunctionReturn(0);
+}
 
-    PetscCall(SNAPSMoveIntoPlace(tr->partial, tr->file, &err));
-    PetscCheck(!err, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not move the complete trajectory '%s' into place as '%s': %s", tr->partial, tr->file, strerror(err));
-  }
+/* Rank 0: the closed, complete partial file renamed over the file (a symbolic link's target; its mode kept), or
+   copied into a stream; kept on failure: it holds the whole trajectory. */
+static PetscErrorCode MoveIntoPlace_Rank0(SNAPSTrajectory tr)
+{
+  int err;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSMoveIntoPlace(tr->partial, tr->file, &err));
+  PetscCheck(!err, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Could not move the complete trajectory '%s' into place as '%s': %s; it stays there", tr->partial, tr->file, strerror(err));
   PetscFunctionReturn(0);
 }
 
@@ -554,7 +658,11 @@ PetscErrorCode SNAPSTrajectoryClose(SNAPSTrajectory *traj)
 
   PetscFunctionBegin;
   if (!tr) PetscFunctionReturn(0);
-  if (!tr->rank) ierr = Finish_Rank0(tr, &times);
+  if (!tr->rank) WRITE_RANK0(ierr, Finish_Rank0(tr, &times));
+  if (ierr) PetscCall(PetscFree(times));
+  PetscCall(AgreeOnFailedWrite(tr, ierr, "Finishing the trajectory"));
+  if (!tr->rank) ierr = MoveIntoPlace_Rank0(tr);
+  if (ierr) PetscCall(PetscFree(times));
   PetscCall(AgreeOnRank0(tr->comm, ierr, "Finishing the trajectory", tr->file));
   if (tr->desc.sdim == 2) {
     char   xmf[PETSC_MAX_PATH_LEN], *text = NULL;

@@ -21,7 +21,7 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "  -ensemble <K>             independent members, each with its own generator seeded from (-seed, member) (1)\n"
                            "  -seed <s>                 seed of the random initial states, the -lyapunov twins and a categorical surrogate's\n"
                            "                            draws (1); warned about where nothing uses it (-init_trajectory without those two)\n"
-                           "  -trajectory <out.h5>      HDF5 trajectory (time, field, diagnostics); .xmf beside 2-D fields (none\n"
+                           "  -trajectory <out.h5>      HDF5 trajectory (time, field, diagnostics); .xmf beside 2-D fields, every member (none\n"
                            "                            beside /dev/null or a terminal; a pipe or /dev/stdout to a file: refused)\n"
                            "  -results <r.json>         JSON report: parameters, ARKODE statistics, mean diagnostics, Lyapunov\n"
                            "  -ark_rtol <r>, -ark_atol <a>  ARKODE tolerances (1e-6, 1e-9)\n"
@@ -624,6 +624,54 @@ static PetscErrorCode TrajectoryPath(FlowRun r, char path[], size_t len)
   PetscFunctionReturn(0);
 }
 
+/* The resolved directory of file (its part before the last '/', "." without one) in dir; "" when it cannot be resolved. */
+static void ResolvedDirectory(const char file[], char dir[PETSC_MAX_PATH_LEN])
+{
+  char        d[PETSC_MAX_PATH_LEN];
+  const char *slash = strrchr(file, '/');
+
+  if (!slash)
+    snprintf(d, sizeof(d), ".");
+  else if (slash == file)
+    snprintf(d, sizeof(d), "/");
+  else
+    snprintf(d, sizeof(d), "%.*s", (int)(slash - file), file);
+  if (!realpath(d, dir)) dir[0] = 0;
+}
+
+/* -trajectory relative to the directory of -checkpoint ("tr.h5" beside it, "../out/tr.h5", ...), so that a restart
+   from a run directory moved or copied elsewhere (scratch to project space) finds the partial file in the new place;
+   "" without a -trajectory or where a directory cannot be resolved. */
+static PetscErrorCode TrajectoryRelativePath(FlowRun r, char rel[], size_t len)
+{
+  char        from[PETSC_MAX_PATH_LEN], to[PETSC_MAX_PATH_LEN];
+  const char *slash = strrchr(r->trajectory, '/'), *base = slash ? slash + 1 : r->trajectory;
+  size_t      common = 0, n = 0;
+
+  PetscFunctionBegin;
+  rel[0] = 0;
+  if (!r->trajectory[0]) PetscFunctionReturn(0);
+  ResolvedDirectory(r->checkpoint, from);
+  ResolvedDirectory(r->trajectory, to);
+  if (!from[0] || !to[0]) PetscFunctionReturn(0);
+  if (!strcmp(from, "/")) from[0] = 0; /* so that every directory below reads "<from>/..." */
+  if (!strcmp(to, "/")) to[0] = 0;
+  for (size_t i = 0;; i++) { /* the longest common prefix of whole components */
+    const char a = from[i], b = to[i];
+
+    if ((a == '/' || !a) && (b == '/' || !b)) common = i;
+    if (!a || !b || a != b) break;
+  }
+  for (const char *c = from + common; *c; c++) /* up from the checkpoint's directory to the common one */
+    if (*c == '/') {
+      PetscCall(PetscSNPrintf(rel + n, len - n, "../"));
+      n = strlen(rel);
+    }
+  if (to[common]) PetscCall(PetscSNPrintf(rel + n, len - n, "%s/", to + common + 1)); /* down to the trajectory's */
+  PetscCall(PetscStrlcat(rel, base, len));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const PetscReal htwin[])
 {
   SNAPSCheckpoint ck;
@@ -636,6 +684,8 @@ static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const 
   PetscCall(SNAPSCheckpointSetString(ck, "fingerprint", fp));
   PetscCall(TrajectoryPath(r, fp, sizeof(fp)));
   PetscCall(SNAPSCheckpointSetString(ck, "trajectory", fp)); /* a restart that leaves it out must not abandon its rows */
+  PetscCall(TrajectoryRelativePath(r, fp, sizeof(fp)));
+  PetscCall(SNAPSCheckpointSetString(ck, "trajectory_relative", fp)); /* where a moved run directory has it */
   PetscCall(SNAPSCheckpointSetReal(ck, "t", r->t));
   PetscCall(SNAPSCheckpointSetReal(ck, "next_save", (PetscReal)r->next_save));
   PetscCall(SNAPSCheckpointSetReal(ck, "nstat", (PetscReal)r->nstat));
@@ -693,10 +743,26 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
   PetscCall(SNAPSCheckpointHas(ck, "trajectory", &has)); /* not in checkpoints written before it was recorded */
   if (has && !r->trajectory[0]) {
     char      partial[PETSC_MAX_PATH_LEN];
-    PetscBool exists = PETSC_FALSE;
+    PetscBool exists = PETSC_FALSE, hasrel;
 
-    PetscCall(SNAPSCheckpointGetString(ck, "trajectory", fpfile, sizeof(fpfile)));
-    if (fpfile[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, fpfile, partial, sizeof(partial), &exists));
+    /* first where the checkpoint is now (a run directory moved or copied: the partial file moved with it), then the
+       absolute name of the run (the checkpoint alone moved; checkpoints written before the relative name was) */
+    PetscCall(SNAPSCheckpointHas(ck, "trajectory_relative", &hasrel));
+    if (hasrel) {
+      char        rel[PETSC_MAX_PATH_LEN];
+      const char *slash = strrchr(r->restart, '/');
+
+      PetscCall(SNAPSCheckpointGetString(ck, "trajectory_relative", rel, sizeof(rel)));
+      if (rel[0] && slash)
+        PetscCall(PetscSNPrintf(fpfile, sizeof(fpfile), "%.*s/%s", (int)(slash - r->restart), r->restart, rel));
+      else
+        PetscCall(PetscStrncpy(fpfile, rel, sizeof(fpfile)));
+      if (fpfile[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, fpfile, partial, sizeof(partial), &exists));
+    }
+    if (!exists) {
+      PetscCall(SNAPSCheckpointGetString(ck, "trajectory", fpfile, sizeof(fpfile)));
+      if (fpfile[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, fpfile, partial, sizeof(partial), &exists));
+    }
     PetscCheck(!exists, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory '%s' and was interrupted: its rows so far are in '%s'. Give -trajectory %s to continue it there, or delete that partial file to continue without a trajectory", r->restart, fpfile, partial, fpfile);
   }
   PetscCall(SNAPSCheckpointGetReal(ck, "t", &r->t));
@@ -1167,10 +1233,11 @@ static PetscErrorCode CheckEnsembleMemory(FlowRun r)
   PetscFunctionReturn(0);
 }
 
-/* What needs the problem: the XDMF file beside a 2-D trajectory is an output too, and the ensemble's memory. */
+/* What needs the problem: the XDMF file beside a 2-D trajectory is an output too, and names the trajectory (no ':' in
+   its base name), and the ensemble's memory. */
 static PetscErrorCode CheckProblemOutputs(FlowRun r)
 {
-  char        xmf[PETSC_MAX_PATH_LEN];
+  char        xmf[PETSC_MAX_PATH_LEN] = "";
   const char *opt[3] = {"-trajectory's XDMF file", "-checkpoint", "-results"}, *file[3] = {xmf, r->checkpoint, r->results};
 
   PetscFunctionBegin;
@@ -1178,6 +1245,7 @@ static PetscErrorCode CheckProblemOutputs(FlowRun r)
     PetscCall(SNAPSTrajectoryXdmfName(r->trajectory, xmf, sizeof(xmf)));
     PetscCall(SNAPSCheckOutputs(r->comm, 3, opt, file));
   }
+  if (r->trajectory[0]) PetscCall(SNAPSTrajectoryCheckName(r->comm, "-trajectory", r->trajectory, xmf[0] ? PETSC_TRUE : PETSC_FALSE));
   PetscCall(CheckEnsembleMemory(r));
   PetscFunctionReturn(0);
 }
@@ -1217,6 +1285,9 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   r->t_begin = r->t;
   if (r->trajectory[0]) {
     PetscCall(SNAPSTrajectoryOpen(r->comm, r->trajectory, &pb->desc, r->restart[0] ? r->next_save : -1, &r->traj));
+    /* a failed write keeps the rows so far for a restart from this run's checkpoints (or the -restart one, which a
+       restart without -checkpoint leaves as it is); without any, nothing could resume them: they are removed */
+    PetscCall(SNAPSTrajectorySetResumable(r->traj, r->checkpoint[0] || r->restart[0] ? PETSC_TRUE : PETSC_FALSE));
     if (pb->attributes) PetscCall(pb->attributes(pb->ctx, r->traj));
     if (r->init_trajectory[0]) { /* the equation's "init" did not run */
       PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "init", "trajectory"));

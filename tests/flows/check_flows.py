@@ -21,6 +21,10 @@ checks:
                     to a larger -T with every row at its time (as the uninterrupted run's, to the tolerance)
   restart_omissions a restart without -checkpoint, or without the -trajectory of an interrupted run: continued, or
                     refused naming the option (and the partial file, kept)
+  restart_moved     a run directory moved (or copied) after the run was killed: a restart without -trajectory finds
+                    the partial file in the new place (the checkpoint names it relative to itself), not the old one
+  trajectory_names  a -trajectory name with ':' (the XDMF's "file:/dataset" separator) beside a 2-D field, or with a
+                    control character, is refused naming the option, the value and the fix, before any output
   lyapunov          KS L = 22: a short two-trajectory estimate of the leading exponent is positive and near 0.05;
                     the report's exponent, span and standard error are those of its members, as printed
   unused_options    a misspelt option is warned about once, before the integration (also in a run killed before its
@@ -403,6 +407,51 @@ def restart_omissions():
     run(base + ["-restart", path("gc.h5"), "-trajectory", path("g.h5")])
     with h5py.File(path("g.h5")) as h:
         assert list(h["time"][:]) == [0, 1, 2, 3, 4, 5, 6], h["time"][:]
+
+
+def restart_moved():
+    """A run directory moved after its run was killed (scratch to project space): the restart from the moved checkpoint
+    without -trajectory is refused naming the partial file in the moved directory (the checkpoint recorded an absolute
+    name and looked in the old place, which no longer exists: the restart went on without a trajectory, abandoning its
+    rows). A copy of the directory, the original still there, is resumed in the copy, not in the original."""
+    old, new, copy = path("scratch_run"), path("project_run"), path("copy_run")
+    os.makedirs(old)
+    base = [KS, "-N", "32", "-T", "6", "-dt_save", "1"]
+    p = script_runner.program(base + ["-checkpoint", os.path.join(old, "ck.h5"), "-trajectory", os.path.join(old, "tr.h5"), "-abort_at", "3"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert p.returncode != 0, "the -abort_at run was not killed"
+    os.rename(old, new)
+    ck = os.path.join(new, "ck.h5")
+    expect_error(base + ["-checkpoint", ck, "-restart", ck],
+                 r"wrote -trajectory '[^']*project_run/tr\.h5' and was interrupted: its rows so far are in '[^']*project_run/\.tr\.h5\.partial'")
+    shutil.copytree(new, copy)
+    ck = os.path.join(copy, "ck.h5")
+    expect_error(base + ["-checkpoint", ck, "-restart", ck], r"its rows so far are in '[^']*copy_run/\.tr\.h5\.partial'")
+    run(base + ["-checkpoint", ck, "-restart", ck, "-trajectory", os.path.join(copy, "tr.h5")])
+    with h5py.File(os.path.join(copy, "tr.h5")) as h:
+        assert list(h["time"][:]) == [0, 1, 2, 3, 4, 5, 6], h["time"][:]
+    assert os.path.exists(os.path.join(new, ".tr.h5.partial")), "the restart of the copy touched the original's partial file"
+    print("a moved run directory: its partial file found there; a copy resumed in the copy")
+
+
+def trajectory_names():
+    """The XDMF beside a 2-D trajectory names its data "<file>:/w", which XDMF readers split at the ':' (no escape
+    exists): a base name with ':' is refused for snaps-kolmogorov, allowed for snaps-ks (1-D: no XDMF) and in a
+    directory name (the XDMF names the file relative to itself); a control character (a CR from a script with DOS line
+    ends) is refused for both. Refused before any file is written."""
+    for cmd, name, pattern in (
+        ([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25"], "a:b.h5",
+         r"-trajectory '[^']*a:b\.h5': its base name holds ':', .*XDMF.*rename"),
+        ([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25"], "tr\r.h5", r"-trajectory '[^']*tr.\.h5'.*control character.*rename"),
+        ([KS, "-N", "32", "-T", "0.5", "-dt_save", "0.25"], "tab\t.h5", r"-trajectory '[^']*tab.\.h5'.*control character.*rename"),
+    ):
+        expect_error(cmd + ["-trajectory", path(name)], pattern)
+        assert not os.listdir(scratch), f"a refused run left {os.listdir(scratch)}"
+    run([KS, "-N", "32", "-T", "0.5", "-dt_save", "0.25", "-trajectory", path("a:b.h5")])
+    os.makedirs(path("d:ir"))
+    run([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-trajectory", os.path.join(path("d:ir"), "w.h5")])
+    assert os.path.exists(os.path.join(path("d:ir"), "w.xmf"))
+    print("':' refused in a 2-D trajectory's base name, allowed for 1-D and in a directory; control characters refused")
 
 
 def lyapunov():

@@ -7,7 +7,7 @@
 - snaps-kolmogorov and snaps-ks store the integer run parameters N, seed, forcing_wavenumber and members as int64
   (they were float64: 4.0 in the trajectory beside the surrogate's int64 4, and a seed above 2^53 lost digits), the
   real ones (L, Re, nu, alpha, forcing_amplitude, dt_save) as float64, and the Kolmogorov .xmf describes its HDF5
-  data as stored (tests/xdmf_check.py).
+  data as stored (tests/xdmf_check.py), every member of the ensemble at every saved time.
 - a run started with -init_trajectory records init_time, the saved time its members started from (it did not).
 - a trajectory of the older kind (N, seed, forcing_wavenumber float64) is still read: -init_trajectory from it
   (SNAPSTrajectoryLoad, the loader of snaps-rollout-fit too) and flow_stats.py.
@@ -54,6 +54,13 @@ def kinds(f, ints, reals):
 if run([kol, "-N", "16", "-T", "0.2", "-dt_save", "0.1", "-ensemble", "2", "-trajectory", path("ko.h5")]):
     kinds(path("ko.h5"), ("N", "seed", "forcing_wavenumber", "members"), ("L", "Re", "nu", "alpha", "forcing_amplitude", "dt_save"))
     fails.extend(xdmf_check.problems(path("ko.xmf")))
+    # every member at every saved time, at its time (the XDMF showed member 0 alone)
+    with h5py.File(path("ko.h5"), "r") as h:
+        times, shape = h["time"][:], h["w"].shape
+    want = {(float(t), "/w", (k, m, 0, 0), (1, 1) + shape[2:]) for k, t in enumerate(times) for m in range(shape[1])}
+    got = set(xdmf_check.slabs(path("ko.xmf")))
+    if got != want:
+        fails.append("ko.xmf (2 members, %d times): slabs missing %s, unexpected %s" % (len(times), sorted(want - got)[:4], sorted(got - want)[:4]))
 if run([ks, "-N", "32", "-T", "1", "-dt_save", "0.5", "-trajectory", path("ks.h5")]):
     kinds(path("ks.h5"), ("N", "seed", "members"), ("L", "dt_save"))
     if run([ks, "-N", "32", "-T", "0.5", "-dt_save", "0.5", "-init_trajectory", path("ks.h5"), "-init_time", "0.5", "-trajectory", path("ksr.h5")]):

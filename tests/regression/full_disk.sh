@@ -77,6 +77,16 @@ flow() { # what, file, command...: fails, the file untouched, no temporary, the 
   echo "checked: $what"
 }
 flow "snaps-ks -checkpoint on a full disk" ck.h5 "$ks" -N 256 -ensemble 16 -T 1 -checkpoint "$disk/ck.h5"
-# an interrupted trajectory's rows stay in its partial file for a restart (-checkpoint); not a temporary file
+# without -checkpoint no restart can use the rows written so far: the partial file is removed, and the message says so
 flow "snaps-ks -trajectory on a full disk" tr.h5 "$ks" -N 256 -T 4 -dt_save 0.1 -trajectory "$disk/tr.h5"
+[ ! -e "$disk/.tr.h5.partial" ] || { echo "FAIL: the partial file of a run without -checkpoint was left"; fail=1; }
+grep -q "partial file '[^']*disk/\.tr\.h5\.partial' was removed" "$work/out.txt" ||
+  { echo "FAIL: the message does not say the partial file was removed:"; tail -5 "$work/out.txt"; fail=1; }
+# with -checkpoint (on another disk) the rows stay in the partial file for -restart, and the message says so
+rm -f "$work/ck2.h5"
+flow "snaps-ks -trajectory -checkpoint on a full disk" tr.h5 "$ks" -N 256 -T 4 -dt_save 0.1 -trajectory "$disk/tr.h5" -checkpoint "$work/ck2.h5"
+[ -e "$disk/.tr.h5.partial" ] || { echo "FAIL: the partial file of a run with -checkpoint was removed"; fail=1; }
+grep -q "rows so far stay in '[^']*disk/\.tr\.h5\.partial'.*-restart" "$work/out.txt" ||
+  { echo "FAIL: the message does not say the partial file was kept for -restart:"; tail -5 "$work/out.txt"; fail=1; }
+rm -f "$disk/.tr.h5.partial"
 exit $fail

@@ -1,8 +1,8 @@
 /* Trajectory files of time-dependent solvers and of surrogate rollouts (one format for both), and the
    checkpoint files that let a long run restart.
 
-   A trajectory file (HDF5, readable with h5py; XDMF beside it for 2-D fields so ParaView animates member 0 of them:
-   the XDMF shows member 0 only, the other members of an ensemble are in the HDF5 file alone):
+   A trajectory file (HDF5, readable with h5py; XDMF beside it for 2-D fields so ParaView animates them: every member
+   of an ensemble, one block each):
      /time                 float64 (nt)                     the saved times
      /<field>              float64 (nt, members, n1[, n2])   one row per saved time; chunked by row, Fletcher32
      /diagnostics/<name>   float64 (nt, members)             scalar diagnostics of each member (energy, ...)
@@ -12,7 +12,8 @@
                            float64 (L, Re, nu, alpha, forcing_amplitude, dt_save, init_time), strings (init,
                            init_trajectory, stepper, stepper_model); README "File contracts" lists them
    While a run is going the rows go to "<dir>/.<base>.partial", flushed after every row, so a killed run
-   keeps what it wrote; SNAPSTrajectoryClose() renames it to the final name. A restarted run reopens the
+   keeps what it wrote (a write that fails removes it where no restart could resume it: SNAPSTrajectorySetResumable());
+   SNAPSTrajectoryClose() renames it to the final name. A restarted run reopens the
    partial file and cuts it back to the rows of its checkpoint; a restart of a finished run (raising -T) reopens a
    copy of its complete file instead. */
 #pragma once
@@ -38,6 +39,10 @@ typedef struct _n_SNAPSTrajectory *SNAPSTrajectory;
 /* "<file without .h5>.xmf": the XDMF description SNAPSTrajectoryClose writes beside 2-D fields. */
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryXdmfName(const char[], char[], size_t);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryPartialName(MPI_Comm, const char[], char[], size_t, PetscBool *);
+/* Refuses a name with a control character, or with ':' in its base name where an XDMF file names it. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSTrajectoryCheckName(MPI_Comm, const char[], const char[], PetscBool);
+/* Whether a restart can resume the partial file (default yes): a failed write keeps it, or removes it. */
+PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetResumable(SNAPSTrajectory, PetscBool);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm, const char[], const SNAPSTrajectoryDesc *, PetscInt, SNAPSTrajectory *);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory, const char[], PetscReal);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeInt(SNAPSTrajectory, const char[], PetscInt);

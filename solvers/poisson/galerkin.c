@@ -582,7 +582,9 @@ static const struct {
     {"-sna_khronos_init_spread", "sets the spread of the random start of a fit", PETSC_TRUE},
     {"-sna_khronos_seed", "seeds the random start of each mode of a fit", PETSC_TRUE},
     {"-sna_fit_progress_window", "asks for the slow-progress stop of Levenberg-Marquardt", PETSC_FALSE},
-    {"-sna_fit_progress_rtol", "asks for the slow-progress stop of Levenberg-Marquardt", PETSC_FALSE}};
+    {"-sna_fit_progress_rtol", "asks for the slow-progress stop of Levenberg-Marquardt", PETSC_FALSE},
+    /* 2-D: the face data are edges, taken whole (KhEdgeData()), and the source's cross probe is of rank 1 */
+    {"-khronos_source_rank", "caps the rank of the low-rank source and face data compression", PETSC_TRUE}};
 
 /* Fails naming the new option when an old -khronos_* name is given, and naming the option when an SNA
    option the solve cannot honour is given. The SNA has no options prefix: its options are -sna_... */
@@ -618,32 +620,41 @@ static PetscErrorCode KhGetSolveType(PoissonKhronos *kh, PetscBool *tensor)
   PetscFunctionReturn(0);
 }
 
-/* Creates kh->sna (khronos, d inputs on [a,b]^d, one output) with the solver's defaults (degree 3,
-   10 nodes, 4 modes, 50 sweeps per stage, enrichment tolerance 1e-10; for the tensor solve the
-   truncation tolerance 1e-15 and, unless -sna_khronos_modes is given, no rank cap below G - 2), applies
-   the -sna_ options and copies the basis and the tolerances into kh. The tensor solve's tolerance is
-   small because a rank costs it nothing but storage: the truncation must stay below the discretisation
-   error (squared L2 errors of 1e-14 need energy errors near 1e-15 |J|). */
+/* The solver's defaults on the SNA sna (khronos, dim inputs on [a,b]^dim, one output): degree 3, 10 nodes, 4 modes,
+   50 sweeps per stage, enrichment tolerance 1e-10; for the tensor solve the truncation tolerance 1e-15. Set by the
+   solve (KhCreateSNA()) and by the -help listing (PoissonKhronosViewOptions()) alike, so that the listing shows them.
+   The tensor solve's tolerance is small because a rank costs it nothing but storage: the truncation must stay below
+   the discretisation error (squared L2 errors of 1e-14 need energy errors near 1e-15 |J|). */
+static PetscErrorCode KhSetDefaults(SNA sna, PetscInt dim, PetscReal a, PetscReal b, PetscBool tensor)
+{
+  PetscReal lo[POISSON_EXACT_MAX_DIM], hi[POISSON_EXACT_MAX_DIM];
+
+  PetscFunctionBegin;
+  for (PetscInt p = 0; p < dim; p++) {
+    lo[p] = a;
+    hi[p] = b;
+  }
+  PetscCall(SNASetType(sna, SNAKHRONOS));
+  PetscCall(SNASetSizes(sna, dim, 1));
+  PetscCall(SNASetBounds(sna, lo, hi));
+  PetscCall(SNAKhronosSetBasis(sna, 3, 10, 4));
+  PetscCall(SNASetTolerances(sna, 0.0, tensor ? 1e-15 : 1e-10, 50));
+  PetscFunctionReturn(0);
+}
+
+/* Creates kh->sna with the solver's defaults (KhSetDefaults(); for the tensor solve, unless -sna_khronos_modes is
+   given, no rank cap below G - 2), applies the -sna_ options and copies the basis and the tolerances into kh. */
 static PetscErrorCode KhCreateSNA(PoissonKhronos *kh, PetscBool tensor)
 {
   MPI_Comm  comm = kh->comm;
-  PetscReal lo[POISSON_EXACT_MAX_DIM], hi[POISSON_EXACT_MAX_DIM];
   PetscBool isk;
   SNAType   type;
   SNA       sna;
 
   PetscFunctionBegin;
-  for (PetscInt p = 0; p < kh->dim; p++) {
-    lo[p] = kh->a;
-    hi[p] = kh->b;
-  }
   PetscCall(SNACreate(comm, &kh->sna));
   sna = kh->sna;
-  PetscCall(SNASetType(sna, SNAKHRONOS));
-  PetscCall(SNASetSizes(sna, kh->dim, 1));
-  PetscCall(SNASetBounds(sna, lo, hi));
-  PetscCall(SNAKhronosSetBasis(sna, 3, 10, 4));
-  PetscCall(SNASetTolerances(sna, 0.0, tensor ? 1e-15 : 1e-10, 50));
+  PetscCall(KhSetDefaults(sna, kh->dim, kh->a, kh->b, tensor));
   PetscCall(KhCheckOptionNames(comm));
   PetscCall(SNASetFromOptions(sna));
   PetscCall(SNAGetType(sna, &type));
@@ -1035,6 +1046,24 @@ static PetscErrorCode KhSolveTensor2D(PoissonKhronos *kh, PoissonExact exact, Pe
   PetscReal     *X, *V, *lam;
 
   PetscFunctionBegin;
+  /* the probe costs (KH_PROBE_REPS + 2) nq evaluations, wasted when f is not separable: worth it only when the
+     grid's nq^2 are many more. Without it the source options change nothing: refused, not ignored */
+  probe = cross && kh->nq > 4 * (KH_PROBE_REPS + 2) ? PETSC_TRUE : PETSC_FALSE;
+  if (!probe) {
+    PetscBool tolset, crossset;
+    char      why[256];
+
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-khronos_source_tol", &tolset));
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-khronos_source_cross", &crossset));
+    if (cross)
+      PetscCall(PetscSNPrintf(why, sizeof(why), "tries only on more than %d quadrature points per direction, not %" PetscInt_FMT " (-sna_khronos_nodes %" PetscInt_FMT ", degree %" PetscInt_FMT ")", 4 * (KH_PROBE_REPS + 2), kh->nq, kh->nodes, kh->degree));
+    else
+      PetscCall(PetscStrncpy(why, "does not try under -khronos_source_cross false", sizeof(why)));
+    PetscCheck(!tolset, kh->comm, PETSC_ERR_USER_INPUT, "-khronos_source_tol %g is the tolerance of the source's rank-1 cross probe, which -khronos_solve tensor %s: f is integrated on the tensor grid, not compressed. Remove -khronos_source_tol%s, or use -khronos_solve als (which compresses f to it)", (double)stol, why, cross ? ", raise -sna_khronos_nodes" : "");
+    PetscCheck(!(crossset && cross), kh->comm, PETSC_ERR_USER_INPUT, "-khronos_source_cross asks for the source's rank-1 cross probe, which -khronos_solve tensor %s: remove it, raise -sna_khronos_nodes, or use -khronos_solve als", why);
+    PetscCheck(!(crossset && !cross && kh->nq <= 4 * (KH_PROBE_REPS + 2)), kh->comm, PETSC_ERR_USER_INPUT, "-khronos_source_cross false skips the source's rank-1 cross probe, which -khronos_solve tensor tries only on more than %d quadrature points per direction, not %" PetscInt_FMT " (-sna_khronos_nodes %" PetscInt_FMT ", degree %" PetscInt_FMT "), so it changes nothing: remove it", 4 * (KH_PROBE_REPS + 2), kh->nq, kh->nodes, kh->degree);
+  }
+  kh->source_tol_used = probe;
   PetscCall(PetscMemzero(&fcp, sizeof(fcp)));
   fcp.nd = 2;
   fcp.nq = kh->nq;
@@ -1046,9 +1075,6 @@ static PetscErrorCode KhSolveTensor2D(PoissonKhronos *kh, PoissonExact exact, Pe
   PetscCall(BuildLifting(kh, exact, stol, srank, cross, monitor));
   PetscCall(PetscLogEventEnd(KH_LIFT, 0, 0, 0, 0));
   PetscCall(PetscLogEventBegin(KH_SOURCE, 0, 0, 0, 0));
-  /* the probe costs (KH_PROBE_REPS + 2) nq evaluations, wasted when f is not separable: worth it only when the
-     grid's nq^2 are many more */
-  probe = cross && kh->nq > 4 * (KH_PROBE_REPS + 2) ? PETSC_TRUE : PETSC_FALSE;
   if (probe) PetscCall(CPGridProbeRankOne(kh->comm, &ec, 2, kh->nq, kh->xq, kh->wq, stol, 1, "source f", &fcp, &separable));
   if (monitor && probe) PetscCall(PetscPrintf(kh->comm, "  khronos: source f rank-1 cross probe %s\n", separable ? "passed its check: separable" : "failed its check: tensor quadrature"));
   PetscCall(KhTensorLoad(kh, exact, separable ? &fcp : NULL, X));
@@ -1163,6 +1189,8 @@ static PetscErrorCode KhSolveALS(PoissonKhronos *kh, PoissonExact exact, PetscRe
   kh->source_rank   = fcp.R;
   kh->source_error  = fcp.relerr;
   kh->source_method = fcp.method;
+  /* the compression's tolerance applies, reached or not (source_error says) */
+  kh->source_tol_used = PETSC_TRUE;
   PetscCall(PetscLogEventBegin(KH_LIFT, 0, 0, 0, 0));
   PetscCall(BuildLifting(kh, exact, stol, srank, cross, monitor));
   PetscCall(PetscLogEventEnd(KH_LIFT, 0, 0, 0, 0));
@@ -1177,6 +1205,37 @@ static PetscErrorCode KhSolveALS(PoissonKhronos *kh, PoissonExact exact, PetscRe
   PetscCall(SNAFit(kh->sna, NULL, NULL));
   PetscCall(PetscLogEventEnd(KH_SOLVE, 0, 0, 0, 0));
   PetscCall(KhReadRitzSolution(kh));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonKhronosViewOptions(MPI_Comm comm, PetscInt dim, PetscReal a, PetscReal b)
+{
+  PoissonKhronos kh;
+  PetscBool      tensor, cross, monitor;
+  PetscReal      stol;
+  PetscInt       srank;
+  PetscErrorCode ierr;
+  SNA            sna;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(&kh, sizeof(kh)));
+  kh.comm = comm;
+  kh.dim  = dim;
+  kh.a    = a;
+  kh.b    = b;
+  /* a help run checks nothing: a refused -khronos_solve or source option is listed, and the default solve's SNA */
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = KhGetSolveType(&kh, &tensor);
+  PetscCall(PetscPopErrorHandler());
+  if (ierr) tensor = dim == 2 ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(SNACreate(comm, &sna));
+  PetscCall(KhSetDefaults(sna, dim, a, b, tensor));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = KhGetSourceOptions(&kh, &stol, &srank, &cross, &monitor);
+  PetscCall(PetscPopErrorHandler());
+  (void)ierr;
   PetscFunctionReturn(0);
 }
 

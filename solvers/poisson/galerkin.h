@@ -45,6 +45,7 @@ typedef struct {
   PetscInt    source_rank;      /* rank of the compressed source (0: not compressed) */
   PetscReal   source_error;     /* relative weighted L2 error of the compressed source */
   PetscReal   source_tol;       /* -khronos_source_tol, which source_error may miss (the best rank found is kept) */
+  PetscBool   source_tol_used;  /* whether source_tol was used: als always; tensor only by the source's rank-1 cross probe */
   const char *source_method;    /* how the source was compressed and checked: grid, sampled, rank-1 cross */
   PetscInt    lift_terms;       /* separable terms of the lifting (0: homogeneous Dirichlet data) */
   PetscReal   setup_time;       /* basis, source compression, lifting (s, max over ranks) */
@@ -63,9 +64,13 @@ typedef struct {
    rtol 1e-15, no rank cap; then SNASetFromOptions), reads -khronos_solve and the -khronos_source_*
    options, builds the lifting from the Dirichlet data of exact, solves (tensor: quadrature of f, fast
    diagonalisation, rank truncation; als: compressed source, ALS with rank enrichment) and stores the
-   solution in kh->sna. Rejects the old -khronos_degree/nodes/modes/sweeps/tol/monitor names and the -sna_ options
-   a Galerkin solve cannot use. Collective (redundant on every rank). */
+   solution in kh->sna. Rejects the old -khronos_degree/nodes/modes/sweeps/tol/monitor names, the -sna_ options
+   a Galerkin solve cannot use and the source options the tensor solve does not apply (-khronos_source_rank; the
+   tolerance and -khronos_source_cross where it tries no cross probe of f). Collective (redundant on every rank). */
 PETSC_EXTERN PetscErrorCode PoissonKhronosSolve(MPI_Comm, PoissonExact, PetscInt, PetscReal, PetscReal, PoissonKhronos *);
+/* -help: lists -khronos_solve, the SNA's options with the solver's defaults (those of the solve -khronos_solve
+   chooses) and the -khronos_source_* options, without solving; checks none of them. Collective. */
+PETSC_EXTERN PetscErrorCode PoissonKhronosViewOptions(MPI_Comm, PetscInt, PetscReal, PetscReal);
 /* Errors against exact: *l2grid and *h1 by the shared grid quadrature (errors.h, cells and order per
    direction), *l2sep the squared L2 error computed separably from a low-rank compression of u (rank
    *urank, relative error *uerr) with 1-D Gauss quadrature of at least degree + 4 points per knot interval (the

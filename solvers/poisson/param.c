@@ -9,10 +9,15 @@ static const char help[] = "snaps-poisson-param: -div(kappa(x; mu) grad u) = f(x
                            "  -snapshots <s.h5>      write the solutions and right-hand sides (natural ordering) for snaps-pod\n"
                            "  -dof_coordinates <c.h5> write /X (n x d): the position of every unknown (the Lagrange nodes) in the same natural\n"
                            "                         ordering, so that snapshots can be evaluated at points (e.g. to compare discretisations)\n"
-                           "  -results <r.json>      per solve: iterations, KSPSolve time (guess included), assembly time, relative L2\n"
-                           "                         error and relative residual of the initial guess, and for -ksp_guess_type sna the\n"
-                           "                         times of the guess, of the surrogate's field prediction and of its coordinates;\n"
-                           "                         medians; the machine (times: max over ranks)\n"
+                           "  -results <r.json>      per solve: ksp_iterations, solve_times_s (KSPSolve, guess included), assembly time,\n"
+                           "                         relative L2 error and relative residual of the initial guess, and for\n"
+                           "                         -ksp_guess_type sna the times of the guess, of the surrogate's field prediction and\n"
+                           "                         of its coordinates; medians (median_ksp_iterations, ...); wall_time_s, the domain\n"
+                           "                         (domain_lower, domain_upper; a mesh file: mesh), the files given (samples,\n"
+                           "                         snapshots, dof_coordinates), the machine (times: max over ranks). dofs is the\n"
+                           "                         linear system's size, the boundary rows (identity) included; free_dofs leaves them\n"
+                           "                         out (snaps-poisson's dofs)\n"
+                           "  -progress_every <s>    wall seconds between progress lines during the solves (10; 0: every solve)\n"
                            "  -batch_repeat <r>      with -ksp_guess_type sna, after the solves: the surrogate alone predicts all N\n"
                            "                         fields at once (SNAGuessPredictFields), r times (5; 0: not done); its median time\n"
                            "                         per field and each field's relative L2 error against the FEM solution\n"
@@ -190,6 +195,33 @@ static PetscErrorCode BatchPrediction(PoissonParam *pp, KSP ksp, PetscInt N, con
   PetscFunctionReturn(0);
 }
 
+/* -progress_every: a line when that many wall seconds have passed since the last one (0: every solve), with the
+   flow solvers' option, default and line format (solvers/flow/flow.c, PrintProgress(), which is tied to their
+   time stepping; this is the same line for solves). */
+typedef struct {
+  PetscReal      every;            /* -progress_every (s) */
+  PetscLogDouble wall0, wall_last; /* the start of the sweep and the last line */
+} SweepProgress;
+
+/* After solve i (0-based) of N: a progress line when due (rank 0's clock decides, so every rank agrees). Collective. */
+static PetscErrorCode SweepProgressPrint(SweepProgress *pr, PetscInt i, PetscInt N)
+{
+  PetscLogDouble now;
+  int            due;
+
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&now));
+  due = now - pr->wall_last >= pr->every;
+  PetscCallMPI(MPI_Bcast(&due, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+  if (!due) PetscFunctionReturn(0);
+  pr->wall_last = now;
+  {
+    const PetscReal done = (PetscReal)(i + 1), wall = (PetscReal)(now - pr->wall0);
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: solve %" PetscInt_FMT " of %" PetscInt_FMT " (%.1f%%), wall %.1f s, about %.0f s left\n", i + 1, N, (double)(100 * done / N), (double)wall, (double)(wall / done * (N - done))));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* The per-sample figures of the -results report. */
 typedef struct {
   PetscReal *its, *tsolve, *tguess, *tassem, *tfield, *tcoord, *gerr, *res0;
@@ -197,13 +229,17 @@ typedef struct {
 
 /* Assembles and solves the N samples X[N*q] in order, records their figures in rec and, with snapfile, appends
    each solution and right-hand side to *snaps (created at the first sample). u, work (global) and un, bn (natural)
-   are work vectors; U, when not NULL, gets the solutions as columns. A failure leaves *snaps for the caller to
-   abandon (SNAPSSnapshotsDestroy()). */
-static PetscErrorCode SolveSamples(PoissonParam *pp, KSP ksp, PetscInt N, PetscInt q, const PetscReal X[], Vec u, Vec work, Vec un, Vec bn, GuessCapture *cap, Mat U, const char snapfile[], SNAPSSnapshots *snaps, SampleRecord *rec)
+   are work vectors; U, when not NULL, gets the solutions as columns. After the first solve, by which the KSP, its
+   preconditioner (whose sub-solvers read their options at set-up) and the initial guess have read all their options,
+   the options set but unused are warned about, before the rest of the sweep. A failure leaves *snaps for the caller
+   to abandon (SNAPSSnapshotsDestroy()). */
+static PetscErrorCode SolveSamples(PoissonParam *pp, KSP ksp, PetscInt N, PetscInt q, const PetscReal X[], Vec u, Vec work, Vec un, Vec bn, GuessCapture *cap, Mat U, const char snapfile[], SNAPSSnapshots *snaps, SampleRecord *rec, SweepProgress *pr)
 {
   char fingerprint[SNAPS_FINGERPRINT_LEN];
 
   PetscFunctionBegin;
+  PetscCall(PetscTime(&pr->wall0));
+  pr->wall_last = pr->wall0;
   for (PetscInt i = 0; i < N; i++) {
     const PetscReal   *mu = X + i * q;
     PetscLogDouble     t0, t1, t2;
@@ -268,6 +304,8 @@ static PetscErrorCode SolveSamples(PoissonParam *pp, KSP ksp, PetscInt N, PetscI
       PetscCall(SNAPSNaturalGlobalToNatural(pp->nat, pp->b, bn));
       PetscCall(SNAPSSnapshotsAdd(*snaps, mu, un, bn));
     }
+    if (i == 0) PetscCall(SNAPSOptionsWarnUnusedEarly(PETSC_COMM_WORLD));
+    PetscCall(SweepProgressPrint(pr, i, N));
   }
   PetscFunctionReturn(0);
 }
@@ -288,6 +326,20 @@ static PetscErrorCode WarnUnusedParameters(PoissonParam *pp, const char what[])
     PetscCall(PetscStrlcat(names, one, sizeof(names)));
   }
   if (nunused) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson-param: -kappa and -source do not use %s of the %" PetscInt_FMT " parameters of the %s: %s, and -snapshots would record %s as inputs; give only the parameters the expressions use\n", names, pp->q, what, nunused > 1 ? "they change nothing" : "it changes nothing", nunused > 1 ? "them" : "it"));
+  PetscFunctionReturn(0);
+}
+
+/* The program's solver defaults (cg, gamg, rtol 1e-10), set before KSPSetFromOptions() by the run and by the -help
+   listing alike, so that the listing shows what a run uses. */
+static PetscErrorCode ParamKSPDefaults(KSP ksp)
+{
+  PC pc;
+
+  PetscFunctionBegin;
+  PetscCall(KSPSetType(ksp, KSPCG));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, PCGAMG));
+  PetscCall(KSPSetTolerances(ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
   PetscFunctionReturn(0);
 }
 
@@ -318,9 +370,27 @@ static PetscErrorCode ViewSolverOptions(PetscInt dim, PetscReal a, PetscReal b, 
   PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, a, b, exprs[0], exprs[1], q, &pp));
   PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
   PetscCall(KSPSetOperators(ksp, pp.A, pp.A));
+  PetscCall(ParamKSPDefaults(ksp));
   PetscCall(KSPSetFromOptions(ksp));
   PetscCall(KSPDestroy(&ksp));
   PetscCall(PoissonParamDestroy(&pp));
+  PetscFunctionReturn(0);
+}
+
+/* The sna guess's file options are refused when the guess is another (guesstype; sna: whether it is sna):
+   CheckOutputs() reads them to check the paths, which marks them used, so they would be dropped without a word
+   (no model read, no record written) and no unused-option warning would name them. */
+static PetscErrorCode CheckGuessFileOptions(const char guesstype[], PetscBool sna)
+{
+  const char *opts[2] = {"-ksp_guess_sna_model", "-ksp_guess_sna_record_operators"}, *what[2] = {"is the model file of", "is the file of the reduced operators recorded by"};
+  char        value[PETSC_MAX_PATH_LEN];
+  PetscBool   set;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < 2; i++) {
+    PetscCall(PetscOptionsGetString(NULL, NULL, opts[i], value, sizeof(value), &set));
+    PetscCheck(!set || sna, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s %s %s the sna initial guess, but the guess is %s: add -ksp_guess_type sna, or remove %s", opts[i], value, what[i], guesstype, opts[i]);
+  }
   PetscFunctionReturn(0);
 }
 
@@ -364,9 +434,15 @@ int main(int argc, char **argv)
   SNAPSSnapshots snaps         = NULL;
   char           guesstype[64] = "none";
   PetscMPIInt    size;
+  SweepProgress  progress = {10, 0, 0};
+  PetscLogEvent  sweep_event;
+  PetscLogDouble wall0;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(SNAGuessInitializePackage()); /* -ksp_guess_type sna without -dll_append */
+  /* -log_view: the solves (their assembly is PoissonParamAssemble's) */
+  PetscCall(PetscLogEventRegister("PoissonParamSweep", KSP_CLASSID, &sweep_event));
+  PetscCall(PetscTime(&wall0));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-poisson-param options", NULL);
   PetscCall(PetscOptionsString("-kappa", "Conductivity kappa(x; mu)", NULL, kappa, kappa, sizeof(kappa), NULL));
@@ -378,6 +454,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-snapshots", "Snapshot file to write (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
   PetscCall(PetscOptionsString("-dof_coordinates", "Dataset file to write with the position of every unknown (/X, natural ordering)", NULL, coordfile, coordfile, sizeof(coordfile), &hascoord));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
+  PetscCall(PetscOptionsReal("-progress_every", "Wall seconds between progress lines during the solves (0: every solve)", NULL, progress.every, &progress.every, NULL));
   PetscCall(PetscOptionsInt("-batch_repeat", "With -ksp_guess_type sna: batches of surrogate-alone predictions of all fields (0: none)", "SNAGuessPredictFields", batch_reps, &batch_reps, &batch_set));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
@@ -390,6 +467,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_type", guesstype, sizeof(guesstype), NULL)); /* KSPGetGuess() would create one */
   PetscCall(PetscStrcmp(guesstype, KSPGUESSSNA, &batch));
   PetscCheck(!batch_set || batch, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat %" PetscInt_FMT " repeats the batch prediction of the surrogate of -ksp_guess_type sna, but the guess is %s: add -ksp_guess_type sna -ksp_guess_sna_model m.h5, or remove -batch_repeat", batch_reps, guesstype);
+  PetscCall(CheckGuessFileOptions(guesstype, batch));
   PetscCall(CheckOutputs(hassamples ? samplefile : NULL, hassnap ? snapfile : NULL, hasresults ? results : NULL, hascoord ? coordfile : NULL));
   PetscCall(ReadSamples(PETSC_COMM_WORLD, hasparams ? params : NULL, np, hassamples ? samplefile : NULL, &N, &q, &X));
   PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, a, b, kappa, source, q, &pp));
@@ -400,11 +478,9 @@ int main(int argc, char **argv)
   PetscCall(KSPSetDM(ksp, pp.dm)); /* the guess finds the natural ordering through the KSP's DM */
   PetscCall(KSPSetDMActive(ksp, PETSC_FALSE));
   PetscCall(KSPSetOperators(ksp, pp.A, pp.A));
-  PetscCall(KSPSetType(ksp, KSPCG));
-  PetscCall(KSPGetPC(ksp, &pc));
-  PetscCall(PCSetType(pc, PCGAMG));
-  PetscCall(KSPSetTolerances(ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
+  PetscCall(ParamKSPDefaults(ksp));
   PetscCall(KSPSetFromOptions(ksp));
+  PetscCall(KSPGetPC(ksp, &pc));
   if (!batch_reps) batch = PETSC_FALSE;
   PetscCall(DMCreateGlobalVector(pp.dm, &u));
   PetscCall(VecDuplicate(u, &cap.x0));
@@ -428,11 +504,13 @@ int main(int argc, char **argv)
 
     /* a failed sample (a collective check) leaves no temporary snapshot file: the error is held back until every
        rank has abandoned the file, whose close is collective (raised at once, it would park rank 1: a hang) */
+    PetscCall(PetscLogEventBegin(sweep_event, 0, 0, 0, 0));
     PetscCall(PoissonErrorHoldPush(PETSC_COMM_WORLD, &hold));
-    ierr = SolveSamples(&pp, ksp, N, q, X, u, work, un, bn, &cap, U, hassnap ? snapfile : NULL, &snaps, &rec);
+    ierr = SolveSamples(&pp, ksp, N, q, X, u, work, un, bn, &cap, U, hassnap ? snapfile : NULL, &snaps, &rec, &progress);
     PetscCall(PoissonErrorHoldPop(&hold));
     if (ierr && hold.held) PetscCall(SNAPSSnapshotsDestroy(&snaps));
     PetscCall(PoissonErrorHoldRaise(&hold, ierr, NULL, NULL));
+    PetscCall(PetscLogEventEnd(sweep_event, 0, 0, 0, 0));
   }
   if (snaps) PetscCall(SNAPSSnapshotsClose(&snaps));
   if (batch) {
@@ -453,10 +531,17 @@ int main(int argc, char **argv)
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " dofs, %d ranks, guess %s: %" PetscInt_FMT " solves, median %g iterations, KSPSolve %.3e s (guess %.3e s), assembly %.3e s, initial guess L2 error %.3e, residual %.3e\n", PoissonMeshReportsSimplex(dim, pp.simplex) ? "P" : "Q", pp.degree, dim, pp.dofs, size, guesstype, N, (double)mits,
                           (double)msolve, (double)mguess, (double)massem, (double)merr, (double)mres));
     if (hasresults) {
-      SNAPSReport report;
-      KSPType     ktype;
-      PCType      ptype;
-      PetscReal   rtol;
+      SNAPSReport    report;
+      KSPType        ktype;
+      PCType         ptype;
+      PetscReal      rtol, wall;
+      PetscInt       nbc, bcall;
+      PetscLogDouble now;
+      PetscCall(PetscTime(&now));
+      wall = (PetscReal)(now - wall0);
+      PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &wall, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+      nbc = pp.nbc;
+      PetscCall(MPIU_Allreduce(&nbc, &bcall, 1, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD));
       PetscCall(KSPGetType(ksp, &ktype));
       PetscCall(PCGetType(pc, &ptype));
       PetscCall(KSPGetTolerances(ksp, &rtol, NULL, NULL, NULL));
@@ -465,24 +550,34 @@ int main(int argc, char **argv)
       PetscCall(SNAPSReportSetString(report, "kappa", kappa));
       PetscCall(SNAPSReportSetString(report, "source", source));
       PetscCall(SNAPSReportSetInt(report, "dim", dim));
+      if (pp.mesh[0]) { /* the file's domain: -domain is refused with it */
+        PetscCall(SNAPSReportSetString(report, "mesh", pp.mesh));
+      } else {
+        PetscCall(SNAPSReportSetReal(report, "domain_lower", a));
+        PetscCall(SNAPSReportSetReal(report, "domain_upper", b));
+      }
+      if (hassamples) PetscCall(SNAPSReportSetString(report, "samples", samplefile));
+      if (hassnap) PetscCall(SNAPSReportSetString(report, "snapshots", snapfile));
+      if (hascoord) PetscCall(SNAPSReportSetString(report, "dof_coordinates", coordfile));
       PetscCall(SNAPSReportSetInt(report, "n_mu", q)); /* the PDE parameters (n_params means trainable ones, snaps-fit) */
       PetscCall(SNAPSReportSetInt(report, "n_samples", N));
-      PetscCall(SNAPSReportSetInt(report, "dofs", pp.dofs));
+      PetscCall(SNAPSReportSetInt(report, "dofs", pp.dofs));              /* the system's size, the boundary's identity rows included */
+      PetscCall(SNAPSReportSetInt(report, "free_dofs", pp.dofs - bcall)); /* without them: snaps-poisson's dofs */
       PetscCall(SNAPSReportSetInt(report, "cells", pp.cells));
       PetscCall(SNAPSReportSetInt(report, "degree", pp.degree));
       PetscCall(SNAPSReportSetString(report, "ksp_type", ktype));
       PetscCall(SNAPSReportSetString(report, "pc_type", ptype));
       PetscCall(SNAPSReportSetReal(report, "ksp_rtol", rtol));
       PetscCall(SNAPSReportSetString(report, "guess_type", guesstype));
-      PetscCall(SNAPSReportSetRealArray(report, "iterations", N, its));
-      PetscCall(SNAPSReportSetRealArray(report, "solve_time_s", N, tsolve));
+      PetscCall(SNAPSReportSetRealArray(report, "ksp_iterations", N, its));
+      PetscCall(SNAPSReportSetRealArray(report, "solve_times_s", N, tsolve));
       PetscCall(SNAPSReportSetRealArray(report, "guess_time_s", N, tguess));
       PetscCall(SNAPSReportSetRealArray(report, "prediction_time_s", N, tfield));
       PetscCall(SNAPSReportSetRealArray(report, "coordinates_time_s", N, tcoord));
       PetscCall(SNAPSReportSetRealArray(report, "assembly_time_s", N, tassem));
       PetscCall(SNAPSReportSetRealArray(report, "guess_rel_l2_error", N, gerr));
       PetscCall(SNAPSReportSetRealArray(report, "guess_rel_residual", N, res0));
-      PetscCall(SNAPSReportSetReal(report, "median_iterations", mits));
+      PetscCall(SNAPSReportSetReal(report, "median_ksp_iterations", mits));
       PetscCall(SNAPSReportSetReal(report, "median_solve_time_s", msolve));
       PetscCall(SNAPSReportSetReal(report, "median_guess_time_s", mguess));
       PetscCall(SNAPSReportSetReal(report, "median_assembly_time_s", massem));
@@ -492,6 +587,7 @@ int main(int argc, char **argv)
         PetscCall(SNAPSReportSetReal(report, "batch_prediction_time_s", mbatch));
         PetscCall(SNAPSReportSetRealArray(report, "batch_prediction_rel_l2_error", N, berr));
       }
+      PetscCall(SNAPSReportSetReal(report, "wall_time_s", wall)); /* from the start to the report: set-up, solves, batch */
       PetscCall(SNAPSReportWrite(report, results));
       PetscCall(SNAPSReportDestroy(&report));
     }

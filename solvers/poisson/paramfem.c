@@ -90,6 +90,10 @@ static PetscErrorCode BoundaryRows(PoissonParam *pp)
   PetscFunctionReturn(0);
 }
 
+/* -log_view event of PoissonParamAssemble(): the operator and right-hand side of each sample. */
+static PetscLogEvent param_assemble_event;
+static PetscBool     param_assemble_registered = PETSC_FALSE;
+
 PetscErrorCode PoissonParamCreate(MPI_Comm comm, PetscInt dim, PetscReal a, PetscReal b, const char kappa[], const char source[], PetscInt q, PoissonParam *pp)
 {
   DM          dm, pdm = NULL;
@@ -101,6 +105,9 @@ PetscErrorCode PoissonParamCreate(MPI_Comm comm, PetscInt dim, PetscReal a, Pets
   PetscFunctionBegin;
   PetscCall(PetscMemzero(pp, sizeof(*pp)));
   PetscCheck(!param_current, comm, PETSC_ERR_ORDER, "Only one parametrised problem per process at a time");
+  if (!param_assemble_registered) PetscCall(PetscLogEventRegister("PoissonParamAssemble", DM_CLASSID, &param_assemble_event));
+  param_assemble_registered = PETSC_TRUE;
+
   pp->dim = dim;
   pp->q   = q;
   PetscCall(PoissonFieldCreate(comm, "-kappa", kappa, dim, q, &pp->kappa));
@@ -159,6 +166,7 @@ PetscErrorCode PoissonParamAssemble(PoissonParam *pp, PetscInt sample, const Pet
   PetscFunctionBegin;
   PetscCall(PetscObjectGetComm((PetscObject)pp->dm, &comm));
   for (PetscInt p = 0; p < pp->q; p++) PetscCheck(!PetscIsInfOrNanReal(mu[p]), comm, PETSC_ERR_USER_INPUT, "Parameter mu%" PetscInt_FMT " is not a finite number", p + 1);
+  PetscCall(PetscLogEventBegin(param_assemble_event, 0, 0, 0, 0));
   PetscCall(DMGetDS(pp->dm, &ds));
   PetscCall(PetscMalloc1(pp->q + 1, &consts));
   for (PetscInt p = 0; p < pp->q; p++) consts[p] = mu[p];
@@ -207,6 +215,7 @@ PetscErrorCode PoissonParamAssemble(PoissonParam *pp, PetscInt sample, const Pet
   PetscCall(VecGetArray(pp->b, &bb));
   for (PetscInt i = 0; i < pp->nbc; i++) bb[pp->bcrows[i] - lo] = 0.0;
   PetscCall(VecRestoreArray(pp->b, &bb));
+  PetscCall(PetscLogEventEnd(param_assemble_event, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 

@@ -37,7 +37,7 @@ typedef struct {
 PETSC_EXTERN PetscErrorCode PoissonParamCreate(MPI_Comm, PetscInt, PetscReal, PetscReal, const char[], const char[], PetscInt, PoissonParam *);
 /* Assembles A(mu) and b(mu) for sample number sample; fails naming the sample, mu and a point when kappa(x; mu) <= 0
    or f(x; mu) is not finite somewhere. A conductivity without parameters is assembled only once (the operator, and
-   its PETSc state, stay the same). Collective. */
+   its PETSc state, stay the same). -log_view event PoissonParamAssemble. Collective. */
 PETSC_EXTERN PetscErrorCode PoissonParamAssemble(PoissonParam *, PetscInt, const PetscReal[]);
 /* The L2 norm sqrt(v^T M v) of a field given by its global vector. Collective. */
 PETSC_EXTERN PetscErrorCode PoissonParamL2Norm(PoissonParam *, Vec, Vec, PetscReal *);

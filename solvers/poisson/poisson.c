@@ -13,6 +13,7 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "                          stored as the dataset /X, /Y that snaps-predict -data reads, and as /u\n"
                            "                          shaped like the grid for the .xmf)\n"
                            "  -model <u.h5>           khronos: save the solution as a KHRONOS SNA model (snaps-predict -model u.h5)\n"
+                           "                          (the report names the files given: view_solution, model)\n"
                            "  -exact_view             print u and the derived source f\n"
                            "  -error_cells <n>        cells per direction of the error-quadrature grid (2-D: 256, 3-D: 48); boxes of\n"
                            "                          quadrilaterals/hexahedra only (mesh files and simplices: quadrature on the cells);\n"
@@ -26,15 +27,18 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "KHRONOS: the trial space is a KHRONOS SNA on [a,b]^d and takes the class's options, with this program's\n"
                            "  defaults: -sna_khronos_degree k (3; 1 to 7), -sna_khronos_nodes G (10, incl. the 2 boundary functions).\n"
                            "  -khronos_solve tensor|als (2-D: tensor; d > 2: als only). tensor: f integrated by tensor Gauss quadrature\n"
-                           "  (not compressed), the Galerkin system in the whole (G-2)^2 spline space solved by fast diagonalisation,\n"
-                           "  then truncated to the lowest rank whose energy error is <= -sna_fit_rtol |J| (1e-15; rank cap\n"
+                           "  (not compressed; on more than 40 quadrature points per direction a rank-1 cross of f is tried first and\n"
+                           "  kept when it reproduces f to -khronos_source_tol, unless -khronos_source_cross false; elsewhere these two\n"
+                           "  are refused, and -khronos_source_rank always), the Galerkin system in the whole (G-2)^2 spline space\n"
+                           "  solved by fast diagonalisation, then truncated to the lowest rank whose energy error is <= -sna_fit_rtol |J| (1e-15; rank cap\n"
                            "  -sna_khronos_modes, default none; the report's truncation_stop and truncation_energy_error say which\n"
                            "  ended it, and a cap reached above the tolerance is warned about); it runs no fit, so -sna_fit_max_it,\n"
                            "  the ALS, validation and slow-progress options, -sna_fit_error_if_not_converged and the start options -sna_khronos_init,\n"
                            "  -sna_khronos_init_spread and -sna_khronos_seed are refused. als: f and the face data\n"
                            "  compressed to low rank (-khronos_source_tol 1e-12, -khronos_source_rank 16, -khronos_source_cross\n"
-                           "  true: try a rank-1 cross of f first; a source tolerance not reached is warned about, source_tol_met in\n"
-                           "  the report), greedy rank enrichment up to -sna_khronos_modes M (4) with\n"
+                           "  true: try a rank-1 cross of f first; a source tolerance not reached is warned about; source_tol and\n"
+                           "  source_tol_met in the report, where a source tolerance was applied), greedy rank enrichment up to\n"
+                           "  -sna_khronos_modes M (4) with\n"
                            "  -sna_fit_max_it (50) ALS sweeps per stage, each new mode started at random (-sna_khronos_seed), kept\n"
                            "  when it lowers the energy by more than -sna_fit_rtol |J| (1e-10): the SNA class's Ritz fit (SNASetRitzForm),\n"
                            "  whose stop reason the report gives (converged_reason). -sna_monitor: energies per rank/sweep.\n"
@@ -100,6 +104,15 @@ static PetscErrorCode PoissonReportCreate(const char method[], const char exprs[
   PetscFunctionReturn(0);
 }
 
+/* The output files given (NULL: not given), under their option names, as snaps-fit records its files. */
+static PetscErrorCode ReportFiles(SNAPSReport report, const char view[], const char model[])
+{
+  PetscFunctionBegin;
+  if (view) PetscCall(SNAPSReportSetString(report, "view_solution", view));
+  if (model) PetscCall(SNAPSReportSetString(report, "model", model));
+  PetscFunctionReturn(0);
+}
+
 /* -view_solution (npoints per direction) and -model of -method khronos: writes the solution on a grid and saves
    it as an SNA model (either file name may be NULL). */
 static PetscErrorCode KhronosWrite(PoissonKhronos *kh, const char view[], PetscInt npoints, const char model[])
@@ -145,6 +158,7 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     SNAPSReport report;
     PetscCall(PoissonExactGetSourceString(exact, &source));
     PetscCall(PoissonReportCreate("khronos", exprs, dim, a, b, kh.dofs, kh.degree, l2sq, h1, ecells, eorder, kh.setup_time, kh.solve_time, &report));
+    PetscCall(ReportFiles(report, view, model));
     PetscCall(SNAPSReportSetInt(report, "nodes", kh.nodes));
     PetscCall(SNAPSReportSetInt(report, "modes", kh.modes));
     PetscCall(SNAPSReportSetInt(report, "modes_max", kh.modes_max));
@@ -158,8 +172,10 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     }
     PetscCall(SNAPSReportSetInt(report, "source_rank", kh.source_rank));
     PetscCall(SNAPSReportSetReal(report, "source_rel_error", kh.source_error));
-    PetscCall(SNAPSReportSetReal(report, "source_tol", kh.source_tol));
-    PetscCall(SNAPSReportSetBool(report, "source_tol_met", (PetscBool)(kh.source_error <= kh.source_tol)));
+    if (kh.source_tol_used) { /* the tensor solve without the cross probe of f applies no source tolerance */
+      PetscCall(SNAPSReportSetReal(report, "source_tol", kh.source_tol));
+      PetscCall(SNAPSReportSetBool(report, "source_tol_met", (PetscBool)(kh.source_error <= kh.source_tol)));
+    }
     PetscCall(SNAPSReportSetString(report, "source_fit", kh.source_method));
     PetscCall(SNAPSReportSetInt(report, "lifting_terms", kh.lift_terms));
     PetscCall(SNAPSReportSetString(report, "error_method", emethod));
@@ -209,12 +225,9 @@ static PetscErrorCode ViewOptions(PetscInt method, const char exprs[], PetscInt 
   PetscCall(PetscPopErrorHandler());
   if (ierr) PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, "0", dim, &exact));
   PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
-  if (method == 1) {
-    SNA sna;
-    PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
-    PetscCall(SNASetFromOptions(sna));
-    PetscCall(SNADestroy(&sna));
-  } else
+  if (method == 1)
+    PetscCall(PoissonKhronosViewOptions(PETSC_COMM_WORLD, dim, a, b)); /* the solver's defaults, as a run has them */
+  else
     PetscCall(PoissonFEMViewOptions(PETSC_COMM_WORLD, exact, dim, a, b));
   PetscCall(PoissonExactDestroy(&exact));
   PetscFunctionReturn(0);
@@ -293,6 +306,7 @@ int main(int argc, char **argv)
       ecells_dir[d] = (PetscReal)fem.error_cells[d];
     }
     PetscCall(PoissonReportCreate(methods[method], exprs, dim, fem.mesh[0] ? 0 : a, fem.mesh[0] ? 0 : b, fem.dofs, fem.degree, l2sq, h1, grid ? eused : 0, eorder, fem.setup_time, fem.solve_time, &report));
+    PetscCall(ReportFiles(report, hasview ? viewfile : NULL, NULL));
     if (grid) PetscCall(SNAPSReportSetRealArray(report, "error_cells_per_direction", dim, ecells_dir));
     if (!grid) PetscCall(SNAPSReportSetString(report, "error_quadrature", fem.simplex ? "Stroud conical rule of degree + error_order points per cell" : "error_order Gauss points per direction and cell"));
     PetscCall(SNAPSReportSetString(report, "cell_type", PoissonMeshReportsSimplex(dim, fem.simplex) ? "simplex" : "tensor"));

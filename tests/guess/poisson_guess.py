@@ -85,7 +85,7 @@ def main():
         # the residual |b - A x0| / |b| of the guess itself: the snapshots were solved to rtol 1e-13, and
         # with all modes kept the Galerkin guess is the snapshot (KSPSolve may then stop at iteration 0)
         gal = res["galerkin"]["guess_rel_residual"]
-        print("Galerkin-corrected guess at the training parameters: max relative residual %.3e, iterations %s" % (max(gal), res["galerkin"]["iterations"]))
+        print("Galerkin-corrected guess at the training parameters: max relative residual %.3e, iterations %s" % (max(gal), res["galerkin"]["ksp_iterations"]))
         if max(gal) > 1e-10:
             sys.exit("the guess at a training parameter is not the FEM solution: relative residual %.3e > 1e-10" % max(gal))
         pod = json.load(open(os.path.join(d, "pod.json")))
@@ -139,7 +139,7 @@ def main():
             if not (len(r["batch_times_s"]) == 5 and r["batch_prediction_time_s"] > 0):
                 sys.exit("the batch prediction's times are missing")
         for np_ in ("1", "2"):
-            z, g = res["zero", np_]["iterations"], res["galerkin", np_]["iterations"]
+            z, g = res["zero", np_]["ksp_iterations"], res["galerkin", np_]["ksp_iterations"]
             print("%s rank(s): iterations zero guess %s, sna + Galerkin %s" % (np_, z, g))
             if not all(b < a for a, b in zip(z, g)):
                 sys.exit("sna + Galerkin did not reduce the iterations of every solve")
@@ -189,8 +189,8 @@ def main():
             print("%s rank(s): relative residual of the Galerkin guess, operator from the model %s, from A %s" % (np_, rm, re_))
             if np.max(np.abs(rm - re_)) > 1e-8 * np.max(re_) + 1e-14:
                 sys.exit("the Galerkin guess with the model's operator differs from the one with V^T A V")
-            if res["model"]["iterations"] != res["exact"]["iterations"]:
-                sys.exit("the iterations differ: %s vs %s" % (res["model"]["iterations"], res["exact"]["iterations"]))
+            if res["model"]["ksp_iterations"] != res["exact"]["ksp_iterations"]:
+                sys.exit("the iterations differ: %s vs %s" % (res["model"]["ksp_iterations"], res["exact"]["ksp_iterations"]))
         # the SNA may predict only the leading coordinates: its field lives in those modes
         small, out = os.path.join(d, "model_ks3.h5"), os.path.join(d, "pod_ks3.json")
         run(mpiexec + ["-n", "2", os.path.join(bindir, "snaps-pod"), "-snapshots", os.path.join(d, "snapshots.h5"), "-model", small,
@@ -232,7 +232,7 @@ def main():
                     a_, b_ = np.array(res["blas"][q]), np.array(res["vec"][q])
                     if np.max(np.abs(a_ - b_)) > 1e-8 * np.max(np.abs(b_)) + 1e-14:
                         sys.exit("%s guess, %s rank(s): %s with BLAS %s, with VecMDot/VecMAXPY %s" % (tag, np_, q, a_, b_))
-                its = [res[k]["iterations"] for k in ("blas", "vec", "auto")]
+                its = [res[k]["ksp_iterations"] for k in ("blas", "vec", "auto")]
                 print("%s guess, %s rank(s): relative residuals %s (BLAS), iterations blas/vec/auto %s" %
                       (tag, np_, np.array(res["blas"]["guess_rel_residual"]), its))
                 if not (its[0] == its[1] == its[2]):
@@ -267,8 +267,8 @@ def main():
                     res[on] = json.load(open(out))
                 a_, b_ = np.array(res["true"]["guess_rel_residual"]), np.array(res["false"]["guess_rel_residual"])
                 print("%s, %s rank(s): Galerkin guess relative residuals %s (V^T b via W if possible), %s (always over V); iterations %s, %s" %
-                      (tag, np_, a_, b_, res["true"]["iterations"], res["false"]["iterations"]))
-                if np.max(np.abs(a_ - b_)) > 1e-6 * np.max(b_) + 1e-13 or res["true"]["iterations"] != res["false"]["iterations"]:
+                      (tag, np_, a_, b_, res["true"]["ksp_iterations"], res["false"]["ksp_iterations"]))
+                if np.max(np.abs(a_ - b_)) > 1e-6 * np.max(b_) + 1e-13 or res["true"]["ksp_iterations"] != res["false"]["ksp_iterations"]:
                     sys.exit("V^T b from the right-hand-side basis changed the guess")
         return
     sys.exit("unknown mode " + mode)

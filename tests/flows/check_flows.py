@@ -29,6 +29,7 @@ checks:
 """
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -274,7 +275,6 @@ def ranks_agree():
 
 
 def expect_error(cmd, pattern):
-    import re
     p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert p.returncode != 0, f"{' '.join(cmd)} succeeded"
     assert re.search(pattern, p.stdout), f"no '{pattern}' in:\n{p.stdout}"
@@ -284,8 +284,6 @@ def expect_error(cmd, pattern):
 def surrogate_option_errors():
     """With -stepper sna each rank builds the equation alone (PETSC_COMM_SELF): a bad equation or initial-state option
     must still be refused once on 2 ranks, not once per rank."""
-    import re
-
     model = path("absent_model.h5")  # the options are checked before any model is read
     for opts, pattern in (
         (["-N", "7"], r"-N must be even"),
@@ -419,7 +417,6 @@ def lyapunov():
     m = np.array(r["lyapunov_members"])
     assert len(m) == 4 and r["lyapunov_time_per_member"] == 500, r
     assert abs(lam - m.mean()) < 1e-12 and abs(se - m.std(ddof=1) / np.sqrt(len(m))) < 1e-12, (lam, se, m)
-    import re
     printed = re.search(r"leading Lyapunov exponent ([-0-9.]+) \+- ([0-9.]+) \(standard error over 4 members, ([0-9.]+) time units", out)
     assert printed, out
     assert (float(printed.group(1)), float(printed.group(2)), float(printed.group(3))) == (round(lam, 5), round(se, 5), 500), (printed.group(0), r)

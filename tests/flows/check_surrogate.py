@@ -2,6 +2,7 @@
 
 usage: check_surrogate.py CHECK SCRATCH KS ROLLOUT_FIT MPIEXEC...  (KS: snaps-ks; kolmogorov: snaps-kolmogorov)
 checks:
+  ks_data        (a fixture) the KS run that reproducible, wrong_system and markov train on, made once for the three
   bin_edges      with -bin_tail 0.1 and 8 bins, the stored edges cut each coordinate's training residuals (recomputed with
                  the twin's drift) into 10% below, 10% in each bin, 10% above (+- 0.02); local heads' (-head_local)
                  inputs are their latent pair and, for odd i, e_(i-1) (their input boxes are those columns' ranges)
@@ -112,10 +113,21 @@ def run(cmd, expect_rc=0):
     return p.stdout
 
 
+def ks_data():
+    """train.h5: a short KS L = 22 run on 32 points, 2 members, saved every 0.5 from t = 100 to 300. The same run for
+    reproducible, wrong_system and markov: the fixture test regression.surrogate_ks_data makes it once (this check,
+    into SCRATCH/../surrogate_ks_data) and they copy it; a check run by hand without it makes its own."""
+    shared = os.path.join(os.path.dirname(os.path.abspath(scratch)), "surrogate_ks_data", "train.h5")
+    if check != "ks_data" and os.path.exists(shared):
+        shutil.copy(shared, path("train.h5"))
+    else:
+        run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "300", "-save_start", "100", "-dt_save", "0.5",
+             "-trajectory", path("train.h5")])
+
+
 def train():
-    """A short KS L = 22 run on 32 points and tiny surrogates trained on it (seconds)."""
-    run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "300", "-save_start", "100", "-dt_save", "0.5",
-         "-trajectory", path("train.h5")])
+    """ks_data()'s run and tiny surrogates trained on it (seconds)."""
+    ks_data()
     run([FIT, "-trajectories", path("train.h5"), "-model", path("cat.h5"), "-twin_model", path("det.h5"),
          "-latent_modes", "3", "-bins", "6", "-train_stride", "2", "-head_sna_khronos_modes", "3", "-head_sna_khronos_nodes", "4",
          "-head_sna_fit_max_it", "3"])
@@ -335,8 +347,7 @@ def bin_edges():
 
 
 def markov():
-    run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "300", "-save_start", "100", "-dt_save", "0.5",
-         "-trajectory", path("train.h5")])
+    ks_data()
     fit = [FIT, "-trajectories", path("train.h5"), "-latent_modes", "3", "-bins", "8", "-head_sna_khronos_modes", "3",
            "-head_sna_fit_max_it", "4"]
     run(fit + ["-model", path("cat.h5"), "-twin_model", path("det.h5")])
@@ -1118,5 +1129,5 @@ def rollout_inputs():
 
 
 {"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov,
- "kolmogorov_fourier": kolmogorov_fourier, "markov": markov, "ks_pairs": ks_pairs, "ks_rate": ks_rate, "kolmogorov_conservative": kolmogorov_conservative,
+ "kolmogorov_fourier": kolmogorov_fourier, "markov": markov, "ks_data": ks_data, "ks_pairs": ks_pairs, "ks_rate": ks_rate, "kolmogorov_conservative": kolmogorov_conservative,
  "fit_errors": fit_errors, "rollout_inputs": rollout_inputs, "bin_edges": bin_edges}[check]()

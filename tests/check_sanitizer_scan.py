@@ -8,9 +8,10 @@ error it must fail and say why. Under a second, no SNAPS program runs.
 
 usage: check_sanitizer_scan.py <scratch dir>"""
 import os
-import shutil
 import subprocess
 import sys
+
+import script_runner  # tests/script_runner.py, beside this script: stand-ins
 
 FAKE = """#!/bin/sh
 case "$*" in
@@ -23,16 +24,11 @@ esac
 exit 1
 """
 here = os.path.dirname(os.path.abspath(__file__))
-scratch = sys.argv[1]
-shutil.rmtree(scratch, ignore_errors=True)
-os.makedirs(scratch)
+scratch = script_runner.scratch(sys.argv[1])
 for name, line, must_pass in (("clean", "", True),
                               ("asan", 'echo "==7==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010" >&2', False),
                               ("ubsan", 'echo "flow.c:12:3: runtime error: signed integer overflow" >&2', False)):
-    fake = os.path.join(scratch, f"mpiexec_{name}.sh")
-    with open(fake, "w") as f:
-        f.write(FAKE % line)
-    os.chmod(fake, 0o755)
+    fake = script_runner.executable(os.path.join(scratch, f"mpiexec_{name}.sh"), FAKE % line)
     p = subprocess.run([sys.executable, "-B", os.path.join(here, "flows", "check_flows.py"), "surrogate_option_errors",
                         os.path.join(scratch, name), "unused-ks", "unused-kolmogorov", fake],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)

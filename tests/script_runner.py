@@ -1,13 +1,19 @@
 """Runs a project script in this process, as the checks of the Python scripts in tests/ do (one interpreter for many
 scripts: numpy, h5py and matplotlib load once, so each check takes about a second); and runs a program for the checks
-that start programs (program(): fails on a sanitizer report in the output, as the CMake drivers do)."""
+that start programs (program(): fails on a sanitizer report in the output, as the CMake drivers do). And what the
+checks of the shell and Python scripts share: a fresh scratch directory (scratch()), stand-ins for the programs a
+script starts (executable(), stand_ins()) and a script run with them first on PATH (call())."""
 import contextlib
 import io
 import os
 import re
 import runpy
+import shutil
 import subprocess
 import sys
+
+# A stand-in that says it ran and fails at once: a script that ignored a bad argument stops there rather than run a case
+FAIL_AT_ONCE = '#!/bin/sh\necho "stand-in $0 run" >&2\nexit 97\n'
 
 
 def _sanitizer_report_regex():
@@ -57,3 +63,43 @@ def run(script, *args, context=None):
         return "traceback", "%s: %s" % (type(e).__name__, e)
     finally:
         sys.argv = argv
+
+
+def scratch(path):
+    """A check's own scratch directory, made afresh (nothing of an earlier run left in it); its absolute path."""
+    path = os.path.abspath(path)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+def executable(path, text):
+    """Writes text (a script, its #! line first) to path, its directory made if missing, and makes it executable: a
+    stand-in for a program (mpirun, cmake, a solver) that a checked script starts. Returns path."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o755)
+    return path
+
+
+def stand_ins(directory, tools, text=FAIL_AT_ONCE):
+    """executable() for each of tools in directory, each with text (by default FAIL_AT_ONCE). Returns directory."""
+    for tool in tools:
+        executable(os.path.join(directory, tool), text)
+    return directory
+
+
+def call(cmd, cwd=None, env=None, stub=None, timeout=60, drop=()):
+    """(exit status, standard output, standard error) of command cmd (a script, with stand-ins) run by program() with its
+    output captured as text; ("timeout", "", "") when it still runs after timeout seconds. Its environment: os.environ
+    less the names in drop, with env added, and the directory stub (stand-ins) first on PATH."""
+    e = {k: v for k, v in os.environ.items() if k not in drop}
+    e.update(env or {})
+    if stub:
+        e["PATH"] = stub + os.pathsep + e["PATH"]
+    try:
+        p = program(cmd, cwd=cwd, env=e, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "timeout", "", ""
+    return p.returncode, p.stdout, p.stderr

@@ -18,8 +18,6 @@ clock or N and a --short_horizon beyond the rollouts refused with one line namin
 """
 import json
 import os
-import shutil
-import subprocess
 import sys
 
 import h5py
@@ -196,17 +194,14 @@ def augment_every_run(d):
     with open(os.path.join(o, "data.stamp"), "w") as f:  # run.sh's quick-mode stamp for the Fourier latent
         f.write("mode=quick latent=fourier train=1 x (230, 630) every 0.1 seeds 1 2; truth=1 x 200 every 0.5 seeds 3 4\n")
     stub = os.path.join(d, "stub")
-    os.makedirs(stub, exist_ok=True)
-    with open(os.path.join(stub, "mpirun"), "w") as f:
-        f.write("#!/bin/sh\necho \"$@\" >> '%s/mpirun.args'\nexit 97\n" % d)  # quoted: d may hold a space
-    os.chmod(os.path.join(stub, "mpirun"), 0o755)
-    env = dict(os.environ, PATH=stub + os.pathsep + os.environ["PATH"], REUSE_DATA="1", AUGMENT_SHIFTS="2")
-    p = subprocess.run(["bash", os.path.join(ROOT, "cases", "kolmogorov-surrogate", "run.sh"), o, "quick"], env=env,
-                       capture_output=True, text=True, timeout=60)
+    script_runner.executable(os.path.join(stub, "mpirun"),
+                             "#!/bin/sh\necho \"$@\" >> '%s/mpirun.args'\nexit 97\n" % d)  # quoted: d may hold a space
+    rc, out, err = script_runner.call(["bash", os.path.join(ROOT, "cases", "kolmogorov-surrogate", "run.sh"), o, "quick"],
+                                      env={"REUSE_DATA": "1", "AUGMENT_SHIFTS": "2"}, stub=stub)
     args = open(os.path.join(d, "mpirun.args")).read() if os.path.exists(os.path.join(d, "mpirun.args")) else ""
     want = "-trajectories %s/train_augmented.h5,%s/train2_augmented.h5 " % (o, o)
-    check("kolmogorov-surrogate run.sh AUGMENT_SHIFTS=2: both training runs augmented for the fit", "reusing" in p.stdout and want in args,
-          "stdout %r, mpirun %r" % (p.stdout[-300:], args[-300:]))
+    check("kolmogorov-surrogate run.sh AUGMENT_SHIFTS=2: both training runs augmented for the fit", "reusing" in out and want in args,
+          "stdout %r, mpirun %r" % (out[-300:], args[-300:]))
 
 
 def evaluate(d):
@@ -356,9 +351,7 @@ def ks_evaluate(d):
 
 
 def main():
-    d = os.path.abspath(sys.argv[1])
-    shutil.rmtree(d, ignore_errors=True)  # this test's own scratch directory: nothing of an earlier run
-    os.makedirs(d, exist_ok=True)
+    d = script_runner.scratch(sys.argv[1])  # this test's own scratch directory: nothing of an earlier run
     summaries(d)
     augment(d)
     augment_every_run(d)

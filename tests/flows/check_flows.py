@@ -31,8 +31,10 @@ checks:
                     end, and on 2 ranks); PETSc's options read at PetscFinalize and -options_left 0 bring no warning;
                     a Kolmogorov trajectory under a 240-character file name gets a whole XDMF file
 """
+import concurrent.futures
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -218,37 +220,43 @@ def same_files(a, b, names):
 
 
 def restart():
+    """KS and Kolmogorov side by side (two threads): each of their 2-rank runs waits mostly on its start-up, so the two
+    sequences together take little longer than one."""
     cases = [("ks", [*MPIEXEC, "-n", "2", KS, "-ensemble", "3", "-T", "30", "-dt_save", "0.5", "-checkpoint_every", "10"],
               ["time", "u", "diagnostics/energy", "diagnostics/mean_u"]),
              ("kol", [*MPIEXEC, "-n", "2", KOL, "-N", "32", "-T", "6", "-dt_save", "0.5", "-checkpoint_every", "2"],
               ["time", "w", "diagnostics/energy", "diagnostics/enstrophy", "diagnostics/energy_input"])]
-    for name, cmd, datasets in cases:
-        full, part = path(f"{name}_full.h5"), path(f"{name}_restarted.h5")
-        tend = float(cmd[cmd.index("-T") + 1])
-        every = float(cmd[cmd.index("-checkpoint_every") + 1])
-        run(cmd + ["-checkpoint", path(f"{name}_ck_full.h5"), "-trajectory", full, "-results", path(f"{name}_full.json")])
-        ck = path(f"{name}_ck.h5")
-        abort = 1.5 * every + 0.5  # mid-segment, after the first checkpoint
-        p = script_runner.program(cmd + ["-checkpoint", ck, "-trajectory", part, "-abort_at", str(abort)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        assert p.returncode != 0, "the -abort_at run was not killed"
-        partial = os.path.join(os.path.dirname(part), "." + os.path.basename(part) + ".partial")
-        assert not os.path.exists(part) and os.path.exists(partial), "the killed run must leave only its partial file"
-        with h5py.File(partial) as h:
-            kept = h["time"][:]
-        assert kept[-1] >= abort - 1e-12, f"the killed run lost rows it wrote: last saved {kept[-1]}, killed at {abort}"
-        run(cmd + ["-checkpoint", ck, "-trajectory", part, "-restart", ck, "-results", path(f"{name}_restarted.json")])
-        assert not os.path.exists(partial), "the partial file must be renamed at the end"
-        same_files(full, part, datasets)
-        a, b = json.load(open(path(f"{name}_full.json"))), json.load(open(path(f"{name}_restarted.json")))
-        # the whole report but its date and timings, bit for bit: the statistics (each diagnostic's mean and std, from
-        # sums the checkpoint carries) and the solver's counts
-        volatile = [k for k in a if k == "date" or k.endswith("time_s")]
-        assert set(a) <= set(b) and set(b) - set(a) == {"restart", "restart_time"}, ("keys", set(a) ^ set(b))
-        for key in a:
-            if key not in volatile:
-                assert a[key] == b[key], (key, a[key], b[key])
-        assert "energy_std" in a and "ark_steps" in a, sorted(a)
+    with concurrent.futures.ThreadPoolExecutor(len(cases)) as pool:
+        for f in [pool.submit(restart_case, *c) for c in cases]:
+            f.result()  # a failed assertion or sys.exit of either case, raised here
+
+
+def restart_case(name, cmd, datasets):
+    full, part = path(f"{name}_full.h5"), path(f"{name}_restarted.h5")
+    every = float(cmd[cmd.index("-checkpoint_every") + 1])
+    run(cmd + ["-checkpoint", path(f"{name}_ck_full.h5"), "-trajectory", full, "-results", path(f"{name}_full.json")])
+    ck = path(f"{name}_ck.h5")
+    abort = 1.5 * every + 0.5  # mid-segment, after the first checkpoint
+    p = script_runner.program(cmd + ["-checkpoint", ck, "-trajectory", part, "-abort_at", str(abort)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert p.returncode != 0, f"{name}: the -abort_at run was not killed"
+    partial = os.path.join(os.path.dirname(part), "." + os.path.basename(part) + ".partial")
+    assert not os.path.exists(part) and os.path.exists(partial), f"{name}: the killed run must leave only its partial file"
+    with h5py.File(partial) as h:
+        kept = h["time"][:]
+    assert kept[-1] >= abort - 1e-12, f"{name}: the killed run lost rows it wrote: last saved {kept[-1]}, killed at {abort}"
+    run(cmd + ["-checkpoint", ck, "-trajectory", part, "-restart", ck, "-results", path(f"{name}_restarted.json")])
+    assert not os.path.exists(partial), f"{name}: the partial file must be renamed at the end"
+    same_files(full, part, datasets)
+    a, b = json.load(open(path(f"{name}_full.json"))), json.load(open(path(f"{name}_restarted.json")))
+    # the whole report but its date and timings, bit for bit: the statistics (each diagnostic's mean and std, from
+    # sums the checkpoint carries) and the solver's counts
+    volatile = [k for k in a if k == "date" or k.endswith("time_s")]
+    assert set(a) <= set(b) and set(b) - set(a) == {"restart", "restart_time"}, (name, "keys", set(a) ^ set(b))
+    for key in a:
+        if key not in volatile:
+            assert a[key] == b[key], (name, key, a[key], b[key])
+    assert "energy_std" in a and "ark_steps" in a, sorted(a)
 
 
 def ranks_agree():
@@ -278,7 +286,6 @@ def ranks_agree():
 
 
 def expect_error(cmd, pattern):
-    import re
     p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert p.returncode != 0, f"{' '.join(cmd)} succeeded"
     assert re.search(pattern, p.stdout), f"no '{pattern}' in:\n{p.stdout}"
@@ -288,8 +295,6 @@ def expect_error(cmd, pattern):
 def surrogate_option_errors():
     """With -stepper sna each rank builds the equation alone (PETSC_COMM_SELF): a bad equation or initial-state option
     must still be refused once on 2 ranks, not once per rank."""
-    import re
-
     model = path("absent_model.h5")  # the options are checked before any model is read
     for opts, pattern in (
         (["-N", "7"], r"-N must be even"),
@@ -468,7 +473,6 @@ def lyapunov():
     m = np.array(r["lyapunov_members"])
     assert len(m) == 4 and r["lyapunov_time_per_member"] == 500, r
     assert abs(lam - m.mean()) < 1e-12 and abs(se - m.std(ddof=1) / np.sqrt(len(m))) < 1e-12, (lam, se, m)
-    import re
     printed = re.search(r"leading Lyapunov exponent ([-0-9.]+) \+- ([0-9.]+) \(standard error over 4 members, ([0-9.]+) time units", out)
     assert printed, out
     assert (float(printed.group(1)), float(printed.group(2)), float(printed.group(3))) == (round(lam, 5), round(se, 5), 500), (printed.group(0), r)

@@ -2,6 +2,7 @@
 
 usage: check_surrogate.py CHECK SCRATCH KS ROLLOUT_FIT MPIEXEC...  (KS: snaps-ks; kolmogorov: snaps-kolmogorov)
 checks:
+  ks_data        (a fixture) the KS run that reproducible, wrong_system and markov train on, made once for the three
   bin_edges      with -bin_tail 0.1 and 8 bins, the stored edges cut each coordinate's training residuals (recomputed with
                  the twin's drift) into 10% below, 10% in each bin, 10% above (+- 0.02); local heads' (-head_local)
                  inputs are their latent pair and, for odd i, e_(i-1) (their input boxes are those columns' ranges)
@@ -112,10 +113,21 @@ def run(cmd, expect_rc=0):
     return p.stdout
 
 
+def ks_data():
+    """train.h5: a short KS L = 22 run on 32 points, 2 members, saved every 0.5 from t = 100 to 300. The same run for
+    reproducible, wrong_system and markov: the fixture test regression.surrogate_ks_data makes it once (this check,
+    into SCRATCH/../surrogate_ks_data) and they copy it; a check run by hand without it makes its own."""
+    shared = os.path.join(os.path.dirname(os.path.abspath(scratch)), "surrogate_ks_data", "train.h5")
+    if check != "ks_data" and os.path.exists(shared):
+        shutil.copy(shared, path("train.h5"))
+    else:
+        run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "300", "-save_start", "100", "-dt_save", "0.5",
+             "-trajectory", path("train.h5")])
+
+
 def train():
-    """A short KS L = 22 run on 32 points and tiny surrogates trained on it (seconds)."""
-    run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "300", "-save_start", "100", "-dt_save", "0.5",
-         "-trajectory", path("train.h5")])
+    """ks_data()'s run and tiny surrogates trained on it (seconds)."""
+    ks_data()
     run([FIT, "-trajectories", path("train.h5"), "-model", path("cat.h5"), "-twin_model", path("det.h5"),
          "-latent_modes", "3", "-bins", "6", "-train_stride", "2", "-head_sna_khronos_modes", "3", "-head_sna_khronos_nodes", "4",
          "-head_sna_fit_max_it", "3"])
@@ -257,18 +269,31 @@ def residuals(states, twin, name, enc=latent):
     """e(t) = z(t + dt) - z(t) - g(z(t)) along each member of states (nt x M x N), g from one step of the twin
     started from every state (a trajectory file with one saved time whose members are those states); z = enc(u)
     (enc may return a tuple of encodings, and then so does this)."""
-    nt, M, N = states.shape
+    return residuals_of([(states, enc)], twin, name)[0]
+
+
+def residuals_of(runs, twin, name):
+    """residuals(states, twin, name, enc) for each (states, enc) of runs, from one run of the twin (one program start
+    rather than one per run: each member steps alone, so the members of the other runs beside it change nothing)."""
+    N = runs[0][0].shape[-1]
+    starts = np.concatenate([states[:-1].reshape(-1, N) for states, _ in runs])
     with h5py.File(path(name + "_states.h5"), "w") as h:
         h.attrs.update({"equation": np.bytes_("ks"), "field": np.bytes_("u"), "complete": 1, "L": 22.0})
         h["time"] = np.zeros(1)
-        h["u"] = states[:-1].reshape(1, (nt - 1) * M, N)
+        h["u"] = starts[None]
     run([KS, "-L", "22", "-N", str(N), "-stepper", "sna", "-stepper_model", path(twin), "-init_trajectory",
-         path(name + "_states.h5"), "-init_time", "0", "-ensemble", str((nt - 1) * M), "-T", "0.5", "-dt_save", "0.5",
+         path(name + "_states.h5"), "-init_time", "0", "-ensemble", str(len(starts)), "-T", "0.5", "-dt_save", "0.5",
          "-trajectory", path(name + "_step.h5")])
     with h5py.File(path(name + "_step.h5"), "r") as h:
         u0, u1 = h["u"][0], h["u"][1]
-    one = lambda f: f(states)[1:] - f(states)[:-1] - (f(u1) - f(u0)).reshape(nt - 1, M, -1)
-    return one(enc) if not isinstance(enc, tuple) else tuple(one(f) for f in enc)
+    out, k = [], 0
+    for states, enc in runs:
+        nt, M = states.shape[:2]
+        a0, a1 = u0[k:k + (nt - 1) * M], u1[k:k + (nt - 1) * M]
+        k += (nt - 1) * M
+        one = lambda f: f(states)[1:] - f(states)[:-1] - (f(a1) - f(a0)).reshape(nt - 1, M, -1)  # noqa: E731
+        out.append(one(enc) if not isinstance(enc, tuple) else tuple(one(f) for f in enc))
+    return out
 
 
 def lag1(e):
@@ -322,8 +347,7 @@ def bin_edges():
 
 
 def markov():
-    run([KS, "-L", "22", "-N", "32", "-ensemble", "2", "-T", "300", "-save_start", "100", "-dt_save", "0.5",
-         "-trajectory", path("train.h5")])
+    ks_data()
     fit = [FIT, "-trajectories", path("train.h5"), "-latent_modes", "3", "-bins", "8", "-head_sna_khronos_modes", "3",
            "-head_sna_fit_max_it", "4"]
     run(fit + ["-model", path("cat.h5"), "-twin_model", path("det.h5")])
@@ -334,12 +358,10 @@ def markov():
         sys.exit(f"FAIL: the Markov model says markov = {flag} and its heads take {dims} inputs, not 1 and {[7 + i for i in range(6)]}")
     zc = model_latent("cat.h5")  # both models share the latent and the twin's drift
     with h5py.File(path("train.h5"), "r") as h:
-        truth = residuals(h["u"][:200], "det.h5", "train")
+        train = h["u"][:200]
     extra = ["-ensemble", "4", "-T", "50", "-dt_save", "0.5"]
-    plain, eplain = residuals(rollout("cat.h5", "plain.h5", extra=extra), "det.h5", "plain", enc=(latent, zc))
+    cat = rollout("cat.h5", "plain.h5", extra=extra)
     a = rollout("mcat.h5", "mark.h5", extra=extra)
-    mark, emark = residuals(a, "det.h5", "mark", enc=(latent, zc))
-    truth, plain, mark = lag1(truth), lag1(plain), lag1(mark)
     # each coordinate's residuals are drawn within its own bins, in the model's coordinates (residual_scale 1, no
     # clamp): within [edges[i][0], edges[i][q]]. Coordinate 0's edges are the narrowest here and lie within the
     # others', so a copy whose coordinate i has its edges moved by i makes them disjoint: one step of it must draw
@@ -348,7 +370,10 @@ def markov():
     with h5py.File(path("moved.h5"), "r+") as h:
         h["surrogate/edges"][...] = h["surrogate/edges"][:] + np.arange(h["surrogate/edges"].shape[0])[:, None]
     one = ["-ensemble", "4", "-T", "0.5", "-dt_save", "0.5"]
-    emoved = residuals(rollout("moved.h5", "moved_roll.h5", extra=one), "det.h5", "moved", enc=zc)
+    moved = rollout("moved.h5", "moved_roll.h5", extra=one)
+    truth, (plain, eplain), (mark, emark), emoved = residuals_of(
+        [(train, latent), (cat, (latent, zc)), (a, (latent, zc)), (moved, zc)], "det.h5", "markov")
+    truth, plain, mark = lag1(truth), lag1(plain), lag1(mark)
     for model, e in (("cat.h5", eplain), ("mcat.h5", emark), ("moved.h5", emoved)):
         with h5py.File(path(model), "r") as h:
             edges, rs, clamp = h["surrogate/edges"][:], h["surrogate"].attrs["residual_scale"], h["surrogate"].attrs["clamp"]
@@ -370,7 +395,7 @@ def markov():
         with h5py.File(path(name), "r+") as h:
             h["surrogate"].attrs["residual_scale"] = scale
     det, zero = rollout("det.h5", "det_roll.h5", extra=extra), rollout("zero.h5", "zero_roll.h5", extra=extra)
-    if not np.array_equal(det, zero) or np.array_equal(zero, rollout("cat.h5", "cat_roll.h5", extra=extra)):
+    if not np.array_equal(det, zero) or np.array_equal(zero, cat):  # cat: cat.h5's rollout above, the same command
         sys.exit("FAIL: the categorical model with residual_scale 0 does not roll out as its twin, or the one with scale 1 does")
     expect_error([KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("negative.h5"), "-T", "1"],
                  r"has residual_scale -1\.?; it must be in \[0, 100\]")
@@ -1104,5 +1129,5 @@ def rollout_inputs():
 
 
 {"reproducible": reproducible, "wrong_system": wrong_system, "polynomial": polynomial, "kolmogorov": kolmogorov,
- "kolmogorov_fourier": kolmogorov_fourier, "markov": markov, "ks_pairs": ks_pairs, "ks_rate": ks_rate, "kolmogorov_conservative": kolmogorov_conservative,
+ "kolmogorov_fourier": kolmogorov_fourier, "markov": markov, "ks_data": ks_data, "ks_pairs": ks_pairs, "ks_rate": ks_rate, "kolmogorov_conservative": kolmogorov_conservative,
  "fit_errors": fit_errors, "rollout_inputs": rollout_inputs, "bin_edges": bin_edges}[check]()

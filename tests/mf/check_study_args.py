@@ -109,15 +109,9 @@ def writers():
 
 
 def main():
-    d = os.path.abspath(sys.argv[1])
-    shutil.rmtree(d, ignore_errors=True)  # this test's own scratch directory
-    os.makedirs(d)
-    stub = os.path.join(d, "stub")  # stand-ins that fail at once: a script that ignored its bad argument stops there
-    os.makedirs(stub)
-    for tool in ("mpirun", "mpiexec"):
-        with open(os.path.join(stub, tool), "w") as f:
-            f.write("#!/bin/sh\nexit 97\n")
-        os.chmod(os.path.join(stub, tool), 0o755)
+    d = script_runner.scratch(sys.argv[1])  # this test's own scratch directory
+    # stand-ins that fail at once: a script that ignored its bad argument stops there
+    stub = script_runner.stand_ins(os.path.join(d, "stub"), ("mpirun", "mpiexec"))
     os.environ["PATH"] = stub + os.pathsep + os.environ["PATH"]
     out = os.path.join(d, "out")
     pp = os.path.join(ROOT, "cases", "parametric-poisson", "evaluate.py")

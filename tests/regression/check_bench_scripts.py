@@ -18,33 +18,18 @@ machine; bash and Python only).
 - ks_plots: cases/ks-surrogate/evaluate.py's plots on a small made-up run: spacetime.png has a colour bar (and says
   where it saturates), the PDF panel draws no empty bin (no floor), and the lag axis has its unit.
 """
-import glob
 import json
 import os
 import shutil
-import subprocess
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import script_runner  # noqa: E402  (tests/script_runner.py: stand-ins, and scripts run with them on PATH)
+
 PY = sys.executable
 failures = []
-
-
-def run(cmd, env=None, cwd=None, timeout=60):
-    e = dict(os.environ)
-    e.update(env or {})
-    try:
-        p = subprocess.run(cmd, cwd=cwd, env=e, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return "timeout", "", ""
-    return p.returncode, p.stdout, p.stderr
-
-
-def script(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
-    os.chmod(path, 0o755)
+run, script = script_runner.call, script_runner.executable
 
 
 def report(method, test_mse):
@@ -90,10 +75,10 @@ esac
         for part in ("train", "test"):
             if (s, part) != ("smooth_6d", "test"):
                 open(os.path.join(data, "%s_%s.h5" % (s, part)), "w").close()
-    env = {"PATH": stub + os.pathsep + os.environ["PATH"], "BUILD_DIR": build, "MPIEXEC": os.path.join(stub, "mpiexec"),
+    env = {"BUILD_DIR": build, "MPIEXEC": os.path.join(stub, "mpiexec"),
            "PYTHON": os.path.join(stub, "python"), "FIT_DATA": data, "FIT_RAW": raw, "FIT_OUT": out,
            "FIT_METHODS": "default als als100", "FIT_RANKS": "1"}
-    rc, so, se = run(["bash", os.path.join(ROOT, "bench", "fit", "run.sh"), "--quick"], env)
+    rc, so, se = run(["bash", os.path.join(ROOT, "bench", "fit", "run.sh"), "--quick"], env=env, stub=stub)
     if not os.path.exists(os.path.join(d, "make_problems.log")):
         failures.append("bench/fit/run.sh with smooth_6d_test.h5 missing did not make the data sets again")
     if rc in (0, "timeout") or "als on 1 rank(s)" not in se:
@@ -178,7 +163,7 @@ else:
 """ % PY)
     out = os.path.join(d, "quick")
     rc, so, se = run([PY, os.path.join(ROOT, "bench", "poisson-peers", "peers.py"), out, "--quick", "--np", "1",
-                      "--problems", "kan", "--repeat", "1"], {"PATH": stub + os.pathsep + os.environ["PATH"]})
+                      "--problems", "kan", "--repeat", "1"], stub=stub)
     try:
         r = json.load(open(os.path.join(out, "results.json")))
         table = open(os.path.join(out, "table.md")).read()
@@ -206,13 +191,13 @@ def ks_esn(d):
     import h5py
     with h5py.File(os.path.join(out, "short_truth.h5"), "w") as h:
         h.attrs["members"] = 64
-    env = {"PATH": stub + os.pathsep + os.environ["PATH"], "REUSE_DATA": "1"}
+    env = {"REUSE_DATA": "1"}
     runsh = os.path.join(ROOT, "cases", "ks-surrogate", "run.sh")
     with open(os.path.join(out, "esn.npz"), "w") as f:
         f.write("trained by a full run")
     with open(os.path.join(out, "esn.stamp"), "w") as f:
         f.write("time=50000 every=5 options=; data: L=22 N=64 mode=full train=8 x 6350 every 0.05 seed 1; truth=8 x 5250 seeds 3 4\n")
-    rc, so, se = run(["bash", runsh, out, "quick"], env)  # esn.py then fails on the stand-in train.h5 (or esn.npz)
+    rc, so, se = run(["bash", runsh, out, "quick"], env=env, stub=stub)  # esn.py then fails on the stand-in train.h5 (or esn.npz)
     if os.path.exists(os.path.join(out, "esn.npz")) and open(os.path.join(out, "esn.npz")).read() == "trained by a full run":
         failures.append("ks-surrogate run.sh OUT quick, REUSE_DATA=1: the full run's esn.npz was kept (exit %s); %r"
                         % (rc, (so + se)[-300:]))
@@ -226,7 +211,7 @@ def ks_esn(d):
         f.write("trained by a quick run")
     with open(os.path.join(out, "esn.stamp"), "w") as f:
         f.write("time=10000 every=5 options=; data: " + data_stamp + "\n")
-    rc, so, se = run(["bash", runsh, out, "quick"], env)
+    rc, so, se = run(["bash", runsh, out, "quick"], env=env, stub=stub)
     if "reusing the echo state network" not in so or open(os.path.join(out, "esn.npz")).read() != "trained by a quick run":
         failures.append("ks-surrogate run.sh OUT quick, REUSE_DATA=1 with a matching esn.stamp: the ESN not reused: %r" % so[-300:])
 
@@ -288,9 +273,7 @@ def main():
     parts = {"fit": fit, "peers": peers, "ks_esn": ks_esn, "ks_plots": ks_plots}
     if part not in parts:
         sys.exit("check_bench_scripts.py: PART is one of %s, not %r" % (", ".join(parts), part))
-    d = os.path.join(d, part)
-    shutil.rmtree(d, ignore_errors=True)  # this test's own scratch directory
-    os.makedirs(d)
+    d = script_runner.scratch(os.path.join(d, part))
     parts[part](d)
     if failures:
         sys.exit("bench scripts (%s):\n  " % part + "\n  ".join(failures))

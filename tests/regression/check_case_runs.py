@@ -22,40 +22,31 @@ are stand-ins, no SNAPS program runs).
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "postprocess"))
 import checks  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import script_runner  # noqa: E402  (tests/script_runner.py: stand-ins, and scripts run with them on PATH)
 
 failures = []
 LOG = "stub.log"
 
 
 def run(cmd, d, env=None, cwd=None):
-    e = dict(os.environ, PATH=os.path.join(d, "stub") + os.pathsep + os.environ["PATH"], STUB_LOG=os.path.join(d, LOG))
-    e.update(env or {})
-    try:
-        p = subprocess.run(cmd, cwd=cwd or d, env=e, capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        return "timeout", "", ""
-    return p.returncode, p.stdout, p.stderr
+    return script_runner.call(cmd, cwd=cwd or d, env=dict(STUB_LOG=os.path.join(d, LOG), **(env or {})),
+                              stub=os.path.join(d, "stub"))
 
 
 def stubs(d, mode):
     """mpirun and mpiexec stand-ins: 'fail' exits 97 at once; 'log' writes each argument on a line of $STUB_LOG (a
     line -- after each call), a results JSON where -results is given, and succeeds."""
-    stub = os.path.join(d, "stub")
-    os.makedirs(stub, exist_ok=True)
-    body = {"fail": 'echo "stand-in $0 run" >&2\nexit 97\n',
-            "log": 'for a in "$@"; do printf "%s\\n" "$a" >> "$STUB_LOG"; done\necho -- >> "$STUB_LOG"\nprev=\n'
+    text = {"fail": script_runner.FAIL_AT_ONCE,
+            "log": '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a" >> "$STUB_LOG"; done\necho -- >> "$STUB_LOG"\nprev=\n'
                    'for a in "$@"; do [ "$prev" = -results ] && echo \'{"wall_time_s": 0}\' > "$a"; prev=$a; done\nexit 0\n'}[mode]
-    for tool in ("mpirun", "mpiexec"):
-        with open(os.path.join(stub, tool), "w") as f:
-            f.write("#!/bin/sh\n" + body)
-        os.chmod(os.path.join(stub, tool), 0o755)
+    script_runner.stand_ins(os.path.join(d, "stub"), ("mpirun", "mpiexec"), text)
 
 
 def stale_files(d):
@@ -188,9 +179,7 @@ def pythons():
 
 
 def main():
-    d = os.path.abspath(sys.argv[1])
-    shutil.rmtree(d, ignore_errors=True)  # this test's own scratch directory
-    os.makedirs(d)
+    d = script_runner.scratch(sys.argv[1])
     parts = sys.argv[2:] or ["outputs", "spaces"]
     if any(p not in ("outputs", "spaces") for p in parts):
         sys.exit("check_case_runs.py: parts are outputs and spaces, not %s" % " ".join(parts))

@@ -18,12 +18,11 @@ command (an indented line, or after &&) is executable.
 import glob
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
+import script_runner  # noqa: E402  (tests/script_runner.py: stand-ins; call() fails on a sanitizer report)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 failures = []
@@ -31,13 +30,8 @@ failures = []
 
 def run(cmd, cwd, env=None):
     # BUILD_DIR: a build directory cmake cannot use (cases/aion/run.sh builds there): a script must stop before it
-    e = dict(os.environ, BUILD_DIR=os.path.join(cwd, "fake-build"), **(env or {}))
-    e["PATH"] = os.path.join(cwd, "stub") + os.pathsep + e["PATH"]
-    try:
-        p = script_runner.program(cmd, cwd=cwd, env=e, capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        return "timeout", "", ""
-    return p.returncode, p.stdout, p.stderr
+    return script_runner.call(cmd, cwd=cwd, env=dict(BUILD_DIR=os.path.join(cwd, "fake-build"), **(env or {})),
+                              stub=os.path.join(cwd, "stub"))
 
 
 def expect(what, got, code, out_has=(), err_has=(), out_lacks=()):
@@ -80,14 +74,8 @@ def markdown_tables():
 
 
 def main():
-    d = os.path.abspath(sys.argv[1])
-    shutil.rmtree(d, ignore_errors=True)  # this test's own scratch directory: nothing of an earlier run
-    stub = os.path.join(d, "stub")
-    os.makedirs(stub, exist_ok=True)
-    for tool in ("mpirun", "mpiexec", "xfoil", "simpleFoam", "gmshToFoam"):  # stand-ins: fail at once if ever run
-        with open(os.path.join(stub, tool), "w") as f:
-            f.write("#!/bin/sh\necho \"stand-in $0 run\" >&2\nexit 97\n")
-        os.chmod(os.path.join(stub, tool), 0o755)
+    d = script_runner.scratch(sys.argv[1])
+    script_runner.stand_ins(os.path.join(d, "stub"), ("mpirun", "mpiexec", "xfoil", "simpleFoam", "gmshToFoam"))  # fail at once
 
     fake = os.path.join(d, "fake-build")
     os.makedirs(fake, exist_ok=True)

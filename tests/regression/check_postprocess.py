@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """The plotting and table scripts of postprocess/ (and cases/aion/table.py) on bad input, and the readability of their
-plots (regression.postprocess_errors; about a second: every script runs in this process, matplotlib loaded once).
+plots (regression.postprocess_errors; about 2 s: every script runs in this process, matplotlib loaded once, and the
+figures are neither laid out nor drawn).
 
     check_postprocess.py DIR
 
@@ -31,6 +32,7 @@ sys.path.insert(0, PP)
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
+import matplotlib.figure  # noqa: E402
 import atomic  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "tests"))
@@ -47,6 +49,9 @@ def capture(fig, path, **kw):  # checked, not drawn: drawing would take most of 
 
 
 atomic.save_figure = capture
+# Nor laid out: tight_layout (in five of the scripts) measures every tick label's text, 40% of this test's time, to
+# move the panels, and no check reads a position
+matplotlib.figure.Figure.tight_layout = lambda self, *args, **kw: None
 
 
 run = script_runner.run  # (exit status, message) of a script run in this process; a traceback is a failure
@@ -171,7 +176,9 @@ def bad_input(d):
     res = json.load(open(aion_json))
     nowide = dump(os.path.join(d, "aion_nowide.json"), {k: v for k, v in res.items() if k != "paths.wide.start"})
     refused("plot_aion, no paths.wide.start", plot_aion, [nowide, os.path.join(d, "a.png")], [nowide, "paths.wide.start"])
-    nullpath = dump(os.path.join(d, "aion_null.json"), dict(res, **{"paths.near.lbfgs": [None] * 4}))
+    # 100 samples rather than 1000 (as below): plot_aion.py computes its landscapes before it reads the paths
+    nullpath = dump(os.path.join(d, "aion_null.json"), dict(res, **{"paths.near.lbfgs": [None] * 4,
+                                                                   res["path_problem"] + ".samples_per_input": 100}))
     refused("plot_aion, a null in a path", plot_aion, [nullpath, os.path.join(d, "a.png")], [nullpath, "paths.near.lbfgs"])
     # a path that ends far off the window (Levenberg-Marquardt's wide path in a main-job run ended at alpha 26, omega 117)
     lm = res["paths.wide.levenberg_marquardt"] + [1.0, 26.2, 117.1, 0.0]

@@ -17,24 +17,18 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import script_runner  # noqa: E402  (tests/script_runner.py: stand-ins, and scripts run with them on PATH)
+
 failures = []
 
 
 def run(cmd, cwd, env=None, stub=None):
-    e = dict(os.environ, **(env or {}))
-    e.pop("CDPATH", None)
-    e.update(env or {})
-    if stub:
-        e["PATH"] = stub + os.pathsep + e["PATH"]
-    try:
-        p = subprocess.run(cmd, cwd=cwd, env=e, capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        return "timeout", "", ""
-    return p.returncode, p.stdout, p.stderr
+    """An exported CDPATH is not this test's: only env gives one."""
+    return script_runner.call(cmd, cwd=cwd, env=env, stub=stub, drop=("CDPATH",))
 
 
 def expect(what, got, code, out_has=(), err_has=(), nonzero=False):
@@ -46,14 +40,11 @@ def expect(what, got, code, out_has=(), err_has=(), nonzero=False):
 
 
 def script(path, text):
-    with open(path, "w") as f:
-        f.write("#!/usr/bin/env bash\n" + text)
-    os.chmod(path, 0o755)
+    script_runner.executable(path, "#!/usr/bin/env bash\n" + text)
 
 
 def main():
-    d = os.path.abspath(sys.argv[1])
-    shutil.rmtree(d, ignore_errors=True)
+    d = script_runner.scratch(sys.argv[1])
     # a copy of scripts/ whose install and build are stand-ins, and a cmake stand-in on PATH
     root = os.path.join(d, "root")
     shutil.copytree(os.path.join(ROOT, "scripts"), os.path.join(root, "scripts"))
@@ -62,7 +53,6 @@ def main():
     os.makedirs(os.path.join(root, "cases", "a"))
     script(os.path.join(root, "cases", "a", "run.sh"), "# Usage: run.sh <output directory>\nexit 0\n")
     stub = os.path.join(d, "stub")
-    os.makedirs(stub)
     script(os.path.join(stub, "cmake"), "exit 0\n")
 
     fuzz = os.path.join(root, "scripts", "run-fuzz.sh")

@@ -76,6 +76,9 @@ def plot(res, path):
     for box, s in starts.items():  # both rows are drawn: both starts are needed
         if not isinstance(s, list) or len(s) != 4 or any(x is None for x in s):
             raise SystemExit("%s: no paths.%s.start of 4 numbers (bench_aion -path_problem atom_N...)" % (path, box))
+    # every recorded path checked before the landscapes' 1.5 s of work: a bad one is refused at once
+    paths = {key: path_points(res, key, path) for key in ("paths.%s.%s" % (box, method) for box in starts for method in STYLE)
+             if key in res}
     truth = res[prob + ".truth"]
     n = res[prob + ".samples_per_input"]
     alphas = np.linspace(truth[1] - 3.0, truth[1] + 3.0, 241)
@@ -101,7 +104,7 @@ def plot(res, path):
                 key = "paths.%s.%s" % (box, method)
                 if key not in res:
                     continue
-                p = path_points(res, key, path)
+                p = paths[key]
                 a, w = p[:, 1], np.abs(p[:, 2])
                 out = np.count_nonzero([not inside(x, y) for x, y in zip(a, w)])
                 note = "%d points" % len(p) + (", %d off the plot" % out if out else "")

@@ -86,7 +86,7 @@ PetscErrorCode SNAPSTrajectoryCheckName(MPI_Comm comm, const char opt[], const c
       SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s '%s' holds a control character (code %d, shown as '?', at position %zu): rename the file without it", opt, shown, (int)c, i + 1);
     }
   }
-  PetscCheck(!xdmf || !strchr(base, ':'), comm, PETSC_ERR_USER_INPUT, "%s '%s': its base name holds ':', which the XDMF file written beside a 2-D trajectory uses to separate the file from the dataset (\"%s:/dataset\"; XDMF has no escape for it): rename the file without ':'", opt, file, base);
+  PetscCheck(!xdmf || !strchr(base, ':'), comm, PETSC_ERR_USER_INPUT, "%s '%s': its base name holds ':', which the XDMF file written beside it uses to separate the file from the dataset (\"%s:/dataset\"; XDMF has no escape for it): rename the file without ':'", opt, file, base);
   PetscFunctionReturn(0);
 }
 

@@ -277,6 +277,7 @@ int main(int argc, char **argv)
   if (exactview) PetscCall(PoissonExactView(exact, PETSC_VIEWER_STDOUT_WORLD));
   PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
   PetscCall(CheckOutputs(hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
+  if (hasview) PetscCall(SNAPSTrajectoryCheckName(PETSC_COMM_WORLD, "-view_solution", viewfile, PETSC_TRUE)); /* its .xmf names it */
   if (method == 1) {
     PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL, hasview ? viewfile : NULL, vpoints, hasmodel ? model : NULL));
     PetscCall(PoissonExactDestroy(&exact));

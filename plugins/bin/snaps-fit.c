@@ -48,7 +48,8 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  every input, or one per input: 4,4,12), -sna_khronos_degree,\n"
                            "  -sna_khronos_modes, -sna_khronos_refine, -sna_khronos_enrich, -sna_fit_als_anderson; AION (one output): -sna_aion_rank, -sna_aion_terms,\n"
                            "  -sna_aion_pencil auto|always|never, -sna_aion_init; TAO: -sna_fit_tao_type (lmvm, bncg, nls, brgn, ...),\n"
-                           "  -sna_fit_tao_monitor.\n";
+                           "  -sna_fit_tao_monitor.\n"
+                           "A misspelt or inapplicable option is reported once the data are read, before the fit.\n";
 
 #if !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
@@ -320,6 +321,25 @@ static PetscErrorCode FitClockStop(FitClock *clk)
   PetscFunctionReturn(0);
 }
 
+/* Reads what the fit of sna (for mf, of each part) reads beyond SNASetFromOptions() (SNAReadFitOptions()), then
+   warns about the options no one read: a misspelt option (-resluts) is reported before a fit that may take hours,
+   not after it. Every option of the program is read by now. An LF part loaded from -mf_lf_model (lfgiven) is not
+   fitted, and has no options of its own. */
+static PetscErrorCode ReadFitOptionsEarly(SNA sna, PetscBool lfgiven)
+{
+  SNA       part[3] = {NULL, NULL, NULL};
+  PetscBool mf;
+
+  PetscFunctionBegin;
+  PetscCall(SNAReadFitOptions(sna));
+  PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &mf));
+  if (mf) PetscCall(SNAMFGetParts(sna, &part[0], &part[1], &part[2]));
+  for (int i = lfgiven ? 1 : 0; i < 3; i++)
+    if (part[i]) PetscCall(SNAReadFitOptions(part[i]));
+  PetscCall(SNAPSOptionsWarnUnusedEarly(PETSC_COMM_WORLD));
+  PetscFunctionReturn(0);
+}
+
 /* The mf fit: parts' options, the LF part on /lf (or from lfmodel, not refitted), the correction on the chosen HF
    samples (none: LF alone). */
 static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lfmodel[], Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf, Vec cases, PetscBool *errorifnotconverged, PetscBool parterror[3], FitClock *clk)
@@ -345,6 +365,7 @@ static PetscErrorCode FitMultiFidelity(SNA sna, const char data[], const char lf
   }
   if (lfmodel) PetscCall(SetLowFidelityModel(sna, lfmodel, data, d, q));
   PetscCall(SNAMFSetCases(sna, cases));
+  PetscCall(ReadFitOptionsEarly(sna, (PetscBool) !!lfmodel));
   PetscCall(FitClockStart(clk)); /* the fit alone: not the setup above, nor the -mf_lf_model file */
   PetscCall(SNAMFFit(sna, Xlf, Ylf, Xhf, Yhf));
   PetscCall(FitClockStop(clk));
@@ -569,6 +590,7 @@ int main(int argc, char **argv)
     /* the model is written before -sna_fit_error_if_not_converged turns a fit that did not converge into an error */
     PetscCall(SNAGetErrorIfNotConverged(sna, &errorifnotconverged));
     PetscCall(SNASetErrorIfNotConverged(sna, PETSC_FALSE));
+    PetscCall(ReadFitOptionsEarly(sna, PETSC_FALSE));
     PetscCall(FitClockStart(&clk));
     PetscCall(SNAFit(sna, X, Y));
     PetscCall(FitClockStop(&clk));

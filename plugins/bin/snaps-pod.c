@@ -160,6 +160,8 @@ static PetscReal ProjectionError(PetscInt N, const PetscReal sigma[], PetscInt k
   return total > 0 ? PetscSqrtReal(tail / total) : 0;
 }
 
+static PetscLogEvent POD_LOAD, POD_BASIS, POD_RHSMAP;
+
 int main(int argc, char **argv)
 {
   char              snapfile[PETSC_MAX_PATH_LEN] = "", modelfile[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "", opfile[PETSC_MAX_PATH_LEN] = "";
@@ -181,6 +183,11 @@ int main(int argc, char **argv)
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(SNAInitializePackage());
+  /* -log_view: reading the snapshots, the POD bases (solutions and right-hand sides, with their coordinates) and the
+     right-hand-side map (an SNA map's fit is an SNAFit inside it; the coordinates' SNA fit is an SNAFit event) */
+  PetscCall(PetscLogEventRegister("PODSnapshotsLoad", PETSC_OBJECT_CLASSID, &POD_LOAD));
+  PetscCall(PetscLogEventRegister("PODBasis", PETSC_OBJECT_CLASSID, &POD_BASIS));
+  PetscCall(PetscLogEventRegister("PODRHSMap", PETSC_OBJECT_CLASSID, &POD_RHSMAP));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-pod options", NULL);
   PetscCall(PetscOptionsString("-snapshots", "Snapshot file (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
@@ -285,7 +292,9 @@ int main(int argc, char **argv)
     PetscCall(SNAPSOptionsWarnUnusedEarly(PETSC_COMM_WORLD));
   }
   PetscCall(PetscTime(&t0));
+  PetscCall(PetscLogEventBegin(POD_LOAD, 0, 0, 0, 0));
   PetscCall(SNAPSSnapshotsLoad(PETSC_COMM_WORLD, snapfile, &N, &X, &U, norhs ? NULL : &B, fingerprint));
+  PetscCall(PetscLogEventEnd(POD_LOAD, 0, 0, 0, 0));
   if (!norhs && !B) { /* no /B: no right-hand-side basis either */
     const char *rhsopts[] = {"-rhs_tol", "-rhs_max_modes", "-rhs_map"};
     PetscBool   rhssets[] = {rhstol_set, maxr_set, rhsmap_set};
@@ -296,9 +305,11 @@ int main(int argc, char **argv)
   PetscCall(VecGetSize(U[0], &n));
 
   /* solutions: POD basis and coordinates, then the SNA mu -> coordinates */
+  PetscCall(PetscLogEventBegin(POD_BASIS, 0, 0, 0, 0));
   PetscCall(SNAPSPODCompute(N, U, podtol, maxk, &k, &V, &sigma));
   PetscCall(PetscMalloc1(N * k, &C));
   PetscCall(Coordinates(N, U, k, V, C));
+  PetscCall(PetscLogEventEnd(POD_BASIS, 0, 0, 0, 0));
   /* the SNA predicts the leading ks coordinates: the fewest with projection error <= -pod_sna_tol */
   for (ks = 1; ks < k && ProjectionError(N, sigma, ks) > snatol; ks++) {}
   if (maxks != PETSC_DETERMINE) ks = PetscMin(ks, maxks);
@@ -311,9 +322,12 @@ int main(int argc, char **argv)
 
   /* right-hand sides: basis, their coordinates as inputs, the SNA z -> solution coordinates */
   if (B) {
+    PetscCall(PetscLogEventBegin(POD_BASIS, 0, 0, 0, 0));
     PetscCall(SNAPSPODCompute(N, B, rhstol, maxr, &r, &W, &rsigma));
     PetscCall(PetscMalloc1(N * r, &ZC));
     PetscCall(Coordinates(N, B, r, W, ZC));
+    PetscCall(PetscLogEventEnd(POD_BASIS, 0, 0, 0, 0));
+    PetscCall(PetscLogEventBegin(POD_RHSMAP, 0, 0, 0, 0));
     if (rhsmap == 1) {
       PetscCall(RowsLike(X, r, ZC, &Z));
       PetscCall(FitCoordinates("rhs_", Z, k, C, &rsna, &rfit_mean, &rfit_max, &rfit_s));
@@ -325,6 +339,7 @@ int main(int argc, char **argv)
       PetscCall(PetscTime(&tb));
       rfit_s = (PetscReal)(tb - ta);
     }
+    PetscCall(PetscLogEventEnd(POD_RHSMAP, 0, 0, 0, 0));
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " right-hand-side modes, projection error %.3e; %s map rhs -> coordinates: training error mean %.3e, max %.3e (%.2f s)\n", r, (double)ProjectionError(N, rsigma, r), rhsmap ? "SNA" : "affine", (double)rfit_mean, (double)rfit_max, (double)rfit_s));
   }
 

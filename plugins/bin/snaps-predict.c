@@ -5,6 +5,7 @@ static const char help[] = "snaps-predict: evaluates a saved SNA model at the in
                            "  -data <in.h5>       inputs /X (N x d); if /Y is present too, the test error is reported\n"
                            "  -data_group <path>  group holding X (and Y), default /\n"
                            "  -out <pred.h5>      predictions: /X (copied) and /Y (N x q), written atomically\n"
+                           "  -sna_view           print the loaded model (as snaps-fit -sna_view does after a fit)\n"
                            "With /Y, a classifier (a model fitted with -sna_loss cross_entropy: its outputs are logits) is reported by\n"
                            "test_cross_entropy (the mean cross-entropy) and test_accuracy (the fraction of samples whose largest logit is\n"
                            "their class) instead of test_mse; the report's loss says which.\n"
@@ -141,6 +142,7 @@ int main(int argc, char **argv)
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
   if (hasmgroup) PetscCall(CheckModelGroup(model, mgroup)); /* the default /sna: SNALoad's messages (not a model, a surrogate, ...) */
   PetscCall(SNALoadGroup(sna, model, mgroup));
+  PetscCall(SNAViewFromOptions(sna, NULL, "-sna_view"));
   PetscCall(SNAGetSizes(sna, &d, &q));
   PetscCall(SNAGetLossType(sna, &loss));
   PetscCall(PetscSNPrintf(xpath, sizeof(xpath), "%s/Y", !(group[0] == '/' && !group[1]) ? group : ""));
@@ -219,6 +221,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSReportSetString(report, "model", model));
     PetscCall(SNAPSReportSetString(report, "model_group", mgroup));
     PetscCall(SNAPSReportSetString(report, "data", data));
+    PetscCall(SNAPSReportSetString(report, "out", out));
     PetscCall(SNAPSReportSetInt(report, "n_samples", N));
     PetscCall(SNAPSReportSetString(report, "loss", SNALossTypes[loss]));
     if (Y && loss == SNA_LOSS_CROSS_ENTROPY) {

@@ -109,6 +109,22 @@ int main(int argc, char **argv)
       PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
       PetscCall(SNAPSReportSetString(report, "program", "snaps-rollout-fit"));
       PetscCall(SNAPSReportSetInt(report, "n_trajectories", nfiles));
+      { /* the names as given, joined by commas as -trajectories takes them (so no name holds one) */
+        size_t len = 1, at = 0;
+        char  *joined;
+
+        for (PetscInt i = 0; i < nfiles; i++) len += strlen(files[i]) + 1;
+        PetscCall(PetscCalloc1(len, &joined));
+        for (PetscInt i = 0; i < nfiles; i++) {
+          size_t l = strlen(files[i]);
+
+          if (i) joined[at++] = ',';
+          memcpy(joined + at, files[i], l);
+          at += l;
+        }
+        PetscCall(SNAPSReportSetString(report, "trajectories", joined));
+        PetscCall(PetscFree(joined));
+      }
       if (cat[0]) PetscCall(SNAPSReportSetString(report, "model", cat));
       if (det[0]) PetscCall(SNAPSReportSetString(report, "twin_model", det));
     }

@@ -360,6 +360,8 @@ PetscErrorCode SNADatasetLoad(MPI_Comm comm, const char filename[], const char g
   PetscValidPointer(Y, 5);
   *X = NULL;
   *Y = NULL;
+  PetscCall(SNAInitializePackage()); /* the events */
+  PetscCall(PetscLogEventBegin(SNA_DatasetLoad, 0, 0, 0, 0));
   PetscCall(DatasetPath_Private(group, "X", xpath, sizeof(xpath)));
   PetscCall(DatasetPath_Private(group, "Y", ypath, sizeof(ypath)));
   PetscCall(OpenFile_Private(comm, filename, &file, &es));
@@ -374,6 +376,7 @@ PetscErrorCode SNADatasetLoad(MPI_Comm comm, const char filename[], const char g
   DatasetErrorRaise(comm, &derr);
   *X = x;
   *Y = y;
+  PetscCall(PetscLogEventEnd(SNA_DatasetLoad, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 
@@ -393,11 +396,14 @@ PetscErrorCode SNADatasetLoadArray(MPI_Comm comm, const char filename[], const c
   PetscValidCharPointer(path, 3);
   PetscValidPointer(V, 4);
   *V = NULL;
+  PetscCall(SNAInitializePackage());
+  PetscCall(PetscLogEventBegin(SNA_DatasetLoad, 0, 0, 0, 0));
   PetscCall(OpenFile_Private(comm, filename, &file, &es));
   ierr = ReadArray_Private(comm, filename, file, path, NULL, 0, PETSC_FALSE, V, NULL, &derr);
   CloseFile_Private(&file, &es);
   PetscCall(ierr);
   DatasetErrorRaise(comm, &derr);
+  PetscCall(PetscLogEventEnd(SNA_DatasetLoad, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 
@@ -662,6 +668,8 @@ PetscErrorCode SNADatasetSave(MPI_Comm comm, const char filename[], PetscInt n, 
     PetscCheck(names[i] && names[i][0], comm, PETSC_ERR_ARG_NULL, "Dataset name %" PetscInt_FMT " for '%s' is missing or empty", i, filename);
     PetscValidHeaderSpecific(vecs[i], VEC_CLASSID, 5);
   }
+  PetscCall(SNAInitializePackage());
+  PetscCall(PetscLogEventBegin(SNA_DatasetSave, 0, 0, 0, 0));
   PetscCall(SaveCheck_Private(comm, filename, n, names, vecs));
   /* The temporary name carries a pid, so every rank uses rank 0's. Every rank builds one first so
      that a bad filename fails everywhere; the length check covers pids of any length. */
@@ -702,5 +710,6 @@ PetscErrorCode SNADatasetSave(MPI_Comm comm, const char filename[], PetscInt n, 
   err = 0;
   PetscCall(SNAPSCommitTemporary(comm, tmp, filename, &ierr, &err));
   PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "Cannot write dataset file '%s': renaming '%s' failed: %s", filename, tmp, strerror(err));
+  PetscCall(PetscLogEventEnd(SNA_DatasetSave, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }

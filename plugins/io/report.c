@@ -153,19 +153,20 @@ static void LibraryOf_Private(const void *symbol, char path[], size_t len)
 
 /*@C
   SNAPSReportCreate - Creates an empty report on a communicator, with "snaps_version", "date" (ISO 8601
-  UTC), "ranks" (MPI size) and "machine" {"host", "cpu_model", "cores", "blas", "lapack"} of rank 0 (the last two: the
-  libraries this process runs, which decide the speed of dense kernels). Collective; only
-  rank 0 writes.
+  UTC), "ranks" (MPI size), "options" (the options database that produced the run, PetscOptionsGetAll()'s one flat
+  string: command line, -options_file and PETSC_OPTIONS) and "machine" {"host", "cpu_model", "cores", "blas",
+  "lapack"} of rank 0 (the last two: the libraries this process runs, which decide the speed of dense kernels).
+  Collective; only rank 0 writes.
 @*/
 PetscErrorCode SNAPSReportCreate(MPI_Comm comm, SNAPSReport *report)
 {
   SNAPSReport r;
   PetscMPIInt size;
-  char        host[256], model[256], date[32], blas[PATH_MAX], lapack[PATH_MAX];
+  char        host[256], model[256], date[32], blas[PATH_MAX], lapack[PATH_MAX], *options;
   time_t      now = time(NULL);
   struct tm   tm;
   long        cores = sysconf(_SC_NPROCESSORS_ONLN);
-  cJSON      *machine;
+  cJSON      *machine, *item;
 
   PetscFunctionBegin;
   PetscValidPointer(report, 2);
@@ -187,6 +188,11 @@ PetscErrorCode SNAPSReportCreate(MPI_Comm comm, SNAPSReport *report)
   PetscCall(ReportPut_Private(r->root, "snaps_version", cJSON_CreateString(SNAPS_VERSION)));
   PetscCall(ReportPut_Private(r->root, "date", cJSON_CreateString(date)));
   PetscCall(ReportPut_Private(r->root, "ranks", cJSON_CreateNumber(size)));
+  /* any bytes (a file name in Latin-1, a quote, a newline in a value): ReportString_Private() and cJSON escape them */
+  PetscCall(PetscOptionsGetAll(NULL, &options));
+  item = ReportString_Private(options);
+  PetscCall(PetscFree(options));
+  PetscCall(ReportPut_Private(r->root, "options", item));
   machine = cJSON_CreateObject();
   PetscCall(ReportPut_Private(r->root, "machine", machine));
   PetscCall(ReportPut_Private(machine, "host", ReportString_Private(host)));

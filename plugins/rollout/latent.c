@@ -134,7 +134,7 @@ PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate s, PetscInt nfiles, const 
   PetscCheck(!strcmp(s->latent, "fourier") || !strcmp(s->latent, "pod"), s->comm, PETSC_ERR_ARG_UNKNOWN_TYPE, "-latent %s: use fourier or pod", s->latent);
   PetscCheck(maxsnap >= 2, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-latent_snapshots must be at least 2, not %" PetscInt_FMT, maxsnap);
   pod = (PetscBool)!strcmp(s->latent, "pod");
-  PetscCheck(pod || !maxsnap_set, s->comm, PETSC_ERR_ARG_INCOMP, "-latent_snapshots %" PetscInt_FMT " chooses the training states of a POD basis, but this latent is %s (its modes need no states): give -latent pod, or drop -latent_snapshots", maxsnap, s->latent);
+  PetscCheck(pod || !maxsnap_set, s->comm, PETSC_ERR_USER_INPUT, "-latent_snapshots %" PetscInt_FMT " chooses the training states of a POD basis, but this latent is %s (its modes need no states): give -latent pod, or drop -latent_snapshots", maxsnap, s->latent);
   s->sdim    = td[0].sdim;
   s->kmax    = r;
   s->nu      = td[0].nu;

@@ -104,7 +104,9 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
   PetscCallMPI(MPI_Comm_size(s->comm, &size));
   PetscCall(PetscCalloc1(nfiles, &td));
   for (PetscInt f = 0; f < nfiles; f++) {
+    PetscCall(PetscLogEventBegin(SNA_SurrogateTrajLoad, 0, 0, 0, 0));
     PetscCall(SNAPSTrajectoryLoad(s->comm, files[f], &td[f]));
+    PetscCall(PetscLogEventEnd(SNA_SurrogateTrajLoad, 0, 0, 0, 0));
     PetscCheck(td[f].nt >= 2, s->comm, PETSC_ERR_ARG_SIZ, "'%s' holds fewer than 2 saved times", files[f]);
     /* KS's linear part and wavenumbers scale with L: without it the fit would divide by 0 (a solver run from such
        a file, -init_trajectory, needs no L) */
@@ -129,6 +131,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
   }
   /* before the basis: a POD basis of no states would divide by their count */
   PetscCheck(total > 0, s->comm, PETSC_ERR_ARG_SIZ, "The trajectories hold no pair of states %g apart%s", (double)s->dt, o->rate ? " with 2 saved states before and after its start (-drift_form rate)" : "");
+  PetscCall(PetscLogEventBegin(SNA_SurrogateLatent, 0, 0, 0, 0)); /* the basis, and the pairs encoded in it */
   PetscCall(SNAPSSurrogateSetLatent(s, nfiles, td, o->r, o->q));
   lo = total * rank / size;
   hi = total * (rank + 1) / size;
@@ -158,6 +161,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
   }
   PetscCall(PetscFree(w));
   PetscCall(PetscFree(td));
+  PetscCall(PetscLogEventEnd(SNA_SurrogateLatent, 0, 0, 0, 0));
   PetscCall(TrainingBox(s, *n, *z0, *z1));
   *lagout = lag;
   PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %" PetscInt_FMT " pairs (z(t), z(t + %g)) from %" PetscInt_FMT " files, latent size %" PetscInt_FMT " (%s)\n", total, (double)s->dt, nfiles, s->D, s->latent));
@@ -1210,9 +1214,9 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(s->latent, "fourier", &pairs));
   pairs = (PetscBool)(pairs && o->poly && (s->sdim == 2 || o->pairs) && o->equivariant); /* polynomial drifts of 2-D Fourier latents, and 1-D with -drift_pairs: PairDrift, quadratic (-drift_fit sna fits its own SNAs, of no degree) */
-  PetscCheck(pairs || !o->pairs, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_pairs needs a Fourier latent and -drift_equivariant true (this latent is %s, -drift_equivariant %s): drop -drift_pairs", s->latent, PetscBools[o->equivariant]);
+  PetscCheck(pairs || !o->pairs, s->comm, PETSC_ERR_USER_INPUT, "-drift_pairs needs a Fourier latent and -drift_equivariant true (this latent is %s, -drift_equivariant %s): drop -drift_pairs", s->latent, PetscBools[o->equivariant]);
   PetscCheck(!pairs || o->degree == 2, s->comm, PETSC_ERR_SUP, "-drift_degree %" PetscInt_FMT ": the equivariant pair drift of a %s is quadratic (the %s is); give -drift_degree 2", o->degree, s->sdim == 2 ? "2-D Fourier latent" : "1-D Fourier latent (-drift_pairs)", s->sdim == 2 ? "vorticity equation" : "KS nonlinearity");
-  PetscCheck(pairs || !o->conservative, s->comm, PETSC_ERR_ARG_INCOMP, "%s constrains the quadratic pair drift of a Fourier latent (2-D, or 1-D with -drift_pairs), but this drift is %s: drop %s", o->dissipative ? "-drift_dissipative" : "-drift_conservative", !o->poly ? "the SNA's own fit (-drift_fit sna)" : "a real polynomial over monomials", o->dissipative ? "-drift_dissipative" : "-drift_conservative");
+  PetscCheck(pairs || !o->conservative, s->comm, PETSC_ERR_USER_INPUT, "%s constrains the quadratic pair drift of a Fourier latent (2-D, or 1-D with -drift_pairs), but this drift is %s: drop %s", o->dissipative ? "-drift_dissipative" : "-drift_conservative", !o->poly ? "the SNA's own fit (-drift_fit sna)" : "a real polynomial over monomials", o->dissipative ? "-drift_dissipative" : "-drift_conservative");
   PetscCall(NoisyPairs(s, n, z0, z1, o, &na, &x, &y));
   PetscCall(PetscMalloc1(PetscMax(1, na), &dz));
   PetscCall(PetscCalloc1(s->D, &s->drift));
@@ -1400,7 +1404,7 @@ static PetscErrorCode HeadOptions(MPI_Comm comm, PetscBool heads, PetscBool help
   PetscCall(PetscOptionsBool(names[5], "Head i sees only its own latent pair (Fourier latents)", NULL, o->local, &o->local, &set[5]));
   PetscOptionsEnd();
   if (help) PetscFunctionReturn(0); /* a help run lists the options; it checks none of them */
-  for (PetscInt k = 0; k < 6; k++) PetscCheck(heads || !set[k], comm, PETSC_ERR_ARG_INCOMP, "%s applies to the categorical heads, but only the deterministic twin is trained (-twin_model without -model): give -model or drop %s", names[k], names[k]);
+  for (PetscInt k = 0; k < 6; k++) PetscCheck(heads || !set[k], comm, PETSC_ERR_USER_INPUT, "%s applies to the categorical heads, but only the deterministic twin is trained (-twin_model without -model): give -model or drop %s", names[k], names[k]);
   PetscCheck(o->q >= 2 && o->q <= 4096, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bins must be in [2, 4096], not %" PetscInt_FMT, o->q);
   PetscCheck(o->head_stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-head_stride must be at least 1, not %" PetscInt_FMT, o->head_stride);
   PetscCheck(o->tail >= 0 && o->tail < 0.5, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bin_tail must be in [0, 0.5), not %g", (double)o->tail);
@@ -1435,13 +1439,13 @@ static PetscErrorCode DriftOptions(MPI_Comm comm, PetscBool help, TrainOptions *
   PetscOptionsEnd();
   if (help) PetscFunctionReturn(0); /* a help run lists the options; it checks none of them */
   o->rate = (PetscBool)(form == 1);
-  PetscCheck(o->rate || !substeps_set, comm, PETSC_ERR_ARG_INCOMP, "-drift_substeps applies to the rate form (-drift_form rate), but the drift here is the map over -rollout_dt: give -drift_form rate or drop -drift_substeps");
+  PetscCheck(o->rate || !substeps_set, comm, PETSC_ERR_USER_INPUT, "-drift_substeps applies to the rate form (-drift_form rate), but the drift here is the map over -rollout_dt: give -drift_form rate or drop -drift_substeps");
   PetscCheck(o->substeps >= 1 && o->substeps <= 1000, comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_substeps must be in [1, 1000] (RK4 steps per -rollout_dt), not %" PetscInt_FMT, o->substeps);
   o->poly   = (PetscBool)(fit == 1);
   o->linear = (PetscBool)(target == 1);
   PetscCheck(o->dmargin >= 0 && !PetscIsInfOrNanReal(o->dmargin), comm, PETSC_ERR_ARG_OUTOFRANGE, "-drift_dissipative_margin must be nonnegative and finite (the least damping rate of the linear part), not %g", (double)o->dmargin);
-  PetscCheck(!margin_set || o->dissipative, comm, PETSC_ERR_ARG_INCOMP, "-drift_dissipative_margin %g applies only with -drift_dissipative: add -drift_dissipative, or drop -drift_dissipative_margin", (double)o->dmargin);
-  PetscCheck(!cons_set || o->conservative || !o->dissipative, comm, PETSC_ERR_ARG_INCOMP, "-drift_conservative false with -drift_dissipative: the dissipative fit is conservative (its linear part is refitted under the conservation); drop -drift_conservative false, or -drift_dissipative");
+  PetscCheck(!margin_set || o->dissipative, comm, PETSC_ERR_USER_INPUT, "-drift_dissipative_margin %g applies only with -drift_dissipative: add -drift_dissipative, or drop -drift_dissipative_margin", (double)o->dmargin);
+  PetscCheck(!cons_set || o->conservative || !o->dissipative, comm, PETSC_ERR_USER_INPUT, "-drift_conservative false with -drift_dissipative: the dissipative fit is conservative (its linear part is refitted under the conservation); drop -drift_conservative false, or -drift_dissipative");
   if (o->dissipative) o->conservative = PETSC_TRUE; /* the dissipative linear part is refitted under the conservation */
   /* warned, not refused: the constraint is well defined on the map's quadratic part too, but there it does not
      make the rollout conserve |z|^2 (the map's step adds the linear part's terms to it) */
@@ -1466,13 +1470,13 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(s->latent, "fourier", &fourier));
-  PetscCheck(fourier || !o->pairs, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_pairs drives complex Fourier modes, but this latent is %s: give -latent fourier or drop -drift_pairs", s->latent);
+  PetscCheck(fourier || !o->pairs, s->comm, PETSC_ERR_USER_INPUT, "-drift_pairs drives complex Fourier modes, but this latent is %s: give -latent fourier or drop -drift_pairs", s->latent);
   if (!fourier) {
     if (!o->fit_set) o->poly = PETSC_FALSE;
     if (o->poly && !o->equivariant_set) o->equivariant = PETSC_FALSE;
     if (!o->target_set) o->linear = PETSC_FALSE;
     if (!o->noise_set) o->noise = 0;
-    PetscCheck(!(o->poly && o->equivariant) && !o->linear, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_equivariant true and -drift_noise_target linear assume a Fourier latent, but this latent is %s: drop them", s->latent);
+    PetscCheck(!(o->poly && o->equivariant) && !o->linear, s->comm, PETSC_ERR_USER_INPUT, "-drift_equivariant true and -drift_noise_target linear assume a Fourier latent, but this latent is %s: drop them", s->latent);
   }
   if (o->noise == 0 && (o->copies_set || o->target_set)) { /* the noise's own options do nothing without noise (NoisyPairs makes no copy) */
     char given[64];
@@ -1481,11 +1485,11 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
       PetscCall(PetscSNPrintf(given, sizeof(given), "-drift_noise_copies %" PetscInt_FMT, o->copies));
     else
       PetscCall(PetscSNPrintf(given, sizeof(given), "-drift_noise_target %s", o->linear ? "linear" : "clean"));
-    SETERRQ(s->comm, PETSC_ERR_ARG_INCOMP, "%s applies to the noisy copies of the drift's pairs, but the drift noise is 0 (-drift_noise 0%s): give -drift_noise e > 0, or drop %s", given, o->noise_set ? "" : ", the default on this latent", o->copies_set ? "-drift_noise_copies" : "-drift_noise_target");
+    SETERRQ(s->comm, PETSC_ERR_USER_INPUT, "%s applies to the noisy copies of the drift's pairs, but the drift noise is 0 (-drift_noise 0%s): give -drift_noise e > 0, or drop %s", given, o->noise_set ? "" : ", the default on this latent", o->copies_set ? "-drift_noise_copies" : "-drift_noise_target");
   }
   /* NoisyPairs makes as many copies as asked: none would train without the noise asked for */
-  PetscCheck(o->noise == 0 || o->copies >= 1, s->comm, PETSC_ERR_ARG_INCOMP, "-drift_noise %g%s makes noisy copies of the drift's pairs, but -drift_noise_copies is 0: give -drift_noise_copies 1 or more, or -drift_noise 0", (double)o->noise, o->noise_set ? "" : " (the default on this latent)");
-  PetscCheck(o->poly || !o->poly_option, s->comm, PETSC_ERR_ARG_INCOMP, "%s applies to the polynomial drift (-drift_fit polynomial), but the drift here is the SNA's own fit (-drift_fit sna%s): drop %s, or give -drift_fit polynomial", o->poly_option, o->fit_set ? "" : ", the default on this latent", o->poly_option);
+  PetscCheck(o->noise == 0 || o->copies >= 1, s->comm, PETSC_ERR_USER_INPUT, "-drift_noise %g%s makes noisy copies of the drift's pairs, but -drift_noise_copies is 0: give -drift_noise_copies 1 or more, or -drift_noise 0", (double)o->noise, o->noise_set ? "" : " (the default on this latent)");
+  PetscCheck(o->poly || !o->poly_option, s->comm, PETSC_ERR_USER_INPUT, "%s applies to the polynomial drift (-drift_fit polynomial), but the drift here is the SNA's own fit (-drift_fit sna%s): drop %s, or give -drift_fit polynomial", o->poly_option, o->fit_set ? "" : ", the default on this latent", o->poly_option);
   s->clamp = (PetscBool)!o->poly; /* the SNA fit's drifts are constant beyond the training box, the polynomials are not */
   PetscFunctionReturn(0);
 }
@@ -1498,7 +1502,7 @@ static PetscErrorCode HeadsForLatent(SNAPSSurrogate s, const TrainOptions *o)
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(s->latent, "fourier", &fourier));
-  PetscCheck(fourier || !o->local, s->comm, PETSC_ERR_ARG_INCOMP, "-head_local gives each head its coordinate's complex Fourier mode (a pair of coordinates), but this latent is %s (%" PetscInt_FMT " coordinates): drop -head_local, or give -latent fourier", s->latent, s->D);
+  PetscCheck(fourier || !o->local, s->comm, PETSC_ERR_USER_INPUT, "-head_local gives each head its coordinate's complex Fourier mode (a pair of coordinates), but this latent is %s (%" PetscInt_FMT " coordinates): drop -head_local, or give -latent fourier", s->latent, s->D);
   PetscFunctionReturn(0);
 }
 
@@ -1554,6 +1558,7 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscLogDouble t0, t1, t2 = 0, t3 = 0;
 
   PetscFunctionBegin;
+  PetscCall(SNAInitializePackage()); /* the events */
   PetscCall(PetscTime(&t0));
   PetscCall(PetscOptionsHasHelp(NULL, &help));
   PetscOptionsBegin(comm, NULL, "snaps-rollout-fit: training", NULL);
@@ -1585,7 +1590,7 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
     char what[64];
 
     PetscCall(PetscSNPrintf(what, sizeof(what), o.poly ? "-drift_degree %" PetscInt_FMT : "-drift_fit sna", o.degree));
-    SETERRQ(comm, PETSC_ERR_ARG_INCOMP, "-save_drift_snas writes quadratic drifts as SNAs beside their table of monomials, but this drift (%s) is not quadratic (it is written as SNAs anyway): drop -save_drift_snas", what);
+    SETERRQ(comm, PETSC_ERR_USER_INPUT, "-save_drift_snas writes quadratic drifts as SNAs beside their table of monomials, but this drift (%s) is not quadratic (it is written as SNAs anyway): drop -save_drift_snas", what);
   }
   PetscCall(PetscNew(&s));
   s->comm = comm;
@@ -1605,10 +1610,12 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscCall(PetscCalloc4(s->D, &drift_its, s->D, &head_its, s->D, &drift_conv, s->D, &head_conv));
   for (PetscInt i = 0; i < s->D; i++) drift_conv[i] = head_conv[i] = PETSC_TRUE; /* direct solves: a fit sets its own */
   PetscCall(PetscTime(&t1));
+  PetscCall(PetscLogEventBegin(SNA_SurrogateDrift, 0, 0, 0, 0));                           /* with -drift_fit sna, its SNAFit events inside */
   PetscCall(TrainDrift(s, n, z0, o.rate ? zr : z1, &o, drift_err, drift_its, drift_conv)); /* the rate form's targets as end states: y - x = dz/dt */
+  PetscCall(PetscLogEventEnd(SNA_SurrogateDrift, 0, 0, 0, 0));
   PetscCall(PetscTime(&t2));
   PetscCall(PetscFree(zr));
-  PetscCheck(!drift_snas || s->qstart, comm, PETSC_ERR_ARG_INCOMP, "-save_drift_snas writes quadratic drifts as SNAs beside their table of monomials, but this drift is not quadratic (it is written as SNAs anyway): drop -save_drift_snas");
+  PetscCheck(!drift_snas || s->qstart, comm, PETSC_ERR_USER_INPUT, "-save_drift_snas writes quadratic drifts as SNAs beside their table of monomials, but this drift is not quadratic (it is written as SNAs anyway): drop -save_drift_snas");
   if (det && det[0]) {
     PetscCall(PetscStrncpy(s->kind, "deterministic", sizeof(s->kind)));
     PetscCall(SurrogateSave(s, det, drift_snas));

@@ -20,7 +20,8 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "  -save_start <t>           first saved time (0): skip a transient\n"
                            "  -ensemble <K>             independent members, each with its own generator seeded from (-seed, member) (1)\n"
                            "  -seed <s>                 seed of the random initial states, the -lyapunov twins and a categorical surrogate's\n"
-                           "                            draws (1); warned about where nothing uses it (-init_trajectory without those two)\n"
+                           "                            draws (1); warned about where nothing uses it (-init_trajectory or a fixed initial\n"
+                           "                            state, ks -init mode or kolmogorov -init taylor-green, without those two)\n"
                            "  -trajectory <out.h5>      HDF5 trajectory (time, field, diagnostics); .xmf beside 2-D fields, every member (none\n"
                            "                            beside /dev/null or a terminal; a pipe or /dev/stdout to a file: refused)\n"
                            "  -results <r.json>         JSON report: parameters, ARKODE statistics, mean diagnostics, Lyapunov\n"
@@ -157,8 +158,8 @@ static int LSFree(SUNLinearSolver S)
   } while (0)
 
 /* The phases of a run, for -log_view (where a surrogate rollout's time goes: loading the model, setting up the
-   members, stepping, decoding, the per-field diagnostics and writing). */
-static PetscLogEvent FLOW_LOAD, FLOW_SETUP, FLOW_STEP, FLOW_DECODE, FLOW_DIAG, FLOW_WRITE;
+   members, stepping, decoding, the per-field diagnostics and writing; and ARKODE's integration). */
+static PetscLogEvent FLOW_LOAD, FLOW_SETUP, FLOW_STEP, FLOW_DECODE, FLOW_DIAG, FLOW_WRITE, FLOW_INTEGRATE;
 
 static PetscErrorCode FlowRegisterEvents(void)
 {
@@ -173,6 +174,7 @@ static PetscErrorCode FlowRegisterEvents(void)
   PetscCall(PetscLogEventRegister("FlowSurDecode", PETSC_OBJECT_CLASSID, &FLOW_DECODE));
   PetscCall(PetscLogEventRegister("FlowDiagnostics", PETSC_OBJECT_CLASSID, &FLOW_DIAG));
   PetscCall(PetscLogEventRegister("FlowWrite", PETSC_OBJECT_CLASSID, &FLOW_WRITE));
+  PetscCall(PetscLogEventRegister("FlowIntegrate", PETSC_OBJECT_CLASSID, &FLOW_INTEGRATE));
   PetscFunctionReturn(0);
 }
 
@@ -424,7 +426,9 @@ static PetscErrorCode MemberAdvance(FlowRun r, FlowMember *m, PetscReal tout)
 
   PetscFunctionBegin;
   r->cb_error = 0;
-  flag        = ARKStepEvolve(m->ark, tout, m->nv, &tret, ARK_NORMAL);
+  PetscCall(PetscLogEventBegin(FLOW_INTEGRATE, 0, 0, 0, 0));
+  flag = ARKStepEvolve(m->ark, tout, m->nv, &tret, ARK_NORMAL);
+  PetscCall(PetscLogEventEnd(FLOW_INTEGRATE, 0, 0, 0, 0));
   PetscCall(r->cb_error);
   PetscCheck(flag != ARK_TOO_MUCH_WORK, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): it took -ark_max_steps %" PetscInt_FMT " steps since the last output time (saved time or segment end); raise -ark_max_steps (or -ark_fixed_step, if set)", (double)tout, flag, ARKStepGetReturnFlagName(flag), r->max_steps);
   PetscCheck(flag >= 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): the solution may have blown up; reduce %s, or raise -N", (double)tout, flag, ARKStepGetReturnFlagName(flag), r->hfixed > 0 ? "-ark_fixed_step" : "-ark_rtol");
@@ -1159,6 +1163,8 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     PetscCall(SNAPSReportSetString(rep, "init_trajectory", r->init_trajectory));
     PetscCall(SNAPSReportSetReal(rep, "init_time", r->init_time_used));
   }
+  if (r->trajectory[0]) PetscCall(SNAPSReportSetString(rep, "trajectory", r->trajectory)); /* the run's files, as given */
+  if (r->checkpoint[0]) PetscCall(SNAPSReportSetString(rep, "checkpoint", r->checkpoint));
   if (r->restart[0]) {
     PetscCall(SNAPSReportSetString(rep, "restart", r->restart));
     PetscCall(SNAPSReportSetReal(rep, "restart_time", r->t_begin));
@@ -1250,6 +1256,21 @@ static PetscErrorCode CheckProblemOutputs(FlowRun r)
   PetscFunctionReturn(0);
 }
 
+/* A fixed initial state (pb->initial_fixed) draws nothing: -seed then feeds only the -lyapunov twins and a categorical
+   surrogate's draws, and without them it is ignored (warned, not refused, as for -init_trajectory in CheckStepper() and SurrogateLoad(),
+   which warn about those runs: one command line may serve several runs). */
+static PetscErrorCode WarnSeedFixedInitial(FlowRun r)
+{
+  const char *kind = "";
+
+  PetscFunctionBegin;
+  if (!r->seed_set || !r->pb->initial_fixed || r->init_trajectory[0] || r->lyapunov) PetscFunctionReturn(0);
+  if (r->sur) PetscCall(SNAPSSurrogateGetInfo(r->sur, &kind, NULL, NULL, NULL));
+  if (!strcmp(kind, "categorical")) PetscFunctionReturn(0);
+  PetscCall(PetscPrintf(r->comm, "WARNING: %s: -seed %" PetscInt_FMT " does not apply: the initial state is fixed (not drawn) and %s draws nothing (-seed seeds the random initial states, the -lyapunov twins and a categorical surrogate's draws); it is ignored\n", r->program, r->seed, r->sur ? "the deterministic model" : "-stepper arkode"));
+  PetscFunctionReturn(0);
+}
+
 /*@C
   FlowRunSolve - Integrates the problem's ensemble from 0 (or the -restart checkpoint) to -T: saves
   the trajectory, writes checkpoints, measures the Lyapunov exponent, prints progress and the summary,
@@ -1274,6 +1295,7 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   PetscCall(PetscLogEventBegin(FLOW_LOAD, 0, 0, 0, 0));
   if (!strcmp(r->stepper, "sna")) PetscCall(SurrogateLoad(r));
   PetscCall(PetscLogEventEnd(FLOW_LOAD, 0, 0, 0, 0));
+  PetscCall(WarnSeedFixedInitial(r));
   PetscCall(PetscTime(&wall));
   r->load_s = wall - r->wall0; /* a fixed cost: reported apart, so that a rate per time unit can leave it out */
   PetscCall(PetscLogEventBegin(FLOW_SETUP, 0, 0, 0, 0));

@@ -19,6 +19,8 @@ typedef struct {
   PetscErrorCode (*create_vec)(void *, Vec *);
   /* the initial state of a member from the run's seed (required) */
   PetscErrorCode (*initial)(void *, PetscInt member, PetscInt seed, Vec);
+  /* the initial state is fixed (ks -init mode, kolmogorov -init taylor-green): initial() draws nothing from the seed */
+  PetscBool initial_fixed;
   /* f = N(y), the explicit part (required) */
   PetscErrorCode (*explicit_rhs)(void *, PetscReal t, Vec y, Vec f);
   /* f = L y, the stiff linear part (required) */

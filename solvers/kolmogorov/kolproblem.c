@@ -358,6 +358,7 @@ PetscErrorCode KolmogorovGetProblem(Kolmogorov kf, FlowProblem *pb)
   pb->ctx            = kf;
   pb->create_vec     = KolCreateVec;
   pb->initial        = KolInitial;
+  pb->initial_fixed  = (PetscBool)!strcmp(kf->init, "taylor-green");
   pb->explicit_rhs   = KolExplicit;
   pb->linear_apply   = KolLinearApply;
   pb->linear_solve   = KolLinearSolve;

@@ -251,6 +251,7 @@ PetscErrorCode KSGetProblem(KS ks, FlowProblem *pb)
   pb->ctx            = ks;
   pb->create_vec     = KSCreateVec;
   pb->initial        = KSInitial;
+  pb->initial_fixed  = (PetscBool)!strcmp(ks->init, "mode");
   pb->explicit_rhs   = KSExplicit;
   pb->linear_apply   = KSLinearApply;
   pb->linear_solve   = KSLinearSolve;

@@ -1,5 +1,5 @@
-# Runs CMD (a ;-list) and passes only if it exits non-zero, with output matching REGEX, within
-# MAXTIME seconds (default 120). The time limit matters for MPI runs: a rank that does not stop
+# Runs CMD (a ;-list) and passes only if it exits non-zero (EXPECT_RC, when given: that exit code), with output
+# matching REGEX, within MAXTIME seconds (default 120). The time limit matters for MPI runs: a rank that does not stop
 # promptly (stuck in a collective call, or parked in PETSc's error handler) shows up as a failure.
 # A sanitizer report in the output fails it too (sanitizer_report.cmake).
 include(${CMAKE_CURRENT_LIST_DIR}/sanitizer_report.cmake)
@@ -18,6 +18,9 @@ endif()
 snaps_check_sanitizer_report("${all}" "${cmdline}")
 if(rc EQUAL 0)
   message(FATAL_ERROR "expected a failure, but the command succeeded:\n${cmdline}\n${all}")
+endif()
+if(DEFINED EXPECT_RC AND NOT rc EQUAL EXPECT_RC)
+  message(FATAL_ERROR "expected exit code ${EXPECT_RC}, but the command failed with ${rc}:\n${cmdline}\n${all}")
 endif()
 if(NOT all MATCHES "${REGEX}")
   message(FATAL_ERROR "the command failed (${rc}) but its message does not match '${REGEX}':\n${all}")

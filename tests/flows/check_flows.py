@@ -249,9 +249,11 @@ def restart_case(name, cmd, datasets):
     assert not os.path.exists(partial), f"{name}: the partial file must be renamed at the end"
     same_files(full, part, datasets)
     a, b = json.load(open(path(f"{name}_full.json"))), json.load(open(path(f"{name}_restarted.json")))
-    # the whole report but its date and timings, bit for bit: the statistics (each diagnostic's mean and std, from
-    # sums the checkpoint carries) and the solver's counts
-    volatile = [k for k in a if k == "date" or k.endswith("time_s")]
+    # the whole report but its date, timings, options and file names, bit for bit: the statistics (each diagnostic's
+    # mean and std, from sums the checkpoint carries) and the solver's counts
+    assert a.get("trajectory") == full and a.get("checkpoint") == path(f"{name}_ck_full.h5"), (name, "file names", a.get("trajectory"), a.get("checkpoint"))
+    assert "-checkpoint_every" in a.get("options", "") and "-restart" in b.get("options", ""), (name, "options", a.get("options"), b.get("options"))
+    volatile = [k for k in a if k in ("date", "options", "trajectory", "checkpoint") or k.endswith("time_s")]
     assert set(a) <= set(b) and set(b) - set(a) == {"restart", "restart_time"}, (name, "keys", set(a) ^ set(b))
     for key in a:
         if key not in volatile:

@@ -17,7 +17,7 @@ import script_runner  # noqa: E402  (tests/script_runner.py: runs a program, fai
 fit, predict, reg, mf, out = sys.argv[1:6]
 os.makedirs(out, exist_ok=True)
 # in every report (SNAPSReportCreate), and the run's own files and name: not named in each program's help
-COMMON = {"snaps_version", "date", "ranks", "machine", "program", "model", "data"}
+COMMON = {"snaps_version", "date", "ranks", "machine", "options", "program", "model", "data", "out"}
 # keys a help may name that only runs other than those below write: add a key here when its help names it for a case
 # (a loss, a mode) that these runs do not take
 # keys of one word, which the pattern of key-like words cannot tell from prose: looked for by name

@@ -119,7 +119,10 @@ static PetscErrorCode TestWriteAndRead(void)
   PetscFunctionBegin;
   PetscCall(PetscSNPrintf(file, sizeof(file), "%s/report_np%d.json", scratch, size));
   PetscCall(PetscSNPrintf(prefix, sizeof(prefix), ".report_np%d.json", size));
+  /* the options that produced the report, with a value JSON must escape (a quote, a newline, a Latin-1 byte) */
+  PetscCall(PetscOptionsSetValue(NULL, "-test_report_note", "say \"hi\"\n caf\xe9"));
   PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &r));
+  PetscCall(PetscOptionsClearValue(NULL, "-test_report_note"));
   PetscCall(SNAPSReportSetReal(r, "rmse", 0.125));
   PetscCall(SNAPSReportSetReal(r, "nan", NAN));
   PetscCall(SNAPSReportSetReal(r, "inf", -INFINITY));
@@ -144,7 +147,7 @@ static PetscErrorCode TestWriteAndRead(void)
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(root, "history"), *m = cJSON_GetObjectItemCaseSensitive(root, "machine"), *item;
     const cJSON *date = cJSON_GetObjectItemCaseSensitive(root, "date"), *s = cJSON_GetObjectItemCaseSensitive(root, "solver");
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "empty"), *v = cJSON_GetObjectItemCaseSensitive(root, "snaps_version");
-    const cJSON *path = cJSON_GetObjectItemCaseSensitive(root, "path");
+    const cJSON *path = cJSON_GetObjectItemCaseSensitive(root, "path"), *opts = cJSON_GetObjectItemCaseSensitive(root, "options");
     int          rmse = 0;
 
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s", text ? text : "(no file)\n"));
@@ -158,6 +161,7 @@ static PetscErrorCode TestWriteAndRead(void)
     Check(cJSON_IsArray(h) && cJSON_GetArraySize(h) == 4 && cJSON_GetArrayItem(h, 0)->valuedouble == 1.0 && cJSON_GetArrayItem(h, 1)->valuedouble == -2.5 && cJSON_IsNull(cJSON_GetArrayItem(h, 2)) && cJSON_GetArrayItem(h, 3)->valuedouble == 1e-300, "real array, with NaN as null");
     Check(cJSON_IsArray(e) && cJSON_GetArraySize(e) == 0, "empty array");
     Check(IsNumber(root, "ranks", size), "ranks");
+    Check(cJSON_IsString(opts) && strstr(opts->valuestring, "-test_report_note say \"hi\"\n caf\xc3\xa9"), "options: the run's options, escaped");
     Check(cJSON_IsString(v) && !strcmp(v->valuestring, SNAPS_VERSION), "snaps_version");
     Check(cJSON_IsString(date) && strlen(date->valuestring) == 20 && date->valuestring[10] == 'T' && date->valuestring[19] == 'Z', "ISO 8601 UTC date");
     Check(cJSON_IsObject(m) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "host")) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "cpu_model")) && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(m, "cores")) && cJSON_GetObjectItemCaseSensitive(m, "cores")->valuedouble >= 1, "machine host, cpu_model, cores");

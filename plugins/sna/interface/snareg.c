@@ -5,6 +5,7 @@
 
 PetscClassId      SNA_CLASSID;
 PetscLogEvent     SNA_SetUp, SNA_Fit, SNA_Evaluate, SNA_EvaluateGrid, SNA_Load, SNA_Save;
+PetscLogEvent     SNA_DatasetLoad, SNA_DatasetSave, SNA_SurrogateTrajLoad, SNA_SurrogateLatent, SNA_SurrogateDrift;
 PetscFunctionList SNAList = NULL;
 
 static PetscBool SNAPackageInitialized = PETSC_FALSE;
@@ -87,6 +88,12 @@ PetscErrorCode SNAInitializePackage(void)
   PetscCall(PetscLogEventRegister("SNAEvaluateGrid", SNA_CLASSID, &SNA_EvaluateGrid));
   PetscCall(PetscLogEventRegister("SNALoad", SNA_CLASSID, &SNA_Load));
   PetscCall(PetscLogEventRegister("SNASave", SNA_CLASSID, &SNA_Save));
+  PetscCall(PetscLogEventRegister("SNADatasetLoad", SNA_CLASSID, &SNA_DatasetLoad)); /* SNADatasetLoad(), _LoadArray() */
+  PetscCall(PetscLogEventRegister("SNADatasetSave", SNA_CLASSID, &SNA_DatasetSave));
+  /* a rollout surrogate's training (SNAPSSurrogateTrain()): its trajectories, latent basis and drift fits */
+  PetscCall(PetscLogEventRegister("SurrogateTrajLoad", SNA_CLASSID, &SNA_SurrogateTrajLoad));
+  PetscCall(PetscLogEventRegister("SurrogateLatent", SNA_CLASSID, &SNA_SurrogateLatent));
+  PetscCall(PetscLogEventRegister("SurrogateDrift", SNA_CLASSID, &SNA_SurrogateDrift));
   {
     /* -info_exclude sna and -log_exclude sna, as for PETSc's own classes */
     PetscClassId classids[1] = {SNA_CLASSID};

@@ -8,6 +8,11 @@
 
 #define SNA_MAX_MONITORS 5
 
+/* The -log_view events of the library beyond the class's own (registered by SNAInitializePackage()): reading and
+   writing datasets (SNADatasetLoad(), SNADatasetSave()), and a rollout surrogate's training (SNAPSSurrogateTrain():
+   its trajectories, latent basis and drift fits; the heads are SNAFit events). */
+PETSC_EXTERN PetscLogEvent SNA_DatasetLoad, SNA_DatasetSave, SNA_SurrogateTrajLoad, SNA_SurrogateLatent, SNA_SurrogateDrift;
+
 /* The most inputs and outputs an SNA takes: what a model file may declare (SNALoad() calls larger sizes corrupt),
    so SNASetSizes() refuses more before any fit, and every model SNAPS writes can be read back. The types' limits
    of the same contract: SNA_KHRONOS_MAX_NODES, SNA_KHRONOS_MAX_MODES, SNA_AION_MAX_RANK, SNA_AION_MAX_TERMS. */

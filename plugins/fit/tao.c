@@ -462,7 +462,8 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
 /*@C
   SNAReadFitOptions - Reads, without fitting, the options that SNAFit() reads beyond SNASetFromOptions(): -sna_view
   (read at the end of a fit) and, for SNAFITTAO, the TAO solver's options (-sna_fit_tao_..., read when the fit
-  starts). A program calls it on an SNA set up as the one it will fit, before SNAPSOptionsWarnUnusedEarly() and the
+  starts, and its -sna_fit_tao_view, -sna_fit_tao_ls_view and a Newton type's KSP -ksp_view and
+  -ksp_converged_reason, read at the end of its solve). A program calls it on an SNA set up as the one it will fit, before SNAPSOptionsWarnUnusedEarly() and the
   long fit, so that those options are not reported as unused. Collective.
 @*/
 PetscErrorCode SNAReadFitOptions(SNA sna)
@@ -477,10 +478,22 @@ PetscErrorCode SNAReadFitOptions(SNA sna)
   PetscCall(SNAGetFitType(sna, &type));
   PetscCall(PetscStrcmp(type, SNAFITTAO, &tao));
   if (tao) { /* the solver SNAFit_TAO() makes: its options are read, nothing is solved */
-    Tao t;
+    Tao         t;
+    KSP         ksp;
+    const char *tprefix, *kprefix;
 
     PetscCall(SNATaoCreate(sna, &t));
     PetscCall(TaoSetFromOptions(t));
+    /* the views that TaoSolve() (and a Newton type's KSPSolve()) read only at their end */
+    PetscCall(TaoGetOptionsPrefix(t, &tprefix));
+    PetscCall(PetscOptionsHasName(((PetscObject)t)->options, tprefix, "-tao_view", &flg));
+    PetscCall(PetscOptionsHasName(((PetscObject)t)->options, tprefix, "-tao_ls_view", &flg));
+    PetscCall(TaoGetKSP(t, &ksp));
+    if (ksp) {
+      PetscCall(KSPGetOptionsPrefix(ksp, &kprefix));
+      PetscCall(PetscOptionsHasName(((PetscObject)ksp)->options, kprefix, "-ksp_view", &flg));
+      PetscCall(PetscOptionsHasName(((PetscObject)ksp)->options, kprefix, "-ksp_converged_reason", &flg));
+    }
     PetscCall(TaoDestroy(&t));
   }
   PetscFunctionReturn(0);

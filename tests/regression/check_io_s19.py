@@ -81,9 +81,11 @@ def pod_unused_early():
 def fit_unused_early():
     corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fuzz", "corpus", "dataset")
     warn = "WARNING: option -resluts (value %s) was set but never used" % path("r.json")
-    # single fidelity, a TAO fit (its -sna_fit_tao_ options are read when the fit starts) with -sna_view (read after it)
+    # single fidelity, a TAO fit (its -sna_fit_tao_ options are read when the fit starts, its views when it ends) with
+    # -sna_view (read after it)
     out = run(["snaps-fit", "-data", os.path.join(corpus, "small.h5"), "-model", path("m.h5"), "-resluts", path("r.json"), "-sna_khronos_nodes", "4",
-               "-sna_fit_type", "tao", "-sna_fit_tao_type", "lmvm", "-sna_fit_max_it", "3", "-sna_view", "ascii:" + path("view.txt")])
+               "-sna_fit_type", "tao", "-sna_fit_tao_type", "lmvm", "-sna_fit_max_it", "3", "-sna_view", "ascii:" + path("view.txt"),
+               "-sna_fit_tao_view", "ascii:" + path("taoview.txt"), "-sna_fit_tao_ls_view", "ascii:" + path("lsview.txt")])
     assert out.count(warn) == 1 and out.index(warn) < out.index("snaps-fit: khronos"), f"one warning, before the fit's result:\n{out}"
     assert out.count("was set but never used") == 1, f"only the misspelt option:\n{out}"
     assert not os.path.exists(path("r.json")), "a misspelt -results wrote a report"

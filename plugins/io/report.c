@@ -154,7 +154,8 @@ static void LibraryOf_Private(const void *symbol, char path[], size_t len)
 /*@C
   SNAPSReportCreate - Creates an empty report on a communicator, with "snaps_version", "date" (ISO 8601
   UTC), "ranks" (MPI size), "options" (the options database that produced the run, PetscOptionsGetAll()'s one flat
-  string: command line, -options_file and PETSC_OPTIONS) and "machine" {"host", "cpu_model", "cores", "blas",
+  string: command line, -options_file and PETSC_OPTIONS; values are not quoted, so a value with spaces cannot be split
+  back out: programs record their files under their own keys too) and "machine" {"host", "cpu_model", "cores", "blas",
   "lapack"} of rank 0 (the last two: the libraries this process runs, which decide the speed of dense kernels).
   Collective; only rank 0 writes.
 @*/

@@ -305,6 +305,8 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   /* a fixed step turns ARKODE's error control off and the stage solves are exact: the tolerances would change nothing */
   PetscCheck(!(r->hfixed > 0 && (set[0] || set[1])), r->comm, PETSC_ERR_USER_INPUT, "%s%s%s set ARKODE's error control, which -ark_fixed_step %g turns off: remove %s, or -ark_fixed_step", set[0] ? "-ark_rtol" : "", set[0] && set[1] ? " and " : "", set[1] ? "-ark_atol" : "",
              (double)r->hfixed, set[0] && set[1] ? "them" : "it");
+  /* NaN never compared due (no line ever) and a negative value acted as 0: both silently */
+  PetscCheck(!PetscIsNanReal(r->progress_every) && r->progress_every >= 0, r->comm, PETSC_ERR_USER_INPUT, "-progress_every must be >= 0 (0: every segment), not %g", (double)r->progress_every);
   PetscCheck(r->save_start >= 0 && r->transient >= 0, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-save_start and -lyapunov_transient cannot be negative");
   PetscCheck(r->save_start <= r->T, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-save_start %g is beyond -T %g: nothing would be saved; lower it or raise -T", (double)r->save_start, (double)r->T);
   PetscCheck(!has || r->checkpoint[0], r->comm, PETSC_ERR_USER_INPUT, "-checkpoint_every %g needs -checkpoint <file>", (double)r->ckpt_every);

@@ -463,6 +463,8 @@ int main(int argc, char **argv)
     PetscCall(PetscFinalize());
     return 0;
   }
+  /* NaN never compared due (no line ever) and a negative value acted as 0: both silently */
+  PetscCheck(!PetscIsNanReal(progress.every) && progress.every >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-progress_every must be >= 0 (0: every solve), not %g", (double)progress.every);
   PetscCheck(batch_reps >= 0 && batch_reps <= 1000000, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat must be 0 to 1000000, not %" PetscInt_FMT, batch_reps);
   PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_type", guesstype, sizeof(guesstype), NULL)); /* KSPGetGuess() would create one */
   PetscCall(PetscStrcmp(guesstype, KSPGUESSSNA, &batch));

@@ -57,12 +57,33 @@ static PetscErrorCode PartialName(const char file[], char out[], size_t len)
   PetscFunctionReturn(0);
 }
 
+/* The length of the valid UTF-8 sequence at s (1 to 4 bytes), or 0 where s does not start one: a stray continuation
+   byte, a Latin-1 byte such as 0xe9, an overlong form, a surrogate or a code point above U+10FFFF. */
+static size_t Utf8Length(const unsigned char s[])
+{
+  size_t        n;
+  unsigned long cp;
+
+  if (s[0] < 0x80) return 1;
+  if (s[0] >= 0xc2 && s[0] <= 0xdf) n = 2, cp = s[0] & 0x1f;
+  else if (s[0] >= 0xe0 && s[0] <= 0xef) n = 3, cp = s[0] & 0x0f;
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4) n = 4, cp = s[0] & 0x07;
+  else return 0;
+  for (size_t i = 1; i < n; i++) {
+    if ((s[i] & 0xc0) != 0x80) return 0; /* also stops at the terminating zero */
+    cp = (cp << 6) | (s[i] & 0x3f);
+  }
+  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n;
+}
+
 /*@C
   SNAPSTrajectoryCheckName - Refuses a trajectory name that the files written for it cannot hold: a control character
   anywhere (a CR from a script with DOS line ends; XML cannot hold most of them), and, where an XDMF file is written
   beside it (xdmf: 2-D fields), a ':' in its base name, which the XDMF's "<file>:/<dataset>" reference splits at (XDMF
-  has no escape for it; a directory's ':' is harmless: the XDMF names the file relatively). Collective (every rank
-  has the same name).
+  has no escape for it; a directory's ':' is harmless: the XDMF names the file relatively), or a base name that is not
+  valid UTF-8 (the XDMF declares no encoding, so XML reads it as UTF-8: a Latin-1 byte makes it not well-formed).
+  Collective (every rank has the same name).
 
   Input Parameters:
 + comm - the ranks of the run
@@ -86,14 +107,27 @@ PetscErrorCode SNAPSTrajectoryCheckName(MPI_Comm comm, const char opt[], const c
       SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s '%s' holds a control character (code %d, shown as '?', at position %zu): rename the file without it", opt, shown, (int)c, i + 1);
     }
   }
+  for (size_t i = 0; xdmf && base[i];) {
+    const size_t n = Utf8Length((const unsigned char *)base + i);
+
+    if (!n) { /* shown with '?' for every byte above 0x7f: the raw bytes would garble a UTF-8 terminal */
+      const unsigned char c = (unsigned char)base[i];
+
+      for (size_t j = 0; shown[j]; j++)
+        if ((unsigned char)shown[j] > 127) shown[j] = '?';
+      SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s '%s': its base name is not valid UTF-8 (byte 0x%02x, shown as '?', at position %zu of the base name), and the XDMF file written beside it names it in XML, which is read as UTF-8: rename the file in UTF-8 (or ASCII)", opt, shown, (unsigned)c, i + 1);
+    }
+    i += n;
+  }
   PetscCheck(!xdmf || !strchr(base, ':'), comm, PETSC_ERR_USER_INPUT, "%s '%s': its base name holds ':', which the XDMF file written beside it uses to separate the file from the dataset (\"%s:/dataset\"; XDMF has no escape for it): rename the file without ':'", opt, file, base);
   PetscFunctionReturn(0);
 }
 
 /*@C
-  SNAPSTrajectorySetResumable - Says whether a restart can resume the trajectory's partial file (the run writes
-  checkpoints). A write that fails keeps a resumable partial file, for the restart; it removes any other, which
-  nothing could use. The default: resumable. Not collective (give every rank the same value).
+  SNAPSTrajectorySetResumable - Says whether a restart can resume the trajectory's partial file: a checkpoint of the
+  run exists (the run wrote one, or was restarted from one). A write that fails keeps a resumable partial file, for the
+  restart; it removes any other, which nothing could use. The default: resumable. Not collective (give every rank the
+  same value).
 @*/
 PetscErrorCode SNAPSTrajectorySetResumable(SNAPSTrajectory tr, PetscBool resumable)
 {

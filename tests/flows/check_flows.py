@@ -24,7 +24,8 @@ checks:
   restart_moved     a run directory moved (or copied) after the run was killed: a restart without -trajectory finds
                     the partial file in the new place (the checkpoint names it relative to itself), not the old one
   trajectory_names  a -trajectory name with ':' (the XDMF's "file:/dataset" separator) beside a 2-D field, or with a
-                    control character, is refused naming the option, the value and the fix, before any output
+                    control character, or (2-D) a base name that is not UTF-8, is refused naming the option, the value and
+                    the fix, before any output
   lyapunov          KS L = 22: a short two-trajectory estimate of the leading exponent is positive and near 0.05;
                     the report's exponent, span and standard error are those of its members, as printed
   unused_options    a misspelt option is warned about once, before the integration (also in a run killed before its
@@ -54,7 +55,7 @@ os.makedirs(scratch)
 
 
 def run(cmd, expect_rc=0):
-    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
     if p.returncode != expect_rc:
         sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}, expected {expect_rc}:\n{p.stdout}")
     return p.stdout
@@ -288,7 +289,8 @@ def ranks_agree():
 
 
 def expect_error(cmd, pattern):
-    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # errors="replace": PETSc's error report repeats the command line, which may hold bytes that are not UTF-8
+    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
     assert p.returncode != 0, f"{' '.join(cmd)} succeeded"
     assert re.search(pattern, p.stdout), f"no '{pattern}' in:\n{p.stdout}"
     print(f"refused as expected: {re.search(pattern, p.stdout).group(0)}")
@@ -451,6 +453,9 @@ def trajectory_names():
          r"-trajectory '[^']*a:b\.h5': its base name holds ':', .*XDMF.*rename"),
         ([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25"], "tr\r.h5", r"-trajectory '[^']*tr.\.h5'.*control character.*rename"),
         ([KS, "-N", "32", "-T", "0.5", "-dt_save", "0.25"], "tab\t.h5", r"-trajectory '[^']*tab.\.h5'.*control character.*rename"),
+        # a Latin-1 byte (not UTF-8) in the base name made the XDMF (read as UTF-8) not well-formed XML
+        ([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25"], os.fsdecode(b"caf\xe9.h5"),
+         r"-trajectory '[^']*caf.\.h5'.*not valid UTF-8 \(byte 0xe9, shown as '\?', at position 4 of the base name\).*rename"),
     ):
         expect_error(cmd + ["-trajectory", path(name)], pattern)
         assert not os.listdir(scratch), f"a refused run left {os.listdir(scratch)}"
@@ -458,7 +463,11 @@ def trajectory_names():
     os.makedirs(path("d:ir"))
     run([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-trajectory", os.path.join(path("d:ir"), "w.h5")])
     assert os.path.exists(os.path.join(path("d:ir"), "w.xmf"))
-    print("':' refused in a 2-D trajectory's base name, allowed for 1-D and in a directory; control characters refused")
+    utf8 = path("caf\u00e9.h5")  # real UTF-8 is allowed, and gives well-formed XML
+    run([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-trajectory", utf8])
+    ET.parse(utf8[:-3] + ".xmf")
+    run([KS, "-N", "32", "-T", "0.5", "-dt_save", "0.25", "-trajectory", path(os.fsdecode(b"caf\xe9.h5"))])  # 1-D: no XDMF
+    print("':' and invalid UTF-8 refused in a 2-D trajectory's base name, allowed for 1-D and in a directory; control characters refused")
 
 
 def lyapunov():

@@ -22,7 +22,9 @@ checks:
   restart_omissions a restart without -checkpoint, or without the -trajectory of an interrupted run: continued, or
                     refused naming the option (and the partial file, kept)
   restart_moved     a run directory moved (or copied) after the run was killed: a restart without -trajectory finds
-                    the partial file in the new place (the checkpoint names it relative to itself), not the old one
+                    the partial file in the new place (the checkpoint names it relative to itself), not the old one,
+                    also from sibling directories (../tr/tr.h5); beside another run's partial file of the same name,
+                    both candidates are named and the other run's file is refused as -trajectory
   trajectory_names  a -trajectory name with ':' (the XDMF's "file:/dataset" separator) beside a 2-D field, or with a
                     control character, or (2-D) a base name that is not UTF-8, is refused naming the option, the value and
                     the fix, before any output
@@ -441,6 +443,49 @@ def restart_moved():
         assert list(h["time"][:]) == [0, 1, 2, 3, 4, 5, 6], h["time"][:]
     assert os.path.exists(os.path.join(new, ".tr.h5.partial")), "the restart of the copy touched the original's partial file"
     print("a moved run directory: its partial file found there; a copy resumed in the copy")
+
+    # sibling directories (the checkpoint names the trajectory "../tr/tr.h5"), the run directory moved as a whole
+    d, d2 = path("sib"), path("sib_moved")
+    os.makedirs(os.path.join(d, "ck"))
+    os.makedirs(os.path.join(d, "tr"))
+    p = script_runner.program(base + ["-checkpoint", os.path.join(d, "ck", "ck.h5"), "-trajectory", os.path.join(d, "tr", "tr.h5"), "-abort_at", "3"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert p.returncode != 0, "the -abort_at run was not killed"
+    os.rename(d, d2)
+    ck = os.path.join(d2, "ck", "ck.h5")
+    expect_error(base + ["-checkpoint", ck, "-restart", ck],
+                 r"wrote -trajectory '[^']*sib_moved/ck/\.\./tr/tr\.h5' and was interrupted: its rows so far are in '[^']*sib_moved/ck/\.\./tr/\.tr\.h5\.partial'")
+    run(base + ["-checkpoint", ck, "-restart", ck, "-trajectory", os.path.join(d2, "tr", "tr.h5")])
+    with h5py.File(os.path.join(d2, "tr", "tr.h5")) as h:
+        assert list(h["time"][:]) == [0, 1, 2, 3, 4, 5, 6], h["time"][:]
+    print("sibling checkpoint and trajectory directories, moved: the partial file found as ../tr/.tr.h5.partial and resumed")
+
+    # review s21a, 1: run A's checkpoint directory moved next to run B's partial file of the same name. The relative name
+    # finds B's file, the absolute one A's own: both are named, not B's picked; and B's file given as -trajectory is
+    # refused as another run's (it was cut back and continued: B's rows 0..3 spliced to A's 4..6), and left as it was
+    X, Y = path("X"), path("Y")
+    os.makedirs(os.path.join(X, "runA"))
+    os.makedirs(os.path.join(Y, "runB"))
+    for seed, ckf, trf in (("1", os.path.join(X, "runA", "ck.h5"), os.path.join(X, "tr.h5")), ("2", os.path.join(Y, "runB", "ck.h5"), os.path.join(Y, "tr.h5"))):
+        p = script_runner.program(base + ["-seed", seed, "-checkpoint", ckf, "-trajectory", trf, "-abort_at", "3"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert p.returncode != 0, "the -abort_at run was not killed"
+    os.rename(os.path.join(X, "runA"), os.path.join(Y, "runA"))
+    ck = os.path.join(Y, "runA", "ck.h5")
+    with open(os.path.join(Y, ".tr.h5.partial"), "rb") as f:
+        b_bytes = f.read()
+    expect_error(base + ["-seed", "1", "-checkpoint", ck, "-restart", ck],
+                 r"two partial files could hold its rows so far: '[^']*Y/runA/\.\./\.tr\.h5\.partial' .*and '[^']*X/\.tr\.h5\.partial'")
+    expect_error(base + ["-seed", "1", "-checkpoint", ck, "-restart", ck, "-trajectory", os.path.join(Y, "tr.h5")],
+                 r"The trajectory file '[^']*Y/\.tr\.h5\.partial' \(for -trajectory [^)]*\) belongs to another run than the checkpoint '[^']*Y/runA/ck\.h5'")
+    with open(os.path.join(Y, ".tr.h5.partial"), "rb") as f:
+        assert f.read() == b_bytes, "the refused restart changed the other run's partial file"
+    assert not os.path.exists(os.path.join(Y, "tr.h5")), "the refused restart wrote the other run's trajectory"
+    run(base + ["-seed", "1", "-checkpoint", ck, "-restart", ck, "-trajectory", os.path.join(X, "tr.h5")])
+    with h5py.File(os.path.join(X, "tr.h5")) as h:
+        assert list(h["time"][:]) == [0, 1, 2, 3, 4, 5, 6], h["time"][:]
+        assert h.attrs["seed"] == 1
+    print("another run's partial file of the same name: both candidates named; given as -trajectory, refused and untouched")
 
 
 def trajectory_names():

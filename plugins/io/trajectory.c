@@ -185,7 +185,15 @@ PetscErrorCode SNAPSTrajectoryGetRun(MPI_Comm comm, const char file[], char run[
     PetscCall(PartialName(file, from, flen));
     if (access(from, F_OK) != 0) PetscCall(PetscStrncpy(from, access(file, R_OK) == 0 ? file : "", flen));
     if (from[0]) {
-      hid_t h5 = H5Fopen(from, H5F_ACC_RDONLY, H5P_DEFAULT);
+      H5E_auto2_t func;
+      void       *data;
+      hid_t       h5;
+
+      H5Eget_auto2(H5E_DEFAULT, &func, &data); /* quiet: a file HDF5 cannot open (a stream, a damaged file) is left to
+                                                  SNAPSTrajectoryOpen(), whose message names the problem */
+      H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+      h5 = H5Fopen(from, H5F_ACC_RDONLY, H5P_DEFAULT);
+      H5Eset_auto2(H5E_DEFAULT, func, data);
 
       if (h5 >= 0) { /* an unreadable file or attribute counts as "unknown": resuming it fails with its own message */
         PetscErrorCode ierr;

@@ -98,7 +98,7 @@ def problems(xmf):
 
 
 def slabs(xmf):
-    """The HyperSlab selections of HDF data in xmf: (time, path, start, count) per selection, time being the Value of the
+    """The HyperSlab selections of HDF data in xmf: (time, path, start, stride, count) per selection, time being the Value of the
     Time of the nearest Grid around it (None without one), path the dataset's path. A test that every member of an
     ensemble at every saved time is shown checks these (problems() checks that each lies inside its dataset)."""
     root = ET.parse(xmf).getroot()
@@ -115,7 +115,7 @@ def slabs(xmf):
             if up.tag == "Grid" and up.find("Time") is not None:
                 time = float(up.find("Time").get("Value"))
             up = parents.get(up)
-        out.append((time, (kids[1].text or "").strip().split(":", 1)[1], tuple(sel[:r]), tuple(sel[2 * r :])))
+        out.append((time, (kids[1].text or "").strip().split(":", 1)[1], tuple(sel[:r]), tuple(sel[r : 2 * r]), tuple(sel[2 * r :])))
     return out
 
 

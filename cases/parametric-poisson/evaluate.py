@@ -168,7 +168,7 @@ def summarize(fam, size, pc, pod, runs):
     evals = {g: r[0] for g, r in runs.items()}
     mtime = {g: med([e["median_solve_time_s"] for e in r]) for g, r in runs.items()}
     zero, sg, sna, podg = evals["zero"], evals["sna_galerkin"], evals["sna"], evals["pod"]
-    fem_solve = med([med([a + s for a, s in zip(e["assembly_time_s"], e["solve_times_s"])]) for e in runs["zero"]])
+    fem_solve = med([med([a + s for a, s in zip(e["assembly_time_s"], e["solve_time_s"])]) for e in runs["zero"]])
     r = {
         "title": fam["title"], "kappa": fam["kappa"], "source": fam["source"], "n_params": fam["q"],
         "dofs": zero["dofs"], "n_train": size["n_train"], "n_test": size["n_test"], "pc": pc, "ksp_rtol": zero["ksp_rtol"],

@@ -21,7 +21,7 @@ struct _n_SNAPSTrajectory {
                                        first append to the close: reopened per row, each append re-read and
                                        re-checksummed the partly filled chunks (a third of a surrogate rollout) */
   PetscInt  rows;                         /* saved times so far */
-  PetscBool resumable;                    /* a restart can resume the partial file (the run writes checkpoints): kept
+  PetscBool resumable;                    /* a restart can resume the partial file (a checkpoint of the run exists): kept
                                              after a failed write; otherwise removed, as nothing could use it */
   PetscInt npts;                          /* grid points of one member */
 };
@@ -57,12 +57,37 @@ static PetscErrorCode PartialName(const char file[], char out[], size_t len)
   PetscFunctionReturn(0);
 }
 
+/* The length of the valid UTF-8 sequence at s (1 to 4 bytes), or 0 where s does not start one: a stray continuation
+   byte, a Latin-1 byte such as 0xe9, an overlong form, a surrogate or a code point above U+10FFFF. */
+static size_t Utf8Length(const unsigned char s[])
+{
+  size_t        n;
+  unsigned long cp;
+
+  if (s[0] < 0x80) return 1;
+  if (s[0] >= 0xc2 && s[0] <= 0xdf)
+    n = 2, cp = s[0] & 0x1f;
+  else if (s[0] >= 0xe0 && s[0] <= 0xef)
+    n = 3, cp = s[0] & 0x0f;
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+    n = 4, cp = s[0] & 0x07;
+  else
+    return 0;
+  for (size_t i = 1; i < n; i++) {
+    if ((s[i] & 0xc0) != 0x80) return 0; /* also stops at the terminating zero */
+    cp = (cp << 6) | (s[i] & 0x3f);
+  }
+  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n;
+}
+
 /*@C
   SNAPSTrajectoryCheckName - Refuses a trajectory name that the files written for it cannot hold: a control character
   anywhere (a CR from a script with DOS line ends; XML cannot hold most of them), and, where an XDMF file is written
   beside it (xdmf: 2-D fields), a ':' in its base name, which the XDMF's "<file>:/<dataset>" reference splits at (XDMF
-  has no escape for it; a directory's ':' is harmless: the XDMF names the file relatively). Collective (every rank
-  has the same name).
+  has no escape for it; a directory's ':' is harmless: the XDMF names the file relatively), or a base name that is not
+  valid UTF-8 (the XDMF declares no encoding, so XML reads it as UTF-8: a Latin-1 byte makes it not well-formed).
+  Collective (every rank has the same name).
 
   Input Parameters:
 + comm - the ranks of the run
@@ -86,14 +111,27 @@ PetscErrorCode SNAPSTrajectoryCheckName(MPI_Comm comm, const char opt[], const c
       SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s '%s' holds a control character (code %d, shown as '?', at position %zu): rename the file without it", opt, shown, (int)c, i + 1);
     }
   }
+  for (size_t i = 0; xdmf && base[i];) {
+    const size_t n = Utf8Length((const unsigned char *)base + i);
+
+    if (!n) { /* shown with '?' for every byte above 0x7f: the raw bytes would garble a UTF-8 terminal */
+      const unsigned char c = (unsigned char)base[i];
+
+      for (size_t j = 0; shown[j]; j++)
+        if ((unsigned char)shown[j] > 127) shown[j] = '?';
+      SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s '%s': its base name is not valid UTF-8 (byte 0x%02x, shown as '?', at position %zu of the base name), and the XDMF file written beside it names it in XML, which is read as UTF-8: rename the file in UTF-8 (or ASCII)", opt, shown, (unsigned)c, i + 1);
+    }
+    i += n;
+  }
   PetscCheck(!xdmf || !strchr(base, ':'), comm, PETSC_ERR_USER_INPUT, "%s '%s': its base name holds ':', which the XDMF file written beside it uses to separate the file from the dataset (\"%s:/dataset\"; XDMF has no escape for it): rename the file without ':'", opt, file, base);
   PetscFunctionReturn(0);
 }
 
 /*@C
-  SNAPSTrajectorySetResumable - Says whether a restart can resume the trajectory's partial file (the run writes
-  checkpoints). A write that fails keeps a resumable partial file, for the restart; it removes any other, which
-  nothing could use. The default: resumable. Not collective (give every rank the same value).
+  SNAPSTrajectorySetResumable - Says whether a restart can resume the trajectory's partial file: a checkpoint of the
+  run exists (the run wrote one, or was restarted from one). A write that fails keeps a resumable partial file, for the
+  restart; it removes any other, which nothing could use. The default: resumable. Not collective (give every rank the
+  same value).
 @*/
 PetscErrorCode SNAPSTrajectorySetResumable(SNAPSTrajectory tr, PetscBool resumable)
 {
@@ -118,6 +156,58 @@ PetscErrorCode SNAPSTrajectoryPartialName(MPI_Comm comm, const char file[], char
   if (!rank) found = access(partial, F_OK) == 0;
   PetscCallMPI(MPI_Bcast(&found, 1, MPI_INT, 0, comm));
   *exists = found ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSTrajectoryGetRun - The run that wrote the file a restart with the trajectory file would continue (its partial
+  file, or else the complete file of a finished run): its attribute "run_fingerprint" (the run's options, which the program
+  sets; see SNAPSTrajectorySetAttributeString()), so that a restart can refuse the partial file of another run. Rank 0
+  reads; every rank gets the answer. Collective.
+
+  Input Parameters:
++ comm - the ranks of the run
+- file - the trajectory file's final name
+
+  Output Parameters:
++ run  - the attribute, "" where no such file can be read or it has none (written before it was recorded)
+- from - the file read, "" where neither exists
+@*/
+PetscErrorCode SNAPSTrajectoryGetRun(MPI_Comm comm, const char file[], char run[], size_t len, char from[], size_t flen)
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBegin;
+  PetscCheck(len && flen, comm, PETSC_ERR_ARG_SIZ, "Empty buffers");
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  run[0] = from[0] = 0;
+  if (!rank) {
+    PetscCall(PartialName(file, from, flen));
+    if (access(from, F_OK) != 0) PetscCall(PetscStrncpy(from, access(file, R_OK) == 0 ? file : "", flen));
+    if (from[0]) {
+      H5E_auto2_t func;
+      void       *data;
+      hid_t       h5;
+
+      H5Eget_auto2(H5E_DEFAULT, &func, &data); /* quiet: a file HDF5 cannot open (a stream, a damaged file) is left to
+                                                  SNAPSTrajectoryOpen(), whose message names the problem */
+      H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+      h5 = H5Fopen(from, H5F_ACC_RDONLY, H5P_DEFAULT);
+      H5Eset_auto2(H5E_DEFAULT, func, data);
+
+      if (h5 >= 0) { /* an unreadable file or attribute counts as "unknown": resuming it fails with its own message */
+        PetscErrorCode ierr;
+
+        PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+        ierr = SNAHDF5ReadAttributeStringDefault(h5, "run_fingerprint", "", run, len);
+        PetscCall(PetscPopErrorHandler());
+        if (ierr) run[0] = 0;
+        H5Fclose(h5);
+      }
+    }
+  }
+  PetscCallMPI(MPI_Bcast(run, (PetscMPIInt)len, MPI_CHAR, 0, comm));
+  PetscCallMPI(MPI_Bcast(from, (PetscMPIInt)flen, MPI_CHAR, 0, comm));
   PetscFunctionReturn(0);
 }
 
@@ -220,24 +310,14 @@ static void CloseDatasets_Rank0(SNAPSTrajectory tr)
   }
 }
 
-/* Rank 0: a new partial file with the empty datasets and the fixed attributes. */
-static PetscErrorCode CreateFile_Rank0(SNAPSTrajectory tr)
+/* Rank 0: the empty datasets and the fixed attributes of the new partial file tr->h5. */
+static PetscErrorCode CreateContents_Rank0(SNAPSTrajectory tr)
 {
   const SNAPSTrajectoryDesc *d = &tr->desc;
   hsize_t                    dims[4], one = 1;
   hid_t                      diag;
-  PetscBool                  stream;
-  int                        err;
 
   PetscFunctionBegin;
-  PetscCall(SNAPSOutputIsStream(tr->file, &stream));
-  /* created 0600 and exclusively (SNAPSTemporaryCreate()); a regular file's stale partial file of an earlier run, which
-     this run may replace, is truncated as it is */
-  PetscCall(SNAPSTemporaryCreate(tr->partial, &err));
-  PetscCheck(!err || (!stream && err == EEXIST), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the trajectory file '%s': %s: check the directory exists and is writable", tr->partial, strerror(err));
-  tr->h5 = H5Fcreate(tr->partial, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (tr->h5 < 0 && stream) (void)unlink(tr->partial);
-  PetscCheck(tr->h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the trajectory file '%s': check the directory exists and is writable", tr->partial);
   PetscCall(SNAHDF5WriteAttributeInt(tr->h5, "snaps_trajectory_version", SNAPS_TRAJECTORY_VERSION));
   PetscCall(SNAHDF5WriteAttributeString(tr->h5, "equation", d->equation));
   PetscCall(SNAHDF5WriteAttributeString(tr->h5, "field", d->field));
@@ -251,6 +331,36 @@ static PetscErrorCode CreateFile_Rank0(SNAPSTrajectory tr)
   PetscCheck(diag >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not create the group /diagnostics");
   for (PetscInt i = 0; i < d->ndiag; i++) PetscCall(CreateRowDataset(diag, d->diag[i], 2, dims, 256));
   H5Gclose(diag);
+  PetscCheck(H5Fflush(tr->h5, H5F_SCOPE_GLOBAL) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 could not write the new trajectory file '%s' (disk full?)", tr->partial);
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: a new partial file with the empty datasets and the fixed attributes. Removed again on any failure once this
+   run created it (or truncated a stale one): an empty new file holds no rows that a restart could resume. */
+static PetscErrorCode CreateFile_Rank0(SNAPSTrajectory tr)
+{
+  PetscBool      stream;
+  int            err, e;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSOutputIsStream(tr->file, &stream));
+  /* created 0600 and exclusively (SNAPSTemporaryCreate()); a regular file's stale partial file of an earlier run, which
+     this run may replace, is truncated as it is */
+  PetscCall(SNAPSTemporaryCreate(tr->partial, &err));
+  PetscCheck(!err || (!stream && err == EEXIST), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the trajectory file '%s': %s: check the directory exists and is writable", tr->partial, strerror(err));
+  errno  = 0;
+  tr->h5 = H5Fcreate(tr->partial, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  e      = errno;
+  if (tr->h5 < 0 && !err) (void)unlink(tr->partial); /* this run's own empty file; a stale one that HDF5 could not open is left as it was */
+  PetscCheck(tr->h5 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the trajectory file '%s': %s (disk full? the directory not writable?)", tr->partial, e ? strerror(e) : "HDF5 could not write it");
+  ierr = CreateContents_Rank0(tr); /* not PetscCall: the file is removed first */
+  if (ierr) {
+    (void)H5Fclose(tr->h5);
+    tr->h5 = -1;
+    (void)unlink(tr->partial);
+  }
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
@@ -364,49 +474,6 @@ PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm comm, const char file[], const SNAPS
   PetscFunctionReturn(0);
 }
 
-/* Sets a real attribute on the file's root (a parameter of the run). Collective. */
-PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory tr, const char name[], PetscReal value)
-{
-  PetscErrorCode ierr = 0;
-
-  PetscFunctionBegin;
-  if (!tr->rank) {
-    if (H5Aexists(tr->h5, name) > 0) H5Adelete(tr->h5, name);
-    ierr = SNAHDF5WriteAttributeReal(tr->h5, name, value);
-  }
-  PetscCall(AgreeOnRank0(tr->comm, ierr, "Writing an attribute of the trajectory", tr->partial));
-  PetscFunctionReturn(0);
-}
-
-/* Sets an integer attribute on the file's root (int64: a grid size, a seed, a wavenumber; a float64 one loses the
-   digits of a seed above 2^53 and reads as 4.0 beside the surrogate's int64 4). Collective. */
-PetscErrorCode SNAPSTrajectorySetAttributeInt(SNAPSTrajectory tr, const char name[], PetscInt value)
-{
-  PetscErrorCode ierr = 0;
-
-  PetscFunctionBegin;
-  if (!tr->rank) {
-    if (H5Aexists(tr->h5, name) > 0) H5Adelete(tr->h5, name);
-    ierr = SNAHDF5WriteAttributeInt(tr->h5, name, value);
-  }
-  PetscCall(AgreeOnRank0(tr->comm, ierr, "Writing an attribute of the trajectory", tr->partial));
-  PetscFunctionReturn(0);
-}
-
-/* Sets a string attribute on the file's root. Collective. */
-PetscErrorCode SNAPSTrajectorySetAttributeString(SNAPSTrajectory tr, const char name[], const char value[])
-{
-  PetscErrorCode ierr = 0;
-
-  PetscFunctionBegin;
-  if (!tr->rank) {
-    if (H5Aexists(tr->h5, name) > 0) H5Adelete(tr->h5, name);
-    ierr = SNAHDF5WriteAttributeString(tr->h5, name, value);
-  }
-  PetscCall(AgreeOnRank0(tr->comm, ierr, "Writing an attribute of the trajectory", tr->partial));
-  PetscFunctionReturn(0);
-}
-
 /* Rank 0 runs write(tr, ...) on the partial file with PETSc's error printing held back (its message goes into the one
    AgreeOnFailedWrite() prints, which says what became of the file) and returns its error code. */
 #define WRITE_RANK0(ierr, call)                                      \
@@ -440,9 +507,53 @@ static PetscErrorCode AgreeOnFailedWrite(SNAPSTrajectory tr, PetscErrorCode ierr
   PetscCallMPI(MPI_Bcast(fate, 2, MPI_INT, 0, tr->comm));
   if (!fate[0]) PetscFunctionReturn(0);
   PetscCallMPI(MPI_Bcast(why, (PetscMPIInt)sizeof(why), MPI_CHAR, 0, tr->comm));
-  PetscCheck(fate[1] != 0, tr->comm, PETSC_ERR_FILE_WRITE, "%s '%s' failed: %s\nIts rows so far stay in '%s' for -restart from the last checkpoint", what, tr->file, why, tr->partial);
-  PetscCheck(fate[1] != 1, tr->comm, PETSC_ERR_FILE_WRITE, "%s '%s' failed: %s\nIts partial file '%s' was removed, as no restart could use it (the run writes no -checkpoint)", what, tr->file, why, tr->partial);
-  SETERRQ(tr->comm, PETSC_ERR_FILE_WRITE, "%s '%s' failed: %s\nIts partial file '%s', which no restart can use (the run writes no -checkpoint), could not be removed (%s): delete it", what, tr->file, why, tr->partial, strerror(fate[1]));
+  PetscCheck(fate[1] != 0, tr->comm, PETSC_ERR_FILE_WRITE, "%s '%s' failed: %s\nIts rows so far stay in '%s' for -restart from the run's last checkpoint", what, tr->file, why, tr->partial);
+  PetscCheck(fate[1] != 1, tr->comm, PETSC_ERR_FILE_WRITE, "%s '%s' failed: %s\nIts partial file '%s' was removed, as no restart could use it (no checkpoint of the run exists: no -checkpoint, or none written yet)", what, tr->file, why, tr->partial);
+  SETERRQ(tr->comm, PETSC_ERR_FILE_WRITE, "%s '%s' failed: %s\nIts partial file '%s', which no restart can use (no checkpoint of the run exists: no -checkpoint, or none written yet), could not be removed (%s): delete it", what, tr->file, why, tr->partial, strerror(fate[1]));
+}
+
+/* Sets a real attribute on the file's root (a parameter of the run). Collective. A failure removes the partial file
+   where no restart could resume it (SNAPSTrajectorySetResumable()), as a failed append does. */
+PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory tr, const char name[], PetscReal value)
+{
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  if (!tr->rank) {
+    if (H5Aexists(tr->h5, name) > 0) H5Adelete(tr->h5, name);
+    WRITE_RANK0(ierr, SNAHDF5WriteAttributeReal(tr->h5, name, value));
+  }
+  PetscCall(AgreeOnFailedWrite(tr, ierr, "Writing an attribute of the trajectory"));
+  PetscFunctionReturn(0);
+}
+
+/* Sets an integer attribute on the file's root (int64: a grid size, a seed, a wavenumber; a float64 one loses the
+   digits of a seed above 2^53 and reads as 4.0 beside the surrogate's int64 4). Collective. */
+PetscErrorCode SNAPSTrajectorySetAttributeInt(SNAPSTrajectory tr, const char name[], PetscInt value)
+{
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  if (!tr->rank) {
+    if (H5Aexists(tr->h5, name) > 0) H5Adelete(tr->h5, name);
+    WRITE_RANK0(ierr, SNAHDF5WriteAttributeInt(tr->h5, name, value));
+  }
+  PetscCall(AgreeOnFailedWrite(tr, ierr, "Writing an attribute of the trajectory"));
+  PetscFunctionReturn(0);
+}
+
+/* Sets a string attribute on the file's root. Collective. */
+PetscErrorCode SNAPSTrajectorySetAttributeString(SNAPSTrajectory tr, const char name[], const char value[])
+{
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  if (!tr->rank) {
+    if (H5Aexists(tr->h5, name) > 0) H5Adelete(tr->h5, name);
+    WRITE_RANK0(ierr, SNAHDF5WriteAttributeString(tr->h5, name, value));
+  }
+  PetscCall(AgreeOnFailedWrite(tr, ierr, "Writing an attribute of the trajectory"));
+  PetscFunctionReturn(0);
 }
 
 static PetscErrorCode Append_Rank0(SNAPSTrajectory tr, PetscReal t, const PetscReal field[], const PetscReal diag[])

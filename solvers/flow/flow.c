@@ -10,6 +10,7 @@
 #include <nvector/nvector_petsc.h>
 #include <sundials/sundials_linearsolver.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <snaps/options.h>
@@ -305,6 +306,8 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   /* a fixed step turns ARKODE's error control off and the stage solves are exact: the tolerances would change nothing */
   PetscCheck(!(r->hfixed > 0 && (set[0] || set[1])), r->comm, PETSC_ERR_USER_INPUT, "%s%s%s set ARKODE's error control, which -ark_fixed_step %g turns off: remove %s, or -ark_fixed_step", set[0] ? "-ark_rtol" : "", set[0] && set[1] ? " and " : "", set[1] ? "-ark_atol" : "",
              (double)r->hfixed, set[0] && set[1] ? "them" : "it");
+  /* NaN never compared due (no line ever) and a negative value acted as 0: both silently */
+  PetscCheck(!PetscIsNanReal(r->progress_every) && r->progress_every >= 0, r->comm, PETSC_ERR_USER_INPUT, "-progress_every must be >= 0 (0: every segment), not %g", (double)r->progress_every);
   PetscCheck(r->save_start >= 0 && r->transient >= 0, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-save_start and -lyapunov_transient cannot be negative");
   PetscCheck(r->save_start <= r->T, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-save_start %g is beyond -T %g: nothing would be saved; lower it or raise -T", (double)r->save_start, (double)r->T);
   PetscCheck(!has || r->checkpoint[0], r->comm, PETSC_ERR_USER_INPUT, "-checkpoint_every %g needs -checkpoint <file>", (double)r->ckpt_every);
@@ -726,6 +729,39 @@ static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const 
   PetscCall(PetscFree(all));
   PetscCall(SNAPSCheckpointWrite(ck, r->checkpoint));
   PetscCall(SNAPSCheckpointDestroy(&ck));
+  if (r->traj) PetscCall(SNAPSTrajectorySetResumable(r->traj, PETSC_TRUE)); /* a restart can now resume its rows */
+  PetscFunctionReturn(0);
+}
+
+/* A restart's -trajectory must be the interrupted run's: the partial file (or the finished file) that it would continue
+   records the fingerprint of the run that wrote it, which must be this run's (the checkpoint's, ReadCheckpoint() checked
+   that). Without this, the partial file of another run of the same name (a run directory moved next to it) was cut
+   back and continued: its rows spliced to this run's. Files written before the fingerprint was recorded pass. */
+static PetscErrorCode CheckTrajectoryRun(FlowRun r, const char fp[])
+{
+  char run[PETSC_MAX_PATH_LEN + 1024], from[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSTrajectoryGetRun(r->comm, r->trajectory, run, sizeof(run), from, sizeof(from)));
+  PetscCheck(!run[0] || !strcmp(run, fp), r->comm, PETSC_ERR_USER_INPUT, "The trajectory file '%s' (for -trajectory %s) belongs to another run than the checkpoint '%s'.\n  It was written by: %s\n  The checkpoint's run: %s\nGive the -trajectory of the run that wrote the checkpoint", from, r->trajectory, r->restart, run, fp);
+  PetscFunctionReturn(0);
+}
+
+/* Whether the files a and b (both existing) are one file under two names: rank 0 looks; every rank gets its answer. */
+static PetscErrorCode SameFile(MPI_Comm comm, const char a[], const char b[], PetscBool *same)
+{
+  PetscMPIInt rank;
+  int         s = 0;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    struct stat sa, sb;
+
+    s = stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  }
+  PetscCallMPI(MPI_Bcast(&s, 1, MPI_INT, 0, comm));
+  *same = s ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 
@@ -746,8 +782,8 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
              r->checkpoint[0] ? "" : ".\nThis run has no -checkpoint: give the interrupted run's -checkpoint (and its -checkpoint_every, which sets segment=)");
   PetscCall(SNAPSCheckpointHas(ck, "trajectory", &has)); /* not in checkpoints written before it was recorded */
   if (has && !r->trajectory[0]) {
-    char      partial[PETSC_MAX_PATH_LEN];
-    PetscBool exists = PETSC_FALSE, hasrel;
+    char      partial[PETSC_MAX_PATH_LEN], relfile[PETSC_MAX_PATH_LEN + 1024] = "", relpartial[PETSC_MAX_PATH_LEN] = "";
+    PetscBool exists = PETSC_FALSE, hasrel, relexists = PETSC_FALSE;
 
     /* first where the checkpoint is now (a run directory moved or copied: the partial file moved with it), then the
        absolute name of the run (the checkpoint alone moved; checkpoints written before the relative name was) */
@@ -761,11 +797,22 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
         PetscCall(PetscSNPrintf(fpfile, sizeof(fpfile), "%.*s/%s", (int)(slash - r->restart), r->restart, rel));
       else
         PetscCall(PetscStrncpy(fpfile, rel, sizeof(fpfile)));
-      if (fpfile[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, fpfile, partial, sizeof(partial), &exists));
+      if (fpfile[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, fpfile, relpartial, sizeof(relpartial), &relexists));
+      PetscCall(PetscStrncpy(relfile, fpfile, sizeof(relfile)));
     }
-    if (!exists) {
-      PetscCall(SNAPSCheckpointGetString(ck, "trajectory", fpfile, sizeof(fpfile)));
-      if (fpfile[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, fpfile, partial, sizeof(partial), &exists));
+    PetscCall(SNAPSCheckpointGetString(ck, "trajectory", fpfile, sizeof(fpfile)));
+    if (fpfile[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, fpfile, partial, sizeof(partial), &exists));
+    if (relexists && exists) { /* two partial files (the checkpoint's directory moved next to another run's): neither is
+                                  picked silently; -trajectory then chooses, and the file's fingerprint is checked */
+      PetscBool same;
+
+      PetscCall(SameFile(r->comm, relpartial, partial, &same));
+      PetscCheck(same, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory and was interrupted, and two partial files could hold its rows so far: '%s' (where the checkpoint is now, for -trajectory %s) and '%s' (where the run wrote it, for -trajectory %s). Give -trajectory naming the interrupted run's one (a restart refuses another run's partial file)", r->restart, relpartial, relfile, partial, fpfile);
+    }
+    if (relexists) { /* first where the checkpoint is now */
+      PetscCall(PetscStrncpy(fpfile, relfile, sizeof(fpfile)));
+      PetscCall(PetscStrncpy(partial, relpartial, sizeof(partial)));
+      exists = PETSC_TRUE;
     }
     PetscCheck(!exists, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory '%s' and was interrupted: its rows so far are in '%s'. Give -trajectory %s to continue it there, or delete that partial file to continue without a trajectory", r->restart, fpfile, partial, fpfile);
   }
@@ -1306,10 +1353,16 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   if (r->restart[0]) PetscCall(ReadCheckpoint(r, hbase, htwin));
   r->t_begin = r->t;
   if (r->trajectory[0]) {
+    char fp[PETSC_MAX_PATH_LEN + 1024];
+
+    PetscCall(RunFingerprint(r, fp, sizeof(fp)));
+    if (r->restart[0]) PetscCall(CheckTrajectoryRun(r, fp));
     PetscCall(SNAPSTrajectoryOpen(r->comm, r->trajectory, &pb->desc, r->restart[0] ? r->next_save : -1, &r->traj));
-    /* a failed write keeps the rows so far for a restart from this run's checkpoints (or the -restart one, which a
-       restart without -checkpoint leaves as it is); without any, nothing could resume them: they are removed */
-    PetscCall(SNAPSTrajectorySetResumable(r->traj, r->checkpoint[0] || r->restart[0] ? PETSC_TRUE : PETSC_FALSE));
+    /* a failed write keeps the rows so far where a checkpoint of this run exists to resume them: the -restart one
+       (which a restart without -checkpoint leaves as it is), or from the first one this run writes (WriteCheckpoint());
+       before that, nothing could resume them: they are removed */
+    PetscCall(SNAPSTrajectorySetResumable(r->traj, r->restart[0] ? PETSC_TRUE : PETSC_FALSE));
+    PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "run_fingerprint", fp)); /* what a restart compares (CheckTrajectoryRun()) */
     if (pb->attributes) PetscCall(pb->attributes(pb->ctx, r->traj));
     if (r->init_trajectory[0]) { /* the equation's "init" did not run */
       PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "init", "trajectory"));

@@ -9,14 +9,15 @@ static const char help[] = "snaps-poisson-param: -div(kappa(x; mu) grad u) = f(x
                            "  -snapshots <s.h5>      write the solutions and right-hand sides (natural ordering) for snaps-pod\n"
                            "  -dof_coordinates <c.h5> write /X (n x d): the position of every unknown (the Lagrange nodes) in the same natural\n"
                            "                         ordering, so that snapshots can be evaluated at points (e.g. to compare discretisations)\n"
-                           "  -results <r.json>      per solve: ksp_iterations, solve_times_s (KSPSolve, guess included), assembly time,\n"
+                           "  -results <r.json>      per solve: ksp_iterations, solve_time_s (KSPSolve, guess included), assembly time,\n"
                            "                         relative L2 error and relative residual of the initial guess, and for\n"
                            "                         -ksp_guess_type sna the times of the guess, of the surrogate's field prediction and\n"
                            "                         of its coordinates; medians (median_ksp_iterations, ...); wall_time_s, the domain\n"
                            "                         (domain_lower, domain_upper; a mesh file: mesh), the files given (samples,\n"
                            "                         snapshots, dof_coordinates), the machine (times: max over ranks). dofs is the\n"
                            "                         linear system's size, the boundary rows (identity) included; free_dofs leaves them\n"
-                           "                         out (snaps-poisson's dofs)\n"
+                           "                         out (snaps-poisson's dofs). A per-sample array has the name snaps-poisson gives the\n"
+                           "                         figure of its one solve (ksp_iterations, solve_time_s, ...), one value per sample\n"
                            "  -progress_every <s>    wall seconds between progress lines during the solves (10; 0: every solve)\n"
                            "  -batch_repeat <r>      with -ksp_guess_type sna, after the solves: the surrogate alone predicts all N\n"
                            "                         fields at once (SNAGuessPredictFields), r times (5; 0: not done); its median time\n"
@@ -463,6 +464,8 @@ int main(int argc, char **argv)
     PetscCall(PetscFinalize());
     return 0;
   }
+  /* NaN never compared due (no line ever) and a negative value acted as 0: both silently */
+  PetscCheck(!PetscIsNanReal(progress.every) && progress.every >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-progress_every must be >= 0 (0: every solve), not %g", (double)progress.every);
   PetscCheck(batch_reps >= 0 && batch_reps <= 1000000, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat must be 0 to 1000000, not %" PetscInt_FMT, batch_reps);
   PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_type", guesstype, sizeof(guesstype), NULL)); /* KSPGetGuess() would create one */
   PetscCall(PetscStrcmp(guesstype, KSPGUESSSNA, &batch));
@@ -570,7 +573,7 @@ int main(int argc, char **argv)
       PetscCall(SNAPSReportSetReal(report, "ksp_rtol", rtol));
       PetscCall(SNAPSReportSetString(report, "guess_type", guesstype));
       PetscCall(SNAPSReportSetRealArray(report, "ksp_iterations", N, its));
-      PetscCall(SNAPSReportSetRealArray(report, "solve_times_s", N, tsolve));
+      PetscCall(SNAPSReportSetRealArray(report, "solve_time_s", N, tsolve));
       PetscCall(SNAPSReportSetRealArray(report, "guess_time_s", N, tguess));
       PetscCall(SNAPSReportSetRealArray(report, "prediction_time_s", N, tfield));
       PetscCall(SNAPSReportSetRealArray(report, "coordinates_time_s", N, tcoord));

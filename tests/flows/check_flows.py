@@ -22,9 +22,12 @@ checks:
   restart_omissions a restart without -checkpoint, or without the -trajectory of an interrupted run: continued, or
                     refused naming the option (and the partial file, kept)
   restart_moved     a run directory moved (or copied) after the run was killed: a restart without -trajectory finds
-                    the partial file in the new place (the checkpoint names it relative to itself), not the old one
+                    the partial file in the new place (the checkpoint names it relative to itself), not the old one,
+                    also from sibling directories (../tr/tr.h5); beside another run's partial file of the same name,
+                    both candidates are named and the other run's file is refused as -trajectory
   trajectory_names  a -trajectory name with ':' (the XDMF's "file:/dataset" separator) beside a 2-D field, or with a
-                    control character, is refused naming the option, the value and the fix, before any output
+                    control character, or (2-D) a base name that is not UTF-8, is refused naming the option, the value and
+                    the fix, before any output
   lyapunov          KS L = 22: a short two-trajectory estimate of the leading exponent is positive and near 0.05;
                     the report's exponent, span and standard error are those of its members, as printed
   unused_options    a misspelt option is warned about once, before the integration (also in a run killed before its
@@ -54,7 +57,7 @@ os.makedirs(scratch)
 
 
 def run(cmd, expect_rc=0):
-    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
     if p.returncode != expect_rc:
         sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}, expected {expect_rc}:\n{p.stdout}")
     return p.stdout
@@ -288,7 +291,8 @@ def ranks_agree():
 
 
 def expect_error(cmd, pattern):
-    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # errors="replace": PETSc's error report repeats the command line, which may hold bytes that are not UTF-8
+    p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
     assert p.returncode != 0, f"{' '.join(cmd)} succeeded"
     assert re.search(pattern, p.stdout), f"no '{pattern}' in:\n{p.stdout}"
     print(f"refused as expected: {re.search(pattern, p.stdout).group(0)}")
@@ -440,6 +444,49 @@ def restart_moved():
     assert os.path.exists(os.path.join(new, ".tr.h5.partial")), "the restart of the copy touched the original's partial file"
     print("a moved run directory: its partial file found there; a copy resumed in the copy")
 
+    # sibling directories (the checkpoint names the trajectory "../tr/tr.h5"), the run directory moved as a whole
+    d, d2 = path("sib"), path("sib_moved")
+    os.makedirs(os.path.join(d, "ck"))
+    os.makedirs(os.path.join(d, "tr"))
+    p = script_runner.program(base + ["-checkpoint", os.path.join(d, "ck", "ck.h5"), "-trajectory", os.path.join(d, "tr", "tr.h5"), "-abort_at", "3"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert p.returncode != 0, "the -abort_at run was not killed"
+    os.rename(d, d2)
+    ck = os.path.join(d2, "ck", "ck.h5")
+    expect_error(base + ["-checkpoint", ck, "-restart", ck],
+                 r"wrote -trajectory '[^']*sib_moved/ck/\.\./tr/tr\.h5' and was interrupted: its rows so far are in '[^']*sib_moved/ck/\.\./tr/\.tr\.h5\.partial'")
+    run(base + ["-checkpoint", ck, "-restart", ck, "-trajectory", os.path.join(d2, "tr", "tr.h5")])
+    with h5py.File(os.path.join(d2, "tr", "tr.h5")) as h:
+        assert list(h["time"][:]) == [0, 1, 2, 3, 4, 5, 6], h["time"][:]
+    print("sibling checkpoint and trajectory directories, moved: the partial file found as ../tr/.tr.h5.partial and resumed")
+
+    # review s21a, 1: run A's checkpoint directory moved next to run B's partial file of the same name. The relative name
+    # finds B's file, the absolute one A's own: both are named, not B's picked; and B's file given as -trajectory is
+    # refused as another run's (it was cut back and continued: B's rows 0..3 spliced to A's 4..6), and left as it was
+    X, Y = path("X"), path("Y")
+    os.makedirs(os.path.join(X, "runA"))
+    os.makedirs(os.path.join(Y, "runB"))
+    for seed, ckf, trf in (("1", os.path.join(X, "runA", "ck.h5"), os.path.join(X, "tr.h5")), ("2", os.path.join(Y, "runB", "ck.h5"), os.path.join(Y, "tr.h5"))):
+        p = script_runner.program(base + ["-seed", seed, "-checkpoint", ckf, "-trajectory", trf, "-abort_at", "3"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert p.returncode != 0, "the -abort_at run was not killed"
+    os.rename(os.path.join(X, "runA"), os.path.join(Y, "runA"))
+    ck = os.path.join(Y, "runA", "ck.h5")
+    with open(os.path.join(Y, ".tr.h5.partial"), "rb") as f:
+        b_bytes = f.read()
+    expect_error(base + ["-seed", "1", "-checkpoint", ck, "-restart", ck],
+                 r"two partial files could hold its rows so far: '[^']*Y/runA/\.\./\.tr\.h5\.partial' .*and '[^']*X/\.tr\.h5\.partial'")
+    expect_error(base + ["-seed", "1", "-checkpoint", ck, "-restart", ck, "-trajectory", os.path.join(Y, "tr.h5")],
+                 r"The trajectory file '[^']*Y/\.tr\.h5\.partial' \(for -trajectory [^)]*\) belongs to another run than the checkpoint '[^']*Y/runA/ck\.h5'")
+    with open(os.path.join(Y, ".tr.h5.partial"), "rb") as f:
+        assert f.read() == b_bytes, "the refused restart changed the other run's partial file"
+    assert not os.path.exists(os.path.join(Y, "tr.h5")), "the refused restart wrote the other run's trajectory"
+    run(base + ["-seed", "1", "-checkpoint", ck, "-restart", ck, "-trajectory", os.path.join(X, "tr.h5")])
+    with h5py.File(os.path.join(X, "tr.h5")) as h:
+        assert list(h["time"][:]) == [0, 1, 2, 3, 4, 5, 6], h["time"][:]
+        assert h.attrs["seed"] == 1
+    print("another run's partial file of the same name: both candidates named; given as -trajectory, refused and untouched")
+
 
 def trajectory_names():
     """The XDMF beside a 2-D trajectory names its data "<file>:/w", which XDMF readers split at the ':' (no escape
@@ -451,6 +498,9 @@ def trajectory_names():
          r"-trajectory '[^']*a:b\.h5': its base name holds ':', .*XDMF.*rename"),
         ([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25"], "tr\r.h5", r"-trajectory '[^']*tr.\.h5'.*control character.*rename"),
         ([KS, "-N", "32", "-T", "0.5", "-dt_save", "0.25"], "tab\t.h5", r"-trajectory '[^']*tab.\.h5'.*control character.*rename"),
+        # a Latin-1 byte (not UTF-8) in the base name made the XDMF (read as UTF-8) not well-formed XML
+        ([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25"], os.fsdecode(b"caf\xe9.h5"),
+         r"-trajectory '[^']*caf.\.h5'.*not valid UTF-8 \(byte 0xe9, shown as '\?', at position 4 of the base name\).*rename"),
     ):
         expect_error(cmd + ["-trajectory", path(name)], pattern)
         assert not os.listdir(scratch), f"a refused run left {os.listdir(scratch)}"
@@ -458,7 +508,11 @@ def trajectory_names():
     os.makedirs(path("d:ir"))
     run([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-trajectory", os.path.join(path("d:ir"), "w.h5")])
     assert os.path.exists(os.path.join(path("d:ir"), "w.xmf"))
-    print("':' refused in a 2-D trajectory's base name, allowed for 1-D and in a directory; control characters refused")
+    utf8 = path("caf\u00e9.h5")  # real UTF-8 is allowed, and gives well-formed XML
+    run([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-trajectory", utf8])
+    ET.parse(utf8[:-3] + ".xmf")
+    run([KS, "-N", "32", "-T", "0.5", "-dt_save", "0.25", "-trajectory", path(os.fsdecode(b"caf\xe9.h5"))])  # 1-D: no XDMF
+    print("':' and invalid UTF-8 refused in a 2-D trajectory's base name, allowed for 1-D and in a directory; control characters refused")
 
 
 def lyapunov():

@@ -57,7 +57,7 @@ if run([kol, "-N", "16", "-T", "0.2", "-dt_save", "0.1", "-ensemble", "2", "-tra
     # every member at every saved time, at its time (the XDMF showed member 0 alone)
     with h5py.File(path("ko.h5"), "r") as h:
         times, shape = h["time"][:], h["w"].shape
-    want = {(float(t), "/w", (k, m, 0, 0), (1, 1) + shape[2:]) for k, t in enumerate(times) for m in range(shape[1])}
+    want = {(float(t), "/w", (k, m, 0, 0), (1, 1, 1, 1), (1, 1) + shape[2:]) for k, t in enumerate(times) for m in range(shape[1])}
     got = set(xdmf_check.slabs(path("ko.xmf")))
     if got != want:
         fails.append("ko.xmf (2 members, %d times): slabs missing %s, unexpected %s" % (len(times), sorted(want - got)[:4], sorted(got - want)[:4]))

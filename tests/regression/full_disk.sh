@@ -4,7 +4,8 @@
 #   full_disk.sh <scratch dir> <data dir of make_data.py> <snaps-fit> <snaps-predict> <snaps-poisson-param> <snaps-ks>
 #                <python> <mpiexec and its options...>
 # The flow solver's checkpoint and trajectory then get a disk with room to start their files but not to finish them:
-# the existing ones stay as they were, no temporary file is left, and the message names the file.
+# the existing ones stay as they were, no temporary file is left, and the message names the file; the partial file of
+# the trajectory is kept only where a checkpoint of the run exists (1 and 2 ranks), and never left empty.
 set -u
 work=$1 data=$2 fit=$3 predict=$4 param=$5 ks=$6 python=$7
 mpiexec=("${@:8}")
@@ -82,11 +83,54 @@ flow "snaps-ks -trajectory on a full disk" tr.h5 "$ks" -N 256 -T 4 -dt_save 0.1 
 [ ! -e "$disk/.tr.h5.partial" ] || { echo "FAIL: the partial file of a run without -checkpoint was left"; fail=1; }
 grep -q "partial file '[^']*disk/\.tr\.h5\.partial' was removed" "$work/out.txt" ||
   { echo "FAIL: the message does not say the partial file was removed:"; tail -5 "$work/out.txt"; fail=1; }
-# with -checkpoint (on another disk) the rows stay in the partial file for -restart, and the message says so
+# with a checkpoint written (on another disk; -save_start: the checkpoints at 0.1 and 0.2 come before the first row,
+# whose write fails) the rows stay in the partial file for -restart, and the message says so
 rm -f "$work/ck2.h5"
-flow "snaps-ks -trajectory -checkpoint on a full disk" tr.h5 "$ks" -N 256 -T 4 -dt_save 0.1 -trajectory "$disk/tr.h5" -checkpoint "$work/ck2.h5"
+flow "snaps-ks -trajectory -checkpoint on a full disk" tr.h5 "$ks" -N 256 -T 4 -dt_save 0.1 -save_start 0.3 -trajectory "$disk/tr.h5" -checkpoint "$work/ck2.h5"
+[ -e "$work/ck2.h5" ] || { echo "FAIL: no checkpoint was written: the case checks nothing"; fail=1; }
 [ -e "$disk/.tr.h5.partial" ] || { echo "FAIL: the partial file of a run with -checkpoint was removed"; fail=1; }
 grep -q "rows so far stay in '[^']*disk/\.tr\.h5\.partial'.*-restart" "$work/out.txt" ||
   { echo "FAIL: the message does not say the partial file was kept for -restart:"; tail -5 "$work/out.txt"; fail=1; }
 rm -f "$disk/.tr.h5.partial"
+# with -checkpoint but none written yet (the first is due at t = 4) no restart could use the rows either: removed (it
+# was kept, and the message promised a restart from a checkpoint that did not exist; review s21a, 2)
+rm -f "$work/ck3.h5"
+flow "snaps-ks -trajectory -checkpoint on a full disk before the first checkpoint" tr.h5 "$ks" -N 256 -T 4 -dt_save 0.1 -checkpoint_every 4 -trajectory "$disk/tr.h5" -checkpoint "$work/ck3.h5"
+[ ! -e "$work/ck3.h5" ] || { echo "FAIL: a checkpoint was written: the case checks nothing"; fail=1; }
+[ ! -e "$disk/.tr.h5.partial" ] || { echo "FAIL: the partial file of a run that has written no checkpoint was left"; fail=1; }
+grep -q "partial file '[^']*disk/\.tr\.h5\.partial' was removed.*no checkpoint of the run exists" "$work/out.txt" ||
+  { echo "FAIL: the message does not say the partial file was removed:"; tail -5 "$work/out.txt"; fail=1; }
+rm -f "$disk/.tr.h5.partial"
+# 2 ranks (the failure is rank 0's: every rank must stop with the one message, and soon): removed without a checkpoint,
+# kept with one (review s21a, 8)
+for ck in "" "$work/ck4.h5"; do
+  what="snaps-ks -trajectory ${ck:+-checkpoint }on 2 ranks on a full disk"
+  rm -f "$work/ck4.h5"
+  timeout 30 "${mpiexec[@]}" -n 2 "$ks" -N 256 -ensemble 2 -T 4 -dt_save 0.1 -save_start 0.3 -trajectory "$disk/tr.h5" ${ck:+-checkpoint "$ck"} >"$work/out.txt" 2>&1
+  rc=$?
+  if [ $rc = 124 ]; then echo "FAIL $what: hung (killed after 30 s)"; fail=1; elif [ $rc = 0 ]; then echo "FAIL $what: succeeded"; fail=1; fi
+  [ "$(grep -c "Appending to the trajectory '[^']*disk/tr\.h5' failed" "$work/out.txt")" = 1 ] ||
+    { echo "FAIL $what: not one message naming the file:"; tail -5 "$work/out.txt"; fail=1; }
+  if [ -z "$ck" ]; then
+    [ ! -e "$disk/.tr.h5.partial" ] || { echo "FAIL $what: the partial file was left"; fail=1; }
+  else
+    [ -e "$disk/.tr.h5.partial" ] || { echo "FAIL $what: the partial file was removed"; fail=1; }
+  fi
+  [ "$(sha256sum <"$disk/tr.h5")" = "$(sha256sum <"$work/tr.h5")" ] || { echo "FAIL $what: the existing tr.h5 changed"; fail=1; }
+  rm -f "$disk/.tr.h5.partial"
+  echo "checked: $what"
+done
+# no room even to create the partial file: the message gives the reason, and no empty partial file is left (one was,
+# with or without -checkpoint; review s21a, 3)
+dd if=/dev/zero of="$disk/fill" bs=1k >/dev/null 2>&1
+for ck in "" "$work/ck5.h5"; do
+  what="snaps-ks -trajectory ${ck:+-checkpoint }on a disk with no room for the file"
+  run "$ks" -N 64 -T 1 -dt_save 0.1 -trajectory "$disk/new.h5" ${ck:+-checkpoint "$ck"}
+  [ ! -e "$disk/.new.h5.partial" ] || { echo "FAIL $what: an empty partial file was left"; fail=1; }
+  grep -q "Cannot create the trajectory file '[^']*disk/\.new\.h5\.partial': [A-Z][^(]* (disk full" "$work/out.txt" ||
+    { echo "FAIL $what: the message does not give the reason:"; tail -5 "$work/out.txt"; fail=1; }
+  rm -f "$disk/.new.h5.partial"
+  echo "checked: $what"
+done
+rm -f "$disk/fill"
 exit $fail

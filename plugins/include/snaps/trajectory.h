@@ -10,7 +10,8 @@
                            and the run's parameters (SNAPSTrajectorySetAttribute*): integers (N, seed,
                            forcing_wavenumber) int64 (float64 in older files; readers take either), reals
                            float64 (L, Re, nu, alpha, forcing_amplitude, dt_save, init_time), strings (init,
-                           init_trajectory, stepper, stepper_model); README "File contracts" lists them
+                           init_trajectory, stepper, stepper_model, run_fingerprint: the options that make the
+                           run, which a restart compares, SNAPSTrajectoryGetRun()); README "File contracts" lists them
    While a run is going the rows go to "<dir>/.<base>.partial", flushed after every row, so a killed run
    keeps what it wrote (a write that fails removes it where no restart could resume it: SNAPSTrajectorySetResumable());
    SNAPSTrajectoryClose() renames it to the final name. A restarted run reopens the
@@ -43,6 +44,7 @@ PETSC_EXTERN PetscErrorCode SNAPSTrajectoryPartialName(MPI_Comm, const char[], c
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryCheckName(MPI_Comm, const char[], const char[], PetscBool);
 /* Whether a restart can resume the partial file (default yes): a failed write keeps it, or removes it. */
 PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetResumable(SNAPSTrajectory, PetscBool);
+PETSC_EXTERN PetscErrorCode SNAPSTrajectoryGetRun(MPI_Comm, const char[], char[], size_t, char[], size_t);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm, const char[], const SNAPSTrajectoryDesc *, PetscInt, SNAPSTrajectory *);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory, const char[], PetscReal);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectorySetAttributeInt(SNAPSTrajectory, const char[], PetscInt);

@@ -289,8 +289,8 @@ PETSC_INTERN SNAHDF5ArrayState SNAHDF5InspectArray(hid_t, int, int *, hsize_t[])
    LZF is the usual one), and then what to say, "is compressed with HDF5 filter 32000 (lzf), which ...: rewrite it
    with gzip compression or none ...", in text (len bytes). Not before the read: a chunk that an optional filter could
    not shrink is stored unfiltered, and a dataset of such chunks reads fine. Arguments: dset, text, len. */
-PETSC_INTERN PetscBool         SNAHDF5MissingFilterText(hid_t, char[], size_t);
-PETSC_INTERN const char       *SNAHDF5ArrayStateText(SNAHDF5ArrayState);
+PETSC_INTERN PetscBool   SNAHDF5MissingFilterText(hid_t, char[], size_t);
+PETSC_INTERN const char *SNAHDF5ArrayStateText(SNAHDF5ArrayState);
 /* Dataset-creation properties for a float64 array: chunked with HDF5's Fletcher32 checksum (contiguous
    when it has no elements); the caller closes it. */
 PETSC_INTERN hid_t SNAHDF5ArrayCreateProperties(int, const hsize_t[]);

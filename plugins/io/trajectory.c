@@ -441,7 +441,8 @@ static PetscErrorCode ResumeFile_Rank0(SNAPSTrajectory tr, PetscInt rows)
 /*@C
   SNAPSTrajectoryOpen - Starts a trajectory file: a new one (resume < 0), or the partial file of an
   interrupted run cut back to its first resume rows (a restart from a checkpoint); without a partial file, a
-  copy of the complete file of a finished run, cut back the same way (a restart that raises -T). Collective.
+  copy of the complete file of a finished run, cut back the same way (a restart that raises -T). A stream (such as
+  /dev/null) keeps no rows: resuming one is refused. Collective.
 
   Input Parameters:
 + comm   - the ranks of the run; rank 0 writes
@@ -456,6 +457,20 @@ PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm comm, const char file[], const SNAPS
 
   PetscFunctionBegin;
   PetscCheck(desc->sdim >= 1 && desc->sdim <= 2 && desc->ndiag >= 0 && desc->ndiag <= MAX_DIAG && desc->members >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "A trajectory holds 1-D or 2-D fields, 1 or more members and at most %d diagnostics", (int)MAX_DIAG);
+  if (resume >= 0) { /* a stream's rows went into it (its partial file is per process): none are kept to continue */
+    PetscMPIInt rank;
+    int         stream = 0;
+
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    if (!rank) {
+      PetscBool s;
+
+      PetscCall(SNAPSOutputIsStream(file, &s));
+      stream = s ? 1 : 0;
+    }
+    PetscCallMPI(MPI_Bcast(&stream, 1, MPI_INT, 0, comm));
+    PetscCheck(!stream, comm, PETSC_ERR_USER_INPUT, "The trajectory '%s' is a stream (such as /dev/null), which keeps no rows: a restart cannot continue it. Leave it out of the restart, or continue into a file", file);
+  }
   PetscCall(PetscNew(&tr));
   tr->comm = comm;
   tr->desc = *desc;

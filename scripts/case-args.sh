@@ -1,4 +1,7 @@
 # Sourced by cases/*/run.sh (and scripts/run-cases.sh, for case_help) before any work: their arguments' one check.
+# It also gives them the MPI environment (scripts/env.sh: Open MPI as root, more ranks than cores), so that a case
+# started by hand runs its programs as under scripts/run-cases.sh.
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 # -h or --help prints the script's usage (its header from the "Usage:" line to the end of the comment block) and exits
 # 0; an option where the output directory belongs is refused (mkdir -p would take --help for a name, or print its own
 # help and go on), and so are arguments beyond those the script takes (it would ignore them).

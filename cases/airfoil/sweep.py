@@ -6,7 +6,7 @@ Cases are independent serial jobs, --jobs at a time (two on two cores beats one 
 a case whose result file exists is skipped; each result is written to a temporary file and renamed, so an
 interrupted sweep never leaves a half-written result. Results: <work>/{lf,hf}/case_NNNN.json.
 
-  cases/airfoil/run.sh sweep [--lf 480] [--hf 104] [--jobs 2] [--work cases/airfoil/work]
+  cases/airfoil/run.sh [--lf 480] [--hf 104] [--jobs 2] [--work cases/airfoil/work]
 """
 import argparse
 import concurrent.futures as cf

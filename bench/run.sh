@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Usage: [BENCH_OUT=DIR] bench/run.sh [bench_sna options]
 # Builds bench_sna if needed and runs the SNAPS benchmark alone on this machine:
 #   (a) scattered evaluation and (b) grid evaluation on 1 rank, (c) ALS fit on 1 and 2 ranks.
 # Writes {eval,grid,fit_1rank,fit_2ranks}.json and the merged summary.json into BENCH_OUT (default bench/results,
@@ -17,6 +18,8 @@ build=${BUILD_DIR:-$root/build}
 mpiexec=${MPIEXEC:-mpiexec}
 python=${PYTHON:-/usr/bin/python3}
 out=${BENCH_OUT:-$bench/results}
+source "$root/scripts/case-args.sh"
+case_help "$@" # -h, --help: the usage above, before the refusal below (which would take --help for a bench_sna option)
 # refused before anything is built or run: a quick run would replace the committed results with other figures
 if [ $# -gt 0 ] && [ -z "${BENCH_OUT:-}" ]; then
   echo "bench/run.sh: extra arguments ($*) make a run unlike the committed bench/results/*.json: give it an output" >&2

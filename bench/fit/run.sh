@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Usage: [FIT_OUT=DIR] bash bench/fit/run.sh [--quick] [bench_fit options]
 # Fit benchmark (issue 12, "measure, do not guess"): training and test MSE against wall time of plain ALS,
 # ALS with line-search extrapolation, ALS with Anderson acceleration, Levenberg-Marquardt, TAO LMVM, the default
 # fit (auto from the tensor start, 10% held out, rise stop, refit), the previous default (auto from the random start,
@@ -22,6 +23,8 @@ unset CDPATH # a CDPATH entry makes cd print the directory, which would end up i
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
+source "$root/scripts/case-args.sh"
+case_help "$@" # -h, --help: the usage above
 build=${BUILD_DIR:-$root/build}
 mpiexec=${MPIEXEC:-mpiexec}
 python=${PYTHON:-/usr/bin/python3}

@@ -150,6 +150,11 @@ def bench_arguments(d):
         failures.append("bench/flows/ranks.sh 128: exit %s, %r (expected a refusal: it takes no arguments)" % (rc, se[-200:]))
     if os.stat(committed).st_mtime_ns != before:
         failures.append("bench/flows/ranks.sh rewrote the committed %s" % committed)
+    for script in (("bench", "run.sh"), ("bench", "fit", "run.sh")):  # usage, not a refusal or a build and run
+        for h in ("-h", "--help"):
+            rc, so, se = run(["bash", os.path.join(ROOT, *script), h], d)
+            if rc != 0 or "Usage:" not in so:
+                failures.append("%s %s: exit %s, %r (expected its usage)" % ("/".join(script), h, rc, (so + se)[-200:]))
     peers = os.path.join(ROOT, "bench", "poisson-peers", "run.sh")
     for args, code, where, text in ((["--help"], 0, "out", "Usage:"), (["--retabel"], 2, "err", "--retabel"),
                                     ([os.path.join(d, "peers"), "--np", "0"], 2, "err", "--np")):

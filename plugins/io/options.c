@@ -256,9 +256,11 @@ PetscErrorCode SNAPSCheckOutputNotInput(MPI_Comm comm, const char outopt[], cons
   PetscFunctionReturn(0);
 }
 
-/* The canonical name of path: its directory resolved (symbolic links, "." and "..") and its base name; the
-   directory must exist. Returns errno, or 0. */
-static int CanonicalPath(const char path[], char canon[], size_t len)
+/*@C
+  SNAPSCanonicalPath - The canonical name of path: its directory resolved (symbolic links, "." and "..") and its base
+  name ("/<base>" for a file in the root directory); the directory must exist. Not collective. Returns errno, or 0.
+@*/
+int SNAPSCanonicalPath(const char path[], char canon[], size_t len)
 {
   char        dir[PETSC_MAX_PATH_LEN], real[PETSC_MAX_PATH_LEN];
   const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
@@ -369,7 +371,7 @@ static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *
       if (access(prefix[0] ? prefix : "/", W_OK | X_OK)) snprintf(msg, len, "%s '%s' is a %s, written from a complete temporary file in '%s' (TMPDIR), where it cannot be written (%s): set TMPDIR to a writable directory", opts[i], files[i], "character device", prefix[0] ? prefix : "/", strerror(errno));
       continue; /* two outputs into one stream follow each other: no clash */
     }
-    if ((err = CanonicalPath(target, canon[i], sizeof(canon[i])))) {
+    if ((err = SNAPSCanonicalPath(target, canon[i], sizeof(canon[i])))) {
       snprintf(msg, len, "%s %s: its directory cannot be used (%s): create it first, or choose another path", opts[i], name, strerror(err));
       break;
     }

@@ -631,19 +631,13 @@ static PetscErrorCode TrajectoryPath(FlowRun r, char path[], size_t len)
   PetscFunctionReturn(0);
 }
 
-/* The resolved directory of file (its part before the last '/', "." without one) in dir; "" when it cannot be resolved. */
-static void ResolvedDirectory(const char file[], char dir[PETSC_MAX_PATH_LEN])
+/* The resolved directory of file (SNAPSCanonicalPath() without the base name: "" for the root directory, so that every
+   directory below it reads "<dir>/..."); false where it cannot be resolved. */
+static PetscBool ResolvedDirectory(const char file[], char dir[PETSC_MAX_PATH_LEN])
 {
-  char        d[PETSC_MAX_PATH_LEN];
-  const char *slash = strrchr(file, '/');
-
-  if (!slash)
-    snprintf(d, sizeof(d), ".");
-  else if (slash == file)
-    snprintf(d, sizeof(d), "/");
-  else
-    snprintf(d, sizeof(d), "%.*s", (int)(slash - file), file);
-  if (!realpath(d, dir)) dir[0] = 0;
+  if (SNAPSCanonicalPath(file, dir, PETSC_MAX_PATH_LEN)) return PETSC_FALSE;
+  *strrchr(dir, '/') = 0;
+  return PETSC_TRUE;
 }
 
 /* -trajectory relative to the directory of -checkpoint ("tr.h5" beside it, "../out/tr.h5", ...), so that a restart
@@ -658,11 +652,7 @@ static PetscErrorCode TrajectoryRelativePath(FlowRun r, char rel[], size_t len)
   PetscFunctionBegin;
   rel[0] = 0;
   if (!r->trajectory[0]) PetscFunctionReturn(0);
-  ResolvedDirectory(r->checkpoint, from);
-  ResolvedDirectory(r->trajectory, to);
-  if (!from[0] || !to[0]) PetscFunctionReturn(0);
-  if (!strcmp(from, "/")) from[0] = 0; /* so that every directory below reads "<from>/..." */
-  if (!strcmp(to, "/")) to[0] = 0;
+  if (!ResolvedDirectory(r->checkpoint, from) || !ResolvedDirectory(r->trajectory, to)) PetscFunctionReturn(0);
   for (size_t i = 0;; i++) { /* the longest common prefix of whole components */
     const char a = from[i], b = to[i];
 

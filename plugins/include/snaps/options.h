@@ -27,6 +27,8 @@ PETSC_EXTERN PetscErrorCode SNAPSCheckOutputNotInput(MPI_Comm, const char[], con
    written: a directory, a directory that is missing or not writable, two outputs that are the same file
    (resolved paths, or device and inode). Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSCheckOutputs(MPI_Comm, PetscInt, const char *const[], const char *const[]);
+/* The canonical name of a path whose directory exists (directory resolved, base name kept); errno or 0 */
+PETSC_EXTERN int SNAPSCanonicalPath(const char[], char[], size_t);
 
 /* The machine's physical memory in bytes (sysconf), or 0 when it cannot be told. Not collective. */
 PETSC_EXTERN PetscErrorCode SNAPSPhysicalMemory(PetscLogDouble *);

@@ -10,6 +10,7 @@
 #endif
 #include <snaps/report.h>
 #include <snaps/version.h>
+#include <snaps/private/snaimpl.h>   /* SNAPSUtf8Sequence() */
 #include <petsc/private/petscimpl.h> /* PetscValid...() argument checks */
 
 #include <petscblaslapack.h>
@@ -59,7 +60,7 @@ static cJSON *ReportReal_Private(PetscReal v)
 /* The length (1 to 4) of the valid UTF-8 sequence at s (RFC 3629: no overlong forms, no surrogates, nothing past
    U+10FFFF), or 0 when s starts with a byte that is not valid UTF-8 there. s is NUL-terminated: a sequence cut short
    meets the NUL, which no continuation byte matches. */
-static size_t Utf8Sequence(const unsigned char s[])
+size_t SNAPSUtf8Sequence(const unsigned char s[])
 {
   const unsigned char c = s[0];
 
@@ -89,7 +90,7 @@ static cJSON *ReportString_Private(const char value[])
   cJSON               *item;
 
   while (s[n]) {
-    len = Utf8Sequence(s + n);
+    len = SNAPSUtf8Sequence(s + n);
     bad += !len;
     n += len ? len : 1;
   }
@@ -100,7 +101,7 @@ static cJSON *ReportString_Private(const char value[])
       fixed[o] = 0;
       break;
     }
-    len = Utf8Sequence(s + i);
+    len = SNAPSUtf8Sequence(s + i);
     if (len) {
       memcpy(fixed + o, s + i, len);
       o += len;

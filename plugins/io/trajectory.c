@@ -57,30 +57,6 @@ static PetscErrorCode PartialName(const char file[], char out[], size_t len)
   PetscFunctionReturn(0);
 }
 
-/* The length of the valid UTF-8 sequence at s (1 to 4 bytes), or 0 where s does not start one: a stray continuation
-   byte, a Latin-1 byte such as 0xe9, an overlong form, a surrogate or a code point above U+10FFFF. */
-static size_t Utf8Length(const unsigned char s[])
-{
-  size_t        n;
-  unsigned long cp;
-
-  if (s[0] < 0x80) return 1;
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-    n = 2, cp = s[0] & 0x1f;
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-    n = 3, cp = s[0] & 0x0f;
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-    n = 4, cp = s[0] & 0x07;
-  else
-    return 0;
-  for (size_t i = 1; i < n; i++) {
-    if ((s[i] & 0xc0) != 0x80) return 0; /* also stops at the terminating zero */
-    cp = (cp << 6) | (s[i] & 0x3f);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  return n;
-}
-
 /*@C
   SNAPSTrajectoryCheckName - Refuses a trajectory name that the files written for it cannot hold: a control character
   anywhere (a CR from a script with DOS line ends; XML cannot hold most of them), and, where an XDMF file is written
@@ -112,7 +88,7 @@ PetscErrorCode SNAPSTrajectoryCheckName(MPI_Comm comm, const char opt[], const c
     }
   }
   for (size_t i = 0; xdmf && base[i];) {
-    const size_t n = Utf8Length((const unsigned char *)base + i);
+    const size_t n = SNAPSUtf8Sequence((const unsigned char *)base + i);
 
     if (!n) { /* shown with '?' for every byte above 0x7f: the raw bytes would garble a UTF-8 terminal */
       const unsigned char c = (unsigned char)base[i];

@@ -291,6 +291,8 @@ PETSC_INTERN SNAHDF5ArrayState SNAHDF5InspectArray(hid_t, int, int *, hsize_t[])
    not shrink is stored unfiltered, and a dataset of such chunks reads fine. Arguments: dset, text, len. */
 PETSC_INTERN PetscBool   SNAHDF5MissingFilterText(hid_t, char[], size_t);
 PETSC_INTERN const char *SNAHDF5ArrayStateText(SNAHDF5ArrayState);
+/* report.c: the length (1 to 4) of the valid UTF-8 sequence at s, 0 where none starts (RFC 3629) */
+PETSC_INTERN size_t SNAPSUtf8Sequence(const unsigned char[]);
 /* Dataset-creation properties for a float64 array: chunked with HDF5's Fletcher32 checksum (contiguous
    when it has no elements); the caller closes it. */
 PETSC_INTERN hid_t SNAHDF5ArrayCreateProperties(int, const hsize_t[]);

@@ -269,7 +269,7 @@ PetscErrorCode SNAFit_Khronos_IRLS(SNA sna, Vec X, Vec Y)
   c.newton_its = kh->irls_newton_its; /* -sna_fit_irls_newton_its, read with the other KHRONOS options */
   PetscCheck(c.newton_its >= 1, c.comm, PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_irls_newton_its must be at least 1, not %" PetscInt_FMT, SNAMessagePrefix(sna), c.newton_its);
   PetscCall(SNAGetTolerances(sna, &atol, &rtol, &max_it));
-  PetscCall(SNACheckClassRows(Y, "The training targets Y")); /* snaps-predict checks its Y alike */
+  PetscCall(SNACheckClassRowsPrefix(Y, "The training targets Y", SNAMessagePrefix(sna))); /* snaps-predict checks its Y alike */
   PetscCall(SNAFitGetData(sna, X, Y, &c.n, &c.N, &c.x, &c.y));
   PetscCall(PetscMalloc5(c.n * c.d, &c.first, c.n * c.d * c.k1, &c.vals, c.d * c.n * c.M, &c.F, c.n * c.M, &c.R, c.n * c.q, &c.U));
   for (PetscInt i = 0; i < c.n; i++)

@@ -1432,6 +1432,14 @@ PetscErrorCode SNAComputeCrossEntropy(SNA sna, Vec X, Vec Y, PetscReal *ce)
 @*/
 PetscErrorCode SNACheckClassRows(Vec Y, const char what[])
 {
+  PetscFunctionBegin;
+  PetscCall(SNACheckClassRowsPrefix(Y, what, ""));
+  PetscFunctionReturn(0);
+}
+
+/* SNACheckClassRows() for a model's fit: the message names the model's option (a part's -mf_delta_sna_loss). */
+PetscErrorCode SNACheckClassRowsPrefix(Vec Y, const char what[], const char prefix[])
+{
   const PetscReal *y;
   PetscInt         n, q, lo, bad = -1;
   PetscReal        sum = 0;
@@ -1464,7 +1472,7 @@ PetscErrorCode SNACheckClassRows(Vec Y, const char what[])
   if (first < 0) PetscFunctionReturn(0);
   PetscCallMPI(MPI_Bcast(&bad, 1, MPIU_INT, first, comm));
   PetscCallMPI(MPI_Bcast(&sum, 1, MPIU_REAL, first, comm));
-  SETERRQ(comm, PETSC_ERR_ARG_WRONG, "%s: -sna_loss cross_entropy needs rows of Y that are class probabilities (entries >= 0 summing to 1, e.g. one-hot labels), but row %" PetscInt_FMT " (0-based) has a negative entry or sums to %g: give class rows", what, bad, (double)sum);
+  SETERRQ(comm, PETSC_ERR_ARG_WRONG, "%s: -%ssna_loss cross_entropy needs rows of Y that are class probabilities (entries >= 0 summing to 1, e.g. one-hot labels), but row %" PetscInt_FMT " (0-based) has a negative entry or sums to %g: give class rows", what, prefix, bad, (double)sum);
 }
 
 /*@

@@ -60,6 +60,8 @@ PetscErrorCode SNAFitRunCheck(SNA sna, const char name[], PetscErrorCode (**fit)
   PetscCall(SNAFitFind(sna, name, fit));
   if (!*fit) {
     char names[512];
+    /* irls here was not asked for by name but taken for -sna_loss cross_entropy: the loss is what does not apply */
+    PetscCheck(!(sna->loss == SNA_LOSS_CROSS_ENTROPY && !strcmp(name, SNAFITIRLS)), PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_loss cross_entropy: SNA type %s has no fit of the cross-entropy loss (irls, the fit of that loss, is khronos's): use -%ssna_type khronos, or drop -%ssna_loss cross_entropy", SNAMessagePrefix(sna), ((PetscObject)sna)->type_name, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
     PetscCall(SNAFitGetNames(sna, names, sizeof(names)));
     SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s cannot be fitted with -%ssna_fit_type %s: use one of %s", ((PetscObject)sna)->type_name, SNAMessagePrefix(sna), name, names);
   }

@@ -163,6 +163,7 @@ PETSC_INTERN PetscErrorCode SNACheckSampleComm(SNA, Vec, const char[], const cha
 /* The lowest rank of comm where flag holds, or -1 (collective): a check that one rank fails is raised on every rank,
    with that rank's values broadcast from it, instead of one rank alone leaving the others waiting in a reduction. */
 PETSC_INTERN PetscErrorCode SNAFirstRankWith(MPI_Comm, PetscBool, PetscMPIInt *);
+PETSC_INTERN PetscErrorCode SNACheckClassRowsPrefix(Vec, const char[], const char[]);
 /* Global number of samples behind local counts. */
 PETSC_INTERN PetscErrorCode SNAGlobalCount(SNA, PetscInt, PetscInt *);
 

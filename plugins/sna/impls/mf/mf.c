@@ -618,7 +618,8 @@ static PetscErrorCode CorrectionDefaults(SNA delta)
 . -mf_rho_sna_khronos_...   - rho's basis (ar1): nodes, degree, modes (and -mf_rho_sna_bounds); rho is fitted only in
                                the joint stage, so its own fit options, monitor, start and ALS stages (-mf_rho_sna_fit_...,
                                -mf_rho_sna_monitor, -mf_rho_sna_khronos_init, _enrich, _refine; _seed and _init_spread but
-                               for modes beyond 2) are refused: the model's -sna_fit_... and -sna_monitor set that stage
+                               for modes beyond 2) and -mf_rho_sna_loss are refused: the model's -sna_fit_... and
+                               -sna_monitor set that stage; -mf_rho_sna_view shows rho after it
 . -mf_rho_form <full|constant|inputs> - ar1: r a KHRONOS over all inputs (full, default), a constant per output (the
                                classical AR1), or a KHRONOS constant along every input but those of -mf_rho_inputs
 . -mf_rho_inputs <i,j,...>  - the inputs r depends on in the form inputs (0-based, ascending; e.g. the field coordinates)

@@ -43,6 +43,8 @@ static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
   PetscReal         *zero;
   PetscBool          khronos;
   PetscInt           modes, its0;
+  SNAFitStatistics   stats0;
+  PetscBool          view;
   PetscErrorCode     ierr;
   SNAConvergedReason reason;
 
@@ -60,6 +62,7 @@ static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
   mf->correction_stage = PETSC_TRUE;
   PetscCall(SNAMFCountParameters(sna));
   its0                 = sna->iterations;
+  stats0               = sna->stats;
   ierr                 = SNAFitRun(sna, SNAFITLM, X, Y); /* not PetscCall: leave the stage first */
   mf->correction_stage = PETSC_FALSE;
   PetscCall(ierr);
@@ -68,8 +71,21 @@ static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
   PetscCall(SNAGetConvergedReason(sna, &reason));
   if (reason == SNA_DIVERGED_NO_PROGRESS) PetscCall(SNAFitSetReason(sna, SNA_CONVERGED_STALLED));
   /* rho's only fit is this stage: its reason and steps are rho's (the report's rho_ figures), not a fit never run */
-  mf->rho->iterations = sna->iterations - its0;
-  mf->rho->reason     = sna->reason;
+  mf->rho->iterations     = sna->iterations - its0;
+  mf->rho->reason         = sna->reason;
+  mf->rho->fit_scale      = sna->fit_scale;
+  mf->rho->stats.outer    = sna->stats.outer - stats0.outer;
+  mf->rho->stats.inner    = sna->stats.inner - stats0.inner;
+  mf->rho->stats.function = sna->stats.function - stats0.function;
+  mf->rho->stats.gradient = sna->stats.gradient - stats0.gradient;
+  mf->rho->stats.hessian  = sna->stats.hessian - stats0.hessian;
+  /* the end of rho's only fit: -mf_rho_sna_view shows it here, as the other parts' views follow their fits, with that
+     stage's training MSE (the model's, computed for the view only: the model's own comes after this function) */
+  PetscCall(PetscOptionsHasName(((PetscObject)mf->rho)->options, ((PetscObject)mf->rho)->prefix, "-sna_view", &view));
+  if (view) {
+    PetscCall(SNAComputeMSE(sna, X, Y, &mf->rho->fit_mse));
+    PetscCall(SNAViewFromOptions(mf->rho, NULL, "-sna_view"));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -473,7 +489,8 @@ static PetscErrorCode JointOptionsRefuse(SNA sna, const char why[], const char p
 /* Under ar1, rho is never fitted on its own: FitAR1() sets it to the constant 1 (two constant modes that cancel, any
    further modes from rho's seeded random start with zero weight) and the model's joint Levenberg-Marquardt stage fits
    it together with delta, with the model's options. rho's own fit options, monitor and start (read by its
-   SNASetFromOptions(), so PETSc would not call them unused) would be ignored: refused, naming what applies. Its basis
+   SNASetFromOptions(), so PETSc would not call them unused) and its loss would be ignored: refused, naming what applies.
+   -mf_rho_sna_view shows rho after that stage. Its basis
    (-mf_rho_sna_khronos_nodes, _degree, _modes), -mf_rho_sna_bounds and -mf_rho_sna_type do apply. */
 static PetscErrorCode RhoOptionsRefuse(SNA sna)
 {
@@ -498,6 +515,8 @@ static PetscErrorCode RhoOptionsRefuse(SNA sna)
     if (read) PetscCall(PetscSNPrintf(alt, sizeof(alt), ", or give the model's option -%ssna_fit_%s", prefix, setting));
     SETERRQ(comm, PETSC_ERR_ARG_INCOMP, "%s sets a fit of rho on its own, but %s: drop it%s (the joint stage reads -%ssna_fit_max_it, _rtol, _atol, _lambda and -%ssna_fit_progress_window, _rtol)", given, joint, alt, prefix, prefix);
   }
+  PetscCall(PartOptionGiven(sna, "mf_rho_sna_loss", given, sizeof(given)));
+  PetscCheck(!given[0], comm, PETSC_ERR_ARG_INCOMP, "%s sets the loss of a fit of rho on its own, but %s, by least squares: drop it", given, joint);
   PetscCall(PartOptionGiven(sna, "mf_rho_sna_monitor", given, sizeof(given)));
   PetscCheck(!given[0], comm, PETSC_ERR_ARG_INCOMP, "%s would monitor a fit of rho on its own, but %s: drop it, or monitor that stage (-%ssna_monitor)", given, joint, prefix);
   PetscCall(PartOptionGiven(sna, "mf_rho_sna_khronos_enrich", given, sizeof(given)));

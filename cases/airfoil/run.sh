@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The airfoil case's data: sweep (XFOIL on every design, OpenFOAM on a subset), then the HDF5 dataset.
-# Usage: run.sh [sweep options, see sweep.py --help] [--out FILE]
+# Usage: run.sh [sweep options, see sweep.py --help: --lf, --hf, --jobs, --work, --only, --reuse FILE|none] [--out FILE]
 #          the sweep, then the dataset built from its --work directory into --out (default: data/airfoil_mf.h5 for the
 #          default work directory, WORK/airfoil_mf.h5 for another: a sweep elsewhere never replaces the committed data);
 #          under --only lf|hf (one fidelity) no dataset is built
 #        run.sh --sanity     NACA 0012 over alpha with both tools: sanity.json, sanity.png
 # Needs, for the fidelities run: LF xfoil and cc, HF gmsh, gmshToFoam and simpleFoam (scripts/install-deps.sh
-# --airfoil: xfoil, openfoam). Restartable: finished cases are skipped.
+# --airfoil: xfoil, openfoam). Restartable: finished cases are skipped, and cases the committed dataset holds are
+# taken from it (sweep.py --reuse), so raising --hf runs only the new HF cases.
 set -euo pipefail
 unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +23,10 @@ while [ $# -gt 0 ]; do
       path=$(realpath -m -- "$2") # the scripts run in this directory: a relative path is the caller's
       if [ "$1" = --work ]; then work=$path; sweep+=(--work "$path"); else dataset=$path; fi
       shift 2 ;;
-    --work=* | --out=*) echo "run.sh: write '${1%%=*} ${1#*=}', not '$1'" >&2; exit 2 ;;
+    --reuse) [ $# -ge 2 ] || { echo "run.sh: --reuse needs a value (a dataset, or none)" >&2; exit 2; }
+      if [ "$2" = none ]; then sweep+=(--reuse none); else sweep+=(--reuse "$(realpath -m -- "$2")"); fi
+      shift 2 ;;
+    --work=* | --out=* | --reuse=*) echo "run.sh: write '${1%%=*} ${1#*=}', not '$1'" >&2; exit 2 ;;
     --only) [ $# -ge 2 ] || { echo "run.sh: --only needs a value (lf or hf)" >&2; exit 2; }
       only=$2; sweep+=(--only "$2"); shift 2 ;;
     --only=*) only=${1#*=}; sweep+=("$1"); shift ;;

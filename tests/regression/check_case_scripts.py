@@ -134,6 +134,11 @@ def main():
                         "install-deps.sh --airfoil"))
         if "xfoil" in got[2]:
             failures.append("airfoil run.sh --only hf named xfoil, which the HF sweep does not run: %r" % got[2][-300:])
+    # --reuse: a relative path is the caller's (run.sh runs the sweep in its own directory), a missing file refused
+    expect("airfoil run.sh --reuse", run(["bash", airfoil, "--reuse"], d), 2, err_has=("--reuse needs a value",))
+    expect("airfoil run.sh --reuse missing.h5", run(["bash", airfoil, "--work", work, "--lf", "0", "--only", "lf",
+                                                      "--reuse", "missing.h5"], d), 2,
+           err_has=("--reuse %s: no such file" % os.path.join(d, "missing.h5"),))
     expect("airfoil run.sh --only xx", run(["bash", airfoil, "--only", "xx"], d), 2, err_has=("--only 'xx'",))
     if os.stat(committed).st_mtime_ns != before:
         failures.append("cases/airfoil/run.sh --work %s rewrote the committed %s" % (work, committed))

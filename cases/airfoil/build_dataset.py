@@ -264,8 +264,9 @@ def write_hf(f, a, settings, v, hf, hf_failed):
         f.attrs["hf_reused_note"] = (f"{n_reused} of the {len(hf) + len(hf_failed)} HF cases taken from {src} "
                                      f"(sweep.py --reuse); hf_cpu_s_median and hf_wall_s_median are "
                                      f"{'the medians of the ' + str(len(hf_cpu)) + ' cases run' if hf_cpu else 'its'}")
-    return (f"{n_reused} reused, " if src else "") + (f"{len(hf)} HF cases ({len(hf_failed)} failed; median {np.median(hf_cpu) if hf_cpu else float('nan'):.1f} s "
-            f"CPU, {np.median(hf_wall) if hf_wall else float('nan'):.1f} s wall per case run)")
+    cpu, wall = (float(np.median(v)) if v else float("nan") for v in (hf_cpu, hf_wall))
+    return (f"{len(hf)} HF cases ({len(hf_failed)} failed{f', {n_reused} reused' if src else ''}; median {cpu:.1f} s "
+            f"CPU, {wall:.1f} s wall per case run)")
 
 
 def _mesh_cells(work, hf):

@@ -16,7 +16,8 @@ table.md (time to 1e-8 and 1e-10, interpolated log-log on each error-vs-time cur
 measurement) and peers.png (error vs time).
 Usage: peers.py <out dir> [--np 1,2] [--repeat 3] [--quick] [--problems kan,expcos,rational] [--retable]
 --retable rewrites table.md and peers.png from <out dir>/results.json and takes none of the other options (they would
-change nothing).
+change nothing); it runs nothing and makes no runs/ directory, and rewrites results.json only where the summary
+recomputed from its runs differs (it says which).
 """
 import argparse
 import datetime
@@ -217,7 +218,8 @@ def main(argv=None):
     a.problems = a.problems if a.problems is not None else list(PROBLEMS)
     if a.check_args:
         return
-    os.makedirs(os.path.join(a.out, "runs"), exist_ok=True)
+    if not a.retable:  # the runs' reports; --retable runs nothing
+        os.makedirs(os.path.join(a.out, "runs"), exist_ok=True)
     m0 = machine()
     sizes = {2: [8, 16, 32, 64, 128], 3: [4, 8, 16, 32, 64]}
     nodes = [8, 10, 12, 14, 18, 26, 34, 50]
@@ -225,7 +227,10 @@ def main(argv=None):
         sizes, nodes = {2: [8, 16], 3: [4, 8]}, [10, 12]
     methods = ["khronos", "fem_q2", "fem_q3", "fenicsx_q2", "fenicsx_q3", "fenicsx_p2", "fenicsx_p3"]
     if a.retable:  # the table and the plot again from results.json, no runs
-        old = json.load(open(os.path.join(a.out, "results.json")))
+        path = os.path.join(a.out, "results.json")
+        if not os.path.isfile(path):
+            sys.exit("peers: --retable: %s: no such file (the results of an earlier run in %s)" % (path, a.out))
+        old = json.load(open(path))
         m0, res, a.repeat = old["machine"], old["runs"], old["repeat"]
         record = old.get("run")  # absent in results written before it was recorded
     else:
@@ -268,7 +273,10 @@ def main(argv=None):
     results = {"machine": m0, "repeat": a.repeat, "summary": summary, "runs": res}
     if record is not None:
         results = {"run": record, **results}
-    atomic.write_json(os.path.join(a.out, "results.json"), results)
+    # --retable rewrites results.json only where its summary, recomputed from its runs, changed
+    rewrite = not a.retable or json.loads(json.dumps(atomic.finite_json(results))) != old
+    if rewrite:
+        atomic.write_json(os.path.join(a.out, "results.json"), results)
 
     def fmt(t):  # ms; two decimals below 1 ms (KHRONOS's times)
         return "-" if t is None else ("%.2f" % (1e3 * t) if t < 1e-3 else "%.1f" % (1e3 * t))
@@ -323,7 +331,11 @@ def main(argv=None):
     ax[0][0].legend(fontsize=7)
     fig.tight_layout()
     atomic.save_figure(fig, os.path.join(a.out, "peers.png"), dpi=90)
-    print("peers: wrote %s/results.json, table.md, peers.png" % a.out)
+    if not a.retable:
+        print("peers: wrote %s/results.json, table.md, peers.png" % a.out)
+    else:
+        print("peers: wrote %s/table.md, peers.png from its results.json (%s)" % (
+            a.out, "rewritten: its summary, recomputed from its runs, changed" if rewrite else "unchanged"))
 
 
 if __name__ == "__main__":

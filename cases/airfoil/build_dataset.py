@@ -27,6 +27,11 @@ then this). Every HF case of FILE must be a converged LF case of the sweep with 
 (else the build stops, naming the cases), FILE's /stations must be the stations (to rounding) and its design
 attribute the sweep's, and the work directory may hold no HF records (they would be ignored). FILE may be --out:
 it is read before the new file is renamed over it (atomic.h5_file).
+
+Records that sweep.py --reuse took from a dataset (marked reused_from) carry its Cp and tool CL but no timings,
+iterations nor residuals: the rows of every case then take that dataset's /stations as their s (so the reused rows are
+its rows to the bit), the median costs are those of the cases run (the dataset's when every HF case was reused), and
+hf_reused_note says how many HF cases were reused.
 """
 import argparse
 import glob
@@ -82,7 +87,7 @@ def per_case(recs):
 # The HF half of a dataset, what --hf_from copies: these groups, whole, and these attributes where present (the
 # committed file has no hf_residual_note nor /cases/hf/iterations: its sweep did not record the residuals)
 HF_GROUPS = ("hf", "cases/hf")
-HF_ATTRS = ("hf_tool", "hf_settings", "hf_residual_note", "turbulence_model", "mesh_settings", "mesh_cells",
+HF_ATTRS = ("hf_tool", "hf_settings", "hf_residual_note", "hf_reused_note", "turbulence_model", "mesh_settings", "mesh_cells",
             "n_hf_cases", "n_hf_failed", "hf_failed_ids", "hf_cpu_s_median", "hf_wall_s_median")
 HF_NEEDED = ("hf/X", "hf/Y", "hf/case", "cases/hf/id", "cases/hf/design", "cases/hf/CL", "cases/hf/CL_tool")
 
@@ -161,10 +166,34 @@ def main(argv=None):
     build(a, settings, lf, lf_failed, hf, hf_failed)
 
 
+def reused_from(recs):
+    """The dataset the records recs were taken from by sweep.py's --reuse (their "reused_from"), None if none was;
+    two different ones stop the build."""
+    files = sorted({r["reused_from"] for r in recs if r.get("reused_from")})
+    if len(files) > 1:
+        sys.exit(f"build_dataset: the work directory holds cases reused from several datasets ({', '.join(files)}): "
+                 "their stations may differ; rerun the sweep in a new --work with one --reuse")
+    return files[0] if files else None
+
+
+def reused_stations(path):
+    """The /stations of dataset path, the s of the rows reused from it (sweep.py --reuse), checked to be
+    airfoil.stations() to rounding: the committed file's differ in the last bit of 40 of the 101, and the rows of a
+    station must keep one s to the bit."""
+    with checks.h5(path) as f:
+        stations = f["stations"][...]
+    if stations.shape != airfoil.stations().shape or np.abs(stations - airfoil.stations()).max() > 1e-12:
+        sys.exit(f"build_dataset: {path} (cases reused from it by the sweep): its /stations are not airfoil.stations()")
+    return stations
+
+
 def build(a, settings, lf, lf_failed, hf, hf_failed, stations=None):
     """Writes the dataset; hf None: the HF half is --hf_from's, copied (h5py's copy keeps each dataset's values,
-    type, chunks and filters), and stations its /stations, the s of every row."""
-    stations = airfoil.stations() if stations is None else stations
+    type, chunks and filters), and stations its /stations, the s of every row. Records that sweep.py --reuse took
+    from a dataset keep that dataset's /stations as the s of every row (their Cp is that dataset's, to the bit)."""
+    if stations is None:
+        src = reused_from(lf + lf_failed + (hf or []) + (hf_failed or []))
+        stations = reused_stations(src) if src else airfoil.stations()
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with atomic.h5_file(a.out) as f:
         for kind, recs in (("lf", lf), ("hf", hf)) if hf is not None else (("lf", lf),):
@@ -200,9 +229,13 @@ def build(a, settings, lf, lf_failed, hf, hf_failed, stations=None):
 
 
 def write_hf(f, a, settings, v, hf, hf_failed):
-    """The HF attributes and per-case records of the sweep's HF records; returns the summary for the last line."""
-    hf_cpu = [r["cpu_s"] for r in hf]
-    hf_wall = [r["wall_s"] for r in hf]
+    """The HF attributes and per-case records of the sweep's HF records; returns the summary for the last line. The
+    median costs are those of the cases run (records reused from a dataset by sweep.py --reuse have no timings; when
+    every case was reused, that dataset's medians, and the mesh cell count where no case directory has a mesh)."""
+    hf_cpu = [r["cpu_s"] for r in hf if r.get("cpu_s") is not None]
+    hf_wall = [r["wall_s"] for r in hf if r.get("wall_s") is not None]
+    src = reused_from(hf + hf_failed)
+    n_reused = sum(1 for r in hf + hf_failed if r.get("reused_from"))
     for name, missing in (("iterations", -1), ("residual_p", np.nan), ("residual_nuTilda", np.nan)):
         v_ = [missing if r.get(name) is None else r[name] for r in hf]
         f.create_dataset(f"cases/hf/{name}", data=np.array(v_, dtype=np.int64 if missing == -1 else float))
@@ -220,8 +253,20 @@ def write_hf(f, a, settings, v, hf, hf_failed):
     f.attrs["hf_failed_ids"] = np.array([r["case"] for r in hf_failed], dtype=np.int64)
     f.attrs["hf_cpu_s_median"] = float(np.median(hf_cpu)) if hf_cpu else np.nan
     f.attrs["hf_wall_s_median"] = float(np.median(hf_wall)) if hf_wall else np.nan
-    return (f"{len(hf)} HF cases ({len(hf_failed)} failed; median {np.median(hf_cpu) if hf_cpu else float('nan'):.1f} s "
-            f"CPU, {np.median(hf_wall) if hf_wall else float('nan'):.1f} s wall per case)")
+    if src:
+        with checks.h5(src) as s:
+            if not hf_cpu:
+                for k in ("hf_cpu_s_median", "hf_wall_s_median"):
+                    if k in s.attrs:
+                        f.attrs[k] = s.attrs[k]
+            if f.attrs["mesh_cells"] == -1 and "mesh_cells" in s.attrs:
+                f.attrs["mesh_cells"] = s.attrs["mesh_cells"]
+        f.attrs["hf_reused_note"] = (f"{n_reused} of the {len(hf) + len(hf_failed)} HF cases taken from {src} "
+                                     f"(sweep.py --reuse); hf_cpu_s_median and hf_wall_s_median are "
+                                     f"{'the medians of the ' + str(len(hf_cpu)) + ' cases run' if hf_cpu else 'its'}")
+    cpu, wall = (float(np.median(v)) if v else float("nan") for v in (hf_cpu, hf_wall))
+    return (f"{len(hf)} HF cases ({len(hf_failed)} failed{f', {n_reused} reused' if src else ''}; median {cpu:.1f} s "
+            f"CPU, {wall:.1f} s wall per case run)")
 
 
 def _mesh_cells(work, hf):

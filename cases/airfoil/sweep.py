@@ -6,7 +6,16 @@ Cases are independent serial jobs, --jobs at a time (two on two cores beats one 
 a case whose result file exists is skipped; each result is written to a temporary file and renamed, so an
 interrupted sweep never leaves a half-written result. Results: <work>/{lf,hf}/case_NNNN.json.
 
-  cases/airfoil/run.sh [--lf 480] [--hf 104] [--jobs 2] [--work cases/airfoil/work]
+Extending: a case without a result in <work> whose design (the same id, the same five parameters to the bit) is in
+the dataset --reuse (default: the committed data/airfoil_mf.h5) is taken from it instead of run: its record is
+written from the dataset's Cp and tool CL, marked "reused_from" (no iterations, residuals nor timings: the dataset
+has none per case); the dataset's failed HF ids (hf_failed_ids), and its failed LF ids where its LF cases are those
+of this --lf, are written as failed records. Raising --hf on the same --lf runs only the new HF cases: the HF cases
+are the first --hf designs with converged LF in the hypercube's order, which does not depend on --hf. Changing --lf
+changes every design (the strata depend on the count): nothing is reused then, and the sweep says so. To rerun
+cases the dataset holds (after a change to a driver), give --reuse none.
+
+  cases/airfoil/run.sh [--lf 480] [--hf 104] [--jobs 2] [--work cases/airfoil/work] [--reuse FILE|none]
 """
 import argparse
 import concurrent.futures as cf
@@ -79,10 +88,70 @@ def _pending(kind, ids, work):
     return [i for i in ids if not os.path.exists(f"{work}/{kind}/case_{i:04d}.json")]
 
 
-def _run(kind, ids, X, work, lib, jobs, reverse=False):
+def _reusable(path, kind, X):
+    """{id: record} of the cases of fidelity kind in dataset path that are designs of this sweep (X: its designs): the
+    same id with the same m, p, t, alpha_deg and Re / 1e6 to the bit (build_dataset.py stores Re / 1e6, from the
+    sweep's Re). Failed cases too, as failed records, where the dataset's cases are this sweep's: its hf_failed_ids
+    when every converged HF case matched; its LF ids missing from /cases/lf/id when every converged LF case matched
+    and its LF case count (converged + failed) is this sweep's --lf. Empty, with a warning, when the dataset's design
+    space differs or none of its cases are this sweep's designs."""
+    import h5py  # only here: a sweep without --reuse runs without h5py
+
+    with h5py.File(path, "r") as f:
+        if json.loads(f.attrs["design"]) != DESIGN:
+            print(f"sweep: WARNING: --reuse {path}: another design space ({f.attrs['design']}): no case reused, every "
+                  "case runs", flush=True)
+            return {}
+        ids, design = f[f"cases/{kind}/id"][...], f[f"cases/{kind}/design"][...]
+        cl_tool, Y, case = f[f"cases/{kind}/CL_tool"][...], f[f"{kind}/Y"][:, 0], f[f"{kind}/case"][...]
+        failed = np.asarray(f.attrs.get("hf_failed_ids", [])).astype(int).tolist() if kind == "hf" else None
+        n_lf = int(f.attrs["n_lf_cases"]) + int(f.attrs["n_lf_failed"])
+    out = {}
+    for k, cid in enumerate(int(i) for i in ids):
+        if cid >= len(X) or not np.array_equal(design[k], np.append(X[cid][:4], X[cid][4] / 1e6)):
+            continue
+        m, p, t, alpha, re = (float(v) for v in X[cid])
+        out[cid] = {"case": cid, "m": m, "p": p, "t": t, "alpha_deg": alpha, "Re": re, "converged": True,
+                    "cl_tool": float(cl_tool[k]), "wall_s": None, "cpu_s": None, "reused_from": os.path.abspath(path),
+                    "cp": [float(v) for v in Y[case == cid]]}
+    if len(ids) and not out:
+        print(f"sweep: WARNING: --reuse {path}: none of its {len(ids)} {kind.upper()} cases is a design of this sweep "
+              f"(another --lf: the file's has {n_lf} LF designs): no case reused, every case runs", flush=True)
+        return {}
+    if len(out) == len(ids):
+        if kind == "lf":
+            failed = [i for i in range(len(X)) if i not in out] if n_lf == len(X) else []
+        for cid in failed:
+            m, p, t, alpha, re = (float(v) for v in X[cid])
+            out[cid] = {"case": cid, "m": m, "p": p, "t": t, "alpha_deg": alpha, "Re": re, "converged": False,
+                        "cl_tool": None, "wall_s": None, "cpu_s": None, "reused_from": os.path.abspath(path),
+                        "cp": None}
+    return out
+
+
+def _seed(kind, ids, X, work, reuse):
+    """Writes the records of the cases ids of fidelity kind without a result in work that dataset reuse holds (see
+    _reusable); returns how many. Written before any case runs: an interrupted sweep keeps them."""
     os.makedirs(f"{work}/{kind}", exist_ok=True)
+    todo = _pending(kind, ids, work)
+    reused = _reusable(reuse, kind, X) if reuse and todo else {}
+    n = 0
+    for i in todo:
+        if i in reused:
+            atomic.write_text(f"{work}/{kind}/case_{i:04d}.json", json.dumps(reused[i]))
+            n += 1
+    return n
+
+
+def _run(kind, ids, X, work, lib, jobs, reverse=False, reuse=None):
+    n_reused = _seed(kind, ids, X, work, reuse)
     todo = _pending(kind, ids, work)[:: -1 if reverse else 1]
-    print(f"sweep: {kind}: {len(ids) - len(todo)} of {len(ids)} cases done, {len(todo)} to run", flush=True)
+    print(f"sweep: {kind}: {len(ids) - len(todo)} of {len(ids)} cases done"
+          f"{f' ({n_reused} taken from {reuse} now)' if n_reused else ''}, {len(todo)} to run", flush=True)
+    if jobs == 1:  # in this process: nothing to gain from a pool
+        for i in todo:
+            print(f"sweep: {_case(kind, i, X[i], work, lib)}", flush=True)
+        return
     with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
         for line in pool.map(_case, [kind] * len(todo), todo, [X[i] for i in todo], [work] * len(todo),
                              [lib] * len(todo)):
@@ -106,24 +175,34 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=2, help="serial cases run at a time")
     ap.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "work"))
     ap.add_argument("--only", choices=["lf", "hf"], help="run one fidelity only")
+    default_reuse = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "airfoil_mf.h5")
+    ap.add_argument("--reuse", metavar="FILE|none", default=default_reuse if os.path.exists(default_reuse) else "none",
+                    help="take the cases of this dataset whose designs are this sweep's instead of running them "
+                    "(default: %(default)s; none: run every case without a result in --work)")
     ap.add_argument("--reverse", action="store_true",
                     help="pending cases last first: a second sweep on the same --work from the other end (it "
                     "must be stopped before the two meet: they would run the same case in the same directory)")
     a = ap.parse_args(argv)
+    reuse = None if a.reuse == "none" else a.reuse
+    if reuse and not os.path.isfile(reuse):
+        ap.error(f"--reuse {reuse}: no such file (none: reuse nothing)")
     X = latin_hypercube(a.lf)
     ids = list(range(a.lf))
+    os.makedirs(a.work, exist_ok=True)
     lib = lf_xfoil.nofpe_library(os.path.join(a.work, "build"))
     if not a.reverse:  # the forward sweep's settings are the record
         settings = {"design": DESIGN, "n_lf": a.lf, "n_hf": a.hf, "xfoil": lf_xfoil.SETTINGS, "mesh": mesh.SETTINGS,
                     "openfoam": hf_openfoam.SETTINGS, "stations": len(airfoil.stations())}
         atomic.write_text(f"{a.work}/settings.json", json.dumps(settings))
     if a.only != "hf":
-        _run("lf", ids, X, a.work, lib, a.jobs)
+        _run("lf", ids, X, a.work, lib, a.jobs, reuse=reuse)
+    elif reuse:  # --only hf: the HF designs are chosen among the converged LF cases, which the dataset may hold
+        print(f"sweep: lf: {_seed('lf', ids, X, a.work, reuse)} cases taken from {reuse}", flush=True)
     if a.only != "lf":
         hf_ids = _converged_lf(ids, a.work)[: a.hf]  # the design order is random: a random subset
         if len(hf_ids) < a.hf:
             sys.exit(f"sweep: only {len(hf_ids)} designs have converged LF, fewer than --hf {a.hf}: raise --lf")
-        _run("hf", hf_ids, X, a.work, lib, a.jobs, a.reverse)
+        _run("hf", hf_ids, X, a.work, lib, a.jobs, a.reverse, reuse)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,11 @@
   test_airfoil.py split FILE DIR       bench/airfoil-mf's split of FILE: test airfoils never in training
   test_airfoil.py build FILE DIR       build_dataset.py rebuilds FILE's rows from case records made from FILE
   test_airfoil.py hf_from FILE DIR     build_dataset.py --hf_from: new LF rows, the HF half copied unchanged
+  test_airfoil.py sweep FILE DIR       sweep.py with stand-ins counting the tool runs: extending a dataset (--reuse)
+                                       and restarting an interrupted sweep run only the cases not finished
 """
+import contextlib
+import io
 import json
 import os
 import re
@@ -514,7 +518,7 @@ def test_hf_from(path, out):
     groups = build_dataset.HF_GROUPS
     want, want_attrs = h5_tree(full, groups)
     want_attrs = {k: v for k, v in want_attrs.items() if k in build_dataset.HF_ATTRS}
-    check(len(want_attrs) == len(build_dataset.HF_ATTRS), f"{full}: HF attributes {sorted(want_attrs)}")
+    check(len(want_attrs) == len(build_dataset.HF_ATTRS) - 1, f"{full}: HF attributes {sorted(want_attrs)}")  # no reuse note
     inplace = os.path.join(out, "inplace.h5")
     shutil.copy(full, inplace)
     for dest, src in ((os.path.join(out, "new.h5"), full), (inplace, inplace)):
@@ -558,6 +562,130 @@ def test_hf_from(path, out):
     check(not leftovers(out), f"the --hf_from builds left temporary files: {leftovers(out)}")
 
 
+class Interrupted(BaseException):
+    """A stand-in tool's way to stop the sweep as Ctrl-C would (not an Exception: sweep._case would record it)."""
+
+
+def test_sweep(path, out):
+    """sweep.py with the tools replaced by stand-ins that count their runs (in this process: --jobs 1). A sweep
+    reusing a dataset (--reuse) of the same designs runs only the cases the dataset lacks, its failed ones not again
+    (for LF and HF); the dataset built then holds the reused cases' rows to the bit. A sweep interrupted in its HF
+    cases, run again, runs only the cases it had not finished. Another --lf (another design): nothing reused, a
+    warning. The committed dataset path: a fresh sweep with the default --lf 480 and --hf 104 runs XFOIL on no
+    design and OpenFOAM only on the 2 of the first 104 converged LF designs never run (81, 82), and the dataset
+    built from it has the committed rows of every case to the bit."""
+    import h5py
+
+    import build_dataset
+    import sweep
+
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    n = len(airfoil.stations())
+    calls = {"lf": [], "hf": []}
+    fail = {"lf": set(), "hf": set()}
+    stop = {"after": None}
+
+    def cp_of(kind, m, p, t, alpha, re):  # a Cp that depends on the design and the fidelity
+        return np.linspace(-1, 1, n) * (alpha + 10 * m + t) + (0.01 if kind == "hf" else 0) + re * 1e-9
+
+    def lf_run(case, m, p, t, alpha, re, lib):
+        calls["lf"].append(int(case[-4:]))
+        if int(case[-4:]) in fail["lf"]:
+            return None, None, 2
+        return cp_of("lf", m, p, t, alpha, re), 0.5, 1
+
+    def hf_run(case, m, p, t, alpha, re):
+        if stop["after"] is not None and len(calls["hf"]) == stop["after"]:
+            raise Interrupted()
+        calls["hf"].append(int(case[-4:]))
+        return cp_of("hf", m, p, t, alpha, re), int(case[-4:]) not in fail["hf"], 100, (1e-6, 1e-6)
+
+    saved = (sweep.lf_xfoil.run, sweep.hf_openfoam.run, sweep._foam_cl, sweep.lf_xfoil.nofpe_library)
+    sweep.lf_xfoil.run, sweep.hf_openfoam.run = lf_run, hf_run
+    sweep._foam_cl = lambda cdir: 0.6
+    sweep.lf_xfoil.nofpe_library = lambda d: "/nonexistent/libnofpe.so"
+
+    def run(work, *args, reuse="none"):
+        for v in calls.values():
+            v.clear()
+        log = io.StringIO()
+        with contextlib.redirect_stdout(log):
+            sweep.main(["--work", work, "--jobs", "1", "--reuse", reuse, *map(str, args)])
+        return {k: list(v) for k, v in calls.items()}, log.getvalue()
+
+    def build(work, dest):
+        with contextlib.redirect_stdout(io.StringIO()):
+            build_dataset.main(["--work", work, "--out", dest])
+
+    def rows(f, kind, ids):
+        case = f[f"{kind}/case"][...]
+        k = np.isin(case, list(ids))
+        return f[f"{kind}/X"][...][k], f[f"{kind}/Y"][...][k], case[k]
+
+    try:
+        fail["lf"] = {3}
+        first, log = run(f"{out}/a", "--lf", 8, "--hf", 2)
+        hf_a = first["hf"]
+        check(first["lf"] == list(range(8)) and len(hf_a) == 2, f"first sweep: tool runs {first}")
+        fail["hf"] = {hf_a[0]}  # the dataset holds one failed HF case
+        shutil.rmtree(f"{out}/a/hf")
+        run(f"{out}/a", "--lf", 8, "--hf", 2)
+        a = f"{out}/a.h5"
+        build(f"{out}/a", a)
+        fail["hf"] = set()  # it would converge now: it must not be run again all the same
+        got, log = run(f"{out}/b", "--lf", 8, "--hf", 4, reuse=a)
+        hf_b = [i for i in sweep._converged_lf(range(8), f"{out}/b")][:4]
+        check(got["lf"] == [] and got["hf"] == hf_b[2:], f"a sweep to --hf 4 reusing {a} (--hf 2, LF case 3 and HF "
+              f"case {hf_a[0]} failed): tool runs {got}, expected only HF {hf_b[2:]}")
+        check(hf_b[:2] == hf_a, f"the first 2 HF designs of --hf 4 {hf_b[:2]} are not those of --hf 2 {hf_a}")
+        check("taken from" in log, f"the sweep does not say it reused cases: {log!r}")
+        b = f"{out}/b.h5"
+        build(f"{out}/b", b)
+        with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
+            for kind, ids in (("lf", range(8)), ("hf", hf_a)):
+                for x, y in zip(rows(fa, kind, ids), rows(fb, kind, ids)):
+                    check(np.array_equal(x, y), f"{b}: the {kind.upper()} rows reused from {a} are not its rows")
+            check(fb.attrs["n_lf_failed"] == 1 and fb.attrs["n_hf_cases"] == 3 and
+                  fb.attrs["hf_failed_ids"].tolist() == [hf_a[0]] and "hf_reused_note" in fb.attrs,
+                  f"{b}: counts {[fb.attrs[k] for k in ('n_lf_failed', 'n_hf_cases', 'hf_failed_ids')]}, expected "
+                  f"1 failed LF case, 3 HF cases, HF case {hf_a[0]} failed, and hf_reused_note")
+        # interrupted after one new HF case: the rerun runs only the other two new ones
+        stop["after"] = 1
+        try:
+            run(f"{out}/c", "--lf", 8, "--hf", 5, reuse=a)
+            check(False, "the stand-in's interrupt did not stop the sweep")
+        except Interrupted:
+            pass
+        stop["after"] = None
+        done = calls["hf"][:]
+        got, _ = run(f"{out}/c", "--lf", 8, "--hf", 5, reuse=a)
+        hf_c = sweep._converged_lf(range(8), f"{out}/c")[:5]
+        check(len(done) == 1 and sorted(done + got["hf"]) == sorted(hf_c[2:]) and got["lf"] == [],
+              f"an interrupted sweep run again: HF runs {done} then {got}, expected the 3 new cases {hf_c[2:]} once each")
+        # another --lf: other designs; nothing reused and a warning, not a silent rerun
+        got, log = run(f"{out}/d", "--lf", 9, "--hf", 1, reuse=a)
+        check(len(got["lf"]) == 9 and "WARNING" in log and "none of its" in log,
+              f"--lf 9 reusing a dataset of --lf 8: tool runs {got}, log {log!r}: expected every case run and a warning")
+        # the committed dataset: --lf 480 --hf 104 from an empty work directory
+        got, log = run(f"{out}/e", reuse=path)
+        check(got["lf"] == [] and sorted(got["hf"]) == [81, 82], f"a fresh sweep reusing {path}: tool runs "
+              f"{ {k: v[:10] for k, v in got.items()} }, expected no LF run and HF 81, 82 only")
+        e = f"{out}/e.h5"
+        build(f"{out}/e", e)
+        with h5py.File(path, "r") as fc, h5py.File(e, "r") as fe:
+            for kind in ("lf", "hf"):
+                ids = fc[f"cases/{kind}/id"][...]
+                for what, x, y in zip(("X", "Y", "case"), rows(fc, kind, ids), rows(fe, kind, ids)):
+                    check(np.array_equal(x, y), f"{e}: /{kind}/{what} of the reused cases differs from {path}'s")
+            check(fe.attrs["n_lf_failed"] == fc.attrs["n_lf_failed"] and fe.attrs["hf_failed_ids"].tolist() ==
+                  fc.attrs["hf_failed_ids"].tolist() and fe.attrs["n_hf_cases"] == fc.attrs["n_hf_cases"] + 2,
+                  f"{e}: failed LF {fe.attrs['n_lf_failed']}, failed HF {fe.attrs['hf_failed_ids']}, HF cases "
+                  f"{fe.attrs['n_hf_cases']}: expected the committed file's failures and 2 HF cases more")
+    finally:
+        sweep.lf_xfoil.run, sweep.hf_openfoam.run, sweep._foam_cl, sweep.lf_xfoil.nofpe_library = saved
+
+
 def main():
     what = sys.argv[1]
     if what == "parsers":
@@ -576,9 +704,11 @@ def main():
         test_build(sys.argv[2], sys.argv[3])
     elif what == "hf_from":
         test_hf_from(sys.argv[2], sys.argv[3])
+    elif what == "sweep":
+        test_sweep(sys.argv[2], sys.argv[3])
     else:
         sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR, mesh DIR, drivers DIR, split FILE DIR, "
-                 "build FILE DIR or hf_from FILE DIR")
+                 "build FILE DIR, hf_from FILE DIR or sweep FILE DIR")
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
     print(f"{what}: all checks passed")

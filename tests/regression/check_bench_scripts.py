@@ -149,6 +149,10 @@ def peers(d):
     rc, so, se = run(["bash", os.path.join(tree, "bench", "poisson-peers", "run.sh"), "--retable"])
     if rc != 0 or not any(line.startswith(committed + " --retable") for line in open(log)):
         failures.append("bench/poisson-peers/run.sh --retable (the committed directory): exit %s, %r" % (rc, se[-300:]))
+    elsewhere = os.path.join(d, "retable-elsewhere")  # run.sh --retable reads a directory, it makes none
+    rc, so, se = run(["bash", os.path.join(tree, "bench", "poisson-peers", "run.sh"), elsewhere, "--retable"])
+    if os.path.exists(elsewhere):
+        failures.append("bench/poisson-peers/run.sh %s --retable made that directory (exit %s)" % (elsewhere, rc))
 
     # peers.py itself, quick, with an mpirun stand-in writing the reports: results.json records the run
     stub = os.path.join(d, "stub")
@@ -175,6 +179,20 @@ else:
             or not run_rec.get("date") or not run_rec.get("git_revision") or "not a measurement" not in table):
         failures.append("peers.py --quick: results.json's run record %r (expected quick, the arguments, the date and the "
                         "git revision); table.md %r" % (run_rec, table[:300]))
+    # --retable: the table again from results.json; no runs/ made, results.json left as it is and said so
+    shutil.rmtree(os.path.join(out, "runs"))
+    res = os.path.join(out, "results.json")
+    before = (open(res, "rb").read(), os.stat(res).st_mtime_ns)
+    rc, so, se = run([PY, os.path.join(ROOT, "bench", "poisson-peers", "peers.py"), out, "--retable"], stub=stub)
+    if (rc != 0 or os.path.exists(os.path.join(out, "runs")) or (open(res, "rb").read(), os.stat(res).st_mtime_ns) != before
+            or "results.json (unchanged)" not in so or "wrote %s/results.json" % out in so):
+        failures.append("peers.py OUT --retable: exit %s, runs/ made: %s, results.json rewritten: %s; stdout %r (expected "
+                        "'table.md, peers.png from its results.json (unchanged)'), stderr %r"
+                        % (rc, os.path.exists(os.path.join(out, "runs")), (open(res, "rb").read(), os.stat(res).st_mtime_ns) != before,
+                           so[-300:], se[-300:]))
+    rc, so, se = run([PY, os.path.join(ROOT, "bench", "poisson-peers", "peers.py"), os.path.join(d, "none"), "--retable"])
+    if rc == 0 or "no such file" not in se or os.path.exists(os.path.join(d, "none")):
+        failures.append("peers.py --retable on a directory without results.json: exit %s, %r" % (rc, se[-300:]))
 
 
 def ks_esn(d):

@@ -9,7 +9,8 @@ naming each. cases/aion/run.sh: a stray positional and --size without its value 
 cases/kolmogorov-surrogate/run.sh: a bad AUGMENT_SHIFTS is refused (exit 2) before any run; cost.sh has a usage.
 cases/airfoil/run.sh (with stand-ins for xfoil and OpenFOAM, and no design): the dataset is built from the --work
 given, into that directory (never the committed data/airfoil_mf.h5), refused with one line when a fidelity has no
-case, and not built under --only. mpirun and mpiexec are stand-ins that fail at once, so that a script which
+case, and not built under --only; --only lf needs xfoil alone (not OpenFOAM), and a missing tool is named with its
+Debian package. mpirun and mpiexec are stand-ins that fail at once, so that a script which
 ignored its bad arguments stops there rather than run a case. And the Markdown tables of the committed documents
 (the cases' READMEs and summaries quote the scripts' tables): a row with an unescaped | in a cell, or a row left
 outside its table by a line of prose, renders as something else. A cases/ script that a cases' README quotes as a
@@ -18,6 +19,7 @@ command (an indented line, or after &&) is executable.
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -117,6 +119,27 @@ def main():
            err_has=("build_dataset: %s: no converged LF case" % work,))
     expect("airfoil run.sh --work W --only lf", run(["bash", airfoil, "--work", work, "--lf", "0", "--only", "lf"], d), 0, out_has=("no dataset built",))
     expect("airfoil run.sh --work", run(["bash", airfoil, "--work"], d), 2, err_has=("--work needs a value",))
+    # the tools checked are those of the fidelities asked for, each missing one named with its package: the LF sweep
+    # runs with xfoil alone (no OpenFOAM: its environment script pointed nowhere); the HF sweep names what it lacks
+    lf_only = script_runner.stand_ins(os.path.join(d, "stub_lf"), ("xfoil",))
+    no_foam = {"OPENFOAM_BASHRC": os.path.join(d, "no-openfoam-bashrc")}
+    expect("airfoil run.sh --only lf without OpenFOAM", script_runner.call(
+        ["bash", airfoil, "--work", work, "--lf", "0", "--only", "lf"], cwd=d, env=no_foam, stub=lf_only), 0,
+        out_has=("no dataset built",))
+    if not any(shutil.which(t) for t in ("simpleFoam", "gmshToFoam")):  # else OpenFOAM is there: nothing to name
+        got = script_runner.call(["bash", airfoil, "--work", work, "--lf", "0", "--only", "hf"], cwd=d, env=no_foam,
+                                 stub=lf_only)
+        expect("airfoil run.sh --only hf without OpenFOAM", got, 1,
+               err_has=("simpleFoam not found", "gmshToFoam not found", "Debian package openfoam",
+                        "install-deps.sh --airfoil"))
+        if "xfoil" in got[2]:
+            failures.append("airfoil run.sh --only hf named xfoil, which the HF sweep does not run: %r" % got[2][-300:])
+    # --reuse: a relative path is the caller's (run.sh runs the sweep in its own directory), a missing file refused
+    expect("airfoil run.sh --reuse", run(["bash", airfoil, "--reuse"], d), 2, err_has=("--reuse needs a value",))
+    expect("airfoil run.sh --reuse missing.h5", run(["bash", airfoil, "--work", work, "--lf", "0", "--only", "lf",
+                                                      "--reuse", "missing.h5"], d), 2,
+           err_has=("--reuse %s: no such file" % os.path.join(d, "missing.h5"),))
+    expect("airfoil run.sh --only xx", run(["bash", airfoil, "--only", "xx"], d), 2, err_has=("--only 'xx'",))
     if os.stat(committed).st_mtime_ns != before:
         failures.append("cases/airfoil/run.sh --work %s rewrote the committed %s" % (work, committed))
 

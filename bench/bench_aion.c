@@ -498,14 +498,16 @@ static PetscErrorCode RefuseVPOptions(void)
 
 int main(int argc, char **argv)
 {
-  PetscInt    sizes[MAXSIZES + 1] = {100, 1000, 10000}, nsizes = MAXSIZES + 1, starts = 100, max_it = 500, sd_max_it = 2000, nprob = 0, nlist = MAXLIST + 1; /* + 1: an extra value is seen */
-  char        results[PETSC_MAX_PATH_LEN] = "", path_problem[32] = "atom_N1000", *list[MAXLIST + 1];
-  Problem     prob[MAXSIZES + 3];
-  SNAPSReport rep;
-  PetscMPIInt size;
-  PetscBool   want_atom = PETSC_TRUE, want_atom3 = PETSC_TRUE, want_grid = PETSC_TRUE, want_scattered = PETSC_TRUE, all_met = PETSC_TRUE, has_sizes, has_list, has_path, has_results, helpflg;
+  PetscInt       sizes[MAXSIZES + 1] = {100, 1000, 10000}, nsizes = MAXSIZES + 1, starts = 100, max_it = 500, sd_max_it = 2000, nprob = 0, nlist = MAXLIST + 1; /* + 1: an extra value is seen */
+  char           results[PETSC_MAX_PATH_LEN] = "", path_problem[32] = "atom_N1000", *list[MAXLIST + 1];
+  Problem        prob[MAXSIZES + 3];
+  SNAPSReport    rep;
+  PetscMPIInt    size;
+  PetscLogDouble wall0, wall1;
+  PetscBool      want_atom = PETSC_TRUE, want_atom3 = PETSC_TRUE, want_grid = PETSC_TRUE, want_scattered = PETSC_TRUE, all_met = PETSC_TRUE, has_sizes, has_list, has_path, has_results, helpflg;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(PetscTime(&wall0));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_aion options", NULL);
   PetscCall(PetscOptionsIntArray("-sizes", "Samples of the one-atom problems", NULL, sizes, &nsizes, &has_sizes));
   PetscCall(PetscOptionsStringArray("-problems", "Problems: atom, atom3_noisy, grid2, atom_scattered", NULL, list, &nlist, &has_list));
@@ -650,6 +652,8 @@ int main(int argc, char **argv)
     PetscCall(VecDestroy(&pb->Y));
   }
   PetscCall(SNAPSReportSetInt(rep, "all_targets_met", all_met));
+  PetscCall(PetscTime(&wall1));
+  PetscCall(SNAPSReportSetReal(rep, "wall_time_s", (PetscReal)(wall1 - wall0))); /* the whole run (rank 0): every problem, start and method */
   if (results[0]) PetscCall(SNAPSReportWrite(rep, results));
   PetscCall(SNAPSReportDestroy(&rep));
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));

@@ -394,13 +394,15 @@ static PetscErrorCode BenchFit(SNAPSReport report, PetscInt N, PetscInt sweeps, 
 
 int main(int argc, char **argv)
 {
-  char        which[16] = "all", results[PETSC_MAX_PATH_LEN] = "";
-  PetscInt    N = 1000000, reps = 21, gridn = 512, fitN = 200000, sweeps = 5, fitreps = 5;
-  PetscBool   hasresults, doeval, dogrid, dofit, all, helpflg, set[6];
-  PetscMPIInt size;
-  SNAPSReport report;
+  char           which[16] = "all", results[PETSC_MAX_PATH_LEN] = "";
+  PetscInt       N = 1000000, reps = 21, gridn = 512, fitN = 200000, sweeps = 5, fitreps = 5;
+  PetscBool      hasresults, doeval, dogrid, dofit, all, helpflg, set[6];
+  PetscMPIInt    size;
+  SNAPSReport    report;
+  PetscLogDouble wall0, wall1;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(PetscTime(&wall0));
   PetscCall(SNAInitializePackage());
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_sna options", "SNA");
@@ -452,6 +454,8 @@ int main(int argc, char **argv)
   if (doeval) PetscCall(BenchEval(report, N, reps));
   if (dogrid) PetscCall(BenchGrid(report, gridn, reps));
   if (dofit) PetscCall(BenchFit(report, fitN, sweeps, fitreps));
+  PetscCall(PetscTime(&wall1));
+  PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(wall1 - wall0))); /* the whole run (rank 0), warm-ups and set-up included */
   if (hasresults) {
     PetscCall(SNAPSReportWrite(report, results));
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_sna: results written to %s\n", results));

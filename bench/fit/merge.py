@@ -38,6 +38,11 @@ import atomic  # noqa: E402
 JAX = {"train_mse": 1e-8, "train_time_s": 0.46, "test_mse": 1.1e-9, "test_time_s": 0.7,
        "device": "NVIDIA H200 GPU", "problem": "rank3_3d"}
 CURVE_KEYS = ("iteration", "time_s", "train_mse", "test_mse")
+# bench_fit's report keys before 2026-12-07, renamed to snaps-fit's (and bench_aion's): reports written before then
+# are read under the new names
+OLD_KEYS = {"reason": "converged_reason", "stats_outer": "outer_iterations", "stats_inner": "inner_iterations",
+            "stats_function": "function_evaluations", "stats_gradient": "gradient_evaluations",
+            "stats_hessian": "hessian_evaluations"}
 ORDER = ("rank3_3d", "smooth_6d", "noisy_3d", "noisy_3d_m3")  # problems in this order, any others after them
 
 
@@ -55,6 +60,16 @@ def curve(d, r):
     return {k: d.get("rep%d_curve_%s" % (r, k)) or [] for k in CURVE_KEYS}
 
 
+def new_keys(d):
+    """A bench_fit report with its keys of before 2026-12-07 (OLD_KEYS, rep<r>_reason) under the current names."""
+    for k in list(d):
+        m = re.match(r"rep(\d+)_reason$", k)
+        new = OLD_KEYS.get(k) or (m and "rep%s_converged_reason" % m.group(1))
+        if new and new not in d:
+            d[new] = d.pop(k)
+    return d
+
+
 def first_time(c, key, level):
     for t, v in zip(c["time_s"], c[key]):
         if v is not None and v <= level:
@@ -69,7 +84,7 @@ def load_runs(rawdir):
         if not m:
             continue
         with open(path) as fp:
-            d = json.load(fp)
+            d = new_keys(json.load(fp))
         failed = [k for k in ("time_s_median", "train_mse_median", "test_mse_median") if d.get(k, 0) is None]
         if d.get("available") and failed:
             # bench_fit writes a median of values holding a NaN (a failed repetition) as null: the run failed, it
@@ -126,9 +141,9 @@ def best_of(runs, key):
 
 def summarise(d, level, anchor):
     """The figures of one run: medians, times to the level (and the anchor's levels), median-time curve."""
-    s = {k: d.get(k) for k in ("method_options", "fit_type", "available", "unavailable_because", "n_params", "reason",
-                              "reps", "time_s_median", "train_mse_median", "test_mse_median", "iterations_median",
-                              "time_s_all", "train_mse_all", "test_mse_all", "ranks")}
+    s = {k: d.get(k) for k in ("method_options", "fit_type", "available", "unavailable_because", "n_params",
+                              "converged_reason", "reps", "time_s_median", "train_mse_median", "test_mse_median",
+                              "iterations_median", "time_s_all", "train_mse_all", "test_mse_all", "ranks")}
     if not d.get("available"):
         return s
     s["time_to_2x_best_test_s_all"] = [first_time(c, "test_mse", level) for c in d["curves"]]
@@ -189,7 +204,7 @@ def targets(runs, n, level, anchor, best_missing=None):
             met = dflt["test_mse_median"] <= level
             note = ("plain ALS never reached 2 x best test (it ended at test MSE %.3g after %.3g s, %s): the default "
                     "is faster whatever its time" % (als["test_mse_median"], als["time_s_median"],
-                                                       als.get("reason", "its budget")))
+                                                       als.get("converged_reason", "its budget")))
         t["t_als"] = target("plain ALS time to test MSE <= 2 x best test", t_als, None, None)
         if undecided:
             met, note = None, undecided
@@ -230,7 +245,7 @@ def print_table(res):
                 print("   %-14s %5s skipped: %s" % (method, n, s.get("unavailable_because") or "no results"))
                 continue
             print("   %-14s %5s %-10s %-22s %6s %9.4f %10.3e %10.3e %12s" % (
-                method, n, s["fit_type"], s["reason"], fmt(s["iterations_median"], "%g"), s["time_s_median"],
+                method, n, s["fit_type"], s["converged_reason"], fmt(s["iterations_median"], "%g"), s["time_s_median"],
                 s["train_mse_median"], s["test_mse_median"], fmt(s.get("time_to_2x_best_test_s_median"), "%.4f")))
         for n, ts in p["targets"].items():
             for key, t in ts.items():

@@ -860,3 +860,66 @@ PetscErrorCode SNAPSCommitTemporary(MPI_Comm comm, const char tmp[], const char 
   PetscCallMPI(MPI_Bcast(err, 1, MPI_INT, 0, comm));
   PetscFunctionReturn(0);
 }
+
+/*@C
+  SNAPSProgressStart - Starts the clock of progress lines (the -progress_every option of snaps-ks, snaps-kolmogorov and
+  snaps-poisson-param): the first line is due every wall seconds from now, and not for the point of progress at0 itself
+  (the start: nothing done yet). Not collective.
+
+  Input Parameters:
++ every - wall seconds between lines (0: a line at every call of SNAPSProgressDue() that moved on from the last line)
+- at0   - the point of progress at the start (simulated time, solves done, ...)
+
+  Output Parameter:
+. p - the progress clock
+
+.seealso: SNAPSProgressDue()
+@*/
+PetscErrorCode SNAPSProgressStart(SNAPSProgress *p, PetscReal every, PetscReal at0)
+{
+  PetscFunctionBegin;
+  PetscValidPointer(p, 1);
+  PetscCall(PetscTime(&p->wall0));
+  p->every     = every;
+  p->wall_last = p->wall0;
+  p->at_last   = at0;
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSProgressDue - Whether a progress line is due at point at: when every wall seconds have passed since the last
+  line (with every 0, at each call), or always with force; never twice for the same point (a segment's end that is also
+  a saved row), nor for the start's. Rank 0's clock decides and its decision is broadcast, so that every rank takes part
+  in the same reductions for the line (a step count summed over ranks) and no rank waits on a line the others skip. When
+  due, p->wall_last is the wall clock now and p->at_last is at: the line's figures (wall time so far, p->wall_last -
+  p->wall0) come from there. Collective.
+
+  Input Parameters:
++ comm  - the ranks that print the line together
+. p     - the progress clock (SNAPSProgressStart())
+. at    - the point of progress reached (simulated time, solves done, ...)
+- force - whether the line is due whatever the clock says (a segment's end with -progress_every 0)
+
+  Output Parameter:
+. due - whether to print the line now
+
+.seealso: SNAPSProgressStart()
+@*/
+PetscErrorCode SNAPSProgressDue(MPI_Comm comm, SNAPSProgress *p, PetscReal at, PetscBool force, PetscBool *due)
+{
+  PetscLogDouble now;
+  int            d;
+
+  PetscFunctionBegin;
+  PetscValidPointer(p, 2);
+  PetscValidBoolPointer(due, 5);
+  PetscCall(PetscTime(&now));
+  d = (force || now - p->wall_last >= p->every) && at != p->at_last;
+  PetscCallMPI(MPI_Bcast(&d, 1, MPI_INT, 0, comm));
+  *due = d ? PETSC_TRUE : PETSC_FALSE;
+  if (d) {
+    p->wall_last = now;
+    p->at_last   = at;
+  }
+  PetscFunctionReturn(0);
+}

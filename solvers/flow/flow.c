@@ -97,10 +97,9 @@ struct _n_FlowRun {
   PetscReal      *lsum, lstart, d0scale; /* lsum[k]: sum of log(d/d0) of member k (this rank's members only) */
   PetscInt        next_save;             /* index of the next saved time */
   MPI_Comm        sun_comm;
-  PetscLogDouble  wall0, wall_last; /* wall clock at the start and at the last progress line */
-  PetscReal       t_printed;        /* simulated time of the last progress line (no second line for it) */
-  PetscLogDouble  load_s;           /* of wall_time_s, the seconds spent loading the surrogate model (-stepper sna) */
-  PetscReal       t_begin;          /* simulated time at the start of this run (0, or the restart's) */
+  SNAPSProgress   progress; /* -progress_every: when a line is due; its wall0 is the run's start */
+  PetscLogDouble  load_s;   /* of wall_time_s, the seconds spent loading the surrogate model (-stepper sna) */
+  PetscReal       t_begin;  /* simulated time at the start of this run (0, or the restart's) */
   PetscReal       t, *diag_sum, *diag_sq;
   PetscInt        nstat;
   PetscErrorCode  cb_error; /* a PETSc error inside an ARKODE callback */
@@ -1048,21 +1047,18 @@ static PetscErrorCode SetupMembers(FlowRun r)
   PetscFunctionReturn(0);
 }
 
-/* A progress line when -progress_every wall seconds have passed (rank 0's clock decides, so every rank
-   takes part in the same reductions), or always with force. Collective. */
+/* A progress line at simulated time t when SNAPSProgressDue() says one is due (-progress_every wall seconds passed,
+   or force; not twice for one t), every rank taking part in the step count's reduction. Collective. */
 static PetscErrorCode PrintProgress(FlowRun r, PetscReal t, PetscBool force)
 {
   PetscLogDouble now;
   long           steps = 0, all;
-  int            due;
+  PetscBool      due;
 
   PetscFunctionBegin;
-  PetscCall(PetscTime(&now));
-  due = (force || now - r->wall_last >= r->progress_every) && t != r->t_printed;
-  PetscCallMPI(MPI_Bcast(&due, 1, MPI_INT, 0, r->comm));
+  PetscCall(SNAPSProgressDue(r->comm, &r->progress, t, force, &due));
   if (!due) PetscFunctionReturn(0);
-  r->wall_last = now;
-  r->t_printed = t;
+  now = r->progress.wall_last;
   for (PetscInt i = 0; i < LocalCount(r) && !r->sur; i++) {
     long c[5];
     PetscCall(MemberCurrentCounts(&r->m[i], c));
@@ -1074,8 +1070,8 @@ static PetscErrorCode PrintProgress(FlowRun r, PetscReal t, PetscBool force)
   else
     all = steps;
   {
-    PetscReal done = t - r->t_begin, rate = done > 0 ? (now - r->wall0) / done : 0;
-    PetscCall(PetscPrintf(r->comm, "%s: t = %g of %g (%.1f%%), %ld steps, wall %.1f s, about %.0f s left\n", r->program, (double)t, (double)r->T, (double)(100 * t / r->T), all, (double)(now - r->wall0), (double)(rate * (r->T - t))));
+    PetscReal done = t - r->t_begin, rate = done > 0 ? (now - r->progress.wall0) / done : 0;
+    PetscCall(PetscPrintf(r->comm, "%s: t = %g of %g (%.1f%%), %ld steps, wall %.1f s, about %.0f s left\n", r->program, (double)t, (double)r->T, (double)(100 * t / r->T), all, (double)(now - r->progress.wall0), (double)(rate * (r->T - t))));
   }
   PetscFunctionReturn(0);
 }
@@ -1320,9 +1316,9 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
 
   PetscFunctionBegin;
   r->pb = pb;
-  PetscCall(PetscTime(&r->wall0));
-  r->wall_last = r->wall0;
-  r->sun_comm  = pb->member_comm;
+  /* from t = 0: no line for the initial row's t = 0 */
+  PetscCall(SNAPSProgressStart(&r->progress, r->progress_every, 0));
+  r->sun_comm = pb->member_comm;
   PetscCheck(!SUNContext_Create((void *)&r->sun_comm, &r->sun), r->comm, PETSC_ERR_LIB, "SUNDIALS could not create its context");
   pb->desc.members = r->K;
   r->npts          = pb->desc.shape[0] * (pb->desc.sdim == 2 ? pb->desc.shape[1] : 1);
@@ -1334,7 +1330,7 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   PetscCall(PetscLogEventEnd(FLOW_LOAD, 0, 0, 0, 0));
   PetscCall(WarnSeedFixedInitial(r));
   PetscCall(PetscTime(&wall));
-  r->load_s = wall - r->wall0; /* a fixed cost: reported apart, so that a rate per time unit can leave it out */
+  r->load_s = wall - r->progress.wall0; /* a fixed cost: reported apart, so that a rate per time unit can leave it out */
   PetscCall(PetscLogEventBegin(FLOW_SETUP, 0, 0, 0, 0));
   PetscCall(SetupMembers(r));
   if (r->sur) PetscCall(SurrogateStart(r));
@@ -1411,7 +1407,7 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   if (r->traj) PetscCall(SNAPSTrajectoryClose(&r->traj));
   PetscCall(PetscTime(&wall));
   PetscCall(PrintLyapunov(r));
-  PetscCall(WriteReport(r, wall - r->wall0));
+  PetscCall(WriteReport(r, wall - r->progress.wall0));
   PetscCall(PetscFree4(hbase, htwin, r->lsum, r->diag_sum));
   PetscFunctionReturn(0);
 }

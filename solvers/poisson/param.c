@@ -196,28 +196,18 @@ static PetscErrorCode BatchPrediction(PoissonParam *pp, KSP ksp, PetscInt N, con
   PetscFunctionReturn(0);
 }
 
-/* -progress_every: a line when that many wall seconds have passed since the last one (0: every solve), with the
-   flow solvers' option, default and line format (solvers/flow/flow.c, PrintProgress(), which is tied to their
-   time stepping; this is the same line for solves). */
-typedef struct {
-  PetscReal      every;            /* -progress_every (s) */
-  PetscLogDouble wall0, wall_last; /* the start of the sweep and the last line */
-} SweepProgress;
-
-/* After solve i (0-based) of N: a progress line when due (rank 0's clock decides, so every rank agrees). Collective. */
-static PetscErrorCode SweepProgressPrint(SweepProgress *pr, PetscInt i, PetscInt N)
+/* After solve i (0-based) of N: a progress line when SNAPSProgressDue() says one is due (-progress_every wall seconds,
+   0: every solve), with the flow solvers' option, default and pacing (solvers/flow/flow.c, PrintProgress(), whose
+   line counts simulated time; this one counts solves). Collective. */
+static PetscErrorCode SweepProgressPrint(SNAPSProgress *pr, PetscInt i, PetscInt N)
 {
-  PetscLogDouble now;
-  int            due;
+  PetscBool due;
 
   PetscFunctionBegin;
-  PetscCall(PetscTime(&now));
-  due = now - pr->wall_last >= pr->every;
-  PetscCallMPI(MPI_Bcast(&due, 1, MPI_INT, 0, PETSC_COMM_WORLD));
+  PetscCall(SNAPSProgressDue(PETSC_COMM_WORLD, pr, (PetscReal)(i + 1), PETSC_FALSE, &due));
   if (!due) PetscFunctionReturn(0);
-  pr->wall_last = now;
   {
-    const PetscReal done = (PetscReal)(i + 1), wall = (PetscReal)(now - pr->wall0);
+    const PetscReal done = (PetscReal)(i + 1), wall = (PetscReal)(pr->wall_last - pr->wall0);
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: solve %" PetscInt_FMT " of %" PetscInt_FMT " (%.1f%%), wall %.1f s, about %.0f s left\n", i + 1, N, (double)(100 * done / N), (double)wall, (double)(wall / done * (N - done))));
   }
   PetscFunctionReturn(0);
@@ -234,13 +224,13 @@ typedef struct {
    preconditioner (whose sub-solvers read their options at set-up) and the initial guess have read all their options,
    the options set but unused are warned about, before the rest of the sweep. A failure leaves *snaps for the caller
    to abandon (SNAPSSnapshotsDestroy()). */
-static PetscErrorCode SolveSamples(PoissonParam *pp, KSP ksp, PetscInt N, PetscInt q, const PetscReal X[], Vec u, Vec work, Vec un, Vec bn, GuessCapture *cap, Mat U, const char snapfile[], SNAPSSnapshots *snaps, SampleRecord *rec, SweepProgress *pr)
+static PetscErrorCode SolveSamples(PoissonParam *pp, KSP ksp, PetscInt N, PetscInt q, const PetscReal X[], Vec u, Vec work, Vec un, Vec bn, GuessCapture *cap, Mat U, const char snapfile[], SNAPSSnapshots *snaps, SampleRecord *rec, PetscReal progress_every)
 {
-  char fingerprint[SNAPS_FINGERPRINT_LEN];
+  char          fingerprint[SNAPS_FINGERPRINT_LEN];
+  SNAPSProgress pr;
 
   PetscFunctionBegin;
-  PetscCall(PetscTime(&pr->wall0));
-  pr->wall_last = pr->wall0;
+  PetscCall(SNAPSProgressStart(&pr, progress_every, 0));
   for (PetscInt i = 0; i < N; i++) {
     const PetscReal   *mu = X + i * q;
     PetscLogDouble     t0, t1, t2;
@@ -306,7 +296,7 @@ static PetscErrorCode SolveSamples(PoissonParam *pp, KSP ksp, PetscInt N, PetscI
       PetscCall(SNAPSSnapshotsAdd(*snaps, mu, un, bn));
     }
     if (i == 0) PetscCall(SNAPSOptionsWarnUnusedEarly(PETSC_COMM_WORLD));
-    PetscCall(SweepProgressPrint(pr, i, N));
+    PetscCall(SweepProgressPrint(&pr, i, N));
   }
   PetscFunctionReturn(0);
 }
@@ -435,7 +425,7 @@ int main(int argc, char **argv)
   SNAPSSnapshots snaps         = NULL;
   char           guesstype[64] = "none";
   PetscMPIInt    size;
-  SweepProgress  progress = {10, 0, 0};
+  PetscReal      progress_every = 10;
   PetscLogEvent  sweep_event;
   PetscLogDouble wall0;
 
@@ -455,7 +445,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-snapshots", "Snapshot file to write (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
   PetscCall(PetscOptionsString("-dof_coordinates", "Dataset file to write with the position of every unknown (/X, natural ordering)", NULL, coordfile, coordfile, sizeof(coordfile), &hascoord));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
-  PetscCall(PetscOptionsReal("-progress_every", "Wall seconds between progress lines during the solves (0: every solve)", NULL, progress.every, &progress.every, NULL));
+  PetscCall(PetscOptionsReal("-progress_every", "Wall seconds between progress lines during the solves (0: every solve)", NULL, progress_every, &progress_every, NULL));
   PetscCall(PetscOptionsInt("-batch_repeat", "With -ksp_guess_type sna: batches of surrogate-alone predictions of all fields (0: none)", "SNAGuessPredictFields", batch_reps, &batch_reps, &batch_set));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
@@ -465,7 +455,7 @@ int main(int argc, char **argv)
     return 0;
   }
   /* NaN never compared due (no line ever) and a negative value acted as 0: both silently */
-  PetscCheck(!PetscIsNanReal(progress.every) && progress.every >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-progress_every must be >= 0 (0: every solve), not %g", (double)progress.every);
+  PetscCheck(!PetscIsNanReal(progress_every) && progress_every >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-progress_every must be >= 0 (0: every solve), not %g", (double)progress_every);
   PetscCheck(batch_reps >= 0 && batch_reps <= 1000000, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat must be 0 to 1000000, not %" PetscInt_FMT, batch_reps);
   PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_type", guesstype, sizeof(guesstype), NULL)); /* KSPGetGuess() would create one */
   PetscCall(PetscStrcmp(guesstype, KSPGUESSSNA, &batch));
@@ -509,7 +499,7 @@ int main(int argc, char **argv)
        rank has abandoned the file, whose close is collective (raised at once, it would park rank 1: a hang) */
     PetscCall(PetscLogEventBegin(sweep_event, 0, 0, 0, 0));
     PetscCall(PoissonErrorHoldPush(PETSC_COMM_WORLD, &hold));
-    ierr = SolveSamples(&pp, ksp, N, q, X, u, work, un, bn, &cap, U, hassnap ? snapfile : NULL, &snaps, &rec, &progress);
+    ierr = SolveSamples(&pp, ksp, N, q, X, u, work, un, bn, &cap, U, hassnap ? snapfile : NULL, &snaps, &rec, progress_every);
     PetscCall(PoissonErrorHoldPop(&hold));
     if (ierr && hold.held) PetscCall(SNAPSSnapshotsDestroy(&snaps));
     PetscCall(PoissonErrorHoldRaise(&hold, ierr, NULL, NULL));

@@ -33,6 +33,8 @@ checks:
   unused_options    a misspelt option is warned about once, before the integration (also in a run killed before its
                     end, and on 2 ranks); PETSc's options read at PetscFinalize and -options_left 0 bring no warning;
                     a Kolmogorov trajectory under a 240-character file name gets a whole XDMF file
+  progress_lines    -progress_every 0: a line per saved row and segment end, once for a time that is both, none for
+                    the start, one per time on 2 ranks; the default 10 s: none in a short run
 """
 import concurrent.futures
 import json
@@ -532,6 +534,23 @@ def lyapunov():
     printed = re.search(r"leading Lyapunov exponent ([-0-9.]+) \+- ([0-9.]+) \(standard error over 4 members, ([0-9.]+) time units", out)
     assert printed, out
     assert (float(printed.group(1)), float(printed.group(2)), float(printed.group(3))) == (round(lam, 5), round(se, 5), 500), (printed.group(0), r)
+
+
+def progress_lines():
+    """-progress_every (SNAPSProgressDue(), shared with snaps-poisson-param): 0 gives a line at every saved row and
+    every segment end (a checkpoint), once for a time that is both, none for the start; one line per time on 2
+    ranks; the default (10 s) none in a run of a fraction of a second."""
+    def times(out, prog):
+        return re.findall(r"^%s: t = ([0-9.e+-]+) of " % prog, out, re.M)
+    out = run([KS, "-T", "3", "-dt_save", "0.4", "-checkpoint", path("p_ck.h5"), "-checkpoint_every", "1",
+               "-progress_every", "0"])
+    want = ["0.4", "0.8", "1.", "1.2", "1.6", "2.", "2.4", "2.8", "3."]  # 1: a segment end alone; 2: a row and an end
+    assert times(out, "snaps-ks") == want, f"-progress_every 0: lines at {times(out, 'snaps-ks')}, not {want}:\n{out}"
+    out = run([*MPIEXEC, "-n", "2", KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-progress_every", "0"])
+    assert times(out, "snaps-kolmogorov") == ["0.25", "0.5"], f"2 ranks, -progress_every 0: one line per saved row:\n{out}"
+    out = run([KS, "-T", "2"])
+    assert not times(out, "snaps-ks"), f"the default -progress_every 10: no line in a short run:\n{out}"
+    print("-progress_every 0: a line per saved row and segment end, once each; the default: none in a short run")
 
 
 def unused_options():

@@ -36,7 +36,7 @@ def report(method, test_mse):
     """A bench_fit report of one repetition whose curve ends at test_mse."""
     return {"available": True, "reps": 1, "median_rep": 0, "date": "2026-12-06T00:00:00Z", "snaps_version": "0",
             "machine": {"cpu_model": "stand-in", "cores": 2}, "model_options": " -sna_khronos_nodes 6", "n_params": 10, "fit_type": method,
-            "reason": "CONVERGED_RTOL", "time_s_median": 1.0, "train_mse_median": test_mse, "test_mse_median": test_mse,
+            "converged_reason": "CONVERGED_RTOL", "time_s_median": 1.0, "train_mse_median": test_mse, "test_mse_median": test_mse,
             "iterations_median": 3, "time_s_all": [1.0], "train_mse_all": [test_mse], "test_mse_all": [test_mse],
             "rep0_curve_iteration": [0, 1], "rep0_curve_time_s": [0.1, 1.0], "rep0_curve_train_mse": [1e-2, test_mse],
             "rep0_curve_test_mse": [1e-2, test_mse]}

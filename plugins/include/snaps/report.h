@@ -25,6 +25,20 @@ PETSC_EXTERN PetscErrorCode SNAPSReportWrite(SNAPSReport, const char[]);
 /* Frees the report. */
 PETSC_EXTERN PetscErrorCode SNAPSReportDestroy(SNAPSReport *);
 
+/* Progress lines on long work (-progress_every <s>, 10 by default in every program that has it): when a line is due.
+   Each program keeps its own line; the pacing is one. */
+typedef struct {
+  PetscReal      every;     /* wall seconds between lines (0: a line at every call) */
+  PetscLogDouble wall0;     /* the wall clock at SNAPSProgressStart() */
+  PetscLogDouble wall_last; /* the wall clock at the last line due (wall0 before the first) */
+  PetscReal      at_last;   /* the point of progress of the last line due (the start's before the first) */
+} SNAPSProgress;
+/* Starts the clock of progress lines every wall seconds apart, from the point of progress at0. Not collective. */
+PETSC_EXTERN PetscErrorCode SNAPSProgressStart(SNAPSProgress *, PetscReal, PetscReal);
+/* Whether a progress line is due at point at (rank 0's clock decides, so every rank agrees); force: due unless at is
+   the last line's point. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSProgressDue(MPI_Comm, SNAPSProgress *, PetscReal, PetscBool, PetscBool *);
+
 /* Writes a file atomically from rank 0's buffer: temporary name in the same directory, fsync, rename (into a stream
    such as /dev/null: the complete file copied). */
 PETSC_EXTERN PetscErrorCode SNAPSWriteFileAtomic(MPI_Comm, const char[], const char[], size_t);

@@ -44,7 +44,6 @@ static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
   PetscBool          khronos;
   PetscInt           modes, its0;
   SNAFitStatistics   stats0;
-  PetscBool          view;
   PetscErrorCode     ierr;
   SNAConvergedReason reason;
 
@@ -79,13 +78,6 @@ static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
   mf->rho->stats.function = sna->stats.function - stats0.function;
   mf->rho->stats.gradient = sna->stats.gradient - stats0.gradient;
   mf->rho->stats.hessian  = sna->stats.hessian - stats0.hessian;
-  /* the end of rho's only fit: -mf_rho_sna_view shows it here, as the other parts' views follow their fits, with that
-     stage's training MSE (the model's, computed for the view only: the model's own comes after this function) */
-  PetscCall(PetscOptionsHasName(((PetscObject)mf->rho)->options, ((PetscObject)mf->rho)->prefix, "-sna_view", &view));
-  if (view) {
-    PetscCall(SNAComputeMSE(sna, X, Y, &mf->rho->fit_mse));
-    PetscCall(SNAViewFromOptions(mf->rho, NULL, "-sna_view"));
-  }
   PetscFunctionReturn(0);
 }
 
@@ -532,6 +524,22 @@ static PetscErrorCode RhoOptionsRefuse(SNA sna)
   PetscFunctionReturn(0);
 }
 
+/* -mf_rho_sna_view: rho after ar1's joint stage, its only fit (the other parts' views follow their own fits), with the
+   training MSE of the model that stage made (computed for the view only: the model's own comes after SNAFit_MF); after
+   -mf_select cv's folds, of the final fit alone. */
+static PetscErrorCode ViewRho(SNA sna, Vec X, Vec Y)
+{
+  SNA_MF   *mf = (SNA_MF *)sna->data;
+  PetscBool view;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsHasName(((PetscObject)mf->rho)->options, ((PetscObject)mf->rho)->prefix, "-sna_view", &view));
+  if (!view) PetscFunctionReturn(0);
+  PetscCall(SNAComputeMSE(sna, X, Y, &mf->rho->fit_mse));
+  PetscCall(SNAViewFromOptions(mf->rho, NULL, "-sna_view"));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;
@@ -572,6 +580,7 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
   PetscCall(PetscTime(&t1));
   mf->time_correction = t1 - t0;
   PetscCall(SNAMFCountParameters(sna));
+  if (mf->blend == SNA_MF_AR1) PetscCall(ViewRho(sna, X, Y));
   PetscFunctionReturn(0);
 }
 

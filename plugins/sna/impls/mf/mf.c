@@ -51,6 +51,7 @@ static PetscErrorCode SNADestroy_MF(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFSetBlend_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetBlend_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetParts_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAWarnOverParameterised_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFHasCorrection_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFFit_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetFitTimes_C", NULL));
@@ -492,6 +493,22 @@ static PetscErrorCode SNAMFGetParts_MF(SNA sna, SNA *lf, SNA *delta, SNA *rho)
   PetscFunctionReturn(0);
 }
 
+/* SNAWarnOverParameterised() of an mf model, part by part: the LF part against the LF samples of its fit (not when it
+   was fitted elsewhere, SNAMFSetLowFidelity()), the correction (with ar1's rho, fitted jointly with delta) against the
+   HF samples (nsamples, or those of delta's fit). A loaded model's parts were fitted to nothing here: no warning. */
+static PetscErrorCode SNAWarnOverParameterised_MF(SNA sna, PetscInt nsamples, const char who[])
+{
+  SNA_MF  *mf = (SNA_MF *)sna->data;
+  PetscInt np;
+
+  PetscFunctionBegin;
+  if (!mf->lf_given) PetscCall(SNAWarnOverParameterisedPart(mf->lf, mf->lf->nparams, mf->lf->fit_samples, who, "the LF part"));
+  if (!mf->corrected) PetscFunctionReturn(0);
+  np = mf->delta->nparams + (mf->blend == SNA_MF_AR1 ? SNAMFRhoParams(sna) : 0);
+  PetscCall(SNAWarnOverParameterisedPart(mf->delta, np, nsamples == PETSC_DETERMINE ? mf->delta->fit_samples : nsamples, who, mf->blend == SNA_MF_AR1 ? "the correction (delta and ar1's rho together)" : "the correction delta"));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SNAMFHasCorrection_MF(SNA sna, PetscBool *has)
 {
   PetscFunctionBegin;
@@ -684,6 +701,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFSetBlend_C", SNAMFSetBlend_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetBlend_C", SNAMFGetBlend_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetParts_C", SNAMFGetParts_MF));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAWarnOverParameterised_C", SNAWarnOverParameterised_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFHasCorrection_C", SNAMFHasCorrection_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetFitTimes_C", SNAMFGetFitTimes_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFEvaluateCorrection_C", SNAMFEvaluateCorrection_MF));

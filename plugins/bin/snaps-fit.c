@@ -21,6 +21,8 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  -mf_blend residual|ar1  fits the LF model to /lf, then the correction to /hf: y_LF + delta, or rho y_LF + delta\n"
                            "                       (rho = 1 + r, r a low-order KHRONOS; a few HF designs call for -mf_delta_sna_fit_lambda 1e-7)\n"
                            "                       (an SNA of type mf; parts' options -mf_lf_sna_..., -mf_delta_sna_..., -mf_rho_sna_...)\n"
+                           "                       (a KHRONOS correction's default size: at most half as many parameters as HF values,\n"
+                           "                       within 16 nodes and 4 modes; -mf_delta_sna_khronos_nodes/_modes given are kept)\n"
                            "  -mf_hf_fraction <f>  keeps that seeded fraction of the HF cases (whole cases when /hf/case exists, else rows):\n"
                            "                       0 the LF model alone, 1 all (default); with -data_group /hf, of that group (HF-only fits)\n"
                            "  -mf_seed <s>         seed of that choice (0)\n"

@@ -21,6 +21,8 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "  -mf_blend residual|ar1  fits the LF model to /lf, then the correction to /hf: y_LF + delta, or rho y_LF + delta\n"
                            "                       (rho = 1 + r, r a low-order KHRONOS; a few HF designs call for -mf_delta_sna_fit_lambda 1e-7)\n"
                            "                       (an SNA of type mf; parts' options -mf_lf_sna_..., -mf_delta_sna_..., -mf_rho_sna_...)\n"
+                           "                       (a KHRONOS correction's default size: at most half as many parameters as HF values,\n"
+                           "                       within 16 nodes and 4 modes; -mf_delta_sna_khronos_nodes/_modes given are kept)\n"
                            "  -mf_hf_fraction <f>  keeps that seeded fraction of the HF cases (whole cases when /hf/case exists, else rows):\n"
                            "                       0 the LF model alone, 1 all (default); with -data_group /hf, of that group (HF-only fits)\n"
                            "  -mf_seed <s>         seed of that choice (0)\n"
@@ -391,40 +393,6 @@ static PetscErrorCode NotConvergedAdvice(SNAConvergedReason reason, const char p
 /* The parts' stops (not fitted: no HF data, an LF part given, or no rho): on stdout, where the model's reason
    alone hides which part stopped how (model NULL), or after the model is written, the error of a part given
    -mf_<part>_sna_fit_error_if_not_converged that did not converge (parterror, model: where it was written). */
-/* A model with more parameters than the values it was fitted to can reproduce them exactly and predict poorly between
-   them: the defaults are sized for no data set in particular (the KHRONOS default has 132 parameters on 2 inputs), and a
-   fit to a few dozen samples reports a tiny training MSE without a word. what names the model, prefix its options. */
-static PetscErrorCode WarnOverParameterised(const char what[], const char prefix[], PetscInt nparams, PetscInt values)
-{
-  PetscFunctionBegin;
-  if (nparams > values)
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD,
-                          "WARNING: snaps-fit: %s has %" PetscInt_FMT " parameters for %" PetscInt_FMT " training values: it can reproduce them exactly and predict poorly between them. Give it fewer (-%ssna_khronos_nodes, -%ssna_khronos_modes; AION: -%ssna_aion_rank) or a larger -%ssna_fit_lambda, and hold samples out to see (-%ssna_fit_validation)\n",
-                          what, nparams, values, prefix, prefix, prefix, prefix, prefix));
-  PetscFunctionReturn(0);
-}
-
-/* The warning above for the model, or for each part of a multi-fidelity one: the LF part against the LF values (not
-   when it was loaded with -mf_lf_model), the correction (with ar1's r, fitted jointly with it) against the HF ones. */
-static PetscErrorCode WarnOverParameterisedModel(SNA sna, PetscBool mf, PetscBool lfgiven, PetscInt nlf, PetscInt nhf, PetscInt q)
-{
-  SNA      part[3] = {NULL, NULL, NULL};
-  PetscInt np[3]   = {0, 0, 0};
-
-  PetscFunctionBegin;
-  if (!mf) {
-    PetscCall(SNAGetNumParameters(sna, &np[0]));
-    PetscCall(WarnOverParameterised("the model", "", np[0], nhf * q));
-    PetscFunctionReturn(0);
-  }
-  PetscCall(SNAMFGetParts(sna, &part[0], &part[1], &part[2]));
-  for (int i = 0; i < 3; i++)
-    if (part[i]) PetscCall(SNAGetNumParameters(part[i], &np[i]));
-  if (part[0] && !lfgiven) PetscCall(WarnOverParameterised("the LF part", "mf_lf_", np[0], nlf * q));
-  if (part[1]) PetscCall(WarnOverParameterised(part[2] ? "the correction (delta and ar1's r together)" : "the correction delta", "mf_delta_", np[1] + np[2], nhf * q));
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode PartStops(SNA sna, PetscBool lfgiven, const PetscBool parterror[3], const char model[])
 {
   SNA                part[3];
@@ -660,12 +628,7 @@ int main(int argc, char **argv)
   else
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s %.6e (no relative MSE: %s), %s after %" PetscInt_FMT " iterations, %.3f s\n", msename, (double)mse, ConstantTargets, SNAConvergedReasons[reason], its, (double)clk.wall));
   if (mf) PetscCall(PartStops(sna, haslfmodel, parterror, NULL));
-  {
-    PetscInt nlf = 0;
-
-    if (Ylf) PetscCall(VecGetSize(Ylf, &nlf));
-    PetscCall(WarnOverParameterisedModel(sna, mf, haslfmodel, nlf / q, N, q));
-  }
+  PetscCall(SNAWarnOverParameterised(sna, PETSC_DETERMINE, "snaps-fit")); /* an mf model: each part */
   if (valmse >= 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the MSE above is over all samples, -sna_view's training-split MSE over the fitted ones)\n", (double)valmse));
   /* a finite loss that the fit lowered is a usable model (the best iterate), whether or not a tolerance was met */
   PetscCall(SNACheckFitUsable(sna, "snaps-fit"));

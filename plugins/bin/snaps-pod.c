@@ -95,6 +95,8 @@ static PetscErrorCode FitCoordinates(const char prefix[], Vec inputs, PetscInt k
   PetscCall(SNACheckFitUsable(*sna, prefix ? prefix : "the SNA fit"));
   PetscCall(SNAGetConvergedReason(*sna, &reason));
   if (reason < 0) PetscCall(PetscPrintf(comm, "WARNING: %sSNA fit did not converge (%s): the model keeps its best iterate\n", prefix ? prefix : "", SNAConvergedReasons[reason]));
+  /* the defaults are sized for no data set: 12 snapshots fitted by them gave a guess worse than none, silently */
+  PetscCall(SNAWarnOverParameterised(*sna, PETSC_DETERMINE, prefix ? "snaps-pod (the SNA of -rhs_map sna: right-hand-side coordinates -> POD coordinates)" : "snaps-pod (the SNA parameters -> POD coordinates)"));
   PetscCall(VecDuplicate(Y, &P));
   PetscCall(SNAEvaluate(*sna, inputs, P));
   PetscCall(VecGetLocalSize(Y, &n));

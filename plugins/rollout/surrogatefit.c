@@ -204,9 +204,13 @@ static PetscErrorCode CreateHeadSNA(MPI_Comm comm, PetscInt d, PetscInt q, SNA *
 }
 
 /* Fits sna to n local rows (x: n x d, y: n x q), prints how the fit ended and gives its training loss, its iterations
-   and whether it converged (a stop at the iteration cap or a failure is not convergence), for -results. */
-static PetscErrorCode FitRows(SNA sna, const char what[], PetscInt n, const PetscReal x[], const PetscReal y[], PetscReal *objective, PetscReal *its, PetscBool *converged)
+   and whether it converged (a stop at the iteration cap or a failure is not convergence), for -results. Warns when the
+   SNA has more parameters than training values (SNAWarnOverParameterised()): per is the rows of one pair (1 + the
+   noisy copies of a drift's pairs, which perturb the same pairs and add no new values; a head: 1, one bin per pair). */
+static PetscErrorCode FitRows(SNA sna, const char what[], PetscInt n, PetscInt per, const PetscReal x[], const PetscReal y[], PetscReal *objective, PetscReal *its, PetscBool *converged)
 {
+  char who[128];
+
   Vec                X, Y;
   PetscInt           d, q;
   SNAConvergedReason reason;
@@ -221,6 +225,8 @@ static PetscErrorCode FitRows(SNA sna, const char what[], PetscInt n, const Pets
   PetscCall(SNAGetLossType(sna, &loss));
   PetscCall(SNACheckFitUsable(sna, what));
   PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "snaps-rollout-fit: %s: training %s %.6g (from %.6g), %s after %" PetscInt_FMT " iterations\n", what, loss == SNA_LOSS_CROSS_ENTROPY ? "cross-entropy" : "MSE", (double)sna->fit_mse, (double)sna->fit_mse0, SNAConvergedReasons[reason], sna->iterations));
+  PetscCall(PetscSNPrintf(who, sizeof(who), "snaps-rollout-fit: %s", what));
+  PetscCall(SNAWarnOverParameterised(sna, sna->fit_samples / per, who));
   *objective = sna->fit_mse;
   *its       = (PetscReal)sna->iterations;
   *converged = (PetscBool)(reason > 0);
@@ -338,7 +344,7 @@ static PetscErrorCode TrainHeads(SNAPSSurrogate s, PetscInt nall, const PetscRea
     }
     PetscCall(CreateHeadSNA(s->comm, d, q, &s->head[i]));
     PetscCall(PetscSNPrintf(what, sizeof(what), "head %" PetscInt_FMT " of %" PetscInt_FMT " (log q = %.4g)", i, D, (double)PetscLogReal((PetscReal)q)));
-    PetscCall(FitRows(s->head[i], what, n, x, y, &loss[i], &its[i], &converged[i]));
+    PetscCall(FitRows(s->head[i], what, n, 1, x, y, &loss[i], &its[i], &converged[i]));
   }
   PetscCall(PetscFree4(e, em, x, y));
   PetscCall(PetscFree3(z0, z1, zm));
@@ -1240,7 +1246,7 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
       continue;
     }
     PetscCall(CreateDriftSNA(s->comm, s->D, &s->drift[i]));
-    PetscCall(FitRows(s->drift[i], what, na, x, dz, &err[i], &its[i], &converged[i]));
+    PetscCall(FitRows(s->drift[i], what, na, 1 + (o->noise > 0 ? o->copies : 0), x, dz, &err[i], &its[i], &converged[i]));
   }
   PetscCall(PetscFree(dz));
   PetscCall(PetscFree2(x, y));

@@ -248,7 +248,11 @@ static PetscErrorCode CheckStepper(FlowRun r)
     PetscFunctionReturn(0);
   }
   PetscCheck(r->stepper_model[0], r->comm, PETSC_ERR_USER_INPUT, "-stepper sna needs -stepper_model <m.h5> (a model from snaps-rollout-fit)");
-  PetscCheck(!r->lyapunov && !r->checkpoint[0] && !r->restart[0], r->comm, PETSC_ERR_SUP, "-stepper sna does not support -lyapunov, -checkpoint or -restart: use -stepper arkode");
+  /* options of the ARKODE runs that do not apply to a surrogate run: refused as every program refuses an option of a
+     mode not chosen (PETSC_ERR_USER_INPUT, exit 95), naming the option and why */
+  PetscCheck(!r->lyapunov, r->comm, PETSC_ERR_USER_INPUT, "-lyapunov does not apply to -stepper sna: the exponent is measured on twin members integrated by ARKODE, renormalised every -lyapunov_tau, and a surrogate advances no twins (a categorical one's draws would separate them by themselves): remove -lyapunov, or use -stepper arkode");
+  PetscCheck(!r->checkpoint[0], r->comm, PETSC_ERR_USER_INPUT, "-checkpoint %s does not apply to -stepper sna: checkpoints and restarts are those of ARKODE runs, and a surrogate run saves none of its state (its latent states and random draws): remove -checkpoint, or use -stepper arkode", r->checkpoint);
+  PetscCheck(!r->restart[0], r->comm, PETSC_ERR_USER_INPUT, "-restart %s does not apply to -stepper sna: it resumes an ARKODE run from its checkpoint, and a surrogate run neither writes nor reads one: remove -restart (run the surrogate again from the start), or use -stepper arkode", r->restart);
   PetscCheck(!r->ark_set, r->comm, PETSC_ERR_USER_INPUT, "The -ark_* options (tolerances, step, order, step limit) set ARKODE, which -stepper sna does not use: remove them, or use -stepper arkode");
   PetscFunctionReturn(0);
 }

@@ -425,7 +425,7 @@ def wrong_system():
     expect_error(base + ["-L", "20", "-N", "32"], r"trained for the domain length 22\.?, but this run has 20\.? \(-L\)")
     expect_error(base + ["-L", "22", "-N", "64"], r"trained for 32 grid points, but this run has 64 \(-N\)")
     expect_error(base + ["-L", "22", "-N", "32", "-dt_save", "0.3"], r"-dt_save 0.3 is not a multiple of the surrogate's step 0.5")
-    expect_error(base + ["-L", "22", "-N", "32", "-lyapunov"], r"-stepper sna does not support -lyapunov")
+    expect_error(base + ["-L", "22", "-N", "32", "-lyapunov"], r"-lyapunov does not apply to -stepper sna")
     expect_error([KS, "-stepper", "sna", "-T", "2"], r"-stepper sna needs -stepper_model")
     expect_error([KS, "-stepper_simd", "0", "-T", "2"], r"-stepper_simd applies to -stepper sna only")
     expect_error(base + ["-L", "22", "-N", "32", "-init_trajectory", path("train.h5"), "-trajectory", path("train.h5")], r"-trajectory.*-init_trajectory")

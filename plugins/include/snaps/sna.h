@@ -176,6 +176,10 @@ PETSC_EXTERN PetscErrorCode SNAGetErrorIfNotConverged(SNA, PetscBool *);
    no decrease from the start. A fit that only ran out of iterations holds a usable best iterate. Without a fit (none
    since the SNA was created, loaded or given its type) it raises PETSC_ERR_ARG_WRONGSTATE. */
 PETSC_EXTERN PetscErrorCode SNACheckFitUsable(SNA, const char[]);
+/* Prints "WARNING: <who>: ..." when the fitted model (an mf model: each part) has more parameters than the training
+   values it was fitted to (samples x outputs; the cross-entropy: samples), naming its size options and
+   -sna_fit_lambda with its prefix; nsamples: the independent samples, or PETSC_DETERMINE for those of its last fit. */
+PETSC_EXTERN PetscErrorCode SNAWarnOverParameterised(SNA, PetscInt, const char[]);
 /* Why the last fit stopped. */
 PETSC_EXTERN PetscErrorCode SNAGetConvergedReason(SNA, SNAConvergedReason *);
 /* How a fit ended, into a report under a key prefix ("lf_", ""): type, n_params, converged_reason, iterations and,

@@ -1015,7 +1015,7 @@ PetscErrorCode SNAFitCheckValidation(SNA sna)
    (SNASetRitzForm()) minimises that instead, and X and Y are NULL. */
 PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
 {
-  PetscInt       nx, ny, bsx, bsy, N;
+  PetscInt       nx, ny, bsx, bsy, N, nt;
   MPI_Comm       comm;
   Vec            Xt = NULL, Yt = NULL;
   PetscErrorCode ierr;
@@ -1023,6 +1023,7 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  sna->fit_samples = 0; /* the Ritz objective fits no samples */
   if (sna->objective != SNA_OBJECTIVE_LEAST_SQUARES) {
     PetscCall(SNAFitObjective(sna, X, Y));
     PetscFunctionReturn(0);
@@ -1093,7 +1094,9 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   }
   PetscCall(PetscLogEventEnd(SNA_Fit, sna, X, Y, 0));
   /* the training loss of the model on the samples of its last fit; not PetscCall: release the split first */
-  ierr = SNAComputeLoss(sna, Xt ? Xt : X, Yt ? Yt : Y, &sna->fit_mse);
+  ierr = VecGetSize(Xt ? Xt : X, &nt);
+  if (!ierr) sna->fit_samples = nt / sna->dim_in;
+  if (!ierr) ierr = SNAComputeLoss(sna, Xt ? Xt : X, Yt ? Yt : Y, &sna->fit_mse);
   PetscCall(VecDestroy(&Xt));
   PetscCall(VecDestroy(&Yt));
   PetscCall(ierr);
@@ -1171,6 +1174,82 @@ PetscErrorCode SNACheckFitUsable(SNA sna, const char who[])
   /* fit_mse0 is on the split's training samples and fit_mse, after a refit, on all: not comparable. A refit starts
      only from a fit that converged, and keeps the best iterate of its own budget, so it lowered the loss already. */
   PetscCheck(r > 0 || sna->fit_refitted || sna->fit_mse < sna->fit_mse0, PetscObjectComm((PetscObject)sna), PETSC_ERR_NOT_CONVERGED, "%s: the fit stopped (%s) without lowering the %s %g of its start; no model was written", who, SNAConvergedReasons[r], SNAObjectiveValueName(sna), (double)sna->fit_mse0);
+  PetscFunctionReturn(0);
+}
+
+/* The warning of SNAWarnOverParameterised() for one model or part (nparams: its parameters and any fitted jointly
+   with it). The values are what the loss compares: q per sample for the squared error, one class per sample for the
+   cross-entropy (a one-hot row of q bins is one label, not q values). */
+PetscErrorCode SNAWarnOverParameterisedPart(SNA part, PetscInt nparams, PetscInt nsamples, const char who[], const char what[])
+{
+  const char *p = SNAMessagePrefix(part);
+  PetscInt    values;
+  PetscBool   khronos, aion;
+  char        size[256], count[128];
+
+  PetscFunctionBegin;
+  if (nsamples <= 0) PetscFunctionReturn(0); /* no data fit (Ritz objective, or not fitted here) */
+  values = part->loss == SNA_LOSS_CROSS_ENTROPY ? nsamples : nsamples * part->dim_out;
+  if (nparams <= values) PetscFunctionReturn(0);
+  PetscCall(PetscObjectTypeCompare((PetscObject)part, SNAKHRONOS, &khronos));
+  PetscCall(PetscObjectTypeCompare((PetscObject)part, SNAAION, &aion));
+  if (khronos)
+    PetscCall(PetscSNPrintf(size, sizeof(size), "-%ssna_khronos_nodes, -%ssna_khronos_modes", p, p));
+  else if (aion)
+    PetscCall(PetscSNPrintf(size, sizeof(size), "-%ssna_aion_rank, -%ssna_aion_terms", p, p));
+  else
+    PetscCall(PetscSNPrintf(size, sizeof(size), "the size options of -%ssna_type %s", p, ((PetscObject)part)->type_name));
+  if (part->loss == SNA_LOSS_CROSS_ENTROPY)
+    PetscCall(PetscSNPrintf(count, sizeof(count), "%" PetscInt_FMT " samples of one class each", nsamples));
+  else
+    PetscCall(PetscSNPrintf(count, sizeof(count), "%" PetscInt_FMT " samples x %" PetscInt_FMT " output%s", nsamples, part->dim_out, part->dim_out > 1 ? "s" : ""));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)part), "WARNING: %s: %s has %" PetscInt_FMT " parameters for %" PetscInt_FMT " training values (%s): it can reproduce them exactly and predict poorly between them. Give it fewer (%s) or a larger -%ssna_fit_lambda, and hold samples out to see (-%ssna_fit_validation)\n", who, what, nparams, values, count, size, p, p));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAWarnOverParameterised - Prints a WARNING when a fitted model has more parameters than the training values it was
+  fitted to: it can then reproduce them exactly and predict poorly between them, with a tiny training error
+
+  Collective
+
+  Input Parameters:
++ sna      - the SNA after SNAFit()
+. nsamples - the independent samples it was fitted to, or PETSC_DETERMINE for those of its last fit (the training
+             split with -sna_fit_validation; an mf model: each part's own)
+- who      - start of the message, e.g. the program's name
+
+  Notes:
+  The training values are the samples times the outputs for the squared error, and the samples for the cross-entropy
+  (one class each). The message names the model's own options (its prefix): the size options of its type
+  (-sna_khronos_nodes and -sna_khronos_modes, -sna_aion_rank and -sna_aion_terms), -sna_fit_lambda and
+  -sna_fit_validation. The defaults are sized for no data set in particular (KHRONOS: 132 parameters on 2 inputs), and
+  fitted to a few dozen samples they reproduced them exactly with a test error 6 times the targets' variance. An mf
+  model warns for each part: the LF part against its LF samples (not when it was fitted elsewhere,
+  SNAMFSetLowFidelity()), the correction (with ar1's rho, fitted jointly with it) against the HF samples (nsamples, if
+  given). Nothing is printed for a model that was not fitted to data (loaded, or the Ritz objective).
+
+  snaps-fit, snaps-pod and snaps-rollout-fit call it after their fits.
+
+  Level: intermediate
+
+.seealso: SNAFit(), SNAGetNumParameters(), SNACheckFitUsable(), SNAMFGetParts()
+@*/
+PetscErrorCode SNAWarnOverParameterised(SNA sna, PetscInt nsamples, const char who[])
+{
+  PetscErrorCode (*mf)(SNA, PetscInt, const char[]);
+  PetscInt nparams;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidCharPointer(who, 3);
+  PetscCall(PetscObjectQueryFunction((PetscObject)sna, "SNAWarnOverParameterised_C", &mf));
+  if (mf) {
+    PetscCall((*mf)(sna, nsamples, who));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(SNAGetNumParameters(sna, &nparams));
+  PetscCall(SNAWarnOverParameterisedPart(sna, nparams, nsamples == PETSC_DETERMINE ? sna->fit_samples : nsamples, who, "the model"));
   PetscFunctionReturn(0);
 }
 

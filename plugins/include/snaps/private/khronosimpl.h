@@ -32,6 +32,8 @@ typedef struct {
   PetscInt           anderson;        /* depth of the Anderson acceleration of ALS sweeps, 0: none (-sna_fit_als_anderson) */
   PetscInt           irls_newton_its; /* Newton steps per block and sweep of the irls fit (-sna_fit_irls_newton_its, 2) */
   PetscBool          irls_its_given;  /* ... given by the user: a fit other than irls refuses it */
+  PetscBool          nodes_given;     /* node counts set by the user (-sna_khronos_nodes, SNAKhronosSetBasis/SetNodes()), */
+  PetscBool          modes_given;     /* modes likewise: a size default (SNAKhronosSetSizeDefault()) leaves them */
   SNAKhronosInitType init;            /* the start of a data fit (-sna_khronos_init) */
   PetscBool          init_chosen;     /* init given by the user; else tensor for the auto fit where it applies, random otherwise */
   PetscBool          fresh;           /* the parameters are still the set-up's random ones (no fit, load or user values since) */
@@ -76,6 +78,11 @@ typedef struct {
 #define SNA_KHRONOS_MAX_NODES (1 << 20)
 #define SNA_KHRONOS_MAX_MODES (1 << 16)
 #define KHRONOS_TILE_BYTES 65536
+
+/* The size default of a model fitted to few values (the mf correction's): the largest basis within the KHRONOS
+   default (16 nodes, 4 modes) with at most nvalues / 2 parameters, the counts the user gave kept; nothing on a model
+   set up already. */
+PETSC_INTERN PetscErrorCode SNAKhronosSetSizeDefault(SNA, PetscInt);
 
 /* Rows per tile for rows of width w (at least one). */
 static inline PetscInt SNAKhronosTileRows(PetscInt w)

@@ -92,6 +92,7 @@ struct _p_SNA {
      its start, on the samples it first trained on: after a refit (-sna_fit_validation_refit) these are different sets */
   PetscReal fit_mse, fit_mse0;
   PetscBool fit_refitted; /* the last SNAFit() was fitted again on all samples after its fit on the split's */
+  PetscInt  fit_samples;  /* samples of the last SNAFit()'s last fit (the split's training samples, or all after a refit; 0: none) */
   /* held-out validation (-sna_fit_validation): the fraction, the patience, the held-out samples during a fit, the
      best validation MSE seen and its parameters, the iterations since it improved, and the last MSE */
   PetscReal         validation;
@@ -185,6 +186,9 @@ static inline PetscBool SNAProgressStopChosen(SNA sna)
    naming only the options given (SNASetProgressStop() from code counts as both), with the SNA's options prefix. */
 PETSC_INTERN PetscErrorCode SNAProgressStopRefuse(SNA, const char[], const char[]);
 PETSC_INTERN PetscErrorCode SNAValidationRuleRefuse(SNA, const char[]);
+/* SNAWarnOverParameterised() for one model or part: nparams (the part's and any fitted jointly with it) against the
+   values of nsamples samples; what names it ("the model", "the LF part"), part's prefix its options. */
+PETSC_INTERN PetscErrorCode SNAWarnOverParameterisedPart(SNA, PetscInt, PetscInt, const char[], const char[]);
 /* The SNA's options prefix as messages that name one of its options print it: "" where it has none. */
 static inline const char *SNAMessagePrefix(SNA sna)
 {

@@ -320,7 +320,8 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscOptionsHeadBegin(PetscOptionsObject, "KHRONOS options");
   PetscCall(PetscOptionsInt("-sna_khronos_degree", "B-spline degree (1 to 7)", "SNAKhronosSetBasis", degree, &degree, NULL));
   PetscCall(PetscOptionsIntArray("-sna_khronos_nodes", "B-spline basis functions (nodes) per input: one value for every input, or one per input (e.g. 4,4,12)", "SNAKhronosSetNodes", nodes, &n, &nodesset));
-  PetscCall(PetscOptionsInt("-sna_khronos_modes", "Rank M: number of separable modes", "SNAKhronosSetBasis", modes, &modes, NULL));
+  PetscCall(PetscOptionsInt("-sna_khronos_modes", "Rank M: number of separable modes", "SNAKhronosSetBasis", modes, &modes, &set));
+  if (set) kh->modes_given = PETSC_TRUE;
   PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start; the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls; the refit of -sna_fit_validation_refit goes on at the refined knots)", "SNAKhronosSetRefinement", refine, &refine, NULL));
   PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes (the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls)", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
   PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation", "", kh->seed, &kh->seed, NULL));
@@ -353,6 +354,7 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
     }
   }
   PetscOptionsHeadEnd();
+  if (nodesset) kh->nodes_given = PETSC_TRUE;
   if (!nodesset) {
     n = kh->nnodes;
     PetscCall(PetscArraycpy(nodes, kh->nodes, n));
@@ -964,8 +966,11 @@ PetscErrorCode SNAKhronosSetBasisNodes(SNA sna, PetscInt degree, PetscInt n, con
 
 static PetscErrorCode SNAKhronosSetBasis_Khronos(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes)
 {
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+
   PetscFunctionBegin;
   PetscCall(SNAKhronosSetBasisNodes(sna, degree, 1, &nodes, modes));
+  kh->nodes_given = kh->modes_given = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 
@@ -975,6 +980,52 @@ static PetscErrorCode SNAKhronosSetNodes_Khronos(SNA sna, PetscInt n, const Pets
 
   PetscFunctionBegin;
   PetscCall(SNAKhronosSetBasisNodes(sna, kh->degree, n, nodes, kh->max_modes));
+  kh->nodes_given = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/* The mf correction on a few dozen HF rows had the KHRONOS default's 132 parameters on 2 inputs, and made the model
+   30 times worse than its LF part (walkthrough audit s21): its default size is the largest basis within the KHRONOS
+   default with at most half as many parameters as values. Modes go down first to 2 (16 to the fewest nodes the degree
+   allows would lose the inputs' shape), then the nodes, then a single mode; the counts the user gave are kept. */
+PetscErrorCode SNAKhronosSetSizeDefault(SNA sna, PetscInt nvalues)
+{
+  SNA_Khronos *kh;
+  PetscBool    khronos;
+  PetscInt     d, q, budget, nodes, modes, sum = 0, cand[3], ncand = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAKHRONOS, &khronos));
+  if (!khronos || sna->setupcalled) PetscFunctionReturn(0);
+  kh = (SNA_Khronos *)sna->data;
+  if (kh->nodes_given && kh->modes_given) PetscFunctionReturn(0);
+  d      = sna->dim_in;
+  q      = sna->dim_out;
+  budget = nvalues / 2;
+  for (PetscInt p = 0; p < d; p++) sum += kh->nodes[kh->nnodes == 1 ? 0 : p];
+  if (sum + q <= 0 || kh->max_modes * (sum + q) <= budget) PetscFunctionReturn(0); /* the basis as it is fits */
+  /* the user's nodes: as many modes as fit, at least one */
+  if (kh->nodes_given) {
+    modes         = PetscMax(1, PetscMin(kh->max_modes, budget / (sum + q)));
+    kh->max_modes = kh->modes = modes; /* the nodes stay as they are */
+    PetscFunctionReturn(0);
+  }
+  nodes         = kh->nnodes == 1 ? kh->nodes[0] : sum / d;
+  cand[ncand++] = kh->max_modes;
+  if (!kh->modes_given && kh->max_modes > 2) cand[ncand++] = 2;
+  if (!kh->modes_given && kh->max_modes > 1) cand[ncand++] = 1;
+  modes = cand[ncand - 1];
+  for (PetscInt c = 0; c < ncand; c++) {
+    PetscInt m = PetscMin(nodes, (budget / cand[c] - q) / d);
+
+    if (m >= kh->degree + 1) {
+      nodes = m;
+      modes = cand[c];
+      break;
+    }
+    if (c == ncand - 1) nodes = kh->degree + 1; /* the fewest the degree allows: the warning after the fit says so */
+  }
+  PetscCall(SNAKhronosSetBasisNodes(sna, kh->degree, 1, &nodes, modes));
   PetscFunctionReturn(0);
 }
 

@@ -1,5 +1,6 @@
 /* Fitting a multi-fidelity SNA: the LF part by its own fit, then the correction on the HF data. */
 #include <snaps/private/mfimpl.h>
+#include <snaps/private/khronosimpl.h>
 #include <snaps/dataset.h>
 #include <ctype.h>
 #include <string.h>
@@ -571,6 +572,12 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
   }
   PetscCall(PetscTime(&t0));
   mf->corrected = PETSC_FALSE;
+  { /* a fresh correction's size from the HF values, where the user gave none (SNAKhronosSetSizeDefault()) */
+    PetscInt nvalues;
+
+    PetscCall(VecGetSize(Y, &nvalues));
+    PetscCall(SNAKhronosSetSizeDefault(mf->delta, nvalues));
+  }
   PetscCall(SelectRhoForm(sna, X, Y));
   PetscCall(FitCorrection(sna, X, Y));
   /* a converged correction of an LF part that did not converge is not a converged model */

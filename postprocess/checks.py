@@ -197,10 +197,14 @@ def number(v, spec=".4g"):
 
 
 def autocorrelation_label(stats, var):
-    """The table label of flow_stats.py's autocorrelation time of var: to the first zero, a lower bound (no zero
-    crossing within the window) or undefined (the field does not change in time; the value is null)."""
+    """The table label of flow_stats.py's autocorrelation time of var: to the first zero, rough (the record is fewer
+    than 50 such times long), a lower bound (no zero crossing within the window) or undefined (the field does not
+    change in time; the value is null)."""
     if stats.get("autocorrelation_time") is None:
         return f"autocorrelation time of {var} (undefined: {var} does not change in time)"
     if not stats.get("autocorrelation_crosses_zero", True):
         return f"autocorrelation time of {var} (a lower bound: no zero crossing within the window)"
+    r = stats.get("record_over_tau")
+    if r is not None and r < 50:  # flow_stats.ACF_SHORT
+        return f"autocorrelation time of {var} (to the first zero; rough: the record is only {r:.3g} such times long)"
     return f"autocorrelation time of {var} (to the first zero)"

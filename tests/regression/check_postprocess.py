@@ -112,7 +112,7 @@ def fit_case(d, fit_extra=None, nan=False, exact=False):
     with h5py.File(os.path.join(d, "prediction.h5"), "w") as f:
         f["Y"] = np.where(np.arange(truth.size)[:, None] == 3, np.nan, truth * 1.01) if nan else truth * (1.0 if exact else 1.01)
     fit = {"ranks": 1, "n_params": 10, "n_samples": 20, "wall_time_s": 0.1, "iterations": 3, "train_mse": 1e-4,
-           "fit_type": "auto", "machine": {"cpu_model": "test CPU", "cores": 2}}
+           "fit_type": "auto", "converged_reason": "CONVERGED_RTOL", "machine": {"cpu_model": "test CPU", "cores": 2}}
     fit.update(fit_extra or {})
     fit = {k: v for k, v in fit.items() if v is not None}
     with open(os.path.join(d, "fit.json"), "w") as f:

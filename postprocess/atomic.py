@@ -3,25 +3,44 @@ studies, benchmarks and datasets): the content goes to a temporary name beside t
 place (os.replace) once complete. A run killed while writing leaves no partial file that a later step would read;
 a write that fails (an object JSON cannot hold, a full disk, an HDF5 dataset that cannot be stored) raises, removes
 its temporary file and leaves the path as it was. A path whose directory does not exist stops the script with one line
-naming it (checks.writable).
+naming it (checks.writable). Symbolic links, permission bits and streams such as /dev/null are treated as the C
+programs treat them (replacing).
 """
 import contextlib
 import json
 import math
 import os
+import shutil
+import stat
+import tempfile
 
 import checks  # beside this file
 
 
 @contextlib.contextmanager
 def replacing(path):
-    """A temporary name beside path to write to: renamed to path when the block ends without an error, removed in
-    every case that leaves it behind."""
-    checks.writable(path)
-    tmp = "%s.tmp%d" % (path, os.getpid())
+    """A temporary name to write to, put in path's place when the block ends without an error (removed in every case
+    that leaves it behind), by the C programs' rules (plugins/io/report.c, SNAPSMoveIntoPlace): a symbolic link stays
+    and the file it points to is replaced (the temporary name beside that file); an existing file keeps its permission
+    bits; a stream (a character device such as /dev/null or a terminal) is written into, never renamed over; any other
+    existing path that is not a regular file (a FIFO, a block device, a socket) is refused (checks.output_target)."""
+    target, stream = checks.output_target(checks.writable(path))
+    if stream:  # the temporary file in $TMPDIR: the stream's directory (/dev) is no place for it
+        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".tmp")
+        os.close(fd)
+    else:
+        tmp = "%s.tmp%d" % (target, os.getpid())
     try:
         yield tmp
-        os.replace(tmp, path)
+        if stream:
+            with open(tmp, "rb") as src, open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        else:
+            try:
+                os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))  # the replaced file's permission bits
+            except FileNotFoundError:
+                pass  # a new file: the temporary file's (0666 less the umask), as any new file
+            os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)

@@ -81,10 +81,45 @@ def finite(a, what):
     return a
 
 
+def output_target(path):
+    """(the file a write to path replaces, whether path is a stream), as the C programs judge it (plugins/io/report.c,
+    SNAPSOutputTarget and SNAPSMoveIntoPlace): a stream is an existing character device (/dev/null, a terminal), written
+    into; a symbolic link is followed (a chain; a relative link taken in its own directory), so that its file is
+    replaced and the link stays; a link to an open descriptor (/dev/stdout, /proc/<pid>/fd/N), a link chain that cannot
+    be followed and an existing path that is not a regular file (a FIFO, a block device, a socket) stop the script with
+    one line naming path: replacing them would lose them."""
+    import stat
+
+    try:
+        if stat.S_ISCHR(os.stat(path).st_mode):
+            return path, True
+    except OSError:
+        pass  # does not exist (or a dangling link): followed below
+    target, hops = path, 0
+    while os.path.islink(target):
+        if target.startswith(("/proc/", "/dev/fd/")) or os.path.realpath(os.path.dirname(os.path.abspath(target))).startswith("/proc"):
+            raise SystemExit("%s: reaches a file through a link to an open descriptor (%s): not replaced; name the file itself" % (path, target))
+        hops += 1
+        if hops > 40:
+            raise SystemExit("%s: a chain of more than 40 symbolic links: not followed" % path)
+        target = os.path.join(os.path.dirname(target), os.readlink(target))
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return target, False  # a new file (or a dangling link's target, created)
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a directory: the rename says so
+        raise SystemExit("%s: exists and is not a regular file (a FIFO, a block device or a socket): not replaced" % path)
+    return target, False
+
+
 def writable(path):
     """path, an output whose directory must exist: checked before the work that leads to it, so that a typo in the
-    directory does not cost the run (and the error names the path, not a temporary file)."""
-    d = os.path.dirname(os.path.abspath(path))
+    directory does not cost the run (and the error names the path, not a temporary file). For a symbolic link, the
+    directory of the file it points to (output_target); a stream (/dev/null) needs none."""
+    target, stream = output_target(path)
+    if stream:
+        return path
+    d = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(d):
         raise SystemExit("%s: the directory %s does not exist" % (path, d))
     if not os.access(d, os.W_OK):
@@ -162,10 +197,14 @@ def number(v, spec=".4g"):
 
 
 def autocorrelation_label(stats, var):
-    """The table label of flow_stats.py's autocorrelation time of var: to the first zero, a lower bound (no zero
-    crossing within the window) or undefined (the field does not change in time; the value is null)."""
+    """The table label of flow_stats.py's autocorrelation time of var: to the first zero, rough (the record is fewer
+    than 50 such times long), a lower bound (no zero crossing within the window) or undefined (the field does not
+    change in time; the value is null)."""
     if stats.get("autocorrelation_time") is None:
         return f"autocorrelation time of {var} (undefined: {var} does not change in time)"
     if not stats.get("autocorrelation_crosses_zero", True):
         return f"autocorrelation time of {var} (a lower bound: no zero crossing within the window)"
+    r = stats.get("record_over_tau")
+    if r is not None and r < 50:  # flow_stats.ACF_SHORT
+        return f"autocorrelation time of {var} (to the first zero; rough: the record is only {r:.3g} such times long)"
     return f"autocorrelation time of {var} (to the first zero)"

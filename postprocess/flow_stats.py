@@ -1,14 +1,20 @@
 #!/usr/bin/python3
 """Statistics and plots of a flow trajectory (snaps-ks, snaps-kolmogorov, or a surrogate rollout: one format).
 
-usage: flow_stats.py TRAJECTORY.h5 [--skip T] [--json OUT.json] [--png OUT.png] [--label NAME]
+usage: flow_stats.py TRAJECTORY.h5 [--skip T] [--json OUT.json] [--png OUT.png] [--label NAME] [--acf_window T]
 
 Statistics over the saved times after --skip and over all members:
   mean, std and PDF of the field (u or w); the energy spectrum (KS: E(k) = <|u_k|^2>/2 per wavenumber;
   2-D: shell sums of |u_k|^2/2 = |w_k|^2 / (2|k|^2) over integer |k|); the autocorrelation of the field at a
   point (averaged over points and members) and its integral time (integrated to the first zero crossing; where
   the autocorrelation stays positive over the window, the integral over the window, a lower bound, flagged by
-  autocorrelation_crosses_zero = false; a field that does not change in time has none: null, with a note);
+  autocorrelation_crosses_zero = false; a field that does not change in time has none: null, with a note).
+  The autocorrelation is taken about the mean pooled over the saved times, the members and x (the last axis: KS and
+  Kolmogorov flow are statistically homogeneous in x; Kolmogorov's mean varies with y, so each row y keeps its own),
+  not about each point's own time mean, which biases it low by about 2 tau / T on a record of T time units (and makes
+  it cross zero however short the record). Lags run to --acf_window time units (default 200), at most a quarter of
+  the record (longer lags average too few products). record_over_tau is the record's length over the time found;
+  below 50 a note says that the figure is rough (and may be low: the pooled mean is still the record's own).
   means and standard deviations of the diagnostics (energy, enstrophy, dissipation, energy_input, ...).
 The JSON holds the figures and the curves, so runs (and surrogate rollouts) can be compared.
 
@@ -151,9 +157,23 @@ def acf_mark(m):
     return " (a bound: no zero crossing in the window)" if m.get("acf_time_error") is not None and "acf_note" in m else ""
 
 
+def pooled_mean(field):
+    """The mean of field (time x member x space) over the saved times, the members and x (the last axis), broadcastable
+    against a time row of field: a scalar for KS (homogeneous in x), one value per row y for 2-D Kolmogorov flow (its
+    mean flow varies with y only). The mean to remove before an autocorrelation (stats): it pools every point's record,
+    where each point's own time mean biases the autocorrelation low on a short record."""
+    return field.mean(axis=(0, 1, field.ndim - 1), keepdims=True)[0]
+
+
+ACF_SHORT = 50  # records shorter than this many autocorrelation times get a note: the figure is rough
+
+
 def trajectory(path):
     """path opened with h5py, and the name of its field: a complete trajectory (attribute complete = 1, as the C reader
-    requires: a run that did not finish leaves 0) with /time and the field, else one line naming the file."""
+    requires: a run that did not finish leaves 0) with /time and the field, else one line naming the file. The layout is
+    checked too: /time 1-D, numeric, strictly increasing; the field of 3 (KS: time x member x N) or 4 (2-D: time x
+    member x N x N) dimensions, one row per saved time and at least one member; each /diagnostics item a dataset of one
+    value per saved time and member (or per saved time)."""
     h = checks.h5(path)
     try:
         if "field" not in h.attrs:
@@ -163,8 +183,20 @@ def trajectory(path):
         f = h.attrs["field"]
         fname = f.decode() if isinstance(f, bytes) else str(f)
         for d in ("time", fname):
-            if d not in h:
-                raise SystemExit(f"{path}: no /{d}")
+            if d not in h or not hasattr(h[d], "shape"):
+                raise SystemExit(f"{path}: no /{d} dataset")
+        t, fld = h["time"], h[fname]
+        if t.ndim != 1 or t.dtype.kind not in "fiu":
+            raise SystemExit(f"{path}: /time is not a 1-D array of numbers (shape {t.shape}, type {t.dtype})")
+        tv = t[:]
+        if tv.size > 1 and not np.all(np.diff(tv) > 0):
+            raise SystemExit(f"{path}: /time is not strictly increasing")
+        if fld.ndim not in (3, 4) or fld.shape[0] != t.shape[0] or fld.shape[1] < 1:
+            raise SystemExit(f"{path}: /{fname} of shape {fld.shape}: expected saved times ({t.shape[0]}) x members (>= 1) x N "
+                             "(KS) or x N x N (2-D)")
+        for k, v in h.get("diagnostics", {}).items():
+            if not hasattr(v, "shape") or v.ndim < 1 or v.shape[0] != t.shape[0]:
+                raise SystemExit(f"{path}: /diagnostics/{k} is not a dataset of one row per saved time ({t.shape[0]})")
     except BaseException:
         h.close()
         raise
@@ -209,7 +241,7 @@ def same_grid(path, t, field, dt, n, truth, length=None, span=None, span_option=
         raise SystemExit(f"{path}: covers {t[-1] - t[0]:g} time units, fewer than {span_option} ({span:g})")
 
 
-def stats(path, skip):
+def stats(path, skip, acf_window=200.0):
     h, fname = trajectory(path)
     with h:
         eq = h.attrs.get("equation", b"?")
@@ -222,7 +254,11 @@ def stats(path, skip):
         diags = {k: checks.finite(h["diagnostics"][k][keep], f"{path}: /diagnostics/{k}") for k in h.get("diagnostics", {})}
         length = float(h.attrs["L"]) if "L" in h.attrs else 2 * np.pi
     sdim = field.ndim - 2
-    dt = float(np.median(np.diff(t[keep])))
+    d = np.diff(t[keep])
+    dt = float(np.median(d))
+    if not np.allclose(d, dt, rtol=1e-6, atol=0):  # the lag axis and the autocorrelation time assume one interval
+        raise SystemExit(f"{path}: /time is not uniform after --skip {skip} (intervals {d.min():g} to {d.max():g}): the "
+                         "autocorrelation needs one save interval")
     k, e = spectrum(field, length, sdim)
     hist, edges = np.histogram(field, bins=80, density=True)
     # a field constant in time (u = 0, a steady laminar state) has variance 0 about its time mean: no autocorrelation
@@ -231,13 +267,17 @@ def stats(path, skip):
     if steady:
         lag, c, tau = np.zeros(0), np.zeros(0), None
     else:
-        lag, c, tau = autocorrelation(field, dt, max_lag=int(200 / dt))
+        # lags to the window, at most a quarter of the record, about the pooled mean (pooled_mean: not each point's)
+        lag, c, tau = autocorrelation(field, dt, max_lag=min(int(acf_window / dt + 1e-9), (field.shape[0] - 1) // 4),
+                                      mean=np.broadcast_to(pooled_mean(field), field.shape[1:]))
     out = {
         "file": os.path.abspath(path), "equation": eq, "field": fname, "members": int(field.shape[1]),
         "saved_times": int(field.shape[0]), "skip": skip, "t_first": float(t[keep][0]), "t_last": float(t[keep][-1]), "dt_save": dt,
         "field_mean": float(field.mean()), "field_std": float(field.std()),
         "autocorrelation_time": None if tau is None else float(tau),
         "autocorrelation_crosses_zero": None if tau is None else crosses_zero(c),
+        "autocorrelation_window": None if tau is None else float(lag[-1]),
+        "record_over_tau": None if not tau else float((t[keep][-1] - t[keep][0]) / tau),
         "spectrum_k": k.tolist(), "spectrum_E": e.tolist(),
         "pdf_edges": edges.tolist(), "pdf": hist.tolist(),
         "autocorrelation_lag": lag.tolist(), "autocorrelation": c.tolist(),
@@ -246,7 +286,11 @@ def stats(path, skip):
         out["autocorrelation_note"] = f"{fname} does not change in time: no autocorrelation, so no integral time"
     elif not out["autocorrelation_crosses_zero"]:
         out["autocorrelation_note"] = (f"the autocorrelation does not reach zero within its {lag.size - 1} lags ({lag[-1]:g} time units): "
-                                       "autocorrelation_time is its integral over them, a lower bound; a longer run gives the time")
+                                       "autocorrelation_time is its integral over them, a lower bound; a longer run (or a wider "
+                                       "--acf_window, up to a quarter of the record) gives the time")
+    elif out["record_over_tau"] is not None and out["record_over_tau"] < ACF_SHORT:
+        out["autocorrelation_note"] = (f"the record is only {out['record_over_tau']:.3g} autocorrelation times long (fewer than "
+                                       f"{ACF_SHORT}): autocorrelation_time is rough and may be low; a longer run gives the time")
     for name, v in diags.items():
         out[f"{name}_mean"] = float(v.mean())
         out[f"{name}_std"] = float(v.std())
@@ -259,6 +303,8 @@ def tau_text(s):
         return "undefined (the field does not change in time)"
     if not s["autocorrelation_crosses_zero"]:
         return f">= {s['autocorrelation_time']:.4g} (a lower bound: no zero crossing within the window)"
+    if (s.get("record_over_tau") or np.inf) < ACF_SHORT:
+        return f"{s['autocorrelation_time']:.4g} (rough: the record is only {s['record_over_tau']:.3g} tau long)"
     return f"{s['autocorrelation_time']:.4g}"
 
 
@@ -270,14 +316,23 @@ def plot(s, png, label):
     fig, ax = plt.subplots(1, 3, figsize=(13, 3.8))
     k, e = np.array(s["spectrum_k"]), np.array(s["spectrum_E"])
     ok = (k > 0) & (e > e.max() * 1e-20)  # not the modes the 2/3 rule removes
-    ax[0].loglog(k[ok], e[ok], label=label)
+    if ok.any():
+        ax[0].loglog(k[ok], e[ok], label=label)
+    else:  # a field that is 0 (or constant): no log scale of zeros; said on the panel
+        ax[0].plot(k, e, label=label)
+        ax[0].text(0.5, 0.7, "E(k) = 0 at every k > 0", ha="center", va="center", transform=ax[0].transAxes)
     ax[0].set_xlabel("wavenumber k")
     ax[0].set_ylabel("energy spectrum E(k)")
     edges = np.array(s["pdf_edges"])
-    ax[1].semilogy(0.5 * (edges[1:] + edges[:-1]), np.maximum(s["pdf"], 1e-12), label=label)
+    pdf = np.array(s["pdf"], dtype=float)
+    # an empty bin is no point (NaN: a gap), not a spike down to a floor: the y axis spans the values seen
+    ax[1].semilogy(0.5 * (edges[1:] + edges[:-1]), np.where(pdf > 0, pdf, np.nan), ".-", ms=3, label=label)
     ax[1].set_xlabel(s["field"])
     ax[1].set_ylabel("PDF")
-    ax[2].plot(s["autocorrelation_lag"], s["autocorrelation"], label=f"{label}: tau {'= ' * (s['autocorrelation_time'] is not None and s['autocorrelation_crosses_zero'])}{tau_text(s)}")
+    # the time in the panel's title, its qualifier on a line of its own: in the legend it ran off the panel
+    tau = f"tau {'= ' * (s['autocorrelation_time'] is not None and s['autocorrelation_crosses_zero'])}{tau_text(s)}"
+    ax[2].plot(s["autocorrelation_lag"], s["autocorrelation"], label=label)
+    ax[2].set_title(tau.replace(" (", "\n(", 1), fontsize=9)
     ax[2].axhline(0, color="k", lw=0.5)
     ax[2].set_xlabel("lag (time units)")
     ax[2].set_ylabel(f"autocorrelation of {s['field']} at a point")
@@ -295,18 +350,22 @@ def main():
     p.add_argument("--skip", type=float, default=0.0, help="ignore saved times before this (transient)")
     p.add_argument("--json", help="write the statistics here")
     p.add_argument("--png", help="plot spectrum, PDF and autocorrelation here")
-    p.add_argument("--label", default="solver", help="the run's name in the plot's legend and title")
+    p.add_argument("--label", help="the run's name in the plot's legend and title (default: the trajectory's file name)")
+    p.add_argument("--acf_window", type=float, default=200.0,
+                   help="the autocorrelation's lags, in time units, at most a quarter of the record (default %(default)g)")
     a = p.parse_args()
+    if not a.acf_window > 0:
+        p.error(f"--acf_window {a.acf_window:g}: give a positive number of time units")
     for out in (a.json, a.png):  # before the work: a typo in a directory must not cost the statistics
         if out:
             checks.writable(out)
-    s = stats(a.trajectory, a.skip)
+    s = stats(a.trajectory, a.skip, a.acf_window)
     print(f"{a.trajectory}: {s['field']} mean {s['field_mean']:.4g} std {s['field_std']:.4g}, autocorrelation time "
           f"{tau_text(s)}, " + ", ".join(f"{k} {v:.4g}" for k, v in s.items() if k.endswith("_mean") and k != "field_mean"))
     if a.json:
         atomic.write_json(a.json, s)
     if a.png:
-        plot(s, a.png, a.label)
+        plot(s, a.png, a.label or os.path.basename(a.trajectory))
 
 
 if __name__ == "__main__":

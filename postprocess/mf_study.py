@@ -26,7 +26,7 @@ def options(argv, configs, own=()):
                                  description="configs: " + "; ".join(configs))
     ap.add_argument("out", help="the study's directory")
     ap.add_argument("--configs", default=",".join(configs), help="comma-separated configs (default: all)")
-    ap.add_argument("--tag", default="", help="writes OUT/rho_study_TAG.json")
+    ap.add_argument("--tag", default="", help="writes OUT/rho_study_TAG.json (a name: no '/')")
     ap.add_argument("--fractions", default="0.1,0.3,1", type=checks.comma_list(item=float), help="HF fractions in [0, 1] (default %(default)s)")
     for name, default, text, *kind in own:
         ap.add_argument(name, default=default, type=(kind or [str])[0], help="%s (default %r)" % (text, default))
@@ -38,7 +38,17 @@ def options(argv, configs, own=()):
         ap.error("--configs: unknown %s: use some of %s" % (", ".join(map(repr, unknown)), ", ".join(configs)))
     if not all(0 <= f <= 1 for f in a["fractions"]):
         ap.error("--fractions %s: give comma-separated numbers in [0, 1], e.g. 0.1,0.3,1" % ",".join("%g" % f for f in a["fractions"]))
+    # the output's name checked before the study (minutes to hours of fits), not at its final write
+    if "/" in a["tag"] or a["tag"] in (".", ".."):
+        ap.error("--tag %r: give a name without '/' (it becomes part of the file name rho_study_TAG.json)" % a["tag"])
+    if os.path.isdir(a["out"]):  # else the case makes it (airfoil-mf) or refuses its missing inputs (poisson-mf)
+        checks.writable(output(a))
     return a
+
+
+def output(o):
+    """The study's JSON: OUT/rho_study[_TAG].json."""
+    return os.path.join(o["out"], "rho_study%s.json" % ("_" + o["tag"] if o["tag"] else ""))
 
 
 def medians(runs, configs, fractions, keys, lists):
@@ -64,7 +74,7 @@ def run(o, draws, fit, keys, lists, header, line):
                 runs.append(fit(name, fraction, seed))
                 print(json.dumps(runs[-1]), flush=True)
     res = dict(header, runs=runs, median=medians(runs, o["configs"], o["fractions"], keys, lists))
-    atomic.write_json(os.path.join(o["out"], "rho_study%s.json" % ("_" + o["tag"] if o["tag"] else "")), res)
+    atomic.write_json(output(o), res)
     for k, v in res["median"].items():
         print(line(k, v))
     return res

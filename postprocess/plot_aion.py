@@ -68,6 +68,28 @@ def path_points(res, key, path):
     return np.asarray(v, dtype=float).reshape(-1, 4)
 
 
+def zoom(ax, near, start, truth, alphas, omegas, z, levels):
+    """An inset of ax around the near start's paths (method -> its rows), the start and the optimum (a 20% margin), with the landscape z and
+    the paths drawn as in the panel: on the panel's window they lie under the markers."""
+    pts = np.vstack([np.column_stack([p[:, 1], np.abs(p[:, 2])]) for p in near.values()] + [[start[1], abs(start[2])], [truth[1], truth[2]]])
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    pad = np.maximum(0.2 * (hi - lo), 0.02)
+    lo, hi = lo - pad, hi + pad
+    ins = ax.inset_axes([0.56, 0.56, 0.42, 0.42])
+    ins.contourf(alphas, omegas, z, levels=levels, cmap="viridis")
+    for method, p in near.items():
+        color, marker, _ = STYLE[method]
+        ins.plot(p[:, 1], np.abs(p[:, 2]), color=color, marker=marker, ms=3, lw=1.2)
+    ins.plot(start[1], abs(start[2]), "*", ms=10, mfc="none", mec="k", mew=1.2, zorder=1.5)
+    ins.plot(truth[1], truth[2], "X", ms=8, mfc="none", mec="w", mew=1.2, zorder=1.5)
+    ins.set_xlim(lo[0], hi[0])
+    ins.set_ylim(lo[1], hi[1])
+    ins.tick_params(labelsize=6)
+    ins.set_title("zoom", fontsize=7, pad=2)
+    ax.indicate_inset_zoom(ins, edgecolor="k")
+
+
 def plot(res, path):
     starts = {box: res.get("paths.%s.start" % box) for box in ("near", "wide")}
     prob = res.get("path_problem")
@@ -122,8 +144,12 @@ def plot(res, path):
                                 ha="center", va="center", arrowprops=dict(arrowstyle="-|>", color=color, lw=1.5), fontweight="bold",
                                 annotation_clip=False)
             s = starts[box]
-            ax.plot(s[1], abs(s[2]), "k*", ms=14, label="start")
-            ax.plot(truth[1], truth[2], "wX", ms=10, mec="k", label="optimum")
+            # under the paths (zorder) and hollow: near the start the paths lie within a marker's width of it and were
+            # hidden under the filled ones
+            ax.plot(s[1], abs(s[2]), "*", ms=12, mfc="none", mec="k", mew=1.2, zorder=1.5, label="start")
+            ax.plot(truth[1], truth[2], "X", ms=9, mfc="none", mec="w", mew=1.2, zorder=1.5, label="optimum")
+            if box == "near":  # its paths lie within a marker's width of the optimum: a zoomed inset shows them
+                zoom(ax, {m: paths["paths.near." + m] for m in STYLE if "paths.near." + m in paths}, s, truth, alphas, omegas, z, levels)
             ax.set_xlim(alphas[0], alphas[-1])
             ax.set_ylim(omegas[0], omegas[-1])
             ax.set_title("%s start: %s" % (box, titles[col]), fontsize=10)

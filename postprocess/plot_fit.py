@@ -2,9 +2,11 @@
 """Plots and summarises a fit case directory (written by cases/*/run.sh).
 
 Reads grid.h5 (truth on a grid), prediction.h5 (model output there), fit.json, predict.json and
-fit.log (the -sna_monitor lines). Writes <case>.png (truth, prediction, error, training curve),
-prediction.xdmf (ParaView view of the grid prediction and truth: ParaView's X axis is y, its Y axis is x, as in the
-PNG) and summary.md.
+fit.log (the -sna_monitor lines). Writes <case>.png (truth and prediction on one colour scale, |error| on its own,
+training curve; the title says how the fit stopped), prediction.xdmf (ParaView view of the grid prediction and truth:
+ParaView's X axis is y, its Y axis is x, as in the PNG) and summary.md (with the fit's stop reason: an iteration cap
+is said to be one, not convergence). Every input is checked (a null figure in fit.json: NaN in the run) before
+anything is written.
 Usage: plot_fit.py <case output directory>
 """
 import argparse
@@ -60,6 +62,16 @@ def read_monitor(log):
     return its, loss
 
 
+def stop_reason(reason):
+    """fit.json's converged_reason as the summary and the title say it: an iteration cap (DIVERGED_ITS) is not
+    convergence, nor is any other DIVERGED_* reason."""
+    if reason == "DIVERGED_ITS":
+        return "%s (iteration cap: not converged)" % reason
+    if reason.startswith("CONVERGED"):
+        return "%s (converged)" % reason
+    return "%s (not converged)" % reason
+
+
 def read_grid(path, name, shape):
     """/Y of path (grid.h5 or prediction.h5) as the grid's array, finite."""
     with checks.h5(path) as f:
@@ -84,9 +96,10 @@ def main(argv=None):
     pred = read_grid(os.path.join(d, "prediction.h5"), "prediction", (len(gx), len(gy)))
     fj, pj = os.path.join(d, "fit.json"), os.path.join(d, "predict.json")
     fit, predict = checks.load_json(fj), checks.load_json(pj)
-    for k in ("ranks", "n_params", "n_samples", "wall_time_s", "iterations", "train_mse", ["machine", "cpu_model"], ["machine", "cores"]):
-        checks.key(fit, k, fj)
-    checks.key(predict, "ns_per_sample_per_rank", pj)
+    for k in ("ranks", "n_params", "n_samples", "wall_time_s", "iterations", "train_mse", "converged_reason", ["machine", "cpu_model"], ["machine", "cores"]):
+        checks.value(checks.key(fit, k, fj), fj, "/".join([k] if isinstance(k, str) else k))
+    checks.value(checks.key(predict, "ns_per_sample_per_rank", pj), pj, "ns_per_sample_per_rank")
+    stop = stop_reason(str(fit["converged_reason"]))
     err = pred - truth
     test_mse = float(np.mean(err**2))
     rel_l2 = float(np.linalg.norm(err) / np.linalg.norm(truth))
@@ -95,12 +108,30 @@ def main(argv=None):
     kind = fit.get("fit_type", "?")
     step, steps = ("ALS sweep", "ALS sweeps") if kind == "als" else ("iteration (%s fit)" % kind, "iterations (%s fit)" % kind)
 
-    fig, ax = plt.subplots(1, 4, figsize=(17, 4))
+    # every figure formatted before the first write: a bad one stops the script with the old outputs whole
+    rows = [
+        ("parameters", fit["n_params"]),
+        ("training samples", fit["n_samples"]),
+        ("ranks", fit["ranks"]),
+        ("stop reason", stop),
+        (steps, fit["iterations"]),
+        ("training MSE", "%.3e" % fit["train_mse"]),
+        ("grid MSE (unseen points)", "%.3e" % test_mse),
+        ("grid relative L2 error", "%.3e" % rel_l2),
+        ("fit wall time [s]", "%.3f" % fit["wall_time_s"]),
+        ("prediction [ns/sample/rank]", "%.1f" % predict["ns_per_sample_per_rank"]),
+        ("machine", "%s, %d cores" % (fit["machine"]["cpu_model"], fit["machine"]["cores"])),
+    ]
+    fig, ax = plt.subplots(1, 4, figsize=(17, 4.4), layout="constrained")
     ext = [gy[0], gy[-1], gx[0], gx[-1]]
-    for a, field, title in ((ax[0], truth, "truth"), (ax[1], pred, "KHRONOS prediction")):
-        im = a.imshow(field, origin="lower", extent=ext, cmap="viridis")
+    # truth and prediction on one colour scale (both fields' joint range): on scales of their own, a prediction off by
+    # a factor looked like the truth; the error panel has its own (log) scale
+    lo, hi = float(min(truth.min(), pred.min())), float(max(truth.max(), pred.max()))
+    model = str(fit.get("type", "model")).upper()
+    for a, field, title in ((ax[0], truth, "truth"), (ax[1], pred, "%s prediction (same colour scale)" % model)):
+        im = a.imshow(field, origin="lower", extent=ext, cmap="viridis", vmin=lo, vmax=hi)
         a.set_title(title)
-        fig.colorbar(im, ax=a)
+    fig.colorbar(im, ax=ax[:2].tolist())
     emax = float(np.abs(err).max())
     if emax > 0:
         vmin = max(emax * 1e-4, 1e-16)  # four decades, floored at 1e-16 ...
@@ -125,24 +156,12 @@ def main(argv=None):
     ax[3].set_xlabel(step)
     ax[3].set_ylabel("training MSE")
     ax[3].set_title("training curve (%s)" % ranks)
-    fig.suptitle("%s: %d parameters, %d samples, fit %.2f s on %s" % (
-        name, fit["n_params"], fit["n_samples"], fit["wall_time_s"], fit["machine"]["cpu_model"]))
-    fig.tight_layout()
+    fig.suptitle("%s: %d parameters, %d samples, fit %.2f s on %s\nstop reason: %s" % (
+        name, fit["n_params"], fit["n_samples"], fit["wall_time_s"], fit["machine"]["cpu_model"], stop),
+        color="black" if str(fit["converged_reason"]).startswith("CONVERGED") else "darkred")
     atomic.save_figure(fig, png, dpi=110)
 
     atomic.write_text(os.path.join(d, "prediction.xdmf"), XDMF.format(nx=len(gx), ny=len(gy), n=len(gx) * len(gy)))
-    rows = [
-        ("parameters", fit["n_params"]),
-        ("training samples", fit["n_samples"]),
-        ("ranks", fit["ranks"]),
-        (steps, fit["iterations"]),
-        ("training MSE", "%.3e" % fit["train_mse"]),
-        ("grid MSE (unseen points)", "%.3e" % test_mse),
-        ("grid relative L2 error", "%.3e" % rel_l2),
-        ("fit wall time [s]", "%.3f" % fit["wall_time_s"]),
-        ("prediction [ns/sample/rank]", "%.1f" % predict["ns_per_sample_per_rank"]),
-        ("machine", "%s, %d cores" % (fit["machine"]["cpu_model"], fit["machine"]["cores"])),
-    ]
     atomic.write_text(os.path.join(d, "summary.md"), "# %s\n\n| figure | value |\n|---|---|\n" % name
                       + "".join("| %s | %s |\n" % (k, v) for k, v in rows) + "\n![%s](%s.png)\n" % (name, name))
     print("plot_fit: wrote %s, summary.md, prediction.xdmf; grid MSE %.3e, relative L2 %.3e" % (png, test_mse, rel_l2))

@@ -28,7 +28,7 @@ def main(argv=None):
         raise SystemExit("%s: no problem family in 'families'" % path)
     with checks.reading(path):
         fig = plot(res, path)
-    atomic.save_figure(fig, png, dpi=110)
+    atomic.save_figure(fig, png, dpi=110, bbox_inches="tight")  # the legends below the axes, whole
 
 
 def plot(res, path):
@@ -43,7 +43,7 @@ def plot(res, path):
             checks.value(f["guesses"][g]["median_iterations"], path, where + "/median_iterations")
             for i, v in enumerate(f["guesses"][g]["iterations"]):
                 checks.value(v, path, "%s/iterations[%d]" % (where, i))
-    fig, axes = plt.subplots(len(fams), 2, figsize=(12, 4 * len(fams)), squeeze=False)
+    fig, axes = plt.subplots(len(fams), 2, figsize=(12, 5.2 * len(fams)), squeeze=False)
     for row, (name, f) in enumerate(fams.items()):
         ax_it, ax_err = axes[row]
         shown = [g for g in STYLE if g in f["guesses"]]
@@ -57,7 +57,9 @@ def plot(res, path):
         ax_it.set_title("%s: %s\n%d dofs, %d training samples, %d POD modes (SNA: %d)" %
                         (name, f["title"], f["dofs"], f["n_train"], f["pod_modes"], f.get("sna_modes", f["pod_modes"])), fontsize=9)
         ax_it.set_ylim(bottom=0)
-        ax_it.legend(fontsize=8)
+        # below the axes: inside, it covered series at the default position (load/gamg's "sna, Galerkin" at 0-2
+        # iterations, design/gamg's "sna" at 9-12)
+        ax_it.legend(fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.16))
         names = [g for g in STYLE if g in f["guesses"]]
         errs = [f["guesses"][g]["median_guess_rel_residual"] for g in names]
         # a residual of exactly 0 (the guess solves the system) has no height on a log axis: drawn hatched at a floor

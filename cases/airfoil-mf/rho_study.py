@@ -38,6 +38,7 @@ def main():
                                              ("--extra", "", "snaps-fit options added to every correction fit, one string")])
     out, repeat, extra = o["out"], o["repeat"], o["extra"].split()
     os.makedirs(out, exist_ok=True)
+    checks.writable(mf_study.output(o))  # before the fits (mf_study.options checks it only where out existed)
     sna = cs.test_split(out)
     X, Y, _, _ = harness.load_test(os.path.join(sna, "test.h5"))
     data = os.path.join(sna, harness.train_name(1.0))

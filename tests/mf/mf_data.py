@@ -7,6 +7,7 @@
       query.h5      held-out HF points of residual.h5: /X, /Y (HF) and /YLF (the exact LF values there)
       norows.h5     /lf without /hf; mismatch_d.h5 (HF with 3 inputs), mismatch_q.h5 (HF with 2 outputs),
       nan_hf.h5     NaN in /hf/Y; plain.h5 (a single-fidelity /X, /Y)
+      case2_hf.h5   /hf/case with 2 columns (the case id and a station number): refused, not read as row ids
 """
 import os
 import sys
@@ -61,6 +62,8 @@ def main(out):
     bad[7, 0] = np.nan
     write(os.path.join(out, "nan_hf.h5"), {"lf": lf, "hf": dict(hf, Y=bad)})
     write(os.path.join(out, "plain.h5"), {"": {"X": Xl, "Y": fl}})
+    stations = 500 + np.arange(len(ch)) % 21
+    write(os.path.join(out, "case2_hf.h5"), {"lf": lf, "hf": dict(hf, case=np.column_stack([ch, stations]).astype(np.int64))})
 
 
 if __name__ == "__main__":

@@ -1,24 +1,106 @@
 /* The natural ordering of a distributed DMPlex: a 6 x 6 quad mesh with one dof per vertex, distributed with
    (-use_natural) or without DMSetUseNatural(). Prints the map's kind and the operator fingerprint, which must be
-   the same on any number of ranks; without the natural SF a distributed mesh must be refused on every rank. */
+   the same on any number of ranks; without the natural SF a distributed mesh must be refused on every rank.
+   -constrained: the boundary vertices' dofs constrained (Dirichlet), which PETSc 3.18 cannot map: refused.
+   -dmda: a 7 x 5 DMDA (split along x by -da_processors_x 2 on 2 ranks, so its global rows are not the natural
+   ones) with a 5-point operator assembled in its global ordering; the map must put each value at its natural
+   index, and the fingerprint must be the 1-rank one (mutation audit s22, n2: a DMDA map taken as the identity passed). */
 #include <snaps.h>
+#include <petscdmda.h>
 #include <petscdmplex.h>
 
-/* One dof per vertex. */
-static PetscErrorCode VertexSection(DM dm)
+/* One dof per vertex; constrained on the boundary (label "marker" of the box mesh) if asked. */
+static PetscErrorCode VertexSection(DM dm, PetscBool constrained)
 {
   PetscSection s;
   PetscInt     vs, ve, ps, pe;
+  DMLabel      marker = NULL;
 
   PetscFunctionBegin;
   PetscCall(PetscSectionCreate(PetscObjectComm((PetscObject)dm), &s));
   PetscCall(DMPlexGetDepthStratum(dm, 0, &vs, &ve));
   PetscCall(DMPlexGetChart(dm, &ps, &pe));
   PetscCall(PetscSectionSetChart(s, ps, pe));
-  for (PetscInt v = vs; v < ve; v++) PetscCall(PetscSectionSetDof(s, v, 1));
+  if (constrained) PetscCall(DMGetLabel(dm, "marker", &marker));
+  PetscCheck(!constrained || marker, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the box mesh has no label 'marker'");
+  for (PetscInt v = vs; v < ve; v++) {
+    PetscInt value = -1;
+    PetscCall(PetscSectionSetDof(s, v, 1));
+    if (marker) PetscCall(DMLabelGetValue(marker, v, &value));
+    if (value >= 0) PetscCall(PetscSectionSetConstraintDof(s, v, 1));
+  }
   PetscCall(PetscSectionSetUp(s));
+  for (PetscInt v = vs; v < ve && marker; v++) {
+    PetscInt value;
+    PetscCall(DMLabelGetValue(marker, v, &value));
+    if (value >= 0) PetscCall(PetscSectionSetConstraintIndices(s, v, (const PetscInt[]){0}));
+  }
   PetscCall(DMSetLocalSection(dm, s));
   PetscCall(PetscSectionDestroy(&s));
+  PetscFunctionReturn(0);
+}
+
+/* A 7 x 5 DMDA with a 5-point operator whose diagonal varies with the grid point (so a permutation of rows changes
+   the fingerprint), assembled by grid indices; the map's kind, a check of each natural value and the fingerprint. */
+static PetscErrorCode CheckDMDA(void)
+{
+  DM                 da;
+  Mat                A;
+  Vec                g, n;
+  SNAPSNatural       nat;
+  DMDALocalInfo      info;
+  PetscScalar      **a;
+  const PetscScalar *nv;
+  const char        *kind;
+  char               hex[SNAPS_FINGERPRINT_LEN];
+  PetscInt           lo, hi, bad = 0, badall, px, py;
+  PetscMPIInt        size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(DMDACreate2d(PETSC_COMM_WORLD, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, 7, 5, PETSC_DECIDE, PETSC_DECIDE, 1, 1, NULL, NULL, &da));
+  PetscCall(DMSetFromOptions(da));
+  PetscCall(DMSetUp(da));
+  PetscCall(DMDAGetLocalInfo(da, &info));
+  PetscCall(DMDAGetInfo(da, NULL, NULL, NULL, NULL, &px, &py, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(DMCreateMatrix(da, &A));
+  for (PetscInt j = info.ys; j < info.ys + info.ym; j++) {
+    for (PetscInt i = info.xs; i < info.xs + info.xm; i++) {
+      MatStencil  row = {.i = i, .j = j}, col[5];
+      PetscScalar v[5];
+      PetscInt    k = 0;
+      col[k]        = row;
+      v[k++]        = 4 + i + 10 * j;
+      if (i > 0) col[k] = (MatStencil){.i = i - 1, .j = j}, v[k++] = -1;
+      if (i < info.mx - 1) col[k] = (MatStencil){.i = i + 1, .j = j}, v[k++] = -1;
+      if (j > 0) col[k] = (MatStencil){.i = i, .j = j - 1}, v[k++] = -1;
+      if (j < info.my - 1) col[k] = (MatStencil){.i = i, .j = j + 1}, v[k++] = -1;
+      PetscCall(MatSetValuesStencil(A, 1, &row, k, col, v, INSERT_VALUES));
+    }
+  }
+  PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  PetscCall(DMCreateGlobalVector(da, &g));
+  PetscCall(DMDAVecGetArray(da, g, &a)); /* each grid point holds its natural index i + mx j */
+  for (PetscInt j = info.ys; j < info.ys + info.ym; j++)
+    for (PetscInt i = info.xs; i < info.xs + info.xm; i++) a[j][i] = i + info.mx * j;
+  PetscCall(DMDAVecRestoreArray(da, g, &a));
+  PetscCall(SNAPSNaturalCreate(da, g, &nat));
+  PetscCall(SNAPSNaturalGetKind(nat, &kind));
+  PetscCall(SNAPSNaturalCreateVec(nat, &n));
+  PetscCall(SNAPSNaturalGlobalToNatural(nat, g, n));
+  PetscCall(VecGetOwnershipRange(n, &lo, &hi));
+  PetscCall(VecGetArrayRead(n, &nv));
+  for (PetscInt r = lo; r < hi; r++) bad += PetscRealPart(nv[r - lo]) != (PetscReal)r;
+  PetscCall(VecRestoreArrayRead(n, &nv));
+  PetscCall(MPIU_Allreduce(&bad, &badall, 1, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD));
+  PetscCall(SNAPSOperatorFingerprint(A, nat, hex));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ranks %d dmda %" PetscInt_FMT " x %" PetscInt_FMT " on %" PetscInt_FMT " x %" PetscInt_FMT " ranks: natural kind '%s', %" PetscInt_FMT " natural entries misplaced, fingerprint %s\n", size, info.mx, info.my, px, py, kind, badall, hex));
+  PetscCall(SNAPSNaturalDestroy(&nat));
+  PetscCall(VecDestroy(&n));
+  PetscCall(VecDestroy(&g));
+  PetscCall(MatDestroy(&A));
+  PetscCall(DMDestroy(&da));
   PetscFunctionReturn(0);
 }
 
@@ -30,15 +112,22 @@ int main(int argc, char **argv)
   SNAPSNatural nat;
   const char  *kind;
   char         hex[SNAPS_FINGERPRINT_LEN];
-  PetscBool    usenat = PETSC_FALSE;
+  PetscBool    usenat = PETSC_FALSE, constrained = PETSC_FALSE, dmda = PETSC_FALSE;
   PetscMPIInt  size;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-use_natural", &usenat, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-constrained", &constrained, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-dmda", &dmda, NULL));
+  if (dmda) {
+    PetscCall(CheckDMDA());
+    PetscCall(PetscFinalize());
+    return 0;
+  }
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscCall(DMPlexCreateBoxMesh(PETSC_COMM_WORLD, 2, PETSC_FALSE, (PetscInt[]){6, 6}, NULL, NULL, NULL, PETSC_TRUE, &dm));
   if (usenat) { /* the section must exist before the distribution for PETSc to build the natural SF */
-    PetscCall(VertexSection(dm));
+    PetscCall(VertexSection(dm, constrained));
     PetscCall(DMSetUseNatural(dm, PETSC_TRUE));
   }
   PetscCall(DMPlexDistribute(dm, 0, NULL, &dmd));
@@ -46,7 +135,7 @@ int main(int argc, char **argv)
     PetscCall(DMDestroy(&dm));
     dm = dmd;
   }
-  if (!usenat) PetscCall(VertexSection(dm));
+  if (!usenat) PetscCall(VertexSection(dm, constrained));
   PetscCall(DMCreateMatrix(dm, &A));
   PetscCall(DMCreateGlobalVector(dm, &x));
   PetscCall(SNAPSNaturalCreate(dm, x, &nat));

@@ -12,6 +12,7 @@ usage: check_fit_report.py SCRATCH FIT PREDICT
   train_accuracy, snaps-predict test_cross_entropy and test_accuracy, both as computed from the predictions here;
   neither reports the MSE of the logits (it called a perfect classifier's logit MSE its training MSE).
 - irls: its monitor and -sna_fit_atol take the training cross-entropy (not the objective with its penalty).
+- tao with -sna_fit_lambda > 0: its monitor's last training MSE is the reported one (not the objective's).
 - A classifier given rows of Y that are not class probabilities: snaps-fit and snaps-predict refuse them alike.
 - Held-out validation: -sna_view's training-split MSE and snaps-fit's MSE over all samples are named apart.
 Every case is checked even when another fails, so a run without the fixes shows each.
@@ -133,6 +134,17 @@ if r15:
     if ra and (ra["converged_reason"] != "CONVERGED_ATOL" or not ra["train_cross_entropy"] < atol):
         fails.append(f"irls: -sna_fit_atol {atol:.3e} above the cross-entropy {ce15:.3e} of 15 sweeps did not stop the fit (CONVERGED_ATOL): {ra['converged_reason']}, cross-entropy {ra['train_cross_entropy']}")
     print(f"checked: irls monitor and atol on the cross-entropy {ce15:.3g}")
+
+# ---- TAO with -sna_fit_lambda > 0: its monitor takes the training MSE, TAO's objective less (lambda/2)|theta|^2 ----
+# (mutation audit s22, m28: (lambda/2)|theta| subtracted instead passed the suite; the monitor, the tolerances and
+# the validation all read that number)
+tdata = write("tao.h5", X=X, Y=np.sin(3 * X[:, :1]) * X[:, 1:] + 0.5 * X[:, :1])
+tout, tr = run([FIT, "-data", tdata, "-model", path("tao.model"), "-sna_fit_type", "tao", "-sna_fit_lambda", "1e-2", "-sna_fit_max_it", "20", "-sna_monitor"], "tao")
+if tr:
+    mon = re.findall(r"(\d+) SNA loss \(training MSE\) (\S+)", tout)
+    if not mon or not close(float(mon[-1][1]), tr["train_mse"], 1e-10):  # the monitor prints 13 digits
+        fails.append(f"tao, -sna_fit_lambda 1e-2: the monitor's last training MSE {mon[-1] if mon else None} is not the reported train_mse {tr['train_mse']!r} (to 1e-10):\n{tout[-1500:]}")
+    print(f"checked: tao with lambda 1e-2: monitored MSE {mon[-1][1] if mon else None}, train_mse {tr['train_mse']:.12e}")
 
 # ---- a classifier's class rows: snaps-predict refuses what snaps-fit refuses, with the same message ----
 creg = write("creg.h5", X=X, Y=np.random.default_rng(2).normal(0, 3, (len(X), 3)))

@@ -3,6 +3,7 @@
 
 usage: check_pod_rhs_nan.py affine SCRATCH CORPUS -- SNAPS-POD
        check_pod_rhs_nan.py nan SCRATCH CORPUS MPIEXEC... -- SNAPS-POD
+       check_pod_rhs_nan.py mean SCRATCH CORPUS MPIEXEC... -- SNAPS-POD
 
 affine: solutions U = B M^T + u0 (a fixed 16 x 16 M, a fixed non-zero u0, right-hand sides B of rank 3): the map from
   the right-hand side's coordinates to the solution's is exactly affine, so the default (affine) -rhs_map must fit it:
@@ -10,6 +11,9 @@ affine: solutions U = B M^T + u0 (a fixed 16 x 16 M, a fixed non-zero u0, right-
 nan: a NaN in /U, entry 5 of row 2 (owned by rank 0 of 2, the other rank's part of the row being finite), is
   named with its file, dataset, row and entry on 2 ranks, as on 1 (the first bad entry over the ranks: a clean rank
   must not hide it).
+mean: the fit's mean relative error over the samples (fit_rel_error_mean, and the max) is the same from 1 and 2 ranks
+  on the 9 samples of ex2.h5 (a rank-1 bilinear SNA, errors about 0.1), which 2 ranks hold 5 + 4: the mean of the ranks' means (mutation audit s22, m08) equals
+  it only for an even split.
 """
 import json
 import os
@@ -81,6 +85,22 @@ def main():
                 fails.append(f"{' '.join(cmd)}: rc {p.returncode}, expected an error /{want}/; output tail:\n{p.stdout[-800:]}")
             if os.path.exists(os.path.join(scratch, "m.h5")):
                 fails.append(f"{' '.join(cmd)}: wrote the model")
+    elif mode == "mean":
+        res = []
+        for np_ in (1, 2):
+            m, r = os.path.join(scratch, f"m{np_}.h5"), os.path.join(scratch, f"r{np_}.json")
+            # a rank-1 bilinear SNA: relative errors about 0.1 (the default fit is exact to rounding, 1e-12)
+            cmd = mpiexec + ["-n", str(np_)] + pod + ["-snapshots", snap, "-model", m, "-results", r] + LINEAR[:4] + ["-sna_khronos_modes", "1"]
+            p = script_runner.program(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if p.returncode != 0:
+                sys.exit(f"FAILED ({p.returncode}): {' '.join(cmd)}\n{p.stdout[-1500:]}")
+            res.append(json.load(open(r)))
+        for key in ("fit_rel_error_mean", "fit_rel_error_max"):
+            a, b = res[0][key], res[1][key]
+            print(f"{key}: 1 rank {a:.9e}, 2 ranks {b:.9e}")
+            if not abs(a - b) <= 1e-6 * abs(a):
+                fails.append(f"{key} is {a:.9e} from 1 rank but {b:.9e} from 2 ranks (holding 5 + 4 of the 9 samples): "
+                             "expected the same figure to 1e-6 relative (a mean over the samples, not of the ranks' means)")
     else:
         sys.exit(f"unknown mode {mode}")
     if fails:

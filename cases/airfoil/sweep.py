@@ -12,8 +12,10 @@ written from the dataset's Cp and tool CL, marked "reused_from" (no iterations, 
 has none per case); the dataset's failed HF ids (hf_failed_ids), and its failed LF ids where its LF cases are those
 of this --lf, are written as failed records. Raising --hf on the same --lf runs only the new HF cases: the HF cases
 are the first --hf designs with converged LF in the hypercube's order, which does not depend on --hf. Changing --lf
-changes every design (the strata depend on the count): nothing is reused then, and the sweep says so. To rerun
-cases the dataset holds (after a change to a driver), give --reuse none.
+changes every design (the strata depend on the count): nothing is reused then, and the sweep says so. Nothing of a
+fidelity whose settings in the dataset (lf_settings; HF: hf_settings, mesh_settings) differ from today's (lf_xfoil,
+hf_openfoam, mesh SETTINGS) is reused either, with a warning naming them. To rerun cases the dataset holds after a
+change to a driver that the settings do not record, give --reuse none.
 
   cases/airfoil/run.sh [--lf 480] [--hf 104] [--jobs 2] [--work cases/airfoil/work] [--reuse FILE|none]
 """
@@ -88,24 +90,84 @@ def _pending(kind, ids, work):
     return [i for i in ids if not os.path.exists(f"{work}/{kind}/case_{i:04d}.json")]
 
 
-def _reusable(path, kind, X):
-    """{id: record} of the cases of fidelity kind in dataset path that are designs of this sweep (X: its designs): the
-    same id with the same m, p, t, alpha_deg and Re / 1e6 to the bit (build_dataset.py stores Re / 1e6, from the
-    sweep's Re). Failed cases too, as failed records, where the dataset's cases are this sweep's: its hf_failed_ids
-    when every converged HF case matched; its LF ids missing from /cases/lf/id when every converged LF case matched
-    and its LF case count (converged + failed) is this sweep's --lf. Empty, with a warning, when the dataset's design
-    space differs or none of its cases are this sweep's designs."""
+# What --reuse reads of a dataset: per fidelity, its per-case records and the settings attributes its cases were run
+# with (build_dataset.py writes the sweep's settings.json there), and the tool settings of today they must equal
+SETTINGS_ATTRS = {"lf": (("lf_settings", lf_xfoil.SETTINGS),),
+                  "hf": (("hf_settings", hf_openfoam.SETTINGS), ("mesh_settings", mesh.SETTINGS))}
+
+
+def _load_reuse(path):
+    """What --reuse takes of dataset path, read at once before the sweep writes anything: its design space, its LF case
+    count, and per fidelity its cases (id, design, tool CL, Cp), the settings its cases were run with and the failed HF
+    ids. A file that is not an airfoil dataset of build_dataset.py stops the sweep with one line naming it."""
     import h5py  # only here: a sweep without --reuse runs without h5py
 
-    with h5py.File(path, "r") as f:
-        if json.loads(f.attrs["design"]) != DESIGN:
-            print(f"sweep: WARNING: --reuse {path}: another design space ({f.attrs['design']}): no case reused, every "
-                  "case runs", flush=True)
-            return {}
-        ids, design = f[f"cases/{kind}/id"][...], f[f"cases/{kind}/design"][...]
-        cl_tool, Y, case = f[f"cases/{kind}/CL_tool"][...], f[f"{kind}/Y"][:, 0], f[f"{kind}/case"][...]
-        failed = np.asarray(f.attrs.get("hf_failed_ids", [])).astype(int).tolist() if kind == "hf" else None
-        n_lf = int(f.attrs["n_lf_cases"]) + int(f.attrs["n_lf_failed"])
+    what = "it cannot be read as HDF5"
+    try:
+        with h5py.File(path, "r") as f:
+            what = "no valid attribute design"
+            d = {"path": path, "design": json.loads(f.attrs["design"])}
+            what = "no valid attributes n_lf_cases and n_lf_failed"
+            d["n_lf"] = int(f.attrs["n_lf_cases"]) + int(f.attrs["n_lf_failed"])
+            what = "no valid attribute hf_failed_ids"
+            d["hf_failed"] = np.asarray(f.attrs.get("hf_failed_ids", [])).astype(int).tolist()
+            for kind, attrs in SETTINGS_ATTRS.items():
+                d[kind] = {}
+                for attr, _ in attrs:
+                    what = f"no valid attribute {attr} (a JSON object)"
+                    d[kind][attr] = json.loads(f.attrs[attr])
+                    if not isinstance(d[kind][attr], dict):
+                        raise ValueError(attr)
+                for name, key in (("id", f"cases/{kind}/id"), ("design", f"cases/{kind}/design"),
+                                  ("cl_tool", f"cases/{kind}/CL_tool"), ("Y", f"{kind}/Y"), ("case", f"{kind}/case")):
+                    what = f"no /{key}"
+                    d[kind][name] = f[key][...]
+                what = f"/{kind}/Y or /cases/{kind}/design of the wrong shape"
+                d[kind]["Y"] = d[kind]["Y"][:, 0]
+                if d[kind]["design"].ndim != 2 or d[kind]["design"].shape[1] != len(DESIGN["names"]):
+                    raise ValueError(what)
+    except (KeyError, ValueError, TypeError, IndexError, OSError) as e:
+        sys.exit(f"sweep: --reuse {path}: not an airfoil dataset of build_dataset.py ({what}: {type(e).__name__}: "
+                 f"{e}); none: reuse nothing")
+    return d
+
+
+def _settings_differ(data, kind):
+    """The differences between the settings the dataset's cases of fidelity kind were run with and today's
+    (lf_xfoil, hf_openfoam and mesh SETTINGS), one 'attr key VALUE (now VALUE)' each; empty when they match."""
+    out = []
+    for attr, now in SETTINGS_ATTRS[kind]:
+        got, now = data[kind][attr], json.loads(json.dumps(now))  # as written to the dataset (tuples as lists)
+        for k in sorted(set(got) | set(now), key=str):
+            if got.get(k, "(absent)") != now.get(k, "(absent)"):
+                out.append(f"{attr} {k} {json.dumps(got.get(k, '(absent)'))} (now "
+                           f"{json.dumps(now.get(k, '(absent)'))})")
+    return out
+
+
+def _reusable(data, kind, X, only_hf=False):
+    """{id: record} of the cases of fidelity kind in the dataset data (_load_reuse) that are designs of this sweep (X:
+    its designs): the same id with the same m, p, t, alpha_deg and Re / 1e6 to the bit (build_dataset.py stores Re /
+    1e6, from the sweep's Re). Failed cases too, as failed records, where the dataset's cases are this sweep's: its
+    hf_failed_ids when every converged HF case matched; its LF ids missing from /cases/lf/id when every converged LF
+    case matched and its LF case count (converged + failed) is this sweep's --lf. Empty, with a warning, when the
+    dataset's design space differs, its cases of this fidelity were run with other tool settings (lf_settings; HF:
+    hf_settings, mesh_settings), or none of its cases are this sweep's designs. only_hf: the LF cases are taken for
+    the choice of the HF designs under --only hf, where no LF case runs (the warning says so)."""
+    path, K = data["path"], kind.upper()
+    tail = ("no LF case taken: run the LF sweep first (--only lf)" if only_hf else
+            f"no {K} case reused, every {K} case without a result in --work runs")
+    if data["design"] != DESIGN:
+        print(f"sweep: WARNING: --reuse {path}: another design space ({json.dumps(data['design'])}): {tail}",
+              flush=True)
+        return {}
+    differ = _settings_differ(data, kind)
+    if differ:
+        print(f"sweep: WARNING: --reuse {path}: its {K} cases were run with other settings ({'; '.join(differ)}): "
+              f"{tail}", flush=True)
+        return {}
+    ids, design, cl_tool, Y, case = (data[kind][k] for k in ("id", "design", "cl_tool", "Y", "case"))
+    failed, n_lf = (data["hf_failed"] if kind == "hf" else None), data["n_lf"]
     out = {}
     for k, cid in enumerate(int(i) for i in ids):
         if cid >= len(X) or not np.array_equal(design[k], np.append(X[cid][:4], X[cid][4] / 1e6)):
@@ -115,8 +177,8 @@ def _reusable(path, kind, X):
                     "cl_tool": float(cl_tool[k]), "wall_s": None, "cpu_s": None, "reused_from": os.path.abspath(path),
                     "cp": [float(v) for v in Y[case == cid]]}
     if len(ids) and not out:
-        print(f"sweep: WARNING: --reuse {path}: none of its {len(ids)} {kind.upper()} cases is a design of this sweep "
-              f"(another --lf: the file's has {n_lf} LF designs): no case reused, every case runs", flush=True)
+        print(f"sweep: WARNING: --reuse {path}: none of its {len(ids)} {K} cases is a design of this sweep "
+              f"(another --lf: the file's has {n_lf} LF designs): {tail}", flush=True)
         return {}
     if len(out) == len(ids):
         if kind == "lf":
@@ -129,12 +191,12 @@ def _reusable(path, kind, X):
     return out
 
 
-def _seed(kind, ids, X, work, reuse):
-    """Writes the records of the cases ids of fidelity kind without a result in work that dataset reuse holds (see
-    _reusable); returns how many. Written before any case runs: an interrupted sweep keeps them."""
+def _seed(kind, ids, X, work, reuse, only_hf=False):
+    """Writes the records of the cases ids of fidelity kind without a result in work that dataset reuse (_load_reuse)
+    holds (see _reusable); returns how many. Written before any case runs: an interrupted sweep keeps them."""
     os.makedirs(f"{work}/{kind}", exist_ok=True)
     todo = _pending(kind, ids, work)
-    reused = _reusable(reuse, kind, X) if reuse and todo else {}
+    reused = _reusable(reuse, kind, X, only_hf) if reuse and todo else {}
     n = 0
     for i in todo:
         if i in reused:
@@ -146,8 +208,8 @@ def _seed(kind, ids, X, work, reuse):
 def _run(kind, ids, X, work, lib, jobs, reverse=False, reuse=None):
     n_reused = _seed(kind, ids, X, work, reuse)
     todo = _pending(kind, ids, work)[:: -1 if reverse else 1]
-    print(f"sweep: {kind}: {len(ids) - len(todo)} of {len(ids)} cases done"
-          f"{f' ({n_reused} taken from {reuse} now)' if n_reused else ''}, {len(todo)} to run", flush=True)
+    taken = f" ({n_reused} taken from {reuse['path']} now)" if n_reused else ""
+    print(f"sweep: {kind}: {len(ids) - len(todo)} of {len(ids)} cases done{taken}, {len(todo)} to run", flush=True)
     if jobs == 1:  # in this process: nothing to gain from a pool
         for i in todo:
             print(f"sweep: {_case(kind, i, X[i], work, lib)}", flush=True)
@@ -186,6 +248,7 @@ def main(argv=None):
     reuse = None if a.reuse == "none" else a.reuse
     if reuse and not os.path.isfile(reuse):
         ap.error(f"--reuse {reuse}: no such file (none: reuse nothing)")
+    reuse = _load_reuse(reuse) if reuse else None  # checked before anything is written
     X = latin_hypercube(a.lf)
     ids = list(range(a.lf))
     os.makedirs(a.work, exist_ok=True)
@@ -197,9 +260,14 @@ def main(argv=None):
     if a.only != "hf":
         _run("lf", ids, X, a.work, lib, a.jobs, reuse=reuse)
     elif reuse:  # --only hf: the HF designs are chosen among the converged LF cases, which the dataset may hold
-        print(f"sweep: lf: {_seed('lf', ids, X, a.work, reuse)} cases taken from {reuse}", flush=True)
+        print(f"sweep: lf: {_seed('lf', ids, X, a.work, reuse, only_hf=True)} cases taken from {reuse['path']}",
+              flush=True)
     if a.only != "lf":
         hf_ids = _converged_lf(ids, a.work)[: a.hf]  # the design order is random: a random subset
+        n_lf = len(ids) - len(_pending("lf", ids, a.work))
+        if len(hf_ids) < a.hf and n_lf < a.lf:  # only under --only hf: the LF sweep has not been run (to its end)
+            sys.exit(f"sweep: --only hf: {n_lf} of the {a.lf} LF cases have a result in {a.work} ({len(hf_ids)} "
+                     f"converged), fewer than --hf {a.hf} converged: run the LF sweep of --lf {a.lf} first (--only lf)")
         if len(hf_ids) < a.hf:
             sys.exit(f"sweep: only {len(hf_ids)} designs have converged LF, fewer than --hf {a.hf}: raise --lf")
         _run("hf", hf_ids, X, a.work, lib, a.jobs, a.reverse, reuse)

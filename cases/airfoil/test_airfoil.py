@@ -571,7 +571,9 @@ def test_sweep(path, out):
     reusing a dataset (--reuse) of the same designs runs only the cases the dataset lacks, its failed ones not again
     (for LF and HF); the dataset built then holds the reused cases' rows to the bit. A sweep interrupted in its HF
     cases, run again, runs only the cases it had not finished. Another --lf (another design): nothing reused, a
-    warning. The committed dataset path: a fresh sweep with the default --lf 480 and --hf 104 runs XFOIL on no
+    warning. A dataset of other lf, hf or mesh settings: nothing of that fidelity reused, a warning naming the setting.
+    A file that is not a dataset: one line naming it, nothing run or written. --only hf with a dataset of another --lf:
+    an exit advising the LF sweep. The committed dataset path: a fresh sweep with the default --lf 480 and --hf 104 runs XFOIL on no
     design and OpenFOAM only on the 2 of the first 104 converged LF designs never run (81, 82), and the dataset
     built from it has the committed rows of every case to the bit."""
     import h5py
@@ -585,6 +587,7 @@ def test_sweep(path, out):
     calls = {"lf": [], "hf": []}
     fail = {"lf": set(), "hf": set()}
     stop = {"after": None}
+    last = {"log": ""}
 
     def cp_of(kind, m, p, t, alpha, re):  # a Cp that depends on the design and the fidelity
         return np.linspace(-1, 1, n) * (alpha + 10 * m + t) + (0.01 if kind == "hf" else 0) + re * 1e-9
@@ -610,8 +613,11 @@ def test_sweep(path, out):
         for v in calls.values():
             v.clear()
         log = io.StringIO()
-        with contextlib.redirect_stdout(log):
-            sweep.main(["--work", work, "--jobs", "1", "--reuse", reuse, *map(str, args)])
+        try:
+            with contextlib.redirect_stdout(log):
+                sweep.main(["--work", work, "--jobs", "1", "--reuse", reuse, *map(str, args)])
+        finally:
+            last["log"] = log.getvalue()  # also when the sweep stops
         return {k: list(v) for k, v in calls.items()}, log.getvalue()
 
     def build(work, dest):
@@ -667,6 +673,53 @@ def test_sweep(path, out):
         got, log = run(f"{out}/d", "--lf", 9, "--hf", 1, reuse=a)
         check(len(got["lf"]) == 9 and "WARNING" in log and "none of its" in log,
               f"--lf 9 reusing a dataset of --lf 8: tool runs {got}, log {log!r}: expected every case run and a warning")
+        # a dataset made with other tool settings: nothing of that fidelity reused, a warning naming what differs
+        for attr, key, value, kind in (("lf_settings", "panels", 100, "lf"), ("hf_settings", "turbulence", "kOmegaSST",
+                                       "hf"), ("mesh_settings", "growth", 1.3, "hf")):
+            other = f"{out}/other_{attr}.h5"
+            shutil.copyfile(a, other)
+            with h5py.File(other, "r+") as fo:
+                fo.attrs[attr] = json.dumps({**json.loads(fo.attrs[attr]), key: value})
+            got, log = run(f"{out}/s_{attr}", "--lf", 8, "--hf", 2, reuse=other)
+            want = {"lf": list(range(8)), "hf": []} if kind == "lf" else {"lf": [], "hf": hf_a}
+            check(got == want and "WARNING" in log and key in log and str(value) in log,
+                  f"--reuse of a dataset with {attr} {key} {value}: tool runs {got}, expected {want} (no "
+                  f"{kind.upper()} case reused, the other fidelity's reused) and a warning naming {key}: {log!r}")
+        # a file that is not a dataset: one line naming it, before any case runs or anything is written
+        bad = {"a truncated file": f"{out}/truncated.h5", "a JSON file": f"{out}/not_h5.json",
+               "an HDF5 file without the dataset's attributes": f"{out}/bare.h5"}
+        with open(a, "rb") as src, open(bad["a truncated file"], "wb") as o:
+            o.write(src.read(5000))
+        with open(bad["a JSON file"], "w") as o:
+            o.write('{"design": 1}')
+        with h5py.File(bad["an HDF5 file without the dataset's attributes"], "w") as fo:
+            fo["x"] = [1.0]
+        for label, file in bad.items():
+            err, code = io.StringIO(), None
+            try:
+                with contextlib.redirect_stderr(err):
+                    run(f"{out}/bad", "--lf", 8, "--hf", 2, reuse=file)
+            except SystemExit as e:
+                code = e.code
+            except Exception as e:  # noqa: BLE001  (the defect looked for)
+                code = f"traceback {type(e).__name__}: {e}"
+            msg = err.getvalue() + (code if isinstance(code, str) else "")
+            check(code not in (None, 0) and not str(code).startswith("traceback") and file in msg and
+                  len(msg.strip().splitlines()[-1]) > len(file) and not any(calls.values()) and
+                  not os.path.exists(f"{out}/bad"),
+                  f"--reuse with {label}: exit {code!r}, message {msg.strip()[-300:]!r}, tool runs {calls}, work "
+                  f"directory made: {os.path.exists(out + '/bad')}: expected one line naming {file}, nothing run")
+        # --only hf with a dataset of another --lf: no LF case taken; the advice is to run the LF sweep, not more designs
+        code = None
+        try:
+            run(f"{out}/h", "--only", "hf", "--lf", 9, "--hf", 1, reuse=a)
+        except SystemExit as e:
+            code = e.code
+        log = last["log"]
+        check(isinstance(code, str) and "--only lf" in code and "raise --lf" not in code and
+              "every case runs" not in log and not any(calls.values()),
+              f"--only hf reusing a dataset of another --lf: exit {code!r}, tool runs {calls}: expected an exit advising "
+              "the LF sweep (--only lf), not 'raise --lf', and no warning saying every case runs")
         # the committed dataset: --lf 480 --hf 104 from an empty work directory
         got, log = run(f"{out}/e", reuse=path)
         check(got["lf"] == [] and sorted(got["hf"]) == [81, 82], f"a fresh sweep reusing {path}: tool runs "

@@ -5,9 +5,10 @@
 #          default work directory, WORK/airfoil_mf.h5 for another: a sweep elsewhere never replaces the committed data);
 #          under --only lf|hf (one fidelity) no dataset is built
 #        run.sh --sanity     NACA 0012 over alpha with both tools: sanity.json, sanity.png
-# Needs, for the fidelities run: LF xfoil and cc, HF gmsh, gmshToFoam and simpleFoam (scripts/install-deps.sh
-# --airfoil: xfoil, openfoam). Restartable: finished cases are skipped, and cases the committed dataset holds are
-# taken from it (sweep.py --reuse), so raising --hf runs only the new HF cases.
+# Needs cc (sweep.py builds XFOIL's helper library first, also for --only hf) and, for the fidelities run: LF xfoil,
+# HF gmsh, gmshToFoam and simpleFoam (scripts/install-deps.sh --airfoil: xfoil, openfoam). Restartable:
+# finished cases are skipped, and cases the committed dataset holds are taken from it (sweep.py --reuse), so raising
+# --hf runs only the new HF cases.
 set -euo pipefail
 unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,9 +40,10 @@ elif [ -n "$dataset" ]; then
   build=(--out "$dataset")
 fi
 case $only in "" | lf | hf) ;; *) echo "run.sh: --only '$only': lf or hf" >&2; exit 2 ;; esac
-# The tools of the fidelities run (--sanity: both), each with the Debian package and install-deps.sh flag giving it
-tools=()
-[ "$only" = hf ] || tools+=("xfoil:xfoil (scripts/install-deps.sh --airfoil)" "cc:build-essential (scripts/install-deps.sh)")
+# The tools of the fidelities run (--sanity: both), each with the Debian package and install-deps.sh flag giving it;
+# cc for any sweep (sweep.py builds the LF helper library before it looks at --only)
+tools=("cc:build-essential (scripts/install-deps.sh)")
+[ "$only" = hf ] || tools+=("xfoil:xfoil (scripts/install-deps.sh --airfoil)")
 [ "$only" = lf ] || tools+=("gmsh:gmsh (scripts/install-deps.sh)" "gmshToFoam:openfoam (scripts/install-deps.sh --airfoil)"
   "simpleFoam:openfoam (scripts/install-deps.sh --airfoil)")
 if [ "$only" != lf ]; then

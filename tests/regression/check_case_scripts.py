@@ -134,6 +134,14 @@ def main():
                         "install-deps.sh --airfoil"))
         if "xfoil" in got[2]:
             failures.append("airfoil run.sh --only hf named xfoil, which the HF sweep does not run: %r" % got[2][-300:])
+    # sweep.py builds XFOIL's helper library with cc also for the HF sweep alone: --only hf names a missing cc (PATH:
+    # what run.sh itself needs and stand-ins for the HF tools, no cc)
+    bare = script_runner.stand_ins(os.path.join(d, "stub_no_cc"), ("gmsh", "gmshToFoam", "simpleFoam"))
+    for tool in ("bash", "dirname", "env", "nice", "realpath"):
+        os.symlink(shutil.which(tool), os.path.join(bare, tool))
+    expect("airfoil run.sh --only hf without cc", script_runner.call(
+        [shutil.which("bash"), airfoil, "--work", os.path.join(d, "airfoil_work_no_cc"), "--lf", "0", "--only", "hf"], cwd=d,
+        env=dict(no_foam, PATH=bare)), 1, err_has=("cc not found (needed for the HF sweep): Debian package build-essential",))
     # --reuse: a relative path is the caller's (run.sh runs the sweep in its own directory), a missing file refused
     expect("airfoil run.sh --reuse", run(["bash", airfoil, "--reuse"], d), 2, err_has=("--reuse needs a value",))
     expect("airfoil run.sh --reuse missing.h5", run(["bash", airfoil, "--work", work, "--lf", "0", "--only", "lf",

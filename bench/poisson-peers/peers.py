@@ -31,6 +31,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
 import atomic  # noqa: E402
+import checks  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "build", "bin", "snaps-poisson")
@@ -230,7 +231,13 @@ def main(argv=None):
         path = os.path.join(a.out, "results.json")
         if not os.path.isfile(path):
             sys.exit("peers: --retable: %s: no such file (the results of an earlier run in %s)" % (path, a.out))
-        old = json.load(open(path))
+        old = checks.load_json(path)  # unreadable or not JSON: one line naming it
+        kinds = (("machine", dict), ("runs", dict), ("repeat", int))
+        bad = [k for k, t in kinds if not isinstance(old.get(k), t)] + (
+            ["run"] if not isinstance(old.get("run", {}), dict) else [])
+        if bad:
+            sys.exit("peers: --retable: %s: not the results of peers.py (%s missing or of the wrong kind: expected "
+                     "machine and runs objects and a repeat count); nothing written" % (path, ", ".join(bad)))
         m0, res, a.repeat = old["machine"], old["runs"], old["repeat"]
         record = old.get("run")  # absent in results written before it was recorded
     else:

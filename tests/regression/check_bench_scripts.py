@@ -193,6 +193,19 @@ else:
     rc, so, se = run([PY, os.path.join(ROOT, "bench", "poisson-peers", "peers.py"), os.path.join(d, "none"), "--retable"])
     if rc == 0 or "no such file" not in se or os.path.exists(os.path.join(d, "none")):
         failures.append("peers.py --retable on a directory without results.json: exit %s, %r" % (rc, se[-300:]))
+    # a results.json that is not JSON, or lacks what the table is made from: one line naming it, nothing written
+    for label, text in (("truncated JSON", '{"machine": {}, "runs": ['), ("JSON without runs", '{"machine": {}}'),
+                        ("runs not an object", '{"machine": {}, "runs": [], "repeat": 1}')):
+        bad = os.path.join(d, "bad_results")
+        shutil.rmtree(bad, ignore_errors=True)
+        os.makedirs(bad)
+        with open(os.path.join(bad, "results.json"), "w") as f:
+            f.write(text)
+        rc, so, se = run([PY, os.path.join(ROOT, "bench", "poisson-peers", "peers.py"), bad, "--retable"])
+        if (rc in (0, "timeout") or "Traceback" in se or len(se.strip().splitlines()) != 1
+                or os.path.join(bad, "results.json") not in se or sorted(os.listdir(bad)) != ["results.json"]):
+            failures.append("peers.py --retable on a results.json with %s: exit %s, files %s, stderr %r (expected one "
+                            "line naming the file, nothing written)" % (label, rc, sorted(os.listdir(bad)), se[-300:]))
 
 
 def ks_esn(d):

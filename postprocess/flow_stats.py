@@ -259,6 +259,9 @@ def stats(path, skip, acf_window=200.0):
     if not np.allclose(d, dt, rtol=1e-6, atol=0):  # the lag axis and the autocorrelation time assume one interval
         raise SystemExit(f"{path}: /time is not uniform after --skip {skip} (intervals {d.min():g} to {d.max():g}): the "
                          "autocorrelation needs one save interval")
+    if acf_window < dt:  # no lag but 0: the "time" would be 0, flagged a bound, which says nothing
+        raise SystemExit(f"{path}: --acf_window {acf_window:g} is shorter than the save interval {dt:g}: give at least one "
+                         "interval (the default 200 time units, or several autocorrelation times)")
     k, e = spectrum(field, length, sdim)
     hist, edges = np.histogram(field, bins=80, density=True)
     # a field constant in time (u = 0, a steady laminar state) has variance 0 about its time mean: no autocorrelation

@@ -168,6 +168,9 @@ def check_flow_stats(d):
         if abs(lag[-1] - 30) > 1e-9:
             failures.append("flow_stats --acf_window 30: lags to %g" % lag[-1])
     refused("flow_stats --acf_window 0", fs, [p, "--acf_window", "0"], ["--acf_window"])
+    # below one save interval: lag 0 alone gave "autocorrelation time >= 0 (a lower bound)" (review s22b, 3)
+    refused("flow_stats --acf_window below the save interval", fs, [p, "--acf_window", "%g" % (dt / 4)],
+            ["--acf_window", "shorter than the save interval"])
     # 11 saved times: the autocorrelation within [-1, 1] (it reached -2.4: lag 10 of 11 samples, one product)
     t11 = np.arange(11) * 0.5
     u11 = np.sin(np.add.outer(0.7 * t11, np.linspace(0, 2 * np.pi, 16, endpoint=False)))[:, None, :] + 0.3 * rng.standard_normal((11, 1, 16))

@@ -7,7 +7,7 @@ nodes, 4 modes: 132 parameters, warned).
 Under ar1 rho is fitted jointly with delta, and the budget counts it (review s22b, 1): on the first 30 and 24 HF rows
 the default ar1 model must not warn about itself, and delta and rho together stay within the documented budget (half
 the HF values, or the smallest bases, delta degree + 1 nodes and 1 mode and rho degree + 1 nodes and 2 modes, where
-those exceed it). The -results report carries the derived size (review s22b, 4), and with
+those exceed it); where the warning counts rho, it names rho's options. The -results report carries the derived size (review s22b, 4), and with
 -mf_delta_sna_fit_validation the size comes from the rows delta is fitted to, not all HF rows (review s22b, 5).
 usage: check_mf_default_size.py SCRATCH SNAPS-FIT SNAPS-PREDICT"""
 import json
@@ -68,6 +68,10 @@ out = given_out = run([fit, "-data", path("mf.h5"), "-mf_blend", "ar1", "-model"
                       "-mf_delta_sna_khronos_modes", "4", "-sna_view", "-results", path("given.json")])
 if not re.search(r"correction delta:.*?B-spline degree 2, 16,16 nodes \(per input\), 4 modes", out, re.S) or "WARNING: snaps-fit: the correction" not in out:
     print("FAIL: the correction's size given (16 nodes, 4 modes) was not kept, or not warned:\n" + out)
+    failed = True
+if "WARNING" in out and not re.search(r"WARNING: snaps-fit: the correction \(delta and ar1's rho together\).*-mf_rho_sna_khronos_nodes, "
+                                      r"-mf_rho_sna_khronos_modes, or -mf_rho_form constant", out):
+    print("FAIL: the warning counts rho's parameters but does not name rho's options:\n" + out)
     failed = True
 
 

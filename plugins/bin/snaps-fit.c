@@ -16,13 +16,18 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "                       those of ar1's joint stage, its only fit, as rho_fitted_by says), and\n"
                            "                       lf_fit_time_s and correction_fit_time_s (delta and rho together), the HF\n"
                            "                       cases used, and mf_nested_hf_rows: the HF rows whose inputs are also LF rows,\n"
-                           "                       where delta is fitted to y_HF - y_LF of the data\n"
+                           "                       where delta is fitted to y_HF - y_LF of the data; delta_nodes and delta_modes (a KHRONOS\n"
+                           "                       correction's basis; rho_nodes and rho_modes for ar1's KHRONOS rho) and delta_size: given,\n"
+                           "                       or the default derived from the HF training values\n"
                            "Multi-fidelity (a -data file with groups /lf and /hf, each X and Y, optional case: one integer id per row):\n"
                            "  -mf_blend residual|ar1  fits the LF model to /lf, then the correction to /hf: y_LF + delta, or rho y_LF + delta\n"
                            "                       (rho = 1 + r, r a low-order KHRONOS; a few HF designs call for -mf_delta_sna_fit_lambda 1e-7)\n"
                            "                       (an SNA of type mf; parts' options -mf_lf_sna_..., -mf_delta_sna_..., -mf_rho_sna_...)\n"
-                           "                       (a KHRONOS correction's default size: at most half as many parameters as HF values,\n"
-                           "                       within 16 nodes and 4 modes; -mf_delta_sna_khronos_nodes/_modes given are kept)\n"
+                           "                       (a KHRONOS correction's default size: at most half as many parameters as the HF values\n"
+                           "                       delta is fitted to (its training split under -mf_delta_sna_fit_validation), ar1's rho\n"
+                           "                       counted (its nodes lowered too, to keep 2 modes and room for delta's smallest basis),\n"
+                           "                       within 16 nodes and 4 modes, or the smallest bases; -mf_delta_sna_khronos_nodes/_modes\n"
+                           "                       given are kept; printed when derived)\n"
                            "  -mf_hf_fraction <f>  keeps that seeded fraction of the HF cases (whole cases when /hf/case exists, else rows):\n"
                            "                       0 the LF model alone, 1 all (default); with -data_group /hf, of that group (HF-only fits)\n"
                            "  -mf_seed <s>         seed of that choice (0)\n"
@@ -455,6 +460,67 @@ static PetscErrorCode ReportRhoSelection(SNAPSReport report, SNA sna)
   PetscFunctionReturn(0);
 }
 
+/* A KHRONOS part's basis: its nodes per input and modes into the report (prefix "delta_", "rho_") and, where desc is
+   not NULL, as "3,3 nodes, 1 mode" into desc. Another type: nothing. */
+static PetscErrorCode PartSize(SNAPSReport report, SNA part, const char prefix[], char desc[], size_t len)
+{
+  PetscBool       khronos;
+  PetscInt        n, d, modes;
+  const PetscInt *nodes;
+  PetscReal       v[64];
+  char            key[64], list[256] = "";
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)part, SNAKHRONOS, &khronos));
+  if (!khronos) PetscFunctionReturn(0);
+  PetscCall(SNAGetSizes(part, &d, NULL));
+  PetscCall(SNAKhronosGetNodes(part, &n, &nodes));
+  PetscCall(SNAKhronosGetBasis(part, NULL, NULL, &modes));
+  d = PetscMin(d, (PetscInt)PETSC_STATIC_ARRAY_LENGTH(v));
+  for (PetscInt p = 0; p < d; p++) {
+    size_t used;
+
+    v[p] = (PetscReal)nodes[n == 1 ? 0 : p];
+    PetscCall(PetscStrlen(list, &used));
+    PetscCall(PetscSNPrintf(list + used, sizeof(list) - used, "%s%" PetscInt_FMT, p ? "," : "", nodes[n == 1 ? 0 : p]));
+  }
+  if (report) {
+    PetscCall(PetscSNPrintf(key, sizeof(key), "%snodes", prefix));
+    PetscCall(SNAPSReportSetRealArray(report, key, d, v));
+    PetscCall(PetscSNPrintf(key, sizeof(key), "%smodes", prefix));
+    PetscCall(SNAPSReportSetInt(report, key, modes));
+  }
+  if (desc) PetscCall(PetscSNPrintf(desc, len, "%s nodes, %" PetscInt_FMT " mode%s", list, modes, modes == 1 ? "" : "s"));
+  PetscFunctionReturn(0);
+}
+
+/* The correction's size: given, or derived from the HF values (SNAMFGetSizeValues()); into the report (report not
+   NULL), else one line on stdout where it was derived. */
+static PetscErrorCode CorrectionSize(SNAPSReport report, SNA sna)
+{
+  SNA          delta, rho;
+  SNAMFRhoForm form;
+  PetscInt     nvalues;
+  PetscBool    corrected;
+  char         what[256], dsize[300] = "", rsize[300] = "";
+
+  PetscFunctionBegin;
+  PetscCall(SNAMFHasCorrection(sna, &corrected));
+  if (!corrected) PetscFunctionReturn(0);
+  PetscCall(SNAMFGetParts(sna, NULL, &delta, &rho));
+  PetscCall(SNAMFGetRhoSelection(sna, &form, NULL, NULL));
+  PetscCall(SNAMFGetSizeValues(sna, &nvalues));
+  PetscCall(PartSize(report, delta, "delta_", dsize, sizeof(dsize)));
+  if (rho && form != SNA_MF_RHO_CONSTANT) PetscCall(PartSize(report, rho, "rho_", rsize, sizeof(rsize)));
+  if (report) {
+    PetscCall(PetscSNPrintf(what, sizeof(what), "default: from %" PetscInt_FMT " HF training values (at most half as many parameters%s, or the smallest bases)", nvalues, rho ? ", rho's counted" : ""));
+    if (dsize[0]) PetscCall(SNAPSReportSetString(report, "delta_size", nvalues ? what : "given"));
+  } else if (nvalues) {
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "snaps-fit: the correction's size was derived from the %" PetscInt_FMT " HF training values (at most half as many parameters%s, or the smallest bases): delta %s%s%s; -mf_delta_sna_khronos_nodes and _modes set it\n", nvalues, rho ? ", rho's counted" : "", dsize, rsize[0] ? ", rho " : "", rsize));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* The multi-fidelity figures: blend, LF samples and each part. */
 static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt nlf, const char lfmodel[])
 {
@@ -474,6 +540,7 @@ static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt 
   PetscCall(SNAReportFit(lf, report, "lf_", tlf));
   if (corrected) PetscCall(SNAReportFit(delta, report, "delta_", -1));
   if (corrected && rho) PetscCall(SNAReportFit(rho, report, "rho_", -1));
+  PetscCall(CorrectionSize(report, sna));
   /* rho has no fit of its own: its reason and iterations are those of the stage that fitted it */
   if (corrected && rho) PetscCall(SNAPSReportSetString(report, "rho_fitted_by", "joint_lm: the joint Levenberg-Marquardt stage of rho and delta (the model's -sna_fit_ options)"));
   PetscCall(SNAPSReportSetReal(report, "correction_fit_time_s", tcorr));
@@ -628,6 +695,7 @@ int main(int argc, char **argv)
   else
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s %.6e (no relative MSE: %s), %s after %" PetscInt_FMT " iterations, %.3f s\n", msename, (double)mse, ConstantTargets, SNAConvergedReasons[reason], its, (double)clk.wall));
   if (mf) PetscCall(PartStops(sna, haslfmodel, parterror, NULL));
+  if (mf) PetscCall(CorrectionSize(NULL, sna));
   PetscCall(SNAWarnOverParameterised(sna, PETSC_DETERMINE, "snaps-fit")); /* an mf model: each part */
   if (valmse >= 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the MSE above is over all samples, -sna_view's training-split MSE over the fitted ones)\n", (double)valmse));
   /* a finite loss that the fit lowered is a usable model (the best iterate), whether or not a tolerance was met */

@@ -392,6 +392,9 @@ PETSC_EXTERN PetscErrorCode SNAMFSetLowFidelity(SNA, SNA);
 /* The HF rows (all ranks) at which the last SNAMFFit() fitted the correction against the LF data rather than the LF
    part: those whose inputs are also an LF row's (nested designs). */
 PETSC_EXTERN PetscErrorCode SNAMFGetNestedRows(SNA, PetscInt *);
+/* The HF training values (rows x outputs) the last SNAMFFit() derived the correction's default size from, or 0 where
+   the size was given, kept from a previous fit, or not KHRONOS. */
+PETSC_EXTERN PetscErrorCode SNAMFGetSizeValues(SNA, PetscInt *);
 /* Wall-clock seconds of the last fit of the LF part and of the correction. */
 PETSC_EXTERN PetscErrorCode SNAMFGetFitTimes(SNA, PetscReal *, PetscReal *);
 /* Applies the correction to given LF values: Y = (1 + r(X)) YLF + delta(X) (Y = YLF without a correction);

@@ -1178,9 +1178,9 @@ PetscErrorCode SNACheckFitUsable(SNA sna, const char who[])
 }
 
 /* The warning of SNAWarnOverParameterised() for one model or part (nparams: its parameters and any fitted jointly
-   with it). The values are what the loss compares: q per sample for the squared error, one class per sample for the
+   with it; also, if not NULL: appended to the part's size options, naming those of what is fitted with it). The values are what the loss compares: q per sample for the squared error, one class per sample for the
    cross-entropy (a one-hot row of q bins is one label, not q values). */
-PetscErrorCode SNAWarnOverParameterisedPart(SNA part, PetscInt nparams, PetscInt nsamples, const char who[], const char what[])
+PetscErrorCode SNAWarnOverParameterisedPart(SNA part, PetscInt nparams, PetscInt nsamples, const char who[], const char what[], const char also[])
 {
   const char *p = SNAMessagePrefix(part);
   PetscInt    values;
@@ -1203,7 +1203,7 @@ PetscErrorCode SNAWarnOverParameterisedPart(SNA part, PetscInt nparams, PetscInt
     PetscCall(PetscSNPrintf(count, sizeof(count), "%" PetscInt_FMT " samples of one class each", nsamples));
   else
     PetscCall(PetscSNPrintf(count, sizeof(count), "%" PetscInt_FMT " samples x %" PetscInt_FMT " output%s", nsamples, part->dim_out, part->dim_out > 1 ? "s" : ""));
-  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)part), "WARNING: %s: %s has %" PetscInt_FMT " parameters for %" PetscInt_FMT " training values (%s): it can reproduce them exactly and predict poorly between them. Give it fewer (%s) or a larger -%ssna_fit_lambda, and hold samples out to see (-%ssna_fit_validation)\n", who, what, nparams, values, count, size, p, p));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)part), "WARNING: %s: %s has %" PetscInt_FMT " parameters for %" PetscInt_FMT " training values (%s): it can reproduce them exactly and predict poorly between them. Give it fewer (%s%s) or a larger -%ssna_fit_lambda, and hold samples out to see (-%ssna_fit_validation)\n", who, what, nparams, values, count, size, also ? also : "", p, p));
   PetscFunctionReturn(0);
 }
 
@@ -1249,7 +1249,7 @@ PetscErrorCode SNAWarnOverParameterised(SNA sna, PetscInt nsamples, const char w
     PetscFunctionReturn(0);
   }
   PetscCall(SNAGetNumParameters(sna, &nparams));
-  PetscCall(SNAWarnOverParameterisedPart(sna, nparams, nsamples == PETSC_DETERMINE ? sna->fit_samples : nsamples, who, "the model"));
+  PetscCall(SNAWarnOverParameterisedPart(sna, nparams, nsamples == PETSC_DETERMINE ? sna->fit_samples : nsamples, who, "the model", NULL));
   PetscFunctionReturn(0);
 }
 

@@ -46,6 +46,29 @@ PetscErrorCode SNAFitDefaultValidation(SNA sna, PetscInt N)
   PetscFunctionReturn(0);
 }
 
+/* The samples a fit on X would train on: all of them, or those its validation split (the fraction given, or the
+   default SNAFitDefaultValidation() would set) leaves, counted as SNAFitValidationSplit() draws them; for a size
+   chosen before the fit (the mf correction's default). */
+PetscErrorCode SNAFitTrainingSamples(SNA sna, Vec X, PetscInt *nt)
+{
+  PetscBool applies = PETSC_FALSE;
+  PetscInt  n, N, lo, seed, kept = 0;
+  PetscReal fraction;
+
+  PetscFunctionBegin;
+  PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &n, NULL));
+  PetscCall(SNAGlobalCount(sna, n, &N));
+  PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, &applies));
+  fraction = sna->val_chosen ? sna->validation : (applies && N >= SNA_VALIDATION_MIN_SAMPLES ? SNA_VALIDATION_DEFAULT : 0);
+  *nt      = N;
+  if (fraction <= 0) PetscFunctionReturn(0);
+  PetscCall(SNAGetSeed(sna, &seed));
+  PetscCall(VecGetOwnershipRange(X, &lo, NULL));
+  for (PetscInt i = 0; i < n; i++) kept += SplitUniform(seed, lo / sna->dim_in + i) < fraction ? 0 : 1;
+  PetscCall(MPIU_Allreduce(&kept, nt, 1, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)sna)));
+  PetscFunctionReturn(0);
+}
+
 /* The record of a method's run starts afresh (a new split, a new parameter count, a composite fit's next method):
    its best validation MSE, the iterations since, and the training MSEs of the rise rule's strip. */
 static void ValidationRunStart(SNA sna)

@@ -80,9 +80,14 @@ typedef struct {
 #define KHRONOS_TILE_BYTES 65536
 
 /* The size default of a model fitted to few values (the mf correction's): the largest basis within the KHRONOS
-   default (16 nodes, 4 modes) with at most nvalues / 2 parameters, the counts the user gave kept; nothing on a model
-   set up already. */
-PETSC_INTERN PetscErrorCode SNAKhronosSetSizeDefault(SNA, PetscInt);
+   default (16 nodes, 4 modes) with at most budget parameters and at least minmodes modes, the counts the user gave
+   kept; nothing on a model set up already. SNAKhronosCountSize(): the parameters of the basis (set up or not), or of
+   the smallest one the default may give; SNAKhronosSizeGiven(): nodes and modes both given (or not KHRONOS);
+   SNAKhronosSetBasisDefault(): a basis the owner sets as its default, which the size default may lower. */
+PETSC_INTERN PetscErrorCode SNAKhronosSetSizeDefault(SNA, PetscInt, PetscInt);
+PETSC_INTERN PetscErrorCode SNAKhronosCountSize(SNA, PetscBool, PetscInt, PetscInt *);
+PETSC_INTERN PetscErrorCode SNAKhronosSizeGiven(SNA, PetscBool *);
+PETSC_INTERN PetscErrorCode SNAKhronosSetBasisDefault(SNA, PetscInt, PetscInt, PetscInt);
 
 /* Rows per tile for rows of width w (at least one). */
 static inline PetscInt SNAKhronosTileRows(PetscInt w)

@@ -31,6 +31,7 @@ typedef struct {
   PetscInt     cv_folds;    /* folds the last selection used (0: none) */
   PetscReal    cv_error[3]; /* relative cross-validated error of each form (SNAMFRhoForm), -1 where not computed */
   Vec          cases;       /* case id of each HF row of the next fit (SNAMFSetCases), or NULL */
+  PetscInt     size_values; /* the HF training values the last fit derived the correction's size from (0: given, kept) */
 } SNA_MF;
 
 /* Whether a part holds a model (fitted or loaded). */

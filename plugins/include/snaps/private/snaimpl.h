@@ -133,6 +133,7 @@ PETSC_INTERN PetscErrorCode SNAMonitor(SNA, PetscInt, PetscReal);
 PETSC_INTERN PetscErrorCode SNAFitCheckValidation(SNA);
 PETSC_INTERN PetscErrorCode SNAFitDefaultValidation(SNA, PetscInt);
 PETSC_INTERN PetscErrorCode SNAFitValidationSplit(SNA, Vec, Vec, Vec *, Vec *);
+PETSC_INTERN PetscErrorCode SNAFitTrainingSamples(SNA, Vec, PetscInt *);
 PETSC_INTERN PetscErrorCode SNAFitValidationObserve(SNA, PetscReal);
 PETSC_INTERN PetscErrorCode SNAFitValidationFinish(SNA);
 PETSC_INTERN PetscErrorCode SNAFitValidationRelease(SNA);
@@ -188,7 +189,7 @@ PETSC_INTERN PetscErrorCode SNAProgressStopRefuse(SNA, const char[], const char[
 PETSC_INTERN PetscErrorCode SNAValidationRuleRefuse(SNA, const char[]);
 /* SNAWarnOverParameterised() for one model or part: nparams (the part's and any fitted jointly with it) against the
    values of nsamples samples; what names it ("the model", "the LF part"), part's prefix its options. */
-PETSC_INTERN PetscErrorCode SNAWarnOverParameterisedPart(SNA, PetscInt, PetscInt, const char[], const char[]);
+PETSC_INTERN PetscErrorCode SNAWarnOverParameterisedPart(SNA, PetscInt, PetscInt, const char[], const char[], const char[]);
 /* The SNA's options prefix as messages that name one of its options print it: "" where it has none. */
 static inline const char *SNAMessagePrefix(SNA sna)
 {

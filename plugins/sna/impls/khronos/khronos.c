@@ -986,34 +986,35 @@ static PetscErrorCode SNAKhronosSetNodes_Khronos(SNA sna, PetscInt n, const Pets
 
 /* The mf correction on a few dozen HF rows had the KHRONOS default's 132 parameters on 2 inputs, and made the model
    30 times worse than its LF part (walkthrough audit s21): its default size is the largest basis within the KHRONOS
-   default with at most half as many parameters as values. Modes go down first to 2 (16 to the fewest nodes the degree
-   allows would lose the inputs' shape), then the nodes, then a single mode; the counts the user gave are kept. */
-PetscErrorCode SNAKhronosSetSizeDefault(SNA sna, PetscInt nvalues)
+   default with at most budget parameters (mffit.c: half the HF values, less what is fitted jointly with it). Modes go
+   down first to 2 (16 to the fewest nodes the degree allows would lose the inputs' shape), then the nodes, then a
+   single mode, never below minmodes (ar1's rho needs 2); the counts the user gave are kept. Where even the smallest
+   basis exceeds the budget, the smallest is used (the warning after the fit says so if it exceeds the values). */
+PetscErrorCode SNAKhronosSetSizeDefault(SNA sna, PetscInt budget, PetscInt minmodes)
 {
   SNA_Khronos *kh;
   PetscBool    khronos;
-  PetscInt     d, q, budget, nodes, modes, sum = 0, cand[3], ncand = 0;
+  PetscInt     d, q, nodes, modes, sum = 0, cand[3], ncand = 0;
 
   PetscFunctionBegin;
   PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAKHRONOS, &khronos));
   if (!khronos || sna->setupcalled) PetscFunctionReturn(0);
   kh = (SNA_Khronos *)sna->data;
   if (kh->nodes_given && kh->modes_given) PetscFunctionReturn(0);
-  d      = sna->dim_in;
-  q      = sna->dim_out;
-  budget = nvalues / 2;
+  d = sna->dim_in;
+  q = sna->dim_out;
   for (PetscInt p = 0; p < d; p++) sum += kh->nodes[kh->nnodes == 1 ? 0 : p];
   if (sum + q <= 0 || kh->max_modes * (sum + q) <= budget) PetscFunctionReturn(0); /* the basis as it is fits */
-  /* the user's nodes: as many modes as fit, at least one */
+  /* the user's nodes: as many modes as fit, at least minmodes */
   if (kh->nodes_given) {
-    modes         = PetscMax(1, PetscMin(kh->max_modes, budget / (sum + q)));
+    modes         = PetscMin(kh->max_modes, PetscMax(minmodes, budget / (sum + q)));
     kh->max_modes = kh->modes = modes; /* the nodes stay as they are */
     PetscFunctionReturn(0);
   }
   nodes         = kh->nnodes == 1 ? kh->nodes[0] : sum / d;
   cand[ncand++] = kh->max_modes;
-  if (!kh->modes_given && kh->max_modes > 2) cand[ncand++] = 2;
-  if (!kh->modes_given && kh->max_modes > 1) cand[ncand++] = 1;
+  if (!kh->modes_given && kh->max_modes > 2 && minmodes <= 2) cand[ncand++] = 2;
+  if (!kh->modes_given && kh->max_modes > 1 && minmodes <= 1) cand[ncand++] = 1;
   modes = cand[ncand - 1];
   for (PetscInt c = 0; c < ncand; c++) {
     PetscInt m = PetscMin(nodes, (budget / cand[c] - q) / d);
@@ -1023,9 +1024,53 @@ PetscErrorCode SNAKhronosSetSizeDefault(SNA sna, PetscInt nvalues)
       modes = cand[c];
       break;
     }
-    if (c == ncand - 1) nodes = kh->degree + 1; /* the fewest the degree allows: the warning after the fit says so */
+    if (c == ncand - 1) nodes = kh->degree + 1; /* the fewest the degree allows */
   }
   PetscCall(SNAKhronosSetBasisNodes(sna, kh->degree, 1, &nodes, modes));
+  PetscFunctionReturn(0);
+}
+
+/* The parameters of the basis as it stands (set up or not), or, with smallest, of the smallest basis
+   SNAKhronosSetSizeDefault() may give it (the counts given kept, else degree + 1 nodes and minmodes modes). Another
+   type: its nparams. */
+PetscErrorCode SNAKhronosCountSize(SNA sna, PetscBool smallest, PetscInt minmodes, PetscInt *np)
+{
+  SNA_Khronos *kh;
+  PetscBool    khronos;
+  PetscInt     sum = 0, modes;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAKHRONOS, &khronos));
+  if (!khronos || sna->setupcalled) {
+    *np = sna->nparams;
+    PetscFunctionReturn(0);
+  }
+  kh = (SNA_Khronos *)sna->data;
+  for (PetscInt p = 0; p < sna->dim_in; p++) sum += smallest && !kh->nodes_given ? kh->degree + 1 : kh->nodes[kh->nnodes == 1 ? 0 : p];
+  modes = smallest && !kh->modes_given ? PetscMin(kh->max_modes, minmodes) : kh->max_modes;
+  *np   = modes * (sum + sna->dim_out);
+  PetscFunctionReturn(0);
+}
+
+/* Whether the user gave the basis' nodes and modes both (SNAKhronosSetSizeDefault() then keeps it); not KHRONOS: true. */
+PetscErrorCode SNAKhronosSizeGiven(SNA sna, PetscBool *given)
+{
+  PetscBool khronos;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAKHRONOS, &khronos));
+  *given = (PetscBool)(!khronos || (((SNA_Khronos *)sna->data)->nodes_given && ((SNA_Khronos *)sna->data)->modes_given));
+  PetscFunctionReturn(0);
+}
+
+/* A basis that is the owner's default, not the user's: SNAKhronosSetSizeDefault() may size it (ar1's rho). */
+PetscErrorCode SNAKhronosSetBasisDefault(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCall(SNAKhronosSetBasis(sna, degree, nodes, modes));
+  kh->nodes_given = kh->modes_given = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 

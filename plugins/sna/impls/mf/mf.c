@@ -1,5 +1,6 @@
 /* The multi-fidelity SNA type: an LF SNA and a correction SNA (and rho for AR1) evaluated as one model. */
 #include <snaps/private/mfimpl.h>
+#include <snaps/private/khronosimpl.h>
 
 const char *const SNAMFBlends[]   = {"residual", "ar1", "SNAMFBlend", "SNA_MF_", NULL};
 const char *const SNAMFRhoForms[] = {"full", "constant", "inputs", "SNAMFRhoForm", "SNA_MF_RHO_", NULL};
@@ -57,6 +58,7 @@ static PetscErrorCode SNADestroy_MF(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetFitTimes_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFEvaluateCorrection_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetNestedRows_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetSizeValues_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFSetLowFidelity_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFSetRhoForm_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFSetRhoInputs_C", NULL));
@@ -500,12 +502,18 @@ static PetscErrorCode SNAWarnOverParameterised_MF(SNA sna, PetscInt nsamples, co
 {
   SNA_MF  *mf = (SNA_MF *)sna->data;
   PetscInt np;
+  char     also[256] = "";
 
   PetscFunctionBegin;
-  if (!mf->lf_given) PetscCall(SNAWarnOverParameterisedPart(mf->lf, mf->lf->nparams, mf->lf->fit_samples, who, "the LF part"));
+  if (!mf->lf_given) PetscCall(SNAWarnOverParameterisedPart(mf->lf, mf->lf->nparams, mf->lf->fit_samples, who, "the LF part", NULL));
   if (!mf->corrected) PetscFunctionReturn(0);
   np = mf->delta->nparams + (mf->blend == SNA_MF_AR1 ? SNAMFRhoParams(sna) : 0);
-  PetscCall(SNAWarnOverParameterisedPart(mf->delta, np, nsamples == PETSC_DETERMINE ? mf->delta->fit_samples : nsamples, who, mf->blend == SNA_MF_AR1 ? "the correction (delta and ar1's rho together)" : "the correction delta"));
+  if (mf->blend == SNA_MF_AR1 && mf->rho_form != SNA_MF_RHO_CONSTANT) { /* rho's basis is in the count: its options too */
+    const char *p = SNAMessagePrefix(sna);
+
+    PetscCall(PetscSNPrintf(also, sizeof(also), "; rho, %" PetscInt_FMT " of them: -%smf_rho_sna_khronos_nodes, -%smf_rho_sna_khronos_modes, or -%smf_rho_form constant", SNAMFRhoParams(sna), p, p, p));
+  }
+  PetscCall(SNAWarnOverParameterisedPart(mf->delta, np, nsamples == PETSC_DETERMINE ? mf->delta->fit_samples : nsamples, who, mf->blend == SNA_MF_AR1 ? "the correction (delta and ar1's rho together)" : "the correction delta", also));
   PetscFunctionReturn(0);
 }
 
@@ -530,6 +538,13 @@ static PetscErrorCode SNAMFGetNestedRows_MF(SNA sna, PetscInt *n)
 {
   PetscFunctionBegin;
   *n = ((SNA_MF *)sna->data)->nested_rows;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAMFGetSizeValues_MF(SNA sna, PetscInt *n)
+{
+  PetscFunctionBegin;
+  *n = ((SNA_MF *)sna->data)->size_values;
   PetscFunctionReturn(0);
 }
 
@@ -635,10 +650,15 @@ static PetscErrorCode CorrectionDefaults(SNA delta)
 . -mf_delta_sna_...         - the correction's options, e.g. -mf_delta_sna_khronos_modes 2; its defaults differ from a
                                single model's: -mf_delta_sna_khronos_init_spread 0.5, -mf_delta_sna_fit_rtol 1e-3, and a
                                KHRONOS correction's size: the largest basis within the KHRONOS default (16 nodes, 4 modes)
-                               with at most half as many parameters as HF values (rows x outputs), modes lowered first to
-                               2, then nodes (to degree + 1), then one mode; -mf_delta_sna_khronos_nodes or _modes given
-                               are kept (the other derived), and a refit keeps the fitted size (SNAKhronosSetSizeDefault())
-. -mf_rho_sna_khronos_...   - rho's basis (ar1): nodes, degree, modes (and -mf_rho_sna_bounds); rho is fitted only in
+                               with at most half as many parameters as the HF values delta is fitted to (rows x outputs;
+                               its training split under -mf_delta_sna_fit_validation), modes lowered first to 2, then nodes
+                               (to degree + 1), then one mode; under ar1 the half counts rho (constant: one per output; a
+                               KHRONOS rho, whose size if not given keeps 2 modes and lowers its nodes from 4 to degree + 1
+                               so that delta's smallest basis still fits); the smallest bases where even they exceed it;
+                               -mf_delta_sna_khronos_nodes or _modes given are kept (the other derived), and a refit keeps
+                               the fitted size (SNAKhronosSetSizeDefault(), SNAMFGetSizeValues())
+. -mf_rho_sna_khronos_...   - rho's basis (ar1): nodes, degree, modes (default 4 nodes, 2 modes, lowered on few HF values
+                               as -mf_delta_sna_... says; and -mf_rho_sna_bounds); rho is fitted only in
                                the joint stage, so its own fit options, monitor, start and ALS stages (-mf_rho_sna_fit_...,
                                -mf_rho_sna_monitor, -mf_rho_sna_khronos_init, _enrich, _refine; _seed and _init_spread but
                                for modes beyond 2) and -mf_rho_sna_loss are refused: the model's -sna_fit_... and
@@ -683,7 +703,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
   mf->lf->previous_default    = PETSC_TRUE;
   mf->delta->previous_default = PETSC_TRUE;
   mf->rho->previous_default   = PETSC_TRUE;
-  PetscCall(SNAKhronosSetBasis(mf->rho, 2, 4, 2));
+  PetscCall(SNAKhronosSetBasisDefault(mf->rho, 2, 4, 2)); /* a default: sized down on few HF values (mffit.c) */
   PetscCall(CorrectionDefaults(mf->delta));
   /* the type's default, not SNASetProgressStop(): that marks the stop as the user's, refused by the residual blend */
   PetscCall(SNASetDefaultProgressStop(sna, MF_JOINT_WINDOW, MF_JOINT_PROGRESS));
@@ -713,6 +733,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetFitTimes_C", SNAMFGetFitTimes_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFEvaluateCorrection_C", SNAMFEvaluateCorrection_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetNestedRows_C", SNAMFGetNestedRows_MF));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetSizeValues_C", SNAMFGetSizeValues_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFSetLowFidelity_C", SNAMFSetLowFidelity_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFSetRhoForm_C", SNAMFSetRhoForm_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFSetRhoInputs_C", SNAMFSetRhoInputs_MF));
@@ -820,6 +841,17 @@ PetscErrorCode SNAMFGetNestedRows(SNA sna, PetscInt *n)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   SNAUseTypeMethod(sna, "SNAMFGetNestedRows", "mf", (SNA, PetscInt *), (sna, n));
+  PetscFunctionReturn(0);
+}
+
+/* The HF training values (rows x outputs) the last fit derived the correction's default size from (delta's, and
+   under ar1 rho's), or 0 where the size was given (-mf_delta_sna_khronos_nodes and _modes), kept from a previous fit,
+   or not KHRONOS. */
+PetscErrorCode SNAMFGetSizeValues(SNA sna, PetscInt *n)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  SNAUseTypeMethod(sna, "SNAMFGetSizeValues", "mf", (SNA, PetscInt *), (sna, n));
   PetscFunctionReturn(0);
 }
 

@@ -541,6 +541,36 @@ static PetscErrorCode ViewRho(SNA sna, Vec X, Vec Y)
   PetscFunctionReturn(0);
 }
 
+/* A fresh KHRONOS correction whose size the user did not give (both -mf_delta_sna_khronos_nodes and _modes) gets at
+   most half as many parameters as the HF values delta is fitted to (its training split under
+   -mf_delta_sna_fit_validation), counting under ar1 rho, which the joint stage fits with it: a constant rho one per
+   output; a KHRONOS rho (forms full and inputs, and -mf_select cv, which may choose full) its basis, itself lowered
+   (if its size was not given: 2 modes, nodes down to degree + 1) so that delta's smallest basis still fits. Where
+   even the smallest bases exceed half the values, they are used. A size given, or a refit's, is kept. */
+static PetscErrorCode CorrectionSizeDefault(SNA sna, Vec X)
+{
+  SNA_MF   *mf = (SNA_MF *)sna->data;
+  PetscInt  nt, budget, rho = 0, smallest;
+  PetscBool given;
+
+  PetscFunctionBegin;
+  mf->size_values = 0;
+  PetscCall(SNAKhronosSizeGiven(mf->delta, &given));
+  if (given || mf->delta->setupcalled) PetscFunctionReturn(0);
+  PetscCall(SNAFitTrainingSamples(mf->delta, X, &nt));
+  budget = nt * sna->dim_out / 2;
+  if (mf->blend == SNA_MF_AR1 && mf->rho_form == SNA_MF_RHO_CONSTANT && mf->select == SNA_MF_SELECT_NONE) {
+    rho = sna->dim_out;
+  } else if (mf->blend == SNA_MF_AR1) {
+    PetscCall(SNAKhronosCountSize(mf->delta, PETSC_TRUE, 1, &smallest));
+    PetscCall(SNAKhronosSetSizeDefault(mf->rho, budget - smallest, 2));
+    PetscCall(SNAKhronosCountSize(mf->rho, PETSC_FALSE, 2, &rho));
+  }
+  PetscCall(SNAKhronosSetSizeDefault(mf->delta, budget - rho, 1));
+  mf->size_values = nt * sna->dim_out;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 {
   SNA_MF        *mf = (SNA_MF *)sna->data;
@@ -572,12 +602,7 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
   }
   PetscCall(PetscTime(&t0));
   mf->corrected = PETSC_FALSE;
-  { /* a fresh correction's size from the HF values, where the user gave none (SNAKhronosSetSizeDefault()) */
-    PetscInt nvalues;
-
-    PetscCall(VecGetSize(Y, &nvalues));
-    PetscCall(SNAKhronosSetSizeDefault(mf->delta, nvalues));
-  }
+  PetscCall(CorrectionSizeDefault(sna, X));
   PetscCall(SelectRhoForm(sna, X, Y));
   PetscCall(FitCorrection(sna, X, Y));
   /* a converged correction of an LF part that did not converge is not a converged model */

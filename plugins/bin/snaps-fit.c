@@ -27,7 +27,8 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "                       delta is fitted to (its training split under -mf_delta_sna_fit_validation), ar1's rho\n"
                            "                       counted (its nodes lowered too, to keep 2 modes and room for delta's smallest basis),\n"
                            "                       within 16 nodes and 4 modes, or the smallest bases; -mf_delta_sna_khronos_nodes/_modes\n"
-                           "                       given are kept; printed when derived)\n"
+                           "                       given are kept (both given: nothing derived, rho's 4 nodes and 2 modes kept unless\n"
+                           "                       -mf_rho_sna_khronos_nodes/_modes given); printed when derived)\n"
                            "  -mf_hf_fraction <f>  keeps that seeded fraction of the HF cases (whole cases when /hf/case exists, else rows):\n"
                            "                       0 the LF model alone, 1 all (default); with -data_group /hf, of that group (HF-only fits)\n"
                            "  -mf_seed <s>         seed of that choice (0)\n"
@@ -516,7 +517,7 @@ static PetscErrorCode CorrectionSize(SNAPSReport report, SNA sna)
     PetscCall(PetscSNPrintf(what, sizeof(what), "default: from %" PetscInt_FMT " HF training values (at most half as many parameters%s, or the smallest bases)", nvalues, rho ? ", rho's counted" : ""));
     if (dsize[0]) PetscCall(SNAPSReportSetString(report, "delta_size", nvalues ? what : "given"));
   } else if (nvalues) {
-    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "snaps-fit: the correction's size was derived from the %" PetscInt_FMT " HF training values (at most half as many parameters%s, or the smallest bases): delta %s%s%s; -mf_delta_sna_khronos_nodes and _modes set it\n", nvalues, rho ? ", rho's counted" : "", dsize, rsize[0] ? ", rho " : "", rsize));
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "snaps-fit: the correction's size was derived from the %" PetscInt_FMT " HF training values (at most half as many parameters%s, or the smallest bases): delta %s%s%s; -mf_delta_sna_khronos_nodes and _modes set delta's%s\n", nvalues, rho ? ", rho's counted" : "", dsize, rsize[0] ? ", rho " : "", rsize, rsize[0] ? ", -mf_rho_sna_khronos_nodes and _modes rho's" : ""));
   }
   PetscFunctionReturn(0);
 }
@@ -539,7 +540,16 @@ static PetscErrorCode ReportMultiFidelity(SNAPSReport report, SNA sna, PetscInt 
   PetscCall(SNAPSReportSetString(report, "mf_lf_model", lfmodel ? lfmodel : "none: the LF part fitted here"));
   PetscCall(SNAReportFit(lf, report, "lf_", tlf));
   if (corrected) PetscCall(SNAReportFit(delta, report, "delta_", -1));
-  if (corrected && rho) PetscCall(SNAReportFit(rho, report, "rho_", -1));
+  if (corrected && rho) {
+    SNAMFRhoForm form;
+    PetscInt     q;
+
+    PetscCall(SNAReportFit(rho, report, "rho_", -1));
+    /* the constant form is one parameter per output of the model; rho's KHRONOS basis then goes unused */
+    PetscCall(SNAMFGetRhoSelection(sna, &form, NULL, NULL));
+    PetscCall(SNAGetSizes(sna, NULL, &q));
+    if (form == SNA_MF_RHO_CONSTANT) PetscCall(SNAPSReportSetInt(report, "rho_n_params", q));
+  }
   PetscCall(CorrectionSize(report, sna));
   /* rho has no fit of its own: its reason and iterations are those of the stage that fitted it */
   if (corrected && rho) PetscCall(SNAPSReportSetString(report, "rho_fitted_by", "joint_lm: the joint Levenberg-Marquardt stage of rho and delta (the model's -sna_fit_ options)"));

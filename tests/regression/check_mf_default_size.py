@@ -104,6 +104,9 @@ for n in (40, 30, 24):
     if not re.search(r"correction's size was derived from the %d HF training values" % n, out):
         print("FAIL: snaps-fit did not say that the correction's size was derived from the HF rows:\n" + out)
         failed = True
+    if not re.search(r"size was derived.*, rho .*-mf_rho_sna_khronos_nodes and _modes rho's", out):  # rho's size printed, its options named
+        print("FAIL: snaps-fit's line on the derived size does not name rho's options:\n" + out)
+        failed = True
 # a size given is reported as given, and no line says it was derived
 rep = report("given.json")
 if rep.get("delta_size") != "given" or rep.get("delta_nodes") != [16, 16] or rep.get("delta_modes") != 4:
@@ -111,6 +114,12 @@ if rep.get("delta_size") != "given" or rep.get("delta_nodes") != [16, 16] or rep
     failed = True
 if "derived from" in given_out:
     print("FAIL: snaps-fit says a given size was derived:\n" + given_out)
+    failed = True
+# a constant rho is one parameter per output (the report counted its unused KHRONOS basis: 18; review s22c, 6)
+out = run([fit, "-data", path("mf.h5"), "-mf_blend", "ar1", "-mf_rho_form", "constant", "-model", path("const.h5"), "-results", path("const.json")])
+rep = report("const.json")
+if rep.get("rho_n_params") != 1 or rep.get("n_params") != rep.get("lf_n_params", 0) + rep.get("delta_n_params", 0) + 1:
+    print("FAIL: a constant rho's rho_n_params %r (expected 1 per output) or n_params %r != lf + delta + 1" % (rep.get("rho_n_params"), rep.get("n_params")))
     failed = True
 # -mf_delta_sna_fit_validation 0.25: delta is fitted to about 30 of the 40 HF rows, and its size comes from those
 out = run([fit, "-data", path("mf.h5"), "-mf_blend", "residual", "-mf_delta_sna_fit_validation", "0.25", "-model", path("val.h5"),

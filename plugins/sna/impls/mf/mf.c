@@ -655,7 +655,8 @@ static PetscErrorCode CorrectionDefaults(SNA delta)
                                (to degree + 1), then one mode; under ar1 the half counts rho (constant: one per output; a
                                KHRONOS rho, whose size if not given keeps 2 modes and lowers its nodes from 4 to degree + 1
                                so that delta's smallest basis still fits); the smallest bases where even they exceed it;
-                               -mf_delta_sna_khronos_nodes or _modes given are kept (the other derived), and a refit keeps
+                               -mf_delta_sna_khronos_nodes or _modes given are kept (the other derived; both given: nothing
+                               is derived, rho keeps its 4 nodes and 2 modes unless given), and a refit keeps
                                the fitted size (SNAKhronosSetSizeDefault(), SNAMFGetSizeValues())
 . -mf_rho_sna_khronos_...   - rho's basis (ar1): nodes, degree, modes (default 4 nodes, 2 modes, lowered on few HF values
                                as -mf_delta_sna_... says; and -mf_rho_sna_bounds); rho is fitted only in

@@ -201,6 +201,10 @@ def autocorrelation_label(stats, var):
     than 50 such times long), a lower bound (no zero crossing within the window) or undefined (the field does not
     change in time; the value is null)."""
     if stats.get("autocorrelation_time") is None:
+        if stats.get("autocorrelation_crosses_zero"):  # <= 0 at the first lag
+            return f"autocorrelation time of {var} (below the save interval, which does not resolve it)"
+        if "lag(s)" in stats.get("autocorrelation_note", ""):
+            return f"autocorrelation time of {var} (undefined: too few lags, see autocorrelation_note)"
         return f"autocorrelation time of {var} (undefined: {var} does not change in time)"
     if not stats.get("autocorrelation_crosses_zero", True):
         return f"autocorrelation time of {var} (a lower bound: no zero crossing within the window)"

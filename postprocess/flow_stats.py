@@ -8,7 +8,9 @@ Statistics over the saved times after --skip and over all members:
   2-D: shell sums of |u_k|^2/2 = |w_k|^2 / (2|k|^2) over integer |k|); the autocorrelation of the field at a
   point (averaged over points and members) and its integral time (integrated to the first zero crossing; where
   the autocorrelation stays positive over the window, the integral over the window, a lower bound, flagged by
-  autocorrelation_crosses_zero = false; a field that does not change in time has none: null, with a note).
+  autocorrelation_crosses_zero = false; a field that does not change in time has none: null, with a note; so do
+  fewer than 2 lags (a record of fewer than 9 saved times, or a window under 2 save intervals) and an
+  autocorrelation already <= 0 at the first lag (the time is below the save interval: crosses_zero true).
   The autocorrelation is taken about the mean pooled over the saved times, the members and x (the last axis: KS and
   Kolmogorov flow are statistically homogeneous in x; Kolmogorov's mean varies with y, so each row y keeps its own),
   not about each point's own time mean, which biases it low by about 2 tau / T on a record of T time units (and makes
@@ -166,6 +168,7 @@ def pooled_mean(field):
 
 
 ACF_SHORT = 50  # records shorter than this many autocorrelation times get a note: the figure is rough
+ACF_MIN_LAGS = 2  # fewer lags (a record of fewer than 9 saved times, or a window under 2 save intervals): no time
 
 
 def trajectory(path):
@@ -267,19 +270,25 @@ def stats(path, skip, acf_window=200.0):
     # a field constant in time (u = 0, a steady laminar state) has variance 0 about its time mean: no autocorrelation
     # (0 / 0), so no integral time; null in the JSON (not NaN, which is no JSON), with the reason
     steady = bool(np.all(field == field[:1]))
+    # lags to the window, at most a quarter of the record: fewer than ACF_MIN_LAGS give no integral time worth a figure
+    # (0 lags gave "0, a lower bound"); null then, with a note naming what limits them
+    max_lag = min(int(acf_window / dt + 1e-9), (field.shape[0] - 1) // 4)
+    few_lags = not steady and max_lag < ACF_MIN_LAGS
     if steady:
         lag, c, tau = np.zeros(0), np.zeros(0), None
-    else:
-        # lags to the window, at most a quarter of the record, about the pooled mean (pooled_mean: not each point's)
-        lag, c, tau = autocorrelation(field, dt, max_lag=min(int(acf_window / dt + 1e-9), (field.shape[0] - 1) // 4),
-                                      mean=np.broadcast_to(pooled_mean(field), field.shape[1:]))
+    else:  # about the pooled mean (pooled_mean: not each point's)
+        lag, c, tau = autocorrelation(field, dt, max_lag=max_lag, mean=np.broadcast_to(pooled_mean(field), field.shape[1:]))
+    # <= 0 already at the first lag: the time is below the save interval, which does not resolve it (integral_time's 0)
+    first_lag = not steady and not few_lags and c.size > 1 and c[1] <= 0
+    if few_lags or first_lag:
+        tau = None
     out = {
         "file": os.path.abspath(path), "equation": eq, "field": fname, "members": int(field.shape[1]),
         "saved_times": int(field.shape[0]), "skip": skip, "t_first": float(t[keep][0]), "t_last": float(t[keep][-1]), "dt_save": dt,
         "field_mean": float(field.mean()), "field_std": float(field.std()),
         "autocorrelation_time": None if tau is None else float(tau),
-        "autocorrelation_crosses_zero": None if tau is None else crosses_zero(c),
-        "autocorrelation_window": None if tau is None else float(lag[-1]),
+        "autocorrelation_crosses_zero": True if first_lag else None if tau is None else crosses_zero(c),
+        "autocorrelation_window": None if steady else float(lag[-1]),
         "record_over_tau": None if not tau else float((t[keep][-1] - t[keep][0]) / tau),
         "spectrum_k": k.tolist(), "spectrum_E": e.tolist(),
         "pdf_edges": edges.tolist(), "pdf": hist.tolist(),
@@ -287,6 +296,17 @@ def stats(path, skip, acf_window=200.0):
     }
     if steady:
         out["autocorrelation_note"] = f"{fname} does not change in time: no autocorrelation, so no integral time"
+    elif few_lags and max_lag < (field.shape[0] - 1) // 4:
+        out["autocorrelation_note"] = (f"--acf_window {acf_window:g} holds {max_lag} lag(s) of the save interval {dt:g}, "
+                                       f"fewer than {ACF_MIN_LAGS}: no autocorrelation time; a wider --acf_window (at least "
+                                       f"{ACF_MIN_LAGS * dt:g}) gives it")
+    elif few_lags:
+        out["autocorrelation_note"] = (f"{field.shape[0]} saved times after --skip {skip:g}: a quarter of the record is {max_lag} "
+                                       f"lag(s), fewer than {ACF_MIN_LAGS}: no autocorrelation time; a longer run (at least "
+                                       f"{4 * ACF_MIN_LAGS + 1} saved times, many autocorrelation times long) gives it")
+    elif first_lag:
+        out["autocorrelation_note"] = (f"the autocorrelation is already <= 0 at the first lag: the autocorrelation time is "
+                                       f"below the save interval {dt:g}, which does not resolve it; saving more often gives it")
     elif not out["autocorrelation_crosses_zero"]:
         out["autocorrelation_note"] = (f"the autocorrelation does not reach zero within its {lag.size - 1} lags ({lag[-1]:g} time units): "
                                        "autocorrelation_time is its integral over them, a lower bound; a longer run (or a wider "
@@ -303,7 +323,9 @@ def stats(path, skip, acf_window=200.0):
 def tau_text(s):
     """The autocorrelation time as printed: a value, a lower bound, or undefined."""
     if s["autocorrelation_time"] is None:
-        return "undefined (the field does not change in time)"
+        if s.get("autocorrelation_crosses_zero"):  # <= 0 at the first lag
+            return f"< {s['dt_save']:.4g} (below the save interval, which does not resolve it)"
+        return f"undefined ({s.get('autocorrelation_note', 'the field does not change in time')})"
     if not s["autocorrelation_crosses_zero"]:
         return f">= {s['autocorrelation_time']:.4g} (a lower bound: no zero crossing within the window)"
     if (s.get("record_over_tau") or np.inf) < ACF_SHORT:

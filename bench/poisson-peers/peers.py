@@ -145,6 +145,39 @@ def fenicsx(out, tag, np, expr, cell, k, n, repeat):
     return r
 
 
+def retable_problem(old, methods):
+    """What of results.json old --retable cannot make table.md and peers.png from (checked before results.json is
+    rewritten: a KeyError after it left a rewritten file and a traceback), or None: the machine's cpu_model, cores and
+    load averages; each case named PROBLEM_npN with a list per method of points with numeric time_s and
+    l2_error_squared; the run record's date, git_revision and arguments where there is one."""
+    def number(v):
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    m = old["machine"]
+    for k, ok in (("cpu_model", lambda v: isinstance(v, str)), ("cores", lambda v: number(v)),
+                  ("loadavg", lambda v: isinstance(v, list) and v and number(v[0])),
+                  ("loadavg_end", lambda v: isinstance(v, list) and v and number(v[0]))):
+        if not ok(m.get(k)):
+            return "machine %s missing or of the wrong kind" % k
+    if not old["runs"]:
+        return "no runs"
+    for case, runs in old["runs"].items():
+        key, _, np = case.rpartition("_np")
+        if key not in PROBLEMS or not np.isdigit():
+            return "run %r: not PROBLEM_npN with a problem of %s" % (case, ",".join(PROBLEMS))
+        if not isinstance(runs, dict) or sorted(runs) != sorted(methods):
+            return "run %s: not an object of the methods %s" % (case, ",".join(methods))
+        for mth, pts in runs.items():
+            if not isinstance(pts, list) or not all(isinstance(r, dict) and number(r.get("time_s")) and
+                                                    number(r.get("l2_error_squared")) for r in pts):
+                return "run %s %s: not a list of points with time_s and l2_error_squared" % (case, mth)
+    record = old.get("run")
+    if record and not (isinstance(record.get("date"), str) and isinstance(record.get("git_revision"), str) and
+                       isinstance(record.get("arguments"), list)):
+        return "run record without date, git_revision or arguments"
+    return None
+
+
 def time_to(runs, tol):
     """Time at which the error-vs-time curve (log-log, sorted by time) first reaches tol; None if never."""
     pts = sorted((r["time_s"], r["l2_error_squared"]) for r in runs if r["l2_error_squared"] > 0)
@@ -238,6 +271,9 @@ def main(argv=None):
         if bad:
             sys.exit("peers: --retable: %s: not the results of peers.py (%s missing or of the wrong kind: expected "
                      "machine and runs objects and a repeat count); nothing written" % (path, ", ".join(bad)))
+        problem = retable_problem(old, methods)  # what the table and the plot read, checked before anything is written
+        if problem:
+            sys.exit("peers: --retable: %s: not the results of peers.py (%s); nothing written" % (path, problem))
         m0, res, a.repeat = old["machine"], old["runs"], old["repeat"]
         record = old.get("run")  # absent in results written before it was recorded
     else:

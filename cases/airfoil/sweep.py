@@ -15,7 +15,9 @@ are the first --hf designs with converged LF in the hypercube's order, which doe
 changes every design (the strata depend on the count): nothing is reused then, and the sweep says so. Nothing of a
 fidelity whose settings in the dataset (lf_settings; HF: hf_settings, mesh_settings) differ from today's (lf_xfoil,
 hf_openfoam, mesh SETTINGS) is reused either, with a warning naming them. To rerun cases the dataset holds after a
-change to a driver that the settings do not record, give --reuse none.
+change to a driver that the settings do not record, give --reuse none. A --work holding results of a fidelity run with
+other settings (its settings.json: design, stations; LF: xfoil; HF: mesh, openfoam) than today's is refused before
+anything runs: use another --work, or remove that fidelity's results (<work>/lf or <work>/hf).
 
   cases/airfoil/run.sh [--lf 480] [--hf 104] [--jobs 2] [--work cases/airfoil/work] [--reuse FILE|none]
 """
@@ -126,10 +128,57 @@ def _load_reuse(path):
                 d[kind]["Y"] = d[kind]["Y"][:, 0]
                 if d[kind]["design"].ndim != 2 or d[kind]["design"].shape[1] != len(DESIGN["names"]):
                     raise ValueError(what)
+                # one row per case in id, design and CL_tool, and one case per Cp row: _reusable indexes them together
+                n_id, n_des, n_cl = (len(d[kind][k]) for k in ("id", "design", "cl_tool"))
+                n_y, n_case = len(d[kind]["Y"]), len(d[kind]["case"])
+                what = (f"lengths that do not match: /cases/{kind}/id {n_id}, /cases/{kind}/design {n_des}, "
+                        f"/cases/{kind}/CL_tool {n_cl} rows; /{kind}/Y {n_y}, /{kind}/case {n_case} rows")
+                if not n_id == n_des == n_cl or n_y != n_case:
+                    raise ValueError("inconsistent dataset")
     except (KeyError, ValueError, TypeError, IndexError, OSError) as e:
         sys.exit(f"sweep: --reuse {path}: not an airfoil dataset of build_dataset.py ({what}: {type(e).__name__}: "
                  f"{e}); none: reuse nothing")
     return d
+
+
+# The keys of a work directory's settings.json its cases of each fidelity were run with (the design and the Cp stations
+# count for both): a fidelity with results in --work must have been run with today's
+WORK_SETTINGS = {"lf": ("design", "stations", "xfoil"), "hf": ("design", "stations", "mesh", "openfoam")}
+
+
+def _check_work_settings(work, settings):
+    """Stops the sweep, with one line, when --work holds results of a fidelity whose settings in its settings.json (the
+    settings of the forward sweep that wrote them) differ from today's settings: its cases would be kept and the
+    dataset built from the work directory would label them with today's settings. Checked before anything runs."""
+    path = f"{work}/settings.json"
+    if not os.path.exists(path):
+        return
+    try:
+        with open(path) as f:
+            old = json.load(f)
+        if not isinstance(old, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as e:
+        sys.exit(f"sweep: --work {work}: {path} cannot be read ({type(e).__name__}: {e}): use another --work, or "
+                 "remove the work directory's results")
+    now = json.loads(json.dumps(settings))  # as written (tuples as lists)
+    for kind, keys in WORK_SETTINGS.items():
+        if not any(n.startswith("case_") and n.endswith(".json") for n in
+                   (os.listdir(f"{work}/{kind}") if os.path.isdir(f"{work}/{kind}") else [])):
+            continue
+        differ = []
+        for key in keys:
+            got, want = old.get(key, "(absent)"), now[key]
+            if isinstance(got, dict) and isinstance(want, dict):
+                for k in sorted(set(got) | set(want), key=str):
+                    g, w = got.get(k, "(absent)"), want.get(k, "(absent)")
+                    if g != w:
+                        differ.append(f"{key} {k} {json.dumps(g)} (now {json.dumps(w)})")
+            elif got != want:
+                differ.append(f"{key} {json.dumps(got)} (now {json.dumps(want)})")
+        if differ:
+            sys.exit(f"sweep: --work {work}: its {kind.upper()} cases were run with other settings "
+                     f"({'; '.join(differ)}): use another --work, or remove {work}/{kind}/ to run them again")
 
 
 def _settings_differ(data, kind):
@@ -251,11 +300,12 @@ def main(argv=None):
     reuse = _load_reuse(reuse) if reuse else None  # checked before anything is written
     X = latin_hypercube(a.lf)
     ids = list(range(a.lf))
+    settings = {"design": DESIGN, "n_lf": a.lf, "n_hf": a.hf, "xfoil": lf_xfoil.SETTINGS, "mesh": mesh.SETTINGS,
+                "openfoam": hf_openfoam.SETTINGS, "stations": len(airfoil.stations())}
+    _check_work_settings(a.work, settings)
     os.makedirs(a.work, exist_ok=True)
     lib = lf_xfoil.nofpe_library(os.path.join(a.work, "build"))
     if not a.reverse:  # the forward sweep's settings are the record
-        settings = {"design": DESIGN, "n_lf": a.lf, "n_hf": a.hf, "xfoil": lf_xfoil.SETTINGS, "mesh": mesh.SETTINGS,
-                    "openfoam": hf_openfoam.SETTINGS, "stations": len(airfoil.stations())}
         atomic.write_text(f"{a.work}/settings.json", json.dumps(settings))
     if a.only != "hf":
         _run("lf", ids, X, a.work, lib, a.jobs, reuse=reuse)

@@ -639,6 +639,23 @@ def test_sweep(path, out):
         run(f"{out}/a", "--lf", 8, "--hf", 2)
         a = f"{out}/a.h5"
         build(f"{out}/a", a)
+        # the same --work after a change of tool or mesh settings: its cases were run with the old ones, so the sweep
+        # refuses (one line naming the setting and the fix) before anything runs or settings.json is rewritten
+        before = open(f"{out}/a/settings.json").read()
+        for mod, key, value, fid in ((sweep.lf_xfoil, "panels", 100, "lf"), (sweep.mesh, "growth", 1.3, "hf")):
+            old = mod.SETTINGS[key]
+            mod.SETTINGS[key] = value
+            code = None
+            try:
+                run(f"{out}/a", "--lf", 8, "--hf", 2)
+            except SystemExit as e:
+                code = e.code
+            finally:
+                mod.SETTINGS[key] = old
+            check(isinstance(code, str) and key in code and "--work" in code and f"{fid}/" in code and
+                  not any(calls.values()) and open(f"{out}/a/settings.json").read() == before,
+                  f"a rerun in --work {out}/a after {key} {old} -> {value}: exit {code!r}, tool runs {calls}: expected "
+                  f"one line naming {key} and the fix (another --work or remove {fid}/), nothing run nor rewritten")
         fail["hf"] = set()  # it would converge now: it must not be run again all the same
         got, log = run(f"{out}/b", "--lf", 8, "--hf", 4, reuse=a)
         hf_b = [i for i in sweep._converged_lf(range(8), f"{out}/b")][:4]
@@ -694,6 +711,12 @@ def test_sweep(path, out):
             o.write('{"design": 1}')
         with h5py.File(bad["an HDF5 file without the dataset's attributes"], "w") as fo:
             fo["x"] = [1.0]
+        bad["a dataset whose /cases/lf/id is longer than its design"] = f"{out}/long_ids.h5"
+        shutil.copyfile(a, bad["a dataset whose /cases/lf/id is longer than its design"])
+        with h5py.File(bad["a dataset whose /cases/lf/id is longer than its design"], "r+") as fo:
+            ids = fo["cases/lf/id"][...]
+            del fo["cases/lf/id"]
+            fo["cases/lf/id"] = np.append(ids, [5, 6])
         for label, file in bad.items():
             err, code = io.StringIO(), None
             try:

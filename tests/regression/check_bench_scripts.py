@@ -195,7 +195,12 @@ else:
         failures.append("peers.py --retable on a directory without results.json: exit %s, %r" % (rc, se[-300:]))
     # a results.json that is not JSON, or lacks what the table is made from: one line naming it, nothing written
     for label, text in (("truncated JSON", '{"machine": {}, "runs": ['), ("JSON without runs", '{"machine": {}}'),
-                        ("runs not an object", '{"machine": {}, "runs": [], "repeat": 1}')):
+                        ("runs not an object", '{"machine": {}, "runs": [], "repeat": 1}'),
+                        # objects without the contents the table needs (review s22c-3: rewritten, then a traceback)
+                        ("an empty machine", '{"machine": {}, "runs": {}, "repeat": 3}'),
+                        ("a run that is not an object", '{"machine": %s, "runs": {"x": 5}, "repeat": 3}' % MACHINE),
+                        ("a run point without time_s", '{"machine": %s, "runs": {"kan_np1": {"%s": [{"dofs": 1, '
+                         '"l2_error_squared": 1e-9}]}}, "repeat": 3}' % (MACHINE, '": [], "'.join(METHODS)))):
         bad = os.path.join(d, "bad_results")
         shutil.rmtree(bad, ignore_errors=True)
         os.makedirs(bad)
@@ -203,9 +208,15 @@ else:
             f.write(text)
         rc, so, se = run([PY, os.path.join(ROOT, "bench", "poisson-peers", "peers.py"), bad, "--retable"])
         if (rc in (0, "timeout") or "Traceback" in se or len(se.strip().splitlines()) != 1
-                or os.path.join(bad, "results.json") not in se or sorted(os.listdir(bad)) != ["results.json"]):
+                or os.path.join(bad, "results.json") not in se or sorted(os.listdir(bad)) != ["results.json"]
+                or open(os.path.join(bad, "results.json")).read() != text):
             failures.append("peers.py --retable on a results.json with %s: exit %s, files %s, stderr %r (expected one "
                             "line naming the file, nothing written)" % (label, rc, sorted(os.listdir(bad)), se[-300:]))
+
+
+# a machine record with what the table reads, and the methods every case of results.json has (bench/poisson-peers/peers.py)
+MACHINE = '{"cpu_model": "stand-in", "cores": 2, "loadavg": [0.1, 0.1, 0.1], "loadavg_end": [0.1, 0.1, 0.1]}'
+METHODS = ["khronos", "fem_q2", "fem_q3", "fenicsx_q2", "fenicsx_q3", "fenicsx_p2", "fenicsx_p3"]
 
 
 def ks_esn(d):

@@ -129,6 +129,8 @@ def ar1(rng, n, dt, tau, members, points):
 
 
 def check_flow_stats(d):
+    import flow_stats  # its tau_text: the autocorrelation time as printed
+
     fs = os.path.join(PP, "flow_stats.py")
     rng = np.random.default_rng(1)
     dt, tau = 0.5, 20.0
@@ -171,6 +173,36 @@ def check_flow_stats(d):
     # below one save interval: lag 0 alone gave "autocorrelation time >= 0 (a lower bound)" (review s22b, 3)
     refused("flow_stats --acf_window below the save interval", fs, [p, "--acf_window", "%g" % (dt / 4)],
             ["--acf_window", "shorter than the save interval"])
+    # too few lags for an integral time (review s22c, 2): 4 saved times (a quarter of the record is 0 lags), or a window
+    # of one lag: gave ">= 0 (a lower bound)" advising a wider --acf_window; now null with a note saying why
+    short = {"4 saved times": (np.arange(4.0), [], "saved times"),
+             "--acf_window of one lag": (t, ["--acf_window", "%g" % (1.5 * dt)], "--acf_window")}
+    for what, (ts, args, names) in short.items():
+        u_ = ar1(rng, ts.size, dt, tau, 2, 16)
+        ps = write_traj(os.path.join(d, "short.h5"), ts, u_)
+        jss = os.path.join(d, "short.json")
+        good = ok("flow_stats, " + what, fs, ps, "--json", jss, *args)[0]
+        if good:
+            s = json.load(open(jss))
+            note = s.get("autocorrelation_note", "")
+            printed = flow_stats.tau_text(s)
+            if s["autocorrelation_time"] is not None or names not in note or names not in printed:
+                failures.append("flow_stats, %s: autocorrelation_time %r, note %r, printed %r (expected null and a note "
+                                "naming %s)" % (what, s["autocorrelation_time"], note, printed, names))
+    # the autocorrelation <= 0 at the first lag (the save interval longer than the correlation time): the integral time
+    # came out 0, printed as a measured value with no note; now null with a note naming the save interval
+    t40 = np.arange(40.0)
+    u40 = (-1.0) ** np.arange(40)[:, None, None] * (1 + 0.1 * rng.standard_normal((40, 2, 16)))
+    p40 = write_traj(os.path.join(d, "alternating.h5"), t40, u40)
+    j40 = os.path.join(d, "alternating.json")
+    good = ok("flow_stats, autocorrelation <= 0 at the first lag", fs, p40, "--json", j40)[0]
+    if good:
+        s = json.load(open(j40))
+        note = s.get("autocorrelation_note", "")
+        printed = flow_stats.tau_text(s)
+        if s["autocorrelation_time"] is not None or "save interval" not in note or "save interval" not in printed:
+            failures.append("flow_stats, autocorrelation <= 0 at the first lag: autocorrelation_time %r, note %r, printed "
+                            "%r (expected null and a note naming the save interval)" % (s["autocorrelation_time"], note, printed))
     # 11 saved times: the autocorrelation within [-1, 1] (it reached -2.4: lag 10 of 11 samples, one product)
     t11 = np.arange(11) * 0.5
     u11 = np.sin(np.add.outer(0.7 * t11, np.linspace(0, 2 * np.pi, 16, endpoint=False)))[:, None, :] + 0.3 * rng.standard_normal((11, 1, 16))

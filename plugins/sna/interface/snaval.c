@@ -35,14 +35,29 @@ static PetscErrorCode SNAGetSeed(SNA sna, PetscInt *seed)
    says its measured default applies (SNAFitDefaultValidation_C: khronos's auto fit, bench/fit), SNA_VALIDATION_DEFAULT
    of the samples if there are at least SNA_VALIDATION_MIN_SAMPLES (fewer hold out too few to judge by) and the refit;
    elsewhere neither. */
-PetscErrorCode SNAFitDefaultValidation(SNA sna, PetscInt N)
+/* The validation fraction and refit a fit on N samples runs with: the user's, or the defaults described below. */
+static PetscErrorCode ValidationInForce(SNA sna, PetscInt N, PetscReal *fraction, PetscBool *refit)
 {
   PetscBool applies = PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, &applies));
-  if (!sna->refit_chosen) sna->val_refit = applies;
-  if (!sna->val_chosen) sna->validation = applies && N >= SNA_VALIDATION_MIN_SAMPLES ? SNA_VALIDATION_DEFAULT : 0;
+  *refit    = sna->refit_chosen ? sna->val_refit : applies;
+  *fraction = sna->val_chosen ? sna->validation : (applies && N >= SNA_VALIDATION_MIN_SAMPLES ? SNA_VALIDATION_DEFAULT : 0);
+  PetscFunctionReturn(0);
+}
+
+/* Whether row (global, 0-based) is held out by a split of the given seed and fraction: the one draw rule of
+   SNAFitValidationSplit() and SNAFitTrainingSamples(). */
+static inline PetscBool HeldOut(PetscInt seed, PetscInt row, PetscReal fraction)
+{
+  return (PetscBool)(SplitUniform(seed, row) < fraction);
+}
+
+PetscErrorCode SNAFitDefaultValidation(SNA sna, PetscInt N)
+{
+  PetscFunctionBegin;
+  PetscCall(ValidationInForce(sna, N, &sna->validation, &sna->val_refit));
   PetscFunctionReturn(0);
 }
 
@@ -51,20 +66,19 @@ PetscErrorCode SNAFitDefaultValidation(SNA sna, PetscInt N)
    chosen before the fit (the mf correction's default). */
 PetscErrorCode SNAFitTrainingSamples(SNA sna, Vec X, PetscInt *nt)
 {
-  PetscBool applies = PETSC_FALSE;
   PetscInt  n, N, lo, seed, kept = 0;
-  PetscReal fraction;
+  PetscReal fraction = 0;
+  PetscBool refit;
 
   PetscFunctionBegin;
   PetscCall(SNAGetLocalRows(sna, X, sna->dim_in, "X", &n, NULL));
   PetscCall(SNAGlobalCount(sna, n, &N));
-  PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, &applies));
-  fraction = sna->val_chosen ? sna->validation : (applies && N >= SNA_VALIDATION_MIN_SAMPLES ? SNA_VALIDATION_DEFAULT : 0);
-  *nt      = N;
+  PetscCall(ValidationInForce(sna, N, &fraction, &refit));
+  *nt = N;
   if (fraction <= 0) PetscFunctionReturn(0);
   PetscCall(SNAGetSeed(sna, &seed));
   PetscCall(VecGetOwnershipRange(X, &lo, NULL));
-  for (PetscInt i = 0; i < n; i++) kept += SplitUniform(seed, lo / sna->dim_in + i) < fraction ? 0 : 1;
+  for (PetscInt i = 0; i < n; i++) kept += HeldOut(seed, lo / sna->dim_in + i, fraction) ? 0 : 1;
   PetscCall(MPIU_Allreduce(&kept, nt, 1, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)sna)));
   PetscFunctionReturn(0);
 }
@@ -104,7 +118,7 @@ PetscErrorCode SNAFitValidationSplit(SNA sna, Vec X, Vec Y, Vec *Xt, Vec *Yt)
   PetscCall(VecGetOwnershipRange(X, &lo, NULL));
   PetscCall(PetscMalloc1(n, &held));
   for (PetscInt i = 0; i < n; i++) {
-    held[i] = (PetscBool)(SplitUniform(seed, lo / sna->dim_in + i) < sna->validation);
+    held[i] = HeldOut(seed, lo / sna->dim_in + i, sna->validation);
     counts[held[i]]++;
   }
   PetscCall(MPIU_Allreduce(counts, global, 2, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)sna)));

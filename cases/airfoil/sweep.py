@@ -166,32 +166,27 @@ def _check_work_settings(work, settings):
         if not any(n.startswith("case_") and n.endswith(".json") for n in
                    (os.listdir(f"{work}/{kind}") if os.path.isdir(f"{work}/{kind}") else [])):
             continue
-        differ = []
-        for key in keys:
-            got, want = old.get(key, "(absent)"), now[key]
-            if isinstance(got, dict) and isinstance(want, dict):
-                for k in sorted(set(got) | set(want), key=str):
-                    g, w = got.get(k, "(absent)"), want.get(k, "(absent)")
-                    if g != w:
-                        differ.append(f"{key} {k} {json.dumps(g)} (now {json.dumps(w)})")
-            elif got != want:
-                differ.append(f"{key} {json.dumps(got)} (now {json.dumps(want)})")
+        differ = [line for key in keys for line in _differences(key, old.get(key, "(absent)"), now[key])]
         if differ:
             sys.exit(f"sweep: --work {work}: its {kind.upper()} cases were run with other settings "
                      f"({'; '.join(differ)}): use another --work, or remove {work}/{kind}/ to run them again")
 
 
+def _differences(label, got, want):
+    """How settings got differ from want: for two dicts one 'label key VALUE (now VALUE)' per key that differs
+    ('(absent)' for a key one lacks), otherwise 'label VALUE (now VALUE)' if they differ; empty when they match."""
+    if not (isinstance(got, dict) and isinstance(want, dict)):
+        return [] if got == want else [f"{label} {json.dumps(got)} (now {json.dumps(want)})"]
+    return [f"{label} {k} {json.dumps(got.get(k, '(absent)'))} (now {json.dumps(want.get(k, '(absent)'))})"
+            for k in sorted(set(got) | set(want), key=str) if got.get(k, "(absent)") != want.get(k, "(absent)")]
+
+
 def _settings_differ(data, kind):
     """The differences between the settings the dataset's cases of fidelity kind were run with and today's
     (lf_xfoil, hf_openfoam and mesh SETTINGS), one 'attr key VALUE (now VALUE)' each; empty when they match."""
-    out = []
-    for attr, now in SETTINGS_ATTRS[kind]:
-        got, now = data[kind][attr], json.loads(json.dumps(now))  # as written to the dataset (tuples as lists)
-        for k in sorted(set(got) | set(now), key=str):
-            if got.get(k, "(absent)") != now.get(k, "(absent)"):
-                out.append(f"{attr} {k} {json.dumps(got.get(k, '(absent)'))} (now "
-                           f"{json.dumps(now.get(k, '(absent)'))})")
-    return out
+    # today's as written to the dataset (tuples as lists)
+    return [line for attr, now in SETTINGS_ATTRS[kind]
+            for line in _differences(attr, data[kind][attr], json.loads(json.dumps(now)))]
 
 
 def _reusable(data, kind, X, only_hf=False):
@@ -217,14 +212,16 @@ def _reusable(data, kind, X, only_hf=False):
         return {}
     ids, design, cl_tool, Y, case = (data[kind][k] for k in ("id", "design", "cl_tool", "Y", "case"))
     failed, n_lf = (data["hf_failed"] if kind == "hf" else None), data["n_lf"]
+    def record(cid, cl, cp):  # a case's result file as _case writes it; failed: cl and cp None
+        m, p, t, alpha, re = (float(v) for v in X[cid])
+        return {"case": cid, "m": m, "p": p, "t": t, "alpha_deg": alpha, "Re": re, "converged": cp is not None,
+                "cl_tool": cl, "wall_s": None, "cpu_s": None, "reused_from": os.path.abspath(path), "cp": cp}
+
     out = {}
     for k, cid in enumerate(int(i) for i in ids):
         if cid >= len(X) or not np.array_equal(design[k], np.append(X[cid][:4], X[cid][4] / 1e6)):
             continue
-        m, p, t, alpha, re = (float(v) for v in X[cid])
-        out[cid] = {"case": cid, "m": m, "p": p, "t": t, "alpha_deg": alpha, "Re": re, "converged": True,
-                    "cl_tool": float(cl_tool[k]), "wall_s": None, "cpu_s": None, "reused_from": os.path.abspath(path),
-                    "cp": [float(v) for v in Y[case == cid]]}
+        out[cid] = record(cid, float(cl_tool[k]), [float(v) for v in Y[case == cid]])
     if len(ids) and not out:
         print(f"sweep: WARNING: --reuse {path}: none of its {len(ids)} {K} cases is a design of this sweep "
               f"(another --lf: the file's has {n_lf} LF designs): {tail}", flush=True)
@@ -233,10 +230,7 @@ def _reusable(data, kind, X, only_hf=False):
         if kind == "lf":
             failed = [i for i in range(len(X)) if i not in out] if n_lf == len(X) else []
         for cid in failed:
-            m, p, t, alpha, re = (float(v) for v in X[cid])
-            out[cid] = {"case": cid, "m": m, "p": p, "t": t, "alpha_deg": alpha, "Re": re, "converged": False,
-                        "cl_tool": None, "wall_s": None, "cpu_s": None, "reused_from": os.path.abspath(path),
-                        "cp": None}
+            out[cid] = record(cid, None, None)
     return out
 
 

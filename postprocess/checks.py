@@ -196,19 +196,38 @@ def number(v, spec=".4g"):
     return "-" if v is None else format(v, spec)
 
 
-def autocorrelation_label(stats, var):
-    """The table label of flow_stats.py's autocorrelation time of var: to the first zero, rough (the record is fewer
-    than 50 such times long), a lower bound (no zero crossing within the window) or undefined (the field does not
-    change in time; the value is null)."""
+ACF_SHORT = 50  # records shorter than this many autocorrelation times get a note: the figure is rough
+
+
+def autocorrelation_kind(stats):
+    """How flow_stats.py's autocorrelation time in stats reads (the one classification of its printed line and of the
+    cases' table labels): "unresolved" (<= 0 at the first lag: below the save interval; null), "few_lags" (too few
+    lags for a time; null, with a window), "steady" (the field does not change in time; null, no window), "bound" (no
+    zero crossing within the window: a lower bound), "rough" (a record under ACF_SHORT such times) or "exact"."""
     if stats.get("autocorrelation_time") is None:
-        if stats.get("autocorrelation_crosses_zero"):  # <= 0 at the first lag
-            return f"autocorrelation time of {var} (below the save interval, which does not resolve it)"
-        if "lag(s)" in stats.get("autocorrelation_note", ""):
-            return f"autocorrelation time of {var} (undefined: too few lags, see autocorrelation_note)"
-        return f"autocorrelation time of {var} (undefined: {var} does not change in time)"
+        if stats.get("autocorrelation_crosses_zero"):
+            return "unresolved"
+        return "steady" if stats.get("autocorrelation_window") is None else "few_lags"
     if not stats.get("autocorrelation_crosses_zero", True):
-        return f"autocorrelation time of {var} (a lower bound: no zero crossing within the window)"
+        return "bound"
     r = stats.get("record_over_tau")
-    if r is not None and r < 50:  # flow_stats.ACF_SHORT
+    return "rough" if r is not None and r < ACF_SHORT else "exact"
+
+
+def autocorrelation_label(stats, var):
+    """The table label of flow_stats.py's autocorrelation time of var (autocorrelation_kind): to the first zero, rough
+    (the record is fewer than ACF_SHORT such times long), a lower bound (no zero crossing within the window), below the
+    save interval, or undefined (too few lags, or the field does not change in time; the value is null)."""
+    kind = autocorrelation_kind(stats)
+    if kind == "unresolved":
+        return f"autocorrelation time of {var} (below the save interval, which does not resolve it)"
+    if kind == "few_lags":
+        return f"autocorrelation time of {var} (undefined: too few lags, see autocorrelation_note)"
+    if kind == "steady":
+        return f"autocorrelation time of {var} (undefined: {var} does not change in time)"
+    if kind == "bound":
+        return f"autocorrelation time of {var} (a lower bound: no zero crossing within the window)"
+    if kind == "rough":
+        r = stats["record_over_tau"]
         return f"autocorrelation time of {var} (to the first zero; rough: the record is only {r:.3g} such times long)"
     return f"autocorrelation time of {var} (to the first zero)"

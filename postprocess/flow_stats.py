@@ -167,7 +167,7 @@ def pooled_mean(field):
     return field.mean(axis=(0, 1, field.ndim - 1), keepdims=True)[0]
 
 
-ACF_SHORT = 50  # records shorter than this many autocorrelation times get a note: the figure is rough
+ACF_SHORT = checks.ACF_SHORT  # records shorter than this many autocorrelation times get a note: the figure is rough
 ACF_MIN_LAGS = 2  # fewer lags (a record of fewer than 9 saved times, or a window under 2 save intervals): no time
 
 
@@ -321,14 +321,16 @@ def stats(path, skip, acf_window=200.0):
 
 
 def tau_text(s):
-    """The autocorrelation time as printed: a value, a lower bound, or undefined."""
-    if s["autocorrelation_time"] is None:
-        if s.get("autocorrelation_crosses_zero"):  # <= 0 at the first lag
-            return f"< {s['dt_save']:.4g} (below the save interval, which does not resolve it)"
+    """The autocorrelation time as printed (checks.autocorrelation_kind): a value, rough, a lower bound, below the save
+    interval, or undefined."""
+    kind = checks.autocorrelation_kind(s)
+    if kind == "unresolved":
+        return f"< {s['dt_save']:.4g} (below the save interval, which does not resolve it)"
+    if kind in ("few_lags", "steady"):
         return f"undefined ({s.get('autocorrelation_note', 'the field does not change in time')})"
-    if not s["autocorrelation_crosses_zero"]:
+    if kind == "bound":
         return f">= {s['autocorrelation_time']:.4g} (a lower bound: no zero crossing within the window)"
-    if (s.get("record_over_tau") or np.inf) < ACF_SHORT:
+    if kind == "rough":
         return f"{s['autocorrelation_time']:.4g} (rough: the record is only {s['record_over_tau']:.3g} tau long)"
     return f"{s['autocorrelation_time']:.4g}"
 

@@ -63,6 +63,8 @@ typedef struct {
   SUNLinearSolver ls;
   FlowRun         run;
   long            counts[5]; /* steps, attempts, explicit and implicit evaluations, error-test failures */
+  PetscInt        index;     /* the member's number in the ensemble */
+  PetscBool       twin;      /* a -lyapunov twin of member index */
 } FlowMember;
 
 struct _n_FlowRun {
@@ -440,6 +442,14 @@ static PetscErrorCode MemberAdvance(FlowRun r, FlowMember *m, PetscReal tout)
   PetscCheck(flag >= 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): the solution may have blown up; reduce %s, or raise -N", (double)tout, flag, ARKStepGetReturnFlagName(flag), r->hfixed > 0 ? "-ark_fixed_step" : "-ark_rtol");
   /* a positive flag also means "stopped at the stop time": short of tout, the state is not the one at tout */
   PetscCheck(PetscAbsReal((PetscReal)tret - tout) <= 1e-12 * PetscMax(1, PetscAbsReal(tout)), PETSC_COMM_SELF, PETSC_ERR_PLIB, "ARKODE stopped at t = %.17g, not at the requested t = %.17g (flag %d, %s): its stop time and the segment end disagree; this is a bug of the flow driver", (double)tret, (double)tout, flag, ARKStepGetReturnFlagName(flag));
+  { /* a fixed step has no error test: a step too large for the flow blows the state up to NaN, which ARKODE then
+       returns as a success; caught here, not written to the trajectory, the checkpoint and the report */
+    PetscReal nrm;
+
+    PetscCall(VecNorm(m->y, NORM_2, &nrm)); /* collective on the member's ranks, which all advance it */
+    PetscCheck(!PetscIsInfOrNanReal(nrm), PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE's state of %s %" PetscInt_FMT " is not finite (NaN or Inf) at t = %g: the integration blew up; %s", m->twin ? "the -lyapunov twin of member" : "member",
+               m->index, (double)tout, r->hfixed > 0 ? "-ark_fixed_step has no error control: lower it, or leave it out (adaptive steps)" : "reduce -ark_rtol, or raise -N");
+  }
   PetscFunctionReturn(0);
 }
 
@@ -1042,6 +1052,8 @@ static PetscErrorCode SetupMembers(FlowRun r)
   PetscCall(PetscCalloc1(PetscMax(1, nl), &r->twin));
   for (PetscInt i = 0; i < nl; i++) {
     PetscCall(MemberCreate(r, &r->m[i], 0));
+    r->m[i].index = r->twin[i].index = SelfMembers(r) ? r->k0 + i : i;
+    r->twin[i].twin                  = PETSC_TRUE;
     /* -init_trajectory overwrites every member below: no random field first (Kolmogorov's costs 80 modes x 2
        trigonometric calls per point, 15 ms per member, more than a surrogate's 200 time units of stepping over 20) */
     if (!r->init_trajectory[0]) PetscCall(r->pb->initial(r->pb->ctx, SelfMembers(r) ? r->k0 + i : i, r->seed, r->m[i].y));

@@ -33,6 +33,9 @@ checks:
   unused_options    a misspelt option is warned about once, before the integration (also in a run killed before its
                     end, and on 2 ranks); PETSc's options read at PetscFinalize and -options_left 0 bring no warning;
                     a Kolmogorov trajectory under a 240-character file name gets a whole XDMF file
+  fixed_step_blowup a -ark_fixed_step too large for the flow (no error control: NaN) is an error naming the member, the
+                    time and the fix, for KS (with -lyapunov too) and Kolmogorov on 2 ranks; the earlier run's trajectory
+                    and report are left as they were, and no checkpoint holds a NaN
   progress_lines    -progress_every 0: a line per saved row and segment end, once for a time that is both, none for
                     the start, one per time on 2 ranks; the default 10 s: none in a short run
 """
@@ -622,6 +625,30 @@ def trajectory_stream():
                  r"The trajectory '[^']*null_copy\.h5' is a stream .*a restart cannot continue it")
     assert not os.listdir(tmpdir), f"left in TMPDIR: {os.listdir(tmpdir)}"
     print("a stream trajectory: written into, no .xmf, nothing left; a FIFO refused; a restart into it refused")
+
+
+def fixed_step_blowup():
+    # a fixed step too large: NaN after the first steps (the state at t = 1 is finite, at t = 2 not), reported as such;
+    # the files of the earlier run of the same names are left whole
+    traj, res, ck = path("blowup.h5"), path("blowup.json"), path("blowup_ck.h5")
+    good = [KS, "-N", "32", "-T", "2", "-trajectory", traj, "-results", res, "-checkpoint", ck]
+    run(good)
+    before = {f: open(f, "rb").read() for f in (traj, res, ck)}
+    bad = [KS, "-N", "32", "-T", "5", "-init_amplitude", "5", "-ark_fixed_step", "0.9", "-trajectory", traj, "-results", res,
+           "-checkpoint", ck]
+    fix = r"-ark_fixed_step has no error control: lower it, or leave it out \(adaptive steps\)"
+    expect_error(bad, r"ARKODE's state of member 0 is not finite \(NaN or Inf\) at t = 2\.?: the integration blew up; " + fix)
+    for f in (traj, res):
+        assert open(f, "rb").read() == before[f], f"{f} changed by the failed run"
+    with h5py.File(ck) as h:  # the failed run's own checkpoint at t = 1 (finite) may replace it; never a NaN state
+        bad_sets = []
+        h.visititems(lambda n, d: bad_sets.append(n) if isinstance(d, h5py.Dataset) and d.dtype.kind == "f" and not np.isfinite(d[()]).all() else None)
+        assert not bad_sets, f"the checkpoint holds values that are not finite: {bad_sets}"
+    # -lyapunov: the twin that blew up was reported as "the twin trajectory has distance nan ...: raise -lyapunov_eps"
+    expect_error(bad[:9] + ["-lyapunov", "-lyapunov_transient", "1"], r"ARKODE's state of (the -lyapunov twin of )?member 0 is not finite .*" + fix)
+    # Kolmogorov's member spread over 2 ranks: both see it (a collective norm), one error, no hang
+    expect_error([*MPIEXEC, "-n", "2", KOL, "-N", "16", "-T", "2", "-Re", "4000", "-init_amplitude", "100", "-ark_fixed_step", "0.5"],
+                 r"ARKODE's state of member 0 is not finite \(NaN or Inf\) at t = 1\.?: the integration blew up; " + fix)
 
 
 globals()[check]()

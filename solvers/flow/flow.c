@@ -15,6 +15,14 @@
 #include <unistd.h>
 #include <snaps/options.h>
 
+/* The lowest order of ARKStep's IMEX methods: SUNDIALS 6 has none of order 2 (ARKStepSetOrder(2) runs its order-3 pair,
+   silently); its second-order pair is counted on from SUNDIALS 7 only, and MemberAdvance() checks the order it ran. */
+#if SUNDIALS_VERSION_MAJOR >= 7
+#define FLOW_ARK_MIN_ORDER "2"
+#else
+#define FLOW_ARK_MIN_ORDER "3"
+#endif
+
 const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "  -T <t>                    final time (100)\n"
                            "  -dt_save <dt>             time between saved states (1)\n"
@@ -28,7 +36,7 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "  -results <r.json>         JSON report: parameters, ARKODE statistics, mean diagnostics, Lyapunov\n"
                            "  -ark_rtol <r>, -ark_atol <a>  ARKODE tolerances (1e-6, 1e-9)\n"
                            "  -ark_fixed_step <h>       fixed step instead of error control (0: adaptive)\n"
-                           "  -ark_order <q>            order of the IMEX ARK method, 2 to 5 (4)\n"
+                           "  -ark_order <q>            order of the IMEX ARK method, " FLOW_ARK_MIN_ORDER " to 5 (4)\n"
                            "  -ark_max_steps <n>        steps allowed between two output times (saved times, segment ends) (1000000)\n"
                            "  -checkpoint <ck.h5>       checkpoint file, rewritten atomically every -checkpoint_every (-dt_save;\n"
                            "                            -lyapunov_tau with -lyapunov); a restart may then raise -T. The integrators\n"
@@ -279,7 +287,7 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(PetscOptionsReal("-ark_rtol", "ARKODE relative tolerance", NULL, r->rtol, &r->rtol, &set[0]));
   PetscCall(PetscOptionsReal("-ark_atol", "ARKODE absolute tolerance", NULL, r->atol, &r->atol, &set[1]));
   PetscCall(PetscOptionsReal("-ark_fixed_step", "Fixed step (0: adaptive)", NULL, r->hfixed, &r->hfixed, &set[2]));
-  PetscCall(PetscOptionsRangeInt("-ark_order", "Order of the IMEX ARK method", NULL, r->order, &r->order, &set[3], 2, 5));
+  PetscCall(PetscOptionsRangeInt("-ark_order", "Order of the IMEX ARK method", NULL, r->order, &r->order, &set[3], 1, 5));
   PetscCall(PetscOptionsBoundedInt("-ark_max_steps", "Steps allowed between two output times (saved times, segment ends)", NULL, r->max_steps, &r->max_steps, &set[4], 1));
   PetscCall(PetscOptionsString("-checkpoint", "Checkpoint file", NULL, r->checkpoint, r->checkpoint, sizeof(r->checkpoint), NULL));
   PetscCall(PetscOptionsReal("-checkpoint_every", "Simulated time between checkpoints (default -dt_save; -lyapunov_tau with -lyapunov)", NULL, r->ckpt_every, &r->ckpt_every, &has));
@@ -307,6 +315,7 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(CheckPositive(r->comm, "-ark_atol", r->atol));
   PetscCall(CheckPositive(r->comm, "-lyapunov_tau", r->tau));
   PetscCall(CheckPositive(r->comm, "-lyapunov_eps", r->eps));
+  PetscCheck(r->order >= atoi(FLOW_ARK_MIN_ORDER), r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ark_order %" PetscInt_FMT ": SUNDIALS %s (this build's) has no IMEX ARK method of that order (ARKStep would run one of another order, silently): give -ark_order " FLOW_ARK_MIN_ORDER " to 5", r->order, SUNDIALS_VERSION);
   PetscCheck(r->hfixed >= 0 && r->hfixed < r->T, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ark_fixed_step %g must be 0 (adaptive) or a step below -T %g", (double)r->hfixed, (double)r->T);
   /* a fixed step turns ARKODE's error control off and the stage solves are exact: the tolerances would change nothing */
   PetscCheck(!(r->hfixed > 0 && (set[0] || set[1])), r->comm, PETSC_ERR_USER_INPUT, "%s%s%s set ARKODE's error control, which -ark_fixed_step %g turns off: remove %s, or -ark_fixed_step", set[0] ? "-ark_rtol" : "", set[0] && set[1] ? " and " : "", set[1] ? "-ark_atol" : "",
@@ -442,6 +451,12 @@ static PetscErrorCode MemberAdvance(FlowRun r, FlowMember *m, PetscReal tout)
   PetscCheck(flag >= 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ARKODE failed to advance to t = %g (flag %d, %s): the solution may have blown up; reduce %s, or raise -N", (double)tout, flag, ARKStepGetReturnFlagName(flag), r->hfixed > 0 ? "-ark_fixed_step" : "-ark_rtol");
   /* a positive flag also means "stopped at the stop time": short of tout, the state is not the one at tout */
   PetscCheck(PetscAbsReal((PetscReal)tret - tout) <= 1e-12 * PetscMax(1, PetscAbsReal(tout)), PETSC_COMM_SELF, PETSC_ERR_PLIB, "ARKODE stopped at t = %.17g, not at the requested t = %.17g (flag %d, %s): its stop time and the segment end disagree; this is a bug of the flow driver", (double)tret, (double)tout, flag, ARKStepGetReturnFlagName(flag));
+  { /* ARKStep maps an order it has no IMEX method of to another one, silently (SUNDIALS 6: 2 to 3) */
+    ARKodeButcherTable bi = NULL, be = NULL;
+
+    ARKCall(ARKStepGetCurrentButcherTables(m->ark, &bi, &be));
+    PetscCheck(!be || be->q == r->order, PETSC_COMM_SELF, PETSC_ERR_LIB, "-ark_order %" PetscInt_FMT ": SUNDIALS %s integrated with its IMEX method of order %d instead (it has none of order %" PetscInt_FMT "): give -ark_order %d", r->order, SUNDIALS_VERSION, be->q, r->order, be->q);
+  }
   { /* a fixed step has no error test: a step too large for the flow blows the state up to NaN, which ARKODE then
        returns as a success; caught here, not written to the trajectory, the checkpoint and the report */
     PetscReal nrm;

@@ -33,6 +33,8 @@ checks:
   unused_options    a misspelt option is warned about once, before the integration (also in a run killed before its
                     end, and on 2 ranks); PETSc's options read at PetscFinalize and -options_left 0 bring no warning;
                     a Kolmogorov trajectory under a 240-character file name gets a whole XDMF file
+  ark_order         -ark_order gives a method of that order or is refused (SUNDIALS 6 ran its order-3 method for 2,
+                    silently)
   fixed_step_blowup a -ark_fixed_step too large for the flow (no error control: NaN) is an error naming the member, the
                     time and the fix, for KS (with -lyapunov too) and Kolmogorov on 2 ranks; the earlier run's trajectory
                     and report are left as they were, and no checkpoint holds a NaN
@@ -625,6 +627,26 @@ def trajectory_stream():
                  r"The trajectory '[^']*null_copy\.h5' is a stream .*a restart cannot continue it")
     assert not os.listdir(tmpdir), f"left in TMPDIR: {os.listdir(tmpdir)}"
     print("a stream trajectory: written into, no .xmf, nothing left; a FIFO refused; a restart into it refused")
+
+
+def ark_order():
+    # each order its own method: different states (-ark_order 2 gave the order-3 states bit for bit), or refused
+    fields = {}
+    for q in (2, 3, 4, 5):
+        f = path(f"order{q}.h5")
+        p = script_runner.program([KS, "-N", "32", "-T", "2", "-ark_order", str(q), "-trajectory", f],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+        if p.returncode:
+            assert q == 2 and re.search(r"-ark_order 2: SUNDIALS [0-9.]+ \(this build's\) has no IMEX ARK method of that order", p.stdout), p.stdout
+            assert not os.path.exists(f), "a refused run wrote its trajectory"
+            print("-ark_order 2: refused (no IMEX method of order 2 in this SUNDIALS)")
+            continue
+        with h5py.File(f) as h:
+            fields[q] = h["u"][:]
+    for a in fields:
+        for b in fields:
+            assert a >= b or not np.array_equal(fields[a], fields[b]), f"-ark_order {a} and {b} gave the same states: one order ran for both"
+    print(f"-ark_order {sorted(fields)}: each its own states")
 
 
 def fixed_step_blowup():

@@ -85,6 +85,7 @@ struct _n_FlowRun {
   PetscBool   ark_set, lyap_set; /* an -ark_* option, a -lyapunov_* option was given */
   char        stepper[16], stepper_model[PETSC_MAX_PATH_LEN], init_trajectory[PETSC_MAX_PATH_LEN];
   PetscReal   init_time, init_time_used; /* asked for (-init_time), and the saved time the members start from */
+  PetscInt    init_members;              /* the members of -init_trajectory */
   PetscBool   init_time_set;
   /* -stepper sna: the surrogate, the latent states of this rank's members and their generators */
   SNAPSSurrogate sur;
@@ -924,6 +925,7 @@ static PetscErrorCode InitialFromTrajectory(FlowRun r)
   PetscCheck(!strcmp(td.equation, r->pb->desc.equation) && td.npts == r->npts, r->comm, PETSC_ERR_ARG_INCOMP, "-init_trajectory '%s' holds %s states of %" PetscInt_FMT " points, but this run is %s with %" PetscInt_FMT, f, td.equation, td.npts, r->pb->desc.equation, r->npts);
   PetscCheck(!(td.length > 0) || PetscAbsReal(td.length - r->pb->desc.length[0]) <= 1e-12 * td.length, r->comm, PETSC_ERR_ARG_INCOMP, "-init_trajectory '%s' was run with L = %g, but this run has L = %g", f, (double)td.length, (double)r->pb->desc.length[0]);
   r->init_time_used = td.time[0];
+  r->init_members   = td.members;
   PetscCall(PetscMalloc1(r->K * r->npts, &all));
   for (PetscInt k = 0; k < r->K; k++) PetscCall(PetscArraycpy(all + k * r->npts, td.data + (k % td.members) * r->npts, r->npts));
   PetscCall(ScatterStates(r, r->m, all));
@@ -1335,6 +1337,22 @@ static PetscErrorCode WarnSeedFixedInitial(FlowRun r)
   PetscFunctionReturn(0);
 }
 
+/* Members that start from one state are one trajectory under ARKODE, which draws nothing: an -ensemble of them is
+   warned about (their statistics count every state several times, and -lyapunov's members, which differ only in
+   their twins, are no independent samples), not run as if they were independent. Call after SetupMembers(). */
+static PetscErrorCode WarnIdenticalMembers(FlowRun r)
+{
+  const char *same = r->lyapunov ? "the same base trajectory (-lyapunov's members differ only in their twins' perturbations: its standard error is not that of independent trajectories)" : "the same trajectory (their statistics count each saved state several times)";
+
+  PetscFunctionBegin;
+  if (r->sur || r->K < 2) PetscFunctionReturn(0);
+  if (r->init_trajectory[0]) {
+    if (r->init_members < r->K) PetscCall(PetscPrintf(r->comm, "WARNING: %s: -ensemble %" PetscInt_FMT " but -init_trajectory '%s' holds %" PetscInt_FMT " member%s: member k starts from its member k mod %" PetscInt_FMT ", and ARKODE draws nothing, so members k and k + %" PetscInt_FMT " are %s; give -ensemble %" PetscInt_FMT " at most, or a file with more members\n", r->program, r->K, r->init_trajectory, r->init_members, r->init_members > 1 ? "s" : "", r->init_members, r->init_members, same, r->init_members));
+  } else if (r->pb->initial_fixed)
+    PetscCall(PetscPrintf(r->comm, "WARNING: %s: -ensemble %" PetscInt_FMT ": the initial state is fixed (not drawn) and ARKODE draws nothing, so the members are %s; use the random initial state, or -ensemble 1\n", r->program, r->K, same));
+  PetscFunctionReturn(0);
+}
+
 /*@C
   FlowRunSolve - Integrates the problem's ensemble from 0 (or the -restart checkpoint) to -T: saves
   the trajectory, writes checkpoints, measures the Lyapunov exponent, prints progress and the summary,
@@ -1364,6 +1382,7 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   r->load_s = wall - r->progress.wall0; /* a fixed cost: reported apart, so that a rate per time unit can leave it out */
   PetscCall(PetscLogEventBegin(FLOW_SETUP, 0, 0, 0, 0));
   PetscCall(SetupMembers(r));
+  PetscCall(WarnIdenticalMembers(r));
   if (r->sur) PetscCall(SurrogateStart(r));
   PetscCall(PetscLogEventEnd(FLOW_SETUP, 0, 0, 0, 0));
   seg = r->lyapunov ? r->tau : r->ckpt_every;

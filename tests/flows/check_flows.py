@@ -38,6 +38,8 @@ checks:
   fixed_step_blowup a -ark_fixed_step too large for the flow (no error control: NaN) is an error naming the member, the
                     time and the fix, for KS (with -lyapunov too) and Kolmogorov on 2 ranks; the earlier run's trajectory
                     and report are left as they were, and no checkpoint holds a NaN
+  identical_members an -ensemble whose members start from one state (a fixed initial state, or -init_trajectory with
+                    fewer members) is warned about under ARKODE, naming the cause and the fix; members that differ are not
   progress_lines    -progress_every 0: a line per saved row and segment end, once for a time that is both, none for
                     the start, one per time on 2 ranks; the default 10 s: none in a short run
 """
@@ -671,6 +673,24 @@ def fixed_step_blowup():
     # Kolmogorov's member spread over 2 ranks: both see it (a collective norm), one error, no hang
     expect_error([*MPIEXEC, "-n", "2", KOL, "-N", "16", "-T", "2", "-Re", "4000", "-init_amplitude", "100", "-ark_fixed_step", "0.5"],
                  r"ARKODE's state of member 0 is not finite \(NaN or Inf\) at t = 1\.?: the integration blew up; " + fix)
+
+
+def identical_members():
+    base = [KS, "-N", "32", "-T", "1", "-dt_save", "0.5"]
+    init = path("init2.h5")
+    out = run(base + ["-ensemble", "2", "-trajectory", init])
+    assert "WARNING" not in out, out  # random initial states: two trajectories
+    out = run(base + ["-init", "mode", "-ensemble", "2"])
+    assert re.search(r"WARNING: snaps-ks: -ensemble 2: the initial state is fixed \(not drawn\) and ARKODE draws nothing, so the "
+                     r"members are the same trajectory .*use the random initial state, or -ensemble 1", out), out
+    out = run(base + ["-init_trajectory", init, "-ensemble", "3"])
+    assert re.search(r"WARNING: snaps-ks: -ensemble 3 but -init_trajectory '[^']*init2\.h5' holds 2 members: member k starts from "
+                     r"its member k mod 2, .*members k and k \+ 2 are the same trajectory .*give -ensemble 2 at most", out), out
+    out = run(base + ["-init_trajectory", init, "-ensemble", "2"])
+    assert "WARNING" not in out, out
+    out = run([*MPIEXEC, "-n", "2", KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-init", "taylor-green", "-ensemble", "2"])
+    assert out.count("WARNING: snaps-kolmogorov: -ensemble 2: the initial state is fixed") == 1, out  # once, on 2 ranks
+    print("identical members warned about (fixed state, -init_trajectory of fewer members), once; distinct ones not")
 
 
 globals()[check]()

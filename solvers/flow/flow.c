@@ -169,8 +169,9 @@ static int LSFree(SUNLinearSolver S)
   } while (0)
 
 /* The phases of a run, for -log_view (where a surrogate rollout's time goes: loading the model, setting up the
-   members, stepping, decoding, the per-field diagnostics and writing; and ARKODE's integration). */
-static PetscLogEvent FLOW_LOAD, FLOW_SETUP, FLOW_STEP, FLOW_DECODE, FLOW_DIAG, FLOW_WRITE, FLOW_INTEGRATE;
+   members, stepping, decoding, the per-field diagnostics and writing; and ARKODE's integration, and the checkpoints
+   written and read, every member's state each: often the largest cost after the integration). */
+static PetscLogEvent FLOW_LOAD, FLOW_SETUP, FLOW_STEP, FLOW_DECODE, FLOW_DIAG, FLOW_WRITE, FLOW_INTEGRATE, FLOW_CHECKPOINT;
 
 static PetscErrorCode FlowRegisterEvents(void)
 {
@@ -186,6 +187,7 @@ static PetscErrorCode FlowRegisterEvents(void)
   PetscCall(PetscLogEventRegister("FlowDiagnostics", PETSC_OBJECT_CLASSID, &FLOW_DIAG));
   PetscCall(PetscLogEventRegister("FlowWrite", PETSC_OBJECT_CLASSID, &FLOW_WRITE));
   PetscCall(PetscLogEventRegister("FlowIntegrate", PETSC_OBJECT_CLASSID, &FLOW_INTEGRATE));
+  PetscCall(PetscLogEventRegister("FlowCheckpoint", PETSC_OBJECT_CLASSID, &FLOW_CHECKPOINT));
   PetscFunctionReturn(0);
 }
 
@@ -1386,7 +1388,11 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   if (r->sur) PetscCall(SurrogateStart(r));
   PetscCall(PetscLogEventEnd(FLOW_SETUP, 0, 0, 0, 0));
   seg = r->lyapunov ? r->tau : r->ckpt_every;
-  if (r->restart[0]) PetscCall(ReadCheckpoint(r, hbase, htwin));
+  if (r->restart[0]) {
+    PetscCall(PetscLogEventBegin(FLOW_CHECKPOINT, 0, 0, 0, 0));
+    PetscCall(ReadCheckpoint(r, hbase, htwin));
+    PetscCall(PetscLogEventEnd(FLOW_CHECKPOINT, 0, 0, 0, 0));
+  }
   r->t_begin = r->t;
   if (r->trajectory[0]) {
     char fp[PETSC_MAX_PATH_LEN + 1024];
@@ -1443,7 +1449,11 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
       for (PetscInt i = 0; i < LocalCount(r); i++) r->lsum[SelfMembers(r) ? r->k0 + i : i] = 0;
       for (PetscInt k = 0; k < r->K; k++) htwin[k] = hbase[k];
     }
-    if (r->checkpoint[0] && (r->t >= r->T * (1 - 1e-14) || PetscAbsReal(r->t / r->ckpt_every - round(r->t / r->ckpt_every)) < 1e-9)) PetscCall(WriteCheckpoint(r, hbase, htwin));
+    if (r->checkpoint[0] && (r->t >= r->T * (1 - 1e-14) || PetscAbsReal(r->t / r->ckpt_every - round(r->t / r->ckpt_every)) < 1e-9)) {
+      PetscCall(PetscLogEventBegin(FLOW_CHECKPOINT, 0, 0, 0, 0));
+      PetscCall(WriteCheckpoint(r, hbase, htwin));
+      PetscCall(PetscLogEventEnd(FLOW_CHECKPOINT, 0, 0, 0, 0));
+    }
     PetscCall(RestartAll(r, hbase, htwin, SegmentEnd(r, seg)));
     PetscCall(PrintProgress(r, r->t, r->progress_every <= 0 ? PETSC_TRUE : PETSC_FALSE));
   }

@@ -870,7 +870,8 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
 /* ---- Lyapunov exponent ---- */
 
 /* The twins start as the base states plus a random perturbation of norm eps |y| (the same for every rank
-   layout: drawn from the member's seed). */
+   layout: drawn from the member's seed, entry j the j-th draw on every rank; VecSetRandom() gave each rank of a
+   member spread over the ranks the same draws for its own rows, so Kolmogorov's exponents changed with the ranks). */
 static PetscErrorCode StartTwins(FlowRun r)
 {
   PetscFunctionBegin;
@@ -883,7 +884,20 @@ static PetscErrorCode StartTwins(FlowRun r)
     PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(7919 * (r->seed + 1) + k)));
     PetscCall(PetscRandomSeed(rnd));
     PetscCall(VecDuplicate(r->m[i].y, &p));
-    PetscCall(VecSetRandom(p, rnd));
+    {
+      PetscInt     lo, hi;
+      PetscScalar *a;
+
+      PetscCall(VecGetOwnershipRange(p, &lo, &hi));
+      PetscCall(VecGetArrayWrite(p, &a));
+      for (PetscInt j = 0; j < hi; j++) { /* the draws of the rows before this rank's too */
+        PetscReal v;
+
+        PetscCall(PetscRandomGetValueReal(rnd, &v));
+        if (j >= lo) a[j - lo] = v;
+      }
+      PetscCall(VecRestoreArrayWrite(p, &a));
+    }
     PetscCall(VecShift(p, -0.5));
     PetscCall(VecNorm(r->m[i].y, NORM_2, &ny));
     PetscCall(VecNorm(p, NORM_2, &np));

@@ -38,6 +38,8 @@ checks:
   fixed_step_blowup a -ark_fixed_step too large for the flow (no error control: NaN) is an error naming the member, the
                     time and the fix, for KS (with -lyapunov too) and Kolmogorov on 2 ranks; the earlier run's trajectory
                     and report are left as they were, and no checkpoint holds a NaN
+  lyapunov_ranks    Kolmogorov's -lyapunov exponent (a member spread over the ranks) is the same on 1 and 2 ranks, to
+                    rounding: the twin's perturbation is drawn by global entry, not each rank's rows from the same draws
   identical_members an -ensemble whose members start from one state (a fixed initial state, or -init_trajectory with
                     fewer members) is warned about under ARKODE, naming the cause and the fix; members that differ are not
   progress_lines    -progress_every 0: a line per saved row and segment end, once for a time that is both, none for
@@ -673,6 +675,18 @@ def fixed_step_blowup():
     # Kolmogorov's member spread over 2 ranks: both see it (a collective norm), one error, no hang
     expect_error([*MPIEXEC, "-n", "2", KOL, "-N", "16", "-T", "2", "-Re", "4000", "-init_amplitude", "100", "-ark_fixed_step", "0.5"],
                  r"ARKODE's state of member 0 is not finite \(NaN or Inf\) at t = 1\.?: the integration blew up; " + fix)
+
+
+def lyapunov_ranks():
+    lam = []
+    for n in (1, 2):
+        res = path(f"kol_lyapunov_{n}.json")
+        run([*MPIEXEC, "-n", str(n), KOL, "-N", "16", "-T", "3", "-dt_save", "1", "-lyapunov", "-lyapunov_transient", "1",
+             "-ark_rtol", "1e-10", "-ark_atol", "1e-12", "-results", res])
+        lam.append(json.load(open(res))["lyapunov_members"][0])
+    d = abs(lam[0] - lam[1]) / abs(lam[0])
+    print(f"Kolmogorov Lyapunov exponent on 1 and 2 ranks: {lam[0]:.10f} {lam[1]:.10f} (relative difference {d:.1e})")
+    assert d < 1e-5, f"the exponent changes with the ranks: {lam} (the twins' perturbations differ)"
 
 
 def identical_members():

@@ -1324,8 +1324,8 @@ static PetscErrorCode WriteDescription(void *ctx, const char file[])
   PetscCall(SNAHDF5WriteAttributeString(g, "latent_basis", s->latent));
   PetscCall(SNAHDF5WriteAttributeReal(g, "latent_energy", s->energy));
   PetscCall(SNAHDF5WriteAttributeInt(g, "clamp", s->clamp));
-  PetscCall(SNAHDF5WriteAttributeInt(g, "markov", s->markov));
-  PetscCall(SNAHDF5WriteAttributeInt(g, "head_local", s->local));
+  PetscCall(SNAHDF5WriteAttributeInt(g, "markov", s->head ? s->markov : 0)); /* the heads' flags: a twin has no heads */
+  PetscCall(SNAHDF5WriteAttributeInt(g, "head_local", s->head ? s->local : 0));
   PetscCall(SNAHDF5WriteAttributeReal(g, "residual_scale", s->head ? s->rscale : 1));
   PetscCall(SNAHDF5WriteAttributeString(g, "drift_form", s->rate ? "rate" : "map"));
   PetscCall(SNAHDF5WriteAttributeInt(g, "drift_substeps", s->rate ? s->substeps : 1));
@@ -1525,11 +1525,15 @@ static PetscErrorCode ReadFitOptions(SNAPSSurrogate s, PetscBool heads, const Tr
     PetscCall(SNADestroy(&sna));
   }
   if (heads) {
-    s->markov = o->markov; /* the heads' inputs (SNAPSSurrogateHeadInputs) depend on these; TrainHeads sets them too */
+    const PetscBool markov = s->markov, local = s->local;
+
+    s->markov = o->markov; /* the heads' inputs (SNAPSSurrogateHeadInputs) depend on these; TrainHeads sets them */
     s->local  = o->local;
     PetscCall(CreateHeadSNA(s->comm, SNAPSSurrogateHeadInputs(s, 0), s->q, &sna));
     PetscCall(SNAReadFitOptions(sna));
     PetscCall(SNADestroy(&sna));
+    s->markov = markov; /* not left set: the twin, saved before the heads are fitted, has no heads to be Markov or local */
+    s->local  = local;
   }
   PetscFunctionReturn(0);
 }

@@ -9,8 +9,9 @@ checks:
   reproducible   a small categorical surrogate trained on a short KS run: seeded rollouts of 3 members repeat bit
                  for bit, on 1 and on 2 ranks alike; members differ, and another -seed gives other paths; the
                  deterministic twin's rollout is the same for any seed; a model with local heads (-head_local) has
-                 heads of 2 and 3 inputs and rolls out the same on 1 and 2 ranks; a deterministic model marked
-                 head_local is refused as corrupt
+                 heads of 2 and 3 inputs and rolls out the same on 1 and 2 ranks, and the twin trained with it
+                 (-twin_model) is not marked head_local and rolls out as the twin trained alone; a deterministic model
+                 marked head_local is refused as corrupt
   polynomial     the default drift (-drift_fit polynomial) recovers a known equivariant quadratic map exactly: states
                  on Fourier modes 1..3 of N = 32 stepped by one explicit Euler step of KS projected back onto those
                  modes; the fit's relative errors are at rounding level, the model does not clamp, and a rollout
@@ -21,7 +22,8 @@ checks:
                  stepping the twin once from every state of the rollout) have a lag-1 autocorrelation above 0.5 (the
                  training residuals' is about 0.95; the uniform draw within a bin is white), where the plain heads'
                  are near zero; the file says markov
-                 and the heads have D + i + 1 inputs; the rollout is the same on 1 and 2 ranks.
+                 and the heads have D + i + 1 inputs (the twin trained with it does not say markov); the rollout is
+                 the same on 1 and 2 ranks.
                  Each coordinate's drawn residuals (in the model's own coordinates) lie within that coordinate's
                  outer bin edges, in both rollouts and in one step of a copy whose edges are moved apart per coordinate.
                  The residual scale: a categorical model whose residual_scale is 0 rolls out exactly as its
@@ -169,8 +171,14 @@ def reproducible():
         sys.exit("FAIL: the deterministic twin's rollout depends on the seed or the ranks")
     # local heads (-head_local): head i sees its own pair (2 inputs) and, for the pair's second coordinate, the
     # residual drawn for the first (3); their rollouts are as reproducible
-    run([FIT, "-trajectories", path("train.h5"), "-model", path("local.h5"), "-latent_modes", "3", "-bins", "6",
-         "-train_stride", "2", "-head_local", "-head_sna_khronos_modes", "3", "-head_sna_fit_max_it", "3"])
+    run([FIT, "-trajectories", path("train.h5"), "-model", path("local.h5"), "-twin_model", path("local_twin.h5"), "-latent_modes", "3",
+         "-bins", "6", "-train_stride", "2", "-head_local", "-head_sna_khronos_modes", "3", "-head_sna_fit_max_it", "3"])
+    # the twin written beside it has no heads: not marked head_local (a twin so marked is refused as corrupt, below),
+    # and it rolls out as the twin trained alone (the same drift options)
+    with h5py.File(path("local_twin.h5"), "r") as h:
+        tflag = int(h["surrogate"].attrs.get("head_local", 0))
+    if tflag != 0 or not np.array_equal(rollout("local_twin.h5", "lt.h5"), e):
+        sys.exit(f"FAIL: the twin trained beside local heads says head_local = {tflag}, or does not roll out as det.h5 does")
     with h5py.File(path("local.h5"), "r") as h:
         flag, dims = int(h["surrogate"].attrs.get("head_local", 0)), [int(h[f"surrogate/head{i}/sna"].attrs["dim_in"]) for i in range(6)]
     if flag != 1 or dims != [2, 3] * 3:
@@ -351,9 +359,12 @@ def markov():
     fit = [FIT, "-trajectories", path("train.h5"), "-latent_modes", "3", "-bins", "8", "-head_sna_khronos_modes", "3",
            "-head_sna_fit_max_it", "4"]
     run(fit + ["-model", path("cat.h5"), "-twin_model", path("det.h5")])
-    run(fit + ["-model", path("mcat.h5"), "-head_markov"])
+    run(fit + ["-model", path("mcat.h5"), "-twin_model", path("mdet.h5"), "-head_markov"])
     with h5py.File(path("mcat.h5"), "r") as h:
         flag, dims = int(h["surrogate"].attrs.get("markov", 0)), [int(h[f"surrogate/head{i}/sna"].attrs["dim_in"]) for i in range(6)]
+    with h5py.File(path("mdet.h5"), "r") as h:  # the twin beside Markov heads has no heads to remember residuals
+        if int(h["surrogate"].attrs.get("markov", 0)) != 0:
+            sys.exit("FAIL: the twin trained beside Markov heads says markov = 1")
     if flag != 1 or dims != [6 + i + 1 for i in range(6)]:
         sys.exit(f"FAIL: the Markov model says markov = {flag} and its heads take {dims} inputs, not 1 and {[7 + i for i in range(6)]}")
     zc = model_latent("cat.h5")  # both models share the latent and the twin's drift

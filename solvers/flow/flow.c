@@ -852,7 +852,7 @@ static PetscErrorCode StartTwins(FlowRun r)
     Vec         p;
     PetscReal   ny, np;
     PetscCall(PetscRandomCreate(r->pb->member_comm, &rnd));
-    PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(7919 * (r->seed + 1) + k)));
+    PetscCall(PetscRandomSetSeed(rnd, FlowSeed(7919, r->seed, k)));
     PetscCall(PetscRandomSeed(rnd));
     PetscCall(VecDuplicate(r->m[i].y, &p));
     PetscCall(VecSetRandom(p, rnd));
@@ -961,7 +961,7 @@ static PetscErrorCode SurrogateStart(FlowRun r)
     PetscCall(VecRestoreArrayRead(r->m[i].y, &y));
     PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &r->rng[i]));
     PetscCall(PetscRandomSetType(r->rng[i], PETSCRANDER48));
-    PetscCall(PetscRandomSetSeed(r->rng[i], (unsigned long)(15485863 * (r->seed + 1) + r->k0 + i)));
+    PetscCall(PetscRandomSetSeed(r->rng[i], FlowSeed(15485863, r->seed, r->k0 + i)));
     PetscCall(PetscRandomSeed(r->rng[i]));
   }
   r->tsur = 0;

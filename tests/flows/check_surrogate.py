@@ -23,7 +23,8 @@ checks:
                  training residuals' is about 0.95; the uniform draw within a bin is white), where the plain heads'
                  are near zero; the file says markov
                  and the heads have D + i + 1 inputs (the twin trained with it does not say markov); the rollout is
-                 the same on 1 and 2 ranks.
+                 the same on 1 and 2 ranks; a rollout with the largest -seed runs (no PetscInt overflow in its seeds:
+                 the sanitized build stops at one).
                  Each coordinate's drawn residuals (in the model's own coordinates) lie within that coordinate's
                  outer bin edges, in both rollouts and in one step of a copy whose edges are moved apart per coordinate.
                  The residual scale: a categorical model whose residual_scale is 0 rolls out exactly as its
@@ -401,6 +402,14 @@ def markov():
                  f"(want above 0.5), plain rollout {plain:.3f} (want near 0)")
     if not np.array_equal(a, rollout("mcat.h5", "mark2.h5", ranks=2, extra=extra)):
         sys.exit("FAIL: the Markov rollout on 2 ranks differs from the one on 1 rank")
+    # the largest -seed, from random initial states: the draws' generators are seeded without a PetscInt overflow
+    # (undefined behaviour from -seed 138 on, which the sanitized build, where this check runs, stops at)
+    run([KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("cat.h5"), "-ensemble", "2", "-T", "1",
+         "-dt_save", "0.5", "-seed", "2147483647", "-trajectory", path("seed_largest.h5")])
+    with h5py.File(path("seed_largest.h5"), "r") as h:
+        big = h["u"][:]
+    if not np.isfinite(big).all() or np.array_equal(big[:, 0], big[:, 1]):
+        sys.exit("FAIL: the rollout with -seed 2147483647 is not finite, or its two members are one")
     for scale, name in [(0.0, "zero.h5"), (-1.0, "negative.h5")]:
         shutil.copy(path("cat.h5"), path(name))
         with h5py.File(path(name), "r+") as h:

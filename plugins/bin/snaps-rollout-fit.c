@@ -3,7 +3,7 @@ static const char help[] = "snaps-rollout-fit: trains rollout surrogates of a ti
                            "to z(t + dt) - z(t) (the deterministic twin), and a categorical KHRONOS head per latent coordinate is fitted by\n"
                            "cross-entropy to the quantile bin of the drift's residual, given z(t) and the residuals of the coordinates before\n"
                            "it (the chain rule), so rollouts sample the distribution of the next state.\n\n"
-                           "  -trajectories <a.h5,b.h5,...>  solver trajectories (snaps-ks -trajectory) of one system\n"
+                           "  -trajectories <a.h5,b.h5,...>  solver trajectories (snaps-ks -trajectory) of one system, each once\n"
                            "  -model <cat.h5>                the categorical (distributional) surrogate\n"
                            "  -twin_model <det.h5>           the deterministic twin (the same drift, rolled out without sampling)\n"
                            "  -results <r.json>              JSON report: the latent, its size, the pairs, each drift's training error\n"

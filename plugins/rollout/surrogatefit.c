@@ -6,6 +6,7 @@
 #include <snaps/private/khronosimpl.h>
 #include <snaps/private/surrogateimpl.h>
 #include <petscblaslapack.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -87,6 +88,29 @@ static void PairRate(SNAPSSurrogate s, const SNAPSTrajectoryData *t, PetscInt i,
   }
 }
 
+/* Refuses a file given twice in -trajectories, under one name or two ("a.h5", "./a.h5", a link: compared by identity,
+   st_dev and st_ino, as SNAPSCheckOutputNotInput() compares): every pair of it would count twice, in the fits and in
+   the pair count reported, silently. Rank 0 looks; every rank returns the same error. Missing files are left to the
+   loader's message. */
+static PetscErrorCode CheckDistinctFiles(MPI_Comm comm, PetscInt nfiles, const char *const files[])
+{
+  PetscMPIInt rank;
+  PetscInt    twice[2] = {-1, -1};
+  struct stat si, sj;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  for (PetscInt j = 1; !rank && j < nfiles && twice[0] < 0; j++)
+    for (PetscInt i = 0; i < j && twice[0] < 0 && !stat(files[j], &sj); i++)
+      if (!stat(files[i], &si) && si.st_dev == sj.st_dev && si.st_ino == sj.st_ino) {
+        twice[0] = i;
+        twice[1] = j;
+      }
+  PetscCallMPI(MPI_Bcast(twice, 2, MPIU_INT, 0, comm));
+  PetscCheck(twice[0] < 0, comm, PETSC_ERR_USER_INPUT, "-trajectories names one file twice ('%s', number %" PetscInt_FMT ", and '%s', number %" PetscInt_FMT "): its pairs would count twice; give each trajectory once", files[twice[0]], twice[0] + 1, files[twice[1]], twice[1] + 1);
+  PetscFunctionReturn(0);
+}
+
 /* Loads the files (all of one system), sets the surrogate's system description and basis, and returns every
    (z(t), z(t + dt)) pair this rank owns: z0, z1 (n x D), and the state before, zm = z(t - dt) (n x D; prev[k] false
    where the trajectory starts later), for Markov heads; for the rate form (-drift_form rate) also zr = z0 + dz/dt at
@@ -102,6 +126,7 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
   PetscCallMPI(MPI_Comm_size(s->comm, &size));
+  PetscCall(CheckDistinctFiles(s->comm, nfiles, files));
   PetscCall(PetscCalloc1(nfiles, &td));
   for (PetscInt f = 0; f < nfiles; f++) {
     PetscCall(PetscLogEventBegin(SNA_SurrogateTrajLoad, 0, 0, 0, 0));

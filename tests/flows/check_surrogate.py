@@ -82,8 +82,8 @@ checks:
                  or in a missing directory, an output that is an input (named -trajectories), -rollout_dt 0,
                  -latent_snapshots on a Fourier latent, the noise options without noise, -save_drift_snas on a cubic
                  drift, uneven saved times (naming the file and row), a KS trajectory without L, and a categorical run
-                 whose heads have no pair (its twin unchanged; the message says 2 lag + 1 states); 65 -trajectories
-                 are all used
+                 whose heads have no pair (its twin unchanged; the message says 2 lag + 1 states), one trajectory given
+                 twice under two names (naming both); 65 -trajectories are all used
 """
 import json
 import os
@@ -1068,8 +1068,14 @@ def fit_errors():
             r"-head_markov needs a step before each pair: at least 2 lag \+ 1 = 11 saved states", ("no fit", "ca.h5"))
     if open(path("tw.h5"), "rb").read() != before:
         fails.append("the refused categorical run replaced the existing twin tw.h5")
-    # more -trajectories than the 64 a fixed array once held: all are read
-    out = run([FIT, "-trajectories", ",".join([path("short.h5")] * 65), "-latent_modes", "2", "-twin_model", path("t65.h5")])
+    # one file given twice, under two names: refused (its pairs would count twice), before any fit
+    refused(["-trajectories", path("ks.h5") + "," + os.path.join(scratch, ".", "ks.h5"), "-twin_model", path("d.h5")],
+            r"-trajectories names one file twice \('.*ks.h5', number 1, and '.*/\./ks.h5', number 2\): its pairs would count twice",
+            ("no fit", "d.h5"))
+    # more -trajectories than the 64 a fixed array once held: all are read (copies: one file twice is refused)
+    for i in range(65):
+        shutil.copy(path("short.h5"), path(f"short{i}.h5"))
+    out = run([FIT, "-trajectories", ",".join(path(f"short{i}.h5") for i in range(65)), "-latent_modes", "2", "-twin_model", path("t65.h5")])
     if "from 65 files" not in out:
         fails.append(f"65 -trajectories were not all used:\n{out[-400:]}")
     if fails:

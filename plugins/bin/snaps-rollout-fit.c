@@ -54,7 +54,7 @@ static const char help[] = "snaps-rollout-fit: trains rollout surrogates of a ti
                            "                                 rate form (false)\n"
                            "  -drift_dissipative_margin <m>  the least damping rate m of -drift_dissipative's linear part (0)\n"
                            "  -drift_ridge <l>               ridge on the standardised monomials (1e-8)\n"
-                           "  -drift_noise <e>               noisy copies of the pairs: input noise e times the latent rms (0.001; 0: none)\n"
+                           "  -drift_noise <e>               noisy copies of the pairs: input noise e times the latent rms (0.001 on Fourier latents, 0 on POD latents; 0: none)\n"
                            "  -drift_noise_copies <c>        noisy copies of every pair (2)\n"
                            "  -drift_noise_target linear|clean  a copy's target: the next state plus the noise propagated by the linear\n"
                            "                                 part, KS exp((q^2 - q^4) dt), Kolmogorov exp(-(nu |k|^2 + alpha) dt) (linear,\n"

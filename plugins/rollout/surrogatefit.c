@@ -133,6 +133,8 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
     PetscCall(SNAPSTrajectoryLoad(s->comm, files[f], &td[f]));
     PetscCall(PetscLogEventEnd(SNA_SurrogateTrajLoad, 0, 0, 0, 0));
     PetscCheck(td[f].nt >= 2, s->comm, PETSC_ERR_ARG_SIZ, "'%s' holds fewer than 2 saved times", files[f]);
+    /* warned, not refused: a surrogate trained on another's rollouts (distillation) may be meant */
+    if (!strcmp(td[f].stepper, "sna")) PetscCall(PetscPrintf(s->comm, "WARNING: snaps-rollout-fit: '%s' is a surrogate rollout (-stepper sna -stepper_model %s), not a solver trajectory: this model learns that surrogate's dynamics (its latent modes only, after the first row), not the system's\n", files[f], td[f].stepper_model[0] ? td[f].stepper_model : "?"));
     /* KS's linear part and wavenumbers scale with L: without it the fit would divide by 0 (a solver run from such
        a file, -init_trajectory, needs no L) */
     PetscCheck(strcmp(td[f].equation, "ks") || td[f].length > 0, s->comm, PETSC_ERR_FILE_UNEXPECTED, "The KS trajectory '%s' has no positive attribute L (the domain length; %g): it was written by an older snaps-ks or edited. Rerun snaps-ks, or add the attribute L to the file", files[f], (double)td[f].length);
@@ -1568,6 +1570,9 @@ static PetscErrorCode ReadFitOptions(SNAPSSurrogate s, PetscBool heads, const Tr
   when cat is given (-model), the categorical heads; writes the categorical model to cat and the
   deterministic twin to det (either may be NULL or empty). Under -help it lists its options (and a drift's and
   a head's SNA options) and trains nothing. Collective.
+
+  A file named twice in files (under any spelling) is refused; a surrogate's rollout (a trajectory written with
+  -stepper sna) is trained on with a warning, as its dynamics are that surrogate's, not the system's.
 
   Once the trajectories are read and every option of the training is read (the SNAs' too), and before the fits, it
   warns about the options that no one read (SNAPSOptionsWarnUnusedEarly()): the caller reads its own options first.

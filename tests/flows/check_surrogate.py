@@ -83,7 +83,8 @@ checks:
                  -latent_snapshots on a Fourier latent, the noise options without noise, -save_drift_snas on a cubic
                  drift, uneven saved times (naming the file and row), a KS trajectory without L, and a categorical run
                  whose heads have no pair (its twin unchanged; the message says 2 lag + 1 states), one trajectory given
-                 twice under two names (naming both); 65 -trajectories are all used
+                 twice under two names (naming both); a rollout (-stepper sna) as training data is warned about,
+                 naming its model; 65 -trajectories are all used
 """
 import json
 import os
@@ -1068,6 +1069,12 @@ def fit_errors():
             r"-head_markov needs a step before each pair: at least 2 lag \+ 1 = 11 saved states", ("no fit", "ca.h5"))
     if open(path("tw.h5"), "rb").read() != before:
         fails.append("the refused categorical run replaced the existing twin tw.h5")
+    # a surrogate's rollout given as training data: warned, naming its model (the fit would learn that surrogate)
+    run([KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("tw.h5"), "-init_trajectory", path("short.h5"), "-T", "5",
+         "-trajectory", path("roll.h5")])
+    out = run([FIT, "-trajectories", path("roll.h5"), "-latent_modes", "2", "-twin_model", path("from_roll.h5")])
+    if not re.search(r"WARNING: snaps-rollout-fit: '[^']*roll\.h5' is a surrogate rollout \(-stepper sna -stepper_model [^)]*tw\.h5\), not a solver trajectory", out):
+        fails.append(f"training on a rollout gave no warning naming it and its model:\n{out[-600:]}")
     # one file given twice, under two names: refused (its pairs would count twice), before any fit
     refused(["-trajectories", path("ks.h5") + "," + os.path.join(scratch, ".", "ks.h5"), "-twin_model", path("d.h5")],
             r"-trajectories names one file twice \('.*ks.h5', number 1, and '.*/\./ks.h5', number 2\): its pairs would count twice",

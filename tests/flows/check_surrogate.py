@@ -32,7 +32,8 @@ checks:
   wrong_system   a model trained for L = 22, N = 32 is refused by runs with another L or N, naming both values,
                  and one with another latent size is not a model for this run (-init_trajectory of another N); a
                  model with one head's dataset deleted, or of the wrong shape, is refused on 1 and 2 ranks, naming
-                 the head's group, the file and the dataset; -stepper_simd without -stepper sna is refused
+                 the head's group, the file and the dataset; a file whose /surrogate is a dataset is refused naming
+                 the file; -stepper_simd without -stepper sna is refused
   kolmogorov     a small categorical surrogate on a POD basis trained on a short 32^2 Kolmogorov run: seeded rollouts
                  of 3 members (spread over the ranks: each on one) are equal bit for bit on 1 and 2 ranks, and
                  the deterministic twin's too; the model file holds an orthonormal POD basis; a run of another
@@ -451,6 +452,10 @@ def wrong_system():
     expect_error([KS, "-stepper_simd", "0", "-T", "2"], r"-stepper_simd applies to -stepper sna only")
     expect_error(base + ["-L", "22", "-N", "32", "-init_trajectory", path("train.h5"), "-trajectory", path("train.h5")], r"-trajectory.*-init_trajectory")
     expect_error([KS, "-stepper", "sna", "-stepper_model", path("train.h5"), "-T", "2"], r"no group /surrogate")
+    with h5py.File(path("sur_dataset.h5"), "w") as h:  # /surrogate a dataset: refused naming the file, not an attribute
+        h["surrogate"] = np.zeros(3)
+    expect_error([KS, "-stepper", "sna", "-stepper_model", path("sur_dataset.h5"), "-T", "2"],
+                 r"'[^']*sur_dataset\.h5' has an object /surrogate that is not a group: it is not a rollout surrogate")
     # an empty training box and bin edges out of order: refused, not rolled out
     for name, edit, says in (("empty_box.h5", lambda s: (s["lower"].__setitem__(0, 5.0), s["upper"].__setitem__(0, -5.0)),
                               r"the training box \(lower, upper\) of coordinate 0 is \[5\.?, -5\.?\], which is empty"),

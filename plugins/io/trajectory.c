@@ -1053,6 +1053,8 @@ static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], const PetscRea
   PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "forcing_wavenumber", 0, &f));
   td->forcing = (PetscInt)round(f);
   PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "forcing_amplitude", td->forcing > 0 ? 1 : 0, &td->famp));
+  PetscCall(SNAHDF5ReadAttributeStringDefault(h5, "stepper", "arkode", td->stepper, sizeof(td->stepper)));
+  PetscCall(SNAHDF5ReadAttributeStringDefault(h5, "stepper_model", "", td->stepper_model, sizeof(td->stepper_model)));
   PetscCall(TrajectoryShape(h5, file, "time", &rt, dt));
   PetscCall(TrajectoryShape(h5, file, td->field, &rf, df));
   /* one check each: the message says which of the shapes is wrong */

@@ -754,7 +754,11 @@ static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
     H5Fclose(h5);
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no group /surrogate: it is not a rollout surrogate (train one with snaps-rollout-fit)", file);
   }
-  g    = H5Gopen2(h5, "surrogate", H5P_DEFAULT);
+  g = H5Gopen2(h5, "surrogate", H5P_DEFAULT);
+  if (g < 0) { /* a dataset of that name: the readers below would name neither the file nor the object */
+    H5Fclose(h5);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has an object /surrogate that is not a group: it is not a rollout surrogate (train one with snaps-rollout-fit)", file);
+  }
   ierr = SurrogateReadGroup(s, g, file); /* not PetscCall: the handles are closed first */
   H5Gclose(g);
   if (!ierr) ierr = SurrogateReadModels(s, h5, file);

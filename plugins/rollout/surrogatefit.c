@@ -6,6 +6,7 @@
 #include <snaps/private/khronosimpl.h>
 #include <snaps/private/surrogateimpl.h>
 #include <petscblaslapack.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -87,6 +88,29 @@ static void PairRate(SNAPSSurrogate s, const SNAPSTrajectoryData *t, PetscInt i,
   }
 }
 
+/* Refuses a file given twice in -trajectories, under one name or two ("a.h5", "./a.h5", a link: compared by identity,
+   st_dev and st_ino, as SNAPSCheckOutputNotInput() compares): every pair of it would count twice, in the fits and in
+   the pair count reported, silently. Rank 0 looks; every rank returns the same error. Missing files are left to the
+   loader's message. */
+static PetscErrorCode CheckDistinctFiles(MPI_Comm comm, PetscInt nfiles, const char *const files[])
+{
+  PetscMPIInt rank;
+  PetscInt    twice[2] = {-1, -1};
+  struct stat si, sj;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  for (PetscInt j = 1; !rank && j < nfiles && twice[0] < 0; j++)
+    for (PetscInt i = 0; i < j && twice[0] < 0 && !stat(files[j], &sj); i++)
+      if (!stat(files[i], &si) && si.st_dev == sj.st_dev && si.st_ino == sj.st_ino) {
+        twice[0] = i;
+        twice[1] = j;
+      }
+  PetscCallMPI(MPI_Bcast(twice, 2, MPIU_INT, 0, comm));
+  PetscCheck(twice[0] < 0, comm, PETSC_ERR_USER_INPUT, "-trajectories names one file twice ('%s', number %" PetscInt_FMT ", and '%s', number %" PetscInt_FMT "): its pairs would count twice; give each trajectory once", files[twice[0]], twice[0] + 1, files[twice[1]], twice[1] + 1);
+  PetscFunctionReturn(0);
+}
+
 /* Loads the files (all of one system), sets the surrogate's system description and basis, and returns every
    (z(t), z(t + dt)) pair this rank owns: z0, z1 (n x D), and the state before, zm = z(t - dt) (n x D; prev[k] false
    where the trajectory starts later), for Markov heads; for the rate form (-drift_form rate) also zr = z0 + dz/dt at
@@ -102,12 +126,15 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
   PetscCallMPI(MPI_Comm_size(s->comm, &size));
+  PetscCall(CheckDistinctFiles(s->comm, nfiles, files));
   PetscCall(PetscCalloc1(nfiles, &td));
   for (PetscInt f = 0; f < nfiles; f++) {
     PetscCall(PetscLogEventBegin(SNA_SurrogateTrajLoad, 0, 0, 0, 0));
     PetscCall(SNAPSTrajectoryLoad(s->comm, files[f], &td[f]));
     PetscCall(PetscLogEventEnd(SNA_SurrogateTrajLoad, 0, 0, 0, 0));
     PetscCheck(td[f].nt >= 2, s->comm, PETSC_ERR_ARG_SIZ, "'%s' holds fewer than 2 saved times", files[f]);
+    /* warned, not refused: a surrogate trained on another's rollouts (distillation) may be meant */
+    if (!strcmp(td[f].stepper, "sna")) PetscCall(PetscPrintf(s->comm, "WARNING: snaps-rollout-fit: '%s' is a surrogate rollout (-stepper sna -stepper_model %s), not a solver trajectory: this model learns that surrogate's dynamics (its latent modes only, after the first row), not the system's\n", files[f], td[f].stepper_model[0] ? td[f].stepper_model : "?"));
     /* KS's linear part and wavenumbers scale with L: without it the fit would divide by 0 (a solver run from such
        a file, -init_trajectory, needs no L) */
     PetscCheck(strcmp(td[f].equation, "ks") || td[f].length > 0, s->comm, PETSC_ERR_FILE_UNEXPECTED, "The KS trajectory '%s' has no positive attribute L (the domain length; %g): it was written by an older snaps-ks or edited. Rerun snaps-ks, or add the attribute L to the file", files[f], (double)td[f].length);
@@ -1324,8 +1351,8 @@ static PetscErrorCode WriteDescription(void *ctx, const char file[])
   PetscCall(SNAHDF5WriteAttributeString(g, "latent_basis", s->latent));
   PetscCall(SNAHDF5WriteAttributeReal(g, "latent_energy", s->energy));
   PetscCall(SNAHDF5WriteAttributeInt(g, "clamp", s->clamp));
-  PetscCall(SNAHDF5WriteAttributeInt(g, "markov", s->markov));
-  PetscCall(SNAHDF5WriteAttributeInt(g, "head_local", s->local));
+  PetscCall(SNAHDF5WriteAttributeInt(g, "markov", s->head ? s->markov : 0)); /* the heads' flags: a twin has no heads */
+  PetscCall(SNAHDF5WriteAttributeInt(g, "head_local", s->head ? s->local : 0));
   PetscCall(SNAHDF5WriteAttributeReal(g, "residual_scale", s->head ? s->rscale : 1));
   PetscCall(SNAHDF5WriteAttributeString(g, "drift_form", s->rate ? "rate" : "map"));
   PetscCall(SNAHDF5WriteAttributeInt(g, "drift_substeps", s->rate ? s->substeps : 1));
@@ -1525,11 +1552,15 @@ static PetscErrorCode ReadFitOptions(SNAPSSurrogate s, PetscBool heads, const Tr
     PetscCall(SNADestroy(&sna));
   }
   if (heads) {
-    s->markov = o->markov; /* the heads' inputs (SNAPSSurrogateHeadInputs) depend on these; TrainHeads sets them too */
+    const PetscBool markov = s->markov, local = s->local;
+
+    s->markov = o->markov; /* the heads' inputs (SNAPSSurrogateHeadInputs) depend on these; TrainHeads sets them */
     s->local  = o->local;
     PetscCall(CreateHeadSNA(s->comm, SNAPSSurrogateHeadInputs(s, 0), s->q, &sna));
     PetscCall(SNAReadFitOptions(sna));
     PetscCall(SNADestroy(&sna));
+    s->markov = markov; /* not left set: the twin, saved before the heads are fitted, has no heads to be Markov or local */
+    s->local  = local;
   }
   PetscFunctionReturn(0);
 }
@@ -1539,6 +1570,9 @@ static PetscErrorCode ReadFitOptions(SNAPSSurrogate s, PetscBool heads, const Tr
   when cat is given (-model), the categorical heads; writes the categorical model to cat and the
   deterministic twin to det (either may be NULL or empty). Under -help it lists its options (and a drift's and
   a head's SNA options) and trains nothing. Collective.
+
+  A file named twice in files (under any spelling) is refused; a surrogate's rollout (a trajectory written with
+  -stepper sna) is trained on with a warning, as its dynamics are that surrogate's, not the system's.
 
   Once the trajectories are read and every option of the training is read (the SNAs' too), and before the fits, it
   warns about the options that no one read (SNAPSOptionsWarnUnusedEarly()): the caller reads its own options first.

@@ -54,7 +54,7 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "  -stepper arkode|sna       advance with ARKODE (default) or with a rollout surrogate (snaps-rollout-fit):\n"
                            "  -stepper_model <m.h5>     the surrogate; a categorical one samples each member's path from its own\n"
                            "                            generator (seeded by -seed and the member), so runs repeat on any number of ranks.\n"
-                           "                            It must be trained for this system (equation, grid, L; Re, alpha, forcing wavenumber).\n"
+                           "                            It must be trained for this system (equation, grid, L; Re, alpha, forcing wavenumber and amplitude).\n"
                            "                            -T, -dt_save and -save_start must be multiples of its step; no -lyapunov,\n"
                            "                            -checkpoint, -restart or -ark_* options. The saved row at t = 0 is the initial field\n"
                            "                            itself (full resolution); later rows are decoded from the model's latent modes, so\n"
@@ -881,7 +881,7 @@ static PetscErrorCode StartTwins(FlowRun r)
     Vec         p;
     PetscReal   ny, np;
     PetscCall(PetscRandomCreate(r->pb->member_comm, &rnd));
-    PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(7919 * (r->seed + 1) + k)));
+    PetscCall(PetscRandomSetSeed(rnd, FlowSeed(7919, r->seed, k)));
     PetscCall(PetscRandomSeed(rnd));
     PetscCall(VecDuplicate(r->m[i].y, &p));
     {
@@ -1004,7 +1004,7 @@ static PetscErrorCode SurrogateStart(FlowRun r)
     PetscCall(VecRestoreArrayRead(r->m[i].y, &y));
     PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &r->rng[i]));
     PetscCall(PetscRandomSetType(r->rng[i], PETSCRANDER48));
-    PetscCall(PetscRandomSetSeed(r->rng[i], (unsigned long)(15485863 * (r->seed + 1) + r->k0 + i)));
+    PetscCall(PetscRandomSetSeed(r->rng[i], FlowSeed(15485863, r->seed, r->k0 + i)));
     PetscCall(PetscRandomSeed(r->rng[i]));
   }
   r->tsur = 0;

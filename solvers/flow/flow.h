@@ -52,3 +52,11 @@ PetscBool      FlowRunUsesSurrogate(FlowRun);
 PetscErrorCode FlowRunDestroy(FlowRun *);
 /* The help text of the driver's options, for the programs' -help. */
 extern const char FlowRunHelp[];
+/* The seed a (seed + 1) + k of member k's generator (random initial state, -lyapunov twin, surrogate draws; a: the
+   generator's odd multiplier), in unsigned arithmetic: as a PetscInt product it overflowed, undefined behaviour,
+   where a (seed + 1) > PETSC_MAX_INT (from -seed 138 on for the surrogate's draws). The generators take the low 32
+   bits, which the wrapped product had too, so every seed keeps its streams. */
+static inline unsigned long FlowSeed(unsigned long a, PetscInt seed, PetscInt k)
+{
+  return a * ((unsigned long)seed + 1) + (unsigned long)k;
+}

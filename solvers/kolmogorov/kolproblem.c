@@ -190,7 +190,7 @@ static PetscErrorCode KolInitial(void *ctx, PetscInt member, PetscInt seed, Vec 
     PetscReal   c[9][9][2];
     PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
     PetscCall(PetscRandomSetInterval(rnd, -1, 1));
-    PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(1000003 * (seed + 1) + member)));
+    PetscCall(PetscRandomSetSeed(rnd, FlowSeed(1000003, seed, member)));
     PetscCall(PetscRandomSeed(rnd));
     for (int p = 0; p < 9; p++)
       for (int q = 0; q < 9; q++)

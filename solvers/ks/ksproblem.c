@@ -142,7 +142,7 @@ static PetscErrorCode KSInitial(void *ctx, PetscInt member, PetscInt seed, Vec y
     PetscReal   c[8];
     PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
     PetscCall(PetscRandomSetInterval(rnd, -ks->amplitude, ks->amplitude));
-    PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(1000003 * (seed + 1) + member)));
+    PetscCall(PetscRandomSetSeed(rnd, FlowSeed(1000003, seed, member)));
     PetscCall(PetscRandomSeed(rnd));
     for (int i = 0; i < 8; i++) PetscCall(PetscRandomGetValueReal(rnd, &c[i]));
     PetscCall(PetscRandomDestroy(&rnd));

@@ -9,8 +9,9 @@ checks:
   reproducible   a small categorical surrogate trained on a short KS run: seeded rollouts of 3 members repeat bit
                  for bit, on 1 and on 2 ranks alike; members differ, and another -seed gives other paths; the
                  deterministic twin's rollout is the same for any seed; a model with local heads (-head_local) has
-                 heads of 2 and 3 inputs and rolls out the same on 1 and 2 ranks; a deterministic model marked
-                 head_local is refused as corrupt
+                 heads of 2 and 3 inputs and rolls out the same on 1 and 2 ranks, and the twin trained with it
+                 (-twin_model) is not marked head_local and rolls out as the twin trained alone; a deterministic model
+                 marked head_local is refused as corrupt
   polynomial     the default drift (-drift_fit polynomial) recovers a known equivariant quadratic map exactly: states
                  on Fourier modes 1..3 of N = 32 stepped by one explicit Euler step of KS projected back onto those
                  modes; the fit's relative errors are at rounding level, the model does not clamp, and a rollout
@@ -21,7 +22,9 @@ checks:
                  stepping the twin once from every state of the rollout) have a lag-1 autocorrelation above 0.5 (the
                  training residuals' is about 0.95; the uniform draw within a bin is white), where the plain heads'
                  are near zero; the file says markov
-                 and the heads have D + i + 1 inputs; the rollout is the same on 1 and 2 ranks.
+                 and the heads have D + i + 1 inputs (the twin trained with it does not say markov); the rollout is
+                 the same on 1 and 2 ranks; a rollout with the largest -seed runs (no PetscInt overflow in its seeds:
+                 the sanitized build stops at one).
                  Each coordinate's drawn residuals (in the model's own coordinates) lie within that coordinate's
                  outer bin edges, in both rollouts and in one step of a copy whose edges are moved apart per coordinate.
                  The residual scale: a categorical model whose residual_scale is 0 rolls out exactly as its
@@ -29,7 +32,8 @@ checks:
   wrong_system   a model trained for L = 22, N = 32 is refused by runs with another L or N, naming both values,
                  and one with another latent size is not a model for this run (-init_trajectory of another N); a
                  model with one head's dataset deleted, or of the wrong shape, is refused on 1 and 2 ranks, naming
-                 the head's group, the file and the dataset; -stepper_simd without -stepper sna is refused
+                 the head's group, the file and the dataset; a file whose /surrogate is a dataset is refused naming
+                 the file; -stepper_simd without -stepper sna is refused
   kolmogorov     a small categorical surrogate on a POD basis trained on a short 32^2 Kolmogorov run: seeded rollouts
                  of 3 members (spread over the ranks: each on one) are equal bit for bit on 1 and 2 ranks, and
                  the deterministic twin's too; the model file holds an orthonormal POD basis; a run of another
@@ -79,8 +83,9 @@ checks:
                  or in a missing directory, an output that is an input (named -trajectories), -rollout_dt 0,
                  -latent_snapshots on a Fourier latent, the noise options without noise, -save_drift_snas on a cubic
                  drift, uneven saved times (naming the file and row), a KS trajectory without L, and a categorical run
-                 whose heads have no pair (its twin unchanged; the message says 2 lag + 1 states); 65 -trajectories
-                 are all used
+                 whose heads have no pair (its twin unchanged; the message says 2 lag + 1 states), one trajectory given
+                 twice under two names (naming both); a rollout (-stepper sna) as training data is warned about,
+                 naming its model; 65 -trajectories are all used
 """
 import json
 import os
@@ -169,8 +174,14 @@ def reproducible():
         sys.exit("FAIL: the deterministic twin's rollout depends on the seed or the ranks")
     # local heads (-head_local): head i sees its own pair (2 inputs) and, for the pair's second coordinate, the
     # residual drawn for the first (3); their rollouts are as reproducible
-    run([FIT, "-trajectories", path("train.h5"), "-model", path("local.h5"), "-latent_modes", "3", "-bins", "6",
-         "-train_stride", "2", "-head_local", "-head_sna_khronos_modes", "3", "-head_sna_fit_max_it", "3"])
+    run([FIT, "-trajectories", path("train.h5"), "-model", path("local.h5"), "-twin_model", path("local_twin.h5"), "-latent_modes", "3",
+         "-bins", "6", "-train_stride", "2", "-head_local", "-head_sna_khronos_modes", "3", "-head_sna_fit_max_it", "3"])
+    # the twin written beside it has no heads: not marked head_local (a twin so marked is refused as corrupt, below),
+    # and it rolls out as the twin trained alone (the same drift options)
+    with h5py.File(path("local_twin.h5"), "r") as h:
+        tflag = int(h["surrogate"].attrs.get("head_local", 0))
+    if tflag != 0 or not np.array_equal(rollout("local_twin.h5", "lt.h5"), e):
+        sys.exit(f"FAIL: the twin trained beside local heads says head_local = {tflag}, or does not roll out as det.h5 does")
     with h5py.File(path("local.h5"), "r") as h:
         flag, dims = int(h["surrogate"].attrs.get("head_local", 0)), [int(h[f"surrogate/head{i}/sna"].attrs["dim_in"]) for i in range(6)]
     if flag != 1 or dims != [2, 3] * 3:
@@ -351,9 +362,12 @@ def markov():
     fit = [FIT, "-trajectories", path("train.h5"), "-latent_modes", "3", "-bins", "8", "-head_sna_khronos_modes", "3",
            "-head_sna_fit_max_it", "4"]
     run(fit + ["-model", path("cat.h5"), "-twin_model", path("det.h5")])
-    run(fit + ["-model", path("mcat.h5"), "-head_markov"])
+    run(fit + ["-model", path("mcat.h5"), "-twin_model", path("mdet.h5"), "-head_markov"])
     with h5py.File(path("mcat.h5"), "r") as h:
         flag, dims = int(h["surrogate"].attrs.get("markov", 0)), [int(h[f"surrogate/head{i}/sna"].attrs["dim_in"]) for i in range(6)]
+    with h5py.File(path("mdet.h5"), "r") as h:  # the twin beside Markov heads has no heads to remember residuals
+        if int(h["surrogate"].attrs.get("markov", 0)) != 0:
+            sys.exit("FAIL: the twin trained beside Markov heads says markov = 1")
     if flag != 1 or dims != [6 + i + 1 for i in range(6)]:
         sys.exit(f"FAIL: the Markov model says markov = {flag} and its heads take {dims} inputs, not 1 and {[7 + i for i in range(6)]}")
     zc = model_latent("cat.h5")  # both models share the latent and the twin's drift
@@ -390,6 +404,14 @@ def markov():
                  f"(want above 0.5), plain rollout {plain:.3f} (want near 0)")
     if not np.array_equal(a, rollout("mcat.h5", "mark2.h5", ranks=2, extra=extra)):
         sys.exit("FAIL: the Markov rollout on 2 ranks differs from the one on 1 rank")
+    # the largest -seed, from random initial states: the draws' generators are seeded without a PetscInt overflow
+    # (undefined behaviour from -seed 138 on, which the sanitized build, where this check runs, stops at)
+    run([KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("cat.h5"), "-ensemble", "2", "-T", "1",
+         "-dt_save", "0.5", "-seed", "2147483647", "-trajectory", path("seed_largest.h5")])
+    with h5py.File(path("seed_largest.h5"), "r") as h:
+        big = h["u"][:]
+    if not np.isfinite(big).all() or np.array_equal(big[:, 0], big[:, 1]):
+        sys.exit("FAIL: the rollout with -seed 2147483647 is not finite, or its two members are one")
     for scale, name in [(0.0, "zero.h5"), (-1.0, "negative.h5")]:
         shutil.copy(path("cat.h5"), path(name))
         with h5py.File(path(name), "r+") as h:
@@ -430,6 +452,10 @@ def wrong_system():
     expect_error([KS, "-stepper_simd", "0", "-T", "2"], r"-stepper_simd applies to -stepper sna only")
     expect_error(base + ["-L", "22", "-N", "32", "-init_trajectory", path("train.h5"), "-trajectory", path("train.h5")], r"-trajectory.*-init_trajectory")
     expect_error([KS, "-stepper", "sna", "-stepper_model", path("train.h5"), "-T", "2"], r"no group /surrogate")
+    with h5py.File(path("sur_dataset.h5"), "w") as h:  # /surrogate a dataset: refused naming the file, not an attribute
+        h["surrogate"] = np.zeros(3)
+    expect_error([KS, "-stepper", "sna", "-stepper_model", path("sur_dataset.h5"), "-T", "2"],
+                 r"'[^']*sur_dataset\.h5' has an object /surrogate that is not a group: it is not a rollout surrogate")
     # an empty training box and bin edges out of order: refused, not rolled out
     for name, edit, says in (("empty_box.h5", lambda s: (s["lower"].__setitem__(0, 5.0), s["upper"].__setitem__(0, -5.0)),
                               r"the training box \(lower, upper\) of coordinate 0 is \[5\.?, -5\.?\], which is empty"),
@@ -1048,8 +1074,20 @@ def fit_errors():
             r"-head_markov needs a step before each pair: at least 2 lag \+ 1 = 11 saved states", ("no fit", "ca.h5"))
     if open(path("tw.h5"), "rb").read() != before:
         fails.append("the refused categorical run replaced the existing twin tw.h5")
-    # more -trajectories than the 64 a fixed array once held: all are read
-    out = run([FIT, "-trajectories", ",".join([path("short.h5")] * 65), "-latent_modes", "2", "-twin_model", path("t65.h5")])
+    # a surrogate's rollout given as training data: warned, naming its model (the fit would learn that surrogate)
+    run([KS, "-L", "22", "-N", "32", "-stepper", "sna", "-stepper_model", path("tw.h5"), "-init_trajectory", path("short.h5"), "-T", "5",
+         "-trajectory", path("roll.h5")])
+    out = run([FIT, "-trajectories", path("roll.h5"), "-latent_modes", "2", "-twin_model", path("from_roll.h5")])
+    if not re.search(r"WARNING: snaps-rollout-fit: '[^']*roll\.h5' is a surrogate rollout \(-stepper sna -stepper_model [^)]*tw\.h5\), not a solver trajectory", out):
+        fails.append(f"training on a rollout gave no warning naming it and its model:\n{out[-600:]}")
+    # one file given twice, under two names: refused (its pairs would count twice), before any fit
+    refused(["-trajectories", path("ks.h5") + "," + os.path.join(scratch, ".", "ks.h5"), "-twin_model", path("d.h5")],
+            r"-trajectories names one file twice \('.*ks.h5', number 1, and '.*/\./ks.h5', number 2\): its pairs would count twice",
+            ("no fit", "d.h5"))
+    # more -trajectories than the 64 a fixed array once held: all are read (copies: one file twice is refused)
+    for i in range(65):
+        shutil.copy(path("short.h5"), path(f"short{i}.h5"))
+    out = run([FIT, "-trajectories", ",".join(path(f"short{i}.h5") for i in range(65)), "-latent_modes", "2", "-twin_model", path("t65.h5")])
     if "from 65 files" not in out:
         fails.append(f"65 -trajectories were not all used:\n{out[-400:]}")
     if fails:

@@ -57,6 +57,8 @@ PETSC_EXTERN PetscErrorCode SNAPSTrajectoryDestroy(SNAPSTrajectory *);
    initial states taken from a saved run. */
 typedef struct {
   char      equation[32], field[32];
+  /* what advanced it: "arkode" (also in files without the attribute) or "sna", and its -stepper_model (else "") */
+  char      stepper[16], stepper_model[PETSC_MAX_PATH_LEN];
   PetscInt  nt, members, npts; /* saved times, members, grid points of one member */
   PetscInt  sdim, shape[2];
   PetscReal length;    /* the attribute L (KS), or 0 where the file has none */

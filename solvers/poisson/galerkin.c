@@ -754,6 +754,28 @@ static PetscErrorCode KhGaussRule(const PoissonKhronos *kh, PetscInt qper, Petsc
   PetscFunctionReturn(0);
 }
 
+/* Refuses a basis (-sna_khronos_nodes G, -sna_khronos_degree k) whose arrays would not fit in memory or whose sizes
+   would overflow a PetscInt, before anything is allocated: KhSetUpBasis()'s G x G mass and stiffness and its
+   nq x G quadrature table (nq = (G - k) qper), the ALS solve's d G x G 1-D matrices and their factors, the
+   tensor solve's nq x nq source grid (points and values) and its (G - 2)^2 Galerkin system and eigenvectors.
+   Without it a large G was a failed PetscMalloc() reported with an out-of-range error code, or an allocation of
+   many GB. In floating point, so that nothing wraps before it is refused. */
+static PetscErrorCode KhCheckMemory(const PoissonKhronos *kh, PetscBool tensor, PetscInt qper)
+{
+  const PetscLogDouble G = (PetscLogDouble)kh->nodes, n = G - 2, d = (PetscLogDouble)kh->dim, nq = (PetscLogDouble)(kh->nodes - kh->degree) * (PetscLogDouble)qper;
+  const PetscLogDouble largest = PetscMax(PetscMax(G * G, nq * G), tensor ? 2 * nq * nq : (d * G * G));
+  PetscLogDouble       entries = 2 * G * G + nq * (G + 2);
+  char                 what[256];
+
+  PetscFunctionBegin;
+  entries += tensor ? 3 * nq * nq + 2 * nq * n + 12 * n * n : (2 + 2 * d) * G * G;
+  PetscCall(PetscSNPrintf(what, sizeof(what), "-sna_khronos_nodes %" PetscInt_FMT " with -sna_khronos_degree %" PetscInt_FMT " (%s solve in %" PetscInt_FMT "-D: 1-D matrices of %" PetscInt_FMT "^2 entries%s)", kh->nodes, kh->degree, tensor ? "tensor" : "ALS", kh->dim,
+                          kh->nodes, tensor ? ", the Galerkin system in the whole tensor space and the source on the quadrature grid" : ""));
+  PetscCheck(largest <= (PetscLogDouble)PETSC_MAX_INT, kh->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s needs arrays of %.3g entries, more than a PetscInt counts (%" PetscInt_FMT "): choose a smaller -sna_khronos_nodes", what, (double)largest, (PetscInt)PETSC_MAX_INT);
+  PetscCall(SNAPSCheckMemory(kh->comm, 8 * entries, what));
+  PetscFunctionReturn(0);
+}
+
 /* Basis, 1-D mass and stiffness, and the 1-D Gauss quadrature aligned with the knot intervals (qper
    points per interval). */
 static PetscErrorCode KhSetUpBasis(PoissonKhronos *kh, PetscInt qper)
@@ -1241,7 +1263,7 @@ PetscErrorCode PoissonKhronosViewOptions(MPI_Comm comm, PetscInt dim, PetscReal 
 
 PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonKhronos *kh)
 {
-  PetscInt       edim, srank, nint;
+  PetscInt       edim, srank, nint, qper;
   PetscReal      stol, times[2];
   PetscBool      monitor, cross, tensor = PETSC_FALSE;
   PetscLogDouble t0, t1 = 0, t2;
@@ -1259,16 +1281,18 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
   PetscCall(KhGetSourceOptions(kh, &stol, &srank, &cross, &monitor));
   kh->source_tol = stol;
   kh->n          = kh->nodes - 2;
-  PetscCall(KhRegisterEvents());
-  PetscCallMPI(MPI_Barrier(comm));
-  PetscCall(PetscTime(&t0));
-  PetscCall(PetscLogEventBegin(KH_BASIS, 0, 0, 0, 0));
   /* the tensor solve integrates f by k Gauss points per interval (exact to degree 2k - 1, enough for the
      optimal L2 rate; the errors equal those of k + 1 points to 3 digits, at (k/(k+1))^2 of the f
      evaluations, which are the solve's main cost); the compressions of the ALS solve fit on k + 4
      points per interval on coarse grids */
   nint = kh->nodes - kh->degree;
-  PetscCall(KhSetUpBasis(kh, tensor ? kh->degree : kh->degree + 1 + (nint >= 32 ? 0 : 3)));
+  qper = tensor ? kh->degree : kh->degree + 1 + (nint >= 32 ? 0 : 3);
+  PetscCall(KhCheckMemory(kh, tensor, qper));
+  PetscCall(KhRegisterEvents());
+  PetscCallMPI(MPI_Barrier(comm));
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscLogEventBegin(KH_BASIS, 0, 0, 0, 0));
+  PetscCall(KhSetUpBasis(kh, qper));
   PetscCall(PetscLogEventEnd(KH_BASIS, 0, 0, 0, 0));
   if (tensor)
     PetscCall(KhSolveTensor2D(kh, exact, stol, srank, cross, monitor, &t1));

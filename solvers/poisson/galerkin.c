@@ -1180,6 +1180,8 @@ static PetscErrorCode KhReadRitzSolution(PoissonKhronos *kh)
   PetscCall(SNAGetConvergedReason(kh->sna, &reason));
   kh->total_sweeps = its;
   kh->reason       = SNAConvergedReasons[reason];
+  /* the fit's reason is its last stage's: a growth that reached the cap says CONVERGED_RTOL too */
+  kh->rank_stop = reason == SNA_DIVERGED_NANORINF ? "not finite" : (M < Mx ? "tolerance" : "rank cap");
   PetscCall(SNAGetTolerances(kh->sna, &atol, &rtol, &max_it));
   PetscCall(SNADestroy(&kh->sna));
   for (PetscInt p = 0; p < d; p++) {

@@ -41,7 +41,9 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -sna_khronos_modes M (4) with\n"
                            "  -sna_fit_max_it (50) ALS sweeps per stage, each new mode started at random (-sna_khronos_seed), kept\n"
                            "  when it lowers the energy by more than -sna_fit_rtol |J| (1e-10): the SNA class's Ritz fit (SNASetRitzForm),\n"
-                           "  whose stop reason the report gives (converged_reason). -sna_monitor: energies per rank/sweep.\n"
+                           "  whose stop reason the report gives (converged_reason: the last ALS stage's); rank_stop says what ended\n"
+                           "  the rank growth: tolerance, or rank cap (-sna_khronos_modes reached, more modes not tried; warned about\n"
+                           "  when M > 1). -sna_monitor: energies per rank/sweep.\n"
                            "  The old -khronos_degree, -khronos_nodes, -khronos_modes, -khronos_sweeps, -khronos_tol and\n"
                            "  -khronos_monitor are rejected, naming the new option.\n";
 
@@ -152,6 +154,9 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the source's rank-%" PetscInt_FMT " compression has relative error %.1e, above -khronos_source_tol %g: the rank growth stopped (no further improvement, or -khronos_source_rank) and the best rank found is used; raise -khronos_source_rank, or set -khronos_source_tol to what is reachable\n", kh.source_rank, (double)kh.source_error, (double)kh.source_tol));
   if (kh.truncation && !strcmp(kh.truncation, "rank cap"))
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the tensor solve's rank truncation stopped at the rank cap -sna_khronos_modes %" PetscInt_FMT " with energy error %.3e, above the tolerance -sna_fit_rtol %g |J|: raise -sna_khronos_modes (or leave it unset) for the tolerance\n", kh.modes, (double)kh.truncation_error, (double)kh.tol));
+  /* a cap of 1 tells nothing of a further mode; above 1 the last mode kept still lowered the energy by more than the tolerance */
+  if (kh.rank_stop && !strcmp(kh.rank_stop, "rank cap") && kh.modes_max > 1)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the ALS solve's rank growth stopped at the rank cap -sna_khronos_modes %" PetscInt_FMT ", its last mode still lowering the energy by more than -sna_fit_rtol %g |J|, so more modes were not tried (converged_reason %s is the last ALS stage's): raise -sna_khronos_modes for the tolerance\n", kh.modes_max, (double)kh.tol, kh.reason));
   PetscCall(SNAViewFromOptions(kh.sna, NULL, "-sna_view"));
   PetscCall(KhronosWrite(&kh, view, npoints, model));
   if (results) {
@@ -166,6 +171,7 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     PetscCall(SNAPSReportSetReal(report, "energy", kh.energy));
     PetscCall(SNAPSReportSetString(report, "solve", kh.solve));
     if (kh.reason) PetscCall(SNAPSReportSetString(report, "converged_reason", kh.reason));
+    if (kh.rank_stop) PetscCall(SNAPSReportSetString(report, "rank_stop", kh.rank_stop));
     if (kh.truncation) { /* the tensor solve */
       PetscCall(SNAPSReportSetString(report, "truncation_stop", kh.truncation));
       PetscCall(SNAPSReportSetReal(report, "truncation_energy_error", kh.truncation_error));

@@ -602,6 +602,9 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
       PetscCall(PetscPrintf(comm, ", scaled by %.9g", (double)g->alpha));
     PetscCall(PetscPrintf(comm, ", %.3e s\n", (double)g->last_time));
   }
+  /* PETSc documents -ksp_guess_view for every KSPGuess but 3.18 reads it nowhere: the sna guess honours it (after
+     each guess, as -ksp_view after each solve) rather than leave it silently unused */
+  PetscCall(PetscObjectViewFromOptions((PetscObject)guess, NULL, "-ksp_guess_view"));
   PetscFunctionReturn(0);
 }
 
@@ -629,7 +632,7 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCall(PetscArraycpy(params, g->opt_params, SNAGUESS_MAX_PARAMS)); /* what -help shows */
   PetscOptionsBegin(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->prefix, "SNA initial guess options", "KSPGuess");
   PetscCall(PetscOptionsString("-ksp_guess_sna_model", "Model file (HDF5, from snaps-pod)", "KSPGuessSNA", g->file, g->file, sizeof(g->file), NULL));
-  PetscCall(PetscOptionsRealArray("-ksp_guess_sna_params", "Problem parameters mu1,mu2,... for every solve (SNAGuessSetParameters() overrides, with a warning)", "SNAGuessSetParameters", params, &n, &set));
+  PetscCall(PetscOptionsRealArray("-ksp_guess_sna_params", "Problem parameters mu1,mu2,... for every solve (default none, whatever value is shown: read from the right-hand side; SNAGuessSetParameters() overrides, with a warning)", "SNAGuessSetParameters", params, &n, &set));
   /* given without a value, PETSc reports it not set: that would silently mean "no parameters" (the right-hand side) */
   {
     PetscBool named;
@@ -674,6 +677,10 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCheck(g->reduced_rhs_tol >= 0 && g->reduced_rhs_tol < 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs_tol must be in [0, 1), not %g", g->pre, (double)g->reduced_rhs_tol);
   PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGuessSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
   PetscCall(PetscOptionsBool("-ksp_guess_sna_monitor", "Print one line per guess", "KSPGuessSNA", g->monitor, &g->monitor, NULL));
+  {
+    PetscBool view; /* read after each guess (KSPGuessFormGuess_SNA): listed here for -help */
+    PetscCall(PetscOptionsName("-ksp_guess_view", "View the guess after each guess it forms (what -ksp_view shows of it), [viewer]", "KSPGuessView", &view));
+  }
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &help));
   if (help) PetscFunctionReturn(0); /* a help run lists the options; it checks none of them */

@@ -41,7 +41,7 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -sna_khronos_modes M (4) with\n"
                            "  -sna_fit_max_it (50) ALS sweeps per stage, each new mode started at random (-sna_khronos_seed), kept\n"
                            "  when it lowers the energy by more than -sna_fit_rtol |J| (1e-10): the SNA class's Ritz fit (SNASetRitzForm),\n"
-                           "  whose stop reason the report gives (converged_reason: the last ALS stage's); rank_stop says what ended\n"
+                           "  whose stop reason the report gives (converged_reason: the last ALS stage's; DIVERGED_* warned about); rank_stop says what ended\n"
                            "  the rank growth: tolerance, or rank cap (-sna_khronos_modes reached, more modes not tried; warned about\n"
                            "  when M > 1). -sna_monitor: energies per rank/sweep.\n"
                            "  The old -khronos_degree, -khronos_nodes, -khronos_modes, -khronos_sweeps, -khronos_tol and\n"
@@ -154,6 +154,10 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the source's rank-%" PetscInt_FMT " compression has relative error %.1e, above -khronos_source_tol %g: the rank growth stopped (no further improvement, or -khronos_source_rank) and the best rank found is used; raise -khronos_source_rank, or set -khronos_source_tol to what is reachable\n", kh.source_rank, (double)kh.source_error, (double)kh.source_tol));
   if (kh.truncation && !strcmp(kh.truncation, "rank cap"))
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the tensor solve's rank truncation stopped at the rank cap -sna_khronos_modes %" PetscInt_FMT " with energy error %.3e, above the tolerance -sna_fit_rtol %g |J|: raise -sna_khronos_modes (or leave it unset) for the tolerance\n", kh.modes, (double)kh.truncation_error, (double)kh.tol));
+  /* the report's converged_reason alone said that the last ALS stage ran out of sweeps (or went non-finite) */
+  if (kh.reason && !strncmp(kh.reason, "DIVERGED", 8))
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the ALS solve did not converge (%s: %s): %s\n", kh.reason, !strcmp(kh.reason, "DIVERGED_ITS") ? "its last stage used all -sna_fit_max_it sweeps" : "see -sna_monitor",
+                          !strcmp(kh.reason, "DIVERGED_ITS") ? "raise -sna_fit_max_it" : "check -exact and the basis options"));
   /* a cap of 1 tells nothing of a further mode; above 1 the last mode kept still lowered the energy by more than the tolerance */
   if (kh.rank_stop && !strcmp(kh.rank_stop, "rank cap") && kh.modes_max > 1)
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the ALS solve's rank growth stopped at the rank cap -sna_khronos_modes %" PetscInt_FMT ", its last mode still lowering the energy by more than -sna_fit_rtol %g |J|, so more modes were not tried (converged_reason %s is the last ALS stage's): raise -sna_khronos_modes for the tolerance\n", kh.modes_max, (double)kh.tol, kh.reason));

@@ -7,8 +7,8 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -results <r.json>       JSON report: method, dim, dofs, l2_error_squared, h1_error (the H1 seminorm of\n"
                            "                          u_h - u), wall_time_s (setup + solve), error_time_s (the error quadrature,\n"
                            "                          also the -log_view event PoissonErrors), ...\n"
-                           "  -view_solution <u.h5>   mesh and solution as HDF5, plus u.xmf for ParaView (none beside /dev/null or\n"
-                           "                          a terminal; a pipe is refused) (khronos: d = 2, 3; the\n"
+                           "  -view_solution <u.h5>   mesh and solution as HDF5, plus u.xmf for ParaView (d = 2, 3; none beside /dev/null or\n"
+                           "                          a terminal; a pipe is refused) (khronos: the\n"
                            "                          solution on a grid of -khronos_view_points per direction (2-D 129, 3-D 33),\n"
                            "                          stored as the dataset /X, /Y that snaps-predict -data reads, and as /u\n"
                            "                          shaped like the grid for the .xmf)\n"
@@ -279,6 +279,9 @@ int main(int argc, char **argv)
   }
   PetscCheck(!hasmodel || method == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model %s saves a KHRONOS solution as an SNA model: it needs -method khronos (a FEM solution is not an SNA; use -view_solution)", model);
   PetscCheck(!hasview || method == 0 || dim == 2 || dim == 3, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-view_solution with -method khronos writes 2-D and 3-D grids for ParaView, not -dim %" PetscInt_FMT ": save the solution with -model u.h5 and evaluate it with snaps-predict instead", dim);
+  /* PETSc writes 1-D vertices as a vector, which the .xmf (XDMF: 2-D or 3-D geometry) cannot describe: refused before the
+     solve (it failed after it, "Error in external library", leaving u.h5 without its .xmf) */
+  PetscCheck(!hasview || method == 1 || dim >= 2, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-view_solution with -method fem writes the mesh and the solution with an XDMF description for ParaView in 2-D and 3-D, not -dim %" PetscInt_FMT ": remove -view_solution (the errors are reported without it)", dim);
   PetscCheck(dim >= 1 && dim <= POISSON_EXACT_MAX_DIM, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-dim must be between 1 and %d, not %" PetscInt_FMT, POISSON_EXACT_MAX_DIM, dim);
   PetscCheck(!vpset || (method == 1 && hasview), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-khronos_view_points %" PetscInt_FMT " sets the grid that -view_solution writes with -method khronos, but %s: add %s, or remove -khronos_view_points", vpoints, method == 1 ? "there is no -view_solution" : "the method is fem (its -view_solution writes the mesh)", method == 1 ? "-view_solution u.h5" : "-method khronos");
   if (method == 1 && hasview) PetscCall(PoissonKhronosCheckViewPoints(PETSC_COMM_WORLD, dim, vpoints)); /* before the solve, not after it */

@@ -207,6 +207,24 @@ static PetscErrorCode EvalPoints(const EvalCtx *c, PetscInt n, const PetscReal x
   PetscFunctionReturn(0);
 }
 
+/* Refuses a non-finite value of the function of c (u or f) at the point of free coordinates xf, naming -exact and
+   the whole point, as the FEM path does (PoissonFEMRefuseNonFinite()). */
+static PetscErrorCode EvalRefuseNonFinite(MPI_Comm comm, const EvalCtx *c, const PetscReal xf[], PetscReal v, const char name[])
+{
+  char        where[160] = "", one[40];
+  const char *expr       = NULL;
+
+  PetscFunctionBegin;
+  if (!PetscIsInfOrNanReal(v)) PetscFunctionReturn(0);
+  for (PetscInt p = 0, j = 0; p < c->dim; p++) {
+    const PetscReal x = ((c->fixed >> p) & 1) ? (((c->corner >> p) & 1) ? c->b : c->a) : xf[j++];
+    PetscCall(PetscSNPrintf(one, sizeof(one), "%s%g", p ? ", " : "", (double)x));
+    PetscCall(PetscStrlcat(where, one, sizeof(where)));
+  }
+  PetscCall(PoissonExactGetInfo(c->exact, NULL, &expr));
+  SETERRQ(comm, PETSC_ERR_USER_INPUT, "-exact '%s': the %s is not finite at the quadrature point (%s): choose an -exact that is finite and smooth on the whole domain", expr ? expr : "", name, where);
+}
+
 /* Values v[i] and tensor quadrature weights w[i] of the function of ec at the Ns grid multi-indices ix. */
 static PetscErrorCode EvalGridPoints(MPI_Comm comm, const EvalCtx *ec, PetscInt nd, const PetscReal xq[], const PetscReal wq[], PetscInt Ns, const PetscInt ix[], const char name[], PetscReal v[], PetscReal w[])
 {
@@ -222,8 +240,8 @@ static PetscErrorCode EvalGridPoints(MPI_Comm comm, const EvalCtx *ec, PetscInt 
     }
   }
   PetscCall(EvalPoints(ec, Ns, xf, v));
+  for (PetscInt i = 0; i < Ns; i++) PetscCall(EvalRefuseNonFinite(comm, ec, &xf[i * nd], v[i], name));
   PetscCall(PetscFree(xf));
-  for (PetscInt i = 0; i < Ns; i++) PetscCheck(!PetscIsInfOrNanReal(v[i]), comm, PETSC_ERR_FP, "The %s is not finite at a quadrature point", name);
   PetscFunctionReturn(0);
 }
 
@@ -256,11 +274,11 @@ static PetscErrorCode CPGridProbeRankOne(MPI_Comm comm, const EvalCtx *ec, Petsc
       for (PetscInt j = 0; j < nq; j++)
         for (PetscInt r = 0; r < nd; r++) xf[(p * nq + j) * nd + r] = r == p ? xq[j] : xq[vidx[ipiv * nd + r]];
     PetscCall(EvalPoints(ec, nd * nq, xf, cp->H));
-    PetscCall(PetscFree(xf));
     for (PetscInt i = 0; i < nd * nq; i++) {
-      PetscCheck(!PetscIsInfOrNanReal(cp->H[i]), comm, PETSC_ERR_FP, "The %s is not finite at a quadrature point", name);
+      PetscCall(EvalRefuseNonFinite(comm, ec, &xf[i * nd], cp->H[i], name));
       if (i >= nq) cp->H[i] /= fpiv;
     }
+    PetscCall(PetscFree(xf));
     for (PetscInt i = 0; i < Sv; i++) {
       err2 += vwt[i] * PetscSqr(vval[i] - CPGridValue(cp, 1, &vidx[i * nd]));
       norm2 += vwt[i] * PetscSqr(vval[i]);
@@ -451,7 +469,7 @@ static PetscErrorCode KhEdgeData(PoissonKhronos *kh, PoissonExact exact, const E
   for (PetscInt q = 0; q < nq; q++)
     for (PetscInt p = 0; p < d; p++) x[q * d + p] = ((ec->fixed >> p) & 1) ? (((ec->corner >> p) & 1) ? kh->b : kh->a) : kh->xq[q];
   PetscCall(PoissonExactEvaluateBatch(exact, nq, x, cp->H, NULL));
-  for (PetscInt q = 0; q < nq; q++) PetscCheck(!PetscIsInfOrNanReal(cp->H[q]), kh->comm, PETSC_ERR_FP, "The Dirichlet data are not finite at a boundary quadrature point");
+  for (PetscInt q = 0; q < nq; q++) PetscCall(EvalRefuseNonFinite(kh->comm, ec, &kh->xq[q], cp->H[q], "boundary value u (Dirichlet data)"));
   PetscCall(PetscFree(x));
   PetscFunctionReturn(0);
 }
@@ -838,7 +856,10 @@ static PetscErrorCode KhTensorLoad(PoissonKhronos *kh, PoissonExact exact, const
         pts[2 * (i * nq + j) + 1] = kh->xq[j];
       }
     PetscCall(PoissonExactEvaluateBatch(exact, nq * nq, pts, NULL, fq)); /* fq[i*nq + j] = f(x_i, y_j) */
-    for (PetscInt i = 0; i < nq * nq; i++) PetscCheck(!PetscIsInfOrNanReal(fq[i]), kh->comm, PETSC_ERR_FP, "The source f is not finite at the quadrature point (%g, %g)", (double)pts[2 * i], (double)pts[2 * i + 1]);
+    {
+      const EvalCtx all = {exact, 2, 1, 0, 0, kh->a, kh->b}; /* f, no coordinate pinned: pts are the points */
+      for (PetscInt i = 0; i < nq * nq; i++) PetscCall(EvalRefuseNonFinite(kh->comm, &all, &pts[2 * i], fq[i], "source f = -Laplace(u)"));
+    }
     /* tmp(h, i) = sum_j WB(h, j) f(x_i, y_j); X(h, g) = sum_i tmp(h, i) WB(g, i) */
     PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bq, &bq, &one, WB, &bn, fq, &bq, &zero, tmp, &bn));
     PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bn, &bn, &bq, &one, tmp, &bn, WB, &bn, &zero, X, &bn));

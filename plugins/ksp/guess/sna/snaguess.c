@@ -621,8 +621,8 @@ static PetscErrorCode KSPGuessReset_SNA(KSPGuess guess)
 static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
 {
   KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
-  PetscInt      n = SNAGUESS_MAX_PARAMS, modes = g->galerkin_modes == PETSC_DEFAULT ? -1 : g->galerkin_modes;
-  PetscReal     params[SNAGUESS_MAX_PARAMS];
+  PetscInt      n = SNAGUESS_MAX_PARAMS + 1, modes = g->galerkin_modes == PETSC_DEFAULT ? -1 : g->galerkin_modes; /* one slot more: more values are refused, not cut */
+  PetscReal     params[SNAGUESS_MAX_PARAMS + 1] = {0};
   PetscBool     set, help, modes_set, scale_set, opmodel_set, reduced_set, tol_set;
   MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
 
@@ -639,6 +639,7 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
     PetscCall(PetscOptionsHasName(((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_params", &named));
     if (named && !set) n = 0, set = PETSC_TRUE;
   }
+  PetscCheck(!set || n <= SNAGUESS_MAX_PARAMS, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_params takes at most %d values, but more were given", g->pre, SNAGUESS_MAX_PARAMS);
   PetscCheck(!set || n > 0, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_params needs the problem's parameters mu1,mu2,... (as many as the model has), but none were given: give the values, or remove the option to read them from the right-hand side", g->pre);
   if (set) {
     for (PetscInt p = 0; p < n; p++) PetscCheck(!PetscIsInfOrNanReal(params[p]), PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_params: parameter %" PetscInt_FMT " is not a finite number", g->pre, p + 1);

@@ -23,7 +23,8 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "FEM: -dm_plex_box_faces n[,n[,n]] (16), -petscspace_degree k (1), -dm_plex_filename meshes/square.msh,\n"
                            "  -dm_plex_simplex, -dm_refine, -ksp_type (cg), -ksp_rtol (1e-12), -ksp_monitor, -fem_assembly auto|box|plex\n"
                            "  (auto: box, a DMDA tensor grid with -pc_type hypre (BoomerAMG), for a box of quadrilaterals/hexahedra without\n"
-                           "  -dm_refine or -view_solution; else plex, DMPlex + PetscFE with -pc_type gamg).\n"
+                           "  -dm_refine or -view_solution; else plex, DMPlex + PetscFE with -pc_type gamg); -ksp_guess_type fischer|pod|sna\n"
+                           "  (sna: -ksp_guess_sna_model m.h5, a model of this operator's unknowns).\n"
                            "KHRONOS: the trial space is a KHRONOS SNA on [a,b]^d and takes the class's options, with this program's\n"
                            "  defaults: -sna_khronos_degree k (3; 1 to 7), -sna_khronos_nodes G (10, incl. the 2 boundary functions).\n"
                            "  -khronos_solve tensor|als (2-D: tensor; d > 2: als only). tensor: f integrated by tensor Gauss quadrature\n"
@@ -257,6 +258,7 @@ int main(int argc, char **argv)
   const char    *source;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(SNAGuessInitializePackage()); /* -ksp_guess_type sna without -dll_append, as snaps-poisson-param */
   PetscCall(PetscLogEventRegister("PoissonErrors", DM_CLASSID, &POISSON_ERRORS));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-poisson options", NULL);

@@ -17,7 +17,7 @@ typedef struct {
   PetscInt   faces[3];                /* box mesh cells per direction; 0 for a mesh file */
   PetscInt   error_cells[3];          /* the error grid used per direction (PoissonFEMComputeErrors()): faces x sub-cells, at
                                          least -error_cells; 0 for simplices and mesh files (quadrature on the cells) */
-  PetscBool simplex;                  /* triangles/tetrahedra */
+  PetscBool simplex;                  /* triangles/tetrahedra (1-D segments count as tensor cells) */
   PetscInt  iterations;               /* Krylov iterations */
   PetscReal setup_time;               /* mesh, distribution, discretisation (s, max over ranks) */
   PetscReal solve_time;               /* assembly and linear solve (s, max over ranks) */

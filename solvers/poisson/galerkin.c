@@ -207,6 +207,24 @@ static PetscErrorCode EvalPoints(const EvalCtx *c, PetscInt n, const PetscReal x
   PetscFunctionReturn(0);
 }
 
+/* Refuses a non-finite value of the function of c (u or f) at the point of free coordinates xf, naming -exact and
+   the whole point, as the FEM path does (PoissonFEMRefuseNonFinite()). */
+static PetscErrorCode EvalRefuseNonFinite(MPI_Comm comm, const EvalCtx *c, const PetscReal xf[], PetscReal v, const char name[])
+{
+  char        where[160] = "", one[40];
+  const char *expr       = NULL;
+
+  PetscFunctionBegin;
+  if (!PetscIsInfOrNanReal(v)) PetscFunctionReturn(0);
+  for (PetscInt p = 0, j = 0; p < c->dim; p++) {
+    const PetscReal x = ((c->fixed >> p) & 1) ? (((c->corner >> p) & 1) ? c->b : c->a) : xf[j++];
+    PetscCall(PetscSNPrintf(one, sizeof(one), "%s%g", p ? ", " : "", (double)x));
+    PetscCall(PetscStrlcat(where, one, sizeof(where)));
+  }
+  PetscCall(PoissonExactGetInfo(c->exact, NULL, &expr));
+  SETERRQ(comm, PETSC_ERR_USER_INPUT, "-exact '%s': the %s is not finite at the quadrature point (%s): choose an -exact that is finite and smooth on the whole domain", expr ? expr : "", name, where);
+}
+
 /* Values v[i] and tensor quadrature weights w[i] of the function of ec at the Ns grid multi-indices ix. */
 static PetscErrorCode EvalGridPoints(MPI_Comm comm, const EvalCtx *ec, PetscInt nd, const PetscReal xq[], const PetscReal wq[], PetscInt Ns, const PetscInt ix[], const char name[], PetscReal v[], PetscReal w[])
 {
@@ -222,8 +240,8 @@ static PetscErrorCode EvalGridPoints(MPI_Comm comm, const EvalCtx *ec, PetscInt 
     }
   }
   PetscCall(EvalPoints(ec, Ns, xf, v));
+  for (PetscInt i = 0; i < Ns; i++) PetscCall(EvalRefuseNonFinite(comm, ec, &xf[i * nd], v[i], name));
   PetscCall(PetscFree(xf));
-  for (PetscInt i = 0; i < Ns; i++) PetscCheck(!PetscIsInfOrNanReal(v[i]), comm, PETSC_ERR_FP, "The %s is not finite at a quadrature point", name);
   PetscFunctionReturn(0);
 }
 
@@ -256,11 +274,11 @@ static PetscErrorCode CPGridProbeRankOne(MPI_Comm comm, const EvalCtx *ec, Petsc
       for (PetscInt j = 0; j < nq; j++)
         for (PetscInt r = 0; r < nd; r++) xf[(p * nq + j) * nd + r] = r == p ? xq[j] : xq[vidx[ipiv * nd + r]];
     PetscCall(EvalPoints(ec, nd * nq, xf, cp->H));
-    PetscCall(PetscFree(xf));
     for (PetscInt i = 0; i < nd * nq; i++) {
-      PetscCheck(!PetscIsInfOrNanReal(cp->H[i]), comm, PETSC_ERR_FP, "The %s is not finite at a quadrature point", name);
+      PetscCall(EvalRefuseNonFinite(comm, ec, &xf[i * nd], cp->H[i], name));
       if (i >= nq) cp->H[i] /= fpiv;
     }
+    PetscCall(PetscFree(xf));
     for (PetscInt i = 0; i < Sv; i++) {
       err2 += vwt[i] * PetscSqr(vval[i] - CPGridValue(cp, 1, &vidx[i * nd]));
       norm2 += vwt[i] * PetscSqr(vval[i]);
@@ -451,7 +469,7 @@ static PetscErrorCode KhEdgeData(PoissonKhronos *kh, PoissonExact exact, const E
   for (PetscInt q = 0; q < nq; q++)
     for (PetscInt p = 0; p < d; p++) x[q * d + p] = ((ec->fixed >> p) & 1) ? (((ec->corner >> p) & 1) ? kh->b : kh->a) : kh->xq[q];
   PetscCall(PoissonExactEvaluateBatch(exact, nq, x, cp->H, NULL));
-  for (PetscInt q = 0; q < nq; q++) PetscCheck(!PetscIsInfOrNanReal(cp->H[q]), kh->comm, PETSC_ERR_FP, "The Dirichlet data are not finite at a boundary quadrature point");
+  for (PetscInt q = 0; q < nq; q++) PetscCall(EvalRefuseNonFinite(kh->comm, ec, &kh->xq[q], cp->H[q], "boundary value u (Dirichlet data)"));
   PetscCall(PetscFree(x));
   PetscFunctionReturn(0);
 }
@@ -754,6 +772,28 @@ static PetscErrorCode KhGaussRule(const PoissonKhronos *kh, PetscInt qper, Petsc
   PetscFunctionReturn(0);
 }
 
+/* Refuses a basis (-sna_khronos_nodes G, -sna_khronos_degree k) whose arrays would not fit in memory or whose sizes
+   would overflow a PetscInt, before anything is allocated: KhSetUpBasis()'s G x G mass and stiffness and its
+   nq x G quadrature table (nq = (G - k) qper), the ALS solve's d G x G 1-D matrices and their factors, the
+   tensor solve's nq x nq source grid (points and values) and its (G - 2)^2 Galerkin system and eigenvectors.
+   Without it a large G was a failed PetscMalloc() reported with an out-of-range error code, or an allocation of
+   many GB. In floating point, so that nothing wraps before it is refused. */
+static PetscErrorCode KhCheckMemory(const PoissonKhronos *kh, PetscBool tensor, PetscInt qper)
+{
+  const PetscLogDouble G = (PetscLogDouble)kh->nodes, n = G - 2, d = (PetscLogDouble)kh->dim, nq = (PetscLogDouble)(kh->nodes - kh->degree) * (PetscLogDouble)qper;
+  const PetscLogDouble largest = PetscMax(PetscMax(G * G, nq * G), tensor ? 2 * nq * nq : (d * G * G));
+  PetscLogDouble       entries = 2 * G * G + nq * (G + 2);
+  char                 what[256];
+
+  PetscFunctionBegin;
+  entries += tensor ? 3 * nq * nq + 2 * nq * n + 12 * n * n : (2 + 2 * d) * G * G;
+  PetscCall(PetscSNPrintf(what, sizeof(what), "-sna_khronos_nodes %" PetscInt_FMT " with -sna_khronos_degree %" PetscInt_FMT " (%s solve in %" PetscInt_FMT "-D: 1-D matrices of %" PetscInt_FMT "^2 entries%s)", kh->nodes, kh->degree, tensor ? "tensor" : "ALS", kh->dim,
+                          kh->nodes, tensor ? ", the Galerkin system in the whole tensor space and the source on the quadrature grid" : ""));
+  PetscCheck(largest <= (PetscLogDouble)PETSC_MAX_INT, kh->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s needs arrays of %.3g entries, more than a PetscInt counts (%" PetscInt_FMT "): choose a smaller -sna_khronos_nodes", what, (double)largest, (PetscInt)PETSC_MAX_INT);
+  PetscCall(SNAPSCheckMemory(kh->comm, 8 * entries, what));
+  PetscFunctionReturn(0);
+}
+
 /* Basis, 1-D mass and stiffness, and the 1-D Gauss quadrature aligned with the knot intervals (qper
    points per interval). */
 static PetscErrorCode KhSetUpBasis(PoissonKhronos *kh, PetscInt qper)
@@ -816,7 +856,10 @@ static PetscErrorCode KhTensorLoad(PoissonKhronos *kh, PoissonExact exact, const
         pts[2 * (i * nq + j) + 1] = kh->xq[j];
       }
     PetscCall(PoissonExactEvaluateBatch(exact, nq * nq, pts, NULL, fq)); /* fq[i*nq + j] = f(x_i, y_j) */
-    for (PetscInt i = 0; i < nq * nq; i++) PetscCheck(!PetscIsInfOrNanReal(fq[i]), kh->comm, PETSC_ERR_FP, "The source f is not finite at the quadrature point (%g, %g)", (double)pts[2 * i], (double)pts[2 * i + 1]);
+    {
+      const EvalCtx all = {exact, 2, 1, 0, 0, kh->a, kh->b}; /* f, no coordinate pinned: pts are the points */
+      for (PetscInt i = 0; i < nq * nq; i++) PetscCall(EvalRefuseNonFinite(kh->comm, &all, &pts[2 * i], fq[i], "source f = -Laplace(u)"));
+    }
     /* tmp(h, i) = sum_j WB(h, j) f(x_i, y_j); X(h, g) = sum_i tmp(h, i) WB(g, i) */
     PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bn, &bq, &bq, &one, WB, &bn, fq, &bq, &zero, tmp, &bn));
     PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bn, &bn, &bq, &one, tmp, &bn, WB, &bn, &zero, X, &bn));
@@ -1158,6 +1201,8 @@ static PetscErrorCode KhReadRitzSolution(PoissonKhronos *kh)
   PetscCall(SNAGetConvergedReason(kh->sna, &reason));
   kh->total_sweeps = its;
   kh->reason       = SNAConvergedReasons[reason];
+  /* the fit's reason is its last stage's: a growth that reached the cap says CONVERGED_RTOL too */
+  kh->rank_stop = reason == SNA_DIVERGED_NANORINF ? "not finite" : (M < Mx ? "tolerance" : "rank cap");
   PetscCall(SNAGetTolerances(kh->sna, &atol, &rtol, &max_it));
   PetscCall(SNADestroy(&kh->sna));
   for (PetscInt p = 0; p < d; p++) {
@@ -1241,7 +1286,7 @@ PetscErrorCode PoissonKhronosViewOptions(MPI_Comm comm, PetscInt dim, PetscReal 
 
 PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, PetscReal a, PetscReal b, PoissonKhronos *kh)
 {
-  PetscInt       edim, srank, nint;
+  PetscInt       edim, srank, nint, qper;
   PetscReal      stol, times[2];
   PetscBool      monitor, cross, tensor = PETSC_FALSE;
   PetscLogDouble t0, t1 = 0, t2;
@@ -1259,16 +1304,18 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
   PetscCall(KhGetSourceOptions(kh, &stol, &srank, &cross, &monitor));
   kh->source_tol = stol;
   kh->n          = kh->nodes - 2;
-  PetscCall(KhRegisterEvents());
-  PetscCallMPI(MPI_Barrier(comm));
-  PetscCall(PetscTime(&t0));
-  PetscCall(PetscLogEventBegin(KH_BASIS, 0, 0, 0, 0));
   /* the tensor solve integrates f by k Gauss points per interval (exact to degree 2k - 1, enough for the
      optimal L2 rate; the errors equal those of k + 1 points to 3 digits, at (k/(k+1))^2 of the f
      evaluations, which are the solve's main cost); the compressions of the ALS solve fit on k + 4
      points per interval on coarse grids */
   nint = kh->nodes - kh->degree;
-  PetscCall(KhSetUpBasis(kh, tensor ? kh->degree : kh->degree + 1 + (nint >= 32 ? 0 : 3)));
+  qper = tensor ? kh->degree : kh->degree + 1 + (nint >= 32 ? 0 : 3);
+  PetscCall(KhCheckMemory(kh, tensor, qper));
+  PetscCall(KhRegisterEvents());
+  PetscCallMPI(MPI_Barrier(comm));
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscLogEventBegin(KH_BASIS, 0, 0, 0, 0));
+  PetscCall(KhSetUpBasis(kh, qper));
   PetscCall(PetscLogEventEnd(KH_BASIS, 0, 0, 0, 0));
   if (tensor)
     PetscCall(KhSolveTensor2D(kh, exact, stol, srank, cross, monitor, &t1));

@@ -42,6 +42,10 @@ typedef struct {
   const char *truncation;       /* tensor: why the rank truncation stopped: "tolerance" (energy error <= -sna_fit_rtol |J|),
                                    "full rank" or "rank cap" (-sna_khronos_modes reached first); als: NULL */
   PetscReal   truncation_error; /* tensor: the energy error of the truncation (0 for als) */
+  const char *rank_stop;        /* als: what ended the greedy rank growth: "tolerance" (a further mode lowered the energy by
+                                   <= -sna_fit_rtol |J| and was dropped), "rank cap" (-sna_khronos_modes reached: more modes
+                                   were not tried, while reason, the last ALS stage's, may say CONVERGED_RTOL) or "not
+                                   finite"; tensor: NULL */
   PetscInt    source_rank;      /* rank of the compressed source (0: not compressed) */
   PetscReal   source_error;     /* relative weighted L2 error of the compressed source */
   PetscReal   source_tol;       /* -khronos_source_tol, which source_error may miss (the best rank found is kept) */

@@ -7,8 +7,8 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -results <r.json>       JSON report: method, dim, dofs, l2_error_squared, h1_error (the H1 seminorm of\n"
                            "                          u_h - u), wall_time_s (setup + solve), error_time_s (the error quadrature,\n"
                            "                          also the -log_view event PoissonErrors), ...\n"
-                           "  -view_solution <u.h5>   mesh and solution as HDF5, plus u.xmf for ParaView (none beside /dev/null or\n"
-                           "                          a terminal; a pipe is refused) (khronos: d = 2, 3; the\n"
+                           "  -view_solution <u.h5>   mesh and solution as HDF5, plus u.xmf for ParaView (d = 2, 3; none beside /dev/null or\n"
+                           "                          a terminal; a pipe is refused) (khronos: the\n"
                            "                          solution on a grid of -khronos_view_points per direction (2-D 129, 3-D 33),\n"
                            "                          stored as the dataset /X, /Y that snaps-predict -data reads, and as /u\n"
                            "                          shaped like the grid for the .xmf)\n"
@@ -23,7 +23,8 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "FEM: -dm_plex_box_faces n[,n[,n]] (16), -petscspace_degree k (1), -dm_plex_filename meshes/square.msh,\n"
                            "  -dm_plex_simplex, -dm_refine, -ksp_type (cg), -ksp_rtol (1e-12), -ksp_monitor, -fem_assembly auto|box|plex\n"
                            "  (auto: box, a DMDA tensor grid with -pc_type hypre (BoomerAMG), for a box of quadrilaterals/hexahedra without\n"
-                           "  -dm_refine or -view_solution; else plex, DMPlex + PetscFE with -pc_type gamg).\n"
+                           "  -dm_refine or -view_solution; else plex, DMPlex + PetscFE with -pc_type gamg); -ksp_guess_type fischer|pod|sna\n"
+                           "  (sna: -ksp_guess_sna_model m.h5, a model of this operator's unknowns).\n"
                            "KHRONOS: the trial space is a KHRONOS SNA on [a,b]^d and takes the class's options, with this program's\n"
                            "  defaults: -sna_khronos_degree k (3; 1 to 7), -sna_khronos_nodes G (10, incl. the 2 boundary functions).\n"
                            "  -khronos_solve tensor|als (2-D: tensor; d > 2: als only). tensor: f integrated by tensor Gauss quadrature\n"
@@ -41,7 +42,9 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  -sna_khronos_modes M (4) with\n"
                            "  -sna_fit_max_it (50) ALS sweeps per stage, each new mode started at random (-sna_khronos_seed), kept\n"
                            "  when it lowers the energy by more than -sna_fit_rtol |J| (1e-10): the SNA class's Ritz fit (SNASetRitzForm),\n"
-                           "  whose stop reason the report gives (converged_reason). -sna_monitor: energies per rank/sweep.\n"
+                           "  whose stop reason the report gives (converged_reason: the last ALS stage's; DIVERGED_* warned about); rank_stop says what ended\n"
+                           "  the rank growth: tolerance, or rank cap (-sna_khronos_modes reached, more modes not tried; warned about\n"
+                           "  when M > 1). -sna_monitor: energies per rank/sweep.\n"
                            "  The old -khronos_degree, -khronos_nodes, -khronos_modes, -khronos_sweeps, -khronos_tol and\n"
                            "  -khronos_monitor are rejected, naming the new option.\n";
 
@@ -152,6 +155,13 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the source's rank-%" PetscInt_FMT " compression has relative error %.1e, above -khronos_source_tol %g: the rank growth stopped (no further improvement, or -khronos_source_rank) and the best rank found is used; raise -khronos_source_rank, or set -khronos_source_tol to what is reachable\n", kh.source_rank, (double)kh.source_error, (double)kh.source_tol));
   if (kh.truncation && !strcmp(kh.truncation, "rank cap"))
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the tensor solve's rank truncation stopped at the rank cap -sna_khronos_modes %" PetscInt_FMT " with energy error %.3e, above the tolerance -sna_fit_rtol %g |J|: raise -sna_khronos_modes (or leave it unset) for the tolerance\n", kh.modes, (double)kh.truncation_error, (double)kh.tol));
+  /* the report's converged_reason alone said that the last ALS stage ran out of sweeps (or went non-finite) */
+  if (kh.reason && !strncmp(kh.reason, "DIVERGED", 8))
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the ALS solve did not converge (%s: %s): %s\n", kh.reason, !strcmp(kh.reason, "DIVERGED_ITS") ? "its last stage used all -sna_fit_max_it sweeps" : "see -sna_monitor",
+                          !strcmp(kh.reason, "DIVERGED_ITS") ? "raise -sna_fit_max_it" : "check -exact and the basis options"));
+  /* a cap of 1 tells nothing of a further mode; above 1 the last mode kept still lowered the energy by more than the tolerance */
+  if (kh.rank_stop && !strcmp(kh.rank_stop, "rank cap") && kh.modes_max > 1)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-poisson: the ALS solve's rank growth stopped at the rank cap -sna_khronos_modes %" PetscInt_FMT ", its last mode still lowering the energy by more than -sna_fit_rtol %g |J|, so more modes were not tried (converged_reason %s is the last ALS stage's): raise -sna_khronos_modes for the tolerance\n", kh.modes_max, (double)kh.tol, kh.reason));
   PetscCall(SNAViewFromOptions(kh.sna, NULL, "-sna_view"));
   PetscCall(KhronosWrite(&kh, view, npoints, model));
   if (results) {
@@ -166,6 +176,7 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
     PetscCall(SNAPSReportSetReal(report, "energy", kh.energy));
     PetscCall(SNAPSReportSetString(report, "solve", kh.solve));
     if (kh.reason) PetscCall(SNAPSReportSetString(report, "converged_reason", kh.reason));
+    if (kh.rank_stop) PetscCall(SNAPSReportSetString(report, "rank_stop", kh.rank_stop));
     if (kh.truncation) { /* the tensor solve */
       PetscCall(SNAPSReportSetString(report, "truncation_stop", kh.truncation));
       PetscCall(SNAPSReportSetReal(report, "truncation_energy_error", kh.truncation_error));
@@ -247,6 +258,7 @@ int main(int argc, char **argv)
   const char    *source;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(SNAGuessInitializePackage()); /* -ksp_guess_type sna without -dll_append, as snaps-poisson-param */
   PetscCall(PetscLogEventRegister("PoissonErrors", DM_CLASSID, &POISSON_ERRORS));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-poisson options", NULL);
@@ -269,6 +281,9 @@ int main(int argc, char **argv)
   }
   PetscCheck(!hasmodel || method == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model %s saves a KHRONOS solution as an SNA model: it needs -method khronos (a FEM solution is not an SNA; use -view_solution)", model);
   PetscCheck(!hasview || method == 0 || dim == 2 || dim == 3, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-view_solution with -method khronos writes 2-D and 3-D grids for ParaView, not -dim %" PetscInt_FMT ": save the solution with -model u.h5 and evaluate it with snaps-predict instead", dim);
+  /* PETSc writes 1-D vertices as a vector, which the .xmf (XDMF: 2-D or 3-D geometry) cannot describe: refused before the
+     solve (it failed after it, "Error in external library", leaving u.h5 without its .xmf) */
+  PetscCheck(!hasview || method == 1 || dim >= 2, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-view_solution with -method fem writes the mesh and the solution with an XDMF description for ParaView in 2-D and 3-D, not -dim %" PetscInt_FMT ": remove -view_solution (the errors are reported without it)", dim);
   PetscCheck(dim >= 1 && dim <= POISSON_EXACT_MAX_DIM, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-dim must be between 1 and %d, not %" PetscInt_FMT, POISSON_EXACT_MAX_DIM, dim);
   PetscCheck(!vpset || (method == 1 && hasview), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-khronos_view_points %" PetscInt_FMT " sets the grid that -view_solution writes with -method khronos, but %s: add %s, or remove -khronos_view_points", vpoints, method == 1 ? "there is no -view_solution" : "the method is fem (its -view_solution writes the mesh)", method == 1 ? "-view_solution u.h5" : "-method khronos");
   if (method == 1 && hasview) PetscCall(PoissonKhronosCheckViewPoints(PETSC_COMM_WORLD, dim, vpoints)); /* before the solve, not after it */

@@ -107,6 +107,13 @@ def main():
         refused([poisson, "-exact", "sqrt(x)", "-fem_assembly", assembly, "-dm_plex_box_faces", "4"] + fast,
                 r"-exact 'sqrt\(x\)': the solution u \(the Dirichlet data\) or the source f = -Laplace\(u\) is not finite at x = \(-1")
     refused([param, "-params", "1", "-source", "sqrt(x-0.5)", "-dm_plex_box_faces", "4"], r"Sample 0 \(mu = 1\.?\): -source is not finite everywhere")
+    # ... and by KHRONOS (session 23: "The Dirichlet data are not finite at a boundary quadrature point", no option, no point)
+    refused([poisson, "-method", "khronos", "-exact", "sqrt(x+0.5)*(1-y^2)"],
+            r"-exact 'sqrt\(x\+0\.5\)\*\(1-y\^2\)': the boundary value u \(Dirichlet data\) is not finite at the quadrature point \(-1\.?, -0\.9678\): choose an -exact")
+    refused([poisson, "-method", "khronos", "-khronos_solve", "als", "-exact", "sqrt(x+0.5)*(1-y^2)"],
+            r"-exact 'sqrt\(x\+0\.5\)\*\(1-y\^2\)': the source f is not finite at the quadrature point \(-0\.96[0-9]*, -0\.57[0-9]*\): choose an -exact")
+    refused([poisson, "-method", "khronos", "-exact", "1/((x-0.1)*(y-0.2)*(x-y))"],
+            r"the source f = -Laplace\(u\) is not finite at the quadrature point \(-0\.9678, -0\.9678\)")
 
     # finding 8: the failed sample is named, and no temporary snapshot file is left
     with h5py.File(p("xs.h5"), "w") as h:

@@ -83,5 +83,11 @@ check(r.get("source_fit", "").startswith("tensor quadrature") and "source_tol" n
 run([POISSON, "-method", "khronos", "-sna_khronos_nodes", "20", "-error_cells", "16", "-error_order", "2", "-khronos_source_tol", "1e-6", "-results", p("k20.json")])
 r = json.load(open(p("k20.json")))
 check(r.get("source_tol") == 1e-6 and r.get("source_tol_met") is True, "the cross probe's tolerance is reported where the probe ran")
+check("rank_stop" not in r, "the tensor solve reports no rank_stop (its truncation_stop says why it stopped)")
+# the ALS solve: what ended the rank growth (session 23: a rank cap was reported as CONVERGED_RTOL, nothing else)
+for modes, stop in (("4", "tolerance"), ("1", "rank cap")):
+    run([POISSON, "-method", "khronos", "-khronos_solve", "als", "-sna_khronos_modes", modes, "-error_cells", "16", "-error_order", "2", "-results", p("als.json")])
+    r = json.load(open(p("als.json")))
+    check(r.get("rank_stop") == stop, "ALS rank_stop with -sna_khronos_modes %s on sin(pi x) sin(pi y) is %r (got %r)" % (modes, stop, r.get("rank_stop")))
 if fails:
     sys.exit("FAILED: " + "; ".join(fails))

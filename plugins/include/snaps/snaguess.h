@@ -48,7 +48,7 @@
      -ksp_guess_sna_check_fingerprint <bool>  compare the operator with the model's fingerprint (default true)
      -ksp_guess_sna_monitor                one line per guess: where mu came from (and whether it lies outside the
                                            model's training box), |c|, correction, time
-   -ksp_view shows the model and what the guess did. The model is loaded again when the operator's size, row
+   -ksp_view shows the model and what the guess did; -ksp_guess_view shows the same after each guess. The model is loaded again when the operator's size, row
    layout (after KSPReset()) or the KSP's DM changes.
 
    Model file contract (HDF5, readable with h5py; written by snaps-pod through SNAGuessModelWrite()):

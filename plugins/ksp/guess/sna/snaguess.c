@@ -30,6 +30,8 @@ typedef enum {
   SOURCE_RHS
 } ParameterSource;
 static const char *const ParameterSources[] = {"nowhere (not needed)", "the application (SNAGuessSetParameters)", "-ksp_guess_sna_params", "the right-hand side"};
+/* ParameterSources[s], with the options source named as given (its prefix): defined after KSPGuess_SNA */
+#define SourceName(g, s) ((s) == SOURCE_OPTIONS ? (g)->opt_params_name : ParameterSources[s])
 
 typedef struct {
   /* options */
@@ -39,6 +41,10 @@ typedef struct {
   char        record[PETSC_MAX_PATH_LEN]; /* -ksp_guess_sna_record_operators; "" if not recording */
   PetscInt    galerkin_modes;             /* requested; PETSC_DEFAULT: all */
   const char *rhs_option;                 /* -ksp_guess_sna_reduced_rhs(_tol) if given, for the check at load; else NULL */
+  char        pre[64];                    /* the options prefix of the guess (its KSP's), "" if none: messages name the
+                                             options as they are given, -<prefix>ksp_guess_sna_... */
+  char        opt_params_name[96];        /* -<prefix>ksp_guess_sna_params, a parameter source */
+  char        rhs_option_name[96];        /* what rhs_option points to */
   BasisKernel kernel;                     /* -ksp_guess_sna_basis_kernel */
   PetscInt    nopt, napp;                 /* parameters from the options and from the application */
   PetscReal   opt_params[SNAGUESS_MAX_PARAMS], app_params[SNAGUESS_MAX_PARAMS];
@@ -149,7 +155,7 @@ static PetscErrorCode KSPGuessSNALoadModel(KSPGuess guess)
   if (g->kernel == KERNEL_AUTO) PetscCall(SNAGuessBasisTimeKernels(&g->model.V, &g->tblas, &g->tvec));
   g->blas = (PetscBool)(g->model.V.data && (g->kernel == KERNEL_BLAS || (g->kernel == KERNEL_AUTO && g->tblas <= g->tvec)));
   /* checked here, where k is known: a larger m would silently become all modes, another method */
-  PetscCheck(g->galerkin_modes == PETSC_DEFAULT || g->galerkin_modes <= k, comm, PETSC_ERR_ARG_OUTOFRANGE, "-ksp_guess_sna_galerkin_modes %" PetscInt_FMT ": the model '%s' has %" PetscInt_FMT " POD modes, so it must be -1 (all) or 1..%" PetscInt_FMT, g->galerkin_modes, g->file, k, k);
+  PetscCheck(g->galerkin_modes == PETSC_DEFAULT || g->galerkin_modes <= k, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%sksp_guess_sna_galerkin_modes %" PetscInt_FMT ": the model '%s' has %" PetscInt_FMT " POD modes, so it must be -1 (all) or 1..%" PetscInt_FMT, g->pre, g->galerkin_modes, g->file, k, k);
   g->kg = g->galerkin_modes == PETSC_DEFAULT ? k : g->galerkin_modes;
   PetscCall(PetscMalloc5(g->kg * g->kg, &g->G, PetscMax(k, g->model.r), &g->rhs, k, &g->coef, g->kg, &g->pivots, g->kg * g->kg, &g->Gcopy));
   /* V^T b through W costs 2 r n (z = W^T b, then s = b - W z to check it) instead of k n: worth it for r < k / 2 */
@@ -178,7 +184,7 @@ static PetscErrorCode KSPGuessSNACheckFingerprint(KSPGuess guess)
   PetscCall(SNAPSOperatorFingerprint(guess->A, g->nat, g->fingerprint));
   PetscCall(PetscStrcmp(g->fingerprint, g->model.fingerprint, &same));
   PetscCheck(same, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP,
-             "The initial-guess model '%s' was trained for the operator with fingerprint %s but this operator's fingerprint is %s: same size (%" PetscInt_FMT "), but another mesh, element, boundary treatment or ordering. Train a model for this problem (or, at your own risk, -ksp_guess_sna_check_fingerprint false)", g->file, g->model.fingerprint, g->fingerprint, g->model.n);
+             "The initial-guess model '%s' was trained for the operator with fingerprint %s but this operator's fingerprint is %s: same size (%" PetscInt_FMT "), but another mesh, element, boundary treatment or ordering. Train a model for this problem (or, at your own risk, -%sksp_guess_sna_check_fingerprint false)", g->file, g->model.fingerprint, g->fingerprint, g->model.n, g->pre);
   g->printed_mat   = guess->A;
   g->printed_state = state;
   PetscFunctionReturn(0);
@@ -211,7 +217,12 @@ static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
   DM            odm;
 
   PetscFunctionBegin;
-  PetscCheck(g->file[0], comm, PETSC_ERR_USER_INPUT, "The sna initial guess needs a model file: -ksp_guess_sna_model <model.h5> (build one with snaps-pod)");
+  if (!g->file[0]) {
+    PetscBool bare = PETSC_FALSE; /* given without the KSP's prefix: the usual slip with a prefixed KSP */
+
+    if (g->pre[0]) PetscCall(PetscOptionsHasName(((PetscObject)guess)->options, NULL, "-ksp_guess_sna_model", &bare));
+    SETERRQ(comm, PETSC_ERR_USER_INPUT, "The sna initial guess needs a model file: -%sksp_guess_sna_model <model.h5> (build one with snaps-pod)%s%s%s", g->pre, bare ? "; -ksp_guess_sna_model is set, but this KSP's options have the prefix '" : "", bare ? g->pre : "", bare ? "'" : "");
+  }
   PetscCall(KSPGuessSNATakeKSPParameters(guess));
   PetscCall(MatGetSize(guess->A, &n, NULL));
   PetscCall(MatGetLocalSize(guess->A, &nloc, NULL));
@@ -226,8 +237,8 @@ static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
   /* the options against the model, at every set-up (they may change without a reload): a wrong count of
      -ksp_guess_sna_params would be reported only on the paths that read them; the V^T b options do nothing
      unless every mode is corrected */
-  PetscCheck(!g->nopt || g->nopt == g->model.q, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_SIZ, "The initial-guess model '%s' takes %" PetscInt_FMT " parameters but %" PetscInt_FMT " were given by %s", g->file, g->model.q, g->nopt, ParameterSources[SOURCE_OPTIONS]);
-  PetscCheck(!g->rhs_option || g->kg == g->model.k, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "%s applies to the Galerkin projection on all modes only, but -ksp_guess_sna_galerkin_modes %" PetscInt_FMT " corrects the first %" PetscInt_FMT " of the model's %" PetscInt_FMT ": remove %s or -ksp_guess_sna_galerkin_modes", g->rhs_option, g->kg, g->kg, g->model.k, g->rhs_option);
+  PetscCheck(!g->nopt || g->nopt == g->model.q, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_SIZ, "The initial-guess model '%s' takes %" PetscInt_FMT " parameters but %" PetscInt_FMT " were given by %s", g->file, g->model.q, g->nopt, SourceName(g, SOURCE_OPTIONS));
+  PetscCheck(!g->rhs_option || g->kg == g->model.k, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "%s applies to the Galerkin projection on all modes only, but -%sksp_guess_sna_galerkin_modes %" PetscInt_FMT " corrects the first %" PetscInt_FMT " of the model's %" PetscInt_FMT ": remove %s or -%sksp_guess_sna_galerkin_modes", g->rhs_option, g->pre, g->kg, g->kg, g->model.k, g->rhs_option, g->pre);
   if (g->check_fingerprint) PetscCall(KSPGuessSNACheckFingerprint(guess));
   PetscFunctionReturn(0);
 }
@@ -252,9 +263,9 @@ static PetscErrorCode KSPGuessSNAOperatorSource(KSPGuess_SNA *g, char buf[], siz
   if (!g->model.op)
     PetscCall(PetscStrncpy(buf, "the model has no /operator", len));
   else if (!g->use_opmodel)
-    PetscCall(PetscStrncpy(buf, "-ksp_guess_sna_operator_model false", len));
+    PetscCall(PetscSNPrintf(buf, len, "-%sksp_guess_sna_operator_model false", g->pre));
   else if (g->record[0])
-    PetscCall(PetscStrncpy(buf, "recording them (-ksp_guess_sna_record_operators)", len));
+    PetscCall(PetscSNPrintf(buf, len, "recording them (-%sksp_guess_sna_record_operators)", g->pre));
   else if (np != g->model.q)
     PetscCall(PetscSNPrintf(buf, len, "the model's /operator needs the %" PetscInt_FMT " parameters, which are not known", g->model.q));
   else if (g->kg > g->model.op->k)
@@ -307,7 +318,7 @@ static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
       PetscCall(SNAGuessBasisDot(&g->model.V, g->blas, g->AV[j], g->kg, g->G + j * g->kg)); /* column j: <A v_j, v_i> */
     }
     if (g->record[0]) {
-      PetscCheck(np == g->model.q, comm, PETSC_ERR_USER_INPUT, "Recording reduced operators (-ksp_guess_sna_record_operators) needs the parameters of every solve: SNAGuessSetParameters() or -ksp_guess_sna_params with %" PetscInt_FMT " values", g->model.q);
+      PetscCheck(np == g->model.q, comm, PETSC_ERR_USER_INPUT, "Recording reduced operators (-%sksp_guess_sna_record_operators) needs the parameters of every solve: SNAGuessSetParameters() or -%sksp_guess_sna_params with %" PetscInt_FMT " values", g->pre, g->pre, g->model.q);
       if (!g->rec.count) {
         g->rec.k = g->kg;
         g->rec.q = g->model.q;
@@ -343,7 +354,7 @@ static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
     }
   }
   if (!g->cholesky) PetscCallBLAS("LAPACKgetrf", LAPACKgetrf_(&bk, &bk, g->G, &bk, g->pivots, &info));
-  PetscCheck(info == 0, comm, PETSC_ERR_MAT_LU_ZRPVT, "The reduced operator V^T A V of the sna initial guess (%" PetscInt_FMT " modes%s) is singular (LAPACK getrf info %d): fewer -ksp_guess_sna_galerkin_modes%s", g->kg, g->from_model ? ", from the model's /operator" : "", (int)info, g->from_model ? ", or -ksp_guess_sna_operator_model false" : "");
+  PetscCheck(info == 0, comm, PETSC_ERR_MAT_LU_ZRPVT, "The reduced operator V^T A V of the sna initial guess (%" PetscInt_FMT " modes%s) is singular (LAPACK getrf info %d): fewer -%sksp_guess_sna_galerkin_modes%s%s%s", g->kg, g->from_model ? ", from the model's /operator" : "", (int)info, g->pre, g->from_model ? ", or -" : "", g->from_model ? g->pre : "", g->from_model ? "ksp_guess_sna_operator_model false" : "");
   g->gmat   = guess->A;
   g->gstate = state;
   g->gvalid = PETSC_TRUE;
@@ -427,11 +438,11 @@ static PetscErrorCode KSPGuessSNATellOverride(KSPGuess guess)
   for (PetscInt p = 0; p < g->napp && !differ; p++) differ = (PetscBool)(g->app_params[p] != g->opt_params[p]);
   if (!differ) PetscFunctionReturn(0);
   g->override_told = PETSC_TRUE;
-  PetscCall(PetscPrintf(comm, "WARNING: -ksp_guess_sna_params"));
+  PetscCall(PetscPrintf(comm, "WARNING: -%sksp_guess_sna_params", g->pre));
   for (PetscInt p = 0; p < g->nopt; p++) PetscCall(PetscPrintf(comm, "%s%g", p ? "," : " ", (double)g->opt_params[p]));
   PetscCall(PetscPrintf(comm, " is overridden by the parameters the application passes with SNAGuessSetParameters()"));
   for (PetscInt p = 0; p < g->napp; p++) PetscCall(PetscPrintf(comm, "%s%g", p ? ", " : " (", (double)g->app_params[p]));
-  PetscCall(PetscPrintf(comm, "): the sna initial guess uses the application's (remove -ksp_guess_sna_params)\n"));
+  PetscCall(PetscPrintf(comm, "): the sna initial guess uses the application's (remove -%sksp_guess_sna_params)\n", g->pre));
   PetscFunctionReturn(0);
 }
 
@@ -470,7 +481,7 @@ static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
   g->source = g->napp ? SOURCE_APPLICATION : (g->nopt ? SOURCE_OPTIONS : SOURCE_RHS);
   PetscCall(KSPGuessSNATellOverride(guess));
   if (g->source == SOURCE_RHS) {
-    PetscCheck(g->model.r > 0, comm, PETSC_ERR_USER_INPUT, "The sna initial guess needs the problem's parameters (SNAGuessSetParameters() or -ksp_guess_sna_params mu1,...,mu%" PetscInt_FMT "), or a model with a /rhs group to read them from the right-hand side; '%s' has none", g->model.q, g->file);
+    PetscCheck(g->model.r > 0, comm, PETSC_ERR_USER_INPUT, "The sna initial guess needs the problem's parameters (SNAGuessSetParameters() or -%sksp_guess_sna_params mu1,...,mu%" PetscInt_FMT "), or a model with a /rhs group to read them from the right-hand side; '%s' has none", g->pre, g->model.q, g->file);
     const PetscInt r = g->model.r;
     PetscCall(VecGetArray(g->z, &a));
     PetscCall(SNAGuessBasisDot(&g->model.W, g->blas, b, r, a)); /* coordinates of b in the training right-hand sides' basis */
@@ -487,7 +498,7 @@ static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
     PetscCall(VecRestoreArray(g->z, &a));
     if (!g->model.rhs_map) PetscCall(SNAEvaluate(g->model.rhs_sna, g->z, g->c));
   } else {
-    PetscCheck(np == g->model.q, comm, PETSC_ERR_ARG_SIZ, "The initial-guess model '%s' takes %" PetscInt_FMT " parameters but %" PetscInt_FMT " were given by %s", g->file, g->model.q, np, ParameterSources[g->source]);
+    PetscCheck(np == g->model.q, comm, PETSC_ERR_ARG_SIZ, "The initial-guess model '%s' takes %" PetscInt_FMT " parameters but %" PetscInt_FMT " were given by %s", g->file, g->model.q, np, SourceName(g, g->source));
     PetscCall(VecGetArray(g->mu, &a));
     for (PetscInt p = 0; p < np; p++) a[p] = mu[p];
     PetscCall(VecRestoreArray(g->mu, &a));
@@ -573,7 +584,7 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
   g->count++;
   if (g->monitor) {
     MPI_Comm comm = PetscObjectComm((PetscObject)guess);
-    PetscCall(PetscPrintf(comm, "  KSPGuess sna: parameters from %s", ParameterSources[g->source]));
+    PetscCall(PetscPrintf(comm, "  KSPGuess sna: parameters from %s", SourceName(g, g->source)));
     if (g->source == SOURCE_APPLICATION || g->source == SOURCE_OPTIONS) {
       PetscInt         np;
       const PetscReal *mu;
@@ -591,6 +602,9 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
       PetscCall(PetscPrintf(comm, ", scaled by %.9g", (double)g->alpha));
     PetscCall(PetscPrintf(comm, ", %.3e s\n", (double)g->last_time));
   }
+  /* PETSc documents -ksp_guess_view for every KSPGuess but 3.18 reads it nowhere: the sna guess honours it (after
+     each guess, as -ksp_view after each solve) rather than leave it silently unused */
+  PetscCall(PetscObjectViewFromOptions((PetscObject)guess, NULL, "-ksp_guess_view"));
   PetscFunctionReturn(0);
 }
 
@@ -607,32 +621,35 @@ static PetscErrorCode KSPGuessReset_SNA(KSPGuess guess)
 static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
 {
   KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
-  PetscInt      n = SNAGUESS_MAX_PARAMS, modes = g->galerkin_modes == PETSC_DEFAULT ? -1 : g->galerkin_modes;
-  PetscReal     params[SNAGUESS_MAX_PARAMS];
+  PetscInt      n = SNAGUESS_MAX_PARAMS + 1, modes = g->galerkin_modes == PETSC_DEFAULT ? -1 : g->galerkin_modes; /* one slot more: more values are refused, not cut */
+  PetscReal     params[SNAGUESS_MAX_PARAMS + 1] = {0};
   PetscBool     set, help, modes_set, scale_set, opmodel_set, reduced_set, tol_set;
   MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
 
   PetscFunctionBegin;
+  PetscCall(PetscStrncpy(g->pre, ((PetscObject)guess)->prefix ? ((PetscObject)guess)->prefix : "", sizeof(g->pre)));
+  PetscCall(PetscSNPrintf(g->opt_params_name, sizeof(g->opt_params_name), "-%sksp_guess_sna_params", g->pre));
   PetscCall(PetscArraycpy(params, g->opt_params, SNAGUESS_MAX_PARAMS)); /* what -help shows */
   PetscOptionsBegin(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->prefix, "SNA initial guess options", "KSPGuess");
   PetscCall(PetscOptionsString("-ksp_guess_sna_model", "Model file (HDF5, from snaps-pod)", "KSPGuessSNA", g->file, g->file, sizeof(g->file), NULL));
-  PetscCall(PetscOptionsRealArray("-ksp_guess_sna_params", "Problem parameters mu1,mu2,... for every solve (SNAGuessSetParameters() overrides, with a warning)", "SNAGuessSetParameters", params, &n, &set));
+  PetscCall(PetscOptionsRealArray("-ksp_guess_sna_params", "Problem parameters mu1,mu2,... for every solve (default none, whatever value is shown: read from the right-hand side; SNAGuessSetParameters() overrides, with a warning)", "SNAGuessSetParameters", params, &n, &set));
   /* given without a value, PETSc reports it not set: that would silently mean "no parameters" (the right-hand side) */
   {
     PetscBool named;
     PetscCall(PetscOptionsHasName(((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_params", &named));
     if (named && !set) n = 0, set = PETSC_TRUE;
   }
-  PetscCheck(!set || n > 0, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_params needs the problem's parameters mu1,mu2,... (as many as the model has), but none were given: give the values, or remove the option to read them from the right-hand side");
+  PetscCheck(!set || n <= SNAGUESS_MAX_PARAMS, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_params takes at most %d values, but more were given", g->pre, SNAGUESS_MAX_PARAMS);
+  PetscCheck(!set || n > 0, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_params needs the problem's parameters mu1,mu2,... (as many as the model has), but none were given: give the values, or remove the option to read them from the right-hand side", g->pre);
   if (set) {
-    for (PetscInt p = 0; p < n; p++) PetscCheck(!PetscIsInfOrNanReal(params[p]), PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-ksp_guess_sna_params: parameter %" PetscInt_FMT " is not a finite number", p + 1);
+    for (PetscInt p = 0; p < n; p++) PetscCheck(!PetscIsInfOrNanReal(params[p]), PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_params: parameter %" PetscInt_FMT " is not a finite number", g->pre, p + 1);
     PetscCall(PetscArraycpy(g->opt_params, params, n));
     g->nopt = n;
   }
   PetscCall(PetscOptionsBool("-ksp_guess_sna_galerkin", "Galerkin correction of the prediction in the POD basis", "KSPGuessSNA", g->galerkin, &g->galerkin, NULL));
   PetscCall(PetscOptionsInt("-ksp_guess_sna_galerkin_modes", "Number of leading POD modes of the Galerkin correction (-1: all)", "KSPGuessSNA", modes, &modes, &modes_set));
   if (modes_set) {
-    PetscCheck(modes == -1 || modes >= 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-ksp_guess_sna_galerkin_modes must be -1 (all) or at least 1, not %" PetscInt_FMT, modes);
+    PetscCheck(modes == -1 || modes >= 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_galerkin_modes must be -1 (all) or at least 1, not %" PetscInt_FMT, g->pre, modes);
     if ((modes == -1 ? PETSC_DEFAULT : modes) != g->galerkin_modes) {
       g->galerkin_modes = modes == -1 ? PETSC_DEFAULT : modes;
       g->loaded[0]      = 0; /* work arrays are sized by it: reload (not for the same value: KSPSetFromOptions per solve) */
@@ -658,23 +675,32 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
     }
   }
   PetscCall(PetscOptionsReal("-ksp_guess_sna_reduced_rhs_tol", "Largest |b - W W^T b| / |b| for which -ksp_guess_sna_reduced_rhs drops the rest of b", "KSPGuessSNA", g->reduced_rhs_tol, &g->reduced_rhs_tol, &tol_set));
-  PetscCheck(g->reduced_rhs_tol >= 0 && g->reduced_rhs_tol < 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-ksp_guess_sna_reduced_rhs_tol must be in [0, 1), not %g", (double)g->reduced_rhs_tol);
+  PetscCheck(g->reduced_rhs_tol >= 0 && g->reduced_rhs_tol < 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs_tol must be in [0, 1), not %g", g->pre, (double)g->reduced_rhs_tol);
   PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGuessSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
   PetscCall(PetscOptionsBool("-ksp_guess_sna_monitor", "Print one line per guess", "KSPGuessSNA", g->monitor, &g->monitor, NULL));
+  {
+    PetscBool view; /* read after each guess (KSPGuessFormGuess_SNA): listed here for -help */
+    PetscCall(PetscOptionsName("-ksp_guess_view", "View the guess after each guess it forms (what -ksp_view shows of it), [viewer]", "KSPGuessView", &view));
+  }
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &help));
   if (help) PetscFunctionReturn(0); /* a help run lists the options; it checks none of them */
   /* options that do not apply are refused, not silently ignored */
-  PetscCheck(!g->record[0] || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_record_operators records the reduced operators of the Galerkin correction: add -ksp_guess_sna_galerkin");
-  PetscCheck(!modes_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_galerkin_modes %" PetscInt_FMT " applies to the Galerkin correction only: add -ksp_guess_sna_galerkin, or remove -ksp_guess_sna_galerkin_modes", modes);
-  PetscCheck(!scale_set || !g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_scale applies without a Galerkin correction only (-ksp_guess_sna_galerkin replaces the scaling): remove -ksp_guess_sna_scale or -ksp_guess_sna_galerkin");
-  PetscCheck(!opmodel_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_operator_model chooses the reduced operator of the Galerkin correction: add -ksp_guess_sna_galerkin, or remove -ksp_guess_sna_operator_model");
-  PetscCheck(!reduced_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_reduced_rhs applies to the Galerkin projection on all modes only: add -ksp_guess_sna_galerkin, or remove -ksp_guess_sna_reduced_rhs");
-  PetscCheck(!tol_set || (g->galerkin && g->reduced_rhs), comm, PETSC_ERR_USER_INPUT, "-ksp_guess_sna_reduced_rhs_tol %g applies to -ksp_guess_sna_reduced_rhs with the Galerkin projection on all modes only%s: remove -ksp_guess_sna_reduced_rhs_tol%s", (double)g->reduced_rhs_tol, g->galerkin ? ", which is off (-ksp_guess_sna_reduced_rhs false)" : "", g->galerkin ? ", or -ksp_guess_sna_reduced_rhs false" : ", or add -ksp_guess_sna_galerkin");
-  g->rhs_option = tol_set ? "-ksp_guess_sna_reduced_rhs_tol" : (reduced_set ? "-ksp_guess_sna_reduced_rhs" : NULL); /* against the modes corrected, at load */
+  PetscCheck(!g->record[0] || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_record_operators records the reduced operators of the Galerkin correction: add -%sksp_guess_sna_galerkin", g->pre, g->pre);
+  PetscCheck(!modes_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_galerkin_modes %" PetscInt_FMT " applies to the Galerkin correction only: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_galerkin_modes", g->pre, modes, g->pre, g->pre);
+  PetscCheck(!scale_set || !g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_scale applies without a Galerkin correction only (-%sksp_guess_sna_galerkin replaces the scaling): remove -%sksp_guess_sna_scale or -%sksp_guess_sna_galerkin", g->pre, g->pre, g->pre, g->pre);
+  PetscCheck(!opmodel_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_operator_model chooses the reduced operator of the Galerkin correction: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_operator_model", g->pre, g->pre, g->pre);
+  PetscCheck(!reduced_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs applies to the Galerkin projection on all modes only: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_reduced_rhs", g->pre, g->pre, g->pre);
+  PetscCheck(!tol_set || (g->galerkin && g->reduced_rhs), comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs_tol %g applies to -%sksp_guess_sna_reduced_rhs with the Galerkin projection on all modes only%s%s%s: remove -%sksp_guess_sna_reduced_rhs_tol, or %s%sksp_guess_sna_%s", g->pre, (double)g->reduced_rhs_tol, g->pre, g->galerkin ? ", which is off (-" : "", g->galerkin ? g->pre : "", g->galerkin ? "ksp_guess_sna_reduced_rhs false)" : "", g->pre, g->galerkin ? "-" : "add -", g->pre, g->galerkin ? "reduced_rhs false" : "galerkin");
+  PetscCall(PetscSNPrintf(g->rhs_option_name, sizeof(g->rhs_option_name), "-%sksp_guess_sna_reduced_rhs%s", g->pre, tol_set ? "_tol" : ""));
+  g->rhs_option = tol_set || reduced_set ? g->rhs_option_name : NULL; /* against the modes corrected, at load */
   /* rewritten after every new operator: refused before the first solve, not at it */
   if (g->record[0]) {
-    const char *outopt[1] = {"-ksp_guess_sna_record_operators"}, *out[1] = {g->record}, *inopt[1] = {"-ksp_guess_sna_model"}, *in[1] = {g->file};
+    char        outname[96], inname[96];
+    const char *outopt[1] = {outname}, *out[1] = {g->record}, *inopt[1] = {inname}, *in[1] = {g->file};
+
+    PetscCall(PetscSNPrintf(outname, sizeof(outname), "-%sksp_guess_sna_record_operators", g->pre));
+    PetscCall(PetscSNPrintf(inname, sizeof(inname), "-%sksp_guess_sna_model", g->pre));
 
     PetscCall(SNAPSCheckOutputs(comm, 1, outopt, out));
     PetscCall(SNAPSCheckOutputNotInput(comm, outopt[0], g->record, 1, inopt, in));
@@ -691,7 +717,7 @@ static PetscErrorCode KSPGuessView_SNA(KSPGuess guess, PetscViewer viewer)
   PetscFunctionBegin;
   PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &ascii));
   if (!ascii) PetscFunctionReturn(0);
-  PetscCall(PetscViewerASCIIPrintf(viewer, "model %s\n", g->file[0] ? g->file : "(none: set -ksp_guess_sna_model)"));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "model %s%s%s\n", g->file[0] ? g->file : "(none: set -", g->file[0] ? "" : g->pre, g->file[0] ? "" : "ksp_guess_sna_model)"));
   if (g->nat) PetscCall(SNAPSNaturalGetKind(g->nat, &kind));
   if (g->loaded[0]) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " POD modes of %" PetscInt_FMT " snapshots, %" PetscInt_FMT " parameters, %" PetscInt_FMT " right-hand-side modes, vector size %" PetscInt_FMT " (natural ordering: %s)\n", g->model.k, g->model.N, g->model.q, g->model.r, g->model.n, kind));
@@ -701,7 +727,7 @@ static PetscErrorCode KSPGuessView_SNA(KSPGuess guess, PetscViewer viewer)
     else if (g->kernel == KERNEL_AUTO)
       PetscCall(PetscViewerASCIIPrintf(viewer, "passes over the basis: %s (the faster at load, V^T b + V c: BLAS gemv %.3e s, VecMDot/VecMAXPY %.3e s)\n", g->blas ? "BLAS gemv" : "VecMDot/VecMAXPY", (double)g->tblas, (double)g->tvec));
     else
-      PetscCall(PetscViewerASCIIPrintf(viewer, "passes over the basis: %s (-ksp_guess_sna_basis_kernel %s)\n", g->blas ? "BLAS gemv" : "VecMDot/VecMAXPY", BasisKernels[g->kernel]));
+      PetscCall(PetscViewerASCIIPrintf(viewer, "passes over the basis: %s (-%sksp_guess_sna_basis_kernel %s)\n", g->blas ? "BLAS gemv" : "VecMDot/VecMAXPY", g->pre, BasisKernels[g->kernel]));
     if (g->model.ks < g->model.k) PetscCall(PetscViewerASCIIPrintf(viewer, "the SNA predicts the first %" PetscInt_FMT " coordinates\n", g->model.ks));
     if (g->galerkin) {
       char        why[128];
@@ -709,8 +735,8 @@ static PetscErrorCode KSPGuessView_SNA(KSPGuess guess, PetscViewer viewer)
 
       PetscCall(KSPGuessSNAOperatorSource(g, why, sizeof(why), &reason));
       if (!reason)
-        PetscCall(PetscViewerASCIIPrintf(viewer, "reduced operator: the model's, polynomial of degree %" PetscInt_FMT " in the parameters (%" PetscInt_FMT " terms, %" PetscInt_FMT " modes, fitted to %" PetscInt_FMT " records, misfit %.2e), at the parameters from %s%s\n", g->model.op->degree, g->model.op->T, g->model.op->k, g->model.op->nrecords, (double)g->model.op->misfit,
-                                         ParameterSources[g->napp ? SOURCE_APPLICATION : SOURCE_OPTIONS], g->napp && g->nopt ? " (overriding -ksp_guess_sna_params)" : ""));
+        PetscCall(PetscViewerASCIIPrintf(viewer, "reduced operator: the model's, polynomial of degree %" PetscInt_FMT " in the parameters (%" PetscInt_FMT " terms, %" PetscInt_FMT " modes, fitted to %" PetscInt_FMT " records, misfit %.2e), at the parameters from %s%s%s%s\n", g->model.op->degree, g->model.op->T, g->model.op->k, g->model.op->nrecords, (double)g->model.op->misfit,
+                                         SourceName(g, g->napp ? SOURCE_APPLICATION : SOURCE_OPTIONS), g->napp && g->nopt ? " (overriding " : "", g->napp && g->nopt ? g->opt_params_name : "", g->napp && g->nopt ? ")" : ""));
       else
         PetscCall(PetscViewerASCIIPrintf(viewer, "reduced operator: computed from A when it changes (%" PetscInt_FMT " products with A)%s%s\n", g->kg, g->model.op ? ", not from the model's /operator: " : "", g->model.op ? reason : ""));
     }
@@ -727,7 +753,7 @@ static PetscErrorCode KSPGuessView_SNA(KSPGuess guess, PetscViewer viewer)
       PetscCall(PetscViewerASCIIPrintf(viewer, "correction: Galerkin in the first %" PetscInt_FMT " POD modes\n", g->loaded[0] ? g->kg : g->galerkin_modes));
     else
       PetscCall(PetscViewerASCIIPrintf(viewer, "correction: %s\n", g->scale ? "least-squares scaling" : "none (the surrogate's prediction as it is)"));
-    PetscCall(PetscViewerASCIIPrintf(viewer, "parameters from %s%s\n", g->count ? ParameterSources[g->source] : (g->napp ? ParameterSources[SOURCE_APPLICATION] : (g->nopt ? ParameterSources[SOURCE_OPTIONS] : ParameterSources[SOURCE_RHS])), g->napp && g->nopt ? " (overriding -ksp_guess_sna_params)" : ""));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "parameters from %s%s%s%s\n", g->count ? SourceName(g, g->source) : (g->napp ? ParameterSources[SOURCE_APPLICATION] : (g->nopt ? g->opt_params_name : ParameterSources[SOURCE_RHS])), g->napp && g->nopt ? " (overriding " : "", g->napp && g->nopt ? g->opt_params_name : "", g->napp && g->nopt ? ")" : ""));
   }
   if (g->outside_count) PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " of the %" PetscInt_FMT " guesses had parameters outside the model's training box (the surrogate extrapolates there: weaker guesses)\n", g->outside_count, g->count));
   if (g->count) PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " guesses, last %.3e s, mean %.3e s (rank 0)\n", g->count, (double)g->last_time, (double)(g->total_time / g->count)));
@@ -899,7 +925,7 @@ PetscErrorCode SNAGuessPredictFields(KSP ksp, PetscInt N, const PetscReal mu[], 
   PetscCheck(N >= 0, PetscObjectComm((PetscObject)ksp), PETSC_ERR_ARG_OUTOFRANGE, "SNAGuessPredictFields: %" PetscInt_FMT " parameter points", N);
   if (N) PetscValidRealPointer(mu, 3);
   if (ksp->guess) PetscCall(PetscObjectTypeCompare((PetscObject)ksp->guess, KSPGUESSSNA, &sna));
-  PetscCheck(sna, PetscObjectComm((PetscObject)ksp), PETSC_ERR_ARG_WRONGSTATE, "SNAGuessPredictFields: the KSP has no sna initial guess (-ksp_guess_type sna -ksp_guess_sna_model <model.h5>, then KSPSetFromOptions())");
+  PetscCheck(sna, PetscObjectComm((PetscObject)ksp), PETSC_ERR_ARG_WRONGSTATE, "SNAGuessPredictFields: the KSP has no sna initial guess (-%sksp_guess_type sna -%sksp_guess_sna_model <model.h5>, then KSPSetFromOptions())", ((PetscObject)ksp)->prefix ? ((PetscObject)ksp)->prefix : "", ((PetscObject)ksp)->prefix ? ((PetscObject)ksp)->prefix : "");
   PetscCall(PetscLogEventBegin(KSPGUESS_SNA_Predict, ksp, X, 0, 0));
   PetscUseMethod(ksp->guess, "SNAGuessPredictFields_C", (KSPGuess, PetscInt, const PetscReal[], Mat), (ksp->guess, N, mu, X));
   PetscCall(PetscLogEventEnd(KSPGUESS_SNA_Predict, ksp, X, 0, 0));

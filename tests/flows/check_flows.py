@@ -16,7 +16,8 @@ checks:
                     kept its rows
   ranks_agree       Kolmogorov on 1, 2 and 3 ranks agree to the time-integration tolerance; no mode beyond the 2/3 rule
   bad_checkpoint    a checkpoint of another run, a truncated one and one with a damaged state are refused clearly
-  checkpoint_extend a checkpoint written without -checkpoint_every continues to a larger -T, bit for bit
+  checkpoint_extend a checkpoint written without -checkpoint_every continues to a larger -T, bit for bit (also the
+                    Lyapunov exponent of a -lyapunov run)
   checkpoint_extend_fraction  a finished run's checkpoint at a -T that is no multiple of the segment continues
                     to a larger -T with every row at its time (as the uninterrupted run's, to the tolerance)
   restart_omissions a restart without -checkpoint, or without the -trajectory of an interrupted run: continued, or
@@ -364,6 +365,16 @@ def checkpoint_extend():
                       "-init_trajectory", path("init.h5")])
     assert json.load(open(path("r.json")))["restart_time"] == 2, out
     same_files(path("full.h5"), path("part.h5"), ["state", "diag_sum", "diag_sq"])
+    # (mutation audit s23, F1) with -lyapunov the twins, their sums and d0 go on too: the extended run's exponent is
+    # the uninterrupted run's to the bit (a restart that lost d0 reported a null exponent, and no test looked)
+    lyap = [KS, "-N", "32", "-dt_save", "1", "-lyapunov", "-lyapunov_transient", "2"]
+    run(lyap + ["-T", "15", "-results", path("lyap_full.json")])
+    run(lyap + ["-T", "10", "-checkpoint", path("lyap_ck.h5")])
+    run(lyap + ["-T", "15", "-checkpoint", path("lyap_ck.h5"), "-restart", path("lyap_ck.h5"), "-results", path("lyap_ext.json")])
+    a, b = json.load(open(path("lyap_full.json"))), json.load(open(path("lyap_ext.json")))
+    assert a["lyapunov_exponent"] is not None, a
+    for key in ("lyapunov_exponent", "lyapunov_stderr", "lyapunov_members", "lyapunov_time_per_member"):  # stderr: None for 1 member
+        assert a[key] == b[key], f"-lyapunov extended from t = 10: {key} {b[key]}, the uninterrupted run's {a[key]}"
 
 
 def trajectory_extend():

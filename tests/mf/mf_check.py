@@ -4,7 +4,8 @@
     mf_check.py --fit FIT --predict PREDICT --dir D [--mpiexec CMD] SCENARIO
       choice     -mf_hf_fraction keeps whole cases, the same ones for the same seed, others for another seed (of 2
                  cases, either one)
-      ylf        snaps-predict applies the correction to given /YLF: LF values + 1 give predictions + 1 (residual)
+      ylf        snaps-predict applies the correction to given /YLF: LF values + 1 give predictions + 1 (residual);
+                 /YLF with a row too few or an extra column refused, naming the counts
       predict    snaps-predict of an mf model reproduces held-out HF values (the exact correction)
       ranks      fits on 1 and 2 ranks predict the same to 1e-10
       lf_model   -mf_lf_model: the LF part taken from a model file, only the correction fitted: from a fitted mf model's
@@ -90,6 +91,20 @@ def ylf(a):
         err = np.linalg.norm(p0 - q["Y"][:]) / np.linalg.norm(q["Y"][:])
     assert err < 1e-5, f"the correction of the exact LF values misses the HF values by {err} (relative)"
     print(f"/YLF + 1 gives predictions + 1 to {shift:.1e}; the exact LF values corrected: HF to {err:.1e}")
+    # (mutation audit s23, M2/M2c) /YLF of another shape than X's rows and the model's outputs is refused naming both,
+    # with no output written (without these checks the library's own said only "different numbers of samples on this
+    # rank", or a block-size error, and no test asked for either)
+    with h5py.File(os.path.join(a.dir, "query.h5")) as q:
+        X, YLF = q["X"][:], q["YLF"][:]
+    model, out = os.path.join(a.dir, "y.h5"), os.path.join(a.dir, "never.h5")
+    for name, values, want in (("query_ylf_rows.h5", YLF[:-1], "holds %d rows of LF values /YLF but %d rows of inputs X" % (len(X) - 1, len(X))),
+                               ("query_ylf_cols.h5", np.column_stack([YLF, YLF]), "have 2 columns but the model '%s' predicts 1 outputs" % model)):
+        with h5py.File(os.path.join(a.dir, name), "w") as f:
+            f["X"], f["YLF"] = X, values
+        p = script_runner.program([a.predict, "-model", model, "-data", os.path.join(a.dir, name), "-out", out], capture_output=True, text=True, timeout=60)
+        assert p.returncode != 0 and want in p.stdout + p.stderr, f"{name}: exit {p.returncode}, not the message '{want}':\n{p.stdout}{p.stderr}"
+        assert not os.path.exists(out), f"{name}: refused, yet {out} was written"
+    print("/YLF with a row too few or 2 columns: refused, naming the counts")
 
 
 def predict_check(a):

@@ -4,7 +4,11 @@
    -constrained: the boundary vertices' dofs constrained (Dirichlet), which PETSc 3.18 cannot map: refused.
    -dmda: a 7 x 5 DMDA (split along x by -da_processors_x 2 on 2 ranks, so its global rows are not the natural
    ones) with a 5-point operator assembled in its global ordering; the map must put each value at its natural
-   index, and the fingerprint must be the 1-rank one (mutation audit s22, n2: a DMDA map taken as the identity passed). */
+   index, and the fingerprint must be the 1-rank one (mutation audit s22, n2: a DMDA map taken as the identity passed).
+   The DMPlex runs also map each vertex's value 1 + i + 7 j (grid point (i, j)) to the natural ordering and back: the
+   natural vector's checksum sum (k + 1) n_k must be the 1-rank one (where natural = global = the serial ordering) and
+   the round trip exact; 40425 = sum (k + 1)^2, i.e. each vertex (i, j) at natural index i + 7 j (mutation audit s23,
+   n3: until then only the fingerprint, i.e. one direction, was checked). */
 #include <snaps.h>
 #include <petscdmda.h>
 #include <petscdmplex.h>
@@ -37,6 +41,57 @@ static PetscErrorCode VertexSection(DM dm, PetscBool constrained)
   }
   PetscCall(DMSetLocalSection(dm, s));
   PetscCall(PetscSectionDestroy(&s));
+  PetscFunctionReturn(0);
+}
+
+/* Each vertex of the 6 x 6 box mesh on [0,1]^2 holds 1 + i + 7 j, from its coordinates (i/6, j/6), in a global vector g;
+   g mapped to the natural ordering gives the checksum sum (k + 1) n_k over natural indices k (the same on any number of
+   ranks when the map is right), and mapped back the largest difference from g (0 when the map is right). */
+static PetscErrorCode PlexValues(DM dm, SNAPSNatural nat, PetscReal *checksum, PetscReal *roundtrip)
+{
+  DM                 cdm;
+  PetscSection       s, cs;
+  Vec                loc, g, g2, n, coords;
+  PetscScalar       *la;
+  const PetscScalar *ca, *nv;
+  PetscInt           vs, ve, lo, hi;
+  PetscReal          sum = 0;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetCoordinateDM(dm, &cdm));
+  PetscCall(DMGetLocalSection(cdm, &cs));
+  PetscCall(DMGetCoordinatesLocal(dm, &coords));
+  PetscCall(DMGetLocalSection(dm, &s));
+  PetscCall(DMPlexGetDepthStratum(dm, 0, &vs, &ve));
+  PetscCall(DMGetLocalVector(dm, &loc));
+  PetscCall(VecGetArray(loc, &la));
+  PetscCall(VecGetArrayRead(coords, &ca));
+  for (PetscInt v = vs; v < ve; v++) {
+    PetscInt off, coff;
+    PetscCall(PetscSectionGetOffset(s, v, &off));
+    PetscCall(PetscSectionGetOffset(cs, v, &coff));
+    la[off] = 1 + PetscFloorReal(6 * PetscRealPart(ca[coff]) + 0.5) + 7 * PetscFloorReal(6 * PetscRealPart(ca[coff + 1]) + 0.5);
+  }
+  PetscCall(VecRestoreArrayRead(coords, &ca));
+  PetscCall(VecRestoreArray(loc, &la));
+  PetscCall(DMCreateGlobalVector(dm, &g));
+  PetscCall(DMLocalToGlobal(dm, loc, INSERT_VALUES, g));
+  PetscCall(DMRestoreLocalVector(dm, &loc));
+  PetscCall(SNAPSNaturalCreateVec(nat, &n));
+  PetscCall(SNAPSNaturalGlobalToNatural(nat, g, n));
+  PetscCall(VecGetOwnershipRange(n, &lo, &hi));
+  PetscCall(VecGetArrayRead(n, &nv));
+  for (PetscInt k = lo; k < hi; k++) sum += (PetscReal)(k + 1) * PetscRealPart(nv[k - lo]);
+  PetscCall(VecRestoreArrayRead(n, &nv));
+  PetscCall(MPIU_Allreduce(&sum, checksum, 1, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)dm)));
+  PetscCall(VecDuplicate(g, &g2));
+  PetscCall(VecSet(g2, -1.0));
+  PetscCall(SNAPSNaturalNaturalToGlobal(nat, n, g2));
+  PetscCall(VecAXPY(g2, -1.0, g));
+  PetscCall(VecNorm(g2, NORM_INFINITY, roundtrip));
+  PetscCall(VecDestroy(&g2));
+  PetscCall(VecDestroy(&n));
+  PetscCall(VecDestroy(&g));
   PetscFunctionReturn(0);
 }
 
@@ -114,6 +169,7 @@ int main(int argc, char **argv)
   char         hex[SNAPS_FINGERPRINT_LEN];
   PetscBool    usenat = PETSC_FALSE, constrained = PETSC_FALSE, dmda = PETSC_FALSE;
   PetscMPIInt  size;
+  PetscReal    checksum, roundtrip;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-use_natural", &usenat, NULL));
@@ -141,7 +197,8 @@ int main(int argc, char **argv)
   PetscCall(SNAPSNaturalCreate(dm, x, &nat));
   PetscCall(SNAPSNaturalGetKind(nat, &kind));
   PetscCall(SNAPSOperatorFingerprint(A, nat, hex));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ranks %d use_natural %d: natural kind '%s', fingerprint %s\n", size, (int)usenat, kind, hex));
+  PetscCall(PlexValues(dm, nat, &checksum, &roundtrip));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "ranks %d use_natural %d: natural kind '%s', fingerprint %s, natural checksum %.0f, round trip error %g\n", size, (int)usenat, kind, hex, (double)checksum, (double)roundtrip));
   PetscCall(SNAPSNaturalDestroy(&nat));
   PetscCall(VecDestroy(&x));
   PetscCall(MatDestroy(&A));

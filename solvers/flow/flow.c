@@ -291,7 +291,7 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(PetscOptionsReal("-ark_rtol", "ARKODE relative tolerance", NULL, r->rtol, &r->rtol, &set[0]));
   PetscCall(PetscOptionsReal("-ark_atol", "ARKODE absolute tolerance", NULL, r->atol, &r->atol, &set[1]));
   PetscCall(PetscOptionsReal("-ark_fixed_step", "Fixed step (0: adaptive)", NULL, r->hfixed, &r->hfixed, &set[2]));
-  PetscCall(PetscOptionsRangeInt("-ark_order", "Order of the IMEX ARK method", NULL, r->order, &r->order, &set[3], 1, 5));
+  PetscCall(PetscOptionsInt("-ark_order", "Order of the IMEX ARK method (" FLOW_ARK_MIN_ORDER " to 5)", NULL, r->order, &r->order, &set[3])); /* checked below, naming the orders there are */
   PetscCall(PetscOptionsBoundedInt("-ark_max_steps", "Steps allowed between two output times (saved times, segment ends)", NULL, r->max_steps, &r->max_steps, &set[4], 1));
   PetscCall(PetscOptionsString("-checkpoint", "Checkpoint file", NULL, r->checkpoint, r->checkpoint, sizeof(r->checkpoint), NULL));
   PetscCall(PetscOptionsReal("-checkpoint_every", "Simulated time between checkpoints (default -dt_save; -lyapunov_tau with -lyapunov)", NULL, r->ckpt_every, &r->ckpt_every, &has));
@@ -319,7 +319,7 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(CheckPositive(r->comm, "-ark_atol", r->atol));
   PetscCall(CheckPositive(r->comm, "-lyapunov_tau", r->tau));
   PetscCall(CheckPositive(r->comm, "-lyapunov_eps", r->eps));
-  PetscCheck(r->order >= atoi(FLOW_ARK_MIN_ORDER), r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ark_order %" PetscInt_FMT ": SUNDIALS %s (this build's) has no IMEX ARK method of that order (ARKStep would run one of another order, silently): give -ark_order " FLOW_ARK_MIN_ORDER " to 5", r->order, SUNDIALS_VERSION);
+  PetscCheck(r->order >= atoi(FLOW_ARK_MIN_ORDER) && r->order <= 5, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ark_order %" PetscInt_FMT ": SUNDIALS %s (this build's) has no IMEX ARK method of that order%s: give -ark_order " FLOW_ARK_MIN_ORDER " to 5", r->order, SUNDIALS_VERSION, r->order > 1 && r->order < 5 ? " (ARKStep would run one of another order, silently)" : "");
   PetscCheck(r->hfixed >= 0 && r->hfixed < r->T, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ark_fixed_step %g must be 0 (adaptive) or a step below -T %g", (double)r->hfixed, (double)r->T);
   /* a fixed step turns ARKODE's error control off and the stage solves are exact: the tolerances would change nothing */
   PetscCheck(!(r->hfixed > 0 && (set[0] || set[1])), r->comm, PETSC_ERR_USER_INPUT, "%s%s%s set ARKODE's error control, which -ark_fixed_step %g turns off: remove %s, or -ark_fixed_step", set[0] ? "-ark_rtol" : "", set[0] && set[1] ? " and " : "", set[1] ? "-ark_atol" : "",

@@ -826,12 +826,12 @@ PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *sp)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate s, const char equation[], PetscInt npts, PetscReal length)
+PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate s, const char file[], const char equation[], PetscInt npts, PetscReal length)
 {
   PetscFunctionBegin;
-  PetscCheck(!strcmp(s->equation, equation), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model was trained for the equation '%s', not '%s'", s->equation, equation);
-  PetscCheck(s->npts == npts, s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model was trained for %" PetscInt_FMT " grid points, but this run has %" PetscInt_FMT " (-N): train it for this grid", s->npts, npts);
-  PetscCheck(PetscAbsReal(s->length - length) <= 1e-12 * PetscAbsReal(length), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model was trained for the domain length %g, but this run has %g (-L): train it for this system", (double)s->length, (double)length);
+  PetscCheck(!strcmp(s->equation, equation), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained for the equation '%s', not '%s': train one on trajectories of this equation", file, s->equation, equation);
+  PetscCheck(s->npts == npts, s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained for %" PetscInt_FMT " grid points, but this run has %" PetscInt_FMT " (-N): train it for this grid", file, s->npts, npts);
+  PetscCheck(PetscAbsReal(s->length - length) <= 1e-12 * PetscAbsReal(length), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained for the domain length %g, but this run has %g (-L): train it for this system", file, (double)s->length, (double)length);
   PetscFunctionReturn(0);
 }
 

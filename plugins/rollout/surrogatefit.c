@@ -1229,6 +1229,20 @@ static PetscErrorCode NoisyPairs(SNAPSSurrogate s, PetscInt n, const PetscReal z
   PetscFunctionReturn(0);
 }
 
+/* The polynomial drifts' counterpart of SNAWarnOverParameterised() (the SNA drifts' and heads' warning, FitRows), in
+   its words: what has nparams coefficients (monomials; a pair drift: the real and imaginary parts of its complex
+   ones) fitted to values training values, per of them per pair (the noisy copies perturb the same pairs and add
+   none). The ridge keeps the solve defined, but the polynomial can still reproduce the pairs and predict poorly. */
+static PetscErrorCode WarnPolynomialOverParameterised(SNAPSSurrogate s, const char what[], PetscInt nparams, PetscInt pairs, PetscInt per, const char fewer[])
+{
+  const PetscInt values = pairs * per;
+
+  PetscFunctionBegin;
+  if (pairs <= 0 || nparams <= values) PetscFunctionReturn(0);
+  PetscCall(PetscPrintf(s->comm, "WARNING: snaps-rollout-fit: %s: the polynomial has %" PetscInt_FMT " parameters for %" PetscInt_FMT " training values (%" PetscInt_FMT " samples x %" PetscInt_FMT " output%s): it can reproduce them exactly and predict poorly between them. Give it fewer (%s) or a larger -drift_ridge, or train it on more pairs (a smaller -train_stride, more -trajectories)\n", what, nparams, values, pairs, per, per > 1 ? "s" : "", fewer));
+  PetscFunctionReturn(0);
+}
+
 /* Drift i, fitted by MSE to z_i(t + dt) - z_i(t) given z(t) (z1: the end states; for -drift_form rate the states
    z(t) + dz/dt, so that the fits below fit the vector field): one SNA per coordinate, so each has its own modes.
    The default (-drift_fit polynomial) is the exact least-squares polynomial of PolynomialDrift: KS's vector field
@@ -1240,7 +1254,7 @@ static PetscErrorCode NoisyPairs(SNAPSSurrogate s, PetscInt n, const PetscReal z
 static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[], const TrainOptions *o, PetscReal err[], PetscReal its[], PetscBool converged[])
 {
   PetscReal *dz, *x, *y;
-  PetscInt   na = 0;
+  PetscInt   na = 0, npairs;
   PetscBool  pairs;
   PairFit   *fits = NULL;
 
@@ -1251,6 +1265,7 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
   PetscCheck(!pairs || o->degree == 2, s->comm, PETSC_ERR_SUP, "-drift_degree %" PetscInt_FMT ": the equivariant pair drift of a %s is quadratic (the %s is); give -drift_degree 2", o->degree, s->sdim == 2 ? "2-D Fourier latent" : "1-D Fourier latent (-drift_pairs)", s->sdim == 2 ? "vorticity equation" : "KS nonlinearity");
   PetscCheck(pairs || !o->conservative, s->comm, PETSC_ERR_USER_INPUT, "%s constrains the quadratic pair drift of a Fourier latent (2-D, or 1-D with -drift_pairs), but this drift is %s: drop %s", o->dissipative ? "-drift_dissipative" : "-drift_conservative", !o->poly ? "the SNA's own fit (-drift_fit sna)" : "a real polynomial over monomials", o->dissipative ? "-drift_dissipative" : "-drift_conservative");
   PetscCall(NoisyPairs(s, n, z0, z1, o, &na, &x, &y));
+  PetscCallMPI(MPI_Allreduce(&n, &npairs, 1, MPIU_INT, MPI_SUM, s->comm)); /* the distinct pairs, not their noisy copies */
   PetscCall(PetscMalloc1(PetscMax(1, na), &dz));
   PetscCall(PetscCalloc1(s->D, &s->drift));
   if (pairs) PetscCall(PetscCalloc1(s->D / 2, &fits));
@@ -1270,6 +1285,7 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
       err[i] = rel;
       PetscCall(SNAKhronosGetBasis(s->drift[i], NULL, NULL, &modes));
       PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %s: polynomial of degree %" PetscInt_FMT " with %" PetscInt_FMT " monomials (KHRONOS modes), training relative error %.4g\n", what, o->degree, modes, (double)rel));
+      PetscCall(WarnPolynomialOverParameterised(s, what, modes, npairs, 1, "a lower -drift_degree, or fewer -latent_modes"));
       continue;
     }
     PetscCall(CreateDriftSNA(s->comm, s->D, &s->drift[i]));
@@ -1280,12 +1296,20 @@ static PetscErrorCode TrainDrift(SNAPSSurrogate s, PetscInt n, const PetscReal z
   if (pairs && o->conservative) PetscCall(ConstrainedPairs(s, s->D / 2, fits, o));
   for (PetscInt h = 0; pairs && h < s->D / 2; h++) {
     const PetscReal rel = fits[h].rel;
+    const PetscInt  nu  = 2 * fits[h].nf; /* one complex fit for both coordinates: 2 nf real unknowns (PairDrift) */
     PetscInt        mc, ms;
     err[2 * h] = err[2 * h + 1] = rel; /* one fit of the complex mode: one error for both coordinates */
     PetscCall(PairSNAs(s, o, &fits[h], &s->drift[2 * h], &s->drift[2 * h + 1]));
     PetscCall(SNAKhronosGetBasis(s->drift[2 * h], NULL, NULL, &mc));
     PetscCall(SNAKhronosGetBasis(s->drift[2 * h + 1], NULL, NULL, &ms));
     PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: drift %" PetscInt_FMT " of %" PetscInt_FMT " (deterministic twin) and %" PetscInt_FMT ": equivariant quadratic of the complex mode, %" PetscInt_FMT " and %" PetscInt_FMT " monomials, training relative error %.4g%s\n", 2 * h, s->D, 2 * h + 1, mc, ms, (double)rel, o->conservative ? " (conservative)" : ""));
+    {
+      char what[96];
+
+      /* its nu unknowns fit 2 values (the real and imaginary parts of the increment) per pair */
+      PetscCall(PetscSNPrintf(what, sizeof(what), "drifts %" PetscInt_FMT " and %" PetscInt_FMT " of %" PetscInt_FMT " (deterministic twin)", 2 * h, 2 * h + 1, s->D));
+      PetscCall(WarnPolynomialOverParameterised(s, what, nu, npairs, 2, "fewer -latent_modes: the pair drift is quadratic"));
+    }
   }
   PetscCall(PetscFree(fits));
   PetscCall(SNAPSSurrogateQuadratic(s)); /* here, not at saving: the heads' residuals (DriftResiduals) then come from

@@ -973,7 +973,7 @@ static PetscErrorCode SurrogateLoad(FlowRun r)
     PetscCall(SNAPSSurrogateGetKernel(r->sur, &kernel));
     PetscCheck(strcmp(kernel, "sna"), r->comm, PETSC_ERR_USER_INPUT, "-stepper_simd applies to a quadratic drift (a table of monomials), but the drift of '%s' is fitted SNAs: remove -stepper_simd", r->stepper_model);
   }
-  PetscCall(SNAPSSurrogateCheckSystem(r->sur, r->pb->desc.equation, r->npts, r->pb->desc.length[0]));
+  PetscCall(SNAPSSurrogateCheckSystem(r->sur, r->stepper_model, r->pb->desc.equation, r->npts, r->pb->desc.length[0]));
   PetscCall(SNAPSSurrogateCheckPhysics(r->sur, r->stepper_model, r->pb->nu, r->pb->alpha, r->pb->forcing, r->pb->famp));
   PetscCall(SNAPSSurrogateGetInfo(r->sur, &kind, NULL, NULL, &dt));
   /* a deterministic model draws nothing: the seed would feed only the random initial states (warned, not refused:
@@ -1370,7 +1370,9 @@ static PetscErrorCode WarnIdenticalMembers(FlowRun r)
   if (r->sur || r->K < 2) PetscFunctionReturn(0);
   if (r->init_trajectory[0]) {
     if (r->init_members < r->K) PetscCall(PetscPrintf(r->comm, "WARNING: %s: -ensemble %" PetscInt_FMT " but -init_trajectory '%s' holds %" PetscInt_FMT " member%s: member k starts from its member k mod %" PetscInt_FMT ", and ARKODE draws nothing, so members k and k + %" PetscInt_FMT " are %s; give -ensemble %" PetscInt_FMT " at most, or a file with more members\n", r->program, r->K, r->init_trajectory, r->init_members, r->init_members > 1 ? "s" : "", r->init_members, r->init_members, same, r->init_members));
-  } else if (r->pb->initial_fixed)
+  } else if (r->pb->initial_zero) /* random or fixed, a zero amplitude leaves nothing to tell the members apart */
+    PetscCall(PetscPrintf(r->comm, "WARNING: %s: -ensemble %" PetscInt_FMT ": -init_amplitude 0 starts every member from the zero state and ARKODE draws nothing, so the members are %s; give a nonzero -init_amplitude, or -ensemble 1\n", r->program, r->K, same));
+  else if (r->pb->initial_fixed)
     PetscCall(PetscPrintf(r->comm, "WARNING: %s: -ensemble %" PetscInt_FMT ": the initial state is fixed (not drawn) and ARKODE draws nothing, so the members are %s; use the random initial state, or -ensemble 1\n", r->program, r->K, same));
   PetscFunctionReturn(0);
 }

@@ -21,6 +21,8 @@ typedef struct {
   PetscErrorCode (*initial)(void *, PetscInt member, PetscInt seed, Vec);
   /* the initial state is fixed (ks -init mode, kolmogorov -init taylor-green): initial() draws nothing from the seed */
   PetscBool initial_fixed;
+  /* the initial state is zero (-init_amplitude 0, the option of both equations): every member starts from it */
+  PetscBool initial_zero;
   /* f = N(y), the explicit part (required) */
   PetscErrorCode (*explicit_rhs)(void *, PetscReal t, Vec y, Vec f);
   /* f = L y, the stiff linear part (required) */

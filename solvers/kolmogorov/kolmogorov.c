@@ -29,7 +29,7 @@ int main(int argc, char **argv)
   PetscInt    N = 64, nf = 4;
   PetscReal   Re = 40, alpha = 0, famp = 1, amp = 1;
   char        init[16] = "random";
-  PetscBool   help_only, set[2] = {PETSC_FALSE};
+  PetscBool   help_only, set[2] = {PETSC_FALSE}, nf_set;
   const char *init_opts[2] = {"-init", "-init_amplitude"};
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
@@ -40,7 +40,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsInt("-N", "Grid points per direction", NULL, N, &N, NULL));
   PetscCall(PetscOptionsReal("-Re", "Reynolds number", NULL, Re, &Re, NULL));
   PetscCall(PetscOptionsReal("-alpha", "Linear drag", NULL, alpha, &alpha, NULL));
-  PetscCall(PetscOptionsInt("-forcing_wavenumber", "Forcing wavenumber n", NULL, nf, &nf, NULL));
+  PetscCall(PetscOptionsInt("-forcing_wavenumber", "Forcing wavenumber n", NULL, nf, &nf, &nf_set));
   PetscCall(PetscOptionsReal("-forcing_amplitude", "Forcing amplitude A", NULL, famp, &famp, NULL));
   PetscCall(PetscOptionsString("-init", "Initial state: random or taylor-green", NULL, init, init, sizeof(init), &set[0]));
   PetscCall(PetscOptionsReal("-init_amplitude", "Initial amplitude", NULL, amp, &amp, &set[1]));
@@ -52,6 +52,9 @@ int main(int argc, char **argv)
        where a bad option would be reported once per rank */
     PetscCall(KolmogorovCheckEquation(PETSC_COMM_WORLD, N, Re, alpha, nf, famp));
     PetscCall(KolmogorovCheckInitial(PETSC_COMM_WORLD, init, amp));
+    /* warned, not refused: unforced data record the wavenumber (attributes, fingerprint) and a surrogate's physics
+       check compares it, so one command line may carry it for an unforced run too */
+    if (nf_set && famp == 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-kolmogorov: -forcing_wavenumber %" PetscInt_FMT " does not apply with -forcing_amplitude 0: the flow is unforced, and the wavenumber is only recorded (trajectory attributes, checkpoints, the -stepper_model check); it is ignored\n", nf));
     PetscCall(KolmogorovCreate(FlowRunUsesSurrogate(run) ? PETSC_COMM_SELF : PETSC_COMM_WORLD, N, Re, alpha, nf, famp, &kf));
     PetscCall(KolmogorovSetInitial(kf, init, amp));
     PetscCall(KolmogorovGetProblem(kf, &pb));

@@ -359,6 +359,7 @@ PetscErrorCode KolmogorovGetProblem(Kolmogorov kf, FlowProblem *pb)
   pb->create_vec     = KolCreateVec;
   pb->initial        = KolInitial;
   pb->initial_fixed  = (PetscBool)!strcmp(kf->init, "taylor-green");
+  pb->initial_zero   = (PetscBool)(kf->init_amp == 0);
   pb->explicit_rhs   = KolExplicit;
   pb->linear_apply   = KolLinearApply;
   pb->linear_solve   = KolLinearSolve;

@@ -7,7 +7,7 @@ static const char help[] = "snaps-ks: the Kuramoto-Sivashinsky equation u_t + u 
                            "  -N <N>                    grid points, even (64)\n"
                            "  -init random|mode         random: the first four Fourier modes with random coefficients (default);\n"
                            "                            mode: -init_amplitude cos(2 pi -init_mode x / L)\n"
-                           "  -init_amplitude <a>       (0.1)\n"
+                           "  -init_amplitude <a>       (0.1) random: the coefficients are a times uniform draws in [-1, 1]; 0: zero\n"
                            "  -init_mode <m>            (1)\n"
                            "Trajectory diagnostics: energy = mean(u^2)/2 and mean_u (conserved) per member and saved time.\n";
 

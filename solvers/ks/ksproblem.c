@@ -125,9 +125,11 @@ static PetscErrorCode KSCreateVec(void *ctx, Vec *y)
   PetscFunctionReturn(0);
 }
 
-/* random: a sum of the first four Fourier modes with coefficients uniform in [-amplitude, amplitude]
-   drawn from (seed, member), so a member's start does not depend on the ranks; mode: amplitude cos(2 pi
-   mode x / L), a single Fourier mode (for the linear decay test). */
+/* random: a sum of the first four Fourier modes with coefficients amplitude times uniform in [-1, 1] (drawn in
+   [-|amplitude|, |amplitude|], then negated for a negative amplitude: PetscRandomSetInterval() refuses an empty or
+   reversed interval, and a positive amplitude keeps the bits of its draws) from (seed, member), so a member's start
+   does not depend on the ranks; amplitude 0: zero, nothing drawn; mode: amplitude cos(2 pi mode x / L), a single
+   Fourier mode (for the linear decay test). */
 static PetscErrorCode KSInitial(void *ctx, PetscInt member, PetscInt seed, Vec y)
 {
   KS           ks = (KS)ctx;
@@ -138,14 +140,19 @@ static PetscErrorCode KSInitial(void *ctx, PetscInt member, PetscInt seed, Vec y
   if (!strcmp(ks->init, "mode")) {
     for (PetscInt j = 0; j < ks->N; j++) a[j] = ks->amplitude * PetscCosReal(2 * PETSC_PI * ks->mode * j / ks->N);
   } else {
-    PetscRandom rnd;
-    PetscReal   c[8];
-    PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
-    PetscCall(PetscRandomSetInterval(rnd, -ks->amplitude, ks->amplitude));
-    PetscCall(PetscRandomSetSeed(rnd, FlowSeed(1000003, seed, member)));
-    PetscCall(PetscRandomSeed(rnd));
-    for (int i = 0; i < 8; i++) PetscCall(PetscRandomGetValueReal(rnd, &c[i]));
-    PetscCall(PetscRandomDestroy(&rnd));
+    PetscRandom     rnd;
+    PetscReal       c[8] = {0};
+    const PetscReal amp  = PetscAbsReal(ks->amplitude);
+    if (amp > 0) {
+      PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+      PetscCall(PetscRandomSetInterval(rnd, -amp, amp));
+      PetscCall(PetscRandomSetSeed(rnd, FlowSeed(1000003, seed, member)));
+      PetscCall(PetscRandomSeed(rnd));
+      for (int i = 0; i < 8; i++) PetscCall(PetscRandomGetValueReal(rnd, &c[i]));
+      PetscCall(PetscRandomDestroy(&rnd));
+      if (ks->amplitude < 0)
+        for (int i = 0; i < 8; i++) c[i] = -c[i];
+    }
     for (PetscInt j = 0; j < ks->N; j++) {
       PetscReal x = 2 * PETSC_PI * j / ks->N, u = 0;
       for (int m = 1; m <= 4; m++) u += c[2 * m - 2] * PetscCosReal(m * x) + c[2 * m - 1] * PetscSinReal(m * x);
@@ -252,6 +259,7 @@ PetscErrorCode KSGetProblem(KS ks, FlowProblem *pb)
   pb->create_vec     = KSCreateVec;
   pb->initial        = KSInitial;
   pb->initial_fixed  = (PetscBool)!strcmp(ks->init, "mode");
+  pb->initial_zero   = (PetscBool)(ks->amplitude == 0);
   pb->explicit_rhs   = KSExplicit;
   pb->linear_apply   = KSLinearApply;
   pb->linear_solve   = KSLinearSolve;

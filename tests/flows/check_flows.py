@@ -41,8 +41,9 @@ checks:
                     and report are left as they were, and no checkpoint holds a NaN
   lyapunov_ranks    Kolmogorov's -lyapunov exponent (a member spread over the ranks) is the same on 1 and 2 ranks, to
                     rounding: the twin's perturbation is drawn by global entry, not each rank's rows from the same draws
-  identical_members an -ensemble whose members start from one state (a fixed initial state, or -init_trajectory with
-                    fewer members) is warned about under ARKODE, naming the cause and the fix; members that differ are not
+  identical_members an -ensemble whose members start from one state (a fixed initial state, -init_amplitude 0, or
+                    -init_trajectory with fewer members) is warned about under ARKODE, naming the cause and the fix;
+                    members that differ are not; a negative KS -init_amplitude negates the random start
   progress_lines    -progress_every 0: a line per saved row and segment end, once for a time that is both, none for
                     the start, one per time on 2 ranks; the default 10 s: none in a short run
 """
@@ -721,7 +722,18 @@ def identical_members():
     assert "WARNING" not in out, out
     out = run([*MPIEXEC, "-n", "2", KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-init", "taylor-green", "-ensemble", "2"])
     assert out.count("WARNING: snaps-kolmogorov: -ensemble 2: the initial state is fixed") == 1, out  # once, on 2 ranks
-    print("identical members warned about (fixed state, -init_trajectory of fewer members), once; distinct ones not")
+    # a zero amplitude: every member starts from zero, random or not (KS random drew from the empty interval [0, 0] and
+    # stopped with PETSc's "only low <= high"); a negative one is a sign, and draws as its absolute value does
+    zero = r"WARNING: snaps-%s: -ensemble 2: -init_amplitude 0 starts every member from the zero state and ARKODE draws nothing, so the members are the same trajectory .*give a nonzero -init_amplitude, or -ensemble 1"
+    for cmd, name in ((base + ["-init_amplitude", "0", "-ensemble", "2"], "ks"), (base + ["-init", "mode", "-init_amplitude", "0", "-ensemble", "2"], "ks"),
+                      ([KOL, "-N", "16", "-T", "0.5", "-dt_save", "0.25", "-init_amplitude", "0", "-ensemble", "2"], "kolmogorov")):
+        out = run(cmd)
+        assert re.search(zero % name, out) and out.count("WARNING") == 1, out
+    for a in ("0.1", "-0.1"):
+        run(base + ["-init_amplitude", a, "-trajectory", path(f"amp{a}.h5")])
+    with h5py.File(path("amp0.1.h5"), "r") as h, h5py.File(path("amp-0.1.h5"), "r") as g:
+        assert np.array_equal(h["u"][0], -g["u"][0]), "-init_amplitude -0.1 is not the negated draw of 0.1"
+    print("identical members warned about (fixed state, -init_amplitude 0, -init_trajectory of fewer members), once; distinct ones not")
 
 
 globals()[check]()

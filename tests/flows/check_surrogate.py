@@ -29,7 +29,8 @@ checks:
                  outer bin edges, in both rollouts and in one step of a copy whose edges are moved apart per coordinate.
                  The residual scale: a categorical model whose residual_scale is 0 rolls out exactly as its
                  deterministic twin, and a scale outside [0, 100] is refused naming it
-  wrong_system   a model trained for L = 22, N = 32 is refused by runs with another L or N, naming both values,
+  wrong_system   a model trained for L = 22, N = 32 is refused by runs with another L or N, naming both values and the
+                 model file,
                  and one with another latent size is not a model for this run (-init_trajectory of another N); a
                  model with one head's dataset deleted, or of the wrong shape, is refused on 1 and 2 ranks, naming
                  the head's group, the file and the dataset; a file whose /surrogate is a dataset is refused naming
@@ -444,8 +445,8 @@ def expect_error(cmd, pattern):
 def wrong_system():
     train()
     base = [KS, "-stepper", "sna", "-stepper_model", path("cat.h5"), "-T", "2", "-dt_save", "1"]
-    expect_error(base + ["-L", "20", "-N", "32"], r"trained for the domain length 22\.?, but this run has 20\.? \(-L\)")
-    expect_error(base + ["-L", "22", "-N", "64"], r"trained for 32 grid points, but this run has 64 \(-N\)")
+    expect_error(base + ["-L", "20", "-N", "32"], r"The surrogate model '" + re.escape(path("cat.h5")) + r"' was trained for the domain length 22\.?, but this run has 20\.? \(-L\)")
+    expect_error(base + ["-L", "22", "-N", "64"], r"The surrogate model '" + re.escape(path("cat.h5")) + r"' was trained for 32 grid points, but this run has 64 \(-N\)")
     expect_error(base + ["-L", "22", "-N", "32", "-dt_save", "0.3"], r"-dt_save 0.3 is not a multiple of the surrogate's step 0.5")
     expect_error(base + ["-L", "22", "-N", "32", "-lyapunov"], r"-lyapunov does not apply to -stepper sna")
     expect_error([KS, "-stepper", "sna", "-T", "2"], r"-stepper sna needs -stepper_model")

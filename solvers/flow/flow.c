@@ -1359,21 +1359,27 @@ static PetscErrorCode WarnSeedFixedInitial(FlowRun r)
   PetscFunctionReturn(0);
 }
 
-/* Members that start from one state are one trajectory under ARKODE, which draws nothing: an -ensemble of them is
+/* Members that start from one state are one trajectory under ARKODE or a deterministic surrogate, which draw nothing
+   (a categorical model's draws tell them apart): an -ensemble of them is
    warned about (their statistics count every state several times, and -lyapunov's members, which differ only in
    their twins, are no independent samples), not run as if they were independent. Call after SetupMembers(). */
 static PetscErrorCode WarnIdenticalMembers(FlowRun r)
 {
   const char *same = r->lyapunov ? "the same base trajectory (-lyapunov's members differ only in their twins' perturbations: its standard error is not that of independent trajectories)" : "the same trajectory (their statistics count each saved state several times)";
 
+  const char *kind = NULL, *nodraw;
+
   PetscFunctionBegin;
-  if (r->sur || r->K < 2) PetscFunctionReturn(0);
+  if (r->K < 2) PetscFunctionReturn(0);
+  if (r->sur) PetscCall(SNAPSSurrogateGetInfo(r->sur, &kind, NULL, NULL, NULL));
+  if (kind && strcmp(kind, "deterministic")) PetscFunctionReturn(0); /* a categorical model's draws tell the members apart */
+  nodraw = kind ? "the deterministic model draws nothing" : "ARKODE draws nothing"; /* review s23a: a deterministic model too */
   if (r->init_trajectory[0]) {
-    if (r->init_members < r->K) PetscCall(PetscPrintf(r->comm, "WARNING: %s: -ensemble %" PetscInt_FMT " but -init_trajectory '%s' holds %" PetscInt_FMT " member%s: member k starts from its member k mod %" PetscInt_FMT ", and ARKODE draws nothing, so members k and k + %" PetscInt_FMT " are %s; give -ensemble %" PetscInt_FMT " at most, or a file with more members\n", r->program, r->K, r->init_trajectory, r->init_members, r->init_members > 1 ? "s" : "", r->init_members, r->init_members, same, r->init_members));
+    if (r->init_members < r->K) PetscCall(PetscPrintf(r->comm, "WARNING: %s: -ensemble %" PetscInt_FMT " but -init_trajectory '%s' holds %" PetscInt_FMT " member%s: member k starts from its member k mod %" PetscInt_FMT ", and %s, so members k and k + %" PetscInt_FMT " are %s; give -ensemble %" PetscInt_FMT " at most, or a file with more members\n", r->program, r->K, r->init_trajectory, r->init_members, r->init_members > 1 ? "s" : "", r->init_members, nodraw, r->init_members, same, r->init_members));
   } else if (r->pb->initial_zero) /* random or fixed, a zero amplitude leaves nothing to tell the members apart */
-    PetscCall(PetscPrintf(r->comm, "WARNING: %s: -ensemble %" PetscInt_FMT ": -init_amplitude 0 starts every member from the zero state and ARKODE draws nothing, so the members are %s; give a nonzero -init_amplitude, or -ensemble 1\n", r->program, r->K, same));
+    PetscCall(PetscPrintf(r->comm, "WARNING: %s: -ensemble %" PetscInt_FMT ": -init_amplitude 0 starts every member from the zero state and %s, so the members are %s; give a nonzero -init_amplitude, or -ensemble 1\n", r->program, r->K, nodraw, same));
   else if (r->pb->initial_fixed)
-    PetscCall(PetscPrintf(r->comm, "WARNING: %s: -ensemble %" PetscInt_FMT ": the initial state is fixed (not drawn) and ARKODE draws nothing, so the members are %s; use the random initial state, or -ensemble 1\n", r->program, r->K, same));
+    PetscCall(PetscPrintf(r->comm, "WARNING: %s: -ensemble %" PetscInt_FMT ": the initial state is fixed (not drawn) and %s, so the members are %s; use the random initial state, or -ensemble 1\n", r->program, r->K, nodraw, same));
   PetscFunctionReturn(0);
 }
 

@@ -173,6 +173,18 @@ def reproducible():
     f = rollout("det.h5", "f.h5", seed=4, ranks=2)
     if not np.array_equal(e, f) or not np.array_equal(e[:, 0], e[:, 2]):
         sys.exit("FAIL: the deterministic twin's rollout depends on the seed or the ranks")
+    # (review s23a) a deterministic model draws nothing, as ARKODE: members from one state are one trajectory, warned
+    # about as under ARKODE (3 members from a 2-member file; a fixed initial state); a categorical model's are not
+    short = [KS, "-L", "22", "-N", "32", "-stepper", "sna", "-ensemble", "3", "-T", "2", "-dt_save", "1"]
+    from_file = ["-init_trajectory", path("train.h5"), "-init_time", "150"]
+    for model, extra, want in (("det.h5", from_file, r"WARNING: snaps-ks: -ensemble 3 but -init_trajectory .* holds 2 members: "
+                                r".*the deterministic model draws nothing, so members k and k \+ 2 are the same trajectory"),
+                               ("det.h5", ["-init", "mode"], r"WARNING: snaps-ks: -ensemble 3: the initial state is fixed \(not "
+                                r"drawn\) and the deterministic model draws nothing, so the members are the same trajectory"),
+                               ("cat.h5", from_file, None), ("cat.h5", ["-init", "mode"], None)):
+        out = run(short + ["-stepper_model", path(model)] + extra)
+        if (want is None) != ("the same trajectory" not in out) or (want and not re.search(want, out)):
+            sys.exit(f"FAIL: {model} {' '.join(extra)}: the identical-members warning is {'missing' if want else 'wrong'}:\n{out}")
     # local heads (-head_local): head i sees its own pair (2 inputs) and, for the pair's second coordinate, the
     # residual drawn for the first (3); their rollouts are as reproducible
     run([FIT, "-trajectories", path("train.h5"), "-model", path("local.h5"), "-twin_model", path("local_twin.h5"), "-latent_modes", "3",

@@ -1372,7 +1372,7 @@ static PetscErrorCode WarnIdenticalMembers(FlowRun r)
   PetscFunctionBegin;
   if (r->K < 2) PetscFunctionReturn(0);
   if (r->sur) PetscCall(SNAPSSurrogateGetInfo(r->sur, &kind, NULL, NULL, NULL));
-  if (kind && strcmp(kind, "deterministic")) PetscFunctionReturn(0); /* a categorical model's draws tell the members apart */
+  if (kind && strcmp(kind, "deterministic")) PetscFunctionReturn(0);                /* a categorical model's draws tell the members apart */
   nodraw = kind ? "the deterministic model draws nothing" : "ARKODE draws nothing"; /* review s23a: a deterministic model too */
   if (r->init_trajectory[0]) {
     if (r->init_members < r->K) PetscCall(PetscPrintf(r->comm, "WARNING: %s: -ensemble %" PetscInt_FMT " but -init_trajectory '%s' holds %" PetscInt_FMT " member%s: member k starts from its member k mod %" PetscInt_FMT ", and %s, so members k and k + %" PetscInt_FMT " are %s; give -ensemble %" PetscInt_FMT " at most, or a file with more members\n", r->program, r->K, r->init_trajectory, r->init_members, r->init_members > 1 ? "s" : "", r->init_members, nodraw, r->init_members, same, r->init_members));

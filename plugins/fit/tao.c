@@ -195,12 +195,13 @@ static PetscErrorCode SNATaoJacobian(Tao tao, Vec theta, Mat J, Mat Jpre, void *
    validation ends TAO here. */
 static PetscErrorCode SNATaoMonitor(Tao tao, void *ptr)
 {
-  SNATaoCtx *ctx = (SNATaoCtx *)ptr;
-  SNA        sna = ctx->sna;
-  Vec        theta;
-  PetscReal  f, reg = 0, sse, mse;
-  PetscInt   its;
-  MPI_Comm   comm = PetscObjectComm((PetscObject)sna);
+  SNATaoCtx         *ctx = (SNATaoCtx *)ptr;
+  SNA                sna = ctx->sna;
+  Vec                theta;
+  PetscReal          f, reg = 0, sse, mse;
+  PetscInt           its;
+  TaoConvergedReason reason;
+  MPI_Comm           comm = PetscObjectComm((PetscObject)sna);
 
   PetscFunctionBegin;
   PetscCall(TaoGetIterationNumber(tao, &its));
@@ -224,8 +225,11 @@ static PetscErrorCode SNATaoMonitor(Tao tao, void *ptr)
     PetscFunctionReturn(0);
   }
   /* the class's -sna_fit_rtol and -sna_fit_atol apply to TAO too (its own tolerances are off): TAO's default
-     convergence test, which runs after the monitors, keeps a reason set here */
-  if (its > 0 && (mse <= ctx->atol || SNAFitDecreaseConverged(sna, ctx->mse_prev, mse))) PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
+     convergence test, which runs after the monitors, keeps a reason set here. A reason TAO set before its monitors
+     (a failed line search, after which TAO is back at the previous iterate: a zero decrease, not rtol convergence)
+     is kept. */
+  PetscCall(TaoGetConvergedReason(tao, &reason));
+  if (reason == TAO_CONTINUE_ITERATING && its > 0 && (mse <= ctx->atol || SNAFitDecreaseConverged(sna, ctx->mse_prev, mse))) PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
   ctx->atol_met = (PetscBool)(mse <= ctx->atol);
   ctx->mse_prev = mse;
   PetscFunctionReturn(0);

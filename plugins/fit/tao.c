@@ -315,7 +315,9 @@ static PetscErrorCode SNATaoCreate(SNA sna, Tao *tao)
   Newton types (nls, ntr, ...) need the type's exact Hessian (aion), least-squares types (brgn) its residual
   Jacobian (khronos, aion). The least-squares types minimise the residuals' 1/2 |R|^2 (brgn with its own
   regularisation, -sna_fit_tao_brgn_regularizer_weight), not the Tikhonov term: they refuse a nonzero -sna_fit_lambda given.
-  The model keeps the lowest-loss point TAO evaluated.
+  The model keeps the lowest-loss point TAO evaluated. TAO's own stops: a failed line search (DIVERGED_LS_FAILURE,
+  named by -info, e.g. with -sna_fit_tao_ls_max_funcs too small) ends the fit CONVERGED_STALLED when a point below the
+  start was evaluated, DIVERGED_TAO when none was; -sna_fit_max_it ends it DIVERGED_ITS.
 
   Level: intermediate
 

@@ -195,12 +195,13 @@ static PetscErrorCode SNATaoJacobian(Tao tao, Vec theta, Mat J, Mat Jpre, void *
    validation ends TAO here. */
 static PetscErrorCode SNATaoMonitor(Tao tao, void *ptr)
 {
-  SNATaoCtx *ctx = (SNATaoCtx *)ptr;
-  SNA        sna = ctx->sna;
-  Vec        theta;
-  PetscReal  f, reg = 0, sse, mse;
-  PetscInt   its;
-  MPI_Comm   comm = PetscObjectComm((PetscObject)sna);
+  SNATaoCtx         *ctx = (SNATaoCtx *)ptr;
+  SNA                sna = ctx->sna;
+  Vec                theta;
+  PetscReal          f, reg = 0, sse, mse;
+  PetscInt           its;
+  TaoConvergedReason reason;
+  MPI_Comm           comm = PetscObjectComm((PetscObject)sna);
 
   PetscFunctionBegin;
   PetscCall(TaoGetIterationNumber(tao, &its));
@@ -224,8 +225,11 @@ static PetscErrorCode SNATaoMonitor(Tao tao, void *ptr)
     PetscFunctionReturn(0);
   }
   /* the class's -sna_fit_rtol and -sna_fit_atol apply to TAO too (its own tolerances are off): TAO's default
-     convergence test, which runs after the monitors, keeps a reason set here */
-  if (its > 0 && (mse <= ctx->atol || SNAFitDecreaseConverged(sna, ctx->mse_prev, mse))) PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
+     convergence test, which runs after the monitors, keeps a reason set here. A reason TAO set before its monitors
+     (a failed line search, after which TAO is back at the previous iterate: a zero decrease, not rtol convergence)
+     is kept. */
+  PetscCall(TaoGetConvergedReason(tao, &reason));
+  if (reason == TAO_CONTINUE_ITERATING && its > 0 && (mse <= ctx->atol || SNAFitDecreaseConverged(sna, ctx->mse_prev, mse))) PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
   ctx->atol_met = (PetscBool)(mse <= ctx->atol);
   ctx->mse_prev = mse;
   PetscFunctionReturn(0);
@@ -311,7 +315,9 @@ static PetscErrorCode SNATaoCreate(SNA sna, Tao *tao)
   Newton types (nls, ntr, ...) need the type's exact Hessian (aion), least-squares types (brgn) its residual
   Jacobian (khronos, aion). The least-squares types minimise the residuals' 1/2 |R|^2 (brgn with its own
   regularisation, -sna_fit_tao_brgn_regularizer_weight), not the Tikhonov term: they refuse a nonzero -sna_fit_lambda given.
-  The model keeps the lowest-loss point TAO evaluated.
+  The model keeps the lowest-loss point TAO evaluated. TAO's own stops: a failed line search (DIVERGED_LS_FAILURE,
+  named by -info, e.g. with -sna_fit_tao_ls_max_funcs too small) ends the fit CONVERGED_STALLED when a point below the
+  start was evaluated, DIVERGED_TAO when none was; -sna_fit_max_it ends it DIVERGED_ITS.
 
   Level: intermediate
 

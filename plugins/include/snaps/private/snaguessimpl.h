@@ -77,8 +77,9 @@ PETSC_INTERN PetscErrorCode SNAGuessReadBasisColumns_Local(hid_t, const char[], 
 /* Appends mu[q] and the column-major k x k reduced operator G to the records in file (none if it does not exist;
    refused if they were made for another model or number of modes: rec's k, q, n, fingerprint and l1 say which),
    read again under a lock so that runs recording at the same time keep theirs, and rewrites file atomically; rec
-   holds the file's records on return. Collective. */
-PETSC_INTERN PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm, const char[], SNAGuessOperatorRecords *, const PetscReal[], const PetscScalar[]);
+   holds the file's records on return. option: the option that named file (-<prefix>ksp_guess_sna_record_operators),
+   which the messages name. Collective. */
+PETSC_INTERN PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm, const char[], const char[], SNAGuessOperatorRecords *, const PetscReal[], const PetscScalar[]);
 PETSC_INTERN PetscErrorCode SNAGuessOperatorRecordsDestroy(SNAGuessOperatorRecords *);
 /* Loads /operator of a model with q parameters and k modes, if it has one (else *op = NULL). Collective. */
 PETSC_INTERN PetscErrorCode SNAGuessOperatorLoad(MPI_Comm, const char[], PetscInt, PetscInt, SNAGuessOperatorModel **);

@@ -318,6 +318,8 @@ static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
       PetscCall(SNAGuessBasisDot(&g->model.V, g->blas, g->AV[j], g->kg, g->G + j * g->kg)); /* column j: <A v_j, v_i> */
     }
     if (g->record[0]) {
+      char option[PETSC_MAX_OPTION_NAME]; /* the option as the user gives it, with this KSP's prefix */
+
       PetscCheck(np == g->model.q, comm, PETSC_ERR_USER_INPUT, "Recording reduced operators (-%sksp_guess_sna_record_operators) needs the parameters of every solve: SNAGuessSetParameters() or -%sksp_guess_sna_params with %" PetscInt_FMT " values", g->pre, g->pre, g->model.q);
       if (!g->rec.count) {
         g->rec.k = g->kg;
@@ -329,7 +331,8 @@ static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
         for (PetscInt j = 0; j < g->kg; j++) PetscCall(VecNorm(g->model.V.v[j], NORM_1, &g->rec.l1[j]));
       }
       /* appended to the file's records, which it reads under a lock each time: several runs add up */
-      PetscCall(SNAGuessOperatorRecordsAdd(comm, g->record, &g->rec, mu, g->G));
+      PetscCall(PetscSNPrintf(option, sizeof(option), "-%sksp_guess_sna_record_operators", g->pre));
+      PetscCall(SNAGuessOperatorRecordsAdd(comm, g->record, option, &g->rec, mu, g->G));
     }
   }
   PetscCall(PetscBLASIntCast(g->kg, &bk));

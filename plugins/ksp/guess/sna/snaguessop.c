@@ -118,15 +118,16 @@ static PetscErrorCode FitInputFree(FitInput *in)
   PetscFunctionReturn(0);
 }
 
-/* Rank 0: the records of the open file rf (named records) into in. */
-static PetscErrorCode ReadRecordsOpen_Rank0(hid_t rf, const char records[], FitInput *in)
+/* Rank 0: the records of the open file rf (named records) into in. option: the option of the guess that appends to
+   the file (-<prefix>ksp_guess_sna_record_operators, which the messages name), or NULL for the fit (snaps-pod). */
+static PetscErrorCode ReadRecordsOpen_Rank0(hid_t rf, const char records[], const char option[], FitInput *in)
 {
   PetscInt version;
   char     content[64] = "";
 
   PetscFunctionBegin;
   if (H5Aexists(rf, "content") > 0) PetscCall(SNAHDF5ReadAttributeString(rf, "content", content, sizeof(content)));
-  PetscCheck(!strcmp(content, "snaps reduced-operator records"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not a file of reduced-operator records (write one with -ksp_guess_sna_record_operators)", records);
+  PetscCheck(!strcmp(content, "snaps reduced-operator records"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s'%s%s%s is not a file of reduced-operator records %s", records, option ? " (" : "", option ? option : "", option ? ")" : "", option ? "(records are appended to the file: name another file or remove it)" : "(write one with -ksp_guess_sna_record_operators)");
   PetscCall(SNAHDF5ReadAttributeInt(rf, "snaps_format_version", &version));
   PetscCall(SNAHDF5ReadAttributeInt(rf, "n_modes", &in->k));
   PetscCall(SNAHDF5ReadAttributeInt(rf, "n_params", &in->q));
@@ -153,14 +154,14 @@ static PetscErrorCode ReadRecordsOpen_Rank0(hid_t rf, const char records[], FitI
 
 /* Rank 0: a records file (sizes, fingerprint, X, G, basis_l1 into in), for the fit and for appending to it. On an
    error the file is closed and in's arrays freed: the guess reads the file inside a user's KSPSolve, which may go on. */
-static PetscErrorCode ReadRecords_Rank0(const char records[], FitInput *in)
+static PetscErrorCode ReadRecords_Rank0(const char records[], const char option[], FitInput *in)
 {
   hid_t          rf = -1;
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  PetscCheck(H5Fis_hdf5(records) > 0 && (rf = H5Fopen(records, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the operator records '%s' as HDF5 (write them with -ksp_guess_sna_record_operators)", records);
-  ierr = ReadRecordsOpen_Rank0(rf, records, in);
+  PetscCheck(H5Fis_hdf5(records) > 0 && (rf = H5Fopen(records, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the operator records '%s'%s%s%s as HDF5 %s", records, option ? " (" : "", option ? option : "", option ? ")" : "", option ? "(records are appended to the file: name another file or remove it)" : "(write them with -ksp_guess_sna_record_operators)");
+  ierr = ReadRecordsOpen_Rank0(rf, records, option, in);
   H5Fclose(rf);
   if (ierr) PetscCall(PetscFree3(in->X, in->G, in->l1_rec));
   PetscCall(ierr);
@@ -168,26 +169,26 @@ static PetscErrorCode ReadRecords_Rank0(const char records[], FitInput *in)
 }
 
 /* Rank 0: records read from file (in) that were made for rec's model and modes, or an error naming both. */
-static PetscErrorCode CheckRecordsMatch(const char file[], const FitInput *in, const SNAGuessOperatorRecords *rec)
+static PetscErrorCode CheckRecordsMatch(const char file[], const char option[], const FitInput *in, const SNAGuessOperatorRecords *rec)
 {
   PetscFunctionBegin;
-  PetscCheck(in->k == rec->k && in->q == rec->q && in->n == rec->n && !strcmp(in->fp_rec, rec->fingerprint), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-ksp_guess_sna_record_operators '%s' holds records of %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters, vector size %" PetscInt_FMT " and fingerprint %s, but this guess records %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters, size %" PetscInt_FMT ", fingerprint %s: records are appended to the file, so name another file or remove it", file, in->k, in->q, in->n, in->fp_rec, rec->k, rec->q, rec->n, rec->fingerprint);
+  PetscCheck(in->k == rec->k && in->q == rec->q && in->n == rec->n && !strcmp(in->fp_rec, rec->fingerprint), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "%s '%s' holds records of %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters, vector size %" PetscInt_FMT " and fingerprint %s, but this guess records %" PetscInt_FMT " modes, %" PetscInt_FMT " parameters, size %" PetscInt_FMT ", fingerprint %s: records are appended to the file, so name another file or remove it", option, file, in->k, in->q, in->n, in->fp_rec, rec->k, rec->q, rec->n, rec->fingerprint);
   for (PetscInt j = 0; j < in->k; j++)
-    PetscCheck(PetscAbsReal(in->l1_rec[j] - rec->l1[j]) <= 1e-8 * rec->l1[j], PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-ksp_guess_sna_record_operators '%s' holds records made with another POD basis (mode %" PetscInt_FMT ": 1-norm %.12g, this model's %.12g): records are appended to the file, so name another file or remove it", file, j, (double)in->l1_rec[j], (double)rec->l1[j]);
+    PetscCheck(PetscAbsReal(in->l1_rec[j] - rec->l1[j]) <= 1e-8 * rec->l1[j], PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "%s '%s' holds records made with another POD basis (mode %" PetscInt_FMT ": 1-norm %.12g, this model's %.12g): records are appended to the file, so name another file or remove it", option, file, j, (double)in->l1_rec[j], (double)rec->l1[j]);
   PetscFunctionReturn(0);
 }
 
 /* Rank 0: the records of file into rec (empty; its k, q, n, fingerprint and l1 set), refused unless they were
    made for the same model and modes. */
-static PetscErrorCode ResumeRecords_Rank0(const char file[], SNAGuessOperatorRecords *rec)
+static PetscErrorCode ResumeRecords_Rank0(const char file[], const char option[], SNAGuessOperatorRecords *rec)
 {
   FitInput       in;
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(&in, sizeof(in)));
-  PetscCall(ReadRecords_Rank0(file, &in));
-  ierr = CheckRecordsMatch(file, &in, rec);
+  PetscCall(ReadRecords_Rank0(file, option, &in));
+  ierr = CheckRecordsMatch(file, option, &in, rec);
   if (ierr) PetscCall(PetscFree3(in.X, in.G, in.l1_rec));
   PetscCall(ierr);
   PetscCall(RecordsReserve(rec, in.nrec));
@@ -200,7 +201,7 @@ static PetscErrorCode ResumeRecords_Rank0(const char file[], SNAGuessOperatorRec
 
 /* Rank 0: rec's records become those of file (none if it does not exist); refused unless they were made for the
    same model and modes. HDF5's own error stack is silenced: the message says what is wrong. */
-static PetscErrorCode LoadRecords_Rank0(const char file[], SNAGuessOperatorRecords *rec)
+static PetscErrorCode LoadRecords_Rank0(const char file[], const char option[], SNAGuessOperatorRecords *rec)
 {
   PetscBool      exists = PETSC_FALSE;
   PetscErrorCode ierr;
@@ -213,7 +214,7 @@ static PetscErrorCode LoadRecords_Rank0(const char file[], SNAGuessOperatorRecor
   if (!exists) PetscFunctionReturn(0);
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  ierr = ResumeRecords_Rank0(file, rec);
+  ierr = ResumeRecords_Rank0(file, option, rec);
   H5Eset_auto2(H5E_DEFAULT, func, data);
   PetscCall(ierr);
   PetscFunctionReturn(0);
@@ -240,7 +241,7 @@ static PetscErrorCode RecordsBcast(MPI_Comm comm, SNAGuessOperatorRecords *rec)
    recording to one file at the same time each keep their records (each rewrites the whole file: without the lock
    the last rename wins). The holder removes the lock file before it lets go; a waiter that then holds a lock on
    the removed file tries again. A file system without flock() gives no lock (*fd = -1; the man page says so). */
-static PetscErrorCode RecordsLock_Rank0(const char lock[], int *fd)
+static PetscErrorCode RecordsLock_Rank0(const char lock[], const char option[], int *fd)
 {
   PetscBool said = PETSC_FALSE;
 
@@ -251,7 +252,7 @@ static PetscErrorCode RecordsLock_Rank0(const char lock[], int *fd)
     int         f = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666), e;
 
     if (f < 0 && errno == EACCES) f = open(lock, O_RDONLY | O_CLOEXEC); /* another user's lock file: flock needs no write */
-    PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the lock file '%s' of the reduced-operator records (-ksp_guess_sna_record_operators): %s", lock, strerror(errno));
+    PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create the lock file '%s' of the reduced-operator records (%s): %s", lock, option, strerror(errno));
     e = flock(f, LOCK_EX | LOCK_NB) ? errno : 0;
     if (e == EWOULDBLOCK) { /* another run is appending: say why this one waits, then wait */
       if (!said) PetscCall(PetscInfo(NULL, "Waiting for the lock '%s': another run is appending to the reduced-operator records\n", lock));
@@ -265,7 +266,7 @@ static PetscErrorCode RecordsLock_Rank0(const char lock[], int *fd)
         (void)unlink(lock);
         PetscFunctionReturn(0);
       }
-      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot lock '%s' of the reduced-operator records (-ksp_guess_sna_record_operators): %s", lock, strerror(e));
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot lock '%s' of the reduced-operator records (%s): %s", lock, option, strerror(e));
     }
     e = fstat(f, &held) ? errno : (stat(lock, &named) ? errno : 0);
     if (!e && held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
@@ -274,7 +275,7 @@ static PetscErrorCode RecordsLock_Rank0(const char lock[], int *fd)
     }
     (void)close(f);
     /* ENOENT or another inode: the holder before us removed this lock file; anything else is an error */
-    PetscCheck(!e || e == ENOENT, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot check the lock file '%s' of the reduced-operator records (-ksp_guess_sna_record_operators): %s", lock, strerror(e));
+    PetscCheck(!e || e == ENOENT, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot check the lock file '%s' of the reduced-operator records (%s): %s", lock, option, strerror(e));
   }
   PetscFunctionReturn(0);
 }
@@ -309,7 +310,7 @@ static PetscErrorCode RecordsAppendWrite(MPI_Comm comm, const char file[], const
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm comm, const char file[], SNAGuessOperatorRecords *rec, const PetscReal mu[], const PetscScalar G[])
+PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm comm, const char file[], const char option[], SNAGuessOperatorRecords *rec, const PetscReal mu[], const PetscScalar G[])
 {
   PetscMPIInt    rank;
   PetscErrorCode ierr = 0, werr = 0;
@@ -332,14 +333,14 @@ PetscErrorCode SNAGuessOperatorRecordsAdd(MPI_Comm comm, const char file[], SNAG
   }
   /* the file's records as they are now, under the lock: another run may have added some since we read them */
   if (rank == 0) {
-    if (lock[0]) ierr = RecordsLock_Rank0(lock, &fd); /* not PetscCall: agree with the other ranks first */
-    if (!ierr) ierr = LoadRecords_Rank0(file, rec);
+    if (lock[0]) ierr = RecordsLock_Rank0(lock, option, &fd); /* not PetscCall: agree with the other ranks first */
+    if (!ierr) ierr = LoadRecords_Rank0(file, option, rec);
   }
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
   if (!ierr) ierr = RecordsAppendWrite(comm, file, tmp, rec, mu, G, &werr, &err);
   if (rank == 0) RecordsUnlock_Rank0(lock, fd);
-  PetscCheck(!ierr, comm, PETSC_ERR_ARG_INCOMP, "Cannot append to the reduced-operator records '%s' (-ksp_guess_sna_record_operators; see the message above)", file);
-  PetscCheck(!werr, comm, PETSC_ERR_FILE_WRITE, "Could not write the reduced-operator records '%s'%s%s (-ksp_guess_sna_record_operators)", file, err ? ": " : "", err ? strerror(err) : "");
+  PetscCheck(!ierr, comm, PETSC_ERR_ARG_INCOMP, "Cannot append to the reduced-operator records '%s' (%s; see the message above)", file, option);
+  PetscCheck(!werr, comm, PETSC_ERR_FILE_WRITE, "Could not write the reduced-operator records '%s'%s%s (%s)", file, err ? ": " : "", err ? strerror(err) : "", option);
   PetscFunctionReturn(0);
 }
 
@@ -350,7 +351,7 @@ static PetscErrorCode ReadFitInput_Rank0(const char model[], const char records[
   PetscInt n_model, q_model;
 
   PetscFunctionBegin;
-  PetscCall(ReadRecords_Rank0(records, in));
+  PetscCall(ReadRecords_Rank0(records, NULL, in));
   PetscCall(PetscMalloc1(in->k, &in->l1_model));
 
   PetscCheck(H5Fis_hdf5(model) > 0 && (mf = H5Fopen(model, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the model '%s' as HDF5", model);

@@ -46,8 +46,9 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "  -restart <ck.h5>          continue an interrupted run from its checkpoint (same options, same ranks)\n"
                            "  -lyapunov                 leading Lyapunov exponent by two-trajectory renormalisation per member\n"
                            "  -lyapunov_tau <t>         renormalisation interval (1); -lyapunov_transient <t> spin-up first (100)\n"
-                           "  -lyapunov_eps <e>         separation, relative to the state's norm (1e-4; warned below 100 -ark_rtol, where\n"
-                           "                            ARKODE's errors make up the distance); these three need -lyapunov\n"
+                           "  -lyapunov_eps <e>         separation, relative to the state's norm (1e-4; warned when the distance is under 50\n"
+                           "                            times ARKODE's tolerance, -ark_rtol x RMS + -ark_atol, whose errors then make up\n"
+                           "                            part of it); these three need -lyapunov\n"
                            "  -progress_every <s>       wall seconds between progress lines (10; 0: every segment)\n"
                            "  -abort_at <t>             kill the run (SIGKILL) at the first saved time >= t: tests restarts\n"
                            "  -init_trajectory <f.h5>   initial states from a saved trajectory: member k starts from member k mod M of the\n"
@@ -215,7 +216,7 @@ PetscErrorCode FlowRunCreate(MPI_Comm comm, const char program[], FlowRun *run)
   r->max_steps      = 1000000;
   r->tau            = 1;
   r->transient      = 100;
-  r->eps            = 1e-4; /* 100 times -ark_rtol's default, above ARKODE's errors (warned when not), and still linear over tau */
+  r->eps            = 1e-4; /* 100 times -ark_rtol's default, above ARKODE's errors (WarnTwinDistance()), and still linear over tau */
   r->progress_every = 10;
   r->abort_at       = PETSC_MAX_REAL;
   r->simd           = PETSC_TRUE;
@@ -340,11 +341,6 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
     PetscReal q = r->ckpt_every / r->tau;
     PetscCheck(!has || PetscAbsReal(q - round(q)) < 1e-9 * q, r->comm, PETSC_ERR_USER_INPUT, "-checkpoint_every %g must be a multiple of -lyapunov_tau %g", (double)r->ckpt_every, (double)r->tau);
     PetscCheck(r->transient < r->T, r->comm, PETSC_ERR_USER_INPUT, "-lyapunov needs -T %g beyond -lyapunov_transient %g", (double)r->T, (double)r->transient);
-    /* the twin's distance must stand well above ARKODE's error, else the exponent measures how the base's and the
-       twin's integration errors drift apart: at eps 1e-7 and rtol 1e-6 (the former default), a KS run continued from
-       a checkpoint at a -T that is no multiple of tau gave 0.110 for 0.0771, and a short Kolmogorov run 0.447 for
-       0.427 uninterrupted. A fixed step has no error control: base and twin take the same steps */
-    if (r->hfixed == 0 && r->eps * (1 + 1e-9) < 100 * r->rtol) PetscCall(PetscPrintf(r->comm, "WARNING: %s: -lyapunov_eps %g is below 100 times -ark_rtol %g: the twins' distance is within reach of ARKODE's errors, which then make up part of the measured growth (the exponent can be off by percents, more after a -restart); raise -lyapunov_eps (default 1e-4) or lower -ark_rtol\n", r->program, (double)r->eps, (double)r->rtol));
     { /* the twins start at the first segment end (a multiple of tau) at or after the transient, as in FlowRunSolve */
       const PetscReal start = PetscMax(1, PetscCeilReal(r->transient * (1 - 1e-14) / r->tau - 1e-9)) * r->tau;
       PetscCheck(start < r->T * (1 - 1e-14), r->comm, PETSC_ERR_USER_INPUT, "-lyapunov measures nothing: the twins start at the first multiple of -lyapunov_tau %g at or after -lyapunov_transient %g, t = %g, which is not before -T %g; raise -T, or lower -lyapunov_transient or -lyapunov_tau", (double)r->tau, (double)r->transient, (double)start, (double)r->T);
@@ -1359,6 +1355,32 @@ static PetscErrorCode WarnSeedFixedInitial(FlowRun r)
   PetscFunctionReturn(0);
 }
 
+/* The twins' distance must stand well above ARKODE's error, else the exponent measures how the base's and the twin's
+   integration errors drift apart: at eps 1e-7 and rtol 1e-6 (the former default), a KS run continued from a
+   checkpoint at a -T that is no multiple of tau gave 0.110 for 0.0771, and a short Kolmogorov run 0.447 for 0.427; with
+   the default eps and -ark_atol 1e-3, KS gave 2.53 (review s23b). Per entry, the distance is eps times the states' RMS
+   and ARKODE's tolerance rtol times it plus atol; under 50 times the tolerance, a warning (the defaults give 100).
+   sumsq: the sum over members of their states' squared norms. A fixed step has no error control: base and twin take
+   the same steps. Collective. */
+static PetscErrorCode WarnTwinDistance(FlowRun r, PetscReal sumsq)
+{
+  PetscInt  mine = 0, n = 0;
+  PetscReal rms, tol;
+
+  PetscFunctionBegin;
+  if (r->hfixed > 0) PetscFunctionReturn(0);
+  if (LocalCount(r) > 0) PetscCall(VecGetSize(r->m[0].y, &mine)); /* every member's state has one size */
+  if (SelfMembers(r))
+    PetscCallMPI(MPI_Allreduce(&mine, &n, 1, MPIU_INT, MPI_MAX, r->comm));
+  else
+    n = mine;
+  rms = PetscSqrtReal(sumsq / (r->K * (PetscReal)n));
+  tol = r->rtol * rms + r->atol;
+  if (r->eps * rms < 50 * tol)
+    PetscCall(PetscPrintf(r->comm, "WARNING: %s: -lyapunov_eps %g puts the twins %g from their members per entry (the states' RMS %g times it), under 50 times ARKODE's tolerance there (-ark_rtol %g x %g + -ark_atol %g = %g): the integration errors then make up part of the measured growth (the exponent can be off by percents, more after a -restart); raise -lyapunov_eps (default 1e-4), or lower -ark_rtol / -ark_atol\n", r->program, (double)r->eps, (double)(r->eps * rms), (double)rms, (double)r->rtol, (double)rms, (double)r->atol, (double)tol));
+  PetscFunctionReturn(0);
+}
+
 /* Members that start from one state are one trajectory under ARKODE or a deterministic surrogate, which draw nothing
    (a categorical model's draws tell them apart): an -ensemble of them is
    warned about (their statistics count every state several times, and -lyapunov's members, which differ only in
@@ -1472,6 +1494,7 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
         else
           all = mine;
         r->d0scale = r->eps * PetscSqrtReal(all / r->K);
+        PetscCall(WarnTwinDistance(r, all));
       }
       PetscCall(Renormalise(r)); /* sets every twin at distance d0 (adds log(d/d0) of the random start, undone below) */
       for (PetscInt i = 0; i < LocalCount(r); i++) r->lsum[SelfMembers(r) ? r->k0 + i : i] = 0;

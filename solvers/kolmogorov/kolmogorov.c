@@ -54,7 +54,7 @@ int main(int argc, char **argv)
     PetscCall(KolmogorovCheckInitial(PETSC_COMM_WORLD, init, amp));
     /* warned, not refused: unforced data record the wavenumber (attributes, fingerprint) and a surrogate's physics
        check compares it, so one command line may carry it for an unforced run too */
-    if (nf_set && famp == 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-kolmogorov: -forcing_wavenumber %" PetscInt_FMT " does not apply with -forcing_amplitude 0: the flow is unforced, and the wavenumber is only recorded (trajectory attributes, checkpoints, the -stepper_model check); it is ignored\n", nf));
+    if (nf_set && famp == 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-kolmogorov: -forcing_wavenumber %" PetscInt_FMT " does not apply with -forcing_amplitude 0: the flow is unforced, and the wavenumber is only recorded (trajectory attributes, checkpoints, the -stepper_model check): it changes nothing in the flow, but a -restart must repeat it\n", nf));
     PetscCall(KolmogorovCreate(FlowRunUsesSurrogate(run) ? PETSC_COMM_SELF : PETSC_COMM_WORLD, N, Re, alpha, nf, famp, &kf));
     PetscCall(KolmogorovSetInitial(kf, init, amp));
     PetscCall(KolmogorovGetProblem(kf, &pb));

@@ -56,7 +56,7 @@ PETSC_EXTERN PetscErrorCode SNAPSTrajectoryDestroy(SNAPSTrajectory *);
 /* A whole trajectory file in memory (every rank reads its own copy): training data for surrogates, and
    initial states taken from a saved run. */
 typedef struct {
-  char      equation[32], field[32];
+  char equation[32], field[32];
   /* what advanced it: "arkode" (also in files without the attribute) or "sna", and its -stepper_model (else "") */
   char      stepper[16], stepper_model[PETSC_MAX_PATH_LEN];
   PetscInt  nt, members, npts; /* saved times, members, grid points of one member */

@@ -1340,7 +1340,8 @@ static PetscErrorCode CheckProblemOutputs(FlowRun r)
   PetscFunctionReturn(0);
 }
 
-/* A fixed initial state (pb->initial_fixed) draws nothing: -seed then feeds only the -lyapunov twins and a categorical
+/* A fixed initial state (pb->initial_fixed), or a zero -init_amplitude (pb->initial_zero: the draws scaled to 0), draws
+   nothing: -seed then feeds only the -lyapunov twins and a categorical
    surrogate's draws, and without them it is ignored (warned, not refused, as for -init_trajectory in CheckStepper() and SurrogateLoad(),
    which warn about those runs: one command line may serve several runs). */
 static PetscErrorCode WarnSeedFixedInitial(FlowRun r)
@@ -1348,10 +1349,11 @@ static PetscErrorCode WarnSeedFixedInitial(FlowRun r)
   const char *kind = "";
 
   PetscFunctionBegin;
-  if (!r->seed_set || !r->pb->initial_fixed || r->init_trajectory[0] || r->lyapunov) PetscFunctionReturn(0);
+  if (!r->seed_set || !(r->pb->initial_fixed || r->pb->initial_zero) || r->init_trajectory[0] || r->lyapunov) PetscFunctionReturn(0);
   if (r->sur) PetscCall(SNAPSSurrogateGetInfo(r->sur, &kind, NULL, NULL, NULL));
   if (!strcmp(kind, "categorical")) PetscFunctionReturn(0);
-  PetscCall(PetscPrintf(r->comm, "WARNING: %s: -seed %" PetscInt_FMT " does not apply: the initial state is fixed (not drawn) and %s draws nothing (-seed seeds the random initial states, the -lyapunov twins and a categorical surrogate's draws); it is ignored\n", r->program, r->seed, r->sur ? "the deterministic model" : "-stepper arkode"));
+  PetscCall(PetscPrintf(r->comm, "WARNING: %s: -seed %" PetscInt_FMT " does not apply: %s and %s draws nothing (-seed seeds the random initial states, the -lyapunov twins and a categorical surrogate's draws); it is ignored\n", r->program, r->seed,
+                        r->pb->initial_fixed ? "the initial state is fixed (not drawn)" : "-init_amplitude 0 starts from the zero state (the draws count for nothing)", r->sur ? "the deterministic model" : "-stepper arkode"));
   PetscFunctionReturn(0);
 }
 

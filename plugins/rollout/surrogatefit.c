@@ -1229,17 +1229,21 @@ static PetscErrorCode NoisyPairs(SNAPSSurrogate s, PetscInt n, const PetscReal z
   PetscFunctionReturn(0);
 }
 
-/* The polynomial drifts' counterpart of SNAWarnOverParameterised() (the SNA drifts' and heads' warning, FitRows), in
-   its words: what has nparams coefficients (monomials; a pair drift: the real and imaginary parts of its complex
-   ones) fitted to values training values, per of them per pair (the noisy copies perturb the same pairs and add
-   none). The ridge keeps the solve defined, but the polynomial can still reproduce the pairs and predict poorly. */
+/* The polynomial drifts' over-parameterisation warning, in the words of the SNA drifts' and heads'
+   (SNAWarnOverParameterisedValues()): what has nparams coefficients (monomials; a pair drift: the real and imaginary
+   parts of its complex ones) fitted to values training values, per of them per pair (the noisy copies perturb the
+   same pairs and add none). The ridge keeps the solve defined, but the polynomial can still reproduce the pairs and
+   predict poorly. */
 static PetscErrorCode WarnPolynomialOverParameterised(SNAPSSurrogate s, const char what[], PetscInt nparams, PetscInt pairs, PetscInt per, const char fewer[])
 {
-  const PetscInt values = pairs * per;
+  char who[128], count[96], remedy[256];
 
   PetscFunctionBegin;
-  if (pairs <= 0 || nparams <= values) PetscFunctionReturn(0);
-  PetscCall(PetscPrintf(s->comm, "WARNING: snaps-rollout-fit: %s: the polynomial has %" PetscInt_FMT " parameters for %" PetscInt_FMT " training values (%" PetscInt_FMT " samples x %" PetscInt_FMT " output%s): it can reproduce them exactly and predict poorly between them. Give it fewer (%s) or a larger -drift_ridge, or train it on more pairs (a smaller -train_stride, more -trajectories)\n", what, nparams, values, pairs, per, per > 1 ? "s" : "", fewer));
+  if (pairs <= 0 || nparams <= pairs * per) PetscFunctionReturn(0);
+  PetscCall(PetscSNPrintf(who, sizeof(who), "snaps-rollout-fit: %s", what));
+  PetscCall(PetscSNPrintf(count, sizeof(count), "%" PetscInt_FMT " samples x %" PetscInt_FMT " output%s", pairs, per, per > 1 ? "s" : ""));
+  PetscCall(PetscSNPrintf(remedy, sizeof(remedy), "%s) or a larger -drift_ridge, or train it on more pairs (a smaller -train_stride, more -trajectories)", fewer));
+  PetscCall(SNAWarnOverParameterisedValues(s->comm, who, "the polynomial", nparams, pairs * per, count, remedy));
   PetscFunctionReturn(0);
 }
 

@@ -1177,6 +1177,16 @@ PetscErrorCode SNACheckFitUsable(SNA sna, const char who[])
   PetscFunctionReturn(0);
 }
 
+/* The words of the over-parameterisation warning, one home for every fitted model that gives it (the SNAs below, the
+   rollout surrogates' polynomial drifts): what has nparams parameters for values training values (count: how they
+   are counted); remedy follows "Give it fewer (": the model's size options, then its other remedies. */
+PetscErrorCode SNAWarnOverParameterisedValues(MPI_Comm comm, const char who[], const char what[], PetscInt nparams, PetscInt values, const char count[], const char remedy[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscPrintf(comm, "WARNING: %s: %s has %" PetscInt_FMT " parameters for %" PetscInt_FMT " training values (%s): it can reproduce them exactly and predict poorly between them. Give it fewer (%s\n", who, what, nparams, values, count, remedy));
+  PetscFunctionReturn(0);
+}
+
 /* The warning of SNAWarnOverParameterised() for one model or part (nparams: its parameters and any fitted jointly
    with it; also, if not NULL: appended to the part's size options, naming those of what is fitted with it). The values are what the loss compares: q per sample for the squared error, one class per sample for the
    cross-entropy (a one-hot row of q bins is one label, not q values). */
@@ -1185,7 +1195,7 @@ PetscErrorCode SNAWarnOverParameterisedPart(SNA part, PetscInt nparams, PetscInt
   const char *p = SNAMessagePrefix(part);
   PetscInt    values;
   PetscBool   khronos, aion;
-  char        size[256], count[128];
+  char        size[256], count[128], remedy[512];
 
   PetscFunctionBegin;
   if (nsamples <= 0) PetscFunctionReturn(0); /* no data fit (Ritz objective, or not fitted here) */
@@ -1203,7 +1213,8 @@ PetscErrorCode SNAWarnOverParameterisedPart(SNA part, PetscInt nparams, PetscInt
     PetscCall(PetscSNPrintf(count, sizeof(count), "%" PetscInt_FMT " samples of one class each", nsamples));
   else
     PetscCall(PetscSNPrintf(count, sizeof(count), "%" PetscInt_FMT " samples x %" PetscInt_FMT " output%s", nsamples, part->dim_out, part->dim_out > 1 ? "s" : ""));
-  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)part), "WARNING: %s: %s has %" PetscInt_FMT " parameters for %" PetscInt_FMT " training values (%s): it can reproduce them exactly and predict poorly between them. Give it fewer (%s%s) or a larger -%ssna_fit_lambda, and hold samples out to see (-%ssna_fit_validation)\n", who, what, nparams, values, count, size, also ? also : "", p, p));
+  PetscCall(PetscSNPrintf(remedy, sizeof(remedy), "%s%s) or a larger -%ssna_fit_lambda, and hold samples out to see (-%ssna_fit_validation)", size, also ? also : "", p, p));
+  PetscCall(SNAWarnOverParameterisedValues(PetscObjectComm((PetscObject)part), who, what, nparams, values, count, remedy));
   PetscFunctionReturn(0);
 }
 

@@ -190,6 +190,7 @@ PETSC_INTERN PetscErrorCode SNAValidationRuleRefuse(SNA, const char[]);
 /* SNAWarnOverParameterised() for one model or part: nparams (the part's and any fitted jointly with it) against the
    values of nsamples samples; what names it ("the model", "the LF part"), part's prefix its options. */
 PETSC_INTERN PetscErrorCode SNAWarnOverParameterisedPart(SNA, PetscInt, PetscInt, const char[], const char[], const char[]);
+PETSC_INTERN PetscErrorCode SNAWarnOverParameterisedValues(MPI_Comm, const char[], const char[], PetscInt, PetscInt, const char[], const char[]);
 /* The SNA's options prefix as messages that name one of its options print it: "" where it has none. */
 static inline const char *SNAMessagePrefix(SNA sna)
 {

@@ -135,7 +135,7 @@ static PetscErrorCode SNASetFromOptions_Aion(SNA sna, PetscOptionItems *PetscOpt
 {
   SNA_Aion *ai   = (SNA_Aion *)sna->data;
   PetscInt  rank = ai->rank, terms = ai->terms, ninit = 4096;
-  PetscReal init[4096];
+  PetscReal init[4096] = {0}; /* zeroed: -help shows init[0] when the option is not given */
   PetscBool flg;
 
   PetscFunctionBegin;
@@ -150,6 +150,9 @@ static PetscErrorCode SNASetFromOptions_Aion(SNA sna, PetscOptionItems *PetscOpt
   PetscCheck(ai->pencil_L >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_aion_pencil_rows must be >= 0 (0 chooses), not %" PetscInt_FMT, SNAMessagePrefix(sna), ai->pencil_L);
   if (rank != ai->rank || terms != ai->terms) PetscCall(SNAAionSetAtoms(sna, rank, terms));
   if (flg) {
+    /* SNASetParameters() refuses NaN and Inf; so does the option that bypasses it (lm and tao would fail with a bare
+       DIVERGED_NANORINF, infinite descent would drop a non-finite amplitude of input 0 unnoticed) */
+    for (PetscInt i = 0; i < ninit; i++) PetscCheck(!PetscIsInfOrNanReal(init[i]), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_aion_init: value %" PetscInt_FMT " (0-based) is %s; the initial parameters A, alpha, omega, phi must be finite", SNAMessagePrefix(sna), i, PetscIsNanReal(init[i]) ? "NaN" : (init[i] > 0 ? "+Inf" : "-Inf"));
     PetscCheck(!sna->setupcalled, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_aion_init applies before set-up; this model is already set up, fitted or loaded", SNAMessagePrefix(sna));
     PetscCall(PetscFree(ai->init));
     PetscCall(PetscMalloc1(ninit, &ai->init));
@@ -166,7 +169,11 @@ static PetscErrorCode SNAView_Aion(SNA sna, PetscViewer viewer)
 
   PetscFunctionBegin;
   PetscCall(PetscViewerASCIIPrintf(viewer, "AION: rank %" PetscInt_FMT ", %" PetscInt_FMT " damped cosines per 1-D factor; infinite descent pencil: %s\n", r, P, SNAAionPencilModes[ai->pencil]));
-  if (!ai->theta || sna->dim_in * r * P > 64) PetscFunctionReturn(0);
+  if (!ai->theta) PetscFunctionReturn(0);
+  if (sna->dim_in * r * P > 64) { /* too many rows to print: said, not silently left out */
+    PetscCall(PetscViewerASCIIPrintf(viewer, "(the %" PetscInt_FMT " terms' A, alpha, omega, phi are listed up to 64 terms: SNAGetParameters() or the model file's atoms hold them)\n", sna->dim_in * r * P));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscViewerASCIIPrintf(viewer, "input rank term             A         alpha         omega           phi\n"));
   for (PetscInt p = 0; p < sna->dim_in; p++)
     for (PetscInt m = 0; m < r; m++)

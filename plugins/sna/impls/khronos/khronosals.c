@@ -1004,7 +1004,10 @@ PetscErrorCode SNAKhronosSweepStage(SNA sna, const KhronosObjective *obj, const 
 
   PetscFunctionBegin;
   if (ctl->anderson) {
-    PetscCall(SNAAndersonCreate(sna->nparams, ctl->anderson, &aa));
+    /* one mix per sweep, so a stage never stores more than max_it differences: a deeper history is never filled
+       and the results are the same, but a depth of 1e5 (-sna_fit_als_anderson) would allocate its m x m normal
+       equations (80 GB) and fail on memory */
+    PetscCall(SNAAndersonCreate(sna->nparams, PetscMin(ctl->anderson, PetscMax(sna->max_it, 1)), &aa));
     PetscCall(PetscMalloc1(sna->nparams, &theta));
     PetscCall((*sna->ops->getparameters)(sna, theta));
   } else if (ctl->extrapolate || kh->extrapolate) {

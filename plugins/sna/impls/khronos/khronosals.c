@@ -1017,7 +1017,8 @@ PetscErrorCode SNAKhronosSweepStage(SNA sna, const KhronosObjective *obj, const 
   PetscCall(PetscMalloc1(sna->nparams, &best.theta));
   *reason = SNA_DIVERGED_ITS;
   PetscCall((*obj->value)(sna, obj->ctx, &prev));
-  mse = prev; /* a stage with no budget ends where it started */
+  sna->stats.function++; /* every objective value is counted, as Accelerate() and Extrapolate() count theirs */
+  mse = prev;            /* a stage with no budget ends where it started */
   if (sna->iterations == 0) PetscCall(SNAMonitor(sna, 0, prev));
   PetscCall(BestIterateUpdate(sna, &best, prev));
   for (PetscInt it = 0; it < sna->max_it; it++) {
@@ -1026,6 +1027,7 @@ PetscErrorCode SNAKhronosSweepStage(SNA sna, const KhronosObjective *obj, const 
       sna->stats.inner++;
     }
     PetscCall((*obj->value)(sna, obj->ctx, &mse));
+    sna->stats.function++;
     if (aa)
       PetscCall(Accelerate(sna, obj, aa, theta, &mse));
     else if (prev_theta)
@@ -1083,6 +1085,7 @@ static PetscErrorCode RetryWithLM(SNA sna, KhronosALSCache *c, const PetscReal y
   PetscCall(PetscMalloc1(sna->nparams, &als));
   PetscCall((*sna->ops->getparameters)(sna, als));
   PetscCall(CacheMSE(sna, c, y, &mse_als));
+  sna->stats.function++;
   PetscCall(PetscInfo(sna, "KHRONOS auto: ALS ended %s at MSE %g; Levenberg-Marquardt from the start\n", SNAConvergedReasons[als_reason], (double)mse_als));
   PetscCall((*sna->ops->setparameters)(sna, theta0));
   PetscCall(CacheAllFactors(sna, c));
@@ -1091,6 +1094,7 @@ static PetscErrorCode RetryWithLM(SNA sna, KhronosALSCache *c, const PetscReal y
   *reason = sna->reason;
   PetscCall(CacheAllFactors(sna, c));
   PetscCall(CacheMSE(sna, c, y, &mse_lm));
+  sna->stats.function++;
   if (!(mse_lm <= mse_als)) {
     PetscCall(PetscInfo(sna, "KHRONOS auto: Levenberg-Marquardt ended higher (MSE %g): the ALS result is kept\n", (double)mse_lm));
     PetscCall((*sna->ops->setparameters)(sna, als));

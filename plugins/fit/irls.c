@@ -309,7 +309,8 @@ PetscErrorCode SNAFit_Khronos_IRLS(SNA sna, Vec X, Vec Y)
     }
     if (!any) { /* a first sweep that lowers nothing met the rtol test (it gained 0): a warm start at its optimum has
                    converged, as in LM and TAO; a refit of a converged model was "the fit failed" */
-      reason = it > 1 ? SNA_CONVERGED_STALLED : rtol > 0 ? SNA_CONVERGED_RTOL : SNA_DIVERGED_NO_PROGRESS;
+      reason = it > 1 ? SNA_CONVERGED_STALLED : rtol > 0 ? SNA_CONVERGED_RTOL
+                                                         : SNA_DIVERGED_NO_PROGRESS;
       break;
     }
     if (prev - obj < rtol * obj) { /* the objective minimised: its relative gain, as -help says for irls */

@@ -239,7 +239,8 @@ static PetscErrorCode IRLSInitialize(IRLSCtx *c)
   cross-entropy E plus (lambda/2)|theta|^2; the monitor and -sna_fit_atol take E alone (with lambda > 0 the penalty
   dominates F on separable classes, whose |theta| grows; -info prints both). Stops when a sweep lowers F by less
   than -sna_fit_rtol times F (CONVERGED_RTOL), E is below -sna_fit_atol (CONVERGED_ATOL), no
-  block can lower F (CONVERGED_STALLED), or after -sna_fit_max_it sweeps (DIVERGED_ITS). A fresh model starts from
+  block can lower F (CONVERGED_STALLED; on the first sweep CONVERGED_RTOL, as LM and TAO from their optimum, or with
+  -sna_fit_rtol 0 DIVERGED_NO_PROGRESS, a failed fit), or after -sna_fit_max_it sweeps (DIVERGED_ITS). A fresh model starts from
   factors near one and a uniform distribution; a warm start (a model loaded, e.g. snaps-fit -init_model, fitted
   before, or given its parameters) goes on from its parameters. The model keeps the last iterate, which is the best
   (F decreases monotonically).
@@ -306,8 +307,10 @@ PetscErrorCode SNAFit_Khronos_IRLS(SNA sna, Vec X, Vec Y)
       reason = SNA_CONVERGED_ATOL;
       break;
     }
-    if (!any) {
-      reason = it == 1 ? SNA_DIVERGED_NO_PROGRESS : SNA_CONVERGED_STALLED;
+    if (!any) { /* a first sweep that lowers nothing met the rtol test (it gained 0): a warm start at its optimum has
+                   converged, as in LM and TAO; a refit of a converged model was "the fit failed" */
+      reason = it > 1 ? SNA_CONVERGED_STALLED : rtol > 0 ? SNA_CONVERGED_RTOL
+                                                         : SNA_DIVERGED_NO_PROGRESS;
       break;
     }
     if (prev - obj < rtol * obj) { /* the objective minimised: its relative gain, as -help says for irls */

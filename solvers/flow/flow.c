@@ -249,6 +249,25 @@ static PetscErrorCode CheckOutputs(FlowRun r)
   PetscFunctionReturn(0);
 }
 
+/* The trajectory's rows are -save_start + k -dt_save up to -T (AdvanceSegment()'s rule, rounding included): a -T
+   between two of them ends the run after the last row, and the final state was left out of the trajectory
+   silently. Rows stay evenly spaced (the statistics assume it): warned, naming the two -T that would keep it. */
+static PetscErrorCode WarnUnsavedEnd(FlowRun r)
+{
+  const PetscReal top = r->T * (1 + 1e-14);
+  PetscReal       k, last;
+
+  PetscFunctionBegin;
+  if (!r->trajectory[0]) PetscFunctionReturn(0);
+  k = PetscFloorReal((top - r->save_start) / r->dt_save);
+  if (r->save_start + (k + 1) * r->dt_save <= top) k++; /* the division rounded down across a row */
+  last = r->save_start + k * r->dt_save;
+  if (r->T - last <= 1e-9 * r->dt_save) PetscFunctionReturn(0);
+  PetscCall(PetscPrintf(r->comm, "WARNING: %s: -T %g is not -save_start %g plus a multiple of -dt_save %g: the trajectory's last row is t = %g, and the final state (t = %g) is %s; give -T %g or %g to save it\n", r->program, (double)r->T, (double)r->save_start, (double)r->dt_save, (double)last, (double)r->T,
+                        r->checkpoint[0] ? "only in the -checkpoint file" : "not saved", (double)last, (double)(last + r->dt_save)));
+  PetscFunctionReturn(0);
+}
+
 /* -stepper sna advances members with a surrogate: no ARKODE, so nothing that needs its integrators. */
 static PetscErrorCode CheckStepper(FlowRun r)
 {
@@ -348,6 +367,7 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   }
   PetscCheck(r->K <= PETSC_MAX_INT / 2, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ensemble %" PetscInt_FMT " is too large", r->K);
   PetscCall(CheckOutputs(r));
+  PetscCall(WarnUnsavedEnd(r));
   PetscFunctionReturn(0);
 }
 

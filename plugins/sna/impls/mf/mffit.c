@@ -618,7 +618,8 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 
 /* Without HF data: the LF part alone, and the model reports the LF part's fit as its own. */
 /* Without HF data the correction is not fitted: options that set it (its parts' -mf_delta_* and -mf_rho_*, ar1's
-   -mf_select) would be read and ignored. Refused, as rho's options are under the blend residual. */
+   -mf_select, and -mf_nested_lf, its target at nested HF rows) would be read and ignored. Refused, as rho's options
+   are under the blend residual. */
 static PetscErrorCode CorrectionOptionsRefuse(SNA sna)
 {
   SNA_MF *mf = (SNA_MF *)sna->data;
@@ -628,6 +629,7 @@ static PetscErrorCode CorrectionOptionsRefuse(SNA sna)
   PetscCall(PartOptionGiven(sna, "mf_delta_", given, sizeof(given)));
   if (!given[0]) PetscCall(PartOptionGiven(sna, "mf_rho_", given, sizeof(given)));
   if (!given[0] && mf->select != SNA_MF_SELECT_NONE) PetscCall(PetscStrncpy(given, "-mf_select", sizeof(given)));
+  if (!given[0]) PetscCall(PartOptionGiven(sna, "mf_nested_lf", given, sizeof(given)));
   PetscCheck(!given[0], PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s sets the correction, which is not fitted without HF data (-mf_hf_fraction 0: the model is its LF part alone): drop it, or give HF data (-mf_hf_fraction > 0)", given);
   PetscFunctionReturn(0);
 }

@@ -666,7 +666,8 @@ static PetscErrorCode FitWithoutCorrection(SNA sna)
 
   Notes:
   Each part is fitted by its own fit and options (-mf_lf_sna_..., -mf_delta_sna_...); ar1's joint stage by the model's
-  -sna_fit_ options. The model's convergence reason and work are those of the correction (of the LF part without HF
+  -sna_fit_ options; the model's own -sna_fit_type is auto and its loss least squares (others are refused, with or
+  without HF data). The model's convergence reason and work are those of the correction (of the LF part without HF
   data), but an LF part fitted here that did not converge gives the model its reason; each part keeps its own
   (SNAMFGetParts()).
 
@@ -687,6 +688,19 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
   PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &ismf));
   PetscCheck(ismf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAMFFit() needs an SNA of type mf, not %s", ((PetscObject)sna)->type_name);
   PetscCheck(!Xhf == !Yhf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_NULL, "Give both HF inputs and values to SNAMFFit(), or neither");
+  { /* the model's own loss and fit type (lm and tao are registered for ar1's joint stage, which sets its own): with
+       HF data others fail in SNAFit(), without them they would be read, ignored and reported as the model's (a
+       least-squares LF part reported as a classifier of accuracy 1, fit irls) */
+    SNAFitType  type;
+    SNALossType loss;
+    PetscBool   isauto;
+
+    PetscCall(SNAGetLossType(sna, &loss));
+    PetscCheck(loss != SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_loss cross_entropy: SNA type mf has no fit of the cross-entropy loss (its parts are fitted by least squares; irls, the fit of that loss, is khronos's): fit one group with -%ssna_type khronos -%ssna_fit_type irls (-data_group), or drop -%ssna_loss cross_entropy", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+    PetscCall(SNAGetFitType(sna, &type));
+    PetscCall(PetscStrcmp(type, SNAFITAUTO, &isauto));
+    PetscCheck(!type || isauto, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_type %s: a multi-fidelity SNA is fitted by its parts' own fits (-%ssna_fit_type auto); choose their fits with -%smf_lf_sna_fit_type and -%smf_delta_sna_fit_type", SNAMessagePrefix(sna), type, SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+  }
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna)); /* also without HF data, where SNAFit() is not called */
   /* without HF data there is no joint stage: the stop would be unused */
   if (!Xhf) PetscCall(SNAValidationRuleRefuse(sna, "without HF data (-mf_hf_fraction 0) the model is its LF part alone and runs no joint fit"));

@@ -138,12 +138,14 @@ static PetscErrorCode AssignFolds(SNA sna, Vec X, PetscInt *k, PetscInt **fold)
 
 /* One input box for the model and every part whose box the user did not declare: the range of the LF and HF
    inputs together, so that no part is evaluated beyond its box (where it is constant) at the other fidelity's
-   points. */
+   points; or the model's box where it was declared (-sna_bounds): parts on the data's box were constant beyond it,
+   where the model's box said predictions were no extrapolation (snaps-predict did not warn). */
 static PetscErrorCode SharedBox(SNA sna, Vec Xlf, Vec Xhf)
 {
-  SNA_MF    *mf      = (SNA_MF *)sna->data;
-  SNA        parts[] = {sna, mf->lf, mf->delta, mf->rho};
-  PetscReal *lo, *hi, *lo2, *hi2;
+  SNA_MF         *mf      = (SNA_MF *)sna->data;
+  SNA             parts[] = {sna, mf->lf, mf->delta, mf->rho};
+  PetscReal      *lo, *hi, *lo2, *hi2;
+  const PetscBool declared = (PetscBool)(sna->lower && sna->bounds_from_user);
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc4(sna->dim_in, &lo, sna->dim_in, &hi, sna->dim_in, &lo2, sna->dim_in, &hi2));
@@ -153,10 +155,14 @@ static PetscErrorCode SharedBox(SNA sna, Vec Xlf, Vec Xhf)
     lo[p] = PetscMin(lo[p], lo2[p]);
     hi[p] = PetscMax(hi[p], hi2[p]);
   }
+  if (declared) {
+    PetscCall(PetscArraycpy(lo, sna->lower, sna->dim_in));
+    PetscCall(PetscArraycpy(hi, sna->upper, sna->dim_in));
+  }
   for (PetscInt i = 0; i < 4; i++) {
     if (parts[i]->lower && (parts[i]->bounds_from_user || (parts[i] == mf->lf && mf->lf_given))) continue; /* a fitted LF part keeps its box */
     PetscCall(SNASetBounds_Internal(parts[i], lo, hi));                                                    /* on a refit too: SNASetBounds() refuses a set-up part's */
-    parts[i]->bounds_from_user = PETSC_FALSE;
+    parts[i]->bounds_from_user = declared;
   }
   PetscCall(PetscFree4(lo, hi, lo2, hi2));
   PetscFunctionReturn(0);

@@ -30,7 +30,8 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "                       given are kept (both given: nothing derived, rho's 4 nodes and 2 modes kept unless\n"
                            "                       -mf_rho_sna_khronos_nodes/_modes given); printed when derived)\n"
                            "  -mf_hf_fraction <f>  keeps that seeded fraction of the HF cases (whole cases when /hf/case exists, else rows):\n"
-                           "                       0 the LF model alone, 1 all (default); with -data_group /hf, of that group (HF-only fits)\n"
+                           "                       0 the LF model alone, 1 all (default); with -data_group /hf, of that group (HF-only fits;\n"
+                           "                       another -data_group is refused: these choose HF cases)\n"
                            "  -mf_seed <s>         seed of that choice (0)\n"
                            "  -mf_nested_lf <bool> where an HF row's inputs are also an LF row's (nested designs), fit delta to\n"
                            "                       y_HF - y_LF of the data (true), or to y_HF - the LF model (false, default: it\n"
@@ -286,6 +287,18 @@ static PetscErrorCode CheckMultiFidelity(const char data[], PetscBool groupset, 
     PetscCheck(!set || !strcmp(type, SNAMF), comm, PETSC_ERR_USER_INPUT, "-sna_type %s: '%s' is a multi-fidelity dataset (/lf and /hf), fitted as a model of type mf: choose the types of its parts with -mf_lf_sna_type and -mf_delta_sna_type, or fit one group alone as a %s model with -data_group /hf (or /lf)", type, data, type);
   }
   PetscCheck(!*mf || !hasinit, comm, PETSC_ERR_USER_INPUT, "-init_model warm-starts a single-fidelity fit; '%s' is multi-fidelity (/lf and /hf): fit it without -init_model, or one group with -data_group", data);
+  /* outside an mf fit the choice is of the HF group alone: the report calls what it kept HF cases (hf_cases_used,
+     n_samples_hf), which the rows of -data_group /lf are not */
+  if (!*mf && *choose) {
+    const char *g = group;
+    size_t      n;
+
+    while (*g == '/') g++;
+    n = strlen(g);
+    while (n && g[n - 1] == '/') n--;
+    PetscCheck(n == 2 && !strncmp(g, "hf", 2), comm, PETSC_ERR_USER_INPUT, "%s chooses among the HF cases (/hf) and the report calls what it kept HF, but -data_group %s fits another group: drop %s, or fit /hf (-data_group /hf)", hasfrac ? "-mf_hf_fraction" : "-mf_seed", group, hasfrac && hasseed ? "-mf_hf_fraction and -mf_seed" : hasfrac ? "-mf_hf_fraction"
+                                                                                                                                                                                                                                                                                                                                                    : "-mf_seed");
+  }
   PetscCheck(*mf || !*choose || ch->fraction > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction 0 keeps none of the samples of -data_group %s: nothing to fit", group);
   if (lfmodel) PetscCall(CheckLowFidelityModelOptions(data, *mf, lfmodel, ch->fraction));
   PetscFunctionReturn(0);

@@ -645,6 +645,8 @@ static PetscErrorCode CorrectionDefaults(SNA delta)
 
   Options Database Keys:
 + -mf_blend <residual|ar1>  - the blend (residual)
+. -sna_bounds <lo,hi,...>   - the model's input box, its parts' too (a part's own -mf_<part>_sna_bounds, or an LF part
+                               fitted elsewhere, keeps its box); without it the range of the LF and HF inputs together
 . -mf_nested_lf <bool>      - fit the correction against the LF data at nested HF rows (true), or the LF part (false, default)
 . -mf_lf_sna_...            - the LF part's options, e.g. -mf_lf_sna_khronos_nodes 24
 . -mf_delta_sna_...         - the correction's options, e.g. -mf_delta_sna_khronos_modes 2; its defaults differ from a

@@ -138,12 +138,14 @@ static PetscErrorCode AssignFolds(SNA sna, Vec X, PetscInt *k, PetscInt **fold)
 
 /* One input box for the model and every part whose box the user did not declare: the range of the LF and HF
    inputs together, so that no part is evaluated beyond its box (where it is constant) at the other fidelity's
-   points. */
+   points; or the model's box where it was declared (-sna_bounds): parts on the data's box were constant beyond it,
+   where the model's box said predictions were no extrapolation (snaps-predict did not warn). */
 static PetscErrorCode SharedBox(SNA sna, Vec Xlf, Vec Xhf)
 {
-  SNA_MF    *mf      = (SNA_MF *)sna->data;
-  SNA        parts[] = {sna, mf->lf, mf->delta, mf->rho};
-  PetscReal *lo, *hi, *lo2, *hi2;
+  SNA_MF         *mf      = (SNA_MF *)sna->data;
+  SNA             parts[] = {sna, mf->lf, mf->delta, mf->rho};
+  PetscReal      *lo, *hi, *lo2, *hi2;
+  const PetscBool declared = (PetscBool)(sna->lower && sna->bounds_from_user);
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc4(sna->dim_in, &lo, sna->dim_in, &hi, sna->dim_in, &lo2, sna->dim_in, &hi2));
@@ -153,10 +155,14 @@ static PetscErrorCode SharedBox(SNA sna, Vec Xlf, Vec Xhf)
     lo[p] = PetscMin(lo[p], lo2[p]);
     hi[p] = PetscMax(hi[p], hi2[p]);
   }
+  if (declared) {
+    PetscCall(PetscArraycpy(lo, sna->lower, sna->dim_in));
+    PetscCall(PetscArraycpy(hi, sna->upper, sna->dim_in));
+  }
   for (PetscInt i = 0; i < 4; i++) {
     if (parts[i]->lower && (parts[i]->bounds_from_user || (parts[i] == mf->lf && mf->lf_given))) continue; /* a fitted LF part keeps its box */
     PetscCall(SNASetBounds_Internal(parts[i], lo, hi));                                                    /* on a refit too: SNASetBounds() refuses a set-up part's */
-    parts[i]->bounds_from_user = PETSC_FALSE;
+    parts[i]->bounds_from_user = declared;
   }
   PetscCall(PetscFree4(lo, hi, lo2, hi2));
   PetscFunctionReturn(0);
@@ -618,7 +624,8 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
 
 /* Without HF data: the LF part alone, and the model reports the LF part's fit as its own. */
 /* Without HF data the correction is not fitted: options that set it (its parts' -mf_delta_* and -mf_rho_*, ar1's
-   -mf_select) would be read and ignored. Refused, as rho's options are under the blend residual. */
+   -mf_select, and -mf_nested_lf, its target at nested HF rows) would be read and ignored. Refused, as rho's options
+   are under the blend residual. */
 static PetscErrorCode CorrectionOptionsRefuse(SNA sna)
 {
   SNA_MF *mf = (SNA_MF *)sna->data;
@@ -628,6 +635,7 @@ static PetscErrorCode CorrectionOptionsRefuse(SNA sna)
   PetscCall(PartOptionGiven(sna, "mf_delta_", given, sizeof(given)));
   if (!given[0]) PetscCall(PartOptionGiven(sna, "mf_rho_", given, sizeof(given)));
   if (!given[0] && mf->select != SNA_MF_SELECT_NONE) PetscCall(PetscStrncpy(given, "-mf_select", sizeof(given)));
+  if (!given[0]) PetscCall(PartOptionGiven(sna, "mf_nested_lf", given, sizeof(given)));
   PetscCheck(!given[0], PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s sets the correction, which is not fitted without HF data (-mf_hf_fraction 0: the model is its LF part alone): drop it, or give HF data (-mf_hf_fraction > 0)", given);
   PetscFunctionReturn(0);
 }
@@ -664,7 +672,8 @@ static PetscErrorCode FitWithoutCorrection(SNA sna)
 
   Notes:
   Each part is fitted by its own fit and options (-mf_lf_sna_..., -mf_delta_sna_...); ar1's joint stage by the model's
-  -sna_fit_ options. The model's convergence reason and work are those of the correction (of the LF part without HF
+  -sna_fit_ options; the model's own -sna_fit_type is auto and its loss least squares (others are refused, with or
+  without HF data). The model's convergence reason and work are those of the correction (of the LF part without HF
   data), but an LF part fitted here that did not converge gives the model its reason; each part keeps its own
   (SNAMFGetParts()).
 
@@ -685,6 +694,19 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
   PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &ismf));
   PetscCheck(ismf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAMFFit() needs an SNA of type mf, not %s", ((PetscObject)sna)->type_name);
   PetscCheck(!Xhf == !Yhf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_NULL, "Give both HF inputs and values to SNAMFFit(), or neither");
+  { /* the model's own loss and fit type (lm and tao are registered for ar1's joint stage, which sets its own): with
+       HF data others fail in SNAFit(), without them they would be read, ignored and reported as the model's (a
+       least-squares LF part reported as a classifier of accuracy 1, fit irls) */
+    SNAFitType  type;
+    SNALossType loss;
+    PetscBool   isauto;
+
+    PetscCall(SNAGetLossType(sna, &loss));
+    PetscCheck(loss != SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_loss cross_entropy: SNA type mf has no fit of the cross-entropy loss (its parts are fitted by least squares; irls, the fit of that loss, is khronos's): fit one group with -%ssna_type khronos -%ssna_fit_type irls (-data_group), or drop -%ssna_loss cross_entropy", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+    PetscCall(SNAGetFitType(sna, &type));
+    PetscCall(PetscStrcmp(type, SNAFITAUTO, &isauto));
+    PetscCheck(!type || isauto, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_type %s: a multi-fidelity SNA is fitted by its parts' own fits (-%ssna_fit_type auto); choose their fits with -%smf_lf_sna_fit_type and -%smf_delta_sna_fit_type", SNAMessagePrefix(sna), type, SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+  }
   if (sna->validation > 0) PetscCall(SNAFitCheckValidation(sna)); /* also without HF data, where SNAFit() is not called */
   /* without HF data there is no joint stage: the stop would be unused */
   if (!Xhf) PetscCall(SNAValidationRuleRefuse(sna, "without HF data (-mf_hf_fraction 0) the model is its LF part alone and runs no joint fit"));

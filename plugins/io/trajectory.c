@@ -1102,39 +1102,25 @@ static PetscErrorCode TrajectoryLoad_Local(const char file[], const PetscReal *a
 }
 
 /* SNAPSTrajectoryLoad, or SNAPSTrajectoryLoadTime where at is not NULL. Every rank reads the file; a failure is
-   raised once on comm with the message of the first rank that failed (each rank's own error printing held back: with
-   it, every rank printed the same message, 64 copies on 64 ranks). */
+   raised once, with the first failing rank's message (SNAPSRaiseLocalError()). */
 static PetscErrorCode TrajectoryLoad(MPI_Comm comm, const char file[], const PetscReal *at, SNAPSTrajectoryData *td)
 {
-  PetscErrorCode ierr;
+  PetscErrorCode ierr, worst;
   H5E_auto2_t    func;
   void          *data;
-  PetscMPIInt    rank, size, first; /* the first rank that failed; size: none */
-  char           why[PETSC_MAX_PATH_LEN + 512] = "";
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(td, sizeof(*td)));
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = TrajectoryLoad_Local(file, at, td); /* not PetscCall: all ranks must agree */
   PetscCall(PetscPopErrorHandler());
   H5Eset_auto2(H5E_DEFAULT, func, data);
-  if (ierr) {
-    char *specific = NULL;
-
-    (void)PetscErrorMessage(ierr, NULL, &specific);
-    if (specific) (void)PetscStrncpy(why, specific, sizeof(why));
-  }
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  first = ierr ? rank : size;
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm));
-  if (first == size) PetscFunctionReturn(0);
-  if (!ierr) PetscCall(SNAPSTrajectoryDataFree(td)); /* read here, but not everywhere */
-  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, first, comm));
-  PetscCallMPI(MPI_Bcast(why, (PetscMPIInt)sizeof(why), MPI_CHAR, first, comm));
-  SETERRQ(comm, ierr, "%s", why[0] ? why : "Reading the trajectory failed");
+  PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, comm));
+  if (worst && !ierr) PetscCall(SNAPSTrajectoryDataFree(td)); /* read here, but not everywhere */
+  PetscCall(SNAPSRaiseLocalError(comm, ierr));
+  PetscFunctionReturn(0);
 }
 
 /*@C

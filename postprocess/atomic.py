@@ -23,7 +23,9 @@ def replacing(path):
     that leaves it behind), by the C programs' rules (plugins/io/report.c, SNAPSMoveIntoPlace): a symbolic link stays
     and the file it points to is replaced (the temporary name beside that file); an existing file keeps its permission
     bits; a stream (a character device such as /dev/null or a terminal) is written into, never renamed over; any other
-    existing path that is not a regular file (a FIFO, a block device, a socket) is refused (checks.output_target)."""
+    existing path that is not a regular file (a FIFO, a block device, a socket) is refused (checks.output_target), and
+    so is a directory (checks.writable). A failure to create, write or rename the temporary file stops the script with
+    one line naming path."""
     target, stream = checks.output_target(checks.writable(path))
     if stream:  # the temporary file in $TMPDIR: the stream's directory (/dev) is no place for it
         fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".tmp")
@@ -41,6 +43,10 @@ def replacing(path):
             except FileNotFoundError:
                 pass  # a new file: the temporary file's (0666 less the umask), as any new file
             os.replace(tmp, target)
+    except OSError as e:  # the temporary file or its rename (a directory the checks passed, but the system refused)
+        if tmp not in (e.filename, e.filename2):
+            raise  # the block's own error (an input it reads): its own message
+        raise SystemExit("%s: cannot be written (%s)" % (path, e.strerror or e))
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)

@@ -114,11 +114,14 @@ def output_target(path):
 
 def writable(path):
     """path, an output whose directory must exist: checked before the work that leads to it, so that a typo in the
-    directory does not cost the run (and the error names the path, not a temporary file). For a symbolic link, the
-    directory of the file it points to (output_target); a stream (/dev/null) needs none."""
+    directory does not cost the run (and the error names the path, not a temporary file). A path that is a directory
+    (or ends in '/') is refused too. For a symbolic link, the directory of the file it points to (output_target); a
+    stream (/dev/null) needs none."""
     target, stream = output_target(path)
     if stream:
         return path
+    if path.endswith(os.sep) or os.path.isdir(target):  # the rename at the end would fail, after the work
+        raise SystemExit("%s: is a directory: name a file in it" % path)
     d = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(d):
         raise SystemExit("%s: the directory %s does not exist" % (path, d))

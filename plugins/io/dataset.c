@@ -236,7 +236,7 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
   Vec               v   = NULL;
   H5T_class_t       cls = H5T_NO_CLASS;
   SNAHDF5ArrayState state;
-  int               corrupt = 0, nofilter = 0;
+  int               corrupt = 0, nofilter = 0, isgroup = 0;
   int               ndims   = -1;
   hsize_t           dims[2] = {0, 0}, start[2], count[2];
   PetscInt          N, cols, rstart = 0, n = 0, bad, badlocal = PETSC_MAX_INT;
@@ -248,6 +248,15 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
   *vec = NULL;
   H5HandlesInit(&h);
   h.dset = H5Dopen2(file, path, H5P_DEFAULT);
+  if (h.dset < 0 && H5Lexists(file, path, H5P_DEFAULT) > 0) { /* something else of that name: "not found" would mislead */
+    hid_t o = H5Oopen(file, path, H5P_DEFAULT);
+
+    if (o >= 0) {
+      isgroup = H5Iget_type(o) == H5I_GROUP;
+      (void)H5Oclose(o);
+    }
+  }
+  DatasetCheck(comm, err, &h, &v, !isgroup, PETSC_ERR_FILE_UNEXPECTED, "'%s' has a group %s, not a dataset: expected an array (N x d, float64) there (a group name given as -data_group?)", filename, path);
   DatasetCheck(comm, err, &h, &v, h.dset >= 0, PETSC_ERR_FILE_UNEXPECTED, "dataset '%s' not found in '%s'", path, filename);
   h.type = H5Dget_type(h.dset);
   if (h.type >= 0) cls = H5Tget_class(h.type);

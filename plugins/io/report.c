@@ -862,6 +862,45 @@ PetscErrorCode SNAPSCommitTemporary(MPI_Comm comm, const char tmp[], const char 
 }
 
 /*@C
+  SNAPSRaiseLocalError - Raises on comm, once, an error of work that each rank did alone (such as reading a file that
+  every rank needs whole), with PETSc's error printing held back while it ran (PetscPushErrorHandler() with
+  PetscReturnErrorHandler): the error code and message of the first rank that failed, and that rank when others did not
+  fail. Each rank raising its own error on PETSC_COMM_SELF printed it once per rank (64 copies of one message on 64
+  ranks). Collective.
+
+  Input Parameters:
++ comm - the ranks that did the work
+- ierr - the outcome of the work on this rank (0: it succeeded)
+
+  Level: developer
+@*/
+PetscErrorCode SNAPSRaiseLocalError(MPI_Comm comm, PetscErrorCode ierr)
+{
+  PetscMPIInt rank, size, first, failed; /* the first rank that failed (size: none), and how many did */
+  char        why[PETSC_MAX_PATH_LEN + 512] = "";
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  first  = ierr ? rank : size;
+  failed = ierr ? 1 : 0;
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm));
+  if (first == size) PetscFunctionReturn(0);
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_SUM, comm));
+  if (rank == first) {
+    char *specific = NULL;
+
+    (void)PetscErrorMessage(ierr, NULL, &specific);
+    if (specific) (void)PetscStrncpy(why, specific, sizeof(why));
+  }
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, first, comm));
+  PetscCallMPI(MPI_Bcast(why, (PetscMPIInt)sizeof(why), MPI_CHAR, first, comm));
+  /* some ranks only (a file on a disk that the others do not share): which, for the user to look there */
+  if (failed < size) SETERRQ(comm, ierr, "%s\n(on rank %d: %d of the %d ranks failed, the others did not)", why[0] ? why : "failed (no message)", first, failed, size);
+  SETERRQ(comm, ierr, "%s", why[0] ? why : "failed (no message)");
+}
+
+/*@C
   SNAPSProgressStart - Starts the clock of progress lines (the -progress_every option of snaps-ks, snaps-kolmogorov and
   snaps-poisson-param): the first line is due every wall seconds from now, and not for the point of progress at0 itself
   (the start: nothing done yet). Not collective.

@@ -1101,7 +1101,8 @@ static PetscErrorCode TrajectoryLoad_Local(const char file[], const PetscReal *a
   PetscFunctionReturn(0);
 }
 
-/* SNAPSTrajectoryLoad, or SNAPSTrajectoryLoadTime where at is not NULL. */
+/* SNAPSTrajectoryLoad, or SNAPSTrajectoryLoadTime where at is not NULL. Every rank reads the file; a failure is
+   raised once, with the first failing rank's message (SNAPSRaiseLocalError()). */
 static PetscErrorCode TrajectoryLoad(MPI_Comm comm, const char file[], const PetscReal *at, SNAPSTrajectoryData *td)
 {
   PetscErrorCode ierr, worst;
@@ -1112,10 +1113,13 @@ static PetscErrorCode TrajectoryLoad(MPI_Comm comm, const char file[], const Pet
   PetscCall(PetscMemzero(td, sizeof(*td)));
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = TrajectoryLoad_Local(file, at, td); /* not PetscCall: all ranks must agree */
+  PetscCall(PetscPopErrorHandler());
   H5Eset_auto2(H5E_DEFAULT, func, data);
   PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, comm));
-  PetscCheck(!worst, comm, PETSC_ERR_FILE_UNEXPECTED, "Reading the trajectory '%s' failed (see the message above)", file);
+  if (worst && !ierr) PetscCall(SNAPSTrajectoryDataFree(td)); /* read here, but not everywhere */
+  PetscCall(SNAPSRaiseLocalError(comm, ierr));
   PetscFunctionReturn(0);
 }
 

@@ -727,11 +727,17 @@ static PetscErrorCode SurrogateReadModels(SNAPSSurrogate s, hid_t h5, const char
       PetscCall(PetscSNPrintf(group, sizeof(group), "/surrogate/%s%" PetscInt_FMT "/sna", h ? "head" : "drift", i));
       PetscCall(SNACreate(PETSC_COMM_SELF, sna));
       PetscCall(PetscLogEventBegin(SNA_Load, *sna, 0, 0, 0));
-      /* not PetscCall: which model failed, said beside the error (PETSc prints the first message of a chain only) */
+      /* not PetscCall: which model failed, said in the error (PETSc prints the first message of a chain only; the
+         load's one message, SNAPSRaiseLocalError(), is this one) */
       ierr = SNAHDF5LoadGroupLocal(*sna, file, h5, group);
-      if (ierr) (void)(*PetscErrorPrintf)("The model %s of '%s' cannot be read: corrupt surrogate\n", group, file);
       PetscCall(PetscLogEventEnd(SNA_Load, *sna, 0, 0, 0)); /* before the error: -log_view of a failed run stays balanced */
-      PetscCall(ierr);
+      if (ierr) {
+        char *specific = NULL, why[PETSC_MAX_PATH_LEN + 256] = "";
+
+        (void)PetscErrorMessage(ierr, NULL, &specific);
+        if (specific) (void)PetscStrncpy(why, specific, sizeof(why));
+        SETERRQ(PETSC_COMM_SELF, ierr, "%s\nThe model %s of '%s' cannot be read: corrupt surrogate", why, group, file);
+      }
       PetscCall(SNAGetSizes(*sna, &d, &q));
       PetscCall(SNAGetLossType(*sna, &loss));
       PetscCheck(h || d == s->D, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The drift %s of '%s' takes %" PetscInt_FMT " latent coordinates, but the model's latent size is %" PetscInt_FMT ": corrupt surrogate", group, file, d, s->D);
@@ -789,11 +795,13 @@ PetscErrorCode SNAPSSurrogateLoad(MPI_Comm comm, const char file[], SNAPSSurroga
   s->simd = PETSC_TRUE;
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  ierr = SurrogateLoad_Local(s, file); /* not PetscCall: every rank must agree, once for the whole load */
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* one message for all ranks, below */
+  ierr = SurrogateLoad_Local(s, file);                             /* not PetscCall: every rank must agree, once for the whole load */
+  PetscCall(PetscPopErrorHandler());
   H5Eset_auto2(H5E_DEFAULT, func, data);
   PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, comm));
   if (worst) PetscCall(SNAPSSurrogateDestroy(&s));
-  PetscCheck(!worst, comm, PETSC_ERR_FILE_UNEXPECTED, "Loading the surrogate model '%s' failed (see the message above)", file);
+  PetscCall(SNAPSRaiseLocalError(comm, ierr));
   *out = s;
   PetscFunctionReturn(0);
 }

@@ -1,5 +1,5 @@
 # Runs CMD (a ;-list) and passes only if it exits non-zero (EXPECT_RC, when given: that exit code), with output
-# matching REGEX, within MAXTIME seconds (default 120). The time limit matters for MPI runs: a rank that does not stop
+# matching REGEX (and not NOT_REGEX, when given), within MAXTIME seconds (default 120). The time limit matters for MPI runs: a rank that does not stop
 # promptly (stuck in a collective call, or parked in PETSc's error handler) shows up as a failure.
 # A sanitizer report in the output fails it too (sanitizer_report.cmake).
 include(${CMAKE_CURRENT_LIST_DIR}/sanitizer_report.cmake)
@@ -24,5 +24,8 @@ if(DEFINED EXPECT_RC AND NOT rc EQUAL EXPECT_RC)
 endif()
 if(NOT all MATCHES "${REGEX}")
   message(FATAL_ERROR "the command failed (${rc}) but its message does not match '${REGEX}':\n${all}")
+endif()
+if(DEFINED NOT_REGEX AND all MATCHES "${NOT_REGEX}")
+  message(FATAL_ERROR "the command failed (${rc}) as expected, but its output matches '${NOT_REGEX}' (${CMAKE_MATCH_0}):\n${all}")
 endif()
 message(STATUS "failed as expected (exit ${rc}, ~${dt} s) with: ${CMAKE_MATCH_0}")

@@ -342,6 +342,15 @@ def plain(name, data):
     return make
 
 
+def x_group(path, src):
+    """The good dataset with a group (holding the rows) where /X belongs."""
+    import h5py
+
+    with h5py.File(src["data"], "r") as g, h5py.File(path, "w") as f:
+        f.create_dataset("X/rows", data=g["X"][...])
+        f.create_dataset("Y", data=g["Y"][...])
+
+
 add_cases("predict_data", [("good_data_predict", None, lambda f: None)])
 for _reader in ("predict_data", "fit_data"):
     N = 1 << 27
@@ -351,6 +360,8 @@ for _reader in ("predict_data", "fit_data"):
         ("data_rank9_", "dataset /X has rank 9", xy_file(plain("X", rank9), plain("Y", lambda: [0.0]))),
         ("data_string_", "dataset /X is not floating point \\(it holds string data\\)", xy_file(plain("X", lambda: string_array(10, "1.0")), plain("Y", lambda: string_array(10, "1.0")))),
         ("data_flipped_byte_", "checksum.*corrupt|corrupt.*checksum", fletcher32_copy),
+        # a group where /X belongs: said so, not "not found" (s24)
+        ("data_x_group_", "has a group /X, not a dataset", x_group),
     ):
         new_file(_name + _reader, _reader, _regex)(_write)
 

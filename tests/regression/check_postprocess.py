@@ -387,6 +387,24 @@ def main():
     except Exception as e:  # noqa: BLE001
         failures.append("atomic.write_text into a missing directory: %s: %s" % (type(e).__name__, e))
 
+    # a directory as the output (or a name ending in '/'): refused by checks.writable before the work, with one line
+    # naming it, not a traceback from the rename after it (s24); the directory and what it holds stay as they were
+    outdir = os.path.join(d, "outdir")
+    os.makedirs(outdir, exist_ok=True)
+    for p in (outdir, outdir + "/"):
+        try:
+            atomic.write_json(p, {"a": 1})
+            failures.append("atomic.write_json wrote over the directory %s" % p)
+        except SystemExit as e:
+            if p not in str(e.code) or "directory" not in str(e.code):
+                failures.append("atomic.write_json into the directory %s: %r (expected the path and 'directory')" % (p, e.code))
+        except Exception as e:  # noqa: BLE001
+            failures.append("atomic.write_json into the directory %s: %s: %s (a traceback, not one line)" % (p, type(e).__name__, e))
+    left = [n for n in os.listdir(d) if ".tmp" in n]
+    if left or not os.path.isdir(outdir):
+        failures.append("atomic.write_json into a directory left %s (temporary files) or lost the directory" % left)
+    refused("plot_fit_bench, a directory as the output", os.path.join(PP, "plot_fit_bench.py"), [os.path.join(ROOT, "bench", "results", "fit.json"), outdir], [outdir])
+
     bad_input(d)
 
     for fig in figures:

@@ -229,8 +229,8 @@ static PetscErrorCode BoundsOfSetUpModel(void)
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
   PetscCall(SNASetOptionsPrefix(sna, "pending_"));
   PetscCall(SNASetFromOptions(sna));
-  /* the load's ranks agree on a failure, under one code and message (the reason is printed by the error handler) */
-  EXPECT(SNALoad(sna, file), PETSC_ERR_FILE_UNEXPECTED, "-sna_bounds of another box before SNALoad()", "Loading the model");
+  /* the load's ranks agree on a failure, under one code and message: the first failing rank's (SNAPSRaiseLocalError) */
+  EXPECT(SNALoad(sna, file), PETSC_ERR_ARG_INCOMP, "-sna_bounds of another box before SNALoad()", "is not the box of the model in", "drop -pending_sna_bounds");
   PetscCall(SNADestroy(&sna));
   PetscCall(PetscOptionsClearValue(NULL, "-pending_sna_bounds"));
   PetscCall(VecDestroy(&X));

@@ -71,3 +71,7 @@ PETSC_EXTERN PetscErrorCode SNAPSCommitLocal(const char[], const char[], PetscEr
 /* Finishes an atomic write: rank 0 renames tmp over file when its outcome is 0, else removes tmp; every rank
    gets rank 0's outcome and errno. Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSCommitTemporary(MPI_Comm, const char[], const char[], PetscErrorCode *, int *);
+/* After work done on each rank alone (reading a file every rank needs) with PETSc's error printing held back
+   (PetscReturnErrorHandler), ierr its outcome here: raises on comm, once, the first failing rank's error and message.
+   Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSRaiseLocalError(MPI_Comm, PetscErrorCode);

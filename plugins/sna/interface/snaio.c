@@ -894,7 +894,7 @@ PetscErrorCode SNALoad(SNA sna, const char filename[])
 /* Loads a model saved by SNASaveGroup() from group groupname. Collective. */
 PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname[])
 {
-  PetscErrorCode ierr, worst;
+  PetscErrorCode ierr;
   H5E_auto2_t    func;
   void          *data;
   char           asked[sizeof(sna->type_option)];
@@ -908,11 +908,12 @@ PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname
   PetscCall(PetscLogEventBegin(SNA_Load, sna, 0, 0, 0));
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  ierr = SNALoad_Local(sna, filename, groupname); /* not PetscCall: all ranks must agree on failure */
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* one message for all ranks, below */
+  ierr = SNALoad_Local(sna, filename, groupname);                  /* not PetscCall: all ranks must agree on failure */
+  PetscCall(PetscPopErrorHandler());
   H5Eset_auto2(H5E_DEFAULT, func, data);
-  PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, PetscObjectComm((PetscObject)sna)));
   PetscCall(PetscLogEventEnd(SNA_Load, sna, 0, 0, 0)); /* before the check: -log_view of a failed run stays balanced */
-  PetscCheck(!worst, PetscObjectComm((PetscObject)sna), PETSC_ERR_FILE_UNEXPECTED, "Loading the model '%s' failed (see the message above)", filename);
+  PetscCall(SNAPSRaiseLocalError(PetscObjectComm((PetscObject)sna), ierr));
   /* the load recreated the type: its options read by SNASetFromOptions() before it (PETSc's order: SetFromOptions,
      then Load) are read again, for the loaded model (which refuses those it cannot take, such as its basis) */
   if (asked[0]) PetscCall(PetscObjectTypeCompare((PetscObject)sna, asked, &same));

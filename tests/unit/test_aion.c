@@ -306,6 +306,25 @@ int main(int argc, char **argv)
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
 
+  /* one atom at the record's Nyquist frequency, 21 samples on [0, 1] and omega = 20 pi: (-1)^i e^{-t_i/2}, an
+     odd-even oscillation. The pencil's root is real and negative, which is the frequency pi / h, not 0 (taken as 0,
+     the fit ended at MSE 0.59 and every other test passed) */
+  {
+    const PetscReal nyq[1][4] = {{1.0, -0.5, 20 * PETSC_PI, 0.0}};
+    const Target    tnyq      = {1, 1, 1, nyq, 0.0, 1.0};
+    PetscReal       th[4], mse;
+
+    PetscCall(MakeData(&tnyq, 21, PETSC_FALSE, 0.0, &X, &Y));
+    PetscCall(FitID(&tnyq, 1, 1, SNA_AION_PENCIL_AUTO, NULL, X, Y, &sna));
+    PetscCall(SNAGetParameters(sna, th));
+    PetscCall(SNAComputeMSE(sna, X, Y, &mse));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "one atom at the Nyquist frequency, 21 uniform samples: omega %.6f (20 pi = %.6f), MSE %.2e\n", (double)th[2], (double)(20 * PETSC_PI), (double)mse));
+    PetscCheck(mse < 1e-10 && PetscAbsReal(th[2] - 20 * PETSC_PI) < 1e-3 * 20 * PETSC_PI, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "One atom at the Nyquist frequency 20 pi: not recovered (omega %g, MSE %g)", (double)th[2], (double)mse);
+  }
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+
   /* rank 2 in 2-D on a 40 x 40 grid: two multichannel pencils and the coupling; compare products */
   PetscCall(MakeData(&tgrid, 40, PETSC_FALSE, 0.0, &X, &Y));
   PetscCall(FitID(&tgrid, 2, 1, SNA_AION_PENCIL_AUTO, NULL, X, Y, &sna));

@@ -1632,7 +1632,7 @@ PetscErrorCode SNAComputeLogitScores(Vec U, Vec Y, PetscReal *crossentropy, Pets
    (binary, draw, ... which PETSc's -sna_view accepts) is an error rather than silence. */
 PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
 {
-  PetscBool isascii;
+  PetscBool isascii, apply = PETSC_TRUE;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
@@ -1652,8 +1652,12 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
     PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
     PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   }
-  PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s, lambda %g, atol %g, rtol %g, max_it %" PetscInt_FMT "\n", sna->fittype, (double)sna->lambda, (double)sna->atol, (double)sna->rtol, sna->max_it));
-  {
+  PetscTryMethod(sna, "SNAFitSettingsApply_C", (SNA, PetscBool *), (sna, &apply)); /* a composite fitted by its parts */
+  if (!apply)
+    PetscCall(PetscViewerASCIIPrintf(viewer, "fit: by its parts (below); the model's own -%ssna_fit_* settings were not used\n", SNAMessagePrefix(sna)));
+  else
+    PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s, lambda %g, atol %g, rtol %g, max_it %" PetscInt_FMT "\n", sna->fittype, (double)sna->lambda, (double)sna->atol, (double)sna->rtol, sna->max_it));
+  if (apply) {
     PetscInt  window;
     PetscReal rtol;
 

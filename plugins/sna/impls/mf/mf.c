@@ -54,6 +54,7 @@ static PetscErrorCode SNADestroy_MF(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetParts_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAWarnOverParameterised_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFHasCorrection_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitSettingsApply_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFFit_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetFitTimes_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFEvaluateCorrection_C", NULL));
@@ -524,6 +525,18 @@ static PetscErrorCode SNAMFHasCorrection_MF(SNA sna, PetscBool *has)
   PetscFunctionReturn(0);
 }
 
+/* Whether the model's own fit settings (-sna_fit_*) drive a fit of it: only ar1's joint stage of r and delta uses
+   them (the parts have their own), and it runs only with HF data: SNAView() says so instead of listing settings that
+   did nothing. Before a fit, ar1's will (when HF data come). */
+static PetscErrorCode SNAFitSettingsApply_MF(SNA sna, PetscBool *apply)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+
+  PetscFunctionBegin;
+  *apply = (PetscBool)(mf->blend == SNA_MF_AR1 && (mf->corrected || !sna->setupcalled));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SNAMFGetFitTimes_MF(SNA sna, PetscReal *tlf, PetscReal *tcorr)
 {
   SNA_MF *mf = (SNA_MF *)sna->data;
@@ -733,6 +746,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetParts_C", SNAMFGetParts_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAWarnOverParameterised_C", SNAWarnOverParameterised_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFHasCorrection_C", SNAMFHasCorrection_MF));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitSettingsApply_C", SNAFitSettingsApply_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetFitTimes_C", SNAMFGetFitTimes_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFEvaluateCorrection_C", SNAMFEvaluateCorrection_MF));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAMFGetNestedRows_C", SNAMFGetNestedRows_MF));

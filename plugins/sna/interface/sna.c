@@ -479,6 +479,7 @@ PetscErrorCode SNASetBounds(SNA sna, const PetscReal lower[], const PetscReal up
   PetscCall(SNASetBounds_Internal(sna, lower, upper));
   sna->bounds_from_user = PETSC_TRUE;
   sna->bounds_loaded    = PETSC_FALSE;
+  sna->bounds_option[0] = 0;
   PetscFunctionReturn(0);
 }
 
@@ -823,6 +824,7 @@ static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
   PetscCall(SNASetBounds_Internal(sna, mn, mx));
   sna->bounds_from_user = PETSC_FALSE;
   sna->bounds_loaded    = PETSC_FALSE;
+  sna->bounds_option[0] = 0;
   PetscCall(PetscFree2(mn, mx));
   PetscFunctionReturn(0);
 }
@@ -863,6 +865,8 @@ static PetscErrorCode SNAWarnOutsideTrainingBox(SNA sna, Vec X)
   PetscFunctionBegin;
   if (sna->bounds_loaded)
     PetscCall(PetscSNPrintf(what, sizeof(what), "training samples lie outside the input box of the model loaded, which a warm start keeps; %s: to take the box from these data, fit a new model", beyond));
+  else if (sna->bounds_from_user && sna->bounds_option[0]) /* a composite's box, which this part takes */
+    PetscCall(PetscSNPrintf(what, sizeof(what), "training samples lie outside the declared input box (%s, which this part, -%s, takes); %s", sna->bounds_option, prefix, beyond));
   else if (sna->bounds_from_user)
     PetscCall(PetscSNPrintf(what, sizeof(what), "training samples lie outside the declared input box (-%ssna_bounds or SNASetBounds()); %s", prefix, beyond));
   else

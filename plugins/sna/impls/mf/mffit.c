@@ -136,6 +136,27 @@ static PetscErrorCode AssignFolds(SNA sna, Vec X, PetscInt *k, PetscInt **fold)
   PetscFunctionReturn(0);
 }
 
+/* A part that keeps its own box (an LF model fitted elsewhere, or a part's own -mf_<part>_sna_bounds) inside the
+   model's declared box is evaluated beyond its box at the model's points there (a khronos part is constant), while
+   snaps-predict checks the model's box only: said once at the fit, naming the part, where its box comes from and the
+   first input where it is narrower. */
+static PetscErrorCode WarnPartBoxNarrower(SNA sna, SNA part, const char name[], PetscBool given)
+{
+  const char *beyond = part->beyondbox ? part->beyondbox : "the part is extrapolated beyond its box";
+  char        from[128];
+
+  PetscFunctionBegin;
+  if (given) PetscCall(PetscStrncpy(from, "that of the LF model fitted elsewhere, -mf_lf_model", sizeof(from)));
+  else PetscCall(PetscSNPrintf(from, sizeof(from), "declared by -%ssna_bounds", SNAMessagePrefix(part)));
+  for (PetscInt p = 0; p < sna->dim_in; p++) {
+    if (part->lower[p] <= sna->lower[p] && part->upper[p] >= sna->upper[p]) continue;
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: the model's declared input box (-%ssna_bounds) reaches beyond the box of its %s (%s) on input %" PetscInt_FMT ": [%g, %g] against [%g, %g]; %s, and predictions there are no extrapolation by the model's box, so snaps-predict does not warn: declare a box within the part's, or give the part a box that holds the model's\n", SNAMessagePrefix(sna), name, from, p,
+                          (double)sna->lower[p], (double)sna->upper[p], (double)part->lower[p], (double)part->upper[p], beyond));
+    break;
+  }
+  PetscFunctionReturn(0);
+}
+
 /* One input box for the model and every part whose box the user did not declare: the range of the LF and HF
    inputs together, so that no part is evaluated beyond its box (where it is constant) at the other fidelity's
    points; or the model's box where it was declared (-sna_bounds): parts on the data's box were constant beyond it,
@@ -144,6 +165,7 @@ static PetscErrorCode SharedBox(SNA sna, Vec Xlf, Vec Xhf)
 {
   SNA_MF         *mf      = (SNA_MF *)sna->data;
   SNA             parts[] = {sna, mf->lf, mf->delta, mf->rho};
+  const char     *names[] = {"model", "LF part", "correction delta", "scale rho"};
   PetscReal      *lo, *hi, *lo2, *hi2;
   const PetscBool declared = (PetscBool)(sna->lower && sna->bounds_from_user);
 
@@ -160,9 +182,13 @@ static PetscErrorCode SharedBox(SNA sna, Vec Xlf, Vec Xhf)
     PetscCall(PetscArraycpy(hi, sna->upper, sna->dim_in));
   }
   for (PetscInt i = 0; i < 4; i++) {
-    if (parts[i]->lower && (parts[i]->bounds_from_user || (parts[i] == mf->lf && mf->lf_given))) continue; /* a fitted LF part keeps its box */
-    PetscCall(SNASetBounds_Internal(parts[i], lo, hi));                                                    /* on a refit too: SNASetBounds() refuses a set-up part's */
+    if (parts[i]->lower && (parts[i]->bounds_from_user || (parts[i] == mf->lf && mf->lf_given))) { /* a fitted LF part keeps its box */
+      if (declared && i > 0) PetscCall(WarnPartBoxNarrower(sna, parts[i], names[i], parts[i] == mf->lf && mf->lf_given));
+      continue;
+    }
+    PetscCall(SNASetBounds_Internal(parts[i], lo, hi)); /* on a refit too: SNASetBounds() refuses a set-up part's */
     parts[i]->bounds_from_user = declared;
+    if (i > 0 && declared) PetscCall(PetscSNPrintf(parts[i]->bounds_option, sizeof(parts[i]->bounds_option), "the model's -%ssna_bounds", SNAMessagePrefix(sna)));
   }
   PetscCall(PetscFree4(lo, hi, lo2, hi2));
   PetscFunctionReturn(0);

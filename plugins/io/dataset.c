@@ -256,7 +256,7 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
       (void)H5Oclose(o);
     }
   }
-  DatasetCheck(comm, err, &h, &v, !isgroup, PETSC_ERR_FILE_UNEXPECTED, "'%s' has a group %s, not a dataset: expected an array (N x d, float64) there (a group name given as -data_group?)", filename, path);
+  DatasetCheck(comm, err, &h, &v, !isgroup, PETSC_ERR_FILE_UNEXPECTED, "'%s' has a group %s, not a dataset: expected an array (N x d, float64) there", filename, path);
   DatasetCheck(comm, err, &h, &v, h.dset >= 0, PETSC_ERR_FILE_UNEXPECTED, "dataset '%s' not found in '%s'", path, filename);
   h.type = H5Dget_type(h.dset);
   if (h.type >= 0) cls = H5Tget_class(h.type);

@@ -335,7 +335,9 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
      still gets that fit's own default */
   anderson = kh->anderson >= 0 ? kh->anderson : DefaultAnderson(sna);
   PetscCall(PetscOptionsInt("-sna_fit_als_anderson", "ALS sweeps are Anderson-accelerated with this many past sweeps, each accelerated point kept only if it lowers the loss (0: none; default 5 for -sna_fit_type auto, 0 for als; refused by the fits without sweeps: lm, tao, irls, infinite_descent and the Ritz fit)", "SNAFITALS", anderson, &anderson, &set));
-  PetscCheck(!set || anderson >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_als_anderson must be >= 0 (the number of past sweeps; 0: no acceleration), not %" PetscInt_FMT, SNAMessagePrefix(sna), anderson);
+  /* its normal equations are depth x depth (a stage keeps at most -sna_fit_max_it differences): 1e5 with a budget
+     as long failed on memory naming no option (review s24a); 5 to 20 is what accelerates */
+  PetscCheck(!set || (anderson >= 0 && anderson <= 1000), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_fit_als_anderson must be 0 (no acceleration) to 1000 past sweeps (5 to 20 is usual), not %" PetscInt_FMT, SNAMessagePrefix(sna), anderson);
   if (set) kh->anderson = anderson;
   PetscCall(PetscOptionsInt("-sna_fit_irls_newton_its", "Newton (IRLS) steps per block and sweep of -sna_fit_type irls, the cross-entropy fit (at least 1; refused by the other fits)", "SNAFITIRLS", kh->irls_newton_its, &kh->irls_newton_its, &set));
   if (set) kh->irls_its_given = PETSC_TRUE;

@@ -146,8 +146,10 @@ static PetscErrorCode WarnPartBoxNarrower(SNA sna, SNA part, const char name[], 
   char        from[128];
 
   PetscFunctionBegin;
-  if (given) PetscCall(PetscStrncpy(from, "that of the LF model fitted elsewhere, -mf_lf_model", sizeof(from)));
-  else PetscCall(PetscSNPrintf(from, sizeof(from), "declared by -%ssna_bounds", SNAMessagePrefix(part)));
+  if (given)
+    PetscCall(PetscStrncpy(from, "that of the LF model fitted elsewhere, -mf_lf_model", sizeof(from)));
+  else
+    PetscCall(PetscSNPrintf(from, sizeof(from), "declared by -%ssna_bounds", SNAMessagePrefix(part)));
   for (PetscInt p = 0; p < sna->dim_in; p++) {
     if (part->lower[p] <= sna->lower[p] && part->upper[p] >= sna->upper[p]) continue;
     PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: the model's declared input box (-%ssna_bounds) reaches beyond the box of its %s (%s) on input %" PetscInt_FMT ": [%g, %g] against [%g, %g]; %s, and predictions there are no extrapolation by the model's box, so snaps-predict does not warn: declare a box within the part's, or give the part a box that holds the model's\n", SNAMessagePrefix(sna), name, from, p,

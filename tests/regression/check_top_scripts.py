@@ -10,7 +10,11 @@ scripts/run-sanitize.sh: a ctest that selects no test is a failure, not a pass. 
 the directory, which ended up in the paths taken with $(cd ...)), scripts/run-cases.sh still refuses an unknown case
 by name and every cases/*/run.sh --help started by a relative path prints its usage. cases/aion/run.sh: SNAPS_NP other
 than 1 is said to be unused; a run whose path problem was not run ends with a note and no figure, not a plot error.
-The CMake minimum covers cmake_language(DEFER) of tests/ (3.19).
+The CMake minimum covers cmake_language(DEFER) of tests/ (3.19). A SNAPS_NP that is not a positive integer is refused
+(exit 2) by scripts/run-cases.sh before the build and by a case before it makes its output directory (mpirun -n 0 ran
+on every slot). cases/separable-fit and cases/poisson, failing at their first mpirun, leave none of an earlier run's
+outputs. scripts/env.sh keeps a caller's OMPI_MCA_mpi_yield_when_idle and OMPI_MCA_pml. scripts/build.sh refuses an
+argument (it dropped it).
 """
 import glob
 import json
@@ -98,6 +102,19 @@ def main():
            err_has=("SNAPS_NP=2 is not used",))
     if os.path.exists(os.path.join(out, "aion_paths.png")):
         failures.append("aion run.sh: an earlier run's aion_paths.png left beside a run that drew none")
+
+    # SNAPS_NP is checked before any work: mpirun -n 0 runs on every slot of the machine, so SNAPS_NP=0 ran the shell
+    # cases on all cores while the Python cases refused it
+    bad_np = {"SNAPS_NP": "0"}
+    expect("run-cases.sh a with SNAPS_NP=0", run(["bash", "scripts/run-cases.sh", "a"], root, env=bad_np, stub=stub), 2,
+           err_has=("SNAPS_NP", "'0'", "positive integer"))
+    script(os.path.join(stub, "mpirun"), script_runner.FAIL_AT_ONCE[len("#!/bin/sh\n"):])
+    for np_ in ("0", "two"):
+        out = os.path.join(d, "sf-np-%s" % np_)
+        expect("separable-fit/run.sh with SNAPS_NP=%s" % np_, run(["bash", os.path.join(ROOT, "cases", "separable-fit", "run.sh"), out], d,
+                                                                 env={"SNAPS_NP": np_}, stub=stub), 2, err_has=("SNAPS_NP", "'%s'" % np_))
+        if os.path.exists(out):
+            failures.append("separable-fit/run.sh made %s before refusing SNAPS_NP=%s" % (out, np_))
 
     top = open(os.path.join(ROOT, "CMakeLists.txt")).read()
     m = re.search(r"cmake_minimum_required\(VERSION (\d+)\.(\d+)", top)

@@ -116,6 +116,19 @@ def main():
         if os.path.exists(out):
             failures.append("separable-fit/run.sh made %s before refusing SNAPS_NP=%s" % (out, np_))
 
+    # scripts/env.sh keeps the caller's yield and transport (0 to time on dedicated cores; ucx on a cluster), and its
+    # defaults stay "export NAME=value" lines, the form tests/CMakeLists.txt reads for the test suite's environment
+    env_sh = os.path.join(ROOT, "scripts", "env.sh")
+    show = 'set -euo pipefail; source "%s"; echo "$OMPI_MCA_mpi_yield_when_idle $OMPI_MCA_pml"' % env_sh
+    expect("env.sh with the caller's OMPI_MCA_mpi_yield_when_idle=0 OMPI_MCA_pml=ucx",
+           run(["bash", "-c", show], d, env={"OMPI_MCA_mpi_yield_when_idle": "0", "OMPI_MCA_pml": "ucx"}), 0, out_has=("0 ucx\n",))
+    got = script_runner.call(["bash", "-c", show], cwd=d, drop=("CDPATH", "OMPI_MCA_mpi_yield_when_idle", "OMPI_MCA_pml"))
+    expect("env.sh without them", got, 0, out_has=("1 ob1\n",))
+    exports = " ".join(line for line in open(env_sh).read().splitlines() if line.startswith("export "))
+    for default in ("OMPI_MCA_mpi_yield_when_idle=1", "OMPI_MCA_pml=ob1"):
+        if default not in exports.split():
+            failures.append("scripts/env.sh has no line 'export ... %s' (tests/CMakeLists.txt reads those)" % default)
+
     top = open(os.path.join(ROOT, "CMakeLists.txt")).read()
     m = re.search(r"cmake_minimum_required\(VERSION (\d+)\.(\d+)", top)
     # the source tree's CMakeLists.txt only: build trees hold hundreds more (copies of the checkout among them)

@@ -129,6 +129,14 @@ def main():
         if default not in exports.split():
             failures.append("scripts/env.sh has no line 'export ... %s' (tests/CMakeLists.txt reads those)" % default)
 
+    # scripts/build.sh takes no argument: -DCMAKE_BUILD_TYPE=Debug was dropped and a RelWithDebInfo build made
+    broot = os.path.join(d, "build-root")
+    os.makedirs(os.path.join(broot, "scripts"))
+    shutil.copy(os.path.join(ROOT, "scripts", "build.sh"), os.path.join(broot, "scripts"))
+    script(os.path.join(broot, "scripts", "install-deps.sh"), "echo install-deps stand-in\n")
+    expect("build.sh -DCMAKE_BUILD_TYPE=Debug", run(["bash", os.path.join(broot, "scripts", "build.sh"), "-DCMAKE_BUILD_TYPE=Debug"],
+                                                    broot, stub=stub), 2, err_has=("-DCMAKE_BUILD_TYPE=Debug",))
+
     top = open(os.path.join(ROOT, "CMakeLists.txt")).read()
     m = re.search(r"cmake_minimum_required\(VERSION (\d+)\.(\d+)", top)
     # the source tree's CMakeLists.txt only: build trees hold hundreds more (copies of the checkout among them)

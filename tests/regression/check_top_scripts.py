@@ -116,6 +116,28 @@ def main():
         if os.path.exists(out):
             failures.append("separable-fit/run.sh made %s before refusing SNAPS_NP=%s" % (out, np_))
 
+    # a failed run leaves none of an earlier run's outputs in OUT to be read as its own (mpirun fails at once here)
+    out = os.path.join(d, "sf-old")
+    os.makedirs(out)
+    old = ["summary.md", "sf-old.png", "predict.json", "fit.json", "model.h5", "prediction.h5", "prediction.xdmf", "predict.log"]
+    for name in old:
+        open(os.path.join(out, name), "w").close()
+    got = run(["bash", os.path.join(ROOT, "cases", "separable-fit", "run.sh"), out], d, stub=stub)
+    expect("separable-fit/run.sh, snaps-fit failing", got, None, nonzero=True)
+    left = [n for n in old if os.path.exists(os.path.join(out, n))]
+    if left:
+        failures.append("separable-fit/run.sh failed and left an earlier run's %s in its output directory" % left)
+    out = os.path.join(d, "poisson-old")
+    os.makedirs(out)
+    old = ["results.json", "table.md", "poisson.png"]
+    for name in old:
+        open(os.path.join(out, name), "w").close()
+    got = run(["bash", os.path.join(ROOT, "cases", "poisson", "run.sh"), out, "--no-fenicsx"], d, stub=stub)
+    expect("poisson/run.sh, snaps-poisson failing", got, None, nonzero=True)
+    left = [n for n in old if os.path.exists(os.path.join(out, n))]
+    if left:
+        failures.append("poisson/run.sh failed and left an earlier run's %s in its output directory" % left)
+
     # scripts/env.sh keeps the caller's yield and transport (0 to time on dedicated cores; ucx on a cluster), and its
     # defaults stay "export NAME=value" lines, the form tests/CMakeLists.txt reads for the test suite's environment
     env_sh = os.path.join(ROOT, "scripts", "env.sh")

@@ -14,7 +14,7 @@ The CMake minimum covers cmake_language(DEFER) of tests/ (3.19). A SNAPS_NP that
 (exit 2) by scripts/run-cases.sh before the build and by a case before it makes its output directory (mpirun -n 0 ran
 on every slot). cases/separable-fit and cases/poisson, failing at their first mpirun, leave none of an earlier run's
 outputs. scripts/env.sh keeps a caller's OMPI_MCA_mpi_yield_when_idle and OMPI_MCA_pml. scripts/build.sh refuses an
-argument (it dropped it).
+argument (it dropped it). scripts/run-tests.sh refuses a SNAPS_SANITIZE_TESTS other than 0 or 1.
 """
 import glob
 import json
@@ -75,6 +75,11 @@ def main():
                                                  env={"SNAPS_SANITIZE_TESTS": "0"}, stub=stub), None, nonzero=True)
     expect("run-sanitize.sh, no test selected", run(["bash", os.path.join(root, "scripts", "run-sanitize.sh")], root, stub=stub),
            None, nonzero=True)
+
+    # a misspelt SNAPS_SANITIZE_TESTS is refused before the build (any value but 0 ran the sanitized half)
+    expect("run-tests.sh with SNAPS_SANITIZE_TESTS=no", run(["bash", os.path.join(root, "scripts", "run-tests.sh")], root,
+                                                            env={"SNAPS_SANITIZE_TESTS": "no"}, stub=stub), 2,
+           err_has=("SNAPS_SANITIZE_TESTS='no'",))
 
     cdpath = {"CDPATH": ".:/nonexistent"}
     expect("run-cases.sh nosuchcase with CDPATH", run(["bash", "scripts/run-cases.sh", "nosuchcase"], root, env=cdpath, stub=stub),

@@ -15,6 +15,7 @@ The CMake minimum covers cmake_language(DEFER) of tests/ (3.19). A SNAPS_NP that
 on every slot). cases/separable-fit and cases/poisson, failing at their first mpirun, leave none of an earlier run's
 outputs. scripts/env.sh keeps a caller's OMPI_MCA_mpi_yield_when_idle and OMPI_MCA_pml. scripts/build.sh refuses an
 argument (it dropped it). scripts/run-tests.sh refuses a SNAPS_SANITIZE_TESTS other than 0 or 1.
+scripts/install-deps.sh takes a package on hold for installed.
 """
 import glob
 import json
@@ -163,6 +164,20 @@ def main():
     script(os.path.join(broot, "scripts", "install-deps.sh"), "echo install-deps stand-in\n")
     expect("build.sh -DCMAKE_BUILD_TYPE=Debug", run(["bash", os.path.join(broot, "scripts", "build.sh"), "-DCMAKE_BUILD_TYPE=Debug"],
                                                     broot, stub=stub), 2, err_has=("-DCMAKE_BUILD_TYPE=Debug",))
+
+    # scripts/install-deps.sh: a package on hold is installed (its status reads "hold ok installed"), not missing; one
+    # not installed (gmsh here) is the only one installed. dpkg-query and apt-get are stand-ins.
+    iroot = os.path.join(d, "deps-root")
+    os.makedirs(os.path.join(iroot, "scripts"))
+    shutil.copy(os.path.join(ROOT, "scripts", "install-deps.sh"), os.path.join(iroot, "scripts"))
+    istub = os.path.join(d, "deps-stub")
+    script(os.path.join(istub, "dpkg-query"), 'for a; do p=$a; done\n[ "$p" = gmsh ] && exit 1\n'
+           'case "$*" in *db:Status-Status*) echo installed ;; *) printf "hold ok installed" ;; esac\n')
+    script(os.path.join(istub, "apt-get"), 'echo "apt-get stand-in: $*"\n')
+    script(os.path.join(istub, "sudo"), '"$@"\n')
+    got = run(["bash", os.path.join(iroot, "scripts", "install-deps.sh")], iroot, stub=istub)
+    expect("install-deps.sh with packages on hold and gmsh missing", got, 0,
+           out_has=("installing gmsh\n", "apt-get stand-in: install -y -q --no-install-recommends gmsh\n"))
 
     top = open(os.path.join(ROOT, "CMakeLists.txt")).read()
     m = re.search(r"cmake_minimum_required\(VERSION (\d+)\.(\d+)", top)

@@ -55,6 +55,10 @@ def run(out, tag, np, args):
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             sys.exit("failed: %s\n%s%s" % (" ".join(cmd), proc.stdout, proc.stderr))
+        # the output is not kept: a program's warnings (an option set but never used, ...) are passed on, not dropped
+        for line in (proc.stdout + proc.stderr).splitlines():
+            if "WARNING" in line:
+                print("  %s: %s" % (tag, line.strip()), flush=True)
         procs.append(time.time() - t0)
         res = json.load(open(path))
         walls.append(res["wall_time_s"])

@@ -15,7 +15,7 @@ The CMake minimum covers cmake_language(DEFER) of tests/ (3.19). A SNAPS_NP that
 on every slot). cases/separable-fit and cases/poisson, failing at their first mpirun, leave none of an earlier run's
 outputs. scripts/env.sh keeps a caller's OMPI_MCA_mpi_yield_when_idle and OMPI_MCA_pml. scripts/build.sh refuses an
 argument (it dropped it). scripts/run-tests.sh refuses a SNAPS_SANITIZE_TESTS other than 0 or 1.
-scripts/install-deps.sh takes a package on hold for installed.
+scripts/install-deps.sh takes a package on hold for installed. cases/poisson/sweep.py passes on a program's warnings.
 """
 import glob
 import json
@@ -143,6 +143,19 @@ def main():
     left = [n for n in old if os.path.exists(os.path.join(out, n))]
     if left:
         failures.append("poisson/run.sh failed and left an earlier run's %s in its output directory" % left)
+
+    # poisson/sweep.py keeps no program output of a run that succeeds: its warnings are passed on. The stand-in's first run
+    # warns of an unused option and succeeds, the second fails (the sweep stops there).
+    wstub = os.path.join(d, "warn-stub")
+    script(os.path.join(wstub, "mpirun"), 'n=$(cat "$WARN_COUNT" 2>/dev/null || echo 0); echo $((n + 1)) > "$WARN_COUNT"\n'
+           '[ "$n" = 0 ] || exit 97\necho "WARNING: option -sna_khronos_nodez (value 10) was set but never used" >&2\n'
+           'prev=; for a; do [ "$prev" = -results ] && echo \'{"wall_time_s": 0.1, "solve_time_s": 0.1, "method": "khronos", '
+           '"dofs": 16, "l2_error_squared": 1e-6}\' > "$a"; prev=$a; done\n')
+    out = os.path.join(d, "poisson-warn")
+    got = run(["bash", os.path.join(ROOT, "cases", "poisson", "run.sh"), out, "--no-fenicsx"], d,
+              env={"WARN_COUNT": os.path.join(d, "warn-count")}, stub=wstub)
+    expect("poisson/run.sh, a program warning of an unused option", got, None, nonzero=True,
+           out_has=("kan_khronos_G10: WARNING: option -sna_khronos_nodez",))
 
     # scripts/env.sh keeps the caller's yield and transport (0 to time on dedicated cores; ucx on a cluster), and its
     # defaults stay "export NAME=value" lines, the form tests/CMakeLists.txt reads for the test suite's environment

@@ -16,6 +16,7 @@ on every slot). cases/separable-fit and cases/poisson, failing at their first mp
 outputs. scripts/env.sh keeps a caller's OMPI_MCA_mpi_yield_when_idle and OMPI_MCA_pml. scripts/build.sh refuses an
 argument (it dropped it). scripts/run-tests.sh refuses a SNAPS_SANITIZE_TESTS other than 0 or 1.
 scripts/install-deps.sh takes a package on hold for installed. cases/poisson/sweep.py passes on a program's warnings.
+bench/run.sh refuses a part option without its value before the build.
 """
 import glob
 import json
@@ -59,6 +60,8 @@ def main():
     script(os.path.join(root, "cases", "a", "run.sh"), "# Usage: run.sh <output directory>\nexit 0\n")
     stub = os.path.join(d, "stub")
     script(os.path.join(stub, "cmake"), "exit 0\n")
+    istub_cmake = os.path.join(d, "cmake-stub")  # a cmake stand-in that says it ran
+    script(os.path.join(istub_cmake, "cmake"), 'echo "cmake stand-in $*"\n')
 
     fuzz = os.path.join(root, "scripts", "run-fuzz.sh")
     expect("run-fuzz.sh model (a reader where the seconds go)", run(["bash", fuzz, "model"], root, stub=stub), 2,
@@ -156,6 +159,17 @@ def main():
               env={"WARN_COUNT": os.path.join(d, "warn-count")}, stub=wstub)
     expect("poisson/run.sh, a program warning of an unused option", got, None, nonzero=True,
            out_has=("kan_khronos_G10: WARNING: option -sna_khronos_nodez",))
+
+    # bench/run.sh: a part option without its value is refused before the build and before BENCH_OUT is made
+    bbuild = os.path.join(d, "bench-build")
+    os.makedirs(bbuild)
+    open(os.path.join(bbuild, "CMakeCache.txt"), "w").close()
+    bout = os.path.join(d, "bench-out")
+    got = run(["bash", os.path.join(ROOT, "bench", "run.sh"), "-reps"], d, env={"BENCH_OUT": bout, "BUILD_DIR": bbuild},
+              stub=istub_cmake)
+    expect("bench/run.sh -reps (no value)", got, 2, err_has=("-reps needs a value",))
+    if "cmake stand-in" in got[1] or os.path.exists(bout):
+        failures.append("bench/run.sh -reps: built (%r) or made BENCH_OUT before refusing" % got[1][-200:])
 
     # scripts/env.sh keeps the caller's yield and transport (0 to time on dedicated cores; ucx on a cluster), and its
     # defaults stay "export NAME=value" lines, the form tests/CMakeLists.txt reads for the test suite's environment

@@ -27,13 +27,6 @@ if [ $# -gt 0 ] && [ -z "${BENCH_OUT:-}" ]; then
   exit 2
 fi
 
-[ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build"
-cmake --build "$build" -j2 --target bench_sna
-mkdir -p "$out"
-
-# Open MPI as root, and shared-memory transport without CMA (as in the test suite).
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
-run() { local n=$1; shift; "$mpiexec" --oversubscribe -n "$n" "$build/bin/bench_sna" "$@"; }
 # part_args PART ARGS...: the arguments that apply to PART (eval, grid or fit), in the array part_args: bench_sna's
 # part-specific options with their value go to their parts only, anything else to every part
 part_args() {
@@ -54,6 +47,16 @@ part_args() {
     shift 2
   done
 }
+
+# every option's value checked before the build and the output directory (part_args exits 2 on a missing one)
+part_args eval "$@"
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build"
+cmake --build "$build" -j2 --target bench_sna
+mkdir -p "$out"
+
+# Open MPI as root, and shared-memory transport without CMA (as in the test suite).
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+run() { local n=$1; shift; "$mpiexec" --oversubscribe -n "$n" "$build/bin/bench_sna" "$@"; }
 
 echo "== machine: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1), $(nproc) cores"
 # The figures are only meaningful on an otherwise idle machine: record the load when starting.

@@ -13,12 +13,22 @@ case_help() {
       exit 0 ;;
   esac
 }
-# case_args MAX "$@": case_help, then the output directory (the first argument; empty or absent: the case's default)
+# case_np: SNAPS_NP (MPI ranks per case), when set and not empty, must be a positive integer, else exit 2: mpirun -n 0
+# runs on every slot of the machine (the shell cases took SNAPS_NP=0 for "all cores", the Python ones refused it), and
+# a word fails only at the first mpirun, after the work before it.
+case_np() {
+  if [ -n "${SNAPS_NP:-}" ] && [[ ! $SNAPS_NP =~ ^0*[1-9][0-9]*$ ]]; then
+    echo "$0: SNAPS_NP='$SNAPS_NP': the MPI ranks per case must be a positive integer (unset it for the default)" >&2
+    exit 2
+  fi
+}
+# case_args MAX "$@": case_help, case_np, then the output directory (the first argument; empty or absent: the case's default)
 # and at most MAX arguments in all (MAX empty: any number, the script passes the rest on to a program that checks them).
 case_args() {
   local max=$1
   shift
   case_help "$@"
+  case_np
   case ${1:-} in
     -*) echo "$0: '$1' where the output directory belongs (the first argument); usage: $0 --help" >&2; exit 2 ;;
   esac

@@ -35,8 +35,10 @@ for arg in "$@"; do
 done
 
 missing=()
+# installed whatever the selection state: a package on hold (apt-mark hold) reads "hold ok installed", which the
+# former match of "install ok installed" took for missing, so every run updated and reinstalled it (and failed offline)
 for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+  if [ "$(dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null | sort -u)" != installed ]; then
     missing+=("$p")
   fi
 done

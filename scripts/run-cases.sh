@@ -2,13 +2,14 @@
 # Installs what is missing, builds, and runs the default case suite with mpirun.
 # Results (JSON, HDF5 + XDMF, logs) and plots go to results/<case>/.
 # Usage: scripts/run-cases.sh [case ...]   (default: every case listed in cases/default-suite; a case is cases/<case>,
-#        run as cases/<case>/run.sh results/<case>). SNAPS_NP: MPI ranks per case (default 2; airfoil-mf 1;
+#        run as cases/<case>/run.sh results/<case>). SNAPS_NP: MPI ranks per case, a positive integer (default 2; airfoil-mf 1;
 #        aion always 1: bench_aion is a single-core benchmark and says so when SNAPS_NP asks for more).
 set -euo pipefail
 unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/case-args.sh"
 case_help "$@"
+case_np # a bad SNAPS_NP refused before the build, as a bad case name
 if [ $# -gt 0 ]; then cases=("$@"); else mapfile -t cases < <(grep -v '^#' "$root/cases/default-suite" | sed '/^\s*$/d'); fi
 # every name checked before the build: a typo must not cost the build and the cases before it
 unknown=()

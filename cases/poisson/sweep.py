@@ -55,6 +55,10 @@ def run(out, tag, np, args):
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             sys.exit("failed: %s\n%s%s" % (" ".join(cmd), proc.stdout, proc.stderr))
+        # the output is not kept: a program's warnings (an option set but never used, ...) are passed on, not dropped
+        for line in (proc.stdout + proc.stderr).splitlines():
+            if "WARNING" in line:
+                print("  %s: %s" % (tag, line.strip()), flush=True)
         procs.append(time.time() - t0)
         res = json.load(open(path))
         walls.append(res["wall_time_s"])
@@ -115,8 +119,9 @@ def main():
     global REPEAT
     REPEAT = a.repeat or (5 if a.size == "full" else 1)
     os.makedirs(a.out, exist_ok=True)
-    # runs/: every program's -results of this run only (an earlier run of another size has other names: not left there)
-    checks.clean_earlier(a.out, os.path.dirname(os.path.abspath(__file__)), ["runs"])
+    # runs/: every program's -results of this run only (an earlier run of another size has other names: not left there);
+    # and the summaries, so that a run that fails leaves no earlier results.json, table.md or figure to be read as its own
+    checks.clean_earlier(a.out, os.path.dirname(os.path.abspath(__file__)), ["runs", "results.json", "table.md", "poisson.png"])
     os.makedirs(os.path.join(a.out, "runs"))
     full = a.size == "full"
     khronos_nodes = [10, 18, 34, 66, 130, 258] if full else [10, 14, 18, 26, 34, 66, 258]

@@ -12,6 +12,10 @@ out=${1:-$root/results/separable-fit}
 bin=$root/build/bin
 np=${SNAPS_NP:-2}
 mkdir -p -- "$out"
+# an earlier run's outputs go first: a run that fails leaves none of them to be read as its own (plot_fit.py names the
+# figure after the directory, as its absolute path's last part)
+case_clean "$out" "$out"/{train,grid,model,prediction}.h5 "$out"/{fit,predict}.{json,log} "$out"/prediction.xdmf \
+  "$out"/summary.md "$out/$(basename -- "$(cd "$out" && pwd)").png"
 /usr/bin/python3 "$here/make_data.py" "$out"
 mpirun -n "$np" "$bin/snaps-fit" -options_file "$here/fit.opts" -data "$out/train.h5" -model "$out/model.h5" \
   -results "$out/fit.json" | tee "$out/fit.log"

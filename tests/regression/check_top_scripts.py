@@ -10,7 +10,13 @@ scripts/run-sanitize.sh: a ctest that selects no test is a failure, not a pass. 
 the directory, which ended up in the paths taken with $(cd ...)), scripts/run-cases.sh still refuses an unknown case
 by name and every cases/*/run.sh --help started by a relative path prints its usage. cases/aion/run.sh: SNAPS_NP other
 than 1 is said to be unused; a run whose path problem was not run ends with a note and no figure, not a plot error.
-The CMake minimum covers cmake_language(DEFER) of tests/ (3.19).
+The CMake minimum covers cmake_language(DEFER) of tests/ (3.19). A SNAPS_NP that is not a positive integer is refused
+(exit 2) by scripts/run-cases.sh before the build and by a case before it makes its output directory (mpirun -n 0 ran
+on every slot). cases/separable-fit and cases/poisson, failing at their first mpirun, leave none of an earlier run's
+outputs. scripts/env.sh keeps a caller's OMPI_MCA_mpi_yield_when_idle and OMPI_MCA_pml. scripts/build.sh refuses an
+argument (it dropped it). scripts/run-tests.sh refuses a SNAPS_SANITIZE_TESTS other than 0 or 1.
+scripts/install-deps.sh takes a package on hold for installed. cases/poisson/sweep.py passes on a program's warnings.
+bench/run.sh refuses a part option without its value before the build.
 """
 import glob
 import json
@@ -54,6 +60,8 @@ def main():
     script(os.path.join(root, "cases", "a", "run.sh"), "# Usage: run.sh <output directory>\nexit 0\n")
     stub = os.path.join(d, "stub")
     script(os.path.join(stub, "cmake"), "exit 0\n")
+    istub_cmake = os.path.join(d, "cmake-stub")  # a cmake stand-in that says it ran
+    script(os.path.join(istub_cmake, "cmake"), 'echo "cmake stand-in $*"\n')
 
     fuzz = os.path.join(root, "scripts", "run-fuzz.sh")
     expect("run-fuzz.sh model (a reader where the seconds go)", run(["bash", fuzz, "model"], root, stub=stub), 2,
@@ -71,6 +79,11 @@ def main():
                                                  env={"SNAPS_SANITIZE_TESTS": "0"}, stub=stub), None, nonzero=True)
     expect("run-sanitize.sh, no test selected", run(["bash", os.path.join(root, "scripts", "run-sanitize.sh")], root, stub=stub),
            None, nonzero=True)
+
+    # a misspelt SNAPS_SANITIZE_TESTS is refused before the build (any value but 0 ran the sanitized half)
+    expect("run-tests.sh with SNAPS_SANITIZE_TESTS=no", run(["bash", os.path.join(root, "scripts", "run-tests.sh")], root,
+                                                            env={"SNAPS_SANITIZE_TESTS": "no"}, stub=stub), 2,
+           err_has=("SNAPS_SANITIZE_TESTS='no'",))
 
     cdpath = {"CDPATH": ".:/nonexistent"}
     expect("run-cases.sh nosuchcase with CDPATH", run(["bash", "scripts/run-cases.sh", "nosuchcase"], root, env=cdpath, stub=stub),
@@ -98,6 +111,100 @@ def main():
            err_has=("SNAPS_NP=2 is not used",))
     if os.path.exists(os.path.join(out, "aion_paths.png")):
         failures.append("aion run.sh: an earlier run's aion_paths.png left beside a run that drew none")
+
+    # SNAPS_NP is checked before any work: mpirun -n 0 runs on every slot of the machine, so SNAPS_NP=0 ran the shell
+    # cases on all cores while the Python cases refused it
+    bad_np = {"SNAPS_NP": "0"}
+    expect("run-cases.sh a with SNAPS_NP=0", run(["bash", "scripts/run-cases.sh", "a"], root, env=bad_np, stub=stub), 2,
+           err_has=("SNAPS_NP", "'0'", "positive integer"))
+    script(os.path.join(stub, "mpirun"), script_runner.FAIL_AT_ONCE[len("#!/bin/sh\n"):])
+    for np_ in ("0", "two"):
+        out = os.path.join(d, "sf-np-%s" % np_)
+        expect("separable-fit/run.sh with SNAPS_NP=%s" % np_, run(["bash", os.path.join(ROOT, "cases", "separable-fit", "run.sh"), out], d,
+                                                                 env={"SNAPS_NP": np_}, stub=stub), 2, err_has=("SNAPS_NP", "'%s'" % np_))
+        if os.path.exists(out):
+            failures.append("separable-fit/run.sh made %s before refusing SNAPS_NP=%s" % (out, np_))
+
+    # a failed run leaves none of an earlier run's outputs in OUT to be read as its own (mpirun fails at once here)
+    out = os.path.join(d, "sf-old")
+    os.makedirs(out)
+    old = ["summary.md", "sf-old.png", "predict.json", "fit.json", "model.h5", "prediction.h5", "prediction.xdmf", "predict.log"]
+    for name in old:
+        open(os.path.join(out, name), "w").close()
+    got = run(["bash", os.path.join(ROOT, "cases", "separable-fit", "run.sh"), out], d, stub=stub)
+    expect("separable-fit/run.sh, snaps-fit failing", got, None, nonzero=True)
+    left = [n for n in old if os.path.exists(os.path.join(out, n))]
+    if left:
+        failures.append("separable-fit/run.sh failed and left an earlier run's %s in its output directory" % left)
+    out = os.path.join(d, "poisson-old")
+    os.makedirs(out)
+    old = ["results.json", "table.md", "poisson.png"]
+    for name in old:
+        open(os.path.join(out, name), "w").close()
+    got = run(["bash", os.path.join(ROOT, "cases", "poisson", "run.sh"), out, "--no-fenicsx"], d, stub=stub)
+    expect("poisson/run.sh, snaps-poisson failing", got, None, nonzero=True)
+    left = [n for n in old if os.path.exists(os.path.join(out, n))]
+    if left:
+        failures.append("poisson/run.sh failed and left an earlier run's %s in its output directory" % left)
+
+    # poisson/sweep.py keeps no program output of a run that succeeds: its warnings are passed on. The stand-in's first run
+    # warns of an unused option and succeeds, the second fails (the sweep stops there).
+    wstub = os.path.join(d, "warn-stub")
+    script(os.path.join(wstub, "mpirun"), 'n=$(cat "$WARN_COUNT" 2>/dev/null || echo 0); echo $((n + 1)) > "$WARN_COUNT"\n'
+           '[ "$n" = 0 ] || exit 97\necho "WARNING: option -sna_khronos_nodez (value 10) was set but never used" >&2\n'
+           'prev=; for a; do [ "$prev" = -results ] && echo \'{"wall_time_s": 0.1, "solve_time_s": 0.1, "method": "khronos", '
+           '"dofs": 16, "l2_error_squared": 1e-6}\' > "$a"; prev=$a; done\n')
+    out = os.path.join(d, "poisson-warn")
+    got = run(["bash", os.path.join(ROOT, "cases", "poisson", "run.sh"), out, "--no-fenicsx"], d,
+              env={"WARN_COUNT": os.path.join(d, "warn-count")}, stub=wstub)
+    expect("poisson/run.sh, a program warning of an unused option", got, None, nonzero=True,
+           out_has=("kan_khronos_G10: WARNING: option -sna_khronos_nodez",))
+
+    # bench/run.sh: a part option without its value is refused before the build and before BENCH_OUT is made
+    bbuild = os.path.join(d, "bench-build")
+    os.makedirs(bbuild)
+    open(os.path.join(bbuild, "CMakeCache.txt"), "w").close()
+    bout = os.path.join(d, "bench-out")
+    got = run(["bash", os.path.join(ROOT, "bench", "run.sh"), "-reps"], d, env={"BENCH_OUT": bout, "BUILD_DIR": bbuild},
+              stub=istub_cmake)
+    expect("bench/run.sh -reps (no value)", got, 2, err_has=("-reps needs a value",))
+    if "cmake stand-in" in got[1] or os.path.exists(bout):
+        failures.append("bench/run.sh -reps: built (%r) or made BENCH_OUT before refusing" % got[1][-200:])
+
+    # scripts/env.sh keeps the caller's yield and transport (0 to time on dedicated cores; ucx on a cluster), and its
+    # defaults stay "export NAME=value" lines, the form tests/CMakeLists.txt reads for the test suite's environment
+    env_sh = os.path.join(ROOT, "scripts", "env.sh")
+    show = 'set -euo pipefail; source "%s"; echo "$OMPI_MCA_mpi_yield_when_idle $OMPI_MCA_pml"' % env_sh
+    expect("env.sh with the caller's OMPI_MCA_mpi_yield_when_idle=0 OMPI_MCA_pml=ucx",
+           run(["bash", "-c", show], d, env={"OMPI_MCA_mpi_yield_when_idle": "0", "OMPI_MCA_pml": "ucx"}), 0, out_has=("0 ucx\n",))
+    got = script_runner.call(["bash", "-c", show], cwd=d, drop=("CDPATH", "OMPI_MCA_mpi_yield_when_idle", "OMPI_MCA_pml"))
+    expect("env.sh without them", got, 0, out_has=("1 ob1\n",))
+    exports = " ".join(line for line in open(env_sh).read().splitlines() if line.startswith("export "))
+    for default in ("OMPI_MCA_mpi_yield_when_idle=1", "OMPI_MCA_pml=ob1"):
+        if default not in exports.split():
+            failures.append("scripts/env.sh has no line 'export ... %s' (tests/CMakeLists.txt reads those)" % default)
+
+    # scripts/build.sh takes no argument: -DCMAKE_BUILD_TYPE=Debug was dropped and a RelWithDebInfo build made
+    broot = os.path.join(d, "build-root")
+    os.makedirs(os.path.join(broot, "scripts"))
+    shutil.copy(os.path.join(ROOT, "scripts", "build.sh"), os.path.join(broot, "scripts"))
+    script(os.path.join(broot, "scripts", "install-deps.sh"), "echo install-deps stand-in\n")
+    expect("build.sh -DCMAKE_BUILD_TYPE=Debug", run(["bash", os.path.join(broot, "scripts", "build.sh"), "-DCMAKE_BUILD_TYPE=Debug"],
+                                                    broot, stub=stub), 2, err_has=("-DCMAKE_BUILD_TYPE=Debug",))
+
+    # scripts/install-deps.sh: a package on hold is installed (its status reads "hold ok installed"), not missing; one
+    # not installed (gmsh here) is the only one installed. dpkg-query and apt-get are stand-ins.
+    iroot = os.path.join(d, "deps-root")
+    os.makedirs(os.path.join(iroot, "scripts"))
+    shutil.copy(os.path.join(ROOT, "scripts", "install-deps.sh"), os.path.join(iroot, "scripts"))
+    istub = os.path.join(d, "deps-stub")
+    script(os.path.join(istub, "dpkg-query"), 'for a; do p=$a; done\n[ "$p" = gmsh ] && exit 1\n'
+           'case "$*" in *db:Status-Status*) echo installed ;; *) printf "hold ok installed" ;; esac\n')
+    script(os.path.join(istub, "apt-get"), 'echo "apt-get stand-in: $*"\n')
+    script(os.path.join(istub, "sudo"), '"$@"\n')
+    got = run(["bash", os.path.join(iroot, "scripts", "install-deps.sh")], iroot, stub=istub)
+    expect("install-deps.sh with packages on hold and gmsh missing", got, 0,
+           out_has=("installing gmsh\n", "apt-get stand-in: install -y -q --no-install-recommends gmsh\n"))
 
     top = open(os.path.join(ROOT, "CMakeLists.txt")).read()
     m = re.search(r"cmake_minimum_required\(VERSION (\d+)\.(\d+)", top)

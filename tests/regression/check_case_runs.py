@@ -70,9 +70,9 @@ def stale_files(d):
                 case, " ".join(args), rc, left, "" if os.path.exists(os.path.join(out, "mine.txt")) else ", a file not the case's removed",
                 se[-200:]))
 
-    # airfoil-mf: evaluate.py (run by /usr/bin/python3, not a stand-in) stops at its first program (the mpirun stand-in
-    # fails; in a source tree without build/bin, the program's absence;
-    # a SNAPS_NP that is not a number is now refused by run.sh before it removes anything: regression.top_scripts);
+    # airfoil-mf: evaluate.py (run by /usr/bin/python3, not a stand-in) stops at its first program: SNAPS_NP 2 starts it
+    # with mpiexec, the stand-in, which fails at once (with 1 it ran build/bin's real snaps-fit, the whole case: a
+    # timeout; a SNAPS_NP that is not a number is refused by run.sh before it removes anything: regression.top_scripts);
     # its earlier outputs go first, the user's files with similar names stay (a broad glob removed them)
     out = os.path.join(d, "stale_airfoil-mf")
     stale = ["results.json", "scaling_625.h5", "scaling_625.h5.model", "scaling_625_fit.json.log",
@@ -81,7 +81,7 @@ def stale_files(d):
     for name in stale + mine:
         os.makedirs(os.path.dirname(os.path.join(out, name)), exist_ok=True)
         open(os.path.join(out, name), "w").close()
-    rc, so, se = run(["bash", os.path.join(ROOT, "cases", "airfoil-mf", "run.sh"), out, "quick"], d)
+    rc, so, se = run(["bash", os.path.join(ROOT, "cases", "airfoil-mf", "run.sh"), out, "quick"], d, env={"SNAPS_NP": "2"})
     left = [n for n in stale if os.path.exists(os.path.join(out, n))]
     gone = [n for n in mine if not os.path.exists(os.path.join(out, n))]
     if rc == 0 or left or gone:

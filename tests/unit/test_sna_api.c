@@ -851,6 +851,39 @@ static PetscErrorCode MonitorOptions(void)
   PetscFunctionReturn(0);
 }
 
+/* Nothing is printed by SNAWarnOverParameterised(PETSC_DETERMINE) for a model not fitted to data: one loaded, or given
+   a new type, after a fit of another model on too few samples (the count of that fit's samples was kept, and the
+   warning named it for a model that never saw them). */
+static PetscErrorCode OverParameterisedStale(void)
+{
+  SNA  sna;
+  Vec  X, Y;
+  char file[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(Fitted(20, NULL, &sna, &X, &Y)); /* 2 x 5 x 2 + 2 = 22 parameters for 20 values */
+  PetscCall(CaptureBegin());
+  PetscCall(SNAWarnOverParameterised(sna, PETSC_DETERMINE, "fitted"));
+  PetscCall(CaptureEnd());
+  PetscCheck(strstr(captured, "WARNING: fitted"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "a model of 22 parameters fitted to 20 values does not warn: the case tests nothing:\n%s", captured);
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_over_np%d.h5", scratch, size));
+  PetscCall(SNASave(sna, file));
+  PetscCall(SNALoad(sna, file));
+  PetscCall(CaptureBegin());
+  PetscCall(SNAWarnOverParameterised(sna, PETSC_DETERMINE, "loaded"));
+  PetscCall(CaptureEnd());
+  PetscCheck(!strstr(captured, "WARNING"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "a loaded model warns of the samples of the fit before the load:\n%s", captured);
+  PetscCall(SNASetType(sna, SNAAION));
+  PetscCall(CaptureBegin());
+  PetscCall(SNAWarnOverParameterised(sna, PETSC_DETERMINE, "retyped"));
+  PetscCall(CaptureEnd());
+  PetscCheck(!strstr(captured, "WARNING"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "an unfitted model (new type) warns of the samples of the previous type's fit:\n%s", captured);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   const Case cases[] = {
@@ -876,6 +909,7 @@ int main(int argc, char **argv)
       {"getter_sets_up", GetterSetsUp},
       {"unknown_type_list", UnknownTypeList},
       {"monitor_options", MonitorOptions},
+      {"over_parameterised_stale", OverParameterisedStale},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

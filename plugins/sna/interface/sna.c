@@ -98,6 +98,7 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   sna->fit_mse0     = 0;
   sna->val_mse      = PETSC_MAX_REAL;
   sna->fit_refitted = PETSC_FALSE;
+  sna->fit_samples  = 0; /* SNAWarnOverParameterised(PETSC_DETERMINE) of the new, unfitted model says nothing */
   sna->objective    = SNA_OBJECTIVE_LEAST_SQUARES;
   /* the old type's default stop goes with it; the user's (progress_window, _rtol where given) stays */
   sna->progress_window_type = 0;

@@ -884,6 +884,44 @@ static PetscErrorCode OverParameterisedStale(void)
   PetscFunctionReturn(0);
 }
 
+/* A Ritz fit after a data fit with held-out samples holds none out: SNAGetValidationMSE() says -1 and -sna_view shows
+   the Ritz energy, not a "training-split MSE" and the validation MSE of the data fit before. */
+static PetscErrorCode RitzAfterValidation(void)
+{
+  SNA       sna;
+  Vec       X, Y;
+  PetscReal K[2 * 4 * 4] = {0}, M[2 * 4 * 4] = {0}, F[2 * 4], v;
+  PetscBool has;
+
+  PetscFunctionBegin;
+  for (PetscInt p = 0; p < 2; p++)
+    for (PetscInt g = 0; g < 4; g++) {
+      K[(p * 4 + g) * 4 + g] = 2;
+      M[(p * 4 + g) * 4 + g] = 1;
+      F[p * 4 + g]           = 1;
+    }
+  PetscCall(Data(PETSC_COMM_WORLD, 100, 1, 1.0, &X, &Y));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNAKhronosSetBasis(sna, 2, 4, 1));
+  PetscCall(SNASetFitType(sna, SNAFITALS));
+  PetscCall(SNASetTolerances(sna, 0, 1e-8, 5));
+  PetscCall(SNASetValidation(sna, 0.3, PETSC_DEFAULT));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetValidationMSE(sna, &v));
+  PetscCheck(v >= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the data fit with validation 0.3 reports no validation MSE: the case tests nothing");
+  PetscCall(SNASetValidation(sna, 0, PETSC_DEFAULT));
+  PetscCall(SNASetRitzForm(sna, K, M, 1, F, PETSC_FALSE));
+  PetscCall(SNAFit(sna, NULL, NULL));
+  PetscCall(SNAGetValidationMSE(sna, &v));
+  PetscCheck(v == -1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "after a Ritz fit SNAGetValidationMSE() gives %g, the data fit's, not -1 (no samples held out)", (double)v);
+  PetscCall(ViewHas(sna, "validation", &has));
+  PetscCheck(!has, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-sna_view of a Ritz fit shows the held-out samples of the data fit before:\n%s", captured);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   const Case cases[] = {
@@ -910,6 +948,7 @@ int main(int argc, char **argv)
       {"unknown_type_list", UnknownTypeList},
       {"monitor_options", MonitorOptions},
       {"over_parameterised_stale", OverParameterisedStale},
+      {"ritz_after_validation", RitzAfterValidation},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

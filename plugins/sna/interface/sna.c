@@ -945,9 +945,11 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
   }
   PetscCall(SNASetUp(sna));
   PetscCall(PetscLogEventBegin(SNA_Fit, sna, 0, 0, 0));
-  sna->iterations = 0;
-  sna->reason     = SNA_CONVERGED_ITERATING;
-  sna->fit_scale  = 1.0;
+  sna->iterations   = 0;
+  sna->reason       = SNA_CONVERGED_ITERATING;
+  sna->fit_scale    = 1.0;
+  sna->val_mse      = PETSC_MAX_REAL; /* no samples held out: not a data fit's before it (SNAGetValidationMSE(), SNAView()) */
+  sna->fit_refitted = PETSC_FALSE;
   PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
   {
     PetscErrorCode (*ritz)(SNA);

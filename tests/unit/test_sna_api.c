@@ -922,6 +922,32 @@ static PetscErrorCode RitzAfterValidation(void)
   PetscFunctionReturn(0);
 }
 
+/* After the refit on all samples (the default of khronos's auto fit on 100 samples or more), -sna_view says that the
+   validation MSE is that of the model before the refit, which had not seen the held-out samples: the model it shows
+   has. */
+static PetscErrorCode ViewAfterRefit(void)
+{
+  SNA       sna;
+  Vec       X, Y;
+  PetscBool has;
+
+  PetscFunctionBegin;
+  PetscCall(Data(PETSC_COMM_WORLD, 200, 1, 1.0, &X, &Y));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNAKhronosSetBasis(sna, 2, 6, 2));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(ViewHas(sna, "validation MSE", &has));
+  PetscCheck(has, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the default fit on 200 samples shows no validation MSE: the case tests nothing:\n%s", captured);
+  PetscCall(ViewHas(sna, "last fit: CONVERGED_RTOL", &has));
+  PetscCheck(has, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the default fit on 200 samples did not converge (so it did not refit): the case tests nothing:\n%s", captured);
+  PetscCall(ViewHas(sna, "before the refit on all samples", &has));
+  PetscCheck(has, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-sna_view after the refit on all samples shows the validation MSE as the model's:\n%s", captured);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   const Case cases[] = {
@@ -949,6 +975,7 @@ int main(int argc, char **argv)
       {"monitor_options", MonitorOptions},
       {"over_parameterised_stale", OverParameterisedStale},
       {"ritz_after_validation", RitzAfterValidation},
+      {"view_after_refit", ViewAfterRefit},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

@@ -1673,7 +1673,7 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
       PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, training-split %s %g (on the samples fitted, without the held-out ones)\n", SNAConvergedReasons[sna->reason], sna->iterations, sna->loss == SNA_LOSS_CROSS_ENTROPY ? "cross-entropy" : "MSE", (double)sna->fit_mse));
     else
       PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, %s %g\n", SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse));
-    if (sna->val_mse < PETSC_MAX_REAL) PetscCall(PetscViewerASCIIPrintf(viewer, "validation: %g of the samples held out (stop on %s), validation MSE %g\n", (double)sna->validation, SNAValidationStops[sna->val_stoptype], (double)sna->val_mse));
+    if (sna->val_mse < PETSC_MAX_REAL) PetscCall(PetscViewerASCIIPrintf(viewer, "validation: %g of the samples held out (stop on %s), validation MSE %g%s\n", (double)sna->validation, SNAValidationStops[sna->val_stoptype], (double)sna->val_mse, sna->fit_refitted ? " (of the model before the refit on all samples, which had not seen them)" : ""));
     PetscCall(PetscViewerASCIIPrintf(viewer, "work: %" PetscInt_FMT " outer, %" PetscInt_FMT " inner iterations; %" PetscInt_FMT " loss, %" PetscInt_FMT " gradient, %" PetscInt_FMT " Hessian evaluations\n", sna->stats.outer, sna->stats.inner, sna->stats.function, sna->stats.gradient, sna->stats.hessian));
   }
   if (sna->ops->view) PetscCall((*sna->ops->view)(sna, viewer));

@@ -257,7 +257,8 @@ PetscErrorCode SNAFitValidationRelease(SNA sna)
 . sna - the SNA
 
   Output Parameter:
-. mse - the validation MSE of the kept iterate, or -1 if the last fit held out no samples
+. mse - the validation MSE of the kept iterate (after a refit on all samples, -sna_fit_validation_refit: of the
+        model before the refit, which had not seen them), or -1 if the last fit held out no samples
 
   Level: intermediate
 

@@ -56,8 +56,11 @@ typedef enum {
   SNA_CONVERGED_STATIONARY = 6,  /* grad L = 0 solved: the Newton decrement fell to rounding level */
   SNA_CONVERGED_STALLED    = 7,  /* no step lowers the (finite) loss any more: a line search or the damping failed at
                                     rounding level, below the starting loss */
-  SNA_CONVERGED_VALIDATION = 8,  /* the held-out validation MSE had not improved for -sna_fit_validation_patience
-                                    iterations (early stopping); the model holds the best-validation iterate */
+  SNA_CONVERGED_VALIDATION = 8,  /* the stop rule of the held-out samples fired (early stopping): under
+                                    -sna_fit_validation_stop rise (the default) their MSE rose more than
+                                    -sna_fit_validation_rise percent above its best, faster than the training MSE
+                                    still fell; under patience it had not improved for -sna_fit_validation_patience
+                                    iterations. The model holds the best-validation iterate */
   SNA_STOPPED_SLOW_PROGRESS = 9, /* the last -sna_fit_progress_window steps together lowered the objective by less
                                     than -sna_fit_progress_rtol times it: stopped, not converged, but a usable model
                                     (positive: the stop the user asked for, so -sna_fit_error_if_not_converged

@@ -164,7 +164,10 @@ typedef enum {
 } SNAValidationStop;
 PETSC_EXTERN const char *const SNAValidationStops[];
 PETSC_EXTERN PetscErrorCode    SNASetValidationStop(SNA, SNAValidationStop, PetscReal);
-PETSC_EXTERN PetscErrorCode    SNAGetValidationMSE(SNA, PetscReal *);
+/* The validation MSE of the last fit (-1: none held out); after a refit on all samples (SNAGetValidationRefitted()) that
+   of the model before the refit, which had not seen the held-out samples. */
+PETSC_EXTERN PetscErrorCode SNAGetValidationMSE(SNA, PetscReal *);
+PETSC_EXTERN PetscErrorCode SNAGetValidationRefitted(SNA, PetscBool *);
 /* Returns the stopping tolerances atol, rtol and max_it (any pointer may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAGetTolerances(SNA, PetscReal *, PetscReal *, PetscInt *);
 /* Fits the model to samples X (block size d) and targets Y (block size q); with the Ritz objective

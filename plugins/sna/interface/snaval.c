@@ -273,6 +273,33 @@ PetscErrorCode SNAGetValidationMSE(SNA sna, PetscReal *mse)
 }
 
 /*@
+  SNAGetValidationRefitted - Whether the last fit went on with all samples after its fit on the split's
+  (-sna_fit_validation_refit), so that its validation MSE (SNAGetValidationMSE()) is that of the model before, which
+  had not seen the held-out samples, and not of the model the SNA now holds
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. refitted - PETSC_TRUE after such a refit; PETSC_FALSE otherwise (no samples held out, a fit stopped early or not
+             converged, or the refit off)
+
+  Level: intermediate
+
+.seealso: SNAGetValidationMSE(), SNASetValidation(), SNAFit()
+@*/
+PetscErrorCode SNAGetValidationRefitted(SNA sna, PetscBool *refitted)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidBoolPointer(refitted, 2);
+  *refitted = sna->fit_refitted;
+  PetscFunctionReturn(0);
+}
+
+/*@
   SNASetValidation - Holds out a fraction of the training samples to pick the kept iterate (early stopping)
 
   Logically Collective

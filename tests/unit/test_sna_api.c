@@ -948,6 +948,35 @@ static PetscErrorCode ViewAfterRefit(void)
   PetscFunctionReturn(0);
 }
 
+/* A constant input gets a box of its own (SNAComputeDataBox()): also one at 1e17, where +-0.5 rounds away (the fit
+   stopped on "Input 1 has an empty or invalid box [1e+17, 1e+17]", a box the user never gave). */
+static PetscErrorCode ConstantLargeInput(void)
+{
+  SNA              sna;
+  Vec              X, Y;
+  PetscReal       *x;
+  const PetscReal *lo, *hi;
+  PetscInt         n;
+
+  PetscFunctionBegin;
+  PetscCall(Data(PETSC_COMM_WORLD, 30, 1, 1.0, &X, &Y));
+  PetscCall(VecGetLocalSize(X, &n));
+  PetscCall(VecGetArray(X, &x));
+  for (PetscInt i = 1; i < n; i += 2) x[i] = 1e17;
+  PetscCall(VecRestoreArray(X, &x));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNAKhronosSetBasis(sna, 2, 4, 1));
+  PetscCall(SNASetFitType(sna, SNAFITALS));
+  PetscCall(SNASetTolerances(sna, 0, 1e-8, 3));
+  PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNAGetBounds(sna, &lo, &hi));
+  PetscCheck(lo[1] < 1e17 && hi[1] > 1e17, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the box of the constant input 1e17 is [%g, %g]", (double)lo[1], (double)hi[1]);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   const Case cases[] = {
@@ -976,6 +1005,7 @@ int main(int argc, char **argv)
       {"over_parameterised_stale", OverParameterisedStale},
       {"ritz_after_validation", RitzAfterValidation},
       {"view_after_refit", ViewAfterRefit},
+      {"constant_large_input", ConstantLargeInput},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

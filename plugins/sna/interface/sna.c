@@ -804,9 +804,12 @@ PetscErrorCode SNAComputeDataBox(SNA sna, Vec X, PetscReal mn[], PetscReal mx[])
   for (PetscInt p = 0; p < d; p++) {
     mn[p] = lo[p];
     mx[p] = -lo[d + p];
-    if (!(mx[p] > mn[p])) { /* constant input: any box holding it will do */
-      mn[p] -= 0.5;
-      mx[p] += 0.5;
+    if (!(mx[p] > mn[p]) || !PetscIsNormalReal(mx[p] - mn[p])) { /* constant input: any box holding it will do */
+      /* of width 1, or wider where 0.5 is below the rounding of the value (1e17: mn - 0.5 == mn, an empty box) */
+      const PetscReal h = PetscMax(0.5, 4 * PETSC_MACHINE_EPSILON * PetscMax(PetscAbsReal(mn[p]), PetscAbsReal(mx[p])));
+
+      mn[p] -= h;
+      mx[p] += h;
     }
   }
   PetscCall(PetscFree(lo));

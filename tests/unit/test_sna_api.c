@@ -977,6 +977,27 @@ static PetscErrorCode ConstantLargeInput(void)
   PetscFunctionReturn(0);
 }
 
+/* -help shows the default of -sna_fit_validation_refit in force, as that of -sna_fit_validation: off for a fit type the
+   user chose (als), where it showed SNACreate()'s TRUE though such a fit does not refit. */
+static PetscErrorCode HelpRefitDefault(void)
+{
+  SNA sna;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "hr_"));
+  PetscCall(SNASetFitType(sna, SNAFITALS));
+  PetscCall(PetscOptionsSetValue(NULL, "-help", NULL));
+  PetscCall(CaptureBegin());
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(CaptureEnd());
+  PetscCall(PetscOptionsClearValue(NULL, "-help"));
+  PetscCheck(strstr(captured, "-hr_sna_fit_validation_refit: <"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "-help does not show -hr_sna_fit_validation_refit: the case tests nothing");
+  PetscCheck(strstr(captured, "-hr_sna_fit_validation_refit: <FALSE : FALSE>"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "-help of an als fit shows -hr_sna_fit_validation_refit on, which that fit does not do: %.120s", strstr(captured, "-hr_sna_fit_validation_refit"));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   const Case cases[] = {
@@ -1006,6 +1027,7 @@ int main(int argc, char **argv)
       {"ritz_after_validation", RitzAfterValidation},
       {"view_after_refit", ViewAfterRefit},
       {"constant_large_input", ConstantLargeInput},
+      {"help_refit_default", HelpRefitDefault},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

@@ -382,8 +382,20 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(PetscOptionsReal("-sna_fit_validation_rise", "Under -sna_fit_validation_stop rise: the rise of the validation MSE above its best, in percent, that stops the fit (refused where no samples are held out)", "SNASetValidationStop", sna->val_alpha, &sna->val_alpha, &flg));
   sna->val_rgiven = (PetscBool)(sna->val_rgiven || flg);
   PetscCall(SNASetValidationStop(sna, sna->val_stoptype, sna->val_alpha));
-  PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without the stop rule firing goes on with all samples from its best held-out iterate, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", sna->val_refit, &sna->val_refit, &flg));
-  if (flg) sna->refit_chosen = PETSC_TRUE;
+  {
+    /* shown: the refit in force for this type and fit (the fraction above likewise), not SNACreate()'s on */
+    PetscBool refit = sna->val_refit, applies = PETSC_FALSE;
+
+    if (!sna->refit_chosen) {
+      PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, &applies));
+      refit = applies;
+    }
+    PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without the stop rule firing goes on with all samples from its best held-out iterate, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", refit, &refit, &flg));
+    if (flg) {
+      sna->val_refit    = refit;
+      sna->refit_chosen = PETSC_TRUE;
+    }
+  }
   PetscCall(SNASetFromOptions_Bounds(sna, PetscOptionsObject));
   PetscCall(SNASetFromOptions_Monitor(sna, PetscOptionsObject));
   if (sna->ops->setfromoptions) PetscCall((*sna->ops->setfromoptions)(sna, PetscOptionsObject));

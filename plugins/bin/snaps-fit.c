@@ -720,7 +720,16 @@ int main(int argc, char **argv)
   if (mf) PetscCall(PartStops(sna, haslfmodel, parterror, NULL));
   if (mf) PetscCall(CorrectionSize(NULL, sna));
   PetscCall(SNAWarnOverParameterised(sna, PETSC_DETERMINE, "snaps-fit")); /* an mf model: each part */
-  if (valmse >= 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the MSE above is over all samples, -sna_view's training-split MSE over the fitted ones)\n", (double)valmse));
+  if (valmse >= 0) {
+    PetscBool refitted;
+
+    /* after the refit on all samples the model written has seen the held-out ones: the figure is of the one before */
+    PetscCall(SNAGetValidationRefitted(sna, &refitted));
+    if (refitted)
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples, of the model before its refit on all samples (-sna_fit_validation, -sna_fit_validation_refit: the model written has seen them; the MSE above is over all samples)\n", (double)valmse));
+    else
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the MSE above is over all samples, -sna_view's training-split MSE over the fitted ones)\n", (double)valmse));
+  }
   /* a finite loss that the fit lowered is a usable model (the best iterate), whether or not a tolerance was met */
   PetscCall(SNACheckFitUsable(sna, "snaps-fit"));
   PetscCall(SNASave(sna, model));

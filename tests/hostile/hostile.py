@@ -188,6 +188,13 @@ def nan_in_W(f):
     f["sna"]["W"][...] = w
 
 
+def box_inverted(f):
+    """The first input's lower bound above its upper one."""
+    lo = f["sna"]["lower"][...]
+    lo[0] = 5.0
+    f["sna"]["lower"][...] = lo
+
+
 def huge_coefficients(f):
     """Finite coefficients whose products overflow: the predictions would be Inf."""
     for name in ("W", "C"):
@@ -248,6 +255,8 @@ add_cases(
         ("model_knot_interval_1e-310", "knot interval \\[0\\.?, 1e-310\\] of input 0 is 1e-310 wide", knot_interval_1e310),
         ("model_huge_coefficients", "predictions of the model '[^']*' are not finite .*coefficients", huge_coefficients),
         ("model_W_nan", "dataset 'W' contains NaN or Inf", nan_in_W),
+        # finite bounds, but an empty box: the file's fault, named as such (it read "need lower < upper" as to a caller)
+        ("model_box_inverted", "'[^']*model_box_inverted\\.h5' has an empty or invalid input box \\[5\\.?, [-0-9.e]+\\] for input 0 .*corrupt model", box_inverted),
         # the count the file states must match the arrays it holds (a model edited by hand, or half rewritten)
         ("model_n_params_wrong", "'[^']*model_n_params_wrong\\.h5' says it has [0-9]+ parameters but its arrays hold [0-9]+: corrupt model", n_params_plus(7)),
         ("model_W_lzf", "dataset 'W' is compressed with HDF5 filter 32000 \\(lzf\\), which this HDF5 library cannot decode \\(it is not corrupt\\): rewrite it with gzip", lzf_W),

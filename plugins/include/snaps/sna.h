@@ -56,8 +56,11 @@ typedef enum {
   SNA_CONVERGED_STATIONARY = 6,  /* grad L = 0 solved: the Newton decrement fell to rounding level */
   SNA_CONVERGED_STALLED    = 7,  /* no step lowers the (finite) loss any more: a line search or the damping failed at
                                     rounding level, below the starting loss */
-  SNA_CONVERGED_VALIDATION = 8,  /* the held-out validation MSE had not improved for -sna_fit_validation_patience
-                                    iterations (early stopping); the model holds the best-validation iterate */
+  SNA_CONVERGED_VALIDATION = 8,  /* the stop rule of the held-out samples fired (early stopping): under
+                                    -sna_fit_validation_stop rise (the default) their MSE rose more than
+                                    -sna_fit_validation_rise percent above its best, faster than the training MSE
+                                    still fell; under patience it had not improved for -sna_fit_validation_patience
+                                    iterations. The model holds the best-validation iterate */
   SNA_STOPPED_SLOW_PROGRESS = 9, /* the last -sna_fit_progress_window steps together lowered the objective by less
                                     than -sna_fit_progress_rtol times it: stopped, not converged, but a usable model
                                     (positive: the stop the user asked for, so -sna_fit_error_if_not_converged
@@ -161,7 +164,10 @@ typedef enum {
 } SNAValidationStop;
 PETSC_EXTERN const char *const SNAValidationStops[];
 PETSC_EXTERN PetscErrorCode    SNASetValidationStop(SNA, SNAValidationStop, PetscReal);
-PETSC_EXTERN PetscErrorCode    SNAGetValidationMSE(SNA, PetscReal *);
+/* The validation MSE of the last fit (-1: none held out); after a refit on all samples (SNAGetValidationRefitted()) that
+   of the model before the refit, which had not seen the held-out samples. */
+PETSC_EXTERN PetscErrorCode SNAGetValidationMSE(SNA, PetscReal *);
+PETSC_EXTERN PetscErrorCode SNAGetValidationRefitted(SNA, PetscBool *);
 /* Returns the stopping tolerances atol, rtol and max_it (any pointer may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAGetTolerances(SNA, PetscReal *, PetscReal *, PetscInt *);
 /* Fits the model to samples X (block size d) and targets Y (block size q); with the Ritz objective

@@ -98,6 +98,7 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   sna->fit_mse0     = 0;
   sna->val_mse      = PETSC_MAX_REAL;
   sna->fit_refitted = PETSC_FALSE;
+  sna->fit_samples  = 0; /* SNAWarnOverParameterised(PETSC_DETERMINE) of the new, unfitted model says nothing */
   sna->objective    = SNA_OBJECTIVE_LEAST_SQUARES;
   /* the old type's default stop goes with it; the user's (progress_window, _rtol where given) stays */
   sna->progress_window_type = 0;
@@ -381,8 +382,20 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(PetscOptionsReal("-sna_fit_validation_rise", "Under -sna_fit_validation_stop rise: the rise of the validation MSE above its best, in percent, that stops the fit (refused where no samples are held out)", "SNASetValidationStop", sna->val_alpha, &sna->val_alpha, &flg));
   sna->val_rgiven = (PetscBool)(sna->val_rgiven || flg);
   PetscCall(SNASetValidationStop(sna, sna->val_stoptype, sna->val_alpha));
-  PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without the stop rule firing goes on with all samples from its best held-out iterate, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", sna->val_refit, &sna->val_refit, &flg));
-  if (flg) sna->refit_chosen = PETSC_TRUE;
+  {
+    /* shown: the refit in force for this type and fit (the fraction above likewise), not SNACreate()'s on */
+    PetscBool refit = sna->val_refit, applies = PETSC_FALSE;
+
+    if (!sna->refit_chosen) {
+      PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, &applies));
+      refit = applies;
+    }
+    PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without the stop rule firing goes on with all samples from its best held-out iterate, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", refit, &refit, &flg));
+    if (flg) {
+      sna->val_refit    = refit;
+      sna->refit_chosen = PETSC_TRUE;
+    }
+  }
   PetscCall(SNASetFromOptions_Bounds(sna, PetscOptionsObject));
   PetscCall(SNASetFromOptions_Monitor(sna, PetscOptionsObject));
   if (sna->ops->setfromoptions) PetscCall((*sna->ops->setfromoptions)(sna, PetscOptionsObject));
@@ -804,9 +817,12 @@ PetscErrorCode SNAComputeDataBox(SNA sna, Vec X, PetscReal mn[], PetscReal mx[])
   for (PetscInt p = 0; p < d; p++) {
     mn[p] = lo[p];
     mx[p] = -lo[d + p];
-    if (!(mx[p] > mn[p])) { /* constant input: any box holding it will do */
-      mn[p] -= 0.5;
-      mx[p] += 0.5;
+    if (!(mx[p] > mn[p]) || !PetscIsNormalReal(mx[p] - mn[p])) { /* constant input: any box holding it will do */
+      /* of width 1, or wider where 0.5 is below the rounding of the value (1e17: mn - 0.5 == mn, an empty box) */
+      const PetscReal h = PetscMax(0.5, 4 * PETSC_MACHINE_EPSILON * PetscMax(PetscAbsReal(mn[p]), PetscAbsReal(mx[p])));
+
+      mn[p] -= h;
+      mx[p] += h;
     }
   }
   PetscCall(PetscFree(lo));
@@ -948,9 +964,11 @@ PetscErrorCode SNAFitObjective(SNA sna, Vec X, Vec Y)
   }
   PetscCall(SNASetUp(sna));
   PetscCall(PetscLogEventBegin(SNA_Fit, sna, 0, 0, 0));
-  sna->iterations = 0;
-  sna->reason     = SNA_CONVERGED_ITERATING;
-  sna->fit_scale  = 1.0;
+  sna->iterations   = 0;
+  sna->reason       = SNA_CONVERGED_ITERATING;
+  sna->fit_scale    = 1.0;
+  sna->val_mse      = PETSC_MAX_REAL; /* no samples held out: not a data fit's before it (SNAGetValidationMSE(), SNAView()) */
+  sna->fit_refitted = PETSC_FALSE;
   PetscCall(PetscMemzero(&sna->stats, sizeof(sna->stats)));
   {
     PetscErrorCode (*ritz)(SNA);
@@ -1674,7 +1692,7 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
       PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, training-split %s %g (on the samples fitted, without the held-out ones)\n", SNAConvergedReasons[sna->reason], sna->iterations, sna->loss == SNA_LOSS_CROSS_ENTROPY ? "cross-entropy" : "MSE", (double)sna->fit_mse));
     else
       PetscCall(PetscViewerASCIIPrintf(viewer, "last fit: %s after %" PetscInt_FMT " iterations, %s %g\n", SNAConvergedReasons[sna->reason], sna->iterations, SNAObjectiveValueName(sna), (double)sna->fit_mse));
-    if (sna->val_mse < PETSC_MAX_REAL) PetscCall(PetscViewerASCIIPrintf(viewer, "validation: %g of the samples held out (stop on %s), validation MSE %g\n", (double)sna->validation, SNAValidationStops[sna->val_stoptype], (double)sna->val_mse));
+    if (sna->val_mse < PETSC_MAX_REAL) PetscCall(PetscViewerASCIIPrintf(viewer, "validation: %g of the samples held out (stop on %s), validation MSE %g%s\n", (double)sna->validation, SNAValidationStops[sna->val_stoptype], (double)sna->val_mse, sna->fit_refitted ? " (of the model before the refit on all samples, which had not seen them)" : ""));
     PetscCall(PetscViewerASCIIPrintf(viewer, "work: %" PetscInt_FMT " outer, %" PetscInt_FMT " inner iterations; %" PetscInt_FMT " loss, %" PetscInt_FMT " gradient, %" PetscInt_FMT " Hessian evaluations\n", sna->stats.outer, sna->stats.inner, sna->stats.function, sna->stats.gradient, sna->stats.hessian));
   }
   if (sna->ops->view) PetscCall((*sna->ops->view)(sna, viewer));

@@ -779,6 +779,9 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
   dd   = (hsize_t)d;
   ierr = SNAHDF5ReadArray(group, "lower", 1, &dd, lo); /* not PetscCall: free lo and hi first */
   if (!ierr) ierr = SNAHDF5ReadArray(group, "upper", 1, &dd, hi);
+  /* a box SNASetBounds() refuses is the file's fault: say which file, not "need lower < upper" as to a caller */
+  for (PetscInt p = 0; !ierr && p < d; p++)
+    if (!(PetscIsNormalReal(hi[p] - lo[p]) && lo[p] < hi[p])) ierr = PetscError(PETSC_COMM_SELF, __LINE__, PETSC_FUNCTION_NAME, __FILE__, PETSC_ERR_FILE_UNEXPECTED, PETSC_ERROR_INITIAL, "'%s' has an empty or invalid input box [%g, %g] for input %" PetscInt_FMT " (its datasets lower and upper; a model's box has lower < upper): corrupt model", filename, (double)lo[p], (double)hi[p], p);
   if (!ierr) ierr = SNASetBounds(sna, lo, hi);
   same = (PetscBool)(npending == 2 * d);
   for (PetscInt p = 0; same && p < d; p++) same = (PetscBool)(pending[2 * p] == lo[p] && pending[2 * p + 1] == hi[p]);

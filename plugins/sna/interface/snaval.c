@@ -257,7 +257,8 @@ PetscErrorCode SNAFitValidationRelease(SNA sna)
 . sna - the SNA
 
   Output Parameter:
-. mse - the validation MSE of the kept iterate, or -1 if the last fit held out no samples
+. mse - the validation MSE of the kept iterate (after a refit on all samples, -sna_fit_validation_refit: of the
+        model before the refit, which had not seen them), or -1 if the last fit held out no samples
 
   Level: intermediate
 
@@ -268,6 +269,33 @@ PetscErrorCode SNAGetValidationMSE(SNA sna, PetscReal *mse)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   *mse = sna->val_mse < PETSC_MAX_REAL ? sna->val_mse : -1.0;
+  PetscFunctionReturn(0);
+}
+
+/*@
+  SNAGetValidationRefitted - Whether the last fit went on with all samples after its fit on the split's
+  (-sna_fit_validation_refit), so that its validation MSE (SNAGetValidationMSE()) is that of the model before, which
+  had not seen the held-out samples, and not of the model the SNA now holds
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. refitted - PETSC_TRUE after such a refit; PETSC_FALSE otherwise (no samples held out, a fit stopped early or not
+             converged, or the refit off)
+
+  Level: intermediate
+
+.seealso: SNAGetValidationMSE(), SNASetValidation(), SNAFit()
+@*/
+PetscErrorCode SNAGetValidationRefitted(SNA sna, PetscBool *refitted)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscValidBoolPointer(refitted, 2);
+  *refitted = sna->fit_refitted;
   PetscFunctionReturn(0);
 }
 

@@ -14,7 +14,7 @@ if [ $# -gt 0 ]; then # refused before any run: an argument would be ignored and
 fi
 source "$root/scripts/env.sh"
 # a timing benchmark on dedicated cores: a waiting rank busy-polls (env.sh makes it yield, for shared machines, and
-# says to unset that for timing)
+# says to set it to 0 for timing; unset, Open MPI's default, is the same)
 unset OMPI_MCA_mpi_yield_when_idle
 bin=$root/build/bin/snaps-kolmogorov
 tmp=$(mktemp -d)

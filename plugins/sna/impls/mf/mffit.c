@@ -137,10 +137,10 @@ static PetscErrorCode AssignFolds(SNA sna, Vec X, PetscInt *k, PetscInt **fold)
 }
 
 /* A part that keeps its own box (an LF model fitted elsewhere, or a part's own -mf_<part>_sna_bounds) inside the
-   model's declared box is evaluated beyond its box at the model's points there (a khronos part is constant), while
-   snaps-predict checks the model's box only: said once at the fit, naming the part, where its box comes from and the
-   first input where it is narrower. */
-static PetscErrorCode WarnPartBoxNarrower(SNA sna, SNA part, const char name[], PetscBool given)
+   model's box (declared, or the range of the LF and HF inputs) is evaluated beyond its box at the model's points
+   there (a khronos part is constant), while snaps-predict checks the model's box only: said once at the fit, naming
+   the part, where its box comes from and the first input where it is narrower. */
+static PetscErrorCode WarnPartBoxNarrower(SNA sna, SNA part, const char name[], PetscBool given, PetscBool declared)
 {
   const char *beyond = part->beyondbox ? part->beyondbox : "the part is extrapolated beyond its box";
   char        from[128];
@@ -152,8 +152,8 @@ static PetscErrorCode WarnPartBoxNarrower(SNA sna, SNA part, const char name[], 
     PetscCall(PetscSNPrintf(from, sizeof(from), "declared by -%ssna_bounds", SNAMessagePrefix(part)));
   for (PetscInt p = 0; p < sna->dim_in; p++) {
     if (part->lower[p] <= sna->lower[p] && part->upper[p] >= sna->upper[p]) continue;
-    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: the model's declared input box (-%ssna_bounds) reaches beyond the box of its %s (%s) on input %" PetscInt_FMT ": [%g, %g] against [%g, %g]; %s, and predictions there are no extrapolation by the model's box, so snaps-predict does not warn: declare a box within the part's, or give the part a box that holds the model's\n", SNAMessagePrefix(sna), name, from, p,
-                          (double)sna->lower[p], (double)sna->upper[p], (double)part->lower[p], (double)part->upper[p], beyond));
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: the model's input box (%s%s%s) reaches beyond the box of its %s (%s) on input %" PetscInt_FMT ": [%g, %g] against [%g, %g]; %s, and predictions there are no extrapolation by the model's box, so snaps-predict does not warn: declare a box within the part's (-%ssna_bounds), or give the part a box that holds the model's\n", declared ? "declared by -" : "the range of the LF and HF inputs", declared ? SNAMessagePrefix(sna) : "", declared ? "sna_bounds" : "", name, from, p,
+                          (double)sna->lower[p], (double)sna->upper[p], (double)part->lower[p], (double)part->upper[p], beyond, SNAMessagePrefix(sna)));
     break;
   }
   PetscFunctionReturn(0);
@@ -185,7 +185,7 @@ static PetscErrorCode SharedBox(SNA sna, Vec Xlf, Vec Xhf)
   }
   for (PetscInt i = 0; i < 4; i++) {
     if (parts[i]->lower && (parts[i]->bounds_from_user || (parts[i] == mf->lf && mf->lf_given))) { /* a fitted LF part keeps its box */
-      if (declared && i > 0) PetscCall(WarnPartBoxNarrower(sna, parts[i], names[i], parts[i] == mf->lf && mf->lf_given));
+      if (i > 0) PetscCall(WarnPartBoxNarrower(sna, parts[i], names[i], parts[i] == mf->lf && mf->lf_given, declared));
       continue;
     }
     PetscCall(SNASetBounds_Internal(parts[i], lo, hi)); /* on a refit too: SNASetBounds() refuses a set-up part's */

@@ -62,8 +62,6 @@ struct _p_SNA {
   PetscReal  *lower, *upper;   /* input box, length d; NULL until known */
   PetscBool   bounds_from_user;
   PetscBool   bounds_loaded; /* the box came with a model loaded (SNALoad()) */
-  char        bounds_option[64]; /* declared through another object's option (a composite's -sna_bounds, which its
-                                    parts take): the name its warnings give; empty: this SNA's own -sna_bounds */
   const char *beyondbox;     /* what the type's model does beyond its box, for warnings ("the model is constant beyond
                                 its box"); set by the type's create routine, NULL: extrapolated */
   PetscReal *bounds_pending; /* -sna_bounds read before the sizes were known (lo0,hi0,lo1,...): SNASetSizes() applies it */
@@ -72,6 +70,8 @@ struct _p_SNA {
   PetscBool  setupcalled;
   PetscBool  setfromoptionscalled; /* SNASetFromOptions() ran: a load reads the new type's options again */
   char       type_option[64];      /* the type -sna_type asked for (SNASetFromOptions()), "" if none: a load of another refuses */
+  char       bounds_option[64];    /* the box declared through another object's option (a composite's -sna_bounds, which its
+                                      parts take): the name its warnings give; "": this SNA's own -sna_bounds */
 
   /* fitting */
   char       *fittype;

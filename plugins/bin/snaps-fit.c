@@ -8,7 +8,9 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "                       input box and type: -sna_bounds and -sna_type may only repeat them; the fresh start's\n"
                            "                       -sna_khronos_init and -sna_khronos_init_spread are refused)\n"
                            "  -results <r.json>    JSON report: n_samples, n_params, train_mse, validation_mse (when samples\n"
-                           "                       were held out: by the default khronos fit, or -sna_fit_validation), wall_time_s\n"
+                           "                       were held out: by the default khronos fit, or -sna_fit_validation) and\n"
+                           "                       validation_refitted (true: validation_mse is of the model before its refit on\n"
+                           "                       all samples, -sna_fit_validation_refit; the model written has seen them), wall_time_s\n"
                            "                       and fit_cpu_time_s (the fit alone, SNAFit or SNAMFFit: wall, and CPU summed over\n"
                            "                       the ranks; without start-up, reading the data and -mf_lf_model, and setting up\n"
                            "                       the SNA), iterations (outer, inner), evaluations, ranks, machine, ...; for mf\n"
@@ -761,7 +763,13 @@ int main(int argc, char **argv)
       else
         PetscCall(SNAPSReportSetString(report, "train_relative_mse_omitted", ConstantTargets));
     }
-    if (valmse >= 0) PetscCall(SNAPSReportSetReal(report, "validation_mse", valmse));
+    if (valmse >= 0) {
+      PetscBool refitted;
+
+      PetscCall(SNAPSReportSetReal(report, "validation_mse", valmse));
+      PetscCall(SNAGetValidationRefitted(sna, &refitted)); /* true: validation_mse is the model's before its refit */
+      PetscCall(SNAPSReportSetBool(report, "validation_refitted", refitted));
+    }
     PetscCall(SNAPSReportSetInt(report, "iterations", its));
     {
       SNAFitStatistics st;

@@ -249,19 +249,29 @@ static PetscErrorCode CheckOutputs(FlowRun r)
   PetscFunctionReturn(0);
 }
 
-/* The trajectory's rows are -save_start + k -dt_save up to -T (AdvanceSegment()'s rule, rounding included): a -T
-   between two of them ends the run after the last row, and the final state was left out of the trajectory
+/* The time of row k of the trajectory, and whether it is saved in a segment that ends at tend (a rounding error past
+   tend still is): one rule for AdvanceSegment(), which saves the rows, and WarnUnsavedEnd(). */
+static inline PetscReal RowTime(FlowRun r, PetscReal k)
+{
+  return r->save_start + k * r->dt_save;
+}
+
+static inline PetscBool RowWithin(PetscReal ts, PetscReal tend)
+{
+  return (PetscBool)(ts <= tend * (1 + 1e-14));
+}
+
+/* A -T between two rows ends the run after the last row, and the final state was left out of the trajectory
    silently. Rows stay evenly spaced (the statistics assume it): warned, naming the two -T that would keep it. */
 static PetscErrorCode WarnUnsavedEnd(FlowRun r)
 {
-  const PetscReal top = r->T * (1 + 1e-14);
-  PetscReal       k, last;
+  PetscReal k, last;
 
   PetscFunctionBegin;
   if (!r->trajectory[0]) PetscFunctionReturn(0);
-  k = PetscFloorReal((top - r->save_start) / r->dt_save);
-  if (r->save_start + (k + 1) * r->dt_save <= top) k++; /* the division rounded down across a row */
-  last = r->save_start + k * r->dt_save;
+  k = PetscFloorReal((r->T - r->save_start) / r->dt_save); /* the last row, up to the division's rounding */
+  if (RowWithin(RowTime(r, k + 1), r->T)) k++;
+  last = RowTime(r, k);
   if (r->T - last <= 1e-9 * r->dt_save) PetscFunctionReturn(0);
   PetscCall(PetscPrintf(r->comm, "WARNING: %s: -T %g is not -save_start %g plus a multiple of -dt_save %g: the trajectory's last row is t = %g, and the final state (t = %g) is %s; give -T %g or %g to save it\n", r->program, (double)r->T, (double)r->save_start, (double)r->dt_save, (double)last, (double)r->T,
                         r->checkpoint[0] ? "only in the -checkpoint file" : "not saved", (double)last, (double)(last + r->dt_save)));
@@ -1154,8 +1164,8 @@ static PetscErrorCode AdvanceSegment(FlowRun r, PetscReal tend)
 
   PetscFunctionBegin;
   for (;;) {
-    PetscReal ts = r->save_start + r->next_save * r->dt_save;
-    if (ts > tend * (1 + 1e-14)) break;
+    PetscReal ts = RowTime(r, (PetscReal)r->next_save);
+    if (!RowWithin(ts, tend)) break;
     ts = PetscMin(ts, tend);
     if (ts > reached) {
       if (r->sur) PetscCall(SurrogateAdvance(r, ts));

@@ -1677,12 +1677,11 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
   PetscTryMethod(sna, "SNAFitSettingsApply_C", (SNA, PetscBool *), (sna, &apply)); /* a composite fitted by its parts */
   if (!apply)
     PetscCall(PetscViewerASCIIPrintf(viewer, "fit: by its parts (below); the model's own -%ssna_fit_* settings were not used\n", SNAMessagePrefix(sna)));
-  else
-    PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s, lambda %g, atol %g, rtol %g, max_it %" PetscInt_FMT "\n", sna->fittype, (double)sna->lambda, (double)sna->atol, (double)sna->rtol, sna->max_it));
-  if (apply) {
+  else {
     PetscInt  window;
     PetscReal rtol;
 
+    PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s, lambda %g, atol %g, rtol %g, max_it %" PetscInt_FMT "\n", sna->fittype, (double)sna->lambda, (double)sna->atol, (double)sna->rtol, sna->max_it));
     PetscCall(SNAGetProgressStopInForce(sna, &window, &rtol));
     if (window) PetscCall(PetscViewerASCIIPrintf(viewer, "  Levenberg-Marquardt stops when %" PetscInt_FMT " steps gain less than %g of the objective\n", window, (double)rtol));
   }

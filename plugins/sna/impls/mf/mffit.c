@@ -143,16 +143,20 @@ static PetscErrorCode AssignFolds(SNA sna, Vec X, PetscInt *k, PetscInt **fold)
 static PetscErrorCode WarnPartBoxNarrower(SNA sna, SNA part, const char name[], PetscBool given, PetscBool declared)
 {
   const char *beyond = part->beyondbox ? part->beyondbox : "the part is extrapolated beyond its box";
-  char        from[128];
+  char        from[128], box[128];
 
   PetscFunctionBegin;
+  if (declared)
+    PetscCall(PetscSNPrintf(box, sizeof(box), "declared by -%ssna_bounds", SNAMessagePrefix(sna)));
+  else
+    PetscCall(PetscStrncpy(box, "the range of the LF and HF inputs", sizeof(box)));
   if (given)
     PetscCall(PetscStrncpy(from, "that of the LF model fitted elsewhere, -mf_lf_model", sizeof(from)));
   else
     PetscCall(PetscSNPrintf(from, sizeof(from), "declared by -%ssna_bounds", SNAMessagePrefix(part)));
   for (PetscInt p = 0; p < sna->dim_in; p++) {
     if (part->lower[p] <= sna->lower[p] && part->upper[p] >= sna->upper[p]) continue;
-    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: the model's input box (%s%s%s) reaches beyond the box of its %s (%s) on input %" PetscInt_FMT ": [%g, %g] against [%g, %g]; %s, and predictions there are no extrapolation by the model's box, so snaps-predict does not warn: declare a box within the part's (-%ssna_bounds), or give the part a box that holds the model's\n", declared ? "declared by -" : "the range of the LF and HF inputs", declared ? SNAMessagePrefix(sna) : "", declared ? "sna_bounds" : "", name, from, p,
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: the model's input box (%s) reaches beyond the box of its %s (%s) on input %" PetscInt_FMT ": [%g, %g] against [%g, %g]; %s, and predictions there are no extrapolation by the model's box, so snaps-predict does not warn: declare a box within the part's (-%ssna_bounds), or give the part a box that holds the model's\n", box, name, from, p,
                           (double)sna->lower[p], (double)sna->upper[p], (double)part->lower[p], (double)part->upper[p], beyond, SNAMessagePrefix(sna)));
     break;
   }

@@ -118,16 +118,28 @@ static PetscErrorCode FitInputFree(FitInput *in)
   PetscFunctionReturn(0);
 }
 
-/* Rank 0: the records of the open file rf (named records) into in. option: the option of the guess that appends to
-   the file (-<prefix>ksp_guess_sna_record_operators, which the messages name), or NULL for the fit (snaps-pod). */
+/* What the messages about a records file say after its name: " (option)", the option of the guess that appends to
+   it (-<prefix>ksp_guess_sna_record_operators; remedy RECORDS_APPENDED), or for the fit (option NULL: snaps-pod)
+   nothing (the message then says how to write one). */
+static PetscErrorCode RecordsNamed(const char option[], char named[], size_t len)
+{
+  PetscFunctionBegin;
+  named[0] = 0;
+  if (option) PetscCall(PetscSNPrintf(named, len, " (%s)", option));
+  PetscFunctionReturn(0);
+}
+#define RECORDS_APPENDED "(records are appended to the file: name another file or remove it)"
+
+/* Rank 0: the records of the open file rf (named records) into in. option: see RecordsNamed(). */
 static PetscErrorCode ReadRecordsOpen_Rank0(hid_t rf, const char records[], const char option[], FitInput *in)
 {
   PetscInt version;
-  char     content[64] = "";
+  char     content[64] = "", named[PETSC_MAX_OPTION_NAME + 4];
 
   PetscFunctionBegin;
+  PetscCall(RecordsNamed(option, named, sizeof(named)));
   if (H5Aexists(rf, "content") > 0) PetscCall(SNAHDF5ReadAttributeString(rf, "content", content, sizeof(content)));
-  PetscCheck(!strcmp(content, "snaps reduced-operator records"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s'%s%s%s is not a file of reduced-operator records %s", records, option ? " (" : "", option ? option : "", option ? ")" : "", option ? "(records are appended to the file: name another file or remove it)" : "(write one with -ksp_guess_sna_record_operators)");
+  PetscCheck(!strcmp(content, "snaps reduced-operator records"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s'%s is not a file of reduced-operator records %s", records, named, option ? RECORDS_APPENDED : "(write one with -ksp_guess_sna_record_operators)");
   PetscCall(SNAHDF5ReadAttributeInt(rf, "snaps_format_version", &version));
   PetscCall(SNAHDF5ReadAttributeInt(rf, "n_modes", &in->k));
   PetscCall(SNAHDF5ReadAttributeInt(rf, "n_params", &in->q));
@@ -158,9 +170,11 @@ static PetscErrorCode ReadRecords_Rank0(const char records[], const char option[
 {
   hid_t          rf = -1;
   PetscErrorCode ierr;
+  char           named[PETSC_MAX_OPTION_NAME + 4];
 
   PetscFunctionBegin;
-  PetscCheck(H5Fis_hdf5(records) > 0 && (rf = H5Fopen(records, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the operator records '%s'%s%s%s as HDF5 %s", records, option ? " (" : "", option ? option : "", option ? ")" : "", option ? "(records are appended to the file: name another file or remove it)" : "(write them with -ksp_guess_sna_record_operators)");
+  PetscCall(RecordsNamed(option, named, sizeof(named)));
+  PetscCheck(H5Fis_hdf5(records) > 0 && (rf = H5Fopen(records, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open the operator records '%s'%s as HDF5 %s", records, named, option ? RECORDS_APPENDED : "(write them with -ksp_guess_sna_record_operators)");
   ierr = ReadRecordsOpen_Rank0(rf, records, option, in);
   H5Fclose(rf);
   if (ierr) PetscCall(PetscFree3(in->X, in->G, in->l1_rec));

@@ -272,7 +272,7 @@ def stats(path, skip, acf_window=200.0):
     steady = bool(np.all(field == field[:1]))
     # lags to the window, at most a quarter of the record: fewer than ACF_MIN_LAGS give no integral time worth a figure
     # (0 lags gave "0, a lower bound"); null then, with a note naming what limits them
-    max_lag = min(int(acf_window / dt + 1e-9), (field.shape[0] - 1) // 4)
+    max_lag = int(min(acf_window / dt + 1e-9, (field.shape[0] - 1) // 4))  # min first: a huge window overflowed int()
     few_lags = not steady and max_lag < ACF_MIN_LAGS
     if steady:
         lag, c, tau = np.zeros(0), np.zeros(0), None
@@ -381,11 +381,17 @@ def main():
     p.add_argument("--acf_window", type=float, default=200.0,
                    help="the autocorrelation's lags, in time units, at most a quarter of the record (default %(default)g)")
     a = p.parse_args()
-    if not a.acf_window > 0:
-        p.error(f"--acf_window {a.acf_window:g}: give a positive number of time units")
-    for out in (a.json, a.png):  # before the work: a typo in a directory must not cost the statistics
-        if out:
-            checks.writable(out)
+    if not 0 < a.acf_window < np.inf:  # inf: an OverflowError traceback at the lag count
+        p.error(f"--acf_window {a.acf_window:g}: give a positive, finite number of time units (the lags stop at a "
+                "quarter of the record anyway)")
+    # before the work: a typo in a directory, an output that is the trajectory itself (it was replaced by the JSON) or
+    # the other output, or a figure format matplotlib does not write must not cost the statistics
+    if a.json:
+        checks.writable(a.json, [a.trajectory])
+    if a.png:
+        checks.figure(a.png, [a.trajectory])
+        if a.json and (os.path.abspath(a.png) == os.path.abspath(a.json) or checks.same_file(a.png, a.json)):
+            p.error(f"--json {a.json} and --png {a.png} are the same file: give each output its own file")
     s = stats(a.trajectory, a.skip, a.acf_window)
     print(f"{a.trajectory}: {s['field']} mean {s['field_mean']:.4g} std {s['field_std']:.4g}, autocorrelation time "
           f"{tau_text(s)}, " + ", ".join(f"{k} {v:.4g}" for k, v in s.items() if k.endswith("_mean") and k != "field_mean"))

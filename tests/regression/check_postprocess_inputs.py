@@ -9,6 +9,8 @@
   exit 0; plot_guess.py r.json r.json). flow_stats.py's --json and --png naming one file are refused too.
 - A figure name whose extension matplotlib cannot write (out.txt) is refused before the work, naming it: it was a
   traceback after the statistics, with the JSON already written beside no plot.
+- flow_stats.py refuses a KS trajectory without the attribute L (an older file), naming it: its spectrum's wavenumbers
+  were taken for L = 2 pi, off by 3.5 at L = 22, with no word (the C readers refuse such a file too).
 - flow_stats.py --acf_window inf is refused with the usage; a huge finite one (1e308) is the quarter-record cap, not an
   OverflowError traceback.
 - plot_fit.py refuses a prediction.h5 whose points (/X) are not grid.h5's (a prediction of another grid of the same
@@ -110,6 +112,16 @@ def check_figure_format(d):
         os.remove(os.path.join(d, name))
 
 
+def check_length(d):
+    traj = trajectory(os.path.join(d, "nolength.h5"))
+    with h5py.File(traj, "r+") as f:  # an older file: no L
+        del f.attrs["L"]
+    js = os.path.join(d, "s.json")
+    refused("flow_stats, a KS trajectory without L", FLOW, [traj, "--json", js], [traj, "attribute L"])
+    if os.path.exists(js):
+        failures.append("flow_stats, a KS trajectory without L: %s written (wavenumbers for L = 2 pi)" % js)
+
+
 def fit_case(d, pred_points=None, grid_points=None):
     os.makedirs(d, exist_ok=True)
     x, y = np.linspace(0, 1, 5), np.linspace(0, 1, 4)
@@ -157,7 +169,7 @@ def main():
     d = os.path.abspath(sys.argv[1])
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-    for name, check in (("same_file", check_same_file), ("figure_format", check_figure_format), ("plot_fit", check_plot_fit),
+    for name, check in (("same_file", check_same_file), ("figure_format", check_figure_format), ("length", check_length), ("plot_fit", check_plot_fit),
                         ("mf_study", check_mf_study)):
         os.makedirs(os.path.join(d, name))
         try:

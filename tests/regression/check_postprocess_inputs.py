@@ -16,6 +16,8 @@
 - plot_fit.py refuses a prediction.h5 whose points (/X) are not grid.h5's (a prediction of another grid of the same
   size was scored point by point against the truth, exit 0), and a grid.h5 whose /X is not its /grid/x x /grid/y grid
   with x slowest (the order its PNG and prediction.xdmf draw /Y in); the files as snaps-predict writes them pass.
+- plot_poisson_mf.py refuses a fraction with no run, naming the file and the key (it was "mf a: 1 of 2 values are not
+  finite" after a numpy RuntimeWarning).
 - mf_study.options refuses a config or a fraction given twice (the fits ran again and counted as more draws).
 """
 import filecmp
@@ -122,6 +124,16 @@ def check_length(d):
         failures.append("flow_stats, a KS trajectory without L: %s written (wavenumbers for L = 2 pi)" % js)
 
 
+def check_empty_runs(d):
+    res, png = os.path.join(d, "pm.json"), os.path.join(d, "pm.png")
+    with open(res, "w") as f:
+        json.dump({"methods": {"mf a": {"0.1": [], "1": [{"error": 0.1, "error_from_ylf": 0.1}]}}, "lf_solution_error_on_test": 0.2,
+                   "lf": "LF", "hf": "HF"}, f)
+    refused("plot_poisson_mf, a fraction with no run", os.path.join(PP, "plot_poisson_mf.py"), [res, png], [res, "methods/mf a/0.1"])
+    if os.path.exists(png):
+        failures.append("plot_poisson_mf, a fraction with no run: %s written" % png)
+
+
 def fit_case(d, pred_points=None, grid_points=None):
     os.makedirs(d, exist_ok=True)
     x, y = np.linspace(0, 1, 5), np.linspace(0, 1, 4)
@@ -169,7 +181,7 @@ def main():
     d = os.path.abspath(sys.argv[1])
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-    for name, check in (("same_file", check_same_file), ("figure_format", check_figure_format), ("length", check_length), ("plot_fit", check_plot_fit),
+    for name, check in (("same_file", check_same_file), ("figure_format", check_figure_format), ("length", check_length), ("empty_runs", check_empty_runs), ("plot_fit", check_plot_fit),
                         ("mf_study", check_mf_study)):
         os.makedirs(os.path.join(d, name))
         try:

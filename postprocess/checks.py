@@ -112,14 +112,29 @@ def output_target(path):
     return target, False
 
 
-def writable(path):
+def same_file(a, b):
+    """Whether paths a and b are one existing file (by identity, st_dev and st_ino, as the C programs compare them:
+    plugins/io/options.c, SNAPSCheckOutputNotInput), so that "./r.json", "r.json" and a link to it are one."""
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except OSError:
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def writable(path, inputs=()):
     """path, an output whose directory must exist: checked before the work that leads to it, so that a typo in the
     directory does not cost the run (and the error names the path, not a temporary file). A path that is a directory
-    (or ends in '/') is refused too. For a symbolic link, the directory of the file it points to (output_target); a
-    stream (/dev/null) needs none."""
+    (or ends in '/') is refused too, and so is one that is the same file as one of inputs (the files the script reads:
+    "flow_stats.py run.h5 --json run.h5" replaced the trajectory by its statistics). For a symbolic link, the directory
+    of the file it points to (output_target); a stream (/dev/null) needs none."""
     target, stream = output_target(path)
     if stream:
         return path
+    for i in inputs:
+        if same_file(path, i):
+            raise SystemExit("%s: is the same file as the input %s: writing it would destroy the input; choose another "
+                             "output file" % (path, i))
     if path.endswith(os.sep) or os.path.isdir(target):  # the rename at the end would fail, after the work
         raise SystemExit("%s: is a directory: name a file in it" % path)
     d = os.path.dirname(os.path.abspath(target))
@@ -130,15 +145,33 @@ def writable(path):
     return path
 
 
+def figure(path, inputs=()):
+    """path, a figure to write (atomic.save_figure), checked before the work as writable() does, and its format too:
+    its extension's (none: matplotlib's default, savefig.format) must be one matplotlib writes, else the script stops
+    with one line naming path and the formats (matplotlib's error came as a traceback after the work, with the other
+    outputs of the run already written)."""
+    writable(path, inputs)
+    ext = os.path.splitext(path)[1][1:].lower()
+    if ext:
+        from matplotlib.backend_bases import FigureCanvasBase  # here: the JSON checks do not need matplotlib
+
+        known = FigureCanvasBase.get_supported_filetypes()
+        if ext not in known:
+            raise SystemExit("%s: matplotlib cannot write a figure as '.%s': name a file ending in one of %s"
+                             % (path, ext, ", ".join("." + k for k in sorted(known))))
+    return path
+
+
 def results_to_output(doc, argv, results_help, output="png", output_help="the plot to write"):
     """The command line of a script that turns one results JSON into one file (a plot, a table): (the results' path,
-    their JSON, the output's path), the output's directory checked before any work. argparse: -h, and a misspelt or
+    their JSON, the output's path), the output checked before any work: its directory, that it is not the results file
+    itself (writable), and for a plot (output "png", the default) its format (figure). argparse: -h, and a misspelt or
     missing argument refused with the usage (exit status 2)."""
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     ap.add_argument("results", help=results_help)
     ap.add_argument(output, help=output_help)
     a = ap.parse_args(argv)
-    out = writable(getattr(a, output))
+    out = (figure if output == "png" else writable)(getattr(a, output), [a.results])
     return a.results, load_json(a.results), out
 
 

@@ -4,7 +4,8 @@
 usage: flow_stats.py TRAJECTORY.h5 [--skip T] [--json OUT.json] [--png OUT.png] [--label NAME] [--acf_window T]
 
 Statistics over the saved times after --skip and over all members:
-  mean, std and PDF of the field (u or w); the energy spectrum (KS: E(k) = <|u_k|^2>/2 per wavenumber;
+  mean, std and PDF of the field (u or w); the energy spectrum (KS: E(k) = <|u_k|^2>/2 per wavenumber 2 pi k / L,
+  L the file's attribute, which a KS trajectory must have;
   2-D: shell sums of |u_k|^2/2 = |w_k|^2 / (2|k|^2) over integer |k|); the autocorrelation of the field at a
   point (averaged over points and members) and its integral time (integrated to the first zero crossing; where
   the autocorrelation stays positive over the window, the integral over the window, a lower bound, flagged by
@@ -255,8 +256,14 @@ def stats(path, skip, acf_window=200.0):
             raise SystemExit(f"{path}: fewer than 3 saved times after --skip {skip}")
         field = checks.finite(h[fname][keep], f"{path}: /{fname} after --skip {skip}")
         diags = {k: checks.finite(h["diagnostics"][k][keep], f"{path}: /diagnostics/{k}") for k in h.get("diagnostics", {})}
-        length = float(h.attrs["L"]) if "L" in h.attrs else 2 * np.pi
+        length = float(h.attrs["L"]) if "L" in h.attrs and np.size(h.attrs["L"]) == 1 else None
     sdim = field.ndim - 2
+    # KS's wavenumbers are 2 pi k / L: a file without L (an older one) got L = 2 pi, a spectrum off by L / 2 pi (3.5 at
+    # the usual L = 22) and no word; the C readers refuse it too (snaps-rollout-fit: "has no positive attribute L").
+    # 2-D Kolmogorov flow is on [0, 2 pi]^2 (integer wavenumbers), L or not
+    if sdim == 1 and not (length is not None and 0 < length < np.inf):
+        raise SystemExit(f"{path}: no positive attribute L (the domain length, which the spectrum's wavenumbers 2 pi k / L "
+                         "need): add it to the file (h5py: f.attrs['L'] = 22.0 for the run's -L)")
     d = np.diff(t[keep])
     dt = float(np.median(d))
     if not np.allclose(d, dt, rtol=1e-6, atol=0):  # the lag axis and the autocorrelation time assume one interval
@@ -272,7 +279,7 @@ def stats(path, skip, acf_window=200.0):
     steady = bool(np.all(field == field[:1]))
     # lags to the window, at most a quarter of the record: fewer than ACF_MIN_LAGS give no integral time worth a figure
     # (0 lags gave "0, a lower bound"); null then, with a note naming what limits them
-    max_lag = min(int(acf_window / dt + 1e-9), (field.shape[0] - 1) // 4)
+    max_lag = int(min(acf_window / dt + 1e-9, (field.shape[0] - 1) // 4))  # min first: a huge window overflowed int()
     few_lags = not steady and max_lag < ACF_MIN_LAGS
     if steady:
         lag, c, tau = np.zeros(0), np.zeros(0), None
@@ -381,11 +388,17 @@ def main():
     p.add_argument("--acf_window", type=float, default=200.0,
                    help="the autocorrelation's lags, in time units, at most a quarter of the record (default %(default)g)")
     a = p.parse_args()
-    if not a.acf_window > 0:
-        p.error(f"--acf_window {a.acf_window:g}: give a positive number of time units")
-    for out in (a.json, a.png):  # before the work: a typo in a directory must not cost the statistics
-        if out:
-            checks.writable(out)
+    if not 0 < a.acf_window < np.inf:  # inf: an OverflowError traceback at the lag count
+        p.error(f"--acf_window {a.acf_window:g}: give a positive, finite number of time units (the lags stop at a "
+                "quarter of the record anyway)")
+    # before the work: a typo in a directory, an output that is the trajectory itself (it was replaced by the JSON) or
+    # the other output, or a figure format matplotlib does not write must not cost the statistics
+    if a.json:
+        checks.writable(a.json, [a.trajectory])
+    if a.png:
+        checks.figure(a.png, [a.trajectory])
+        if a.json and (os.path.abspath(a.png) == os.path.abspath(a.json) or checks.same_file(a.png, a.json)):
+            p.error(f"--json {a.json} and --png {a.png} are the same file: give each output its own file")
     s = stats(a.trajectory, a.skip, a.acf_window)
     print(f"{a.trajectory}: {s['field']} mean {s['field_mean']:.4g} std {s['field_std']:.4g}, autocorrelation time "
           f"{tau_text(s)}, " + ", ".join(f"{k} {v:.4g}" for k, v in s.items() if k.endswith("_mean") and k != "field_mean"))

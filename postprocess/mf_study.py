@@ -38,6 +38,11 @@ def options(argv, configs, own=()):
         ap.error("--configs: unknown %s: use some of %s" % (", ".join(map(repr, unknown)), ", ".join(configs)))
     if not all(0 <= f <= 1 for f in a["fractions"]):
         ap.error("--fractions %s: give comma-separated numbers in [0, 1], e.g. 0.1,0.3,1" % ",".join("%g" % f for f in a["fractions"]))
+    # a repeated config or fraction ran its fits again and counted them as more draws in the medians' lists
+    for opt, items in (("--configs", a["configs"]), ("--fractions", a["fractions"])):
+        twice = [x for i, x in enumerate(items) if x in items[:i]]
+        if twice:
+            ap.error("%s: %s given more than once: name each once" % (opt, ", ".join("%g" % x if isinstance(x, float) else repr(x) for x in twice)))
     # the output's name checked before the study (minutes to hours of fits), not at its final write
     if "/" in a["tag"] or a["tag"] in (".", ".."):
         ap.error("--tag %r: give a name without '/' (it becomes part of the file name rho_study_TAG.json)" % a["tag"])

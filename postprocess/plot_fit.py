@@ -6,7 +6,7 @@ fit.log (the -sna_monitor lines). Writes <case>.png (truth and prediction on one
 training curve; the title says how the fit stopped), prediction.xdmf (ParaView view of the grid prediction and truth:
 ParaView's X axis is y, its Y axis is x, as in the PNG) and summary.md (with the fit's stop reason: an iteration cap
 is said to be one, not convergence). Every input is checked (a null figure in fit.json: NaN in the run) before
-anything is written.
+anything is written, and so is that prediction.h5's points (/X) are grid.h5's.
 Usage: plot_fit.py <case output directory>
 """
 import argparse
@@ -73,11 +73,28 @@ def stop_reason(reason):
 
 
 def read_grid(path, name, shape):
-    """/Y of path (grid.h5 or prediction.h5) as the grid's array, finite."""
+    """(/Y of path (grid.h5 or prediction.h5) as the grid's array, finite; its /X, the points, or None where absent)."""
     with checks.h5(path) as f:
         if "Y" not in f or f["Y"].size != shape[0] * shape[1]:
             raise SystemExit("%s: no /Y of %d x %d values (the grid of grid.h5)" % (path, shape[0], shape[1]))
-        return checks.finite(f["Y"][()], "%s: /Y (%s)" % (path, name)).reshape(shape)
+        x = f["X"][()] if "X" in f and hasattr(f["X"], "shape") else None
+        return checks.finite(f["Y"][()], "%s: /Y (%s)" % (path, name)).reshape(shape), x
+
+
+def check_points(grid, gx, gy, xg, pred, xp):
+    """The points of grid.h5 (xg, its /X) and prediction.h5 (xp), where the files hold them: grid.h5's rows are its
+    /grid/x x /grid/y grid, x slowest (the order the PNG and prediction.xdmf draw /Y in), and the prediction was made
+    at those points (snaps-predict copies them): a prediction of another grid of the same size (other bounds, another
+    order) was scored point by point against the truth, with wrong figures and no word."""
+    n = len(gx) * len(gy)
+    if xg is not None:
+        want = np.column_stack([np.repeat(gx, len(gy)), np.tile(gy, len(gx))])
+        if xg.shape != (n, 2) or not np.allclose(xg, want, rtol=1e-12, atol=1e-14):
+            raise SystemExit("%s: /X (shape %s) is not the grid /grid/x x /grid/y, x slowest (%d x 2): not a grid this "
+                             "script can draw" % (grid, xg.shape, n))
+    if xg is not None and xp is not None and (xp.shape != xg.shape or not np.allclose(xp, xg, rtol=1e-12, atol=1e-14)):
+        raise SystemExit("%s: /X is not grid.h5's /X: a prediction at other points (run snaps-predict -data %s again)"
+                         % (pred, grid))
 
 
 def main(argv=None):
@@ -92,8 +109,9 @@ def main(argv=None):
         if "grid/x" not in f or "grid/y" not in f:
             raise SystemExit("%s: no /grid/x and /grid/y" % grid)
         gx, gy = f["grid/x"][()], f["grid/y"][()]
-    truth = read_grid(grid, "truth", (len(gx), len(gy)))
-    pred = read_grid(os.path.join(d, "prediction.h5"), "prediction", (len(gx), len(gy)))
+    truth, xg = read_grid(grid, "truth", (len(gx), len(gy)))
+    pred, xp = read_grid(os.path.join(d, "prediction.h5"), "prediction", (len(gx), len(gy)))
+    check_points(grid, gx, gy, xg, os.path.join(d, "prediction.h5"), xp)
     fj, pj = os.path.join(d, "fit.json"), os.path.join(d, "predict.json")
     fit, predict = checks.load_json(fj), checks.load_json(pj)
     for k in ("ranks", "n_params", "n_samples", "wall_time_s", "iterations", "train_mse", "converged_reason", ["machine", "cpu_model"], ["machine", "cores"]):

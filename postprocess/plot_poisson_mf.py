@@ -39,6 +39,8 @@ def series(ax, x, y, color, marker, ls, label, hit=None):
 def plot(r, path):
     fig, ax = plt.subplots(figsize=(7.2, 5.8))
     def errors(name, f, runs, key):  # a null error (NaN in the run) named, not a TypeError
+        if not runs:  # the mean of none was NaN: a RuntimeWarning and an error naming neither the file nor the fraction
+            raise SystemExit("%s: methods/%s/%s holds no run" % (path, name, f))
         return [checks.value(e[key], path, "methods/%s/%s: %s" % (name, f, key)) for e in runs]
 
     lf_runs = r["methods"].get("LF alone", {})

@@ -313,6 +313,7 @@ def flow_stats_json(tmp):
         with h5py.File(f, "w") as h:
             h.attrs["field"] = np.bytes_("u")
             h.attrs["complete"] = 1
+            h.attrs["L"] = 22.0  # a KS trajectory's domain length, which flow_stats.py's spectrum needs
             h["time"] = t
             h["u"] = u
         p = subprocess.run([sys.executable, os.path.join(root, "postprocess", "flow_stats.py"), f, "--json", out],

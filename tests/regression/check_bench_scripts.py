@@ -19,7 +19,9 @@ machine; bash and Python only).
   is not the local optimum with every length scale near the lower bound (white noise between airfoils: it predicted
   its training mean at every test airfoil), and the record of a fit says when a length scale is at its bound;
   baselines.py --quick and cokriging_scaling.py --sizes without --out are refused (they replaced the committed
-  results), and so is a size below 4 (--sizes 0 ran the whole default study in the child). Needs scikit-learn (exit
+  results), and so is a size below 4 (--sizes 0 ran the whole default study in the child); --methods cokriging_ylf
+  fits no LF GP and charges cokriging_ylf its correction's size and cost alone (it reads XFOIL's Cp; it was charged
+  the LF GP's 70 CPU s and 7 hyperparameters), and a part of the baselines needs --out. Needs scikit-learn (exit
   77 without); PyTorch is not loaded (a stand-in module: the MLPs are not fitted). About 2 s of CPU.
 - ks_plots: cases/ks-surrogate/evaluate.py's plots on a small made-up run: spacetime.png has a colour bar (and says
   where it saturates), the PDF panel draws no empty bin (no floor), and the lag axis has its unit.
@@ -376,6 +378,21 @@ def airfoil_baselines(d):
                             "airfoils (kernel %s)" % (100 * fraction, ck.gd.kernel_))
         if any("length_scale" in n and side == "lower" for n, side in rec["at_bound"]):
             failures.append("co-kriging at %g%% HF: length scales at the lower bound: %s" % (100 * fraction, rec))
+    # cokriging_ylf reads XFOIL's Cp, not the LF GP: run alone it fits none, and its cost and size are its correction's
+    # (they were the LF GP's 70 CPU s and 7 hyperparameters too)
+    refused(baselines.main, ["--methods", "lf,cokriging_ylf"], "runs part of the baselines: give --out")
+    refused(baselines.main, ["--methods", "lf,kriging", "--out", os.path.join(d, "never.json")], "unknown kriging")
+    fractions, harness.FRACTIONS = harness.FRACTIONS, (0.0, 0.3)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            results, _, _ = baselines.run(split, None, None, None, ("cokriging_ylf",))
+    finally:
+        harness.FRACTIONS = fractions
+    got = {r["hf_fraction"]: r for r in results if r["method"] == "cokriging_ylf"}
+    if sorted(r["method"] for r in results) != ["cokriging_ylf"] * 2 or got[0.0]["params"] != 0 or got[0.3]["params"] != 8 \
+            or got[0.3]["stored_numbers"] != 24 * 5 + 24 * 101 or got[0.3]["train_cpu_s"] > 10:
+        failures.append("--methods cokriging_ylf: %s" % [(r["method"], r["hf_fraction"], r["params"], r.get("stored_numbers"),
+                                                          r["train_cpu_s"]) for r in results])
     # the record of the former one-restart fit at 30% HF (alpha's length scale at 0.01) must say so, with a warning
     train = baselines.load_train(split, 0.3)
     _, DH, CH = baselines.design_rows(*train["hf"])

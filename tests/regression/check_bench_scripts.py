@@ -3,7 +3,7 @@
 mpirun, cmake and the programs: no SNAPS program runs; 1-2.5 s of CPU each, 4-7 s wall on the shared 2-core
 machine; bash and Python only).
 
-    check_bench_scripts.py DIR PART   (PART: fit, peers, ks_esn, ks_plots or airfoil_baselines; one test each)
+    check_bench_scripts.py DIR PART   (PART: fit, peers, ks_esn, ks_plots, airfoil_baselines or airfoil_score; one test each)
 
 - fit: bench/fit/run.sh with a bench_fit stand-in whose plain-ALS runs fail exits non-zero after the other runs, the
   merge and the plot, naming the failed runs; fit.json lists them under missing_runs and decides no target that needs
@@ -23,6 +23,9 @@ machine; bash and Python only).
   fits no LF GP and charges cokriging_ylf its correction's size and cost alone (it reads XFOIL's Cp; it was charged
   the LF GP's 70 CPU s and 7 hyperparameters), and a part of the baselines needs --out. Needs scikit-learn (exit
   77 without); PyTorch is not loaded (a stand-in module: the MLPs are not fitted). About 2 s of CPU.
+- airfoil_score: bench/airfoil-mf/harness.py score refuses (exit 1, one line naming the file) a prediction with a
+  non-finite row (every metric was NaN, printed as non-JSON, exit 0), a file without /Y and a missing file
+  (tracebacks); a finite prediction is scored.
 - ks_plots: cases/ks-surrogate/evaluate.py's plots on a small made-up run: spacetime.png has a colour bar (and says
   where it saturates), the PDF panel draws no empty bin (no floor), and the lag axis has its unit.
 """
@@ -406,11 +409,35 @@ def airfoil_baselines(d):
         failures.append("the one-restart fit at 30%% HF (a length scale at 0.01): record %s, stderr %r" % (rec, err.getvalue()))
 
 
+def airfoil_score(d):
+    import subprocess
+    import h5py
+    import numpy as np
+    sh = subprocess.run
+    harness = os.path.join(ROOT, "bench", "airfoil-mf", "harness.py")
+    split = os.path.join(d, "split")
+    sh([PY, harness, "split", "--out", split], capture_output=True, check=True)
+    test = os.path.join(split, "test.h5")
+    with h5py.File(test, "r") as f:
+        ylf = f["YLF"][...]
+    for name, data in (("nan", np.where(np.arange(len(ylf))[:, None] == 5, np.nan, ylf)), ("noY", None), ("ok", ylf)):
+        with h5py.File(os.path.join(d, name + ".h5"), "w") as f:
+            f["Y" if data is not None else "X"] = data if data is not None else np.zeros(3)
+    for name, want in (("nan", "non-finite row(s), the first row 5"), ("noY", "cannot read /Y"), ("missing", "cannot read /Y")):
+        r = sh([PY, harness, "score", "--test", test, "--pred", os.path.join(d, name + ".h5")], capture_output=True, text=True)
+        if r.returncode != 1 or want not in r.stderr or "Traceback" in r.stderr or r.stdout.strip():
+            failures.append("harness.py score --pred %s.h5: exit %d, not 1 with %r: %s%s" % (name, r.returncode, want, r.stdout, r.stderr[-300:]))
+    r = sh([PY, harness, "score", "--test", test, "--pred", os.path.join(d, "ok.h5"), "--method", "lf"],
+            capture_output=True, text=True)
+    if r.returncode != 0 or abs(json.loads(r.stdout)["cp_rel_l2"] - 0.0848) > 5e-4:
+        failures.append("harness.py score of XFOIL's Cp: exit %d: %s%s" % (r.returncode, r.stdout, r.stderr[-300:]))
+
+
 def main():
     d = os.path.abspath(sys.argv[1])
     part = sys.argv[2] if len(sys.argv) > 2 else ""
     parts = {"fit": fit, "peers": peers, "ks_esn": ks_esn, "ks_plots": ks_plots,
-             "airfoil_baselines": airfoil_baselines}
+             "airfoil_baselines": airfoil_baselines, "airfoil_score": airfoil_score}
     if part not in parts:
         sys.exit("check_bench_scripts.py: PART is one of %s, not %r" % (", ".join(parts), part))
     d = script_runner.scratch(os.path.join(d, part))

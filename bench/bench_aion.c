@@ -22,7 +22,7 @@ static const char help[] = "bench_aion: infinite descent (AION) against classica
                            "  -starts <n>             starts per box (default 100)\n"
                            "  -max_it <n>             iteration cap of VP and the TAO methods (default 500); -sd_max_it (default 2000)\n"
                            "  -path_problem <name>    problem whose first near and wide start record every method's path (default atom_N1000)\n"
-                           "  -results <file.json>    everything: per-start records, medians, success rates, targets, paths, machine\n";
+                           "  -results <file.json>    everything: per-start records, medians, success rates, targets, paths, machine, load\n";
 
 #include <snaps.h>
 #include "aion_vp.h"
@@ -504,10 +504,12 @@ int main(int argc, char **argv)
   SNAPSReport    rep;
   PetscMPIInt    size;
   PetscLogDouble wall0, wall1;
+  PetscReal      load0[3], load1[3];
   PetscBool      want_atom = PETSC_TRUE, want_atom3 = PETSC_TRUE, want_grid = PETSC_TRUE, want_scattered = PETSC_TRUE, all_met = PETSC_TRUE, has_sizes, has_list, has_path, has_results, helpflg;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscTime(&wall0));
+  PetscCall(BenchLoadAverage(load0));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_aion options", NULL);
   PetscCall(PetscOptionsIntArray("-sizes", "Samples of the one-atom problems", NULL, sizes, &nsizes, &has_sizes));
   PetscCall(PetscOptionsStringArray("-problems", "Problems: atom, atom3_noisy, grid2, atom_scattered", NULL, list, &nlist, &has_list));
@@ -654,6 +656,10 @@ int main(int argc, char **argv)
   PetscCall(SNAPSReportSetInt(rep, "all_targets_met", all_met));
   PetscCall(PetscTime(&wall1));
   PetscCall(SNAPSReportSetReal(rep, "wall_time_s", (PetscReal)(wall1 - wall0))); /* the whole run (rank 0): every problem, start and method */
+  /* the times depend on the other jobs: the load at both ends of the run */
+  PetscCall(BenchLoadAverage(load1));
+  PetscCall(SNAPSReportSetRealArray(rep, "load_average_at_start", 3, load0));
+  PetscCall(SNAPSReportSetRealArray(rep, "load_average_at_end", 3, load1));
   if (results[0]) PetscCall(SNAPSReportWrite(rep, results));
   PetscCall(SNAPSReportDestroy(&rep));
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));

@@ -57,6 +57,21 @@ PetscErrorCode BenchStats(PetscInt n, const PetscReal t[], PetscReal *med, Petsc
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode BenchLoadAverage(PetscReal load[3])
+{
+  FILE  *f = fopen("/proc/loadavg", "r");
+  double l[3];
+
+  PetscFunctionBegin;
+  if (f && fscanf(f, "%lf %lf %lf", &l[0], &l[1], &l[2]) == 3) {
+    for (int i = 0; i < 3; i++) load[i] = (PetscReal)l[i];
+  } else {
+    for (int i = 0; i < 3; i++) load[i] = NAN;
+  }
+  if (f) (void)fclose(f);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BenchCheckArrayCount(const char opt[], PetscInt n, PetscInt max)
 {
   PetscFunctionBegin;

@@ -9,7 +9,9 @@ nested training HF sets as the SNA):
   cokriging       Kennedy-O'Hagan AR1 co-kriging with sklearn GPs: a GP on LF, then y_H = rho * GP_L(x) +
                   GP_delta(x), rho by least squares on the HF designs (nested: their LF is known there);
                   GPs over the 5 design variables, the 101 station values of a case one multi-output target
-                  (shared kernel): point-level GPs cannot hold the 46,056 LF rows (15.8 GiB for
+                  (shared kernel), hyperparameters by maximum likelihood (RESTARTS_LF, RESTARTS_DELTA: the
+                  fitted kernels, their likelihood and the hyperparameters at a bound are in the JSON: gp_lf,
+                  gp_delta): point-level GPs cannot hold the 46,056 LF rows (15.8 GiB for
                   the kernel matrix alone; see cokriging_scaling.py)
   cokriging_ylf   the same correction applied to the test airfoils' actual LF Cp (as snaps-predict does with
                   /YLF): rho * y_L + GP_delta(x)
@@ -19,8 +21,11 @@ HF set, scored on a seeded 20% of its cases held out for validation (never the t
 trains every fraction (so the 10% and 30% settings were chosen with more HF airfoils than those fractions
 have; one seed, no early stopping: see the README). Everything runs on one thread (the machine is shared).
 
-  baselines.py [--split bench/airfoil-mf/split] [--out bench/results/airfoil_mf_baselines.json] [--quick]
+  baselines.py [--split bench/airfoil-mf/split] [--out bench/results/airfoil_mf_baselines.json] [--quick --out JSON]
                [--search_from JSON]
+      --quick (a one-point grid, 300 steps: a smoke test) needs --out: it would replace the committed results
+      --methods M1,M2,...: only these baselines (default all); fewer need --out. cokriging_ylf alone fits no LF GP
+      (seconds): it reads the LF Cp, so its training cost and size are its correction's (also in a full run)
       also writes the predictions at the test rows, <out>_pred.h5: /<method>/hf<percent> (plot.py)
       --search_from JSON: no MLP search; its winners are taken from JSON's search table (an earlier baselines.py
       output on the same split, grid and steps; JSON may be --out), which the new output carries with the file
@@ -36,6 +41,7 @@ import argparse  # noqa: E402
 import itertools
 import json
 import subprocess
+import sys
 import time
 
 import h5py
@@ -139,19 +145,49 @@ def design_rows(X, Y, case):
     return ids, D, C
 
 
-def gp(n_in):
+# Restarts of the likelihood maximisation (L-BFGS-B from random points in the bounds, besides the start at 1): with one,
+# the correction GP at 30% and 100% HF stopped at a local optimum with every length scale 0.01 to 0.08 of the design
+# box, a kernel that is white noise between airfoils, so it predicted its training mean at every test airfoil (log
+# likelihood -11608 at 100% against -8268 at the optimum found from 10 starts: a 35% smaller correction error). The
+# correction GP is cheap (8 to 81 designs); the LF GP (456 designs, about 25 CPU s a start) keeps one restart: its
+# length scales are 0.2 to 3 of the box.
+RESTARTS_LF, RESTARTS_DELTA = 1, 10
+
+
+def gp(n_in, restarts):
     k = ConstantKernel(1.0, (1e-3, 1e3)) * RBF(np.ones(n_in), (1e-2, 1e2)) + WhiteKernel(1e-4, (1e-8, 1e-1))
-    return GaussianProcessRegressor(k, normalize_y=True, n_restarts_optimizer=1, random_state=0)
+    return GaussianProcessRegressor(k, normalize_y=True, n_restarts_optimizer=restarts, random_state=0)
+
+
+def gp_record(g, name):
+    """What a fitted GP's hyperparameter search gave: its kernel, log marginal likelihood, restarts, and the
+    hyperparameters at a bound of their search (every length scale at its lower bound: white noise between designs,
+    the GP predicting its mean away from its training designs), with a warning on stderr for those."""
+    k = g.kernel_
+    names = [h.name for h in k.hyperparameters for _ in range(h.n_elements)]
+    bound = []
+    for n, v, (lo, hi) in zip(names, k.theta, k.bounds):
+        for side, b in (("lower", lo), ("upper", hi)):
+            if abs(v - b) <= 1e-6 * max(1.0, abs(b)):
+                bound.append([n, side])
+    short = [n for n, side in bound if "length_scale" in n and side == "lower"]
+    if short:
+        print(f"baselines: WARNING: the {name} GP's {', '.join(short)} ended at the lower bound 0.01 of the design box: "
+              "it hardly correlates neighbouring designs", file=sys.stderr, flush=True)
+    return {"kernel": str(k), "log_marginal_likelihood": float(g.log_marginal_likelihood_value_),
+            "restarts": g.n_restarts_optimizer, "at_bound": bound}
 
 
 class CoKriging:
-    def fit_lf(self, train):
-        """The LF GP: the same for every HF fraction (every split shares the LF training cases)."""
+    def fit_lf(self, train, fit_gp=True):
+        """The LF GP: the same for every HF fraction (every split shares the LF training cases). fit_gp False: only
+        the design box that scales the inputs (cokriging_ylf alone: it reads the LF Cp, not the LF GP)."""
         t0 = clock()
         _, DL, CL = design_rows(*train["lf"])
         self.lo, self.hi = DL.min(0), DL.max(0)
-        self.gl = gp(5).fit(self.scale(DL), CL)
-        self.lf_s = clock() - t0
+        self.gl = gp(5, RESTARTS_LF).fit(self.scale(DL), CL) if fit_gp else None
+        self.lf_s = clock() - t0 if fit_gp else np.zeros(2)
+        self.lf_record = gp_record(self.gl, "LF") if fit_gp else None
         return self
 
     def fit_hf(self, train, fraction):
@@ -161,7 +197,7 @@ class CoKriging:
             ids, DH, CH = design_rows(X, Y, case)
             _, _, CHL = design_rows(X, lf_at(train, X, case), case)
             self.rho = float(np.sum(CHL * CH) / np.sum(CHL * CHL))  # least squares of y_H on y_L
-            self.gd = gp(5).fit(self.scale(DH), CH - self.rho * CHL)
+            self.gd = gp(5, RESTARTS_DELTA).fit(self.scale(DH), CH - self.rho * CHL)
         return self
 
     def scale(self, D):
@@ -174,10 +210,11 @@ class CoKriging:
             out = out + self.gd.predict(self.scale(D))
         return out
 
-    def params(self):
-        """(kernel hyperparameters, stored numbers: training inputs and the dual weights per output)."""
-        hyp = len(self.gl.kernel_.theta) + (len(self.gd.kernel_.theta) + 1 if self.gd is not None else 0)
-        stored = self.gl.X_train_.size + self.gl.alpha_.size
+    def params(self, with_lf=True):
+        """(kernel hyperparameters, stored numbers: training inputs and the dual weights per output); with_lf False:
+        the correction's alone (cokriging_ylf, which reads the LF Cp instead of the LF GP)."""
+        hyp = (len(self.gl.kernel_.theta) if with_lf else 0) + (len(self.gd.kernel_.theta) + 1 if self.gd is not None else 0)
+        stored = self.gl.X_train_.size + self.gl.alpha_.size if with_lf else 0
         if self.gd is not None:
             stored += self.gd.X_train_.size + self.gd.alpha_.size
         return hyp, stored
@@ -228,7 +265,11 @@ def search_provenance(path, d):
             "from_note": "the table's figures and the settings it chose were measured by that run, on the data of its time"}
 
 
-def run(split_dir, grid, steps, searched=None):
+METHODS = ("lf", "cokriging", "cokriging_ylf", "mlp_hf", "mlp_mf")
+MLPS = ("mlp_hf", "mlp_mf")
+
+
+def run(split_dir, grid, steps, searched=None, methods=METHODS):
     Xt, Yt, YLt, ct = harness.load_test(f"{split_dir}/test.h5")
     n_air = len(np.unique(ct))
     results, preds = [], {}
@@ -244,33 +285,40 @@ def run(split_dir, grid, steps, searched=None):
         print(f"baselines: {method:14s} {fraction:4.0%}: Cp rel L2 {r['cp_rel_l2']:.4f}, CL err {r['cl_abs_err']:.4f}, "
               f"peak err {r['suction_peak_abs_err']:.3f}, {params} params, train {train_s[1]:.1f} s CPU", flush=True)
 
-    record("lf", 0.0, YLt, (0.0, 0.0), (0.0, 0.0), 0)
+    if "lf" in methods:
+        record("lf", 0.0, YLt, (0.0, 0.0), (0.0, 0.0), 0)
     full = load_train(split_dir, 1.0)
-    searches = searched["table"] if searched else {k: search(k, full, grid, steps) for k in ("mlp_hf", "mlp_mf")}
+    mlps = [k for k in MLPS if k in methods]
+    searches = {k: searched["table"][k] for k in mlps} if searched else {k: search(k, full, grid, steps) for k in mlps}
     best = {k: min(t, key=lambda r: r["val_cp_rel_l2"]) for k, t in searches.items()}
     ids_t, Dt, _ = design_rows(Xt, Yt, ct)
     _, _, CLt = design_rows(Xt, YLt, ct)
-    ck = CoKriging().fit_lf(full)
+    ck = CoKriging().fit_lf(full, fit_gp="cokriging" in methods)
     for fraction in harness.FRACTIONS:
         train = load_train(split_dir, fraction)
         n_hf = len(np.unique(train["hf"][2])) if fraction > 0 else 0
         t0 = clock()
         ck.fit_hf(train, fraction)
-        tr = ck.lf_s + clock() - t0  # the whole model's cost: LF GP and correction
-        t0 = clock()
-        P = to_rows(ck.predict(Dt), ids_t, ct)
-        inf = clock() - t0
-        hyp, stored = ck.params()
-        record("cokriging", fraction, P, tr, inf, hyp, {"stored_numbers": stored, "rho": ck.rho, "n_hf_cases": n_hf})
-        t0 = clock()
-        P = to_rows(ck.predict(Dt, CLt), ids_t, ct)
-        record("cokriging_ylf", fraction, P, tr, clock() - t0, hyp,
-               {"stored_numbers": stored, "rho": ck.rho, "n_hf_cases": n_hf})
+        delta_s = clock() - t0
+        gps = {"gp_lf": ck.lf_record, "gp_delta": gp_record(ck.gd, f"correction ({fraction:.0%} HF)") if ck.gd else None}
+        if "cokriging" in methods:
+            t0 = clock()
+            P = to_rows(ck.predict(Dt), ids_t, ct)
+            inf = clock() - t0
+            hyp, stored = ck.params()
+            record("cokriging", fraction, P, ck.lf_s + delta_s, inf, hyp,  # the whole model's cost: LF GP and correction
+                   {"stored_numbers": stored, "rho": ck.rho, "n_hf_cases": n_hf, **gps})
+        if "cokriging_ylf" in methods:  # reads the LF Cp, not the LF GP: the correction's cost and size alone
+            t0 = clock()
+            P = to_rows(ck.predict(Dt, CLt), ids_t, ct)
+            hyp, stored = ck.params(with_lf=False)
+            record("cokriging_ylf", fraction, P, delta_s, clock() - t0, hyp,
+                   {"stored_numbers": stored, "rho": ck.rho, "n_hf_cases": n_hf, "gp_delta": gps["gp_delta"]})
         if n_hf == 0:
             continue
         X, Y, case = train["hf"]
         ylf = lf_at(train, X, case)
-        for kind in ("mlp_hf", "mlp_mf"):
+        for kind in mlps:
             b = best[kind]
             t0 = clock()
             m = MLP(X.shape[1] + (kind == "mlp_mf"), b["width"], b["depth"], b["lr"]).fit(mlp_inputs(kind, X, ylf), Y, steps)
@@ -286,11 +334,26 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--split", default=os.path.join(here, "split"))
-    ap.add_argument("--out", default=os.path.join(harness.ROOT, "bench", "results", "airfoil_mf_baselines.json"))
-    ap.add_argument("--quick", action="store_true", help="a one-point grid and 300 steps: a smoke test")
+    committed = os.path.join(harness.ROOT, "bench", "results", "airfoil_mf_baselines.json")
+    ap.add_argument("--out", help=f"default {os.path.relpath(committed)} (the committed results; not with --quick)")
+    ap.add_argument("--quick", action="store_true", help="a one-point grid and 300 steps: a smoke test (give --out)")
+    ap.add_argument("--methods", default=",".join(METHODS),
+                    help=f"the baselines run, separated by commas (default all: {','.join(METHODS)}); fewer need --out")
     ap.add_argument("--search_from", metavar="JSON",
                     help="no MLP search: the settings chosen from this earlier output's search table (see above)")
     a = ap.parse_args(argv)
+    if a.quick and a.out is None:  # a smoke test's figures must not replace the committed ones that the READMEs quote
+        ap.error(f"--quick is a smoke test, not a measurement: give --out (it would replace the committed {committed})")
+    methods = [m for m in a.methods.split(",") if m]
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown or not methods:
+        ap.error(f"--methods {a.methods}: {'unknown ' + ','.join(unknown) if unknown else 'none given'}; choose from "
+                 + ",".join(METHODS))
+    if set(methods) != set(METHODS) and a.out is None:  # a part must not replace the committed whole
+        ap.error(f"--methods {a.methods} runs part of the baselines: give --out (it would replace the committed {committed})")
+    if a.search_from and not any(m in MLPS for m in methods):
+        ap.error(f"--search_from {a.search_from} gives the MLPs' settings, and --methods {a.methods} runs no MLP")
+    a.out = a.out or committed
     torch.set_num_threads(1)
     grid = {"width": [32], "depth": [2], "lr": [3e-3]} if a.quick else GRID
     steps = 300 if a.quick else STEPS
@@ -299,9 +362,10 @@ def main(argv=None):
         searched = earlier_search(a.search_from, a.split, grid, steps)
     m0 = harness.machine()
     t0 = clock()
-    results, searches, preds = run(a.split, grid, steps, searched)
+    results, searches, preds = run(a.split, grid, steps, searched, methods)
     out = {"machine": m0, "torch": torch.__version__, "threads": 1, "split": json.load(open(f"{a.split}/split.json")),
-           "mlp_search": searched or {"grid": grid, "steps": steps, "batch": BATCH, "optimizer": "Adam, cosine decay",
+           "methods": methods,
+           "mlp_search": None if not searches else searched or {"grid": grid, "steps": steps, "batch": BATCH, "optimizer": "Adam, cosine decay",
                                       "activation": "SiLU", "validation": "seeded 20% of the 100% training HF cases",
                                       "table": searches},
            "results": results, "total_cpu_s": float((clock() - t0)[1]), "loadavg_end": os.getloadavg()}

@@ -21,6 +21,7 @@ A size is not started when the measured peak of the previous one, times 4 (the n
 users' processes, so the first size that does not fit is reported with its predicted need instead of run.
 
   cokriging_scaling.py [--split bench/airfoil-mf/split] [--sizes 500,1000,...] [--out results JSON]
+      --sizes, --opt_max or --mem_fraction other than the defaults need --out: they would replace the committed study
 """
 import os
 
@@ -112,14 +113,26 @@ def main(argv=None):
     ap.add_argument("--sizes", default="250,500,1000,2000,4000,8000,16000,32000")
     ap.add_argument("--opt_max", type=int, default=2000, help="largest LF row count fitted with the optimiser")
     ap.add_argument("--mem_fraction", type=float, default=0.6)
-    ap.add_argument("--out", default=os.path.join(harness.ROOT, "bench", "results", "airfoil_mf_cokriging_scaling.json"))
+    committed = os.path.join(harness.ROOT, "bench", "results", "airfoil_mf_cokriging_scaling.json")
+    ap.add_argument("--out", help=f"default {os.path.relpath(committed)} (the committed study; only with the default "
+                    "--sizes, --opt_max and --mem_fraction)")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
-    if a.child:
+    if a.child is not None:  # a size of 0 must not run the whole study in the child
         child(a.split, a.child, a.opt_max)
         return
+    changed = [f"--{k}" for k in ("sizes", "opt_max", "mem_fraction") if getattr(a, k) != ap.get_default(k)]
+    if changed and a.out is None:  # another study must not replace the committed one that the README quotes
+        ap.error(f"{' '.join(changed)}: a study unlike the committed one: give --out (it would replace {committed})")
+    a.out = a.out or committed
+    try:
+        sizes = [int(v) for v in a.sizes.split(",")]
+    except ValueError:
+        ap.error(f"--sizes {a.sizes}: LF row counts separated by commas, e.g. 250,500,1000")
+    if any(n < 4 for n in sizes):
+        ap.error(f"--sizes {a.sizes}: every size must be at least 4 LF rows (n_HF = n_LF / 4 HF rows)")
     runs, prev = [], None
-    for n in (int(v) for v in a.sizes.split(",")):
+    for n in sizes:
         avail = mem_available_gib()
         if prev is not None:
             need = prev["peak_rss_gib"] * (n / prev["n_lf"]) ** 2

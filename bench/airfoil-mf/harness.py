@@ -232,10 +232,17 @@ def main(argv=None):
               + f", {len(split['train_lf'])} LF cases")
     else:
         X, Y, _, case = load_test(a.test)
-        with h5py.File(a.pred, "r") as f:
-            P = f["Y"][...]
+        try:
+            with h5py.File(a.pred, "r") as f:
+                P = f["Y"][...]
+        except (OSError, KeyError) as e:  # a missing or corrupt file, or no /Y: one line naming it, not a traceback
+            sys.exit(f"harness: --pred {a.pred}: cannot read /Y ({e}): snaps-predict -out writes it")
         if P.shape != Y.shape:
             sys.exit(f"harness: {a.pred}: /Y has shape {P.shape}, the test set {Y.shape}: predict at {a.test}'s /X")
+        bad = np.flatnonzero(~np.isfinite(P).all(axis=1))
+        if len(bad):  # every metric would be NaN (and the JSON printed not JSON): a failed prediction, not a score
+            sys.exit(f"harness: {a.pred}: /Y has {len(bad)} non-finite row(s), the first row {bad[0]} "
+                     f"(case {int(case[bad[0]])}): the prediction failed there; no score")
         print(json.dumps(dict(method=a.method, **score(X, Y, P, case))))
 
 

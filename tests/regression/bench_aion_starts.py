@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """bench_aion seeds a problem's starts from its name, not from its place in the run's list: a run of one problem
 (-sizes 1000) must make the starts the full default run made for it, i.e. those recorded in the committed
-bench/results/aion.json (its paths' starts, of atom_N1000).
+bench/results/aion.json (its paths' starts, of atom_N1000). The run's JSON also records the load average at its start
+and end (the times depend on the other jobs; the committed aion.json predates them).
 Usage: bench_aion_starts.py <bench_aion> <out.json> <committed aion.json>"""
 import json
 import subprocess
@@ -16,4 +17,8 @@ assert ref["path_problem"] == "atom_N1000", ref["path_problem"]
 for box in ("near", "wide"):
     key = "paths.%s.start" % box
     assert run[key] == ref[key], "%s: %s in a run of atom_N1000 alone, %s in %s" % (key, run[key], ref[key], committed)
-print("the starts of atom_N1000 alone are those of the committed full run")
+for key in ("load_average_at_start", "load_average_at_end"):
+    v = run.get(key)
+    assert isinstance(v, list) and len(v) == 3 and all(isinstance(x, (int, float)) and x >= 0 for x in v), \
+        "%s: %r, not the 1, 5 and 15 minute load averages" % (key, v)
+print("the starts of atom_N1000 alone are those of the committed full run; the load is recorded")

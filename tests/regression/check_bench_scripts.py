@@ -3,7 +3,7 @@
 mpirun, cmake and the programs: no SNAPS program runs; 1-2.5 s of CPU each, 4-7 s wall on the shared 2-core
 machine; bash and Python only).
 
-    check_bench_scripts.py DIR PART   (PART: fit, peers, ks_esn or ks_plots; one test each)
+    check_bench_scripts.py DIR PART   (PART: fit, peers, ks_esn, ks_plots, airfoil_baselines or airfoil_score; one test each)
 
 - fit: bench/fit/run.sh with a bench_fit stand-in whose plain-ALS runs fail exits non-zero after the other runs, the
   merge and the plot, naming the failed runs; fit.json lists them under missing_runs and decides no target that needs
@@ -15,6 +15,17 @@ machine; bash and Python only).
   mode (quick), the arguments, the date and the git revision, and table.md says a quick run is not a measurement.
 - ks_esn: cases/ks-surrogate/run.sh REUSE_DATA=1 with matching solver data does not reuse an esn.npz trained in the
   other mode (its esn.stamp names other settings), and reuses one whose stamp matches.
+- airfoil_baselines: bench/airfoil-mf's co-kriging correction GP, fitted on the committed split at 30% HF,
+  is not the local optimum with every length scale near the lower bound (white noise between airfoils: it predicted
+  its training mean at every test airfoil), and the record of a fit says when a length scale is at its bound;
+  baselines.py --quick and cokriging_scaling.py --sizes without --out are refused (they replaced the committed
+  results), and so is a size below 4 (--sizes 0 ran the whole default study in the child); --methods cokriging_ylf
+  fits no LF GP and charges cokriging_ylf its correction's size and cost alone (it reads XFOIL's Cp; it was charged
+  the LF GP's 70 CPU s and 7 hyperparameters), and a part of the baselines needs --out. Needs scikit-learn (exit
+  77 without); PyTorch is not loaded (a stand-in module: the MLPs are not fitted). About 2 s of CPU.
+- airfoil_score: bench/airfoil-mf/harness.py score refuses (exit 1, one line naming the file) a prediction with a
+  non-finite row (every metric was NaN, printed as non-JSON, exit 0), a file without /Y and a missing file
+  (tracebacks); a finite prediction is scored.
 - ks_plots: cases/ks-surrogate/evaluate.py's plots on a small made-up run: spacetime.png has a colour bar (and says
   where it saturates), the PDF panel draws no empty bin (no floor), and the lag axis has its unit.
 """
@@ -309,10 +320,124 @@ def ks_plots(d):
         failures.append("stats.png: the lag axis has no unit: %r" % st_fig.axes[2].get_xlabel())
 
 
+def airfoil_baselines(d):
+    import contextlib
+    import io
+    import types
+    import warnings
+    warnings.simplefilter("ignore")  # sklearn's ConvergenceWarning of the one-restart fit below: expected
+    try:
+        import sklearn.gaussian_process  # noqa: F401
+    except ImportError:
+        print("airfoil_baselines: scikit-learn is not installed: skipped (scripts/install-deps.sh --airfoil)")
+        sys.exit(77)
+    import numpy as np
+    here = os.path.join(ROOT, "bench", "airfoil-mf")
+    sys.path.insert(0, here)
+    if "torch" not in sys.modules:  # the co-kriging part needs no PyTorch (about 5 s to load on this machine)
+        sys.modules["torch"] = types.ModuleType("torch")
+    import baselines
+    import cokriging_scaling
+    import harness
+
+    def refused(main, args, text):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            try:
+                main(args)
+                code = 0
+            except SystemExit as e:
+                code = e.code
+        if code != 2 or text not in err.getvalue():
+            failures.append("%s %s: exit %s, not 2 with %r: %s" % (main.__module__, " ".join(args), code, text, err.getvalue()[-300:]))
+
+    refused(baselines.main, ["--quick"], "--quick is a smoke test, not a measurement: give --out")
+    refused(cokriging_scaling.main, ["--sizes", "250"], "--sizes: a study unlike the committed one: give --out")
+    refused(cokriging_scaling.main, ["--sizes", "0", "--out", os.path.join(d, "never.json")], "every size must be at least 4")
+    split = os.path.join(d, "split")
+    with contextlib.redirect_stdout(io.StringIO()):
+        harness.main(["split", "--out", split])
+    full = baselines.load_train(split, 1.0)
+    Xt, Yt, YLt, ct = harness.load_test(os.path.join(split, "test.h5"))
+    ck = baselines.CoKriging()
+    _, DL, _ = baselines.design_rows(*full["lf"])
+    ck.lo, ck.hi = DL.min(0), DL.max(0)  # the LF GP itself (about 50 CPU s) is not fitted: the correction needs none
+    ids, Dt, CHt = baselines.design_rows(Xt, Yt, ct)
+    _, _, CLt = baselines.design_rows(Xt, YLt, ct)
+    for fraction in (0.3,):  # 100% (the same local optimum with one restart) takes 4 CPU s more with ten
+        train = baselines.load_train(split, fraction)
+        with contextlib.redirect_stderr(io.StringIO()):
+            ck.fit_hf(train, fraction)
+            rec = baselines.gp_record(ck.gd, "correction")
+        truth = CHt - ck.rho * CLt  # what the correction should predict at the test airfoils
+        mean = ck.gd._y_train_mean
+        pred = ck.gd.predict(ck.scale(Dt))
+        moved = np.linalg.norm(pred - mean) / np.linalg.norm(truth - mean)
+        if moved < 0.2:
+            failures.append("co-kriging at %g%% HF: the correction GP predicts its training mean at the test airfoils "
+                            "(|pred - mean| / |truth - mean| = %.3g; kernel %s)" % (100 * fraction, moved, ck.gd.kernel_))
+        if np.linalg.norm(pred - truth) >= np.linalg.norm(mean - truth):
+            failures.append("co-kriging at %g%% HF: the correction is no better than its training mean at the test "
+                            "airfoils (kernel %s)" % (100 * fraction, ck.gd.kernel_))
+        if any("length_scale" in n and side == "lower" for n, side in rec["at_bound"]):
+            failures.append("co-kriging at %g%% HF: length scales at the lower bound: %s" % (100 * fraction, rec))
+    # cokriging_ylf reads XFOIL's Cp, not the LF GP: run alone it fits none, and its cost and size are its correction's
+    # (they were the LF GP's 70 CPU s and 7 hyperparameters too)
+    refused(baselines.main, ["--methods", "lf,cokriging_ylf"], "runs part of the baselines: give --out")
+    refused(baselines.main, ["--methods", "lf,kriging", "--out", os.path.join(d, "never.json")], "unknown kriging")
+    fractions, harness.FRACTIONS = harness.FRACTIONS, (0.0, 0.3)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            results, _, _ = baselines.run(split, None, None, None, ("cokriging_ylf",))
+    finally:
+        harness.FRACTIONS = fractions
+    got = {r["hf_fraction"]: r for r in results if r["method"] == "cokriging_ylf"}
+    if sorted(r["method"] for r in results) != ["cokriging_ylf"] * 2 or got[0.0]["params"] != 0 or got[0.3]["params"] != 8 \
+            or got[0.3]["stored_numbers"] != 24 * 5 + 24 * 101 or got[0.3]["train_cpu_s"] > 10:
+        failures.append("--methods cokriging_ylf: %s" % [(r["method"], r["hf_fraction"], r["params"], r.get("stored_numbers"),
+                                                          r["train_cpu_s"]) for r in results])
+    # the record of the former one-restart fit at 30% HF (alpha's length scale at 0.01) must say so, with a warning
+    train = baselines.load_train(split, 0.3)
+    _, DH, CH = baselines.design_rows(*train["hf"])
+    _, _, CHL = baselines.design_rows(train["hf"][0], baselines.lf_at(train, *train["hf"][::2]), train["hf"][2])
+    rho = float(np.sum(CHL * CH) / np.sum(CHL * CHL))
+    g = baselines.gp(5, 1).fit(ck.scale(DH), CH - rho * CHL)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        rec = baselines.gp_record(g, "one-restart correction")
+    if ["k1__k2__length_scale", "lower"] not in rec["at_bound"] or "WARNING" not in err.getvalue():
+        failures.append("the one-restart fit at 30%% HF (a length scale at 0.01): record %s, stderr %r" % (rec, err.getvalue()))
+
+
+def airfoil_score(d):
+    import subprocess
+    import h5py
+    import numpy as np
+    sh = subprocess.run
+    harness = os.path.join(ROOT, "bench", "airfoil-mf", "harness.py")
+    split = os.path.join(d, "split")
+    sh([PY, harness, "split", "--out", split], capture_output=True, check=True)
+    test = os.path.join(split, "test.h5")
+    with h5py.File(test, "r") as f:
+        ylf = f["YLF"][...]
+    for name, data in (("nan", np.where(np.arange(len(ylf))[:, None] == 5, np.nan, ylf)), ("noY", None), ("ok", ylf)):
+        with h5py.File(os.path.join(d, name + ".h5"), "w") as f:
+            f["Y" if data is not None else "X"] = data if data is not None else np.zeros(3)
+    for name, want in (("nan", "non-finite row(s), the first row 5"), ("noY", "cannot read /Y"), ("missing", "cannot read /Y")):
+        r = sh([PY, harness, "score", "--test", test, "--pred", os.path.join(d, name + ".h5")], capture_output=True, text=True)
+        if r.returncode != 1 or want not in r.stderr or "Traceback" in r.stderr or r.stdout.strip():
+            failures.append("harness.py score --pred %s.h5: exit %d, not 1 with %r: %s%s" % (name, r.returncode, want, r.stdout, r.stderr[-300:]))
+    r = sh([PY, harness, "score", "--test", test, "--pred", os.path.join(d, "ok.h5"), "--method", "lf"],
+            capture_output=True, text=True)
+    if r.returncode != 0 or abs(json.loads(r.stdout)["cp_rel_l2"] - 0.0848) > 5e-4:
+        failures.append("harness.py score of XFOIL's Cp: exit %d: %s%s" % (r.returncode, r.stdout, r.stderr[-300:]))
+
+
 def main():
     d = os.path.abspath(sys.argv[1])
     part = sys.argv[2] if len(sys.argv) > 2 else ""
-    parts = {"fit": fit, "peers": peers, "ks_esn": ks_esn, "ks_plots": ks_plots}
+    parts = {"fit": fit, "peers": peers, "ks_esn": ks_esn, "ks_plots": ks_plots,
+             "airfoil_baselines": airfoil_baselines, "airfoil_score": airfoil_score}
     if part not in parts:
         sys.exit("check_bench_scripts.py: PART is one of %s, not %r" % (", ".join(parts), part))
     d = script_runner.scratch(os.path.join(d, part))

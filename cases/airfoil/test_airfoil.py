@@ -78,6 +78,42 @@ def check_xfoil_te(s, cp, label):
     check(st[0] != st[1], f"{label}: Cp at the two stations nearest s = -1 equal ({st[0]}): a value held constant")
 
 
+def check_partial_outputs():
+    """A tool output that holds part of the surface (a truncated file: disk full, a run killed while writing) is
+    refused by the parser, not resampled: np.interp would hold the last value over the missing part, and the sweep
+    would record the case converged with it (half the OpenFOAM sample gave CL 0.11 for 0.53)."""
+    import tempfile
+
+    d = SAMPLE
+    raw = f"{SAMPLES}/openfoam_naca0012_a5_re3e6_p_airfoil.raw"
+    lines = open(raw).read().splitlines(keepends=True)
+    head = [l for l in lines if l.startswith("#")]
+    rows = [l for l in lines if not l.startswith("#")]
+    xfoil_cp = open(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp").read().splitlines(keepends=True)
+    panel = open(f"{SAMPLES}/xfoil_naca0012_panel.dat").read().splitlines(keepends=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = {  # label: (parser, files' contents)
+            "OpenFOAM sample cut at half its faces": ("foam", head + rows[:150]),
+            "OpenFOAM sample less its last 10 faces": ("foam", head + rows[:-10]),
+            "OpenFOAM sample cut at half, no header": ("foam", rows[:150]),
+            "OpenFOAM sample less a middle third, no header": ("foam", rows[:100] + rows[200:]),
+            "XFOIL sample cut at 100 nodes, both files": ("xfoil", xfoil_cp[:101], panel[:101]),
+        }
+        for label, (kind, *texts) in cases.items():
+            paths = []
+            for k, text in enumerate(texts):
+                paths.append(os.path.join(tmp, f"out{k}"))
+                open(paths[-1], "w").write("".join(text))
+            try:
+                if kind == "foam":
+                    airfoil.parse_foam_raw(paths[0], d["m"], d["p"], d["t"])
+                else:
+                    airfoil.parse_xfoil_cp(paths[0], paths[1], d["m"], d["p"], d["t"])
+                check(False, f"{label}: parsed, expected refused (a partial surface)")
+            except ValueError as e:
+                check(paths[0] in str(e), f"{label}: refused, but the message does not name the file: {e}")
+
+
 def test_parsers():
     s, cp = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", f"{SAMPLES}/xfoil_naca0012_panel.dat",
                                    SAMPLE["m"], SAMPLE["p"], SAMPLE["t"])
@@ -91,6 +127,7 @@ def test_parsers():
     s, cp = airfoil.parse_foam_raw(f"{SAMPLES}/openfoam_naca0012_a5_re3e6_p_airfoil.raw", SAMPLE["m"],
                                    SAMPLE["p"], SAMPLE["t"])
     check_cp_row(airfoil.resample(s, cp), "OpenFOAM sample", SAMPLE["cl_foam"], 0.003)
+    check_partial_outputs()
     # the geometry both tools see: closed trailing edge, leading edge at the origin
     xy = airfoil.coordinates(0.04, 0.4, 0.12)
     check(np.allclose(xy[0], [1.0, 0.0], atol=1e-12) and np.allclose(xy[-1], [1.0, 0.0], atol=1e-12),

@@ -272,12 +272,28 @@ def _converged_lf(ids, work):
     return ok
 
 
+def _count(least):
+    """An argparse type: an integer of at least least (--hf -1 would otherwise be a slice end: every converged LF
+    design but the last, hundreds of OpenFOAM runs; --jobs 0 a traceback after the reused records are written).
+    --lf 0 is a sweep of no design (the case script tests run run.sh so)."""
+    def parse(text):
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
+        if v < least:
+            raise argparse.ArgumentTypeError(f"{v}: at least {least}")
+        return v
+    parse.__name__ = f"integer >= {least}"
+    return parse
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
                                  allow_abbrev=False)  # run.sh reads --work and --only spelt out
-    ap.add_argument("--lf", type=int, default=480, help="designs run with XFOIL (low fidelity)")
-    ap.add_argument("--hf", type=int, default=104, help="of those, the first with converged LF run with OpenFOAM")
-    ap.add_argument("--jobs", type=int, default=2, help="serial cases run at a time")
+    ap.add_argument("--lf", type=_count(0), default=480, help="designs run with XFOIL (low fidelity)")
+    ap.add_argument("--hf", type=_count(0), default=104, help="of those, the first with converged LF run with OpenFOAM")
+    ap.add_argument("--jobs", type=_count(1), default=2, help="serial cases run at a time")
     ap.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "work"))
     ap.add_argument("--only", choices=["lf", "hf"], help="run one fidelity only")
     default_reuse = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "airfoil_mf.h5")

@@ -11,6 +11,7 @@
   test_airfoil.py hf_from FILE DIR     build_dataset.py --hf_from: new LF rows, the HF half copied unchanged
   test_airfoil.py sweep FILE DIR       sweep.py with stand-ins counting the tool runs: extending a dataset (--reuse)
                                        and restarting an interrupted sweep run only the cases not finished
+  test_airfoil.py sweep_args DIR       sweep.py refuses counts under 0 (--lf, --hf) or 1 (--jobs) before writing
 """
 import contextlib
 import io
@@ -799,6 +800,30 @@ def test_sweep(path, out):
         sweep.lf_xfoil.run, sweep.hf_openfoam.run, sweep._foam_cl, sweep.lf_xfoil.nofpe_library = saved
 
 
+def test_sweep_args(work):
+    """sweep.py refuses counts that mean nothing (usage error, exit 2) before it writes anything: --hf -1 was taken as
+    a slice end ([: -1]: all converged LF designs but one, 475 OpenFOAM runs of ~80 s), --jobs 0 stopped with a
+    traceback after the reused records were written, --lf -3 with numpy's."""
+    import sweep
+
+    shutil.rmtree(work, ignore_errors=True)
+    saved = sweep._run
+    sweep._run = lambda kind, ids, *a, **k: check(False, f"sweep.py ran {len(ids)} {kind.upper()} cases")
+    try:
+        for bad in (["--hf", "-1"], ["--lf", "-3"], ["--jobs", "0"], ["--hf", "x"]):  # --lf 0: no design (the tests')
+            err = io.StringIO()
+            try:
+                with contextlib.redirect_stderr(err):
+                    sweep.main(["--work", work, "--reuse", "none"] + bad)
+                check(False, f"sweep.py {' '.join(bad)}: accepted")
+            except SystemExit as e:
+                check(e.code == 2 and bad[0] in err.getvalue(), f"sweep.py {' '.join(bad)}: exit {e.code}, "
+                      f"expected a usage error (2) naming {bad[0]}: {err.getvalue().strip()}")
+            check(not os.path.exists(work), f"sweep.py {' '.join(bad)}: wrote {work}")
+    finally:
+        sweep._run = saved
+
+
 def main():
     what = sys.argv[1]
     if what == "parsers":
@@ -819,9 +844,11 @@ def main():
         test_hf_from(sys.argv[2], sys.argv[3])
     elif what == "sweep":
         test_sweep(sys.argv[2], sys.argv[3])
+    elif what == "sweep_args":
+        test_sweep_args(sys.argv[2])
     else:
         sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR, mesh DIR, drivers DIR, split FILE DIR, "
-                 "build FILE DIR, hf_from FILE DIR or sweep FILE DIR")
+                 "build FILE DIR, hf_from FILE DIR, sweep FILE DIR or sweep_args DIR")
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
     print(f"{what}: all checks passed")

@@ -12,6 +12,7 @@
   test_airfoil.py sweep FILE DIR       sweep.py with stand-ins counting the tool runs: extending a dataset (--reuse)
                                        and restarting an interrupted sweep run only the cases not finished
   test_airfoil.py sweep_args DIR       sweep.py refuses counts under 0 (--lf, --hf) or 1 (--jobs) before writing
+  test_airfoil.py work_designs DIR     sweep.py and build_dataset.py refuse records of another hypercube (another --lf)
 """
 import contextlib
 import io
@@ -824,6 +825,58 @@ def test_sweep_args(work):
         sweep._run = saved
 
 
+def test_work_designs(work):
+    """A work directory's records are designs of this sweep's hypercube: sweep.py --lf 8 on a work directory of --lf 6
+    kept the 6-design records as done and ran HF on the 8-design hypercube, so LF and HF case 2 were different
+    airfoils; build_dataset.py then wrote them under one id. Both refuse now, naming the cases, writing nothing."""
+    import build_dataset
+    import sweep
+
+    shutil.rmtree(work, ignore_errors=True)
+    ran = []
+
+    def case(kind, cid, x, w, lib):  # the sweep's _case with the tool replaced: a converged record of design x
+        m, p, t, alpha, re = (float(v) for v in x)
+        rec = {"case": cid, "m": m, "p": p, "t": t, "alpha_deg": alpha, "Re": re, "converged": True, "cl_tool": 0.1,
+               "wall_s": 1.0, "cpu_s": 1.0, "cp": [0.5] * len(airfoil.stations())}
+        open(f"{w}/{kind}/case_{cid:04d}.json", "w").write(json.dumps(rec))
+        ran.append((kind, cid))
+        return f"{kind} {cid}"
+
+    saved = sweep._case, sweep.lf_xfoil.nofpe_library
+    sweep._case, sweep.lf_xfoil.nofpe_library = case, lambda d: "/nonexistent/libnofpe.so"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            sweep.main(["--work", work, "--lf", "6", "--hf", "2", "--jobs", "1", "--reuse", "none"])
+        check(len(ran) == 8, f"sweep --lf 6 --hf 2 ran {ran}, expected 6 LF and 2 HF cases")
+        before = sorted(os.listdir(f"{work}/lf")), sorted(os.listdir(f"{work}/hf"))
+        err, ran[:] = io.StringIO(), []
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+                sweep.main(["--work", work, "--lf", "8", "--hf", "4", "--jobs", "1", "--reuse", "none"])
+            check(False, f"sweep --lf 8 on a work directory of --lf 6: accepted, ran {ran}")
+        except SystemExit as e:
+            check("--lf" in str(e.code) and "case" in str(e.code), f"sweep --lf 8 on a --lf 6 work directory: {e.code}")
+        check(not ran and before == (sorted(os.listdir(f"{work}/lf")), sorted(os.listdir(f"{work}/hf"))),
+              f"sweep --lf 8 on a --lf 6 work directory ran {ran} or changed the records")
+        # build_dataset: an HF record whose design is not its LF case's (as such a sweep left them)
+        path = f"{work}/hf/case_0001.json"
+        rec = json.load(open(path))
+        rec["m"] = rec["m"] * 0.5
+        open(path, "w").write(json.dumps(rec))
+        out = f"{work}/refused.h5"
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                build_dataset.main(["--work", work, "--out", out])
+            check(False, "build_dataset: an HF case with another design than its LF case: built")
+        except SystemExit as e:
+            check("1" in str(e.code) and "design" in str(e.code), f"build_dataset, HF case 1 of another design: {e.code}")
+        check(not os.path.exists(out), f"build_dataset refused, but wrote {out}")
+    finally:
+        sweep._case, sweep.lf_xfoil.nofpe_library = saved
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     what = sys.argv[1]
     if what == "parsers":
@@ -846,9 +899,11 @@ def main():
         test_sweep(sys.argv[2], sys.argv[3])
     elif what == "sweep_args":
         test_sweep_args(sys.argv[2])
+    elif what == "work_designs":
+        test_work_designs(sys.argv[2])
     else:
         sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR, mesh DIR, drivers DIR, split FILE DIR, "
-                 "build FILE DIR, hf_from FILE DIR, sweep FILE DIR or sweep_args DIR")
+                 "build FILE DIR, hf_from FILE DIR, sweep FILE DIR, sweep_args DIR or work_designs DIR")
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
     print(f"{what}: all checks passed")

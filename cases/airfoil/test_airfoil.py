@@ -314,6 +314,31 @@ def test_drivers(work):
     finally:
         lf_xfoil.subprocess.run = saved
 
+    # a partial Cp dump (and paneled nodes) on the first attempt, with the point in the polar: a failed attempt too
+    calls.clear()
+
+    def xfoil_partial(cmd, input, cwd, **kw):
+        calls.append("ASEQ" in input)
+        keep = 101 if len(calls) == 1 else None
+        for src, dst in ((f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", "cp.txt"), (f"{SAMPLES}/xfoil_naca0012_panel.dat",
+                                                                            "panel.dat")):
+            open(f"{cwd}/{dst}", "w").write("".join(open(src).read().splitlines(keepends=True)[:keep]))
+        open(f"{cwd}/polar.txt", "w").write(f"  {SAMPLE['alpha_deg']:.3f}   {SAMPLE['cl_xfoil']}  0 0 0 0 0\n")
+
+    lf_xfoil.subprocess.run = xfoil_partial
+    try:
+        cp, cl, attempts = lf_xfoil.run(os.path.join(work, "lf_partial"), SAMPLE["m"], SAMPLE["p"], SAMPLE["t"],
+                                        SAMPLE["alpha_deg"], 3e6, "/nonexistent/libnofpe.so")
+        check(calls == [False, True] and attempts == 2 and cp is not None,
+              f"a partial XFOIL dump on the first attempt: attempts made {calls}, returned attempt {attempts}; "
+              "expected the continuation attempt to run and give the sample's Cp")
+        log = open(os.path.join(work, "lf_partial", "log.xfoil.1")).read()
+        check("cover s" in log, "a partial XFOIL dump: the first attempt's log does not say why it failed")
+    except ValueError as e:
+        check(False, f"a partial XFOIL dump ended lf_xfoil.run before the continuation attempt ({calls}): {e}")
+    finally:
+        lf_xfoil.subprocess.run = saved
+
 
 def test_mesh(work):
     if not shutil.which("gmsh"):

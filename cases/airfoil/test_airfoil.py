@@ -13,6 +13,7 @@
                                        and restarting an interrupted sweep run only the cases not finished
   test_airfoil.py sweep_args DIR       sweep.py refuses counts under 0 (--lf, --hf) or 1 (--jobs) before writing
   test_airfoil.py work_designs DIR     sweep.py and build_dataset.py refuse records of another hypercube (another --lf)
+  test_airfoil.py sanity DIR           sanity.py (tools replaced): a failed case named, nothing written; then written
 """
 import contextlib
 import io
@@ -902,6 +903,56 @@ def test_work_designs(work):
         shutil.rmtree(work, ignore_errors=True)
 
 
+def test_sanity(work):
+    """sanity.py with the tools replaced (sweep._case writes the records): a failed case stops it with one line naming
+    the case and its error, writing neither sanity.json nor sanity.png (a failed record has no cl_tool: KeyError, and
+    the failed record made every rerun fail alike); with every case converged both are written."""
+    try:
+        import matplotlib  # noqa: F401  (sanity.png)
+    except ImportError:
+        print("matplotlib missing: skipped")
+        sys.exit(77)
+    import sanity
+
+    shutil.rmtree(work, ignore_errors=True)
+    s, cp = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", f"{SAMPLES}/xfoil_naca0012_panel.dat",
+                                   SAMPLE["m"], SAMPLE["p"], SAMPLE["t"])
+    cp = [float(v) for v in airfoil.resample(s, cp)]
+    fail = {("hf", 2)}
+
+    def case(kind, cid, x, w, lib):  # as sweep._case writes records, a failed one as its except branch does
+        m, p, t, alpha, re = (float(v) for v in x)
+        rec = {"case": cid, "m": m, "p": p, "t": t, "alpha_deg": alpha, "Re": re, "wall_s": 1.0, "cpu_s": 1.0}
+        if (kind, cid) in fail:
+            rec.update(converged=False, error="CalledProcessError: simpleFoam failed", cp=None)
+        else:
+            rec.update(converged=True, cl_tool=0.5, cp=cp)
+        open(f"{w}/{kind}/case_{cid:04d}.json", "w").write(json.dumps(rec))
+        return f"{kind} {cid}"
+
+    saved = sanity.sweep._case, sanity.sweep.lf_xfoil.nofpe_library
+    sanity.sweep._case, sanity.sweep.lf_xfoil.nofpe_library = case, lambda d: "/nonexistent/libnofpe.so"
+    out = os.path.join(work, "out")
+    os.makedirs(out)
+    try:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                sanity.main(os.path.join(work, "sanity"), out)
+            check(False, "sanity.py with a failed HF case: finished")
+        except SystemExit as e:
+            check("HF alpha 2 (CalledProcessError" in str(e.code), f"sanity.py with a failed HF case: {e.code}")
+        check(not os.listdir(out), f"sanity.py with a failed HF case wrote {os.listdir(out)}")
+        os.remove(os.path.join(work, "sanity", "hf", "case_0002.json"))  # the README's retry
+        fail.clear()
+        with contextlib.redirect_stdout(io.StringIO()):
+            sanity.main(os.path.join(work, "sanity"), out)
+        check(sorted(os.listdir(out)) == ["sanity.json", "sanity.png"], f"sanity.py retried: wrote {os.listdir(out)}")
+    except Exception as e:
+        check(False, f"sanity.py: {type(e).__name__}: {e}")
+    finally:
+        sanity.sweep._case, sanity.sweep.lf_xfoil.nofpe_library = saved
+
+
 def main():
     what = sys.argv[1]
     if what == "parsers":
@@ -926,9 +977,11 @@ def main():
         test_sweep_args(sys.argv[2])
     elif what == "work_designs":
         test_work_designs(sys.argv[2])
+    elif what == "sanity":
+        test_sanity(sys.argv[2])
     else:
         sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR, mesh DIR, drivers DIR, split FILE DIR, "
-                 "build FILE DIR, hf_from FILE DIR, sweep FILE DIR, sweep_args DIR or work_designs DIR")
+                 "build FILE DIR, hf_from FILE DIR, sweep FILE DIR, sweep_args DIR, work_designs DIR or sanity DIR")
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
     print(f"{what}: all checks passed")

@@ -274,6 +274,8 @@ def main(argv=None):
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):  # before argparse reads it as an option
         ap.error("OUT '%s' is an option, not a directory: cl_study.py OUT MODE" % argv[0])
     a = ap.parse_args(argv)
+    if ev.missing_programs(ev.BIN):  # before the output directory is made
+        ap.error(ev.missing_programs(ev.BIN))
     os.makedirs(a.out, exist_ok=True)
     MODES[a.mode](os.path.abspath(a.out))
 

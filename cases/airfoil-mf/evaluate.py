@@ -100,6 +100,14 @@ def mlp_budget(baselines=BASELINES):
     return min(r["params"] for r in rs) / 100, min(r["train_cpu_s"] for r in rs) / 100
 
 
+def missing_programs(bin_dir):
+    """None when bin_dir holds snaps-fit and snaps-predict, else what to say (checked before anything is written:
+    without them the first fit ended in a FileNotFoundError traceback after the split files were written)."""
+    lack = [p for p in ("snaps-fit", "snaps-predict") if not os.access(os.path.join(bin_dir, p), os.X_OK)]
+    return ("%s: no %s: build SNAPS there (cmake --build build) or give the directory of another build with --bin"
+            % (bin_dir, " nor ".join(lack))) if lack else None
+
+
 def prefixed(opts, prefix):
     return [("-" + prefix + o[1:]) if o.startswith("-sna_") else o for o in opts]
 
@@ -930,6 +938,8 @@ def main():
     if a.np is not None and a.np < 1:
         ap.error("--np %d: the MPI ranks of each snaps-fit and snaps-predict run, at least 1" % a.np)
     a.size, a.np, a.bin = a.size or "quick", a.np or 1, a.bin or BIN
+    if chosen != "retable" and missing_programs(a.bin):
+        ap.error(missing_programs(a.bin))
     BIN = a.bin
     if a.retable:
         retable(os.path.abspath(a.out))

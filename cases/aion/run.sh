@@ -38,6 +38,8 @@ build=${BUILD_DIR:-$root/build}
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" >/dev/null
 cmake --build "$build" -j2 --target bench_aion >/dev/null
 mkdir -p -- "$out"
+# an earlier run's outputs: removed, so that a bench that fails leaves none of them to be taken for this run's
+case_clean "$out" "$out"/{aion.json,table.md,aion_paths.png,bench.log}
 echo "== bench_aion, $starts starts per box (load average at start: $(cut -d' ' -f1-3 /proc/loadavg))"
 "$build/bin/bench_aion" -starts "$starts" -results "$out/aion.json" "$@" | tee "$out/bench.log"
 /usr/bin/python3 "$here/table.py" "$out/aion.json" "$out/table.md" >/dev/null

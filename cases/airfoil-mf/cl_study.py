@@ -18,6 +18,7 @@ only (evaluate.validation_split: a seeded 20% of the training HF airfoils; the t
   cl_study.py OUT stations_starts   as budget, for STATION_STARTS, each error the median over five random starts
                              of the LF part (LF_SEEDS): OUT/cl_stations_starts.json
 """
+import argparse
 import json
 import os
 import sys
@@ -264,8 +265,20 @@ MODES = {"diagnose": diagnose, "budget": budget, "spread": spread,
          "stations": lambda out: budget(out, STATION_CANDIDATES, "cl_stations.json"),
          "stations_starts": lambda out: budget(out, STATION_STARTS, "cl_stations_starts.json", LF_SEEDS)}
 
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 usage="%(prog)s OUT {" + ",".join(MODES) + "}", allow_abbrev=False)
+    ap.add_argument("out", metavar="OUT", help="the study's directory")
+    ap.add_argument("mode", choices=list(MODES))
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):  # before argparse reads it as an option
+        ap.error("OUT '%s' is an option, not a directory: cl_study.py OUT MODE" % argv[0])
+    a = ap.parse_args(argv)
+    if ev.missing_programs(ev.BIN):  # before the output directory is made
+        ap.error(ev.missing_programs(ev.BIN))
+    os.makedirs(a.out, exist_ok=True)
+    MODES[a.mode](os.path.abspath(a.out))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[2] not in MODES:
-        sys.exit(__doc__)
-    os.makedirs(sys.argv[1], exist_ok=True)
-    MODES[sys.argv[2]](os.path.abspath(sys.argv[1]))
+    main()

@@ -285,6 +285,8 @@ def main():
     out, part, name, names = os.path.abspath(a.out), a.part, a.delta or "case", a.only or list(CANDIDATES)
     if a.bin:
         ev.BIN = a.bin
+    if ev.missing_programs(ev.BIN):  # before the output directory is made
+        ap.error(ev.missing_programs(ev.BIN))
     weights = checks.key(checks.load_json(a.weights), ["weights", "chosen"], a.weights) if a.weights else None
     os.makedirs(out, exist_ok=True)
     if part == "check":

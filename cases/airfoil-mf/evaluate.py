@@ -20,6 +20,9 @@ Cp at 101 stations, whole airfoils held out).
   evaluate.py OUT --scaling   only the full mode's SNA fit cost against the LF row count: OUT/sna_scaling.json and
                               OUT/cost_vs_n.png (with bench/results/airfoil_mf_cokriging_scaling.json), ~1 CPU minute
 
+One mode at most; --size, --seeds and --fixed_weight apply to the evaluation only, --np (MPI ranks of each snaps-fit and
+snaps-predict run, at least 1) to every mode that fits but --check, --bin to every mode but --retable: others are refused.
+
 Writes OUT/results.json (records in harness/plot.py's format, the targets, the machine), OUT/table.md and the plots
 (bench/airfoil-mf/plot.py: error_vs_hf.png, cp_curves.png, cost_vs_n.png).
 """
@@ -95,6 +98,14 @@ def mlp_budget(baselines=BASELINES):
     with open(baselines) as f:
         rs = [r for r in json.load(f)["results"] if r["method"] == "mlp_hf"]
     return min(r["params"] for r in rs) / 100, min(r["train_cpu_s"] for r in rs) / 100
+
+
+def missing_programs(bin_dir):
+    """None when bin_dir holds snaps-fit and snaps-predict, else what to say (checked before anything is written:
+    without them the first fit ended in a FileNotFoundError traceback after the split files were written)."""
+    lack = [p for p in ("snaps-fit", "snaps-predict") if not os.access(os.path.join(bin_dir, p), os.X_OK)]
+    return ("%s: no %s: build SNAPS there (cmake --build build) or give the directory of another build with --bin"
+            % (bin_dir, " nor ".join(lack))) if lack else None
 
 
 def prefixed(opts, prefix):
@@ -889,27 +900,46 @@ def retable(out):
 
 def main():
     global BIN
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 allow_abbrev=False)
     ap.add_argument("out")
-    ap.add_argument("--size", choices=("quick", "full"), default="quick")
-    ap.add_argument("--np", type=int, default=1)
-    ap.add_argument("--search", action="store_true", help="only the settings search on the validation airfoils")
-    ap.add_argument("--search_delta", action="store_true", help="only the correction's part of the search (LF as set)")
-    ap.add_argument("--search_lf_cost", action="store_true", help="only the LF part's size and sweeps against the "
-                    "whole model's validation error (LF_COST_GRID)")
-    ap.add_argument("--search_lf_small", action="store_true", help="only LF parts of at most 256 parameters with more "
-                    "sweeps (LF_SMALL_GRID) against the whole model's validation error: OUT/lf_small_search.json")
-    ap.add_argument("--search_budget", action="store_true", help="only the budgeted model's search (BUDGET_GRID) on the "
-                    "validation airfoils")
+    # One mode at most (none: the evaluation); the options that apply to a mode only are refused with the others below
+    # (they were silently ignored: --check --seeds ran the check alone, --retable --np 0 retabled)
+    mode = ap.add_mutually_exclusive_group()
+    ap.add_argument("--size", choices=("quick", "full"), help="the evaluation's size (default quick)")
+    ap.add_argument("--np", type=int, help="MPI ranks of every snaps-fit and snaps-predict run (default 1)")
+    mode.add_argument("--search", action="store_true", help="only the settings search on the validation airfoils")
+    mode.add_argument("--search_delta", action="store_true", help="only the correction's part of the search (LF as set)")
+    mode.add_argument("--search_lf_cost", action="store_true", help="only the LF part's size and sweeps against the "
+                      "whole model's validation error (LF_COST_GRID)")
+    mode.add_argument("--search_lf_small", action="store_true", help="only LF parts of at most 256 parameters with more "
+                      "sweeps (LF_SMALL_GRID) against the whole model's validation error: OUT/lf_small_search.json")
+    mode.add_argument("--search_budget", action="store_true", help="only the budgeted model's search (BUDGET_GRID) on "
+                      "the validation airfoils")
     ap.add_argument("--seeds", action="store_true", help="also 10%% and 30%% HF drawn by -mf_seed 0..4 (median, range)")
     ap.add_argument("--fixed_weight", action="store_true", help="the correction's lambda as in DELTA at every fraction "
                     "(no choice on validation airfoils)")
-    ap.add_argument("--check", action="store_true", help="the regression test's tiny pipeline (regression.airfoil_mf)")
-    ap.add_argument("--scaling", action="store_true", help="only the SNA's fit cost against the LF row count")
-    ap.add_argument("--bin", default=BIN, help="directory of snaps-fit and snaps-predict")
-    ap.add_argument("--retable", action="store_true", help="only the targets judged again and table.md written again "
-                    "from OUT/results.json's records (no fit)")
+    mode.add_argument("--check", action="store_true", help="the regression test's tiny pipeline (regression.airfoil_mf)")
+    mode.add_argument("--scaling", action="store_true", help="only the SNA's fit cost against the LF row count")
+    ap.add_argument("--bin", help="directory of snaps-fit and snaps-predict (default %s)" % BIN)
+    mode.add_argument("--retable", action="store_true", help="only the targets judged again and table.md written again "
+                      "from OUT/results.json's records (no fit)")
     a = ap.parse_args()
+    modes = ("search", "search_delta", "search_lf_cost", "search_lf_small", "search_budget", "check", "scaling", "retable")
+    chosen = next((m for m in modes if getattr(a, m)), None)
+    # where each option is used: the evaluation only (--size, --seeds, --fixed_weight), every mode that fits (--np:
+    # --check fits on 1 rank), every mode but --retable (--bin)
+    applies = {"size": (None,), "seeds": (None,), "fixed_weight": (None,),
+               "np": tuple(m for m in (None,) + modes if m not in ("check", "retable")),
+               "bin": tuple(m for m in (None,) + modes if m != "retable")}
+    for opt, where in applies.items():
+        if getattr(a, opt) not in (None, False) and chosen not in where:
+            ap.error("--%s does not apply to --%s" % (opt, chosen))
+    if a.np is not None and a.np < 1:
+        ap.error("--np %d: the MPI ranks of each snaps-fit and snaps-predict run, at least 1" % a.np)
+    a.size, a.np, a.bin = a.size or "quick", a.np or 1, a.bin or BIN
+    if chosen != "retable" and missing_programs(a.bin):
+        ap.error(missing_programs(a.bin))
     BIN = a.bin
     if a.retable:
         retable(os.path.abspath(a.out))

@@ -4,6 +4,8 @@ XFOIL's and OpenFOAM's surface outputs, their resampling onto the stations, and 
 Both fidelities see the same geometry (write_coordinates feeds XFOIL's LOAD and gmsh) and are resampled onto
 the same stations by the same function (resample), so their Cp rows differ only by the physics.
 """
+import re
+
 import numpy as np
 
 # NACA 4-digit thickness coefficients; the last is -0.1036 instead of -0.1015 so the trailing edge is closed
@@ -107,6 +109,24 @@ def lift(m, p, t, alpha_deg, cp_st):
     return cn * np.cos(a) - ca * np.sin(a)
 
 
+# What a tool output must cover to be resampled: both surfaces whole, ends within MAX_END of the trailing edge (s = -1
+# and +1) and no gap in s wider than MAX_GAP. The committed samples: ends at +-1 (XFOIL) and +-0.9991 (OpenFOAM's face
+# centres), largest gaps 0.017 (XFOIL, 160 panels) and 0.009 (OpenFOAM, 151 wall nodes per surface). A truncated output
+# (disk full, a run killed while writing) would otherwise be resampled with np.interp holding its last value over the
+# missing part, and the sweep would record the case converged with that Cp.
+MAX_END, MAX_GAP = 0.01, 0.05
+
+
+def check_coverage(s, path):
+    """Raises ValueError, naming path, unless the surface coordinates s cover both surfaces (MAX_END, MAX_GAP)."""
+    s = np.sort(np.asarray(s, dtype=float))
+    gap = float(np.diff(s).max()) if len(s) > 1 else 2.0
+    if s[0] > -1.0 + MAX_END or s[-1] < 1.0 - MAX_END or gap > MAX_GAP:
+        raise ValueError(f"{path}: its {len(s)} points cover s from {s[0]:.4f} to {s[-1]:.4f} with a gap of {gap:.4f}, "
+                         f"expected the whole surface (s within {MAX_END} of -1 and +1, no gap over {MAX_GAP}): a "
+                         "truncated or partial output; rerun the case")
+
+
 def parse_xfoil_cp(cp_path, coord_path, m, p, t):
     """XFOIL 6.99 CPWR dump ('#' comment, then 'x Cp' per panel node) and the SAVEd paneled coordinates
     (a name line, then 'x y' per node, the same nodes in the same order). Returns (s, Cp). The coordinates
@@ -125,13 +145,23 @@ def parse_xfoil_cp(cp_path, coord_path, m, p, t):
     # the leading edge (the smallest |s|) that maps to s = +1 is the lower surface's end, s = -1.
     le = int(np.argmin(np.abs(s)))
     s[le + 1 :][s[le + 1 :] == 1.0] = -1.0
+    check_coverage(s, cp_path)
     return s, a[:, 1]
 
 
 def parse_foam_raw(path, m, p, t, p_inf=0.0, q_inf=0.5):
     """OpenFOAM sampledSurfaces 'raw' output of kinematic p on the airfoil patch ('#' comments, then
-    'x y z p' per face centre). Returns (s, Cp) with Cp = (p - p_inf) / q_inf (q_inf = U^2 / 2, U = 1)."""
+    'x y z p' per face centre). Returns (s, Cp) with Cp = (p - p_inf) / q_inf (q_inf = U^2 / 2, U = 1). A file
+    holding fewer faces than its header's 'FACE_DATA N' announces, or not covering the surface, is refused."""
     a = np.loadtxt(path, comments="#", ndmin=2)
     if a.shape[1] != 4 or len(a) < 20 or not np.isfinite(a).all():
         raise ValueError(f"{path}: not an OpenFOAM raw surface sample (expected >= 20 finite rows of 'x y z p')")
-    return surface_coordinate(m, p, t, a[:, :2]), (a[:, 3] - p_inf) / q_inf
+    with open(path) as f:
+        head = "".join(line for line, _ in zip(f, range(5)) if line.startswith("#"))
+    n = re.search(r"\bFACE_DATA\s+(\d+)", head)
+    if n and int(n.group(1)) != len(a):
+        raise ValueError(f"{path}: {len(a)} faces, its header announces {n.group(1)} (FACE_DATA): a truncated "
+                         "sample; rerun the case")
+    s = surface_coordinate(m, p, t, a[:, :2])
+    check_coverage(s, path)
+    return s, (a[:, 3] - p_inf) / q_inf

@@ -158,8 +158,14 @@ def main(argv=None):
         stations = check_hf_from(a.hf_from, lf, settings)
         return build(a, settings, lf, lf_failed, None, None, stations)
     hf, hf_failed = load_cases(a.work, "hf")
-    lf_ids = {r["case"] for r in lf}
-    hf = [r for r in hf if r["case"] in lf_ids]
+    lf_by_id = {r["case"]: r for r in lf}
+    hf = [r for r in hf if r["case"] in lf_by_id]
+    names = ("m", "p", "t", "alpha_deg", "Re")
+    other = [r["case"] for r in hf if [r[k] for k in names] != [lf_by_id[r["case"]][k] for k in names]]
+    if other:  # the same id is the same design in both fidelities (the contract above): one sweep's records only
+        sys.exit(f"build_dataset: {a.work}: HF cases {other[:10]}{' ...' if len(other) > 10 else ''} ({len(other)}) have "
+                 "another design than the LF case of the same id: records of sweeps with different --lf; rerun those "
+                 "cases in a work directory of one sweep")
     for kind, recs in (("LF", lf), ("HF (with converged LF)", hf)):
         if not recs:  # a dataset needs both fidelities: sweep.py --only runs one
             sys.exit(f"build_dataset: {a.work}: no converged {kind} case: run the sweep for both fidelities first")

@@ -6,7 +6,8 @@ repanels them (PPAR: 160 panels on XFOIL's spline of those points) and SAVEs the
 map the Cp dump onto the stations. A point counts as converged only when
 XFOIL adds it to the polar (PACC), which it does for converged viscous solutions alone. A failure is retried
 once by alpha continuation from 0 deg (a converged boundary layer at each step seeds the next); a second
-failure marks the case missing. An attempt that runs past timeout_s is killed and counts as failed.
+failure marks the case missing. An attempt that runs past timeout_s is killed and counts as failed, and so does one
+whose Cp dump the parser refuses (partial: airfoil.check_coverage), the reason appended to its log.
 """
 import os
 import subprocess
@@ -75,6 +76,13 @@ def run(case, m, p, t, alpha_deg, re, lib):
                 continue
         cl = _polar_cl(f"{case}/polar.txt", alpha_deg)
         if cl is not None and os.path.exists(f"{case}/cp.txt"):
-            s, cp = airfoil.parse_xfoil_cp(f"{case}/cp.txt", f"{case}/panel.dat", m, p, t)
+            try:
+                s, cp = airfoil.parse_xfoil_cp(f"{case}/cp.txt", f"{case}/panel.dat", m, p, t)
+            except ValueError as e:  # a partial or unreadable dump is a failed attempt: the continuation still runs
+                with open(f"{case}/log.xfoil.{attempt}", "a") as log:
+                    log.write(f"\nlf_xfoil: attempt {attempt} failed: {e}\n")
+                if attempt == 2:
+                    raise  # the sweep records the case failed with this reason
+                continue
             return airfoil.resample(s, cp), cl, attempt
     return None, None, 2

@@ -39,6 +39,8 @@ if [ -n "$work" ]; then
 elif [ -n "$dataset" ]; then
   build=(--out "$dataset")
 fi
+# --out before --sanity (after it, the loop refuses it): sanity.py builds no dataset, --out would be ignored
+if [ "${sweep[*]:-}" = "--sanity" ] && [ -n "$dataset" ]; then echo "run.sh: --sanity takes no other argument (--out)" >&2; exit 2; fi
 case $only in "" | lf | hf) ;; *) echo "run.sh: --only '$only': lf or hf" >&2; exit 2 ;; esac
 # The tools of the fidelities run (--sanity: both), each with the Debian package and install-deps.sh flag giving it;
 # cc for any sweep (sweep.py builds the LF helper library before it looks at --only)

@@ -23,9 +23,11 @@ ALPHAS = [-4.0, 0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
 DESIGN = (0.0, 0.4, 0.12, 3e6)  # m, p (unused at m = 0), t, Re
 
 
-def main():
-    work = os.path.join(HERE, "work", "sanity")
-    lib = sweep.lf_xfoil.nofpe_library(os.path.join(HERE, "work", "build"))
+def main(work=os.path.join(HERE, "work", "sanity"), out_dir=HERE):
+    """Runs the cases missing in work, then writes out_dir/sanity.json and sanity.png from all of them; a case that
+    did not converge stops it with one line naming the cases and their errors, writing neither (the tests: work and
+    out_dir elsewhere)."""
+    lib = sweep.lf_xfoil.nofpe_library(os.path.join(os.path.dirname(work), "build"))
     m, p, t, re = DESIGN
     X = np.array([[m, p, t, a, re] for a in ALPHAS])
     for kind in ("lf", "hf"):
@@ -34,22 +36,26 @@ def main():
             if not os.path.exists(f"{work}/{kind}/case_{i:04d}.json"):
                 print(f"sanity: {sweep._case(kind, i, X[i], work, lib)}", flush=True)
     out = {"design": {"m": m, "t": t, "Re": re}, "alpha_deg": ALPHAS, "stations": airfoil.stations().tolist()}
-    for kind in ("lf", "hf"):
-        recs = [json.load(open(f"{work}/{kind}/case_{i:04d}.json")) for i in range(len(ALPHAS))]
-        out[kind] = {"converged": [r["converged"] for r in recs], "cl_tool": [r["cl_tool"] for r in recs],
-                     "cl_integrated": [airfoil.lift(m, p, t, r["alpha_deg"], np.array(r["cp"])) if r["cp"] else None
-                                       for r in recs],
-                     "cpu_s": [r["cpu_s"] for r in recs], "cp": [r["cp"] for r in recs]}
+    recs = {kind: [json.load(open(f"{work}/{kind}/case_{i:04d}.json")) for i in range(len(ALPHAS))] for kind in ("lf", "hf")}
+    failed = [f"{kind.upper()} alpha {ALPHAS[i]:g} ({r.get('error', 'not converged')})" for kind in recs
+              for i, r in enumerate(recs[kind]) if not r["converged"]]
+    if failed:  # their records lack Cp and the tool's CL: the table and the figure would have holes
+        sys.exit(f"sanity: {len(failed)} case(s) failed: {'; '.join(failed)}. sanity.json and sanity.png not written; "
+                 f"remove their case_NNNN.json in {work}/lf or /hf to run them again")
+    for kind, rs in recs.items():
+        out[kind] = {"converged": [r["converged"] for r in rs], "cl_tool": [r["cl_tool"] for r in rs],
+                     "cl_integrated": [airfoil.lift(m, p, t, r["alpha_deg"], np.array(r["cp"])) for r in rs],
+                     "cpu_s": [r["cpu_s"] for r in rs], "cp": [r["cp"] for r in rs]}
     a = np.array(ALPHAS)
     for kind in ("lf", "hf"):
         cl = np.array(out[kind]["cl_integrated"], dtype=float)
         lin = np.abs(a) <= 6
         out[kind]["cl_slope_per_deg_alpha_le_6"] = float(np.polyfit(a[lin], cl[lin], 1)[0])
-    atomic.write_json(os.path.join(HERE, "sanity.json"), out)
-    plot(out)
+    atomic.write_json(os.path.join(out_dir, "sanity.json"), out)
+    plot(out, out_dir)
 
 
-def plot(out):
+def plot(out, out_dir=HERE):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -71,7 +77,7 @@ def plot(out):
         ax[1 + j].set(xlabel="s (-x/c lower, +x/c upper)", ylabel="Cp", title=f"alpha {alpha:g} deg")
         ax[1 + j].legend(fontsize=8)
     fig.tight_layout()
-    atomic.save_figure(fig, os.path.join(HERE, "sanity.png"), dpi=80)
+    atomic.save_figure(fig, os.path.join(out_dir, "sanity.png"), dpi=80)
 
 
 if __name__ == "__main__":

@@ -172,6 +172,32 @@ def _check_work_settings(work, settings):
                      f"({'; '.join(differ)}): use another --work, or remove {work}/{kind}/ to run them again")
 
 
+def _check_work_designs(work, X, n_lf):
+    """Stops the sweep, with one line naming the cases, when a record in --work is not the design of its id in this
+    sweep's hypercube X (m, p, t, alpha_deg, Re to the bit): a work directory of another --lf (the strata depend on the
+    count) would otherwise keep its records as done and run HF on this hypercube's designs, so that one id named two
+    airfoils. Checked before anything runs."""
+    for kind in ("lf", "hf"):
+        d = f"{work}/{kind}"
+        other = []
+        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            if not (name.startswith("case_") and name.endswith(".json")):
+                continue
+            try:
+                with open(f"{d}/{name}") as f:
+                    r = json.load(f)
+                cid, design = int(r["case"]), [float(r[k]) for k in DESIGN["names"]]
+            except (OSError, ValueError, KeyError, TypeError) as e:
+                sys.exit(f"sweep: --work {work}: {d}/{name} cannot be read as a case record ({type(e).__name__}: {e}): "
+                         "remove it to run the case again")
+            if not (0 <= cid < len(X) and design == [float(v) for v in X[cid]]):
+                other.append(cid)
+        if other:
+            sys.exit(f"sweep: --work {work}: {kind.upper()} cases {other[:10]}{' ...' if len(other) > 10 else ''} "
+                     f"({len(other)}) are not this sweep's designs of those ids (--lf {n_lf}: another --lf changes every "
+                     f"design): use another --work, or the --lf of that work directory's sweep")
+
+
 def _differences(label, got, want):
     """How settings got differ from want: for two dicts one 'label key VALUE (now VALUE)' per key that differs
     ('(absent)' for a key one lacks), otherwise 'label VALUE (now VALUE)' if they differ; empty when they match."""
@@ -272,12 +298,28 @@ def _converged_lf(ids, work):
     return ok
 
 
+def _count(least):
+    """An argparse type: an integer of at least least (--hf -1 would otherwise be a slice end: every converged LF
+    design but the last, hundreds of OpenFOAM runs; --jobs 0 a traceback after the reused records are written).
+    --lf 0 is a sweep of no design (the case script tests run run.sh so)."""
+    def parse(text):
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
+        if v < least:
+            raise argparse.ArgumentTypeError(f"{v}: at least {least}")
+        return v
+    parse.__name__ = f"integer >= {least}"
+    return parse
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
                                  allow_abbrev=False)  # run.sh reads --work and --only spelt out
-    ap.add_argument("--lf", type=int, default=480, help="designs run with XFOIL (low fidelity)")
-    ap.add_argument("--hf", type=int, default=104, help="of those, the first with converged LF run with OpenFOAM")
-    ap.add_argument("--jobs", type=int, default=2, help="serial cases run at a time")
+    ap.add_argument("--lf", type=_count(0), default=480, help="designs run with XFOIL (low fidelity)")
+    ap.add_argument("--hf", type=_count(0), default=104, help="of those, the first with converged LF run with OpenFOAM")
+    ap.add_argument("--jobs", type=_count(1), default=2, help="serial cases run at a time")
     ap.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "work"))
     ap.add_argument("--only", choices=["lf", "hf"], help="run one fidelity only")
     default_reuse = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "airfoil_mf.h5")
@@ -297,6 +339,7 @@ def main(argv=None):
     settings = {"design": DESIGN, "n_lf": a.lf, "n_hf": a.hf, "xfoil": lf_xfoil.SETTINGS, "mesh": mesh.SETTINGS,
                 "openfoam": hf_openfoam.SETTINGS, "stations": len(airfoil.stations())}
     _check_work_settings(a.work, settings)
+    _check_work_designs(a.work, X, a.lf)
     os.makedirs(a.work, exist_ok=True)
     lib = lf_xfoil.nofpe_library(os.path.join(a.work, "build"))
     if not a.reverse:  # the forward sweep's settings are the record

@@ -11,6 +11,9 @@
   test_airfoil.py hf_from FILE DIR     build_dataset.py --hf_from: new LF rows, the HF half copied unchanged
   test_airfoil.py sweep FILE DIR       sweep.py with stand-ins counting the tool runs: extending a dataset (--reuse)
                                        and restarting an interrupted sweep run only the cases not finished
+  test_airfoil.py sweep_args DIR       sweep.py refuses counts under 0 (--lf, --hf) or 1 (--jobs) before writing
+  test_airfoil.py work_designs DIR     sweep.py and build_dataset.py refuse records of another hypercube (another --lf)
+  test_airfoil.py sanity DIR           sanity.py (tools replaced): a failed case named, nothing written; then written
 """
 import contextlib
 import io
@@ -78,6 +81,42 @@ def check_xfoil_te(s, cp, label):
     check(st[0] != st[1], f"{label}: Cp at the two stations nearest s = -1 equal ({st[0]}): a value held constant")
 
 
+def check_partial_outputs():
+    """A tool output that holds part of the surface (a truncated file: disk full, a run killed while writing) is
+    refused by the parser, not resampled: np.interp would hold the last value over the missing part, and the sweep
+    would record the case converged with it (half the OpenFOAM sample gave CL 0.11 for 0.53)."""
+    import tempfile
+
+    d = SAMPLE
+    raw = f"{SAMPLES}/openfoam_naca0012_a5_re3e6_p_airfoil.raw"
+    lines = open(raw).read().splitlines(keepends=True)
+    head = [l for l in lines if l.startswith("#")]
+    rows = [l for l in lines if not l.startswith("#")]
+    xfoil_cp = open(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp").read().splitlines(keepends=True)
+    panel = open(f"{SAMPLES}/xfoil_naca0012_panel.dat").read().splitlines(keepends=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = {  # label: (parser, files' contents)
+            "OpenFOAM sample cut at half its faces": ("foam", head + rows[:150]),
+            "OpenFOAM sample less its last 10 faces": ("foam", head + rows[:-10]),
+            "OpenFOAM sample cut at half, no header": ("foam", rows[:150]),
+            "OpenFOAM sample less a middle third, no header": ("foam", rows[:100] + rows[200:]),
+            "XFOIL sample cut at 100 nodes, both files": ("xfoil", xfoil_cp[:101], panel[:101]),
+        }
+        for label, (kind, *texts) in cases.items():
+            paths = []
+            for k, text in enumerate(texts):
+                paths.append(os.path.join(tmp, f"out{k}"))
+                open(paths[-1], "w").write("".join(text))
+            try:
+                if kind == "foam":
+                    airfoil.parse_foam_raw(paths[0], d["m"], d["p"], d["t"])
+                else:
+                    airfoil.parse_xfoil_cp(paths[0], paths[1], d["m"], d["p"], d["t"])
+                check(False, f"{label}: parsed, expected refused (a partial surface)")
+            except ValueError as e:
+                check(paths[0] in str(e), f"{label}: refused, but the message does not name the file: {e}")
+
+
 def test_parsers():
     s, cp = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", f"{SAMPLES}/xfoil_naca0012_panel.dat",
                                    SAMPLE["m"], SAMPLE["p"], SAMPLE["t"])
@@ -91,6 +130,7 @@ def test_parsers():
     s, cp = airfoil.parse_foam_raw(f"{SAMPLES}/openfoam_naca0012_a5_re3e6_p_airfoil.raw", SAMPLE["m"],
                                    SAMPLE["p"], SAMPLE["t"])
     check_cp_row(airfoil.resample(s, cp), "OpenFOAM sample", SAMPLE["cl_foam"], 0.003)
+    check_partial_outputs()
     # the geometry both tools see: closed trailing edge, leading edge at the origin
     xy = airfoil.coordinates(0.04, 0.4, 0.12)
     check(np.allclose(xy[0], [1.0, 0.0], atol=1e-12) and np.allclose(xy[-1], [1.0, 0.0], atol=1e-12),
@@ -272,6 +312,31 @@ def test_drivers(work):
               f"attempt {attempts}, CL {cl}; expected the continuation attempt to run and give the sample's CL")
     except subprocess.TimeoutExpired:
         check(False, f"an XFOIL timeout ended lf_xfoil.run before the continuation attempt (attempts {calls})")
+    finally:
+        lf_xfoil.subprocess.run = saved
+
+    # a partial Cp dump (and paneled nodes) on the first attempt, with the point in the polar: a failed attempt too
+    calls.clear()
+
+    def xfoil_partial(cmd, input, cwd, **kw):
+        calls.append("ASEQ" in input)
+        keep = 101 if len(calls) == 1 else None
+        for src, dst in ((f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", "cp.txt"), (f"{SAMPLES}/xfoil_naca0012_panel.dat",
+                                                                            "panel.dat")):
+            open(f"{cwd}/{dst}", "w").write("".join(open(src).read().splitlines(keepends=True)[:keep]))
+        open(f"{cwd}/polar.txt", "w").write(f"  {SAMPLE['alpha_deg']:.3f}   {SAMPLE['cl_xfoil']}  0 0 0 0 0\n")
+
+    lf_xfoil.subprocess.run = xfoil_partial
+    try:
+        cp, cl, attempts = lf_xfoil.run(os.path.join(work, "lf_partial"), SAMPLE["m"], SAMPLE["p"], SAMPLE["t"],
+                                        SAMPLE["alpha_deg"], 3e6, "/nonexistent/libnofpe.so")
+        check(calls == [False, True] and attempts == 2 and cp is not None,
+              f"a partial XFOIL dump on the first attempt: attempts made {calls}, returned attempt {attempts}; "
+              "expected the continuation attempt to run and give the sample's Cp")
+        log = open(os.path.join(work, "lf_partial", "log.xfoil.1")).read()
+        check("cover s" in log, "a partial XFOIL dump: the first attempt's log does not say why it failed")
+    except ValueError as e:
+        check(False, f"a partial XFOIL dump ended lf_xfoil.run before the continuation attempt ({calls}): {e}")
     finally:
         lf_xfoil.subprocess.run = saved
 
@@ -762,6 +827,132 @@ def test_sweep(path, out):
         sweep.lf_xfoil.run, sweep.hf_openfoam.run, sweep._foam_cl, sweep.lf_xfoil.nofpe_library = saved
 
 
+def test_sweep_args(work):
+    """sweep.py refuses counts that mean nothing (usage error, exit 2) before it writes anything: --hf -1 was taken as
+    a slice end ([: -1]: all converged LF designs but one, 475 OpenFOAM runs of ~80 s), --jobs 0 stopped with a
+    traceback after the reused records were written, --lf -3 with numpy's."""
+    import sweep
+
+    shutil.rmtree(work, ignore_errors=True)
+    saved = sweep._run
+    sweep._run = lambda kind, ids, *a, **k: check(False, f"sweep.py ran {len(ids)} {kind.upper()} cases")
+    try:
+        for bad in (["--hf", "-1"], ["--lf", "-3"], ["--jobs", "0"], ["--hf", "x"]):  # --lf 0: no design (the tests')
+            err = io.StringIO()
+            try:
+                with contextlib.redirect_stderr(err):
+                    sweep.main(["--work", work, "--reuse", "none"] + bad)
+                check(False, f"sweep.py {' '.join(bad)}: accepted")
+            except SystemExit as e:
+                check(e.code == 2 and bad[0] in err.getvalue(), f"sweep.py {' '.join(bad)}: exit {e.code}, "
+                      f"expected a usage error (2) naming {bad[0]}: {err.getvalue().strip()}")
+            check(not os.path.exists(work), f"sweep.py {' '.join(bad)}: wrote {work}")
+    finally:
+        sweep._run = saved
+
+
+def test_work_designs(work):
+    """A work directory's records are designs of this sweep's hypercube: sweep.py --lf 8 on a work directory of --lf 6
+    kept the 6-design records as done and ran HF on the 8-design hypercube, so LF and HF case 2 were different
+    airfoils; build_dataset.py then wrote them under one id. Both refuse now, naming the cases, writing nothing."""
+    import build_dataset
+    import sweep
+
+    shutil.rmtree(work, ignore_errors=True)
+    ran = []
+
+    def case(kind, cid, x, w, lib):  # the sweep's _case with the tool replaced: a converged record of design x
+        m, p, t, alpha, re = (float(v) for v in x)
+        rec = {"case": cid, "m": m, "p": p, "t": t, "alpha_deg": alpha, "Re": re, "converged": True, "cl_tool": 0.1,
+               "wall_s": 1.0, "cpu_s": 1.0, "cp": [0.5] * len(airfoil.stations())}
+        open(f"{w}/{kind}/case_{cid:04d}.json", "w").write(json.dumps(rec))
+        ran.append((kind, cid))
+        return f"{kind} {cid}"
+
+    saved = sweep._case, sweep.lf_xfoil.nofpe_library
+    sweep._case, sweep.lf_xfoil.nofpe_library = case, lambda d: "/nonexistent/libnofpe.so"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            sweep.main(["--work", work, "--lf", "6", "--hf", "2", "--jobs", "1", "--reuse", "none"])
+        check(len(ran) == 8, f"sweep --lf 6 --hf 2 ran {ran}, expected 6 LF and 2 HF cases")
+        before = sorted(os.listdir(f"{work}/lf")), sorted(os.listdir(f"{work}/hf"))
+        err, ran[:] = io.StringIO(), []
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+                sweep.main(["--work", work, "--lf", "8", "--hf", "4", "--jobs", "1", "--reuse", "none"])
+            check(False, f"sweep --lf 8 on a work directory of --lf 6: accepted, ran {ran}")
+        except SystemExit as e:
+            check("--lf" in str(e.code) and "case" in str(e.code), f"sweep --lf 8 on a --lf 6 work directory: {e.code}")
+        check(not ran and before == (sorted(os.listdir(f"{work}/lf")), sorted(os.listdir(f"{work}/hf"))),
+              f"sweep --lf 8 on a --lf 6 work directory ran {ran} or changed the records")
+        # build_dataset: an HF record whose design is not its LF case's (as such a sweep left them)
+        path = f"{work}/hf/case_0001.json"
+        rec = json.load(open(path))
+        rec["m"] = rec["m"] * 0.5
+        open(path, "w").write(json.dumps(rec))
+        out = f"{work}/refused.h5"
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                build_dataset.main(["--work", work, "--out", out])
+            check(False, "build_dataset: an HF case with another design than its LF case: built")
+        except SystemExit as e:
+            check("1" in str(e.code) and "design" in str(e.code), f"build_dataset, HF case 1 of another design: {e.code}")
+        check(not os.path.exists(out), f"build_dataset refused, but wrote {out}")
+    finally:
+        sweep._case, sweep.lf_xfoil.nofpe_library = saved
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_sanity(work):
+    """sanity.py with the tools replaced (sweep._case writes the records): a failed case stops it with one line naming
+    the case and its error, writing neither sanity.json nor sanity.png (a failed record has no cl_tool: KeyError, and
+    the failed record made every rerun fail alike); with every case converged both are written."""
+    try:
+        import matplotlib  # noqa: F401  (sanity.png)
+    except ImportError:
+        print("matplotlib missing: skipped")
+        sys.exit(77)
+    import sanity
+
+    shutil.rmtree(work, ignore_errors=True)
+    s, cp = airfoil.parse_xfoil_cp(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", f"{SAMPLES}/xfoil_naca0012_panel.dat",
+                                   SAMPLE["m"], SAMPLE["p"], SAMPLE["t"])
+    cp = [float(v) for v in airfoil.resample(s, cp)]
+    fail = {("hf", 2)}
+
+    def case(kind, cid, x, w, lib):  # as sweep._case writes records, a failed one as its except branch does
+        m, p, t, alpha, re = (float(v) for v in x)
+        rec = {"case": cid, "m": m, "p": p, "t": t, "alpha_deg": alpha, "Re": re, "wall_s": 1.0, "cpu_s": 1.0}
+        if (kind, cid) in fail:
+            rec.update(converged=False, error="CalledProcessError: simpleFoam failed", cp=None)
+        else:
+            rec.update(converged=True, cl_tool=0.5, cp=cp)
+        open(f"{w}/{kind}/case_{cid:04d}.json", "w").write(json.dumps(rec))
+        return f"{kind} {cid}"
+
+    saved = sanity.sweep._case, sanity.sweep.lf_xfoil.nofpe_library
+    sanity.sweep._case, sanity.sweep.lf_xfoil.nofpe_library = case, lambda d: "/nonexistent/libnofpe.so"
+    out = os.path.join(work, "out")
+    os.makedirs(out)
+    try:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                sanity.main(os.path.join(work, "sanity"), out)
+            check(False, "sanity.py with a failed HF case: finished")
+        except SystemExit as e:
+            check("HF alpha 2 (CalledProcessError" in str(e.code), f"sanity.py with a failed HF case: {e.code}")
+        check(not os.listdir(out), f"sanity.py with a failed HF case wrote {os.listdir(out)}")
+        os.remove(os.path.join(work, "sanity", "hf", "case_0002.json"))  # the README's retry
+        fail.clear()
+        with contextlib.redirect_stdout(io.StringIO()):
+            sanity.main(os.path.join(work, "sanity"), out)
+        check(sorted(os.listdir(out)) == ["sanity.json", "sanity.png"], f"sanity.py retried: wrote {os.listdir(out)}")
+    except Exception as e:
+        check(False, f"sanity.py: {type(e).__name__}: {e}")
+    finally:
+        sanity.sweep._case, sanity.sweep.lf_xfoil.nofpe_library = saved
+
+
 def main():
     what = sys.argv[1]
     if what == "parsers":
@@ -782,9 +973,15 @@ def main():
         test_hf_from(sys.argv[2], sys.argv[3])
     elif what == "sweep":
         test_sweep(sys.argv[2], sys.argv[3])
+    elif what == "sweep_args":
+        test_sweep_args(sys.argv[2])
+    elif what == "work_designs":
+        test_work_designs(sys.argv[2])
+    elif what == "sanity":
+        test_sanity(sys.argv[2])
     else:
         sys.exit(f"unknown test '{what}': parsers, dataset FILE, xfoil DIR, mesh DIR, drivers DIR, split FILE DIR, "
-                 "build FILE DIR, hf_from FILE DIR or sweep FILE DIR")
+                 "build FILE DIR, hf_from FILE DIR, sweep FILE DIR, sweep_args DIR, work_designs DIR or sanity DIR")
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
     print(f"{what}: all checks passed")

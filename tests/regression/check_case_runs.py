@@ -6,7 +6,8 @@ are stand-ins, no SNAPS program runs).
                                                 regression.case_spaces the second, each under 2 s alone)
 
 - A run removes first the files of an earlier run in its output directory that it would not rewrite (cases/ks: the
-  full mode's lyapunov100.*; cases/kolmogorov: lyapunov.*, ranks*_*.json; cases/poisson: runs/; cases/poisson-mf: an
+  full mode's lyapunov100.*; cases/kolmogorov: lyapunov.*, ranks*_*.json; cases/poisson: runs/; cases/aion: aion.json,
+  table.md, aion_paths.png (bench_aion failing at once); cases/poisson-mf: an
   earlier run's fits and results; cases/parametric-poisson: an earlier run's families; cases/airfoil-mf: evaluate.py's
   file names only, not a user's seed1_notes.txt or scaling_study.ods): here mpirun fails at once, so
   what is left is what the run removed before its first program; a case's committed reference/ directory is refused
@@ -87,6 +88,23 @@ def stale_files(d):
     if rc == 0 or left or gone:
         failures.append("airfoil-mf run.sh OUT quick (evaluate.py failing at once): exit %s; an earlier run's %s left in OUT; "
                         "files not the case's removed: %s; %r" % (rc, left, gone, se[-200:]))
+
+    # aion: bench_aion (BUILD_DIR's, a stand-in failing at once; cmake a stand-in that succeeds) writes aion.json, then
+    # table.md and the figure are made from it: a failed bench left an earlier run's three beside this run's bench.log
+    out, build = os.path.join(d, "stale_aion"), os.path.join(d, "aion-build")
+    stale = ["aion.json", "table.md", "aion_paths.png", "bench.log"]
+    script_runner.executable(os.path.join(build, "bin", "bench_aion"), script_runner.FAIL_AT_ONCE)
+    open(os.path.join(build, "CMakeCache.txt"), "w").close()
+    stub = script_runner.stand_ins(os.path.join(d, "stub_aion"), ("cmake",), "#!/bin/sh\nexit 0\n")
+    for name in stale + ["mine.txt"]:
+        os.makedirs(out, exist_ok=True)
+        open(os.path.join(out, name), "w").close()
+    rc, so, se = script_runner.call(["bash", os.path.join(ROOT, "cases", "aion", "run.sh"), out], cwd=d,
+                                    env={"BUILD_DIR": build}, stub=stub)
+    left = [n for n in stale[:3] if os.path.exists(os.path.join(out, n))]
+    if rc == 0 or left or not os.path.exists(os.path.join(out, "mine.txt")):
+        failures.append("aion run.sh OUT (bench_aion failing at once): exit %s; an earlier run's %s left in OUT%s; %r" % (
+            rc, left, "" if os.path.exists(os.path.join(out, "mine.txt")) else ", a file not the case's removed", se[-200:]))
 
     fake = os.path.join(d, "fakecase")  # a case of its own, with a committed reference/ directory
     os.makedirs(os.path.join(fake, "reference"), exist_ok=True)

@@ -7,7 +7,7 @@ Every cases/*/run.sh: -h and --help print its usage and exit 0, an option where 
 refused (exit 2) and creates nothing. scripts/run-cases.sh: -h; unknown case names are refused before the build,
 naming each. cases/aion/run.sh: a stray positional and --size without its value are refused before the build.
 cases/kolmogorov-surrogate/run.sh: a bad AUGMENT_SHIFTS is refused (exit 2) before any run; cost.sh has a usage.
-cases/airfoil/run.sh (with stand-ins for xfoil and OpenFOAM, and no design): the dataset is built from the --work
+cases/airfoil/run.sh (with stand-ins for xfoil and OpenFOAM, and no design): --sanity with --out is refused; the dataset is built from the --work
 given, into that directory (never the committed data/airfoil_mf.h5), refused with one line when a fidelity has no
 case, and not built under --only; --only lf needs xfoil alone (not OpenFOAM), and a missing tool is named with its
 Debian package. mpirun and mpiexec are stand-ins that fail at once, so that a script which
@@ -119,6 +119,9 @@ def main():
            err_has=("build_dataset: %s: no converged LF case" % work,))
     expect("airfoil run.sh --work W --only lf", run(["bash", airfoil, "--work", work, "--lf", "0", "--only", "lf"], d), 0, out_has=("no dataset built",))
     expect("airfoil run.sh --work", run(["bash", airfoil, "--work"], d), 2, err_has=("--work needs a value",))
+    # --sanity writes sanity.json/png and builds no dataset: --out before it was silently ignored (after it, refused)
+    for args in (["--out", os.path.join(d, "sanity.h5"), "--sanity"], ["--sanity", "--out", os.path.join(d, "sanity.h5")]):
+        expect("airfoil run.sh %s" % " ".join(args), run(["bash", airfoil] + args, d), 2, err_has=("--sanity takes no other argument",))
     # the tools checked are those of the fidelities asked for, each missing one named with its package: the LF sweep
     # runs with xfoil alone (no OpenFOAM: its environment script pointed nowhere); the HF sweep names what it lacks
     lf_only = script_runner.stand_ins(os.path.join(d, "stub_lf"), ("xfoil",))

@@ -151,6 +151,10 @@ PETSC_INTERN PetscErrorCode SNAKhronosTensorStart(SNA, Vec, Vec);
 PETSC_INTERN PetscErrorCode SNAKhronosMeasuredDefault(SNA, PetscBool *);
 /* The same for the given enrichment and refinement (-help, before SNAKhronosSetRefinement() takes the options). */
 PETSC_INTERN PetscBool SNAKhronosMeasuredDefaultFor(SNA, PetscBool, PetscInt);
+/* The same for the -sna_khronos_refine and -sna_khronos_enrich given in the options database, which the class reads
+   before the type's options (SNAFitDefaultValidationOptions_C: the defaults -help shows for -sna_fit_validation and
+   -sna_fit_validation_refit); the model's own where not given. */
+PETSC_INTERN PetscErrorCode SNAKhronosMeasuredDefaultOptions(SNA, PetscBool *);
 /* The default fit: ALS while sweeps gain much, then Levenberg-Marquardt on all parameters. */
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_Auto(SNA, Vec, Vec);
 /* Cross-entropy fit of a categorical head (the q outputs are logits): exact block Newton per block. */

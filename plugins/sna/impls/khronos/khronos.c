@@ -209,6 +209,7 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitCheck_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitStart_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitDefaultValidation_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitDefaultValidationOptions_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetNodes_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetNodes_C", NULL));
   PetscFunctionReturn(0);
@@ -1480,6 +1481,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitCheck_C", SNAFitCheck_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitStart_C", SNAKhronosTensorStart));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitDefaultValidation_C", SNAKhronosMeasuredDefault));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitDefaultValidationOptions_C", SNAKhronosMeasuredDefaultOptions));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetNodes_C", SNAKhronosSetNodes_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetNodes_C", SNAKhronosGetNodes_Khronos));
   PetscFunctionReturn(0);

@@ -339,8 +339,9 @@ static PetscErrorCode DefaultValidationShown(SNA sna, PetscBool *applies)
   PetscFunctionBegin;
   *applies = PETSC_FALSE;
   PetscCall(PetscObjectQueryFunction((PetscObject)sna, "SNAFitDefaultValidationOptions_C", &f));
-  if (f) PetscCall((*f)(sna, applies));
-  else {
+  if (f) {
+    PetscCall((*f)(sna, applies));
+  } else {
     PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, applies));
   }
   PetscFunctionReturn(0);

@@ -25,6 +25,8 @@ typedef struct {
   PetscInt  refine;                   /* knot-insertion levels per fit */
   PetscBool enrich;                   /* greedy rank enrichment from rank 1 */
   PetscInt  seed;                     /* initialisation seed: the same model for any number of ranks */
+  PetscBool seed_given;               /* -sna_khronos_seed given: a fit it does not seed warns (SNAFitSeedUnused_C) */
+  PetscBool seed_drew;                /* the set-up's random start was drawn after it was given */
   PetscReal init_spread;              /* > 0: factors start at 1 + init_spread U(-1, 1) (products of many inputs stay O(1));
                                          0: coefficients start uniform in [-1, 1] */
   PetscBool          init_spread_set; /* chosen by the user (else a fit may use its own default: irls 0.1) */

@@ -15,6 +15,7 @@
 
 #include <petscblaslapack.h>
 #include <cjson/cJSON.h>
+#include <hdf5.h>
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -887,17 +888,80 @@ PetscErrorCode SNAPSRaiseLocalError(MPI_Comm comm, PetscErrorCode ierr)
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm));
   if (first == size) PetscFunctionReturn(0);
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_SUM, comm));
-  if (rank == first) {
-    char *specific = NULL;
-
-    (void)PetscErrorMessage(ierr, NULL, &specific);
-    if (specific) (void)PetscStrncpy(why, specific, sizeof(why));
-  }
+  if (rank == first) (void)SNAPSErrorMessage(ierr, why, sizeof(why)); /* not PetscCall: the other ranks wait in the Bcast */
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, first, comm));
   PetscCallMPI(MPI_Bcast(why, (PetscMPIInt)sizeof(why), MPI_CHAR, first, comm));
   /* some ranks only (a file on a disk that the others do not share): which, for the user to look there */
   if (failed < size) SETERRQ(comm, ierr, "%s\n(on rank %d: %d of the %d ranks failed, the others did not)", why[0] ? why : "failed (no message)", first, failed, size);
   SETERRQ(comm, ierr, "%s", why[0] ? why : "failed (no message)");
+}
+
+/*@C
+  SNAPSErrorMessage - Copies the message of the error just raised with code ierr (PETSc's "specific" message, the one
+  an error handler such as PetscReturnErrorHandler held back), for an error raised again with more said around it.
+  Not collective.
+
+  Input Parameters:
++ ierr - the error code
+- len  - the size of why
+
+  Output Parameter:
+. why - the message, cut to len - 1 characters; "" if there is none
+
+  Level: developer
+
+.seealso: SNAPSRaiseLocalError()
+@*/
+PetscErrorCode SNAPSErrorMessage(PetscErrorCode ierr, char why[], size_t len)
+{
+  char *specific = NULL;
+
+  PetscFunctionBegin;
+  if (!len) PetscFunctionReturn(0);
+  why[0] = 0;
+  (void)PetscErrorMessage(ierr, NULL, &specific); /* not PetscCall: it fails only for codes it does not know */
+  if (specific) PetscCall(PetscStrncpy(why, specific, len));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSLoadLocal - Reads a file that every rank of comm needs whole (a model, a rollout surrogate, a trajectory): each
+  rank runs load(ctx) alone, with HDF5's printing of its error stack turned off and PETSc's error printing held back
+  (PetscPushErrorHandler() with PetscReturnErrorHandler), so that a bad file gets one message, not one trace per
+  rank; then every rank runs after(ctx, here, anywhere), where here says whether load failed on this rank and
+  anywhere whether it failed on some rank (to free what a partial load left, or to end a log event, before the
+  error); then the first failing rank's error is raised once on comm, with its code and message
+  (SNAPSRaiseLocalError()). Collective.
+
+  Input Parameters:
++ comm  - the ranks that read
+. load  - the read on this rank; it returns its error (its own clean-up done where it needs one)
+. after - run on every rank after the reads, failed or not (NULL: nothing)
+- ctx   - the context of load and after
+
+  Level: developer
+
+.seealso: SNAPSRaiseLocalError(), SNAPSErrorMessage()
+@*/
+PetscErrorCode SNAPSLoadLocal(MPI_Comm comm, PetscErrorCode (*load)(void *), PetscErrorCode (*after)(void *, PetscBool, PetscBool), void *ctx)
+{
+  PetscErrorCode ierr;
+  H5E_auto2_t    func;
+  void          *data;
+  PetscMPIInt    failed;
+
+  PetscFunctionBegin;
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* one message for all ranks, below */
+  ierr = (*load)(ctx);                                             /* not PetscCall: every rank must agree */
+  PetscCall(PetscPopErrorHandler());
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  failed = ierr ? 1 : 0;
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, comm));
+  if (after) PetscCall((*after)(ctx, ierr ? PETSC_TRUE : PETSC_FALSE, failed ? PETSC_TRUE : PETSC_FALSE));
+  PetscCall(SNAPSRaiseLocalError(comm, ierr));
+  PetscFunctionReturn(0);
 }
 
 /*@C

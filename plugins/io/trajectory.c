@@ -1103,23 +1103,35 @@ static PetscErrorCode TrajectoryLoad_Local(const char file[], const PetscReal *a
 
 /* SNAPSTrajectoryLoad, or SNAPSTrajectoryLoadTime where at is not NULL. Every rank reads the file; a failure is
    raised once, with the first failing rank's message (SNAPSRaiseLocalError()). */
+typedef struct {
+  const char          *file;
+  const PetscReal     *at;
+  SNAPSTrajectoryData *td;
+} TrajectoryLoadCtx;
+
+static PetscErrorCode TrajectoryLoad_Rank(void *ctx)
+{
+  TrajectoryLoadCtx *l = (TrajectoryLoadCtx *)ctx;
+
+  PetscFunctionBegin;
+  PetscCall(TrajectoryLoad_Local(l->file, l->at, l->td));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TrajectoryLoad_After(void *ctx, PetscBool here, PetscBool anywhere)
+{
+  PetscFunctionBegin;
+  if (anywhere && !here) PetscCall(SNAPSTrajectoryDataFree(((TrajectoryLoadCtx *)ctx)->td)); /* read here, but not everywhere */
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode TrajectoryLoad(MPI_Comm comm, const char file[], const PetscReal *at, SNAPSTrajectoryData *td)
 {
-  PetscErrorCode ierr, worst;
-  H5E_auto2_t    func;
-  void          *data;
+  TrajectoryLoadCtx ctx = {file, at, td};
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(td, sizeof(*td)));
-  H5Eget_auto2(H5E_DEFAULT, &func, &data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  ierr = TrajectoryLoad_Local(file, at, td); /* not PetscCall: all ranks must agree */
-  PetscCall(PetscPopErrorHandler());
-  H5Eset_auto2(H5E_DEFAULT, func, data);
-  PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, comm));
-  if (worst && !ierr) PetscCall(SNAPSTrajectoryDataFree(td)); /* read here, but not everywhere */
-  PetscCall(SNAPSRaiseLocalError(comm, ierr));
+  PetscCall(SNAPSLoadLocal(comm, TrajectoryLoad_Rank, TrajectoryLoad_After, &ctx)); /* all ranks agree */
   PetscFunctionReturn(0);
 }
 

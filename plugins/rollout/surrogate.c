@@ -732,10 +732,9 @@ static PetscErrorCode SurrogateReadModels(SNAPSSurrogate s, hid_t h5, const char
       ierr = SNAHDF5LoadGroupLocal(*sna, file, h5, group);
       PetscCall(PetscLogEventEnd(SNA_Load, *sna, 0, 0, 0)); /* before the error: -log_view of a failed run stays balanced */
       if (ierr) {
-        char *specific = NULL, why[PETSC_MAX_PATH_LEN + 256] = "";
+        char why[PETSC_MAX_PATH_LEN + 256];
 
-        (void)PetscErrorMessage(ierr, NULL, &specific);
-        if (specific) (void)PetscStrncpy(why, specific, sizeof(why));
+        PetscCall(SNAPSErrorMessage(ierr, why, sizeof(why)));
         SETERRQ(PETSC_COMM_SELF, ierr, "%s\nThe model %s of '%s' cannot be read: corrupt surrogate", why, group, file);
       }
       PetscCall(SNAGetSizes(*sna, &d, &q));
@@ -782,27 +781,39 @@ static PetscErrorCode SurrogateLoad_Local(SNAPSSurrogate s, const char file[])
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode SNAPSSurrogateLoad(MPI_Comm comm, const char file[], SNAPSSurrogate *out)
-{
+/* SNAPSSurrogateLoad()'s read on each rank, and the surrogate freed where some rank failed (SNAPSLoadLocal()). */
+typedef struct {
   SNAPSSurrogate s;
-  PetscErrorCode ierr, worst;
-  H5E_auto2_t    func;
-  void          *data;
+  const char    *file;
+} SurrogateLoadCtx;
+
+static PetscErrorCode SurrogateLoad_Rank(void *ctx)
+{
+  SurrogateLoadCtx *l = (SurrogateLoadCtx *)ctx;
 
   PetscFunctionBegin;
-  PetscCall(PetscNew(&s));
-  s->comm = comm;
-  s->simd = PETSC_TRUE;
-  H5Eget_auto2(H5E_DEFAULT, &func, &data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* one message for all ranks, below */
-  ierr = SurrogateLoad_Local(s, file);                             /* not PetscCall: every rank must agree, once for the whole load */
-  PetscCall(PetscPopErrorHandler());
-  H5Eset_auto2(H5E_DEFAULT, func, data);
-  PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, comm));
-  if (worst) PetscCall(SNAPSSurrogateDestroy(&s));
-  PetscCall(SNAPSRaiseLocalError(comm, ierr));
-  *out = s;
+  PetscCall(SurrogateLoad_Local(l->s, l->file));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SurrogateLoad_After(void *ctx, PetscBool here, PetscBool anywhere)
+{
+  PetscFunctionBegin;
+  (void)here;
+  if (anywhere) PetscCall(SNAPSSurrogateDestroy(&((SurrogateLoadCtx *)ctx)->s));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAPSSurrogateLoad(MPI_Comm comm, const char file[], SNAPSSurrogate *out)
+{
+  SurrogateLoadCtx ctx = {NULL, file};
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&ctx.s));
+  ctx.s->comm = comm;
+  ctx.s->simd = PETSC_TRUE;
+  PetscCall(SNAPSLoadLocal(comm, SurrogateLoad_Rank, SurrogateLoad_After, &ctx)); /* once for the whole load */
+  *out = ctx.s;
   PetscFunctionReturn(0);
 }
 

@@ -75,3 +75,10 @@ PETSC_EXTERN PetscErrorCode SNAPSCommitTemporary(MPI_Comm, const char[], const c
    (PetscReturnErrorHandler), ierr its outcome here: raises on comm, once, the first failing rank's error and message.
    Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSRaiseLocalError(MPI_Comm, PetscErrorCode);
+/* The message of the error ierr just raised (PETSc's "specific" message), copied into why ("" if none). Not
+   collective. */
+PETSC_EXTERN PetscErrorCode SNAPSErrorMessage(PetscErrorCode, char[], size_t);
+/* Runs load(ctx) on every rank alone, HDF5's and PETSc's error printing held back, then after(ctx, failed here,
+   failed on some rank) (clean-up; may be NULL), then raises once on comm the first failing rank's error
+   (SNAPSRaiseLocalError()). Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSLoadLocal(MPI_Comm, PetscErrorCode (*)(void *), PetscErrorCode (*)(void *, PetscBool, PetscBool), void *);

@@ -329,6 +329,24 @@ static PetscErrorCode SNASetFromOptions_Monitor(SNA sna, PetscOptionItems *Petsc
   PetscFunctionReturn(0);
 }
 
+/* Whether the type's measured default validation (SNAFitDefaultValidation_C) applies, for the values shown by -help:
+   the type's options that decide it (khronos: -sna_khronos_refine, -sna_khronos_enrich) are read after the class's,
+   so the type looks them up in the options database (SNAFitDefaultValidationOptions_C) where it can. */
+static PetscErrorCode DefaultValidationShown(SNA sna, PetscBool *applies)
+{
+  PetscErrorCode (*f)(SNA, PetscBool *) = NULL;
+
+  PetscFunctionBegin;
+  *applies = PETSC_FALSE;
+  PetscCall(PetscObjectQueryFunction((PetscObject)sna, "SNAFitDefaultValidationOptions_C", &f));
+  if (f) {
+    PetscCall((*f)(sna, applies));
+  } else {
+    PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, applies));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Reads the class options, then the type's. */
 PetscErrorCode SNASetFromOptions(SNA sna)
 {
@@ -367,7 +385,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
     PetscBool fset, pset, applies = PETSC_FALSE;
 
     if (!sna->val_chosen) { /* shown: the default of this type and fit (given enough samples), not always 0.1 */
-      PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, &applies));
+      PetscCall(DefaultValidationShown(sna, &applies));
       if (applies) fraction = SNA_VALIDATION_DEFAULT;
     }
     PetscCall(PetscOptionsReal("-sna_fit_validation", "Fraction of the samples held out: the fit keeps the iterate of lowest MSE on them and stops when they show overfitting (0: none; default 0.1 for the auto fit of khronos on 100 samples or more without refinement or enrichment, not in an mf model, else 0)", "SNASetValidation", fraction, &fraction, &fset));
@@ -387,7 +405,7 @@ PetscErrorCode SNASetFromOptions(SNA sna)
     PetscBool refit = sna->val_refit, applies = PETSC_FALSE;
 
     if (!sna->refit_chosen) {
-      PetscTryMethod(sna, "SNAFitDefaultValidation_C", (SNA, PetscBool *), (sna, &applies));
+      PetscCall(DefaultValidationShown(sna, &applies));
       refit = applies;
     }
     PetscCall(PetscOptionsBool("-sna_fit_validation_refit", "With -sna_fit_validation: a fit that converged without the stop rule firing goes on with all samples from its best held-out iterate, so the held-out samples only decide when to stop (default: on where the default validation applies, else off)", "SNAFit", refit, &refit, &flg));
@@ -1077,13 +1095,17 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCheck(!sna->refit_chosen || !sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-%ssna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -%ssna_fit_validation f (f > 0) as well, or drop -%ssna_fit_validation_refit", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   if (sna->validation == 0) { /* no held-out samples: a stop rule of validation the user gave would go unused */
     const char *prefix = SNAMessagePrefix(sna);
-    char        why[192];
+    char        why[192], seedwhy[512] = "";
 
     if (sna->val_chosen)
       PetscCall(PetscSNPrintf(why, sizeof(why), "-%ssna_fit_validation 0 holds none out", prefix));
     else
       PetscCall(PetscSNPrintf(why, sizeof(why), "this fit holds none out (-%ssna_fit_validation is not given, and its default holds none out here: see -help; -%ssna_fit_validation f holds some out)", prefix, prefix));
     PetscCall(SNAValidationRuleRefuse(sna, why));
+    /* nor does a seed given where the start is not drawn (-sna_aion_init, a warm start): warned, not refused (a
+       script may pass one seed to every run) */
+    PetscTryMethod(sna, "SNAFitSeedUnused_C", (SNA, char[], size_t), (sna, seedwhy, sizeof(seedwhy)));
+    if (seedwhy[0]) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "WARNING: option %s\n", seedwhy));
   }
   if (!sna->lower)
     PetscCall(SNABoundsFromData(sna, X));

@@ -894,14 +894,36 @@ PetscErrorCode SNALoad(SNA sna, const char filename[])
   PetscFunctionReturn(0);
 }
 
+/* SNALoadGroup()'s read on each rank, and the end of its log event (SNAPSLoadLocal()). */
+typedef struct {
+  SNA         sna;
+  const char *filename, *groupname;
+} LoadCtx;
+
+static PetscErrorCode SNALoad_Rank(void *ctx)
+{
+  LoadCtx *l = (LoadCtx *)ctx;
+
+  PetscFunctionBegin;
+  PetscCall(SNALoad_Local(l->sna, l->filename, l->groupname));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNALoad_After(void *ctx, PetscBool here, PetscBool anywhere)
+{
+  PetscFunctionBegin;
+  (void)here;
+  (void)anywhere;
+  PetscCall(PetscLogEventEnd(SNA_Load, ((LoadCtx *)ctx)->sna, 0, 0, 0)); /* before the error: -log_view of a failed run stays balanced */
+  PetscFunctionReturn(0);
+}
+
 /* Loads a model saved by SNASaveGroup() from group groupname. Collective. */
 PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname[])
 {
-  PetscErrorCode ierr;
-  H5E_auto2_t    func;
-  void          *data;
-  char           asked[sizeof(sna->type_option)];
-  PetscBool      same = PETSC_TRUE;
+  LoadCtx   ctx = {sna, filename, groupname};
+  char      asked[sizeof(sna->type_option)];
+  PetscBool same = PETSC_TRUE;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
@@ -909,14 +931,7 @@ PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname
   PetscValidCharPointer(groupname, 3);
   PetscCall(PetscStrncpy(asked, sna->type_option, sizeof(asked))); /* the load's change of type clears it */
   PetscCall(PetscLogEventBegin(SNA_Load, sna, 0, 0, 0));
-  H5Eget_auto2(H5E_DEFAULT, &func, &data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL)); /* one message for all ranks, below */
-  ierr = SNALoad_Local(sna, filename, groupname);                  /* not PetscCall: all ranks must agree on failure */
-  PetscCall(PetscPopErrorHandler());
-  H5Eset_auto2(H5E_DEFAULT, func, data);
-  PetscCall(PetscLogEventEnd(SNA_Load, sna, 0, 0, 0)); /* before the check: -log_view of a failed run stays balanced */
-  PetscCall(SNAPSRaiseLocalError(PetscObjectComm((PetscObject)sna), ierr));
+  PetscCall(SNAPSLoadLocal(PetscObjectComm((PetscObject)sna), SNALoad_Rank, SNALoad_After, &ctx)); /* one message for all ranks */
   /* the load recreated the type: its options read by SNASetFromOptions() before it (PETSc's order: SetFromOptions,
      then Load) are read again, for the loaded model (which refuses those it cannot take, such as its basis) */
   if (asked[0]) PetscCall(PetscObjectTypeCompare((PetscObject)sna, asked, &same));

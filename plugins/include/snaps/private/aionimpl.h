@@ -27,12 +27,14 @@ typedef enum {
 } SNAAionParametrization;
 
 typedef struct {
-  PetscInt          rank;     /* r */
-  PetscInt          terms;    /* P */
-  PetscInt          seed;     /* default initialisation */
-  SNAAionPencilMode pencil;   /* when infinite descent solves algebraically */
-  PetscInt          pencil_L; /* pencil parameter; 0 picks one from the sizes */
-  PetscReal        *init;     /* -sna_aion_init values applied at set-up (ninit of them) */
+  PetscInt          rank;       /* r */
+  PetscInt          terms;      /* P */
+  PetscInt          seed;       /* default initialisation */
+  PetscBool         seed_given; /* -sna_aion_seed given: a fit it does not seed warns (SNAFitSeedUnused_C) */
+  PetscBool         seed_drew;  /* the default start was drawn after it was given */
+  SNAAionPencilMode pencil;     /* when infinite descent solves algebraically */
+  PetscInt          pencil_L;   /* pencil parameter; 0 picks one from the sizes */
+  PetscReal        *init;       /* -sna_aion_init values applied at set-up (ninit of them) */
   PetscInt          ninit;
   PetscReal        *theta; /* polar parameters, 4 d r P */
 } SNA_Aion;

@@ -25,6 +25,8 @@ typedef struct {
   PetscInt  refine;                   /* knot-insertion levels per fit */
   PetscBool enrich;                   /* greedy rank enrichment from rank 1 */
   PetscInt  seed;                     /* initialisation seed: the same model for any number of ranks */
+  PetscBool seed_given;               /* -sna_khronos_seed given: a fit it does not seed warns (SNAFitSeedUnused_C) */
+  PetscBool seed_drew;                /* the set-up's random start was drawn after it was given */
   PetscReal init_spread;              /* > 0: factors start at 1 + init_spread U(-1, 1) (products of many inputs stay O(1));
                                          0: coefficients start uniform in [-1, 1] */
   PetscBool          init_spread_set; /* chosen by the user (else a fit may use its own default: irls 0.1) */
@@ -151,6 +153,10 @@ PETSC_INTERN PetscErrorCode SNAKhronosTensorStart(SNA, Vec, Vec);
 PETSC_INTERN PetscErrorCode SNAKhronosMeasuredDefault(SNA, PetscBool *);
 /* The same for the given enrichment and refinement (-help, before SNAKhronosSetRefinement() takes the options). */
 PETSC_INTERN PetscBool SNAKhronosMeasuredDefaultFor(SNA, PetscBool, PetscInt);
+/* The same for the -sna_khronos_refine and -sna_khronos_enrich given in the options database, which the class reads
+   before the type's options (SNAFitDefaultValidationOptions_C: the defaults -help shows for -sna_fit_validation and
+   -sna_fit_validation_refit); the model's own where not given. */
+PETSC_INTERN PetscErrorCode SNAKhronosMeasuredDefaultOptions(SNA, PetscBool *);
 /* The default fit: ALS while sweeps gain much, then Levenberg-Marquardt on all parameters. */
 PETSC_INTERN PetscErrorCode SNAFit_Khronos_Auto(SNA, Vec, Vec);
 /* Cross-entropy fit of a categorical head (the q outputs are logits): exact block Newton per block. */

@@ -74,6 +74,7 @@ static PetscErrorCode SNAAionInitializeDefault(SNA sna)
         th[3] = 0.0;
       }
   PetscCall(PetscRandomDestroy(&rnd));
+  ai->seed_drew = ai->seed_given;
   PetscFunctionReturn(0);
 }
 
@@ -105,6 +106,7 @@ static PetscErrorCode SNADestroy_Aion(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionGetAtoms_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetPencilMode_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitSeedUnused_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitCheck_C", NULL));
   PetscFunctionReturn(0);
 }
@@ -144,7 +146,8 @@ static PetscErrorCode SNASetFromOptions_Aion(SNA sna, PetscOptionItems *PetscOpt
   PetscCall(PetscOptionsInt("-sna_aion_terms", "Damped cosines P in every 1-D factor", "SNAAionSetAtoms", terms, &terms, NULL));
   PetscCall(PetscOptionsEnum("-sna_aion_pencil", "Infinite descent: solve exponents and frequencies algebraically (matrix pencil); always is refused by lm and tao, which start from the initialisation", "SNAAionSetPencilMode", SNAAionPencilModes, (PetscEnum)ai->pencil, (PetscEnum *)&ai->pencil, NULL));
   PetscCall(PetscOptionsInt("-sna_aion_pencil_rows", "Pencil parameter L of infinite descent (0: from the sizes); refused by lm and tao, under -sna_aion_pencil never and for more than 2 inputs", "", ai->pencil_L, &ai->pencil_L, NULL));
-  PetscCall(PetscOptionsInt("-sna_aion_seed", "Seed of the default initialisation", "", ai->seed, &ai->seed, NULL));
+  PetscCall(PetscOptionsInt("-sna_aion_seed", "Seed of the default initialisation and of the split of -sna_fit_validation (-sna_aion_init or a warm start without held-out samples uses neither: warned)", "", ai->seed, &ai->seed, &flg));
+  if (flg) ai->seed_given = PETSC_TRUE;
   PetscCall(PetscOptionsRealArray("-sna_aion_init", "Initial parameters A,alpha,omega,phi of every term (input, rank, term order)", "SNASetParameters", init, &ninit, &flg));
   PetscOptionsHeadEnd();
   PetscCheck(ai->pencil_L >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_aion_pencil_rows must be >= 0 (0 chooses), not %" PetscInt_FMT, SNAMessagePrefix(sna), ai->pencil_L);
@@ -320,6 +323,24 @@ PetscErrorCode SNAAionSetPencilMode(SNA sna, SNAAionPencilMode mode)
   PetscFunctionReturn(0);
 }
 
+/* SNAFitSeedUnused_C, for a fit that holds no samples out: -sna_aion_seed seeds only the default start, which
+   -sna_aion_init replaces and a set-up model (a warm start such as snaps-fit -init_model, a loaded model,
+   SNASetParameters()) drew already, before the seed was given. */
+static PetscErrorCode SNAFitSeedUnused_Aion(SNA sna, char why[], size_t len)
+{
+  SNA_Aion   *ai     = (SNA_Aion *)sna->data;
+  const char *prefix = SNAMessagePrefix(sna);
+
+  PetscFunctionBegin;
+  why[0] = 0;
+  if (!ai->seed_given) PetscFunctionReturn(0);
+  if (ai->ninit && !sna->setupcalled)
+    PetscCall(PetscSNPrintf(why, len, "-%ssna_aion_seed (value %" PetscInt_FMT ") has no effect: it seeds the default start and the split of -%ssna_fit_validation, but -%ssna_aion_init gives the start and this fit holds no samples out: drop one of the two", prefix, ai->seed, prefix, prefix));
+  else if (sna->setupcalled && !ai->seed_drew)
+    PetscCall(PetscSNPrintf(why, len, "-%ssna_aion_seed (value %" PetscInt_FMT ") has no effect: it seeds the default start of a new model and the split of -%ssna_fit_validation, but this fit continues from the model's parameters (a warm start such as snaps-fit -init_model, or parameters set by SNASetParameters()) and holds no samples out: drop -%ssna_aion_seed", prefix, ai->seed, prefix, prefix));
+  PetscFunctionReturn(0);
+}
+
 /* The initialisation seed, which also seeds the validation split (-sna_fit_validation). */
 static PetscErrorCode SNAGetSeed_Aion(SNA sna, PetscInt *seed)
 {
@@ -360,6 +381,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_Aion(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionGetAtoms_C", SNAAionGetAtoms_Aion));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAAionSetPencilMode_C", SNAAionSetPencilMode_Aion));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAGetSeed_C", SNAGetSeed_Aion));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitSeedUnused_C", SNAFitSeedUnused_Aion));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitCheck_C", SNAFitCheck_Aion));
   PetscFunctionReturn(0);
 }

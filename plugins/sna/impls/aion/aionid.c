@@ -277,7 +277,7 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
     sna->reason = SNA_DIVERGED_NANORINF; /* the start overflows: nothing to solve from */
   else if (f > 1e-24 * ctx.fzero)
     PetscCall(NewtonSystem(&ctx, th, &f, g, S));
-  while (sna->reason != SNA_DIVERGED_NANORINF && inner < sna->max_it) {
+  while (sna->reason != SNA_DIVERGED_NANORINF) {
     if (2.0 * f <= sna->atol) {
       sna->reason = SNA_CONVERGED_ATOL;
       break;
@@ -302,6 +302,9 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
       sna->reason = SNA_CONVERGED_RTOL;
       break;
     }
+    /* the budget counts trial losses: checked after the tests above, which take none, so that a start that meets
+       one says so at -sna_fit_max_it 0 too (as Levenberg-Marquardt's -sna_fit_atol), not DIVERGED_ITS */
+    if (inner >= sna->max_it) break; /* sna->reason is SNA_DIVERGED_ITS */
     for (;;) { /* trial steps, damped until the reduced loss decreases */
       for (PetscInt a = 0; a < np; a++) trial[a] = th[a];
       for (PetscInt v = 0; v < ctx.nV; v++) trial[ctx.cols[ctx.nL + v]] += delta[v];

@@ -153,7 +153,8 @@ static PetscErrorCode SNASetUp_Khronos(SNA sna)
   for (PetscInt m = 0; m < M; m++) PetscCall(SNAKhronosInitializeMode(sna, m));
   /* equal weights so that gradient-based fits start with a nonzero output */
   for (PetscInt i = 0; i < M * sna->dim_out; i++) kh->C[i] = 1.0 / M;
-  kh->fresh = PETSC_TRUE; /* a data fit may replace these values by the tensor start */
+  kh->fresh     = PETSC_TRUE; /* a data fit may replace these values by the tensor start */
+  kh->seed_drew = kh->seed_given;
   PetscFunctionReturn(0);
 }
 
@@ -209,6 +210,8 @@ static PetscErrorCode SNADestroy_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitCheck_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitStart_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitDefaultValidation_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitDefaultValidationOptions_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitSeedUnused_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetNodes_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetNodes_C", NULL));
   PetscFunctionReturn(0);
@@ -324,7 +327,8 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   if (set) kh->modes_given = PETSC_TRUE;
   PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start; the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls; the refit of -sna_fit_validation_refit goes on at the refined knots)", "SNAKhronosSetRefinement", refine, &refine, NULL));
   PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes (the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls)", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
-  PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation", "", kh->seed, &kh->seed, NULL));
+  PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation and of the split of -sna_fit_validation (a warm start without held-out samples uses neither: warned)", "", kh->seed, &kh->seed, &set));
+  if (set) kh->seed_given = PETSC_TRUE;
   spread = kh->init_spread;
   PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "SNAKhronosSetInitSpread", spread, &spread, &set));
   /* the coefficients of a set-up model are drawn already (a fitted or loaded one is a warm start): refused, not ignored */
@@ -1427,6 +1431,19 @@ PetscErrorCode SNAKhronosSetPolynomial(SNA sna, PetscInt nterms, const PetscInt 
   PetscFunctionReturn(0);
 }
 
+/* SNAFitSeedUnused_C, for a fit that holds no samples out: -sna_khronos_seed given to a model whose parameters are
+   no longer the set-up's random ones (a warm start such as snaps-fit -init_model, a loaded model, SNASetParameters())
+   seeds nothing. */
+static PetscErrorCode SNAFitSeedUnused_Khronos(SNA sna, char why[], size_t len)
+{
+  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+
+  PetscFunctionBegin;
+  why[0] = 0;
+  if (kh->seed_given && sna->setupcalled && !kh->fresh && !kh->seed_drew) PetscCall(PetscSNPrintf(why, len, "-%ssna_khronos_seed (value %" PetscInt_FMT ") has no effect: it seeds a fresh model's random start and the split of -%ssna_fit_validation, but this fit continues from the model's parameters (a warm start such as snaps-fit -init_model, or parameters set by SNASetParameters()) and holds no samples out: drop -%ssna_khronos_seed", SNAMessagePrefix(sna), kh->seed, SNAMessagePrefix(sna), SNAMessagePrefix(sna)));
+  PetscFunctionReturn(0);
+}
+
 /* The initialisation seed, which also seeds the validation split (-sna_fit_validation). */
 static PetscErrorCode SNAGetSeed_Khronos(SNA sna, PetscInt *seed)
 {
@@ -1480,6 +1497,8 @@ PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitCheck_C", SNAFitCheck_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitStart_C", SNAKhronosTensorStart));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitDefaultValidation_C", SNAKhronosMeasuredDefault));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitDefaultValidationOptions_C", SNAKhronosMeasuredDefaultOptions));
+  PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAFitSeedUnused_C", SNAFitSeedUnused_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosSetNodes_C", SNAKhronosSetNodes_Khronos));
   PetscCall(PetscObjectComposeFunction((PetscObject)sna, "SNAKhronosGetNodes_C", SNAKhronosGetNodes_Khronos));
   PetscFunctionReturn(0);

@@ -409,6 +409,20 @@ PetscErrorCode SNAKhronosMeasuredDefault(SNA sna, PetscBool *applies)
   PetscFunctionReturn(0);
 }
 
+/* See khronosimpl.h. */
+PetscErrorCode SNAKhronosMeasuredDefaultOptions(SNA sna, PetscBool *applies)
+{
+  SNA_Khronos *kh     = (SNA_Khronos *)sna->data;
+  PetscInt     refine = kh->refine;
+  PetscBool    enrich = kh->enrich;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetInt(((PetscObject)sna)->options, ((PetscObject)sna)->prefix, "-sna_khronos_refine", &refine, NULL));
+  PetscCall(PetscOptionsGetBool(((PetscObject)sna)->options, ((PetscObject)sna)->prefix, "-sna_khronos_enrich", &enrich, NULL));
+  *applies = SNAKhronosMeasuredDefaultFor(sna, enrich, refine);
+  PetscFunctionReturn(0);
+}
+
 /* Whether the fit starts from the tensor start: a fresh model under -sna_khronos_init tensor whose coarse tensor is
    small enough (else the random start: bench/fit's smooth_6d has 6^6 coefficients). Without -sna_khronos_init, the
    auto fit starts there wherever it applies (the default of bench/fit's measurements), any other fit at random. A least-squares start does not

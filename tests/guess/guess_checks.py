@@ -133,14 +133,14 @@ for model in (path("op_scaled.h5"), MODEL):  # ex2_model.h5 has no /operator: V^
 if its[0] != its[1]:
     fails.append(f"the Galerkin guess with the model's reduced operator took {its[0]} iterations, with A's {its[1]}")
 print("checked: the model's reduced operator gives A's Galerkin guess")
-# the misfit is relative (the largest |G_fit - G|_F / |G|_F over the records) and a large one is said: the records
-# made quadratic in mu1 (each G times 1 + mu1^2) fitted with degree 1 (with the absolute misfit, mutation audit s25,
-# every guess test passed)
+# the misfit is relative (the largest |G_fit - G|_F / |G|_F over the records) and one above 1e-8 is said: the records
+# made slightly quadratic in mu1 (each G times 1 + 1e-3 mu1^2) fitted with degree 1, misfit 1.2e-04 (mutation audit
+# s25, every guess test passed with the absolute misfit, 1.02e-04 here, and with the warning only above 1e-2)
 curved = path("rec_curved.h5")
 shutil.copy(rec, curved)
 with h5py.File(curved, "r+") as h:
     X = h["X"][()]
-    G = h["G"][()] * (1 + X[:, 0] ** 2)[:, None, None]
+    G = h["G"][()] * (1 + 1e-3 * X[:, 0] ** 2)[:, None, None]
     h["G"][...] = G
 A = np.column_stack([np.ones(len(X)), X])
 rows = G.reshape(len(X), -1)

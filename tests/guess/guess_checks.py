@@ -154,6 +154,12 @@ if os.path.exists(path("curved.json")):
     if not abs(got - want) <= 1e-6 * want:
         fails.append(f"the reduced-operator fit of the curved records reported the misfit {got}, not the relative {want:.6e}")
 print(f"checked: the relative misfit {want:.3e} of a degree-1 fit to curved records")
+# records of more modes than the model has are refused naming both counts (mutation audit s25: with the check skipped
+# every guess test passed; the 1-norms were then summed past the model's modes)
+run([POD, "-snapshots", os.path.join(data, "ex2_snapshots.h5"), "-model", path("two_modes.h5"), "-pod_max_modes", "2",
+     "-sna_khronos_degree", "1", "-sna_khronos_nodes", "2", "-sna_khronos_modes", "4"])
+expect([POD, "-model", path("two_modes.h5"), "-operators", rec, "-operator_degree", "1"],
+       r"The operator records '.*rec.h5' have 4 modes but the model '.*two_modes.h5' only 2")
 # records of another POD basis with the same sizes and fingerprint (only the modes' 1-norms tell) are refused by the
 # guess that would append to them, the file unchanged, and by the fit (mutation audit s25: with either 1-norm check
 # skipped, every guess test passed, and the fit wrote a reduced operator of another basis into the model)

@@ -12,12 +12,16 @@
     to load and leaves no HDF5 object open
   - -ksp_guess_sna_record_operators appends: two runs give two records; records of another number of modes are
     refused, the file unchanged; eight runs recording to one file at the same time leave eight records
-  - snaps-pod -operators refuses as many records as terms (the misfit would be 0 whatever the data)
+  - snaps-pod -operators refuses as many records as terms (the misfit would be 0 whatever the data), and records whose
+    parameters do not determine every term (all on mu1 + mu2 = 1); the model's reduced operator then gives A's
+    Galerkin guess
+  - records of another POD basis (same sizes and fingerprint) are refused by the appending guess and by the fit
   - -ksp_view says where the reduced operator comes from: the model's /operator, or A and why not the /operator
   - the monitor and -ksp_view name the parameters that choose the model's reduced operator
   - a reduced-operator model of more than 1024 terms is used (the solve refused it though the load and fit accept it)
 Each case is checked even when another fails, so a run without the fixes shows every one.
 """
+import json
 import os
 import re
 import shutil
@@ -101,7 +105,77 @@ if open(rec, "rb").read() != before:
 shutil.copy(MODEL, path("op.h5"))
 expect([POD, "-model", path("op.h5"), "-operators", rec, "-operator_degree", "1"], r"has 3 terms but '.*rec.h5' holds only 3 records")
 run(record + ["-ksp_guess_sna_params", params[3]])
-expect([POD, "-model", path("op.h5"), "-operators", rec, "-operator_degree", "1"], r"fitted to 4 records", ok=True)
+# every record so far has mu1 + mu2 = 1: the constant term and the two linear ones are not determined apart (dgelss
+# chose the minimum-norm split, which halved G at (0.2, 0.3): the Galerkin guess there took 13 iterations for 0)
+before = open(path("op.h5"), "rb").read()
+expect([POD, "-model", path("op.h5"), "-operators", rec, "-operator_degree", "1"],
+       r"The parameters of the 4 records in '.*rec.h5' determine only 2 of the 3 terms of a reduced-operator model of degree 1")
+if open(path("op.h5"), "rb").read() != before:
+    fails.append("a refused reduced-operator fit changed the model")
+run(record + ["-ksp_guess_sna_params", "0.2,0.3"])
+expect([POD, "-model", path("op.h5"), "-operators", rec, "-operator_degree", "1"], r"fitted to 5 records", ok=True)
+# the records scaled by 1 + mu1 + 2 mu2 (as if A were) fit exactly with degree 1, and at mu = (0, 0) the model's
+# reduced operator is ex2's V^T A V again: its Galerkin guess is A's (exact, 0 iterations). With the off-diagonal
+# entries doubled by the symmetrisation of the loaded terms (mutation audit s25) 16 iterations, and every guess test
+# passed: the fixed A's terms beyond the constant one are rounding noise, which the load leaves unsymmetrised
+scaled = path("rec_scaled.h5")
+shutil.copy(rec, scaled)
+with h5py.File(scaled, "r+") as h:
+    X = h["X"][()]
+    h["G"][...] = h["G"][()] * (1 + X[:, 0] + 2 * X[:, 1])[:, None, None]
+shutil.copy(MODEL, path("op_scaled.h5"))
+expect([POD, "-model", path("op_scaled.h5"), "-operators", scaled, "-operator_degree", "1"], r"fitted to 5 records", ok=True)
+its = []
+for model in (path("op_scaled.h5"), MODEL):  # ex2_model.h5 has no /operator: V^T A V
+    out = run(GUESS + ["-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin", "-ksp_guess_sna_params", "0,0"])[1]
+    m = re.search(r"Norm of error \S+ iterations (\d+)", out)
+    its.append(m.group(1) if m else out[-400:])
+if its[0] != its[1]:
+    fails.append(f"the Galerkin guess with the model's reduced operator took {its[0]} iterations, with A's {its[1]}")
+print("checked: the model's reduced operator gives A's Galerkin guess")
+# the misfit is relative (the largest |G_fit - G|_F / |G|_F over the records) and one above 1e-8 is said: the records
+# made slightly quadratic in mu1 (each G times 1 + 1e-3 mu1^2) fitted with degree 1, misfit 1.2e-04 (mutation audit
+# s25, every guess test passed with the absolute misfit, 1.02e-04 here, and with the warning only above 1e-2)
+curved = path("rec_curved.h5")
+shutil.copy(rec, curved)
+with h5py.File(curved, "r+") as h:
+    X = h["X"][()]
+    G = h["G"][()] * (1 + 1e-3 * X[:, 0] ** 2)[:, None, None]
+    h["G"][...] = G
+A = np.column_stack([np.ones(len(X)), X])
+rows = G.reshape(len(X), -1)
+R = A @ np.linalg.lstsq(A, rows, rcond=None)[0] - rows
+want = max(np.linalg.norm(R[i]) / np.linalg.norm(rows[i]) for i in range(len(X)))
+shutil.copy(MODEL, path("op_curved.h5"))
+expect([POD, "-model", path("op_curved.h5"), "-operators", curved, "-operator_degree", "1", "-results", path("curved.json")],
+       r"WARNING the misfit is large", ok=True)
+if os.path.exists(path("curved.json")):
+    got = json.load(open(path("curved.json")))["operator_fit_rel_error"]
+    if not abs(got - want) <= 1e-6 * want:
+        fails.append(f"the reduced-operator fit of the curved records reported the misfit {got}, not the relative {want:.6e}")
+print(f"checked: the relative misfit {want:.3e} of a degree-1 fit to curved records")
+# records of more modes than the model has are refused naming both counts (mutation audit s25: with the check skipped
+# every guess test passed; the 1-norms were then summed past the model's modes)
+run([POD, "-snapshots", os.path.join(data, "ex2_snapshots.h5"), "-model", path("two_modes.h5"), "-pod_max_modes", "2",
+     "-sna_khronos_degree", "1", "-sna_khronos_nodes", "2", "-sna_khronos_modes", "4"])
+expect([POD, "-model", path("two_modes.h5"), "-operators", rec, "-operator_degree", "1"],
+       r"The operator records '.*rec.h5' have 4 modes but the model '.*two_modes.h5' only 2")
+# records of another POD basis with the same sizes and fingerprint (only the modes' 1-norms tell) are refused by the
+# guess that would append to them, the file unchanged, and by the fit (mutation audit s25: with either 1-norm check
+# skipped, every guess test passed, and the fit wrote a reduced operator of another basis into the model)
+other = path("rec_other_basis.h5")
+shutil.copy(rec, other)
+with h5py.File(other, "r+") as h:
+    l1 = h["basis_l1"][()]
+    l1[0] *= 1.5
+    h["basis_l1"][...] = l1
+before = open(other, "rb").read()
+expect(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_params", "0.5,0.5", "-ksp_guess_sna_record_operators", other],
+       r"'.*rec_other_basis.h5' holds records made with another POD basis \(mode 0: 1-norm")
+if open(other, "rb").read() != before:
+    fails.append("records of another POD basis changed the records file")
+expect([POD, "-model", path("op.h5"), "-operators", other, "-operator_degree", "1"],
+       r"The operator records '.*rec_other_basis.h5' were made with another POD basis than the model '.*op.h5' \(mode 0")
 
 # ---- runs recording to one file at the same time each keep their record (each rewrites the whole file) ----
 rec2 = path("rec2.h5")

@@ -3,7 +3,7 @@
 usage: check_pod_predict.py SCRATCH POD PREDICT ROLLOUT_FIT KS CORPUS
 
 snaps-pod refuses, before any work, -model and -results naming one file, options of the mode it does not run (the
-right-hand-side options with -no_rhs or without /B, -operator_degree without -operators, -operator_degree 0, the
+right-hand-side options with -no_rhs or without /B, -operator_degree without -operators, -operator_degree 0 or 7, -rhs_max_modes 0, the
 snapshot options with -operators), names the value of a bad -pod_tol, names the file, dataset and row of a NaN in /U
 or /B, and reports the stop reason and iterations of its SNA fits (-rhs_map sna too). snaps-predict refuses -out and
 -results naming one file, warns about inputs outside the model's box, and names the programs that use a rollout
@@ -69,9 +69,16 @@ for opt, val in (("-rhs_tol", "0.1"), ("-rhs_max_modes", "2"), ("-rhs_map", "sna
             rf"{opt} applies to the right-hand-side basis, but the snapshot file '.*ex2_no_b.h5' has no right-hand sides /B", ("m.h5",))
 refused(pod + ["-operator_degree", "2"], r"-operator_degree 2 applies to the reduced-operator fit", ("m.h5",))
 refused([POD, "-model", path("g.h5"), "-operators", ops, "-operator_degree", "0"], r"-operator_degree must be at least 1 .*not 0")
+# above 6 too (mutation audit s25: with the bound lifted, every test passed)
+refused([POD, "-model", path("g.h5"), "-operators", ops, "-operator_degree", "7"], r"The degree of the reduced-operator model must be 0 to 6, not 7")
 for opt, val in (("-pod_tol", "0.1"), ("-pod_max_modes", "2"), ("-rhs_tol", "0.1"), ("-no_rhs", "1"), ("-pod_sna_tol", "0.1")):
     refused([POD, "-model", path("g.h5"), "-operators", ops, opt, val], rf"{opt} applies to building a model from -snapshots")
 refused(pod + ["-pod_tol", "2"], r"-pod_tol must be in \[0, 1\), not 2")
+# the count options are honoured and checked (mutation audit s25: with -pod_sna_max_modes ignored, or -rhs_max_modes 0
+# accepted, every snaps-pod test outside guess.poisson_operator_model passed)
+succeeds([POD, "-snapshots", snap, "-model", path("ks1.h5"), "-pod_tol", "0", "-pod_sna_max_modes", "1"] + LINEAR,
+         r"SNA mu -> the first 1 coordinates")  # not m.h5: the refusals below check that none is written
+refused(pod + ["-rhs_max_modes", "0"], r"-rhs_max_modes must be at least 1, not 0", ("m.h5",))
 refused(pod + ["-rhs_tol", "-1"], r"-rhs_tol must be in \[0, 1\), not -1")
 for dset in ("U", "B"):
     bad = path(f"nan_{dset}.h5")

@@ -89,6 +89,9 @@ def datasets(out):
     r = np.random.default_rng(3)
     tn = np.sort(r.uniform(0.0, 1.0, 300))
     write(os.path.join(out, "atom_noisy.h5"), X=tn[:, None], Y=(np.exp(-0.5 * tn) * np.cos(9 * tn + 0.3) + 0.05 * r.standard_normal(300))[:, None])
+    # atom.h5's 200 times moved by up to 1e-3 of their spacing: not uniform for AION's matrix pencil
+    tj = t200 + 1e-3 * (t200[1] - t200[0]) * np.random.default_rng(5).uniform(-1.0, 1.0, 200)
+    write(os.path.join(out, "atom_jitter.h5"), X=tj[:, None], Y=atom(tj)[:, None])
     # 3 classes, one-hot rows (-sna_loss cross_entropy)
     r = np.random.default_rng(1)
     Xc = r.uniform(-1.0, 1.0, (400, 2))

@@ -128,7 +128,9 @@ PETSC_EXTERN PetscErrorCode SNAGuessModelWrite(const char[], const SNAGuessModel
 /* Fits the reduced operator of the model file model from the records written by
    -ksp_guess_sna_record_operators (same model, same basis: checked) as a polynomial of degree p in
    the parameters, by least squares, and adds it to the model as /operator (atomically: the model is
-   rewritten through a temporary copy; on failure it is unchanged). Returns the largest relative
+   rewritten through a temporary copy; on failure it is unchanged). Refused: a degree outside 0..6, no more records
+   than terms, and records whose parameters do not determine every term (all on one line or plane, such as a fixed
+   sum of the parameters: the fit would be exact on them and arbitrary elsewhere). Returns the largest relative
    misfit on the records, the number of terms, of records and of modes (any pointer may be NULL).
    Collective; rank 0 does the work. */
 PETSC_EXTERN PetscErrorCode SNAGuessModelFitOperator(MPI_Comm, const char[], const char[], PetscInt, PetscReal *, PetscInt *, PetscInt *, PetscInt *);

@@ -393,9 +393,10 @@ static PetscErrorCode ReadFitInput_Rank0(const char model[], const char records[
   PetscFunctionReturn(0);
 }
 
-/* Least squares over the records: terms (T x k x k, row-major blocks) and the largest relative
-   Frobenius misfit of the fitted G on the records. */
-static PetscErrorCode FitTerms(const FitInput *in, PetscInt T, const PetscInt exps[], PetscReal terms[], PetscReal *misfit)
+/* Least squares over the records: terms (T x k x k, row-major blocks), the largest relative Frobenius misfit of the
+   fitted G on the records, and the numerical rank of the records' monomial values (T when the records' parameters
+   determine every term). */
+static PetscErrorCode FitTerms(const FitInput *in, PetscInt T, const PetscInt exps[], PetscReal terms[], PetscReal *misfit, PetscInt *trank)
 {
   const PetscInt N = in->nrec, kk = in->k * in->k, ld = PetscMax(N, T);
   PetscReal     *A, *B, *sv, *work, *theta, rcond = 1e-13;
@@ -416,6 +417,7 @@ static PetscErrorCode FitTerms(const FitInput *in, PetscInt T, const PetscInt ex
     for (PetscInt i = 0; i < N; i++) B[e * ld + i] = in->G[i * kk + e];
   PetscCallBLAS("LAPACKgelss", LAPACKgelss_(&bN, &bT, &bkk, A, &bN, B, &bld, sv, &rcond, &rank, work, &lwork, &info));
   PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK dgelss failed (info %d) fitting the reduced operator", (int)info);
+  *trank = rank;
   for (PetscInt t = 0; t < T; t++)
     for (PetscInt e = 0; e < kk; e++) terms[t * kk + e] = B[e * ld + t];
   *misfit = 0;
@@ -473,7 +475,7 @@ PetscErrorCode SNAGuessModelFitOperator(MPI_Comm comm, const char model[], const
   PetscMPIInt    rank;
   PetscErrorCode ierr = 0;
   FitInput       in;
-  PetscInt      *exps = NULL, T = 0, e[64], sizes[3] = {0, 0, 0};
+  PetscInt      *exps = NULL, T = 0, e[64], sizes[3] = {0, 0, 0}, trank = 0;
   PetscReal     *terms = NULL, fit = 0;
   char           tmp[PETSC_MAX_PATH_LEN];
   int            err = 0;
@@ -500,8 +502,12 @@ PetscErrorCode SNAGuessModelFitOperator(MPI_Comm comm, const char model[], const
     if (!ierr) ierr = PetscMalloc2(T * in.q, &exps, T * in.k * in.k, &terms);
     if (!ierr) {
       (void)Monomials(in.q, 0, degree, e, 0, exps);
-      ierr = FitTerms(&in, T, exps, terms, &fit);
+      ierr = FitTerms(&in, T, exps, terms, &fit, &trank);
     }
+    /* records whose parameters lie on a lower-dimensional set (all with mu_1 + mu_2 = 1, say) fit the records exactly
+       (misfit 0) but leave some terms undetermined: dgelss's minimum-norm choice then gives a wrong G(mu) off that set */
+    if (!ierr && trank < T)
+      ierr = PetscError(PETSC_COMM_SELF, __LINE__, PETSC_FUNCTION_NAME, __FILE__, PETSC_ERR_USER_INPUT, PETSC_ERROR_INITIAL, "The parameters of the %" PetscInt_FMT " records in '%s' determine only %" PetscInt_FMT " of the %" PetscInt_FMT " terms of a reduced-operator model of degree %" PetscInt_FMT " (they lie on a lower-dimensional set, e.g. a fixed sum of parameters): the model would be wrong at other parameters. Record operators at parameters that vary independently, or lower -operator_degree", in.nrec, records, trank, T, degree);
     if (!ierr) ierr = WriteOperator_Rank0(model, tmp, &in, degree, T, exps, terms, fit);
     H5Eset_auto2(H5E_DEFAULT, func, data);
     sizes[0] = T;

@@ -1095,23 +1095,27 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
   PetscCheck(!sna->refit_chosen || !sna->val_refit || sna->validation > 0, comm, PETSC_ERR_ARG_INCOMP, "-%ssna_fit_validation_refit goes on with all samples after a fit on some of them, but no samples are held out: give -%ssna_fit_validation f (f > 0) as well, or drop -%ssna_fit_validation_refit", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   if (sna->validation == 0) { /* no held-out samples: a stop rule of validation the user gave would go unused */
     const char *prefix = SNAMessagePrefix(sna);
-    char        why[192], seedwhy[512] = "";
+    char        why[192];
 
     if (sna->val_chosen)
       PetscCall(PetscSNPrintf(why, sizeof(why), "-%ssna_fit_validation 0 holds none out", prefix));
     else
       PetscCall(PetscSNPrintf(why, sizeof(why), "this fit holds none out (-%ssna_fit_validation is not given, and its default holds none out here: see -help; -%ssna_fit_validation f holds some out)", prefix, prefix));
     PetscCall(SNAValidationRuleRefuse(sna, why));
-    /* nor does a seed given where the start is not drawn (-sna_aion_init, a warm start): warned, not refused (a
-       script may pass one seed to every run) */
-    PetscTryMethod(sna, "SNAFitSeedUnused_C", (SNA, char[], size_t), (sna, seedwhy, sizeof(seedwhy)));
-    if (seedwhy[0]) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "WARNING: option %s\n", seedwhy));
   }
   if (!sna->lower)
     PetscCall(SNABoundsFromData(sna, X));
   else
     PetscCall(SNAWarnOutsideTrainingBox(sna, X));
   PetscCall(SNASetUp(sna));
+  if (sna->validation == 0) { /* nor does a seed where the set-up model's start is not drawn (-sna_aion_init, a warm
+                                 start, KHRONOS's tensor start): warned, not refused (a script may pass one seed to
+                                 every run); after the set-up, which draws the start of a new model */
+    char seedwhy[512] = "";
+
+    PetscTryMethod(sna, "SNAFitSeedUnused_C", (SNA, char[], size_t), (sna, seedwhy, sizeof(seedwhy)));
+    if (seedwhy[0]) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "WARNING: option %s\n", seedwhy));
+  }
 
   sna->iterations   = 0;
   sna->reason       = SNA_CONVERGED_ITERATING;
@@ -1362,6 +1366,7 @@ PetscErrorCode SNASetParameters(SNA sna, const PetscReal theta[])
     PetscCheck(bad == PETSC_MAX_INT, PetscObjectComm((PetscObject)sna), PETSC_ERR_FP, "Parameter %" PetscInt_FMT " given to SNASetParameters() is NaN or Inf (on one rank at least)", bad);
   }
   PetscCall((*sna->ops->setparameters)(sna, theta));
+  sna->params_given = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 

@@ -800,7 +800,8 @@ PetscErrorCode SNAHDF5ReadModel(SNA sna, const char filename[], hid_t group)
     PetscCall(SNASetLossType(sna, SNA_LOSS_MSE));
   PetscCall((*sna->ops->load)(sna, group));
   PetscCheck(sna->nparams == nparams, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' says it has %" PetscInt_FMT " parameters but its arrays hold %" PetscInt_FMT ": corrupt model", filename, nparams, sna->nparams);
-  sna->setupcalled = PETSC_TRUE;
+  sna->setupcalled  = PETSC_TRUE;
+  sna->params_given = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 

@@ -32,6 +32,7 @@ typedef struct {
   PetscInt          seed;       /* default initialisation */
   PetscBool         seed_given; /* -sna_aion_seed given: a fit it does not seed warns (SNAFitSeedUnused_C) */
   PetscBool         seed_drew;  /* the default start was drawn after it was given */
+  PetscBool         init_start; /* the set-up took its start from -sna_aion_init */
   SNAAionPencilMode pencil;     /* when infinite descent solves algebraically */
   PetscInt          pencil_L;   /* pencil parameter; 0 picks one from the sizes */
   PetscReal        *init;       /* -sna_aion_init values applied at set-up (ninit of them) */

@@ -68,6 +68,7 @@ struct _p_SNA {
   PetscInt   nbounds_pending;
   PetscInt   nparams;
   PetscBool  setupcalled;
+  PetscBool  params_given;         /* the caller set the parameters (SNASetParameters(), SNALoad()): a seed drew none of them */
   PetscBool  setfromoptionscalled; /* SNASetFromOptions() ran: a load reads the new type's options again */
   char       type_option[64];      /* the type -sna_type asked for (SNASetFromOptions()), "" if none: a load of another refuses */
   char       bounds_option[64];    /* the box declared through another object's option (a composite's -sna_bounds, which its

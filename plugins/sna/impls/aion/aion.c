@@ -89,6 +89,7 @@ static PetscErrorCode SNASetUp_Aion(SNA sna)
   if (ai->ninit) {
     PetscCheck(ai->ninit == sna->nparams, comm, PETSC_ERR_ARG_SIZ, "-%ssna_aion_init has %" PetscInt_FMT " numbers but the model has 4 d r P = %" PetscInt_FMT " parameters (A, alpha, omega, phi for each of P = %" PetscInt_FMT " terms, rank %" PetscInt_FMT ", %" PetscInt_FMT " inputs)", SNAMessagePrefix(sna), ai->ninit, sna->nparams, ai->terms, ai->rank, sna->dim_in);
     PetscCall(PetscArraycpy(ai->theta, ai->init, sna->nparams));
+    ai->init_start = PETSC_TRUE;
   } else
     PetscCall(SNAAionInitializeDefault(sna));
   PetscFunctionReturn(0);
@@ -323,9 +324,9 @@ PetscErrorCode SNAAionSetPencilMode(SNA sna, SNAAionPencilMode mode)
   PetscFunctionReturn(0);
 }
 
-/* SNAFitSeedUnused_C, for a fit that holds no samples out: -sna_aion_seed seeds only the default start, which
-   -sna_aion_init replaces and a set-up model (a warm start such as snaps-fit -init_model, a loaded model,
-   SNASetParameters()) drew already, before the seed was given. */
+/* SNAFitSeedUnused_C, for a fit of the set-up model that holds no samples out: -sna_aion_seed draws only the default
+   start, which -sna_aion_init replaces, and so do the caller's parameters (a warm start such as snaps-fit
+   -init_model, a loaded model, SNASetParameters()). */
 static PetscErrorCode SNAFitSeedUnused_Aion(SNA sna, char why[], size_t len)
 {
   SNA_Aion   *ai     = (SNA_Aion *)sna->data;
@@ -334,10 +335,10 @@ static PetscErrorCode SNAFitSeedUnused_Aion(SNA sna, char why[], size_t len)
   PetscFunctionBegin;
   why[0] = 0;
   if (!ai->seed_given) PetscFunctionReturn(0);
-  if (ai->ninit && !sna->setupcalled)
-    PetscCall(PetscSNPrintf(why, len, "-%ssna_aion_seed (value %" PetscInt_FMT ") has no effect: it seeds the default start and the split of -%ssna_fit_validation, but -%ssna_aion_init gives the start and this fit holds no samples out: drop one of the two", prefix, ai->seed, prefix, prefix));
-  else if (sna->setupcalled && !ai->seed_drew)
+  if (sna->params_given || (!ai->init_start && !ai->seed_drew))
     PetscCall(PetscSNPrintf(why, len, "-%ssna_aion_seed (value %" PetscInt_FMT ") has no effect: it seeds the default start of a new model and the split of -%ssna_fit_validation, but this fit continues from the model's parameters (a warm start such as snaps-fit -init_model, or parameters set by SNASetParameters()) and holds no samples out: drop -%ssna_aion_seed", prefix, ai->seed, prefix, prefix));
+  else if (ai->init_start)
+    PetscCall(PetscSNPrintf(why, len, "-%ssna_aion_seed (value %" PetscInt_FMT ") has no effect: it seeds the default start and the split of -%ssna_fit_validation, but -%ssna_aion_init gives the start and this fit holds no samples out: drop one of the two", prefix, ai->seed, prefix, prefix));
   PetscFunctionReturn(0);
 }
 

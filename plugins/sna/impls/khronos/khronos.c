@@ -327,7 +327,7 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   if (set) kh->modes_given = PETSC_TRUE;
   PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start; the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls; the refit of -sna_fit_validation_refit goes on at the refined knots)", "SNAKhronosSetRefinement", refine, &refine, NULL));
   PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes (the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls)", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
-  PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation and of the split of -sna_fit_validation (a warm start without held-out samples uses neither: warned)", "", kh->seed, &kh->seed, &set));
+  PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation and of the split of -sna_fit_validation (a warm start, or a tensor start that fills every mode, without held-out samples uses neither: warned)", "", kh->seed, &kh->seed, &set));
   if (set) kh->seed_given = PETSC_TRUE;
   spread = kh->init_spread;
   PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "SNAKhronosSetInitSpread", spread, &spread, &set));
@@ -1191,7 +1191,8 @@ static PetscErrorCode SNAKhronosSetPolynomial_Khronos(SNA sna, PetscInt nterms, 
     }
     for (PetscInt j = 0; j < q; j++) kh->C[m * q + j] = coef[m * q + j];
   }
-  kh->fresh = PETSC_FALSE; /* a start the caller chose */
+  kh->fresh     = PETSC_FALSE; /* a start the caller chose */
+  kh->seed_drew = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 
@@ -1431,16 +1432,19 @@ PetscErrorCode SNAKhronosSetPolynomial(SNA sna, PetscInt nterms, const PetscInt 
   PetscFunctionReturn(0);
 }
 
-/* SNAFitSeedUnused_C, for a fit that holds no samples out: -sna_khronos_seed given to a model whose parameters are
-   no longer the set-up's random ones (a warm start such as snaps-fit -init_model, a loaded model, SNASetParameters())
-   seeds nothing. */
+/* SNAFitSeedUnused_C, for a fit of the set-up model that holds no samples out: -sna_khronos_seed draws the set-up's
+   random start, which the caller's parameters replace (a warm start such as snaps-fit -init_model, a loaded model,
+   SNASetParameters()). (The tensor start, which replaces it in a fresh model's fit unless it leaves modes to the
+   random start, warns when it is made: SNAKhronosTensorStart().) */
 static PetscErrorCode SNAFitSeedUnused_Khronos(SNA sna, char why[], size_t len)
 {
-  SNA_Khronos *kh = (SNA_Khronos *)sna->data;
+  SNA_Khronos *kh     = (SNA_Khronos *)sna->data;
+  const char  *prefix = SNAMessagePrefix(sna);
 
   PetscFunctionBegin;
   why[0] = 0;
-  if (kh->seed_given && sna->setupcalled && !kh->fresh && !kh->seed_drew) PetscCall(PetscSNPrintf(why, len, "-%ssna_khronos_seed (value %" PetscInt_FMT ") has no effect: it seeds a fresh model's random start and the split of -%ssna_fit_validation, but this fit continues from the model's parameters (a warm start such as snaps-fit -init_model, or parameters set by SNASetParameters()) and holds no samples out: drop -%ssna_khronos_seed", SNAMessagePrefix(sna), kh->seed, SNAMessagePrefix(sna), SNAMessagePrefix(sna)));
+  if (kh->seed_given && (sna->params_given || !kh->seed_drew))
+    PetscCall(PetscSNPrintf(why, len, "-%ssna_khronos_seed (value %" PetscInt_FMT ") has no effect: it seeds a fresh model's random start and the split of -%ssna_fit_validation, but this fit continues from the model's parameters (a warm start such as snaps-fit -init_model, or parameters set by SNASetParameters()) and holds no samples out: drop -%ssna_khronos_seed", prefix, kh->seed, prefix, prefix));
   PetscFunctionReturn(0);
 }
 

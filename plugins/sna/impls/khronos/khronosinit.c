@@ -358,13 +358,14 @@ static PetscErrorCode Prolong(SNA sna, const KhronosCoarse *cb, PetscInt p, cons
 /* Scales every mode's factors to a largest coefficient of one and moves the scales into the head C (from the
    output factor Fq, q x M). A mode beyond the decomposition's terms, or one it left at zero (or not finite), gets
    the seeded random start and a zero output weight, as without the tensor start: a zero factor would stay zero
-   under ALS. */
-static PetscErrorCode Balance(SNA sna, const PetscReal Fq[])
+   under ALS; *drawn counts them. */
+static PetscErrorCode Balance(SNA sna, const PetscReal Fq[], PetscInt *drawn)
 {
   SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
   const PetscInt M = kh->modes, q = sna->dim_out;
 
   PetscFunctionBegin;
+  *drawn = 0;
   for (PetscInt m = 0; m < M; m++) {
     PetscReal scale = 1.0;
     PetscBool dead  = PETSC_FALSE;
@@ -385,6 +386,7 @@ static PetscErrorCode Balance(SNA sna, const PetscReal Fq[])
     if (dead) {
       PetscCall(PetscInfo(sna, "KHRONOS tensor start: mode %" PetscInt_FMT " not in the decomposition, random start\n", m));
       PetscCall(SNAKhronosInitializeMode(sna, m));
+      (*drawn)++;
     }
   }
   PetscFunctionReturn(0);
@@ -456,7 +458,7 @@ PetscErrorCode SNAKhronosTensorStart(SNA sna, Vec X, Vec Y)
   KhronosCoarse    cb = {0};
   PetscReal       *T, **F;
   const PetscReal *x, *y;
-  PetscInt         n, N;
+  PetscInt         n, N, drawn;
   PetscBool        use = PETSC_FALSE;
 
   PetscFunctionBegin;
@@ -475,7 +477,12 @@ PetscErrorCode SNAKhronosTensorStart(SNA sna, Vec X, Vec Y)
   PetscCall(PetscMalloc1(q * M, &F[d]));
   PetscCall(CPDecompose(sna, &cb, T, M, F));
   for (PetscInt p = 0; p < d; p++) PetscCall(Prolong(sna, &cb, p, F[p]));
-  PetscCall(Balance(sna, F[d]));
+  PetscCall(Balance(sna, F[d], &drawn));
+  if (!drawn) { /* the seed's draw is replaced in every mode: a refit of this model is not seeded either */
+    kh->seed_drew = PETSC_FALSE;
+    if (kh->seed_given && sna->validation == 0) /* as SNAFit() warns of a seed on a warm start (SNAFitSeedUnused_C) */
+      PetscCall(PetscFPrintf(PetscObjectComm((PetscObject)sna), PETSC_STDERR, "WARNING: option -%ssna_khronos_seed (value %" PetscInt_FMT ") has no effect: it seeds a fresh model's random start and the split of -%ssna_fit_validation, but this fit started every mode from the tensor start (a least-squares fit of a coarse tensor-product spline to the data: -%ssna_khronos_init) and holds no samples out: drop -%ssna_khronos_seed, or give -%ssna_khronos_init random\n", SNAMessagePrefix(sna), kh->seed, SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna)));
+  }
   for (PetscInt p = 0; p <= d; p++) PetscCall(PetscFree(F[p]));
   PetscCall(PetscFree(F));
   PetscCall(PetscFree(T));

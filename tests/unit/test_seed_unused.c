@@ -61,8 +61,10 @@ static PetscErrorCode Case(const char pre[], const char opts[], PetscBool set_pa
   len       = fread(text, 1, sizeof(text) - 1, err);
   text[len] = 0;
   fclose(err);
-  if (want) PetscCheck(strstr(text, want), PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: stderr lacks '%s'; it holds '%s'", pre, want, text);
-  else PetscCheck(!strstr(text, "WARNING: option"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: a seed that drew the start was warned about: '%s'", pre, text);
+  if (want)
+    PetscCheck(strstr(text, want), PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: stderr lacks '%s'; it holds '%s'", pre, want, text);
+  else
+    PetscCheck(!strstr(text, "WARNING: option"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: a seed that drew the start was warned about: '%s'", pre, text);
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s: %s\n", pre, want ? want : "no warning"));
   PetscFunctionReturn(0);
 }

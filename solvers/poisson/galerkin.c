@@ -1277,6 +1277,21 @@ PetscErrorCode PoissonKhronosViewOptions(MPI_Comm comm, PetscInt dim, PetscReal 
   if (ierr) tensor = dim == 2 ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(SNACreate(comm, &sna));
   PetscCall(KhSetDefaults(sna, dim, a, b, tensor));
+  if (tensor) {
+    /* the tensor solve's rank cap is the whole space, G - 2 modes, not the SNA's default (KhCreateSNA()): listed so,
+       with G read as the SNA reads it (the ALS default 4 was listed, and given, it capped the solve) */
+    PetscInt  nodes[POISSON_EXACT_MAX_DIM], n = POISSON_EXACT_MAX_DIM, G = 10;
+    PetscBool set = PETSC_FALSE;
+
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = PetscOptionsGetIntArray(NULL, NULL, "-sna_khronos_nodes", nodes, &n, &set);
+    PetscCall(PetscPopErrorHandler());
+    if (!ierr && set && n > 0) { /* a bad value: the listing below names it */
+      G = nodes[0];
+      for (PetscInt i = 1; i < n; i++) G = PetscMax(G, nodes[i]);
+    }
+    PetscCall(SNAKhronosSetBasis(sna, 3, 10, PetscMin(PetscMax(G - 2, 1), 65536))); /* the class's largest rank */
+  }
   PetscCall(SNASetFromOptions(sna));
   PetscCall(SNADestroy(&sna));
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));

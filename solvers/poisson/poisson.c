@@ -32,7 +32,7 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  kept when it reproduces f to -khronos_source_tol, unless -khronos_source_cross false; elsewhere these two\n"
                            "  are refused, and -khronos_source_rank always), the Galerkin system in the whole (G-2)^2 spline space\n"
                            "  solved by fast diagonalisation, then truncated to the lowest rank whose energy error is <= -sna_fit_rtol |J| (1e-15; rank cap\n"
-                           "  -sna_khronos_modes, default none; the report's truncation_stop and truncation_energy_error say which\n"
+                           "  -sna_khronos_modes, default G - 2: the whole space, no cap; the report's truncation_stop and truncation_energy_error say which\n"
                            "  ended it, and a cap reached above the tolerance is warned about); it runs no fit, so -sna_fit_max_it,\n"
                            "  the ALS, validation and slow-progress options, -sna_fit_error_if_not_converged and the start options -sna_khronos_init,\n"
                            "  -sna_khronos_init_spread and -sna_khronos_seed are refused. als: f and the face data\n"

@@ -450,3 +450,75 @@ PetscErrorCode SNAPSCheckMemory(MPI_Comm comm, PetscLogDouble bytes, const char 
   PetscCheck(!mem || bytes <= mem, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s needs %.3g GB of memory, more than this machine's %.3g GB: choose a smaller value", what, (double)(bytes / 1e9), (double)(mem / 1e9));
   PetscFunctionReturn(0);
 }
+
+/*@C
+  SNAPSOptionsGetTextViewer - Reads an option that prints text (a monitor, or a view of text) the way PETSc's
+  -ksp_monitor is read, so that every such option of SNAPS (-sna_monitor, -ksp_guess_sna_monitor, -exact_view, ...)
+  takes the same values.
+
+  Collective
+
+  Input Parameters:
++ comm    - the communicator of the viewer
+. options - the options database (NULL: the global one)
+. prefix  - the options prefix (or NULL)
+- name    - the option, with its leading dash ("-ksp_guess_sna_monitor")
+
+  Output Parameters:
++ viewer - NULL when the option is absent or off; else standard output or the ASCII viewer given, a reference
+           that the caller destroys
+- format - the format given (ascii:file:format), or PETSC_VIEWER_DEFAULT (may be NULL)
+
+  Notes:
+  Values: none (standard output), a boolean (1, true, yes, on: standard output; 0, false, no, off: none), or
+  ascii[:file[:format[:append]]]. Another viewer type (binary, draw, ...) is refused before it is opened, so a file
+  it names is not created or emptied. ascii:file opens the file through PetscViewerASCIIOpen(), which shares one
+  viewer per file name and communicator: two options naming the same file (the SNA's -sna_monitor and a solver's own
+  lines) write to it in turn instead of overwriting each other. The option is not listed for -help: list it with
+  PetscOptionsName().
+
+.seealso: `SNAMonitorSet()`, `PetscOptionsGetViewer()`
+@*/
+PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm comm, PetscOptions options, const char prefix[], const char name[], PetscViewer *viewer, PetscViewerFormat *format)
+{
+  const char *value = NULL, *bools[] = {"0", "1", "false", "true", "no", "yes", "off", "on"};
+  const char *pre = prefix ? prefix : "";
+  PetscBool   given;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(name, 4);
+  PetscValidPointer(viewer, 5);
+  *viewer = NULL;
+  if (format) *format = PETSC_VIEWER_DEFAULT;
+  PetscCall(PetscOptionsFindPair(options, prefix, name, &value, &given));
+  if (!given) PetscFunctionReturn(0);
+  for (size_t i = 0; value && i < sizeof(bools) / sizeof(bools[0]); i++) {
+    PetscBool match;
+
+    PetscCall(PetscStrcasecmp(value, bools[i], &match));
+    if (!match) continue;
+    if (i % 2) {
+      *viewer = PETSC_VIEWER_STDOUT_(comm);
+      PetscCall(PetscObjectReference((PetscObject)*viewer));
+    }
+    PetscFunctionReturn(0);
+  }
+  if (value && value[0]) { /* the type is checked before the viewer is opened: binary:<file> would be emptied */
+    size_t len = strcspn(value, ":");
+
+    PetscCheck(len == 0 || (len == 5 && !strncmp(value, "ascii", 5)), comm, PETSC_ERR_USER_INPUT, "-%s%s %s: the option prints text, to standard output or an ASCII viewer only: give -%s%s alone, or -%s%s ascii:<file>", pre, name + 1, value, pre, name + 1, pre, name + 1);
+    if (len == 5 && value[5] == ':' && value[6] && !strchr(value + 6, ':')) { /* ascii:file: the shared viewer of that file */
+      PetscCall(PetscViewerASCIIOpen(comm, value + 6, viewer));
+      PetscFunctionReturn(0);
+    }
+  }
+  {
+    PetscViewerFormat fmt;
+    PetscBool         set;
+
+    PetscCall(PetscOptionsGetViewer(comm, options, prefix, name, viewer, &fmt, &set));
+    if (!set) *viewer = NULL;
+    if (format && set) *format = fmt;
+  }
+  PetscFunctionReturn(0);
+}

@@ -303,7 +303,7 @@ static PetscErrorCode CPGridProbeRankOne(MPI_Comm comm, const EvalCtx *ec, Petsc
    with the error measured on an independent validation sample and the rank growth stopped when it no
    longer improves. With cross, a rank-1 cross probe (CPGridProbeRankOne) is tried first and kept when it
    passes its check. Same result on every rank. */
-static PetscErrorCode CPGridCompress(MPI_Comm comm, const EvalCtx *ec, PetscInt nd, PetscInt nq, const PetscReal xq[], const PetscReal wq[], PetscReal tol, PetscInt rmax, PetscBool cross, PetscBool monitor, const char name[], CPGrid *cp)
+static PetscErrorCode CPGridCompress(MPI_Comm comm, const EvalCtx *ec, PetscInt nd, PetscInt nq, const PetscReal xq[], const PetscReal wq[], PetscReal tol, PetscInt rmax, PetscBool cross, PetscViewer monitor, const char name[], CPGrid *cp)
 {
   PetscInt64 total = 1;
   PetscInt   S, Sv = 0, R = 0, *idx, *vidx = NULL, Rbest = 0;
@@ -316,7 +316,7 @@ static PetscErrorCode CPGridCompress(MPI_Comm comm, const EvalCtx *ec, PetscInt 
   if (cross && nd > 1) {
     PetscBool accepted;
     PetscCall(CPGridProbeRankOne(comm, ec, nd, nq, xq, wq, tol, rmax, name, cp, &accepted));
-    if (monitor) PetscCall(PetscPrintf(comm, "  khronos: %s rank-1 cross probe %s\n", name, accepted ? "passed its check: separable" : "failed its check: full compression"));
+    if (monitor) PetscCall(PetscViewerASCIIPrintf(monitor, "  khronos: %s rank-1 cross probe %s\n", name, accepted ? "passed its check: separable" : "failed its check: full compression"));
     if (accepted) PetscFunctionReturn(0);
   }
   for (PetscInt p = 0; p < nd; p++) total *= nq;
@@ -409,7 +409,7 @@ static PetscErrorCode CPGridCompress(MPI_Comm comm, const EvalCtx *ec, PetscInt 
         verr2 *= norm2 / vnorm2; /* relative to the training norm */
       } else
         verr2 = err2;
-      if (monitor) PetscCall(PetscPrintf(comm, "  khronos: %s rank %" PetscInt_FMT ": relative error %.3e%s (%" PetscInt_FMT " ALS sweeps, %" PetscInt_FMT " %s points)\n", name, R, (double)PetscSqrtReal(verr2 / norm2), cp->sampled ? " on validation points" : "", it, S, cp->sampled ? "sampled" : "grid"));
+      if (monitor) PetscCall(PetscViewerASCIIPrintf(monitor, "  khronos: %s rank %" PetscInt_FMT ": relative error %.3e%s (%" PetscInt_FMT " ALS sweeps, %" PetscInt_FMT " %s points)\n", name, R, (double)PetscSqrtReal(verr2 / norm2), cp->sampled ? " on validation points" : "", it, S, cp->sampled ? "sampled" : "grid"));
       if (verr2 < best) {
         best  = verr2;
         Rbest = R;
@@ -479,7 +479,7 @@ static PetscErrorCode KhEdgeData(PoissonKhronos *kh, PoissonExact exact, const E
    The term for S needs g on the faces of codimension |S| (corners, edges, faces); each face function is
    compressed to low rank on the quadrature grid and its 1-D factors are L2-projected onto the full
    spline basis. Nothing is built when g vanishes at sample points of every face. */
-static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, PetscReal tol, PetscInt rmax, PetscBool cross, PetscBool monitor)
+static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, PetscReal tol, PetscInt rmax, PetscBool cross, PetscViewer monitor)
 {
   const PetscInt     d = kh->dim, G = kh->nodes, nq = kh->nq;
   PetscReal          gmax = 0, *Mchol, *term, *work, *xs, *us;
@@ -535,7 +535,7 @@ static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, Petsc
           PetscCall(KhEdgeData(kh, exact, &ec, &cp));
         else
           PetscCall(CPGridCompress(kh->comm, &ec, nf, nq, kh->xq, kh->wq, tol, rmax, cross, PETSC_FALSE, "face data", &cp));
-        if (monitor) PetscCall(PetscPrintf(kh->comm, "  khronos: lifting face (fixed mask %" PetscInt_FMT ", corner %" PetscInt_FMT "): rank %" PetscInt_FMT ", relative error %.3e\n", S, c, cp.R, (double)cp.relerr));
+        if (monitor) PetscCall(PetscViewerASCIIPrintf(monitor, "  khronos: lifting face (fixed mask %" PetscInt_FMT ", corner %" PetscInt_FMT "): rank %" PetscInt_FMT ", relative error %.3e\n", S, c, cp.R, (double)cp.relerr));
         for (PetscInt s = 0; s < cp.R; s++) {
           PetscInt j = 0;
           PetscCall(PetscArrayzero(term, d * G));
@@ -562,7 +562,7 @@ static PetscErrorCode BuildLifting(PoissonKhronos *kh, PoissonExact exact, Petsc
       if (c == 0) break;
     }
   }
-  if (monitor) PetscCall(PetscPrintf(kh->comm, "  khronos: lifting of the Dirichlet data: %" PetscInt_FMT " separable terms from %" PetscInt_FMT " faces\n", kh->lift_terms, nfaces));
+  if (monitor) PetscCall(PetscViewerASCIIPrintf(monitor, "  khronos: lifting of the Dirichlet data: %" PetscInt_FMT " separable terms from %" PetscInt_FMT " faces\n", kh->lift_terms, nfaces));
   PetscCall(PetscFree3(Mchol, term, work));
   PetscFunctionReturn(0);
 }
@@ -696,13 +696,13 @@ static PetscErrorCode KhCreateSNA(PoissonKhronos *kh, PetscBool tensor)
 }
 
 /* Reads the solver's own options: how the source and the Dirichlet data are compressed, and whether to monitor (-sna_monitor). */
-static PetscErrorCode KhGetSourceOptions(PoissonKhronos *kh, PetscReal *stol, PetscInt *srank, PetscBool *cross, PetscBool *monitor)
+static PetscErrorCode KhGetSourceOptions(PoissonKhronos *kh, PetscReal *stol, PetscInt *srank, PetscBool *cross, PetscViewer *monitor)
 {
   PetscFunctionBegin;
   *stol    = 1e-12;
   *srank   = 16;
   *cross   = PETSC_TRUE;
-  *monitor = PETSC_FALSE;
+  *monitor = NULL;
   PetscOptionsBegin(kh->comm, NULL, "KHRONOS Galerkin solver (-method khronos; basis and sweeps: the -sna_ options)", NULL);
   PetscCall(PetscOptionsReal("-khronos_source_tol", "Relative L2 tolerance of the low-rank source (and face data) compression", NULL, *stol, stol, NULL));
   PetscCall(PetscOptionsInt("-khronos_source_rank", "Largest rank of the source (and face data) compression", NULL, *srank, srank, NULL));
@@ -710,8 +710,9 @@ static PetscErrorCode KhGetSourceOptions(PoissonKhronos *kh, PetscReal *stol, Pe
   PetscOptionsEnd();
   PetscCheck(*srank >= 1 && *srank <= 64, kh->comm, PETSC_ERR_USER_INPUT, "-khronos_source_rank must be between 1 and 64, not %" PetscInt_FMT, *srank);
   PetscCheck(*stol > 0, kh->comm, PETSC_ERR_USER_INPUT, "-khronos_source_tol must be positive, not %g", (double)*stol);
-  /* the SNA's own monitor reports data-fit losses, which a Galerkin solve has none of: the energy is printed here */
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-sna_monitor", monitor, NULL));
+  /* the solver's own lines (compressions, lifting, truncation) go where the SNA's monitor prints its Ritz energies:
+     -sna_monitor alone, a boolean, or ascii:<file>, read as the SNA class reads it */
+  PetscCall(SNAPSOptionsGetTextViewer(kh->comm, NULL, NULL, "-sna_monitor", monitor, NULL));
   PetscFunctionReturn(0);
 }
 
@@ -1007,7 +1008,7 @@ static PetscErrorCode KhTensorEigen(PoissonKhronos *kh, PetscReal V[], PetscReal
    energy error of the truncation, 1/2 a(u_h - u_r, u_h - u_r) = 1/2 sum_ij (lam_i + lam_j) E_ij^2 with
    E = Ut (I - Q_r Q_r^T) (Galerkin orthogonality), is <= tol |J(u_h)| or the rank reaches its cap.
    Cost O(n^3), n = G - 2. */
-static PetscErrorCode KhTensorSolve(PoissonKhronos *kh, const PetscReal V[], const PetscReal lam[], const PetscReal X[], PetscBool monitor)
+static PetscErrorCode KhTensorSolve(PoissonKhronos *kh, const PetscReal V[], const PetscReal lam[], const PetscReal X[], PetscViewer monitor)
 {
   const PetscInt n = kh->n, Mx = kh->modes_max;
   PetscReal     *Ut, *tmp, *Q, *ev, *t, *work, Jh = 0, aerr = 0, wq;
@@ -1066,7 +1067,7 @@ static PetscErrorCode KhTensorSolve(PoissonKhronos *kh, const PetscReal V[], con
       kh->W[r * n + g]        = sx * vx;
       kh->W[(Mx + r) * n + g] = sy * vy;
     }
-    if (monitor) PetscCall(PetscPrintf(kh->comm, "  khronos: tensor solve, rank %" PetscInt_FMT ": singular value %.3e, energy error of the truncation %.3e (tol %g |J|)\n", r + 1, (double)tn, (double)(0.5 * aerr), (double)kh->tol));
+    if (monitor) PetscCall(PetscViewerASCIIPrintf(monitor, "  khronos: tensor solve, rank %" PetscInt_FMT ": singular value %.3e, energy error of the truncation %.3e (tol %g |J|)\n", r + 1, (double)tn, (double)(0.5 * aerr), (double)kh->tol));
   }
   kh->modes            = r;
   kh->energy           = Jh + 0.5 * aerr;
@@ -1080,7 +1081,7 @@ static PetscErrorCode KhTensorSolve(PoissonKhronos *kh, const PetscReal V[], con
 /* -khronos_solve tensor (2-D): source by tensor quadrature (or, when the rank-1 cross probe finds f
    separable to the source tolerance, from its two fibres: 2 nq evaluations instead of nq^2), lifting, exact Galerkin solve in the tensor
    space, rank truncation. */
-static PetscErrorCode KhSolveTensor2D(PoissonKhronos *kh, PoissonExact exact, PetscReal stol, PetscInt srank, PetscBool cross, PetscBool monitor, PetscLogDouble *t1)
+static PetscErrorCode KhSolveTensor2D(PoissonKhronos *kh, PoissonExact exact, PetscReal stol, PetscInt srank, PetscBool cross, PetscViewer monitor, PetscLogDouble *t1)
 {
   const PetscInt n         = kh->n;
   PetscBool      separable = PETSC_FALSE, probe;
@@ -1119,7 +1120,7 @@ static PetscErrorCode KhSolveTensor2D(PoissonKhronos *kh, PoissonExact exact, Pe
   PetscCall(PetscLogEventEnd(KH_LIFT, 0, 0, 0, 0));
   PetscCall(PetscLogEventBegin(KH_SOURCE, 0, 0, 0, 0));
   if (probe) PetscCall(CPGridProbeRankOne(kh->comm, &ec, 2, kh->nq, kh->xq, kh->wq, stol, 1, "source f", &fcp, &separable));
-  if (monitor && probe) PetscCall(PetscPrintf(kh->comm, "  khronos: source f rank-1 cross probe %s\n", separable ? "passed its check: separable" : "failed its check: tensor quadrature"));
+  if (monitor && probe) PetscCall(PetscViewerASCIIPrintf(monitor, "  khronos: source f rank-1 cross probe %s\n", separable ? "passed its check: separable" : "failed its check: tensor quadrature"));
   PetscCall(KhTensorLoad(kh, exact, separable ? &fcp : NULL, X));
   PetscCall(PetscLogEventEnd(KH_SOURCE, 0, 0, 0, 0));
   kh->source_rank   = separable ? 1 : 0;
@@ -1219,7 +1220,7 @@ static PetscErrorCode KhReadRitzSolution(PoissonKhronos *kh)
 
 /* -khronos_solve als: low-rank source and lifting, then the SNA's Ritz fit of the homogeneous part (the class's
    block ALS with greedy rank growth: SNASetRitzForm(), SNAFit()). */
-static PetscErrorCode KhSolveALS(PoissonKhronos *kh, PoissonExact exact, PetscReal stol, PetscInt srank, PetscBool cross, PetscBool monitor, PetscLogDouble *t1)
+static PetscErrorCode KhSolveALS(PoissonKhronos *kh, PoissonExact exact, PetscReal stol, PetscInt srank, PetscBool cross, PetscViewer monitor, PetscLogDouble *t1)
 {
   const PetscInt d = kh->dim, G = kh->nodes;
   CPGrid         fcp;
@@ -1256,7 +1257,8 @@ static PetscErrorCode KhSolveALS(PoissonKhronos *kh, PoissonExact exact, PetscRe
 PetscErrorCode PoissonKhronosViewOptions(MPI_Comm comm, PetscInt dim, PetscReal a, PetscReal b)
 {
   PoissonKhronos kh;
-  PetscBool      tensor, cross, monitor;
+  PetscBool      tensor, cross;
+  PetscViewer    monitor = NULL;
   PetscReal      stol;
   PetscInt       srank;
   PetscErrorCode ierr;
@@ -1275,12 +1277,28 @@ PetscErrorCode PoissonKhronosViewOptions(MPI_Comm comm, PetscInt dim, PetscReal 
   if (ierr) tensor = dim == 2 ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(SNACreate(comm, &sna));
   PetscCall(KhSetDefaults(sna, dim, a, b, tensor));
+  if (tensor) {
+    /* the tensor solve's rank cap is the whole space, G - 2 modes, not the SNA's default (KhCreateSNA()): listed so,
+       with G read as the SNA reads it (the ALS default 4 was listed, and given, it capped the solve) */
+    PetscInt  nodes[POISSON_EXACT_MAX_DIM], n = POISSON_EXACT_MAX_DIM, G = 10;
+    PetscBool set = PETSC_FALSE;
+
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = PetscOptionsGetIntArray(NULL, NULL, "-sna_khronos_nodes", nodes, &n, &set);
+    PetscCall(PetscPopErrorHandler());
+    if (!ierr && set && n > 0) { /* a bad value: the listing below names it */
+      G = nodes[0];
+      for (PetscInt i = 1; i < n; i++) G = PetscMax(G, nodes[i]);
+    }
+    PetscCall(SNAKhronosSetBasis(sna, 3, 10, PetscMin(PetscMax(G - 2, 1), 65536))); /* the class's largest rank */
+  }
   PetscCall(SNASetFromOptions(sna));
   PetscCall(SNADestroy(&sna));
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = KhGetSourceOptions(&kh, &stol, &srank, &cross, &monitor);
   PetscCall(PetscPopErrorHandler());
   (void)ierr;
+  PetscCall(PetscViewerDestroy(&monitor));
   PetscFunctionReturn(0);
 }
 
@@ -1288,7 +1306,8 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
 {
   PetscInt       edim, srank, nint, qper;
   PetscReal      stol, times[2];
-  PetscBool      monitor, cross, tensor = PETSC_FALSE;
+  PetscBool      cross, tensor = PETSC_FALSE;
+  PetscViewer    monitor;
   PetscLogDouble t0, t1 = 0, t2;
 
   PetscFunctionBegin;
@@ -1321,6 +1340,7 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
     PetscCall(KhSolveTensor2D(kh, exact, stol, srank, cross, monitor, &t1));
   else
     PetscCall(KhSolveALS(kh, exact, stol, srank, cross, monitor, &t1));
+  PetscCall(PetscViewerDestroy(&monitor));
   PetscCall(PetscTime(&t2));
   times[0] = (PetscReal)(t1 - t0);
   times[1] = (PetscReal)(t2 - t1);

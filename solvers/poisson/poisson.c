@@ -14,7 +14,7 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "                          shaped like the grid for the .xmf)\n"
                            "  -model <u.h5>           khronos: save the solution as a KHRONOS SNA model (snaps-predict -model u.h5)\n"
                            "                          (the report names the files given: view_solution, model)\n"
-                           "  -exact_view             print u and the derived source f\n"
+                           "  -exact_view [ascii:f]   print u and the derived source f (to stdout, or to the file f)\n"
                            "  -error_cells <n>        cells per direction of the error-quadrature grid (2-D: 256, 3-D: 48); boxes of\n"
                            "                          quadrilaterals/hexahedra only (mesh files and simplices: quadrature on the cells);\n"
                            "                          FEM rounds it up to whole sub-cells of every mesh cell (the report gives the\n"
@@ -32,7 +32,7 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  kept when it reproduces f to -khronos_source_tol, unless -khronos_source_cross false; elsewhere these two\n"
                            "  are refused, and -khronos_source_rank always), the Galerkin system in the whole (G-2)^2 spline space\n"
                            "  solved by fast diagonalisation, then truncated to the lowest rank whose energy error is <= -sna_fit_rtol |J| (1e-15; rank cap\n"
-                           "  -sna_khronos_modes, default none; the report's truncation_stop and truncation_energy_error say which\n"
+                           "  -sna_khronos_modes, default G - 2: the whole space, no cap; the report's truncation_stop and truncation_energy_error say which\n"
                            "  ended it, and a cap reached above the tolerance is warned about); it runs no fit, so -sna_fit_max_it,\n"
                            "  the ALS, validation and slow-progress options, -sna_fit_error_if_not_converged and the start options -sna_khronos_init,\n"
                            "  -sna_khronos_init_spread and -sna_khronos_seed are refused. als: f and the face data\n"
@@ -44,7 +44,7 @@ static const char help[] = "snaps-poisson: -Laplace(u) = f on the box [a,b]^d (o
                            "  when it lowers the energy by more than -sna_fit_rtol |J| (1e-10): the SNA class's Ritz fit (SNASetRitzForm),\n"
                            "  whose stop reason the report gives (converged_reason: the last ALS stage's; DIVERGED_* warned about); rank_stop says what ended\n"
                            "  the rank growth: tolerance, or rank cap (-sna_khronos_modes reached, more modes not tried; warned about\n"
-                           "  when M > 1). -sna_monitor: energies per rank/sweep.\n"
+                           "  when M > 1). -sna_monitor [ascii:f]: energies per rank/sweep and the solver's own lines (to stdout, or the file f).\n"
                            "  The old -khronos_degree, -khronos_nodes, -khronos_modes, -khronos_sweeps, -khronos_tol and\n"
                            "  -khronos_monitor are rejected, naming the new option.\n";
 
@@ -270,7 +270,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscCall(PetscOptionsString("-view_solution", "HDF5 file for mesh and solution (+ .xmf)", NULL, viewfile, viewfile, sizeof(viewfile), &hasview));
   PetscCall(PetscOptionsString("-model", "HDF5 file for the KHRONOS solution as an SNA model (-method khronos)", NULL, model, model, sizeof(model), &hasmodel));
-  PetscCall(PetscOptionsBool("-exact_view", "Print u and the derived source", NULL, exactview, &exactview, NULL));
+  PetscCall(PetscOptionsName("-exact_view", "Print u and the derived source (to stdout, or ascii:<file>)", NULL, &exactview));
   PetscCall(PoissonMeshDomainOption(PetscOptionsObject, dom, &a, &b));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
@@ -289,7 +289,14 @@ int main(int argc, char **argv)
   if (method == 1 && hasview) PetscCall(PoissonKhronosCheckViewPoints(PETSC_COMM_WORLD, dim, vpoints)); /* before the solve, not after it */
   PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact));
   PetscCall(PoissonExactSetDomain(exact, a, b)); /* a mesh file: -1, 1 (-domain is refused with it) */
-  if (exactview) PetscCall(PoissonExactView(exact, PETSC_VIEWER_STDOUT_WORLD));
+  /* a -xxx_view: alone, a boolean, or ascii:<file>, as the other text views and monitors */
+  if (exactview) {
+    PetscViewer viewer;
+
+    PetscCall(SNAPSOptionsGetTextViewer(PETSC_COMM_WORLD, NULL, NULL, "-exact_view", &viewer, NULL));
+    if (viewer) PetscCall(PoissonExactView(exact, viewer));
+    PetscCall(PetscViewerDestroy(&viewer));
+  }
   PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
   PetscCall(CheckOutputs(hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
   if (hasview) PetscCall(SNAPSTrajectoryCheckName(PETSC_COMM_WORLD, "-view_solution", viewfile, PETSC_TRUE)); /* its .xmf names it */

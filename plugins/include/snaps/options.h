@@ -2,6 +2,7 @@
 #pragma once
 
 #include <petscsys.h>
+#include <petscviewer.h>
 
 /* Call right before PetscFinalize(): then PetscFinalize() prints, on rank 0 of the communicator, one warning
    line per option that no rank used. Quiet under -help and when -options_left is given (PETSc reports).
@@ -16,6 +17,13 @@ PETSC_EXTERN PetscErrorCode SNAPSOptionsWarnUnusedEarly(MPI_Comm);
    same warning for the unused options whose names contain part ("ksp_guess_sna_"), naming what uses them; quiet
    under a SNAPS program's own report, -options_left, -help and PETSc's debug builds. */
 PETSC_EXTERN PetscErrorCode SNAPSOptionsWarnUnusedPart(const char[], const char[]);
+
+/* A text output option (a monitor, or a view that prints text) read as PETSc's -ksp_monitor is: alone, standard
+   output; a boolean, on (standard output) or off; or an ASCII viewer ascii[:file[:format]] (one shared viewer per
+   file). Any other viewer type is refused before it is opened. viewer: NULL when the option is absent or off, else
+   a reference the caller destroys; format (may be NULL): the format given. Does not list the option for -help
+   (list it with PetscOptionsName()). Collective. Every SNAPS monitor and text view reads its option with it. */
+PETSC_EXTERN PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm, PetscOptions, const char[], const char[], PetscViewer *, PetscViewerFormat *);
 
 /* Refuses an output file that is one of the inputs (the same file by identity: device and inode, so a
    different spelling, a symbolic link or a hard link counts too), before anything is written. outopt, out:

@@ -1,5 +1,6 @@
 /* The SNA class interface: create, configure, fit, evaluate, view, destroy. */
 #include <snaps/private/snaimpl.h>
+#include <snaps/options.h>
 
 /* Creates an SNA of type khronos on comm; every rank holds the whole (small) model. */
 PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
@@ -313,8 +314,11 @@ static PetscErrorCode SNASetFromOptions_Monitor(SNA sna, PetscOptionItems *Petsc
       if (len < sizeof(type)) PetscCall(PetscStrncpy(type, value, len + 1));
       PetscCheck(len == 0 || (len < sizeof(type) && !strcmp(type, "ascii")), PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_monitor %s: the monitor prints text, to standard output or an ASCII viewer only: give -%ssna_monitor alone, or -%ssna_monitor ascii:<file>", SNAMessagePrefix(sna), value, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
     }
-    PetscCall(PetscOptionsViewer("-sna_monitor", "Print the training loss of every sweep (to stdout, or ascii:<file>)", "SNAMonitorSet", &viewer, &format, &flg));
-    if (flg) {
+    PetscCall(PetscOptionsName("-sna_monitor", "Print the training loss of every sweep (to stdout, or ascii:<file>)", "SNAMonitorSet", &flg));
+    /* opened as every SNAPS monitor opens its viewer: one shared viewer per file, so a program's own monitor
+       lines to the same file (snaps-poisson -method khronos) come in turn instead of overwriting these */
+    if (flg) PetscCall(SNAPSOptionsGetTextViewer(PetscObjectComm((PetscObject)sna), ((PetscObject)sna)->options, ((PetscObject)sna)->prefix, "-sna_monitor", &viewer, &format));
+    if (flg && viewer) {
       PetscViewerAndFormat *vf;
       PetscBool             isascii;
 

@@ -36,7 +36,8 @@ static const char *const ParameterSources[] = {"nowhere (not needed)", "the appl
 typedef struct {
   /* options */
   char        file[PETSC_MAX_PATH_LEN];
-  PetscBool   galerkin, scale, monitor, check_fingerprint, use_opmodel, reduced_rhs;
+  PetscBool   galerkin, scale, check_fingerprint, use_opmodel, reduced_rhs;
+  PetscViewer monitor;                    /* -ksp_guess_sna_monitor [ascii[:file]]: one line per guess; NULL if off */
   PetscReal   reduced_rhs_tol;            /* largest |b - W W^T b| / |b| for which V^T b is taken as (V^T W)(W^T b) */
   char        record[PETSC_MAX_PATH_LEN]; /* -ksp_guess_sna_record_operators; "" if not recording */
   PetscInt    galerkin_modes;             /* requested; PETSC_DEFAULT: all */
@@ -586,24 +587,29 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
   g->total_time += g->last_time;
   g->count++;
   if (g->monitor) {
-    MPI_Comm comm = PetscObjectComm((PetscObject)guess);
-    PetscCall(PetscPrintf(comm, "  KSPGuess sna: parameters from %s", SourceName(g, g->source)));
+    PetscViewer v = g->monitor;
+    PetscInt    tabs;
+
+    PetscCall(PetscViewerASCIIPrintf(v, "  KSPGuess sna: parameters from %s", SourceName(g, g->source)));
+    PetscCall(PetscViewerASCIIGetTab(v, &tabs)); /* the rest of the line is not indented again */
+    PetscCall(PetscViewerASCIISetTab(v, 0));
     if (g->source == SOURCE_APPLICATION || g->source == SOURCE_OPTIONS) {
       PetscInt         np;
       const PetscReal *mu;
       KSPGuessSNAGetParameters(g, &np, &mu);
-      for (PetscInt p = 0; p < g->model.q; p++) PetscCall(PetscPrintf(comm, "%s%g", p ? ", " : " (", (double)mu[p]));
-      PetscCall(PetscPrintf(comm, ")%s", g->outside ? " (outside the model's training box: the surrogate extrapolates)" : ""));
+      for (PetscInt p = 0; p < g->model.q; p++) PetscCall(PetscViewerASCIIPrintf(v, "%s%g", p ? ", " : " (", (double)mu[p]));
+      PetscCall(PetscViewerASCIIPrintf(v, ")%s", g->outside ? " (outside the model's training box: the surrogate extrapolates)" : ""));
     }
-    if (!(g->galerkin && g->kg == k)) PetscCall(PetscPrintf(comm, ", |c| %.6e", (double)g->cnorm)); /* no prediction on all modes */
+    if (!(g->galerkin && g->kg == k)) PetscCall(PetscViewerASCIIPrintf(v, ", |c| %.6e", (double)g->cnorm)); /* no prediction on all modes */
     if (g->galerkin && g->kg == k) {
-      PetscCall(PetscPrintf(comm, ", Galerkin projection on all %" PetscInt_FMT " POD modes%s", k, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
-      if (g->last_rhs_error >= 0) PetscCall(PetscPrintf(comm, ", |b - W W^T b| / |b| %.2e: V^T b %s", (double)g->last_rhs_error, g->last_rhs_error <= g->reduced_rhs_tol ? "from W" : "by a pass over V"));
+      PetscCall(PetscViewerASCIIPrintf(v, ", Galerkin projection on all %" PetscInt_FMT " POD modes%s", k, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
+      if (g->last_rhs_error >= 0) PetscCall(PetscViewerASCIIPrintf(v, ", |b - W W^T b| / |b| %.2e: V^T b %s", (double)g->last_rhs_error, g->last_rhs_error <= g->reduced_rhs_tol ? "from W" : "by a pass over V"));
     } else if (g->galerkin)
-      PetscCall(PetscPrintf(comm, ", Galerkin correction in the first %" PetscInt_FMT " POD modes%s", g->kg, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
+      PetscCall(PetscViewerASCIIPrintf(v, ", Galerkin correction in the first %" PetscInt_FMT " POD modes%s", g->kg, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
     else if (g->scale)
-      PetscCall(PetscPrintf(comm, ", scaled by %.9g", (double)g->alpha));
-    PetscCall(PetscPrintf(comm, ", %.3e s\n", (double)g->last_time));
+      PetscCall(PetscViewerASCIIPrintf(v, ", scaled by %.9g", (double)g->alpha));
+    PetscCall(PetscViewerASCIIPrintf(v, ", %.3e s\n", (double)g->last_time));
+    PetscCall(PetscViewerASCIISetTab(v, tabs));
   }
   /* PETSc documents -ksp_guess_view for every KSPGuess but 3.18 reads it nowhere: the sna guess honours it (after
      each guess, as -ksp_view after each solve) rather than leave it silently unused */
@@ -680,7 +686,12 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCall(PetscOptionsReal("-ksp_guess_sna_reduced_rhs_tol", "Largest |b - W W^T b| / |b| for which -ksp_guess_sna_reduced_rhs drops the rest of b", "KSPGuessSNA", g->reduced_rhs_tol, &g->reduced_rhs_tol, &tol_set));
   PetscCheck(g->reduced_rhs_tol >= 0 && g->reduced_rhs_tol < 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs_tol must be in [0, 1), not %g", g->pre, (double)g->reduced_rhs_tol);
   PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGuessSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
-  PetscCall(PetscOptionsBool("-ksp_guess_sna_monitor", "Print one line per guess", "KSPGuessSNA", g->monitor, &g->monitor, NULL));
+  {
+    PetscBool mon; /* a text viewer, as -sna_monitor and -ksp_monitor: listed here, read below */
+    PetscCall(PetscOptionsName("-ksp_guess_sna_monitor", "Print one line per guess (to stdout, or ascii:<file>)", "KSPGuessSNA", &mon));
+    PetscCall(PetscViewerDestroy(&g->monitor));
+    PetscCall(SNAPSOptionsGetTextViewer(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", &g->monitor, NULL));
+  }
   {
     PetscBool view; /* read after each guess (KSPGuessFormGuess_SNA): listed here for -help */
     PetscCall(PetscOptionsName("-ksp_guess_view", "View the guess after each guess it forms (what -ksp_view shows of it), [viewer]", "KSPGuessView", &view));
@@ -842,6 +853,7 @@ static PetscErrorCode KSPGuessDestroy_SNA(KSPGuess guess)
 
   PetscFunctionBegin;
   PetscCall(KSPGuessSNAFreeModel(g));
+  PetscCall(PetscViewerDestroy(&g->monitor));
   PetscCall(PetscFree(guess->data));
   PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessSetParameters_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)guess, "SNAGuessGetLastTimes_C", NULL));

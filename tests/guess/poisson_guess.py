@@ -213,7 +213,10 @@ def main():
         return
     if mode == "kernels":
         # the passes over the basis by BLAS gemv on the contiguous basis and by VecMDot/VecMAXPY give the same
-        # guesses (to rounding) and iterations, on 1 and 2 ranks; -ksp_view says which kernel ran and why
+        # guesses (to rounding) and iterations, on 1 and 2 ranks; -ksp_view says which kernel ran and why. auto (timed
+        # at load, then one of the two for every pass: snaguess.c sets g->blas from it and nothing else) runs with the
+        # Galerkin guess only (14 runs of the program, not 18: 13 CPU-s -> 11): the other guesses' passes
+        # are checked by their blas and vec runs
         mpiexec, opts = split(sys.argv[3:])
         for np_ in ("1", "2"):
             for tag, extra in (("galerkin", ["-ksp_guess_sna_galerkin"]), ("alone", ["-ksp_guess_sna_scale", "0"]),
@@ -222,6 +225,8 @@ def main():
                 for kernel, want in (("blas", "passes over the basis: BLAS gemv (-ksp_guess_sna_basis_kernel blas)"),
                                      ("vec", "passes over the basis: VecMDot/VecMAXPY (-ksp_guess_sna_basis_kernel vec)"),
                                      ("auto", "(the faster at load, V^T b + V c: BLAS gemv ")):
+                    if kernel == "auto" and tag != "galerkin":
+                        continue
                     out = os.path.join(d, "kernel_%s_%s_%s.json" % (tag, kernel, np_))
                     log = run(mpiexec + ["-n", np_, prog] + opts + ["-samples", os.path.join(d, "unseen.h5"), "-results", out, "-ksp_view"] +
                               sna + extra + ["-ksp_guess_sna_basis_kernel", kernel])
@@ -232,10 +237,10 @@ def main():
                     a_, b_ = np.array(res["blas"][q]), np.array(res["vec"][q])
                     if np.max(np.abs(a_ - b_)) > 1e-8 * np.max(np.abs(b_)) + 1e-14:
                         sys.exit("%s guess, %s rank(s): %s with BLAS %s, with VecMDot/VecMAXPY %s" % (tag, np_, q, a_, b_))
-                its = [res[k]["ksp_iterations"] for k in ("blas", "vec", "auto")]
-                print("%s guess, %s rank(s): relative residuals %s (BLAS), iterations blas/vec/auto %s" %
-                      (tag, np_, np.array(res["blas"]["guess_rel_residual"]), its))
-                if not (its[0] == its[1] == its[2]):
+                its = [res[k]["ksp_iterations"] for k in ("blas", "vec", "auto") if k in res]
+                print("%s guess, %s rank(s): relative residuals %s (BLAS), iterations blas/vec%s %s" %
+                      (tag, np_, np.array(res["blas"]["guess_rel_residual"]), "/auto" if "auto" in res else "", its))
+                if any(i != its[0] for i in its):
                     sys.exit("the iterations depend on the basis kernel: %s" % its)
         return
     if mode == "reduced_rhs":

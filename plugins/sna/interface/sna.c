@@ -91,6 +91,7 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   PetscCall(PetscMemzero(sna->ops, sizeof(struct _SNAOps)));
   sna->data         = NULL;
   sna->setupcalled  = PETSC_FALSE;
+  sna->params_given = PETSC_FALSE; /* the new type's start is its own (a seed draws it) */
   sna->nparams      = 0;
   sna->beyondbox    = NULL;
   sna->reason       = SNA_CONVERGED_ITERATING;

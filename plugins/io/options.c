@@ -451,6 +451,45 @@ PetscErrorCode SNAPSCheckMemory(MPI_Comm comm, PetscLogDouble bytes, const char 
   PetscFunctionReturn(0);
 }
 
+/* Refuses an option read by SNAPSOptionsGetTextViewer() (name, value) whose file is also named by an option that
+   PETSc opens on its own (-ksp_monitor, -sna_view, -log_view, ...: another FILE in mode "w", the two overwriting
+   each other). The options read by SNAPSOptionsGetTextViewer() (-[prefix]sna_monitor, -ksp_guess_sna_monitor,
+   -exact_view) share the file and pass. Values are compared as written: "<type>:<file>[:...]". */
+static PetscErrorCode CheckFileNotPETScs(MPI_Comm comm, PetscOptions options, const char prefix[], const char name[], const char value[], const char file[])
+{
+  char       *all, **tok;
+  int         ntok;
+  const char *pre    = prefix ? prefix : "";
+  const char *ours[] = {"sna_monitor", "exact_view"};
+  size_t      flen   = strlen(file);
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetAll(options, &all));
+  PetscCall(PetscStrToArray(all, ' ', &ntok, &tok));
+  PetscCall(PetscFree(all));
+  for (int t = 1; t < ntok; t++) {
+    const char *opt = tok[t - 1], *colon = strchr(tok[t], ':');
+    PetscBool   shared = PETSC_FALSE;
+    size_t      nlen   = strlen(opt);
+
+    if (opt[0] != '-' || !colon || strncmp(colon + 1, file, flen) || (colon[1 + flen] && colon[1 + flen] != ':')) continue;
+    for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
+      size_t olen = strlen(ours[i]);
+
+      if (nlen > olen && !strcmp(opt + nlen - olen, ours[i])) shared = PETSC_TRUE;
+    }
+    if (!shared) {
+      char msg[2 * PETSC_MAX_PATH_LEN + 256];
+
+      PetscCall(PetscSNPrintf(msg, sizeof(msg), "-%s%s %s: %s also names %s, and PETSc opens that file on its own (emptying it): the two would overwrite each other; give one of them another file", pre, name + 1, value, opt, file));
+      PetscCall(PetscStrToArrayDestroy(ntok, tok));
+      SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s", msg);
+    }
+  }
+  PetscCall(PetscStrToArrayDestroy(ntok, tok));
+  PetscFunctionReturn(0);
+}
+
 /*@C
   SNAPSOptionsGetTextViewer - Reads an option that prints text (a monitor, or a view of text) the way PETSc's
   -ksp_monitor is read, so that every such option of SNAPS (-sna_monitor, -ksp_guess_sna_monitor, -exact_view, ...)
@@ -472,10 +511,14 @@ PetscErrorCode SNAPSCheckMemory(MPI_Comm comm, PetscLogDouble bytes, const char 
   Notes:
   Values: none (standard output), a boolean (1, true, yes, on: standard output; 0, false, no, off: none), or
   ascii[:file[:format[:append]]]. Another viewer type (binary, draw, ...) is refused before it is opened, so a file
-  it names is not created or emptied. ascii:file opens the file through PetscViewerASCIIOpen(), which shares one
-  viewer per file name and communicator: two options naming the same file (the SNA's -sna_monitor and a solver's own
-  lines) write to it in turn instead of overwriting each other. The option is not listed for -help: list it with
-  PetscOptionsName().
+  it names is not created or emptied. ascii:file and ascii:file:format open the file through PetscViewerASCIIOpen(),
+  which shares one viewer per file name and communicator while it is open: the options read here that name the same
+  file (the SNA's -sna_monitor and a solver's own lines) write to it in turn, provided the first viewer is still
+  open when the next is asked for (a caller that prints once, like -exact_view, keeps its viewer to the end of the
+  run). ascii:file:format:append opens a viewer of its own in append mode (lines added at the end of the file).
+  PETSc's own options (-ksp_monitor, -sna_view, -log_view, ...) open their files on their own, in mode "w": an
+  option read here that names the same file as one of those would be overwritten by it, or overwrite it, so that
+  is refused, naming both. The option is not listed for -help: list it with PetscOptionsName().
 
 .seealso: `SNAMonitorSet()`, `PetscOptionsGetViewer()`
 @*/
@@ -507,9 +550,39 @@ PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm comm, PetscOptions options, co
     size_t len = strcspn(value, ":");
 
     PetscCheck(len == 0 || (len == 5 && !strncmp(value, "ascii", 5)), comm, PETSC_ERR_USER_INPUT, "-%s%s %s: the option prints text, to standard output or an ASCII viewer only: give -%s%s alone, or -%s%s ascii:<file>", pre, name + 1, value, pre, name + 1, pre, name + 1);
-    if (len == 5 && value[5] == ':' && value[6] && !strchr(value + 6, ':')) { /* ascii:file: the shared viewer of that file */
-      PetscCall(PetscViewerASCIIOpen(comm, value + 6, viewer));
-      PetscFunctionReturn(0);
+    if (len == 5 && value[5] == ':' && value[6]) { /* ascii:file[:format[:append]] */
+      char        file[PETSC_MAX_PATH_LEN], fmt[64] = "";
+      const char *rest   = NULL;
+      size_t      flen   = strcspn(value + 6, ":");
+      PetscBool   append = PETSC_FALSE;
+
+      PetscCheck(flen < sizeof(file), comm, PETSC_ERR_USER_INPUT, "-%s%s %s: the file name is longer than %d characters", pre, name + 1, value, PETSC_MAX_PATH_LEN - 1);
+      PetscCall(PetscStrncpy(file, value + 6, flen + 1));
+      if (value[6 + flen]) rest = value + 7 + flen; /* format[:append] */
+      if (rest) {
+        size_t n = strcspn(rest, ":");
+
+        PetscCheck(n < sizeof(fmt), comm, PETSC_ERR_USER_INPUT, "-%s%s %s: unknown viewer format", pre, name + 1, value);
+        PetscCall(PetscStrncpy(fmt, rest, n + 1));
+        if (rest[n]) PetscCall(PetscStrcasecmp(rest + n + 1, "append", &append));
+        PetscCheck(!rest[n] || append, comm, PETSC_ERR_USER_INPUT, "-%s%s %s: after ascii:<file>:<format> only :append may follow", pre, name + 1, value);
+      }
+      /* stdout, stderr: PETSc's streams, not files */
+      if (strcmp(file, "stdout") && strcmp(file, "stderr")) PetscCall(CheckFileNotPETScs(comm, options, prefix, name, value, file));
+      /* the shared viewer of that file, and the format apart (PetscOptionsGetViewer() would open a second one) */
+      if (!append) {
+        if (fmt[0]) {
+          PetscViewerFormat f;
+          PetscBool         found;
+
+          PetscCall(PetscStrtoupper(fmt));
+          PetscCall(PetscEnumFind(PetscViewerFormats, fmt, (PetscEnum *)&f, &found));
+          PetscCheck(found, comm, PETSC_ERR_USER_INPUT, "-%s%s %s: unknown viewer format %s (ascii_info, ascii_info_detail, ...)", pre, name + 1, value, fmt);
+          if (format) *format = f;
+        }
+        PetscCall(PetscViewerASCIIOpen(comm, file, viewer));
+        PetscFunctionReturn(0);
+      }
     }
   }
   {

@@ -254,6 +254,7 @@ int main(int argc, char **argv)
   PetscLogDouble t0;
   PetscMPIInt    size;
   PoissonExact   exact;
+  PetscViewer    exactviewer = NULL; /* -exact_view's, kept open to the end of the run: see below */
   PoissonFEM     fem;
   const char    *source;
 
@@ -290,12 +291,12 @@ int main(int argc, char **argv)
   PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact));
   PetscCall(PoissonExactSetDomain(exact, a, b)); /* a mesh file: -1, 1 (-domain is refused with it) */
   /* a -xxx_view: alone, a boolean, or ascii:<file>, as the other text views and monitors */
+  /* the viewer is kept open to the end of the run: an option naming the same file later (-sna_monitor ascii:<file>)
+     then gets this shared viewer and writes after the view; destroyed here, the file was closed and reopened
+     (emptied) by it, the view lost */
   if (exactview) {
-    PetscViewer viewer;
-
-    PetscCall(SNAPSOptionsGetTextViewer(PETSC_COMM_WORLD, NULL, NULL, "-exact_view", &viewer, NULL));
-    if (viewer) PetscCall(PoissonExactView(exact, viewer));
-    PetscCall(PetscViewerDestroy(&viewer));
+    PetscCall(SNAPSOptionsGetTextViewer(PETSC_COMM_WORLD, NULL, NULL, "-exact_view", &exactviewer, NULL));
+    if (exactviewer) PetscCall(PoissonExactView(exact, exactviewer));
   }
   PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
   PetscCall(CheckOutputs(hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
@@ -303,6 +304,7 @@ int main(int argc, char **argv)
   if (method == 1) {
     PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL, hasview ? viewfile : NULL, vpoints, hasmodel ? model : NULL));
     PetscCall(PoissonExactDestroy(&exact));
+    PetscCall(PetscViewerDestroy(&exactviewer));
     PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
     PetscCall(PetscFinalize());
     return 0;
@@ -351,6 +353,7 @@ int main(int argc, char **argv)
   }
   PetscCall(PoissonFEMDestroy(&fem));
   PetscCall(PoissonExactDestroy(&exact));
+  PetscCall(PetscViewerDestroy(&exactviewer));
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;

@@ -18,6 +18,7 @@ source "$root/scripts/env.sh"
 unset OMPI_MCA_mpi_yield_when_idle
 bin=$root/build/bin/snaps-kolmogorov
 tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT # also when a run fails (set -e)
 for size in "128 20" "256 5"; do
   set -- $size
   for rep in 1 2 3; do
@@ -43,4 +44,3 @@ res.update({k: first[k] for k in ("machine", "date", "snaps_version")})  # of th
 res["load_average_before_each_run"] = open(f"{tmp}/load").read().split("\n")[:-1]
 atomic.write_json(out, res)
 PY
-rm -rf "$tmp"

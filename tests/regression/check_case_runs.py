@@ -170,6 +170,12 @@ def bench_arguments(d):
         failures.append("bench/flows/ranks.sh 128: exit %s, %r (expected a refusal: it takes no arguments)" % (rc, se[-200:]))
     if os.stat(committed).st_mtime_ns != before:
         failures.append("bench/flows/ranks.sh rewrote the committed %s" % committed)
+    # a failed run leaves no temporary directory behind (s25: it was removed only after a whole run)
+    tmp = os.path.join(d, "ranks_tmp")
+    os.makedirs(tmp, exist_ok=True)
+    rc, so, se = run(["bash", ranks], d, {"TMPDIR": tmp})
+    if rc == 0 or os.listdir(tmp):
+        failures.append("bench/flows/ranks.sh with a failing mpirun: exit %s, left %s in TMPDIR" % (rc, os.listdir(tmp)))
     for script in (("bench", "run.sh"), ("bench", "fit", "run.sh")):  # usage, not a refusal or a build and run
         for h in ("-h", "--help"):
             rc, so, se = run(["bash", os.path.join(ROOT, *script), h], d)

@@ -305,6 +305,7 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
     /* the budget counts trial losses: checked after the tests above, which take none, so that a start that meets
        one says so at -sna_fit_max_it 0 too (as Levenberg-Marquardt's -sna_fit_atol), not DIVERGED_ITS */
     if (inner >= sna->max_it) break; /* sna->reason is SNA_DIVERGED_ITS */
+
     for (;;) { /* trial steps, damped until the reduced loss decreases */
       for (PetscInt a = 0; a < np; a++) trial[a] = th[a];
       for (PetscInt v = 0; v < ctx.nV; v++) trial[ctx.cols[ctx.nL + v]] += delta[v];

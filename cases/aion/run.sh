@@ -4,7 +4,8 @@
 # three-atom and rank-2 2-D problems (bench/bench_aion.c). Writes aion.json (every start, medians,
 # targets, paths, machine), table.md and aion_paths.png (loss landscape with each method's path).
 # Usage: run.sh <output directory> [--size small|full] [-- bench_aion options]   (small: 20 starts per box, a few
-#        minutes; full: 100 starts per box, about 15 to 20 minutes on 2 cores, not timed as a whole). BUILD_DIR: the build to use (default build/;
+#        minutes; full: 100 starts per box, about 15 to 20 minutes on 2 cores, not timed as a whole; or -starts N after --,
+#        without --size). BUILD_DIR: the build to use (default build/;
 #        configured there if it is not yet, and bench_aion built). SNAPS_NP is not used: bench_aion runs on 1 rank (it
 #        times single-core fits). Options that leave out the path problem (-sizes without 1000, -problems without atom,
 #        and no -path_problem) run the bench without the paths figure, said at the end.
@@ -17,9 +18,11 @@ root=$(cd "$here/../.." && pwd)
 out=${1:-$root/results/aion}
 shift || true
 size=small
+size_given=
 if [ "${1:-}" = "--size" ]; then
   [ $# -ge 2 ] || { echo "run.sh: --size needs a value: small or full" >&2; exit 2; }
   size=$2
+  size_given=1
   shift 2
 fi
 if [ $# -gt 0 ]; then # bench_aion's options come after --: anything else would be ignored by it
@@ -31,6 +34,16 @@ case $size in
   full) starts=100 ;;
   *) echo "run.sh: --size small|full, not '$size'" >&2; exit 2 ;;
 esac
+# a -starts among bench_aion's options sets the count (its last value wins over the size's): said, not hidden, and
+# refused beside --size, which would then mean nothing
+prev=
+for a in "$@"; do
+  if [ "$prev" = -starts ]; then
+    [ -z "$size_given" ] || { echo "run.sh: --size $size and -starts $a both set the starts per box: give one of them" >&2; exit 2; }
+    starts=$a
+  fi
+  prev=$a
+done
 if [ -n "${SNAPS_NP:-}" ] && [ "$SNAPS_NP" != 1 ]; then # not silently ignored
   echo "run.sh: SNAPS_NP=$SNAPS_NP is not used here: bench_aion is a single-core benchmark and runs on 1 rank" >&2
 fi

@@ -100,6 +100,9 @@ def main():
     aion = os.path.join(ROOT, "cases", "aion", "run.sh")
     expect("aion run.sh OUT quick", run(["bash", aion, os.path.join(d, "aion"), "quick"], d), 2, err_has=("'quick'",))
     expect("aion run.sh OUT --size", run(["bash", aion, os.path.join(d, "aion"), "--size"], d), 2, err_has=("--size needs a value",))
+    # -starts after -- and --size both set the starts per box (the last -starts won, and the banner said the size's)
+    expect("aion run.sh OUT --size full -- -starts 5", run(["bash", aion, os.path.join(d, "aion"), "--size", "full", "--", "-starts", "5"], d),
+           2, err_has=("--size full and -starts 5 both set the starts per box",))
 
     kol = os.path.join(ROOT, "cases", "kolmogorov-surrogate")
     for bad in ("x", "0", "2.5"):

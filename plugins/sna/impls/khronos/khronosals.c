@@ -1021,7 +1021,10 @@ PetscErrorCode SNAKhronosSweepStage(SNA sna, const KhronosObjective *obj, const 
   mse = prev;            /* a stage with no budget ends where it started */
   if (sna->iterations == 0) PetscCall(SNAMonitor(sna, 0, prev));
   PetscCall(BestIterateUpdate(sna, &best, prev));
-  for (PetscInt it = 0; it < sna->max_it; it++) {
+  /* a start that meets -sna_fit_atol already stops here, as Levenberg-Marquardt does, with no sweep (and says so
+     at -sna_fit_max_it 0 too, not DIVERGED_ITS) */
+  if (obj->atol && prev <= sna->atol) *reason = SNA_CONVERGED_ATOL;
+  for (PetscInt it = 0; it < sna->max_it && *reason == SNA_DIVERGED_ITS; it++) {
     for (PetscInt p = -1; p < sna->dim_in; p++) {
       PetscCall((*obj->solveblock)(sna, obj->ctx, p));
       sna->stats.inner++;

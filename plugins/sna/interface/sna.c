@@ -277,11 +277,14 @@ static PetscErrorCode SNASetFromOptions_Bounds(SNA sna, PetscOptionItems *PetscO
 }
 
 /* -sna_monitor [ascii[:file[:format]]] (PETSc's viewer syntax, as -ksp_monitor; alone: stdout; a boolean value, as
-   before: on or off) and -sna_monitor_cancel (the monitors set before, in code or by options). */
+   before: on or off), read by SNAPSOptionsGetTextViewer() as every SNAPS monitor, and -sna_monitor_cancel (the
+   monitors set before, in code or by options). */
 static PetscErrorCode SNASetFromOptions_Monitor(SNA sna, PetscOptionItems *PetscOptionsObject)
 {
-  const char *value = NULL, *bools[] = {"0", "1", "false", "true", "no", "yes", "off", "on"};
-  PetscBool   cancel = PETSC_FALSE, given, flg, isbool = PETSC_FALSE, on = PETSC_TRUE;
+  const char       *value = NULL, *bools[] = {"0", "1", "false", "true", "no", "yes", "off", "on"};
+  PetscBool         cancel = PETSC_FALSE, given, flg, isbool = PETSC_FALSE;
+  PetscViewer       viewer;
+  PetscViewerFormat format;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsBool("-sna_monitor_cancel", "Remove the monitors set before (SNAMonitorSet() in code, or -sna_monitor)", "SNAMonitorCancel", cancel, &cancel, &flg));
@@ -291,45 +294,25 @@ static PetscErrorCode SNASetFromOptions_Monitor(SNA sna, PetscOptionItems *Petsc
     PetscBool match;
 
     PetscCall(PetscStrcasecmp(value, bools[i], &match));
-    if (match) {
-      isbool = PETSC_TRUE;
-      on     = (PetscBool)(i % 2);
-    }
+    isbool = (PetscBool)(isbool || match);
   }
-  if (isbool) {
-    PetscCall(PetscOptionsBool("-sna_monitor", "Print the training loss of every sweep", "SNAMonitorSet", on, &on, &flg));
-    if (on) {
-      PetscViewerAndFormat *vf;
+  /* the class's own message for a viewer of another type (the reader refuses it too, naming "the option") */
+  if (given && value && value[0] && !isbool) {
+    char   type[16] = "";
+    size_t len      = strcspn(value, ":");
+    if (len < sizeof(type)) PetscCall(PetscStrncpy(type, value, len + 1));
+    PetscCheck(len == 0 || (len < sizeof(type) && !strcmp(type, "ascii")), PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_monitor %s: the monitor prints text, to standard output or an ASCII viewer only: give -%ssna_monitor alone, or -%ssna_monitor ascii:<file>", SNAMessagePrefix(sna), value, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+  }
+  PetscCall(PetscOptionsName("-sna_monitor", "Print the training loss of every sweep (to stdout, or ascii:<file>)", "SNAMonitorSet", &flg));
+  /* opened as every SNAPS monitor opens its viewer: one shared viewer per file, so a program's own monitor lines to
+     the same file (snaps-poisson -method khronos) come in turn instead of overwriting these; NULL when off */
+  PetscCall(SNAPSOptionsGetTextViewer(PetscObjectComm((PetscObject)sna), ((PetscObject)sna)->options, ((PetscObject)sna)->prefix, "-sna_monitor", &viewer, &format));
+  if (viewer) {
+    PetscViewerAndFormat *vf;
 
-      PetscCall(PetscViewerAndFormatCreate(PETSC_VIEWER_STDOUT_(PetscObjectComm((PetscObject)sna)), PETSC_VIEWER_DEFAULT, &vf));
-      PetscCall(SNAMonitorSet(sna, SNAMonitorDefault, vf, (PetscErrorCode(*)(void **))PetscViewerAndFormatDestroy));
-    }
-  } else {
-    PetscViewer       viewer;
-    PetscViewerFormat format;
-
-    /* the viewer's type is checked before PetscOptionsViewer() opens it: a binary:<file> would be created (emptied) first */
-    if (given && value && value[0]) {
-      char   type[16] = "";
-      size_t len      = strcspn(value, ":");
-      if (len < sizeof(type)) PetscCall(PetscStrncpy(type, value, len + 1));
-      PetscCheck(len == 0 || (len < sizeof(type) && !strcmp(type, "ascii")), PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_monitor %s: the monitor prints text, to standard output or an ASCII viewer only: give -%ssna_monitor alone, or -%ssna_monitor ascii:<file>", SNAMessagePrefix(sna), value, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
-    }
-    PetscCall(PetscOptionsName("-sna_monitor", "Print the training loss of every sweep (to stdout, or ascii:<file>)", "SNAMonitorSet", &flg));
-    /* opened as every SNAPS monitor opens its viewer: one shared viewer per file, so a program's own monitor
-       lines to the same file (snaps-poisson -method khronos) come in turn instead of overwriting these */
-    if (flg) PetscCall(SNAPSOptionsGetTextViewer(PetscObjectComm((PetscObject)sna), ((PetscObject)sna)->options, ((PetscObject)sna)->prefix, "-sna_monitor", &viewer, &format));
-    if (flg && viewer) {
-      PetscViewerAndFormat *vf;
-      PetscBool             isascii;
-
-      PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
-      if (!isascii) PetscCall(PetscViewerDestroy(&viewer));
-      PetscCheck(isascii, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_monitor %s: the monitor prints text, to an ASCII viewer only (-%ssna_monitor, or -%ssna_monitor ascii:<file>)", SNAMessagePrefix(sna), value, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
-      PetscCall(PetscViewerAndFormatCreate(viewer, format, &vf));
-      PetscCall(PetscViewerDestroy(&viewer)); /* vf holds its own reference */
-      PetscCall(SNAMonitorSet(sna, SNAMonitorDefault, vf, (PetscErrorCode(*)(void **))PetscViewerAndFormatDestroy));
-    }
+    PetscCall(PetscViewerAndFormatCreate(viewer, format, &vf));
+    PetscCall(PetscViewerDestroy(&viewer)); /* vf holds its own reference */
+    PetscCall(SNAMonitorSet(sna, SNAMonitorDefault, vf, (PetscErrorCode(*)(void **))PetscViewerAndFormatDestroy));
   }
   PetscFunctionReturn(0);
 }

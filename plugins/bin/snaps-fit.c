@@ -596,6 +596,7 @@ int main(int argc, char **argv)
   SNA                sna;
   PetscInt           N, d, q, nparams, its, nlf = 0;
   PetscReal          mse = 0, var = 0, ce = 0, acc = 0, valmse, fitcpu;
+  PetscBool          refitted; /* valmse is of the model before its refit on all samples */
   const char        *msename;
   FitClock           clk;
   SNAConvergedReason reason;
@@ -711,6 +712,7 @@ int main(int argc, char **argv)
   PetscCall(SNAGetFitType(sna, &fittype));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s (%s) on %" PetscInt_FMT " samples, %" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs, %" PetscInt_FMT " parameters, %d ranks\n", type, fittype, N, d, q, nparams, size));
   PetscCall(SNAGetValidationMSE(sna, &valmse));
+  PetscCall(SNAGetValidationRefitted(sna, &refitted));
   /* with samples held out, the MSE over all of them is no training MSE (-sna_view's "training-split MSE" is that) */
   msename = valmse >= 0 ? "MSE over all samples (the held-out ones included)" : "training MSE";
   if (loss == SNA_LOSS_CROSS_ENTROPY)
@@ -723,10 +725,7 @@ int main(int argc, char **argv)
   if (mf) PetscCall(CorrectionSize(NULL, sna));
   PetscCall(SNAWarnOverParameterised(sna, PETSC_DETERMINE, "snaps-fit")); /* an mf model: each part */
   if (valmse >= 0) {
-    PetscBool refitted;
-
     /* after the refit on all samples the model written has seen the held-out ones: the figure is of the one before */
-    PetscCall(SNAGetValidationRefitted(sna, &refitted));
     if (refitted)
       PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples, of the model before its refit on all samples (-sna_fit_validation, -sna_fit_validation_refit: the model written has seen them; the MSE above is over all samples)\n", (double)valmse));
     else
@@ -764,11 +763,8 @@ int main(int argc, char **argv)
         PetscCall(SNAPSReportSetString(report, "train_relative_mse_omitted", ConstantTargets));
     }
     if (valmse >= 0) {
-      PetscBool refitted;
-
       PetscCall(SNAPSReportSetReal(report, "validation_mse", valmse));
-      PetscCall(SNAGetValidationRefitted(sna, &refitted)); /* true: validation_mse is the model's before its refit */
-      PetscCall(SNAPSReportSetBool(report, "validation_refitted", refitted));
+      PetscCall(SNAPSReportSetBool(report, "validation_refitted", refitted)); /* true: validation_mse is the model's before its refit */
     }
     PetscCall(SNAPSReportSetInt(report, "iterations", its));
     {

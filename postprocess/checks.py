@@ -113,13 +113,13 @@ def output_target(path):
 
 
 def same_file(a, b):
-    """Whether paths a and b are one existing file (by identity, st_dev and st_ino, as the C programs compare them:
-    plugins/io/options.c, SNAPSCheckOutputNotInput), so that "./r.json", "r.json" and a link to it are one."""
+    """Whether paths a and b are one existing file (os.path.samefile: by identity, device and inode, as the C programs
+    compare them: plugins/io/options.c, SNAPSCheckOutputNotInput), so that "./r.json", "r.json" and a link to it are
+    one; False where either does not exist."""
     try:
-        sa, sb = os.stat(a), os.stat(b)
+        return os.path.samefile(a, b)
     except OSError:
         return False
-    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
 def writable(path, inputs=()):

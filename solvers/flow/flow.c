@@ -33,7 +33,8 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "                            state, ks -init mode or kolmogorov -init taylor-green, without those two)\n"
                            "  -trajectory <out.h5>      HDF5 trajectory (time, field, diagnostics); .xmf beside 2-D fields, every member (none\n"
                            "                            beside /dev/null or a terminal; a pipe or /dev/stdout to a file: refused)\n"
-                           "  -results <r.json>         JSON report: parameters, ARKODE statistics, mean diagnostics, Lyapunov\n"
+                           "  -results <r.json>         JSON report: parameters, ARKODE statistics (of the members and their -lyapunov twins),\n"
+                           "                            mean diagnostics, Lyapunov\n"
                            "  -ark_rtol <r>, -ark_atol <a>  ARKODE tolerances (1e-6, 1e-9)\n"
                            "  -ark_fixed_step <h>       fixed step instead of error control (0: adaptive)\n"
                            "  -ark_order <q>            order of the IMEX ARK method, " FLOW_ARK_MIN_ORDER " to 5 (4)\n"
@@ -732,6 +733,34 @@ static PetscErrorCode TrajectoryRelativePath(FlowRun r, char rel[], size_t len)
   PetscFunctionReturn(0);
 }
 
+/* The ARKODE counters so far of every member (mem: the base members or their -lyapunov twins) as the K x 5 array name. */
+static PetscErrorCode CheckpointSetCounts(FlowRun r, SNAPSCheckpoint ck, const char name[], FlowMember *mem)
+{
+  PetscReal *mine, *counts;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(5 * PetscMax(1, LocalCount(r)), &mine, 5 * r->K, &counts));
+  for (PetscInt i = 0; i < LocalCount(r); i++) {
+    long c[5];
+    PetscCall(MemberCurrentCounts(&mem[i], c));
+    for (int j = 0; j < 5; j++) mine[5 * i + j] = (PetscReal)(mem[i].counts[j] + c[j]);
+  }
+  PetscCall(GatherRows(r, 5, mine, counts));
+  PetscCall(SNAPSCheckpointSetArray(ck, name, r->K, 5, counts));
+  PetscCall(PetscFree2(mine, counts));
+  PetscFunctionReturn(0);
+}
+
+/* The counters written by CheckpointSetCounts() into mem's members (all[]: room for K x 5 values). */
+static PetscErrorCode CheckpointGetCounts(FlowRun r, SNAPSCheckpoint ck, const char name[], FlowMember *mem, PetscReal all[])
+{
+  PetscFunctionBegin;
+  PetscCall(SNAPSCheckpointGetArray(ck, name, r->K, 5, all));
+  for (PetscInt i = 0; i < LocalCount(r); i++)
+    for (int j = 0; j < 5; j++) mem[i].counts[j] = (long)all[5 * (SelfMembers(r) ? r->k0 + i : i) + j];
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const PetscReal htwin[])
 {
   SNAPSCheckpoint ck;
@@ -752,18 +781,7 @@ static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const 
   PetscCall(SNAPSCheckpointSetArray(ck, "diag_sum", 1, r->pb->desc.ndiag, r->diag_sum));
   PetscCall(SNAPSCheckpointSetArray(ck, "diag_sq", 1, r->pb->desc.ndiag, r->diag_sq));
   PetscCall(SNAPSCheckpointSetArray(ck, "h", r->K, 1, hbase));
-  {
-    PetscReal *mine, *counts;
-    PetscCall(PetscMalloc2(5 * PetscMax(1, LocalCount(r)), &mine, 5 * r->K, &counts));
-    for (PetscInt i = 0; i < LocalCount(r); i++) {
-      long c[5];
-      PetscCall(MemberCurrentCounts(&r->m[i], c));
-      for (int j = 0; j < 5; j++) mine[5 * i + j] = (PetscReal)(r->m[i].counts[j] + c[j]);
-    }
-    PetscCall(GatherRows(r, 5, mine, counts));
-    PetscCall(SNAPSCheckpointSetArray(ck, "ark_counts", r->K, 5, counts));
-    PetscCall(PetscFree2(mine, counts));
-  }
+  PetscCall(CheckpointSetCounts(r, ck, "ark_counts", r->m));
   if (!r->rank) PetscCall(PetscMalloc1(r->K * r->npts, &all));
   PetscCall(GatherStates(r, r->m, all));
   PetscCall(SNAPSCheckpointSetArray(ck, "state", r->K, r->npts, all));
@@ -772,6 +790,8 @@ static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const 
     PetscCall(GatherStates(r, r->twin, all));
     PetscCall(SNAPSCheckpointSetArray(ck, "twin_state", r->K, r->npts, all));
     PetscCall(SNAPSCheckpointSetArray(ck, "twin_h", r->K, 1, htwin));
+    PetscCall(CheckpointSetCounts(r, ck, "twin_ark_counts", r->twin));
+    PetscCall(SNAPSCheckpointSetReal(ck, "twin_counts", 1)); /* a scalar SNAPSCheckpointHas() sees: older checkpoints lack the array */
     PetscCall(PetscMalloc1(r->K, &lsum));
     PetscCall(GatherLyapunovSums(r, lsum));
     PetscCall(SNAPSCheckpointSetArray(ck, "lyapunov_sum", r->K, 1, lsum));
@@ -879,9 +899,7 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
   PetscCall(SNAPSCheckpointGetArray(ck, "diag_sq", 1, r->pb->desc.ndiag, r->diag_sq));
   PetscCall(SNAPSCheckpointGetArray(ck, "h", r->K, 1, hbase));
   PetscCall(PetscMalloc1(PetscMax(r->K * r->npts, 5 * r->K), &all));
-  PetscCall(SNAPSCheckpointGetArray(ck, "ark_counts", r->K, 5, all)); /* the totals so far: the report covers the whole run */
-  for (PetscInt i = 0; i < LocalCount(r); i++)
-    for (int j = 0; j < 5; j++) r->m[i].counts[j] = (long)all[5 * (SelfMembers(r) ? r->k0 + i : i) + j];
+  PetscCall(CheckpointGetCounts(r, ck, "ark_counts", r->m, all)); /* the totals so far: the report covers the whole run */
   PetscCall(SNAPSCheckpointGetArray(ck, "state", r->K, r->npts, all));
   PetscCall(ScatterStates(r, r->m, all));
   PetscCall(SNAPSCheckpointGetReal(ck, "twins", &v));
@@ -890,6 +908,8 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
     PetscCall(SNAPSCheckpointGetArray(ck, "twin_state", r->K, r->npts, all));
     PetscCall(ScatterStates(r, r->twin, all));
     PetscCall(SNAPSCheckpointGetArray(ck, "twin_h", r->K, 1, htwin));
+    PetscCall(SNAPSCheckpointHas(ck, "twin_counts", &has)); /* an older checkpoint's twins count from the restart on */
+    if (has) PetscCall(CheckpointGetCounts(r, ck, "twin_ark_counts", r->twin, all));
     PetscCall(SNAPSCheckpointGetArray(ck, "lyapunov_sum", r->K, 1, r->lsum));
     PetscCall(SNAPSCheckpointGetReal(ck, "lyapunov_start", &r->lstart));
     PetscCall(SNAPSCheckpointGetReal(ck, "lyapunov_d0scale", &r->d0scale));
@@ -1144,6 +1164,9 @@ static PetscErrorCode PrintProgress(FlowRun r, PetscReal t, PetscBool force)
     long c[5];
     PetscCall(MemberCurrentCounts(&r->m[i], c));
     steps += r->m[i].counts[0] + c[0];
+    if (!r->lyapunov) continue;
+    PetscCall(MemberCurrentCounts(&r->twin[i], c)); /* the twins' steps are ARKODE's work too */
+    steps += r->twin[i].counts[0] + c[0];
   }
   if (r->sur) steps = r->sur_steps;
   if (SelfMembers(r))
@@ -1217,6 +1240,11 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   for (PetscInt i = 0; i < LocalCount(r) && !r->sur; i++) {
     PetscCall(MemberAddCounts(&r->m[i]));
     for (int j = 0; j < 5; j++) mine[j] += r->m[i].counts[j];
+    if (!r->lyapunov) continue;
+    /* the -lyapunov twins' integration, about as much again after the transient: part of the run's cost (the counts
+       left it out, and a Lyapunov run seemed to cost what a plain one does) */
+    PetscCall(MemberAddCounts(&r->twin[i]));
+    for (int j = 0; j < 5; j++) mine[j] += r->twin[i].counts[j];
   }
   if (r->sur) mine[0] = r->sur_steps; /* surrogate steps in place of ARKODE's */
   if (SelfMembers(r))
@@ -1239,7 +1267,7 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     if (r->clamp_fraction > 0.1 * D) PetscCall(PetscPrintf(r->comm, "WARNING: %s: on average %.3g of the model's %" PetscInt_FMT " latent coordinates per step lay outside its training box%s: the rollout is far from the training data (start it from states like the training trajectories', or train on these)\n", r->program, (double)r->clamp_fraction, D, clamp ? " (held at it)" : ""));
     PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s (%.2f s of it loading the model); %g latent coordinates per step left the training box%s\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->load_s, (double)r->clamp_fraction, clamp ? " (held at it: this model clamps)" : " (not clamped)"));
   } else
-    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members, %.2f s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, (double)wall));
+    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members%s, %.2f s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, r->lyapunov ? " and their -lyapunov twins" : "", (double)wall));
   for (PetscInt i = 0; i < nd && r->nstat; i++) {
     PetscReal mean = r->diag_sum[i] / r->nstat, var = PetscMax(0, r->diag_sq[i] / r->nstat - mean * mean);
     PetscCall(PetscPrintf(r->comm, "%s:   %s mean %.6g std %.6g over %" PetscInt_FMT " saved states\n", r->program, r->pb->desc.diag[i], (double)mean, (double)PetscSqrtReal(var), r->nstat));

@@ -372,13 +372,21 @@ def checkpoint_extend():
     # (mutation audit s23, F1) with -lyapunov the twins, their sums and d0 go on too: the extended run's exponent is
     # the uninterrupted run's to the bit (a restart that lost d0 reported a null exponent, and no test looked)
     lyap = [KS, "-N", "32", "-dt_save", "1", "-lyapunov", "-lyapunov_transient", "2"]
-    run(lyap + ["-T", "15", "-results", path("lyap_full.json")])
+    out = run(lyap + ["-T", "15", "-results", path("lyap_full.json")])
     run(lyap + ["-T", "10", "-checkpoint", path("lyap_ck.h5")])
     run(lyap + ["-T", "15", "-checkpoint", path("lyap_ck.h5"), "-restart", path("lyap_ck.h5"), "-results", path("lyap_ext.json")])
     a, b = json.load(open(path("lyap_full.json"))), json.load(open(path("lyap_ext.json")))
     assert a["lyapunov_exponent"] is not None, a
-    for key in ("lyapunov_exponent", "lyapunov_stderr", "lyapunov_members", "lyapunov_time_per_member"):  # stderr: None for 1 member
+    # (audit s26) and the ARKODE counts, which take in the twins' (checkpointed with them)
+    counts = ("ark_steps", "ark_step_attempts", "ark_explicit_evals", "ark_implicit_evals", "ark_error_test_fails")
+    for key in ("lyapunov_exponent", "lyapunov_stderr", "lyapunov_members", "lyapunov_time_per_member", *counts):  # stderr: None for 1 member
         assert a[key] == b[key], f"-lyapunov extended from t = 10: {key} {b[key]}, the uninterrupted run's {a[key]}"
+    # (audit s26) the twins' integration is ARKODE's work too: from t = 2 on, about as much again as the members'. The
+    # counts left it out, so a -lyapunov run reported the steps of a plain one
+    run([KS, "-N", "32", "-dt_save", "1", "-T", "15", "-results", path("plain.json")])
+    plain = json.load(open(path("plain.json")))["ark_steps"]
+    assert 1.5 * plain < a["ark_steps"] < 2.2 * plain, f"-lyapunov run: {a['ark_steps']} ARKODE steps; the run without twins {plain}"
+    assert "over 1 members and their -lyapunov twins" in out, out
 
 
 def trajectory_extend():

@@ -111,9 +111,10 @@ struct _n_FlowRun {
   PetscReal      *lsum, lstart, d0scale; /* lsum[k]: sum of log(d/d0) of member k (this rank's members only) */
   PetscInt        next_save;             /* index of the next saved time */
   MPI_Comm        sun_comm;
-  SNAPSProgress   progress; /* -progress_every: when a line is due; its wall0 is the run's start */
-  PetscLogDouble  load_s;   /* of wall_time_s, the seconds spent loading the surrogate model (-stepper sna) */
-  PetscReal       t_begin;  /* simulated time at the start of this run (0, or the restart's) */
+  SNAPSProgress   progress;    /* -progress_every: when a line is due; its wall0 is the run's start */
+  PetscLogDouble  load_s;      /* of wall_time_s, the seconds spent loading the surrogate model (-stepper sna) */
+  PetscReal       t_begin;     /* simulated time at the start of this run (0, or the restart's) */
+  PetscLogDouble  wall_before; /* wall seconds of the runs before a -restart, up to its checkpoint (0 from an older one) */
   PetscReal       t, *diag_sum, *diag_sq;
   PetscInt        nstat;
   PetscErrorCode  cb_error; /* a PETSc error inside an ARKODE callback */
@@ -776,6 +777,12 @@ static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const 
   PetscCall(TrajectoryRelativePath(r, fp, sizeof(fp)));
   PetscCall(SNAPSCheckpointSetString(ck, "trajectory_relative", fp)); /* where a moved run directory has it */
   PetscCall(SNAPSCheckpointSetReal(ck, "t", r->t));
+  { /* the run's wall time so far: a restart's report gives the whole run's, like its counts and statistics */
+    PetscLogDouble now;
+
+    PetscCall(PetscTime(&now));
+    PetscCall(SNAPSCheckpointSetReal(ck, "wall_time_s", r->wall_before + (now - r->progress.wall0)));
+  }
   PetscCall(SNAPSCheckpointSetReal(ck, "next_save", (PetscReal)r->next_save));
   PetscCall(SNAPSCheckpointSetReal(ck, "nstat", (PetscReal)r->nstat));
   PetscCall(SNAPSCheckpointSetArray(ck, "diag_sum", 1, r->pb->desc.ndiag, r->diag_sum));
@@ -890,6 +897,11 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
     PetscCheck(!exists, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory '%s' and was interrupted: its rows so far are in '%s'. Give -trajectory %s to continue it there, or delete that partial file to continue without a trajectory", r->restart, fpfile, partial, fpfile);
   }
   PetscCall(SNAPSCheckpointGetReal(ck, "t", &r->t));
+  PetscCall(SNAPSCheckpointHas(ck, "wall_time_s", &has)); /* not in checkpoints written before it was recorded */
+  if (has) {
+    PetscCall(SNAPSCheckpointGetReal(ck, "wall_time_s", &v));
+    r->wall_before = v;
+  }
   PetscCheck(r->t < r->T, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is at t = %g, at or past -T %g: nothing to do", r->restart, (double)r->t, (double)r->T);
   PetscCall(SNAPSCheckpointGetReal(ck, "next_save", &v));
   r->next_save = (PetscInt)v;
@@ -1232,11 +1244,15 @@ static PetscErrorCode RestartAll(FlowRun r, const PetscReal hbase[], const Petsc
 static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
 {
   SNAPSReport rep;
-  long        mine[5]  = {0}, all[5];
-  const char *names[5] = {"ark_steps", "ark_step_attempts", "ark_explicit_evals", "ark_implicit_evals", "ark_error_test_fails"};
-  PetscInt    nd       = r->pb->desc.ndiag;
+  long        mine[5]    = {0}, all[5];
+  const char *names[5]   = {"ark_steps", "ark_step_attempts", "ark_explicit_evals", "ark_implicit_evals", "ark_error_test_fails"};
+  PetscInt    nd         = r->pb->desc.ndiag;
+  char        since[128] = "";
 
   PetscFunctionBegin;
+  /* after a -restart the counts and statistics are the whole run's (the checkpoint carries them): so is the wall time,
+     the runs before it up to its checkpoint and this one (which alone it gave before, beside the whole run's counts) */
+  if (r->restart[0]) PetscCall(PetscSNPrintf(since, sizeof(since), " (%.2f s of it in this run, from the restart at t = %g)", (double)wall, (double)r->t_begin));
   for (PetscInt i = 0; i < LocalCount(r) && !r->sur; i++) {
     PetscCall(MemberAddCounts(&r->m[i]));
     for (int j = 0; j < 5; j++) mine[j] += r->m[i].counts[j];
@@ -1267,7 +1283,7 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     if (r->clamp_fraction > 0.1 * D) PetscCall(PetscPrintf(r->comm, "WARNING: %s: on average %.3g of the model's %" PetscInt_FMT " latent coordinates per step lay outside its training box%s: the rollout is far from the training data (start it from states like the training trajectories', or train on these)\n", r->program, (double)r->clamp_fraction, D, clamp ? " (held at it)" : ""));
     PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s (%.2f s of it loading the model); %g latent coordinates per step left the training box%s\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->load_s, (double)r->clamp_fraction, clamp ? " (held at it: this model clamps)" : " (not clamped)"));
   } else
-    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members%s, %.2f s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, r->lyapunov ? " and their -lyapunov twins" : "", (double)wall));
+    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members%s, %.2f s%s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, r->lyapunov ? " and their -lyapunov twins" : "", (double)(r->wall_before + wall), since));
   for (PetscInt i = 0; i < nd && r->nstat; i++) {
     PetscReal mean = r->diag_sum[i] / r->nstat, var = PetscMax(0, r->diag_sq[i] / r->nstat - mean * mean);
     PetscCall(PetscPrintf(r->comm, "%s:   %s mean %.6g std %.6g over %" PetscInt_FMT " saved states\n", r->program, r->pb->desc.diag[i], (double)mean, (double)PetscSqrtReal(var), r->nstat));
@@ -1310,9 +1326,10 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   if (r->restart[0]) {
     PetscCall(SNAPSReportSetString(rep, "restart", r->restart));
     PetscCall(SNAPSReportSetReal(rep, "restart_time", r->t_begin));
+    PetscCall(SNAPSReportSetReal(rep, "restart_wall_time_s", wall)); /* this run's part of wall_time_s */
   }
   for (int j = 0; j < 5 && !r->sur; j++) PetscCall(SNAPSReportSetInt(rep, names[j], (PetscInt)all[j]));
-  PetscCall(SNAPSReportSetReal(rep, "wall_time_s", wall));
+  PetscCall(SNAPSReportSetReal(rep, "wall_time_s", r->wall_before + wall));
   PetscCall(SNAPSReportSetInt(rep, "saved_states", r->nstat));
   for (PetscInt i = 0; i < nd && r->nstat; i++) {
     char      key[64];

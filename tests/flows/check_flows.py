@@ -17,7 +17,8 @@ checks:
   ranks_agree       Kolmogorov on 1, 2 and 3 ranks agree to the time-integration tolerance; no mode beyond the 2/3 rule
   bad_checkpoint    a checkpoint of another run, a truncated one and one with a damaged state are refused clearly
   checkpoint_extend a checkpoint written without -checkpoint_every continues to a larger -T, bit for bit (also the
-                    Lyapunov exponent of a -lyapunov run)
+                    Lyapunov exponent and the ARKODE counts, twins' included, of a -lyapunov run; the report's wall
+                    time is the whole run's, this run's part apart)
   checkpoint_extend_fraction  a finished run's checkpoint at a -T that is no multiple of the segment continues
                     to a larger -T with every row at its time (as the uninterrupted run's, to the tolerance)
   restart_omissions a restart without -checkpoint, or without the -trajectory of an interrupted run: continued, or
@@ -270,7 +271,7 @@ def restart_case(name, cmd, datasets):
     assert a.get("trajectory") == full and a.get("checkpoint") == path(f"{name}_ck_full.h5"), (name, "file names", a.get("trajectory"), a.get("checkpoint"))
     assert "-checkpoint_every" in a.get("options", "") and "-restart" in b.get("options", ""), (name, "options", a.get("options"), b.get("options"))
     volatile = [k for k in a if k in ("date", "options", "trajectory", "checkpoint") or k.endswith("time_s")]
-    assert set(a) <= set(b) and set(b) - set(a) == {"restart", "restart_time"}, (name, "keys", set(a) ^ set(b))
+    assert set(a) <= set(b) and set(b) - set(a) == {"restart", "restart_time", "restart_wall_time_s"}, (name, "keys", set(a) ^ set(b))
     for key in a:
         if key not in volatile:
             assert a[key] == b[key], (name, key, a[key], b[key])
@@ -373,9 +374,17 @@ def checkpoint_extend():
     # the uninterrupted run's to the bit (a restart that lost d0 reported a null exponent, and no test looked)
     lyap = [KS, "-N", "32", "-dt_save", "1", "-lyapunov", "-lyapunov_transient", "2"]
     out = run(lyap + ["-T", "15", "-results", path("lyap_full.json")])
-    run(lyap + ["-T", "10", "-checkpoint", path("lyap_ck.h5")])
-    run(lyap + ["-T", "15", "-checkpoint", path("lyap_ck.h5"), "-restart", path("lyap_ck.h5"), "-results", path("lyap_ext.json")])
+    run(lyap + ["-T", "10", "-checkpoint", path("lyap_ck.h5"), "-results", path("lyap_part.json")])
+    with h5py.File(path("lyap_ck.h5")) as h:
+        wall_ck = h.attrs["wall_time_s"]
+    out_ext = run(lyap + ["-T", "15", "-checkpoint", path("lyap_ck.h5"), "-restart", path("lyap_ck.h5"), "-results", path("lyap_ext.json")])
     a, b = json.load(open(path("lyap_full.json"))), json.load(open(path("lyap_ext.json")))
+    # (audit s26) the extended run's wall time is the whole run's, like its counts and statistics: the first run's up to
+    # its checkpoint, and this run's part apart (wall_time_s was this run's alone, beside the whole run's counts)
+    part = json.load(open(path("lyap_part.json")))["wall_time_s"]
+    assert 0 < wall_ck <= part, (wall_ck, part)
+    assert abs(b["wall_time_s"] - b["restart_wall_time_s"] - wall_ck) < 1e-6, (b["wall_time_s"], b["restart_wall_time_s"], wall_ck)
+    assert "s of it in this run, from the restart at t = 10" in out_ext, out_ext
     assert a["lyapunov_exponent"] is not None, a
     # (audit s26) and the ARKODE counts, which take in the twins' (checkpointed with them)
     counts = ("ark_steps", "ark_step_attempts", "ark_explicit_evals", "ark_implicit_evals", "ark_error_test_fails")

@@ -275,6 +275,11 @@ static PetscErrorCode WarnUnsavedEnd(FlowRun r)
   if (RowWithin(RowTime(r, k + 1), r->T)) k++;
   last = RowTime(r, k);
   if (r->T - last <= 1e-9 * r->dt_save) PetscFunctionReturn(0);
+  if (k == 0) { /* one row: -T less one row would be -T 0 (refused) or a run of no rows after the first */
+    PetscCall(PetscPrintf(r->comm, "WARNING: %s: -dt_save %g is longer than -T %g less -save_start %g: the trajectory holds one row (t = %g), and the final state (t = %g) is %s; lower -dt_save (%g saves it), or give -T %g\n", r->program, (double)r->dt_save, (double)r->T, (double)r->save_start, (double)last, (double)r->T,
+                          r->checkpoint[0] ? "only in the -checkpoint file" : "not saved", (double)(r->T - r->save_start), (double)(last + r->dt_save)));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscPrintf(r->comm, "WARNING: %s: -T %g is not -save_start %g plus a multiple of -dt_save %g: the trajectory's last row is t = %g, and the final state (t = %g) is %s; give -T %g or %g to save it\n", r->program, (double)r->T, (double)r->save_start, (double)r->dt_save, (double)last, (double)r->T,
                         r->checkpoint[0] ? "only in the -checkpoint file" : "not saved", (double)last, (double)(last + r->dt_save)));
   PetscFunctionReturn(0);

@@ -862,6 +862,13 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
   PetscCall(RunFingerprint(r, fp, sizeof(fp)));
   PetscCall(SNAPSCheckpointCreate(r->comm, &ck));
   PetscCall(SNAPSCheckpointLoad(ck, r->restart));
+  PetscCall(SNAPSCheckpointHas(ck, "fingerprint", &has)); /* another HDF5 file: said so, not "there is no attribute" */
+  if (!has) {
+    PetscBool trajectory;
+
+    PetscCall(SNAPSCheckpointHas(ck, "equation", &trajectory));
+    SETERRQ(r->comm, PETSC_ERR_FILE_UNEXPECTED, "-restart '%s' is not a checkpoint of a flow run (it has no run fingerprint)%s: give the -checkpoint file of the run to continue", r->restart, trajectory ? "; it is a trajectory (-trajectory's file: -init_trajectory starts a new run from one of its states)" : "");
+  }
   PetscCall(SNAPSCheckpointGetString(ck, "fingerprint", fpfile, sizeof(fpfile)));
   PetscCheck(!strcmp(fp, fpfile), r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of another run.\n  It was written by: %s\n  This run is:       %s\nRestart with the options (and ranks) of the interrupted run; only -T may change%s", r->restart, fpfile, fp,
              r->checkpoint[0] ? "" : ".\nThis run has no -checkpoint: give the interrupted run's -checkpoint (and its -checkpoint_every, which sets segment=)");

@@ -1043,6 +1043,9 @@ static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], const PetscRea
   hsize_t   dt[4], df[4];
 
   PetscFunctionBegin;
+  /* another HDF5 file (a checkpoint, a model): said so, not "there is no attribute 'equation'" */
+  PetscCheck(H5Aexists(h5, "equation") > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not a trajectory of snaps-ks or snaps-kolmogorov (it has no 'equation' attribute)%s", file,
+             H5Aexists(h5, "fingerprint") > 0 ? "; it is a checkpoint (-checkpoint's file: -restart continues its run)" : "");
   PetscCall(SNAHDF5ReadAttributeString(h5, "equation", td->equation, sizeof(td->equation)));
   PetscCall(SNAHDF5ReadAttributeString(h5, "field", td->field, sizeof(td->field)));
   PetscCall(SNAHDF5ReadAttributeInt(h5, "complete", &complete));

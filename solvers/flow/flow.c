@@ -33,7 +33,8 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "                            state, ks -init mode or kolmogorov -init taylor-green, without those two)\n"
                            "  -trajectory <out.h5>      HDF5 trajectory (time, field, diagnostics); .xmf beside 2-D fields, every member (none\n"
                            "                            beside /dev/null or a terminal; a pipe or /dev/stdout to a file: refused)\n"
-                           "  -results <r.json>         JSON report: parameters, ARKODE statistics, mean diagnostics, Lyapunov\n"
+                           "  -results <r.json>         JSON report: parameters, ARKODE statistics (of the members and their -lyapunov twins),\n"
+                           "                            mean diagnostics, Lyapunov\n"
                            "  -ark_rtol <r>, -ark_atol <a>  ARKODE tolerances (1e-6, 1e-9)\n"
                            "  -ark_fixed_step <h>       fixed step instead of error control (0: adaptive)\n"
                            "  -ark_order <q>            order of the IMEX ARK method, " FLOW_ARK_MIN_ORDER " to 5 (4)\n"
@@ -110,9 +111,10 @@ struct _n_FlowRun {
   PetscReal      *lsum, lstart, d0scale; /* lsum[k]: sum of log(d/d0) of member k (this rank's members only) */
   PetscInt        next_save;             /* index of the next saved time */
   MPI_Comm        sun_comm;
-  SNAPSProgress   progress; /* -progress_every: when a line is due; its wall0 is the run's start */
-  PetscLogDouble  load_s;   /* of wall_time_s, the seconds spent loading the surrogate model (-stepper sna) */
-  PetscReal       t_begin;  /* simulated time at the start of this run (0, or the restart's) */
+  SNAPSProgress   progress;    /* -progress_every: when a line is due; its wall0 is the run's start */
+  PetscLogDouble  load_s;      /* of wall_time_s, the seconds spent loading the surrogate model (-stepper sna) */
+  PetscReal       t_begin;     /* simulated time at the start of this run (0, or the restart's) */
+  PetscLogDouble  wall_before; /* wall seconds of the runs before a -restart, up to its checkpoint (0 from an older one) */
   PetscReal       t, *diag_sum, *diag_sq;
   PetscInt        nstat;
   PetscErrorCode  cb_error; /* a PETSc error inside an ARKODE callback */
@@ -273,6 +275,11 @@ static PetscErrorCode WarnUnsavedEnd(FlowRun r)
   if (RowWithin(RowTime(r, k + 1), r->T)) k++;
   last = RowTime(r, k);
   if (r->T - last <= 1e-9 * r->dt_save) PetscFunctionReturn(0);
+  if (k == 0) { /* one row: -T less one row would be -T 0 (refused) or a run of no rows after the first */
+    PetscCall(PetscPrintf(r->comm, "WARNING: %s: -dt_save %g is longer than -T %g less -save_start %g: the trajectory holds one row (t = %g), and the final state (t = %g) is %s; lower -dt_save (%g saves it), or give -T %g\n", r->program, (double)r->dt_save, (double)r->T, (double)r->save_start, (double)last, (double)r->T,
+                          r->checkpoint[0] ? "only in the -checkpoint file" : "not saved", (double)(r->T - r->save_start), (double)(last + r->dt_save)));
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscPrintf(r->comm, "WARNING: %s: -T %g is not -save_start %g plus a multiple of -dt_save %g: the trajectory's last row is t = %g, and the final state (t = %g) is %s; give -T %g or %g to save it\n", r->program, (double)r->T, (double)r->save_start, (double)r->dt_save, (double)last, (double)r->T,
                         r->checkpoint[0] ? "only in the -checkpoint file" : "not saved", (double)last, (double)(last + r->dt_save)));
   PetscFunctionReturn(0);
@@ -732,6 +739,34 @@ static PetscErrorCode TrajectoryRelativePath(FlowRun r, char rel[], size_t len)
   PetscFunctionReturn(0);
 }
 
+/* The ARKODE counters so far of every member (mem: the base members or their -lyapunov twins) as the K x 5 array name. */
+static PetscErrorCode CheckpointSetCounts(FlowRun r, SNAPSCheckpoint ck, const char name[], FlowMember *mem)
+{
+  PetscReal *mine, *counts;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(5 * PetscMax(1, LocalCount(r)), &mine, 5 * r->K, &counts));
+  for (PetscInt i = 0; i < LocalCount(r); i++) {
+    long c[5];
+    PetscCall(MemberCurrentCounts(&mem[i], c));
+    for (int j = 0; j < 5; j++) mine[5 * i + j] = (PetscReal)(mem[i].counts[j] + c[j]);
+  }
+  PetscCall(GatherRows(r, 5, mine, counts));
+  PetscCall(SNAPSCheckpointSetArray(ck, name, r->K, 5, counts));
+  PetscCall(PetscFree2(mine, counts));
+  PetscFunctionReturn(0);
+}
+
+/* The counters written by CheckpointSetCounts() into mem's members (all[]: room for K x 5 values). */
+static PetscErrorCode CheckpointGetCounts(FlowRun r, SNAPSCheckpoint ck, const char name[], FlowMember *mem, PetscReal all[])
+{
+  PetscFunctionBegin;
+  PetscCall(SNAPSCheckpointGetArray(ck, name, r->K, 5, all));
+  for (PetscInt i = 0; i < LocalCount(r); i++)
+    for (int j = 0; j < 5; j++) mem[i].counts[j] = (long)all[5 * (SelfMembers(r) ? r->k0 + i : i) + j];
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const PetscReal htwin[])
 {
   SNAPSCheckpoint ck;
@@ -747,23 +782,18 @@ static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const 
   PetscCall(TrajectoryRelativePath(r, fp, sizeof(fp)));
   PetscCall(SNAPSCheckpointSetString(ck, "trajectory_relative", fp)); /* where a moved run directory has it */
   PetscCall(SNAPSCheckpointSetReal(ck, "t", r->t));
+  { /* the run's wall time so far: a restart's report gives the whole run's, like its counts and statistics */
+    PetscLogDouble now;
+
+    PetscCall(PetscTime(&now));
+    PetscCall(SNAPSCheckpointSetReal(ck, "wall_time_s", r->wall_before + (now - r->progress.wall0)));
+  }
   PetscCall(SNAPSCheckpointSetReal(ck, "next_save", (PetscReal)r->next_save));
   PetscCall(SNAPSCheckpointSetReal(ck, "nstat", (PetscReal)r->nstat));
   PetscCall(SNAPSCheckpointSetArray(ck, "diag_sum", 1, r->pb->desc.ndiag, r->diag_sum));
   PetscCall(SNAPSCheckpointSetArray(ck, "diag_sq", 1, r->pb->desc.ndiag, r->diag_sq));
   PetscCall(SNAPSCheckpointSetArray(ck, "h", r->K, 1, hbase));
-  {
-    PetscReal *mine, *counts;
-    PetscCall(PetscMalloc2(5 * PetscMax(1, LocalCount(r)), &mine, 5 * r->K, &counts));
-    for (PetscInt i = 0; i < LocalCount(r); i++) {
-      long c[5];
-      PetscCall(MemberCurrentCounts(&r->m[i], c));
-      for (int j = 0; j < 5; j++) mine[5 * i + j] = (PetscReal)(r->m[i].counts[j] + c[j]);
-    }
-    PetscCall(GatherRows(r, 5, mine, counts));
-    PetscCall(SNAPSCheckpointSetArray(ck, "ark_counts", r->K, 5, counts));
-    PetscCall(PetscFree2(mine, counts));
-  }
+  PetscCall(CheckpointSetCounts(r, ck, "ark_counts", r->m));
   if (!r->rank) PetscCall(PetscMalloc1(r->K * r->npts, &all));
   PetscCall(GatherStates(r, r->m, all));
   PetscCall(SNAPSCheckpointSetArray(ck, "state", r->K, r->npts, all));
@@ -772,6 +802,8 @@ static PetscErrorCode WriteCheckpoint(FlowRun r, const PetscReal hbase[], const 
     PetscCall(GatherStates(r, r->twin, all));
     PetscCall(SNAPSCheckpointSetArray(ck, "twin_state", r->K, r->npts, all));
     PetscCall(SNAPSCheckpointSetArray(ck, "twin_h", r->K, 1, htwin));
+    PetscCall(CheckpointSetCounts(r, ck, "twin_ark_counts", r->twin));
+    PetscCall(SNAPSCheckpointSetReal(ck, "twin_counts", 1)); /* a scalar SNAPSCheckpointHas() sees: older checkpoints lack the array */
     PetscCall(PetscMalloc1(r->K, &lsum));
     PetscCall(GatherLyapunovSums(r, lsum));
     PetscCall(SNAPSCheckpointSetArray(ck, "lyapunov_sum", r->K, 1, lsum));
@@ -830,6 +862,13 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
   PetscCall(RunFingerprint(r, fp, sizeof(fp)));
   PetscCall(SNAPSCheckpointCreate(r->comm, &ck));
   PetscCall(SNAPSCheckpointLoad(ck, r->restart));
+  PetscCall(SNAPSCheckpointHas(ck, "fingerprint", &has)); /* another HDF5 file: said so, not "there is no attribute" */
+  if (!has) {
+    PetscBool trajectory;
+
+    PetscCall(SNAPSCheckpointHas(ck, "equation", &trajectory));
+    SETERRQ(r->comm, PETSC_ERR_FILE_UNEXPECTED, "-restart '%s' is not a checkpoint of a flow run (it has no run fingerprint)%s: give the -checkpoint file of the run to continue", r->restart, trajectory ? "; it is a trajectory (-trajectory's file: -init_trajectory starts a new run from one of its states)" : "");
+  }
   PetscCall(SNAPSCheckpointGetString(ck, "fingerprint", fpfile, sizeof(fpfile)));
   PetscCheck(!strcmp(fp, fpfile), r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of another run.\n  It was written by: %s\n  This run is:       %s\nRestart with the options (and ranks) of the interrupted run; only -T may change%s", r->restart, fpfile, fp,
              r->checkpoint[0] ? "" : ".\nThis run has no -checkpoint: give the interrupted run's -checkpoint (and its -checkpoint_every, which sets segment=)");
@@ -870,6 +909,11 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
     PetscCheck(!exists, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory '%s' and was interrupted: its rows so far are in '%s'. Give -trajectory %s to continue it there, or delete that partial file to continue without a trajectory", r->restart, fpfile, partial, fpfile);
   }
   PetscCall(SNAPSCheckpointGetReal(ck, "t", &r->t));
+  PetscCall(SNAPSCheckpointHas(ck, "wall_time_s", &has)); /* not in checkpoints written before it was recorded */
+  if (has) {
+    PetscCall(SNAPSCheckpointGetReal(ck, "wall_time_s", &v));
+    r->wall_before = v;
+  }
   PetscCheck(r->t < r->T, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is at t = %g, at or past -T %g: nothing to do", r->restart, (double)r->t, (double)r->T);
   PetscCall(SNAPSCheckpointGetReal(ck, "next_save", &v));
   r->next_save = (PetscInt)v;
@@ -879,9 +923,7 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
   PetscCall(SNAPSCheckpointGetArray(ck, "diag_sq", 1, r->pb->desc.ndiag, r->diag_sq));
   PetscCall(SNAPSCheckpointGetArray(ck, "h", r->K, 1, hbase));
   PetscCall(PetscMalloc1(PetscMax(r->K * r->npts, 5 * r->K), &all));
-  PetscCall(SNAPSCheckpointGetArray(ck, "ark_counts", r->K, 5, all)); /* the totals so far: the report covers the whole run */
-  for (PetscInt i = 0; i < LocalCount(r); i++)
-    for (int j = 0; j < 5; j++) r->m[i].counts[j] = (long)all[5 * (SelfMembers(r) ? r->k0 + i : i) + j];
+  PetscCall(CheckpointGetCounts(r, ck, "ark_counts", r->m, all)); /* the totals so far: the report covers the whole run */
   PetscCall(SNAPSCheckpointGetArray(ck, "state", r->K, r->npts, all));
   PetscCall(ScatterStates(r, r->m, all));
   PetscCall(SNAPSCheckpointGetReal(ck, "twins", &v));
@@ -890,6 +932,8 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
     PetscCall(SNAPSCheckpointGetArray(ck, "twin_state", r->K, r->npts, all));
     PetscCall(ScatterStates(r, r->twin, all));
     PetscCall(SNAPSCheckpointGetArray(ck, "twin_h", r->K, 1, htwin));
+    PetscCall(SNAPSCheckpointHas(ck, "twin_counts", &has)); /* an older checkpoint's twins count from the restart on */
+    if (has) PetscCall(CheckpointGetCounts(r, ck, "twin_ark_counts", r->twin, all));
     PetscCall(SNAPSCheckpointGetArray(ck, "lyapunov_sum", r->K, 1, r->lsum));
     PetscCall(SNAPSCheckpointGetReal(ck, "lyapunov_start", &r->lstart));
     PetscCall(SNAPSCheckpointGetReal(ck, "lyapunov_d0scale", &r->d0scale));
@@ -1144,6 +1188,9 @@ static PetscErrorCode PrintProgress(FlowRun r, PetscReal t, PetscBool force)
     long c[5];
     PetscCall(MemberCurrentCounts(&r->m[i], c));
     steps += r->m[i].counts[0] + c[0];
+    if (!r->lyapunov) continue;
+    PetscCall(MemberCurrentCounts(&r->twin[i], c)); /* the twins' steps are ARKODE's work too */
+    steps += r->twin[i].counts[0] + c[0];
   }
   if (r->sur) steps = r->sur_steps;
   if (SelfMembers(r))
@@ -1209,14 +1256,23 @@ static PetscErrorCode RestartAll(FlowRun r, const PetscReal hbase[], const Petsc
 static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
 {
   SNAPSReport rep;
-  long        mine[5]  = {0}, all[5];
-  const char *names[5] = {"ark_steps", "ark_step_attempts", "ark_explicit_evals", "ark_implicit_evals", "ark_error_test_fails"};
-  PetscInt    nd       = r->pb->desc.ndiag;
+  long        mine[5]    = {0}, all[5];
+  const char *names[5]   = {"ark_steps", "ark_step_attempts", "ark_explicit_evals", "ark_implicit_evals", "ark_error_test_fails"};
+  PetscInt    nd         = r->pb->desc.ndiag;
+  char        since[128] = "";
 
   PetscFunctionBegin;
+  /* after a -restart the counts and statistics are the whole run's (the checkpoint carries them): so is the wall time,
+     the runs before it up to its checkpoint and this one (which alone it gave before, beside the whole run's counts) */
+  if (r->restart[0]) PetscCall(PetscSNPrintf(since, sizeof(since), " (%.2f s of it in this run, from the restart at t = %g)", (double)wall, (double)r->t_begin));
   for (PetscInt i = 0; i < LocalCount(r) && !r->sur; i++) {
     PetscCall(MemberAddCounts(&r->m[i]));
     for (int j = 0; j < 5; j++) mine[j] += r->m[i].counts[j];
+    if (!r->lyapunov) continue;
+    /* the -lyapunov twins' integration, about as much again after the transient: part of the run's cost (the counts
+       left it out, and a Lyapunov run seemed to cost what a plain one does) */
+    PetscCall(MemberAddCounts(&r->twin[i]));
+    for (int j = 0; j < 5; j++) mine[j] += r->twin[i].counts[j];
   }
   if (r->sur) mine[0] = r->sur_steps; /* surrogate steps in place of ARKODE's */
   if (SelfMembers(r))
@@ -1239,7 +1295,7 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     if (r->clamp_fraction > 0.1 * D) PetscCall(PetscPrintf(r->comm, "WARNING: %s: on average %.3g of the model's %" PetscInt_FMT " latent coordinates per step lay outside its training box%s: the rollout is far from the training data (start it from states like the training trajectories', or train on these)\n", r->program, (double)r->clamp_fraction, D, clamp ? " (held at it)" : ""));
     PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s (%.2f s of it loading the model); %g latent coordinates per step left the training box%s\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->load_s, (double)r->clamp_fraction, clamp ? " (held at it: this model clamps)" : " (not clamped)"));
   } else
-    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members, %.2f s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, (double)wall));
+    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members%s, %.2f s%s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, r->lyapunov ? " and their -lyapunov twins" : "", (double)(r->wall_before + wall), since));
   for (PetscInt i = 0; i < nd && r->nstat; i++) {
     PetscReal mean = r->diag_sum[i] / r->nstat, var = PetscMax(0, r->diag_sq[i] / r->nstat - mean * mean);
     PetscCall(PetscPrintf(r->comm, "%s:   %s mean %.6g std %.6g over %" PetscInt_FMT " saved states\n", r->program, r->pb->desc.diag[i], (double)mean, (double)PetscSqrtReal(var), r->nstat));
@@ -1282,9 +1338,10 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   if (r->restart[0]) {
     PetscCall(SNAPSReportSetString(rep, "restart", r->restart));
     PetscCall(SNAPSReportSetReal(rep, "restart_time", r->t_begin));
+    PetscCall(SNAPSReportSetReal(rep, "restart_wall_time_s", wall)); /* this run's part of wall_time_s */
   }
   for (int j = 0; j < 5 && !r->sur; j++) PetscCall(SNAPSReportSetInt(rep, names[j], (PetscInt)all[j]));
-  PetscCall(SNAPSReportSetReal(rep, "wall_time_s", wall));
+  PetscCall(SNAPSReportSetReal(rep, "wall_time_s", r->wall_before + wall));
   PetscCall(SNAPSReportSetInt(rep, "saved_states", r->nstat));
   for (PetscInt i = 0; i < nd && r->nstat; i++) {
     char      key[64];

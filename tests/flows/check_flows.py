@@ -17,7 +17,8 @@ checks:
   ranks_agree       Kolmogorov on 1, 2 and 3 ranks agree to the time-integration tolerance; no mode beyond the 2/3 rule
   bad_checkpoint    a checkpoint of another run, a truncated one and one with a damaged state are refused clearly
   checkpoint_extend a checkpoint written without -checkpoint_every continues to a larger -T, bit for bit (also the
-                    Lyapunov exponent of a -lyapunov run)
+                    Lyapunov exponent and the ARKODE counts, twins' included, of a -lyapunov run; the report's wall
+                    time is the whole run's, this run's part apart)
   checkpoint_extend_fraction  a finished run's checkpoint at a -T that is no multiple of the segment continues
                     to a larger -T with every row at its time (as the uninterrupted run's, to the tolerance)
   restart_omissions a restart without -checkpoint, or without the -trajectory of an interrupted run: continued, or
@@ -270,7 +271,7 @@ def restart_case(name, cmd, datasets):
     assert a.get("trajectory") == full and a.get("checkpoint") == path(f"{name}_ck_full.h5"), (name, "file names", a.get("trajectory"), a.get("checkpoint"))
     assert "-checkpoint_every" in a.get("options", "") and "-restart" in b.get("options", ""), (name, "options", a.get("options"), b.get("options"))
     volatile = [k for k in a if k in ("date", "options", "trajectory", "checkpoint") or k.endswith("time_s")]
-    assert set(a) <= set(b) and set(b) - set(a) == {"restart", "restart_time"}, (name, "keys", set(a) ^ set(b))
+    assert set(a) <= set(b) and set(b) - set(a) == {"restart", "restart_time", "restart_wall_time_s"}, (name, "keys", set(a) ^ set(b))
     for key in a:
         if key not in volatile:
             assert a[key] == b[key], (name, key, a[key], b[key])
@@ -338,6 +339,11 @@ def bad_checkpoint():
     run(base)
     expect_error([KS, "-T", "8", "-ensemble", "2", "-restart", ck], r"checkpoint '.*ck.h5' is of another run")
     expect_error([KOL, "-N", "16", "-T", "8", "-restart", ck], r"checkpoint '.*ck.h5' is of another run")
+    # (audit s26) a checkpoint and a trajectory swapped are named as such ("There is no attribute 'fingerprint'" before)
+    traj = path("traj.h5")
+    run([KS, "-T", "1", "-trajectory", traj])
+    expect_error([KS, "-T", "8", "-restart", traj], r"-restart '.*traj.h5' is not a checkpoint of a flow run \(it has no run fingerprint\); it is a trajectory")
+    expect_error([KS, "-T", "1", "-init_trajectory", ck], r"'.*ck.h5' is not a trajectory of snaps-ks or snaps-kolmogorov \(it has no 'equation' attribute\); it is a checkpoint")
     data = open(ck, "rb").read()
     cut = path("cut.h5")
     open(cut, "wb").write(data[: len(data) // 2])
@@ -372,13 +378,29 @@ def checkpoint_extend():
     # (mutation audit s23, F1) with -lyapunov the twins, their sums and d0 go on too: the extended run's exponent is
     # the uninterrupted run's to the bit (a restart that lost d0 reported a null exponent, and no test looked)
     lyap = [KS, "-N", "32", "-dt_save", "1", "-lyapunov", "-lyapunov_transient", "2"]
-    run(lyap + ["-T", "15", "-results", path("lyap_full.json")])
-    run(lyap + ["-T", "10", "-checkpoint", path("lyap_ck.h5")])
-    run(lyap + ["-T", "15", "-checkpoint", path("lyap_ck.h5"), "-restart", path("lyap_ck.h5"), "-results", path("lyap_ext.json")])
+    out = run(lyap + ["-T", "15", "-results", path("lyap_full.json")])
+    run(lyap + ["-T", "10", "-checkpoint", path("lyap_ck.h5"), "-results", path("lyap_part.json")])
+    with h5py.File(path("lyap_ck.h5")) as h:
+        wall_ck = h.attrs["wall_time_s"]
+    out_ext = run(lyap + ["-T", "15", "-checkpoint", path("lyap_ck.h5"), "-restart", path("lyap_ck.h5"), "-results", path("lyap_ext.json")])
     a, b = json.load(open(path("lyap_full.json"))), json.load(open(path("lyap_ext.json")))
+    # (audit s26) the extended run's wall time is the whole run's, like its counts and statistics: the first run's up to
+    # its checkpoint, and this run's part apart (wall_time_s was this run's alone, beside the whole run's counts)
+    part = json.load(open(path("lyap_part.json")))["wall_time_s"]
+    assert 0 < wall_ck <= part, (wall_ck, part)
+    assert abs(b["wall_time_s"] - b["restart_wall_time_s"] - wall_ck) < 1e-6, (b["wall_time_s"], b["restart_wall_time_s"], wall_ck)
+    assert "s of it in this run, from the restart at t = 10" in out_ext, out_ext
     assert a["lyapunov_exponent"] is not None, a
-    for key in ("lyapunov_exponent", "lyapunov_stderr", "lyapunov_members", "lyapunov_time_per_member"):  # stderr: None for 1 member
+    # (audit s26) and the ARKODE counts, which take in the twins' (checkpointed with them)
+    counts = ("ark_steps", "ark_step_attempts", "ark_explicit_evals", "ark_implicit_evals", "ark_error_test_fails")
+    for key in ("lyapunov_exponent", "lyapunov_stderr", "lyapunov_members", "lyapunov_time_per_member", *counts):  # stderr: None for 1 member
         assert a[key] == b[key], f"-lyapunov extended from t = 10: {key} {b[key]}, the uninterrupted run's {a[key]}"
+    # (audit s26) the twins' integration is ARKODE's work too: from t = 2 on, about as much again as the members'. The
+    # counts left it out, so a -lyapunov run reported the steps of a plain one
+    run([KS, "-N", "32", "-dt_save", "1", "-T", "15", "-results", path("plain.json")])
+    plain = json.load(open(path("plain.json")))["ark_steps"]
+    assert 1.5 * plain < a["ark_steps"] < 2.2 * plain, f"-lyapunov run: {a['ark_steps']} ARKODE steps; the run without twins {plain}"
+    assert "over 1 members and their -lyapunov twins" in out, out
 
 
 def trajectory_extend():

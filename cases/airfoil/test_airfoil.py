@@ -340,6 +340,24 @@ def test_drivers(work):
     finally:
         lf_xfoil.subprocess.run = saved
 
+    # a NaN CL in the polar (with a whole Cp dump): no result; both attempts so: refused, naming the case's polar file
+    def xfoil_nan(cmd, input, cwd, **kw):
+        shutil.copy(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", f"{cwd}/cp.txt")
+        shutil.copy(f"{SAMPLES}/xfoil_naca0012_panel.dat", f"{cwd}/panel.dat")
+        open(f"{cwd}/polar.txt", "w").write(f"  {SAMPLE['alpha_deg']:.3f}   NaN  0 0 0 0 0\n")
+
+    lf_xfoil.subprocess.run = xfoil_nan
+    nan_case = os.path.join(work, "lf_nan")
+    try:
+        cp, cl, attempts = lf_xfoil.run(nan_case, SAMPLE["m"], SAMPLE["p"], SAMPLE["t"], SAMPLE["alpha_deg"], 3e6,
+                                        "/nonexistent/libnofpe.so")
+        check(False, f"a NaN CL in XFOIL's polar accepted: CL {cl}, attempt {attempts}")
+    except ValueError as e:
+        check(f"{nan_case}/polar.txt" in str(e) and "not a finite number" in str(e),
+              f"a NaN CL in XFOIL's polar: refused, but the message does not name the case's polar: {e}")
+    finally:
+        lf_xfoil.subprocess.run = saved
+
 
 def test_mesh(work):
     if not shutil.which("gmsh"):

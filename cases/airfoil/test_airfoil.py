@@ -965,6 +965,25 @@ def test_sanity(work):
         with contextlib.redirect_stdout(io.StringIO()):
             sanity.main(os.path.join(work, "sanity"), out)
         check(sorted(os.listdir(out)) == ["sanity.json", "sanity.png"], f"sanity.py retried: wrote {os.listdir(out)}")
+        # records of other settings (an XFOIL setting, the alphas) are not reused: refused naming them, nothing written
+        written = open(os.path.join(out, "sanity.json")).read()
+        for what, change, says in (("XFOIL's iterations", lambda: sanity.sweep.lf_xfoil.SETTINGS.update(iterations=1),
+                                    "LF cases were run with other settings (xfoil iterations 200 (now 1)"),
+                                   ("the alphas", lambda: setattr(sanity, "ALPHAS", sanity.ALPHAS[::-1]),
+                                    "LF cases were run with other settings (design alpha_deg")):
+            xfoil, alphas = dict(sanity.sweep.lf_xfoil.SETTINGS), sanity.ALPHAS
+            change()
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    sanity.main(os.path.join(work, "sanity"), out)
+                check(False, f"sanity.py reused the records of other settings ({what} changed)")
+            except SystemExit as e:
+                check(says in str(e.code), f"sanity.py, {what} changed: {e.code} (expected {says!r})")
+            finally:
+                sanity.sweep.lf_xfoil.SETTINGS.clear()
+                sanity.sweep.lf_xfoil.SETTINGS.update(xfoil)
+                sanity.ALPHAS = alphas
+            check(open(os.path.join(out, "sanity.json")).read() == written, f"sanity.py, {what} changed: sanity.json rewritten")
     except Exception as e:
         check(False, f"sanity.py: {type(e).__name__}: {e}")
     finally:

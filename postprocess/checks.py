@@ -175,6 +175,14 @@ def results_to_output(doc, argv, results_help, output="png", output_help="the pl
     return a.results, load_json(a.results), out
 
 
+def missing_programs(bin_dir, names, fix):
+    """None when bin_dir holds the programs names (executable), else one line naming bin_dir, the missing ones and fix
+    (how to get them): the cases' scripts check this before any work, where the first run would end in a
+    FileNotFoundError traceback after files were written."""
+    lack = [p for p in names if not os.access(os.path.join(bin_dir, p), os.X_OK)]
+    return "%s: no %s: %s" % (bin_dir, " nor ".join(lack), fix) if lack else None
+
+
 # argparse types: a bad value is refused with the usage message (exit status 2) before any work
 def positive_int(v):
     """An integer >= 1."""

@@ -36,7 +36,8 @@ import checks
 
 
 def spectrum(field, length, sdim):
-    """Energy spectrum averaged over the leading (time x member) axes."""
+    """Energy spectrum averaged over the leading (time x member) axes; length: the side of the periodic domain (2-D: the
+    square box [0, length)^2, whose wavenumbers are 2 pi / length times integers, shells by that integer)."""
     n = field.shape[-1]
     if sdim == 1:
         uh = np.fft.rfft(field, axis=-1) / n
@@ -47,12 +48,13 @@ def spectrum(field, length, sdim):
     wh = np.fft.fft2(field, axes=(-2, -1)) / (n * n)
     ky = np.fft.fftfreq(n, 1.0 / n)[:, None]
     kx = np.fft.fftfreq(n, 1.0 / n)[None, :]
-    k2 = kx ** 2 + ky ** 2
+    unit = 2 * np.pi / length  # 1 on the Kolmogorov flow's [0, 2 pi)^2
+    k2 = unit * unit * (kx ** 2 + ky ** 2)
     k2[0, 0] = np.inf
     dens = np.mean(np.abs(wh) ** 2, axis=tuple(range(field.ndim - 2))) / (2 * k2)
     shell = np.rint(np.sqrt(kx ** 2 + ky ** 2)).astype(int)
     e = np.bincount(shell.ravel(), weights=dens.ravel())
-    return np.arange(e.size, dtype=float), e
+    return unit * np.arange(e.size, dtype=float), e
 
 
 def autocorrelation(field, dt, max_lag, mean=None):
@@ -256,12 +258,20 @@ def stats(path, skip, acf_window=200.0):
             raise SystemExit(f"{path}: fewer than 3 saved times after --skip {skip}")
         field = checks.finite(h[fname][keep], f"{path}: /{fname} after --skip {skip}")
         diags = {k: checks.finite(h["diagnostics"][k][keep], f"{path}: /diagnostics/{k}") for k in h.get("diagnostics", {})}
-        length = float(h.attrs["L"]) if "L" in h.attrs and np.size(h.attrs["L"]) == 1 else None
+        sides = np.atleast_1d(h.attrs["L"]).astype(float) if "L" in h.attrs else None
     sdim = field.ndim - 2
+    # L: the domain's length (1-D) or the square box's side (2-D); a box of unequal sides is refused, not read as 2 pi
+    if sides is not None and (sides.size != 1 and not (sdim == 2 and sides.size == 2 and sides[0] == sides[1])):
+        raise SystemExit(f"{path}: attribute L = {sides.tolist()}: the spectrum takes one domain length (1-D) or the side of a "
+                         "square box (2-D)")
+    length = float(sides[0]) if sides is not None else None
     # KS's wavenumbers are 2 pi k / L: a file without L (an older one) got L = 2 pi, a spectrum off by L / 2 pi (3.5 at
     # the usual L = 22) and no word; the C readers refuse it too (snaps-rollout-fit: "has no positive attribute L").
-    # 2-D Kolmogorov flow is on [0, 2 pi]^2 (integer wavenumbers), L or not
-    if sdim == 1 and not (length is not None and 0 < length < np.inf):
+    # 2-D: the box side L where the file records it (snaps-kolmogorov writes 2 pi), else the Kolmogorov flow's 2 pi (it
+    # was 2 pi whatever L said: another box's spectrum had its wavenumbers and energies off by L / 2 pi and its square)
+    if sdim == 2 and length is None:
+        length = 2 * np.pi
+    if not (length is not None and 0 < length < np.inf):
         raise SystemExit(f"{path}: no positive attribute L (the domain length, which the spectrum's wavenumbers 2 pi k / L "
                          "need): add it to the file (h5py: f.attrs['L'] = 22.0 for the run's -L)")
     d = np.diff(t[keep])

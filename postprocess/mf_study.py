@@ -18,10 +18,12 @@ import atomic
 import checks
 
 
-def options(argv, configs, own=()):
+def options(argv, configs, own=(), missing=None):
     """OUT, --configs (every config of the table unless given), --tag, --fractions, and the case's own (name,
     default, help[, type]) options, each returned under its name without the dashes. Parsed by argparse: an unknown or
-    misspelt option, one without its value or with a bad one, is an error with the usage message (exit status 2)."""
+    misspelt option, one without its value or with a bad one, is an error with the usage message (exit status 2).
+    missing: a callable giving None, or what to say when the programs the study runs are missing
+    (checks.missing_programs): said the same way, after the arguments' checks, before OUT is made."""
     ap = argparse.ArgumentParser(prog=os.path.basename(argv[0]), allow_abbrev=False,
                                  description="configs: " + "; ".join(configs))
     ap.add_argument("out", help="the study's directory")
@@ -46,6 +48,8 @@ def options(argv, configs, own=()):
     # the output's name checked before the study (minutes to hours of fits), not at its final write
     if "/" in a["tag"] or a["tag"] in (".", ".."):
         ap.error("--tag %r: give a name without '/' (it becomes part of the file name rho_study_TAG.json)" % a["tag"])
+    if missing and missing():  # the programs before any work (the first fit's FileNotFoundError traceback)
+        ap.error(missing())
     if os.path.isdir(a["out"]):  # else the case makes it (airfoil-mf) or refuses its missing inputs (poisson-mf)
         checks.writable(output(a))
     return a

@@ -8,7 +8,8 @@ NaN) is named in red at the bottom of its panels, with the reason. Targets: on t
 MSE any run reached (dotted) and the old default's final training MSE (ALS, 100 sweeps, 1 rank; the default
 must end at or below it; dash-dot); on the test panels 2 x the best test MSE (the default must end below it;
 dash-dot); on both t_ALS / 5 on 1 rank (the default must end before it; vertical), and on rank3_3d the JAX
-anchor (training MSE 1e-8 in 0.46 s, test MSE 1.1e-9 in 0.7 s on an H200 GPU; star).
+anchor (jax_anchor: in the committed results training MSE 1e-8 in 0.46 s, test MSE 1.1e-9 in 0.7 s on an H200 GPU;
+star, labelled with the device the results file names).
 Usage: plot_fit_bench.py fit.json out.png
 """
 
@@ -59,7 +60,7 @@ def mark_targets(ax, name, p, fit, key):
     if name == fit["jax_anchor"]["problem"]:
         j, what = fit["jax_anchor"], key.split("_")[0]
         ax.plot(j[what + "_time_s"], j[what + "_mse"], "*", color="black", ms=10,
-                label="JAX, H200: %s MSE %g in %g s" % (what, j[what + "_mse"], j[what + "_time_s"]))
+                label="JAX, %s: %s MSE %g in %g s" % (j.get("device") or "device not recorded", what, j[what + "_mse"], j[what + "_time_s"]))
 
 
 def main(argv=None):

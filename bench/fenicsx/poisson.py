@@ -20,16 +20,34 @@ import statistics
 import sys
 import time
 
-import numpy as np
-import ufl
-from mpi4py import MPI
-from petsc4py import PETSc
-import dolfinx
-from dolfinx import fem, mesh
-from dolfinx.fem import petsc as fpetsc
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "postprocess"))
 import atomic  # noqa: E402
+import checks  # noqa: E402
+
+
+def arguments(argv=None):
+    """The command line, checked before dolfinx is imported: a bad value is a usage error at once, whether or not
+    python3-dolfinx is installed (--repeat 0 ran every warm-up solve, then died in statistics.median)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--exact", required=True)
+    ap.add_argument("--cell", choices=["quadrilateral", "triangle"], default="quadrilateral")
+    ap.add_argument("--degree", type=int, default=2)
+    ap.add_argument("--n", default="8,16,32", help="cells per direction, comma-separated")
+    ap.add_argument("--repeat", type=checks.positive_int, default=3, help="timed solves per size (at least 1)")
+    ap.add_argument("--out")
+    return ap.parse_args(argv)
+
+
+if __name__ == "__main__":
+    ARGS = arguments()
+
+import numpy as np  # noqa: E402
+import ufl  # noqa: E402
+from mpi4py import MPI  # noqa: E402
+from petsc4py import PETSc  # noqa: E402
+import dolfinx  # noqa: E402
+from dolfinx import fem, mesh  # noqa: E402
+from dolfinx.fem import petsc as fpetsc  # noqa: E402
 
 
 def exact_ufl(expr, X):
@@ -91,15 +109,7 @@ def solve(comm, s):
     return comm.allreduce(t1 - t0, op=MPI.MAX), its, reason
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--exact", required=True)
-    ap.add_argument("--cell", choices=["quadrilateral", "triangle"], default="quadrilateral")
-    ap.add_argument("--degree", type=int, default=2)
-    ap.add_argument("--n", default="8,16,32", help="cells per direction, comma-separated")
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--out")
-    a = ap.parse_args()
+def main(a):
     comm = MPI.COMM_WORLD
     runs = []
     for n in [int(v) for v in a.n.split(",")]:
@@ -128,4 +138,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(ARGS)

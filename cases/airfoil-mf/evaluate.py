@@ -42,6 +42,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 BENCH = os.path.join(ROOT, "bench", "airfoil-mf")
 sys.path.insert(0, BENCH)
 import harness  # noqa: E402
+import checks  # noqa: E402  (postprocess/, on the path through harness)
 
 BIN = os.path.join(ROOT, "build", "bin")
 S_INPUT = "le"  # the SNA's 6th input: harness.leading_edge_coordinate(s) (README: why)
@@ -103,9 +104,8 @@ def mlp_budget(baselines=BASELINES):
 def missing_programs(bin_dir):
     """None when bin_dir holds snaps-fit and snaps-predict, else what to say (checked before anything is written:
     without them the first fit ended in a FileNotFoundError traceback after the split files were written)."""
-    lack = [p for p in ("snaps-fit", "snaps-predict") if not os.access(os.path.join(bin_dir, p), os.X_OK)]
-    return ("%s: no %s: build SNAPS there (cmake --build build) or give the directory of another build with --bin"
-            % (bin_dir, " nor ".join(lack))) if lack else None
+    return checks.missing_programs(bin_dir, ("snaps-fit", "snaps-predict"),
+                                   "build SNAPS there (cmake --build build) or give the directory of another build with --bin")
 
 
 def prefixed(opts, prefix):

@@ -35,7 +35,8 @@ CONFIGS = {
 
 def main():
     o = mf_study.options(sys.argv, CONFIGS, [("--repeat", "1", "fits of each config at 100%% HF (for timings)", checks.positive_int),
-                                             ("--extra", "", "snaps-fit options added to every correction fit, one string")])
+                                             ("--extra", "", "snaps-fit options added to every correction fit, one string")],
+                         lambda: checks.missing_programs(ev.BIN, ("snaps-fit", "snaps-predict"), "build SNAPS first (bash scripts/build.sh)"))
     out, repeat, extra = o["out"], o["repeat"], o["extra"].split()
     os.makedirs(out, exist_ok=True)
     checks.writable(mf_study.output(o))  # before the fits (mf_study.options checks it only where out existed)

@@ -9,6 +9,7 @@ once by alpha continuation from 0 deg (a converged boundary layer at each step s
 failure marks the case missing. An attempt that runs past timeout_s is killed and counts as failed, and so does one
 whose Cp dump the parser refuses (partial: airfoil.check_coverage), the reason appended to its log.
 """
+import math
 import os
 import subprocess
 import sys
@@ -43,7 +44,8 @@ def _script(re, alpha_deg, continuation, s=SETTINGS):
 
 
 def _polar_cl(path, alpha_deg):
-    """XFOIL's own CL of the converged point at alpha_deg in the polar file, or None."""
+    """XFOIL's own CL of the converged point at alpha_deg in the polar file, or None. A point whose CL is not a
+    finite number (NaN, Inf: float() reads them) raises ValueError naming the file: it is no result."""
     if not os.path.exists(path):
         return None
     for line in open(path):
@@ -54,6 +56,8 @@ def _polar_cl(path, alpha_deg):
             except ValueError:
                 continue
             if abs(a - alpha_deg) < 1e-3:
+                if not math.isfinite(cl):
+                    raise ValueError(f"{path}: XFOIL's CL at alpha {alpha_deg:g} is {v[1]}, not a finite number")
                 return cl
     return None
 
@@ -74,15 +78,16 @@ def run(case, m, p, t, alpha_deg, re, lib):
             except subprocess.TimeoutExpired:  # a hung attempt is a failed one: the continuation still runs
                 log.write(f"\nlf_xfoil: XFOIL killed after {SETTINGS['timeout_s']} s (attempt {attempt})\n")
                 continue
-        cl = _polar_cl(f"{case}/polar.txt", alpha_deg)
-        if cl is not None and os.path.exists(f"{case}/cp.txt"):
-            try:
-                s, cp = airfoil.parse_xfoil_cp(f"{case}/cp.txt", f"{case}/panel.dat", m, p, t)
-            except ValueError as e:  # a partial or unreadable dump is a failed attempt: the continuation still runs
-                with open(f"{case}/log.xfoil.{attempt}", "a") as log:
-                    log.write(f"\nlf_xfoil: attempt {attempt} failed: {e}\n")
-                if attempt == 2:
-                    raise  # the sweep records the case failed with this reason
+        try:
+            cl = _polar_cl(f"{case}/polar.txt", alpha_deg)
+            if cl is None or not os.path.exists(f"{case}/cp.txt"):
                 continue
-            return airfoil.resample(s, cp), cl, attempt
+            s, cp = airfoil.parse_xfoil_cp(f"{case}/cp.txt", f"{case}/panel.dat", m, p, t)
+        except ValueError as e:  # a NaN CL, a partial or unreadable dump: a failed attempt, the continuation still runs
+            with open(f"{case}/log.xfoil.{attempt}", "a") as log:
+                log.write(f"\nlf_xfoil: attempt {attempt} failed: {e}\n")
+            if attempt == 2:
+                raise  # the sweep records the case failed with this reason
+            continue
+        return airfoil.resample(s, cp), cl, attempt
     return None, None, 2

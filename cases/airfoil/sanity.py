@@ -2,7 +2,8 @@
 """Sanity comparison of the two fidelities on one airfoil: NACA 0012 at Re 3e6 over alpha, both tools run by
 the drivers of the sweep (same geometry, same stations). Writes sanity.json (CL from integrated Cp and the
 tools' own CL per alpha, Cp at the stations) and sanity.png (CL over alpha; Cp at 5 and 10 deg).
-Restartable like the sweep: finished alphas are read back. Run through run.sh's environment:
+Restartable like the sweep: finished alphas are read back, where the work directory's settings.json (written before
+any case runs) names today's alphas, design and tool settings; other settings stop it naming them. Run through run.sh's environment:
 
   cases/airfoil/run.sh --sanity
 """
@@ -26,10 +27,16 @@ DESIGN = (0.0, 0.4, 0.12, 3e6)  # m, p (unused at m = 0), t, Re
 def main(work=os.path.join(HERE, "work", "sanity"), out_dir=HERE):
     """Runs the cases missing in work, then writes out_dir/sanity.json and sanity.png from all of them; a case that
     did not converge stops it with one line naming the cases and their errors, writing neither (the tests: work and
-    out_dir elsewhere)."""
-    lib = sweep.lf_xfoil.nofpe_library(os.path.join(os.path.dirname(work), "build"))
+    out_dir elsewhere). Records of other alphas, design or tool settings (work/settings.json) are refused, as the
+    sweep's (sweep._check_work_settings): they were reused as they were."""
     m, p, t, re = DESIGN
+    settings = {"design": {"m": m, "p": p, "t": t, "Re": re, "alpha_deg": ALPHAS}, "xfoil": sweep.lf_xfoil.SETTINGS,
+                "mesh": sweep.mesh.SETTINGS, "openfoam": sweep.hf_openfoam.SETTINGS, "stations": len(airfoil.stations())}
+    sweep._check_work_settings(work, settings, lead=f"sanity: {work}", another="")
+    lib = sweep.lf_xfoil.nofpe_library(os.path.join(os.path.dirname(work), "build"))
     X = np.array([[m, p, t, a, re] for a in ALPHAS])
+    os.makedirs(work, exist_ok=True)
+    atomic.write_text(os.path.join(work, "settings.json"), json.dumps(settings))
     for kind in ("lf", "hf"):
         os.makedirs(f"{work}/{kind}", exist_ok=True)
         for i in range(len(ALPHAS)):

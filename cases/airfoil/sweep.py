@@ -146,10 +146,13 @@ def _load_reuse(path):
 WORK_SETTINGS = {"lf": ("design", "stations", "xfoil"), "hf": ("design", "stations", "mesh", "openfoam")}
 
 
-def _check_work_settings(work, settings):
+def _check_work_settings(work, settings, lead=None, another="use another --work, or "):
     """Stops the sweep, with one line, when --work holds results of a fidelity whose settings in its settings.json (the
     settings of the forward sweep that wrote them) differ from today's settings: its cases would be kept and the
-    dataset built from the work directory would label them with today's settings. Checked before anything runs."""
+    dataset built from the work directory would label them with today's settings. Checked before anything runs.
+    lead, another: the line's start and the other way out than removing the results, for another script's work
+    directory (sanity.py's)."""
+    lead = lead or f"sweep: --work {work}"
     path = f"{work}/settings.json"
     if not os.path.exists(path):
         return
@@ -159,8 +162,8 @@ def _check_work_settings(work, settings):
         if not isinstance(old, dict):
             raise ValueError("not a JSON object")
     except (OSError, ValueError) as e:
-        sys.exit(f"sweep: --work {work}: {path} cannot be read ({type(e).__name__}: {e}): use another --work, or "
-                 "remove the work directory's results")
+        sys.exit(f"{lead}: {path} cannot be read ({type(e).__name__}: {e}): {another}remove the work directory's "
+                 "results")
     now = json.loads(json.dumps(settings))  # as written (tuples as lists)
     for kind, keys in WORK_SETTINGS.items():
         if not any(n.startswith("case_") and n.endswith(".json") for n in
@@ -168,8 +171,8 @@ def _check_work_settings(work, settings):
             continue
         differ = [line for key in keys for line in _differences(key, old.get(key, "(absent)"), now[key])]
         if differ:
-            sys.exit(f"sweep: --work {work}: its {kind.upper()} cases were run with other settings "
-                     f"({'; '.join(differ)}): use another --work, or remove {work}/{kind}/ to run them again")
+            sys.exit(f"{lead}: its {kind.upper()} cases were run with other settings "
+                     f"({'; '.join(differ)}): {another}remove {work}/{kind}/ to run them again")
 
 
 def _check_work_designs(work, X, n_lf):

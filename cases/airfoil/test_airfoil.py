@@ -340,6 +340,24 @@ def test_drivers(work):
     finally:
         lf_xfoil.subprocess.run = saved
 
+    # a NaN CL in the polar (with a whole Cp dump): no result; both attempts so: refused, naming the case's polar file
+    def xfoil_nan(cmd, input, cwd, **kw):
+        shutil.copy(f"{SAMPLES}/xfoil_naca0012_a5_re3e6.cp", f"{cwd}/cp.txt")
+        shutil.copy(f"{SAMPLES}/xfoil_naca0012_panel.dat", f"{cwd}/panel.dat")
+        open(f"{cwd}/polar.txt", "w").write(f"  {SAMPLE['alpha_deg']:.3f}   NaN  0 0 0 0 0\n")
+
+    lf_xfoil.subprocess.run = xfoil_nan
+    nan_case = os.path.join(work, "lf_nan")
+    try:
+        cp, cl, attempts = lf_xfoil.run(nan_case, SAMPLE["m"], SAMPLE["p"], SAMPLE["t"], SAMPLE["alpha_deg"], 3e6,
+                                        "/nonexistent/libnofpe.so")
+        check(False, f"a NaN CL in XFOIL's polar accepted: CL {cl}, attempt {attempts}")
+    except ValueError as e:
+        check(f"{nan_case}/polar.txt" in str(e) and "not a finite number" in str(e),
+              f"a NaN CL in XFOIL's polar: refused, but the message does not name the case's polar: {e}")
+    finally:
+        lf_xfoil.subprocess.run = saved
+
 
 def test_mesh(work):
     if not shutil.which("gmsh"):
@@ -947,6 +965,25 @@ def test_sanity(work):
         with contextlib.redirect_stdout(io.StringIO()):
             sanity.main(os.path.join(work, "sanity"), out)
         check(sorted(os.listdir(out)) == ["sanity.json", "sanity.png"], f"sanity.py retried: wrote {os.listdir(out)}")
+        # records of other settings (an XFOIL setting, the alphas) are not reused: refused naming them, nothing written
+        written = open(os.path.join(out, "sanity.json")).read()
+        for what, change, says in (("XFOIL's iterations", lambda: sanity.sweep.lf_xfoil.SETTINGS.update(iterations=1),
+                                    "LF cases were run with other settings (xfoil iterations 200 (now 1)"),
+                                   ("the alphas", lambda: setattr(sanity, "ALPHAS", sanity.ALPHAS[::-1]),
+                                    "LF cases were run with other settings (design alpha_deg")):
+            xfoil, alphas = dict(sanity.sweep.lf_xfoil.SETTINGS), sanity.ALPHAS
+            change()
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    sanity.main(os.path.join(work, "sanity"), out)
+                check(False, f"sanity.py reused the records of other settings ({what} changed)")
+            except SystemExit as e:
+                check(says in str(e.code), f"sanity.py, {what} changed: {e.code} (expected {says!r})")
+            finally:
+                sanity.sweep.lf_xfoil.SETTINGS.clear()
+                sanity.sweep.lf_xfoil.SETTINGS.update(xfoil)
+                sanity.ALPHAS = alphas
+            check(open(os.path.join(out, "sanity.json")).read() == written, f"sanity.py, {what} changed: sanity.json rewritten")
     except Exception as e:
         check(False, f"sanity.py: {type(e).__name__}: {e}")
     finally:

@@ -490,39 +490,9 @@ static PetscErrorCode CheckFileNotPETScs(MPI_Comm comm, PetscOptions options, co
   PetscFunctionReturn(0);
 }
 
-/*@C
-  SNAPSOptionsGetTextViewer - Reads an option that prints text (a monitor, or a view of text) the way PETSc's
-  -ksp_monitor is read, so that every such option of SNAPS (-sna_monitor, -ksp_guess_sna_monitor, -exact_view, ...)
-  takes the same values.
-
-  Collective
-
-  Input Parameters:
-+ comm    - the communicator of the viewer
-. options - the options database (NULL: the global one)
-. prefix  - the options prefix (or NULL)
-- name    - the option, with its leading dash ("-ksp_guess_sna_monitor")
-
-  Output Parameters:
-+ viewer - NULL when the option is absent or off; else standard output or the ASCII viewer given, a reference
-           that the caller destroys
-- format - the format given (ascii:file:format), or PETSC_VIEWER_DEFAULT (may be NULL)
-
-  Notes:
-  Values: none (standard output), a boolean (1, true, yes, on: standard output; 0, false, no, off: none), or
-  ascii[:file[:format[:append]]]. Another viewer type (binary, draw, ...) is refused before it is opened, so a file
-  it names is not created or emptied. ascii:file and ascii:file:format open the file through PetscViewerASCIIOpen(),
-  which shares one viewer per file name and communicator while it is open: the options read here that name the same
-  file (the SNA's -sna_monitor and a solver's own lines) write to it in turn, provided the first viewer is still
-  open when the next is asked for (a caller that prints once, like -exact_view, keeps its viewer to the end of the
-  run). ascii:file:format:append opens a viewer of its own in append mode (lines added at the end of the file).
-  PETSc's own options (-ksp_monitor, -sna_view, -log_view, ...) open their files on their own, in mode "w": an
-  option read here that names the same file as one of those would be overwritten by it, or overwrite it, so that
-  is refused, naming both. The option is not listed for -help: list it with PetscOptionsName().
-
-.seealso: `SNAMonitorSet()`, `PetscOptionsGetViewer()`
-@*/
-PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm comm, PetscOptions options, const char prefix[], const char name[], PetscViewer *viewer, PetscViewerFormat *format)
+/* SNAPSOptionsGetTextViewer() (viewer not NULL) and SNAPSOptionsCheckTextViewer() (viewer NULL: every check, nothing
+   opened); set: whether the option asks for output (may be NULL) */
+static PetscErrorCode TextViewerRead(MPI_Comm comm, PetscOptions options, const char prefix[], const char name[], PetscViewer *viewer, PetscViewerFormat *format, PetscBool *set)
 {
   const char *value = NULL, *bools[] = {"0", "1", "false", "true", "no", "yes", "off", "on"};
   const char *pre = prefix ? prefix : "";
@@ -530,9 +500,9 @@ PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm comm, PetscOptions options, co
 
   PetscFunctionBegin;
   PetscValidCharPointer(name, 4);
-  PetscValidPointer(viewer, 5);
-  *viewer = NULL;
+  if (viewer) *viewer = NULL;
   if (format) *format = PETSC_VIEWER_DEFAULT;
+  if (set) *set = PETSC_FALSE;
   PetscCall(PetscOptionsFindPair(options, prefix, name, &value, &given));
   if (!given) PetscFunctionReturn(0);
   for (size_t i = 0; value && i < sizeof(bools) / sizeof(bools[0]); i++) {
@@ -540,12 +510,14 @@ PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm comm, PetscOptions options, co
 
     PetscCall(PetscStrcasecmp(value, bools[i], &match));
     if (!match) continue;
-    if (i % 2) {
+    if (i % 2 && set) *set = PETSC_TRUE;
+    if (i % 2 && viewer) {
       *viewer = PETSC_VIEWER_STDOUT_(comm);
       PetscCall(PetscObjectReference((PetscObject)*viewer));
     }
     PetscFunctionReturn(0);
   }
+  if (set) *set = PETSC_TRUE; /* on: standard output or an ASCII viewer (or refused below) */
   if (value && value[0]) { /* the type is checked before the viewer is opened: binary:<file> would be emptied */
     size_t len = strcspn(value, ":");
 
@@ -580,18 +552,84 @@ PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm comm, PetscOptions options, co
           PetscCheck(found, comm, PETSC_ERR_USER_INPUT, "-%s%s %s: unknown viewer format %s (ascii_info, ascii_info_detail, ...)", pre, name + 1, value, fmt);
           if (format) *format = f;
         }
-        PetscCall(PetscViewerASCIIOpen(comm, file, viewer));
+        if (viewer) PetscCall(PetscViewerASCIIOpen(comm, file, viewer));
         PetscFunctionReturn(0);
       }
     }
   }
-  {
+  if (viewer) { /* ascii alone (standard output) or ascii:file:format:append (a viewer of its own) */
     PetscViewerFormat fmt;
-    PetscBool         set;
+    PetscBool         found;
 
-    PetscCall(PetscOptionsGetViewer(comm, options, prefix, name, viewer, &fmt, &set));
-    if (!set) *viewer = NULL;
-    if (format && set) *format = fmt;
+    PetscCall(PetscOptionsGetViewer(comm, options, prefix, name, viewer, &fmt, &found));
+    if (!found) *viewer = NULL;
+    if (format && found) *format = fmt;
   }
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSOptionsGetTextViewer - Reads an option that prints text (a monitor, or a view of text) the way PETSc's
+  -ksp_monitor is read, so that every such option of SNAPS (-sna_monitor, -ksp_guess_sna_monitor, -exact_view, ...)
+  takes the same values.
+
+  Collective
+
+  Input Parameters:
++ comm    - the communicator of the viewer
+. options - the options database (NULL: the global one)
+. prefix  - the options prefix (or NULL)
+- name    - the option, with its leading dash ("-ksp_guess_sna_monitor")
+
+  Output Parameters:
++ viewer - NULL when the option is absent or off; else standard output or the ASCII viewer given, a reference
+           that the caller destroys
+- format - the format given (ascii:file:format), or PETSC_VIEWER_DEFAULT (may be NULL)
+
+  Notes:
+  Values: none (standard output), a boolean (1, true, yes, on: standard output; 0, false, no, off: none), or
+  ascii[:file[:format[:append]]]. Another viewer type (binary, draw, ...) is refused before it is opened, so a file
+  it names is not created or emptied. ascii:file and ascii:file:format open the file through PetscViewerASCIIOpen(),
+  which shares one viewer per file name and communicator while it is open: the options read here that name the same
+  file (the SNA's -sna_monitor and a solver's own lines) write to it in turn, provided the first viewer is still
+  open when the next is asked for (a caller that prints once, like -exact_view, keeps its viewer to the end of the
+  run). ascii:file:format:append opens a viewer of its own in append mode (lines added at the end of the file).
+  PETSc's own options (-ksp_monitor, -sna_view, -log_view, ...) open their files on their own, in mode "w": an
+  option read here that names the same file as one of those would be overwritten by it, or overwrite it, so that
+  is refused, naming both. The option is not listed for -help: list it with PetscOptionsName().
+
+.seealso: `SNAMonitorSet()`, `PetscOptionsGetViewer()`
+@*/
+PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm comm, PetscOptions options, const char prefix[], const char name[], PetscViewer *viewer, PetscViewerFormat *format)
+{
+  PetscFunctionBegin;
+  PetscValidPointer(viewer, 5);
+  PetscCall(TextViewerRead(comm, options, prefix, name, viewer, format, NULL));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSOptionsCheckTextViewer - Checks an option read by SNAPSOptionsGetTextViewer() as that function does (the
+  viewer type, the format, a file also named by an option PETSc opens on its own), without opening anything: for an
+  output opened when its first line is printed, so that a run refused before then leaves no empty file.
+
+  Collective
+
+  Input Parameters:
++ comm    - the communicator of the viewer
+. options - the options database (NULL: the global one)
+. prefix  - the options prefix (or NULL)
+- name    - the option, with its leading dash ("-ksp_guess_sna_monitor")
+
+  Output Parameter:
+. set - whether the option asks for output (absent or off: PETSC_FALSE)
+
+.seealso: `SNAPSOptionsGetTextViewer()`
+@*/
+PetscErrorCode SNAPSOptionsCheckTextViewer(MPI_Comm comm, PetscOptions options, const char prefix[], const char name[], PetscBool *set)
+{
+  PetscFunctionBegin;
+  PetscValidBoolPointer(set, 5);
+  PetscCall(TextViewerRead(comm, options, prefix, name, NULL, NULL, set));
   PetscFunctionReturn(0);
 }

@@ -1,10 +1,14 @@
 # Runs CMD (a ;-list) and passes only if it exits non-zero (EXPECT_RC, when given: that exit code), with output
 # matching REGEX (and not NOT_REGEX, when given), within MAXTIME seconds (default 120). The time limit matters for MPI runs: a rank that does not stop
 # promptly (stuck in a collective call, or parked in PETSc's error handler) shows up as a failure.
-# A sanitizer report in the output fails it too (sanitizer_report.cmake).
+# A sanitizer report in the output fails it too (sanitizer_report.cmake). NO_FILE, when given: a file the refused run
+# must not leave (removed before the run; an output it names, opened before the refusal, would be left empty).
 include(${CMAKE_CURRENT_LIST_DIR}/sanitizer_report.cmake)
 if(NOT DEFINED MAXTIME)
   set(MAXTIME 120)
+endif()
+if(DEFINED NO_FILE)
+  file(REMOVE ${NO_FILE})
 endif()
 string(TIMESTAMP t0 "%s")
 execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT ${MAXTIME})
@@ -27,5 +31,9 @@ if(NOT all MATCHES "${REGEX}")
 endif()
 if(DEFINED NOT_REGEX AND all MATCHES "${NOT_REGEX}")
   message(FATAL_ERROR "the command failed (${rc}) as expected, but its output matches '${NOT_REGEX}' (${CMAKE_MATCH_0}):\n${all}")
+endif()
+if(DEFINED NO_FILE AND EXISTS ${NO_FILE})
+  file(REMOVE ${NO_FILE})
+  message(FATAL_ERROR "the command failed (${rc}) as expected, but left ${NO_FILE}:\n${all}")
 endif()
 message(STATUS "failed as expected (exit ${rc}, ~${dt} s) with: ${CMAKE_MATCH_0}")

@@ -111,6 +111,15 @@ def spectrum_2d():
     wh[n // 2, :] = wh[:, n // 2] = 0  # no Nyquist modes: their derivative, and so their velocity, is not defined
     w = np.real(np.fft.ifft2(wh))
     check("2-D spectrum: Parseval on a random field", flow_stats.spectrum(w[None, None], 2 * np.pi, 2)[1].sum(), velocity_energy(w), 1e-12)
+    # a box of side L = 4 pi: wavenumbers 2 pi / L times integers, the velocity energy a^2 / (4 |k|^2) of those (the
+    # box was taken as 2 pi whatever L: wavenumbers 2x, energies 1/4 of these)
+    L = 4 * np.pi
+    y, x = np.meshgrid(np.arange(n) * L / n, np.arange(n) * L / n, indexing="ij")
+    kx, ky, shell = 3, 4, 5
+    w = 1.7 * np.cos(2 * np.pi / L * (kx * x + ky * y) + 0.3)
+    k, e = flow_stats.spectrum(w[None, None], L, 2)
+    check(f"2-D spectrum, box side {L:g}: shell {shell}'s wavenumber", k[shell], 2 * np.pi / L * shell, 1e-12)
+    check(f"2-D spectrum, box side {L:g}: velocity energy in shell {shell}", e[shell], 1.7 ** 2 / (4 * (2 * np.pi / L) ** 2 * (kx * kx + ky * ky)), 1e-12)
 
 
 def autocorrelation():

@@ -44,13 +44,38 @@ def timeout(signum, frame):
     raise TimeoutError("still running after 20 s: the bad argument was not refused")
 
 
-def run(script, *args):
+def run(script, *args, context=None):
     signal.signal(signal.SIGALRM, timeout)  # a script that ignored its bad argument is stopped (and its child killed)
     signal.alarm(20)
     try:
-        return script_runner.run(script, *args, context=isolated())
+        return script_runner.run(script, *args, context=context or isolated())
     finally:
         signal.alarm(0)
+
+
+@contextlib.contextmanager
+def without_programs(case):
+    """isolated(), with the case's evaluate module loaded first and its BIN (the build's programs) a missing directory:
+    the script's own 'import evaluate' gets this one."""
+    with isolated():
+        sys.path.insert(0, case)
+        import evaluate
+
+        evaluate.BIN = "/nonexistent/bin"
+        yield
+
+
+def no_programs(case, out):
+    """A study run without the programs it runs (SNAPS not built): one usage line naming the directory, the programs and
+    the fix, before OUT is made (it was the first fit's FileNotFoundError traceback, after files were written)."""
+    script = os.path.join(case, "rho_study.py")
+    code, msg = run(script, out, context=without_programs(case))
+    says = "/nonexistent/bin: no snaps-fit nor snaps-predict: build SNAPS first"
+    if code != 2 or "usage" not in msg or says not in msg:
+        failures.append("%s OUT without the programs: exit %s, %r (expected the usage and %r)" % (os.path.relpath(script, ROOT), code, str(msg).strip()[-300:], says))
+    if os.path.exists(out):
+        failures.append("%s OUT without the programs: OUT made" % os.path.relpath(script, ROOT))
+        shutil.rmtree(out)
 
 def refused(script, out, args, says):
     code, msg = run(script, out, *args)
@@ -137,6 +162,8 @@ def main():
     refused(cs, out, ["search", "--only", "case,bogus"], "bogus")
     refused(cs, out, ["timing", "--delta", "case"], "--delta")
     refused(os.path.join(afm, "rho_study.py"), out, ["--repeat", "0"], "--repeat")
+    no_programs(mf, out)
+    no_programs(afm, out)
     lf_reuse(d)
     writers()
     if failures:

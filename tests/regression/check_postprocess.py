@@ -218,11 +218,15 @@ def bad_input(d):
         for run, r in p["runs"].items():
             if run.startswith("lm/"):
                 r.update(available=False, unavailable_because="a repetition failed (test)")
+    fit["jax_anchor"]["device"] = "Test GPU 9"  # the anchor's legend names the results' device (it said H200 whatever)
     failed = dump(os.path.join(d, "fit_failed.json"), fit)
     figures.clear()
     if ok("plot_fit_bench, lm failed", bench, failed, os.path.join(d, "b.png")) and figures:
         if not any("failed: lm/1" in t for t in texts(figures[-1])):
             failures.append("plot_fit_bench: a failed method (lm) is not named on the figure")
+        anchor = [t for t in texts(figures[-1]) if t.startswith("JAX")]
+        if not anchor or not all(t.startswith("JAX, Test GPU 9: ") for t in anchor):
+            failures.append("plot_fit_bench: the JAX anchor's legend does not name the results' device (Test GPU 9): %s" % anchor)
 
     pmf = os.path.join(PP, "plot_poisson_mf.py")
     r = json.load(open(os.path.join(ROOT, "cases", "poisson-mf", "reference", "results.json")))

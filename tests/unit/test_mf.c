@@ -3,6 +3,7 @@ static const char help[] = "The multi-fidelity SNA (type mf): recovery of known 
                            "Usage: test_mf <scratch directory>\n";
 
 #include <snaps.h>
+#include <string.h>
 
 /* Two inputs (mu, s): LF f = (1 + mu^3) s^2 + mu s, and the HF corrections g = 0.2 mu s^3 (residual) and
    rho = 1 + 0.5 mu, delta = 0.1 s (ar1): all polynomials a cubic KHRONOS holds exactly. */
@@ -628,6 +629,46 @@ static PetscErrorCode CheckManyInputsGrid(void)
   PetscFunctionReturn(0);
 }
 
+/* SNASetParameters() on a fitted model sets its parts' parameters: each part's are then the caller's, as a loaded
+   model's are, so a part's seed on a fit that continues from them is warned about (it was not: the part's own record
+   of given parameters stayed unset). */
+static PetscErrorCode CheckSetParametersParts(void)
+{
+  SNA        sna, lf, delta, rho;
+  Vec        Xh, Yh;
+  PetscInt   np;
+  PetscReal *th;
+  FILE      *err = tmpfile(), *saved = PETSC_STDERR;
+  char       text[2048] = "";
+  size_t     len;
+
+  PetscFunctionBegin;
+  PetscCheck(err, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "tmpfile() failed");
+  PetscCall(PetscOptionsSetValue(NULL, "-mf_delta_sna_khronos_seed", "7"));
+  PetscCall(Fit(PETSC_FALSE, PETSC_TRUE, &sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-mf_delta_sna_khronos_seed"));
+  PetscCall(SNAGetNumParameters(sna, &np));
+  PetscCall(PetscMalloc1(np, &th));
+  PetscCall(SNAGetParameters(sna, th));
+  PetscCall(SNASetParameters(sna, th));
+  PetscCall(PetscFree(th));
+  PetscCall(SNAMFGetParts(sna, &lf, &delta, &rho));
+  PetscCall(Data(20, 2, 0, &Xh, &Yh));
+  PETSC_STDERR = err;
+  PetscCall(SNAFit(delta, Xh, Yh));
+  PETSC_STDERR = saved;
+  rewind(err);
+  len       = fread(text, 1, sizeof(text) - 1, err);
+  text[len] = 0;
+  fclose(err);
+  PetscCheck(strstr(text, "-mf_delta_sna_khronos_seed (value 7) has no effect"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNASetParameters() on an mf model: its delta part's seed on a fit from those parameters was not warned about; stderr holds '%s'", text);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "SNASetParameters() on an mf model: its parts' parameters are the caller's (a part's seed warned about)\n"));
+  PetscCall(VecDestroy(&Xh));
+  PetscCall(VecDestroy(&Yh));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   SNA sna;
@@ -649,6 +690,7 @@ int main(int argc, char **argv)
   PetscCall(CheckUnfittedGrid());
   PetscCall(CheckConstantOneMode());
   PetscCall(CheckFailedCorrectionLeaksNothing());
+  PetscCall(CheckSetParametersParts());
   PetscCall(PetscFinalize());
   return 0;
 }

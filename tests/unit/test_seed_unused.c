@@ -1,7 +1,8 @@
 static const char help[] = "A seed that draws nothing in a fit that holds no samples out is warned about on stderr, and a seed that\n"
                            "draws the start is not: KHRONOS's and AION's seeds in the library's order (SNASetUp(), SNASetParameters(),\n"
                            "SNAFit()), AION's -sna_aion_init on a set-up model, and KHRONOS's tensor start, which replaces the\n"
-                           "random start in every mode unless it leaves modes to it. Serial.\n";
+                           "random start in every mode unless it leaves modes to it, and AION's matrix-pencil start of infinite\n"
+                           "descent on uniform samples, which replaces the seeded draw. Serial.\n";
 
 #include <snaps.h>
 #include <string.h>
@@ -27,12 +28,31 @@ static PetscErrorCode Data(PetscInt N, Vec *X, Vec *Y)
   PetscFunctionReturn(0);
 }
 
+/* N uniform samples of 1 input in [0,1], two damped cosines: AION's matrix pencil solves them exactly. */
+static PetscErrorCode DataUniform(PetscInt N, Vec *X, Vec *Y)
+{
+  PetscReal *x, *y;
+
+  PetscFunctionBegin;
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, N, X));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, N, Y));
+  PetscCall(VecGetArray(*X, &x));
+  PetscCall(VecGetArray(*Y, &y));
+  for (PetscInt i = 0; i < N; i++) {
+    x[i] = (PetscReal)i / (N - 1);
+    y[i] = PetscExpReal(-0.3 * x[i]) * PetscCosReal(7 * x[i]) + 0.5 * PetscExpReal(0.2 * x[i]) * PetscCosReal(3 * x[i]);
+  }
+  PetscCall(VecRestoreArray(*X, &x));
+  PetscCall(VecRestoreArray(*Y, &y));
+  PetscFunctionReturn(0);
+}
+
 /* Fits a model of prefix pre (options in opts) on X, Y after SNASetUp() and, if set_params, SNASetParameters(), with
    PETSc's stderr captured; checks that it holds want (NULL: no "WARNING: option" at all). */
 static PetscErrorCode Case(const char pre[], const char opts[], PetscBool set_params, const char retype[], Vec X, Vec Y, const char want[])
 {
   SNA        sna;
-  PetscInt   np;
+  PetscInt   np, d;
   PetscReal *th;
   FILE      *err = tmpfile(), *saved = PETSC_STDERR;
   char       text[4096] = "";
@@ -43,7 +63,8 @@ static PetscErrorCode Case(const char pre[], const char opts[], PetscBool set_pa
   PetscCall(PetscOptionsInsertString(NULL, opts));
   PetscCall(SNACreate(PETSC_COMM_SELF, &sna));
   PetscCall(SNASetOptionsPrefix(sna, pre));
-  PetscCall(SNASetSizes(sna, 2, 1));
+  PetscCall(VecGetBlockSize(X, &d)); /* the inputs */
+  PetscCall(SNASetSizes(sna, d, 1));
   PetscCall(SNASetFromOptions(sna));
   PetscCall(SNASetUp(sna));
   if (set_params) {
@@ -92,6 +113,13 @@ int main(int argc, char **argv)
   PetscCall(Case("t1_", "-t1_sna_khronos_seed 7 -t1_sna_khronos_modes 2 -t1_sna_khronos_nodes 4", PETSC_FALSE, NULL, X, Y, "but this fit started every mode from the tensor start"));
   PetscCall(Case("t2_", "-t2_sna_khronos_seed 7 -t2_sna_khronos_modes 6 -t2_sna_khronos_nodes 4", PETSC_FALSE, NULL, X, Y, NULL));
   PetscCall(Case("t3_", "-t3_sna_khronos_seed 7 -t3_sna_khronos_modes 2 -t3_sna_khronos_nodes 4 -t3_sna_khronos_init random", PETSC_FALSE, NULL, X, Y, NULL));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  /* AION's infinite descent on uniform samples starts from the matrix pencil's solution, not the seeded draw (it
+     replaced it silently); under -sna_aion_pencil never the draw is the start */
+  PetscCall(DataUniform(64, &X, &Y));
+  PetscCall(Case("p1_", "-p1_sna_type aion -p1_sna_aion_terms 2 -p1_sna_aion_seed 7", PETSC_FALSE, NULL, X, Y, "-p1_sna_aion_seed (value 7) has no effect: it seeds the default start and the split of -p1_sna_fit_validation, but infinite descent started from the matrix pencil's algebraic solution"));
+  PetscCall(Case("p2_", "-p2_sna_type aion -p2_sna_aion_terms 2 -p2_sna_aion_seed 7 -p2_sna_aion_pencil never", PETSC_FALSE, NULL, X, Y, NULL));
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
   PetscCall(PetscFinalize());

@@ -24,6 +24,9 @@ PETSC_EXTERN PetscErrorCode SNAPSOptionsWarnUnusedPart(const char[], const char[
    a reference the caller destroys; format (may be NULL): the format given. Does not list the option for -help
    (list it with PetscOptionsName()). Collective. Every SNAPS monitor and text view reads its option with it. */
 PETSC_EXTERN PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm, PetscOptions, const char[], const char[], PetscViewer *, PetscViewerFormat *);
+/* Its checks alone, nothing opened (for an output opened at its first line: a run refused before leaves no empty
+   file); set: whether the option asks for output. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSOptionsCheckTextViewer(MPI_Comm, PetscOptions, const char[], const char[], PetscBool *);
 
 /* Refuses an output file that is one of the inputs (the same file by identity: device and inode, so a
    different spelling, a symbolic link or a hard link counts too), before anything is written. outopt, out:

@@ -37,7 +37,8 @@ typedef struct {
   /* options */
   char        file[PETSC_MAX_PATH_LEN];
   PetscBool   galerkin, scale, check_fingerprint, use_opmodel, reduced_rhs;
-  PetscViewer monitor;                    /* -ksp_guess_sna_monitor [ascii[:file]]: one line per guess; NULL if off */
+  PetscViewer monitor;                    /* -ksp_guess_sna_monitor [ascii[:file]]: one line per guess; NULL until the first */
+  PetscBool   monitor_set;                /* the option asks for the lines (checked, not opened, by SetFromOptions) */
   PetscReal   reduced_rhs_tol;            /* largest |b - W W^T b| / |b| for which V^T b is taken as (V^T W)(W^T b) */
   char        record[PETSC_MAX_PATH_LEN]; /* -ksp_guess_sna_record_operators; "" if not recording */
   PetscInt    galerkin_modes;             /* requested; PETSC_DEFAULT: all */
@@ -586,6 +587,7 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
   g->last_coord_time   = (PetscReal)(tc - t0);
   g->total_time += g->last_time;
   g->count++;
+  if (g->monitor_set && !g->monitor) PetscCall(SNAPSOptionsGetTextViewer(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", &g->monitor, NULL));
   if (g->monitor) {
     PetscViewer v = g->monitor;
     PetscInt    tabs;
@@ -690,7 +692,9 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
     PetscBool mon; /* a text viewer, as -sna_monitor and -ksp_monitor: listed here, read below */
     PetscCall(PetscOptionsName("-ksp_guess_sna_monitor", "Print one line per guess (to stdout, or ascii:<file>)", "KSPGuessSNA", &mon));
     PetscCall(PetscViewerDestroy(&g->monitor));
-    PetscCall(SNAPSOptionsGetTextViewer(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", &g->monitor, NULL));
+    /* checked here, opened at the first guess (KSPGuessFormGuess_SNA): a run refused before (an option below, the
+       model at load) leaves no empty file */
+    PetscCall(SNAPSOptionsCheckTextViewer(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", &g->monitor_set));
   }
   {
     PetscBool view; /* read after each guess (KSPGuessFormGuess_SNA): listed here for -help */

@@ -260,6 +260,10 @@ PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
     else
       PetscCall(PetscInfo(sna, "AION infinite descent: algebraic solution loss %g (exact to rounding: the initialisation is not evaluated)\n", (double)fa));
     if (fa <= f) {
+      /* the seeded draw is not the start: warned as SNAFit() warns of a seed that draws nothing (SNAFitSeedUnused_C,
+         which has warned already where the caller's parameters or -sna_aion_init replaced the draw) */
+      if (ai->seed_drew && !sna->params_given && !ai->init_start && sna->validation == 0)
+        PetscCall(PetscFPrintf(PetscObjectComm((PetscObject)sna), PETSC_STDERR, "WARNING: option -%ssna_aion_seed (value %" PetscInt_FMT ") has no effect: it seeds the default start and the split of -%ssna_fit_validation, but infinite descent started from the matrix pencil's algebraic solution (%s) and this fit holds no samples out: drop -%ssna_aion_seed, or give -%ssna_aion_pencil never to start from the seeded draw\n", SNAMessagePrefix(sna), ai->seed, SNAMessagePrefix(sna), f < PETSC_MAX_REAL ? "its loss lower than the seeded start's" : "exact to rounding: the seeded start not evaluated", SNAMessagePrefix(sna), SNAMessagePrefix(sna)));
       PetscCall(PetscArraycpy(th, alg, np));
       f     = fa;
       start = "start: algebraic solution (matrix pencil)";

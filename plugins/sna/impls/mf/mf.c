@@ -355,6 +355,8 @@ static PetscErrorCode SNAGetParameters_MF(SNA sna, PetscReal theta[])
   PetscFunctionReturn(0);
 }
 
+/* Each part set is marked as SNASetParameters() marks a model (params_given): a part's fit that continues from these
+   parameters warns of its seed, as on a loaded model. */
 static PetscErrorCode SNASetParameters_MF(SNA sna, const PetscReal theta[])
 {
   SNA      parts[3];
@@ -362,6 +364,7 @@ static PetscErrorCode SNASetParameters_MF(SNA sna, const PetscReal theta[])
 
   PetscFunctionBegin;
   for (PetscInt i = 0; i < np; i++) {
+    parts[i]->params_given = PETSC_TRUE;
     if (ConstantRho(sna, parts[i])) {
       PetscCall(SNAKhronosSetConstant(parts[i], theta + off));
       off += sna->dim_out;

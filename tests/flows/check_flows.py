@@ -143,13 +143,19 @@ def ks_states():
     e1, e2 = np.abs(E - 0.5 * (u * u).mean(axis=2)).max() / E.max(), np.abs(M - u.mean(axis=2)).max()
     print(f"KS ensemble of 3: energy = <u^2>/2 to {e1:.1e}, mean_u = <u> to {e2:.1e}, per row and member")
     assert e1 < 1e-12 and e2 < 1e-12, f"diagnostics per member: energy {E} against {0.5 * (u * u).mean(axis=2)}, mean_u {M} against {u.mean(axis=2)}"
-    r = path("ks_from_half.h5")
-    run([KS, "-N", str(N), "-ensemble", "3", "-init_trajectory", ens, "-init_time", "0.5", "-T", "0.5", "-dt_save", "0.5",
-         "-trajectory", r])
-    with h5py.File(r) as h:
-        first, at = h["u"][0], h.attrs["init_time"]
-    assert at == 0.5 and np.array_equal(first, u[1]), f"-init_time 0.5 (attribute {at}): the first row is not the state saved at 0.5 (differs by {np.abs(first - u[1]).max():g})"
-    print("-init_time 0.5: the first row is the state saved at t = 0.5, bit for bit")
+    # (mutation audit s26, T1) the last saved time too: a search that stopped one row short could not find it
+    for row, t0 in ((1, "0.5"), (2, "1")):
+        r = path(f"ks_from_{row}.h5")
+        run([KS, "-N", str(N), "-ensemble", "3", "-init_trajectory", ens, "-init_time", t0, "-T", "0.5", "-dt_save", "0.5",
+             "-trajectory", r])
+        with h5py.File(r) as h:
+            first, at = h["u"][0], h.attrs["init_time"]
+        assert at == float(t0) and np.array_equal(first, u[row]), f"-init_time {t0} (attribute {at}): the first row is not the state saved at {t0} (differs by {np.abs(first - u[row]).max():g})"
+        print(f"-init_time {t0}: the first row is the state saved at t = {t0}, bit for bit")
+    # (mutation audit s26, T7) a time 2% of -dt_save off every saved one is refused, not taken as the nearest
+    expect_error([KS, "-N", str(N), "-ensemble", "3", "-init_trajectory", ens, "-init_time", "0.49", "-T", "0.5", "-dt_save", "0.5",
+                  "-trajectory", path("ks_from_049.h5")], r"has no saved time 0\.49 \(it holds 3 times from 0\.? to 1\.?\)")
+    assert not os.path.exists(path("ks_from_049.h5")), "the refused run left its trajectory"
 
 
 def taylor_green():
@@ -540,6 +546,23 @@ def restart_moved():
         assert list(h["time"][:]) == [0, 1, 2, 3, 4, 5, 6], h["time"][:]
         assert h.attrs["seed"] == 1
     print("another run's partial file of the same name: both candidates named; given as -trajectory, refused and untouched")
+
+    # (mutation audit s26, T6) a partial file without a run fingerprint (unknown run) is still checked by its field and
+    # members: another run's rows of 2 members are refused for a run of 1 (they were cut back and continued)
+    Z1, Z = path("Z1"), path("Z")
+    for d, extra in ((Z1, ["-ensemble", "2"]), (Z, [])):
+        os.makedirs(d)
+        p = script_runner.program(base + extra + ["-checkpoint", os.path.join(d, "ck.h5"), "-trajectory", os.path.join(d, "tr.h5"), "-abort_at", "3"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert p.returncode != 0, "the -abort_at run was not killed"
+    shutil.copyfile(os.path.join(Z1, ".tr.h5.partial"), os.path.join(Z, ".tr.h5.partial"))
+    with h5py.File(os.path.join(Z, ".tr.h5.partial"), "r+") as h:
+        del h.attrs["run_fingerprint"]
+    ck = os.path.join(Z, "ck.h5")
+    expect_error(base + ["-checkpoint", ck, "-restart", ck, "-trajectory", os.path.join(Z, "tr.h5")],
+                 r"holds field u with 2 members, not u with 1: it belongs to another run")
+    assert not os.path.exists(os.path.join(Z, "tr.h5")), "the refused restart wrote a trajectory"
+    print("a partial file of unknown run with 2 members, for a run of 1: refused")
 
 
 def trajectory_names():

@@ -397,10 +397,30 @@ def snap_no_storage(f):
     rewrite(f, "U", shape=(16, n), dtype="<f8", chunks=(1, 4096))
 
 
+def snap_nan_last(f):
+    f["U"][3, f["U"].shape[1] - 1] = float("nan")
+
+
+def snap_no_b(f):
+    del f["B"]
+
+
+def snap_no_samples(f):
+    f.attrs.create("n_samples", 0, dtype="<i8")
+    for name in ("U", "B"):
+        rewrite(f, name, shape=(0, f[name].shape[1]), dtype="<f8").attrs.create("timestepping", 1, dtype="<i8")
+
+
 add_cases(
     "pod_snapshots",
     [
         ("good_snapshots", None, lambda f: None),
+        # (mutation audit s26) a file without /B (snapshots written without right-hand sides) is read, /B not looked for
+        ("snap_no_B", None, snap_no_b),
+        # the last entry of a row is checked too (the NaN check stopped one entry short: an opaque LAPACK failure later)
+        ("snap_U_nan_last", "has a NaN or Inf in /U, row 3 \\(entry 479\\)", snap_nan_last),
+        ("snap_n_params_wrong", "/X is 16 x 2 but the attributes say 16 samples of 3 parameters", set_attr("/", "n_params", lambda: 3, "<i8")),
+        ("snap_no_samples", "declares implausible sizes", snap_no_samples),
         ("snap_fingerprint_string_array", "attribute 'fingerprint' is an array of 1000 strings", set_attr("/", "fingerprint", lambda: string_array(1000, "c809406cb862ba28" * 3))),
         # vector_size 2^28: 16 vectors of 2 GB, before anything checks /U
         ("snap_vector_size_huge", "dataset /U is 16 x 480 but the attributes say 16 snapshots of size 268435456", set_attr("/", "vector_size", lambda: 1 << 28, "<i8")),

@@ -241,6 +241,14 @@ static PetscErrorCode TestDerivatives(void)
       ierr = SNABSplineEvaluateDerivatives(&bs, 0.5, k + 1, &f, d0);
       PetscCall(PetscPopErrorHandler());
       PetscCheck(ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: derivative order k + 1 was accepted", name);
+      /* outside [a, b] the values and derivatives are those at the nearer end, as Evaluate's (t is clamped) */
+      for (PetscInt end = 0; end < 2; end++) {
+        const PetscReal te = end ? bs.b : bs.a, out = end ? bs.b + 0.25 * (bs.b - bs.a) : bs.a - 0.25 * (bs.b - bs.a);
+        PetscCall(SNABSplineEvaluateDerivatives(&bs, te, k, &f, d0));
+        PetscCall(SNABSplineEvaluateDerivatives(&bs, out, k, &fp, dp));
+        PetscCheck(f == fp, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: first function %" PetscInt_FMT " at t = %g but %" PetscInt_FMT " at the end %g", name, fp, (double)out, f, (double)te);
+        for (PetscInt i = 0; i < (k + 1) * (k + 1); i++) PetscCheck(dp[i] == d0[i], PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: derivative entry %" PetscInt_FMT " is %g at t = %g outside [a, b] but %g at the end %g", name, i, (double)dp[i], (double)out, (double)d0[i], (double)te);
+      }
       PetscCall(SNABSplineDestroy(&bs));
     }
   PetscFunctionReturn(0);
@@ -433,6 +441,8 @@ static PetscErrorCode TestErrors(void)
 {
   const PetscReal unclamped[] = {0, 0, 0.5, 1, 1, 1}, decreasing[] = {0, 0, 0, 0.6, 0.4, 1, 1, 1}, onend[] = {0, 0, 0, 0, 1, 1, 1};
   const PetscReal ok[] = {0, 0, 0, 0.25, 0.5, 0.75, 1, 1, 1};
+  /* degree 2: an interior knot of multiplicity k + 2 = 4 leaves a basis function zero everywhere; k + 1 is allowed */
+  const PetscReal mult4[] = {0, 0, 0, 0.5, 0.5, 0.5, 0.5, 1, 1, 1}, mult3[] = {0, 0, 0, 0.5, 0.5, 0.5, 1, 1, 1};
   struct {
     const char *what;
     PetscInt    k, n;
@@ -469,6 +479,7 @@ static PetscErrorCode TestErrors(void)
         {"decreasing", 2, 8, decreasing},
         {"interior knot == a", 2, 7, onend},
         {"too few knots", 2, 5, ok},
+        {"multiplicity k + 2", 2, 10, mult4},
     };
     for (size_t c = 0; c < sizeof(kc) / sizeof(kc[0]); c++) {
       PetscErrorCode ierr;
@@ -479,6 +490,10 @@ static PetscErrorCode TestErrors(void)
       PetscCheck(ierr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "CreateFromKnots accepted %s knots", kc[c].what);
     }
   }
+  /* an interior knot of multiplicity k + 1 is accepted (a C^-1 break) */
+  PetscCall(SNABSplineCreateFromKnots(2, 9, mult3, &bs));
+  PetscCheck(bs.n == 6 && !bs.uniform, PETSC_COMM_SELF, PETSC_ERR_PLIB, "knots with a triple interior knot: n %" PetscInt_FMT " uniform %d", bs.n, (int)bs.uniform);
+  PetscCall(SNABSplineDestroy(&bs));
   /* valid knots are accepted, detected uniform, and Duplicate copies them */
   {
     SNABSpline dup;

@@ -473,6 +473,7 @@ int main(int argc, char **argv)
   PetscCall(KSPSetOperators(ksp, pp.A, pp.A));
   PetscCall(ParamKSPDefaults(ksp));
   PetscCall(KSPSetFromOptions(ksp));
+  PetscCall(SNAPSCheckKSPTolerances(ksp));
   PetscCall(KSPGetPC(ksp, &pc));
   if (!batch_reps) batch = PETSC_FALSE;
   PetscCall(DMCreateGlobalVector(pp.dm, &u));

@@ -3,6 +3,7 @@
 
 #include <petscsys.h>
 #include <petscviewer.h>
+#include <petscksp.h>
 
 /* Call right before PetscFinalize(): then PetscFinalize() prints, on rank 0 of the communicator, one warning
    line per option that no rank used. Quiet under -help and when -options_left is given (PETSc reports).
@@ -46,3 +47,8 @@ PETSC_EXTERN PetscErrorCode SNAPSPhysicalMemory(PetscLogDouble *);
    what the memory is for, e.g. "-error_cells 100000 (an error-quadrature grid of 1e10 points)". The error
    gives both figures. Not collective: every rank must compute the same need. */
 PETSC_EXTERN PetscErrorCode SNAPSCheckMemory(MPI_Comm, PetscLogDouble, const char[]);
+
+/* Refuses the tolerances that KSPSetFromOptions() takes from -[prefix]ksp_rtol, -ksp_atol and -ksp_divtol without the
+   checks of KSPSetTolerances() (PETSc 3.18): rtol outside [0, 1), a negative or infinite atol, a negative divtol, NaN.
+   Call it after KSPSetFromOptions() (or SNESSetFromOptions()). Collective on the KSP. */
+PETSC_EXTERN PetscErrorCode SNAPSCheckKSPTolerances(KSP);

@@ -517,6 +517,27 @@ static PetscErrorCode CheckFileNotPETScs(MPI_Comm comm, PetscOptions options, co
 }
 
 /*@C
+  SNAPSOptionsGetTextViewerFile - The file that an option read by SNAPSOptionsGetTextViewer() writes: <file> of a value
+  ascii:<file>[:format[:append]] (the same split), or "" (absent, a boolean, ascii alone, stdout or stderr). A program
+  checks it against its inputs and other outputs before the viewer is opened, which empties the file. Not collective.
+@*/
+PetscErrorCode SNAPSOptionsGetTextViewerFile(PetscOptions options, const char prefix[], const char name[], char file[], size_t len)
+{
+  const char *value = NULL;
+  PetscBool   given;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(name, 3);
+  PetscValidCharPointer(file, 4);
+  file[0] = 0;
+  PetscCall(PetscOptionsFindPair(options, prefix, name, &value, &given));
+  if (!given || !value || strncmp(value, "ascii:", 6) || !value[6]) PetscFunctionReturn(0);
+  PetscCall(PetscStrncpy(file, value + 6, PetscMin(len, strcspn(value + 6, ":") + 1)));
+  if (!strcmp(file, "stdout") || !strcmp(file, "stderr")) file[0] = 0;
+  PetscFunctionReturn(0);
+}
+
+/*@C
   SNAPSOptionsGetTextViewer - Reads an option that prints text (a monitor, or a view of text) the way PETSc's
   -ksp_monitor is read, so that every such option of SNAPS (-sna_monitor, -ksp_guess_sna_monitor, -exact_view, ...)
   takes the same values.

@@ -25,6 +25,10 @@ PETSC_EXTERN PetscErrorCode SNAPSOptionsWarnUnusedPart(const char[], const char[
    a reference the caller destroys; format (may be NULL): the format given. Does not list the option for -help
    (list it with PetscOptionsName()). Collective. Every SNAPS monitor and text view reads its option with it. */
 PETSC_EXTERN PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm, PetscOptions, const char[], const char[], PetscViewer *, PetscViewerFormat *);
+/* The file that a text option read by SNAPSOptionsGetTextViewer() will write (ascii:<file>[:...]), so that a program can
+   check it against its other files before it is opened (emptied); "" when it prints to standard output or is absent.
+   Not collective. */
+PETSC_EXTERN PetscErrorCode SNAPSOptionsGetTextViewerFile(PetscOptions, const char[], const char[], char[], size_t);
 
 /* Refuses an output file that is one of the inputs (the same file by identity: device and inode, so a
    different spelling, a symbolic link or a hard link counts too), before anything is written. outopt, out:

@@ -694,7 +694,18 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   {
     PetscBool mon; /* a text viewer, as -sna_monitor and -ksp_monitor: listed here, read below */
     PetscCall(PetscOptionsName("-ksp_guess_sna_monitor", "Print one line per guess (to stdout, or ascii:<file>)", "KSPGuessSNA", &mon));
+    char monfile[PETSC_MAX_PATH_LEN];
     PetscCall(PetscViewerDestroy(&g->monitor));
+    /* the viewer opens (empties) its file: ascii:<the model> lost the model before it was loaded */
+    PetscCall(SNAPSOptionsGetTextViewerFile(((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", monfile, sizeof(monfile)));
+    if (monfile[0] && g->file[0]) {
+      char        outname[96], inname[96];
+      const char *inopt[1] = {inname}, *in[1] = {g->file};
+
+      PetscCall(PetscSNPrintf(outname, sizeof(outname), "-%sksp_guess_sna_monitor", g->pre));
+      PetscCall(PetscSNPrintf(inname, sizeof(inname), "-%sksp_guess_sna_model", g->pre));
+      PetscCall(SNAPSCheckOutputNotInput(comm, outname, monfile, 1, inopt, in));
+    }
     PetscCall(SNAPSOptionsGetTextViewer(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", &g->monitor, NULL));
   }
   {

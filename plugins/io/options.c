@@ -451,6 +451,32 @@ PetscErrorCode SNAPSCheckMemory(MPI_Comm comm, PetscLogDouble bytes, const char 
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAPSCheckKSPTolerances - Refuses the tolerances of a KSP that KSPSetTolerances() would refuse (rtol outside
+  [0, 1), a negative atol or divtol) and NaN or an infinite rtol or atol. KSPSetFromOptions() of PETSc 3.18 stores
+  -ksp_rtol, -ksp_atol and -ksp_divtol without those checks: -ksp_rtol 1.5 (for 1e-5) stopped the solve at
+  iteration 0 as CONVERGED_RTOL with the zero solution, and NaN ran to the absolute tolerance, both reported as
+  converged. The error names the option with the KSP's prefix and its value. Collective on ksp (the values are the
+  same on every rank).
+@*/
+PetscErrorCode SNAPSCheckKSPTolerances(KSP ksp)
+{
+  PetscReal   rtol, atol, dtol;
+  const char *prefix;
+  MPI_Comm    comm;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(ksp, KSP_CLASSID, 1);
+  PetscCall(PetscObjectGetComm((PetscObject)ksp, &comm));
+  PetscCall(KSPGetOptionsPrefix(ksp, &prefix));
+  if (!prefix) prefix = "";
+  PetscCall(KSPGetTolerances(ksp, &rtol, &atol, &dtol, NULL));
+  PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_USER_INPUT, "-%sksp_rtol, the relative tolerance, must be at least 0 and below 1 (1 or more ends the solve at once, as converged, with the initial guess), not %g", prefix, (double)rtol);
+  PetscCheck(atol >= 0 && atol < PETSC_INFINITY, comm, PETSC_ERR_USER_INPUT, "-%sksp_atol, the absolute tolerance, must be finite and at least 0, not %g", prefix, (double)atol);
+  PetscCheck(dtol >= 0, comm, PETSC_ERR_USER_INPUT, "-%sksp_divtol, the divergence tolerance, must be at least 0, not %g", prefix, (double)dtol);
+  PetscFunctionReturn(0);
+}
+
 /* Refuses an option read by SNAPSOptionsGetTextViewer() (name, value) whose file is also named by an option that
    PETSc opens on its own (-ksp_monitor, -sna_view, -log_view, ...: another FILE in mode "w", the two overwriting
    each other). The options read by SNAPSOptionsGetTextViewer() (-[prefix]sna_monitor, -ksp_guess_sna_monitor,
@@ -487,6 +513,27 @@ static PetscErrorCode CheckFileNotPETScs(MPI_Comm comm, PetscOptions options, co
     }
   }
   PetscCall(PetscStrToArrayDestroy(ntok, tok));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSOptionsGetTextViewerFile - The file that an option read by SNAPSOptionsGetTextViewer() writes: <file> of a value
+  ascii:<file>[:format[:append]] (the same split), or "" (absent, a boolean, ascii alone, stdout or stderr). A program
+  checks it against its inputs and other outputs before the viewer is opened, which empties the file. Not collective.
+@*/
+PetscErrorCode SNAPSOptionsGetTextViewerFile(PetscOptions options, const char prefix[], const char name[], char file[], size_t len)
+{
+  const char *value = NULL;
+  PetscBool   given;
+
+  PetscFunctionBegin;
+  PetscValidCharPointer(name, 3);
+  PetscValidCharPointer(file, 4);
+  file[0] = 0;
+  PetscCall(PetscOptionsFindPair(options, prefix, name, &value, &given));
+  if (!given || !value || strncmp(value, "ascii:", 6) || !value[6]) PetscFunctionReturn(0);
+  PetscCall(PetscStrncpy(file, value + 6, PetscMin(len, strcspn(value + 6, ":") + 1)));
+  if (!strcmp(file, "stdout") || !strcmp(file, "stderr")) file[0] = 0;
   PetscFunctionReturn(0);
 }
 

@@ -296,6 +296,7 @@ PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, 
   PetscCall(PetscTime(&t0));
   if (usebox) {
     PetscCall(PoissonFEMSetUpBox(comm, dim, a, b, fem, &ksp));
+    PetscCall(SNAPSCheckKSPTolerances(ksp)); /* here, not in the set-up: a -help run checks nothing */
     PetscCallMPI(MPI_Barrier(comm));
     PetscCall(PetscTime(&t1));
     PetscCall(PoissonFEMSolveBox(comm, exact, dim, a, b, fem, ksp, &A, &rhs));
@@ -307,6 +308,7 @@ PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, 
     PetscCall(PoissonFEMSetUp(comm, exact, dim, a, b, fem, &snes));
     PetscCall(PoissonFEMCheckErrorCells(comm, fem));
     PetscCall(SNESGetKSP(snes, &ksp));
+    PetscCall(SNAPSCheckKSPTolerances(ksp));
     PetscCallMPI(MPI_Barrier(comm));
     PetscCall(PetscTime(&t1));
     PetscCall(SNESSolve(snes, NULL, fem->u));

@@ -58,9 +58,10 @@ PetscErrorCode PoissonFieldCreate(MPI_Comm comm, const char option[], const char
       if (known && f->slot[k] >= 3) f->used |= (PetscInt)1 << (f->slot[k] - 3);
     }
     if (!known) {
-      PetscCall(PetscStrncpy(name, vars[v], sizeof(name)));
+      char unknown[256]; /* the name in full (name[] cut 'conductivity_scale' to 'conductivity_sc'): vars[] goes with f */
+      PetscCall(PetscStrncpy(unknown, vars[v], sizeof(unknown)));
       PetscCall(PoissonFieldDestroy(&f));
-      SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s '%s' uses '%s', which is not a variable of this %" PetscInt_FMT "-D problem with %" PetscInt_FMT " parameters (coordinates %s or x1..x%" PetscInt_FMT "%s%" PetscInt_FMT ")", option, expr, name, dim, q, dim == 1 ? "x" : (dim == 2 ? "x, y" : "x, y, z"), dim, q ? "; parameters mu1..mu" : "; no parameters: ", q);
+      SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s '%s' uses '%s', which is not a variable of this %" PetscInt_FMT "-D problem with %" PetscInt_FMT " parameters (coordinates %s or x1..x%" PetscInt_FMT "%s%" PetscInt_FMT ")", option, expr, unknown, dim, q, dim == 1 ? "x" : (dim == 2 ? "x, y" : "x, y, z"), dim, q ? "; parameters mu1..mu" : "; no parameters: ", q);
     }
   }
   *field = f;

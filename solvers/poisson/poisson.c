@@ -202,21 +202,32 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
   PetscFunctionReturn(0);
 }
 
-/* The outputs (NULL when not asked for), the .xmf written beside -view_solution among them, are refused before
-   any work when they cannot be written, name the same file, or are the mesh file that is read. */
+/* The outputs (NULL when not asked for), the .xmf written beside -view_solution among them, and the files of the text
+   options -exact_view and -sna_monitor ascii:<file> (which may share one file) are refused before any work, and before
+   -exact_view opens (empties) its file, when they cannot be written, name the same file, or are the mesh file that is
+   read: -exact_view ascii:<the mesh> emptied the mesh, and -exact_view ascii:<the -results file> was replaced by it. */
 static PetscErrorCode CheckOutputs(const char results[], const char view[], const char model[])
 {
-  char        mesh[PETSC_MAX_PATH_LEN] = "", xmf[PETSC_MAX_PATH_LEN] = "";
+  char        mesh[PETSC_MAX_PATH_LEN] = "", xmf[PETSC_MAX_PATH_LEN] = "", text[2][PETSC_MAX_PATH_LEN];
   PetscBool   hasmesh;
-  const char *outopts[4] = {"-results", "-view_solution", "-view_solution's XDMF file", "-model"}, *outs[4] = {results, view, view ? xmf : NULL, model}, *inopts[1] = {"-dm_plex_filename"}, *ins[1] = {mesh};
+  const char *outopts[5] = {"-results", "-view_solution", "-view_solution's XDMF file", "-model", NULL}, *outs[5] = {results, view, view ? xmf : NULL, model, NULL}, *inopts[1] = {"-dm_plex_filename"}, *ins[1] = {mesh};
+  const char *textopts[2] = {"-exact_view", "-sna_monitor"};
 
   PetscFunctionBegin;
   if (view) PetscCall(SNAPSTrajectoryXdmfName(view, xmf, sizeof(xmf)));
   PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 4, outopts, outs));
+  for (PetscInt t = 0; t < 2; t++) { /* each against the outputs above, not against the other text option */
+    PetscCall(SNAPSOptionsGetTextViewerFile(NULL, NULL, textopts[t], text[t], sizeof(text[t])));
+    outopts[4] = textopts[t];
+    outs[4]    = text[t];
+    if (text[t][0]) PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 5, outopts, outs));
+  }
   PetscCall(PetscOptionsGetString(NULL, NULL, "-dm_plex_filename", mesh, sizeof(mesh), &hasmesh));
   if (!hasmesh) PetscFunctionReturn(0);
   for (PetscInt i = 0; i < 4; i++)
     if (outs[i] && outs[i][0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], 1, inopts, ins)); /* an XDMF name is empty beside a stream */
+  for (PetscInt t = 0; t < 2; t++)
+    if (text[t][0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, textopts[t], text[t], 1, inopts, ins));
   PetscFunctionReturn(0);
 }
 
@@ -288,6 +299,7 @@ int main(int argc, char **argv)
   PetscCheck(dim >= 1 && dim <= POISSON_EXACT_MAX_DIM, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-dim must be between 1 and %d, not %" PetscInt_FMT, POISSON_EXACT_MAX_DIM, dim);
   PetscCheck(!vpset || (method == 1 && hasview), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-khronos_view_points %" PetscInt_FMT " sets the grid that -view_solution writes with -method khronos, but %s: add %s, or remove -khronos_view_points", vpoints, method == 1 ? "there is no -view_solution" : "the method is fem (its -view_solution writes the mesh)", method == 1 ? "-view_solution u.h5" : "-method khronos");
   if (method == 1 && hasview) PetscCall(PoissonKhronosCheckViewPoints(PETSC_COMM_WORLD, dim, vpoints)); /* before the solve, not after it */
+  PetscCall(CheckOutputs(hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
   PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact));
   PetscCall(PoissonExactSetDomain(exact, a, b)); /* a mesh file: -1, 1 (-domain is refused with it) */
   /* a -xxx_view: alone, a boolean, or ascii:<file>, as the other text views and monitors */
@@ -299,7 +311,6 @@ int main(int argc, char **argv)
     if (exactviewer) PetscCall(PoissonExactView(exact, exactviewer));
   }
   PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
-  PetscCall(CheckOutputs(hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
   if (hasview) PetscCall(SNAPSTrajectoryCheckName(PETSC_COMM_WORLD, "-view_solution", viewfile, PETSC_TRUE)); /* its .xmf names it */
   if (method == 1) {
     PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL, hasview ? viewfile : NULL, vpoints, hasmodel ? model : NULL));

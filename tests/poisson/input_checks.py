@@ -67,6 +67,15 @@ def main():
         f.write(TINY_MSH)
     fast = ["-error_cells", "16", "-error_order", "2"]
 
+    # audit s26 pois, 4: -exact_view ascii:<file> opened (emptied) its file before the outputs were checked: the mesh
+    # file it named was lost before it was read
+    refused([poisson, "-dm_plex_filename", p("tiny.msh"), "-exact_view", "ascii:" + p("./tiny.msh")],
+            r"-exact_view '[^']*tiny.msh' is the same file as -dm_plex_filename '[^']*tiny.msh': writing it would destroy the input")
+    if open(p("tiny.msh")).read() != TINY_MSH:
+        fails.append("-exact_view ascii:<the -dm_plex_filename mesh> changed the mesh file")
+        with open(p("tiny.msh"), "w") as f:
+            f.write(TINY_MSH)
+
     # finding 2: the refined mesh, every direction; finding 11: -dm_refine 0 is the box assembly
     run([poisson, "-dm_plex_box_faces", "4", "-dm_refine", "2", "-results", p("rf2.json")] + fast)
     run([poisson, "-dm_plex_box_faces", "4,8", "-dm_refine", "0", "-results", p("rf0.json")] + fast)

@@ -3,6 +3,7 @@
 
 #include <petscsys.h>
 #include <petscviewer.h>
+#include <petscksp.h>
 
 /* Call right before PetscFinalize(): then PetscFinalize() prints, on rank 0 of the communicator, one warning
    line per option that no rank used. Quiet under -help and when -options_left is given (PETSc reports).
@@ -27,6 +28,10 @@ PETSC_EXTERN PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm, PetscOptions, co
 /* Its checks alone, nothing opened (for an output opened at its first line: a run refused before leaves no empty
    file); set: whether the option asks for output. Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSOptionsCheckTextViewer(MPI_Comm, PetscOptions, const char[], const char[], PetscBool *);
+/* The file that a text option read by SNAPSOptionsGetTextViewer() will write (ascii:<file>[:...]), so that a program can
+   check it against its other files before it is opened (emptied); "" when it prints to standard output or is absent.
+   Not collective. */
+PETSC_EXTERN PetscErrorCode SNAPSOptionsGetTextViewerFile(PetscOptions, const char[], const char[], char[], size_t);
 
 /* Refuses an output file that is one of the inputs (the same file by identity: device and inode, so a
    different spelling, a symbolic link or a hard link counts too), before anything is written. outopt, out:
@@ -49,3 +54,8 @@ PETSC_EXTERN PetscErrorCode SNAPSPhysicalMemory(PetscLogDouble *);
    what the memory is for, e.g. "-error_cells 100000 (an error-quadrature grid of 1e10 points)". The error
    gives both figures. Not collective: every rank must compute the same need. */
 PETSC_EXTERN PetscErrorCode SNAPSCheckMemory(MPI_Comm, PetscLogDouble, const char[]);
+
+/* Refuses the tolerances that KSPSetFromOptions() takes from -[prefix]ksp_rtol, -ksp_atol and -ksp_divtol without the
+   checks of KSPSetTolerances() (PETSc 3.18): rtol outside [0, 1), a negative or infinite atol, a negative divtol, NaN.
+   Call it after KSPSetFromOptions() (or SNESSetFromOptions()). Collective on the KSP. */
+PETSC_EXTERN PetscErrorCode SNAPSCheckKSPTolerances(KSP);

@@ -31,7 +31,8 @@
      -ksp_guess_sna_galerkin_modes <m>     correct in the first m modes only (default: all)
      -ksp_guess_sna_scale <bool>           least-squares scaling when there is no Galerkin correction (default true)
      -ksp_guess_sna_operator_model <bool>  reduced operator from the model's /operator, when it has one and the
-                                           parameters are known (default true); else computed from A
+                                           parameters are known (default true); else computed from A. Given
+                                           true by name, a model without /operator is refused
      -ksp_guess_sna_record_operators <f.h5>  append mu and the computed V^T A V of every new operator to f.h5
                                            (records of earlier runs are kept, so runs add up; a file of another
                                            model or number of modes is refused: remove it to start afresh; runs
@@ -40,7 +41,8 @@
      -ksp_guess_sna_reduced_rhs <bool>     with Galerkin projection on all modes: V^T b = (V^T W)(W^T b) from the
                                            model's right-hand-side modes W when |b - W W^T b| <= tol |b| (checked
                                            every solve; worth it for r < k / 2; not tried again once the first 3
-                                           right-hand sides missed) (default true)
+                                           right-hand sides missed) (default true); given true by name (or
+                                           its _tol), a model without right-hand-side modes is refused
      -ksp_guess_sna_reduced_rhs_tol <tol>  that tolerance (default 1e-13)
      -ksp_guess_sna_basis_kernel <auto|blas|vec>  passes over the basis (V^T b, V c): one BLAS gemv per rank on
                                            the contiguous basis, or PETSc's VecMDot/VecMAXPY; auto (default)

@@ -43,6 +43,7 @@ typedef struct {
   char        record[PETSC_MAX_PATH_LEN]; /* -ksp_guess_sna_record_operators; "" if not recording */
   PetscInt    galerkin_modes;             /* requested; PETSC_DEFAULT: all */
   const char *rhs_option;                 /* -ksp_guess_sna_reduced_rhs(_tol) if given, for the check at load; else NULL */
+  PetscBool   opmodel_given;              /* -ksp_guess_sna_operator_model given true: the model must have an /operator */
   char        pre[64];                    /* the options prefix of the guess (its KSP's), "" if none: messages name the
                                              options as they are given, -<prefix>ksp_guess_sna_... */
   char        opt_params_name[96];        /* -<prefix>ksp_guess_sna_params, a parameter source */
@@ -241,6 +242,10 @@ static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
      unless every mode is corrected */
   PetscCheck(!g->nopt || g->nopt == g->model.q, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_SIZ, "The initial-guess model '%s' takes %" PetscInt_FMT " parameters but %" PetscInt_FMT " were given by %s", g->file, g->model.q, g->nopt, SourceName(g, SOURCE_OPTIONS));
   PetscCheck(!g->rhs_option || g->kg == g->model.k, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "%s applies to the Galerkin projection on all modes only, but -%sksp_guess_sna_galerkin_modes %" PetscInt_FMT " corrects the first %" PetscInt_FMT " of the model's %" PetscInt_FMT ": remove %s or -%sksp_guess_sna_galerkin_modes", g->rhs_option, g->pre, g->kg, g->kg, g->model.k, g->rhs_option, g->pre);
+  /* asked for by name, not as the defaults: with a model that lacks the part they use they would do nothing, silently
+     (the reduced operator from A, V^T b by a pass over V) */
+  PetscCheck(!g->rhs_option || !g->reduced_rhs || g->model.r > 0, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "%s takes V^T b from the model's right-hand-side basis, but the initial-guess model '%s' has none (built with snaps-pod -no_rhs): remove %s, or build the model with its /rhs group", g->rhs_option, g->file, g->rhs_option);
+  PetscCheck(!g->opmodel_given || g->model.op, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "-%sksp_guess_sna_operator_model asks for the reduced operator from the model's /operator, but the initial-guess model '%s' has none, so it would be computed from A: add one (snaps-pod -model %s -operators <records of -%sksp_guess_sna_record_operators>), or remove -%sksp_guess_sna_operator_model", g->pre, g->file, g->file, g->pre, g->pre);
   if (g->check_fingerprint) PetscCall(KSPGuessSNACheckFingerprint(guess));
   PetscFunctionReturn(0);
 }
@@ -691,7 +696,18 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   {
     PetscBool mon; /* a text viewer, as -sna_monitor and -ksp_monitor: listed here, read below */
     PetscCall(PetscOptionsName("-ksp_guess_sna_monitor", "Print one line per guess (to stdout, or ascii:<file>)", "KSPGuessSNA", &mon));
+    char monfile[PETSC_MAX_PATH_LEN];
     PetscCall(PetscViewerDestroy(&g->monitor));
+    /* the viewer opens (empties) its file: ascii:<the model> lost the model */
+    PetscCall(SNAPSOptionsGetTextViewerFile(((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", monfile, sizeof(monfile)));
+    if (monfile[0] && g->file[0]) {
+      char        outname[96], inname[96];
+      const char *inopt[1] = {inname}, *in[1] = {g->file};
+
+      PetscCall(PetscSNPrintf(outname, sizeof(outname), "-%sksp_guess_sna_monitor", g->pre));
+      PetscCall(PetscSNPrintf(inname, sizeof(inname), "-%sksp_guess_sna_model", g->pre));
+      PetscCall(SNAPSCheckOutputNotInput(comm, outname, monfile, 1, inopt, in));
+    }
     /* checked here, opened at the first guess (KSPGuessFormGuess_SNA): a run refused before (an option below, the
        model at load) leaves no empty file */
     PetscCall(SNAPSOptionsCheckTextViewer(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", &g->monitor_set));
@@ -711,7 +727,8 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCheck(!reduced_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs applies to the Galerkin projection on all modes only: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_reduced_rhs", g->pre, g->pre, g->pre);
   PetscCheck(!tol_set || (g->galerkin && g->reduced_rhs), comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs_tol %g applies to -%sksp_guess_sna_reduced_rhs with the Galerkin projection on all modes only%s%s%s: remove -%sksp_guess_sna_reduced_rhs_tol, or %s%sksp_guess_sna_%s", g->pre, (double)g->reduced_rhs_tol, g->pre, g->galerkin ? ", which is off (-" : "", g->galerkin ? g->pre : "", g->galerkin ? "ksp_guess_sna_reduced_rhs false)" : "", g->pre, g->galerkin ? "-" : "add -", g->pre, g->galerkin ? "reduced_rhs false" : "galerkin");
   PetscCall(PetscSNPrintf(g->rhs_option_name, sizeof(g->rhs_option_name), "-%sksp_guess_sna_reduced_rhs%s", g->pre, tol_set ? "_tol" : ""));
-  g->rhs_option = tol_set || reduced_set ? g->rhs_option_name : NULL; /* against the modes corrected, at load */
+  g->rhs_option    = tol_set || reduced_set ? g->rhs_option_name : NULL; /* against the modes corrected, at load */
+  g->opmodel_given = (PetscBool)(opmodel_set && g->use_opmodel);         /* against the model, at load */
   /* rewritten after every new operator: refused before the first solve, not at it */
   if (g->record[0]) {
     char        outname[96], inname[96];

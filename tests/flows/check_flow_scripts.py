@@ -8,7 +8,7 @@ an earlier full run is not a quick run's), a one-member Lyapunov run (no standar
 statistics window, Markdown tables that stay tables, one line naming the file when one is missing.
 cases/kolmogorov-surrogate/augment.py: SHIFTS checked, the diagnostics kept, marked complete, nothing written on a
 refusal. cases/kolmogorov-surrogate/run.sh: AUGMENT_SHIFTS augments every training run (mpirun is a stand-in that
-records its arguments and fails). cases/kolmogorov-surrogate/evaluate.py: --mode, --starts, --tlong and --block checked
+records its arguments and fails); LATENT_MODES and ROLLOUT_DT not positive numbers refused before any program. cases/kolmogorov-surrogate/evaluate.py: --mode, --starts, --tlong and --block checked
 (NaN, 0, negative; a --tlong beyond the truth, a --block longer than the runs: one line naming the file); the
 quick-mode figure on one model (no empty panel, a colorbar on the fields, the error on a log axis with the diverged
 rollout marked), the cost per time unit from the rollout's own length, results.json strict JSON (no NaN: the ratios to
@@ -206,6 +206,19 @@ def augment_every_run(d):
           "stdout %r, mpirun %r" % (out[-300:], args[-300:]))
 
 
+def env_values(d):
+    """(s26 roll) kolmogorov-surrogate run.sh: LATENT_MODES and ROLLOUT_DT that are not positive numbers refused (exit
+    2, naming the variable) before any program runs; they reached snaps-rollout-fit only after minutes of solver data."""
+    stub = os.path.join(d, "stub_env")
+    log = os.path.join(d, "env_mpirun.args")
+    script_runner.executable(os.path.join(stub, "mpirun"), "#!/bin/sh\necho \"$@\" >> '%s'\nexit 97\n" % log)
+    for name, value in (("LATENT_MODES", "abc"), ("ROLLOUT_DT", "-0.1")):
+        rc, out, err = script_runner.call(["bash", os.path.join(ROOT, "cases", "kolmogorov-surrogate", "run.sh"), os.path.join(d, "env_out"), "long"],
+                                          env={name: value}, stub=stub)
+        check("kolmogorov-surrogate run.sh %s=%s: refused before any program" % (name, value),
+              rc == 2 and "%s must be a positive" % name in err and not os.path.exists(log), (rc, err[-300:], os.path.exists(log)))
+
+
 def evaluate(d):
     ev = os.path.join(ROOT, "cases", "kolmogorov-surrogate", "evaluate.py")
     o = os.path.join(d, "kol-evaluate")
@@ -382,6 +395,7 @@ def main():
     summaries(d)
     augment(d)
     augment_every_run(d)
+    env_values(d)
     evaluate(d)
     ks_evaluate(d)
     if failures:

@@ -113,7 +113,7 @@ BLOCK = 250.0  # time units per resampling block: 31 Lyapunov times, 15 to 40 au
 RESAMPLES = 400
 
 
-def block_stats(w, dt, edges, path):
+def block_stats(w, dt, edges, path="the run"):
     """Per block of BLOCK time units of each member (w: time x member x field, read from path): the histogram of w on
     edges, the energy spectrum and the autocorrelation at a point; the statistics of any set of blocks are sums or means
     of these. A run without a whole block (--block longer than its members, or shorter than its saving interval) is

@@ -113,10 +113,15 @@ BLOCK = 250.0  # time units per resampling block: 31 Lyapunov times, 15 to 40 au
 RESAMPLES = 400
 
 
-def block_stats(w, dt, edges):
-    """Per block of BLOCK time units of each member (w: time x member x field): the histogram of w on edges, the energy
-    spectrum and the autocorrelation at a point; the statistics of any set of blocks are sums or means of these."""
+def block_stats(w, dt, edges, path="the run"):
+    """Per block of BLOCK time units of each member (w: time x member x field, read from path): the histogram of w on
+    edges, the energy spectrum and the autocorrelation at a point; the statistics of any set of blocks are sums or means
+    of these. A run without a whole block (--block longer than its members, or shorter than its saving interval) is
+    refused naming it: there would be nothing to resample."""
     n = int(round(BLOCK / dt))
+    if n < 1 or w.shape[0] < n:
+        sys.exit(f"{path}: {w.shape[0]} saved times every {dt:g} per member hold no block of --block {BLOCK:g} time units"
+                 f" ({n} saved times): give --block between {dt:g} and {w.shape[0] * dt:g}")
     H, E, C = [], [], []
     mean = w[:, :, ::4, ::4].mean(axis=(0, 1))  # the run's time mean at each point, not a block's: slow excursions count
     for m, blk in flow_stats.block_slices(w.shape[0], w.shape[1], n):
@@ -164,7 +169,7 @@ def long_main(args):
     dt, std, wmax = float(np.median(np.diff(tA))), float(A.std()), float(np.abs(A).max())
     edges = np.linspace(-3 * wmax, 3 * wmax, 24001)
     dx = float(edges[1] - edges[0])
-    stA, stB = block_stats(A, dt, edges), block_stats(B, dt, edges)
+    stA, stB = block_stats(A, dt, edges, os.path.join(out, "truth_a.h5")), block_stats(B, dt, edges, os.path.join(out, "truth_b.h5"))
     del B
     EA = stA["E"].mean(axis=0)
     energetic = (np.arange(EA.size) > 0) & (EA > 1e-3 * EA.max())
@@ -188,7 +193,7 @@ def long_main(args):
         keep = flow_stats.bounded_members(U, wmax)
         m = {"bounded_fraction": float(keep.mean()), "members": int(U.shape[1]), "time_units_per_member": float(tU[-1] - tU[0])}
         if keep.any():
-            stU = block_stats(U[:, keep], dt, edges)
+            stU = block_stats(U[:, keep], dt, edges, f)
             m.update(resampled(stU, stA, dx, std, energetic, rng))
             m["acf_crosses_zero"] = flow_stats.crosses_zero(stU["C"].mean(axis=0))  # else acf_time is a lower bound
             m["std_w"] = float(U[:, keep].std())
@@ -297,6 +302,11 @@ def main():
         starts = []
     if not starts:
         a.error("--starts %r: give the start times, e.g. \"40 55 70\"" % args.starts)
+    # a zero, negative or NaN length took no saved time of the truth (a numpy traceback), and a block of no saved time
+    # divided by zero
+    for name, v in (("--tlong", args.tlong), ("--block", args.block)):
+        if v is not None and not 0 < v < np.inf:
+            a.error(f"{name} {v:g}: give a positive finite number of time units")
     if args.mode == "long":
         if args.tlong is not None:
             a.error("--tlong does not apply to --mode long (the rollouts' lengths are read from their files)")
@@ -312,8 +322,14 @@ def main():
         sys.exit(f"evaluate.py: {out}: no long rollout long_<model>.h5 (run.sh writes them)")
     TL = args.tlong if args.tlong is not None else float(json.load(open(os.path.join(out, f"long_{MODELS[0][0]}.json")))["T"])
     tA, A = load(os.path.join(out, "truth_a.h5"), T0, T0 + TL)
-    _, B = load(os.path.join(out, "truth_b.h5"), T0, T0 + TL)
-    dt = float(np.median(np.diff(tA)))
+    tB, B = load(os.path.join(out, "truth_b.h5"), T0, T0 + TL)
+    dt = float(np.median(np.diff(tA))) if tA.size > 1 else 0.0
+    # the truth must cover the TL time units that the report counts (time_units_pooled_truth, its Lyapunov times):
+    # a --tlong beyond it was reported as pooled truth the runs do not hold
+    for name, t in (("truth_a.h5", tA), ("truth_b.h5", tB)):
+        if t.size < 2 or t[-1] - t[0] < TL - 1e-6 * max(dt, 1e-300):
+            sys.exit(f"{os.path.join(out, name)}: covers {(t[-1] - t[0]) if t.size else 0:g} time units after t = {T0:g}, fewer than"
+                     f" the long rollouts' {TL:g} ({'--tlong' if args.tlong is not None else 'their JSON T'})")
     std = float(A.std())
     stA, stB = long_stats(A, dt), long_stats(B, dt)
     energetic = (stA["k"] > 0) & (stA["E"] > 1e-3 * stA["E"].max())

@@ -53,6 +53,10 @@ esac
 latent=${LATENT:-fourier}
 augment=${AUGMENT_SHIFTS:-1}
 [[ $augment =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: AUGMENT_SHIFTS must be an integer >= 1 (copies of each training run), not '$augment'" >&2; exit 2; }
+# LATENT_MODES and ROLLOUT_DT reach snaps-rollout-fit only after the solver data (minutes): a word or a sign is
+# refused here, before any work (their ranges against the grid and the data's spacing are snaps-rollout-fit's to check)
+[ -z "${LATENT_MODES:-}" ] || [[ $LATENT_MODES =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: LATENT_MODES must be a positive integer (the Fourier box r or the POD modes), not '$LATENT_MODES'" >&2; exit 2; }
+[ -z "${ROLLOUT_DT:-}" ] || { [[ $ROLLOUT_DT =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$ ]] && [[ $ROLLOUT_DT =~ ^[^eE]*[1-9] ]]; } || { echo "run.sh: ROLLOUT_DT must be a positive number (the long mode's surrogate step), not '$ROLLOUT_DT'" >&2; exit 2; }
 long_dt=${ROLLOUT_DT:-0.1} # the long mode's surrogate step (README.md, "Step 0.2": 0.2 is 1.2 to 2.4x cheaper, its statistics a little worse)
 [ -n "${ROLLOUT_DT:-}" ] && { [ "$mode" = long ] && [ "$latent" = fourier ] && [ -z "${FIT_OPTIONS:-}" ] || { echo "run.sh: ROLLOUT_DT=$ROLLOUT_DT sets the long mode's step (LATENT=fourier, no FIT_OPTIONS), and this run (mode $mode, LATENT=$latent${FIT_OPTIONS:+, FIT_OPTIONS set}) would ignore it: unset it, or give -rollout_dt in FIT_OPTIONS" >&2; exit 2; }; }
 long_heads="-head_local -head_stride 4 -residual_scale 0.7" # chosen on the training runs (README.md, "Long horizon")

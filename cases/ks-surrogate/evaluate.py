@@ -264,8 +264,12 @@ def main():
     if LAMBDA is None:
         a.error(f"{os.path.join(out, 'long_truth3.h5')}: L = {LENGTH:g}: give its Lyapunov exponent, --lyapunov (known: "
                 + ", ".join(f"{v:g} for L = {k:g}" for k, v in LYAPUNOV.items()) + "; cases/ks measures it)")
-    if args.short_horizon <= 0:
-        a.error(f"--short_horizon {args.short_horizon:g}: give a positive length in time units")
+    # NaN passed "<= 0" and was reported as an empty short_truth.h5; a zero, negative or NaN exponent gave every
+    # figure in Lyapunov times as 0 or NaN (and NaN crashed the plots after results.json was written)
+    if not (0 < args.short_horizon < np.inf):
+        a.error(f"--short_horizon {args.short_horizon:g}: give a positive finite length in time units")
+    if not (0 < LAMBDA < np.inf):
+        a.error(f"--lyapunov {LAMBDA:g}: give the leading Lyapunov exponent, positive and finite (it converts times into Lyapunov times)")
     t0 = 100.0
     tA, A, _ = load(os.path.join(out, "long_truth3.h5"), t0)
     _, B, _ = load(os.path.join(out, "long_truth4.h5"), t0)

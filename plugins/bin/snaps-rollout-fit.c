@@ -98,7 +98,10 @@ int main(int argc, char **argv)
     const char    *outopts[3] = {"-model", "-twin_model", "-results"}, *outs[3] = {cat, det, hasresults ? results : NULL};
     SNAPSReport    report = NULL;
     PetscLogDouble t0, t1;
+    const char    *named[4] = {"-trajectories", "-model", "-twin_model", "-results"};
 
+    /* "-model -twin_model t.h5" trained the twin alone, and "-results" without a name failed only after the fit */
+    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 4, named));
     PetscCheck(has && nfiles > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -trajectories <a.h5,...>: the solver trajectories to train on (run with -help for all options)");
     PetscCall(PetscMalloc1(nfiles, &inopts));
     for (PetscInt i = 0; i < nfiles; i++) inopts[i] = "-trajectories";

@@ -393,6 +393,30 @@ static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *
 }
 
 /*@C
+  SNAPSOptionsCheckFileNames - Fails when one of the n file-name options names[] (prefix: the options prefix, or
+  NULL) was given without a value: "-model -twin_model t.h5", or "-results" last on the line. PETSc then reads an
+  empty string, which a program takes for the option's absence: the categorical model was silently not trained, a
+  solver started from a random state instead of -init_trajectory and wrote no -results, and snaps-fit or
+  snaps-rollout-fit failed to write -results only after the fit. Call it before the work. The options database is
+  the same on every rank, so every rank returns the same error. Collective.
+@*/
+PetscErrorCode SNAPSOptionsCheckFileNames(MPI_Comm comm, const char prefix[], PetscInt n, const char *const names[])
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < n; i++) {
+    const char *value;
+    char        full[256];
+    PetscBool   found;
+
+    PetscCall(PetscOptionsFindPair(NULL, prefix, names[i], &value, &found));
+    if (!found || (value && value[0])) continue;
+    PetscCall(PetscSNPrintf(full, sizeof(full), "-%s%s", prefix ? prefix : "", names[i] + 1)); /* names[i] starts with its dash */
+    SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s was given without a file name (nothing follows it, or the next word is an option): give %s <file>, or drop it", full, full);
+  }
+  PetscFunctionReturn(0);
+}
+
+/*@C
   SNAPSCheckOutputs - Fails, before any work, when the n output files files[] (options opts[]; NULL or empty
   names are skipped) cannot all be written: a name that is a directory, a directory that does not exist or
   cannot be written in, two outputs that are the same file (compared by their resolved directories and

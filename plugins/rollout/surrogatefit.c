@@ -1537,7 +1537,9 @@ static PetscErrorCode DriftForLatent(SNAPSSurrogate s, TrainOptions *o)
     if (o->poly && !o->equivariant_set) o->equivariant = PETSC_FALSE;
     if (!o->target_set) o->linear = PETSC_FALSE;
     if (!o->noise_set) o->noise = 0;
-    PetscCheck(!(o->poly && o->equivariant) && !o->linear, s->comm, PETSC_ERR_USER_INPUT, "-drift_equivariant true and -drift_noise_target linear assume a Fourier latent, but this latent is %s: drop them", s->latent);
+    /* one check each: the message names only the option given (it named both, asking to drop one never given) */
+    PetscCheck(!(o->poly && o->equivariant), s->comm, PETSC_ERR_USER_INPUT, "-drift_equivariant true assumes a Fourier latent (translations act on its modes), but this latent is %s: drop -drift_equivariant", s->latent);
+    PetscCheck(!o->linear, s->comm, PETSC_ERR_USER_INPUT, "-drift_noise_target linear assumes a Fourier latent (the linear part's propagator of each mode), but this latent is %s: give -drift_noise_target clean, or drop it", s->latent);
   }
   if (o->noise == 0 && (o->copies_set || o->target_set)) { /* the noise's own options do nothing without noise (NoisyPairs makes no copy) */
     char given[64];

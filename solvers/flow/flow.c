@@ -348,6 +348,12 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(PetscOptionsBool("-stepper_simd", "With -stepper sna: evaluate a quadratic drift with AVX2 where the CPU has it (the same results either way)", NULL, r->simd, &r->simd, &r->simd_set));
   PetscCall(PetscOptionsHasHelp(NULL, &help));
   if (help) PetscFunctionReturn(0); /* a help run prints the options; it checks none of them */
+  /* given without a name, each was read as absent: -init_trajectory started from a random state, -results wrote nothing */
+  {
+    const char *named[6] = {"-trajectory", "-results", "-checkpoint", "-restart", "-init_trajectory", "-stepper_model"};
+
+    PetscCall(SNAPSOptionsCheckFileNames(r->comm, PetscOptionsObject->prefix, 6, named));
+  }
   PetscCall(CheckStepper(r));
   PetscCheck(r->lyapunov || !r->lyap_set, r->comm, PETSC_ERR_USER_INPUT, "-lyapunov_tau, -lyapunov_transient and -lyapunov_eps apply to -lyapunov only: add -lyapunov, or remove them");
   PetscCall(CheckPositive(r->comm, "-T", r->T));

@@ -8,12 +8,14 @@ an earlier full run is not a quick run's), a one-member Lyapunov run (no standar
 statistics window, Markdown tables that stay tables, one line naming the file when one is missing.
 cases/kolmogorov-surrogate/augment.py: SHIFTS checked, the diagnostics kept, marked complete, nothing written on a
 refusal. cases/kolmogorov-surrogate/run.sh: AUGMENT_SHIFTS augments every training run (mpirun is a stand-in that
-records its arguments and fails). cases/kolmogorov-surrogate/evaluate.py: --mode and --starts checked; the
+records its arguments and fails); LATENT_MODES and ROLLOUT_DT not positive numbers refused before any program. cases/kolmogorov-surrogate/evaluate.py: --mode, --starts, --tlong and --block checked
+(NaN, 0, negative; a --tlong beyond the truth, a --block longer than the runs: one line naming the file); the
 quick-mode figure on one model (no empty panel, a colorbar on the fields, the error on a log axis with the diverged
 rollout marked), the cost per time unit from the rollout's own length, results.json strict JSON (no NaN: the ratios to
 the absent categorical model null with the reason), a short rollout on another clock refused, and --mode long with a
 twin that has no bounded member (ratios null with the reason, no KeyError). cases/ks-surrogate/evaluate.py: --mode
-checked; on made-up runs: --lyapunov from the truth's L (refused for an L without a known one), rollouts on another
+checked; on made-up runs: --lyapunov from the truth's L (refused for an L without a known one, and 0 refused),
+--short_horizon NaN refused, rollouts on another
 clock or N and a --short_horizon beyond the rollouts refused with one line naming the file.
 """
 import json
@@ -204,6 +206,19 @@ def augment_every_run(d):
           "stdout %r, mpirun %r" % (out[-300:], args[-300:]))
 
 
+def env_values(d):
+    """(s26 roll) kolmogorov-surrogate run.sh: LATENT_MODES and ROLLOUT_DT that are not positive numbers refused (exit
+    2, naming the variable) before any program runs; they reached snaps-rollout-fit only after minutes of solver data."""
+    stub = os.path.join(d, "stub_env")
+    log = os.path.join(d, "env_mpirun.args")
+    script_runner.executable(os.path.join(stub, "mpirun"), "#!/bin/sh\necho \"$@\" >> '%s'\nexit 97\n" % log)
+    for name, value in (("LATENT_MODES", "abc"), ("ROLLOUT_DT", "-0.1")):
+        rc, out, err = script_runner.call(["bash", os.path.join(ROOT, "cases", "kolmogorov-surrogate", "run.sh"), os.path.join(d, "env_out"), "long"],
+                                          env={name: value}, stub=stub)
+        check("kolmogorov-surrogate run.sh %s=%s: refused before any program" % (name, value),
+              rc == 2 and "%s must be a positive" % name in err and not os.path.exists(log), (rc, err[-300:], os.path.exists(log)))
+
+
 def evaluate(d):
     ev = os.path.join(ROOT, "cases", "kolmogorov-surrogate", "evaluate.py")
     o = os.path.join(d, "kol-evaluate")
@@ -254,6 +269,16 @@ def evaluate(d):
         check("evaluate.py's figure: the diverged rollout marked", err and any("diverged" in line.get_label() for line in err[0].lines),
               [line.get_label() for line in err[0].lines] if err else None)
 
+    # (s26 roll) --tlong NaN or negative took no saved time of the truth (a numpy traceback); one beyond the truth (60
+    # time units after t = 30) was reported as time_units_pooled_truth 1000 that the runs do not hold
+    for bad in ("nan", "-5"):
+        code, msg = run(ev, o, "--starts", "40", "--tlong", bad)
+        check("kolmogorov-surrogate evaluate.py --tlong %s: refused with the usage, naming it" % bad,
+              code == 2 and "--tlong %s: give a positive finite" % bad in str(msg), (code, str(msg)[-300:]))
+    code, msg = run(ev, o, "--starts", "40", "--tlong", "1000")
+    check("kolmogorov-surrogate evaluate.py --tlong 1000 beyond the truth's 60: refused naming the file and both",
+          code == 1 and "truth_a.h5: covers 60 time units" in str(msg) and "1000 (--tlong)" in str(msg), (code, str(msg)[-300:]))
+
     # a short rollout saved every 1.0 against the truth's 0.5: refused, naming the file and both intervals (it used to
     # be scored row by row as if saved every 0.5, or crash in numpy)
     bad = os.path.join(o, "short_deterministic_40.h5")
@@ -275,6 +300,14 @@ def evaluate(d):
     trajectory(os.path.join(o, "long_deterministic.h5"), tl, bad)
     for n in ("categorical", "deterministic"):
         dump(os.path.join(o, "long_%s.json" % n), {"T": 60, "wall_time_s": 0.06, "ranks": 2})
+    # (s26 roll) --block 0 divided by zero, and a block longer than the runs (60.5 time units) left none to resample:
+    # tracebacks
+    code, msg = run(ev, o, "--starts", "40", "--mode", "long", "--block", "0")
+    check("kolmogorov-surrogate evaluate.py --block 0: refused with the usage, naming it",
+          code == 2 and "--block 0: give a positive finite" in str(msg), (code, str(msg)[-300:]))
+    code, msg = run(ev, o, "--starts", "40", "--mode", "long", "--block", "100")
+    check("kolmogorov-surrogate evaluate.py --block 100, runs of 60.5: refused naming the file and the block",
+          code == 1 and "truth_a.h5: 121 saved times every 0.5 per member hold no block of --block 100" in str(msg), (code, str(msg)[-300:]))
     code, msg = run(ev, o, "--starts", "40", "--mode", "long", "--block", "10")
     check("kolmogorov-surrogate evaluate.py --mode long, the twin with no bounded member", code == 0, (code, str(msg)[-300:]))
     if code == 0:
@@ -329,6 +362,13 @@ def ks_evaluate(d):
     if code == 0:
         res = strict_json(os.path.join(o, "results.json"))
         check("ks-surrogate evaluate.py, L = 22: lambda 0.048 by default", res["lambda"] == 0.048, res["lambda"])
+    # (s26 roll) --lyapunov 0 (or negative) reported every time in Lyapunov times as 0, NaN crashed after results.json;
+    # --short_horizon NaN was said to be an empty short_truth.h5
+    for args, want in ((("--lyapunov", "0", "--short_horizon", "20"), "--lyapunov 0: give the leading Lyapunov exponent, positive and finite"),
+                       (("--short_horizon", "nan"), "--short_horizon nan: give a positive finite length")):
+        code, msg = run(ev, o, *args)
+        check("ks-surrogate evaluate.py %s: refused with the usage, naming it" % " ".join(args), code == 2 and want in str(msg),
+              (code, str(msg)[-300:]))
     code, msg = run(ev, o, "--short_horizon", "30")
     check("ks-surrogate evaluate.py --short_horizon 30, rollouts of 20: refused naming the file",
           code == 1 and "short_truth.h5" in str(msg) and "20" in str(msg), (code, str(msg)[-300:]))
@@ -355,6 +395,7 @@ def main():
     summaries(d)
     augment(d)
     augment_every_run(d)
+    env_values(d)
     evaluate(d)
     ks_evaluate(d)
     if failures:

@@ -517,7 +517,7 @@ def kolmogorov():
     # the polynomial drift's translation rule is KS's (Fourier modes): refused on a POD latent
     expect_error([FIT, "-trajectories", path("train.h5"), "-twin_model", path("poly.h5"), "-latent_modes", "4",
                   "-drift_fit", "polynomial", "-drift_equivariant", "true"],
-                 r"-drift_equivariant true and -drift_noise_target linear assume a Fourier latent, but this latent is pod")
+                 r"-drift_equivariant true assumes a Fourier latent .* but this latent is pod: drop -drift_equivariant")
     # local heads see a complex Fourier mode (a pair of coordinates): refused on a POD latent (3 modes: the last has no pair)
     expect_error([FIT, "-trajectories", path("train.h5"), "-model", path("local.h5"), "-latent_modes", "3", "-head_local",
                   "-drift_sna_fit_max_it", "1"],

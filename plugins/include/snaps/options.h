@@ -39,6 +39,10 @@ PETSC_EXTERN PetscErrorCode SNAPSOptionsGetTextViewerFile(PetscOptions, const ch
    skipped). Collective; an output that does not exist yet is always fine. */
 PETSC_EXTERN PetscErrorCode SNAPSCheckOutputNotInput(MPI_Comm, const char[], const char[], PetscInt, const char *const[], const char *const[]);
 
+/* Refuses a file-name option (n names, with the options prefix or NULL) given without a value, which PETSc reads as
+   an empty name that programs take for the option's absence. Collective; before the work. */
+PETSC_EXTERN PetscErrorCode SNAPSOptionsCheckFileNames(MPI_Comm, const char[], PetscInt, const char *const[]);
+
 /* Refuses, before any work, n output files (options and names; NULL or empty names skipped) that cannot all be
    written: a directory, a directory that is missing or not writable, two outputs that are the same file
    (resolved paths, or device and inode). Collective. */

@@ -90,6 +90,22 @@ def stand_ins(directory, tools, text=FAIL_AT_ONCE):
     return directory
 
 
+def linked_tree(directory, paths, programs=()):
+    """A copy of the project's tree in directory for a script that finds its build from its own path (ROOT/build/bin):
+    links to paths (relative to the project's root: the scripts, each with what it imports beside it) and to
+    postprocess/, and build/bin holding stand-ins of programs (FAIL_AT_ONCE; none: no build, as before SNAPS is built).
+    Returns directory."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for rel in list(paths) + ["postprocess"]:
+        link = os.path.join(directory, rel)
+        os.makedirs(os.path.dirname(link), exist_ok=True)
+        if not os.path.lexists(link):
+            os.symlink(os.path.join(root, rel), link)
+    if programs:
+        stand_ins(os.path.join(directory, "build", "bin"), programs)
+    return directory
+
+
 def call(cmd, cwd=None, env=None, stub=None, timeout=60, drop=()):
     """(exit status, standard output, standard error) of command cmd (a script, with stand-ins) run by program() with its
     output captured as text; ("timeout", "", "") when it still runs after timeout seconds. Its environment: os.environ

@@ -252,6 +252,10 @@ def main(argv=None):
     a.problems = a.problems if a.problems is not None else list(PROBLEMS)
     if a.check_args:
         return
+    # before any run or output (--retable runs nothing): without it the first run ended in a traceback
+    lack = None if a.retable else checks.missing_programs(os.path.dirname(BIN), (os.path.basename(BIN),), "build SNAPS first (bash scripts/build.sh)")
+    if lack:
+        ap.error(lack)
     if not a.retable:  # the runs' reports; --retable runs nothing
         os.makedirs(os.path.join(a.out, "runs"), exist_ok=True)
     m0 = machine()

@@ -227,6 +227,10 @@ def main():
     ap.add_argument("--families", type=checks.comma_list(FAMILIES), default=",".join(FAMILIES), help="comma-separated list of: " + ", ".join(FAMILIES))
     ap.add_argument("--repeat", type=checks.positive_int, default=None, help="runs of each evaluation (default: 1 small, 3 full)")
     a = ap.parse_args()
+    # before OUT is made: without them the first run ended in a traceback after files were written
+    lack = checks.missing_programs(BIN, ("snaps-poisson-param", "snaps-pod"), "build SNAPS first (bash scripts/build.sh)")
+    if lack:
+        ap.error(lack)
     pcs = a.pc
     repeat = a.repeat or (3 if a.size == "full" else 1)
     os.makedirs(a.out, exist_ok=True)

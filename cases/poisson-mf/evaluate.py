@@ -143,6 +143,11 @@ def predict(out, tag, model, test, np_, ylf):
     return err, r["wall_time_s"]
 
 
+def missing_programs(names):
+    """None when BIN holds the programs names, else the line that says which are missing and how to get them."""
+    return checks.missing_programs(BIN, names, "build SNAPS first (bash scripts/build.sh)")
+
+
 def main():
     ap = argparse.ArgumentParser(allow_abbrev=False)  # run.sh looks for --data-only spelt out
     ap.add_argument("out")
@@ -150,6 +155,10 @@ def main():
     ap.add_argument("--size", choices=list(SIZES), default="quick")
     ap.add_argument("--data-only", action="store_true", help="stop after writing mf.h5 and test.h5")
     a = ap.parse_args()
+    # before OUT is made: without them the first run ended in a FileNotFoundError traceback after files were written
+    lack = missing_programs(("snaps-poisson-param",) + (() if a.data_only else ("snaps-fit", "snaps-predict")))
+    if lack:
+        ap.error(lack)
     S, out = SIZES[a.size], os.path.abspath(a.out)
     os.makedirs(out, exist_ok=True)
     # an earlier run's fits (another size has other seeds) and results: not left beside this run's (--data-only writes

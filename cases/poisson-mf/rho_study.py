@@ -59,7 +59,7 @@ def main():
     o = mf_study.options(sys.argv, CONFIGS, [("--extra", "", "snaps-fit options added to every correction fit, one string"),
                                              ("--seeds", ",".join(map(str, SEEDS)), "the draws of the HF designs (-mf_seed), comma-separated",
                                               checks.comma_list(item=int))],
-                         lambda: checks.missing_programs(ev.BIN, ("snaps-fit", "snaps-predict"), "build SNAPS first (bash scripts/build.sh)"))
+                         lambda: ev.missing_programs(("snaps-fit", "snaps-predict")))
     out, extra, seeds = o["out"], o["extra"].split(), o["seeds"]
     data, test = checks.need(os.path.join(out, "mf.h5")), checks.need(os.path.join(out, "test.h5"))
     lf = lf_part(out, data)

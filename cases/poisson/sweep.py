@@ -116,6 +116,10 @@ def main():
     ap.add_argument("--repeat", type=checks.positive_int, default=None, help="runs per configuration (default 1 small, 5 full); median wall time")
     ap.add_argument("--no-fenicsx", action="store_true", help="leave FEniCSx out even when dolfinx is installed")
     a = ap.parse_args()
+    # before OUT is made: without it every run failed (a traceback, or failures reported as the program's)
+    lack = checks.missing_programs(os.path.dirname(BIN), (os.path.basename(BIN),), "build SNAPS first (bash scripts/build.sh)")
+    if lack:
+        ap.error(lack)
     global REPEAT
     REPEAT = a.repeat or (5 if a.size == "full" else 1)
     os.makedirs(a.out, exist_ok=True)

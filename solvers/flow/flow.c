@@ -46,7 +46,8 @@ const char FlowRunHelp[] = "Run options (the same in every flow solver):\n"
                            "                            mean less I/O\n"
                            "  -restart <ck.h5>          continue an interrupted run from its checkpoint (same options, same ranks)\n"
                            "  -lyapunov                 leading Lyapunov exponent by two-trajectory renormalisation per member\n"
-                           "  -lyapunov_tau <t>         renormalisation interval (1); -lyapunov_transient <t> spin-up first (100)\n"
+                           "  -lyapunov_tau <t>         renormalisation interval (1); -lyapunov_transient <t> spin-up first (half\n"
+                           "                            of -T: -T 100 measures from t = 50; a restart keeps its checkpoint's)\n"
                            "  -lyapunov_eps <e>         separation, relative to the state's norm (1e-4; warned when the distance is under 50\n"
                            "                            times ARKODE's tolerance, -ark_rtol x RMS + -ark_atol, whose errors then make up\n"
                            "                            part of it); these three need -lyapunov\n"
@@ -86,6 +87,7 @@ struct _n_FlowRun {
   PetscInt    K, seed, order, max_steps;
   PetscBool   lyapunov, simd, simd_set, seed_set;
   PetscBool   ark_set, lyap_set; /* an -ark_* option, a -lyapunov_* option was given */
+  PetscBool   transient_set;     /* -lyapunov_transient was given (else half of -T, or a restart's checkpoint's) */
   char        stepper[16], stepper_model[PETSC_MAX_PATH_LEN], init_trajectory[PETSC_MAX_PATH_LEN];
   PetscReal   init_time, init_time_used; /* asked for (-init_time), and the saved time the members start from */
   PetscInt    init_members;              /* the members of -init_trajectory */
@@ -217,7 +219,7 @@ PetscErrorCode FlowRunCreate(MPI_Comm comm, const char program[], FlowRun *run)
   r->order          = 4;
   r->max_steps      = 1000000;
   r->tau            = 1;
-  r->transient      = 100;
+  r->transient      = 50;   /* half of -T when not given (FlowRunSetFromOptions()) */
   r->eps            = 1e-4; /* 100 times -ark_rtol's default, above ARKODE's errors (WarnTwinDistance()), and still linear over tau */
   r->progress_every = 10;
   r->abort_at       = PETSC_MAX_REAL;
@@ -335,7 +337,10 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   PetscCall(PetscOptionsString("-restart", "Checkpoint to continue from", NULL, r->restart, r->restart, sizeof(r->restart), NULL));
   PetscCall(PetscOptionsBool("-lyapunov", "Measure the leading Lyapunov exponent", NULL, r->lyapunov, &r->lyapunov, NULL));
   PetscCall(PetscOptionsReal("-lyapunov_tau", "Renormalisation interval", NULL, r->tau, &r->tau, &set[5]));
-  PetscCall(PetscOptionsReal("-lyapunov_transient", "Spin-up before the twins start", NULL, r->transient, &r->transient, &set[6]));
+  /* a fixed default (it was 100, -T's default) refused the default run: half of -T leaves half to measure */
+  if (!r->transient_set) r->transient = r->T / 2;
+  PetscCall(PetscOptionsReal("-lyapunov_transient", "Spin-up before the twins start (default: half of -T; a restart: its checkpoint's)", NULL, r->transient, &r->transient, &set[6]));
+  r->transient_set = set[6];
   PetscCall(PetscOptionsReal("-lyapunov_eps", "Twin separation relative to the state's norm", NULL, r->eps, &r->eps, &set[7]));
   r->ark_set  = (PetscBool)(set[0] || set[1] || set[2] || set[3] || set[4]);
   r->lyap_set = (PetscBool)(set[5] || set[6] || set[7]);
@@ -385,7 +390,7 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
     PetscCheck(r->transient < r->T, r->comm, PETSC_ERR_USER_INPUT, "-lyapunov needs -T %g beyond -lyapunov_transient %g", (double)r->T, (double)r->transient);
     { /* the twins start at the first segment end (a multiple of tau) at or after the transient, as in FlowRunSolve */
       const PetscReal start = PetscMax(1, PetscCeilReal(r->transient * (1 - 1e-14) / r->tau - 1e-9)) * r->tau;
-      PetscCheck(start < r->T * (1 - 1e-14), r->comm, PETSC_ERR_USER_INPUT, "-lyapunov measures nothing: the twins start at the first multiple of -lyapunov_tau %g at or after -lyapunov_transient %g, t = %g, which is not before -T %g; raise -T, or lower -lyapunov_transient or -lyapunov_tau", (double)r->tau, (double)r->transient, (double)start, (double)r->T);
+      PetscCheck(start < r->T * (1 - 1e-14), r->comm, PETSC_ERR_USER_INPUT, "-lyapunov measures nothing: the twins start at the first multiple of -lyapunov_tau %g at or after -lyapunov_transient %g, t = %g, which is not before -T %g; raise -T, or lower -lyapunov_transient or -lyapunov_tau%s", (double)r->tau, (double)r->transient, (double)start, (double)r->T, r->transient_set ? "" : " (-lyapunov_transient: half of -T when not given)");
     }
   }
   PetscCheck(r->K <= PETSC_MAX_INT / 2, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ensemble %" PetscInt_FMT " is too large", r->K);
@@ -670,7 +675,9 @@ static PetscErrorCode RunFingerprint(FlowRun r, char fp[], size_t len)
     char   real[PETSC_MAX_PATH_LEN]; /* PATH_MAX on Linux */
     PetscCall(PetscSNPrintf(pfp + n, sizeof(pfp) - n, " init_trajectory=%s init_time=%.17g", realpath(r->init_trajectory, real) ? real : r->init_trajectory, (double)(r->init_time_set ? r->init_time : PETSC_MIN_REAL)));
   }
-  PetscCall(PetscSNPrintf(fp, len, "%s K=%" PetscInt_FMT " seed=%" PetscInt_FMT " dt_save=%.17g save_start=%.17g segment=%.17g lyapunov=%d tau=%.17g transient=%.17g eps=%.17g rtol=%.17g atol=%.17g h=%.17g order=%" PetscInt_FMT " ranks=%d", pfp, r->K, r->seed, (double)r->dt_save, (double)r->save_start, (double)r->ckpt_every, (int)r->lyapunov, (double)r->tau, (double)r->transient, (double)r->eps, (double)r->rtol, (double)r->atol, (double)r->hfixed, r->order, r->size));
+  /* the transient only matters with -lyapunov (its default is half of -T, which a restart may raise: ReadCheckpoint()
+     takes the checkpoint's); without, the former fixed default 100, so that -T may change and earlier files match */
+  PetscCall(PetscSNPrintf(fp, len, "%s K=%" PetscInt_FMT " seed=%" PetscInt_FMT " dt_save=%.17g save_start=%.17g segment=%.17g lyapunov=%d tau=%.17g transient=%.17g eps=%.17g rtol=%.17g atol=%.17g h=%.17g order=%" PetscInt_FMT " ranks=%d", pfp, r->K, r->seed, (double)r->dt_save, (double)r->save_start, (double)r->ckpt_every, (int)r->lyapunov, (double)r->tau, (double)(r->lyapunov ? r->transient : 100), (double)r->eps, (double)r->rtol, (double)r->atol, (double)r->hfixed, r->order, r->size));
   PetscFunctionReturn(0);
 }
 
@@ -865,7 +872,6 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
   PetscBool       has;
 
   PetscFunctionBegin;
-  PetscCall(RunFingerprint(r, fp, sizeof(fp)));
   PetscCall(SNAPSCheckpointCreate(r->comm, &ck));
   PetscCall(SNAPSCheckpointLoad(ck, r->restart));
   PetscCall(SNAPSCheckpointHas(ck, "fingerprint", &has)); /* another HDF5 file: said so, not "there is no attribute" */
@@ -876,6 +882,12 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
     SETERRQ(r->comm, PETSC_ERR_FILE_UNEXPECTED, "-restart '%s' is not a checkpoint of a flow run (it has no run fingerprint)%s: give the -checkpoint file of the run to continue", r->restart, trajectory ? "; it is a trajectory (-trajectory's file: -init_trajectory starts a new run from one of its states)" : "");
   }
   PetscCall(SNAPSCheckpointGetString(ck, "fingerprint", fpfile, sizeof(fpfile)));
+  if (r->lyapunov && !r->transient_set) { /* the default, half of -T, is the interrupted run's: a restart may raise -T */
+    const char *t = strstr(fpfile, " transient=");
+
+    if (t) r->transient = (PetscReal)strtod(t + strlen(" transient="), NULL);
+  }
+  PetscCall(RunFingerprint(r, fp, sizeof(fp)));
   PetscCheck(!strcmp(fp, fpfile), r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of another run.\n  It was written by: %s\n  This run is:       %s\nRestart with the options (and ranks) of the interrupted run; only -T may change%s", r->restart, fpfile, fp,
              r->checkpoint[0] ? "" : ".\nThis run has no -checkpoint: give the interrupted run's -checkpoint (and its -checkpoint_every, which sets segment=)");
   PetscCall(SNAPSCheckpointHas(ck, "trajectory", &has)); /* not in checkpoints written before it was recorded */
@@ -1312,6 +1324,7 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   if (r->pb->report) PetscCall(r->pb->report(r->pb->ctx, rep));
   PetscCall(SNAPSReportSetReal(rep, "T", r->T));
   PetscCall(SNAPSReportSetReal(rep, "dt_save", r->dt_save));
+  PetscCall(SNAPSReportSetReal(rep, "save_start", r->save_start));
   PetscCall(SNAPSReportSetInt(rep, "ensemble", r->K));
   PetscCall(SNAPSReportSetInt(rep, "seed", r->seed));
   if (!r->sur) { /* ARKODE's settings where ARKODE ran (its tolerances where it controlled the error) */
@@ -1366,6 +1379,8 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     PetscCall(SNAPSReportSetReal(rep, "lyapunov_stderr", r->K > 1 ? PetscSqrtReal(var / r->K) : (PetscReal)NAN));
     PetscCall(SNAPSReportSetReal(rep, "lyapunov_time_per_member", span));
     PetscCall(SNAPSReportSetReal(rep, "lyapunov_tau", r->tau));
+    PetscCall(SNAPSReportSetReal(rep, "lyapunov_transient", r->transient)); /* the default's value (half of -T) too */
+    PetscCall(SNAPSReportSetReal(rep, "lyapunov_eps", r->eps));
     PetscCall(SNAPSReportSetRealArray(rep, "lyapunov_members", r->K, lam));
     PetscCall(PetscFree(lam));
   }
@@ -1383,9 +1398,9 @@ static PetscErrorCode PrintLyapunov(FlowRun r)
   for (PetscInt k = 0; k < r->K; k++) mean += r->lsum[k] / span / r->K;
   for (PetscInt k = 0; k < r->K; k++) var += PetscSqr(r->lsum[k] / span - mean) / PetscMax(1, r->K - 1);
   if (r->K > 1)
-    PetscCall(PetscPrintf(r->comm, "%s: leading Lyapunov exponent %.5f +- %.5f (standard error over %" PetscInt_FMT " members, %g time units each, tau %g)\n", r->program, (double)mean, (double)PetscSqrtReal(var / r->K), r->K, (double)span, (double)r->tau));
+    PetscCall(PetscPrintf(r->comm, "%s: leading Lyapunov exponent %.5f +- %.5f (standard error over %" PetscInt_FMT " members, %g time units each, tau %g, after a transient of %g)\n", r->program, (double)mean, (double)PetscSqrtReal(var / r->K), r->K, (double)span, (double)r->tau, (double)r->transient));
   else
-    PetscCall(PetscPrintf(r->comm, "%s: leading Lyapunov exponent %.5f (1 member: no standard error; -ensemble K > 1 gives one; %g time units, tau %g)\n", r->program, (double)mean, (double)span, (double)r->tau));
+    PetscCall(PetscPrintf(r->comm, "%s: leading Lyapunov exponent %.5f (1 member: no standard error; -ensemble K > 1 gives one; %g time units, tau %g, after a transient of %g)\n", r->program, (double)mean, (double)span, (double)r->tau, (double)r->transient));
   PetscFunctionReturn(0);
 }
 

@@ -42,7 +42,8 @@ typedef struct {
 } FlowProblem;
 
 /* Reads the driver's options (-T, -dt_save, -ensemble, -trajectory, -ark_*, -checkpoint*, -restart,
-   -lyapunov*, -results, ...) inside the program's PetscOptionsBegin block. */
+   -lyapunov*, -results, ...) inside the program's PetscOptionsBegin block. -lyapunov_transient defaults to half of
+   -T (a restart: its checkpoint's, so that it may raise -T), so that the defaults measure an exponent. */
 typedef struct _n_FlowRun *FlowRun;
 PetscErrorCode             FlowRunCreate(MPI_Comm, const char program[], FlowRun *);
 PetscErrorCode             FlowRunSetFromOptions(FlowRun, PetscOptionItems *);

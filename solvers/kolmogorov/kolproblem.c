@@ -237,6 +237,7 @@ static PetscErrorCode KolReport(void *ctx, SNAPSReport rep)
   PetscCall(SNAPSReportSetInt(rep, "forcing_wavenumber", kf->nf));
   PetscCall(SNAPSReportSetReal(rep, "forcing_amplitude", kf->famp));
   PetscCall(SNAPSReportSetString(rep, "init", kf->init));
+  PetscCall(SNAPSReportSetReal(rep, "init_amplitude", kf->init_amp));
   PetscFunctionReturn(0);
 }
 

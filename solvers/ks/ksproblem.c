@@ -183,6 +183,8 @@ static PetscErrorCode KSReport(void *ctx, SNAPSReport rep)
   PetscCall(SNAPSReportSetReal(rep, "L", ks->L));
   PetscCall(SNAPSReportSetInt(rep, "N", ks->N));
   PetscCall(SNAPSReportSetString(rep, "init", ks->init));
+  PetscCall(SNAPSReportSetReal(rep, "init_amplitude", ks->amplitude));                     /* random and mode */
+  if (!strcmp(ks->init, "mode")) PetscCall(SNAPSReportSetInt(rep, "init_mode", ks->mode)); /* mode only */
   PetscFunctionReturn(0);
 }
 

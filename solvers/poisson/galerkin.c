@@ -696,13 +696,13 @@ static PetscErrorCode KhCreateSNA(PoissonKhronos *kh, PetscBool tensor)
 }
 
 /* Reads the solver's own options: how the source and the Dirichlet data are compressed, and whether to monitor (-sna_monitor). */
-static PetscErrorCode KhGetSourceOptions(PoissonKhronos *kh, PetscReal *stol, PetscInt *srank, PetscBool *cross, PetscViewer *monitor)
+static PetscErrorCode KhGetSourceOptions(PoissonKhronos *kh, PetscReal *stol, PetscInt *srank, PetscBool *cross, PetscBool *monitor)
 {
   PetscFunctionBegin;
   *stol    = 1e-12;
   *srank   = 16;
   *cross   = PETSC_TRUE;
-  *monitor = NULL;
+  *monitor = PETSC_FALSE;
   PetscOptionsBegin(kh->comm, NULL, "KHRONOS Galerkin solver (-method khronos; basis and sweeps: the -sna_ options)", NULL);
   PetscCall(PetscOptionsReal("-khronos_source_tol", "Relative L2 tolerance of the low-rank source (and face data) compression", NULL, *stol, stol, NULL));
   PetscCall(PetscOptionsInt("-khronos_source_rank", "Largest rank of the source (and face data) compression", NULL, *srank, srank, NULL));
@@ -711,8 +711,9 @@ static PetscErrorCode KhGetSourceOptions(PoissonKhronos *kh, PetscReal *stol, Pe
   PetscCheck(*srank >= 1 && *srank <= 64, kh->comm, PETSC_ERR_USER_INPUT, "-khronos_source_rank must be between 1 and 64, not %" PetscInt_FMT, *srank);
   PetscCheck(*stol > 0, kh->comm, PETSC_ERR_USER_INPUT, "-khronos_source_tol must be positive, not %g", (double)*stol);
   /* the solver's own lines (compressions, lifting, truncation) go where the SNA's monitor prints its Ritz energies:
-     -sna_monitor alone, a boolean, or ascii:<file>, read as the SNA class reads it */
-  PetscCall(SNAPSOptionsGetTextViewer(kh->comm, NULL, NULL, "-sna_monitor", monitor, NULL));
+     -sna_monitor alone, a boolean, or ascii:<file>, read as the SNA class reads it; checked here, opened before the
+     solve (PoissonKhronosSolve()), so that a run refused before it (memory) leaves no empty file */
+  PetscCall(SNAPSOptionsCheckTextViewer(kh->comm, NULL, NULL, "-sna_monitor", monitor));
   PetscFunctionReturn(0);
 }
 
@@ -1257,8 +1258,7 @@ static PetscErrorCode KhSolveALS(PoissonKhronos *kh, PoissonExact exact, PetscRe
 PetscErrorCode PoissonKhronosViewOptions(MPI_Comm comm, PetscInt dim, PetscReal a, PetscReal b)
 {
   PoissonKhronos kh;
-  PetscBool      tensor, cross;
-  PetscViewer    monitor = NULL;
+  PetscBool      tensor, cross, monitor;
   PetscReal      stol;
   PetscInt       srank;
   PetscErrorCode ierr;
@@ -1298,7 +1298,6 @@ PetscErrorCode PoissonKhronosViewOptions(MPI_Comm comm, PetscInt dim, PetscReal 
   ierr = KhGetSourceOptions(&kh, &stol, &srank, &cross, &monitor);
   PetscCall(PetscPopErrorHandler());
   (void)ierr;
-  PetscCall(PetscViewerDestroy(&monitor));
   PetscFunctionReturn(0);
 }
 
@@ -1306,8 +1305,8 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
 {
   PetscInt       edim, srank, nint, qper;
   PetscReal      stol, times[2];
-  PetscBool      cross, tensor = PETSC_FALSE;
-  PetscViewer    monitor;
+  PetscBool      cross, tensor = PETSC_FALSE, monitorset;
+  PetscViewer    monitor = NULL;
   PetscLogDouble t0, t1 = 0, t2;
 
   PetscFunctionBegin;
@@ -1320,7 +1319,7 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
   kh->b    = b;
   PetscCall(KhGetSolveType(kh, &tensor));
   PetscCall(KhCreateSNA(kh, tensor));
-  PetscCall(KhGetSourceOptions(kh, &stol, &srank, &cross, &monitor));
+  PetscCall(KhGetSourceOptions(kh, &stol, &srank, &cross, &monitorset));
   kh->source_tol = stol;
   kh->n          = kh->nodes - 2;
   /* the tensor solve integrates f by k Gauss points per interval (exact to degree 2k - 1, enough for the
@@ -1330,6 +1329,7 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
   nint = kh->nodes - kh->degree;
   qper = tensor ? kh->degree : kh->degree + 1 + (nint >= 32 ? 0 : 3);
   PetscCall(KhCheckMemory(kh, tensor, qper));
+  if (monitorset) PetscCall(SNAPSOptionsGetTextViewer(comm, NULL, NULL, "-sna_monitor", &monitor, NULL)); /* the checks passed */
   PetscCall(KhRegisterEvents());
   PetscCallMPI(MPI_Barrier(comm));
   PetscCall(PetscTime(&t0));

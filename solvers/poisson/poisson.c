@@ -306,12 +306,13 @@ int main(int argc, char **argv)
   /* the viewer is kept open to the end of the run: an option naming the same file later (-sna_monitor ascii:<file>)
      then gets this shared viewer and writes after the view; destroyed here, the file was closed and reopened
      (emptied) by it, the view lost */
+  /* (after the checks of the other options and outputs: a run refused by them leaves no view file) */
+  PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
+  if (hasview) PetscCall(SNAPSTrajectoryCheckName(PETSC_COMM_WORLD, "-view_solution", viewfile, PETSC_TRUE)); /* its .xmf names it */
   if (exactview) {
     PetscCall(SNAPSOptionsGetTextViewer(PETSC_COMM_WORLD, NULL, NULL, "-exact_view", &exactviewer, NULL));
     if (exactviewer) PetscCall(PoissonExactView(exact, exactviewer));
   }
-  PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
-  if (hasview) PetscCall(SNAPSTrajectoryCheckName(PETSC_COMM_WORLD, "-view_solution", viewfile, PETSC_TRUE)); /* its .xmf names it */
   if (method == 1) {
     PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL, hasview ? viewfile : NULL, vpoints, hasmodel ? model : NULL));
     PetscCall(PoissonExactDestroy(&exact));

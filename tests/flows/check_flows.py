@@ -397,6 +397,19 @@ def checkpoint_extend():
     assert abs(b["wall_time_s"] - b["restart_wall_time_s"] - wall_ck) < 1e-6, (b["wall_time_s"], b["restart_wall_time_s"], wall_ck)
     assert "s of it in this run, from the restart at t = 10" in out_ext, out_ext
     assert a["lyapunov_exponent"] is not None, a
+    # (audit s26) the report records the run's settings, defaults included (they were only in 'options' when given)
+    want = {"save_start": 0, "lyapunov_transient": 2, "lyapunov_eps": 1e-4, "lyapunov_tau": 1, "init": "random", "init_amplitude": 0.1}
+    assert all(a.get(k) == v for k, v in want.items()) and "init_mode" not in a, {k: a.get(k) for k in [*want, "init_mode"]}
+    # (audit s26) without -lyapunov_transient the spin-up is half of -T (a fixed 100 refused the default -T 100), and a
+    # restart that raises -T keeps its checkpoint's (half of the new -T would make it another run, refused): the
+    # extended run is the uninterrupted run with that transient
+    dflt = [KS, "-N", "32", "-dt_save", "1", "-lyapunov"]
+    run(dflt + ["-T", "6", "-checkpoint", path("dflt_ck.h5")])
+    out_d = run(dflt + ["-T", "10", "-checkpoint", path("dflt_ck.h5"), "-restart", path("dflt_ck.h5"), "-results", path("dflt_ext.json")])
+    run(dflt + ["-T", "10", "-lyapunov_transient", "3", "-results", path("dflt_full.json")])
+    c, e = json.load(open(path("dflt_full.json"))), json.load(open(path("dflt_ext.json")))
+    assert e["lyapunov_transient"] == 3 and "after a transient of 3" in out_d, (e["lyapunov_transient"], out_d)
+    assert e["lyapunov_exponent"] == c["lyapunov_exponent"], (e["lyapunov_exponent"], c["lyapunov_exponent"])
     # (audit s26) and the ARKODE counts, which take in the twins' (checkpointed with them)
     counts = ("ark_steps", "ark_step_attempts", "ark_explicit_evals", "ark_implicit_evals", "ark_error_test_fails")
     for key in ("lyapunov_exponent", "lyapunov_stderr", "lyapunov_members", "lyapunov_time_per_member", *counts):  # stderr: None for 1 member
@@ -754,7 +767,10 @@ def lyapunov_ranks():
         res = path(f"kol_lyapunov_{n}.json")
         run([*MPIEXEC, "-n", str(n), KOL, "-N", "16", "-T", "1.5", "-dt_save", "0.5", "-lyapunov", "-lyapunov_transient", "0.5",
              "-ark_rtol", "1e-10", "-ark_atol", "1e-12", "-results", res])
-        lam.append(json.load(open(res))["lyapunov_members"][0])
+        r = json.load(open(res))
+        lam.append(r["lyapunov_members"][0])
+        # (audit s26) the settings in the report, defaults included
+        assert (r.get("init_amplitude"), r.get("lyapunov_transient"), r.get("lyapunov_eps"), r.get("save_start")) == (1, 0.5, 1e-4, 0), r
     d = abs(lam[0] - lam[1]) / abs(lam[0])
     print(f"Kolmogorov Lyapunov exponent on 1 and 2 ranks: {lam[0]:.10f} {lam[1]:.10f} (relative difference {d:.1e})")
     assert d < 1e-5, f"the exponent changes with the ranks: {lam} (the twins' perturbations differ)"

@@ -77,6 +77,22 @@ def no_programs(case, out):
         failures.append("%s OUT without the programs: OUT made" % os.path.relpath(script, ROOT))
         shutil.rmtree(out)
 
+def no_programs_tree(d, scripts, out, args=()):
+    """The scripts (paths under ROOT) run from a copy of the tree without build/ (links to them and to postprocess/:
+    their ROOT, found from their own path, is that copy): one usage line naming the programs and the fix, before OUT is
+    made (the first run ended in a FileNotFoundError traceback, after files were written)."""
+    tree = script_runner.linked_tree(os.path.join(d, "no_build"), scripts)
+    script = os.path.join(tree, scripts[0])
+    code, msg = run(script, out, *args)
+    says = os.path.join(tree, "build", "bin") + ": no snaps-"
+    if code != 2 or "usage" not in msg or says not in msg or "build SNAPS first" not in msg:
+        failures.append("%s OUT %s without the programs: exit %s, %r (expected the usage and %r... build SNAPS first)"
+                        % (scripts[0], " ".join(args), code, str(msg).strip()[-300:], says))
+    if os.path.exists(out):
+        failures.append("%s OUT without the programs: OUT made" % scripts[0])
+        shutil.rmtree(out)
+
+
 def refused(script, out, args, says):
     code, msg = run(script, out, *args)
     what = "%s OUT %s" % (os.path.relpath(script, ROOT), " ".join(args))
@@ -164,6 +180,12 @@ def main():
     refused(os.path.join(afm, "rho_study.py"), out, ["--repeat", "0"], "--repeat")
     no_programs(mf, out)
     no_programs(afm, out)
+    for scripts, args in ((["cases/poisson-mf/evaluate.py"], []), (["cases/poisson-mf/evaluate.py"], ["--data-only"]),
+                          (["cases/poisson-mf/nested_study.py", "cases/poisson-mf/evaluate.py"], []),
+                          (["cases/poisson-mf/nodes_study.py", "cases/poisson-mf/evaluate.py"], []),
+                          (["cases/parametric-poisson/evaluate.py"], []), (["cases/poisson/sweep.py"], []),
+                          (["bench/poisson-peers/peers.py"], [])):
+        no_programs_tree(d, scripts, out, args)
     lf_reuse(d)
     writers()
     if failures:

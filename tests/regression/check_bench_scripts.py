@@ -177,7 +177,9 @@ else:
     json.dump([{"solve_time_s": 0.02, "dofs": 10, "l2_error_squared": 1e-9}], open(a[a.index("--out") + 1], "w"))
 """ % PY)
     out = os.path.join(d, "quick")
-    rc, so, se = run([PY, os.path.join(ROOT, "bench", "poisson-peers", "peers.py"), out, "--quick", "--np", "1",
+    # peers.py from a tree whose build/bin holds a stand-in snaps-poisson (it refuses to start without one)
+    ptree = script_runner.linked_tree(os.path.join(d, "ptree"), ["bench/poisson-peers/peers.py"], ["snaps-poisson"])
+    rc, so, se = run([PY, os.path.join(ptree, "bench", "poisson-peers", "peers.py"), out, "--quick", "--np", "1",
                       "--problems", "kan", "--repeat", "1"], stub=stub)
     try:
         r = json.load(open(os.path.join(out, "results.json")))

@@ -276,15 +276,54 @@ static PetscErrorCode SNASetFromOptions_Bounds(SNA sna, PetscOptionItems *PetscO
   PetscFunctionReturn(0);
 }
 
+/* The monitor of -sna_monitor: the option is checked when it is read (SNAPSOptionsCheckTextViewer()) and its viewer
+   opened at the first line, so that a run refused before the fit (missing data, a model of another size, -help)
+   leaves no empty file. Opened as every SNAPS monitor opens its viewer (SNAPSOptionsGetTextViewer()): one shared
+   viewer per file, so a program's own monitor lines to the same file (snaps-poisson -method khronos) come in turn
+   instead of overwriting these. */
+typedef struct {
+  PetscOptions          options; /* the SNA's when the option was read (NULL: the global database) */
+  char                 *prefix;  /* the SNA's prefix then */
+  PetscBool             opened;  /* the option was read again, at the first line */
+  PetscViewerAndFormat *vf;      /* its viewer then (NULL: the option was removed since) */
+} SNAMonitorOptionCtx;
+
+static PetscErrorCode SNAMonitorOption(SNA sna, PetscInt it, PetscReal mse, void *ctx)
+{
+  SNAMonitorOptionCtx *mc = (SNAMonitorOptionCtx *)ctx;
+
+  PetscFunctionBegin;
+  if (!mc->opened) {
+    PetscViewer       viewer;
+    PetscViewerFormat format;
+
+    mc->opened = PETSC_TRUE;
+    PetscCall(SNAPSOptionsGetTextViewer(PetscObjectComm((PetscObject)sna), mc->options, mc->prefix, "-sna_monitor", &viewer, &format));
+    if (viewer) PetscCall(PetscViewerAndFormatCreate(viewer, format, &mc->vf));
+    PetscCall(PetscViewerDestroy(&viewer)); /* vf holds its own reference */
+  }
+  if (mc->vf) PetscCall(SNAMonitorDefault(sna, it, mse, mc->vf));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SNAMonitorOptionDestroy(void **ctx)
+{
+  SNAMonitorOptionCtx *mc = (SNAMonitorOptionCtx *)*ctx;
+
+  PetscFunctionBegin;
+  if (mc->vf) PetscCall(PetscViewerAndFormatDestroy(&mc->vf));
+  PetscCall(PetscFree(mc->prefix));
+  PetscCall(PetscFree(*ctx));
+  PetscFunctionReturn(0);
+}
+
 /* -sna_monitor [ascii[:file[:format]]] (PETSc's viewer syntax, as -ksp_monitor; alone: stdout; a boolean value, as
    before: on or off), read by SNAPSOptionsGetTextViewer() as every SNAPS monitor, and -sna_monitor_cancel (the
    monitors set before, in code or by options). */
 static PetscErrorCode SNASetFromOptions_Monitor(SNA sna, PetscOptionItems *PetscOptionsObject)
 {
-  const char       *value = NULL, *bools[] = {"0", "1", "false", "true", "no", "yes", "off", "on"};
-  PetscBool         cancel = PETSC_FALSE, given, flg, isbool = PETSC_FALSE;
-  PetscViewer       viewer;
-  PetscViewerFormat format;
+  const char *value = NULL, *bools[] = {"0", "1", "false", "true", "no", "yes", "off", "on"};
+  PetscBool   cancel = PETSC_FALSE, given, flg, isbool = PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsBool("-sna_monitor_cancel", "Remove the monitors set before (SNAMonitorSet() in code, or -sna_monitor)", "SNAMonitorCancel", cancel, &cancel, &flg));
@@ -304,15 +343,22 @@ static PetscErrorCode SNASetFromOptions_Monitor(SNA sna, PetscOptionItems *Petsc
     PetscCheck(len == 0 || (len < sizeof(type) && !strcmp(type, "ascii")), PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_monitor %s: the monitor prints text, to standard output or an ASCII viewer only: give -%ssna_monitor alone, or -%ssna_monitor ascii:<file>", SNAMessagePrefix(sna), value, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
   }
   PetscCall(PetscOptionsName("-sna_monitor", "Print the training loss of every sweep (to stdout, or ascii:<file>)", "SNAMonitorSet", &flg));
-  /* opened as every SNAPS monitor opens its viewer: one shared viewer per file, so a program's own monitor lines to
-     the same file (snaps-poisson -method khronos) come in turn instead of overwriting these; NULL when off */
-  PetscCall(SNAPSOptionsGetTextViewer(PetscObjectComm((PetscObject)sna), ((PetscObject)sna)->options, ((PetscObject)sna)->prefix, "-sna_monitor", &viewer, &format));
-  if (viewer) {
-    PetscViewerAndFormat *vf;
+  /* checked now, opened at the first line (SNAMonitorOption()); set once per prefix: a second SNASetFromOptions()
+     (snaps-fit -help, a warm start) does not print every line twice */
+  PetscCall(SNAPSOptionsCheckTextViewer(PetscObjectComm((PetscObject)sna), ((PetscObject)sna)->options, ((PetscObject)sna)->prefix, "-sna_monitor", &flg));
+  for (PetscInt i = 0; flg && i < sna->numbermonitors; i++) {
+    PetscBool same = PETSC_FALSE;
 
-    PetscCall(PetscViewerAndFormatCreate(viewer, format, &vf));
-    PetscCall(PetscViewerDestroy(&viewer)); /* vf holds its own reference */
-    PetscCall(SNAMonitorSet(sna, SNAMonitorDefault, vf, (PetscErrorCode(*)(void **))PetscViewerAndFormatDestroy));
+    if (sna->monitor[i] == SNAMonitorOption) PetscCall(PetscStrcmp(((SNAMonitorOptionCtx *)sna->monitorcontext[i])->prefix, ((PetscObject)sna)->prefix, &same));
+    if (same) flg = PETSC_FALSE;
+  }
+  if (flg) {
+    SNAMonitorOptionCtx *mc;
+
+    PetscCall(PetscNew(&mc));
+    mc->options = ((PetscObject)sna)->options;
+    PetscCall(PetscStrallocpy(((PetscObject)sna)->prefix, &mc->prefix));
+    PetscCall(SNAMonitorSet(sna, SNAMonitorOption, mc, SNAMonitorOptionDestroy));
   }
   PetscFunctionReturn(0);
 }

@@ -117,6 +117,7 @@ struct _n_FlowRun {
   PetscLogDouble  load_s;      /* of wall_time_s, the seconds spent loading the surrogate model (-stepper sna) */
   PetscReal       t_begin;     /* simulated time at the start of this run (0, or the restart's) */
   PetscLogDouble  wall_before; /* wall seconds of the runs before a -restart, up to its checkpoint (0 from an older one) */
+  PetscBool       before_unknown[2]; /* a -restart from an older checkpoint: the earlier runs' wall time, the twins' counts not recorded */
   PetscReal       t, *diag_sum, *diag_sq;
   PetscInt        nstat;
   PetscErrorCode  cb_error; /* a PETSc error inside an ARKODE callback */
@@ -932,6 +933,7 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
     PetscCall(SNAPSCheckpointGetReal(ck, "wall_time_s", &v));
     r->wall_before = v;
   }
+  r->before_unknown[0] = has ? PETSC_FALSE : PETSC_TRUE;
   PetscCheck(r->t < r->T, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is at t = %g, at or past -T %g: nothing to do", r->restart, (double)r->t, (double)r->T);
   PetscCall(SNAPSCheckpointGetReal(ck, "next_save", &v));
   r->next_save = (PetscInt)v;
@@ -952,6 +954,7 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
     PetscCall(SNAPSCheckpointGetArray(ck, "twin_h", r->K, 1, htwin));
     PetscCall(SNAPSCheckpointHas(ck, "twin_counts", &has)); /* an older checkpoint's twins count from the restart on */
     if (has) PetscCall(CheckpointGetCounts(r, ck, "twin_ark_counts", r->twin, all));
+    r->before_unknown[1] = has ? PETSC_FALSE : PETSC_TRUE;
     PetscCall(SNAPSCheckpointGetArray(ck, "lyapunov_sum", r->K, 1, r->lsum));
     PetscCall(SNAPSCheckpointGetReal(ck, "lyapunov_start", &r->lstart));
     PetscCall(SNAPSCheckpointGetReal(ck, "lyapunov_d0scale", &r->d0scale));
@@ -1277,12 +1280,19 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   long        mine[5]    = {0}, all[5];
   const char *names[5]   = {"ark_steps", "ark_step_attempts", "ark_explicit_evals", "ark_implicit_evals", "ark_error_test_fails"};
   PetscInt    nd         = r->pb->desc.ndiag;
-  char        since[128] = "";
+  char        since[384] = "";
 
   PetscFunctionBegin;
   /* after a -restart the counts and statistics are the whole run's (the checkpoint carries them): so is the wall time,
      the runs before it up to its checkpoint and this one (which alone it gave before, beside the whole run's counts) */
-  if (r->restart[0]) PetscCall(PetscSNPrintf(since, sizeof(since), " (%.2f s of it in this run, from the restart at t = %g)", (double)wall, (double)r->t_begin));
+  if (r->restart[0] && r->before_unknown[0]) /* an older checkpoint: the total is not known, not this run's alone */
+    PetscCall(PetscSNPrintf(since, sizeof(since), " in this run, from the restart at t = %g (the checkpoint is older than the record of the earlier runs' wall time: the whole run's is unknown)", (double)r->t_begin));
+  else if (r->restart[0]) PetscCall(PetscSNPrintf(since, sizeof(since), " (%.2f s of it in this run, from the restart at t = %g)", (double)wall, (double)r->t_begin));
+  if (r->restart[0] && r->lyapunov && r->before_unknown[1]) {
+    size_t len = strlen(since);
+
+    PetscCall(PetscSNPrintf(since + len, sizeof(since) - len, "; the twins' counts are from the restart on (an older checkpoint did not record them)"));
+  }
   for (PetscInt i = 0; i < LocalCount(r) && !r->sur; i++) {
     PetscCall(MemberAddCounts(&r->m[i]));
     for (int j = 0; j < 5; j++) mine[j] += r->m[i].counts[j];
@@ -1313,7 +1323,7 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     if (r->clamp_fraction > 0.1 * D) PetscCall(PetscPrintf(r->comm, "WARNING: %s: on average %.3g of the model's %" PetscInt_FMT " latent coordinates per step lay outside its training box%s: the rollout is far from the training data (start it from states like the training trajectories', or train on these)\n", r->program, (double)r->clamp_fraction, D, clamp ? " (held at it)" : ""));
     PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s (%.2f s of it loading the model); %g latent coordinates per step left the training box%s\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->load_s, (double)r->clamp_fraction, clamp ? " (held at it: this model clamps)" : " (not clamped)"));
   } else
-    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members%s, %.2f s%s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, r->lyapunov ? " and their -lyapunov twins" : "", (double)(r->wall_before + wall), since));
+    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members%s, %.2f s%s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, r->lyapunov ? " and their -lyapunov twins" : "", (double)(r->before_unknown[0] ? wall : r->wall_before + wall), since));
   for (PetscInt i = 0; i < nd && r->nstat; i++) {
     PetscReal mean = r->diag_sum[i] / r->nstat, var = PetscMax(0, r->diag_sq[i] / r->nstat - mean * mean);
     PetscCall(PetscPrintf(r->comm, "%s:   %s mean %.6g std %.6g over %" PetscInt_FMT " saved states\n", r->program, r->pb->desc.diag[i], (double)mean, (double)PetscSqrtReal(var), r->nstat));
@@ -1358,9 +1368,12 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     PetscCall(SNAPSReportSetString(rep, "restart", r->restart));
     PetscCall(SNAPSReportSetReal(rep, "restart_time", r->t_begin));
     PetscCall(SNAPSReportSetReal(rep, "restart_wall_time_s", wall)); /* this run's part of wall_time_s */
+    /* an older checkpoint: wall_time_s is left out (unknown), and the twins' counts start at the restart */
+    PetscCall(SNAPSReportSetBool(rep, "restart_wall_time_complete", r->before_unknown[0] ? PETSC_FALSE : PETSC_TRUE));
+    if (r->lyapunov) PetscCall(SNAPSReportSetBool(rep, "restart_twin_counts_complete", r->before_unknown[1] ? PETSC_FALSE : PETSC_TRUE));
   }
   for (int j = 0; j < 5 && !r->sur; j++) PetscCall(SNAPSReportSetInt(rep, names[j], (PetscInt)all[j]));
-  PetscCall(SNAPSReportSetReal(rep, "wall_time_s", r->wall_before + wall));
+  if (!r->before_unknown[0]) PetscCall(SNAPSReportSetReal(rep, "wall_time_s", r->wall_before + wall));
   PetscCall(SNAPSReportSetInt(rep, "saved_states", r->nstat));
   for (PetscInt i = 0; i < nd && r->nstat; i++) {
     char      key[64];

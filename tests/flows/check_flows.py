@@ -277,7 +277,7 @@ def restart_case(name, cmd, datasets):
     assert a.get("trajectory") == full and a.get("checkpoint") == path(f"{name}_ck_full.h5"), (name, "file names", a.get("trajectory"), a.get("checkpoint"))
     assert "-checkpoint_every" in a.get("options", "") and "-restart" in b.get("options", ""), (name, "options", a.get("options"), b.get("options"))
     volatile = [k for k in a if k in ("date", "options", "trajectory", "checkpoint") or k.endswith("time_s")]
-    assert set(a) <= set(b) and set(b) - set(a) == {"restart", "restart_time", "restart_wall_time_s"}, (name, "keys", set(a) ^ set(b))
+    assert set(a) <= set(b) and set(b) - set(a) == {"restart", "restart_time", "restart_wall_time_s", "restart_wall_time_complete"}, (name, "keys", set(a) ^ set(b))
     for key in a:
         if key not in volatile:
             assert a[key] == b[key], (name, key, a[key], b[key])
@@ -420,6 +420,19 @@ def checkpoint_extend():
     plain = json.load(open(path("plain.json")))["ark_steps"]
     assert 1.5 * plain < a["ark_steps"] < 2.2 * plain, f"-lyapunov run: {a['ark_steps']} ARKODE steps; the run without twins {plain}"
     assert "over 1 members and their -lyapunov twins" in out, out
+    # (review s26a, 1) a checkpoint written before the wall time and the twins' counts were recorded still continues,
+    # and the report says what it does not know: no wall_time_s (it was this run's alone, as if the whole run's), and
+    # the twins' counts from the restart on
+    run(lyap + ["-T", "10", "-checkpoint", path("old_ck.h5")])
+    with h5py.File(path("old_ck.h5"), "r+") as h:
+        for name in ("wall_time_s", "twin_counts"):
+            del h.attrs[name]
+    out_old = run(lyap + ["-T", "15", "-checkpoint", path("old_ck.h5"), "-restart", path("old_ck.h5"), "-results", path("old_ext.json")])
+    o = json.load(open(path("old_ext.json")))
+    assert "wall_time_s" not in o and o["restart_wall_time_complete"] is False and o["restart_twin_counts_complete"] is False, o
+    assert o["ark_steps"] < a["ark_steps"] and o["lyapunov_exponent"] == a["lyapunov_exponent"], (o["ark_steps"], a["ark_steps"])
+    assert "the whole run's is unknown" in out_old and "the twins' counts are from the restart on" in out_old, out_old
+    assert b["restart_wall_time_complete"] is True and b["restart_twin_counts_complete"] is True, b
 
 
 def trajectory_extend():

@@ -402,7 +402,7 @@ static PetscErrorCode CheckOutputs(const char samples[], const char snapshots[],
   if (!hasmesh) ins[1] = NULL;
   if (!hasmodel) ins[2] = NULL;
   if (!hasrecord) outs[3] = NULL;
-  /* the monitor's ascii:<file> is emptied when the KSP reads its options: -samples ascii:<the samples> lost them */
+  /* the monitor's ascii:<file> is emptied when it opens (at the first guess): -samples ascii:<the samples> lost them */
   PetscCall(SNAPSOptionsGetTextViewerFile(NULL, NULL, "-ksp_guess_sna_monitor", monitor, sizeof(monitor)));
   if (!monitor[0]) outs[4] = NULL;
   PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 5, outopts, outs));

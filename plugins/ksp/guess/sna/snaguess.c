@@ -696,18 +696,7 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   {
     PetscBool mon; /* a text viewer, as -sna_monitor and -ksp_monitor: listed here, read below */
     PetscCall(PetscOptionsName("-ksp_guess_sna_monitor", "Print one line per guess (to stdout, or ascii:<file>)", "KSPGuessSNA", &mon));
-    char monfile[PETSC_MAX_PATH_LEN];
     PetscCall(PetscViewerDestroy(&g->monitor));
-    /* the viewer opens (empties) its file: ascii:<the model> lost the model */
-    PetscCall(SNAPSOptionsGetTextViewerFile(((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", monfile, sizeof(monfile)));
-    if (monfile[0] && g->file[0]) {
-      char        outname[96], inname[96];
-      const char *inopt[1] = {inname}, *in[1] = {g->file};
-
-      PetscCall(PetscSNPrintf(outname, sizeof(outname), "-%sksp_guess_sna_monitor", g->pre));
-      PetscCall(PetscSNPrintf(inname, sizeof(inname), "-%sksp_guess_sna_model", g->pre));
-      PetscCall(SNAPSCheckOutputNotInput(comm, outname, monfile, 1, inopt, in));
-    }
     /* checked here, opened at the first guess (KSPGuessFormGuess_SNA): a run refused before (an option below, the
        model at load) leaves no empty file */
     PetscCall(SNAPSOptionsCheckTextViewer(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", &g->monitor_set));
@@ -719,6 +708,17 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &help));
   if (help) PetscFunctionReturn(0); /* a help run lists the options; it checks none of them */
+  if (g->monitor_set && g->file[0]) { /* the viewer opens (empties) its file at the first guess, after the model is
+                                        read: ascii:<the model> destroyed it for every later run (and, opened here,
+                                        before the load) */
+    char        monfile[PETSC_MAX_PATH_LEN], outname[96], inname[96];
+    const char *inopt[1] = {inname}, *in[1] = {g->file};
+
+    PetscCall(SNAPSOptionsGetTextViewerFile(((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", monfile, sizeof(monfile)));
+    PetscCall(PetscSNPrintf(outname, sizeof(outname), "-%sksp_guess_sna_monitor", g->pre));
+    PetscCall(PetscSNPrintf(inname, sizeof(inname), "-%sksp_guess_sna_model", g->pre));
+    if (monfile[0]) PetscCall(SNAPSCheckOutputNotInput(comm, outname, monfile, 1, inopt, in));
+  }
   /* options that do not apply are refused, not silently ignored */
   PetscCheck(!g->record[0] || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_record_operators records the reduced operators of the Galerkin correction: add -%sksp_guess_sna_galerkin", g->pre, g->pre);
   PetscCheck(!modes_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_galerkin_modes %" PetscInt_FMT " applies to the Galerkin correction only: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_galerkin_modes", g->pre, modes, g->pre, g->pre);

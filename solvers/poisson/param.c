@@ -448,6 +448,12 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-snapshots", "Snapshot file to write (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
   PetscCall(PetscOptionsString("-dof_coordinates", "Dataset file to write with the position of every unknown (/X, natural ordering)", NULL, coordfile, coordfile, sizeof(coordfile), &hascoord));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
+  {
+    const char *named[5] = {"-samples", "-snapshots", "-dof_coordinates", "-results", "-dm_plex_filename"};
+
+    /* given without a name: "-results" last on the line failed after the solves, -snapshots written */
+    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 5, named));
+  }
   PetscCall(PetscOptionsReal("-progress_every", "Wall seconds between progress lines during the solves (0: every solve)", NULL, progress_every, &progress_every, NULL));
   PetscCall(PetscOptionsInt("-batch_repeat", "With -ksp_guess_type sna: batches of surrogate-alone predictions of all fields (0: none)", "SNAGuessPredictFields", batch_reps, &batch_reps, &batch_set));
   PetscOptionsEnd();

@@ -375,6 +375,12 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsRealArray("-target_train_mse", "Training MSEs whose time to reach is reported", NULL, ltr, &ntr, &hastr));
   PetscCall(PetscOptionsRealArray("-target_test_mse", "Test MSEs whose time to reach is reported", NULL, lte, &nte, &haste));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
+  {
+    const char *named[3] = {"-train", "-test", "-results"};
+
+    /* given without a name, -train or -test failed at "Cannot open dataset file ''", not naming the option */
+    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 3, named));
+  }
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
   if (helpflg) { /* the options are printed: fit nothing */

@@ -85,7 +85,7 @@ PetscErrorCode BenchCheckResults(PetscBool has, const char results[], PetscInt n
 
   PetscFunctionBegin;
   if (!has) PetscFunctionReturn(0);
-  PetscCheck(results[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-results has no file name: give one, -results out.json");
+  PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 1, opts)); /* the message of every program */
   PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 1, opts, files));
   if (n) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, n, inopts, ins));
   PetscFunctionReturn(0);

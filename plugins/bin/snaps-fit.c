@@ -618,6 +618,12 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-mf_lf_model", "Fitted LF model taken as the LF part (only the correction is fitted)", NULL, NULL, lfmodel, sizeof(lfmodel), &haslfmodel));
   PetscCall(PetscOptionsReal("-mf_hf_fraction", "Fraction of the HF cases (or rows) kept, chosen by -mf_seed: 0 the LF model alone, 1 all", NULL, ch.fraction, &ch.fraction, NULL));
   PetscCall(PetscOptionsInt("-mf_seed", "Seed of the choice of HF cases", NULL, ch.seed, &ch.seed, NULL));
+  {
+    const char *named[5] = {"-data", "-model", "-init_model", "-results", "-mf_lf_model"};
+
+    /* given without a name, each was read as absent or empty: "-results" last on the line failed after the fit */
+    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 5, named));
+  }
   PetscOptionsEnd();
   /* before -help's exit too: an invalid value is refused with its error, with or without -help (README) */
   PetscCheck(ch.fraction >= 0 && ch.fraction <= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction must be in [0, 1] (0: the LF model alone, 1: every HF case), not %g", (double)ch.fraction);

@@ -206,6 +206,12 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-operators", "Reduced-operator records (from -ksp_guess_sna_record_operators) to fit into the -model", NULL, opfile, opfile, sizeof(opfile), &hasop));
   PetscCall(PetscOptionsInt("-operator_degree", "Polynomial degree in the parameters of the reduced-operator model", NULL, opdegree, &opdegree, &opdegree_set));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
+  {
+    const char *named[4] = {"-snapshots", "-model", "-operators", "-results"};
+
+    /* given without a name, each was read as absent: "-operators" without a name silently fitted no operator model */
+    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 4, named));
+  }
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
   if (helpflg) { /* show the options of both SNAs, then stop before any check or work */

@@ -122,6 +122,12 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-data_group", "Group holding X", NULL, group, group, sizeof(group), NULL));
   PetscCall(PetscOptionsString("-out", "Predictions file (HDF5)", NULL, NULL, out, sizeof(out), &hasout));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, results, sizeof(results), &hasresults));
+  {
+    const char *named[4] = {"-model", "-data", "-out", "-results"};
+
+    /* given without a name, each was read as absent or empty: "-results" last on the line failed after -out was written */
+    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 4, named));
+  }
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
   if (helpflg) { /* the options are printed: stop before any check or work */

@@ -540,6 +540,19 @@ static PetscErrorCode CheckFileNotPETScs(MPI_Comm comm, PetscOptions options, co
   PetscFunctionReturn(0);
 }
 
+/* The one split of a text viewer's value ascii:<file>[:format[:append]] (SNAPSOptionsGetTextViewerFile() and
+   TextViewerRead()): PETSC_TRUE when something follows "ascii:"; <file> starts at *file and runs for *flen characters
+   (up to the next ':'), and *rest is what follows "<file>:" (format[:append]), or NULL. Other values (absent, a
+   boolean, ascii alone, another type): PETSC_FALSE. */
+static PetscBool TextViewerSplit(const char value[], const char **file, size_t *flen, const char **rest)
+{
+  if (!value || strncmp(value, "ascii:", 6) || !value[6]) return PETSC_FALSE;
+  *file = value + 6;
+  *flen = strcspn(*file, ":");
+  *rest = (*file)[*flen] ? *file + *flen + 1 : NULL;
+  return PETSC_TRUE;
+}
+
 /*@C
   SNAPSOptionsGetTextViewerFile - The file that an option read by SNAPSOptionsGetTextViewer() writes: <file> of a value
   ascii:<file>[:format[:append]] (the same split), or "" (absent, a boolean, ascii alone, stdout or stderr). A program
@@ -547,7 +560,8 @@ static PetscErrorCode CheckFileNotPETScs(MPI_Comm comm, PetscOptions options, co
 @*/
 PetscErrorCode SNAPSOptionsGetTextViewerFile(PetscOptions options, const char prefix[], const char name[], char file[], size_t len)
 {
-  const char *value = NULL;
+  const char *value = NULL, *start, *rest;
+  size_t      flen;
   PetscBool   given;
 
   PetscFunctionBegin;
@@ -555,8 +569,8 @@ PetscErrorCode SNAPSOptionsGetTextViewerFile(PetscOptions options, const char pr
   PetscValidCharPointer(file, 4);
   file[0] = 0;
   PetscCall(PetscOptionsFindPair(options, prefix, name, &value, &given));
-  if (!given || !value || strncmp(value, "ascii:", 6) || !value[6]) PetscFunctionReturn(0);
-  PetscCall(PetscStrncpy(file, value + 6, PetscMin(len, strcspn(value + 6, ":") + 1)));
+  if (!given || !TextViewerSplit(value, &start, &flen, &rest)) PetscFunctionReturn(0);
+  PetscCall(PetscStrncpy(file, start, PetscMin(len, flen + 1)));
   if (!strcmp(file, "stdout") || !strcmp(file, "stderr")) file[0] = 0;
   PetscFunctionReturn(0);
 }
@@ -590,19 +604,17 @@ static PetscErrorCode TextViewerRead(MPI_Comm comm, PetscOptions options, const 
   }
   if (set) *set = PETSC_TRUE; /* on: standard output or an ASCII viewer (or refused below) */
   if (value && value[0]) { /* the type is checked before the viewer is opened: binary:<file> would be emptied */
-    size_t len = strcspn(value, ":");
+    const char *start, *rest;
+    size_t      flen, len = strcspn(value, ":");
 
     PetscCheck(len == 0 || (len == 5 && !strncmp(value, "ascii", 5)), comm, PETSC_ERR_USER_INPUT, "-%s%s %s: the option prints text, to standard output or an ASCII viewer only: give -%s%s alone, or -%s%s ascii:<file>", pre, name + 1, value, pre, name + 1, pre, name + 1);
-    if (len == 5 && value[5] == ':' && value[6]) { /* ascii:file[:format[:append]] */
-      char        file[PETSC_MAX_PATH_LEN], fmt[64] = "";
-      const char *rest   = NULL;
-      size_t      flen   = strcspn(value + 6, ":");
-      PetscBool   append = PETSC_FALSE;
+    if (TextViewerSplit(value, &start, &flen, &rest)) { /* ascii:file[:format[:append]] */
+      char      file[PETSC_MAX_PATH_LEN], fmt[64] = "";
+      PetscBool append = PETSC_FALSE;
 
       PetscCheck(flen < sizeof(file), comm, PETSC_ERR_USER_INPUT, "-%s%s %s: the file name is longer than %d characters", pre, name + 1, value, PETSC_MAX_PATH_LEN - 1);
-      PetscCall(PetscStrncpy(file, value + 6, flen + 1));
-      if (value[6 + flen]) rest = value + 7 + flen; /* format[:append] */
-      if (rest) {
+      PetscCall(PetscStrncpy(file, start, flen + 1));
+      if (rest) { /* format[:append] */
         size_t n = strcspn(rest, ":");
 
         PetscCheck(n < sizeof(fmt), comm, PETSC_ERR_USER_INPUT, "-%s%s %s: unknown viewer format", pre, name + 1, value);

@@ -121,29 +121,21 @@ PetscErrorCode PoissonExactUsesTape(PoissonExact ex, PetscBool *tape)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode PoissonExactCreate(MPI_Comm comm, const char expr[], PetscInt dim, PoissonExact *exact)
+/* Builds ex (allocated, its comm and dim set) for expr: the evaluators of u and of its first and second
+   derivatives, the source's text and the tape. On an error the caller destroys ex, whatever was built of it. */
+static PetscErrorCode PoissonExactBuild(PoissonExact ex, const char expr[])
 {
-  PoissonExact ex;
-  char       **vars, *copy;
-  int          nvars;
-  size_t       len;
+  MPI_Comm comm = ex->comm;
+  PetscInt dim  = ex->dim;
+  char   **vars, *copy;
+  int      nvars;
 
   PetscFunctionBegin;
-  *exact = NULL;
-  PetscCheck(dim >= 1 && dim <= POISSON_EXACT_MAX_DIM, comm, PETSC_ERR_ARG_OUTOFRANGE, "The dimension must be between 1 and %d, not %" PetscInt_FMT, POISSON_EXACT_MAX_DIM, dim);
-  PetscCall(PetscStrlen(expr, &len));
-  PetscCheck(len > 0, comm, PETSC_ERR_USER_INPUT, "-exact is empty: give an expression such as 'sin(pi*x)*sin(pi*y)'");
-  PetscCall(PetscNew(&ex));
-  ex->comm = comm;
-  ex->dim  = dim;
   PetscCall(PetscStrallocpy(expr, &ex->expr));
   PetscCall(PetscStrallocpy(expr, &copy)); /* libmatheval takes a non-const string */
   ex->u = evaluator_create(copy);
   PetscCall(PetscFree(copy));
-  if (!ex->u) {
-    PetscCall(PoissonExactDestroy(&ex));
-    SETERRQ(comm, PETSC_ERR_USER_INPUT, "Cannot parse -exact '%s': not a valid expression (check parentheses, operators such as * and ^, and function names: sin, cos, exp, log, sqrt, ...; constants pi, e)", expr);
-  }
+  PetscCheck(ex->u, comm, PETSC_ERR_USER_INPUT, "Cannot parse -exact '%s': not a valid expression (check parentheses, operators such as * and ^, and function names: sin, cos, exp, log, sqrt, ...; constants pi, e)", expr);
   /* the names libmatheval is given, and the coordinate each stands for */
   for (PetscInt i = 0; i < dim && dim <= 3; i++) {
     PetscCall(PetscStrallocpy(xyz[i], &ex->names[ex->nnames]));
@@ -160,12 +152,7 @@ PetscErrorCode PoissonExactCreate(MPI_Comm comm, const char expr[], PetscInt dim
   for (int v = 0; v < nvars; v++) {
     PetscBool known = PETSC_FALSE;
     for (int k = 0; k < ex->nnames && !known; k++) PetscCall(PetscStrcmp(vars[v], ex->names[k], &known));
-    if (!known) {
-      char name[256];
-      PetscCall(PetscStrncpy(name, vars[v], sizeof(name)));
-      PetscCall(PoissonExactDestroy(&ex));
-      PetscCall(PoissonExactRejectVariable(comm, name, dim));
-    }
+    if (!known) PetscCall(PoissonExactRejectVariable(comm, vars[v], dim));
   }
   /* symbolic derivatives: du/dx_i = sum over the aliases of x_i used (x and x1 may both appear) */
   for (int v = 0; v < nvars; v++) {
@@ -198,6 +185,27 @@ PetscErrorCode PoissonExactCreate(MPI_Comm comm, const char expr[], PetscInt dim
     PetscCall(AppendString(&ex->source, first ? "0" : ")"));
   }
   PetscCall(PoissonExactCreateTape(ex));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonExactCreate(MPI_Comm comm, const char expr[], PetscInt dim, PoissonExact *exact)
+{
+  PoissonExact   ex;
+  size_t         len;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  *exact = NULL;
+  PetscCheck(dim >= 1 && dim <= POISSON_EXACT_MAX_DIM, comm, PETSC_ERR_ARG_OUTOFRANGE, "The dimension must be between 1 and %d, not %" PetscInt_FMT, POISSON_EXACT_MAX_DIM, dim);
+  PetscCall(PetscStrlen(expr, &len));
+  PetscCheck(len > 0, comm, PETSC_ERR_USER_INPUT, "-exact is empty: give an expression such as 'sin(pi*x)*sin(pi*y)'");
+  PetscCall(PetscNew(&ex));
+  ex->comm = comm;
+  ex->dim  = dim;
+  /* one exit for every failure of the build (a derivative libmatheval cannot form leaked the object) */
+  ierr = PoissonExactBuild(ex, expr);
+  if (ierr) PetscCall(PoissonExactDestroy(&ex));
+  PetscCall(ierr);
   *exact = ex;
   PetscFunctionReturn(0);
 }

@@ -10,7 +10,8 @@ static const char help[] = "snaps-poisson-param: -div(kappa(x; mu) grad u) = f(x
                            "  -dof_coordinates <c.h5> write /X (n x d): the position of every unknown (the Lagrange nodes) in the same natural\n"
                            "                         ordering, so that snapshots can be evaluated at points (e.g. to compare discretisations)\n"
                            "  -results <r.json>      per solve: ksp_iterations, solve_time_s (KSPSolve, guess included), assembly time,\n"
-                           "                         relative L2 error and relative residual of the initial guess, and for\n"
+                           "                         relative L2 error and relative residual of the initial guess (null where the\n"
+                           "                         FEM solution is zero, b = 0: undefined; medians over the other samples), and for\n"
                            "                         -ksp_guess_type sna the times of the guess, of the surrogate's field prediction and\n"
                            "                         of its coordinates; medians (median_ksp_iterations, ...); wall_time_s, the domain\n"
                            "                         (domain_lower, domain_upper; a mesh file: mesh), the files given (samples,\n"
@@ -141,16 +142,20 @@ static PetscErrorCode ReadSamples(MPI_Comm comm, const PetscReal params[], Petsc
   PetscFunctionReturn(0);
 }
 
-/* Median of n values (n >= 1); sorts a copy. */
+/* Median of the finite values of the n values v (n >= 1; NaN: undefined, a relative error of a zero solution),
+   NaN when none is; sorts a copy. */
 static PetscErrorCode Median(PetscInt n, const PetscReal v[], PetscReal *med)
 {
   PetscReal *w;
+  PetscInt   m = 0;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(n, &w));
-  PetscCall(PetscArraycpy(w, v, n));
-  PetscCall(PetscSortReal(n, w));
-  *med = n % 2 ? w[n / 2] : 0.5 * (w[n / 2 - 1] + w[n / 2]);
+  for (PetscInt i = 0; i < n; i++)
+    if (!PetscIsInfOrNanReal(v[i])) w[m++] = v[i];
+  PetscCall(PetscSortReal(m, w));
+  *med = (PetscReal)NAN;
+  if (m) *med = m % 2 ? w[m / 2] : 0.5 * (w[m / 2 - 1] + w[m / 2]);
   PetscCall(PetscFree(w));
   PetscFunctionReturn(0);
 }
@@ -188,7 +193,8 @@ static PetscErrorCode BatchPrediction(PoissonParam *pp, KSP ksp, PetscInt N, con
     PetscCall(VecAXPY(d, -1.0, p));
     PetscCall(MatDenseRestoreColumnVecRead(P, i, &p));
     PetscCall(PoissonParamL2Norm(pp, d, work, &enorm));
-    err[i] = unorm > 0 ? enorm / unorm : enorm;
+    err[i] = unorm > 0 ? enorm / unorm : (PetscReal)NAN; /* undefined: null, not the absolute error under its name */
+    if (!(unorm > 0)) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: sample %" PetscInt_FMT ": the FEM solution is zero, so its batch prediction's relative L2 error is undefined (null in -results; the median is over the other samples): absolute L2 error %.3e\n", i + 1, (double)enorm));
   }
   PetscCall(VecDestroy(&work));
   PetscCall(VecDestroy(&d));
@@ -273,7 +279,7 @@ static PetscErrorCode SolveSamples(PoissonParam *pp, KSP ksp, PetscInt N, PetscI
     PetscCall(PoissonParamL2Norm(pp, u, work, &unorm));
     PetscCall(VecAYPX(cap->x0, -1.0, u));
     PetscCall(PoissonParamL2Norm(pp, cap->x0, work, &enorm));
-    rec->gerr[i] = unorm > 0 ? enorm / unorm : enorm;
+    rec->gerr[i] = unorm > 0 ? enorm / unorm : (PetscReal)NAN; /* undefined for a zero solution (b = 0): null, see below */
     if (U) {
       Vec col;
       PetscCall(MatDenseGetColumnVecWrite(U, i, &col));
@@ -285,7 +291,9 @@ static PetscErrorCode SolveSamples(PoissonParam *pp, KSP ksp, PetscInt N, PetscI
     PetscCall(VecAYPX(work, -1.0, pp->b));
     PetscCall(VecNorm(work, NORM_2, &rnorm));
     PetscCall(VecNorm(pp->b, NORM_2, &bnorm));
-    rec->res0[i] = bnorm > 0 ? rnorm / bnorm : rnorm;
+    rec->res0[i] = bnorm > 0 ? rnorm / bnorm : (PetscReal)NAN;
+    /* the absolute figures were reported under the relative names (a guess of norm 0.1 as a relative error 0.1) */
+    if (!(unorm > 0) || !(bnorm > 0)) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: sample %" PetscInt_FMT ": the %s is zero, so the initial guess's relative L2 error and relative residual are undefined (null in -results; the medians are over the other samples): absolute L2 error %.3e, residual norm %.3e\n", i + 1, bnorm > 0 ? "FEM solution" : "right-hand side (and the FEM solution)", (double)enorm, (double)rnorm));
     if (snapfile) {
       if (!*snaps) {
         PetscCall(SNAPSOperatorFingerprint(pp->A, pp->nat, fingerprint));
@@ -448,6 +456,12 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-snapshots", "Snapshot file to write (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
   PetscCall(PetscOptionsString("-dof_coordinates", "Dataset file to write with the position of every unknown (/X, natural ordering)", NULL, coordfile, coordfile, sizeof(coordfile), &hascoord));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
+  {
+    const char *named[5] = {"-samples", "-snapshots", "-dof_coordinates", "-results", "-dm_plex_filename"};
+
+    /* given without a name: "-results" last on the line failed after the solves, -snapshots written */
+    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 5, named));
+  }
   PetscCall(PetscOptionsReal("-progress_every", "Wall seconds between progress lines during the solves (0: every solve)", NULL, progress_every, &progress_every, NULL));
   PetscCall(PetscOptionsInt("-batch_repeat", "With -ksp_guess_type sna: batches of surrogate-alone predictions of all fields (0: none)", "SNAGuessPredictFields", batch_reps, &batch_reps, &batch_set));
   PetscOptionsEnd();

@@ -282,6 +282,13 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
   PetscCall(PetscOptionsString("-view_solution", "HDF5 file for mesh and solution (+ .xmf)", NULL, viewfile, viewfile, sizeof(viewfile), &hasview));
   PetscCall(PetscOptionsString("-model", "HDF5 file for the KHRONOS solution as an SNA model (-method khronos)", NULL, model, model, sizeof(model), &hasmodel));
+  {
+    const char *named[4] = {"-results", "-view_solution", "-model", "-dm_plex_filename"};
+
+    /* given without a name: "-results" last on the line failed after -view_solution was written, and
+       -dm_plex_filename with no mesh failed in DMPlex ("DM is not fully interpolated") */
+    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 4, named));
+  }
   PetscCall(PetscOptionsName("-exact_view", "Print u and the derived source (to stdout, or ascii:<file>)", NULL, &exactview));
   PetscCall(PoissonMeshDomainOption(PetscOptionsObject, dom, &a, &b));
   PetscOptionsEnd();

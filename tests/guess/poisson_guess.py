@@ -20,6 +20,9 @@
       Galerkin guess from the model's operator equals the one from A (relative residuals agree to 1e-8);
       a model whose SNA predicts only the first 3 coordinates gives the surrogate's field in those (also
       when all fields are predicted at once).
+  poisson_guess.py zero_rhs DIR MPIEXEC... -- PROGRAM-OPTIONS...
+      a sample with a zero source (a zero FEM solution) and one without: the first's relative errors are null, the
+      medians those of the second, and the output says why.
 """
 import hashlib
 import shutil
@@ -275,6 +278,29 @@ def main():
                       (tag, np_, a_, b_, res["true"]["ksp_iterations"], res["false"]["ksp_iterations"]))
                 if np.max(np.abs(a_ - b_)) > 1e-6 * np.max(b_) + 1e-13 or res["true"]["ksp_iterations"] != res["false"]["ksp_iterations"]:
                     sys.exit("V^T b from the right-hand-side basis changed the guess")
+        return
+    if mode == "zero_rhs":
+        # (s26 fnm) a sample whose source is zero has a zero FEM solution: its relative errors are undefined, written
+        # as null (they were the absolute errors under the relative names: the surrogate's field of norm 0.12 as a
+        # "relative L2 error" 0.12), and the medians are over the other samples
+        mpiexec, opts = split(sys.argv[3:])
+        zero = list(opts)
+        zero[zero.index("-source") + 1] = "mu2*10*exp(-((x-0.5)^2+(y-0.5)^2)/0.05)"
+        samples, out = os.path.join(d, "zero_rhs_samples.h5"), os.path.join(d, "zero_rhs.json")
+        with h5py.File(samples, "w") as f:
+            f["X"] = np.array([[0.5, 0.0], [0.5, 0.5]])
+        log = run(mpiexec + ["-n", "1", prog] + zero + sna + ["-samples", samples, "-results", out, "-batch_repeat", "1"])
+        r = json.load(open(out))
+        for key in ("guess_rel_l2_error", "guess_rel_residual", "batch_prediction_rel_l2_error"):
+            v = r[key]
+            print("%s: %s" % (key, v))
+            if v[0] is not None or not (v[1] is not None and v[1] > 0):
+                sys.exit("%s: expected null for the zero solution (sample 1) and a positive value for sample 2, got %s" % (key, v))
+        if r["median_guess_rel_l2_error"] != r["guess_rel_l2_error"][1]:
+            sys.exit("median_guess_rel_l2_error %s is not that of the one sample where it is defined" % r["median_guess_rel_l2_error"])
+        for want in ("sample 1: the right-hand side (and the FEM solution) is zero", "sample 1: the FEM solution is zero, so its batch prediction's relative L2 error is undefined"):
+            if want not in log:
+                sys.exit("the output does not say '%s':\n%s" % (want, log))
         return
     sys.exit("unknown mode " + mode)
 

@@ -675,6 +675,12 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCall(PetscOptionsBool("-ksp_guess_sna_operator_model", "With the Galerkin correction: the reduced operator from the model's /operator at the parameters (when it has one) instead of from A", "KSPGuessSNA", g->use_opmodel, &g->use_opmodel, &opmodel_set));
   PetscCall(PetscOptionsString("-ksp_guess_sna_record_operators", "Append the parameters and V^T A V of every new operator to the records in this HDF5 file (for snaps-pod -operators)", "KSPGuessSNA", g->record, g->record, sizeof(g->record), NULL));
   {
+    const char *named[2] = {"-ksp_guess_sna_model", "-ksp_guess_sna_record_operators"};
+
+    /* given without a name, each was read as absent: -ksp_guess_sna_record_operators recorded nothing */
+    PetscCall(SNAPSOptionsCheckFileNames(comm, ((PetscObject)guess)->prefix, 2, named));
+  }
+  {
     PetscInt kernel = (PetscInt)g->kernel;
     PetscCall(PetscOptionsEList("-ksp_guess_sna_basis_kernel", "Passes over the POD basis: BLAS gemv on contiguous storage, PETSc's VecMDot/VecMAXPY, or the faster of the two timed at load", "KSPGuessSNA", BasisKernels, 3, BasisKernels[g->kernel], &kernel, &set));
     if (set && (BasisKernel)kernel != g->kernel) {

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Where the SNA's lift (CL) and suction-peak (min Cp) errors come from, and the budgeted model judged on all three
-errors (cases/airfoil-mf/README.md, "CL and min-Cp: the budgeted model on all three errors"). Validation airfoils
-only (evaluate.validation_split: a seeded 20% of the training HF airfoils; the test airfoils are never read).
+errors (cases/airfoil-mf/README.md, "CL and min-Cp: where the errors come from, and the budgeted model on all three
+errors"). Validation airfoils only (evaluate.validation_split: a seeded 20% of the training HF airfoils; the test
+airfoils are never read).
 
   cl_study.py OUT diagnose   at 100% HF of the remaining pool: XFOIL's Cp, the LF part alone, the case's residual
                              model, the same with a correction of much more capacity, HF-only KHRONOS of more

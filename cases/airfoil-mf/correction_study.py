@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""The correction alone (cases/airfoil-mf/README.md, "The correction on an LF model the designer has"): the LF part is
-fitted once (snaps-fit -mf_hf_fraction 0) and reused by every fit (snaps-fit -mf_lf_model), so a fit costs only the
+"""The correction alone (cases/airfoil-mf/README.md, "The correction alone, on an LF model the designer has"): the LF
+part is fitted once (snaps-fit -mf_hf_fraction 0) and reused by every fit (snaps-fit -mf_lf_model), so a fit costs only the
 correction, as the MLP with XFOIL's Cp as an input (mlp_mf) costs only its training on the HF rows.
 
   correction_study.py OUT timing [--weights results.json]   the test split (harness seed 14) at 10/30/100% HF (the

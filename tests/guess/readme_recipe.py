@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""README.md's recipe for a model of one's own PETSc program (regression.guess_readme_recipe; about 2 s).
+"""README.md's recipe for a model of one's own PETSc program (guess.readme_recipe; about 2 s).
 
     readme_recipe.py BUILD_DIR WORK_DIR
 

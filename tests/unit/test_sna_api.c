@@ -851,6 +851,51 @@ static PetscErrorCode MonitorOptions(void)
   PetscFunctionReturn(0);
 }
 
+/* A -sna_view that SNAView() cannot show (not ascii) is refused before any fit work, not at the fit's end (where the
+   error ended snaps-fit after the whole fit, its model not written): by SNAFit(), SNAReadFitOptions() and, for every
+   part's option, SNAMFFit() before it fits the LF part; no file of the viewer is made. */
+static PetscErrorCode ViewOptionBeforeFit(void)
+{
+  SNA                sna, lf;
+  Vec                X, Y;
+  PetscInt           calls = 0;
+  char               file[PETSC_MAX_PATH_LEN], text[PETSC_MAX_PATH_LEN + 8];
+  PetscBool          exists;
+  SNAConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(Data(PETSC_COMM_WORLD, 40, 1, 1.0, &X, &Y));
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_view_option_np%d.bin", scratch, size));
+  PetscCall(PetscSNPrintf(text, sizeof(text), "binary:%s", file));
+  PetscCall(PetscOptionsSetValue(NULL, "-vo_sna_view", text));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "vo_"));
+  PetscCall(SNAKhronosSetBasis(sna, 2, 5, 2));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNAMonitorSet(sna, CountMonitor, &calls, NULL));
+  EXPECT(SNAReadFitOptions(sna), PETSC_ERR_SUP, "SNAReadFitOptions() with -vo_sna_view binary", "-vo_sna_view binary:", "not 'binary'");
+  EXPECT(SNAFit(sna, X, Y), PETSC_ERR_SUP, "SNAFit() with -vo_sna_view binary", "-vo_sna_view binary:", "not 'binary'");
+  PetscCheck(calls == 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAFit() fitted (%" PetscInt_FMT " monitor calls) before refusing -vo_sna_view binary", calls);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-vo_sna_view"));
+  PetscCall(PetscTestFile(file, 'r', &exists));
+  PetscCheck(!exists, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the refused -vo_sna_view binary left %s", file);
+  PetscCall(PetscOptionsSetValue(NULL, "-vo_mf_delta_sna_view", "draw"));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "vo_"));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(SNASetFromOptions(sna));
+  EXPECT(SNAMFFit(sna, X, Y, X, Y), PETSC_ERR_SUP, "SNAMFFit() with -vo_mf_delta_sna_view draw", "-vo_mf_delta_sna_view draw", "not 'draw'");
+  PetscCall(SNAMFGetParts(sna, &lf, NULL, NULL));
+  PetscCall(SNAGetConvergedReason(lf, &reason));
+  PetscCheck(reason == SNA_CONVERGED_ITERATING, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAMFFit() fitted the LF part (%s) before refusing -vo_mf_delta_sna_view draw", SNAConvergedReasons[reason]);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-vo_mf_delta_sna_view"));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
 /* Nothing is printed by SNAWarnOverParameterised(PETSC_DETERMINE) for a model not fitted to data: one loaded, or given
    a new type, after a fit of another model on too few samples (the count of that fit's samples was kept, and the
    warning named it for a model that never saw them). */
@@ -1028,6 +1073,7 @@ int main(int argc, char **argv)
       {"view_after_refit", ViewAfterRefit},
       {"constant_large_input", ConstantLargeInput},
       {"help_refit_default", HelpRefitDefault},
+      {"view_option_before_fit", ViewOptionBeforeFit},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

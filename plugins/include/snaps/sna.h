@@ -108,7 +108,8 @@ PETSC_EXTERN PetscErrorCode SNAGetType(SNA, SNAType *);
    file's type. */
 PETSC_EXTERN PetscErrorCode SNASetFromOptions(SNA);
 /* Reads, without fitting, the options SNAFit() reads beyond SNASetFromOptions() (-sna_view; a TAO fit's
-   -sna_fit_tao_... options), so that SNAPSOptionsWarnUnusedEarly() before a long fit does not flag them. Collective. */
+   -sna_fit_tao_... options), so that SNAPSOptionsWarnUnusedEarly() before a long fit does not flag them; refuses a
+   -sna_view that SNAView() cannot show (not ASCII), as SNAFit() does before fitting. Collective. */
 PETSC_EXTERN PetscErrorCode SNAReadFitOptions(SNA);
 /* Allocates the parameters for the current sizes; called by SNAFit() if needed. */
 PETSC_EXTERN PetscErrorCode SNASetUp(SNA);

@@ -896,6 +896,30 @@ static PetscErrorCode ViewOptionBeforeFit(void)
   PetscFunctionReturn(0);
 }
 
+/* An mf SNA set up (sizes, box) whose LF part is neither fitted nor given has no parameters: SNASave() and
+   SNASaveGroup() say so before writing, where the save failed in HDF5's words ("could not write dataset 'lower'")
+   after creating the group in the user's file (append) or a temporary file. */
+static PetscErrorCode MFSaveWithoutLF(void)
+{
+  SNA             sna;
+  const PetscReal lo[2] = {0, 0}, hi[2] = {1, 1};
+  char            file[PETSC_MAX_PATH_LEN];
+  PetscBool       exists;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_mf_without_lf_np%d.h5", scratch, size));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(SNASetSizes(sna, 2, 1));
+  PetscCall(SNASetBounds(sna, lo, hi));
+  PetscCall(SNASetUp(sna));
+  EXPECT(SNASave(sna, file), PETSC_ERR_ARG_WRONGSTATE, "SNASave() of an mf SNA without an LF part", "no parameters yet", "LF part");
+  PetscCall(PetscTestFile(file, 'r', &exists));
+  PetscCheck(!exists, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the refused SNASave() left %s", file);
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 /* Nothing is printed by SNAWarnOverParameterised(PETSC_DETERMINE) for a model not fitted to data: one loaded, or given
    a new type, after a fit of another model on too few samples (the count of that fit's samples was kept, and the
    warning named it for a model that never saw them). */
@@ -1074,6 +1098,7 @@ int main(int argc, char **argv)
       {"constant_large_input", ConstantLargeInput},
       {"help_refit_default", HelpRefitDefault},
       {"view_option_before_fit", ViewOptionBeforeFit},
+      {"mf_save_without_lf", MFSaveWithoutLF},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

@@ -424,6 +424,17 @@ static PetscErrorCode TypeMethods(void)
   EXPECT(SNAMFSetRhoInputs(sna, 1, &one), PETSC_ERR_SUP, "SNAMFSetRhoInputs() on aion", "SNAMFSetRhoInputs()", "aion");
   EXPECT(SNAMFSetSelect(sna, SNA_MF_SELECT_CV, 5), PETSC_ERR_SUP, "SNAMFSetSelect() on aion", "SNAMFSetSelect()", "aion");
   EXPECT(SNAMFSetCases(sna, C), PETSC_ERR_SUP, "SNAMFSetCases() on aion", "SNAMFSetCases()", "aion");
+  EXPECT(SNAMFFit(sna, C, C, NULL, NULL), PETSC_ERR_SUP, "SNAMFFit() on aion", "SNAMFFit()", "mf", "aion", "-tm_sna_type");
+  { /* the probes of a fast path answer "no" (sna.h) */
+    PetscBool        is = PETSC_TRUE;
+    PetscInt         nterms, *exps;
+    PetscReal       *coef;
+    SNAKhronosSparse sp = NULL;
+
+    PetscCall(SNAKhronosGetPolynomial(sna, &is, &nterms, &exps, &coef));
+    PetscCall(SNAKhronosSparseCreate(sna, &sp));
+    PetscCheck(!is && !sp, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAKhronosGetPolynomial() or SNAKhronosSparseCreate() said yes for an aion SNA");
+  }
   PetscCall(SNASetType(sna, SNAKHRONOS));
   EXPECT(SNAAionSetAtoms(sna, 2, 2), PETSC_ERR_SUP, "SNAAionSetAtoms() on khronos", "SNAAionSetAtoms()", "aion", "khronos");
   EXPECT(SNAAionSetPencilMode(sna, SNA_AION_PENCIL_NEVER), PETSC_ERR_SUP, "SNAAionSetPencilMode() on khronos", "SNAAionSetPencilMode()", "khronos");

@@ -1559,6 +1559,8 @@ PetscErrorCode SNAGetLossType(SNA sna, SNALossType *loss)
   PetscFunctionReturn(0);
 }
 
+/* Softmax of each of n rows of q logits in place, max-shifted (no overflow); lse[i] (if not NULL): the row's
+   log-sum-exp. Not collective. */
 PetscErrorCode SNASoftmax(PetscInt n, PetscInt q, PetscReal z[], PetscReal lse[])
 {
   PetscFunctionBegin;

@@ -724,7 +724,7 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
   PetscValidHeaderSpecific(Xlf, VEC_CLASSID, 2);
   PetscValidHeaderSpecific(Ylf, VEC_CLASSID, 3);
   PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &ismf));
-  PetscCheck(ismf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAMFFit() needs an SNA of type mf, not %s", ((PetscObject)sna)->type_name);
+  if (!ismf) PetscCall(SNATypeMethodMissing(sna, "SNAMFFit", SNAMF)); /* PETSC_ERR_SUP, as the other SNAMF...() */
   PetscCheck(!Xhf == !Yhf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_NULL, "Give both HF inputs and values to SNAMFFit(), or neither");
   { /* a -sna_view that a fit's end could not show is refused before the first part's fit, not after it */
     SNA part[4] = {sna, NULL, NULL, NULL};

@@ -470,7 +470,8 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
   (read at the end of a fit) and, for SNAFITTAO, the TAO solver's options (-sna_fit_tao_..., read when the fit
   starts, and its -sna_fit_tao_view, -sna_fit_tao_ls_view and a Newton type's KSP -ksp_view and
   -ksp_converged_reason, read at the end of its solve). A program calls it on an SNA set up as the one it will fit, before SNAPSOptionsWarnUnusedEarly() and the
-  long fit, so that those options are not reported as unused. Collective.
+  long fit, so that those options are not reported as unused, and a -sna_view of a viewer SNAView() cannot show (not
+  ASCII) is refused before the fit rather than after it. Collective.
 @*/
 PetscErrorCode SNAReadFitOptions(SNA sna)
 {
@@ -481,6 +482,7 @@ PetscErrorCode SNAReadFitOptions(SNA sna)
   PetscFunctionBegin;
   PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
   PetscCall(PetscOptionsHasName(((PetscObject)sna)->options, prefix, "-sna_view", &flg));
+  PetscCall(SNACheckViewOption(sna)); /* a viewer SNAView() cannot show is refused now, not after the fit */
   PetscCall(SNAGetFitType(sna, &type));
   PetscCall(PetscStrcmp(type, SNAFITTAO, &tao));
   if (tao) { /* the solver SNAFit_TAO() makes: its options are read, nothing is solved */

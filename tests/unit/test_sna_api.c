@@ -424,6 +424,17 @@ static PetscErrorCode TypeMethods(void)
   EXPECT(SNAMFSetRhoInputs(sna, 1, &one), PETSC_ERR_SUP, "SNAMFSetRhoInputs() on aion", "SNAMFSetRhoInputs()", "aion");
   EXPECT(SNAMFSetSelect(sna, SNA_MF_SELECT_CV, 5), PETSC_ERR_SUP, "SNAMFSetSelect() on aion", "SNAMFSetSelect()", "aion");
   EXPECT(SNAMFSetCases(sna, C), PETSC_ERR_SUP, "SNAMFSetCases() on aion", "SNAMFSetCases()", "aion");
+  EXPECT(SNAMFFit(sna, C, C, NULL, NULL), PETSC_ERR_SUP, "SNAMFFit() on aion", "SNAMFFit()", "mf", "aion", "-tm_sna_type");
+  { /* the probes of a fast path answer "no" (sna.h) */
+    PetscBool        is = PETSC_TRUE;
+    PetscInt         nterms, *exps;
+    PetscReal       *coef;
+    SNAKhronosSparse sp = NULL;
+
+    PetscCall(SNAKhronosGetPolynomial(sna, &is, &nterms, &exps, &coef));
+    PetscCall(SNAKhronosSparseCreate(sna, &sp));
+    PetscCheck(!is && !sp, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAKhronosGetPolynomial() or SNAKhronosSparseCreate() said yes for an aion SNA");
+  }
   PetscCall(SNASetType(sna, SNAKHRONOS));
   EXPECT(SNAAionSetAtoms(sna, 2, 2), PETSC_ERR_SUP, "SNAAionSetAtoms() on khronos", "SNAAionSetAtoms()", "aion", "khronos");
   EXPECT(SNAAionSetPencilMode(sna, SNA_AION_PENCIL_NEVER), PETSC_ERR_SUP, "SNAAionSetPencilMode() on khronos", "SNAAionSetPencilMode()", "khronos");
@@ -851,6 +862,75 @@ static PetscErrorCode MonitorOptions(void)
   PetscFunctionReturn(0);
 }
 
+/* A -sna_view that SNAView() cannot show (not ascii) is refused before any fit work, not at the fit's end (where the
+   error ended snaps-fit after the whole fit, its model not written): by SNAFit(), SNAReadFitOptions() and, for every
+   part's option, SNAMFFit() before it fits the LF part; no file of the viewer is made. */
+static PetscErrorCode ViewOptionBeforeFit(void)
+{
+  SNA                sna, lf;
+  Vec                X, Y;
+  PetscInt           calls = 0;
+  char               file[PETSC_MAX_PATH_LEN], text[PETSC_MAX_PATH_LEN + 8];
+  PetscBool          exists;
+  SNAConvergedReason reason;
+
+  PetscFunctionBegin;
+  PetscCall(Data(PETSC_COMM_WORLD, 40, 1, 1.0, &X, &Y));
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_view_option_np%d.bin", scratch, size));
+  PetscCall(PetscSNPrintf(text, sizeof(text), "binary:%s", file));
+  PetscCall(PetscOptionsSetValue(NULL, "-vo_sna_view", text));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "vo_"));
+  PetscCall(SNAKhronosSetBasis(sna, 2, 5, 2));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNAMonitorSet(sna, CountMonitor, &calls, NULL));
+  EXPECT(SNAReadFitOptions(sna), PETSC_ERR_SUP, "SNAReadFitOptions() with -vo_sna_view binary", "-vo_sna_view binary:", "not 'binary'");
+  EXPECT(SNAFit(sna, X, Y), PETSC_ERR_SUP, "SNAFit() with -vo_sna_view binary", "-vo_sna_view binary:", "not 'binary'");
+  PetscCheck(calls == 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAFit() fitted (%" PetscInt_FMT " monitor calls) before refusing -vo_sna_view binary", calls);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-vo_sna_view"));
+  PetscCall(PetscTestFile(file, 'r', &exists));
+  PetscCheck(!exists, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the refused -vo_sna_view binary left %s", file);
+  PetscCall(PetscOptionsSetValue(NULL, "-vo_mf_delta_sna_view", "draw"));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetOptionsPrefix(sna, "vo_"));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(SNASetFromOptions(sna));
+  EXPECT(SNAMFFit(sna, X, Y, X, Y), PETSC_ERR_SUP, "SNAMFFit() with -vo_mf_delta_sna_view draw", "-vo_mf_delta_sna_view draw", "not 'draw'");
+  PetscCall(SNAMFGetParts(sna, &lf, NULL, NULL));
+  PetscCall(SNAGetConvergedReason(lf, &reason));
+  PetscCheck(reason == SNA_CONVERGED_ITERATING, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAMFFit() fitted the LF part (%s) before refusing -vo_mf_delta_sna_view draw", SNAConvergedReasons[reason]);
+  PetscCall(SNADestroy(&sna));
+  PetscCall(PetscOptionsClearValue(NULL, "-vo_mf_delta_sna_view"));
+  PetscCall(VecDestroy(&X));
+  PetscCall(VecDestroy(&Y));
+  PetscFunctionReturn(0);
+}
+
+/* An mf SNA set up (sizes, box) whose LF part is neither fitted nor given has no parameters: SNASave() and
+   SNASaveGroup() say so before writing, where the save failed in HDF5's words ("could not write dataset 'lower'")
+   after creating the group in the user's file (append) or a temporary file. */
+static PetscErrorCode MFSaveWithoutLF(void)
+{
+  SNA             sna;
+  const PetscReal lo[2] = {0, 0}, hi[2] = {1, 1};
+  char            file[PETSC_MAX_PATH_LEN];
+  PetscBool       exists;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/sna_api_mf_without_lf_np%d.h5", scratch, size));
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(SNASetSizes(sna, 2, 1));
+  PetscCall(SNASetBounds(sna, lo, hi));
+  PetscCall(SNASetUp(sna));
+  EXPECT(SNASave(sna, file), PETSC_ERR_ARG_WRONGSTATE, "SNASave() of an mf SNA without an LF part", "no parameters yet", "LF part");
+  PetscCall(PetscTestFile(file, 'r', &exists));
+  PetscCheck(!exists, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the refused SNASave() left %s", file);
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
 /* Nothing is printed by SNAWarnOverParameterised(PETSC_DETERMINE) for a model not fitted to data: one loaded, or given
    a new type, after a fit of another model on too few samples (the count of that fit's samples was kept, and the
    warning named it for a model that never saw them). */
@@ -1028,6 +1108,8 @@ int main(int argc, char **argv)
       {"view_after_refit", ViewAfterRefit},
       {"constant_large_input", ConstantLargeInput},
       {"help_refit_default", HelpRefitDefault},
+      {"view_option_before_fit", ViewOptionBeforeFit},
+      {"mf_save_without_lf", MFSaveWithoutLF},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

@@ -108,7 +108,8 @@ PETSC_EXTERN PetscErrorCode SNAGetType(SNA, SNAType *);
    file's type. */
 PETSC_EXTERN PetscErrorCode SNASetFromOptions(SNA);
 /* Reads, without fitting, the options SNAFit() reads beyond SNASetFromOptions() (-sna_view; a TAO fit's
-   -sna_fit_tao_... options), so that SNAPSOptionsWarnUnusedEarly() before a long fit does not flag them. Collective. */
+   -sna_fit_tao_... options), so that SNAPSOptionsWarnUnusedEarly() before a long fit does not flag them; refuses a
+   -sna_view that SNAView() cannot show (not ASCII), as SNAFit() does before fitting. Collective. */
 PETSC_EXTERN PetscErrorCode SNAReadFitOptions(SNA);
 /* Allocates the parameters for the current sizes; called by SNAFit() if needed. */
 PETSC_EXTERN PetscErrorCode SNASetUp(SNA);
@@ -279,7 +280,9 @@ PETSC_EXTERN PetscErrorCode SNAMonitorDefault(SNA, PetscInt, PetscReal, void *);
 PETSC_EXTERN PetscErrorCode SNAMonitorGetStage(SNA, const char **);
 
 /* The functions of one type below (SNAKhronos...(), SNAAion...(), SNAMF...()) raise PETSC_ERR_SUP, naming the types, on
-   an SNA of another type: set its type first. */
+   an SNA of another type: set its type first. Except the probes of a fast path: SNAKhronosGetPolynomial() (false) and
+   SNAKhronosSparseCreate() (NULL) answer "no" for another type, and SNAKhronosEvaluateRows() raises
+   PETSC_ERR_ARG_WRONGSTATE (it needs a fitted or loaded khronos SNA). */
 
 /* ---- Type khronos: per-input B-spline expansions multiplied into M modes (SCIENCE.md section 1) ---- */
 /* Sets the spline degree k (1..SNA_BSPLINE_MAX_DEGREE = 7), nodes G per input (>= k + 1) and modes M (>= 1) before set-up. */

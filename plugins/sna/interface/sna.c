@@ -1097,6 +1097,8 @@ PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  /* a -sna_view that SNAFitEnd() could not show would otherwise end the program after the fit, its model lost */
+  PetscCall(SNACheckViewOption(sna));
   sna->fit_samples = 0; /* the Ritz objective fits no samples */
   if (sna->objective != SNA_OBJECTIVE_LEAST_SQUARES) {
     PetscCall(SNAFitObjective(sna, X, Y));
@@ -1557,6 +1559,8 @@ PetscErrorCode SNAGetLossType(SNA sna, SNALossType *loss)
   PetscFunctionReturn(0);
 }
 
+/* Softmax of each of n rows of q logits in place, max-shifted (no overflow); lse[i] (if not NULL): the row's
+   log-sum-exp. Not collective. */
 PetscErrorCode SNASoftmax(PetscInt n, PetscInt q, PetscReal z[], PetscReal lse[])
 {
   PetscFunctionBegin;
@@ -1709,6 +1713,26 @@ PetscErrorCode SNAComputeLogitScores(Vec U, Vec Y, PetscReal *crossentropy, Pets
   if (crossentropy) *crossentropy = sum[2] > 0 ? sum[0] / sum[2] : 0;
   if (accuracy) *accuracy = sum[2] > 0 ? sum[1] / sum[2] : 0;
   PetscFunctionReturn(0);
+}
+
+/* See snaimpl.h. The viewer's type is read from the option's text ([type][:file[:format]], PETSc's syntax; no type:
+   ASCII) without opening it, which would create (or empty) the file of a binary or HDF5 viewer. */
+PetscErrorCode SNACheckViewOption(SNA sna)
+{
+  char        value[PETSC_MAX_PATH_LEN] = "", type[PETSC_MAX_PATH_LEN], *colon;
+  const char *prefix;
+  PetscBool   set, ascii;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
+  PetscCall(PetscOptionsGetString(((PetscObject)sna)->options, prefix, "-sna_view", value, sizeof(value), &set));
+  if (!set) PetscFunctionReturn(0);
+  PetscCall(PetscStrncpy(type, value, sizeof(type)));
+  PetscCall(PetscStrchr(type, ':', &colon));
+  if (colon) *colon = 0;
+  PetscCall(PetscStrcmp(type, PETSCVIEWERASCII, &ascii)); /* PETSc's names are lower case: it refuses "ASCII" */
+  if (!type[0] || ascii) PetscFunctionReturn(0);
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_view %s: SNAView() supports only the viewer type ascii, not '%s': give -%ssna_view alone (stdout), or -%ssna_view ascii:<file>[:format]", SNAMessagePrefix(sna), value, type, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
 }
 
 /* Views the SNA: sizes, bounds, fit settings and outcome, then the type's details. ASCII viewers only: another type

@@ -709,6 +709,7 @@ PetscErrorCode SNASave(SNA sna, const char filename[])
    append, of an existing file that is changed in place. Collective; rank 0 writes. */
 PetscErrorCode SNASaveGroup(SNA sna, const char filename[], const char groupname[], PetscBool append)
 {
+  PetscBool      ismf;
   PetscMPIInt    rank;
   PetscErrorCode ierr = 0;
   H5E_auto2_t    func;
@@ -717,6 +718,10 @@ PetscErrorCode SNASaveGroup(SNA sna, const char filename[], const char groupname
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCheck(sna->setupcalled && sna->lower, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Fit or load the SNA before saving it");
+  /* a set-up mf SNA whose LF part is neither fitted nor given has none: its save failed half-way, in HDF5's words,
+     after writing into the file (append: the user's own file) */
+  PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &ismf));
+  PetscCheck(sna->nparams > 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "Fit or load the SNA before saving it: the model has no parameters yet%s", ismf ? " (its LF part is neither fitted, SNAMFFit(), nor given, SNAMFSetLowFidelity())" : "");
   PetscCheck(sna->ops->save, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNA type %s cannot be saved", ((PetscObject)sna)->type_name);
   PetscCall(PetscLogEventBegin(SNA_Save, sna, 0, 0, 0));
   PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)sna), &rank));

@@ -190,6 +190,9 @@ static inline PetscBool SNAProgressStopChosen(SNA sna)
    naming only the options given (SNASetProgressStop() from code counts as both), with the SNA's options prefix. */
 PETSC_INTERN PetscErrorCode SNAProgressStopRefuse(SNA, const char[], const char[]);
 PETSC_INTERN PetscErrorCode SNAValidationRuleRefuse(SNA, const char[]);
+/* Refuses a -sna_view (with the SNA's prefix) of a viewer SNAView() does not support (not ASCII), before a fit rather
+   than at its end (SNAFitEnd()); Collective. */
+PETSC_INTERN PetscErrorCode SNACheckViewOption(SNA);
 /* SNAWarnOverParameterised() for one model or part: nparams (the part's and any fitted jointly with it) against the
    values of nsamples samples; what names it ("the model", "the LF part"), part's prefix its options. */
 PETSC_INTERN PetscErrorCode SNAWarnOverParameterisedPart(SNA, PetscInt, PetscInt, const char[], const char[], const char[]);

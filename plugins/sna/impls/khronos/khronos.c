@@ -1229,6 +1229,9 @@ static PetscErrorCode KhronosOnePiece(SNA sna, SNA_Khronos **kh)
   PetscFunctionReturn(0);
 }
 
+/* A snapshot of a set-up khronos SNA that skips its constant factors (sna.h). *sp is NULL, without an error, where the
+   model offers no gain: fewer than half of its factors constant, not one polynomial piece per input, not set up, or an
+   SNA of another type (a caller probing its models for a fast path keeps SNAEvaluate() for those). Not collective. */
 PetscErrorCode SNAKhronosSparseCreate(SNA sna, SNAKhronosSparse *sp)
 {
   SNA_Khronos     *kh;
@@ -1285,6 +1288,8 @@ static PetscInt KhronosFactorExponent(const PetscReal *w, PetscInt k, PetscInt M
   return -1;
 }
 
+/* Reads a set-up khronos SNA back as SNAKhronosSetPolynomial()'s terms (sna.h). *is is PETSC_FALSE, without an error,
+   for fitted models and for an SNA not set up or of another type (a caller probing for a polynomial). Not collective. */
 PetscErrorCode SNAKhronosGetPolynomial(SNA sna, PetscBool *is, PetscInt *nterms, PetscInt **exps, PetscReal **coef)
 {
   SNA_Khronos *kh;
@@ -1318,6 +1323,8 @@ PetscErrorCode SNAKhronosGetPolynomial(SNA sna, PetscBool *is, PetscInt *nterms,
   PetscFunctionReturn(0);
 }
 
+/* y (n x q) = the snapshot's model at n local rows x (n x d), SNAEvaluate()'s values to rounding, as long as the SNA
+   is not changed. Not collective. */
 PetscErrorCode SNAKhronosSparseEvaluate(SNAKhronosSparse s, PetscInt n, const PetscReal x[], PetscReal y[])
 {
   SNA                sna = s->sna;
@@ -1345,6 +1352,7 @@ PetscErrorCode SNAKhronosSparseEvaluate(SNAKhronosSparse s, PetscInt n, const Pe
   PetscFunctionReturn(0);
 }
 
+/* Frees a snapshot of SNAKhronosSparseCreate() (NULL is allowed) and sets the pointer to NULL; before the SNA. */
 PetscErrorCode SNAKhronosSparseDestroy(SNAKhronosSparse *sp)
 {
   PetscFunctionBegin;

@@ -724,8 +724,15 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
   PetscValidHeaderSpecific(Xlf, VEC_CLASSID, 2);
   PetscValidHeaderSpecific(Ylf, VEC_CLASSID, 3);
   PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &ismf));
-  PetscCheck(ismf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "SNAMFFit() needs an SNA of type mf, not %s", ((PetscObject)sna)->type_name);
+  if (!ismf) PetscCall(SNATypeMethodMissing(sna, "SNAMFFit", SNAMF)); /* PETSC_ERR_SUP, as the other SNAMF...() */
   PetscCheck(!Xhf == !Yhf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_NULL, "Give both HF inputs and values to SNAMFFit(), or neither");
+  { /* a -sna_view that a fit's end could not show is refused before the first part's fit, not after it */
+    SNA part[4] = {sna, NULL, NULL, NULL};
+
+    PetscCall(SNAMFGetParts(sna, &part[1], &part[2], &part[3]));
+    for (PetscInt i = 0; i < 4; i++)
+      if (part[i]) PetscCall(SNACheckViewOption(part[i]));
+  }
   { /* the model's own loss and fit type (lm and tao are registered for ar1's joint stage, which sets its own): with
        HF data others fail in SNAFit(), without them they would be read, ignored and reported as the model's (a
        least-squares LF part reported as a classifier of accuracy 1, fit irls) */

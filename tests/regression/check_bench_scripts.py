@@ -9,7 +9,9 @@ machine; bash and Python only).
   merge and the plot, naming the failed runs; fit.json lists them under missing_runs and decides no target that needs
   them (met null, the note naming the run); merge.py alone, on reports without a best run, leaves the targets against
   2 x best test undecided and says the best is incomplete; a data set missing (smooth_6d_test.h5, written last but one
-  by make_problems.py) makes run.sh make the data sets again.
+  by make_problems.py) makes run.sh make the data sets again; with a plain ALS that never reaches 2 x best test,
+  every comparison merge.py prints ("a <= b MET/MISSED") is true as printed (the default's speed is decided by its
+  test MSE, printed as such, not by its time against t_ALS / 5).
 - peers: bench/poisson-peers/run.sh refuses --quick, --np, --problems or --repeat without an output directory (they
   replaced the committed bench/results/poisson-peers) before anything runs; peers.py's results.json records the
   mode (quick), the arguments, the date and the git revision, and table.md says a quick run is not a measurement.
@@ -31,6 +33,7 @@ machine; bash and Python only).
 """
 import json
 import os
+import re
 import shutil
 import sys
 
@@ -133,6 +136,19 @@ esac
             or "lm_best/1" not in so):
         failures.append("merge.py without the lm_best run: best_test_from %r, default_test %r, default_speed %r; table %r"
                         % (p["best_test_from"], t["default_test"], t["default_speed"], so[-400:]))
+
+    # merge.py with a plain ALS that never reaches 2 x best test: default_speed is decided by the default's test MSE,
+    # and the table prints that comparison (it printed the times, "1 <= 0.2 MET", a false inequality)
+    raw3 = os.path.join(d, "raw3")
+    os.makedirs(raw3)
+    for m, mse in (("lm_best", 5e-4), ("default", 5e-4), ("als", 1e-2), ("als100", 1e-2)):
+        json.dump(report(m, mse), open(os.path.join(raw3, "p.%s.1rank.json" % m), "w"))
+    rc, so, se = run([PY, os.path.join(ROOT, "bench", "fit", "merge.py"), raw3, os.path.join(d, "m3.json")])
+    printed = re.findall(r"(\S+) <= (\S+)\s+(MET|MISSED)", so)
+    false = [c for c in printed if (float(c[0]) <= float(c[1])) != (c[2] == "MET")]
+    if rc != 0 or not printed or false or not re.search(r"default speed: plain ALS never at 2 x best test; default test MSE +0\.0005 <= 0\.001 +MET", so):
+        failures.append("merge.py with plain ALS never at 2 x best test: exit %s, comparisons printed %r, false ones %r; %r"
+                        % (rc, printed, false, (so + se)[-600:]))
 
 
 def peers(d):

@@ -3,7 +3,8 @@
 mpirun, cmake and the programs: no SNAPS program runs; 1-2.5 s of CPU each, 4-7 s wall on the shared 2-core
 machine; bash and Python only).
 
-    check_bench_scripts.py DIR PART   (PART: fit, peers, ks_esn, ks_plots, airfoil_baselines or airfoil_score; one test each)
+    check_bench_scripts.py DIR PART   (PART: fit, peers, ks_esn, ks_plots, airfoil_baselines, airfoil_score or
+                                      airfoil_usage; one test each)
 
 - fit: bench/fit/run.sh with a bench_fit stand-in whose plain-ALS runs fail exits non-zero after the other runs, the
   merge and the plot, naming the failed runs; fit.json lists them under missing_runs and decides no target that needs
@@ -28,6 +29,10 @@ machine; bash and Python only).
 - airfoil_score: bench/airfoil-mf/harness.py score refuses (exit 1, one line naming the file) a prediction with a
   non-finite row (every metric was NaN, printed as non-JSON, exit 0), a file without /Y and a missing file
   (tracebacks); a finite prediction is scored.
+- airfoil_usage: bench/airfoil-mf/baselines.py checks its arguments (exit 2, usage) before it imports PyTorch and
+  scikit-learn (a bad call gave ModuleNotFoundError without them), and a valid call without them exits 1 naming the
+  Debian package (python3-torch, python3-sklearn) and scripts/install-deps.sh --airfoil, with no traceback and no file
+  written (stand-ins whose import fails: the same whether they are installed or not; about 1 s, Python only).
 - ks_plots: cases/ks-surrogate/evaluate.py's plots on a small made-up run: spacetime.png has a colour bar (and says
   where it saturates), the PDF panel draws no empty bin (no floor), and the lag axis has its unit.
 """
@@ -451,11 +456,44 @@ def airfoil_score(d):
         failures.append("harness.py score of XFOIL's Cp: exit %d: %s%s" % (r.returncode, r.stdout, r.stderr[-300:]))
 
 
+def airfoil_usage(d):
+    # baselines.py checks its arguments before it imports PyTorch and scikit-learn (a bad call gave ModuleNotFoundError
+    # where neither is installed), and without them it names their Debian packages. Stand-ins on PYTHONPATH whose import
+    # fails make the run the same whether they are installed or not.
+    def stand_ins(missing):
+        stub = os.path.join(d, "no_" + "_".join(missing))
+        for name in missing:
+            os.makedirs(os.path.join(stub, name))
+            with open(os.path.join(stub, name, "__init__.py"), "w") as f:
+                f.write("raise ModuleNotFoundError(\"No module named '%s'\")\n" % name)
+        return {"PYTHONPATH": stub + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+    baselines = os.path.join(ROOT, "bench", "airfoil-mf", "baselines.py")
+    never = os.path.join(d, "never.json")
+    for args, missing, code, text in (
+            (["--quick"], ("torch", "sklearn"), 2, "--quick is a smoke test, not a measurement: give --out"),
+            (["--methods", "lf,kriging", "--out", never], ("torch", "sklearn"), 2, "unknown kriging"),
+            (["--quick", "--out", never], ("torch", "sklearn"), 1,
+             "torch is not installed (No module named 'torch'): it is Debian's python3-torch (for /usr/bin/python3), "
+             "which scripts/install-deps.sh --airfoil installs"),
+            (["--quick", "--out", never], ("sklearn",), 1,
+             "sklearn is not installed (No module named 'sklearn'): it is Debian's python3-sklearn")):
+        empty = os.path.join(d, "torch_stand_in")  # an importable torch when only scikit-learn is missing
+        os.makedirs(os.path.join(empty, "torch"), exist_ok=True)
+        open(os.path.join(empty, "torch", "__init__.py"), "w").close()
+        env = stand_ins(missing) if "torch" in missing else {"PYTHONPATH": stand_ins(missing)["PYTHONPATH"] + os.pathsep + empty}
+        rc, so, se = run([PY, "-B", baselines] + args, env=env)
+        if rc != code or text not in se or "Traceback" in se or os.path.exists(never):
+            failures.append("baselines.py %s without %s: exit %s, not %d with %r (no traceback, no %s): %r"
+                            % (" ".join(args), " and ".join(missing), rc, code, text, never, (so + se)[-400:]))
+        shutil.rmtree(os.path.join(d, "no_" + "_".join(missing)))
+
+
 def main():
     d = os.path.abspath(sys.argv[1])
     part = sys.argv[2] if len(sys.argv) > 2 else ""
     parts = {"fit": fit, "peers": peers, "ks_esn": ks_esn, "ks_plots": ks_plots,
-             "airfoil_baselines": airfoil_baselines, "airfoil_score": airfoil_score}
+             "airfoil_baselines": airfoil_baselines, "airfoil_score": airfoil_score, "airfoil_usage": airfoil_usage}
     if part not in parts:
         sys.exit("check_bench_scripts.py: PART is one of %s, not %r" % (", ".join(parts), part))
     d = script_runner.scratch(os.path.join(d, part))

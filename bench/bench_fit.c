@@ -304,6 +304,55 @@ static PetscErrorCode ReportMedians(SNAPSReport report, PetscInt reps, const Rep
   PetscFunctionReturn(0);
 }
 
+/* What the probe prints on stdout (the library's warnings about its 1-iteration fit, e.g. "no better than their mean",
+   monitors) gets this prefix at each line's start, so that it is not read as being about the timed runs. PETSc prints
+   through PetscVFPrintf; the probe swaps in ProbeVFPrintf and restores the former one. */
+#define PROBE_PREFIX "  probe (1 iteration, untimed, checks the options): "
+static PetscErrorCode (*ProbeVFPrintfFormer)(FILE *, const char[], va_list);
+static PetscBool ProbeLineStart;
+
+static PetscErrorCode ProbePrintFormer(FILE *fd, const char format[], ...)
+{
+  va_list ap;
+
+  PetscFunctionBegin;
+  va_start(ap, format);
+  PetscCall(ProbeVFPrintfFormer(fd, format, ap));
+  va_end(ap);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ProbeVFPrintf(FILE *fd, const char format[], va_list ap)
+{
+  size_t n;
+
+  PetscFunctionBegin;
+  if (fd != PETSC_STDOUT) { /* errors (stderr) as they are */
+    PetscCall(ProbeVFPrintfFormer(fd, format, ap));
+    PetscFunctionReturn(0);
+  }
+  if (ProbeLineStart) PetscCall(ProbePrintFormer(fd, "%s", PROBE_PREFIX));
+  PetscCall(ProbeVFPrintfFormer(fd, format, ap));
+  PetscCall(PetscStrlen(format, &n));
+  ProbeLineStart = (PetscBool)(n > 0 && format[n - 1] == '\n');
+  PetscFunctionReturn(0);
+}
+
+/* The probe: FitOnce with 1 iteration, its printed lines marked as the probe's. */
+static PetscErrorCode FitProbe(const char prefix[], Vec X, Vec Y, Curve *c, RepResult *res)
+{
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  ProbeVFPrintfFormer = PetscVFPrintf;
+  ProbeLineStart      = PETSC_TRUE;
+  PetscVFPrintf       = ProbeVFPrintf;
+  ierr                = FitOnce(prefix, X, Y, 1, c, res);
+  PetscVFPrintf       = ProbeVFPrintfFormer; /* restored before an error is passed on */
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
 /* Runs the repetitions and fills the report; *unused names a method option this build does not read. */
 static PetscErrorCode Bench(SNAPSReport report, const char prefix[], const char model[], const char mopts[], Vec X, Vec Y, Curve *c, PetscInt reps, PetscInt ntr, const PetscReal ltr[], PetscInt nte, const PetscReal lte[], char unused[], size_t len)
 {
@@ -316,8 +365,8 @@ static PetscErrorCode Bench(SNAPSReport report, const char prefix[], const char 
   PetscCall(PetscMalloc3(PetscMax(1, ntr * reps), &ttr, PetscMax(1, nte * reps), &tte, reps, &times));
   /* The probe: one iteration, untimed, so that a method whose options this build does not read is found
      before it runs its whole budget as another method (options may be read at fit time, e.g. by TAO); it
-     also warms up caches and libraries. */
-  PetscCall(FitOnce(prefix, X, Y, 1, c, &res[0]));
+     also warms up caches and libraries. What it prints is marked as the probe's (FitProbe). */
+  PetscCall(FitProbe(prefix, X, Y, c, &res[0]));
   PetscCall(FirstUnusedOption(prefix, model, unused, len));
   PetscCheck(!unused[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model_options: the SNA did not read %s; check its spelling against -help", unused);
   PetscCall(FirstUnusedOption(prefix, mopts, unused, len));

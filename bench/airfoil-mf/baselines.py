@@ -44,13 +44,25 @@ import subprocess
 import sys
 import time
 
+import importlib
+
 import h5py
 import numpy as np
-import torch
-from sklearn.gaussian_process import GaussianProcessRegressor
-from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
 
 import harness
+
+torch = None  # imported by main() after the arguments are checked (require): a usage error needs neither library
+DEBIAN = {"torch": "python3-torch", "sklearn": "python3-sklearn"}
+
+
+def require(name):
+    """The module name (torch, sklearn.*), or an exit naming the Debian package that provides it."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as e:
+        top = name.split(".")[0]
+        sys.exit(f"baselines.py: {top} is not installed ({e}): it is Debian's {DEBIAN[top]} (for /usr/bin/python3), "
+                 "which scripts/install-deps.sh --airfoil installs")
 
 def clock():
     """(wall, CPU of this process) seconds."""
@@ -80,6 +92,9 @@ def lf_at(train, X, case):
 
 class MLP:
     def __init__(self, n_in, width, depth, lr, seed=0):
+        global torch
+        if torch is None:  # a caller other than main()
+            torch = require("torch")
         torch.manual_seed(seed)
         layers, k = [], n_in
         for _ in range(depth):
@@ -155,8 +170,11 @@ RESTARTS_LF, RESTARTS_DELTA = 1, 10
 
 
 def gp(n_in, restarts):
-    k = ConstantKernel(1.0, (1e-3, 1e3)) * RBF(np.ones(n_in), (1e-2, 1e2)) + WhiteKernel(1e-4, (1e-8, 1e-1))
-    return GaussianProcessRegressor(k, normalize_y=True, n_restarts_optimizer=restarts, random_state=0)
+    kernels = require("sklearn.gaussian_process.kernels")
+    k = (kernels.ConstantKernel(1.0, (1e-3, 1e3)) * kernels.RBF(np.ones(n_in), (1e-2, 1e2))
+         + kernels.WhiteKernel(1e-4, (1e-8, 1e-1)))
+    return require("sklearn.gaussian_process").GaussianProcessRegressor(k, normalize_y=True, n_restarts_optimizer=restarts,
+                                                                        random_state=0)
 
 
 def gp_record(g, name):
@@ -354,6 +372,9 @@ def main(argv=None):
     if a.search_from and not any(m in MLPS for m in methods):
         ap.error(f"--search_from {a.search_from} gives the MLPs' settings, and --methods {a.methods} runs no MLP")
     a.out = a.out or committed
+    global torch
+    torch = require("torch")  # both now, before any work (the MLPs need PyTorch, the co-kriging scikit-learn)
+    require("sklearn.gaussian_process")
     torch.set_num_threads(1)
     grid = {"width": [32], "depth": [2], "lr": [3e-3]} if a.quick else GRID
     steps = 300 if a.quick else STEPS

@@ -16,7 +16,8 @@ and for each rank count the targets of issue 12:
   default_test      the default's final test MSE <= level
   t_als             the first time on the plain-ALS curve (method als, 2000 sweeps) with test MSE <= level
   default_speed     the default's time to its final state <= t_als / 5 (when ALS never reaches the level within
-                    its budget, met if the default reaches it, said so in the note)
+                    its budget, met if the default reaches it, said so in the note; decided_by holds that comparison,
+                    the default's final test MSE <= level, and the table prints it, not the times)
   default_train     the default's final training MSE <= the old default's (ALS with the class budget of
                     100 sweeps, method als100)
   jax_train, jax_test  (rank3_3d) the default's time to training MSE 1e-8 and to test MSE 1.1e-9 against the
@@ -211,6 +212,9 @@ def targets(runs, n, level, anchor, best_missing=None):
         elif met is None:
             met = dt <= dflt_bound / 5
         t["default_speed"] = target("default time to its final state <= t_ALS / 5", dt, dflt_bound / 5, met, note)
+        if t_als is None:  # met is decided by the test MSE, not by the times: the table prints that comparison
+            t["default_speed"]["decided_by"] = target("default speed: plain ALS never at 2 x best test; default test MSE",
+                                                      dflt["test_mse_median"], level, met)
     if not old:
         t["default_train"] = target("default final train MSE <= old default's (ALS, 100 sweeps)", dflt["train_mse_median"],
                                     None, None, "not decided: it needs the old default, and " + absent(runs, "als100", n))
@@ -257,6 +261,8 @@ def print_table(res):
                                                           "  (" + t["note"] + ")" if t.get("note") else ""))
                     continue
                 met = {True: "MET", False: "MISSED", None: "NOT DECIDED"}[t["met"]]
+                if t.get("decided_by"):  # the comparison that decides met, not value <= bound (which may be false)
+                    t = dict(t, what=t["decided_by"]["what"], value=t["decided_by"]["value"], bound=t["decided_by"]["bound"])
                 print("   [%s rank(s)] %-62s %10s <= %-10s %s%s" % (n, t["what"], fmt(t["value"], "%.3g"),
                                                                      fmt(t["bound"], "%.3g"), met,
                                                                      "  (" + t["note"] + ")" if t.get("note") else ""))

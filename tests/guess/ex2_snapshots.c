@@ -17,6 +17,7 @@ int main(int argc, char **argv)
   Vec            u, b;
   SNAPSNatural   nat;
   SNAPSSnapshots snaps;
+  PetscBool      help_only;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-matrix", matfile, sizeof(matfile), NULL));
@@ -24,6 +25,11 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-m", &m, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-n", &n, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-samples", &s, NULL));
+  PetscCall(PetscOptionsHasHelp(NULL, &help_only));
+  if (help_only) { /* PetscInitialize printed the help above: a help run reads, writes and checks nothing */
+    PetscCall(PetscFinalize());
+    return 0;
+  }
   PetscCheck(matfile[0] && snapfile[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Give -matrix and -snapshots");
   PetscCall(PetscViewerBinaryOpen(PETSC_COMM_WORLD, matfile, FILE_MODE_READ, &viewer));
   PetscCall(MatCreate(PETSC_COMM_WORLD, &A));

@@ -3,13 +3,16 @@
 mpirun, cmake and the programs: no SNAPS program runs; 1-2.5 s of CPU each, 4-7 s wall on the shared 2-core
 machine; bash and Python only).
 
-    check_bench_scripts.py DIR PART   (PART: fit, peers, ks_esn, ks_plots, airfoil_baselines or airfoil_score; one test each)
+    check_bench_scripts.py DIR PART   (PART: fit, peers, ks_esn, ks_plots, airfoil_baselines, airfoil_score or
+                                      airfoil_usage; one test each)
 
 - fit: bench/fit/run.sh with a bench_fit stand-in whose plain-ALS runs fail exits non-zero after the other runs, the
   merge and the plot, naming the failed runs; fit.json lists them under missing_runs and decides no target that needs
   them (met null, the note naming the run); merge.py alone, on reports without a best run, leaves the targets against
   2 x best test undecided and says the best is incomplete; a data set missing (smooth_6d_test.h5, written last but one
-  by make_problems.py) makes run.sh make the data sets again.
+  by make_problems.py) makes run.sh make the data sets again; with a plain ALS that never reaches 2 x best test,
+  every comparison merge.py prints ("a <= b MET/MISSED") is true as printed (the default's speed is decided by its
+  test MSE, printed as such, not by its time against t_ALS / 5).
 - peers: bench/poisson-peers/run.sh refuses --quick, --np, --problems or --repeat without an output directory (they
   replaced the committed bench/results/poisson-peers) before anything runs; peers.py's results.json records the
   mode (quick), the arguments, the date and the git revision, and table.md says a quick run is not a measurement.
@@ -26,11 +29,16 @@ machine; bash and Python only).
 - airfoil_score: bench/airfoil-mf/harness.py score refuses (exit 1, one line naming the file) a prediction with a
   non-finite row (every metric was NaN, printed as non-JSON, exit 0), a file without /Y and a missing file
   (tracebacks); a finite prediction is scored.
+- airfoil_usage: bench/airfoil-mf/baselines.py checks its arguments (exit 2, usage) before it imports PyTorch and
+  scikit-learn (a bad call gave ModuleNotFoundError without them), and a valid call without them exits 1 naming the
+  Debian package (python3-torch, python3-sklearn) and scripts/install-deps.sh --airfoil, with no traceback and no file
+  written (stand-ins whose import fails: the same whether they are installed or not; about 1 s, Python only).
 - ks_plots: cases/ks-surrogate/evaluate.py's plots on a small made-up run: spacetime.png has a colour bar (and says
   where it saturates), the PDF panel draws no empty bin (no floor), and the lag axis has its unit.
 """
 import json
 import os
+import re
 import shutil
 import sys
 
@@ -133,6 +141,19 @@ esac
             or "lm_best/1" not in so):
         failures.append("merge.py without the lm_best run: best_test_from %r, default_test %r, default_speed %r; table %r"
                         % (p["best_test_from"], t["default_test"], t["default_speed"], so[-400:]))
+
+    # merge.py with a plain ALS that never reaches 2 x best test: default_speed is decided by the default's test MSE,
+    # and the table prints that comparison (it printed the times, "1 <= 0.2 MET", a false inequality)
+    raw3 = os.path.join(d, "raw3")
+    os.makedirs(raw3)
+    for m, mse in (("lm_best", 5e-4), ("default", 5e-4), ("als", 1e-2), ("als100", 1e-2)):
+        json.dump(report(m, mse), open(os.path.join(raw3, "p.%s.1rank.json" % m), "w"))
+    rc, so, se = run([PY, os.path.join(ROOT, "bench", "fit", "merge.py"), raw3, os.path.join(d, "m3.json")])
+    printed = re.findall(r"(\S+) <= (\S+)\s+(MET|MISSED)", so)
+    false = [c for c in printed if (float(c[0]) <= float(c[1])) != (c[2] == "MET")]
+    if rc != 0 or not printed or false or not re.search(r"default speed: plain ALS never at 2 x best test; default test MSE +0\.0005 <= 0\.001 +MET", so):
+        failures.append("merge.py with plain ALS never at 2 x best test: exit %s, comparisons printed %r, false ones %r; %r"
+                        % (rc, printed, false, (so + se)[-600:]))
 
 
 def peers(d):
@@ -435,11 +456,44 @@ def airfoil_score(d):
         failures.append("harness.py score of XFOIL's Cp: exit %d: %s%s" % (r.returncode, r.stdout, r.stderr[-300:]))
 
 
+def airfoil_usage(d):
+    # baselines.py checks its arguments before it imports PyTorch and scikit-learn (a bad call gave ModuleNotFoundError
+    # where neither is installed), and without them it names their Debian packages. Stand-ins on PYTHONPATH whose import
+    # fails make the run the same whether they are installed or not.
+    def stand_ins(missing):
+        stub = os.path.join(d, "no_" + "_".join(missing))
+        for name in missing:
+            os.makedirs(os.path.join(stub, name))
+            with open(os.path.join(stub, name, "__init__.py"), "w") as f:
+                f.write("raise ModuleNotFoundError(\"No module named '%s'\")\n" % name)
+        return {"PYTHONPATH": stub + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+    baselines = os.path.join(ROOT, "bench", "airfoil-mf", "baselines.py")
+    never = os.path.join(d, "never.json")
+    for args, missing, code, text in (
+            (["--quick"], ("torch", "sklearn"), 2, "--quick is a smoke test, not a measurement: give --out"),
+            (["--methods", "lf,kriging", "--out", never], ("torch", "sklearn"), 2, "unknown kriging"),
+            (["--quick", "--out", never], ("torch", "sklearn"), 1,
+             "torch is not installed (No module named 'torch'): it is Debian's python3-torch (for /usr/bin/python3), "
+             "which scripts/install-deps.sh --airfoil installs"),
+            (["--quick", "--out", never], ("sklearn",), 1,
+             "sklearn is not installed (No module named 'sklearn'): it is Debian's python3-sklearn")):
+        empty = os.path.join(d, "torch_stand_in")  # an importable torch when only scikit-learn is missing
+        os.makedirs(os.path.join(empty, "torch"), exist_ok=True)
+        open(os.path.join(empty, "torch", "__init__.py"), "w").close()
+        env = stand_ins(missing) if "torch" in missing else {"PYTHONPATH": stand_ins(missing)["PYTHONPATH"] + os.pathsep + empty}
+        rc, so, se = run([PY, "-B", baselines] + args, env=env)
+        if rc != code or text not in se or "Traceback" in se or os.path.exists(never):
+            failures.append("baselines.py %s without %s: exit %s, not %d with %r (no traceback, no %s): %r"
+                            % (" ".join(args), " and ".join(missing), rc, code, text, never, (so + se)[-400:]))
+        shutil.rmtree(os.path.join(d, "no_" + "_".join(missing)))
+
+
 def main():
     d = os.path.abspath(sys.argv[1])
     part = sys.argv[2] if len(sys.argv) > 2 else ""
     parts = {"fit": fit, "peers": peers, "ks_esn": ks_esn, "ks_plots": ks_plots,
-             "airfoil_baselines": airfoil_baselines, "airfoil_score": airfoil_score}
+             "airfoil_baselines": airfoil_baselines, "airfoil_score": airfoil_score, "airfoil_usage": airfoil_usage}
     if part not in parts:
         sys.exit("check_bench_scripts.py: PART is one of %s, not %r" % (", ".join(parts), part))
     d = script_runner.scratch(os.path.join(d, part))

@@ -397,12 +397,17 @@ static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *
   NULL) was given without a value: "-model -twin_model t.h5", or "-results" last on the line. PETSc then reads an
   empty string, which a program takes for the option's absence: the categorical model was silently not trained, a
   solver started from a random state instead of -init_trajectory and wrote no -results, and snaps-fit or
-  snaps-rollout-fit failed to write -results only after the fit. Call it before the work. The options database is
-  the same on every rank, so every rank returns the same error. Collective.
+  snaps-rollout-fit failed to write -results only after the fit. Call it before the work. Nothing is checked in a
+  -help run, which writes no file (the same in every program, wherever the call is). The options database is the
+  same on every rank, so every rank returns the same error. Collective.
 @*/
 PetscErrorCode SNAPSOptionsCheckFileNames(MPI_Comm comm, const char prefix[], PetscInt n, const char *const names[])
 {
+  PetscBool help;
+
   PetscFunctionBegin;
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  if (help) PetscFunctionReturn(0);
   for (PetscInt i = 0; i < n; i++) {
     const char *value;
     char        full[256];
@@ -497,9 +502,9 @@ PetscErrorCode SNAPSCheckKSPTolerances(KSP ksp)
   PetscCall(KSPGetTolerances(ksp, &rtol, &atol, &dtol, NULL));
   /* "-ksp_rtol default" is stored as PETSC_DEFAULT (-2) by PETSc 3.18's KSPSetFromOptions(), not replaced by the default:
      said so, not "not -2" */
-  PetscCheck(rtol != (PetscReal)PETSC_DEFAULT, comm, PETSC_ERR_USER_INPUT, "-%sksp_rtol default: PETSc 3.18 stores 'default' as -2 here instead of the default value; give a number (PETSc's default is 1e-5) or leave the option out", prefix);
-  PetscCheck(atol != (PetscReal)PETSC_DEFAULT, comm, PETSC_ERR_USER_INPUT, "-%sksp_atol default: PETSc 3.18 stores 'default' as -2 here instead of the default value; give a number (PETSc's default is 1e-50) or leave the option out", prefix);
-  PetscCheck(dtol != (PetscReal)PETSC_DEFAULT, comm, PETSC_ERR_USER_INPUT, "-%sksp_divtol default: PETSc 3.18 stores 'default' as -2 here instead of the default value; give a number (PETSc's default is 1e4) or leave the option out", prefix);
+  PetscCheck(rtol != (PetscReal)PETSC_DEFAULT, comm, PETSC_ERR_USER_INPUT, "-%sksp_rtol -2, or 'default', which PETSc 3.18 stores as -2 here instead of the default value: give a number at least 0 (PETSc's default is 1e-5) or leave the option out", prefix);
+  PetscCheck(atol != (PetscReal)PETSC_DEFAULT, comm, PETSC_ERR_USER_INPUT, "-%sksp_atol -2, or 'default', which PETSc 3.18 stores as -2 here instead of the default value: give a number at least 0 (PETSc's default is 1e-50) or leave the option out", prefix);
+  PetscCheck(dtol != (PetscReal)PETSC_DEFAULT, comm, PETSC_ERR_USER_INPUT, "-%sksp_divtol -2, or 'default', which PETSc 3.18 stores as -2 here instead of the default value: give a number at least 0 (PETSc's default is 1e4) or leave the option out", prefix);
   PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_USER_INPUT, "-%sksp_rtol, the relative tolerance, must be at least 0 and below 1 (1 or more ends the solve at once, as converged, with the initial guess), not %g", prefix, (double)rtol);
   PetscCheck(atol >= 0 && atol < PETSC_INFINITY, comm, PETSC_ERR_USER_INPUT, "-%sksp_atol, the absolute tolerance, must be finite and at least 0, not %g", prefix, (double)atol);
   PetscCheck(dtol >= 0, comm, PETSC_ERR_USER_INPUT, "-%sksp_divtol, the divergence tolerance, must be at least 0, not %g", prefix, (double)dtol);

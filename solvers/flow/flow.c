@@ -288,6 +288,20 @@ static PetscErrorCode WarnUnsavedEnd(FlowRun r)
   PetscFunctionReturn(0);
 }
 
+/* -lyapunov measures something: the twins start (at the first multiple of tau at or after the transient, as in
+   FlowRunSolve) before -T. Checked when the options are read and again after a -restart takes its checkpoint's
+   default transient (half of the interrupted run's -T: a restart that lowers -T could leave no twins, exponent 0). */
+static PetscErrorCode CheckLyapunovSpan(FlowRun r)
+{
+  const PetscReal start = PetscMax(1, PetscCeilReal(r->transient * (1 - 1e-14) / r->tau - 1e-9)) * r->tau;
+  const char     *dflt  = r->transient_set ? "" : (r->restart[0] ? " (-lyapunov_transient: the interrupted run's, half of its -T, when not given)" : " (-lyapunov_transient: half of -T when not given)");
+
+  PetscFunctionBegin;
+  PetscCheck(r->transient < r->T, r->comm, PETSC_ERR_USER_INPUT, "-lyapunov needs -T %g beyond -lyapunov_transient %g%s", (double)r->T, (double)r->transient, dflt);
+  PetscCheck(start < r->T * (1 - 1e-14), r->comm, PETSC_ERR_USER_INPUT, "-lyapunov measures nothing: the twins start at the first multiple of -lyapunov_tau %g at or after -lyapunov_transient %g, t = %g, which is not before -T %g; raise -T, or lower -lyapunov_transient or -lyapunov_tau%s", (double)r->tau, (double)r->transient, (double)start, (double)r->T, dflt);
+  PetscFunctionReturn(0);
+}
+
 /* -stepper sna advances members with a surrogate: no ARKODE, so nothing that needs its integrators. */
 static PetscErrorCode CheckStepper(FlowRun r)
 {
@@ -388,11 +402,7 @@ PetscErrorCode FlowRunSetFromOptions(FlowRun r, PetscOptionItems *PetscOptionsOb
   if (r->lyapunov) {
     PetscReal q = r->ckpt_every / r->tau;
     PetscCheck(!has || PetscAbsReal(q - round(q)) < 1e-9 * q, r->comm, PETSC_ERR_USER_INPUT, "-checkpoint_every %g must be a multiple of -lyapunov_tau %g", (double)r->ckpt_every, (double)r->tau);
-    PetscCheck(r->transient < r->T, r->comm, PETSC_ERR_USER_INPUT, "-lyapunov needs -T %g beyond -lyapunov_transient %g", (double)r->T, (double)r->transient);
-    { /* the twins start at the first segment end (a multiple of tau) at or after the transient, as in FlowRunSolve */
-      const PetscReal start = PetscMax(1, PetscCeilReal(r->transient * (1 - 1e-14) / r->tau - 1e-9)) * r->tau;
-      PetscCheck(start < r->T * (1 - 1e-14), r->comm, PETSC_ERR_USER_INPUT, "-lyapunov measures nothing: the twins start at the first multiple of -lyapunov_tau %g at or after -lyapunov_transient %g, t = %g, which is not before -T %g; raise -T, or lower -lyapunov_transient or -lyapunov_tau%s", (double)r->tau, (double)r->transient, (double)start, (double)r->T, r->transient_set ? "" : " (-lyapunov_transient: half of -T when not given)");
-    }
+    PetscCall(CheckLyapunovSpan(r));
   }
   PetscCheck(r->K <= PETSC_MAX_INT / 2, r->comm, PETSC_ERR_ARG_OUTOFRANGE, "-ensemble %" PetscInt_FMT " is too large", r->K);
   PetscCall(CheckOutputs(r));
@@ -887,6 +897,7 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
     const char *t = strstr(fpfile, " transient=");
 
     if (t) r->transient = (PetscReal)strtod(t + strlen(" transient="), NULL);
+    PetscCall(CheckLyapunovSpan(r));
   }
   PetscCall(RunFingerprint(r, fp, sizeof(fp)));
   PetscCheck(!strcmp(fp, fpfile), r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of another run.\n  It was written by: %s\n  This run is:       %s\nRestart with the options (and ranks) of the interrupted run; only -T may change%s", r->restart, fpfile, fp,

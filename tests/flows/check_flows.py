@@ -410,6 +410,13 @@ def checkpoint_extend():
     c, e = json.load(open(path("dflt_full.json"))), json.load(open(path("dflt_ext.json")))
     assert e["lyapunov_transient"] == 3 and "after a transient of 3" in out_d, (e["lyapunov_transient"], out_d)
     assert e["lyapunov_exponent"] == c["lyapunov_exponent"], (e["lyapunov_exponent"], c["lyapunov_exponent"])
+    # (review s26b, 1) a restart that lowers -T below the interrupted run's default transient (half of its -T) is refused:
+    # its twins never started, and it reported a measured exponent of 0
+    p = script_runner.program(dflt + ["-T", "20", "-checkpoint", path("low_ck.h5"), "-abort_at", "4"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert p.returncode != 0, "the -abort_at run was not killed"
+    expect_error(dflt + ["-T", "8", "-checkpoint", path("low_ck.h5"), "-restart", path("low_ck.h5"), "-results", path("never.json")],
+                 r"-lyapunov needs -T 8\.? beyond -lyapunov_transient 10\.? \(-lyapunov_transient: the interrupted run's, half of its -T, when not given\)")
+    assert not os.path.exists(path("never.json"))
     # (audit s26) and the ARKODE counts, which take in the twins' (checkpointed with them)
     counts = ("ark_steps", "ark_step_attempts", "ark_explicit_evals", "ark_implicit_evals", "ark_error_test_fails")
     for key in ("lyapunov_exponent", "lyapunov_stderr", "lyapunov_members", "lyapunov_time_per_member", *counts):  # stderr: None for 1 member

@@ -113,10 +113,10 @@ struct _n_FlowRun {
   PetscReal      *lsum, lstart, d0scale; /* lsum[k]: sum of log(d/d0) of member k (this rank's members only) */
   PetscInt        next_save;             /* index of the next saved time */
   MPI_Comm        sun_comm;
-  SNAPSProgress   progress;    /* -progress_every: when a line is due; its wall0 is the run's start */
-  PetscLogDouble  load_s;      /* of wall_time_s, the seconds spent loading the surrogate model (-stepper sna) */
-  PetscReal       t_begin;     /* simulated time at the start of this run (0, or the restart's) */
-  PetscLogDouble  wall_before; /* wall seconds of the runs before a -restart, up to its checkpoint (0 from an older one) */
+  SNAPSProgress   progress;          /* -progress_every: when a line is due; its wall0 is the run's start */
+  PetscLogDouble  load_s;            /* of wall_time_s, the seconds spent loading the surrogate model (-stepper sna) */
+  PetscReal       t_begin;           /* simulated time at the start of this run (0, or the restart's) */
+  PetscLogDouble  wall_before;       /* wall seconds of the runs before a -restart, up to its checkpoint (0 from an older one) */
   PetscBool       before_unknown[2]; /* a -restart from an older checkpoint: the earlier runs' wall time, the twins' counts not recorded */
   PetscReal       t, *diag_sum, *diag_sq;
   PetscInt        nstat;
@@ -1298,7 +1298,8 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
      the runs before it up to its checkpoint and this one (which alone it gave before, beside the whole run's counts) */
   if (r->restart[0] && r->before_unknown[0]) /* an older checkpoint: the total is not known, not this run's alone */
     PetscCall(PetscSNPrintf(since, sizeof(since), " in this run, from the restart at t = %g (the checkpoint is older than the record of the earlier runs' wall time: the whole run's is unknown)", (double)r->t_begin));
-  else if (r->restart[0]) PetscCall(PetscSNPrintf(since, sizeof(since), " (%.2f s of it in this run, from the restart at t = %g)", (double)wall, (double)r->t_begin));
+  else if (r->restart[0])
+    PetscCall(PetscSNPrintf(since, sizeof(since), " (%.2f s of it in this run, from the restart at t = %g)", (double)wall, (double)r->t_begin));
   if (r->restart[0] && r->lyapunov && r->before_unknown[1]) {
     size_t len = strlen(since);
 

@@ -1343,7 +1343,7 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   if (!r->results[0]) PetscFunctionReturn(0);
   PetscCall(SNAPSReportCreate(r->comm, &rep));
   PetscCall(SNAPSReportSetString(rep, "program", r->program));
-  if (r->pb->report) PetscCall(r->pb->report(r->pb->ctx, rep));
+  if (r->pb->report) PetscCall(r->pb->report(r->pb->ctx, r->init_trajectory[0] ? PETSC_FALSE : PETSC_TRUE, rep));
   PetscCall(SNAPSReportSetReal(rep, "T", r->T));
   PetscCall(SNAPSReportSetReal(rep, "dt_save", r->dt_save));
   PetscCall(SNAPSReportSetReal(rep, "save_start", r->save_start));

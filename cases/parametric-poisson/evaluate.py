@@ -153,14 +153,42 @@ def family(out, name, fam, size, np_, pcs, repeat):
         print("  pc %s, %d run(s) of %d solves per guess:" % (p, repeat, size["n_test"]), flush=True)
         for g in guesses:
             e = evals[g][0]
-            print("  %-20s median %5.1f iterations, KSPSolve %.3e s, initial guess L2 error %.2e, residual %.2e" %
-                  (g, e["median_ksp_iterations"], med([r["median_solve_time_s"] for r in evals[g]]), e["median_guess_rel_l2_error"], med(e["guess_rel_residual"])), flush=True)
+            print("  %-20s median %5.1f iterations, KSPSolve %.3e s, initial guess L2 error %s, residual %s%s" %
+                  (g, e["median_ksp_iterations"], med([r["median_solve_time_s"] for r in evals[g]]), sci(e["median_guess_rel_l2_error"]),
+                   sci(med(e["guess_rel_residual"])), undefined_note(e["guess_rel_l2_error"])), flush=True)
         results[p] = summarize(fam, size, p, pod, evals)
     return results
 
 
+def defined(v):
+    """The values of v that are defined: snaps-poisson-param writes null for a relative error of a zero solution."""
+    return [x for x in v if x is not None]
+
+
 def med(v):
-    return statistics.median(v)
+    """Median of the defined values of v; None when none is."""
+    d = defined(v)
+    return statistics.median(d) if d else None
+
+
+def largest(v):
+    """Largest of the defined values of v; None when none is."""
+    d = defined(v)
+    return max(d) if d else None
+
+
+def sci(x):
+    return "undefined" if x is None else "%.2e" % x
+
+
+def undefined_note(v):
+    n = len(v) - len(defined(v))
+    return " (%d of %d samples undefined: zero solution; over the others)" % (n, len(v)) if n else ""
+
+
+def at_most(x, bound):
+    """Whether the defined figure x is at most bound (an undefined one meets no target)."""
+    return x is not None and x <= bound
 
 
 def summarize(fam, size, pc, pod, runs):
@@ -181,7 +209,9 @@ def summarize(fam, size, pc, pod, runs):
                         "median_guess_rel_residual": med(e["guess_rel_residual"]), "iterations": e["ksp_iterations"]}
                     for g, e in evals.items()},
         "surrogate": {
-            "median_rel_l2_error": med(sna["guess_rel_l2_error"]), "max_rel_l2_error": max(sna["guess_rel_l2_error"]),
+            "median_rel_l2_error": med(sna["guess_rel_l2_error"]), "max_rel_l2_error": largest(sna["guess_rel_l2_error"]),
+            # the samples whose relative error is undefined (a zero FEM solution): left out of the median and maximum
+            "undefined_rel_l2_errors": len(sna["guess_rel_l2_error"]) - len(defined(sna["guess_rel_l2_error"])),
             "median_prediction_time_s": med([med(e["prediction_time_s"]) for e in runs["sna"]]),
             "median_coordinates_time_s": med([med(e["coordinates_time_s"]) for e in runs["sna"]]),
             # all unseen samples at once (SNAGuessPredictFields: one SNA evaluation, one gemm), after the solves
@@ -204,12 +234,12 @@ def summarize(fam, size, pc, pod, runs):
         "time_ratio": {"value": time_ratio, "target": ">= %g (zero / sna_galerkin, median KSPSolve time, guess included)" % TARGETS["time_ratio"],
                        "met": time_ratio >= TARGETS["time_ratio"]},
         "surrogate_error": {"value": s["median_rel_l2_error"], "target": "<= %g (median relative L2 error)" % TARGETS["surrogate_error"],
-                            "met": s["median_rel_l2_error"] <= TARGETS["surrogate_error"]},
+                            "met": at_most(s["median_rel_l2_error"], TARGETS["surrogate_error"])},
         "surrogate_speedup_field": {"value": s["speedup_field"], "target": ">= %g (FEM assembly + solve / one field predicted alone, as the guess does)" % TARGETS["surrogate_speedup"],
                                     "met": s["speedup_field"] >= TARGETS["surrogate_speedup"]},
         "surrogate_speedup_field_batch": {"value": s["speedup_field_batch"],
                                           "target": ">= %g (FEM assembly + solve / time per field, the %d unseen samples' fields predicted at once)" % (TARGETS["surrogate_speedup"], size["n_test"]),
-                                          "met": s["speedup_field_batch"] >= TARGETS["surrogate_speedup"] and s["median_batch_rel_l2_error"] <= TARGETS["surrogate_error"]},
+                                          "met": s["speedup_field_batch"] >= TARGETS["surrogate_speedup"] and at_most(s["median_batch_rel_l2_error"], TARGETS["surrogate_error"])},
         "surrogate_speedup_coordinates": {"value": s["speedup_coordinates"], "target": ">= %g (FEM assembly + solve / POD coordinates)" % TARGETS["surrogate_speedup"],
                                           "met": s["speedup_coordinates"] >= TARGETS["surrogate_speedup"]},
     }

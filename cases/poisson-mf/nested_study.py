@@ -28,8 +28,9 @@ def main():
     ap.add_argument("out", help="the directory of evaluate.py OUT --data-only")
     ap.add_argument("--lf_nodes", type=checks.comma_list(item=int), help="the LF part's node counts, e.g. 6,6,18,18")
     a = ap.parse_args()
-    if ev.missing_programs(("snaps-fit", "snaps-predict")):  # before any fit
-        ap.error(ev.missing_programs(("snaps-fit", "snaps-predict")))
+    lack = ev.missing_programs(("snaps-fit", "snaps-predict"))  # before any fit
+    if lack:
+        ap.error(lack)
     out = os.path.abspath(a.out)
     nodes = ",".join(map(str, a.lf_nodes)) if a.lf_nodes else None
     model_opts = [o if (prev != "-sna_khronos_nodes" or not nodes) else nodes for prev, o in zip([None] + ev.MODEL[:-1], ev.MODEL)]

@@ -27,8 +27,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     ap.add_argument("out", help="the directory of evaluate.py OUT --data-only")
     out = os.path.abspath(ap.parse_args().out)
-    if ev.missing_programs(("snaps-fit", "snaps-predict")):  # before any fit
-        ap.error(ev.missing_programs(("snaps-fit", "snaps-predict")))
+    lack = ev.missing_programs(("snaps-fit", "snaps-predict"))  # before any fit
+    if lack:
+        ap.error(lack)
     with checks.h5(os.path.join(out, "mf.h5")) as f:
         X, Y, case = f["lf/X"][...], f["lf/Y"][...], f["lf/case"][...]
     ids = np.unique(case)

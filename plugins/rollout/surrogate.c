@@ -845,11 +845,29 @@ PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *sp)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate s, const char file[], const char equation[], PetscInt npts, PetscReal length)
+/* "1024 grid points (-N 32)": npts points of a grid of sdim equal sides, named by the -N the user types (the side);
+   a count that is no such power is named alone. */
+static void GridText(PetscInt npts, PetscInt sdim, char buf[], size_t len)
 {
+  PetscInt side = sdim == 2 ? (PetscInt)PetscSqrtReal((PetscReal)npts) : npts;
+
+  while (sdim == 2 && side * side > npts) side--; /* the root rounded up */
+  while (sdim == 2 && (side + 1) * (side + 1) <= npts) side++;
+  if (sdim == 1 || (sdim == 2 && side * side == npts))
+    (void)snprintf(buf, len, "%" PetscInt_FMT " grid points (-N %" PetscInt_FMT ")", npts, side);
+  else
+    (void)snprintf(buf, len, "%" PetscInt_FMT " grid points", npts);
+}
+
+PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate s, const char file[], const char equation[], PetscInt sdim, PetscInt npts, PetscReal length)
+{
+  char had[64], has[64];
+
   PetscFunctionBegin;
   PetscCheck(!strcmp(s->equation, equation), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained for the equation '%s', not '%s': train one on trajectories of this equation", file, s->equation, equation);
-  PetscCheck(s->npts == npts, s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained for %" PetscInt_FMT " grid points, but this run has %" PetscInt_FMT " (-N): train it for this grid", file, s->npts, npts);
+  GridText(s->npts, sdim, had, sizeof(had)); /* one equation, so the model's grid has the run's dimensions */
+  GridText(npts, sdim, has, sizeof(has));
+  PetscCheck(s->npts == npts, s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained for %s, but this run has %s: train it for this grid", file, had, has);
   PetscCheck(PetscAbsReal(s->length - length) <= 1e-12 * PetscAbsReal(length), s->comm, PETSC_ERR_ARG_INCOMP, "The surrogate model '%s' was trained for the domain length %g, but this run has %g (-L): train it for this system", file, (double)s->length, (double)length);
   PetscFunctionReturn(0);
 }

@@ -1075,7 +1075,7 @@ static PetscErrorCode SurrogateLoad(FlowRun r)
     PetscCall(SNAPSSurrogateGetKernel(r->sur, &kernel));
     PetscCheck(strcmp(kernel, "sna"), r->comm, PETSC_ERR_USER_INPUT, "-stepper_simd applies to a quadratic drift (a table of monomials), but the drift of '%s' is fitted SNAs: remove -stepper_simd", r->stepper_model);
   }
-  PetscCall(SNAPSSurrogateCheckSystem(r->sur, r->stepper_model, r->pb->desc.equation, r->npts, r->pb->desc.length[0]));
+  PetscCall(SNAPSSurrogateCheckSystem(r->sur, r->stepper_model, r->pb->desc.equation, r->pb->desc.sdim, r->npts, r->pb->desc.length[0]));
   PetscCall(SNAPSSurrogateCheckPhysics(r->sur, r->stepper_model, r->pb->nu, r->pb->alpha, r->pb->forcing, r->pb->famp));
   PetscCall(SNAPSSurrogateGetInfo(r->sur, &kind, NULL, NULL, &dt));
   /* a deterministic model draws nothing: the seed would feed only the random initial states (warned, not refused:
@@ -1343,7 +1343,7 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
   if (!r->results[0]) PetscFunctionReturn(0);
   PetscCall(SNAPSReportCreate(r->comm, &rep));
   PetscCall(SNAPSReportSetString(rep, "program", r->program));
-  if (r->pb->report) PetscCall(r->pb->report(r->pb->ctx, rep));
+  if (r->pb->report) PetscCall(r->pb->report(r->pb->ctx, r->init_trajectory[0] ? PETSC_FALSE : PETSC_TRUE, rep));
   PetscCall(SNAPSReportSetReal(rep, "T", r->T));
   PetscCall(SNAPSReportSetReal(rep, "dt_save", r->dt_save));
   PetscCall(SNAPSReportSetReal(rep, "save_start", r->save_start));

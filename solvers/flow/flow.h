@@ -31,10 +31,11 @@ typedef struct {
   PetscErrorCode (*linear_solve)(void *, PetscReal gamma, Vec b, Vec x);
   /* desc.ndiag scalar diagnostics of a state, on every rank of member_comm (required) */
   PetscErrorCode (*diagnostics)(void *, Vec y, PetscReal d[]);
-  /* the equation's parameters as trajectory attributes and report fields, and a string that a checkpoint
+  /* the equation's parameters as trajectory attributes and report fields (its initial-state ones, -init and its
+     options, only where they ran: PETSC_FALSE when -init_trajectory replaced them), and a string that a checkpoint
      must match (optional) */
   PetscErrorCode (*attributes)(void *, SNAPSTrajectory);
-  PetscErrorCode (*report)(void *, SNAPSReport);
+  PetscErrorCode (*report)(void *, PetscBool init_ran, SNAPSReport);
   PetscErrorCode (*fingerprint)(void *, char[], size_t);
   /* the parameters a rollout surrogate must have been trained at (SNAPSSurrogateCheckPhysics; 0 where none) */
   PetscReal nu, alpha, famp;

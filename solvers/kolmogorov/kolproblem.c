@@ -225,7 +225,7 @@ static PetscErrorCode KolAttributes(void *ctx, SNAPSTrajectory tr)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode KolReport(void *ctx, SNAPSReport rep)
+static PetscErrorCode KolReport(void *ctx, PetscBool init_ran, SNAPSReport rep)
 {
   Kolmogorov kf = (Kolmogorov)ctx;
 
@@ -236,6 +236,7 @@ static PetscErrorCode KolReport(void *ctx, SNAPSReport rep)
   PetscCall(SNAPSReportSetReal(rep, "alpha", kf->alpha));
   PetscCall(SNAPSReportSetInt(rep, "forcing_wavenumber", kf->nf));
   PetscCall(SNAPSReportSetReal(rep, "forcing_amplitude", kf->famp));
+  if (!init_ran) PetscFunctionReturn(0); /* the driver reports -init_trajectory's start instead */
   PetscCall(SNAPSReportSetString(rep, "init", kf->init));
   PetscCall(SNAPSReportSetReal(rep, "init_amplitude", kf->init_amp));
   PetscFunctionReturn(0);

@@ -174,7 +174,7 @@ static PetscErrorCode KSAttributes(void *ctx, SNAPSTrajectory tr)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode KSReport(void *ctx, SNAPSReport rep)
+static PetscErrorCode KSReport(void *ctx, PetscBool init_ran, SNAPSReport rep)
 {
   KS ks = (KS)ctx;
 
@@ -182,6 +182,7 @@ static PetscErrorCode KSReport(void *ctx, SNAPSReport rep)
   PetscCall(SNAPSReportSetString(rep, "equation", "kuramoto-sivashinsky"));
   PetscCall(SNAPSReportSetReal(rep, "L", ks->L));
   PetscCall(SNAPSReportSetInt(rep, "N", ks->N));
+  if (!init_ran) PetscFunctionReturn(0); /* the driver reports -init_trajectory's start instead */
   PetscCall(SNAPSReportSetString(rep, "init", ks->init));
   PetscCall(SNAPSReportSetReal(rep, "init_amplitude", ks->amplitude));                     /* random and mode */
   if (!strcmp(ks->init, "mode")) PetscCall(SNAPSReportSetInt(rep, "init_mode", ks->mode)); /* mode only */

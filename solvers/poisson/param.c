@@ -593,6 +593,7 @@ int main(int argc, char **argv)
       PetscCall(SNAPSReportSetReal(report, "median_guess_time_s", mguess));
       PetscCall(SNAPSReportSetReal(report, "median_assembly_time_s", massem));
       PetscCall(SNAPSReportSetReal(report, "median_guess_rel_l2_error", merr));
+      PetscCall(SNAPSReportSetReal(report, "median_guess_rel_residual", mres)); /* the printed line's residual */
       if (batch) {
         PetscCall(SNAPSReportSetRealArray(report, "batch_times_s", batch_reps, tbatch));
         PetscCall(SNAPSReportSetReal(report, "batch_prediction_time_s", mbatch));

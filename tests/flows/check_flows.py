@@ -147,10 +147,13 @@ def ks_states():
     for row, t0 in ((1, "0.5"), (2, "1")):
         r = path(f"ks_from_{row}.h5")
         run([KS, "-N", str(N), "-ensemble", "3", "-init_trajectory", ens, "-init_time", t0, "-T", "0.5", "-dt_save", "0.5",
-             "-trajectory", r])
+             "-trajectory", r, "-results", path(f"ks_from_{row}.json")])
         with h5py.File(r) as h:
             first, at = h["u"][0], h.attrs["init_time"]
         assert at == float(t0) and np.array_equal(first, u[row]), f"-init_time {t0} (attribute {at}): the first row is not the state saved at {t0} (differs by {np.abs(first - u[row]).max():g})"
+        # (audit s26) the report names the trajectory's start, not the equation's -init options, which did not run
+        rep = json.load(open(path(f"ks_from_{row}.json")))
+        assert rep["init"] == "trajectory" and rep["init_time"] == float(t0) and not {"init_amplitude", "init_mode"} & rep.keys(), {k: rep.get(k) for k in ("init", "init_time", "init_amplitude", "init_mode")}
         print(f"-init_time {t0}: the first row is the state saved at t = {t0}, bit for bit")
     # (mutation audit s26, T7) a time 2% of -dt_save off every saved one is refused, not taken as the nearest
     expect_error([KS, "-N", str(N), "-ensemble", "3", "-init_trajectory", ens, "-init_time", "0.49", "-T", "0.5", "-dt_save", "0.5",

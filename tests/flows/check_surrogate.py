@@ -458,7 +458,7 @@ def wrong_system():
     train()
     base = [KS, "-stepper", "sna", "-stepper_model", path("cat.h5"), "-T", "2", "-dt_save", "1"]
     expect_error(base + ["-L", "20", "-N", "32"], r"The surrogate model '" + re.escape(path("cat.h5")) + r"' was trained for the domain length 22\.?, but this run has 20\.? \(-L\)")
-    expect_error(base + ["-L", "22", "-N", "64"], r"The surrogate model '" + re.escape(path("cat.h5")) + r"' was trained for 32 grid points, but this run has 64 \(-N\)")
+    expect_error(base + ["-L", "22", "-N", "64"], r"The surrogate model '" + re.escape(path("cat.h5")) + r"' was trained for 32 grid points \(-N 32\), but this run has 64 grid points \(-N 64\): train it for this grid")
     expect_error(base + ["-L", "22", "-N", "32", "-dt_save", "0.3"], r"-dt_save 0.3 is not a multiple of the surrogate's step 0.5")
     expect_error(base + ["-L", "22", "-N", "32", "-lyapunov"], r"-lyapunov does not apply to -stepper sna")
     expect_error([KS, "-stepper", "sna", "-T", "2"], r"-stepper sna needs -stepper_model")
@@ -548,7 +548,7 @@ def kolmogorov():
     if not np.array_equal(roll("det.h5", "c.h5", 1), roll("det.h5", "d.h5", 2, seed=4)):
         sys.exit("FAIL: the deterministic twin's Kolmogorov rollout depends on the ranks or the seed")
     expect_error([KOL, "-N", "64", "-stepper", "sna", "-stepper_model", path("cat.h5"), "-T", "2"],
-                 r"trained for 1024 grid points, but this run has 4096")
+                 r"trained for 1024 grid points \(-N 32\), but this run has 4096 grid points \(-N 64\): train it for this grid")
     shutil.copy(path("cat.h5"), path("bad.h5"))
     with h5py.File(path("bad.h5"), "r+") as h:
         h["surrogate"].attrs["latent"] = np.int64(5)

@@ -13,6 +13,7 @@ And no script of cases/ or postprocess/ writes an HDF5 file or a figure other th
 """
 import contextlib
 import glob
+import importlib.util
 import io
 import os
 import re
@@ -138,6 +139,39 @@ def lf_reuse(d):
                         "data): expected a fit, a reuse, a fit" % fits)
 
 
+def undefined_errors():
+    """(s26 small) parametric-poisson's summarize() on snaps-poisson-param reports where a sample's relative errors are
+    null (a zero solution): the medians and maxima are over the other samples and the count of undefined ones is given
+    (statistics.median and max raised TypeError on None)."""
+    with isolated():
+        spec = importlib.util.spec_from_file_location("pp_evaluate", os.path.join(ROOT, "cases", "parametric-poisson", "evaluate.py"))
+        evaluate = importlib.util.module_from_spec(spec)  # its own name: the cases' evaluate.py modules share one
+        spec.loader.exec_module(evaluate)
+
+        def report(its, err, res):
+            n = len(its)
+            return {"dofs": 9, "ksp_rtol": 1e-8, "median_ksp_iterations": sorted(its)[n // 2], "ksp_iterations": its,
+                    "median_solve_time_s": 1e-3, "assembly_time_s": [1e-3] * n, "solve_time_s": [1e-3] * n,
+                    "median_guess_rel_l2_error": None if err[1] is None else err[1], "guess_rel_l2_error": err,
+                    "guess_rel_residual": res, "prediction_time_s": [1e-6] * n, "coordinates_time_s": [1e-7] * n,
+                    "batch_prediction_time_s": 1e-7, "batch_prediction_rel_l2_error": err}
+        err, res = [None, 2e-4, 5e-4, 1e-4], [None, 1e-3, 3e-3, 2e-3]
+        runs = {"zero": [report([0, 20, 20, 20], [None, 1.0, 1.0, 1.0], [None, 1.0, 1.0, 1.0])],
+                "sna_galerkin": [report([0, 3, 4, 5], err, res)], "sna": [report([0, 9, 9, 9], err, res)],
+                "pod": [report([0, 6, 6, 6], err, res)]}
+        pod = {"n_modes": 4, "sna_modes": 4, "sna_projection_error": 1e-5, "fit_rel_error_mean": 1e-4}
+        with contextlib.redirect_stdout(io.StringIO()):
+            r = evaluate.summarize({"title": "t", "kappa": "1", "source": "0", "q": 2}, {"n_train": 8, "n_test": 4}, "jacobi", pod, runs)
+        s, g = r["surrogate"], r["guesses"]["sna"]
+        got = (s["median_rel_l2_error"], s["max_rel_l2_error"], s["undefined_rel_l2_errors"], g["median_guess_rel_residual"],
+               r["targets"]["surrogate_error"]["met"])
+        if got != (2e-4, 5e-4, 1, 2e-3, True):
+            failures.append("parametric-poisson summarize() with a null relative error: (median, max, undefined, median "
+                            "residual, target met) %s, not (0.0002, 0.0005, 1, 0.002, True)" % (got,))
+        if evaluate.med([None, None]) is not None or "1 of 4 samples undefined" not in evaluate.undefined_note(err):
+            failures.append("parametric-poisson: no defined value is not a None median, or the undefined count is not said")
+
+
 def writers():
     """h5py.File(..., "w") and savefig outside postprocess/atomic.py: a killed run would leave a partial file."""
     pattern = re.compile(r"""h5py\.File\([^#]*["'][wax]["']|\.savefig\(""")
@@ -187,6 +221,7 @@ def main():
                           (["bench/poisson-peers/peers.py"], [])):
         no_programs_tree(d, scripts, out, args)
     lf_reuse(d)
+    undefined_errors()
     writers()
     if failures:
         sys.exit("study arguments:\n  " + "\n  ".join(failures))

@@ -34,8 +34,8 @@ typedef struct _n_SNAPSSurrogate *SNAPSSurrogate;
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateLoad(MPI_Comm, const char[], SNAPSSurrogate *);
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *);
 /* Refuses a model (the file it was read from, named in the message) trained for another system: equation, grid
-   points, domain length (both values named). */
-PETSC_EXTERN PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate, const char[], const char[], PetscInt, PetscReal);
+   points of the run's sdim-dimensional grid (named with the -N of each), domain length (both values named). */
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate, const char[], const char[], PetscInt, PetscInt, PetscReal);
 /* Refuses (naming both values and the model file) a model trained at another viscosity nu, linear drag alpha,
    forcing wavenumber or forcing amplitude than the run's (Kolmogorov; 0 for systems without them); models written
    before nu, alpha and the wavenumber were recorded are not checked, and a forced model written before the amplitude

@@ -176,7 +176,7 @@ PetscErrorCode SNAFit_LM(SNA sna, Vec X, Vec Y)
   (void)SNALMSlowProgress(window, progress, Fw, accepted, F);
   /* the stage's start, always (as TAO's iteration 0): a caller's earlier iterations (it0) need not have been on this
      monitor (an mf model's count includes its parts' fits, each on its own monitor), and a stage that accepts no step
-     would otherwise print nothing; each accepted step follows, so no point is printed twice */
+     would otherwise print nothing; each accepted step follows, so no point of the stage is printed twice */
   PetscCall(SNAFitMonitor(sna, it0, mse));
   if (PetscIsInfOrNanReal(F)) reason = SNA_DIVERGED_NANORINF;
   SNALMScaling(&c);

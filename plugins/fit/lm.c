@@ -174,7 +174,10 @@ PetscErrorCode SNAFit_LM(SNA sna, Vec X, Vec Y)
   SNALMObjective(&c, theta, sse, &F, &mse);
   F0 = F;
   (void)SNALMSlowProgress(window, progress, Fw, accepted, F);
-  if (!it0) PetscCall(SNAFitMonitor(sna, 0, mse));
+  /* the stage's start, always (as TAO's iteration 0): a caller's earlier iterations (it0) need not have been on this
+     monitor (an mf model's count includes its parts' fits, each on its own monitor), and a stage that accepts no step
+     would otherwise print nothing; each accepted step follows, so no point of the stage is printed twice */
+  PetscCall(SNAFitMonitor(sna, it0, mse));
   if (PetscIsInfOrNanReal(F)) reason = SNA_DIVERGED_NANORINF;
   SNALMScaling(&c);
   while (!reason) {

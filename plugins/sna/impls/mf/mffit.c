@@ -423,6 +423,7 @@ static PetscErrorCode CompareForms(SNA sna, Vec X, Vec Y, PetscInt k, const Pets
   SNAFitStatistics   stats    = sna->stats;
   SNAMFRhoForm       best     = SNA_MF_RHO_CONSTANT;
   PetscReal         *theta0;
+  PetscInt           nmon[2];
   PetscErrorCode     ierr = 0;
 
   PetscFunctionBegin;
@@ -430,6 +431,11 @@ static PetscErrorCode CompareForms(SNA sna, Vec X, Vec Y, PetscInt k, const Pets
   PetscCall(SNASetUp(mf->delta));
   PetscCall(PetscMalloc1(mf->delta->nparams, &theta0));
   PetscCall((*mf->delta->ops->getparameters)(mf->delta, theta0));
+  /* the folds' fits print no monitor lines either: -sna_monitor and -mf_delta_sna_monitor open their viewers at their
+     first line, which here, with the viewers off, left them silent for the final fit too */
+  nmon[0]             = sna->numbermonitors;
+  nmon[1]             = mf->delta->numbermonitors;
+  sna->numbermonitors = mf->delta->numbermonitors = 0;
   PetscCall(PetscOptionsPushGetViewerOff(PETSC_TRUE));
   for (PetscInt i = 0; i < 3 && !ierr; i++) {
     if (order[i] == SNA_MF_RHO_INPUTS && !mf->nrho_inputs) continue;
@@ -437,6 +443,9 @@ static PetscErrorCode CompareForms(SNA sna, Vec X, Vec Y, PetscInt k, const Pets
     if (!ierr && mf->cv_error[order[i]] < mf->cv_error[best]) best = order[i];
   }
   PetscCall(PetscOptionsPopGetViewerOff());
+  PetscCheck(!sna->numbermonitors && !mf->delta->numbermonitors, PetscObjectComm((PetscObject)sna), PETSC_ERR_PLIB, "A monitor was set during -mf_select cv's folds");
+  sna->numbermonitors       = nmon[0];
+  mf->delta->numbermonitors = nmon[1];
   PetscCall(ierr);
   PetscCall((*mf->delta->ops->setparameters)(mf->delta, theta0));
   PetscCall(PetscFree(theta0));

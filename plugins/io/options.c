@@ -502,9 +502,18 @@ PetscErrorCode SNAPSCheckKSPTolerances(KSP ksp)
   PetscCall(KSPGetTolerances(ksp, &rtol, &atol, &dtol, NULL));
   /* "-ksp_rtol default" is stored as PETSC_DEFAULT (-2) by PETSc 3.18's KSPSetFromOptions(), not replaced by the default:
      said so, not "not -2" */
-  PetscCheck(rtol != (PetscReal)PETSC_DEFAULT, comm, PETSC_ERR_USER_INPUT, "-%sksp_rtol -2, or 'default', which PETSc 3.18 stores as -2 here instead of the default value: give a number at least 0 (PETSc's default is 1e-5) or leave the option out", prefix);
-  PetscCheck(atol != (PetscReal)PETSC_DEFAULT, comm, PETSC_ERR_USER_INPUT, "-%sksp_atol -2, or 'default', which PETSc 3.18 stores as -2 here instead of the default value: give a number at least 0 (PETSc's default is 1e-50) or leave the option out", prefix);
-  PetscCheck(dtol != (PetscReal)PETSC_DEFAULT, comm, PETSC_ERR_USER_INPUT, "-%sksp_divtol -2, or 'default', which PETSc 3.18 stores as -2 here instead of the default value: give a number at least 0 (PETSc's default is 1e4) or leave the option out", prefix);
+  {
+    const struct {
+      const char *name, *dflt;
+      PetscReal   value;
+    } tol[] = {
+        {"rtol", "1e-5", rtol},
+        {"atol", "1e-50", atol},
+        {"divtol", "1e4", dtol}};
+
+    for (size_t i = 0; i < sizeof(tol) / sizeof(tol[0]); i++)
+      PetscCheck(tol[i].value != (PetscReal)PETSC_DEFAULT, comm, PETSC_ERR_USER_INPUT, "-%sksp_%s -2, or 'default', which PETSc 3.18 stores as -2 here instead of the default value: give a number at least 0 (PETSc's default is %s) or leave the option out", prefix, tol[i].name, tol[i].dflt);
+  }
   PetscCheck(rtol >= 0 && rtol < 1, comm, PETSC_ERR_USER_INPUT, "-%sksp_rtol, the relative tolerance, must be at least 0 and below 1 (1 or more ends the solve at once, as converged, with the initial guess), not %g", prefix, (double)rtol);
   PetscCheck(atol >= 0 && atol < PETSC_INFINITY, comm, PETSC_ERR_USER_INPUT, "-%sksp_atol, the absolute tolerance, must be finite and at least 0, not %g", prefix, (double)atol);
   PetscCheck(dtol >= 0, comm, PETSC_ERR_USER_INPUT, "-%sksp_divtol, the divergence tolerance, must be at least 0, not %g", prefix, (double)dtol);

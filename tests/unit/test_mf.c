@@ -4,6 +4,7 @@ static const char help[] = "The multi-fidelity SNA (type mf): recovery of known 
 
 #include <snaps.h>
 #include <string.h>
+#include "fit_stderr.h"
 
 /* Two inputs (mu, s): LF f = (1 + mu^3) s^2 + mu s, and the HF corrections g = 0.2 mu s^3 (residual) and
    rho = 1 + 0.5 mu, delta = 0.1 s (ar1): all polynomials a cubic KHRONOS holds exactly. */
@@ -638,12 +639,9 @@ static PetscErrorCode CheckSetParametersParts(void)
   Vec        Xh, Yh;
   PetscInt   np;
   PetscReal *th;
-  FILE      *err = tmpfile(), *saved = PETSC_STDERR;
   char       text[2048] = "";
-  size_t     len;
 
   PetscFunctionBegin;
-  PetscCheck(err, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "tmpfile() failed");
   PetscCall(PetscOptionsSetValue(NULL, "-mf_delta_sna_khronos_seed", "7"));
   PetscCall(Fit(PETSC_FALSE, PETSC_TRUE, &sna));
   PetscCall(PetscOptionsClearValue(NULL, "-mf_delta_sna_khronos_seed"));
@@ -654,13 +652,7 @@ static PetscErrorCode CheckSetParametersParts(void)
   PetscCall(PetscFree(th));
   PetscCall(SNAMFGetParts(sna, &lf, &delta, &rho));
   PetscCall(Data(20, 2, 0, &Xh, &Yh));
-  PETSC_STDERR = err;
-  PetscCall(SNAFit(delta, Xh, Yh));
-  PETSC_STDERR = saved;
-  rewind(err);
-  len       = fread(text, 1, sizeof(text) - 1, err);
-  text[len] = 0;
-  fclose(err);
+  PetscCall(FitCapturingStderr(delta, Xh, Yh, text, sizeof(text)));
   PetscCheck(strstr(text, "-mf_delta_sna_khronos_seed (value 7) has no effect"), PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNASetParameters() on an mf model: its delta part's seed on a fit from those parameters was not warned about; stderr holds '%s'", text);
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "SNASetParameters() on an mf model: its parts' parameters are the caller's (a part's seed warned about)\n"));
   PetscCall(VecDestroy(&Xh));

@@ -14,7 +14,8 @@ The CMake minimum covers cmake_language(DEFER) of tests/ (3.19). A SNAPS_NP that
 (exit 2) by scripts/run-cases.sh before the build and by a case before it makes its output directory (mpirun -n 0 ran
 on every slot). cases/separable-fit and cases/poisson, failing at their first mpirun, leave none of an earlier run's
 outputs. scripts/env.sh keeps a caller's OMPI_MCA_mpi_yield_when_idle and OMPI_MCA_pml. scripts/build.sh refuses an
-argument (it dropped it). scripts/run-tests.sh refuses a SNAPS_SANITIZE_TESTS other than 0 or 1.
+argument (it dropped it). scripts/run-tests.sh refuses a SNAPS_SANITIZE_TESTS other than 0 or 1; it and
+scripts/run-sanitize.sh print their usage for --help, building and running nothing.
 scripts/install-deps.sh takes a package on hold for installed. cases/poisson/sweep.py passes on a program's warnings.
 bench/run.sh refuses a part option without its value before the build.
 """
@@ -84,6 +85,17 @@ def main():
     expect("run-tests.sh with SNAPS_SANITIZE_TESTS=no", run(["bash", os.path.join(root, "scripts", "run-tests.sh")], root,
                                                             env={"SNAPS_SANITIZE_TESTS": "no"}, stub=stub), 2,
            err_has=("SNAPS_SANITIZE_TESTS='no'",))
+
+    # --help prints the usage and exits 0 before the install and the build: passed on to ctest, it printed ctest's help
+    # after the build, and run-tests.sh then ran the whole sanitized build and suite
+    hstub = os.path.join(d, "help-stub")
+    for tool in ("cmake", "ctest"):
+        script(os.path.join(hstub, tool), 'echo "%s stand-in $*"\n' % tool)
+    for name in ("run-tests.sh", "run-sanitize.sh"):
+        got = run(["bash", os.path.join(root, "scripts", name), "--help"], root, stub=hstub)
+        expect("%s --help" % name, got, 0, out_has=("Usage: scripts/%s" % name,))
+        if "stand-in" in got[1]:
+            failures.append("%s --help built or ran ctest: %r" % (name, got[1][-300:]))
 
     cdpath = {"CDPATH": ".:/nonexistent"}
     expect("run-cases.sh nosuchcase with CDPATH", run(["bash", "scripts/run-cases.sh", "nosuchcase"], root, env=cdpath, stub=stub),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 2-D Kolmogorov flow case, Re = 40, n = 4 on [0, 2 pi]^2 (64^2): statistics, energy balance, the leading
 # Lyapunov exponent, and 1 vs 2 MPI ranks (each member is split over the ranks in FFTW-MPI slabs).
-# Usage: run.sh <output directory> [quick|full]
+# Usage: run.sh <output directory> [quick|full]   (ranks: SNAPS_NP, default 2)
 #   quick (the default suite, about 1 min): one trajectory over t in [0, 300], statistics after t = 50
 #   full  (the measurement in README.md, about 15 min alone on 2 cores): t in [0, 1000]; Lyapunov exponent from
 #         4 members x 500 time units; wall time of 128^2 for 20 time units on 1 and 2 ranks, median of 3

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kuramoto-Sivashinsky case: long-time statistics and the leading Lyapunov exponent of KS L = 22 (and, in
 # full mode, L = 100) with snaps-ks on 2 MPI ranks (ensemble members spread over the ranks).
-# Usage: run.sh <output directory> [quick|full]
+# Usage: run.sh <output directory> [quick|full]   (ranks: SNAPS_NP, default 2)
 #   quick (the default suite, about 1 min): L = 22, 4 members; statistics over t in [100, 1000], Lyapunov
 #         exponent from 1000 time units per member
 #   full  (the measurement in README.md, about 15 min alone on 2 cores): L = 22 statistics of 8 members over

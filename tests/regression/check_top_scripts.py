@@ -17,7 +17,8 @@ outputs. scripts/env.sh keeps a caller's OMPI_MCA_mpi_yield_when_idle and OMPI_M
 argument (it dropped it). scripts/run-tests.sh refuses a SNAPS_SANITIZE_TESTS other than 0 or 1; it and
 scripts/run-sanitize.sh print their usage for --help, building and running nothing.
 scripts/install-deps.sh takes a package on hold for installed. cases/poisson/sweep.py passes on a program's warnings.
-bench/run.sh refuses a part option without its value before the build.
+bench/run.sh refuses a part option without its value before the build; a run of it that fails names the part and
+leaves BENCH_OUT as it was (its first parts' reports were left beside an earlier run's others).
 """
 import glob
 import json
@@ -187,6 +188,30 @@ def main():
     expect("bench/run.sh -reps (no value)", got, 2, err_has=("-reps needs a value",))
     if "cmake stand-in" in got[1] or os.path.exists(bout):
         failures.append("bench/run.sh -reps: built (%r) or made BENCH_OUT before refusing" % got[1][-200:])
+    # a run whose fit fails is named and leaves BENCH_OUT as it was (its eval.json and grid.json were left beside an
+    # earlier run's fits and summary.json); one that succeeds replaces all five. The bench_sna stand-in copies the
+    # committed report of its -results name, or fails for the part in FAIL_PART.
+    mpx = os.path.join(d, "bench-mpiexec")
+    script(mpx, 'prev=; for a; do [ "$prev" = -results ] && out=$a; prev=$a; done\n'
+           'case " $* " in *" -which ${FAIL_PART:-none} "*) echo "stand-in: $FAIL_PART failed" >&2; exit 3 ;; esac\n'
+           'cp "%s/$(basename "$out")" "$out"\n' % os.path.join(ROOT, "bench", "results"))
+    names = ["eval.json", "grid.json", "fit_1rank.json", "fit_2ranks.json", "summary.json"]
+    os.makedirs(bout)
+    for name in names:
+        with open(os.path.join(bout, name), "w") as f:
+            f.write('{"earlier": 1}\n')
+    benv = {"BENCH_OUT": bout, "BUILD_DIR": bbuild, "MPIEXEC": mpx}
+    got = run(["bash", os.path.join(ROOT, "bench", "run.sh"), "-reps", "1"], d, env=dict(benv, FAIL_PART="fit"), stub=istub_cmake)
+    expect("bench/run.sh, the fit failing", got, 3, err_has=("bench_sna -which fit on 1 rank(s) failed (exit 3)",))
+    changed = [n for n in names if open(os.path.join(bout, n)).read() != '{"earlier": 1}\n']
+    if changed or sorted(os.listdir(bout)) != sorted(names):
+        failures.append("bench/run.sh, the fit failing: BENCH_OUT holds %s, of which %s are this run's"
+                        % (sorted(os.listdir(bout)), changed))
+    got = run(["bash", os.path.join(ROOT, "bench", "run.sh"), "-reps", "1"], d, env=benv, stub=istub_cmake)
+    expect("bench/run.sh with a bench_sna stand-in", got, 0, out_has=("written %s" % os.path.join(bout, "summary.json"),))
+    kept = [n for n in names if open(os.path.join(bout, n)).read() == '{"earlier": 1}\n']
+    if kept or sorted(os.listdir(bout)) != sorted(names):
+        failures.append("bench/run.sh: a complete run left %s in BENCH_OUT, %s of an earlier run" % (sorted(os.listdir(bout)), kept))
 
     # scripts/env.sh keeps the caller's yield and transport (0 to time on dedicated cores; ucx on a cluster), and its
     # defaults stay "export NAME=value" lines, the form tests/CMakeLists.txt reads for the test suite's environment

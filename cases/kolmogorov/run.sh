@@ -22,7 +22,10 @@ case $mode in
   *) echo "run.sh: mode must be quick or full, not '$mode'" >&2; exit 2 ;;
 esac
 mkdir -p -- "$out"
-case_clean "$out" "$out"/lyapunov.{json,log} "$out"/ranks[12]_[123].json # the full mode's: not left beside a quick run's
+# an earlier run's outputs: a run that fails must leave none of them to be read as its own (kolmogorov.json, the statistics
+# and summary.md stayed beside a failed run's log), and the full mode's lyapunov.* and ranks*.json none beside a quick run's
+case_clean "$out" "$out"/kolmogorov.{h5,xmf,json,log} "$out"/kolmogorov_stats.{json,png} "$out"/lyapunov.{json,log} \
+  "$out"/ranks[12]_[123].json "$out"/summary.{json,md}
 mpirun -n "$np" "$bin/snaps-kolmogorov" -N 64 -Re 40 -T "$T" -dt_save 0.5 -trajectory "$out/kolmogorov.h5" \
   -results "$out/kolmogorov.json" -progress_every 30 | tee "$out/kolmogorov.log"
 $py "$root/postprocess/flow_stats.py" "$out/kolmogorov.h5" --skip 50 --json "$out/kolmogorov_stats.json" \

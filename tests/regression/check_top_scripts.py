@@ -13,7 +13,7 @@ than 1 is said to be unused; a run whose path problem was not run ends with a no
 The CMake minimum covers cmake_language(DEFER) of tests/ (3.19). A SNAPS_NP that is not a positive integer is refused
 (exit 2) by scripts/run-cases.sh before the build and by a case before it makes its output directory (mpirun -n 0 ran
 on every slot). cases/separable-fit and cases/poisson, failing at their first mpirun, leave none of an earlier run's
-outputs. scripts/env.sh keeps a caller's OMPI_MCA_mpi_yield_when_idle and OMPI_MCA_pml. scripts/build.sh refuses an
+outputs, and neither do cases/ks and cases/kolmogorov. scripts/env.sh keeps a caller's OMPI_MCA_mpi_yield_when_idle and OMPI_MCA_pml. scripts/build.sh refuses an
 argument (it dropped it). scripts/run-tests.sh refuses a SNAPS_SANITIZE_TESTS other than 0 or 1; it and
 scripts/run-sanitize.sh print their usage for --help, building and running nothing.
 scripts/install-deps.sh takes a package on hold for installed. cases/poisson/sweep.py passes on a program's warnings.
@@ -149,6 +149,19 @@ def main():
     left = [n for n in old if os.path.exists(os.path.join(out, n))]
     if left:
         failures.append("separable-fit/run.sh failed and left an earlier run's %s in its output directory" % left)
+    # the same for cases/ks and cases/kolmogorov (their statistics, Lyapunov results and summaries stayed)
+    for case, old in (("ks", ["ks22.json", "ks22_stats.json", "ks22_stats.png", "lyapunov22.json", "summary.json", "summary.md"]),
+                      ("kolmogorov", ["kolmogorov.json", "kolmogorov.xmf", "kolmogorov_stats.json", "kolmogorov_stats.png",
+                                      "summary.json", "summary.md"])):
+        out = os.path.join(d, "%s-old" % case)
+        os.makedirs(out)
+        for name in old + ["notes.txt"]:  # notes.txt: the user's, not the case's
+            open(os.path.join(out, name), "w").close()
+        expect("%s/run.sh, the solver failing" % case, run(["bash", os.path.join(ROOT, "cases", case, "run.sh"), out], d, stub=stub),
+               None, nonzero=True)
+        left = [n for n in old if os.path.exists(os.path.join(out, n))]
+        if left or not os.path.exists(os.path.join(out, "notes.txt")):
+            failures.append("%s/run.sh failed and left an earlier run's %s in its output directory (or removed notes.txt)" % (case, left))
     # cases/poisson/run.sh from a tree whose build/bin holds a stand-in snaps-poisson (sweep.py refuses to start
     # without one; the runs are mpirun's stand-in's)
     prun = os.path.join(script_runner.linked_tree(os.path.join(d, "poisson-tree"), ["cases/poisson/run.sh", "cases/poisson/sweep.py",

@@ -3,7 +3,8 @@
 # Builds bench_sna if needed and runs the SNAPS benchmark alone on this machine:
 #   (a) scattered evaluation and (b) grid evaluation on 1 rank, (c) ALS fit on 1 and 2 ranks.
 # Writes {eval,grid,fit_1rank,fit_2ranks}.json and the merged summary.json into BENCH_OUT (default bench/results,
-# the committed figures that bench/README.md cites). Extra arguments are passed to the runs they apply to (-n_samples
+# the committed figures that bench/README.md cites), all five at the end: a run that fails (it names the part) leaves
+# BENCH_OUT as it was, never this run's first parts beside an earlier run's others. Extra arguments are passed to the runs they apply to (-n_samples
 # to eval, -reps to eval and grid, -grid_n to grid, -fit_* to the fits; any other option, e.g. -log_view, to every
 # run: bench_sna refuses an option of a part it does not run), e.g. -reps 5 -n_samples 100000 for a quick check;
 # such a run is not the committed benchmark, so it needs BENCH_OUT:
@@ -53,24 +54,37 @@ part_args eval "$@"
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build"
 cmake --build "$build" -j2 --target bench_sna
 mkdir -p "$out"
+# the runs write into a directory of their own, moved into BENCH_OUT once the summary is written (a failed fit left this
+# run's eval.json and grid.json beside an earlier run's fits and summary.json)
+tmp=$(mktemp -d "$out/.bench-run.XXXXXX")
+trap 'rm -rf -- "$tmp"' EXIT
 
 # Open MPI as root, and shared-memory transport without CMA (as in the test suite).
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
-run() { local n=$1; shift; "$mpiexec" --oversubscribe -n "$n" "$build/bin/bench_sna" "$@"; }
+# run N PART ARGS...: bench_sna's PART on N ranks, its report in $tmp/<report>; a failure is named, and stops the script
+run() {
+  local n=$1 part=$2 report=$3 rc=0
+  shift 3
+  "$mpiexec" --oversubscribe -n "$n" "$build/bin/bench_sna" -which "$part" -results "$tmp/$report" "$@" || rc=$?
+  if [ "$rc" != 0 ]; then
+    echo "bench/run.sh: bench_sna -which $part on $n rank(s) failed (exit $rc): nothing written to $out" >&2
+    exit "$rc"
+  fi
+}
 
 echo "== machine: $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1), $(nproc) cores"
 # The figures are only meaningful on an otherwise idle machine: record the load when starting.
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "== load average at start: $load (should be well below 1; other jobs inflate every figure)"
 part_args eval "$@"
-run 1 -which eval -results "$out/eval.json" ${part_args[@]+"${part_args[@]}"}
+run 1 eval eval.json ${part_args[@]+"${part_args[@]}"}
 part_args grid "$@"
-run 1 -which grid -results "$out/grid.json" ${part_args[@]+"${part_args[@]}"}
+run 1 grid grid.json ${part_args[@]+"${part_args[@]}"}
 part_args fit "$@"
-run 1 -which fit -results "$out/fit_1rank.json" ${part_args[@]+"${part_args[@]}"}
-run 2 -which fit -results "$out/fit_2ranks.json" ${part_args[@]+"${part_args[@]}"}
+run 1 fit fit_1rank.json ${part_args[@]+"${part_args[@]}"}
+run 2 fit fit_2ranks.json ${part_args[@]+"${part_args[@]}"}
 
-"$python" - "$out" "$load" "$root" <<'PY'
+"$python" - "$tmp" "$load" "$root" <<'PY'
 import json, os, sys
 out, loadavg = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(sys.argv[3], "postprocess"))
@@ -113,5 +127,6 @@ print("  (b) grid  %8.4f ms (target <= %g, %s), scattered %.3f ms, speed-up %.1f
          s["grid_baseline_ms_median"], s["grid_speedup_vs_scattered"]))
 print("  (c) fit   %.3e samples*sweeps/s/rank on 1 rank, %.3e on 2 ranks: efficiency %.2f, speed-up %.2fx"
       % (t1, t2, s["fit_parallel_efficiency_2_vs_1"], s["fit_speedup_2_vs_1"]))
-print("written %s" % os.path.join(out, "summary.json"))
 PY
+mv -f -- "$tmp"/{eval,grid,fit_1rank,fit_2ranks,summary}.json "$out"/
+echo "written $out/summary.json (and eval.json, grid.json, fit_1rank.json, fit_2ranks.json)"

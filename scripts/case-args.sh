@@ -22,6 +22,18 @@ case_np() {
     exit 2
   fi
 }
+# case_switch NAME...: each environment variable NAME (an on/off switch, e.g. REUSE_DATA), when set and not empty, must be
+# 0 or 1, else exit 2: REUSE_DATA=yes was taken for 0, and the data it was to keep made again without a word (hours in
+# the long modes).
+case_switch() {
+  local name
+  for name; do
+    case ${!name:-0} in
+      0 | 1) ;;
+      *) echo "$0: $name='${!name}': use 1 (on) or 0 (off, the default)" >&2; exit 2 ;;
+    esac
+  done
+}
 # case_args MAX "$@": case_help, case_np, then the output directory (the first argument; empty or absent: the case's default)
 # and at most MAX arguments in all (MAX empty: any number, the script passes the rest on to a program that checks them).
 case_args() {

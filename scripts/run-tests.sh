@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Usage: scripts/run-tests.sh [ctest options]   (-h or --help: this text, nothing built or run)
 # Installs what is missing, builds, and runs the whole CTest suite (unit, mpi, regression, fuzz-regression),
 # then the unit and regression tests again under AddressSanitizer and UBSan (scripts/run-sanitize.sh).
 # Extra arguments go to the first ctest; a selection of no test (e.g. -R with a typo) is a failure, not a pass.
@@ -6,6 +7,9 @@
 set -euo pipefail
 unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 root=$(cd "$(dirname "$0")/.." && pwd)
+# --help before the build: passed to ctest, it printed ctest's help after the build, then the sanitized build and suite ran
+source "$root/scripts/case-args.sh"
+case_help "$@"
 # checked before the build: any value but 0 ran the sanitized build and tests (SNAPS_SANITIZE_TESTS=no: 6 more minutes)
 case ${SNAPS_SANITIZE_TESTS:-1} in
   0 | 1) ;;

@@ -17,7 +17,7 @@
 # MPIEXEC (mpiexec), PYTHON (/usr/bin/python3), FIT_DATA (data sets, default bench/fit/data), FIT_RAW (one JSON
 # per run, default bench/fit/out), FIT_METHODS (methods timed, default "default default_prev default_val default_tensor als als100
 # als_ls als_aa lm tao_lmvm"),
-# FIT_RANKS ("1 2").
+# FIT_RANKS (the rank counts, each a positive integer once: "1 2").
 set -euo pipefail
 unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 
@@ -42,6 +42,14 @@ fi
 if [ -z "${FIT_OUT:-}" ] && { [ $quick = 1 ] || [ $# -gt 0 ] || [ -n "${FIT_METHODS:-}" ] || [ -n "${FIT_RANKS:-}" ]; }; then
   echo "bench/fit/run.sh: --quick, extra arguments, FIT_METHODS or FIT_RANKS make a run unlike the committed" >&2
   echo "bench/results/fit.json: give it an output directory, e.g. FIT_OUT=/tmp/fit (FIT_OUT=bench/results to replace it)" >&2
+  exit 2
+fi
+# FIT_RANKS checked before the build: mpiexec -n 0 runs on every slot of the machine (FIT_RANKS=0 ran on 2 ranks,
+# reported as "0 rank(s)"), a word failed every run after the one before it, and a count given twice ran twice into one report
+read -ra rank_list <<<"$ranks"
+if [ ${#rank_list[@]} = 0 ] || [[ ! " ${rank_list[*]} " =~ ^(\ [1-9][0-9]*)+\ $ ]] ||
+  [ -n "$(printf '%s\n' "${rank_list[@]}" | sort | uniq -d)" ]; then
+  echo "bench/fit/run.sh: FIT_RANKS='$ranks': give the rank counts as distinct positive integers, e.g. FIT_RANKS=\"1 2\"" >&2
   exit 2
 fi
 reps=$([ $quick = 1 ] && echo 1 || echo 3)
@@ -117,7 +125,7 @@ failed=()
 for p in "${problems[@]}"; do
   read -r name set model <<<"$p"
   for method in $best; do run "$name" "$set" "$model" "$method" 1 1 "$@"; done
-  for n in $ranks; do
+  for n in "${rank_list[@]}"; do
     for method in $methods; do run "$name" "$set" "$model" "$method" "$n" "$reps" "$@"; done
   done
 done

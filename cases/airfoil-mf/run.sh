@@ -10,7 +10,7 @@
 #   full: the baselines are run here on the same split, and the SNA's fit cost against the row count is measured
 # Writes results.json, table.md, table_all.md, error_vs_hf.png, cp_curves.png, cost_vs_n.png; the outputs of an earlier
 # run in the same directory that this one would not rewrite (the other mode's, --seeds' fits) are removed first.
-# Usage: run.sh <output directory> [quick|full] [--seeds] [--fixed_weight]
+# Usage: run.sh <output directory> [quick|full] [--seeds] [--fixed_weight]   (ranks: SNAPS_NP, default 1)
 #   --seeds: also 10% and 30% HF drawn by -mf_seed 0..4, median and range; --fixed_weight: the correction's lambda 1e-6
 #   at every fraction (no choice on validation airfoils). evaluate.py's other modes (--retable, --search*, --scaling,
 #   --check) write no new results to plot: run cases/airfoil-mf/evaluate.py OUT --help for them.

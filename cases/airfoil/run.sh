@@ -8,7 +8,8 @@
 # Needs cc (sweep.py builds XFOIL's helper library first, also for --only hf) and, for the fidelities run: LF xfoil,
 # HF gmsh, gmshToFoam and simpleFoam (scripts/install-deps.sh --airfoil: xfoil, openfoam). Restartable:
 # finished cases are skipped, and cases the committed dataset holds are taken from it (sweep.py --reuse), so raising
-# --hf runs only the new HF cases.
+# --hf runs only the new HF cases. OPENFOAM_BASHRC: OpenFOAM's environment script (default
+# /usr/share/openfoam/etc/bashrc, Debian's), sourced before an HF sweep.
 set -euo pipefail
 unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)

@@ -30,12 +30,14 @@
 # AUGMENT_SHIFTS=s (train on each training run plus its s - 1 x-translated copies, augment.py: an exact symmetry of
 # the flow; 1, none), HEAD_OPTIONS (long mode: the categorical heads' snaps-rollout-fit options; $long_heads below),
 # REUSE_MODELS=1 (keep the models sna_*.h5 of an earlier run in OUT where its models.stamp matches this run's latent,
-# r, fit options and data: the fit of the categorical heads takes about 15 minutes here).
+# r, fit options and data: the fit of the categorical heads takes about 15 minutes here). REUSE_DATA and REUSE_MODELS
+# are 0 (the default) or 1.
 set -euo pipefail
 unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../scripts/case-args.sh"
 case_args 2 "$@"
+case_switch REUSE_DATA REUSE_MODELS
 root=$(cd "$here/../.." && pwd)
 out=${1:-$root/results/kolmogorov-surrogate}
 mode=${2:-quick}
@@ -59,6 +61,9 @@ augment=${AUGMENT_SHIFTS:-1}
 [ -z "${ROLLOUT_DT:-}" ] || { [[ $ROLLOUT_DT =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$ ]] && [[ $ROLLOUT_DT =~ ^[^eE]*[1-9] ]]; } || { echo "run.sh: ROLLOUT_DT must be a positive number (the long mode's surrogate step), not '$ROLLOUT_DT'" >&2; exit 2; }
 long_dt=${ROLLOUT_DT:-0.1} # the long mode's surrogate step (README.md, "Step 0.2": 0.2 is 1.2 to 2.4x cheaper, its statistics a little worse)
 [ -n "${ROLLOUT_DT:-}" ] && { [ "$mode" = long ] && [ "$latent" = fourier ] && [ -z "${FIT_OPTIONS:-}" ] || { echo "run.sh: ROLLOUT_DT=$ROLLOUT_DT sets the long mode's step (LATENT=fourier, no FIT_OPTIONS), and this run (mode $mode, LATENT=$latent${FIT_OPTIONS:+, FIT_OPTIONS set}) would ignore it: unset it, or give -rollout_dt in FIT_OPTIONS" >&2; exit 2; }; }
+# HEAD_OPTIONS reach only the long mode's categorical heads (the quick and full modes fit none on the Fourier latent, and the
+# pod latent's are set by FIT_OPTIONS): refused elsewhere, not dropped
+[ -z "${HEAD_OPTIONS:-}" ] || [ "$mode" = long ] || { echo "run.sh: HEAD_OPTIONS='$HEAD_OPTIONS' sets the long mode's categorical heads, and this run (mode $mode) fits none with them: unset it, or give the heads' options in FIT_OPTIONS" >&2; exit 2; }
 long_heads="-head_local -head_stride 4 -residual_scale 0.7" # chosen on the training runs (README.md, "Long horizon")
 case $latent in
   fourier) r=${LATENT_MODES:-5}; dt_train=0.1; kinds="deterministic"

@@ -4,6 +4,10 @@
 # same data, all rolled out from held-out initial states and compared with the solver on long-horizon statistics
 # (pooled over members: >= 1000 Lyapunov times, lambda = 0.048) and short-horizon forecasts.
 # Usage: [L=100] run.sh <output directory> [quick|full]
+# Options through the environment: SNAPS_NP (MPI ranks, 2), L (the domain length: 22, the default, or 100),
+# REUSE_DATA=1 (keep the solver trajectories and the ESN of an earlier run in OUT where their stamps, data.stamp and
+# esn.stamp, match this run's length, mode and settings; otherwise they are made again; 0, the default: made again),
+# FIT_OPTIONS (more snaps-rollout-fit options, after the defaults below).
 # L = 22 (README section "The rate form at L = 22"): training saved every 0.05; the equivariant complex quadratic
 #   vector field on 16 Fourier modes (-drift_pairs -drift_form rate: fitted to the 5-point derivative, stepped by 40
 #   RK4 steps per surrogate step of 0.25; no noisy copies), local categorical heads (-head_local) of the residual over
@@ -26,6 +30,7 @@ unset CDPATH # a CDPATH entry makes cd print the directory, which would end up i
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../scripts/case-args.sh"
 case_args 2 "$@"
+case_switch REUSE_DATA
 root=$(cd "$here/../.." && pwd)
 out=${1:-$root/results/ks-surrogate}
 mode=${2:-quick}

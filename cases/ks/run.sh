@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kuramoto-Sivashinsky case: long-time statistics and the leading Lyapunov exponent of KS L = 22 (and, in
 # full mode, L = 100) with snaps-ks on 2 MPI ranks (ensemble members spread over the ranks).
-# Usage: run.sh <output directory> [quick|full]
+# Usage: run.sh <output directory> [quick|full]   (ranks: SNAPS_NP, default 2)
 #   quick (the default suite, about 1 min): L = 22, 4 members; statistics over t in [100, 1000], Lyapunov
 #         exponent from 1000 time units per member
 #   full  (the measurement in README.md, about 15 min alone on 2 cores): L = 22 statistics of 8 members over
@@ -23,7 +23,9 @@ case $mode in
   *) echo "run.sh: mode must be quick or full, not '$mode'" >&2; exit 2 ;;
 esac
 mkdir -p -- "$out"
-case_clean "$out" "$out"/lyapunov100.{json,log} # the full mode's: a quick run into the same directory must not leave it
+# an earlier run's outputs: a run that fails must leave none of them to be read as its own (ks22.json, the statistics and
+# summary.md stayed beside a failed run's log), and the full mode's lyapunov100.* must not stay beside a quick run's
+case_clean "$out" "$out"/ks22.{h5,xmf,json,log} "$out"/ks22_stats.{json,png} "$out"/lyapunov{22,100}.{json,log} "$out"/summary.{json,md}
 # statistics: one trajectory file, every member
 mpirun -n "$np" "$bin/snaps-ks" -L 22 -N 64 -ensemble "$K" -T "$T" -dt_save 0.5 -save_start "$skip" \
   -trajectory "$out/ks22.h5" -results "$out/ks22.json" -progress_every 30 | tee "$out/ks22.log"

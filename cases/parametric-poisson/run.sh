@@ -2,6 +2,7 @@
 # Surrogate-in-the-loop Poisson case: train a KHRONOS/POD model, then compare the zero, fischer, pod and sna
 # initial guesses on 100 unseen parameter samples. Writes results.json and guess_iterations.png.
 # Usage: run.sh <output directory> [--size small|full] [--pc gamg,jacobi] [--repeat R] [--families load,design]
+#        (ranks: SNAPS_NP, default 2)
 set -euo pipefail
 unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)

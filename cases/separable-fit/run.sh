@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Separable-fit case: fit KHRONOS to 20000 scattered samples on 2 MPI ranks, predict on a grid,
 # plot truth / prediction / error and the training curve.
-# Usage: run.sh <output directory>   (programs from build/bin; MPI environment from scripts/env.sh)
+# Usage: run.sh <output directory>   (programs from build/bin; MPI environment from scripts/env.sh; ranks: SNAPS_NP,
+#        default 2)
 set -euo pipefail
 unset CDPATH # a CDPATH entry makes cd print the directory, which would end up in the paths taken with $(cd ...)
 here=$(cd "$(dirname "$0")" && pwd)

@@ -6,7 +6,9 @@
 Every cases/*/run.sh: -h and --help print its usage and exit 0, an option where the output directory belongs is
 refused (exit 2) and creates nothing. scripts/run-cases.sh: -h; unknown case names are refused before the build,
 naming each. cases/aion/run.sh: a stray positional and --size without its value are refused before the build.
-cases/kolmogorov-surrogate/run.sh: a bad AUGMENT_SHIFTS is refused (exit 2) before any run; cost.sh has a usage.
+Every cases/*/run.sh --help names each environment variable the script reads. cases/kolmogorov-surrogate/run.sh: a bad
+AUGMENT_SHIFTS, REUSE_DATA or REUSE_MODELS other than 0 or 1, and HEAD_OPTIONS outside the long mode are refused (exit 2)
+before any run (cases/ks-surrogate/run.sh: REUSE_DATA too); cost.sh has a usage.
 cases/airfoil/run.sh (with stand-ins for xfoil and OpenFOAM, and no design): --sanity with --out is refused; the dataset is built from the --work
 given, into that directory (never the committed data/airfoil_mf.h5), refused with one line when a fidelity has no
 case, and not built under --only; --only lf needs xfoil alone (not OpenFOAM), and a missing tool is named with its
@@ -88,6 +90,11 @@ def main():
             expect("%s %s" % (case, h), run(["bash", script, h], d), 0, out_has=("Usage:",))
         if case != "airfoil":  # its arguments are the sweep's options (below)
             expect("%s -x" % case, run(["bash", script, "-x"], d), 2, err_has=("'-x'",))
+        # every environment variable the script reads (${NAME:-...} and the like) is in its usage
+        names = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*):?[-+=?]", open(script).read()))
+        usage = run(["bash", script, "--help"], d)[1]
+        for name in sorted(n for n in names if not re.search(r"\b%s\b" % n, usage)):
+            failures.append("%s reads %s, which its --help does not name" % (os.path.relpath(script, ROOT), name))
     if any(os.path.exists(os.path.join(d, n)) for n in ("-x", "-h", "--help")):
         failures.append("a run.sh created a directory named after an option")
 
@@ -111,6 +118,17 @@ def main():
                err_has=("AUGMENT_SHIFTS",))
         if os.path.exists(out):
             failures.append("kolmogorov-surrogate AUGMENT_SHIFTS=%s: the output directory was made before the refusal" % bad)
+    # an on/off switch other than 0 or 1 (REUSE_DATA=yes was read as 0: the data remade, hours in the long modes) and
+    # HEAD_OPTIONS outside the long mode (no categorical heads fitted with them: dropped) are refused before any work
+    ks = os.path.join(ROOT, "cases", "ks-surrogate", "run.sh")
+    for script, env, name in ((os.path.join(kol, "run.sh"), {"REUSE_DATA": "yes"}, "REUSE_DATA='yes'"),
+                              (os.path.join(kol, "run.sh"), {"REUSE_MODELS": "true"}, "REUSE_MODELS='true'"),
+                              (os.path.join(kol, "run.sh"), {"HEAD_OPTIONS": "-head_stride 2"}, "HEAD_OPTIONS='-head_stride 2'"),
+                              (ks, {"REUSE_DATA": "yes"}, "REUSE_DATA='yes'")):
+        out = os.path.join(d, "switch_out")
+        expect("%s with %s" % (os.path.relpath(script, ROOT), env), run(["bash", script, out], d, env), 2, err_has=(name,))
+        if os.path.exists(out):
+            failures.append("%s with %s: the output directory was made before the refusal" % (os.path.relpath(script, ROOT), env))
     expect("cost.sh -h", run(["bash", os.path.join(kol, "cost.sh"), "-h"], d), 0, out_has=("Usage:",))
     expect("cost.sh without a directory", run(["bash", os.path.join(kol, "cost.sh")], d), 2, err_has=("usage",))
 

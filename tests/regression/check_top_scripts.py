@@ -13,10 +13,12 @@ than 1 is said to be unused; a run whose path problem was not run ends with a no
 The CMake minimum covers cmake_language(DEFER) of tests/ (3.19). A SNAPS_NP that is not a positive integer is refused
 (exit 2) by scripts/run-cases.sh before the build and by a case before it makes its output directory (mpirun -n 0 ran
 on every slot). cases/separable-fit and cases/poisson, failing at their first mpirun, leave none of an earlier run's
-outputs. scripts/env.sh keeps a caller's OMPI_MCA_mpi_yield_when_idle and OMPI_MCA_pml. scripts/build.sh refuses an
-argument (it dropped it). scripts/run-tests.sh refuses a SNAPS_SANITIZE_TESTS other than 0 or 1.
+outputs, and neither do cases/ks and cases/kolmogorov. scripts/env.sh keeps a caller's OMPI_MCA_mpi_yield_when_idle and OMPI_MCA_pml. scripts/build.sh refuses an
+argument (it dropped it). scripts/run-tests.sh refuses a SNAPS_SANITIZE_TESTS other than 0 or 1; it and
+scripts/run-sanitize.sh print their usage for --help, building and running nothing.
 scripts/install-deps.sh takes a package on hold for installed. cases/poisson/sweep.py passes on a program's warnings.
-bench/run.sh refuses a part option without its value before the build.
+bench/run.sh refuses a part option without its value before the build; a run of it that fails names the part and
+leaves BENCH_OUT as it was (its first parts' reports were left beside an earlier run's others).
 """
 import glob
 import json
@@ -85,6 +87,17 @@ def main():
                                                             env={"SNAPS_SANITIZE_TESTS": "no"}, stub=stub), 2,
            err_has=("SNAPS_SANITIZE_TESTS='no'",))
 
+    # --help prints the usage and exits 0 before the install and the build: passed on to ctest, it printed ctest's help
+    # after the build, and run-tests.sh then ran the whole sanitized build and suite
+    hstub = os.path.join(d, "help-stub")
+    for tool in ("cmake", "ctest"):
+        script(os.path.join(hstub, tool), 'echo "%s stand-in $*"\n' % tool)
+    for name in ("run-tests.sh", "run-sanitize.sh"):
+        got = run(["bash", os.path.join(root, "scripts", name), "--help"], root, stub=hstub)
+        expect("%s --help" % name, got, 0, out_has=("Usage: scripts/%s" % name,))
+        if "stand-in" in got[1]:
+            failures.append("%s --help built or ran ctest: %r" % (name, got[1][-300:]))
+
     cdpath = {"CDPATH": ".:/nonexistent"}
     expect("run-cases.sh nosuchcase with CDPATH", run(["bash", "scripts/run-cases.sh", "nosuchcase"], root, env=cdpath, stub=stub),
            2, err_has=("nosuchcase",))
@@ -136,6 +149,19 @@ def main():
     left = [n for n in old if os.path.exists(os.path.join(out, n))]
     if left:
         failures.append("separable-fit/run.sh failed and left an earlier run's %s in its output directory" % left)
+    # the same for cases/ks and cases/kolmogorov (their statistics, Lyapunov results and summaries stayed)
+    for case, old in (("ks", ["ks22.json", "ks22_stats.json", "ks22_stats.png", "lyapunov22.json", "summary.json", "summary.md"]),
+                      ("kolmogorov", ["kolmogorov.json", "kolmogorov.xmf", "kolmogorov_stats.json", "kolmogorov_stats.png",
+                                      "summary.json", "summary.md"])):
+        out = os.path.join(d, "%s-old" % case)
+        os.makedirs(out)
+        for name in old + ["notes.txt"]:  # notes.txt: the user's, not the case's
+            open(os.path.join(out, name), "w").close()
+        expect("%s/run.sh, the solver failing" % case, run(["bash", os.path.join(ROOT, "cases", case, "run.sh"), out], d, stub=stub),
+               None, nonzero=True)
+        left = [n for n in old if os.path.exists(os.path.join(out, n))]
+        if left or not os.path.exists(os.path.join(out, "notes.txt")):
+            failures.append("%s/run.sh failed and left an earlier run's %s in its output directory (or removed notes.txt)" % (case, left))
     # cases/poisson/run.sh from a tree whose build/bin holds a stand-in snaps-poisson (sweep.py refuses to start
     # without one; the runs are mpirun's stand-in's)
     prun = os.path.join(script_runner.linked_tree(os.path.join(d, "poisson-tree"), ["cases/poisson/run.sh", "cases/poisson/sweep.py",
@@ -175,6 +201,30 @@ def main():
     expect("bench/run.sh -reps (no value)", got, 2, err_has=("-reps needs a value",))
     if "cmake stand-in" in got[1] or os.path.exists(bout):
         failures.append("bench/run.sh -reps: built (%r) or made BENCH_OUT before refusing" % got[1][-200:])
+    # a run whose fit fails is named and leaves BENCH_OUT as it was (its eval.json and grid.json were left beside an
+    # earlier run's fits and summary.json); one that succeeds replaces all five. The bench_sna stand-in copies the
+    # committed report of its -results name, or fails for the part in FAIL_PART.
+    mpx = os.path.join(d, "bench-mpiexec")
+    script(mpx, 'prev=; for a; do [ "$prev" = -results ] && out=$a; prev=$a; done\n'
+           'case " $* " in *" -which ${FAIL_PART:-none} "*) echo "stand-in: $FAIL_PART failed" >&2; exit 3 ;; esac\n'
+           'cp "%s/$(basename "$out")" "$out"\n' % os.path.join(ROOT, "bench", "results"))
+    names = ["eval.json", "grid.json", "fit_1rank.json", "fit_2ranks.json", "summary.json"]
+    os.makedirs(bout)
+    for name in names:
+        with open(os.path.join(bout, name), "w") as f:
+            f.write('{"earlier": 1}\n')
+    benv = {"BENCH_OUT": bout, "BUILD_DIR": bbuild, "MPIEXEC": mpx}
+    got = run(["bash", os.path.join(ROOT, "bench", "run.sh"), "-reps", "1"], d, env=dict(benv, FAIL_PART="fit"), stub=istub_cmake)
+    expect("bench/run.sh, the fit failing", got, 3, err_has=("bench_sna -which fit on 1 rank(s) failed (exit 3)",))
+    changed = [n for n in names if open(os.path.join(bout, n)).read() != '{"earlier": 1}\n']
+    if changed or sorted(os.listdir(bout)) != sorted(names):
+        failures.append("bench/run.sh, the fit failing: BENCH_OUT holds %s, of which %s are this run's"
+                        % (sorted(os.listdir(bout)), changed))
+    got = run(["bash", os.path.join(ROOT, "bench", "run.sh"), "-reps", "1"], d, env=benv, stub=istub_cmake)
+    expect("bench/run.sh with a bench_sna stand-in", got, 0, out_has=("written %s" % os.path.join(bout, "summary.json"),))
+    kept = [n for n in names if open(os.path.join(bout, n)).read() == '{"earlier": 1}\n']
+    if kept or sorted(os.listdir(bout)) != sorted(names):
+        failures.append("bench/run.sh: a complete run left %s in BENCH_OUT, %s of an earlier run" % (sorted(os.listdir(bout)), kept))
 
     # scripts/env.sh keeps the caller's yield and transport (0 to time on dedicated cores; ucx on a cluster), and its
     # defaults stay "export NAME=value" lines, the form tests/CMakeLists.txt reads for the test suite's environment

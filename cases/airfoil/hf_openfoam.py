@@ -145,12 +145,28 @@ def foam(cmd, case, log):
         subprocess.run(cmd + ["-case", case], stdout=f, stderr=subprocess.STDOUT, check=True)
 
 
+def coefficients_file(case):
+    """The forceCoeffs function object's file of case."""
+    return f"{case}/postProcessing/forces/0/coefficient.dat"
+
+
 def cl_history(case):
     """(iteration, CL) of the forceCoeffs function object (pressure + viscous lift)."""
-    path = f"{case}/postProcessing/forces/0/coefficient.dat"
+    path = coefficients_file(case)
     head = [l for l in open(path) if l.startswith("#") and "Cl" in l][-1].lstrip("#").split()
     a = np.loadtxt(path, comments="#", ndmin=2)
     return a[:, 0], a[:, head.index("Cl")]
+
+
+def final_cl(case):
+    """OpenFOAM's own CL (pressure + viscous) at the last iteration. A CL that is not a finite number (a diverged
+    run writes nan; float() reads it) raises ValueError naming the file: it is no result, as XFOIL's NaN CL is not
+    (lf_xfoil._polar_cl); the sweep records the case failed with this reason."""
+    it, cl = cl_history(case)
+    if not math.isfinite(cl[-1]):
+        raise ValueError(f"{coefficients_file(case)}: OpenFOAM's CL at iteration {it[-1]:g} is {cl[-1]}, not a finite "
+                         "number")
+    return float(cl[-1])
 
 
 def cl_steady(case, s=SETTINGS):

@@ -84,8 +84,9 @@ def _case(kind, cid, x, work, lib):
 
 
 def _foam_cl(cdir):
-    """OpenFOAM's own CL (pressure + viscous) at the last iteration, for the README's sanity check."""
-    return float(hf_openfoam.cl_history(cdir)[1][-1])
+    """OpenFOAM's own CL (pressure + viscous) at the last iteration, for the README's sanity check (not a finite
+    number: ValueError, and _case records the case failed)."""
+    return hf_openfoam.final_cl(cdir)
 
 
 def _pending(kind, ids, work):

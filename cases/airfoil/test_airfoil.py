@@ -268,6 +268,25 @@ def test_drivers(work):
         check(np.allclose(res, (2e-3 / 600, 1e-3 / 600)), f"HF retry: residuals {res}, expected the last iteration's")
         cl = hf_openfoam.cl_history(case)[1][-1]
         check(cl == 0.55, f"HF retry: forceCoeffs CL {cl} read, expected this run's 0.55")
+        # a NaN lift in forceCoeffs' file (a diverged last iteration; Cp and the log as converged): the sweep records
+        # the case failed, naming the file, as it does XFOIL's NaN CL; it kept CL nan and converged true
+        coeffs = hf_openfoam.coefficients_file(case)
+        lines = open(coeffs).read().splitlines()
+        lines[-1] = re.sub(r"^(\S+ \S+ \S+ )\S+", r"\1nan", lines[-1])
+        open(coeffs, "w").write("\n".join(lines) + "\n")
+        import sweep
+        saved_run = sweep.hf_openfoam.run
+        sweep.hf_openfoam.run = lambda *a: (cp, True, 600, res)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                sweep._case("hf", 64, (d["m"], d["p"], d["t"], d["alpha_deg"], 3e6), work, None)
+        finally:
+            sweep.hf_openfoam.run = saved_run
+        rec = json.load(open(f"{work}/hf/case_0064.json"))
+        why = rec.get("error", "")
+        check(not rec["converged"] and rec["cp"] is None and coeffs in why and "not a finite number" in why,
+              f"a NaN CL in OpenFOAM's forceCoeffs: the sweep's record {dict((k, rec.get(k)) for k in ('converged', 'cl_tool', 'error'))}, "
+              "expected the case failed, naming the file")
         other = os.path.join(work, "not_a_case")
         os.makedirs(other)
         open(f"{other}/keep.txt", "w").write("kept")

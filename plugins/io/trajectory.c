@@ -1033,6 +1033,27 @@ static PetscErrorCode TrajectoryCheckTimes(const char file[], const SNAPSTraject
   PetscFunctionReturn(0);
 }
 
+/* The attributes members and N (grid points per direction; absent in some files) against the data's shape, which the
+   readers use: a file whose attributes disagree with its data (edited by hand, or written by another tool) is refused,
+   naming both, rather than read as its shape says while the attributes (what an h5py reader may take) say otherwise. */
+static PetscErrorCode TrajectoryCheckSizeAttributes(hid_t h5, const char file[], const SNAPSTrajectoryData *td)
+{
+  PetscReal members, N; /* read as reals: files of older runs hold N as float64, as forcing_wavenumber */
+  char      grid[64];
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "members", -1, &members));
+  PetscCheck(members == -1 || members == (PetscReal)td->members, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' has the attribute members = %g, but its /%s holds %" PetscInt_FMT " members: the attribute and the data disagree (an edited or corrupt file)", file, (double)members, td->field, td->members);
+  PetscCall(SNAHDF5ReadAttributeRealDefault(h5, "N", -1, &N));
+  if (N == -1 || (N == (PetscReal)td->shape[0] && (td->sdim == 1 || N == (PetscReal)td->shape[1]))) PetscFunctionReturn(0);
+  if (td->sdim == 1)
+    PetscCall(PetscSNPrintf(grid, sizeof(grid), "%" PetscInt_FMT, td->shape[0]));
+  else
+    PetscCall(PetscSNPrintf(grid, sizeof(grid), "%" PetscInt_FMT " x %" PetscInt_FMT, td->shape[0], td->shape[1]));
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' has the attribute N = %g, but its /%s holds a grid of %s points: the attribute and the data disagree (an edited or corrupt file)", file, (double)N, td->field, grid);
+  PetscFunctionReturn(0);
+}
+
 /* Everything of TrajectoryLoad_Local() once the file is open (the caller closes it on every path): every saved time,
    or (at not NULL) the one saved time *at (NULL: the first) alone, as a trajectory of one time. */
 static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], const PetscReal *at, SNAPSTrajectoryData *td)
@@ -1073,6 +1094,7 @@ static PetscErrorCode TrajectoryRead(hid_t h5, const char file[], const PetscRea
   /* an empty member or grid axis holds no state: every reader would divide by (or index modulo) the count */
   PetscCheck(td->members >= 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' holds no members (its /%s has 0 of them): an empty or edited file; give a trajectory written by a completed run", file, td->field);
   PetscCheck(td->shape[0] >= 1 && td->shape[1] >= 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The trajectory '%s' holds no grid points (its /%s has a grid of %" PetscInt_FMT " x %" PetscInt_FMT "): corrupt file", file, td->field, td->shape[0], td->shape[1]);
+  PetscCall(TrajectoryCheckSizeAttributes(h5, file, td));
   PetscCall(PetscIntMultError(td->shape[0], td->shape[1], &td->npts));
   PetscCall(PetscIntMultError(at ? 1 : td->nt, td->members, &count));
   PetscCall(PetscIntMultError(count, td->npts, &count));

@@ -317,6 +317,6 @@ PetscErrorCode SNAPSLatentCheckBasis(hid_t g, const char file[], PetscInt D, Pet
   if (dset >= 0) H5Dclose(dset);
   if (rank != 2) PetscFunctionReturn(0); /* not a matrix: SNAHDF5CheckArray says so */
   PetscCheck((PetscInt)dims[0] == D, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares latent size %" PetscInt_FMT " but its basis holds %" PetscInt_FMT " latent modes: the latent sizes disagree (corrupt surrogate; train it again with snaps-rollout-fit)", file, D, (PetscInt)dims[0]);
-  PetscCheck((PetscInt)dims[1] == npts, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares %" PetscInt_FMT " grid points but its basis has rows of %" PetscInt_FMT ": corrupt surrogate", file, npts, (PetscInt)dims[1]);
+  PetscCheck((PetscInt)dims[1] == npts, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' declares %" PetscInt_FMT " grid points but its basis has rows of %" PetscInt_FMT ": the grid sizes disagree (corrupt surrogate; train it again with snaps-rollout-fit, on trajectories of the grid it is for)", file, npts, (PetscInt)dims[1]);
   PetscFunctionReturn(0);
 }

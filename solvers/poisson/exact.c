@@ -2,6 +2,7 @@
 #include "exact.h"
 #include "tape.h"
 #include <petscviewer.h>
+#include <snaps/options.h>
 #include <matheval.h>
 
 #define MAX_NAMES (POISSON_EXACT_MAX_DIM + 3)
@@ -21,6 +22,8 @@ struct _n_PoissonExact {
   double      values[MAX_NAMES];            /* work array */
   char       *source;                       /* text of f = -Laplace(u) */
   PoissonTape tape;                         /* batched u and Laplace(u), when it reproduces libmatheval; else NULL */
+  PetscBool   view_pending;                 /* -exact_view asked for, not printed yet (PoissonExactViewFromOptions()) */
+  PetscViewer view;                         /* its viewer, kept open to PoissonExactDestroy() */
 };
 
 static const char *const xyz[3] = {"x", "y", "z"};
@@ -279,6 +282,23 @@ PetscErrorCode PoissonExactView(PoissonExact ex, PetscViewer viewer)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode PoissonExactSetViewFromOptions(PoissonExact ex)
+{
+  PetscFunctionBegin;
+  ex->view_pending = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode PoissonExactViewFromOptions(PoissonExact ex)
+{
+  PetscFunctionBegin;
+  if (!ex->view_pending) PetscFunctionReturn(0);
+  ex->view_pending = PETSC_FALSE;
+  PetscCall(SNAPSOptionsGetTextViewer(ex->comm, NULL, NULL, "-exact_view", &ex->view, NULL));
+  if (ex->view) PetscCall(PoissonExactView(ex, ex->view));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode PoissonExactDestroy(PoissonExact *exact)
 {
   PoissonExact ex;
@@ -295,6 +315,7 @@ PetscErrorCode PoissonExactDestroy(PoissonExact *exact)
   for (int k = 0; k < ex->nnames; k++) PetscCall(PetscFree(ex->names[k]));
   PetscCall(PetscFree(ex->source));
   PetscCall(PetscFree(ex->expr));
+  PetscCall(PetscViewerDestroy(&ex->view));
   PetscCall(PetscFree(ex));
   *exact = NULL;
   PetscFunctionReturn(0);

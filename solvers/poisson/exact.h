@@ -36,5 +36,12 @@ PETSC_EXTERN PetscErrorCode PoissonExactGetInfo(PoissonExact, PetscInt *, const 
 PETSC_EXTERN PetscErrorCode PoissonExactGetSourceString(PoissonExact, const char *[]);
 /* Prints u, the variables and the derived source to an ASCII viewer. */
 PETSC_EXTERN PetscErrorCode PoissonExactView(PoissonExact, PetscViewer);
-/* Frees the evaluators. */
+/* -exact_view: the view is wanted, but printed by PoissonExactViewFromOptions(), which the solvers call after their
+   checks (memory, options): a run refused by them leaves no view file. */
+PETSC_EXTERN PetscErrorCode PoissonExactSetViewFromOptions(PoissonExact);
+/* Prints the view asked for by PoissonExactSetViewFromOptions() (once; later calls do nothing) to -exact_view's viewer
+   (stdout, or ascii:<file>), which stays open until PoissonExactDestroy(): an option naming the same file later
+   (-sna_monitor ascii:<file>) shares it and writes after the view. */
+PETSC_EXTERN PetscErrorCode PoissonExactViewFromOptions(PoissonExact);
+/* Frees the evaluators (and closes the view's viewer). */
 PETSC_EXTERN PetscErrorCode PoissonExactDestroy(PoissonExact *);

@@ -297,6 +297,7 @@ PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, 
   if (usebox) {
     PetscCall(PoissonFEMSetUpBox(comm, dim, a, b, fem, &ksp));
     PetscCall(SNAPSCheckKSPTolerances(ksp)); /* here, not in the set-up: a -help run checks nothing */
+    PetscCall(PoissonExactViewFromOptions(exact)); /* after the set-up's checks (memory, options) */
     PetscCallMPI(MPI_Barrier(comm));
     PetscCall(PetscTime(&t1));
     PetscCall(PoissonFEMSolveBox(comm, exact, dim, a, b, fem, ksp, &A, &rhs));
@@ -309,6 +310,7 @@ PetscErrorCode PoissonFEMSolve(MPI_Comm comm, PoissonExact exact, PetscInt dim, 
     PetscCall(PoissonFEMCheckErrorCells(comm, fem));
     PetscCall(SNESGetKSP(snes, &ksp));
     PetscCall(SNAPSCheckKSPTolerances(ksp));
+    PetscCall(PoissonExactViewFromOptions(exact)); /* after the set-up's checks (memory, options) */
     PetscCallMPI(MPI_Barrier(comm));
     PetscCall(PetscTime(&t1));
     PetscCall(SNESSolve(snes, NULL, fem->u));

@@ -1329,6 +1329,8 @@ PetscErrorCode PoissonKhronosSolve(MPI_Comm comm, PoissonExact exact, PetscInt d
   nint = kh->nodes - kh->degree;
   qper = tensor ? kh->degree : kh->degree + 1 + (nint >= 32 ? 0 : 3);
   PetscCall(KhCheckMemory(kh, tensor, qper));
+  /* -exact_view after the checks (a refused run leaves no view file), before -sna_monitor (it may share the file) */
+  PetscCall(PoissonExactViewFromOptions(exact));
   if (monitorset) PetscCall(SNAPSOptionsGetTextViewer(comm, NULL, NULL, "-sna_monitor", &monitor, NULL)); /* the checks passed */
   PetscCall(KhRegisterEvents());
   PetscCallMPI(MPI_Barrier(comm));

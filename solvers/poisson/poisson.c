@@ -265,7 +265,6 @@ int main(int argc, char **argv)
   PetscLogDouble t0;
   PetscMPIInt    size;
   PoissonExact   exact;
-  PetscViewer    exactviewer = NULL; /* -exact_view's, kept open to the end of the run: see below */
   PoissonFEM     fem;
   const char    *source;
 
@@ -309,21 +308,17 @@ int main(int argc, char **argv)
   PetscCall(CheckOutputs(hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
   PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact));
   PetscCall(PoissonExactSetDomain(exact, a, b)); /* a mesh file: -1, 1 (-domain is refused with it) */
-  /* a -xxx_view: alone, a boolean, or ascii:<file>, as the other text views and monitors */
-  /* the viewer is kept open to the end of the run: an option naming the same file later (-sna_monitor ascii:<file>)
-     then gets this shared viewer and writes after the view; destroyed here, the file was closed and reopened
-     (emptied) by it, the view lost */
-  /* (after the checks of the other options and outputs: a run refused by them leaves no view file) */
+  /* -exact_view: alone, a boolean, or ascii:<file>, as the other text views and monitors; its viewer is kept open by
+     the exact solution to the end of the run: an option naming the same file later (-sna_monitor ascii:<file>) then
+     gets this shared viewer and writes after the view (destroyed at once, the file was closed and reopened, emptied,
+     by it, the view lost). Opened after the checks of the other options and outputs, here and in the solvers: a run
+     refused by them leaves no view file */
   PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
   if (hasview) PetscCall(SNAPSTrajectoryCheckName(PETSC_COMM_WORLD, "-view_solution", viewfile, PETSC_TRUE)); /* its .xmf names it */
-  if (exactview) {
-    PetscCall(SNAPSOptionsGetTextViewer(PETSC_COMM_WORLD, NULL, NULL, "-exact_view", &exactviewer, NULL));
-    if (exactviewer) PetscCall(PoissonExactView(exact, exactviewer));
-  }
+  if (exactview) PetscCall(PoissonExactSetViewFromOptions(exact));
   if (method == 1) {
     PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL, hasview ? viewfile : NULL, vpoints, hasmodel ? model : NULL));
     PetscCall(PoissonExactDestroy(&exact));
-    PetscCall(PetscViewerDestroy(&exactviewer));
     PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
     PetscCall(PetscFinalize());
     return 0;
@@ -372,7 +367,6 @@ int main(int argc, char **argv)
   }
   PetscCall(PoissonFEMDestroy(&fem));
   PetscCall(PoissonExactDestroy(&exact));
-  PetscCall(PetscViewerDestroy(&exactviewer));
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;

@@ -472,7 +472,11 @@ def wrong_system():
     # an empty training box and bin edges out of order: refused, not rolled out
     for name, edit, says in (("empty_box.h5", lambda s: (s["lower"].__setitem__(0, 5.0), s["upper"].__setitem__(0, -5.0)),
                               r"the training box \(lower, upper\) of coordinate 0 is \[5\.?, -5\.?\], which is empty"),
-                             ("edges_down.h5", lambda s: s["edges"].__setitem__(0, s["edges"][0][::-1]), r"the bin edges of coordinate 0 decrease")):
+                             ("edges_down.h5", lambda s: s["edges"].__setitem__(0, s["edges"][0][::-1]), r"the bin edges of coordinate 0 decrease"),
+                             # a latent basis of rows shorter than the grid it declares: the hint to train again, not
+                             # only the generic shape check (mutation s26 M7)
+                             ("short_basis.h5", lambda s: (lambda b: (s.__delitem__("basis"), s.create_dataset("basis", data=b[:, :-1])))(s["basis"][...]),
+                              r"declares 32 grid points but its basis has rows of 31: the grid sizes disagree \(corrupt surrogate; train it again with snaps-rollout-fit")):
         shutil.copy(path("cat.h5"), path(name))
         with h5py.File(path(name), "r+") as h:
             edit(h["surrogate"])

@@ -2,19 +2,20 @@ static const char help[] = "Solves with the sna guess on PETSc's KSP tutorial ex
                            "changes what the guess was set up for, or sets its parameters early.\n\n"
                            "  -matrix <A.bin>  the matrix ex2 wrote with -ksp_view_mat binary:A.bin\n"
                            "  -m <m> -n <n>    ex2's grid\n"
-                           "  -case layout|dm|early|params  layout: a second solve after KSPReset() with a copy of A whose rows are\n"
+                           "  -case layout|dm|early|params|other  layout: a second solve after KSPReset() with a copy of A whose rows are\n"
                            "                   spread over the ranks otherwise (same global size); dm: a second solve after\n"
                            "                   KSPSetDM() (a DMDA of the grid, not active); early: SNAGuessSetParameters(0, 0)\n"
                            "                   before KSPSetFromOptions() creates the guess; params: two solves of the same A with the\n"
-                           "                   parameters (0, 0), then (1, 1) from SNAGuessSetParameters()\n"
+                           "                   parameters (0, 0), then (1, 1) from SNAGuessSetParameters(); other: a second solve\n"
+                           "                   of another problem with the same sparsity pattern, 4 A u = A 1 (u = 1/4)\n"
                            "The exact solution is u = 1 (ex2's), the training sample mu = (0, 0): the iterations of every solve are\n"
                            "printed, and each solve must reach u.\n";
 
 #include <snaps.h>
 #include <petscdmda.h>
 
-/* Solves A x = A 1 from x = 0 (the guess replaces it) and checks x = 1. */
-static PetscErrorCode SolveOnes(KSP ksp, Mat A, PetscInt *its)
+/* Solves A x = A u, u = value everywhere, from x = 0 (the guess replaces it) and checks x = u. */
+static PetscErrorCode SolveConstant(KSP ksp, Mat A, PetscScalar value, PetscInt *its)
 {
   Vec       x, b, u;
   PetscReal err;
@@ -22,7 +23,7 @@ static PetscErrorCode SolveOnes(KSP ksp, Mat A, PetscInt *its)
   PetscFunctionBegin;
   PetscCall(MatCreateVecs(A, &x, &b));
   PetscCall(VecDuplicate(x, &u));
-  PetscCall(VecSet(u, 1.0));
+  PetscCall(VecSet(u, value));
   PetscCall(MatMult(A, u, b));
   PetscCall(KSPSolve(ksp, b, x));
   PetscCall(KSPGetIterationNumber(ksp, its));
@@ -63,7 +64,7 @@ static PetscErrorCode Redistribute(Mat A, Mat *B)
 
 int main(int argc, char **argv)
 {
-  const char *const cases[]                     = {"layout", "dm", "early", "params"};
+  const char *const cases[]                     = {"layout", "dm", "early", "params", "other"};
   char              matfile[PETSC_MAX_PATH_LEN] = "";
   PetscInt          m = 24, n = 20, which = 0, its[2] = {-1, -1};
   PetscViewer       viewer;
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-matrix", matfile, sizeof(matfile), NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-m", &m, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-n", &n, NULL));
-  PetscCall(PetscOptionsGetEList(NULL, NULL, "-case", cases, 4, &which, NULL));
+  PetscCall(PetscOptionsGetEList(NULL, NULL, "-case", cases, 5, &which, NULL));
   PetscCheck(matfile[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Give -matrix");
   PetscCall(PetscViewerBinaryOpen(PETSC_COMM_WORLD, matfile, FILE_MODE_READ, &viewer));
   PetscCall(MatCreate(PETSC_COMM_WORLD, &A));
@@ -94,23 +95,28 @@ int main(int argc, char **argv)
     const PetscReal mu[2] = {0, 0};
     PetscCall(SNAGuessSetParameters(ksp, 2, mu));
   }
-  PetscCall(SolveOnes(ksp, A, &its[0]));
+  PetscCall(SolveConstant(ksp, A, 1, &its[0]));
   if (which == 0) {
     PetscCall(Redistribute(A, &B));
     PetscCall(KSPReset(ksp)); /* PETSc refuses another layout of the same KSP's operators without it */
     PetscCall(KSPSetOperators(ksp, B, B));
-    PetscCall(SolveOnes(ksp, B, &its[1]));
+    PetscCall(SolveConstant(ksp, B, 1, &its[1]));
   } else if (which == 3) { /* the same A (same state): only the parameters change */
     const PetscReal mu[2] = {1, 1};
     PetscCall(SNAGuessSetParameters(ksp, 2, mu));
-    PetscCall(SolveOnes(ksp, A, &its[1]));
+    PetscCall(SolveConstant(ksp, A, 1, &its[1]));
+  } else if (which == 4) { /* 4 A: the same pattern (fingerprint), another problem; the model predicts 1, not 1/4 */
+    PetscCall(MatDuplicate(A, MAT_COPY_VALUES, &B));
+    PetscCall(MatScale(B, 4.0));
+    PetscCall(KSPSetOperators(ksp, B, B));
+    PetscCall(SolveConstant(ksp, B, 0.25, &its[1]));
   } else if (which == 1) {
     /* ex2's row i n + j is grid point (i, j), j fastest: a DMDA of n x m points, x fastest, orders alike */
     PetscCall(DMDACreate2d(PETSC_COMM_WORLD, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, n, m, PETSC_DECIDE, PETSC_DECIDE, 1, 1, NULL, NULL, &da));
     PetscCall(DMSetUp(da));
     PetscCall(KSPSetDM(ksp, da));
     PetscCall(KSPSetDMActive(ksp, PETSC_FALSE)); /* the operators stay A's */
-    PetscCall(SolveOnes(ksp, A, &its[1]));
+    PetscCall(SolveConstant(ksp, A, 1, &its[1]));
   }
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "guess_solves: %s: iterations %" PetscInt_FMT " and %" PetscInt_FMT "\n", cases[which], its[0], its[1]));
   PetscCall(KSPDestroy(&ksp));

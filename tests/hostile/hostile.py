@@ -519,6 +519,9 @@ add_cases(
         ("traj_time_nan", "HDF5 dataset 'time' contains NaN or Inf \\(entry 1\\)", traj_times(lambda t: t * [1, float("nan"), 1, 1, 1])),
         ("traj_wrong_equation", "holds kolmogorov states of 32 points, but this run is ks", set_attr("/", "equation", lambda: np_bytes("kolmogorov"))),
         ("traj_wrong_L", "was run with L = 100\\.?, but this run has L = 22", set_attr("/", "L", lambda: 100.0)),
+        # attributes that disagree with the data's shape (the readers use the shape): refused, naming both (s27-left)
+        ("traj_members_attr", "has the attribute members = 3\\.?, but its /u holds 1 members: the attribute and the data disagree", set_attr("/", "members", lambda: 3, "<i8")),
+        ("traj_N_attr", "has the attribute N = 64\\.?, but its /u holds a grid of 32 points: the attribute and the data disagree", set_attr("/", "N", lambda: 64, "<i8")),
         ("traj_truncated", "is not an HDF5 file, or it is corrupt|HDF5 cannot open the trajectory", traj_truncated),
     ],
 )

@@ -601,6 +601,30 @@ static PetscErrorCode ViewHas(SNA sna, const char text[], PetscBool *has)
   PetscFunctionReturn(0);
 }
 
+/* SNAView() before the sizes are set (SNASetSizes(), a fit or a load): it printed "inputs -1, outputs -1". Each type's
+   view too (khronos, aion, mf: their details may also be sized by the inputs). */
+static PetscErrorCode ViewBeforeSizes(void)
+{
+  const char *types[] = {NULL, SNAKHRONOS, SNAAION, SNAMF};
+
+  PetscFunctionBegin;
+  for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+    SNA       sna;
+    PetscBool minus, unset;
+
+    PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+    if (types[t]) PetscCall(SNASetType(sna, types[t]));
+    PetscCall(CaptureBegin());
+    PetscCall(SNAView(sna, PETSC_VIEWER_STDOUT_WORLD));
+    PetscCall(CaptureEnd());
+    minus = (PetscBool)(strstr(captured, " -1") != NULL); /* not 1e-12 */
+    unset = (PetscBool)(strstr(captured, "inputs and outputs not set yet") != NULL);
+    PetscCall(SNADestroy(&sna));
+    PetscCheck(!minus && unset, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAView() of a %s SNA without sizes: %s\n%s", types[t] ? types[t] : "typeless", minus ? "prints -1" : "does not say that the sizes are not set", captured);
+  }
+  PetscFunctionReturn(0);
+}
+
 /* A type's default slow-progress stop (mf's: 5 steps, 1e-2) stays with it: a change to khronos does not carry it
    over (its Levenberg-Marquardt fit stopped STOPPED_SLOW_PROGRESS, unasked), and one to mf keeps the user's stop
    (SNASetProgressStop()) instead of overwriting it. A fresh mf model says it is not fitted. The stop belongs to ar1's
@@ -1094,6 +1118,7 @@ int main(int argc, char **argv)
       {"prefixed_messages", PrefixedMessages},
       {"dataset_save", DatasetSaveChecks},
       {"viewer_types", ViewerTypes},
+      {"view_before_sizes", ViewBeforeSizes},
       {"communicators", Communicators},
       {"progress_stop_type_change", ProgressStopTypeChange},
       {"progress_rtol_alone", ProgressRtolAlone},

@@ -48,6 +48,11 @@
                                            the contiguous basis, or PETSc's VecMDot/VecMAXPY; auto (default)
                                            times both when the model is loaded and keeps the faster
      -ksp_guess_sna_check_fingerprint <bool>  compare the operator with the model's fingerprint (default true)
+     -ksp_guess_sna_check_residual <bool>  a guess neither scaled nor corrected on all modes that is worse than
+                                           the zero guess (|b - A x0| > |b|: one product with A per guess) is
+                                           replaced by zero, with a warning the first time (default true): the
+                                           fingerprint sees the sparsity pattern only, so a model of another
+                                           problem of the same pattern passes it
      -ksp_guess_sna_monitor                one line per guess: where mu came from (and whether it lies outside the
                                            model's training box), |c|, correction, time
    -ksp_view shows the model and what the guess did; -ksp_guess_view shows the same after each guess. The model is loaded again when the operator's size, row

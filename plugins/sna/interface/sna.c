@@ -1750,7 +1750,10 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
   PetscCheck(isascii, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "SNAView() supports ASCII viewers only (stdout, or -%ssna_view ascii:<file>), not %s", SNAMessagePrefix(sna), ((PetscObject)viewer)->type_name ? ((PetscObject)viewer)->type_name : "a viewer without a type");
   PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)sna, viewer));
   PetscCall(PetscViewerASCIIPushTab(viewer));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "inputs %" PetscInt_FMT ", outputs %" PetscInt_FMT ", trainable parameters %" PetscInt_FMT "\n", sna->dim_in, sna->dim_out, sna->nparams));
+  if (sna->dim_in < 0 || sna->dim_out < 0) /* -1 until SNASetSizes(), a fit or a load: not a size to print */
+    PetscCall(PetscViewerASCIIPrintf(viewer, "inputs and outputs not set yet (SNASetSizes(), or the fit or load sets them)\n"));
+  else
+    PetscCall(PetscViewerASCIIPrintf(viewer, "inputs %" PetscInt_FMT ", outputs %" PetscInt_FMT ", trainable parameters %" PetscInt_FMT "\n", sna->dim_in, sna->dim_out, sna->nparams));
   if (sna->lower) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "input box (%s):", sna->bounds_loaded ? "of the model loaded" : sna->bounds_from_user ? "declared"
                                                                                                                                    : "from the training data"));

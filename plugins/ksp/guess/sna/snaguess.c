@@ -37,6 +37,8 @@ typedef struct {
   /* options */
   char        file[PETSC_MAX_PATH_LEN];
   PetscBool   galerkin, scale, check_fingerprint, use_opmodel, reduced_rhs;
+  PetscBool   check_residual;             /* -ksp_guess_sna_check_residual: a guess worse than zero is replaced by zero */
+  PetscBool   resid_option;               /* ... given: refused at load when -ksp_guess_sna_galerkin_modes is all of k */
   PetscViewer monitor;                    /* -ksp_guess_sna_monitor [ascii[:file]]: one line per guess; NULL until the first */
   PetscBool   monitor_set;                /* the option asks for the lines (checked, not opened, by SetFromOptions) */
   PetscReal   reduced_rhs_tol;            /* largest |b - W W^T b| / |b| for which V^T b is taken as (V^T W)(W^T b) */
@@ -93,6 +95,9 @@ typedef struct {
   PetscBool       outside;       /* the last guess's parameters lie outside the SNA's training box */
   PetscInt        outside_count; /* guesses with parameters outside it */
   PetscBool       override_told; /* the application's parameters overriding -ksp_guess_sna_params was said */
+  PetscReal       last_ratio;    /* |b - A x0| / |b| of the last guess checked (KSPGuessSNACheckResidual), or -1 */
+  PetscInt        worse_count;   /* guesses worse than the zero guess, replaced by it */
+  PetscBool       worse_told;    /* the first of them was said */
 } KSPGuess_SNA;
 
 static PetscLogEvent KSPGUESS_SNA_Form, KSPGUESS_SNA_Predict;
@@ -246,6 +251,7 @@ static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
      (the reduced operator from A, V^T b by a pass over V) */
   PetscCheck(!g->rhs_option || !g->reduced_rhs || g->model.r > 0, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "%s takes V^T b from the model's right-hand-side basis, but the initial-guess model '%s' has none (built with snaps-pod -no_rhs): remove %s, or build the model with its /rhs group", g->rhs_option, g->file, g->rhs_option);
   PetscCheck(!g->opmodel_given || g->model.op, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "-%sksp_guess_sna_operator_model asks for the reduced operator from the model's /operator, but the initial-guess model '%s' has none, so it would be computed from A: add one (snaps-pod -model %s -operators <records of -%sksp_guess_sna_record_operators>), or remove -%sksp_guess_sna_operator_model", g->pre, g->file, g->file, g->pre, g->pre);
+  PetscCheck(!g->resid_option || !g->galerkin || g->kg < g->model.k, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "-%sksp_guess_sna_check_residual applies to a guess corrected in some modes only, but -%sksp_guess_sna_galerkin_modes %" PetscInt_FMT " is all of the model's %" PetscInt_FMT ": the Galerkin projection on all modes is never worse than the zero guess, so remove -%sksp_guess_sna_check_residual", g->pre, g->pre, g->kg, g->model.k, g->pre);
   if (g->check_fingerprint) PetscCall(KSPGuessSNACheckFingerprint(guess));
   PetscFunctionReturn(0);
 }
@@ -520,6 +526,43 @@ static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
   PetscFunctionReturn(0);
 }
 
+/* Whether the guess needs KSPGuessSNACheckResidual(): the least-squares scaling (|b - alpha A x| <= |b|) and the
+   Galerkin projection on all modes (the best field of span V in the energy norm, zero included) are never worse than
+   the zero guess; the prediction as it is, or corrected in some modes only, may be. */
+static PetscBool KSPGuessSNANeedsResidualCheck(const KSPGuess_SNA *g)
+{
+  return (PetscBool)(g->check_residual && (g->galerkin ? g->kg < g->model.k : !g->scale));
+}
+
+/* The guess x against the zero guess, by the residual: |b - A x| > |b| (one product with A), and the solve starts
+   from zero, said once and counted. The fingerprint sees the operator's sparsity pattern only, so a model trained for
+   another problem of the same pattern (another coefficient, mesh spacing or boundary value: snaps-poisson's 26-face
+   box and snaps-poisson-param's 24-face one share it) is taken; without scaling its guess cost iterations, silently. */
+static PetscErrorCode KSPGuessSNACheckResidual(KSPGuess guess, Vec b, Vec x)
+{
+  KSPGuess_SNA *g    = (KSPGuess_SNA *)guess->data;
+  MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
+  PetscReal     rnorm, bnorm;
+
+  PetscFunctionBegin;
+  PetscCall(MatMult(guess->A, x, g->Ax));
+  PetscCall(VecWAXPY(g->res, -1.0, g->Ax, b));
+  PetscCall(VecNormBegin(g->res, NORM_2, &rnorm));
+  PetscCall(VecNormBegin(b, NORM_2, &bnorm));
+  PetscCall(VecNormEnd(g->res, NORM_2, &rnorm));
+  PetscCall(VecNormEnd(b, NORM_2, &bnorm));
+  g->last_ratio = bnorm > 0 ? rnorm / bnorm : (rnorm > 0 ? PETSC_INFINITY : 0);
+  if (!(rnorm > bnorm)) PetscFunctionReturn(0);
+  g->worse_count++;
+  PetscCall(VecZeroEntries(x));
+  if (g->worse_told) PetscFunctionReturn(0);
+  g->worse_told = PETSC_TRUE;
+  PetscCall(PetscPrintf(comm,
+                        "WARNING: the sna initial guess of the model '%s' is worse than the zero guess (|b - A x0| / |b| = %.3g): the solve starts from zero instead (so does every later such guess; -%sksp_view counts them). The model was trained for an operator with the same sparsity pattern (fingerprint %s, size %" PetscInt_FMT "), which the fingerprint check compares, but it predicts the solution of another problem: another coefficient, mesh spacing or boundary treatment of the same pattern (or parameters far outside its training box). Train a model for this problem; or scale the prediction (-%sksp_guess_sna_scale, the default); or keep such guesses with -%sksp_guess_sna_check_residual false\n",
+                        g->file, (double)g->last_ratio, g->pre, g->model.fingerprint, g->model.n, g->pre, g->pre));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
 {
   KSPGuess_SNA    *g = (KSPGuess_SNA *)guess->data;
@@ -585,6 +628,8 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
     PetscCall(VecNorm(x, NORM_INFINITY, &xnorm));
     PetscCall(KSPGuessSNACheckFinite(g, PetscObjectComm((PetscObject)guess), xnorm, "field"));
   }
+  g->last_ratio = -1;
+  if (KSPGuessSNANeedsResidualCheck(g)) PetscCall(KSPGuessSNACheckResidual(guess, b, x));
   PetscCall(PetscTime(&t1));
   PetscCall(PetscLogEventEnd(KSPGUESS_SNA_Form, guess, b, x, 0));
   g->last_time         = (PetscReal)(t1 - t0);
@@ -615,6 +660,7 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
       PetscCall(PetscViewerASCIIPrintf(v, ", Galerkin correction in the first %" PetscInt_FMT " POD modes%s", g->kg, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
     else if (g->scale)
       PetscCall(PetscViewerASCIIPrintf(v, ", scaled by %.9g", (double)g->alpha));
+    if (g->last_ratio >= 0) PetscCall(PetscViewerASCIIPrintf(v, ", |b - A x0| / |b| %.3e%s", (double)g->last_ratio, g->last_ratio > 1 ? ": worse than the zero guess, the solve starts from zero" : ""));
     PetscCall(PetscViewerASCIIPrintf(v, ", %.3e s\n", (double)g->last_time));
     PetscCall(PetscViewerASCIISetTab(v, tabs));
   }
@@ -639,7 +685,7 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
   PetscInt      n = SNAGUESS_MAX_PARAMS + 1, modes = g->galerkin_modes == PETSC_DEFAULT ? -1 : g->galerkin_modes; /* one slot more: more values are refused, not cut */
   PetscReal     params[SNAGUESS_MAX_PARAMS + 1] = {0};
-  PetscBool     set, help, modes_set, scale_set, opmodel_set, reduced_set, tol_set;
+  PetscBool     set, help, modes_set, scale_set, opmodel_set, reduced_set, tol_set, resid_set;
   MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
 
   PetscFunctionBegin;
@@ -699,6 +745,7 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCall(PetscOptionsReal("-ksp_guess_sna_reduced_rhs_tol", "Largest |b - W W^T b| / |b| for which -ksp_guess_sna_reduced_rhs drops the rest of b", "KSPGuessSNA", g->reduced_rhs_tol, &g->reduced_rhs_tol, &tol_set));
   PetscCheck(g->reduced_rhs_tol >= 0 && g->reduced_rhs_tol < 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs_tol must be in [0, 1), not %g", g->pre, (double)g->reduced_rhs_tol);
   PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGuessSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_check_residual", "Start from zero, with a warning, when a guess neither scaled nor corrected on all modes is worse than the zero guess (|b - A x0| > |b|, one product with A per guess): a model of another problem with the same operator pattern", "KSPGuessSNA", g->check_residual, &g->check_residual, &resid_set));
   {
     PetscBool mon; /* a text viewer, as -sna_monitor and -ksp_monitor: listed here, read below */
     PetscCall(PetscOptionsName("-ksp_guess_sna_monitor", "Print one line per guess (to stdout, or ascii:<file>)", "KSPGuessSNA", &mon));
@@ -730,6 +777,9 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCheck(!modes_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_galerkin_modes %" PetscInt_FMT " applies to the Galerkin correction only: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_galerkin_modes", g->pre, modes, g->pre, g->pre);
   PetscCheck(!scale_set || !g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_scale applies without a Galerkin correction only (-%sksp_guess_sna_galerkin replaces the scaling): remove -%sksp_guess_sna_scale or -%sksp_guess_sna_galerkin", g->pre, g->pre, g->pre, g->pre);
   PetscCheck(!opmodel_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_operator_model chooses the reduced operator of the Galerkin correction: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_operator_model", g->pre, g->pre, g->pre);
+  /* a scaled guess, or the projection on all modes, is never worse than zero: the check would be skipped, silently */
+  PetscCheck(!resid_set || (g->galerkin ? g->galerkin_modes != PETSC_DEFAULT : !g->scale), comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_check_residual applies to a guess that may be worse than the zero guess, the prediction unscaled (-%sksp_guess_sna_scale false) or corrected in some modes (-%sksp_guess_sna_galerkin_modes): %s is never worse, so remove -%sksp_guess_sna_check_residual", g->pre, g->pre, g->pre, g->galerkin ? "the Galerkin projection on all modes" : "the scaled prediction", g->pre);
+  g->resid_option = resid_set;
   PetscCheck(!reduced_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs applies to the Galerkin projection on all modes only: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_reduced_rhs", g->pre, g->pre, g->pre);
   PetscCheck(!tol_set || (g->galerkin && g->reduced_rhs), comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs_tol %g applies to -%sksp_guess_sna_reduced_rhs with the Galerkin projection on all modes only%s%s%s: remove -%sksp_guess_sna_reduced_rhs_tol, or %s%sksp_guess_sna_%s", g->pre, (double)g->reduced_rhs_tol, g->pre, g->galerkin ? ", which is off (-" : "", g->galerkin ? g->pre : "", g->galerkin ? "ksp_guess_sna_reduced_rhs false)" : "", g->pre, g->galerkin ? "-" : "add -", g->pre, g->galerkin ? "reduced_rhs false" : "galerkin");
   PetscCall(PetscSNPrintf(g->rhs_option_name, sizeof(g->rhs_option_name), "-%sksp_guess_sna_reduced_rhs%s", g->pre, tol_set ? "_tol" : ""));
@@ -796,6 +846,8 @@ static PetscErrorCode KSPGuessView_SNA(KSPGuess guess, PetscViewer viewer)
       PetscCall(PetscViewerASCIIPrintf(viewer, "correction: %s\n", g->scale ? "least-squares scaling" : "none (the surrogate's prediction as it is)"));
     PetscCall(PetscViewerASCIIPrintf(viewer, "parameters from %s%s%s%s\n", g->count ? SourceName(g, g->source) : (g->napp ? ParameterSources[SOURCE_APPLICATION] : (g->nopt ? g->opt_params_name : ParameterSources[SOURCE_RHS])), g->napp && g->nopt ? " (overriding " : "", g->napp && g->nopt ? g->opt_params_name : "", g->napp && g->nopt ? ")" : ""));
   }
+  if (g->loaded[0] && (g->galerkin ? g->kg < g->model.k : !g->scale)) PetscCall(PetscViewerASCIIPrintf(viewer, "residual check: %s\n", g->check_residual ? "a guess worse than the zero guess (|b - A x0| > |b|) is replaced by zero" : "switched off (a guess worse than the zero guess is kept)"));
+  if (g->worse_count) PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " of the %" PetscInt_FMT " guesses were worse than the zero guess and replaced by it: is the model trained for this problem?\n", g->worse_count, g->count));
   if (g->outside_count) PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " of the %" PetscInt_FMT " guesses had parameters outside the model's training box (the surrogate extrapolates there: weaker guesses)\n", g->outside_count, g->count));
   if (g->count) PetscCall(PetscViewerASCIIPrintf(viewer, "%" PetscInt_FMT " guesses, last %.3e s, mean %.3e s (rank 0)\n", g->count, (double)g->last_time, (double)(g->total_time / g->count)));
   PetscFunctionReturn(0);
@@ -897,6 +949,8 @@ PetscErrorCode KSPGuessCreate_SNA(KSPGuess guess)
   PetscCall(PetscNew(&g));
   g->scale             = PETSC_TRUE;
   g->check_fingerprint = PETSC_TRUE;
+  g->check_residual    = PETSC_TRUE;
+  g->last_ratio        = -1;
   g->use_opmodel       = PETSC_TRUE;
   g->reduced_rhs       = PETSC_TRUE;
   g->reduced_rhs_tol   = 1e-13;

@@ -647,6 +647,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
     PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", model, 2, inopts, ins));
     if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 3, inopts, ins));
+    PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, 3, inopts, ins, 2, outopts, outs)); /* -sna_monitor ascii:<data> emptied it */
   }
   PetscCall(CheckMultiFidelity(data, groupset, group, hasinit, haslfmodel ? lfmodel : NULL, &ch, &mf, &choose));
 

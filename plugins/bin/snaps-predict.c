@@ -143,6 +143,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-out", out, 2, inopts, ins));
     if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 2, inopts, ins));
     PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
+    PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, 2, inopts, ins, 2, outopts, outs)); /* -sna_view ascii:<model> emptied it */
   }
 
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));

@@ -639,6 +639,8 @@ int main(int argc, char **argv)
     return 0;
   }
   PetscCheck(hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the training dataset (run with -help for all options)");
+  /* PETSc reads "-data_group" with nothing after it as "", which named the file's root: the group asked for was ignored */
+  PetscCheck(!groupset || group[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-data_group was given without a group name (nothing follows it, or the next word is an option): give -data_group <path> (/ for the file's root), or drop it");
   PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <out.h5>: where to write the fitted model");
   { /* -init_model may be -model: the model is read whole before it is replaced (a fit continued in place) */
     const char *inopts[3] = {"-data", "-mf_lf_model", "-init_model"}, *ins[3] = {data, haslfmodel ? lfmodel : NULL, hasinit ? init : NULL};
@@ -647,6 +649,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
     PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", model, 2, inopts, ins));
     if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 3, inopts, ins));
+    PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, 3, inopts, ins, 2, outopts, outs)); /* -sna_monitor ascii:<data> emptied it */
   }
   PetscCall(CheckMultiFidelity(data, groupset, group, hasinit, haslfmodel ? lfmodel : NULL, &ch, &mf, &choose));
 

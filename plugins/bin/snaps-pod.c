@@ -241,6 +241,7 @@ int main(int argc, char **argv)
       PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", modelfile, 1, inopts, ins));
       if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 2, inopts, ins));
       PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
+      PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, 2, inopts, ins, 2, outopts, outs));
     }
     PetscCall(PetscTime(&t0));
     PetscCall(SNAGuessModelFitOperator(PETSC_COMM_WORLD, modelfile, opfile, opdegree, &misfit, &T, &nrec, &kop));
@@ -273,6 +274,7 @@ int main(int argc, char **argv)
     PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", modelfile, 1, inopts, ins));
     if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 1, inopts, ins));
     PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
+    PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, 1, inopts, ins, 2, outopts, outs)); /* -sna_monitor ascii:<snapshots> emptied them */
   }
   PetscCheck(podtol >= 0 && podtol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_tol must be in [0, 1), not %g", (double)podtol);
   PetscCheck(rhstol >= 0 && rhstol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-rhs_tol must be in [0, 1), not %g", (double)rhstol);

@@ -104,7 +104,7 @@ static PetscErrorCode LoadLowFidelityValues(SNA sna, const char model[], const c
 int main(int argc, char **argv)
 {
   char        model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], group[256] = "/", xpath[PETSC_MAX_PATH_LEN], mgroup[256] = "/sna";
-  PetscBool   hasmodel, hasdata, hasout, hasresults, helpflg, hastargets = PETSC_FALSE, hasmgroup;
+  PetscBool   hasmodel, hasdata, hasout, hasresults, helpflg, hastargets = PETSC_FALSE, hasmgroup, groupset;
   SNA         sna;
   Vec         X, Y, U, YLF = NULL;
   PetscInt    d, q, bs, N;
@@ -119,7 +119,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-model", "Model file (HDF5)", NULL, NULL, model, sizeof(model), &hasmodel));
   PetscCall(PetscOptionsString("-model_group", "Group of the model in the model file (a nested SNA: /sna/lf, /surrogate/drift0/sna, ...)", NULL, mgroup, mgroup, sizeof(mgroup), &hasmgroup));
   PetscCall(PetscOptionsString("-data", "Inputs (HDF5 with /X)", NULL, NULL, data, sizeof(data), &hasdata));
-  PetscCall(PetscOptionsString("-data_group", "Group holding X", NULL, group, group, sizeof(group), NULL));
+  PetscCall(PetscOptionsString("-data_group", "Group holding X", NULL, group, group, sizeof(group), &groupset));
   PetscCall(PetscOptionsString("-out", "Predictions file (HDF5)", NULL, NULL, out, sizeof(out), &hasout));
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, results, sizeof(results), &hasresults));
   {
@@ -137,12 +137,15 @@ int main(int argc, char **argv)
   }
   PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: the model to evaluate (run with -help for all options)");
   PetscCheck(hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the inputs /X to evaluate at");
+  /* PETSc reads "-data_group" with nothing after it as "", which named the file's root: the group asked for was ignored */
+  PetscCheck(!groupset || group[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-data_group was given without a group name (nothing follows it, or the next word is an option): give -data_group <path> (/ for the file's root), or drop it");
   PetscCheck(hasout, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -out <pred.h5>: where to write the predictions");
   {
     const char *inopts[2] = {"-model", "-data"}, *ins[2] = {model, data}, *outopts[2] = {"-out", "-results"}, *outs[2] = {out, hasresults ? results : NULL};
     PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-out", out, 2, inopts, ins));
     if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 2, inopts, ins));
     PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
+    PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, 2, inopts, ins, 2, outopts, outs)); /* -sna_view ascii:<model> emptied it */
   }
 
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));

@@ -108,6 +108,7 @@ int main(int argc, char **argv)
     for (PetscInt i = 0; i < 3; i++)
       if (outs[i] && outs[i][0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], nfiles, inopts, (const char *const *)files));
     PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 3, outopts, outs)); /* before the fit, not when saving after it */
+    PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, nfiles, inopts, (const char *const *)files, 3, outopts, outs)); /* -log_view ascii:<a trajectory> replaced it */
     if (hasresults) {
       PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
       PetscCall(SNAPSReportSetString(report, "program", "snaps-rollout-fit"));

@@ -239,7 +239,9 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
   int               corrupt = 0, nofilter = 0, isgroup = 0;
   int               ndims   = -1;
   hsize_t           dims[2] = {0, 0}, start[2], count[2];
-  PetscInt          N, cols, rstart = 0, n = 0, bad, badlocal = PETSC_MAX_INT;
+  PetscInt          N, cols, rstart = 0, n = 0, bad, badlocal = PETSC_MAX_INT, wide, widelocal = PETSC_MAX_INT;
+  /* the largest id kept exact both as a PetscInt and as the real it is read as (2^53 - 1 for 64-bit PetscInt) */
+  const PetscReal   idmax = PetscMin((PetscReal)PETSC_MAX_INT, 9007199254740991.0);
   PetscScalar      *a, dummy = 0;
   herr_t            status;
   char              text[320] = "";
@@ -313,6 +315,9 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
         }
       }
     }
+    /* ids beyond idmax were cast to one PetscInt (2^32 + k all became PETSC_MIN_INT), silently merging cases */
+    for (PetscInt i = 0; integer && i < n * cols && widelocal == PETSC_MAX_INT; i++)
+      if (PetscAbsReal(a[i]) > idmax) widelocal = rstart + i / cols;
   }
   PetscCall(VecRestoreArrayWrite(v, &a));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &corrupt, 1, MPI_INT, MPI_MAX, comm));
@@ -324,6 +329,8 @@ static PetscErrorCode ReadArray_Private(MPI_Comm comm, const char filename[], hi
   DatasetCheck(comm, err, &h, &v, status >= 0, PETSC_ERR_FILE_READ, "Cannot read dataset %s from '%s' (file truncated or corrupt?)", path, filename);
   PetscCallMPI(MPI_Allreduce(&badlocal, &bad, 1, MPIU_INT, MPI_MIN, comm));
   DatasetCheck(comm, err, &h, &v, bad == PETSC_MAX_INT, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s contains NaN or Inf at row %" PetscInt_FMT " (0-based)", filename, path, bad);
+  PetscCallMPI(MPI_Allreduce(&widelocal, &wide, 1, MPIU_INT, MPI_MIN, comm));
+  DatasetCheck(comm, err, &h, &v, wide == PETSC_MAX_INT, PETSC_ERR_FILE_UNEXPECTED, "'%s' dataset %s holds an id beyond %.0f in magnitude at row %" PetscInt_FMT " (0-based): such ids cannot be told apart; number them from 0", filename, path, (double)idmax, wide);
   H5HandlesClose(&h);
   *vec = v;
   if (Nrows) *Nrows = N;
@@ -439,6 +446,8 @@ PetscErrorCode SNADatasetHas(MPI_Comm comm, const char filename[], const char pa
 /*@C
   SNADatasetLoadCases - Reads group/case, one integer id per row of group/X (the design or case a row belongs to),
   into a new Vec distributed as SNADatasetLoad() distributes the rows (block size 1, the ids as reals). Collective.
+  Ids of magnitude above PETSC_MAX_INT (or 2^53 - 1, the reals' exact integers, with 64-bit PetscInt) are refused:
+  cast to PetscInt they became one id, merging their cases.
 @*/
 PetscErrorCode SNADatasetLoadCases(MPI_Comm comm, const char filename[], const char group[], PetscInt N, Vec *cases)
 {

@@ -594,6 +594,69 @@ PetscErrorCode SNAPSOptionsGetTextViewerFile(PetscOptions options, const char pr
   PetscFunctionReturn(0);
 }
 
+/* The file of a PETSc viewer value [type]:<file>[:format[:mode]] of a type that writes one (ascii, the default when
+   the type is empty, binary, hdf5, vtk), copied into file; "" for other values and for ascii's stdout and stderr. */
+static PetscErrorCode ViewerValueFile(const char value[], char file[], size_t len)
+{
+  static const char *const types[] = {"", "ascii", "binary", "hdf5", "vtk"};
+  const char              *colon   = value ? strchr(value, ':') : NULL, *start;
+  size_t                   tlen, flen;
+  PetscBool                writes = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  file[0] = 0;
+  if (!colon) PetscFunctionReturn(0);
+  tlen = (size_t)(colon - value);
+  for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && !writes; i++) writes = (PetscBool)(strlen(types[i]) == tlen && !strncasecmp(value, types[i], tlen));
+  if (!writes) PetscFunctionReturn(0);
+  start = colon + 1;
+  flen  = strcspn(start, ":");
+  PetscCall(PetscStrncpy(file, start, PetscMin(len, flen + 1)));
+  if ((tlen == 0 || tlen == 5) && (!strcmp(file, "stdout") || !strcmp(file, "stderr"))) file[0] = 0; /* ascii's streams */
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSCheckViewerFiles - Fails, before any work, when the file of a viewer option is one of the program's inputs
+  ins[] or outputs outs[] (options inopts[] and outopts[]; NULL or empty names skipped). A viewer option is any option
+  in the database whose value writes a file: [ascii]:<file>, binary:<file>, hdf5:<file> or vtk:<file>, followed by
+  :format or :mode or not (-sna_view, -sna_monitor, a part's -mf_lf_sna_monitor, -log_view, ...). Opening the viewer
+  empties its file: snaps-fit -sna_monitor ascii:<the -data file> replaced the training data by the monitor's lines,
+  snaps-predict -sna_view ascii:<the -model file> the model; and an output written after it replaces the view.
+  Viewers may share a file with each other (each is checked alone). Nothing is checked in a -help run. Collective.
+@*/
+PetscErrorCode SNAPSCheckViewerFiles(MPI_Comm comm, PetscInt nin, const char *const inopts[], const char *const ins[], PetscInt nout, const char *const outopts[], const char *const outs[])
+{
+  char       *all, **words, file[PETSC_MAX_PATH_LEN];
+  const char *opts[17], *files[17];
+  int         n;
+  PetscBool   help;
+
+  PetscFunctionBegin;
+  PetscCheck(nout >= 0 && nout < 17, comm, PETSC_ERR_ARG_OUTOFRANGE, "SNAPSCheckViewerFiles() takes at most 16 outputs, not %" PetscInt_FMT, nout);
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  if (help) PetscFunctionReturn(0);
+  for (PetscInt i = 0; i < nout; i++) {
+    opts[i]  = outopts[i];
+    files[i] = outs[i];
+  }
+  PetscCall(PetscOptionsGetAll(NULL, &all));
+  PetscCall(PetscStrToArray(all, ' ', &n, &words));
+  PetscCall(PetscFree(all));
+  for (int w = 0; w + 1 < n; w++) { /* "-name value": read here, not through PetscOptionsFindPair(), which marks the
+                                       option used and so silenced the warning of a misspelt one (-sna_veiw) */
+    if (words[w][0] != '-' || !isalpha((unsigned char)words[w][1]) || words[w + 1][0] == '-') continue;
+    PetscCall(ViewerValueFile(words[w + 1], file, sizeof(file)));
+    if (!file[0]) continue;
+    PetscCall(SNAPSCheckOutputNotInput(comm, words[w], file, nin, inopts, ins));
+    opts[nout]  = words[w];
+    files[nout] = file;
+    PetscCall(SNAPSCheckOutputs(comm, nout + 1, opts, files));
+  }
+  PetscCall(PetscStrToArrayDestroy(n, words));
+  PetscFunctionReturn(0);
+}
+
 /* SNAPSOptionsGetTextViewer() (viewer not NULL) and SNAPSOptionsCheckTextViewer() (viewer NULL: every check, nothing
    opened); set: whether the option asks for output (may be NULL) */
 static PetscErrorCode TextViewerRead(MPI_Comm comm, PetscOptions options, const char prefix[], const char name[], PetscViewer *viewer, PetscViewerFormat *format, PetscBool *set)

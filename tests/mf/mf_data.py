@@ -8,6 +8,7 @@
       norows.h5     /lf without /hf; mismatch_d.h5 (HF with 3 inputs), mismatch_q.h5 (HF with 2 outputs),
       nan_hf.h5     NaN in /hf/Y; plain.h5 (a single-fidelity /X, /Y)
       case2_hf.h5   /hf/case with 2 columns (the case id and a station number): refused, not read as row ids
+      casebig_hf.h5 /hf/case ids 2^32 + case (int64): refused, not cast to one PetscInt (all cases merged into one)
 """
 import os
 import sys
@@ -64,6 +65,7 @@ def main(out):
     write(os.path.join(out, "plain.h5"), {"": {"X": Xl, "Y": fl}})
     stations = 500 + np.arange(len(ch)) % 21
     write(os.path.join(out, "case2_hf.h5"), {"lf": lf, "hf": dict(hf, case=np.column_stack([ch, stations]).astype(np.int64))})
+    write(os.path.join(out, "casebig_hf.h5"), {"lf": lf, "hf": dict(hf, case=ch.astype(np.int64) + 2**32)})
 
 
 if __name__ == "__main__":

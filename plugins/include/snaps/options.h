@@ -47,6 +47,10 @@ PETSC_EXTERN PetscErrorCode SNAPSOptionsCheckFileNames(MPI_Comm, const char[], P
    written: a directory, a directory that is missing or not writable, two outputs that are the same file
    (resolved paths, or device and inode). Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSCheckOutputs(MPI_Comm, PetscInt, const char *const[], const char *const[]);
+/* Refuses, before any work, a viewer option (any option whose value is [ascii]:, binary:, hdf5: or vtk:<file>, such as
+   -sna_view or -sna_monitor) whose file is one of the n inputs or m outputs (options and names; NULL or empty names
+   skipped): opening the viewer empties the file. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSCheckViewerFiles(MPI_Comm, PetscInt, const char *const[], const char *const[], PetscInt, const char *const[], const char *const[]);
 /* The canonical name of a path whose directory exists (directory resolved, base name kept); errno or 0 */
 PETSC_EXTERN int SNAPSCanonicalPath(const char[], char[], size_t);
 

@@ -326,7 +326,10 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsInt("-sna_khronos_modes", "Rank M: number of separable modes", "SNAKhronosSetBasis", modes, &modes, &set));
   if (set) kh->modes_given = PETSC_TRUE;
   PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start; the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls; the refit of -sna_fit_validation_refit goes on at the refined knots)", "SNAKhronosSetRefinement", refine, &refine, NULL));
-  PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes (the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls)", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
+  PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes (the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls)", "SNAKhronosSetRefinement", enrich, &enrich, &set));
+  /* the set-up allocates one mode under enrichment: a model set up, fitted or loaded at its full rank has none to
+     grow (a warm start such as snaps-fit -init_model fitted on as before, and -sna_view said "greedy enrichment") */
+  PetscCheck(!set || !enrich || !sna->setupcalled || kh->modes < kh->max_modes, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_khronos_enrich grows the rank of a fresh model from 1 to -%ssna_khronos_modes, but this model is already set up, fitted or loaded at its full rank %" PetscInt_FMT " (a warm start such as snaps-fit -init_model starts from its parameters): drop -%ssna_khronos_enrich, or fit a new model", SNAMessagePrefix(sna), SNAMessagePrefix(sna), kh->modes, SNAMessagePrefix(sna));
   PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation and of the split of -sna_fit_validation (a warm start, or a tensor start that fills every mode, without held-out samples uses neither: warned)", "", kh->seed, &kh->seed, &set));
   if (set) kh->seed_given = PETSC_TRUE;
   spread = kh->init_spread;

@@ -153,8 +153,9 @@ static PetscErrorCode SNASetUp_Khronos(SNA sna)
   for (PetscInt m = 0; m < M; m++) PetscCall(SNAKhronosInitializeMode(sna, m));
   /* equal weights so that gradient-based fits start with a nonzero output */
   for (PetscInt i = 0; i < M * sna->dim_out; i++) kh->C[i] = 1.0 / M;
-  kh->fresh     = PETSC_TRUE; /* a data fit may replace these values by the tensor start */
-  kh->seed_drew = kh->seed_given;
+  kh->fresh           = PETSC_TRUE; /* a data fit may replace these values by the tensor start */
+  kh->seed_drew       = kh->seed_given;
+  kh->spread_replaced = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 
@@ -387,7 +388,7 @@ static PetscErrorCode SNAView_Khronos(SNA sna, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
   PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   if (kh->refine) PetscCall(PetscViewerASCIIPrintf(viewer, "knot refinement: %" PetscInt_FMT " levels per fit\n", kh->refine));
-  if (kh->init_spread > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "random start: factors 1 + %g U(-1, 1)\n", (double)kh->init_spread));
+  if (kh->init_spread > 0 && !kh->spread_replaced) PetscCall(PetscViewerASCIIPrintf(viewer, "random start: factors 1 + %g U(-1, 1)\n", (double)kh->init_spread));
   PetscFunctionReturn(0);
 }
 

@@ -350,6 +350,29 @@ static PetscErrorCode SNAGetSeed_Aion(SNA sna, PetscInt *seed)
   PetscFunctionReturn(0);
 }
 
+/*MC
+  SNAAION - "aion": a rank-r separable sum of products of 1-D atoms, u(x) = sum_m prod_p psi_{p,m}(t_p), each atom a
+  sum of P damped cosines A e^{alpha t} cos(omega t + phi) of the input mapped to [0, 1] by the model's box; one output
+
+  Its fits: infinite_descent (the default: the algebraic start of the matrix pencil, then Newton on the reduced
+  optimality condition), lm and tao.
+
+  Options Database Keys:
++ -sna_aion_rank <r>         - rank, 1 to 1024 (1)
+. -sna_aion_terms <P>        - damped cosines per 1-D factor, 1 to 1024 (1)
+. -sna_aion_pencil <auto|always|never> - when infinite descent starts from the matrix pencil (auto: on uniformly spaced
+                               samples of 1 input or a full uniform grid of 2, where its loss is below the
+                               initialisation's; always refuses other data, and is refused by lm and tao)
+. -sna_aion_pencil_rows <L>  - the pencil parameter (0: from the sizes; refused where no pencil runs)
+. -sna_aion_seed <s>         - seed of the default start and of the split of -sna_fit_validation (42)
+- -sna_aion_init <A,alpha,omega,phi,...> - the start, 4 d r P numbers in (input, rank, term) order (finite; before
+                               set-up)
+
+  Level: intermediate
+
+.seealso: SNACreate(), SNASetType(), SNAAionSetAtoms(), SNAAionSetPencilMode(), SNAKHRONOS
+M*/
+
 /* Creates the aion type: rank 1, one term per factor, pencil auto; its natural fit is infinite descent. */
 PETSC_EXTERN PetscErrorCode SNACreate_Aion(SNA sna)
 {

@@ -1468,6 +1468,32 @@ static PetscErrorCode SNAGetSeed_Khronos(SNA sna, PetscInt *seed)
   PetscFunctionReturn(0);
 }
 
+/*MC
+  SNAKHRONOS - "khronos": a rank-M separable model, u_j(x) = sum_m C[m, j] prod_p f_{p,m}(x_p), each 1-D factor a
+  clamped B-spline of the input mapped to [0, 1] by the model's box (the class's default type)
+
+  Options Database Keys (those of the fits: SNAFITAUTO, SNAFITALS, SNAFITLM, SNAFITTAO, SNAFITIRLS):
++ -sna_khronos_degree <k>   - B-spline degree, 1 to 7 (2)
+. -sna_khronos_nodes <G>    - basis functions per input (16): one count for every input, or one per input (4,4,12);
+                              each at least k + 1
+. -sna_khronos_modes <M>    - rank (4)
+. -sna_khronos_refine <L>   - knot-refinement levels per fit, 0 to 12 (0; the ALS fits: auto, als, infinite_descent)
+. -sna_khronos_enrich       - grow the rank greedily from 1 to M (the ALS fits; refused for a model set up, fitted or
+                              loaded at its full rank)
+. -sna_khronos_seed <s>     - seed of the random start and of the split of -sna_fit_validation (42)
+. -sna_khronos_init <random|tensor> - the start of a fresh model's fit (SNAFITAUTO says which is the default)
+. -sna_khronos_init_spread <s> - s > 0: the random start's factors at 1 + s U(-1, 1); 0: coefficients U(-1, 1) (0)
+. -sna_fit_als_anderson <m>, -sna_fit_als_extrapolate - the ALS sweeps' acceleration (SNAFITALS)
+- -sna_fit_irls_newton_its <n> - Newton steps per block and sweep of the cross-entropy fit (2; SNAFITIRLS)
+
+  The basis (degree, nodes, modes) of a model that is set up, fitted or loaded cannot change: a warm start (snaps-fit
+  -init_model) keeps it, and refuses the options of a fresh start.
+
+  Level: beginner
+
+.seealso: SNACreate(), SNASetType(), SNAKhronosSetBasis(), SNAKhronosSetNodes(), SNAKhronosSetRefinement(), SNAAION
+M*/
+
 /* Creates the khronos type: degree 2, 16 nodes, 4 modes by default. */
 PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)
 {

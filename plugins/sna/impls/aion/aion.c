@@ -363,7 +363,8 @@ static PetscErrorCode SNAGetSeed_Aion(SNA sna, PetscInt *seed)
 . -sna_aion_pencil <auto|always|never> - when infinite descent starts from the matrix pencil (auto: on uniformly spaced
                                samples of 1 input or a full uniform grid of 2, where its loss is below the
                                initialisation's; always refuses other data, and is refused by lm and tao)
-. -sna_aion_pencil_rows <L>  - the pencil parameter (0: from the sizes; refused where no pencil runs)
+. -sna_aion_pencil_rows <L>  - the pencil parameter (0: from the sizes; refused, or on data without a uniform record
+                               or grid warned about, where no pencil runs)
 . -sna_aion_seed <s>         - seed of the default start and of the split of -sna_fit_validation (42)
 - -sna_aion_init <A,alpha,omega,phi,...> - the start, 4 d r P numbers in (input, rank, term) order (finite; before
                                set-up)

@@ -143,7 +143,7 @@ static PetscErrorCode SNALMStep(SNALMCtx *c, PetscReal mu, PetscReal delta[], Pe
 
   Level: intermediate
 
-.seealso: SNAFit(), SNAFITALSLM, SNAFITTAO
+.seealso: SNAFit(), SNAFITAUTO, SNAFITALS, SNAFITTAO
 M*/
 PetscErrorCode SNAFit_LM(SNA sna, Vec X, Vec Y)
 {

@@ -49,8 +49,9 @@ static void Orthonormalize(PetscInt n, PetscInt b, PetscReal Q[])
 /* The K dominant eigenvectors of the symmetric n x n matrix G as the columns of V (n x K). The signal
    eigenvalues of a pencil's Gram matrix stand far above the noise ones, so a few steps of subspace
    iteration with K + 6 vectors (from a fixed pseudo-random start, the same on every rank) and a
-   Rayleigh-Ritz step give them to rounding at O(n^2 K) cost instead of a full O(n^3) decomposition. */
-static PetscErrorCode DominantEigenvectors(PetscInt n, const PetscReal G[], PetscInt K, PetscReal V[])
+   Rayleigh-Ritz step give them to rounding at O(n^2 K) cost instead of a full O(n^3) decomposition. Their
+   eigenvalues, descending, go to lam[0 .. K). */
+static PetscErrorCode DominantEigenvectors(PetscInt n, const PetscReal G[], PetscInt K, PetscReal V[], PetscReal lam[])
 {
   const PetscInt b = PetscMin(n, K + 6);
   PetscReal     *Q, *Y, *B, *w, one = 1.0, zero = 0.0;
@@ -81,6 +82,7 @@ static PetscErrorCode DominantEigenvectors(PetscInt n, const PetscReal G[], Pets
   PetscCall(SNASymmetricEigen(b, B, w));
   for (PetscInt k = 0; k < K; k++) {
     const PetscReal *c = B + (b - 1 - k) * b;
+    lam[k]             = w[b - 1 - k];
     for (PetscInt i = 0; i < n; i++) {
       PetscReal s = 0;
       for (PetscInt j = 0; j < b; j++) s += Q[j * n + i] * c[j];
@@ -91,19 +93,34 @@ static PetscErrorCode DominantEigenvectors(PetscInt n, const PetscReal G[], Pets
   PetscFunctionReturn(0);
 }
 
-/* The K eigenvalues z_k shared by the channels; see the file comment. */
-PetscErrorCode SNAMatrixPencil(PetscInt nchan, PetscInt n, const PetscReal data[], PetscInt K, PetscInt L, PetscReal zre[], PetscReal zim[])
+/* Gram eigenvalues at or below this fraction of the largest are rounding: their singular vectors are no signal */
+#define SNA_PENCIL_RANK_RTOL 1e-14
+
+/* The K eigenvalues z_k shared by the channels; see the file comment. Data holding fewer exponentials than K (a
+   constant, a single real exponential: a Gram matrix of lower rank) give zero for the missing z_k, which the caller
+   skips as it skips a zero root; without this the pencil's least squares met the null space's (zero) vectors and
+   failed as rank deficient, ending AION's default fit on an exactly constant target. */
+PetscErrorCode SNAMatrixPencil(PetscInt nchan, PetscInt n, const PetscReal data[], PetscInt Kmax, PetscInt L, PetscReal zre[], PetscReal zim[])
 {
   const PetscInt L1 = L + 1;
-  PetscReal     *G, *w, *V1, *V2, *work, wq, *vl = NULL;
+  PetscReal     *G, *w, *V1, *V2, *work, *lam, wq, *vl = NULL;
   PetscBLASInt   bL, bK, lwork = -1, info = 0;
+  PetscInt       K = Kmax;
 
   PetscFunctionBegin;
   PetscCheck(K >= 1 && L >= K && n - L >= 1 && K <= nchan * (n - L), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Matrix pencil: %" PetscInt_FMT " exponentials need a pencil parameter L with K <= L <= n - K; got L = %" PetscInt_FMT " for n = %" PetscInt_FMT " samples", K, L, n);
+  for (PetscInt k = 0; k < Kmax; k++) zre[k] = zim[k] = 0;
   PetscCall(PetscCalloc3(L1 * L1, &G, L1 * K, &w, L * K, &V1));
-  PetscCall(PetscMalloc1(L * K, &V2));
+  PetscCall(PetscMalloc2(L * K, &V2, K, &lam));
   for (PetscInt c = 0; c < nchan; c++) AddHankelGram(n, L, data + c * n, G);
-  PetscCall(DominantEigenvectors(L1, G, K, w));
+  PetscCall(DominantEigenvectors(L1, G, K, w, lam));
+  /* the signal's own rank: the directions beyond it are rounding (zero data: none) */
+  while (K > 0 && !(lam[K - 1] > SNA_PENCIL_RANK_RTOL * lam[0])) K--;
+  if (!K) {
+    PetscCall(PetscFree3(G, w, V1));
+    PetscCall(PetscFree2(V2, lam));
+    PetscFunctionReturn(0);
+  }
   /* V = w is (L+1) x K, column-major: split it into V1 (rows 0..L-1) and V2 (rows 1..L) */
   for (PetscInt k = 0; k < K; k++) {
     const PetscReal *v = w + k * L1;
@@ -131,6 +148,6 @@ PetscErrorCode SNAMatrixPencil(PetscInt nchan, PetscInt n, const PetscReal data[
   PetscCheck(!info, PETSC_COMM_SELF, PETSC_ERR_LIB, "Matrix pencil: the eigenvalue solve did not converge (LAPACK geev info %d)", (int)info);
   PetscCall(PetscFree(work));
   PetscCall(PetscFree3(G, w, V1));
-  PetscCall(PetscFree(V2));
+  PetscCall(PetscFree2(V2, lam));
   PetscFunctionReturn(0);
 }

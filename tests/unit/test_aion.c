@@ -325,6 +325,27 @@ int main(int argc, char **argv)
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));
 
+  /* a constant target (alpha = omega = 0): fewer exponentials than the pencil's K = 2, on a record and on a grid.
+     The pencil's null space gave zero singular vectors and the default fit ended with "the signal subspace is rank
+     deficient (LAPACK gels info 2)"; the missing roots are placeholders now, which fit to zero amplitude */
+  {
+    const PetscReal flat[2][4] = {{2.5, 0.0, 0.0, 0.0}, {1.0, 0.0, 0.0, 0.0}};
+    const Target    tflat[2]   = {{1, 1, 1, flat, 0.0, 1.0}, {2, 1, 1, flat, 0.0, 1.0}};
+
+    for (PetscInt t = 0; t < 2; t++) {
+      PetscReal mse;
+
+      PetscCall(MakeData(&tflat[t], 40, PETSC_FALSE, 0.0, &X, &Y));
+      PetscCall(FitID(&tflat[t], 1, 1, SNA_AION_PENCIL_AUTO, NULL, X, Y, &sna));
+      PetscCall(SNAComputeMSE(sna, X, Y, &mse));
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "a constant target on a uniform %s: MSE %.2e\n", t ? "grid" : "record", (double)mse));
+      PetscCheck(mse < 1e-20, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "A constant target on a uniform %s: not fitted (MSE %g)", t ? "grid" : "record", (double)mse);
+      PetscCall(SNADestroy(&sna));
+      PetscCall(VecDestroy(&X));
+      PetscCall(VecDestroy(&Y));
+    }
+  }
+
   /* rank 2 in 2-D on a 40 x 40 grid: two multichannel pencils and the coupling; compare products */
   PetscCall(MakeData(&tgrid, 40, PETSC_FALSE, 0.0, &X, &Y));
   PetscCall(FitID(&tgrid, 2, 1, SNA_AION_PENCIL_AUTO, NULL, X, Y, &sna));

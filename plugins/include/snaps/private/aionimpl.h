@@ -37,6 +37,7 @@ typedef struct {
   PetscInt          pencil_L;   /* pencil parameter; 0 picks one from the sizes */
   PetscReal        *init;       /* -sna_aion_init values applied at set-up (ninit of them) */
   PetscInt          ninit;
+  PetscBool         init_full; /* ... which filled the room SNASetFromOptions() had: the list may be longer */
   PetscReal        *theta; /* polar parameters, 4 d r P */
 } SNA_Aion;
 

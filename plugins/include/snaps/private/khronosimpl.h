@@ -30,6 +30,7 @@ typedef struct {
   PetscReal init_spread;              /* > 0: factors start at 1 + init_spread U(-1, 1) (products of many inputs stay O(1));
                                          0: coefficients start uniform in [-1, 1] */
   PetscBool          init_spread_set; /* chosen by the user (else a fit may use its own default: irls 0.1) */
+  PetscBool          spread_replaced; /* the tensor start replaced every mode of the spread's draw (-sna_view leaves it out) */
   PetscBool          extrapolate;     /* ALS with a line search along the last sweep's change (-sna_fit_als_extrapolate) */
   PetscInt           anderson;        /* depth of the Anderson acceleration of ALS sweeps, 0: none (-sna_fit_als_anderson) */
   PetscInt           irls_newton_its; /* Newton steps per block and sweep of the irls fit (-sna_fit_irls_newton_its, 2) */

@@ -87,7 +87,7 @@ static PetscErrorCode SNASetUp_Aion(SNA sna)
   PetscCheck(sna->dim_out == 1, comm, PETSC_ERR_SUP, "AION fits one output, but the model has %" PetscInt_FMT ": fit one AION model per output", sna->dim_out);
   PetscCall(SNAAionAllocate(sna));
   if (ai->ninit) {
-    PetscCheck(ai->ninit == sna->nparams, comm, PETSC_ERR_ARG_SIZ, "-%ssna_aion_init has %" PetscInt_FMT " numbers but the model has 4 d r P = %" PetscInt_FMT " parameters (A, alpha, omega, phi for each of P = %" PetscInt_FMT " terms, rank %" PetscInt_FMT ", %" PetscInt_FMT " inputs)", SNAMessagePrefix(sna), ai->ninit, sna->nparams, ai->terms, ai->rank, sna->dim_in);
+    PetscCheck(ai->ninit == sna->nparams, comm, PETSC_ERR_ARG_SIZ, "-%ssna_aion_init has %s%" PetscInt_FMT " numbers but the model has 4 d r P = %" PetscInt_FMT " parameters (A, alpha, omega, phi for each of P = %" PetscInt_FMT " terms, rank %" PetscInt_FMT ", %" PetscInt_FMT " inputs)", SNAMessagePrefix(sna), ai->init_full ? "at least " : "", ai->ninit, sna->nparams, ai->terms, ai->rank, sna->dim_in);
     PetscCall(PetscArraycpy(ai->theta, ai->init, sna->nparams));
     ai->init_start = PETSC_TRUE;
   } else
@@ -137,9 +137,9 @@ static PetscErrorCode SNAFitCheck_Aion(SNA sna, const char fit[])
 static PetscErrorCode SNASetFromOptions_Aion(SNA sna, PetscOptionItems *PetscOptionsObject)
 {
   SNA_Aion *ai   = (SNA_Aion *)sna->data;
-  PetscInt  rank = ai->rank, terms = ai->terms, ninit = 4096;
-  PetscReal init[4096] = {0}; /* zeroed: -help shows init[0] when the option is not given */
-  PetscBool flg;
+  PetscInt   rank = ai->rank, terms = ai->terms, ninit, cap = 4096;
+  PetscReal *init;
+  PetscBool  flg;
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "AION options");
@@ -149,20 +149,32 @@ static PetscErrorCode SNASetFromOptions_Aion(SNA sna, PetscOptionItems *PetscOpt
   PetscCall(PetscOptionsInt("-sna_aion_pencil_rows", "Pencil parameter L of infinite descent (0: from the sizes); refused by lm and tao, under -sna_aion_pencil never and for more than 2 inputs", "", ai->pencil_L, &ai->pencil_L, NULL));
   PetscCall(PetscOptionsInt("-sna_aion_seed", "Seed of the default initialisation and of the split of -sna_fit_validation (-sna_aion_init or a warm start without held-out samples uses neither: warned)", "", ai->seed, &ai->seed, &flg));
   if (flg) ai->seed_given = PETSC_TRUE;
+  /* room for one number more than the model of these sizes takes (at least 4096), so that a longer list is reported as
+     longer, not cut to the room and counted as that: a model of more than 4096 parameters could not take the option */
+  if (rank >= 1 && rank <= SNA_AION_MAX_RANK && terms >= 1 && terms <= SNA_AION_MAX_TERMS && 4 * (PetscInt64)PetscMax(sna->dim_in, 1) * rank * terms < (1 << 22)) cap = PetscMax(cap, 4 * PetscMax(sna->dim_in, 1) * rank * terms + 1);
+  PetscCall(PetscCalloc1(cap, &init)); /* zeroed: -help shows init[0] when the option is not given */
+  ninit = cap;
   PetscCall(PetscOptionsRealArray("-sna_aion_init", "Initial parameters A,alpha,omega,phi of every term (input, rank, term order)", "SNASetParameters", init, &ninit, &flg));
   PetscOptionsHeadEnd();
-  PetscCheck(ai->pencil_L >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_aion_pencil_rows must be >= 0 (0 chooses), not %" PetscInt_FMT, SNAMessagePrefix(sna), ai->pencil_L);
-  if (rank != ai->rank || terms != ai->terms) PetscCall(SNAAionSetAtoms(sna, rank, terms));
-  if (flg) {
+  if (flg) { /* checked before anything else, so that a refusal frees the list */
+    PetscInt  bad = -1;
+    PetscReal v   = 0;
+
     /* SNASetParameters() refuses NaN and Inf; so does the option that bypasses it (lm and tao would fail with a bare
        DIVERGED_NANORINF, infinite descent would drop a non-finite amplitude of input 0 unnoticed) */
-    for (PetscInt i = 0; i < ninit; i++) PetscCheck(!PetscIsInfOrNanReal(init[i]), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_aion_init: value %" PetscInt_FMT " (0-based) is %s; the initial parameters A, alpha, omega, phi must be finite", SNAMessagePrefix(sna), i, PetscIsNanReal(init[i]) ? "NaN" : (init[i] > 0 ? "+Inf" : "-Inf"));
+    for (PetscInt i = 0; i < ninit && bad < 0; i++)
+      if (PetscIsInfOrNanReal(init[i])) bad = i, v = init[i];
+    if (bad >= 0 || sna->setupcalled) PetscCall(PetscFree(init));
+    PetscCheck(bad < 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_aion_init: value %" PetscInt_FMT " (0-based) is %s; the initial parameters A, alpha, omega, phi must be finite", SNAMessagePrefix(sna), bad, PetscIsNanReal(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf"));
     PetscCheck(!sna->setupcalled, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_aion_init applies before set-up; this model is already set up, fitted or loaded", SNAMessagePrefix(sna));
     PetscCall(PetscFree(ai->init));
-    PetscCall(PetscMalloc1(ninit, &ai->init));
-    PetscCall(PetscArraycpy(ai->init, init, ninit));
-    ai->ninit = ninit;
-  }
+    ai->init      = init; /* the model's now */
+    ai->ninit     = ninit;
+    ai->init_full = (PetscBool)(ninit == cap);
+  } else
+    PetscCall(PetscFree(init));
+  PetscCheck(ai->pencil_L >= 0, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_OUTOFRANGE, "-%ssna_aion_pencil_rows must be >= 0 (0 chooses), not %" PetscInt_FMT, SNAMessagePrefix(sna), ai->pencil_L);
+  if (rank != ai->rank || terms != ai->terms) PetscCall(SNAAionSetAtoms(sna, rank, terms));
   PetscFunctionReturn(0);
 }
 
@@ -349,6 +361,30 @@ static PetscErrorCode SNAGetSeed_Aion(SNA sna, PetscInt *seed)
   *seed = ((SNA_Aion *)sna->data)->seed;
   PetscFunctionReturn(0);
 }
+
+/*MC
+  SNAAION - "aion": a rank-r separable sum of products of 1-D atoms, u(x) = sum_m prod_p psi_{p,m}(t_p), each atom a
+  sum of P damped cosines A e^{alpha t} cos(omega t + phi) of the input mapped to [0, 1] by the model's box; one output
+
+  Its fits: infinite_descent (the default: the algebraic start of the matrix pencil, then Newton on the reduced
+  optimality condition), lm and tao.
+
+  Options Database Keys:
++ -sna_aion_rank <r>         - rank, 1 to 1024 (1)
+. -sna_aion_terms <P>        - damped cosines per 1-D factor, 1 to 1024 (1)
+. -sna_aion_pencil <auto|always|never> - when infinite descent starts from the matrix pencil (auto: on uniformly spaced
+                               samples of 1 input or a full uniform grid of 2, where its loss is below the
+                               initialisation's; always refuses other data, and is refused by lm and tao)
+. -sna_aion_pencil_rows <L>  - the pencil parameter (0: from the sizes; refused, or on data without a uniform record
+                               or grid warned about, where no pencil runs)
+. -sna_aion_seed <s>         - seed of the default start and of the split of -sna_fit_validation (42)
+- -sna_aion_init <A,alpha,omega,phi,...> - the start, 4 d r P numbers in (input, rank, term) order (finite; before
+                               set-up)
+
+  Level: intermediate
+
+.seealso: SNACreate(), SNASetType(), SNAAionSetAtoms(), SNAAionSetPencilMode(), SNAKHRONOS
+M*/
 
 /* Creates the aion type: rank 1, one term per factor, pencil auto; its natural fit is infinite descent. */
 PETSC_EXTERN PetscErrorCode SNACreate_Aion(SNA sna)

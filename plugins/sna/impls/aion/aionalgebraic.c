@@ -505,6 +505,9 @@ PetscErrorCode SNAAionAlgebraicSolve(SNA sna, PetscInt n, const PetscReal x[], c
     PetscCall(PetscFree2(t, yall));
     PetscCheck(!always, comm, PETSC_ERR_ARG_WRONG, "AION's algebraic (matrix-pencil) path needs uniformly spaced samples (1 input) or a full uniform tensor grid (2 inputs), but %s %s", why, req);
     PetscCall(PetscInfo(sna, "AION: no algebraic path: %s\n", why));
+    /* the pencil parameter given for a pencil that does not run: said, as it is refused where that is known before
+       the data (-sna_aion_pencil never, more than 2 inputs, lm, tao: SNAFitCheck_Aion), not read and ignored */
+    if (ai->pencil_L) PetscCall(PetscFPrintf(comm, PETSC_STDERR, "WARNING: option -%ssna_aion_pencil_rows (value %" PetscInt_FMT ") has no effect: it sets the matrix pencil of infinite descent's start, which does not run on these data (%s): drop -%ssna_aion_pencil_rows\n", SNAMessagePrefix(sna), ai->pencil_L, why, SNAMessagePrefix(sna)));
     PetscFunctionReturn(0);
   }
   for (PetscInt p = 0; p < d; p++)

@@ -153,8 +153,9 @@ static PetscErrorCode SNASetUp_Khronos(SNA sna)
   for (PetscInt m = 0; m < M; m++) PetscCall(SNAKhronosInitializeMode(sna, m));
   /* equal weights so that gradient-based fits start with a nonzero output */
   for (PetscInt i = 0; i < M * sna->dim_out; i++) kh->C[i] = 1.0 / M;
-  kh->fresh     = PETSC_TRUE; /* a data fit may replace these values by the tensor start */
-  kh->seed_drew = kh->seed_given;
+  kh->fresh           = PETSC_TRUE; /* a data fit may replace these values by the tensor start */
+  kh->seed_drew       = kh->seed_given;
+  kh->spread_replaced = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 
@@ -326,7 +327,10 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
   PetscCall(PetscOptionsInt("-sna_khronos_modes", "Rank M: number of separable modes", "SNAKhronosSetBasis", modes, &modes, &set));
   if (set) kh->modes_given = PETSC_TRUE;
   PetscCall(PetscOptionsInt("-sna_khronos_refine", "Knot-refinement levels per fit (nodes doubled each level, warm start; the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls; the refit of -sna_fit_validation_refit goes on at the refined knots)", "SNAKhronosSetRefinement", refine, &refine, NULL));
-  PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes (the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls)", "SNAKhronosSetRefinement", enrich, &enrich, NULL));
+  PetscCall(PetscOptionsBool("-sna_khronos_enrich", "Greedy rank enrichment: grow the rank from 1 to -sna_khronos_modes (the ALS fits: auto, als, infinite_descent; refused by lm, tao, irls)", "SNAKhronosSetRefinement", enrich, &enrich, &set));
+  /* the set-up allocates one mode under enrichment: a model set up, fitted or loaded at its full rank has none to
+     grow (a warm start such as snaps-fit -init_model fitted on as before, and -sna_view said "greedy enrichment") */
+  PetscCheck(!set || !enrich || !sna->setupcalled || kh->modes < kh->max_modes, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_khronos_enrich grows the rank of a fresh model from 1 to -%ssna_khronos_modes, but this model is already set up, fitted or loaded at its full rank %" PetscInt_FMT " (a warm start such as snaps-fit -init_model starts from its parameters): drop -%ssna_khronos_enrich, or fit a new model", SNAMessagePrefix(sna), SNAMessagePrefix(sna), kh->modes, SNAMessagePrefix(sna));
   PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation and of the split of -sna_fit_validation (a warm start, or a tensor start that fills every mode, without held-out samples uses neither: warned)", "", kh->seed, &kh->seed, &set));
   if (set) kh->seed_given = PETSC_TRUE;
   spread = kh->init_spread;
@@ -384,7 +388,7 @@ static PetscErrorCode SNAView_Khronos(SNA sna, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
   PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   if (kh->refine) PetscCall(PetscViewerASCIIPrintf(viewer, "knot refinement: %" PetscInt_FMT " levels per fit\n", kh->refine));
-  if (kh->init_spread > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "random start: factors 1 + %g U(-1, 1)\n", (double)kh->init_spread));
+  if (kh->init_spread > 0 && !kh->spread_replaced) PetscCall(PetscViewerASCIIPrintf(viewer, "random start: factors 1 + %g U(-1, 1)\n", (double)kh->init_spread));
   PetscFunctionReturn(0);
 }
 
@@ -1463,6 +1467,32 @@ static PetscErrorCode SNAGetSeed_Khronos(SNA sna, PetscInt *seed)
   *seed = ((SNA_Khronos *)sna->data)->seed;
   PetscFunctionReturn(0);
 }
+
+/*MC
+  SNAKHRONOS - "khronos": a rank-M separable model, u_j(x) = sum_m C[m, j] prod_p f_{p,m}(x_p), each 1-D factor a
+  clamped B-spline of the input mapped to [0, 1] by the model's box (the class's default type)
+
+  Options Database Keys (those of the fits: SNAFITAUTO, SNAFITALS, SNAFITLM, SNAFITTAO, SNAFITIRLS):
++ -sna_khronos_degree <k>   - B-spline degree, 1 to 7 (2)
+. -sna_khronos_nodes <G>    - basis functions per input (16): one count for every input, or one per input (4,4,12);
+                              each at least k + 1
+. -sna_khronos_modes <M>    - rank (4)
+. -sna_khronos_refine <L>   - knot-refinement levels per fit, 0 to 12 (0; the ALS fits: auto, als, infinite_descent)
+. -sna_khronos_enrich       - grow the rank greedily from 1 to M (the ALS fits; refused for a model set up, fitted or
+                              loaded at its full rank)
+. -sna_khronos_seed <s>     - seed of the random start and of the split of -sna_fit_validation (42)
+. -sna_khronos_init <random|tensor> - the start of a fresh model's fit (SNAFITAUTO says which is the default)
+. -sna_khronos_init_spread <s> - s > 0: the random start's factors at 1 + s U(-1, 1); 0: coefficients U(-1, 1) (0)
+. -sna_fit_als_anderson <m>, -sna_fit_als_extrapolate - the ALS sweeps' acceleration (SNAFITALS)
+- -sna_fit_irls_newton_its <n> - Newton steps per block and sweep of the cross-entropy fit (2; SNAFITIRLS)
+
+  The basis (degree, nodes, modes) of a model that is set up, fitted or loaded cannot change: a warm start (snaps-fit
+  -init_model) keeps it, and refuses the options of a fresh start.
+
+  Level: beginner
+
+.seealso: SNACreate(), SNASetType(), SNAKhronosSetBasis(), SNAKhronosSetNodes(), SNAKhronosSetRefinement(), SNAAION
+M*/
 
 /* Creates the khronos type: degree 2, 16 nodes, 4 modes by default. */
 PETSC_EXTERN PetscErrorCode SNACreate_Khronos(SNA sna)

@@ -482,6 +482,11 @@ PetscErrorCode SNAKhronosTensorStart(SNA sna, Vec X, Vec Y)
     kh->seed_drew = PETSC_FALSE;
     if (kh->seed_given && sna->validation == 0) /* as SNAFit() warns of a seed on a warm start (SNAFitSeedUnused_C) */
       PetscCall(PetscFPrintf(PetscObjectComm((PetscObject)sna), PETSC_STDERR, "WARNING: option -%ssna_khronos_seed (value %" PetscInt_FMT ") has no effect: it seeds a fresh model's random start and the split of -%ssna_fit_validation, but this fit started every mode from the tensor start (a least-squares fit of a coarse tensor-product spline to the data: -%ssna_khronos_init) and holds no samples out: drop -%ssna_khronos_seed, or give -%ssna_khronos_init random\n", SNAMessagePrefix(sna), kh->seed, SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna)));
+    /* the spread shapes the random start alone (a mode the decomposition leaves out is drawn with it): said, as the
+       seed is, instead of read and ignored while -sna_view described a random start */
+    kh->spread_replaced = kh->init_spread_set;
+    if (kh->init_spread_set)
+      PetscCall(PetscFPrintf(PetscObjectComm((PetscObject)sna), PETSC_STDERR, "WARNING: option -%ssna_khronos_init_spread (value %g) has no effect: it shapes a fresh model's random start, but this fit started every mode from the tensor start (-%ssna_khronos_init): drop -%ssna_khronos_init_spread, or give -%ssna_khronos_init random\n", SNAMessagePrefix(sna), (double)kh->init_spread, SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna)));
   }
   for (PetscInt p = 0; p <= d; p++) PetscCall(PetscFree(F[p]));
   PetscCall(PetscFree(F));

@@ -13,7 +13,8 @@ PetscErrorCode BenchStats(PetscInt, const PetscReal[], PetscReal *, PetscReal *,
    values (n = max + 1 on input), so that an extra value is seen instead of silently dropped. Collective. */
 PetscErrorCode BenchCheckArrayCount(const char[], PetscInt, PetscInt);
 /* Fails, before any work, when the -results file (results; has: the option was given) has no name, cannot be written
-   (SNAPSCheckOutputs) or is one of the n inputs (options inopts[], names ins[]). Collective. */
+   (SNAPSCheckOutputs) or is one of the n inputs (options inopts[], names ins[]); and when the file of a viewer option
+   (-log_view ascii:<file>, ...) is an input or the -results file (SNAPSCheckViewerFiles). Collective. */
 PetscErrorCode BenchCheckResults(PetscBool, const char[], PetscInt, const char *const[], const char *const[]);
 /* The 1, 5 and 15 minute load averages of this machine (/proc/loadavg; NaN where it cannot be read, written null in a
    report): every benchmark figure depends on the other jobs, so the reports record the load. Not collective. */

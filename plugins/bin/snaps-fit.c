@@ -6,7 +6,8 @@ static const char help[] = "snaps-fit: fits a separable neural architecture (SNA
                            "                       reaching a redirected stdout file such as /dev/stdout is refused: name the file)\n"
                            "  -init_model <m.h5>   warm start from a saved model instead of a fresh initialisation (it keeps the model's\n"
                            "                       input box and type: -sna_bounds and -sna_type may only repeat them; the fresh start's\n"
-                           "                       -sna_khronos_init and -sna_khronos_init_spread are refused)\n"
+                           "                       -sna_khronos_init and -sna_khronos_init_spread are refused; a single-fidelity model only:\n"
+                           "                       an mf model's LF part is reused by -mf_lf_model)\n"
                            "  -results <r.json>    JSON report: n_samples, n_params, train_mse, validation_mse (when samples\n"
                            "                       were held out: by the default khronos fit, or -sna_fit_validation) and\n"
                            "                       validation_refitted (true: validation_mse is of the model before its refit on\n"
@@ -684,8 +685,14 @@ int main(int argc, char **argv)
     }
   } else {
     if (hasinit) {
-      PetscInt md, mq;
+      PetscInt  md, mq;
+      PetscBool initmf;
+
       PetscCall(SNALoad(sna, init));
+      /* the fit of an mf model refitted its correction alone on these data, taken for HF data, under a report with no
+         part's figures and two contradicting warnings about the input box: not the warm start asked for */
+      PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &initmf));
+      PetscCheck(!initmf, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-init_model '%s' is a multi-fidelity model (type mf: an LF part and a correction), but '%s'%s%s is fitted as one single-fidelity group (X and Y), and a warm start keeps the model's type: give a single-fidelity model to -init_model, or fit without it; to keep its LF part and fit a new correction, give a multi-fidelity dataset (/lf and /hf) with -mf_lf_model '%s' instead", init, data, groupset ? " -data_group " : "", groupset ? group : "", init);
       PetscCall(SNAGetSizes(sna, &md, &mq));
       PetscCheck(md == d && mq == q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The data '%s' have %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs but the model '%s' has %" PetscInt_FMT " and %" PetscInt_FMT, data, d, q, init, md, mq);
     } else

@@ -559,9 +559,9 @@ static PetscErrorCode CheckFileNotPETScs(MPI_Comm comm, PetscOptions options, co
   PetscFunctionReturn(0);
 }
 
-/* The one split of a text viewer's value ascii:<file>[:format[:append]] (SNAPSOptionsGetTextViewerFile() and
-   TextViewerRead()): PETSC_TRUE when something follows "ascii:"; <file> starts at *file and runs for *flen characters
-   (up to the next ':'), and *rest is what follows "<file>:" (format[:append]), or NULL. Other values (absent, a
+/* The split of a text viewer's value ascii:<file>[:format[:append]] in TextViewerRead() (the file of any viewer option,
+   for the checks against a program's inputs and outputs: ViewerValueFile()): PETSC_TRUE when something follows
+   "ascii:"; <file> starts at *file and runs for *flen characters (up to the next ':'), and *rest is what follows "<file>:" (format[:append]), or NULL. Other values (absent, a
    boolean, ascii alone, another type): PETSC_FALSE. */
 static PetscBool TextViewerSplit(const char value[], const char **file, size_t *flen, const char **rest)
 {
@@ -570,28 +570,6 @@ static PetscBool TextViewerSplit(const char value[], const char **file, size_t *
   *flen = strcspn(*file, ":");
   *rest = (*file)[*flen] ? *file + *flen + 1 : NULL;
   return PETSC_TRUE;
-}
-
-/*@C
-  SNAPSOptionsGetTextViewerFile - The file that an option read by SNAPSOptionsGetTextViewer() writes: <file> of a value
-  ascii:<file>[:format[:append]] (the same split), or "" (absent, a boolean, ascii alone, stdout or stderr). A program
-  checks it against its inputs and other outputs before the viewer is opened, which empties the file. Not collective.
-@*/
-PetscErrorCode SNAPSOptionsGetTextViewerFile(PetscOptions options, const char prefix[], const char name[], char file[], size_t len)
-{
-  const char *value = NULL, *start, *rest;
-  size_t      flen;
-  PetscBool   given;
-
-  PetscFunctionBegin;
-  PetscValidCharPointer(name, 3);
-  PetscValidCharPointer(file, 4);
-  file[0] = 0;
-  PetscCall(PetscOptionsFindPair(options, prefix, name, &value, &given));
-  if (!given || !TextViewerSplit(value, &start, &flen, &rest)) PetscFunctionReturn(0);
-  PetscCall(PetscStrncpy(file, start, PetscMin(len, flen + 1)));
-  if (!strcmp(file, "stdout") || !strcmp(file, "stderr")) file[0] = 0;
-  PetscFunctionReturn(0);
 }
 
 /* The file of a PETSc viewer value [type]:<file>[:format[:mode]] of a type that writes one (ascii, the default when

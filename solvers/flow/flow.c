@@ -239,7 +239,7 @@ static PetscErrorCode CheckPositive(MPI_Comm comm, const char name[], PetscReal 
 }
 
 /* The output files are distinct, and none of them is the checkpoint a restart reads (the checkpoint file
-   itself may be both: it is read first, then rewritten atomically). */
+   itself may be both: it is read first, then rewritten atomically); no viewer option writes an input or an output. */
 static PetscErrorCode CheckOutputs(FlowRun r)
 {
   const char *opt[3] = {"-trajectory", "-checkpoint", "-results"}, *file[3] = {r->trajectory, r->checkpoint, r->results};
@@ -251,6 +251,8 @@ static PetscErrorCode CheckOutputs(FlowRun r)
   if (r->trajectory[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-trajectory", r->trajectory, 3, in_opt, in_file));
   if (r->results[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-results", r->results, 3, in_opt, in_file));
   if (r->checkpoint[0]) PetscCall(SNAPSCheckOutputNotInput(r->comm, "-checkpoint", r->checkpoint, 2, in_opt + 1, in_file + 1)); /* may be -restart's */
+  /* -log_view ascii:<the -init_trajectory file> replaced it by the log at the end of the run */
+  PetscCall(SNAPSCheckViewerFiles(r->comm, 3, in_opt, in_file, 3, opt, file));
   PetscFunctionReturn(0);
 }
 

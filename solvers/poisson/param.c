@@ -393,14 +393,16 @@ static PetscErrorCode CheckGuessFileOptions(const char guesstype[], PetscBool sn
   PetscFunctionReturn(0);
 }
 
-/* The outputs (NULL when not asked for), the guess's record file and -ksp_guess_sna_monitor ascii:<file> among them, are refused before any work when
-   they cannot be written, name the same file, or are one of the files read: the samples, the mesh, the model of
-   -ksp_guess_type sna. */
+/* The outputs (NULL when not asked for), the guess's record file among them, are refused before any work when they
+   cannot be written, name the same file, or are one of the files read: the samples, the mesh, the model of
+   -ksp_guess_type sna; and so is the file of any viewer option (-ksp_guess_sna_monitor ascii:<file>, -log_view, -ksp_view,
+   ...: SNAPSCheckViewerFiles()), which the viewer empties when it opens: -ksp_guess_sna_monitor ascii:<the samples> lost
+   them, -log_view ascii:<the samples> replaced them at the end of the run. */
 static PetscErrorCode CheckOutputs(const char samples[], const char snapshots[], const char results[], const char coords[])
 {
-  char        mesh[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "", record[PETSC_MAX_PATH_LEN] = "", monitor[PETSC_MAX_PATH_LEN] = "";
+  char        mesh[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "", record[PETSC_MAX_PATH_LEN] = "";
   PetscBool   hasmesh, hasmodel, hasrecord;
-  const char *outopts[5] = {"-snapshots", "-results", "-dof_coordinates", "-ksp_guess_sna_record_operators", "-ksp_guess_sna_monitor"}, *outs[5] = {snapshots, results, coords, record, monitor};
+  const char *outopts[4] = {"-snapshots", "-results", "-dof_coordinates", "-ksp_guess_sna_record_operators"}, *outs[4] = {snapshots, results, coords, record};
   const char *inopts[3] = {"-samples", "-dm_plex_filename", "-ksp_guess_sna_model"}, *ins[3] = {samples, mesh, model};
 
   PetscFunctionBegin;
@@ -410,12 +412,10 @@ static PetscErrorCode CheckOutputs(const char samples[], const char snapshots[],
   if (!hasmesh) ins[1] = NULL;
   if (!hasmodel) ins[2] = NULL;
   if (!hasrecord) outs[3] = NULL;
-  /* the monitor's ascii:<file> is emptied when it opens (at the first guess): -samples ascii:<the samples> lost them */
-  PetscCall(SNAPSOptionsGetTextViewerFile(NULL, NULL, "-ksp_guess_sna_monitor", monitor, sizeof(monitor)));
-  if (!monitor[0]) outs[4] = NULL;
-  PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 5, outopts, outs));
-  for (PetscInt i = 0; i < 5; i++)
+  PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 4, outopts, outs));
+  for (PetscInt i = 0; i < 4; i++)
     if (outs[i]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], 3, inopts, ins));
+  PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, 3, inopts, ins, 4, outopts, outs));
   PetscFunctionReturn(0);
 }
 

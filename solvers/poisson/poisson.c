@@ -202,32 +202,25 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
   PetscFunctionReturn(0);
 }
 
-/* The outputs (NULL when not asked for), the .xmf written beside -view_solution among them, and the files of the text
-   options -exact_view, -sna_monitor and -ksp_guess_sna_monitor ascii:<file> (which may share one file) are refused before any work, and before
-   -exact_view opens (empties) its file, when they cannot be written, name the same file, or are the mesh file that is
-   read: -exact_view ascii:<the mesh> emptied the mesh, and -exact_view ascii:<the -results file> was replaced by it. */
+/* The outputs (NULL when not asked for), the .xmf written beside -view_solution among them, are refused before any work
+   when they cannot be written, name the same file, or are the mesh file that is read; and so is the file of any viewer
+   option (-exact_view, -sna_monitor, -ksp_guess_sna_monitor ascii:<file>, -log_view, -ksp_view, ...: SNAPSCheckViewerFiles()),
+   before -exact_view opens (empties) its file: -exact_view ascii:<the mesh> emptied the mesh, -log_view ascii:<the mesh>
+   replaced it at the end of the run, and -exact_view ascii:<the -results file> was replaced by it. */
 static PetscErrorCode CheckOutputs(const char results[], const char view[], const char model[])
 {
-  char        mesh[PETSC_MAX_PATH_LEN] = "", xmf[PETSC_MAX_PATH_LEN] = "", text[3][PETSC_MAX_PATH_LEN];
+  char        mesh[PETSC_MAX_PATH_LEN] = "", xmf[PETSC_MAX_PATH_LEN] = "";
   PetscBool   hasmesh;
-  const char *outopts[5] = {"-results", "-view_solution", "-view_solution's XDMF file", "-model", NULL}, *outs[5] = {results, view, view ? xmf : NULL, model, NULL}, *inopts[1] = {"-dm_plex_filename"}, *ins[1] = {mesh};
-  const char *textopts[3] = {"-exact_view", "-sna_monitor", "-ksp_guess_sna_monitor"};
+  const char *outopts[4] = {"-results", "-view_solution", "-view_solution's XDMF file", "-model"}, *outs[4] = {results, view, view ? xmf : NULL, model}, *inopts[1] = {"-dm_plex_filename"}, *ins[1] = {mesh};
 
   PetscFunctionBegin;
   if (view) PetscCall(SNAPSTrajectoryXdmfName(view, xmf, sizeof(xmf)));
   PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 4, outopts, outs));
-  for (PetscInt t = 0; t < 3; t++) { /* each against the outputs above, not against the other text option */
-    PetscCall(SNAPSOptionsGetTextViewerFile(NULL, NULL, textopts[t], text[t], sizeof(text[t])));
-    outopts[4] = textopts[t];
-    outs[4]    = text[t];
-    if (text[t][0]) PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 5, outopts, outs));
-  }
   PetscCall(PetscOptionsGetString(NULL, NULL, "-dm_plex_filename", mesh, sizeof(mesh), &hasmesh));
-  if (!hasmesh) PetscFunctionReturn(0);
-  for (PetscInt i = 0; i < 4; i++)
-    if (outs[i] && outs[i][0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], 1, inopts, ins)); /* an XDMF name is empty beside a stream */
-  for (PetscInt t = 0; t < 3; t++)
-    if (text[t][0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, textopts[t], text[t], 1, inopts, ins));
+  if (hasmesh)
+    for (PetscInt i = 0; i < 4; i++)
+      if (outs[i] && outs[i][0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], 1, inopts, ins)); /* an XDMF name is empty beside a stream */
+  PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, hasmesh ? 1 : 0, inopts, ins, 4, outopts, outs));
   PetscFunctionReturn(0);
 }
 

@@ -31,7 +31,6 @@ PETSC_EXTERN PetscErrorCode SNAPSOptionsCheckTextViewer(MPI_Comm, PetscOptions, 
 /* The file that a text option read by SNAPSOptionsGetTextViewer() will write (ascii:<file>[:...]), so that a program can
    check it against its other files before it is opened (emptied); "" when it prints to standard output or is absent.
    Not collective. */
-PETSC_EXTERN PetscErrorCode SNAPSOptionsGetTextViewerFile(PetscOptions, const char[], const char[], char[], size_t);
 
 /* Refuses an output file that is one of the inputs (the same file by identity: device and inode, so a
    different spelling, a symbolic link or a hard link counts too), before anything is written. outopt, out:

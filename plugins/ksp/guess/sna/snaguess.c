@@ -761,16 +761,14 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasHelp(NULL, &help));
   if (help) PetscFunctionReturn(0); /* a help run lists the options; it checks none of them */
-  if (g->monitor_set && g->file[0]) { /* the viewer opens (empties) its file at the first guess, after the model is
-                                        read: ascii:<the model> destroyed it for every later run (and, opened here,
-                                        before the load) */
-    char        monfile[PETSC_MAX_PATH_LEN], outname[96], inname[96];
+  /* a viewer opens (empties) its file at the first guess, after the model is read, or at the end of the run
+     (-log_view): -ksp_guess_sna_monitor ascii:<the model> destroyed it for every later run */
+  if (g->file[0]) {
+    char        inname[96];
     const char *inopt[1] = {inname}, *in[1] = {g->file};
 
-    PetscCall(SNAPSOptionsGetTextViewerFile(((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", monfile, sizeof(monfile)));
-    PetscCall(PetscSNPrintf(outname, sizeof(outname), "-%sksp_guess_sna_monitor", g->pre));
     PetscCall(PetscSNPrintf(inname, sizeof(inname), "-%sksp_guess_sna_model", g->pre));
-    if (monfile[0]) PetscCall(SNAPSCheckOutputNotInput(comm, outname, monfile, 1, inopt, in));
+    PetscCall(SNAPSCheckViewerFiles(comm, 1, inopt, in, 0, NULL, NULL));
   }
   /* options that do not apply are refused, not silently ignored */
   PetscCheck(!g->record[0] || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_record_operators records the reduced operators of the Galerkin correction: add -%sksp_guess_sna_galerkin", g->pre, g->pre);

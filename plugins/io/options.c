@@ -594,6 +594,29 @@ static PetscErrorCode ViewerValueFile(const char value[], char file[], size_t le
   PetscFunctionReturn(0);
 }
 
+/* Whether a viewer's file is written into, not replaced, so that it cannot be an input or an output: an existing name
+   that is not a regular file (a pipe such as a rank's stderr under mpirun, a terminal, /dev/null) or that reaches one
+   through a link to an open descriptor (/dev/stdout redirected by the shell). Rank 0 looks, every rank gets its answer. */
+static PetscErrorCode ViewerFileIsStream(MPI_Comm comm, const char file[], PetscBool *stream)
+{
+  PetscMPIInt rank;
+  int         s = 0;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    struct stat st;
+    char        target[PETSC_MAX_PATH_LEN];
+    int         err = 0;
+
+    if (!stat(file, &st) && !S_ISREG(st.st_mode)) s = 1;
+    else if (strlen(file) < sizeof(target) && !SNAPSOutputTarget(file, target, sizeof(target), &err) && err == SNAPS_OUTPUT_THROUGH_FD) s = 1;
+  }
+  PetscCallMPI(MPI_Bcast(&s, 1, MPI_INT, 0, comm));
+  *stream = (PetscBool)s;
+  PetscFunctionReturn(0);
+}
+
 /*@C
   SNAPSCheckViewerFiles - Fails, before any work, when the file of a viewer option is one of the program's inputs
   ins[] or outputs outs[] (options inopts[] and outopts[]; NULL or empty names skipped). A viewer option is any option
@@ -601,14 +624,16 @@ static PetscErrorCode ViewerValueFile(const char value[], char file[], size_t le
   :format or :mode or not (-sna_view, -sna_monitor, a part's -mf_lf_sna_monitor, -log_view, ...). Opening the viewer
   empties its file: snaps-fit -sna_monitor ascii:<the -data file> replaced the training data by the monitor's lines,
   snaps-predict -sna_view ascii:<the -model file> the model; and an output written after it replaces the view.
-  Viewers may share a file with each other (each is checked alone). Nothing is checked in a -help run. Collective.
+  Viewers may share a file with each other (each is checked alone); a file written into (a pipe, a terminal,
+  /dev/null, /dev/stdout redirected to a file) is not checked. Nothing is checked in a -help run. Collective.
 @*/
 PetscErrorCode SNAPSCheckViewerFiles(MPI_Comm comm, PetscInt nin, const char *const inopts[], const char *const ins[], PetscInt nout, const char *const outopts[], const char *const outs[])
 {
-  char       *all, **words, file[PETSC_MAX_PATH_LEN];
-  const char *opts[17], *files[17];
-  int         n;
-  PetscBool   help;
+  char          *all, **words, file[PETSC_MAX_PATH_LEN];
+  const char    *opts[17], *files[17];
+  int            n;
+  PetscBool      help, stream = PETSC_FALSE;
+  PetscErrorCode ierr = 0;
 
   PetscFunctionBegin;
   PetscCheck(nout >= 0 && nout < 17, comm, PETSC_ERR_ARG_OUTOFRANGE, "SNAPSCheckViewerFiles() takes at most 16 outputs, not %" PetscInt_FMT, nout);
@@ -621,17 +646,21 @@ PetscErrorCode SNAPSCheckViewerFiles(MPI_Comm comm, PetscInt nin, const char *co
   PetscCall(PetscOptionsGetAll(NULL, &all));
   PetscCall(PetscStrToArray(all, ' ', &n, &words));
   PetscCall(PetscFree(all));
-  for (int w = 0; w + 1 < n; w++) { /* "-name value": read here, not through PetscOptionsFindPair(), which marks the
-                                       option used and so silenced the warning of a misspelt one (-sna_veiw) */
+  for (int w = 0; w + 1 < n && !ierr; w++) { /* "-name value": read here, not through PetscOptionsFindPair(), which
+                                                marks the option used and so silenced the warning of a misspelt one */
     if (words[w][0] != '-' || !isalpha((unsigned char)words[w][1]) || words[w + 1][0] == '-') continue;
-    PetscCall(ViewerValueFile(words[w + 1], file, sizeof(file)));
-    if (!file[0]) continue;
-    PetscCall(SNAPSCheckOutputNotInput(comm, words[w], file, nin, inopts, ins));
+    ierr = ViewerValueFile(words[w + 1], file, sizeof(file));
+    if (ierr || !file[0]) continue;
+    ierr = ViewerFileIsStream(comm, file, &stream);
+    if (ierr || stream) continue;
+    ierr = SNAPSCheckOutputNotInput(comm, words[w], file, nin, inopts, ins);
+    if (ierr) continue;
     opts[nout]  = words[w];
     files[nout] = file;
-    PetscCall(SNAPSCheckOutputs(comm, nout + 1, opts, files));
+    ierr        = SNAPSCheckOutputs(comm, nout + 1, opts, files);
   }
-  PetscCall(PetscStrToArrayDestroy(n, words));
+  PetscCall(PetscStrToArrayDestroy(n, words)); /* before the error is passed on: the words would leak */
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 

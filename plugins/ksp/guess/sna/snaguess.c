@@ -251,7 +251,7 @@ static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
      (the reduced operator from A, V^T b by a pass over V) */
   PetscCheck(!g->rhs_option || !g->reduced_rhs || g->model.r > 0, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "%s takes V^T b from the model's right-hand-side basis, but the initial-guess model '%s' has none (built with snaps-pod -no_rhs): remove %s, or build the model with its /rhs group", g->rhs_option, g->file, g->rhs_option);
   PetscCheck(!g->opmodel_given || g->model.op, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "-%sksp_guess_sna_operator_model asks for the reduced operator from the model's /operator, but the initial-guess model '%s' has none, so it would be computed from A: add one (snaps-pod -model %s -operators <records of -%sksp_guess_sna_record_operators>), or remove -%sksp_guess_sna_operator_model", g->pre, g->file, g->file, g->pre, g->pre);
-  PetscCheck(!g->resid_option || !g->galerkin || g->kg < g->model.k, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "-%sksp_guess_sna_check_residual applies to a guess corrected in some modes only, but -%sksp_guess_sna_galerkin_modes %" PetscInt_FMT " is all of the model's %" PetscInt_FMT ": the Galerkin projection on all modes is never worse than the zero guess, so remove -%sksp_guess_sna_check_residual", g->pre, g->pre, g->kg, g->model.k, g->pre);
+  PetscCheck(!g->resid_option || !g->galerkin || g->kg < g->model.k, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "-%sksp_guess_sna_check_residual applies to a guess corrected in some modes only, but -%sksp_guess_sna_galerkin_modes %" PetscInt_FMT " is all of the model's %" PetscInt_FMT ": the Galerkin projection on all modes is never worse than the zero guess (in the energy norm, A symmetric positive definite), so remove -%sksp_guess_sna_check_residual", g->pre, g->pre, g->kg, g->model.k, g->pre);
   if (g->check_fingerprint) PetscCall(KSPGuessSNACheckFingerprint(guess));
   PetscFunctionReturn(0);
 }
@@ -527,7 +527,8 @@ static PetscErrorCode KSPGuessSNAPredict(KSPGuess guess, Vec b)
 }
 
 /* Whether the guess needs KSPGuessSNACheckResidual(): the least-squares scaling (|b - alpha A x| <= |b|) and the
-   Galerkin projection on all modes (the best field of span V in the energy norm, zero included) are never worse than
+   Galerkin projection on all modes (the best field of span V in the energy norm, zero included, for a symmetric
+   positive definite A: the residual norm is not bounded by it) are never worse than
    the zero guess; the prediction as it is, or corrected in some modes only, may be. */
 static PetscBool KSPGuessSNANeedsResidualCheck(const KSPGuess_SNA *g)
 {
@@ -775,8 +776,9 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCheck(!modes_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_galerkin_modes %" PetscInt_FMT " applies to the Galerkin correction only: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_galerkin_modes", g->pre, modes, g->pre, g->pre);
   PetscCheck(!scale_set || !g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_scale applies without a Galerkin correction only (-%sksp_guess_sna_galerkin replaces the scaling): remove -%sksp_guess_sna_scale or -%sksp_guess_sna_galerkin", g->pre, g->pre, g->pre, g->pre);
   PetscCheck(!opmodel_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_operator_model chooses the reduced operator of the Galerkin correction: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_operator_model", g->pre, g->pre, g->pre);
-  /* a scaled guess, or the projection on all modes, is never worse than zero: the check would be skipped, silently */
-  PetscCheck(!resid_set || (g->galerkin ? g->galerkin_modes != PETSC_DEFAULT : !g->scale), comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_check_residual applies to a guess that may be worse than the zero guess, the prediction unscaled (-%sksp_guess_sna_scale false) or corrected in some modes (-%sksp_guess_sna_galerkin_modes): %s is never worse, so remove -%sksp_guess_sna_check_residual", g->pre, g->pre, g->pre, g->galerkin ? "the Galerkin projection on all modes" : "the scaled prediction", g->pre);
+  /* a scaled guess (by the residual), or the projection on all modes (in the energy norm), is never worse than zero:
+     the check would be skipped, silently */
+  PetscCheck(!resid_set || (g->galerkin ? g->galerkin_modes != PETSC_DEFAULT : !g->scale), comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_check_residual applies to a guess that may be worse than the zero guess, the prediction unscaled (-%sksp_guess_sna_scale false) or corrected in some modes (-%sksp_guess_sna_galerkin_modes): %s is never worse, so remove -%sksp_guess_sna_check_residual", g->pre, g->pre, g->pre, g->galerkin ? "the Galerkin projection on all modes (in the energy norm, A symmetric positive definite)" : "the scaled prediction (by the residual)", g->pre);
   g->resid_option = resid_set;
   PetscCheck(!reduced_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs applies to the Galerkin projection on all modes only: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_reduced_rhs", g->pre, g->pre, g->pre);
   PetscCheck(!tol_set || (g->galerkin && g->reduced_rhs), comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs_tol %g applies to -%sksp_guess_sna_reduced_rhs with the Galerkin projection on all modes only%s%s%s: remove -%sksp_guess_sna_reduced_rhs_tol, or %s%sksp_guess_sna_%s", g->pre, (double)g->reduced_rhs_tol, g->pre, g->galerkin ? ", which is off (-" : "", g->galerkin ? g->pre : "", g->galerkin ? "ksp_guess_sna_reduced_rhs false)" : "", g->pre, g->galerkin ? "-" : "add -", g->pre, g->galerkin ? "reduced_rhs false" : "galerkin");

@@ -609,8 +609,10 @@ static PetscErrorCode ViewerFileIsStream(MPI_Comm comm, const char file[], Petsc
     char        target[PETSC_MAX_PATH_LEN];
     int         err = 0;
 
-    if (!stat(file, &st) && !S_ISREG(st.st_mode)) s = 1;
-    else if (strlen(file) < sizeof(target) && !SNAPSOutputTarget(file, target, sizeof(target), &err) && err == SNAPS_OUTPUT_THROUGH_FD) s = 1;
+    if (!stat(file, &st) && !S_ISREG(st.st_mode))
+      s = 1;
+    else if (strlen(file) < sizeof(target) && !SNAPSOutputTarget(file, target, sizeof(target), &err) && err == SNAPS_OUTPUT_THROUGH_FD)
+      s = 1;
   }
   PetscCallMPI(MPI_Bcast(&s, 1, MPI_INT, 0, comm));
   *stream = (PetscBool)s;

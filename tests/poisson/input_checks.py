@@ -22,26 +22,8 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
 
-# a square [-1,1]^2 of four triangles around its centre (gmsh 2.2), so that no mesh generator is needed
-TINY_MSH = """$MeshFormat
-2.2 0 8
-$EndMeshFormat
-$Nodes
-5
-1 -1 -1 0
-2 1 -1 0
-3 1 1 0
-4 -1 1 0
-5 0 0 0
-$EndNodes
-$Elements
-4
-1 2 2 1 1 1 2 5
-2 2 2 1 1 2 3 5
-3 2 2 1 1 3 4 5
-4 2 2 1 1 4 1 5
-$EndElements
-"""
+# tiny4.msh: a square [-1,1]^2 of four triangles around its centre (gmsh 2.2), so that no mesh generator is needed
+TINY_MSH = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tiny4.msh")).read()
 fails = []
 
 

@@ -5,6 +5,11 @@
 # the Fourier box r, 6) on run.sh long's training runs in DIR (train.h5 and train2.h5: seeds 1 and 2, 200 and 600 time
 # units after t = 30, saved every 0.1), one after the other, one rank each, nice -n 19 (kol27.log: two such scripts ran
 # side by side, reniced to 0 by hand under the other helpers' load). The fit's log: DIR/fit_<name>.log.
+# The training runs depend on the solver's rank count (rounding amplified by the chaos): run.sh makes them on SNAPS_NP
+# = 2 ranks, kol27.log's on 1 rank (another sample: VPT 0.63 there against 0.87 on the 2-rank runs, README "Cost").
+# To make them as run.sh long does:
+#   k="mpirun -n 2 build/bin/snaps-kolmogorov -N 64 -Re 40 -ensemble 1 -save_start 30 -dt_save 0.1"
+#   $k -seed 1 -T 230 -trajectory DIR/train.h5; $k -seed 2 -T 630 -trajectory DIR/train2.h5
 # Usage: DIR=... [LATENT_MODES=6] [BIN=build/bin] kol27-fit.sh name "extra options" [name "extra options" ...]
 root=$(cd "$(dirname "$0")/../../../.." && pwd)
 cd "$root" && source scripts/env.sh

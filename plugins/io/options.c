@@ -594,9 +594,9 @@ static PetscErrorCode ViewerValueFile(const char value[], char file[], size_t le
   PetscFunctionReturn(0);
 }
 
-/* Whether a viewer's file is written into, not replaced, so that it cannot be an input or an output: an existing name
-   that is not a regular file (a pipe such as a rank's stderr under mpirun, a terminal, /dev/null) or that reaches one
-   through a link to an open descriptor (/dev/stdout redirected by the shell). Rank 0 looks, every rank gets its answer. */
+/* Whether a viewer's file is written into, not replaced, so that it cannot be an input or an output: an existing pipe
+   (a rank's stderr under mpirun) or character device (a terminal, /dev/null), or a name that reaches a file through a
+   link to an open descriptor (/dev/stdout redirected by the shell). Rank 0 looks, every rank gets its answer. */
 static PetscErrorCode ViewerFileIsStream(MPI_Comm comm, const char file[], PetscBool *stream)
 {
   PetscMPIInt rank;
@@ -609,7 +609,7 @@ static PetscErrorCode ViewerFileIsStream(MPI_Comm comm, const char file[], Petsc
     char        target[PETSC_MAX_PATH_LEN];
     int         err = 0;
 
-    if (!stat(file, &st) && !S_ISREG(st.st_mode))
+    if (!stat(file, &st) && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) /* a directory, a socket: refused below */
       s = 1;
     else if (strlen(file) < sizeof(target) && !SNAPSOutputTarget(file, target, sizeof(target), &err) && err == SNAPS_OUTPUT_THROUGH_FD)
       s = 1;
@@ -714,7 +714,12 @@ static PetscErrorCode TextViewerRead(MPI_Comm comm, PetscOptions options, const 
         PetscCheck(!rest[n] || append, comm, PETSC_ERR_USER_INPUT, "-%s%s %s: after ascii:<file>:<format> only :append may follow", pre, name + 1, value);
       }
       /* stdout, stderr: PETSc's streams, not files */
-      if (strcmp(file, "stdout") && strcmp(file, "stderr")) PetscCall(CheckFileNotPETScs(comm, options, prefix, name, value, file));
+      if (strcmp(file, "stdout") && strcmp(file, "stderr")) {
+        PetscBool stream;
+
+        PetscCall(ViewerFileIsStream(comm, file, &stream)); /* written into by each viewer in turn, not emptied */
+        if (!stream) PetscCall(CheckFileNotPETScs(comm, options, prefix, name, value, file));
+      }
       /* the shared viewer of that file, and the format apart (PetscOptionsGetViewer() would open a second one) */
       if (!append) {
         if (fmt[0]) {

@@ -11,6 +11,7 @@ cells (Q1) on every path. Each run is a few tenths of a second.
 usage: input_checks.py <scratch dir> <snaps-poisson> <snaps-poisson-param>"""
 import json
 import os
+import pathlib
 import re
 import shutil
 import subprocess
@@ -23,7 +24,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import script_runner  # noqa: E402  (tests/script_runner.py: program() fails on a sanitizer report)
 
 # tiny4.msh: a square [-1,1]^2 of four triangles around its centre (gmsh 2.2), so that no mesh generator is needed
-TINY_MSH = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tiny4.msh")).read()
+TINY_MSH = pathlib.Path(__file__).resolve().with_name("tiny4.msh").read_text()
 fails = []
 
 

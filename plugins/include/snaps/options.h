@@ -28,9 +28,6 @@ PETSC_EXTERN PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm, PetscOptions, co
 /* Its checks alone, nothing opened (for an output opened at its first line: a run refused before leaves no empty
    file); set: whether the option asks for output. Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSOptionsCheckTextViewer(MPI_Comm, PetscOptions, const char[], const char[], PetscBool *);
-/* The file that a text option read by SNAPSOptionsGetTextViewer() will write (ascii:<file>[:...]), so that a program can
-   check it against its other files before it is opened (emptied); "" when it prints to standard output or is absent.
-   Not collective. */
 
 /* Refuses an output file that is one of the inputs (the same file by identity: device and inode, so a
    different spelling, a symbolic link or a hard link counts too), before anything is written. outopt, out:

@@ -559,10 +559,11 @@ static PetscErrorCode CheckFileNotPETScs(MPI_Comm comm, PetscOptions options, co
   PetscFunctionReturn(0);
 }
 
-/* The split of a text viewer's value ascii:<file>[:format[:append]] in TextViewerRead() (the file of any viewer option,
-   for the checks against a program's inputs and outputs: ViewerValueFile()): PETSC_TRUE when something follows
-   "ascii:"; <file> starts at *file and runs for *flen characters (up to the next ':'), and *rest is what follows "<file>:" (format[:append]), or NULL. Other values (absent, a
-   boolean, ascii alone, another type): PETSC_FALSE. */
+/* The split of a text viewer's value ascii:<file>[:format[:append]] in TextViewerRead(): PETSC_TRUE when something
+   follows "ascii:"; <file> starts at *file and runs for *flen characters (up to the next ':'), and *rest is what
+   follows "<file>:" (format[:append]), or NULL. Other values (absent, a boolean, ascii alone, another type):
+   PETSC_FALSE. (The file of any viewer option, for the checks against a program's inputs and outputs, is
+   ViewerValueFile()'s.) */
 static PetscBool TextViewerSplit(const char value[], const char **file, size_t *flen, const char **rest)
 {
   if (!value || strncmp(value, "ascii:", 6) || !value[6]) return PETSC_FALSE;

@@ -18,12 +18,19 @@ airfoils are never read).
                              stations: the leading edge kept whole): OUT/cl_stations.json
   cl_study.py OUT stations_starts   as budget, for STATION_STARTS, each error the median over five random starts
                              of the LF part (LF_SEEDS): OUT/cl_stations_starts.json
+  cl_study.py OUT design     HF lift as a function of the five design inputs alone (a quadratic, KHRONOS' separable
+                             form of rank 2 and 3 with quadratics per input) and XFOIL's lift plus a quadratic
+                             difference, fitted on the HF training airfoils' CL at 10%, 30%, 100% of the pool; then the
+                             case's residual model and the budgeted model at 10% and 100% with each airfoil's lift set
+                             to the rank-3 model's (a multiple of the training HF Cp's leading principal component
+                             added): OUT/cl_design.json
 """
 import argparse
 import json
 import os
 import sys
 
+import h5py
 import numpy as np
 from scipy.interpolate import BSpline
 
@@ -262,7 +269,131 @@ def spread(out, seeds=range(1, 6), candidates=None, name="cl_spread.json"):
     harness.write_json(os.path.join(out, name), {"rows": rows})
 
 
-MODES = {"diagnose": diagnose, "budget": budget, "spread": spread,
+# Is HF lift a simple function of the five design inputs, and is the HF - XFOIL lift difference? (README, "Lift
+# from the design inputs".) Each fitted on the CL of the HF training airfoils (10%, 30%, 100% of the remaining pool),
+# judged on the validation airfoils.
+DESIGN_STARTS, DESIGN_SWEEPS, DESIGN_RIDGE = 5, 300, 1e-6
+
+
+def design_box():
+    """The design inputs' lower and upper bounds (Re in millions, as X holds it), from the dataset's attribute."""
+    with h5py.File(harness.DATA, "r") as f:
+        box = json.loads(f.attrs["design"])
+    scale = np.array([1.0, 1.0, 1.0, 1.0, 1e-6])
+    return np.array(box["lower"]) * scale, np.array(box["upper"]) * scale
+
+
+def design_scaled(D, box):
+    return 2.0 * (np.asarray(D) - box[0]) / (box[1] - box[0]) - 1.0
+
+
+def quadratic_features(Z):
+    """1, z_j and every z_a z_b (a <= b): 21 columns for five inputs."""
+    cols = [np.ones(len(Z))] + [Z[:, j] for j in range(Z.shape[1])]
+    cols += [Z[:, a] * Z[:, b] for a in range(Z.shape[1]) for b in range(a, Z.shape[1])]
+    return np.stack(cols, 1)
+
+
+def fit_quadratic(Z, y):
+    F = quadratic_features(Z)
+    w = np.linalg.solve(F.T @ F + DESIGN_RIDGE * np.eye(F.shape[1]), F.T @ y)
+    return lambda Zq: quadratic_features(Zq) @ w, F.shape[1]
+
+
+def fit_separable(Z, y, rank):
+    """sum over `rank` terms of a product over the inputs of a quadratic in each (KHRONOS' form with a degree-2
+    polynomial basis per input), by alternating least squares; the best of DESIGN_STARTS random starts on the
+    training error."""
+    basis = lambda Zq: [np.stack([np.ones(len(Zq)), Zq[:, j], Zq[:, j] ** 2], 1) for j in range(Zq.shape[1])]
+    B, d = basis(Z), Z.shape[1]
+    term = lambda W, Bq, r, skip=-1: np.prod([Bq[j] @ W[r][j] for j in range(d) if j != skip], 0)
+    value = lambda W, Bq: sum(term(W, Bq, r) for r in range(rank))
+    best = None
+    for seed in range(DESIGN_STARTS):
+        rng = np.random.default_rng(seed)
+        W = [[np.array([1.0, 0.0, 0.0]) + 0.1 * rng.standard_normal(3) for _ in range(d)] for _ in range(rank)]
+        for _ in range(DESIGN_SWEEPS):
+            for r in range(rank):
+                for j in range(d):
+                    rest = y - value(W, B) + term(W, B, r)
+                    A = B[j] * term(W, B, r, j)[:, None]
+                    W[r][j] = np.linalg.solve(A.T @ A + DESIGN_RIDGE * np.eye(3), A.T @ rest)
+        err = np.mean(np.abs(value(W, B) - y))
+        if best is None or err < best[0]:
+            best = (err, W)
+    W = best[1]
+    return lambda Zq: value(W, basis(Zq)), 3 * d * rank
+
+
+def airfoil_rows(data, kind):
+    """Per airfoil id: (design inputs, Cp row, CL from the integrated Cp), as harness.per_case computes CL."""
+    X, Y, case = data[kind]
+    pc = harness.per_case(X, Y, case)
+    return {i: (X[case == i][0][:5], v[0], v[1]) for i, v in pc.items()}
+
+
+def lift_shape(hf, ids):
+    """The leading principal component of the training HF airfoils' Cp rows: the shape added to a predicted Cp to
+    set its lift (an anchor), chosen from data, not by hand."""
+    rows = np.array([hf[i][1] for i in ids])
+    return np.linalg.svd(rows - rows.mean(0), full_matrices=False)[2][0]
+
+
+def anchored(X, P, case, cl_model, box, h):
+    """P with each airfoil's lift set to cl_model's by adding a multiple of h (lift is linear in Cp)."""
+    out = P.copy()
+    for i in np.unique(case):
+        k = case == i
+        m, p, t, a = X[k][0][:4]
+        lift = lambda cp: harness.airfoil.lift(m, p, t, a, cp)
+        target = cl_model(design_scaled(X[k][0][None, :5], box))[0]
+        out[k, 0] = P[k, 0] + (target - lift(P[k, 0])) / lift(h) * h
+    return out
+
+
+def design(out):
+    data, box = harness.load(), design_box()
+    val, rest = ev.validation_ids(np.array(harness.make_split(data)["train_hf"]["1"]))
+    hf, lf = airfoil_rows(data, "hf"), airfoil_rows(data, "lf")
+    Zv = design_scaled([hf[i][0] for i in val], box)
+    clv, xfoil_v = np.array([hf[i][2] for i in val]), np.array([lf[i][2] for i in val])
+    res = {"validation_airfoils": len(val), "xfoil": {"cl_abs_err": float(np.mean(np.abs(xfoil_v - clv)))}}
+    models = {}
+    for f in (0.1, 0.3, 1.0):
+        tr = np.sort(rest[: int(round(f * len(rest)))])
+        Z, cl, xfoil = design_scaled([hf[i][0] for i in tr], box), np.array([hf[i][2] for i in tr]), np.array([lf[i][2] for i in tr])
+        fits = {"quadratic": fit_quadratic(Z, cl), "separable_rank2": fit_separable(Z, cl, 2),
+                "separable_rank3": fit_separable(Z, cl, 3)}
+        dq, nq = fit_quadratic(Z, cl - xfoil)
+        fits["xfoil_plus_quadratic_delta"] = (lambda Zq, dq=dq: dq(Zq) + xfoil_v, nq)
+        row = {"hf_training_airfoils": len(tr)}
+        for name, (g, n) in fits.items():
+            row[name] = {"params": n, "cl_abs_err": float(np.mean(np.abs(g(Zv) - clv)))}
+            print("design %3g%% HF (%2d airfoils): %-28s %2d parameters  CL %.4f" % (
+                100 * f, len(tr), name, n, row[name]["cl_abs_err"]), flush=True)
+        res["%g" % f] = row
+        models[f] = (fits["separable_rank3"][0], fits["separable_rank3"][1], lift_shape(hf, tr))
+    # The case's residual model and the budgeted model (their validation fits, as `diagnose` makes them), each
+    # airfoil's lift then set by the rank-3 separable CL model of the same HF fraction.
+    valdir, X, Y, _, case = validation(out)
+    res["anchored"] = {}
+    for f in (0.1, 1.0):
+        d = os.path.join(valdir, harness.train_name(f))
+        lam = ev.weight_lambda("rows0.06", d, f)
+        for name, parts in (("residual_default", None), ("budget", ev.budget_parts(ev.BUDGET))):
+            opts = ev.mf_options("residual", f, False, lam=lam, **({"parts": parts} if parts else {}))
+            data_f = harness.thin_lf(d, ev.BUDGET["stride"], ev.BUDGET["le_keep"]) if name == "budget" else d
+            P, r = fit_predict(valdir, "%s_%g" % (name, f), opts, data_f)
+            clm, clm_params, h = models[f]
+            for tag, Q in ((name, P), (name + "_anchored", anchored(X, P, case, clm, box, h))):
+                e = dict(errors(X, Y, Q, case), params=r["n_params"] + (clm_params + len(h) if Q is not P else 0))
+                res["anchored"]["%s %g" % (tag, f)] = e
+                print("anchor %3g%% HF: %-26s %3d parameters  Cp %.4f  CL %.4f  min-Cp %.4f" % (
+                    100 * f, tag, e["params"], e["cp_rel_l2"], e["cl_abs_err"], e["suction_peak_abs_err"]), flush=True)
+    harness.write_json(os.path.join(out, "cl_design.json"), res)
+
+
+MODES = {"diagnose": diagnose, "budget": budget, "spread": spread, "design": design,
          "stations": lambda out: budget(out, STATION_CANDIDATES, "cl_stations.json"),
          "stations_starts": lambda out: budget(out, STATION_STARTS, "cl_stations_starts.json", LF_SEEDS)}
 

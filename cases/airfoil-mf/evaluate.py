@@ -360,6 +360,14 @@ def write_scaling(out, result, plot=True):
                              [os.path.join(out, "sna_scaling.json")], os.path.join(out, "cost_vs_n.png"))
 
 
+def validation_ids(train_hf, seed=15):
+    """(validation ids sorted, the rest of the pool in its seeded order): a seeded 20% of the 100% training HF
+    airfoils; a fraction f of the rest is rest[:round(f * len(rest))], nested as harness.make_split cuts its pool."""
+    pool = np.random.default_rng(seed).permutation(train_hf)
+    n_val = int(round(harness.TEST_FRACTION * len(pool)))
+    return np.sort(pool[:n_val]), pool[n_val:]
+
+
 def validation_split(split, out, seed=15, s_input=None):
     """The search's own split of the TRAINING airfoils: a seeded 20% of the 100% training HF cases are validation
     airfoils (their LF and HF rows both left out of training, as the test airfoils' are); the rest of the pool is
@@ -367,9 +375,7 @@ def validation_split(split, out, seed=15, s_input=None):
     with open(os.path.join(split, "split.json")) as f:
         sp = json.load(f)
     data = harness.with_s_input(harness.load(), s_input or S_INPUT)
-    pool = np.random.default_rng(seed).permutation(sp["train_hf"]["1"])
-    n_val = int(round(harness.TEST_FRACTION * len(pool)))
-    val, rest = np.sort(pool[:n_val]), pool[n_val:]
+    val, rest = validation_ids(sp["train_hf"]["1"], seed)
     os.makedirs(out, exist_ok=True)
     lf = harness.rows(data, "lf", np.setdiff1d(sp["train_lf"], val))
     for fraction in (0.1, 1.0):

@@ -562,6 +562,24 @@ def test_build(path, out):
     r = subprocess.run(cmd, capture_output=True, text=True)
     check(r.returncode != 0, "a record with a Cp value None was built without an error")
     check(open(built, "rb").read() == before, "a build that failed while writing changed the dataset already built")
+    # a converged record with a NaN tool CL or Cp value (json reads NaN; sweeps before the tools' NaN CL was refused
+    # wrote such records): refused naming the file and the value, not built into the dataset as a NaN row or CL
+    for key, value in (("cl_tool", float("nan")), ("cp", [float("inf")] + hf[0]["cp"][1:])):
+        write_records(work, "hf", [dict(hf[0], **{key: value})])
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        what = "cp[0]" if key == "cp" else key
+        check(r.returncode == 1 and bad in r.stderr and f"{what} is not a finite number" in r.stderr,
+              f"a converged record with {key} not finite: exit {r.returncode}, stderr {r.stderr.strip()[-300:]!r}")
+        check(open(built, "rb").read() == before, f"a build refused for a {key} not finite changed the dataset")
+    write_records(work, "hf", hf)
+    # --out naming an input (the sweep's settings.json, a case record): refused before the build, the input kept
+    for name in ("settings.json", f"lf/case_{lf[0]['case']:04d}.json"):
+        kept = open(f"{work}/{name}", "rb").read()
+        r = subprocess.run(cmd[:-1] + [f"{work}/{name}"], capture_output=True, text=True)
+        check(r.returncode == 1 and "is the same file as the input" in r.stderr and
+              open(f"{work}/{name}", "rb").read() == kept,
+              f"--out {name} (an input): exit {r.returncode}, stderr {r.stderr.strip()[-300:]!r}, input kept: "
+              f"{open(f'{work}/{name}', 'rb').read() == kept}")
     check(not leftovers(out), f"the failed builds left temporary files: {leftovers(out)}")
 
 

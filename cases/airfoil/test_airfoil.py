@@ -940,6 +940,21 @@ def test_work_designs(work):
             check("--lf" in str(e.code) and "case" in str(e.code), f"sweep --lf 8 on a --lf 6 work directory: {e.code}")
         check(not ran and before == (sorted(os.listdir(f"{work}/lf")), sorted(os.listdir(f"{work}/hf"))),
               f"sweep --lf 8 on a --lf 6 work directory ran {ran} or changed the records")
+        # a finished LF record without its converged flag (edited by hand) and an LF case to run: one line naming the
+        # record before any case runs (a KeyError traceback when the HF designs were chosen, after the LF cases ran)
+        path = f"{work}/lf/case_0002.json"
+        kept = open(path).read()
+        open(path, "w").write(json.dumps({k: v for k, v in json.loads(kept).items() if k != "converged"}))
+        os.remove(f"{work}/lf/case_0005.json")
+        ran[:] = []
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                sweep.main(["--work", work, "--lf", "6", "--hf", "2", "--jobs", "1", "--reuse", "none"])
+            check(False, f"sweep with an LF record without 'converged': accepted, ran {ran}")
+        except SystemExit as e:
+            check(f"{path} cannot be read as a case record (KeyError: 'converged')" in str(e.code) and not ran,
+                  f"sweep with an LF record without 'converged': {e.code}, ran {ran}")
+        open(path, "w").write(kept)
         # build_dataset: an HF record whose design is not its LF case's (as such a sweep left them)
         path = f"{work}/hf/case_0001.json"
         rec = json.load(open(path))
@@ -1021,6 +1036,26 @@ def test_sanity(work):
                 sanity.sweep.lf_xfoil.SETTINGS.update(xfoil)
                 sanity.ALPHAS = alphas
             check(open(os.path.join(out, "sanity.json")).read() == written, f"sanity.py, {what} changed: sanity.json rewritten")
+        # a finished record cut short (a corrupt finished-marker) and a case still to run: one line naming the record,
+        # before any case runs (it ended in a JSONDecodeError traceback after the missing cases had run)
+        lf3, hf5 = (os.path.join(work, "sanity", k, f"case_{i:04d}.json") for k, i in (("lf", 3), ("hf", 5)))
+        with open(lf3) as f:
+            text = f.read()
+        with open(lf3, "w") as f:
+            f.write(text[:40])
+        os.remove(hf5)
+        ran = []
+        sanity.sweep._case = lambda kind, cid, *rest: ran.append((kind, cid)) or case(kind, cid, *rest)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                sanity.main(os.path.join(work, "sanity"), out)
+            check(False, "sanity.py with a record cut short: finished")
+        except SystemExit as e:
+            check(f"{lf3} cannot be read as a case record" in str(e.code) and "remove it" in str(e.code),
+                  f"sanity.py with a record cut short: {e.code}")
+        check(not ran and open(os.path.join(out, "sanity.json")).read() == written,
+              f"sanity.py with a record cut short: ran {ran}, sanity.json rewritten: "
+              f"{open(os.path.join(out, 'sanity.json')).read() != written}")
     except Exception as e:
         check(False, f"sanity.py: {type(e).__name__}: {e}")
     finally:

@@ -345,6 +345,8 @@ def main(argv=None):
                     help="pending cases last first: a second sweep on the same --work from the other end (it "
                     "must be stopped before the two meet: they would run the same case in the same directory)")
     a = ap.parse_args(argv)
+    if os.path.exists(a.work) and not os.path.isdir(a.work):  # makedirs' FileExistsError traceback otherwise
+        ap.error(f"--work {a.work}: not a directory (the sweep's work directory: give a directory, or a new path)")
     reuse = None if a.reuse == "none" else a.reuse
     if reuse and not os.path.isfile(reuse):
         ap.error(f"--reuse {reuse}: no such file (none: reuse nothing)")

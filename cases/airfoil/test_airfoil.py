@@ -902,6 +902,22 @@ def test_sweep_args(work):
                 check(e.code == 2 and bad[0] in err.getvalue(), f"sweep.py {' '.join(bad)}: exit {e.code}, "
                       f"expected a usage error (2) naming {bad[0]}: {err.getvalue().strip()}")
             check(not os.path.exists(work), f"sweep.py {' '.join(bad)}: wrote {work}")
+        # --work naming a file (a FileExistsError traceback from makedirs): a usage error naming it, the file kept
+        os.makedirs(os.path.dirname(work), exist_ok=True)
+        with open(work, "w") as f:
+            f.write("not a directory\n")
+        err = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(err):
+                sweep.main(["--work", work, "--reuse", "none", "--lf", "0"])
+            check(False, "sweep.py --work FILE: accepted")
+        except SystemExit as e:
+            check(e.code == 2 and f"--work {work}: not a directory" in err.getvalue(),
+                  f"sweep.py --work FILE: exit {e.code}: {err.getvalue().strip()}")
+        except OSError as e:
+            check(False, f"sweep.py --work FILE: {type(e).__name__}: {e}")
+        check(open(work).read() == "not a directory\n", "sweep.py --work FILE: the file changed")
+        os.remove(work)
     finally:
         sweep._run = saved
 

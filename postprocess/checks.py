@@ -122,6 +122,17 @@ def same_file(a, b):
         return False
 
 
+def not_input(path, inputs):
+    """path, an output, unless it is the same file (same_file) as one of inputs, the files the script reads: then the
+    script stops with one line naming both, before its work (writable calls it; a script whose output directory is
+    made later calls it alone)."""
+    for i in inputs:
+        if same_file(path, i):
+            raise SystemExit("%s: is the same file as the input %s: writing it would destroy the input; choose another "
+                             "output file" % (path, i))
+    return path
+
+
 def writable(path, inputs=()):
     """path, an output whose directory must exist: checked before the work that leads to it, so that a typo in the
     directory does not cost the run (and the error names the path, not a temporary file). A path that is a directory
@@ -131,10 +142,7 @@ def writable(path, inputs=()):
     target, stream = output_target(path)
     if stream:
         return path
-    for i in inputs:
-        if same_file(path, i):
-            raise SystemExit("%s: is the same file as the input %s: writing it would destroy the input; choose another "
-                             "output file" % (path, i))
+    not_input(path, inputs)
     if path.endswith(os.sep) or os.path.isdir(target):  # the rename at the end would fail, after the work
         raise SystemExit("%s: is a directory: name a file in it" % path)
     d = os.path.dirname(os.path.abspath(target))

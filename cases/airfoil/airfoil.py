@@ -127,15 +127,25 @@ def check_coverage(s, path):
                          "truncated or partial output; rerun the case")
 
 
+def load_table(path, **loadtxt):
+    """np.loadtxt(path, ndmin=2, **loadtxt); a file numpy cannot read as a table (a row cut short: a run killed while
+    writing) raises ValueError naming path: numpy's own message names no file, and the sweep records it as the case's
+    error."""
+    try:
+        return np.loadtxt(path, ndmin=2, **loadtxt)
+    except ValueError as e:
+        raise ValueError(f"{path}: not a table of numbers ({e}): a truncated or partial output; rerun the case") from None
+
+
 def parse_xfoil_cp(cp_path, coord_path, m, p, t):
     """XFOIL 6.99 CPWR dump ('#' comment, then 'x Cp' per panel node) and the SAVEd paneled coordinates
     (a name line, then 'x y' per node, the same nodes in the same order). Returns (s, Cp). The coordinates
     are needed: near a cambered leading edge the upper surface reaches x < 0, where x alone gives s the
     wrong sign."""
-    a = np.loadtxt(cp_path, comments="#", ndmin=2)
+    a = load_table(cp_path, comments="#")
     if a.shape[1] != 2 or len(a) < 20 or not np.isfinite(a).all():
         raise ValueError(f"{cp_path}: not an XFOIL Cp dump (expected >= 20 finite rows of 'x Cp')")
-    xy = np.loadtxt(coord_path, skiprows=1, ndmin=2)
+    xy = load_table(coord_path, skiprows=1)
     if xy.shape != (len(a), 2) or not np.allclose(xy[:, 0], a[:, 0], atol=1e-4):
         raise ValueError(f"{coord_path}: not the {len(a)} paneled nodes of {cp_path} (SAVE after PANE/PPAR)")
     s = surface_coordinate(m, p, t, xy)
@@ -153,7 +163,7 @@ def parse_foam_raw(path, m, p, t, p_inf=0.0, q_inf=0.5):
     """OpenFOAM sampledSurfaces 'raw' output of kinematic p on the airfoil patch ('#' comments, then
     'x y z p' per face centre). Returns (s, Cp) with Cp = (p - p_inf) / q_inf (q_inf = U^2 / 2, U = 1). A file
     holding fewer faces than its header's 'FACE_DATA N' announces, or not covering the surface, is refused."""
-    a = np.loadtxt(path, comments="#", ndmin=2)
+    a = load_table(path, comments="#")
     if a.shape[1] != 4 or len(a) < 20 or not np.isfinite(a).all():
         raise ValueError(f"{path}: not an OpenFOAM raw surface sample (expected >= 20 finite rows of 'x y z p')")
     with open(path) as f:

@@ -36,6 +36,7 @@ hf_reused_note says how many HF cases were reused.
 import argparse
 import glob
 import json
+import math
 import os
 import re
 import subprocess
@@ -52,16 +53,38 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 INPUT_NAMES = "m,p,t,alpha_deg,Re_1e6,s"
 
 
+def case_files(work, kind):
+    """The sweep's case records of one fidelity in work (sweep.py _case: <work>/<kind>/case_NNNN.json)."""
+    return sorted(glob.glob(f"{work}/{kind}/case_*.json"))
+
+
+def _finite(v):
+    """Whether v is a finite number (not None, NaN nor inf: json reads NaN and Infinity, which sweeps before the tools'
+    non-finite CL was refused wrote into converged records)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
 def load_cases(work, kind):
     """(converged, failed) case records of one fidelity; a converged record whose Cp is not one value per station
-    (airfoil.stations) stops the build, naming the file: its rows would not line up with the stations."""
-    files = sorted(glob.glob(f"{work}/{kind}/case_*.json"))
+    (airfoil.stations) stops the build, naming the file: its rows would not line up with the stations; so does one
+    whose design, Cp or tool CL holds a value that is not a finite number (it would be a NaN row or CL of the dataset,
+    which fits and the benchmark would read as data)."""
+    files = case_files(work, kind)
     recs = [checks.load_json(f) for f in files]
     n = len(airfoil.stations())
     for f, r in zip(files, recs):
-        if r["converged"] and len(r["cp"] or []) != n:
-            sys.exit(f"build_dataset: {f}: {len(r['cp'] or [])} Cp values, expected one per station ({n}): rerun "
-                     "the case (remove the file and run sweep.py again)")
+        with checks.reading(f):
+            if not r["converged"]:
+                continue
+            if len(r["cp"] or []) != n:
+                sys.exit(f"build_dataset: {f}: {len(r['cp'] or [])} Cp values, expected one per station ({n}): rerun "
+                         "the case (remove the file and run sweep.py again)")
+            bad = [k for k in ("m", "p", "t", "alpha_deg", "Re", "cl_tool") if not _finite(r[k])]
+            bad += [f"cp[{i}]" for i, v in enumerate(r["cp"]) if not _finite(v)][:3]
+            if bad:
+                sys.exit(f"build_dataset: {f}: a converged case whose {', '.join(bad)} "
+                         f"{'is' if len(bad) == 1 else 'are'} not a finite number: no result; rerun the case (remove "
+                         "the file and run sweep.py again)")
     return [r for r in recs if r["converged"]], [r for r in recs if not r["converged"]]
 
 
@@ -147,10 +170,13 @@ def main(argv=None):
     ap.add_argument("--out", default=os.path.join(HERE, "data", "airfoil_mf.h5"))
     ap.add_argument("--hf_from", metavar="FILE", help="take the HF half unchanged from this dataset (see above)")
     a = ap.parse_args(argv)
+    # before the build: --out naming the settings or a case record replaced that input by the dataset (--hf_from may
+    # be --out: it is read before the new file is renamed over it)
+    checks.not_input(a.out, [f"{a.work}/settings.json"] + case_files(a.work, "lf") + case_files(a.work, "hf"))
     settings = checks.load_json(f"{a.work}/settings.json")
     lf, lf_failed = load_cases(a.work, "lf")
     if a.hf_from:
-        if glob.glob(f"{a.work}/hf/case_*.json"):
+        if case_files(a.work, "hf"):
             sys.exit(f"build_dataset: --hf_from {a.hf_from}: {a.work}/hf holds HF records, which the HF half from the "
                      "file would ignore: build without --hf_from, or from a work directory of an LF-only sweep")
         if not lf:

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import warnings
 
 import numpy as np
 
@@ -151,11 +152,27 @@ def coefficients_file(case):
 
 
 def cl_history(case):
-    """(iteration, CL) of the forceCoeffs function object (pressure + viscous lift)."""
+    """(iteration, CL) of the forceCoeffs function object (pressure + viscous lift). A file without its header naming
+    Cl, without a row or with a row cut short (a run killed while writing) raises ValueError naming the file (the sweep
+    records it as the case's error; numpy's and an IndexError's messages named neither the file nor the problem)."""
     path = coefficients_file(case)
-    head = [l for l in open(path) if l.startswith("#") and "Cl" in l][-1].lstrip("#").split()
-    a = np.loadtxt(path, comments="#", ndmin=2)
-    return a[:, 0], a[:, head.index("Cl")]
+    try:
+        heads = [l for l in open(path) if l.startswith("#") and "Cl" in l]
+        if not heads:
+            raise ValueError("no header line naming the Cl column")
+        head = heads[-1].lstrip("#").split()
+        with warnings.catch_warnings():  # an empty table: said below, not as numpy's warning
+            warnings.simplefilter("ignore", UserWarning)
+            a = np.loadtxt(path, comments="#", ndmin=2)
+        if a.size == 0:
+            raise ValueError("no row under its header")
+        col = head.index("Cl")  # ValueError where the header names only Cl(f), Cl(r)
+        if a.shape[1] <= col:
+            raise ValueError(f"rows of {a.shape[1]} columns, Cl is column {col + 1} of its header")
+        return a[:, 0], a[:, col]
+    except ValueError as e:
+        raise ValueError(f"{path}: not a forceCoeffs file of one row per iteration with a Cl column ({e}): a run cut "
+                         "short; rerun the case") from None
 
 
 def final_cl(case):

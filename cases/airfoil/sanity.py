@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Sanity comparison of the two fidelities on one airfoil: NACA 0012 at Re 3e6 over alpha, both tools run by
 the drivers of the sweep (same geometry, same stations). Writes sanity.json (CL from integrated Cp and the
-tools' own CL per alpha, Cp at the stations) and sanity.png (CL over alpha; Cp at 5 and 10 deg).
+tools' own CL per alpha, Cp at the stations) and sanity.png (CL over alpha; Cp at 6 and 10 deg).
 Restartable like the sweep: finished alphas are read back, where the work directory's settings.json (written before
 any case runs) names today's alphas, design and tool settings; other settings stop it naming them. Run through run.sh's environment:
 
@@ -33,6 +33,10 @@ def main(work=os.path.join(HERE, "work", "sanity"), out_dir=HERE):
     settings = {"design": {"m": m, "p": p, "t": t, "Re": re, "alpha_deg": ALPHAS}, "xfoil": sweep.lf_xfoil.SETTINGS,
                 "mesh": sweep.mesh.SETTINGS, "openfoam": sweep.hf_openfoam.SETTINGS, "stations": len(airfoil.stations())}
     sweep._check_work_settings(work, settings, lead=f"sanity: {work}", another="")
+    records = [f"{work}/{kind}/case_{i:04d}.json" for kind in ("lf", "hf") for i in range(len(ALPHAS))]
+    for path in records:  # the finished ones, before any case runs: one that cannot be read stops it, naming it
+        if os.path.exists(path):
+            sweep._read_record(path, f"sanity: {work}")
     lib = sweep.lf_xfoil.nofpe_library(os.path.join(os.path.dirname(work), "build"))
     X = np.array([[m, p, t, a, re] for a in ALPHAS])
     os.makedirs(work, exist_ok=True)
@@ -43,7 +47,8 @@ def main(work=os.path.join(HERE, "work", "sanity"), out_dir=HERE):
             if not os.path.exists(f"{work}/{kind}/case_{i:04d}.json"):
                 print(f"sanity: {sweep._case(kind, i, X[i], work, lib)}", flush=True)
     out = {"design": {"m": m, "t": t, "Re": re}, "alpha_deg": ALPHAS, "stations": airfoil.stations().tolist()}
-    recs = {kind: [json.load(open(f"{work}/{kind}/case_{i:04d}.json")) for i in range(len(ALPHAS))] for kind in ("lf", "hf")}
+    recs = {kind: [sweep._read_record(f"{work}/{kind}/case_{i:04d}.json", f"sanity: {work}") for i in range(len(ALPHAS))]
+            for kind in ("lf", "hf")}
     failed = [f"{kind.upper()} alpha {ALPHAS[i]:g} ({r.get('error', 'not converged')})" for kind in recs
               for i, r in enumerate(recs[kind]) if not r["converged"]]
     if failed:  # their records lack Cp and the tool's CL: the table and the figure would have holes

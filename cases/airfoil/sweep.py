@@ -176,6 +176,22 @@ def _check_work_settings(work, settings, lead=None, another="use another --work,
                      f"({'; '.join(differ)}): {another}remove {work}/{kind}/ to run them again")
 
 
+def _read_record(path, lead):
+    """The case record in path (as _case writes it: its id, design and converged flag readable), else a stop with one
+    line starting with lead and naming path: a record cut short or edited by hand would otherwise end in a traceback
+    where it is read, after the cases still to run had run."""
+    try:
+        with open(path) as f:
+            r = json.load(f)
+        int(r["case"]), [float(r[k]) for k in DESIGN["names"]]
+        if not isinstance(r["converged"], bool):
+            raise ValueError(f"converged is {json.dumps(r['converged'])}, not true or false")
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        sys.exit(f"{lead}: {path} cannot be read as a case record ({type(e).__name__}: {e}): remove it to run the case "
+                 "again")
+    return r
+
+
 def _check_work_designs(work, X, n_lf):
     """Stops the sweep, with one line naming the cases, when a record in --work is not the design of its id in this
     sweep's hypercube X (m, p, t, alpha_deg, Re to the bit): a work directory of another --lf (the strata depend on the
@@ -187,13 +203,8 @@ def _check_work_designs(work, X, n_lf):
         for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
             if not (name.startswith("case_") and name.endswith(".json")):
                 continue
-            try:
-                with open(f"{d}/{name}") as f:
-                    r = json.load(f)
-                cid, design = int(r["case"]), [float(r[k]) for k in DESIGN["names"]]
-            except (OSError, ValueError, KeyError, TypeError) as e:
-                sys.exit(f"sweep: --work {work}: {d}/{name} cannot be read as a case record ({type(e).__name__}: {e}): "
-                         "remove it to run the case again")
+            r = _read_record(f"{d}/{name}", f"sweep: --work {work}")
+            cid, design = int(r["case"]), [float(r[k]) for k in DESIGN["names"]]
             if not (0 <= cid < len(X) and design == [float(v) for v in X[cid]]):
                 other.append(cid)
         if other:
@@ -334,6 +345,8 @@ def main(argv=None):
                     help="pending cases last first: a second sweep on the same --work from the other end (it "
                     "must be stopped before the two meet: they would run the same case in the same directory)")
     a = ap.parse_args(argv)
+    if os.path.exists(a.work) and not os.path.isdir(a.work):  # makedirs' FileExistsError traceback otherwise
+        ap.error(f"--work {a.work}: not a directory (the sweep's work directory: give a directory, or a new path)")
     reuse = None if a.reuse == "none" else a.reuse
     if reuse and not os.path.isfile(reuse):
         ap.error(f"--reuse {reuse}: no such file (none: reuse nothing)")

@@ -101,7 +101,12 @@ def check_partial_outputs():
             "OpenFOAM sample cut at half, no header": ("foam", rows[:150]),
             "OpenFOAM sample less a middle third, no header": ("foam", rows[:100] + rows[200:]),
             "XFOIL sample cut at 100 nodes, both files": ("xfoil", xfoil_cp[:101], panel[:101]),
+            # cut inside a row (numpy's "the number of columns changed" named no file: the sweep's record said only that)
+            "OpenFOAM sample cut inside a row": ("foam", head + rows[:150] + [rows[150][:20]]),
+            "XFOIL Cp dump cut inside a row": ("xfoil", xfoil_cp[:101] + [xfoil_cp[101][:12]], panel[:102]),
+            "XFOIL paneled nodes cut inside a row": ("xfoil", xfoil_cp, panel[:-1] + [panel[-1][:8]]),
         }
+        named = {"XFOIL paneled nodes cut inside a row": 1}  # the file the message must name (else the first)
         for label, (kind, *texts) in cases.items():
             paths = []
             for k, text in enumerate(texts):
@@ -114,7 +119,7 @@ def check_partial_outputs():
                     airfoil.parse_xfoil_cp(paths[0], paths[1], d["m"], d["p"], d["t"])
                 check(False, f"{label}: parsed, expected refused (a partial surface)")
             except ValueError as e:
-                check(paths[0] in str(e), f"{label}: refused, but the message does not name the file: {e}")
+                check(paths[named.get(label, 0)] in str(e), f"{label}: refused, but the message does not name the file: {e}")
 
 
 def test_parsers():
@@ -287,6 +292,21 @@ def test_drivers(work):
         check(not rec["converged"] and rec["cp"] is None and coeffs in why and "not a finite number" in why,
               f"a NaN CL in OpenFOAM's forceCoeffs: the sweep's record {dict((k, rec.get(k)) for k in ('converged', 'cl_tool', 'error'))}, "
               "expected the case failed, naming the file")
+        # forceCoeffs' file cut short (a row, or everything but the header): the record's error names the file (it
+        # was numpy's "the number of columns changed" and "IndexError: list index out of range")
+        for cut in (lines[:-1] + [lines[-1][:5]], []):
+            open(coeffs, "w").write("\n".join(cut) + "\n")
+            sweep.hf_openfoam.run = lambda *a: (cp, True, 600, res)
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    sweep._case("hf", 64, (d["m"], d["p"], d["t"], d["alpha_deg"], 3e6), work, None)
+            finally:
+                sweep.hf_openfoam.run = saved_run
+            rec = json.load(open(f"{work}/hf/case_0064.json"))
+            why = rec.get("error", "")
+            check(not rec["converged"] and rec["cp"] is None and coeffs in why and "rerun the case" in why,
+                  f"forceCoeffs' file cut short ({len(cut)} lines): the sweep's record "
+                  f"{dict((k, rec.get(k)) for k in ('converged', 'error'))}, expected the case failed, naming the file")
         other = os.path.join(work, "not_a_case")
         os.makedirs(other)
         open(f"{other}/keep.txt", "w").write("kept")
@@ -562,6 +582,24 @@ def test_build(path, out):
     r = subprocess.run(cmd, capture_output=True, text=True)
     check(r.returncode != 0, "a record with a Cp value None was built without an error")
     check(open(built, "rb").read() == before, "a build that failed while writing changed the dataset already built")
+    # a converged record with a NaN tool CL or Cp value (json reads NaN; sweeps before the tools' NaN CL was refused
+    # wrote such records): refused naming the file and the value, not built into the dataset as a NaN row or CL
+    for key, value in (("cl_tool", float("nan")), ("cp", [float("inf")] + hf[0]["cp"][1:])):
+        write_records(work, "hf", [dict(hf[0], **{key: value})])
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        what = "cp[0]" if key == "cp" else key
+        check(r.returncode == 1 and bad in r.stderr and f"{what} is not a finite number" in r.stderr,
+              f"a converged record with {key} not finite: exit {r.returncode}, stderr {r.stderr.strip()[-300:]!r}")
+        check(open(built, "rb").read() == before, f"a build refused for a {key} not finite changed the dataset")
+    write_records(work, "hf", hf)
+    # --out naming an input (the sweep's settings.json, a case record): refused before the build, the input kept
+    for name in ("settings.json", f"lf/case_{lf[0]['case']:04d}.json"):
+        kept = open(f"{work}/{name}", "rb").read()
+        r = subprocess.run(cmd[:-1] + [f"{work}/{name}"], capture_output=True, text=True)
+        check(r.returncode == 1 and "is the same file as the input" in r.stderr and
+              open(f"{work}/{name}", "rb").read() == kept,
+              f"--out {name} (an input): exit {r.returncode}, stderr {r.stderr.strip()[-300:]!r}, input kept: "
+              f"{open(f'{work}/{name}', 'rb').read() == kept}")
     check(not leftovers(out), f"the failed builds left temporary files: {leftovers(out)}")
 
 
@@ -884,6 +922,22 @@ def test_sweep_args(work):
                 check(e.code == 2 and bad[0] in err.getvalue(), f"sweep.py {' '.join(bad)}: exit {e.code}, "
                       f"expected a usage error (2) naming {bad[0]}: {err.getvalue().strip()}")
             check(not os.path.exists(work), f"sweep.py {' '.join(bad)}: wrote {work}")
+        # --work naming a file (a FileExistsError traceback from makedirs): a usage error naming it, the file kept
+        os.makedirs(os.path.dirname(work), exist_ok=True)
+        with open(work, "w") as f:
+            f.write("not a directory\n")
+        err = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(err):
+                sweep.main(["--work", work, "--reuse", "none", "--lf", "0"])
+            check(False, "sweep.py --work FILE: accepted")
+        except SystemExit as e:
+            check(e.code == 2 and f"--work {work}: not a directory" in err.getvalue(),
+                  f"sweep.py --work FILE: exit {e.code}: {err.getvalue().strip()}")
+        except OSError as e:
+            check(False, f"sweep.py --work FILE: {type(e).__name__}: {e}")
+        check(open(work).read() == "not a directory\n", "sweep.py --work FILE: the file changed")
+        os.remove(work)
     finally:
         sweep._run = saved
 
@@ -922,6 +976,21 @@ def test_work_designs(work):
             check("--lf" in str(e.code) and "case" in str(e.code), f"sweep --lf 8 on a --lf 6 work directory: {e.code}")
         check(not ran and before == (sorted(os.listdir(f"{work}/lf")), sorted(os.listdir(f"{work}/hf"))),
               f"sweep --lf 8 on a --lf 6 work directory ran {ran} or changed the records")
+        # a finished LF record without its converged flag (edited by hand) and an LF case to run: one line naming the
+        # record before any case runs (a KeyError traceback when the HF designs were chosen, after the LF cases ran)
+        path = f"{work}/lf/case_0002.json"
+        kept = open(path).read()
+        open(path, "w").write(json.dumps({k: v for k, v in json.loads(kept).items() if k != "converged"}))
+        os.remove(f"{work}/lf/case_0005.json")
+        ran[:] = []
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                sweep.main(["--work", work, "--lf", "6", "--hf", "2", "--jobs", "1", "--reuse", "none"])
+            check(False, f"sweep with an LF record without 'converged': accepted, ran {ran}")
+        except SystemExit as e:
+            check(f"{path} cannot be read as a case record (KeyError: 'converged')" in str(e.code) and not ran,
+                  f"sweep with an LF record without 'converged': {e.code}, ran {ran}")
+        open(path, "w").write(kept)
         # build_dataset: an HF record whose design is not its LF case's (as such a sweep left them)
         path = f"{work}/hf/case_0001.json"
         rec = json.load(open(path))
@@ -1003,6 +1072,26 @@ def test_sanity(work):
                 sanity.sweep.lf_xfoil.SETTINGS.update(xfoil)
                 sanity.ALPHAS = alphas
             check(open(os.path.join(out, "sanity.json")).read() == written, f"sanity.py, {what} changed: sanity.json rewritten")
+        # a finished record cut short (a corrupt finished-marker) and a case still to run: one line naming the record,
+        # before any case runs (it ended in a JSONDecodeError traceback after the missing cases had run)
+        lf3, hf5 = (os.path.join(work, "sanity", k, f"case_{i:04d}.json") for k, i in (("lf", 3), ("hf", 5)))
+        with open(lf3) as f:
+            text = f.read()
+        with open(lf3, "w") as f:
+            f.write(text[:40])
+        os.remove(hf5)
+        ran = []
+        sanity.sweep._case = lambda kind, cid, *rest: ran.append((kind, cid)) or case(kind, cid, *rest)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                sanity.main(os.path.join(work, "sanity"), out)
+            check(False, "sanity.py with a record cut short: finished")
+        except SystemExit as e:
+            check(f"{lf3} cannot be read as a case record" in str(e.code) and "remove it" in str(e.code),
+                  f"sanity.py with a record cut short: {e.code}")
+        check(not ran and open(os.path.join(out, "sanity.json")).read() == written,
+              f"sanity.py with a record cut short: ran {ran}, sanity.json rewritten: "
+              f"{open(os.path.join(out, 'sanity.json')).read() != written}")
     except Exception as e:
         check(False, f"sanity.py: {type(e).__name__}: {e}")
     finally:

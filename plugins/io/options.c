@@ -678,6 +678,24 @@ PetscErrorCode SNAPSCheckViewerFiles(MPI_Comm comm, PetscInt nin, const char *co
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAPSCheckFiles - The checks of a program's files, before any work, in one call: each of the nout outputs outs[]
+  (options outopts[]) is not one of the nin inputs ins[] (options inopts[]), SNAPSCheckOutputNotInput(); the outputs
+  can all be written, SNAPSCheckOutputs(); and no viewer option writes an input or an output, SNAPSCheckViewerFiles().
+  NULL or empty names are skipped. A file both read and rewritten (a model extended in place) is given as an output
+  only; a program whose output may be one input but not the others (-checkpoint and -restart) makes the three calls
+  itself. Collective.
+@*/
+PetscErrorCode SNAPSCheckFiles(MPI_Comm comm, PetscInt nin, const char *const inopts[], const char *const ins[], PetscInt nout, const char *const outopts[], const char *const outs[])
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < nout; i++)
+    if (outs[i] && outs[i][0]) PetscCall(SNAPSCheckOutputNotInput(comm, outopts[i], outs[i], nin, inopts, ins));
+  PetscCall(SNAPSCheckOutputs(comm, nout, outopts, outs));
+  PetscCall(SNAPSCheckViewerFiles(comm, nin, inopts, ins, nout, outopts, outs));
+  PetscFunctionReturn(0);
+}
+
 /* SNAPSOptionsGetTextViewer() (viewer not NULL) and SNAPSOptionsCheckTextViewer() (viewer NULL: every check, nothing
    opened); set: whether the option asks for output (may be NULL) */
 static PetscErrorCode TextViewerRead(MPI_Comm comm, PetscOptions options, const char prefix[], const char name[], PetscViewer *viewer, PetscViewerFormat *format, PetscBool *set)

@@ -64,6 +64,10 @@ PETSC_EXTERN PetscErrorCode SNAPSCheckOutputs(MPI_Comm, PetscInt, const char *co
    -sna_view or -sna_monitor) whose file is one of the n inputs or m outputs (options and names; NULL or empty names
    skipped): opening the viewer empties the file. Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSCheckViewerFiles(MPI_Comm, PetscInt, const char *const[], const char *const[], PetscInt, const char *const[], const char *const[]);
+/* The three checks above in one call, before any work: no output is an input (SNAPSCheckOutputNotInput()), the
+   outputs can be written (SNAPSCheckOutputs()), no viewer writes an input or an output (SNAPSCheckViewerFiles()):
+   n inputs and m outputs, options and names, NULL or empty names skipped. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSCheckFiles(MPI_Comm, PetscInt, const char *const[], const char *const[], PetscInt, const char *const[], const char *const[]);
 /* The canonical name of a path whose directory exists (directory resolved, base name kept); errno or 0 */
 PETSC_EXTERN int SNAPSCanonicalPath(const char[], char[], size_t);
 

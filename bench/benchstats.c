@@ -84,12 +84,8 @@ PetscErrorCode BenchCheckResults(PetscBool has, const char results[], PetscInt n
   const char *opts[] = {"-results"}, *files[] = {results};
 
   PetscFunctionBegin;
-  if (has) {
-    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 1, opts)); /* the message of every program */
-    PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 1, opts, files));
-    if (n) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, n, inopts, ins));
-  }
+  if (has) PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 1, opts)); /* the message of every program */
   /* -log_view ascii:<the -data file> replaced the data at the end of the run, and ascii:<-results> the report */
-  PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, n, inopts, ins, has ? 1 : 0, opts, files));
+  PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, n, inopts, ins, has ? 1 : 0, opts, files));
   PetscFunctionReturn(0);
 }

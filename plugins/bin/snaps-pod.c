@@ -236,12 +236,9 @@ int main(int argc, char **argv)
     PetscCheck(opdegree >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operator_degree must be at least 1 (1: affine in the parameters), not %" PetscInt_FMT, opdegree);
     PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operators needs -model <m.h5>: the model the operators were recorded with");
     PetscCheck(!hassnap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operators and -snapshots do not go together: the records belong to the basis of an existing model, which new snapshots would replace. Build the model first, record, then run snaps-pod -model m.h5 -operators rec.h5");
-    { /* the model is read and extended in place; the records and the report must be other files */
-      const char *inopts[2] = {"-operators", "-model"}, *ins[2] = {opfile, modelfile}, *outopts[2] = {"-model", "-results"}, *outs[2] = {modelfile, results};
-      PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", modelfile, 1, inopts, ins));
-      if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 2, inopts, ins));
-      PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
-      PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, 2, inopts, ins, 2, outopts, outs));
+    { /* the model is read and extended in place: an output, which the records and the report must not be */
+      const char *inopts[1] = {"-operators"}, *ins[1] = {opfile}, *outopts[2] = {"-model", "-results"}, *outs[2] = {modelfile, results};
+      PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, 1, inopts, ins, 2, outopts, outs));
     }
     PetscCall(PetscTime(&t0));
     PetscCall(SNAGuessModelFitOperator(PETSC_COMM_WORLD, modelfile, opfile, opdegree, &misfit, &T, &nrec, &kop));
@@ -271,10 +268,7 @@ int main(int argc, char **argv)
   PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: where to write the model");
   {
     const char *inopts[1] = {"-snapshots"}, *ins[1] = {snapfile}, *outopts[2] = {"-model", "-results"}, *outs[2] = {modelfile, results};
-    PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", modelfile, 1, inopts, ins));
-    if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 1, inopts, ins));
-    PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
-    PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, 1, inopts, ins, 2, outopts, outs)); /* -sna_monitor ascii:<snapshots> emptied them */
+    PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, 1, inopts, ins, 2, outopts, outs)); /* -sna_monitor ascii:<snapshots> emptied them */
   }
   PetscCheck(podtol >= 0 && podtol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_tol must be in [0, 1), not %g", (double)podtol);
   PetscCheck(rhstol >= 0 && rhstol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-rhs_tol must be in [0, 1), not %g", (double)rhstol);

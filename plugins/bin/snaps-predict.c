@@ -142,10 +142,7 @@ int main(int argc, char **argv)
   PetscCheck(hasout, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -out <pred.h5>: where to write the predictions");
   {
     const char *inopts[2] = {"-model", "-data"}, *ins[2] = {model, data}, *outopts[2] = {"-out", "-results"}, *outs[2] = {out, hasresults ? results : NULL};
-    PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-out", out, 2, inopts, ins));
-    if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 2, inopts, ins));
-    PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
-    PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, 2, inopts, ins, 2, outopts, outs)); /* -sna_view ascii:<model> emptied it */
+    PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, 2, inopts, ins, 2, outopts, outs)); /* -sna_view ascii:<model> emptied it */
   }
 
   PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));

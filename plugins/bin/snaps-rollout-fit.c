@@ -105,10 +105,8 @@ int main(int argc, char **argv)
     PetscCheck(has && nfiles > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -trajectories <a.h5,...>: the solver trajectories to train on (run with -help for all options)");
     PetscCall(PetscMalloc1(nfiles, &inopts));
     for (PetscInt i = 0; i < nfiles; i++) inopts[i] = "-trajectories";
-    for (PetscInt i = 0; i < 3; i++)
-      if (outs[i] && outs[i][0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], nfiles, inopts, (const char *const *)files));
-    PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 3, outopts, outs)); /* before the fit, not when saving after it */
-    PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, nfiles, inopts, (const char *const *)files, 3, outopts, outs)); /* -log_view ascii:<a trajectory> replaced it */
+    /* before the fit, not when saving after it; -log_view ascii:<a trajectory> replaced it */
+    PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, nfiles, inopts, (const char *const *)files, 3, outopts, outs));
     if (hasresults) {
       PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
       PetscCall(SNAPSReportSetString(report, "program", "snaps-rollout-fit"));

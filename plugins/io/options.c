@@ -523,25 +523,27 @@ PetscErrorCode SNAPSCheckKSPTolerances(KSP ksp)
 /* Refuses an option read by SNAPSOptionsGetTextViewer() (name, value) whose file is also named by an option that
    PETSc opens on its own (-ksp_monitor, -sna_view, -log_view, ...: another FILE in mode "w", the two overwriting
    each other). The options read by SNAPSOptionsGetTextViewer() (-[prefix]sna_monitor, -ksp_guess_sna_monitor,
-   -exact_view) share the file and pass. Values are compared as written: "<type>:<file>[:...]". */
+   -exact_view) share the file and pass. The files of the values (SNAPSViewerValueSplit()) are compared as written. */
 static PetscErrorCode CheckFileNotPETScs(MPI_Comm comm, PetscOptions options, const char prefix[], const char name[], const char value[], const char file[])
 {
-  char       *all, **tok;
-  int         ntok;
-  const char *pre    = prefix ? prefix : "";
-  const char *ours[] = {"sna_monitor", "exact_view"};
-  size_t      flen   = strlen(file);
+  char            *all, **tok;
+  int              ntok;
+  const char      *pre    = prefix ? prefix : "";
+  const char      *ours[] = {"sna_monitor", "exact_view"};
+  SNAPSViewerValue v;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetAll(options, &all));
   PetscCall(PetscStrToArray(all, ' ', &ntok, &tok));
   PetscCall(PetscFree(all));
   for (int t = 1; t < ntok; t++) {
-    const char *opt = tok[t - 1], *colon = strchr(tok[t], ':');
+    const char *opt    = tok[t - 1];
     PetscBool   shared = PETSC_FALSE;
     size_t      nlen   = strlen(opt);
 
-    if (opt[0] != '-' || !colon || strncmp(colon + 1, file, flen) || (colon[1 + flen] && colon[1 + flen] != ':')) continue;
+    if (opt[0] != '-') continue;
+    PetscCall(SNAPSViewerValueSplit(tok[t], &v));
+    if (!v.writes || strcmp(v.file, file)) continue;
     for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
       size_t olen = strlen(ours[i]);
 
@@ -559,39 +561,46 @@ static PetscErrorCode CheckFileNotPETScs(MPI_Comm comm, PetscOptions options, co
   PetscFunctionReturn(0);
 }
 
-/* The split of a text viewer's value ascii:<file>[:format[:append]] in TextViewerRead(): PETSC_TRUE when something
-   follows "ascii:"; <file> starts at *file and runs for *flen characters (up to the next ':'), and *rest is what
-   follows "<file>:" (format[:append]), or NULL. Other values (absent, a boolean, ascii alone, another type):
-   PETSC_FALSE. (The file of any viewer option, for the checks against a program's inputs and outputs, is
-   ViewerValueFile()'s.) */
-static PetscBool TextViewerSplit(const char value[], const char **file, size_t *flen, const char **rest)
+/* The field of value from start that runs to the next ':' (or the end, last: the rest), copied (cut to len - 1) into
+   out; its length as written in *n (may be NULL); the start of the next field, or NULL when none follows */
+static const char *ViewerValueField(const char *start, PetscBool last, char out[], size_t len, size_t *n)
 {
-  if (!value || strncmp(value, "ascii:", 6) || !value[6]) return PETSC_FALSE;
-  *file = value + 6;
-  *flen = strcspn(*file, ":");
-  *rest = (*file)[*flen] ? *file + *flen + 1 : NULL;
-  return PETSC_TRUE;
+  size_t l = last ? strlen(start) : strcspn(start, ":");
+
+  snprintf(out, len, "%.*s", (int)PetscMin(l, (size_t)INT_MAX), start);
+  if (n) *n = l;
+  return start[l] ? start + l + 1 : NULL;
 }
 
-/* The file of a PETSc viewer value [type]:<file>[:format[:mode]] of a type that writes one (ascii, the default when
-   the type is empty, binary, hdf5, vtk), copied into file; "" for other values and for ascii's stdout and stderr. */
-static PetscErrorCode ViewerValueFile(const char value[], char file[], size_t len)
+/*@C
+  SNAPSViewerValueSplit - Splits a viewer option's value [type][:file[:format[:mode]]] the way PETSc 3.18's
+  PetscOptionsGetViewer() does: at its first three colons, the mode being all that follows the third. The rule, the
+  one of every viewer value read in SNAPS (SNAPSCheckViewerFiles(), SNAPSOptionsGetTextViewer(), -sna_view's check):
+  the type is compared as written, case-sensitive, and an empty type is ascii (PETSc refuses "ASCII:f" and
+  "Ascii:f", and ":f" is an ASCII viewer of f); format and mode are found by PetscEnumFind(), in any case
+  ("ascii:f:ASCII_INFO_DETAIL:Append"); an empty mode, like "write", writes the file from its start. A value whose
+  type writes a file (ascii, binary, hdf5, vtk) with a file that is not empty, nor ascii's stdout or stderr, writes
+  that file (writes). Not collective; nothing is opened.
+@*/
+PetscErrorCode SNAPSViewerValueSplit(const char value[], SNAPSViewerValue *v)
 {
-  static const char *const types[] = {"", "ascii", "binary", "hdf5", "vtk"};
-  const char              *colon   = value ? strchr(value, ':') : NULL, *start;
-  size_t                   tlen, flen;
-  PetscBool                writes = PETSC_FALSE;
+  static const char *const writers[] = {"", "ascii", "binary", "hdf5", "vtk"};
+  const char              *next;
 
   PetscFunctionBegin;
-  file[0] = 0;
-  if (!colon) PetscFunctionReturn(0);
-  tlen = (size_t)(colon - value);
-  for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && !writes; i++) writes = (PetscBool)(strlen(types[i]) == tlen && !strncasecmp(value, types[i], tlen));
-  if (!writes) PetscFunctionReturn(0);
-  start = colon + 1;
-  flen  = strcspn(start, ":");
-  PetscCall(PetscStrncpy(file, start, PetscMin(len, flen + 1)));
-  if ((tlen == 0 || tlen == 5) && (!strcmp(file, "stdout") || !strcmp(file, "stderr"))) file[0] = 0; /* ascii's streams */
+  PetscValidPointer(v, 2);
+  PetscCall(PetscMemzero(v, sizeof(*v)));
+  if (!value) PetscFunctionReturn(0);
+  next       = ViewerValueField(value, PETSC_FALSE, v->type, sizeof(v->type), NULL);
+  v->ascii   = (PetscBool)(!v->type[0] || !strcmp(v->type, "ascii"));
+  v->hasfile = (PetscBool)(next != NULL);
+  if (next) next = ViewerValueField(next, PETSC_FALSE, v->file, sizeof(v->file), &v->flen);
+  if (next) next = ViewerValueField(next, PETSC_FALSE, v->format, sizeof(v->format), &v->fmtlen);
+  if (next) ViewerValueField(next, PETSC_TRUE, v->mode, sizeof(v->mode), NULL);
+  v->append = (PetscBool)!strcasecmp(v->mode, "append");
+  for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+    if (!strcmp(v->type, writers[i])) v->writes = (PetscBool)(v->file[0] && v->flen < sizeof(v->file));
+  if (v->ascii && (!strcmp(v->file, "stdout") || !strcmp(v->file, "stderr"))) v->writes = PETSC_FALSE; /* ascii's streams */
   PetscFunctionReturn(0);
 }
 
@@ -624,7 +633,8 @@ static PetscErrorCode ViewerFileIsStream(MPI_Comm comm, const char file[], Petsc
   SNAPSCheckViewerFiles - Fails, before any work, when the file of a viewer option is one of the program's inputs
   ins[] or outputs outs[] (options inopts[] and outopts[]; NULL or empty names skipped). A viewer option is any option
   in the database whose value writes a file: [ascii]:<file>, binary:<file>, hdf5:<file> or vtk:<file>, followed by
-  :format or :mode or not (-sna_view, -sna_monitor, a part's -mf_lf_sna_monitor, -log_view, ...). Opening the viewer
+  :format or :mode or not (-sna_view, -sna_monitor, a part's -mf_lf_sna_monitor, -log_view, ...), read by
+  SNAPSViewerValueSplit() as PETSc reads it ("ASCII:<file>" is no viewer: PETSc refuses it). Opening the viewer
   empties its file: snaps-fit -sna_monitor ascii:<the -data file> replaced the training data by the monitor's lines,
   snaps-predict -sna_view ascii:<the -model file> the model; and an output written after it replaces the view.
   Viewers may share a file with each other (each is checked alone); a file written into (a pipe, a terminal,
@@ -632,11 +642,12 @@ static PetscErrorCode ViewerFileIsStream(MPI_Comm comm, const char file[], Petsc
 @*/
 PetscErrorCode SNAPSCheckViewerFiles(MPI_Comm comm, PetscInt nin, const char *const inopts[], const char *const ins[], PetscInt nout, const char *const outopts[], const char *const outs[])
 {
-  char          *all, **words, file[PETSC_MAX_PATH_LEN];
-  const char    *opts[17], *files[17];
-  int            n;
-  PetscBool      help, stream = PETSC_FALSE;
-  PetscErrorCode ierr = 0;
+  char            *all, **words;
+  const char      *opts[17], *files[17];
+  SNAPSViewerValue v;
+  int              n;
+  PetscBool        help, stream = PETSC_FALSE;
+  PetscErrorCode   ierr = 0;
 
   PetscFunctionBegin;
   PetscCheck(nout >= 0 && nout < 17, comm, PETSC_ERR_ARG_OUTOFRANGE, "SNAPSCheckViewerFiles() takes at most 16 outputs, not %" PetscInt_FMT, nout);
@@ -652,18 +663,36 @@ PetscErrorCode SNAPSCheckViewerFiles(MPI_Comm comm, PetscInt nin, const char *co
   for (int w = 0; w + 1 < n && !ierr; w++) { /* "-name value": read here, not through PetscOptionsFindPair(), which
                                                 marks the option used and so silenced the warning of a misspelt one */
     if (words[w][0] != '-' || !isalpha((unsigned char)words[w][1]) || words[w + 1][0] == '-') continue;
-    ierr = ViewerValueFile(words[w + 1], file, sizeof(file));
-    if (ierr || !file[0]) continue;
-    ierr = ViewerFileIsStream(comm, file, &stream);
+    ierr = SNAPSViewerValueSplit(words[w + 1], &v);
+    if (ierr || !v.writes) continue;
+    ierr = ViewerFileIsStream(comm, v.file, &stream);
     if (ierr || stream) continue;
-    ierr = SNAPSCheckOutputNotInput(comm, words[w], file, nin, inopts, ins);
+    ierr = SNAPSCheckOutputNotInput(comm, words[w], v.file, nin, inopts, ins);
     if (ierr) continue;
     opts[nout]  = words[w];
-    files[nout] = file;
+    files[nout] = v.file;
     ierr        = SNAPSCheckOutputs(comm, nout + 1, opts, files);
   }
   PetscCall(PetscStrToArrayDestroy(n, words)); /* before the error is passed on: the words would leak */
   PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  SNAPSCheckFiles - The checks of a program's files, before any work, in one call: each of the nout outputs outs[]
+  (options outopts[]) is not one of the nin inputs ins[] (options inopts[]), SNAPSCheckOutputNotInput(); the outputs
+  can all be written, SNAPSCheckOutputs(); and no viewer option writes an input or an output, SNAPSCheckViewerFiles().
+  NULL or empty names are skipped. A file both read and rewritten (a model extended in place) is given as an output
+  only; a program whose output may be one input but not the others (-checkpoint and -restart) makes the three calls
+  itself. Collective.
+@*/
+PetscErrorCode SNAPSCheckFiles(MPI_Comm comm, PetscInt nin, const char *const inopts[], const char *const ins[], PetscInt nout, const char *const outopts[], const char *const outs[])
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < nout; i++)
+    if (outs[i] && outs[i][0]) PetscCall(SNAPSCheckOutputNotInput(comm, outopts[i], outs[i], nin, inopts, ins));
+  PetscCall(SNAPSCheckOutputs(comm, nout, outopts, outs));
+  PetscCall(SNAPSCheckViewerFiles(comm, nin, inopts, ins, nout, outopts, outs));
   PetscFunctionReturn(0);
 }
 
@@ -696,43 +725,35 @@ static PetscErrorCode TextViewerRead(MPI_Comm comm, PetscOptions options, const 
   }
   if (set) *set = PETSC_TRUE; /* on: standard output or an ASCII viewer (or refused below) */
   if (value && value[0]) { /* the type is checked before the viewer is opened: binary:<file> would be emptied */
-    const char *start, *rest;
-    size_t      flen, len = strcspn(value, ":");
+    SNAPSViewerValue v;
 
-    PetscCheck(len == 0 || (len == 5 && !strncmp(value, "ascii", 5)), comm, PETSC_ERR_USER_INPUT, "-%s%s %s: the option prints text, to standard output or an ASCII viewer only: give -%s%s alone, or -%s%s ascii:<file>", pre, name + 1, value, pre, name + 1, pre, name + 1);
-    if (TextViewerSplit(value, &start, &flen, &rest)) { /* ascii:file[:format[:append]] */
-      char      file[PETSC_MAX_PATH_LEN], fmt[64] = "";
-      PetscBool append = PETSC_FALSE;
+    PetscCall(SNAPSViewerValueSplit(value, &v));
+    PetscCheck(v.ascii, comm, PETSC_ERR_USER_INPUT, "-%s%s %s: the option prints text, to standard output or an ASCII viewer only: give -%s%s alone, or -%s%s ascii:<file>", pre, name + 1, value, pre, name + 1, pre, name + 1);
+    if (v.hasfile && value[strcspn(value, ":") + 1]) { /* [ascii]:file[:format[:mode]] ("ascii:" alone: below) */
+      PetscBool write;
 
-      PetscCheck(flen < sizeof(file), comm, PETSC_ERR_USER_INPUT, "-%s%s %s: the file name is longer than %d characters", pre, name + 1, value, PETSC_MAX_PATH_LEN - 1);
-      PetscCall(PetscStrncpy(file, start, flen + 1));
-      if (rest) { /* format[:append] */
-        size_t n = strcspn(rest, ":");
-
-        PetscCheck(n < sizeof(fmt), comm, PETSC_ERR_USER_INPUT, "-%s%s %s: unknown viewer format", pre, name + 1, value);
-        PetscCall(PetscStrncpy(fmt, rest, n + 1));
-        if (rest[n]) PetscCall(PetscStrcasecmp(rest + n + 1, "append", &append));
-        PetscCheck(!rest[n] || append, comm, PETSC_ERR_USER_INPUT, "-%s%s %s: after ascii:<file>:<format> only :append may follow", pre, name + 1, value);
-      }
-      /* stdout, stderr: PETSc's streams, not files */
-      if (strcmp(file, "stdout") && strcmp(file, "stderr")) {
+      PetscCheck(v.flen < sizeof(v.file), comm, PETSC_ERR_USER_INPUT, "-%s%s %s: the file name is longer than %d characters", pre, name + 1, value, PETSC_MAX_PATH_LEN - 1);
+      PetscCheck(v.fmtlen < sizeof(v.format), comm, PETSC_ERR_USER_INPUT, "-%s%s %s: unknown viewer format", pre, name + 1, value);
+      PetscCall(PetscStrcasecmp(v.mode, "write", &write));
+      PetscCheck(!v.mode[0] || v.append || write, comm, PETSC_ERR_USER_INPUT, "-%s%s %s: after ascii:<file>:<format> only :append or :write may follow", pre, name + 1, value);
+      if (v.writes) { /* not stdout or stderr, PETSc's streams, nor empty (ascii::<format>: standard output) */
         PetscBool stream;
 
-        PetscCall(ViewerFileIsStream(comm, file, &stream)); /* written into by each viewer in turn, not emptied */
-        if (!stream) PetscCall(CheckFileNotPETScs(comm, options, prefix, name, value, file));
+        PetscCall(ViewerFileIsStream(comm, v.file, &stream)); /* written into by each viewer in turn, not emptied */
+        if (!stream) PetscCall(CheckFileNotPETScs(comm, options, prefix, name, value, v.file));
       }
       /* the shared viewer of that file, and the format apart (PetscOptionsGetViewer() would open a second one) */
-      if (!append) {
-        if (fmt[0]) {
+      if (!v.append) {
+        if (v.format[0]) {
           PetscViewerFormat f;
           PetscBool         found;
 
-          PetscCall(PetscStrtoupper(fmt));
-          PetscCall(PetscEnumFind(PetscViewerFormats, fmt, (PetscEnum *)&f, &found));
-          PetscCheck(found, comm, PETSC_ERR_USER_INPUT, "-%s%s %s: unknown viewer format %s (ascii_info, ascii_info_detail, ...)", pre, name + 1, value, fmt);
+          PetscCall(PetscStrtoupper(v.format));
+          PetscCall(PetscEnumFind(PetscViewerFormats, v.format, (PetscEnum *)&f, &found));
+          PetscCheck(found, comm, PETSC_ERR_USER_INPUT, "-%s%s %s: unknown viewer format %s (ascii_info, ascii_info_detail, ...)", pre, name + 1, value, v.format);
           if (format) *format = f;
         }
-        if (viewer) PetscCall(PetscViewerASCIIOpen(comm, file, viewer));
+        if (viewer) PetscCall(PetscViewerASCIIOpen(comm, v.file, viewer));
         PetscFunctionReturn(0);
       }
     }
@@ -768,8 +789,10 @@ static PetscErrorCode TextViewerRead(MPI_Comm comm, PetscOptions options, const 
 
   Notes:
   Values: none (standard output), a boolean (1, true, yes, on: standard output; 0, false, no, off: none), or
-  ascii[:file[:format[:append]]]. Another viewer type (binary, draw, ...) is refused before it is opened, so a file
-  it names is not created or emptied. ascii:file and ascii:file:format open the file through PetscViewerASCIIOpen(),
+  ascii[:file[:format[:mode]]], read as PETSc reads it (SNAPSViewerValueSplit(): ":file" is ascii:file, "ascii::format"
+  standard output, the mode write or append). Another viewer type (binary, draw, ..., or "ASCII", which PETSc does
+  not know) is refused before it is opened, so a file it names is not created or emptied. ascii:file and
+  ascii:file:format (and the mode write) open the file through PetscViewerASCIIOpen(),
   which shares one viewer per file name and communicator while it is open: the options read here that name the same
   file (the SNA's -sna_monitor and a solver's own lines) write to it in turn, provided the first viewer is still
   open when the next is asked for (a caller that prints once, like -exact_view, keeps its viewer to the end of the

@@ -1468,9 +1468,8 @@ static PetscErrorCode CheckProblemOutputs(FlowRun r)
   PetscFunctionBegin;
   if (r->trajectory[0] && r->pb->desc.sdim == 2) {
     PetscCall(SNAPSTrajectoryXdmfName(r->trajectory, xmf, sizeof(xmf)));
-    PetscCall(SNAPSCheckOutputs(r->comm, 3, opt, file));
-    /* -log_view ascii:<the .xmf> replaced the XDMF file by the log at the end of the run */
-    PetscCall(SNAPSCheckViewerFiles(r->comm, 0, NULL, NULL, 1, opt, file));
+    /* -log_view ascii:<the .xmf> replaced the XDMF file by the log at the end of the run (the inputs: CheckOutputs()) */
+    PetscCall(SNAPSCheckFiles(r->comm, 0, NULL, NULL, 3, opt, file));
   }
   if (r->trajectory[0]) PetscCall(SNAPSTrajectoryCheckName(r->comm, "-trajectory", r->trajectory, xmf[0] ? PETSC_TRUE : PETSC_FALSE));
   PetscCall(CheckEnsembleMemory(r));

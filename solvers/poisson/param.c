@@ -396,7 +396,7 @@ static PetscErrorCode CheckGuessFileOptions(const char guesstype[], PetscBool sn
 /* The outputs (NULL when not asked for), the guess's record file among them, are refused before any work when they
    cannot be written, name the same file, or are one of the files read: the samples, the mesh, the model of
    -ksp_guess_type sna; and so is the file of any viewer option (-ksp_guess_sna_monitor ascii:<file>, -log_view, -ksp_view,
-   ...: SNAPSCheckViewerFiles()), which the viewer empties when it opens: -ksp_guess_sna_monitor ascii:<the samples> lost
+   ...: SNAPSCheckFiles()), which the viewer empties when it opens: -ksp_guess_sna_monitor ascii:<the samples> lost
    them, -log_view ascii:<the samples> replaced them at the end of the run. */
 static PetscErrorCode CheckOutputs(const char samples[], const char snapshots[], const char results[], const char coords[])
 {
@@ -412,10 +412,7 @@ static PetscErrorCode CheckOutputs(const char samples[], const char snapshots[],
   if (!hasmesh) ins[1] = NULL;
   if (!hasmodel) ins[2] = NULL;
   if (!hasrecord) outs[3] = NULL;
-  PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 4, outopts, outs));
-  for (PetscInt i = 0; i < 4; i++)
-    if (outs[i]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], 3, inopts, ins));
-  PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, 3, inopts, ins, 4, outopts, outs));
+  PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, 3, inopts, ins, 4, outopts, outs));
   PetscFunctionReturn(0);
 }
 

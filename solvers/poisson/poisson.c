@@ -204,7 +204,7 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
 
 /* The outputs (NULL when not asked for), the .xmf written beside -view_solution among them, are refused before any work
    when they cannot be written, name the same file, or are the mesh file that is read; and so is the file of any viewer
-   option (-exact_view, -sna_monitor, -ksp_guess_sna_monitor ascii:<file>, -log_view, -ksp_view, ...: SNAPSCheckViewerFiles()),
+   option (-exact_view, -sna_monitor, -ksp_guess_sna_monitor ascii:<file>, -log_view, -ksp_view, ...: SNAPSCheckFiles()),
    before -exact_view opens (empties) its file: -exact_view ascii:<the mesh> emptied the mesh, -log_view ascii:<the mesh>
    replaced it at the end of the run, and -exact_view ascii:<the -results file> was replaced by it. */
 static PetscErrorCode CheckOutputs(const char results[], const char view[], const char model[])
@@ -215,12 +215,8 @@ static PetscErrorCode CheckOutputs(const char results[], const char view[], cons
 
   PetscFunctionBegin;
   if (view) PetscCall(SNAPSTrajectoryXdmfName(view, xmf, sizeof(xmf)));
-  PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 4, outopts, outs));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-dm_plex_filename", mesh, sizeof(mesh), &hasmesh));
-  if (hasmesh)
-    for (PetscInt i = 0; i < 4; i++)
-      if (outs[i] && outs[i][0]) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, outopts[i], outs[i], 1, inopts, ins)); /* an XDMF name is empty beside a stream */
-  PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, hasmesh ? 1 : 0, inopts, ins, 4, outopts, outs));
+  PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, hasmesh ? 1 : 0, inopts, ins, 4, outopts, outs)); /* an XDMF name is empty beside a stream: skipped */
   PetscFunctionReturn(0);
 }
 

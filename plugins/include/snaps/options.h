@@ -19,6 +19,23 @@ PETSC_EXTERN PetscErrorCode SNAPSOptionsWarnUnusedEarly(MPI_Comm);
    under a SNAPS program's own report, -options_left, -help and PETSc's debug builds. */
 PETSC_EXTERN PetscErrorCode SNAPSOptionsWarnUnusedPart(const char[], const char[]);
 
+/* A viewer option's value [type][:file[:format[:mode]]] split as PETSc 3.18's PetscOptionsGetViewer() splits it: at
+   its first three colons, the mode being the rest. The type is case-sensitive and empty means ascii ("ASCII:f" is
+   no viewer: PETSc refuses it); format and mode are not (PetscEnumFind()). The one parser of viewer values in SNAPS:
+   SNAPSCheckViewerFiles(), SNAPSOptionsGetTextViewer() and -sna_view's check all read values through it. */
+typedef struct {
+  char      type[256];                /* as written, "" when empty (ascii) */
+  char      file[PETSC_MAX_PATH_LEN]; /* the second field, "" when none */
+  char      format[64];               /* the third field, "" when none */
+  char      mode[32];                 /* the rest after the third colon, "" when none */
+  size_t    flen, fmtlen;             /* the lengths of the file and format fields as written (longer than the copies: cut) */
+  PetscBool hasfile;                  /* a colon follows the type */
+  PetscBool ascii;                    /* the type is ascii or empty */
+  PetscBool append;                   /* the mode is append (any case) */
+  PetscBool writes;                   /* the viewer writes file: ascii (a file not stdout or stderr), binary, hdf5 or vtk */
+} SNAPSViewerValue;
+PETSC_EXTERN PetscErrorCode SNAPSViewerValueSplit(const char[], SNAPSViewerValue *);
+
 /* A text output option (a monitor, or a view that prints text) read as PETSc's -ksp_monitor is: alone, standard
    output; a boolean, on (standard output) or off; or an ASCII viewer ascii[:file[:format]] (one shared viewer per
    file). Any other viewer type is refused before it is opened. viewer: NULL when the option is absent or off, else
@@ -47,6 +64,10 @@ PETSC_EXTERN PetscErrorCode SNAPSCheckOutputs(MPI_Comm, PetscInt, const char *co
    -sna_view or -sna_monitor) whose file is one of the n inputs or m outputs (options and names; NULL or empty names
    skipped): opening the viewer empties the file. Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSCheckViewerFiles(MPI_Comm, PetscInt, const char *const[], const char *const[], PetscInt, const char *const[], const char *const[]);
+/* The three checks above in one call, before any work: no output is an input (SNAPSCheckOutputNotInput()), the
+   outputs can be written (SNAPSCheckOutputs()), no viewer writes an input or an output (SNAPSCheckViewerFiles()):
+   n inputs and m outputs, options and names, NULL or empty names skipped. Collective. */
+PETSC_EXTERN PetscErrorCode SNAPSCheckFiles(MPI_Comm, PetscInt, const char *const[], const char *const[], PetscInt, const char *const[], const char *const[]);
 /* The canonical name of a path whose directory exists (directory resolved, base name kept); errno or 0 */
 PETSC_EXTERN int SNAPSCanonicalPath(const char[], char[], size_t);
 

@@ -1715,24 +1715,22 @@ PetscErrorCode SNAComputeLogitScores(Vec U, Vec Y, PetscReal *crossentropy, Pets
   PetscFunctionReturn(0);
 }
 
-/* See snaimpl.h. The viewer's type is read from the option's text ([type][:file[:format]], PETSc's syntax; no type:
-   ASCII) without opening it, which would create (or empty) the file of a binary or HDF5 viewer. */
+/* See snaimpl.h. The viewer's type is read from the option's text (SNAPSViewerValueSplit(), PETSc's rule: no type,
+   ascii; "ASCII" is not a type) without opening it, which would create (or empty) the file of a binary or HDF5 viewer. */
 PetscErrorCode SNACheckViewOption(SNA sna)
 {
-  char        value[PETSC_MAX_PATH_LEN] = "", type[PETSC_MAX_PATH_LEN], *colon;
-  const char *prefix;
-  PetscBool   set, ascii;
+  char             value[PETSC_MAX_PATH_LEN] = "";
+  const char      *prefix;
+  PetscBool        set;
+  SNAPSViewerValue v;
 
   PetscFunctionBegin;
   PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
   PetscCall(PetscOptionsGetString(((PetscObject)sna)->options, prefix, "-sna_view", value, sizeof(value), &set));
   if (!set) PetscFunctionReturn(0);
-  PetscCall(PetscStrncpy(type, value, sizeof(type)));
-  PetscCall(PetscStrchr(type, ':', &colon));
-  if (colon) *colon = 0;
-  PetscCall(PetscStrcmp(type, PETSCVIEWERASCII, &ascii)); /* PETSc's names are lower case: it refuses "ASCII" */
-  if (!type[0] || ascii) PetscFunctionReturn(0);
-  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_view %s: SNAView() supports only the viewer type ascii, not '%s': give -%ssna_view alone (stdout), or -%ssna_view ascii:<file>[:format]", SNAMessagePrefix(sna), value, type, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+  PetscCall(SNAPSViewerValueSplit(value, &v));
+  if (v.ascii) PetscFunctionReturn(0);
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_view %s: SNAView() supports only the viewer type ascii, not '%s': give -%ssna_view alone (stdout), or -%ssna_view ascii:<file>[:format]", SNAMessagePrefix(sna), value, v.type, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
 }
 
 /* Views the SNA: sizes, bounds, fit settings and outcome, then the type's details. ASCII viewers only: another type

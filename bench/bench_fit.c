@@ -436,6 +436,8 @@ int main(int argc, char **argv)
     PetscCall(PetscFinalize());
     return 0;
   }
+  PetscCall(BenchCheckArrayGiven("-target_train_mse", hastr));
+  PetscCall(BenchCheckArrayGiven("-target_test_mse", haste));
   PetscCall(BenchCheckArrayCount("-target_train_mse", ntr, MAX_TARGETS));
   PetscCall(BenchCheckArrayCount("-target_test_mse", nte, MAX_TARGETS));
   { /* before any work: a run must not end unable to write its report */

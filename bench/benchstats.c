@@ -79,6 +79,16 @@ PetscErrorCode BenchCheckArrayCount(const char opt[], PetscInt n, PetscInt max)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode BenchCheckArrayGiven(const char opt[], PetscBool set)
+{
+  PetscBool given;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsHasName(NULL, NULL, opt, &given));
+  PetscCheck(set || !given, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s was given without values: give them, comma-separated (%s a,b,c), or remove it", opt, opt);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BenchCheckResults(PetscBool has, const char results[], PetscInt n, const char *const inopts[], const char *const ins[])
 {
   const char *opts[] = {"-results"}, *files[] = {results};

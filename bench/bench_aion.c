@@ -515,7 +515,7 @@ int main(int argc, char **argv)
   SNAPSReport    rep;
   PetscMPIInt    size;
   PetscLogDouble wall0, wall1;
-  PetscReal      load0[3], load1[3];
+  PetscReal      load0[3];
   PetscBool      want_atom = PETSC_TRUE, want_atom3 = PETSC_TRUE, want_grid = PETSC_TRUE, want_scattered = PETSC_TRUE, all_met = PETSC_TRUE, has_sizes, has_list, has_path, has_results, helpflg;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
@@ -671,9 +671,7 @@ int main(int argc, char **argv)
   PetscCall(PetscTime(&wall1));
   PetscCall(SNAPSReportSetReal(rep, "wall_time_s", (PetscReal)(wall1 - wall0))); /* the whole run (rank 0): every problem, start and method */
   /* the times depend on the other jobs: the load at both ends of the run */
-  PetscCall(BenchLoadAverage(load1));
-  PetscCall(SNAPSReportSetRealArray(rep, "load_average_at_start", 3, load0));
-  PetscCall(SNAPSReportSetRealArray(rep, "load_average_at_end", 3, load1));
+  PetscCall(BenchReportLoad(rep, load0));
   if (results[0]) PetscCall(SNAPSReportWrite(rep, results));
   PetscCall(SNAPSReportDestroy(&rep));
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));

@@ -19,7 +19,7 @@ static const char help[] = "bench_fit: training (and test) MSE against wall time
                            "  -reps <r>                       fits, each from the same start (default 5)\n"
                            "  -target_train_mse <a,b,..>      also report the median time to reach these training MSEs\n"
                            "  -target_test_mse <a,b,..>       ... and these test MSEs\n"
-                           "  -results <out.json>             JSON report: machine, every repetition's curve, medians\n"
+                           "  -results <out.json>             JSON report: machine, load, every repetition's curve, medians\n"
                            "Start the strings of -method_options and -model_options with a space: PETSc reads a value that\n"
                            "starts with - as the next option. Method and model options are inserted under the prefix\n"
                            "<method>_ and the SNA reads them with it, so methods cannot leak into each other. A method\n"
@@ -410,9 +410,11 @@ int main(int argc, char **argv)
   Curve          curve = {0};
   SNAPSReport    report;
   PetscLogDouble wall0, wall1;
+  PetscReal      load0[3];
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscTime(&wall0));
+  PetscCall(BenchLoadAverage(load0));
   PetscCall(SNAInitializePackage());
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_fit options", "SNA");
   PetscCall(PetscOptionsString("-train", "Training set (HDF5 /X, /Y)", NULL, train, train, sizeof(train), &hastrain));
@@ -484,6 +486,8 @@ int main(int argc, char **argv)
   }
   PetscCall(PetscTime(&wall1));
   PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(wall1 - wall0))); /* the whole run (rank 0): data, every rep, test evaluations */
+  /* the times depend on the other jobs: the load at both ends of the run */
+  PetscCall(BenchReportLoad(report, load0));
   if (hasresults) {
     PetscCall(SNAPSReportWrite(report, results));
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_fit: results written to %s\n", results));

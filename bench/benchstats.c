@@ -72,6 +72,17 @@ PetscErrorCode BenchLoadAverage(PetscReal load[3])
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode BenchReportLoad(SNAPSReport report, const PetscReal load0[3])
+{
+  PetscReal load1[3];
+
+  PetscFunctionBegin;
+  PetscCall(BenchLoadAverage(load1));
+  PetscCall(SNAPSReportSetRealArray(report, "load_average_at_start", 3, load0));
+  PetscCall(SNAPSReportSetRealArray(report, "load_average_at_end", 3, load1));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BenchCheckArrayCount(const char opt[], PetscInt n, PetscInt max)
 {
   PetscFunctionBegin;

@@ -22,3 +22,6 @@ PetscErrorCode BenchCheckResults(PetscBool, const char[], PetscInt, const char *
 /* The 1, 5 and 15 minute load averages of this machine (/proc/loadavg; NaN where it cannot be read, written null in a
    report): every benchmark figure depends on the other jobs, so the reports record the load. Not collective. */
 PetscErrorCode BenchLoadAverage(PetscReal[3]);
+/* Writes load0 (BenchLoadAverage() at the program's start) as "load_average_at_start" and the load now as
+   "load_average_at_end" into the report: every benchmark's report says under what load its figures were taken. */
+PetscErrorCode BenchReportLoad(SNAPSReport, const PetscReal[3]);

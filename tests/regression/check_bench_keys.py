@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """The bench programs' -results reports use the library programs' names: wall_time_s in every one (bench_fit,
-bench_sna and bench_aion had none), and bench_fit's convergence reason and fit statistics under snaps-fit's keys
+bench_sna and bench_aion had none), the load average at the run's start and end in every one (bench_sna and
+bench_fit had none), and bench_fit's convergence reason and fit statistics under snaps-fit's keys
 (converged_reason, outer_iterations, ..., hessian_evaluations; rep<r>_converged_reason), not its old reason,
 stats_outer, ..., rep<r>_reason; and bench/fit/merge.py reads reports with the old keys (the runs of before the
 renaming) and with the new ones alike. Each run takes a fraction of a second.
@@ -47,6 +48,10 @@ for name, cmd in runs.items():
     w = r.get("wall_time_s")
     if not isinstance(w, (int, float)) or not 0 < w <= wall:
         fails.append("%s: wall_time_s %r is not in (0, %.3f s], the run's wall time" % (name, w, wall))
+    for key in ("load_average_at_start", "load_average_at_end"):  # bench_sna and bench_fit recorded no load
+        v = r.get(key)
+        if not (isinstance(v, list) and len(v) == 3 and all(isinstance(x, (int, float)) and x >= 0 for x in v)):
+            fails.append("%s: %s %r is not the 1, 5 and 15 minute load averages" % (name, key, v))
 
 # bench_fit: snaps-fit's names (those of its report, read here), not the old ones
 fit = json.load(open(fitjson))
@@ -86,4 +91,5 @@ if p.returncode or got != want or p.stdout.count(str(reason)) < 2:
 
 if fails:
     sys.exit("FAIL:\n  " + "\n  ".join(fails))
-print("bench_fit, bench_sna, bench_aion report wall_time_s; bench_fit uses snaps-fit's keys; merge.py reads old and new")
+print("bench_fit, bench_sna, bench_aion report wall_time_s and the load; bench_fit uses snaps-fit's keys; "
+      "merge.py reads old and new")

@@ -399,6 +399,21 @@ static PetscErrorCode Bench(SNAPSReport report, const char prefix[], const char 
   PetscFunctionReturn(0);
 }
 
+/* The test set has the training set's inputs and outputs: otherwise the first test-set evaluation, in the probe's
+   monitor, failed with "The input X has 3 columns (Vec block size) but the model expects 2", naming neither file. */
+static PetscErrorCode CheckSameShape(const char train[], Vec X, Vec Y, const char test[], Vec Xt, Vec Yt)
+{
+  PetscInt d, q, dt, qt;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetBlockSize(X, &d));
+  PetscCall(VecGetBlockSize(Y, &q));
+  PetscCall(VecGetBlockSize(Xt, &dt));
+  PetscCall(VecGetBlockSize(Yt, &qt));
+  PetscCheck(d == dt && q == qt, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "-test '%s' has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs (X and Y columns), -train '%s' %" PetscInt_FMT " and %" PetscInt_FMT ": give a test set of the training set's problem", test, dt, qt, train, d, q);
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   char           train[PETSC_MAX_PATH_LEN] = "", test[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
@@ -463,6 +478,7 @@ int main(int argc, char **argv)
 
   PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, train, "/", &X, &Y));
   PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, test, "/", &curve.Xtest, &curve.Ytest));
+  PetscCall(CheckSameShape(train, X, Y, test, curve.Xtest, curve.Ytest));
   PetscCall(VecGetSize(Y, &N));
   PetscCall(VecGetSize(curve.Ytest, &Nt));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_fit: method %s (%s%s%s), %" PetscInt_FMT " training / %" PetscInt_FMT " test values, %" PetscInt_FMT " reps\n", method, model, model[0] ? " " : "", mopts, N, Nt, reps));

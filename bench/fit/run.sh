@@ -63,6 +63,14 @@ if [ ${#rank_list[@]} = 0 ] || [[ ! " ${rank_list[*]} " =~ ^(\ [1-9][0-9]*)+\ $ 
   echo "bench/fit/run.sh: FIT_RANKS='$ranks': give the rank counts as distinct positive integers, e.g. FIT_RANKS=\"1 2\"" >&2
   exit 2
 fi
+# FIT_METHODS likewise: a method given twice ran twice into one report, and a name bench_fit refuses as an options
+# prefix (FIT_METHODS="als,lm") failed every run, one after the other, before the script said so at the end
+read -ra method_list <<<"$methods"
+if [[ ! " ${method_list[*]} " =~ ^(\ [A-Za-z][A-Za-z0-9_]*)+\ $ ]] ||
+  [ -n "$(printf '%s\n' "${method_list[@]}" | sort | uniq -d)" ]; then
+  echo "bench/fit/run.sh: FIT_METHODS='$methods': give distinct method names (letters, digits and _, separated by spaces), e.g. FIT_METHODS=\"default als\"" >&2
+  exit 2
+fi
 reps=$([ $quick = 1 ] && echo 1 || echo 3)
 # The best runs: lm to its stall (2000 iterations at most) and a long TAO LMVM run, one repetition on one rank
 # (only their errors matter). The quick run skips the long LMVM run.

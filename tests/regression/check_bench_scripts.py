@@ -12,8 +12,9 @@ machine; bash and Python only).
   2 x best test undecided and says the best is incomplete; a data set missing (smooth_6d_test.h5, written last but one
   by make_problems.py) makes run.sh make the data sets again; with a plain ALS that never reaches 2 x best test,
   every comparison merge.py prints ("a <= b MET/MISSED") is true as printed (the default's speed is decided by its
-  test MSE, printed as such, not by its time against t_ALS / 5); FIT_RANKS with a 0, a word or a count twice, and
-  an option the script sets for each run (-method, -results, ...), are refused before any run.
+  test MSE, printed as such, not by its time against t_ALS / 5); FIT_RANKS with a 0, a word or a count twice,
+  FIT_METHODS with a method twice or a name that is no options prefix, and an option the script sets for each run
+  (-method, -results, ...), are refused before any run.
 - peers: bench/poisson-peers/run.sh refuses --quick, --np, --problems or --repeat without an output directory (they
   replaced the committed bench/results/poisson-peers) before anything runs; peers.py's results.json records the
   mode (quick), the arguments, the date and the git revision, and table.md says a quick run is not a measurement.
@@ -104,6 +105,12 @@ esac
         rc, so, se = run(["bash", os.path.join(ROOT, "bench", "fit", "run.sh"), "--quick"], env=dict(env, FIT_RANKS=bad), stub=stub)
         if rc != 2 or "FIT_RANKS='%s'" % bad not in se or os.path.exists(raw):
             failures.append("bench/fit/run.sh with FIT_RANKS='%s': exit %s (expected 2, before any run), %r" % (bad, rc, (so + se)[-300:]))
+    # FIT_METHODS with a method twice (ran twice into one report) or a name bench_fit refuses (every run failed)
+    for bad in ("als als", "als,lm"):
+        rc, so, se = run(["bash", os.path.join(ROOT, "bench", "fit", "run.sh"), "--quick"], env=dict(env, FIT_METHODS=bad), stub=stub)
+        if rc != 2 or "FIT_METHODS='%s'" % bad not in se or os.path.exists(raw):
+            failures.append("bench/fit/run.sh with FIT_METHODS='%s': exit %s (expected 2, before any run), %r" % (bad, rc, (so + se)[-300:]))
+        shutil.rmtree(raw, ignore_errors=True)
     # an option the script sets for each run, given after them, won: -method lm ran lm in every run, merged as default,
     # als, ...; refused before anything runs
     for opt in ("-method", "-Results"):

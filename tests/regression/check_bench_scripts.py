@@ -30,7 +30,8 @@ machine; bash and Python only).
   77 without); PyTorch is not loaded (a stand-in module: the MLPs are not fitted). About 2 s of CPU.
 - airfoil_score: bench/airfoil-mf/harness.py score refuses (exit 1, one line naming the file) a prediction with a
   non-finite row (every metric was NaN, printed as non-JSON, exit 0), a file without /Y and a missing file
-  (tracebacks); a finite prediction is scored.
+  (tracebacks); a finite prediction is scored. plot.py refuses (exit 1, before any output) cp_curves.png at a
+  fraction that no method of --preds (of --methods) has, and --methods or --fraction without cp_curves.
 - airfoil_usage: bench/airfoil-mf/baselines.py checks its arguments (exit 2, usage) before it imports PyTorch and
   scikit-learn (a bad call gave ModuleNotFoundError without them), and a valid call without them exits 1 naming the
   Debian package (python3-torch, python3-sklearn) and scripts/install-deps.sh --airfoil, with no traceback and no file
@@ -476,6 +477,24 @@ def airfoil_score(d):
             capture_output=True, text=True)
     if r.returncode != 0 or abs(json.loads(r.stdout)["cp_rel_l2"] - 0.0848) > 5e-4:
         failures.append("harness.py score of XFOIL's Cp: exit %d: %s%s" % (r.returncode, r.stdout, r.stderr[-300:]))
+    # plot.py: cp_curves.png at a fraction no method has, or of --methods none of which is there, showed LF and HF
+    # alone under a title naming the fraction (exit 0); --fraction and --methods without cp_curves changed nothing
+    # (in this process: matplotlib loaded once)
+    sys.path.insert(0, os.path.join(ROOT, "bench", "airfoil-mf"))
+    import plot  # noqa: E402  (bench/airfoil-mf/plot.py)
+    never = os.path.join(d, "never_plots")
+    for args, want in ((["--plots", "cp_curves", "--fraction", "0.5"], "no method has predictions at 50% HF"),
+                       (["--plots", "cp_curves", "--methods", "mlp_mff"],
+                        "no method of --methods mlp_mff has predictions at 10% HF"),
+                       (["--plots", "table", "--methods", "lf"], "--methods: only for cp_curves.png")):
+        try:
+            plot.main(["--test", test, "--out", never] + args)
+            msg = "exit 0"
+        except SystemExit as e:
+            msg = str(e.code)
+        if want not in msg or os.path.exists(never):
+            failures.append("plot.py %s: %r, not an exit with %r and no %s" % (" ".join(args), msg, want, never))
+        shutil.rmtree(never, ignore_errors=True)
 
 
 def airfoil_usage(d):

@@ -14,7 +14,7 @@ machine; bash and Python only).
   every comparison merge.py prints ("a <= b MET/MISSED") is true as printed (the default's speed is decided by its
   test MSE, printed as such, not by its time against t_ALS / 5); FIT_RANKS with a 0, a word or a count twice,
   FIT_METHODS with a method twice or a name that is no options prefix, and an option the script sets for each run
-  (-method, -results, ...), are refused before any run.
+  (-method, -results, ...), are refused before any run. make_problems.py takes one OUTDIR (--help: its usage).
 - peers: bench/poisson-peers/run.sh refuses --quick, --np, --problems or --repeat without an output directory (they
   replaced the committed bench/results/poisson-peers) before anything runs; peers.py's results.json records the
   mode (quick), the arguments, the date and the git revision, and table.md says a quick run is not a measurement.
@@ -65,6 +65,18 @@ def report(method, test_mse):
 
 
 def fit(d):
+    # make_problems.py took its first argument as OUTDIR whatever it was (--help wrote the six data sets into a directory
+    # named --help), ignored the others, and without one wrote them into the current directory
+    mp = os.path.join(d, "make_problems_cwd")
+    os.makedirs(mp)
+    never = os.path.join(d, "never_data")
+    for args, code in ((["--help"], 0), ([], 2), ([never, "extra"], 2)):
+        rc, so, se = run([PY, os.path.join(ROOT, "bench", "fit", "make_problems.py")] + args, cwd=mp)
+        if rc != code or "usage: make_problems.py" not in so + se or os.listdir(mp) or os.path.exists(never):
+            failures.append("make_problems.py %s: exit %s (expected %d, its usage, no file): %s in its directory, %r"
+                            % (" ".join(args), rc, code, os.listdir(mp), (so + se)[-300:]))
+            shutil.rmtree(mp)
+            os.makedirs(mp)
     # stand-ins: cmake (the build), mpiexec (bench_fit: a report, and then a failure for -method als), python (make_problems.py
     # logged and its six files touched, plot_fit_bench.py touching its PNG, anything else run by this Python)
     stub = os.path.join(d, "stub")

@@ -496,6 +496,17 @@ static PetscErrorCode RefuseVPOptions(void)
   PetscFunctionReturn(0);
 }
 
+/* -sizes makes the one-atom problems: given with -problems that leaves them out it was read (so not reported unused)
+   and changed nothing, and a size given twice ran its problem twice into the one report's keys. */
+static PetscErrorCode CheckSizes(PetscBool has_sizes, PetscBool want_atom, PetscInt nsizes, const PetscInt sizes[])
+{
+  PetscFunctionBegin;
+  PetscCheck(!has_sizes || want_atom, PETSC_COMM_WORLD, PETSC_ERR_ARG_INCOMP, "-sizes sets the samples of the one-atom problems, which -problems does not select: add atom to -problems, or remove -sizes");
+  for (PetscInt i = 0; i < nsizes; i++)
+    for (PetscInt j = 0; j < i; j++) PetscCheck(sizes[i] != sizes[j], PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "-sizes gives %" PetscInt_FMT " twice: its problem would run twice into the one report; give each size once", sizes[i]);
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscInt       sizes[MAXSIZES + 1] = {100, 1000, 10000}, nsizes = MAXSIZES + 1, starts = 100, max_it = 500, sd_max_it = 2000, nprob = 0, nlist = MAXLIST + 1; /* + 1: an extra value is seen */
@@ -504,7 +515,7 @@ int main(int argc, char **argv)
   SNAPSReport    rep;
   PetscMPIInt    size;
   PetscLogDouble wall0, wall1;
-  PetscReal      load0[3], load1[3];
+  PetscReal      load0[3];
   PetscBool      want_atom = PETSC_TRUE, want_atom3 = PETSC_TRUE, want_grid = PETSC_TRUE, want_scattered = PETSC_TRUE, all_met = PETSC_TRUE, has_sizes, has_list, has_path, has_results, helpflg;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
@@ -519,6 +530,8 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsString("-path_problem", "Problem whose first starts record the paths", NULL, path_problem, path_problem, sizeof(path_problem), &has_path));
   PetscCall(PetscOptionsString("-results", "JSON report", NULL, results, results, sizeof(results), &has_results));
   PetscOptionsEnd();
+  PetscCall(BenchCheckArrayGiven("-sizes", has_sizes));
+  PetscCall(BenchCheckArrayGiven("-problems", has_list));
   if (!has_sizes) nsizes = 3;
   PetscCall(BenchCheckArrayCount("-sizes", nsizes, MAXSIZES));
   PetscCall(BenchCheckArrayCount("-problems", has_list ? nlist : 0, MAXLIST));
@@ -543,6 +556,7 @@ int main(int argc, char **argv)
     PetscCall(PetscFinalize());
     return 0;
   }
+  PetscCall(CheckSizes(has_sizes, want_atom, nsizes, sizes));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   /* every rank would run every problem: the tables twice, and single-core timings reported as "ranks": 2 */
   PetscCheck(size == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "bench_aion is a single-core benchmark (every rank would run every problem): run it on 1 rank, not %d", size);
@@ -657,9 +671,7 @@ int main(int argc, char **argv)
   PetscCall(PetscTime(&wall1));
   PetscCall(SNAPSReportSetReal(rep, "wall_time_s", (PetscReal)(wall1 - wall0))); /* the whole run (rank 0): every problem, start and method */
   /* the times depend on the other jobs: the load at both ends of the run */
-  PetscCall(BenchLoadAverage(load1));
-  PetscCall(SNAPSReportSetRealArray(rep, "load_average_at_start", 3, load0));
-  PetscCall(SNAPSReportSetRealArray(rep, "load_average_at_end", 3, load1));
+  PetscCall(BenchReportLoad(rep, load0));
   if (results[0]) PetscCall(SNAPSReportWrite(rep, results));
   PetscCall(SNAPSReportDestroy(&rep));
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));

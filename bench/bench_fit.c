@@ -19,7 +19,7 @@ static const char help[] = "bench_fit: training (and test) MSE against wall time
                            "  -reps <r>                       fits, each from the same start (default 5)\n"
                            "  -target_train_mse <a,b,..>      also report the median time to reach these training MSEs\n"
                            "  -target_test_mse <a,b,..>       ... and these test MSEs\n"
-                           "  -results <out.json>             JSON report: machine, every repetition's curve, medians\n"
+                           "  -results <out.json>             JSON report: machine, load, every repetition's curve, medians\n"
                            "Start the strings of -method_options and -model_options with a space: PETSc reads a value that\n"
                            "starts with - as the next option. Method and model options are inserted under the prefix\n"
                            "<method>_ and the SNA reads them with it, so methods cannot leak into each other. A method\n"
@@ -399,6 +399,21 @@ static PetscErrorCode Bench(SNAPSReport report, const char prefix[], const char 
   PetscFunctionReturn(0);
 }
 
+/* The test set has the training set's inputs and outputs: otherwise the first test-set evaluation, in the probe's
+   monitor, failed with "The input X has 3 columns (Vec block size) but the model expects 2", naming neither file. */
+static PetscErrorCode CheckSameShape(const char train[], Vec X, Vec Y, const char test[], Vec Xt, Vec Yt)
+{
+  PetscInt d, q, dt, qt;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetBlockSize(X, &d));
+  PetscCall(VecGetBlockSize(Y, &q));
+  PetscCall(VecGetBlockSize(Xt, &dt));
+  PetscCall(VecGetBlockSize(Yt, &qt));
+  PetscCheck(d == dt && q == qt, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "-test '%s' has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs (X and Y columns), -train '%s' %" PetscInt_FMT " and %" PetscInt_FMT ": give a test set of the training set's problem", test, dt, qt, train, d, q);
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   char           train[PETSC_MAX_PATH_LEN] = "", test[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
@@ -410,9 +425,11 @@ int main(int argc, char **argv)
   Curve          curve = {0};
   SNAPSReport    report;
   PetscLogDouble wall0, wall1;
+  PetscReal      load0[3];
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscTime(&wall0));
+  PetscCall(BenchLoadAverage(load0));
   PetscCall(SNAInitializePackage());
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_fit options", "SNA");
   PetscCall(PetscOptionsString("-train", "Training set (HDF5 /X, /Y)", NULL, train, train, sizeof(train), &hastrain));
@@ -436,6 +453,8 @@ int main(int argc, char **argv)
     PetscCall(PetscFinalize());
     return 0;
   }
+  PetscCall(BenchCheckArrayGiven("-target_train_mse", hastr));
+  PetscCall(BenchCheckArrayGiven("-target_test_mse", haste));
   PetscCall(BenchCheckArrayCount("-target_train_mse", ntr, MAX_TARGETS));
   PetscCall(BenchCheckArrayCount("-target_test_mse", nte, MAX_TARGETS));
   { /* before any work: a run must not end unable to write its report */
@@ -459,6 +478,7 @@ int main(int argc, char **argv)
 
   PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, train, "/", &X, &Y));
   PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, test, "/", &curve.Xtest, &curve.Ytest));
+  PetscCall(CheckSameShape(train, X, Y, test, curve.Xtest, curve.Ytest));
   PetscCall(VecGetSize(Y, &N));
   PetscCall(VecGetSize(curve.Ytest, &Nt));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_fit: method %s (%s%s%s), %" PetscInt_FMT " training / %" PetscInt_FMT " test values, %" PetscInt_FMT " reps\n", method, model, model[0] ? " " : "", mopts, N, Nt, reps));
@@ -482,6 +502,8 @@ int main(int argc, char **argv)
   }
   PetscCall(PetscTime(&wall1));
   PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(wall1 - wall0))); /* the whole run (rank 0): data, every rep, test evaluations */
+  /* the times depend on the other jobs: the load at both ends of the run */
+  PetscCall(BenchReportLoad(report, load0));
   if (hasresults) {
     PetscCall(SNAPSReportWrite(report, results));
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_fit: results written to %s\n", results));

@@ -16,7 +16,7 @@ static const char help[] = "bench_sna: performance benchmark of the KHRONOS sepa
                            "  -fit_samples <N>            global training samples for (c) (default 200000)\n"
                            "  -fit_sweeps <s>             ALS sweeps per fit (default 5; atol = rtol = 0)\n"
                            "  -fit_reps <r>               repetitions of (c) (default 5)\n"
-                           "  -results <file.json>        JSON report (machine, ranks, medians, min, max, targets, ratios)\n";
+                           "  -results <file.json>        JSON report (machine, load, ranks, medians, min, max, targets, ratios)\n";
 
 #include <snaps.h>
 #include "benchstats.h"
@@ -400,9 +400,11 @@ int main(int argc, char **argv)
   PetscMPIInt    size;
   SNAPSReport    report;
   PetscLogDouble wall0, wall1;
+  PetscReal      load0[3];
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscTime(&wall0));
+  PetscCall(BenchLoadAverage(load0));
   PetscCall(SNAInitializePackage());
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_sna options", "SNA");
@@ -456,6 +458,8 @@ int main(int argc, char **argv)
   if (dofit) PetscCall(BenchFit(report, fitN, sweeps, fitreps));
   PetscCall(PetscTime(&wall1));
   PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(wall1 - wall0))); /* the whole run (rank 0), warm-ups and set-up included */
+  /* the times depend on the other jobs: the load at both ends of the run */
+  PetscCall(BenchReportLoad(report, load0));
   if (hasresults) {
     PetscCall(SNAPSReportWrite(report, results));
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_sna: results written to %s\n", results));

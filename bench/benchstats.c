@@ -72,10 +72,31 @@ PetscErrorCode BenchLoadAverage(PetscReal load[3])
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode BenchReportLoad(SNAPSReport report, const PetscReal load0[3])
+{
+  PetscReal load1[3];
+
+  PetscFunctionBegin;
+  PetscCall(BenchLoadAverage(load1));
+  PetscCall(SNAPSReportSetRealArray(report, "load_average_at_start", 3, load0));
+  PetscCall(SNAPSReportSetRealArray(report, "load_average_at_end", 3, load1));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode BenchCheckArrayCount(const char opt[], PetscInt n, PetscInt max)
 {
   PetscFunctionBegin;
   PetscCheck(n <= max, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "%s takes at most %" PetscInt_FMT " values, but more were given: give at most %" PetscInt_FMT " (the rest would be ignored)", opt, max, max);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode BenchCheckArrayGiven(const char opt[], PetscBool set)
+{
+  PetscBool given;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsHasName(NULL, NULL, opt, &given));
+  PetscCheck(set || !given, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s was given without values: give them, comma-separated (%s a,b,c), or remove it", opt, opt);
   PetscFunctionReturn(0);
 }
 

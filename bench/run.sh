@@ -5,8 +5,8 @@
 # Writes {eval,grid,fit_1rank,fit_2ranks}.json and the merged summary.json into BENCH_OUT (default bench/results,
 # the committed figures that bench/README.md cites), all five at the end: a run that fails (it names the part) leaves
 # BENCH_OUT as it was, never this run's first parts beside an earlier run's others. Extra arguments are passed to the runs they apply to (-n_samples
-# to eval, -reps to eval and grid, -grid_n to grid, -fit_* to the fits; any other option, e.g. -log_view, to every
-# run: bench_sna refuses an option of a part it does not run), e.g. -reps 5 -n_samples 100000 for a quick check;
+# to eval, -reps to eval and grid, -grid_n to grid, -fit_* to the fits; -which and -results, which it sets, are refused;
+# any other option, e.g. -log_view, to every run: bench_sna refuses an option of a part it does not run), e.g. -reps 5 -n_samples 100000 for a quick check;
 # such a run is not the committed benchmark, so it needs BENCH_OUT:
 #   BENCH_OUT=/tmp/bench bench/run.sh -reps 5 -n_samples 100000
 # Environment: BENCH_OUT, BUILD_DIR (default <repo>/build), MPIEXEC (default mpiexec), PYTHON (default /usr/bin/python3).
@@ -36,11 +36,17 @@ part_args() {
   part_args=()
   while [ $# -gt 0 ]; do
     opt=$1
-    case $opt in
+    case ${opt,,} in # PETSc matches option names in any case
       -n_samples) parts=eval ;;
       -reps) parts="eval grid" ;;
       -grid_n) parts=grid ;;
       -fit_samples | -fit_sweeps | -fit_reps) parts=fit ;;
+      # set here for each run: given, the last -which made every run measure that part (-which fit ran the fit four
+      # times, then the summary failed with a traceback), and -results sent every report to the user's file
+      -which | -results)
+        echo "bench/run.sh: $opt is set by this script for each part (it runs -which eval, grid and fit, each into its own report);" >&2
+        echo "to measure one part alone, run bench_sna itself: $build/bin/bench_sna -which fit -results out.json" >&2
+        exit 2 ;;
       *) part_args+=("$opt"); shift; continue ;;
     esac
     [ $# -ge 2 ] || { echo "bench/run.sh: $opt needs a value" >&2; exit 2; }

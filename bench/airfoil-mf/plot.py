@@ -16,12 +16,14 @@ method, hf_fraction, cp_rel_l2, ...):
 
 Every input of the outputs asked for is checked before anything is written (a missing file, or a file without what is
 read from it, stops the script with one line naming it): cp_curves.png needs --test (bench/airfoil-mf/harness.py split
-writes split/test.h5) and --preds, cost_vs_n.png needs --scaling. Each method of error_vs_hf.png has a colour, marker
+writes split/test.h5) and --preds with predictions at --fraction (of a --methods method, when given; --fraction and
+--methods are refused without cp_curves), cost_vs_n.png needs --scaling. Each method of error_vs_hf.png has a colour, marker
 and line style of its own, and a method on the values of an earlier one is drawn over it so that both show, its label
 naming the other (postprocess/styles.py).
 """
 import argparse
 import os
+import sys
 
 import h5py
 import matplotlib
@@ -135,6 +137,30 @@ def table(records, out):
     harness.write_text(out, "\n".join(lines) + "\n")
 
 
+def check_cp_methods(preds, fraction, methods):
+    """Stops when no method of the --preds files (of --methods, when given) has predictions at --fraction: cp_curves.png
+    showed LF and HF alone under a title naming that fraction (--fraction 0.5, or a misspelt --methods), exit 0.
+    Warns of a --methods name that none has there (one of a case's methods may be absent from a quick run's files)."""
+    key = "hf%03d" % round(100 * fraction)
+    have, every, fractions = set(), set(), set()
+    for p in preds:
+        with h5py.File(p, "r") as f:
+            for method in f:
+                every.add(method)
+                fractions.update(f[method].keys())
+                if key in f[method]:
+                    have.add(method)
+    drawn = have if not methods else have & set(methods)
+    if not drawn:
+        raise SystemExit("cp_curves.png: no method%s has predictions at %g%% HF in %s (methods there: %s; "
+                         "fractions: %s)" % (" of --methods " + " ".join(methods) if methods else "", 100 * fraction,
+                                             ", ".join(preds), ", ".join(sorted(every)) or "none",
+                                             ", ".join("%d%%" % int(k[2:]) for k in sorted(fractions))))
+    for m in sorted(set(methods or ()) - have):
+        print("plot: WARNING: --methods %s: no predictions at %g%% HF in %s: not drawn"
+              % (m, 100 * fraction, ", ".join(preds)), file=sys.stderr)
+
+
 def read_inputs(a):
     """Every input of the outputs asked for (a.plots), checked before anything is written: the records of a.results
     (each with RECORD_KEYS), and the files cp_curves and cost_vs_n read. Stops with one line naming the file."""
@@ -155,6 +181,13 @@ def read_inputs(a):
                              "cases/airfoil-mf/run.sh writes OUT/split/test.h5)" % a.test)
         for p in [a.test] + a.preds:
             checks.h5(p).close()
+        check_cp_methods(a.preds, a.fraction, a.methods)
+    else:
+        # they change cp_curves.png alone: without it they were read and changed nothing
+        given = [opt for opt, v in (("--fraction", a.fraction), ("--methods", a.methods)) if v is not None]
+        if given:
+            raise SystemExit("%s: only for cp_curves.png, which --plots %s does not make: add cp_curves or remove %s"
+                             % (" and ".join(given), " ".join(a.plots), "them" if len(given) > 1 else "it"))
     if "cost_vs_n" in a.plots:
         scaling = checks.load_json(a.scaling)
         checks.key(scaling, "runs", a.scaling)
@@ -171,12 +204,14 @@ def main(argv=None):
     ap.add_argument("--test", default=os.path.join(here, "split", "test.h5"))
     ap.add_argument("--scaling", default=f"{RES}/airfoil_mf_cokriging_scaling.json")
     ap.add_argument("--scaling_extra", nargs="*", default=[])
-    ap.add_argument("--fraction", type=float, default=0.1)
+    ap.add_argument("--fraction", type=float, default=None, help="the HF fraction of cp_curves.png (default 0.1)")
     ap.add_argument("--table", default="table.md", help="name of the markdown table written in --out")
     ap.add_argument("--methods", nargs="*", default=None, help="the methods drawn in cp_curves.png (default: all)")
     ap.add_argument("--plots", nargs="+", choices=PLOTS, default=list(PLOTS), help="the outputs to write (default: all)")
     ap.add_argument("--out", default=os.path.join(RES, "airfoil-mf"))
     a = ap.parse_args(argv)
+    if "cp_curves" in a.plots and a.fraction is None:
+        a.fraction = 0.1
     records = read_inputs(a)  # before anything is written: a missing input must not leave half the outputs replaced
     os.makedirs(a.out, exist_ok=True)
     if "error_vs_hf" in a.plots:

@@ -12,6 +12,7 @@
 
 Every array is a pure function of fixed seeds.
 """
+import argparse
 import os
 import sys
 
@@ -53,4 +54,8 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else ".")
+    # argparse: the first argument was taken as OUTDIR whatever it was (--help wrote the six data sets into a directory
+    # named --help), any other was ignored, and none wrote them into the current directory
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("outdir", help="the directory the data sets are written into (made if missing)")
+    main(ap.parse_args().outdir)

@@ -12,7 +12,8 @@
 #   bash bench/fit/run.sh                            # 3 repetitions of every run (medians), on an idle machine
 #   FIT_OUT=/tmp/fit bash bench/fit/run.sh --quick   # 1 repetition, shorter best runs: a smoke test
 # --quick, extra arguments, FIT_METHODS or FIT_RANKS make a run unlike the committed one: it needs FIT_OUT (FIT_OUT=
-# bench/results to replace the committed figures). Extra arguments after the flag go to every bench_fit run.
+# bench/results to replace the committed figures). Extra arguments after the flag go to every bench_fit run (not
+# -train, -test, -method, -method_options, -model_options or -results, which it sets for each run: refused).
 # Environment: FIT_OUT, BUILD_DIR (default <repo>/build),
 # MPIEXEC (mpiexec), PYTHON (/usr/bin/python3), FIT_DATA (data sets, default bench/fit/data), FIT_RAW (one JSON
 # per run, default bench/fit/out), FIT_METHODS (methods timed, default "default default_prev default_val default_tensor als als100
@@ -44,12 +45,30 @@ if [ -z "${FIT_OUT:-}" ] && { [ $quick = 1 ] || [ $# -gt 0 ] || [ -n "${FIT_METH
   echo "bench/results/fit.json: give it an output directory, e.g. FIT_OUT=/tmp/fit (FIT_OUT=bench/results to replace it)" >&2
   exit 2
 fi
+# the options the script sets for each run, refused before the build: given after them, the last value won, so that
+# -method lm ran lm in every run and the merge reported it as default, als, ...; -results sent every report to one file
+for arg in "$@"; do
+  case ${arg,,} in # PETSc matches option names in any case
+    -train | -test | -method | -method_options | -model_options | -results)
+      echo "bench/fit/run.sh: $arg is set by this script for each run (problem, method, report); to fit one method on" >&2
+      echo "one problem, run bench_fit itself (bench/README.md, \"One run alone\")" >&2
+      exit 2 ;;
+  esac
+done
 # FIT_RANKS checked before the build: mpiexec -n 0 runs on every slot of the machine (FIT_RANKS=0 ran on 2 ranks,
 # reported as "0 rank(s)"), a word failed every run after the one before it, and a count given twice ran twice into one report
 read -ra rank_list <<<"$ranks"
 if [ ${#rank_list[@]} = 0 ] || [[ ! " ${rank_list[*]} " =~ ^(\ [1-9][0-9]*)+\ $ ]] ||
   [ -n "$(printf '%s\n' "${rank_list[@]}" | sort | uniq -d)" ]; then
   echo "bench/fit/run.sh: FIT_RANKS='$ranks': give the rank counts as distinct positive integers, e.g. FIT_RANKS=\"1 2\"" >&2
+  exit 2
+fi
+# FIT_METHODS likewise: a method given twice ran twice into one report, and a name bench_fit refuses as an options
+# prefix (FIT_METHODS="als,lm") failed every run, one after the other, before the script said so at the end
+read -ra method_list <<<"$methods"
+if [[ ! " ${method_list[*]} " =~ ^(\ [A-Za-z][A-Za-z0-9_]*)+\ $ ]] ||
+  [ -n "$(printf '%s\n' "${method_list[@]}" | sort | uniq -d)" ]; then
+  echo "bench/fit/run.sh: FIT_METHODS='$methods': give distinct method names (letters, digits and _, separated by spaces), e.g. FIT_METHODS=\"default als\"" >&2
   exit 2
 fi
 reps=$([ $quick = 1 ] && echo 1 || echo 3)

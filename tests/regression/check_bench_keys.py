@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """The bench programs' -results reports use the library programs' names: wall_time_s in every one (bench_fit,
-bench_sna and bench_aion had none), and bench_fit's convergence reason and fit statistics under snaps-fit's keys
-(converged_reason, outer_iterations, ..., hessian_evaluations; rep<r>_converged_reason), not its old reason,
-stats_outer, ..., rep<r>_reason; and bench/fit/merge.py reads reports with the old keys (the runs of before the
-renaming) and with the new ones alike. Each run takes a fraction of a second.
+bench_sna and bench_aion had none), the load average at the run's start and end in every one (bench_sna and
+bench_fit had none), bench_sna's medians and baseline ratios as claimed (every part, tiny), and bench_fit's
+convergence reason and fit statistics under snaps-fit's keys (converged_reason, outer_iterations, ...,
+hessian_evaluations; rep<r>_converged_reason), not its old reason, stats_outer, ..., rep<r>_reason; and
+bench/fit/merge.py reads reports with the old keys (the runs of before the renaming) and with the new ones alike.
+Each run takes a fraction of a second.
 Usage: check_bench_keys.py <bench_fit> <bench_sna> <bench_aion> <good.h5> <snaps-fit's fit.json> <scratch dir>"""
 import json
 import os
@@ -37,7 +39,9 @@ def report(name, cmd):
 runs = {
     "bench_fit": [bfit, "-train", good, "-test", good, "-reps", "1", "-method", "als100", "-model_options",
                   " -sna_khronos_nodes 6"],
-    "bench_sna": [bsna, "-which", "fit", "-fit_samples", "2000", "-fit_sweeps", "1", "-fit_reps", "1"],
+    # every part, tiny: (a) and (b) check their baselines against SNAEvaluate themselves (about 0.2 s CPU)
+    "bench_sna": [bsna, "-which", "all", "-n_samples", "2000", "-reps", "3", "-grid_n", "8", "-fit_samples", "2000",
+                  "-fit_sweeps", "1", "-fit_reps", "1"],
     "bench_aion": [baion, "-sizes", "100", "-problems", "atom", "-starts", "1", "-max_it", "5", "-sd_max_it", "5"],
 }
 reports = {}
@@ -47,6 +51,22 @@ for name, cmd in runs.items():
     w = r.get("wall_time_s")
     if not isinstance(w, (int, float)) or not 0 < w <= wall:
         fails.append("%s: wall_time_s %r is not in (0, %.3f s], the run's wall time" % (name, w, wall))
+    for key in ("load_average_at_start", "load_average_at_end"):  # bench_sna and bench_fit recorded no load
+        v = r.get(key)
+        if not (isinstance(v, list) and len(v) == 3 and all(isinstance(x, (int, float)) and x >= 0 for x in v)):
+            fails.append("%s: %s %r is not the 1, 5 and 15 minute load averages" % (name, key, v))
+
+# bench_sna: the figures are the medians of the repetitions written beside them, and the ratios those of the medians
+bs = reports["bench_sna"]
+for key, all_key in (("eval_ns_per_sample_median", "eval_ns_per_sample_all"), ("grid_ms_median", "grid_ms_all")):
+    v = sorted(bs.get(all_key) or [])
+    if len(v) != 3 or bs.get(key) != v[1]:
+        fails.append("bench_sna: %s %r is not the median of %s %r" % (key, bs.get(key), all_key, v))
+for ratio, base, fig in (
+        ("eval_speedup_vs_baseline", "eval_baseline_ns_per_sample_median", "eval_ns_per_sample_median"),
+        ("grid_speedup_vs_scattered", "grid_baseline_ms_median", "grid_ms_median")):
+    if not (isinstance(bs.get(ratio), float) and abs(bs[ratio] - bs[base] / bs[fig]) <= 1e-12 * bs[ratio]):
+        fails.append("bench_sna: %s %r is not %s / %s" % (ratio, bs.get(ratio), base, fig))
 
 # bench_fit: snaps-fit's names (those of its report, read here), not the old ones
 fit = json.load(open(fitjson))
@@ -86,4 +106,5 @@ if p.returncode or got != want or p.stdout.count(str(reason)) < 2:
 
 if fails:
     sys.exit("FAIL:\n  " + "\n  ".join(fails))
-print("bench_fit, bench_sna, bench_aion report wall_time_s; bench_fit uses snaps-fit's keys; merge.py reads old and new")
+print("bench_fit, bench_sna, bench_aion report wall_time_s and the load; bench_fit uses snaps-fit's keys; "
+      "merge.py reads old and new")

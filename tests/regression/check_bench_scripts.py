@@ -12,8 +12,9 @@ machine; bash and Python only).
   2 x best test undecided and says the best is incomplete; a data set missing (smooth_6d_test.h5, written last but one
   by make_problems.py) makes run.sh make the data sets again; with a plain ALS that never reaches 2 x best test,
   every comparison merge.py prints ("a <= b MET/MISSED") is true as printed (the default's speed is decided by its
-  test MSE, printed as such, not by its time against t_ALS / 5); FIT_RANKS with a 0, a word or a count twice is
-  refused before any run.
+  test MSE, printed as such, not by its time against t_ALS / 5); FIT_RANKS with a 0, a word or a count twice,
+  FIT_METHODS with a method twice or a name that is no options prefix, and an option the script sets for each run
+  (-method, -results, ...), are refused before any run. make_problems.py takes one OUTDIR (--help: its usage).
 - peers: bench/poisson-peers/run.sh refuses --quick, --np, --problems or --repeat without an output directory (they
   replaced the committed bench/results/poisson-peers) before anything runs; peers.py's results.json records the
   mode (quick), the arguments, the date and the git revision, and table.md says a quick run is not a measurement.
@@ -29,7 +30,8 @@ machine; bash and Python only).
   77 without); PyTorch is not loaded (a stand-in module: the MLPs are not fitted). About 2 s of CPU.
 - airfoil_score: bench/airfoil-mf/harness.py score refuses (exit 1, one line naming the file) a prediction with a
   non-finite row (every metric was NaN, printed as non-JSON, exit 0), a file without /Y and a missing file
-  (tracebacks); a finite prediction is scored.
+  (tracebacks); a finite prediction is scored. plot.py refuses (exit 1, before any output) cp_curves.png at a
+  fraction that no method of --preds (of --methods) has, and --methods or --fraction without cp_curves.
 - airfoil_usage: bench/airfoil-mf/baselines.py checks its arguments (exit 2, usage) before it imports PyTorch and
   scikit-learn (a bad call gave ModuleNotFoundError without them), and a valid call without them exits 1 naming the
   Debian package (python3-torch, python3-sklearn) and scripts/install-deps.sh --airfoil, with no traceback and no file
@@ -63,6 +65,18 @@ def report(method, test_mse):
 
 
 def fit(d):
+    # make_problems.py took its first argument as OUTDIR whatever it was (--help wrote the six data sets into a directory
+    # named --help), ignored the others, and without one wrote them into the current directory
+    mp = os.path.join(d, "make_problems_cwd")
+    os.makedirs(mp)
+    never = os.path.join(d, "never_data")
+    for args, code in ((["--help"], 0), ([], 2), ([never, "extra"], 2)):
+        rc, so, se = run([PY, os.path.join(ROOT, "bench", "fit", "make_problems.py")] + args, cwd=mp)
+        if rc != code or "usage: make_problems.py" not in so + se or os.listdir(mp) or os.path.exists(never):
+            failures.append("make_problems.py %s: exit %s (expected %d, its usage, no file): %s in its directory, %r"
+                            % (" ".join(args), rc, code, os.listdir(mp), (so + se)[-300:]))
+            shutil.rmtree(mp)
+            os.makedirs(mp)
     # stand-ins: cmake (the build), mpiexec (bench_fit: a report, and then a failure for -method als), python (make_problems.py
     # logged and its six files touched, plot_fit_bench.py touching its PNG, anything else run by this Python)
     stub = os.path.join(d, "stub")
@@ -104,6 +118,20 @@ esac
         rc, so, se = run(["bash", os.path.join(ROOT, "bench", "fit", "run.sh"), "--quick"], env=dict(env, FIT_RANKS=bad), stub=stub)
         if rc != 2 or "FIT_RANKS='%s'" % bad not in se or os.path.exists(raw):
             failures.append("bench/fit/run.sh with FIT_RANKS='%s': exit %s (expected 2, before any run), %r" % (bad, rc, (so + se)[-300:]))
+    # FIT_METHODS with a method twice (ran twice into one report) or a name bench_fit refuses (every run failed)
+    for bad in ("als als", "als,lm"):
+        rc, so, se = run(["bash", os.path.join(ROOT, "bench", "fit", "run.sh"), "--quick"], env=dict(env, FIT_METHODS=bad), stub=stub)
+        if rc != 2 or "FIT_METHODS='%s'" % bad not in se or os.path.exists(raw):
+            failures.append("bench/fit/run.sh with FIT_METHODS='%s': exit %s (expected 2, before any run), %r" % (bad, rc, (so + se)[-300:]))
+        shutil.rmtree(raw, ignore_errors=True)
+    # an option the script sets for each run, given after them, won: -method lm ran lm in every run, merged as default,
+    # als, ...; refused before anything runs
+    for opt in ("-method", "-Results"):
+        rc, so, se = run(["bash", os.path.join(ROOT, "bench", "fit", "run.sh"), "--quick", "-reps", "1", opt, "lm"],
+                         env=env, stub=stub)
+        if rc != 2 or "%s is set by this script for each run" % opt not in se or os.path.exists(raw):
+            failures.append("bench/fit/run.sh --quick %s lm: exit %s (expected 2, before any run), %r" % (opt, rc, (so + se)[-300:]))
+        shutil.rmtree(raw, ignore_errors=True)
     rc, so, se = run(["bash", os.path.join(ROOT, "bench", "fit", "run.sh"), "--quick"], env=env, stub=stub)
     if not os.path.exists(os.path.join(d, "make_problems.log")):
         failures.append("bench/fit/run.sh with smooth_6d_test.h5 missing did not make the data sets again")
@@ -461,6 +489,24 @@ def airfoil_score(d):
             capture_output=True, text=True)
     if r.returncode != 0 or abs(json.loads(r.stdout)["cp_rel_l2"] - 0.0848) > 5e-4:
         failures.append("harness.py score of XFOIL's Cp: exit %d: %s%s" % (r.returncode, r.stdout, r.stderr[-300:]))
+    # plot.py: cp_curves.png at a fraction no method has, or of --methods none of which is there, showed LF and HF
+    # alone under a title naming the fraction (exit 0); --fraction and --methods without cp_curves changed nothing
+    # (in this process: matplotlib loaded once)
+    sys.path.insert(0, os.path.join(ROOT, "bench", "airfoil-mf"))
+    import plot  # noqa: E402  (bench/airfoil-mf/plot.py)
+    never = os.path.join(d, "never_plots")
+    for args, want in ((["--plots", "cp_curves", "--fraction", "0.5"], "no method has predictions at 50% HF"),
+                       (["--plots", "cp_curves", "--methods", "mlp_mff"],
+                        "no method of --methods mlp_mff has predictions at 10% HF"),
+                       (["--plots", "table", "--methods", "lf"], "--methods: only for cp_curves.png")):
+        try:
+            plot.main(["--test", test, "--out", never] + args)
+            msg = "exit 0"
+        except SystemExit as e:
+            msg = str(e.code)
+        if want not in msg or os.path.exists(never):
+            failures.append("plot.py %s: %r, not an exit with %r and no %s" % (" ".join(args), msg, want, never))
+        shutil.rmtree(never, ignore_errors=True)
 
 
 def airfoil_usage(d):

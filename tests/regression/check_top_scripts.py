@@ -17,8 +17,9 @@ outputs, and neither do cases/ks and cases/kolmogorov. scripts/env.sh keeps a ca
 argument (it dropped it). scripts/run-tests.sh refuses a SNAPS_SANITIZE_TESTS other than 0 or 1; it and
 scripts/run-sanitize.sh print their usage for --help, building and running nothing.
 scripts/install-deps.sh takes a package on hold for installed. cases/poisson/sweep.py passes on a program's warnings.
-bench/run.sh refuses a part option without its value before the build; a run of it that fails names the part and
-leaves BENCH_OUT as it was (its first parts' reports were left beside an earlier run's others).
+bench/run.sh refuses a part option without its value, and -which and -results (its own), before the build; a run of
+it that fails names the part and leaves BENCH_OUT as it was (its first parts' reports were left beside an earlier
+run's others).
 """
 import glob
 import json
@@ -201,6 +202,15 @@ def main():
     expect("bench/run.sh -reps (no value)", got, 2, err_has=("-reps needs a value",))
     if "cmake stand-in" in got[1] or os.path.exists(bout):
         failures.append("bench/run.sh -reps: built (%r) or made BENCH_OUT before refusing" % got[1][-200:])
+    # -which and -results, which it sets for each run, are refused before the build: passed on, -which fit ran the fit
+    # four times and ended in a traceback, -results sent every part's report into the user's file
+    for opt in ("-which", "-RESULTS"):
+        got = run(["bash", os.path.join(ROOT, "bench", "run.sh"), "-reps", "1", opt, "fit"], d,
+                  env={"BENCH_OUT": bout, "BUILD_DIR": bbuild}, stub=istub_cmake)
+        expect("bench/run.sh %s" % opt, got, 2, err_has=("%s is set by this script for each part" % opt,))
+        if "cmake stand-in" in got[1] or os.path.exists(bout):
+            failures.append("bench/run.sh %s: built (%r) or made BENCH_OUT before refusing" % (opt, got[1][-200:]))
+            shutil.rmtree(bout, ignore_errors=True)
     # a run whose fit fails is named and leaves BENCH_OUT as it was (its eval.json and grid.json were left beside an
     # earlier run's fits and summary.json); one that succeeds replaces all five. The bench_sna stand-in copies the
     # committed report of its -results name, or fails for the part in FAIL_PART.

@@ -453,6 +453,8 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   if (sna->ops->setfromoptions) PetscCall((*sna->ops->setfromoptions)(sna, PetscOptionsObject));
   PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)sna, PetscOptionsObject));
   PetscOptionsEnd();
+  /* a -sna_view SNAView() cannot show is refused now: a program may view only after its solve (snaps-poisson) */
+  PetscCall(SNACheckViewOption(sna));
   sna->setfromoptionscalled = PETSC_TRUE;
   PetscFunctionReturn(0);
 }

@@ -572,17 +572,15 @@ static PetscErrorCode RhoOptionsRefuse(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* -mf_rho_sna_view: rho after ar1's joint stage, its only fit (the other parts' views follow their own fits), with the
-   training MSE of the model that stage made (computed for the view only: the model's own comes after SNAFit_MF); after
-   -mf_select cv's folds, of the final fit alone. */
-static PetscErrorCode ViewRho(SNA sna, Vec X, Vec Y)
+/* rho's last fit is ar1's joint stage: its training MSE is that of the model the stage made (the model's own comes
+   after SNAFit_MF); after -mf_select cv's folds, of the final fit alone. Always measured (one evaluation on the HF
+   rows): the model's -sna_view shows rho's last fit too, and printed "training MSE 0." there. Then -mf_rho_sna_view:
+   rho after that stage, its only fit (the other parts' views follow their own fits). */
+static PetscErrorCode RhoFitEnd(SNA sna, Vec X, Vec Y)
 {
-  SNA_MF   *mf = (SNA_MF *)sna->data;
-  PetscBool view;
+  SNA_MF *mf = (SNA_MF *)sna->data;
 
   PetscFunctionBegin;
-  PetscCall(PetscOptionsHasName(((PetscObject)mf->rho)->options, ((PetscObject)mf->rho)->prefix, "-sna_view", &view));
-  if (!view) PetscFunctionReturn(0);
   PetscCall(SNAComputeMSE(sna, X, Y, &mf->rho->fit_mse));
   PetscCall(SNAViewFromOptions(mf->rho, NULL, "-sna_view"));
   PetscFunctionReturn(0);
@@ -659,7 +657,7 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
   PetscCall(PetscTime(&t1));
   mf->time_correction = t1 - t0;
   PetscCall(SNAMFCountParameters(sna));
-  if (mf->blend == SNA_MF_AR1) PetscCall(ViewRho(sna, X, Y));
+  if (mf->blend == SNA_MF_AR1) PetscCall(RhoFitEnd(sna, X, Y));
   PetscFunctionReturn(0);
 }
 

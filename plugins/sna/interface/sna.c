@@ -1297,7 +1297,11 @@ PetscErrorCode SNAWarnOverParameterisedPart(SNA part, PetscInt nparams, PetscInt
     PetscCall(PetscSNPrintf(count, sizeof(count), "%" PetscInt_FMT " samples of one class each", nsamples));
   else
     PetscCall(PetscSNPrintf(count, sizeof(count), "%" PetscInt_FMT " samples x %" PetscInt_FMT " output%s", nsamples, part->dim_out, part->dim_out > 1 ? "s" : ""));
-  PetscCall(PetscSNPrintf(remedy, sizeof(remedy), "%s%s) or a larger -%ssna_fit_lambda, and hold samples out to see (-%ssna_fit_validation)", size, also ? also : "", p, p));
+  /* -sna_fit_validation measures the squared error and is refused for the cross-entropy: not advised there */
+  if (part->loss == SNA_LOSS_CROSS_ENTROPY)
+    PetscCall(PetscSNPrintf(remedy, sizeof(remedy), "%s%s) or a larger -%ssna_fit_lambda, and measure its cross-entropy on samples it was not fitted to", size, also ? also : "", p));
+  else
+    PetscCall(PetscSNPrintf(remedy, sizeof(remedy), "%s%s) or a larger -%ssna_fit_lambda, and hold samples out to see (-%ssna_fit_validation)", size, also ? also : "", p, p));
   PetscCall(SNAWarnOverParameterisedValues(PetscObjectComm((PetscObject)part), who, what, nparams, values, count, remedy));
   PetscFunctionReturn(0);
 }

@@ -245,9 +245,10 @@ static PetscErrorCode CheckLowFidelityModelOptions(const char data[], PetscBool 
    inputs and outputs. */
 static PetscErrorCode SetLowFidelityModel(SNA sna, const char lfmodel[], const char data[], PetscInt d, PetscInt q)
 {
-  SNA       file, lf;
-  PetscBool ismf;
-  PetscInt  md, mq;
+  SNA         file, lf;
+  PetscBool   ismf;
+  PetscInt    md, mq;
+  SNALossType loss;
 
   PetscFunctionBegin;
   PetscCall(SNACreate(PETSC_COMM_WORLD, &file));
@@ -258,6 +259,9 @@ static PetscErrorCode SetLowFidelityModel(SNA sna, const char lfmodel[], const c
   PetscCall(SNAGetSizes(lf, &md, &mq));
   if (md != d || mq != q) PetscCall(SNADestroy(&file)); /* before the error: a program that catches it leaks nothing */
   PetscCheck(md == d && mq == q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The LF model '%s' (-mf_lf_model) has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs but the data '%s' have %" PetscInt_FMT " and %" PetscInt_FMT ": give an LF model fitted on this dataset's inputs and outputs", lfmodel, md, mq, data, d, q);
+  PetscCall(SNAGetLossType(lf, &loss));
+  if (loss == SNA_LOSS_CROSS_ENTROPY) PetscCall(SNADestroy(&file));
+  PetscCheck(loss != SNA_LOSS_CROSS_ENTROPY, PETSC_COMM_WORLD, PETSC_ERR_ARG_INCOMP, "The LF model '%s' (-mf_lf_model) is a classifier (-sna_loss cross_entropy: its outputs are logits), but the correction is fitted by least squares to the LF values: give an LF model fitted by least squares (the default loss mse)", lfmodel);
   PetscCall(SNAMFSetLowFidelity(sna, lf));
   PetscCall(SNADestroy(&file));
   PetscFunctionReturn(0);

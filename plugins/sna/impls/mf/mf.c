@@ -574,6 +574,9 @@ static PetscErrorCode SNAMFSetLowFidelity_MF(SNA sna, SNA lf)
   PetscCall(PetscObjectTypeCompare((PetscObject)lf, SNAMF, &ismf));
   PetscCheck(!ismf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "The LF part of a multi-fidelity model must be a single-fidelity SNA, not of type mf: give its LF part (SNAMFGetParts())");
   PetscCheck(SNAMFPartReady(lf), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "The LF model given to the multi-fidelity model is not fitted: fit or load it first");
+  /* a classifier's outputs are logits: the correction added least squares to them (snaps-fit -mf_lf_model <classifier>:
+     exit 0, training MSE 193 times the targets' variance) */
+  PetscCheck(lf->loss != SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "The LF model given to the multi-fidelity model is a classifier (loss cross_entropy: its outputs are logits), but the correction is fitted by least squares to the LF values: give an LF model fitted by least squares (loss mse)");
   if (sna->dim_in < 0) PetscCall(SNASetSizes(sna, lf->dim_in, lf->dim_out));
   PetscCheck(lf->dim_in == sna->dim_in && lf->dim_out == sna->dim_out, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_SIZ, "The LF model has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs but the multi-fidelity model %" PetscInt_FMT " and %" PetscInt_FMT ": fit the LF model on the same inputs and outputs", lf->dim_in, lf->dim_out, sna->dim_in, sna->dim_out);
   PetscCall(PetscObjectReference((PetscObject)lf));

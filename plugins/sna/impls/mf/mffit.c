@@ -751,13 +751,17 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
     PetscCheck(loss != SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_loss cross_entropy: SNA type mf has no fit of the cross-entropy loss (its parts are fitted by least squares; irls, the fit of that loss, is khronos's): fit one group with -%ssna_type khronos -%ssna_fit_type irls (-data_group), or drop -%ssna_loss cross_entropy", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
     /* ... and the LF part fitted here: a classifier's logits, to which the correction added least squares (the model
        ended worse than its start, "without lowering the training MSE 0.5 of its start") */
-    if (!((SNA_MF *)sna->data)->lf_given) {
-      SNA lf;
+    SNA lf, delta;
 
-      PetscCall(SNAMFGetParts(sna, &lf, NULL, NULL));
+    PetscCall(SNAMFGetParts(sna, &lf, &delta, NULL));
+    if (!((SNA_MF *)sna->data)->lf_given) {
       PetscCall(SNAGetLossType(lf, &loss));
       PetscCheck(loss != SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%smf_lf_sna_loss cross_entropy: the LF part of a multi-fidelity model gives the values that the correction is fitted to by least squares, not the logits of a classifier: drop -%smf_lf_sna_loss cross_entropy", SNAMessagePrefix(sna), SNAMessagePrefix(sna));
     }
+    /* ... and the correction: its targets are the HF values minus the LF ones, never class rows (the refusal after the
+       LF fit blamed the user's targets: "The training targets Y: ... row 0 sums to 0.012: give class rows") */
+    PetscCall(SNAGetLossType(delta, &loss));
+    PetscCheck(loss != SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%smf_delta_sna_loss cross_entropy: the correction delta is added to the LF values and fitted by least squares to the HF values minus them, which are no class rows: drop -%smf_delta_sna_loss cross_entropy", SNAMessagePrefix(sna), SNAMessagePrefix(sna));
     PetscCall(SNAGetFitType(sna, &type));
     PetscCall(PetscStrcmp(type, SNAFITAUTO, &isauto));
     PetscCheck(!type || isauto, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_type %s: a multi-fidelity SNA is fitted by its parts' own fits (-%ssna_fit_type auto); choose their fits with -%smf_lf_sna_fit_type and -%smf_delta_sna_fit_type", SNAMessagePrefix(sna), type, SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));

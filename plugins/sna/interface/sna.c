@@ -1743,7 +1743,8 @@ PetscErrorCode SNACheckViewOption(SNA sna)
    (binary, draw, ... which PETSc's -sna_view accepts) is an error rather than silence. */
 PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
 {
-  PetscBool isascii, apply = PETSC_TRUE;
+  PetscBool   isascii, apply = PETSC_TRUE;
+  const char *fitby = NULL;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
@@ -1767,8 +1768,11 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
     PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   }
   PetscTryMethod(sna, "SNAFitSettingsApply_C", (SNA, PetscBool *), (sna, &apply)); /* a composite fitted by its parts */
+  PetscTryMethod(sna, "SNAFitSettingsOwner_C", (SNA, const char **), (sna, &fitby)); /* a part fitted in its model's fit */
   if (!apply)
     PetscCall(PetscViewerASCIIPrintf(viewer, "fit: by its parts (below); the model's own -%ssna_fit_* settings were not used\n", SNAMessagePrefix(sna)));
+  else if (fitby)
+    PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s; its own -%ssna_fit_* settings were not used\n", fitby, SNAMessagePrefix(sna)));
   else {
     PetscInt  window;
     PetscReal rtol;

@@ -540,6 +540,17 @@ static PetscErrorCode SNAFitSettingsApply_MF(SNA sna, PetscBool *apply)
   PetscFunctionReturn(0);
 }
 
+/* Composed on ar1's rho (SNAFitSettingsOwner_C): SNAView() of rho names the fit that fitted it instead of listing its
+   own fit settings, which that fit does not read (it listed lambda 1e-12, max_it 100 for a stage run with the model's
+   -sna_fit_lambda 1e-8, -sna_fit_max_it 3). */
+static PetscErrorCode SNAFitSettingsOwner_MFRho(SNA rho, const char **owner)
+{
+  PetscFunctionBegin;
+  (void)rho;
+  *owner = "jointly with delta in ar1's Levenberg-Marquardt stage, with the multi-fidelity model's fit settings";
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SNAMFGetFitTimes_MF(SNA sna, PetscReal *tlf, PetscReal *tcorr)
 {
   SNA_MF *mf = (SNA_MF *)sna->data;
@@ -726,6 +737,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
   mf->delta->previous_default = PETSC_TRUE;
   mf->rho->previous_default   = PETSC_TRUE;
   PetscCall(SNAKhronosSetBasisDefault(mf->rho, 2, 4, 2)); /* a default: sized down on few HF values (mffit.c) */
+  PetscCall(PetscObjectComposeFunction((PetscObject)mf->rho, "SNAFitSettingsOwner_C", SNAFitSettingsOwner_MFRho));
   PetscCall(CorrectionDefaults(mf->delta));
   /* the type's default, not SNASetProgressStop(): that marks the stop as the user's, refused by the residual blend */
   PetscCall(SNASetDefaultProgressStop(sna, MF_JOINT_WINDOW, MF_JOINT_PROGRESS));

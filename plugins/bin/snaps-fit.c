@@ -122,7 +122,9 @@ static PetscErrorCode ChooseIds(HFChoice *ch, const PetscInt ids[], PetscInt N, 
   ch->nkept  = ch->fraction > 0 ? PetscMax(1, (PetscInt)PetscFloorReal(ch->fraction * n + 0.5)) : 0;
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
   PetscCall(PetscRandomSetType(rnd, PETSCRANDER48));
-  PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(1000003 + ch->seed)));
+  /* the sum in unsigned arithmetic: in PetscInt, -mf_seed 2147483647 overflowed (undefined behaviour, a runtime error
+     under the sanitizers); for every other seed the same value as before */
+  PetscCall(PetscRandomSetSeed(rnd, 1000003UL + (unsigned long)ch->seed));
   PetscCall(PetscRandomSeed(rnd));
   for (PetscInt i = n - 1; i > 0; i--) { /* Fisher-Yates */
     PetscReal r;

@@ -1773,6 +1773,8 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
     PetscCall(PetscViewerASCIIPrintf(viewer, "fit: by its parts (below); the model's own -%ssna_fit_* settings were not used\n", SNAMessagePrefix(sna)));
   else if (fitby)
     PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s; its own -%ssna_fit_* settings were not used\n", fitby, SNAMessagePrefix(sna)));
+  else if (sna->bounds_loaded && sna->reason == SNA_CONVERGED_ITERATING) /* snaps-predict -sna_view listed this object's defaults */
+    PetscCall(PetscViewerASCIIPrintf(viewer, "fit: none since it was loaded (the model file does not record the settings it was fitted with)\n"));
   else {
     PetscInt  window;
     PetscReal rtol;

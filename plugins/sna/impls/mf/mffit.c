@@ -305,6 +305,8 @@ static PetscErrorCode NestedCreate(SNA sna, Vec X)
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(MPIU_Allreduce(&found, &mf->nested_rows, 1, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)sna)));
   PetscCall(PetscInfo(sna, "The correction is fitted against LF data at %" PetscInt_FMT " nested HF rows\n", mf->nested_rows));
+  /* asked for and without effect: the report's mf_nested_hf_rows 0 was the only sign */
+  if (!mf->nested_rows) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: -%smf_nested_lf: no HF row's inputs are those of an LF row (the designs are not nested), so the correction was fitted against the LF model at every HF row, as without -%smf_nested_lf\n", SNAMessagePrefix(sna), SNAMessagePrefix(sna)));
   PetscFunctionReturn(0);
 }
 

@@ -122,7 +122,9 @@ static PetscErrorCode ChooseIds(HFChoice *ch, const PetscInt ids[], PetscInt N, 
   ch->nkept  = ch->fraction > 0 ? PetscMax(1, (PetscInt)PetscFloorReal(ch->fraction * n + 0.5)) : 0;
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
   PetscCall(PetscRandomSetType(rnd, PETSCRANDER48));
-  PetscCall(PetscRandomSetSeed(rnd, (unsigned long)(1000003 + ch->seed)));
+  /* the sum in unsigned arithmetic: in PetscInt, -mf_seed 2147483647 overflowed (undefined behaviour, a runtime error
+     under the sanitizers); for every other seed the same value as before */
+  PetscCall(PetscRandomSetSeed(rnd, 1000003UL + (unsigned long)ch->seed));
   PetscCall(PetscRandomSeed(rnd));
   for (PetscInt i = n - 1; i > 0; i--) { /* Fisher-Yates */
     PetscReal r;
@@ -245,9 +247,10 @@ static PetscErrorCode CheckLowFidelityModelOptions(const char data[], PetscBool 
    inputs and outputs. */
 static PetscErrorCode SetLowFidelityModel(SNA sna, const char lfmodel[], const char data[], PetscInt d, PetscInt q)
 {
-  SNA       file, lf;
-  PetscBool ismf;
-  PetscInt  md, mq;
+  SNA         file, lf;
+  PetscBool   ismf;
+  PetscInt    md, mq;
+  SNALossType loss;
 
   PetscFunctionBegin;
   PetscCall(SNACreate(PETSC_COMM_WORLD, &file));
@@ -258,6 +261,9 @@ static PetscErrorCode SetLowFidelityModel(SNA sna, const char lfmodel[], const c
   PetscCall(SNAGetSizes(lf, &md, &mq));
   if (md != d || mq != q) PetscCall(SNADestroy(&file)); /* before the error: a program that catches it leaks nothing */
   PetscCheck(md == d && mq == q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The LF model '%s' (-mf_lf_model) has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs but the data '%s' have %" PetscInt_FMT " and %" PetscInt_FMT ": give an LF model fitted on this dataset's inputs and outputs", lfmodel, md, mq, data, d, q);
+  PetscCall(SNAGetLossType(lf, &loss));
+  if (loss == SNA_LOSS_CROSS_ENTROPY) PetscCall(SNADestroy(&file));
+  PetscCheck(loss != SNA_LOSS_CROSS_ENTROPY, PETSC_COMM_WORLD, PETSC_ERR_ARG_INCOMP, "The LF model '%s' (-mf_lf_model) is a classifier (-sna_loss cross_entropy: its outputs are logits), but the correction is fitted by least squares to the LF values: give an LF model fitted by least squares (the default loss mse)", lfmodel);
   PetscCall(SNAMFSetLowFidelity(sna, lf));
   PetscCall(SNADestroy(&file));
   PetscFunctionReturn(0);

@@ -221,12 +221,19 @@ static PetscErrorCode CreateDriftSNA(MPI_Comm comm, PetscInt d, SNA *sna)
 /* A categorical head's SNA of d inputs and q bins, with its defaults and -head_sna_ options. */
 static PetscErrorCode CreateHeadSNA(MPI_Comm comm, PetscInt d, PetscInt q, SNA *sna)
 {
+  SNALossType loss;
+
   PetscFunctionBegin;
   PetscCall(CreateModel(comm, "head_", d, q, 4, 8, sna));
   PetscCall(SNASetLossType(*sna, SNA_LOSS_CROSS_ENTROPY));
   PetscCall(SNASetTolerances(*sna, 0, 1e-4, 20));
   PetscCall(SNASetRegularization(*sna, 1e-6));
   PetscCall(SNASetFromOptions(*sna));
+  /* rollouts sample the bins from the heads' outputs as logits, and the loader refuses other heads: -head_sna_loss mse
+     fitted the one-hot rows by least squares and wrote a model that snaps-ks called corrupt */
+  PetscCall(SNAGetLossType(*sna, &loss));
+  if (loss != SNA_LOSS_CROSS_ENTROPY) PetscCall(SNADestroy(sna));
+  PetscCheck(loss == SNA_LOSS_CROSS_ENTROPY, comm, PETSC_ERR_USER_INPUT, "-head_sna_loss %s: the categorical heads are classifiers of the drift's residual bins, fitted by cross-entropy (their outputs are the logits rollouts sample from; a model with other heads cannot be loaded): drop -head_sna_loss", SNALossTypes[loss]);
   PetscFunctionReturn(0);
 }
 

@@ -159,6 +159,13 @@ def rho_report(a):
         print(f"rho ({form}): {r['rho_converged_reason']} after {r['rho_iterations']} joint steps; model {r['converged_reason']} after {r['iterations']}")
     # rho's seed starts its modes beyond the first two: it applies with 3 modes (with 2 it is refused, mf.rho_seed_unused)
     fit(a, "rs.h5", "-mf_blend", "ar1", "-mf_rho_sna_khronos_modes", "3", "-mf_rho_sna_khronos_seed", "7", *small, data="ar1.h5")
+    # (audit s28 mf) the form -mf_select cv chose is the saved model's too: snaps-predict -sna_view of it said
+    # "rho form constant (-mf_rho_form)", as if the option had given it
+    r = fit(a, "rcv.h5", "-mf_blend", "ar1", "-mf_select", "cv", *small, data="ar1.h5")
+    view = run([a.predict, "-model", os.path.join(a.dir, "rcv.h5"), "-data", os.path.join(a.dir, "query.h5"),
+                "-out", os.path.join(a.dir, "rcv_p.h5"), "-sna_view"])
+    want = f"rho form {r['mf_rho_form']}, chosen by {r['mf_cv_folds']}-fold cross-validation over the HF cases (-mf_select cv)"
+    assert want in view and "constant %.3e" % r["mf_cv_error_constant"] in view, f"the loaded model's view lost the cv choice:\n{view}"
 
 
 def lf_model(a):

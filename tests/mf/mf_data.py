@@ -9,6 +9,7 @@
       nan_hf.h5     NaN in /hf/Y; plain.h5 (a single-fidelity /X, /Y)
       case2_hf.h5   /hf/case with 2 columns (the case id and a station number): refused, not read as row ids
       casebig_hf.h5 /hf/case ids 2^32 + case (int64): refused, not cast to one PetscInt (all cases merged into one)
+      classes.h5    /lf and /hf with one-hot class rows (2 classes: mu + s > 0.5), for an LF classifier: refused
 """
 import os
 import sys
@@ -66,6 +67,8 @@ def main(out):
     stations = 500 + np.arange(len(ch)) % 21
     write(os.path.join(out, "case2_hf.h5"), {"lf": lf, "hf": dict(hf, case=np.column_stack([ch, stations]).astype(np.int64))})
     write(os.path.join(out, "casebig_hf.h5"), {"lf": lf, "hf": dict(hf, case=ch.astype(np.int64) + 2**32)})
+    onehot = lambda X: np.eye(2)[(X[:, 0] + X[:, 1] > 0.5).astype(int)]
+    write(os.path.join(out, "classes.h5"), {"lf": {"X": Xl, "Y": onehot(Xl)}, "hf": {"X": Xh, "Y": onehot(Xh)}})
 
 
 if __name__ == "__main__":

@@ -1299,7 +1299,11 @@ PetscErrorCode SNAWarnOverParameterisedPart(SNA part, PetscInt nparams, PetscInt
     PetscCall(PetscSNPrintf(count, sizeof(count), "%" PetscInt_FMT " samples of one class each", nsamples));
   else
     PetscCall(PetscSNPrintf(count, sizeof(count), "%" PetscInt_FMT " samples x %" PetscInt_FMT " output%s", nsamples, part->dim_out, part->dim_out > 1 ? "s" : ""));
-  PetscCall(PetscSNPrintf(remedy, sizeof(remedy), "%s%s) or a larger -%ssna_fit_lambda, and hold samples out to see (-%ssna_fit_validation)", size, also ? also : "", p, p));
+  /* -sna_fit_validation measures the squared error and is refused for the cross-entropy: not advised there */
+  if (part->loss == SNA_LOSS_CROSS_ENTROPY)
+    PetscCall(PetscSNPrintf(remedy, sizeof(remedy), "%s%s) or a larger -%ssna_fit_lambda, and measure its cross-entropy on samples it was not fitted to", size, also ? also : "", p));
+  else
+    PetscCall(PetscSNPrintf(remedy, sizeof(remedy), "%s%s) or a larger -%ssna_fit_lambda, and hold samples out to see (-%ssna_fit_validation)", size, also ? also : "", p, p));
   PetscCall(SNAWarnOverParameterisedValues(PetscObjectComm((PetscObject)part), who, what, nparams, values, count, remedy));
   PetscFunctionReturn(0);
 }
@@ -1739,7 +1743,8 @@ PetscErrorCode SNACheckViewOption(SNA sna)
    (binary, draw, ... which PETSc's -sna_view accepts) is an error rather than silence. */
 PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
 {
-  PetscBool isascii, apply = PETSC_TRUE;
+  PetscBool   isascii, apply = PETSC_TRUE;
+  const char *fitby = NULL;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
@@ -1763,8 +1768,13 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
     PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   }
   PetscTryMethod(sna, "SNAFitSettingsApply_C", (SNA, PetscBool *), (sna, &apply)); /* a composite fitted by its parts */
+  PetscTryMethod(sna, "SNAFitSettingsOwner_C", (SNA, const char **), (sna, &fitby)); /* a part fitted in its model's fit */
   if (!apply)
     PetscCall(PetscViewerASCIIPrintf(viewer, "fit: by its parts (below); the model's own -%ssna_fit_* settings were not used\n", SNAMessagePrefix(sna)));
+  else if (fitby)
+    PetscCall(PetscViewerASCIIPrintf(viewer, "fit: %s; its own -%ssna_fit_* settings were not used\n", fitby, SNAMessagePrefix(sna)));
+  else if (sna->bounds_loaded && sna->reason == SNA_CONVERGED_ITERATING) /* snaps-predict -sna_view listed this object's defaults */
+    PetscCall(PetscViewerASCIIPrintf(viewer, "fit: none since it was loaded (the model file does not record the settings it was fitted with)\n"));
   else {
     PetscInt  window;
     PetscReal rtol;

@@ -540,6 +540,17 @@ static PetscErrorCode SNAFitSettingsApply_MF(SNA sna, PetscBool *apply)
   PetscFunctionReturn(0);
 }
 
+/* Composed on ar1's rho (SNAFitSettingsOwner_C): SNAView() of rho names the fit that fitted it instead of listing its
+   own fit settings, which that fit does not read (it listed lambda 1e-12, max_it 100 for a stage run with the model's
+   -sna_fit_lambda 1e-8, -sna_fit_max_it 3). */
+static PetscErrorCode SNAFitSettingsOwner_MFRho(SNA rho, const char **owner)
+{
+  PetscFunctionBegin;
+  (void)rho;
+  *owner = "jointly with delta in ar1's Levenberg-Marquardt stage, with the multi-fidelity model's fit settings";
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode SNAMFGetFitTimes_MF(SNA sna, PetscReal *tlf, PetscReal *tcorr)
 {
   SNA_MF *mf = (SNA_MF *)sna->data;
@@ -574,6 +585,9 @@ static PetscErrorCode SNAMFSetLowFidelity_MF(SNA sna, SNA lf)
   PetscCall(PetscObjectTypeCompare((PetscObject)lf, SNAMF, &ismf));
   PetscCheck(!ismf, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONG, "The LF part of a multi-fidelity model must be a single-fidelity SNA, not of type mf: give its LF part (SNAMFGetParts())");
   PetscCheck(SNAMFPartReady(lf), PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "The LF model given to the multi-fidelity model is not fitted: fit or load it first");
+  /* a classifier's outputs are logits: the correction added least squares to them (snaps-fit -mf_lf_model <classifier>:
+     exit 0, training MSE 193 times the targets' variance) */
+  PetscCheck(lf->loss != SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "The LF model given to the multi-fidelity model is a classifier (loss cross_entropy: its outputs are logits), but the correction is fitted by least squares to the LF values: give an LF model fitted by least squares (loss mse)");
   if (sna->dim_in < 0) PetscCall(SNASetSizes(sna, lf->dim_in, lf->dim_out));
   PetscCheck(lf->dim_in == sna->dim_in && lf->dim_out == sna->dim_out, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_SIZ, "The LF model has %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs but the multi-fidelity model %" PetscInt_FMT " and %" PetscInt_FMT ": fit the LF model on the same inputs and outputs", lf->dim_in, lf->dim_out, sna->dim_in, sna->dim_out);
   PetscCall(PetscObjectReference((PetscObject)lf));
@@ -723,6 +737,7 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
   mf->delta->previous_default = PETSC_TRUE;
   mf->rho->previous_default   = PETSC_TRUE;
   PetscCall(SNAKhronosSetBasisDefault(mf->rho, 2, 4, 2)); /* a default: sized down on few HF values (mffit.c) */
+  PetscCall(PetscObjectComposeFunction((PetscObject)mf->rho, "SNAFitSettingsOwner_C", SNAFitSettingsOwner_MFRho));
   PetscCall(CorrectionDefaults(mf->delta));
   /* the type's default, not SNASetProgressStop(): that marks the stop as the user's, refused by the residual blend */
   PetscCall(SNASetDefaultProgressStop(sna, MF_JOINT_WINDOW, MF_JOINT_PROGRESS));

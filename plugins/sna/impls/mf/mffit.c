@@ -305,6 +305,8 @@ static PetscErrorCode NestedCreate(SNA sna, Vec X)
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(MPIU_Allreduce(&found, &mf->nested_rows, 1, MPIU_INT, MPI_SUM, PetscObjectComm((PetscObject)sna)));
   PetscCall(PetscInfo(sna, "The correction is fitted against LF data at %" PetscInt_FMT " nested HF rows\n", mf->nested_rows));
+  /* asked for and without effect: the report's mf_nested_hf_rows 0 was the only sign */
+  if (!mf->nested_rows) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sna), "WARNING: -%smf_nested_lf: no HF row's inputs are those of an LF row (the designs are not nested), so the correction was fitted against the LF model at every HF row, as without -%smf_nested_lf\n", SNAMessagePrefix(sna), SNAMessagePrefix(sna)));
   PetscFunctionReturn(0);
 }
 
@@ -572,17 +574,15 @@ static PetscErrorCode RhoOptionsRefuse(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* -mf_rho_sna_view: rho after ar1's joint stage, its only fit (the other parts' views follow their own fits), with the
-   training MSE of the model that stage made (computed for the view only: the model's own comes after SNAFit_MF); after
-   -mf_select cv's folds, of the final fit alone. */
-static PetscErrorCode ViewRho(SNA sna, Vec X, Vec Y)
+/* rho's last fit is ar1's joint stage: its training MSE is that of the model the stage made (the model's own comes
+   after SNAFit_MF); after -mf_select cv's folds, of the final fit alone. Always measured (one evaluation on the HF
+   rows): the model's -sna_view shows rho's last fit too, and printed "training MSE 0." there. Then -mf_rho_sna_view:
+   rho after that stage, its only fit (the other parts' views follow their own fits). */
+static PetscErrorCode RhoFitEnd(SNA sna, Vec X, Vec Y)
 {
-  SNA_MF   *mf = (SNA_MF *)sna->data;
-  PetscBool view;
+  SNA_MF *mf = (SNA_MF *)sna->data;
 
   PetscFunctionBegin;
-  PetscCall(PetscOptionsHasName(((PetscObject)mf->rho)->options, ((PetscObject)mf->rho)->prefix, "-sna_view", &view));
-  if (!view) PetscFunctionReturn(0);
   PetscCall(SNAComputeMSE(sna, X, Y, &mf->rho->fit_mse));
   PetscCall(SNAViewFromOptions(mf->rho, NULL, "-sna_view"));
   PetscFunctionReturn(0);
@@ -659,7 +659,7 @@ PetscErrorCode SNAFit_MF(SNA sna, Vec X, Vec Y)
   PetscCall(PetscTime(&t1));
   mf->time_correction = t1 - t0;
   PetscCall(SNAMFCountParameters(sna));
-  if (mf->blend == SNA_MF_AR1) PetscCall(ViewRho(sna, X, Y));
+  if (mf->blend == SNA_MF_AR1) PetscCall(RhoFitEnd(sna, X, Y));
   PetscFunctionReturn(0);
 }
 
@@ -751,6 +751,19 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
 
     PetscCall(SNAGetLossType(sna, &loss));
     PetscCheck(loss != SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_loss cross_entropy: SNA type mf has no fit of the cross-entropy loss (its parts are fitted by least squares; irls, the fit of that loss, is khronos's): fit one group with -%ssna_type khronos -%ssna_fit_type irls (-data_group), or drop -%ssna_loss cross_entropy", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+    /* ... and the LF part fitted here: a classifier's logits, to which the correction added least squares (the model
+       ended worse than its start, "without lowering the training MSE 0.5 of its start") */
+    SNA lf, delta;
+
+    PetscCall(SNAMFGetParts(sna, &lf, &delta, NULL));
+    if (!((SNA_MF *)sna->data)->lf_given) {
+      PetscCall(SNAGetLossType(lf, &loss));
+      PetscCheck(loss != SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%smf_lf_sna_loss cross_entropy: the LF part of a multi-fidelity model gives the values that the correction is fitted to by least squares, not the logits of a classifier: drop -%smf_lf_sna_loss cross_entropy", SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+    }
+    /* ... and the correction: its targets are the HF values minus the LF ones, never class rows (the refusal after the
+       LF fit blamed the user's targets: "The training targets Y: ... row 0 sums to 0.012: give class rows") */
+    PetscCall(SNAGetLossType(delta, &loss));
+    PetscCheck(loss != SNA_LOSS_CROSS_ENTROPY, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%smf_delta_sna_loss cross_entropy: the correction delta is added to the LF values and fitted by least squares to the HF values minus them, which are no class rows: drop -%smf_delta_sna_loss cross_entropy", SNAMessagePrefix(sna), SNAMessagePrefix(sna));
     PetscCall(SNAGetFitType(sna, &type));
     PetscCall(PetscStrcmp(type, SNAFITAUTO, &isauto));
     PetscCheck(!type || isauto, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%ssna_fit_type %s: a multi-fidelity SNA is fitted by its parts' own fits (-%ssna_fit_type auto); choose their fits with -%smf_lf_sna_fit_type and -%smf_delta_sna_fit_type", SNAMessagePrefix(sna), type, SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));

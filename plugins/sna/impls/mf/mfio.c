@@ -2,6 +2,8 @@
      attributes blend ("residual" or "ar1"), corrected (0: fitted without HF data, the LF part alone; 1: with a
      correction), n_params_lf, n_params_delta, n_params_rho (0 when absent; the part's own count), rho_form
      ("full", "constant" or "inputs", with rho; absent: full, as before the other forms)
+     rho_cv_folds    attribute, with rho_form chosen by -mf_select cv: the folds, and rho_cv_error_<form> the relative
+                     cross-validated error of each candidate form (absent: the form was given, -mf_rho_form)
      rho_inputs      with rho_form inputs: one 0/1 per input, 1 where r depends on the input
      lf, delta, rho  subgroups, each a model in the usual contract (rho holds r of the ar1 scale 1 + r(x)) (type, dim_in, dim_out, n_params, lower, upper,
                      the type's data); delta only with a correction, rho only with a correction and blend ar1 */
@@ -59,6 +61,40 @@ static PetscErrorCode LoadRhoInputs(SNA sna, hid_t group)
   PetscFunctionReturn(0);
 }
 
+/* How the form of rho was chosen (-mf_select cv: the folds and each candidate's error), so that the view of a loaded
+   model does not attribute a form that cross-validation chose to -mf_rho_form. */
+static PetscErrorCode SaveRhoSelection(SNA sna, hid_t group)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+  char    name[64];
+
+  PetscFunctionBegin;
+  if (!mf->cv_folds) PetscFunctionReturn(0);
+  PetscCall(SNAHDF5WriteAttributeInt(group, "rho_cv_folds", mf->cv_folds));
+  for (PetscInt f = 0; f < 3; f++) {
+    if (mf->cv_error[f] < 0) continue; /* a candidate not tried (inputs without -mf_rho_inputs) */
+    PetscCall(PetscSNPrintf(name, sizeof(name), "rho_cv_error_%s", SNAMFRhoForms[f]));
+    PetscCall(SNAHDF5WriteAttributeReal(group, name, mf->cv_error[f]));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode LoadRhoSelection(SNA sna, hid_t group)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+  char    name[64];
+
+  PetscFunctionBegin;
+  PetscCall(SNAHDF5ReadAttributeIntDefault(group, "rho_cv_folds", 0, &mf->cv_folds));
+  PetscCheck(mf->cv_folds == 0 || mf->cv_folds >= 2, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model has rho_cv_folds %" PetscInt_FMT "; -mf_select cv uses at least 2: corrupt model", mf->cv_folds);
+  for (PetscInt f = 0; f < 3; f++) {
+    PetscCall(PetscSNPrintf(name, sizeof(name), "rho_cv_error_%s", SNAMFRhoForms[f]));
+    PetscCall(SNAHDF5ReadAttributeRealDefault(group, name, -1, &mf->cv_error[f]));
+    if (!mf->cv_folds) mf->cv_error[f] = -1;
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode SNASave_MF(SNA sna, hid_t group)
 {
   SNA_MF         *mf  = (SNA_MF *)sna->data;
@@ -72,6 +108,7 @@ PetscErrorCode SNASave_MF(SNA sna, hid_t group)
   PetscCall(SNAHDF5WriteAttributeInt(group, "n_params_rho", ar1 ? mf->rho->nparams : 0));
   if (ar1) PetscCall(SNAHDF5WriteAttributeString(group, "rho_form", SNAMFRhoForms[mf->rho_form]));
   if (ar1 && mf->rho_form == SNA_MF_RHO_INPUTS) PetscCall(SaveRhoInputs(sna, group));
+  if (ar1) PetscCall(SaveRhoSelection(sna, group));
   PetscCall(SavePart(group, "lf", mf->lf));
   if (mf->corrected) PetscCall(SavePart(group, "delta", mf->delta));
   if (ar1) PetscCall(SavePart(group, "rho", mf->rho));
@@ -147,6 +184,7 @@ PetscErrorCode SNALoad_MF(SNA sna, hid_t group)
     PetscCheck(found, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "The multi-fidelity model has rho_form '%s'; this SNAPS knows full, constant and inputs: corrupt model, or one from a newer SNAPS", form);
     mf->rho_form = (SNAMFRhoForm)f;
     if (mf->rho_form == SNA_MF_RHO_INPUTS) PetscCall(LoadRhoInputs(sna, group));
+    PetscCall(LoadRhoSelection(sna, group));
   }
   mf->corrected = (PetscBool)corrected;
   PetscCall(SNAMFCountParameters(sna));

@@ -1,19 +1,21 @@
 static const char help[] = "SNAGuessPredictFields() on PETSc's KSP tutorial ex2 matrix and its model (see ex2_snapshots.c).\n\n"
                            "  -matrix <A.bin>  the matrix ex2 wrote with -ksp_view_mat binary:A.bin\n"
                            "  -m <m> -n <n>    ex2's grid\n"
-                           "  -case ok|columns|rows|nan|empty|twice|badop  ok: the fields at 3 points are the family's exact\n"
+                           "  -case ok|columns|rows|nan|empty|twice|badop|baddm  ok: the fields at 3 points are the family's exact\n"
                            "                   solutions; columns, rows, nan give the function a bad argument, which it must reject;\n"
                            "                   empty: no point (nothing to do); twice: KSPSetFromOptions() again, then the fields again\n"
                            "                   (-info shows whether the model was loaded again); badop: the model's load must fail\n"
-                           "                   (a corrupt /operator) and leave no HDF5 object open\n"
+                           "                   (a corrupt /operator) and leave no HDF5 object open; baddm: so must the guess's set-up\n"
+                           "                   for a KSP whose DM (a DMDA of m + 1 by n points) is not the operator's size\n"
                            "The model comes through -ksp_guess_type sna -ksp_guess_sna_model <model.h5>.\n";
 
 #include <snaps.h>
+#include <petscdmda.h>
 #include <hdf5.h>
 
 int main(int argc, char **argv)
 {
-  const char *const cases[]                     = {"ok", "columns", "rows", "nan", "empty", "twice", "badop"};
+  const char *const cases[]                     = {"ok", "columns", "rows", "nan", "empty", "twice", "badop", "baddm"};
   char              matfile[PETSC_MAX_PATH_LEN] = "";
   PetscInt          m = 24, n = 20, which = 0, N = 3, rows, lo, hi;
   PetscReal         mu[6] = {0, 0, 0.5, 0.25, 1, 1}, worst = 0;
@@ -26,7 +28,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-matrix", matfile, sizeof(matfile), NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-m", &m, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-n", &n, NULL));
-  PetscCall(PetscOptionsGetEList(NULL, NULL, "-case", cases, 7, &which, NULL));
+  PetscCall(PetscOptionsGetEList(NULL, NULL, "-case", cases, 8, &which, NULL));
   PetscCheck(matfile[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Give -matrix");
   PetscCall(PetscViewerBinaryOpen(PETSC_COMM_WORLD, matfile, FILE_MODE_READ, &viewer));
   PetscCall(MatCreate(PETSC_COMM_WORLD, &A));
@@ -34,6 +36,15 @@ int main(int argc, char **argv)
   PetscCall(PetscViewerDestroy(&viewer));
   PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
   PetscCall(KSPSetOperators(ksp, A, A));
+  if (which == 7) { /* a DM of another size than the operator, which the guess's natural ordering refuses */
+    DM da;
+
+    PetscCall(DMDACreate2d(PETSC_COMM_WORLD, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, m + 1, n, PETSC_DECIDE, PETSC_DECIDE, 1, 1, NULL, NULL, &da));
+    PetscCall(DMSetUp(da));
+    PetscCall(KSPSetDM(ksp, da));
+    PetscCall(KSPSetDMActive(ksp, PETSC_FALSE));
+    PetscCall(DMDestroy(&da));
+  }
   PetscCall(KSPSetFromOptions(ksp));
   PetscCall(MatGetSize(A, &rows, NULL));
   PetscCall(MatGetOwnershipRange(A, &lo, &hi));
@@ -45,14 +56,14 @@ int main(int argc, char **argv)
     PetscCall(MatCreateDense(PETSC_COMM_WORLD, hi - lo, PETSC_DECIDE, rows, 0, NULL, &X));
     PetscCall(SNAGuessPredictFields(ksp, 0, NULL, X));
     N = 0;
-  } else if (which == 6) { /* the load fails; the error returns here instead of aborting */
+  } else if (which == 6 || which == 7) { /* the load fails; the error returns here instead of aborting */
     PetscErrorCode ierr;
     ssize_t        open;
 
     PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
     ierr = SNAGuessPredictFields(ksp, N, mu, X);
     PetscCall(PetscPopErrorHandler());
-    PetscCheck(ierr, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "The model with a corrupt /operator was accepted");
+    PetscCheck(ierr, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "%s was accepted", which == 6 ? "The model with a corrupt /operator" : "A DM of another size than the operator");
     open = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "predict_fields: the load failed (error %d); HDF5 objects left open: %d\n", (int)ierr, (int)open));
     PetscCheck(open == 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The failed load left %d HDF5 objects open", (int)open);

@@ -444,6 +444,12 @@ def guess_basis_no_storage(f):
     rewrite(f["pod"], "basis", shape=(k, 480), dtype="<f8", chunks=(64, 480))
 
 
+def guess_basis_nan_last(f):
+    b = f["pod/basis"][...]
+    b[0, -1] = float("nan")  # the last column: on 2 ranks the second rank's, the first reads its columns whole
+    f["pod/basis"][...] = b
+
+
 add_cases(
     "guess_model",
     [
@@ -454,6 +460,7 @@ add_cases(
         ("guess_sna_type_string_array", "attribute 'type' is an array of 1000 strings", set_attr("sna", "type", lambda: string_array(1000, "khronos" * 8))),
         ("guess_basis_rank9", "dataset /pod/basis has rank 9", set_dataset("pod", "basis", rank9)),
         ("guess_basis_no_storage", "dataset /pod/basis .*holds no data", guess_basis_no_storage),
+        ("guess_basis_nan_last", "/pod/basis contains NaN or Inf: corrupt model", guess_basis_nan_last),
         ("guess_huge_coefficients", "initial guess of the model '[^']*' is not finite", huge_coefficients),
         ("guess_basis_flipped_byte", "dataset /pod/basis fails its checksum: the file is corrupt", flip("pod/basis")),
         ("guess_flipped_byte", "checksum.*corrupt|corrupt.*checksum", flip("sna/W")),

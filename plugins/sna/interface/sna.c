@@ -226,8 +226,9 @@ static PetscErrorCode SNASetFromOptions_Bounds(SNA sna, PetscOptionItems *PetscO
 {
   const char *prefix = SNAMessagePrefix(sna), *value = NULL;
   PetscInt    nb, nmax                               = 2 * PetscMax(sna->dim_in, 1);
-  PetscReal  *bounds, *lo, *hi;
-  PetscBool   given, flg;
+  PetscReal     *bounds, *lo, *hi;
+  PetscBool      given, flg;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsFindPair(((PetscObject)sna)->options, ((PetscObject)sna)->prefix, "-sna_bounds", &value, &given));
@@ -242,9 +243,10 @@ static PetscErrorCode SNASetFromOptions_Bounds(SNA sna, PetscOptionItems *PetscO
     bounds[2 * p + 1] = sna->upper[p];
   }
   nb = nmax;
-  PetscCall(PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg));
-  if (!flg) {
+  ierr = PetscOptionsRealArray("-sna_bounds", "Input box lo0,hi0,lo1,hi1,... (default: the training data's range)", "SNASetBounds", bounds, &nb, &flg); /* not PetscCall: a value that is no number frees bounds first */
+  if (ierr || !flg) {
     PetscCall(PetscFree(bounds));
+    PetscCall(ierr);
     PetscFunctionReturn(0);
   }
   if (nb % 2 || nb == 0) PetscCall(PetscFree(bounds));
@@ -271,8 +273,9 @@ static PetscErrorCode SNASetFromOptions_Bounds(SNA sna, PetscOptionItems *PetscO
     if (rescale) PetscCall(PetscFree2(lo, hi));
     PetscCheck(!rescale, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_bounds gives the input box %s, but this SNA is already fitted or loaded, on the box %s: a warm start (such as snaps-fit -init_model) keeps the model's box, on which its parameters are. Drop -%ssna_bounds, or give the model's box, or fit a new model", prefix, box, model, prefix);
   }
-  PetscCall(SNASetBounds(sna, lo, hi));
+  ierr = SNASetBounds(sna, lo, hi); /* not PetscCall: a box it refuses (lo >= hi, NaN) frees lo and hi first */
   PetscCall(PetscFree2(lo, hi));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
@@ -381,8 +384,8 @@ static PetscErrorCode DefaultValidationShown(SNA sna, PetscBool *applies)
   PetscFunctionReturn(0);
 }
 
-/* Reads the class options, then the type's. */
-PetscErrorCode SNASetFromOptions(SNA sna)
+/* The body of SNASetFromOptions(), inside its options block: the class options, then the type's. */
+static PetscErrorCode SNASetFromOptions_Block(SNA sna, PetscOptionItems *PetscOptionsObject)
 {
   char        type[256];
   PetscBool   flg;
@@ -390,9 +393,6 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   SNALossType loss;
 
   PetscFunctionBegin;
-  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
-  PetscCall(SNAInitializePackage());
-  PetscObjectOptionsBegin((PetscObject)sna);
   PetscCall(PetscOptionsFList("-sna_type", "Separable neural architecture", "SNASetType", SNAList, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : SNAKHRONOS, type, sizeof(type), &flg));
   if (flg && sna->setupcalled) { /* a fitted or loaded model (a warm start such as snaps-fit -init_model) keeps its type */
     PetscBool same;
@@ -452,20 +452,40 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscCall(SNASetFromOptions_Monitor(sna, PetscOptionsObject));
   if (sna->ops->setfromoptions) PetscCall((*sna->ops->setfromoptions)(sna, PetscOptionsObject));
   PetscCall(PetscObjectProcessOptionsHandlers((PetscObject)sna, PetscOptionsObject));
+  PetscFunctionReturn(0);
+}
+
+/* Reads the class options, then the type's. An option refused inside the block (a bad value) is raised after
+   PetscOptionsEnd(), which frees the block's prefix and title: returned from inside the block, each refusal leaked them
+   in a program that catches the error and goes on. */
+PetscErrorCode SNASetFromOptions(SNA sna)
+{
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  PetscCall(SNAInitializePackage());
+  PetscObjectOptionsBegin((PetscObject)sna);
+  if (!ierr) ierr = SNASetFromOptions_Block(sna, PetscOptionsObject); /* not PetscCall: end the block first */
   PetscOptionsEnd();
+  PetscCall(ierr);
   /* a -sna_view SNAView() cannot show is refused now: a program may view only after its solve (snaps-poisson) */
   PetscCall(SNACheckViewOption(sna));
   sna->setfromoptionscalled = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 
+/* The type's options alone, raised after the block ends as in SNASetFromOptions(). */
 PetscErrorCode SNASetFromOptions_Type(SNA sna)
 {
+  PetscErrorCode ierr = 0;
+
   PetscFunctionBegin;
   if (!sna->ops->setfromoptions) PetscFunctionReturn(0);
   PetscObjectOptionsBegin((PetscObject)sna);
-  PetscCall((*sna->ops->setfromoptions)(sna, PetscOptionsObject));
+  if (!ierr) ierr = (*sna->ops->setfromoptions)(sna, PetscOptionsObject); /* not PetscCall: end the block first */
   PetscOptionsEnd();
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 

@@ -135,17 +135,21 @@ static PetscErrorCode KSPGuessSNALoadModel(KSPGuess guess)
 {
   KSPGuess_SNA *g    = (KSPGuess_SNA *)guess->data;
   MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
-  Vec           x;
-  PetscInt      n, k;
+  Vec            x;
+  PetscInt       n, k;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(KSPGuessSNAFreeModel(g));
   PetscCall(MatCreateVecs(guess->A, &x, NULL));
   PetscCall(VecGetSize(x, &n));
-  PetscCall(SNAPSNaturalCreate(guess->ksp->dm, x, &g->nat)); /* ksp->dm directly: KSPGetDM() would create a DMShell */
+  /* ksp->dm directly: KSPGetDM() would create a DMShell; not PetscCall: a DM it refuses (another size, a DMPlex
+     distributed without a natural ordering) frees x first */
+  ierr = SNAPSNaturalCreate(guess->ksp->dm, x, &g->nat);
+  PetscCall(VecDestroy(&x));
+  PetscCall(ierr);
   PetscCall(SNAPSNaturalOrderingDM(guess->ksp->dm, &g->dm)); /* a DMShell orders nothing: not a DM to reload for */
   if (g->dm) PetscCall(PetscObjectReference((PetscObject)g->dm));
-  PetscCall(VecDestroy(&x));
   PetscCall(SNAGuessModelLoad(comm, g->file, g->nat, n, &g->model));
   k = g->model.k;
   PetscCall(VecCreateSeq(PETSC_COMM_SELF, g->model.q, &g->mu));

@@ -290,14 +290,30 @@ PetscErrorCode SNAGuessReadBasisColumns_Local(hid_t file, const char filename[],
   PetscFunctionReturn(0);
 }
 
-/* Makes *ierr the worst outcome of all ranks and raises it on comm. */
+/* The worst outcome of all ranks (0: every rank loaded its part), for a rank whose part loaded to free it first. */
+static PetscErrorCode WorstFailure(MPI_Comm comm, PetscErrorCode ierr, PetscErrorCode *worst)
+{
+  PetscFunctionBegin;
+  PetscCall(MPIU_Allreduce(&ierr, worst, 1, MPI_INT, MPI_MAX, comm));
+  PetscFunctionReturn(0);
+}
+
+/* Raises the worst outcome of all ranks (WorstFailure()) on comm. */
+static PetscErrorCode RaiseFailure(MPI_Comm comm, PetscErrorCode worst, const char filename[], const char what[])
+{
+  PetscFunctionBegin;
+  PetscCheck(!worst, comm, PETSC_ERR_FILE_UNEXPECTED, "Loading the %s of the initial-guess model '%s' failed (see the message above)", what, filename);
+  PetscFunctionReturn(0);
+}
+
+/* Makes ierr the worst outcome of all ranks and raises it on comm. */
 static PetscErrorCode AgreeOnFailure(MPI_Comm comm, PetscErrorCode ierr, const char filename[], const char what[])
 {
   PetscErrorCode worst;
 
   PetscFunctionBegin;
-  PetscCall(MPIU_Allreduce(&ierr, &worst, 1, MPI_INT, MPI_MAX, comm));
-  PetscCheck(!worst, comm, PETSC_ERR_FILE_UNEXPECTED, "Loading the %s of the initial-guess model '%s' failed (see the message above)", what, filename);
+  PetscCall(WorstFailure(comm, ierr, &worst));
+  PetscCall(RaiseFailure(comm, worst, filename, what));
   PetscFunctionReturn(0);
 }
 
@@ -306,8 +322,8 @@ static PetscErrorCode LoadBasis(MPI_Comm comm, const char filename[], const char
 {
   Vec            nv;
   PetscInt       lo, hi;
-  PetscScalar   *rows, *a;
-  PetscErrorCode ierr = 0;
+  PetscScalar   *rows = NULL, *a;
+  PetscErrorCode ierr = 0, worst;
   H5Printing     printing;
   hid_t          file;
 
@@ -320,8 +336,12 @@ static PetscErrorCode LoadBasis(MPI_Comm comm, const char filename[], const char
   if (!ierr) ierr = SNAGuessReadBasisColumns_Local(file, filename, group, k, n, lo, hi, &rows); /* not PetscCall: close first */
   if (file >= 0) H5Fclose(file);
   H5Restore(&printing);
-  if (ierr) PetscCall(VecDestroy(&nv));
-  PetscCall(AgreeOnFailure(comm, ierr, filename, group));
+  PetscCall(WorstFailure(comm, ierr, &worst));
+  if (worst) { /* also where this rank's columns loaded and another rank's did not (a NaN in its columns) */
+    PetscCall(PetscFree(rows));
+    PetscCall(VecDestroy(&nv));
+  }
+  PetscCall(RaiseFailure(comm, worst, filename, group));
   PetscCall(SNAGuessBasisCreate(nat, k, B));
   for (PetscInt j = 0; j < k; j++) {
     PetscCall(VecGetArray(nv, &a));

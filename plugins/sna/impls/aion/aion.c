@@ -138,8 +138,9 @@ static PetscErrorCode SNASetFromOptions_Aion(SNA sna, PetscOptionItems *PetscOpt
 {
   SNA_Aion *ai   = (SNA_Aion *)sna->data;
   PetscInt   rank = ai->rank, terms = ai->terms, ninit, cap = 4096;
-  PetscReal *init;
-  PetscBool  flg;
+  PetscReal     *init;
+  PetscBool      flg;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "AION options");
@@ -154,7 +155,9 @@ static PetscErrorCode SNASetFromOptions_Aion(SNA sna, PetscOptionItems *PetscOpt
   if (rank >= 1 && rank <= SNA_AION_MAX_RANK && terms >= 1 && terms <= SNA_AION_MAX_TERMS && 4 * (PetscInt64)PetscMax(sna->dim_in, 1) * rank * terms < (1 << 22)) cap = PetscMax(cap, 4 * PetscMax(sna->dim_in, 1) * rank * terms + 1);
   PetscCall(PetscCalloc1(cap, &init)); /* zeroed: -help shows init[0] when the option is not given */
   ninit = cap;
-  PetscCall(PetscOptionsRealArray("-sna_aion_init", "Initial parameters A,alpha,omega,phi of every term (input, rank, term order)", "SNASetParameters", init, &ninit, &flg));
+  ierr  = PetscOptionsRealArray("-sna_aion_init", "Initial parameters A,alpha,omega,phi of every term (input, rank, term order)", "SNASetParameters", init, &ninit, &flg); /* not PetscCall: a value that is no number frees init first */
+  if (ierr) PetscCall(PetscFree(init));
+  PetscCall(ierr);
   PetscOptionsHeadEnd();
   if (flg) { /* checked before anything else, so that a refusal frees the list */
     PetscInt  bad = -1;

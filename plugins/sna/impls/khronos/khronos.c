@@ -307,20 +307,16 @@ static PetscErrorCode SNAKhronosSetInitSpread_Khronos(SNA sna, PetscReal spread)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *PetscOptionsObject)
+/* The KHRONOS options, with nodes[nmax] (the caller's) to read -sna_khronos_nodes into. */
+static PetscErrorCode SNASetFromOptions_Khronos_Nodes(SNA sna, PetscOptionItems *PetscOptionsObject, PetscInt nmax, PetscInt nodes[])
 {
   SNA_Khronos *kh     = (SNA_Khronos *)sna->data;
-  PetscInt     degree = kh->degree, modes = kh->max_modes, refine = kh->refine, anderson, nmax, n;
-  PetscInt    *nodes;
+  PetscInt     degree = kh->degree, modes = kh->max_modes, refine = kh->refine, anderson, n = nmax;
   PetscReal    spread;
   PetscBool    enrich = kh->enrich, set, nodesset;
 
   PetscFunctionBegin;
-  /* room for more values than inputs, so that a list of the wrong length is reported, not cut */
-  nmax = PetscMax(sna->dim_in, kh->nnodes) + 64;
-  PetscCall(PetscMalloc1(nmax, &nodes));
   PetscCall(PetscArraycpy(nodes, kh->nodes, kh->nnodes));
-  n = nmax;
   PetscOptionsHeadBegin(PetscOptionsObject, "KHRONOS options");
   PetscCall(PetscOptionsInt("-sna_khronos_degree", "B-spline degree (1 to 7)", "SNAKhronosSetBasis", degree, &degree, NULL));
   PetscCall(PetscOptionsIntArray("-sna_khronos_nodes", "B-spline basis functions (nodes) per input: one value for every input, or one per input (e.g. 4,4,12)", "SNAKhronosSetNodes", nodes, &n, &nodesset));
@@ -370,8 +366,24 @@ static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *Petsc
     PetscCall(PetscArraycpy(nodes, kh->nodes, n));
   }
   PetscCall(SNAKhronosSetBasisNodes(sna, degree, n, nodes, modes));
-  PetscCall(PetscFree(nodes));
   PetscCall(SNAKhronosSetRefinement(sna, refine, enrich));
+  PetscFunctionReturn(0);
+}
+
+/* Frees the array of -sna_khronos_nodes also when an option is refused (it leaked at every refusal). */
+static PetscErrorCode SNASetFromOptions_Khronos(SNA sna, PetscOptionItems *PetscOptionsObject)
+{
+  SNA_Khronos   *kh = (SNA_Khronos *)sna->data;
+  PetscInt       nmax, *nodes;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  /* room for more values than inputs, so that a list of the wrong length is reported, not cut */
+  nmax = PetscMax(sna->dim_in, kh->nnodes) + 64;
+  PetscCall(PetscMalloc1(nmax, &nodes));
+  ierr = SNASetFromOptions_Khronos_Nodes(sna, PetscOptionsObject, nmax, nodes); /* not PetscCall: free nodes first */
+  PetscCall(PetscFree(nodes));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 

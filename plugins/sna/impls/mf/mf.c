@@ -81,38 +81,56 @@ static PetscErrorCode SetPartPrefix(SNA sna, SNA part, const char suffix[])
   PetscFunctionReturn(0);
 }
 
+/* What SNAMFBlendFromOptions() reads, in its own options block. */
+typedef struct {
+  SNAMFBlend   blend;
+  SNAMFRhoForm form;
+  PetscInt     nin, inputs[SNA_MF_MAX_INPUTS];
+  PetscBool    inset, foldset;
+  SNAMFSelect  sel;
+  PetscInt     folds;
+} MFBlendOptions;
+
+static PetscErrorCode SNAMFBlendFromOptions_Block(SNA sna, PetscOptionItems *PetscOptionsObject, MFBlendOptions *o)
+{
+  SNA_MF *mf = (SNA_MF *)sna->data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsEnum("-mf_blend", "How the correction blends with the LF model: residual (y_LF + delta) or ar1 (rho y_LF + delta)", "SNAMFSetBlend", SNAMFBlends, (PetscEnum)o->blend, (PetscEnum *)&o->blend, NULL));
+  PetscCall(PetscOptionsBool("-mf_nested_lf", "Fit the correction against the LF data at HF inputs that are also LF inputs (nested designs), not against the LF model (false, the default: it generalises better from few HF designs, also added to given LF values, /YLF)", "SNAMF", mf->use_nested, &mf->use_nested, NULL));
+  PetscCall(PetscOptionsEnum("-mf_rho_form", "ar1: the scale rho = 1 + r with r a constant per output (Kennedy-O'Hagan) or a KHRONOS over all inputs (full, basis -mf_rho_sna_khronos_...)", "SNAMFSetRhoForm", SNAMFRhoForms, (PetscEnum)o->form, (PetscEnum *)&o->form, NULL));
+  PetscCall(PetscOptionsIntArray("-mf_rho_inputs", "ar1: the inputs (0-based indices, e.g. the field coordinates 2,3) that r depends on in -mf_rho_form inputs, and a candidate of -mf_select cv", "SNAMFSetRhoInputs", o->inputs, &o->nin, &o->inset));
+  PetscCall(PetscOptionsEnum("-mf_select", "ar1: the form of rho as -mf_rho_form gives it (none), or the one with the smaller cross-validated error over folds of the HF cases (cv)", "SNAMFSetSelect", SNAMFSelects, (PetscEnum)o->sel, (PetscEnum *)&o->sel, NULL));
+  PetscCall(PetscOptionsInt("-mf_select_folds", "Most folds of -mf_select cv (fewer HF cases: one fold per case, leave-one-case-out)", "SNAMFSetSelect", o->folds, &o->folds, &o->foldset));
+  PetscFunctionReturn(0);
+}
+
 /* -mf_blend in a block of its own: a program that sets the options of one SNA twice (first as the default type,
-   then as mf) would otherwise never show it in -help, because PETSc prints an object's options once. */
+   then as mf) would otherwise never show it in -help, because PETSc prints an object's options once.
+   A value refused inside the block (-mf_blend foo) is raised after PetscOptionsEnd(), which frees the block's title:
+   returned from inside, each refusal leaked it in a program that catches the error and goes on. */
 static PetscErrorCode SNAMFBlendFromOptions(SNA sna)
 {
-  SNA_MF      *mf    = (SNA_MF *)sna->data;
-  SNAMFBlend   blend = mf->blend;
-  SNAMFRhoForm form  = mf->rho_form;
-  PetscInt     nin = SNA_MF_MAX_INPUTS, inputs[SNA_MF_MAX_INPUTS] = {0};
-  PetscBool    inset, foldset;
-  SNAMFSelect  sel   = mf->select;
-  PetscInt     folds = mf->folds;
-  const char  *prefix;
+  SNA_MF        *mf = (SNA_MF *)sna->data;
+  MFBlendOptions o  = {mf->blend, mf->rho_form, SNA_MF_MAX_INPUTS, {0}, PETSC_FALSE, PETSC_FALSE, mf->select, mf->folds};
+  const char    *prefix;
+  PetscErrorCode ierr = 0;
 
   PetscFunctionBegin;
   /* -help prints the array's first value: the current one, not stack garbage */
-  PetscCall(PetscArraycpy(inputs, mf->rho_inputs, mf->nrho_inputs));
+  PetscCall(PetscArraycpy(o.inputs, mf->rho_inputs, mf->nrho_inputs));
   PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
   PetscOptionsBegin(PetscObjectComm((PetscObject)sna), prefix, "Multi-fidelity (mf) SNA options", "SNA");
-  PetscCall(PetscOptionsEnum("-mf_blend", "How the correction blends with the LF model: residual (y_LF + delta) or ar1 (rho y_LF + delta)", "SNAMFSetBlend", SNAMFBlends, (PetscEnum)blend, (PetscEnum *)&blend, NULL));
-  PetscCall(PetscOptionsBool("-mf_nested_lf", "Fit the correction against the LF data at HF inputs that are also LF inputs (nested designs), not against the LF model (false, the default: it generalises better from few HF designs, also added to given LF values, /YLF)", "SNAMF", mf->use_nested, &mf->use_nested, NULL));
-  PetscCall(PetscOptionsEnum("-mf_rho_form", "ar1: the scale rho = 1 + r with r a constant per output (Kennedy-O'Hagan) or a KHRONOS over all inputs (full, basis -mf_rho_sna_khronos_...)", "SNAMFSetRhoForm", SNAMFRhoForms, (PetscEnum)form, (PetscEnum *)&form, NULL));
-  PetscCall(PetscOptionsIntArray("-mf_rho_inputs", "ar1: the inputs (0-based indices, e.g. the field coordinates 2,3) that r depends on in -mf_rho_form inputs, and a candidate of -mf_select cv", "SNAMFSetRhoInputs", inputs, &nin, &inset));
-  PetscCall(PetscOptionsEnum("-mf_select", "ar1: the form of rho as -mf_rho_form gives it (none), or the one with the smaller cross-validated error over folds of the HF cases (cv)", "SNAMFSetSelect", SNAMFSelects, (PetscEnum)sel, (PetscEnum *)&sel, NULL));
-  PetscCall(PetscOptionsInt("-mf_select_folds", "Most folds of -mf_select cv (fewer HF cases: one fold per case, leave-one-case-out)", "SNAMFSetSelect", folds, &folds, &foldset));
+  if (!ierr) ierr = SNAMFBlendFromOptions_Block(sna, PetscOptionsObject, &o); /* not PetscCall: end the block first */
   PetscOptionsEnd();
+  PetscCall(ierr);
   /* refused, not ignored: each applies only with the other option named */
-  PetscCheck(!inset || form == SNA_MF_RHO_INPUTS || sel == SNA_MF_SELECT_CV, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%smf_rho_inputs gives the inputs of -%smf_rho_form inputs (or a candidate of -%smf_select cv), but the form is %s without -%smf_select cv: add -%smf_rho_form inputs or -%smf_select cv, or drop -%smf_rho_inputs", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMFRhoForms[form], SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
-  PetscCheck(!foldset || sel == SNA_MF_SELECT_CV, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%smf_select_folds %" PetscInt_FMT " applies only to -%smf_select cv: add -%smf_select cv, or drop -%smf_select_folds", SNAMessagePrefix(sna), folds, SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
-  PetscCall(SNAMFSetBlend(sna, blend));
-  PetscCall(SNAMFSetRhoForm(sna, form));
-  if (inset) PetscCall(SNAMFSetRhoInputs(sna, nin, inputs));
-  PetscCall(SNAMFSetSelect(sna, sel, folds));
+  PetscCheck(!o.inset || o.form == SNA_MF_RHO_INPUTS || o.sel == SNA_MF_SELECT_CV, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%smf_rho_inputs gives the inputs of -%smf_rho_form inputs (or a candidate of -%smf_select cv), but the form is %s without -%smf_select cv: add -%smf_rho_form inputs or -%smf_select cv, or drop -%smf_rho_inputs", SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMFRhoForms[o.form], SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+  PetscCheck(!o.foldset || o.sel == SNA_MF_SELECT_CV, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "-%smf_select_folds %" PetscInt_FMT " applies only to -%smf_select cv: add -%smf_select cv, or drop -%smf_select_folds", SNAMessagePrefix(sna), o.folds, SNAMessagePrefix(sna), SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+  PetscCall(SNAMFSetBlend(sna, o.blend));
+  PetscCall(SNAMFSetRhoForm(sna, o.form));
+  if (o.inset) PetscCall(SNAMFSetRhoInputs(sna, o.nin, o.inputs));
+  PetscCall(SNAMFSetSelect(sna, o.sel, o.folds));
   PetscFunctionReturn(0);
 }
 

@@ -35,6 +35,20 @@ static PetscErrorCode CheckRhoInputs(SNA sna)
   PetscFunctionReturn(0);
 }
 
+/* ar1's joint stage fits rho as a khronos model (SNAKhronosSetConstant(), its modes); checked by SNAMFFit() before the
+   LF part's fit too, which would otherwise run before the refusal */
+static PetscErrorCode CheckRhoType(SNA sna)
+{
+  SNA_MF   *mf = (SNA_MF *)sna->data;
+  PetscBool khronos;
+
+  PetscFunctionBegin;
+  if (mf->blend != SNA_MF_AR1 || !mf->rho) PetscFunctionReturn(0);
+  PetscCall(PetscObjectTypeCompare((PetscObject)mf->rho, SNAKHRONOS, &khronos));
+  PetscCheck(khronos, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "The AR1 scale rho must be a khronos SNA, not %s (-mf_rho_sna_type)", ((PetscObject)mf->rho)->type_name);
+  PetscFunctionReturn(0);
+}
+
 /* ar1: from delta (fitted to y - u_LF) and rho = 1 (r = 0), Levenberg-Marquardt on [r, delta] together: the
    least-squares optimum of (1 + r) u_LF + delta, which a fit of r alone (weights u_LF^2) alternating with delta
    reaches only slowly. */
@@ -42,15 +56,13 @@ static PetscErrorCode FitAR1(SNA sna, Vec X, Vec Y)
 {
   SNA_MF            *mf = (SNA_MF *)sna->data;
   PetscReal         *zero;
-  PetscBool          khronos;
   PetscInt           modes, its0;
   SNAFitStatistics   stats0;
   PetscErrorCode     ierr;
   SNAConvergedReason reason;
 
   PetscFunctionBegin;
-  PetscCall(PetscObjectTypeCompare((PetscObject)mf->rho, SNAKHRONOS, &khronos));
-  PetscCheck(khronos, PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "The AR1 scale rho must be a khronos SNA, not %s (-mf_rho_sna_type)", ((PetscObject)mf->rho)->type_name);
+  PetscCall(CheckRhoType(sna));
   PetscCall(SNAKhronosGetBasis(mf->rho, NULL, NULL, &modes));
   PetscCheck(mf->rho_form != SNA_MF_RHO_INPUTS || mf->nrho_inputs, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-mf_rho_form inputs needs the inputs r depends on: give -mf_rho_inputs (e.g. 2,3)");
   if (mf->rho_form == SNA_MF_RHO_INPUTS) PetscCall(CheckRhoInputs(sna));
@@ -742,6 +754,7 @@ PetscErrorCode SNAMFFit(SNA sna, Vec Xlf, Vec Ylf, Vec Xhf, Vec Yhf)
     for (PetscInt i = 0; i < 4; i++)
       if (part[i]) PetscCall(SNACheckViewOption(part[i]));
   }
+  if (Xhf) PetscCall(CheckRhoType(sna));
   { /* the model's own loss and fit type (lm and tao are registered for ar1's joint stage, which sets its own): with
        HF data others fail in SNAFit(), without them they would be read, ignored and reported as the model's (a
        least-squares LF part reported as a classifier of accuracy 1, fit irls) */

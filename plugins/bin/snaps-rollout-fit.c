@@ -81,6 +81,7 @@ int main(int argc, char **argv)
   const char *value, **inopts = NULL;
   PetscInt    nfiles = 1;
   PetscBool   help_only, has, hasresults;
+  PetscErrorCode ierr;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
@@ -132,13 +133,15 @@ int main(int argc, char **argv)
     }
     PetscCall(PetscTime(&t0));
     /* it warns about unused options once it has read its own, before the fits: every option of this program is read */
-    PetscCall(SNAPSSurrogateTrain(PETSC_COMM_WORLD, nfiles, (const char *const *)files, cat, det, report));
+    ierr = SNAPSSurrogateTrain(PETSC_COMM_WORLD, nfiles, (const char *const *)files, cat, det, report);
+    if (ierr != PETSC_ERR_NOT_CONVERGED) PetscCall(ierr); /* not converged: the models are written, the report too */
     PetscCall(PetscTime(&t1));
     if (report) {
       PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(t1 - t0)));
       PetscCall(SNAPSReportWrite(report, results));
       PetscCall(SNAPSReportDestroy(&report));
     }
+    PetscCall(ierr);
   } else
     PetscCall(SNAPSSurrogateTrain(PETSC_COMM_WORLD, 0, NULL, cat, det, NULL)); /* lists the training options and the SNAs' */
   if (!has) nfiles = 0;

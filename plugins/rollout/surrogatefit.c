@@ -249,12 +249,18 @@ static PetscErrorCode FitRows(SNA sna, const char what[], PetscInt n, PetscInt p
   PetscInt           d, q;
   SNAConvergedReason reason;
   SNALossType        loss;
+  PetscBool          errorif;
 
   PetscFunctionBegin;
   PetscCall(SNAGetSizes(sna, &d, &q));
   PetscCall(VecCreateMPIWithArray(PetscObjectComm((PetscObject)sna), d, n * d, PETSC_DECIDE, x, &X));
   PetscCall(VecCreateMPIWithArray(PetscObjectComm((PetscObject)sna), q, n * q, PETSC_DECIDE, y, &Y));
+  /* -head_/-drift_sna_fit_error_if_not_converged: raised by SNAPSSurrogateTrain() once every fit has run and the
+     models are written (as snaps-fit writes its model first), not here, where it lost every other fit */
+  PetscCall(SNAGetErrorIfNotConverged(sna, &errorif));
+  PetscCall(SNASetErrorIfNotConverged(sna, PETSC_FALSE));
   PetscCall(SNAFit(sna, X, Y));
+  PetscCall(SNASetErrorIfNotConverged(sna, errorif));
   PetscCall(SNAGetConvergedReason(sna, &reason));
   PetscCall(SNAGetLossType(sna, &loss));
   PetscCall(SNACheckFitUsable(sna, what));
@@ -1620,7 +1626,9 @@ static PetscErrorCode ReadFitOptions(SNAPSSurrogate s, PetscBool heads, const Tr
   a polynomial drift, a direct solve), drifts_not_converged (SNA drift fits that stopped at -drift_sna_fit_max_it or
   failed), head_train_cross_entropy, head_iterations and heads_not_converged (the same for the heads, with -model),
   and the times drift_fit_time_s, head_fit_time_s and train_time_s. When some fits did not converge it prints one
-  line saying how many, after the fits.
+  line saying how many, after the fits; when those fits' SNAs ask for an error (-head_sna_fit_error_if_not_converged,
+  -drift_sna_fit_error_if_not_converged), it raises PETSC_ERR_NOT_CONVERGED after writing the models and the report's
+  figures, so that the caller can still write the report.
 @*/
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[], SNAPSReport report)
 {
@@ -1630,7 +1638,7 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscInt       n = 0, lag = 1;
   PetscReal     *z0, *z1, *zm, *zr, *drift_err, *head_loss, *drift_its, *head_its;
   PetscBool     *drift_conv, *head_conv;
-  PetscInt       drift_bad = 0, head_bad = 0;
+  PetscInt       drift_bad = 0, head_bad = 0, error_bad = 0;
   PetscBool     *prev;
   PetscLogDouble t0, t1, t2 = 0, t3 = 0;
 
@@ -1708,8 +1716,18 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
     PetscCall(SurrogateSave(s, cat, drift_snas));
   }
   for (PetscInt i = 0; i < s->D; i++) {
+    PetscBool errorif;
+
     drift_bad += !drift_conv[i];
     head_bad += !head_conv[i];
+    if (!drift_conv[i]) { /* an SNA drift (a polynomial one is a direct solve, converged) */
+      PetscCall(SNAGetErrorIfNotConverged(s->drift[i], &errorif));
+      error_bad += errorif;
+    }
+    if (!head_conv[i]) {
+      PetscCall(SNAGetErrorIfNotConverged(s->head[i], &errorif));
+      error_bad += errorif;
+    }
   }
   if (report) {
     PetscInt  pairs = 0;
@@ -1757,5 +1775,6 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
     PetscCall(PetscPrintf(comm, "snaps-rollout-fit: %s\n", line));
   }
   PetscCall(SNAPSSurrogateDestroy(&s));
+  PetscCheck(!error_bad, comm, PETSC_ERR_NOT_CONVERGED, "%" PetscInt_FMT " fit(s) did not converge under -head_sna_fit_error_if_not_converged or -drift_sna_fit_error_if_not_converged (see the line above); the models were written (their best iterates):%s%s%s%s", error_bad, cat && cat[0] ? " " : "", cat && cat[0] ? cat : "", det && det[0] ? " " : "", det && det[0] ? det : "");
   PetscFunctionReturn(0);
 }

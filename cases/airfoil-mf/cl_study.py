@@ -399,13 +399,16 @@ MODES = {"diagnose": diagnose, "budget": budget, "spread": spread, "design": des
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 usage="%(prog)s OUT {" + ",".join(MODES) + "}", allow_abbrev=False)
+                                 usage="%(prog)s OUT {" + ",".join(MODES) + "} [--bin DIR]", allow_abbrev=False)
     ap.add_argument("out", metavar="OUT", help="the study's directory")
     ap.add_argument("mode", choices=list(MODES))
+    ap.add_argument("--bin", help="directory of snaps-fit and snaps-predict (default %s)" % ev.BIN)
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help"):  # before argparse reads it as an option
-        ap.error("OUT '%s' is an option, not a directory: cl_study.py OUT MODE" % argv[0])
+        ap.error("OUT '%s' is an option, not a directory: cl_study.py OUT MODE [--bin DIR]" % argv[0])
     a = ap.parse_args(argv)
+    if a.bin:  # the missing-programs message below points here
+        ev.BIN = os.path.abspath(a.bin)
     if ev.missing_programs(ev.BIN):  # before the output directory is made
         ap.error(ev.missing_programs(ev.BIN))
     os.makedirs(a.out, exist_ok=True)

@@ -1743,7 +1743,8 @@ PetscErrorCode SNAComputeLogitScores(Vec U, Vec Y, PetscReal *crossentropy, Pets
 
 /* See snaimpl.h. The viewer's type is read from the option's text (SNAPSViewerValueSplit(), PETSc's rule: no type,
    ascii; "ASCII" is not a type) without opening it, which would create (or empty) the file of a binary or HDF5 viewer. */
-PetscErrorCode SNACheckViewOption(SNA sna)
+/* name: the option (-sna_view, or the one SNAViewFromOptions() is given), read under the SNA's prefix */
+static PetscErrorCode SNACheckViewOptionNamed(SNA sna, const char name[])
 {
   char             value[PETSC_MAX_PATH_LEN] = "";
   const char      *prefix;
@@ -1752,11 +1753,18 @@ PetscErrorCode SNACheckViewOption(SNA sna)
 
   PetscFunctionBegin;
   PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
-  PetscCall(PetscOptionsGetString(((PetscObject)sna)->options, prefix, "-sna_view", value, sizeof(value), &set));
+  PetscCall(PetscOptionsGetString(((PetscObject)sna)->options, prefix, name, value, sizeof(value), &set));
   if (!set) PetscFunctionReturn(0);
   PetscCall(SNAPSViewerValueSplit(value, &v));
   if (v.ascii) PetscFunctionReturn(0);
-  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%ssna_view %s: SNAView() supports only the viewer type ascii, not '%s': give -%ssna_view alone (stdout), or -%ssna_view ascii:<file>[:format]", SNAMessagePrefix(sna), value, v.type, SNAMessagePrefix(sna), SNAMessagePrefix(sna));
+  SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "-%s%s %s: SNAView() supports only the viewer type ascii, not '%s': give -%s%s alone (stdout), or -%s%s ascii:<file>[:format]", SNAMessagePrefix(sna), name + 1, value, v.type, SNAMessagePrefix(sna), name + 1, SNAMessagePrefix(sna), name + 1);
+}
+
+PetscErrorCode SNACheckViewOption(SNA sna)
+{
+  PetscFunctionBegin;
+  PetscCall(SNACheckViewOptionNamed(sna, "-sna_view"));
+  PetscFunctionReturn(0);
 }
 
 /* Views the SNA: sizes, bounds, fit settings and outcome, then the type's details. ASCII viewers only: another type
@@ -1822,6 +1830,9 @@ PetscErrorCode SNAViewFromOptions(SNA sna, PetscObject obj, const char name[])
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
+  /* before PETSc opens the viewer, which creates (or empties) the file of a binary or HDF5 one that SNAView() refuses
+     (with obj, PETSc reads the option under obj's prefix: SNAView() refuses such a viewer, after it is opened) */
+  if (!obj) PetscCall(SNACheckViewOptionNamed(sna, name));
   PetscCall(PetscObjectViewFromOptions((PetscObject)sna, obj, name));
   PetscFunctionReturn(0);
 }

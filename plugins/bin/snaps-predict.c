@@ -147,6 +147,8 @@ static PetscErrorCode CheckPredictOptions(const PredictOptions *o)
   PetscCheck(o->hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the inputs /X to evaluate at");
   /* PETSc reads "-data_group" with nothing after it as "", which named the file's root: the group asked for was ignored */
   PetscCheck(!o->groupset || o->group[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-data_group was given without a group name (nothing follows it, or the next word is an option): give -data_group <path> (/ for the file's root), or drop it");
+  /* likewise "-model_group" with nothing after it: refused as a missing group named "" ("-model_group : ... has no such group") */
+  PetscCheck(!o->hasmgroup || o->mgroup[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model_group was given without a group name (nothing follows it, or the next word is an option): give -model_group <path> (default /sna), or drop it");
   PetscCheck(o->hasout, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -out <pred.h5>: where to write the predictions");
   PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, 2, inopts, ins, 2, outopts, outs)); /* -sna_view ascii:<model> emptied it */
   PetscFunctionReturn(0);

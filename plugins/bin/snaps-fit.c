@@ -595,228 +595,348 @@ static PetscErrorCode ReportChoice(SNAPSReport report, const HFChoice *ch)
   PetscFunctionReturn(0);
 }
 
-int main(int argc, char **argv)
-{
-  char               data[PETSC_MAX_PATH_LEN], model[PETSC_MAX_PATH_LEN], init[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "", group[256] = "/", lfmodel[PETSC_MAX_PATH_LEN] = "";
-  PetscBool          hasdata, hasmodel, hasinit, hasresults, haslfmodel, helpflg, errorifnotconverged, groupset, mf = PETSC_FALSE, choose = PETSC_FALSE, parterror[3];
-  Vec                X = NULL, Y = NULL, Xlf = NULL, Ylf = NULL;
+/* The program's options, read once by FitOptionsRead() (the -mf_ options that only choose a mode are looked up by
+   CheckMultiFidelity(), the SNA's by SNASetFromOptions()). */
+typedef struct {
+  char      data[PETSC_MAX_PATH_LEN], model[PETSC_MAX_PATH_LEN], init[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], group[256], lfmodel[PETSC_MAX_PATH_LEN];
+  PetscBool hasdata, hasmodel, hasinit, hasresults, haslfmodel, groupset;
+  PetscReal fraction; /* -mf_hf_fraction */
+  PetscInt  seed;     /* -mf_seed */
+} FitOptions;
+
+/* One fit: its data (Xlf, Ylf: the LF group of an mf fit), the model, and what is printed and reported of it */
+typedef struct {
+  Vec                X, Y, Xlf, Ylf;
   SNA                sna;
-  PetscInt           N, d, q, nparams, its, nlf = 0;
-  PetscReal          mse = 0, var = 0, ce = 0, acc = 0, valmse, fitcpu;
+  HFChoice           ch;
+  PetscBool          mf, choose, errorifnotconverged, parterror[3];
+  PetscInt           N, d, q, nlf, nparams, its;
+  PetscReal          mse, var, ce, acc, valmse, fitcpu;
   PetscBool          refitted; /* valmse is of the model before its refit on all samples */
-  const char        *msename;
   FitClock           clk;
   SNAConvergedReason reason;
   SNAType            type;
   SNAFitType         fittype;
   SNALossType        loss;
-  PetscMPIInt        size;
-  HFChoice           ch = {1.0, 0, PETSC_FALSE, 0, 0, 0, NULL, NULL};
+} FitRun;
+
+static PetscErrorCode FitOptionsRead(FitOptions *o)
+{
+  const char *named[5] = {"-data", "-model", "-init_model", "-results", "-mf_lf_model"};
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(o, sizeof(*o)));
+  PetscCall(PetscStrncpy(o->group, "/", sizeof(o->group)));
+  o->fraction = 1.0;
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-fit options", "SNA");
+  PetscCall(PetscOptionsString("-data", "Training dataset (HDF5 with /X and /Y, or /lf and /hf)", NULL, NULL, o->data, sizeof(o->data), &o->hasdata));
+  PetscCall(PetscOptionsString("-data_group", "Group holding X and Y", NULL, o->group, o->group, sizeof(o->group), &o->groupset));
+  PetscCall(PetscOptionsString("-model", "Output model file (HDF5)", NULL, NULL, o->model, sizeof(o->model), &o->hasmodel));
+  PetscCall(PetscOptionsString("-init_model", "Model to warm-start from", NULL, NULL, o->init, sizeof(o->init), &o->hasinit));
+  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, o->results, sizeof(o->results), &o->hasresults));
+  PetscCall(PetscOptionsString("-mf_lf_model", "Fitted LF model taken as the LF part (only the correction is fitted)", NULL, NULL, o->lfmodel, sizeof(o->lfmodel), &o->haslfmodel));
+  PetscCall(PetscOptionsReal("-mf_hf_fraction", "Fraction of the HF cases (or rows) kept, chosen by -mf_seed: 0 the LF model alone, 1 all", NULL, o->fraction, &o->fraction, NULL));
+  PetscCall(PetscOptionsInt("-mf_seed", "Seed of the choice of HF cases", NULL, o->seed, &o->seed, NULL));
+  /* given without a name, each was read as absent or empty: "-results" last on the line failed after the fit */
+  PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 5, named));
+  PetscOptionsEnd();
+  /* before -help's exit too: an invalid value is refused with its error, with or without -help (README) */
+  PetscCheck(o->fraction >= 0 && o->fraction <= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction must be in [0, 1] (0: the LF model alone, 1: every HF case), not %g", (double)o->fraction);
+  PetscFunctionReturn(0);
+}
+
+/* -help: prints the SNA options too (those of a multi-fidelity model and its parts), before any check or work */
+static PetscErrorCode ViewSNAOptions(void)
+{
+  SNA sna;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNASetType(sna, SNAMF));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
+/* The files named: present, not the same, an output not an input (the checks that need no file read) */
+static PetscErrorCode CheckFitOptions(const FitOptions *o)
+{
+  /* -init_model may be -model: the model is read whole before it is replaced (a fit continued in place) */
+  const char *inopts[3] = {"-data", "-mf_lf_model", "-init_model"}, *ins[3] = {o->data, o->haslfmodel ? o->lfmodel : NULL, o->hasinit ? o->init : NULL};
+  const char *outopts[2] = {"-model", "-results"}, *outs[2] = {o->model, o->hasresults ? o->results : NULL};
+
+  PetscFunctionBegin;
+  PetscCheck(o->hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the training dataset (run with -help for all options)");
+  /* PETSc reads "-data_group" with nothing after it as "", which named the file's root: the group asked for was ignored */
+  PetscCheck(!o->groupset || o->group[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-data_group was given without a group name (nothing follows it, or the next word is an option): give -data_group <path> (/ for the file's root), or drop it");
+  PetscCheck(o->hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <out.h5>: where to write the fitted model");
+  PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
+  PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", o->model, 2, inopts, ins));
+  if (o->hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", o->results, 3, inopts, ins));
+  PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, 3, inopts, ins, 2, outopts, outs)); /* -sna_monitor ascii:<data> emptied it */
+  PetscFunctionReturn(0);
+}
+
+/* Decides the mode (multi-fidelity or one group, with a choice of HF samples or not), reads the data, and sets the
+   sizes of the samples the model is measured on: the HF ones, or the LF ones for the LF model alone */
+static PetscErrorCode LoadData(const FitOptions *o, FitRun *run)
+{
+  char group[256];
+  Vec  Xm, Ym;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(group, o->group, sizeof(group)));
+  PetscCall(CheckMultiFidelity(o->data, o->groupset, group, o->hasinit, o->haslfmodel ? o->lfmodel : NULL, &run->ch, &run->mf, &run->choose));
+  if (run->mf) {
+    PetscCall(SNADatasetLoadFidelities(PETSC_COMM_WORLD, o->data, &run->Xlf, &run->Ylf, &run->X, &run->Y));
+    PetscCall(VecGetSize(run->Xlf, &run->nlf));
+    PetscCall(VecGetBlockSize(run->Xlf, &run->d));
+    run->nlf /= run->d;
+    PetscCall(PetscStrncpy(group, "/hf", sizeof(group)));
+  } else
+    PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, o->data, group, &run->X, &run->Y));
+  if (run->choose) PetscCall(ChooseHF(o->data, group, &run->ch, &run->X, &run->Y));
+  if (!run->X) {
+    PetscCall(PetscObjectReference((PetscObject)run->Xlf));
+    PetscCall(PetscObjectReference((PetscObject)run->Ylf));
+  }
+  Xm = run->X ? run->X : run->Xlf;
+  Ym = run->Y ? run->Y : run->Ylf;
+  PetscCall(VecGetBlockSize(Xm, &run->d));
+  PetscCall(VecGetBlockSize(Ym, &run->q));
+  PetscCall(VecGetSize(Ym, &run->N));
+  run->N /= run->q;
+  PetscFunctionReturn(0);
+}
+
+/* One group: a fresh model of the data's sizes, or the warm start of -init_model, fitted to X and Y */
+static PetscErrorCode FitSingleFidelity(const FitOptions *o, FitRun *run)
+{
+  SNA sna = run->sna;
+
+  PetscFunctionBegin;
+  if (o->hasinit) {
+    PetscInt  md, mq;
+    PetscBool initmf;
+
+    PetscCall(SNALoad(sna, o->init));
+    /* the fit of an mf model refitted its correction alone on these data, taken for HF data, under a report with no
+       part's figures and two contradicting warnings about the input box: not the warm start asked for */
+    PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &initmf));
+    PetscCheck(!initmf, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-init_model '%s' is a multi-fidelity model (type mf: an LF part and a correction), but '%s'%s%s is fitted as one single-fidelity group (X and Y), and a warm start keeps the model's type: give a single-fidelity model to -init_model, or fit without it; to keep its LF part and fit a new correction, give a multi-fidelity dataset (/lf and /hf) with -mf_lf_model '%s' instead", o->init, o->data, o->groupset ? " -data_group " : "", o->groupset ? o->group : "", o->init);
+    PetscCall(SNAGetSizes(sna, &md, &mq));
+    PetscCheck(md == run->d && mq == run->q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The data '%s' have %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs but the model '%s' has %" PetscInt_FMT " and %" PetscInt_FMT, o->data, run->d, run->q, o->init, md, mq);
+  } else
+    PetscCall(SNASetSizes(sna, run->d, run->q));
+  PetscCall(SNASetFromOptions(sna));
+  /* the model is written before -sna_fit_error_if_not_converged turns a fit that did not converge into an error */
+  PetscCall(SNAGetErrorIfNotConverged(sna, &run->errorifnotconverged));
+  PetscCall(SNASetErrorIfNotConverged(sna, PETSC_FALSE));
+  PetscCall(ReadFitOptionsEarly(sna, PETSC_FALSE));
+  PetscCall(FitClockStart(&run->clk));
+  PetscCall(SNAFit(sna, run->X, run->Y));
+  PetscCall(FitClockStop(&run->clk));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Fit(const FitOptions *o, FitRun *run)
+{
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &run->sna));
+  if (run->mf) {
+    PetscCall(FitMultiFidelity(run->sna, o->data, o->haslfmodel ? o->lfmodel : NULL, run->Xlf, run->Ylf, run->X, run->Y, run->ch.cases, &run->errorifnotconverged, run->parterror, &run->clk));
+    if (!run->X) { /* the LF model alone: measured on the LF samples */
+      run->X = run->Xlf;
+      run->Y = run->Ylf;
+    }
+  } else
+    PetscCall(FitSingleFidelity(o, run));
+  PetscFunctionReturn(0);
+}
+
+/* The fitted model's figures: errors on the data (a classifier's cross-entropy and accuracy), stop, times */
+static PetscErrorCode Measure(FitRun *run)
+{
+  SNA       sna   = run->sna;
+  PetscReal local = (PetscReal)run->clk.cpu;
+
+  PetscFunctionBegin;
+  /* like the MLP baselines' process time around their training loop: the fit's CPU, all ranks */
+  PetscCall(MPIU_Allreduce(&local, &run->fitcpu, 1, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
+  PetscCall(SNAGetLossType(sna, &run->loss));
+  if (run->loss == SNA_LOSS_CROSS_ENTROPY) { /* the outputs are logits: their MSE against the class rows means nothing */
+    Vec U;
+    PetscCall(VecDuplicate(run->Y, &U));
+    PetscCall(SNAEvaluate(sna, run->X, U));
+    PetscCall(SNAComputeLogitScores(U, run->Y, &run->ce, &run->acc));
+    PetscCall(VecDestroy(&U));
+  } else {
+    PetscCall(SNAComputeMSE(sna, run->X, run->Y, &run->mse));
+    PetscCall(SNAComputeTargetVariance(run->Y, &run->var, NULL)); /* relative MSE: 1 is no better than the outputs' means */
+  }
+  PetscCall(SNAGetNumParameters(sna, &run->nparams));
+  PetscCall(SNAGetConvergedReason(sna, &run->reason));
+  PetscCall(SNAGetIterationNumber(sna, &run->its));
+  PetscCall(SNAGetType(sna, &run->type));
+  PetscCall(SNAGetFitType(sna, &run->fittype));
+  PetscCall(SNAGetValidationMSE(sna, &run->valmse));
+  PetscCall(SNAGetValidationRefitted(sna, &run->refitted));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PrintFit(const FitOptions *o, const FitRun *run)
+{
+  PetscMPIInt size;
+  const char *msename;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s (%s) on %" PetscInt_FMT " samples, %" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs, %" PetscInt_FMT " parameters, %d ranks\n", run->type, run->fittype, run->N, run->d, run->q, run->nparams, size));
+  /* with samples held out, the MSE over all of them is no training MSE (-sna_view's "training-split MSE" is that) */
+  msename = run->valmse >= 0 ? "MSE over all samples (the held-out ones included)" : "training MSE";
+  if (run->loss == SNA_LOSS_CROSS_ENTROPY)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training cross-entropy %.6e, accuracy %.4f, %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)run->ce, (double)run->acc, SNAConvergedReasons[run->reason], run->its, (double)run->clk.wall));
+  else if (run->var > 0)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s %.6e (relative %.3e), %s after %" PetscInt_FMT " iterations, %.3f s\n", msename, (double)run->mse, (double)(run->mse / run->var), SNAConvergedReasons[run->reason], run->its, (double)run->clk.wall));
+  else
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s %.6e (no relative MSE: %s), %s after %" PetscInt_FMT " iterations, %.3f s\n", msename, (double)run->mse, ConstantTargets, SNAConvergedReasons[run->reason], run->its, (double)run->clk.wall));
+  if (run->mf) PetscCall(PartStops(run->sna, o->haslfmodel, run->parterror, NULL));
+  if (run->mf) PetscCall(CorrectionSize(NULL, run->sna));
+  PetscCall(SNAWarnOverParameterised(run->sna, PETSC_DETERMINE, "snaps-fit")); /* an mf model: each part */
+  if (run->valmse >= 0) {
+    /* after the refit on all samples the model written has seen the held-out ones: the figure is of the one before */
+    if (run->refitted)
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples, of the model before its refit on all samples (-sna_fit_validation, -sna_fit_validation_refit: the model written has seen them; the MSE above is over all samples)\n", (double)run->valmse));
+    else
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the MSE above is over all samples, -sna_view's training-split MSE over the fitted ones)\n", (double)run->valmse));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SaveModel(const FitOptions *o, const FitRun *run)
+{
+  const SNAConvergedReason reason = run->reason;
+
+  PetscFunctionBegin;
+  /* a finite loss that the fit lowered is a usable model (the best iterate), whether or not a tolerance was met */
+  PetscCall(SNACheckFitUsable(run->sna, "snaps-fit"));
+  PetscCall(SNASave(run->sna, o->model));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: model written to %s%s\n", o->model, reason >= 0 ? "" : run->mf                      ? " (the best iterate of a fit that did not converge: raise the -sna_fit_max_it of a part above that did not, or lower the -sna_fit_lambda of one that stalled, or for ar1's joint stage the model's -sna_fit_max_it)"
+                                                                                                         : reason == SNA_DIVERGED_STALLED ? " (the best iterate of a fit that did not converge: its sweeps stopped lowering the training MSE with sweeps left, where the penalty holds it: lower -sna_fit_lambda; more sweeps do not help)"
+                                                                                                                                          : " (the best iterate of a fit that did not converge: raise -sna_fit_max_it, or loosen -sna_fit_rtol)"));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteFitReport(const FitOptions *o, const FitRun *run)
+{
+  SNAPSReport      report;
+  SNAFitStatistics st;
+  PetscMPIInt      size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
+  PetscCall(SNAPSReportSetString(report, "program", "snaps-fit"));
+  PetscCall(SNAPSReportSetString(report, "data", o->data));
+  PetscCall(SNAPSReportSetString(report, "model", o->model));
+  PetscCall(SNAPSReportSetString(report, "type", run->type));
+  PetscCall(SNAPSReportSetString(report, "fit_type", run->fittype));
+  PetscCall(SNAPSReportSetInt(report, "n_samples", run->N));
+  PetscCall(SNAPSReportSetInt(report, "n_inputs", run->d));
+  PetscCall(SNAPSReportSetInt(report, "n_outputs", run->q));
+  PetscCall(SNAPSReportSetInt(report, "n_params", run->nparams));
+  PetscCall(SNAPSReportSetString(report, "loss", SNALossTypes[run->loss]));
+  if (run->loss == SNA_LOSS_CROSS_ENTROPY) {
+    PetscCall(SNAPSReportSetReal(report, "train_cross_entropy", run->ce));
+    PetscCall(SNAPSReportSetReal(report, "train_accuracy", run->acc));
+    PetscCall(SNAPSReportSetString(report, "train_relative_mse_omitted", "the outputs are logits (-sna_loss cross_entropy): train_cross_entropy and train_accuracy measure the fit"));
+  } else {
+    PetscCall(SNAPSReportSetReal(report, "train_mse", run->mse));
+    if (run->var > 0)
+      PetscCall(SNAPSReportSetReal(report, "train_relative_mse", run->mse / run->var));
+    else
+      PetscCall(SNAPSReportSetString(report, "train_relative_mse_omitted", ConstantTargets));
+  }
+  if (run->valmse >= 0) {
+    PetscCall(SNAPSReportSetReal(report, "validation_mse", run->valmse));
+    PetscCall(SNAPSReportSetBool(report, "validation_refitted", run->refitted)); /* true: validation_mse is the model's before its refit */
+  }
+  PetscCall(SNAPSReportSetInt(report, "iterations", run->its));
+  PetscCall(SNAGetFitStatistics(run->sna, &st));
+  PetscCall(SNAPSReportSetInt(report, "outer_iterations", st.outer));
+  PetscCall(SNAPSReportSetInt(report, "inner_iterations", st.inner));
+  PetscCall(SNAPSReportSetInt(report, "function_evaluations", st.function));
+  PetscCall(SNAPSReportSetInt(report, "gradient_evaluations", st.gradient));
+  PetscCall(SNAPSReportSetInt(report, "hessian_evaluations", st.hessian));
+  PetscCall(SNAPSReportSetString(report, "converged_reason", SNAConvergedReasons[run->reason]));
+  PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)run->clk.wall));
+  PetscCall(SNAPSReportSetReal(report, "fit_cpu_time_s", run->fitcpu));
+  PetscCall(SNAPSReportSetReal(report, "samples_per_second_per_rank", (PetscReal)run->N * (run->its > 0 ? run->its : 1) / ((PetscReal)run->clk.wall * size)));
+  if (run->mf) PetscCall(ReportMultiFidelity(report, run->sna, run->nlf, o->haslfmodel ? o->lfmodel : NULL));
+  if (run->choose) PetscCall(ReportChoice(report, &run->ch));
+  PetscCall(SNAPSReportWrite(report, o->results));
+  PetscCall(SNAPSReportDestroy(&report));
+  PetscFunctionReturn(0);
+}
+
+/* After the model and the report are written: -sna_fit_error_if_not_converged (the model's, or a part's) */
+static PetscErrorCode CheckConverged(const FitOptions *o, const FitRun *run)
+{
+  PetscFunctionBegin;
+  if (run->mf) PetscCall(PartStops(run->sna, o->haslfmodel, run->parterror, o->model));
+  PetscCheck(!run->errorifnotconverged || run->reason > 0 || run->mf, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The fit did not converge (%s after %" PetscInt_FMT " iterations, -sna_fit_error_if_not_converged); the model was written to %s", SNAConvergedReasons[run->reason], run->its, o->model);
+  PetscCheck(!run->errorifnotconverged || run->reason > 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The multi-fidelity fit did not converge (%s: see its parts' stops above, -sna_fit_error_if_not_converged); the model was written to %s", SNAConvergedReasons[run->reason], o->model);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FitRunDestroy(FitRun *run)
+{
+  PetscFunctionBegin;
+  PetscCall(SNADestroy(&run->sna));
+  PetscCall(VecDestroy(&run->X));
+  PetscCall(VecDestroy(&run->Y));
+  PetscCall(VecDestroy(&run->Xlf));
+  PetscCall(VecDestroy(&run->Ylf));
+  PetscCall(PetscFree(run->ch.kept));
+  PetscCall(VecDestroy(&run->ch.cases));
+  PetscFunctionReturn(0);
+}
+
+/* Checks, reads the data, fits, writes the model (and the report), then honours -sna_fit_error_if_not_converged */
+static PetscErrorCode FitModel(const FitOptions *o)
+{
+  FitRun run;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(&run, sizeof(run)));
+  run.ch.fraction = o->fraction;
+  run.ch.seed     = o->seed;
+  PetscCall(CheckFitOptions(o));
+  PetscCall(LoadData(o, &run));
+  PetscCall(Fit(o, &run));
+  PetscCall(Measure(&run));
+  PetscCall(PrintFit(o, &run));
+  PetscCall(SaveModel(o, &run));
+  if (o->hasresults) PetscCall(WriteFitReport(o, &run));
+  PetscCall(CheckConverged(o, &run));
+  PetscCall(FitRunDestroy(&run));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  FitOptions o;
+  PetscBool  helpflg;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(SNAInitializePackage());
-  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-fit options", "SNA");
-  PetscCall(PetscOptionsString("-data", "Training dataset (HDF5 with /X and /Y, or /lf and /hf)", NULL, NULL, data, sizeof(data), &hasdata));
-  PetscCall(PetscOptionsString("-data_group", "Group holding X and Y", NULL, group, group, sizeof(group), &groupset));
-  PetscCall(PetscOptionsString("-model", "Output model file (HDF5)", NULL, NULL, model, sizeof(model), &hasmodel));
-  PetscCall(PetscOptionsString("-init_model", "Model to warm-start from", NULL, NULL, init, sizeof(init), &hasinit));
-  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, results, sizeof(results), &hasresults));
-  PetscCall(PetscOptionsString("-mf_lf_model", "Fitted LF model taken as the LF part (only the correction is fitted)", NULL, NULL, lfmodel, sizeof(lfmodel), &haslfmodel));
-  PetscCall(PetscOptionsReal("-mf_hf_fraction", "Fraction of the HF cases (or rows) kept, chosen by -mf_seed: 0 the LF model alone, 1 all", NULL, ch.fraction, &ch.fraction, NULL));
-  PetscCall(PetscOptionsInt("-mf_seed", "Seed of the choice of HF cases", NULL, ch.seed, &ch.seed, NULL));
-  {
-    const char *named[5] = {"-data", "-model", "-init_model", "-results", "-mf_lf_model"};
-
-    /* given without a name, each was read as absent or empty: "-results" last on the line failed after the fit */
-    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 5, named));
-  }
-  PetscOptionsEnd();
-  /* before -help's exit too: an invalid value is refused with its error, with or without -help (README) */
-  PetscCheck(ch.fraction >= 0 && ch.fraction <= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-mf_hf_fraction must be in [0, 1] (0: the LF model alone, 1: every HF case), not %g", (double)ch.fraction);
+  PetscCall(FitOptionsRead(&o));
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
-  if (helpflg) { /* print the SNA options too (those of a multi-fidelity model and its parts), then stop before any check or work */
-    PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
-    PetscCall(SNASetFromOptions(sna));
-    PetscCall(SNASetType(sna, SNAMF));
-    PetscCall(SNASetFromOptions(sna));
-    PetscCall(SNADestroy(&sna));
-    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
-    PetscCall(PetscFinalize());
-    return 0;
-  }
-  PetscCheck(hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the training dataset (run with -help for all options)");
-  /* PETSc reads "-data_group" with nothing after it as "", which named the file's root: the group asked for was ignored */
-  PetscCheck(!groupset || group[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-data_group was given without a group name (nothing follows it, or the next word is an option): give -data_group <path> (/ for the file's root), or drop it");
-  PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <out.h5>: where to write the fitted model");
-  { /* -init_model may be -model: the model is read whole before it is replaced (a fit continued in place) */
-    const char *inopts[3] = {"-data", "-mf_lf_model", "-init_model"}, *ins[3] = {data, haslfmodel ? lfmodel : NULL, hasinit ? init : NULL};
-    const char *outopts[2] = {"-model", "-results"}, *outs[2] = {model, hasresults ? results : NULL};
-
-    PetscCall(SNAPSCheckOutputs(PETSC_COMM_WORLD, 2, outopts, outs));
-    PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-model", model, 2, inopts, ins));
-    if (hasresults) PetscCall(SNAPSCheckOutputNotInput(PETSC_COMM_WORLD, "-results", results, 3, inopts, ins));
-    PetscCall(SNAPSCheckViewerFiles(PETSC_COMM_WORLD, 3, inopts, ins, 2, outopts, outs)); /* -sna_monitor ascii:<data> emptied it */
-  }
-  PetscCall(CheckMultiFidelity(data, groupset, group, hasinit, haslfmodel ? lfmodel : NULL, &ch, &mf, &choose));
-
-  if (mf) {
-    PetscCall(SNADatasetLoadFidelities(PETSC_COMM_WORLD, data, &Xlf, &Ylf, &X, &Y));
-    PetscCall(VecGetSize(Xlf, &nlf));
-    PetscCall(VecGetBlockSize(Xlf, &d));
-    nlf /= d;
-    PetscCall(PetscStrncpy(group, "/hf", sizeof(group)));
-  } else
-    PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, data, group, &X, &Y));
-  if (choose) PetscCall(ChooseHF(data, group, &ch, &X, &Y));
-  /* the data the model is measured on: the HF samples, or the LF ones for the LF model alone */
-  if (!X) {
-    PetscCall(PetscObjectReference((PetscObject)Xlf));
-    PetscCall(PetscObjectReference((PetscObject)Ylf));
-  }
-  {
-    Vec Xm = X ? X : Xlf, Ym = Y ? Y : Ylf;
-    PetscCall(VecGetBlockSize(Xm, &d));
-    PetscCall(VecGetBlockSize(Ym, &q));
-    PetscCall(VecGetSize(Ym, &N));
-    N /= q;
-  }
-
-  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
-  if (mf) {
-    PetscCall(FitMultiFidelity(sna, data, haslfmodel ? lfmodel : NULL, Xlf, Ylf, X, Y, ch.cases, &errorifnotconverged, parterror, &clk));
-    if (!X) {
-      X = Xlf;
-      Y = Ylf;
-    }
-  } else {
-    if (hasinit) {
-      PetscInt  md, mq;
-      PetscBool initmf;
-
-      PetscCall(SNALoad(sna, init));
-      /* the fit of an mf model refitted its correction alone on these data, taken for HF data, under a report with no
-         part's figures and two contradicting warnings about the input box: not the warm start asked for */
-      PetscCall(PetscObjectTypeCompare((PetscObject)sna, SNAMF, &initmf));
-      PetscCheck(!initmf, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-init_model '%s' is a multi-fidelity model (type mf: an LF part and a correction), but '%s'%s%s is fitted as one single-fidelity group (X and Y), and a warm start keeps the model's type: give a single-fidelity model to -init_model, or fit without it; to keep its LF part and fit a new correction, give a multi-fidelity dataset (/lf and /hf) with -mf_lf_model '%s' instead", init, data, groupset ? " -data_group " : "", groupset ? group : "", init);
-      PetscCall(SNAGetSizes(sna, &md, &mq));
-      PetscCheck(md == d && mq == q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The data '%s' have %" PetscInt_FMT " inputs and %" PetscInt_FMT " outputs but the model '%s' has %" PetscInt_FMT " and %" PetscInt_FMT, data, d, q, init, md, mq);
-    } else
-      PetscCall(SNASetSizes(sna, d, q));
-    PetscCall(SNASetFromOptions(sna));
-    /* the model is written before -sna_fit_error_if_not_converged turns a fit that did not converge into an error */
-    PetscCall(SNAGetErrorIfNotConverged(sna, &errorifnotconverged));
-    PetscCall(SNASetErrorIfNotConverged(sna, PETSC_FALSE));
-    PetscCall(ReadFitOptionsEarly(sna, PETSC_FALSE));
-    PetscCall(FitClockStart(&clk));
-    PetscCall(SNAFit(sna, X, Y));
-    PetscCall(FitClockStop(&clk));
-  }
-  { /* like the MLP baselines' process time around their training loop: the fit's CPU, all ranks */
-    PetscReal local = (PetscReal)clk.cpu;
-    PetscCall(MPIU_Allreduce(&local, &fitcpu, 1, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
-  }
-  PetscCall(SNAGetLossType(sna, &loss));
-  if (loss == SNA_LOSS_CROSS_ENTROPY) { /* the outputs are logits: their MSE against the class rows means nothing */
-    Vec U;
-    PetscCall(VecDuplicate(Y, &U));
-    PetscCall(SNAEvaluate(sna, X, U));
-    PetscCall(SNAComputeLogitScores(U, Y, &ce, &acc));
-    PetscCall(VecDestroy(&U));
-  } else {
-    PetscCall(SNAComputeMSE(sna, X, Y, &mse));
-    PetscCall(SNAComputeTargetVariance(Y, &var, NULL)); /* relative MSE: 1 is no better than the outputs' means */
-  }
-  PetscCall(SNAGetNumParameters(sna, &nparams));
-  PetscCall(SNAGetConvergedReason(sna, &reason));
-  PetscCall(SNAGetIterationNumber(sna, &its));
-  PetscCall(SNAGetType(sna, &type));
-  PetscCall(SNAGetFitType(sna, &fittype));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s (%s) on %" PetscInt_FMT " samples, %" PetscInt_FMT " inputs, %" PetscInt_FMT " outputs, %" PetscInt_FMT " parameters, %d ranks\n", type, fittype, N, d, q, nparams, size));
-  PetscCall(SNAGetValidationMSE(sna, &valmse));
-  PetscCall(SNAGetValidationRefitted(sna, &refitted));
-  /* with samples held out, the MSE over all of them is no training MSE (-sna_view's "training-split MSE" is that) */
-  msename = valmse >= 0 ? "MSE over all samples (the held-out ones included)" : "training MSE";
-  if (loss == SNA_LOSS_CROSS_ENTROPY)
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: training cross-entropy %.6e, accuracy %.4f, %s after %" PetscInt_FMT " iterations, %.3f s\n", (double)ce, (double)acc, SNAConvergedReasons[reason], its, (double)clk.wall));
-  else if (var > 0)
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s %.6e (relative %.3e), %s after %" PetscInt_FMT " iterations, %.3f s\n", msename, (double)mse, (double)(mse / var), SNAConvergedReasons[reason], its, (double)clk.wall));
+  if (helpflg)
+    PetscCall(ViewSNAOptions()); /* then stop before any check or work */
   else
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: %s %.6e (no relative MSE: %s), %s after %" PetscInt_FMT " iterations, %.3f s\n", msename, (double)mse, ConstantTargets, SNAConvergedReasons[reason], its, (double)clk.wall));
-  if (mf) PetscCall(PartStops(sna, haslfmodel, parterror, NULL));
-  if (mf) PetscCall(CorrectionSize(NULL, sna));
-  PetscCall(SNAWarnOverParameterised(sna, PETSC_DETERMINE, "snaps-fit")); /* an mf model: each part */
-  if (valmse >= 0) {
-    /* after the refit on all samples the model written has seen the held-out ones: the figure is of the one before */
-    if (refitted)
-      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples, of the model before its refit on all samples (-sna_fit_validation, -sna_fit_validation_refit: the model written has seen them; the MSE above is over all samples)\n", (double)valmse));
-    else
-      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: validation MSE %.6e on the held-out samples (-sna_fit_validation; the MSE above is over all samples, -sna_view's training-split MSE over the fitted ones)\n", (double)valmse));
-  }
-  /* a finite loss that the fit lowered is a usable model (the best iterate), whether or not a tolerance was met */
-  PetscCall(SNACheckFitUsable(sna, "snaps-fit"));
-  PetscCall(SNASave(sna, model));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-fit: model written to %s%s\n", model, reason >= 0 ? "" : mf                           ? " (the best iterate of a fit that did not converge: raise the -sna_fit_max_it of a part above that did not, or lower the -sna_fit_lambda of one that stalled, or for ar1's joint stage the model's -sna_fit_max_it)"
-                                                                                                      : reason == SNA_DIVERGED_STALLED ? " (the best iterate of a fit that did not converge: its sweeps stopped lowering the training MSE with sweeps left, where the penalty holds it: lower -sna_fit_lambda; more sweeps do not help)"
-                                                                                                                                       : " (the best iterate of a fit that did not converge: raise -sna_fit_max_it, or loosen -sna_fit_rtol)"));
-
-  if (hasresults) {
-    SNAPSReport report;
-    PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
-    PetscCall(SNAPSReportSetString(report, "program", "snaps-fit"));
-    PetscCall(SNAPSReportSetString(report, "data", data));
-    PetscCall(SNAPSReportSetString(report, "model", model));
-    PetscCall(SNAPSReportSetString(report, "type", type));
-    PetscCall(SNAPSReportSetString(report, "fit_type", fittype));
-    PetscCall(SNAPSReportSetInt(report, "n_samples", N));
-    PetscCall(SNAPSReportSetInt(report, "n_inputs", d));
-    PetscCall(SNAPSReportSetInt(report, "n_outputs", q));
-    PetscCall(SNAPSReportSetInt(report, "n_params", nparams));
-    PetscCall(SNAPSReportSetString(report, "loss", SNALossTypes[loss]));
-    if (loss == SNA_LOSS_CROSS_ENTROPY) {
-      PetscCall(SNAPSReportSetReal(report, "train_cross_entropy", ce));
-      PetscCall(SNAPSReportSetReal(report, "train_accuracy", acc));
-      PetscCall(SNAPSReportSetString(report, "train_relative_mse_omitted", "the outputs are logits (-sna_loss cross_entropy): train_cross_entropy and train_accuracy measure the fit"));
-    } else {
-      PetscCall(SNAPSReportSetReal(report, "train_mse", mse));
-      if (var > 0)
-        PetscCall(SNAPSReportSetReal(report, "train_relative_mse", mse / var));
-      else
-        PetscCall(SNAPSReportSetString(report, "train_relative_mse_omitted", ConstantTargets));
-    }
-    if (valmse >= 0) {
-      PetscCall(SNAPSReportSetReal(report, "validation_mse", valmse));
-      PetscCall(SNAPSReportSetBool(report, "validation_refitted", refitted)); /* true: validation_mse is the model's before its refit */
-    }
-    PetscCall(SNAPSReportSetInt(report, "iterations", its));
-    {
-      SNAFitStatistics st;
-      PetscCall(SNAGetFitStatistics(sna, &st));
-      PetscCall(SNAPSReportSetInt(report, "outer_iterations", st.outer));
-      PetscCall(SNAPSReportSetInt(report, "inner_iterations", st.inner));
-      PetscCall(SNAPSReportSetInt(report, "function_evaluations", st.function));
-      PetscCall(SNAPSReportSetInt(report, "gradient_evaluations", st.gradient));
-      PetscCall(SNAPSReportSetInt(report, "hessian_evaluations", st.hessian));
-    }
-    PetscCall(SNAPSReportSetString(report, "converged_reason", SNAConvergedReasons[reason]));
-    PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)clk.wall));
-    PetscCall(SNAPSReportSetReal(report, "fit_cpu_time_s", fitcpu));
-    PetscCall(SNAPSReportSetReal(report, "samples_per_second_per_rank", (PetscReal)N * (its > 0 ? its : 1) / ((PetscReal)clk.wall * size)));
-    if (mf) PetscCall(ReportMultiFidelity(report, sna, nlf, haslfmodel ? lfmodel : NULL));
-    if (choose) PetscCall(ReportChoice(report, &ch));
-    PetscCall(SNAPSReportWrite(report, results));
-    PetscCall(SNAPSReportDestroy(&report));
-  }
-  if (mf) PetscCall(PartStops(sna, haslfmodel, parterror, model));
-  PetscCheck(!errorifnotconverged || reason > 0 || mf, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The fit did not converge (%s after %" PetscInt_FMT " iterations, -sna_fit_error_if_not_converged); the model was written to %s", SNAConvergedReasons[reason], its, model);
-  PetscCheck(!errorifnotconverged || reason > 0, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED, "The multi-fidelity fit did not converge (%s: see its parts' stops above, -sna_fit_error_if_not_converged); the model was written to %s", SNAConvergedReasons[reason], model);
-  PetscCall(SNADestroy(&sna));
-  PetscCall(VecDestroy(&X));
-  PetscCall(VecDestroy(&Y));
-  PetscCall(VecDestroy(&Xlf));
-  PetscCall(VecDestroy(&Ylf));
-  PetscCall(PetscFree(ch.kept));
-  PetscCall(VecDestroy(&ch.cases));
+    PetscCall(FitModel(&o));
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;

@@ -165,24 +165,349 @@ static PetscReal ProjectionError(PetscInt N, const PetscReal sigma[], PetscInt k
 
 static PetscLogEvent POD_LOAD, POD_BASIS, POD_RHSMAP;
 
+static const char *const RHSMaps[] = {"linear", "sna"};
+
+/* The program's options, read once by PODOptionsRead(); the _set flags record which were given, so that an option of
+   the mode a run does not do (or of a basis it does not build) is refused rather than ignored. */
+typedef struct {
+  char      snapfile[PETSC_MAX_PATH_LEN], modelfile[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], opfile[PETSC_MAX_PATH_LEN];
+  PetscBool hassnap, hasmodel, hasresults, hasop, norhs;
+  PetscInt  rhsmap; /* index in RHSMaps */
+  PetscReal podtol, rhstol, snatol;
+  PetscInt  maxk, maxr, maxks, opdegree;
+  PetscBool podtol_set, maxk_set, rhstol_set, maxr_set, rhsmap_set, norhs_set, snatol_set, maxks_set, opdegree_set;
+} PODOptions;
+
+/* What building a model from snapshots makes: the snapshots, the two bases with their coordinates, the fits, their errors. */
+typedef struct {
+  char           fingerprint[SNAPS_FINGERPRINT_LEN];
+  PetscInt       N, q, n, k, ks, r;
+  Vec            X, Z, *U, *B, *V, *W;
+  PetscScalar   *C, *Cs, *ZC;
+  PetscReal     *sigma, *rsigma, *affine;
+  PetscReal      fit_mean, fit_max, fit_s, rfit_mean, rfit_max, rfit_s;
+  SNA            sna, rsna;
+  PetscLogDouble t0, t1;
+} PODBuild;
+
+static PetscErrorCode PODOptionsRead(PODOptions *o)
+{
+  const char *named[4] = {"-snapshots", "-model", "-operators", "-results"};
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(o, sizeof(*o)));
+  o->podtol = o->rhstol = 1e-8;
+  o->maxk = o->maxks = PETSC_DETERMINE;
+  o->maxr            = 8;
+  o->opdegree        = 1;
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-pod options", NULL);
+  PetscCall(PetscOptionsString("-snapshots", "Snapshot file (HDF5)", NULL, o->snapfile, o->snapfile, sizeof(o->snapfile), &o->hassnap));
+  PetscCall(PetscOptionsString("-model", "Model file to write (HDF5)", NULL, o->modelfile, o->modelfile, sizeof(o->modelfile), &o->hasmodel));
+  PetscCall(PetscOptionsReal("-pod_tol", "Relative projection error of the kept POD modes", NULL, o->podtol, &o->podtol, &o->podtol_set));
+  PetscCall(PetscOptionsInt("-pod_max_modes", "Largest number of POD modes", NULL, o->maxk, &o->maxk, &o->maxk_set));
+  PetscCall(PetscOptionsReal("-rhs_tol", "Relative projection error of the kept right-hand-side modes", NULL, o->rhstol, &o->rhstol, &o->rhstol_set));
+  PetscCall(PetscOptionsInt("-rhs_max_modes", "Largest number of right-hand-side modes", NULL, o->maxr, &o->maxr, &o->maxr_set));
+  PetscCall(PetscOptionsEList("-rhs_map", "Map from right-hand-side coordinates to solution coordinates", NULL, RHSMaps, 2, RHSMaps[o->rhsmap], &o->rhsmap, &o->rhsmap_set));
+  PetscCall(PetscOptionsBool("-no_rhs", "Build no /rhs group", NULL, o->norhs, &o->norhs, &o->norhs_set));
+  PetscCall(PetscOptionsReal("-pod_sna_tol", "The SNA predicts the fewest leading coordinates whose projection error is <= this", NULL, o->snatol, &o->snatol, &o->snatol_set));
+  PetscCall(PetscOptionsInt("-pod_sna_max_modes", "Largest number of coordinates the SNA predicts", NULL, o->maxks, &o->maxks, &o->maxks_set));
+  PetscCall(PetscOptionsString("-operators", "Reduced-operator records (from -ksp_guess_sna_record_operators) to fit into the -model", NULL, o->opfile, o->opfile, sizeof(o->opfile), &o->hasop));
+  PetscCall(PetscOptionsInt("-operator_degree", "Polynomial degree in the parameters of the reduced-operator model", NULL, o->opdegree, &o->opdegree, &o->opdegree_set));
+  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, o->results, o->results, sizeof(o->results), &o->hasresults));
+  /* given without a name, each was read as absent: "-operators" without a name silently fitted no operator model */
+  PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 4, named));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+/* -help: shows the options of both SNAs (parameters -> coordinates, and rhs_), before any check or work */
+static PetscErrorCode ViewSNAOptions(void)
+{
+  SNA sna;
+
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNASetOptionsPrefix(sna, "rhs_"));
+  PetscCall(SNASetFromOptions(sna));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
+/* -operators: the model's basis is read as it is, so options of building one would be ignored: refused */
+static PetscErrorCode CheckOperatorOptions(const PODOptions *o)
+{
+  const char *snapopts[] = {"-pod_tol", "-pod_max_modes", "-rhs_tol", "-rhs_max_modes", "-rhs_map", "-no_rhs", "-pod_sna_tol", "-pod_sna_max_modes"};
+  PetscBool   snapsets[] = {o->podtol_set, o->maxk_set, o->rhstol_set, o->maxr_set, o->rhsmap_set, o->norhs_set, o->snatol_set, o->maxks_set};
+
+  PetscFunctionBegin;
+  for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(snapopts); i++) PetscCheck(!snapsets[i], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s applies to building a model from -snapshots, but -operators only adds the reduced operator to the existing model '%s': drop %s (or build the model first, without -operators)", snapopts[i], o->modelfile, snapopts[i]);
+  PetscCheck(o->opdegree >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operator_degree must be at least 1 (1: affine in the parameters), not %" PetscInt_FMT, o->opdegree);
+  PetscCheck(o->hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operators needs -model <m.h5>: the model the operators were recorded with");
+  PetscCheck(!o->hassnap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operators and -snapshots do not go together: the records belong to the basis of an existing model, which new snapshots would replace. Build the model first, record, then run snaps-pod -model m.h5 -operators rec.h5");
+  { /* the model is read and extended in place: an output, which the records and the report must not be */
+    const char *inopts[1] = {"-operators"}, *ins[1] = {o->opfile}, *outopts[2] = {"-model", "-results"}, *outs[2] = {o->modelfile, o->results};
+    PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, 1, inopts, ins, 2, outopts, outs));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The second step, -operators: fits the reduced operator V^T A(mu) V of an existing model to the records, adds it to
+   the model, reports the fit */
+static PetscErrorCode AddReducedOperator(const PODOptions *o)
+{
+  PetscReal      misfit;
+  PetscInt       T, nrec, kop;
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBegin;
+  PetscCall(CheckOperatorOptions(o));
+  PetscCall(PetscTime(&t0));
+  PetscCall(SNAGuessModelFitOperator(PETSC_COMM_WORLD, o->modelfile, o->opfile, o->opdegree, &misfit, &T, &nrec, &kop));
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: reduced operator of %" PetscInt_FMT " modes, polynomial of degree %" PetscInt_FMT " in the parameters (%" PetscInt_FMT " terms), fitted to %" PetscInt_FMT " records: misfit %.3e (%.2f s); added to %s\n", kop, o->opdegree, T, nrec, (double)misfit, (double)(t1 - t0), o->modelfile));
+  if (misfit > 1e-8) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: WARNING the misfit is large: the operator is not a polynomial of degree %" PetscInt_FMT " in the parameters; the Galerkin correction will be less accurate (a higher -operator_degree and more records may help)\n", o->opdegree));
+  if (o->hasresults) {
+    SNAPSReport report;
+    PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
+    PetscCall(SNAPSReportSetString(report, "program", "snaps-pod"));
+    PetscCall(SNAPSReportSetString(report, "model", o->modelfile));
+    PetscCall(SNAPSReportSetString(report, "operators", o->opfile));
+    PetscCall(SNAPSReportSetInt(report, "operator_modes", kop));
+    PetscCall(SNAPSReportSetInt(report, "operator_degree", o->opdegree));
+    PetscCall(SNAPSReportSetInt(report, "operator_terms", T));
+    PetscCall(SNAPSReportSetInt(report, "operator_records", nrec));
+    PetscCall(SNAPSReportSetReal(report, "operator_fit_rel_error", misfit));
+    PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(t1 - t0)));
+    PetscCall(SNAPSReportWrite(report, o->results));
+    PetscCall(SNAPSReportDestroy(&report));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Building from -snapshots: every check that needs no file read, in the order the user hears them */
+static PetscErrorCode CheckBuildOptions(const PODOptions *o)
+{
+  const char *rhsopts[] = {"-rhs_tol", "-rhs_max_modes", "-rhs_map"};
+  PetscBool   rhssets[] = {o->rhstol_set, o->maxr_set, o->rhsmap_set};
+
+  PetscFunctionBegin;
+  PetscCheck(!o->opdegree_set, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operator_degree %" PetscInt_FMT " applies to the reduced-operator fit (-operators rec.h5 -model m.h5), which this run does not do: give -operators, or drop -operator_degree", o->opdegree);
+  PetscCheck(o->hassnap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -snapshots <s.h5>: the training snapshots (run with -help for all options)");
+  PetscCheck(o->hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: where to write the model");
+  {
+    const char *inopts[1] = {"-snapshots"}, *ins[1] = {o->snapfile}, *outopts[2] = {"-model", "-results"}, *outs[2] = {o->modelfile, o->results};
+    PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, 1, inopts, ins, 2, outopts, outs)); /* -sna_monitor ascii:<snapshots> emptied them */
+  }
+  PetscCheck(o->podtol >= 0 && o->podtol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_tol must be in [0, 1), not %g", (double)o->podtol);
+  PetscCheck(o->rhstol >= 0 && o->rhstol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-rhs_tol must be in [0, 1), not %g", (double)o->rhstol);
+  /* -no_rhs builds no right-hand-side basis: the options of one would be ignored */
+  for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(rhsopts); i++) PetscCheck(!o->norhs || !rhssets[i], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s applies to the right-hand-side basis, which -no_rhs does not build: drop %s or -no_rhs", rhsopts[i], rhsopts[i]);
+  PetscCheck(o->maxk == PETSC_DETERMINE || o->maxk >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_max_modes must be at least 1, not %" PetscInt_FMT, o->maxk);
+  PetscCheck(o->maxr >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-rhs_max_modes must be at least 1, not %" PetscInt_FMT, o->maxr);
+  PetscCheck(o->snatol >= 0 && o->snatol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_sna_tol must be in [0, 1), not %g", (double)o->snatol);
+  PetscCheck(o->maxks == PETSC_DETERMINE || o->maxks >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_sna_max_modes must be at least 1, not %" PetscInt_FMT, o->maxks);
+  PetscFunctionReturn(0);
+}
+
+/* The SNA fits' options, read now on SNAs made as FitCoordinates() makes them (the right-hand sides' only for
+   -rhs_map sna): every option is then read, and a misspelt one is reported before the fits, not after them */
+static PetscErrorCode ReadSNAOptionsEarly(const PODOptions *o)
+{
+  PetscInt nsna = !o->norhs && o->rhsmap == 1 ? 2 : 1;
+  SNA      sna;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < nsna; i++) {
+    PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
+    if (i) PetscCall(SNASetOptionsPrefix(sna, "rhs_"));
+    PetscCall(SNASetFromOptions(sna));
+    PetscCall(SNAReadFitOptions(sna));
+    PetscCall(SNADestroy(&sna));
+  }
+  PetscCall(SNAPSOptionsWarnUnusedEarly(PETSC_COMM_WORLD));
+  PetscFunctionReturn(0);
+}
+
+/* Reads the snapshots (the right-hand sides unless -no_rhs); a file without /B builds no right-hand-side basis, so
+   the options of one are refused */
+static PetscErrorCode LoadSnapshots(const PODOptions *o, PODBuild *b)
+{
+  const char *rhsopts[] = {"-rhs_tol", "-rhs_max_modes", "-rhs_map"};
+  PetscBool   rhssets[] = {o->rhstol_set, o->maxr_set, o->rhsmap_set};
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(POD_LOAD, 0, 0, 0, 0));
+  PetscCall(SNAPSSnapshotsLoad(PETSC_COMM_WORLD, o->snapfile, &b->N, &b->X, &b->U, o->norhs ? NULL : &b->B, b->fingerprint));
+  PetscCall(PetscLogEventEnd(POD_LOAD, 0, 0, 0, 0));
+  if (!o->norhs && !b->B)
+    for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(rhsopts); i++) PetscCheck(!rhssets[i], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s applies to the right-hand-side basis, but the snapshot file '%s' has no right-hand sides /B: drop %s, or write snapshots with /B", rhsopts[i], o->snapfile, rhsopts[i]);
+  PetscCall(VecGetBlockSize(b->X, &b->q));
+  PetscCall(VecGetSize(b->U[0], &b->n));
+  PetscFunctionReturn(0);
+}
+
+/* Solutions: POD basis and coordinates, then the SNA mu -> the leading ks coordinates, the fewest with projection
+   error <= -pod_sna_tol (at most -pod_sna_max_modes) */
+static PetscErrorCode FitSolutionCoordinates(const PODOptions *o, PODBuild *b)
+{
+  const PetscInt N = b->N;
+  PetscMPIInt    size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(PetscLogEventBegin(POD_BASIS, 0, 0, 0, 0));
+  PetscCall(SNAPSPODCompute(N, b->U, o->podtol, o->maxk, &b->k, &b->V, &b->sigma));
+  PetscCall(PetscMalloc1(N * b->k, &b->C));
+  PetscCall(Coordinates(N, b->U, b->k, b->V, b->C));
+  PetscCall(PetscLogEventEnd(POD_BASIS, 0, 0, 0, 0));
+  for (b->ks = 1; b->ks < b->k && ProjectionError(N, b->sigma, b->ks) > o->snatol; b->ks++) {}
+  if (o->maxks != PETSC_DETERMINE) b->ks = PetscMin(b->ks, o->maxks);
+  PetscCall(PetscMalloc1(N * b->ks, &b->Cs));
+  for (PetscInt i = 0; i < N; i++)
+    for (PetscInt j = 0; j < b->ks; j++) b->Cs[i * b->ks + j] = b->C[i * b->k + j];
+  PetscCall(FitCoordinates(NULL, b->X, b->ks, b->Cs, &b->sna, &b->fit_mean, &b->fit_max, &b->fit_s));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " snapshots of size %" PetscInt_FMT ", %" PetscInt_FMT " parameters, %d ranks\n", N, b->n, b->q, size));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " POD modes (sigma %.3e .. %.3e), projection error %.3e; SNA mu -> the first %" PetscInt_FMT " coordinates (projection error %.3e): training error mean %.3e, max %.3e (%.2f s)\n", b->k, (double)b->sigma[0], (double)b->sigma[b->k - 1], (double)ProjectionError(N, b->sigma, b->k), b->ks, (double)ProjectionError(N, b->sigma, b->ks), (double)b->fit_mean, (double)b->fit_max, (double)b->fit_s));
+  PetscFunctionReturn(0);
+}
+
+/* Right-hand sides (when the snapshots hold them): basis, their coordinates as inputs, the map (-rhs_map) from them
+   to the solution coordinates */
+static PetscErrorCode FitRHSMap(const PODOptions *o, PODBuild *b)
+{
+  const PetscInt N = b->N, k = b->k;
+
+  PetscFunctionBegin;
+  if (!b->B) PetscFunctionReturn(0);
+  PetscCall(PetscLogEventBegin(POD_BASIS, 0, 0, 0, 0));
+  PetscCall(SNAPSPODCompute(N, b->B, o->rhstol, o->maxr, &b->r, &b->W, &b->rsigma));
+  PetscCall(PetscMalloc1(N * b->r, &b->ZC));
+  PetscCall(Coordinates(N, b->B, b->r, b->W, b->ZC));
+  PetscCall(PetscLogEventEnd(POD_BASIS, 0, 0, 0, 0));
+  PetscCall(PetscLogEventBegin(POD_RHSMAP, 0, 0, 0, 0));
+  if (o->rhsmap == 1) {
+    PetscCall(RowsLike(b->X, b->r, b->ZC, &b->Z));
+    PetscCall(FitCoordinates("rhs_", b->Z, k, b->C, &b->rsna, &b->rfit_mean, &b->rfit_max, &b->rfit_s));
+  } else {
+    PetscLogDouble ta, tb;
+    PetscCall(PetscTime(&ta));
+    PetscCall(PetscMalloc1(k * (b->r + 1), &b->affine));
+    PetscCall(FitAffineMap(N, b->r, b->ZC, k, b->C, b->affine, &b->rfit_mean, &b->rfit_max));
+    PetscCall(PetscTime(&tb));
+    b->rfit_s = (PetscReal)(tb - ta);
+  }
+  PetscCall(PetscLogEventEnd(POD_RHSMAP, 0, 0, 0, 0));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " right-hand-side modes, projection error %.3e; %s map rhs -> coordinates: training error mean %.3e, max %.3e (%.2f s)\n", b->r, (double)ProjectionError(N, b->rsigma, b->r), o->rhsmap ? "SNA" : "affine", (double)b->rfit_mean, (double)b->rfit_max, (double)b->rfit_s));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteModel(const PODOptions *o, PODBuild *b)
+{
+  SNAGuessModelData data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(&data, sizeof(data)));
+  data.fingerprint     = b->fingerprint;
+  data.n_snapshots     = b->N;
+  data.k               = b->k;
+  data.basis           = b->V;
+  data.sigma           = b->sigma;
+  data.sna             = b->sna;
+  data.r               = b->r;
+  data.rhs_basis       = b->W;
+  data.rhs_n_snapshots = b->N;
+  data.rhs_sigma       = b->rsigma;
+  data.rhs_sna         = b->rsna;
+  data.rhs_map         = b->affine;
+  PetscCall(SNAGuessModelWrite(o->modelfile, &data));
+  PetscCall(PetscTime(&b->t1));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: model written to %s (%.2f s in all)\n", o->modelfile, (double)(b->t1 - b->t0)));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteBuildReport(const PODOptions *o, const PODBuild *b)
+{
+  const PetscInt N = b->N;
+  SNAPSReport    report;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
+  PetscCall(SNAPSReportSetString(report, "program", "snaps-pod"));
+  PetscCall(SNAPSReportSetString(report, "snapshots", o->snapfile));
+  PetscCall(SNAPSReportSetString(report, "model", o->modelfile));
+  PetscCall(SNAPSReportSetString(report, "fingerprint", b->fingerprint));
+  PetscCall(SNAPSReportSetInt(report, "n_snapshots", N));
+  PetscCall(SNAPSReportSetInt(report, "vector_size", b->n));
+  PetscCall(SNAPSReportSetInt(report, "n_mu", b->q)); /* the PDE parameters; n_params (trainable, as in snaps-fit) is sna_n_params */
+  PetscCall(SNAPSReportSetInt(report, "n_modes", b->k));
+  PetscCall(SNAPSReportSetInt(report, "sna_modes", b->ks));
+  PetscCall(SNAPSReportSetReal(report, "sna_projection_error", ProjectionError(N, b->sigma, b->ks)));
+  PetscCall(SNAPSReportSetRealArray(report, "singular_values", N, b->sigma));
+  PetscCall(SNAPSReportSetReal(report, "projection_error", ProjectionError(N, b->sigma, b->k)));
+  PetscCall(SNAPSReportSetReal(report, "fit_rel_error_mean", b->fit_mean));
+  PetscCall(SNAPSReportSetReal(report, "fit_rel_error_max", b->fit_max));
+  PetscCall(SNAPSReportSetReal(report, "fit_time_s", b->fit_s));
+  PetscCall(SNAReportFit(b->sna, report, "sna_", -1)); /* sna_converged_reason, sna_n_params, ...: a fit cut short shows here */
+  PetscCall(SNAPSReportSetInt(report, "rhs_n_modes", b->r));
+  if (b->B) {
+    PetscCall(SNAPSReportSetString(report, "rhs_map", RHSMaps[o->rhsmap]));
+    PetscCall(SNAPSReportSetRealArray(report, "rhs_singular_values", N, b->rsigma));
+    PetscCall(SNAPSReportSetReal(report, "rhs_projection_error", ProjectionError(N, b->rsigma, b->r)));
+    PetscCall(SNAPSReportSetReal(report, "rhs_fit_rel_error_mean", b->rfit_mean));
+    PetscCall(SNAPSReportSetReal(report, "rhs_fit_rel_error_max", b->rfit_max));
+    PetscCall(SNAPSReportSetReal(report, "rhs_fit_time_s", b->rfit_s));
+    if (b->rsna) PetscCall(SNAReportFit(b->rsna, report, "rhs_", -1));
+  }
+  PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(b->t1 - b->t0)));
+  PetscCall(SNAPSReportWrite(report, o->results));
+  PetscCall(SNAPSReportDestroy(&report));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PODBuildDestroy(PODBuild *b)
+{
+  PetscFunctionBegin;
+  PetscCall(SNADestroy(&b->sna));
+  PetscCall(SNADestroy(&b->rsna));
+  PetscCall(VecDestroyVecs(b->k, &b->V));
+  PetscCall(VecDestroyVecs(b->N, &b->U));
+  if (b->B) PetscCall(VecDestroyVecs(b->N, &b->B));
+  if (b->W) PetscCall(VecDestroyVecs(b->r, &b->W));
+  PetscCall(VecDestroy(&b->Z));
+  PetscCall(VecDestroy(&b->X));
+  PetscCall(PetscFree(b->C));
+  PetscCall(PetscFree(b->Cs));
+  PetscCall(PetscFree(b->ZC));
+  PetscCall(PetscFree(b->affine));
+  PetscCall(PetscFree(b->sigma));
+  PetscCall(PetscFree(b->rsigma));
+  PetscFunctionReturn(0);
+}
+
+/* The first step, -snapshots: checks, reads, fits and writes the model (and the report) */
+static PetscErrorCode BuildModel(const PODOptions *o)
+{
+  PODBuild b;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(&b, sizeof(b)));
+  PetscCall(CheckBuildOptions(o));
+  PetscCall(ReadSNAOptionsEarly(o));
+  PetscCall(PetscTime(&b.t0));
+  PetscCall(LoadSnapshots(o, &b));
+  PetscCall(FitSolutionCoordinates(o, &b));
+  PetscCall(FitRHSMap(o, &b));
+  PetscCall(WriteModel(o, &b));
+  if (o->hasresults) PetscCall(WriteBuildReport(o, &b));
+  PetscCall(PODBuildDestroy(&b));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
-  char              snapfile[PETSC_MAX_PATH_LEN] = "", modelfile[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "", opfile[PETSC_MAX_PATH_LEN] = "";
-  char              fingerprint[SNAPS_FINGERPRINT_LEN];
-  PetscBool         hassnap, hasmodel, hasresults, norhs = PETSC_FALSE, helpflg, hasop;
-  const char       *maps[] = {"linear", "sna"};
-  PetscInt          rhsmap = 0;
-  PetscReal        *affine = NULL;
-  PetscReal         podtol = 1e-8, rhstol = 1e-8, *sigma = NULL, *rsigma = NULL, fit_mean, fit_max, rfit_mean = 0, rfit_max = 0, fit_s, rfit_s = 0;
-  PetscInt          maxk = PETSC_DETERMINE, maxr = 8, N, q, n, k, r = 0, ks, maxks = PETSC_DETERMINE, opdegree = 1;
-  PetscReal         snatol = 0;
-  Vec               X, Z = NULL, *U, *B = NULL, *V, *W = NULL;
-  PetscScalar      *C, *Cs, *ZC = NULL;
-  SNA               sna, rsna = NULL;
-  SNAGuessModelData data;
-  PetscLogDouble    t0, t1;
-  PetscMPIInt       size;
-  PetscBool         podtol_set, maxk_set, rhstol_set, maxr_set, rhsmap_set, norhs_set, snatol_set, maxks_set, opdegree_set;
+  PODOptions o;
+  PetscBool  helpflg;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(SNAInitializePackage());
@@ -191,228 +516,14 @@ int main(int argc, char **argv)
   PetscCall(PetscLogEventRegister("PODSnapshotsLoad", PETSC_OBJECT_CLASSID, &POD_LOAD));
   PetscCall(PetscLogEventRegister("PODBasis", PETSC_OBJECT_CLASSID, &POD_BASIS));
   PetscCall(PetscLogEventRegister("PODRHSMap", PETSC_OBJECT_CLASSID, &POD_RHSMAP));
-  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-pod options", NULL);
-  PetscCall(PetscOptionsString("-snapshots", "Snapshot file (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
-  PetscCall(PetscOptionsString("-model", "Model file to write (HDF5)", NULL, modelfile, modelfile, sizeof(modelfile), &hasmodel));
-  PetscCall(PetscOptionsReal("-pod_tol", "Relative projection error of the kept POD modes", NULL, podtol, &podtol, &podtol_set));
-  PetscCall(PetscOptionsInt("-pod_max_modes", "Largest number of POD modes", NULL, maxk, &maxk, &maxk_set));
-  PetscCall(PetscOptionsReal("-rhs_tol", "Relative projection error of the kept right-hand-side modes", NULL, rhstol, &rhstol, &rhstol_set));
-  PetscCall(PetscOptionsInt("-rhs_max_modes", "Largest number of right-hand-side modes", NULL, maxr, &maxr, &maxr_set));
-  PetscCall(PetscOptionsEList("-rhs_map", "Map from right-hand-side coordinates to solution coordinates", NULL, maps, 2, maps[rhsmap], &rhsmap, &rhsmap_set));
-  PetscCall(PetscOptionsBool("-no_rhs", "Build no /rhs group", NULL, norhs, &norhs, &norhs_set));
-  PetscCall(PetscOptionsReal("-pod_sna_tol", "The SNA predicts the fewest leading coordinates whose projection error is <= this", NULL, snatol, &snatol, &snatol_set));
-  PetscCall(PetscOptionsInt("-pod_sna_max_modes", "Largest number of coordinates the SNA predicts", NULL, maxks, &maxks, &maxks_set));
-  PetscCall(PetscOptionsString("-operators", "Reduced-operator records (from -ksp_guess_sna_record_operators) to fit into the -model", NULL, opfile, opfile, sizeof(opfile), &hasop));
-  PetscCall(PetscOptionsInt("-operator_degree", "Polynomial degree in the parameters of the reduced-operator model", NULL, opdegree, &opdegree, &opdegree_set));
-  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
-  {
-    const char *named[4] = {"-snapshots", "-model", "-operators", "-results"};
-
-    /* given without a name, each was read as absent: "-operators" without a name silently fitted no operator model */
-    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 4, named));
-  }
-  PetscOptionsEnd();
+  PetscCall(PODOptionsRead(&o));
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
-  if (helpflg) { /* show the options of both SNAs, then stop before any check or work */
-    PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
-    PetscCall(SNASetFromOptions(sna));
-    PetscCall(SNASetOptionsPrefix(sna, "rhs_"));
-    PetscCall(SNASetFromOptions(sna));
-    PetscCall(SNADestroy(&sna));
-    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
-    PetscCall(PetscFinalize());
-    return 0;
-  }
-  PetscCheck(hasop || !opdegree_set, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operator_degree %" PetscInt_FMT " applies to the reduced-operator fit (-operators rec.h5 -model m.h5), which this run does not do: give -operators, or drop -operator_degree", opdegree);
-  if (hasop) { /* second step: the reduced operator of an existing model */
-    const char *snapopts[] = {"-pod_tol", "-pod_max_modes", "-rhs_tol", "-rhs_max_modes", "-rhs_map", "-no_rhs", "-pod_sna_tol", "-pod_sna_max_modes"};
-    PetscBool   snapsets[] = {podtol_set, maxk_set, rhstol_set, maxr_set, rhsmap_set, norhs_set, snatol_set, maxks_set};
-    PetscReal   misfit;
-    PetscInt    T, nrec, kop;
-
-    /* the model's basis is read as it is: options of building one would be ignored */
-    for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(snapopts); i++) PetscCheck(!snapsets[i], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s applies to building a model from -snapshots, but -operators only adds the reduced operator to the existing model '%s': drop %s (or build the model first, without -operators)", snapopts[i], modelfile, snapopts[i]);
-    PetscCheck(opdegree >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operator_degree must be at least 1 (1: affine in the parameters), not %" PetscInt_FMT, opdegree);
-    PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operators needs -model <m.h5>: the model the operators were recorded with");
-    PetscCheck(!hassnap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-operators and -snapshots do not go together: the records belong to the basis of an existing model, which new snapshots would replace. Build the model first, record, then run snaps-pod -model m.h5 -operators rec.h5");
-    { /* the model is read and extended in place: an output, which the records and the report must not be */
-      const char *inopts[1] = {"-operators"}, *ins[1] = {opfile}, *outopts[2] = {"-model", "-results"}, *outs[2] = {modelfile, results};
-      PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, 1, inopts, ins, 2, outopts, outs));
-    }
-    PetscCall(PetscTime(&t0));
-    PetscCall(SNAGuessModelFitOperator(PETSC_COMM_WORLD, modelfile, opfile, opdegree, &misfit, &T, &nrec, &kop));
-    PetscCall(PetscTime(&t1));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: reduced operator of %" PetscInt_FMT " modes, polynomial of degree %" PetscInt_FMT " in the parameters (%" PetscInt_FMT " terms), fitted to %" PetscInt_FMT " records: misfit %.3e (%.2f s); added to %s\n", kop, opdegree, T, nrec, (double)misfit, (double)(t1 - t0), modelfile));
-    if (misfit > 1e-8) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: WARNING the misfit is large: the operator is not a polynomial of degree %" PetscInt_FMT " in the parameters; the Galerkin correction will be less accurate (a higher -operator_degree and more records may help)\n", opdegree));
-    if (hasresults) {
-      SNAPSReport report;
-      PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
-      PetscCall(SNAPSReportSetString(report, "program", "snaps-pod"));
-      PetscCall(SNAPSReportSetString(report, "model", modelfile));
-      PetscCall(SNAPSReportSetString(report, "operators", opfile));
-      PetscCall(SNAPSReportSetInt(report, "operator_modes", kop));
-      PetscCall(SNAPSReportSetInt(report, "operator_degree", opdegree));
-      PetscCall(SNAPSReportSetInt(report, "operator_terms", T));
-      PetscCall(SNAPSReportSetInt(report, "operator_records", nrec));
-      PetscCall(SNAPSReportSetReal(report, "operator_fit_rel_error", misfit));
-      PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(t1 - t0)));
-      PetscCall(SNAPSReportWrite(report, results));
-      PetscCall(SNAPSReportDestroy(&report));
-    }
-    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
-    PetscCall(PetscFinalize());
-    return 0;
-  }
-  PetscCheck(hassnap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -snapshots <s.h5>: the training snapshots (run with -help for all options)");
-  PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: where to write the model");
-  {
-    const char *inopts[1] = {"-snapshots"}, *ins[1] = {snapfile}, *outopts[2] = {"-model", "-results"}, *outs[2] = {modelfile, results};
-    PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, 1, inopts, ins, 2, outopts, outs)); /* -sna_monitor ascii:<snapshots> emptied them */
-  }
-  PetscCheck(podtol >= 0 && podtol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_tol must be in [0, 1), not %g", (double)podtol);
-  PetscCheck(rhstol >= 0 && rhstol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-rhs_tol must be in [0, 1), not %g", (double)rhstol);
-  { /* -no_rhs builds no right-hand-side basis: the options of one would be ignored */
-    const char *rhsopts[] = {"-rhs_tol", "-rhs_max_modes", "-rhs_map"};
-    PetscBool   rhssets[] = {rhstol_set, maxr_set, rhsmap_set};
-
-    for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(rhsopts); i++) PetscCheck(!norhs || !rhssets[i], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s applies to the right-hand-side basis, which -no_rhs does not build: drop %s or -no_rhs", rhsopts[i], rhsopts[i]);
-  }
-  PetscCheck(maxk == PETSC_DETERMINE || maxk >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_max_modes must be at least 1, not %" PetscInt_FMT, maxk);
-  PetscCheck(maxr >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-rhs_max_modes must be at least 1, not %" PetscInt_FMT, maxr);
-  PetscCheck(snatol >= 0 && snatol < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_sna_tol must be in [0, 1), not %g", (double)snatol);
-  PetscCheck(maxks == PETSC_DETERMINE || maxks >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-pod_sna_max_modes must be at least 1, not %" PetscInt_FMT, maxks);
-
-  { /* the SNA fits' options, read now on SNAs made as FitCoordinates() makes them (the right-hand sides' only for
-       -rhs_map sna): every option is then read, and a misspelt one is reported before the fits, not after them */
-    PetscInt nsna = !norhs && rhsmap == 1 ? 2 : 1;
-
-    for (PetscInt i = 0; i < nsna; i++) {
-      PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
-      if (i) PetscCall(SNASetOptionsPrefix(sna, "rhs_"));
-      PetscCall(SNASetFromOptions(sna));
-      PetscCall(SNAReadFitOptions(sna));
-      PetscCall(SNADestroy(&sna));
-    }
-    PetscCall(SNAPSOptionsWarnUnusedEarly(PETSC_COMM_WORLD));
-  }
-  PetscCall(PetscTime(&t0));
-  PetscCall(PetscLogEventBegin(POD_LOAD, 0, 0, 0, 0));
-  PetscCall(SNAPSSnapshotsLoad(PETSC_COMM_WORLD, snapfile, &N, &X, &U, norhs ? NULL : &B, fingerprint));
-  PetscCall(PetscLogEventEnd(POD_LOAD, 0, 0, 0, 0));
-  if (!norhs && !B) { /* no /B: no right-hand-side basis either */
-    const char *rhsopts[] = {"-rhs_tol", "-rhs_max_modes", "-rhs_map"};
-    PetscBool   rhssets[] = {rhstol_set, maxr_set, rhsmap_set};
-
-    for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(rhsopts); i++) PetscCheck(!rhssets[i], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s applies to the right-hand-side basis, but the snapshot file '%s' has no right-hand sides /B: drop %s, or write snapshots with /B", rhsopts[i], snapfile, rhsopts[i]);
-  }
-  PetscCall(VecGetBlockSize(X, &q));
-  PetscCall(VecGetSize(U[0], &n));
-
-  /* solutions: POD basis and coordinates, then the SNA mu -> coordinates */
-  PetscCall(PetscLogEventBegin(POD_BASIS, 0, 0, 0, 0));
-  PetscCall(SNAPSPODCompute(N, U, podtol, maxk, &k, &V, &sigma));
-  PetscCall(PetscMalloc1(N * k, &C));
-  PetscCall(Coordinates(N, U, k, V, C));
-  PetscCall(PetscLogEventEnd(POD_BASIS, 0, 0, 0, 0));
-  /* the SNA predicts the leading ks coordinates: the fewest with projection error <= -pod_sna_tol */
-  for (ks = 1; ks < k && ProjectionError(N, sigma, ks) > snatol; ks++) {}
-  if (maxks != PETSC_DETERMINE) ks = PetscMin(ks, maxks);
-  PetscCall(PetscMalloc1(N * ks, &Cs));
-  for (PetscInt i = 0; i < N; i++)
-    for (PetscInt j = 0; j < ks; j++) Cs[i * ks + j] = C[i * k + j];
-  PetscCall(FitCoordinates(NULL, X, ks, Cs, &sna, &fit_mean, &fit_max, &fit_s));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " snapshots of size %" PetscInt_FMT ", %" PetscInt_FMT " parameters, %d ranks\n", N, n, q, size));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " POD modes (sigma %.3e .. %.3e), projection error %.3e; SNA mu -> the first %" PetscInt_FMT " coordinates (projection error %.3e): training error mean %.3e, max %.3e (%.2f s)\n", k, (double)sigma[0], (double)sigma[k - 1], (double)ProjectionError(N, sigma, k), ks, (double)ProjectionError(N, sigma, ks), (double)fit_mean, (double)fit_max, (double)fit_s));
-
-  /* right-hand sides: basis, their coordinates as inputs, the SNA z -> solution coordinates */
-  if (B) {
-    PetscCall(PetscLogEventBegin(POD_BASIS, 0, 0, 0, 0));
-    PetscCall(SNAPSPODCompute(N, B, rhstol, maxr, &r, &W, &rsigma));
-    PetscCall(PetscMalloc1(N * r, &ZC));
-    PetscCall(Coordinates(N, B, r, W, ZC));
-    PetscCall(PetscLogEventEnd(POD_BASIS, 0, 0, 0, 0));
-    PetscCall(PetscLogEventBegin(POD_RHSMAP, 0, 0, 0, 0));
-    if (rhsmap == 1) {
-      PetscCall(RowsLike(X, r, ZC, &Z));
-      PetscCall(FitCoordinates("rhs_", Z, k, C, &rsna, &rfit_mean, &rfit_max, &rfit_s));
-    } else {
-      PetscLogDouble ta, tb;
-      PetscCall(PetscTime(&ta));
-      PetscCall(PetscMalloc1(k * (r + 1), &affine));
-      PetscCall(FitAffineMap(N, r, ZC, k, C, affine, &rfit_mean, &rfit_max));
-      PetscCall(PetscTime(&tb));
-      rfit_s = (PetscReal)(tb - ta);
-    }
-    PetscCall(PetscLogEventEnd(POD_RHSMAP, 0, 0, 0, 0));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " right-hand-side modes, projection error %.3e; %s map rhs -> coordinates: training error mean %.3e, max %.3e (%.2f s)\n", r, (double)ProjectionError(N, rsigma, r), rhsmap ? "SNA" : "affine", (double)rfit_mean, (double)rfit_max, (double)rfit_s));
-  }
-
-  PetscCall(PetscMemzero(&data, sizeof(data)));
-  data.fingerprint     = fingerprint;
-  data.n_snapshots     = N;
-  data.k               = k;
-  data.basis           = V;
-  data.sigma           = sigma;
-  data.sna             = sna;
-  data.r               = r;
-  data.rhs_basis       = W;
-  data.rhs_n_snapshots = N;
-  data.rhs_sigma       = rsigma;
-  data.rhs_sna         = rsna;
-  data.rhs_map         = affine;
-  PetscCall(SNAGuessModelWrite(modelfile, &data));
-  PetscCall(PetscTime(&t1));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: model written to %s (%.2f s in all)\n", modelfile, (double)(t1 - t0)));
-
-  if (hasresults) {
-    SNAPSReport report;
-    PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
-    PetscCall(SNAPSReportSetString(report, "program", "snaps-pod"));
-    PetscCall(SNAPSReportSetString(report, "snapshots", snapfile));
-    PetscCall(SNAPSReportSetString(report, "model", modelfile));
-    PetscCall(SNAPSReportSetString(report, "fingerprint", fingerprint));
-    PetscCall(SNAPSReportSetInt(report, "n_snapshots", N));
-    PetscCall(SNAPSReportSetInt(report, "vector_size", n));
-    PetscCall(SNAPSReportSetInt(report, "n_mu", q)); /* the PDE parameters; n_params (trainable, as in snaps-fit) is sna_n_params */
-    PetscCall(SNAPSReportSetInt(report, "n_modes", k));
-    PetscCall(SNAPSReportSetInt(report, "sna_modes", ks));
-    PetscCall(SNAPSReportSetReal(report, "sna_projection_error", ProjectionError(N, sigma, ks)));
-    PetscCall(SNAPSReportSetRealArray(report, "singular_values", N, sigma));
-    PetscCall(SNAPSReportSetReal(report, "projection_error", ProjectionError(N, sigma, k)));
-    PetscCall(SNAPSReportSetReal(report, "fit_rel_error_mean", fit_mean));
-    PetscCall(SNAPSReportSetReal(report, "fit_rel_error_max", fit_max));
-    PetscCall(SNAPSReportSetReal(report, "fit_time_s", fit_s));
-    PetscCall(SNAReportFit(sna, report, "sna_", -1)); /* sna_converged_reason, sna_n_params, ...: a fit cut short shows here */
-    PetscCall(SNAPSReportSetInt(report, "rhs_n_modes", r));
-    if (B) {
-      PetscCall(SNAPSReportSetString(report, "rhs_map", maps[rhsmap]));
-      PetscCall(SNAPSReportSetRealArray(report, "rhs_singular_values", N, rsigma));
-      PetscCall(SNAPSReportSetReal(report, "rhs_projection_error", ProjectionError(N, rsigma, r)));
-      PetscCall(SNAPSReportSetReal(report, "rhs_fit_rel_error_mean", rfit_mean));
-      PetscCall(SNAPSReportSetReal(report, "rhs_fit_rel_error_max", rfit_max));
-      PetscCall(SNAPSReportSetReal(report, "rhs_fit_time_s", rfit_s));
-      if (rsna) PetscCall(SNAReportFit(rsna, report, "rhs_", -1));
-    }
-    PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(t1 - t0)));
-    PetscCall(SNAPSReportWrite(report, results));
-    PetscCall(SNAPSReportDestroy(&report));
-  }
-
-  PetscCall(SNADestroy(&sna));
-  PetscCall(SNADestroy(&rsna));
-  PetscCall(VecDestroyVecs(k, &V));
-  PetscCall(VecDestroyVecs(N, &U));
-  if (B) PetscCall(VecDestroyVecs(N, &B));
-  if (W) PetscCall(VecDestroyVecs(r, &W));
-  PetscCall(VecDestroy(&Z));
-  PetscCall(VecDestroy(&X));
-  PetscCall(PetscFree(C));
-  PetscCall(PetscFree(Cs));
-  PetscCall(PetscFree(ZC));
-  PetscCall(PetscFree(affine));
-  PetscCall(PetscFree(sigma));
-  PetscCall(PetscFree(rsigma));
+  if (helpflg)
+    PetscCall(ViewSNAOptions()); /* then stop before any check or work */
+  else if (o.hasop)
+    PetscCall(AddReducedOperator(&o));
+  else
+    PetscCall(BuildModel(&o));
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;

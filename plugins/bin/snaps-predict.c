@@ -101,151 +101,239 @@ static PetscErrorCode LoadLowFidelityValues(SNA sna, const char model[], const c
   PetscFunctionReturn(0);
 }
 
+/* The program's options, read once by PredictOptionsRead() */
+typedef struct {
+  char      model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], group[256], mgroup[256];
+  PetscBool hasmodel, hasdata, hasout, hasresults, hasmgroup, groupset;
+} PredictOptions;
+
+/* One evaluation: the model, the inputs X (targets Y, LF values YLF when the data hold them), the predictions U and
+   their scores against Y (mse < 0: none) */
+typedef struct {
+  SNA         sna;
+  Vec         X, Y, U, YLF;
+  PetscInt    d, q, N;
+  PetscReal   t0, t1, mse, ce, acc;
+  SNALossType loss;
+} Prediction;
+
+static PetscErrorCode PredictOptionsRead(PredictOptions *o)
+{
+  const char *named[4] = {"-model", "-data", "-out", "-results"};
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(o, sizeof(*o)));
+  PetscCall(PetscStrncpy(o->group, "/", sizeof(o->group)));
+  PetscCall(PetscStrncpy(o->mgroup, "/sna", sizeof(o->mgroup)));
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-predict options", "SNA");
+  PetscCall(PetscOptionsString("-model", "Model file (HDF5)", NULL, NULL, o->model, sizeof(o->model), &o->hasmodel));
+  PetscCall(PetscOptionsString("-model_group", "Group of the model in the model file (a nested SNA: /sna/lf, /surrogate/drift0/sna, ...)", NULL, o->mgroup, o->mgroup, sizeof(o->mgroup), &o->hasmgroup));
+  PetscCall(PetscOptionsString("-data", "Inputs (HDF5 with /X)", NULL, NULL, o->data, sizeof(o->data), &o->hasdata));
+  PetscCall(PetscOptionsString("-data_group", "Group holding X", NULL, o->group, o->group, sizeof(o->group), &o->groupset));
+  PetscCall(PetscOptionsString("-out", "Predictions file (HDF5)", NULL, NULL, o->out, sizeof(o->out), &o->hasout));
+  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, o->results, sizeof(o->results), &o->hasresults));
+  /* given without a name, each was read as absent or empty: "-results" last on the line failed after -out was written */
+  PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 4, named));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CheckPredictOptions(const PredictOptions *o)
+{
+  const char *inopts[2] = {"-model", "-data"}, *ins[2] = {o->model, o->data}, *outopts[2] = {"-out", "-results"}, *outs[2] = {o->out, o->hasresults ? o->results : NULL};
+
+  PetscFunctionBegin;
+  PetscCheck(o->hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: the model to evaluate (run with -help for all options)");
+  PetscCheck(o->hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the inputs /X to evaluate at");
+  /* PETSc reads "-data_group" with nothing after it as "", which named the file's root: the group asked for was ignored */
+  PetscCheck(!o->groupset || o->group[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-data_group was given without a group name (nothing follows it, or the next word is an option): give -data_group <path> (/ for the file's root), or drop it");
+  /* likewise "-model_group" with nothing after it: refused as a missing group named "" ("-model_group : ... has no such group") */
+  PetscCheck(!o->hasmgroup || o->mgroup[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model_group was given without a group name (nothing follows it, or the next word is an option): give -model_group <path> (default /sna), or drop it");
+  PetscCheck(o->hasout, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -out <pred.h5>: where to write the predictions");
+  PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, 2, inopts, ins, 2, outopts, outs)); /* -sna_view ascii:<model> emptied it */
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode LoadModel(const PredictOptions *o, Prediction *p)
+{
+  PetscFunctionBegin;
+  PetscCall(SNACreate(PETSC_COMM_WORLD, &p->sna));
+  if (o->hasmgroup) PetscCall(CheckModelGroup(o->model, o->mgroup)); /* the default /sna: SNALoad's messages (not a model, a surrogate, ...) */
+  PetscCall(SNALoadGroup(p->sna, o->model, o->mgroup));
+  PetscCall(SNAViewFromOptions(p->sna, NULL, "-sna_view"));
+  PetscCall(SNAGetSizes(p->sna, &p->d, &p->q));
+  PetscCall(SNAGetLossType(p->sna, &p->loss));
+  PetscFunctionReturn(0);
+}
+
+/* Predictions beyond the model's training box are extrapolations: constant for khronos (its inputs are clamped to
+   the box), the damped cosines going on for aion, each part's own for mf */
+static PetscErrorCode WarnOutsideBox(const PredictOptions *o, const Prediction *p)
+{
+  char        what[2 * PETSC_MAX_PATH_LEN + 240];
+  SNAType     type;
+  PetscBool   khronos, aion;
+  const char *beyond;
+
+  PetscFunctionBegin;
+  PetscCall(SNAGetType(p->sna, &type));
+  PetscCall(PetscStrcmp(type, SNAKHRONOS, &khronos));
+  PetscCall(PetscStrcmp(type, SNAAION, &aion));
+  beyond = khronos ? "it is constant beyond the box" : aion ? "its damped cosines go on beyond the box"
+                                                            : "its parts extend beyond the box as their types do (a khronos part is constant there)";
+  PetscCall(PetscSNPrintf(what, sizeof(what), "inputs of '%s' lie outside the input box of the model '%s' (its training box): %s, so their predictions are extrapolations", o->data, o->model, beyond));
+  PetscCall(SNAWarnOutsideBounds(p->sna, p->X, what));
+  PetscFunctionReturn(0);
+}
+
+/* The inputs X of the data group, its targets Y when it has them (of the model's sizes), its LF values YLF */
+static PetscErrorCode LoadData(const PredictOptions *o, Prediction *p)
+{
+  const char *group = o->group;
+  char        xpath[PETSC_MAX_PATH_LEN];
+  PetscBool   hastargets = PETSC_FALSE;
+  PetscInt    bs;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(xpath, sizeof(xpath), "%s/Y", !(group[0] == '/' && !group[1]) ? group : ""));
+  PetscCall(SNADatasetHas(PETSC_COMM_WORLD, o->data, xpath, &hastargets));
+  if (hastargets) {
+    PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, o->data, group, &p->X, &p->Y));
+    PetscCall(VecGetBlockSize(p->Y, &bs));
+    PetscCheck(bs == p->q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The data '%s' have %" PetscInt_FMT " outputs (Y columns) but the model '%s' predicts %" PetscInt_FMT, o->data, bs, o->model, p->q);
+  } else {
+    PetscCall(PetscSNPrintf(xpath, sizeof(xpath), "%s/X", !(group[0] == '/' && !group[1]) ? group : ""));
+    PetscCall(SNADatasetLoadArray(PETSC_COMM_WORLD, o->data, xpath, &p->X));
+    p->Y = NULL;
+  }
+  PetscCall(VecGetBlockSize(p->X, &bs));
+  PetscCheck(bs == p->d, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The data '%s' have %" PetscInt_FMT " inputs (X columns) but the model '%s' was trained on %" PetscInt_FMT, o->data, bs, o->model, p->d);
+  PetscCall(VecGetSize(p->X, &p->N));
+  p->N /= p->d;
+  PetscCall(LoadLowFidelityValues(p->sna, o->model, o->data, group, p->X, &p->YLF));
+  PetscFunctionReturn(0);
+}
+
+/* The predictions U (an mf model's correction applied to the given LF values YLF, if any), timed and checked finite */
+static PetscErrorCode Evaluate(const PredictOptions *o, Prediction *p)
+{
+  PetscInt n;
+
+  PetscFunctionBegin;
+  PetscCall(VecCreate(PETSC_COMM_WORLD, &p->U));
+  PetscCall(VecGetLocalSize(p->X, &n));
+  PetscCall(VecSetSizes(p->U, (n / p->d) * p->q, PETSC_DETERMINE));
+  PetscCall(VecSetBlockSize(p->U, p->q));
+  PetscCall(VecSetFromOptions(p->U));
+  PetscCall(PetscTime(&p->t0));
+  if (p->YLF)
+    PetscCall(SNAMFEvaluateCorrection(p->sna, p->X, p->YLF, p->U));
+  else
+    PetscCall(SNAEvaluate(p->sna, p->X, p->U));
+  PetscCall(PetscTime(&p->t1));
+  PetscCall(CheckFinite(p->U, p->q, o->model, o->data));
+  PetscFunctionReturn(0);
+}
+
+/* The test error against the targets Y: a classifier's cross-entropy and accuracy, else the MSE (Y is overwritten) */
+static PetscErrorCode Score(const PredictOptions *o, Prediction *p)
+{
+  PetscFunctionBegin;
+  p->mse = -1;
+  if (p->Y && p->loss == SNA_LOSS_CROSS_ENTROPY) { /* the outputs are logits: their MSE against the class rows means nothing */
+    char what[PETSC_MAX_PATH_LEN + 16];
+
+    PetscCall(PetscSNPrintf(what, sizeof(what), "/Y of '%s'", o->data)); /* the fit's check: snaps-fit refuses these rows too */
+    PetscCall(SNACheckClassRows(p->Y, what));
+    PetscCall(SNAComputeLogitScores(p->U, p->Y, &p->ce, &p->acc));
+  } else if (p->Y) {
+    PetscReal nrm;
+    PetscCall(VecAXPY(p->Y, -1.0, p->U));
+    PetscCall(VecNorm(p->Y, NORM_2, &nrm));
+    p->mse = nrm * nrm / (PetscReal)(p->N * p->q);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* -out (/X copied, /Y the predictions) and the lines saying what was done */
+static PetscErrorCode WritePredictions(const PredictOptions *o, const Prediction *p)
+{
+  const char *names[2] = {"X", "Y"};
+  Vec         vecs[2]  = {p->X, p->U};
+  PetscMPIInt size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(SNADatasetSave(PETSC_COMM_WORLD, o->out, 2, names, vecs));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-predict: %" PetscInt_FMT " samples in %.3e s (%.1f ns per sample per rank) on %d ranks; predictions in %s\n", p->N, (double)(p->t1 - p->t0), (double)((p->t1 - p->t0) * 1e9 * size / p->N), size, o->out));
+  if (p->Y && p->loss == SNA_LOSS_CROSS_ENTROPY)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-predict: test cross-entropy %.6e, accuracy %.4f\n", (double)p->ce, (double)p->acc));
+  else if (p->Y)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-predict: test MSE %.6e\n", (double)p->mse));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WritePredictReport(const PredictOptions *o, const Prediction *p)
+{
+  SNAPSReport report;
+  PetscMPIInt size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
+  PetscCall(SNAPSReportSetString(report, "program", "snaps-predict"));
+  PetscCall(SNAPSReportSetString(report, "model", o->model));
+  PetscCall(SNAPSReportSetString(report, "model_group", o->mgroup));
+  PetscCall(SNAPSReportSetString(report, "data", o->data));
+  PetscCall(SNAPSReportSetString(report, "out", o->out));
+  PetscCall(SNAPSReportSetInt(report, "n_samples", p->N));
+  PetscCall(SNAPSReportSetString(report, "loss", SNALossTypes[p->loss]));
+  if (p->Y && p->loss == SNA_LOSS_CROSS_ENTROPY) {
+    PetscCall(SNAPSReportSetReal(report, "test_cross_entropy", p->ce));
+    PetscCall(SNAPSReportSetReal(report, "test_accuracy", p->acc));
+  } else if (p->Y)
+    PetscCall(SNAPSReportSetReal(report, "test_mse", p->mse));
+  PetscCall(SNAPSReportSetString(report, "lf_values", p->YLF ? "given (/YLF)" : "model"));
+  PetscCall(SNAPSReportSetReal(report, "wall_time_s", p->t1 - p->t0));
+  PetscCall(SNAPSReportSetReal(report, "ns_per_sample_per_rank", (p->t1 - p->t0) * 1e9 * size / p->N));
+  PetscCall(SNAPSReportWrite(report, o->results));
+  PetscCall(SNAPSReportDestroy(&report));
+  PetscFunctionReturn(0);
+}
+
+/* Checks, loads the model and the data, evaluates, scores, writes the predictions (and the report) */
+static PetscErrorCode Predict(const PredictOptions *o)
+{
+  Prediction p;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(&p, sizeof(p)));
+  PetscCall(CheckPredictOptions(o));
+  PetscCall(LoadModel(o, &p));
+  PetscCall(LoadData(o, &p));
+  PetscCall(WarnOutsideBox(o, &p));
+  PetscCall(Evaluate(o, &p));
+  PetscCall(Score(o, &p));
+  PetscCall(WritePredictions(o, &p));
+  if (o->hasresults) PetscCall(WritePredictReport(o, &p));
+  PetscCall(VecDestroy(&p.U));
+  PetscCall(VecDestroy(&p.YLF));
+  PetscCall(VecDestroy(&p.Y));
+  PetscCall(VecDestroy(&p.X));
+  PetscCall(SNADestroy(&p.sna));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
-  char        model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], group[256] = "/", xpath[PETSC_MAX_PATH_LEN], mgroup[256] = "/sna";
-  PetscBool   hasmodel, hasdata, hasout, hasresults, helpflg, hastargets = PETSC_FALSE, hasmgroup, groupset;
-  SNA         sna;
-  Vec         X, Y, U, YLF = NULL;
-  PetscInt    d, q, bs, N;
-  PetscReal   t0, t1, mse = -1, ce = 0, acc = 0;
-  SNALossType loss;
-  PetscMPIInt size;
+  PredictOptions o;
+  PetscBool      helpflg;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(SNAInitializePackage());
-  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-predict options", "SNA");
-  PetscCall(PetscOptionsString("-model", "Model file (HDF5)", NULL, NULL, model, sizeof(model), &hasmodel));
-  PetscCall(PetscOptionsString("-model_group", "Group of the model in the model file (a nested SNA: /sna/lf, /surrogate/drift0/sna, ...)", NULL, mgroup, mgroup, sizeof(mgroup), &hasmgroup));
-  PetscCall(PetscOptionsString("-data", "Inputs (HDF5 with /X)", NULL, NULL, data, sizeof(data), &hasdata));
-  PetscCall(PetscOptionsString("-data_group", "Group holding X", NULL, group, group, sizeof(group), &groupset));
-  PetscCall(PetscOptionsString("-out", "Predictions file (HDF5)", NULL, NULL, out, sizeof(out), &hasout));
-  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, results, sizeof(results), &hasresults));
-  {
-    const char *named[4] = {"-model", "-data", "-out", "-results"};
-
-    /* given without a name, each was read as absent or empty: "-results" last on the line failed after -out was written */
-    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 4, named));
-  }
-  PetscOptionsEnd();
+  PetscCall(PredictOptionsRead(&o));
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
-  if (helpflg) { /* the options are printed: stop before any check or work */
-    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
-    PetscCall(PetscFinalize());
-    return 0;
-  }
-  PetscCheck(hasmodel, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -model <m.h5>: the model to evaluate (run with -help for all options)");
-  PetscCheck(hasdata, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -data <in.h5>: the inputs /X to evaluate at");
-  /* PETSc reads "-data_group" with nothing after it as "", which named the file's root: the group asked for was ignored */
-  PetscCheck(!groupset || group[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-data_group was given without a group name (nothing follows it, or the next word is an option): give -data_group <path> (/ for the file's root), or drop it");
-  PetscCheck(hasout, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Missing -out <pred.h5>: where to write the predictions");
-  {
-    const char *inopts[2] = {"-model", "-data"}, *ins[2] = {model, data}, *outopts[2] = {"-out", "-results"}, *outs[2] = {out, hasresults ? results : NULL};
-    PetscCall(SNAPSCheckFiles(PETSC_COMM_WORLD, 2, inopts, ins, 2, outopts, outs)); /* -sna_view ascii:<model> emptied it */
-  }
-
-  PetscCall(SNACreate(PETSC_COMM_WORLD, &sna));
-  if (hasmgroup) PetscCall(CheckModelGroup(model, mgroup)); /* the default /sna: SNALoad's messages (not a model, a surrogate, ...) */
-  PetscCall(SNALoadGroup(sna, model, mgroup));
-  PetscCall(SNAViewFromOptions(sna, NULL, "-sna_view"));
-  PetscCall(SNAGetSizes(sna, &d, &q));
-  PetscCall(SNAGetLossType(sna, &loss));
-  PetscCall(PetscSNPrintf(xpath, sizeof(xpath), "%s/Y", !(group[0] == '/' && !group[1]) ? group : ""));
-  PetscCall(SNADatasetHas(PETSC_COMM_WORLD, data, xpath, &hastargets));
-  if (hastargets) {
-    PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, data, group, &X, &Y));
-    PetscCall(VecGetBlockSize(Y, &bs));
-    PetscCheck(bs == q, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The data '%s' have %" PetscInt_FMT " outputs (Y columns) but the model '%s' predicts %" PetscInt_FMT, data, bs, model, q);
-  } else {
-    PetscCall(PetscSNPrintf(xpath, sizeof(xpath), "%s/X", !(group[0] == '/' && !group[1]) ? group : ""));
-    PetscCall(SNADatasetLoadArray(PETSC_COMM_WORLD, data, xpath, &X));
-    Y = NULL;
-  }
-  PetscCall(VecGetBlockSize(X, &bs));
-  PetscCheck(bs == d, PETSC_COMM_WORLD, PETSC_ERR_ARG_SIZ, "The data '%s' have %" PetscInt_FMT " inputs (X columns) but the model '%s' was trained on %" PetscInt_FMT, data, bs, model, d);
-  PetscCall(VecGetSize(X, &N));
-  N /= d;
-  PetscCall(LoadLowFidelityValues(sna, model, data, group, X, &YLF));
-  { /* predictions beyond the model's training box are extrapolations: constant for khronos (its inputs are clamped to
-       the box), the damped cosines going on for aion, each part's own for mf */
-    char        what[2 * PETSC_MAX_PATH_LEN + 240];
-    SNAType     type;
-    PetscBool   khronos, aion;
-    const char *beyond;
-
-    PetscCall(SNAGetType(sna, &type));
-    PetscCall(PetscStrcmp(type, SNAKHRONOS, &khronos));
-    PetscCall(PetscStrcmp(type, SNAAION, &aion));
-    beyond = khronos ? "it is constant beyond the box" : aion ? "its damped cosines go on beyond the box"
-                                                              : "its parts extend beyond the box as their types do (a khronos part is constant there)";
-    PetscCall(PetscSNPrintf(what, sizeof(what), "inputs of '%s' lie outside the input box of the model '%s' (its training box): %s, so their predictions are extrapolations", data, model, beyond));
-    PetscCall(SNAWarnOutsideBounds(sna, X, what));
-  }
-
-  PetscCall(VecCreate(PETSC_COMM_WORLD, &U));
-  {
-    PetscInt n;
-    PetscCall(VecGetLocalSize(X, &n));
-    PetscCall(VecSetSizes(U, (n / d) * q, PETSC_DETERMINE));
-  }
-  PetscCall(VecSetBlockSize(U, q));
-  PetscCall(VecSetFromOptions(U));
-  PetscCall(PetscTime(&t0));
-  if (YLF)
-    PetscCall(SNAMFEvaluateCorrection(sna, X, YLF, U));
-  else
-    PetscCall(SNAEvaluate(sna, X, U));
-  PetscCall(PetscTime(&t1));
-  PetscCall(CheckFinite(U, q, model, data));
-  if (Y && loss == SNA_LOSS_CROSS_ENTROPY) { /* the outputs are logits: their MSE against the class rows means nothing */
-    char what[PETSC_MAX_PATH_LEN + 16];
-
-    PetscCall(PetscSNPrintf(what, sizeof(what), "/Y of '%s'", data)); /* the fit's check: snaps-fit refuses these rows too */
-    PetscCall(SNACheckClassRows(Y, what));
-    PetscCall(SNAComputeLogitScores(U, Y, &ce, &acc));
-  } else if (Y) {
-    PetscReal nrm;
-    PetscCall(VecAXPY(Y, -1.0, U));
-    PetscCall(VecNorm(Y, NORM_2, &nrm));
-    mse = nrm * nrm / (PetscReal)(N * q);
-  }
-  {
-    const char *names[2] = {"X", "Y"};
-    Vec         vecs[2]  = {X, U};
-    PetscCall(SNADatasetSave(PETSC_COMM_WORLD, out, 2, names, vecs));
-  }
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-predict: %" PetscInt_FMT " samples in %.3e s (%.1f ns per sample per rank) on %d ranks; predictions in %s\n", N, (double)(t1 - t0), (double)((t1 - t0) * 1e9 * size / N), size, out));
-  if (Y && loss == SNA_LOSS_CROSS_ENTROPY)
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-predict: test cross-entropy %.6e, accuracy %.4f\n", (double)ce, (double)acc));
-  else if (Y)
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-predict: test MSE %.6e\n", (double)mse));
-  if (hasresults) {
-    SNAPSReport report;
-    PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
-    PetscCall(SNAPSReportSetString(report, "program", "snaps-predict"));
-    PetscCall(SNAPSReportSetString(report, "model", model));
-    PetscCall(SNAPSReportSetString(report, "model_group", mgroup));
-    PetscCall(SNAPSReportSetString(report, "data", data));
-    PetscCall(SNAPSReportSetString(report, "out", out));
-    PetscCall(SNAPSReportSetInt(report, "n_samples", N));
-    PetscCall(SNAPSReportSetString(report, "loss", SNALossTypes[loss]));
-    if (Y && loss == SNA_LOSS_CROSS_ENTROPY) {
-      PetscCall(SNAPSReportSetReal(report, "test_cross_entropy", ce));
-      PetscCall(SNAPSReportSetReal(report, "test_accuracy", acc));
-    } else if (Y)
-      PetscCall(SNAPSReportSetReal(report, "test_mse", mse));
-    PetscCall(SNAPSReportSetString(report, "lf_values", YLF ? "given (/YLF)" : "model"));
-    PetscCall(SNAPSReportSetReal(report, "wall_time_s", t1 - t0));
-    PetscCall(SNAPSReportSetReal(report, "ns_per_sample_per_rank", (t1 - t0) * 1e9 * size / N));
-    PetscCall(SNAPSReportWrite(report, results));
-    PetscCall(SNAPSReportDestroy(&report));
-  }
-  PetscCall(VecDestroy(&U));
-  PetscCall(VecDestroy(&YLF));
-  PetscCall(VecDestroy(&Y));
-  PetscCall(VecDestroy(&X));
-  PetscCall(SNADestroy(&sna));
+  if (!helpflg) PetscCall(Predict(&o)); /* -help: the options are printed; stop before any check or work */
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;

@@ -416,204 +416,309 @@ static PetscErrorCode CheckOutputs(const char samples[], const char snapshots[],
   PetscFunctionReturn(0);
 }
 
-int main(int argc, char **argv)
-{
-  char           kappa[PETSC_MAX_PATH_LEN] = "1", source[PETSC_MAX_PATH_LEN] = "1", snapfile[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "", coordfile[PETSC_MAX_PATH_LEN] = "";
-  char           samplefile[PETSC_MAX_PATH_LEN] = "";
-  PetscInt       dim = 2, N = 0, q = 0, np = POISSON_FIELD_MAX_PARAMS + 1, batch_reps = 5;
-  PetscReal      dom[2] = {0, 1}, a, b, params[POISSON_FIELD_MAX_PARAMS + 1] = {0}, *X, *its, *tsolve, *tguess, *tfield, *tcoord, *tassem, *gerr, *res0;
-  PetscBool      hassnap, hascoord, hasresults, hasparams, hassamples, helpflg, batch, batch_set;
-  Mat            U      = NULL; /* the FEM solutions, one column each, for the batch prediction's errors */
-  PetscReal     *tbatch = NULL, *berr = NULL, mbatch = 0;
+/* The program's options, read once by ParamOptionsRead() (the mesh, element, solver and guess options are read by
+   the objects they belong to). */
+typedef struct {
+  char      kappa[PETSC_MAX_PATH_LEN], source[PETSC_MAX_PATH_LEN], snapfile[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], coordfile[PETSC_MAX_PATH_LEN], samplefile[PETSC_MAX_PATH_LEN];
+  PetscInt  dim, np, batch_reps; /* np: the number of -params values, capped one above the maximum */
+  PetscReal dom[2], a, b, params[POISSON_FIELD_MAX_PARAMS + 1], progress_every;
+  PetscBool hassnap, hascoord, hasresults, hasparams, hassamples, batch_set;
+} ParamOptions;
+
+/* One sweep: the samples, the problem and its solver, work vectors, the per-sample figures and the batch prediction's */
+typedef struct {
+  PetscInt       N, q;
+  PetscReal     *X; /* N x q, every rank */
   PoissonParam   pp;
   KSP            ksp;
-  PC             pc;
   Vec            u, un, bn, work;
   GuessCapture   cap;
-  SNAPSSnapshots snaps         = NULL;
-  char           guesstype[64] = "none";
+  Mat            U; /* the FEM solutions, one column each, for the batch prediction's errors */
+  SampleRecord   rec;
+  char           guesstype[64];
+  PetscBool      batch; /* -ksp_guess_type sna and -batch_repeat > 0: the batch prediction is done */
+  PetscReal     *tbatch, *berr, mbatch;
+  PetscLogDouble wall0; /* the program's start */
+} ParamSweep;
+
+/* The medians over the samples, printed and reported */
+typedef struct {
+  PetscReal its, solve, guess, assem, err, res;
+} SweepMedians;
+
+static PetscLogEvent PARAM_SWEEP;
+
+static PetscErrorCode ParamOptionsRead(ParamOptions *o)
+{
+  const char *named[5] = {"-samples", "-snapshots", "-dof_coordinates", "-results", "-dm_plex_filename"};
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(o, sizeof(*o)));
+  PetscCall(PetscStrncpy(o->kappa, "1", sizeof(o->kappa)));
+  PetscCall(PetscStrncpy(o->source, "1", sizeof(o->source)));
+  o->dim            = 2;
+  o->np             = POISSON_FIELD_MAX_PARAMS + 1;
+  o->batch_reps     = 5;
+  o->dom[1]         = 1;
+  o->progress_every = 10;
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-poisson-param options", NULL);
+  PetscCall(PetscOptionsString("-kappa", "Conductivity kappa(x; mu)", NULL, o->kappa, o->kappa, sizeof(o->kappa), NULL));
+  PetscCall(PetscOptionsString("-source", "Source f(x; mu)", NULL, o->source, o->source, sizeof(o->source), NULL));
+  PetscCall(PetscOptionsInt("-dim", "Dimension", NULL, o->dim, &o->dim, NULL));
+  PetscCall(PoissonMeshDomainOption(PetscOptionsObject, o->dom, &o->a, &o->b));
+  PetscCall(PetscOptionsRealArray("-params", "One parameter sample mu1,mu2,...", NULL, o->params, &o->np, &o->hasparams));
+  PetscCall(PetscOptionsString("-samples", "HDF5 dataset whose /X (N x q) holds the parameter samples", NULL, o->samplefile, o->samplefile, sizeof(o->samplefile), &o->hassamples));
+  PetscCall(PetscOptionsString("-snapshots", "Snapshot file to write (HDF5)", NULL, o->snapfile, o->snapfile, sizeof(o->snapfile), &o->hassnap));
+  PetscCall(PetscOptionsString("-dof_coordinates", "Dataset file to write with the position of every unknown (/X, natural ordering)", NULL, o->coordfile, o->coordfile, sizeof(o->coordfile), &o->hascoord));
+  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, o->results, o->results, sizeof(o->results), &o->hasresults));
+  /* given without a name: "-results" last on the line failed after the solves, -snapshots written */
+  PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 5, named));
+  PetscCall(PetscOptionsReal("-progress_every", "Wall seconds between progress lines during the solves (0: every solve)", NULL, o->progress_every, &o->progress_every, NULL));
+  PetscCall(PetscOptionsInt("-batch_repeat", "With -ksp_guess_type sna: batches of surrogate-alone predictions of all fields (0: none)", "SNAGuessPredictFields", o->batch_reps, &o->batch_reps, &o->batch_set));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+/* The checks before any work: option values, options of a guess that is not used, the files. Sets the guess type
+   (-ksp_guess_type, none by default) and whether the batch prediction is done. */
+static PetscErrorCode CheckParamOptions(const ParamOptions *o, ParamSweep *s)
+{
+  PetscBool sna;
+
+  PetscFunctionBegin;
+  /* NaN never compared due (no line ever) and a negative value acted as 0: both silently */
+  PetscCheck(!PetscIsNanReal(o->progress_every) && o->progress_every >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-progress_every must be >= 0 (0: every solve), not %g", (double)o->progress_every);
+  PetscCheck(o->batch_reps >= 0 && o->batch_reps <= 1000000, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat must be 0 to 1000000, not %" PetscInt_FMT, o->batch_reps);
+  PetscCall(PetscStrncpy(s->guesstype, "none", sizeof(s->guesstype)));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_type", s->guesstype, sizeof(s->guesstype), NULL)); /* KSPGetGuess() would create one */
+  PetscCall(PetscStrcmp(s->guesstype, KSPGUESSSNA, &sna));
+  PetscCheck(!o->batch_set || sna, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat %" PetscInt_FMT " repeats the batch prediction of the surrogate of -ksp_guess_type sna, but the guess is %s: add -ksp_guess_type sna -ksp_guess_sna_model m.h5, or remove -batch_repeat", o->batch_reps, s->guesstype);
+  PetscCall(CheckGuessFileOptions(s->guesstype, sna));
+  PetscCall(CheckOutputs(o->hassamples ? o->samplefile : NULL, o->hassnap ? o->snapfile : NULL, o->hasresults ? o->results : NULL, o->hascoord ? o->coordfile : NULL));
+  s->batch = (PetscBool)(sna && o->batch_reps);
+  PetscFunctionReturn(0);
+}
+
+/* The samples and the problem (with -dof_coordinates, its unknowns' positions written) */
+static PetscErrorCode SetUpProblem(const ParamOptions *o, ParamSweep *s)
+{
+  PetscFunctionBegin;
+  PetscCall(ReadSamples(PETSC_COMM_WORLD, o->hasparams ? o->params : NULL, o->np, o->hassamples ? o->samplefile : NULL, &s->N, &s->q, &s->X));
+  PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, o->dim, o->a, o->b, o->kappa, o->source, s->q, &s->pp));
+  PetscCall(WarnUnusedParameters(&s->pp, o->hassamples ? "-samples' /X columns" : "-params values"));
+  if (o->hascoord) PetscCall(WriteDofCoordinates(&s->pp, o->coordfile));
+  PetscFunctionReturn(0);
+}
+
+/* The KSP (the program's defaults, then the options), the initial guess's capture, work vectors and the records */
+static PetscErrorCode SetUpSolver(const ParamOptions *o, ParamSweep *s)
+{
+  const PetscInt N = s->N;
+
+  PetscFunctionBegin;
+  PetscCall(KSPCreate(PETSC_COMM_WORLD, &s->ksp));
+  PetscCall(KSPSetDM(s->ksp, s->pp.dm)); /* the guess finds the natural ordering through the KSP's DM */
+  PetscCall(KSPSetDMActive(s->ksp, PETSC_FALSE));
+  PetscCall(KSPSetOperators(s->ksp, s->pp.A, s->pp.A));
+  PetscCall(ParamKSPDefaults(s->ksp));
+  PetscCall(KSPSetFromOptions(s->ksp));
+  PetscCall(SNAPSCheckKSPTolerances(s->ksp));
+  PetscCall(DMCreateGlobalVector(s->pp.dm, &s->u));
+  PetscCall(VecDuplicate(s->u, &s->cap.x0));
+  PetscCall(VecDuplicate(s->u, &s->work));
+  PetscCall(KSPMonitorSet(s->ksp, CaptureInitialGuess, &s->cap, NULL));
+  PetscCall(SNAPSNaturalCreateVec(s->pp.nat, &s->un));
+  PetscCall(VecDuplicate(s->un, &s->bn));
+  PetscCall(PetscMalloc6(N, &s->rec.its, N, &s->rec.tsolve, N, &s->rec.tguess, N, &s->rec.tassem, N, &s->rec.gerr, N, &s->rec.res0));
+  PetscCall(PetscMalloc2(N, &s->rec.tfield, N, &s->rec.tcoord));
+  if (s->batch) {
+    PetscInt nloc;
+    PetscCall(VecGetLocalSize(s->u, &nloc));
+    PetscCall(MatCreateDense(PETSC_COMM_WORLD, nloc, PETSC_DECIDE, PETSC_DETERMINE, N, NULL, &s->U));
+    PetscCall(PetscMalloc2(o->batch_reps, &s->tbatch, N, &s->berr));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The solves, in order, with -snapshots written as they go */
+static PetscErrorCode RunSweep(const ParamOptions *o, ParamSweep *s)
+{
+  SNAPSSnapshots   snaps = NULL;
+  PoissonErrorHold hold;
+  PetscErrorCode   ierr;
+
+  PetscFunctionBegin;
+  /* a failed sample (a collective check) leaves no temporary snapshot file: the error is held back until every
+     rank has abandoned the file, whose close is collective (raised at once, it would park rank 1: a hang) */
+  PetscCall(PetscLogEventBegin(PARAM_SWEEP, 0, 0, 0, 0));
+  PetscCall(PoissonErrorHoldPush(PETSC_COMM_WORLD, &hold));
+  ierr = SolveSamples(&s->pp, s->ksp, s->N, s->q, s->X, s->u, s->work, s->un, s->bn, &s->cap, s->U, o->hassnap ? o->snapfile : NULL, &snaps, &s->rec, o->progress_every);
+  PetscCall(PoissonErrorHoldPop(&hold));
+  if (ierr && hold.held) PetscCall(SNAPSSnapshotsDestroy(&snaps));
+  PetscCall(PoissonErrorHoldRaise(&hold, ierr, NULL, NULL));
+  PetscCall(PetscLogEventEnd(PARAM_SWEEP, 0, 0, 0, 0));
+  if (snaps) PetscCall(SNAPSSnapshotsClose(&snaps));
+  PetscFunctionReturn(0);
+}
+
+/* -ksp_guess_type sna: the surrogate alone predicts all N fields at once, -batch_repeat times */
+static PetscErrorCode RunBatch(const ParamOptions *o, ParamSweep *s)
+{
+  PetscReal merr;
+
+  PetscFunctionBegin;
+  PetscCall(BatchPrediction(&s->pp, s->ksp, s->N, s->X, s->U, o->batch_reps, s->tbatch, &s->mbatch, s->berr));
+  PetscCall(Median(s->N, s->berr, &merr));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: surrogate alone, all %" PetscInt_FMT " fields at once (%" PetscInt_FMT " batches): median %.3e s per field, relative L2 error median %.3e\n", s->N, o->batch_reps, (double)s->mbatch, (double)merr));
+  PetscFunctionReturn(0);
+}
+
+/* The medians over the samples, and the summary line */
+static PetscErrorCode Summarise(const ParamOptions *o, const ParamSweep *s, SweepMedians *m)
+{
+  const PetscInt N = s->N;
   PetscMPIInt    size;
-  PetscReal      progress_every = 10;
-  PetscLogEvent  sweep_event;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(Median(N, s->rec.its, &m->its));
+  PetscCall(Median(N, s->rec.tsolve, &m->solve));
+  PetscCall(Median(N, s->rec.tguess, &m->guess));
+  PetscCall(Median(N, s->rec.tassem, &m->assem));
+  PetscCall(Median(N, s->rec.gerr, &m->err));
+  PetscCall(Median(N, s->rec.res0, &m->res));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " dofs, %d ranks, guess %s: %" PetscInt_FMT " solves, median %g iterations, KSPSolve %.3e s (guess %.3e s), assembly %.3e s, initial guess L2 error %.3e, residual %.3e\n", PoissonMeshReportsSimplex(o->dim, s->pp.simplex) ? "P" : "Q", s->pp.degree, o->dim, s->pp.dofs, size, s->guesstype, N, (double)m->its,
+                        (double)m->solve, (double)m->guess, (double)m->assem, (double)m->err, (double)m->res));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteParamReport(const ParamOptions *o, const ParamSweep *s, const SweepMedians *m)
+{
+  const PetscInt N = s->N;
+  SNAPSReport    report;
+  KSPType        ktype;
+  PC             pc;
+  PCType         ptype;
+  PetscReal      rtol, wall;
+  PetscInt       nbc, bcall;
+  PetscLogDouble now;
+
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&now));
+  wall = (PetscReal)(now - s->wall0);
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &wall, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+  nbc = s->pp.nbc;
+  PetscCall(MPIU_Allreduce(&nbc, &bcall, 1, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD));
+  PetscCall(KSPGetType(s->ksp, &ktype));
+  PetscCall(KSPGetPC(s->ksp, &pc));
+  PetscCall(PCGetType(pc, &ptype));
+  PetscCall(KSPGetTolerances(s->ksp, &rtol, NULL, NULL, NULL));
+  PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
+  PetscCall(SNAPSReportSetString(report, "program", "snaps-poisson-param"));
+  PetscCall(SNAPSReportSetString(report, "kappa", o->kappa));
+  PetscCall(SNAPSReportSetString(report, "source", o->source));
+  PetscCall(SNAPSReportSetInt(report, "dim", o->dim));
+  if (s->pp.mesh[0]) { /* the file's domain: -domain is refused with it */
+    PetscCall(SNAPSReportSetString(report, "mesh", s->pp.mesh));
+  } else {
+    PetscCall(SNAPSReportSetReal(report, "domain_lower", o->a));
+    PetscCall(SNAPSReportSetReal(report, "domain_upper", o->b));
+  }
+  if (o->hassamples) PetscCall(SNAPSReportSetString(report, "samples", o->samplefile));
+  if (o->hassnap) PetscCall(SNAPSReportSetString(report, "snapshots", o->snapfile));
+  if (o->hascoord) PetscCall(SNAPSReportSetString(report, "dof_coordinates", o->coordfile));
+  PetscCall(SNAPSReportSetInt(report, "n_mu", s->q)); /* the PDE parameters (n_params means trainable ones, snaps-fit) */
+  PetscCall(SNAPSReportSetInt(report, "n_samples", N));
+  PetscCall(SNAPSReportSetInt(report, "dofs", s->pp.dofs));              /* the system's size, the boundary's identity rows included */
+  PetscCall(SNAPSReportSetInt(report, "free_dofs", s->pp.dofs - bcall)); /* without them: snaps-poisson's dofs */
+  PetscCall(SNAPSReportSetInt(report, "cells", s->pp.cells));
+  PetscCall(SNAPSReportSetInt(report, "degree", s->pp.degree));
+  PetscCall(SNAPSReportSetString(report, "ksp_type", ktype));
+  PetscCall(SNAPSReportSetString(report, "pc_type", ptype));
+  PetscCall(SNAPSReportSetReal(report, "ksp_rtol", rtol));
+  PetscCall(SNAPSReportSetString(report, "guess_type", s->guesstype));
+  PetscCall(SNAPSReportSetRealArray(report, "ksp_iterations", N, s->rec.its));
+  PetscCall(SNAPSReportSetRealArray(report, "solve_time_s", N, s->rec.tsolve));
+  PetscCall(SNAPSReportSetRealArray(report, "guess_time_s", N, s->rec.tguess));
+  PetscCall(SNAPSReportSetRealArray(report, "prediction_time_s", N, s->rec.tfield));
+  PetscCall(SNAPSReportSetRealArray(report, "coordinates_time_s", N, s->rec.tcoord));
+  PetscCall(SNAPSReportSetRealArray(report, "assembly_time_s", N, s->rec.tassem));
+  PetscCall(SNAPSReportSetRealArray(report, "guess_rel_l2_error", N, s->rec.gerr));
+  PetscCall(SNAPSReportSetRealArray(report, "guess_rel_residual", N, s->rec.res0));
+  PetscCall(SNAPSReportSetReal(report, "median_ksp_iterations", m->its));
+  PetscCall(SNAPSReportSetReal(report, "median_solve_time_s", m->solve));
+  PetscCall(SNAPSReportSetReal(report, "median_guess_time_s", m->guess));
+  PetscCall(SNAPSReportSetReal(report, "median_assembly_time_s", m->assem));
+  PetscCall(SNAPSReportSetReal(report, "median_guess_rel_l2_error", m->err));
+  PetscCall(SNAPSReportSetReal(report, "median_guess_rel_residual", m->res)); /* the printed line's residual */
+  if (s->batch) {
+    PetscCall(SNAPSReportSetRealArray(report, "batch_times_s", o->batch_reps, s->tbatch));
+    PetscCall(SNAPSReportSetReal(report, "batch_prediction_time_s", s->mbatch));
+    PetscCall(SNAPSReportSetRealArray(report, "batch_prediction_rel_l2_error", N, s->berr));
+  }
+  PetscCall(SNAPSReportSetReal(report, "wall_time_s", wall)); /* from the start to the report: set-up, solves, batch */
+  PetscCall(SNAPSReportWrite(report, o->results));
+  PetscCall(SNAPSReportDestroy(&report));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ParamSweepDestroy(ParamSweep *s)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree6(s->rec.its, s->rec.tsolve, s->rec.tguess, s->rec.tassem, s->rec.gerr, s->rec.res0));
+  PetscCall(PetscFree2(s->rec.tfield, s->rec.tcoord));
+  PetscCall(PetscFree2(s->tbatch, s->berr));
+  PetscCall(MatDestroy(&s->U));
+  PetscCall(PetscFree(s->X));
+  PetscCall(VecDestroy(&s->un));
+  PetscCall(VecDestroy(&s->bn));
+  PetscCall(VecDestroy(&s->u));
+  PetscCall(VecDestroy(&s->work));
+  PetscCall(VecDestroy(&s->cap.x0));
+  PetscCall(KSPDestroy(&s->ksp));
+  PetscCall(PoissonParamDestroy(&s->pp));
+  PetscFunctionReturn(0);
+}
+
+/* Checks, sets up, solves the samples, reports (wall0: the program's start, for the report's wall_time_s) */
+static PetscErrorCode SolveSweep(const ParamOptions *o, PetscLogDouble wall0)
+{
+  ParamSweep   s;
+  SweepMedians m;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(&s, sizeof(s)));
+  s.wall0 = wall0;
+  PetscCall(CheckParamOptions(o, &s));
+  PetscCall(SetUpProblem(o, &s));
+  PetscCall(SetUpSolver(o, &s));
+  PetscCall(RunSweep(o, &s));
+  if (s.batch) PetscCall(RunBatch(o, &s));
+  PetscCall(Summarise(o, &s, &m));
+  if (o->hasresults) PetscCall(WriteParamReport(o, &s, &m));
+  PetscCall(ParamSweepDestroy(&s));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  ParamOptions   o;
+  PetscBool      helpflg;
   PetscLogDouble wall0;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(SNAGuessInitializePackage()); /* -ksp_guess_type sna without -dll_append */
   /* -log_view: the solves (their assembly is PoissonParamAssemble's) */
-  PetscCall(PetscLogEventRegister("PoissonParamSweep", KSP_CLASSID, &sweep_event));
+  PetscCall(PetscLogEventRegister("PoissonParamSweep", KSP_CLASSID, &PARAM_SWEEP));
   PetscCall(PetscTime(&wall0));
-  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-poisson-param options", NULL);
-  PetscCall(PetscOptionsString("-kappa", "Conductivity kappa(x; mu)", NULL, kappa, kappa, sizeof(kappa), NULL));
-  PetscCall(PetscOptionsString("-source", "Source f(x; mu)", NULL, source, source, sizeof(source), NULL));
-  PetscCall(PetscOptionsInt("-dim", "Dimension", NULL, dim, &dim, NULL));
-  PetscCall(PoissonMeshDomainOption(PetscOptionsObject, dom, &a, &b));
-  PetscCall(PetscOptionsRealArray("-params", "One parameter sample mu1,mu2,...", NULL, params, &np, &hasparams));
-  PetscCall(PetscOptionsString("-samples", "HDF5 dataset whose /X (N x q) holds the parameter samples", NULL, samplefile, samplefile, sizeof(samplefile), &hassamples));
-  PetscCall(PetscOptionsString("-snapshots", "Snapshot file to write (HDF5)", NULL, snapfile, snapfile, sizeof(snapfile), &hassnap));
-  PetscCall(PetscOptionsString("-dof_coordinates", "Dataset file to write with the position of every unknown (/X, natural ordering)", NULL, coordfile, coordfile, sizeof(coordfile), &hascoord));
-  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
-  {
-    const char *named[5] = {"-samples", "-snapshots", "-dof_coordinates", "-results", "-dm_plex_filename"};
-
-    /* given without a name: "-results" last on the line failed after the solves, -snapshots written */
-    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 5, named));
-  }
-  PetscCall(PetscOptionsReal("-progress_every", "Wall seconds between progress lines during the solves (0: every solve)", NULL, progress_every, &progress_every, NULL));
-  PetscCall(PetscOptionsInt("-batch_repeat", "With -ksp_guess_type sna: batches of surrogate-alone predictions of all fields (0: none)", "SNAGuessPredictFields", batch_reps, &batch_reps, &batch_set));
-  PetscOptionsEnd();
+  PetscCall(ParamOptionsRead(&o));
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
   if (helpflg) { /* the mesh, element and solver options too (one parameter unless -params says more), then stop */
-    PetscCall(ViewSolverOptions(dim, a, b, kappa, source, hasparams ? np : 1));
+    PetscCall(ViewSolverOptions(o.dim, o.a, o.b, o.kappa, o.source, o.hasparams ? o.np : 1));
     PetscCall(PetscFinalize());
     return 0;
   }
-  /* NaN never compared due (no line ever) and a negative value acted as 0: both silently */
-  PetscCheck(!PetscIsNanReal(progress_every) && progress_every >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-progress_every must be >= 0 (0: every solve), not %g", (double)progress_every);
-  PetscCheck(batch_reps >= 0 && batch_reps <= 1000000, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat must be 0 to 1000000, not %" PetscInt_FMT, batch_reps);
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-ksp_guess_type", guesstype, sizeof(guesstype), NULL)); /* KSPGetGuess() would create one */
-  PetscCall(PetscStrcmp(guesstype, KSPGUESSSNA, &batch));
-  PetscCheck(!batch_set || batch, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-batch_repeat %" PetscInt_FMT " repeats the batch prediction of the surrogate of -ksp_guess_type sna, but the guess is %s: add -ksp_guess_type sna -ksp_guess_sna_model m.h5, or remove -batch_repeat", batch_reps, guesstype);
-  PetscCall(CheckGuessFileOptions(guesstype, batch));
-  PetscCall(CheckOutputs(hassamples ? samplefile : NULL, hassnap ? snapfile : NULL, hasresults ? results : NULL, hascoord ? coordfile : NULL));
-  PetscCall(ReadSamples(PETSC_COMM_WORLD, hasparams ? params : NULL, np, hassamples ? samplefile : NULL, &N, &q, &X));
-  PetscCall(PoissonParamCreate(PETSC_COMM_WORLD, dim, a, b, kappa, source, q, &pp));
-  PetscCall(WarnUnusedParameters(&pp, hassamples ? "-samples' /X columns" : "-params values"));
-  if (hascoord) PetscCall(WriteDofCoordinates(&pp, coordfile));
-
-  PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
-  PetscCall(KSPSetDM(ksp, pp.dm)); /* the guess finds the natural ordering through the KSP's DM */
-  PetscCall(KSPSetDMActive(ksp, PETSC_FALSE));
-  PetscCall(KSPSetOperators(ksp, pp.A, pp.A));
-  PetscCall(ParamKSPDefaults(ksp));
-  PetscCall(KSPSetFromOptions(ksp));
-  PetscCall(SNAPSCheckKSPTolerances(ksp));
-  PetscCall(KSPGetPC(ksp, &pc));
-  if (!batch_reps) batch = PETSC_FALSE;
-  PetscCall(DMCreateGlobalVector(pp.dm, &u));
-  PetscCall(VecDuplicate(u, &cap.x0));
-  PetscCall(VecDuplicate(u, &work));
-  PetscCall(KSPMonitorSet(ksp, CaptureInitialGuess, &cap, NULL));
-  PetscCall(SNAPSNaturalCreateVec(pp.nat, &un));
-  PetscCall(VecDuplicate(un, &bn));
-  PetscCall(PetscMalloc6(N, &its, N, &tsolve, N, &tguess, N, &tassem, N, &gerr, N, &res0));
-  PetscCall(PetscMalloc2(N, &tfield, N, &tcoord));
-  if (batch) {
-    PetscInt nloc;
-    PetscCall(VecGetLocalSize(u, &nloc));
-    PetscCall(MatCreateDense(PETSC_COMM_WORLD, nloc, PETSC_DECIDE, PETSC_DETERMINE, N, NULL, &U));
-    PetscCall(PetscMalloc2(batch_reps, &tbatch, N, &berr));
-  }
-
-  {
-    SampleRecord     rec = {its, tsolve, tguess, tassem, tfield, tcoord, gerr, res0};
-    PoissonErrorHold hold;
-    PetscErrorCode   ierr;
-
-    /* a failed sample (a collective check) leaves no temporary snapshot file: the error is held back until every
-       rank has abandoned the file, whose close is collective (raised at once, it would park rank 1: a hang) */
-    PetscCall(PetscLogEventBegin(sweep_event, 0, 0, 0, 0));
-    PetscCall(PoissonErrorHoldPush(PETSC_COMM_WORLD, &hold));
-    ierr = SolveSamples(&pp, ksp, N, q, X, u, work, un, bn, &cap, U, hassnap ? snapfile : NULL, &snaps, &rec, progress_every);
-    PetscCall(PoissonErrorHoldPop(&hold));
-    if (ierr && hold.held) PetscCall(SNAPSSnapshotsDestroy(&snaps));
-    PetscCall(PoissonErrorHoldRaise(&hold, ierr, NULL, NULL));
-    PetscCall(PetscLogEventEnd(sweep_event, 0, 0, 0, 0));
-  }
-  if (snaps) PetscCall(SNAPSSnapshotsClose(&snaps));
-  if (batch) {
-    PetscReal merr;
-    PetscCall(BatchPrediction(&pp, ksp, N, X, U, batch_reps, tbatch, &mbatch, berr));
-    PetscCall(Median(N, berr, &merr));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: surrogate alone, all %" PetscInt_FMT " fields at once (%" PetscInt_FMT " batches): median %.3e s per field, relative L2 error median %.3e\n", N, batch_reps, (double)mbatch, (double)merr));
-  }
-
-  {
-    PetscReal mits, msolve, mguess, massem, merr, mres;
-    PetscCall(Median(N, its, &mits));
-    PetscCall(Median(N, tsolve, &msolve));
-    PetscCall(Median(N, tguess, &mguess));
-    PetscCall(Median(N, tassem, &massem));
-    PetscCall(Median(N, gerr, &merr));
-    PetscCall(Median(N, res0, &mres));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson-param: %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " dofs, %d ranks, guess %s: %" PetscInt_FMT " solves, median %g iterations, KSPSolve %.3e s (guess %.3e s), assembly %.3e s, initial guess L2 error %.3e, residual %.3e\n", PoissonMeshReportsSimplex(dim, pp.simplex) ? "P" : "Q", pp.degree, dim, pp.dofs, size, guesstype, N, (double)mits,
-                          (double)msolve, (double)mguess, (double)massem, (double)merr, (double)mres));
-    if (hasresults) {
-      SNAPSReport    report;
-      KSPType        ktype;
-      PCType         ptype;
-      PetscReal      rtol, wall;
-      PetscInt       nbc, bcall;
-      PetscLogDouble now;
-      PetscCall(PetscTime(&now));
-      wall = (PetscReal)(now - wall0);
-      PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &wall, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
-      nbc = pp.nbc;
-      PetscCall(MPIU_Allreduce(&nbc, &bcall, 1, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD));
-      PetscCall(KSPGetType(ksp, &ktype));
-      PetscCall(PCGetType(pc, &ptype));
-      PetscCall(KSPGetTolerances(ksp, &rtol, NULL, NULL, NULL));
-      PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
-      PetscCall(SNAPSReportSetString(report, "program", "snaps-poisson-param"));
-      PetscCall(SNAPSReportSetString(report, "kappa", kappa));
-      PetscCall(SNAPSReportSetString(report, "source", source));
-      PetscCall(SNAPSReportSetInt(report, "dim", dim));
-      if (pp.mesh[0]) { /* the file's domain: -domain is refused with it */
-        PetscCall(SNAPSReportSetString(report, "mesh", pp.mesh));
-      } else {
-        PetscCall(SNAPSReportSetReal(report, "domain_lower", a));
-        PetscCall(SNAPSReportSetReal(report, "domain_upper", b));
-      }
-      if (hassamples) PetscCall(SNAPSReportSetString(report, "samples", samplefile));
-      if (hassnap) PetscCall(SNAPSReportSetString(report, "snapshots", snapfile));
-      if (hascoord) PetscCall(SNAPSReportSetString(report, "dof_coordinates", coordfile));
-      PetscCall(SNAPSReportSetInt(report, "n_mu", q)); /* the PDE parameters (n_params means trainable ones, snaps-fit) */
-      PetscCall(SNAPSReportSetInt(report, "n_samples", N));
-      PetscCall(SNAPSReportSetInt(report, "dofs", pp.dofs));              /* the system's size, the boundary's identity rows included */
-      PetscCall(SNAPSReportSetInt(report, "free_dofs", pp.dofs - bcall)); /* without them: snaps-poisson's dofs */
-      PetscCall(SNAPSReportSetInt(report, "cells", pp.cells));
-      PetscCall(SNAPSReportSetInt(report, "degree", pp.degree));
-      PetscCall(SNAPSReportSetString(report, "ksp_type", ktype));
-      PetscCall(SNAPSReportSetString(report, "pc_type", ptype));
-      PetscCall(SNAPSReportSetReal(report, "ksp_rtol", rtol));
-      PetscCall(SNAPSReportSetString(report, "guess_type", guesstype));
-      PetscCall(SNAPSReportSetRealArray(report, "ksp_iterations", N, its));
-      PetscCall(SNAPSReportSetRealArray(report, "solve_time_s", N, tsolve));
-      PetscCall(SNAPSReportSetRealArray(report, "guess_time_s", N, tguess));
-      PetscCall(SNAPSReportSetRealArray(report, "prediction_time_s", N, tfield));
-      PetscCall(SNAPSReportSetRealArray(report, "coordinates_time_s", N, tcoord));
-      PetscCall(SNAPSReportSetRealArray(report, "assembly_time_s", N, tassem));
-      PetscCall(SNAPSReportSetRealArray(report, "guess_rel_l2_error", N, gerr));
-      PetscCall(SNAPSReportSetRealArray(report, "guess_rel_residual", N, res0));
-      PetscCall(SNAPSReportSetReal(report, "median_ksp_iterations", mits));
-      PetscCall(SNAPSReportSetReal(report, "median_solve_time_s", msolve));
-      PetscCall(SNAPSReportSetReal(report, "median_guess_time_s", mguess));
-      PetscCall(SNAPSReportSetReal(report, "median_assembly_time_s", massem));
-      PetscCall(SNAPSReportSetReal(report, "median_guess_rel_l2_error", merr));
-      PetscCall(SNAPSReportSetReal(report, "median_guess_rel_residual", mres)); /* the printed line's residual */
-      if (batch) {
-        PetscCall(SNAPSReportSetRealArray(report, "batch_times_s", batch_reps, tbatch));
-        PetscCall(SNAPSReportSetReal(report, "batch_prediction_time_s", mbatch));
-        PetscCall(SNAPSReportSetRealArray(report, "batch_prediction_rel_l2_error", N, berr));
-      }
-      PetscCall(SNAPSReportSetReal(report, "wall_time_s", wall)); /* from the start to the report: set-up, solves, batch */
-      PetscCall(SNAPSReportWrite(report, results));
-      PetscCall(SNAPSReportDestroy(&report));
-    }
-  }
-
-  PetscCall(PetscFree6(its, tsolve, tguess, tassem, gerr, res0));
-  PetscCall(PetscFree2(tfield, tcoord));
-  PetscCall(PetscFree2(tbatch, berr));
-  PetscCall(MatDestroy(&U));
-  PetscCall(PetscFree(X));
-  PetscCall(VecDestroy(&un));
-  PetscCall(VecDestroy(&bn));
-  PetscCall(VecDestroy(&u));
-  PetscCall(VecDestroy(&work));
-  PetscCall(VecDestroy(&cap.x0));
-  PetscCall(KSPDestroy(&ksp));
-  PetscCall(PoissonParamDestroy(&pp));
+  PetscCall(SolveSweep(&o, wall0));
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());
   return 0;

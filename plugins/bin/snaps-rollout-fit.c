@@ -81,7 +81,7 @@ int main(int argc, char **argv)
   const char *value, **inopts = NULL;
   PetscInt    nfiles = 1;
   PetscBool   help_only, has, hasresults;
-  PetscErrorCode ierr;
+  PetscInt    errors[2] = {0, 0};
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscOptionsHasHelp(NULL, &help_only));
@@ -133,17 +133,17 @@ int main(int argc, char **argv)
     }
     PetscCall(PetscTime(&t0));
     /* it warns about unused options once it has read its own, before the fits: every option of this program is read */
-    ierr = SNAPSSurrogateTrain(PETSC_COMM_WORLD, nfiles, (const char *const *)files, cat, det, report);
-    if (ierr != PETSC_ERR_NOT_CONVERGED) PetscCall(ierr); /* not converged: the models are written, the report too */
+    PetscCall(SNAPSSurrogateTrain(PETSC_COMM_WORLD, nfiles, (const char *const *)files, cat, det, report, errors));
     PetscCall(PetscTime(&t1));
     if (report) {
       PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(t1 - t0)));
       PetscCall(SNAPSReportWrite(report, results));
       PetscCall(SNAPSReportDestroy(&report));
     }
-    PetscCall(ierr);
+    /* -head_/-drift_sna_fit_error_if_not_converged: after the models and the report are written, as snaps-fit */
+    PetscCall(SNAPSSurrogateCheckConverged(PETSC_COMM_WORLD, errors, cat, det));
   } else
-    PetscCall(SNAPSSurrogateTrain(PETSC_COMM_WORLD, 0, NULL, cat, det, NULL)); /* lists the training options and the SNAs' */
+    PetscCall(SNAPSSurrogateTrain(PETSC_COMM_WORLD, 0, NULL, cat, det, NULL, NULL)); /* lists the training options and the SNAs' */
   if (!has) nfiles = 0;
   for (PetscInt i = 0; i < nfiles; i++) PetscCall(PetscFree(files[i]));
   PetscCall(PetscFree(files));

@@ -1609,6 +1609,22 @@ static PetscErrorCode ReadFitOptions(SNAPSSurrogate s, PetscBool heads, const Tr
 }
 
 /*@C
+  SNAPSSurrogateCheckConverged - Raises PETSC_ERR_NOT_CONVERGED when fits counted by SNAPSSurrogateTrain() (errors:
+  drift fits, head fits) did not converge under their -drift_/-head_sna_fit_error_if_not_converged, naming those options
+  and the models written (cat, det; either may be NULL or empty). Collective.
+
+  Level: developer
+
+.seealso: SNAPSSurrogateTrain()
+@*/
+PetscErrorCode SNAPSSurrogateCheckConverged(MPI_Comm comm, const PetscInt errors[2], const char cat[], const char det[])
+{
+  PetscFunctionBegin;
+  PetscCheck(!errors[0] && !errors[1], comm, PETSC_ERR_NOT_CONVERGED, "%" PetscInt_FMT " fit(s) did not converge under %s%s%s (see the line above); the models were written (their best iterates):%s%s%s%s", errors[0] + errors[1], errors[0] ? "-drift_sna_fit_error_if_not_converged" : "", errors[0] && errors[1] ? " and " : "", errors[1] ? "-head_sna_fit_error_if_not_converged" : "", cat && cat[0] ? " " : "", cat && cat[0] ? cat : "", det && det[0] ? " " : "", det && det[0] ? det : "");
+  PetscFunctionReturn(0);
+}
+
+/*@C
   SNAPSSurrogateTrain - Trains rollout surrogates from solver trajectories: the drift (deterministic twin) and,
   when cat is given (-model), the categorical heads; writes the categorical model to cat and the
   deterministic twin to det (either may be NULL or empty). Under -help it lists its options (and a drift's and
@@ -1626,11 +1642,12 @@ static PetscErrorCode ReadFitOptions(SNAPSSurrogate s, PetscBool heads, const Tr
   a polynomial drift, a direct solve), drifts_not_converged (SNA drift fits that stopped at -drift_sna_fit_max_it or
   failed), head_train_cross_entropy, head_iterations and heads_not_converged (the same for the heads, with -model),
   and the times drift_fit_time_s, head_fit_time_s and train_time_s. When some fits did not converge it prints one
-  line saying how many, after the fits; when those fits' SNAs ask for an error (-head_sna_fit_error_if_not_converged,
-  -drift_sna_fit_error_if_not_converged), it raises PETSC_ERR_NOT_CONVERGED after writing the models and the report's
-  figures, so that the caller can still write the report.
+  line saying how many, after the fits. The fits whose SNAs ask for an error when they do not converge
+  (-head_sna_fit_error_if_not_converged, -drift_sna_fit_error_if_not_converged) are counted into errors[0] (drifts)
+  and errors[1] (heads), for the caller to raise by SNAPSSurrogateCheckConverged() once it has written its report;
+  with errors NULL it raises that error itself, after writing the models.
 @*/
-PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[], SNAPSReport report)
+PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[], SNAPSReport report, PetscInt errors[2])
 {
   SNAPSSurrogate s;
   TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, PETSC_FALSE, PETSC_FALSE, 0};
@@ -1638,7 +1655,7 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   PetscInt       n = 0, lag = 1;
   PetscReal     *z0, *z1, *zm, *zr, *drift_err, *head_loss, *drift_its, *head_its;
   PetscBool     *drift_conv, *head_conv;
-  PetscInt       drift_bad = 0, head_bad = 0, error_bad = 0;
+  PetscInt       drift_bad = 0, head_bad = 0, error_bad[2] = {0, 0};
   PetscBool     *prev;
   PetscLogDouble t0, t1, t2 = 0, t3 = 0;
 
@@ -1722,11 +1739,11 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
     head_bad += !head_conv[i];
     if (!drift_conv[i]) { /* an SNA drift (a polynomial one is a direct solve, converged) */
       PetscCall(SNAGetErrorIfNotConverged(s->drift[i], &errorif));
-      error_bad += errorif;
+      error_bad[0] += errorif;
     }
     if (!head_conv[i]) {
       PetscCall(SNAGetErrorIfNotConverged(s->head[i], &errorif));
-      error_bad += errorif;
+      error_bad[1] += errorif;
     }
   }
   if (report) {
@@ -1775,6 +1792,10 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
     PetscCall(PetscPrintf(comm, "snaps-rollout-fit: %s\n", line));
   }
   PetscCall(SNAPSSurrogateDestroy(&s));
-  PetscCheck(!error_bad, comm, PETSC_ERR_NOT_CONVERGED, "%" PetscInt_FMT " fit(s) did not converge under -head_sna_fit_error_if_not_converged or -drift_sna_fit_error_if_not_converged (see the line above); the models were written (their best iterates):%s%s%s%s", error_bad, cat && cat[0] ? " " : "", cat && cat[0] ? cat : "", det && det[0] ? " " : "", det && det[0] ? det : "");
+  if (errors) {
+    errors[0] = error_bad[0];
+    errors[1] = error_bad[1];
+  } else
+    PetscCall(SNAPSSurrogateCheckConverged(comm, error_bad, cat, det));
   PetscFunctionReturn(0);
 }

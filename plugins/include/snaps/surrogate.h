@@ -79,5 +79,9 @@ PETSC_EXTERN PetscInt SNAPSCategoricalSampleLogits(PetscInt, PetscReal[], PetscR
    spacing), -bins q (16), -bin_tail (1e-3), -train_stride s (1), -head_stride (1), -head_markov (false),
    -residual_scale (1), the drift's -drift_sna_* and the heads'
    -head_sna_* options. Warns about unused options before the fits (the caller reads its own first); the figures of
-   the fit go into the report, if not NULL (the caller writes it: snaps-rollout-fit -results). */
-PETSC_EXTERN PetscErrorCode SNAPSSurrogateTrain(MPI_Comm, PetscInt, const char *const[], const char[], const char[], SNAPSReport);
+   the fit go into the report, if not NULL (the caller writes it: snaps-rollout-fit -results). errors (NULL: raised by
+   it once the models are written) gets the numbers of drift and head fits that did not converge under
+   -drift_sna_fit_error_if_not_converged and -head_sna_fit_error_if_not_converged, for the caller to raise by
+   SNAPSSurrogateCheckConverged() once it has written its report. */
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateTrain(MPI_Comm, PetscInt, const char *const[], const char[], const char[], SNAPSReport, PetscInt[2]);
+PETSC_EXTERN PetscErrorCode SNAPSSurrogateCheckConverged(MPI_Comm, const PetscInt[2], const char[], const char[]);

@@ -183,6 +183,8 @@ static PetscErrorCode ChooseHF(const char data[], const char group[], HFChoice *
   if (ch->bycase) PetscCall(SNADatasetLoadCases(comm, data, group, N, &cases));
   PetscCall(AllIds(cases, N, &ids));
   PetscCall(ChooseIds(ch, ids, N, &kept));
+  /* what a fraction keeps, rounded (at least one): -mf_hf_fraction 0.01 of 20 cases keeps one, 5% (only the report said) */
+  if (ch->fraction > 0 && ch->fraction < 1) PetscCall(PetscPrintf(comm, "snaps-fit: -mf_hf_fraction %g keeps %" PetscInt_FMT " of the %" PetscInt_FMT " HF %s (%.3g of them; -mf_seed %" PetscInt_FMT ")\n", (double)ch->fraction, ch->nkept, ch->ntotal, ch->bycase ? "cases" : "rows", (double)ch->nkept / (double)ch->ntotal, ch->seed));
   PetscCall(PetscMalloc1(ch->nkept + 1, &ch->kept));
   for (PetscInt i = 0; i < ch->nkept; i++) ch->kept[i] = (PetscReal)kept[i];
   Xs = Ys = NULL;

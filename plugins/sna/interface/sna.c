@@ -2,7 +2,23 @@
 #include <snaps/private/snaimpl.h>
 #include <snaps/options.h>
 
-/* Creates an SNA of type khronos on comm; every rank holds the whole (small) model. */
+/*@
+  SNACreate - Creates an SNA (separable neural architecture) of type khronos; every rank of comm holds the whole
+  (small) model
+
+  Collective
+
+  Input Parameter:
+. comm - the communicator the model's data are spread over
+
+  Output Parameter:
+. sna - the new SNA: type khronos (SNAKHRONOS), fit auto, -sna_fit_lambda 1e-12, -sna_fit_atol 0, -sna_fit_rtol 1e-10,
+        -sna_fit_max_it 100, no sizes (SNASetSizes(), or SNAFit() from the data) and no box (SNASetBounds(), or the data's range)
+
+  Level: beginner
+
+.seealso: SNASetType(), SNASetFromOptions(), SNAFit(), SNAEvaluate(), SNADestroy()
+@*/
 PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
 {
   SNA s;
@@ -41,7 +57,18 @@ PetscErrorCode SNATypeMethodMissing(SNA sna, const char fname[], const char want
   SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "%s() applies to an SNA of type %s; this one has type %s (set the type first: -%ssna_type or SNASetType())", fname, want, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : "(none)", SNAMessagePrefix(sna));
 }
 
-/* Destroys an SNA and its type's data. */
+/*@
+  SNADestroy - Destroys an SNA (once its last reference goes) and sets the pointer to NULL
+
+  Collective
+
+  Input Parameter:
+. sna - the SNA; a pointer to NULL does nothing
+
+  Level: beginner
+
+.seealso: SNACreate()
+@*/
 PetscErrorCode SNADestroy(SNA *sna)
 {
   PetscFunctionBegin;
@@ -61,8 +88,28 @@ PetscErrorCode SNADestroy(SNA *sna)
   PetscFunctionReturn(0);
 }
 
-/* Sets the implementation; a change of type discards the previous type's parameters, the record of its last fit and a
-   Ritz form (the khronos type's): the new model starts unfitted, fitting data. */
+/*@C
+  SNASetType - Chooses the implementation of an SNA
+
+  Collective
+
+  Input Parameters:
++ sna  - the SNA
+- type - SNAKHRONOS, SNAAION, SNAMF, or a type added with SNARegister()
+
+  Options Database Key:
+. -sna_type <khronos|aion|mf> - the type (khronos, SNACreate()'s, when not given)
+
+  Notes:
+  The type it already has does nothing. Another type starts an unfitted model of the new type: the parameters, the
+  record of the last fit and a Ritz form are discarded; the sizes, the box and the settings the user made (fit type,
+  tolerances, SNASetProgressStop()) are kept, and the old type's own defaults go. An unknown name raises
+  PETSC_ERR_ARG_UNKNOWN_TYPE, naming the types registered.
+
+  Level: intermediate
+
+.seealso: SNAKHRONOS, SNAAION, SNAMF, SNAGetType(), SNARegister(), SNASetFromOptions()
+@*/
 PetscErrorCode SNASetType(SNA sna, SNAType type)
 {
   PetscBool match;
@@ -550,7 +597,27 @@ PetscErrorCode SNASetBounds_Internal(SNA sna, const PetscReal lower[], const Pet
   PetscFunctionReturn(0);
 }
 
-/* Declares the input box; every lower[p] < upper[p], finite. A set-up (fitted or loaded) model keeps its own. */
+/*@
+  SNASetBounds - Declares the input box [lower_p, upper_p] of each input p, which the model maps affinely onto [0, 1]
+
+  Logically Collective
+
+  Input Parameters:
++ sna   - the SNA, its sizes set (SNASetSizes(): else PETSC_ERR_ARG_WRONGSTATE)
+. lower - the dim_in lower bounds
+- upper - the dim_in upper bounds
+
+  Options Database Key:
+. -sna_bounds <lo0,hi0,lo1,hi1,...> - the box (default: the range of the training data, taken by SNAFit())
+
+  Notes:
+  The box of a set-up model (fitted, loaded or given parameters) cannot change (PETSC_ERR_ARG_WRONGSTATE): its
+  parameters live on it, and a warm start keeps it; the same box is accepted.
+
+  Level: intermediate
+
+.seealso: SNAGetBounds(), SNASetSizes(), SNAFit(), SNAWarnOutsideBounds()
+@*/
 PetscErrorCode SNASetBounds(SNA sna, const PetscReal lower[], const PetscReal upper[])
 {
   PetscBool rescale;
@@ -591,7 +658,29 @@ PetscErrorCode SNAGetNumParameters(SNA sna, PetscInt *n)
   PetscFunctionReturn(0);
 }
 
-/* Chooses the fitting algorithm by name. */
+/*@C
+  SNASetFitType - Chooses the fitting algorithm of SNAFit()
+
+  Logically Collective
+
+  Input Parameters:
++ sna  - the SNA
+- type - SNAFITAUTO, SNAFITALS, SNAFITINFINITEDESCENT, SNAFITLM, SNAFITTAO, SNAFITIRLS, or a fit added with
+         SNAFitRegister()
+
+  Options Database Key:
+. -sna_fit_type <type> - the fit (default: the type's own, auto for khronos and mf, infinite_descent for aion;
+                         irls under -sna_loss cross_entropy); -help lists those of the SNA's type
+
+  Notes:
+  The name is kept as given: a fit that the SNA's type does not have is refused by SNAFit() (PETSC_ERR_SUP, naming
+  those it has), and by SNASetFromOptions() for the option (PETSC_ERR_ARG_UNKNOWN_TYPE). A fit chosen here stays
+  when the type or loss changes.
+
+  Level: intermediate
+
+.seealso: SNAGetFitType(), SNAFitRegister(), SNASetLossType(), SNAFit()
+@*/
 PetscErrorCode SNASetFitType(SNA sna, SNAFitType type)
 {
   PetscFunctionBegin;
@@ -668,7 +757,29 @@ PetscErrorCode SNASetRegularization(SNA sna, PetscReal lambda)
   PetscFunctionReturn(0);
 }
 
-/* Sets the stopping tests: MSE <= atol, relative decrease <= rtol, at most max_it sweeps per level. */
+/*@
+  SNASetTolerances - Sets the stopping tolerances of the fits
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA
+. atol   - stop when the training loss (MSE; irls: the cross-entropy without the penalty) falls below it, >= 0
+. rtol   - stop when a sweep or step lowers it by less than rtol times the targets' variance, in [0, 1)
+- max_it - the most sweeps (ALS), iterations (TAO) or trial steps (LM) per level, >= 0
+
+  Options Database Keys:
++ -sna_fit_atol <0>       - atol
+. -sna_fit_rtol <1e-10>   - rtol
+- -sna_fit_max_it <100>   - max_it
+
+  Notes:
+  A value out of range raises PETSC_ERR_ARG_OUTOFRANGE, naming the option. Each fit's page says how it reads them.
+
+  Level: intermediate
+
+.seealso: SNAGetTolerances(), SNASetProgressStop(), SNASetErrorIfNotConverged(), SNAGetConvergedReason()
+@*/
 PetscErrorCode SNASetTolerances(SNA sna, PetscReal atol, PetscReal rtol, PetscInt max_it)
 {
   MPI_Comm comm = PetscObjectComm((PetscObject)sna);
@@ -684,8 +795,31 @@ PetscErrorCode SNASetTolerances(SNA sna, PetscReal atol, PetscReal rtol, PetscIn
   PetscFunctionReturn(0);
 }
 
-/* Sets the slow-progress stop of the Levenberg-Marquardt fit (see sna.h): the user's choice, which SNAFitRun()
-   refuses on a fit that never runs Levenberg-Marquardt (a type's default sets the fields itself). */
+/*@
+  SNASetProgressStop - Sets the slow-progress stop of the Levenberg-Marquardt fits
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA
+. window - stop (SNA_STOPPED_SLOW_PROGRESS) when the last window accepted steps together lowered the objective by
+           less than rtol times it; 0: off; >= 0
+- rtol   - that relative gain, in [0, 1)
+
+  Options Database Keys:
++ -sna_fit_progress_window <w> - window (default 0, off; an mf model's joint ar1 stage: 5)
+- -sna_fit_progress_rtol <r>   - rtol (default 1e-3; an mf model's joint ar1 stage: 1e-2); given alone, it keeps the
+                                 type's window, and is refused where there is none (khronos, aion)
+
+  Notes:
+  A fit that runs no Levenberg-Marquardt (als, tao, irls, infinite_descent; auto on a khronos model of more than 2000
+  parameters; the Ritz fit; an mf model's residual blend, or an mf fit without HF data) refuses the stop. Values out
+  of range raise PETSC_ERR_ARG_OUTOFRANGE.
+
+  Level: advanced
+
+.seealso: SNASetTolerances(), SNAFITLM, SNAFITAUTO, SNAMF
+@*/
 PetscErrorCode SNASetProgressStop(SNA sna, PetscInt window, PetscReal rtol)
 {
   MPI_Comm comm = PetscObjectComm((PetscObject)sna);
@@ -1107,8 +1241,36 @@ PetscErrorCode SNAFitCheckValidation(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* Fits the model to (X, Y), warm-starting from the current parameters if already set up; with a Ritz objective
-   (SNASetRitzForm()) minimises that instead, and X and Y are NULL. */
+/*@
+  SNAFit - Fits the model to the samples (X, Y) with the chosen fit (SNASetFitType()), or minimises the Ritz energy
+  of SNASetRitzForm() (X and Y NULL)
+
+  Collective
+
+  Input Parameters:
++ sna - the SNA
+. X   - the inputs: rows of dim_in values (block size dim_in), spread over the ranks
+- Y   - the targets: the same rows of dim_out values (block size dim_out); class probabilities under -sna_loss
+        cross_entropy
+
+  Options Database Keys:
++ -sna_view                    - view the fitted model
+. -sna_fit_validation_refit    - with -sna_fit_validation: a fit that converged without its stop rule firing goes on
+                                 with all samples from its best held-out iterate (default: on where the default
+                                 validation applies, else off)
+- -sna_fit_error_if_not_converged - raise PETSC_ERR_NOT_CONVERGED when the fit ends with a negative reason
+
+  Notes:
+  Without sizes, it takes them from the block sizes; without a box, the data's range. It raises PETSC_ERR_ARG_NULL
+  for NULL data without a Ritz form, PETSC_ERR_ARG_SIZ for data of other sizes than the model's or no rows, and
+  refuses non-finite data and options that the chosen fit would ignore, before any work. The model keeps the best
+  iterate seen; SNAGetConvergedReason() says why the fit stopped.
+
+  Level: beginner
+
+.seealso: SNASetFitType(), SNASetTolerances(), SNASetValidation(), SNAGetConvergedReason(), SNAGetFitStatistics(),
+          SNAEvaluate()
+@*/
 PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
 {
   PetscInt       nx, ny, bsx, bsy, N, nt;
@@ -1413,7 +1575,22 @@ PetscErrorCode SNAGetParameters(SNA sna, PetscReal theta[])
   PetscFunctionReturn(0);
 }
 
-/* Sets theta (sets the model up first if needed); every entry must be finite. Collective. */
+/*@
+  SNASetParameters - Sets the flat parameter vector theta of the model, e.g. a chosen start before SNAFit()
+
+  Collective
+
+  Input Parameters:
++ sna   - the SNA (set up first by this call: sizes known)
+- theta - SNAGetNumParameters() values, the same on every rank
+
+  Notes:
+  A NaN or Inf on any rank raises PETSC_ERR_FP on all of them; a type without parameters raises PETSC_ERR_SUP.
+
+  Level: advanced
+
+.seealso: SNAGetParameters(), SNAGetNumParameters(), SNAFit()
+@*/
 PetscErrorCode SNASetParameters(SNA sna, const PetscReal theta[])
 {
   PetscFunctionBegin;
@@ -1564,8 +1741,28 @@ PetscErrorCode SNAComputeMSE(SNA sna, Vec X, Vec Y, PetscReal *mse)
   PetscFunctionReturn(0);
 }
 
-/* Chooses the training loss; unless the user chose the fit, cross-entropy makes the block Newton fit (irls) the fit,
-   and the MSE the type's natural one (auto for khronos, after a cross-entropy loss too). */
+/*@
+  SNASetLossType - Chooses the training loss
+
+  Logically Collective
+
+  Input Parameters:
++ sna  - the SNA
+- loss - SNA_LOSS_MSE, or SNA_LOSS_CROSS_ENTROPY (the outputs are the logits of a categorical distribution; the
+         targets, rows of class probabilities)
+
+  Options Database Key:
+. -sna_loss <mse|cross_entropy> - the loss (default mse)
+
+  Notes:
+  Unless the fit was chosen (SNASetFitType()), cross_entropy makes irls (SNAFITIRLS, khronos only) the fit and mse
+  the type's own; the fits of the MSE (auto, als, infinite_descent, lm, tao) refuse the cross-entropy loss at
+  SNAFit(), as irls refuses the MSE. Another value raises PETSC_ERR_ARG_OUTOFRANGE.
+
+  Level: intermediate
+
+.seealso: SNAGetLossType(), SNAFITIRLS, SNAComputeCrossEntropy(), SNASoftmax()
+@*/
 PetscErrorCode SNASetLossType(SNA sna, SNALossType loss)
 {
   PetscFunctionBegin;

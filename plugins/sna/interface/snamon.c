@@ -1,7 +1,29 @@
 /* SNA monitors: called after every sweep (ALS) or iteration (TAO) with the training MSE. */
 #include <snaps/private/snaimpl.h>
 
-/* Adds a monitor; up to SNA_MAX_MONITORS. Identical monitors are added once. */
+/*@C
+  SNAMonitorSet - Adds a function that the fits call after every sweep (ALS) or iteration with the training loss
+
+  Logically Collective
+
+  Input Parameters:
++ sna     - the SNA
+. monitor - the function: PetscErrorCode monitor(SNA sna, PetscInt it, PetscReal loss, void *ctx)
+. ctx     - its context, or NULL
+- destroy - the function that frees ctx when the monitor goes (SNAMonitorCancel(), SNADestroy()), or NULL
+
+  Options Database Keys:
++ -sna_monitor [ascii[:file[:format]]] - SNAMonitorDefault() lines, to stdout or the file (opened at the first line)
+- -sna_monitor_cancel                  - remove the monitors set before, in code or by -sna_monitor
+
+  Notes:
+  A monitor identical to one set (same function, context and destroy) is not added again; more than 5 raise
+  PETSC_ERR_ARG_OUTOFRANGE.
+
+  Level: intermediate
+
+.seealso: SNAMonitorDefault(), SNAMonitorCancel(), SNAMonitorGetStage(), SNAFit()
+@*/
 PetscErrorCode SNAMonitorSet(SNA sna, PetscErrorCode (*monitor)(SNA, PetscInt, PetscReal, void *), void *ctx, PetscErrorCode (*destroy)(void **))
 {
   PetscFunctionBegin;
@@ -19,7 +41,21 @@ PetscErrorCode SNAMonitorSet(SNA sna, PetscErrorCode (*monitor)(SNA, PetscInt, P
   PetscFunctionReturn(0);
 }
 
-/* Removes and destroys all monitors. */
+/*@
+  SNAMonitorCancel - Removes every monitor of an SNA, freeing their contexts with their destroy functions
+
+  Logically Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Options Database Key:
+. -sna_monitor_cancel - remove the monitors set before (in code, or by -sna_monitor)
+
+  Level: intermediate
+
+.seealso: SNAMonitorSet()
+@*/
 PetscErrorCode SNAMonitorCancel(SNA sna)
 {
   PetscFunctionBegin;

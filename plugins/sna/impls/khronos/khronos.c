@@ -327,7 +327,7 @@ static PetscErrorCode SNASetFromOptions_Khronos_Nodes(SNA sna, PetscOptionItems 
   /* the set-up allocates one mode under enrichment: a model set up, fitted or loaded at its full rank has none to
      grow (a warm start such as snaps-fit -init_model fitted on as before, and -sna_view said "greedy enrichment") */
   PetscCheck(!set || !enrich || !sna->setupcalled || kh->modes < kh->max_modes, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_khronos_enrich grows the rank of a fresh model from 1 to -%ssna_khronos_modes, but this model is already set up, fitted or loaded at its full rank %" PetscInt_FMT " (a warm start such as snaps-fit -init_model starts from its parameters): drop -%ssna_khronos_enrich, or fit a new model", SNAMessagePrefix(sna), SNAMessagePrefix(sna), kh->modes, SNAMessagePrefix(sna));
-  PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation and of the split of -sna_fit_validation (a warm start, or a tensor start that fills every mode, without held-out samples uses neither: warned)", "", kh->seed, &kh->seed, &set));
+  PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation and of the split of -sna_fit_validation (a warm start, or a tensor start that fills every mode, without held-out samples uses neither: warned)", "SNAKHRONOS", kh->seed, &kh->seed, &set));
   if (set) kh->seed_given = PETSC_TRUE;
   spread = kh->init_spread;
   PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "SNAKhronosSetInitSpread", spread, &spread, &set));
@@ -1378,7 +1378,31 @@ PetscErrorCode SNAKhronosSparseDestroy(SNAKhronosSparse *sp)
   PetscFunctionReturn(0);
 }
 
-/* Sets degree, nodes per input and modes (rank target) of a khronos SNA. */
+/*@
+  SNAKhronosSetBasis - Sets the basis of a khronos SNA: spline degree, nodes per input and rank
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA, of type khronos (another type: PETSC_ERR_SUP), not yet set up, fitted or loaded
+           (PETSC_ERR_ARG_WRONGSTATE)
+. degree - the B-spline degree k, 1 to SNA_BSPLINE_MAX_DEGREE (7)
+. nodes  - basis functions per input, the same for every input, at least k + 1
+- modes  - the rank M, at least 1
+
+  Options Database Keys:
++ -sna_khronos_degree <2> - degree
+. -sna_khronos_nodes <16> - nodes (one count, or one per input: SNAKhronosSetNodes())
+- -sna_khronos_modes <4>  - modes
+
+  Notes:
+  Values out of range raise PETSC_ERR_ARG_OUTOFRANGE; a basis whose fit would need more than the machine's memory is
+  refused.
+
+  Level: intermediate
+
+.seealso: SNAKHRONOS, SNAKhronosGetBasis(), SNAKhronosSetNodes(), SNAKhronosSetRefinement()
+@*/
 PetscErrorCode SNAKhronosSetBasis(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes)
 {
   PetscFunctionBegin;
@@ -1387,8 +1411,24 @@ PetscErrorCode SNAKhronosSetBasis(SNA sna, PetscInt degree, PetscInt nodes, Pets
   PetscFunctionReturn(0);
 }
 
-/* Sets the node counts of a khronos SNA: n = 1, the same for every input, or n = dim_in, one per input
-   (-sna_khronos_nodes 4,4,12). */
+/*@
+  SNAKhronosSetNodes - Sets the number of basis functions of each input of a khronos SNA
+
+  Logically Collective
+
+  Input Parameters:
++ sna   - the SNA, of type khronos (another type: PETSC_ERR_SUP), not yet set up, fitted or loaded
+. n     - 1 (the same count for every input) or the number of inputs
+- nodes - the n counts, each at least the degree + 1
+
+  Options Database Key:
+. -sna_khronos_nodes <G[,G1,...]> - the counts (16), e.g. 4,4,4,4,4,12: few along smooth inputs, many along one
+                                     that needs them
+
+  Level: intermediate
+
+.seealso: SNAKHRONOS, SNAKhronosSetBasis(), SNAKhronosGetNodes()
+@*/
 PetscErrorCode SNAKhronosSetNodes(SNA sna, PetscInt n, const PetscInt nodes[])
 {
   PetscFunctionBegin;
@@ -1416,7 +1456,30 @@ PetscErrorCode SNAKhronosGetBasis(SNA sna, PetscInt *degree, PetscInt *nodes, Pe
   PetscFunctionReturn(0);
 }
 
-/* Sets the refinement levels and greedy enrichment of a khronos SNA. */
+/*@
+  SNAKhronosSetRefinement - Sets the stages of the ALS fits of a khronos SNA: knot-refinement levels and greedy rank
+  enrichment
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA, of type khronos (another type: PETSC_ERR_SUP)
+. refine - levels, 0 to 12: after each fit the nodes double by exact knot insertion and the fit goes on from there
+- enrich - PETSC_TRUE: grow the rank greedily from 1 to the model's modes
+
+  Options Database Keys:
++ -sna_khronos_refine <0> - refine
+- -sna_khronos_enrich     - enrich (false)
+
+  Notes:
+  Stages of the ALS fits (auto, als, infinite_descent): lm, tao and irls refuse them at SNAFit(). A refine out of
+  range raises PETSC_ERR_ARG_OUTOFRANGE, and one whose finest basis would need more than the machine's memory is
+  refused.
+
+  Level: intermediate
+
+.seealso: SNAKHRONOS, SNAFITALS, SNAFITAUTO, SNAKhronosSetBasis()
+@*/
 PetscErrorCode SNAKhronosSetRefinement(SNA sna, PetscInt refine, PetscBool enrich)
 {
   PetscFunctionBegin;
@@ -1425,8 +1488,23 @@ PetscErrorCode SNAKhronosSetRefinement(SNA sna, PetscInt refine, PetscBool enric
   PetscFunctionReturn(0);
 }
 
-/* Sets the spread s of the random start (-sna_khronos_init_spread): s > 0 starts every factor at 1 + s U(-1, 1), 0 the
-   coefficients at U(-1, 1). */
+/*@
+  SNAKhronosSetInitSpread - Sets the spread of the random start of a khronos SNA
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA, of type khronos (another type: PETSC_ERR_SUP)
+- spread - s > 0: every factor starts at 1 + s U(-1, 1) (its product over many inputs stays O(1)); 0: the
+           coefficients start at U(-1, 1); negative or infinite: PETSC_ERR_ARG_OUTOFRANGE
+
+  Options Database Key:
+. -sna_khronos_init_spread <s> - spread (0; an mf model's correction: 0.5)
+
+  Level: advanced
+
+.seealso: SNAKHRONOS, SNAKhronosSetBasis()
+@*/
 PetscErrorCode SNAKhronosSetInitSpread(SNA sna, PetscReal spread)
 {
   PetscFunctionBegin;

@@ -796,7 +796,27 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* Sets the form of rho of an mf SNA (ar1). */
+/*@
+  SNAMFSetRhoForm - Chooses the form of the scale rho = 1 + r(x) of an mf SNA's ar1 blend
+
+  Logically Collective
+
+  Input Parameters:
++ sna  - the SNA, of type mf (another type: PETSC_ERR_SUP)
+- form - SNA_MF_RHO_FULL (r a KHRONOS over all inputs), SNA_MF_RHO_CONSTANT (one constant per output) or
+         SNA_MF_RHO_INPUTS (r constant along the inputs not in SNAMFSetRhoInputs()); another value:
+         PETSC_ERR_ARG_OUTOFRANGE
+
+  Options Database Key:
+. -mf_rho_form <full|constant|inputs> - form (full)
+
+  Notes:
+  Another form for an ar1 model whose correction is fitted raises PETSC_ERR_ARG_WRONGSTATE.
+
+  Level: intermediate
+
+.seealso: SNAMF, SNAMFSetBlend(), SNAMFSetRhoInputs(), SNAMFSetSelect(), SNAMFGetRhoSelection()
+@*/
 PetscErrorCode SNAMFSetRhoForm(SNA sna, SNAMFRhoForm form)
 {
   PetscFunctionBegin;
@@ -805,7 +825,24 @@ PetscErrorCode SNAMFSetRhoForm(SNA sna, SNAMFRhoForm form)
   PetscFunctionReturn(0);
 }
 
-/* Sets the inputs r depends on in the form inputs of an mf SNA (ar1). */
+/*@
+  SNAMFSetRhoInputs - Sets the inputs that r depends on in the form SNA_MF_RHO_INPUTS of an mf SNA
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA, of type mf (another type: PETSC_ERR_SUP)
+. n      - their number, 1 to 64 (PETSC_ERR_ARG_OUTOFRANGE otherwise)
+- inputs - the n input indices, 0-based, ascending without repeats (PETSC_ERR_ARG_WRONG otherwise), each an input of
+           the model where its sizes are set (PETSC_ERR_ARG_OUTOFRANGE otherwise)
+
+  Options Database Key:
+. -mf_rho_inputs <i,j,...> - inputs (e.g. the field coordinates, along which every HF case has many rows)
+
+  Level: intermediate
+
+.seealso: SNAMF, SNAMFSetRhoForm()
+@*/
 PetscErrorCode SNAMFSetRhoInputs(SNA sna, PetscInt n, const PetscInt inputs[])
 {
   PetscFunctionBegin;
@@ -814,7 +851,31 @@ PetscErrorCode SNAMFSetRhoInputs(SNA sna, PetscInt n, const PetscInt inputs[])
   PetscFunctionReturn(0);
 }
 
-/* Sets how the fit of an mf SNA chooses the form of rho, and the most folds of its cross-validation. */
+/*@
+  SNAMFSetSelect - Chooses how the fit of an mf SNA selects the form of rho: as given, or by cross-validation over
+  the HF cases
+
+  Logically Collective
+
+  Input Parameters:
++ sna   - the SNA, of type mf (another type: PETSC_ERR_SUP)
+. sel   - SNA_MF_SELECT_NONE (the form set by SNAMFSetRhoForm()) or SNA_MF_SELECT_CV (the form of smallest
+          cross-validated error among constant, inputs (with SNAMFSetRhoInputs()) and full, the simpler on a tie);
+          another value: PETSC_ERR_ARG_OUTOFRANGE
+- folds - the most folds, at least 2 (PETSC_ERR_ARG_OUTOFRANGE otherwise); fewer HF cases: one fold per case
+
+  Options Database Keys:
++ -mf_select <none|cv>  - sel (none)
+- -mf_select_folds <5>  - folds
+
+  Notes:
+  Each fold refits the correction on the other folds: the correction's fit costs (folds x candidates + 1) times as
+  much. The cases come from SNAMFSetCases() (snaps-fit: /hf/case).
+
+  Level: advanced
+
+.seealso: SNAMF, SNAMFSetRhoForm(), SNAMFSetCases(), SNAMFGetRhoSelection()
+@*/
 PetscErrorCode SNAMFSetSelect(SNA sna, SNAMFSelect sel, PetscInt folds)
 {
   PetscFunctionBegin;
@@ -843,7 +904,26 @@ PetscErrorCode SNAMFSetCases(SNA sna, Vec cases)
   PetscFunctionReturn(0);
 }
 
-/* Sets the blend of an mf SNA. */
+/*@
+  SNAMFSetBlend - Chooses how an mf SNA blends its LF part with the correction
+
+  Logically Collective
+
+  Input Parameters:
++ sna   - the SNA, of type mf (another type: PETSC_ERR_SUP)
+- blend - SNA_MF_RESIDUAL (u = u_LF + delta) or SNA_MF_AR1 (u = rho u_LF + delta); another value:
+          PETSC_ERR_ARG_OUTOFRANGE
+
+  Options Database Key:
+. -mf_blend <residual|ar1> - blend (residual)
+
+  Notes:
+  Another blend for a model whose correction is fitted raises PETSC_ERR_ARG_WRONGSTATE.
+
+  Level: intermediate
+
+.seealso: SNAMF, SNAMFGetBlend(), SNAMFSetRhoForm(), SNAMFFit()
+@*/
 PetscErrorCode SNAMFSetBlend(SNA sna, SNAMFBlend blend)
 {
   PetscFunctionBegin;

@@ -103,9 +103,7 @@ PETSC_EXTERN PetscErrorCode SNADestroy(SNA *);
 PETSC_EXTERN PetscErrorCode SNASetType(SNA, SNAType);
 /* Returns the implementation name. */
 PETSC_EXTERN PetscErrorCode SNAGetType(SNA, SNAType *);
-/* Reads -sna_type, -sna_fit_*, -sna_monitor [ascii[:file[:format]]], -sna_monitor_cancel, the type's own options.
-   Before SNALoad() (PETSc's order) the type's options are read again for the loaded model, and -sna_type must be the
-   file's type. */
+/* Sets the SNA from the options database; its man page (at the definition) lists the options it reads. */
 PETSC_EXTERN PetscErrorCode SNASetFromOptions(SNA);
 /* Reads, without fitting, the options SNAFit() reads beyond SNASetFromOptions() (-sna_view; a TAO fit's
    -sna_fit_tao_... options), so that SNAPSOptionsWarnUnusedEarly() before a long fit does not flag them; refuses a

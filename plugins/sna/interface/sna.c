@@ -502,9 +502,39 @@ static PetscErrorCode SNASetFromOptions_Block(SNA sna, PetscOptionItems *PetscOp
   PetscFunctionReturn(0);
 }
 
-/* Reads the class options, then the type's. An option refused inside the block (a bad value) is raised after
-   PetscOptionsEnd(), which frees the block's prefix and title: returned from inside the block, each refusal leaked them
-   in a program that catches the error and goes on. */
+/*@
+  SNASetFromOptions - Sets the SNA's type, fit and monitors, and the type's own settings, from the options database
+
+  Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Options Database Keys (after the SNA's prefix):
++ -sna_type <khronos|aion|mf>     - SNASetType(); a fitted or loaded model keeps its type (another is refused)
+. -sna_loss <mse|cross_entropy>   - SNASetLossType()
+. -sna_fit_type <type>            - SNASetFitType(): one of the fits registered for the type (-help lists them)
+. -sna_fit_lambda <1e-12>         - SNASetRegularization()
+. -sna_fit_atol <0>, -sna_fit_rtol <1e-10>, -sna_fit_max_it <100> - SNASetTolerances()
+. -sna_fit_error_if_not_converged - SNASetErrorIfNotConverged()
+. -sna_fit_progress_window <w>, -sna_fit_progress_rtol <r> - SNASetProgressStop()
+. -sna_fit_validation <f>, -sna_fit_validation_patience <k> - SNASetValidation()
+. -sna_fit_validation_stop <rise|patience>, -sna_fit_validation_rise <alpha> - SNASetValidationStop()
+. -sna_fit_validation_refit       - SNAFit()
+. -sna_bounds <lo0,hi0,...>       - SNASetBounds()
+. -sna_monitor [ascii[:file[:format]]], -sna_monitor_cancel - SNAMonitorSet(), SNAMonitorCancel()
+- -sna_view                       - checked here (a viewer SNAView() cannot show is refused before any work); shown
+                                    by SNAFit()
+
+  Notes:
+  The type's own options follow: SNAKHRONOS, SNAAION, SNAMF and the fits' pages list them. A bad value is refused
+  with an error naming the option. Before SNALoad() (PETSc's order: SetFromOptions, then Load) the loaded type's
+  options are read again for the loaded model, and a -sna_type other than the file's is refused.
+
+  Level: beginner
+
+.seealso: SNACreate(), SNASetType(), SNAReadFitOptions(), SNAFit(), SNALoad()
+@*/
 PetscErrorCode SNASetFromOptions(SNA sna)
 {
   PetscErrorCode ierr = 0;
@@ -512,6 +542,8 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCall(SNAInitializePackage());
+  /* an option refused inside the block (a bad value) is raised after PetscOptionsEnd(), which frees the block's prefix
+     and title: returned from inside the block, each refusal leaked them in a program that catches the error and goes on */
   PetscObjectOptionsBegin((PetscObject)sna);
   if (!ierr) ierr = SNASetFromOptions_Block(sna, PetscOptionsObject); /* not PetscCall: end the block first */
   PetscOptionsEnd();

@@ -1499,7 +1499,8 @@ PetscErrorCode SNAKhronosSetRefinement(SNA sna, PetscInt refine, PetscBool enric
            coefficients start at U(-1, 1); negative or infinite: PETSC_ERR_ARG_OUTOFRANGE
 
   Options Database Key:
-. -sna_khronos_init_spread <s> - spread (0; an mf model's correction: 0.5)
+. -sna_khronos_init_spread <s> - spread (0; an mf model's correction: 0.5; the irls fit's fresh start: 0.1 unless
+                                   set); refused, given, for a model already set up, fitted or loaded
 
   Level: advanced
 

@@ -568,7 +568,26 @@ PetscErrorCode SNASetFromOptions_Type(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* Sets the input and output dimensions (d >= 1, q >= 1), then the box of -sna_bounds if it was read before them. */
+/*@
+  SNASetSizes - Sets the numbers of inputs and outputs of an SNA
+
+  Logically Collective
+
+  Input Parameters:
++ sna - the SNA
+. d   - the inputs, 1 to 4096
+- q   - the outputs, 1 to 2^20
+
+  Notes:
+  Optional before SNAFit(), which takes them from the block sizes of the data. Sizes out of range raise
+  PETSC_ERR_ARG_OUTOFRANGE (a model file may hold no more); other sizes for a set-up model PETSC_ERR_ARG_WRONGSTATE.
+  A -sna_bounds read before the sizes were known is taken now, and refused (PETSC_ERR_ARG_SIZ) when it gives the box
+  of another number of inputs.
+
+  Level: beginner
+
+.seealso: SNAGetSizes(), SNASetBounds(), SNAFit()
+@*/
 PetscErrorCode SNASetSizes(SNA sna, PetscInt d, PetscInt q)
 {
   PetscReal *pending, *lo, *hi;
@@ -1641,8 +1660,28 @@ PetscErrorCode SNASetParameters(SNA sna, const PetscReal theta[])
   PetscFunctionReturn(0);
 }
 
-/* Evaluates at scattered points; X and Y must have matching local sample counts, on the SNA's communicator or on one
-   process (each rank evaluates its own rows: no communication). */
+/*@
+  SNAEvaluate - Evaluates a fitted or loaded model at scattered points
+
+  Not Collective: each rank evaluates its own rows
+
+  Input Parameters:
++ sna - the SNA, fitted or loaded (else PETSC_ERR_ARG_WRONGSTATE)
+- X   - the points: rows of dim_in values (block size dim_in), on the SNA's communicator or sequential
+
+  Output Parameter:
+. Y - the values: the same rows of dim_out values, in a Vec of the same layout (logits under -sna_loss
+      cross_entropy: SNASoftmax() turns them into probabilities)
+
+  Notes:
+  Vecs on another communicator raise PETSC_ERR_ARG_NOTSAMECOMM, rows that X and Y do not share PETSC_ERR_ARG_SIZ.
+  Outside its box a khronos model is constant (each input clamped), an aion model extrapolates, an mf model does as
+  its parts; SNAWarnOutsideBounds() reports such points.
+
+  Level: beginner
+
+.seealso: SNAFit(), SNALoad(), SNAEvaluateGrid(), SNAWarnOutsideBounds()
+@*/
 PetscErrorCode SNAEvaluate(SNA sna, Vec X, Vec Y)
 {
   const PetscReal *x;

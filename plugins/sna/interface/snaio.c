@@ -697,7 +697,22 @@ static PetscErrorCode SNASave_Local(SNA sna, const char filename[], const char g
   PetscFunctionReturn(0);
 }
 
-/* Saves the model to an HDF5 file atomically, in the group /sna. Collective; rank 0 writes. */
+/*@C
+  SNASave - Writes a fitted or loaded model to an HDF5 file (group /sna), atomically: a temporary file, then a rename
+
+  Collective
+
+  Input Parameters:
++ sna      - the SNA, fitted or loaded (else PETSC_ERR_ARG_WRONGSTATE)
+- filename - the file; an existing one is replaced only by a complete new one
+
+  Notes:
+  Rank 0 writes; a failed write raises PETSC_ERR_FILE_WRITE on every rank and leaves no temporary file.
+
+  Level: beginner
+
+.seealso: SNALoad(), SNASaveGroup(), SNAFit()
+@*/
 PetscErrorCode SNASave(SNA sna, const char filename[])
 {
   PetscFunctionBegin;
@@ -892,7 +907,25 @@ static PetscErrorCode SNALoad_Local(SNA sna, const char filename[], const char g
   PetscFunctionReturn(0);
 }
 
-/* Loads a model saved by SNASave(): type, sizes, bounds and parameters. Collective. */
+/*@C
+  SNALoad - Reads a model written by SNASave(): sets its type, sizes, box and parameters
+
+  Collective
+
+  Input Parameters:
++ sna      - the SNA
+- filename - the HDF5 file (group /sna)
+
+  Notes:
+  After SNASetFromOptions() (PETSc's order: SetFromOptions, then Load) it reads the loaded type's options again (a
+  model that cannot take one, such as another basis, refuses it) and refuses a -sna_type other than the file's
+  (PETSC_ERR_ARG_INCOMP). A missing, corrupt or foreign file is refused with an error naming the file and what is
+  wrong.
+
+  Level: beginner
+
+.seealso: SNASave(), SNALoadGroup(), SNAEvaluate()
+@*/
 PetscErrorCode SNALoad(SNA sna, const char filename[])
 {
   PetscFunctionBegin;

@@ -161,7 +161,21 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   PetscFunctionReturn(0);
 }
 
-/* Returns the type name (khronos, SNACreate()'s, until SNASetType() or -sna_type chooses another). */
+/*@C
+  SNAGetType - Gets the type name of an SNA
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. type - its type (khronos, SNACreate()'s, until SNASetType() or -sna_type chooses another); owned by the SNA
+
+  Level: intermediate
+
+.seealso: SNASetType()
+@*/
 PetscErrorCode SNAGetType(SNA sna, SNAType *type)
 {
   PetscFunctionBegin;
@@ -170,7 +184,19 @@ PetscErrorCode SNAGetType(SNA sna, SNAType *type)
   PetscFunctionReturn(0);
 }
 
-/* Sets the options prefix used to look up -<prefix>sna_... options. */
+/*@C
+  SNASetOptionsPrefix - Sets the prefix of all the SNA's options (-<prefix>sna_type, ...)
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA
+- prefix - the prefix (no leading hyphen), or NULL for none
+
+  Level: intermediate
+
+.seealso: SNAAppendOptionsPrefix(), SNASetFromOptions()
+@*/
 PetscErrorCode SNASetOptionsPrefix(SNA sna, const char prefix[])
 {
   PetscFunctionBegin;
@@ -179,7 +205,19 @@ PetscErrorCode SNASetOptionsPrefix(SNA sna, const char prefix[])
   PetscFunctionReturn(0);
 }
 
-/* Appends to the options prefix. */
+/*@C
+  SNAAppendOptionsPrefix - Appends to the prefix of the SNA's options
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA
+- prefix - the text to append (no leading hyphen)
+
+  Level: intermediate
+
+.seealso: SNASetOptionsPrefix(), SNASetFromOptions()
+@*/
 PetscErrorCode SNAAppendOptionsPrefix(SNA sna, const char prefix[])
 {
   PetscFunctionBegin;
@@ -623,7 +661,22 @@ PetscErrorCode SNASetSizes(SNA sna, PetscInt d, PetscInt q)
   PetscFunctionReturn(0);
 }
 
-/* Returns d and q (-1 while unknown). */
+/*@
+  SNAGetSizes - Gets the numbers of inputs and outputs of an SNA
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameters:
++ d - the inputs, or -1 before SNASetSizes(), a fit or a load (NULL: not wanted)
+- q - the outputs, or -1 likewise (NULL: not wanted)
+
+  Level: beginner
+
+.seealso: SNASetSizes()
+@*/
 PetscErrorCode SNAGetSizes(SNA sna, PetscInt *d, PetscInt *q)
 {
   PetscFunctionBegin;
@@ -688,7 +741,22 @@ PetscErrorCode SNASetBounds(SNA sna, const PetscReal lower[], const PetscReal up
   PetscFunctionReturn(0);
 }
 
-/* Returns the input box (NULL until known). */
+/*@C
+  SNAGetBounds - Gets the input box of an SNA
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameters:
++ lower - the dim_in lower bounds, owned by the SNA; NULL before the box is known (NULL: not wanted)
+- upper - the dim_in upper bounds, likewise
+
+  Level: intermediate
+
+.seealso: SNASetBounds(), SNAWarnOutsideBounds()
+@*/
 PetscErrorCode SNAGetBounds(SNA sna, const PetscReal *lower[], const PetscReal *upper[])
 {
   PetscFunctionBegin;
@@ -698,8 +766,25 @@ PetscErrorCode SNAGetBounds(SNA sna, const PetscReal *lower[], const PetscReal *
   PetscFunctionReturn(0);
 }
 
-/* Number of trainable parameters; sets the model up (SNASetUp()) if it is not, so that options read after it which
-   change the model (-sna_type, the basis) are refused: call SNASetFromOptions() first. */
+/*@
+  SNAGetNumParameters - Gets the number of trainable parameters of an SNA
+
+  Collective
+
+  Input Parameter:
+. sna - the SNA, its sizes known
+
+  Output Parameter:
+. n - the number of parameters
+
+  Notes:
+  It sets the model up (SNASetUp()) if it is not, after which options that change the model (-sna_type, the basis)
+  are refused: call SNASetFromOptions() first.
+
+  Level: intermediate
+
+.seealso: SNAGetParameters(), SNASetParameters(), SNASetUp()
+@*/
 PetscErrorCode SNAGetNumParameters(SNA sna, PetscInt *n)
 {
   PetscFunctionBegin;
@@ -764,7 +849,21 @@ PetscErrorCode SNASetDefaultFitType(SNA sna, SNAFitType type)
   PetscFunctionReturn(0);
 }
 
-/* Returns the fitting algorithm's name. */
+/*@C
+  SNAGetFitType - Gets the fit SNAFit() runs
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. type - the fit's name, owned by the SNA
+
+  Level: intermediate
+
+.seealso: SNASetFitType()
+@*/
 PetscErrorCode SNAGetFitType(SNA sna, SNAFitType *type)
 {
   PetscFunctionBegin;
@@ -933,7 +1032,23 @@ PetscErrorCode SNAProgressStopRefuse(SNA sna, const char of[], const char alt[])
   SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of %s: drop %s%s", given, of, names, alt);
 }
 
-/* Returns the stopping tests set by SNASetTolerances() or the -sna_fit_ options. */
+/*@
+  SNAGetTolerances - Gets the stopping tolerances of the fits
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameters:
++ atol   - the absolute tolerance (NULL: not wanted)
+. rtol   - the relative tolerance (NULL: not wanted)
+- max_it - the sweep or iteration budget (NULL: not wanted)
+
+  Level: intermediate
+
+.seealso: SNASetTolerances()
+@*/
 PetscErrorCode SNAGetTolerances(SNA sna, PetscReal *atol, PetscReal *rtol, PetscInt *max_it)
 {
   PetscFunctionBegin;
@@ -944,7 +1059,22 @@ PetscErrorCode SNAGetTolerances(SNA sna, PetscReal *atol, PetscReal *rtol, Petsc
   PetscFunctionReturn(0);
 }
 
-/* Allocates and initialises the parameters (deterministically: the same on every rank and run). */
+/*@
+  SNASetUp - Sets an SNA up: allocates and initialises its parameters for the current sizes (deterministically: the
+  same on every rank and run); SNAFit() calls it if needed
+
+  Collective
+
+  Input Parameter:
+. sna - the SNA, its sizes set (SNASetSizes(): else PETSC_ERR_ARG_WRONGSTATE)
+
+  Notes:
+  Once set up, the options that change the model (-sna_type, the basis, the sizes) are refused.
+
+  Level: advanced
+
+.seealso: SNASetSizes(), SNAFit(), SNAGetNumParameters()
+@*/
 PetscErrorCode SNASetUp(SNA sna)
 {
   PetscErrorCode ierr;
@@ -1587,7 +1717,22 @@ PetscErrorCode SNAWarnOverParameterised(SNA sna, PetscInt nsamples, const char w
   PetscFunctionReturn(0);
 }
 
-/* Why the last fit stopped. */
+/*@
+  SNAGetConvergedReason - Gets why the last fit stopped
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. reason - positive: converged (or stopped as asked, SNA_STOPPED_SLOW_PROGRESS); negative: failed (the model keeps
+           the best iterate); SNA_CONVERGED_ITERATING before any fit
+
+  Level: beginner
+
+.seealso: SNAFit(), SNASetErrorIfNotConverged(), SNAGetIterationNumber()
+@*/
 PetscErrorCode SNAGetConvergedReason(SNA sna, SNAConvergedReason *reason)
 {
   PetscFunctionBegin;
@@ -1596,7 +1741,21 @@ PetscErrorCode SNAGetConvergedReason(SNA sna, SNAConvergedReason *reason)
   PetscFunctionReturn(0);
 }
 
-/* Sweeps or iterations of the last fit. */
+/*@
+  SNAGetIterationNumber - Gets the sweeps (ALS) or iterations of the last fit, all levels together
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. its - the count (0 before any fit)
+
+  Level: intermediate
+
+.seealso: SNAFit(), SNAGetConvergedReason()
+@*/
 PetscErrorCode SNAGetIterationNumber(SNA sna, PetscInt *its)
 {
   PetscFunctionBegin;
@@ -1615,7 +1774,24 @@ PetscErrorCode SNAGetFitStatistics(SNA sna, SNAFitStatistics *stats)
   PetscFunctionReturn(0);
 }
 
-/* Copies theta out of the model (sets the model up first if needed). */
+/*@
+  SNAGetParameters - Copies the flat trainable parameter vector theta out of the model
+
+  Collective
+
+  Input Parameter:
+. sna - the SNA (set up by this call if it is not: sizes known)
+
+  Output Parameter:
+. theta - room for SNAGetNumParameters() values
+
+  Notes:
+  A type that does not expose its parameters raises PETSC_ERR_SUP.
+
+  Level: advanced
+
+.seealso: SNASetParameters(), SNAGetNumParameters()
+@*/
 PetscErrorCode SNAGetParameters(SNA sna, PetscReal theta[])
 {
   PetscFunctionBegin;
@@ -1844,7 +2020,21 @@ PetscErrorCode SNASetLossType(SNA sna, SNALossType loss)
   PetscFunctionReturn(0);
 }
 
-/* Returns the training loss. */
+/*@
+  SNAGetLossType - Gets the training loss
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. loss - SNA_LOSS_MSE or SNA_LOSS_CROSS_ENTROPY
+
+  Level: intermediate
+
+.seealso: SNASetLossType()
+@*/
 PetscErrorCode SNAGetLossType(SNA sna, SNALossType *loss)
 {
   PetscFunctionBegin;

@@ -248,9 +248,8 @@ PETSC_EXTERN PetscErrorCode SNAComputeTargetVariance(Vec, PetscReal *, PetscReal
 
 /* Evaluates the model at scattered points: X (block size d) to Y (block size q), same layout. */
 PETSC_EXTERN PetscErrorCode SNAEvaluate(SNA, Vec, Vec);
-/* Evaluates on the tensor grid coords[0] x ... x coords[d-1] (n[p] points each).
-   Y has prod(n) * q entries in row-major order (last input fastest, then output),
-   any parallel layout; each rank computes its own entries. */
+/* Evaluates on the tensor grid coords[0] x ... x coords[d-1] (n[p] points each) into Y, of SNACreateGridVec()'s layout
+   (the man page at the definition says which layouts it takes). */
 PETSC_EXTERN PetscErrorCode SNAEvaluateGrid(SNA, const PetscInt[], const PetscReal *const[], Vec);
 /* Creates a Vec on the SNA's communicator for prod(n) grid values of each output (block size q). */
 PETSC_EXTERN PetscErrorCode SNACreateGridVec(SNA, const PetscInt[], Vec *);

@@ -1234,8 +1234,25 @@ static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
   PetscFunctionReturn(0);
 }
 
-/* Bounds narrower than the data are legal (a khronos model is constant outside its box, an aion model extrapolates)
-   but almost always a mistake, so say how many samples fall outside: "WARNING: <count> <what>". Collective. */
+/*@C
+  SNAWarnOutsideBounds - Prints "WARNING: <count> <what>" when rows of X lie outside the SNA's input box
+
+  Collective
+
+  Input Parameters:
++ sna  - the SNA, its box known (declared, fitted or loaded: else PETSC_ERR_ARG_WRONGSTATE)
+. X    - the points: rows of dim_in values, on the SNA's communicator
+- what - the rest of the message, e.g. "prediction points lie outside the model's box"
+
+  Notes:
+  Outside its box a khronos model is constant (each input clamped) and an aion model extrapolates: a box narrower
+  than the data is legal but almost always a mistake, so this says how many rows fall outside. Nothing is printed
+  when every row lies inside.
+
+  Level: intermediate
+
+.seealso: SNAGetBounds(), SNAEvaluate()
+@*/
 PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X, const char what[])
 {
   const PetscReal *x;
@@ -1901,7 +1918,23 @@ static PetscErrorCode SNAGridSize(SNA sna, const PetscInt n[], PetscInt *npoints
   PetscFunctionReturn(0);
 }
 
-/* Creates a Vec for grid values: prod(n) points, q values each, PETSc's default parallel layout. */
+/*@
+  SNACreateGridVec - Creates a Vec for the values of every output on a tensor grid, with the layout SNAEvaluateGrid()
+  needs
+
+  Collective
+
+  Input Parameters:
++ sna - the SNA, its sizes set (else PETSC_ERR_ARG_WRONGSTATE)
+- n   - the points along each of the dim_in inputs, each at least 1
+
+  Output Parameter:
+. Y - a Vec on the SNA's communicator of prod(n) x dim_out entries, block size dim_out
+
+  Level: intermediate
+
+.seealso: SNAEvaluateGrid()
+@*/
 PetscErrorCode SNACreateGridVec(SNA sna, const PetscInt n[], Vec *Y)
 {
   PetscInt npoints;
@@ -1917,7 +1950,26 @@ PetscErrorCode SNACreateGridVec(SNA sna, const PetscInt n[], Vec *Y)
   PetscFunctionReturn(0);
 }
 
-/* Evaluates on a tensor grid, exploiting separability: each rank computes its own rows of Y. */
+/*@
+  SNAEvaluateGrid - Evaluates a fitted or loaded model on the tensor grid coords[0] x ... x coords[d-1], using its
+  separability
+
+  Not Collective: each rank computes its own entries
+
+  Input Parameters:
++ sna    - the SNA, fitted or loaded (else PETSC_ERR_ARG_WRONGSTATE)
+. n      - the points along each input, each at least 1
+- coords - coords[p]: the n[p] points of input p
+
+  Output Parameter:
+. Y - prod(n) x dim_out values in row-major order (last input fastest, then the output), on the SNA's communicator
+      or sequential; its parallel layout must keep each point's dim_out outputs on one rank (SNACreateGridVec()
+      makes one): a layout that splits them raises PETSC_ERR_ARG_WRONG, another size PETSC_ERR_ARG_SIZ
+
+  Level: intermediate
+
+.seealso: SNACreateGridVec(), SNAEvaluate()
+@*/
 PetscErrorCode SNAEvaluateGrid(SNA sna, const PetscInt n[], const PetscReal *const coords[], Vec Y)
 {
   PetscInt       npoints, N, rstart, rend;
@@ -1959,7 +2011,24 @@ static PetscErrorCode SNACheckLoss(SNA sna, Vec X, Vec Y, const char func[])
   PetscFunctionReturn(0);
 }
 
-/* Mean squared error (1/(N q)) sum |y - u|^2 over all ranks' samples. */
+/*@
+  SNAComputeMSE - Computes the mean squared error (1/(N q)) sum |y - u|^2 of a fitted or loaded model over all
+  ranks' samples
+
+  Collective
+
+  Input Parameters:
++ sna - the SNA, fitted or loaded (else PETSC_ERR_ARG_WRONGSTATE)
+. X   - the inputs (block size dim_in), on the SNA's communicator
+- Y   - the targets (block size dim_out), the same rows
+
+  Output Parameter:
+. mse - the MSE, the same on every rank
+
+  Level: intermediate
+
+.seealso: SNAComputeCrossEntropy(), SNAEvaluate(), SNAGetFitStatistics()
+@*/
 PetscErrorCode SNAComputeMSE(SNA sna, Vec X, Vec Y, PetscReal *mse)
 {
   Vec              U;
@@ -2058,7 +2127,24 @@ PetscErrorCode SNASoftmax(PetscInt n, PetscInt q, PetscReal z[], PetscReal lse[]
   PetscFunctionReturn(0);
 }
 
-/* Mean cross-entropy over all ranks' samples: -sum_j y_ij (u_ij - logsumexp(u_i)), averaged over samples. */
+/*@
+  SNAComputeCrossEntropy - Computes the mean cross-entropy (1/N) sum_i -sum_j y_ij log softmax(u_i)_j of a model whose
+  outputs are logits, over all ranks' samples
+
+  Collective
+
+  Input Parameters:
++ sna - the SNA, fitted or loaded (else PETSC_ERR_ARG_WRONGSTATE)
+. X   - the inputs (block size dim_in), on the SNA's communicator
+- Y   - the class probabilities (block size dim_out), the same rows
+
+  Output Parameter:
+. ce - the mean cross-entropy, the same on every rank
+
+  Level: intermediate
+
+.seealso: SNASetLossType(), SNASoftmax(), SNAComputeMSE()
+@*/
 PetscErrorCode SNAComputeCrossEntropy(SNA sna, Vec X, Vec Y, PetscReal *ce)
 {
   Vec U;
@@ -2225,8 +2311,22 @@ PetscErrorCode SNACheckViewOption(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* Views the SNA: sizes, bounds, fit settings and outcome, then the type's details. ASCII viewers only: another type
-   (binary, draw, ... which PETSc's -sna_view accepts) is an error rather than silence. */
+/*@C
+  SNAView - Prints a description of an SNA: type, sizes, box, fit, how the last fit ended, and the type's own details
+
+  Collective
+
+  Input Parameters:
++ sna    - the SNA
+- viewer - an ASCII viewer on the SNA's communicator, or NULL for standard output; another type raises PETSC_ERR_SUP
+
+  Options Database Key:
+. -sna_view [ascii[:file]] - SNAFit() views the fitted model
+
+  Level: beginner
+
+.seealso: SNAViewFromOptions(), SNAFit()
+@*/
 PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
 {
   PetscBool   isascii, apply = PETSC_TRUE;
@@ -2283,7 +2383,24 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
   PetscFunctionReturn(0);
 }
 
-/* Views the SNA if the option (e.g. -sna_view) is given. */
+/*@C
+  SNAViewFromOptions - Views an SNA as an option such as -sna_view asks
+
+  Collective
+
+  Input Parameters:
++ sna  - the SNA
+. obj  - the object whose prefix the option takes, or NULL for the SNA's own
+- name - the option, e.g. "-sna_view"
+
+  Notes:
+  With obj NULL, a viewer that SNAView() cannot show (not ASCII) is refused before it is opened, so its file is not
+  created or emptied.
+
+  Level: intermediate
+
+.seealso: SNAView()
+@*/
 PetscErrorCode SNAViewFromOptions(SNA sna, PetscObject obj, const char name[])
 {
   PetscFunctionBegin;

@@ -1597,7 +1597,22 @@ PetscErrorCode SNASetErrorIfNotConverged(SNA sna, PetscBool flg)
   PetscFunctionReturn(0);
 }
 
-/* Whether SNAFit() raises an error when the fit does not converge. */
+/*@
+  SNAGetErrorIfNotConverged - Gets whether SNAFit() raises PETSC_ERR_NOT_CONVERGED when a fit ends with a negative
+  reason
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. flg - PETSC_TRUE if it does
+
+  Level: intermediate
+
+.seealso: SNASetErrorIfNotConverged()
+@*/
 PetscErrorCode SNAGetErrorIfNotConverged(SNA sna, PetscBool *flg)
 {
   PetscFunctionBegin;
@@ -1781,7 +1796,21 @@ PetscErrorCode SNAGetIterationNumber(SNA sna, PetscInt *its)
   PetscFunctionReturn(0);
 }
 
-/* Work counts of the last fit. */
+/*@
+  SNAGetFitStatistics - Gets the work counts of the last fit (SNAFitStatistics: all zero before a fit)
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. stats - the counts
+
+  Level: intermediate
+
+.seealso: SNAFit(), SNAGetIterationNumber()
+@*/
 PetscErrorCode SNAGetFitStatistics(SNA sna, SNAFitStatistics *stats)
 {
   PetscFunctionBegin;
@@ -2112,8 +2141,24 @@ PetscErrorCode SNAGetLossType(SNA sna, SNALossType *loss)
   PetscFunctionReturn(0);
 }
 
-/* Softmax of each of n rows of q logits in place, max-shifted (no overflow); lse[i] (if not NULL): the row's
-   log-sum-exp. Not collective. */
+/*@
+  SNASoftmax - Replaces each of n rows of q logits by its softmax probabilities, in place (max-shifted: no overflow)
+
+  Not Collective
+
+  Input Parameters:
++ n - the rows
+. q - the logits per row
+- z - the n x q logits, row-major
+
+  Output Parameters:
++ z   - the probabilities
+- lse - the log-sum-exp of each row (NULL: not wanted)
+
+  Level: intermediate
+
+.seealso: SNAComputeCrossEntropy(), SNASetLossType()
+@*/
 PetscErrorCode SNASoftmax(PetscInt n, PetscInt q, PetscReal z[], PetscReal lse[])
 {
   PetscFunctionBegin;

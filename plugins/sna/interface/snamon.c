@@ -76,7 +76,25 @@ PetscErrorCode SNAMonitor(SNA sna, PetscInt it, PetscReal mse)
   PetscFunctionReturn(0);
 }
 
-/* Prints "  it SNA loss (MSE) value" with the viewer in ctx (a PetscViewerAndFormat). */
+/*@C
+  SNAMonitorDefault - The monitor behind -sna_monitor: prints "  it SNA loss (<objective>) value" per sweep or
+  iteration, with the validation MSE where samples are held out and the fit's stage where it names one
+
+  Collective
+
+  Input Parameters:
++ sna - the SNA
+. it  - the sweep or iteration
+. mse - the training loss
+- ctx - a PetscViewerAndFormat, or NULL for standard output
+
+  Options Database Key:
+. -sna_monitor [ascii[:file[:format]]] - set it
+
+  Level: intermediate
+
+.seealso: SNAMonitorSet(), SNAMonitorGetStage()
+@*/
 PetscErrorCode SNAMonitorDefault(SNA sna, PetscInt it, PetscReal mse, void *ctx)
 {
   PetscViewerAndFormat *vf     = (PetscViewerAndFormat *)ctx;
@@ -95,7 +113,22 @@ PetscErrorCode SNAMonitorDefault(SNA sna, PetscInt it, PetscReal mse, void *ctx)
   PetscFunctionReturn(0);
 }
 
-/* The fit's current stage, for monitors that want to say more than the loss. */
+/*@C
+  SNAMonitorGetStage - Gets what the fit is doing at the current monitor call (e.g. "algebraic start"), for monitors
+  that want to say more than the loss
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. stage - the stage, owned by the SNA, or NULL
+
+  Level: advanced
+
+.seealso: SNAMonitorSet(), SNAMonitorDefault()
+@*/
 PetscErrorCode SNAMonitorGetStage(SNA sna, const char **stage)
 {
   PetscFunctionBegin;

@@ -342,7 +342,22 @@ PetscErrorCode SNAAionSetAtoms(SNA sna, PetscInt rank, PetscInt terms)
   PetscFunctionReturn(0);
 }
 
-/* Returns the rank r and terms P of an aion SNA. */
+/*@
+  SNAAionGetAtoms - Gets the rank and the terms per factor of an aion SNA
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type aion (another type: PETSC_ERR_SUP)
+
+  Output Parameters:
++ rank  - the rank (NULL: not wanted)
+- terms - the damped cosines per factor (NULL: not wanted)
+
+  Level: intermediate
+
+.seealso: SNAAionSetAtoms()
+@*/
 PetscErrorCode SNAAionGetAtoms(SNA sna, PetscInt *rank, PetscInt *terms)
 {
   PetscFunctionBegin;

@@ -884,7 +884,24 @@ PetscErrorCode SNAMFSetSelect(SNA sna, SNAMFSelect sel, PetscInt folds)
   PetscFunctionReturn(0);
 }
 
-/* The form of rho and the cross-validated errors of the last selection (see sna.h). */
+/*@
+  SNAMFGetRhoSelection - Gets the form of rho the last fit of an mf SNA used (or the loaded model has), and the errors
+  of a selection by cross-validation
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameters:
++ form  - the form
+. err   - the relative cross-validated error of each form, indexed by SNAMFRhoForm; -1 where not computed
+- folds - the folds of that selection
+
+  Level: advanced
+
+.seealso: SNAMFSetSelect(), SNAMFSetRhoForm()
+@*/
 PetscErrorCode SNAMFGetRhoSelection(SNA sna, SNAMFRhoForm *form, PetscReal err[3], PetscInt *folds)
 {
   PetscFunctionBegin;
@@ -893,7 +910,21 @@ PetscErrorCode SNAMFGetRhoSelection(SNA sna, SNAMFRhoForm *form, PetscReal err[3
   PetscFunctionReturn(0);
 }
 
-/* The case id of each HF row of the next fit (referenced; NULL drops them). */
+/*@
+  SNAMFSetCases - Gives the case (design) id of each HF row of the next fit of an mf SNA, so that cross-validation
+  folds keep the rows of a case together
+
+  Collective
+
+  Input Parameters:
++ sna   - the SNA, of type mf (another type: PETSC_ERR_SUP)
+- cases - the ids, laid out as the HF rows (block size 1), on the SNA's communicator (the SNA keeps a reference); NULL
+          drops them: the folds are of rows
+
+  Level: advanced
+
+.seealso: SNAMFSetSelect(), SNAMFFit()
+@*/
 PetscErrorCode SNAMFSetCases(SNA sna, Vec cases)
 {
   PetscFunctionBegin;
@@ -932,7 +963,21 @@ PetscErrorCode SNAMFSetBlend(SNA sna, SNAMFBlend blend)
   PetscFunctionReturn(0);
 }
 
-/* Returns the blend of an mf SNA. */
+/*@
+  SNAMFGetBlend - Gets the blend of an mf SNA
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameter:
+. blend - SNA_MF_RESIDUAL or SNA_MF_AR1
+
+  Level: intermediate
+
+.seealso: SNAMFSetBlend()
+@*/
 PetscErrorCode SNAMFGetBlend(SNA sna, SNAMFBlend *blend)
 {
   PetscFunctionBegin;
@@ -941,7 +986,23 @@ PetscErrorCode SNAMFGetBlend(SNA sna, SNAMFBlend *blend)
   PetscFunctionReturn(0);
 }
 
-/* Returns the parts of an mf SNA (owned by it). */
+/*@
+  SNAMFGetParts - Gets the parts of an mf SNA, owned by it (do not destroy them)
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameters:
++ lf    - the LF part (NULL: not wanted)
+. delta - the correction delta (NULL: not wanted)
+- rho   - r of the scale 1 + r under the ar1 blend, NULL under residual (NULL: not wanted)
+
+  Level: intermediate
+
+.seealso: SNAMF, SNAMFSetLowFidelity()
+@*/
 PetscErrorCode SNAMFGetParts(SNA sna, SNA *lf, SNA *delta, SNA *rho)
 {
   PetscFunctionBegin;
@@ -950,7 +1011,21 @@ PetscErrorCode SNAMFGetParts(SNA sna, SNA *lf, SNA *delta, SNA *rho)
   PetscFunctionReturn(0);
 }
 
-/* Whether an mf SNA carries a correction fitted to HF data. */
+/*@
+  SNAMFHasCorrection - Gets whether an mf SNA carries a correction (it was fitted with HF data), or is its LF part alone
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameter:
+. has - PETSC_TRUE with a correction
+
+  Level: intermediate
+
+.seealso: SNAMFFit(), SNAMFEvaluateCorrection()
+@*/
 PetscErrorCode SNAMFHasCorrection(SNA sna, PetscBool *has)
 {
   PetscFunctionBegin;
@@ -959,7 +1034,22 @@ PetscErrorCode SNAMFHasCorrection(SNA sna, PetscBool *has)
   PetscFunctionReturn(0);
 }
 
-/* Seconds of the last fit of the LF part and of the correction. */
+/*@
+  SNAMFGetFitTimes - Gets the wall-clock seconds of the last fit of an mf SNA's LF part and of its correction
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameters:
++ tlf   - the LF part's fit
+- tcorr - the correction's fit
+
+  Level: advanced
+
+.seealso: SNAMFFit()
+@*/
 PetscErrorCode SNAMFGetFitTimes(SNA sna, PetscReal *tlf, PetscReal *tcorr)
 {
   PetscFunctionBegin;
@@ -968,7 +1058,22 @@ PetscErrorCode SNAMFGetFitTimes(SNA sna, PetscReal *tlf, PetscReal *tcorr)
   PetscFunctionReturn(0);
 }
 
-/* The HF rows (all ranks) whose correction the last fit took against the LF data, not the LF part (nested designs). */
+/*@
+  SNAMFGetNestedRows - Gets the HF rows (all ranks) at which the last SNAMFFit() fitted the correction against the LF
+  data rather than the LF part: those whose inputs are also an LF row's (nested designs, -mf_nested_lf)
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameter:
+. n - the rows
+
+  Level: advanced
+
+.seealso: SNAMFFit(), SNAMF
+@*/
 PetscErrorCode SNAMFGetNestedRows(SNA sna, PetscInt *n)
 {
   PetscFunctionBegin;
@@ -977,9 +1082,22 @@ PetscErrorCode SNAMFGetNestedRows(SNA sna, PetscInt *n)
   PetscFunctionReturn(0);
 }
 
-/* The HF training values (rows x outputs) the last fit derived the correction's default size from (delta's, and
-   under ar1 rho's), or 0 where the size was given (-mf_delta_sna_khronos_nodes and _modes), kept from a previous fit,
-   or not KHRONOS. */
+/*@
+  SNAMFGetSizeValues - Gets the HF training values (rows x outputs) the last SNAMFFit() derived the correction's default
+  size from
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameter:
+. n - the values, or 0 where the size was given, kept from a previous fit, or the correction is not KHRONOS
+
+  Level: advanced
+
+.seealso: SNAMF, SNAMFFit()
+@*/
 PetscErrorCode SNAMFGetSizeValues(SNA sna, PetscInt *n)
 {
   PetscFunctionBegin;
@@ -1016,7 +1134,24 @@ PetscErrorCode SNAMFSetLowFidelity(SNA sna, SNA lf)
   PetscFunctionReturn(0);
 }
 
-/* Y = rho(X) YLF + delta(X): the correction applied to LF values the caller has. */
+/*@
+  SNAMFEvaluateCorrection - Applies an mf SNA's correction to given LF values: Y = (1 + r(X)) YLF + delta(X) under
+  ar1, YLF + delta(X) under residual, Y = YLF without a correction
+
+  Not Collective: each rank its own rows
+
+  Input Parameters:
++ sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+. X   - the points (block size d), on the SNA's communicator or sequential
+- YLF - the LF values there (block size q), the same local rows
+
+  Output Parameter:
+. Y - the corrected values (block size q), the same local rows
+
+  Level: intermediate
+
+.seealso: SNAMFHasCorrection(), SNAEvaluate()
+@*/
 PetscErrorCode SNAMFEvaluateCorrection(SNA sna, Vec X, Vec YLF, Vec Y)
 {
   PetscFunctionBegin;

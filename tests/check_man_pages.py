@@ -6,7 +6,8 @@ Checks, over plugins/**/*.c:
     ("Page", which -help prints as the manual page to read), and a SNAPS page so named exists;
   - an option whose page is a type's /*MC page is listed on that page (an option the code reads that no page lists);
   - every SNA type, fit and KSPGuess type registered (SNARegister, SNAFitRegister, KSPGuessRegister) has a /*MC page
-    under its macro (SNAKHRONOS, SNAFITALS, KSPGUESSSNA, ...).
+    under its macro (SNAKHRONOS, SNAFITALS, KSPGUESSSNA, ...);
+  - every function declared in snaps/sna.h has a page.
 Usage: check_man_pages.py <source root>. Prints each problem; exit status 1 if any."""
 import glob
 import os
@@ -40,6 +41,13 @@ for f, text in sorted(sources.items()):
             problems.append(f"{f}:{line}: {option} names the manual page {page}, which does not exist")
         elif page in pages and pages[page][1] == "MC" and not re.search(re.escape(option) + r"(?![\w])", pages[page][2]):
             problems.append(f"{f}:{line}: {option} is read but not listed on its page {page} ({pages[page][0]})")
+
+# the headers whose every function has its page (the SNA class and its types); add a header once its pages are written
+for h in ["sna.h"]:
+    text = headers[os.path.join("plugins", "include", "snaps", h)]
+    for fn in re.findall(r"PETSC_EXTERN\s+PetscErrorCode\s+(\w+)\s*\(", text):
+        if fn not in pages:
+            problems.append(f"plugins/include/snaps/{h}: {fn}() has no /*@ {fn} - ... @*/ page at its definition")
 
 for f, text in sorted(sources.items()):
     for m in re.finditer(r"\b(?:SNARegister|SNAFitRegister|KSPGuessRegister)\(\s*(\w+)\s*,", text):

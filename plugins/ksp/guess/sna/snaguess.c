@@ -1080,6 +1080,26 @@ PetscErrorCode SNAGuessSetParameters(KSP ksp, PetscInt q, const PetscReal mu[])
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAGuessGetLastTimes - Gets the wall times (seconds, this rank) of the last "sna" initial guess of a KSP
+
+  Not Collective
+
+  Input Parameter:
+. ksp - the KSP
+
+  Output Parameters:
++ total       - the whole guess, correction included (NULL: not wanted)
+. field       - the surrogate's prediction of the field x0 = V c (NULL: not wanted)
+- coordinates - the prediction of its coordinates c alone (NULL: not wanted)
+
+  Notes:
+  Zeros when the KSP has no "sna" guess or none was formed yet.
+
+  Level: intermediate
+
+.seealso: KSPGUESSSNA, SNAGuessPredictFields()
+@*/
 PetscErrorCode SNAGuessGetLastTimes(KSP ksp, PetscReal *total, PetscReal *field, PetscReal *coordinates)
 {
   PetscFunctionBegin;
@@ -1091,6 +1111,29 @@ PetscErrorCode SNAGuessGetLastTimes(KSP ksp, PetscReal *total, PetscReal *field,
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAGuessPredictFields - The surrogate of a KSP's "sna" initial guess alone, without solves: the fields it predicts at
+  N parameter points
+
+  Collective
+
+  Input Parameters:
++ ksp - the KSP, with an "sna" guess (else PETSC_ERR_ARG_WRONGSTATE)
+. N   - the points, >= 0 (PETSC_ERR_ARG_OUTOFRANGE otherwise)
+- mu  - N x q parameters, row-major (may be NULL when N is 0)
+
+  Output Parameter:
+. X - a dense matrix (MatCreateDense()) with the operator's row layout and N columns: column j is the field
+      x_j = V_ks c(mu_j), in the operator's ordering
+
+  Notes:
+  The model is loaded and checked against the operator first if no solve did it yet. One SNA evaluation for all
+  points and one BLAS gemm for all fields: much faster per field than N single predictions.
+
+  Level: intermediate
+
+.seealso: KSPGUESSSNA, SNAGuessSetParameters()
+@*/
 PetscErrorCode SNAGuessPredictFields(KSP ksp, PetscInt N, const PetscReal mu[], Mat X)
 {
   PetscBool sna = PETSC_FALSE;
@@ -1120,6 +1163,16 @@ static PetscErrorCode SNAGuessFinalizePackage(void)
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAGuessInitializePackage - Registers the KSPGuess type "sna" (KSPGUESSSNA) with PETSc; idempotent.
+  PetscDLLibraryRegister_snaps() calls it, so -dll_append libsnaps.so -ksp_guess_type sna works in any PETSc program
+
+  Not Collective
+
+  Level: developer
+
+.seealso: KSPGUESSSNA, SNAInitializePackage()
+@*/
 PetscErrorCode SNAGuessInitializePackage(void)
 {
   PetscFunctionBegin;

@@ -103,9 +103,7 @@ PETSC_EXTERN PetscErrorCode SNADestroy(SNA *);
 PETSC_EXTERN PetscErrorCode SNASetType(SNA, SNAType);
 /* Returns the implementation name. */
 PETSC_EXTERN PetscErrorCode SNAGetType(SNA, SNAType *);
-/* Reads -sna_type, -sna_fit_*, -sna_monitor [ascii[:file[:format]]], -sna_monitor_cancel, the type's own options.
-   Before SNALoad() (PETSc's order) the type's options are read again for the loaded model, and -sna_type must be the
-   file's type. */
+/* Sets the SNA from the options database; its man page (at the definition) lists the options it reads. */
 PETSC_EXTERN PetscErrorCode SNASetFromOptions(SNA);
 /* Reads, without fitting, the options SNAFit() reads beyond SNASetFromOptions() (-sna_view; a TAO fit's
    -sna_fit_tao_... options), so that SNAPSOptionsWarnUnusedEarly() before a long fit does not flag them; refuses a
@@ -250,9 +248,8 @@ PETSC_EXTERN PetscErrorCode SNAComputeTargetVariance(Vec, PetscReal *, PetscReal
 
 /* Evaluates the model at scattered points: X (block size d) to Y (block size q), same layout. */
 PETSC_EXTERN PetscErrorCode SNAEvaluate(SNA, Vec, Vec);
-/* Evaluates on the tensor grid coords[0] x ... x coords[d-1] (n[p] points each).
-   Y has prod(n) * q entries in row-major order (last input fastest, then output),
-   any parallel layout; each rank computes its own entries. */
+/* Evaluates on the tensor grid coords[0] x ... x coords[d-1] (n[p] points each) into Y, of SNACreateGridVec()'s layout
+   (the man page at the definition says which layouts it takes). */
 PETSC_EXTERN PetscErrorCode SNAEvaluateGrid(SNA, const PetscInt[], const PetscReal *const[], Vec);
 /* Creates a Vec on the SNA's communicator for prod(n) grid values of each output (block size q). */
 PETSC_EXTERN PetscErrorCode SNACreateGridVec(SNA, const PetscInt[], Vec *);

@@ -22,41 +22,8 @@
    (SNAGuessModelFitOperator()). The model then describes A(mu): a program whose operator changes for
    other reasons (a Newton iteration) should switch it off with -ksp_guess_sna_operator_model false.
 
-   Options (prefix of the KSP, then -ksp_guess_sna_):
-     -ksp_guess_sna_model <file.h5>        the model file (required)
-     -ksp_guess_sna_params <mu1,mu2,...>   parameters for every solve (overridden by SNAGuessSetParameters(), with a
-                                           warning; values outside the model's training box are used and said so by
-                                           the monitor and -ksp_view)
-     -ksp_guess_sna_galerkin <bool>        Galerkin correction in the POD basis (default false)
-     -ksp_guess_sna_galerkin_modes <m>     correct in the first m modes only (default: all)
-     -ksp_guess_sna_scale <bool>           least-squares scaling when there is no Galerkin correction (default true)
-     -ksp_guess_sna_operator_model <bool>  reduced operator from the model's /operator, when it has one and the
-                                           parameters are known (default true); else computed from A. Given
-                                           true by name, a model without /operator is refused
-     -ksp_guess_sna_record_operators <f.h5>  append mu and the computed V^T A V of every new operator to f.h5
-                                           (records of earlier runs are kept, so runs add up; a file of another
-                                           model or number of modes is refused: remove it to start afresh; runs
-                                           recording at the same time take turns by flock() on f.h5.lock, so each
-                                           keeps its records where the file system has flock)
-     -ksp_guess_sna_reduced_rhs <bool>     with Galerkin projection on all modes: V^T b = (V^T W)(W^T b) from the
-                                           model's right-hand-side modes W when |b - W W^T b| <= tol |b| (checked
-                                           every solve; worth it for r < k / 2; not tried again once the first 3
-                                           right-hand sides missed) (default true); given true by name (or
-                                           its _tol), a model without right-hand-side modes is refused
-     -ksp_guess_sna_reduced_rhs_tol <tol>  that tolerance (default 1e-13)
-     -ksp_guess_sna_basis_kernel <auto|blas|vec>  passes over the basis (V^T b, V c): one BLAS gemv per rank on
-                                           the contiguous basis, or PETSc's VecMDot/VecMAXPY; auto (default)
-                                           times both when the model is loaded and keeps the faster
-     -ksp_guess_sna_check_fingerprint <bool>  compare the operator with the model's fingerprint (default true)
-     -ksp_guess_sna_check_residual <bool>  a guess neither scaled nor corrected on all modes that is worse than
-                                           the zero guess (|b - A x0| > |b|: one product with A per guess) is
-                                           replaced by zero, with a warning the first time (default true): the
-                                           fingerprint sees the sparsity pattern only, so a model of another
-                                           problem of the same pattern passes it
-     -ksp_guess_sna_monitor                one line per guess: where mu came from (and whether it lies outside the
-                                           model's training box), |c|, correction, time
-   -ksp_view shows the model and what the guess did; -ksp_guess_view shows the same after each guess. The model is loaded again when the operator's size, row
-   layout (after KSPReset()) or the KSP's DM changes.
+   Its options (prefix of the KSP, then -ksp_guess_sna_), their defaults, and what -ksp_view and -ksp_guess_view
+   show: the man page KSPGUESSSNA at KSPGuessCreate_SNA() (plugins/ksp/guess/sna/snaguess.c), which -help names.
 
    Model file contract (HDF5, readable with h5py; written by snaps-pod through SNAGuessModelWrite()):
      /pod                group; attributes snaps_format_version (1), vector_size n, n_params q,
@@ -94,11 +61,7 @@ PETSC_EXTERN PetscErrorCode SNAGuessInitializePackage(void);
 /* The KSPGuess constructor behind KSPGuessSetType(guess, "sna"). */
 PETSC_EXTERN PetscErrorCode KSPGuessCreate_SNA(KSPGuess);
 
-/* Gives the guess of ksp the parameters mu[q] of the next solves (they stay until changed; q = 0
-   clears them, so the right-hand side is used). They are kept on the KSP, so a call before
-   KSPSetFromOptions() creates the "sna" guess is not lost; other guess types ignore them, so an
-   application may always call it. They override -ksp_guess_sna_params (a warning says so once).
-   Not collective, but every rank must pass the same values. */
+/* The parameters mu[q] of the next solves of ksp's "sna" guess (man page at the definition). */
 PETSC_EXTERN PetscErrorCode SNAGuessSetParameters(KSP, PetscInt, const PetscReal[]);
 /* Wall times (s, this rank) of the last guess of ksp: all of it (correction included), the surrogate's
    prediction of the field x0 = V c, and of its coordinates c alone (any pointer may be NULL); zeros

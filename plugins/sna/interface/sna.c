@@ -2,7 +2,23 @@
 #include <snaps/private/snaimpl.h>
 #include <snaps/options.h>
 
-/* Creates an SNA of type khronos on comm; every rank holds the whole (small) model. */
+/*@
+  SNACreate - Creates an SNA (separable neural architecture) of type khronos; every rank of comm holds the whole
+  (small) model
+
+  Collective
+
+  Input Parameter:
+. comm - the communicator the model's data are spread over
+
+  Output Parameter:
+. sna - the new SNA: type khronos (SNAKHRONOS), fit auto, -sna_fit_lambda 1e-12, -sna_fit_atol 0, -sna_fit_rtol 1e-10,
+        -sna_fit_max_it 100, no sizes (SNASetSizes(), or SNAFit() from the data) and no box (SNASetBounds(), or the data's range)
+
+  Level: beginner
+
+.seealso: SNASetType(), SNASetFromOptions(), SNAFit(), SNAEvaluate(), SNADestroy()
+@*/
 PetscErrorCode SNACreate(MPI_Comm comm, SNA *sna)
 {
   SNA s;
@@ -41,7 +57,18 @@ PetscErrorCode SNATypeMethodMissing(SNA sna, const char fname[], const char want
   SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_SUP, "%s() applies to an SNA of type %s; this one has type %s (set the type first: -%ssna_type or SNASetType())", fname, want, ((PetscObject)sna)->type_name ? ((PetscObject)sna)->type_name : "(none)", SNAMessagePrefix(sna));
 }
 
-/* Destroys an SNA and its type's data. */
+/*@
+  SNADestroy - Destroys an SNA (once its last reference goes) and sets the pointer to NULL
+
+  Collective
+
+  Input Parameter:
+. sna - the SNA; a pointer to NULL does nothing
+
+  Level: beginner
+
+.seealso: SNACreate()
+@*/
 PetscErrorCode SNADestroy(SNA *sna)
 {
   PetscFunctionBegin;
@@ -61,8 +88,28 @@ PetscErrorCode SNADestroy(SNA *sna)
   PetscFunctionReturn(0);
 }
 
-/* Sets the implementation; a change of type discards the previous type's parameters, the record of its last fit and a
-   Ritz form (the khronos type's): the new model starts unfitted, fitting data. */
+/*@C
+  SNASetType - Chooses the implementation of an SNA
+
+  Collective
+
+  Input Parameters:
++ sna  - the SNA
+- type - SNAKHRONOS, SNAAION, SNAMF, or a type added with SNARegister()
+
+  Options Database Key:
+. -sna_type <khronos|aion|mf> - the type (khronos, SNACreate()'s, when not given)
+
+  Notes:
+  The type it already has does nothing. Another type starts an unfitted model of the new type: the parameters, the
+  record of the last fit and a Ritz form are discarded; the sizes, the box and the settings the user made (fit type,
+  tolerances, SNASetProgressStop()) are kept, and the old type's own defaults go. An unknown name raises
+  PETSC_ERR_ARG_UNKNOWN_TYPE, naming the types registered.
+
+  Level: intermediate
+
+.seealso: SNAKHRONOS, SNAAION, SNAMF, SNAGetType(), SNARegister(), SNASetFromOptions()
+@*/
 PetscErrorCode SNASetType(SNA sna, SNAType type)
 {
   PetscBool match;
@@ -114,7 +161,21 @@ PetscErrorCode SNASetType(SNA sna, SNAType type)
   PetscFunctionReturn(0);
 }
 
-/* Returns the type name (khronos, SNACreate()'s, until SNASetType() or -sna_type chooses another). */
+/*@C
+  SNAGetType - Gets the type name of an SNA
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. type - its type (khronos, SNACreate()'s, until SNASetType() or -sna_type chooses another); owned by the SNA
+
+  Level: intermediate
+
+.seealso: SNASetType()
+@*/
 PetscErrorCode SNAGetType(SNA sna, SNAType *type)
 {
   PetscFunctionBegin;
@@ -123,7 +184,19 @@ PetscErrorCode SNAGetType(SNA sna, SNAType *type)
   PetscFunctionReturn(0);
 }
 
-/* Sets the options prefix used to look up -<prefix>sna_... options. */
+/*@C
+  SNASetOptionsPrefix - Sets the prefix of all the SNA's options (-<prefix>sna_type, ...)
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA
+- prefix - the prefix (no leading hyphen), or NULL for none
+
+  Level: intermediate
+
+.seealso: SNAAppendOptionsPrefix(), SNASetFromOptions()
+@*/
 PetscErrorCode SNASetOptionsPrefix(SNA sna, const char prefix[])
 {
   PetscFunctionBegin;
@@ -132,7 +205,19 @@ PetscErrorCode SNASetOptionsPrefix(SNA sna, const char prefix[])
   PetscFunctionReturn(0);
 }
 
-/* Appends to the options prefix. */
+/*@C
+  SNAAppendOptionsPrefix - Appends to the prefix of the SNA's options
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA
+- prefix - the text to append (no leading hyphen)
+
+  Level: intermediate
+
+.seealso: SNASetOptionsPrefix(), SNASetFromOptions()
+@*/
 PetscErrorCode SNAAppendOptionsPrefix(SNA sna, const char prefix[])
 {
   PetscFunctionBegin;
@@ -455,9 +540,39 @@ static PetscErrorCode SNASetFromOptions_Block(SNA sna, PetscOptionItems *PetscOp
   PetscFunctionReturn(0);
 }
 
-/* Reads the class options, then the type's. An option refused inside the block (a bad value) is raised after
-   PetscOptionsEnd(), which frees the block's prefix and title: returned from inside the block, each refusal leaked them
-   in a program that catches the error and goes on. */
+/*@
+  SNASetFromOptions - Sets the SNA's type, fit and monitors, and the type's own settings, from the options database
+
+  Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Options Database Keys (after the SNA's prefix):
++ -sna_type <khronos|aion|mf>     - SNASetType(); a fitted or loaded model keeps its type (another is refused)
+. -sna_loss <mse|cross_entropy>   - SNASetLossType()
+. -sna_fit_type <type>            - SNASetFitType(): one of the fits registered for the type (-help lists them)
+. -sna_fit_lambda <1e-12>         - SNASetRegularization()
+. -sna_fit_atol <0>, -sna_fit_rtol <1e-10>, -sna_fit_max_it <100> - SNASetTolerances()
+. -sna_fit_error_if_not_converged - SNASetErrorIfNotConverged()
+. -sna_fit_progress_window <w>, -sna_fit_progress_rtol <r> - SNASetProgressStop()
+. -sna_fit_validation <f>, -sna_fit_validation_patience <k> - SNASetValidation()
+. -sna_fit_validation_stop <rise|patience>, -sna_fit_validation_rise <alpha> - SNASetValidationStop()
+. -sna_fit_validation_refit       - SNAFit()
+. -sna_bounds <lo0,hi0,...>       - SNASetBounds()
+. -sna_monitor [ascii[:file[:format]]], -sna_monitor_cancel - SNAMonitorSet(), SNAMonitorCancel()
+- -sna_view                       - checked here (a viewer SNAView() cannot show is refused before any work); shown
+                                    by SNAFit()
+
+  Notes:
+  The type's own options follow: SNAKHRONOS, SNAAION, SNAMF and the fits' pages list them. A bad value is refused
+  with an error naming the option. Before SNALoad() (PETSc's order: SetFromOptions, then Load) the loaded type's
+  options are read again for the loaded model, and a -sna_type other than the file's is refused.
+
+  Level: beginner
+
+.seealso: SNACreate(), SNASetType(), SNAReadFitOptions(), SNAFit(), SNALoad()
+@*/
 PetscErrorCode SNASetFromOptions(SNA sna)
 {
   PetscErrorCode ierr = 0;
@@ -465,6 +580,8 @@ PetscErrorCode SNASetFromOptions(SNA sna)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(sna, SNA_CLASSID, 1);
   PetscCall(SNAInitializePackage());
+  /* an option refused inside the block (a bad value) is raised after PetscOptionsEnd(), which frees the block's prefix
+     and title: returned from inside the block, each refusal leaked them in a program that catches the error and goes on */
   PetscObjectOptionsBegin((PetscObject)sna);
   if (!ierr) ierr = SNASetFromOptions_Block(sna, PetscOptionsObject); /* not PetscCall: end the block first */
   PetscOptionsEnd();
@@ -489,7 +606,26 @@ PetscErrorCode SNASetFromOptions_Type(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* Sets the input and output dimensions (d >= 1, q >= 1), then the box of -sna_bounds if it was read before them. */
+/*@
+  SNASetSizes - Sets the numbers of inputs and outputs of an SNA
+
+  Logically Collective
+
+  Input Parameters:
++ sna - the SNA
+. d   - the inputs, 1 to 4096
+- q   - the outputs, 1 to 2^20
+
+  Notes:
+  Optional before SNAFit(), which takes them from the block sizes of the data. Sizes out of range raise
+  PETSC_ERR_ARG_OUTOFRANGE (a model file may hold no more); other sizes for a set-up model PETSC_ERR_ARG_WRONGSTATE.
+  A -sna_bounds read before the sizes were known is taken now, and refused (PETSC_ERR_ARG_SIZ) when it gives the box
+  of another number of inputs.
+
+  Level: beginner
+
+.seealso: SNAGetSizes(), SNASetBounds(), SNAFit()
+@*/
 PetscErrorCode SNASetSizes(SNA sna, PetscInt d, PetscInt q)
 {
   PetscReal *pending, *lo, *hi;
@@ -525,7 +661,22 @@ PetscErrorCode SNASetSizes(SNA sna, PetscInt d, PetscInt q)
   PetscFunctionReturn(0);
 }
 
-/* Returns d and q (-1 while unknown). */
+/*@
+  SNAGetSizes - Gets the numbers of inputs and outputs of an SNA
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameters:
++ d - the inputs, or -1 before SNASetSizes(), a fit or a load (NULL: not wanted)
+- q - the outputs, or -1 likewise (NULL: not wanted)
+
+  Level: beginner
+
+.seealso: SNASetSizes()
+@*/
 PetscErrorCode SNAGetSizes(SNA sna, PetscInt *d, PetscInt *q)
 {
   PetscFunctionBegin;
@@ -550,7 +701,27 @@ PetscErrorCode SNASetBounds_Internal(SNA sna, const PetscReal lower[], const Pet
   PetscFunctionReturn(0);
 }
 
-/* Declares the input box; every lower[p] < upper[p], finite. A set-up (fitted or loaded) model keeps its own. */
+/*@
+  SNASetBounds - Declares the input box [lower_p, upper_p] of each input p, which the model maps affinely onto [0, 1]
+
+  Logically Collective
+
+  Input Parameters:
++ sna   - the SNA, its sizes set (SNASetSizes(): else PETSC_ERR_ARG_WRONGSTATE)
+. lower - the dim_in lower bounds
+- upper - the dim_in upper bounds
+
+  Options Database Key:
+. -sna_bounds <lo0,hi0,lo1,hi1,...> - the box (default: the range of the training data, taken by SNAFit())
+
+  Notes:
+  The box of a set-up model (fitted, loaded or given parameters) cannot change (PETSC_ERR_ARG_WRONGSTATE): its
+  parameters live on it, and a warm start keeps it; the same box is accepted.
+
+  Level: intermediate
+
+.seealso: SNAGetBounds(), SNASetSizes(), SNAFit(), SNAWarnOutsideBounds()
+@*/
 PetscErrorCode SNASetBounds(SNA sna, const PetscReal lower[], const PetscReal upper[])
 {
   PetscBool rescale;
@@ -570,7 +741,22 @@ PetscErrorCode SNASetBounds(SNA sna, const PetscReal lower[], const PetscReal up
   PetscFunctionReturn(0);
 }
 
-/* Returns the input box (NULL until known). */
+/*@C
+  SNAGetBounds - Gets the input box of an SNA
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameters:
++ lower - the dim_in lower bounds, owned by the SNA; NULL before the box is known (NULL: not wanted)
+- upper - the dim_in upper bounds, likewise
+
+  Level: intermediate
+
+.seealso: SNASetBounds(), SNAWarnOutsideBounds()
+@*/
 PetscErrorCode SNAGetBounds(SNA sna, const PetscReal *lower[], const PetscReal *upper[])
 {
   PetscFunctionBegin;
@@ -580,8 +766,25 @@ PetscErrorCode SNAGetBounds(SNA sna, const PetscReal *lower[], const PetscReal *
   PetscFunctionReturn(0);
 }
 
-/* Number of trainable parameters; sets the model up (SNASetUp()) if it is not, so that options read after it which
-   change the model (-sna_type, the basis) are refused: call SNASetFromOptions() first. */
+/*@
+  SNAGetNumParameters - Gets the number of trainable parameters of an SNA
+
+  Collective
+
+  Input Parameter:
+. sna - the SNA, its sizes known
+
+  Output Parameter:
+. n - the number of parameters
+
+  Notes:
+  It sets the model up (SNASetUp()) if it is not, after which options that change the model (-sna_type, the basis)
+  are refused: call SNASetFromOptions() first.
+
+  Level: intermediate
+
+.seealso: SNAGetParameters(), SNASetParameters(), SNASetUp()
+@*/
 PetscErrorCode SNAGetNumParameters(SNA sna, PetscInt *n)
 {
   PetscFunctionBegin;
@@ -591,7 +794,29 @@ PetscErrorCode SNAGetNumParameters(SNA sna, PetscInt *n)
   PetscFunctionReturn(0);
 }
 
-/* Chooses the fitting algorithm by name. */
+/*@C
+  SNASetFitType - Chooses the fitting algorithm of SNAFit()
+
+  Logically Collective
+
+  Input Parameters:
++ sna  - the SNA
+- type - SNAFITAUTO, SNAFITALS, SNAFITINFINITEDESCENT, SNAFITLM, SNAFITTAO, SNAFITIRLS, or a fit added with
+         SNAFitRegister()
+
+  Options Database Key:
+. -sna_fit_type <type> - the fit (default: the type's own, auto for khronos and mf, infinite_descent for aion;
+                         irls under -sna_loss cross_entropy); -help lists those of the SNA's type
+
+  Notes:
+  The name is kept as given: a fit that the SNA's type does not have is refused by SNAFit() (PETSC_ERR_SUP, naming
+  those it has), and by SNASetFromOptions() for the option (PETSC_ERR_ARG_UNKNOWN_TYPE). A fit chosen here stays
+  when the type or loss changes.
+
+  Level: intermediate
+
+.seealso: SNAGetFitType(), SNAFitRegister(), SNASetLossType(), SNAFit()
+@*/
 PetscErrorCode SNASetFitType(SNA sna, SNAFitType type)
 {
   PetscFunctionBegin;
@@ -624,7 +849,21 @@ PetscErrorCode SNASetDefaultFitType(SNA sna, SNAFitType type)
   PetscFunctionReturn(0);
 }
 
-/* Returns the fitting algorithm's name. */
+/*@C
+  SNAGetFitType - Gets the fit SNAFit() runs
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. type - the fit's name, owned by the SNA
+
+  Level: intermediate
+
+.seealso: SNASetFitType()
+@*/
 PetscErrorCode SNAGetFitType(SNA sna, SNAFitType *type)
 {
   PetscFunctionBegin;
@@ -668,7 +907,29 @@ PetscErrorCode SNASetRegularization(SNA sna, PetscReal lambda)
   PetscFunctionReturn(0);
 }
 
-/* Sets the stopping tests: MSE <= atol, relative decrease <= rtol, at most max_it sweeps per level. */
+/*@
+  SNASetTolerances - Sets the stopping tolerances of the fits
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA
+. atol   - stop when the training loss (MSE; irls: the cross-entropy without the penalty) falls below it, >= 0
+. rtol   - stop when a sweep or step lowers it by less than rtol times the targets' variance, in [0, 1)
+- max_it - the most sweeps (ALS), iterations (TAO) or trial steps (LM) per level, >= 0
+
+  Options Database Keys:
++ -sna_fit_atol <0>       - atol
+. -sna_fit_rtol <1e-10>   - rtol
+- -sna_fit_max_it <100>   - max_it
+
+  Notes:
+  A value out of range raises PETSC_ERR_ARG_OUTOFRANGE, naming the option. Each fit's page says how it reads them.
+
+  Level: intermediate
+
+.seealso: SNAGetTolerances(), SNASetProgressStop(), SNASetErrorIfNotConverged(), SNAGetConvergedReason()
+@*/
 PetscErrorCode SNASetTolerances(SNA sna, PetscReal atol, PetscReal rtol, PetscInt max_it)
 {
   MPI_Comm comm = PetscObjectComm((PetscObject)sna);
@@ -684,8 +945,31 @@ PetscErrorCode SNASetTolerances(SNA sna, PetscReal atol, PetscReal rtol, PetscIn
   PetscFunctionReturn(0);
 }
 
-/* Sets the slow-progress stop of the Levenberg-Marquardt fit (see sna.h): the user's choice, which SNAFitRun()
-   refuses on a fit that never runs Levenberg-Marquardt (a type's default sets the fields itself). */
+/*@
+  SNASetProgressStop - Sets the slow-progress stop of the Levenberg-Marquardt fits
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA
+. window - stop (SNA_STOPPED_SLOW_PROGRESS) when the last window accepted steps together lowered the objective by
+           less than rtol times it; 0: off; >= 0
+- rtol   - that relative gain, in [0, 1)
+
+  Options Database Keys:
++ -sna_fit_progress_window <w> - window (default 0, off; an mf model's joint ar1 stage: 5)
+- -sna_fit_progress_rtol <r>   - rtol (default 1e-3; an mf model's joint ar1 stage: 1e-2); given alone, it keeps the
+                                 type's window, and is refused where there is none (khronos, aion)
+
+  Notes:
+  A fit that runs no Levenberg-Marquardt (als, tao, irls, infinite_descent; auto on a khronos model of more than 2000
+  parameters; the Ritz fit; an mf model's residual blend, or an mf fit without HF data) refuses the stop. Values out
+  of range raise PETSC_ERR_ARG_OUTOFRANGE.
+
+  Level: advanced
+
+.seealso: SNASetTolerances(), SNAFITLM, SNAFITAUTO, SNAMF
+@*/
 PetscErrorCode SNASetProgressStop(SNA sna, PetscInt window, PetscReal rtol)
 {
   MPI_Comm comm = PetscObjectComm((PetscObject)sna);
@@ -748,7 +1032,23 @@ PetscErrorCode SNAProgressStopRefuse(SNA sna, const char of[], const char alt[])
   SETERRQ(PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_INCOMP, "%s asks for the slow-progress stop of %s: drop %s%s", given, of, names, alt);
 }
 
-/* Returns the stopping tests set by SNASetTolerances() or the -sna_fit_ options. */
+/*@
+  SNAGetTolerances - Gets the stopping tolerances of the fits
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameters:
++ atol   - the absolute tolerance (NULL: not wanted)
+. rtol   - the relative tolerance (NULL: not wanted)
+- max_it - the sweep or iteration budget (NULL: not wanted)
+
+  Level: intermediate
+
+.seealso: SNASetTolerances()
+@*/
 PetscErrorCode SNAGetTolerances(SNA sna, PetscReal *atol, PetscReal *rtol, PetscInt *max_it)
 {
   PetscFunctionBegin;
@@ -759,7 +1059,22 @@ PetscErrorCode SNAGetTolerances(SNA sna, PetscReal *atol, PetscReal *rtol, Petsc
   PetscFunctionReturn(0);
 }
 
-/* Allocates and initialises the parameters (deterministically: the same on every rank and run). */
+/*@
+  SNASetUp - Sets an SNA up: allocates and initialises its parameters for the current sizes (deterministically: the
+  same on every rank and run); SNAFit() calls it if needed
+
+  Collective
+
+  Input Parameter:
+. sna - the SNA, its sizes set (SNASetSizes(): else PETSC_ERR_ARG_WRONGSTATE)
+
+  Notes:
+  Once set up, the options that change the model (-sna_type, the basis, the sizes) are refused.
+
+  Level: advanced
+
+.seealso: SNASetSizes(), SNAFit(), SNAGetNumParameters()
+@*/
 PetscErrorCode SNASetUp(SNA sna)
 {
   PetscErrorCode ierr;
@@ -919,8 +1234,25 @@ static PetscErrorCode SNABoundsFromData(SNA sna, Vec X)
   PetscFunctionReturn(0);
 }
 
-/* Bounds narrower than the data are legal (a khronos model is constant outside its box, an aion model extrapolates)
-   but almost always a mistake, so say how many samples fall outside: "WARNING: <count> <what>". Collective. */
+/*@C
+  SNAWarnOutsideBounds - Prints "WARNING: <count> <what>" when rows of X lie outside the SNA's input box
+
+  Collective
+
+  Input Parameters:
++ sna  - the SNA, its box known (declared, fitted or loaded: else PETSC_ERR_ARG_WRONGSTATE)
+. X    - the points: rows of dim_in values, on the SNA's communicator
+- what - the rest of the message, e.g. "prediction points lie outside the model's box"
+
+  Notes:
+  Outside its box a khronos model is constant (each input clamped) and an aion model extrapolates: a box narrower
+  than the data is legal but almost always a mistake, so this says how many rows fall outside. Nothing is printed
+  when every row lies inside.
+
+  Level: intermediate
+
+.seealso: SNAGetBounds(), SNAEvaluate()
+@*/
 PetscErrorCode SNAWarnOutsideBounds(SNA sna, Vec X, const char what[])
 {
   const PetscReal *x;
@@ -1107,8 +1439,36 @@ PetscErrorCode SNAFitCheckValidation(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* Fits the model to (X, Y), warm-starting from the current parameters if already set up; with a Ritz objective
-   (SNASetRitzForm()) minimises that instead, and X and Y are NULL. */
+/*@
+  SNAFit - Fits the model to the samples (X, Y) with the chosen fit (SNASetFitType()), or minimises the Ritz energy
+  of SNASetRitzForm() (X and Y NULL)
+
+  Collective
+
+  Input Parameters:
++ sna - the SNA
+. X   - the inputs: rows of dim_in values (block size dim_in), spread over the ranks
+- Y   - the targets: the same rows of dim_out values (block size dim_out); class probabilities under -sna_loss
+        cross_entropy
+
+  Options Database Keys:
++ -sna_view                    - view the fitted model
+. -sna_fit_validation_refit    - with -sna_fit_validation: a fit that converged without its stop rule firing goes on
+                                 with all samples from its best held-out iterate (default: on where the default
+                                 validation applies, else off)
+- -sna_fit_error_if_not_converged - raise PETSC_ERR_NOT_CONVERGED when the fit ends with a negative reason
+
+  Notes:
+  Without sizes, it takes them from the block sizes; without a box, the data's range. It raises PETSC_ERR_ARG_NULL
+  for NULL data without a Ritz form, PETSC_ERR_ARG_SIZ for data of other sizes than the model's or no rows, and
+  refuses non-finite data and options that the chosen fit would ignore, before any work. The model keeps the best
+  iterate seen; SNAGetConvergedReason() says why the fit stopped.
+
+  Level: beginner
+
+.seealso: SNASetFitType(), SNASetTolerances(), SNASetValidation(), SNAGetConvergedReason(), SNAGetFitStatistics(),
+          SNAEvaluate()
+@*/
 PetscErrorCode SNAFit(SNA sna, Vec X, Vec Y)
 {
   PetscInt       nx, ny, bsx, bsy, N, nt;
@@ -1237,7 +1597,22 @@ PetscErrorCode SNASetErrorIfNotConverged(SNA sna, PetscBool flg)
   PetscFunctionReturn(0);
 }
 
-/* Whether SNAFit() raises an error when the fit does not converge. */
+/*@
+  SNAGetErrorIfNotConverged - Gets whether SNAFit() raises PETSC_ERR_NOT_CONVERGED when a fit ends with a negative
+  reason
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. flg - PETSC_TRUE if it does
+
+  Level: intermediate
+
+.seealso: SNASetErrorIfNotConverged()
+@*/
 PetscErrorCode SNAGetErrorIfNotConverged(SNA sna, PetscBool *flg)
 {
   PetscFunctionBegin;
@@ -1374,7 +1749,22 @@ PetscErrorCode SNAWarnOverParameterised(SNA sna, PetscInt nsamples, const char w
   PetscFunctionReturn(0);
 }
 
-/* Why the last fit stopped. */
+/*@
+  SNAGetConvergedReason - Gets why the last fit stopped
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. reason - positive: converged (or stopped as asked, SNA_STOPPED_SLOW_PROGRESS); negative: failed (the model keeps
+           the best iterate); SNA_CONVERGED_ITERATING before any fit
+
+  Level: beginner
+
+.seealso: SNAFit(), SNASetErrorIfNotConverged(), SNAGetIterationNumber()
+@*/
 PetscErrorCode SNAGetConvergedReason(SNA sna, SNAConvergedReason *reason)
 {
   PetscFunctionBegin;
@@ -1383,7 +1773,21 @@ PetscErrorCode SNAGetConvergedReason(SNA sna, SNAConvergedReason *reason)
   PetscFunctionReturn(0);
 }
 
-/* Sweeps or iterations of the last fit. */
+/*@
+  SNAGetIterationNumber - Gets the sweeps (ALS) or iterations of the last fit, all levels together
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. its - the count (0 before any fit)
+
+  Level: intermediate
+
+.seealso: SNAFit(), SNAGetConvergedReason()
+@*/
 PetscErrorCode SNAGetIterationNumber(SNA sna, PetscInt *its)
 {
   PetscFunctionBegin;
@@ -1392,7 +1796,21 @@ PetscErrorCode SNAGetIterationNumber(SNA sna, PetscInt *its)
   PetscFunctionReturn(0);
 }
 
-/* Work counts of the last fit. */
+/*@
+  SNAGetFitStatistics - Gets the work counts of the last fit (SNAFitStatistics: all zero before a fit)
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. stats - the counts
+
+  Level: intermediate
+
+.seealso: SNAFit(), SNAGetIterationNumber()
+@*/
 PetscErrorCode SNAGetFitStatistics(SNA sna, SNAFitStatistics *stats)
 {
   PetscFunctionBegin;
@@ -1402,7 +1820,24 @@ PetscErrorCode SNAGetFitStatistics(SNA sna, SNAFitStatistics *stats)
   PetscFunctionReturn(0);
 }
 
-/* Copies theta out of the model (sets the model up first if needed). */
+/*@
+  SNAGetParameters - Copies the flat trainable parameter vector theta out of the model
+
+  Collective
+
+  Input Parameter:
+. sna - the SNA (set up by this call if it is not: sizes known)
+
+  Output Parameter:
+. theta - room for SNAGetNumParameters() values
+
+  Notes:
+  A type that does not expose its parameters raises PETSC_ERR_SUP.
+
+  Level: advanced
+
+.seealso: SNASetParameters(), SNAGetNumParameters()
+@*/
 PetscErrorCode SNAGetParameters(SNA sna, PetscReal theta[])
 {
   PetscFunctionBegin;
@@ -1413,7 +1848,22 @@ PetscErrorCode SNAGetParameters(SNA sna, PetscReal theta[])
   PetscFunctionReturn(0);
 }
 
-/* Sets theta (sets the model up first if needed); every entry must be finite. Collective. */
+/*@
+  SNASetParameters - Sets the flat parameter vector theta of the model, e.g. a chosen start before SNAFit()
+
+  Collective
+
+  Input Parameters:
++ sna   - the SNA (set up first by this call: sizes known)
+- theta - SNAGetNumParameters() values, the same on every rank
+
+  Notes:
+  A NaN or Inf on any rank raises PETSC_ERR_FP on all of them; a type without parameters raises PETSC_ERR_SUP.
+
+  Level: advanced
+
+.seealso: SNAGetParameters(), SNAGetNumParameters(), SNAFit()
+@*/
 PetscErrorCode SNASetParameters(SNA sna, const PetscReal theta[])
 {
   PetscFunctionBegin;
@@ -1432,8 +1882,28 @@ PetscErrorCode SNASetParameters(SNA sna, const PetscReal theta[])
   PetscFunctionReturn(0);
 }
 
-/* Evaluates at scattered points; X and Y must have matching local sample counts, on the SNA's communicator or on one
-   process (each rank evaluates its own rows: no communication). */
+/*@
+  SNAEvaluate - Evaluates a fitted or loaded model at scattered points
+
+  Not Collective: each rank evaluates its own rows
+
+  Input Parameters:
++ sna - the SNA, fitted or loaded (else PETSC_ERR_ARG_WRONGSTATE)
+- X   - the points: rows of dim_in values (block size dim_in), on the SNA's communicator or sequential
+
+  Output Parameter:
+. Y - the values: the same rows of dim_out values, in a Vec of the same layout (logits under -sna_loss
+      cross_entropy: SNASoftmax() turns them into probabilities)
+
+  Notes:
+  Vecs on another communicator raise PETSC_ERR_ARG_NOTSAMECOMM, rows that X and Y do not share PETSC_ERR_ARG_SIZ.
+  Outside its box a khronos model is constant (each input clamped), an aion model extrapolates, an mf model does as
+  its parts; SNAWarnOutsideBounds() reports such points.
+
+  Level: beginner
+
+.seealso: SNAFit(), SNALoad(), SNAEvaluateGrid(), SNAWarnOutsideBounds()
+@*/
 PetscErrorCode SNAEvaluate(SNA sna, Vec X, Vec Y)
 {
   const PetscReal *x;
@@ -1477,7 +1947,23 @@ static PetscErrorCode SNAGridSize(SNA sna, const PetscInt n[], PetscInt *npoints
   PetscFunctionReturn(0);
 }
 
-/* Creates a Vec for grid values: prod(n) points, q values each, PETSc's default parallel layout. */
+/*@
+  SNACreateGridVec - Creates a Vec for the values of every output on a tensor grid, with the layout SNAEvaluateGrid()
+  needs
+
+  Collective
+
+  Input Parameters:
++ sna - the SNA, its sizes set (else PETSC_ERR_ARG_WRONGSTATE)
+- n   - the points along each of the dim_in inputs, each at least 1
+
+  Output Parameter:
+. Y - a Vec on the SNA's communicator of prod(n) x dim_out entries, block size dim_out
+
+  Level: intermediate
+
+.seealso: SNAEvaluateGrid()
+@*/
 PetscErrorCode SNACreateGridVec(SNA sna, const PetscInt n[], Vec *Y)
 {
   PetscInt npoints;
@@ -1493,7 +1979,26 @@ PetscErrorCode SNACreateGridVec(SNA sna, const PetscInt n[], Vec *Y)
   PetscFunctionReturn(0);
 }
 
-/* Evaluates on a tensor grid, exploiting separability: each rank computes its own rows of Y. */
+/*@
+  SNAEvaluateGrid - Evaluates a fitted or loaded model on the tensor grid coords[0] x ... x coords[d-1], using its
+  separability
+
+  Not Collective: each rank computes its own entries
+
+  Input Parameters:
++ sna    - the SNA, fitted or loaded (else PETSC_ERR_ARG_WRONGSTATE)
+. n      - the points along each input, each at least 1
+- coords - coords[p]: the n[p] points of input p
+
+  Output Parameter:
+. Y - prod(n) x dim_out values in row-major order (last input fastest, then the output), on the SNA's communicator
+      or sequential; its parallel layout must keep each point's dim_out outputs on one rank (SNACreateGridVec()
+      makes one): a layout that splits them raises PETSC_ERR_ARG_WRONG, another size PETSC_ERR_ARG_SIZ
+
+  Level: intermediate
+
+.seealso: SNACreateGridVec(), SNAEvaluate()
+@*/
 PetscErrorCode SNAEvaluateGrid(SNA sna, const PetscInt n[], const PetscReal *const coords[], Vec Y)
 {
   PetscInt       npoints, N, rstart, rend;
@@ -1535,7 +2040,24 @@ static PetscErrorCode SNACheckLoss(SNA sna, Vec X, Vec Y, const char func[])
   PetscFunctionReturn(0);
 }
 
-/* Mean squared error (1/(N q)) sum |y - u|^2 over all ranks' samples. */
+/*@
+  SNAComputeMSE - Computes the mean squared error (1/(N q)) sum |y - u|^2 of a fitted or loaded model over all
+  ranks' samples
+
+  Collective
+
+  Input Parameters:
++ sna - the SNA, fitted or loaded (else PETSC_ERR_ARG_WRONGSTATE)
+. X   - the inputs (block size dim_in), on the SNA's communicator
+- Y   - the targets (block size dim_out), the same rows
+
+  Output Parameter:
+. mse - the MSE, the same on every rank
+
+  Level: intermediate
+
+.seealso: SNAComputeCrossEntropy(), SNAEvaluate(), SNAGetFitStatistics()
+@*/
 PetscErrorCode SNAComputeMSE(SNA sna, Vec X, Vec Y, PetscReal *mse)
 {
   Vec              U;
@@ -1564,8 +2086,28 @@ PetscErrorCode SNAComputeMSE(SNA sna, Vec X, Vec Y, PetscReal *mse)
   PetscFunctionReturn(0);
 }
 
-/* Chooses the training loss; unless the user chose the fit, cross-entropy makes the block Newton fit (irls) the fit,
-   and the MSE the type's natural one (auto for khronos, after a cross-entropy loss too). */
+/*@
+  SNASetLossType - Chooses the training loss
+
+  Logically Collective
+
+  Input Parameters:
++ sna  - the SNA
+- loss - SNA_LOSS_MSE, or SNA_LOSS_CROSS_ENTROPY (the outputs are the logits of a categorical distribution; the
+         targets, rows of class probabilities)
+
+  Options Database Key:
+. -sna_loss <mse|cross_entropy> - the loss (default mse)
+
+  Notes:
+  Unless the fit was chosen (SNASetFitType()), cross_entropy makes irls (SNAFITIRLS, khronos only) the fit and mse
+  the type's own; the fits of the MSE (auto, als, infinite_descent, lm, tao) refuse the cross-entropy loss at
+  SNAFit(), as irls refuses the MSE. Another value raises PETSC_ERR_ARG_OUTOFRANGE.
+
+  Level: intermediate
+
+.seealso: SNAGetLossType(), SNAFITIRLS, SNAComputeCrossEntropy(), SNASoftmax()
+@*/
 PetscErrorCode SNASetLossType(SNA sna, SNALossType loss)
 {
   PetscFunctionBegin;
@@ -1576,7 +2118,21 @@ PetscErrorCode SNASetLossType(SNA sna, SNALossType loss)
   PetscFunctionReturn(0);
 }
 
-/* Returns the training loss. */
+/*@
+  SNAGetLossType - Gets the training loss
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. loss - SNA_LOSS_MSE or SNA_LOSS_CROSS_ENTROPY
+
+  Level: intermediate
+
+.seealso: SNASetLossType()
+@*/
 PetscErrorCode SNAGetLossType(SNA sna, SNALossType *loss)
 {
   PetscFunctionBegin;
@@ -1585,8 +2141,24 @@ PetscErrorCode SNAGetLossType(SNA sna, SNALossType *loss)
   PetscFunctionReturn(0);
 }
 
-/* Softmax of each of n rows of q logits in place, max-shifted (no overflow); lse[i] (if not NULL): the row's
-   log-sum-exp. Not collective. */
+/*@
+  SNASoftmax - Replaces each of n rows of q logits by its softmax probabilities, in place (max-shifted: no overflow)
+
+  Not Collective
+
+  Input Parameters:
++ n - the rows
+. q - the logits per row
+- z - the n x q logits, row-major
+
+  Output Parameters:
++ z   - the probabilities
+- lse - the log-sum-exp of each row (NULL: not wanted)
+
+  Level: intermediate
+
+.seealso: SNAComputeCrossEntropy(), SNASetLossType()
+@*/
 PetscErrorCode SNASoftmax(PetscInt n, PetscInt q, PetscReal z[], PetscReal lse[])
 {
   PetscFunctionBegin;
@@ -1600,7 +2172,24 @@ PetscErrorCode SNASoftmax(PetscInt n, PetscInt q, PetscReal z[], PetscReal lse[]
   PetscFunctionReturn(0);
 }
 
-/* Mean cross-entropy over all ranks' samples: -sum_j y_ij (u_ij - logsumexp(u_i)), averaged over samples. */
+/*@
+  SNAComputeCrossEntropy - Computes the mean cross-entropy (1/N) sum_i -sum_j y_ij log softmax(u_i)_j of a model whose
+  outputs are logits, over all ranks' samples
+
+  Collective
+
+  Input Parameters:
++ sna - the SNA, fitted or loaded (else PETSC_ERR_ARG_WRONGSTATE)
+. X   - the inputs (block size dim_in), on the SNA's communicator
+- Y   - the class probabilities (block size dim_out), the same rows
+
+  Output Parameter:
+. ce - the mean cross-entropy, the same on every rank
+
+  Level: intermediate
+
+.seealso: SNASetLossType(), SNASoftmax(), SNAComputeMSE()
+@*/
 PetscErrorCode SNAComputeCrossEntropy(SNA sna, Vec X, Vec Y, PetscReal *ce)
 {
   Vec U;
@@ -1767,8 +2356,22 @@ PetscErrorCode SNACheckViewOption(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* Views the SNA: sizes, bounds, fit settings and outcome, then the type's details. ASCII viewers only: another type
-   (binary, draw, ... which PETSc's -sna_view accepts) is an error rather than silence. */
+/*@C
+  SNAView - Prints a description of an SNA: type, sizes, box, fit, how the last fit ended, and the type's own details
+
+  Collective
+
+  Input Parameters:
++ sna    - the SNA
+- viewer - an ASCII viewer on the SNA's communicator, or NULL for standard output; another type raises PETSC_ERR_SUP
+
+  Options Database Key:
+. -sna_view [ascii[:file]] - SNAFit() views the fitted model
+
+  Level: beginner
+
+.seealso: SNAViewFromOptions(), SNAFit()
+@*/
 PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
 {
   PetscBool   isascii, apply = PETSC_TRUE;
@@ -1825,7 +2428,24 @@ PetscErrorCode SNAView(SNA sna, PetscViewer viewer)
   PetscFunctionReturn(0);
 }
 
-/* Views the SNA if the option (e.g. -sna_view) is given. */
+/*@C
+  SNAViewFromOptions - Views an SNA as an option such as -sna_view asks
+
+  Collective
+
+  Input Parameters:
++ sna  - the SNA
+. obj  - the object whose prefix the option takes, or NULL for the SNA's own
+- name - the option, e.g. "-sna_view"
+
+  Notes:
+  With obj NULL, a viewer that SNAView() cannot show (not ASCII) is refused before it is opened, so its file is not
+  created or emptied.
+
+  Level: intermediate
+
+.seealso: SNAView()
+@*/
 PetscErrorCode SNAViewFromOptions(SNA sna, PetscObject obj, const char name[])
 {
   PetscFunctionBegin;

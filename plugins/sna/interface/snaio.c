@@ -697,7 +697,22 @@ static PetscErrorCode SNASave_Local(SNA sna, const char filename[], const char g
   PetscFunctionReturn(0);
 }
 
-/* Saves the model to an HDF5 file atomically, in the group /sna. Collective; rank 0 writes. */
+/*@C
+  SNASave - Writes a fitted or loaded model to an HDF5 file (group /sna), atomically: a temporary file, then a rename
+
+  Collective
+
+  Input Parameters:
++ sna      - the SNA, fitted or loaded (else PETSC_ERR_ARG_WRONGSTATE)
+- filename - the file; an existing one is replaced only by a complete new one
+
+  Notes:
+  Rank 0 writes; a failed write raises PETSC_ERR_FILE_WRITE on every rank and leaves no temporary file.
+
+  Level: beginner
+
+.seealso: SNALoad(), SNASaveGroup(), SNAFit()
+@*/
 PetscErrorCode SNASave(SNA sna, const char filename[])
 {
   PetscFunctionBegin;
@@ -705,8 +720,25 @@ PetscErrorCode SNASave(SNA sna, const char filename[])
   PetscFunctionReturn(0);
 }
 
-/* Saves the model into group groupname (e.g. "/rhs/sna") of a new file written atomically, or, with
-   append, of an existing file that is changed in place. Collective; rank 0 writes. */
+/*@C
+  SNASaveGroup - Writes a fitted or loaded model into a named group of an HDF5 file
+
+  Collective
+
+  Input Parameters:
++ sna       - the SNA, fitted or loaded (else PETSC_ERR_ARG_WRONGSTATE)
+. filename  - the file
+. groupname - the group, e.g. "/rhs/sna" (parents are created)
+- append    - PETSC_FALSE: a new file, written atomically (temporary file, then rename); PETSC_TRUE: into an existing
+              file, changed in place (write a temporary file and rename it yourself when several groups make one file)
+
+  Notes:
+  Rank 0 writes; a failed write raises PETSC_ERR_FILE_WRITE on every rank.
+
+  Level: intermediate
+
+.seealso: SNASave(), SNALoadGroup()
+@*/
 PetscErrorCode SNASaveGroup(SNA sna, const char filename[], const char groupname[], PetscBool append)
 {
   PetscBool      ismf;
@@ -892,7 +924,25 @@ static PetscErrorCode SNALoad_Local(SNA sna, const char filename[], const char g
   PetscFunctionReturn(0);
 }
 
-/* Loads a model saved by SNASave(): type, sizes, bounds and parameters. Collective. */
+/*@C
+  SNALoad - Reads a model written by SNASave(): sets its type, sizes, box and parameters
+
+  Collective
+
+  Input Parameters:
++ sna      - the SNA
+- filename - the HDF5 file (group /sna)
+
+  Notes:
+  After SNASetFromOptions() (PETSc's order: SetFromOptions, then Load) it reads the loaded type's options again (a
+  model that cannot take one, such as another basis, refuses it) and refuses a -sna_type other than the file's
+  (PETSC_ERR_ARG_INCOMP). A missing, corrupt or foreign file is refused with an error naming the file and what is
+  wrong.
+
+  Level: beginner
+
+.seealso: SNASave(), SNALoadGroup(), SNAEvaluate()
+@*/
 PetscErrorCode SNALoad(SNA sna, const char filename[])
 {
   PetscFunctionBegin;
@@ -924,7 +974,24 @@ static PetscErrorCode SNALoad_After(void *ctx, PetscBool here, PetscBool anywher
   PetscFunctionReturn(0);
 }
 
-/* Loads a model saved by SNASaveGroup() from group groupname. Collective. */
+/*@C
+  SNALoadGroup - Reads a model from a named group of an HDF5 file, as SNALoad() does from /sna
+
+  Collective
+
+  Input Parameters:
++ sna       - the SNA
+. filename  - the file
+- groupname - the group, e.g. "/rhs/sna"
+
+  Notes:
+  A -sna_type other than the file's raises PETSC_ERR_ARG_INCOMP; after SNASetFromOptions() the loaded type's options
+  are read again.
+
+  Level: intermediate
+
+.seealso: SNALoad(), SNASaveGroup()
+@*/
 PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname[])
 {
   LoadCtx   ctx = {sna, filename, groupname};

@@ -1,7 +1,29 @@
 /* SNA monitors: called after every sweep (ALS) or iteration (TAO) with the training MSE. */
 #include <snaps/private/snaimpl.h>
 
-/* Adds a monitor; up to SNA_MAX_MONITORS. Identical monitors are added once. */
+/*@C
+  SNAMonitorSet - Adds a function that the fits call after every sweep (ALS) or iteration with the training loss
+
+  Logically Collective
+
+  Input Parameters:
++ sna     - the SNA
+. monitor - the function: PetscErrorCode monitor(SNA sna, PetscInt it, PetscReal loss, void *ctx)
+. ctx     - its context, or NULL
+- destroy - the function that frees ctx when the monitor goes (SNAMonitorCancel(), SNADestroy()), or NULL
+
+  Options Database Keys:
++ -sna_monitor [ascii[:file[:format]]] - SNAMonitorDefault() lines, to stdout or the file (opened at the first line)
+- -sna_monitor_cancel                  - remove the monitors set before, in code or by -sna_monitor
+
+  Notes:
+  A monitor identical to one set (same function, context and destroy) is not added again; more than 5 raise
+  PETSC_ERR_ARG_OUTOFRANGE.
+
+  Level: intermediate
+
+.seealso: SNAMonitorDefault(), SNAMonitorCancel(), SNAMonitorGetStage(), SNAFit()
+@*/
 PetscErrorCode SNAMonitorSet(SNA sna, PetscErrorCode (*monitor)(SNA, PetscInt, PetscReal, void *), void *ctx, PetscErrorCode (*destroy)(void **))
 {
   PetscFunctionBegin;
@@ -19,7 +41,21 @@ PetscErrorCode SNAMonitorSet(SNA sna, PetscErrorCode (*monitor)(SNA, PetscInt, P
   PetscFunctionReturn(0);
 }
 
-/* Removes and destroys all monitors. */
+/*@
+  SNAMonitorCancel - Removes every monitor of an SNA, freeing their contexts with their destroy functions
+
+  Logically Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Options Database Key:
+. -sna_monitor_cancel - remove the monitors set before (in code, or by -sna_monitor)
+
+  Level: intermediate
+
+.seealso: SNAMonitorSet()
+@*/
 PetscErrorCode SNAMonitorCancel(SNA sna)
 {
   PetscFunctionBegin;
@@ -40,7 +76,25 @@ PetscErrorCode SNAMonitor(SNA sna, PetscInt it, PetscReal mse)
   PetscFunctionReturn(0);
 }
 
-/* Prints "  it SNA loss (MSE) value" with the viewer in ctx (a PetscViewerAndFormat). */
+/*@C
+  SNAMonitorDefault - The monitor behind -sna_monitor: prints "  it SNA loss (<objective>) value" per sweep or
+  iteration, with the validation MSE where samples are held out and the fit's stage where it names one
+
+  Collective
+
+  Input Parameters:
++ sna - the SNA
+. it  - the sweep or iteration
+. mse - the training loss
+- ctx - a PetscViewerAndFormat, or NULL for standard output
+
+  Options Database Key:
+. -sna_monitor [ascii[:file[:format]]] - set it
+
+  Level: intermediate
+
+.seealso: SNAMonitorSet(), SNAMonitorGetStage()
+@*/
 PetscErrorCode SNAMonitorDefault(SNA sna, PetscInt it, PetscReal mse, void *ctx)
 {
   PetscViewerAndFormat *vf     = (PetscViewerAndFormat *)ctx;
@@ -59,7 +113,22 @@ PetscErrorCode SNAMonitorDefault(SNA sna, PetscInt it, PetscReal mse, void *ctx)
   PetscFunctionReturn(0);
 }
 
-/* The fit's current stage, for monitors that want to say more than the loss. */
+/*@C
+  SNAMonitorGetStage - Gets what the fit is doing at the current monitor call (e.g. "algebraic start"), for monitors
+  that want to say more than the loss
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. stage - the stage, owned by the SNA, or NULL
+
+  Level: advanced
+
+.seealso: SNAMonitorSet(), SNAMonitorDefault()
+@*/
 PetscErrorCode SNAMonitorGetStage(SNA sna, const char **stage)
 {
   PetscFunctionBegin;

@@ -40,7 +40,22 @@ PetscErrorCode SNASetObjective(SNA sna, SNAObjective objective)
   PetscFunctionReturn(0);
 }
 
-/* Returns what SNAFit() minimises. */
+/*@
+  SNAGetObjective - Gets what SNAFit() minimises
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. objective - SNA_OBJECTIVE_LEAST_SQUARES (the data loss, the default) or SNA_OBJECTIVE_RITZ (the Ritz energy of
+              SNASetRitzForm())
+
+  Level: advanced
+
+.seealso: SNASetObjective(), SNASetRitzForm(), SNAGetObjectiveValue()
+@*/
 PetscErrorCode SNAGetObjective(SNA sna, SNAObjective *objective)
 {
   PetscFunctionBegin;
@@ -99,7 +114,21 @@ PetscErrorCode SNASetRitzForm(SNA sna, const PetscReal K[], const PetscReal M[],
   PetscFunctionReturn(0);
 }
 
-/* The objective's value at the end of the last fit. */
+/*@
+  SNAGetObjectiveValue - Gets the objective's value at the end of the last fit: the training MSE, or the Ritz energy
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. value - the value (0 before any fit)
+
+  Level: advanced
+
+.seealso: SNAGetObjective(), SNAFit()
+@*/
 PetscErrorCode SNAGetObjectiveValue(SNA sna, PetscReal *value)
 {
   PetscFunctionBegin;

@@ -63,7 +63,15 @@ static PetscErrorCode SNAFitRegistryDestroy(void)
   PetscFunctionReturn(0);
 }
 
-/* Frees the registry; PetscFinalize() calls it. */
+/*@C
+  SNAFinalizePackage - Frees the registry of SNA types and fits; PetscFinalize() calls it
+
+  Not Collective
+
+  Level: developer
+
+.seealso: SNAInitializePackage()
+@*/
 PetscErrorCode SNAFinalizePackage(void)
 {
   PetscFunctionBegin;
@@ -74,7 +82,20 @@ PetscErrorCode SNAFinalizePackage(void)
   PetscFunctionReturn(0);
 }
 
-/* Registers the class, its log events and types; safe to call repeatedly. */
+/*@C
+  SNAInitializePackage - Registers the SNA class, its log events and the built-in types and fits; called on first use
+  (SNACreate(), SNARegister(), SNAFitRegister()), and again after SNAFinalizePackage()
+
+  Not Collective
+
+  Options Database Keys:
++ -info_exclude sna - leave out the class's -info messages
+- -log_exclude sna  - leave out its log events
+
+  Level: developer
+
+.seealso: SNAFinalizePackage(), SNARegister()
+@*/
 PetscErrorCode SNAInitializePackage(void)
 {
   PetscFunctionBegin;
@@ -111,7 +132,22 @@ PetscErrorCode SNAInitializePackage(void)
   PetscFunctionReturn(0);
 }
 
-/* Adds a new SNA type, e.g. SNARegister("mytype", SNACreate_MyType); then -sna_type mytype. */
+/*@C
+  SNARegister - Adds an SNA type, e.g. SNARegister("mytype", SNACreate_MyType); then -sna_type mytype
+
+  Not Collective
+
+  Input Parameters:
++ sname    - the type's name
+- function - the function that fills in a new SNA's ops table and data: PetscErrorCode create(SNA sna)
+
+  Notes:
+  Registering a name again replaces its function. Types reach the SNA through snaps/private/snaimpl.h.
+
+  Level: advanced
+
+.seealso: SNASetType(), SNAFitRegister()
+@*/
 PetscErrorCode SNARegister(const char sname[], PetscErrorCode (*function)(SNA))
 {
   PetscFunctionBegin;

@@ -317,7 +317,7 @@ PetscErrorCode SNAGetValidationRefitted(SNA sna, PetscBool *refitted)
 - -sna_fit_validation_patience <k> - the patience
 
   Notes:
-  The split is pseudo-random by global sample index with the type's seed (-sna_khronos_seed), the same for any
+  The split is pseudo-random by global sample index with the type's seed (-sna_khronos_seed, -sna_aion_seed), the same for any
   number of ranks. The training MSE of the fit is then that of the other samples. A patience other than PETSC_DEFAULT
   and the current one is the user's choice, as -sna_fit_validation_patience is: SNAFit() refuses it under the rule
   rise, which would ignore it.

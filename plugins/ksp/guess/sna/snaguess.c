@@ -698,8 +698,8 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   PetscCall(PetscSNPrintf(g->opt_params_name, sizeof(g->opt_params_name), "-%sksp_guess_sna_params", g->pre));
   PetscCall(PetscArraycpy(params, g->opt_params, SNAGUESS_MAX_PARAMS)); /* what -help shows */
   PetscOptionsBegin(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->prefix, "SNA initial guess options", "KSPGuess");
-  PetscCall(PetscOptionsString("-ksp_guess_sna_model", "Model file (HDF5, from snaps-pod)", "KSPGuessSNA", g->file, g->file, sizeof(g->file), NULL));
-  PetscCall(PetscOptionsRealArray("-ksp_guess_sna_params", "Problem parameters mu1,mu2,... for every solve (default none, whatever value is shown: read from the right-hand side; SNAGuessSetParameters() overrides, with a warning)", "SNAGuessSetParameters", params, &n, &set));
+  PetscCall(PetscOptionsString("-ksp_guess_sna_model", "Model file (HDF5, from snaps-pod)", "KSPGUESSSNA", g->file, g->file, sizeof(g->file), NULL));
+  PetscCall(PetscOptionsRealArray("-ksp_guess_sna_params", "Problem parameters mu1,mu2,... for every solve (default none, whatever value is shown: read from the right-hand side; SNAGuessSetParameters() overrides, with a warning)", "KSPGUESSSNA", params, &n, &set));
   /* given without a value, PETSc reports it not set: that would silently mean "no parameters" (the right-hand side) */
   {
     PetscBool named;
@@ -713,8 +713,8 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
     PetscCall(PetscArraycpy(g->opt_params, params, n));
     g->nopt = n;
   }
-  PetscCall(PetscOptionsBool("-ksp_guess_sna_galerkin", "Galerkin correction of the prediction in the POD basis", "KSPGuessSNA", g->galerkin, &g->galerkin, NULL));
-  PetscCall(PetscOptionsInt("-ksp_guess_sna_galerkin_modes", "Number of leading POD modes of the Galerkin correction (-1: all)", "KSPGuessSNA", modes, &modes, &modes_set));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_galerkin", "Galerkin correction of the prediction in the POD basis", "KSPGUESSSNA", g->galerkin, &g->galerkin, NULL));
+  PetscCall(PetscOptionsInt("-ksp_guess_sna_galerkin_modes", "Number of leading POD modes of the Galerkin correction (-1: all)", "KSPGUESSSNA", modes, &modes, &modes_set));
   if (modes_set) {
     PetscCheck(modes == -1 || modes >= 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_galerkin_modes must be -1 (all) or at least 1, not %" PetscInt_FMT, g->pre, modes);
     if ((modes == -1 ? PETSC_DEFAULT : modes) != g->galerkin_modes) {
@@ -722,9 +722,9 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
       g->loaded[0]      = 0; /* work arrays are sized by it: reload (not for the same value: KSPSetFromOptions per solve) */
     }
   }
-  PetscCall(PetscOptionsBool("-ksp_guess_sna_scale", "Scale the prediction by the least-squares factor alpha minimising |b - alpha A x| (without Galerkin correction)", "KSPGuessSNA", g->scale, &g->scale, &scale_set));
-  PetscCall(PetscOptionsBool("-ksp_guess_sna_operator_model", "With the Galerkin correction: the reduced operator from the model's /operator at the parameters (when it has one) instead of from A", "KSPGuessSNA", g->use_opmodel, &g->use_opmodel, &opmodel_set));
-  PetscCall(PetscOptionsString("-ksp_guess_sna_record_operators", "Append the parameters and V^T A V of every new operator to the records in this HDF5 file (for snaps-pod -operators)", "KSPGuessSNA", g->record, g->record, sizeof(g->record), NULL));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_scale", "Scale the prediction by the least-squares factor alpha minimising |b - alpha A x| (without Galerkin correction)", "KSPGUESSSNA", g->scale, &g->scale, &scale_set));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_operator_model", "With the Galerkin correction: the reduced operator from the model's /operator at the parameters (when it has one) instead of from A", "KSPGUESSSNA", g->use_opmodel, &g->use_opmodel, &opmodel_set));
+  PetscCall(PetscOptionsString("-ksp_guess_sna_record_operators", "Append the parameters and V^T A V of every new operator to the records in this HDF5 file (for snaps-pod -operators)", "KSPGUESSSNA", g->record, g->record, sizeof(g->record), NULL));
   {
     const char *named[2] = {"-ksp_guess_sna_model", "-ksp_guess_sna_record_operators"};
 
@@ -733,7 +733,7 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   }
   {
     PetscInt kernel = (PetscInt)g->kernel;
-    PetscCall(PetscOptionsEList("-ksp_guess_sna_basis_kernel", "Passes over the POD basis: BLAS gemv on contiguous storage, PETSc's VecMDot/VecMAXPY, or the faster of the two timed at load", "KSPGuessSNA", BasisKernels, 3, BasisKernels[g->kernel], &kernel, &set));
+    PetscCall(PetscOptionsEList("-ksp_guess_sna_basis_kernel", "Passes over the POD basis: BLAS gemv on contiguous storage, PETSc's VecMDot/VecMAXPY, or the faster of the two timed at load", "KSPGUESSSNA", BasisKernels, 3, BasisKernels[g->kernel], &kernel, &set));
     if (set && (BasisKernel)kernel != g->kernel) {
       g->kernel    = (BasisKernel)kernel;
       g->loaded[0] = 0; /* chosen at load: reload */
@@ -741,19 +741,19 @@ static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
   }
   {
     PetscBool reduced = g->reduced_rhs;
-    PetscCall(PetscOptionsBool("-ksp_guess_sna_reduced_rhs", "With Galerkin projection on all modes: V^T b from the model's right-hand-side basis W when b lies in its span (checked every solve), two passes over r vectors instead of one over k", "KSPGuessSNA", reduced, &reduced, &reduced_set));
+    PetscCall(PetscOptionsBool("-ksp_guess_sna_reduced_rhs", "With Galerkin projection on all modes: V^T b from the model's right-hand-side basis W when b lies in its span (checked every solve), two passes over r vectors instead of one over k", "KSPGUESSSNA", reduced, &reduced, &reduced_set));
     if (reduced != g->reduced_rhs) {
       g->reduced_rhs = reduced;
       g->loaded[0]   = 0; /* V^T W is prepared at load: reload */
     }
   }
-  PetscCall(PetscOptionsReal("-ksp_guess_sna_reduced_rhs_tol", "Largest |b - W W^T b| / |b| for which -ksp_guess_sna_reduced_rhs drops the rest of b", "KSPGuessSNA", g->reduced_rhs_tol, &g->reduced_rhs_tol, &tol_set));
+  PetscCall(PetscOptionsReal("-ksp_guess_sna_reduced_rhs_tol", "Largest |b - W W^T b| / |b| for which -ksp_guess_sna_reduced_rhs drops the rest of b", "KSPGUESSSNA", g->reduced_rhs_tol, &g->reduced_rhs_tol, &tol_set));
   PetscCheck(g->reduced_rhs_tol >= 0 && g->reduced_rhs_tol < 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs_tol must be in [0, 1), not %g", g->pre, (double)g->reduced_rhs_tol);
-  PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGuessSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
-  PetscCall(PetscOptionsBool("-ksp_guess_sna_check_residual", "Start from zero, with a warning, when a guess neither scaled nor corrected on all modes is worse than the zero guess (|b - A x0| > |b|, one product with A per guess): a model of another problem with the same operator pattern", "KSPGuessSNA", g->check_residual, &g->check_residual, &resid_set));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGUESSSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_check_residual", "Start from zero, with a warning, when a guess neither scaled nor corrected on all modes is worse than the zero guess (|b - A x0| > |b|, one product with A per guess): a model of another problem with the same operator pattern", "KSPGUESSSNA", g->check_residual, &g->check_residual, &resid_set));
   {
     PetscBool mon; /* a text viewer, as -sna_monitor and -ksp_monitor: listed here, read below */
-    PetscCall(PetscOptionsName("-ksp_guess_sna_monitor", "Print one line per guess (to stdout, or ascii:<file>)", "KSPGuessSNA", &mon));
+    PetscCall(PetscOptionsName("-ksp_guess_sna_monitor", "Print one line per guess (to stdout, or ascii:<file>)", "KSPGUESSSNA", &mon));
     PetscCall(PetscViewerDestroy(&g->monitor));
     /* checked here, opened at the first guess (KSPGuessFormGuess_SNA): a run refused before (an option below, the
        model at load) leaves no empty file */
@@ -944,7 +944,60 @@ static PetscErrorCode KSPGuessDestroy_SNA(KSPGuess guess)
   PetscFunctionReturn(0);
 }
 
-/* KSPGUESSSNA: see snaps/snaguess.h. */
+/*MC
+  KSPGUESSSNA - "sna": the initial guess of each KSPSolve() from a trained surrogate (a POD basis and an SNA, from
+  snaps-pod), corrected by least-squares scaling or a Galerkin projection; snaps/snaguess.h describes the method and
+  the model file
+
+  Options Database Keys (after the KSP's prefix):
++ -ksp_guess_sna_model <file.h5>          - the model file (required)
+. -ksp_guess_sna_params <mu1,mu2,...>     - parameters for every solve (default none: the coordinates come from the
+                                            right-hand side; SNAGuessSetParameters() overrides them, with a warning;
+                                            values outside the model's training box are used and said so by the
+                                            monitor and -ksp_view)
+. -ksp_guess_sna_galerkin <bool>          - Galerkin correction in the POD basis (false)
+. -ksp_guess_sna_galerkin_modes <m>       - correct in the first m modes only (-1, the default: all)
+. -ksp_guess_sna_scale <bool>             - least-squares scaling x0 <- alpha x0 when there is no Galerkin correction
+                                            (true)
+. -ksp_guess_sna_operator_model <bool>    - reduced operator from the model's /operator, when it has one and the
+                                            parameters are known (true); else computed from A. Given true by name, a
+                                            model without /operator is refused
+. -ksp_guess_sna_record_operators <f.h5>  - append mu and the computed V^T A V of every new operator to f.h5 (records
+                                            of earlier runs are kept, so runs add up; a file of another model or
+                                            number of modes is refused: remove it to start afresh; runs recording at
+                                            the same time take turns by flock() on f.h5.lock, so each keeps its records
+                                            where the file system has flock)
+. -ksp_guess_sna_reduced_rhs <bool>       - with Galerkin projection on all modes: V^T b = (V^T W)(W^T b) from the
+                                            model's right-hand-side modes W when |b - W W^T b| <= tol |b| (checked every
+                                            solve; worth it for r < k / 2; not tried again once the first 3 right-hand
+                                            sides missed) (true); given true by name (or its _tol), a model without
+                                            right-hand-side modes is refused
+. -ksp_guess_sna_reduced_rhs_tol <tol>    - that tolerance, in [0, 1) (1e-13)
+. -ksp_guess_sna_basis_kernel <auto|blas|vec> - passes over the basis (V^T b, V c): one BLAS gemv per rank on the
+                                            contiguous basis, or PETSc's VecMDot/VecMAXPY; auto (default) times both
+                                            when the model is loaded and keeps the faster
+. -ksp_guess_sna_check_fingerprint <bool> - compare the operator with the model's fingerprint (true)
+. -ksp_guess_sna_check_residual <bool>    - a guess neither scaled nor corrected on all modes that is worse than the
+                                            zero guess (|b - A x0| > |b|: one product with A per guess) is replaced by
+                                            zero, with a warning the first time (true): the fingerprint sees the
+                                            sparsity pattern only, so a model of another problem of the same pattern
+                                            passes it
+. -ksp_guess_sna_monitor [ascii[:file]]   - one line per guess: where mu came from (and whether it lies outside the
+                                            model's training box), |c|, correction, time
+- -ksp_guess_view [viewer]                - what -ksp_view shows of the guess, after each guess
+
+  Notes:
+  Options that do not apply are refused (PETSC_ERR_USER_INPUT), not ignored: -ksp_guess_sna_galerkin_modes,
+  _operator_model, _record_operators and _reduced_rhs without -ksp_guess_sna_galerkin, -ksp_guess_sna_scale with it,
+  _reduced_rhs_tol without the reduced right-hand side, and -ksp_guess_sna_check_residual where the guess cannot be
+  worse than zero (scaled, or corrected on all modes). -ksp_view shows the model and what the guess did. The model is
+  loaded again when the operator's size, row layout (after KSPReset()) or the KSP's DM changes.
+
+  Level: intermediate
+
+.seealso: SNAGuessSetParameters(), SNAGuessGetLastTimes(), SNAGuessPredictFields(), SNAGuessModelWrite(),
+          SNAGuessModelFitOperator(), KSPGuessSetType()
+M*/
 PetscErrorCode KSPGuessCreate_SNA(KSPGuess guess)
 {
   KSPGuess_SNA *g;
@@ -973,6 +1026,29 @@ PetscErrorCode KSPGuessCreate_SNA(KSPGuess guess)
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAGuessSetParameters - Gives the "sna" initial guess of a KSP the problem's parameters mu of the next solves
+
+  Not Collective, but every rank must pass the same values
+
+  Input Parameters:
++ ksp - the KSP
+. q   - the number of parameters, 0 to 64 (0 clears them: the guess reads the right-hand side)
+- mu  - the q parameters (may be NULL when q is 0)
+
+  Options Database Key:
+. -ksp_guess_sna_params <mu1,mu2,...> - parameters for every solve, which this call overrides (a warning says so once)
+
+  Notes:
+  They stay until changed. They are kept on the KSP, so a call before KSPSetFromOptions() creates the "sna" guess is
+  not lost; other guess types ignore them, so an application may always call it. q out of range raises
+  PETSC_ERR_ARG_OUTOFRANGE, a NaN or Inf PETSC_ERR_ARG_WRONG; a q other than the model's is refused when the model is
+  loaded.
+
+  Level: intermediate
+
+.seealso: KSPGUESSSNA, SNAGuessGetLastTimes(), SNAGuessPredictFields()
+@*/
 PetscErrorCode SNAGuessSetParameters(KSP ksp, PetscInt q, const PetscReal mu[])
 {
   PetscContainer  container;
@@ -1004,6 +1080,26 @@ PetscErrorCode SNAGuessSetParameters(KSP ksp, PetscInt q, const PetscReal mu[])
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAGuessGetLastTimes - Gets the wall times (seconds, this rank) of the last "sna" initial guess of a KSP
+
+  Not Collective
+
+  Input Parameter:
+. ksp - the KSP
+
+  Output Parameters:
++ total       - the whole guess, correction included (NULL: not wanted)
+. field       - the surrogate's prediction of the field x0 = V c (NULL: not wanted)
+- coordinates - the prediction of its coordinates c alone (NULL: not wanted)
+
+  Notes:
+  Zeros when the KSP has no "sna" guess or none was formed yet.
+
+  Level: intermediate
+
+.seealso: KSPGUESSSNA, SNAGuessPredictFields()
+@*/
 PetscErrorCode SNAGuessGetLastTimes(KSP ksp, PetscReal *total, PetscReal *field, PetscReal *coordinates)
 {
   PetscFunctionBegin;
@@ -1015,6 +1111,29 @@ PetscErrorCode SNAGuessGetLastTimes(KSP ksp, PetscReal *total, PetscReal *field,
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAGuessPredictFields - The surrogate of a KSP's "sna" initial guess alone, without solves: the fields it predicts at
+  N parameter points
+
+  Collective
+
+  Input Parameters:
++ ksp - the KSP, with an "sna" guess (else PETSC_ERR_ARG_WRONGSTATE)
+. N   - the points, >= 0 (PETSC_ERR_ARG_OUTOFRANGE otherwise)
+- mu  - N x q parameters, row-major (may be NULL when N is 0)
+
+  Output Parameter:
+. X - a dense matrix (MatCreateDense()) with the operator's row layout and N columns: column j is the field
+      x_j = V_ks c(mu_j), in the operator's ordering
+
+  Notes:
+  The model is loaded and checked against the operator first if no solve did it yet. One SNA evaluation for all
+  points and one BLAS gemm for all fields: much faster per field than N single predictions.
+
+  Level: intermediate
+
+.seealso: KSPGUESSSNA, SNAGuessSetParameters()
+@*/
 PetscErrorCode SNAGuessPredictFields(KSP ksp, PetscInt N, const PetscReal mu[], Mat X)
 {
   PetscBool sna = PETSC_FALSE;
@@ -1044,6 +1163,16 @@ static PetscErrorCode SNAGuessFinalizePackage(void)
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAGuessInitializePackage - Registers the KSPGuess type "sna" (KSPGUESSSNA) with PETSc; idempotent.
+  PetscDLLibraryRegister_snaps() calls it, so -dll_append libsnaps.so -ksp_guess_type sna works in any PETSc program
+
+  Not Collective
+
+  Level: developer
+
+.seealso: KSPGUESSSNA, SNAInitializePackage()
+@*/
 PetscErrorCode SNAGuessInitializePackage(void)
 {
   PetscFunctionBegin;

@@ -137,6 +137,23 @@ static PetscErrorCode CheckModelData(MPI_Comm comm, const SNAGuessModelData *m, 
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAGuessModelWrite - Writes a model file of the "sna" initial guess (/pod, /sna and, when m->r > 0, /rhs; the
+  contract is in snaps/snaguess.h), atomically: a temporary file, then a rename
+
+  Collective on the vectors' communicator; rank 0 writes
+
+  Input Parameters:
++ filename - the file; an existing one is unchanged when the write fails
+- m        - what the model holds (SNAGuessModelData), checked first
+
+  Notes:
+  A file that cannot be created raises PETSC_ERR_FILE_OPEN, a failed write PETSC_ERR_FILE_WRITE.
+
+  Level: advanced
+
+.seealso: KSPGUESSSNA, SNAGuessModelFitOperator()
+@*/
 PetscErrorCode SNAGuessModelWrite(const char filename[], const SNAGuessModelData *m)
 {
   MPI_Comm       comm;

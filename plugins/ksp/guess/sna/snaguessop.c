@@ -470,6 +470,33 @@ static PetscErrorCode WriteOperator_Rank0(const char model[], const char tmp[], 
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAGuessModelFitOperator - Fits the reduced operator V^T A V of a model file, as a polynomial in the parameters, from
+  the records of -ksp_guess_sna_record_operators, and adds it to the model as /operator
+
+  Collective; rank 0 does the work
+
+  Input Parameters:
++ comm    - the communicator
+. model   - the model file, rewritten atomically through a temporary copy (unchanged on failure)
+. records - the records file (same model, same basis: checked)
+- degree  - the polynomial degree, 0 to 6 (PETSC_ERR_USER_INPUT otherwise)
+
+  Output Parameters:
++ misfit   - the largest relative misfit on the records (NULL: not wanted)
+. nterms   - the polynomial's terms (NULL: not wanted)
+. nrecords - the records used (NULL: not wanted)
+- nmodes   - the modes (NULL: not wanted)
+
+  Notes:
+  Refused: no more records than terms, and records whose parameters do not determine every term (all on one line or
+  plane, such as a fixed sum of the parameters: the fit would be exact on them and arbitrary elsewhere). A failure
+  raises PETSC_ERR_FILE_WRITE, the model unchanged. snaps-pod -model m.h5 -operators rec.h5 calls it.
+
+  Level: advanced
+
+.seealso: KSPGUESSSNA, SNAGuessModelWrite()
+@*/
 PetscErrorCode SNAGuessModelFitOperator(MPI_Comm comm, const char model[], const char records[], PetscInt degree, PetscReal *misfit, PetscInt *nterms, PetscInt *nrecords, PetscInt *nmodes)
 {
   PetscMPIInt    rank;

@@ -147,15 +147,15 @@ static PetscErrorCode SNASetFromOptions_Aion(SNA sna, PetscOptionItems *PetscOpt
   PetscCall(PetscOptionsInt("-sna_aion_rank", "Rank r: number of separable products", "SNAAionSetAtoms", rank, &rank, NULL));
   PetscCall(PetscOptionsInt("-sna_aion_terms", "Damped cosines P in every 1-D factor", "SNAAionSetAtoms", terms, &terms, NULL));
   PetscCall(PetscOptionsEnum("-sna_aion_pencil", "Infinite descent: solve exponents and frequencies algebraically (matrix pencil); always is refused by lm and tao, which start from the initialisation", "SNAAionSetPencilMode", SNAAionPencilModes, (PetscEnum)ai->pencil, (PetscEnum *)&ai->pencil, NULL));
-  PetscCall(PetscOptionsInt("-sna_aion_pencil_rows", "Pencil parameter L of infinite descent (0: from the sizes); refused by lm and tao, under -sna_aion_pencil never and for more than 2 inputs", "", ai->pencil_L, &ai->pencil_L, NULL));
-  PetscCall(PetscOptionsInt("-sna_aion_seed", "Seed of the default initialisation and of the split of -sna_fit_validation (-sna_aion_init or a warm start without held-out samples uses neither: warned)", "", ai->seed, &ai->seed, &flg));
+  PetscCall(PetscOptionsInt("-sna_aion_pencil_rows", "Pencil parameter L of infinite descent (0: from the sizes); refused by lm and tao, under -sna_aion_pencil never and for more than 2 inputs", "SNAAION", ai->pencil_L, &ai->pencil_L, NULL));
+  PetscCall(PetscOptionsInt("-sna_aion_seed", "Seed of the default initialisation and of the split of -sna_fit_validation (-sna_aion_init or a warm start without held-out samples uses neither: warned)", "SNAAION", ai->seed, &ai->seed, &flg));
   if (flg) ai->seed_given = PETSC_TRUE;
   /* room for one number more than the model of these sizes takes (at least 4096), so that a longer list is reported as
      longer, not cut to the room and counted as that: a model of more than 4096 parameters could not take the option */
   if (rank >= 1 && rank <= SNA_AION_MAX_RANK && terms >= 1 && terms <= SNA_AION_MAX_TERMS && 4 * (PetscInt64)PetscMax(sna->dim_in, 1) * rank * terms < (1 << 22)) cap = PetscMax(cap, 4 * PetscMax(sna->dim_in, 1) * rank * terms + 1);
   PetscCall(PetscCalloc1(cap, &init)); /* zeroed: -help shows init[0] when the option is not given */
   ninit = cap;
-  ierr  = PetscOptionsRealArray("-sna_aion_init", "Initial parameters A,alpha,omega,phi of every term (input, rank, term order)", "SNASetParameters", init, &ninit, &flg); /* not PetscCall: a value that is no number frees init first */
+  ierr  = PetscOptionsRealArray("-sna_aion_init", "Initial parameters A,alpha,omega,phi of every term (input, rank, term order)", "SNAAION", init, &ninit, &flg); /* not PetscCall: a value that is no number frees init first */
   if (ierr) PetscCall(PetscFree(init));
   PetscCall(ierr);
   PetscOptionsHeadEnd();
@@ -312,7 +312,28 @@ static PetscErrorCode SNAAionSetPencilMode_Aion(SNA sna, SNAAionPencilMode mode)
   PetscFunctionReturn(0);
 }
 
-/* Sets the rank r and terms P of an aion SNA. */
+/*@
+  SNAAionSetAtoms - Sets the rank and the terms of every 1-D factor of an aion SNA
+
+  Logically Collective
+
+  Input Parameters:
++ sna   - the SNA, of type aion (another type: PETSC_ERR_SUP)
+. rank  - the rank r, 1 to 1024
+- terms - the damped cosines P of every 1-D factor, 1 to 1024
+
+  Options Database Keys:
++ -sna_aion_rank <1>  - rank
+- -sna_aion_terms <1> - terms
+
+  Notes:
+  Values out of range raise PETSC_ERR_ARG_OUTOFRANGE; other sizes for a model that is set up, fitted or loaded raise
+  PETSC_ERR_ARG_WRONGSTATE.
+
+  Level: intermediate
+
+.seealso: SNAAION, SNAAionGetAtoms(), SNAAionSetPencilMode()
+@*/
 PetscErrorCode SNAAionSetAtoms(SNA sna, PetscInt rank, PetscInt terms)
 {
   PetscFunctionBegin;
@@ -321,7 +342,22 @@ PetscErrorCode SNAAionSetAtoms(SNA sna, PetscInt rank, PetscInt terms)
   PetscFunctionReturn(0);
 }
 
-/* Returns the rank r and terms P of an aion SNA. */
+/*@
+  SNAAionGetAtoms - Gets the rank and the terms per factor of an aion SNA
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type aion (another type: PETSC_ERR_SUP)
+
+  Output Parameters:
++ rank  - the rank (NULL: not wanted)
+- terms - the damped cosines per factor (NULL: not wanted)
+
+  Level: intermediate
+
+.seealso: SNAAionSetAtoms()
+@*/
 PetscErrorCode SNAAionGetAtoms(SNA sna, PetscInt *rank, PetscInt *terms)
 {
   PetscFunctionBegin;
@@ -330,7 +366,25 @@ PetscErrorCode SNAAionGetAtoms(SNA sna, PetscInt *rank, PetscInt *terms)
   PetscFunctionReturn(0);
 }
 
-/* Chooses when infinite descent uses the matrix pencil (aion SNAs). */
+/*@
+  SNAAionSetPencilMode - Chooses when the infinite-descent fit of an aion SNA starts from the matrix pencil
+
+  Logically Collective
+
+  Input Parameters:
++ sna  - the SNA, of type aion (another type: PETSC_ERR_SUP)
+- mode - SNA_AION_PENCIL_AUTO (on uniform 1-D data or a uniform 2-D tensor grid, else root finding),
+         SNA_AION_PENCIL_ALWAYS (the pencil, or an error naming why the data do not allow it) or SNA_AION_PENCIL_NEVER
+         (root finding from the current parameters); another value: PETSC_ERR_ARG_OUTOFRANGE
+
+  Options Database Keys:
++ -sna_aion_pencil <auto|always|never> - mode (auto); always is refused by lm and tao
+- -sna_aion_pencil_rows <L>            - the pencil parameter (0: from the sizes)
+
+  Level: advanced
+
+.seealso: SNAAION, SNAFITINFINITEDESCENT, SNAAionSetAtoms()
+@*/
 PetscErrorCode SNAAionSetPencilMode(SNA sna, SNAAionPencilMode mode)
 {
   PetscFunctionBegin;

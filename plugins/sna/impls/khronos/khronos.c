@@ -327,7 +327,7 @@ static PetscErrorCode SNASetFromOptions_Khronos_Nodes(SNA sna, PetscOptionItems 
   /* the set-up allocates one mode under enrichment: a model set up, fitted or loaded at its full rank has none to
      grow (a warm start such as snaps-fit -init_model fitted on as before, and -sna_view said "greedy enrichment") */
   PetscCheck(!set || !enrich || !sna->setupcalled || kh->modes < kh->max_modes, PetscObjectComm((PetscObject)sna), PETSC_ERR_ARG_WRONGSTATE, "-%ssna_khronos_enrich grows the rank of a fresh model from 1 to -%ssna_khronos_modes, but this model is already set up, fitted or loaded at its full rank %" PetscInt_FMT " (a warm start such as snaps-fit -init_model starts from its parameters): drop -%ssna_khronos_enrich, or fit a new model", SNAMessagePrefix(sna), SNAMessagePrefix(sna), kh->modes, SNAMessagePrefix(sna));
-  PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation and of the split of -sna_fit_validation (a warm start, or a tensor start that fills every mode, without held-out samples uses neither: warned)", "", kh->seed, &kh->seed, &set));
+  PetscCall(PetscOptionsInt("-sna_khronos_seed", "Seed of the (rank-independent) initialisation and of the split of -sna_fit_validation (a warm start, or a tensor start that fills every mode, without held-out samples uses neither: warned)", "SNAKHRONOS", kh->seed, &kh->seed, &set));
   if (set) kh->seed_given = PETSC_TRUE;
   spread = kh->init_spread;
   PetscCall(PetscOptionsReal("-sna_khronos_init_spread", "s > 0: start every factor at 1 + s U(-1,1) (for many inputs, where products of factors in [-1,1] vanish); 0: coefficients uniform in [-1,1]", "SNAKhronosSetInitSpread", spread, &spread, &set));
@@ -1245,9 +1245,26 @@ static PetscErrorCode KhronosOnePiece(SNA sna, SNA_Khronos **kh)
   PetscFunctionReturn(0);
 }
 
-/* A snapshot of a set-up khronos SNA that skips its constant factors (sna.h). *sp is NULL, without an error, where the
-   model offers no gain: fewer than half of its factors constant, not one polynomial piece per input, not set up, or an
-   SNA of another type (a caller probing its models for a fast path keeps SNAEvaluate() for those). Not collective. */
+/*@
+  SNAKhronosSparseCreate - A snapshot of a set-up khronos SNA that skips the factors constant over the box, for fast
+  evaluation of a model of few factors per term (SNAKhronosSetPolynomial())
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA
+
+  Output Parameter:
+. sp - the snapshot, or NULL (no error) where it offers no gain: fewer than half of the factors constant, not one
+       polynomial piece per input, not set up, or an SNA of another type
+
+  Notes:
+  Valid as long as the SNA is not changed; destroy it before the SNA.
+
+  Level: advanced
+
+.seealso: SNAKhronosSparseEvaluate(), SNAKhronosSparseDestroy(), SNAEvaluate()
+@*/
 PetscErrorCode SNAKhronosSparseCreate(SNA sna, SNAKhronosSparse *sp)
 {
   SNA_Khronos     *kh;
@@ -1304,8 +1321,26 @@ static PetscInt KhronosFactorExponent(const PetscReal *w, PetscInt k, PetscInt M
   return -1;
 }
 
-/* Reads a set-up khronos SNA back as SNAKhronosSetPolynomial()'s terms (sna.h). *is is PETSC_FALSE, without an error,
-   for fitted models and for an SNA not set up or of another type (a caller probing for a polynomial). Not collective. */
+/*@C
+  SNAKhronosGetPolynomial - The inverse of SNAKhronosSetPolynomial(): whether every mode of a set-up khronos SNA is
+  one monomial as that function writes it, and then its terms
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA (of another type, or not set up: is false)
+
+  Output Parameters:
++ is     - PETSC_TRUE where every mode is a monomial (factors x_p^e in the Bernstein basis of the box, to rounding);
+           false for fitted models
+. nterms - the terms
+. exps   - nterms x d exponents, allocated (NULL where is is false)
+- coef   - nterms x q coefficients, allocated with exps: free both with PetscFree2(exps, coef)
+
+  Level: advanced
+
+.seealso: SNAKhronosSetPolynomial()
+@*/
 PetscErrorCode SNAKhronosGetPolynomial(SNA sna, PetscBool *is, PetscInt *nterms, PetscInt **exps, PetscReal **coef)
 {
   SNA_Khronos *kh;
@@ -1339,8 +1374,24 @@ PetscErrorCode SNAKhronosGetPolynomial(SNA sna, PetscBool *is, PetscInt *nterms,
   PetscFunctionReturn(0);
 }
 
-/* y (n x q) = the snapshot's model at n local rows x (n x d), SNAEvaluate()'s values to rounding, as long as the SNA
-   is not changed. Not collective. */
+/*@
+  SNAKhronosSparseEvaluate - Evaluates a snapshot of SNAKhronosSparseCreate() at local rows: SNAEvaluate()'s values to
+  rounding
+
+  Not Collective
+
+  Input Parameters:
++ sp - the snapshot
+. n  - the rows
+- x  - n x d inputs, row-major
+
+  Output Parameter:
+. y - n x q values
+
+  Level: advanced
+
+.seealso: SNAKhronosSparseCreate()
+@*/
 PetscErrorCode SNAKhronosSparseEvaluate(SNAKhronosSparse s, PetscInt n, const PetscReal x[], PetscReal y[])
 {
   SNA                sna = s->sna;
@@ -1368,7 +1419,18 @@ PetscErrorCode SNAKhronosSparseEvaluate(SNAKhronosSparse s, PetscInt n, const Pe
   PetscFunctionReturn(0);
 }
 
-/* Frees a snapshot of SNAKhronosSparseCreate() (NULL is allowed) and sets the pointer to NULL; before the SNA. */
+/*@
+  SNAKhronosSparseDestroy - Frees a snapshot of SNAKhronosSparseCreate() and sets the pointer to NULL (NULL: nothing)
+
+  Not Collective
+
+  Input Parameter:
+. sp - the snapshot
+
+  Level: advanced
+
+.seealso: SNAKhronosSparseCreate()
+@*/
 PetscErrorCode SNAKhronosSparseDestroy(SNAKhronosSparse *sp)
 {
   PetscFunctionBegin;
@@ -1378,7 +1440,31 @@ PetscErrorCode SNAKhronosSparseDestroy(SNAKhronosSparse *sp)
   PetscFunctionReturn(0);
 }
 
-/* Sets degree, nodes per input and modes (rank target) of a khronos SNA. */
+/*@
+  SNAKhronosSetBasis - Sets the basis of a khronos SNA: spline degree, nodes per input and rank
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA, of type khronos (another type: PETSC_ERR_SUP), not yet set up, fitted or loaded
+           (PETSC_ERR_ARG_WRONGSTATE)
+. degree - the B-spline degree k, 1 to SNA_BSPLINE_MAX_DEGREE (7)
+. nodes  - basis functions per input, the same for every input, at least k + 1
+- modes  - the rank M, at least 1
+
+  Options Database Keys:
++ -sna_khronos_degree <2> - degree
+. -sna_khronos_nodes <16> - nodes (one count, or one per input: SNAKhronosSetNodes())
+- -sna_khronos_modes <4>  - modes
+
+  Notes:
+  Values out of range raise PETSC_ERR_ARG_OUTOFRANGE; a basis whose fit would need more than the machine's memory is
+  refused.
+
+  Level: intermediate
+
+.seealso: SNAKHRONOS, SNAKhronosGetBasis(), SNAKhronosSetNodes(), SNAKhronosSetRefinement()
+@*/
 PetscErrorCode SNAKhronosSetBasis(SNA sna, PetscInt degree, PetscInt nodes, PetscInt modes)
 {
   PetscFunctionBegin;
@@ -1387,8 +1473,24 @@ PetscErrorCode SNAKhronosSetBasis(SNA sna, PetscInt degree, PetscInt nodes, Pets
   PetscFunctionReturn(0);
 }
 
-/* Sets the node counts of a khronos SNA: n = 1, the same for every input, or n = dim_in, one per input
-   (-sna_khronos_nodes 4,4,12). */
+/*@
+  SNAKhronosSetNodes - Sets the number of basis functions of each input of a khronos SNA
+
+  Logically Collective
+
+  Input Parameters:
++ sna   - the SNA, of type khronos (another type: PETSC_ERR_SUP), not yet set up, fitted or loaded
+. n     - 1 (the same count for every input) or the number of inputs
+- nodes - the n counts, each at least the degree + 1
+
+  Options Database Key:
+. -sna_khronos_nodes <G[,G1,...]> - the counts (16), e.g. 4,4,4,4,4,12: few along smooth inputs, many along one
+                                     that needs them
+
+  Level: intermediate
+
+.seealso: SNAKHRONOS, SNAKhronosSetBasis(), SNAKhronosGetNodes()
+@*/
 PetscErrorCode SNAKhronosSetNodes(SNA sna, PetscInt n, const PetscInt nodes[])
 {
   PetscFunctionBegin;
@@ -1397,7 +1499,22 @@ PetscErrorCode SNAKhronosSetNodes(SNA sna, PetscInt n, const PetscInt nodes[])
   PetscFunctionReturn(0);
 }
 
-/* The node counts of a khronos SNA (owned by it): n = 1 (the same for every input) until set up, then one per input. */
+/*@C
+  SNAKhronosGetNodes - Gets the node counts of a khronos SNA
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type khronos (another type: PETSC_ERR_SUP)
+
+  Output Parameters:
++ n     - 1 until set up (one count for every input), then one per input
+- nodes - the n counts, owned by the SNA (those of the finest level after a fit with knot refinement)
+
+  Level: intermediate
+
+.seealso: SNAKhronosSetNodes(), SNAKhronosGetBasis()
+@*/
 PetscErrorCode SNAKhronosGetNodes(SNA sna, PetscInt *n, const PetscInt *nodes[])
 {
   PetscFunctionBegin;
@@ -1406,8 +1523,24 @@ PetscErrorCode SNAKhronosGetNodes(SNA sna, PetscInt *n, const PetscInt *nodes[])
   PetscFunctionReturn(0);
 }
 
-/* Returns degree, nodes per input (an error if they differ between inputs: SNAKhronosGetNodes()) and current modes
-   of a khronos SNA. */
+/*@
+  SNAKhronosGetBasis - Gets the basis of a khronos SNA
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type khronos (another type: PETSC_ERR_SUP)
+
+  Output Parameters:
++ degree - the spline degree (NULL: not wanted)
+. nodes  - the nodes per input (NULL: not wanted); an error where the inputs have different counts: use
+           SNAKhronosGetNodes()
+- modes  - the current rank (NULL: not wanted)
+
+  Level: intermediate
+
+.seealso: SNAKhronosSetBasis(), SNAKhronosGetNodes()
+@*/
 PetscErrorCode SNAKhronosGetBasis(SNA sna, PetscInt *degree, PetscInt *nodes, PetscInt *modes)
 {
   PetscFunctionBegin;
@@ -1416,7 +1549,30 @@ PetscErrorCode SNAKhronosGetBasis(SNA sna, PetscInt *degree, PetscInt *nodes, Pe
   PetscFunctionReturn(0);
 }
 
-/* Sets the refinement levels and greedy enrichment of a khronos SNA. */
+/*@
+  SNAKhronosSetRefinement - Sets the stages of the ALS fits of a khronos SNA: knot-refinement levels and greedy rank
+  enrichment
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA, of type khronos (another type: PETSC_ERR_SUP)
+. refine - levels, 0 to 12: after each fit the nodes double by exact knot insertion and the fit goes on from there
+- enrich - PETSC_TRUE: grow the rank greedily from 1 to the model's modes
+
+  Options Database Keys:
++ -sna_khronos_refine <0> - refine
+- -sna_khronos_enrich     - enrich (false)
+
+  Notes:
+  Stages of the ALS fits (auto, als, infinite_descent): lm, tao and irls refuse them at SNAFit(). A refine out of
+  range raises PETSC_ERR_ARG_OUTOFRANGE, and one whose finest basis would need more than the machine's memory is
+  refused.
+
+  Level: intermediate
+
+.seealso: SNAKHRONOS, SNAFITALS, SNAFITAUTO, SNAKhronosSetBasis()
+@*/
 PetscErrorCode SNAKhronosSetRefinement(SNA sna, PetscInt refine, PetscBool enrich)
 {
   PetscFunctionBegin;
@@ -1425,8 +1581,24 @@ PetscErrorCode SNAKhronosSetRefinement(SNA sna, PetscInt refine, PetscBool enric
   PetscFunctionReturn(0);
 }
 
-/* Sets the spread s of the random start (-sna_khronos_init_spread): s > 0 starts every factor at 1 + s U(-1, 1), 0 the
-   coefficients at U(-1, 1). */
+/*@
+  SNAKhronosSetInitSpread - Sets the spread of the random start of a khronos SNA
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA, of type khronos (another type: PETSC_ERR_SUP)
+- spread - s > 0: every factor starts at 1 + s U(-1, 1) (its product over many inputs stays O(1)); 0: the
+           coefficients start at U(-1, 1); negative or infinite: PETSC_ERR_ARG_OUTOFRANGE
+
+  Options Database Key:
+. -sna_khronos_init_spread <s> - spread (0; an mf model's correction: 0.5; the irls fit's fresh start: 0.1 unless
+                                   set); refused, given, for a model already set up, fitted or loaded
+
+  Level: advanced
+
+.seealso: SNAKHRONOS, SNAKhronosSetBasis()
+@*/
 PetscErrorCode SNAKhronosSetInitSpread(SNA sna, PetscReal spread)
 {
   PetscFunctionBegin;
@@ -1435,7 +1607,24 @@ PetscErrorCode SNAKhronosSetInitSpread(SNA sna, PetscReal spread)
   PetscFunctionReturn(0);
 }
 
-/* Sets a khronos SNA (sized, with its input box) to the constant c_j for each output j. */
+/*@
+  SNAKhronosSetConstant - Sets a khronos SNA to a constant per output (it is set up first), e.g. the start r = 0 of
+  the multi-fidelity ar1 scale 1 + r
+
+  Collective
+
+  Input Parameters:
++ sna - the SNA, of type khronos (another type: PETSC_ERR_SUP), its sizes and box set
+- c   - the dim_out constants
+
+  Notes:
+  With two modes or more, the constant is two constant modes that cancel (weights 1 + c and -1), so that a fit from
+  there moves every factor.
+
+  Level: advanced
+
+.seealso: SNAKhronosSetPolynomial(), SNAMF
+@*/
 PetscErrorCode SNAKhronosSetConstant(SNA sna, const PetscReal c[])
 {
   PetscFunctionBegin;
@@ -1444,10 +1633,27 @@ PetscErrorCode SNAKhronosSetConstant(SNA sna, const PetscReal c[])
   PetscFunctionReturn(0);
 }
 
-/* Sets a khronos SNA (sized, with its input box, not set up) to the polynomial sum_m coef[m*q + j] prod_p
-   x_p^exps[m*d + p] for each output j, exactly on the box: one mode per term, factors x_p^e in the Bernstein basis
-   of the largest exponent's degree. A polynomial fitted by (convex) least squares over chosen monomials so
-   becomes a KHRONOS model, saved and evaluated like a fitted one. */
+/*@
+  SNAKhronosSetPolynomial - Sets a khronos SNA to a polynomial, exactly on its box: one mode per term
+
+  Collective
+
+  Input Parameters:
++ sna    - the SNA, of type khronos (another type: PETSC_ERR_SUP), its sizes and box set (no box:
+           PETSC_ERR_ARG_WRONGSTATE), not yet set up
+. nterms - the terms, at least 1
+. exps   - exps[m d + p]: the exponent of input p in term m, 0 to 7 (PETSC_ERR_ARG_OUTOFRANGE otherwise)
+- coef   - coef[m q + j]: the coefficient of term m in output j
+
+  Notes:
+  Output j becomes sum_m coef[m q + j] prod_p x_p^exps[m d + p], its factors x_p^e in the Bernstein basis of the
+  largest exponent's degree. A polynomial fitted by (convex) least squares over chosen monomials so becomes a KHRONOS
+  model, saved and evaluated like a fitted one.
+
+  Level: advanced
+
+.seealso: SNAKhronosGetPolynomial(), SNAKhronosSetConstant(), SNAKhronosSparseCreate()
+@*/
 PetscErrorCode SNAKhronosSetPolynomial(SNA sna, PetscInt nterms, const PetscInt exps[], const PetscReal coef[])
 {
   PetscFunctionBegin;

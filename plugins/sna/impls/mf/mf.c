@@ -796,7 +796,27 @@ PETSC_EXTERN PetscErrorCode SNACreate_MF(SNA sna)
   PetscFunctionReturn(0);
 }
 
-/* Sets the form of rho of an mf SNA (ar1). */
+/*@
+  SNAMFSetRhoForm - Chooses the form of the scale rho = 1 + r(x) of an mf SNA's ar1 blend
+
+  Logically Collective
+
+  Input Parameters:
++ sna  - the SNA, of type mf (another type: PETSC_ERR_SUP)
+- form - SNA_MF_RHO_FULL (r a KHRONOS over all inputs), SNA_MF_RHO_CONSTANT (one constant per output) or
+         SNA_MF_RHO_INPUTS (r constant along the inputs not in SNAMFSetRhoInputs()); another value:
+         PETSC_ERR_ARG_OUTOFRANGE
+
+  Options Database Key:
+. -mf_rho_form <full|constant|inputs> - form (full)
+
+  Notes:
+  Another form for an ar1 model whose correction is fitted raises PETSC_ERR_ARG_WRONGSTATE.
+
+  Level: intermediate
+
+.seealso: SNAMF, SNAMFSetBlend(), SNAMFSetRhoInputs(), SNAMFSetSelect(), SNAMFGetRhoSelection()
+@*/
 PetscErrorCode SNAMFSetRhoForm(SNA sna, SNAMFRhoForm form)
 {
   PetscFunctionBegin;
@@ -805,7 +825,24 @@ PetscErrorCode SNAMFSetRhoForm(SNA sna, SNAMFRhoForm form)
   PetscFunctionReturn(0);
 }
 
-/* Sets the inputs r depends on in the form inputs of an mf SNA (ar1). */
+/*@
+  SNAMFSetRhoInputs - Sets the inputs that r depends on in the form SNA_MF_RHO_INPUTS of an mf SNA
+
+  Logically Collective
+
+  Input Parameters:
++ sna    - the SNA, of type mf (another type: PETSC_ERR_SUP)
+. n      - their number, 1 to 64 (PETSC_ERR_ARG_OUTOFRANGE otherwise)
+- inputs - the n input indices, 0-based, ascending without repeats (PETSC_ERR_ARG_WRONG otherwise), each an input of
+           the model where its sizes are set (PETSC_ERR_ARG_OUTOFRANGE otherwise)
+
+  Options Database Key:
+. -mf_rho_inputs <i,j,...> - inputs (e.g. the field coordinates, along which every HF case has many rows)
+
+  Level: intermediate
+
+.seealso: SNAMF, SNAMFSetRhoForm()
+@*/
 PetscErrorCode SNAMFSetRhoInputs(SNA sna, PetscInt n, const PetscInt inputs[])
 {
   PetscFunctionBegin;
@@ -814,7 +851,31 @@ PetscErrorCode SNAMFSetRhoInputs(SNA sna, PetscInt n, const PetscInt inputs[])
   PetscFunctionReturn(0);
 }
 
-/* Sets how the fit of an mf SNA chooses the form of rho, and the most folds of its cross-validation. */
+/*@
+  SNAMFSetSelect - Chooses how the fit of an mf SNA selects the form of rho: as given, or by cross-validation over
+  the HF cases
+
+  Logically Collective
+
+  Input Parameters:
++ sna   - the SNA, of type mf (another type: PETSC_ERR_SUP)
+. sel   - SNA_MF_SELECT_NONE (the form set by SNAMFSetRhoForm()) or SNA_MF_SELECT_CV (the form of smallest
+          cross-validated error among constant, inputs (with SNAMFSetRhoInputs()) and full, the simpler on a tie);
+          another value: PETSC_ERR_ARG_OUTOFRANGE
+- folds - the most folds, at least 2 (PETSC_ERR_ARG_OUTOFRANGE otherwise); fewer HF cases: one fold per case
+
+  Options Database Keys:
++ -mf_select <none|cv>  - sel (none)
+- -mf_select_folds <5>  - folds
+
+  Notes:
+  Each fold refits the correction on the other folds: the correction's fit costs (folds x candidates + 1) times as
+  much. The cases come from SNAMFSetCases() (snaps-fit: /hf/case).
+
+  Level: advanced
+
+.seealso: SNAMF, SNAMFSetRhoForm(), SNAMFSetCases(), SNAMFGetRhoSelection()
+@*/
 PetscErrorCode SNAMFSetSelect(SNA sna, SNAMFSelect sel, PetscInt folds)
 {
   PetscFunctionBegin;
@@ -823,7 +884,24 @@ PetscErrorCode SNAMFSetSelect(SNA sna, SNAMFSelect sel, PetscInt folds)
   PetscFunctionReturn(0);
 }
 
-/* The form of rho and the cross-validated errors of the last selection (see sna.h). */
+/*@
+  SNAMFGetRhoSelection - Gets the form of rho the last fit of an mf SNA used (or the loaded model has), and the errors
+  of a selection by cross-validation
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameters:
++ form  - the form
+. err   - the relative cross-validated error of each form, indexed by SNAMFRhoForm; -1 where not computed
+- folds - the folds of that selection
+
+  Level: advanced
+
+.seealso: SNAMFSetSelect(), SNAMFSetRhoForm()
+@*/
 PetscErrorCode SNAMFGetRhoSelection(SNA sna, SNAMFRhoForm *form, PetscReal err[3], PetscInt *folds)
 {
   PetscFunctionBegin;
@@ -832,7 +910,21 @@ PetscErrorCode SNAMFGetRhoSelection(SNA sna, SNAMFRhoForm *form, PetscReal err[3
   PetscFunctionReturn(0);
 }
 
-/* The case id of each HF row of the next fit (referenced; NULL drops them). */
+/*@
+  SNAMFSetCases - Gives the case (design) id of each HF row of the next fit of an mf SNA, so that cross-validation
+  folds keep the rows of a case together
+
+  Collective
+
+  Input Parameters:
++ sna   - the SNA, of type mf (another type: PETSC_ERR_SUP)
+- cases - the ids, laid out as the HF rows (block size 1), on the SNA's communicator (the SNA keeps a reference); NULL
+          drops them: the folds are of rows
+
+  Level: advanced
+
+.seealso: SNAMFSetSelect(), SNAMFFit()
+@*/
 PetscErrorCode SNAMFSetCases(SNA sna, Vec cases)
 {
   PetscFunctionBegin;
@@ -843,7 +935,26 @@ PetscErrorCode SNAMFSetCases(SNA sna, Vec cases)
   PetscFunctionReturn(0);
 }
 
-/* Sets the blend of an mf SNA. */
+/*@
+  SNAMFSetBlend - Chooses how an mf SNA blends its LF part with the correction
+
+  Logically Collective
+
+  Input Parameters:
++ sna   - the SNA, of type mf (another type: PETSC_ERR_SUP)
+- blend - SNA_MF_RESIDUAL (u = u_LF + delta) or SNA_MF_AR1 (u = rho u_LF + delta); another value:
+          PETSC_ERR_ARG_OUTOFRANGE
+
+  Options Database Key:
+. -mf_blend <residual|ar1> - blend (residual)
+
+  Notes:
+  Another blend for a model whose correction is fitted raises PETSC_ERR_ARG_WRONGSTATE.
+
+  Level: intermediate
+
+.seealso: SNAMF, SNAMFGetBlend(), SNAMFSetRhoForm(), SNAMFFit()
+@*/
 PetscErrorCode SNAMFSetBlend(SNA sna, SNAMFBlend blend)
 {
   PetscFunctionBegin;
@@ -852,7 +963,21 @@ PetscErrorCode SNAMFSetBlend(SNA sna, SNAMFBlend blend)
   PetscFunctionReturn(0);
 }
 
-/* Returns the blend of an mf SNA. */
+/*@
+  SNAMFGetBlend - Gets the blend of an mf SNA
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameter:
+. blend - SNA_MF_RESIDUAL or SNA_MF_AR1
+
+  Level: intermediate
+
+.seealso: SNAMFSetBlend()
+@*/
 PetscErrorCode SNAMFGetBlend(SNA sna, SNAMFBlend *blend)
 {
   PetscFunctionBegin;
@@ -861,7 +986,23 @@ PetscErrorCode SNAMFGetBlend(SNA sna, SNAMFBlend *blend)
   PetscFunctionReturn(0);
 }
 
-/* Returns the parts of an mf SNA (owned by it). */
+/*@
+  SNAMFGetParts - Gets the parts of an mf SNA, owned by it (do not destroy them)
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameters:
++ lf    - the LF part (NULL: not wanted)
+. delta - the correction delta (NULL: not wanted)
+- rho   - r of the scale 1 + r under the ar1 blend, NULL under residual (NULL: not wanted)
+
+  Level: intermediate
+
+.seealso: SNAMF, SNAMFSetLowFidelity()
+@*/
 PetscErrorCode SNAMFGetParts(SNA sna, SNA *lf, SNA *delta, SNA *rho)
 {
   PetscFunctionBegin;
@@ -870,7 +1011,21 @@ PetscErrorCode SNAMFGetParts(SNA sna, SNA *lf, SNA *delta, SNA *rho)
   PetscFunctionReturn(0);
 }
 
-/* Whether an mf SNA carries a correction fitted to HF data. */
+/*@
+  SNAMFHasCorrection - Gets whether an mf SNA carries a correction (it was fitted with HF data), or is its LF part alone
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameter:
+. has - PETSC_TRUE with a correction
+
+  Level: intermediate
+
+.seealso: SNAMFFit(), SNAMFEvaluateCorrection()
+@*/
 PetscErrorCode SNAMFHasCorrection(SNA sna, PetscBool *has)
 {
   PetscFunctionBegin;
@@ -879,7 +1034,22 @@ PetscErrorCode SNAMFHasCorrection(SNA sna, PetscBool *has)
   PetscFunctionReturn(0);
 }
 
-/* Seconds of the last fit of the LF part and of the correction. */
+/*@
+  SNAMFGetFitTimes - Gets the wall-clock seconds of the last fit of an mf SNA's LF part and of its correction
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameters:
++ tlf   - the LF part's fit
+- tcorr - the correction's fit
+
+  Level: advanced
+
+.seealso: SNAMFFit()
+@*/
 PetscErrorCode SNAMFGetFitTimes(SNA sna, PetscReal *tlf, PetscReal *tcorr)
 {
   PetscFunctionBegin;
@@ -888,7 +1058,22 @@ PetscErrorCode SNAMFGetFitTimes(SNA sna, PetscReal *tlf, PetscReal *tcorr)
   PetscFunctionReturn(0);
 }
 
-/* The HF rows (all ranks) whose correction the last fit took against the LF data, not the LF part (nested designs). */
+/*@
+  SNAMFGetNestedRows - Gets the HF rows (all ranks) at which the last SNAMFFit() fitted the correction against the LF
+  data rather than the LF part: those whose inputs are also an LF row's (nested designs, -mf_nested_lf)
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameter:
+. n - the rows
+
+  Level: advanced
+
+.seealso: SNAMFFit(), SNAMF
+@*/
 PetscErrorCode SNAMFGetNestedRows(SNA sna, PetscInt *n)
 {
   PetscFunctionBegin;
@@ -897,9 +1082,22 @@ PetscErrorCode SNAMFGetNestedRows(SNA sna, PetscInt *n)
   PetscFunctionReturn(0);
 }
 
-/* The HF training values (rows x outputs) the last fit derived the correction's default size from (delta's, and
-   under ar1 rho's), or 0 where the size was given (-mf_delta_sna_khronos_nodes and _modes), kept from a previous fit,
-   or not KHRONOS. */
+/*@
+  SNAMFGetSizeValues - Gets the HF training values (rows x outputs) the last SNAMFFit() derived the correction's default
+  size from
+
+  Not Collective
+
+  Input Parameter:
+. sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+
+  Output Parameter:
+. n - the values, or 0 where the size was given, kept from a previous fit, or the correction is not KHRONOS
+
+  Level: advanced
+
+.seealso: SNAMF, SNAMFFit()
+@*/
 PetscErrorCode SNAMFGetSizeValues(SNA sna, PetscInt *n)
 {
   PetscFunctionBegin;
@@ -936,7 +1134,24 @@ PetscErrorCode SNAMFSetLowFidelity(SNA sna, SNA lf)
   PetscFunctionReturn(0);
 }
 
-/* Y = rho(X) YLF + delta(X): the correction applied to LF values the caller has. */
+/*@
+  SNAMFEvaluateCorrection - Applies an mf SNA's correction to given LF values: Y = (1 + r(X)) YLF + delta(X) under
+  ar1, YLF + delta(X) under residual, Y = YLF without a correction
+
+  Not Collective: each rank its own rows
+
+  Input Parameters:
++ sna - the SNA, of type mf (another type: PETSC_ERR_SUP)
+. X   - the points (block size d), on the SNA's communicator or sequential
+- YLF - the LF values there (block size q), the same local rows
+
+  Output Parameter:
+. Y - the corrected values (block size q), the same local rows
+
+  Level: intermediate
+
+.seealso: SNAMFHasCorrection(), SNAEvaluate()
+@*/
 PetscErrorCode SNAMFEvaluateCorrection(SNA sna, Vec X, Vec YLF, Vec Y)
 {
   PetscFunctionBegin;

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""The man pages of libsnaps (PETSc style: /*@ ... @*/ at a function's definition, /*MC ... M*/ for a type).
+
+Checks, over plugins/**/*.c:
+  - every option an options call lists for -help (PetscOptionsInt("-opt", "text", "Page", ...)) names a page
+    ("Page", which -help prints as the manual page to read), and a SNAPS page so named exists;
+  - an option whose page is a type's /*MC page is listed on that page (an option the code reads that no page lists);
+  - every SNA type, fit and KSPGuess type registered (SNARegister, SNAFitRegister, KSPGuessRegister) has a /*MC page
+    under its macro (SNAKHRONOS, SNAFITALS, KSPGUESSSNA, ...);
+  - every function declared in snaps/sna.h and snaps/snaguess.h has a page.
+Usage: check_man_pages.py <source root>. Prints each problem; exit status 1 if any."""
+import glob
+import os
+import re
+import sys
+
+root = sys.argv[1] if len(sys.argv) > 1 else "."
+sources = {os.path.relpath(f, root): open(f, encoding="utf-8").read() for f in glob.glob(os.path.join(root, "plugins", "**", "*.c"), recursive=True)}
+headers = {os.path.relpath(f, root): open(f, encoding="utf-8").read() for f in glob.glob(os.path.join(root, "plugins", "include", "snaps", "*.h"))}
+problems = []
+
+pages = {}  # name -> (file, kind, text)
+for f, text in sources.items():
+    for m in re.finditer(r"/\*(@C?|MC)\s*\n\s*(\w+)\s+-(.*?)(?:@|M)\*/", text, flags=re.S):
+        pages[m.group(2)] = (f, m.group(1), m.group(0))
+
+# the names of SNAPS: functions declared in our headers, and the type macros defined there
+ours = set(re.findall(r"PETSC_EXTERN\s+PetscErrorCode\s+(\w+)\s*\(", "".join(headers.values())))
+macros = dict(re.findall(r"#define\s+(\w+)\s+\"(\w+)\"", "".join(headers.values())))
+ours |= set(macros)
+
+literal = r'(?:"(?:[^"\\]|\\.)*"\s*)+'
+call = re.compile(r"PetscOptions(?!Begin|End|Has|Get|Set|Insert|Clear|Find|Left|Push|Pop|Head|Tail|Used|Object|Validate|Monitor|String\w*Array)(\w+)\(\s*\"(-\w+)\"\s*,\s*(?:" + literal + r"|\w+)\s*,\s*\"(\w*)\"")
+for f, text in sorted(sources.items()):
+    for m in call.finditer(text):
+        option, page = m.group(2), m.group(3)
+        line = text.count("\n", 0, m.start()) + 1
+        if not page:
+            problems.append(f"{f}:{line}: {option} names no manual page for -help")
+        elif page in ours and page not in pages:
+            problems.append(f"{f}:{line}: {option} names the manual page {page}, which does not exist")
+        elif page in pages and pages[page][1] == "MC" and not re.search(re.escape(option) + r"(?![\w])", pages[page][2]):
+            problems.append(f"{f}:{line}: {option} is read but not listed on its page {page} ({pages[page][0]})")
+
+# the headers whose every function has its page (the SNA class, its types, the sna guess); add a header once its pages
+# are written
+# (a type's constructor, such as KSPGuessCreate_SNA(), has its type's /*MC page right above it instead)
+typed = set(re.findall(r"M\*/\n(?:PETSC_EXTERN )?PetscErrorCode (\w+)\(", "".join(sources.values())))
+for h in ["sna.h", "snaguess.h"]:
+    text = headers[os.path.join("plugins", "include", "snaps", h)]
+    for fn in re.findall(r"PETSC_EXTERN\s+PetscErrorCode\s+(\w+)\s*\(", text):
+        if fn not in pages and fn not in typed:
+            problems.append(f"plugins/include/snaps/{h}: {fn}() has no /*@ {fn} - ... @*/ page at its definition")
+
+for f, text in sorted(sources.items()):
+    for m in re.finditer(r"\b(?:SNARegister|SNAFitRegister|KSPGuessRegister)\(\s*(\w+)\s*,", text):
+        macro = m.group(1)
+        if macro not in pages or pages[macro][1] != "MC":
+            problems.append(f"{f}: {macro} (\"{macros.get(macro, '?')}\") is registered but has no /*MC {macro} - ... M*/ page")
+
+for p in sorted(set(problems)):
+    print(p)
+print(f"check_man_pages: {len(pages)} pages, {len(set(problems))} problems")
+sys.exit(1 if problems else 0)

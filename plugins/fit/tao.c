@@ -323,145 +323,227 @@ static PetscErrorCode SNATaoCreate(SNA sna, Tao *tao)
 
 .seealso: SNAFITLM, SNAFit()
 M*/
-PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
+/* The objects of one SNAFit_TAO(), made by its steps and destroyed by SNATaoFitDestroy() on every path, an error's too. */
+typedef struct {
+  Tao       tao;
+  Vec       theta, R; /* TAO's solution; the residuals of the least-squares types */
+  Mat       H, J;     /* the dense Hessian of the Newton types; the residual Jacobian of the least-squares types */
+  PetscInt  nlocal, max_it;
+  PetscBool needH, needJ;
+  PetscBool data; /* X's and Y's arrays are held (SNAFitGetData()) */
+} SNATaoFit;
+
+/* The fit's sizes, settings and data, and the gradient and best point's storage. */
+static PetscErrorCode SNATaoFitData(SNA sna, Vec X, Vec Y, SNATaoCtx *ctx, SNATaoFit *fit)
 {
-  SNATaoCtx          ctx = {0};
-  Tao                tao, sub;
-  Vec                theta, R = NULL;
-  Mat                H = NULL, J = NULL;
-  const char        *prefix;
-  PetscInt           its, nlocal, lits = 0, max_it, d;
-  PetscReal          f0;
-  PetscBool          needH, needJ;
-  TaoConvergedReason reason;
-  SNAConvergedReason snareason;
-  SNATaoFailure      failure = {0};
-  PetscErrorCode     ierr;
-  MPI_Comm           comm = PetscObjectComm((PetscObject)sna);
+  PetscInt d;
 
   PetscFunctionBegin;
-  ctx.sna = sna;
   PetscCall(SNAFitHasOperation(sna, SNA_FIT_OP_GRADIENT, SNAFITTAO, NULL));
-  PetscCall(SNAGetSizes(sna, &d, &ctx.q));
-  PetscCall(SNAGetNumParameters(sna, &ctx.P));
-  PetscCall(SNAGetIterationNumber(sna, &ctx.it0));
-  PetscCall(SNAFitGetSettings(sna, &ctx.lambda, &ctx.atol, NULL, &max_it));
-  PetscCall(SNAFitGetData(sna, X, Y, &ctx.n, &ctx.N, &ctx.x, &ctx.y));
-  PetscCall(PetscCalloc1(ctx.P + 1, &ctx.grad));
-  PetscCall(PetscMalloc1(ctx.P, &ctx.best_theta));
-  ctx.best_f = PETSC_MAX_REAL;
+  PetscCall(SNAGetSizes(sna, &d, &ctx->q));
+  PetscCall(SNAGetNumParameters(sna, &ctx->P));
+  PetscCall(SNAGetIterationNumber(sna, &ctx->it0));
+  PetscCall(SNAFitGetSettings(sna, &ctx->lambda, &ctx->atol, NULL, &fit->max_it));
+  PetscCall(SNAFitGetData(sna, X, Y, &ctx->n, &ctx->N, &ctx->x, &ctx->y));
+  fit->data = PETSC_TRUE;
+  PetscCall(PetscCalloc1(ctx->P + 1, &ctx->grad));
+  PetscCall(PetscMalloc1(ctx->P, &ctx->best_theta));
+  ctx->best_f = PETSC_MAX_REAL;
+  PetscFunctionReturn(0);
+}
 
-  PetscCall(VecCreateMPI(comm, PETSC_DECIDE, ctx.P, &theta));
-  PetscCall(VecGetLocalSize(theta, &nlocal));
-  PetscCall(VecScatterCreateToAll(theta, &ctx.toall, &ctx.full));
-  PetscCall(SNATaoGetModelParameters(&ctx, theta));
+/* TAO's distributed solution, the model's parameters, and its scatter to every rank's full copy. */
+static PetscErrorCode SNATaoFitParameters(SNA sna, SNATaoCtx *ctx, SNATaoFit *fit)
+{
+  PetscFunctionBegin;
+  PetscCall(VecCreateMPI(PetscObjectComm((PetscObject)sna), PETSC_DECIDE, ctx->P, &fit->theta));
+  PetscCall(VecGetLocalSize(fit->theta, &fit->nlocal));
+  PetscCall(VecScatterCreateToAll(fit->theta, &ctx->toall, &ctx->full));
+  PetscCall(SNATaoGetModelParameters(ctx, fit->theta));
+  PetscFunctionReturn(0);
+}
 
-  PetscCall(SNATaoCreate(sna, &tao));
+/* The solver, its options read and its type checked: the least-squares types minimise 1/2 |R|^2 of the residuals
+   alone, so a lambda given would be ignored: refused. */
+static PetscErrorCode SNATaoFitSolver(SNA sna, SNATaoCtx *ctx, SNATaoFit *fit)
+{
+  const char *prefix;
+
+  PetscFunctionBegin;
+  PetscCall(SNATaoCreate(sna, &fit->tao));
   PetscCall(PetscObjectGetOptionsPrefix((PetscObject)sna, &prefix));
-  PetscCall(TaoSetSolution(tao, theta));
-  PetscCall(TaoSetObjectiveAndGradient(tao, NULL, SNATaoObjectiveGradient, &ctx));
-  PetscCall(TaoSetMaximumIterations(tao, max_it));
-  PetscCall(TaoSetMaximumFunctionEvaluations(tao, 10 * max_it + 100));
-  PetscCall(TaoSetTolerances(tao, 0.0, 0.0, 0.0));
-  PetscCall(TaoSetMonitor(tao, SNATaoMonitor, &ctx, NULL));
-  PetscCall(TaoSetFromOptions(tao));
-  PetscCall(SNATaoCheckType(sna, tao, &needH, &needJ));
-  if (needJ) { /* the least-squares types minimise 1/2 |R|^2 of the residuals alone: a lambda given would be ignored */
+  PetscCall(TaoSetSolution(fit->tao, fit->theta));
+  PetscCall(TaoSetObjectiveAndGradient(fit->tao, NULL, SNATaoObjectiveGradient, ctx));
+  PetscCall(TaoSetMaximumIterations(fit->tao, fit->max_it));
+  PetscCall(TaoSetMaximumFunctionEvaluations(fit->tao, 10 * fit->max_it + 100));
+  PetscCall(TaoSetTolerances(fit->tao, 0.0, 0.0, 0.0));
+  PetscCall(TaoSetMonitor(fit->tao, SNATaoMonitor, ctx, NULL));
+  PetscCall(TaoSetFromOptions(fit->tao));
+  PetscCall(SNATaoCheckType(sna, fit->tao, &fit->needH, &fit->needJ));
+  if (fit->needJ) {
     TaoType   type;
     PetscBool brgn;
     char      what[128], alt[PETSC_MAX_OPTION_NAME + 96];
 
-    PetscCall(TaoGetType(tao, &type));
+    PetscCall(TaoGetType(fit->tao, &type));
     PetscCall(PetscStrcmp(type, TAOBRGN, &brgn));
     PetscCall(PetscSNPrintf(what, sizeof(what), "TAO type %s does not minimise (it minimises the residuals' 1/2 |R|^2%s)", type, brgn ? " with its own regularisation" : ""));
     PetscCall(PetscSNPrintf(alt, sizeof(alt), "%s%s%s, or use a TAO type of the loss (lmvm, the default)", brgn ? " (give -" : "", brgn ? (prefix ? prefix : "") : "", brgn ? "sna_fit_tao_brgn_regularizer_weight instead)" : ""));
     PetscCall(SNAFitRefuseLambda(sna, what, alt));
   }
-  { /* the dense Hessian (a copy and the Mat) and the rank's Jacobian rows (the same): refused before they grow */
-    const PetscLogDouble P = ctx.P, bytes = 16 * ((needH ? P * P : 0) + (needJ ? (PetscLogDouble)ctx.n * ctx.q * P : 0));
-    const char          *pf = SNAMessagePrefix(sna);
-    char                 what[384];
+  PetscFunctionReturn(0);
+}
 
-    PetscCall(PetscSNPrintf(what, sizeof(what), "-%ssna_fit_type tao with %s for a model of %" PetscInt_FMT " parameters (sized by -%ssna_khronos_nodes and -%ssna_khronos_modes, or -%ssna_aion_rank and -%ssna_aion_terms)", pf, needH ? "the dense Hessian" : "the dense Jacobian", ctx.P, pf, pf, pf, pf));
-    PetscCall(SNAPSCheckMemory(comm, bytes, what));
+/* The dense Hessian (a copy and the Mat) and the rank's Jacobian rows (the same): refused before they grow, then made
+   for the types that use them. */
+static PetscErrorCode SNATaoFitDerivatives(SNA sna, SNATaoCtx *ctx, SNATaoFit *fit)
+{
+  MPI_Comm             comm = PetscObjectComm((PetscObject)sna);
+  const PetscLogDouble P = ctx->P, bytes = 16 * ((fit->needH ? P * P : 0) + (fit->needJ ? (PetscLogDouble)ctx->n * ctx->q * P : 0));
+  const char          *pf = SNAMessagePrefix(sna);
+  char                 what[384];
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(what, sizeof(what), "-%ssna_fit_type tao with %s for a model of %" PetscInt_FMT " parameters (sized by -%ssna_khronos_nodes and -%ssna_khronos_modes, or -%ssna_aion_rank and -%ssna_aion_terms)", pf, fit->needH ? "the dense Hessian" : "the dense Jacobian", ctx->P, pf, pf, pf, pf));
+  PetscCall(SNAPSCheckMemory(comm, bytes, what));
+  if (fit->needH) { /* dense P x P: only for the Newton types that use it */
+    PetscCall(PetscMalloc1(ctx->P * ctx->P, &ctx->hess));
+    PetscCall(MatCreateDense(comm, fit->nlocal, fit->nlocal, ctx->P, ctx->P, NULL, &fit->H));
+    PetscCall(TaoSetHessian(fit->tao, fit->H, fit->H, SNATaoHessian, ctx));
   }
-  if (needH) { /* dense P x P: only for the Newton types that use it */
-    PetscCall(PetscMalloc1(ctx.P * ctx.P, &ctx.hess));
-    PetscCall(MatCreateDense(comm, nlocal, nlocal, ctx.P, ctx.P, NULL, &H));
-    PetscCall(TaoSetHessian(tao, H, H, SNATaoHessian, &ctx));
+  if (fit->needJ) {
+    const PetscInt nr = ctx->n * ctx->q;
+    PetscCall(PetscMalloc1(nr * ctx->P, &ctx->jac));
+    PetscCall(VecCreateMPI(comm, nr, PETSC_DETERMINE, &fit->R));
+    PetscCall(MatCreateDense(comm, nr, fit->nlocal, PETSC_DETERMINE, ctx->P, NULL, &fit->J));
+    PetscCall(TaoSetResidualRoutine(fit->tao, fit->R, SNATaoResidual, ctx));
+    PetscCall(TaoSetJacobianResidualRoutine(fit->tao, fit->J, fit->J, SNATaoJacobian, ctx));
   }
-  if (needJ) {
-    const PetscInt nr = ctx.n * ctx.q;
-    PetscCall(PetscMalloc1(nr * ctx.P, &ctx.jac));
-    PetscCall(VecCreateMPI(comm, nr, PETSC_DETERMINE, &R));
-    PetscCall(MatCreateDense(comm, nr, nlocal, PETSC_DETERMINE, ctx.P, NULL, &J));
-    PetscCall(TaoSetResidualRoutine(tao, R, SNATaoResidual, &ctx));
-    PetscCall(TaoSetJacobianResidualRoutine(tao, J, J, SNATaoJacobian, &ctx));
-  }
-  PetscCall(PetscObjectTypeCompare((PetscObject)tao, TAOBRGN, &ctx.brgn));
-  { /* the starting objective, to tell a stall below it from a failure */
-    Vec G;
-    PetscCall(VecDuplicate(theta, &G));
-    PetscCall(SNATaoObjectiveGradient(tao, theta, &f0, G, &ctx));
-    PetscCall(VecDestroy(&G));
-  }
-  PetscCall(PetscPushErrorHandler(SNATaoErrorHandler, &failure));
-  ierr = TaoSolve(tao); /* not PetscCall: TAO raises an error when the objective becomes NaN or Inf */
+  PetscCall(PetscObjectTypeCompare((PetscObject)fit->tao, TAOBRGN, &ctx->brgn));
+  PetscFunctionReturn(0);
+}
+
+/* The data loss (the objective of the loss types) at theta. */
+static PetscErrorCode SNATaoFitLoss(SNATaoCtx *ctx, SNATaoFit *fit, PetscReal *f)
+{
+  Vec G;
+
+  PetscFunctionBegin;
+  PetscCall(VecDuplicate(fit->theta, &G));
+  PetscCall(SNATaoObjectiveGradient(fit->tao, fit->theta, f, G, ctx));
+  PetscCall(VecDestroy(&G));
+  PetscFunctionReturn(0);
+}
+
+/* TAO's solve from the starting loss f0. An error inside TAO (its line search giving up at rounding level, say) after
+   progress is a stall: the best point is kept; before any progress it is raised with TAO's message. solved: the solve's
+   error (0: none). */
+static PetscErrorCode SNATaoFitSolve(SNA sna, SNATaoCtx *ctx, SNATaoFit *fit, PetscReal f0, PetscErrorCode *solved, SNATaoFailure *failure)
+{
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(PetscPushErrorHandler(SNATaoErrorHandler, failure));
+  ierr = TaoSolve(fit->tao); /* not PetscCall: TAO raises an error when the objective becomes NaN or Inf */
   PetscCall(PetscPopErrorHandler());
-  if (ierr && !ctx.nonfinite) { /* TAO's own arithmetic (|R|^2, H v) can overflow from finite values */
+  if (ierr && !ctx->nonfinite) { /* TAO's own arithmetic (|R|^2, H v) can overflow from finite values */
     char *found;
-    PetscCall(PetscStrstr(failure.message, "Inf or NaN", &found));
-    ctx.nonfinite = (PetscBool)(found != NULL);
+    PetscCall(PetscStrstr(failure->message, "Inf or NaN", &found));
+    ctx->nonfinite = (PetscBool)(found != NULL);
   }
-  /* an error inside TAO (its line search giving up at rounding level, say) after progress is a stall: the best
-     point is kept; before any progress it is raised with TAO's message */
-  PetscCheck(!ierr || ctx.nonfinite || ctx.best_f < f0, comm, ierr, "TAO failed: %s", failure.message);
-  PetscCall(TaoGetConvergedReason(tao, &reason));
-  PetscCall(TaoGetIterationNumber(tao, &its));
-  if (ctx.brgn) {
-    PetscCall(TaoBRGNGetSubsolver(tao, &sub));
+  PetscCheck(!ierr || ctx->nonfinite || ctx->best_f < f0, PetscObjectComm((PetscObject)sna), ierr, "TAO failed: %s", failure->message);
+  *solved = ierr;
+  PetscFunctionReturn(0);
+}
+
+/* The fit's work, its reason, and the model's parameters: the lowest-loss point evaluated, not TAO's last iterate or
+   line-search trial; BRGN evaluates residuals only, and its solution is its best accepted point. */
+static PetscErrorCode SNATaoFitFinish(SNA sna, SNATaoCtx *ctx, SNATaoFit *fit, PetscReal f0, PetscErrorCode solved, const SNATaoFailure *failure)
+{
+  TaoConvergedReason reason;
+  SNAConvergedReason snareason;
+  PetscInt           its, lits = 0;
+
+  PetscFunctionBegin;
+  PetscCall(TaoGetConvergedReason(fit->tao, &reason));
+  PetscCall(TaoGetIterationNumber(fit->tao, &its));
+  if (ctx->brgn) {
+    Tao sub;
+
+    PetscCall(TaoBRGNGetSubsolver(fit->tao, &sub));
     PetscCall(TaoGetLinearSolveIterations(sub, &lits));
   } else
-    PetscCall(TaoGetLinearSolveIterations(tao, &lits));
-  ctx.work.outer = its;
-  ctx.work.inner = lits;
-  if (ctx.brgn) { /* its objective is its own; compare the data loss at its solution with the start's */
-    Vec G;
-    PetscCall(VecDuplicate(theta, &G));
-    PetscCall(SNATaoObjectiveGradient(tao, theta, &ctx.best_f, G, &ctx));
-    PetscCall(VecDestroy(&G));
-  }
-  snareason = ctx.val_stop ? SNA_CONVERGED_VALIDATION : SNATaoReason(reason, f0, ctx.best_f, ctx.atol_met);
-  if (ierr && !(ctx.best_f < f0)) {
+    PetscCall(TaoGetLinearSolveIterations(fit->tao, &lits));
+  ctx->work.outer = its;
+  ctx->work.inner = lits;
+  if (ctx->brgn) PetscCall(SNATaoFitLoss(ctx, fit, &ctx->best_f)); /* its objective is its own; compare the data loss at its solution with the start's */
+  snareason = ctx->val_stop ? SNA_CONVERGED_VALIDATION : SNATaoReason(reason, f0, ctx->best_f, ctx->atol_met);
+  if (solved && !(ctx->best_f < f0)) {
     snareason = SNA_DIVERGED_NANORINF;
-    PetscCall(PetscInfo(sna, "TAO stopped on NaN or Inf: %s\n", failure.message));
-  } else if (ierr) {
+    PetscCall(PetscInfo(sna, "TAO stopped on NaN or Inf: %s\n", failure->message));
+  } else if (solved) {
     snareason = SNA_CONVERGED_STALLED; /* overflow or a failed line search after progress: keep the best point */
-    PetscCall(PetscInfo(sna, "TAO stopped on an error after lowering the loss: %s\n", failure.message));
+    PetscCall(PetscInfo(sna, "TAO stopped on an error after lowering the loss: %s\n", failure->message));
   } else
     PetscCall(PetscInfo(sna, "TAO stopped after %" PetscInt_FMT " iterations: %s\n", its, TaoConvergedReasons[reason]));
-  PetscCall(SNAFitAddWork(sna, its, &ctx.work));
+  PetscCall(SNAFitAddWork(sna, its, &ctx->work));
   PetscCall(SNAFitSetReason(sna, snareason));
-
-  /* the lowest-loss point evaluated, not TAO's last iterate or line-search trial; BRGN evaluates residuals
-     only, and its solution is its best accepted point */
-  if (ctx.brgn || !(ctx.best_f < PETSC_MAX_REAL))
-    PetscCall(SNATaoSetModelParameters(&ctx, theta));
+  if (ctx->brgn || !(ctx->best_f < PETSC_MAX_REAL))
+    PetscCall(SNATaoSetModelParameters(ctx, fit->theta));
   else
-    PetscCall(SNAFitSetParameters(sna, ctx.best_theta));
+    PetscCall(SNAFitSetParameters(sna, ctx->best_theta));
+  PetscFunctionReturn(0);
+}
 
-  PetscCall(TaoDestroy(&tao));
-  PetscCall(MatDestroy(&H));
-  PetscCall(MatDestroy(&J));
-  PetscCall(VecDestroy(&R));
-  PetscCall(VecScatterDestroy(&ctx.toall));
-  PetscCall(VecDestroy(&ctx.full));
-  PetscCall(VecDestroy(&theta));
-  PetscCall(PetscFree(ctx.grad));
-  PetscCall(PetscFree(ctx.best_theta));
-  PetscCall(PetscFree(ctx.hess));
-  PetscCall(PetscFree(ctx.jac));
-  PetscCall(SNAFitRestoreData(sna, X, Y, &ctx.x, &ctx.y));
+/* Everything SNAFit_TAO() made, and X's and Y's arrays given back: after an error too, so that a caller that catches
+   it can go on (write to X, destroy it) with nothing leaked. */
+static PetscErrorCode SNATaoFitDestroy(SNA sna, Vec X, Vec Y, SNATaoCtx *ctx, SNATaoFit *fit)
+{
+  PetscFunctionBegin;
+  PetscCall(TaoDestroy(&fit->tao));
+  PetscCall(MatDestroy(&fit->H));
+  PetscCall(MatDestroy(&fit->J));
+  PetscCall(VecDestroy(&fit->R));
+  PetscCall(VecScatterDestroy(&ctx->toall));
+  PetscCall(VecDestroy(&ctx->full));
+  PetscCall(VecDestroy(&fit->theta));
+  PetscCall(PetscFree(ctx->grad));
+  PetscCall(PetscFree(ctx->best_theta));
+  PetscCall(PetscFree(ctx->hess));
+  PetscCall(PetscFree(ctx->jac));
+  if (fit->data) PetscCall(SNAFitRestoreData(sna, X, Y, &ctx->x, &ctx->y));
+  PetscFunctionReturn(0);
+}
+
+/* The steps of SNAFit_TAO(), which destroys what they made. */
+static PetscErrorCode SNATaoFitRun(SNA sna, Vec X, Vec Y, SNATaoCtx *ctx, SNATaoFit *fit)
+{
+  PetscReal      f0;
+  PetscErrorCode solved  = 0;
+  SNATaoFailure  failure = {0};
+
+  PetscFunctionBegin;
+  PetscCall(SNATaoFitData(sna, X, Y, ctx, fit));
+  PetscCall(SNATaoFitParameters(sna, ctx, fit));
+  PetscCall(SNATaoFitSolver(sna, ctx, fit));
+  PetscCall(SNATaoFitDerivatives(sna, ctx, fit));
+  PetscCall(SNATaoFitLoss(ctx, fit, &f0)); /* the starting objective, to tell a stall below it from a failure */
+  PetscCall(SNATaoFitSolve(sna, ctx, fit, f0, &solved, &failure));
+  PetscCall(SNATaoFitFinish(sna, ctx, fit, f0, solved, &failure));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
+{
+  SNATaoCtx      ctx = {0};
+  SNATaoFit      fit = {0};
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  ctx.sna = sna;
+  ierr    = SNATaoFitRun(sna, X, Y, &ctx, &fit); /* not PetscCall: destroy what it made first */
+  PetscCall(SNATaoFitDestroy(sna, X, Y, &ctx, &fit));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 

@@ -1608,6 +1608,212 @@ static PetscErrorCode ReadFitOptions(SNAPSSurrogate s, PetscBool heads, const Tr
   PetscFunctionReturn(0);
 }
 
+/* What the fits of SNAPSSurrogateTrain() gave, per latent coordinate and in all, for its report and its closing line. */
+typedef struct {
+  PetscReal     *drift_err, *head_loss, *drift_its, *head_its;
+  PetscBool     *drift_conv, *head_conv;
+  PetscInt       drift_bad, head_bad, error_bad[2]; /* not converged: drifts, heads; of those, the ones whose SNAs ask for an error */
+  PetscLogDouble drift_time, head_time;
+} TrainResults;
+
+/* The training's own options (-latent_modes, -train_stride, -rollout_dt, -save_drift_snas), then the heads' and the
+   drifts' (under -help the latent's too, listed here, read where the latent is made). */
+static PetscErrorCode TrainingOptions(MPI_Comm comm, const char cat[], const char det[], PetscBool help, TrainOptions *o, PetscBool *drift_snas, PetscBool *dt_set)
+{
+  PetscFunctionBegin;
+  PetscOptionsBegin(comm, NULL, "snaps-rollout-fit: training", NULL);
+  PetscCall(PetscOptionsInt("-latent_modes", "Fourier or POD modes kept", NULL, o->r, &o->r, NULL));
+  PetscCall(PetscOptionsInt("-train_stride", "Use every s-th pair", NULL, o->stride, &o->stride, NULL));
+  PetscCall(PetscOptionsReal("-rollout_dt", "Surrogate step, a multiple of the trajectories' spacing (default: the spacing)", NULL, o->dt, &o->dt, dt_set));
+  PetscCall(PetscOptionsBool("-save_drift_snas", "Also write quadratic drifts as SNAs beside their table of monomials", NULL, *drift_snas, drift_snas, NULL));
+  PetscOptionsEnd();
+  /* first: the heads' and drifts' option checks below say which model an option belongs to */
+  PetscCheck(help || (cat && cat[0]) || (det && det[0]), comm, PETSC_ERR_ARG_WRONG, "Name an output: -model (categorical) or -twin_model (deterministic)");
+  if (help) PetscCall(SNAPSSurrogateLatentOptions(comm, NULL, NULL, NULL)); /* listed; read where the latent is made */
+  PetscCall(HeadOptions(comm, (PetscBool)(cat && cat[0]), help, o));
+  PetscCall(DriftOptions(comm, help, o));
+  PetscFunctionReturn(0);
+}
+
+/* Under -help: the SNAs' options too (a drift's and a head's, as training creates them). */
+static PetscErrorCode ListSNAOptions(MPI_Comm comm, const TrainOptions *o)
+{
+  SNA sna;
+
+  PetscFunctionBegin;
+  PetscCall(CreateDriftSNA(comm, 1, &sna));
+  PetscCall(SNADestroy(&sna));
+  PetscCall(CreateHeadSNA(comm, 1, o->q, &sna));
+  PetscCall(SNADestroy(&sna));
+  PetscFunctionReturn(0);
+}
+
+/* The checks of the training's options that need no data. */
+static PetscErrorCode CheckTrainingOptions(MPI_Comm comm, const TrainOptions *o, PetscBool dt_set, PetscBool drift_snas)
+{
+  PetscFunctionBegin;
+  /* a divisor and a loop step (PairStarts): 0 would divide by zero, a negative stride would select no pair */
+  PetscCheck(o->stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-train_stride %" PetscInt_FMT ": must be at least 1 (use every s-th pair)", o->stride);
+  PetscCheck(!dt_set || o->dt > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-rollout_dt must be positive (a multiple of the trajectories' saved-time spacing), not %g: give a positive step, or drop -rollout_dt for the spacing itself", (double)o->dt);
+  /* before any fit where the options tell (a drift of SNAs, or a polynomial of degree 3 or more); after the fit
+     where only the fitted drift does (its box) */
+  if (drift_snas && !(o->poly && o->degree <= 2)) {
+    char what[64];
+
+    PetscCall(PetscSNPrintf(what, sizeof(what), o->poly ? "-drift_degree %" PetscInt_FMT : "-drift_fit sna", o->degree));
+    SETERRQ(comm, PETSC_ERR_USER_INPUT, "-save_drift_snas writes quadratic drifts as SNAs beside their table of monomials, but this drift (%s) is not quadratic (it is written as SNAs anyway): drop -save_drift_snas", what);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The surrogate, its training pairs and its models' set-up, every option read: a misspelt one is reported here, before
+   the fits, which take minutes in the cases, not only at PetscFinalize. */
+static PetscErrorCode SetUpSurrogate(MPI_Comm comm, PetscInt nfiles, const char *const files[], PetscBool heads, TrainOptions *o, SNAPSSurrogate *surrogate, PetscInt *n, PetscReal **z0, PetscReal **z1, PetscReal **zm, PetscBool **prev, PetscReal **zr)
+{
+  SNAPSSurrogate s;
+  PetscInt       lag = 1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&s));
+  s->comm = comm;
+  s->q    = o->q;
+  s->simd = PETSC_TRUE; /* the heads' residuals by the drift's AVX2 kernel where the CPU has it: the same bits */
+  PetscCall(LoadPairs(s, nfiles, files, o, n, z0, z1, zm, prev, zr, &lag));
+  PetscCall(DriftForLatent(s, o));
+  PetscCall(HeadsForLatent(s, o));
+  if (heads) PetscCall(CheckHeadPairs(s, *n, *prev, o, lag));
+  /* every option is read by now (the program's, the latent's, the training's, the SNAs') */
+  PetscCall(ReadFitOptions(s, heads, o));
+  PetscCall(SNAPSOptionsWarnUnusedEarly(comm));
+  s->rate     = o->rate; /* before the fit: the noisy copies' targets (LinearPropagator) and the heads' residuals use it */
+  s->substeps = o->substeps;
+  *surrogate  = s;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TrainResultsCreate(PetscInt D, TrainResults *r)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(r, sizeof(*r)));
+  PetscCall(PetscCalloc2(D, &r->drift_err, D, &r->head_loss));
+  PetscCall(PetscCalloc4(D, &r->drift_its, D, &r->head_its, D, &r->drift_conv, D, &r->head_conv));
+  for (PetscInt i = 0; i < D; i++) r->drift_conv[i] = r->head_conv[i] = PETSC_TRUE; /* direct solves: a fit sets its own */
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TrainResultsDestroy(TrainResults *r)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree2(r->drift_err, r->head_loss));
+  PetscCall(PetscFree4(r->drift_its, r->head_its, r->drift_conv, r->head_conv));
+  PetscFunctionReturn(0);
+}
+
+/* The drift's fit, timed, then the deterministic twin written to det (NULL or empty: none). */
+static PetscErrorCode FitDriftAndSave(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[], PetscReal **zr, const TrainOptions *o, PetscBool drift_snas, const char det[], TrainResults *r)
+{
+  PetscLogDouble t1, t2;
+
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscLogEventBegin(SNA_SurrogateDrift, 0, 0, 0, 0));                                     /* with -drift_fit sna, its SNAFit events inside */
+  PetscCall(TrainDrift(s, n, z0, o->rate ? *zr : z1, o, r->drift_err, r->drift_its, r->drift_conv)); /* the rate form's targets as end states: y - x = dz/dt */
+  PetscCall(PetscLogEventEnd(SNA_SurrogateDrift, 0, 0, 0, 0));
+  PetscCall(PetscTime(&t2));
+  r->drift_time = t2 - t1;
+  PetscCall(PetscFree(*zr));
+  PetscCheck(!drift_snas || s->qstart, s->comm, PETSC_ERR_USER_INPUT, "-save_drift_snas writes quadratic drifts as SNAs beside their table of monomials, but this drift is not quadratic (it is written as SNAs anyway): drop -save_drift_snas");
+  if (det && det[0]) {
+    PetscCall(PetscStrncpy(s->kind, "deterministic", sizeof(s->kind)));
+    PetscCall(SurrogateSave(s, det, drift_snas));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The heads' fit, timed, then the categorical model written to cat. */
+static PetscErrorCode FitHeadsAndSave(SNAPSSurrogate s, PetscInt n, const PetscReal z0[], const PetscReal z1[], const PetscReal zm[], const PetscBool prev[], const TrainOptions *o, PetscBool drift_snas, const char cat[], TrainResults *r)
+{
+  PetscLogDouble h0, h1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&h0));
+  PetscCall(TrainHeads(s, n, z0, z1, zm, prev, o, r->head_loss, r->head_its, r->head_conv));
+  PetscCall(PetscTime(&h1));
+  r->head_time = h1 - h0;
+  PetscCall(PetscStrncpy(s->kind, "categorical", sizeof(s->kind)));
+  PetscCall(SurrogateSave(s, cat, drift_snas));
+  PetscFunctionReturn(0);
+}
+
+/* The fits that did not converge, and of those the ones whose SNAs ask for an error (a polynomial drift is a direct
+   solve, converged). */
+static PetscErrorCode CountNotConverged(SNAPSSurrogate s, TrainResults *r)
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < s->D; i++) {
+    PetscBool errorif;
+
+    r->drift_bad += !r->drift_conv[i];
+    r->head_bad += !r->head_conv[i];
+    if (!r->drift_conv[i]) {
+      PetscCall(SNAGetErrorIfNotConverged(s->drift[i], &errorif));
+      r->error_bad[0] += errorif;
+    }
+    if (!r->head_conv[i]) {
+      PetscCall(SNAGetErrorIfNotConverged(s->head[i], &errorif));
+      r->error_bad[1] += errorif;
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The figures of the fit into report (see SNAPSSurrogateTrain()), but for train_time_s. */
+static PetscErrorCode ReportFits(SNAPSSurrogate s, PetscInt n, const TrainOptions *o, PetscBool heads, const TrainResults *r, SNAPSReport report)
+{
+  PetscInt  pairs = 0;
+  PetscReal dt    = s->dt;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Allreduce(&n, &pairs, 1, MPIU_INT, MPI_SUM, s->comm));
+  PetscCall(SNAPSReportSetString(report, "latent", s->latent));
+  PetscCall(SNAPSReportSetInt(report, "latent_size", s->D));
+  PetscCall(SNAPSReportSetInt(report, "latent_modes", o->r));
+  PetscCall(SNAPSReportSetInt(report, "pairs", pairs));
+  PetscCall(SNAPSReportSetReal(report, "rollout_dt", dt));
+  PetscCall(SNAPSReportSetString(report, "drift_fit", o->poly ? "polynomial" : "sna"));
+  PetscCall(SNAPSReportSetString(report, "drift_form", o->rate ? "rate" : "map"));
+  PetscCall(SNAPSReportSetString(report, "drift_train_error_kind", o->poly ? "relative_error" : "mse"));
+  PetscCall(SNAPSReportSetRealArray(report, "drift_train_error", s->D, r->drift_err));
+  PetscCall(SNAPSReportSetRealArray(report, "drift_iterations", s->D, r->drift_its));
+  PetscCall(SNAPSReportSetInt(report, "drifts_not_converged", r->drift_bad));
+  PetscCall(SNAPSReportSetReal(report, "drift_fit_time_s", (PetscReal)r->drift_time));
+  if (heads) {
+    PetscCall(SNAPSReportSetInt(report, "bins", s->q));
+    PetscCall(SNAPSReportSetRealArray(report, "head_train_cross_entropy", s->D, r->head_loss));
+    PetscCall(SNAPSReportSetRealArray(report, "head_iterations", s->D, r->head_its));
+    PetscCall(SNAPSReportSetInt(report, "heads_not_converged", r->head_bad));
+    PetscCall(SNAPSReportSetReal(report, "head_fit_time_s", (PetscReal)r->head_time));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The per-fit lines scroll by: one line at the end says a cap was hit (an iteration cap is not convergence). */
+static PetscErrorCode PrintNotConverged(MPI_Comm comm, PetscInt D, PetscInt drift_bad, PetscInt head_bad)
+{
+  char line[512] = "";
+
+  PetscFunctionBegin;
+  if (!drift_bad && !head_bad) PetscFunctionReturn(0);
+  if (head_bad) PetscCall(PetscSNPrintf(line, sizeof(line), "%" PetscInt_FMT " of %" PetscInt_FMT " head fits did not converge (raise -head_sna_fit_max_it; see the heads' lines above)", head_bad, D));
+  if (drift_bad) {
+    char more[256];
+    PetscCall(PetscSNPrintf(more, sizeof(more), "%s%" PetscInt_FMT " of %" PetscInt_FMT " drift fits did not converge (raise -drift_sna_fit_max_it; see the drifts' lines above)", head_bad ? "; " : "", drift_bad, D));
+    PetscCall(PetscStrlcat(line, more, sizeof(line)));
+  }
+  PetscCall(PetscPrintf(comm, "snaps-rollout-fit: %s\n", line));
+  PetscFunctionReturn(0);
+}
+
 /*@C
   SNAPSSurrogateCheckConverged - Raises PETSC_ERR_NOT_CONVERGED when fits counted by SNAPSSurrogateTrain() (errors:
   drift fits, head fits) did not converge under their -drift_/-head_sna_fit_error_if_not_converged, naming those options
@@ -1651,128 +1857,30 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
 {
   SNAPSSurrogate s;
   TrainOptions   o          = {8, 16, 1, 1, 0, 1e-3, PETSC_TRUE, 3, PETSC_TRUE, 1e-8, 1, 0.001, 2, PETSC_TRUE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, NULL, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 1, PETSC_FALSE, PETSC_FALSE, 0};
-  PetscBool      drift_snas = PETSC_FALSE, dt_set, help;
-  PetscInt       n = 0, lag = 1;
-  PetscReal     *z0, *z1, *zm, *zr, *drift_err, *head_loss, *drift_its, *head_its;
-  PetscBool     *drift_conv, *head_conv;
-  PetscInt       drift_bad = 0, head_bad = 0, error_bad[2] = {0, 0};
+  PetscBool      drift_snas = PETSC_FALSE, dt_set, help, heads = (PetscBool)(cat && cat[0]);
+  PetscInt       n = 0;
+  PetscReal     *z0, *z1, *zm, *zr;
   PetscBool     *prev;
-  PetscLogDouble t0, t1, t2 = 0, t3 = 0;
+  TrainResults   r;
+  PetscLogDouble t0;
 
   PetscFunctionBegin;
   PetscCall(SNAInitializePackage()); /* the events */
   PetscCall(PetscTime(&t0));
   PetscCall(PetscOptionsHasHelp(NULL, &help));
-  PetscOptionsBegin(comm, NULL, "snaps-rollout-fit: training", NULL);
-  PetscCall(PetscOptionsInt("-latent_modes", "Fourier or POD modes kept", NULL, o.r, &o.r, NULL));
-  PetscCall(PetscOptionsInt("-train_stride", "Use every s-th pair", NULL, o.stride, &o.stride, NULL));
-  PetscCall(PetscOptionsReal("-rollout_dt", "Surrogate step, a multiple of the trajectories' spacing (default: the spacing)", NULL, o.dt, &o.dt, &dt_set));
-  PetscCall(PetscOptionsBool("-save_drift_snas", "Also write quadratic drifts as SNAs beside their table of monomials", NULL, drift_snas, &drift_snas, NULL));
-  PetscOptionsEnd();
-  /* first: the heads' and drifts' option checks below say which model an option belongs to */
-  PetscCheck(help || (cat && cat[0]) || (det && det[0]), comm, PETSC_ERR_ARG_WRONG, "Name an output: -model (categorical) or -twin_model (deterministic)");
-  if (help) PetscCall(SNAPSSurrogateLatentOptions(comm, NULL, NULL, NULL)); /* listed; read where the latent is made */
-  PetscCall(HeadOptions(comm, (PetscBool)(cat && cat[0]), help, &o));
-  PetscCall(DriftOptions(comm, help, &o));
-  if (help) { /* the SNAs' options too (a drift's and a head's, as training creates them), then no training */
-    SNA sna;
-
-    PetscCall(CreateDriftSNA(comm, 1, &sna));
-    PetscCall(SNADestroy(&sna));
-    PetscCall(CreateHeadSNA(comm, 1, o.q, &sna));
-    PetscCall(SNADestroy(&sna));
+  PetscCall(TrainingOptions(comm, cat, det, help, &o, &drift_snas, &dt_set));
+  if (help) { /* the SNAs' options too, then no training */
+    PetscCall(ListSNAOptions(comm, &o));
     PetscFunctionReturn(0);
   }
-  /* a divisor and a loop step (PairStarts): 0 would divide by zero, a negative stride would select no pair */
-  PetscCheck(o.stride >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-train_stride %" PetscInt_FMT ": must be at least 1 (use every s-th pair)", o.stride);
-  PetscCheck(!dt_set || o.dt > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-rollout_dt must be positive (a multiple of the trajectories' saved-time spacing), not %g: give a positive step, or drop -rollout_dt for the spacing itself", (double)o.dt);
-  /* before any fit where the options tell (a drift of SNAs, or a polynomial of degree 3 or more); after the fit
-     below where only the fitted drift does (its box) */
-  if (drift_snas && !(o.poly && o.degree <= 2)) {
-    char what[64];
-
-    PetscCall(PetscSNPrintf(what, sizeof(what), o.poly ? "-drift_degree %" PetscInt_FMT : "-drift_fit sna", o.degree));
-    SETERRQ(comm, PETSC_ERR_USER_INPUT, "-save_drift_snas writes quadratic drifts as SNAs beside their table of monomials, but this drift (%s) is not quadratic (it is written as SNAs anyway): drop -save_drift_snas", what);
-  }
-  PetscCall(PetscNew(&s));
-  s->comm = comm;
-  s->q    = o.q;
-  s->simd = PETSC_TRUE; /* the heads' residuals by the drift's AVX2 kernel where the CPU has it: the same bits */
-  PetscCall(LoadPairs(s, nfiles, files, &o, &n, &z0, &z1, &zm, &prev, &zr, &lag));
-  PetscCall(DriftForLatent(s, &o));
-  PetscCall(HeadsForLatent(s, &o));
-  if (cat && cat[0]) PetscCall(CheckHeadPairs(s, n, prev, &o, lag));
-  /* every option is read by now (the program's, the latent's, the training's, the SNAs'): a misspelt one is
-     reported before the fits, which take minutes in the cases, not only at PetscFinalize */
-  PetscCall(ReadFitOptions(s, (PetscBool)(cat && cat[0]), &o));
-  PetscCall(SNAPSOptionsWarnUnusedEarly(comm));
-  s->rate     = o.rate; /* before the fit: the noisy copies' targets (LinearPropagator) and the heads' residuals use it */
-  s->substeps = o.substeps;
-  PetscCall(PetscCalloc2(s->D, &drift_err, s->D, &head_loss));
-  PetscCall(PetscCalloc4(s->D, &drift_its, s->D, &head_its, s->D, &drift_conv, s->D, &head_conv));
-  for (PetscInt i = 0; i < s->D; i++) drift_conv[i] = head_conv[i] = PETSC_TRUE; /* direct solves: a fit sets its own */
-  PetscCall(PetscTime(&t1));
-  PetscCall(PetscLogEventBegin(SNA_SurrogateDrift, 0, 0, 0, 0));                           /* with -drift_fit sna, its SNAFit events inside */
-  PetscCall(TrainDrift(s, n, z0, o.rate ? zr : z1, &o, drift_err, drift_its, drift_conv)); /* the rate form's targets as end states: y - x = dz/dt */
-  PetscCall(PetscLogEventEnd(SNA_SurrogateDrift, 0, 0, 0, 0));
-  PetscCall(PetscTime(&t2));
-  PetscCall(PetscFree(zr));
-  PetscCheck(!drift_snas || s->qstart, comm, PETSC_ERR_USER_INPUT, "-save_drift_snas writes quadratic drifts as SNAs beside their table of monomials, but this drift is not quadratic (it is written as SNAs anyway): drop -save_drift_snas");
-  if (det && det[0]) {
-    PetscCall(PetscStrncpy(s->kind, "deterministic", sizeof(s->kind)));
-    PetscCall(SurrogateSave(s, det, drift_snas));
-  }
-  if (cat && cat[0]) {
-    PetscLogDouble h0;
-
-    PetscCall(PetscTime(&h0));
-    PetscCall(TrainHeads(s, n, z0, z1, zm, prev, &o, head_loss, head_its, head_conv));
-    PetscCall(PetscTime(&t3));
-    t3 -= h0;
-    PetscCall(PetscStrncpy(s->kind, "categorical", sizeof(s->kind)));
-    PetscCall(SurrogateSave(s, cat, drift_snas));
-  }
-  for (PetscInt i = 0; i < s->D; i++) {
-    PetscBool errorif;
-
-    drift_bad += !drift_conv[i];
-    head_bad += !head_conv[i];
-    if (!drift_conv[i]) { /* an SNA drift (a polynomial one is a direct solve, converged) */
-      PetscCall(SNAGetErrorIfNotConverged(s->drift[i], &errorif));
-      error_bad[0] += errorif;
-    }
-    if (!head_conv[i]) {
-      PetscCall(SNAGetErrorIfNotConverged(s->head[i], &errorif));
-      error_bad[1] += errorif;
-    }
-  }
-  if (report) {
-    PetscInt  pairs = 0;
-    PetscReal dt    = s->dt;
-
-    PetscCallMPI(MPI_Allreduce(&n, &pairs, 1, MPIU_INT, MPI_SUM, comm));
-    PetscCall(SNAPSReportSetString(report, "latent", s->latent));
-    PetscCall(SNAPSReportSetInt(report, "latent_size", s->D));
-    PetscCall(SNAPSReportSetInt(report, "latent_modes", o.r));
-    PetscCall(SNAPSReportSetInt(report, "pairs", pairs));
-    PetscCall(SNAPSReportSetReal(report, "rollout_dt", dt));
-    PetscCall(SNAPSReportSetString(report, "drift_fit", o.poly ? "polynomial" : "sna"));
-    PetscCall(SNAPSReportSetString(report, "drift_form", o.rate ? "rate" : "map"));
-    PetscCall(SNAPSReportSetString(report, "drift_train_error_kind", o.poly ? "relative_error" : "mse"));
-    PetscCall(SNAPSReportSetRealArray(report, "drift_train_error", s->D, drift_err));
-    PetscCall(SNAPSReportSetRealArray(report, "drift_iterations", s->D, drift_its));
-    PetscCall(SNAPSReportSetInt(report, "drifts_not_converged", drift_bad));
-    PetscCall(SNAPSReportSetReal(report, "drift_fit_time_s", (PetscReal)(t2 - t1)));
-    if (cat && cat[0]) {
-      PetscCall(SNAPSReportSetInt(report, "bins", s->q));
-      PetscCall(SNAPSReportSetRealArray(report, "head_train_cross_entropy", s->D, head_loss));
-      PetscCall(SNAPSReportSetRealArray(report, "head_iterations", s->D, head_its));
-      PetscCall(SNAPSReportSetInt(report, "heads_not_converged", head_bad));
-      PetscCall(SNAPSReportSetReal(report, "head_fit_time_s", (PetscReal)t3));
-    }
-  }
-  PetscCall(PetscFree2(drift_err, head_loss));
-  PetscCall(PetscFree4(drift_its, head_its, drift_conv, head_conv));
+  PetscCall(CheckTrainingOptions(comm, &o, dt_set, drift_snas));
+  PetscCall(SetUpSurrogate(comm, nfiles, files, heads, &o, &s, &n, &z0, &z1, &zm, &prev, &zr));
+  PetscCall(TrainResultsCreate(s->D, &r));
+  PetscCall(FitDriftAndSave(s, n, z0, z1, &zr, &o, drift_snas, det, &r));
+  if (heads) PetscCall(FitHeadsAndSave(s, n, z0, z1, zm, prev, &o, drift_snas, cat, &r));
+  PetscCall(CountNotConverged(s, &r));
+  if (report) PetscCall(ReportFits(s, n, &o, heads, &r, report));
+  PetscCall(TrainResultsDestroy(&r));
   if (report) {
     PetscLogDouble t4;
 
@@ -1781,21 +1889,12 @@ PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *c
   }
   PetscCall(PetscFree2(z0, z1));
   PetscCall(PetscFree2(zm, prev));
-  if (drift_bad || head_bad) { /* the per-fit lines scroll by: one line at the end says a cap was hit (an iteration cap is not convergence) */
-    char line[512] = "";
-    if (head_bad) PetscCall(PetscSNPrintf(line, sizeof(line), "%" PetscInt_FMT " of %" PetscInt_FMT " head fits did not converge (raise -head_sna_fit_max_it; see the heads' lines above)", head_bad, s->D));
-    if (drift_bad) {
-      char more[256];
-      PetscCall(PetscSNPrintf(more, sizeof(more), "%s%" PetscInt_FMT " of %" PetscInt_FMT " drift fits did not converge (raise -drift_sna_fit_max_it; see the drifts' lines above)", head_bad ? "; " : "", drift_bad, s->D));
-      PetscCall(PetscStrlcat(line, more, sizeof(line)));
-    }
-    PetscCall(PetscPrintf(comm, "snaps-rollout-fit: %s\n", line));
-  }
+  PetscCall(PrintNotConverged(comm, s->D, r.drift_bad, r.head_bad));
   PetscCall(SNAPSSurrogateDestroy(&s));
   if (errors) {
-    errors[0] = error_bad[0];
-    errors[1] = error_bad[1];
+    errors[0] = r.error_bad[0];
+    errors[1] = r.error_bad[1];
   } else
-    PetscCall(SNAPSSurrogateCheckConverged(comm, error_bad, cat, det));
+    PetscCall(SNAPSSurrogateCheckConverged(comm, r.error_bad, cat, det));
   PetscFunctionReturn(0);
 }

@@ -8,6 +8,7 @@ static const char help[] = "The SNA class API refuses misuse with a clear error 
                            "  -case <name>   run only this case\n";
 
 #include <snaps.h>
+#include <snaps/snaguess.h>
 #include <string.h>
 
 static char        scratch[PETSC_MAX_PATH_LEN] = ".";
@@ -1200,6 +1201,52 @@ static PetscErrorCode RefusedOptionsLeakNothing(void)
   PetscFunctionReturn(0);
 }
 
+/* A refused value of an option of the "sna" KSPGuess leaves nothing allocated, for a program that catches the error
+   and goes on: the error was returned from inside KSPGuessSetFromOptions_SNA()'s options block, past
+   PetscOptionsEnd(), which frees the block's prefix and title. Measured as RefusedOptionsLeakNothing() measures. */
+static PetscErrorCode RefusedGuessOptionsLeakNothing(void)
+{
+  const char *refusals[][2] = {
+      {"-ksp_guess_sna_galerkin_modes", "0"},
+      {"-ksp_guess_sna_reduced_rhs_tol", "2"},
+      {"-ksp_guess_sna_params", ""}, /* no values */
+  };
+  PetscBool tracked;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMallocGetDebug(&tracked, NULL, NULL));
+  if (!tracked) {
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  no PETSc malloc tracking (-malloc_dump or -malloc_debug): nothing measured\n"));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(SNAGuessInitializePackage());
+  for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+    PetscLogDouble m0 = 0, m1 = 0;
+
+    PetscCall(PetscOptionsSetValue(NULL, refusals[i][0], refusals[i][1][0] ? refusals[i][1] : NULL));
+    for (PetscInt run = 0; run < 2; run++) {
+      KSP            ksp;
+      KSPGuess       guess;
+      PetscErrorCode ierr;
+
+      PetscCall(PetscMallocGetCurrentUsage(&m0));
+      PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
+      PetscCall(KSPGetGuess(ksp, &guess));
+      PetscCall(KSPGuessSetType(guess, KSPGUESSSNA));
+      PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+      ierr = KSPGuessSetFromOptions(guess);
+      PetscCall(PetscPopErrorHandler());
+      PetscCall(KSPDestroy(&ksp));
+      PetscCall(PetscMallocGetCurrentUsage(&m1));
+      PetscCheck(ierr == PETSC_ERR_USER_INPUT, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s %s was not refused as a user input (%d)", refusals[i][0], refusals[i][1], (int)ierr);
+    }
+    PetscCall(PetscOptionsClearValue(NULL, refusals[i][0]));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "  %s %s: refused, %.0f bytes left allocated\n", refusals[i][0], refusals[i][1], m1 - m0));
+    PetscCheck(m1 - m0 <= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s %s refused by the sna KSPGuess left %.0f bytes allocated", refusals[i][0], refusals[i][1], m1 - m0);
+  }
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   const Case cases[] = {
@@ -1234,6 +1281,7 @@ int main(int argc, char **argv)
       {"view_option_before_fit", ViewOptionBeforeFit},
       {"mf_save_without_lf", MFSaveWithoutLF},
       {"refused_options_leak_nothing", RefusedOptionsLeakNothing},
+      {"refused_guess_options_leak_nothing", RefusedGuessOptionsLeakNothing},
   };
   char      only[64] = "";
   PetscInt  failed = 0, ran = 0;

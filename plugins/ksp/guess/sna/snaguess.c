@@ -685,121 +685,190 @@ static PetscErrorCode KSPGuessReset_SNA(KSPGuess guess)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
+/* What KSPGuessSetFromOptions_SNA() read that its checks after the options block need: the options given. */
+typedef struct {
+  PetscInt  modes; /* -ksp_guess_sna_galerkin_modes (-1: all) */
+  PetscBool modes_set, scale_set, opmodel_set, reduced_set, tol_set, resid_set;
+} GuessOptionsGiven;
+
+/* -ksp_guess_sna_model and -ksp_guess_sna_params, checked: at most SNAGUESS_MAX_PARAMS finite values, at least one. */
+static PetscErrorCode GuessOptions_Model(KSPGuess guess, PetscOptionItems *PetscOptionsObject)
 {
   KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
-  PetscInt      n = SNAGUESS_MAX_PARAMS + 1, modes = g->galerkin_modes == PETSC_DEFAULT ? -1 : g->galerkin_modes; /* one slot more: more values are refused, not cut */
+  PetscInt      n                               = SNAGUESS_MAX_PARAMS + 1; /* one slot more: more values are refused, not cut */
   PetscReal     params[SNAGUESS_MAX_PARAMS + 1] = {0};
-  PetscBool     set, help, modes_set, scale_set, opmodel_set, reduced_set, tol_set, resid_set;
+  PetscBool     set, named;
   MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
 
   PetscFunctionBegin;
-  PetscCall(PetscStrncpy(g->pre, ((PetscObject)guess)->prefix ? ((PetscObject)guess)->prefix : "", sizeof(g->pre)));
-  PetscCall(PetscSNPrintf(g->opt_params_name, sizeof(g->opt_params_name), "-%sksp_guess_sna_params", g->pre));
   PetscCall(PetscArraycpy(params, g->opt_params, SNAGUESS_MAX_PARAMS)); /* what -help shows */
-  PetscOptionsBegin(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->prefix, "SNA initial guess options", "KSPGuess");
   PetscCall(PetscOptionsString("-ksp_guess_sna_model", "Model file (HDF5, from snaps-pod)", "KSPGUESSSNA", g->file, g->file, sizeof(g->file), NULL));
   PetscCall(PetscOptionsRealArray("-ksp_guess_sna_params", "Problem parameters mu1,mu2,... for every solve (default none, whatever value is shown: read from the right-hand side; SNAGuessSetParameters() overrides, with a warning)", "KSPGUESSSNA", params, &n, &set));
   /* given without a value, PETSc reports it not set: that would silently mean "no parameters" (the right-hand side) */
-  {
-    PetscBool named;
-    PetscCall(PetscOptionsHasName(((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_params", &named));
-    if (named && !set) n = 0, set = PETSC_TRUE;
-  }
-  PetscCheck(!set || n <= SNAGUESS_MAX_PARAMS, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_params takes at most %d values, but more were given", g->pre, SNAGUESS_MAX_PARAMS);
-  PetscCheck(!set || n > 0, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_params needs the problem's parameters mu1,mu2,... (as many as the model has), but none were given: give the values, or remove the option to read them from the right-hand side", g->pre);
-  if (set) {
-    for (PetscInt p = 0; p < n; p++) PetscCheck(!PetscIsInfOrNanReal(params[p]), PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_params: parameter %" PetscInt_FMT " is not a finite number", g->pre, p + 1);
-    PetscCall(PetscArraycpy(g->opt_params, params, n));
-    g->nopt = n;
-  }
+  PetscCall(PetscOptionsHasName(((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_params", &named));
+  if (named && !set) n = 0, set = PETSC_TRUE;
+  if (!set) PetscFunctionReturn(0);
+  PetscCheck(n <= SNAGUESS_MAX_PARAMS, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_params takes at most %d values, but more were given", g->pre, SNAGUESS_MAX_PARAMS);
+  PetscCheck(n > 0, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_params needs the problem's parameters mu1,mu2,... (as many as the model has), but none were given: give the values, or remove the option to read them from the right-hand side", g->pre);
+  for (PetscInt p = 0; p < n; p++) PetscCheck(!PetscIsInfOrNanReal(params[p]), comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_params: parameter %" PetscInt_FMT " is not a finite number", g->pre, p + 1);
+  PetscCall(PetscArraycpy(g->opt_params, params, n));
+  g->nopt = n;
+  PetscFunctionReturn(0);
+}
+
+/* The Galerkin correction's options and the scaling's (-ksp_guess_sna_galerkin_modes checked), and the record of the
+   reduced operators; then the two file names checked given. */
+static PetscErrorCode GuessOptions_Galerkin(KSPGuess guess, PetscOptionItems *PetscOptionsObject, GuessOptionsGiven *given)
+{
+  KSPGuess_SNA *g        = (KSPGuess_SNA *)guess->data;
+  const char   *named[2] = {"-ksp_guess_sna_model", "-ksp_guess_sna_record_operators"};
+
+  PetscFunctionBegin;
   PetscCall(PetscOptionsBool("-ksp_guess_sna_galerkin", "Galerkin correction of the prediction in the POD basis", "KSPGUESSSNA", g->galerkin, &g->galerkin, NULL));
-  PetscCall(PetscOptionsInt("-ksp_guess_sna_galerkin_modes", "Number of leading POD modes of the Galerkin correction (-1: all)", "KSPGUESSSNA", modes, &modes, &modes_set));
-  if (modes_set) {
+  PetscCall(PetscOptionsInt("-ksp_guess_sna_galerkin_modes", "Number of leading POD modes of the Galerkin correction (-1: all)", "KSPGUESSSNA", given->modes, &given->modes, &given->modes_set));
+  if (given->modes_set) {
+    PetscInt modes = given->modes;
+
     PetscCheck(modes == -1 || modes >= 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_galerkin_modes must be -1 (all) or at least 1, not %" PetscInt_FMT, g->pre, modes);
     if ((modes == -1 ? PETSC_DEFAULT : modes) != g->galerkin_modes) {
       g->galerkin_modes = modes == -1 ? PETSC_DEFAULT : modes;
       g->loaded[0]      = 0; /* work arrays are sized by it: reload (not for the same value: KSPSetFromOptions per solve) */
     }
   }
-  PetscCall(PetscOptionsBool("-ksp_guess_sna_scale", "Scale the prediction by the least-squares factor alpha minimising |b - alpha A x| (without Galerkin correction)", "KSPGUESSSNA", g->scale, &g->scale, &scale_set));
-  PetscCall(PetscOptionsBool("-ksp_guess_sna_operator_model", "With the Galerkin correction: the reduced operator from the model's /operator at the parameters (when it has one) instead of from A", "KSPGUESSSNA", g->use_opmodel, &g->use_opmodel, &opmodel_set));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_scale", "Scale the prediction by the least-squares factor alpha minimising |b - alpha A x| (without Galerkin correction)", "KSPGUESSSNA", g->scale, &g->scale, &given->scale_set));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_operator_model", "With the Galerkin correction: the reduced operator from the model's /operator at the parameters (when it has one) instead of from A", "KSPGUESSSNA", g->use_opmodel, &g->use_opmodel, &given->opmodel_set));
   PetscCall(PetscOptionsString("-ksp_guess_sna_record_operators", "Append the parameters and V^T A V of every new operator to the records in this HDF5 file (for snaps-pod -operators)", "KSPGUESSSNA", g->record, g->record, sizeof(g->record), NULL));
-  {
-    const char *named[2] = {"-ksp_guess_sna_model", "-ksp_guess_sna_record_operators"};
+  /* given without a name, each was read as absent: -ksp_guess_sna_record_operators recorded nothing */
+  PetscCall(SNAPSOptionsCheckFileNames(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->prefix, 2, named));
+  PetscFunctionReturn(0);
+}
 
-    /* given without a name, each was read as absent: -ksp_guess_sna_record_operators recorded nothing */
-    PetscCall(SNAPSOptionsCheckFileNames(comm, ((PetscObject)guess)->prefix, 2, named));
+/* How the POD basis is passed over: its kernel, the reduced right-hand side and its tolerance (checked in [0, 1)). */
+static PetscErrorCode GuessOptions_Basis(KSPGuess guess, PetscOptionItems *PetscOptionsObject, GuessOptionsGiven *given)
+{
+  KSPGuess_SNA *g       = (KSPGuess_SNA *)guess->data;
+  PetscInt      kernel  = (PetscInt)g->kernel;
+  PetscBool     reduced = g->reduced_rhs, set;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsEList("-ksp_guess_sna_basis_kernel", "Passes over the POD basis: BLAS gemv on contiguous storage, PETSc's VecMDot/VecMAXPY, or the faster of the two timed at load", "KSPGUESSSNA", BasisKernels, 3, BasisKernels[g->kernel], &kernel, &set));
+  if (set && (BasisKernel)kernel != g->kernel) {
+    g->kernel    = (BasisKernel)kernel;
+    g->loaded[0] = 0; /* chosen at load: reload */
   }
-  {
-    PetscInt kernel = (PetscInt)g->kernel;
-    PetscCall(PetscOptionsEList("-ksp_guess_sna_basis_kernel", "Passes over the POD basis: BLAS gemv on contiguous storage, PETSc's VecMDot/VecMAXPY, or the faster of the two timed at load", "KSPGUESSSNA", BasisKernels, 3, BasisKernels[g->kernel], &kernel, &set));
-    if (set && (BasisKernel)kernel != g->kernel) {
-      g->kernel    = (BasisKernel)kernel;
-      g->loaded[0] = 0; /* chosen at load: reload */
-    }
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_reduced_rhs", "With Galerkin projection on all modes: V^T b from the model's right-hand-side basis W when b lies in its span (checked every solve), two passes over r vectors instead of one over k", "KSPGUESSSNA", reduced, &reduced, &given->reduced_set));
+  if (reduced != g->reduced_rhs) {
+    g->reduced_rhs = reduced;
+    g->loaded[0]   = 0; /* V^T W is prepared at load: reload */
   }
-  {
-    PetscBool reduced = g->reduced_rhs;
-    PetscCall(PetscOptionsBool("-ksp_guess_sna_reduced_rhs", "With Galerkin projection on all modes: V^T b from the model's right-hand-side basis W when b lies in its span (checked every solve), two passes over r vectors instead of one over k", "KSPGUESSSNA", reduced, &reduced, &reduced_set));
-    if (reduced != g->reduced_rhs) {
-      g->reduced_rhs = reduced;
-      g->loaded[0]   = 0; /* V^T W is prepared at load: reload */
-    }
-  }
-  PetscCall(PetscOptionsReal("-ksp_guess_sna_reduced_rhs_tol", "Largest |b - W W^T b| / |b| for which -ksp_guess_sna_reduced_rhs drops the rest of b", "KSPGUESSSNA", g->reduced_rhs_tol, &g->reduced_rhs_tol, &tol_set));
+  PetscCall(PetscOptionsReal("-ksp_guess_sna_reduced_rhs_tol", "Largest |b - W W^T b| / |b| for which -ksp_guess_sna_reduced_rhs drops the rest of b", "KSPGUESSSNA", g->reduced_rhs_tol, &g->reduced_rhs_tol, &given->tol_set));
   PetscCheck(g->reduced_rhs_tol >= 0 && g->reduced_rhs_tol < 1, PetscObjectComm((PetscObject)guess), PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs_tol must be in [0, 1), not %g", g->pre, (double)g->reduced_rhs_tol);
-  PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGUESSSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
-  PetscCall(PetscOptionsBool("-ksp_guess_sna_check_residual", "Start from zero, with a warning, when a guess neither scaled nor corrected on all modes is worse than the zero guess (|b - A x0| > |b|, one product with A per guess): a model of another problem with the same operator pattern", "KSPGUESSSNA", g->check_residual, &g->check_residual, &resid_set));
-  {
-    PetscBool mon; /* a text viewer, as -sna_monitor and -ksp_monitor: listed here, read below */
-    PetscCall(PetscOptionsName("-ksp_guess_sna_monitor", "Print one line per guess (to stdout, or ascii:<file>)", "KSPGUESSSNA", &mon));
-    PetscCall(PetscViewerDestroy(&g->monitor));
-    /* checked here, opened at the first guess (KSPGuessFormGuess_SNA): a run refused before (an option below, the
-       model at load) leaves no empty file */
-    PetscCall(SNAPSOptionsCheckTextViewer(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", &g->monitor_set));
-  }
-  {
-    PetscBool view; /* read after each guess (KSPGuessFormGuess_SNA): listed here for -help */
-    PetscCall(PetscOptionsName("-ksp_guess_view", "View the guess after each guess it forms (what -ksp_view shows of it), [viewer]", "KSPGuessView", &view));
-  }
-  PetscOptionsEnd();
-  PetscCall(PetscOptionsHasHelp(NULL, &help));
-  if (help) PetscFunctionReturn(0); /* a help run lists the options; it checks none of them */
-  /* a viewer opens (empties) its file at the first guess, after the model is read, or at the end of the run
-     (-log_view): -ksp_guess_sna_monitor ascii:<the model> destroyed it for every later run */
-  if (g->file[0]) {
-    char        inname[96];
-    const char *inopt[1] = {inname}, *in[1] = {g->file};
+  PetscFunctionReturn(0);
+}
 
-    PetscCall(PetscSNPrintf(inname, sizeof(inname), "-%sksp_guess_sna_model", g->pre));
-    PetscCall(SNAPSCheckViewerFiles(comm, 1, inopt, in, 0, NULL, NULL));
-  }
-  /* options that do not apply are refused, not silently ignored */
+/* The checks of the model and of the residual, the monitor (its viewer checked) and -ksp_guess_view (listed). */
+static PetscErrorCode GuessOptions_Checks(KSPGuess guess, PetscOptionItems *PetscOptionsObject, GuessOptionsGiven *given)
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+  PetscBool     mon, view;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_check_fingerprint", "Reject a model trained for another operator pattern", "KSPGUESSSNA", g->check_fingerprint, &g->check_fingerprint, NULL));
+  PetscCall(PetscOptionsBool("-ksp_guess_sna_check_residual", "Start from zero, with a warning, when a guess neither scaled nor corrected on all modes is worse than the zero guess (|b - A x0| > |b|, one product with A per guess): a model of another problem with the same operator pattern", "KSPGUESSSNA", g->check_residual, &g->check_residual, &given->resid_set));
+  /* a text viewer, as -sna_monitor and -ksp_monitor: listed here, read below */
+  PetscCall(PetscOptionsName("-ksp_guess_sna_monitor", "Print one line per guess (to stdout, or ascii:<file>)", "KSPGUESSSNA", &mon));
+  PetscCall(PetscViewerDestroy(&g->monitor));
+  /* checked here, opened at the first guess (KSPGuessFormGuess_SNA): a run refused before (an option below, the
+     model at load) leaves no empty file */
+  PetscCall(SNAPSOptionsCheckTextViewer(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", &g->monitor_set));
+  /* read after each guess (KSPGuessFormGuess_SNA): listed here for -help */
+  PetscCall(PetscOptionsName("-ksp_guess_view", "View the guess after each guess it forms (what -ksp_view shows of it), [viewer]", "KSPGuessView", &view));
+  PetscFunctionReturn(0);
+}
+
+/* The options block of KSPGuessSetFromOptions_SNA(), in the order -help lists them; a bad value stops it there. */
+static PetscErrorCode GuessOptions_Block(KSPGuess guess, PetscOptionItems *PetscOptionsObject, GuessOptionsGiven *given)
+{
+  PetscFunctionBegin;
+  PetscCall(GuessOptions_Model(guess, PetscOptionsObject));
+  PetscCall(GuessOptions_Galerkin(guess, PetscOptionsObject, given));
+  PetscCall(GuessOptions_Basis(guess, PetscOptionsObject, given));
+  PetscCall(GuessOptions_Checks(guess, PetscOptionsObject, given));
+  PetscFunctionReturn(0);
+}
+
+/* A viewer opens (empties) its file at the first guess, after the model is read, or at the end of the run
+   (-log_view): -ksp_guess_sna_monitor ascii:<the model> destroyed it for every later run. */
+static PetscErrorCode GuessCheckModelNotViewed(MPI_Comm comm, KSPGuess_SNA *g)
+{
+  char        inname[96];
+  const char *inopt[1] = {inname}, *in[1] = {g->file};
+
+  PetscFunctionBegin;
+  if (!g->file[0]) PetscFunctionReturn(0);
+  PetscCall(PetscSNPrintf(inname, sizeof(inname), "-%sksp_guess_sna_model", g->pre));
+  PetscCall(SNAPSCheckViewerFiles(comm, 1, inopt, in, 0, NULL, NULL));
+  PetscFunctionReturn(0);
+}
+
+/* Options that do not apply are refused, not silently ignored; those checked at load are noted. */
+static PetscErrorCode GuessCheckOptionsApply(MPI_Comm comm, KSPGuess_SNA *g, const GuessOptionsGiven *given)
+{
+  PetscFunctionBegin;
   PetscCheck(!g->record[0] || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_record_operators records the reduced operators of the Galerkin correction: add -%sksp_guess_sna_galerkin", g->pre, g->pre);
-  PetscCheck(!modes_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_galerkin_modes %" PetscInt_FMT " applies to the Galerkin correction only: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_galerkin_modes", g->pre, modes, g->pre, g->pre);
-  PetscCheck(!scale_set || !g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_scale applies without a Galerkin correction only (-%sksp_guess_sna_galerkin replaces the scaling): remove -%sksp_guess_sna_scale or -%sksp_guess_sna_galerkin", g->pre, g->pre, g->pre, g->pre);
-  PetscCheck(!opmodel_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_operator_model chooses the reduced operator of the Galerkin correction: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_operator_model", g->pre, g->pre, g->pre);
+  PetscCheck(!given->modes_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_galerkin_modes %" PetscInt_FMT " applies to the Galerkin correction only: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_galerkin_modes", g->pre, given->modes, g->pre, g->pre);
+  PetscCheck(!given->scale_set || !g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_scale applies without a Galerkin correction only (-%sksp_guess_sna_galerkin replaces the scaling): remove -%sksp_guess_sna_scale or -%sksp_guess_sna_galerkin", g->pre, g->pre, g->pre, g->pre);
+  PetscCheck(!given->opmodel_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_operator_model chooses the reduced operator of the Galerkin correction: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_operator_model", g->pre, g->pre, g->pre);
   /* a scaled guess (by the residual), or the projection on all modes (in the energy norm), is never worse than zero:
      the check would be skipped, silently */
-  PetscCheck(!resid_set || (g->galerkin ? g->galerkin_modes != PETSC_DEFAULT : !g->scale), comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_check_residual applies to a guess that may be worse than the zero guess, the prediction unscaled (-%sksp_guess_sna_scale false) or corrected in some modes (-%sksp_guess_sna_galerkin_modes): %s is never worse, so remove -%sksp_guess_sna_check_residual", g->pre, g->pre, g->pre, g->galerkin ? "the Galerkin projection on all modes (in the energy norm, A symmetric positive definite)" : "the scaled prediction (by the residual)", g->pre);
-  g->resid_option = resid_set;
-  PetscCheck(!reduced_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs applies to the Galerkin projection on all modes only: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_reduced_rhs", g->pre, g->pre, g->pre);
-  PetscCheck(!tol_set || (g->galerkin && g->reduced_rhs), comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs_tol %g applies to -%sksp_guess_sna_reduced_rhs with the Galerkin projection on all modes only%s%s%s: remove -%sksp_guess_sna_reduced_rhs_tol, or %s%sksp_guess_sna_%s", g->pre, (double)g->reduced_rhs_tol, g->pre, g->galerkin ? ", which is off (-" : "", g->galerkin ? g->pre : "", g->galerkin ? "ksp_guess_sna_reduced_rhs false)" : "", g->pre, g->galerkin ? "-" : "add -", g->pre, g->galerkin ? "reduced_rhs false" : "galerkin");
-  PetscCall(PetscSNPrintf(g->rhs_option_name, sizeof(g->rhs_option_name), "-%sksp_guess_sna_reduced_rhs%s", g->pre, tol_set ? "_tol" : ""));
-  g->rhs_option    = tol_set || reduced_set ? g->rhs_option_name : NULL; /* against the modes corrected, at load */
-  g->opmodel_given = (PetscBool)(opmodel_set && g->use_opmodel);         /* against the model, at load */
-  /* rewritten after every new operator: refused before the first solve, not at it */
-  if (g->record[0]) {
-    char        outname[96], inname[96];
-    const char *outopt[1] = {outname}, *out[1] = {g->record}, *inopt[1] = {inname}, *in[1] = {g->file};
+  PetscCheck(!given->resid_set || (g->galerkin ? g->galerkin_modes != PETSC_DEFAULT : !g->scale), comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_check_residual applies to a guess that may be worse than the zero guess, the prediction unscaled (-%sksp_guess_sna_scale false) or corrected in some modes (-%sksp_guess_sna_galerkin_modes): %s is never worse, so remove -%sksp_guess_sna_check_residual", g->pre, g->pre, g->pre, g->galerkin ? "the Galerkin projection on all modes (in the energy norm, A symmetric positive definite)" : "the scaled prediction (by the residual)", g->pre);
+  g->resid_option = given->resid_set;
+  PetscCheck(!given->reduced_set || g->galerkin, comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs applies to the Galerkin projection on all modes only: add -%sksp_guess_sna_galerkin, or remove -%sksp_guess_sna_reduced_rhs", g->pre, g->pre, g->pre);
+  PetscCheck(!given->tol_set || (g->galerkin && g->reduced_rhs), comm, PETSC_ERR_USER_INPUT, "-%sksp_guess_sna_reduced_rhs_tol %g applies to -%sksp_guess_sna_reduced_rhs with the Galerkin projection on all modes only%s%s%s: remove -%sksp_guess_sna_reduced_rhs_tol, or %s%sksp_guess_sna_%s", g->pre, (double)g->reduced_rhs_tol, g->pre, g->galerkin ? ", which is off (-" : "", g->galerkin ? g->pre : "", g->galerkin ? "ksp_guess_sna_reduced_rhs false)" : "", g->pre, g->galerkin ? "-" : "add -", g->pre, g->galerkin ? "reduced_rhs false" : "galerkin");
+  PetscCall(PetscSNPrintf(g->rhs_option_name, sizeof(g->rhs_option_name), "-%sksp_guess_sna_reduced_rhs%s", g->pre, given->tol_set ? "_tol" : ""));
+  g->rhs_option    = given->tol_set || given->reduced_set ? g->rhs_option_name : NULL; /* against the modes corrected, at load */
+  g->opmodel_given = (PetscBool)(given->opmodel_set && g->use_opmodel);                /* against the model, at load */
+  PetscFunctionReturn(0);
+}
 
-    PetscCall(PetscSNPrintf(outname, sizeof(outname), "-%sksp_guess_sna_record_operators", g->pre));
-    PetscCall(PetscSNPrintf(inname, sizeof(inname), "-%sksp_guess_sna_model", g->pre));
+/* The record of the operators is rewritten after every new operator: refused before the first solve, not at it. */
+static PetscErrorCode GuessCheckRecordFile(MPI_Comm comm, KSPGuess_SNA *g)
+{
+  char        outname[96], inname[96];
+  const char *outopt[1] = {outname}, *out[1] = {g->record}, *inopt[1] = {inname}, *in[1] = {g->file};
 
-    PetscCall(SNAPSCheckOutputs(comm, 1, outopt, out));
-    PetscCall(SNAPSCheckOutputNotInput(comm, outopt[0], g->record, 1, inopt, in));
-  }
+  PetscFunctionBegin;
+  if (!g->record[0]) PetscFunctionReturn(0);
+  PetscCall(PetscSNPrintf(outname, sizeof(outname), "-%sksp_guess_sna_record_operators", g->pre));
+  PetscCall(PetscSNPrintf(inname, sizeof(inname), "-%sksp_guess_sna_model", g->pre));
+  PetscCall(SNAPSCheckOutputs(comm, 1, outopt, out));
+  PetscCall(SNAPSCheckOutputNotInput(comm, outopt[0], g->record, 1, inopt, in));
+  PetscFunctionReturn(0);
+}
+
+/* Reads the options; a bad value is raised after PetscOptionsEnd(), which frees the block's prefix and title (raised
+   inside the block, each refusal leaked them in a program that catches the error and goes on), as in
+   SNASetFromOptions(). */
+static PetscErrorCode KSPGuessSetFromOptions_SNA(KSPGuess guess)
+{
+  KSPGuess_SNA     *g     = (KSPGuess_SNA *)guess->data;
+  GuessOptionsGiven given = {g->galerkin_modes == PETSC_DEFAULT ? -1 : g->galerkin_modes, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE};
+  PetscBool         help;
+  MPI_Comm          comm = PetscObjectComm((PetscObject)guess);
+  PetscErrorCode    ierr = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(g->pre, ((PetscObject)guess)->prefix ? ((PetscObject)guess)->prefix : "", sizeof(g->pre)));
+  PetscCall(PetscSNPrintf(g->opt_params_name, sizeof(g->opt_params_name), "-%sksp_guess_sna_params", g->pre));
+  PetscOptionsBegin(comm, ((PetscObject)guess)->prefix, "SNA initial guess options", "KSPGuess");
+  if (!ierr) ierr = GuessOptions_Block(guess, PetscOptionsObject, &given); /* not PetscCall: end the block first */
+  PetscOptionsEnd();
+  PetscCall(ierr);
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  if (help) PetscFunctionReturn(0); /* a help run lists the options; it checks none of them */
+  PetscCall(GuessCheckModelNotViewed(comm, g));
+  PetscCall(GuessCheckOptionsApply(comm, g, &given));
+  PetscCall(GuessCheckRecordFile(comm, g));
   PetscFunctionReturn(0);
 }
 

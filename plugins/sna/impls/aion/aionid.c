@@ -210,6 +210,192 @@ static void NewtonModelStep(const AionNewtonModel *nm, PetscReal mu, PetscReal d
   *pred = dec;
 }
 
+/* The work arrays of the infinite-descent fit: the point, the trial point, the algebraic solution (np each), the
+   reduced gradient and Hessian and the Newton step (over the nonlinear parameters). */
+typedef struct {
+  PetscReal *th, *trial, *alg, *g, *S, *delta;
+} AionIDWork;
+
+/* The rows of the fit, the split of the parameters into linear (eliminated) and nonlinear ones, and the loss of the
+   zero model (the scale of the rounding-level tests). */
+static PetscErrorCode AionIDData(SNA sna, Vec X, Vec Y, AionIDCtx *ctx)
+{
+  const PetscInt np = sna->nparams, d = sna->dim_in;
+
+  PetscFunctionBegin;
+  ctx->sna = sna;
+  PetscCall(SNAGetLocalRows(sna, X, d, "X", &ctx->n, &ctx->x));
+  PetscCall(SNAGetLocalRows(sna, Y, 1, "Y", &ctx->n, &ctx->y));
+  PetscCall(SNAGlobalCount(sna, ctx->n, &ctx->N));
+  PetscCall(PetscMalloc1(np, &ctx->cols));
+  PetscCall(SNAAionSplitParameters(sna, &ctx->nL, ctx->cols));
+  ctx->nV    = np - ctx->nL;
+  ctx->fzero = 0;
+  for (PetscInt i = 0; i < ctx->n; i++) ctx->fzero += 0.5 * ctx->y[i] * ctx->y[i];
+  PetscCall(Reduce(ctx, 1, &ctx->fzero));
+  ctx->fzero /= ctx->N;
+  PetscFunctionReturn(0);
+}
+
+/* The outer step: the algebraic solution or the initialisation, whichever has the lower loss (the initialisation is
+   not evaluated when the algebraic solution already fits to rounding), into w->th with its reduced loss f; then the
+   monitor's line 0. */
+static PetscErrorCode AionIDStart(SNA sna, AionIDCtx *ctx, AionIDWork *w, PetscReal *f)
+{
+  SNA_Aion      *ai = (SNA_Aion *)sna->data;
+  const PetscInt np = sna->nparams;
+  PetscReal      fa;
+  PetscBool      found;
+  const char    *start;
+
+  PetscFunctionBegin;
+  SNAAionPolarToLinear(np / 4, ai->theta, w->th);
+  NormalizeGauge(sna, w->th);
+  start = "start: initialisation, amplitudes eliminated";
+  PetscCall(SNAAionAlgebraicSolve(sna, ctx->n, ctx->x, ctx->y, w->alg, &found));
+  fa = PETSC_MAX_REAL;
+  if (found) {
+    NormalizeGauge(sna, w->alg);
+    PetscCall(ReducedLoss(ctx, w->alg, &fa));
+  }
+  if (!found || fa > 1e-24 * ctx->fzero)
+    PetscCall(ReducedLoss(ctx, w->th, f));
+  else
+    *f = PETSC_MAX_REAL;
+  if (found) {
+    if (*f < PETSC_MAX_REAL)
+      PetscCall(PetscInfo(sna, "AION infinite descent: algebraic solution loss %g, initialisation %g\n", (double)fa, (double)*f));
+    else
+      PetscCall(PetscInfo(sna, "AION infinite descent: algebraic solution loss %g (exact to rounding: the initialisation is not evaluated)\n", (double)fa));
+    if (fa <= *f) {
+      /* the seeded draw is not the start: warned as SNAFit() warns of a seed that draws nothing (SNAFitSeedUnused_C,
+         which has warned already where the caller's parameters or -sna_aion_init replaced the draw) */
+      if (ai->seed_drew && !sna->params_given && !ai->init_start && sna->validation == 0)
+        PetscCall(PetscFPrintf(PetscObjectComm((PetscObject)sna), PETSC_STDERR, "WARNING: option -%ssna_aion_seed (value %" PetscInt_FMT ") has no effect: it seeds the default start and the split of -%ssna_fit_validation, but infinite descent started from the matrix pencil's algebraic solution (%s) and this fit holds no samples out: drop -%ssna_aion_seed, or give -%ssna_aion_pencil never to start from the seeded draw\n", SNAMessagePrefix(sna), ai->seed, SNAMessagePrefix(sna), *f < PETSC_MAX_REAL ? "its loss lower than the seeded start's" : "exact to rounding: the seeded start not evaluated", SNAMessagePrefix(sna), SNAMessagePrefix(sna)));
+      PetscCall(PetscArraycpy(w->th, w->alg, np));
+      *f    = fa;
+      start = "start: algebraic solution (matrix pencil)";
+    } else
+      start = "start: initialisation (lower loss than the algebraic solution)";
+  }
+  sna->monitorstage = start;
+  SNAAionLinearToPolar(np / 4, w->th, ai->theta);
+  PetscCall(SNAMonitor(sna, 0, 2.0 * (*f - Penalty(ctx, w->th))));
+  PetscFunctionReturn(0);
+}
+
+/* Trial steps from w->th along w->delta, damped (mu) until the reduced loss decreases below f or the budget of trial
+   losses (*inner against -sna_fit_max_it) is spent: the last trial in w->trial, its loss in ftrial. */
+static PetscErrorCode AionIDTrialSteps(SNA sna, AionIDCtx *ctx, const AionNewtonModel *nm, AionIDWork *w, PetscReal f, PetscReal gnorm, PetscReal *mu, PetscReal *pred, PetscReal *ftrial, PetscInt *inner)
+{
+  const PetscInt np = sna->nparams;
+
+  PetscFunctionBegin;
+  for (;;) {
+    for (PetscInt a = 0; a < np; a++) w->trial[a] = w->th[a];
+    for (PetscInt v = 0; v < ctx->nV; v++) w->trial[ctx->cols[ctx->nL + v]] += w->delta[v];
+    NormalizeGauge(sna, w->trial);
+    PetscCall(ReducedLoss(ctx, w->trial, ftrial));
+    (*inner)++;
+    sna->stats.inner = *inner;
+    PetscCall(PetscInfo(sna, "AION inner %" PetscInt_FMT ": loss %.6e -> %.6e (predicted decrease %.3e), |grad| %.3e, damping %.3e, curvature %.2e .. %.2e\n", *inner, (double)f, (double)*ftrial, (double)*pred, (double)gnorm, (double)*mu, (double)nm->lam[0], (double)nm->lam[ctx->nV - 1]));
+    if (*ftrial < f || *inner >= sna->max_it) break;
+    *mu = *mu > 0 ? 10 * *mu : 1e-3 * nm->lmax;
+    if (*mu > 1e10 * nm->lmax) break;
+    NewtonModelStep(nm, *mu, w->delta, pred);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Part 3: Newton on the reduced condition grad L = 0 (exact Hessian), from w->th of loss f; sets sna->reason and the
+   count of trial losses inner. */
+static PetscErrorCode AionIDNewton(SNA sna, AionIDCtx *ctx, AionNewtonModel *nm, AionIDWork *w, PetscReal f, PetscInt *inner)
+{
+  SNA_Aion      *ai = (SNA_Aion *)sna->data;
+  const PetscInt np = sna->nparams;
+  PetscReal      ftrial, pred, mu = 0, gnorm, rho;
+
+  PetscFunctionBegin;
+  sna->monitorstage = "Newton step on grad L = 0 (exact Hessian)";
+  sna->reason       = SNA_DIVERGED_ITS;
+  if (PetscIsInfOrNanReal(f))
+    sna->reason = SNA_DIVERGED_NANORINF; /* the start overflows: nothing to solve from */
+  else if (f > 1e-24 * ctx->fzero)
+    PetscCall(NewtonSystem(ctx, w->th, &f, w->g, w->S));
+  while (sna->reason != SNA_DIVERGED_NANORINF) {
+    if (2.0 * f <= sna->atol) {
+      sna->reason = SNA_CONVERGED_ATOL;
+      break;
+    }
+    /* exact fit to rounding: residuals 1e-12 of the data (the loss is evaluated to about 1e-14, so
+       gradients below this level are rounding noise and Newton cannot improve on it) */
+    if (f <= 1e-24 * ctx->fzero) {
+      sna->reason = SNA_CONVERGED_STATIONARY;
+      break;
+    }
+    gnorm = 0;
+    for (PetscInt a = 0; a < ctx->nV; a++) gnorm += w->g[a] * w->g[a];
+    gnorm = PetscSqrtReal(gnorm);
+    PetscCall(NewtonModelSetUp(nm, w->g, w->S));
+    NewtonModelStep(nm, mu, w->delta, &pred);
+    /* converged when the best possible decrease is rounding (absolute floor) or below rtol (relative) */
+    if (pred <= 1e-28 * ctx->fzero) {
+      sna->reason = SNA_CONVERGED_STATIONARY;
+      break;
+    }
+    if (pred <= sna->rtol * f) {
+      sna->reason = SNA_CONVERGED_RTOL;
+      break;
+    }
+    /* the budget counts trial losses: checked after the tests above, which take none, so that a start that meets
+       one says so at -sna_fit_max_it 0 too (as Levenberg-Marquardt's -sna_fit_atol), not DIVERGED_ITS */
+    if (*inner >= sna->max_it) break; /* sna->reason is SNA_DIVERGED_ITS */
+    PetscCall(AionIDTrialSteps(sna, ctx, nm, w, f, gnorm, &mu, &pred, &ftrial, inner));
+    if (!(ftrial < f)) {
+      /* not even a tiny, gradient-like step lowers the loss: stationary to rounding */
+      sna->reason = *inner >= sna->max_it ? SNA_DIVERGED_ITS : SNA_CONVERGED_STATIONARY;
+      break;
+    }
+    /* trust the Newton model again as far as it predicted this decrease */
+    rho = (f - ftrial) / pred;
+    mu  = rho > 0.9 ? 0.0 : (rho > 0.25 ? mu / 3 : 2 * mu);
+    PetscCall(PetscArraycpy(w->th, w->trial, np));
+    PetscCall(NewtonSystem(ctx, w->th, &f, w->g, w->S));
+    SNAAionLinearToPolar(np / 4, w->th, ai->theta);
+    PetscCall(SNAMonitor(sna, *inner, 2.0 * (f - Penalty(ctx, w->th))));
+    if (PetscIsInfOrNanReal(f)) {
+      sna->reason = SNA_DIVERGED_NANORINF;
+      break;
+    }
+    if (SNAFitStopRequested(sna)) { /* the held-out validation MSE stopped improving (-sna_fit_validation) */
+      sna->reason = SNA_CONVERGED_VALIDATION;
+      break;
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The point th into the model, stored with omega >= 0: cos(w t + phi) = cos(-w t - phi), i.e.
+   (a, b, alpha, w) -> (a, -b, alpha, -w); and the fit's counts. */
+static PetscErrorCode AionIDStore(SNA sna, PetscReal th[], PetscInt inner)
+{
+  SNA_Aion      *ai = (SNA_Aion *)sna->data;
+  const PetscInt np = sna->nparams;
+
+  PetscFunctionBegin;
+  for (PetscInt j = 0; j < np / 4; j++)
+    if (th[4 * j + 3] < 0) {
+      th[4 * j + 1] = -th[4 * j + 1];
+      th[4 * j + 3] = -th[4 * j + 3];
+    }
+  SNAAionLinearToPolar(np / 4, th, ai->theta);
+  sna->iterations  = inner; /* the count -sna_fit_max_it caps (the one outer step is stats.outer) */
+  sna->stats.outer = 1;
+  sna->stats.inner = inner;
+  PetscCall(PetscInfo(sna, "AION infinite descent: 1 outer step, %" PetscInt_FMT " inner iterations, %" PetscInt_FMT " function and %" PetscInt_FMT " Hessian evaluations, %s\n", inner, sna->stats.function, sna->stats.hessian, SNAConvergedReasons[sna->reason]));
+  PetscFunctionReturn(0);
+}
+
 /*MC
   SNAFITINFINITEDESCENT - "infinite_descent": a fit that solves the first-order optimality condition
   grad L(theta + delta) = 0 for the update (SCIENCE.md section 5); the default fit of aion, and a fit of khronos
@@ -239,150 +425,23 @@ static void NewtonModelStep(const AionNewtonModel *nm, PetscReal mu, PetscReal d
 M*/
 PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
 {
-  SNA_Aion       *ai = (SNA_Aion *)sna->data;
-  const PetscInt  np = sna->nparams, d = sna->dim_in;
+  const PetscInt  np  = sna->nparams;
   AionIDCtx       ctx = {0};
   AionNewtonModel nm  = {0};
-  PetscReal      *th, *trial, *alg, *g, *S, *delta, f, fa, ftrial, pred, mu = 0, gnorm, rho;
-  PetscBool       found;
+  AionIDWork      w;
+  PetscReal       f;
   PetscInt        inner = 0;
-  const char     *start;
 
   PetscFunctionBegin;
-  ctx.sna = sna;
-  PetscCall(SNAGetLocalRows(sna, X, d, "X", &ctx.n, &ctx.x));
-  PetscCall(SNAGetLocalRows(sna, Y, 1, "Y", &ctx.n, &ctx.y));
-  PetscCall(SNAGlobalCount(sna, ctx.n, &ctx.N));
-  PetscCall(PetscMalloc1(np, &ctx.cols));
-  PetscCall(SNAAionSplitParameters(sna, &ctx.nL, ctx.cols));
-  ctx.nV    = np - ctx.nL;
-  ctx.fzero = 0;
-  for (PetscInt i = 0; i < ctx.n; i++) ctx.fzero += 0.5 * ctx.y[i] * ctx.y[i];
-  PetscCall(Reduce(&ctx, 1, &ctx.fzero));
-  ctx.fzero /= ctx.N;
-
-  PetscCall(PetscMalloc6(np, &th, np, &trial, np, &alg, ctx.nV, &g, ctx.nV * ctx.nV, &S, ctx.nV, &delta));
+  PetscCall(AionIDData(sna, X, Y, &ctx));
+  PetscCall(PetscMalloc6(np, &w.th, np, &w.trial, np, &w.alg, ctx.nV, &w.g, ctx.nV * ctx.nV, &w.S, ctx.nV, &w.delta));
   nm.nV = ctx.nV;
   PetscCall(PetscMalloc4(ctx.nV, &nm.D, ctx.nV * ctx.nV, &nm.Q, ctx.nV, &nm.lam, ctx.nV, &nm.qg));
-
-  /* the outer step: the algebraic solution or the initialisation, whichever has the lower loss (the
-     initialisation is not evaluated when the algebraic solution already fits to rounding) */
-  SNAAionPolarToLinear(np / 4, ai->theta, th);
-  NormalizeGauge(sna, th);
-  start = "start: initialisation, amplitudes eliminated";
-  PetscCall(SNAAionAlgebraicSolve(sna, ctx.n, ctx.x, ctx.y, alg, &found));
-  fa = PETSC_MAX_REAL;
-  if (found) {
-    NormalizeGauge(sna, alg);
-    PetscCall(ReducedLoss(&ctx, alg, &fa));
-  }
-  if (!found || fa > 1e-24 * ctx.fzero)
-    PetscCall(ReducedLoss(&ctx, th, &f));
-  else
-    f = PETSC_MAX_REAL;
-  if (found) {
-    if (f < PETSC_MAX_REAL)
-      PetscCall(PetscInfo(sna, "AION infinite descent: algebraic solution loss %g, initialisation %g\n", (double)fa, (double)f));
-    else
-      PetscCall(PetscInfo(sna, "AION infinite descent: algebraic solution loss %g (exact to rounding: the initialisation is not evaluated)\n", (double)fa));
-    if (fa <= f) {
-      /* the seeded draw is not the start: warned as SNAFit() warns of a seed that draws nothing (SNAFitSeedUnused_C,
-         which has warned already where the caller's parameters or -sna_aion_init replaced the draw) */
-      if (ai->seed_drew && !sna->params_given && !ai->init_start && sna->validation == 0)
-        PetscCall(PetscFPrintf(PetscObjectComm((PetscObject)sna), PETSC_STDERR, "WARNING: option -%ssna_aion_seed (value %" PetscInt_FMT ") has no effect: it seeds the default start and the split of -%ssna_fit_validation, but infinite descent started from the matrix pencil's algebraic solution (%s) and this fit holds no samples out: drop -%ssna_aion_seed, or give -%ssna_aion_pencil never to start from the seeded draw\n", SNAMessagePrefix(sna), ai->seed, SNAMessagePrefix(sna), f < PETSC_MAX_REAL ? "its loss lower than the seeded start's" : "exact to rounding: the seeded start not evaluated", SNAMessagePrefix(sna), SNAMessagePrefix(sna)));
-      PetscCall(PetscArraycpy(th, alg, np));
-      f     = fa;
-      start = "start: algebraic solution (matrix pencil)";
-    } else
-      start = "start: initialisation (lower loss than the algebraic solution)";
-  }
-  sna->monitorstage = start;
-  SNAAionLinearToPolar(np / 4, th, ai->theta);
-  PetscCall(SNAMonitor(sna, 0, 2.0 * (f - Penalty(&ctx, th))));
-  sna->monitorstage = "Newton step on grad L = 0 (exact Hessian)";
-
-  /* part 3: Newton on the reduced condition */
-  sna->reason = SNA_DIVERGED_ITS;
-  if (PetscIsInfOrNanReal(f))
-    sna->reason = SNA_DIVERGED_NANORINF; /* the start overflows: nothing to solve from */
-  else if (f > 1e-24 * ctx.fzero)
-    PetscCall(NewtonSystem(&ctx, th, &f, g, S));
-  while (sna->reason != SNA_DIVERGED_NANORINF) {
-    if (2.0 * f <= sna->atol) {
-      sna->reason = SNA_CONVERGED_ATOL;
-      break;
-    }
-    /* exact fit to rounding: residuals 1e-12 of the data (the loss is evaluated to about 1e-14, so
-       gradients below this level are rounding noise and Newton cannot improve on it) */
-    if (f <= 1e-24 * ctx.fzero) {
-      sna->reason = SNA_CONVERGED_STATIONARY;
-      break;
-    }
-    gnorm = 0;
-    for (PetscInt a = 0; a < ctx.nV; a++) gnorm += g[a] * g[a];
-    gnorm = PetscSqrtReal(gnorm);
-    PetscCall(NewtonModelSetUp(&nm, g, S));
-    NewtonModelStep(&nm, mu, delta, &pred);
-    /* converged when the best possible decrease is rounding (absolute floor) or below rtol (relative) */
-    if (pred <= 1e-28 * ctx.fzero) {
-      sna->reason = SNA_CONVERGED_STATIONARY;
-      break;
-    }
-    if (pred <= sna->rtol * f) {
-      sna->reason = SNA_CONVERGED_RTOL;
-      break;
-    }
-    /* the budget counts trial losses: checked after the tests above, which take none, so that a start that meets
-       one says so at -sna_fit_max_it 0 too (as Levenberg-Marquardt's -sna_fit_atol), not DIVERGED_ITS */
-    if (inner >= sna->max_it) break; /* sna->reason is SNA_DIVERGED_ITS */
-
-    for (;;) { /* trial steps, damped until the reduced loss decreases */
-      for (PetscInt a = 0; a < np; a++) trial[a] = th[a];
-      for (PetscInt v = 0; v < ctx.nV; v++) trial[ctx.cols[ctx.nL + v]] += delta[v];
-      NormalizeGauge(sna, trial);
-      PetscCall(ReducedLoss(&ctx, trial, &ftrial));
-      inner++;
-      sna->stats.inner = inner;
-      PetscCall(PetscInfo(sna, "AION inner %" PetscInt_FMT ": loss %.6e -> %.6e (predicted decrease %.3e), |grad| %.3e, damping %.3e, curvature %.2e .. %.2e\n", inner, (double)f, (double)ftrial, (double)pred, (double)gnorm, (double)mu, (double)nm.lam[0], (double)nm.lam[ctx.nV - 1]));
-      if (ftrial < f || inner >= sna->max_it) break;
-      mu = mu > 0 ? 10 * mu : 1e-3 * nm.lmax;
-      if (mu > 1e10 * nm.lmax) break;
-      NewtonModelStep(&nm, mu, delta, &pred);
-    }
-    if (!(ftrial < f)) {
-      /* not even a tiny, gradient-like step lowers the loss: stationary to rounding */
-      sna->reason = inner >= sna->max_it ? SNA_DIVERGED_ITS : SNA_CONVERGED_STATIONARY;
-      break;
-    }
-    /* trust the Newton model again as far as it predicted this decrease */
-    rho = (f - ftrial) / pred;
-    mu  = rho > 0.9 ? 0.0 : (rho > 0.25 ? mu / 3 : 2 * mu);
-    PetscCall(PetscArraycpy(th, trial, np));
-    PetscCall(NewtonSystem(&ctx, th, &f, g, S));
-    SNAAionLinearToPolar(np / 4, th, ai->theta);
-    PetscCall(SNAMonitor(sna, inner, 2.0 * (f - Penalty(&ctx, th))));
-    if (PetscIsInfOrNanReal(f)) {
-      sna->reason = SNA_DIVERGED_NANORINF;
-      break;
-    }
-    if (SNAFitStopRequested(sna)) { /* the held-out validation MSE stopped improving (-sna_fit_validation) */
-      sna->reason = SNA_CONVERGED_VALIDATION;
-      break;
-    }
-  }
-  /* store with omega >= 0: cos(w t + phi) = cos(-w t - phi), i.e. (a, b, alpha, w) -> (a, -b, alpha, -w) */
-  for (PetscInt j = 0; j < np / 4; j++)
-    if (th[4 * j + 3] < 0) {
-      th[4 * j + 1] = -th[4 * j + 1];
-      th[4 * j + 3] = -th[4 * j + 3];
-    }
-  SNAAionLinearToPolar(np / 4, th, ai->theta);
-  sna->iterations  = inner; /* the count -sna_fit_max_it caps (the one outer step is stats.outer) */
-  sna->stats.outer = 1;
-  sna->stats.inner = inner;
-  PetscCall(PetscInfo(sna, "AION infinite descent: 1 outer step, %" PetscInt_FMT " inner iterations, %" PetscInt_FMT " function and %" PetscInt_FMT " Hessian evaluations, %s\n", inner, sna->stats.function, sna->stats.hessian, SNAConvergedReasons[sna->reason]));
+  PetscCall(AionIDStart(sna, &ctx, &w, &f));
+  PetscCall(AionIDNewton(sna, &ctx, &nm, &w, f, &inner));
+  PetscCall(AionIDStore(sna, w.th, inner));
   PetscCall(PetscFree4(nm.D, nm.Q, nm.lam, nm.qg));
-  PetscCall(PetscFree6(th, trial, alg, g, S, delta));
+  PetscCall(PetscFree6(w.th, w.trial, w.alg, w.g, w.S, w.delta));
   PetscCall(PetscFree(ctx.cols));
   PetscCall(VecRestoreArrayRead(Y, &ctx.y));
   PetscCall(VecRestoreArrayRead(X, &ctx.x));

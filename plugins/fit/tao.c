@@ -308,21 +308,6 @@ static PetscErrorCode SNATaoCreate(SNA sna, Tao *tao)
   PetscFunctionReturn(0);
 }
 
-/*MC
-  SNAFITTAO - "tao": all parameters at once by a PETSc TAO solver (default LMVM, a limited-memory quasi-Newton)
-
-  TAO's options take the SNA's prefix plus "sna_fit_": -sna_fit_tao_type lmvm|bncg|nls|brgn|..., -sna_fit_tao_monitor.
-  Newton types (nls, ntr, ...) need the type's exact Hessian (aion), least-squares types (brgn) its residual
-  Jacobian (khronos, aion). The least-squares types minimise the residuals' 1/2 |R|^2 (brgn with its own
-  regularisation, -sna_fit_tao_brgn_regularizer_weight), not the Tikhonov term: they refuse a nonzero -sna_fit_lambda given.
-  The model keeps the lowest-loss point TAO evaluated. TAO's own stops: a failed line search (DIVERGED_LS_FAILURE,
-  named by -info, e.g. with -sna_fit_tao_ls_max_funcs too small) ends the fit CONVERGED_STALLED when a point below the
-  start was evaluated, DIVERGED_TAO when none was; -sna_fit_max_it ends it DIVERGED_ITS.
-
-  Level: intermediate
-
-.seealso: SNAFITLM, SNAFit()
-M*/
 /* The objects of one SNAFit_TAO(), made by its steps and destroyed by SNATaoFitDestroy() on every path, an error's too. */
 typedef struct {
   Tao       tao;
@@ -533,6 +518,21 @@ static PetscErrorCode SNATaoFitRun(SNA sna, Vec X, Vec Y, SNATaoCtx *ctx, SNATao
   PetscFunctionReturn(0);
 }
 
+/*MC
+  SNAFITTAO - "tao": all parameters at once by a PETSc TAO solver (default LMVM, a limited-memory quasi-Newton)
+
+  TAO's options take the SNA's prefix plus "sna_fit_": -sna_fit_tao_type lmvm|bncg|nls|brgn|..., -sna_fit_tao_monitor.
+  Newton types (nls, ntr, ...) need the type's exact Hessian (aion), least-squares types (brgn) its residual
+  Jacobian (khronos, aion). The least-squares types minimise the residuals' 1/2 |R|^2 (brgn with its own
+  regularisation, -sna_fit_tao_brgn_regularizer_weight), not the Tikhonov term: they refuse a nonzero -sna_fit_lambda given.
+  The model keeps the lowest-loss point TAO evaluated. TAO's own stops: a failed line search (DIVERGED_LS_FAILURE,
+  named by -info, e.g. with -sna_fit_tao_ls_max_funcs too small) ends the fit CONVERGED_STALLED when a point below the
+  start was evaluated, DIVERGED_TAO when none was; -sna_fit_max_it ends it DIVERGED_ITS.
+
+  Level: intermediate
+
+.seealso: SNAFITLM, SNAFit()
+M*/
 PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
 {
   SNATaoCtx      ctx = {0};

@@ -280,22 +280,10 @@ def test_drivers(work):
         lines[-1] = re.sub(r"^(\S+ \S+ \S+ )\S+", r"\1nan", lines[-1])
         open(coeffs, "w").write("\n".join(lines) + "\n")
         import sweep
-        saved_run = sweep.hf_openfoam.run
-        sweep.hf_openfoam.run = lambda *a: (cp, True, 600, res)
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                sweep._case("hf", 64, (d["m"], d["p"], d["t"], d["alpha_deg"], 3e6), work, None)
-        finally:
-            sweep.hf_openfoam.run = saved_run
-        rec = json.load(open(f"{work}/hf/case_0064.json"))
-        why = rec.get("error", "")
-        check(not rec["converged"] and rec["cp"] is None and coeffs in why and "not a finite number" in why,
-              f"a NaN CL in OpenFOAM's forceCoeffs: the sweep's record {dict((k, rec.get(k)) for k in ('converged', 'cl_tool', 'error'))}, "
-              "expected the case failed, naming the file")
-        # forceCoeffs' file cut short (a row, or everything but the header): the record's error names the file (it
-        # was numpy's "the number of columns changed" and "IndexError: list index out of range")
-        for cut in (lines[:-1] + [lines[-1][:5]], []):
-            open(coeffs, "w").write("\n".join(cut) + "\n")
+
+        def sweep_record():
+            """The sweep's record of HF case 64 with OpenFOAM's run stood in by this run's converged outputs."""
+            saved_run = sweep.hf_openfoam.run
             sweep.hf_openfoam.run = lambda *a: (cp, True, 600, res)
             try:
                 with contextlib.redirect_stdout(io.StringIO()):
@@ -303,7 +291,17 @@ def test_drivers(work):
             finally:
                 sweep.hf_openfoam.run = saved_run
             rec = json.load(open(f"{work}/hf/case_0064.json"))
-            why = rec.get("error", "")
+            return rec, rec.get("error", "")
+
+        rec, why = sweep_record()
+        check(not rec["converged"] and rec["cp"] is None and coeffs in why and "not a finite number" in why,
+              f"a NaN CL in OpenFOAM's forceCoeffs: the sweep's record {dict((k, rec.get(k)) for k in ('converged', 'cl_tool', 'error'))}, "
+              "expected the case failed, naming the file")
+        # forceCoeffs' file cut short (a row, or everything but the header): the record's error names the file (it
+        # was numpy's "the number of columns changed" and "IndexError: list index out of range")
+        for cut in (lines[:-1] + [lines[-1][:5]], []):
+            open(coeffs, "w").write("\n".join(cut) + "\n")
+            rec, why = sweep_record()
             check(not rec["converged"] and rec["cp"] is None and coeffs in why and "rerun the case" in why,
                   f"forceCoeffs' file cut short ({len(cut)} lines): the sweep's record "
                   f"{dict((k, rec.get(k)) for k in ('converged', 'error'))}, expected the case failed, naming the file")

@@ -51,7 +51,7 @@ for f, text in sorted(sources.items()):
 # are written
 # (a type's constructor, such as KSPGuessCreate_SNA(), has its type's /*MC page right above it instead)
 typed = set(re.findall(r"M\*/\n(?:PETSC_EXTERN )?PetscErrorCode (\w+)\(", "".join(sources.values())))
-for h in ["sna.h", "snaguess.h", "trajectory.h", "surrogate.h", "latent.h", "snapshots.h", "pod.h"]:
+for h in ["sna.h", "snaguess.h", "trajectory.h", "surrogate.h", "latent.h", "snapshots.h", "pod.h", "bspline.h"]:
     text = headers[os.path.join("plugins", "include", "snaps", h)]
     for fn in re.findall(r"PETSC_EXTERN\s+PetscErrorCode\s+(\w+)\s*\(", text):
         if fn not in pages and fn not in typed:

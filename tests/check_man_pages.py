@@ -8,7 +8,8 @@ Checks, over plugins/**/*.c:
   - an option whose page is a type's /*MC page is listed on that page (an option the code reads that no page lists);
   - every SNA type, fit and KSPGuess type registered (SNARegister, SNAFitRegister, KSPGuessRegister) has a /*MC page
     under its macro (SNAKHRONOS, SNAFITALS, KSPGUESSSNA, ...);
-  - every function declared in snaps/sna.h and snaps/snaguess.h has a page.
+  - every function declared in snaps/sna.h, snaguess.h, trajectory.h, surrogate.h, latent.h, snapshots.h, pod.h,
+    bspline.h and ordering.h has a page.
 Usage: check_man_pages.py <source root>. Prints each problem; exit status 1 if any."""
 import glob
 import os
@@ -51,7 +52,7 @@ for f, text in sorted(sources.items()):
 # are written
 # (a type's constructor, such as KSPGuessCreate_SNA(), has its type's /*MC page right above it instead)
 typed = set(re.findall(r"M\*/\n(?:PETSC_EXTERN )?PetscErrorCode (\w+)\(", "".join(sources.values())))
-for h in ["sna.h", "snaguess.h"]:
+for h in ["sna.h", "snaguess.h", "trajectory.h", "surrogate.h", "latent.h", "snapshots.h", "pod.h", "bspline.h", "ordering.h"]:
     text = headers[os.path.join("plugins", "include", "snaps", h)]
     for fn in re.findall(r"PETSC_EXTERN\s+PetscErrorCode\s+(\w+)\s*\(", text):
         if fn not in pages and fn not in typed:

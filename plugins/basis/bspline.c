@@ -17,7 +17,29 @@ static inline PetscBool SNABSplineFinite_Private(PetscReal x)
   return (!PetscIsInfOrNanReal(x) && PetscAbsReal(x) < PETSC_INFINITY) ? PETSC_TRUE : PETSC_FALSE;
 }
 
-/* Creates the clamped basis of n functions of degree k with uniformly spaced knots on [a, b]. */
+/*@
+  SNABSplineCreateUniform - Creates the clamped B-spline basis of n functions of degree k with uniformly spaced knots
+  on [a, b]
+
+  Not Collective
+
+  Input Parameters:
++ k - the degree, 0 to SNA_BSPLINE_MAX_DEGREE (7)
+. n - the number of functions, at least k + 1
+. a - the left end, finite
+- b - the right end, finite, above a
+
+  Output Parameter:
+. bs - the basis (its struct filled in; free its knots with SNABSplineDestroy())
+
+  Notes:
+  Raises PETSC_ERR_ARG_NULL for a NULL bs and PETSC_ERR_ARG_OUTOFRANGE for a degree, n or interval outside the ranges
+  above (an end of +-PETSC_INFINITY counts as infinite), or an n whose knot count n + k + 1 overflows.
+
+  Level: developer
+
+.seealso: SNABSplineCreateFromKnots(), SNABSplineDestroy(), SNABSplineEvaluate()
+@*/
 PetscErrorCode SNABSplineCreateUniform(PetscInt k, PetscInt n, PetscReal a, PetscReal b, SNABSpline *bs)
 {
   PetscReal h;
@@ -46,7 +68,29 @@ PetscErrorCode SNABSplineCreateUniform(PetscInt k, PetscInt n, PetscReal a, Pets
   PetscFunctionReturn(0);
 }
 
-/* Creates a clamped basis from its full knot vector; flags it uniform when the interior knots are equally spaced. */
+/*@
+  SNABSplineCreateFromKnots - Creates a clamped B-spline basis from its full knot vector
+
+  Not Collective
+
+  Input Parameters:
++ k      - the degree, 0 to SNA_BSPLINE_MAX_DEGREE (7)
+. nknots - the number of knots, at least 2k + 2 (n = nknots - k - 1 functions)
+- knots  - the knots: the first and last k + 1 equal (clamped) to a finite a < b, the interior ones nondecreasing,
+           strictly inside (a, b), each of multiplicity at most k + 1
+
+  Output Parameter:
+. bs - the basis (the knots copied; free them with SNABSplineDestroy()); flagged uniform, for a span found in O(1),
+       where the interior knots are equally spaced to within a few ulps (never more than 1e-3 of the spacing)
+
+  Notes:
+  Raises PETSC_ERR_ARG_NULL for a NULL bs or knots, and PETSC_ERR_ARG_OUTOFRANGE, naming the knot at fault, for a knot
+  vector that breaks the rules above.
+
+  Level: developer
+
+.seealso: SNABSplineCreateUniform(), SNABSplineDestroy(), SNABSplineRefine()
+@*/
 PetscErrorCode SNABSplineCreateFromKnots(PetscInt k, PetscInt nknots, const PetscReal knots[], SNABSpline *bs)
 {
   PetscInt  n = nknots - k - 1, mult = 1;
@@ -90,7 +134,18 @@ PetscErrorCode SNABSplineCreateFromKnots(PetscInt k, PetscInt nknots, const Pets
   PetscFunctionReturn(0);
 }
 
-/* Frees the knots and zeroes the struct. */
+/*@
+  SNABSplineDestroy - Frees the knots of a B-spline basis and zeroes its struct
+
+  Not Collective
+
+  Input Parameter:
+. bs - the basis; NULL does nothing
+
+  Level: developer
+
+.seealso: SNABSplineCreateUniform(), SNABSplineCreateFromKnots()
+@*/
 PetscErrorCode SNABSplineDestroy(SNABSpline *bs)
 {
   PetscFunctionBegin;
@@ -100,7 +155,25 @@ PetscErrorCode SNABSplineDestroy(SNABSpline *bs)
   PetscFunctionReturn(0);
 }
 
-/* Copies a basis (deep copy of the knots). */
+/*@
+  SNABSplineDuplicate - Copies a B-spline basis, knots included (deep copy)
+
+  Not Collective
+
+  Input Parameter:
+. bs - the basis
+
+  Output Parameter:
+. copy - the copy; free it with SNABSplineDestroy()
+
+  Notes:
+  Raises PETSC_ERR_ARG_NULL for a NULL bs, PETSC_ERR_ARG_WRONGSTATE for a basis without knots (not created, or
+  destroyed), and PETSC_ERR_ARG_WRONG where copy is NULL or is bs.
+
+  Level: developer
+
+.seealso: SNABSplineCreateUniform(), SNABSplineDestroy()
+@*/
 PetscErrorCode SNABSplineDuplicate(const SNABSpline *bs, SNABSpline *copy)
 {
   PetscFunctionBegin;
@@ -112,7 +185,27 @@ PetscErrorCode SNABSplineDuplicate(const SNABSpline *bs, SNABSpline *copy)
   PetscFunctionReturn(0);
 }
 
-/* Values of the k + 1 nonzero basis functions at t; checked wrapper around SNABSplineEvalInline(). */
+/*@
+  SNABSplineEvaluate - The values of the k + 1 basis functions that may be nonzero at t
+
+  Not Collective
+
+  Input Parameters:
++ bs - the basis
+- t  - the point; one outside [a, b] is clamped into it
+
+  Output Parameters:
++ first  - the index of the first of those functions; may be NULL
+- values - their k + 1 values
+
+  Notes:
+  The checked wrapper of SNABSplineEvalInline() (for hot loops, which checks nothing). Raises PETSC_ERR_ARG_NULL for a
+  NULL bs or values, PETSC_ERR_ARG_WRONGSTATE for a basis without knots, and PETSC_ERR_ARG_OUTOFRANGE for t = NaN.
+
+  Level: developer
+
+.seealso: SNABSplineEvaluateDerivatives(), SNABSplineEvaluateSpline(), SNABSplineEvalInline()
+@*/
 PetscErrorCode SNABSplineEvaluate(const SNABSpline *bs, PetscReal t, PetscInt *first, PetscReal values[])
 {
   PetscInt f;
@@ -126,7 +219,29 @@ PetscErrorCode SNABSplineEvaluate(const SNABSpline *bs, PetscReal t, PetscInt *f
   PetscFunctionReturn(0);
 }
 
-/* Values and derivatives up to order nder <= k (algorithm A2.3 of Piegl & Tiller, The NURBS Book). */
+/*@
+  SNABSplineEvaluateDerivatives - The values and derivatives up to order nder of the k + 1 basis functions that may be
+  nonzero at t (algorithm A2.3 of Piegl and Tiller, The NURBS Book)
+
+  Not Collective
+
+  Input Parameters:
++ bs   - the basis
+. t    - the point; one outside [a, b] is clamped into it
+- nder - the highest derivative, 0 to the degree k (higher ones vanish)
+
+  Output Parameters:
++ first - the index of the first of those functions; may be NULL
+- ders  - (nder + 1) (k + 1) values: ders[j (k + 1) + i] is the j-th derivative of function first + i
+
+  Notes:
+  Raises PETSC_ERR_ARG_NULL for a NULL bs or ders, PETSC_ERR_ARG_WRONGSTATE for a basis without knots, and
+  PETSC_ERR_ARG_OUTOFRANGE for nder outside [0, k] or t = NaN.
+
+  Level: developer
+
+.seealso: SNABSplineEvaluate(), SNABSplineMassStiffness()
+@*/
 PetscErrorCode SNABSplineEvaluateDerivatives(const SNABSpline *bs, PetscReal t, PetscInt nder, PetscInt *first, PetscReal ders[])
 {
   enum { D = SNA_BSPLINE_MAX_DEGREE + 1 };
@@ -191,7 +306,26 @@ PetscErrorCode SNABSplineEvaluateDerivatives(const SNABSpline *bs, PetscReal t, 
   PetscFunctionReturn(0);
 }
 
-/* Value at t of the spline sum_g coef[g] B_g(t). */
+/*@
+  SNABSplineEvaluateSpline - The value at t of the spline sum_g coef[g] B_g(t)
+
+  Not Collective
+
+  Input Parameters:
++ bs   - the basis
+. coef - its n coefficients
+- t    - the point; one outside [a, b] is clamped into it
+
+  Output Parameter:
+. value - the spline's value
+
+  Notes:
+  Raises PETSC_ERR_ARG_NULL for a NULL coef or value, and what SNABSplineEvaluate() raises.
+
+  Level: developer
+
+.seealso: SNABSplineEvaluate()
+@*/
 PetscErrorCode SNABSplineEvaluateSpline(const SNABSpline *bs, const PetscReal coef[], PetscReal t, PetscReal *value)
 {
   PetscReal v[SNA_BSPLINE_MAX_DEGREE + 1], sum = 0.0;
@@ -205,16 +339,38 @@ PetscErrorCode SNABSplineEvaluateSpline(const SNABSpline *bs, const PetscReal co
   PetscFunctionReturn(0);
 }
 
-/* Inserts the midpoint of every nonempty knot interval (Boehm's algorithm, left to right).
-   R is built by inserting into the columns of the identity. Rows are kept in a head [0, m)
-   holding the current rows 0..m-1 and a tail [tail, nf) holding the rest, so each insertion
-   touches only O(k) rows instead of shifting everything after it. */
+/*@
+  SNABSplineRefine - Refines a B-spline basis by inserting the midpoint of every nonempty knot interval (Boehm's
+  algorithm); exact: the fine space contains the coarse one
+
+  Not Collective
+
+  Input Parameter:
+. coarse - the basis
+
+  Output Parameters:
++ fine - the refined basis (free it with SNABSplineDestroy()); uniform where coarse is
+- R    - the dense refinement matrix, fine->n rows x coarse->n columns, row-major: the coarse spline of coefficients c
+         is the fine spline of coefficients R c; free it with PetscFree(); NULL not to build it
+
+  Notes:
+  Raises PETSC_ERR_ARG_NULL for a NULL coarse, PETSC_ERR_ARG_WRONGSTATE for a basis without knots,
+  PETSC_ERR_ARG_WRONG where fine is NULL or is coarse, and an overflow error where the sizes of the fine knots or of R
+  would wrap.
+
+  Level: developer
+
+.seealso: SNABSplineCreateFromKnots(), SNABSplineDestroy()
+@*/
 PetscErrorCode SNABSplineRefine(const SNABSpline *coarse, SNABSpline *fine, PetscReal **R)
 {
   PetscInt   k, nc, nf, cur, m = 0, tail = 0;
   PetscReal *U, *A = NULL;
 
   PetscFunctionBegin;
+  /* Boehm's algorithm, left to right. R is built by inserting into the columns of the identity. Rows are kept in a
+     head [0, m) holding the current rows 0..m-1 and a tail [tail, nf) holding the rest, so each insertion touches only
+     O(k) rows instead of shifting everything after it. */
   PetscCall(SNABSplineCheck_Private(coarse));
   PetscCheck(fine && fine != coarse, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Refine needs a distinct, non-NULL output basis");
   k  = coarse->degree;
@@ -266,7 +422,26 @@ PetscErrorCode SNABSplineRefine(const SNABSpline *coarse, SNABSpline *fine, Pets
   PetscFunctionReturn(0);
 }
 
-/* Dense mass and stiffness matrices, exact with (k + 1)-point Gauss-Legendre per nonempty interval. */
+/*@
+  SNABSplineMassStiffness - The dense mass and stiffness matrices of a B-spline basis over [a, b], exact
+  (Gauss-Legendre with k + 1 points on every nonempty knot interval)
+
+  Not Collective
+
+  Input Parameter:
+. bs - the basis
+
+  Output Parameters:
++ M - the n x n (row-major) mass matrix M_ij = int B_i B_j, bitwise symmetric (allocated by the caller); may be NULL
+- K - the n x n stiffness matrix K_ij = int B_i' B_j' (zero for degree 0); may be NULL
+
+  Notes:
+  Raises PETSC_ERR_ARG_NULL for a NULL bs and PETSC_ERR_ARG_WRONGSTATE for a basis without knots.
+
+  Level: developer
+
+.seealso: SNABSplineEvaluateDerivatives()
+@*/
 PetscErrorCode SNABSplineMassStiffness(const SNABSpline *bs, PetscReal M[], PetscReal K[])
 {
   PetscReal x[SNA_BSPLINE_MAX_DEGREE + 1], w[SNA_BSPLINE_MAX_DEGREE + 1], d[2 * (SNA_BSPLINE_MAX_DEGREE + 1)];

@@ -37,6 +37,29 @@ static void Abandon_Rank0(SNAPSSnapshots s)
   (void)unlink(s->tmp);
 }
 
+/*@C
+  SNAPSSnapshotsCreate - Starts a snapshot file (the input of snaps-pod) for samples of q parameters and an operator
+  fingerprint
+
+  Collective
+
+  Input Parameters:
++ comm        - the ranks that hold the solutions
+. file        - the snapshot file; it is written under a temporary name beside it and renamed by SNAPSSnapshotsClose()
+. q           - the number of parameters of a sample, at least 1
+- fingerprint - the operator's fingerprint, 16 hexadecimal digits (SNAPSOperatorFingerprint())
+
+  Output Parameter:
+. snap - the writer
+
+  Notes:
+  Raises PETSC_ERR_ARG_OUTOFRANGE for q < 1, PETSC_ERR_ARG_WRONG for a fingerprint that is not 16 hexadecimal digits
+  (or NULL), and PETSC_ERR_FILE_OPEN where rank 0 cannot create the temporary file (it leaves none behind).
+
+  Level: intermediate
+
+.seealso: SNAPSSnapshotsAdd(), SNAPSSnapshotsClose(), SNAPSSnapshotsDestroy(), SNAPSSnapshotsLoad(), SNAPSOperatorFingerprint()
+@*/
 PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm comm, const char file[], PetscInt q, const char fingerprint[], SNAPSSnapshots *snap)
 {
   SNAPSSnapshots s;
@@ -100,6 +123,30 @@ static PetscErrorCode WriteRows_Rank0(SNAPSSnapshots s, Vec U, Vec B)
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAPSSnapshotsAdd - Appends one sample to a snapshot file: its parameters, its solution and, optionally, its
+  right-hand side
+
+  Collective
+
+  Input Parameters:
++ s  - the writer, from SNAPSSnapshotsCreate()
+. mu - the q parameters of the sample (the same on every rank)
+. u  - the solution, in the natural ordering (SNAPSNaturalGlobalToNatural()); a plain Vec (one with a DM is gathered
+       into a plain row)
+- b  - the right-hand side the solver saw, of the size of u; NULL where no sample has one
+
+  Notes:
+  The rows are gathered to rank 0, which alone writes them. Raises PETSC_ERR_ARG_SIZ for a solution of another size
+  than the first sample's, PETSC_ERR_ARG_WRONG where some samples have a right-hand side and others not,
+  PETSC_ERR_ARG_WRONGSTATE after an earlier write failed, and PETSC_ERR_FILE_WRITE where the write fails (the
+  temporary file is then removed, an existing file of the final name left as it was; abandon the writer with
+  SNAPSSnapshotsDestroy()).
+
+  Level: intermediate
+
+.seealso: SNAPSSnapshotsCreate(), SNAPSSnapshotsClose(), SNAPSSnapshotsDestroy()
+@*/
 PetscErrorCode SNAPSSnapshotsAdd(SNAPSSnapshots s, const PetscReal mu[], Vec u, Vec b)
 {
   PetscInt       n;
@@ -182,6 +229,24 @@ static PetscErrorCode Finish_Rank0(SNAPSSnapshots s)
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAPSSnapshotsClose - Finishes a snapshot file: writes /X and the attributes, closes it and renames it into place,
+  then frees the writer and sets the pointer to NULL
+
+  Collective
+
+  Input Parameter:
+. snap - the writer; a pointer to NULL does nothing
+
+  Notes:
+  Raises PETSC_ERR_ARG_WRONGSTATE after an earlier write failed, PETSC_ERR_ARG_WRONG where no sample was added (no file
+  is written), and PETSC_ERR_FILE_WRITE where writing, closing or renaming fails; the final file is then not touched.
+  On an error the writer is not freed: SNAPSSnapshotsDestroy() frees it.
+
+  Level: intermediate
+
+.seealso: SNAPSSnapshotsCreate(), SNAPSSnapshotsAdd(), SNAPSSnapshotsDestroy(), SNAPSSnapshotsLoad()
+@*/
 PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *snap)
 {
   SNAPSSnapshots s    = *snap;
@@ -395,6 +460,34 @@ static PetscErrorCode LoadArrays(MPI_Comm comm, const char file[], const PetscIn
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAPSSnapshotsLoad - Reads a snapshot file: the parameters, the solutions, the right-hand sides if wanted and
+  present, and the operator's fingerprint
+
+  Collective
+
+  Input Parameters:
++ comm - the ranks that read it
+- file - the snapshot file
+
+  Output Parameters:
++ N           - the number of samples
+. X           - the parameters: a Vec of N rows with block size q, distributed by rows
+. U           - the N solutions (Vecs of size n, default layout)
+. B           - the N right-hand sides, or NULL where the file has none; pass NULL not to read them
+- fingerprint - the operator's fingerprint (16 hexadecimal digits and the terminating NUL)
+
+  Notes:
+  Free U and B with VecDestroyVecs(N, ...). A failed load leaves nothing to free (X, U and B are NULL). Raises
+  PETSC_ERR_FILE_OPEN where the file is missing or not HDF5, and PETSC_ERR_FILE_UNEXPECTED, naming the file, for one
+  that is not a snapshot file (no vector_size or fingerprint), a fingerprint that is not 16 hexadecimal digits, an
+  ordering other than natural, no /U, implausible sizes, datasets whose shape disagrees with the attributes, or a NaN
+  or Inf in a row.
+
+  Level: intermediate
+
+.seealso: SNAPSSnapshotsCreate(), SNAPSPODCompute()
+@*/
 PetscErrorCode SNAPSSnapshotsLoad(MPI_Comm comm, const char file[], PetscInt *N, Vec *X, Vec **U, Vec **B, char fingerprint[17])
 {
   PetscInt       sizes[3];

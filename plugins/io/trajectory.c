@@ -503,8 +503,26 @@ static PetscErrorCode AgreeOnFailedWrite(SNAPSTrajectory tr, PetscErrorCode ierr
   SETERRQ(tr->comm, PETSC_ERR_FILE_WRITE, "%s '%s' failed: %s\nIts partial file '%s', which no restart can use (no checkpoint of the run exists: no -checkpoint, or none written yet), could not be removed (%s): delete it", what, tr->file, why, tr->partial, strerror(fate[1]));
 }
 
-/* Sets a real attribute on the file's root (a parameter of the run). Collective. A failure removes the partial file
-   where no restart could resume it (SNAPSTrajectorySetResumable()), as a failed append does. */
+/*@C
+  SNAPSTrajectorySetAttributeReal - Sets a real (float64) attribute on the root of an open trajectory file: a parameter
+  of the run (L, Re, nu, dt_save, ...); an attribute of that name already there is replaced
+
+  Collective
+
+  Input Parameters:
++ tr    - the trajectory, from SNAPSTrajectoryOpen()
+. name  - the attribute's name
+- value - its value
+
+  Notes:
+  Rank 0 writes it into the partial file. A failed write raises PETSC_ERR_FILE_WRITE on every rank with rank 0's
+  reason, and removes the partial file where no restart could resume it (SNAPSTrajectorySetResumable()), as a failed
+  SNAPSTrajectoryAppend() does.
+
+  Level: intermediate
+
+.seealso: SNAPSTrajectoryOpen(), SNAPSTrajectorySetAttributeInt(), SNAPSTrajectorySetAttributeString(), SNAPSTrajectorySetResumable()
+@*/
 PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory tr, const char name[], PetscReal value)
 {
   PetscErrorCode ierr = 0;
@@ -518,8 +536,26 @@ PetscErrorCode SNAPSTrajectorySetAttributeReal(SNAPSTrajectory tr, const char na
   PetscFunctionReturn(0);
 }
 
-/* Sets an integer attribute on the file's root (int64: a grid size, a seed, a wavenumber; a float64 one loses the
-   digits of a seed above 2^53 and reads as 4.0 beside the surrogate's int64 4). Collective. */
+/*@C
+  SNAPSTrajectorySetAttributeInt - Sets an integer (int64) attribute on the root of an open trajectory file: a grid
+  size, a seed, a wavenumber; an attribute of that name already there is replaced
+
+  Collective
+
+  Input Parameters:
++ tr    - the trajectory, from SNAPSTrajectoryOpen()
+. name  - the attribute's name
+- value - its value
+
+  Notes:
+  int64, not float64: a float64 one loses the digits of a seed above 2^53 and reads as 4.0 beside the surrogate's
+  int64 4. A failed write raises PETSC_ERR_FILE_WRITE on every rank, and removes the partial file where no restart could
+  resume it, as SNAPSTrajectorySetAttributeReal() does.
+
+  Level: intermediate
+
+.seealso: SNAPSTrajectoryOpen(), SNAPSTrajectorySetAttributeReal(), SNAPSTrajectorySetAttributeString()
+@*/
 PetscErrorCode SNAPSTrajectorySetAttributeInt(SNAPSTrajectory tr, const char name[], PetscInt value)
 {
   PetscErrorCode ierr = 0;
@@ -533,7 +569,25 @@ PetscErrorCode SNAPSTrajectorySetAttributeInt(SNAPSTrajectory tr, const char nam
   PetscFunctionReturn(0);
 }
 
-/* Sets a string attribute on the file's root. Collective. */
+/*@C
+  SNAPSTrajectorySetAttributeString - Sets a string attribute on the root of an open trajectory file (init, stepper,
+  run_fingerprint, ...); an attribute of that name already there is replaced
+
+  Collective
+
+  Input Parameters:
++ tr    - the trajectory, from SNAPSTrajectoryOpen()
+. name  - the attribute's name
+- value - its value
+
+  Notes:
+  A failed write raises PETSC_ERR_FILE_WRITE on every rank, and removes the partial file where no restart could resume
+  it, as SNAPSTrajectorySetAttributeReal() does.
+
+  Level: intermediate
+
+.seealso: SNAPSTrajectoryOpen(), SNAPSTrajectorySetAttributeReal(), SNAPSTrajectorySetAttributeInt(), SNAPSTrajectoryGetRun()
+@*/
 PetscErrorCode SNAPSTrajectorySetAttributeString(SNAPSTrajectory tr, const char name[], const char value[])
 {
   PetscErrorCode ierr = 0;
@@ -783,7 +837,22 @@ PetscErrorCode SNAPSTrajectoryClose(SNAPSTrajectory *traj)
   PetscFunctionReturn(0);
 }
 
-/* Frees the object; an unfinished file stays as the partial file (what a restart resumes). */
+/*@
+  SNAPSTrajectoryDestroy - Frees a trajectory object without finishing its file, and sets the pointer to NULL
+
+  Not Collective
+
+  Input Parameter:
+. traj - the trajectory; a pointer to NULL does nothing
+
+  Notes:
+  An unfinished file stays as the partial file, which a restart resumes; SNAPSTrajectoryClose() is what finishes a file
+  (and calls this).
+
+  Level: intermediate
+
+.seealso: SNAPSTrajectoryOpen(), SNAPSTrajectoryClose()
+@*/
 PetscErrorCode SNAPSTrajectoryDestroy(SNAPSTrajectory *traj)
 {
   PetscFunctionBegin;
@@ -811,7 +880,22 @@ struct _n_SNAPSCheckpoint {
   char        file[PETSC_MAX_PATH_LEN];
 };
 
-/* Creates an empty checkpoint on comm. */
+/*@
+  SNAPSCheckpointCreate - Creates an empty checkpoint: named real scalars, strings and 2-D arrays to write to one HDF5
+  file, or to read back from one
+
+  Collective
+
+  Input Parameter:
+. comm - the communicator of the run
+
+  Output Parameter:
+. ck - the checkpoint, with no entries
+
+  Level: intermediate
+
+.seealso: SNAPSCheckpointSetReal(), SNAPSCheckpointWrite(), SNAPSCheckpointLoad(), SNAPSCheckpointDestroy()
+@*/
 PetscErrorCode SNAPSCheckpointCreate(MPI_Comm comm, SNAPSCheckpoint *ck)
 {
   PetscFunctionBegin;
@@ -831,7 +915,24 @@ static PetscErrorCode AddEntry(SNAPSCheckpoint ck, const char name[], PetscInt *
   PetscFunctionReturn(0);
 }
 
-/* Adds a real scalar. */
+/*@C
+  SNAPSCheckpointSetReal - Adds a named real scalar to a checkpoint, to be written by SNAPSCheckpointWrite()
+
+  Not Collective
+
+  Input Parameters:
++ ck   - the checkpoint
+. name - the entry's name (an attribute of the file's root)
+- v    - the value
+
+  Notes:
+  A checkpoint holds at most 64 entries; one more raises PETSC_ERR_ARG_OUTOFRANGE. Names are not checked for
+  duplicates.
+
+  Level: intermediate
+
+.seealso: SNAPSCheckpointCreate(), SNAPSCheckpointSetString(), SNAPSCheckpointSetArray(), SNAPSCheckpointGetReal()
+@*/
 PetscErrorCode SNAPSCheckpointSetReal(SNAPSCheckpoint ck, const char name[], PetscReal v)
 {
   PetscInt i = 0;
@@ -842,7 +943,23 @@ PetscErrorCode SNAPSCheckpointSetReal(SNAPSCheckpoint ck, const char name[], Pet
   PetscFunctionReturn(0);
 }
 
-/* Adds a string. */
+/*@C
+  SNAPSCheckpointSetString - Adds a named string (copied) to a checkpoint, to be written by SNAPSCheckpointWrite()
+
+  Not Collective
+
+  Input Parameters:
++ ck   - the checkpoint
+. name - the entry's name (an attribute of the file's root)
+- v    - the string
+
+  Notes:
+  A checkpoint holds at most 64 entries; one more raises PETSC_ERR_ARG_OUTOFRANGE.
+
+  Level: intermediate
+
+.seealso: SNAPSCheckpointCreate(), SNAPSCheckpointSetReal(), SNAPSCheckpointGetString()
+@*/
 PetscErrorCode SNAPSCheckpointSetString(SNAPSCheckpoint ck, const char name[], const char v[])
 {
   PetscInt i = 0;
@@ -854,7 +971,26 @@ PetscErrorCode SNAPSCheckpointSetString(SNAPSCheckpoint ck, const char name[], c
   PetscFunctionReturn(0);
 }
 
-/* Adds a rows x cols array (copied; only rank 0's array is written). */
+/*@C
+  SNAPSCheckpointSetArray - Adds a named rows x cols float64 array to a checkpoint, to be written by
+  SNAPSCheckpointWrite()
+
+  Not Collective
+
+  Input Parameters:
++ ck   - the checkpoint
+. name - the entry's name (a dataset of the file)
+. rows - rows, at least 1
+. cols - columns
+- a    - the array, row-major; copied on rank 0 only (only rank 0's array is written), not read on other ranks
+
+  Notes:
+  A checkpoint holds at most 64 entries; one more raises PETSC_ERR_ARG_OUTOFRANGE.
+
+  Level: intermediate
+
+.seealso: SNAPSCheckpointCreate(), SNAPSCheckpointSetReal(), SNAPSCheckpointGetArray()
+@*/
 PetscErrorCode SNAPSCheckpointSetArray(SNAPSCheckpoint ck, const char name[], PetscInt rows, PetscInt cols, const PetscReal a[])
 {
   PetscInt i = 0;
@@ -913,7 +1049,23 @@ PetscErrorCode SNAPSCheckpointWrite(SNAPSCheckpoint ck, const char file[])
   PetscFunctionReturn(0);
 }
 
-/* Opens a checkpoint for the Get functions. Collective. */
+/*@C
+  SNAPSCheckpointLoad - Opens a checkpoint file for SNAPSCheckpointHas() and the Get functions
+
+  Collective
+
+  Input Parameters:
++ ck   - the checkpoint, from SNAPSCheckpointCreate()
+- file - the checkpoint file, written by SNAPSCheckpointWrite()
+
+  Notes:
+  Raises PETSC_ERR_FILE_OPEN where the file does not exist or is not readable, and PETSC_ERR_FILE_UNEXPECTED where it is
+  not an HDF5 file (or is truncated or corrupt). Rank 0 keeps the file open until SNAPSCheckpointDestroy().
+
+  Level: intermediate
+
+.seealso: SNAPSCheckpointHas(), SNAPSCheckpointGetReal(), SNAPSCheckpointGetString(), SNAPSCheckpointGetArray(), SNAPSCheckpointDestroy()
+@*/
 PetscErrorCode SNAPSCheckpointLoad(SNAPSCheckpoint ck, const char file[])
 {
   PetscErrorCode ierr = 0;
@@ -932,8 +1084,23 @@ PetscErrorCode SNAPSCheckpointLoad(SNAPSCheckpoint ck, const char file[])
   PetscFunctionReturn(0);
 }
 
-/* Whether the loaded checkpoint has the scalar or string name (one that an older writer may not have written).
-   Collective. */
+/*@C
+  SNAPSCheckpointHas - Says whether a loaded checkpoint has a scalar or string of the given name (one an older writer
+  may not have written)
+
+  Collective
+
+  Input Parameters:
++ ck   - the checkpoint, after SNAPSCheckpointLoad()
+- name - the entry's name
+
+  Output Parameter:
+. has - PETSC_TRUE where the file's root has an attribute of that name (arrays, which are datasets, are not seen)
+
+  Level: intermediate
+
+.seealso: SNAPSCheckpointLoad(), SNAPSCheckpointGetReal(), SNAPSCheckpointGetString()
+@*/
 PetscErrorCode SNAPSCheckpointHas(SNAPSCheckpoint ck, const char name[], PetscBool *has)
 {
   int found = 0;
@@ -945,7 +1112,26 @@ PetscErrorCode SNAPSCheckpointHas(SNAPSCheckpoint ck, const char name[], PetscBo
   PetscFunctionReturn(0);
 }
 
-/* Reads a real scalar written by SNAPSCheckpointSetReal(). Collective. */
+/*@C
+  SNAPSCheckpointGetReal - Reads a real scalar written by SNAPSCheckpointSetReal(); every rank gets the same value
+
+  Collective
+
+  Input Parameters:
++ ck   - the checkpoint, after SNAPSCheckpointLoad()
+- name - the entry's name
+
+  Output Parameter:
+. v - the value
+
+  Notes:
+  Raises PETSC_ERR_FILE_UNEXPECTED, naming the file and the entry, where there is no such scalar, it is not a single
+  value, it cannot be read, or it is not finite.
+
+  Level: intermediate
+
+.seealso: SNAPSCheckpointLoad(), SNAPSCheckpointHas(), SNAPSCheckpointSetReal()
+@*/
 PetscErrorCode SNAPSCheckpointGetReal(SNAPSCheckpoint ck, const char name[], PetscReal *v)
 {
   PetscErrorCode ierr = 0;
@@ -965,7 +1151,27 @@ PetscErrorCode SNAPSCheckpointGetReal(SNAPSCheckpoint ck, const char name[], Pet
   PetscFunctionReturn(0);
 }
 
-/* Reads a string written by SNAPSCheckpointSetString() into v[len]. Collective. */
+/*@C
+  SNAPSCheckpointGetString - Reads a string written by SNAPSCheckpointSetString(); every rank gets the same string
+
+  Collective
+
+  Input Parameters:
++ ck   - the checkpoint, after SNAPSCheckpointLoad()
+. name - the entry's name
+- len  - the size of v
+
+  Output Parameter:
+. v - the string
+
+  Notes:
+  Where rank 0 cannot read it (no such string, or one that does not fit in len) it prints its reason and every rank
+  raises PETSC_ERR_FILE_WRITE ("Reading the checkpoint ... failed").
+
+  Level: intermediate
+
+.seealso: SNAPSCheckpointLoad(), SNAPSCheckpointHas(), SNAPSCheckpointSetString()
+@*/
 PetscErrorCode SNAPSCheckpointGetString(SNAPSCheckpoint ck, const char name[], char v[], size_t len)
 {
   PetscErrorCode ierr = 0;
@@ -977,7 +1183,29 @@ PetscErrorCode SNAPSCheckpointGetString(SNAPSCheckpoint ck, const char name[], c
   PetscFunctionReturn(0);
 }
 
-/* Reads a rows x cols array into a (every rank). Collective. */
+/*@C
+  SNAPSCheckpointGetArray - Reads a rows x cols array written by SNAPSCheckpointSetArray(); every rank gets the same
+  values
+
+  Collective
+
+  Input Parameters:
++ ck   - the checkpoint, after SNAPSCheckpointLoad()
+. name - the entry's name
+. rows - the rows expected
+- cols - the columns expected
+
+  Output Parameter:
+. a - the array, rows x cols, row-major (allocated by the caller)
+
+  Notes:
+  Where rank 0 cannot read it (no such array, or one of another shape) it prints its reason and every rank raises
+  PETSC_ERR_FILE_WRITE ("Reading the checkpoint ... failed").
+
+  Level: intermediate
+
+.seealso: SNAPSCheckpointLoad(), SNAPSCheckpointSetArray()
+@*/
 PetscErrorCode SNAPSCheckpointGetArray(SNAPSCheckpoint ck, const char name[], PetscInt rows, PetscInt cols, PetscReal a[])
 {
   PetscErrorCode ierr = 0;
@@ -994,7 +1222,19 @@ PetscErrorCode SNAPSCheckpointGetArray(SNAPSCheckpoint ck, const char name[], Pe
   PetscFunctionReturn(0);
 }
 
-/* Frees the checkpoint and closes its file. */
+/*@
+  SNAPSCheckpointDestroy - Frees a checkpoint, closes the file SNAPSCheckpointLoad() opened, and sets the pointer to
+  NULL
+
+  Not Collective
+
+  Input Parameter:
+. ck - the checkpoint; a pointer to NULL does nothing
+
+  Level: intermediate
+
+.seealso: SNAPSCheckpointCreate(), SNAPSCheckpointLoad()
+@*/
 PetscErrorCode SNAPSCheckpointDestroy(SNAPSCheckpoint *ck)
 {
   PetscFunctionBegin;
@@ -1183,6 +1423,27 @@ PetscErrorCode SNAPSTrajectoryLoadTime(MPI_Comm comm, const char file[], PetscRe
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAPSTrajectoryFindTime - Finds the row of a loaded trajectory whose saved time equals t
+
+  Not Collective
+
+  Input Parameters:
++ td   - the trajectory, from SNAPSTrajectoryLoad()
+. file - its file name, for the error message
+- t    - the time sought
+
+  Output Parameter:
+. row - the first row whose time is within 1e-9 of the spacing of the first two saved times (of 1 when there is one
+        saved time) of t
+
+  Notes:
+  Raises PETSC_ERR_ARG_OUTOFRANGE, naming t, the file and the range of its times, where no saved time matches.
+
+  Level: intermediate
+
+.seealso: SNAPSTrajectoryLoad(), SNAPSTrajectoryLoadTime()
+@*/
 PetscErrorCode SNAPSTrajectoryFindTime(const SNAPSTrajectoryData *td, const char file[], PetscReal t, PetscInt *row)
 {
   PetscReal tol = 1e-9 * (td->nt > 1 ? PetscAbsReal(td->time[1] - td->time[0]) : 1);
@@ -1193,6 +1454,18 @@ PetscErrorCode SNAPSTrajectoryFindTime(const SNAPSTrajectoryData *td, const char
   SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "The trajectory '%s' has no saved time %g (it holds %" PetscInt_FMT " times from %g to %g)", file, (double)t, td->nt, (double)td->time[0], (double)td->time[td->nt - 1]);
 }
 
+/*@
+  SNAPSTrajectoryDataFree - Frees the times and the data of a trajectory read into memory
+
+  Not Collective
+
+  Input Parameter:
+. td - the trajectory, from SNAPSTrajectoryLoad() or SNAPSTrajectoryLoadTime(); its time and data become NULL
+
+  Level: intermediate
+
+.seealso: SNAPSTrajectoryLoad(), SNAPSTrajectoryLoadTime()
+@*/
 PetscErrorCode SNAPSTrajectoryDataFree(SNAPSTrajectoryData *td)
 {
   PetscFunctionBegin;

@@ -32,6 +32,29 @@ static PetscErrorCode NaturalIndices(SNAPSNatural nat, Vec *gidx)
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAPSOperatorFingerprint - The fingerprint of an operator: a 64-bit hash of its sparsity pattern in natural indices
+  and of its size, as 16 hexadecimal digits
+
+  Collective
+
+  Input Parameters:
++ A   - the operator, square; it must support MatGetRow() (AIJ and BAIJ do; SBAIJ, shell and MATIS matrices do not)
+- nat - the natural-ordering map of A's row layout (SNAPSNaturalCreate())
+
+  Output Parameter:
+. hex - the fingerprint (SNAPS_FINGERPRINT_LEN characters with the terminating NUL)
+
+  Notes:
+  Every stored entry counts as a pair of natural row and column indices: the fingerprint does not depend on the
+  values, the number of ranks or the order of the stored entries, but changes with the mesh, the element, the boundary
+  treatment and the ordering. Raises PETSC_ERR_ARG_SIZ for a matrix that is not square and PETSC_ERR_ARG_INCOMP (on
+  every rank) where its row layout differs from the map's vector layout on some rank.
+
+  Level: intermediate
+
+.seealso: SNAPSFingerprintIsValid(), SNAPSNaturalCreate(), SNAPSSnapshotsCreate()
+@*/
 PetscErrorCode SNAPSOperatorFingerprint(Mat A, SNAPSNatural nat, char hex[SNAPS_FINGERPRINT_LEN])
 {
   MPI_Comm           comm;

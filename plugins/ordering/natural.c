@@ -30,6 +30,22 @@ static PetscErrorCode DMGlobalSize(DM dm, PetscInt *n)
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSNaturalOrderingDM - The DM whose ordering SNAPSNaturalCreate() would consider
+
+  Not Collective
+
+  Input Parameter:
+. dm - a DM, or NULL
+
+  Output Parameter:
+. odm - dm itself when it is a DMDA or a DMPlex, else NULL (no DM, or one such as the DMShell PETSc gives a KSP
+        without one, which orders nothing); not referenced
+
+  Level: developer
+
+.seealso: SNAPSNaturalCreate()
+@*/
 PetscErrorCode SNAPSNaturalOrderingDM(DM dm, DM *odm)
 {
   PetscBool isda = PETSC_FALSE, isplex = PETSC_FALSE;
@@ -44,6 +60,31 @@ PetscErrorCode SNAPSNaturalOrderingDM(DM dm, DM *odm)
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSNaturalCreate - Creates the map between the global layout of vectors like v and the natural
+  (rank-independent) ordering
+
+  Collective
+
+  Input Parameters:
++ dm - the DM that describes the vectors, or NULL: a DMDA maps through its natural ordering, a DMPlex with a natural
+       SF through the ordering of the serial mesh; a DMPlex never distributed, any other DM and NULL give the identity
+       (the global ordering)
+- v  - a global vector of the layout (duplicated; the map keeps a reference to dm)
+
+  Output Parameter:
+. natural - the map; free it with SNAPSNaturalDestroy()
+
+  Notes:
+  Raises PETSC_ERR_ARG_SIZ where dm describes vectors of another size than v, PETSC_ERR_ARG_WRONGSTATE (on every rank)
+  for a DMPlex distributed without DMSetUseNatural(), whose global ordering depends on the number of ranks, and
+  PETSC_ERR_SUP where the DMPlex natural vector has another size than the global one (a section with constrained
+  dofs, which PETSc 3.18 maps wrongly: assemble Dirichlet conditions into the matrix).
+
+  Level: intermediate
+
+.seealso: SNAPSNaturalDestroy(), SNAPSNaturalGlobalToNatural(), SNAPSNaturalGetKind(), SNAPSOperatorFingerprint(), SNAPSNaturalOrderingDM()
+@*/
 PetscErrorCode SNAPSNaturalCreate(DM dm, Vec v, SNAPSNatural *natural)
 {
   SNAPSNatural nat;
@@ -95,6 +136,22 @@ PetscErrorCode SNAPSNaturalCreate(DM dm, Vec v, SNAPSNatural *natural)
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSNaturalCreateVec - Creates a vector in the natural layout of a map (contiguous blocks of natural indices per
+  rank)
+
+  Collective
+
+  Input Parameter:
+. nat - the map
+
+  Output Parameter:
+. v - the vector (DMDACreateNaturalVector() or DMPlexCreateNaturalVector(); for the identity, the global layout)
+
+  Level: intermediate
+
+.seealso: SNAPSNaturalCreate(), SNAPSNaturalCreateGlobalVec(), SNAPSNaturalGlobalToNatural()
+@*/
 PetscErrorCode SNAPSNaturalCreateVec(SNAPSNatural nat, Vec *v)
 {
   PetscFunctionBegin;
@@ -111,6 +168,21 @@ PetscErrorCode SNAPSNaturalCreateVec(SNAPSNatural nat, Vec *v)
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSNaturalCreateGlobalVec - Creates a vector in the global layout a map was made for
+
+  Collective
+
+  Input Parameter:
+. nat - the map
+
+  Output Parameter:
+. v - the vector (a duplicate of the one given to SNAPSNaturalCreate())
+
+  Level: intermediate
+
+.seealso: SNAPSNaturalCreate(), SNAPSNaturalCreateVec(), SNAPSNaturalNaturalToGlobal()
+@*/
 PetscErrorCode SNAPSNaturalCreateGlobalVec(SNAPSNatural nat, Vec *v)
 {
   PetscFunctionBegin;
@@ -118,6 +190,22 @@ PetscErrorCode SNAPSNaturalCreateGlobalVec(SNAPSNatural nat, Vec *v)
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSNaturalGlobalToNatural - Copies a global vector into a natural one
+
+  Collective
+
+  Input Parameters:
++ nat - the map
+- g   - the vector in the global layout
+
+  Output Parameter:
+. n - the vector in the natural layout (SNAPSNaturalCreateVec())
+
+  Level: intermediate
+
+.seealso: SNAPSNaturalNaturalToGlobal(), SNAPSNaturalCreateVec()
+@*/
 PetscErrorCode SNAPSNaturalGlobalToNatural(SNAPSNatural nat, Vec g, Vec n)
 {
   PetscFunctionBegin;
@@ -136,6 +224,22 @@ PetscErrorCode SNAPSNaturalGlobalToNatural(SNAPSNatural nat, Vec g, Vec n)
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSNaturalNaturalToGlobal - Copies a natural vector into a global one
+
+  Collective
+
+  Input Parameters:
++ nat - the map
+- n   - the vector in the natural layout
+
+  Output Parameter:
+. g - the vector in the global layout (SNAPSNaturalCreateGlobalVec())
+
+  Level: intermediate
+
+.seealso: SNAPSNaturalGlobalToNatural(), SNAPSNaturalCreateGlobalVec()
+@*/
 PetscErrorCode SNAPSNaturalNaturalToGlobal(SNAPSNatural nat, Vec n, Vec g)
 {
   PetscFunctionBegin;
@@ -154,6 +258,21 @@ PetscErrorCode SNAPSNaturalNaturalToGlobal(SNAPSNatural nat, Vec n, Vec g)
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAPSNaturalGetKind - Says which map this is
+
+  Not Collective
+
+  Input Parameter:
+. nat - the map
+
+  Output Parameter:
+. kind - "global" (the identity), "dmda" or "dmplex"
+
+  Level: intermediate
+
+.seealso: SNAPSNaturalCreate()
+@*/
 PetscErrorCode SNAPSNaturalGetKind(SNAPSNatural nat, const char *kind[])
 {
   PetscFunctionBegin;
@@ -161,6 +280,18 @@ PetscErrorCode SNAPSNaturalGetKind(SNAPSNatural nat, const char *kind[])
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSNaturalDestroy - Frees a natural-ordering map (and its reference to the DM) and sets the pointer to NULL
+
+  Collective
+
+  Input Parameter:
+. nat - the map; a pointer to NULL does nothing
+
+  Level: intermediate
+
+.seealso: SNAPSNaturalCreate()
+@*/
 PetscErrorCode SNAPSNaturalDestroy(SNAPSNatural *nat)
 {
   PetscFunctionBegin;

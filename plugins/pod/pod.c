@@ -86,6 +86,36 @@ static PetscErrorCode ModesFromR(PetscInt N, PetscInt m, const PetscScalar R[], 
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSPODCompute - Computes the proper orthogonal decomposition (POD) of snapshot vectors: a thin QR factorisation
+  by Gram-Schmidt with reorthogonalisation, then the SVD of the small R with LAPACK
+
+  Collective on the snapshots' communicator
+
+  Input Parameters:
++ N    - the number of snapshots, at least 1
+. snap - the N snapshots, of one layout
+. tol  - in [0, 1): keep the smallest number k of modes whose relative projection error
+         sqrt(sum_{j>=k} sigma_j^2 / sum sigma^2) is at most tol
+- maxk - at most this many modes (PETSC_DETERMINE, PETSC_DEFAULT or more than N: N)
+
+  Output Parameters:
++ k     - the number of modes kept; never modes with sigma_j <= 1e-13 sigma_0 (numerically dependent snapshots)
+. basis - the k modes, orthonormal Vecs of the snapshots' layout; free with VecDestroyVecs(k, &basis)
+- sigma - the N singular values of the snapshot matrix, largest first (zeros for dependent snapshots); free with
+          PetscFree()
+
+  Notes:
+  The singular values are accurate to machine precision relative to the largest (the method of snapshots, whose Gram
+  matrix squares the condition number, loses those below about 1e-8 of the largest). Raises PETSC_ERR_ARG_OUTOFRANGE
+  for N < 1, tol outside [0, 1) or maxk < 1, PETSC_ERR_FP for a snapshot holding a NaN or Inf (naming it),
+  PETSC_ERR_ARG_WRONG where every snapshot is zero, and PETSC_ERR_LIB where dgesvd fails; nothing is returned
+  allocated on an error.
+
+  Level: intermediate
+
+.seealso: SNAPSSnapshotsLoad(), SNAPSLatentPOD()
+@*/
 PetscErrorCode SNAPSPODCompute(PetscInt N, const Vec snap[], PetscReal tol, PetscInt maxk, PetscInt *k, Vec **basis, PetscReal **sigma)
 {
   MPI_Comm       comm;

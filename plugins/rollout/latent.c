@@ -6,11 +6,45 @@
 #include <snaps/private/surrogateimpl.h>
 #include <petscblaslapack.h>
 
+/*@
+  SNAPSLatentFourierSize - The latent size D of r Fourier modes
+
+  Not Collective
+
+  Input Parameters:
++ sdim - the spatial dimensions, 1 or 2 (any other value is taken as 2)
+- r    - the modes per direction
+
+  Output Parameter:
+. (returned) - 2r in 1-D; 4r(r + 1) in 2-D (the cos and sin of the modes of the half plane of |kx|, |ky| <= r)
+
+  Level: developer
+
+.seealso: SNAPSLatentFourier(), SNAPSLatentFourierWavenumber()
+@*/
 PetscInt SNAPSLatentFourierSize(PetscInt sdim, PetscInt r)
 {
   return sdim == 1 ? 2 * r : 4 * r * (r + 1); /* 2-D: 2 (r + r (2 r + 1)) coordinates of the half plane */
 }
 
+/*@
+  SNAPSLatentFourierWavenumber - The wavenumber of a coordinate of the Fourier latent of r modes
+
+  Not Collective
+
+  Input Parameters:
++ sdim - the spatial dimensions, 1 or 2
+. r    - the modes per direction
+- a    - the coordinate, in [0, SNAPSLatentFourierSize(sdim, r)): cos at even a, sin at odd a
+
+  Output Parameters:
++ kx - 1-D: a / 2 + 1; 2-D: 0 for the first 2r coordinates, then 1..r
+- ky - 1-D: 0; 2-D: 1..r while kx = 0, then -r..r for each kx
+
+  Level: developer
+
+.seealso: SNAPSLatentFourier(), SNAPSLatentFourierSize()
+@*/
 void SNAPSLatentFourierWavenumber(PetscInt sdim, PetscInt r, PetscInt a, PetscInt *kx, PetscInt *ky)
 {
   PetscInt j = a / 2;
@@ -28,6 +62,27 @@ void SNAPSLatentFourierWavenumber(PetscInt sdim, PetscInt r, PetscInt a, PetscIn
   }
 }
 
+/*@
+  SNAPSLatentFourier - The Fourier basis of r modes of a periodic field: rows of unit norm, orthonormal
+
+  Not Collective
+
+  Input Parameters:
++ r     - the modes per direction
+. sdim  - the spatial dimensions, 1 or 2
+- shape - the grid (row-major; 2-D: shape[0] points in y, the slow index, and shape[1] in x)
+
+  Output Parameter:
+. B - the D x npts basis (D = SNAPSLatentFourierSize(sdim, r), allocated by the caller): rows sqrt(2 / npts) cos and
+      sin of 2 pi (kx i / nx + ky j / ny), in the order of SNAPSLatentFourierWavenumber()
+
+  Notes:
+  Raises PETSC_ERR_ARG_OUTOFRANGE (naming -latent_modes) unless 1 <= r and 2r is below the points of each direction.
+
+  Level: developer
+
+.seealso: SNAPSLatentFourierSize(), SNAPSLatentFourierWavenumber(), SNAPSLatentPOD()
+@*/
 PetscErrorCode SNAPSLatentFourier(PetscInt r, PetscInt sdim, const PetscInt shape[2], PetscReal B[])
 {
   const PetscInt  ny = sdim == 1 ? 1 : shape[0], nx = sdim == 1 ? shape[0] : shape[1], n = nx * ny, D = SNAPSLatentFourierSize(sdim, r);
@@ -48,6 +103,30 @@ PetscErrorCode SNAPSLatentFourier(PetscInt r, PetscInt sdim, const PetscInt shap
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSLatentPOD - The POD basis of snapshots: their mean and the leading r POD modes of their fluctuations
+
+  Not Collective (each rank computes it alone, identically from identical X)
+
+  Input Parameters:
++ m    - the number of snapshots, at least 2
+. npts - the points of one snapshot
+. X    - the m x npts snapshots, row-major
+- r    - the modes wanted, 1 <= r < m and r <= npts
+
+  Output Parameters:
++ B      - the r x npts basis (orthonormal rows; allocated by the caller)
+. mean   - the npts average of the snapshots (allocated by the caller)
+- energy - the fraction of sum |X - mean|^2 the r modes capture (1 where the fluctuations are zero)
+
+  Notes:
+  Raises PETSC_ERR_ARG_OUTOFRANGE (naming -latent_modes) where m, r and npts do not fit the ranges above, or where the
+  snapshots span fewer than r directions about their mean. Uses SNAPSPODCompute().
+
+  Level: developer
+
+.seealso: SNAPSPODCompute(), SNAPSLatentFourier()
+@*/
 PetscErrorCode SNAPSLatentPOD(PetscInt m, PetscInt npts, const PetscReal X[], PetscInt r, PetscReal B[], PetscReal mean[], PetscReal *energy)
 {
   PetscReal *F, *sigma, total = 0, kept = 0;
@@ -171,6 +250,32 @@ PetscErrorCode SNAPSSurrogateSetLatent(SNAPSSurrogate s, PetscInt nfiles, const 
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSSurrogateEncodeRows - The latent coordinates of a field that the ranks of comm hold in pieces, the same bit for
+  bit on any number of ranks
+
+  Collective on comm
+
+  Input Parameters:
++ s     - the model
+. comm  - the ranks that hold the field (PETSC_COMM_SELF for a field on one rank: lo = 0, hi = npts)
+. lo    - the first point this rank holds
+. hi    - one past its last point
+. block - the points of a block (a grid row); npts, lo and hi must be multiples of it
+- u     - this rank's hi - lo points
+
+  Output Parameter:
+. z - the D latent coordinates, on every rank
+
+  Notes:
+  Partial sums per block, summed over comm by one MPI_Allreduce and then over the blocks in order, so z does not
+  depend on how the field is split at block boundaries. Points that are not whole blocks within [0, npts) raise
+  PETSC_ERR_ARG_OUTOFRANGE.
+
+  Level: developer
+
+.seealso: SNAPSSurrogateDecodeRows(), SNAPSSurrogateEncode()
+@*/
 PetscErrorCode SNAPSSurrogateEncodeRows(SNAPSSurrogate s, MPI_Comm comm, PetscInt lo, PetscInt hi, PetscInt block, const PetscReal u[], PetscReal z[])
 {
   const PetscInt D = s->D, n = s->npts;
@@ -288,6 +393,28 @@ static PetscErrorCode FourierDecodeRows(SNAPSSurrogate s, PetscInt lo, PetscInt 
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSSurrogateDecodeRows - The points [lo, hi) of the field decoded from latent coordinates
+
+  Not Collective
+
+  Input Parameters:
++ s  - the model
+. lo - the first point
+. hi - one past the last point
+- z  - the D latent coordinates
+
+  Output Parameter:
+. u - the hi - lo points of mean + B^T z
+
+  Notes:
+  A 2-D Fourier basis is decoded by three matrix products over the whole grid (so a field has the same bits on any
+  number of ranks); other bases by the loops over modes. A range outside [0, npts] raises PETSC_ERR_ARG_OUTOFRANGE.
+
+  Level: developer
+
+.seealso: SNAPSSurrogateEncodeRows(), SNAPSSurrogateDecode()
+@*/
 PetscErrorCode SNAPSSurrogateDecodeRows(SNAPSSurrogate s, PetscInt lo, PetscInt hi, const PetscReal z[], PetscReal u[])
 {
   const PetscInt n = s->npts;

@@ -4,6 +4,24 @@
 #include <snaps/private/surrogateimpl.h>
 #include <snaps/private/simd.h>
 
+/*@C
+  SNAPSTokenEncode - The token (bin) of a value among q bins
+
+  Not Collective
+
+  Input Parameters:
++ q     - the number of bins
+. edges - the q + 1 bin edges, non-decreasing
+- x     - the value
+
+  Output Parameter:
+. (returned) - the bin k with edges[k] <= x < edges[k+1], found by bisection over the inner edges; values beyond the
+               outer edges go to the outer bins (0 or q - 1)
+
+  Level: developer
+
+.seealso: SNAPSTokenDecode(), SNAPSCategoricalSample()
+@*/
 PetscInt SNAPSTokenEncode(PetscInt q, const PetscReal edges[], PetscReal x)
 {
   PetscInt lo = 0, hi = q; /* the bin k with edges[k] <= x < edges[k+1], by bisection over the inner edges */
@@ -18,6 +36,25 @@ PetscInt SNAPSTokenEncode(PetscInt q, const PetscReal edges[], PetscReal x)
   return lo;
 }
 
+/*@C
+  SNAPSTokenDecode - The value of a token (bin) among q bins
+
+  Not Collective
+
+  Input Parameters:
++ q     - the number of bins
+. edges - the q + 1 bin edges
+. k     - the bin; one outside [0, q) is taken as the nearest bin
+- u     - negative: the bin's centre; else, for u in [0, 1], the point edges[k] + u (edges[k+1] - edges[k]) (a uniform
+          u draws uniformly within the bin)
+
+  Output Parameter:
+. (returned) - the value
+
+  Level: developer
+
+.seealso: SNAPSTokenEncode(), SNAPSSurrogateStep()
+@*/
 PetscReal SNAPSTokenDecode(PetscInt q, const PetscReal edges[], PetscInt k, PetscReal u)
 {
   k = PetscMax(0, PetscMin(q - 1, k));
@@ -25,6 +62,23 @@ PetscReal SNAPSTokenDecode(PetscInt q, const PetscReal edges[], PetscInt k, Pets
   return edges[k] + u * (edges[k + 1] - edges[k]);
 }
 
+/*@C
+  SNAPSCategoricalSample - Draws a class from q probabilities by inverse transform
+
+  Not Collective
+
+  Input Parameters:
++ q - the number of classes
+. p - their probabilities (summing to 1)
+- u - a uniform number in [0, 1)
+
+  Output Parameter:
+. (returned) - the first k whose cumulative sum p[0] + ... + p[k] exceeds u; q - 1 where rounding leaves none
+
+  Level: developer
+
+.seealso: SNAPSCategoricalSampleLogits(), SNAPSTokenDecode()
+@*/
 PetscInt SNAPSCategoricalSample(PetscInt q, const PetscReal p[], PetscReal u)
 {
   PetscReal c = 0;
@@ -804,6 +858,30 @@ static PetscErrorCode SurrogateLoad_After(void *ctx, PetscBool here, PetscBool a
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAPSSurrogateLoad - Reads a rollout surrogate model file (written by SNAPSSurrogateTrain(), snaps-rollout-fit) on
+  every rank of comm; each rank holds the whole model
+
+  Collective
+
+  Input Parameters:
++ comm - the ranks that use the model
+- file - the model file (HDF5; its contract is in snaps/surrogate.h)
+
+  Output Parameter:
+. out - the model; SIMD evaluation on (SNAPSSurrogateSetSIMD())
+
+  Notes:
+  A file that is not a rollout surrogate (no group /surrogate), or one with an unknown kind or drift form, implausible
+  sizes, an empty training box, decreasing bin edges, a residual_scale outside [0, 100], or drift and head SNAs of the
+  wrong sizes, raises PETSC_ERR_FILE_UNEXPECTED naming the file; HDF5 errors raise theirs. The error is raised once on
+  comm, with the message of the first rank that failed (SNAPSLoadLocal()), and nothing is left allocated. Models
+  written before the attributes clamp, residual_scale and markov existed read as 1, 1 and 0.
+
+  Level: intermediate
+
+.seealso: SNAPSSurrogateDestroy(), SNAPSSurrogateCheckSystem(), SNAPSSurrogateCheckPhysics(), SNAPSSurrogateStep(), SNAPSSurrogateTrain()
+@*/
 PetscErrorCode SNAPSSurrogateLoad(MPI_Comm comm, const char file[], SNAPSSurrogate *out)
 {
   SurrogateLoadCtx ctx = {NULL, file};
@@ -817,6 +895,18 @@ PetscErrorCode SNAPSSurrogateLoad(MPI_Comm comm, const char file[], SNAPSSurroga
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSSurrogateDestroy - Frees a rollout surrogate and sets the pointer to NULL
+
+  Not Collective
+
+  Input Parameter:
+. sp - the model; a pointer to NULL does nothing
+
+  Level: intermediate
+
+.seealso: SNAPSSurrogateLoad()
+@*/
 PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *sp)
 {
   SNAPSSurrogate s = *sp;
@@ -859,6 +949,28 @@ static void GridText(PetscInt npts, PetscInt sdim, char buf[], size_t len)
     (void)snprintf(buf, len, "%" PetscInt_FMT " grid points", npts);
 }
 
+/*@C
+  SNAPSSurrogateCheckSystem - Refuses a model trained for another system than the run's: equation, grid points,
+  domain length
+
+  Collective
+
+  Input Parameters:
++ s        - the model
+. file     - the file it was read from, named in the messages
+. equation - the run's equation ("ks", "kolmogorov", ...)
+. sdim     - the run's spatial dimensions, 1 or 2 (to name the grid by the -N of each side)
+. npts     - the run's grid points
+- length   - the run's domain length (to 1e-12 relative)
+
+  Notes:
+  Each mismatch raises PETSC_ERR_ARG_INCOMP naming the file, the model's value and the run's ("1024 grid points
+  (-N 32)").
+
+  Level: intermediate
+
+.seealso: SNAPSSurrogateLoad(), SNAPSSurrogateCheckPhysics()
+@*/
 PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate s, const char file[], const char equation[], PetscInt sdim, PetscInt npts, PetscReal length)
 {
   char had[64], has[64];
@@ -878,6 +990,30 @@ static PetscBool PhysicsAgree(PetscReal a, PetscReal b)
   return (PetscBool)(a < 0 || PetscAbsReal(a - b) <= 1e-12 * PetscMax(PetscAbsReal(a), PetscAbsReal(b)));
 }
 
+/*@C
+  SNAPSSurrogateCheckPhysics - Refuses a model trained at another viscosity, linear drag, forcing wavenumber or forcing
+  amplitude than the run's (Kolmogorov)
+
+  Collective
+
+  Input Parameters:
++ s       - the model
+. file    - the file it was read from, named in the messages
+. nu      - the run's viscosity (0 for systems without one)
+. alpha   - the run's linear drag (0 where none)
+. forcing - the run's forcing wavenumber (0 where none)
+- famp    - the run's forcing amplitude
+
+  Notes:
+  Each mismatch (reals to 1e-12 relative) raises PETSC_ERR_ARG_INCOMP naming the file and both values (nu also as
+  Re = 1/nu). Models written before nu, alpha and the wavenumber were recorded are not checked for them (nor for the
+  amplitude, which is checked only where the wavenumber is recorded); a forced model written before the amplitude was
+  recorded is taken to have snaps-kolmogorov's default amplitude 1, and the message says so.
+
+  Level: intermediate
+
+.seealso: SNAPSSurrogateLoad(), SNAPSSurrogateCheckSystem()
+@*/
 PetscErrorCode SNAPSSurrogateCheckPhysics(SNAPSSurrogate s, const char file[], PetscReal nu, PetscReal alpha, PetscInt forcing, PetscReal famp)
 {
   PetscFunctionBegin;
@@ -888,6 +1024,24 @@ PetscErrorCode SNAPSSurrogateCheckPhysics(SNAPSSurrogate s, const char file[], P
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSSurrogateGetClampCount - Whether the model keeps states in its training box, and how many latent coordinates
+  left it so far
+
+  Not Collective
+
+  Input Parameter:
+. s - the model
+
+  Output Parameters:
++ clamp   - whether SNAPSSurrogateStep() holds coordinates at the box (the file's clamp attribute); may be NULL
+. steps   - the states stepped so far (each state of each call counts once)
+- clamped - the latent coordinates a step took outside the box (held at it where clamp, else only counted)
+
+  Level: intermediate
+
+.seealso: SNAPSSurrogateStep()
+@*/
 PetscErrorCode SNAPSSurrogateGetClampCount(SNAPSSurrogate s, PetscBool *clamp, PetscInt *steps, PetscInt *clamped)
 {
   PetscFunctionBegin;
@@ -897,6 +1051,25 @@ PetscErrorCode SNAPSSurrogateGetClampCount(SNAPSSurrogate s, PetscBool *clamp, P
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSSurrogateSetSIMD - Whether SNAPSSurrogateStep() may evaluate a quadratic (polynomial) drift with AVX2 where the
+  CPU has it
+
+  Not Collective
+
+  Input Parameters:
++ s    - the model
+- simd - PETSC_TRUE (the default) to use AVX2 where the CPU has it; PETSC_FALSE runs the drift's portable code only
+         (to check that the two give the same bits)
+
+  Notes:
+  The heads' exponentials and KHRONOS rows take AVX2 wherever the CPU has it, whatever this says, with the same bits.
+  A drift of fitted SNAs is not affected.
+
+  Level: developer
+
+.seealso: SNAPSSurrogateGetKernel(), SNAPSSurrogateStep()
+@*/
 PetscErrorCode SNAPSSurrogateSetSIMD(SNAPSSurrogate s, PetscBool simd)
 {
   PetscFunctionBegin;
@@ -904,6 +1077,23 @@ PetscErrorCode SNAPSSurrogateSetSIMD(SNAPSSurrogate s, PetscBool simd)
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAPSSurrogateGetKernel - The code that evaluates the model's drift in SNAPSSurrogateStep()
+
+  Not Collective
+
+  Input Parameter:
+. s - the model
+
+  Output Parameter:
+. kernel - "avx2" (groups of 3 or 4 of the states stepped together; the last 1 or 2, and a step of 1 or 2 states, take
+           the portable code), "portable", or "sna" for a drift of fitted SNAs, which neither applies to; may be NULL
+           (nothing is returned)
+
+  Level: developer
+
+.seealso: SNAPSSurrogateSetSIMD(), SNAPSSurrogateStep()
+@*/
 PetscErrorCode SNAPSSurrogateGetKernel(SNAPSSurrogate s, const char **kernel)
 {
   PetscFunctionBegin;
@@ -915,6 +1105,24 @@ PetscErrorCode SNAPSSurrogateGetKernel(SNAPSSurrogate s, const char **kernel)
   PetscFunctionReturn(0);
 }
 
+/*@C
+  SNAPSSurrogateGetInfo - The model's kind, latent size, bins and step
+
+  Not Collective
+
+  Input Parameter:
+. s - the model
+
+  Output Parameters:
++ kind - "deterministic" or "categorical" (owned by the model); may be NULL
+. D    - the latent size; may be NULL
+. q    - the bins of each residual; may be NULL
+- dt   - the time step it advances by; may be NULL
+
+  Level: intermediate
+
+.seealso: SNAPSSurrogateLoad(), SNAPSSurrogateStep()
+@*/
 PetscErrorCode SNAPSSurrogateGetInfo(SNAPSSurrogate s, const char **kind, PetscInt *D, PetscInt *q, PetscReal *dt)
 {
   PetscFunctionBegin;
@@ -925,6 +1133,22 @@ PetscErrorCode SNAPSSurrogateGetInfo(SNAPSSurrogate s, const char **kind, PetscI
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSSurrogateEncode - The latent coordinates z = B (u - mean) of a field u
+
+  Not Collective
+
+  Input Parameters:
++ s - the model
+- u - the field (the model's npts grid values)
+
+  Output Parameter:
+. z - its D latent coordinates
+
+  Level: intermediate
+
+.seealso: SNAPSSurrogateDecode(), SNAPSSurrogateEncodeRows(), SNAPSSurrogateStep()
+@*/
 PetscErrorCode SNAPSSurrogateEncode(SNAPSSurrogate s, const PetscReal u[], PetscReal z[])
 {
   PetscFunctionBegin;
@@ -932,6 +1156,25 @@ PetscErrorCode SNAPSSurrogateEncode(SNAPSSurrogate s, const PetscReal u[], Petsc
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSSurrogateDecode - The field u = mean + B^T z of latent coordinates z
+
+  Not Collective
+
+  Input Parameters:
++ s - the model
+- z - the D latent coordinates
+
+  Output Parameter:
+. u - the field (the model's npts grid values)
+
+  Notes:
+  SNAPSSurrogateDecodeRows() over all the rows: separable for 2-D Fourier bases.
+
+  Level: intermediate
+
+.seealso: SNAPSSurrogateEncode(), SNAPSSurrogateDecodeRows()
+@*/
 PetscErrorCode SNAPSSurrogateDecode(SNAPSSurrogate s, const PetscReal z[], PetscReal u[])
 {
   PetscFunctionBegin;
@@ -1092,6 +1335,33 @@ static PetscErrorCode SurrogateMemory(SNAPSSurrogate s, PetscInt n)
   PetscFunctionReturn(0);
 }
 
+/*@
+  SNAPSSurrogateStep - Advances n latent states by one step dt of the model
+
+  Not Collective (the model lives on PETSC_COMM_SELF of every rank)
+
+  Input Parameters:
++ s   - the model
+. n   - the number of states; n <= 0 does nothing
+- rnd - one random generator per state (categorical models draw from rnd[k], so a member's path does not depend on
+        which others share the call); deterministic models ignore it, and it may be NULL for them
+
+  Input/Output Parameter:
+. z - the n x D states, advanced in place: z + g(z) + residual_scale e, e drawn by the heads (0 for deterministic
+      models)
+
+  Notes:
+  Models with clamp (the file's attribute, 1 where absent: drifts of fitted SNAs, which are constant beyond the
+  training box) hold every coordinate in the box of the training states (lower, upper in the file); models without it
+  (polynomial drifts) are not clamped. Either way a coordinate
+  that left the box is counted (SNAPSSurrogateGetClampCount()). Markov models remember each state's last residual:
+  step the same n states in the same order every call; another n raises PETSC_ERR_ARG_INCOMP. A categorical model
+  without rnd raises PETSC_ERR_ARG_NULL.
+
+  Level: intermediate
+
+.seealso: SNAPSSurrogateLoad(), SNAPSSurrogateGetInfo(), SNAPSSurrogateGetClampCount(), SNAPSSurrogateGetKernel()
+@*/
 PetscErrorCode SNAPSSurrogateStep(SNAPSSurrogate s, PetscInt n, PetscReal z[], PetscRandom rnd[])
 {
   const PetscInt D = s->D;

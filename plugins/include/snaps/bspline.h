@@ -23,33 +23,18 @@ typedef struct {
 /* Largest degree supported by the fixed-size work arrays. */
 #define SNA_BSPLINE_MAX_DEGREE 7
 
-/* Creates the clamped basis of n functions of degree k with uniformly spaced knots on [a, b]. */
+/* Pages at the definitions (plugins/basis/bspline.c). */
 PETSC_EXTERN PetscErrorCode SNABSplineCreateUniform(PetscInt, PetscInt, PetscReal, PetscReal, SNABSpline *);
-/* Creates a clamped basis from its full knot vector (length nknots, clamped, nondecreasing). */
 PETSC_EXTERN PetscErrorCode SNABSplineCreateFromKnots(PetscInt, PetscInt, const PetscReal[], SNABSpline *);
-/* Frees the knots and zeroes the struct. */
 PETSC_EXTERN PetscErrorCode SNABSplineDestroy(SNABSpline *);
-/* Copies a basis (deep copy of the knots). */
 PETSC_EXTERN PetscErrorCode SNABSplineDuplicate(const SNABSpline *, SNABSpline *);
 
-/* Values of the k + 1 nonzero basis functions at t (clamped into [a, b]); *first is the index of
-   the first. Checked wrapper around SNABSplineEvalInline(). */
 PETSC_EXTERN PetscErrorCode SNABSplineEvaluate(const SNABSpline *, PetscReal, PetscInt *, PetscReal[]);
-/* Values and derivatives up to order nder (<= k) of the k + 1 nonzero functions at t:
-   ders[j*(k+1) + i] is the j-th derivative of basis function first + i. */
 PETSC_EXTERN PetscErrorCode SNABSplineEvaluateDerivatives(const SNABSpline *, PetscReal, PetscInt, PetscInt *, PetscReal[]);
-/* Value at t of the spline sum_g coef[g] B_g(t). */
 PETSC_EXTERN PetscErrorCode SNABSplineEvaluateSpline(const SNABSpline *, const PetscReal[], PetscReal, PetscReal *);
 
-/* Refines by inserting the midpoint of every nonempty knot interval (exact: the fine space
-   contains the coarse one). Creates the fine basis and, if R is not NULL, the dense refinement
-   matrix R (fine->n rows x coarse->n columns, row-major, caller frees with PetscFree) with
-   coarse spline coef c equal to the fine spline with coef R c. */
 PETSC_EXTERN PetscErrorCode SNABSplineRefine(const SNABSpline *, SNABSpline *, PetscReal **);
 
-/* Dense n x n (row-major) mass matrix M_ij = int B_i B_j and stiffness matrix
-   K_ij = int B_i' B_j' over [a, b], exact (Gauss-Legendre with k + 1 points per interval).
-   Either output may be NULL. */
 PETSC_EXTERN PetscErrorCode SNABSplineMassStiffness(const SNABSpline *, PetscReal[], PetscReal[]);
 
 /* Knot span of t: the index s with knots[s] <= t < knots[s+1], k <= s <= n - 1

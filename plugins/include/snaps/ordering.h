@@ -29,30 +29,17 @@
 /* A map between a global vector layout and the natural ordering. */
 typedef struct _n_SNAPSNatural *SNAPSNatural;
 
-/* Creates the map for global vectors like v (same layout), through dm when it is a DMDA or a DMPlex
-   with a natural SF, otherwise the identity (dm may be NULL). Fails with a message when dm describes
-   vectors of another size than v, when the DMPlex natural vector has another size, or when the DMPlex
-   was distributed without DMSetUseNatural() (on every rank). Collective. */
+/* Pages at the definitions (plugins/ordering/natural.c). */
 PETSC_EXTERN PetscErrorCode SNAPSNaturalCreate(DM, Vec, SNAPSNatural *);
-/* The DM whose ordering SNAPSNaturalCreate() would consider: dm itself when it is a DMDA or a DMPlex, else NULL (no
-   DM, or one such as the DMShell PETSc gives a KSP without one, which orders nothing). Not collective. */
 PETSC_EXTERN PetscErrorCode SNAPSNaturalOrderingDM(DM, DM *);
-/* Creates a vector in the natural layout (contiguous blocks of natural indices per rank). Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSNaturalCreateVec(SNAPSNatural, Vec *);
-/* Creates a vector in the global layout the map was made for. Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSNaturalCreateGlobalVec(SNAPSNatural, Vec *);
-/* Copies a global vector into a natural one. Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSNaturalGlobalToNatural(SNAPSNatural, Vec, Vec);
-/* Copies a natural vector into a global one. Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSNaturalNaturalToGlobal(SNAPSNatural, Vec, Vec);
-/* Describes the map: "global" (identity), "dmda" or "dmplex". */
 PETSC_EXTERN PetscErrorCode SNAPSNaturalGetKind(SNAPSNatural, const char *[]);
-/* Frees the map. */
 PETSC_EXTERN PetscErrorCode SNAPSNaturalDestroy(SNAPSNatural *);
 
-/* The fingerprint of operator A as 16 hexadecimal digits, with row and column indices taken in the
-   natural ordering of nat (which must describe A's row layout). A must support MatGetRow() (AIJ and
-   BAIJ formats do; SBAIJ, shell and MATIS matrices do not). Collective. */
+/* Pages at the definitions (plugins/ordering/fingerprint.c). */
 PETSC_EXTERN PetscErrorCode SNAPSOperatorFingerprint(Mat, SNAPSNatural, char[SNAPS_FINGERPRINT_LEN]);
 /* Whether text is a fingerprint as SNAPSOperatorFingerprint() writes it: exactly 16 hexadecimal digits (a longer
    text cut to 16, or non-hex text, is not: it would pass as some operator's). */

@@ -11,9 +11,5 @@
 
 #include <petscvec.h>
 
-/* Computes the POD of N snapshots. Keeps the smallest number k of modes whose relative projection
-   error sqrt(sum_{j>=k} sigma_j^2 / sum sigma^2) is at most tol, but at most maxk (PETSC_DETERMINE
-   for N) and never modes with sigma_j <= 1e-13 sigma_0 (numerically dependent snapshots).
-   Returns k, the modes (orthonormal Vecs of the snapshots' layout; free with VecDestroyVecs(k, &basis))
-   and N singular values sigma (zeros for dependent snapshots; caller frees with PetscFree); nothing on failure. Collective. */
+/* Page at the definition (plugins/pod/pod.c). */
 PETSC_EXTERN PetscErrorCode SNAPSPODCompute(PetscInt, const Vec[], PetscReal, PetscInt, PetscInt *, Vec **, PetscReal **);

@@ -16,19 +16,12 @@
 /* A snapshot file being written. */
 typedef struct _n_SNAPSSnapshots *SNAPSSnapshots;
 
-/* Starts a snapshot file for q parameters and an operator fingerprint. Collective. */
+/* Pages at the definitions (plugins/io/snapshots.c). */
 PETSC_EXTERN PetscErrorCode SNAPSSnapshotsCreate(MPI_Comm, const char[], PetscInt, const char[], SNAPSSnapshots *);
-/* Appends one sample: parameters mu[q] (same on every rank), solution u and right-hand side b (may be
-   NULL if no sample has one), both in the natural ordering and of one size n. Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSSnapshotsAdd(SNAPSSnapshots, const PetscReal[], Vec, Vec);
-/* Writes /X and the attributes, closes the file and renames it into place; frees the writer. Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *);
 /* Abandons an unfinished snapshot file (the writer's run failed): closes and removes the temporary file, leaves an
    existing file of that name as it was, frees the writer. NULL is a no-op. Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSSnapshotsDestroy(SNAPSSnapshots *);
 
-/* Reads a snapshot file: N, the parameters X (Vec of N rows with block size q, distributed by rows),
-   the solutions U[N] and, when present and hasB is not NULL, the right-hand sides B[N] (Vecs of size n,
-   default layout; NULL when absent), and the fingerprint. Checks the sizes against the attributes.
-   Free with VecDestroyVecs(N, ...); a failed load leaves nothing to free (X, U and B are NULL). Collective. */
 PETSC_EXTERN PetscErrorCode SNAPSSnapshotsLoad(MPI_Comm, const char[], PetscInt *, Vec *, Vec **, Vec **, char[17]);

@@ -30,45 +30,22 @@
 
 typedef struct _n_SNAPSSurrogate *SNAPSSurrogate;
 
-/* Reads a surrogate model file on every rank of comm (each rank holds the whole model). Collective. */
+/* The model: pages at the definitions (plugins/rollout/surrogate.c). */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateLoad(MPI_Comm, const char[], SNAPSSurrogate *);
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateDestroy(SNAPSSurrogate *);
-/* Refuses a model (the file it was read from, named in the message) trained for another system: equation, grid
-   points of the run's sdim-dimensional grid (named with the -N of each), domain length (both values named). */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateCheckSystem(SNAPSSurrogate, const char[], const char[], PetscInt, PetscInt, PetscReal);
-/* Refuses (naming both values and the model file) a model trained at another viscosity nu, linear drag alpha,
-   forcing wavenumber or forcing amplitude than the run's (Kolmogorov; 0 for systems without them); models written
-   before nu, alpha and the wavenumber were recorded are not checked, and a forced model written before the amplitude
-   was recorded is taken to have snaps-kolmogorov's default amplitude 1 (the message says so). */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateCheckPhysics(SNAPSSurrogate, const char[], PetscReal, PetscReal, PetscInt, PetscReal);
-/* The model's kind ("deterministic" or "categorical"), latent size D, bins q and step dt (any may be NULL). */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateGetInfo(SNAPSSurrogate, const char **, PetscInt *, PetscInt *, PetscReal *);
-/* Whether the model keeps states in the training box (clamp, may be NULL), states stepped so far and latent
-   coordinates that left the box (held at it when clamp; see SNAPSSurrogateStep()). */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateGetClampCount(SNAPSSurrogate, PetscBool *, PetscInt *, PetscInt *);
-/* Whether SNAPSSurrogateStep() may evaluate a quadratic drift with AVX2 where the CPU has it (default PETSC_TRUE;
-   the same bits either way: PETSC_FALSE runs the drift's portable code only, to check that; the heads' exponentials
-   and KHRONOS rows take AVX2 wherever the CPU has it, with the same bits), and the code that evaluates its
-   drift (may be NULL): "avx2" (groups of 3 or 4 of the states stepped together; the last 1 or 2, and a step of 1 or
-   2 states, take the portable code), "portable", or "sna" for a drift of fitted SNAs, which neither applies to. */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateSetSIMD(SNAPSSurrogate, PetscBool);
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateGetKernel(SNAPSSurrogate, const char **);
-/* z (D) from a field u (npts), and back. */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateEncode(SNAPSSurrogate, const PetscReal[], PetscReal[]);
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateDecode(SNAPSSurrogate, const PetscReal[], PetscReal[]);
-/* Advances n latent states z (n x D, in place) by one step, keeping every coordinate in the box of the training
-   states (lower, upper in the file), where the SNAs are defined (they are constant beyond it). Categorical models draw from rnd[k], one
-   generator per state, so a member's path does not depend on which others share the call; deterministic
-   models ignore rnd (may be NULL). Markov models remember each state's last residual: step the same n states
-   in the same order every call. Not collective (the model lives on PETSC_COMM_SELF of every rank). */
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateStep(SNAPSSurrogate, PetscInt, PetscReal[], PetscRandom[]);
 
-/* Tokens: the bin of x among q bins with edges[0..q] (values beyond the outer edges go to the outer bins),
-   and the value of bin k: its centre for u < 0, else edges[k] + u (edges[k+1] - edges[k]) for u in [0, 1]. */
+/* Tokens and sampling: pages at the definitions (plugins/rollout/surrogate.c). */
 PETSC_EXTERN PetscInt  SNAPSTokenEncode(PetscInt, const PetscReal[], PetscReal);
 PETSC_EXTERN PetscReal SNAPSTokenDecode(PetscInt, const PetscReal[], PetscInt, PetscReal);
-/* Draws a class from q probabilities with the uniform number u in [0, 1): the first k whose cumulative sum
-   exceeds u (inverse transform). */
 PETSC_EXTERN PetscInt SNAPSCategoricalSample(PetscInt, const PetscReal[], PetscReal);
 /* The same from q logits (overwritten by their weights e^(l_j - max l)), without the softmax. */
 PETSC_EXTERN PetscInt SNAPSCategoricalSampleLogits(PetscInt, PetscReal[], PetscReal);

@@ -74,7 +74,7 @@ typedef struct {
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryLoad(MPI_Comm, const char[], SNAPSTrajectoryData *);
 /* The saved time t alone (PETSC_MIN_REAL: the first), as a trajectory of nt = 1; refused as FindTime refuses. */
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryLoadTime(MPI_Comm, const char[], PetscReal, SNAPSTrajectoryData *);
-/* Index of the saved time equal to t (to 1e-9 of the spacing), or an error naming t and the file's range. */
+/* SNAPSTrajectoryFindTime(): its page is at its definition (plugins/io/trajectory.c). */
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryFindTime(const SNAPSTrajectoryData *, const char[], PetscReal, PetscInt *);
 PETSC_EXTERN PetscErrorCode SNAPSTrajectoryDataFree(SNAPSTrajectoryData *);
 

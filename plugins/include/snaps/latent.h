@@ -17,8 +17,8 @@
 
 /* Pages at the definitions (plugins/rollout/latent.c). */
 PETSC_EXTERN PetscErrorCode SNAPSLatentFourier(PetscInt, PetscInt, const PetscInt[2], PetscReal[]);
-PETSC_EXTERN PetscInt SNAPSLatentFourierSize(PetscInt, PetscInt);
-PETSC_EXTERN void SNAPSLatentFourierWavenumber(PetscInt, PetscInt, PetscInt, PetscInt *, PetscInt *);
+PETSC_EXTERN PetscInt       SNAPSLatentFourierSize(PetscInt, PetscInt);
+PETSC_EXTERN void           SNAPSLatentFourierWavenumber(PetscInt, PetscInt, PetscInt, PetscInt *, PetscInt *);
 PETSC_EXTERN PetscErrorCode SNAPSLatentPOD(PetscInt, PetscInt, const PetscReal[], PetscInt, PetscReal[], PetscReal[], PetscReal *);
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateEncodeRows(SNAPSSurrogate, MPI_Comm, PetscInt, PetscInt, PetscInt, const PetscReal[], PetscReal[]);
 PETSC_EXTERN PetscErrorCode SNAPSSurrogateDecodeRows(SNAPSSurrogate, PetscInt, PetscInt, const PetscReal[], PetscReal[]);

@@ -916,17 +916,19 @@ static PetscErrorCode TextViewerRead(MPI_Comm comm, PetscOptions options, const 
         PetscCall(ViewerFileIsStream(comm, v.file, &stream)); /* written into by each viewer in turn, not emptied */
         if (!stream) PetscCall(CheckFileNotPETScs(comm, options, prefix, name, value, v.file));
       }
-      /* the shared viewer of that file, and the format apart (PetscOptionsGetViewer() would open a second one) */
-      if (!v.append) {
-        if (v.format[0]) {
-          PetscViewerFormat f;
-          PetscBool         found;
+      /* the format, checked here with :append too (PetscOptionsGetViewer() refused it only once it had opened, and so
+         created, the file: at the first line, with the check passed and the work begun) */
+      if (v.format[0]) {
+        PetscViewerFormat f;
+        PetscBool         found;
 
-          PetscCall(PetscStrtoupper(v.format));
-          PetscCall(PetscEnumFind(PetscViewerFormats, v.format, (PetscEnum *)&f, &found));
-          PetscCheck(found, comm, PETSC_ERR_USER_INPUT, "-%s%s %s: unknown viewer format %s (ascii_info, ascii_info_detail, ...)", pre, name + 1, value, v.format);
-          if (format) *format = f;
-        }
+        PetscCall(PetscStrtoupper(v.format));
+        PetscCall(PetscEnumFind(PetscViewerFormats, v.format, (PetscEnum *)&f, &found));
+        PetscCheck(found, comm, PETSC_ERR_USER_INPUT, "-%s%s %s: unknown viewer format %s (ascii_info, ascii_info_detail, ...)", pre, name + 1, value, v.format);
+        if (format) *format = f;
+      }
+      /* the shared viewer of that file (PetscOptionsGetViewer() would open a second one) */
+      if (!v.append) {
         if (viewer) PetscCall(PetscViewerASCIIOpen(comm, v.file, viewer));
         PetscFunctionReturn(0);
       }
@@ -990,9 +992,8 @@ PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm comm, PetscOptions options, co
 /*@C
   SNAPSOptionsCheckTextViewer - Checks an option read by SNAPSOptionsGetTextViewer() as that function does (the
   viewer type, the format, a file also named by an option PETSc opens on its own), without opening anything: for an
-  output opened when its first line is printed, so that a run refused before then leaves no empty file. The format of
-  ascii:file:format:append is not checked here: SNAPSOptionsGetTextViewer() leaves it to PetscOptionsGetViewer(),
-  which refuses an unknown one when the viewer is opened.
+  output opened when its first line is printed, so that a run refused before then leaves no empty file (an unknown
+  format refused, with :append too).
 
   Collective
 

@@ -8,8 +8,9 @@ Checks, over plugins/**/*.c:
   - an option whose page is a type's /*MC page is listed on that page (an option the code reads that no page lists);
   - every SNA type, fit and KSPGuess type registered (SNARegister, SNAFitRegister, KSPGuessRegister) has a /*MC page
     under its macro (SNAKHRONOS, SNAFITALS, KSPGUESSSNA, ...);
-  - every function declared in snaps/sna.h, snaguess.h, trajectory.h, surrogate.h, latent.h, snapshots.h, pod.h,
-    bspline.h and ordering.h has a page.
+  - every function declared in a public header (plugins/include/snaps.h and plugins/include/snaps/*.h; not private/),
+    whatever it returns, has a page (a type's constructor, such as KSPGuessCreate_SNA(), its type's /*MC page);
+  - every page (/*@ and /*MC) has a "Level:" line.
 Usage: check_man_pages.py <source root>. Prints each problem; exit status 1 if any."""
 import glob
 import os
@@ -18,7 +19,8 @@ import sys
 
 root = sys.argv[1] if len(sys.argv) > 1 else "."
 sources = {os.path.relpath(f, root): open(f, encoding="utf-8").read() for f in glob.glob(os.path.join(root, "plugins", "**", "*.c"), recursive=True)}
-headers = {os.path.relpath(f, root): open(f, encoding="utf-8").read() for f in glob.glob(os.path.join(root, "plugins", "include", "snaps", "*.h"))}
+# the public headers: every header under plugins/include but the private ones (snaps/private/)
+headers = {os.path.relpath(f, root): open(f, encoding="utf-8").read() for f in glob.glob(os.path.join(root, "plugins", "include", "**", "*.h"), recursive=True) if "private" not in os.path.relpath(f, root).split(os.sep)}
 problems = []
 
 pages = {}  # name -> (file, kind, text)
@@ -48,15 +50,18 @@ for f, text in sorted(sources.items()):
         elif page in pages and pages[page][1] == "MC" and not re.search(re.escape(option) + r"(?![\w])", pages[page][2]):
             problems.append(f"{f}:{line}: {option} is read but not listed on its page {page} ({pages[page][0]})")
 
-# the headers whose every function has its page (the SNA class, its types, the sna guess); add a header once its pages
-# are written
+# every public header's every function has its page, whatever it returns (PetscErrorCode, PetscBool, int, void, ...)
 # (a type's constructor, such as KSPGuessCreate_SNA(), has its type's /*MC page right above it instead)
 typed = set(re.findall(r"M\*/\n(?:PETSC_EXTERN )?PetscErrorCode (\w+)\(", "".join(sources.values())))
-for h in ["sna.h", "snaguess.h", "trajectory.h", "surrogate.h", "latent.h", "snapshots.h", "pod.h", "bspline.h", "ordering.h"]:
-    text = headers[os.path.join("plugins", "include", "snaps", h)]
-    for fn in re.findall(r"PETSC_EXTERN\s+PetscErrorCode\s+(\w+)\s*\(", text):
+for h, text in sorted(headers.items()):
+    for fn in re.findall(r"PETSC_EXTERN\s+(?:const\s+)?\w+[\s*]+?(\w+)\s*\(", text):
         if fn not in pages and fn not in typed:
-            problems.append(f"plugins/include/snaps/{h}: {fn}() has no /*@ {fn} - ... @*/ page at its definition")
+            problems.append(f"{h}: {fn}() has no /*@ {fn} - ... @*/ page at its definition")
+
+# every page says its level (PETSc's beginner, intermediate, advanced, developer), as PETSc's pages do
+for name, (f, kind, text) in sorted(pages.items()):
+    if not re.search(r"^\s*Level:\s*\w+", text, flags=re.M):
+        problems.append(f"{f}: the page of {name} has no 'Level:' line")
 
 for f, text in sorted(sources.items()):
     for m in re.finditer(r"\b(?:SNARegister|SNAFitRegister|KSPGuessRegister)\(\s*(\w+)\s*,", text):

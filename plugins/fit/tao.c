@@ -548,12 +548,23 @@ PetscErrorCode SNAFit_TAO(SNA sna, Vec X, Vec Y)
 }
 
 /*@C
-  SNAReadFitOptions - Reads, without fitting, the options that SNAFit() reads beyond SNASetFromOptions(): -sna_view
-  (read at the end of a fit) and, for SNAFITTAO, the TAO solver's options (-sna_fit_tao_..., read when the fit
-  starts, and its -sna_fit_tao_view, -sna_fit_tao_ls_view and a Newton type's KSP -ksp_view and
-  -ksp_converged_reason, read at the end of its solve). A program calls it on an SNA set up as the one it will fit, before SNAPSOptionsWarnUnusedEarly() and the
-  long fit, so that those options are not reported as unused, and a -sna_view of a viewer SNAView() cannot show (not
-  ASCII) is refused before the fit rather than after it. Collective.
+  SNAReadFitOptions - Reads, without fitting, the options that SNAFit() reads beyond SNASetFromOptions()
+
+  Collective
+
+  Input Parameter:
+. sna - an SNA set up as the one the program will fit
+
+  Notes:
+  The options: -sna_view (read at the end of a fit) and, for SNAFITTAO, the TAO solver's options (-sna_fit_tao_...,
+  read when the fit starts, and its -sna_fit_tao_view, -sna_fit_tao_ls_view and a Newton type's KSP -ksp_view and
+  -ksp_converged_reason, read at the end of its solve). A program calls it before SNAPSOptionsWarnUnusedEarly() and
+  the long fit, so that those options are not reported as unused, and a -sna_view of a viewer SNAView() cannot show
+  (not ASCII) is refused before the fit rather than after it.
+
+  Level: developer
+
+.seealso: SNAFit(), SNASetFromOptions(), SNAPSOptionsWarnUnusedEarly()
 @*/
 PetscErrorCode SNAReadFitOptions(SNA sna)
 {

@@ -354,11 +354,30 @@ static PetscErrorCode DatasetPath_Private(const char group[], const char name[],
 }
 
 /*@C
-  SNADatasetLoad - Reads group/X (N x d) and group/Y (N x q, or N as N x 1) from an HDF5 file into
-  new Vecs with block sizes d and q, each rank holding a contiguous block of rows. Collective.
+  SNADatasetLoad - Reads group/X (N x d) and group/Y (N x q, or N read as N x 1) from an HDF5 dataset file into new
+  Vecs with block sizes d and q, each rank holding a contiguous block of rows (PETSc's default layout)
 
-  The file, both datasets, their types (floating point), ranks (1 or 2), shared row count N > 0 and
-  values (no NaN or Inf) are checked, and failures are reported by file and dataset name.
+  Collective
+
+  Input Parameters:
++ comm     - the ranks that share the rows
+. filename - the HDF5 file
+- group    - the group holding X and Y: NULL, "" or "/" for the root, "/lf" or "/hf" for a fidelity
+
+  Output Parameters:
++ X - a new Vec of N x d inputs, block size d (the caller destroys it)
+- Y - a new Vec of N x q outputs, block size q (the caller destroys it)
+
+  Notes:
+  Raises an error naming the file and the dataset, with X and Y left NULL, for: a missing, unreadable or directory
+  file, one that is not HDF5 or is corrupt (PETSC_ERR_FILE_OPEN, PETSC_ERR_FILE_UNEXPECTED); a missing dataset or a
+  group in its place; data that are not floating point; a rank other than 1 or 2; no rows or no columns; X and Y
+  with different row counts; a failed checksum (PETSC_ERR_FILE_READ); NaN or Inf values, naming the first bad row.
+  Logged as the event SNADatasetLoad.
+
+  Level: beginner
+
+.seealso: SNADatasetLoadArray(), SNADatasetLoadFidelities(), SNADatasetLoadCases(), SNADatasetSave()
 @*/
 PetscErrorCode SNADatasetLoad(MPI_Comm comm, const char filename[], const char group[], Vec *X, Vec *Y)
 {
@@ -397,8 +416,25 @@ PetscErrorCode SNADatasetLoad(MPI_Comm comm, const char filename[], const char g
 }
 
 /*@C
-  SNADatasetLoadArray - Reads one float64 dataset (2-D, or 1-D as N x 1), e.g. "/X" or "/hf/Y", into a
-  new row-distributed Vec with block size = columns, with the same checks as SNADatasetLoad(). Collective.
+  SNADatasetLoadArray - Reads one floating-point dataset (2-D, or 1-D read as N x 1), e.g. "/X" or "/hf/Y", into a
+  new row-distributed Vec with block size the number of columns
+
+  Collective
+
+  Input Parameters:
++ comm     - the ranks that share the rows
+. filename - the HDF5 file
+- path     - the dataset's absolute path in the file
+
+  Output Parameter:
+. V - a new Vec, block size the columns (the caller destroys it); NULL after an error
+
+  Notes:
+  The checks and messages are those of SNADatasetLoad() for one dataset. Logged as the event SNADatasetLoad.
+
+  Level: intermediate
+
+.seealso: SNADatasetLoad(), SNADatasetHas()
 @*/
 PetscErrorCode SNADatasetLoadArray(MPI_Comm comm, const char filename[], const char path[], Vec *V)
 {
@@ -424,8 +460,26 @@ PetscErrorCode SNADatasetLoadArray(MPI_Comm comm, const char filename[], const c
 }
 
 /*@C
-  SNADatasetHas - Whether an object (a group such as "/hf" or a dataset such as "/YLF") exists in an HDF5 dataset
-  file; the file itself must exist and be HDF5. Collective.
+  SNADatasetHas - Whether an object (a group such as "/hf" or a dataset such as "/YLF") exists in an HDF5 file
+
+  Collective
+
+  Input Parameters:
++ comm     - the ranks that ask
+. filename - the HDF5 file
+- path     - the object's absolute path
+
+  Output Parameter:
+. has - whether the object exists
+
+  Notes:
+  The file itself must exist and be HDF5: a missing, unreadable or non-HDF5 file is an error, as in SNADatasetLoad().
+  A path whose parent group is missing counts as absent (H5Lexists() fails there; that is read as no). The answer is
+  PETSC_TRUE only where every rank found the object.
+
+  Level: intermediate
+
+.seealso: SNADatasetLoad(), SNADatasetLoadFidelities()
 @*/
 PetscErrorCode SNADatasetHas(MPI_Comm comm, const char filename[], const char path[], PetscBool *has)
 {
@@ -445,9 +499,27 @@ PetscErrorCode SNADatasetHas(MPI_Comm comm, const char filename[], const char pa
 
 /*@C
   SNADatasetLoadCases - Reads group/case, one integer id per row of group/X (the design or case a row belongs to),
-  into a new Vec distributed as SNADatasetLoad() distributes the rows (block size 1, the ids as reals). Collective.
-  Ids of magnitude above PETSC_MAX_INT (or 2^53 - 1, the reals' exact integers, with 64-bit PetscInt) are refused:
-  cast to PetscInt they became one id, merging their cases.
+  into a new Vec distributed as SNADatasetLoad() distributes the rows
+
+  Collective
+
+  Input Parameters:
++ comm     - the ranks that share the rows
+. filename - the HDF5 file
+. group    - the group holding X and case: NULL, "" or "/" for the root
+- N        - the row count of group/X, which case must have
+
+  Output Parameter:
+. cases - a new Vec of N ids stored as reals, block size 1 (the caller destroys it); NULL after an error
+
+  Notes:
+  The file and dataset checks are those of SNADatasetLoad(), except that the data must be integer. Also refused:
+  another row count than N, more than one column, and ids of magnitude above PETSC_MAX_INT (or 2^53 - 1, the reals'
+  exact integers, with 64-bit PetscInt): cast to PetscInt they became one id, merging their cases.
+
+  Level: intermediate
+
+.seealso: SNADatasetLoad(), SNADatasetSelectRows()
 @*/
 PetscErrorCode SNADatasetLoadCases(MPI_Comm comm, const char filename[], const char group[], PetscInt N, Vec *cases)
 {
@@ -473,8 +545,24 @@ PetscErrorCode SNADatasetLoadCases(MPI_Comm comm, const char filename[], const c
 }
 
 /*@C
-  SNADatasetSelectRows - A new Vec with the rows of X (of block-size columns) that this rank holds and keep marks,
-  on the same rank: a subset of samples (a choice of cases, a validation split). Collective.
+  SNADatasetSelectRows - A new Vec with the rows of X that this rank holds and keep marks, in order, on the same rank:
+  a subset of samples (a choice of cases, a validation split)
+
+  Collective
+
+  Input Parameters:
++ X    - rows of block-size columns
+- keep - one flag per row this rank holds of X
+
+  Output Parameter:
+. Xs - a new Vec of the same block size, PETSc's default (standard) type, with the kept rows (the caller destroys it)
+
+  Notes:
+  No row moves between ranks: a rank that keeps none holds none of Xs.
+
+  Level: intermediate
+
+.seealso: SNADatasetLoad(), SNADatasetLoadCases()
 @*/
 PetscErrorCode SNADatasetSelectRows(Vec X, const PetscBool keep[], Vec *Xs)
 {
@@ -512,8 +600,28 @@ static PetscErrorCode FidelityShape(Vec X, Vec Y, PetscInt *N, PetscInt *d, Pets
 }
 
 /*@C
-  SNADatasetLoadFidelities - Reads a multi-fidelity dataset: /lf/X, /lf/Y, /hf/X and /hf/Y, each pair checked as
-  SNADatasetLoad() checks it, and both fidelities with the same inputs d and outputs q. Collective.
+  SNADatasetLoadFidelities - Reads a multi-fidelity dataset file: /lf/X, /lf/Y, /hf/X and /hf/Y
+
+  Collective
+
+  Input Parameters:
++ comm     - the ranks that share the rows
+- filename - the HDF5 file
+
+  Output Parameters:
++ Xlf - the low-fidelity inputs (the caller destroys all four)
+. Ylf - the low-fidelity outputs
+. Xhf - the high-fidelity inputs
+- Yhf - the high-fidelity outputs
+
+  Notes:
+  Each pair is read and checked as SNADatasetLoad() reads it. A file without the group /lf or /hf, or whose
+  fidelities have different input counts d or output counts q, is an error naming them (PETSC_ERR_FILE_UNEXPECTED);
+  on the latter the four Vecs are destroyed first.
+
+  Level: intermediate
+
+.seealso: SNADatasetLoad(), SNADatasetHas()
 @*/
 PetscErrorCode SNADatasetLoadFidelities(MPI_Comm comm, const char filename[], Vec *Xlf, Vec *Ylf, Vec *Xhf, Vec *Yhf)
 {
@@ -657,12 +765,31 @@ static PetscErrorCode SaveCheck_Private(MPI_Comm comm, const char filename[], Pe
 }
 
 /*@C
-  SNADatasetSave - Writes n Vecs (rows of block-size columns) as (N x bs) float64 datasets names[i]
-  (e.g. "/X", "/hf/Y"; groups are created as needed) into a new HDF5 file, atomically: the data goes
-  to a temporary file in the same directory, renamed over filename only when complete. On failure
-  the temporary file is removed and an existing filename is left untouched. What SNADatasetLoad() would refuse is
-  not written (an error before any file is created): NaN or Inf values, and a group's Y or case with another number
-  of rows than its X. Collective: the Vecs live on comm.
+  SNADatasetSave - Writes n Vecs (rows of block-size columns) as N x bs float64 datasets into a new HDF5 file,
+  atomically
+
+  Collective
+
+  Input Parameters:
++ comm     - the ranks the Vecs live on
+. filename - the file to write (replaced if it exists)
+. n        - the number of datasets (0: a file with no dataset)
+. names    - the datasets' names, e.g. "/X" or "/hf/Y"; groups are created as needed
+- vecs     - the Vecs, one per name, each with at least one entry
+
+  Notes:
+  The data go to a temporary file in filename's directory (SNAPSTemporaryName()), created 0600, which rank 0 renames
+  over filename only when complete (SNAPSCommitTemporary(): an existing file's mode is kept). On failure the temporary
+  file is removed and an existing filename is left as it was.
+
+  What SNADatasetLoad() would refuse is an error before any file is created: NaN or Inf values (PETSC_ERR_FP, naming
+  the first bad row), a group's Y or case with another row count than its X (PETSC_ERR_ARG_SIZ). Also refused: a
+  missing or empty name, a Vec on another communicator, an empty Vec, a name that exists twice. Datasets are
+  written in checksummed chunks, which SNADatasetLoad() verifies. Logged as the event SNADatasetSave.
+
+  Level: beginner
+
+.seealso: SNADatasetLoad(), SNAPSWriteFileAtomic()
 @*/
 PetscErrorCode SNADatasetSave(MPI_Comm comm, const char filename[], PetscInt n, const char *const names[], const Vec vecs[])
 {

@@ -163,14 +163,24 @@ static PetscErrorCode OptionsRegisterFinalize_Private(void)
 }
 
 /*@C
-  SNAPSOptionsWarnUnused - Makes PetscFinalize() warn, on rank 0 of comm (standard error), about every option
-  that was set (command line, -options_file, PETSC_OPTIONS) but that no rank used, one line each:
-  "WARNING: option -foo (value bar) was set but never used: misspelt, wrong prefix, or not applicable here".
-  Call it right before PetscFinalize(), on every rank of comm; comm must stay valid until then.
+  SNAPSOptionsWarnUnused - Makes PetscFinalize() warn about every option that was set but that no rank used
 
-  It stays quiet under -help (a help run reads only some options) and when -options_left is given, true or
-  false: PETSc then prints its own report, or was told not to. Errors are not affected: a program that
-  stops on an error does not reach it.
+  Logically Collective (call it on every rank of comm; the warning at PetscFinalize() is collective on comm)
+
+  Input Parameter:
+. comm - the ranks of the program; it must stay valid until PetscFinalize()
+
+  Notes:
+  Call it right before PetscFinalize(). Rank 0 of comm then prints to standard error one line per option set
+  (command line, -options_file, PETSC_OPTIONS) that no rank used: "WARNING: option -foo (value bar) was set but never
+  used: misspelt, wrong prefix, or not applicable here", but for those SNAPSOptionsWarnUnusedEarly() already warned
+  about. Quiet under -help (a help run reads only some options) and when -options_left is given, true or false
+  (PETSc then prints its own report, or was told not to). A program that stops on an error does not reach it. It also
+  silences SNAPSOptionsWarnUnusedPart(), whose options this report covers.
+
+  Level: intermediate
+
+.seealso: SNAPSOptionsWarnUnusedEarly(), SNAPSOptionsWarnUnusedPart()
 @*/
 PetscErrorCode SNAPSOptionsWarnUnused(MPI_Comm comm)
 {
@@ -187,13 +197,23 @@ PetscErrorCode SNAPSOptionsWarnUnused(MPI_Comm comm)
 }
 
 /*@C
-  SNAPSOptionsWarnUnusedEarly - Warns now, on rank 0 of comm (standard error), about the options that no rank has
-  used so far, with the line of SNAPSOptionsWarnUnused(), so that a misspelt option of a long run is seen before
-  the run, not after it. Call it on every rank of comm once the program has read every option it will read
-  before PetscFinalize() (its own, its objects' and its viewers'), and before the long work. The options PETSc
-  reads only inside PetscFinalize() (-log_view and the other -log options, -memory_view, -malloc_dump,
-  -options_view, ...) are left to the report at PetscFinalize(), which skips the options warned about here.
-  Quiet under -help and -options_left, as SNAPSOptionsWarnUnused() is.
+  SNAPSOptionsWarnUnusedEarly - Warns now about the options that no rank has used so far, so that a misspelt option
+  of a long run is seen before the run, not after it
+
+  Collective
+
+  Input Parameter:
+. comm - the ranks of the program; rank 0 prints, to standard error, the line of SNAPSOptionsWarnUnused()
+
+  Notes:
+  Call it once the program has read every option it will read before PetscFinalize() (its own, its objects' and its
+  viewers'), and before the long work. The options PETSc reads only inside PetscFinalize() (-log_view and the other
+  -log options, -memory_view, -malloc_dump, -options_view, ...) are left to the report at PetscFinalize(), which skips
+  the options warned about here. Quiet under -help and -options_left, as SNAPSOptionsWarnUnused() is.
+
+  Level: intermediate
+
+.seealso: SNAPSOptionsWarnUnused()
 @*/
 PetscErrorCode SNAPSOptionsWarnUnusedEarly(MPI_Comm comm)
 {
@@ -209,12 +229,23 @@ PetscErrorCode SNAPSOptionsWarnUnusedEarly(MPI_Comm comm)
 }
 
 /*@C
-  SNAPSOptionsWarnUnusedPart - For a library loaded into another program (the sna initial guess by -dll_append):
-  warns, on rank 0 of PETSC_COMM_WORLD (standard error), about every option whose name contains part (lower case,
-  e.g. "ksp_guess_sna_") that was set but that no rank used, one line each naming what (e.g. "the sna initial
-  guess"). Call it from a function registered with PetscRegisterFinalize(). Quiet where another report covers it:
-  a SNAPS program's SNAPSOptionsWarnUnused(), -options_left (PETSc's report), -help, and PETSc's debug builds,
-  which warn about unused options themselves.
+  SNAPSOptionsWarnUnusedPart - For a library loaded into another program (the sna initial guess by -dll_append): warns
+  about the options of one part that were set but that no rank used
+
+  Collective on PETSC_COMM_WORLD
+
+  Input Parameters:
++ part - a lower-case piece of the options' names, e.g. "ksp_guess_sna_" (matched ignoring case, anywhere in the name)
+- what - what uses them, for the line, e.g. "the sna initial guess"
+
+  Notes:
+  Call it from a function registered with PetscRegisterFinalize(). Rank 0 of PETSC_COMM_WORLD prints one line per
+  option to standard error. Quiet where another report covers it: a SNAPS program's SNAPSOptionsWarnUnused(),
+  -options_left (PETSc's report), -help, and PETSc's debug builds, which warn about unused options themselves.
+
+  Level: developer
+
+.seealso: SNAPSOptionsWarnUnused()
 @*/
 PetscErrorCode SNAPSOptionsWarnUnusedPart(const char part[], const char what[])
 {
@@ -232,11 +263,27 @@ PetscErrorCode SNAPSOptionsWarnUnusedPart(const char part[], const char what[])
 }
 
 /*@C
-  SNAPSCheckOutputNotInput - Fails when the output file out (option outopt) is the same file as one of the n
-  inputs ins[] (options inopts[]): writing it would replace, or truncate, an input the run still reads.
-  Files are compared by identity (st_dev and st_ino), not by name, so "./m.h5", "m.h5", a symbolic link to
-  it and a hard link all count. An input or output that does not exist, and a NULL input name, are skipped.
-  Collective: rank 0 looks, every rank returns the same error.
+  SNAPSCheckOutputNotInput - Refuses an output file that is one of the inputs: writing it would replace, or truncate,
+  an input the run still reads
+
+  Collective
+
+  Input Parameters:
++ comm   - the ranks of the program; rank 0 looks, every rank returns the same error
+. outopt - the output's option ("-model"), for the message
+. out    - the output's name
+. n      - the number of inputs
+. inopts - the inputs' options
+- ins    - the inputs' names (NULL ones are skipped)
+
+  Notes:
+  Files are compared by identity (st_dev and st_ino), not by name, so "./m.h5", "m.h5", a symbolic link to it and a
+  hard link all count; the error (PETSC_ERR_USER_INPUT) names both options and files. An output or input that does not
+  exist yet is always fine.
+
+  Level: developer
+
+.seealso: SNAPSCheckFiles(), SNAPSCheckOutputs(), SNAPSCheckViewerFiles()
 @*/
 PetscErrorCode SNAPSCheckOutputNotInput(MPI_Comm comm, const char outopt[], const char out[], PetscInt n, const char *const inopts[], const char *const ins[])
 {
@@ -257,8 +304,25 @@ PetscErrorCode SNAPSCheckOutputNotInput(MPI_Comm comm, const char outopt[], cons
 }
 
 /*@C
-  SNAPSCanonicalPath - The canonical name of path: its directory resolved (symbolic links, "." and "..") and its base
-  name ("/<base>" for a file in the root directory); the directory must exist. Not collective. Returns errno, or 0.
+  SNAPSCanonicalPath - The canonical name of a path whose directory exists: the directory resolved (symbolic links,
+  "." and "..") and the base name kept ("/<base>" for a file in the root directory)
+
+  Not Collective
+
+  Input Parameters:
++ path - the path (the file itself need not exist)
+- len  - the room in canon
+
+  Output Parameter:
+. canon - the canonical name (left as it was on failure)
+
+  Notes:
+  Returns an errno, not a PETSc error code, and raises nothing: 0, realpath()'s or stat()'s errno for the directory,
+  ENOTDIR when the directory is not one, ENAMETOOLONG when canon has no room.
+
+  Level: developer
+
+.seealso: SNAPSCheckOutputs()
 @*/
 int SNAPSCanonicalPath(const char path[], char canon[], size_t len)
 {
@@ -393,13 +457,27 @@ static void CheckOutputsLocal(PetscInt n, const char *const opts[], const char *
 }
 
 /*@C
-  SNAPSOptionsCheckFileNames - Fails when one of the n file-name options names[] (prefix: the options prefix, or
-  NULL) was given without a value: "-model -twin_model t.h5", or "-results" last on the line. PETSc then reads an
-  empty string, which a program takes for the option's absence: the categorical model was silently not trained, a
-  solver started from a random state instead of -init_trajectory and wrote no -results, and snaps-fit or
-  snaps-rollout-fit failed to write -results only after the fit. Call it before the work. Nothing is checked in a
-  -help run, which writes no file (the same in every program, wherever the call is). The options database is the
-  same on every rank, so every rank returns the same error. Collective.
+  SNAPSOptionsCheckFileNames - Refuses a file-name option given without a value ("-model -twin_model t.h5", or
+  "-results" last on the line), which PETSc reads as an empty name that programs take for the option's absence
+
+  Collective
+
+  Input Parameters:
++ comm   - the ranks of the program
+. prefix - the options prefix, or NULL
+. n      - the number of options
+- names  - the options, each with its leading dash ("-results")
+
+  Notes:
+  The error is PETSC_ERR_USER_INPUT naming the option with its prefix. Without it, the categorical model was silently
+  not trained, a solver started from a random state instead of -init_trajectory and wrote no -results, and snaps-fit
+  or snaps-rollout-fit failed to write -results only after the fit. Call it before the work. Nothing is checked in a
+  -help run, which writes no file. The options database is the same on every rank, so every rank returns the same
+  error.
+
+  Level: developer
+
+.seealso: SNAPSCheckFiles(), SNAPSCheckOutputs()
 @*/
 PetscErrorCode SNAPSOptionsCheckFileNames(MPI_Comm comm, const char prefix[], PetscInt n, const char *const names[])
 {
@@ -422,18 +500,31 @@ PetscErrorCode SNAPSOptionsCheckFileNames(MPI_Comm comm, const char prefix[], Pe
 }
 
 /*@C
-  SNAPSCheckOutputs - Fails, before any work, when the n output files files[] (options opts[]; NULL or empty
-  names are skipped) cannot all be written: a name that is a directory, a directory that does not exist or
-  cannot be written in, two outputs that are the same file (compared by their resolved directories and
-  names, and by identity where both exist: "x.h5", "./x.h5", a symbolic or a hard link) and would overwrite
-  each other, an existing name that is neither a regular file nor a stream (a FIFO or pipe, a socket, a block device),
-  or a name that reaches a file through a link to an open descriptor (/dev/stdout, /dev/fd/N, /proc/<pid>/fd/N: stdout
-  redirected to a file), which the write would replace. A symbolic link is checked as its target, which the write
-  replaces (SNAPSOutputTarget()). A stream (SNAPSOutputIsStream(): a character device such as /dev/null or a terminal)
-  is written into, from a complete temporary file in $TMPDIR (or /tmp): it must be writable, and so must that
-  directory. A long run then fails at once, not
-  when it writes its results. Collective: rank 0 looks, every rank returns the same error. Inputs:
-  SNAPSCheckOutputNotInput().
+  SNAPSCheckOutputs - Refuses, before any work, output files that cannot all be written, so that a long run fails at
+  once, not when it writes its results
+
+  Collective
+
+  Input Parameters:
++ comm  - the ranks of the program; rank 0 looks, every rank returns the same error
+. n     - the number of outputs
+. opts  - the outputs' options, for the message
+- files - the outputs' names (NULL or empty ones are skipped)
+
+  Notes:
+  Refused (PETSC_ERR_USER_INPUT, naming the option and the file): a name that is a directory or ends in '/'; a
+  directory that does not exist or cannot be written in; two outputs that are the same file (compared by their
+  resolved directories and names, and by identity where both exist: "x.h5", "./x.h5", a symbolic or a hard link);
+  an existing name that is neither a regular file nor a stream (a FIFO or pipe, a socket, a block device); a name that
+  reaches a file through a link to an open descriptor (/dev/stdout, /dev/fd/N, /proc/<pid>/fd/N: stdout redirected to
+  a file), which the write would replace; a symbolic link that cannot be followed. A symbolic link is checked as its
+  target, which the write replaces (SNAPSOutputTarget()). A stream (SNAPSOutputIsStream(): a character device such as
+  /dev/null or a terminal) is written into, from a complete temporary file in $TMPDIR (or /tmp): it must be writable,
+  and so must that directory. Inputs: SNAPSCheckOutputNotInput().
+
+  Level: developer
+
+.seealso: SNAPSCheckFiles(), SNAPSCheckOutputNotInput(), SNAPSCheckViewerFiles(), SNAPSWriteFileAtomic()
 @*/
 PetscErrorCode SNAPSCheckOutputs(MPI_Comm comm, PetscInt n, const char *const opts[], const char *const files[])
 {
@@ -449,8 +540,16 @@ PetscErrorCode SNAPSCheckOutputs(MPI_Comm comm, PetscInt n, const char *const op
 }
 
 /*@C
-  SNAPSPhysicalMemory - The machine's physical memory in bytes (sysconf(_SC_PHYS_PAGES) pages of
-  _SC_PAGESIZE bytes), or 0 when the system does not tell. Not collective.
+  SNAPSPhysicalMemory - The machine's physical memory in bytes
+
+  Not Collective
+
+  Output Parameter:
+. bytes - sysconf(_SC_PHYS_PAGES) pages of sysconf(_SC_PAGESIZE) bytes, or 0 when the system does not tell
+
+  Level: developer
+
+.seealso: SNAPSCheckMemory()
 @*/
 PetscErrorCode SNAPSPhysicalMemory(PetscLogDouble *bytes)
 {
@@ -463,11 +562,25 @@ PetscErrorCode SNAPSPhysicalMemory(PetscLogDouble *bytes)
 }
 
 /*@C
-  SNAPSCheckMemory - Fails when a choice of sizes needs more than the machine's physical memory, so that a
-  runaway option value (-sna_khronos_nodes 2147483647, -error_cells 100000) is an error naming it at once,
-  not an allocation that overflows, swaps or is killed hours later. bytes: the need, computed by the caller
-  in floating point (no overflow); what: the option(s) with their values and what the memory holds.
-  Not collective, but every rank of comm must make the same call with the same need.
+  SNAPSCheckMemory - Refuses a choice of sizes that needs more than the machine's physical memory, so that a runaway
+  option value (-sna_khronos_nodes 2147483647, -error_cells 100000) is an error naming it at once, not an allocation
+  that overflows, swaps or is killed hours later
+
+  Logically Collective (every rank of comm makes the same call with the same need; nothing is communicated)
+
+  Input Parameters:
++ comm  - the communicator of the error
+. bytes - the need, computed by the caller in floating point (so that it cannot overflow)
+- what  - the option(s) with their values and what the memory holds, e.g. "-error_cells 100000 (an error-quadrature
+          grid of 1e10 points)"
+
+  Notes:
+  The error is PETSC_ERR_ARG_OUTOFRANGE with both figures in GB. Where SNAPSPhysicalMemory() cannot tell (0), nothing
+  is refused.
+
+  Level: developer
+
+.seealso: SNAPSPhysicalMemory()
 @*/
 PetscErrorCode SNAPSCheckMemory(MPI_Comm comm, PetscLogDouble bytes, const char what[])
 {
@@ -481,12 +594,24 @@ PetscErrorCode SNAPSCheckMemory(MPI_Comm comm, PetscLogDouble bytes, const char 
 }
 
 /*@C
-  SNAPSCheckKSPTolerances - Refuses the tolerances of a KSP that KSPSetTolerances() would refuse (rtol outside
-  [0, 1), a negative atol or divtol) and NaN or an infinite rtol or atol. KSPSetFromOptions() of PETSc 3.18 stores
-  -ksp_rtol, -ksp_atol and -ksp_divtol without those checks: -ksp_rtol 1.5 (for 1e-5) stopped the solve at
-  iteration 0 as CONVERGED_RTOL with the zero solution, and NaN ran to the absolute tolerance, both reported as
-  converged. The error names the option with the KSP's prefix and its value. Collective on ksp (the values are the
-  same on every rank).
+  SNAPSCheckKSPTolerances - Refuses the tolerances of a KSP that KSPSetTolerances() would refuse, which
+  KSPSetFromOptions() of PETSc 3.18 stores from -ksp_rtol, -ksp_atol and -ksp_divtol without those checks
+
+  Collective
+
+  Input Parameter:
+. ksp - the KSP, after KSPSetFromOptions() (or SNESSetFromOptions())
+
+  Notes:
+  Refused (PETSC_ERR_USER_INPUT, naming the option with the KSP's prefix and its value): rtol outside [0, 1), a
+  negative or infinite atol, a negative divtol, NaN, and the value -2 ("default"), which PETSc 3.18 stores as
+  PETSC_DEFAULT instead of the default. -ksp_rtol 1.5 (for 1e-5) stopped the solve at iteration 0 as CONVERGED_RTOL
+  with the zero solution, and NaN ran to the absolute tolerance, both reported as converged. The values are the same
+  on every rank, so every rank returns the same error.
+
+  Level: developer
+
+.seealso: SNAPSCheckFiles()
 @*/
 PetscErrorCode SNAPSCheckKSPTolerances(KSP ksp)
 {
@@ -574,13 +699,27 @@ static const char *ViewerValueField(const char *start, PetscBool last, char out[
 
 /*@C
   SNAPSViewerValueSplit - Splits a viewer option's value [type][:file[:format[:mode]]] the way PETSc 3.18's
-  PetscOptionsGetViewer() does: at its first three colons, the mode being all that follows the third. The rule, the
-  one of every viewer value read in SNAPS (SNAPSCheckViewerFiles(), SNAPSOptionsGetTextViewer(), -sna_view's check):
-  the type is compared as written, case-sensitive, and an empty type is ascii (PETSc refuses "ASCII:f" and
+  PetscOptionsGetViewer() does: at its first three colons, the mode being all that follows the third
+
+  Not Collective
+
+  Input Parameter:
+. value - the option's value (NULL: every field empty)
+
+  Output Parameter:
+. v - the fields and what they mean (SNAPSViewerValue); nothing is opened
+
+  Notes:
+  The one rule of every viewer value read in SNAPS (SNAPSCheckViewerFiles(), SNAPSOptionsGetTextViewer(), -sna_view's
+  check): the type is compared as written, case-sensitive, and an empty type is ascii (PETSc refuses "ASCII:f" and
   "Ascii:f", and ":f" is an ASCII viewer of f); format and mode are found by PetscEnumFind(), in any case
   ("ascii:f:ASCII_INFO_DETAIL:Append"); an empty mode, like "write", writes the file from its start. A value whose
   type writes a file (ascii, binary, hdf5, vtk) with a file that is not empty, nor ascii's stdout or stderr, writes
-  that file (writes). Not collective; nothing is opened.
+  that file (v->writes). Fields longer than their room are cut; v->flen and v->fmtlen keep their lengths as written.
+
+  Level: developer
+
+.seealso: SNAPSOptionsGetTextViewer(), SNAPSCheckViewerFiles()
 @*/
 PetscErrorCode SNAPSViewerValueSplit(const char value[], SNAPSViewerValue *v)
 {
@@ -630,15 +769,34 @@ static PetscErrorCode ViewerFileIsStream(MPI_Comm comm, const char file[], Petsc
 }
 
 /*@C
-  SNAPSCheckViewerFiles - Fails, before any work, when the file of a viewer option is one of the program's inputs
-  ins[] or outputs outs[] (options inopts[] and outopts[]; NULL or empty names skipped). A viewer option is any option
-  in the database whose value writes a file: [ascii]:<file>, binary:<file>, hdf5:<file> or vtk:<file>, followed by
-  :format or :mode or not (-sna_view, -sna_monitor, a part's -mf_lf_sna_monitor, -log_view, ...), read by
-  SNAPSViewerValueSplit() as PETSc reads it ("ASCII:<file>" is no viewer: PETSc refuses it). Opening the viewer
-  empties its file: snaps-fit -sna_monitor ascii:<the -data file> replaced the training data by the monitor's lines,
-  snaps-predict -sna_view ascii:<the -model file> the model; and an output written after it replaces the view.
-  Viewers may share a file with each other (each is checked alone); a file written into (a pipe, a terminal,
-  /dev/null, /dev/stdout redirected to a file) is not checked. Nothing is checked in a -help run. Collective.
+  SNAPSCheckViewerFiles - Refuses, before any work, a viewer option whose file is one of the program's inputs or
+  outputs: opening the viewer empties its file
+
+  Collective
+
+  Input Parameters:
++ comm    - the ranks of the program
+. nin     - the number of inputs
+. inopts  - the inputs' options
+. ins     - the inputs' names (NULL or empty ones are skipped)
+. nout    - the number of outputs, at most 16
+. outopts - the outputs' options
+- outs    - the outputs' names (NULL or empty ones are skipped)
+
+  Notes:
+  A viewer option is any option in the database whose value writes a file: [ascii]:<file>, binary:<file>,
+  hdf5:<file> or vtk:<file>, followed by :format or :mode or not (-sna_view, -sna_monitor, a part's
+  -mf_lf_sna_monitor, -log_view, ...), read by SNAPSViewerValueSplit() as PETSc reads it ("ASCII:<file>" is no viewer:
+  PETSc refuses it). snaps-fit -sna_monitor ascii:<the -data file> replaced the training data by the monitor's lines,
+  snaps-predict -sna_view ascii:<the -model file> the model; and an output written after it replaces the view. Each
+  viewer's file also passes SNAPSCheckOutputs() with the outputs. Viewers may share a file with each other (each is
+  checked alone); a file written into (a pipe, a terminal, /dev/null, /dev/stdout redirected to a file) is not
+  checked. The options are read from the database's text, so that they are not marked used. Nothing is checked in a
+  -help run. More than 16 outputs is PETSC_ERR_ARG_OUTOFRANGE.
+
+  Level: developer
+
+.seealso: SNAPSCheckFiles(), SNAPSViewerValueSplit(), SNAPSCheckOutputs(), SNAPSCheckOutputNotInput()
 @*/
 PetscErrorCode SNAPSCheckViewerFiles(MPI_Comm comm, PetscInt nin, const char *const inopts[], const char *const ins[], PetscInt nout, const char *const outopts[], const char *const outs[])
 {
@@ -679,12 +837,28 @@ PetscErrorCode SNAPSCheckViewerFiles(MPI_Comm comm, PetscInt nin, const char *co
 }
 
 /*@C
-  SNAPSCheckFiles - The checks of a program's files, before any work, in one call: each of the nout outputs outs[]
-  (options outopts[]) is not one of the nin inputs ins[] (options inopts[]), SNAPSCheckOutputNotInput(); the outputs
-  can all be written, SNAPSCheckOutputs(); and no viewer option writes an input or an output, SNAPSCheckViewerFiles().
-  NULL or empty names are skipped. A file both read and rewritten (a model extended in place) is given as an output
-  only; a program whose output may be one input but not the others (-checkpoint and -restart) makes the three calls
-  itself. Collective.
+  SNAPSCheckFiles - The checks of a program's files, before any work, in one call
+
+  Collective
+
+  Input Parameters:
++ comm    - the ranks of the program
+. nin     - the number of inputs
+. inopts  - the inputs' options
+. ins     - the inputs' names (NULL or empty ones are skipped)
+. nout    - the number of outputs, at most 16
+. outopts - the outputs' options
+- outs    - the outputs' names (NULL or empty ones are skipped)
+
+  Notes:
+  No output is one of the inputs (SNAPSCheckOutputNotInput()), the outputs can all be written (SNAPSCheckOutputs()),
+  and no viewer option writes an input or an output (SNAPSCheckViewerFiles()). A file both read and rewritten (a model
+  extended in place) is given as an output only; a program whose output may be one input but not the others
+  (-checkpoint and -restart) makes the three calls itself.
+
+  Level: developer
+
+.seealso: SNAPSCheckOutputNotInput(), SNAPSCheckOutputs(), SNAPSCheckViewerFiles(), SNAPSOptionsCheckFileNames()
 @*/
 PetscErrorCode SNAPSCheckFiles(MPI_Comm comm, PetscInt nin, const char *const inopts[], const char *const ins[], PetscInt nout, const char *const outopts[], const char *const outs[])
 {
@@ -742,17 +916,19 @@ static PetscErrorCode TextViewerRead(MPI_Comm comm, PetscOptions options, const 
         PetscCall(ViewerFileIsStream(comm, v.file, &stream)); /* written into by each viewer in turn, not emptied */
         if (!stream) PetscCall(CheckFileNotPETScs(comm, options, prefix, name, value, v.file));
       }
-      /* the shared viewer of that file, and the format apart (PetscOptionsGetViewer() would open a second one) */
-      if (!v.append) {
-        if (v.format[0]) {
-          PetscViewerFormat f;
-          PetscBool         found;
+      /* the format, checked here with :append too (PetscOptionsGetViewer() refused it only once it had opened, and so
+         created, the file: at the first line, with the check passed and the work begun) */
+      if (v.format[0]) {
+        PetscViewerFormat f;
+        PetscBool         found;
 
-          PetscCall(PetscStrtoupper(v.format));
-          PetscCall(PetscEnumFind(PetscViewerFormats, v.format, (PetscEnum *)&f, &found));
-          PetscCheck(found, comm, PETSC_ERR_USER_INPUT, "-%s%s %s: unknown viewer format %s (ascii_info, ascii_info_detail, ...)", pre, name + 1, value, v.format);
-          if (format) *format = f;
-        }
+        PetscCall(PetscStrtoupper(v.format));
+        PetscCall(PetscEnumFind(PetscViewerFormats, v.format, (PetscEnum *)&f, &found));
+        PetscCheck(found, comm, PETSC_ERR_USER_INPUT, "-%s%s %s: unknown viewer format %s (ascii_info, ascii_info_detail, ...)", pre, name + 1, value, v.format);
+        if (format) *format = f;
+      }
+      /* the shared viewer of that file (PetscOptionsGetViewer() would open a second one) */
+      if (!v.append) {
         if (viewer) PetscCall(PetscViewerASCIIOpen(comm, v.file, viewer));
         PetscFunctionReturn(0);
       }
@@ -801,7 +977,9 @@ static PetscErrorCode TextViewerRead(MPI_Comm comm, PetscOptions options, const 
   option read here that names the same file as one of those would be overwritten by it, or overwrite it, so that
   is refused, naming both. The option is not listed for -help: list it with PetscOptionsName().
 
-.seealso: `SNAMonitorSet()`, `PetscOptionsGetViewer()`
+  Level: developer
+
+.seealso: `SNAMonitorSet()`, `PetscOptionsGetViewer()`, `SNAPSOptionsCheckTextViewer()`
 @*/
 PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm comm, PetscOptions options, const char prefix[], const char name[], PetscViewer *viewer, PetscViewerFormat *format)
 {
@@ -814,7 +992,8 @@ PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm comm, PetscOptions options, co
 /*@C
   SNAPSOptionsCheckTextViewer - Checks an option read by SNAPSOptionsGetTextViewer() as that function does (the
   viewer type, the format, a file also named by an option PETSc opens on its own), without opening anything: for an
-  output opened when its first line is printed, so that a run refused before then leaves no empty file.
+  output opened when its first line is printed, so that a run refused before then leaves no empty file (an unknown
+  format refused, with :append too).
 
   Collective
 
@@ -826,6 +1005,8 @@ PetscErrorCode SNAPSOptionsGetTextViewer(MPI_Comm comm, PetscOptions options, co
 
   Output Parameter:
 . set - whether the option asks for output (absent or off: PETSC_FALSE)
+
+  Level: developer
 
 .seealso: `SNAPSOptionsGetTextViewer()`
 @*/

@@ -154,12 +154,28 @@ static void LibraryOf_Private(const void *symbol, char path[], size_t len)
 }
 
 /*@C
-  SNAPSReportCreate - Creates an empty report on a communicator, with "snaps_version", "date" (ISO 8601
-  UTC), "ranks" (MPI size), "options" (the options database that produced the run, PetscOptionsGetAll()'s one flat
-  string: command line, -options_file and PETSC_OPTIONS; values are not quoted, so a value with spaces cannot be split
-  back out: programs record their files under their own keys too) and "machine" {"host", "cpu_model", "cores", "blas",
-  "lapack"} of rank 0 (the last two: the libraries this process runs, which decide the speed of dense kernels).
-  Collective; only rank 0 writes.
+  SNAPSReportCreate - Creates an empty results report (the JSON file of a program's -results option) on a
+  communicator
+
+  Collective
+
+  Input Parameter:
+. comm - the ranks of the run; only rank 0 writes the file (SNAPSReportWrite())
+
+  Output Parameter:
+. report - the new report (NULL after an error), holding "snaps_version", "date" (ISO 8601 UTC), "ranks" (MPI size),
+           "options" and "machine"
+
+  Notes:
+  "options" is the options database that produced the run, PetscOptionsGetAll()'s one flat string (command line,
+  -options_file and PETSC_OPTIONS); values are not quoted, so a value with spaces cannot be split back out: programs
+  record their files under their own keys too. "machine" is rank 0's {"host", "cpu_model", "cores", "blas",
+  "lapack"}, the last two the libraries this process runs, which decide the speed of dense kernels. The report keeps
+  a duplicate of comm (PetscCommDuplicate()). Out of memory is PETSC_ERR_MEM.
+
+  Level: intermediate
+
+.seealso: SNAPSReportSetReal(), SNAPSReportSetString(), SNAPSReportWrite(), SNAPSReportDestroy()
 @*/
 PetscErrorCode SNAPSReportCreate(MPI_Comm comm, SNAPSReport *report)
 {
@@ -207,7 +223,18 @@ PetscErrorCode SNAPSReportCreate(MPI_Comm comm, SNAPSReport *report)
 }
 
 /*@C
-  SNAPSReportSetReal - Adds or replaces a real-valued figure; NaN and Inf are written as null. Not collective.
+  SNAPSReportSetReal - Adds or replaces a real-valued figure of a report
+
+  Not Collective
+
+  Input Parameters:
++ r     - the report
+. key   - the figure's name (a top-level key)
+- value - the figure; NaN and Inf are written as null (JSON has no such numbers)
+
+  Level: intermediate
+
+.seealso: SNAPSReportCreate(), SNAPSReportSetRealArray(), SNAPSReportSetInt(), SNAPSReportWrite()
 @*/
 PetscErrorCode SNAPSReportSetReal(SNAPSReport r, const char key[], PetscReal value)
 {
@@ -219,7 +246,18 @@ PetscErrorCode SNAPSReportSetReal(SNAPSReport r, const char key[], PetscReal val
 }
 
 /*@C
-  SNAPSReportSetInt - Adds or replaces an integer figure. Not collective.
+  SNAPSReportSetInt - Adds or replaces an integer figure of a report
+
+  Not Collective
+
+  Input Parameters:
++ r     - the report
+. key   - the figure's name (a top-level key)
+- value - the figure (stored as a JSON number, a double: exact up to 2^53)
+
+  Level: intermediate
+
+.seealso: SNAPSReportCreate(), SNAPSReportSetReal(), SNAPSReportWrite()
 @*/
 PetscErrorCode SNAPSReportSetInt(SNAPSReport r, const char key[], PetscInt value)
 {
@@ -231,7 +269,18 @@ PetscErrorCode SNAPSReportSetInt(SNAPSReport r, const char key[], PetscInt value
 }
 
 /*@C
-  SNAPSReportSetBool - Adds or replaces a true/false field. Not collective.
+  SNAPSReportSetBool - Adds or replaces a true/false field of a report
+
+  Not Collective
+
+  Input Parameters:
++ r     - the report
+. key   - the field's name (a top-level key)
+- value - written as JSON true or false
+
+  Level: intermediate
+
+.seealso: SNAPSReportCreate(), SNAPSReportWrite()
 @*/
 PetscErrorCode SNAPSReportSetBool(SNAPSReport r, const char key[], PetscBool value)
 {
@@ -243,9 +292,22 @@ PetscErrorCode SNAPSReportSetBool(SNAPSReport r, const char key[], PetscBool val
 }
 
 /*@C
-  SNAPSReportSetString - Adds or replaces a string field; bytes of value that are not valid UTF-8 (a file name in
-  Latin-1) are written as the characters U+0080 to U+00FF of the same values, so the report stays valid JSON. Not
-  collective.
+  SNAPSReportSetString - Adds or replaces a string field of a report
+
+  Not Collective
+
+  Input Parameters:
++ r     - the report
+. key   - the field's name (a top-level key)
+- value - the string (a file name, a stop reason, ...)
+
+  Notes:
+  Bytes of value that are not valid UTF-8 (a file name in Latin-1) are written as the characters U+0080 to U+00FF of
+  the same values, so that the report stays valid JSON; quotes and control characters are escaped.
+
+  Level: intermediate
+
+.seealso: SNAPSReportCreate(), SNAPSReportWrite()
 @*/
 PetscErrorCode SNAPSReportSetString(SNAPSReport r, const char key[], const char value[])
 {
@@ -258,7 +320,19 @@ PetscErrorCode SNAPSReportSetString(SNAPSReport r, const char key[], const char 
 }
 
 /*@C
-  SNAPSReportSetRealArray - Adds or replaces an array of n reals (NaN and Inf as null). Not collective.
+  SNAPSReportSetRealArray - Adds or replaces an array of reals in a report
+
+  Not Collective
+
+  Input Parameters:
++ r      - the report
+. key    - the array's name (a top-level key)
+. n      - the number of values (0: an empty array; negative: PETSC_ERR_ARG_OUTOFRANGE)
+- values - the values; NaN and Inf are written as null
+
+  Level: intermediate
+
+.seealso: SNAPSReportCreate(), SNAPSReportSetReal(), SNAPSReportWrite()
 @*/
 PetscErrorCode SNAPSReportSetRealArray(SNAPSReport r, const char key[], PetscInt n, const PetscReal values[])
 {
@@ -283,8 +357,23 @@ PetscErrorCode SNAPSReportSetRealArray(SNAPSReport r, const char key[], PetscInt
 }
 
 /*@C
-  SNAPSReportWrite - Writes rank 0's report as JSON to filename, atomically (temporary file, then
-  rename). Collective: every rank returns the same error.
+  SNAPSReportWrite - Writes rank 0's report as JSON (one object, a final newline) to a file, atomically
+
+  Collective
+
+  Input Parameters:
++ r        - the report
+- filename - the file, written with SNAPSWriteFileAtomic(): a temporary file in its directory, synced, then renamed
+             over it (or copied into a stream such as /dev/null)
+
+  Notes:
+  The report may be written more than once (a report updated while a long run goes on). Every rank returns the same
+  error: PETSC_ERR_MEM when the JSON cannot be formatted, PETSC_ERR_FILE_WRITE naming the step that failed and its
+  errno; an existing file is then left as it was.
+
+  Level: intermediate
+
+.seealso: SNAPSReportCreate(), SNAPSWriteFileAtomic()
 @*/
 PetscErrorCode SNAPSReportWrite(SNAPSReport r, const char filename[])
 {
@@ -319,7 +408,19 @@ PetscErrorCode SNAPSReportWrite(SNAPSReport r, const char filename[])
 }
 
 /*@C
-  SNAPSReportDestroy - Frees a report. Not collective.
+  SNAPSReportDestroy - Frees a report and sets the pointer to NULL
+
+  Collective
+
+  Input Parameter:
+. r - the report; a pointer to NULL (or NULL itself) does nothing
+
+  Notes:
+  Collective because it releases the report's duplicate of its communicator (PetscCommDestroy()).
+
+  Level: intermediate
+
+.seealso: SNAPSReportCreate()
 @*/
 PetscErrorCode SNAPSReportDestroy(SNAPSReport *r)
 {
@@ -416,10 +517,27 @@ static PetscErrorCode WriteFileReplace(MPI_Comm comm, const char filename[], con
 }
 
 /*@C
-  SNAPSWriteFileAtomic - Writes rank 0's buffer (len bytes; other ranks may pass NULL, 0) to filename
-  atomically: a temporary file in the same directory, flushed and fsync'ed, then renamed over filename (see
-  SNAPSMoveIntoPlace(): symbolic links, permission bits, streams such as /dev/null). On failure the temporary file is removed and an existing filename is untouched. Collective: the
-  outcome is broadcast so every rank returns the same error.
+  SNAPSWriteFileAtomic - Writes rank 0's buffer to a file atomically: readers see the old file or the whole new one
+
+  Collective
+
+  Input Parameters:
++ comm     - the ranks that take part; rank 0 writes
+. filename - the file to write
+. buffer   - rank 0's data (other ranks may pass NULL)
+- len      - rank 0's byte count (0: an empty file)
+
+  Notes:
+  The data go to a temporary file (SNAPSTemporaryName(): in the directory of filename's target, mode 0600), flushed
+  and fsync'ed, then moved into place (SNAPSMoveIntoPlace(): renamed over the target of a symbolic link, an existing
+  file's permission bits kept, or copied into a stream such as /dev/null), and the directory is fsync'ed (best effort).
+  On failure the temporary file is removed and an existing filename is left as it was. The outcome is broadcast:
+  every rank returns the same error, PETSC_ERR_ARG_NULL for a NULL buffer with len > 0 on rank 0, PETSC_ERR_ARG_SIZ
+  for a name too long, else PETSC_ERR_FILE_WRITE naming the step that failed and its errno.
+
+  Level: developer
+
+.seealso: SNAPSWriteFileReplace(), SNAPSCommitTemporary(), SNAPSMoveIntoPlace(), SNAPSReportWrite()
 @*/
 PetscErrorCode SNAPSWriteFileAtomic(MPI_Comm comm, const char filename[], const char buffer[], size_t len)
 {
@@ -429,10 +547,25 @@ PetscErrorCode SNAPSWriteFileAtomic(MPI_Comm comm, const char filename[], const 
 }
 
 /*@C
-  SNAPSWriteFileReplace - As SNAPSWriteFileAtomic() (readers see the old file or the whole new one), but
-  neither the file nor its directory is fsync'ed: for files that describe others that are not synced
-  either, such as the XDMF of a trajectory (its HDF5 file is flushed, not synced), where the two fsyncs
-  cost 20 ms, a sixth of a 200-time-unit surrogate rollout. Collective.
+  SNAPSWriteFileReplace - Writes rank 0's buffer to a file as SNAPSWriteFileAtomic() does (readers see the old file or
+  the whole new one), but without fsync of the file or its directory
+
+  Collective
+
+  Input Parameters:
++ comm     - the ranks that take part; rank 0 writes
+. filename - the file to write
+. buffer   - rank 0's data (other ranks may pass NULL)
+- len      - rank 0's byte count
+
+  Notes:
+  For files that describe others that are not synced either, such as the XDMF of a trajectory (its HDF5 file is
+  flushed, not synced), where the two fsyncs cost 20 ms, a sixth of a 200-time-unit surrogate rollout. Errors as
+  SNAPSWriteFileAtomic()'s.
+
+  Level: developer
+
+.seealso: SNAPSWriteFileAtomic()
 @*/
 PetscErrorCode SNAPSWriteFileReplace(MPI_Comm comm, const char filename[], const char buffer[], size_t len)
 {
@@ -442,10 +575,25 @@ PetscErrorCode SNAPSWriteFileReplace(MPI_Comm comm, const char filename[], const
 }
 
 /*@C
-  SNAPSOutputIsStream - Whether filename, as given, is a stream: an existing character device such as /dev/null or a
-  terminal (stat() of the name, so a link is followed, including the /proc/<pid>/fd links behind /dev/stdout). A stream
-  is written into, never renamed over. Any other non-regular file (a FIFO or pipe, a socket, a block device) is not an
-  output (SNAPSCheckOutputs() refuses it). Not collective.
+  SNAPSOutputIsStream - Whether an output name, as given, is a stream: an existing character device such as /dev/null
+  or a terminal, written into and never renamed over
+
+  Not Collective
+
+  Input Parameter:
+. filename - the output's name
+
+  Output Parameter:
+. stream - whether stat() of the name (a link is followed, including the /proc/<pid>/fd links behind /dev/stdout)
+           finds a character device; PETSC_FALSE for a name that does not exist
+
+  Notes:
+  Any other non-regular file (a FIFO or pipe, a socket, a block device) is not a stream either: it is not an output
+  (SNAPSCheckOutputs() refuses it).
+
+  Level: developer
+
+.seealso: SNAPSOutputTarget(), SNAPSMoveIntoPlace(), SNAPSCheckOutputs()
 @*/
 PetscErrorCode SNAPSOutputIsStream(const char filename[], PetscBool *stream)
 {
@@ -554,11 +702,28 @@ PetscErrorCode SNAPSOutputTarget(const char filename[], char target[], size_t le
 }
 
 /*@C
-  SNAPSTemporaryPrefix - Builds "<dir>/.<base>" for the target "<dir>/<base>" of filename (SNAPSOutputTarget(): symbolic
-  links followed, so that the temporary file is renamed within the target's file system; ".<base>" when it has no
-  directory), or "$TMPDIR/.<base>" (TMPDIR unset or empty: /tmp) when filename is a stream (SNAPSOutputIsStream(): a
-  character device such as /dev/null or a terminal), whose directory may not be writable and which is never renamed
-  over. Temporary names start so. Not collective.
+  SNAPSTemporaryPrefix - Builds the prefix of an output's temporary names: "<dir>/.<base>" for the target "<dir>/<base>"
+  of filename, or "$TMPDIR/.<base>" for a stream
+
+  Not Collective
+
+  Input Parameters:
++ filename - the output's name
+- outlen   - the room in out
+
+  Output Parameter:
+. out - the prefix
+
+  Notes:
+  The target is SNAPSOutputTarget()'s (symbolic links followed), so that the temporary file is renamed within the
+  target's file system; ".<base>" when it has no directory. A stream (SNAPSOutputIsStream(): a character device such
+  as /dev/null), whose directory may not be writable and which is never renamed over, gets $TMPDIR (/tmp when TMPDIR
+  is unset or empty). A name ending in '/' is PETSC_ERR_ARG_WRONG; a prefix longer than outlen - 1 is
+  PETSC_ERR_ARG_SIZ.
+
+  Level: developer
+
+.seealso: SNAPSTemporaryName(), SNAPSOutputTarget()
 @*/
 PetscErrorCode SNAPSTemporaryPrefix(const char filename[], char out[], size_t outlen)
 {
@@ -586,11 +751,27 @@ PetscErrorCode SNAPSTemporaryPrefix(const char filename[], char out[], size_t ou
 }
 
 /*@C
-  SNAPSTemporaryName - Builds "<dir>/.<base>.tmp.<pid>.<n>" for filename "<dir>/<base>" (".<base>.tmp.<pid>.<n>" when
-  filename has no directory), n counting the calls in this process, so that no two temporary files of this process or
-  of another one share a name: the temporary name used by atomic writes; its place is SNAPSTemporaryPrefix()'s (a
-  symbolic link's target's directory, or $TMPDIR for a stream). Not collective: a collective writer uses rank 0's name.
-  Create the file with SNAPSTemporaryCreate().
+  SNAPSTemporaryName - Builds the temporary name "<prefix>.tmp.<pid>.<n>" under which an atomic write of filename
+  writes its data, n counting the calls in this process, so that no two temporary files of this or another process
+  share a name
+
+  Not Collective
+
+  Input Parameters:
++ filename - the output's name
+- outlen   - the room in out
+
+  Output Parameter:
+. out - the temporary name; its prefix is SNAPSTemporaryPrefix()'s (the directory of a symbolic link's target, or
+        $TMPDIR for a stream)
+
+  Notes:
+  A collective writer uses rank 0's name (the pid differs between ranks). A base name that would pass 255 bytes is cut,
+  the unique end kept. Create the file with SNAPSTemporaryCreate(); errors as SNAPSTemporaryPrefix()'s.
+
+  Level: developer
+
+.seealso: SNAPSTemporaryPrefix(), SNAPSTemporaryCreate(), SNAPSCommitTemporary(), SNAPSWriteFileAtomic()
 @*/
 PetscErrorCode SNAPSTemporaryName(const char filename[], char out[], size_t outlen)
 {
@@ -613,14 +794,25 @@ PetscErrorCode SNAPSTemporaryName(const char filename[], char out[], size_t outl
 }
 
 /*@C
-  SNAPSTemporaryCreate - Creates the temporary file tmp (SNAPSTemporaryName()) empty, exclusively (an existing name,
-  or a link planted there, is an error) and readable by its owner only (mode 0600), so that no one else reads the data
-  while it is written; SNAPSMoveIntoPlace() gives it its final mode. A writer then opens it for writing (fopen "wb",
-  H5Fcreate with H5F_ACC_TRUNC), which keeps that mode. Not collective (a collective writer: rank 0, before the
-  others open it).
+  SNAPSTemporaryCreate - Creates a temporary file empty, exclusively and readable by its owner only (mode 0600)
+
+  Not Collective
+
+  Input Parameter:
+. tmp - the name (SNAPSTemporaryName())
 
   Output Parameter:
-. err - 0, or the errno of the failure (NULL where the writer's own open reports the failure)
+. err - 0, or the errno of the failure (may be NULL, where the writer's own open reports the failure)
+
+  Notes:
+  Exclusively: an existing name, or a link planted there, fails (O_EXCL, O_NOFOLLOW), so that no one else reads the
+  data while it is written. A writer then opens it for writing (fopen "wb", H5Fcreate with H5F_ACC_TRUNC), which
+  keeps that mode; SNAPSMoveIntoPlace() gives it its final mode. A failure is not raised: it is in err. A collective
+  writer calls it on rank 0, before the others open the file.
+
+  Level: developer
+
+.seealso: SNAPSTemporaryName(), SNAPSMoveIntoPlace()
 @*/
 PetscErrorCode SNAPSTemporaryCreate(const char tmp[], int *err)
 {
@@ -667,12 +859,22 @@ static mode_t Umask(void)
 }
 
 /*@C
-  SNAPSCopyFile - Copies the file src to dst byte for byte (dst is created or truncated); a failed copy removes
-  dst, so no partial copy is left. Not collective.
+  SNAPSCopyFile - Copies a file byte for byte on this process
+
+  Not Collective
 
   Input Parameters:
 + src - the file to copy
-- dst - the copy
+- dst - the copy, created or truncated
+
+  Notes:
+  A source that cannot be read or a copy that cannot be created is PETSC_ERR_FILE_OPEN; a failed read, write or close
+  is PETSC_ERR_FILE_WRITE, and dst is removed, so that no partial copy is left. The copy is not atomic (dst is written
+  in place); a new dst gets a new file's mode, an existing one keeps its own.
+
+  Level: developer
+
+.seealso: SNAPSMoveIntoPlace()
 @*/
 PetscErrorCode SNAPSCopyFile(const char src[], const char dst[])
 {
@@ -965,9 +1167,11 @@ PetscErrorCode SNAPSLoadLocal(MPI_Comm comm, PetscErrorCode (*load)(void *), Pet
 }
 
 /*@C
-  SNAPSProgressStart - Starts the clock of progress lines (the -progress_every option of snaps-ks, snaps-kolmogorov and
-  snaps-poisson-param): the first line is due every wall seconds from now, and not for the point of progress at0 itself
-  (the start: nothing done yet). Not collective.
+  SNAPSProgressStart - Starts the clock of progress lines (the -progress_every option of the programs that print
+  them): the first line is due every wall seconds from now, and never for the point of progress at0 itself (the
+  start: nothing done yet)
+
+  Not Collective
 
   Input Parameters:
 + every - wall seconds between lines (0: a line at every call of SNAPSProgressDue() that moved on from the last line)
@@ -975,6 +1179,8 @@ PetscErrorCode SNAPSLoadLocal(MPI_Comm comm, PetscErrorCode (*load)(void *), Pet
 
   Output Parameter:
 . p - the progress clock
+
+  Level: developer
 
 .seealso: SNAPSProgressDue()
 @*/
@@ -990,12 +1196,9 @@ PetscErrorCode SNAPSProgressStart(SNAPSProgress *p, PetscReal every, PetscReal a
 }
 
 /*@C
-  SNAPSProgressDue - Whether a progress line is due at point at: when every wall seconds have passed since the last
-  line (with every 0, at each call), or always with force; never twice for the same point (a segment's end that is also
-  a saved row), nor for the start's. Rank 0's clock decides and its decision is broadcast, so that every rank takes part
-  in the same reductions for the line (a step count summed over ranks) and no rank waits on a line the others skip. When
-  due, p->wall_last is the wall clock now and p->at_last is at: the line's figures (wall time so far, p->wall_last -
-  p->wall0) come from there. Collective.
+  SNAPSProgressDue - Whether a progress line is due at point at
+
+  Collective
 
   Input Parameters:
 + comm  - the ranks that print the line together
@@ -1005,6 +1208,15 @@ PetscErrorCode SNAPSProgressStart(SNAPSProgress *p, PetscReal every, PetscReal a
 
   Output Parameter:
 . due - whether to print the line now
+
+  Notes:
+  Due when every wall seconds have passed since the last line (with every 0, at each call), or always with force;
+  never twice for the same point (a segment's end that is also a saved row), nor for the start's. Rank 0's clock
+  decides and its decision is broadcast, so that every rank takes part in the same reductions for the line (a step
+  count summed over ranks) and no rank waits on a line the others skip. When due, p->wall_last is the wall clock now
+  and p->at_last is at: the line's figures (wall time so far, p->wall_last - p->wall0) come from there.
+
+  Level: developer
 
 .seealso: SNAPSProgressStart()
 @*/

@@ -272,12 +272,19 @@ PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *snap)
 }
 
 /*@C
-  SNAPSSnapshotsDestroy - Abandons an unfinished snapshot file, for a run that fails before SNAPSSnapshotsClose():
-  closes and removes its temporary file (an existing file of the final name is left as it was) and frees the
-  writer. Collective, but makes no collective call: it may follow an error raised on one rank only.
+  SNAPSSnapshotsDestroy - Abandons an unfinished snapshot file, for a run that fails before SNAPSSnapshotsClose()
+
+  Collective, but makes no collective call: it may follow an error raised on one rank only
 
   Input Parameter:
-. snap - the writer (NULL, or *snap NULL: nothing to do)
+. snap - the writer (NULL, or *snap NULL: nothing to do); set to NULL
+
+  Notes:
+  Closes and removes its temporary file (an existing file of the final name is left as it was) and frees the writer.
+
+  Level: developer
+
+.seealso: SNAPSSnapshotsClose()
 @*/
 PetscErrorCode SNAPSSnapshotsDestroy(SNAPSSnapshots *snap)
 {

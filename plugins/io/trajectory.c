@@ -58,18 +58,26 @@ static PetscErrorCode PartialName(const char file[], char out[], size_t len)
 }
 
 /*@C
-  SNAPSTrajectoryCheckName - Refuses a trajectory name that the files written for it cannot hold: a control character
-  anywhere (a CR from a script with DOS line ends; XML cannot hold most of them), and, where an XDMF file is written
-  beside it (xdmf: 2-D fields), a ':' in its base name, which the XDMF's "<file>:/<dataset>" reference splits at (XDMF
-  has no escape for it; a directory's ':' is harmless: the XDMF names the file relatively), or a base name that is not
-  valid UTF-8 (the XDMF declares no encoding, so XML reads it as UTF-8: a Latin-1 byte makes it not well-formed).
-  Collective (every rank has the same name).
+  SNAPSTrajectoryCheckName - Refuses a trajectory name that the files written for it cannot hold
+
+  Collective (every rank has the same name)
 
   Input Parameters:
 + comm - the ranks of the run
 . opt  - the option that gave the name, for the message
 . file - the name
-- xdmf - whether an XDMF file will name it
+- xdmf - whether an XDMF file will name it (2-D fields)
+
+  Notes:
+  Refused (PETSC_ERR_USER_INPUT): a control character anywhere (a CR from a script with DOS line ends; XML cannot
+  hold most of them), and, where an XDMF file is written beside it, a ':' in its base name, which the XDMF's
+  "<file>:/<dataset>" reference splits at (XDMF has no escape for it; a directory's ':' is harmless: the XDMF names
+  the file relatively), or a base name that is not valid UTF-8 (the XDMF declares no encoding, so XML reads it as
+  UTF-8: a Latin-1 byte makes it not well-formed). The message shows the bad characters as '?'.
+
+  Level: developer
+
+.seealso: SNAPSTrajectoryOpen(), SNAPSTrajectoryXdmfName()
 @*/
 PetscErrorCode SNAPSTrajectoryCheckName(MPI_Comm comm, const char opt[], const char file[], PetscBool xdmf)
 {
@@ -105,9 +113,20 @@ PetscErrorCode SNAPSTrajectoryCheckName(MPI_Comm comm, const char opt[], const c
 
 /*@C
   SNAPSTrajectorySetResumable - Says whether a restart can resume the trajectory's partial file: a checkpoint of the
-  run exists (the run wrote one, or was restarted from one). A write that fails keeps a resumable partial file, for the
-  restart; it removes any other, which nothing could use. The default: resumable. Not collective (give every rank the
-  same value).
+  run exists (the run wrote one, or was restarted from one)
+
+  Not Collective (give every rank the same value)
+
+  Input Parameters:
++ tr        - the trajectory being written
+- resumable - whether a restart can resume it (the default: PETSC_TRUE)
+
+  Notes:
+  A write that fails keeps a resumable partial file, for the restart; it removes any other, which nothing could use.
+
+  Level: developer
+
+.seealso: SNAPSTrajectoryOpen(), SNAPSTrajectoryPartialName()
 @*/
 PetscErrorCode SNAPSTrajectorySetResumable(SNAPSTrajectory tr, PetscBool resumable)
 {
@@ -117,9 +136,23 @@ PetscErrorCode SNAPSTrajectorySetResumable(SNAPSTrajectory tr, PetscBool resumab
 }
 
 /*@C
-  SNAPSTrajectoryPartialName - The name of the hidden partial file that an interrupted run writing the trajectory
-  file leaves behind (the file a restart resumes), and whether it exists (rank 0 looks; every rank gets its answer).
-  Collective.
+  SNAPSTrajectoryPartialName - The name of the hidden partial file that an interrupted run writing the trajectory file
+  leaves behind (the file a restart resumes), and whether it exists
+
+  Collective
+
+  Input Parameters:
++ comm - the ranks of the run; rank 0 looks, every rank gets its answer
+. file - the trajectory file's final name
+- len  - the room in partial
+
+  Output Parameters:
++ partial - the partial file's name, "<dir>/.<base>.partial"
+- exists  - whether it exists
+
+  Level: developer
+
+.seealso: SNAPSTrajectoryOpen(), SNAPSTrajectoryGetRun()
 @*/
 PetscErrorCode SNAPSTrajectoryPartialName(MPI_Comm comm, const char file[], char partial[], size_t len, PetscBool *exists)
 {
@@ -137,17 +170,30 @@ PetscErrorCode SNAPSTrajectoryPartialName(MPI_Comm comm, const char file[], char
 
 /*@C
   SNAPSTrajectoryGetRun - The run that wrote the file a restart with the trajectory file would continue (its partial
-  file, or else the complete file of a finished run): its attribute "run_fingerprint" (the run's options, which the program
-  sets; see SNAPSTrajectorySetAttributeString()), so that a restart can refuse the partial file of another run. Rank 0
-  reads; every rank gets the answer. Collective.
+  file, or else the complete file of a finished run)
+
+  Collective
 
   Input Parameters:
-+ comm - the ranks of the run
-- file - the trajectory file's final name
++ comm - the ranks of the run; rank 0 reads, every rank gets the answer
+. file - the trajectory file's final name
+. len  - the room in run
+- flen - the room in from
 
   Output Parameters:
-+ run  - the attribute, "" where no such file can be read or it has none (written before it was recorded)
++ run  - the attribute "run_fingerprint" (the run's options, which the program sets; see
+         SNAPSTrajectorySetAttributeString()), "" where no such file can be read or it has none (written before it
+         was recorded)
 - from - the file read, "" where neither exists
+
+  Notes:
+  So that a restart can refuse the partial file of another run. A file HDF5 cannot open, or an unreadable attribute,
+  counts as unknown (""): resuming it fails with its own message. Empty buffers (len or flen 0) are
+  PETSC_ERR_ARG_SIZ.
+
+  Level: developer
+
+.seealso: SNAPSTrajectoryOpen(), SNAPSTrajectoryPartialName()
 @*/
 PetscErrorCode SNAPSTrajectoryGetRun(MPI_Comm comm, const char file[], char run[], size_t len, char from[], size_t flen)
 {
@@ -415,16 +461,28 @@ static PetscErrorCode ResumeFile_Rank0(SNAPSTrajectory tr, PetscInt rows)
 }
 
 /*@C
-  SNAPSTrajectoryOpen - Starts a trajectory file: a new one (resume < 0), or the partial file of an
-  interrupted run cut back to its first resume rows (a restart from a checkpoint); without a partial file, a
-  copy of the complete file of a finished run, cut back the same way (a restart that raises -T). A stream (such as
-  /dev/null) keeps no rows: resuming one is refused. Collective.
+  SNAPSTrajectoryOpen - Starts a trajectory file: a new one, or the partial file of an interrupted run cut back to its
+  first resume rows (a restart from a checkpoint)
+
+  Collective
 
   Input Parameters:
 + comm   - the ranks of the run; rank 0 writes
 . file   - the final name; rows go to "<dir>/.<base>.partial" until SNAPSTrajectoryClose()
 . desc   - field, members, grid and diagnostics
 - resume - rows to keep of the partial file, or -1 for a new file
+
+  Output Parameter:
+. traj - the trajectory being written
+
+  Notes:
+  Without a partial file, resuming copies the complete file of a finished run, cut back the same way (a restart that
+  raises -T). A stream (such as /dev/null) keeps no rows: resuming one is refused. A description with other than 1-D
+  or 2-D fields, no member or too many diagnostics is PETSC_ERR_ARG_OUTOFRANGE.
+
+  Level: developer
+
+.seealso: SNAPSTrajectoryAppend(), SNAPSTrajectoryClose(), SNAPSTrajectoryDestroy(), SNAPSTrajectoryPartialName()
 @*/
 PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm comm, const char file[], const SNAPSTrajectoryDesc *desc, PetscInt resume, SNAPSTrajectory *traj)
 {
@@ -622,9 +680,22 @@ static PetscErrorCode Append_Rank0(SNAPSTrajectory tr, PetscReal t, const PetscR
 }
 
 /*@C
-  SNAPSTrajectoryAppend - Adds one saved time: the field of every member (rank 0's array, members x grid
-  points, row-major) and the diagnostics (rank 0's array, members x ndiag). Flushed to disk before it
-  returns. Collective; only rank 0's arrays are read.
+  SNAPSTrajectoryAppend - Adds one saved time to a trajectory file, flushed to disk before it returns
+
+  Collective (only rank 0's arrays are read)
+
+  Input Parameters:
++ tr    - the trajectory being written (SNAPSTrajectoryOpen())
+. t     - the time
+. field - rank 0's field of every member: members x grid points, row-major
+- diag  - rank 0's diagnostics: members x ndiag
+
+  Notes:
+  A failed write is raised on every rank with rank 0's message.
+
+  Level: developer
+
+.seealso: SNAPSTrajectoryOpen(), SNAPSTrajectoryClose()
 @*/
 PetscErrorCode SNAPSTrajectoryAppend(SNAPSTrajectory tr, PetscReal t, const PetscReal field[], const PetscReal diag[])
 {
@@ -780,9 +851,21 @@ static PetscErrorCode MoveIntoPlace_Rank0(SNAPSTrajectory tr)
 }
 
 /*@C
-  SNAPSTrajectoryXdmfName - The name of the XDMF file written beside a trajectory of 2-D fields: file without
-  its ".h5", then ".xmf"; empty when file is a stream (SNAPSOutputIsStream(): /dev/null, a terminal), beside which no
-  XDMF file is written. Not collective.
+  SNAPSTrajectoryXdmfName - The name of the XDMF file written beside a trajectory of 2-D fields
+
+  Not Collective
+
+  Input Parameters:
++ file - the trajectory file's name
+- len  - the room in xmf
+
+  Output Parameter:
+. xmf - file without its ".h5", then ".xmf"; empty when file is a stream (SNAPSOutputIsStream(): /dev/null, a
+        terminal), beside which no XDMF file is written
+
+  Level: developer
+
+.seealso: SNAPSTrajectoryClose(), SNAPSTrajectoryCheckName()
 @*/
 PetscErrorCode SNAPSTrajectoryXdmfName(const char file[], char xmf[], size_t len)
 {
@@ -803,8 +886,21 @@ PetscErrorCode SNAPSTrajectoryXdmfName(const char file[], char xmf[], size_t len
 }
 
 /*@C
-  SNAPSTrajectoryClose - Finishes the file: marks it complete, renames the partial file to its final name
-  and, for 2-D fields, writes "<file without .h5>.xmf" for ParaView. Collective.
+  SNAPSTrajectoryClose - Finishes a trajectory file and frees the writer
+
+  Collective
+
+  Input Parameter:
+. traj - the trajectory being written (NULL: nothing to do); set to NULL
+
+  Notes:
+  Marks the file complete, renames the partial file to its final name and, for 2-D fields, writes
+  "<file without .h5>.xmf" for ParaView (SNAPSTrajectoryXdmfName(); not fsync'ed, as the HDF5 file is not). A failure
+  is raised on every rank with rank 0's message.
+
+  Level: developer
+
+.seealso: SNAPSTrajectoryOpen(), SNAPSTrajectoryDestroy()
 @*/
 PetscErrorCode SNAPSTrajectoryClose(SNAPSTrajectory *traj)
 {
@@ -1034,8 +1130,21 @@ static PetscErrorCode Write_Rank0(void *ctx, const char tmp[])
 }
 
 /*@C
-  SNAPSCheckpointWrite - Writes the entries to file atomically (temporary file, then rename), so an
-  interrupted write leaves the previous checkpoint intact. Collective.
+  SNAPSCheckpointWrite - Writes a checkpoint's entries to a file atomically (temporary file, then rename), so that an
+  interrupted write leaves the previous checkpoint intact
+
+  Collective
+
+  Input Parameters:
++ ck   - the checkpoint; rank 0 writes
+- file - the checkpoint file
+
+  Notes:
+  A failure is raised on every rank with rank 0's message; the temporary file is then removed.
+
+  Level: developer
+
+.seealso: SNAPSCheckpointCreate(), SNAPSCheckpointLoad()
 @*/
 PetscErrorCode SNAPSCheckpointWrite(SNAPSCheckpoint ck, const char file[])
 {
@@ -1401,8 +1510,26 @@ static PetscErrorCode TrajectoryLoad(MPI_Comm comm, const char file[], const Pet
 }
 
 /*@C
-  SNAPSTrajectoryLoad - Reads a whole, complete trajectory file into memory on every rank of comm. A file without
-  members or grid points is refused (so are incomplete files and times that do not increase).
+  SNAPSTrajectoryLoad - Reads a whole, complete trajectory file into memory on every rank
+
+  Collective
+
+  Input Parameters:
++ comm - the ranks that read; every rank reads the file
+- file - the trajectory file
+
+  Output Parameter:
+. td - the trajectory (free it with SNAPSTrajectoryDataFree()); no arrays after an error
+
+  Notes:
+  Refused (PETSC_ERR_FILE_UNEXPECTED, raised once with the first failing rank's message: SNAPSLoadLocal()): a file
+  that is not a trajectory, an incomplete one (its run did not finish), one without saved times, members or grid
+  points, datasets of the wrong rank or of different row counts, size attributes that disagree with the data, and
+  times that do not increase.
+
+  Level: developer
+
+.seealso: SNAPSTrajectoryLoadTime(), SNAPSTrajectoryFindTime(), SNAPSTrajectoryDataFree()
 @*/
 PetscErrorCode SNAPSTrajectoryLoad(MPI_Comm comm, const char file[], SNAPSTrajectoryData *td)
 {
@@ -1412,9 +1539,26 @@ PetscErrorCode SNAPSTrajectoryLoad(MPI_Comm comm, const char file[], SNAPSTrajec
 }
 
 /*@C
-  SNAPSTrajectoryLoadTime - Reads one saved time t of a complete trajectory file (every member; PETSC_MIN_REAL: the
-  first saved time) on every rank of comm, as a trajectory of that one time: the initial state of a run without
-  reading the rest of the file (the whole of a case's truth run took a tenth of a surrogate rollout's wall time).
+  SNAPSTrajectoryLoadTime - Reads one saved time of a complete trajectory file (every member) on every rank, as a
+  trajectory of that one time: the initial state of a run, without reading the rest of the file
+
+  Collective
+
+  Input Parameters:
++ comm - the ranks that read; every rank reads the file
+. file - the trajectory file
+- t    - the saved time (SNAPSTrajectoryFindTime()'s match), or PETSC_MIN_REAL for the first saved time
+
+  Output Parameter:
+. td - the trajectory of one time (free it with SNAPSTrajectoryDataFree()); no arrays after an error
+
+  Notes:
+  The checks are SNAPSTrajectoryLoad()'s; a t that is no saved time is PETSC_ERR_ARG_OUTOFRANGE. (The whole of a
+  case's truth run took a tenth of a surrogate rollout's wall time.)
+
+  Level: developer
+
+.seealso: SNAPSTrajectoryLoad(), SNAPSTrajectoryFindTime()
 @*/
 PetscErrorCode SNAPSTrajectoryLoadTime(MPI_Comm comm, const char file[], PetscReal t, SNAPSTrajectoryData *td)
 {

@@ -125,8 +125,20 @@ PetscErrorCode SNAPSOperatorFingerprint(Mat A, SNAPSNatural nat, char hex[SNAPS_
 }
 
 /*@C
-  SNAPSFingerprintIsValid - Whether text is exactly 16 hexadecimal digits, as SNAPSOperatorFingerprint() writes;
-  NULL is not. Readers and writers of snapshot and model files refuse any other text.
+  SNAPSFingerprintIsValid - Whether text is exactly 16 hexadecimal digits, as SNAPSOperatorFingerprint() writes
+
+  Not Collective
+
+  Input Parameter:
+. text - the text (NULL is not valid)
+
+  Notes:
+  Returns the answer (a PetscBool), not an error code. Readers and writers of snapshot and model files refuse any
+  other text.
+
+  Level: developer
+
+.seealso: SNAPSOperatorFingerprint()
 @*/
 PetscBool SNAPSFingerprintIsValid(const char text[])
 {

@@ -1831,27 +1831,44 @@ PetscErrorCode SNAPSSurrogateCheckConverged(MPI_Comm comm, const PetscInt errors
 }
 
 /*@C
-  SNAPSSurrogateTrain - Trains rollout surrogates from solver trajectories: the drift (deterministic twin) and,
-  when cat is given (-model), the categorical heads; writes the categorical model to cat and the
-  deterministic twin to det (either may be NULL or empty). Under -help it lists its options (and a drift's and
-  a head's SNA options) and trains nothing. Collective.
+  SNAPSSurrogateTrain - Trains rollout surrogates from solver trajectories: the drift (deterministic twin) and, when
+  cat is given (-model), the categorical heads
 
-  A file named twice in files (under any spelling) is refused; a surrogate's rollout (a trajectory written with
-  -stepper sna) is trained on with a warning, as its dynamics are that surrogate's, not the system's.
+  Collective
+
+  Input Parameters:
++ comm   - the ranks of the run
+. nfiles - the number of trajectory files
+. files  - the trajectory files (SNAPSTrajectoryLoad())
+. cat    - the file of the categorical model (NULL or empty: no heads trained)
+. det    - the file of the deterministic twin (NULL or empty: not written)
+- report - the results report that gets the figures of the fit (NULL: none)
+
+  Output Parameter:
+. errors - the fits that did not converge although their SNAs ask for an error then: errors[0] drifts, errors[1]
+           heads, for the caller to raise by SNAPSSurrogateCheckConverged() once it has written its report; with errors
+           NULL it raises that error itself, after writing the models
+
+  Notes:
+  Under -help it lists its options (and a drift's and a head's SNA options) and trains nothing. A file named twice in
+  files (under any spelling) is refused; a surrogate's rollout (a trajectory written with -stepper sna) is trained on
+  with a warning, as its dynamics are that surrogate's, not the system's.
 
   Once the trajectories are read and every option of the training is read (the SNAs' too), and before the fits, it
   warns about the options that no one read (SNAPSOptionsWarnUnusedEarly()): the caller reads its own options first.
 
-  report (NULL: none) gets the figures of the fit: latent, latent_size, latent_modes, pairs, rollout_dt, drift_fit,
-  drift_form, drift_train_error (per latent coordinate: the relative error of a polynomial drift, the training MSE of
-  an SNA drift: drift_train_error_kind says which), drift_iterations (per coordinate: an SNA drift's iterations, 0 for
-  a polynomial drift, a direct solve), drifts_not_converged (SNA drift fits that stopped at -drift_sna_fit_max_it or
-  failed), head_train_cross_entropy, head_iterations and heads_not_converged (the same for the heads, with -model),
-  and the times drift_fit_time_s, head_fit_time_s and train_time_s. When some fits did not converge it prints one
-  line saying how many, after the fits. The fits whose SNAs ask for an error when they do not converge
-  (-head_sna_fit_error_if_not_converged, -drift_sna_fit_error_if_not_converged) are counted into errors[0] (drifts)
-  and errors[1] (heads), for the caller to raise by SNAPSSurrogateCheckConverged() once it has written its report;
-  with errors NULL it raises that error itself, after writing the models.
+  The report's figures: latent, latent_size, latent_modes, pairs, rollout_dt, drift_fit, drift_form, drift_train_error
+  (per latent coordinate: the relative error of a polynomial drift, the training MSE of an SNA drift:
+  drift_train_error_kind says which), drift_iterations (per coordinate: an SNA drift's iterations, 0 for a polynomial
+  drift, a direct solve), drifts_not_converged (SNA drift fits that stopped at -drift_sna_fit_max_it or failed),
+  head_train_cross_entropy, head_iterations and heads_not_converged (the same for the heads, with -model), and the
+  times drift_fit_time_s, head_fit_time_s and train_time_s. When some fits did not converge it prints one line saying
+  how many, after the fits. The fits counted into errors are those of SNAs with -head_sna_fit_error_if_not_converged
+  or -drift_sna_fit_error_if_not_converged.
+
+  Level: developer
+
+.seealso: SNAPSSurrogateCheckConverged(), SNAPSTrajectoryLoad(), SNAPSReportCreate()
 @*/
 PetscErrorCode SNAPSSurrogateTrain(MPI_Comm comm, PetscInt nfiles, const char *const files[], const char cat[], const char det[], SNAPSReport report, PetscInt errors[2])
 {

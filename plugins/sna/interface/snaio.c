@@ -1015,9 +1015,22 @@ PetscErrorCode SNALoadGroup(SNA sna, const char filename[], const char groupname
 }
 
 /*@C
-  SNAReportFit - How the last fit of part ended, into report under the key prefix (such as "lf_", or ""): type,
-  n_params, converged_reason, iterations and, when time >= 0, fit_time_s. Collective: the parameter count sets the
-  model up if it is not (SNAGetNumParameters()); the report itself is rank 0's.
+  SNAReportFit - Records how the last fit of an SNA ended in a results report
+
+  Collective (the parameter count sets the model up if it is not: SNAGetNumParameters())
+
+  Input Parameters:
++ part   - the SNA (a model, or a part of one)
+. report - the report (rank 0's is the one written)
+. prefix - the prefix of the keys, such as "lf_", or ""
+- time   - the fit's wall time in seconds, or a negative value for none
+
+  Notes:
+  Keys: type, n_params, converged_reason, iterations and, when time >= 0, fit_time_s, each after prefix.
+
+  Level: developer
+
+.seealso: SNAFit(), SNAPSReportCreate()
 @*/
 PetscErrorCode SNAReportFit(SNA part, SNAPSReport report, const char prefix[], PetscReal time)
 {

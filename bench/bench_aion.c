@@ -507,172 +507,264 @@ static PetscErrorCode CheckSizes(PetscBool has_sizes, PetscBool want_atom, Petsc
   PetscFunctionReturn(0);
 }
 
+/* The program's options, read once by BenchOptionsRead() (the methods' own, under their prefixes, by their fits) */
+typedef struct {
+  PetscInt  sizes[MAXSIZES + 1], nsizes, starts, max_it, sd_max_it; /* + 1: an extra value is seen */
+  char      results[PETSC_MAX_PATH_LEN], path_problem[32];
+  PetscBool want_atom, want_atom3, want_grid, want_scattered; /* the problems -problems selects */
+  PetscBool has_sizes, has_path, has_results;
+} BenchOptions;
+
+/* -problems: the problems named (each freed here); an unknown name is refused */
+static PetscErrorCode ReadProblemList(BenchOptions *o, PetscInt nlist, char *list[])
+{
+  PetscFunctionBegin;
+  o->want_atom = o->want_atom3 = o->want_grid = o->want_scattered = PETSC_FALSE;
+  for (PetscInt i = 0; i < nlist; i++) {
+    PetscBool a, b, c, e;
+    PetscCall(PetscStrcmp(list[i], "atom", &a));
+    PetscCall(PetscStrcmp(list[i], "atom3_noisy", &b));
+    PetscCall(PetscStrcmp(list[i], "grid2", &c));
+    PetscCall(PetscStrcmp(list[i], "atom_scattered", &e));
+    PetscCheck(a || b || c || e, PETSC_COMM_WORLD, PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown problem '%s' in -problems (atom, atom3_noisy, grid2, atom_scattered)", list[i]);
+    o->want_atom      = (PetscBool)(o->want_atom || a);
+    o->want_atom3     = (PetscBool)(o->want_atom3 || b);
+    o->want_grid      = (PetscBool)(o->want_grid || c);
+    o->want_scattered = (PetscBool)(o->want_scattered || e);
+    PetscCall(PetscFree(list[i]));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode BenchOptionsRead(BenchOptions *o)
+{
+  PetscInt  nlist = MAXLIST + 1; /* + 1: an extra value is seen */
+  char     *list[MAXLIST + 1];
+  PetscBool has_list;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(o, sizeof(*o)));
+  o->sizes[0]  = 100;
+  o->sizes[1]  = 1000;
+  o->sizes[2]  = 10000;
+  o->nsizes    = MAXSIZES + 1;
+  o->starts    = 100;
+  o->max_it    = 500;
+  o->sd_max_it = 2000;
+  PetscCall(PetscStrncpy(o->path_problem, "atom_N1000", sizeof(o->path_problem)));
+  o->want_atom = o->want_atom3 = o->want_grid = o->want_scattered = PETSC_TRUE;
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_aion options", NULL);
+  PetscCall(PetscOptionsIntArray("-sizes", "Samples of the one-atom problems", NULL, o->sizes, &o->nsizes, &o->has_sizes));
+  PetscCall(PetscOptionsStringArray("-problems", "Problems: atom, atom3_noisy, grid2, atom_scattered", NULL, list, &nlist, &has_list));
+  PetscCall(PetscOptionsInt("-starts", "Random starts per box", NULL, o->starts, &o->starts, NULL));
+  PetscCall(PetscOptionsInt("-max_it", "Iteration cap of VP and the TAO methods", NULL, o->max_it, &o->max_it, NULL));
+  PetscCall(PetscOptionsInt("-sd_max_it", "Iteration cap of steepest descent", NULL, o->sd_max_it, &o->sd_max_it, NULL));
+  PetscCall(PetscOptionsString("-path_problem", "Problem whose first starts record the paths", NULL, o->path_problem, o->path_problem, sizeof(o->path_problem), &o->has_path));
+  PetscCall(PetscOptionsString("-results", "JSON report", NULL, o->results, o->results, sizeof(o->results), &o->has_results));
+  PetscOptionsEnd();
+  PetscCall(BenchCheckArrayGiven("-sizes", o->has_sizes));
+  PetscCall(BenchCheckArrayGiven("-problems", has_list));
+  if (!o->has_sizes) o->nsizes = 3;
+  PetscCall(BenchCheckArrayCount("-sizes", o->nsizes, MAXSIZES));
+  PetscCall(BenchCheckArrayCount("-problems", has_list ? nlist : 0, MAXLIST));
+  if (has_list) PetscCall(ReadProblemList(o, nlist, list));
+  PetscFunctionReturn(0);
+}
+
+/* The checks before any work (a -help run makes none of them) */
+static PetscErrorCode CheckBenchOptions(const BenchOptions *o)
+{
+  PetscMPIInt size;
+
+  PetscFunctionBegin;
+  PetscCall(CheckSizes(o->has_sizes, o->want_atom, o->nsizes, o->sizes));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  /* every rank would run every problem: the tables twice, and single-core timings reported as "ranks": 2 */
+  PetscCheck(size == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "bench_aion is a single-core benchmark (every rank would run every problem): run it on 1 rank, not %d", size);
+  PetscCheck(o->starts >= 1 && o->max_it >= 1 && o->sd_max_it >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-starts, -max_it and -sd_max_it must be positive");
+  PetscCall(RefuseVPOptions());
+  PetscCall(BenchCheckResults(o->has_results, o->results, 0, NULL, NULL)); /* before any work, not after it */
+  PetscFunctionReturn(0);
+}
+
+/* The problems selected, in their order: the one-atom sizes, atom3_noisy, grid2, atom_scattered; a -path_problem
+   given must be one of them */
+static PetscErrorCode MakeProblems(const BenchOptions *o, Problem prob[], PetscInt *nprob)
+{
+  PetscFunctionBegin;
+  *nprob = 0;
+  for (PetscInt i = 0; o->want_atom && i < o->nsizes; i++) {
+    const PetscReal t[4] = {1.5, -1.2, 8.0, 0.6};
+    char            name[32];
+    PetscCheck(o->sizes[i] >= 10, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-sizes: at least 10 samples, not %" PetscInt_FMT, o->sizes[i]);
+    PetscCall(PetscSNPrintf(name, sizeof(name), "atom_N%" PetscInt_FMT, o->sizes[i]));
+    PetscCall(AddProblem(prob, nprob, name, 1, 1, 1, o->sizes[i], 0.0, PETSC_FALSE, t));
+  }
+  if (o->want_atom3) {
+    const PetscReal t[12] = {1.0, -0.5, 5.0, 0.3, 0.7, 0.3, 12.0, -1.0, 0.5, -1.0, 20.0, 2.0};
+    PetscCall(AddProblem(prob, nprob, "atom3_noisy", 1, 1, 3, 1000, 0.01, PETSC_FALSE, t));
+  }
+  if (o->want_grid) { /* layout [input][rank][A alpha omega phi] */
+    const PetscReal t[16] = {1.2, -0.7, 4.0, 0.2, 0.8, 0.5, 9.0, 1.1, 1.0, 0.4, 6.0, -0.5, 1.0, -1.0, 3.0, 0.7};
+    PetscCall(AddProblem(prob, nprob, "grid2", 2, 2, 1, 64, 0.0, PETSC_FALSE, t));
+  }
+  if (o->want_scattered) { /* not one of the problems: infinite descent without its algebraic part */
+    const PetscReal t[4] = {1.5, -1.2, 8.0, 0.6};
+    PetscCall(AddProblem(prob, nprob, "atom_scattered", 1, 1, 1, 1000, 0.0, PETSC_TRUE, t));
+  }
+  if (o->has_path) PetscCall(CheckPathProblem(prob, *nprob, o->path_problem));
+  PetscFunctionReturn(0);
+}
+
+/* The report's description of a problem: its truth, samples, noise and sampling */
+static PetscErrorCode ReportProblem(SNAPSReport rep, const Problem *pb, PetscInt np)
+{
+  char key[128];
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%s.truth", pb->name));
+  PetscCall(SNAPSReportSetRealArray(rep, key, np, pb->truth));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%s.samples_per_input", pb->name));
+  PetscCall(SNAPSReportSetInt(rep, key, pb->n));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%s.noise", pb->name));
+  PetscCall(SNAPSReportSetReal(rep, key, pb->noise));
+  PetscCall(PetscSNPrintf(key, sizeof(key), "%s.scattered", pb->name));
+  PetscCall(SNAPSReportSetInt(rep, key, pb->scattered));
+  PetscFunctionReturn(0);
+}
+
+/* Every method from every start of both boxes, into rec[(box * NMETHODS + m) * starts + s]; the first starts' paths
+   into the report when record_paths; *best: lowered to the lowest MSE any fit reached. A warm-up first: one untimed fit per
+   method, so that no timing pays for first calls (code and data brought into the caches, TAO's registration), which
+   with few -starts decided the time target */
+static PetscErrorCode RunStarts(const BenchOptions *o, Problem *pb, PetscInt np, PetscBool record_paths, SNAPSReport rep, RunRecord rec[], PetscReal *best)
+{
+  const PetscInt starts = o->starts;
+  char           key[128];
+
+  PetscFunctionBegin;
+  {
+    PetscReal th0[MAXP];
+    RunRecord discard;
+    PetscCall(MakeStart(pb, 0, 0, th0));
+    for (PetscInt m = 0; m < NMETHODS; m++) PetscCall(RunMethod(pb, m, th0, o->max_it, &discard, NULL));
+  }
+  for (PetscInt box = 0; box < 2; box++)
+    for (PetscInt s = 0; s < starts; s++) {
+      PetscReal th0[MAXP];
+      PetscCall(MakeStart(pb, box, s, th0));
+      if (s == 0 && record_paths) {
+        PetscCall(PetscSNPrintf(key, sizeof(key), "paths.%s.start", BoxName[box]));
+        PetscCall(SNAPSReportSetRealArray(rep, key, np, th0));
+      }
+      for (PetscInt m = 0; m < NMETHODS; m++) {
+        Path path = {0};
+        PetscCall(RunMethod(pb, m, th0, o->max_it, &rec[(box * NMETHODS + m) * starts + s], s == 0 && record_paths ? &path : NULL));
+        if (path.n) {
+          PetscCall(PetscSNPrintf(key, sizeof(key), "paths.%s.%s", BoxName[box], MethodName[m]));
+          PetscCall(SNAPSReportSetRealArray(rep, key, path.n * np, path.theta));
+          PetscCall(PetscFree(path.theta));
+        }
+        *best = PetscMin(*best, rec[(box * NMETHODS + m) * starts + s].mse);
+      }
+    }
+  PetscFunctionReturn(0);
+}
+
+/* Per box: every method's summary, and the issue's targets for infinite descent: >= 99% success in one outer step,
+   fewer inner iterations than VP's iterations, less time than the fastest TAO method (medians). *all_met is
+   cleared by a target missed (the scattered problem is not a target). */
+static PetscErrorCode SummariseTargets(const BenchOptions *o, const Problem *pb, SNAPSReport rep, const RunRecord rec[], PetscBool *all_met)
+{
+  const PetscInt starts = o->starts;
+  PetscReal      key_val[NMETHODS][4];
+  char           key[128];
+
+  PetscFunctionBegin;
+  for (PetscInt box = 0; box < 2; box++) {
+    PetscReal best_tao_time = PETSC_MAX_REAL;
+    PetscBool met;
+    for (PetscInt m = 0; m < NMETHODS; m++) PetscCall(Summarise(rep, pb, box, m, starts, rec + (box * NMETHODS + m) * starts, &key_val[m][0], &key_val[m][1], &key_val[m][2], &key_val[m][3]));
+    for (PetscInt m = M_SD; m < NMETHODS; m++) best_tao_time = PetscMin(best_tao_time, key_val[m][3]);
+    met = (PetscBool)(key_val[M_ID][0] >= 0.99 && key_val[M_ID][1] == 1 && key_val[M_ID][2] < key_val[M_VP][1] && key_val[M_ID][3] < best_tao_time);
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  %-12s %-5s targets: success %.0f%% (>= 99%%), outer %.0f (1), inner %.0f < VP iterations %.0f, time %.3e < best TAO %.3e s: %s\n", pb->name, BoxName[box], (double)(100 * key_val[M_ID][0]), (double)key_val[M_ID][1], (double)key_val[M_ID][2], (double)key_val[M_VP][1], (double)key_val[M_ID][3], (double)best_tao_time, met ? "MET" : "MISSED"));
+    PetscCall(PetscSNPrintf(key, sizeof(key), "%s.%s.targets_met", pb->name, BoxName[box]));
+    PetscCall(SNAPSReportSetInt(rep, key, met));
+    PetscCall(PetscSNPrintf(key, sizeof(key), "%s.%s.best_tao_time_s_median", pb->name, BoxName[box]));
+    PetscCall(SNAPSReportSetReal(rep, key, best_tao_time));
+    if (!pb->scattered) *all_met = (PetscBool)(*all_met && met);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* One problem: its data, every method from every start, the successes, the summaries and targets */
+static PetscErrorCode RunProblem(const BenchOptions *o, Problem *pb, SNAPSReport rep, PetscBool *all_met)
+{
+  const PetscInt np = 4 * pb->d * pb->r * pb->P;
+  RunRecord     *rec;
+  PetscReal      best = PETSC_MAX_REAL;
+  PetscBool      record_paths;
+  char           key[128];
+
+  PetscFunctionBegin;
+  PetscCall(MakeData(pb));
+  PetscCall(PetscStrcmp(pb->name, o->path_problem, &record_paths));
+  PetscCall(ReportProblem(rep, pb, np));
+  PetscCall(PetscMalloc1(2 * NMETHODS * o->starts, &rec));
+  PetscCall(RunStarts(o, pb, np, record_paths, rep, rec, &best));
+  for (PetscInt i = 0; i < 2 * NMETHODS * o->starts; i++) {
+    RunRecord *r = rec + i;
+    r->success   = pb->noise > 0 ? (PetscBool)(r->mse <= best * (1 + 1e-8)) : (PetscBool)(r->mse <= 1e-20 && r->perr <= 1e-8);
+  }
+  if (pb->noise > 0) {
+    PetscCall(PetscSNPrintf(key, sizeof(key), "%s.best_mse", pb->name));
+    PetscCall(SNAPSReportSetReal(rep, key, best));
+  }
+  PetscCall(SummariseTargets(o, pb, rep, rec, all_met));
+  PetscCall(PetscFree(rec));
+  PetscCall(VecDestroy(&pb->X));
+  PetscCall(VecDestroy(&pb->Y));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
-  PetscInt       sizes[MAXSIZES + 1] = {100, 1000, 10000}, nsizes = MAXSIZES + 1, starts = 100, max_it = 500, sd_max_it = 2000, nprob = 0, nlist = MAXLIST + 1; /* + 1: an extra value is seen */
-  char           results[PETSC_MAX_PATH_LEN] = "", path_problem[32] = "atom_N1000", *list[MAXLIST + 1];
+  BenchOptions   o;
   Problem        prob[MAXSIZES + 3];
+  PetscInt       nprob;
   SNAPSReport    rep;
-  PetscMPIInt    size;
   PetscLogDouble wall0, wall1;
   PetscReal      load0[3];
-  PetscBool      want_atom = PETSC_TRUE, want_atom3 = PETSC_TRUE, want_grid = PETSC_TRUE, want_scattered = PETSC_TRUE, all_met = PETSC_TRUE, has_sizes, has_list, has_path, has_results, helpflg;
+  PetscBool      all_met = PETSC_TRUE, helpflg;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscTime(&wall0));
   PetscCall(BenchLoadAverage(load0));
-  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_aion options", NULL);
-  PetscCall(PetscOptionsIntArray("-sizes", "Samples of the one-atom problems", NULL, sizes, &nsizes, &has_sizes));
-  PetscCall(PetscOptionsStringArray("-problems", "Problems: atom, atom3_noisy, grid2, atom_scattered", NULL, list, &nlist, &has_list));
-  PetscCall(PetscOptionsInt("-starts", "Random starts per box", NULL, starts, &starts, NULL));
-  PetscCall(PetscOptionsInt("-max_it", "Iteration cap of VP and the TAO methods", NULL, max_it, &max_it, NULL));
-  PetscCall(PetscOptionsInt("-sd_max_it", "Iteration cap of steepest descent", NULL, sd_max_it, &sd_max_it, NULL));
-  PetscCall(PetscOptionsString("-path_problem", "Problem whose first starts record the paths", NULL, path_problem, path_problem, sizeof(path_problem), &has_path));
-  PetscCall(PetscOptionsString("-results", "JSON report", NULL, results, results, sizeof(results), &has_results));
-  PetscOptionsEnd();
-  PetscCall(BenchCheckArrayGiven("-sizes", has_sizes));
-  PetscCall(BenchCheckArrayGiven("-problems", has_list));
-  if (!has_sizes) nsizes = 3;
-  PetscCall(BenchCheckArrayCount("-sizes", nsizes, MAXSIZES));
-  PetscCall(BenchCheckArrayCount("-problems", has_list ? nlist : 0, MAXLIST));
-  if (has_list) {
-    want_atom = want_atom3 = want_grid = want_scattered = PETSC_FALSE;
-    for (PetscInt i = 0; i < nlist; i++) {
-      PetscBool a, b, c, e;
-      PetscCall(PetscStrcmp(list[i], "atom", &a));
-      PetscCall(PetscStrcmp(list[i], "atom3_noisy", &b));
-      PetscCall(PetscStrcmp(list[i], "grid2", &c));
-      PetscCall(PetscStrcmp(list[i], "atom_scattered", &e));
-      PetscCheck(a || b || c || e, PETSC_COMM_WORLD, PETSC_ERR_ARG_UNKNOWN_TYPE, "Unknown problem '%s' in -problems (atom, atom3_noisy, grid2, atom_scattered)", list[i]);
-      want_atom      = (PetscBool)(want_atom || a);
-      want_atom3     = (PetscBool)(want_atom3 || b);
-      want_grid      = (PetscBool)(want_grid || c);
-      want_scattered = (PetscBool)(want_scattered || e);
-      PetscCall(PetscFree(list[i]));
-    }
-  }
+  PetscCall(BenchOptionsRead(&o));
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
   if (helpflg) { /* the options are printed: run nothing */
     PetscCall(PetscFinalize());
     return 0;
   }
-  PetscCall(CheckSizes(has_sizes, want_atom, nsizes, sizes));
-  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-  /* every rank would run every problem: the tables twice, and single-core timings reported as "ranks": 2 */
-  PetscCheck(size == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "bench_aion is a single-core benchmark (every rank would run every problem): run it on 1 rank, not %d", size);
-  PetscCheck(starts >= 1 && max_it >= 1 && sd_max_it >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-starts, -max_it and -sd_max_it must be positive");
-  PetscCall(RefuseVPOptions());
-  PetscCall(BenchCheckResults(has_results, results, 0, NULL, NULL)); /* before any work, not after it */
-  PetscCall(SetMethodOptions(max_it, sd_max_it));
-
-  /* the problems */
-  for (PetscInt i = 0; want_atom && i < nsizes; i++) {
-    const PetscReal t[4] = {1.5, -1.2, 8.0, 0.6};
-    char            name[32];
-    PetscCheck(sizes[i] >= 10, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-sizes: at least 10 samples, not %" PetscInt_FMT, sizes[i]);
-    PetscCall(PetscSNPrintf(name, sizeof(name), "atom_N%" PetscInt_FMT, sizes[i]));
-    PetscCall(AddProblem(prob, &nprob, name, 1, 1, 1, sizes[i], 0.0, PETSC_FALSE, t));
-  }
-  if (want_atom3) {
-    const PetscReal t[12] = {1.0, -0.5, 5.0, 0.3, 0.7, 0.3, 12.0, -1.0, 0.5, -1.0, 20.0, 2.0};
-    PetscCall(AddProblem(prob, &nprob, "atom3_noisy", 1, 1, 3, 1000, 0.01, PETSC_FALSE, t));
-  }
-  if (want_grid) { /* layout [input][rank][A alpha omega phi] */
-    const PetscReal t[16] = {1.2, -0.7, 4.0, 0.2, 0.8, 0.5, 9.0, 1.1, 1.0, 0.4, 6.0, -0.5, 1.0, -1.0, 3.0, 0.7};
-    PetscCall(AddProblem(prob, &nprob, "grid2", 2, 2, 1, 64, 0.0, PETSC_FALSE, t));
-  }
-  if (want_scattered) { /* not one of the problems: infinite descent without its algebraic part */
-    const PetscReal t[4] = {1.5, -1.2, 8.0, 0.6};
-    PetscCall(AddProblem(prob, &nprob, "atom_scattered", 1, 1, 1, 1000, 0.0, PETSC_TRUE, t));
-  }
-  if (has_path) PetscCall(CheckPathProblem(prob, nprob, path_problem));
+  PetscCall(CheckBenchOptions(&o));
+  PetscCall(SetMethodOptions(o.max_it, o.sd_max_it));
+  PetscCall(MakeProblems(&o, prob, &nprob));
 
   PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &rep));
   PetscCall(SNAPSReportSetString(rep, "program", "bench_aion"));
-  PetscCall(SNAPSReportSetInt(rep, "starts_per_box", starts));
-  PetscCall(SNAPSReportSetString(rep, "path_problem", path_problem));
-  PetscCall(SNAPSReportSetInt(rep, "max_it", max_it));
-  PetscCall(SNAPSReportSetInt(rep, "sd_max_it", sd_max_it));
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "bench_aion: %" PetscInt_FMT " starts per box; medians over all starts\n", starts));
+  PetscCall(SNAPSReportSetInt(rep, "starts_per_box", o.starts));
+  PetscCall(SNAPSReportSetString(rep, "path_problem", o.path_problem));
+  PetscCall(SNAPSReportSetInt(rep, "max_it", o.max_it));
+  PetscCall(SNAPSReportSetInt(rep, "sd_max_it", o.sd_max_it));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "bench_aion: %" PetscInt_FMT " starts per box; medians over all starts\n", o.starts));
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "  %-12s %-5s %-20s %7s %8s %8s %8s %8s %8s %11s %10s\n", "problem", "box", "method", "success", "outer", "inner", "f-evals", "g-evals", "H-evals", "time [s]", "MSE"));
-  for (PetscInt ip = 0; ip < nprob; ip++) {
-    Problem       *pb = &prob[ip];
-    const PetscInt np = 4 * pb->d * pb->r * pb->P;
-    RunRecord     *rec;
-    PetscReal      best = PETSC_MAX_REAL, key_val[NMETHODS][4];
-    PetscBool      record_paths;
-    char           key[128];
-
-    PetscCall(MakeData(pb));
-    PetscCall(PetscStrcmp(pb->name, path_problem, &record_paths));
-    PetscCall(PetscSNPrintf(key, sizeof(key), "%s.truth", pb->name));
-    PetscCall(SNAPSReportSetRealArray(rep, key, np, pb->truth));
-    PetscCall(PetscSNPrintf(key, sizeof(key), "%s.samples_per_input", pb->name));
-    PetscCall(SNAPSReportSetInt(rep, key, pb->n));
-    PetscCall(PetscSNPrintf(key, sizeof(key), "%s.noise", pb->name));
-    PetscCall(SNAPSReportSetReal(rep, key, pb->noise));
-    PetscCall(PetscSNPrintf(key, sizeof(key), "%s.scattered", pb->name));
-    PetscCall(SNAPSReportSetInt(rep, key, pb->scattered));
-    PetscCall(PetscMalloc1(2 * NMETHODS * starts, &rec));
-    { /* warm-up: one untimed fit per method, so that no timing pays for first calls (code and data brought into the
-         caches, TAO's registration), which with few -starts decided the time target */
-      PetscReal th0[MAXP];
-      RunRecord discard;
-      PetscCall(MakeStart(pb, 0, 0, th0));
-      for (PetscInt m = 0; m < NMETHODS; m++) PetscCall(RunMethod(pb, m, th0, max_it, &discard, NULL));
-    }
-    for (PetscInt box = 0; box < 2; box++)
-      for (PetscInt s = 0; s < starts; s++) {
-        PetscReal th0[MAXP];
-        PetscCall(MakeStart(pb, box, s, th0));
-        if (s == 0 && record_paths) {
-          PetscCall(PetscSNPrintf(key, sizeof(key), "paths.%s.start", BoxName[box]));
-          PetscCall(SNAPSReportSetRealArray(rep, key, np, th0));
-        }
-        for (PetscInt m = 0; m < NMETHODS; m++) {
-          Path path = {0};
-          PetscCall(RunMethod(pb, m, th0, max_it, &rec[(box * NMETHODS + m) * starts + s], s == 0 && record_paths ? &path : NULL));
-          if (path.n) {
-            PetscCall(PetscSNPrintf(key, sizeof(key), "paths.%s.%s", BoxName[box], MethodName[m]));
-            PetscCall(SNAPSReportSetRealArray(rep, key, path.n * np, path.theta));
-            PetscCall(PetscFree(path.theta));
-          }
-          best = PetscMin(best, rec[(box * NMETHODS + m) * starts + s].mse);
-        }
-      }
-    for (PetscInt i = 0; i < 2 * NMETHODS * starts; i++) {
-      RunRecord *r = rec + i;
-      r->success   = pb->noise > 0 ? (PetscBool)(r->mse <= best * (1 + 1e-8)) : (PetscBool)(r->mse <= 1e-20 && r->perr <= 1e-8);
-    }
-    if (pb->noise > 0) {
-      PetscCall(PetscSNPrintf(key, sizeof(key), "%s.best_mse", pb->name));
-      PetscCall(SNAPSReportSetReal(rep, key, best));
-    }
-    for (PetscInt box = 0; box < 2; box++) {
-      PetscReal best_tao_time = PETSC_MAX_REAL;
-      PetscBool met;
-      for (PetscInt m = 0; m < NMETHODS; m++) PetscCall(Summarise(rep, pb, box, m, starts, rec + (box * NMETHODS + m) * starts, &key_val[m][0], &key_val[m][1], &key_val[m][2], &key_val[m][3]));
-      for (PetscInt m = M_SD; m < NMETHODS; m++) best_tao_time = PetscMin(best_tao_time, key_val[m][3]);
-      /* the issue's targets: >= 99% success in one outer step, fewer inner iterations than VP's iterations,
-         less time than the fastest TAO method (medians) */
-      met = (PetscBool)(key_val[M_ID][0] >= 0.99 && key_val[M_ID][1] == 1 && key_val[M_ID][2] < key_val[M_VP][1] && key_val[M_ID][3] < best_tao_time);
-      PetscCall(PetscPrintf(PETSC_COMM_SELF, "  %-12s %-5s targets: success %.0f%% (>= 99%%), outer %.0f (1), inner %.0f < VP iterations %.0f, time %.3e < best TAO %.3e s: %s\n", pb->name, BoxName[box], (double)(100 * key_val[M_ID][0]), (double)key_val[M_ID][1], (double)key_val[M_ID][2], (double)key_val[M_VP][1], (double)key_val[M_ID][3], (double)best_tao_time, met ? "MET" : "MISSED"));
-      PetscCall(PetscSNPrintf(key, sizeof(key), "%s.%s.targets_met", pb->name, BoxName[box]));
-      PetscCall(SNAPSReportSetInt(rep, key, met));
-      PetscCall(PetscSNPrintf(key, sizeof(key), "%s.%s.best_tao_time_s_median", pb->name, BoxName[box]));
-      PetscCall(SNAPSReportSetReal(rep, key, best_tao_time));
-      if (!pb->scattered) all_met = (PetscBool)(all_met && met); /* the scattered problem is not a target */
-    }
-    PetscCall(PetscFree(rec));
-    PetscCall(VecDestroy(&pb->X));
-    PetscCall(VecDestroy(&pb->Y));
-  }
+  for (PetscInt ip = 0; ip < nprob; ip++) PetscCall(RunProblem(&o, &prob[ip], rep, &all_met));
   PetscCall(SNAPSReportSetInt(rep, "all_targets_met", all_met));
   PetscCall(PetscTime(&wall1));
   PetscCall(SNAPSReportSetReal(rep, "wall_time_s", (PetscReal)(wall1 - wall0))); /* the whole run (rank 0): every problem, start and method */
   /* the times depend on the other jobs: the load at both ends of the run */
   PetscCall(BenchReportLoad(rep, load0));
-  if (results[0]) PetscCall(SNAPSReportWrite(rep, results));
+  if (o.results[0]) PetscCall(SNAPSReportWrite(rep, o.results));
   PetscCall(SNAPSReportDestroy(&rep));
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());

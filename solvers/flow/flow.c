@@ -1287,26 +1287,13 @@ static PetscErrorCode RestartAll(FlowRun r, const PetscReal hbase[], const Petsc
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
+/* The run's ARKODE counts (ark_steps, ark_step_attempts, ark_explicit_evals, ark_implicit_evals, ark_error_test_fails),
+   the -lyapunov twins' included, summed over the members and ranks; with -stepper sna, all[0] is the surrogate steps */
+static PetscErrorCode SumCounts(FlowRun r, long all[5])
 {
-  SNAPSReport rep;
-  long        mine[5]    = {0}, all[5];
-  const char *names[5]   = {"ark_steps", "ark_step_attempts", "ark_explicit_evals", "ark_implicit_evals", "ark_error_test_fails"};
-  PetscInt    nd         = r->pb->desc.ndiag;
-  char        since[384] = "";
+  long mine[5] = {0};
 
   PetscFunctionBegin;
-  /* after a -restart the counts and statistics are the whole run's (the checkpoint carries them): so is the wall time,
-     the runs before it up to its checkpoint and this one (which alone it gave before, beside the whole run's counts) */
-  if (r->restart[0] && r->before_unknown[0]) /* an older checkpoint: the total is not known, not this run's alone */
-    PetscCall(PetscSNPrintf(since, sizeof(since), " in this run, from the restart at t = %g (the checkpoint is older than the record of the earlier runs' wall time: the whole run's is unknown)", (double)r->t_begin));
-  else if (r->restart[0])
-    PetscCall(PetscSNPrintf(since, sizeof(since), " (%.2f s of it in this run, from the restart at t = %g)", (double)wall, (double)r->t_begin));
-  if (r->restart[0] && r->lyapunov && r->before_unknown[1]) {
-    size_t len = strlen(since);
-
-    PetscCall(PetscSNPrintf(since + len, sizeof(since) - len, "; the twins' counts are from the restart on (an older checkpoint did not record them)"));
-  }
   for (PetscInt i = 0; i < LocalCount(r) && !r->sur; i++) {
     PetscCall(MemberAddCounts(&r->m[i]));
     for (int j = 0; j < 5; j++) mine[j] += r->m[i].counts[j];
@@ -1321,29 +1308,76 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     PetscCallMPI(MPI_Allreduce(mine, all, 5, MPI_LONG, MPI_SUM, r->comm));
   else
     PetscCall(PetscArraycpy(all, mine, 5));
-  if (r->sur) {
-    PetscInt  st, cl, D;
-    PetscBool clamp;
-    PetscReal c[2], sum[2];
-    PetscCall(SNAPSSurrogateGetClampCount(r->sur, &clamp, &st, &cl));
-    c[0] = (PetscReal)st;
-    c[1] = (PetscReal)cl;
-    PetscCallMPI(MPI_Allreduce(c, sum, 2, MPIU_REAL, MPI_SUM, r->comm));
-    r->clamp_fraction = sum[0] > 0 ? sum[1] / sum[0] : 0;
-    r->clamps         = clamp;
-    PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, &D, NULL, NULL));
-    /* a few coordinates just past the box are usual (0.7 of 168 per step in the Kolmogorov case); most of them
-       means the members are far from every training state and the model extrapolates */
-    if (r->clamp_fraction > 0.1 * D) PetscCall(PetscPrintf(r->comm, "WARNING: %s: on average %.3g of the model's %" PetscInt_FMT " latent coordinates per step lay outside its training box%s: the rollout is far from the training data (start it from states like the training trajectories', or train on these)\n", r->program, (double)r->clamp_fraction, D, clamp ? " (held at it)" : ""));
-    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s (%.2f s of it loading the model); %g latent coordinates per step left the training box%s\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->load_s, (double)r->clamp_fraction, clamp ? " (held at it: this model clamps)" : " (not clamped)"));
-  } else
-    PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members%s, %.2f s%s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, r->lyapunov ? " and their -lyapunov twins" : "", (double)(r->before_unknown[0] ? wall : r->wall_before + wall), since));
-  for (PetscInt i = 0; i < nd && r->nstat; i++) {
-    PetscReal mean = r->diag_sum[i] / r->nstat, var = PetscMax(0, r->diag_sq[i] / r->nstat - mean * mean);
-    PetscCall(PetscPrintf(r->comm, "%s:   %s mean %.6g std %.6g over %" PetscInt_FMT " saved states\n", r->program, r->pb->desc.diag[i], (double)mean, (double)PetscSqrtReal(var), r->nstat));
+  PetscFunctionReturn(0);
+}
+
+/* -stepper sna: the latent coordinates per step that left the model's training box (r->clamp_fraction, r->clamps),
+   warned about when most did, and the run's line */
+static PetscErrorCode PrintSurrogateRun(FlowRun r, const long all[5], PetscLogDouble wall)
+{
+  PetscInt  st, cl, D;
+  PetscBool clamp;
+  PetscReal c[2], sum[2];
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSSurrogateGetClampCount(r->sur, &clamp, &st, &cl));
+  c[0] = (PetscReal)st;
+  c[1] = (PetscReal)cl;
+  PetscCallMPI(MPI_Allreduce(c, sum, 2, MPIU_REAL, MPI_SUM, r->comm));
+  r->clamp_fraction = sum[0] > 0 ? sum[1] / sum[0] : 0;
+  r->clamps         = clamp;
+  PetscCall(SNAPSSurrogateGetInfo(r->sur, NULL, &D, NULL, NULL));
+  /* a few coordinates just past the box are usual (0.7 of 168 per step in the Kolmogorov case); most of them
+     means the members are far from every training state and the model extrapolates */
+  if (r->clamp_fraction > 0.1 * D) PetscCall(PetscPrintf(r->comm, "WARNING: %s: on average %.3g of the model's %" PetscInt_FMT " latent coordinates per step lay outside its training box%s: the rollout is far from the training data (start it from states like the training trajectories', or train on these)\n", r->program, (double)r->clamp_fraction, D, clamp ? " (held at it)" : ""));
+  PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld surrogate steps of %s over %" PetscInt_FMT " members, %.2f s (%.2f s of it loading the model); %g latent coordinates per step left the training box%s\n", r->program, (double)r->t, all[0], r->stepper_model, r->K, (double)wall, (double)r->load_s, (double)r->clamp_fraction, clamp ? " (held at it: this model clamps)" : " (not clamped)"));
+  PetscFunctionReturn(0);
+}
+
+/* ARKODE's run: its line, with the whole run's wall time after a -restart (this run's part named) */
+static PetscErrorCode PrintARKodeRun(FlowRun r, const long all[5], PetscLogDouble wall)
+{
+  char since[384] = "";
+
+  PetscFunctionBegin;
+  /* after a -restart the counts and statistics are the whole run's (the checkpoint carries them): so is the wall time,
+     the runs before it up to its checkpoint and this one (which alone it gave before, beside the whole run's counts) */
+  if (r->restart[0] && r->before_unknown[0]) /* an older checkpoint: the total is not known, not this run's alone */
+    PetscCall(PetscSNPrintf(since, sizeof(since), " in this run, from the restart at t = %g (the checkpoint is older than the record of the earlier runs' wall time: the whole run's is unknown)", (double)r->t_begin));
+  else if (r->restart[0])
+    PetscCall(PetscSNPrintf(since, sizeof(since), " (%.2f s of it in this run, from the restart at t = %g)", (double)wall, (double)r->t_begin));
+  if (r->restart[0] && r->lyapunov && r->before_unknown[1]) {
+    size_t len = strlen(since);
+
+    PetscCall(PetscSNPrintf(since + len, sizeof(since) - len, "; the twins' counts are from the restart on (an older checkpoint did not record them)"));
   }
-  if (!r->results[0]) PetscFunctionReturn(0);
-  PetscCall(SNAPSReportCreate(r->comm, &rep));
+  PetscCall(PetscPrintf(r->comm, "%s: reached t = %g: %ld ARKODE steps (%ld attempts, %ld error-test failures), %ld explicit and %ld implicit evaluations over %" PetscInt_FMT " members%s, %.2f s%s\n", r->program, (double)r->t, all[0], all[1], all[4], all[2], all[3], r->K, r->lyapunov ? " and their -lyapunov twins" : "", (double)(r->before_unknown[0] ? wall : r->wall_before + wall), since));
+  PetscFunctionReturn(0);
+}
+
+/* The mean and standard deviation of the equation's diagnostic i over the saved states (r->nstat > 0) */
+static void DiagnosticStatistics(FlowRun r, PetscInt i, PetscReal *mean, PetscReal *std)
+{
+  *mean = r->diag_sum[i] / r->nstat;
+  *std  = PetscSqrtReal(PetscMax(0, r->diag_sq[i] / r->nstat - *mean * *mean));
+}
+
+static PetscErrorCode PrintDiagnostics(FlowRun r)
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < r->pb->desc.ndiag && r->nstat; i++) {
+    PetscReal mean, std;
+
+    DiagnosticStatistics(r, i, &mean, &std);
+    PetscCall(PetscPrintf(r->comm, "%s:   %s mean %.6g std %.6g over %" PetscInt_FMT " saved states\n", r->program, r->pb->desc.diag[i], (double)mean, (double)std, r->nstat));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The report's settings: the equation's, the time span, the ensemble, and the stepper's (ARKODE's or the model's) */
+static PetscErrorCode ReportSettings(FlowRun r, SNAPSReport rep, const long all[5])
+{
+  PetscFunctionBegin;
   PetscCall(SNAPSReportSetString(rep, "program", r->program));
   if (r->pb->report) PetscCall(r->pb->report(r->pb->ctx, r->init_trajectory[0] ? PETSC_FALSE : PETSC_TRUE, rep));
   PetscCall(SNAPSReportSetReal(rep, "T", r->T));
@@ -1371,6 +1405,13 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     PetscCall(SNAPSReportSetReal(rep, "model_load_time_s", r->load_s)); /* part of wall_time_s */
     PetscCall(SNAPSReportSetString(rep, "surrogate_kernel", kernel));   /* the cost figures' code path (avx2: for groups of 3 or 4 members of a rank) */
   }
+  PetscFunctionReturn(0);
+}
+
+/* The report's files (as given) and the restart's figures (wall: this run's wall time) */
+static PetscErrorCode ReportFilesAndRestart(FlowRun r, SNAPSReport rep, PetscLogDouble wall)
+{
+  PetscFunctionBegin;
   if (r->init_trajectory[0]) {
     PetscCall(SNAPSReportSetString(rep, "init", "trajectory")); /* not the equation's -init, which did not run */
     PetscCall(SNAPSReportSetString(rep, "init_trajectory", r->init_trajectory));
@@ -1386,31 +1427,71 @@ static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
     PetscCall(SNAPSReportSetBool(rep, "restart_wall_time_complete", r->before_unknown[0] ? PETSC_FALSE : PETSC_TRUE));
     if (r->lyapunov) PetscCall(SNAPSReportSetBool(rep, "restart_twin_counts_complete", r->before_unknown[1] ? PETSC_FALSE : PETSC_TRUE));
   }
+  PetscFunctionReturn(0);
+}
+
+/* The report's counts (ARKODE's), the whole run's wall time where known, and the diagnostics' statistics */
+static PetscErrorCode ReportCounts(FlowRun r, SNAPSReport rep, const long all[5], PetscLogDouble wall)
+{
+  const char *names[5] = {"ark_steps", "ark_step_attempts", "ark_explicit_evals", "ark_implicit_evals", "ark_error_test_fails"};
+
+  PetscFunctionBegin;
   for (int j = 0; j < 5 && !r->sur; j++) PetscCall(SNAPSReportSetInt(rep, names[j], (PetscInt)all[j]));
   if (!r->before_unknown[0]) PetscCall(SNAPSReportSetReal(rep, "wall_time_s", r->wall_before + wall));
   PetscCall(SNAPSReportSetInt(rep, "saved_states", r->nstat));
-  for (PetscInt i = 0; i < nd && r->nstat; i++) {
+  for (PetscInt i = 0; i < r->pb->desc.ndiag && r->nstat; i++) {
     char      key[64];
-    PetscReal mean = r->diag_sum[i] / r->nstat;
+    PetscReal mean, std;
+
+    DiagnosticStatistics(r, i, &mean, &std);
     PetscCall(PetscSNPrintf(key, sizeof(key), "%s_mean", r->pb->desc.diag[i]));
     PetscCall(SNAPSReportSetReal(rep, key, mean));
     PetscCall(PetscSNPrintf(key, sizeof(key), "%s_std", r->pb->desc.diag[i]));
-    PetscCall(SNAPSReportSetReal(rep, key, PetscSqrtReal(PetscMax(0, r->diag_sq[i] / r->nstat - mean * mean))));
+    PetscCall(SNAPSReportSetReal(rep, key, std));
   }
-  if (r->lyapunov) {
-    PetscReal *lam, mean = 0, var = 0, span = r->t - r->lstart;
-    PetscCall(PetscMalloc1(r->K, &lam));
-    for (PetscInt k = 0; k < r->K; k++) mean += (lam[k] = r->lsum[k] / span) / r->K;
-    for (PetscInt k = 0; k < r->K; k++) var += PetscSqr(lam[k] - mean) / PetscMax(1, r->K - 1);
-    PetscCall(SNAPSReportSetReal(rep, "lyapunov_exponent", mean));
-    PetscCall(SNAPSReportSetReal(rep, "lyapunov_stderr", r->K > 1 ? PetscSqrtReal(var / r->K) : (PetscReal)NAN));
-    PetscCall(SNAPSReportSetReal(rep, "lyapunov_time_per_member", span));
-    PetscCall(SNAPSReportSetReal(rep, "lyapunov_tau", r->tau));
-    PetscCall(SNAPSReportSetReal(rep, "lyapunov_transient", r->transient)); /* the default's value (half of -T) too */
-    PetscCall(SNAPSReportSetReal(rep, "lyapunov_eps", r->eps));
-    PetscCall(SNAPSReportSetRealArray(rep, "lyapunov_members", r->K, lam));
-    PetscCall(PetscFree(lam));
-  }
+  PetscFunctionReturn(0);
+}
+
+/* -lyapunov: the leading exponent's mean and standard error over the members, each member's, and the settings */
+static PetscErrorCode ReportLyapunov(FlowRun r, SNAPSReport rep)
+{
+  PetscReal *lam, mean = 0, var = 0, span = r->t - r->lstart;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(r->K, &lam));
+  for (PetscInt k = 0; k < r->K; k++) mean += (lam[k] = r->lsum[k] / span) / r->K;
+  for (PetscInt k = 0; k < r->K; k++) var += PetscSqr(lam[k] - mean) / PetscMax(1, r->K - 1);
+  PetscCall(SNAPSReportSetReal(rep, "lyapunov_exponent", mean));
+  PetscCall(SNAPSReportSetReal(rep, "lyapunov_stderr", r->K > 1 ? PetscSqrtReal(var / r->K) : (PetscReal)NAN));
+  PetscCall(SNAPSReportSetReal(rep, "lyapunov_time_per_member", span));
+  PetscCall(SNAPSReportSetReal(rep, "lyapunov_tau", r->tau));
+  PetscCall(SNAPSReportSetReal(rep, "lyapunov_transient", r->transient)); /* the default's value (half of -T) too */
+  PetscCall(SNAPSReportSetReal(rep, "lyapunov_eps", r->eps));
+  PetscCall(SNAPSReportSetRealArray(rep, "lyapunov_members", r->K, lam));
+  PetscCall(PetscFree(lam));
+  PetscFunctionReturn(0);
+}
+
+/* The run's summary lines and its -results report (wall: this run's wall time; after a -restart the counts and
+   statistics are the whole run's, the checkpoint carrying them) */
+static PetscErrorCode WriteReport(FlowRun r, PetscLogDouble wall)
+{
+  SNAPSReport rep;
+  long        all[5];
+
+  PetscFunctionBegin;
+  PetscCall(SumCounts(r, all));
+  if (r->sur)
+    PetscCall(PrintSurrogateRun(r, all, wall));
+  else
+    PetscCall(PrintARKodeRun(r, all, wall));
+  PetscCall(PrintDiagnostics(r));
+  if (!r->results[0]) PetscFunctionReturn(0);
+  PetscCall(SNAPSReportCreate(r->comm, &rep));
+  PetscCall(ReportSettings(r, rep, all));
+  PetscCall(ReportFilesAndRestart(r, rep, wall));
+  PetscCall(ReportCounts(r, rep, all, wall));
+  if (r->lyapunov) PetscCall(ReportLyapunov(r, rep));
   PetscCall(SNAPSReportWrite(rep, r->results));
   PetscCall(SNAPSReportDestroy(&rep));
   PetscFunctionReturn(0);

@@ -139,7 +139,7 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
   PetscLogDouble t0;
   PetscInt       urank;
   PetscMPIInt    size;
-  const char    *source, *emethod;
+  const char    *emethod;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
@@ -166,7 +166,7 @@ static PetscErrorCode KhronosMain(PoissonExact exact, const char exprs[], PetscI
   PetscCall(KhronosWrite(&kh, view, npoints, model));
   if (results) {
     SNAPSReport report;
-    PetscCall(PoissonExactGetSourceString(exact, &source));
+
     PetscCall(PoissonReportCreate("khronos", exprs, dim, a, b, kh.dofs, kh.degree, l2sq, h1, ecells, eorder, kh.setup_time, kh.solve_time, &report));
     PetscCall(ReportFiles(report, view, model));
     PetscCall(SNAPSReportSetInt(report, "nodes", kh.nodes));
@@ -244,117 +244,164 @@ static PetscErrorCode ViewOptions(PetscInt method, const char exprs[], PetscInt 
   PetscFunctionReturn(0);
 }
 
-int main(int argc, char **argv)
+static const char *const MethodNames[] = {"fem", "khronos"};
+
+/* The program's options, read once by PoissonOptionsRead() (the mesh, element, solver and SNA options are read by
+   the methods; the error quadrature's by PoissonErrorsGetOptions()) */
+typedef struct {
+  char      exprs[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN], viewfile[PETSC_MAX_PATH_LEN], model[PETSC_MAX_PATH_LEN];
+  PetscInt  method, dim, vpoints; /* method: 0 fem, 1 khronos (MethodNames) */
+  PetscReal dom[2], a, b;
+  PetscBool hasresults, hasview, hasmodel, exactview, vpset;
+} PoissonOptions;
+
+static PetscErrorCode PoissonOptionsRead(PoissonOptions *o)
 {
-  const char    *methods[]                 = {"fem", "khronos"};
-  char           exprs[PETSC_MAX_PATH_LEN] = "sin(pi*x)*sin(pi*y)", results[PETSC_MAX_PATH_LEN] = "", viewfile[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "";
-  PetscInt       method = 0, dim = 2, ecells, eorder, vpoints;
-  PetscBool      hasresults, hasview, hasmodel, helpflg, exactview = PETSC_FALSE, vpset;
-  PetscReal      dom[2] = {-1, 1}, a, b, l2sq, h1, terr;
-  PetscLogDouble t0;
-  PetscMPIInt    size;
-  PoissonExact   exact;
-  PoissonFEM     fem;
-  const char    *source;
+  const char *named[4] = {"-results", "-view_solution", "-model", "-dm_plex_filename"};
 
-  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
-  PetscCall(SNAGuessInitializePackage()); /* -ksp_guess_type sna without -dll_append, as snaps-poisson-param */
-  PetscCall(PetscLogEventRegister("PoissonErrors", DM_CLASSID, &POISSON_ERRORS));
-  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(o, sizeof(*o)));
+  PetscCall(PetscStrncpy(o->exprs, "sin(pi*x)*sin(pi*y)", sizeof(o->exprs)));
+  o->dim    = 2;
+  o->dom[0] = -1;
+  o->dom[1] = 1;
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "snaps-poisson options", NULL);
-  PetscCall(PetscOptionsEList("-method", "Discretisation", NULL, methods, 2, methods[method], &method, NULL));
-  PetscCall(PetscOptionsString("-exact", "Exact solution u(x)", NULL, exprs, exprs, sizeof(exprs), NULL));
-  PetscCall(PetscOptionsInt("-dim", "Dimension", NULL, dim, &dim, NULL));
-  vpoints = dim == 3 ? 33 : 129;
-  PetscCall(PetscOptionsInt("-khronos_view_points", "Grid points per direction of -view_solution with -method khronos (2-D 129, 3-D 33)", NULL, vpoints, &vpoints, &vpset));
-  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
-  PetscCall(PetscOptionsString("-view_solution", "HDF5 file for mesh and solution (+ .xmf)", NULL, viewfile, viewfile, sizeof(viewfile), &hasview));
-  PetscCall(PetscOptionsString("-model", "HDF5 file for the KHRONOS solution as an SNA model (-method khronos)", NULL, model, model, sizeof(model), &hasmodel));
-  {
-    const char *named[4] = {"-results", "-view_solution", "-model", "-dm_plex_filename"};
-
-    /* given without a name: "-results" last on the line failed after -view_solution was written, and
-       -dm_plex_filename with no mesh failed in DMPlex ("DM is not fully interpolated") */
-    PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 4, named));
-  }
-  PetscCall(PetscOptionsName("-exact_view", "Print u and the derived source (to stdout, or ascii:<file>)", NULL, &exactview));
-  PetscCall(PoissonMeshDomainOption(PetscOptionsObject, dom, &a, &b));
+  PetscCall(PetscOptionsEList("-method", "Discretisation", NULL, MethodNames, 2, MethodNames[o->method], &o->method, NULL));
+  PetscCall(PetscOptionsString("-exact", "Exact solution u(x)", NULL, o->exprs, o->exprs, sizeof(o->exprs), NULL));
+  PetscCall(PetscOptionsInt("-dim", "Dimension", NULL, o->dim, &o->dim, NULL));
+  o->vpoints = o->dim == 3 ? 33 : 129;
+  PetscCall(PetscOptionsInt("-khronos_view_points", "Grid points per direction of -view_solution with -method khronos (2-D 129, 3-D 33)", NULL, o->vpoints, &o->vpoints, &o->vpset));
+  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, o->results, o->results, sizeof(o->results), &o->hasresults));
+  PetscCall(PetscOptionsString("-view_solution", "HDF5 file for mesh and solution (+ .xmf)", NULL, o->viewfile, o->viewfile, sizeof(o->viewfile), &o->hasview));
+  PetscCall(PetscOptionsString("-model", "HDF5 file for the KHRONOS solution as an SNA model (-method khronos)", NULL, o->model, o->model, sizeof(o->model), &o->hasmodel));
+  /* given without a name: "-results" last on the line failed after -view_solution was written, and
+     -dm_plex_filename with no mesh failed in DMPlex ("DM is not fully interpolated") */
+  PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 4, named));
+  PetscCall(PetscOptionsName("-exact_view", "Print u and the derived source (to stdout, or ascii:<file>)", NULL, &o->exactview));
+  PetscCall(PoissonMeshDomainOption(PetscOptionsObject, o->dom, &o->a, &o->b));
   PetscOptionsEnd();
-  PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
-  if (helpflg) {
-    PetscCall(ViewOptions(method, exprs, dim, a, b));
-    PetscCall(PetscFinalize());
-    return 0;
-  }
-  PetscCheck(!hasmodel || method == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model %s saves a KHRONOS solution as an SNA model: it needs -method khronos (a FEM solution is not an SNA; use -view_solution)", model);
-  PetscCheck(!hasview || method == 0 || dim == 2 || dim == 3, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-view_solution with -method khronos writes 2-D and 3-D grids for ParaView, not -dim %" PetscInt_FMT ": save the solution with -model u.h5 and evaluate it with snaps-predict instead", dim);
+  PetscFunctionReturn(0);
+}
+
+/* The checks before any work: options that do not apply to the method or dimension, the view grid, the files */
+static PetscErrorCode CheckPoissonOptions(const PoissonOptions *o)
+{
+  const PetscInt method = o->method, dim = o->dim;
+
+  PetscFunctionBegin;
+  PetscCheck(!o->hasmodel || method == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model %s saves a KHRONOS solution as an SNA model: it needs -method khronos (a FEM solution is not an SNA; use -view_solution)", o->model);
+  PetscCheck(!o->hasview || method == 0 || dim == 2 || dim == 3, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-view_solution with -method khronos writes 2-D and 3-D grids for ParaView, not -dim %" PetscInt_FMT ": save the solution with -model u.h5 and evaluate it with snaps-predict instead", dim);
   /* PETSc writes 1-D vertices as a vector, which the .xmf (XDMF: 2-D or 3-D geometry) cannot describe: refused before the
      solve (it failed after it, "Error in external library", leaving u.h5 without its .xmf) */
-  PetscCheck(!hasview || method == 1 || dim >= 2, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-view_solution with -method fem writes the mesh and the solution with an XDMF description for ParaView in 2-D and 3-D, not -dim %" PetscInt_FMT ": remove -view_solution (the errors are reported without it)", dim);
+  PetscCheck(!o->hasview || method == 1 || dim >= 2, PETSC_COMM_WORLD, PETSC_ERR_SUP, "-view_solution with -method fem writes the mesh and the solution with an XDMF description for ParaView in 2-D and 3-D, not -dim %" PetscInt_FMT ": remove -view_solution (the errors are reported without it)", dim);
   PetscCheck(dim >= 1 && dim <= POISSON_EXACT_MAX_DIM, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-dim must be between 1 and %d, not %" PetscInt_FMT, POISSON_EXACT_MAX_DIM, dim);
-  PetscCheck(!vpset || (method == 1 && hasview), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-khronos_view_points %" PetscInt_FMT " sets the grid that -view_solution writes with -method khronos, but %s: add %s, or remove -khronos_view_points", vpoints, method == 1 ? "there is no -view_solution" : "the method is fem (its -view_solution writes the mesh)", method == 1 ? "-view_solution u.h5" : "-method khronos");
-  if (method == 1 && hasview) PetscCall(PoissonKhronosCheckViewPoints(PETSC_COMM_WORLD, dim, vpoints)); /* before the solve, not after it */
-  PetscCall(CheckOutputs(hasresults ? results : NULL, hasview ? viewfile : NULL, hasmodel ? model : NULL));
-  PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, exprs, dim, &exact));
-  PetscCall(PoissonExactSetDomain(exact, a, b)); /* a mesh file: -1, 1 (-domain is refused with it) */
+  PetscCheck(!o->vpset || (method == 1 && o->hasview), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-khronos_view_points %" PetscInt_FMT " sets the grid that -view_solution writes with -method khronos, but %s: add %s, or remove -khronos_view_points", o->vpoints, method == 1 ? "there is no -view_solution" : "the method is fem (its -view_solution writes the mesh)", method == 1 ? "-view_solution u.h5" : "-method khronos");
+  if (method == 1 && o->hasview) PetscCall(PoissonKhronosCheckViewPoints(PETSC_COMM_WORLD, dim, o->vpoints)); /* before the solve, not after it */
+  PetscCall(CheckOutputs(o->hasresults ? o->results : NULL, o->hasview ? o->viewfile : NULL, o->hasmodel ? o->model : NULL));
+  PetscFunctionReturn(0);
+}
+
+/* The exact solution on the domain, the error quadrature's options and -exact_view (its viewer opened last) */
+static PetscErrorCode SetUpExact(const PoissonOptions *o, PoissonExact *exact, PetscInt *ecells, PetscInt *eorder)
+{
+  PetscFunctionBegin;
+  PetscCall(PoissonExactCreate(PETSC_COMM_WORLD, o->exprs, o->dim, exact));
+  PetscCall(PoissonExactSetDomain(*exact, o->a, o->b)); /* a mesh file: -1, 1 (-domain is refused with it) */
   /* -exact_view: alone, a boolean, or ascii:<file>, as the other text views and monitors; its viewer is kept open by
      the exact solution to the end of the run: an option naming the same file later (-sna_monitor ascii:<file>) then
      gets this shared viewer and writes after the view (destroyed at once, the file was closed and reopened, emptied,
      by it, the view lost). Opened after the checks of the other options and outputs, here and in the solvers: a run
      refused by them leaves no view file */
-  PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, dim, &ecells, &eorder));
-  if (hasview) PetscCall(SNAPSTrajectoryCheckName(PETSC_COMM_WORLD, "-view_solution", viewfile, PETSC_TRUE)); /* its .xmf names it */
-  if (exactview) PetscCall(PoissonExactSetViewFromOptions(exact));
-  if (method == 1) {
-    PetscCall(KhronosMain(exact, exprs, dim, a, b, ecells, eorder, hasresults ? results : NULL, hasview ? viewfile : NULL, vpoints, hasmodel ? model : NULL));
-    PetscCall(PoissonExactDestroy(&exact));
-    PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
-    PetscCall(PetscFinalize());
-    return 0;
-  }
+  PetscCall(PoissonErrorsGetOptions(PETSC_COMM_WORLD, o->dim, ecells, eorder));
+  if (o->hasview) PetscCall(SNAPSTrajectoryCheckName(PETSC_COMM_WORLD, "-view_solution", o->viewfile, PETSC_TRUE)); /* its .xmf names it */
+  if (o->exactview) PetscCall(PoissonExactSetViewFromOptions(*exact));
+  PetscFunctionReturn(0);
+}
 
-  PetscCall(PoissonFEMSolve(PETSC_COMM_WORLD, exact, dim, a, b, &fem));
+/* The -results report of -method fem: the common fields, the error quadrature's grid (or its rule on the cells), the
+   mesh and the solver's iterations */
+static PetscErrorCode FEMReport(const PoissonOptions *o, PoissonFEM *fem, PetscInt eorder, PetscReal l2sq, PetscReal h1, PetscReal terr)
+{
+  const PetscInt  dim  = o->dim;
+  const PetscBool grid = (PetscBool)(fem->box || (!fem->mesh[0] && !fem->simplex)); /* the error's grid rule applies */
+  SNAPSReport     report;
+  PetscReal       faces[3], lo[3], hi[3];
+  PetscInt        eused = PETSC_MAX_INT; /* the grid used: whole sub-cells per mesh cell, so at least -error_cells */
+  PetscReal       ecells_dir[3];
+
+  PetscFunctionBegin;
+  for (PetscInt d = 0; d < dim; d++) {
+    eused         = PetscMin(eused, fem->error_cells[d]);
+    ecells_dir[d] = (PetscReal)fem->error_cells[d];
+  }
+  PetscCall(PoissonReportCreate(MethodNames[o->method], o->exprs, dim, fem->mesh[0] ? 0 : o->a, fem->mesh[0] ? 0 : o->b, fem->dofs, fem->degree, l2sq, h1, grid ? eused : 0, eorder, fem->setup_time, fem->solve_time, &report));
+  PetscCall(ReportFiles(report, o->hasview ? o->viewfile : NULL, NULL));
+  if (grid) PetscCall(SNAPSReportSetRealArray(report, "error_cells_per_direction", dim, ecells_dir));
+  if (!grid) PetscCall(SNAPSReportSetString(report, "error_quadrature", fem->simplex ? "Stroud conical rule of degree + error_order points per cell" : "error_order Gauss points per direction and cell"));
+  PetscCall(SNAPSReportSetString(report, "cell_type", PoissonMeshReportsSimplex(dim, fem->simplex) ? "simplex" : "tensor"));
+  PetscCall(SNAPSReportSetString(report, "assembly", fem->box ? "box" : "plex"));
+  PetscCall(SNAPSReportSetInt(report, "cells", fem->cells));
+  if (!fem->mesh[0]) { /* the mesh solved on, -dm_refine included: one count per direction */
+    for (PetscInt d = 0; d < dim; d++) faces[d] = (PetscReal)fem->faces[d];
+    PetscCall(SNAPSReportSetRealArray(report, "cells_per_direction", dim, faces));
+  } else { /* the file's domain: its bounding box, not -domain (refused with a mesh file) */
+    PetscCall(SNAPSReportSetString(report, "mesh", fem->mesh));
+    PetscCall(DMGetBoundingBox(fem->dm, lo, hi));
+    PetscCall(SNAPSReportSetRealArray(report, "mesh_lower", dim, lo));
+    PetscCall(SNAPSReportSetRealArray(report, "mesh_upper", dim, hi));
+  }
+  PetscCall(SNAPSReportSetInt(report, "ksp_iterations", fem->iterations));
+  PetscCall(SNAPSReportSetReal(report, "error_time_s", terr));
+  PetscCall(SNAPSReportWrite(report, o->results));
+  PetscCall(SNAPSReportDestroy(&report));
+  PetscFunctionReturn(0);
+}
+
+/* -method fem: solves, prints one line and writes the -view_solution file and the -results report */
+static PetscErrorCode FEMMain(const PoissonOptions *o, PoissonExact exact, PetscInt ecells, PetscInt eorder)
+{
+  PoissonFEM     fem;
+  PetscReal      l2sq, h1, terr;
+  PetscLogDouble t0;
+  PetscMPIInt    size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(PoissonFEMSolve(PETSC_COMM_WORLD, exact, o->dim, o->a, o->b, &fem));
   PetscCall(ErrorsTimeStart(&t0));
   PetscCall(PoissonFEMComputeErrors(&fem, exact, ecells, eorder, &l2sq, &h1));
   PetscCall(ErrorsTimeEnd(t0, &terr));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: fem %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " cells, %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e, H1 error %.6e, %" PetscInt_FMT " iterations, %.3f s, errors %.3f s\n", PoissonMeshReportsSimplex(dim, fem.simplex) ? "P" : "Q",
-                        fem.degree, dim, fem.cells, fem.dofs, size, (double)l2sq, (double)h1, fem.iterations, (double)(fem.setup_time + fem.solve_time), (double)terr));
-  if (hasview) PetscCall(PoissonFEMViewSolution(&fem, viewfile));
-  if (hasresults) {
-    SNAPSReport report;
-    PetscCall(PoissonExactGetSourceString(exact, &source));
-    const PetscBool grid = (PetscBool)(fem.box || (!fem.mesh[0] && !fem.simplex)); /* the error's grid rule applies */
-    PetscReal       faces[3], lo[3], hi[3];
-
-    PetscInt  eused = PETSC_MAX_INT; /* the grid used: whole sub-cells per mesh cell, so at least -error_cells */
-    PetscReal ecells_dir[3];
-
-    for (PetscInt d = 0; d < dim; d++) {
-      eused         = PetscMin(eused, fem.error_cells[d]);
-      ecells_dir[d] = (PetscReal)fem.error_cells[d];
-    }
-    PetscCall(PoissonReportCreate(methods[method], exprs, dim, fem.mesh[0] ? 0 : a, fem.mesh[0] ? 0 : b, fem.dofs, fem.degree, l2sq, h1, grid ? eused : 0, eorder, fem.setup_time, fem.solve_time, &report));
-    PetscCall(ReportFiles(report, hasview ? viewfile : NULL, NULL));
-    if (grid) PetscCall(SNAPSReportSetRealArray(report, "error_cells_per_direction", dim, ecells_dir));
-    if (!grid) PetscCall(SNAPSReportSetString(report, "error_quadrature", fem.simplex ? "Stroud conical rule of degree + error_order points per cell" : "error_order Gauss points per direction and cell"));
-    PetscCall(SNAPSReportSetString(report, "cell_type", PoissonMeshReportsSimplex(dim, fem.simplex) ? "simplex" : "tensor"));
-    PetscCall(SNAPSReportSetString(report, "assembly", fem.box ? "box" : "plex"));
-    PetscCall(SNAPSReportSetInt(report, "cells", fem.cells));
-    if (!fem.mesh[0]) { /* the mesh solved on, -dm_refine included: one count per direction */
-      for (PetscInt d = 0; d < dim; d++) faces[d] = (PetscReal)fem.faces[d];
-      PetscCall(SNAPSReportSetRealArray(report, "cells_per_direction", dim, faces));
-    } else { /* the file's domain: its bounding box, not -domain (refused with a mesh file) */
-      PetscCall(SNAPSReportSetString(report, "mesh", fem.mesh));
-      PetscCall(DMGetBoundingBox(fem.dm, lo, hi));
-      PetscCall(SNAPSReportSetRealArray(report, "mesh_lower", dim, lo));
-      PetscCall(SNAPSReportSetRealArray(report, "mesh_upper", dim, hi));
-    }
-    PetscCall(SNAPSReportSetInt(report, "ksp_iterations", fem.iterations));
-    PetscCall(SNAPSReportSetReal(report, "error_time_s", terr));
-    PetscCall(SNAPSReportWrite(report, results));
-    PetscCall(SNAPSReportDestroy(&report));
-  }
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-poisson: fem %s%" PetscInt_FMT " %" PetscInt_FMT "-D, %" PetscInt_FMT " cells, %" PetscInt_FMT " dofs, %d ranks: L2 error^2 %.6e, H1 error %.6e, %" PetscInt_FMT " iterations, %.3f s, errors %.3f s\n", PoissonMeshReportsSimplex(o->dim, fem.simplex) ? "P" : "Q",
+                        fem.degree, o->dim, fem.cells, fem.dofs, size, (double)l2sq, (double)h1, fem.iterations, (double)(fem.setup_time + fem.solve_time), (double)terr));
+  if (o->hasview) PetscCall(PoissonFEMViewSolution(&fem, o->viewfile));
+  if (o->hasresults) PetscCall(FEMReport(o, &fem, eorder, l2sq, h1, terr));
   PetscCall(PoissonFEMDestroy(&fem));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  PoissonOptions o;
+  PoissonExact   exact;
+  PetscInt       ecells, eorder;
+  PetscBool      helpflg;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(SNAGuessInitializePackage()); /* -ksp_guess_type sna without -dll_append, as snaps-poisson-param */
+  PetscCall(PetscLogEventRegister("PoissonErrors", DM_CLASSID, &POISSON_ERRORS));
+  PetscCall(PoissonOptionsRead(&o));
+  PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
+  if (helpflg) {
+    PetscCall(ViewOptions(o.method, o.exprs, o.dim, o.a, o.b));
+    PetscCall(PetscFinalize());
+    return 0;
+  }
+  PetscCall(CheckPoissonOptions(&o));
+  PetscCall(SetUpExact(&o, &exact, &ecells, &eorder));
+  if (o.method == 1)
+    PetscCall(KhronosMain(exact, o.exprs, o.dim, o.a, o.b, ecells, eorder, o.hasresults ? o.results : NULL, o.hasview ? o.viewfile : NULL, o.vpoints, o.hasmodel ? o.model : NULL));
+  else
+    PetscCall(FEMMain(&o, exact, ecells, eorder));
   PetscCall(PoissonExactDestroy(&exact));
   PetscCall(SNAPSOptionsWarnUnused(PETSC_COMM_WORLD));
   PetscCall(PetscFinalize());

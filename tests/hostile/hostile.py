@@ -420,7 +420,8 @@ add_cases(
         # the last entry of a row is checked too (the NaN check stopped one entry short: an opaque LAPACK failure later)
         ("snap_U_nan_last", "has a NaN or Inf in /U, row 3 \\(entry 479\\)", snap_nan_last),
         ("snap_n_params_wrong", "/X is 16 x 2 but the attributes say 16 samples of 3 parameters", set_attr("/", "n_params", lambda: 3, "<i8")),
-        ("snap_no_samples", "declares implausible sizes", snap_no_samples),
+        # the sizes named (it said only "declares implausible sizes")
+        ("snap_no_samples", "declares implausible sizes: 0 snapshots \\(n_samples\\) of size 480 \\(vector_size\\) with 2 parameters", snap_no_samples),
         ("snap_fingerprint_string_array", "attribute 'fingerprint' is an array of 1000 strings", set_attr("/", "fingerprint", lambda: string_array(1000, "c809406cb862ba28" * 3))),
         # vector_size 2^28: 16 vectors of 2 GB, before anything checks /U
         ("snap_vector_size_huge", "dataset /U is 16 x 480 but the attributes say 16 snapshots of size 268435456", set_attr("/", "vector_size", lambda: 1 << 28, "<i8")),

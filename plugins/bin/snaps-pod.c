@@ -20,7 +20,11 @@ static const char help[] = "snaps-pod: builds a surrogate initial-guess model (f
                            "The SNA mu -> POD coordinates takes the -sna_ options (-sna_khronos_degree, -sna_khronos_nodes,\n"
                            "  -sna_khronos_modes, -sna_fit_max_it, -sna_bounds, -sna_monitor, ...); the SNA right-hand-side\n"
                            "  coordinates -> POD coordinates the same options prefixed by rhs_ (-rhs_sna_khronos_modes, ...).\n"
-                           "A misspelt or inapplicable option is reported before the snapshots are read and the SNAs fitted.\n";
+                           "A misspelt or inapplicable option is reported before the snapshots are read and the SNAs fitted.\n"
+                           "The POD is the same to rounding on any number of ranks; an SNA with more parameters than values (warned)\n"
+                           "  is not determined by them, and its predictions between the snapshots then depend on rounding, hence on\n"
+                           "  the rank count (on tests/fuzz/corpus/snapshots/ex2.h5 by about 1e-15 / -sna_fit_lambda relative): give\n"
+                           "  it fewer parameters or a larger -sna_fit_lambda (README, snaps-pod on any number of ranks).\n";
 
 #include <snaps.h>
 #include <petscblaslapack.h>
@@ -329,6 +333,18 @@ static PetscErrorCode ReadSNAOptionsEarly(const PODOptions *o)
   PetscFunctionReturn(0);
 }
 
+/* SNAPSPODCompute() refuses all-zero snapshots without knowing which dataset they are: say it here, naming the dataset
+   and what to do (all-zero right-hand sides /B said only "All 9 snapshots are zero", after the solutions' fit) */
+static PetscErrorCode CheckNotAllZero(const PODOptions *o, PetscInt N, const Vec v[], const char dataset[], const char remedy[])
+{
+  PetscReal norm = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < N && norm == 0; i++) PetscCall(VecNorm(v[i], NORM_INFINITY, &norm));
+  PetscCheck(norm != 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Every row of %s in the snapshot file '%s' is zero (%" PetscInt_FMT " snapshots): %s", dataset, o->snapfile, N, remedy);
+  PetscFunctionReturn(0);
+}
+
 /* Reads the snapshots (the right-hand sides unless -no_rhs); a file without /B builds no right-hand-side basis, so
    the options of one are refused */
 static PetscErrorCode LoadSnapshots(const PODOptions *o, PODBuild *b)
@@ -342,6 +358,9 @@ static PetscErrorCode LoadSnapshots(const PODOptions *o, PODBuild *b)
   PetscCall(PetscLogEventEnd(POD_LOAD, 0, 0, 0, 0));
   if (!o->norhs && !b->B)
     for (size_t i = 0; i < PETSC_STATIC_ARRAY_LENGTH(rhsopts); i++) PetscCheck(!rhssets[i], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s applies to the right-hand-side basis, but the snapshot file '%s' has no right-hand sides /B: drop %s, or write snapshots with /B", rhsopts[i], o->snapfile, rhsopts[i]);
+  /* before any fit: all-zero right-hand sides were refused only after the solutions' */
+  PetscCall(CheckNotAllZero(o, b->N, b->U, "the solutions /U", "there is nothing to model; check the run that wrote them"));
+  if (b->B) PetscCall(CheckNotAllZero(o, b->N, b->B, "the right-hand sides /B", "they give no basis to map; run with -no_rhs (the guesses then take the parameters), or write the right-hand sides of the training solves"));
   PetscCall(VecGetBlockSize(b->X, &b->q));
   PetscCall(VecGetSize(b->U[0], &b->n));
   PetscFunctionReturn(0);

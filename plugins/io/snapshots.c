@@ -378,7 +378,8 @@ static PetscErrorCode ReadAttributes(MPI_Comm comm, const char file[], PetscInt 
     PetscCheck(natural, comm, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s' stores its vectors in the ordering '%s'; this SNAPS reads 'natural'", file, ordering);
   }
   PetscCheck(buf[3], comm, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s' has no dataset /U", file);
-  PetscCheck(buf[0] >= 1 && buf[1] >= 1 && buf[2] >= 1, comm, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s' declares implausible sizes", file);
+  /* the sizes named: a file holding no snapshots (n_samples 0, which SNAPSSnapshotsClose() never writes) was only "implausible" */
+  PetscCheck(buf[0] >= 1 && buf[1] >= 1 && buf[2] >= 1, comm, PETSC_ERR_FILE_UNEXPECTED, "The snapshot file '%s' declares implausible sizes: %" PetscInt_FMT " snapshots (n_samples) of size %" PetscInt_FMT " (vector_size) with %" PetscInt_FMT " parameters (n_params), where each must be at least 1", file, buf[2], buf[0], buf[1]);
   for (PetscInt i = 0; i < 3; i++) sizes[i] = buf[i];
   *hasB = buf[4] ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(0);

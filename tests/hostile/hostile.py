@@ -405,6 +405,15 @@ def snap_no_b(f):
     del f["B"]
 
 
+def snap_zero(name):
+    """A case body: every row of dataset /name set to zero."""
+
+    def edit(f):
+        f[name][...] = 0.0
+
+    return edit
+
+
 def snap_no_samples(f):
     f.attrs.create("n_samples", 0, dtype="<i8")
     for name in ("U", "B"):
@@ -420,7 +429,12 @@ add_cases(
         # the last entry of a row is checked too (the NaN check stopped one entry short: an opaque LAPACK failure later)
         ("snap_U_nan_last", "has a NaN or Inf in /U, row 3 \\(entry 479\\)", snap_nan_last),
         ("snap_n_params_wrong", "/X is 16 x 2 but the attributes say 16 samples of 3 parameters", set_attr("/", "n_params", lambda: 3, "<i8")),
-        ("snap_no_samples", "declares implausible sizes", snap_no_samples),
+        # the sizes named (it said only "declares implausible sizes")
+        ("snap_no_samples", "declares implausible sizes: 0 snapshots \\(n_samples\\) of size 480 \\(vector_size\\) with 2 parameters", snap_no_samples),
+        # all-zero right-hand sides (or solutions): named, with what to do, before any fit (it said "All 16 snapshots are
+        # zero: nothing to decompose", after the solutions' fit)
+        ("snap_B_zero", "Every row of the right-hand sides /B in the snapshot file '.*' is zero \\(16 snapshots\\): .*run with -no_rhs", snap_zero("B")),
+        ("snap_U_zero", "Every row of the solutions /U in the snapshot file '.*' is zero \\(16 snapshots\\)", snap_zero("U")),
         ("snap_fingerprint_string_array", "attribute 'fingerprint' is an array of 1000 strings", set_attr("/", "fingerprint", lambda: string_array(1000, "c809406cb862ba28" * 3))),
         # vector_size 2^28: 16 vectors of 2 GB, before anything checks /U
         ("snap_vector_size_huge", "dataset /U is 16 x 480 but the attributes say 16 snapshots of size 268435456", set_attr("/", "vector_size", lambda: 1 << 28, "<i8")),

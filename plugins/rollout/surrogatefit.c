@@ -111,6 +111,112 @@ static PetscErrorCode CheckDistinctFiles(MPI_Comm comm, PetscInt nfiles, const c
   PetscFunctionReturn(0);
 }
 
+/* Loads one trajectory into t and checks what it must hold alone: 2 saved times, and L for KS. */
+static PetscErrorCode LoadTrajectory(SNAPSSurrogate s, const char file[], SNAPSTrajectoryData *t)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(SNA_SurrogateTrajLoad, 0, 0, 0, 0));
+  PetscCall(SNAPSTrajectoryLoad(s->comm, file, t));
+  PetscCall(PetscLogEventEnd(SNA_SurrogateTrajLoad, 0, 0, 0, 0));
+  PetscCheck(t->nt >= 2, s->comm, PETSC_ERR_ARG_SIZ, "'%s' holds fewer than 2 saved times", file);
+  /* warned, not refused: a surrogate trained on another's rollouts (distillation) may be meant */
+  if (!strcmp(t->stepper, "sna")) PetscCall(PetscPrintf(s->comm, "WARNING: snaps-rollout-fit: '%s' is a surrogate rollout (-stepper sna -stepper_model %s), not a solver trajectory: this model learns that surrogate's dynamics (its latent modes only, after the first row), not the system's\n", file, t->stepper_model[0] ? t->stepper_model : "?"));
+  /* KS's linear part and wavenumbers scale with L: without it the fit would divide by 0 (a solver run from such
+     a file, -init_trajectory, needs no L) */
+  PetscCheck(strcmp(t->equation, "ks") || t->length > 0, s->comm, PETSC_ERR_FILE_UNEXPECTED, "The KS trajectory '%s' has no positive attribute L (the domain length; %g): it was written by an older snaps-ks or edited. Rerun snaps-ks, or add the attribute L to the file", file, (double)t->length);
+  PetscFunctionReturn(0);
+}
+
+/* The surrogate's system description from the first trajectory t, its saved-time spacing *dtsave, the step s->dt
+   (-rollout_dt, else that spacing) and *lag, the rows a pair spans. */
+static PetscErrorCode FirstTrajectorySystem(SNAPSSurrogate s, const SNAPSTrajectoryData *t, const TrainOptions *o, PetscReal *dtsave, PetscInt *lag)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(s->equation, t->equation, sizeof(s->equation)));
+  PetscCall(PetscStrncpy(s->field, t->field, sizeof(s->field)));
+  s->npts   = t->npts;
+  s->length = t->length;
+  *dtsave   = t->time[1] - t->time[0];
+  s->dt     = o->dt > 0 ? o->dt : *dtsave;
+  *lag      = (PetscInt)round(s->dt / *dtsave);
+  PetscCheck(*lag >= 1 && PetscAbsReal(*lag * *dtsave - s->dt) < 1e-9 * s->dt, s->comm, PETSC_ERR_ARG_WRONG, "-rollout_dt %g must be a multiple of the trajectories' saved-time spacing %g", (double)s->dt, (double)*dtsave);
+  PetscFunctionReturn(0);
+}
+
+/* Refuses trajectory f unless it is of the first's system (equation, grid, L; Re, drag, forcing) and saved evenly at its
+   spacing dtsave. */
+static PetscErrorCode CheckSameSystem(SNAPSSurrogate s, const char *const files[], const SNAPSTrajectoryData td[], PetscInt f, PetscReal dtsave)
+{
+  const SNAPSTrajectoryData *t = &td[f];
+
+  PetscFunctionBegin;
+  PetscCheck(!strcmp(t->equation, s->equation) && t->npts == s->npts && t->length == s->length, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (%s, %" PetscInt_FMT " points, L = %g) is not the system of '%s' (%s, %" PetscInt_FMT " points, L = %g)", files[f], t->equation, t->npts, (double)t->length, files[0], s->equation, s->npts, (double)s->length);
+  PetscCheck(t->nu == td[0].nu && t->alpha == td[0].alpha && t->forcing == td[0].forcing && t->famp == td[0].famp, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT ", amplitude %g) is not the system of '%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT ", amplitude %g): train on trajectories of one Re, drag and forcing", files[f], (double)t->nu, (double)t->alpha, t->forcing, (double)t->famp, files[0], (double)td[0].nu, (double)td[0].alpha, td[0].forcing, (double)td[0].famp);
+  PetscCheck(PetscAbsReal(t->time[1] - t->time[0] - dtsave) < 1e-9 * dtsave, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' saves every %g, '%s' every %g: give trajectories of one spacing", files[f], (double)(t->time[1] - t->time[0]), files[0], (double)dtsave);
+  /* every spacing, not only the first: a pair is lag rows apart, so an uneven row would pair states other than dt apart
+     (relative 1e-6: saved times t0 + i h carry the rounding of the solver's sums) */
+  for (PetscInt i = 2; i < t->nt; i++) PetscCheck(PetscAbsReal(t->time[i] - t->time[i - 1] - dtsave) <= 1e-6 * dtsave, s->comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' has uneven saved times: row %" PetscInt_FMT " (time %g) is %g after row %" PetscInt_FMT ", not the spacing %g of its first rows: pairs of rows would span different intervals; give trajectories saved at a fixed -dt_save", files[f], i, (double)t->time[i], (double)(t->time[i] - t->time[i - 1]), i - 1, (double)dtsave);
+  PetscFunctionReturn(0);
+}
+
+/* Loads the nfiles trajectories into td (all of one system: FirstTrajectorySystem's dtsave and lag) and counts their
+   pairs in *total. */
+static PetscErrorCode LoadTrajectories(SNAPSSurrogate s, PetscInt nfiles, const char *const files[], const TrainOptions *o, SNAPSTrajectoryData td[], PetscReal *dtsave, PetscInt *lag, PetscInt *total)
+{
+  PetscInt i0;
+
+  PetscFunctionBegin;
+  *total = 0;
+  for (PetscInt f = 0; f < nfiles; f++) {
+    PetscCall(LoadTrajectory(s, files[f], &td[f]));
+    if (!f) PetscCall(FirstTrajectorySystem(s, &td[0], o, dtsave, lag));
+    PetscCall(CheckSameSystem(s, files, td, f, *dtsave));
+    *total += td[f].members * PairStarts(td[f].nt, *lag, o->stride, o->rate, &i0);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The arrays of LoadPairs for n pairs (zm and prev zeroed: Markov heads see no state before where there is none). */
+static PetscErrorCode AllocatePairs(SNAPSSurrogate s, const TrainOptions *o, PetscInt n, PetscReal **z0, PetscReal **z1, PetscReal **zm, PetscBool **prev, PetscReal **zr)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(PetscMax(1, n * s->D), z0, PetscMax(1, n * s->D), z1));
+  PetscCall(PetscCalloc2(PetscMax(1, n * s->D), zm, PetscMax(1, n), prev));
+  *zr = NULL;
+  if (o->rate) PetscCall(PetscMalloc1(PetscMax(1, n * s->D), zr));
+  PetscFunctionReturn(0);
+}
+
+/* This rank's pairs, as LoadPairs returns them (rows of D; zr NULL but for the rate form). */
+typedef struct {
+  PetscReal *z0, *z1, *zm, *zr;
+  PetscBool *prev;
+} PairRows;
+
+/* Encodes the pairs of trajectory t, numbered from *k on (advanced past all of them), that fall in this rank's range
+   [lo, hi) into rows (w: D scratch). */
+static void EncodeTrajectoryPairs(SNAPSSurrogate s, const SNAPSTrajectoryData *t, const TrainOptions *o, PetscInt lag, PetscReal dtsave, PetscInt lo, PetscInt hi, PetscInt *k, PetscReal w[], const PairRows *rows)
+{
+  PetscInt       i0;
+  const PetscInt c = PairStarts(t->nt, lag, o->stride, o->rate, &i0);
+
+  for (PetscInt m = 0; m < t->members; m++)
+    for (PetscInt j = 0, i = i0; j < c; j++, i += o->stride, (*k)++) {
+      const PetscInt row = *k - lo;
+
+      if (*k < lo || *k >= hi) continue;
+      SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + (i * t->members + m) * s->npts, rows->z0 + row * s->D);
+      SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + ((i + lag) * t->members + m) * s->npts, rows->z1 + row * s->D);
+      if (o->rate) {
+        PairRate(s, t, i, m, dtsave, w, rows->zr + row * s->D);
+        for (PetscInt p = 0; p < s->D; p++) rows->zr[row * s->D + p] += rows->z0[row * s->D + p];
+      }
+      if (!o->markov || i < lag) continue; /* the state before only for Markov heads */
+      SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + ((i - lag) * t->members + m) * s->npts, rows->zm + row * s->D);
+      rows->prev[row] = PETSC_TRUE;
+    }
+}
+
 /* Loads the files (all of one system), sets the surrogate's system description and basis, and returns every
    (z(t), z(t + dt)) pair this rank owns: z0, z1 (n x D), and the state before, zm = z(t - dt) (n x D; prev[k] false
    where the trajectory starts later), for Markov heads; for the rate form (-drift_form rate) also zr = z0 + dz/dt at
@@ -119,43 +225,17 @@ static PetscErrorCode CheckDistinctFiles(MPI_Comm comm, PetscInt nfiles, const c
 static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *const files[], const TrainOptions *o, PetscInt *n, PetscReal **z0, PetscReal **z1, PetscReal **zm, PetscBool **prev, PetscReal **zr, PetscInt *lagout)
 {
   SNAPSTrajectoryData *td;
-  PetscInt             total = 0, lo, hi, k = 0, lag = 0, i0;
+  PetscInt             total, lo, hi, k = 0, lag = 0;
   PetscMPIInt          rank, size;
   PetscReal            dtsave = 0, *w;
+  PairRows             rows;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
   PetscCallMPI(MPI_Comm_size(s->comm, &size));
   PetscCall(CheckDistinctFiles(s->comm, nfiles, files));
   PetscCall(PetscCalloc1(nfiles, &td));
-  for (PetscInt f = 0; f < nfiles; f++) {
-    PetscCall(PetscLogEventBegin(SNA_SurrogateTrajLoad, 0, 0, 0, 0));
-    PetscCall(SNAPSTrajectoryLoad(s->comm, files[f], &td[f]));
-    PetscCall(PetscLogEventEnd(SNA_SurrogateTrajLoad, 0, 0, 0, 0));
-    PetscCheck(td[f].nt >= 2, s->comm, PETSC_ERR_ARG_SIZ, "'%s' holds fewer than 2 saved times", files[f]);
-    /* warned, not refused: a surrogate trained on another's rollouts (distillation) may be meant */
-    if (!strcmp(td[f].stepper, "sna")) PetscCall(PetscPrintf(s->comm, "WARNING: snaps-rollout-fit: '%s' is a surrogate rollout (-stepper sna -stepper_model %s), not a solver trajectory: this model learns that surrogate's dynamics (its latent modes only, after the first row), not the system's\n", files[f], td[f].stepper_model[0] ? td[f].stepper_model : "?"));
-    /* KS's linear part and wavenumbers scale with L: without it the fit would divide by 0 (a solver run from such
-       a file, -init_trajectory, needs no L) */
-    PetscCheck(strcmp(td[f].equation, "ks") || td[f].length > 0, s->comm, PETSC_ERR_FILE_UNEXPECTED, "The KS trajectory '%s' has no positive attribute L (the domain length; %g): it was written by an older snaps-ks or edited. Rerun snaps-ks, or add the attribute L to the file", files[f], (double)td[f].length);
-    if (!f) {
-      PetscCall(PetscStrncpy(s->equation, td[0].equation, sizeof(s->equation)));
-      PetscCall(PetscStrncpy(s->field, td[0].field, sizeof(s->field)));
-      s->npts   = td[0].npts;
-      s->length = td[0].length;
-      dtsave    = td[0].time[1] - td[0].time[0];
-      s->dt     = o->dt > 0 ? o->dt : dtsave;
-      lag       = (PetscInt)round(s->dt / dtsave);
-      PetscCheck(lag >= 1 && PetscAbsReal(lag * dtsave - s->dt) < 1e-9 * s->dt, s->comm, PETSC_ERR_ARG_WRONG, "-rollout_dt %g must be a multiple of the trajectories' saved-time spacing %g", (double)s->dt, (double)dtsave);
-    }
-    PetscCheck(!strcmp(td[f].equation, s->equation) && td[f].npts == s->npts && td[f].length == s->length, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (%s, %" PetscInt_FMT " points, L = %g) is not the system of '%s' (%s, %" PetscInt_FMT " points, L = %g)", files[f], td[f].equation, td[f].npts, (double)td[f].length, files[0], s->equation, s->npts, (double)s->length);
-    PetscCheck(td[f].nu == td[0].nu && td[f].alpha == td[0].alpha && td[f].forcing == td[0].forcing && td[f].famp == td[0].famp, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT ", amplitude %g) is not the system of '%s' (nu %g, alpha %g, forcing wavenumber %" PetscInt_FMT ", amplitude %g): train on trajectories of one Re, drag and forcing", files[f], (double)td[f].nu, (double)td[f].alpha, td[f].forcing, (double)td[f].famp, files[0], (double)td[0].nu, (double)td[0].alpha, td[0].forcing, (double)td[0].famp);
-    PetscCheck(PetscAbsReal(td[f].time[1] - td[f].time[0] - dtsave) < 1e-9 * dtsave, s->comm, PETSC_ERR_ARG_INCOMP, "'%s' saves every %g, '%s' every %g: give trajectories of one spacing", files[f], (double)(td[f].time[1] - td[f].time[0]), files[0], (double)dtsave);
-    /* every spacing, not only the first: a pair is lag rows apart, so an uneven row would pair states other than dt apart
-       (relative 1e-6: saved times t0 + i h carry the rounding of the solver's sums) */
-    for (PetscInt i = 2; i < td[f].nt; i++) PetscCheck(PetscAbsReal(td[f].time[i] - td[f].time[i - 1] - dtsave) <= 1e-6 * dtsave, s->comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' has uneven saved times: row %" PetscInt_FMT " (time %g) is %g after row %" PetscInt_FMT ", not the spacing %g of its first rows: pairs of rows would span different intervals; give trajectories saved at a fixed -dt_save", files[f], i, (double)td[f].time[i], (double)(td[f].time[i] - td[f].time[i - 1]), i - 1, (double)dtsave);
-    total += td[f].members * PairStarts(td[f].nt, lag, o->stride, o->rate, &i0);
-  }
+  PetscCall(LoadTrajectories(s, nfiles, files, o, td, &dtsave, &lag, &total));
   /* before the basis: a POD basis of no states would divide by their count */
   PetscCheck(total > 0, s->comm, PETSC_ERR_ARG_SIZ, "The trajectories hold no pair of states %g apart%s", (double)s->dt, o->rate ? " with 2 saved states before and after its start (-drift_form rate)" : "");
   PetscCall(PetscLogEventBegin(SNA_SurrogateLatent, 0, 0, 0, 0)); /* the basis, and the pairs encoded in it */
@@ -163,27 +243,11 @@ static PetscErrorCode LoadPairs(SNAPSSurrogate s, PetscInt nfiles, const char *c
   lo = total * rank / size;
   hi = total * (rank + 1) / size;
   *n = hi - lo;
-  PetscCall(PetscMalloc2(PetscMax(1, *n * s->D), z0, PetscMax(1, *n * s->D), z1));
-  PetscCall(PetscCalloc2(PetscMax(1, *n * s->D), zm, PetscMax(1, *n), prev));
-  *zr = NULL;
-  if (o->rate) PetscCall(PetscMalloc1(PetscMax(1, *n * s->D), zr));
+  PetscCall(AllocatePairs(s, o, *n, z0, z1, zm, prev, zr));
+  rows = (PairRows){*z0, *z1, *zm, *zr, *prev};
   PetscCall(PetscMalloc1(s->D, &w));
-  for (PetscInt f = 0; f < nfiles; f++) {
-    const SNAPSTrajectoryData *t = &td[f];
-    const PetscInt             c = PairStarts(t->nt, lag, o->stride, o->rate, &i0);
-    for (PetscInt m = 0; m < t->members; m++)
-      for (PetscInt j = 0, i = i0; j < c; j++, i += o->stride, k++) {
-        if (k < lo || k >= hi) continue;
-        SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + (i * t->members + m) * s->npts, *z0 + (k - lo) * s->D);
-        SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + ((i + lag) * t->members + m) * s->npts, *z1 + (k - lo) * s->D);
-        if (o->rate) {
-          PairRate(s, t, i, m, dtsave, w, *zr + (k - lo) * s->D);
-          for (PetscInt p = 0; p < s->D; p++) (*zr)[(k - lo) * s->D + p] += (*z0)[(k - lo) * s->D + p];
-        }
-        if (!o->markov || i < lag) continue; /* the state before only for Markov heads */
-        SNAPSLatentEncode(s->D, s->npts, s->basis, s->mean, t->data + ((i - lag) * t->members + m) * s->npts, *zm + (k - lo) * s->D);
-        (*prev)[k - lo] = PETSC_TRUE;
-      }
+  for (PetscInt f = 0; f < nfiles; f++) { /* each trajectory freed once encoded */
+    EncodeTrajectoryPairs(s, &td[f], o, lag, dtsave, lo, hi, &k, w, &rows);
     PetscCall(SNAPSTrajectoryDataFree(&td[f]));
   }
   PetscCall(PetscFree(w));
@@ -925,6 +989,123 @@ static PetscErrorCode ConservationApply(PetscInt npair, const PairFit P[], const
   PetscFunctionReturn(0);
 }
 
+/* The constrained refit of ConservativePairs: the unknowns of all pairs (pair h's from off[h]: standardised beta, column
+   scales sc; beta0, z: work), the constraint rows C (CSR rs, col, val: ncons conservation rows, then the fixed ones)
+   with right-hand side d, the multipliers lam, and the conjugate gradients' work (r, p, Sp) and report (it, rr, rr0,
+   pSp). */
+typedef struct {
+  PetscInt  *off, nrow, ncons, *rs, *col, it;
+  PetscReal *val, *sc, *beta, *beta0, *z, *lam, *r, *p, *Sp, *d, rr, rr0, pSp;
+} ConservativeFit;
+
+/* The unknowns and constraint rows of the pairs P, with nfix unknowns fixcol[] fixed to fixval[]. */
+static PetscErrorCode ConservativeFitCreate(SNAPSSurrogate s, PetscInt npair, const PairFit P[], PetscInt nfix, const PetscInt fixcol[], const PetscReal fixval[], ConservativeFit *c)
+{
+  PetscFunctionBegin;
+  c->nrow = 0;
+  c->pSp  = 1;
+  PetscCall(PetscMalloc1(npair + 1, &c->off));
+  c->off[0] = 0;
+  for (PetscInt h = 0; h < npair; h++) c->off[h + 1] = c->off[h] + 2 * P[h].nf;
+  PetscCall(ConservationRows(s, npair, P, c->off, &c->nrow, &c->rs, &c->col, &c->val));
+  c->ncons = c->nrow;
+  PetscCall(FixedRows(nfix, fixcol, &c->nrow, &c->rs, &c->col, &c->val));
+  PetscCall(PetscMalloc4(c->off[npair], &c->sc, c->off[npair], &c->beta, c->off[npair], &c->beta0, c->off[npair], &c->z));
+  PetscCall(PetscCalloc4(PetscMax(1, c->nrow), &c->lam, PetscMax(1, c->nrow), &c->r, PetscMax(1, c->nrow), &c->p, PetscMax(1, c->nrow), &c->Sp));
+  PetscCall(PetscCalloc1(PetscMax(1, c->nrow), &c->d));
+  for (PetscInt k = 0; k < nfix; k++) c->d[c->ncons + k] = fixval[k];
+  for (PetscInt h = 0; h < npair; h++)
+    for (PetscInt j = 0; j < 2 * P[h].nf; j++) {
+      c->sc[c->off[h] + j]   = P[h].scale[j];
+      c->beta[c->off[h] + j] = P[h].B[j] * P[h].scale[j];
+    }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ConservativeFitDestroy(ConservativeFit *c)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(c->d));
+  PetscCall(PetscFree4(c->sc, c->beta, c->beta0, c->z));
+  PetscCall(PetscFree4(c->lam, c->r, c->p, c->Sp));
+  PetscCall(PetscFree3(c->rs, c->col, c->val));
+  PetscCall(PetscFree(c->off));
+  PetscFunctionReturn(0);
+}
+
+/* lam: conjugate gradients on (C A^-1 C^T) lam = C beta0 - d from lam = 0, to the relative residual 1e-12. */
+static PetscErrorCode ConservativeFitMultipliers(PetscInt npair, const PairFit P[], ConservativeFit *c)
+{
+  const PetscInt  maxit = 20000;
+  const PetscReal tol   = 1e-12;
+
+  PetscFunctionBegin;
+  for (PetscInt g = 0; g < c->nrow; g++) { /* r = C beta0 - d - S 0 */
+    c->r[g] = -c->d[g];
+    for (PetscInt k = c->rs[g]; k < c->rs[g + 1]; k++) c->r[g] += c->val[k] / c->sc[c->col[k]] * c->beta[c->col[k]];
+  }
+  PetscCall(PetscArraycpy(c->p, c->r, c->nrow));
+  c->rr = 0;
+  for (PetscInt g = 0; g < c->nrow; g++) c->rr += c->r[g] * c->r[g];
+  c->rr0 = c->rr;
+  for (c->it = 0; c->it < maxit && c->rr > tol * tol * c->rr0 && c->rr > 0; c->it++) {
+    PetscReal alpha, rrn = 0;
+    PetscCall(ConservationApply(npair, P, c->off, c->sc, c->nrow, c->rs, c->col, c->val, c->p, c->z, c->Sp));
+    c->pSp = 0;
+    for (PetscInt g = 0; g < c->nrow; g++) c->pSp += c->p[g] * c->Sp[g];
+    if (!(c->pSp > 0)) break; /* S = C A^-1 C^T is positive semidefinite: p'Sp <= 0 is rounding near the solution (or
+                                  constraints that contradict each other); no step is possible, and the constraint
+                                  check of ConservativePairs judges lambda so far */
+    alpha = c->rr / c->pSp;
+    for (PetscInt g = 0; g < c->nrow; g++) {
+      c->lam[g] += alpha * c->p[g];
+      c->r[g] -= alpha * c->Sp[g];
+      rrn += c->r[g] * c->r[g];
+    }
+    for (PetscInt g = 0; g < c->nrow; g++) c->p[g] = c->r[g] + rrn / c->rr * c->p[g];
+    c->rr = rrn;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* P[].B = the constrained minimum beta - A^-1 C^T lam (in the coefficients' units), and each pair's training relative
+   error raised by the objective's increase; *before, *after: their averages; *cmax: the largest coefficient. */
+static PetscErrorCode ConservativeFitUpdate(PetscInt npair, PairFit P[], ConservativeFit *c, PetscReal *before, PetscReal *after, PetscReal *cmax)
+{
+  PetscFunctionBegin;
+  *before = *after = *cmax = 0;
+  PetscCall(ConservationApply(npair, P, c->off, c->sc, c->nrow, c->rs, c->col, c->val, c->lam, c->z, NULL));
+  PetscCall(PetscArrayzero(c->beta0, c->off[npair])); /* now C^T lambda (standardised), A z */
+  for (PetscInt g = 0; g < c->nrow; g++)
+    for (PetscInt k = c->rs[g]; k < c->rs[g + 1]; k++) c->beta0[c->col[k]] += c->val[k] / c->sc[c->col[k]] * c->lam[g];
+  for (PetscInt h = 0; h < npair; h++) {
+    PetscReal inc = 0; /* the objective's increase, (beta - beta0)^T A (beta - beta0) = z^T C^T lambda, per pair */
+    for (PetscInt j = 0; j < 2 * P[h].nf; j++) {
+      inc += c->z[c->off[h] + j] * c->beta0[c->off[h] + j];
+      c->beta[c->off[h] + j] -= c->z[c->off[h] + j];
+      P[h].B[j] = c->beta[c->off[h] + j] / P[h].scale[j];
+      *cmax     = PetscMax(*cmax, PetscAbsReal(P[h].B[j]));
+    }
+    *before += P[h].rel / npair;
+    P[h].rel = P[h].tt > 0 ? PetscSqrtReal(P[h].rel * P[h].rel + P[h].N * inc / P[h].tt) : 0;
+    *after += P[h].rel / npair;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The largest residual of the constraints C beta = d, in the coefficients' own units. */
+static PetscReal ConservativeFitWorst(const ConservativeFit *c)
+{
+  PetscReal worst = 0;
+
+  for (PetscInt g = 0; g < c->nrow; g++) {
+    PetscReal r = -c->d[g];
+    for (PetscInt k = c->rs[g]; k < c->rs[g + 1]; k++) r += c->val[k] * c->beta[c->col[k]] / c->sc[c->col[k]];
+    worst = PetscMax(worst, PetscAbsReal(r));
+  }
+  return worst;
+}
+
 /* -drift_conservative: refits all pair drifts together by least squares under the constraint z . Q(z, z) = 0 for
    every z, Q the quadratic part of the drift (ConservationRows): the advection of the vorticity (and KS's u u_x)
    conserves the enstrophy (energy) in any Fourier truncation, so the fitted quadratic terms should only move it
@@ -938,79 +1119,19 @@ static PetscErrorCode ConservationApply(PetscInt npair, const PairFit P[], const
    the minimum under some of the rows (the first pass): the A-projection onto a subset of them is then the same. */
 static PetscErrorCode ConservativePairs(SNAPSSurrogate s, PetscInt npair, PairFit P[], PetscInt nfix, const PetscInt fixcol[], const PetscReal fixval[])
 {
-  PetscInt  *off, nrow = 0, ncons, *rs, *col, it, maxit = 20000;
-  PetscReal *val, *sc, *beta, *beta0, *z, *lam, *r, *p, *Sp, *d, rr, rr0, pSp = 1, tol = 1e-12, before = 0, after = 0, worst = 0, cmax = 0;
+  const char     *what = nfix ? "-drift_dissipative" : "-drift_conservative";
+  ConservativeFit c;
+  PetscReal       before, after, cmax, worst;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc1(npair + 1, &off));
-  off[0] = 0;
-  for (PetscInt h = 0; h < npair; h++) off[h + 1] = off[h] + 2 * P[h].nf;
-  PetscCall(ConservationRows(s, npair, P, off, &nrow, &rs, &col, &val));
-  ncons = nrow;
-  PetscCall(FixedRows(nfix, fixcol, &nrow, &rs, &col, &val));
-  PetscCall(PetscMalloc4(off[npair], &sc, off[npair], &beta, off[npair], &beta0, off[npair], &z));
-  PetscCall(PetscCalloc4(PetscMax(1, nrow), &lam, PetscMax(1, nrow), &r, PetscMax(1, nrow), &p, PetscMax(1, nrow), &Sp));
-  PetscCall(PetscCalloc1(PetscMax(1, nrow), &d));
-  for (PetscInt k = 0; k < nfix; k++) d[ncons + k] = fixval[k];
-  for (PetscInt h = 0; h < npair; h++)
-    for (PetscInt j = 0; j < 2 * P[h].nf; j++) {
-      sc[off[h] + j]   = P[h].scale[j];
-      beta[off[h] + j] = P[h].B[j] * P[h].scale[j];
-    }
-  for (PetscInt g = 0; g < nrow; g++) { /* r = C beta0 - d - S 0 */
-    r[g] = -d[g];
-    for (PetscInt k = rs[g]; k < rs[g + 1]; k++) r[g] += val[k] / sc[col[k]] * beta[col[k]];
-  }
-  PetscCall(PetscArraycpy(p, r, nrow));
-  rr = rr0 = 0;
-  for (PetscInt g = 0; g < nrow; g++) rr += r[g] * r[g];
-  rr0 = rr;
-  for (it = 0; it < maxit && rr > tol * tol * rr0 && rr > 0; it++) {
-    PetscReal alpha, rrn = 0;
-    PetscCall(ConservationApply(npair, P, off, sc, nrow, rs, col, val, p, z, Sp));
-    pSp = 0;
-    for (PetscInt g = 0; g < nrow; g++) pSp += p[g] * Sp[g];
-    if (!(pSp > 0)) break; /* S = C A^-1 C^T is positive semidefinite: p'Sp <= 0 is rounding near the solution (or
-                               constraints that contradict each other); no step is possible, and the constraint
-                               check below judges lambda so far */
-    alpha = rr / pSp;
-    for (PetscInt g = 0; g < nrow; g++) {
-      lam[g] += alpha * p[g];
-      r[g] -= alpha * Sp[g];
-      rrn += r[g] * r[g];
-    }
-    for (PetscInt g = 0; g < nrow; g++) p[g] = r[g] + rrn / rr * p[g];
-    rr = rrn;
-  }
-  PetscCall(ConservationApply(npair, P, off, sc, nrow, rs, col, val, lam, z, NULL));
-  PetscCall(PetscArrayzero(beta0, off[npair])); /* now C^T lambda (standardised), A z */
-  for (PetscInt g = 0; g < nrow; g++)
-    for (PetscInt k = rs[g]; k < rs[g + 1]; k++) beta0[col[k]] += val[k] / sc[col[k]] * lam[g];
-  for (PetscInt h = 0; h < npair; h++) {
-    PetscReal inc = 0; /* the objective's increase, (beta - beta0)^T A (beta - beta0) = z^T C^T lambda, per pair */
-    for (PetscInt j = 0; j < 2 * P[h].nf; j++) {
-      inc += z[off[h] + j] * beta0[off[h] + j];
-      beta[off[h] + j] -= z[off[h] + j];
-      P[h].B[j] = beta[off[h] + j] / P[h].scale[j];
-      cmax      = PetscMax(cmax, PetscAbsReal(P[h].B[j]));
-    }
-    before += P[h].rel / npair;
-    P[h].rel = P[h].tt > 0 ? PetscSqrtReal(P[h].rel * P[h].rel + P[h].N * inc / P[h].tt) : 0;
-    after += P[h].rel / npair;
-  }
-  for (PetscInt g = 0; g < nrow; g++) { /* the constraints' residual in the coefficients' own units */
-    PetscReal c = -d[g];
-    for (PetscInt k = rs[g]; k < rs[g + 1]; k++) c += val[k] * beta[col[k]] / sc[col[k]];
-    worst = PetscMax(worst, PetscAbsReal(c));
-  }
-  PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %s: %" PetscInt_FMT " constraints (cubic monomials of z . Q(z, z)) and %" PetscInt_FMT " fixed linear coefficients on %" PetscInt_FMT " unknowns, conjugate gradients %" PetscInt_FMT " iterations (relative residual %.3g), largest constraint residual %.3g of the largest coefficient %.3g; training relative error %.4g on average (before %.4g)\n", nfix ? "-drift_dissipative" : "-drift_conservative", ncons, nfix, off[npair], it, (double)(rr0 > 0 ? PetscSqrtReal(rr / rr0) : 0), (double)worst, (double)cmax, (double)after, (double)before));
-  PetscCheck(pSp > 0 || worst <= 1e-8 * cmax, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the constrained fit's conjugate gradients broke down after %" PetscInt_FMT " iterations (p'Sp = %g <= 0: rounding, or constraints that contradict each other) with the constraint residual %g of %g: give a larger -drift_ridge", nfix ? "-drift_dissipative" : "-drift_conservative", it, (double)pSp, (double)worst, (double)cmax);
-  PetscCheck(worst <= 1e-8 * cmax, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the constrained fit did not converge in %" PetscInt_FMT " iterations (constraint residual %g of %g): give a larger -drift_ridge", nfix ? "-drift_dissipative" : "-drift_conservative", it, (double)worst, (double)cmax);
-  PetscCall(PetscFree(d));
-  PetscCall(PetscFree4(sc, beta, beta0, z));
-  PetscCall(PetscFree4(lam, r, p, Sp));
-  PetscCall(PetscFree3(rs, col, val));
-  PetscCall(PetscFree(off));
+  PetscCall(ConservativeFitCreate(s, npair, P, nfix, fixcol, fixval, &c));
+  PetscCall(ConservativeFitMultipliers(npair, P, &c));
+  PetscCall(ConservativeFitUpdate(npair, P, &c, &before, &after, &cmax));
+  worst = ConservativeFitWorst(&c);
+  PetscCall(PetscPrintf(s->comm, "snaps-rollout-fit: %s: %" PetscInt_FMT " constraints (cubic monomials of z . Q(z, z)) and %" PetscInt_FMT " fixed linear coefficients on %" PetscInt_FMT " unknowns, conjugate gradients %" PetscInt_FMT " iterations (relative residual %.3g), largest constraint residual %.3g of the largest coefficient %.3g; training relative error %.4g on average (before %.4g)\n", what, c.ncons, nfix, c.off[npair], c.it, (double)(c.rr0 > 0 ? PetscSqrtReal(c.rr / c.rr0) : 0), (double)worst, (double)cmax, (double)after, (double)before));
+  PetscCheck(c.pSp > 0 || worst <= 1e-8 * cmax, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the constrained fit's conjugate gradients broke down after %" PetscInt_FMT " iterations (p'Sp = %g <= 0: rounding, or constraints that contradict each other) with the constraint residual %g of %g: give a larger -drift_ridge", what, c.it, (double)c.pSp, (double)worst, (double)cmax);
+  PetscCheck(worst <= 1e-8 * cmax, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the constrained fit did not converge in %" PetscInt_FMT " iterations (constraint residual %g of %g): give a larger -drift_ridge", what, c.it, (double)worst, (double)cmax);
+  PetscCall(ConservativeFitDestroy(&c));
   PetscFunctionReturn(0);
 }
 

@@ -301,67 +301,89 @@ static PetscBool KSPGuessSNASameParameters(const KSPGuess_SNA *g, PetscInt np, c
   return PETSC_TRUE;
 }
 
-/* The LU factors of V^T A V for the first kg modes, when the operator changed: from the model's
-   /operator at the parameters when it has one (no work of size n), else from A V (and recorded). */
-static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
+/* Whether the kept G still holds: G from A depends on A alone, G from the model's /operator on the parameters too. */
+static PetscBool KSPGuessSNAOperatorKept(KSPGuess guess, PetscObjectState state, PetscInt np, const PetscReal mu[])
 {
-  KSPGuess_SNA    *g    = (KSPGuess_SNA *)guess->data;
-  MPI_Comm         comm = PetscObjectComm((PetscObject)guess);
-  PetscObjectState state;
-  PetscBLASInt     bk, info;
-  PetscInt         np;
-  const PetscReal *mu;
+  const KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+
+  return (PetscBool)(g->gvalid && g->gmat == guess->A && g->gstate == state && (!g->from_model || KSPGuessSNASameParameters(g, np, mu)));
+}
+
+/* Sets g->from_model (KSPGuessSNAOperatorSource), saying in -info why a model with an /operator is not used. */
+static PetscErrorCode KSPGuessSNAChooseOperatorSource(KSPGuess guess)
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+  char          why[128];
+  const char   *reason;
 
   PetscFunctionBegin;
-  PetscCall(PetscObjectStateGet((PetscObject)guess->A, &state));
-  g->rebuilt = PETSC_FALSE;
-  KSPGuessSNAGetParameters(g, &np, &mu);
-  /* kept while A is: G from A depends on A alone, G from the model's /operator on the parameters too */
-  if (g->gvalid && g->gmat == guess->A && g->gstate == state && (!g->from_model || KSPGuessSNASameParameters(g, np, mu))) PetscFunctionReturn(0);
-  {
-    char        why[128];
-    const char *reason;
+  PetscCall(KSPGuessSNAOperatorSource(g, why, sizeof(why), &reason));
+  g->from_model = (PetscBool)!reason;
+  if (reason && g->model.op) PetscCall(PetscInfo(guess, "The reduced operator from A, not from the model's /operator: %s\n", reason));
+  PetscFunctionReturn(0);
+}
 
-    PetscCall(KSPGuessSNAOperatorSource(g, why, sizeof(why), &reason));
-    g->from_model = (PetscBool)!reason;
-    if (reason && g->model.op) PetscCall(PetscInfo(guess, "The reduced operator from A, not from the model's /operator: %s\n", reason));
-  }
-  if (g->from_model) {
-    PetscCall(SNAGuessOperatorEvaluate(g->model.op, mu, g->kg, g->G));
-  } else {
-    if (!g->AV) PetscCall(VecDuplicateVecs(g->Ax, g->kg, &g->AV));
-    for (PetscInt j = 0; j < g->kg; j++) {
-      PetscCall(MatMult(guess->A, g->model.V.v[j], g->AV[j]));
-      PetscCall(SNAGuessBasisDot(&g->model.V, g->blas, g->AV[j], g->kg, g->G + j * g->kg)); /* column j: <A v_j, v_i> */
-    }
-    if (g->record[0]) {
-      char option[PETSC_MAX_OPTION_NAME]; /* the option as the user gives it, with this KSP's prefix */
+/* Appends G (from A) at the parameters mu to -ksp_guess_sna_record_operators' file; the records' header (sizes,
+   fingerprint, the basis' 1-norms) is set at the first. */
+static PetscErrorCode KSPGuessSNARecordOperator(KSPGuess guess, PetscInt np, const PetscReal mu[])
+{
+  KSPGuess_SNA *g    = (KSPGuess_SNA *)guess->data;
+  MPI_Comm      comm = PetscObjectComm((PetscObject)guess);
+  char          option[PETSC_MAX_OPTION_NAME]; /* the option as the user gives it, with this KSP's prefix */
 
-      PetscCheck(np == g->model.q, comm, PETSC_ERR_USER_INPUT, "Recording reduced operators (-%sksp_guess_sna_record_operators) needs the parameters of every solve: SNAGuessSetParameters() or -%sksp_guess_sna_params with %" PetscInt_FMT " values", g->pre, g->pre, g->model.q);
-      if (!g->rec.count) {
-        g->rec.k = g->kg;
-        g->rec.q = g->model.q;
-        g->rec.n = g->model.n;
-        PetscCall(PetscStrncpy(g->rec.fingerprint, g->model.fingerprint, sizeof(g->rec.fingerprint)));
-        PetscCall(PetscFree(g->rec.l1));
-        PetscCall(PetscMalloc1(g->kg, &g->rec.l1));
-        for (PetscInt j = 0; j < g->kg; j++) PetscCall(VecNorm(g->model.V.v[j], NORM_1, &g->rec.l1[j]));
-      }
-      /* appended to the file's records, which it reads under a lock each time: several runs add up */
-      PetscCall(PetscSNPrintf(option, sizeof(option), "-%sksp_guess_sna_record_operators", g->pre));
-      PetscCall(SNAGuessOperatorRecordsAdd(comm, g->record, option, &g->rec, mu, g->G));
-    }
+  PetscFunctionBegin;
+  PetscCheck(np == g->model.q, comm, PETSC_ERR_USER_INPUT, "Recording reduced operators (-%sksp_guess_sna_record_operators) needs the parameters of every solve: SNAGuessSetParameters() or -%sksp_guess_sna_params with %" PetscInt_FMT " values", g->pre, g->pre, g->model.q);
+  if (!g->rec.count) {
+    g->rec.k = g->kg;
+    g->rec.q = g->model.q;
+    g->rec.n = g->model.n;
+    PetscCall(PetscStrncpy(g->rec.fingerprint, g->model.fingerprint, sizeof(g->rec.fingerprint)));
+    PetscCall(PetscFree(g->rec.l1));
+    PetscCall(PetscMalloc1(g->kg, &g->rec.l1));
+    for (PetscInt j = 0; j < g->kg; j++) PetscCall(VecNorm(g->model.V.v[j], NORM_1, &g->rec.l1[j]));
   }
-  PetscCall(PetscBLASIntCast(g->kg, &bk));
-  /* symmetric (A is, for CG): Cholesky, half the work of LU; if it fails G is not SPD and LU decides.
-     From a model of symmetric terms G is symmetric by construction: no check, no copy (re-evaluated on failure) */
-  g->cholesky = PETSC_TRUE;
-  for (PetscInt j = 0; j < g->kg && g->cholesky && !(g->from_model && g->model.op->symmetric); j++)
+  /* appended to the file's records, which it reads under a lock each time: several runs add up */
+  PetscCall(PetscSNPrintf(option, sizeof(option), "-%sksp_guess_sna_record_operators", g->pre));
+  PetscCall(SNAGuessOperatorRecordsAdd(comm, g->record, option, &g->rec, mu, g->G));
+  PetscFunctionReturn(0);
+}
+
+/* G = V^T A V in the first kg modes from A (kg products with A, kept in AV), recorded if asked. */
+static PetscErrorCode KSPGuessSNAOperatorFromA(KSPGuess guess, PetscInt np, const PetscReal mu[])
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+
+  PetscFunctionBegin;
+  if (!g->AV) PetscCall(VecDuplicateVecs(g->Ax, g->kg, &g->AV));
+  for (PetscInt j = 0; j < g->kg; j++) {
+    PetscCall(MatMult(guess->A, g->model.V.v[j], g->AV[j]));
+    PetscCall(SNAGuessBasisDot(&g->model.V, g->blas, g->AV[j], g->kg, g->G + j * g->kg)); /* column j: <A v_j, v_i> */
+  }
+  if (g->record[0]) PetscCall(KSPGuessSNARecordOperator(guess, np, mu));
+  PetscFunctionReturn(0);
+}
+
+/* Whether G is to be tried by Cholesky: symmetric to rounding (A is, for CG). From a model of symmetric terms G is
+   symmetric by construction: no check. */
+static PetscBool KSPGuessSNAOperatorSymmetric(const KSPGuess_SNA *g)
+{
+  if (g->from_model && g->model.op->symmetric) return PETSC_TRUE;
+  for (PetscInt j = 0; j < g->kg; j++)
     for (PetscInt i = 0; i < j; i++)
-      if (PetscAbsScalar(g->G[j * g->kg + i] - g->G[i * g->kg + j]) > 1e-13 * (PetscAbsScalar(g->G[i * g->kg + i]) + PetscAbsScalar(g->G[j * g->kg + j]))) {
-        g->cholesky = PETSC_FALSE;
-        break;
-      }
+      if (PetscAbsScalar(g->G[j * g->kg + i] - g->G[i * g->kg + j]) > 1e-13 * (PetscAbsScalar(g->G[i * g->kg + i]) + PetscAbsScalar(g->G[j * g->kg + j]))) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+/* Factors G in place: Cholesky, half the work of LU, where symmetric; if that fails G is not SPD and LU decides (G
+   restored from its copy, or re-evaluated from the model: no copy kept then). A singular G is an error. */
+static PetscErrorCode KSPGuessSNAFactorOperator(KSPGuess guess, const PetscReal mu[])
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+  PetscBLASInt  bk, info;
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(g->kg, &bk));
+  g->cholesky = KSPGuessSNAOperatorSymmetric(g);
   if (g->cholesky) {
     if (!g->from_model) PetscCall(PetscArraycpy(g->Gcopy, g->G, g->kg * g->kg));
     PetscCallBLAS("LAPACKpotrf", LAPACKpotrf_("L", &bk, g->G, &bk, &info));
@@ -374,7 +396,30 @@ static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
     }
   }
   if (!g->cholesky) PetscCallBLAS("LAPACKgetrf", LAPACKgetrf_(&bk, &bk, g->G, &bk, g->pivots, &info));
-  PetscCheck(info == 0, comm, PETSC_ERR_MAT_LU_ZRPVT, "The reduced operator V^T A V of the sna initial guess (%" PetscInt_FMT " modes%s) is singular (LAPACK getrf info %d): fewer -%sksp_guess_sna_galerkin_modes%s%s%s", g->kg, g->from_model ? ", from the model's /operator" : "", (int)info, g->pre, g->from_model ? ", or -" : "", g->from_model ? g->pre : "", g->from_model ? "ksp_guess_sna_operator_model false" : "");
+  PetscCheck(info == 0, PetscObjectComm((PetscObject)guess), PETSC_ERR_MAT_LU_ZRPVT, "The reduced operator V^T A V of the sna initial guess (%" PetscInt_FMT " modes%s) is singular (LAPACK getrf info %d): fewer -%sksp_guess_sna_galerkin_modes%s%s%s", g->kg, g->from_model ? ", from the model's /operator" : "", (int)info, g->pre, g->from_model ? ", or -" : "", g->from_model ? g->pre : "", g->from_model ? "ksp_guess_sna_operator_model false" : "");
+  PetscFunctionReturn(0);
+}
+
+/* The factors of V^T A V for the first kg modes, when the operator changed: from the model's
+   /operator at the parameters when it has one (no work of size n), else from A V (and recorded). */
+static PetscErrorCode KSPGuessSNAGalerkinOperator(KSPGuess guess)
+{
+  KSPGuess_SNA    *g = (KSPGuess_SNA *)guess->data;
+  PetscObjectState state;
+  PetscInt         np;
+  const PetscReal *mu;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectStateGet((PetscObject)guess->A, &state));
+  g->rebuilt = PETSC_FALSE;
+  KSPGuessSNAGetParameters(g, &np, &mu);
+  if (KSPGuessSNAOperatorKept(guess, state, np, mu)) PetscFunctionReturn(0);
+  PetscCall(KSPGuessSNAChooseOperatorSource(guess));
+  if (g->from_model)
+    PetscCall(SNAGuessOperatorEvaluate(g->model.op, mu, g->kg, g->G));
+  else
+    PetscCall(KSPGuessSNAOperatorFromA(guess, np, mu));
+  PetscCall(KSPGuessSNAFactorOperator(guess, mu));
   g->gmat   = guess->A;
   g->gstate = state;
   g->gvalid = PETSC_TRUE;
@@ -568,12 +613,140 @@ static PetscErrorCode KSPGuessSNACheckResidual(KSPGuess guess, Vec b, Vec x)
   PetscFunctionReturn(0);
 }
 
+/* Every mode corrected: the Galerkin solution x = V (V^T A V)^{-1} V^T b does not depend on the prediction, which is
+   therefore not computed (this is PETSc's pod guess with an offline basis). */
+static PetscErrorCode KSPGuessSNAFormGalerkinAll(KSPGuess guess, Vec b, Vec x)
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+
+  PetscFunctionBegin;
+  g->source = SOURCE_NONE;
+  g->cnorm  = 0;
+  PetscCall(KSPGuessSNAGalerkinOperator(guess));
+  if (g->from_model) { /* the parameters chose G(mu) from the model's /operator: they are used, and said where from */
+    g->source = g->napp ? SOURCE_APPLICATION : SOURCE_OPTIONS;
+    PetscCall(KSPGuessSNATellOverride(guess));
+  }
+  PetscCall(KSPGuessSNAProjectRHS(g, b));
+  PetscCall(KSPGuessSNAReducedSolve(g));
+  PetscCall(SNAGuessBasisCombine(&g->model.V, g->blas, g->model.k, g->rhs, PETSC_FALSE, x));
+  PetscFunctionReturn(0);
+}
+
+/* x = V c, the field of the surrogate's coordinates (KSPGuessSNAPredict): k from the right-hand side, ks from the
+   parameters. */
+static PetscErrorCode KSPGuessSNAPredictionField(KSPGuess_SNA *g, Vec x)
+{
+  const PetscInt   m  = g->source == SOURCE_RHS ? g->model.k : g->model.ks;
+  Vec              cv = g->source == SOURCE_RHS ? g->c : g->cs;
+  const PetscReal *c;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetArrayRead(cv, &c));
+  for (PetscInt j = 0; j < m; j++) g->coef[j] = c[j];
+  PetscCall(VecRestoreArrayRead(cv, &c));
+  PetscCall(SNAGuessBasisCombine(&g->model.V, g->blas, m, g->coef, PETSC_FALSE, x));
+  PetscFunctionReturn(0);
+}
+
+/* x += V_g y with (V_g^T A V_g) y = V_g^T (b - A x): the leading kg modes of the prediction corrected. */
+static PetscErrorCode KSPGuessSNACorrectGalerkin(KSPGuess guess, Vec b, Vec x)
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+
+  PetscFunctionBegin;
+  PetscCall(KSPGuessSNAGalerkinOperator(guess));
+  PetscCall(MatMult(guess->A, x, g->Ax));
+  PetscCall(VecWAXPY(g->res, -1.0, g->Ax, b));
+  PetscCall(SNAGuessBasisDot(&g->model.V, g->blas, g->res, g->kg, g->rhs));
+  PetscCall(KSPGuessSNAReducedSolve(g));
+  PetscCall(SNAGuessBasisCombine(&g->model.V, g->blas, g->kg, g->rhs, PETSC_TRUE, x));
+  PetscFunctionReturn(0);
+}
+
+/* x *= alpha = <A x, b> / <A x, A x>, which minimises |b - alpha A x| (x kept where A x = 0). */
+static PetscErrorCode KSPGuessSNAScale(KSPGuess guess, Vec b, Vec x)
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+  PetscScalar   ab, aa;
+
+  PetscFunctionBegin;
+  PetscCall(MatMult(guess->A, x, g->Ax));
+  PetscCall(VecDotBegin(g->Ax, b, &ab));
+  PetscCall(VecDotBegin(g->Ax, g->Ax, &aa));
+  PetscCall(VecDotEnd(g->Ax, b, &ab));
+  PetscCall(VecDotEnd(g->Ax, g->Ax, &aa));
+  if (PetscRealPart(aa) > 0) {
+    g->alpha = PetscRealPart(ab) / PetscRealPart(aa);
+    PetscCall(VecScale(x, g->alpha));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* What the Galerkin step did, for the monitor line: all modes or some, and where the reduced operator came from. */
+static PetscErrorCode KSPGuessSNAMonitorGalerkin(KSPGuess_SNA *g, PetscViewer v)
+{
+  const char *rebuilt = g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : "";
+
+  PetscFunctionBegin;
+  if (g->kg == g->model.k) {
+    PetscCall(PetscViewerASCIIPrintf(v, ", Galerkin projection on all %" PetscInt_FMT " POD modes%s", g->model.k, rebuilt));
+    if (g->last_rhs_error >= 0) PetscCall(PetscViewerASCIIPrintf(v, ", |b - W W^T b| / |b| %.2e: V^T b %s", (double)g->last_rhs_error, g->last_rhs_error <= g->reduced_rhs_tol ? "from W" : "by a pass over V"));
+  } else
+    PetscCall(PetscViewerASCIIPrintf(v, ", Galerkin correction in the first %" PetscInt_FMT " POD modes%s", g->kg, rebuilt));
+  PetscFunctionReturn(0);
+}
+
+/* -ksp_guess_sna_monitor: one line per guess (the viewer opened at the first). */
+static PetscErrorCode KSPGuessSNAMonitor(KSPGuess guess)
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+  PetscViewer   v;
+  PetscInt      tabs;
+
+  PetscFunctionBegin;
+  if (g->monitor_set && !g->monitor) PetscCall(SNAPSOptionsGetTextViewer(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", &g->monitor, NULL));
+  if (!g->monitor) PetscFunctionReturn(0);
+  v = g->monitor;
+  PetscCall(PetscViewerASCIIPrintf(v, "  KSPGuess sna: parameters from %s", SourceName(g, g->source)));
+  PetscCall(PetscViewerASCIIGetTab(v, &tabs)); /* the rest of the line is not indented again */
+  PetscCall(PetscViewerASCIISetTab(v, 0));
+  if (g->source == SOURCE_APPLICATION || g->source == SOURCE_OPTIONS) {
+    PetscInt         np;
+    const PetscReal *mu;
+    KSPGuessSNAGetParameters(g, &np, &mu);
+    for (PetscInt p = 0; p < g->model.q; p++) PetscCall(PetscViewerASCIIPrintf(v, "%s%g", p ? ", " : " (", (double)mu[p]));
+    PetscCall(PetscViewerASCIIPrintf(v, ")%s", g->outside ? " (outside the model's training box: the surrogate extrapolates)" : ""));
+  }
+  if (!(g->galerkin && g->kg == g->model.k)) PetscCall(PetscViewerASCIIPrintf(v, ", |c| %.6e", (double)g->cnorm)); /* no prediction on all modes */
+  if (g->galerkin)
+    PetscCall(KSPGuessSNAMonitorGalerkin(g, v));
+  else if (g->scale)
+    PetscCall(PetscViewerASCIIPrintf(v, ", scaled by %.9g", (double)g->alpha));
+  if (g->last_ratio >= 0) PetscCall(PetscViewerASCIIPrintf(v, ", |b - A x0| / |b| %.3e%s", (double)g->last_ratio, g->last_ratio > 1 ? ": worse than the zero guess, the solve starts from zero" : ""));
+  PetscCall(PetscViewerASCIIPrintf(v, ", %.3e s\n", (double)g->last_time));
+  PetscCall(PetscViewerASCIISetTab(v, tabs));
+  PetscFunctionReturn(0);
+}
+
+/* The guess x checked: finite (an error if not), and not worse than the zero guess where it may be. */
+static PetscErrorCode KSPGuessSNACheckGuess(KSPGuess guess, Vec b, Vec x)
+{
+  KSPGuess_SNA *g = (KSPGuess_SNA *)guess->data;
+  PetscReal     xnorm;
+
+  PetscFunctionBegin;
+  PetscCall(VecNorm(x, NORM_INFINITY, &xnorm));
+  PetscCall(KSPGuessSNACheckFinite(g, PetscObjectComm((PetscObject)guess), xnorm, "field"));
+  g->last_ratio = -1;
+  if (KSPGuessSNANeedsResidualCheck(g)) PetscCall(KSPGuessSNACheckResidual(guess, b, x));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
 {
-  KSPGuess_SNA    *g = (KSPGuess_SNA *)guess->data;
-  const PetscInt   k = g->model.k;
-  PetscLogDouble   t0, tc, tx, t1;
-  const PetscReal *c;
+  KSPGuess_SNA  *g = (KSPGuess_SNA *)guess->data;
+  PetscLogDouble t0, tc, tx, t1;
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(KSPGUESS_SNA_Form, guess, b, x, 0));
@@ -582,59 +755,20 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
   g->rebuilt = PETSC_FALSE;
   g->outside = PETSC_FALSE;
   /* g->from_model stays: it says where the (possibly kept) reduced operator came from */
-  if (g->galerkin && g->kg == k) {
-    /* every mode corrected: the Galerkin solution x = V (V^T A V)^{-1} V^T b does not depend on the
-       prediction, which is therefore not computed (this is PETSc's pod guess with an offline basis) */
-    g->source = SOURCE_NONE;
-    g->cnorm  = 0;
-    tc = tx = t0;
-    PetscCall(KSPGuessSNAGalerkinOperator(guess));
-    if (g->from_model) { /* the parameters chose G(mu) from the model's /operator: they are used, and said where from */
-      g->source = g->napp ? SOURCE_APPLICATION : SOURCE_OPTIONS;
-      PetscCall(KSPGuessSNATellOverride(guess));
-    }
-    PetscCall(KSPGuessSNAProjectRHS(g, b));
-    PetscCall(KSPGuessSNAReducedSolve(g));
-    PetscCall(SNAGuessBasisCombine(&g->model.V, g->blas, k, g->rhs, PETSC_FALSE, x));
+  if (g->galerkin && g->kg == g->model.k) {
+    tc = tx = t0; /* no prediction */
+    PetscCall(KSPGuessSNAFormGalerkinAll(guess, b, x));
   } else {
-    PetscInt m; /* coordinates predicted: k from the right-hand side, ks from the parameters */
     PetscCall(KSPGuessSNAPredict(guess, b));
     PetscCall(PetscTime(&tc));
-    /* x = V c */
-    m = g->source == SOURCE_RHS ? k : g->model.ks;
-    PetscCall(VecGetArrayRead(g->source == SOURCE_RHS ? g->c : g->cs, &c));
-    for (PetscInt j = 0; j < m; j++) g->coef[j] = c[j];
-    PetscCall(VecRestoreArrayRead(g->source == SOURCE_RHS ? g->c : g->cs, &c));
-    PetscCall(SNAGuessBasisCombine(&g->model.V, g->blas, m, g->coef, PETSC_FALSE, x));
+    PetscCall(KSPGuessSNAPredictionField(g, x));
     PetscCall(PetscTime(&tx));
-    if (g->galerkin) { /* x += V_g y with (V_g^T A V_g) y = V_g^T (b - A x): the leading kg modes corrected */
-      PetscCall(KSPGuessSNAGalerkinOperator(guess));
-      PetscCall(MatMult(guess->A, x, g->Ax));
-      PetscCall(VecWAXPY(g->res, -1.0, g->Ax, b));
-      PetscCall(SNAGuessBasisDot(&g->model.V, g->blas, g->res, g->kg, g->rhs));
-      PetscCall(KSPGuessSNAReducedSolve(g));
-      PetscCall(SNAGuessBasisCombine(&g->model.V, g->blas, g->kg, g->rhs, PETSC_TRUE, x));
-    } else if (g->scale) { /* alpha = <A x, b> / <A x, A x> minimises |b - alpha A x| */
-      PetscScalar ab, aa;
-      PetscCall(MatMult(guess->A, x, g->Ax));
-      PetscCall(VecDotBegin(g->Ax, b, &ab));
-      PetscCall(VecDotBegin(g->Ax, g->Ax, &aa));
-      PetscCall(VecDotEnd(g->Ax, b, &ab));
-      PetscCall(VecDotEnd(g->Ax, g->Ax, &aa));
-      if (PetscRealPart(aa) > 0) {
-        g->alpha = PetscRealPart(ab) / PetscRealPart(aa);
-        PetscCall(VecScale(x, g->alpha));
-      }
-    }
+    if (g->galerkin)
+      PetscCall(KSPGuessSNACorrectGalerkin(guess, b, x));
+    else if (g->scale)
+      PetscCall(KSPGuessSNAScale(guess, b, x));
   }
-  {
-    PetscReal xnorm;
-
-    PetscCall(VecNorm(x, NORM_INFINITY, &xnorm));
-    PetscCall(KSPGuessSNACheckFinite(g, PetscObjectComm((PetscObject)guess), xnorm, "field"));
-  }
-  g->last_ratio = -1;
-  if (KSPGuessSNANeedsResidualCheck(g)) PetscCall(KSPGuessSNACheckResidual(guess, b, x));
+  PetscCall(KSPGuessSNACheckGuess(guess, b, x));
   PetscCall(PetscTime(&t1));
   PetscCall(PetscLogEventEnd(KSPGUESS_SNA_Form, guess, b, x, 0));
   g->last_time         = (PetscReal)(t1 - t0);
@@ -642,33 +776,7 @@ static PetscErrorCode KSPGuessFormGuess_SNA(KSPGuess guess, Vec b, Vec x)
   g->last_coord_time   = (PetscReal)(tc - t0);
   g->total_time += g->last_time;
   g->count++;
-  if (g->monitor_set && !g->monitor) PetscCall(SNAPSOptionsGetTextViewer(PetscObjectComm((PetscObject)guess), ((PetscObject)guess)->options, ((PetscObject)guess)->prefix, "-ksp_guess_sna_monitor", &g->monitor, NULL));
-  if (g->monitor) {
-    PetscViewer v = g->monitor;
-    PetscInt    tabs;
-
-    PetscCall(PetscViewerASCIIPrintf(v, "  KSPGuess sna: parameters from %s", SourceName(g, g->source)));
-    PetscCall(PetscViewerASCIIGetTab(v, &tabs)); /* the rest of the line is not indented again */
-    PetscCall(PetscViewerASCIISetTab(v, 0));
-    if (g->source == SOURCE_APPLICATION || g->source == SOURCE_OPTIONS) {
-      PetscInt         np;
-      const PetscReal *mu;
-      KSPGuessSNAGetParameters(g, &np, &mu);
-      for (PetscInt p = 0; p < g->model.q; p++) PetscCall(PetscViewerASCIIPrintf(v, "%s%g", p ? ", " : " (", (double)mu[p]));
-      PetscCall(PetscViewerASCIIPrintf(v, ")%s", g->outside ? " (outside the model's training box: the surrogate extrapolates)" : ""));
-    }
-    if (!(g->galerkin && g->kg == k)) PetscCall(PetscViewerASCIIPrintf(v, ", |c| %.6e", (double)g->cnorm)); /* no prediction on all modes */
-    if (g->galerkin && g->kg == k) {
-      PetscCall(PetscViewerASCIIPrintf(v, ", Galerkin projection on all %" PetscInt_FMT " POD modes%s", k, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
-      if (g->last_rhs_error >= 0) PetscCall(PetscViewerASCIIPrintf(v, ", |b - W W^T b| / |b| %.2e: V^T b %s", (double)g->last_rhs_error, g->last_rhs_error <= g->reduced_rhs_tol ? "from W" : "by a pass over V"));
-    } else if (g->galerkin)
-      PetscCall(PetscViewerASCIIPrintf(v, ", Galerkin correction in the first %" PetscInt_FMT " POD modes%s", g->kg, g->rebuilt ? (g->from_model ? " (reduced operator from the model)" : " (reduced operator rebuilt from A)") : ""));
-    else if (g->scale)
-      PetscCall(PetscViewerASCIIPrintf(v, ", scaled by %.9g", (double)g->alpha));
-    if (g->last_ratio >= 0) PetscCall(PetscViewerASCIIPrintf(v, ", |b - A x0| / |b| %.3e%s", (double)g->last_ratio, g->last_ratio > 1 ? ": worse than the zero guess, the solve starts from zero" : ""));
-    PetscCall(PetscViewerASCIIPrintf(v, ", %.3e s\n", (double)g->last_time));
-    PetscCall(PetscViewerASCIISetTab(v, tabs));
-  }
+  PetscCall(KSPGuessSNAMonitor(guess));
   /* PETSc documents -ksp_guess_view for every KSPGuess but 3.18 reads it nowhere: the sna guess honours it (after
      each guess, as -ksp_view after each solve) rather than leave it silently unused */
   PetscCall(PetscObjectViewFromOptions((PetscObject)guess, NULL, "-ksp_guess_view"));

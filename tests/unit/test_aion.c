@@ -226,6 +226,9 @@ static PetscErrorCode CheckRecovery(const char *what, SNA sna, Vec X, Vec Y, Pet
 static PetscErrorCode FailingMonitor(SNA sna, PetscInt it, PetscReal loss, void *ctx)
 {
   PetscFunctionBegin;
+  (void)sna;
+  (void)loss;
+  (void)ctx;
   PetscCheck(it < 1, PETSC_COMM_SELF, PETSC_ERR_USER, "the test's monitor fails at step %" PetscInt_FMT, it);
   PetscFunctionReturn(0);
 }

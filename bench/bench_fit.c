@@ -414,6 +414,19 @@ static PetscErrorCode CheckSameShape(const char train[], Vec X, Vec Y, const cha
   PetscFunctionReturn(0);
 }
 
+/* An MSE target is a finite value >= 0: a NaN, infinite or negative one was taken and reported as "never reached". */
+static PetscErrorCode CheckTargets(const char opt[], PetscInt n, const PetscReal t[])
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < n; i++) {
+    char v[32];
+
+    (void)snprintf(v, sizeof(v), "%g", (double)t[i]); /* C's: PETSc's %g writes NaN as "nan." */
+    PetscCheck(!PetscIsInfOrNanReal(t[i]) && t[i] >= 0, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "%s: value %" PetscInt_FMT " is %s; an MSE target must be a finite value >= 0", opt, i + 1, v);
+  }
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   char           train[PETSC_MAX_PATH_LEN] = "", test[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
@@ -457,6 +470,8 @@ int main(int argc, char **argv)
   PetscCall(BenchCheckArrayGiven("-target_test_mse", haste));
   PetscCall(BenchCheckArrayCount("-target_train_mse", ntr, MAX_TARGETS));
   PetscCall(BenchCheckArrayCount("-target_test_mse", nte, MAX_TARGETS));
+  PetscCall(CheckTargets("-target_train_mse", hastr ? ntr : 0, ltr));
+  PetscCall(CheckTargets("-target_test_mse", haste ? nte : 0, lte));
   { /* before any work: a run must not end unable to write its report */
     const char *inopts[] = {"-train", "-test"}, *ins[] = {train, test};
     PetscCall(BenchCheckResults(hasresults, results, 2, inopts, ins));

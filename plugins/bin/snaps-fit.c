@@ -166,6 +166,21 @@ static PetscErrorCode KeepRows(Vec X, Vec Y, Vec cases, const PetscInt ids[], Pe
   PetscFunctionReturn(0);
 }
 
+/* A -mf_seed given where the fraction keeps all the HF cases or none (-mf_hf_fraction 0 or 1, the default, or a
+   fraction that rounds to either) seeds no choice: said, as every option that changes nothing is (it was read and
+   silently ignored). */
+static PetscErrorCode WarnSeedUnused(MPI_Comm comm, const HFChoice *ch)
+{
+  PetscBool hasseed;
+  char      f[32];
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-mf_seed", &hasseed));
+  (void)snprintf(f, sizeof(f), "%g", (double)ch->fraction); /* C's %g: PETSc's writes 1 as "1." */
+  if (hasseed && (ch->nkept == 0 || ch->nkept == ch->ntotal)) PetscCall(PetscPrintf(comm, "WARNING: snaps-fit: -mf_seed %" PetscInt_FMT " changes nothing: -mf_hf_fraction %s keeps %s the %" PetscInt_FMT " HF %s, so there is no choice to seed\n", ch->seed, f, ch->nkept ? "all of" : "none of", ch->ntotal, ch->bycase ? "cases" : "rows"));
+  PetscFunctionReturn(0);
+}
+
 /* Replaces (X, Y), the rows of group of data, by the seeded fraction of its cases (group/case) or rows; with
    nothing kept, X and Y become NULL. */
 static PetscErrorCode ChooseHF(const char data[], const char group[], HFChoice *ch, Vec *X, Vec *Y)
@@ -186,6 +201,7 @@ static PetscErrorCode ChooseHF(const char data[], const char group[], HFChoice *
   PetscCall(ChooseIds(ch, ids, N, &kept));
   /* what a fraction keeps, rounded (at least one): -mf_hf_fraction 0.01 of 20 cases keeps one, 5% (only the report said) */
   if (ch->fraction > 0 && ch->fraction < 1) PetscCall(PetscPrintf(comm, "snaps-fit: -mf_hf_fraction %g keeps %" PetscInt_FMT " of the %" PetscInt_FMT " HF %s (%.3g of them; -mf_seed %" PetscInt_FMT ")\n", (double)ch->fraction, ch->nkept, ch->ntotal, ch->bycase ? "cases" : "rows", (double)ch->nkept / (double)ch->ntotal, ch->seed));
+  PetscCall(WarnSeedUnused(comm, ch));
   PetscCall(PetscMalloc1(ch->nkept + 1, &ch->kept));
   for (PetscInt i = 0; i < ch->nkept; i++) ch->kept[i] = (PetscReal)kept[i];
   Xs = Ys = NULL;

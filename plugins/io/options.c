@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdlib.h>
 #include <limits.h>
 
 /* What the warning line says after the option's name (and value). */
@@ -668,7 +669,7 @@ static PetscErrorCode CheckFileNotPETScs(MPI_Comm comm, PetscOptions options, co
 
     if (opt[0] != '-') continue;
     PetscCall(SNAPSViewerValueSplit(tok[t], &v));
-    if (!v.writes || strcmp(v.file, file)) continue;
+    if (!v.writes || strcmp(v.written, file)) continue;
     for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
       size_t olen = strlen(ours[i]);
 
@@ -715,7 +716,11 @@ static const char *ViewerValueField(const char *start, PetscBool last, char out[
   "Ascii:f", and ":f" is an ASCII viewer of f); format and mode are found by PetscEnumFind(), in any case
   ("ascii:f:ASCII_INFO_DETAIL:Append"); an empty mode, like "write", writes the file from its start. A value whose
   type writes a file (ascii, binary, hdf5, vtk) with a file that is not empty, nor ascii's stdout or stderr, writes
-  that file (v->writes). Fields longer than their room are cut; v->flen and v->fmtlen keep their lengths as written.
+  that file (v->writes, v->written). So do, as PETSc 3.18 opens them, the types binary and hdf5 alone, with no colon
+  (PETSC_VIEWER_BINARY_() and PETSC_VIEWER_HDF5_(): $PETSC_VIEWER_BINARY_FILENAME or binaryoutput,
+  $PETSC_VIEWER_HDF5_FILENAME or output.h5), and draw:tikz:<file>, a TikZ drawing written to <file> (draw:image:<name>
+  writes a directory of that name, refused by the system where a file has it; draw:tikz alone a name of its own).
+  Fields longer than their room are cut; v->flen and v->fmtlen keep their lengths as written.
 
   Level: developer
 
@@ -724,7 +729,8 @@ static const char *ViewerValueField(const char *start, PetscBool last, char out[
 PetscErrorCode SNAPSViewerValueSplit(const char value[], SNAPSViewerValue *v)
 {
   static const char *const writers[] = {"", "ascii", "binary", "hdf5", "vtk"};
-  const char              *next;
+  const char              *next, *third = NULL;
+  size_t                   wlen = 0;
 
   PetscFunctionBegin;
   PetscValidPointer(v, 2);
@@ -734,12 +740,25 @@ PetscErrorCode SNAPSViewerValueSplit(const char value[], SNAPSViewerValue *v)
   v->ascii   = (PetscBool)(!v->type[0] || !strcmp(v->type, "ascii"));
   v->hasfile = (PetscBool)(next != NULL);
   if (next) next = ViewerValueField(next, PETSC_FALSE, v->file, sizeof(v->file), &v->flen);
+  third = next;
   if (next) next = ViewerValueField(next, PETSC_FALSE, v->format, sizeof(v->format), &v->fmtlen);
   if (next) ViewerValueField(next, PETSC_TRUE, v->mode, sizeof(v->mode), NULL);
   v->append = (PetscBool)!strcasecmp(v->mode, "append");
   for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
     if (!strcmp(v->type, writers[i])) v->writes = (PetscBool)(v->file[0] && v->flen < sizeof(v->file));
   if (v->ascii && (!strcmp(v->file, "stdout") || !strcmp(v->file, "stderr"))) v->writes = PETSC_FALSE; /* ascii's streams */
+  if (v->writes) PetscCall(PetscStrncpy(v->written, v->file, sizeof(v->written)));
+  if (!v->hasfile && (!strcmp(v->type, "binary") || !strcmp(v->type, "hdf5"))) { /* PETSc's default file of the type */
+    const char *env = getenv(v->type[0] == 'b' ? "PETSC_VIEWER_BINARY_FILENAME" : "PETSC_VIEWER_HDF5_FILENAME");
+
+    PetscCall(PetscStrncpy(v->written, env && env[0] ? env : (v->type[0] == 'b' ? "binaryoutput" : "output.h5"), sizeof(v->written)));
+    v->writes = PETSC_TRUE;
+  }
+  if (!strcmp(v->type, "draw") && !strcmp(v->file, "tikz") && third) { /* the drawing's file is the third field */
+    ViewerValueField(third, PETSC_FALSE, v->written, sizeof(v->written), &wlen);
+    v->writes = (PetscBool)(v->written[0] && wlen < sizeof(v->written));
+  }
+  if (!v->writes) v->written[0] = 0;
   PetscFunctionReturn(0);
 }
 
@@ -785,7 +804,8 @@ static PetscErrorCode ViewerFileIsStream(MPI_Comm comm, const char file[], Petsc
 
   Notes:
   A viewer option is any option in the database whose value writes a file: [ascii]:<file>, binary:<file>,
-  hdf5:<file> or vtk:<file>, followed by :format or :mode or not (-sna_view, -sna_monitor, a part's
+  hdf5:<file> or vtk:<file>, followed by :format or :mode or not, binary or hdf5 alone (PETSc's binaryoutput or
+  output.h5) and draw:tikz:<file> (-sna_view, -sna_monitor, a part's
   -mf_lf_sna_monitor, -log_view, ...), read by SNAPSViewerValueSplit() as PETSc reads it ("ASCII:<file>" is no viewer:
   PETSc refuses it). snaps-fit -sna_monitor ascii:<the -data file> replaced the training data by the monitor's lines,
   snaps-predict -sna_view ascii:<the -model file> the model; and an output written after it replaces the view. Each
@@ -823,12 +843,12 @@ PetscErrorCode SNAPSCheckViewerFiles(MPI_Comm comm, PetscInt nin, const char *co
     if (words[w][0] != '-' || !isalpha((unsigned char)words[w][1]) || words[w + 1][0] == '-') continue;
     ierr = SNAPSViewerValueSplit(words[w + 1], &v);
     if (ierr || !v.writes) continue;
-    ierr = ViewerFileIsStream(comm, v.file, &stream);
+    ierr = ViewerFileIsStream(comm, v.written, &stream);
     if (ierr || stream) continue;
-    ierr = SNAPSCheckOutputNotInput(comm, words[w], v.file, nin, inopts, ins);
+    ierr = SNAPSCheckOutputNotInput(comm, words[w], v.written, nin, inopts, ins);
     if (ierr) continue;
     opts[nout]  = words[w];
-    files[nout] = v.file;
+    files[nout] = v.written;
     ierr        = SNAPSCheckOutputs(comm, nout + 1, opts, files);
   }
   PetscCall(PetscStrToArrayDestroy(n, words)); /* before the error is passed on: the words would leak */

@@ -241,7 +241,8 @@ static PetscErrorCode Finish_Rank0(SNAPSSnapshots s)
   Notes:
   Raises PETSC_ERR_ARG_WRONGSTATE after an earlier write failed, PETSC_ERR_ARG_WRONG where no sample was added (no file
   is written), and PETSC_ERR_FILE_WRITE where writing, closing or renaming fails; the final file is then not touched.
-  On an error the writer is not freed: SNAPSSnapshotsDestroy() frees it.
+  The writer is freed and *snap set to NULL on every path, an error's too (the temporary file is then removed), so a
+  SNAPSSnapshotsDestroy() after it does nothing.
 
   Level: intermediate
 
@@ -250,24 +251,36 @@ static PetscErrorCode Finish_Rank0(SNAPSSnapshots s)
 PetscErrorCode SNAPSSnapshotsClose(SNAPSSnapshots *snap)
 {
   SNAPSSnapshots s    = *snap;
-  PetscErrorCode ierr = 0;
+  PetscErrorCode ierr = 0, cerr = 0;
   int            err  = 0;
+  PetscBool      failed;
+  PetscInt       N;
+  MPI_Comm       comm;
+  char           file[PETSC_MAX_PATH_LEN];
 
   PetscFunctionBegin;
   if (!s) PetscFunctionReturn(0);
-  PetscCheck(!s->failed, s->comm, PETSC_ERR_ARG_WRONGSTATE, "Snapshot file '%s': an earlier write failed; abandon it with SNAPSSnapshotsDestroy()", s->file);
-  if (s->rank == 0) {
-    if (s->N == 0) {
-      ierr = PETSC_ERR_ARG_WRONG;
-      Abandon_Rank0(s);
+  failed = s->failed;
+  N      = s->N;
+  comm   = s->comm;
+  PetscCall(PetscStrncpy(file, s->file, sizeof(file)));
+  if (!failed) { /* else an earlier write failed, and removed the temporary file */
+    if (s->rank == 0) {
+      if (s->N == 0) {
+        ierr = PETSC_ERR_ARG_WRONG;
+        Abandon_Rank0(s);
+      }
+      if (!ierr) ierr = Finish_Rank0(s); /* not PetscCall: agree with the other ranks first */
     }
-    if (!ierr) ierr = Finish_Rank0(s); /* not PetscCall: agree with the other ranks first */
+    cerr = SNAPSCommitTemporary(s->comm, s->tmp, s->file, &ierr, &err); /* removes the temporary file on a failure */
   }
-  PetscCall(SNAPSCommitTemporary(s->comm, s->tmp, s->file, &ierr, &err));
-  PetscCheck(s->N > 0, s->comm, PETSC_ERR_ARG_WRONG, "No snapshots were added: '%s' was not written", s->file);
-  PetscCheck(!ierr, s->comm, PETSC_ERR_FILE_WRITE, "Could not write the snapshot file '%s'%s%s", s->file, err ? ": " : "", err ? strerror(err) : "");
+  /* freed on every path (rank 0's viewer is closed by now): a caller that catches the error has nothing left to free */
   PetscCall(PetscFree(s->X));
   PetscCall(PetscFree(*snap));
+  PetscCall(cerr);
+  PetscCheck(!failed, comm, PETSC_ERR_ARG_WRONGSTATE, "Snapshot file '%s': an earlier write failed; it was not written", file);
+  PetscCheck(N > 0, comm, PETSC_ERR_ARG_WRONG, "No snapshots were added: '%s' was not written", file);
+  PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "Could not write the snapshot file '%s'%s%s", file, err ? ": " : "", err ? strerror(err) : "");
   PetscFunctionReturn(0);
 }
 

@@ -26,12 +26,14 @@ struct _n_SNAPSTrajectory {
   PetscInt npts;                          /* grid points of one member */
 };
 
-/* Every rank learns rank 0's error code; all fail together with msg. */
-static PetscErrorCode AgreeOnRank0(MPI_Comm comm, PetscErrorCode ierr, const char what[], const char file[])
+/* Every rank learns rank 0's error code; all fail together with code (0: rank 0's own code), as PETSc's own readers
+   and writers raise PETSC_ERR_FILE_WRITE for a write and PETSC_ERR_FILE_UNEXPECTED for a file without the data
+   wanted (every failure was PETSC_ERR_FILE_WRITE, a failed read of a checkpoint too). */
+static PetscErrorCode AgreeOnRank0(MPI_Comm comm, PetscErrorCode ierr, PetscErrorCode code, const char what[], const char file[])
 {
   PetscFunctionBegin;
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
-  PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "%s '%s' failed (see the message above)", what, file);
+  PetscCheck(!ierr, comm, code ? code : ierr, "%s '%s' failed (see the message above)", what, file);
   PetscFunctionReturn(0);
 }
 
@@ -518,7 +520,7 @@ PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm comm, const char file[], const SNAPS
   PetscCall(PartialName(file, tr->partial, sizeof(tr->partial)));
   if (!tr->rank) ierr = resume < 0 ? CreateFile_Rank0(tr) : ResumeFile_Rank0(tr, resume);
   if (ierr) SNAPSTrajectoryDestroy(&tr);
-  PetscCall(AgreeOnRank0(comm, ierr, "Opening the trajectory", file));
+  PetscCall(AgreeOnRank0(comm, ierr, resume < 0 ? PETSC_ERR_FILE_WRITE : 0, "Opening the trajectory", file)); /* resume: rank 0's own code */
   *traj = tr;
   PetscFunctionReturn(0);
 }
@@ -915,7 +917,7 @@ PetscErrorCode SNAPSTrajectoryClose(SNAPSTrajectory *traj)
   PetscCall(AgreeOnFailedWrite(tr, ierr, "Finishing the trajectory"));
   if (!tr->rank) ierr = MoveIntoPlace_Rank0(tr);
   if (ierr) PetscCall(PetscFree(times));
-  PetscCall(AgreeOnRank0(tr->comm, ierr, "Finishing the trajectory", tr->file));
+  PetscCall(AgreeOnRank0(tr->comm, ierr, PETSC_ERR_FILE_WRITE, "Finishing the trajectory", tr->file));
   if (tr->desc.sdim == 2) {
     char   xmf[PETSC_MAX_PATH_LEN], *text = NULL;
     size_t len = 0;
@@ -1154,7 +1156,7 @@ PetscErrorCode SNAPSCheckpointWrite(SNAPSCheckpoint ck, const char file[])
   PetscFunctionBegin;
   PetscCall(SNAPSTemporaryName(file, tmp, sizeof(tmp)));
   if (!ck->rank) ierr = SNAHDF5CommitLocal(Write_Rank0, ck, tmp, file);
-  PetscCall(AgreeOnRank0(ck->comm, ierr, "Writing the checkpoint", file));
+  PetscCall(AgreeOnRank0(ck->comm, ierr, PETSC_ERR_FILE_WRITE, "Writing the checkpoint", file));
   PetscFunctionReturn(0);
 }
 
@@ -1275,7 +1277,7 @@ PetscErrorCode SNAPSCheckpointGetReal(SNAPSCheckpoint ck, const char name[], Pet
 
   Notes:
   Where rank 0 cannot read it (no such string, or one that does not fit in len) it prints its reason and every rank
-  raises PETSC_ERR_FILE_WRITE ("Reading the checkpoint ... failed").
+  raises PETSC_ERR_FILE_UNEXPECTED ("Reading the string '<name>' of the checkpoint '<file>' failed").
 
   Level: intermediate
 
@@ -1284,10 +1286,12 @@ PetscErrorCode SNAPSCheckpointGetReal(SNAPSCheckpoint ck, const char name[], Pet
 PetscErrorCode SNAPSCheckpointGetString(SNAPSCheckpoint ck, const char name[], char v[], size_t len)
 {
   PetscErrorCode ierr = 0;
+  char           what[PETSC_MAX_OPTION_NAME + 64];
 
   PetscFunctionBegin;
   if (!ck->rank) ierr = SNAHDF5ReadAttributeString(ck->h5, name, v, len);
-  PetscCall(AgreeOnRank0(ck->comm, ierr, "Reading the checkpoint", ck->file));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "Reading the string '%s' of the checkpoint", name));
+  PetscCall(AgreeOnRank0(ck->comm, ierr, PETSC_ERR_FILE_UNEXPECTED, what, ck->file));
   PetscCallMPI(MPI_Bcast(v, (PetscMPIInt)len, MPI_CHAR, 0, ck->comm));
   PetscFunctionReturn(0);
 }
@@ -1309,7 +1313,7 @@ PetscErrorCode SNAPSCheckpointGetString(SNAPSCheckpoint ck, const char name[], c
 
   Notes:
   Where rank 0 cannot read it (no such array, or one of another shape) it prints its reason and every rank raises
-  PETSC_ERR_FILE_WRITE ("Reading the checkpoint ... failed").
+  PETSC_ERR_FILE_UNEXPECTED ("Reading the <rows> x <cols> array '<name>' of the checkpoint '<file>' failed").
 
   Level: intermediate
 
@@ -1319,13 +1323,15 @@ PetscErrorCode SNAPSCheckpointGetArray(SNAPSCheckpoint ck, const char name[], Pe
 {
   PetscErrorCode ierr = 0;
   PetscMPIInt    n;
+  char           what[PETSC_MAX_OPTION_NAME + 128];
 
   PetscFunctionBegin;
   if (!ck->rank) {
     hsize_t dims[2] = {(hsize_t)rows, (hsize_t)cols};
     ierr            = SNAHDF5ReadArray(ck->h5, name, 2, dims, a);
   }
-  PetscCall(AgreeOnRank0(ck->comm, ierr, "Reading the checkpoint", ck->file));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "Reading the %" PetscInt_FMT " x %" PetscInt_FMT " array '%s' of the checkpoint", rows, cols, name));
+  PetscCall(AgreeOnRank0(ck->comm, ierr, PETSC_ERR_FILE_UNEXPECTED, what, ck->file));
   PetscCall(PetscMPIIntCast(rows * cols, &n));
   PetscCallMPI(MPI_Bcast(a, n, MPIU_REAL, 0, ck->comm));
   PetscFunctionReturn(0);

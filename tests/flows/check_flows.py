@@ -367,6 +367,17 @@ def bad_checkpoint():
         del h["state"]
         h["state"] = s
     expect_error(same + ["-restart", bad], r"'state' contains NaN or Inf")
+    # (s29) an entry missing from the checkpoint is a read failure: the run ends with PETSC_ERR_FILE_UNEXPECTED (79, the
+    # exit status on one rank), as rank 0's message says, not PETSC_ERR_FILE_WRITE (67, "Write to file failed" on the
+    # other ranks)
+    gone = path("no_state.h5")
+    sh.copy(ck, gone)
+    with h5py.File(gone, "r+") as h:
+        del h["state"]
+    p = script_runner.program(same + ["-restart", gone], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+    assert p.returncode == 79 and re.search(r"Unexpected data in file\n.*no_state.h5': The group has no dataset 'state'", p.stdout), \
+        (p.returncode, p.stdout[-3000:])
+    print("refused as expected, PETSC_ERR_FILE_UNEXPECTED: a checkpoint without its 'state'")
     run(same + ["-restart", ck])  # the intact checkpoint restarts with the same options
 
 

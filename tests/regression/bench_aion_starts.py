@@ -21,4 +21,13 @@ for key in ("load_average_at_start", "load_average_at_end"):
     v = run.get(key)
     assert isinstance(v, list) and len(v) == 3 and all(isinstance(x, (int, float)) and x >= 0 for x in v), \
         "%s: %r, not the 1, 5 and 15 minute load averages" % (key, v)
-print("the starts of atom_N1000 alone are those of the committed full run; the load is recorded")
+assert run.get("path_problem") == "atom_N1000", run.get("path_problem")
+# (s29) a run that leaves the default path problem out records no path problem (it recorded atom_N1000, whose paths
+# it never ran)
+small = out + ".small.json"
+subprocess.run([exe, "-sizes", "100", "-problems", "atom", "-starts", "1", "-max_it", "5", "-sd_max_it", "5",
+                "-results", small], check=True, stdout=subprocess.DEVNULL)
+res = json.load(open(small))
+assert "path_problem" not in res and "paths.near.start" not in res, {k: res[k] for k in res if k.startswith("path")}
+print("the starts of atom_N1000 alone are those of the committed full run; the load is recorded; a run without"
+      " atom_N1000 records no path problem")

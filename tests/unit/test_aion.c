@@ -222,6 +222,42 @@ static PetscErrorCode CheckRecovery(const char *what, SNA sna, Vec X, Vec Y, Pet
   PetscFunctionReturn(0);
 }
 
+/* A monitor that fails at the first Newton step: an error raised inside the fit's inner solve. */
+static PetscErrorCode FailingMonitor(SNA sna, PetscInt it, PetscReal loss, void *ctx)
+{
+  PetscFunctionBegin;
+  (void)sna;
+  (void)loss;
+  (void)ctx;
+  PetscCheck(it < 1, PETSC_COMM_SELF, PETSC_ERR_USER, "the test's monitor fails at step %" PetscInt_FMT, it);
+  PetscFunctionReturn(0);
+}
+
+/* An infinite-descent fit that raises inside its Newton iteration frees its work arrays and gives back X's and Y's
+   arrays: a caller that catches the error leaks nothing (run with -malloc_debug, which measures the memory in use). */
+static PetscErrorCode CheckFailedFitLeaksNothing(SNA sna, Vec X, Vec Y)
+{
+  const PetscReal near[4] = {1.6, -1.1, 8.5, 0.5};
+  PetscErrorCode  ierr;
+  PetscLogDouble  before, after;
+
+  PetscFunctionBegin;
+  PetscCall(SNAMonitorSet(sna, FailingMonitor, NULL, NULL));
+  PetscCall(SNASetParameters(sna, near));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  (void)SNAFit(sna, X, Y); /* a first failure: the caches of the evaluations the fit makes are then in place */
+  PetscCall(SNASetParameters(sna, near));
+  PetscCall(PetscMallocGetCurrentUsage(&before));
+  ierr = SNAFit(sna, X, Y);
+  PetscCall(PetscMallocGetCurrentUsage(&after));
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(SNAMonitorCancel(sna));
+  PetscCheck(ierr == PETSC_ERR_USER, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The monitor's error should come out of SNAFit (PETSC_ERR_USER), not %d", (int)ierr);
+  PetscCheck(after <= before, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The failed infinite-descent fit left %g bytes allocated", (double)(after - before));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "a failed infinite-descent fit leaks nothing\n"));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   const PetscReal one[1][4]   = {{1.5, -1.2, 8.0, 0.6}};
@@ -302,6 +338,7 @@ int main(int argc, char **argv)
     PetscCall(FitID(&tone, 1, 1, SNA_AION_PENCIL_AUTO, near, X, Y, &sna));
     PetscCall(CheckRecovery("one atom, 300 scattered samples (root finding from a near start)", sna, X, Y, 1, one, 1e-10, 20));
   }
+  PetscCall(CheckFailedFitLeaksNothing(sna, X, Y));
   PetscCall(SNADestroy(&sna));
   PetscCall(VecDestroy(&X));
   PetscCall(VecDestroy(&Y));

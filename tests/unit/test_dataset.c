@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 #include <snaps/dataset.h>
+#include <snaps/snapshots.h>
 
 #include <hdf5.h>
 
@@ -497,6 +498,35 @@ static PetscErrorCode TestSaveRefusals(void)
   PetscFunctionReturn(0);
 }
 
+/* SNAPSSnapshotsClose() frees the writer on an error's path too (a snapshot file with no sample): *snap is NULL after it,
+   nothing is left allocated (measured under -malloc_debug) nor on disk, and a SNAPSSnapshotsDestroy() after it does
+   nothing (no double free). The writer was left allocated, for a Destroy that its callers never made. */
+static PetscErrorCode TestSnapshotsCloseFrees(void)
+{
+  char           file[PETSC_MAX_PATH_LEN];
+  SNAPSSnapshots snap;
+  PetscErrorCode ierr;
+  PetscLogDouble before, after;
+
+  PetscFunctionBegin;
+  PetscCall(Path("empty_snapshots.h5", file));
+  PetscCall(SNAPSSnapshotsCreate(PETSC_COMM_WORLD, file, 2, "0123456789abcdef", &snap)); /* a first writer registers */
+  PetscCall(SNAPSSnapshotsDestroy(&snap));                                               /* PETSc's HDF5 viewer */
+  PetscCall(PetscMallocGetCurrentUsage(&before));
+  PetscCall(SNAPSSnapshotsCreate(PETSC_COMM_WORLD, file, 2, "0123456789abcdef", &snap));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = SNAPSSnapshotsClose(&snap);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(ExpectError(ierr, PETSC_ERR_ARG_WRONG, file, "No snapshots were added", "snapshots closed empty"));
+  PetscCheck(!snap, PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNAPSSnapshotsClose() raised and left the writer allocated");
+  PetscCall(SNAPSSnapshotsDestroy(&snap));
+  PetscCall(PetscMallocGetCurrentUsage(&after));
+  PetscCheck(after <= before, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The failed SNAPSSnapshotsClose() left %g bytes allocated", (double)(after - before));
+  PetscCheck(access(file, F_OK), PETSC_COMM_SELF, PETSC_ERR_PLIB, "An empty snapshot file '%s' was written", file);
+  PetscCall(CheckNoTemporaries("snapshots closed empty"));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, "Unit test of SNAPS datasets. Usage: test_dataset <scratch directory>\n"));
@@ -510,6 +540,7 @@ int main(int argc, char **argv)
   PetscCall(TestBadInputs());
   PetscCall(TestAtomicSave());
   PetscCall(TestSaveRefusals());
+  PetscCall(TestSnapshotsCloseFrees());
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "test_dataset: all tests passed on %d rank(s)\n", size));
   PetscCall(PetscFinalize());
   return 0;

@@ -32,7 +32,9 @@ typedef struct {
   PetscBool hasfile;                  /* a colon follows the type */
   PetscBool ascii;                    /* the type is ascii or empty */
   PetscBool append;                   /* the mode is append (any case) */
-  PetscBool writes;                   /* the viewer writes file: ascii (a file not stdout or stderr), binary, hdf5 or vtk */
+  PetscBool writes;                   /* the viewer writes the file written: ascii (a file not stdout or stderr), binary,
+                                         hdf5 or vtk of a file, binary or hdf5 alone (PETSc's default file), draw:tikz:<f> */
+  char written[PETSC_MAX_PATH_LEN];   /* the file it writes where writes is set ("" otherwise) */
 } SNAPSViewerValue;
 PETSC_EXTERN PetscErrorCode SNAPSViewerValueSplit(const char[], SNAPSViewerValue *);
 

@@ -423,27 +423,46 @@ static PetscErrorCode AionIDStore(SNA sna, PetscReal th[], PetscInt inner)
 
 .seealso: SNAAION, SNAKHRONOS, SNAFITALS, SNASetFitType(), SNAAionSetPencilMode()
 M*/
-PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
+/* The steps of one fit; what they make is freed by AionIDDestroy(), on an error's path too. */
+static PetscErrorCode AionIDRun(SNA sna, Vec X, Vec Y, AionIDCtx *ctx, AionNewtonModel *nm, AionIDWork *w)
 {
-  const PetscInt  np  = sna->nparams;
-  AionIDCtx       ctx = {0};
-  AionNewtonModel nm  = {0};
-  AionIDWork      w;
-  PetscReal       f;
-  PetscInt        inner = 0;
+  const PetscInt np = sna->nparams;
+  PetscReal      f;
+  PetscInt       inner = 0;
 
   PetscFunctionBegin;
-  PetscCall(AionIDData(sna, X, Y, &ctx));
-  PetscCall(PetscMalloc6(np, &w.th, np, &w.trial, np, &w.alg, ctx.nV, &w.g, ctx.nV * ctx.nV, &w.S, ctx.nV, &w.delta));
-  nm.nV = ctx.nV;
-  PetscCall(PetscMalloc4(ctx.nV, &nm.D, ctx.nV * ctx.nV, &nm.Q, ctx.nV, &nm.lam, ctx.nV, &nm.qg));
-  PetscCall(AionIDStart(sna, &ctx, &w, &f));
-  PetscCall(AionIDNewton(sna, &ctx, &nm, &w, f, &inner));
-  PetscCall(AionIDStore(sna, w.th, inner));
-  PetscCall(PetscFree4(nm.D, nm.Q, nm.lam, nm.qg));
-  PetscCall(PetscFree6(w.th, w.trial, w.alg, w.g, w.S, w.delta));
-  PetscCall(PetscFree(ctx.cols));
-  PetscCall(VecRestoreArrayRead(Y, &ctx.y));
-  PetscCall(VecRestoreArrayRead(X, &ctx.x));
+  PetscCall(AionIDData(sna, X, Y, ctx));
+  PetscCall(PetscMalloc6(np, &w->th, np, &w->trial, np, &w->alg, ctx->nV, &w->g, ctx->nV * ctx->nV, &w->S, ctx->nV, &w->delta));
+  nm->nV = ctx->nV;
+  PetscCall(PetscMalloc4(ctx->nV, &nm->D, ctx->nV * ctx->nV, &nm->Q, ctx->nV, &nm->lam, ctx->nV, &nm->qg));
+  PetscCall(AionIDStart(sna, ctx, w, &f));
+  PetscCall(AionIDNewton(sna, ctx, nm, w, f, &inner));
+  PetscCall(AionIDStore(sna, w->th, inner));
+  PetscFunctionReturn(0);
+}
+
+/* Frees what AionIDRun() made, however far it got, and gives back X's and Y's arrays. */
+static PetscErrorCode AionIDDestroy(Vec X, Vec Y, AionIDCtx *ctx, AionNewtonModel *nm, AionIDWork *w)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree4(nm->D, nm->Q, nm->lam, nm->qg));
+  PetscCall(PetscFree6(w->th, w->trial, w->alg, w->g, w->S, w->delta));
+  PetscCall(PetscFree(ctx->cols));
+  if (ctx->y) PetscCall(VecRestoreArrayRead(Y, &ctx->y));
+  if (ctx->x) PetscCall(VecRestoreArrayRead(X, &ctx->x));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
+{
+  AionIDCtx       ctx = {0};
+  AionNewtonModel nm  = {0};
+  AionIDWork      w   = {0};
+  PetscErrorCode  ierr;
+
+  PetscFunctionBegin;
+  ierr = AionIDRun(sna, X, Y, &ctx, &nm, &w); /* not PetscCall: a caller that catches the error leaks nothing */
+  PetscCall(AionIDDestroy(X, Y, &ctx, &nm, &w));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }

@@ -738,7 +738,7 @@ int main(int argc, char **argv)
   SNAPSReport    rep;
   PetscLogDouble wall0, wall1;
   PetscReal      load0[3];
-  PetscBool      all_met = PETSC_TRUE, helpflg, path_ran;
+  PetscBool      all_met = PETSC_TRUE, helpflg, path_ran = PETSC_FALSE;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscTime(&wall0));

@@ -805,9 +805,8 @@ static PetscErrorCode ViewerFileIsStream(MPI_Comm comm, const char file[], Petsc
   Notes:
   A viewer option is any option in the database whose value writes a file: [ascii]:<file>, binary:<file>,
   hdf5:<file> or vtk:<file>, followed by :format or :mode or not, binary or hdf5 alone (PETSc's binaryoutput or
-  output.h5) and draw:tikz:<file> (-sna_view, -sna_monitor, a part's
-  -mf_lf_sna_monitor, -log_view, ...), read by SNAPSViewerValueSplit() as PETSc reads it ("ASCII:<file>" is no viewer:
-  PETSc refuses it). snaps-fit -sna_monitor ascii:<the -data file> replaced the training data by the monitor's lines,
+  output.h5) and draw:tikz:<file> (-sna_view, -sna_monitor, a part's -mf_lf_sna_monitor, -log_view, ...), read by
+  SNAPSViewerValueSplit() as PETSc reads it ("ASCII:<file>" is no viewer: PETSc refuses it). snaps-fit -sna_monitor ascii:<the -data file> replaced the training data by the monitor's lines,
   snaps-predict -sna_view ascii:<the -model file> the model; and an output written after it replaces the view. Each
   viewer's file also passes SNAPSCheckOutputs() with the outputs. Viewers may share a file with each other (each is
   checked alone); a file written into (a pipe, a terminal, /dev/null, /dev/stdout redirected to a file) is not

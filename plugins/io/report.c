@@ -153,6 +153,37 @@ static void LibraryOf_Private(const void *symbol, char path[], size_t len)
   (void)snprintf(path, len, "%s", realpath(info.dli_fname, real) ? real : info.dli_fname);
 }
 
+/* The keys every report starts with (SNAPSReportCreate()) */
+static PetscErrorCode ReportFill_Private(cJSON *root, PetscMPIInt size, const char date[])
+{
+  char   host[256], model[256], blas[PATH_MAX], lapack[PATH_MAX], *options;
+  long   cores = sysconf(_SC_NPROCESSORS_ONLN);
+  cJSON *machine, *item;
+
+  PetscFunctionBegin;
+  if (gethostname(host, sizeof(host))) (void)snprintf(host, sizeof(host), "unknown");
+  host[sizeof(host) - 1] = 0;
+  CPUModel_Private(model, sizeof(model));
+  LibraryOf_Private((const void *)&BLASgemv_, blas, sizeof(blas));
+  LibraryOf_Private((const void *)&LAPACKpotrf_, lapack, sizeof(lapack));
+  PetscCall(ReportPut_Private(root, "snaps_version", cJSON_CreateString(SNAPS_VERSION)));
+  PetscCall(ReportPut_Private(root, "date", cJSON_CreateString(date)));
+  PetscCall(ReportPut_Private(root, "ranks", cJSON_CreateNumber(size)));
+  /* any bytes (a file name in Latin-1, a quote, a newline in a value): ReportString_Private() and cJSON escape them */
+  PetscCall(PetscOptionsGetAll(NULL, &options));
+  item = ReportString_Private(options);
+  PetscCall(PetscFree(options));
+  PetscCall(ReportPut_Private(root, "options", item));
+  machine = cJSON_CreateObject();
+  PetscCall(ReportPut_Private(root, "machine", machine));
+  PetscCall(ReportPut_Private(machine, "host", ReportString_Private(host)));
+  PetscCall(ReportPut_Private(machine, "cpu_model", ReportString_Private(model)));
+  PetscCall(ReportPut_Private(machine, "cores", cJSON_CreateNumber((double)cores)));
+  PetscCall(ReportPut_Private(machine, "blas", ReportString_Private(blas)));
+  PetscCall(ReportPut_Private(machine, "lapack", ReportString_Private(lapack)));
+  PetscFunctionReturn(0);
+}
+
 /*@C
   SNAPSReportCreate - Creates an empty results report (the JSON file of a program's -results option) on a
   communicator
@@ -179,46 +210,34 @@ static void LibraryOf_Private(const void *symbol, char path[], size_t len)
 @*/
 PetscErrorCode SNAPSReportCreate(MPI_Comm comm, SNAPSReport *report)
 {
-  SNAPSReport r;
-  PetscMPIInt size;
-  char        host[256], model[256], date[32], blas[PATH_MAX], lapack[PATH_MAX], *options;
-  time_t      now = time(NULL);
-  struct tm   tm;
-  long        cores = sysconf(_SC_NPROCESSORS_ONLN);
-  cJSON      *machine, *item;
+  SNAPSReport    r;
+  PetscMPIInt    size;
+  char           date[32];
+  time_t         now = time(NULL);
+  struct tm      tm;
+  PetscErrorCode ierr;
+  PetscBool      dup;
 
   PetscFunctionBegin;
   PetscValidPointer(report, 2);
   *report = NULL;
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  if (gethostname(host, sizeof(host))) (void)snprintf(host, sizeof(host), "unknown");
-  host[sizeof(host) - 1] = 0;
-  CPUModel_Private(model, sizeof(model));
-  LibraryOf_Private((const void *)&BLASgemv_, blas, sizeof(blas));
-  LibraryOf_Private((const void *)&LAPACKpotrf_, lapack, sizeof(lapack));
   if (!gmtime_r(&now, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm)) (void)snprintf(date, sizeof(date), "unknown");
 
   PetscCall(PetscNew(&r));
   r->root = cJSON_CreateObject();
   if (!r->root) PetscCall(PetscFree(r));
   PetscCheck(r, PETSC_COMM_SELF, PETSC_ERR_MEM, "Out of memory creating a report");
-  PetscCall(PetscCommDuplicate(comm, &r->comm, NULL));
+  ierr = PetscCommDuplicate(comm, &r->comm, NULL);
+  dup  = (PetscBool)!ierr;
+  if (!ierr) ierr = ReportFill_Private(r->root, size, date);
+  if (ierr) { /* the page's promise: nothing to free after an error */
+    if (dup) PetscCall(PetscCommDestroy(&r->comm));
+    cJSON_Delete(r->root);
+    PetscCall(PetscFree(r));
+    PetscCall(ierr);
+  }
   *report = r;
-  PetscCall(ReportPut_Private(r->root, "snaps_version", cJSON_CreateString(SNAPS_VERSION)));
-  PetscCall(ReportPut_Private(r->root, "date", cJSON_CreateString(date)));
-  PetscCall(ReportPut_Private(r->root, "ranks", cJSON_CreateNumber(size)));
-  /* any bytes (a file name in Latin-1, a quote, a newline in a value): ReportString_Private() and cJSON escape them */
-  PetscCall(PetscOptionsGetAll(NULL, &options));
-  item = ReportString_Private(options);
-  PetscCall(PetscFree(options));
-  PetscCall(ReportPut_Private(r->root, "options", item));
-  machine = cJSON_CreateObject();
-  PetscCall(ReportPut_Private(r->root, "machine", machine));
-  PetscCall(ReportPut_Private(machine, "host", ReportString_Private(host)));
-  PetscCall(ReportPut_Private(machine, "cpu_model", ReportString_Private(model)));
-  PetscCall(ReportPut_Private(machine, "cores", cJSON_CreateNumber((double)cores)));
-  PetscCall(ReportPut_Private(machine, "blas", ReportString_Private(blas)));
-  PetscCall(ReportPut_Private(machine, "lapack", ReportString_Private(lapack)));
   PetscFunctionReturn(0);
 }
 
@@ -368,8 +387,9 @@ PetscErrorCode SNAPSReportSetRealArray(SNAPSReport r, const char key[], PetscInt
 
   Notes:
   The report may be written more than once (a report updated while a long run goes on). Every rank returns the same
-  error: PETSC_ERR_MEM when the JSON cannot be formatted, PETSC_ERR_FILE_WRITE naming the step that failed and its
-  errno; an existing file is then left as it was.
+  error: PETSC_ERR_MEM when the JSON cannot be formatted or copied on rank 0, else SNAPSWriteFileAtomic()'s
+  (PETSC_ERR_FILE_WRITE naming the step that failed and its errno, PETSC_ERR_ARG_SIZ for a name too long); an existing
+  file is then left as it was.
 
   Level: intermediate
 
@@ -390,12 +410,14 @@ PetscErrorCode SNAPSReportWrite(SNAPSReport r, const char filename[])
   if (rank == 0) {
     json = cJSON_Print(r->root);
     ok   = json != NULL;
-    if (ok) {
+    if (ok) { /* no PetscCall before the broadcast: a rank 0 that returned here would leave the others waiting in it */
       len = strlen(json);
-      PetscCall(PetscMalloc1(len + 2, &buf));
-      PetscCall(PetscMemcpy(buf, json, len));
-      buf[len++] = '\n';
-      buf[len]   = 0;
+      ok  = !PetscMalloc1(len + 2, &buf);
+      if (ok) {
+        (void)memcpy(buf, json, len);
+        buf[len++] = '\n';
+        buf[len]   = 0;
+      }
       cJSON_free(json);
     }
   }

@@ -519,8 +519,9 @@ PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm comm, const char file[], const SNAPS
   PetscCall(PetscStrncpy(tr->file, file, sizeof(tr->file)));
   PetscCall(PartialName(file, tr->partial, sizeof(tr->partial)));
   if (!tr->rank) ierr = resume < 0 ? CreateFile_Rank0(tr) : ResumeFile_Rank0(tr, resume);
-  if (ierr) SNAPSTrajectoryDestroy(&tr);
-  PetscCall(AgreeOnRank0(comm, ierr, resume < 0 ? PETSC_ERR_FILE_WRITE : 0, "Opening the trajectory", file)); /* resume: rank 0's own code */
+  ierr = AgreeOnRank0(comm, ierr, resume < 0 ? PETSC_ERR_FILE_WRITE : 0, "Opening the trajectory", file); /* resume: rank 0's own code */
+  if (ierr) PetscCall(SNAPSTrajectoryDestroy(&tr));                                                       /* on every rank: each made one */
+  PetscCall(ierr);
   *traj = tr;
   PetscFunctionReturn(0);
 }
@@ -887,6 +888,37 @@ PetscErrorCode SNAPSTrajectoryXdmfName(const char file[], char xmf[], size_t len
   PetscFunctionReturn(0);
 }
 
+/* SNAPSTrajectoryClose()'s work: the file finished, moved into place, and its XDMF */
+static PetscErrorCode TrajectoryFinish(SNAPSTrajectory tr)
+{
+  PetscReal     *times = NULL;
+  PetscErrorCode ierr  = 0;
+
+  PetscFunctionBegin;
+  if (!tr->rank) WRITE_RANK0(ierr, Finish_Rank0(tr, &times));
+  if (ierr) PetscCall(PetscFree(times));
+  PetscCall(AgreeOnFailedWrite(tr, ierr, "Finishing the trajectory"));
+  if (!tr->rank) ierr = MoveIntoPlace_Rank0(tr);
+  if (ierr) PetscCall(PetscFree(times));
+  PetscCall(AgreeOnRank0(tr->comm, ierr, PETSC_ERR_FILE_WRITE, "Finishing the trajectory", tr->file));
+  if (tr->desc.sdim == 2) {
+    char   xmf[PETSC_MAX_PATH_LEN], *text = NULL;
+    size_t len = 0;
+
+    ierr = SNAPSTrajectoryXdmfName(tr->file, xmf, sizeof(xmf));
+    if (!ierr) PetscCallMPI(MPI_Bcast(xmf, (PetscMPIInt)sizeof(xmf), MPI_CHAR, 0, tr->comm)); /* rank 0's judgement: no XDMF beside a stream */
+    if (!ierr && xmf[0]) {
+      if (!tr->rank) ierr = XdmfText(tr, times, &text, &len);
+      PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, tr->comm));           /* rank 0's out of memory: no rank enters the write */
+      if (!ierr) ierr = SNAPSWriteFileReplace(tr->comm, xmf, text, len); /* not synced: neither is the HDF5 file it describes */
+      PetscCall(PetscFree(text));
+    }
+  }
+  PetscCall(PetscFree(times));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
 /*@C
   SNAPSTrajectoryClose - Finishes a trajectory file and frees the writer
 
@@ -898,7 +930,8 @@ PetscErrorCode SNAPSTrajectoryXdmfName(const char file[], char xmf[], size_t len
   Notes:
   Marks the file complete, renames the partial file to its final name and, for 2-D fields, writes
   "<file without .h5>.xmf" for ParaView (SNAPSTrajectoryXdmfName(); not fsync'ed, as the HDF5 file is not). A failure
-  is raised on every rank with rank 0's message.
+  is raised on every rank with rank 0's message, which says what became of the partial file; the writer is freed then
+  too.
 
   Level: developer
 
@@ -906,32 +939,13 @@ PetscErrorCode SNAPSTrajectoryXdmfName(const char file[], char xmf[], size_t len
 @*/
 PetscErrorCode SNAPSTrajectoryClose(SNAPSTrajectory *traj)
 {
-  SNAPSTrajectory tr    = *traj;
-  PetscReal      *times = NULL;
-  PetscErrorCode  ierr  = 0;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  if (!tr) PetscFunctionReturn(0);
-  if (!tr->rank) WRITE_RANK0(ierr, Finish_Rank0(tr, &times));
-  if (ierr) PetscCall(PetscFree(times));
-  PetscCall(AgreeOnFailedWrite(tr, ierr, "Finishing the trajectory"));
-  if (!tr->rank) ierr = MoveIntoPlace_Rank0(tr);
-  if (ierr) PetscCall(PetscFree(times));
-  PetscCall(AgreeOnRank0(tr->comm, ierr, PETSC_ERR_FILE_WRITE, "Finishing the trajectory", tr->file));
-  if (tr->desc.sdim == 2) {
-    char   xmf[PETSC_MAX_PATH_LEN], *text = NULL;
-    size_t len = 0;
-
-    PetscCall(SNAPSTrajectoryXdmfName(tr->file, xmf, sizeof(xmf)));
-    PetscCallMPI(MPI_Bcast(xmf, (PetscMPIInt)sizeof(xmf), MPI_CHAR, 0, tr->comm)); /* rank 0's judgement: no XDMF beside a stream */
-    if (xmf[0]) {
-      if (!tr->rank) PetscCall(XdmfText(tr, times, &text, &len));
-      PetscCall(SNAPSWriteFileReplace(tr->comm, xmf, text, len)); /* not synced: neither is the HDF5 file it describes */
-      PetscCall(PetscFree(text));
-    }
-  }
-  PetscCall(PetscFree(times));
-  PetscCall(SNAPSTrajectoryDestroy(traj));
+  if (!*traj) PetscFunctionReturn(0);
+  ierr = TrajectoryFinish(*traj);
+  PetscCall(SNAPSTrajectoryDestroy(traj)); /* after an error too, as the page says */
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 

@@ -18,7 +18,6 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdlib.h>
 #include <limits.h>
 
 /* What the warning line says after the option's name (and value). */
@@ -698,6 +697,30 @@ static const char *ViewerValueField(const char *start, PetscBool last, char out[
   return start[l] ? start + l + 1 : NULL;
 }
 
+/* The file PETSc 3.18's PETSC_VIEWER_BINARY_() or PETSC_VIEWER_HDF5_() writes: as its PetscOptionsGetenv() finds it,
+   the option -viewer_binary_filename (-viewer_hdf5_filename) first, then the environment's PETSC_VIEWER_..._FILENAME,
+   else binaryoutput (output.h5). The option is read from the database's text, so that it is not marked used. */
+static PetscErrorCode ViewerDefaultFile(PetscBool binary, char file[], size_t len)
+{
+  const char *option = binary ? "-viewer_binary_filename" : "-viewer_hdf5_filename";
+  const char *env    = getenv(binary ? "PETSC_VIEWER_BINARY_FILENAME" : "PETSC_VIEWER_HDF5_FILENAME");
+  char       *all, **words;
+  int         n;
+  PetscBool   found = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(file, env && env[0] ? env : (binary ? "binaryoutput" : "output.h5"), len));
+  PetscCall(PetscOptionsGetAll(NULL, &all));
+  PetscCall(PetscStrToArray(all, ' ', &n, &words));
+  PetscCall(PetscFree(all));
+  for (int w = n - 2; w >= 0 && !found; w--) { /* the last one given, as the database keeps it */
+    found = (PetscBool)!strcasecmp(words[w], option);
+    if (found && words[w + 1][0] != '-') (void)PetscStrncpy(file, words[w + 1], len);
+  }
+  PetscCall(PetscStrToArrayDestroy(n, words));
+  PetscFunctionReturn(0);
+}
+
 /*@C
   SNAPSViewerValueSplit - Splits a viewer option's value [type][:file[:format[:mode]]] the way PETSc 3.18's
   PetscOptionsGetViewer() does: at its first three colons, the mode being all that follows the third
@@ -717,8 +740,8 @@ static const char *ViewerValueField(const char *start, PetscBool last, char out[
   ("ascii:f:ASCII_INFO_DETAIL:Append"); an empty mode, like "write", writes the file from its start. A value whose
   type writes a file (ascii, binary, hdf5, vtk) with a file that is not empty, nor ascii's stdout or stderr, writes
   that file (v->writes, v->written). So do, as PETSc 3.18 opens them, the types binary and hdf5 alone, with no colon
-  (PETSC_VIEWER_BINARY_() and PETSC_VIEWER_HDF5_(): $PETSC_VIEWER_BINARY_FILENAME or binaryoutput,
-  $PETSC_VIEWER_HDF5_FILENAME or output.h5), and draw:tikz:<file>, a TikZ drawing written to <file> (draw:image:<name>
+  (PETSC_VIEWER_BINARY_() and PETSC_VIEWER_HDF5_(): -viewer_binary_filename, $PETSC_VIEWER_BINARY_FILENAME or
+  binaryoutput; -viewer_hdf5_filename, $PETSC_VIEWER_HDF5_FILENAME or output.h5), and draw:tikz:<file>, a TikZ drawing written to <file> (draw:image:<name>
   writes a directory of that name, refused by the system where a file has it; draw:tikz alone a name of its own).
   Fields longer than their room are cut; v->flen and v->fmtlen keep their lengths as written.
 
@@ -749,9 +772,7 @@ PetscErrorCode SNAPSViewerValueSplit(const char value[], SNAPSViewerValue *v)
   if (v->ascii && (!strcmp(v->file, "stdout") || !strcmp(v->file, "stderr"))) v->writes = PETSC_FALSE; /* ascii's streams */
   if (v->writes) PetscCall(PetscStrncpy(v->written, v->file, sizeof(v->written)));
   if (!v->hasfile && (!strcmp(v->type, "binary") || !strcmp(v->type, "hdf5"))) { /* PETSc's default file of the type */
-    const char *env = getenv(v->type[0] == 'b' ? "PETSC_VIEWER_BINARY_FILENAME" : "PETSC_VIEWER_HDF5_FILENAME");
-
-    PetscCall(PetscStrncpy(v->written, env && env[0] ? env : (v->type[0] == 'b' ? "binaryoutput" : "output.h5"), sizeof(v->written)));
+    PetscCall(ViewerDefaultFile((PetscBool)(v->type[0] == 'b'), v->written, sizeof(v->written)));
     v->writes = PETSC_TRUE;
   }
   if (!strcmp(v->type, "draw") && !strcmp(v->file, "tikz") && third) { /* the drawing's file is the third field */
@@ -787,6 +808,13 @@ static PetscErrorCode ViewerFileIsStream(MPI_Comm comm, const char file[], Petsc
   PetscFunctionReturn(0);
 }
 
+/* Whether an option's name is a viewer's (-sna_view, -log_view, -ksp_view_pre, -ts_monitor, ...): a value "binary" or
+   "hdf5" alone is a viewer of PETSc's default file there, and a type's name anywhere else (-viewer_type hdf5). */
+static PetscBool ViewerOptionName(const char name[])
+{
+  return (PetscBool)((strstr(name, "view") || strstr(name, "monitor")) && strncasecmp(name, "-viewer_", 8));
+}
+
 /*@C
   SNAPSCheckViewerFiles - Refuses, before any work, a viewer option whose file is one of the program's inputs or
   outputs: opening the viewer empties its file
@@ -804,9 +832,11 @@ static PetscErrorCode ViewerFileIsStream(MPI_Comm comm, const char file[], Petsc
 
   Notes:
   A viewer option is any option in the database whose value writes a file: [ascii]:<file>, binary:<file>,
-  hdf5:<file> or vtk:<file>, followed by :format or :mode or not, binary or hdf5 alone (PETSc's binaryoutput or
-  output.h5) and draw:tikz:<file> (-sna_view, -sna_monitor, a part's -mf_lf_sna_monitor, -log_view, ...), read by
-  SNAPSViewerValueSplit() as PETSc reads it ("ASCII:<file>" is no viewer: PETSc refuses it). snaps-fit -sna_monitor ascii:<the -data file> replaced the training data by the monitor's lines,
+  hdf5:<file> or vtk:<file>, followed by :format or :mode or not, draw:tikz:<file>, and, for an option named as a
+  viewer (not -viewer_type), binary or hdf5 alone (PETSc's default file: binaryoutput, output.h5, or the one
+  -viewer_binary_filename, -viewer_hdf5_filename or the environment names): -sna_view, -sna_monitor, a part's
+  -mf_lf_sna_monitor, -log_view, ..., read by SNAPSViewerValueSplit() as PETSc reads it ("ASCII:<file>" is no viewer:
+  PETSc refuses it). snaps-fit -sna_monitor ascii:<the -data file> replaced the training data by the monitor's lines,
   snaps-predict -sna_view ascii:<the -model file> the model; and an output written after it replaces the view. Each
   viewer's file also passes SNAPSCheckOutputs() with the outputs. Viewers may share a file with each other (each is
   checked alone); a file written into (a pipe, a terminal, /dev/null, /dev/stdout redirected to a file) is not
@@ -841,7 +871,7 @@ PetscErrorCode SNAPSCheckViewerFiles(MPI_Comm comm, PetscInt nin, const char *co
                                                 marks the option used and so silenced the warning of a misspelt one */
     if (words[w][0] != '-' || !isalpha((unsigned char)words[w][1]) || words[w + 1][0] == '-') continue;
     ierr = SNAPSViewerValueSplit(words[w + 1], &v);
-    if (ierr || !v.writes) continue;
+    if (ierr || !v.writes || (!v.hasfile && !ViewerOptionName(words[w]))) continue;
     ierr = ViewerFileIsStream(comm, v.written, &stream);
     if (ierr || stream) continue;
     ierr = SNAPSCheckOutputNotInput(comm, words[w], v.written, nin, inopts, ins);

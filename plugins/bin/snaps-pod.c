@@ -85,6 +85,7 @@ static PetscErrorCode FitCoordinates(const char prefix[], Vec inputs, PetscInt k
   PetscReal          sums[2] = {0, 0}, local_max = 0;
   PetscLogDouble     t0, t1;
   SNAConvergedReason reason;
+  const char        *who = prefix ? "snaps-pod (the SNA of -rhs_map sna: right-hand-side coordinates -> POD coordinates)" : "snaps-pod (the SNA parameters -> POD coordinates)";
 
   PetscFunctionBegin;
   PetscCall(VecGetBlockSize(inputs, &d));
@@ -97,11 +98,12 @@ static PetscErrorCode FitCoordinates(const char prefix[], Vec inputs, PetscInt k
   PetscCall(SNAFit(*sna, inputs, Y));
   PetscCall(PetscTime(&t1));
   *seconds = (PetscReal)(t1 - t0);
-  PetscCall(SNACheckFitUsable(*sna, prefix ? prefix : "the SNA fit"));
+  PetscCall(SNACheckFitUsable(*sna, who));
   PetscCall(SNAGetConvergedReason(*sna, &reason));
-  if (reason < 0) PetscCall(PetscPrintf(comm, "WARNING: %sSNA fit did not converge (%s): the model keeps its best iterate\n", prefix ? prefix : "", SNAConvergedReasons[reason]));
+  /* the prefix was pasted before "SNA" ("rhs_SNA fit did not converge"): the SNA is named as everywhere else here */
+  if (reason < 0) PetscCall(PetscPrintf(comm, "WARNING: %s: the fit (-%ssna_ options) did not converge (%s): the model keeps its best iterate\n", who, prefix ? prefix : "", SNAConvergedReasons[reason]));
   /* the defaults are sized for no data set: 12 snapshots fitted by them gave a guess worse than none, silently */
-  PetscCall(SNAWarnOverParameterised(*sna, PETSC_DETERMINE, prefix ? "snaps-pod (the SNA of -rhs_map sna: right-hand-side coordinates -> POD coordinates)" : "snaps-pod (the SNA parameters -> POD coordinates)"));
+  PetscCall(SNAWarnOverParameterised(*sna, PETSC_DETERMINE, who));
   PetscCall(VecDuplicate(Y, &P));
   PetscCall(SNAEvaluate(*sna, inputs, P));
   PetscCall(VecGetLocalSize(Y, &n));

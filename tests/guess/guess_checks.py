@@ -5,6 +5,7 @@
 
   - -ksp_guess_sna_reduced_rhs_tol is refused where it does nothing: without -ksp_guess_sna_galerkin and
     with -ksp_guess_sna_galerkin_modes m below the model's k
+  - -ksp_guess_sna_reduced_rhs given where it does nothing (r >= k / 2) is warned about once; the default is not
   - -ksp_guess_sna_galerkin_modes above the model's k is refused naming k (not made "all modes")
   - -ksp_guess_sna_params of the wrong count is refused where the guess does not read them (Galerkin on all modes)
   - SNAGuessPredictFields() with no point returns (it crashed); a second KSPSetFromOptions() with the same
@@ -68,6 +69,14 @@ expect(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_galerkin_modes", "2", "
 expect(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_galerkin_modes", "100"],
        r"-ksp_guess_sna_galerkin_modes 100: the model '.*ex2_model.h5' has 4 POD modes, so it must be -1 \(all\) or 1..4")
 expect(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_params", "7,7,7"], r"takes 2 parameters but 3 were given by -ksp_guess_sna_params")
+# -ksp_guess_sna_reduced_rhs given on a model with r >= k / 2 (4 right-hand-side modes, 4 POD modes) does nothing: said
+# once (only -ksp_view said it); as the default it is not warned about
+out = expect(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_reduced_rhs"], r"WARNING: -ksp_guess_sna_reduced_rhs does not apply to the "
+             r"initial-guess model '.*ex2_model.h5': its 4 right-hand-side modes are too many for its 4 POD modes", ok=True)
+if out.count("does not apply") != 1:
+    fails.append(f"-ksp_guess_sna_reduced_rhs that does not apply was said {out.count('does not apply')} times, not once")
+if "does not apply" in expect(ex2 + ["-ksp_guess_sna_galerkin"], r"", ok=True, what="the default -ksp_guess_sna_reduced_rhs"):
+    fails.append("the default -ksp_guess_sna_reduced_rhs (not given) was warned about")
 
 # ---- SNAGuessPredictFields(), reloads, a corrupt /operator ----
 predict = [PREDICT, "-matrix", os.path.join(data, "ex2_A.bin"), "-m", "24", "-n", "20", "-ksp_guess_type", "sna", "-ksp_guess_sna_model"]

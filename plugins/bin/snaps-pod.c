@@ -22,7 +22,8 @@ static const char help[] = "snaps-pod: builds a surrogate initial-guess model (f
                            "The SNA mu -> POD coordinates takes the -sna_ options (-sna_khronos_degree, -sna_khronos_nodes,\n"
                            "  -sna_khronos_modes, -sna_fit_max_it, -sna_bounds, -sna_monitor, ...); the SNA right-hand-side\n"
                            "  coordinates -> POD coordinates the same options prefixed by rhs_ (-rhs_sna_khronos_modes, ...).\n"
-                           "A misspelt or inapplicable option is reported before the snapshots are read and the SNAs fitted.\n"
+                           "A misspelt or inapplicable option is reported before the snapshots are read and the SNAs fitted (with -operators,\n"
+                           "  before the reduced operator is fitted: an -sna_ option does not apply there).\n"
                            "The POD is the same to rounding on any number of ranks; an SNA with more parameters than values (warned)\n"
                            "  is not determined by them, and its predictions between the snapshots then depend on rounding, hence on\n"
                            "  the rank count (on tests/fuzz/corpus/snapshots/ex2.h5 by about 1e-15 / -sna_fit_lambda relative): give\n"
@@ -282,6 +283,8 @@ static PetscErrorCode AddReducedOperator(const PODOptions *o)
 
   PetscFunctionBegin;
   PetscCall(CheckOperatorOptions(o));
+  /* no SNA is made here (the model's is kept as it is): an -sna_ option was heard of only after the fit */
+  PetscCall(SNAPSOptionsWarnUnusedEarly(PETSC_COMM_WORLD));
   PetscCall(PetscTime(&t0));
   PetscCall(SNAGuessModelFitOperator(PETSC_COMM_WORLD, o->modelfile, o->opfile, o->opdegree, &misfit, &T, &nrec, &kop));
   PetscCall(PetscTime(&t1));

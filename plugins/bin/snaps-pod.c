@@ -16,11 +16,14 @@ static const char help[] = "snaps-pod: builds a surrogate initial-guess model (f
                            "                        (group /operator), so that the Galerkin correction of a new operator costs no work\n"
                            "                        of size n; -operator_degree <p>: polynomial degree in mu (1: affine); the records\n"
                            "                        need parameters that vary independently, more records than terms\n"
-                           "  -results <r.json>     JSON report: sizes, singular values, fit errors, times, machine\n"
+                           "  -results <r.json>     JSON report: sizes, singular values, fit errors and stop reasons, times, machine;\n"
+                           "                        (rhs_)modes_stop_reason: CONVERGED_TOL, CONVERGED_DEPENDENT (every direction kept) or\n"
+                           "                        STOPPED_MAX_MODES (the -pod/-rhs_max_modes cap stopped it before the tolerance: warned)\n"
                            "The SNA mu -> POD coordinates takes the -sna_ options (-sna_khronos_degree, -sna_khronos_nodes,\n"
                            "  -sna_khronos_modes, -sna_fit_max_it, -sna_bounds, -sna_monitor, ...); the SNA right-hand-side\n"
                            "  coordinates -> POD coordinates the same options prefixed by rhs_ (-rhs_sna_khronos_modes, ...).\n"
-                           "A misspelt or inapplicable option is reported before the snapshots are read and the SNAs fitted.\n"
+                           "A misspelt or inapplicable option is reported before the snapshots are read and the SNAs fitted (with -operators,\n"
+                           "  before the reduced operator is fitted: an -sna_ option does not apply there).\n"
                            "The POD is the same to rounding on any number of ranks; an SNA with more parameters than values (warned)\n"
                            "  is not determined by them, and its predictions between the snapshots then depend on rounding, hence on\n"
                            "  the rank count (on tests/fuzz/corpus/snapshots/ex2.h5 by about 1e-15 / -sna_fit_lambda relative): give\n"
@@ -85,6 +88,7 @@ static PetscErrorCode FitCoordinates(const char prefix[], Vec inputs, PetscInt k
   PetscReal          sums[2] = {0, 0}, local_max = 0;
   PetscLogDouble     t0, t1;
   SNAConvergedReason reason;
+  const char        *who = prefix ? "snaps-pod (the SNA of -rhs_map sna: right-hand-side coordinates -> POD coordinates)" : "snaps-pod (the SNA parameters -> POD coordinates)";
 
   PetscFunctionBegin;
   PetscCall(VecGetBlockSize(inputs, &d));
@@ -97,11 +101,12 @@ static PetscErrorCode FitCoordinates(const char prefix[], Vec inputs, PetscInt k
   PetscCall(SNAFit(*sna, inputs, Y));
   PetscCall(PetscTime(&t1));
   *seconds = (PetscReal)(t1 - t0);
-  PetscCall(SNACheckFitUsable(*sna, prefix ? prefix : "the SNA fit"));
+  PetscCall(SNACheckFitUsable(*sna, who));
   PetscCall(SNAGetConvergedReason(*sna, &reason));
-  if (reason < 0) PetscCall(PetscPrintf(comm, "WARNING: %sSNA fit did not converge (%s): the model keeps its best iterate\n", prefix ? prefix : "", SNAConvergedReasons[reason]));
+  /* the prefix was pasted before "SNA" ("rhs_SNA fit did not converge"): the SNA is named as everywhere else here */
+  if (reason < 0) PetscCall(PetscPrintf(comm, "WARNING: %s: the fit (-%ssna_ options) did not converge (%s): the model keeps its best iterate\n", who, prefix ? prefix : "", SNAConvergedReasons[reason]));
   /* the defaults are sized for no data set: 12 snapshots fitted by them gave a guess worse than none, silently */
-  PetscCall(SNAWarnOverParameterised(*sna, PETSC_DETERMINE, prefix ? "snaps-pod (the SNA of -rhs_map sna: right-hand-side coordinates -> POD coordinates)" : "snaps-pod (the SNA parameters -> POD coordinates)"));
+  PetscCall(SNAWarnOverParameterised(*sna, PETSC_DETERMINE, who));
   PetscCall(VecDuplicate(Y, &P));
   PetscCall(SNAEvaluate(*sna, inputs, P));
   PetscCall(VecGetLocalSize(Y, &n));
@@ -169,6 +174,17 @@ static PetscReal ProjectionError(PetscInt N, const PetscReal sigma[], PetscInt k
 
 static PetscLogEvent POD_LOAD, POD_BASIS, POD_RHSMAP;
 
+/* A basis of k modes stopped by its largest number (capopt) before its tolerance (tolopt) is a cap, not convergence:
+   said, naming both (the shortfall showed only in the projection error); *reason (SNAPSPODStopReason()) is reported */
+static PetscErrorCode ModesStop(const char what[], PetscInt N, const PetscReal sigma[], PetscInt k, const char tolopt[], PetscReal tol, const char capopt[], PetscBool capset, const char **reason)
+{
+  PetscFunctionBegin;
+  PetscCall(SNAPSPODStopReason(N, sigma, k, tol, reason));
+  if (!strcmp(*reason, "STOPPED_MAX_MODES"))
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-pod: %s %" PetscInt_FMT "%s stopped the %s at %" PetscInt_FMT " modes before %s %g was met: its projection error is %.3e (raise %s, or give a larger %s)\n", capopt, k, capset ? "" : " (the default)", what, k, tolopt, (double)tol, (double)ProjectionError(N, sigma, k), capopt, tolopt));
+  PetscFunctionReturn(0);
+}
+
 static const char *const RHSMaps[] = {"linear", "sna"};
 
 /* The program's options, read once by PODOptionsRead(); the _set flags record which were given, so that an option of
@@ -190,6 +206,7 @@ typedef struct {
   PetscScalar   *C, *Cs, *ZC;
   PetscReal     *sigma, *rsigma, *affine;
   PetscReal      fit_mean, fit_max, fit_s, rfit_mean, rfit_max, rfit_s;
+  const char    *kstop, *rstop; /* why each basis has its modes (SNAPSPODStopReason()) */
   SNA            sna, rsna;
   PetscLogDouble t0, t1;
 } PODBuild;
@@ -266,6 +283,8 @@ static PetscErrorCode AddReducedOperator(const PODOptions *o)
 
   PetscFunctionBegin;
   PetscCall(CheckOperatorOptions(o));
+  /* no SNA is made here (the model's is kept as it is): an -sna_ option was heard of only after the fit */
+  PetscCall(SNAPSOptionsWarnUnusedEarly(PETSC_COMM_WORLD));
   PetscCall(PetscTime(&t0));
   PetscCall(SNAGuessModelFitOperator(PETSC_COMM_WORLD, o->modelfile, o->opfile, o->opdegree, &misfit, &T, &nrec, &kop));
   PetscCall(PetscTime(&t1));
@@ -380,8 +399,12 @@ static PetscErrorCode FitSolutionCoordinates(const PODOptions *o, PODBuild *b)
   PetscCall(PetscMalloc1(N * b->k, &b->C));
   PetscCall(Coordinates(N, b->U, b->k, b->V, b->C));
   PetscCall(PetscLogEventEnd(POD_BASIS, 0, 0, 0, 0));
+  PetscCall(ModesStop("POD basis", N, b->sigma, b->k, "-pod_tol", o->podtol, "-pod_max_modes", o->maxk_set, &b->kstop));
   for (b->ks = 1; b->ks < b->k && ProjectionError(N, b->sigma, b->ks) > o->snatol; b->ks++) {}
-  if (o->maxks != PETSC_DETERMINE) b->ks = PetscMin(b->ks, o->maxks);
+  if (o->maxks != PETSC_DETERMINE && o->maxks < b->ks) {
+    b->ks = o->maxks; /* the default -pod_sna_tol (0: all k) is no tolerance the user asked for */
+    if (o->snatol_set) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-pod: -pod_sna_max_modes %" PetscInt_FMT " stopped the SNA's coordinates at %" PetscInt_FMT " before -pod_sna_tol %g was met: their projection error is %.3e (raise -pod_sna_max_modes, or give a larger -pod_sna_tol)\n", b->ks, b->ks, (double)o->snatol, (double)ProjectionError(N, b->sigma, b->ks)));
+  }
   PetscCall(PetscMalloc1(N * b->ks, &b->Cs));
   for (PetscInt i = 0; i < N; i++)
     for (PetscInt j = 0; j < b->ks; j++) b->Cs[i * b->ks + j] = b->C[i * b->k + j];
@@ -404,6 +427,7 @@ static PetscErrorCode FitRHSMap(const PODOptions *o, PODBuild *b)
   PetscCall(PetscMalloc1(N * b->r, &b->ZC));
   PetscCall(Coordinates(N, b->B, b->r, b->W, b->ZC));
   PetscCall(PetscLogEventEnd(POD_BASIS, 0, 0, 0, 0));
+  PetscCall(ModesStop("right-hand-side basis", N, b->rsigma, b->r, "-rhs_tol", o->rhstol, "-rhs_max_modes", o->maxr_set, &b->rstop));
   PetscCall(PetscLogEventBegin(POD_RHSMAP, 0, 0, 0, 0));
   if (o->rhsmap == 1) {
     PetscCall(RowsLike(b->X, b->r, b->ZC, &b->Z));
@@ -464,6 +488,7 @@ static PetscErrorCode WriteBuildReport(const PODOptions *o, const PODBuild *b)
   PetscCall(SNAPSReportSetReal(report, "sna_projection_error", ProjectionError(N, b->sigma, b->ks)));
   PetscCall(SNAPSReportSetRealArray(report, "singular_values", N, b->sigma));
   PetscCall(SNAPSReportSetReal(report, "projection_error", ProjectionError(N, b->sigma, b->k)));
+  PetscCall(SNAPSReportSetString(report, "modes_stop_reason", b->kstop)); /* STOPPED_MAX_MODES: -pod_max_modes, not -pod_tol */
   PetscCall(SNAPSReportSetReal(report, "fit_rel_error_mean", b->fit_mean));
   PetscCall(SNAPSReportSetReal(report, "fit_rel_error_max", b->fit_max));
   PetscCall(SNAPSReportSetReal(report, "fit_time_s", b->fit_s));
@@ -473,6 +498,7 @@ static PetscErrorCode WriteBuildReport(const PODOptions *o, const PODBuild *b)
     PetscCall(SNAPSReportSetString(report, "rhs_map", RHSMaps[o->rhsmap]));
     PetscCall(SNAPSReportSetRealArray(report, "rhs_singular_values", N, b->rsigma));
     PetscCall(SNAPSReportSetReal(report, "rhs_projection_error", ProjectionError(N, b->rsigma, b->r)));
+    PetscCall(SNAPSReportSetString(report, "rhs_modes_stop_reason", b->rstop));
     PetscCall(SNAPSReportSetReal(report, "rhs_fit_rel_error_mean", b->rfit_mean));
     PetscCall(SNAPSReportSetReal(report, "rhs_fit_rel_error_max", b->rfit_max));
     PetscCall(SNAPSReportSetReal(report, "rhs_fit_time_s", b->rfit_s));

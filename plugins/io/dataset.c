@@ -616,8 +616,8 @@ static PetscErrorCode FidelityShape(Vec X, Vec Y, PetscInt *N, PetscInt *d, Pets
 
   Notes:
   Each pair is read and checked as SNADatasetLoad() reads it. A file without the group /lf or /hf, or whose
-  fidelities have different input counts d or output counts q, is an error naming them (PETSC_ERR_FILE_UNEXPECTED);
-  on the latter the four Vecs are destroyed first.
+  fidelities have different input counts d or output counts q, is an error naming them (PETSC_ERR_FILE_UNEXPECTED).
+  On every error the four outputs are NULL: what was read is destroyed first.
 
   Level: intermediate
 
@@ -625,17 +625,28 @@ static PetscErrorCode FidelityShape(Vec X, Vec Y, PetscInt *N, PetscInt *d, Pets
 @*/
 PetscErrorCode SNADatasetLoadFidelities(MPI_Comm comm, const char filename[], Vec *Xlf, Vec *Ylf, Vec *Xhf, Vec *Yhf)
 {
-  PetscBool haslf, hashf;
-  PetscInt  Nl, dl, ql, Nh, dh, qh;
+  PetscBool      haslf, hashf;
+  PetscInt       Nl, dl, ql, Nh, dh, qh;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
+  PetscValidPointer(Xlf, 3);
+  PetscValidPointer(Ylf, 4);
+  PetscValidPointer(Xhf, 5);
+  PetscValidPointer(Yhf, 6);
+  *Xlf = *Ylf = *Xhf = *Yhf = NULL;
   PetscCall(SNADatasetHas(comm, filename, "/lf", &haslf));
   PetscCall(SNADatasetHas(comm, filename, "/hf", &hashf));
   PetscCheck(haslf && hashf, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not a multi-fidelity dataset: it has %s but no group %s (it needs /lf and /hf, each with X and Y)", filename, haslf ? "/lf" : hashf ? "/hf"
                                                                                                                                                                                                            : "neither /lf nor /hf",
              haslf ? "/hf" : "/lf");
   PetscCall(SNADatasetLoad(comm, filename, "/lf", Xlf, Ylf));
-  PetscCall(SNADatasetLoad(comm, filename, "/hf", Xhf, Yhf));
+  ierr = SNADatasetLoad(comm, filename, "/hf", Xhf, Yhf); /* not PetscCall: /lf's Vecs were left set for the caller */
+  if (ierr) {
+    PetscCall(VecDestroy(Xlf));
+    PetscCall(VecDestroy(Ylf));
+  }
+  PetscCall(ierr);
   PetscCall(FidelityShape(*Xlf, *Ylf, &Nl, &dl, &ql));
   PetscCall(FidelityShape(*Xhf, *Yhf, &Nh, &dh, &qh));
   if (dl != dh || ql != qh) {

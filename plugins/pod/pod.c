@@ -37,21 +37,66 @@ static PetscErrorCode GramSchmidt(PetscInt N, const Vec snap[], Vec Q[], PetscSc
   PetscFunctionReturn(0);
 }
 
+/* The relative projection error sqrt(sum_{j >= k} sig_j^2 / sum_j sig_j^2) on k of the m modes, the tail summed from
+   the small end (the total minus the head would cancel) */
+static PetscReal TailError(PetscInt m, const PetscReal sig[], PetscInt k)
+{
+  PetscReal total = 0, tail = 0;
+
+  for (PetscInt j = 0; j < m; j++) total += sig[j] * sig[j];
+  for (PetscInt j = m - 1; j >= k; j--) tail += sig[j] * sig[j];
+  return total > 0 ? PetscSqrtReal(tail / total) : 0;
+}
+
+/* Whether mode j adds a direction: a smaller singular value is roundoff (numerically dependent snapshots) */
+static PetscBool Independent(PetscInt m, const PetscReal sig[], PetscInt j)
+{
+  return (PetscBool)(j < m && sig[j] > POD_DEPENDENT * sig[0]);
+}
+
 /* How many modes to keep of the m singular values sig[] (descending): see snaps/pod.h. */
 static PetscInt KeptModes(PetscInt m, const PetscReal sig[], PetscReal tol, PetscInt maxk)
 {
-  PetscReal total = 0, tail;
-  PetscInt  nkeep = 0;
+  PetscInt nkeep = 0;
 
-  for (PetscInt j = 0; j < m; j++) total += sig[j] * sig[j];
-  /* the tail sum_{j >= k} sigma_j^2 summed from the small end (total minus the head would cancel) */
-  while (nkeep < PetscMin(maxk, m) && sig[nkeep] > POD_DEPENDENT * sig[0]) {
-    tail = 0;
-    for (PetscInt j = m - 1; j >= nkeep; j--) tail += sig[j] * sig[j];
-    if (PetscSqrtReal(tail / total) <= tol) break;
-    nkeep++;
-  }
+  while (nkeep < PetscMin(maxk, m) && Independent(m, sig, nkeep) && TailError(m, sig, nkeep) > tol) nkeep++;
   return nkeep ? nkeep : 1;
+}
+
+/*@C
+  SNAPSPODStopReason - Why SNAPSPODCompute() kept the modes it kept: the tolerance met, no independent direction left,
+  or the largest number of modes reached first
+
+  Not Collective
+
+  Input Parameters:
++ N     - the number of snapshots
+. sigma - the N singular values from SNAPSPODCompute()
+. k     - the number of modes it kept
+- tol   - the tolerance it was given
+
+  Output Parameter:
+. reason - "CONVERGED_TOL" (the relative projection error on the k modes is at most tol), "CONVERGED_DEPENDENT" (above
+           tol, but every direction of the snapshots is kept: the rest is roundoff, sigma_j <= 1e-13 sigma_0) or
+           "STOPPED_MAX_MODES" (the error above tol with an independent direction left: only the largest number of
+           modes stops there, a cap, not convergence)
+
+  Level: intermediate
+
+.seealso: SNAPSPODCompute()
+@*/
+PetscErrorCode SNAPSPODStopReason(PetscInt N, const PetscReal sigma[], PetscInt k, PetscReal tol, const char **reason)
+{
+  PetscFunctionBegin;
+  PetscCheck(k >= 1 && k <= N, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " modes kept of %" PetscInt_FMT " snapshots", k, N);
+  /* KeptModes() stops at the first k with the error <= tol, or the next mode dependent, or the cap */
+  if (TailError(N, sigma, k) <= tol)
+    *reason = "CONVERGED_TOL";
+  else if (!Independent(N, sigma, k))
+    *reason = "CONVERGED_DEPENDENT";
+  else
+    *reason = "STOPPED_MAX_MODES";
+  PetscFunctionReturn(0);
 }
 
 /* R = U_R diag(sigma) W^T (R: m x N from GramSchmidt()); the modes are Q U_R. The SVD's work space is

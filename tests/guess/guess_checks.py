@@ -5,6 +5,7 @@
 
   - -ksp_guess_sna_reduced_rhs_tol is refused where it does nothing: without -ksp_guess_sna_galerkin and
     with -ksp_guess_sna_galerkin_modes m below the model's k
+  - -ksp_guess_sna_reduced_rhs given where it does nothing (r >= k / 2) is warned about once; the default is not
   - -ksp_guess_sna_galerkin_modes above the model's k is refused naming k (not made "all modes")
   - -ksp_guess_sna_params of the wrong count is refused where the guess does not read them (Galerkin on all modes)
   - SNAGuessPredictFields() with no point returns (it crashed); a second KSPSetFromOptions() with the same
@@ -14,7 +15,7 @@
     refused, the file unchanged; eight runs recording to one file at the same time leave eight records
   - snaps-pod -operators refuses as many records as terms (the misfit would be 0 whatever the data), and records whose
     parameters do not determine every term (all on mu1 + mu2 = 1); the model's reduced operator then gives A's
-    Galerkin guess
+    Galerkin guess; an -sna_ option given with -operators is warned about before the fit
   - records of another POD basis (same sizes and fingerprint) are refused by the appending guess and by the fit
   - -ksp_view says where the reduced operator comes from: the model's /operator, or A and why not the /operator
   - the monitor and -ksp_view name the parameters that choose the model's reduced operator
@@ -68,6 +69,14 @@ expect(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_galerkin_modes", "2", "
 expect(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_galerkin_modes", "100"],
        r"-ksp_guess_sna_galerkin_modes 100: the model '.*ex2_model.h5' has 4 POD modes, so it must be -1 \(all\) or 1..4")
 expect(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_params", "7,7,7"], r"takes 2 parameters but 3 were given by -ksp_guess_sna_params")
+# -ksp_guess_sna_reduced_rhs given on a model with r >= k / 2 (4 right-hand-side modes, 4 POD modes) does nothing: said
+# once (only -ksp_view said it); as the default it is not warned about
+out = expect(ex2 + ["-ksp_guess_sna_galerkin", "-ksp_guess_sna_reduced_rhs"], r"WARNING: -ksp_guess_sna_reduced_rhs does not apply to the "
+             r"initial-guess model '.*ex2_model.h5': its 4 right-hand-side modes are too many for its 4 POD modes", ok=True)
+if out.count("does not apply") != 1:
+    fails.append(f"-ksp_guess_sna_reduced_rhs that does not apply was said {out.count('does not apply')} times, not once")
+if "does not apply" in expect(ex2 + ["-ksp_guess_sna_galerkin"], r"", ok=True, what="the default -ksp_guess_sna_reduced_rhs"):
+    fails.append("the default -ksp_guess_sna_reduced_rhs (not given) was warned about")
 
 # ---- SNAGuessPredictFields(), reloads, a corrupt /operator ----
 predict = [PREDICT, "-matrix", os.path.join(data, "ex2_A.bin"), "-m", "24", "-n", "20", "-ksp_guess_type", "sna", "-ksp_guess_sna_model"]
@@ -113,7 +122,12 @@ expect([POD, "-model", path("op.h5"), "-operators", rec, "-operator_degree", "1"
 if open(path("op.h5"), "rb").read() != before:
     fails.append("a refused reduced-operator fit changed the model")
 run(record + ["-ksp_guess_sna_params", "0.2,0.3"])
-expect([POD, "-model", path("op.h5"), "-operators", rec, "-operator_degree", "1"], r"fitted to 5 records", ok=True)
+# an -sna_ option does nothing with -operators (the model's SNA is kept as it is): warned about once, before the fit,
+# as the build from -snapshots does (it was said only at the end)
+out = expect([POD, "-model", path("op.h5"), "-operators", rec, "-operator_degree", "1", "-sna_khronos_modes", "4"],
+             r"WARNING: option -sna_khronos_modes \(value 4\) was set but never used(.|\n)*fitted to 5 records", ok=True)
+if out.count("-sna_khronos_modes (value 4) was set but never used") != 1:
+    fails.append(f"snaps-pod -operators warned {out.count('-sna_khronos_modes (value 4) was set but never used')} times about -sna_khronos_modes, not once:\n{out}")
 # the records scaled by 1 + mu1 + 2 mu2 (as if A were) fit exactly with degree 1, and at mu = (0, 0) the model's
 # reduced operator is ex2's V^T A V again: its Galerkin guess is A's (exact, 0 iterations). With the off-diagonal
 # entries doubled by the symmetrisation of the loaded terms (mutation audit s25) 16 iterations, and every guess test

@@ -5,7 +5,8 @@ usage: check_pod_predict.py SCRATCH POD PREDICT ROLLOUT_FIT KS CORPUS
 snaps-pod refuses, before any work, -model and -results naming one file, options of the mode it does not run (the
 right-hand-side options with -no_rhs or without /B, -operator_degree without -operators, -operator_degree 0 or 7, -rhs_max_modes 0, the
 snapshot options with -operators), names the value of a bad -pod_tol, names the file, dataset and row of a NaN in /U
-or /B, and reports the stop reason and iterations of its SNA fits (-rhs_map sna too). snaps-predict refuses -out and
+or /B, and reports the stop reason and iterations of its SNA fits (-rhs_map sna too), and of its bases (a -pod_max_modes,
+-rhs_max_modes or -pod_sna_max_modes cap before the tolerance is warned about). snaps-predict refuses -out and
 -results naming one file, warns about inputs outside the model's box, and names the programs that use a rollout
 surrogate given as -model. Every case is checked even when another fails, so a run without the fixes shows each.
 """
@@ -79,6 +80,17 @@ refused(pod + ["-pod_tol", "2"], r"-pod_tol must be in \[0, 1\), not 2")
 succeeds([POD, "-snapshots", snap, "-model", path("ks1.h5"), "-pod_tol", "0", "-pod_sna_max_modes", "1"] + LINEAR,
          r"SNA mu -> the first 1 coordinates")  # not m.h5: the refusals below check that none is written
 refused(pod + ["-rhs_max_modes", "0"], r"-rhs_max_modes must be at least 1, not 0", ("m.h5",))
+# a cap that stops a basis before its tolerance is said, naming both options, and reported (it showed only in the
+# projection error); the default run meets both tolerances (its stop reasons are checked with r.json below)
+succeeds([POD, "-snapshots", snap, "-model", path("cap.h5"), "-pod_max_modes", "2", "-rhs_max_modes", "2", "-results", path("cap.json")] + LINEAR,
+         r"WARNING: snaps-pod: -pod_max_modes 2 stopped the POD basis at 2 modes before -pod_tol 1e-08 was met: its projection error is 5\.20.e-02"
+         r"(.|\n)*WARNING: snaps-pod: -rhs_max_modes 2 stopped the right-hand-side basis at 2 modes before -rhs_tol 1e-08 was met: its projection error is 9\.04.e-02")
+if os.path.exists(path("cap.json")):
+    r = json.load(open(path("cap.json")))
+    if (r.get("modes_stop_reason"), r.get("rhs_modes_stop_reason")) != ("STOPPED_MAX_MODES", "STOPPED_MAX_MODES"):
+        fails.append(f"snaps-pod stopped by -pod_max_modes 2 and -rhs_max_modes 2 reports modes_stop_reason {r.get('modes_stop_reason')}, rhs_modes_stop_reason {r.get('rhs_modes_stop_reason')}")
+succeeds([POD, "-snapshots", snap, "-model", path("kscap.h5"), "-pod_sna_tol", "1e-12", "-pod_sna_max_modes", "1"] + LINEAR,
+         r"WARNING: snaps-pod: -pod_sna_max_modes 1 stopped the SNA's coordinates at 1 before -pod_sna_tol 1e-12 was met")
 refused(pod + ["-rhs_tol", "-1"], r"-rhs_tol must be in \[0, 1\), not -1")
 for dset in ("U", "B"):
     bad = path(f"nan_{dset}.h5")
@@ -90,12 +102,16 @@ for dset in ("U", "B"):
     refused([POD, "-snapshots", bad, "-model", path("m.h5")] + LINEAR,
             rf"The snapshot file '.*nan_{dset}.h5' has a NaN or Inf in /{dset}, row 2 ", ("m.h5",))
 succeeds(pod + ["-results", path("r.json"), "-rhs_map", "sna", "-rhs_sna_khronos_degree", "1", "-rhs_sna_khronos_nodes", "2",
-                "-rhs_sna_khronos_modes", "4", "-rhs_sna_fit_max_it", "3"])
+                "-rhs_sna_khronos_modes", "4", "-rhs_sna_fit_max_it", "3"],
+         # the warning names the SNA and its options (it read "rhs_SNA fit did not converge")
+         r"WARNING: snaps-pod \(the SNA of -rhs_map sna: right-hand-side coordinates -> POD coordinates\): the fit \(-rhs_sna_ options\) did not converge \(DIVERGED_ITS\)")
 if os.path.exists(path("r.json")):
     r = json.load(open(path("r.json")))
     for key in ("sna_converged_reason", "sna_iterations", "rhs_converged_reason", "rhs_iterations"):
         if key not in r:
             fails.append(f"snaps-pod -results has no {key}: {sorted(r)}")
+    if (r.get("modes_stop_reason"), r.get("rhs_modes_stop_reason")) != ("CONVERGED_TOL", "CONVERGED_TOL"):
+        fails.append(f"snaps-pod's default bases report modes_stop_reason {r.get('modes_stop_reason')}, rhs_modes_stop_reason {r.get('rhs_modes_stop_reason')}: expected CONVERGED_TOL")
     with h5py.File(snap) as h:  # n_mu is the problem's parameter count; n_params (snaps-fit: trainable) is not in it
         if r.get("n_mu") != h["X"].shape[1] or "n_params" in r or not r.get("sna_n_params", 0) > h["X"].shape[1]:
             fails.append(f"snaps-pod -results n_mu {r.get('n_mu')}, n_params {r.get('n_params')}, sna_n_params {r.get('sna_n_params')}: expected "

@@ -527,6 +527,34 @@ static PetscErrorCode TestSnapshotsCloseFrees(void)
   PetscFunctionReturn(0);
 }
 
+/* SNADatasetLoadFidelities() with a good /lf and an /hf whose Y is missing: all four outputs NULL, nothing left
+   allocated (measured under -malloc_debug). The /lf Vecs were left set for the caller. */
+static PetscErrorCode TestFidelitiesHFFails(void)
+{
+  char           file[PETSC_MAX_PATH_LEN];
+  Vec            v[3], out[4] = {NULL, NULL, NULL, NULL};
+  const char    *names[3] = {"/lf/X", "/lf/Y", "/hf/X"};
+  PetscErrorCode ierr;
+  PetscLogDouble before, after;
+
+  PetscFunctionBegin;
+  PetscCall(Path("fidelities_no_hf_y.h5", file));
+  PetscCall(MakeVec(5, 3, 0.0, &v[0]));
+  PetscCall(MakeVec(5, 2, 0.5, &v[1]));
+  PetscCall(MakeVec(4, 3, 1.0, &v[2]));
+  PetscCall(SNADatasetSave(PETSC_COMM_WORLD, file, 3, names, v));
+  for (PetscInt i = 0; i < 3; i++) PetscCall(VecDestroy(&v[i]));
+  PetscCall(PetscMallocGetCurrentUsage(&before));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = SNADatasetLoadFidelities(PETSC_COMM_WORLD, file, &out[0], &out[1], &out[2], &out[3]);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(ExpectError(ierr, 0, file, "/hf/Y", "fidelities without /hf/Y"));
+  for (PetscInt i = 0; i < 4; i++) PetscCheck(!out[i], PETSC_COMM_SELF, PETSC_ERR_PLIB, "SNADatasetLoadFidelities() raised and left output %" PetscInt_FMT " (Xlf, Ylf, Xhf, Yhf) set", i);
+  PetscCall(PetscMallocGetCurrentUsage(&after));
+  PetscCheck(after <= before, PETSC_COMM_SELF, PETSC_ERR_PLIB, "The failed SNADatasetLoadFidelities() left %g bytes allocated", (double)(after - before));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, "Unit test of SNAPS datasets. Usage: test_dataset <scratch directory>\n"));
@@ -541,6 +569,7 @@ int main(int argc, char **argv)
   PetscCall(TestAtomicSave());
   PetscCall(TestSaveRefusals());
   PetscCall(TestSnapshotsCloseFrees());
+  PetscCall(TestFidelitiesHFFails());
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "test_dataset: all tests passed on %d rank(s)\n", size));
   PetscCall(PetscFinalize());
   return 0;

@@ -98,6 +98,7 @@ typedef struct {
   PetscReal       last_ratio;    /* |b - A x0| / |b| of the last guess checked (KSPGuessSNACheckResidual), or -1 */
   PetscInt        worse_count;   /* guesses worse than the zero guess, replaced by it */
   PetscBool       worse_told;    /* the first of them was said */
+  PetscBool       reduced_told;  /* -ksp_guess_sna_reduced_rhs(_tol) given for a model where it does nothing was said */
 } KSPGuess_SNA;
 
 static PetscLogEvent KSPGUESS_SNA_Form, KSPGUESS_SNA_Predict;
@@ -256,6 +257,12 @@ static PetscErrorCode KSPGuessSetUp_SNA(KSPGuess guess)
   PetscCheck(!g->rhs_option || !g->reduced_rhs || g->model.r > 0, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "%s takes V^T b from the model's right-hand-side basis, but the initial-guess model '%s' has none (built with snaps-pod -no_rhs): remove %s, or build the model with its /rhs group", g->rhs_option, g->file, g->rhs_option);
   PetscCheck(!g->opmodel_given || g->model.op, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "-%sksp_guess_sna_operator_model asks for the reduced operator from the model's /operator, but the initial-guess model '%s' has none, so it would be computed from A: add one (snaps-pod -model %s -operators <records of -%sksp_guess_sna_record_operators>), or remove -%sksp_guess_sna_operator_model", g->pre, g->file, g->file, g->pre, g->pre);
   PetscCheck(!g->resid_option || !g->galerkin || g->kg < g->model.k, PetscObjectComm((PetscObject)guess), PETSC_ERR_ARG_INCOMP, "-%sksp_guess_sna_check_residual applies to a guess corrected in some modes only, but -%sksp_guess_sna_galerkin_modes %" PetscInt_FMT " is all of the model's %" PetscInt_FMT ": the Galerkin projection on all modes is never worse than the zero guess (in the energy norm, A symmetric positive definite), so remove -%sksp_guess_sna_check_residual", g->pre, g->pre, g->kg, g->model.k, g->pre);
+  /* given by name with too many right-hand-side modes (r >= k / 2, see KSPGuessSNALoadModel()) it does nothing: only
+     -ksp_view said so. The default is not warned about: it is meant for the models it helps */
+  if (g->rhs_option && g->reduced_rhs && !g->VW && !g->reduced_told) {
+    g->reduced_told = PETSC_TRUE;
+    PetscCall(PetscPrintf(comm, "WARNING: %s does not apply to the initial-guess model '%s': its %" PetscInt_FMT " right-hand-side modes are too many for its %" PetscInt_FMT " POD modes (V^T b through them costs 2 r n, a pass over V k n: it saves work for r < k / 2 only), so V^T b is taken by a pass over V: remove %s, or build the model with fewer right-hand-side modes (snaps-pod -rhs_max_modes)\n", g->rhs_option, g->file, g->model.r, g->model.k, g->rhs_option));
+  }
   if (g->check_fingerprint) PetscCall(KSPGuessSNACheckFingerprint(guess));
   PetscFunctionReturn(0);
 }

@@ -37,8 +37,23 @@ PETSC_EXTERN PetscErrorCode SNABSplineRefine(const SNABSpline *, SNABSpline *, P
 
 PETSC_EXTERN PetscErrorCode SNABSplineMassStiffness(const SNABSpline *, PetscReal[], PetscReal[]);
 
-/* Knot span of t: the index s with knots[s] <= t < knots[s+1], k <= s <= n - 1
-   (t is clamped into [a, b]; t == b gives s = n - 1). */
+/*@C
+  SNABSplineFindSpan - The knot span of a point: the index s with knots[s] <= t < knots[s + 1], k <= s <= n - 1
+
+  Not Collective
+
+  Input Parameters:
++ bs - the B-spline basis (degree k, n basis functions)
+- t  - the point; clamped into [a, b] (t <= a or NaN gives s = k, t >= b gives s = n - 1)
+
+  Notes:
+  Returns s, not an error code: an inline function for hot loops, with no error checking. A uniform basis computes
+  the span from the spacing (then corrects a rounding at an interval's end), any other one finds it by bisection.
+
+  Level: developer
+
+.seealso: SNABSplineEvalInline(), SNABSplineEvaluate()
+@*/
 static inline PetscInt SNABSplineFindSpan(const SNABSpline *bs, PetscReal t)
 {
   const PetscInt k = bs->degree, n = bs->n;
@@ -68,8 +83,26 @@ static inline PetscInt SNABSplineFindSpan(const SNABSpline *bs, PetscReal t)
   }
 }
 
-/* Values of the k + 1 nonzero basis functions at t (Cox-de Boor, numerically stable form);
-   returns the index of the first. No error checking: for hot loops. */
+/*@C
+  SNABSplineEvalInline - The values of the k + 1 basis functions that are nonzero at a point
+
+  Not Collective
+
+  Input Parameters:
++ bs - the B-spline basis (degree k <= SNA_BSPLINE_MAX_DEGREE)
+- t  - the point; clamped into [a, b]
+
+  Output Parameter:
+. values - the k + 1 values, of the basis functions first, first + 1, ..., first + k
+
+  Notes:
+  Returns first, the index of the first of them, not an error code: an inline function for hot loops, with no error
+  checking (SNABSplineEvaluate() is the checked one). Cox-de Boor's recurrence in its numerically stable form.
+
+  Level: developer
+
+.seealso: SNABSplineFindSpan(), SNABSplineEvaluate(), SNABSplineEvaluateDerivatives()
+@*/
 static inline PetscInt SNABSplineEvalInline(const SNABSpline *bs, PetscReal t, PetscReal *values)
 {
   const PetscInt   k = bs->degree;

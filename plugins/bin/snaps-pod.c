@@ -27,7 +27,7 @@ static const char help[] = "snaps-pod: builds a surrogate initial-guess model (f
                            "The POD is the same to rounding on any number of ranks; an SNA with more parameters than values (warned)\n"
                            "  is not determined by them, and its predictions between the snapshots then depend on rounding, hence on\n"
                            "  the rank count (on tests/fuzz/corpus/snapshots/ex2.h5 by about 1e-15 / -sna_fit_lambda relative): give\n"
-                           "  it fewer parameters or a larger -sna_fit_lambda (README, snaps-pod on any number of ranks).\n";
+                           "  it fewer parameters or a larger -sna_fit_lambda (README, \"Surrogate initial guesses in any PETSc program\").\n";
 
 #include <snaps.h>
 #include <petscblaslapack.h>

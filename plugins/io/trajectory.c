@@ -62,7 +62,7 @@ static PetscErrorCode PartialName(const char file[], char out[], size_t len)
 /*@C
   SNAPSTrajectoryCheckName - Refuses a trajectory name that the files written for it cannot hold
 
-  Collective (every rank has the same name)
+  Logically Collective (every rank has the same name; no message passes)
 
   Input Parameters:
 + comm - the ranks of the run
@@ -996,7 +996,7 @@ struct _n_SNAPSCheckpoint {
   SNAPSCheckpointCreate - Creates an empty checkpoint: named real scalars, strings and 2-D arrays to write to one HDF5
   file, or to read back from one
 
-  Collective
+  Logically Collective (the later writes and reads are collective)
 
   Input Parameter:
 . comm - the communicator of the run

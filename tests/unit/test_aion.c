@@ -233,8 +233,8 @@ static PetscErrorCode FailingMonitor(SNA sna, PetscInt it, PetscReal loss, void 
   PetscFunctionReturn(0);
 }
 
-/* An infinite-descent fit that raises inside its Newton iteration frees its work arrays and gives back X's and Y's
-   arrays: a caller that catches the error leaks nothing (run with -malloc_debug, which measures the memory in use). */
+/* An infinite-descent fit that raises inside its Newton iteration frees its work arrays: a caller that catches the
+   error leaks nothing (run with -malloc_debug, which measures the memory in use). */
 static PetscErrorCode CheckFailedFitLeaksNothing(SNA sna, Vec X, Vec Y)
 {
   const PetscReal near[4] = {1.6, -1.1, 8.5, 0.5};

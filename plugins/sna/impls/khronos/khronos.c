@@ -1381,9 +1381,9 @@ PetscErrorCode SNAKhronosGetPolynomial(SNA sna, PetscBool *is, PetscInt *nterms,
   Not Collective
 
   Input Parameters:
-+ sp - the snapshot
-. n  - the rows
-- x  - n x d inputs, row-major
++ s - the snapshot
+. n - the rows
+- x - n x d inputs, row-major
 
   Output Parameter:
 . y - n x q values

@@ -378,6 +378,23 @@ def bad_checkpoint():
     assert p.returncode == 79 and re.search(r"Unexpected data in file\n.*no_state.h5': The group has no dataset 'state'", p.stdout), \
         (p.returncode, p.stdout[-3000:])
     print("refused as expected, PETSC_ERR_FILE_UNEXPECTED: a checkpoint without its 'state'")
+    # (mutation round 10) a scalar entry that is not finite, or not one value, is refused by name (either check could be
+    # dropped with every test passing)
+    for name, value in (("t_nan", np.nan), ("t_two", np.array([2.0, 3.0]))):
+        bad = path(name + ".h5")
+        sh.copy(ck, bad)
+        with h5py.File(bad, "r+") as h:
+            h.attrs["t"] = value
+        expect_error(same + ["-restart", bad], r"The checkpoint '.*%s.h5' has no readable finite value 't'" % name)
+    # (mutation round 10) so is a string entry that cannot be read: PETSC_ERR_FILE_UNEXPECTED (79), as for 'state' above
+    # (the string reader's code could go back to PETSC_ERR_FILE_WRITE with every test passing)
+    fp = path("fingerprint_number.h5")
+    sh.copy(ck, fp)
+    with h5py.File(fp, "r+") as h:
+        h.attrs["fingerprint"] = 3.0
+    p = script_runner.program(same + ["-restart", fp], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+    assert p.returncode == 79 and "fingerprint_number.h5': The HDF5 attribute 'fingerprint' is not a readable string" in p.stdout, (p.returncode, p.stdout[-3000:])
+    print("refused as expected, PETSC_ERR_FILE_UNEXPECTED: a checkpoint whose fingerprint is not a string")
     run(same + ["-restart", ck])  # the intact checkpoint restarts with the same options
 
 

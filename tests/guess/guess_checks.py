@@ -147,6 +147,64 @@ for model in (path("op_scaled.h5"), MODEL):  # ex2_model.h5 has no /operator: V^
 if its[0] != its[1]:
     fails.append(f"the Galerkin guess with the model's reduced operator took {its[0]} iterations, with A's {its[1]}")
 print("checked: the model's reduced operator gives A's Galerkin guess")
+# (mutation round 10) ... and so does its leading block where the guess corrects fewer modes than the model's
+# /operator has: columns read with the block's stride instead of the model's gave another G, and no test looked
+its = []
+for model in (path("op_scaled.h5"), MODEL):
+    out = run(GUESS + ["-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin", "-ksp_guess_sna_galerkin_modes", "2",
+                       "-ksp_guess_sna_params", "0,0", "-ksp_monitor"])[1]
+    m = re.search(r"0 KSP Residual norm (\S+)", out)
+    its.append(float(m.group(1)) if m else out[-400:])
+if not all(isinstance(r, float) for r in its) or abs(its[0] - its[1]) > 1e-3 * its[1]:  # the same to 13 digits; 2 times larger with the block misread
+    fails.append(f"corrected in 2 modes, the Galerkin guess with the model's reduced operator had the initial residual {its[0]}, with A's {its[1]}")
+print("checked: the model's reduced operator gives A's Galerkin guess in the leading 2 modes")
+# (mutation round 10) terms that are not symmetric (a nonsymmetric A's records) are used as they are: only rounding
+# (1e-13 of the diagonal) is averaged away. An antisymmetric part of 1e-5 of the diagonal changes the guess; a
+# tolerance of 1e-3 averaged it away, and no test looked
+asym = path("op_asym.h5")
+shutil.copy(path("op_scaled.h5"), asym)
+with h5py.File(asym, "r+") as h:
+    t = h["operator/terms"][()]
+    d = 1e-5 * abs(t[0, 0, 0])
+    t[0, 0, 1] += d
+    t[0, 1, 0] -= d
+    h["operator/terms"][...] = t
+res = []
+for model in (path("op_scaled.h5"), asym):
+    out = run(GUESS + ["-ksp_guess_sna_model", model, "-ksp_guess_sna_galerkin", "-ksp_guess_sna_params", "0,0", "-ksp_monitor"])[1]
+    m = re.search(r"0 KSP Residual norm (\S+)", out)
+    res.append(float(m.group(1)) if m else out[-400:])
+if not all(isinstance(r, float) for r in res) or res[1] <= 100 * res[0]:  # the exact guess's residual is rounding
+    fails.append(f"an antisymmetric part of 1e-5 of the diagonal in the /operator's terms left the guess unchanged (initial residuals {res}): averaged away as rounding")
+print("checked: a /operator that is not symmetric is used as it is")
+# (mutation round 10) a /operator whose sizes or exponents do not fit the model is refused, naming the file (the
+# checks of its modes, parameters and exponents could each be dropped with every test passing)
+for name, edit, pattern in (
+        ("modes", "n_modes", r"declares 5 modes, 2 parameters and 3 terms for a model of 4 modes and 2 parameters: corrupt model"),
+        ("params", "n_params", r"declares 4 modes, 3 parameters and 3 terms for a model of 4 modes and 2 parameters: corrupt model"),
+        ("exponent", "exponents", r"/operator/exponents holds -1\.?, not a small non-negative integer: corrupt model")):
+    bad = path(f"op_bad_{name}.h5")
+    shutil.copy(path("op_scaled.h5"), bad)
+    with h5py.File(bad, "r+") as h:
+        g = h["operator"]
+        if edit == "n_modes":  # one mode more than the model's 4, the terms shaped to match
+            t = g["terms"][()]
+            t5 = np.zeros((t.shape[0], 5, 5))
+            t5[:, :4, :4] = t
+            del g["terms"]
+            g["terms"] = t5
+            g.attrs["n_modes"] = np.int64(5)
+        elif edit == "n_params":  # a third parameter, with its column of exponents
+            e = g["exponents"][()]
+            del g["exponents"]
+            g["exponents"] = np.hstack([e, np.zeros((e.shape[0], 1))])
+            g.attrs["n_params"] = np.int64(3)
+        else:
+            e = g["exponents"][()]
+            e[1, 0] = -1
+            g["exponents"][...] = e
+    expect(GUESS + ["-ksp_guess_sna_model", bad, "-ksp_guess_sna_galerkin", "-ksp_guess_sna_params", "0,0"], pattern,
+           what=f"a /operator with a wrong {edit}")
 # the misfit is relative (the largest |G_fit - G|_F / |G|_F over the records) and one above 1e-8 is said: the records
 # made slightly quadratic in mu1 (each G times 1 + 1e-3 mu1^2) fitted with degree 1, misfit 1.2e-04 (mutation audit
 # s25, every guess test passed with the absolute misfit, 1.02e-04 here, and with the warning only above 1e-2)

@@ -555,6 +555,56 @@ static PetscErrorCode TestFidelitiesHFFails(void)
   PetscFunctionReturn(0);
 }
 
+/* (mutation round 10) SNAPSSnapshotsAdd() refuses a snapshot of another size than the first, and a right-hand side
+   given for some snapshots only, before anything is written (without the checks every test passed); the writer is
+   then abandoned with nothing left on disk. */
+static PetscErrorCode CheckAddError(PetscErrorCode ierr, PetscErrorCode code, const char expect[], const char what[])
+{
+  char *msg = NULL;
+
+  PetscFunctionBegin;
+  PetscCheck(ierr == code, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: expected error code %d, got %d", what, (int)code, (int)ierr);
+  PetscCall(PetscErrorMessage(ierr, NULL, &msg));
+  PetscCheck(msg && strstr(msg, expect), PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: message '%s' does not contain '%s'", what, msg ? msg : "(none)", expect);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TestSnapshotsAddRefuses(void)
+{
+  char           file[PETSC_MAX_PATH_LEN];
+  SNAPSSnapshots snap;
+  Vec            u4, u5, b4;
+  PetscReal      mu[2] = {0.5, 0.25};
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(Path("add_refused.h5", file));
+  PetscCall(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, 4, &u4));
+  PetscCall(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, 5, &u5));
+  PetscCall(VecSet(u4, 1.0));
+  PetscCall(VecSet(u5, 1.0));
+  PetscCall(VecDuplicate(u4, &b4));
+  PetscCall(VecSet(b4, 2.0));
+  PetscCall(SNAPSSnapshotsCreate(PETSC_COMM_WORLD, file, 2, "0123456789abcdef", &snap));
+  PetscCall(SNAPSSnapshotsAdd(snap, mu, u4, b4));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = SNAPSSnapshotsAdd(snap, mu, u5, b4);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(CheckAddError(ierr, PETSC_ERR_ARG_SIZ, "Snapshot 1 has size 5, the first one 4", "a snapshot of another size"));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = SNAPSSnapshotsAdd(snap, mu, u4, NULL);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(CheckAddError(ierr, PETSC_ERR_ARG_WRONG, "Either every snapshot has a right-hand side or none has", "a snapshot without its right-hand side"));
+  PetscCall(SNAPSSnapshotsDestroy(&snap));
+  PetscCheck(access(file, F_OK), PETSC_COMM_SELF, PETSC_ERR_PLIB, "An abandoned snapshot file '%s' was written", file);
+  PetscCall(CheckNoTemporaries("snapshots refused"));
+  PetscCall(VecDestroy(&u4));
+  PetscCall(VecDestroy(&u5));
+  PetscCall(VecDestroy(&b4));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snapshots refused: ok\n"));
+  PetscFunctionReturn(0);
+}
+
 int main(int argc, char **argv)
 {
   PetscCall(PetscInitialize(&argc, &argv, NULL, "Unit test of SNAPS datasets. Usage: test_dataset <scratch directory>\n"));
@@ -570,6 +620,7 @@ int main(int argc, char **argv)
   PetscCall(TestSaveRefusals());
   PetscCall(TestSnapshotsCloseFrees());
   PetscCall(TestFidelitiesHFFails());
+  PetscCall(TestSnapshotsAddRefuses());
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "test_dataset: all tests passed on %d rank(s)\n", size));
   PetscCall(PetscFinalize());
   return 0;

@@ -89,6 +89,16 @@ int main(int argc, char **argv)
   PetscCheck(k == 3, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "maxk 3: expected 3 modes, got %" PetscInt_FMT, k);
   PetscCall(VecDestroyVecs(k, &V));
   PetscCall(PetscFree(sigma));
+  /* (mutation round 10) a tolerance outside [0, 1) is refused: 1 passed as "keep one mode" with every test passing */
+  for (PetscInt t = 0; t < 2; t++) {
+    const PetscReal tol = t ? -0.5 : 1.0;
+    PetscErrorCode  ierr;
+
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = SNAPSPODCompute(N, S, tol, PETSC_DETERMINE, &k, &V, &sigma);
+    PetscCall(PetscPopErrorHandler());
+    PetscCheck(ierr == PETSC_ERR_ARG_OUTOFRANGE, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "tolerance %g: error %d, not PETSC_ERR_ARG_OUTOFRANGE", (double)tol, (int)ierr);
+  }
 
   /* a NaN or Inf in snapshot 0 (dropped as dependent before), 3 (an unclear LAPACK failure) or all of them ("All
      snapshots are zero"): an error naming the snapshot, on every rank */

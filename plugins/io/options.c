@@ -699,7 +699,8 @@ static const char *ViewerValueField(const char *start, PetscBool last, char out[
 
 /* The file PETSc 3.18's PETSC_VIEWER_BINARY_() or PETSC_VIEWER_HDF5_() writes: as its PetscOptionsGetenv() finds it,
    the option -viewer_binary_filename (-viewer_hdf5_filename) first, then the environment's PETSC_VIEWER_..._FILENAME,
-   else binaryoutput (output.h5). The option is read from the database's text, so that it is not marked used. */
+   else binaryoutput (output.h5). Found, the option is marked used: PETSc reads it when it opens the viewer, which may
+   be at PetscFinalize() (-log_view binary), after a program's early warning of unused options. */
 static PetscErrorCode ViewerDefaultFile(PetscBool binary, char file[], size_t len)
 {
   const char *option = binary ? "-viewer_binary_filename" : "-viewer_hdf5_filename";
@@ -718,6 +719,7 @@ static PetscErrorCode ViewerDefaultFile(PetscBool binary, char file[], size_t le
     if (found && words[w + 1][0] != '-') (void)PetscStrncpy(file, words[w + 1], len);
   }
   PetscCall(PetscStrToArrayDestroy(n, words));
+  if (found) PetscCall(PetscOptionsHasName(NULL, NULL, option, &found));
   PetscFunctionReturn(0);
 }
 
@@ -808,11 +810,15 @@ static PetscErrorCode ViewerFileIsStream(MPI_Comm comm, const char file[], Petsc
   PetscFunctionReturn(0);
 }
 
-/* Whether an option's name is a viewer's (-sna_view, -log_view, -ksp_view_pre, -ts_monitor, ...): a value "binary" or
-   "hdf5" alone is a viewer of PETSc's default file there, and a type's name anywhere else (-viewer_type hdf5). */
+/* Whether a value "binary" or "hdf5" alone of this option may be a viewer of PETSc's default file: PETSc opens
+   viewers under many names (-sna_view, -log_view, -ts_monitor, -ksp_converged_reason, -ksp_converged_rate, in any
+   case), so every option but those that name a type (-viewer_type hdf5, -xxx_type) or set a viewer's own settings
+   (-viewer_binary_filename, ...), where the value is a name, not a viewer. */
 static PetscBool ViewerOptionName(const char name[])
 {
-  return (PetscBool)((strstr(name, "view") || strstr(name, "monitor")) && strncasecmp(name, "-viewer_", 8));
+  const size_t n = strlen(name);
+
+  return (PetscBool)(strncasecmp(name, "-viewer_", 8) && !(n >= 5 && !strcasecmp(name + n - 5, "_type")));
 }
 
 /*@C
@@ -832,8 +838,8 @@ static PetscBool ViewerOptionName(const char name[])
 
   Notes:
   A viewer option is any option in the database whose value writes a file: [ascii]:<file>, binary:<file>,
-  hdf5:<file> or vtk:<file>, followed by :format or :mode or not, draw:tikz:<file>, and, for an option named as a
-  viewer (not -viewer_type), binary or hdf5 alone (PETSc's default file: binaryoutput, output.h5, or the one
+  hdf5:<file> or vtk:<file>, followed by :format or :mode or not, draw:tikz:<file>, and, for an option that is no
+  -viewer_... nor -..._type, binary or hdf5 alone (PETSc's default file: binaryoutput, output.h5, or the one
   -viewer_binary_filename, -viewer_hdf5_filename or the environment names): -sna_view, -sna_monitor, a part's
   -mf_lf_sna_monitor, -log_view, ..., read by SNAPSViewerValueSplit() as PETSc reads it ("ASCII:<file>" is no viewer:
   PETSc refuses it). snaps-fit -sna_monitor ascii:<the -data file> replaced the training data by the monitor's lines,

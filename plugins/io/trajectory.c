@@ -516,8 +516,10 @@ PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm comm, const char file[], const SNAPS
   tr->resumable = PETSC_TRUE;
   tr->npts      = desc->shape[0] * (desc->sdim == 2 ? desc->shape[1] : 1);
   PetscCallMPI(MPI_Comm_rank(comm, &tr->rank));
-  PetscCall(PetscStrncpy(tr->file, file, sizeof(tr->file)));
-  PetscCall(PartialName(file, tr->partial, sizeof(tr->partial)));
+  ierr = PetscStrncpy(tr->file, file, sizeof(tr->file));
+  if (!ierr) ierr = PartialName(file, tr->partial, sizeof(tr->partial)); /* a name too long: on every rank alike */
+  if (ierr) PetscCall(PetscFree(tr));
+  PetscCall(ierr);
   if (!tr->rank) ierr = resume < 0 ? CreateFile_Rank0(tr) : ResumeFile_Rank0(tr, resume);
   ierr = AgreeOnRank0(comm, ierr, resume < 0 ? PETSC_ERR_FILE_WRITE : 0, "Opening the trajectory", file); /* resume: rank 0's own code */
   if (ierr) PetscCall(SNAPSTrajectoryDestroy(&tr));                                                       /* on every rank: each made one */

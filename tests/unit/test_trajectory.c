@@ -62,6 +62,32 @@ static PetscErrorCode TestOpenFails(void)
   PetscFunctionReturn(0);
 }
 
+/* A name too long for the partial file beside it (".<base>.partial"): refused on every rank, nothing left allocated */
+static PetscErrorCode TestOpenNameTooLong(void)
+{
+  char                file[PETSC_MAX_PATH_LEN];
+  SNAPSTrajectoryDesc d;
+  SNAPSTrajectory     tr = NULL;
+  PetscErrorCode      ierr;
+  PetscLogDouble      before, after;
+  size_t              n;
+
+  PetscFunctionBegin;
+  Desc(&d);
+  PetscCall(PetscSNPrintf(file, sizeof(file), "%s/", scratch));
+  for (n = strlen(file); n < sizeof(file) - 8; n++) file[n] = 'x';
+  file[n] = 0;
+  PetscCall(PetscMallocGetCurrentUsage(&before));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = SNAPSTrajectoryOpen(PETSC_COMM_WORLD, file, &d, -1, &tr);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(ExpectError(ierr, PETSC_ERR_ARG_SIZ, "The name '", "a name too long")); /* the message is cut: the name fills it */
+  PetscCheck(!tr, PETSC_COMM_SELF, PETSC_ERR_PLIB, "[%d] SNAPSTrajectoryOpen() raised and set the trajectory", rank);
+  PetscCall(PetscMallocGetCurrentUsage(&after));
+  PetscCheck(after <= before, PETSC_COMM_SELF, PETSC_ERR_PLIB, "[%d] The SNAPSTrajectoryOpen() of a name too long left %g bytes allocated", rank, (double)(after - before));
+  PetscFunctionReturn(0);
+}
+
 /* A trajectory whose directory is removed before the close: the move into place fails, SNAPSTrajectoryClose() raises
    on every rank and frees the writer (it was left allocated, for a Destroy no caller made). */
 static PetscErrorCode TestCloseFails(void)
@@ -106,6 +132,7 @@ int main(int argc, char **argv)
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   PetscCall(TestOpenFails());
+  PetscCall(TestOpenNameTooLong());
   PetscCall(TestCloseFails());
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "test_trajectory: all tests passed on %d rank(s)\n", size));
   PetscCall(PetscFinalize());

@@ -89,6 +89,28 @@ int main(int argc, char **argv)
   PetscCheck(k == 3, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "maxk 3: expected 3 modes, got %" PetscInt_FMT, k);
   PetscCall(VecDestroyVecs(k, &V));
   PetscCall(PetscFree(sigma));
+  /* why the modes stopped (SNAPSPODStopReason(), reported by snaps-pod): the tolerance met; above it with the rest
+     roundoff (every direction kept); above it with a direction left, which only the cap stops (review s29c F6: no
+     test reached CONVERGED_DEPENDENT, and swapping its branch with the cap's passed the suite) */
+  {
+    const PetscReal sd[3] = {1.0, 0.5, 1e-14}, si[3] = {1.0, 0.5, 0.1};
+    const struct {
+      const PetscReal *sig;
+      PetscReal        tol;
+      const char      *expect;
+    } cases[3] = {
+        {si, 0.2, "CONVERGED_TOL"},
+        {sd, 1e-16, "CONVERGED_DEPENDENT"},
+        {si, 1e-3, "STOPPED_MAX_MODES"},
+    };
+    for (PetscInt c = 0; c < 3; c++) {
+      const char *reason;
+
+      PetscCall(SNAPSPODStopReason(3, cases[c].sig, 2, cases[c].tol, &reason));
+      PetscCheck(!strcmp(reason, cases[c].expect), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "stop reason of case %" PetscInt_FMT ": %s, expected %s", c, reason, cases[c].expect);
+    }
+  }
+
   /* (mutation round 10) a tolerance outside [0, 1) is refused: 1 passed as "keep one mode" with every test passing */
   for (PetscInt t = 0; t < 2; t++) {
     const PetscReal tol = t ? -0.5 : 1.0;

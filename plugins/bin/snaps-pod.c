@@ -175,13 +175,18 @@ static PetscReal ProjectionError(PetscInt N, const PetscReal sigma[], PetscInt k
 static PetscLogEvent POD_LOAD, POD_BASIS, POD_RHSMAP;
 
 /* A basis of k modes stopped by its largest number (capopt) before its tolerance (tolopt) is a cap, not convergence:
-   said, naming both (the shortfall showed only in the projection error); *reason (SNAPSPODStopReason()) is reported */
-static PetscErrorCode ModesStop(const char what[], PetscInt N, const PetscReal sigma[], PetscInt k, const char tolopt[], PetscReal tol, const char capopt[], PetscBool capset, const char **reason)
+   said, naming both (the shortfall showed only in the projection error); *reason (SNAPSPODStopReason()) is reported.
+   A WARNING where the user set either; with both defaults (the right-hand-side basis of any moving load: 8 modes
+   against 1e-8) a plain line saying what it means, since the default cap is the guess's choice (note). */
+static PetscErrorCode ModesStop(const char what[], PetscInt N, const PetscReal sigma[], PetscInt k, const char tolopt[], PetscReal tol, PetscBool tolset, const char capopt[], PetscBool capset, const char note[], const char **reason)
 {
   PetscFunctionBegin;
   PetscCall(SNAPSPODStopReason(N, sigma, k, tol, reason));
-  if (!strcmp(*reason, "STOPPED_MAX_MODES"))
+  if (strcmp(*reason, "STOPPED_MAX_MODES")) PetscFunctionReturn(0);
+  if (capset || tolset || !note)
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-pod: %s %" PetscInt_FMT "%s stopped the %s at %" PetscInt_FMT " modes before %s %g was met: its projection error is %.3e (raise %s, or give a larger %s)\n", capopt, k, capset ? "" : " (the default)", what, k, tolopt, (double)tol, (double)ProjectionError(N, sigma, k), capopt, tolopt));
+  else
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: the %s stopped at %s %" PetscInt_FMT " (the default) before %s %g (the default): projection error %.3e; %s\n", what, capopt, k, tolopt, (double)tol, (double)ProjectionError(N, sigma, k), note));
   PetscFunctionReturn(0);
 }
 
@@ -399,7 +404,7 @@ static PetscErrorCode FitSolutionCoordinates(const PODOptions *o, PODBuild *b)
   PetscCall(PetscMalloc1(N * b->k, &b->C));
   PetscCall(Coordinates(N, b->U, b->k, b->V, b->C));
   PetscCall(PetscLogEventEnd(POD_BASIS, 0, 0, 0, 0));
-  PetscCall(ModesStop("POD basis", N, b->sigma, b->k, "-pod_tol", o->podtol, "-pod_max_modes", o->maxk_set, &b->kstop));
+  PetscCall(ModesStop("POD basis", N, b->sigma, b->k, "-pod_tol", o->podtol, o->podtol_set, "-pod_max_modes", o->maxk_set, NULL, &b->kstop));
   for (b->ks = 1; b->ks < b->k && ProjectionError(N, b->sigma, b->ks) > o->snatol; b->ks++) {}
   if (o->maxks != PETSC_DETERMINE && o->maxks < b->ks) {
     b->ks = o->maxks; /* the default -pod_sna_tol (0: all k) is no tolerance the user asked for */
@@ -427,7 +432,8 @@ static PetscErrorCode FitRHSMap(const PODOptions *o, PODBuild *b)
   PetscCall(PetscMalloc1(N * b->r, &b->ZC));
   PetscCall(Coordinates(N, b->B, b->r, b->W, b->ZC));
   PetscCall(PetscLogEventEnd(POD_BASIS, 0, 0, 0, 0));
-  PetscCall(ModesStop("right-hand-side basis", N, b->rsigma, b->r, "-rhs_tol", o->rhstol, "-rhs_max_modes", o->maxr_set, &b->rstop));
+  PetscCall(ModesStop("right-hand-side basis", N, b->rsigma, b->r, "-rhs_tol", o->rhstol, o->rhstol_set, "-rhs_max_modes", o->maxr_set,
+                      "a guess from the right-hand side alone (no parameters given) is that approximate. Raise -rhs_max_modes where the guess reads its parameters from the right-hand side (at half the solution modes or more, -ksp_guess_sna_reduced_rhs saves nothing)", &b->rstop));
   PetscCall(PetscLogEventBegin(POD_RHSMAP, 0, 0, 0, 0));
   if (o->rhsmap == 1) {
     PetscCall(RowsLike(b->X, b->r, b->ZC, &b->Z));

@@ -4,7 +4,7 @@
 # (whole airfoils held out). The SNA (mf, residual and ar1 blends), HF-only KHRONOS and the LF model alone at 0, 10,
 # 30 and 100% HF, predicted both ways (own LF model; correcting the test airfoils' XFOIL Cp), scored by harness.score.
 #   the correction's weight is chosen per blend and HF fraction on validation airfoils first (evaluate.choose_weights)
-#   quick (default; 122 CPU s, 423 s wall at load 4 to 6 on 2 shared cores on 2026-12-06; with --seeds 278 to 556 s,
+#   quick (default; 122 CPU s, 423 s wall at load 4 to 6 on 2 shared cores on 2026-12-06; with --seeds 278 to 569 s,
 #         README "Results"): the baselines (MLPs, co-kriging) are READ from bench/results/airfoil_mf_baselines.json,
 #         timed in another run (table.md says so)
 #   full: the baselines are run here on the same split, and the SNA's fit cost against the row count is measured

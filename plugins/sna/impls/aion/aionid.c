@@ -396,33 +396,6 @@ static PetscErrorCode AionIDStore(SNA sna, PetscReal th[], PetscInt inner)
   PetscFunctionReturn(0);
 }
 
-/*MC
-  SNAFITINFINITEDESCENT - "infinite_descent": a fit that solves the first-order optimality condition
-  grad L(theta + delta) = 0 for the update (SCIENCE.md section 5); the default fit of aion, and a fit of khronos
-
-  aion: one outer step. The amplitudes of input 0 are eliminated in closed form; exponents and frequencies come
-  algebraically from the matrix pencil where the data allow it (-sna_aion_pencil), and the step starts from whichever
-  of that and the initialisation has the lower loss; Newton's method with the exact Hessian of the reduced loss then
-  solves the rest (indefinite curvature by its absolute value, steps that do not lower the loss damped as by
-  Levenberg-Marquardt). khronos: the sweeps of SNAFITALS with each block update one Newton step on the block's
-  optimality condition (the same block optimum), never Anderson-accelerated.
-
-  Options Database Keys:
-+ -sna_fit_atol <a>     - aion: stop when twice the loss is at most a; khronos: as SNAFITALS
-. -sna_fit_rtol <r>     - aion: stop when the Newton model's predicted decrease is at most r times the loss; khronos:
-                          as SNAFITALS
-. -sna_fit_max_it <n>   - aion: the most trial steps (SNA_DIVERGED_ITS when spent); khronos: sweeps per level
-. -sna_fit_lambda <l>   - the Tikhonov weight (aion: on the linear parametrisation, phases not penalised)
-. -sna_aion_pencil <auto|always|never>, -sna_aion_pencil_rows <L> - aion: the algebraic start (SNAAION)
-- -sna_fit_als_extrapolate, -sna_khronos_enrich, -sna_khronos_refine <L> - khronos: as SNAFITALS;
-                          -sna_fit_als_anderson m > 0 is refused
-
-  The slow-progress stop (-sna_fit_progress_window) is refused: this fit runs no Levenberg-Marquardt.
-
-  Level: intermediate
-
-.seealso: SNAAION, SNAKHRONOS, SNAFITALS, SNASetFitType(), SNAAionSetPencilMode()
-M*/
 /* The steps of one fit; what they make is freed by AionIDDestroy(), on an error's path too. */
 static PetscErrorCode AionIDRun(SNA sna, Vec X, Vec Y, AionIDCtx *ctx, AionNewtonModel *nm, AionIDWork *w)
 {
@@ -453,6 +426,33 @@ static PetscErrorCode AionIDDestroy(Vec X, Vec Y, AionIDCtx *ctx, AionNewtonMode
   PetscFunctionReturn(0);
 }
 
+/*MC
+  SNAFITINFINITEDESCENT - "infinite_descent": a fit that solves the first-order optimality condition
+  grad L(theta + delta) = 0 for the update (SCIENCE.md section 5); the default fit of aion, and a fit of khronos
+
+  aion: one outer step. The amplitudes of input 0 are eliminated in closed form; exponents and frequencies come
+  algebraically from the matrix pencil where the data allow it (-sna_aion_pencil), and the step starts from whichever
+  of that and the initialisation has the lower loss; Newton's method with the exact Hessian of the reduced loss then
+  solves the rest (indefinite curvature by its absolute value, steps that do not lower the loss damped as by
+  Levenberg-Marquardt). khronos: the sweeps of SNAFITALS with each block update one Newton step on the block's
+  optimality condition (the same block optimum), never Anderson-accelerated.
+
+  Options Database Keys:
++ -sna_fit_atol <a>     - aion: stop when twice the loss is at most a; khronos: as SNAFITALS
+. -sna_fit_rtol <r>     - aion: stop when the Newton model's predicted decrease is at most r times the loss; khronos:
+                          as SNAFITALS
+. -sna_fit_max_it <n>   - aion: the most trial steps (SNA_DIVERGED_ITS when spent); khronos: sweeps per level
+. -sna_fit_lambda <l>   - the Tikhonov weight (aion: on the linear parametrisation, phases not penalised)
+. -sna_aion_pencil <auto|always|never>, -sna_aion_pencil_rows <L> - aion: the algebraic start (SNAAION)
+- -sna_fit_als_extrapolate, -sna_khronos_enrich, -sna_khronos_refine <L> - khronos: as SNAFITALS;
+                          -sna_fit_als_anderson m > 0 is refused
+
+  The slow-progress stop (-sna_fit_progress_window) is refused: this fit runs no Levenberg-Marquardt.
+
+  Level: intermediate
+
+.seealso: SNAAION, SNAKHRONOS, SNAFITALS, SNASetFitType(), SNAAionSetPencilMode()
+M*/
 PetscErrorCode SNAFit_Aion_InfiniteDescent(SNA sna, Vec X, Vec Y)
 {
   AionIDCtx       ctx = {0};

@@ -876,17 +876,14 @@ static PetscErrorCode SameFile(MPI_Comm comm, const char a[], const char b[], Pe
   PetscFunctionReturn(0);
 }
 
-/* Restores time, states, steps, counters and Lyapunov sums from -restart; returns the trajectory rows. */
-static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htwin[])
+/* Checks that -restart's checkpoint is of a flow run, and of this run (its fingerprint: the options and ranks; only -T
+   may change). With -lyapunov, the default transient is taken from the checkpoint's run first. */
+static PetscErrorCode CheckpointCheckRun(FlowRun r, SNAPSCheckpoint ck)
 {
-  SNAPSCheckpoint ck;
-  PetscReal      *all, v;
-  char            fp[PETSC_MAX_PATH_LEN + 1024], fpfile[PETSC_MAX_PATH_LEN + 1024];
-  PetscBool       has;
+  char      fp[PETSC_MAX_PATH_LEN + 1024], fpfile[PETSC_MAX_PATH_LEN + 1024];
+  PetscBool has;
 
   PetscFunctionBegin;
-  PetscCall(SNAPSCheckpointCreate(r->comm, &ck));
-  PetscCall(SNAPSCheckpointLoad(ck, r->restart));
   PetscCall(SNAPSCheckpointHas(ck, "fingerprint", &has)); /* another HDF5 file: said so, not "there is no attribute" */
   if (!has) {
     PetscBool trajectory;
@@ -904,42 +901,65 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
   PetscCall(RunFingerprint(r, fp, sizeof(fp)));
   PetscCheck(!strcmp(fp, fpfile), r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of another run.\n  It was written by: %s\n  This run is:       %s\nRestart with the options (and ranks) of the interrupted run; only -T may change%s", r->restart, fpfile, fp,
              r->checkpoint[0] ? "" : ".\nThis run has no -checkpoint: give the interrupted run's -checkpoint (and its -checkpoint_every, which sets segment=)");
-  PetscCall(SNAPSCheckpointHas(ck, "trajectory", &has)); /* not in checkpoints written before it was recorded */
-  if (has && !r->trajectory[0]) {
-    char      partial[PETSC_MAX_PATH_LEN], relfile[PETSC_MAX_PATH_LEN + 1024] = "", relpartial[PETSC_MAX_PATH_LEN] = "";
-    PetscBool exists = PETSC_FALSE, hasrel, relexists = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
 
-    /* first where the checkpoint is now (a run directory moved or copied: the partial file moved with it), then the
-       absolute name of the run (the checkpoint alone moved; checkpoints written before the relative name was) */
-    PetscCall(SNAPSCheckpointHas(ck, "trajectory_relative", &hasrel));
-    if (hasrel) {
-      char        rel[PETSC_MAX_PATH_LEN];
-      const char *slash = strrchr(r->restart, '/');
+/* The partial trajectory file where the checkpoint is now (its recorded name relative to the checkpoint's directory):
+   relfile the -trajectory it is for, relpartial the partial file's name, relexists whether it exists. */
+static PetscErrorCode CheckpointPartialHere(FlowRun r, SNAPSCheckpoint ck, char relfile[], size_t nrelfile, char relpartial[], size_t nrelpartial, PetscBool *relexists)
+{
+  char        rel[PETSC_MAX_PATH_LEN], name[PETSC_MAX_PATH_LEN + 1024];
+  const char *slash = strrchr(r->restart, '/');
 
-      PetscCall(SNAPSCheckpointGetString(ck, "trajectory_relative", rel, sizeof(rel)));
-      if (rel[0] && slash)
-        PetscCall(PetscSNPrintf(fpfile, sizeof(fpfile), "%.*s/%s", (int)(slash - r->restart), r->restart, rel));
-      else
-        PetscCall(PetscStrncpy(fpfile, rel, sizeof(fpfile)));
-      if (fpfile[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, fpfile, relpartial, sizeof(relpartial), &relexists));
-      PetscCall(PetscStrncpy(relfile, fpfile, sizeof(relfile)));
-    }
-    PetscCall(SNAPSCheckpointGetString(ck, "trajectory", fpfile, sizeof(fpfile)));
-    if (fpfile[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, fpfile, partial, sizeof(partial), &exists));
-    if (relexists && exists) { /* two partial files (the checkpoint's directory moved next to another run's): neither is
-                                  picked silently; -trajectory then chooses, and the file's fingerprint is checked */
-      PetscBool same;
+  PetscFunctionBegin;
+  PetscCall(SNAPSCheckpointGetString(ck, "trajectory_relative", rel, sizeof(rel)));
+  if (rel[0] && slash)
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%.*s/%s", (int)(slash - r->restart), r->restart, rel));
+  else
+    PetscCall(PetscStrncpy(name, rel, sizeof(name)));
+  if (name[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, name, relpartial, nrelpartial, relexists));
+  PetscCall(PetscStrncpy(relfile, name, nrelfile));
+  PetscFunctionReturn(0);
+}
 
-      PetscCall(SameFile(r->comm, relpartial, partial, &same));
-      PetscCheck(same, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory and was interrupted, and two partial files could hold its rows so far: '%s' (where the checkpoint is now, for -trajectory %s) and '%s' (where the run wrote it, for -trajectory %s). Give -trajectory naming the interrupted run's one (a restart refuses another run's partial file)", r->restart, relpartial, relfile, partial, fpfile);
-    }
-    if (relexists) { /* first where the checkpoint is now */
-      PetscCall(PetscStrncpy(fpfile, relfile, sizeof(fpfile)));
-      PetscCall(PetscStrncpy(partial, relpartial, sizeof(partial)));
-      exists = PETSC_TRUE;
-    }
-    PetscCheck(!exists, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory '%s' and was interrupted: its rows so far are in '%s'. Give -trajectory %s to continue it there, or delete that partial file to continue without a trajectory", r->restart, fpfile, partial, fpfile);
+/* A restart without -trajectory of a run that wrote one is refused when the interrupted run's partial file exists:
+   its rows would be abandoned. Looked for first where the checkpoint is now (a run directory moved or copied: the
+   partial file moved with it), then under the absolute name of the run (the checkpoint alone moved; checkpoints
+   written before the relative name was). */
+static PetscErrorCode CheckpointCheckPartial(FlowRun r, SNAPSCheckpoint ck)
+{
+  char      file[PETSC_MAX_PATH_LEN + 1024], partial[PETSC_MAX_PATH_LEN], relfile[PETSC_MAX_PATH_LEN + 1024] = "", relpartial[PETSC_MAX_PATH_LEN] = "";
+  PetscBool exists = PETSC_FALSE, hasrel, relexists = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSCheckpointHas(ck, "trajectory_relative", &hasrel));
+  if (hasrel) PetscCall(CheckpointPartialHere(r, ck, relfile, sizeof(relfile), relpartial, sizeof(relpartial), &relexists));
+  PetscCall(SNAPSCheckpointGetString(ck, "trajectory", file, sizeof(file)));
+  if (file[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, file, partial, sizeof(partial), &exists));
+  if (relexists && exists) { /* two partial files (the checkpoint's directory moved next to another run's): neither is
+                                picked silently; -trajectory then chooses, and the file's fingerprint is checked */
+    PetscBool same;
+
+    PetscCall(SameFile(r->comm, relpartial, partial, &same));
+    PetscCheck(same, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory and was interrupted, and two partial files could hold its rows so far: '%s' (where the checkpoint is now, for -trajectory %s) and '%s' (where the run wrote it, for -trajectory %s). Give -trajectory naming the interrupted run's one (a restart refuses another run's partial file)", r->restart, relpartial, relfile, partial, file);
   }
+  if (relexists) { /* first where the checkpoint is now */
+    PetscCall(PetscStrncpy(file, relfile, sizeof(file)));
+    PetscCall(PetscStrncpy(partial, relpartial, sizeof(partial)));
+    exists = PETSC_TRUE;
+  }
+  PetscCheck(!exists, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory '%s' and was interrupted: its rows so far are in '%s'. Give -trajectory %s to continue it there, or delete that partial file to continue without a trajectory", r->restart, file, partial, file);
+  PetscFunctionReturn(0);
+}
+
+/* Restores the time (checked before -T), the wall time before, the save and statistics counters, the diagnostics'
+   sums and the members' steps hbase. */
+static PetscErrorCode CheckpointGetTime(FlowRun r, SNAPSCheckpoint ck, PetscReal hbase[])
+{
+  PetscReal v;
+  PetscBool has;
+
+  PetscFunctionBegin;
   PetscCall(SNAPSCheckpointGetReal(ck, "t", &r->t));
   PetscCall(SNAPSCheckpointHas(ck, "wall_time_s", &has)); /* not in checkpoints written before it was recorded */
   if (has) {
@@ -955,7 +975,17 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
   PetscCall(SNAPSCheckpointGetArray(ck, "diag_sum", 1, r->pb->desc.ndiag, r->diag_sum));
   PetscCall(SNAPSCheckpointGetArray(ck, "diag_sq", 1, r->pb->desc.ndiag, r->diag_sq));
   PetscCall(SNAPSCheckpointGetArray(ck, "h", r->K, 1, hbase));
-  PetscCall(PetscMalloc1(PetscMax(r->K * r->npts, 5 * r->K), &all));
+  PetscFunctionReturn(0);
+}
+
+/* Restores the members' states and counters, and the twins' (with their steps htwin and the Lyapunov sums) when the
+   checkpoint has them; all is a work array of max(K npts, 5 K) values. */
+static PetscErrorCode CheckpointGetStates(FlowRun r, SNAPSCheckpoint ck, PetscReal htwin[], PetscReal all[])
+{
+  PetscReal v;
+  PetscBool has;
+
+  PetscFunctionBegin;
   PetscCall(CheckpointGetCounts(r, ck, "ark_counts", r->m, all)); /* the totals so far: the report covers the whole run */
   PetscCall(SNAPSCheckpointGetArray(ck, "state", r->K, r->npts, all));
   PetscCall(ScatterStates(r, r->m, all));
@@ -972,6 +1002,25 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
     PetscCall(SNAPSCheckpointGetReal(ck, "lyapunov_start", &r->lstart));
     PetscCall(SNAPSCheckpointGetReal(ck, "lyapunov_d0scale", &r->d0scale));
   }
+  PetscFunctionReturn(0);
+}
+
+/* Restores time, states, steps, counters and Lyapunov sums from -restart; returns the trajectory rows. */
+static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htwin[])
+{
+  SNAPSCheckpoint ck;
+  PetscReal      *all;
+  PetscBool       has;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSCheckpointCreate(r->comm, &ck));
+  PetscCall(SNAPSCheckpointLoad(ck, r->restart));
+  PetscCall(CheckpointCheckRun(r, ck));
+  PetscCall(SNAPSCheckpointHas(ck, "trajectory", &has)); /* not in checkpoints written before it was recorded */
+  if (has && !r->trajectory[0]) PetscCall(CheckpointCheckPartial(r, ck));
+  PetscCall(CheckpointGetTime(r, ck, hbase));
+  PetscCall(PetscMalloc1(PetscMax(r->K * r->npts, 5 * r->K), &all));
+  PetscCall(CheckpointGetStates(r, ck, htwin, all));
   PetscCall(PetscFree(all));
   PetscCall(SNAPSCheckpointDestroy(&ck));
   PetscFunctionReturn(0);

@@ -427,33 +427,33 @@ static PetscErrorCode CheckTargets(const char opt[], PetscInt n, const PetscReal
   PetscFunctionReturn(0);
 }
 
-int main(int argc, char **argv)
-{
-  char           train[PETSC_MAX_PATH_LEN] = "", test[PETSC_MAX_PATH_LEN] = "", results[PETSC_MAX_PATH_LEN] = "";
-  char           method[64] = "default", mopts[1024] = "", model[1024] = "", prefix[80], unused[256] = "";
-  PetscInt       reps = 5, ntr = MAX_TARGETS + 1, nte = MAX_TARGETS + 1, N, Nt; /* + 1: an extra value is seen */
-  PetscReal      ltr[MAX_TARGETS + 1], lte[MAX_TARGETS + 1];
-  PetscBool      hastrain, hastest, hasresults, hasmopts, hastr, haste, hasmodel, helpflg;
-  Vec            X, Y;
-  Curve          curve = {0};
-  SNAPSReport    report;
-  PetscLogDouble wall0, wall1;
-  PetscReal      load0[3];
+/* bench_fit's options; ntr and nte are the numbers of targets (0 when not given) */
+typedef struct {
+  char      train[PETSC_MAX_PATH_LEN], test[PETSC_MAX_PATH_LEN], results[PETSC_MAX_PATH_LEN];
+  char      method[64], mopts[1024], model[1024], prefix[80];
+  PetscInt  reps, ntr, nte;
+  PetscReal ltr[MAX_TARGETS + 1], lte[MAX_TARGETS + 1];
+  PetscBool hastrain, hastest, hasresults, hasmopts, hastr, haste, hasmodel;
+} FitOptions;
 
-  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
-  PetscCall(PetscTime(&wall0));
-  PetscCall(BenchLoadAverage(load0));
-  PetscCall(SNAInitializePackage());
+static PetscErrorCode FitOptionsRead(FitOptions *o)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(o, sizeof(*o)));
+  PetscCall(PetscStrncpy(o->method, "default", sizeof(o->method)));
+  o->reps = 5;
+  o->ntr  = MAX_TARGETS + 1; /* + 1: an extra value is seen */
+  o->nte  = MAX_TARGETS + 1;
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "bench_fit options", "SNA");
-  PetscCall(PetscOptionsString("-train", "Training set (HDF5 /X, /Y)", NULL, train, train, sizeof(train), &hastrain));
-  PetscCall(PetscOptionsString("-test", "Test set (HDF5 /X, /Y)", NULL, test, test, sizeof(test), &hastest));
-  PetscCall(PetscOptionsString("-method", "Method: default, als, als100, als_ls, als_aa, default_prev, default_val, default_tensor, lm, tao_lmvm, lm_best, tao_lmvm_best, or a label for -method_options", NULL, method, method, sizeof(method), NULL));
-  PetscCall(PetscOptionsString("-method_options", "The method's -sna_ options (instead of the table's)", NULL, mopts, mopts, sizeof(mopts), &hasmopts));
-  PetscCall(PetscOptionsString("-model_options", "The problem's -sna_ model options (e.g. -sna_khronos_nodes 32 -sna_khronos_modes 6)", NULL, model, model, sizeof(model), &hasmodel));
-  PetscCall(PetscOptionsInt("-reps", "Fits, each of a fresh model", NULL, reps, &reps, NULL));
-  PetscCall(PetscOptionsRealArray("-target_train_mse", "Training MSEs whose time to reach is reported", NULL, ltr, &ntr, &hastr));
-  PetscCall(PetscOptionsRealArray("-target_test_mse", "Test MSEs whose time to reach is reported", NULL, lte, &nte, &haste));
-  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, results, results, sizeof(results), &hasresults));
+  PetscCall(PetscOptionsString("-train", "Training set (HDF5 /X, /Y)", NULL, o->train, o->train, sizeof(o->train), &o->hastrain));
+  PetscCall(PetscOptionsString("-test", "Test set (HDF5 /X, /Y)", NULL, o->test, o->test, sizeof(o->test), &o->hastest));
+  PetscCall(PetscOptionsString("-method", "Method: default, als, als100, als_ls, als_aa, default_prev, default_val, default_tensor, lm, tao_lmvm, lm_best, tao_lmvm_best, or a label for -method_options", NULL, o->method, o->method, sizeof(o->method), NULL));
+  PetscCall(PetscOptionsString("-method_options", "The method's -sna_ options (instead of the table's)", NULL, o->mopts, o->mopts, sizeof(o->mopts), &o->hasmopts));
+  PetscCall(PetscOptionsString("-model_options", "The problem's -sna_ model options (e.g. -sna_khronos_nodes 32 -sna_khronos_modes 6)", NULL, o->model, o->model, sizeof(o->model), &o->hasmodel));
+  PetscCall(PetscOptionsInt("-reps", "Fits, each of a fresh model", NULL, o->reps, &o->reps, NULL));
+  PetscCall(PetscOptionsRealArray("-target_train_mse", "Training MSEs whose time to reach is reported", NULL, o->ltr, &o->ntr, &o->hastr));
+  PetscCall(PetscOptionsRealArray("-target_test_mse", "Test MSEs whose time to reach is reported", NULL, o->lte, &o->nte, &o->haste));
+  PetscCall(PetscOptionsString("-results", "JSON report file", NULL, o->results, o->results, sizeof(o->results), &o->hasresults));
   {
     const char *named[3] = {"-train", "-test", "-results"};
 
@@ -461,68 +461,138 @@ int main(int argc, char **argv)
     PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 3, named));
   }
   PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+/* Every option checked before any work; ntr and nte set to 0 for targets not given */
+static PetscErrorCode CheckFitOptions(FitOptions *o)
+{
+  PetscFunctionBegin;
+  PetscCall(BenchCheckArrayGiven("-target_train_mse", o->hastr));
+  PetscCall(BenchCheckArrayGiven("-target_test_mse", o->haste));
+  PetscCall(BenchCheckArrayCount("-target_train_mse", o->ntr, MAX_TARGETS));
+  PetscCall(BenchCheckArrayCount("-target_test_mse", o->nte, MAX_TARGETS));
+  PetscCall(CheckTargets("-target_train_mse", o->hastr ? o->ntr : 0, o->ltr));
+  PetscCall(CheckTargets("-target_test_mse", o->haste ? o->nte : 0, o->lte));
+  { /* before any work: a run must not end unable to write its report */
+    const char *inopts[] = {"-train", "-test"}, *ins[] = {o->train, o->test};
+    PetscCall(BenchCheckResults(o->hasresults, o->results, 2, inopts, ins));
+  }
+  PetscCheck(!(o->hasmopts && !o->mopts[0]), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-method_options has no value: start the string with a space, -method_options \" -sna_fit_type lm\" (PETSc reads a value starting with - as the next option)");
+  PetscCheck(!(o->hasmodel && !o->model[0]), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model_options has no value: start the string with a space, -model_options \" -sna_khronos_nodes 32\" (PETSc reads a value starting with - as the next option)");
+  if (!o->hastr) o->ntr = 0;
+  if (!o->haste) o->nte = 0;
+  PetscCheck(o->hastrain && o->hastest, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Give the data sets: -train f_train.h5 -test f_test.h5 (bench/fit/make_problems.py writes them)");
+  PetscCheck(o->reps >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-reps must be at least 1, not %" PetscInt_FMT, o->reps);
+  for (size_t i = 0; o->method[i]; i++) {
+    const char ch = o->method[i];
+    PetscCheck((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9' && i) || ch == '_', PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-method %s is used as an options prefix: use letters, digits and _ only, starting with a letter", o->method);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The method's options (the table's, or -method_options) and -model_options, put in the database under the method's
+   prefix */
+static PetscErrorCode InsertMethodOptions(FitOptions *o)
+{
+  PetscFunctionBegin;
+  PetscCall(MethodOptions(o->method, o->hasmopts, o->mopts, sizeof(o->mopts)));
+  PetscCall(PetscSNPrintf(o->prefix, sizeof(o->prefix), "%s_", o->method));
+  PetscCall(InsertPrefixed(o->prefix, o->model));
+  PetscCall(InsertPrefixed(o->prefix, o->mopts));
+  PetscFunctionReturn(0);
+}
+
+/* Loads -train into X, Y and -test into the curve's test set (of the same columns), and prints the run's line */
+static PetscErrorCode LoadData(const FitOptions *o, Vec *X, Vec *Y, Curve *curve, PetscInt *N, PetscInt *Nt)
+{
+  PetscFunctionBegin;
+  PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, o->train, "/", X, Y));
+  PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, o->test, "/", &curve->Xtest, &curve->Ytest));
+  PetscCall(CheckSameShape(o->train, *X, *Y, o->test, curve->Xtest, curve->Ytest));
+  PetscCall(VecGetSize(*Y, N));
+  PetscCall(VecGetSize(curve->Ytest, Nt));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_fit: method %s (%s%s%s), %" PetscInt_FMT " training / %" PetscInt_FMT " test values, %" PetscInt_FMT " reps\n", o->method, o->model, o->model[0] ? " " : "", o->mopts, *N, *Nt, o->reps));
+  PetscFunctionReturn(0);
+}
+
+/* The report's record of the run's settings */
+static PetscErrorCode ReportSettings(SNAPSReport report, const FitOptions *o, PetscInt N, PetscInt Nt)
+{
+  PetscFunctionBegin;
+  PetscCall(SNAPSReportSetString(report, "program", "bench_fit"));
+  PetscCall(SNAPSReportSetString(report, "method", o->method));
+  PetscCall(SNAPSReportSetString(report, "method_options", o->mopts));
+  PetscCall(SNAPSReportSetString(report, "model_options", o->model));
+  PetscCall(SNAPSReportSetString(report, "train", o->train));
+  PetscCall(SNAPSReportSetString(report, "test", o->test));
+  PetscCall(SNAPSReportSetInt(report, "n_train_values", N));
+  PetscCall(SNAPSReportSetInt(report, "n_test_values", Nt));
+  PetscCall(SNAPSReportSetInt(report, "reps", o->reps));
+  PetscCall(SNAPSReportSetString(report, "clock", "wall time since SNAFit() started, test-set evaluations excluded; final times: slowest rank"));
+  PetscFunctionReturn(0);
+}
+
+/* The fits; a method whose option this build does not read is reported skipped ("available": 0) */
+static PetscErrorCode RunMethod(SNAPSReport report, const FitOptions *o, Vec X, Vec Y, Curve *curve)
+{
+  char unused[256] = "";
+
+  PetscFunctionBegin;
+  PetscCall(Bench(report, o->prefix, o->model, o->mopts, X, Y, curve, o->reps, o->ntr, o->ltr, o->nte, o->lte, unused, sizeof(unused)));
+  PetscCall(SNAPSReportSetInt(report, "available", !unused[0]));
+  if (unused[0]) {
+    PetscCall(SNAPSReportSetString(report, "unavailable_because", unused));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_fit: method %s skipped: this build does not read its option %s\n", o->method, unused));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The whole run's wall time (rank 0: data, every rep, test evaluations) and load, then -results */
+static PetscErrorCode ReportWrite(SNAPSReport report, const FitOptions *o, PetscLogDouble wall0, const PetscReal load0[])
+{
+  PetscLogDouble wall1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&wall1));
+  PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(wall1 - wall0)));
+  /* the times depend on the other jobs: the load at both ends of the run */
+  PetscCall(BenchReportLoad(report, load0));
+  if (o->hasresults) {
+    PetscCall(SNAPSReportWrite(report, o->results));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_fit: results written to %s\n", o->results));
+  }
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  FitOptions     o;
+  PetscInt       N, Nt;
+  PetscBool      helpflg;
+  Vec            X, Y;
+  Curve          curve = {0};
+  SNAPSReport    report;
+  PetscLogDouble wall0;
+  PetscReal      load0[3];
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(PetscTime(&wall0));
+  PetscCall(BenchLoadAverage(load0));
+  PetscCall(SNAInitializePackage());
+  PetscCall(FitOptionsRead(&o));
   PetscCall(PetscOptionsHasHelp(NULL, &helpflg));
   if (helpflg) { /* the options are printed: fit nothing */
     PetscCall(PetscFinalize());
     return 0;
   }
-  PetscCall(BenchCheckArrayGiven("-target_train_mse", hastr));
-  PetscCall(BenchCheckArrayGiven("-target_test_mse", haste));
-  PetscCall(BenchCheckArrayCount("-target_train_mse", ntr, MAX_TARGETS));
-  PetscCall(BenchCheckArrayCount("-target_test_mse", nte, MAX_TARGETS));
-  PetscCall(CheckTargets("-target_train_mse", hastr ? ntr : 0, ltr));
-  PetscCall(CheckTargets("-target_test_mse", haste ? nte : 0, lte));
-  { /* before any work: a run must not end unable to write its report */
-    const char *inopts[] = {"-train", "-test"}, *ins[] = {train, test};
-    PetscCall(BenchCheckResults(hasresults, results, 2, inopts, ins));
-  }
-  PetscCheck(!(hasmopts && !mopts[0]), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-method_options has no value: start the string with a space, -method_options \" -sna_fit_type lm\" (PETSc reads a value starting with - as the next option)");
-  PetscCheck(!(hasmodel && !model[0]), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-model_options has no value: start the string with a space, -model_options \" -sna_khronos_nodes 32\" (PETSc reads a value starting with - as the next option)");
-  if (!hastr) ntr = 0;
-  if (!haste) nte = 0;
-  PetscCheck(hastrain && hastest, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "Give the data sets: -train f_train.h5 -test f_test.h5 (bench/fit/make_problems.py writes them)");
-  PetscCheck(reps >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-reps must be at least 1, not %" PetscInt_FMT, reps);
-  for (size_t i = 0; method[i]; i++) {
-    const char ch = method[i];
-    PetscCheck((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9' && i) || ch == '_', PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-method %s is used as an options prefix: use letters, digits and _ only, starting with a letter", method);
-  }
-  PetscCall(MethodOptions(method, hasmopts, mopts, sizeof(mopts)));
-  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_", method));
-  PetscCall(InsertPrefixed(prefix, model));
-  PetscCall(InsertPrefixed(prefix, mopts));
-
-  PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, train, "/", &X, &Y));
-  PetscCall(SNADatasetLoad(PETSC_COMM_WORLD, test, "/", &curve.Xtest, &curve.Ytest));
-  PetscCall(CheckSameShape(train, X, Y, test, curve.Xtest, curve.Ytest));
-  PetscCall(VecGetSize(Y, &N));
-  PetscCall(VecGetSize(curve.Ytest, &Nt));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_fit: method %s (%s%s%s), %" PetscInt_FMT " training / %" PetscInt_FMT " test values, %" PetscInt_FMT " reps\n", method, model, model[0] ? " " : "", mopts, N, Nt, reps));
-
+  PetscCall(CheckFitOptions(&o));
+  PetscCall(InsertMethodOptions(&o));
+  PetscCall(LoadData(&o, &X, &Y, &curve, &N, &Nt));
   PetscCall(SNAPSReportCreate(PETSC_COMM_WORLD, &report));
-  PetscCall(SNAPSReportSetString(report, "program", "bench_fit"));
-  PetscCall(SNAPSReportSetString(report, "method", method));
-  PetscCall(SNAPSReportSetString(report, "method_options", mopts));
-  PetscCall(SNAPSReportSetString(report, "model_options", model));
-  PetscCall(SNAPSReportSetString(report, "train", train));
-  PetscCall(SNAPSReportSetString(report, "test", test));
-  PetscCall(SNAPSReportSetInt(report, "n_train_values", N));
-  PetscCall(SNAPSReportSetInt(report, "n_test_values", Nt));
-  PetscCall(SNAPSReportSetInt(report, "reps", reps));
-  PetscCall(SNAPSReportSetString(report, "clock", "wall time since SNAFit() started, test-set evaluations excluded; final times: slowest rank"));
-  PetscCall(Bench(report, prefix, model, mopts, X, Y, &curve, reps, ntr, ltr, nte, lte, unused, sizeof(unused)));
-  PetscCall(SNAPSReportSetInt(report, "available", !unused[0]));
-  if (unused[0]) {
-    PetscCall(SNAPSReportSetString(report, "unavailable_because", unused));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_fit: method %s skipped: this build does not read its option %s\n", method, unused));
-  }
-  PetscCall(PetscTime(&wall1));
-  PetscCall(SNAPSReportSetReal(report, "wall_time_s", (PetscReal)(wall1 - wall0))); /* the whole run (rank 0): data, every rep, test evaluations */
-  /* the times depend on the other jobs: the load at both ends of the run */
-  PetscCall(BenchReportLoad(report, load0));
-  if (hasresults) {
-    PetscCall(SNAPSReportWrite(report, results));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_fit: results written to %s\n", results));
-  }
+  PetscCall(ReportSettings(report, &o, N, Nt));
+  PetscCall(RunMethod(report, &o, X, Y, &curve));
+  PetscCall(ReportWrite(report, &o, wall0, load0));
   PetscCall(SNAPSReportDestroy(&report));
   PetscCall(CurveReset(&curve));
   PetscCall(VecDestroy(&curve.Xtest));

@@ -876,17 +876,14 @@ static PetscErrorCode SameFile(MPI_Comm comm, const char a[], const char b[], Pe
   PetscFunctionReturn(0);
 }
 
-/* Restores time, states, steps, counters and Lyapunov sums from -restart; returns the trajectory rows. */
-static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htwin[])
+/* Checks that -restart's checkpoint is of a flow run, and of this run (its fingerprint: the options and ranks; only -T
+   may change). With -lyapunov, the default transient is taken from the checkpoint's run first. */
+static PetscErrorCode CheckpointCheckRun(FlowRun r, SNAPSCheckpoint ck)
 {
-  SNAPSCheckpoint ck;
-  PetscReal      *all, v;
-  char            fp[PETSC_MAX_PATH_LEN + 1024], fpfile[PETSC_MAX_PATH_LEN + 1024];
-  PetscBool       has;
+  char      fp[PETSC_MAX_PATH_LEN + 1024], fpfile[PETSC_MAX_PATH_LEN + 1024];
+  PetscBool has;
 
   PetscFunctionBegin;
-  PetscCall(SNAPSCheckpointCreate(r->comm, &ck));
-  PetscCall(SNAPSCheckpointLoad(ck, r->restart));
   PetscCall(SNAPSCheckpointHas(ck, "fingerprint", &has)); /* another HDF5 file: said so, not "there is no attribute" */
   if (!has) {
     PetscBool trajectory;
@@ -904,42 +901,65 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
   PetscCall(RunFingerprint(r, fp, sizeof(fp)));
   PetscCheck(!strcmp(fp, fpfile), r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of another run.\n  It was written by: %s\n  This run is:       %s\nRestart with the options (and ranks) of the interrupted run; only -T may change%s", r->restart, fpfile, fp,
              r->checkpoint[0] ? "" : ".\nThis run has no -checkpoint: give the interrupted run's -checkpoint (and its -checkpoint_every, which sets segment=)");
-  PetscCall(SNAPSCheckpointHas(ck, "trajectory", &has)); /* not in checkpoints written before it was recorded */
-  if (has && !r->trajectory[0]) {
-    char      partial[PETSC_MAX_PATH_LEN], relfile[PETSC_MAX_PATH_LEN + 1024] = "", relpartial[PETSC_MAX_PATH_LEN] = "";
-    PetscBool exists = PETSC_FALSE, hasrel, relexists = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
 
-    /* first where the checkpoint is now (a run directory moved or copied: the partial file moved with it), then the
-       absolute name of the run (the checkpoint alone moved; checkpoints written before the relative name was) */
-    PetscCall(SNAPSCheckpointHas(ck, "trajectory_relative", &hasrel));
-    if (hasrel) {
-      char        rel[PETSC_MAX_PATH_LEN];
-      const char *slash = strrchr(r->restart, '/');
+/* The partial trajectory file where the checkpoint is now (its recorded name relative to the checkpoint's directory):
+   relfile the -trajectory it is for, relpartial the partial file's name, relexists whether it exists. */
+static PetscErrorCode CheckpointPartialHere(FlowRun r, SNAPSCheckpoint ck, char relfile[], size_t nrelfile, char relpartial[], size_t nrelpartial, PetscBool *relexists)
+{
+  char        rel[PETSC_MAX_PATH_LEN], name[PETSC_MAX_PATH_LEN + 1024];
+  const char *slash = strrchr(r->restart, '/');
 
-      PetscCall(SNAPSCheckpointGetString(ck, "trajectory_relative", rel, sizeof(rel)));
-      if (rel[0] && slash)
-        PetscCall(PetscSNPrintf(fpfile, sizeof(fpfile), "%.*s/%s", (int)(slash - r->restart), r->restart, rel));
-      else
-        PetscCall(PetscStrncpy(fpfile, rel, sizeof(fpfile)));
-      if (fpfile[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, fpfile, relpartial, sizeof(relpartial), &relexists));
-      PetscCall(PetscStrncpy(relfile, fpfile, sizeof(relfile)));
-    }
-    PetscCall(SNAPSCheckpointGetString(ck, "trajectory", fpfile, sizeof(fpfile)));
-    if (fpfile[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, fpfile, partial, sizeof(partial), &exists));
-    if (relexists && exists) { /* two partial files (the checkpoint's directory moved next to another run's): neither is
-                                  picked silently; -trajectory then chooses, and the file's fingerprint is checked */
-      PetscBool same;
+  PetscFunctionBegin;
+  PetscCall(SNAPSCheckpointGetString(ck, "trajectory_relative", rel, sizeof(rel)));
+  if (rel[0] && slash)
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%.*s/%s", (int)(slash - r->restart), r->restart, rel));
+  else
+    PetscCall(PetscStrncpy(name, rel, sizeof(name)));
+  if (name[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, name, relpartial, nrelpartial, relexists));
+  PetscCall(PetscStrncpy(relfile, name, nrelfile));
+  PetscFunctionReturn(0);
+}
 
-      PetscCall(SameFile(r->comm, relpartial, partial, &same));
-      PetscCheck(same, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory and was interrupted, and two partial files could hold its rows so far: '%s' (where the checkpoint is now, for -trajectory %s) and '%s' (where the run wrote it, for -trajectory %s). Give -trajectory naming the interrupted run's one (a restart refuses another run's partial file)", r->restart, relpartial, relfile, partial, fpfile);
-    }
-    if (relexists) { /* first where the checkpoint is now */
-      PetscCall(PetscStrncpy(fpfile, relfile, sizeof(fpfile)));
-      PetscCall(PetscStrncpy(partial, relpartial, sizeof(partial)));
-      exists = PETSC_TRUE;
-    }
-    PetscCheck(!exists, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory '%s' and was interrupted: its rows so far are in '%s'. Give -trajectory %s to continue it there, or delete that partial file to continue without a trajectory", r->restart, fpfile, partial, fpfile);
+/* A restart without -trajectory of a run that wrote one is refused when the interrupted run's partial file exists:
+   its rows would be abandoned. Looked for first where the checkpoint is now (a run directory moved or copied: the
+   partial file moved with it), then under the absolute name of the run (the checkpoint alone moved; checkpoints
+   written before the relative name was). */
+static PetscErrorCode CheckpointCheckPartial(FlowRun r, SNAPSCheckpoint ck)
+{
+  char      file[PETSC_MAX_PATH_LEN + 1024], partial[PETSC_MAX_PATH_LEN], relfile[PETSC_MAX_PATH_LEN + 1024] = "", relpartial[PETSC_MAX_PATH_LEN] = "";
+  PetscBool exists = PETSC_FALSE, hasrel, relexists = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSCheckpointHas(ck, "trajectory_relative", &hasrel));
+  if (hasrel) PetscCall(CheckpointPartialHere(r, ck, relfile, sizeof(relfile), relpartial, sizeof(relpartial), &relexists));
+  PetscCall(SNAPSCheckpointGetString(ck, "trajectory", file, sizeof(file)));
+  if (file[0]) PetscCall(SNAPSTrajectoryPartialName(r->comm, file, partial, sizeof(partial), &exists));
+  if (relexists && exists) { /* two partial files (the checkpoint's directory moved next to another run's): neither is
+                                picked silently; -trajectory then chooses, and the file's fingerprint is checked */
+    PetscBool same;
+
+    PetscCall(SameFile(r->comm, relpartial, partial, &same));
+    PetscCheck(same, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory and was interrupted, and two partial files could hold its rows so far: '%s' (where the checkpoint is now, for -trajectory %s) and '%s' (where the run wrote it, for -trajectory %s). Give -trajectory naming the interrupted run's one (a restart refuses another run's partial file)", r->restart, relpartial, relfile, partial, file);
   }
+  if (relexists) { /* first where the checkpoint is now */
+    PetscCall(PetscStrncpy(file, relfile, sizeof(file)));
+    PetscCall(PetscStrncpy(partial, relpartial, sizeof(partial)));
+    exists = PETSC_TRUE;
+  }
+  PetscCheck(!exists, r->comm, PETSC_ERR_USER_INPUT, "The checkpoint '%s' is of a run that wrote -trajectory '%s' and was interrupted: its rows so far are in '%s'. Give -trajectory %s to continue it there, or delete that partial file to continue without a trajectory", r->restart, file, partial, file);
+  PetscFunctionReturn(0);
+}
+
+/* Restores the time (checked before -T), the wall time before, the save and statistics counters, the diagnostics'
+   sums and the members' steps hbase. */
+static PetscErrorCode CheckpointGetTime(FlowRun r, SNAPSCheckpoint ck, PetscReal hbase[])
+{
+  PetscReal v;
+  PetscBool has;
+
+  PetscFunctionBegin;
   PetscCall(SNAPSCheckpointGetReal(ck, "t", &r->t));
   PetscCall(SNAPSCheckpointHas(ck, "wall_time_s", &has)); /* not in checkpoints written before it was recorded */
   if (has) {
@@ -955,7 +975,17 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
   PetscCall(SNAPSCheckpointGetArray(ck, "diag_sum", 1, r->pb->desc.ndiag, r->diag_sum));
   PetscCall(SNAPSCheckpointGetArray(ck, "diag_sq", 1, r->pb->desc.ndiag, r->diag_sq));
   PetscCall(SNAPSCheckpointGetArray(ck, "h", r->K, 1, hbase));
-  PetscCall(PetscMalloc1(PetscMax(r->K * r->npts, 5 * r->K), &all));
+  PetscFunctionReturn(0);
+}
+
+/* Restores the members' states and counters, and the twins' (with their steps htwin and the Lyapunov sums) when the
+   checkpoint has them; all is a work array of max(K npts, 5 K) values. */
+static PetscErrorCode CheckpointGetStates(FlowRun r, SNAPSCheckpoint ck, PetscReal htwin[], PetscReal all[])
+{
+  PetscReal v;
+  PetscBool has;
+
+  PetscFunctionBegin;
   PetscCall(CheckpointGetCounts(r, ck, "ark_counts", r->m, all)); /* the totals so far: the report covers the whole run */
   PetscCall(SNAPSCheckpointGetArray(ck, "state", r->K, r->npts, all));
   PetscCall(ScatterStates(r, r->m, all));
@@ -972,6 +1002,25 @@ static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htw
     PetscCall(SNAPSCheckpointGetReal(ck, "lyapunov_start", &r->lstart));
     PetscCall(SNAPSCheckpointGetReal(ck, "lyapunov_d0scale", &r->d0scale));
   }
+  PetscFunctionReturn(0);
+}
+
+/* Restores time, states, steps, counters and Lyapunov sums from -restart; returns the trajectory rows. */
+static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htwin[])
+{
+  SNAPSCheckpoint ck;
+  PetscReal      *all;
+  PetscBool       has;
+
+  PetscFunctionBegin;
+  PetscCall(SNAPSCheckpointCreate(r->comm, &ck));
+  PetscCall(SNAPSCheckpointLoad(ck, r->restart));
+  PetscCall(CheckpointCheckRun(r, ck));
+  PetscCall(SNAPSCheckpointHas(ck, "trajectory", &has)); /* not in checkpoints written before it was recorded */
+  if (has && !r->trajectory[0]) PetscCall(CheckpointCheckPartial(r, ck));
+  PetscCall(CheckpointGetTime(r, ck, hbase));
+  PetscCall(PetscMalloc1(PetscMax(r->K * r->npts, 5 * r->K), &all));
+  PetscCall(CheckpointGetStates(r, ck, htwin, all));
   PetscCall(PetscFree(all));
   PetscCall(SNAPSCheckpointDestroy(&ck));
   PetscFunctionReturn(0);
@@ -1624,16 +1673,10 @@ static PetscErrorCode WarnIdenticalMembers(FlowRun r)
   PetscFunctionReturn(0);
 }
 
-/*@C
-  FlowRunSolve - Integrates the problem's ensemble from 0 (or the -restart checkpoint) to -T: saves
-  the trajectory, writes checkpoints, measures the Lyapunov exponent, prints progress and the summary,
-  and writes the report. Collective.
-@*/
-PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
+/* FlowRunSolve()'s first step: the SUNDIALS context, the problem's sizes (checked before any allocation of K values), and
+   the arrays of K values (steps hbase and htwin, Lyapunov sums, diagnostics' sums) that FlowRunSolve() frees. */
+static PetscErrorCode SolveAllocate(FlowRun r, FlowProblem *pb, PetscReal **hbase, PetscReal **htwin)
 {
-  PetscReal     *hbase, *htwin, seg;
-  PetscLogDouble wall;
-
   PetscFunctionBegin;
   r->pb = pb;
   /* from t = 0: no line for the initial row's t = 0 */
@@ -1643,8 +1686,18 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   pb->desc.members = r->K;
   r->npts          = pb->desc.shape[0] * (pb->desc.sdim == 2 ? pb->desc.shape[1] : 1);
   PetscCall(CheckProblemOutputs(r)); /* before the first allocation of K values (a runaway -ensemble's calloc took a minute) */
-  PetscCall(PetscCalloc4(r->K, &hbase, r->K, &htwin, r->K, &r->lsum, 2 * pb->desc.ndiag + 2, &r->diag_sum));
+  PetscCall(PetscCalloc4(r->K, hbase, r->K, htwin, r->K, &r->lsum, 2 * pb->desc.ndiag + 2, &r->diag_sum));
   r->diag_sq = r->diag_sum + pb->desc.ndiag + 1;
+  PetscFunctionReturn(0);
+}
+
+/* Loads the -stepper sna surrogate and sets up the members (their states, the surrogate's start); the load time is
+   reported apart. */
+static PetscErrorCode SolveLoadAndSetUp(FlowRun r)
+{
+  PetscLogDouble wall;
+
+  PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(FLOW_LOAD, 0, 0, 0, 0));
   if (!strcmp(r->stepper, "sna")) PetscCall(SurrogateLoad(r));
   PetscCall(PetscLogEventEnd(FLOW_LOAD, 0, 0, 0, 0));
@@ -1656,38 +1709,76 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   PetscCall(WarnIdenticalMembers(r));
   if (r->sur) PetscCall(SurrogateStart(r));
   PetscCall(PetscLogEventEnd(FLOW_SETUP, 0, 0, 0, 0));
-  seg = r->lyapunov ? r->tau : r->ckpt_every;
-  if (r->restart[0]) {
-    PetscCall(PetscLogEventBegin(FLOW_CHECKPOINT, 0, 0, 0, 0));
-    PetscCall(ReadCheckpoint(r, hbase, htwin));
-    PetscCall(PetscLogEventEnd(FLOW_CHECKPOINT, 0, 0, 0, 0));
-  }
-  r->t_begin = r->t;
-  if (r->trajectory[0]) {
-    char fp[PETSC_MAX_PATH_LEN + 1024];
+  PetscFunctionReturn(0);
+}
 
-    PetscCall(RunFingerprint(r, fp, sizeof(fp)));
-    if (r->restart[0]) PetscCall(CheckTrajectoryRun(r, fp));
-    PetscCall(SNAPSTrajectoryOpen(r->comm, r->trajectory, &pb->desc, r->restart[0] ? r->next_save : -1, &r->traj));
-    /* a failed write keeps the rows so far where a checkpoint of this run exists to resume them: the -restart one
-       (which a restart without -checkpoint leaves as it is), or from the first one this run writes (WriteCheckpoint());
-       before that, nothing could resume them: they are removed */
-    PetscCall(SNAPSTrajectorySetResumable(r->traj, r->restart[0] ? PETSC_TRUE : PETSC_FALSE));
-    PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "run_fingerprint", fp)); /* what a restart compares (CheckTrajectoryRun()) */
-    if (pb->attributes) PetscCall(pb->attributes(pb->ctx, r->traj));
-    if (r->init_trajectory[0]) { /* the equation's "init" did not run */
-      PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "init", "trajectory"));
-      PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "init_trajectory", r->init_trajectory));
-      PetscCall(SNAPSTrajectorySetAttributeReal(r->traj, "init_time", r->init_time_used)); /* the saved time the members started from */
-    }
-    PetscCall(SNAPSTrajectorySetAttributeReal(r->traj, "dt_save", r->dt_save));
-    PetscCall(SNAPSTrajectorySetAttributeInt(r->traj, "seed", r->seed));
-    PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "stepper", r->stepper));
-    if (r->sur) PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "stepper_model", r->stepper_model));
+/* Opens -trajectory (continuing the interrupted run's rows on a restart) and records the run's attributes. */
+static PetscErrorCode SolveOpenTrajectory(FlowRun r, FlowProblem *pb)
+{
+  char fp[PETSC_MAX_PATH_LEN + 1024];
+
+  PetscFunctionBegin;
+  PetscCall(RunFingerprint(r, fp, sizeof(fp)));
+  if (r->restart[0]) PetscCall(CheckTrajectoryRun(r, fp));
+  PetscCall(SNAPSTrajectoryOpen(r->comm, r->trajectory, &pb->desc, r->restart[0] ? r->next_save : -1, &r->traj));
+  /* a failed write keeps the rows so far where a checkpoint of this run exists to resume them: the -restart one
+     (which a restart without -checkpoint leaves as it is), or from the first one this run writes (WriteCheckpoint());
+     before that, nothing could resume them: they are removed */
+  PetscCall(SNAPSTrajectorySetResumable(r->traj, r->restart[0] ? PETSC_TRUE : PETSC_FALSE));
+  PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "run_fingerprint", fp)); /* what a restart compares (CheckTrajectoryRun()) */
+  if (pb->attributes) PetscCall(pb->attributes(pb->ctx, r->traj));
+  if (r->init_trajectory[0]) { /* the equation's "init" did not run */
+    PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "init", "trajectory"));
+    PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "init_trajectory", r->init_trajectory));
+    PetscCall(SNAPSTrajectorySetAttributeReal(r->traj, "init_time", r->init_time_used)); /* the saved time the members started from */
   }
-  /* every option of the run is read by now (driver, equation, surrogate, checkpoint, trajectory): a misspelt one
-     is reported before the integration, which may take hours, not only at PetscFinalize */
-  PetscCall(SNAPSOptionsWarnUnusedEarly(r->comm));
+  PetscCall(SNAPSTrajectorySetAttributeReal(r->traj, "dt_save", r->dt_save));
+  PetscCall(SNAPSTrajectorySetAttributeInt(r->traj, "seed", r->seed));
+  PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "stepper", r->stepper));
+  if (r->sur) PetscCall(SNAPSTrajectorySetAttributeString(r->traj, "stepper_model", r->stepper_model));
+  PetscFunctionReturn(0);
+}
+
+/* Sets d0, one absolute distance for all members: eps times the RMS norm of the states. Collective. */
+static PetscErrorCode SetTwinDistance(FlowRun r)
+{
+  PetscReal mine = 0, all = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < LocalCount(r); i++) {
+    PetscReal n;
+    PetscCall(VecNorm(r->m[i].y, NORM_2, &n));
+    mine += n * n;
+  }
+  if (SelfMembers(r))
+    PetscCallMPI(MPI_Allreduce(&mine, &all, 1, MPIU_REAL, MPI_SUM, r->comm));
+  else
+    all = mine;
+  r->d0scale = r->eps * PetscSqrtReal(all / r->K);
+  PetscCall(WarnTwinDistance(r, all));
+  PetscFunctionReturn(0);
+}
+
+/* At the end of -lyapunov's transient: starts the twins at distance d0 from their members, with zero sums and the
+   members' steps. */
+static PetscErrorCode StartLyapunov(FlowRun r, const PetscReal hbase[], PetscReal htwin[])
+{
+  PetscFunctionBegin;
+  r->twins  = PETSC_TRUE;
+  r->lstart = r->t;
+  PetscCall(StartTwins(r));
+  PetscCall(SetTwinDistance(r));
+  PetscCall(Renormalise(r)); /* sets every twin at distance d0 (adds log(d/d0) of the random start, undone below) */
+  for (PetscInt i = 0; i < LocalCount(r); i++) r->lsum[SelfMembers(r) ? r->k0 + i : i] = 0;
+  for (PetscInt k = 0; k < r->K; k++) htwin[k] = hbase[k];
+  PetscFunctionReturn(0);
+}
+
+/* Integrates from r->t to -T in segments of seg (ending on its multiples): renormalises the twins, starts them after
+   the transient, writes the checkpoints, prints the progress lines. */
+static PetscErrorCode SolveIntegrate(FlowRun r, PetscReal hbase[], PetscReal htwin[], PetscReal seg)
+{
+  PetscFunctionBegin;
   PetscCall(RestartAll(r, r->restart[0] ? hbase : NULL, htwin, SegmentEnd(r, seg)));
   while (r->t < r->T * (1 - 1e-14)) {
     PetscReal tend = SegmentEnd(r, seg); /* segments end on multiples of seg: where RestartAll() set the stop time */
@@ -1696,29 +1787,7 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
     if (r->lyapunov && r->twins) PetscCall(Renormalise(r));
     if (!r->sur) PetscCall(NextSteps(r, r->m, hbase));
     if (r->twins) PetscCall(NextSteps(r, r->twin, htwin));
-    if (r->lyapunov && !r->twins && r->t >= r->transient * (1 - 1e-14)) {
-      r->twins  = PETSC_TRUE;
-      r->lstart = r->t;
-      PetscCall(StartTwins(r));
-      /* d0 is one absolute distance for all members: eps times the RMS norm of the states */
-      {
-        PetscReal mine = 0, all = 0;
-        for (PetscInt i = 0; i < LocalCount(r); i++) {
-          PetscReal n;
-          PetscCall(VecNorm(r->m[i].y, NORM_2, &n));
-          mine += n * n;
-        }
-        if (SelfMembers(r))
-          PetscCallMPI(MPI_Allreduce(&mine, &all, 1, MPIU_REAL, MPI_SUM, r->comm));
-        else
-          all = mine;
-        r->d0scale = r->eps * PetscSqrtReal(all / r->K);
-        PetscCall(WarnTwinDistance(r, all));
-      }
-      PetscCall(Renormalise(r)); /* sets every twin at distance d0 (adds log(d/d0) of the random start, undone below) */
-      for (PetscInt i = 0; i < LocalCount(r); i++) r->lsum[SelfMembers(r) ? r->k0 + i : i] = 0;
-      for (PetscInt k = 0; k < r->K; k++) htwin[k] = hbase[k];
-    }
+    if (r->lyapunov && !r->twins && r->t >= r->transient * (1 - 1e-14)) PetscCall(StartLyapunov(r, hbase, htwin));
     if (r->checkpoint[0] && (r->t >= r->T * (1 - 1e-14) || PetscAbsReal(r->t / r->ckpt_every - round(r->t / r->ckpt_every)) < 1e-9)) {
       PetscCall(PetscLogEventBegin(FLOW_CHECKPOINT, 0, 0, 0, 0));
       PetscCall(WriteCheckpoint(r, hbase, htwin));
@@ -1727,6 +1796,16 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
     PetscCall(RestartAll(r, hbase, htwin, SegmentEnd(r, seg)));
     PetscCall(PrintProgress(r, r->t, r->progress_every <= 0 ? PETSC_TRUE : PETSC_FALSE));
   }
+  PetscFunctionReturn(0);
+}
+
+/* FlowRunSolve()'s last step: gathers the Lyapunov sums, closes -trajectory, prints the exponents and the summary,
+   writes the report. */
+static PetscErrorCode SolveFinish(FlowRun r)
+{
+  PetscLogDouble wall;
+
+  PetscFunctionBegin;
   if (r->lyapunov) {
     PetscReal *all;
     PetscCall(PetscMalloc1(r->K, &all));
@@ -1738,6 +1817,34 @@ PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
   PetscCall(PetscTime(&wall));
   PetscCall(PrintLyapunov(r));
   PetscCall(WriteReport(r, wall - r->progress.wall0));
+  PetscFunctionReturn(0);
+}
+
+/*@C
+  FlowRunSolve - Integrates the problem's ensemble from 0 (or the -restart checkpoint) to -T: saves
+  the trajectory, writes checkpoints, measures the Lyapunov exponent, prints progress and the summary,
+  and writes the report. Collective.
+@*/
+PetscErrorCode FlowRunSolve(FlowRun r, FlowProblem *pb)
+{
+  PetscReal *hbase, *htwin, seg;
+
+  PetscFunctionBegin;
+  PetscCall(SolveAllocate(r, pb, &hbase, &htwin));
+  PetscCall(SolveLoadAndSetUp(r));
+  seg = r->lyapunov ? r->tau : r->ckpt_every;
+  if (r->restart[0]) {
+    PetscCall(PetscLogEventBegin(FLOW_CHECKPOINT, 0, 0, 0, 0));
+    PetscCall(ReadCheckpoint(r, hbase, htwin));
+    PetscCall(PetscLogEventEnd(FLOW_CHECKPOINT, 0, 0, 0, 0));
+  }
+  r->t_begin = r->t;
+  if (r->trajectory[0]) PetscCall(SolveOpenTrajectory(r, pb));
+  /* every option of the run is read by now (driver, equation, surrogate, checkpoint, trajectory): a misspelt one
+     is reported before the integration, which may take hours, not only at PetscFinalize */
+  PetscCall(SNAPSOptionsWarnUnusedEarly(r->comm));
+  PetscCall(SolveIntegrate(r, hbase, htwin, seg));
+  PetscCall(SolveFinish(r));
   PetscCall(PetscFree4(hbase, htwin, r->lsum, r->diag_sum));
   PetscFunctionReturn(0);
 }

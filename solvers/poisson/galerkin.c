@@ -295,6 +295,182 @@ static PetscErrorCode CPGridProbeRankOne(MPI_Comm comm, const EvalCtx *ec, Petsc
   PetscFunctionReturn(0);
 }
 
+/* CPGridCompress()'s samples: the training points (grid indices idx, values val, weights wt, the approximation app),
+   S of them; when sampled, the Sv validation points (vidx, vval, vwt); norm2 and vnorm2 the weighted squared norms of
+   the two sets, sumw the training weights' sum */
+typedef struct {
+  PetscInt   S, Sv, *idx, *vidx;
+  PetscReal *val, *wt, *app, *vval, *vwt, norm2, vnorm2, sumw;
+} CPSamples;
+
+/* Draws and evaluates the samples of CPGridCompress(): the full grid when it has at most KH_FULL_GRID_CAP points, else
+   a Latin-hypercube sample and a validation sample (cp->sampled). Freed by CPGridCompress(). */
+static PetscErrorCode CPSamplesCreate(MPI_Comm comm, const EvalCtx *ec, const PetscReal xq[], const PetscReal wq[], const char name[], CPGrid *cp, CPSamples *sm)
+{
+  const PetscInt nd = cp->nd, nq = cp->nq;
+  PetscInt64     total = 1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(sm, sizeof(*sm)));
+  for (PetscInt p = 0; p < nd; p++) total *= nq;
+  cp->sampled = total > KH_FULL_GRID_CAP ? PETSC_TRUE : PETSC_FALSE;
+  cp->method  = cp->sampled ? "sampled" : "grid";
+  sm->S       = cp->sampled ? KH_SAMPLE_REPS * nq : (PetscInt)total;
+  PetscCall(PetscMalloc4(sm->S * nd, &sm->idx, sm->S, &sm->val, sm->S, &sm->wt, sm->S, &sm->app));
+  PetscCall(GridSample((PetscBool)!cp->sampled, nd, nq, KH_SAMPLE_REPS, 0x9E3779B97F4A7C15ULL, sm->S, sm->idx));
+  if (cp->sampled) {
+    sm->Sv = 16 * nq;
+    PetscCall(PetscMalloc3(sm->Sv * nd, &sm->vidx, sm->Sv, &sm->vval, sm->Sv, &sm->vwt));
+    PetscCall(GridSample(PETSC_FALSE, nd, nq, 16, 0xD1B54A32D192ED03ULL, sm->Sv, sm->vidx));
+  }
+  for (PetscInt set = 0; set < (cp->sampled ? 2 : 1); set++) {
+    const PetscInt Ns = set ? sm->Sv : sm->S, *ix = set ? sm->vidx : sm->idx;
+    PetscReal     *v = set ? sm->vval : sm->val, *w = set ? sm->vwt : sm->wt, *n2 = set ? &sm->vnorm2 : &sm->norm2;
+    PetscCall(EvalGridPoints(comm, ec, nd, xq, wq, Ns, ix, name, v, w));
+    for (PetscInt i = 0; i < Ns; i++) {
+      *n2 += w[i] * v[i] * v[i];
+      if (!set) sm->sumw += w[i];
+    }
+  }
+  PetscCall(PetscArrayzero(sm->app, sm->S));
+  PetscFunctionReturn(0);
+}
+
+/* Starts term R - 1 as the cross (skeleton) approximation of the residual through its largest sample (exact for a
+   rank-1 residual); *found is false, and nothing is done, when the residual is zero. */
+static PetscErrorCode CPGridCrossTerm(const EvalCtx *ec, const PetscReal xq[], const CPSamples *sm, PetscInt R, CPGrid *cp, PetscBool *found)
+{
+  const PetscInt nd = cp->nd, nq = cp->nq, s = R - 1;
+  PetscReal      rmaxv = -1, rpiv, xf[POISSON_EXACT_MAX_DIM];
+  PetscInt       ipiv  = 0, ix[POISSON_EXACT_MAX_DIM];
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < sm->S; i++)
+    if (PetscAbsReal(sm->val[i] - sm->app[i]) > rmaxv) {
+      rmaxv = PetscAbsReal(sm->val[i] - sm->app[i]);
+      ipiv  = i;
+    }
+  rpiv   = sm->val[ipiv] - sm->app[ipiv];
+  *found = PetscAbsReal(rpiv) > 0 ? PETSC_TRUE : PETSC_FALSE;
+  if (!*found) PetscFunctionReturn(0);
+  for (PetscInt p = 0; p < nd; p++) {
+    for (PetscInt r = 0; r < nd; r++) {
+      ix[r] = sm->idx[ipiv * nd + r];
+      xf[r] = xq[ix[r]];
+    }
+    for (PetscInt j = 0; j < nq; j++) {
+      PetscReal v;
+      ix[p] = j;
+      xf[p] = xq[j];
+      PetscCall(EvalPoint(ec, xf, &v));
+      cp->H[(s * nd + p) * nq + j] = (v - CPGridValue(cp, s, ix)) / (p ? rpiv : 1.0);
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* One ALS step: the R terms' factors in direction p by weighted least squares on the training samples, the others
+   fixed. A, rhs, work: nq R^2, nq R and R^2 values of room. */
+static PetscErrorCode CPGridALSDirection(const CPSamples *sm, PetscInt R, PetscInt p, PetscReal A[], PetscReal rhs[], PetscReal work[], CPGrid *cp)
+{
+  const PetscInt nd = cp->nd, nq = cp->nq;
+
+  PetscFunctionBegin;
+  PetscCall(PetscArrayzero(A, nq * R * R));
+  PetscCall(PetscArrayzero(rhs, nq * R));
+  for (PetscInt i = 0; i < sm->S; i++) {
+    PetscReal      z[64];
+    const PetscInt j = sm->idx[i * nd + p];
+    for (PetscInt t = 0; t < R; t++) {
+      z[t] = 1;
+      for (PetscInt r = 0; r < nd; r++)
+        if (r != p) z[t] *= cp->H[(t * nd + r) * nq + sm->idx[i * nd + r]];
+    }
+    for (PetscInt t = 0; t < R; t++) {
+      rhs[j * R + t] += sm->wt[i] * sm->val[i] * z[t];
+      for (PetscInt t2 = 0; t2 < R; t2++) A[(j * R + t) * R + t2] += sm->wt[i] * z[t] * z[t2];
+    }
+  }
+  for (PetscInt j = 0; j < nq; j++) {
+    PetscCall(SPDSolve(R, 1, &A[j * R * R], &rhs[j * R], work));
+    for (PetscInt t = 0; t < R; t++) cp->H[(t * nd + p) * nq + j] = rhs[j * R + t];
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Joint ALS over all R terms (at most 100 sweeps), until the training error meets tol or improves by less than 1e-3
+   of itself; returns the training error (of sm->app, updated) and the number of sweeps. */
+static PetscErrorCode CPGridALS(CPSamples *sm, PetscInt R, PetscReal tol, PetscReal A[], PetscReal rhs[], PetscReal work[], CPGrid *cp, PetscReal *err2, PetscInt *sweeps)
+{
+  const PetscInt nd   = cp->nd;
+  PetscReal      prev = PETSC_MAX_REAL, e2 = 0;
+  PetscInt       it;
+
+  PetscFunctionBegin;
+  for (it = 0; it < 100; it++) {
+    e2 = 0;
+    for (PetscInt i = 0; i < sm->S; i++) {
+      sm->app[i] = CPGridValue(cp, R, &sm->idx[i * nd]);
+      e2 += sm->wt[i] * PetscSqr(sm->val[i] - sm->app[i]);
+    }
+    if (e2 <= tol * tol * sm->norm2 || prev - e2 <= 1e-3 * prev) break;
+    prev = e2;
+    for (PetscInt p = 0; p < nd; p++) PetscCall(CPGridALSDirection(sm, R, p, A, rhs, work, cp));
+  }
+  *err2   = e2;
+  *sweeps = it;
+  PetscFunctionReturn(0);
+}
+
+/* The error that chooses the rank: on the validation points (scaled to the training norm) when sampled, else the
+   training error err2 */
+static PetscReal CPGridValidationError(const CPSamples *sm, const CPGrid *cp, PetscInt R, PetscReal err2)
+{
+  PetscReal verr2;
+
+  if (!cp->sampled) return err2;
+  verr2 = 0;
+  for (PetscInt i = 0; i < sm->Sv; i++) verr2 += sm->vwt[i] * PetscSqr(sm->vval[i] - CPGridValue(cp, R, &sm->vidx[i * cp->nd]));
+  verr2 *= sm->norm2 / sm->vnorm2; /* relative to the training norm */
+  return verr2;
+}
+
+/* Rank growth from 1 to rmax (a cross term, then ALS over all terms) until the error meets tol; when sampled, it stops
+   when the validation error no longer improves. Keeps the best terms in cp->H; returns their rank and error. */
+static PetscErrorCode CPGridGrowRank(const EvalCtx *ec, const PetscReal xq[], CPSamples *sm, PetscReal tol, PetscInt rmax, PetscViewer monitor, const char name[], CPGrid *cp, PetscInt *Rbest, PetscReal *best)
+{
+  const PetscInt nd = cp->nd, nq = cp->nq;
+  PetscReal     *A, *rhs, *work, *Hbest, err2 = 0, verr2; /* = 0: set by CPGridALS(), for -Wmaybe-uninitialized */
+
+  PetscFunctionBegin;
+  *Rbest = 0;
+  *best  = PETSC_MAX_REAL;
+  PetscCall(PetscMalloc3(nq * rmax * rmax, &A, nq * rmax, &rhs, rmax * rmax, &work));
+  PetscCall(PetscMalloc1(rmax * nd * nq, &Hbest));
+  for (PetscInt R = 1; R <= rmax; R++) {
+    PetscBool found;
+    PetscInt  it = 0;
+
+    PetscCall(CPGridCrossTerm(ec, xq, sm, R, cp, &found));
+    if (!found) break;
+    PetscCall(CPGridALS(sm, R, tol, A, rhs, work, cp, &err2, &it));
+    verr2 = CPGridValidationError(sm, cp, R, err2);
+    if (monitor) PetscCall(PetscViewerASCIIPrintf(monitor, "  khronos: %s rank %" PetscInt_FMT ": relative error %.3e%s (%" PetscInt_FMT " ALS sweeps, %" PetscInt_FMT " %s points)\n", name, R, (double)PetscSqrtReal(verr2 / sm->norm2), cp->sampled ? " on validation points" : "", it, sm->S, cp->sampled ? "sampled" : "grid"));
+    if (verr2 < *best) {
+      *best  = verr2;
+      *Rbest = R;
+      PetscCall(PetscArraycpy(Hbest, cp->H, R * nd * nq));
+    } else if (cp->sampled)
+      break; /* no better on unseen points: stop growing */
+    if (verr2 <= tol * tol * sm->norm2 || R == rmax) break;
+  }
+  PetscCall(PetscArrayzero(cp->H, rmax * nd * nq));
+  PetscCall(PetscArraycpy(cp->H, Hbest, *Rbest * nd * nq));
+  PetscCall(PetscFree(Hbest));
+  PetscCall(PetscFree3(A, rhs, work));
+  PetscFunctionReturn(0);
+}
+
 /* Compresses the function of ec on the nd-dimensional tensor grid of the 1-D points xq (weights wq) to
    CP rank <= rmax with rank growth, until the weighted relative L2 error is <= tol. Each new term starts
    as the cross (skeleton) approximation of the residual through its largest sample (exact for rank-1
@@ -305,9 +481,9 @@ static PetscErrorCode CPGridProbeRankOne(MPI_Comm comm, const EvalCtx *ec, Petsc
    passes its check. Same result on every rank. */
 static PetscErrorCode CPGridCompress(MPI_Comm comm, const EvalCtx *ec, PetscInt nd, PetscInt nq, const PetscReal xq[], const PetscReal wq[], PetscReal tol, PetscInt rmax, PetscBool cross, PetscViewer monitor, const char name[], CPGrid *cp)
 {
-  PetscInt64 total = 1;
-  PetscInt   S, Sv = 0, R = 0, *idx, *vidx = NULL, Rbest = 0;
-  PetscReal *val, *wt, *app, *vval = NULL, *vwt = NULL, *A, *rhs, *work, norm2 = 0, vnorm2 = 0, sumw = 0, err2, verr2 = 0, best = PETSC_MAX_REAL;
+  CPSamples sm;
+  PetscInt  R = 0;
+  PetscReal err2;
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(cp, sizeof(*cp)));
@@ -319,116 +495,14 @@ static PetscErrorCode CPGridCompress(MPI_Comm comm, const EvalCtx *ec, PetscInt 
     if (monitor) PetscCall(PetscViewerASCIIPrintf(monitor, "  khronos: %s rank-1 cross probe %s\n", name, accepted ? "passed its check: separable" : "failed its check: full compression"));
     if (accepted) PetscFunctionReturn(0);
   }
-  for (PetscInt p = 0; p < nd; p++) total *= nq;
-  cp->sampled = total > KH_FULL_GRID_CAP ? PETSC_TRUE : PETSC_FALSE;
-  cp->method  = cp->sampled ? "sampled" : "grid";
-  S           = cp->sampled ? KH_SAMPLE_REPS * nq : (PetscInt)total;
-  PetscCall(PetscMalloc4(S * nd, &idx, S, &val, S, &wt, S, &app));
-  PetscCall(GridSample((PetscBool)!cp->sampled, nd, nq, KH_SAMPLE_REPS, 0x9E3779B97F4A7C15ULL, S, idx));
-  if (cp->sampled) {
-    Sv = 16 * nq;
-    PetscCall(PetscMalloc3(Sv * nd, &vidx, Sv, &vval, Sv, &vwt));
-    PetscCall(GridSample(PETSC_FALSE, nd, nq, 16, 0xD1B54A32D192ED03ULL, Sv, vidx));
-  }
-  for (PetscInt set = 0; set < (cp->sampled ? 2 : 1); set++) {
-    const PetscInt Ns = set ? Sv : S, *ix = set ? vidx : idx;
-    PetscReal     *v = set ? vval : val, *w = set ? vwt : wt, *n2 = set ? &vnorm2 : &norm2;
-    PetscCall(EvalGridPoints(comm, ec, nd, xq, wq, Ns, ix, name, v, w));
-    for (PetscInt i = 0; i < Ns; i++) {
-      *n2 += w[i] * v[i] * v[i];
-      if (!set) sumw += w[i];
-    }
-  }
-  PetscCall(PetscArrayzero(app, S));
+  PetscCall(CPSamplesCreate(comm, ec, xq, wq, name, cp, &sm));
   PetscCall(PetscCalloc1(rmax * nd * nq, &cp->H));
-  err2 = norm2;
-  if (norm2 > 1e-26 * sumw) {
-    PetscReal *Hbest;
-    PetscCall(PetscMalloc3(nq * rmax * rmax, &A, nq * rmax, &rhs, rmax * rmax, &work));
-    PetscCall(PetscMalloc1(rmax * nd * nq, &Hbest));
-    for (R = 1; R <= rmax; R++) {
-      const PetscInt s    = R - 1;
-      PetscReal      prev = PETSC_MAX_REAL, rmaxv = -1, rpiv, xf[POISSON_EXACT_MAX_DIM];
-      PetscInt       it, ipiv                     = 0, ix[POISSON_EXACT_MAX_DIM];
-
-      /* cross approximation of the residual through its largest sample */
-      for (PetscInt i = 0; i < S; i++)
-        if (PetscAbsReal(val[i] - app[i]) > rmaxv) {
-          rmaxv = PetscAbsReal(val[i] - app[i]);
-          ipiv  = i;
-        }
-      rpiv = val[ipiv] - app[ipiv];
-      if (!(PetscAbsReal(rpiv) > 0)) break;
-      for (PetscInt p = 0; p < nd; p++) {
-        for (PetscInt r = 0; r < nd; r++) {
-          ix[r] = idx[ipiv * nd + r];
-          xf[r] = xq[ix[r]];
-        }
-        for (PetscInt j = 0; j < nq; j++) {
-          PetscReal v;
-          ix[p] = j;
-          xf[p] = xq[j];
-          PetscCall(EvalPoint(ec, xf, &v));
-          cp->H[(s * nd + p) * nq + j] = (v - CPGridValue(cp, s, ix)) / (p ? rpiv : 1.0);
-        }
-      }
-      /* joint ALS over all R terms */
-      for (it = 0; it < 100; it++) {
-        err2 = 0;
-        for (PetscInt i = 0; i < S; i++) {
-          app[i] = CPGridValue(cp, R, &idx[i * nd]);
-          err2 += wt[i] * PetscSqr(val[i] - app[i]);
-        }
-        if (err2 <= tol * tol * norm2 || prev - err2 <= 1e-3 * prev) break;
-        prev = err2;
-        for (PetscInt p = 0; p < nd; p++) {
-          PetscCall(PetscArrayzero(A, nq * R * R));
-          PetscCall(PetscArrayzero(rhs, nq * R));
-          for (PetscInt i = 0; i < S; i++) {
-            PetscReal      z[64];
-            const PetscInt j = idx[i * nd + p];
-            for (PetscInt t = 0; t < R; t++) {
-              z[t] = 1;
-              for (PetscInt r = 0; r < nd; r++)
-                if (r != p) z[t] *= cp->H[(t * nd + r) * nq + idx[i * nd + r]];
-            }
-            for (PetscInt t = 0; t < R; t++) {
-              rhs[j * R + t] += wt[i] * val[i] * z[t];
-              for (PetscInt t2 = 0; t2 < R; t2++) A[(j * R + t) * R + t2] += wt[i] * z[t] * z[t2];
-            }
-          }
-          for (PetscInt j = 0; j < nq; j++) {
-            PetscCall(SPDSolve(R, 1, &A[j * R * R], &rhs[j * R], work));
-            for (PetscInt t = 0; t < R; t++) cp->H[(t * nd + p) * nq + j] = rhs[j * R + t];
-          }
-        }
-      }
-      if (cp->sampled) {
-        verr2 = 0;
-        for (PetscInt i = 0; i < Sv; i++) verr2 += vwt[i] * PetscSqr(vval[i] - CPGridValue(cp, R, &vidx[i * nd]));
-        verr2 *= norm2 / vnorm2; /* relative to the training norm */
-      } else
-        verr2 = err2;
-      if (monitor) PetscCall(PetscViewerASCIIPrintf(monitor, "  khronos: %s rank %" PetscInt_FMT ": relative error %.3e%s (%" PetscInt_FMT " ALS sweeps, %" PetscInt_FMT " %s points)\n", name, R, (double)PetscSqrtReal(verr2 / norm2), cp->sampled ? " on validation points" : "", it, S, cp->sampled ? "sampled" : "grid"));
-      if (verr2 < best) {
-        best  = verr2;
-        Rbest = R;
-        PetscCall(PetscArraycpy(Hbest, cp->H, R * nd * nq));
-      } else if (cp->sampled)
-        break; /* no better on unseen points: stop growing */
-      if (verr2 <= tol * tol * norm2 || R == rmax) break;
-    }
-    PetscCall(PetscArrayzero(cp->H, rmax * nd * nq));
-    PetscCall(PetscArraycpy(cp->H, Hbest, Rbest * nd * nq));
-    PetscCall(PetscFree(Hbest));
-    PetscCall(PetscFree3(A, rhs, work));
-    R    = Rbest;
-    err2 = best;
-  }
+  err2 = sm.norm2;
+  if (sm.norm2 > 1e-26 * sm.sumw) PetscCall(CPGridGrowRank(ec, xq, &sm, tol, rmax, monitor, name, cp, &R, &err2));
   cp->R      = R;
-  cp->relerr = norm2 > 0 ? PetscSqrtReal(err2 / norm2) : 0;
-  PetscCall(PetscFree4(idx, val, wt, app));
-  if (cp->sampled) PetscCall(PetscFree3(vidx, vval, vwt));
+  cp->relerr = sm.norm2 > 0 ? PetscSqrtReal(err2 / sm.norm2) : 0;
+  PetscCall(PetscFree4(sm.idx, sm.val, sm.wt, sm.app));
+  if (cp->sampled) PetscCall(PetscFree3(sm.vidx, sm.vval, sm.vwt));
   PetscFunctionReturn(0);
 }
 

@@ -952,8 +952,8 @@ static PetscErrorCode CheckpointCheckPartial(FlowRun r, SNAPSCheckpoint ck)
   PetscFunctionReturn(0);
 }
 
-/* Restores the time (checked before -T), the wall time before, the save and statistics counters, the diagnostics'
-   sums and the members' steps hbase. */
+/* Restores the time (checked to lie before -T), the wall time before, the save and statistics counters, the
+   diagnostics' sums and the members' steps hbase. */
 static PetscErrorCode CheckpointGetTime(FlowRun r, SNAPSCheckpoint ck, PetscReal hbase[])
 {
   PetscReal v;
@@ -1005,7 +1005,8 @@ static PetscErrorCode CheckpointGetStates(FlowRun r, SNAPSCheckpoint ck, PetscRe
   PetscFunctionReturn(0);
 }
 
-/* Restores time, states, steps, counters and Lyapunov sums from -restart; returns the trajectory rows. */
+/* Restores time, states, steps, counters and Lyapunov sums from -restart (next_save, one of the counters, is the row
+   the trajectory resumes at). */
 static PetscErrorCode ReadCheckpoint(FlowRun r, PetscReal hbase[], PetscReal htwin[])
 {
   SNAPSCheckpoint ck;

@@ -161,17 +161,6 @@ static PetscErrorCode FitAffineMap(PetscInt N, PetscInt r, const PetscScalar Z[]
   PetscFunctionReturn(0);
 }
 
-/* Relative projection error sqrt(sum_{j>=k} sigma_j^2 / sum sigma_j^2) of the snapshots on k modes. */
-static PetscReal ProjectionError(PetscInt N, const PetscReal sigma[], PetscInt k)
-{
-  PetscReal total = 0, tail = 0;
-  for (PetscInt j = 0; j < N; j++) {
-    total += sigma[j] * sigma[j];
-    if (j >= k) tail += sigma[j] * sigma[j];
-  }
-  return total > 0 ? PetscSqrtReal(tail / total) : 0;
-}
-
 static PetscLogEvent POD_LOAD, POD_BASIS, POD_RHSMAP;
 
 /* A basis of k modes stopped by its largest number (capopt) before its tolerance (tolopt) is a cap, not convergence:
@@ -184,9 +173,9 @@ static PetscErrorCode ModesStop(const char what[], PetscInt N, const PetscReal s
   PetscCall(SNAPSPODStopReason(N, sigma, k, tol, reason));
   if (strcmp(*reason, "STOPPED_MAX_MODES")) PetscFunctionReturn(0);
   if (capset || tolset || !note)
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-pod: %s %" PetscInt_FMT "%s stopped the %s at %" PetscInt_FMT " modes before %s %g was met: its projection error is %.3e (raise %s, or give a larger %s)\n", capopt, k, capset ? "" : " (the default)", what, k, tolopt, (double)tol, (double)ProjectionError(N, sigma, k), capopt, tolopt));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-pod: %s %" PetscInt_FMT "%s stopped the %s at %" PetscInt_FMT " modes before %s %g was met: its projection error is %.3e (raise %s, or give a larger %s)\n", capopt, k, capset ? "" : " (the default)", what, k, tolopt, (double)tol, (double)SNAPSPODProjectionError(N, sigma, k), capopt, tolopt));
   else
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: the %s stopped at %s %" PetscInt_FMT " (the default) before %s %g (the default): projection error %.3e; %s\n", what, capopt, k, tolopt, (double)tol, (double)ProjectionError(N, sigma, k), note));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: the %s stopped at %s %" PetscInt_FMT " (the default) before %s %g (the default): projection error %.3e; %s\n", what, capopt, k, tolopt, (double)tol, (double)SNAPSPODProjectionError(N, sigma, k), note));
   PetscFunctionReturn(0);
 }
 
@@ -405,17 +394,17 @@ static PetscErrorCode FitSolutionCoordinates(const PODOptions *o, PODBuild *b)
   PetscCall(Coordinates(N, b->U, b->k, b->V, b->C));
   PetscCall(PetscLogEventEnd(POD_BASIS, 0, 0, 0, 0));
   PetscCall(ModesStop("POD basis", N, b->sigma, b->k, "-pod_tol", o->podtol, o->podtol_set, "-pod_max_modes", o->maxk_set, NULL, &b->kstop));
-  for (b->ks = 1; b->ks < b->k && ProjectionError(N, b->sigma, b->ks) > o->snatol; b->ks++) {}
+  for (b->ks = 1; b->ks < b->k && SNAPSPODProjectionError(N, b->sigma, b->ks) > o->snatol; b->ks++) {}
   if (o->maxks != PETSC_DETERMINE && o->maxks < b->ks) {
     b->ks = o->maxks; /* the default -pod_sna_tol (0: all k) is no tolerance the user asked for */
-    if (o->snatol_set) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-pod: -pod_sna_max_modes %" PetscInt_FMT " stopped the SNA's coordinates at %" PetscInt_FMT " before -pod_sna_tol %g was met: their projection error is %.3e (raise -pod_sna_max_modes, or give a larger -pod_sna_tol)\n", b->ks, b->ks, (double)o->snatol, (double)ProjectionError(N, b->sigma, b->ks)));
+    if (o->snatol_set) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "WARNING: snaps-pod: -pod_sna_max_modes %" PetscInt_FMT " stopped the SNA's coordinates at %" PetscInt_FMT " before -pod_sna_tol %g was met: their projection error is %.3e (raise -pod_sna_max_modes, or give a larger -pod_sna_tol)\n", b->ks, b->ks, (double)o->snatol, (double)SNAPSPODProjectionError(N, b->sigma, b->ks)));
   }
   PetscCall(PetscMalloc1(N * b->ks, &b->Cs));
   for (PetscInt i = 0; i < N; i++)
     for (PetscInt j = 0; j < b->ks; j++) b->Cs[i * b->ks + j] = b->C[i * b->k + j];
   PetscCall(FitCoordinates(NULL, b->X, b->ks, b->Cs, &b->sna, &b->fit_mean, &b->fit_max, &b->fit_s));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " snapshots of size %" PetscInt_FMT ", %" PetscInt_FMT " parameters, %d ranks\n", N, b->n, b->q, size));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " POD modes (sigma %.3e .. %.3e), projection error %.3e; SNA mu -> the first %" PetscInt_FMT " coordinates (projection error %.3e): training error mean %.3e, max %.3e (%.2f s)\n", b->k, (double)b->sigma[0], (double)b->sigma[b->k - 1], (double)ProjectionError(N, b->sigma, b->k), b->ks, (double)ProjectionError(N, b->sigma, b->ks), (double)b->fit_mean, (double)b->fit_max, (double)b->fit_s));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " POD modes (sigma %.3e .. %.3e), projection error %.3e; SNA mu -> the first %" PetscInt_FMT " coordinates (projection error %.3e): training error mean %.3e, max %.3e (%.2f s)\n", b->k, (double)b->sigma[0], (double)b->sigma[b->k - 1], (double)SNAPSPODProjectionError(N, b->sigma, b->k), b->ks, (double)SNAPSPODProjectionError(N, b->sigma, b->ks), (double)b->fit_mean, (double)b->fit_max, (double)b->fit_s));
   PetscFunctionReturn(0);
 }
 
@@ -447,7 +436,7 @@ static PetscErrorCode FitRHSMap(const PODOptions *o, PODBuild *b)
     b->rfit_s = (PetscReal)(tb - ta);
   }
   PetscCall(PetscLogEventEnd(POD_RHSMAP, 0, 0, 0, 0));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " right-hand-side modes, projection error %.3e; %s map rhs -> coordinates: training error mean %.3e, max %.3e (%.2f s)\n", b->r, (double)ProjectionError(N, b->rsigma, b->r), o->rhsmap ? "SNA" : "affine", (double)b->rfit_mean, (double)b->rfit_max, (double)b->rfit_s));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "snaps-pod: %" PetscInt_FMT " right-hand-side modes, projection error %.3e; %s map rhs -> coordinates: training error mean %.3e, max %.3e (%.2f s)\n", b->r, (double)SNAPSPODProjectionError(N, b->rsigma, b->r), o->rhsmap ? "SNA" : "affine", (double)b->rfit_mean, (double)b->rfit_max, (double)b->rfit_s));
   PetscFunctionReturn(0);
 }
 
@@ -491,9 +480,9 @@ static PetscErrorCode WriteBuildReport(const PODOptions *o, const PODBuild *b)
   PetscCall(SNAPSReportSetInt(report, "n_mu", b->q)); /* the PDE parameters; n_params (trainable, as in snaps-fit) is sna_n_params */
   PetscCall(SNAPSReportSetInt(report, "n_modes", b->k));
   PetscCall(SNAPSReportSetInt(report, "sna_modes", b->ks));
-  PetscCall(SNAPSReportSetReal(report, "sna_projection_error", ProjectionError(N, b->sigma, b->ks)));
+  PetscCall(SNAPSReportSetReal(report, "sna_projection_error", SNAPSPODProjectionError(N, b->sigma, b->ks)));
   PetscCall(SNAPSReportSetRealArray(report, "singular_values", N, b->sigma));
-  PetscCall(SNAPSReportSetReal(report, "projection_error", ProjectionError(N, b->sigma, b->k)));
+  PetscCall(SNAPSReportSetReal(report, "projection_error", SNAPSPODProjectionError(N, b->sigma, b->k)));
   PetscCall(SNAPSReportSetString(report, "modes_stop_reason", b->kstop)); /* STOPPED_MAX_MODES: -pod_max_modes, not -pod_tol */
   PetscCall(SNAPSReportSetReal(report, "fit_rel_error_mean", b->fit_mean));
   PetscCall(SNAPSReportSetReal(report, "fit_rel_error_max", b->fit_max));
@@ -503,7 +492,7 @@ static PetscErrorCode WriteBuildReport(const PODOptions *o, const PODBuild *b)
   if (b->B) {
     PetscCall(SNAPSReportSetString(report, "rhs_map", RHSMaps[o->rhsmap]));
     PetscCall(SNAPSReportSetRealArray(report, "rhs_singular_values", N, b->rsigma));
-    PetscCall(SNAPSReportSetReal(report, "rhs_projection_error", ProjectionError(N, b->rsigma, b->r)));
+    PetscCall(SNAPSReportSetReal(report, "rhs_projection_error", SNAPSPODProjectionError(N, b->rsigma, b->r)));
     PetscCall(SNAPSReportSetString(report, "rhs_modes_stop_reason", b->rstop));
     PetscCall(SNAPSReportSetReal(report, "rhs_fit_rel_error_mean", b->rfit_mean));
     PetscCall(SNAPSReportSetReal(report, "rhs_fit_rel_error_max", b->rfit_max));

@@ -37,9 +37,27 @@ static PetscErrorCode GramSchmidt(PetscInt N, const Vec snap[], Vec Q[], PetscSc
   PetscFunctionReturn(0);
 }
 
-/* The relative projection error sqrt(sum_{j >= k} sig_j^2 / sum_j sig_j^2) on k of the m modes, the tail summed from
-   the small end (the total minus the head would cancel) */
-static PetscReal TailError(PetscInt m, const PetscReal sig[], PetscInt k)
+/*@C
+  SNAPSPODProjectionError - The relative projection error of the snapshots on their first k POD modes
+
+  Not Collective
+
+  Input Parameters:
++ m   - the number of singular values
+. sig - the singular values from SNAPSPODCompute(), descending
+- k   - the number of modes
+
+  Notes:
+  Returns sqrt(sum_{j >= k} sig_j^2 / sum_j sig_j^2), the relative Frobenius error of projecting every snapshot onto
+  the first k modes (0 when every singular value is 0), not an error code. The tail is summed from the small end (the
+  total minus the head would cancel). The one rule of SNAPSPODCompute()'s choice of modes, SNAPSPODStopReason() and
+  snaps-pod's printed and reported errors.
+
+  Level: intermediate
+
+.seealso: SNAPSPODCompute(), SNAPSPODStopReason()
+@*/
+PetscReal SNAPSPODProjectionError(PetscInt m, const PetscReal sig[], PetscInt k)
 {
   PetscReal total = 0, tail = 0;
 
@@ -59,7 +77,7 @@ static PetscInt KeptModes(PetscInt m, const PetscReal sig[], PetscReal tol, Pets
 {
   PetscInt nkeep = 0;
 
-  while (nkeep < PetscMin(maxk, m) && Independent(m, sig, nkeep) && TailError(m, sig, nkeep) > tol) nkeep++;
+  while (nkeep < PetscMin(maxk, m) && Independent(m, sig, nkeep) && SNAPSPODProjectionError(m, sig, nkeep) > tol) nkeep++;
   return nkeep ? nkeep : 1;
 }
 
@@ -90,7 +108,7 @@ PetscErrorCode SNAPSPODStopReason(PetscInt N, const PetscReal sigma[], PetscInt 
   PetscFunctionBegin;
   PetscCheck(k >= 1 && k <= N, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " modes kept of %" PetscInt_FMT " snapshots", k, N);
   /* KeptModes() stops at the first k with the error <= tol, or the next mode dependent, or the cap */
-  if (TailError(N, sigma, k) <= tol)
+  if (SNAPSPODProjectionError(N, sigma, k) <= tol)
     *reason = "CONVERGED_TOL";
   else if (!Independent(N, sigma, k))
     *reason = "CONVERGED_DEPENDENT";

@@ -14,3 +14,4 @@
 /* Page at the definition (plugins/pod/pod.c). */
 PETSC_EXTERN PetscErrorCode SNAPSPODCompute(PetscInt, const Vec[], PetscReal, PetscInt, PetscInt *, Vec **, PetscReal **);
 PETSC_EXTERN PetscErrorCode SNAPSPODStopReason(PetscInt, const PetscReal[], PetscInt, PetscReal, const char **);
+PETSC_EXTERN PetscReal      SNAPSPODProjectionError(PetscInt, const PetscReal[], PetscInt);

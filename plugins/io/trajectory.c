@@ -518,7 +518,7 @@ PetscErrorCode SNAPSTrajectoryOpen(MPI_Comm comm, const char file[], const SNAPS
   PetscCallMPI(MPI_Comm_rank(comm, &tr->rank));
   ierr = PetscStrncpy(tr->file, file, sizeof(tr->file));
   if (!ierr) ierr = PartialName(file, tr->partial, sizeof(tr->partial)); /* a name too long: on every rank alike */
-  if (ierr) PetscCall(PetscFree(tr));
+  if (ierr) PetscCall(SNAPSTrajectoryDestroy(&tr));
   PetscCall(ierr);
   if (!tr->rank) ierr = resume < 0 ? CreateFile_Rank0(tr) : ResumeFile_Rank0(tr, resume);
   ierr = AgreeOnRank0(comm, ierr, resume < 0 ? PETSC_ERR_FILE_WRITE : 0, "Opening the trajectory", file); /* resume: rank 0's own code */

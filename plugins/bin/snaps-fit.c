@@ -78,6 +78,7 @@ static const char ConstantTargets[] = "every output of the targets is constant, 
 typedef struct {
   PetscReal  fraction;
   PetscInt   seed;
+  PetscBool  seedset;              /* -mf_seed given: WarnSeedUnused() says where it seeds nothing */
   PetscBool  bycase;               /* whole cases (the group's /case), else rows */
   PetscInt   ntotal, nkept, nrows; /* cases (or rows) in all, kept; rows kept */
   PetscReal *kept;                 /* the kept case ids (or row numbers), ascending, for the report */
@@ -171,13 +172,11 @@ static PetscErrorCode KeepRows(Vec X, Vec Y, Vec cases, const PetscInt ids[], Pe
    silently ignored). */
 static PetscErrorCode WarnSeedUnused(MPI_Comm comm, const HFChoice *ch)
 {
-  PetscBool hasseed;
-  char      f[32];
+  char f[32];
 
   PetscFunctionBegin;
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-mf_seed", &hasseed));
   (void)snprintf(f, sizeof(f), "%g", (double)ch->fraction); /* C's %g: PETSc's writes 1 as "1." */
-  if (hasseed && (ch->nkept == 0 || ch->nkept == ch->ntotal)) PetscCall(PetscPrintf(comm, "WARNING: snaps-fit: -mf_seed %" PetscInt_FMT " changes nothing: -mf_hf_fraction %s keeps %s the %" PetscInt_FMT " HF %s, so there is no choice to seed\n", ch->seed, f, ch->nkept ? "all of" : "none of", ch->ntotal, ch->bycase ? "cases" : "rows"));
+  if (ch->seedset && (ch->nkept == 0 || ch->nkept == ch->ntotal)) PetscCall(PetscPrintf(comm, "WARNING: snaps-fit: -mf_seed %" PetscInt_FMT " changes nothing: -mf_hf_fraction %s keeps %s the %" PetscInt_FMT " HF %s, so there is no choice to seed\n", ch->seed, f, ch->nkept ? "all of" : "none of", ch->ntotal, ch->bycase ? "cases" : "rows"));
   PetscFunctionReturn(0);
 }
 
@@ -621,6 +620,7 @@ typedef struct {
   PetscBool hasdata, hasmodel, hasinit, hasresults, haslfmodel, groupset;
   PetscReal fraction; /* -mf_hf_fraction */
   PetscInt  seed;     /* -mf_seed */
+  PetscBool seedset;
 } FitOptions;
 
 /* One fit: its data (Xlf, Ylf: the LF group of an mf fit), the model, and what is printed and reported of it */
@@ -655,7 +655,7 @@ static PetscErrorCode FitOptionsRead(FitOptions *o)
   PetscCall(PetscOptionsString("-results", "JSON report file", NULL, NULL, o->results, sizeof(o->results), &o->hasresults));
   PetscCall(PetscOptionsString("-mf_lf_model", "Fitted LF model taken as the LF part (only the correction is fitted)", NULL, NULL, o->lfmodel, sizeof(o->lfmodel), &o->haslfmodel));
   PetscCall(PetscOptionsReal("-mf_hf_fraction", "Fraction of the HF cases (or rows) kept, chosen by -mf_seed: 0 the LF model alone, 1 all", NULL, o->fraction, &o->fraction, NULL));
-  PetscCall(PetscOptionsInt("-mf_seed", "Seed of the choice of HF cases", NULL, o->seed, &o->seed, NULL));
+  PetscCall(PetscOptionsInt("-mf_seed", "Seed of the choice of HF cases", NULL, o->seed, &o->seed, &o->seedset));
   /* given without a name, each was read as absent or empty: "-results" last on the line failed after the fit */
   PetscCall(SNAPSOptionsCheckFileNames(PETSC_COMM_WORLD, NULL, 5, named));
   PetscOptionsEnd();
@@ -931,6 +931,7 @@ static PetscErrorCode FitModel(const FitOptions *o)
   PetscCall(PetscMemzero(&run, sizeof(run)));
   run.ch.fraction = o->fraction;
   run.ch.seed     = o->seed;
+  run.ch.seedset  = o->seedset;
   PetscCall(CheckFitOptions(o));
   PetscCall(LoadData(o, &run));
   PetscCall(Fit(o, &run));
